@@ -1,0 +1,195 @@
+package survey
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// State is where an interview is in its life on the laptop.
+type State string
+
+// The states of an interview. A draft is being filled in; finalizing freezes its current
+// revision into the outbox; the laptop marks it sent once the server has confirmed that
+// revision; a supervisor may return it for correction, and reopening a returned interview
+// starts the next revision as a draft.
+const (
+	StateDraft     State = "draft"
+	StateFinalized State = "finalized"
+	StateSent      State = "sent"
+	StateReturned  State = "returned"
+)
+
+// Valid reports whether s is one of the known states.
+func (s State) Valid() bool {
+	switch s {
+	case StateDraft, StateFinalized, StateSent, StateReturned:
+		return true
+	}
+	return false
+}
+
+// NewID returns a new random interview id (a version 4 UUID). The laptop makes it when the
+// interview starts and it never changes; clocks play no part in it.
+func NewID() string { return uuid.NewString() }
+
+// Interview is one interview of one respondent with one form. Its answers are kept apart
+// (see Answer) and read with InterviewStore.Answers.
+type Interview struct {
+	// ID is a UUID made on the laptop when the interview starts.
+	ID string `json:"id"`
+	// FormID, FormVersion and FormHash name the exact form the interview was made with.
+	FormID      string `json:"form_id"`
+	FormVersion string `json:"form_version"`
+	FormHash    string `json:"form_hash"`
+	// RespondentID is the roster id of the alumnus, "" for a walk-in.
+	RespondentID string `json:"respondent_id"`
+	// Enumerator is the user name of the enumerator who runs the interview.
+	Enumerator string `json:"enumerator"`
+	State      State  `json:"state"`
+	// Revision starts at 1 and grows by one each time a returned interview is reopened.
+	Revision int `json:"revision"`
+	// Position is the form engine's path of the current question, opaque to the store; a
+	// draft resumes there.
+	Position string `json:"position"`
+	// Lang is the form language the interview is shown in.
+	Lang string `json:"lang"`
+	// StartedAt and UpdatedAt are the device's clock in UTC: shown to people, never used
+	// for identity, ordering across devices or dedupe.
+	StartedAt time.Time `json:"started_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// ServerSeq and ReceivedAt are stamped by the server when it stores a revision.
+	ServerSeq  int64     `json:"server_seq,omitempty"`
+	ReceivedAt time.Time `json:"received_at,omitzero"`
+	// ReturnComment is the supervisor's reason for returning the interview.
+	ReturnComment string `json:"return_comment,omitempty"`
+}
+
+// Validate returns an EINVALID error when the interview lacks what every interview needs.
+func (iv *Interview) Validate() error {
+	switch {
+	case iv.FormID == "":
+		return Errorf(EINVALID, "Interview needs a form id.")
+	case iv.Enumerator == "":
+		return Errorf(EINVALID, "Interview needs an enumerator.")
+	case iv.ID != "" && uuid.Validate(iv.ID) != nil:
+		return Errorf(EINVALID, "Interview id %q is not a UUID.", iv.ID)
+	case iv.State != "" && !iv.State.Valid():
+		return Errorf(EINVALID, "Unknown interview state %q.", iv.State)
+	}
+	return nil
+}
+
+// Answer is one answered node of an interview's instance.
+type Answer struct {
+	// Path names the instance node as the form engine does, e.g. "consent" or
+	// "household[2]/age"; it is opaque to the store except for prefix deletion.
+	Path string `json:"path"`
+	// Value is the answer as ODK submission text (space-separated choices, ISO dates, ...).
+	Value string `json:"value"`
+}
+
+// InterviewFilter selects interviews for InterviewStore.List. Zero fields match everything.
+type InterviewFilter struct {
+	State        State
+	RespondentID string
+	Enumerator   string
+	// Limit caps the number of interviews returned; 0 means no limit.
+	Limit  int
+	Offset int
+}
+
+// OutboxItem is a finalized revision waiting for (or confirmed by) the server. Body holds the
+// record's canonical bytes and Hash their SHA-256; every retry sends these same bytes.
+type OutboxItem struct {
+	InterviewID string    `json:"interview_id"`
+	Revision    int       `json:"revision"`
+	Hash        string    `json:"hash"`
+	Body        []byte    `json:"body"`
+	CreatedAt   time.Time `json:"created_at"`
+	// SentAt is zero while the server has not confirmed the revision.
+	SentAt time.Time `json:"sent_at,omitzero"`
+}
+
+// InterviewStore keeps interviews, their answers and their finalized revisions. Every write
+// is one durable transaction: once a method returns nil, its effect survives a crash.
+type InterviewStore interface {
+	// Create stores a new draft. It fills an empty ID with NewID, sets State to draft,
+	// Revision to 1 and empty timestamps to now (UTC).
+	// Returns EINVALID for a malformed interview and ECONFLICT when the id exists.
+	Create(ctx context.Context, iv *Interview) error
+
+	// Get returns one interview. Returns ENOTFOUND.
+	Get(ctx context.Context, id string) (*Interview, error)
+
+	// List returns the interviews that match the filter, most recently updated first.
+	List(ctx context.Context, filter InterviewFilter) ([]*Interview, error)
+
+	// Counts returns how many interviews are in each state.
+	Counts(ctx context.Context) (map[State]int, error)
+
+	// SaveAnswer writes one answer, a "change" event with the old and new value when the
+	// value changed, and the given events (say, the "leave" of the question), all in one
+	// durable transaction. Returns ENOTFOUND, EINVALID for an empty path and ECONFLICT
+	// when the interview is not a draft.
+	SaveAnswer(ctx context.Context, id, path, value string, events ...Event) error
+
+	// SaveAnswers writes several answers in one transaction (headless entry, pulled
+	// interviews), with a "change" event for each changed value.
+	// Returns ENOTFOUND, EINVALID and ECONFLICT like SaveAnswer.
+	SaveAnswers(ctx context.Context, id string, answers []Answer) error
+
+	// DeleteAnswers removes the answer at prefix and every answer below it ("household[2]"
+	// removes "household[2]/age"; "household" removes every instance, but never
+	// "household_size"), with a "remove" event per removed answer, and returns how many
+	// were removed. Returns ENOTFOUND, EINVALID for an empty prefix and ECONFLICT when the
+	// interview is not a draft.
+	DeleteAnswers(ctx context.Context, id, prefix string, events ...Event) (int, error)
+
+	// ReplaceAnswers removes every answer under prefix (as DeleteAnswers) and writes answers
+	// in the same transaction, so that renumbering repeat instances after one is removed is
+	// atomic. Returns ENOTFOUND, EINVALID and ECONFLICT like DeleteAnswers.
+	ReplaceAnswers(ctx context.Context, id, prefix string, answers []Answer, events ...Event) error
+
+	// Answers returns every answer of the interview, sorted by path. Returns ENOTFOUND.
+	Answers(ctx context.Context, id string) ([]Answer, error)
+
+	// SetPosition records the current question of a draft and the given events (say, the
+	// "enter" of that question). Returns ENOTFOUND and ECONFLICT when not a draft.
+	SetPosition(ctx context.Context, id, position string, events ...Event) error
+
+	// SetLang records the interview's language and a "lang" event. Returns ENOTFOUND and
+	// ECONFLICT when not a draft.
+	SetLang(ctx context.Context, id, lang string) error
+
+	// Finalize freezes the draft's current revision: the record's canonical bytes and their
+	// hash go into the outbox in the same transaction that sets the state to finalized.
+	// A finalized revision is never edited again. Returns ENOTFOUND and ECONFLICT when the
+	// interview is not a draft.
+	Finalize(ctx context.Context, id string) (*OutboxItem, error)
+
+	// Outbox returns up to limit revisions the server has not confirmed, oldest first
+	// (limit 0: all of them).
+	Outbox(ctx context.Context, limit int) ([]*OutboxItem, error)
+
+	// MarkSent records the server's receipt for a revision; the interview becomes sent if
+	// that revision is its current one. Marking twice is harmless. Returns ENOTFOUND when
+	// there is no such revision and ECONFLICT when hash is not the revision's hash.
+	MarkSent(ctx context.Context, id string, revision int, hash string) error
+
+	// Return records that a supervisor returned revision of the interview with comment.
+	// The server only returns what it stored, so the revision counts as sent as well.
+	// Returns ENOTFOUND and ECONFLICT when revision is not the interview's current,
+	// finalized or sent, revision.
+	Return(ctx context.Context, id string, revision int, comment string) error
+
+	// Reopen starts the next revision of a returned interview as a draft, keeping every
+	// answer and the position. A non-empty comment replaces ReturnComment. Returns the
+	// reopened interview, ENOTFOUND and ECONFLICT when the interview is not returned.
+	Reopen(ctx context.Context, id, comment string) (*Interview, error)
+
+	// Delete removes a draft that was never finalized, with its answers and events.
+	// Returns ENOTFOUND and ECONFLICT for any other interview.
+	Delete(ctx context.Context, id string) error
+}

@@ -1,0 +1,124 @@
+package survey
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
+
+// Record is a frozen, finalized revision of an interview: its metadata and every answer.
+// Its canonical bytes travel to the server and its hash identifies the content.
+type Record struct {
+	ID           string
+	Revision     int
+	FormID       string
+	FormVersion  string
+	FormHash     string
+	RespondentID string
+	Enumerator   string
+	Lang         string
+	StartedAt    time.Time
+	FinalizedAt  time.Time
+	// Answers maps each answer's path to its value.
+	Answers map[string]string
+}
+
+// NewRecord returns the record of iv's current revision with answers, finalized at at.
+func NewRecord(iv *Interview, answers []Answer, at time.Time) *Record {
+	m := make(map[string]string, len(answers))
+	for _, a := range answers {
+		m[a.Path] = a.Value
+	}
+	return &Record{
+		ID: iv.ID, Revision: iv.Revision,
+		FormID: iv.FormID, FormVersion: iv.FormVersion, FormHash: iv.FormHash,
+		RespondentID: iv.RespondentID, Enumerator: iv.Enumerator, Lang: iv.Lang,
+		StartedAt: iv.StartedAt, FinalizedAt: at, Answers: m,
+	}
+}
+
+// recordJSON is the wire shape of a Record. Its keys are declared in sorted order so that
+// the encoding is canonical; answers are a map, which encoding/json writes sorted.
+type recordJSON struct {
+	Answers      map[string]string `json:"answers"`
+	Enumerator   string            `json:"enumerator"`
+	FinalizedAt  string            `json:"finalized_at"`
+	FormHash     string            `json:"form_hash"`
+	FormID       string            `json:"form_id"`
+	FormVersion  string            `json:"form_version"`
+	ID           string            `json:"id"`
+	Lang         string            `json:"lang"`
+	RespondentID string            `json:"respondent_id"`
+	Revision     int               `json:"revision"`
+	StartedAt    string            `json:"started_at"`
+}
+
+// canonicalTime is the fixed-width UTC layout of times in canonical records.
+const canonicalTime = "2006-01-02T15:04:05.000000000Z"
+
+// Canonical returns the record as canonical JSON: keys sorted, no insignificant space, HTML
+// characters not escaped, times in UTC with nanoseconds, no trailing newline. The same
+// record always gives the same bytes.
+func (r *Record) Canonical() ([]byte, error) {
+	answers := r.Answers
+	if answers == nil {
+		answers = map[string]string{}
+	}
+	v := recordJSON{
+		Answers: answers, Enumerator: r.Enumerator,
+		FinalizedAt: r.FinalizedAt.UTC().Format(canonicalTime),
+		FormHash:    r.FormHash, FormID: r.FormID, FormVersion: r.FormVersion,
+		ID: r.ID, Lang: r.Lang, RespondentID: r.RespondentID, Revision: r.Revision,
+		StartedAt: r.StartedAt.UTC().Format(canonicalTime),
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Hash returns the hex SHA-256 of the record's canonical bytes.
+func (r *Record) Hash() (string, error) {
+	b, err := r.Canonical()
+	if err != nil {
+		return "", err
+	}
+	return HashBytes(b), nil
+}
+
+// HashBytes returns the hex SHA-256 of b, the hash of a record's canonical bytes.
+func HashBytes(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// DecodeRecord parses a record's canonical bytes. Returns EINVALID for malformed input.
+func DecodeRecord(b []byte) (*Record, error) {
+	var v recordJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return nil, Errorf(EINVALID, "Malformed record: %v.", err)
+	}
+	started, err1 := time.Parse(time.RFC3339Nano, v.StartedAt)
+	finalized, err2 := time.Parse(time.RFC3339Nano, v.FinalizedAt)
+	if err1 != nil || err2 != nil {
+		return nil, Errorf(EINVALID, "Malformed record times.")
+	}
+	if v.ID == "" || v.Revision < 1 {
+		return nil, Errorf(EINVALID, "Record needs an id and a revision of at least 1.")
+	}
+	if v.Answers == nil {
+		v.Answers = map[string]string{}
+	}
+	return &Record{
+		ID: v.ID, Revision: v.Revision, FormID: v.FormID, FormVersion: v.FormVersion,
+		FormHash: v.FormHash, RespondentID: v.RespondentID, Enumerator: v.Enumerator,
+		Lang: v.Lang, StartedAt: started.UTC(), FinalizedAt: finalized.UTC(), Answers: v.Answers,
+	}, nil
+}

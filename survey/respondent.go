@@ -1,0 +1,118 @@
+package survey
+
+import (
+	"context"
+	"time"
+)
+
+// Sex codes as the roster and the questionnaire write them.
+const (
+	SexMale   = "L" // laki-laki
+	SexFemale = "P" // perempuan
+)
+
+// Respondent is one row of the alumni roster: who was trained where, in which programme,
+// batch and funding source. Dates are ISO 8601 (YYYY-MM-DD) strings, "" when unknown.
+type Respondent struct {
+	// RosterID is the centre's id of the alumnus in this roster, e.g. "BTG25-0001".
+	RosterID string `json:"roster_id"`
+	// NIK is the 16-digit national id, normalised (see ParseNIK); "" when unknown.
+	NIK  string `json:"nik"`
+	Name string `json:"full_name"`
+	// Sex is SexMale, SexFemale or "".
+	Sex       string `json:"sex"`
+	BirthDate string `json:"birth_date"`
+	// Phone is the main phone number in E.164 (+628...); PhoneRaw is what the roster said.
+	Phone    string `json:"phone_main"`
+	PhoneRaw string `json:"phone_raw"`
+	// Education is the questionnaire's education code.
+	Education     string `json:"education"`
+	Institution   string `json:"institution"`
+	Kejuruan      string `json:"kejuruan"`
+	ProgramName   string `json:"program_name"`
+	BatchID       string `json:"batch_id"`
+	TrainingStart string `json:"training_start_date"`
+	TrainingEnd   string `json:"training_end_date"`
+	BudgetYear    string `json:"budget_year"`
+	Funding       string `json:"funding"`
+	Completion    string `json:"completion"`
+	// Regency is the BPS code of the regency or city of domicile.
+	Regency string `json:"domicile_regency"`
+	// Extra keeps the roster's other columns by their header, so nothing is lost.
+	Extra map[string]string `json:"extra,omitempty"`
+	// UpdatedAt is when the row last changed in this store (UTC).
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// Progress is how far the interviews of a respondent have come.
+type Progress string
+
+// The progress of a respondent: no interview yet, an interview being filled in (a draft or
+// one returned for correction), or a finalized interview.
+const (
+	ProgressNone  Progress = "none"
+	ProgressDraft Progress = "draft"
+	ProgressDone  Progress = "done"
+)
+
+// ProgressOf returns the progress an interview in state s gives its respondent.
+func ProgressOf(s State) Progress {
+	switch s {
+	case StateFinalized, StateSent:
+		return ProgressDone
+	case StateDraft, StateReturned:
+		return ProgressDraft
+	}
+	return ProgressNone
+}
+
+// Rank says why a respondent matched a search; a lower rank is a better match.
+type Rank int
+
+// The ranks of search matches, best first.
+const (
+	RankExactID     Rank = iota // the query is the roster id
+	RankIDPrefix                // the roster id starts with the query
+	RankDigits                  // the NIK or the phone number ends with the query's digits
+	RankWordPrefix              // every query word starts a word of the name
+	RankSubstring               // every query word occurs in the name
+	RankIDSubstring             // the roster id contains the query
+)
+
+// Match is one search result.
+type Match struct {
+	Respondent *Respondent
+	Rank       Rank
+	// Progress is the best progress among the respondent's interviews.
+	Progress Progress
+}
+
+// UpsertResult counts what an upsert did with its rows.
+type UpsertResult struct {
+	Inserted  int
+	Updated   int
+	Unchanged int
+}
+
+// RosterStore keeps the alumni roster and searches it.
+type RosterStore interface {
+	// Upsert inserts new rows and updates changed ones by roster id, in one transaction;
+	// rows equal to the stored ones are left alone, so upserting the same rows twice
+	// changes nothing. Returns EINVALID for a row without roster id or name.
+	Upsert(ctx context.Context, rows []*Respondent) (UpsertResult, error)
+
+	// Get returns one respondent by roster id. Returns ENOTFOUND.
+	Get(ctx context.Context, rosterID string) (*Respondent, error)
+
+	// ByNIK returns the respondents with the given normalised NIK (the same person may be
+	// in two batches).
+	ByNIK(ctx context.Context, nik string) ([]*Respondent, error)
+
+	// Search returns up to limit respondents matching query, best first (see Rank): by
+	// roster id, by any part of the name ignoring case and accents, or by the last digits
+	// (at least four) of the NIK or phone number. An empty query returns nothing.
+	Search(ctx context.Context, query string, limit int) ([]Match, error)
+
+	// Count returns the number of respondents.
+	Count(ctx context.Context) (int, error)
+}
