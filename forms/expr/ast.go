@@ -1,0 +1,245 @@
+package expr
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Pos is a byte offset into the expression source.
+type Pos int
+
+// Position returns p. Nodes embed Pos, which gives each of them this method.
+func (p Pos) Position() Pos { return p }
+
+// Node is an AST node. Every node carries its position. String prints the node as valid
+// source that parses back to an equal AST (positions aside).
+type Node interface {
+	Position() Pos
+	String() string
+}
+
+// NumberNode is a number literal such as 12, 1.5 or .5. Text is the literal as written.
+type NumberNode struct {
+	Pos
+	Value float64
+	Text  string
+}
+
+// StringNode is a string literal in single or double quotes. Value is its content.
+type StringNode struct {
+	Pos
+	Value string
+}
+
+// RefNode is a ${name} reference to another question of the form.
+type RefNode struct {
+	Pos
+	Name string
+}
+
+// PathNode is an XPath location path: ".", "..", "../x", "/data/g/x" or "x/y". Steps holds
+// the steps in order, "." and ".." included; "." alone is Steps ["."].
+type PathNode struct {
+	Pos
+	Absolute bool
+	Steps    []string
+}
+
+// UnaryNode is a unary minus. Pos is the position of the operator.
+type UnaryNode struct {
+	Pos
+	Op string
+	X  Node
+}
+
+// BinaryNode is a binary operation: "or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-",
+// "*", "div", "mod" or "|" (node-set union). Pos is the position of the operator.
+type BinaryNode struct {
+	Pos
+	Op   string
+	L, R Node
+}
+
+// CallNode is a function call. Name may contain ':' and '-', as in jr:choice-name or
+// count-selected. Pos is the position of the name.
+type CallNode struct {
+	Pos
+	Name string
+	Args []Node
+}
+
+// Operator precedences, lowest first, as in the XPath 1.0 grammar.
+const (
+	precLowest = iota
+	precOr
+	precAnd
+	precEquality
+	precRelational
+	precAdditive
+	precMultiplicative
+	precUnary
+	precUnion
+	precPrimary
+)
+
+// binaryPrec returns the precedence of a binary operator, or precLowest if op is not one.
+func binaryPrec(op string) int {
+	switch op {
+	case "or":
+		return precOr
+	case "and":
+		return precAnd
+	case "=", "!=":
+		return precEquality
+	case "<", "<=", ">", ">=":
+		return precRelational
+	case "+", "-":
+		return precAdditive
+	case "*", "div", "mod":
+		return precMultiplicative
+	case "|":
+		return precUnion
+	}
+	return precLowest
+}
+
+// precOf returns the precedence of the construct n is printed as.
+func precOf(n Node) int {
+	switch n := n.(type) {
+	case *BinaryNode:
+		return binaryPrec(n.Op)
+	case *UnaryNode:
+		return precUnary
+	}
+	return precPrimary
+}
+
+// writer is implemented by the nodes of this package, which print into a shared builder.
+type writer interface {
+	writeTo(b *strings.Builder)
+}
+
+func writeNode(b *strings.Builder, n Node) {
+	switch n := n.(type) {
+	case nil:
+		b.WriteString("()") // a hole in a hand-built tree; does not parse
+	case writer:
+		n.writeTo(b)
+	default:
+		b.WriteString(n.String())
+	}
+}
+
+func writeOperand(b *strings.Builder, n Node, paren bool) {
+	if paren {
+		b.WriteByte('(')
+	}
+	writeNode(b, n)
+	if paren {
+		b.WriteByte(')')
+	}
+}
+
+func nodeString(n writer) string {
+	var b strings.Builder
+	n.writeTo(&b)
+	return b.String()
+}
+
+// String returns the literal as written, or the shortest decimal form of Value.
+func (n *NumberNode) String() string { return nodeString(n) }
+
+func (n *NumberNode) writeTo(b *strings.Builder) {
+	switch v := n.Value; {
+	case n.Text != "":
+		b.WriteString(n.Text)
+	case math.IsNaN(v):
+		b.WriteString("(0 div 0)")
+	case math.IsInf(v, 1):
+		b.WriteString("(1 div 0)")
+	case math.IsInf(v, -1):
+		b.WriteString("(-1 div 0)")
+	case v < 0:
+		b.WriteString("(" + strconv.FormatFloat(v, 'f', -1, 64) + ")")
+	default:
+		b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+	}
+}
+
+// String returns the literal in single quotes, or in double quotes if Value holds a single
+// quote.
+func (n *StringNode) String() string { return nodeString(n) }
+
+func (n *StringNode) writeTo(b *strings.Builder) {
+	switch {
+	case !strings.Contains(n.Value, "'"):
+		b.WriteString("'" + n.Value + "'")
+	case !strings.Contains(n.Value, `"`):
+		b.WriteString(`"` + n.Value + `"`)
+	default:
+		// XPath 1.0 literals have no escapes: a string holding both quotes is spelled as a
+		// concatenation.
+		b.WriteString("concat(")
+		for i, part := range strings.Split(n.Value, "'") {
+			if i > 0 {
+				b.WriteString(`, "'", `)
+			}
+			b.WriteString("'" + part + "'")
+		}
+		b.WriteByte(')')
+	}
+}
+
+// String returns "${name}".
+func (n *RefNode) String() string { return "${" + n.Name + "}" }
+
+func (n *RefNode) writeTo(b *strings.Builder) { b.WriteString("${" + n.Name + "}") }
+
+// String returns the path with its steps joined by "/".
+func (n *PathNode) String() string { return nodeString(n) }
+
+func (n *PathNode) writeTo(b *strings.Builder) {
+	if n.Absolute {
+		b.WriteByte('/')
+	}
+	for i, s := range n.Steps {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(s)
+	}
+}
+
+// String returns the operator followed by its operand, parenthesized when needed.
+func (n *UnaryNode) String() string { return nodeString(n) }
+
+func (n *UnaryNode) writeTo(b *strings.Builder) {
+	b.WriteString(n.Op)
+	writeOperand(b, n.X, precOf(n.X) < precUnary)
+}
+
+// String returns the operands around the operator, parenthesized when needed.
+func (n *BinaryNode) String() string { return nodeString(n) }
+
+func (n *BinaryNode) writeTo(b *strings.Builder) {
+	p := binaryPrec(n.Op)
+	writeOperand(b, n.L, precOf(n.L) < p || p == precLowest)
+	b.WriteString(" " + n.Op + " ")
+	writeOperand(b, n.R, precOf(n.R) <= p)
+}
+
+// String returns the call with its arguments separated by ", ".
+func (n *CallNode) String() string { return nodeString(n) }
+
+func (n *CallNode) writeTo(b *strings.Builder) {
+	b.WriteString(n.Name)
+	b.WriteByte('(')
+	for i, a := range n.Args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeNode(b, a)
+	}
+	b.WriteByte(')')
+}

@@ -1,0 +1,291 @@
+package expr
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+// funcID names a built-in function.
+type funcID int
+
+const (
+	fnIf funcID = iota + 1
+	fnCoalesce
+	fnSelected
+	fnCountSelected
+	fnSelectedAt
+	fnChoiceName
+	fnNot
+	fnTrue
+	fnFalse
+	fnBoolean
+	fnBooleanFromString
+	fnNumber
+	fnString
+	fnInt
+	fnRound
+	fnFloor
+	fnCeiling
+	fnAbs
+	fnPow
+	fnExp
+	fnExp10
+	fnLog
+	fnLog10
+	fnSqrt
+	fnSin
+	fnCos
+	fnTan
+	fnAsin
+	fnAcos
+	fnAtan
+	fnAtan2
+	fnPi
+	fnSum
+	fnCount
+	fnCountNonEmpty
+	fnMax
+	fnMin
+	fnConcat
+	fnJoin
+	fnStringLength
+	fnSubstr
+	fnSubstringBefore
+	fnSubstringAfter
+	fnContains
+	fnStartsWith
+	fnEndsWith
+	fnTranslate
+	fnNormalizeSpace
+	fnRegex
+	fnToday
+	fnNow
+	fnDate
+	fnDateTime
+	fnDecimalDateTime
+	fnDecimalTime
+	fnFormatDate
+	fnFormatDateTime
+	fnOnce
+	fnUUID
+	fnRandom
+	fnPosition
+	fnIndexedRepeat
+	fnChecklist
+	fnWeightedChecklist
+)
+
+// funcSpec describes a built-in function and the numbers of arguments it takes: at least
+// min, at most max (-1: no limit), and beyond min only in groups of step.
+type funcSpec struct {
+	id       funcID
+	min, max int
+	step     int
+}
+
+func (s funcSpec) takes(n int) bool {
+	if n < s.min || (s.max >= 0 && n > s.max) {
+		return false
+	}
+	return s.step <= 1 || (n-s.min)%s.step == 0
+}
+
+func (s funcSpec) arity() string {
+	plural := func(n int) string {
+		if n == 1 {
+			return "1 argument"
+		}
+		return fmt.Sprintf("%d arguments", n)
+	}
+	switch {
+	case s.min == s.max:
+		return plural(s.min)
+	case s.max < 0 && s.step > 1:
+		return fmt.Sprintf("%d, %d, %d... arguments", s.min, s.min+s.step, s.min+2*s.step)
+	case s.max < 0:
+		return "at least " + plural(s.min)
+	case s.max == s.min+1:
+		return fmt.Sprintf("%d or %s", s.min, plural(s.max))
+	}
+	return fmt.Sprintf("%d to %d arguments", s.min, s.max)
+}
+
+// funcs holds the built-in functions by name. It is never written after initialization.
+var funcs = map[string]funcSpec{
+	"if":                  {fnIf, 3, 3, 0},
+	"coalesce":            {fnCoalesce, 2, 2, 0},
+	"selected":            {fnSelected, 2, 2, 0},
+	"count-selected":      {fnCountSelected, 1, 1, 0},
+	"selected-at":         {fnSelectedAt, 2, 2, 0},
+	"jr:choice-name":      {fnChoiceName, 2, 2, 0},
+	"not":                 {fnNot, 1, 1, 0},
+	"true":                {fnTrue, 0, 0, 0},
+	"false":               {fnFalse, 0, 0, 0},
+	"boolean":             {fnBoolean, 1, 1, 0},
+	"boolean-from-string": {fnBooleanFromString, 1, 1, 0},
+	"number":              {fnNumber, 0, 1, 0},
+	"string":              {fnString, 0, 1, 0},
+	"int":                 {fnInt, 1, 1, 0},
+	"round":               {fnRound, 1, 2, 0},
+	"floor":               {fnFloor, 1, 1, 0},
+	"ceiling":             {fnCeiling, 1, 1, 0},
+	"abs":                 {fnAbs, 1, 1, 0},
+	"pow":                 {fnPow, 2, 2, 0},
+	"exp":                 {fnExp, 1, 1, 0},
+	"exp10":               {fnExp10, 1, 1, 0},
+	"log":                 {fnLog, 1, 1, 0},
+	"log10":               {fnLog10, 1, 1, 0},
+	"sqrt":                {fnSqrt, 1, 1, 0},
+	"sin":                 {fnSin, 1, 1, 0},
+	"cos":                 {fnCos, 1, 1, 0},
+	"tan":                 {fnTan, 1, 1, 0},
+	"asin":                {fnAsin, 1, 1, 0},
+	"acos":                {fnAcos, 1, 1, 0},
+	"atan":                {fnAtan, 1, 1, 0},
+	"atan2":               {fnAtan2, 2, 2, 0},
+	"pi":                  {fnPi, 0, 0, 0},
+	"sum":                 {fnSum, 1, 1, 0},
+	"count":               {fnCount, 1, 1, 0},
+	"count-non-empty":     {fnCountNonEmpty, 1, 1, 0},
+	"max":                 {fnMax, 1, -1, 0},
+	"min":                 {fnMin, 1, -1, 0},
+	"concat":              {fnConcat, 0, -1, 0},
+	"join":                {fnJoin, 1, -1, 0},
+	"string-length":       {fnStringLength, 0, 1, 0},
+	"substr":              {fnSubstr, 2, 3, 0},
+	"substring-before":    {fnSubstringBefore, 2, 2, 0},
+	"substring-after":     {fnSubstringAfter, 2, 2, 0},
+	"contains":            {fnContains, 2, 2, 0},
+	"starts-with":         {fnStartsWith, 2, 2, 0},
+	"ends-with":           {fnEndsWith, 2, 2, 0},
+	"translate":           {fnTranslate, 3, 3, 0},
+	"normalize-space":     {fnNormalizeSpace, 0, 1, 0},
+	"regex":               {fnRegex, 2, 2, 0},
+	"today":               {fnToday, 0, 0, 0},
+	"now":                 {fnNow, 0, 0, 0},
+	"date":                {fnDate, 1, 1, 0},
+	"date-time":           {fnDateTime, 1, 1, 0},
+	"decimal-date-time":   {fnDecimalDateTime, 1, 1, 0},
+	"decimal-time":        {fnDecimalTime, 1, 1, 0},
+	"format-date":         {fnFormatDate, 2, 2, 0},
+	"format-date-time":    {fnFormatDateTime, 2, 2, 0},
+	"once":                {fnOnce, 1, 1, 0},
+	"uuid":                {fnUUID, 0, 1, 0},
+	"random":              {fnRandom, 0, 0, 0},
+	"position":            {fnPosition, 0, 1, 0},
+	"indexed-repeat":      {fnIndexedRepeat, 3, -1, 2},
+	"checklist":           {fnChecklist, 2, -1, 0},
+	"weighted-checklist":  {fnWeightedChecklist, 2, -1, 2},
+}
+
+// Check reports the first static problem of e, in source order: an unknown function, a
+// wrong number of arguments, an argument of indexed-repeat that should be a ${name}
+// reference, or a literal pattern of regex that does not compile. The error is a
+// *SyntaxError at the position of the call.
+func Check(e *Expr) error {
+	if e == nil || e.Root == nil {
+		return &SyntaxError{Msg: "empty expression"}
+	}
+	var err error
+	walk(e.Root, func(n Node) bool {
+		c, ok := n.(*CallNode)
+		if !ok {
+			return true
+		}
+		if msg := checkCall(c); msg != "" {
+			err = &SyntaxError{Pos: c.Pos, Msg: msg}
+			return false
+		}
+		return true
+	})
+	return err
+}
+
+func checkCall(c *CallNode) string {
+	spec, ok := funcs[c.Name]
+	if !ok {
+		return "unknown function " + c.Name
+	}
+	if !spec.takes(len(c.Args)) {
+		return fmt.Sprintf("%s() takes %s, got %d", c.Name, spec.arity(), len(c.Args))
+	}
+	switch spec.id {
+	case fnIndexedRepeat:
+		for i, a := range c.Args {
+			if _, ok := a.(*RefNode); !ok && (i == 0 || i%2 == 1) {
+				return fmt.Sprintf("indexed-repeat() argument %d must be a ${name} reference", i+1)
+			}
+		}
+	case fnRegex:
+		if s, ok := c.Args[1].(*StringNode); ok {
+			if _, err := regexp.Compile(s.Value); err != nil {
+				return fmt.Sprintf("invalid pattern in regex(): %v", err)
+			}
+		}
+	}
+	return ""
+}
+
+// walk calls f on n and its descendants in source order, depth first, as long as f returns
+// true. It reports whether the walk went to the end.
+func walk(n Node, f func(Node) bool) bool {
+	if n == nil || !f(n) {
+		return n == nil
+	}
+	switch n := n.(type) {
+	case *UnaryNode:
+		return walk(n.X, f)
+	case *BinaryNode:
+		return walk(n.L, f) && walk(n.R, f)
+	case *CallNode:
+		for _, a := range n.Args {
+			if !walk(a, f) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Refs returns the distinct ${name} references of e in source order.
+func (e *Expr) Refs() []string {
+	var refs []string
+	if e == nil {
+		return refs
+	}
+	walk(e.Root, func(n Node) bool {
+		if r, ok := n.(*RefNode); ok && !slices.Contains(refs, r.Name) {
+			refs = append(refs, r.Name)
+		}
+		return true
+	})
+	return refs
+}
+
+// UsesCurrent reports whether e refers to "." (the current answer), explicitly or through
+// a function that reads it: string-length, normalize-space, string and number without
+// arguments, and once.
+func (e *Expr) UsesCurrent() bool {
+	if e == nil {
+		return false
+	}
+	return !walk(e.Root, func(n Node) bool {
+		switch n := n.(type) {
+		case *PathNode:
+			return !isCurrent(n)
+		case *CallNode:
+			switch funcs[n.Name].id {
+			case fnOnce:
+				return false
+			case fnStringLength, fnNormalizeSpace, fnString, fnNumber:
+				return len(n.Args) > 0
+			}
+		}
+		return true
+	})
+}
+
+func isCurrent(p *PathNode) bool {
+	return !p.Absolute && len(p.Steps) == 1 && p.Steps[0] == "."
+}

@@ -1,0 +1,230 @@
+package expr
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	secondsPerDay = 86400
+	// maxDays bounds the days a number may stand for (about 27,000 years either way), so
+	// that conversions stay within time.Time.
+	maxDays = 1e7
+)
+
+// dateTimeLayouts are the dateTime forms parseDate accepts after "2006-01-02T". Parsing
+// accepts fractional seconds after the seconds even where a layout does not show them.
+var dateTimeLayouts = []string{
+	"2006-01-02T15:04:05Z07:00",
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04",
+}
+
+// parseDate parses a date ("2006-01-02") or a dateTime. It does not trim s.
+func parseDate(s string) (Date, bool) {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	if len(s) == 10 {
+		y, ok1 := atoi(s[0:4])
+		m, ok2 := atoi(s[5:7])
+		d, ok3 := atoi(s[8:10])
+		if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(time.Month(m), y) {
+			return Date{}, false
+		}
+		return Date{T: time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)}, true
+	}
+	if s[10] != 'T' {
+		return Date{}, false
+	}
+	for _, layout := range dateTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return Date{T: t, HasTime: true}, true
+		}
+	}
+	return Date{}, false
+}
+
+// atoi parses a string of ASCII digits.
+func atoi(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, len(s) > 0
+}
+
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// days returns the days from 1970-01-01 to d, read on d's wall clock; fractional when d has
+// a time.
+func days(d Date) float64 {
+	y, m, dd := d.T.Date()
+	n := float64(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC).Unix() / secondsPerDay)
+	if !d.HasTime {
+		return n
+	}
+	return n + dayFraction(d.T)
+}
+
+// dayFraction returns the part of the day elapsed at t, on t's wall clock.
+func dayFraction(t time.Time) float64 {
+	h, m, s := t.Clock()
+	return (float64(h*3600+m*60+s) + float64(t.Nanosecond())/1e9) / secondsPerDay
+}
+
+// fromDays converts days since 1970-01-01 to a date, or to a dateTime in UTC rounded to the
+// millisecond if f is not whole.
+func fromDays(f float64) (Date, bool) {
+	if math.IsNaN(f) || math.Abs(f) > maxDays {
+		return Date{}, false
+	}
+	whole := math.Floor(f)
+	t := time.Unix(int64(whole)*secondsPerDay, 0).UTC()
+	ms := math.Round((f - whole) * secondsPerDay * 1000)
+	if ms == 0 {
+		return Date{T: t}, true
+	}
+	return Date{T: t.Add(time.Duration(ms) * time.Millisecond), HasTime: true}, true
+}
+
+// dateOnly drops the time of d, keeping the calendar day of its wall clock.
+func dateOnly(d Date) Date {
+	y, m, dd := d.T.Date()
+	return Date{T: time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)}
+}
+
+func formatDate(d Date) string {
+	if d.HasTime {
+		return d.T.Format("2006-01-02T15:04:05.000Z07:00")
+	}
+	return d.T.Format("2006-01-02")
+}
+
+// parseTime reads the time of day of a time ("15:04", "15:04:05.000+07:00") or dateTime
+// string as a fraction of a day on its wall clock.
+func parseTime(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if d, ok := parseDate(s); ok {
+		if !d.HasTime {
+			return 0, true
+		}
+		return dayFraction(d.T), true
+	}
+	if len(s) < 5 || s[2] != ':' {
+		return 0, false
+	}
+	h, ok1 := atoi(s[0:2])
+	m, ok2 := atoi(s[3:5])
+	if !ok1 || !ok2 || h > 23 || m > 59 {
+		return 0, false
+	}
+	secs := float64(h*3600 + m*60)
+	rest := s[5:]
+	if len(rest) >= 3 && rest[0] == ':' {
+		sec, ok := atoi(rest[1:3])
+		if !ok || sec > 59 {
+			return 0, false
+		}
+		secs += float64(sec)
+		rest = rest[3:]
+		if len(rest) > 1 && rest[0] == '.' {
+			i := 1
+			for i < len(rest) && '0' <= rest[i] && rest[i] <= '9' {
+				i++
+			}
+			frac, err := strconv.ParseFloat("0"+rest[:i], 64)
+			if err != nil {
+				return 0, false
+			}
+			secs += frac
+			rest = rest[i:]
+		}
+	}
+	if rest != "" && rest != "Z" && !isZone(rest) {
+		return 0, false
+	}
+	return secs / secondsPerDay, true
+}
+
+// isZone reports whether s is a zone offset: +07:00, -0700 or +07.
+func isZone(s string) bool {
+	if s[0] != '+' && s[0] != '-' {
+		return false
+	}
+	s = strings.Replace(s[1:], ":", "", 1)
+	_, ok := atoi(s)
+	return ok && (len(s) == 2 || len(s) == 4)
+}
+
+var (
+	monthAbbr = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+	dayAbbr   = [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+)
+
+// formatDateODK formats d with ODK's format-date directives: %Y year, %y two-digit year,
+// %m month 01-12, %n month 1-12, %b month name, %d day 01-31, %e day 1-31, %H hour 00-23,
+// %h hour 0-23, %M minute, %S second, %3 millisecond, %a weekday name. Other characters,
+// and unknown directives, are copied.
+func formatDateODK(d Date, layout string) string {
+	t := d.T
+	var b strings.Builder
+	pad := func(n, width int) {
+		s := strconv.Itoa(n)
+		for i := len(s); i < width; i++ {
+			b.WriteByte('0')
+		}
+		b.WriteString(s)
+	}
+	for i := 0; i < len(layout); i++ {
+		c := layout[i]
+		if c != '%' || i+1 == len(layout) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch layout[i] {
+		case 'Y':
+			pad(t.Year(), 4)
+		case 'y':
+			pad(((t.Year()%100)+100)%100, 2)
+		case 'm':
+			pad(int(t.Month()), 2)
+		case 'n':
+			pad(int(t.Month()), 1)
+		case 'b':
+			b.WriteString(monthAbbr[t.Month()-1])
+		case 'd':
+			pad(t.Day(), 2)
+		case 'e':
+			pad(t.Day(), 1)
+		case 'H':
+			pad(t.Hour(), 2)
+		case 'h':
+			pad(t.Hour(), 1)
+		case 'M':
+			pad(t.Minute(), 2)
+		case 'S':
+			pad(t.Second(), 2)
+		case '3':
+			pad(t.Nanosecond()/1e6, 3)
+		case 'a':
+			b.WriteString(dayAbbr[t.Weekday()])
+		case '%':
+			b.WriteByte('%')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(layout[i])
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,226 @@
+package expr
+
+import (
+	"math"
+	"time"
+)
+
+// Env is what an expression is evaluated against. The form session implements it.
+type Env interface {
+	// Ref returns the value of ${name} seen from the evaluation context: a String for a
+	// field, a Nodes for a field inside a repeat seen from outside it, or for a repeat.
+	Ref(name string) Value
+	// Path returns the value of any path other than ".".
+	Path(p *PathNode) Value
+	// Current returns the value of ".", the answer being checked or computed.
+	Current() Value
+	// Position returns the 1-based index of the current repeat instance, or 0 if none.
+	Position() int
+	// IndexedRepeat returns the value of field name in the instances of the nested
+	// repeats given with their 1-based indexes, outermost first.
+	IndexedRepeat(name string, repeats []string, indexes []int) Value
+	// ChoiceLabel returns the label, in the current language, of the choice value of
+	// question.
+	ChoiceLabel(question, value string) string
+	// Now returns the session's clock, read by today() and now().
+	Now() time.Time
+	// UUID returns a new random UUID, for uuid().
+	UUID() string
+	// Random returns a random number in [0, 1), for random().
+	Random() float64
+}
+
+// evalFn is a compiled expression or sub-expression. It never returns nil.
+type evalFn func(Env) Value
+
+// Eval evaluates e against env. It never panics: a value that makes no sense at run time
+// gives NaN, "" or false, as in XPath. A nil env behaves as one where every answer is empty.
+func (e *Expr) Eval(env Env) Value {
+	if e == nil {
+		return String("")
+	}
+	if env == nil {
+		env = emptyEnv{}
+	}
+	f := e.eval
+	if f == nil {
+		f = compile(e.Root)
+	}
+	return f(env)
+}
+
+// emptyEnv is an Env with no answers, used for a nil Env.
+type emptyEnv struct{}
+
+func (emptyEnv) Ref(string) Value                            { return String("") }
+func (emptyEnv) Path(*PathNode) Value                        { return String("") }
+func (emptyEnv) Current() Value                              { return String("") }
+func (emptyEnv) Position() int                               { return 0 }
+func (emptyEnv) IndexedRepeat(string, []string, []int) Value { return String("") }
+func (emptyEnv) ChoiceLabel(string, string) string           { return "" }
+func (emptyEnv) Now() time.Time                              { return time.Unix(0, 0).UTC() }
+func (emptyEnv) UUID() string                                { return "" }
+func (emptyEnv) Random() float64                             { return 0 }
+
+func constant(v Value) evalFn { return func(Env) Value { return v } }
+
+var empty = constant(String(""))
+
+// compile turns an AST into closures. Literals are boxed once here, not at each evaluation.
+func compile(n Node) evalFn {
+	switch n := n.(type) {
+	case *NumberNode:
+		return constant(Number(n.Value))
+	case *StringNode:
+		return constant(String(n.Value))
+	case *RefNode:
+		name := n.Name
+		return func(env Env) Value { return orEmpty(env.Ref(name)) }
+	case *PathNode:
+		if isCurrent(n) {
+			return func(env Env) Value { return orEmpty(env.Current()) }
+		}
+		return func(env Env) Value { return orEmpty(env.Path(n)) }
+	case *UnaryNode:
+		if n.Op != "-" {
+			return empty
+		}
+		x := compile(n.X)
+		return func(env Env) Value { return Number(-ToNumber(x(env))) }
+	case *BinaryNode:
+		return compileBinary(n)
+	case *CallNode:
+		return compileCall(n)
+	}
+	return empty
+}
+
+// cmpOp is a comparison operator.
+type cmpOp int
+
+const (
+	opEq cmpOp = iota
+	opNe
+	opLt
+	opLe
+	opGt
+	opGe
+)
+
+var cmpOps = map[string]cmpOp{"=": opEq, "!=": opNe, "<": opLt, "<=": opLe, ">": opGt, ">=": opGe}
+
+func compileBinary(n *BinaryNode) evalFn {
+	l, r := compile(n.L), compile(n.R)
+	if op, ok := cmpOps[n.Op]; ok {
+		return func(env Env) Value { return Bool(compare(op, l(env), r(env))) }
+	}
+	switch n.Op {
+	case "and":
+		return func(env Env) Value { return Bool(ToBool(l(env)) && ToBool(r(env))) }
+	case "or":
+		return func(env Env) Value { return Bool(ToBool(l(env)) || ToBool(r(env))) }
+	case "+":
+		return func(env Env) Value { return Number(ToNumber(l(env)) + ToNumber(r(env))) }
+	case "-":
+		return func(env Env) Value { return Number(ToNumber(l(env)) - ToNumber(r(env))) }
+	case "*":
+		return func(env Env) Value { return Number(ToNumber(l(env)) * ToNumber(r(env))) }
+	case "div":
+		return func(env Env) Value { return Number(ToNumber(l(env)) / ToNumber(r(env))) }
+	case "mod":
+		return func(env Env) Value { return Number(math.Mod(ToNumber(l(env)), ToNumber(r(env)))) }
+	case "|":
+		return func(env Env) Value { return flatten(nil, l(env), r(env)) }
+	}
+	return empty
+}
+
+// compare compares a and b as XPath 1.0 does, with ODK's dates. If either is a Bool both
+// are compared as booleans; a node-set compares true if any of its nodes does; a Date
+// compares with the other side read as a date, a Number with the other side read as a
+// number; two strings compare as strings for = and !=, as numbers otherwise. NaN compares
+// false, except with != where it compares true.
+func compare(op cmpOp, a, b Value) bool {
+	a, b = orEmpty(a), orEmpty(b)
+	_, aBool := a.(Bool)
+	_, bBool := b.(Bool)
+	if aBool || bBool {
+		return compareNumbers(op, boolNumber(ToBool(a)), boolNumber(ToBool(b)))
+	}
+	if as, ok := a.(Nodes); ok {
+		for _, x := range as {
+			if compare(op, x, b) {
+				return true
+			}
+		}
+		return false
+	}
+	if bs, ok := b.(Nodes); ok {
+		for _, y := range bs {
+			if compare(op, a, y) {
+				return true
+			}
+		}
+		return false
+	}
+	_, aDate := a.(Date)
+	_, bDate := b.(Date)
+	if aDate || bDate {
+		return compareNumbers(op, dateNumber(a), dateNumber(b))
+	}
+	_, aNum := a.(Number)
+	_, bNum := b.(Number)
+	if !aNum && !bNum && (op == opEq || op == opNe) {
+		return (ToString(a) == ToString(b)) == (op == opEq)
+	}
+	return compareNumbers(op, ToNumber(a), ToNumber(b))
+}
+
+func compareNumbers(op cmpOp, x, y float64) bool {
+	switch op {
+	case opEq:
+		return x == y
+	case opNe:
+		return x != y
+	case opLt:
+		return x < y
+	case opLe:
+		return x <= y
+	case opGt:
+		return x > y
+	case opGe:
+		return x >= y
+	}
+	return false
+}
+
+func boolNumber(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// dateNumber reads v as days since 1970-01-01: a String as a date or dateTime if it is one,
+// as a number otherwise.
+func dateNumber(v Value) float64 {
+	if _, ok := v.(Number); ok {
+		return ToNumber(v)
+	}
+	if d, ok := ToDate(v); ok {
+		return days(d)
+	}
+	return ToNumber(v)
+}
+
+// flatten appends the values of vs to dst, the nodes of a Nodes one by one.
+func flatten(dst Nodes, vs ...Value) Nodes {
+	for _, v := range vs {
+		if ns, ok := v.(Nodes); ok {
+			dst = flatten(dst, ns...)
+		} else {
+			dst = append(dst, orEmpty(v))
+		}
+	}
+	return dst
+}

@@ -1,0 +1,604 @@
+package expr
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxUUIDLength bounds the length uuid(n) may ask for.
+const maxUUIDLength = 4096
+
+// compileCall compiles a call of a built-in function. An unknown function, or a call with
+// the wrong number of arguments, evaluates to "" (Check reports both).
+func compileCall(n *CallNode) evalFn {
+	spec, ok := funcs[n.Name]
+	if !ok || !spec.takes(len(n.Args)) {
+		return empty
+	}
+	args := make([]evalFn, len(n.Args))
+	for i, a := range n.Args {
+		args[i] = compile(a)
+	}
+	// arg returns argument i, or "." if the call has no arguments.
+	arg := func(i int) evalFn {
+		if len(args) == 0 {
+			return func(env Env) Value { return orEmpty(env.Current()) }
+		}
+		return args[i]
+	}
+	switch spec.id {
+	case fnIf:
+		c, a, b := args[0], args[1], args[2]
+		return func(env Env) Value {
+			if ToBool(c(env)) {
+				return a(env)
+			}
+			return b(env)
+		}
+	case fnCoalesce:
+		a, b := args[0], args[1]
+		return func(env Env) Value {
+			if v := a(env); ToString(v) != "" {
+				return v
+			}
+			return b(env)
+		}
+	case fnSelected:
+		list, v := args[0], args[1]
+		return func(env Env) Value {
+			want := strings.TrimSpace(ToString(v(env)))
+			found := false
+			eachSelected(ToString(list(env)), func(s string) bool {
+				found = s == want
+				return !found
+			})
+			return Bool(found)
+		}
+	case fnCountSelected:
+		list := args[0]
+		return func(env Env) Value {
+			n := 0
+			eachSelected(ToString(list(env)), func(string) bool { n++; return true })
+			return Number(n)
+		}
+	case fnSelectedAt:
+		list, index := args[0], args[1]
+		return func(env Env) Value {
+			i := ToNumber(index(env))
+			if math.IsNaN(i) || i < 0 {
+				return String("")
+			}
+			var at string
+			k := 0.0
+			eachSelected(ToString(list(env)), func(s string) bool {
+				if k == math.Trunc(i) {
+					at = s
+					return false
+				}
+				k++
+				return true
+			})
+			return String(at)
+		}
+	case fnChoiceName:
+		return compileChoiceName(n, args)
+	case fnNot:
+		return boolFn(args[0], func(b bool) bool { return !b })
+	case fnTrue:
+		return constant(Bool(true))
+	case fnFalse:
+		return constant(Bool(false))
+	case fnBoolean:
+		return boolFn(args[0], func(b bool) bool { return b })
+	case fnBooleanFromString:
+		a := args[0]
+		return func(env Env) Value {
+			s := strings.TrimSpace(ToString(a(env)))
+			return Bool(s == "true" || s == "1")
+		}
+	case fnNumber:
+		return numFn(arg(0), func(x float64) float64 { return x })
+	case fnString:
+		return strFn(arg(0), func(s string) string { return s })
+	case fnInt:
+		return numFn(args[0], math.Trunc)
+	case fnRound:
+		if len(args) == 1 {
+			return numFn(args[0], math.Round)
+		}
+		return numFn2(args[0], args[1], roundDigits)
+	case fnFloor:
+		return numFn(args[0], math.Floor)
+	case fnCeiling:
+		return numFn(args[0], math.Ceil)
+	case fnAbs:
+		return numFn(args[0], math.Abs)
+	case fnPow:
+		return numFn2(args[0], args[1], math.Pow)
+	case fnExp:
+		return numFn(args[0], math.Exp)
+	case fnExp10:
+		return numFn(args[0], func(x float64) float64 { return math.Pow(10, x) })
+	case fnLog:
+		return numFn(args[0], math.Log)
+	case fnLog10:
+		return numFn(args[0], math.Log10)
+	case fnSqrt:
+		return numFn(args[0], math.Sqrt)
+	case fnSin:
+		return numFn(args[0], math.Sin)
+	case fnCos:
+		return numFn(args[0], math.Cos)
+	case fnTan:
+		return numFn(args[0], math.Tan)
+	case fnAsin:
+		return numFn(args[0], math.Asin)
+	case fnAcos:
+		return numFn(args[0], math.Acos)
+	case fnAtan:
+		return numFn(args[0], math.Atan)
+	case fnAtan2:
+		return numFn2(args[0], args[1], math.Atan2)
+	case fnPi:
+		return constant(Number(math.Pi))
+	case fnSum:
+		a := args[0]
+		return func(env Env) Value {
+			v := a(env)
+			ns, ok := v.(Nodes)
+			if !ok {
+				return Number(ToNumber(v))
+			}
+			sum := 0.0
+			for _, x := range flatten(nil, ns) {
+				sum += ToNumber(x)
+			}
+			return Number(sum)
+		}
+	case fnCount:
+		a := args[0]
+		return func(env Env) Value {
+			v := a(env)
+			if ns, ok := v.(Nodes); ok {
+				return Number(len(ns))
+			}
+			return Number(boolNumber(ToString(v) != ""))
+		}
+	case fnCountNonEmpty:
+		a := args[0]
+		return func(env Env) Value {
+			n := 0
+			for _, x := range flatten(nil, a(env)) {
+				if ToString(x) != "" {
+					n++
+				}
+			}
+			return Number(n)
+		}
+	case fnMax:
+		return extremum(args, math.Max)
+	case fnMin:
+		return extremum(args, math.Min)
+	case fnConcat:
+		return func(env Env) Value {
+			var b strings.Builder
+			for _, a := range args {
+				for _, x := range flatten(nil, a(env)) {
+					b.WriteString(ToString(x))
+				}
+			}
+			return String(b.String())
+		}
+	case fnJoin:
+		return func(env Env) Value {
+			sep := ToString(args[0](env))
+			var b strings.Builder
+			first := true
+			for _, a := range args[1:] {
+				for _, x := range flatten(nil, a(env)) {
+					if !first {
+						b.WriteString(sep)
+					}
+					first = false
+					b.WriteString(ToString(x))
+				}
+			}
+			return String(b.String())
+		}
+	case fnStringLength:
+		s := arg(0)
+		return func(env Env) Value { return Number(utf8.RuneCountInString(ToString(s(env)))) }
+	case fnSubstr:
+		return compileSubstr(args)
+	case fnSubstringBefore:
+		return strFn2(args[0], args[1], func(s, t string) string {
+			if i := strings.Index(s, t); i >= 0 {
+				return s[:i]
+			}
+			return ""
+		})
+	case fnSubstringAfter:
+		return strFn2(args[0], args[1], func(s, t string) string {
+			if i := strings.Index(s, t); i >= 0 {
+				return s[i+len(t):]
+			}
+			return ""
+		})
+	case fnContains:
+		return strPred(args[0], args[1], strings.Contains)
+	case fnStartsWith:
+		return strPred(args[0], args[1], strings.HasPrefix)
+	case fnEndsWith:
+		return strPred(args[0], args[1], strings.HasSuffix)
+	case fnTranslate:
+		s, from, to := args[0], args[1], args[2]
+		return func(env Env) Value {
+			return String(translate(ToString(s(env)), ToString(from(env)), ToString(to(env))))
+		}
+	case fnNormalizeSpace:
+		return strFn(arg(0), func(s string) string { return strings.Join(strings.Fields(s), " ") })
+	case fnRegex:
+		return compileRegex(n, args)
+	case fnToday:
+		return func(env Env) Value { return dateOnly(Date{T: env.Now()}) }
+	case fnNow:
+		return func(env Env) Value { return Date{T: env.Now(), HasTime: true} }
+	case fnDate:
+		return dateFn(args[0], func(d Date) Value { return dateOnly(d) })
+	case fnDateTime:
+		return dateFn(args[0], func(d Date) Value { return Date{T: d.T, HasTime: true} })
+	case fnDecimalDateTime:
+		a := args[0]
+		return func(env Env) Value {
+			d, ok := ToDate(a(env))
+			if !ok {
+				return Number(math.NaN())
+			}
+			return Number(days(d))
+		}
+	case fnDecimalTime:
+		a := args[0]
+		return func(env Env) Value {
+			v := a(env)
+			if d, ok := v.(Date); ok {
+				if !d.HasTime {
+					return Number(0)
+				}
+				return Number(dayFraction(d.T))
+			}
+			f, ok := parseTime(ToString(v))
+			if !ok {
+				return Number(math.NaN())
+			}
+			return Number(f)
+		}
+	case fnFormatDate, fnFormatDateTime:
+		d, layout := args[0], args[1]
+		keepTime := spec.id == fnFormatDateTime
+		return func(env Env) Value {
+			date, ok := ToDate(d(env))
+			if !ok {
+				return String("")
+			}
+			if !keepTime {
+				date = dateOnly(date)
+			}
+			return String(formatDateODK(date, ToString(layout(env))))
+		}
+	case fnOnce:
+		a := args[0]
+		return func(env Env) Value {
+			if cur := orEmpty(env.Current()); ToString(cur) != "" {
+				return cur
+			}
+			return a(env)
+		}
+	case fnUUID:
+		if len(args) == 0 {
+			return func(env Env) Value { return String(env.UUID()) }
+		}
+		length := args[0]
+		return func(env Env) Value {
+			n := ToNumber(length(env))
+			if math.IsNaN(n) || n < 0 {
+				return String("")
+			}
+			return String(randomHex(env, int(math.Min(n, maxUUIDLength))))
+		}
+	case fnRandom:
+		return func(env Env) Value { return Number(env.Random()) }
+	case fnPosition:
+		return func(env Env) Value { return Number(env.Position()) }
+	case fnIndexedRepeat:
+		return compileIndexedRepeat(n, args)
+	case fnChecklist:
+		return compileChecklist(args, false)
+	case fnWeightedChecklist:
+		return compileChecklist(args, true)
+	}
+	return empty
+}
+
+func boolFn(a evalFn, f func(bool) bool) evalFn {
+	return func(env Env) Value { return Bool(f(ToBool(a(env)))) }
+}
+
+func numFn(a evalFn, f func(float64) float64) evalFn {
+	return func(env Env) Value { return Number(f(ToNumber(a(env)))) }
+}
+
+func numFn2(a, b evalFn, f func(x, y float64) float64) evalFn {
+	return func(env Env) Value { return Number(f(ToNumber(a(env)), ToNumber(b(env)))) }
+}
+
+func strFn(a evalFn, f func(string) string) evalFn {
+	return func(env Env) Value { return String(f(ToString(a(env)))) }
+}
+
+func strFn2(a, b evalFn, f func(s, t string) string) evalFn {
+	return func(env Env) Value { return String(f(ToString(a(env)), ToString(b(env)))) }
+}
+
+func strPred(a, b evalFn, f func(s, t string) bool) evalFn {
+	return func(env Env) Value { return Bool(f(ToString(a(env)), ToString(b(env)))) }
+}
+
+func dateFn(a evalFn, f func(Date) Value) evalFn {
+	return func(env Env) Value {
+		d, ok := ToDate(a(env))
+		if !ok {
+			return String("")
+		}
+		return f(d)
+	}
+}
+
+// eachSelected calls f on each value of a space-separated list of choices until f returns
+// false.
+func eachSelected(list string, f func(string) bool) {
+	for {
+		list = strings.TrimLeft(list, " \t\n\r")
+		if list == "" {
+			return
+		}
+		i := strings.IndexAny(list, " \t\n\r")
+		if i < 0 {
+			f(list)
+			return
+		}
+		if !f(list[:i]) {
+			return
+		}
+		list = list[i:]
+	}
+}
+
+// roundDigits rounds x to the given number of decimal digits, halves away from zero. The
+// scaled value is first rounded to 15 significant digits, so that 2.675 rounds to 2.68 as it
+// reads, not to 2.67 as it is stored.
+func roundDigits(x, digits float64) float64 {
+	if math.IsNaN(digits) || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x + digits // NaN or ±Inf
+	}
+	d := math.Trunc(digits)
+	switch {
+	case d > 15:
+		return x
+	case d < -308:
+		return math.Copysign(0, x)
+	}
+	p := math.Pow(10, d)
+	y := x * p
+	if math.IsInf(y, 0) {
+		return x
+	}
+	y, _ = strconv.ParseFloat(strconv.FormatFloat(y, 'g', 15, 64), 64)
+	return math.Round(y) / p
+}
+
+// extremum folds the numbers of all arguments with f; NaN if there are none or any is NaN.
+func extremum(args []evalFn, f func(x, y float64) float64) evalFn {
+	return func(env Env) Value {
+		acc, seen := 0.0, false
+		for _, a := range args {
+			for _, x := range flatten(nil, a(env)) {
+				n := ToNumber(x)
+				if math.IsNaN(n) {
+					return Number(math.NaN())
+				}
+				if !seen {
+					acc, seen = n, true
+				} else {
+					acc = f(acc, n)
+				}
+			}
+		}
+		if !seen {
+			return Number(math.NaN())
+		}
+		return Number(acc)
+	}
+}
+
+// compileSubstr compiles ODK's substr(s, start[, end]): start is 0-based, end exclusive,
+// both clamped to the string; indexes count characters.
+func compileSubstr(args []evalFn) evalFn {
+	return func(env Env) Value {
+		s := ToString(args[0](env))
+		n := utf8.RuneCountInString(s)
+		start := clampIndex(ToNumber(args[1](env)), n)
+		end := n
+		if len(args) == 3 {
+			end = clampIndex(ToNumber(args[2](env)), n)
+		}
+		if end <= start {
+			return String("")
+		}
+		if n == len(s) {
+			return String(s[start:end])
+		}
+		return String(string([]rune(s)[start:end]))
+	}
+}
+
+func clampIndex(f float64, n int) int {
+	switch {
+	case math.IsNaN(f) || f <= 0:
+		return 0
+	case f >= float64(n):
+		return n
+	}
+	return int(f)
+}
+
+func translate(s, from, to string) string {
+	if from == "" {
+		return s
+	}
+	fr, tr := []rune(from), []rune(to)
+	var b strings.Builder
+	for _, c := range s {
+		i := 0
+		for i < len(fr) && fr[i] != c {
+			i++
+		}
+		switch {
+		case i == len(fr):
+			b.WriteRune(c)
+		case i < len(tr):
+			b.WriteRune(tr[i])
+		}
+	}
+	return b.String()
+}
+
+// compileRegex compiles regex(s, pattern). A literal pattern is compiled once, here; one
+// that does not compile makes the call false (Check reports it). Like ODK, the pattern
+// matches anywhere in s unless it is anchored.
+func compileRegex(n *CallNode, args []evalFn) evalFn {
+	s := args[0]
+	if lit, ok := n.Args[1].(*StringNode); ok {
+		re, err := regexp.Compile(lit.Value)
+		if err != nil {
+			return constant(Bool(false))
+		}
+		return func(env Env) Value { return Bool(re.MatchString(ToString(s(env)))) }
+	}
+	pattern := args[1]
+	return func(env Env) Value {
+		re, err := regexp.Compile(ToString(pattern(env)))
+		if err != nil {
+			return Bool(false)
+		}
+		return Bool(re.MatchString(ToString(s(env))))
+	}
+}
+
+// compileChoiceName compiles jr:choice-name(value, 'question'), where the question is
+// named by a string such as '${q}' or '/data/q' (or, leniently, by a reference ${q}).
+func compileChoiceName(n *CallNode, args []evalFn) evalFn {
+	value := args[0]
+	var question evalFn
+	switch q := n.Args[1].(type) {
+	case *StringNode:
+		question = constant(String(questionName(q.Value)))
+	case *RefNode:
+		question = constant(String(q.Name))
+	default:
+		question = func(env Env) Value { return String(questionName(ToString(args[1](env)))) }
+	}
+	return func(env Env) Value {
+		q := ToString(question(env))
+		if q == "" {
+			return String("")
+		}
+		return String(env.ChoiceLabel(q, ToString(value(env))))
+	}
+}
+
+// questionName extracts the question name from "${q}" or from a path "/data/g/q".
+func questionName(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "${") && strings.HasSuffix(s, "}") {
+		return strings.TrimSpace(s[2 : len(s)-1])
+	}
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// compileIndexedRepeat compiles indexed-repeat(${name}, ${repeat1}, i1[, ${repeat2}, i2...]).
+// The references are not evaluated: their names go to Env.IndexedRepeat.
+func compileIndexedRepeat(n *CallNode, args []evalFn) evalFn {
+	name, ok := n.Args[0].(*RefNode)
+	if !ok {
+		return empty
+	}
+	var repeats []string
+	var indexes []evalFn
+	for i := 1; i+1 < len(n.Args); i += 2 {
+		r, ok := n.Args[i].(*RefNode)
+		if !ok {
+			return empty
+		}
+		repeats = append(repeats, r.Name)
+		indexes = append(indexes, args[i+1])
+	}
+	return func(env Env) Value {
+		idx := make([]int, len(indexes))
+		for i, f := range indexes {
+			x := ToNumber(f(env))
+			if math.IsNaN(x) || x < 0 {
+				x = 0
+			}
+			idx[i] = int(math.Min(x, math.MaxInt32))
+		}
+		return orEmpty(env.IndexedRepeat(name.Name, repeats, idx))
+	}
+}
+
+// compileChecklist compiles checklist(min, max, v...) and weighted-checklist(min, max, v1,
+// w1, ...): whether the number of true values (or the sum of the weights of the true
+// values) lies between min and max, where a negative bound (or NaN) means none.
+func compileChecklist(args []evalFn, weighted bool) evalFn {
+	lo, hi := args[0], args[1]
+	return func(env Env) Value {
+		total := 0.0
+		if !weighted {
+			for _, a := range args[2:] {
+				for _, x := range flatten(nil, a(env)) {
+					total += boolNumber(ToBool(x))
+				}
+			}
+		} else {
+			for i := 2; i+1 < len(args); i += 2 {
+				vs, ws := flatten(nil, args[i](env)), flatten(nil, args[i+1](env))
+				if len(vs) != len(ws) {
+					return Bool(false)
+				}
+				for k := range vs {
+					if ToBool(vs[k]) {
+						total += ToNumber(ws[k])
+					}
+				}
+			}
+		}
+		low, high := ToNumber(lo(env)), ToNumber(hi(env))
+		return Bool((!(low >= 0) || total >= low) && (!(high >= 0) || total <= high))
+	}
+}
+
+// randomHex returns n random hexadecimal digits drawn from env.Random.
+func randomHex(env Env, n int) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, n)
+	for i := range b {
+		k := int(env.Random() * 16)
+		b[i] = digits[min(max(k, 0), 15)]
+	}
+	return string(b)
+}

@@ -1,0 +1,188 @@
+package expr
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Value is the result of an expression: one of String, Number, Bool, Date and Nodes.
+type Value interface{ value() }
+
+// String is a string value. Answers reach expressions as strings; the empty string is an
+// empty answer.
+type String string
+
+// Number is an XPath number, a float64 that may be NaN or infinite.
+type Number float64
+
+// Bool is a boolean value.
+type Bool bool
+
+// Date is a date or a dateTime. A date (HasTime false) is the calendar day of T, and is
+// built at midnight UTC. A dateTime (HasTime true) is T as a wall-clock time in T's
+// location: conversions to days read that wall clock, as ODK reads the device's local time.
+type Date struct {
+	T       time.Time
+	HasTime bool
+}
+
+// Nodes is a node-set: what a reference to a field inside a repeat gives from outside the
+// repeat (one value per instance), or a reference to a repeat itself (one String("") per
+// instance).
+type Nodes []Value
+
+func (String) value() {}
+func (Number) value() {}
+func (Bool) value()   {}
+func (Date) value()   {}
+func (Nodes) value()  {}
+
+// ToString converts v to a string as XPath's string() does. A Number has no exponent and no
+// trailing zeros ("3", "2.5", "NaN", "Infinity"); a Bool is "true" or "false"; a Date is
+// "2006-01-02", or "2006-01-02T15:04:05.000Z07:00" when it has a time; a Nodes is the string
+// of its first node, or "" if it is empty.
+func ToString(v Value) string {
+	switch v := v.(type) {
+	case String:
+		return string(v)
+	case Number:
+		return formatNumber(float64(v))
+	case Bool:
+		if v {
+			return "true"
+		}
+		return "false"
+	case Date:
+		return formatDate(v)
+	case Nodes:
+		if len(v) == 0 {
+			return ""
+		}
+		return ToString(v[0])
+	}
+	return ""
+}
+
+func formatNumber(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0:
+		return "0" // and not "-0"
+	case f == math.Trunc(f) && math.Abs(f) < 1e15:
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// ToNumber converts v to a number as XPath's number() does, with ODK's reading of dates. A
+// String is trimmed and read as a decimal number (an optional '-', digits, an optional
+// '.'); a date ("2006-01-02") or dateTime string gives its days since 1970-01-01; anything
+// else, the empty string included, gives NaN. A Bool is 1 or 0; a Date is its days since
+// 1970-01-01, fractional when it has a time; a Nodes is the number of its first node, or
+// NaN if it is empty.
+func ToNumber(v Value) float64 {
+	switch v := v.(type) {
+	case String:
+		return stringToNumber(string(v))
+	case Number:
+		return float64(v)
+	case Bool:
+		if v {
+			return 1
+		}
+		return 0
+	case Date:
+		return days(v)
+	case Nodes:
+		if len(v) == 0 {
+			return math.NaN()
+		}
+		return ToNumber(v[0])
+	}
+	return math.NaN()
+}
+
+func stringToNumber(s string) float64 {
+	s = strings.TrimSpace(s)
+	if isDecimal(s) {
+		f, _ := strconv.ParseFloat(s, 64) // only a range error is possible, with ±Inf
+		return f
+	}
+	if d, ok := parseDate(s); ok {
+		return days(d)
+	}
+	return math.NaN()
+}
+
+// isDecimal reports whether s is an XPath number: '-'? (Digits ('.' Digits?)? | '.' Digits).
+func isDecimal(s string) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	digits, dot := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits++
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// ToBool converts v to a boolean as XPath's boolean() does: a String is true if it is not
+// empty, a Number if it is neither 0 nor NaN, a Date always, a Nodes if it is not empty.
+func ToBool(v Value) bool {
+	switch v := v.(type) {
+	case String:
+		return v != ""
+	case Number:
+		return v != 0 && !math.IsNaN(float64(v))
+	case Bool:
+		return bool(v)
+	case Date:
+		return true
+	case Nodes:
+		return len(v) > 0
+	}
+	return false
+}
+
+// ToDate converts v to a date. It accepts a Date; a String holding a date ("2006-01-02") or
+// an RFC 3339 dateTime (fractional seconds and zone optional); a Number of days since
+// 1970-01-01, which gives a date when whole and a dateTime otherwise; or a Nodes whose first
+// node is one of these. It reports false for anything else.
+func ToDate(v Value) (Date, bool) {
+	switch v := v.(type) {
+	case Date:
+		return v, true
+	case String:
+		return parseDate(strings.TrimSpace(string(v)))
+	case Number:
+		return fromDays(float64(v))
+	case Nodes:
+		if len(v) == 0 {
+			return Date{}, false
+		}
+		return ToDate(v[0])
+	}
+	return Date{}, false
+}
+
+// orEmpty replaces the nil an Env may return for a missing value with the empty string.
+func orEmpty(v Value) Value {
+	if v == nil {
+		return String("")
+	}
+	return v
+}
