@@ -1,0 +1,136 @@
+// Command tracer runs tracer studies of vocational-training alumni: the enumerator's
+// terminal UI, the central sync server, and the commands supervisors and analysts use.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := NewMain()
+	if err := m.Run(ctx, os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		var se silentError
+		if !errors.As(err, &se) {
+			fmt.Fprintln(m.Stderr, "tracer:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// Main holds the program's standard streams so that commands can be run and read in tests.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv looks up environment variables; tests replace it.
+	Getenv func(string) string
+}
+
+// NewMain returns a Main wired to the process's standard streams and environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// Run dispatches on the first argument to a subcommand; with no subcommand it starts the TUI.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	var cmd string
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "":
+		return m.runTUI(ctx, args)
+	case "form":
+		return m.runForm(ctx, args)
+	case "roster":
+		return m.runRoster(ctx, args)
+	case "version":
+		fmt.Fprintln(m.Stdout, "tracer", version)
+		return nil
+	case "help":
+		m.usage(m.Stdout)
+		return nil
+	default:
+		m.usage(m.Stderr)
+		return usageError("unknown command %q", cmd)
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprint(w, `tracer: tracer studies of vocational-training alumni.
+
+Usage:
+  tracer [--data DIR] [--form FILE] [--lang id|en]   the enumerator's interview screens
+  tracer <command> [arguments]
+
+Commands:
+  form check FILE...        validate XLSForms
+  form fill FILE --answers A.json
+                            fill a form headless from a JSON answer file
+  form export [FILE] -o OUT.xlsx
+                            write a form (the built-in one by default) as an XLSForm
+  roster import FILE        load the alumni roster (CSV or XLSX)
+  version                   print the version
+
+Run "tracer <command> --help" for a command's flags.
+`)
+}
+
+// exitError carries an exit status other than 1.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError reports a mistake in the command line; it exits with status 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format+` (see "tracer help")`, args...)}
+}
+
+// silentError makes the process exit with code without printing anything more: the command
+// has already said what went wrong.
+type silentError struct{ code int }
+
+func (e silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func exitCode(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var se silentError
+	if errors.As(err, &se) {
+		return se.code
+	}
+	return 1
+}
+
+// newFlagSet returns a FlagSet that writes its usage to m.Stderr and reports parse errors to the caller.
+func (m *Main) newFlagSet(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: %s\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}

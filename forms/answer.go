@@ -1,0 +1,471 @@
+package forms
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"tracer/forms/expr"
+)
+
+// ProblemKind says why an answer is refused or missing.
+type ProblemKind int
+
+// The kinds of problem.
+const (
+	// ProblemType: the text is not a value of the question's type (not a number, not a date).
+	ProblemType ProblemKind = iota + 1
+	// ProblemChoice: the value is not one of the question's choices, or is filtered out.
+	ProblemChoice
+	// ProblemConstraint: the answer breaks the question's constraint.
+	ProblemConstraint
+	// ProblemRequired: the question is required and has no answer.
+	ProblemRequired
+)
+
+// Problem is an answer the form refuses, or a required answer that is missing. It is data for
+// the enumerator, in the session's language, not a Go error.
+type Problem struct {
+	Path    string
+	Name    string
+	Kind    ProblemKind
+	Message string
+}
+
+// Error returns the message, so a Problem can travel as an error where that is convenient.
+func (p *Problem) Error() string { return p.Name + ": " + p.Message }
+
+// Stop is a place the interview can be: an answerable question or note, or the prompt that
+// asks whether to add another instance of a repeat (Prompt, with the repeat's path).
+type Stop struct {
+	Path   string
+	Node   *Node
+	Prompt bool
+}
+
+// engine messages in Indonesian and English, chosen by the form language's code.
+var messages = map[string][2]string{
+	"required":   {"Pertanyaan ini wajib dijawab.", "This question is required."},
+	"constraint": {"Jawaban tidak memenuhi aturan pertanyaan ini.", "The answer breaks this question's rule."},
+	"integer":    {"Masukkan bilangan bulat (tanpa titik atau koma).", "Enter a whole number (no dots or commas)."},
+	"bigint":     {"Bilangan terlalu besar.", "The number is too large."},
+	"decimal":    {"Masukkan angka (pakai titik untuk desimal).", "Enter a number (use a dot for decimals)."},
+	"date":       {"Masukkan tanggal yang ada, format TTTT-BB-HH.", "Enter a real date as YYYY-MM-DD."},
+	"time":       {"Masukkan jam dengan format JJ:MM.", "Enter a time as HH:MM."},
+	"datetime":   {"Masukkan tanggal dan jam, format TTTT-BB-HHTJJ:MM.", "Enter a date and time as YYYY-MM-DDTHH:MM."},
+	"choice":     {"Pilihan %q tidak ada dalam daftar.", "%q is not one of the choices."},
+	"filtered":   {"Pilihan %q tidak berlaku untuk jawaban sebelumnya.", "%q does not apply given the earlier answers."},
+	"dup":        {"Pilihan %q dipilih dua kali.", "%q is chosen twice."},
+	"range":      {"Masukkan angka dari %s sampai %s.", "Enter a number from %s to %s."},
+	"ack":        {"Jawab OK untuk mengonfirmasi.", "Answer OK to acknowledge."},
+}
+
+func (s *Session) msg(key string, args ...any) string {
+	m := messages[key]
+	t := m[1]
+	if LangCode(s.lang) == "id" || strings.Contains(strings.ToLower(s.lang), "indonesia") {
+		t = m[0]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(t, args...)
+	}
+	return t
+}
+
+// Value returns the stored answer at path ("" when none).
+func (s *Session) Value(path string) string {
+	if it := s.byPath[path]; it != nil {
+		return it.value
+	}
+	return ""
+}
+
+// Relevant reports whether the item at path is relevant now.
+func (s *Session) Relevant(path string) bool {
+	it := s.byPath[path]
+	return it != nil && it.relevant()
+}
+
+// NodeAt returns the node of the item at path, or nil.
+func (s *Session) NodeAt(path string) *Node {
+	if it := s.byPath[path]; it != nil {
+		return it.node
+	}
+	return nil
+}
+
+// Set validates value as the answer at path and, when it is acceptable, stores it and
+// recomputes what depends on it. A refused answer is returned as a Problem and not stored. The
+// error is for paths that are not answerable questions.
+func (s *Session) Set(path, value string) (*Problem, error) {
+	it := s.byPath[path]
+	if it == nil {
+		return nil, fmt.Errorf("no question at %s", path)
+	}
+	n := it.node
+	if n.Kind != KindQuestion && n.Kind != KindHidden {
+		return nil, fmt.Errorf("%s is a %s, not a question", path, n.Type)
+	}
+	if n.Unsupported {
+		return nil, fmt.Errorf("%s (%s) is not answerable on this device", path, n.Type)
+	}
+	v, p := s.normalize(it, value)
+	if p != nil {
+		return p, nil
+	}
+	if p := s.checkConstraint(it, v); p != nil {
+		return p, nil
+	}
+	s.store(it, v)
+	return nil, nil
+}
+
+// store writes a value and recomputes its dependents and triggered calculations.
+func (s *Session) store(it *item, v string) {
+	if it.value == v {
+		return
+	}
+	it.value = v
+	s.propagate(it)
+	for _, n := range s.form.Nodes {
+		if n.Trigger != it.node.Name || n.Calculation == nil {
+			continue
+		}
+		for _, x := range s.items[n.Index] {
+			if nv := calcValue(s.evalString(n.Calculation, x)); nv != x.value {
+				x.value = nv
+				s.propagate(x)
+			}
+		}
+	}
+}
+
+// Check returns the problem with the current answer at path, if any: a missing required
+// answer, a broken constraint, or a choice no longer allowed. Irrelevant questions have none.
+func (s *Session) Check(path string) *Problem {
+	it := s.byPath[path]
+	if it == nil || !it.relevant() || !it.node.Answerable() || it.node.Kind != KindQuestion {
+		return nil
+	}
+	if it.value == "" {
+		if s.required(it) {
+			msg := it.node.RequiredMsg.In(s.lang, s.form.Languages)
+			if msg == "" {
+				msg = s.msg("required")
+			}
+			return &Problem{Path: it.path, Name: it.node.Name, Kind: ProblemRequired, Message: msg}
+		}
+		return nil
+	}
+	if _, p := s.normalize(it, it.value); p != nil {
+		return p
+	}
+	return s.checkConstraint(it, it.value)
+}
+
+func (s *Session) required(it *item) bool {
+	n := it.node
+	if n.Required {
+		return true
+	}
+	return n.RequiredIf != nil && s.evalBool(n.RequiredIf, it)
+}
+
+// Required reports whether the question at path must be answered now.
+func (s *Session) Required(path string) bool {
+	it := s.byPath[path]
+	return it != nil && s.required(it)
+}
+
+// ReadOnly reports whether the question at path cannot be changed now.
+func (s *Session) ReadOnly(path string) bool {
+	it := s.byPath[path]
+	if it == nil {
+		return true
+	}
+	n := it.node
+	if n.ReadOnly || n.Kind != KindQuestion {
+		return true
+	}
+	return n.ReadOnlyIf != nil && s.evalBool(n.ReadOnlyIf, it)
+}
+
+func (s *Session) checkConstraint(it *item, v string) *Problem {
+	n := it.node
+	if v == "" || n.Constraint == nil {
+		return nil
+	}
+	saved := s.env
+	s.env = env{s: s, ctx: it, cur: &v}
+	ok := expr.ToBool(n.Constraint.Eval(&s.env))
+	s.env = saved
+	if ok {
+		return nil
+	}
+	msg := n.ConstraintMsg.In(s.lang, s.form.Languages)
+	if msg == "" {
+		msg = s.msg("constraint")
+	}
+	return &Problem{Path: it.path, Name: n.Name, Kind: ProblemConstraint, Message: s.interpolate(msg, it)}
+}
+
+// normalize checks a typed answer against the question's type and writes it the way ODK
+// writes it in a submission.
+func (s *Session) normalize(it *item, raw string) (string, *Problem) {
+	n := it.node
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return "", nil
+	}
+	bad := func(kind ProblemKind, key string, args ...any) (string, *Problem) {
+		return "", &Problem{Path: it.path, Name: n.Name, Kind: kind, Message: s.msg(key, args...)}
+	}
+	switch n.Type {
+	case "integer":
+		i, err := strconv.ParseInt(strings.TrimPrefix(v, "+"), 10, 64)
+		if err != nil {
+			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+				return bad(ProblemType, "bigint")
+			}
+			return bad(ProblemType, "integer")
+		}
+		if i > math.MaxInt32 || i < math.MinInt32 {
+			return bad(ProblemType, "bigint")
+		}
+		return strconv.FormatInt(i, 10), nil
+	case "decimal":
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(v, "xXpP_") {
+			return bad(ProblemType, "decimal")
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	case "range":
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(f) {
+			return bad(ProblemType, "decimal")
+		}
+		lo, hi, step := rangeParams(n)
+		if f < math.Min(lo, hi) || f > math.Max(lo, hi) {
+			return bad(ProblemType, "range", fmtNum(lo), fmtNum(hi))
+		}
+		if step > 0 {
+			k := (f - lo) / step
+			if math.Abs(k-math.Round(k)) > 1e-9 {
+				return bad(ProblemType, "range", fmtNum(lo), fmtNum(hi))
+			}
+		}
+		return fmtNum(f), nil
+	case "date":
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return bad(ProblemType, "date")
+		}
+		return t.Format("2006-01-02"), nil
+	case "time":
+		for _, layout := range []string{"15:04", "15:04:05", "15:04:05.000", "15:04:05.000Z07:00", "15:04:05Z07:00"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				return t.Format("15:04:05.000"), nil
+			}
+		}
+		return bad(ProblemType, "time")
+	case "dateTime":
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000-07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				return formatDateTime(t), nil
+			}
+		}
+		return bad(ProblemType, "datetime")
+	case "acknowledge":
+		switch strings.ToLower(v) {
+		case "ok", "yes", "1", "true", "ya":
+			return "OK", nil
+		}
+		return bad(ProblemType, "ack")
+	case "select_one":
+		if p := s.checkChoice(it, v); p != nil {
+			return "", p
+		}
+		return v, nil
+	case "select_multiple", "rank":
+		fields := strings.Fields(v)
+		seen := make(map[string]bool, len(fields))
+		for _, f := range fields {
+			if seen[f] {
+				return bad(ProblemChoice, "dup", f)
+			}
+			seen[f] = true
+			if p := s.checkChoice(it, f); p != nil {
+				return "", p
+			}
+		}
+		if n.Type == "rank" {
+			return strings.Join(fields, " "), nil
+		}
+		// Written in the order of the choice list, as ODK does.
+		var out []string
+		if l := s.form.Lists[n.ListName]; l != nil {
+			for _, c := range l.Choices {
+				if seen[c.Name] {
+					out = append(out, c.Name)
+					delete(seen, c.Name)
+				}
+			}
+		}
+		for _, f := range fields {
+			if seen[f] {
+				out = append(out, f)
+			}
+		}
+		return strings.Join(out, " "), nil
+	}
+	return v, nil
+}
+
+func rangeParams(n *Node) (lo, hi, step float64) {
+	lo, hi, step = 1, 10, 1
+	if v, err := strconv.ParseFloat(n.Parameters["start"], 64); err == nil {
+		lo = v
+	}
+	if v, err := strconv.ParseFloat(n.Parameters["end"], 64); err == nil {
+		hi = v
+	}
+	if v, err := strconv.ParseFloat(n.Parameters["step"], 64); err == nil {
+		step = math.Abs(v)
+	}
+	return lo, hi, step
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func (s *Session) checkChoice(it *item, v string) *Problem {
+	n := it.node
+	if n.OrOther && v == "other" {
+		return nil
+	}
+	l := s.form.Lists[n.ListName]
+	if l == nil {
+		return nil
+	}
+	c := l.Choice(v)
+	if c == nil {
+		return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: s.msg("choice", v)}
+	}
+	if n.ChoiceFilter != nil && !s.choiceAllowed(it, c) {
+		return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: s.msg("filtered", v)}
+	}
+	return nil
+}
+
+func (s *Session) choiceAllowed(it *item, c *Choice) bool {
+	saved := s.env
+	s.env = env{s: s, ctx: it, choice: c}
+	ok := expr.ToBool(it.node.ChoiceFilter.Eval(&s.env))
+	s.env = saved
+	return ok
+}
+
+// Choices returns the choices offered now at path: the question's list, through its choice
+// filter, plus "other" for or_other.
+func (s *Session) Choices(path string) []*Choice {
+	it := s.byPath[path]
+	if it == nil || it.node.ListName == "" {
+		return nil
+	}
+	l := s.form.Lists[it.node.ListName]
+	if l == nil {
+		return nil
+	}
+	out := l.Choices
+	if it.node.ChoiceFilter != nil {
+		out = make([]*Choice, 0, len(l.Choices))
+		for _, c := range l.Choices {
+			if s.choiceAllowed(it, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	if it.node.OrOther {
+		out = append(out[:len(out):len(out)], otherChoice)
+	}
+	return out
+}
+
+var otherChoice = &Choice{Name: "other", Label: Text{"": "Other / Lainnya"}}
+
+// ChoiceLabel returns a choice's label in the session's language.
+func (s *Session) ChoiceLabel(c *Choice) string {
+	if l := c.Label.In(s.lang, s.form.Languages); l != "" {
+		return l
+	}
+	return c.Name
+}
+
+// Label returns the label of the node at path in the session's language, with ${name}
+// references replaced by their answers.
+func (s *Session) Label(path string) string {
+	it := s.byPath[path]
+	if it == nil {
+		return ""
+	}
+	return s.interpolate(it.node.Label.In(s.lang, s.form.Languages), it)
+}
+
+// Hint returns the hint of the node at path in the session's language.
+func (s *Session) Hint(path string) string {
+	it := s.byPath[path]
+	if it == nil {
+		return ""
+	}
+	return s.interpolate(it.node.Hint.In(s.lang, s.form.Languages), it)
+}
+
+// interpolate replaces ${name} in a text with the answer as seen from it.
+func (s *Session) interpolate(text string, it *item) string {
+	if !strings.Contains(text, "${") {
+		return text
+	}
+	return labelRef.ReplaceAllStringFunc(text, func(m string) string {
+		name := m[2 : len(m)-1]
+		n := s.form.byName[name]
+		if n == nil {
+			return m
+		}
+		v := s.nodeValue(it, n, nil)
+		str := expr.ToString(v)
+		if n.ListName != "" && n.Type == "select_one" {
+			if l := s.form.Lists[n.ListName]; l != nil {
+				if c := l.Choice(str); c != nil {
+					return s.ChoiceLabel(c)
+				}
+			}
+		}
+		return str
+	})
+}
+
+// Sections returns the labels of the groups and repeats around path, outermost first.
+func (s *Session) Sections(path string) []string {
+	it := s.byPath[path]
+	var out []string
+	for p := it; p != nil; p = p.parent {
+		if p == it || p.holder || p.parent == nil {
+			continue
+		}
+		l := s.interpolate(p.node.Label.In(s.lang, s.form.Languages), p)
+		if p.inst > 0 {
+			if l == "" {
+				l = p.node.Name
+			}
+			l = fmt.Sprintf("%s %d", l, p.inst)
+		}
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}

@@ -1,0 +1,183 @@
+package forms
+
+import (
+	"strings"
+
+	"tracer/forms/expr"
+)
+
+// Form is a compiled form, ready to run interviews.
+type Form struct {
+	ID           string
+	Title        string
+	Version      string
+	InstanceName *expr.Expr
+	// Languages lists the form's languages in the order their columns appear; DefaultLang is
+	// one of them. An untranslated form has the single language "" (shown as "default").
+	Languages   []string
+	DefaultLang string
+	// Root is the form's top-level group; its descendants are in document order.
+	Root *Node
+	// Nodes holds every node below Root in document order.
+	Nodes []*Node
+	// Lists holds the choice lists by name.
+	Lists map[string]*ChoiceList
+	// Hash is the SHA-256 (hex) of the source bytes the form was loaded from.
+	Hash string
+	// Source is the file name the form was loaded from.
+	Source string
+	// Warnings lists problems that do not stop the form from loading.
+	Warnings []*Issue
+
+	byName map[string]*Node
+	order  []*Node // nodes in dependency (evaluation) order
+}
+
+// Node returns the node with the given name, or nil.
+func (f *Form) Node(name string) *Node { return f.byName[name] }
+
+// LangCode returns the short code of a language column name, "id" for "Bahasa Indonesia (id)";
+// a name without a code in parentheses is returned lower-cased.
+func LangCode(lang string) string {
+	if i := strings.LastIndexByte(lang, '('); i >= 0 && strings.HasSuffix(lang, ")") {
+		return strings.ToLower(strings.TrimSpace(lang[i+1 : len(lang)-1]))
+	}
+	return strings.ToLower(strings.TrimSpace(lang))
+}
+
+// MatchLang returns the form language that want names, by full name or code
+// (case-insensitive), and whether there was one.
+func (f *Form) MatchLang(want string) (string, bool) {
+	want = strings.TrimSpace(want)
+	for _, l := range f.Languages {
+		if strings.EqualFold(l, want) {
+			return l, true
+		}
+	}
+	for _, l := range f.Languages {
+		if LangCode(l) == strings.ToLower(want) {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// Kind is what a node is.
+type Kind int
+
+// The kinds of node.
+const (
+	KindQuestion  Kind = iota // asks the enumerator for an answer
+	KindNote                  // shows text, takes no answer
+	KindCalculate             // computed, never shown
+	KindHidden                // holds a default or prefilled value, never shown
+	KindMeta                  // metadata filled automatically (start, end, deviceid ...)
+	KindGroup
+	KindRepeat
+)
+
+// Node is one row of the survey sheet: a question, note, calculation, metadata field, group
+// or repeat.
+type Node struct {
+	Name string
+	// Type is the question type without its list name: "select_one", "integer", "begin_group" ...
+	Type string
+	Kind Kind
+	// ListName is the choice list of a select; OrOther marks "or_other".
+	ListName string
+	OrOther  bool
+	// Unsupported is set for types a terminal cannot capture (image, geopoint ...): the session
+	// skips them.
+	Unsupported bool
+	// External is set for selects whose choices live in an attachment that is not loaded.
+	External bool
+
+	Label, Hint, ConstraintMsg, RequiredMsg Text
+
+	Required   bool
+	RequiredIf *expr.Expr // an expression in the required column
+	ReadOnly   bool
+	ReadOnlyIf *expr.Expr
+
+	Relevant, Constraint, Calculation  *expr.Expr
+	ChoiceFilter, RepeatCount, Default *expr.Expr
+	// DefaultText is a default that is a plain value, not an expression.
+	DefaultText string
+	// Trigger names the question whose change recomputes this calculation.
+	Trigger    string
+	Appearance string
+	Parameters map[string]string
+	// Extra holds the columns the engine does not interpret, by normalized column name.
+	Extra map[string]string
+
+	Row      int // the source row (a line number in a Markdown form)
+	Index    int // position in Form.Nodes
+	Parent   *Node
+	Children []*Node
+	Repeat   *Node // the innermost enclosing repeat, or nil
+
+	deps, dependents []*Node // dependency graph among relevance, calculations and repeat counts
+	rank             int     // position in the evaluation order
+	closure          []*Node // cached: everything a change of this node can affect, in order
+}
+
+// IsGroup reports whether the node is a group or repeat.
+func (n *Node) IsGroup() bool { return n.Kind == KindGroup || n.Kind == KindRepeat }
+
+// Answerable reports whether the enumerator is asked this node on this device.
+func (n *Node) Answerable() bool {
+	return (n.Kind == KindQuestion || n.Kind == KindNote) && !n.Unsupported
+}
+
+// Path returns the node's path of group and repeat names from the root, joined by "/".
+func (n *Node) Path() string {
+	var parts []string
+	for p := n; p != nil && p.Parent != nil; p = p.Parent {
+		parts = append(parts, p.Name)
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, "/")
+}
+
+// Text is a text in each of the form's languages, keyed by language name ("" when untranslated).
+type Text map[string]string
+
+// In returns the text in lang, falling back to the untranslated text, then to any language,
+// in a stable order given by langs.
+func (t Text) In(lang string, langs []string) string {
+	if s, ok := t[lang]; ok && s != "" {
+		return s
+	}
+	if s := t[""]; s != "" {
+		return s
+	}
+	for _, l := range langs {
+		if s := t[l]; s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// ChoiceList is a named list of choices from the choices sheet.
+type ChoiceList struct {
+	Name    string
+	Choices []*Choice
+	// Columns lists the extra columns the choices carry, for choice filters.
+	Columns []string
+	byName  map[string]*Choice
+}
+
+// Choice returns the choice with the given name, or nil.
+func (l *ChoiceList) Choice(name string) *Choice { return l.byName[name] }
+
+// Choice is one option of a choice list.
+type Choice struct {
+	Name  string
+	Label Text
+	// Extra holds the choice's other columns (for choice filters), by column name.
+	Extra map[string]string
+	Row   int
+}

@@ -1,0 +1,703 @@
+package forms
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"tracer/forms/expr"
+)
+
+// ErrLegacyXLS is returned for .xls files: tracer reads .xlsx only.
+var ErrLegacyXLS = errors.New("legacy .xls workbooks are not read; open the file in Excel or LibreOffice and save it as .xlsx")
+
+// Load reads and compiles the form in path: an .xlsx XLSForm or an XLSForm written as
+// Markdown tables (.md). A form with errors does not load: the error is a *LoadError listing
+// every problem found, each naming the file, sheet, cell and cause.
+func Load(path string) (*Form, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse compiles a form from the bytes of a file; name's extension says the format and name
+// is used in messages.
+func Parse(name string, data []byte) (*Form, error) {
+	var tables map[string]*table
+	var err error
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx", ".xlsm":
+		tables, err = readXLSX(data)
+	case ".md", ".markdown":
+		tables, err = readMarkdown(data)
+	case ".xls":
+		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1, Msg: ErrLegacyXLS.Error()}}}
+	default:
+		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1,
+			Msg: fmt.Sprintf("unknown form format %q: give an XLSForm as .xlsx or .md", filepath.Ext(name))}}}
+	}
+	if err != nil {
+		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1, Msg: err.Error()}}}
+	}
+	sum := sha256.Sum256(data)
+	c := &compiler{file: name, tables: tables}
+	f := c.compile()
+	if len(c.issues) > 0 {
+		return nil, &LoadError{File: name, Issues: c.issues}
+	}
+	f.Hash = hex.EncodeToString(sum[:])
+	f.Source = name
+	return f, nil
+}
+
+type compiler struct {
+	rows   []rowSource
+	file   string
+	tables map[string]*table
+	form   *Form
+	issues []*Issue
+	names  map[string][]*Node // every node by name (names may repeat in different groups)
+}
+
+func (c *compiler) errorf(t *table, r row, col string, format string, args ...any) {
+	c.issues = append(c.issues, c.issue(t, r, col, format, args...))
+}
+
+func (c *compiler) warnf(t *table, r row, col string, format string, args ...any) {
+	c.form.Warnings = append(c.form.Warnings, c.issue(t, r, col, format, args...))
+}
+
+func (c *compiler) issue(t *table, r row, col string, format string, args ...any) *Issue {
+	is := &Issue{File: c.file, Row: r.num, Column: col, col: -1, Msg: fmt.Sprintf(format, args...)}
+	if t != nil {
+		is.Sheet, is.md = t.name, t.md
+		if col != "" {
+			is.col = t.colIndex(col)
+		}
+	}
+	return is
+}
+
+func (c *compiler) compile() *Form {
+	f := &Form{Lists: make(map[string]*ChoiceList), byName: make(map[string]*Node)}
+	c.form = f
+	c.names = make(map[string][]*Node)
+	survey := c.tables["survey"]
+	if survey == nil {
+		c.issues = append(c.issues, &Issue{File: c.file, col: -1, Msg: "no sheet named survey: an XLSForm needs survey and, for selects, choices sheets"})
+		return f
+	}
+	c.languages(survey)
+	c.settings()
+	c.choices()
+	c.survey(survey)
+	if len(c.issues) > 0 {
+		return f
+	}
+	c.expressions(survey)
+	if len(c.issues) > 0 {
+		return f
+	}
+	c.graph(survey)
+	return f
+}
+
+// languages collects the form's languages from the translated columns of survey and choices.
+func (c *compiler) languages(survey *table) {
+	seen := map[string]bool{}
+	untranslated := false
+	for _, t := range []*table{survey, c.tables["choices"]} {
+		if t == nil {
+			continue
+		}
+		for _, h := range t.header {
+			base, lang, ok := strings.Cut(h, "::")
+			if !translatable[base] {
+				continue
+			}
+			if !ok {
+				if base == "label" || base == "hint" {
+					untranslated = true
+				}
+				continue
+			}
+			if !seen[lang] {
+				seen[lang] = true
+				c.form.Languages = append(c.form.Languages, lang)
+			}
+		}
+	}
+	if len(c.form.Languages) == 0 || untranslated {
+		c.form.Languages = append(c.form.Languages, "")
+	}
+}
+
+func (c *compiler) settings() {
+	f := c.form
+	t := c.tables["settings"]
+	if t != nil && len(t.rows) > 0 {
+		r := t.rows[0]
+		f.Title = t.get(r, "form_title")
+		f.ID = t.get(r, "form_id")
+		f.Version = t.get(r, "version")
+		if dl := t.get(r, "default_language"); dl != "" {
+			if l, ok := f.MatchLang(dl); ok {
+				f.DefaultLang = l
+			} else if dl != "default" {
+				c.warnf(t, r, "default_language", "default_language %q is not one of the form's languages (%s)", dl, langList(f.Languages))
+			}
+		}
+		if in := t.get(r, "instance_name"); in != "" {
+			f.InstanceName = c.parseExpr(t, r, "instance_name", in)
+		}
+	}
+	if f.DefaultLang == "" {
+		f.DefaultLang = f.Languages[0]
+	}
+	if f.ID == "" {
+		base := filepath.Base(c.file)
+		f.ID = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	if f.Title == "" {
+		f.Title = f.ID
+	}
+}
+
+func langList(langs []string) string {
+	out := make([]string, len(langs))
+	for i, l := range langs {
+		if l == "" {
+			l = "default"
+		}
+		out[i] = l
+	}
+	return strings.Join(out, ", ")
+}
+
+func (c *compiler) choices() {
+	for _, key := range []string{"choices", "select_choices"} {
+		t := c.tables[key]
+		if t == nil {
+			continue
+		}
+		if len(t.rows) == 0 {
+			continue
+		}
+		if t.colIndex("list_name") < 0 {
+			c.errorf(t, row{}, "", "the %s sheet has no list_name column", t.name)
+			return
+		}
+		if t.colIndex("name") < 0 {
+			c.errorf(t, row{}, "", "the %s sheet has no name column", t.name)
+			return
+		}
+		for _, r := range t.rows {
+			listName := t.get(r, "list_name")
+			if listName == "" {
+				continue
+			}
+			name := t.get(r, "name")
+			if name == "" {
+				c.errorf(t, r, "name", "choice in list %s has no name", listName)
+				continue
+			}
+			l := c.form.Lists[listName]
+			if l == nil {
+				l = &ChoiceList{Name: listName, byName: make(map[string]*Choice)}
+				c.form.Lists[listName] = l
+			}
+			if prev := l.byName[name]; prev != nil {
+				// pyxform allows this with allow_choice_duplicates; choice filters tell them apart.
+				c.warnf(t, r, "name", "choice %q appears twice in list %s (first on row %d)", name, listName, prev.Row)
+			}
+			ch := &Choice{Name: name, Label: make(Text), Row: r.num}
+			for i, h := range t.header {
+				if h == "" || i >= len(r.cells) {
+					continue
+				}
+				v := strings.TrimSpace(r.cells[i])
+				base, lang, translated := strings.Cut(h, "::")
+				switch {
+				case base == "label" && translated:
+					ch.Label[lang] = v
+				case base == "label":
+					ch.Label[""] = v
+				case h == "list_name" || h == "name" || translatable[base]:
+				default:
+					if ch.Extra == nil {
+						ch.Extra = make(map[string]string)
+					}
+					ch.Extra[h] = v
+					if !contains(l.Columns, h) {
+						l.Columns = append(l.Columns, h)
+					}
+				}
+			}
+			l.Choices = append(l.Choices, ch)
+			if l.byName[name] == nil {
+				l.byName[name] = ch
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// xmlName is what XLSForm allows as a name: an XML element name.
+var xmlName = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_.\-]*$`)
+
+// rowSource remembers where a node came from, for messages after the first pass.
+type rowSource struct {
+	r    row
+	node *Node
+}
+
+func (c *compiler) survey(t *table) {
+	f := c.form
+	if t.colIndex("type") < 0 {
+		c.errorf(t, row{}, "", "the survey sheet has no type column")
+		return
+	}
+	f.Root = &Node{Name: "data", Type: "root", Kind: KindGroup}
+	stack := []*Node{f.Root}
+	begins := []row{{}}
+	c.rows = nil
+	for _, r := range t.rows {
+		typeCell := t.get(r, "type")
+		name := t.get(r, "name")
+		if typeCell == "" {
+			if name != "" || t.get(r, "label") != "" {
+				c.errorf(t, r, "type", "row has no type (question %q)", name)
+			}
+			continue
+		}
+		pt, ok := parseType(typeCell)
+		if !ok {
+			c.errorf(t, r, "type", "unknown question type %q", typeCell)
+			continue
+		}
+		switch pt.info.base {
+		case "end_group", "end_repeat":
+			top := stack[len(stack)-1]
+			want := KindGroup
+			if pt.info.base == "end_repeat" {
+				want = KindRepeat
+			}
+			if len(stack) == 1 {
+				c.errorf(t, r, "type", "%s without a matching begin", typeCell)
+				continue
+			}
+			if top.Kind != want {
+				c.errorf(t, r, "type", "%s closes %s %q begun on row %d", typeCell, kindWord(top.Kind), top.Name, top.Row)
+			}
+			stack = stack[:len(stack)-1]
+			begins = begins[:len(begins)-1]
+			continue
+		}
+		if pt.info.attachment {
+			continue
+		}
+		parent := stack[len(stack)-1]
+		n := &Node{Name: name, Type: pt.info.base, Kind: pt.info.kind, ListName: pt.list, OrOther: pt.orOther,
+			Unsupported: pt.info.unsupported, External: pt.info.external, Row: r.num, Parent: parent,
+			Label: make(Text), Hint: make(Text), ConstraintMsg: make(Text), RequiredMsg: make(Text)}
+		if parent.Kind == KindRepeat {
+			n.Repeat = parent
+		} else {
+			n.Repeat = parent.Repeat
+		}
+		if pt.name == "begin_group" {
+			n.Type = "group"
+		} else if pt.name == "begin_repeat" {
+			n.Type = "repeat"
+		}
+		c.nodeColumns(t, r, n)
+		if name == "" && n.Kind == KindNote {
+			// Old pyxform accepted nameless notes; give one a name nobody can type.
+			name = fmt.Sprintf("_note_row%d", r.num)
+			n.Name = name
+			c.warnf(t, r, "name", "note has no name; it is called %s here", name)
+		}
+		switch {
+		case name == "":
+			c.errorf(t, r, "name", "%s row has no name", typeCell)
+		case !xmlName.MatchString(name):
+			c.errorf(t, r, "name", "name %q is not allowed: start with a letter or _, then letters, digits, _ - or .", name)
+		}
+		for _, sib := range parent.Children {
+			if sib.Name == name && name != "" {
+				c.errorf(t, r, "name", "duplicate name %q (also on row %d)", name, sib.Row)
+			}
+		}
+		if pt.info.list && !pt.info.external {
+			switch {
+			case pt.list == "":
+				c.errorf(t, r, "type", "%s needs a choice list name", typeCell)
+			case f.Lists[pt.list] == nil:
+				c.errorf(t, r, "type", "unknown choice list %q (not on the choices sheet)", pt.list)
+			}
+		}
+		if pt.info.external {
+			if f.Lists[pt.list] == nil {
+				n.Unsupported = true
+				c.warnf(t, r, "type", "%s %q: its choices are in an attachment that is not loaded; the question is skipped", typeCell, name)
+			} else {
+				n.External = false
+			}
+		}
+		if n.Unsupported && !pt.info.external {
+			c.warnf(t, r, "type", "%s %q is not answerable on this device; the interview skips it", n.Type, name)
+		}
+		if n.Kind == KindCalculate && t.get(r, "calculation") == "" && t.get(r, "default") == "" {
+			c.errorf(t, r, "calculation", "calculate %q has no calculation", name)
+		}
+		if n.Answerable() && n.Kind == KindQuestion && len(n.Label) == 0 && len(n.Hint) == 0 {
+			c.warnf(t, r, "label", "%s %q has no label", n.Type, name)
+		}
+		n.Index = len(f.Nodes)
+		f.Nodes = append(f.Nodes, n)
+		parent.Children = append(parent.Children, n)
+		c.names[name] = append(c.names[name], n)
+		c.rows = append(c.rows, rowSource{r: r, node: n})
+		if n.IsGroup() {
+			stack = append(stack, n)
+			begins = append(begins, r)
+		}
+	}
+	for i := len(stack) - 1; i >= 1; i-- {
+		c.errorf(t, begins[i], "type", "%s %q is never closed (add an end %s row)", kindWord(stack[i].Kind), stack[i].Name, kindWord(stack[i].Kind))
+	}
+	questions := 0
+	for _, n := range f.Nodes {
+		if !n.IsGroup() {
+			questions++
+		}
+	}
+	switch {
+	case len(t.header) == 0 && len(t.rows) == 0:
+		c.errorf(t, row{}, "", "the form is empty: the survey sheet has nothing on it")
+	case questions == 0 && len(c.issues) == 0:
+		c.warnf(t, row{}, "", "the form has no questions")
+	}
+	for name, ns := range c.names {
+		if len(ns) == 1 {
+			f.byName[name] = ns[0]
+		}
+	}
+}
+
+func kindWord(k Kind) string {
+	if k == KindRepeat {
+		return "repeat"
+	}
+	return "group"
+}
+
+// nodeColumns copies a survey row's columns into n.
+func (c *compiler) nodeColumns(t *table, r row, n *Node) {
+	for i, h := range t.header {
+		if h == "" || i >= len(r.cells) {
+			continue
+		}
+		v := strings.TrimSpace(r.cells[i])
+		if v == "" {
+			continue
+		}
+		base, lang, translated := strings.Cut(h, "::")
+		var text Text
+		switch base {
+		case "label":
+			text = n.Label
+		case "hint":
+			text = n.Hint
+		case "constraint_message":
+			text = n.ConstraintMsg
+		case "required_message":
+			text = n.RequiredMsg
+		}
+		if text != nil {
+			if translated {
+				text[lang] = v
+			} else {
+				text[""] = v
+			}
+			continue
+		}
+		switch h {
+		case "type", "name":
+		case "appearance":
+			n.Appearance = v
+		case "parameters":
+			n.Parameters = parseParameters(v)
+		case "trigger":
+			n.Trigger = strings.TrimSpace(v)
+		default:
+			if n.Extra == nil {
+				n.Extra = make(map[string]string)
+			}
+			n.Extra[h] = v
+		}
+	}
+}
+
+func parseParameters(s string) map[string]string {
+	out := make(map[string]string)
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ';' || r == ',' }) {
+		k, v, ok := strings.Cut(f, "=")
+		if ok {
+			out[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+		}
+	}
+	return out
+}
+
+// expressions parses every expression column of every node and resolves their references.
+func (c *compiler) expressions(t *table) {
+	for _, rs := range c.rows {
+		n, r := rs.node, rs.r
+		get := func(col string) string { return t.get(r, col) }
+		n.Relevant = c.parseExpr(t, r, "relevant", get("relevant"))
+		n.Constraint = c.parseExpr(t, r, "constraint", get("constraint"))
+		n.Calculation = c.parseExpr(t, r, "calculation", get("calculation"))
+		n.ChoiceFilter = c.parseExpr(t, r, "choice_filter", get("choice_filter"))
+		n.RepeatCount = c.parseExpr(t, r, "repeat_count", get("repeat_count"))
+		if d := get("default"); d != "" {
+			if looksLikeExpr(d) {
+				n.Default = c.parseExpr(t, r, "default", d)
+			} else {
+				n.DefaultText = d
+			}
+		}
+		n.Required, n.RequiredIf = c.flag(t, r, "required", get("required"))
+		n.ReadOnly, n.ReadOnlyIf = c.flag(t, r, "read_only", get("read_only"))
+		for k := range n.Extra {
+			switch k {
+			case "relevant", "constraint", "calculation", "choice_filter", "repeat_count", "default", "required", "read_only":
+				delete(n.Extra, k)
+			}
+		}
+		if n.ChoiceFilter != nil && n.ListName == "" {
+			c.errorf(t, r, "choice_filter", "choice_filter on %s %q, which has no choice list", n.Type, n.Name)
+		}
+		if n.RepeatCount != nil && n.Kind != KindRepeat {
+			c.errorf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat", n.Type, n.Name)
+		}
+		if n.Trigger != "" {
+			name := strings.TrimSuffix(strings.TrimPrefix(n.Trigger, "${"), "}")
+			if c.lookup(t, r, "trigger", name) == nil {
+				n.Trigger = ""
+			} else {
+				n.Trigger = name
+			}
+		}
+	}
+	if f := c.form; f.InstanceName != nil {
+		for _, name := range f.InstanceName.Refs() {
+			if len(c.names[name]) == 0 {
+				c.errorf(c.tables["settings"], c.tables["settings"].rows[0], "instance_name", "${%s} refers to a question that does not exist", name)
+			}
+		}
+	}
+	// References must name existing, unambiguous nodes.
+	for _, rs := range c.rows {
+		n := rs.node
+		for _, e := range []struct {
+			col string
+			x   *expr.Expr
+		}{{"relevant", n.Relevant}, {"constraint", n.Constraint}, {"calculation", n.Calculation},
+			{"choice_filter", n.ChoiceFilter}, {"repeat_count", n.RepeatCount}, {"default", n.Default},
+			{"required", n.RequiredIf}, {"read_only", n.ReadOnlyIf}} {
+			if e.x == nil {
+				continue
+			}
+			for _, ref := range e.x.Refs() {
+				c.lookup(t, rs.r, e.col, ref)
+			}
+		}
+		for _, text := range []Text{n.Label, n.Hint} {
+			for lang, s := range text {
+				for _, ref := range labelRefs(s) {
+					col := "label"
+					if lang != "" {
+						col = "label::" + lang
+					}
+					if len(c.names[ref]) == 0 {
+						c.warnf(t, rs.r, col, "${%s} in the text refers to a question that does not exist", ref)
+					}
+				}
+			}
+		}
+	}
+}
+
+// lookup resolves a reference, reporting a missing or ambiguous name.
+func (c *compiler) lookup(t *table, r row, col, name string) *Node {
+	ns := c.names[name]
+	switch len(ns) {
+	case 0:
+		c.errorf(t, r, col, "${%s} refers to a question that does not exist", name)
+		return nil
+	case 1:
+		return ns[0]
+	default:
+		rows := make([]string, len(ns))
+		for i, n := range ns {
+			rows[i] = fmt.Sprint(n.Row)
+		}
+		c.errorf(t, r, col, "${%s} is ambiguous: that name is used on rows %s", name, strings.Join(rows, ", "))
+		return nil
+	}
+}
+
+var labelRef = regexp.MustCompile(`\$\{([^}\s]+)\}`)
+
+// labelRefs returns the ${name} references in a label or hint.
+func labelRefs(s string) []string {
+	var out []string
+	for _, m := range labelRef.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func looksLikeExpr(s string) bool {
+	return strings.Contains(s, "${") || strings.Contains(s, "(")
+}
+
+// flag reads a yes/no column that may also hold an expression.
+func (c *compiler) flag(t *table, r row, col, v string) (bool, *expr.Expr) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "no", "false", "false()", "0", "n":
+		return false, nil
+	case "yes", "true", "true()", "1", "y":
+		return true, nil
+	}
+	x := c.parseExpr(t, r, col, v)
+	return false, x
+}
+
+func (c *compiler) parseExpr(t *table, r row, col, src string) *expr.Expr {
+	if strings.TrimSpace(src) == "" {
+		return nil
+	}
+	x, err := expr.Parse(src)
+	if err == nil {
+		err = expr.Check(x)
+	}
+	if err != nil {
+		var se *expr.SyntaxError
+		if errors.As(err, &se) {
+			c.errorf(t, r, col, "in %q: %s", src, se.Error())
+		} else {
+			c.errorf(t, r, col, "in %q: %v", src, err)
+		}
+		return nil
+	}
+	return x
+}
+
+// graph builds the dependency graph among relevance conditions, calculations and repeat
+// counts, reports cycles, and fixes the evaluation order.
+func (c *compiler) graph(t *table) {
+	f := c.form
+	for _, n := range f.Nodes {
+		seen := map[*Node]bool{}
+		add := func(d *Node) {
+			if d != nil && d != n && !seen[d] {
+				seen[d] = true
+				n.deps = append(n.deps, d)
+			}
+		}
+		for _, x := range []*expr.Expr{n.Relevant, n.Calculation, n.RepeatCount} {
+			if x == nil {
+				continue
+			}
+			for _, ref := range x.Refs() {
+				d := f.byName[ref]
+				add(d)
+				// What a reference sees also depends on the relevance of the groups around it.
+				for p := d.Parent; p != nil && p != f.Root; p = p.Parent {
+					if p.Relevant != nil {
+						add(p)
+					}
+				}
+			}
+		}
+		sort.Slice(n.deps, func(i, j int) bool { return n.deps[i].Index < n.deps[j].Index })
+		for _, d := range n.deps {
+			d.dependents = append(d.dependents, n)
+		}
+	}
+	// Depth-first topological sort; a back edge is a cycle.
+	const (
+		unvisited = iota
+		active
+		done
+	)
+	state := make([]int, len(f.Nodes))
+	var stack []*Node
+	reported := false
+	var visit func(n *Node)
+	visit = func(n *Node) {
+		state[n.Index] = active
+		stack = append(stack, n)
+		for _, d := range n.deps {
+			switch state[d.Index] {
+			case unvisited:
+				visit(d)
+			case active:
+				if !reported {
+					reported = true
+					var names []string
+					start := 0
+					for i, s := range stack {
+						if s == d {
+							start = i
+						}
+					}
+					for _, s := range stack[start:] {
+						names = append(names, s.Name)
+					}
+					names = append(names, d.Name)
+					src := c.rowOf(n)
+					c.errorf(t, src, "", "relevance and calculations form a cycle: %s", strings.Join(names, " -> "))
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[n.Index] = done
+		f.order = append(f.order, n)
+	}
+	for _, n := range f.Nodes {
+		if state[n.Index] == unvisited {
+			visit(n)
+		}
+	}
+	for i, n := range f.order {
+		n.rank = i
+	}
+}
+
+func (c *compiler) rowOf(n *Node) row {
+	for _, rs := range c.rows {
+		if rs.node == n {
+			return rs.r
+		}
+	}
+	return row{}
+}

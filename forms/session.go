@@ -1,0 +1,780 @@
+package forms
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math"
+	mrand "math/rand/v2"
+	"sort"
+	"strconv"
+	"time"
+
+	"tracer/forms/expr"
+)
+
+// Options configure a Session.
+type Options struct {
+	// Lang is the form language to start in (full name or code); the form's default when empty.
+	Lang string
+	// Now is the session's clock; time.Now when nil.
+	Now func() time.Time
+	// Prefill gives starting values by question name (or path), for example from a roster row.
+	Prefill map[string]string
+	// DeviceID and Username fill the deviceid and username metadata.
+	DeviceID, Username string
+	// UUID makes uuid() values; random version-4 UUIDs when nil.
+	UUID func() string
+	// Random makes random() values; math/rand when nil.
+	Random func() float64
+}
+
+// Session is the runtime of one interview: answers, relevance, calculations, validation,
+// repeats and navigation. It is not safe for concurrent use.
+type Session struct {
+	form *Form
+	opt  Options
+	lang string
+	root *item
+	// items holds each node's items (one per repeat instance), in document order.
+	items  [][]*item
+	byPath map[string]*item
+	env    env
+	start  time.Time
+}
+
+// item is one node in one repeat instance: the session's copy of the form tree.
+type item struct {
+	node     *Node
+	parent   *item
+	children []*item // group or instance: one per child node; repeat holder: its instances
+	holder   bool    // a repeat's holder: its children are the instances
+	inst     int     // 1-based instance number for a repeat instance, 0 otherwise
+	path     string
+	value    string
+	selfRel  bool // the node's own relevance condition holds here
+}
+
+func (it *item) relevant() bool {
+	for p := it; p != nil; p = p.parent {
+		if !p.selfRel {
+			return false
+		}
+	}
+	return true
+}
+
+// instance returns the innermost repeat instance around it (it itself if it is one).
+func (it *item) instance() *item {
+	for p := it; p != nil; p = p.parent {
+		if p.inst > 0 {
+			return p
+		}
+	}
+	return nil
+}
+
+// NewSession starts an interview of f.
+func NewSession(f *Form, opt Options) *Session {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.UUID == nil {
+		opt.UUID = newUUID
+	}
+	if opt.Random == nil {
+		opt.Random = mrand.Float64
+	}
+	s := &Session{form: f, opt: opt, lang: f.DefaultLang, byPath: make(map[string]*item)}
+	if opt.Lang != "" {
+		if l, ok := f.MatchLang(opt.Lang); ok {
+			s.lang = l
+		}
+	}
+	s.env.s = s
+	s.start = opt.Now()
+	s.items = make([][]*item, len(f.Nodes))
+	s.root = &item{node: f.Root, selfRel: true}
+	s.build(s.root, f.Root)
+	for name, v := range opt.Prefill {
+		if it := s.byPath[name]; it != nil {
+			it.value = v
+		} else if n := f.byName[name]; n != nil && n.Repeat == nil {
+			if its := s.items[n.Index]; len(its) == 1 {
+				its[0].value = v
+			}
+		}
+	}
+	s.recomputeAll()
+	return s
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// build creates the items below parent for the children of node n.
+func (s *Session) build(parent *item, n *Node) {
+	for _, c := range n.Children {
+		it := &item{node: c, parent: parent, selfRel: true}
+		it.path = joinPath(parent.path, c.Name)
+		parent.children = append(parent.children, it)
+		s.addItem(it)
+		if c.Kind == KindRepeat {
+			it.holder = true
+			continue
+		}
+		s.initValue(it)
+		if c.Kind == KindGroup {
+			s.build(it, c)
+		}
+	}
+}
+
+func joinPath(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "/" + name
+}
+
+func (s *Session) addItem(it *item) {
+	s.byPath[it.path] = it
+	list := s.items[it.node.Index]
+	// Keep document order: instances are appended at the end of their repeat, and items of
+	// later instances come after earlier ones, so a sorted insert by path order is rarely needed.
+	s.items[it.node.Index] = append(list, it)
+}
+
+// initValue gives a new item its default or metadata value.
+func (s *Session) initValue(it *item) {
+	n := it.node
+	switch n.Type {
+	case "start":
+		it.value = formatDateTime(s.start)
+		return
+	case "today":
+		it.value = s.start.Format("2006-01-02")
+		return
+	case "deviceid":
+		it.value = s.opt.DeviceID
+		return
+	case "username":
+		it.value = s.opt.Username
+		return
+	}
+	if n.DefaultText != "" {
+		it.value = n.DefaultText
+	} else if n.Default != nil {
+		it.value = s.evalString(n.Default, it)
+	}
+}
+
+func formatDateTime(t time.Time) string {
+	return t.Format("2006-01-02T15:04:05.000-07:00")
+}
+
+// Form returns the session's form.
+func (s *Session) Form() *Form { return s.form }
+
+// Lang returns the current form language.
+func (s *Session) Lang() string { return s.lang }
+
+// SetLang switches the form language, by full name or code.
+func (s *Session) SetLang(lang string) error {
+	l, ok := s.form.MatchLang(lang)
+	if !ok {
+		return fmt.Errorf("the form has no language %q (it has %s)", lang, langList(s.form.Languages))
+	}
+	s.lang = l
+	return nil
+}
+
+// --- evaluation -------------------------------------------------------------------------
+
+// env evaluates expressions for the session. ctx is the item whose expression runs.
+type env struct {
+	s      *Session
+	ctx    *item
+	cur    *string // a candidate value standing in for ctx's value, during validation
+	choice *Choice // the choice under test, in choice filters
+}
+
+func (s *Session) eval(x *expr.Expr, ctx *item) expr.Value {
+	saved := s.env
+	s.env = env{s: s, ctx: ctx}
+	v := x.Eval(&s.env)
+	s.env = saved
+	return v
+}
+
+func (s *Session) evalString(x *expr.Expr, ctx *item) string { return expr.ToString(s.eval(x, ctx)) }
+func (s *Session) evalBool(x *expr.Expr, ctx *item) bool     { return expr.ToBool(s.eval(x, ctx)) }
+
+// value converts an item's answer into an expression value by its question type.
+func (s *Session) value(it *item) expr.Value {
+	if !it.relevant() {
+		return expr.String("")
+	}
+	return typedValue(it.node, it.value)
+}
+
+func typedValue(n *Node, v string) expr.Value {
+	if v == "" {
+		return expr.String("")
+	}
+	switch n.Type {
+	case "integer", "decimal", "range":
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return expr.Number(f)
+		}
+	case "date", "dateTime", "today", "start", "end":
+		if d, ok := expr.ToDate(expr.String(v)); ok {
+			return d
+		}
+	}
+	return expr.String(v)
+}
+
+func (e *env) Ref(name string) expr.Value {
+	n := e.s.form.byName[name]
+	if n == nil {
+		return expr.String("")
+	}
+	return e.s.nodeValue(e.ctx, n, nil)
+}
+
+// nodeValue resolves n as seen from ctx: inside the repeat instances that ctx is in, the same
+// instance; elsewhere every instance. pin overrides the instance chosen for some repeats.
+func (s *Session) nodeValue(ctx *item, n *Node, pin map[*Node]int) expr.Value {
+	if n.Repeat == nil && n.Kind != KindRepeat {
+		its := s.items[n.Index]
+		if len(its) == 1 {
+			return s.value(its[0])
+		}
+		return expr.String("")
+	}
+	its := s.resolve(ctx, n, pin)
+	if n.Kind == KindRepeat {
+		out := make(expr.Nodes, 0, len(its))
+		for _, it := range its {
+			for _, inst := range it.children {
+				if inst.relevant() {
+					out = append(out, expr.String(""))
+				}
+			}
+		}
+		return out
+	}
+	if len(its) == 1 && s.sameInstances(ctx, n) {
+		return s.value(its[0])
+	}
+	out := make(expr.Nodes, 0, len(its))
+	for _, it := range its {
+		if it.relevant() {
+			out = append(out, s.value(it))
+		}
+	}
+	return out
+}
+
+// sameInstances reports whether every repeat around n also encloses ctx, so that n resolves
+// to one item.
+func (s *Session) sameInstances(ctx *item, n *Node) bool {
+	for r := n.Repeat; r != nil; r = r.Repeat {
+		if ctx == nil || ctx.enclosingInstanceOf(r) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (it *item) enclosingInstanceOf(r *Node) *item {
+	for p := it; p != nil; p = p.parent {
+		if p.inst > 0 && p.node == r {
+			return p
+		}
+	}
+	return nil
+}
+
+// resolve returns the items of n seen from ctx. For a repeat node it returns its holder(s).
+func (s *Session) resolve(ctx *item, n *Node, pin map[*Node]int) []*item {
+	// The chain of nodes from the root to n.
+	var chain []*Node
+	for p := n; p != nil && p != s.form.Root; p = p.Parent {
+		chain = append(chain, p)
+	}
+	cur := []*item{s.root}
+	for i := len(chain) - 1; i >= 0; i-- {
+		c := chain[i]
+		var next []*item
+		for _, it := range cur {
+			child := childFor(it, c)
+			if child == nil {
+				continue
+			}
+			if !child.holder || i == 0 {
+				next = append(next, child)
+				continue
+			}
+			if idx, ok := pin[c]; ok {
+				if idx >= 1 && idx <= len(child.children) {
+					next = append(next, child.children[idx-1])
+				}
+				continue
+			}
+			if ctx != nil {
+				if inst := ctx.enclosingInstanceOf(c); inst != nil && inst.parent == child {
+					next = append(next, inst)
+					continue
+				}
+			}
+			next = append(next, child.children...)
+		}
+		cur = next
+	}
+	return cur
+}
+
+// childFor returns the item of node c among it's children.
+func childFor(it *item, c *Node) *item {
+	for _, ch := range it.children {
+		if ch.node == c {
+			return ch
+		}
+	}
+	return nil
+}
+
+func (e *env) Path(p *expr.PathNode) expr.Value {
+	steps := p.Steps
+	if len(steps) == 1 && !p.Absolute {
+		switch steps[0] {
+		case ".":
+			return e.Current()
+		}
+		if e.choice != nil {
+			switch steps[0] {
+			case "name":
+				return expr.String(e.choice.Name)
+			case "label":
+				return expr.String(e.choice.Label.In(e.s.lang, e.s.form.Languages))
+			}
+			if v, ok := e.choice.Extra[steps[0]]; ok {
+				return expr.String(v)
+			}
+		}
+	}
+	// Resolve by the last named step, as ${name} would.
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i] == "." || steps[i] == ".." {
+			continue
+		}
+		if n := e.s.form.byName[steps[i]]; n != nil {
+			return e.s.nodeValue(e.ctx, n, nil)
+		}
+		break
+	}
+	return expr.String("")
+}
+
+func (e *env) Current() expr.Value {
+	if e.ctx == nil {
+		return expr.String("")
+	}
+	if e.cur != nil {
+		return typedValue(e.ctx.node, *e.cur)
+	}
+	return typedValue(e.ctx.node, e.ctx.value)
+}
+
+func (e *env) Position() int {
+	if e.ctx == nil {
+		return 0
+	}
+	if inst := e.ctx.instance(); inst != nil {
+		return inst.inst
+	}
+	return 0
+}
+
+func (e *env) IndexedRepeat(name string, repeats []string, indexes []int) expr.Value {
+	n := e.s.form.byName[name]
+	if n == nil {
+		return expr.String("")
+	}
+	pin := make(map[*Node]int, len(repeats))
+	for i, r := range repeats {
+		if rn := e.s.form.byName[r]; rn != nil && i < len(indexes) {
+			pin[rn] = indexes[i]
+		}
+	}
+	its := e.s.resolve(e.ctx, n, pin)
+	if len(its) == 1 {
+		return e.s.value(its[0])
+	}
+	out := make(expr.Nodes, 0, len(its))
+	for _, it := range its {
+		out = append(out, e.s.value(it))
+	}
+	return out
+}
+
+func (e *env) ChoiceLabel(question, value string) string {
+	n := e.s.form.byName[question]
+	if n == nil || n.ListName == "" {
+		return ""
+	}
+	l := e.s.form.Lists[n.ListName]
+	if l == nil {
+		return ""
+	}
+	if c := l.Choice(value); c != nil {
+		return c.Label.In(e.s.lang, e.s.form.Languages)
+	}
+	return ""
+}
+
+func (e *env) Now() time.Time  { return e.s.opt.Now() }
+func (e *env) UUID() string    { return e.s.opt.UUID() }
+func (e *env) Random() float64 { return e.s.opt.Random() }
+
+// --- recomputation ----------------------------------------------------------------------
+
+// recomputeAll evaluates every relevance condition, calculation and repeat count in
+// dependency order.
+func (s *Session) recomputeAll() {
+	for _, n := range s.form.order {
+		for _, it := range s.items[n.Index] {
+			s.recomputeItem(it)
+		}
+	}
+}
+
+// recomputeItem refreshes one item's relevance, calculation and (for a repeat holder) its
+// instances. It reports whether anything a reference could see changed.
+func (s *Session) recomputeItem(it *item) bool {
+	n := it.node
+	changed := false
+	if it.holder {
+		if n.RepeatCount != nil && it.parent.relevant() {
+			k := expr.ToNumber(s.eval(n.RepeatCount, it))
+			count := 0
+			if !math.IsNaN(k) && k > 0 {
+				count = int(math.Min(k, maxInstances))
+			}
+			for len(it.children) < count {
+				s.appendInstance(it)
+				changed = true
+			}
+			for len(it.children) > count {
+				s.removeInstance(it.children[len(it.children)-1])
+				changed = true
+			}
+		}
+		if n.Relevant != nil {
+			for _, inst := range it.children {
+				if r := s.evalBool(n.Relevant, inst); r != inst.selfRel {
+					inst.selfRel = r
+					changed = true
+				}
+			}
+		}
+		return changed
+	}
+	if n.Relevant != nil {
+		if r := s.evalBool(n.Relevant, it); r != it.selfRel {
+			it.selfRel = r
+			changed = true
+		}
+	}
+	if n.Calculation != nil && n.Trigger == "" && (it.value == "" || !n.editable()) {
+		// A calculation on an editable question only gives its starting value.
+		if v := calcValue(s.evalString(n.Calculation, it)); v != it.value {
+			it.value = v
+			changed = true
+		}
+	}
+	return changed
+}
+
+// maxInstances bounds what a repeat_count can ask for.
+const maxInstances = 10000
+
+// editable reports whether the enumerator can change the node's value.
+func (n *Node) editable() bool {
+	return n.Kind == KindQuestion && !n.ReadOnly && n.ReadOnlyIf == nil
+}
+
+// calcValue turns a calculation's result into a stored value: NaN is no value, as in ODK.
+func calcValue(v string) string {
+	if v == "NaN" {
+		return ""
+	}
+	return v
+}
+
+// closure returns every node a change of n can affect, in evaluation order.
+func (f *Form) closure(n *Node) []*Node {
+	if n.closure != nil {
+		return n.closure
+	}
+	seen := map[*Node]bool{}
+	var out []*Node
+	var walk func(x *Node)
+	walk = func(x *Node) {
+		for _, d := range x.dependents {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+				walk(d)
+			}
+		}
+		// A group's relevance changes what references to everything inside it see.
+		if x.IsGroup() {
+			for _, c := range x.Children {
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	sort.Slice(out, func(i, j int) bool { return out[i].rank < out[j].rank })
+	if out == nil {
+		out = []*Node{}
+	}
+	n.closure = out
+	return out
+}
+
+// propagate recomputes what a change of item it can affect, and nothing else: each affected
+// node is recomputed only in the repeat instance where the change happened when it shares
+// that repeat, and only when one of its dependencies actually changed.
+func (s *Session) propagate(it *item) {
+	type scope struct {
+		all  bool
+		inst *item
+	}
+	dirty := map[*Node]scope{it.node: {inst: it.instance()}}
+	for _, n := range s.form.closure(it.node) {
+		var sc scope
+		hit := false
+		for _, d := range depsAndAncestors(n) {
+			ds, ok := dirty[d]
+			if !ok {
+				continue
+			}
+			var one scope
+			switch {
+			case ds.all || ds.inst == nil:
+				one = scope{all: true}
+			case n.Repeat != nil && isInside(n, ds.inst.node):
+				one = scope{inst: ds.inst}
+			default:
+				one = scope{all: true}
+			}
+			if !hit {
+				sc, hit = one, true
+			} else if sc.all || one.all || sc.inst != one.inst {
+				sc = scope{all: true}
+			}
+		}
+		if !hit {
+			continue
+		}
+		changed := false
+		for _, x := range s.items[n.Index] {
+			if !sc.all && !x.isInside(sc.inst) {
+				continue
+			}
+			if s.recomputeItem(x) {
+				changed = true
+			}
+		}
+		if changed {
+			if sc.all {
+				dirty[n] = scope{all: true}
+			} else {
+				dirty[n] = sc
+			}
+		}
+	}
+}
+
+// depsAndAncestors lists what n's recomputation reads: its dependencies and the groups
+// around it (their relevance is inherited).
+func depsAndAncestors(n *Node) []*Node {
+	out := n.deps
+	for p := n.Parent; p != nil && p.Parent != nil; p = p.Parent {
+		out = append(out[:len(out):len(out)], p)
+	}
+	return out
+}
+
+// isInside reports whether node n lies inside repeat r.
+func isInside(n, r *Node) bool {
+	for p := n.Repeat; p != nil; p = p.Repeat {
+		if p == r {
+			return true
+		}
+	}
+	return false
+}
+
+func (it *item) isInside(anc *item) bool {
+	for p := it; p != nil; p = p.parent {
+		if p == anc {
+			return true
+		}
+	}
+	return false
+}
+
+// --- repeats ------------------------------------------------------------------------------
+
+func (s *Session) appendInstance(holder *item) *item {
+	inst := &item{node: holder.node, parent: holder, inst: len(holder.children) + 1, selfRel: true}
+	inst.path = fmt.Sprintf("%s[%d]", holder.path, inst.inst)
+	holder.children = append(holder.children, inst)
+	s.byPath[inst.path] = inst
+	s.build(inst, holder.node)
+	// Items are appended to their node's list; that is document order unless this holder is
+	// not the node's last (a nested repeat in an earlier outer instance).
+	if hs := s.items[holder.node.Index]; hs[len(hs)-1] != holder {
+		s.sortItems(holder.node)
+	}
+	if holder.node.Relevant != nil {
+		inst.selfRel = s.evalBool(holder.node.Relevant, inst)
+	}
+	for _, n := range s.form.order {
+		if !isInside(n, holder.node) && n != holder.node {
+			continue
+		}
+		for _, x := range s.items[n.Index] {
+			if x.isInside(inst) && x != inst {
+				s.recomputeItem(x)
+			}
+		}
+	}
+	return inst
+}
+
+func (s *Session) removeInstance(inst *item) {
+	holder := inst.parent
+	idx := inst.inst - 1
+	holder.children = append(holder.children[:idx], holder.children[idx+1:]...)
+	s.forget(inst)
+	for i, c := range holder.children[idx:] {
+		c.inst = idx + i + 1
+		s.repath(c, fmt.Sprintf("%s[%d]", holder.path, c.inst))
+	}
+}
+
+// forget drops inst and everything below it from the session's indexes.
+func (s *Session) forget(it *item) {
+	delete(s.byPath, it.path)
+	if !(it.inst > 0) {
+		list := s.items[it.node.Index]
+		for i, x := range list {
+			if x == it {
+				s.items[it.node.Index] = append(list[:i:i], list[i+1:]...)
+				break
+			}
+		}
+	}
+	for _, c := range it.children {
+		s.forget(c)
+	}
+}
+
+func (s *Session) repath(it *item, path string) {
+	delete(s.byPath, it.path)
+	it.path = path
+	s.byPath[path] = it
+	for _, c := range it.children {
+		if c.inst > 0 {
+			s.repath(c, fmt.Sprintf("%s[%d]", path, c.inst))
+		} else {
+			s.repath(c, joinPath(path, c.node.Name))
+		}
+	}
+}
+
+// sortItems keeps every node inside repeat r listed in document order after instances were
+// added.
+func (s *Session) sortItems(r *Node) {
+	for _, n := range s.form.Nodes[r.Index+1:] {
+		if !isInside(n, r) {
+			break
+		}
+		list := s.items[n.Index]
+		sort.SliceStable(list, func(i, j int) bool { return itemLess(list[i], list[j]) })
+	}
+}
+
+// itemLess orders two items of the same node by their repeat instance numbers, outermost first.
+func itemLess(a, b *item) bool {
+	ia, ib := instancePath(a), instancePath(b)
+	for k := 0; k < len(ia) && k < len(ib); k++ {
+		if ia[k] != ib[k] {
+			return ia[k] < ib[k]
+		}
+	}
+	return len(ia) < len(ib)
+}
+
+func instancePath(it *item) []int {
+	var out []int
+	for p := it; p != nil; p = p.parent {
+		if p.inst > 0 {
+			out = append(out, p.inst)
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// AddInstance adds an instance at the end of the repeat at holderPath (the repeat's path
+// without an index) and returns the new instance's path.
+func (s *Session) AddInstance(holderPath string) (string, error) {
+	h := s.byPath[holderPath]
+	if h == nil || !h.holder {
+		return "", fmt.Errorf("no repeat at %s", holderPath)
+	}
+	if h.node.RepeatCount != nil {
+		return "", fmt.Errorf("repeat %s has a fixed count (%s)", h.node.Name, h.node.RepeatCount.Src)
+	}
+	inst := s.appendInstance(h)
+	s.propagate(inst)
+	s.propagate(h)
+	return inst.path, nil
+}
+
+// RemoveInstance removes the repeat instance at path; later instances move up one.
+func (s *Session) RemoveInstance(path string) error {
+	it := s.byPath[path]
+	if it == nil || it.inst == 0 {
+		return fmt.Errorf("no repeat instance at %s", path)
+	}
+	if it.node.RepeatCount != nil {
+		return fmt.Errorf("repeat %s has a fixed count (%s)", it.node.Name, it.node.RepeatCount.Src)
+	}
+	h := it.parent
+	s.removeInstance(it)
+	s.propagate(h)
+	s.recomputeAll()
+	return nil
+}
+
+// Instances returns the number of instances of the repeat at holderPath.
+func (s *Session) Instances(holderPath string) int {
+	if h := s.byPath[holderPath]; h != nil && h.holder {
+		return len(h.children)
+	}
+	return 0
+}
