@@ -1,0 +1,278 @@
+package expr
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// ignorePos compares ASTs regardless of where their nodes were in the source.
+var ignorePos = cmpopts.IgnoreTypes(Pos(0))
+
+// sexpr prints n fully parenthesized, to show how the parser grouped it.
+func sexpr(n Node) string {
+	switch n := n.(type) {
+	case *BinaryNode:
+		return "(" + n.Op + " " + sexpr(n.L) + " " + sexpr(n.R) + ")"
+	case *UnaryNode:
+		return "(" + n.Op + " " + sexpr(n.X) + ")"
+	case *CallNode:
+		parts := []string{n.Name}
+		for _, a := range n.Args {
+			parts = append(parts, sexpr(a))
+		}
+		return "(" + strings.Join(parts, " ") + ")"
+	}
+	return n.String()
+}
+
+func mustParse(tb testing.TB, src string) *Expr {
+	tb.Helper()
+	e, err := Parse(src)
+	if err != nil {
+		tb.Fatalf("Parse(%q): %v", src, err)
+	}
+	return e
+}
+
+func TestParseTree(t *testing.T) {
+	tests := []struct {
+		src  string
+		want Node
+	}{
+		{"12", &NumberNode{Value: 12, Text: "12"}},
+		{".5", &NumberNode{Value: 0.5, Text: ".5"}},
+		{`"it's"`, &StringNode{Value: "it's"}},
+		{"${age}", &RefNode{Name: "age"}},
+		{".", &PathNode{Steps: []string{"."}}},
+		{"..", &PathNode{Steps: []string{".."}}},
+		{"../x", &PathNode{Steps: []string{"..", "x"}}},
+		{"/data/g/x", &PathNode{Absolute: true, Steps: []string{"data", "g", "x"}}},
+		{"x/y", &PathNode{Steps: []string{"x", "y"}}},
+		{"div", &PathNode{Steps: []string{"div"}}},
+		{"-${a}", &UnaryNode{Op: "-", X: &RefNode{Name: "a"}}},
+		{"true()", &CallNode{Name: "true"}},
+		{"jr:choice-name(${q}, '${q}')", &CallNode{Name: "jr:choice-name", Args: []Node{
+			&RefNode{Name: "q"}, &StringNode{Value: "${q}"},
+		}}},
+		{"count-selected( . )", &CallNode{Name: "count-selected", Args: []Node{&PathNode{Steps: []string{"."}}}}},
+		{"${a} | ${b}", &BinaryNode{Op: "|", L: &RefNode{Name: "a"}, R: &RefNode{Name: "b"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			e := mustParse(t, tt.src)
+			if diff := cmp.Diff(tt.want, e.Root, ignorePos); diff != "" {
+				t.Errorf("Parse(%q) mismatch (-want +got):\n%s", tt.src, diff)
+			}
+			if e.Src != tt.src {
+				t.Errorf("Src = %q, want %q", e.Src, tt.src)
+			}
+		})
+	}
+}
+
+func TestParsePrecedence(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"a or b and c", "(or a (and b c))"},
+		{"a and b or c", "(or (and a b) c)"},
+		{"a = b and c != d", "(and (= a b) (!= c d))"},
+		{"a < b = c > d", "(= (< a b) (> c d))"},
+		{"1 + 2 * 3", "(+ 1 (* 2 3))"},
+		{"1 - 2 - 3", "(- (- 1 2) 3)"},
+		{"8 div 4 div 2", "(div (div 8 4) 2)"},
+		{"7 mod 3 * 2", "(* (mod 7 3) 2)"},
+		{"-1 + 2", "(+ (- 1) 2)"},
+		{"- -1", "(- (- 1))"},
+		{"-a | b", "(- (| a b))"},
+		{"(1 + 2) * 3", "(* (+ 1 2) 3)"},
+		{"1 + (2 + 3)", "(+ 1 (+ 2 3))"},
+		{"a <= b >= c", "(>= (<= a b) c)"},
+		// Keywords are operators only where an operator is expected.
+		{"div div div", "(div div div)"},
+		{"and and or or mod", "(or (and and or) mod)"},
+		{"or or or", "(or or or)"},
+		{"5div 2", "(div 5 2)"},
+		{"${a}-${b}", "(- ${a} ${b})"},
+		{"a-b - c", "(- a-b c)"},
+		{"if(${x} > 1, 'a', concat('b', ${y}))", "(if (> ${x} 1) 'a' (concat 'b' ${y}))"},
+		{"${main_status} <= 5 and ${x} != ''", "(and (<= ${main_status} 5) (!= ${x} ''))"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			if got := sexpr(mustParse(t, tt.src).Root); got != tt.want {
+				t.Errorf("Parse(%q) = %s, want %s", tt.src, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParsePositions(t *testing.T) {
+	e := mustParse(t, "if(${a} >= -1, ../b, 'c')")
+	type at struct {
+		Node string
+		Pos  Pos
+	}
+	var got []at
+	walk(e.Root, func(n Node) bool {
+		got = append(got, at{n.String(), n.Position()})
+		return true
+	})
+	want := []at{
+		{"if(${a} >= -1, ../b, 'c')", 0},
+		{"${a} >= -1", 8},
+		{"${a}", 3},
+		{"-1", 11},
+		{"1", 12},
+		{"../b", 15},
+		{"'c'", 21},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("positions mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		src string
+		pos Pos
+		msg string
+	}{
+		{"", 0, "empty expression"},
+		{"   ", 0, "empty expression"},
+		{")", 0, "unexpected ')'"},
+		{"1 + )", 4, "unexpected ')'"},
+		{"f(1,)", 4, "unexpected ')'"},
+		{"()", 1, "unexpected ')'"},
+		{"1 2", 2, "unexpected number 2"},
+		{"${a} ${b}", 5, "unexpected '${b}'"},
+		{"a b", 2, "unexpected 'b'"},
+		{"'abc", 0, "unterminated string"},
+		{"${a} = 'abc", 7, "unterminated string"},
+		{"${", 0, "expected name after ${"},
+		{"${1a}", 0, "expected name after ${"},
+		{"${a b}", 0, "missing '}' after ${a"},
+		{"concat('a', 'b'", 15, "missing ')' after arguments of concat"},
+		{"concat('a' 'b')", 11, `unexpected string "b" in arguments of concat (missing ',' or ')'?)`},
+		{"concat(", 7, "missing ')' after arguments of concat"},
+		{"(1 + 2", 6, "missing ')' to close '(' at column 1"},
+		{"(1 2)", 3, "unexpected number 2 (missing ')'?)"},
+		{"1 +", 2, "missing operand after '+'"},
+		{"a and", 2, "missing operand after 'and'"},
+		{"-", 0, "missing operand after '-'"},
+		{"a |", 2, "missing operand after '|'"},
+		{"/", 1, "expected name after '/'"},
+		{"/data/", 6, "expected name after '/'"},
+		{"a/*", 2, "wildcard steps (*) are not supported"},
+		{"*", 0, "unexpected '*'"},
+		{"a/@b", 2, "attributes (@) are not supported"},
+		{"@b", 0, "attributes (@) are not supported"},
+		{"//a", 0, "'//' is not supported"},
+		{"a//b", 1, "'//' is not supported"},
+		{"a[1]", 1, "predicates [...] are not supported"},
+		{"/data/r[position() = 1]/x", 7, "predicates [...] are not supported"},
+		{"f()[1]", 3, "predicates [...] are not supported"},
+		{"]", 0, "unexpected ']'"},
+		{"${a}/b", 4, "a path may start only with '/', '.', '..' or a name"},
+		{"a = = b", 4, "unexpected '='"},
+		{"a ! b", 2, "unexpected '!' (write != for 'not equal', not(x) for negation)"},
+		{"a, b", 1, "unexpected ','"},
+		{strings.Repeat("(", 300) + "1" + strings.Repeat(")", 300), 256, "expression is nested too deeply"},
+		{strings.Repeat("-", 300) + "1", 255, "expression is nested too deeply"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			e, err := Parse(tt.src)
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("Parse(%q) = %v, %v; want a *SyntaxError", tt.src, e, err)
+			}
+			want := &SyntaxError{Pos: tt.pos, Msg: tt.msg}
+			if diff := cmp.Diff(want, se); diff != "" {
+				t.Errorf("Parse(%q) error mismatch (-want +got):\n%s", tt.src, diff)
+			}
+		})
+	}
+}
+
+func TestSyntaxErrorMessage(t *testing.T) {
+	_, err := Parse("${a} = )")
+	if got, want := err.Error(), "at column 8: unexpected ')'"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// roundTripSources are expressions as they appear in XLSForms, used by the round-trip test,
+// the benchmarks and as fuzz seeds.
+var roundTripSources = []string{
+	"${main_status} <= 5 and ${x} != ''",
+	"regex(., '^[1-9][0-9]{5}(0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(0[1-9]|1[0-2])[0-9]{2}[0-9]{4}$') and substr(.,12,16) != '0000'",
+	"selected(${consent}, 'yes') and not(selected(${reasons}, 'other'))",
+	"if(${age} >= 18, 'adult', if(${age} >= 12, 'teen', 'child'))",
+	"count-selected(${symptoms}) >= 1 and count-selected(${symptoms}) <= 3",
+	"jr:choice-name(${district}, '${district}')",
+	"concat(${first_name}, ' ', ${last_name})",
+	". <= today() and . >= date('2020-01-01')",
+	"decimal-date-time(${end}) - decimal-date-time(${start})",
+	"format-date(${dob}, '%d %b %Y')",
+	"round(${weight} div (${height} div 100 * ${height} div 100), 1)",
+	"sum(${hh_member_age}) div count(${hh_member})",
+	"indexed-repeat(${name}, ${members}, position(..))",
+	"coalesce(${phone_alt}, ${phone})",
+	"string-length(.) = 16 and int(substr(., 6, 8)) mod 40 <= 31",
+	"-(-${a}) - -1",
+	"1 - (2 - 3)",
+	"(1 + 2) * -3 div 4 mod 5",
+	"/data/group/q | ../other",
+	`"it's" = 'x' or 'say "hi"' != "it's"`,
+	"(${a} or ${b}) and (${c} or ${d})",
+	"a = (b = c)",
+	"-(a | b)",
+	"(-a) | b",
+	"once(concat('ID-', uuid(8)))",
+	"checklist(-1, 2, ${a}, ${b}, ${c})",
+	"1.50 + .5 + 12.",
+}
+
+func TestPrintRoundTrip(t *testing.T) {
+	for _, src := range roundTripSources {
+		t.Run(src, func(t *testing.T) {
+			e := mustParse(t, src)
+			printed := e.Root.String()
+			e2, err := Parse(printed)
+			if err != nil {
+				t.Fatalf("Parse(%q) (printed from %q): %v", printed, src, err)
+			}
+			if diff := cmp.Diff(e.Root, e2.Root, ignorePos); diff != "" {
+				t.Errorf("round trip of %q through %q mismatch (-want +got):\n%s", src, printed, diff)
+			}
+			if again := e2.Root.String(); again != printed {
+				t.Errorf("printed %q, then %q", printed, again)
+			}
+		})
+	}
+}
+
+func TestPrint(t *testing.T) {
+	tests := []struct {
+		node Node
+		want string
+	}{
+		{mustParse(t, "1+2*3").Root, "1 + 2 * 3"},
+		{mustParse(t, "(1+2)*3").Root, "(1 + 2) * 3"},
+		{mustParse(t, "1-(2-3)").Root, "1 - (2 - 3)"},
+		{mustParse(t, "-(1+2)").Root, "-(1 + 2)"},
+		{mustParse(t, "f( a ,b)").Root, "f(a, b)"},
+		{&StringNode{Value: `it's "x"`}, `concat('it', "'", 's "x"')`},
+		{&NumberNode{Value: 2.5}, "2.5"},
+		{&NumberNode{Value: -2}, "(-2)"},
+		{&BinaryNode{Op: "+", L: &NumberNode{Value: 1}, R: nil}, "1 + ()"},
+	}
+	for _, tt := range tests {
+		if got := tt.node.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
