@@ -201,3 +201,35 @@ func (r *Record) MarshalJSON() ([]byte, error) {
 	b.WriteByte('}')
 	return b.Bytes(), nil
 }
+
+// Final returns the finished interview as answers to freeze: every relevant non-empty value,
+// calculations included, and every relevant repeat instance, in document order. Answers of
+// questions that became irrelevant are left out, as ODK leaves them out of a submission. The
+// end metadata is stamped now.
+func (s *Session) Final() []Answer {
+	s.Record() // stamps end
+	var out []Answer
+	var walk func(it *item)
+	walk = func(it *item) {
+		for _, c := range it.children {
+			if !c.selfRel {
+				continue
+			}
+			switch {
+			case c.holder:
+				for _, inst := range c.children {
+					if inst.selfRel {
+						out = append(out, Answer{Path: inst.path})
+						walk(inst)
+					}
+				}
+			case c.node.Kind == KindGroup:
+				walk(c)
+			case c.value != "" && !c.node.Unsupported:
+				out = append(out, Answer{Path: c.path, Value: c.value})
+			}
+		}
+	}
+	walk(s.root)
+	return out
+}
