@@ -15,7 +15,7 @@ func TestRecordCanonical(t *testing.T) {
 		ID: "0b9f3f5e-3f0e-4a4a-9a57-6f1d1f4f0a11", Revision: 2, FormID: "blk_tracer", FormVersion: "2026.1",
 		FormHash: "abc", RespondentID: "BTG25-0001", Enumerator: "ani", Lang: "id", StartedAt: at,
 	}
-	rec := survey.NewRecord(iv, []survey.Answer{{"z", "<&>"}, {"a", "1"}, {"household[2]/age", "34"}}, at.Add(time.Hour))
+	rec := survey.NewRecord(iv, []survey.Answer{{Path: "z", Value: "<&>"}, {Path: "a", Value: "1"}, {Path: "household[2]/age", Value: "34"}}, at.Add(time.Hour))
 	b, err := rec.Canonical()
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,258 @@
+// Package sqlite implements the survey stores on a SQLite file through modernc.org/sqlite
+// (pure Go). Every connection gets its pragmas from the DSN; Open reads them back and
+// refuses a database that would not be durable.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+
+	"tracer/survey"
+)
+
+// FileName is the name of the laptop's database file inside its data folder.
+const FileName = "tracer.db"
+
+// pragmas are applied by the driver to every pooled connection, busy_timeout first.
+const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+
+//go:embed migration/*.sql
+var migrationFS embed.FS
+
+// ErrNotDurable is returned by Open when the database does not run with the pragmas that
+// make a committed answer survive a crash.
+var ErrNotDurable = errors.New("database is not durable")
+
+// DB is an open laptop database. Its methods and the stores built on it are safe for
+// concurrent use.
+type DB struct {
+	db   *sql.DB
+	path string
+
+	// Now returns the current time; tests replace it. Times are stored in UTC.
+	Now func() time.Time
+}
+
+// Open opens the database at path, creating it readable and writable by the owner only,
+// checks that WAL, synchronous FULL, foreign keys and the busy timeout are in force, and
+// applies the embedded migrations that have not run yet.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") || path == ":memory:" {
+		return nil, fmt.Errorf("open database %q: need a plain file path", path)
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqldb, err := sql.Open("sqlite", path+"?"+pragmas)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := &DB{db: sqldb, path: path, Now: time.Now}
+	if err := db.checkPragmas(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// createPrivate creates the file at path with mode 0600 if it does not exist, and takes
+// group and other permissions away from an existing one. SQLite gives its -wal and -shm
+// files the database file's permissions.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return f.Chmod(fi.Mode().Perm() &^ 0o077)
+	}
+	return nil
+}
+
+// checkPragmas reads the pragmas back on one pooled connection.
+func (db *DB) checkPragmas(ctx context.Context) error {
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, p := range []struct{ name, want string }{
+		{"journal_mode", "wal"},
+		{"synchronous", "2"}, // FULL
+		{"foreign_keys", "1"},
+		{"busy_timeout", "5000"},
+	} {
+		var got string
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&got); err != nil {
+			return fmt.Errorf("read pragma %s: %w", p.name, err)
+		}
+		if !strings.EqualFold(got, p.want) {
+			return fmt.Errorf("%w: pragma %s is %q, want %q", ErrNotDurable, p.name, got, p.want)
+		}
+	}
+	return nil
+}
+
+// migrate applies the embedded migrations in name order, each in its own transaction,
+// recording them in schema_migrations.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, name, formatTime(db.now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// IntegrityCheck runs PRAGMA integrity_check and returns nil when it says "ok".
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	rows, err := db.db.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var msgs []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		msgs = append(msgs, s)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(msgs) == 1 && msgs[0] == "ok" {
+		return nil
+	}
+	return fmt.Errorf("integrity check: %s", strings.Join(msgs, "; "))
+}
+
+// now returns the current time in UTC.
+func (db *DB) now() time.Time { return db.Now().UTC() }
+
+// inTx runs fn in one write transaction and commits it; any error rolls it back.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return translate(err)
+	}
+	return translate(tx.Commit())
+}
+
+// timeLayout is the fixed-width UTC layout times are stored in, so that they sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// translate turns SQLite constraint errors into domain errors and leaves others alone.
+func translate(err error) error {
+	var se *sqlite3.Error
+	if err == nil || !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() {
+	case sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3lib.SQLITE_CONSTRAINT_UNIQUE:
+		return &survey.Error{Code: survey.ECONFLICT, Message: "It already exists."}
+	case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return &survey.Error{Code: survey.ENOTFOUND, Message: "What it refers to does not exist."}
+	case sqlite3lib.SQLITE_CONSTRAINT_TRIGGER:
+		return &survey.Error{Code: survey.ECONFLICT, Message: "A finalized revision cannot be changed."}
+	case sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
+		return &survey.Error{Code: survey.EINVALID, Message: "The value breaks a rule of the store."}
+	}
+	return err
+}
+
+// inReadTx runs fn in a read transaction, so that its queries see one snapshot.
+func (db *DB) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}

@@ -1,0 +1,109 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"tracer/survey/sqlite"
+)
+
+// openDB opens a fresh database file in a temporary folder and closes it after the test.
+func openDB(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	return openAt(tb, filepath.Join(tb.TempDir(), sqlite.FileName))
+}
+
+func openAt(tb testing.TB, path string) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return db
+}
+
+// clock returns a fake clock that moves one second per call.
+func clock() func() time.Time {
+	t := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	return func() time.Time {
+		t = t.Add(time.Second)
+		return t
+	}
+}
+
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), sqlite.FileName)
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm != 0o600 {
+			t.Errorf("database file mode = %o, want 600", perm)
+		}
+	}
+	// Opening again applies no migration twice.
+	db = openAt(t, path)
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenTightensPermissions(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permissions on Windows")
+	}
+	path := filepath.Join(t.TempDir(), sqlite.FileName)
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	openAt(t, path)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Errorf("database file mode = %o, want 600", perm)
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	for _, path := range []string{"", ":memory:", "file:x.db", "x.db?_pragma=synchronous(OFF)"} {
+		t.Run(path, func(t *testing.T) {
+			if db, err := sqlite.Open(context.Background(), path); err == nil {
+				db.Close()
+				t.Fatalf("Open(%q) succeeded", path)
+			}
+		})
+	}
+	t.Run("not a database", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "junk.db")
+		if err := os.WriteFile(path, []byte("this is not an SQLite file, just text that is long enough to matter......................................"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if db, err := sqlite.Open(context.Background(), path); err == nil {
+			db.Close()
+			t.Fatal("Open of a text file succeeded")
+		}
+	})
+}

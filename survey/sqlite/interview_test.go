@@ -1,0 +1,304 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"tracer/survey"
+	"tracer/survey/sqlite"
+)
+
+func newStores(t *testing.T) (*sqlite.DB, *sqlite.InterviewStore, *sqlite.EventStore) {
+	t.Helper()
+	db := openDB(t)
+	db.Now = clock()
+	return db, sqlite.NewInterviewStore(db), sqlite.NewEventStore(db)
+}
+
+func create(t *testing.T, s *sqlite.InterviewStore, respondent string) *survey.Interview {
+	t.Helper()
+	iv := &survey.Interview{FormID: "blk_tracer", FormVersion: "2026.1", FormHash: "f00d", RespondentID: respondent, Enumerator: "ani", Lang: "id"}
+	if err := s.Create(context.Background(), iv); err != nil {
+		t.Fatal(err)
+	}
+	return iv
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := survey.ErrorCode(err); got != code {
+		t.Fatalf("error %v has code %q, want %q", err, got, code)
+	}
+}
+
+func TestInterviewLifecycle(t *testing.T) {
+	ctx := context.Background()
+	_, s, events := newStores(t)
+	iv := create(t, s, "BTG25-0001")
+	if iv.ID == "" || iv.State != survey.StateDraft || iv.Revision != 1 || iv.StartedAt.IsZero() {
+		t.Fatalf("Create gave %+v", iv)
+	}
+
+	// Answers, repeat instances and position survive a reopen of the store (tested below);
+	// here: they read back as written.
+	must(t, s.SaveAnswer(ctx, iv.ID, "consent", "1", survey.Event{Kind: survey.EventLeave, Path: "consent"}))
+	must(t, s.SaveAnswer(ctx, iv.ID, "household[1]/age", "34"))
+	must(t, s.SaveAnswer(ctx, iv.ID, "household[2]/age", "7"))
+	must(t, s.SaveAnswer(ctx, iv.ID, "household[20]/age", "70"))
+	must(t, s.SaveAnswer(ctx, iv.ID, "household_size", "3"))
+	must(t, s.SaveAnswer(ctx, iv.ID, "consent", "1")) // unchanged: no change event
+	must(t, s.SaveAnswer(ctx, iv.ID, "household[1]/age", "35"))
+	must(t, s.SetPosition(ctx, iv.ID, "household[2]/age", survey.Event{Kind: survey.EventEnter, Path: "household[2]/age"}))
+	must(t, s.SetLang(ctx, iv.ID, "en"))
+
+	n, err := s.DeleteAnswers(ctx, iv.ID, "household[2]")
+	must(t, err)
+	if n != 1 {
+		t.Errorf("DeleteAnswers removed %d, want 1", n)
+	}
+	answers, err := s.Answers(ctx, iv.ID)
+	must(t, err)
+	want := []survey.Answer{{Path: "consent", Value: "1"}, {Path: "household[1]/age", Value: "35"}, {Path: "household[20]/age", Value: "70"}, {Path: "household_size", Value: "3"}}
+	if diff := cmp.Diff(want, answers); diff != "" {
+		t.Errorf("answers (-want +got):\n%s", diff)
+	}
+
+	// Renumbering after a removed instance is one atomic replace.
+	must(t, s.ReplaceAnswers(ctx, iv.ID, "household", []survey.Answer{{Path: "household[1]/age", Value: "35"}, {Path: "household[2]/age", Value: "70"}}))
+	answers, err = s.Answers(ctx, iv.ID)
+	must(t, err)
+	want = []survey.Answer{{Path: "consent", Value: "1"}, {Path: "household[1]/age", Value: "35"}, {Path: "household[2]/age", Value: "70"}, {Path: "household_size", Value: "3"}}
+	if diff := cmp.Diff(want, answers); diff != "" {
+		t.Errorf("answers after replace (-want +got):\n%s", diff)
+	}
+
+	got, err := s.Get(ctx, iv.ID)
+	must(t, err)
+	if got.Position != "household[2]/age" || got.Lang != "en" || !got.UpdatedAt.After(got.StartedAt) {
+		t.Errorf("Get = %+v", got)
+	}
+
+	// Finalize freezes the revision into the outbox.
+	item, err := s.Finalize(ctx, iv.ID)
+	must(t, err)
+	rec, err := survey.DecodeRecord(item.Body)
+	must(t, err)
+	if rec.Revision != 1 || rec.Answers["household[2]/age"] != "70" || item.Hash != survey.HashBytes(item.Body) {
+		t.Errorf("finalized record %+v hash %s", rec, item.Hash)
+	}
+	wantCode(t, s.SaveAnswer(ctx, iv.ID, "consent", "2"), survey.ECONFLICT)
+	_, err = s.DeleteAnswers(ctx, iv.ID, "household")
+	wantCode(t, err, survey.ECONFLICT)
+	wantCode(t, s.SetPosition(ctx, iv.ID, "consent"), survey.ECONFLICT)
+	_, err = s.Finalize(ctx, iv.ID)
+	wantCode(t, err, survey.ECONFLICT)
+	wantCode(t, s.Delete(ctx, iv.ID), survey.ECONFLICT)
+
+	out, err := s.Outbox(ctx, 10)
+	must(t, err)
+	if diff := cmp.Diff([]*survey.OutboxItem{item}, out); diff != "" {
+		t.Errorf("outbox (-want +got):\n%s", diff)
+	}
+
+	// The receipt must match the hash; marking twice is harmless.
+	wantCode(t, s.MarkSent(ctx, iv.ID, 1, "bad"), survey.ECONFLICT)
+	wantCode(t, s.MarkSent(ctx, iv.ID, 2, item.Hash), survey.ENOTFOUND)
+	must(t, s.MarkSent(ctx, iv.ID, 1, item.Hash))
+	must(t, s.MarkSent(ctx, iv.ID, 1, item.Hash))
+	out, err = s.Outbox(ctx, 0)
+	must(t, err)
+	if len(out) != 0 {
+		t.Errorf("outbox after MarkSent holds %d items", len(out))
+	}
+	got, _ = s.Get(ctx, iv.ID)
+	if got.State != survey.StateSent {
+		t.Errorf("state after MarkSent = %s", got.State)
+	}
+
+	// Returned and reopened: revision 2, answers kept; revision 1 stays as it was.
+	_, err = s.Reopen(ctx, iv.ID, "")
+	wantCode(t, err, survey.ECONFLICT)
+	wantCode(t, s.Return(ctx, iv.ID, 2, "no"), survey.ECONFLICT)
+	must(t, s.Return(ctx, iv.ID, 1, "umur anak salah"))
+	got, _ = s.Get(ctx, iv.ID)
+	if got.State != survey.StateReturned || got.ReturnComment != "umur anak salah" {
+		t.Errorf("after Return: %+v", got)
+	}
+	re, err := s.Reopen(ctx, iv.ID, "")
+	must(t, err)
+	if re.Revision != 2 || re.State != survey.StateDraft || re.ReturnComment != "umur anak salah" || re.Position != "household[2]/age" {
+		t.Errorf("Reopen = %+v", re)
+	}
+	must(t, s.SaveAnswer(ctx, iv.ID, "household[2]/age", "8"))
+	item2, err := s.Finalize(ctx, iv.ID)
+	must(t, err)
+	if item2.Revision != 2 || item2.Hash == item.Hash {
+		t.Errorf("second finalize = %+v", item2)
+	}
+	out, _ = s.Outbox(ctx, 0)
+	if len(out) != 1 || out[0].Revision != 2 {
+		t.Errorf("outbox = %+v", out)
+	}
+
+	counts, err := s.Counts(ctx)
+	must(t, err)
+	if diff := cmp.Diff(map[survey.State]int{survey.StateFinalized: 1}, counts); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+
+	evs, err := events.Events(ctx, iv.ID)
+	must(t, err)
+	var kinds []string
+	for _, e := range evs {
+		kinds = append(kinds, string(e.Kind)+" "+e.Path+" "+e.Old+">"+e.New)
+	}
+	wantKinds := []string{
+		"change consent >1", "leave consent >",
+		"change household[1]/age >34", "change household[2]/age >7", "change household[20]/age >70",
+		"change household_size >3", "change household[1]/age 34>35",
+		"enter household[2]/age >", "lang  id>en",
+		"remove household[2]/age 7>",
+		"change household[2]/age >70", "remove household[20]/age 70>",
+		"finalize  >1", "return  >umur anak salah", "reopen  >2",
+		"change household[2]/age 70>8", "finalize  >2",
+	}
+	if diff := cmp.Diff(wantKinds, kinds); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+func TestInterviewErrors(t *testing.T) {
+	ctx := context.Background()
+	_, s, events := newStores(t)
+	iv := create(t, s, "")
+
+	for _, tt := range []struct {
+		name string
+		err  error
+		code string
+	}{
+		{"get missing", second(s.Get(ctx, "nope")), survey.ENOTFOUND},
+		{"answers missing", second(s.Answers(ctx, "nope")), survey.ENOTFOUND},
+		{"save missing", s.SaveAnswer(ctx, "nope", "a", "1"), survey.ENOTFOUND},
+		{"save empty path", s.SaveAnswer(ctx, iv.ID, "", "1"), survey.EINVALID},
+		{"delete empty prefix", second(s.DeleteAnswers(ctx, iv.ID, "")), survey.EINVALID},
+		{"finalize missing", second(s.Finalize(ctx, "nope")), survey.ENOTFOUND},
+		{"mark missing", s.MarkSent(ctx, iv.ID, 1, "x"), survey.ENOTFOUND},
+		{"return draft", s.Return(ctx, iv.ID, 1, "x"), survey.ECONFLICT},
+		{"create duplicate", s.Create(ctx, &survey.Interview{ID: iv.ID, FormID: "f", Enumerator: "e"}), survey.ECONFLICT},
+		{"create no form", s.Create(ctx, &survey.Interview{Enumerator: "e"}), survey.EINVALID},
+		{"create bad id", s.Create(ctx, &survey.Interview{ID: "42", FormID: "f", Enumerator: "e"}), survey.EINVALID},
+		{"event unknown interview", events.Append(ctx, survey.Event{InterviewID: "nope", Kind: survey.EventEnter}), survey.ENOTFOUND},
+		{"event without kind", events.Append(ctx, survey.Event{InterviewID: iv.ID}), survey.EINVALID},
+	} {
+		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.err, tt.code) })
+	}
+}
+
+func TestListAndDelete(t *testing.T) {
+	ctx := context.Background()
+	_, s, _ := newStores(t)
+	a := create(t, s, "R1")
+	b := create(t, s, "R2")
+	c := create(t, s, "R1")
+	if _, err := s.Finalize(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(ivs []*survey.Interview, err error) []string {
+		t.Helper()
+		must(t, err)
+		var out []string
+		for _, iv := range ivs {
+			out = append(out, iv.ID)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name   string
+		filter survey.InterviewFilter
+		want   []string
+	}{
+		{"all, latest first", survey.InterviewFilter{}, []string{b.ID, c.ID, a.ID}},
+		{"drafts", survey.InterviewFilter{State: survey.StateDraft}, []string{c.ID, a.ID}},
+		{"respondent", survey.InterviewFilter{RespondentID: "R1"}, []string{c.ID, a.ID}},
+		{"limit", survey.InterviewFilter{Limit: 1, Offset: 1}, []string{c.ID}},
+		{"offset", survey.InterviewFilter{Offset: 2}, []string{a.ID}},
+		{"enumerator", survey.InterviewFilter{Enumerator: "budi"}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, ids(s.List(ctx, tt.filter))); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	must(t, s.Delete(ctx, a.ID))
+	wantCode(t, second(s.Get(ctx, a.ID)), survey.ENOTFOUND)
+	wantCode(t, s.Delete(ctx, b.ID), survey.ECONFLICT)
+}
+
+// TestDraftResumes closes the store and opens it again: the draft comes back at its
+// position with every answer and repeat instance.
+func TestDraftResumes(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/" + sqlite.FileName
+	db, err := sqlite.Open(ctx, path)
+	must(t, err)
+	s := sqlite.NewInterviewStore(db)
+	iv := create(t, s, "BTG25-0007")
+	want := []survey.Answer{{Path: "consent", Value: "1"}, {Path: "jobs[1]/title", Value: "welder"}, {Path: "jobs[2]/title", Value: "operator"}}
+	for _, a := range want {
+		must(t, s.SaveAnswer(ctx, iv.ID, a.Path, a.Value))
+	}
+	must(t, s.SetPosition(ctx, iv.ID, "jobs[2]/wage"))
+	must(t, db.Close())
+
+	db = openAt(t, path)
+	s = sqlite.NewInterviewStore(db)
+	got, err := s.Get(ctx, iv.ID)
+	must(t, err)
+	if diff := cmp.Diff(iv, got, cmpopts.IgnoreFields(survey.Interview{}, "UpdatedAt", "Position")); diff != "" {
+		t.Errorf("interview (-want +got):\n%s", diff)
+	}
+	if got.Position != "jobs[2]/wage" {
+		t.Errorf("position = %q", got.Position)
+	}
+	answers, err := s.Answers(ctx, iv.ID)
+	must(t, err)
+	if diff := cmp.Diff(want, answers); diff != "" {
+		t.Errorf("answers (-want +got):\n%s", diff)
+	}
+}
+
+// TestOutboxImmutable checks that the database itself refuses to change a finalized
+// revision, whatever the application code does.
+func TestOutboxImmutable(t *testing.T) {
+	ctx := context.Background()
+	db, s, _ := newStores(t)
+	iv := create(t, s, "")
+	if _, err := s.Finalize(ctx, iv.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE outbox SET body = 'x'`,
+		`UPDATE outbox SET hash = 'x'`,
+		`DELETE FROM outbox`,
+	} {
+		t.Run(q, func(t *testing.T) {
+			if err := sqlite.ExecForTest(ctx, db, q); survey.ErrorCode(err) != survey.ECONFLICT {
+				t.Errorf("%s: %v, want ECONFLICT", q, err)
+			}
+		})
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
