@@ -159,8 +159,11 @@ func (s *Session) Check(path string) *Problem {
 		}
 		return nil
 	}
-	if _, p := s.normalize(it, it.value); p != nil {
-		return p
+	// A computed read-only value is the form's own; only its constraint can be broken.
+	if it.node.editable() || it.node.Calculation == nil {
+		if _, p := s.normalize(it, it.value); p != nil {
+			return p
+		}
 	}
 	return s.checkConstraint(it, it.value)
 }

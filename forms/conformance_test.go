@@ -40,6 +40,7 @@ func TestCorpusLoadsAndFills(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			repair(s)
 			if probs := s.Problems(); len(probs) > 0 {
 				t.Fatalf("record incomplete after filling %d questions: first problem %s: %s", answered, probs[0].Path, probs[0].Message)
 			}
@@ -90,6 +91,41 @@ func autofill(s *forms.Session, instances int) (int, error) {
 	return answered, nil
 }
 
+// repair fixes computed questions whose constraint fails (a total that must be 100, say) by
+// changing the answers they are computed from: one at a time, then all zero but one.
+func repair(s *forms.Session) {
+	for _, p := range s.Problems() {
+		n := s.NodeAt(p.Path)
+		if n == nil || n.Calculation == nil {
+			continue
+		}
+		var inputs []forms.Stop
+		for _, ref := range n.Calculation.Refs() {
+			if in := s.Form().Node(ref); in != nil && in.Repeat == nil && in.Kind == forms.KindQuestion {
+				inputs = append(inputs, forms.Stop{Path: in.Path(), Node: in})
+			}
+		}
+		fixed := func() bool { return s.Check(p.Path) == nil }
+		for round := 0; round < 2 && !fixed(); round++ {
+			if round == 1 {
+				for _, in := range inputs {
+					_, _ = s.Set(in.Path, "0")
+				}
+			}
+			for _, in := range inputs {
+				for _, c := range candidates(s, in) {
+					if pr, _ := s.Set(in.Path, c); pr == nil && fixed() {
+						break
+					}
+				}
+				if fixed() {
+					break
+				}
+			}
+		}
+	}
+}
+
 func firstInside(s *forms.Session, instPath string) (forms.Stop, bool) {
 	for _, st := range s.Stops() {
 		if strings.HasPrefix(st.Path, instPath+"/") || st.Path == instPath {
@@ -99,8 +135,22 @@ func firstInside(s *forms.Session, instPath string) (forms.Stop, bool) {
 	return forms.Stop{}, false
 }
 
-// answer gives the question at st the first candidate the form accepts.
+// answer gives the question at st the first candidate the form accepts. When a choice filter
+// leaves nothing to choose, it first tries other answers to the questions the filter reads.
 func answer(s *forms.Session, st forms.Stop) error {
+	if f := st.Node.ChoiceFilter; f != nil && len(s.Choices(st.Path)) == 0 {
+		for _, ref := range f.Refs() {
+			src := s.Form().Node(ref)
+			if src == nil || src.Repeat != nil {
+				continue
+			}
+			for _, c := range candidates(s, forms.Stop{Path: src.Path(), Node: src}) {
+				if p, _ := s.Set(src.Path(), c); p == nil && len(s.Choices(st.Path)) > 0 {
+					break
+				}
+			}
+		}
+	}
 	var last string
 	for _, c := range candidates(s, st) {
 		p, err := s.Set(st.Path, c)

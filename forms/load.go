@@ -269,6 +269,10 @@ type rowSource struct {
 
 func (c *compiler) survey(t *table) {
 	f := c.form
+	if len(t.header) == 0 && len(t.rows) == 0 {
+		c.errorf(t, row{}, "", "the form is empty: the survey sheet has nothing on it")
+		return
+	}
 	if t.colIndex("type") < 0 {
 		c.errorf(t, row{}, "", "the survey sheet has no type column")
 		return
@@ -388,10 +392,7 @@ func (c *compiler) survey(t *table) {
 			questions++
 		}
 	}
-	switch {
-	case len(t.header) == 0 && len(t.rows) == 0:
-		c.errorf(t, row{}, "", "the form is empty: the survey sheet has nothing on it")
-	case questions == 0 && len(c.issues) == 0:
+	if questions == 0 && len(c.issues) == 0 {
 		c.warnf(t, row{}, "", "the form has no questions")
 	}
 	for name, ns := range c.names {

@@ -222,6 +222,16 @@ var columnAliases = map[string]map[string]string{
 	},
 }
 
+// knownColumns are the XLSForm columns matched without regard to case.
+var knownColumns = map[string]bool{
+	"type": true, "name": true, "label": true, "hint": true, "required": true, "required_message": true,
+	"relevant": true, "constraint": true, "constraint_message": true, "calculation": true,
+	"choice_filter": true, "appearance": true, "read_only": true, "default": true, "repeat_count": true,
+	"parameters": true, "trigger": true, "list_name": true, "form_title": true, "form_id": true,
+	"version": true, "default_language": true, "instance_name": true, "style": true, "note": true,
+	"guidance_hint": true, "media": true, "image": true, "audio": true, "video": true,
+}
+
 // translatable columns: "label::English (en)" keeps its language part.
 var translatable = map[string]bool{
 	"label": true, "hint": true, "constraint_message": true, "required_message": true,
@@ -259,6 +269,9 @@ func normalizeHeader(sheet string, cells []string) []string {
 		}
 		if a, ok := aliases[key]; ok {
 			key = a
+		} else if !knownColumns[key] && !hasLang {
+			// Other columns keep their case: choice filters name them as written.
+			key = strings.TrimSpace(base)
 		}
 		if hasLang {
 			out[i] = key + "::" + strings.TrimSpace(lang)

@@ -1,0 +1,143 @@
+package forms_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"tracer/forms"
+)
+
+func mustParse(t testing.TB, md string) *forms.Form {
+	t.Helper()
+	f, err := forms.Parse("test.md", []byte(md))
+	if err != nil {
+		t.Fatalf("parse:\n%v", err)
+	}
+	return f
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		md   string
+		want []string // every issue, in order, must contain these
+	}{
+		{"unknown type", `
+| survey |
+| | type | name | label |
+| | txet | q1 | Q1 |`, []string{"line 4, sheet survey, column type: unknown question type \"txet\""}},
+		{"duplicate name", `
+| survey |
+| | type | name | label |
+| | text | q1 | Q1 |
+| | text | q1 | Q1 again |`, []string{"line 5, sheet survey, column name: duplicate name \"q1\" (also on row 4)"}},
+		{"missing reference", `
+| survey |
+| | type | name | label | relevant |
+| | text | q1 | Q1 | ${q9} = 'x' |`, []string{"column relevant: ${q9} refers to a question that does not exist"}},
+		{"unknown list", `
+| survey |
+| | type | name | label |
+| | select_one colours | q1 | Q1 |`, []string{"unknown choice list \"colours\""}},
+		{"group not closed", `
+| survey |
+| | type | name | label |
+| | begin group | g | G |
+| | text | q1 | Q1 |`, []string{"line 4, sheet survey, column type: group \"g\" is never closed"}},
+		{"end without begin", `
+| survey |
+| | type | name | label |
+| | text | q1 | Q1 |
+| | end repeat | | |`, []string{"end repeat without a matching begin"}},
+		{"syntax error with position", `
+| survey |
+| | type | name | label | constraint |
+| | integer | q1 | Q1 | . > 1 and ( . < 5 |`, []string{"column constraint: in \". > 1 and ( . < 5\":"}},
+		{"unknown function", `
+| survey |
+| | type | name | label | calculation |
+| | calculate | c | | frobnicate(1) |`, []string{"frobnicate"}},
+		{"cycle", `
+| survey |
+| | type | name | label | calculation |
+| | calculate | a | | ${b} + 1 |
+| | calculate | b | | ${a} + 1 |`, []string{"form a cycle: "}},
+		{"empty form", `
+| survey |`, []string{"the form is empty"}},
+		{"every error at once", `
+| survey |
+| | type | name | label | relevant |
+| | txet | q1 | Q1 | |
+| | text | q2 | Q2 | |
+| | text | q2 | Q2 | |
+| | select_one nope | q3 | Q3 | |`, []string{"unknown question type", "duplicate name \"q2\"", "unknown choice list \"nope\""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := forms.Parse("test.md", []byte(tt.md))
+			var le *forms.LoadError
+			if !errors.As(err, &le) {
+				t.Fatalf("err = %v, want a *LoadError", err)
+			}
+			if len(le.Issues) < len(tt.want) {
+				t.Fatalf("got %d issues, want %d:\n%v", len(le.Issues), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.Contains(le.Issues[i].Error(), w) {
+					t.Errorf("issue %d = %q, want it to contain %q", i, le.Issues[i].Error(), w)
+				}
+				if !strings.HasPrefix(le.Issues[i].Error(), "test.md: ") {
+					t.Errorf("issue %d = %q does not name the file", i, le.Issues[i].Error())
+				}
+			}
+		})
+	}
+}
+
+func TestHeaderAliasesAndTranslations(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | Type | Name | Label::English (en) | label::Bahasa Indonesia (id) | Relevance | jr:constraintMsg::English (en) | Constraint |
+| | integer | age | Age | Umur | | Too old | . < 120 |
+| choices |
+| | List Name | name | label::English (en) | label::Bahasa Indonesia (id) |
+| | yn | yes | Yes | Ya |
+| settings |
+| | title | id_string | version | default_language |
+| | Test | test_form | 3 | Bahasa Indonesia (id) |`)
+	if f.ID != "test_form" || f.Title != "Test" || f.Version != "3" {
+		t.Errorf("settings = %q %q %q", f.ID, f.Title, f.Version)
+	}
+	if len(f.Languages) != 2 || forms.LangCode(f.DefaultLang) != "id" {
+		t.Errorf("languages %q default %q", f.Languages, f.DefaultLang)
+	}
+	n := f.Node("age")
+	if n.Label["English (en)"] != "Age" || n.Label["Bahasa Indonesia (id)"] != "Umur" || n.ConstraintMsg["English (en)"] != "Too old" {
+		t.Errorf("texts = %v %v", n.Label, n.ConstraintMsg)
+	}
+	if f.Lists["yn"] == nil || f.Lists["yn"].Choice("yes") == nil {
+		t.Error("list yn not read from a \"List Name\" header")
+	}
+	if l, ok := f.MatchLang("en"); !ok || l != "English (en)" {
+		t.Errorf("MatchLang(en) = %q, %v", l, ok)
+	}
+}
+
+func TestUnsupportedTypesWarn(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label |
+| | geopoint | where | Where? |
+| | image | photo | Photo |
+| | select_one_from_file villages.csv | village | Village |
+| | text | q | Q |`)
+	if len(f.Warnings) != 3 {
+		t.Fatalf("warnings = %v, want 3 (geopoint, image, external select)", f.Warnings)
+	}
+	s := forms.NewSession(f, forms.Options{})
+	stops := s.Stops()
+	if len(stops) != 1 || stops[0].Path != "q" {
+		t.Fatalf("stops = %+v, want only q (the others are not answerable here)", stops)
+	}
+}

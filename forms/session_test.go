@@ -1,0 +1,227 @@
+package forms_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"tracer/forms"
+)
+
+const householdForm = `
+| survey |
+| | type | name | label | relevant | constraint | constraint_message | calculation | required | repeat_count | choice_filter |
+| | integer | n | How many members? | | . >= 0 and . <= 20 | 0 to 20 | | yes | | |
+| | begin repeat | member | Member | | | | | | | |
+| | text | mname | Name | | | | | yes | | |
+| | integer | age | Age of ${mname} | | . < 120 | | | yes | | |
+| | calculate | pos | | | | | position(..) | | | |
+| | select_one yn | works | Works? | ${age} >= 15 | | | | yes | | |
+| | end repeat | | | | | | | | | |
+| | calculate | total_age | | | | | sum(${age}) | | | |
+| | calculate | workers | | | | | count-selected(join(' ', ${works})) | | | |
+| | note | summary | ${total_age} years in all | | | | | | | |
+| | select_one prov | prov | Province | | | | | yes | | |
+| | select_one reg | reg | Regency | | | | | yes | | prov=${prov} |
+| | begin repeat | kid | Child | | | | | | ${n} | |
+| | integer | kid_age | Age | | | | | | | |
+| | end repeat | | | | | | | | | |
+| choices |
+| | list_name | name | label | prov |
+| | yn | yes | Yes | |
+| | yn | no | No | |
+| | prov | 64 | Kaltim | |
+| | prov | 63 | Kalsel | |
+| | reg | 6474 | Bontang | 64 |
+| | reg | 6472 | Samarinda | 64 |
+| | reg | 6371 | Banjarmasin | 63 |
+`
+
+func newSession(t testing.TB, md string) *forms.Session {
+	t.Helper()
+	return forms.NewSession(mustParse(t, md), forms.Options{Now: func() time.Time { return fixedNow }})
+}
+
+func set(t testing.TB, s *forms.Session, path, v string) {
+	t.Helper()
+	p, err := s.Set(path, v)
+	if err != nil {
+		t.Fatalf("Set(%s, %q): %v", path, v, err)
+	}
+	if p != nil {
+		t.Fatalf("Set(%s, %q) refused: %s", path, v, p.Message)
+	}
+}
+
+func TestRepeatsCalculationsAndRelevance(t *testing.T) {
+	s := newSession(t, householdForm)
+	if p, _ := s.Set("n", "abc"); p == nil || p.Kind != forms.ProblemType {
+		t.Fatalf("n = abc: problem %+v, want a type problem", p)
+	}
+	if p, _ := s.Set("n", "25"); p == nil || p.Message != "0 to 20" {
+		t.Fatalf("n = 25: problem %+v, want the form's constraint message", p)
+	}
+	set(t, s, "n", "2")
+	if got := s.Instances("kid"); got != 2 {
+		t.Fatalf("repeat_count ${n}=2 gave %d kid instances", got)
+	}
+	for i, m := range []struct{ name, age, works string }{{"Ani", "40", "yes"}, {"Budi", "9", ""}, {"Cici", "17", "no"}} {
+		path, err := s.AddInstance("member")
+		if err != nil {
+			t.Fatal(err)
+		}
+		set(t, s, path+"/mname", m.name)
+		set(t, s, path+"/age", m.age)
+		if s.Relevant(path+"/works") != (m.works != "") {
+			t.Fatalf("works relevant for age %s = %v", m.age, s.Relevant(path+"/works"))
+		}
+		if m.works != "" {
+			set(t, s, path+"/works", m.works)
+		}
+		if got := s.Value(path + "/pos"); got != []string{"1", "2", "3"}[i] {
+			t.Errorf("position in %s = %q", path, got)
+		}
+	}
+	if got := s.Value("total_age"); got != "66" {
+		t.Errorf("sum(${age}) = %q, want 66", got)
+	}
+	if got := s.Label("member[2]/age"); got != "Age of Budi" {
+		t.Errorf("label = %q, want the name interpolated", got)
+	}
+	if got := s.Label("summary"); got != "66 years in all" {
+		t.Errorf("note = %q", got)
+	}
+	// A later answer changes an earlier calculation, in that instance only.
+	set(t, s, "member[1]/age", "10")
+	if got := s.Value("total_age"); got != "36" {
+		t.Errorf("after changing member 1: sum = %q, want 36", got)
+	}
+	if s.Relevant("member[1]/works") || !s.Relevant("member[3]/works") {
+		t.Error("relevance of works not recomputed per instance")
+	}
+	// Removing an instance renumbers the later ones and recomputes the sum.
+	if err := s.RemoveInstance("member[2]"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Value("member[2]/mname"); got != "Cici" {
+		t.Errorf("after removal member[2] is %q, want Cici", got)
+	}
+	if got := s.Value("total_age"); got != "27" {
+		t.Errorf("after removal sum = %q, want 27", got)
+	}
+	// Choice filter.
+	set(t, s, "prov", "63")
+	var names []string
+	for _, c := range s.Choices("reg") {
+		names = append(names, c.Name)
+	}
+	if diff := cmp.Diff([]string{"6371"}, names); diff != "" {
+		t.Errorf("filtered choices (-want +got):\n%s", diff)
+	}
+	if p, _ := s.Set("reg", "6474"); p == nil || p.Kind != forms.ProblemChoice {
+		t.Errorf("a filtered-out choice was accepted: %+v", p)
+	}
+	set(t, s, "reg", "6371")
+	// Changing the province makes the regency invalid: Check says so.
+	set(t, s, "prov", "64")
+	if p := s.Check("reg"); p == nil {
+		t.Error("regency of another province not flagged after the province changed")
+	}
+}
+
+func TestRecordAndRestore(t *testing.T) {
+	s := newSession(t, householdForm)
+	set(t, s, "n", "1")
+	p, _ := s.AddInstance("member")
+	set(t, s, p+"/mname", "Ani")
+	set(t, s, p+"/age", "30")
+	set(t, s, p+"/works", "yes")
+	set(t, s, "kid[1]/kid_age", "3")
+	set(t, s, "prov", "64")
+	set(t, s, "reg", "6474")
+	if probs := s.Problems(); len(probs) != 0 {
+		t.Fatalf("problems: %+v", probs[0])
+	}
+	got, err := json.Marshal(s.Record())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"n":"1","member":[{"mname":"Ani","age":"30","pos":"1","works":"yes"}],"total_age":"30","workers":"1","prov":"64","reg":"6474","kid":[{"kid_age":"3"}]}`
+	if string(got) != want {
+		t.Errorf("record\n got %s\nwant %s", got, want)
+	}
+	// A new session restored from the stored answers gives the same record.
+	s2 := newSession(t, householdForm)
+	if unknown := s2.Restore(s.Answers()); len(unknown) > 0 {
+		t.Fatalf("unknown paths: %v", unknown)
+	}
+	got2, _ := json.Marshal(s2.Record())
+	if string(got2) != want {
+		t.Errorf("restored record\n got %s\nwant %s", got2, want)
+	}
+}
+
+func TestNavigation(t *testing.T) {
+	s := newSession(t, householdForm)
+	first, ok := s.First()
+	if !ok || first.Path != "n" {
+		t.Fatalf("first = %+v", first)
+	}
+	next, _ := s.Next("n")
+	if !next.Prompt || next.Path != "member" {
+		t.Fatalf("after n with no members: %+v, want the member repeat's add prompt", next)
+	}
+	p, _ := s.AddInstance("member")
+	next, _ = s.Next("n")
+	if next.Path != p+"/mname" {
+		t.Fatalf("after adding a member: %+v, want its name", next)
+	}
+	// works is irrelevant until age is given: the interview skips it.
+	next, _ = s.Next(p + "/age")
+	if !next.Prompt {
+		t.Fatalf("after age with no answer: %+v, want the prompt (works is irrelevant)", next)
+	}
+	set(t, s, p+"/age", "30")
+	next, _ = s.Next(p + "/age")
+	if next.Path != p+"/works" {
+		t.Fatalf("after age 30: %+v, want works", next)
+	}
+	prev, _ := s.Prev(p + "/works")
+	if prev.Path != p+"/age" {
+		t.Fatalf("prev of works = %+v", prev)
+	}
+	if i, n := s.Index(p + "/works"); i != 3 || n < 6 {
+		t.Errorf("index of works = %d of %d", i, n)
+	}
+}
+
+func TestRequiredAndLanguages(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label::English (en) | label::Bahasa Indonesia (id) | required | required_message::English (en) | required_message::Bahasa Indonesia (id) |
+| | text | q | Name | Nama | yes | Please give a name | Nama wajib diisi |
+| | text | r | Other | Lain | yes | | |
+| settings |
+| | default_language |
+| | English (en) |`)
+	if p := s.Check("q"); p == nil || p.Message != "Please give a name" {
+		t.Fatalf("required q: %+v", p)
+	}
+	if err := s.SetLang("id"); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.Check("q"); p == nil || p.Message != "Nama wajib diisi" {
+		t.Fatalf("required q in Indonesian: %+v", p)
+	}
+	if p := s.Check("r"); p == nil || p.Message != "Pertanyaan ini wajib dijawab." {
+		t.Fatalf("engine message in Indonesian: %+v", p)
+	}
+	if s.Label("q") != "Nama" {
+		t.Errorf("label in id = %q", s.Label("q"))
+	}
+	if err := s.SetLang("fr"); err == nil {
+		t.Error("SetLang(fr) accepted a language the form does not have")
+	}
+}
