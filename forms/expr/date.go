@@ -30,10 +30,8 @@ func parseDate(s string) (Date, bool) {
 		return Date{}, false
 	}
 	if len(s) == 10 {
-		y, ok1 := atoi(s[0:4])
-		m, ok2 := atoi(s[5:7])
-		d, ok3 := atoi(s[8:10])
-		if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(time.Month(m), y) {
+		y, m, d, ok := parseYMD(s)
+		if !ok {
 			return Date{}, false
 		}
 		return Date{T: time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)}, true
@@ -49,6 +47,49 @@ func parseDate(s string) (Date, bool) {
 	return Date{}, false
 }
 
+// parseYMD parses a valid calendar date "2006-01-02".
+func parseYMD(s string) (y, m, d int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	y, ok1 := atoi(s[0:4])
+	m, ok2 := atoi(s[5:7])
+	d, ok3 := atoi(s[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
+}
+
+// stringDays reads a date or dateTime string as days since 1970-01-01.
+func stringDays(s string) (float64, bool) {
+	if y, m, d, ok := parseYMD(s); ok {
+		return float64(daysFromCivil(y, m, d)), true
+	}
+	if d, ok := parseDate(s); ok {
+		return days(d), true
+	}
+	return 0, false
+}
+
+// daysFromCivil returns the days from 1970-01-01 to the given day of the proleptic
+// Gregorian calendar (the algorithm of Howard Hinnant's "chrono-compatible low-level date
+// algorithms").
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
 // atoi parses a string of ASCII digits.
 func atoi(s string) (int, bool) {
 	n := 0
@@ -61,15 +102,24 @@ func atoi(s string) (int, bool) {
 	return n, len(s) > 0
 }
 
-func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+func daysIn(m, year int) int {
+	switch m {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // days returns the days from 1970-01-01 to d, read on d's wall clock; fractional when d has
 // a time.
 func days(d Date) float64 {
 	y, m, dd := d.T.Date()
-	n := float64(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC).Unix() / secondsPerDay)
+	n := float64(daysFromCivil(y, int(m), dd))
 	if !d.HasTime {
 		return n
 	}

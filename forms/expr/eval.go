@@ -2,6 +2,7 @@ package expr
 
 import (
 	"math"
+	"strings"
 	"time"
 )
 
@@ -204,11 +205,13 @@ func boolNumber(b bool) float64 {
 // dateNumber reads v as days since 1970-01-01: a String as a date or dateTime if it is one,
 // as a number otherwise.
 func dateNumber(v Value) float64 {
-	if _, ok := v.(Number); ok {
-		return ToNumber(v)
-	}
-	if d, ok := ToDate(v); ok {
-		return days(d)
+	switch v := v.(type) {
+	case Date:
+		return days(v)
+	case String:
+		if d, ok := stringDays(strings.TrimSpace(string(v))); ok {
+			return d
+		}
 	}
 	return ToNumber(v)
 }

@@ -12,7 +12,8 @@ import (
 const maxUUIDLength = 4096
 
 // compileCall compiles a call of a built-in function. An unknown function, or a call with
-// the wrong number of arguments, evaluates to "" (Check reports both).
+// the wrong number of arguments, evaluates to "" (Check reports both). A call of a function
+// that reads nothing from the Env, with literal arguments, is evaluated here, once.
 func compileCall(n *CallNode) evalFn {
 	spec, ok := funcs[n.Name]
 	if !ok || !spec.takes(len(n.Args)) {
@@ -22,6 +23,36 @@ func compileCall(n *CallNode) evalFn {
 	for i, a := range n.Args {
 		args[i] = compile(a)
 	}
+	f := compileFunc(n, spec, args)
+	if !readsEnv(spec.id, len(n.Args)) && literals(n.Args) {
+		return constant(f(emptyEnv{}))
+	}
+	return f
+}
+
+// readsEnv reports whether a call of function id with n arguments reads the Env.
+func readsEnv(id funcID, n int) bool {
+	switch id {
+	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnOnce, fnIndexedRepeat, fnChoiceName:
+		return true
+	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
+		return n == 0 // they read "."
+	}
+	return false
+}
+
+func literals(nodes []Node) bool {
+	for _, n := range nodes {
+		switch n.(type) {
+		case *NumberNode, *StringNode:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func compileFunc(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	// arg returns argument i, or "." if the call has no arguments.
 	arg := func(i int) evalFn {
 		if len(args) == 0 {

@@ -68,7 +68,7 @@ func TestLex(t *testing.T) {
 		t.Run(tt.src, func(t *testing.T) {
 			var got []tok
 			for _, it := range lex(tt.src) {
-				got = append(got, tok{it.typ, it.pos, it.val})
+				got = append(got, tok(it))
 			}
 			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(tok{})); diff != "" {
 				t.Errorf("lex(%q) mismatch (-want +got):\n%s", tt.src, diff)

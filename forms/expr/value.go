@@ -115,8 +115,8 @@ func stringToNumber(s string) float64 {
 		f, _ := strconv.ParseFloat(s, 64) // only a range error is possible, with ±Inf
 		return f
 	}
-	if d, ok := parseDate(s); ok {
-		return days(d)
+	if d, ok := stringDays(s); ok {
+		return d
 	}
 	return math.NaN()
 }

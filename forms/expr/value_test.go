@@ -161,3 +161,16 @@ func TestDateRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestDaysFromCivil compares daysFromCivil with the time package over 1600 years.
+func TestDaysFromCivil(t *testing.T) {
+	for d := time.Date(1200, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2800; d = d.AddDate(0, 0, 1) {
+		want := int(d.Unix() / secondsPerDay)
+		if got := daysFromCivil(d.Year(), int(d.Month()), d.Day()); got != want {
+			t.Fatalf("daysFromCivil(%s) = %d, want %d", d.Format("2006-01-02"), got, want)
+		}
+	}
+	if got, want := daysFromCivil(-1, 3, 1), int(time.Date(-1, 3, 1, 0, 0, 0, 0, time.UTC).Unix()/secondsPerDay); got != want {
+		t.Errorf("daysFromCivil(-1, 3, 1) = %d, want %d", got, want)
+	}
+}

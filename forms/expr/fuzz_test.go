@@ -1,0 +1,60 @@
+package expr
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// FuzzParse checks that Parse never panics and that the printed form of any AST it returns
+// parses back to the same AST and prints the same.
+func FuzzParse(f *testing.F) {
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := Parse(src)
+		if err != nil {
+			if _, ok := err.(*SyntaxError); !ok {
+				t.Fatalf("Parse(%q): error %T, want *SyntaxError", src, err)
+			}
+			return
+		}
+		printed := e.Root.String()
+		e2, err := Parse(printed)
+		if err != nil {
+			t.Fatalf("Parse(%q) (printed from %q): %v", printed, src, err)
+		}
+		if diff := cmp.Diff(e.Root, e2.Root, ignorePos); diff != "" {
+			t.Fatalf("round trip of %q through %q mismatch (-want +got):\n%s", src, printed, diff)
+		}
+		if again := e2.Root.String(); again != printed {
+			t.Fatalf("%q printed %q, then %q", src, printed, again)
+		}
+	})
+}
+
+// FuzzEval checks that checking and evaluating any expression that parses never panics,
+// never returns nil, and gives the same value as its printed form.
+func FuzzEval(f *testing.F) {
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := Parse(src)
+		if err != nil {
+			return
+		}
+		_ = Check(e)
+		_ = e.Refs()
+		_ = e.UsesCurrent()
+		for _, cur := range []Value{String("6474014101980001"), Nodes{String("2"), Date{}}} {
+			env := newTestEnv()
+			env.current = cur
+			v := e.Eval(env)
+			if v == nil {
+				t.Fatalf("Eval(%q) = nil", src)
+			}
+			_, _, _ = ToString(v), ToNumber(v), ToBool(v)
+			_, _ = ToDate(v)
+			e2 := mustParse(t, e.Root.String())
+			if got, want := show(e2.Eval(env)), show(v); got != want {
+				t.Fatalf("Eval(%q) = %s, but its printed form %q gives %s", src, want, e2.Src, got)
+			}
+		}
+	})
+}
