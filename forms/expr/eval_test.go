@@ -396,3 +396,25 @@ func TestEvalHandBuilt(t *testing.T) {
 		t.Errorf("unknown operators: Eval = %s, want String(\"\")", got)
 	}
 }
+
+// TestEvalConcurrent evaluates one Expr from several goroutines, for the race detector.
+func TestEvalConcurrent(t *testing.T) {
+	e := mustParse(t, "if(regex(., '^[0-9]+$') and . <= today() + 1, concat(${name}, ':', .), 'no')")
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			env := newTestEnv()
+			env.current = String("12")
+			var got string
+			for range 100 {
+				got = ToString(e.Eval(env))
+			}
+			done <- got
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != "Siti:12" {
+			t.Errorf("Eval = %q, want %q", got, "Siti:12")
+		}
+	}
+}
