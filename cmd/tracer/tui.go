@@ -2,9 +2,82 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"tracer/survey/sqlite"
+	"tracer/tui"
 )
 
-func (m *Main) runTUI(_ context.Context, _ []string) error {
-	return errors.New("the interview screens are not built into this version yet; use \"tracer form fill\"")
+// runTUI starts the enumerator's interview screens on the laptop's database.
+func (m *Main) runTUI(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("tracer", "tracer [--data DIR] [--form FILE] [--lang id|en] [--enumerator NAME]")
+	dataFlag := fs.String("data", "", "data folder (default $TRACER_DATA or the user's config folder)")
+	formFlag := fs.String("form", "", "XLSForm to run instead of the built-in BLK tracer form")
+	langFlag := fs.String("lang", "", "UI language: id or en (default from LANG/LC_ALL)")
+	enumFlag := fs.String("enumerator", "", "enumerator's user name (default $USER)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	lang := *langFlag
+	switch lang {
+	case "":
+		lang = tui.LangFromEnv(m.Getenv)
+	case "id", "en":
+	default:
+		return usageError("--lang must be id or en, not %q", lang)
+	}
+	enumerator := *enumFlag
+	if enumerator == "" {
+		enumerator = m.Getenv("USER")
+	}
+	if enumerator == "" {
+		enumerator = "enumerator"
+	}
+	dir, err := m.dataDir(*dataFlag)
+	if err != nil {
+		return err
+	}
+	form, err := loadForm(*formFlag)
+	if err != nil {
+		return fmt.Errorf("load form: %w", err)
+	}
+	logFile, err := os.OpenFile(filepath.Join(dir, "tracer.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("open log: %w", err)
+	}
+	defer logFile.Close()
+	logger := slog.New(slog.NewTextHandler(logFile, nil))
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	host, _ := os.Hostname()
+	model := tui.New(ctx, tui.Config{
+		Form:       form,
+		Interviews: sqlite.NewInterviewStore(db),
+		Roster:     sqlite.NewRosterStore(db),
+		Events:     sqlite.NewEventStore(db),
+		Enumerator: enumerator,
+		Lang:       lang,
+		DeviceID:   host,
+		Logger:     logger,
+		Dark:       lipgloss.HasDarkBackground(os.Stdin, os.Stdout),
+	})
+	logger.Info("tui start", "form", form.ID, "version", form.Version, "data", dir)
+	_, err = tea.NewProgram(model, tea.WithContext(ctx)).Run()
+	logger.Info("tui stop", "err", err)
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("run interview screens: %w", err)
+	}
+	return nil
 }

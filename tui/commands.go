@@ -1,0 +1,186 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"tracer/survey"
+)
+
+// journal runs writes one at a time in the order Update numbered them, whatever order the
+// runtime starts their commands in, so that a later answer never lands before an earlier one.
+type journal struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	next uint64
+}
+
+func newJournal() *journal {
+	j := &journal{}
+	j.cond = sync.NewCond(&j.mu)
+	return j
+}
+
+// do waits for the turn of seq, runs fn and passes the turn on.
+func (j *journal) do(seq uint64, fn func() error) error {
+	j.mu.Lock()
+	for j.next != seq {
+		j.cond.Wait()
+	}
+	j.mu.Unlock()
+	err := fn()
+	j.mu.Lock()
+	j.next++
+	j.cond.Broadcast()
+	j.mu.Unlock()
+	return err
+}
+
+// write numbers a write now, in Update, and returns the command that runs it in turn and
+// reports its outcome as the message done makes.
+func (c *common) write(fn func(ctx context.Context) error, done func(error) tea.Msg) tea.Cmd {
+	seq := c.seq
+	c.seq++
+	ctx := c.ctx
+	return func() tea.Msg {
+		return done(c.writes.do(seq, func() error { return fn(ctx) }))
+	}
+}
+
+// flushedMsg says that every write numbered before it has run.
+type flushedMsg struct{}
+
+// flush returns a command that finishes once the writes before it have run.
+func (c *common) flush() tea.Cmd {
+	return c.write(func(context.Context) error { return nil }, func(error) tea.Msg { return flushedMsg{} })
+}
+
+// homeMsg carries the counts of interviews by state.
+type homeMsg struct {
+	counts map[survey.State]int
+	roster int
+	err    error
+}
+
+// searchMsg carries the roster matches of a query.
+type searchMsg struct {
+	query   string
+	matches []survey.Match
+	err     error
+}
+
+// openedMsg carries an interview to show: a new one (created), a draft to resume, or a
+// finalized one to read (readOnly).
+type openedMsg struct {
+	iv       *survey.Interview
+	answers  []survey.Answer
+	resp     *survey.Respondent
+	created  bool
+	readOnly bool
+	err      error
+}
+
+// listMsg carries the interviews of the list screen with their respondents' names.
+type listMsg struct {
+	rows []listRow
+	err  error
+}
+
+// savedMsg reports the outcome of saving answers; paths are the answers it wrote or removed.
+type savedMsg struct {
+	id      string
+	changed []string
+	removed []string
+	err     error
+}
+
+// finalizedMsg reports the outcome of finalizing an interview.
+type finalizedMsg struct {
+	id  string
+	err error
+}
+
+// langChangedMsg switches the UI language.
+type langChangedMsg struct{ lang string }
+
+// startCmd opens the respondent's draft if there is one, else creates a new interview.
+func (c *common) startCmd(resp *survey.Respondent) tea.Cmd {
+	ctx, cfg := c.ctx, c.cfg
+	formLang := c.formLang()
+	return func() tea.Msg {
+		if resp != nil {
+			ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{RespondentID: resp.RosterID, State: survey.StateDraft, Limit: 1})
+			if err != nil {
+				return openedMsg{err: err}
+			}
+			if len(ivs) > 0 {
+				return c.openDraft(ctx, ivs[0].ID, resp)
+			}
+		}
+		iv := &survey.Interview{
+			FormID: cfg.Form.ID, FormVersion: cfg.Form.Version, FormHash: cfg.Form.Hash,
+			Enumerator: cfg.Enumerator, Lang: formLang,
+		}
+		if resp != nil {
+			iv.RespondentID = resp.RosterID
+		} else {
+			resp = &survey.Respondent{RosterID: "WALKIN-" + strings.ToUpper(survey.NewID()[:8])}
+		}
+		if err := cfg.Interviews.Create(ctx, iv); err != nil {
+			return openedMsg{err: err}
+		}
+		return openedMsg{iv: iv, resp: resp, created: true}
+	}
+}
+
+// openDraft reads a draft and its answers, reopening a returned interview first.
+func (c *common) openDraft(ctx context.Context, id string, resp *survey.Respondent) openedMsg {
+	cfg := c.cfg
+	iv, err := cfg.Interviews.Get(ctx, id)
+	if err != nil {
+		return openedMsg{err: err}
+	}
+	readOnly := false
+	switch iv.State {
+	case survey.StateReturned:
+		if iv, err = cfg.Interviews.Reopen(ctx, id, ""); err != nil {
+			return openedMsg{err: err}
+		}
+	case survey.StateFinalized, survey.StateSent:
+		readOnly = true
+	}
+	answers, err := cfg.Interviews.Answers(ctx, id)
+	if err != nil {
+		return openedMsg{err: err}
+	}
+	if resp == nil && iv.RespondentID != "" {
+		resp, _ = cfg.Roster.Get(ctx, iv.RespondentID)
+	}
+	if !readOnly && cfg.Events != nil {
+		if err := cfg.Events.Append(ctx, survey.Event{InterviewID: id, Kind: survey.EventResume, Path: iv.Position}); err != nil {
+			c.log.Warn("append resume event", "err", err)
+		}
+	}
+	return openedMsg{iv: iv, answers: answers, resp: resp, readOnly: readOnly}
+}
+
+// openCmd opens a stored interview: a draft or returned one to continue, another to read.
+func (c *common) openCmd(id string) tea.Cmd {
+	ctx := c.ctx
+	return func() tea.Msg { return c.openDraft(ctx, id, nil) }
+}
+
+// formLang returns the form language that follows the UI language, "" when the form does
+// not have it.
+func (c *common) formLang() string {
+	if c.formPref != "" {
+		return c.formPref
+	}
+	if l, ok := c.cfg.Form.MatchLang(c.lang); ok {
+		return l
+	}
+	return c.cfg.Form.DefaultLang
+}

@@ -1,0 +1,187 @@
+package tui
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"tracer/forms"
+	"tracer/forms/builtin"
+	"tracer/survey"
+	"tracer/survey/sqlite"
+)
+
+const rosterCSV = "../../shared/data/roster-blki-bontang-2025.csv"
+
+// env is a test database with the built-in form and, when present, the sample roster.
+type env struct {
+	db   *sqlite.DB
+	cfg  Config
+	form *forms.Form
+}
+
+var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+
+func newEnv(tb testing.TB, withRoster bool) *env {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, tb.TempDir()+"/"+sqlite.FileName)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	db.Now = func() time.Time { return fixedNow }
+	f, err := builtin.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e := &env{db: db, form: f}
+	e.cfg = Config{
+		Form: f, Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), Events: sqlite.NewEventStore(db),
+		Enumerator: "ani", Lang: "id", DeviceID: "laptop-7", Now: func() time.Time { return fixedNow }, Dark: true,
+	}
+	if withRoster {
+		importRoster(tb, e.cfg.Roster)
+	}
+	return e
+}
+
+// importRoster loads the sample roster CSV (its header names the respondent fields).
+func importRoster(tb testing.TB, store survey.RosterStore) {
+	tb.Helper()
+	fh, err := os.Open(rosterCSV)
+	if err != nil {
+		tb.Skipf("sample roster absent: %v", err)
+	}
+	defer fh.Close()
+	recs, err := csv.NewReader(fh).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	head := recs[0]
+	var rows []*survey.Respondent
+	for _, rec := range recs[1:] {
+		v := map[string]string{}
+		for i, h := range head {
+			v[h] = rec[i]
+		}
+		rows = append(rows, &survey.Respondent{
+			RosterID: v["roster_id"], NIK: v["nik"], Name: v["full_name"], Sex: v["sex"], BirthDate: v["birth_date"],
+			Phone: v["phone_main"], PhoneRaw: v["phone_main"], Education: v["education"], Institution: v["institution"],
+			Kejuruan: v["kejuruan"], ProgramName: v["program_name"], BatchID: v["batch_id"], TrainingStart: v["training_start_date"],
+			TrainingEnd: v["training_end_date"], Funding: v["funding"], Completion: v["completion"], Regency: v["domicile_regency"],
+		})
+	}
+	if _, err := store.Upsert(context.Background(), rows); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// keypress makes a key press from its name: "enter", "shift+tab", "ctrl+j", "a", "space".
+func keypress(name string) tea.KeyPressMsg {
+	special := map[string]rune{
+		"enter": tea.KeyEnter, "tab": tea.KeyTab, "esc": tea.KeyEscape, "space": tea.KeySpace,
+		"backspace": tea.KeyBackspace, "up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft,
+		"right": tea.KeyRight, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
+		"f1": tea.KeyF1, "delete": tea.KeyDelete,
+	}
+	var mod tea.KeyMod
+	for {
+		switch {
+		case strings.HasPrefix(name, "ctrl+") && len(name) > 5:
+			mod |= tea.ModCtrl
+			name = name[5:]
+			continue
+		case strings.HasPrefix(name, "shift+") && len(name) > 6:
+			mod |= tea.ModShift
+			name = name[6:]
+			continue
+		}
+		break
+	}
+	if r, ok := special[name]; ok {
+		k := tea.KeyPressMsg{Code: r, Mod: mod}
+		if r == tea.KeySpace && mod == 0 {
+			k.Text = " "
+		}
+		return k
+	}
+	r := []rune(name)[0]
+	if mod != 0 {
+		return tea.KeyPressMsg{Code: r, Mod: mod}
+	}
+	return tea.KeyPressMsg{Code: r, Text: name}
+}
+
+// drive sends msg to the model and runs the commands it returns, and theirs, synchronously,
+// until none is left; a quit ends it.
+func drive(tb testing.TB, m *Model, msg tea.Msg) (quit bool) {
+	tb.Helper()
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		msg, queue = queue[0], queue[1:]
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return true
+		}
+		_, cmd := m.Update(msg)
+		queue = append(queue, runCmd(cmd)...)
+	}
+	return false
+}
+
+// runCmd runs a command and flattens batches and sequences into their messages, in order.
+func runCmd(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if msg == nil {
+		return nil
+	}
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, runCmd(c)...)
+		}
+		return out
+	}
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		var out []tea.Msg
+		for i := 0; i < v.Len(); i++ {
+			out = append(out, runCmd(v.Index(i).Interface().(tea.Cmd))...)
+		}
+		return out
+	}
+	if reflect.TypeOf(msg).String() == "tea.backgroundColorMsg" || strings.HasSuffix(reflect.TypeOf(msg).String(), "ColorMsg") {
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+// typeText sends each rune of s as a key press.
+func typeText(tb testing.TB, m *Model, s string) {
+	tb.Helper()
+	for _, r := range s {
+		if r == ' ' {
+			drive(tb, m, keypress("space"))
+			continue
+		}
+		drive(tb, m, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// start builds a model and runs its Init.
+func start(tb testing.TB, e *env) *Model {
+	tb.Helper()
+	m := New(context.Background(), e.cfg)
+	for _, msg := range runCmd(m.Init()) {
+		drive(tb, m, msg)
+	}
+	return m
+}

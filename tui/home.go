@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"tracer/survey"
+)
+
+// homeScreen shows the form in use, the enumerator, the interview counts and the actions.
+type homeScreen struct {
+	c             *common
+	counts        map[survey.State]int
+	roster        int
+	loaded        bool
+	err           error
+	width, height int
+}
+
+func newHomeScreen(c *common) *homeScreen { return &homeScreen{c: c} }
+
+// load reads the counts.
+func (h *homeScreen) load() tea.Cmd {
+	ctx, cfg := h.c.ctx, h.c.cfg
+	return func() tea.Msg {
+		counts, err := cfg.Interviews.Counts(ctx)
+		if err != nil {
+			return homeMsg{err: err}
+		}
+		n := 0
+		if cfg.Roster != nil {
+			if n, err = cfg.Roster.Count(ctx); err != nil {
+				return homeMsg{err: err}
+			}
+		}
+		return homeMsg{counts: counts, roster: n}
+	}
+}
+
+func (h *homeScreen) SetSize(w, ht int) { h.width, h.height = w, ht }
+
+func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case homeMsg:
+		h.loaded = true
+		h.err = msg.err
+		if msg.err != nil {
+			h.c.log.Error("load counts", "err", msg.err)
+			return nil
+		}
+		h.counts, h.roster = msg.counts, msg.roster
+	case tea.KeyPressMsg:
+		k := h.c.keys
+		switch {
+		case key.Matches(msg, k.NewInterview):
+			return send(goPickerMsg{})
+		case key.Matches(msg, k.Interviews):
+			return send(goListMsg{})
+		case key.Matches(msg, k.Settings):
+			return send(goSettingsMsg{})
+		case msg.String() == "q":
+			return tea.Sequence(h.c.flush(), send(quitMsg{}))
+		}
+	}
+	return nil
+}
+
+func (h *homeScreen) View() string {
+	c, t, st := h.c, h.c.t, h.c.st
+	f := c.cfg.Form
+	var b strings.Builder
+	b.WriteString(st.Title.Render(f.Title) + "\n")
+	b.WriteString(st.Muted.Render(fmt.Sprintf("%s %s · %s %s", t["home.form"], f.ID, t["home.version"], f.Version)) + "\n\n")
+	row := func(label, value string) {
+		b.WriteString(fmt.Sprintf("  %-28s %s\n", label, value))
+	}
+	row(t["home.enumerator"], c.cfg.Enumerator)
+	row(t["home.roster"], fmt.Sprintf(t["home.alumni"], h.roster))
+	if h.err != nil {
+		b.WriteString(st.Error.Render("  "+t["err.load"]+" "+survey.ErrorMessage(h.err)) + "\n")
+	}
+	row(t["home.drafts"], fmt.Sprint(h.counts[survey.StateDraft]))
+	row(t["home.finalized"], fmt.Sprint(h.counts[survey.StateFinalized]))
+	row(t["home.sent"], fmt.Sprint(h.counts[survey.StateSent]))
+	row(t["home.returned"], fmt.Sprint(h.counts[survey.StateReturned]))
+	b.WriteString("\n")
+	action := func(k, label string) {
+		b.WriteString("  " + st.Key.Render(k) + "  " + label + "\n")
+	}
+	action("1", t["home.new"])
+	action("2", t["home.list"])
+	action("3", t["home.settings"])
+	action("q", t["home.quit"])
+	return b.String()
+}
+
+func (h *homeScreen) ShortHelp() []key.Binding {
+	k := h.c.keys
+	return []key.Binding{k.NewInterview, k.Interviews, k.Settings, k.Quit}
+}
+
+func (h *homeScreen) FullHelp() [][]key.Binding {
+	k := h.c.keys
+	return [][]key.Binding{{k.NewInterview, k.Interviews, k.Settings}, {k.Help, k.Quit}}
+}

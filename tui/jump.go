@@ -1,0 +1,116 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tracer/forms"
+)
+
+// jumpScreen lists every relevant question with its answer and state; Enter goes there.
+type jumpScreen struct {
+	c             *common
+	iv            *interviewScreen
+	stops         []forms.Stop
+	cursor        int
+	width, height int
+}
+
+func newJumpScreen(c *common, iv *interviewScreen) *jumpScreen {
+	j := &jumpScreen{c: c, iv: iv, stops: iv.sess.Stops()}
+	for i, st := range j.stops {
+		if st.Path == iv.stop.Path && st.Prompt == iv.stop.Prompt {
+			j.cursor = i
+		}
+	}
+	return j
+}
+
+func (j *jumpScreen) SetSize(w, h int) { j.width, j.height = w, h }
+
+func (j *jumpScreen) Update(msg tea.Msg) tea.Cmd {
+	k := j.c.keys
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	last := max(len(j.stops)-1, 0)
+	switch {
+	case key.Matches(km, k.Esc), key.Matches(km, k.Jump):
+		return send(goInterviewMsg{})
+	case key.Matches(km, k.Up):
+		j.cursor = max(j.cursor-1, 0)
+	case key.Matches(km, k.Down):
+		j.cursor = min(j.cursor+1, last)
+	case key.Matches(km, k.PageUp):
+		j.cursor = max(j.cursor-10, 0)
+	case key.Matches(km, k.PageDown):
+		j.cursor = min(j.cursor+10, last)
+	case km.String() == "home":
+		j.cursor = 0
+	case km.String() == "end":
+		j.cursor = last
+	case key.Matches(km, k.Next):
+		if len(j.stops) > 0 {
+			return send(goInterviewMsg{path: j.stops[j.cursor].Path})
+		}
+	}
+	return nil
+}
+
+func (j *jumpScreen) View() string {
+	t, st := j.c.t, j.c.st
+	s := j.iv.sess
+	var b strings.Builder
+	rows := max(j.height, 1)
+	start := 0
+	if j.cursor >= rows {
+		start = j.cursor - rows + 1
+	}
+	for i := start; i < len(j.stops) && i < start+rows; i++ {
+		stp := j.stops[i]
+		mark := "·"
+		label := s.Label(stp.Path)
+		ans := ""
+		switch {
+		case stp.Prompt:
+			mark = "+"
+			label = fmt.Sprintf(t["iv.addanother"], label, s.Instances(stp.Path))
+		case stp.Node.Kind == forms.KindNote:
+			mark = " "
+		case s.Check(stp.Path) != nil:
+			mark = "!"
+		case s.Value(stp.Path) != "":
+			mark = "✓"
+			ans = display(s, stp.Path)
+		}
+		labelW := max(j.width/2, 20)
+		line := fmt.Sprintf("%s %3d %s", mark, i+1, ansi.Truncate(label, labelW, "…"))
+		pad := strings.Repeat(" ", max(labelW+6-ansi.StringWidth(line), 1))
+		line = ansi.Truncate(line+pad+ans, j.width-2, "…")
+		switch {
+		case i == j.cursor:
+			line = st.Selected.Render("› " + line)
+		case mark == "!":
+			line = "  " + st.Error.Render(line)
+		default:
+			line = "  " + line
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}
+
+func (j *jumpScreen) ShortHelp() []key.Binding {
+	k := j.c.keys
+	return []key.Binding{k.Next, k.Up, k.Down, k.PageDown, k.Esc}
+}
+
+func (j *jumpScreen) FullHelp() [][]key.Binding {
+	k := j.c.keys
+	return [][]key.Binding{{k.Next, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown}}
+}

@@ -1,0 +1,81 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap holds every key binding of the program. Help texts are filled in the UI language by
+// localize.
+type KeyMap struct {
+	Next, Back, Jump, FormLang, SaveLeave, Esc, Help, Quit key.Binding
+	Up, Down, PageUp, PageDown, Toggle, Pick               key.Binding
+	AddInstance, RemoveInstance, Review, Finalize, Yes, No key.Binding
+	NewInterview, Interviews, Settings, WalkIn, Filter     key.Binding
+	PrevInstance, NextInstance                             key.Binding
+}
+
+// DefaultKeyMap returns the key bindings with English help; localize translates them.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, k, h string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, h))
+	}
+	return KeyMap{
+		Next:           b([]string{"enter", "tab"}, "enter/tab", "next"),
+		Back:           b([]string{"shift+tab"}, "shift+tab", "back"),
+		Jump:           b([]string{"ctrl+j"}, "ctrl+j", "jump"),
+		FormLang:       b([]string{"ctrl+l"}, "ctrl+l", "form language"),
+		SaveLeave:      b([]string{"ctrl+s"}, "ctrl+s", "save and leave"),
+		Esc:            b([]string{"esc"}, "esc", "back"),
+		Help:           b([]string{"?", "f1"}, "?/f1", "help"),
+		Quit:           b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Up:             b([]string{"up"}, "↑", "up"),
+		Down:           b([]string{"down"}, "↓", "down"),
+		PageUp:         b([]string{"pgup"}, "pgup", "page up"),
+		PageDown:       b([]string{"pgdown"}, "pgdn", "page down"),
+		Toggle:         b([]string{"space"}, "space", "toggle"),
+		Pick:           b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "pick"),
+		AddInstance:    b([]string{"ctrl+n"}, "ctrl+n", "add instance"),
+		RemoveInstance: b([]string{"ctrl+d"}, "ctrl+d", "remove instance"),
+		Review:         b([]string{"ctrl+r"}, "ctrl+r", "review"),
+		Finalize:       b([]string{"f", "ctrl+f"}, "f", "finalize"),
+		Yes:            b([]string{"y", "Y"}, "y", "yes"),
+		No:             b([]string{"n", "N", "esc"}, "n", "no"),
+		NewInterview:   b([]string{"1", "n"}, "1", "new interview"),
+		Interviews:     b([]string{"2", "i"}, "2", "interviews"),
+		Settings:       b([]string{"3", "s"}, "3", "settings"),
+		WalkIn:         b([]string{"ctrl+n"}, "ctrl+n", "walk-in"),
+		Filter:         b([]string{"left", "right"}, "←/→", "filter"),
+		PrevInstance:   b([]string{"ctrl+up"}, "ctrl+↑", "previous instance"),
+		NextInstance:   b([]string{"ctrl+down"}, "ctrl+↓", "next instance"),
+	}
+}
+
+// localize sets the help texts of km in the UI language of t.
+func (km *KeyMap) localize(t texts) {
+	set := func(b *key.Binding, id string) { b.SetHelp(b.Help().Key, t[id]) }
+	set(&km.Next, "k.next")
+	set(&km.Back, "k.back")
+	set(&km.Jump, "k.jump")
+	set(&km.FormLang, "k.formlang")
+	set(&km.SaveLeave, "k.saveleave")
+	set(&km.Esc, "k.esc")
+	set(&km.Help, "k.help")
+	set(&km.Quit, "k.quit")
+	set(&km.Up, "k.up")
+	set(&km.Down, "k.down")
+	set(&km.PageUp, "k.pgup")
+	set(&km.PageDown, "k.pgdown")
+	set(&km.Toggle, "k.toggle")
+	set(&km.Pick, "k.pick")
+	set(&km.AddInstance, "k.add")
+	set(&km.RemoveInstance, "k.remove")
+	set(&km.Review, "k.review")
+	set(&km.Finalize, "k.finalize")
+	set(&km.Yes, "k.yes")
+	set(&km.No, "k.no")
+	set(&km.NewInterview, "k.new")
+	set(&km.Interviews, "k.interviews")
+	set(&km.Settings, "k.settings")
+	set(&km.WalkIn, "k.walkin")
+	set(&km.Filter, "k.filter")
+	set(&km.PrevInstance, "k.previnst")
+	set(&km.NextInstance, "k.nextinst")
+}

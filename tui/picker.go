@@ -1,0 +1,146 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tracer/survey"
+)
+
+// pickerScreen searches the roster as the enumerator types and starts or resumes the
+// interview of the chosen respondent, or of a walk-in.
+type pickerScreen struct {
+	c             *common
+	query         lineEdit
+	matches       []survey.Match
+	cursor        int
+	err           error
+	busy          bool
+	width, height int
+}
+
+func newPickerScreen(c *common) *pickerScreen { return &pickerScreen{c: c} }
+
+func (p *pickerScreen) reset() tea.Cmd {
+	p.query.SetValue("")
+	p.matches, p.cursor, p.err, p.busy = nil, 0, nil, false
+	return nil
+}
+
+func (p *pickerScreen) SetSize(w, h int) { p.width, p.height = w, h }
+
+// searchCmd looks query up in the roster.
+func (p *pickerScreen) searchCmd(query string) tea.Cmd {
+	ctx, roster := p.c.ctx, p.c.cfg.Roster
+	if roster == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ms, err := roster.Search(ctx, query, 50)
+		return searchMsg{query: query, matches: ms, err: err}
+	}
+}
+
+func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
+	k := p.c.keys
+	switch msg := msg.(type) {
+	case searchMsg:
+		if msg.query != p.query.Value() {
+			return nil // a stale answer to an earlier keystroke
+		}
+		p.matches, p.err, p.cursor = msg.matches, msg.err, 0
+		if msg.err != nil {
+			p.c.log.Error("search roster", "err", msg.err)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		if p.busy {
+			return nil
+		}
+		switch {
+		case key.Matches(msg, k.Esc):
+			return send(goHomeMsg{})
+		case key.Matches(msg, k.Up):
+			p.cursor = max(p.cursor-1, 0)
+			return nil
+		case key.Matches(msg, k.Down):
+			p.cursor = max(min(p.cursor+1, len(p.matches)-1), 0)
+			return nil
+		case key.Matches(msg, k.Next):
+			if len(p.matches) == 0 {
+				return nil
+			}
+			p.busy = true
+			return p.c.startCmd(p.matches[p.cursor].Respondent)
+		case key.Matches(msg, k.WalkIn):
+			p.busy = true
+			return p.c.startCmd(nil)
+		}
+	}
+	before := p.query.Value()
+	if handled, _ := p.query.update(msg); handled && p.query.Value() != before {
+		q := p.query.Value()
+		if strings.TrimSpace(q) == "" {
+			p.matches = nil
+			return nil
+		}
+		return p.searchCmd(q)
+	}
+	return nil
+}
+
+func (p *pickerScreen) View() string {
+	c, t, st := p.c, p.c.t, p.c.st
+	var b strings.Builder
+	b.WriteString(st.Label.Render(t["pick.prompt"]) + "\n")
+	b.WriteString(p.query.view(min(p.width-4, 50), st, true) + "\n")
+	b.WriteString(st.Hint.Render(t["pick.hint"]) + "\n\n")
+	if p.err != nil {
+		b.WriteString(st.Error.Render(t["err.load"]+" "+survey.ErrorMessage(p.err)) + "\n")
+	}
+	rows := max(p.height-6, 1) / 2
+	start := 0
+	if p.cursor >= rows {
+		start = p.cursor - rows + 1
+	}
+	if strings.TrimSpace(p.query.Value()) != "" && len(p.matches) == 0 {
+		b.WriteString(st.Muted.Render("  "+t["pick.none"]) + "\n")
+	}
+	for i := start; i < len(p.matches) && i < start+rows; i++ {
+		m := p.matches[i]
+		r := m.Respondent
+		mark := "  "
+		if i == p.cursor {
+			mark = "› "
+		}
+		prog := ""
+		switch m.Progress {
+		case survey.ProgressDraft:
+			prog = st.Warn.Render(" [" + t["pick.draft"] + "]")
+		case survey.ProgressDone:
+			prog = st.OK.Render(" [" + t["pick.done"] + "]")
+		}
+		line1 := fmt.Sprintf("%s%-11s %s", mark, r.RosterID, r.Name) + prog
+		line2 := fmt.Sprintf("    %s · %s · NIK %s · %s", r.ProgramName, r.BatchID, survey.MaskNIK(r.NIK), survey.MaskPhone(r.Phone))
+		if i == p.cursor {
+			line1 = st.Selected.Render(line1)
+		}
+		b.WriteString(ansi.Truncate(line1, p.width, "…") + "\n" + st.Muted.Render(ansi.Truncate(line2, p.width, "…")) + "\n")
+	}
+	_ = c
+	return b.String()
+}
+
+func (p *pickerScreen) ShortHelp() []key.Binding {
+	k := p.c.keys
+	return []key.Binding{k.Next, k.Up, k.Down, k.WalkIn, k.Esc}
+}
+
+func (p *pickerScreen) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{{k.Next, k.Up, k.Down}, {k.WalkIn, k.Esc, k.Quit}}
+}

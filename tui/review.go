@@ -1,0 +1,243 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tracer/forms"
+	"tracer/survey"
+)
+
+// reviewLine is one line of the review: a heading, a problem or an answer.
+type reviewLine struct {
+	text    string
+	path    string // "" for headings
+	problem bool
+}
+
+// reviewScreen shows the problems first, then every answer by section; finalizing asks once.
+type reviewScreen struct {
+	c             *common
+	iv            *interviewScreen
+	lines         []reviewLine
+	problems      int
+	cursor        int
+	confirm       bool
+	busy          bool
+	err           string
+	width, height int
+}
+
+func newReviewScreen(c *common, iv *interviewScreen) *reviewScreen {
+	r := &reviewScreen{c: c, iv: iv}
+	r.build()
+	return r
+}
+
+// build lays out the review from the session.
+func (r *reviewScreen) build() {
+	t, s := r.c.t, r.iv.sess
+	r.lines = r.lines[:0]
+	probs := s.Problems()
+	r.problems = len(probs)
+	if !r.iv.readOnly {
+		if len(probs) > 0 {
+			r.lines = append(r.lines, reviewLine{text: fmt.Sprintf(t["rev.problems"], len(probs))})
+			for _, p := range probs {
+				r.lines = append(r.lines, reviewLine{text: s.Label(p.Path) + " — " + p.Message, path: p.Path, problem: true})
+			}
+			r.lines = append(r.lines, reviewLine{})
+		} else {
+			r.lines = append(r.lines, reviewLine{text: t["rev.noproblems"]}, reviewLine{})
+		}
+	}
+	section := "\x00"
+	for _, st := range s.Stops() {
+		if st.Prompt || st.Node.Kind == forms.KindNote {
+			continue
+		}
+		if sec := strings.Join(s.Sections(st.Path), " › "); sec != section {
+			section = sec
+			r.lines = append(r.lines, reviewLine{text: "## " + sec})
+		}
+		v := display(s, st.Path)
+		if v == "" {
+			v = "—"
+		}
+		r.lines = append(r.lines, reviewLine{text: s.Label(st.Path) + ": " + v, path: st.Path})
+	}
+	r.cursor = 0
+	r.moveTo(0, 1)
+}
+
+// moveTo puts the cursor on the nearest line with a path from i in direction dir.
+func (r *reviewScreen) moveTo(i, dir int) {
+	for i >= 0 && i < len(r.lines) {
+		if r.lines[i].path != "" {
+			r.cursor = i
+			return
+		}
+		i += dir
+	}
+}
+
+func (r *reviewScreen) SetSize(w, h int) { r.width, r.height = w, h }
+
+// finalizeCmd freezes the relevant answers (calculations included), then finalizes.
+func (r *reviewScreen) finalizeCmd() tea.Cmd {
+	iv := r.iv
+	final := iv.sess.Final()
+	id, store := iv.iv.ID, r.c.cfg.Interviews
+	// The store refuses an empty prefix, so the answers are replaced under each top-level
+	// name, covering every name the store holds and every name the final answers use.
+	groups := map[string][]survey.Answer{}
+	for _, a := range final {
+		top := topName(a.Path)
+		groups[top] = append(groups[top], survey.Answer{Path: a.Path, Value: a.Value})
+	}
+	for p := range iv.saved {
+		if top := topName(p); groups[top] == nil {
+			groups[top] = []survey.Answer{}
+		}
+	}
+	iv.saved = map[string]string{}
+	for _, a := range final {
+		iv.saved[a.Path] = a.Value
+	}
+	return r.c.write(func(ctx context.Context) error {
+		for top, as := range groups {
+			if err := store.ReplaceAnswers(ctx, id, top, as); err != nil {
+				return fmt.Errorf("freeze answers: %w", err)
+			}
+		}
+		_, err := store.Finalize(ctx, id)
+		return err
+	}, func(err error) tea.Msg { return finalizedMsg{id: id, err: err} })
+}
+
+// topName returns the first name of a path: "grp/q" -> "grp", "rep[2]/x" -> "rep".
+func topName(p string) string {
+	if i := strings.IndexAny(p, "/["); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
+	k := r.c.keys
+	switch msg := msg.(type) {
+	case finalizedMsg:
+		if msg.id != r.iv.iv.ID {
+			return nil
+		}
+		r.busy = false
+		if msg.err != nil {
+			r.c.log.Error("finalize", "interview", msg.id, "err", msg.err)
+			r.err = r.c.t["err.finalize"] + " " + survey.ErrorMessage(msg.err)
+			return nil
+		}
+		r.iv.readOnly = true
+		return send(goHomeMsg{status: r.c.t["rev.finalized"]})
+	case tea.KeyPressMsg:
+		if r.busy {
+			return nil
+		}
+		if r.confirm {
+			r.confirm = false
+			if key.Matches(msg, k.Yes) {
+				r.busy = true
+				return r.finalizeCmd()
+			}
+			return nil
+		}
+		switch {
+		case key.Matches(msg, k.Esc):
+			if r.iv.readOnly {
+				return send(goListMsg{})
+			}
+			return send(goInterviewMsg{})
+		case key.Matches(msg, k.Up):
+			r.moveTo(r.cursor-1, -1)
+		case key.Matches(msg, k.Down):
+			r.moveTo(r.cursor+1, 1)
+		case key.Matches(msg, k.PageUp):
+			r.moveTo(max(r.cursor-10, 0), 1)
+		case key.Matches(msg, k.PageDown):
+			r.moveTo(min(r.cursor+10, len(r.lines)-1), -1)
+		case key.Matches(msg, k.Next):
+			if r.iv.readOnly || r.cursor >= len(r.lines) || r.lines[r.cursor].path == "" {
+				return nil
+			}
+			return send(goInterviewMsg{path: r.lines[r.cursor].path})
+		case key.Matches(msg, k.Finalize), msg.String() == "f":
+			if r.iv.readOnly {
+				return nil
+			}
+			if r.problems > 0 {
+				r.err = r.c.t["rev.fixfirst"]
+				return nil
+			}
+			r.err = ""
+			r.confirm = true
+		}
+	}
+	return nil
+}
+
+func (r *reviewScreen) View() string {
+	t, st := r.c.t, r.c.st
+	var b strings.Builder
+	if r.iv.readOnly {
+		b.WriteString(st.Warn.Render(t["rev.readonly"]) + "\n")
+	} else {
+		b.WriteString(st.Muted.Render(t["rev.help"]) + "\n")
+	}
+	foot := ""
+	switch {
+	case r.confirm:
+		foot = st.Warn.Render(t["rev.confirm"])
+	case r.busy:
+		foot = st.Muted.Render(t["rev.busy"])
+	case r.err != "":
+		foot = st.Error.Render(r.err)
+	}
+	rows := max(r.height-2, 1)
+	start := 0
+	if r.cursor >= rows {
+		start = r.cursor - rows + 1
+	}
+	for i := start; i < len(r.lines) && i < start+rows; i++ {
+		l := r.lines[i]
+		line := ansi.Truncate(l.text, r.width-2, "…")
+		switch {
+		case i == r.cursor && l.path != "":
+			line = st.Selected.Render("› " + line)
+		case l.problem:
+			line = "  " + st.Error.Render(line)
+		case strings.HasPrefix(l.text, "## "):
+			line = st.Section.Render(strings.TrimPrefix(line, "## "))
+		default:
+			line = "  " + line
+		}
+		b.WriteString(line + "\n")
+	}
+	return fit(b.String(), r.width, rows+1) + "\n" + foot
+}
+
+func (r *reviewScreen) ShortHelp() []key.Binding {
+	k := r.c.keys
+	if r.iv.readOnly {
+		return []key.Binding{k.Up, k.Down, k.Esc}
+	}
+	return []key.Binding{k.Next, k.Finalize, k.Up, k.Down, k.Esc}
+}
+
+func (r *reviewScreen) FullHelp() [][]key.Binding {
+	k := r.c.keys
+	return [][]key.Binding{{k.Next, k.Finalize, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown}}
+}

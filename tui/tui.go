@@ -1,0 +1,425 @@
+// Package tui is the enumerator's terminal program: home, respondent picker, interview,
+// jump, review and finalize, interviews list, settings and help, in Bahasa Indonesia or
+// English. It sees the form engine and the survey store interfaces only; cmd/tracer hands
+// the stores in. Every database read and write runs in a tea.Cmd that returns a typed
+// message; writes run one at a time, in the order the enumerator made them.
+package tui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tracer/forms"
+	"tracer/survey"
+)
+
+// Config is what the program needs: the form, the stores and who is interviewing.
+type Config struct {
+	Form       *forms.Form
+	Interviews survey.InterviewStore
+	Roster     survey.RosterStore
+	Events     survey.EventStore
+	// Enumerator is the user name recorded on every interview.
+	Enumerator string
+	// Lang is the UI language, "id" or "en"; see LangFromEnv.
+	Lang string
+	// DeviceID fills the form's deviceid metadata.
+	DeviceID string
+	// Logger receives the program's logs; it must not write to the terminal.
+	Logger *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Dark is the initial guess of the terminal background; the program asks the terminal
+	// and switches when it answers.
+	Dark bool
+}
+
+// LangFromEnv returns the UI language for an environment: "id" when LC_ALL, LC_MESSAGES or
+// LANG (the first one set) starts with "id", else "en".
+func LangFromEnv(getenv func(string) string) string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if s := getenv(v); s != "" {
+			if strings.HasPrefix(strings.ToLower(s), "id") {
+				return "id"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+// screen names the screen on show.
+type screen int
+
+const (
+	screenHome screen = iota
+	screenPicker
+	screenInterview
+	screenJump
+	screenReview
+	screenList
+	screenSettings
+)
+
+// page is what every screen model has.
+type page interface {
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	SetSize(width, height int)
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// common is shared by the root and its screens: size, styles, keys, texts, stores and the
+// write queue.
+type common struct {
+	cfg    Config
+	ctx    context.Context
+	log    *slog.Logger
+	width  int
+	height int
+	dark   bool
+	st     Styles
+	keys   KeyMap
+	lang   string
+	t      texts
+	help   help.Model
+	writes *journal
+	seq    uint64
+	// formPref is the form language chosen in the settings, "" to follow the UI language.
+	formPref string
+}
+
+func (c *common) setLang(lang string) {
+	if _, ok := uiTexts[lang]; !ok {
+		lang = "en"
+	}
+	c.lang = lang
+	c.t = uiTexts[lang]
+	c.keys = DefaultKeyMap()
+	c.keys.localize(c.t)
+}
+
+func (c *common) setDark(dark bool) {
+	c.dark = dark
+	c.st = NewStyles(dark)
+	c.help.Styles = c.st.Help
+}
+
+// Model is the root model: it owns the screens, handles the window size and global keys,
+// and routes messages.
+type Model struct {
+	c        *common
+	screen   screen
+	showHelp bool
+	status   string
+	quitting bool
+
+	home     *homeScreen
+	picker   *pickerScreen
+	iv       *interviewScreen
+	jump     *jumpScreen
+	review   *reviewScreen
+	list     *listScreen
+	settings *settingsScreen
+}
+
+// New returns the root model. ctx bounds every database call the program makes.
+func New(ctx context.Context, cfg Config) *Model {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	c := &common{cfg: cfg, ctx: ctx, log: cfg.Logger, width: 80, height: 24, help: help.New(), writes: newJournal()}
+	c.setLang(cfg.Lang)
+	c.setDark(cfg.Dark)
+	m := &Model{c: c}
+	m.home = newHomeScreen(c)
+	m.picker = newPickerScreen(c)
+	m.list = newListScreen(c)
+	m.settings = newSettingsScreen(c)
+	m.setSize(80, 24)
+	return m
+}
+
+// Init asks the terminal for its background and loads the home screen's counts.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.home.load())
+}
+
+func (m *Model) current() page {
+	switch m.screen {
+	case screenPicker:
+		return m.picker
+	case screenInterview:
+		if m.iv != nil {
+			return m.iv
+		}
+	case screenJump:
+		if m.jump != nil {
+			return m.jump
+		}
+	case screenReview:
+		if m.review != nil {
+			return m.review
+		}
+	case screenList:
+		return m.list
+	case screenSettings:
+		return m.settings
+	}
+	return m.home
+}
+
+// bodyHeight is the height left for a screen between the header and the help line.
+func (m *Model) setSize(w, h int) {
+	m.c.width, m.c.height = w, h
+	m.c.help.SetWidth(w)
+	bh := max(h-3, 1)
+	for _, p := range []page{m.home, m.picker, m.list, m.settings} {
+		p.SetSize(w, bh)
+	}
+	for _, p := range []page{m.iv, m.jump, m.review} {
+		if p != nil && !isNilPage(p) {
+			p.SetSize(w, bh)
+		}
+	}
+}
+
+func isNilPage(p page) bool {
+	switch p := p.(type) {
+	case *interviewScreen:
+		return p == nil
+	case *jumpScreen:
+		return p == nil
+	case *reviewScreen:
+		return p == nil
+	}
+	return false
+}
+
+// Navigation messages the screens send to the root.
+type (
+	goHomeMsg      struct{ status string }
+	goPickerMsg    struct{}
+	goListMsg      struct{}
+	goSettingsMsg  struct{}
+	goJumpMsg      struct{}
+	goReviewMsg    struct{}
+	goInterviewMsg struct{ path string }
+	quitMsg        struct{}
+)
+
+func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// Update handles the window size, the background colour, global keys and navigation, and
+// passes the rest to the screen on show.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.setSize(msg.Width, msg.Height)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.c.setDark(msg.IsDark())
+		return m, nil
+	case tea.KeyPressMsg:
+		if m.showHelp {
+			if key.Matches(msg, m.c.keys.Quit) {
+				return m, m.quit()
+			}
+			if key.Matches(msg, m.c.keys.Help, m.c.keys.Esc) || msg.String() == "q" {
+				m.showHelp = false
+			}
+			return m, nil
+		}
+		if key.Matches(msg, m.c.keys.Quit) {
+			return m, m.quit()
+		}
+		if key.Matches(msg, m.c.keys.Help) && (msg.String() == "f1" || !m.typing()) {
+			m.showHelp = true
+			return m, nil
+		}
+		m.status = ""
+	case goHomeMsg:
+		m.screen = screenHome
+		m.status = msg.status
+		return m, m.home.load()
+	case goPickerMsg:
+		m.screen = screenPicker
+		return m, m.picker.reset()
+	case goListMsg:
+		m.screen = screenList
+		return m, m.list.load()
+	case goSettingsMsg:
+		m.screen = screenSettings
+		m.settings.refresh(m.iv)
+		return m, nil
+	case goJumpMsg:
+		if m.iv != nil {
+			m.jump = newJumpScreen(m.c, m.iv)
+			m.jump.SetSize(m.c.width, max(m.c.height-3, 1))
+			m.screen = screenJump
+		}
+		return m, nil
+	case goReviewMsg:
+		if m.iv != nil {
+			m.review = newReviewScreen(m.c, m.iv)
+			m.review.SetSize(m.c.width, max(m.c.height-3, 1))
+			m.screen = screenReview
+		}
+		return m, nil
+	case goInterviewMsg:
+		if m.iv == nil {
+			return m, send(goHomeMsg{})
+		}
+		m.screen = screenInterview
+		if msg.path != "" {
+			return m, m.iv.goTo(msg.path)
+		}
+		return m, nil
+	case openedMsg:
+		if msg.err != nil {
+			m.c.log.Error("open interview", "err", msg.err)
+			m.status = m.c.t["err.open"] + " " + survey.ErrorMessage(msg.err)
+			m.picker.busy = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.iv, cmd = newInterviewScreen(m.c, msg)
+		m.iv.SetSize(m.c.width, max(m.c.height-3, 1))
+		m.screen = screenInterview
+		if msg.readOnly {
+			m.review = newReviewScreen(m.c, m.iv)
+			m.review.SetSize(m.c.width, max(m.c.height-3, 1))
+			m.screen = screenReview
+		}
+		return m, cmd
+	case langChangedMsg:
+		m.c.setLang(msg.lang)
+		m.c.help.SetWidth(m.c.width)
+		if m.iv != nil && !m.iv.readOnly && m.c.formPref == "" {
+			if l, ok := m.c.cfg.Form.MatchLang(msg.lang); ok {
+				return m, m.iv.setFormLang(l)
+			}
+		}
+		return m, nil
+	case quitMsg:
+		m.quitting = true
+		return m, tea.Quit
+	case homeMsg:
+		return m, m.home.Update(msg)
+	case searchMsg:
+		return m, m.picker.Update(msg)
+	case listMsg:
+		return m, m.list.Update(msg)
+	case savedMsg, finalizedMsg:
+		if m.iv != nil {
+			cmd := m.iv.Update(msg)
+			if m.review != nil {
+				m.review.Update(msg)
+			}
+			return m, cmd
+		}
+		return m, nil
+	}
+	return m, m.current().Update(msg)
+}
+
+// typing reports whether the screen on show takes free text, where "?" is a character.
+func (m *Model) typing() bool {
+	switch m.screen {
+	case screenPicker:
+		return true
+	case screenInterview:
+		return m.iv != nil && m.iv.typing()
+	}
+	return false
+}
+
+// quit saves what is on screen and ends the program once the write queue is empty.
+func (m *Model) quit() tea.Cmd {
+	if m.iv != nil && m.screen == screenInterview {
+		return tea.Sequence(m.iv.saveNow(), send(quitMsg{}))
+	}
+	if m.iv != nil {
+		return tea.Sequence(m.c.flush(), send(quitMsg{}))
+	}
+	return tea.Sequence(m.c.flush(), send(quitMsg{}))
+}
+
+// View draws the header, the screen on show (or its full help) and the short help, fitted to
+// the window.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "tracer"
+	return v
+}
+
+func (m *Model) render() string {
+	c := m.c
+	w, h := c.width, c.height
+	if m.quitting {
+		return ""
+	}
+	p := m.current()
+	left := c.st.Header.Render("tracer") + " " + c.st.Muted.Render("· "+c.t[screenTitle[m.screen]])
+	right := c.st.Muted.Render(c.cfg.Enumerator + " · " + strings.ToUpper(c.lang))
+	header := left + strings.Repeat(" ", max(w-ansi.StringWidth(left)-ansi.StringWidth(right), 1)) + right
+	var body string
+	if m.showHelp {
+		body = c.st.Title.Render(c.t["help.title"]) + "\n\n" + c.help.FullHelpView(p.FullHelp()) + "\n\n" + c.st.Muted.Render(c.t["help.close"])
+	} else {
+		body = p.View()
+	}
+	status := ""
+	if m.status != "" {
+		status = c.st.Warn.Render(m.status)
+	}
+	short := c.help.ShortHelpView(append(p.ShortHelp(), c.keys.Help))
+	return fit(header, w, 1) + "\n" + fit(body, w, max(h-3, 1)) + "\n" + fit(status, w, 1) + "\n" + fit(short, w, 1)
+}
+
+var screenTitle = map[screen]string{
+	screenHome: "t.home", screenPicker: "t.picker", screenInterview: "t.interview", screenJump: "t.jump",
+	screenReview: "t.review", screenList: "t.list", screenSettings: "t.settings",
+}
+
+// fit cuts s to exactly h lines of at most w cells, padding with empty lines.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrap word-wraps plain text to width and styles each line.
+func wrap(s string, width int, style func(...string) string) string {
+	if s == "" {
+		return ""
+	}
+	lines := strings.Split(ansi.Wrap(s, max(width, 10), ""), "\n")
+	for i, l := range lines {
+		lines[i] = style(l)
+	}
+	return strings.Join(lines, "\n")
+}
