@@ -1,0 +1,422 @@
+package roster
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"tracer/survey"
+)
+
+// Problem is what is wrong with one cell of a roster: Row as a spreadsheet user counts rows,
+// Column as the file's header names it (or "header" for the file as a whole). A warning
+// does not keep the row out.
+type Problem struct {
+	Row     int
+	Column  string
+	Message string
+	Warning bool
+}
+
+// String returns "row N: column: reason", or "row N: column: warning: reason".
+func (p Problem) String() string {
+	w := ""
+	if p.Warning {
+		w = "warning: "
+	}
+	if p.Row == 0 {
+		return fmt.Sprintf("%s: %s%s", p.Column, w, p.Message)
+	}
+	return fmt.Sprintf("row %d: %s: %s%s", p.Row, p.Column, w, p.Message)
+}
+
+// field is a Respondent field a roster column can fill.
+type field int
+
+const (
+	fieldNone field = iota
+	fieldRosterID
+	fieldNIK
+	fieldName
+	fieldSex
+	fieldBirthDate
+	fieldPhone
+	fieldEducation
+	fieldInstitution
+	fieldKejuruan
+	fieldProgram
+	fieldBatch
+	fieldTrainingStart
+	fieldTrainingEnd
+	fieldBudgetYear
+	fieldFunding
+	fieldCompletion
+	fieldRegency
+)
+
+// aliases maps folded header names (see headerKey), English and Indonesian, to fields.
+var aliases = map[string]field{}
+
+func init() {
+	for f, names := range map[field]string{
+		fieldRosterID:      "roster_id id no_peserta nomor_peserta id_peserta kode_peserta participant_id no_induk_peserta",
+		fieldNIK:           "nik no_nik nomor_nik no_ktp nomor_ktp ktp nomor_induk_kependudukan national_id",
+		fieldName:          "full_name name nama nama_lengkap nama_peserta nama_alumni",
+		fieldSex:           "sex gender jenis_kelamin jk l_p kelamin",
+		fieldBirthDate:     "birth_date date_of_birth dob tanggal_lahir tgl_lahir tgl_lhr",
+		fieldPhone:         "phone_main phone mobile phone_number no_hp nomor_hp hp no_telp no_telepon nomor_telepon telepon telp no_wa nomor_wa whatsapp",
+		fieldEducation:     "education pendidikan pendidikan_terakhir",
+		fieldInstitution:   "institution lembaga nama_lembaga instansi blk penyelenggara",
+		fieldKejuruan:      "kejuruan vocation bidang_kejuruan",
+		fieldProgram:       "program_name program nama_program pelatihan nama_pelatihan sub_kejuruan program_pelatihan",
+		fieldBatch:         "batch_id batch angkatan gelombang kelas",
+		fieldTrainingStart: "training_start_date training_start start_date tanggal_mulai tgl_mulai mulai_pelatihan",
+		fieldTrainingEnd:   "training_end_date training_end end_date tanggal_selesai tgl_selesai selesai_pelatihan",
+		fieldBudgetYear:    "budget_year tahun_anggaran ta",
+		fieldFunding:       "funding funding_source sumber_dana sumber_anggaran",
+		fieldCompletion:    "completion status_kelulusan kelulusan hasil_pelatihan",
+		fieldRegency:       "domicile_regency regency kabupaten_kota kab_kota kabupaten domisili kode_kabupaten",
+	} {
+		for _, n := range strings.Fields(names) {
+			aliases[n] = f
+		}
+	}
+}
+
+// headerKey folds a header cell for lookup in aliases: "No. HP" -> "no_hp".
+func headerKey(s string) string { return strings.ReplaceAll(Fold(s), " ", "_") }
+
+// Parsed is a roster table checked row by row.
+type Parsed struct {
+	// Respondents are the accepted rows, in file order.
+	Respondents []*survey.Respondent
+	// Rows holds the row number of each accepted respondent.
+	Rows []int
+	// Problems lists rejections and warnings in row order.
+	Problems []Problem
+	// Rejected counts the rows kept out.
+	Rejected int
+}
+
+// Parse checks every row of t by INDICATORS.md section D and the roster's own rules:
+// the roster id, the name, the NIK and the kejuruan are required; NIK and the main phone
+// number must pass the hard rules (the phone is stored as E.164, the raw text kept);
+// dates must be real; a roster id may appear once. Soft findings (a NIK that disagrees
+// with the sex or birth date, a NIK or phone number on several rows, a made-up looking
+// number) are warnings. ref is the date ages are judged at. It returns an EINVALID error
+// when the header lacks a name or NIK column.
+func Parse(t *Table, ref time.Time) (*Parsed, error) {
+	cols := make([]field, len(t.Header))
+	seen := map[field]int{}
+	var out Parsed
+	for i, h := range t.Header {
+		f := aliases[headerKey(h)]
+		if f != fieldNone {
+			if j, dup := seen[f]; dup {
+				return nil, survey.Errorf(survey.EINVALID, "header: columns %q and %q mean the same", t.Header[j], h)
+			}
+			seen[f] = i
+		}
+		cols[i] = f
+	}
+	for _, f := range []field{fieldName, fieldNIK} {
+		if _, ok := seen[f]; !ok {
+			name := map[field]string{fieldName: "name (full_name, Nama)", fieldNIK: "NIK"}[f]
+			return nil, survey.Errorf(survey.EINVALID, "header: no %s column", name)
+		}
+	}
+	label := func(f field) string {
+		if i, ok := seen[f]; ok {
+			return strings.TrimSpace(t.Header[i])
+		}
+		return "roster_id"
+	}
+	_, haveID := seen[fieldRosterID]
+	if !haveID {
+		out.Problems = append(out.Problems, Problem{Row: t.HeaderRow, Column: "header", Message: "no roster id column; the NIK is used as roster id", Warning: true})
+	}
+	_, haveKejuruan := seen[fieldKejuruan]
+
+	idRow := map[string]int{}
+	nikRow := map[string]int{}
+	phoneRow := map[string]int{}
+	for _, row := range t.Rows {
+		if blank(row.Cells) {
+			continue
+		}
+		var ps []Problem
+		reject := func(f field, format string, args ...any) {
+			ps = append(ps, Problem{Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...)})
+		}
+		warn := func(f field, format string, args ...any) {
+			ps = append(ps, Problem{Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...), Warning: true})
+		}
+		r := &survey.Respondent{}
+		for i, cell := range row.Cells {
+			v := cleanSpace(cell)
+			if i >= len(cols) {
+				if v != "" {
+					ps = append(ps, Problem{Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value outside the header's columns", Warning: true})
+				}
+				continue
+			}
+			switch cols[i] {
+			case fieldNone:
+				if v != "" && strings.TrimSpace(t.Header[i]) != "" {
+					if r.Extra == nil {
+						r.Extra = map[string]string{}
+					}
+					r.Extra[strings.TrimSpace(t.Header[i])] = v
+				}
+			case fieldRosterID:
+				r.RosterID = v
+			case fieldNIK:
+				r.NIK = v
+			case fieldName:
+				r.Name = v
+			case fieldSex:
+				r.Sex = v
+			case fieldBirthDate:
+				r.BirthDate = v
+			case fieldPhone:
+				r.PhoneRaw = strings.TrimSpace(cell)
+			case fieldEducation:
+				r.Education = v
+			case fieldInstitution:
+				r.Institution = v
+			case fieldKejuruan:
+				r.Kejuruan = v
+			case fieldProgram:
+				r.ProgramName = v
+			case fieldBatch:
+				r.BatchID = v
+			case fieldTrainingStart:
+				r.TrainingStart = v
+			case fieldTrainingEnd:
+				r.TrainingEnd = v
+			case fieldBudgetYear:
+				r.BudgetYear = v
+			case fieldFunding:
+				r.Funding = v
+			case fieldCompletion:
+				r.Completion = v
+			case fieldRegency:
+				r.Regency = v
+			}
+		}
+
+		// Required values.
+		if r.Name == "" {
+			reject(fieldName, "required")
+		} else if odd := unusual(r.Name); odd != "" {
+			warn(fieldName, "unusual characters %s; check the name", odd)
+		}
+		if i, ok := seen[fieldName]; ok && i < len(row.Cells) && strings.ContainsRune(row.Cells[i], '\u00a0') {
+			warn(fieldName, "no-break space replaced by a space")
+		}
+		if haveKejuruan && r.Kejuruan == "" {
+			reject(fieldKejuruan, "required")
+		}
+
+		// NIK (hard rules, then soft ones below once sex and birth date are known).
+		var nik survey.NIK
+		if r.NIK == "" {
+			reject(fieldNIK, "required")
+		} else if n, err := survey.ParseNIK(r.NIK); err != nil {
+			reject(fieldNIK, "%s", survey.ErrorMessage(err))
+		} else {
+			nik, r.NIK = n, n.String()
+		}
+		if !haveID {
+			r.RosterID = r.NIK
+		}
+		if r.RosterID == "" && haveID {
+			reject(fieldRosterID, "required")
+		}
+
+		if r.Sex != "" {
+			if s, ok := parseSex(r.Sex); ok {
+				r.Sex = s
+			} else {
+				reject(fieldSex, "%q is not L or P (laki-laki, perempuan)", r.Sex)
+			}
+		} else if !nik.IsZero() {
+			r.Sex = nik.Sex()
+		}
+
+		dates := []struct {
+			f field
+			v *string
+		}{{fieldBirthDate, &r.BirthDate}, {fieldTrainingStart, &r.TrainingStart}, {fieldTrainingEnd, &r.TrainingEnd}}
+		dateOK := true
+		for _, d := range dates {
+			if *d.v == "" {
+				continue
+			}
+			iso, err := parseDate(*d.v)
+			if err != nil {
+				reject(d.f, "%v", err)
+				dateOK = false
+				continue
+			}
+			*d.v = iso
+		}
+		if dateOK && r.TrainingStart != "" && r.TrainingEnd != "" && r.TrainingEnd < r.TrainingStart {
+			reject(fieldTrainingEnd, "training ends (%s) before it starts (%s)", r.TrainingEnd, r.TrainingStart)
+		}
+		if r.BudgetYear != "" {
+			if y, err := strconv.Atoi(r.BudgetYear); err != nil || y < 2000 || y > 2100 {
+				reject(fieldBudgetYear, "%q is not a year", r.BudgetYear)
+			}
+		}
+
+		if r.PhoneRaw != "" {
+			e164, kind, err := survey.NormalizePhone(r.PhoneRaw)
+			switch {
+			case err != nil:
+				reject(fieldPhone, "%s", survey.ErrorMessage(err))
+			case kind != survey.PhoneMobile:
+				reject(fieldPhone, "a landline; the main phone must be a mobile number (08...)")
+			default:
+				r.Phone = e164
+				for _, p := range survey.CheckPhone(e164) {
+					warn(fieldPhone, "%s", p.Message)
+				}
+			}
+		}
+
+		// Soft checks of the NIK against the other columns.
+		if !nik.IsZero() {
+			bd := ""
+			if dateOK {
+				bd = r.BirthDate
+			}
+			sex := ""
+			if _, ok := parseSex(r.Sex); ok {
+				sex = r.Sex
+			}
+			for _, p := range nik.Check(sex, bd, ref) {
+				f := map[string]field{"sex": fieldSex, "birth_date": fieldBirthDate}[p.Field]
+				if f == fieldNone {
+					f = fieldNIK
+				}
+				warn(f, "%s", p.Message)
+			}
+		}
+		if dateOK && r.BirthDate != "" && r.TrainingStart != "" {
+			b, _ := time.Parse(time.DateOnly, r.BirthDate)
+			s, _ := time.Parse(time.DateOnly, r.TrainingStart)
+			if a := yearsBetween(b, s); a < 15 {
+				warn(fieldBirthDate, "aged %d at the start of training, under 15", a)
+			}
+		}
+
+		rejected := false
+		for _, p := range ps {
+			rejected = rejected || !p.Warning
+		}
+		if !rejected {
+			if first, dup := idRow[r.RosterID]; dup {
+				ps = append(ps, Problem{Row: row.N, Column: label(fieldRosterID), Message: fmt.Sprintf("duplicate roster id %s, first on row %d", r.RosterID, first)})
+				rejected = true
+			}
+		}
+		if !rejected {
+			idRow[r.RosterID] = row.N
+			if first, dup := nikRow[r.NIK]; dup {
+				warn(fieldNIK, "same NIK as row %d; the same person in two batches is fine, else correct it", first)
+			} else {
+				nikRow[r.NIK] = row.N
+			}
+			if r.Phone != "" {
+				if first, dup := phoneRow[r.Phone]; dup {
+					warn(fieldPhone, "same number as row %d (a shared family phone?)", first)
+				} else {
+					phoneRow[r.Phone] = row.N
+				}
+			}
+			out.Respondents = append(out.Respondents, r)
+			out.Rows = append(out.Rows, row.N)
+		} else {
+			out.Rejected++
+		}
+		out.Problems = append(out.Problems, ps...)
+	}
+	sortProblems(out.Problems)
+	return &out, nil
+}
+
+func sortProblems(ps []Problem) {
+	slices.SortStableFunc(ps, func(a, b Problem) int { return cmp.Compare(a.Row, b.Row) })
+}
+
+// cleanSpace trims a cell and turns runs of white space (no-break spaces included) into one
+// space.
+func cleanSpace(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+// parseSex reads the ways rosters write sex.
+func parseSex(s string) (string, bool) {
+	switch headerKey(s) {
+	case "l", "lk", "laki", "laki_laki", "lakilaki", "pria", "m", "male", "1":
+		return survey.SexMale, true
+	case "p", "pr", "perempuan", "wanita", "w", "f", "female", "2":
+		return survey.SexFemale, true
+	}
+	return "", false
+}
+
+// dateLayouts are the date forms rosters use; day first, as Indonesia writes dates.
+var dateLayouts = []string{"2006-01-02", "2006/01/02", "02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006", "2.1.2006"}
+
+// parseDate returns s as YYYY-MM-DD. It accepts ISO dates, day-first dates with slashes,
+// dashes or dots, and Excel serial day numbers (as XLSX cells hold dates).
+func parseDate(s string) (string, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n >= 7000 && n <= 73000 { // 1919 to 2099
+			return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly), nil
+		}
+		return "", fmt.Errorf("%q is not a date", s)
+	}
+	if i := strings.IndexAny(s, "T "); i > 0 && len(s) > 10 { // 1991-07-03 00:00:00
+		s = s[:i]
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			if t.Year() < 1900 || t.Year() > 2100 {
+				return "", fmt.Errorf("%q is not a plausible date", s)
+			}
+			return t.Format(time.DateOnly), nil
+		}
+	}
+	return "", fmt.Errorf("%q is not a real date (use YYYY-MM-DD or DD/MM/YYYY)", s)
+}
+
+// yearsBetween returns the completed years from a to b.
+func yearsBetween(a, b time.Time) int {
+	y := b.Year() - a.Year()
+	if b.Month() < a.Month() || (b.Month() == a.Month() && b.Day() < a.Day()) {
+		y--
+	}
+	return y
+}
+
+// unusual returns the distinct characters of a name that names do not usually hold
+// (anything but letters, marks, spaces, apostrophes, periods, commas and hyphens), quoted.
+func unusual(name string) string {
+	var odd []string
+	for _, r := range name {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || strings.ContainsRune(" '’.,-", r) {
+			continue
+		}
+		if q := strconv.QuoteRune(r); !slices.Contains(odd, q) {
+			odd = append(odd, q)
+		}
+	}
+	return strings.Join(odd, " ")
+}

@@ -1,0 +1,381 @@
+package roster_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
+	"tracer/survey"
+	"tracer/survey/roster"
+	"tracer/survey/sqlite"
+)
+
+var ref = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+// sharedData returns the path of a file in the project's shared data folder, next to the
+// repository, and skips the test when it is absent.
+func sharedData(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join("..", "..", "..", "shared", "data", name)
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared data %s not available: %v", name, err)
+	}
+	return path
+}
+
+func lines(ps []roster.Problem) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+func openStore(t *testing.T) *sqlite.RosterStore {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return sqlite.NewRosterStore(db)
+}
+
+// TestDirtyRoster checks that every fault planted in roster-dirty.csv is reported on its
+// row: the file itself is semicolon-separated UTF-8 with a BOM and CRLF line ends.
+func TestDirtyRoster(t *testing.T) {
+	tbl, err := roster.ReadFile(sharedData(t, "roster-dirty.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := openStore(t)
+	rep, err := roster.Import(context.Background(), store, tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`row 3: nik: NIK must have 16 digits, got 9`,                                                         // short NIK
+		`row 4: birth_date: warning: birth date 2003-12-23 differs from the NIK's 20-02-04 (day-month-year)`, // NIK of another person
+		`row 5: nik: warning: same NIK as row 4; the same person in two batches is fine, else correct it`,    // duplicate NIK
+		`row 6: nik: NIK birth day 32 is not 01-31 or 41-71`,                                                 // woman's day without +40
+		`row 7: phone_main: warning: phone number looks made up (a run of consecutive digits)`,               // +62 812-3456-7890
+		`row 8: phone_main: phone number must start with 0, 62 or +62`,                                       // 12345
+		`row 9: birth_date: "31/02/1999" is not a real date (use YYYY-MM-DD or DD/MM/YYYY)`,                  // 31 February
+		`row 10: full_name: warning: unusual characters ')' ';'; check the name`,                             // SQL injection
+		`row 11: kejuruan: required`,                                                                          // empty kejuruan
+		`row 13: roster_id: duplicate roster id BTG25-0012, first on row 12`,                                  // duplicate id
+		`row 14: birth_date: warning: birth date 1996-10-06 differs from the NIK's 15-05-99 (day-month-year)`, // spaced NIK
+		`row 15: full_name: warning: unusual characters '–'; check the name`,                                  // en dash
+		`row 15: full_name: warning: no-break space replaced by a space`,                                      // NBSP
+		`row 16: nik: NIK serial number is 0000`,                                                              // serial 0000
+	}
+	if diff := cmp.Diff(want, lines(rep.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if rep.Imported != 23 || rep.Rejected != 7 || rep.Result.Inserted != 23 {
+		t.Errorf("report %+v, want 23 imported, 7 rejected", rep)
+	}
+
+	ctx := context.Background()
+	for _, tt := range []struct {
+		id   string
+		want func(*survey.Respondent) bool
+	}{
+		{"BTG25-0006", func(r *survey.Respondent) bool {
+			return r.Phone == "+6281234567890" && r.PhoneRaw == "+62 812-3456-7890"
+		}},
+		{"BTG25-0009", func(r *survey.Respondent) bool { return r.Name == "Robert'); DROP TABLE roster;--" }},
+		{"BTG25-0012", func(r *survey.Respondent) bool { return r.Name == "Eko Kusuma" }},
+		{"BTG25-0013", func(r *survey.Respondent) bool { return r.NIK == "6474011505990013" }},
+		{"BTG25-0014", func(r *survey.Respondent) bool { return r.Name == "Sri Wahyuni Ningsih – Ibu" }},
+		{"BTG25-0001", func(r *survey.Respondent) bool {
+			return r.Sex == "L" && r.BirthDate == "1991-07-03" && r.Kejuruan == "ALB" && r.BatchID == "BTG-2025-01" &&
+				r.Funding == "apbd_kab_murni" && r.Completion == "pass" && r.Regency == "6474" && r.Education == "5" &&
+				r.TrainingStart == "2025-03-04" && r.TrainingEnd == "2025-03-29" && r.Phone == "+62899324611836"
+		}},
+	} {
+		t.Run(tt.id, func(t *testing.T) {
+			r, err := store.Get(ctx, tt.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.want(r) {
+				t.Errorf("stored %+v", r)
+			}
+		})
+	}
+	for _, id := range []string{"BTG25-0002", "BTG25-0005", "BTG25-0007", "BTG25-0008", "BTG25-0010", "BTG25-0015"} {
+		if _, err := store.Get(ctx, id); survey.ErrorCode(err) != survey.ENOTFOUND {
+			t.Errorf("rejected %s is stored (%v)", id, err)
+		}
+	}
+	if ms, err := store.Search(ctx, "ningsih", 5); err != nil || len(ms) != 1 || ms[0].Respondent.RosterID != "BTG25-0014" {
+		t.Errorf("search ningsih = %v, %v", ms, err)
+	}
+
+	// The same file again changes nothing and says the same.
+	again, err := roster.Import(ctx, store, tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(lines(rep.Problems), lines(again.Problems)); diff != "" {
+		t.Errorf("second import problems (-first +second):\n%s", diff)
+	}
+	if again.Result != (survey.UpsertResult{Unchanged: 23}) {
+		t.Errorf("second import: %+v", again.Result)
+	}
+}
+
+func TestCleanRoster(t *testing.T) {
+	tbl, err := roster.ReadFile(sharedData(t, "roster-blki-bontang-2025.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := openStore(t)
+	rep, err := roster.Import(context.Background(), store, tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Imported != 672 || rep.Rejected != 0 || len(rep.Problems) != 0 {
+		t.Errorf("clean roster: %s\n%s", rep.Summary(), strings.Join(lines(rep.Problems), "\n"))
+	}
+	if n, _ := store.Count(context.Background()); n != 672 {
+		t.Errorf("Count = %d", n)
+	}
+}
+
+// TestSemicolonBOM reads what Excel in an Indonesian locale writes: a BOM, semicolons,
+// CRLF, Indonesian headers, day-first dates, spaced NIKs and phones as people write them.
+func TestSemicolonBOM(t *testing.T) {
+	csv := "\ufeffNo Peserta;Nama Lengkap;NIK;Jenis Kelamin;Tanggal Lahir;No. HP;Kejuruan;Angkatan;Tahun Anggaran;Catatan\r\n" +
+		"A-1;Siti Rahayu;6474 0643 0791 0001;Perempuan;03/07/1991;0812 9876 1234;TIK;2025-1;2025;pindah ke Samarinda\r\n" +
+		"A-2;\"Budi; Santoso\";6474-0603-0791-0002;laki-laki;3-7-1991;62 813 1111 2223;TIK;2025-1;2025;\r\n" +
+		"\r\n" +
+		"A-3;José Ñandú;6474060307910003;X;1991-07-03;;TIK;2025-1;dua ribu;\r\n" +
+		"A-4;Ani;6474060307910004;;;0541 123456;TIK;2025-1;;\r\n"
+	tbl, err := roster.ReadCSV(strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := roster.Parse(tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`row 3: Nama Lengkap: warning: unusual characters ';'; check the name`,
+		`row 5: Jenis Kelamin: "X" is not L or P (laki-laki, perempuan)`,
+		`row 5: Tahun Anggaran: "dua ribu" is not a year`,
+		`row 6: No. HP: a landline; the main phone must be a mobile number (08...)`,
+	}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	wantRows := []*survey.Respondent{
+		{RosterID: "A-1", Name: "Siti Rahayu", NIK: "6474064307910001", Sex: "P", BirthDate: "1991-07-03",
+			Phone: "+6281298761234", PhoneRaw: "0812 9876 1234", Kejuruan: "TIK", BatchID: "2025-1", BudgetYear: "2025",
+			Extra: map[string]string{"Catatan": "pindah ke Samarinda"}},
+		{RosterID: "A-2", Name: "Budi; Santoso", NIK: "6474060307910002", Sex: "L", BirthDate: "1991-07-03",
+			Phone: "+6281311112223", PhoneRaw: "62 813 1111 2223", Kejuruan: "TIK", BatchID: "2025-1", BudgetYear: "2025"},
+	}
+	if diff := cmp.Diff(wantRows, p.Respondents); diff != "" {
+		t.Errorf("respondents (-want +got):\n%s", diff)
+	}
+}
+
+// TestXLSX writes a roster workbook as users make them (a title row above the header,
+// NIK and phone typed as numbers, dates as date cells, a blank row) and imports it.
+func TestXLSX(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "roster.xlsx")
+	f := excelize.NewFile()
+	sheet := f.GetSheetName(0)
+	set := func(cell string, v any) {
+		t.Helper()
+		if err := f.SetCellValue(sheet, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("A1", "Daftar Alumni BLK 2025")
+	for i, h := range []string{"ID", "Nama", "NIK", "JK", "Tgl Lahir", "No HP", "Kejuruan", "Gelombang", "Sumber Dana"} {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 3)
+		set(cell, h)
+	}
+	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14}) // m/d/yy: only the serial is safe
+	if err != nil {
+		t.Fatal(err)
+	}
+	set("A4", "X-1")
+	set("B4", "Dewi Lestari")
+	set("C4", 6474064307910001)
+	set("D4", "P")
+	set("E4", time.Date(1991, 7, 3, 0, 0, 0, 0, time.UTC))
+	must(t, f.SetCellStyle(sheet, "E4", "E4", dateStyle))
+	set("F4", 81234561234)
+	set("G4", "Menjahit")
+	set("H4", 1)
+	set("I4", "APBN")
+	// row 5 blank
+	set("A6", "X-2")
+	set("B6", "Rudi")
+	set("C6", "6474060307910000")
+	set("G6", "Las")
+	must(t, f.SaveAs(path))
+
+	tbl, err := roster.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := roster.Parse(tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{`row 6: NIK: NIK serial number is 0000`}, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	want := []*survey.Respondent{{RosterID: "X-1", Name: "Dewi Lestari", NIK: "6474064307910001", Sex: "P", BirthDate: "1991-07-03",
+		Phone: "+6281234561234", PhoneRaw: "81234561234", Kejuruan: "Menjahit", BatchID: "1", Funding: "APBN"}}
+	if diff := cmp.Diff(want, p.Respondents); diff != "" {
+		t.Errorf("respondents (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadCSVRowNumbers(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		rows     []int
+	}{
+		{"LF", "nama,nik\na,1\nb,2\n", []int{2, 3}},
+		{"blank lines", "nama,nik\n\na,1\n\n\nb,2", []int{3, 6}},
+		{"quoted newline", "nama,nik\n\"a\nb\",1\nc,2\n", []int{2, 3}},
+		{"tabs", "nama\tnik\na\t1\n", []int{2}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tbl, err := roster.ReadCSV(strings.NewReader(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, r := range tbl.Rows {
+				got = append(got, r.N)
+			}
+			if diff := cmp.Diff(tt.rows, got); diff != "" {
+				t.Errorf("rows (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReadCSVEncodings(t *testing.T) {
+	utf16le := func(s string) string {
+		var b bytes.Buffer
+		b.Write([]byte{0xFF, 0xFE})
+		for _, r := range s {
+			b.WriteByte(byte(r))
+			b.WriteByte(byte(r >> 8))
+		}
+		return b.String()
+	}
+	for _, tt := range []struct{ name, in string }{
+		{"UTF-8", "nama;nik\nJosé;1\n"},
+		{"UTF-8 BOM", "\ufeffnama;nik\nJosé;1\n"},
+		{"UTF-16LE", utf16le("nama\tnik\r\nJosé\t1\r\n")},
+		{"Windows-1252", "nama;nik\nJos\xe9;1\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tbl, err := roster.ReadCSV(strings.NewReader(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{"nama", "nik"}, tbl.Header); diff != "" {
+				t.Errorf("header (-want +got):\n%s", diff)
+			}
+			if len(tbl.Rows) != 1 || tbl.Rows[0].Cells[0] != "José" {
+				t.Errorf("rows = %+v", tbl.Rows)
+			}
+		})
+	}
+}
+
+func TestParseHeaderErrors(t *testing.T) {
+	for _, tt := range []struct{ name, in, want string }{
+		{"no name", "roster_id,nik\nA,1\n", "header: no name (full_name, Nama) column"},
+		{"no NIK", "roster_id,nama\nA,b\n", "header: no NIK column"},
+		{"two name columns", "nama,full_name,nik\n", `header: columns "nama" and "full_name" mean the same`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tbl, err := roster.ReadCSV(strings.NewReader(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = roster.Parse(tbl, ref)
+			if survey.ErrorCode(err) != survey.EINVALID || survey.ErrorMessage(err) != tt.want {
+				t.Errorf("Parse: %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestNoRosterID: a minimal Indonesian roster without an id column uses the NIK as id.
+func TestNoRosterID(t *testing.T) {
+	tbl, err := roster.ReadCSV(strings.NewReader("Nama,NIK,No HP,Jenis Kelamin,Kejuruan,Angkatan\nAni,6474064307910001,081298761234,P,TIK,3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := roster.Parse(tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"row 1: header: warning: no roster id column; the NIK is used as roster id"}, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 1 || p.Respondents[0].RosterID != "6474064307910001" || p.Respondents[0].BatchID != "3" {
+		t.Errorf("respondents = %+v", p.Respondents)
+	}
+}
+
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{
+		"roster_id;nik;full_name\r\nA;6474060307910001;Ani\r\n",
+		"\ufeffNama,NIK,No HP\n\"x\"\"y\",6474 0603 0791 0001,+62 812-3456-7890\n",
+		"nama\tnik\tkejuruan\n\n\na\t1\t\n",
+		"ID,Nama,NIK,Tgl Lahir\n1,a,6474060307910001,31/02/1999\n1,b,6474060307910001,33422\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tbl, err := roster.ReadCSV(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		p, err := roster.Parse(tbl, ref)
+		if err != nil {
+			return
+		}
+		for _, r := range p.Respondents {
+			if r.RosterID == "" || r.Name == "" {
+				t.Fatalf("accepted a row without id or name: %+v", r)
+			}
+			if _, err := survey.ParseNIK(r.NIK); err != nil {
+				t.Fatalf("accepted a bad NIK: %+v", r)
+			}
+		}
+		for _, pr := range p.Problems {
+			if pr.Row < 1 || pr.Column == "" {
+				t.Fatalf("problem without row or column: %+v", pr)
+			}
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
