@@ -114,8 +114,12 @@ func newField(s *forms.Session, st forms.Stop) *field {
 			f.labels[i] = s.ChoiceLabel(c)
 		}
 		f.chosen = map[string]bool{}
-		for _, name := range strings.Fields(v) {
-			f.chosen[name] = true
+		if f.kind == fieldOne {
+			f.chosen[v] = v != ""
+		} else {
+			for _, name := range strings.Fields(v) {
+				f.chosen[name] = true
+			}
 		}
 		f.filter()
 		for i, idx := range f.visible {

@@ -326,7 +326,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.iv != nil {
 			cmd := m.iv.Update(msg)
 			if m.review != nil {
-				m.review.Update(msg)
+				cmd = tea.Batch(cmd, m.review.Update(msg))
 			}
 			return m, cmd
 		}
