@@ -5,9 +5,13 @@
 // An expression is parsed once, when the form loads, and evaluated often:
 //
 //	e, err := expr.Parse("${age} >= 18 and selected(${consent}, 'yes')")
-//	if err != nil { ... }          // a *SyntaxError
-//	if err := expr.Check(e); err != nil { ... } // unknown function, wrong arity, bad regex
-//	ok := expr.ToBool(e.Eval(env))
+//	if err != nil {
+//		return err // a *SyntaxError
+//	}
+//	if err := expr.Check(e); err != nil {
+//		return err // unknown function, wrong arity, bad regex
+//	}
+//	relevant := expr.ToBool(e.Eval(env))
 //
 // Parsing produces an AST of position-carrying nodes (NumberNode, StringNode, RefNode,
 // PathNode, UnaryNode, BinaryNode, CallNode) that prints back as source with String. Parse

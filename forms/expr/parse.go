@@ -5,7 +5,8 @@ import (
 	"strconv"
 )
 
-// Expr is a compiled expression.
+// Expr is a compiled expression. An Expr built by hand rather than by Parse works too, but
+// is compiled again at each Eval.
 type Expr struct {
 	Src  string // the source, as given to Parse
 	Root Node   // the AST
