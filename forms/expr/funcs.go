@@ -454,8 +454,9 @@ func extremum(args []evalFn, f func(x, y float64) float64) evalFn {
 	}
 }
 
-// compileSubstr compiles ODK's substr(s, start[, end]): start is 0-based, end exclusive,
-// both clamped to the string; indexes count characters.
+// compileSubstr compiles ODK's substr(s, start[, end]): start is 0-based, end exclusive; a
+// negative index counts from the end of s, as in JavaRosa; both are then clamped to the
+// string. Indexes count characters.
 func compileSubstr(args []evalFn) evalFn {
 	return func(env Env) Value {
 		s := ToString(args[0](env))
@@ -475,14 +476,17 @@ func compileSubstr(args []evalFn) evalFn {
 	}
 }
 
+// clampIndex truncates f to an index into a string of n characters, counting a negative f
+// from the end; NaN is 0.
 func clampIndex(f float64, n int) int {
-	switch {
-	case math.IsNaN(f) || f <= 0:
+	if math.IsNaN(f) {
 		return 0
-	case f >= float64(n):
-		return n
 	}
-	return int(f)
+	f = math.Trunc(f)
+	if f < 0 {
+		f += float64(n)
+	}
+	return int(math.Max(0, math.Min(f, float64(n))))
 }
 
 func translate(s, from, to string) string {
