@@ -359,7 +359,9 @@ func TestFlowQuitAndResume(t *testing.T) {
 	pr.look2(func(m *Model) { before = m.iv.sess.Answers() })
 
 	pr2 := runProgram(t, e)
-	pr2.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home.loaded && m.home.counts[survey.StateDraft] == 1 })
+	pr2.waitFor("home", func(m *Model) bool {
+		return m.screen == screenHome && m.home.loaded && m.home.counts[survey.StateDraft] == 1
+	})
 	pr2.press("2")
 	pr2.waitFor("list", func(m *Model) bool { return m.screen == screenList && len(m.list.rows) == 1 })
 	pr2.press("enter")

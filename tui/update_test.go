@@ -1,0 +1,330 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"tracer/forms"
+	"tracer/survey"
+)
+
+// plain renders the model without styling.
+func plain(m *Model) string { return ansi.Strip(m.render()) }
+
+// openRespondent goes from home to the first question of a respondent's interview.
+func openRespondent(t *testing.T, m *Model, id string) {
+	t.Helper()
+	drive(t, m, keypress("1"))
+	typeText(t, m, id)
+	drive(t, m, keypress("enter"))
+	if m.screen != screenInterview || m.iv == nil {
+		t.Fatalf("not in the interview:\n%s", plain(m))
+	}
+}
+
+// goToQuestion jumps straight to a question by name (through the session's stops).
+func goToQuestion(t *testing.T, m *Model, name string) {
+	t.Helper()
+	for _, st := range m.iv.sess.Stops() {
+		if !st.Prompt && st.Node.Name == name {
+			drive(t, m, goInterviewMsg{path: st.Path})
+			if m.iv.stop.Path != st.Path {
+				t.Fatalf("did not reach %s: %s", name, m.iv.problem)
+			}
+			return
+		}
+	}
+	t.Fatalf("%s is not a stop now", name)
+}
+
+func TestHomeKeys(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	if v := plain(m); !strings.Contains(v, "672 alumni") || !strings.Contains(v, "Wawancara baru") {
+		t.Fatalf("home:\n%s", v)
+	}
+	for _, tc := range []struct {
+		key  string
+		want screen
+	}{{"1", screenPicker}, {"2", screenList}, {"3", screenSettings}} {
+		drive(t, m, keypress(tc.key))
+		if m.screen != tc.want {
+			t.Errorf("%s: screen %d, want %d", tc.key, m.screen, tc.want)
+		}
+		drive(t, m, keypress("esc"))
+		if m.screen != screenHome {
+			t.Errorf("esc from %d: screen %d", tc.want, m.screen)
+		}
+	}
+	drive(t, m, keypress("?"))
+	if v := plain(m); !m.showHelp || !strings.Contains(v, "Bantuan") {
+		t.Errorf("? shows no help:\n%s", v)
+	}
+	drive(t, m, keypress("esc"))
+	if m.showHelp {
+		t.Error("esc does not close help")
+	}
+	if !drive(t, m, keypress("ctrl+c")) {
+		t.Error("ctrl+c does not quit")
+	}
+}
+
+func TestPickerSearchMasksAndWalkIn(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	drive(t, m, keypress("1"))
+	typeText(t, m, "dimas gun")
+	if len(m.picker.matches) == 0 || m.picker.matches[0].Respondent.Name != "Dimas Gunawan" {
+		t.Fatalf("matches %v", m.picker.matches)
+	}
+	v := plain(m)
+	if strings.Contains(v, "6408061202040071") || !strings.Contains(v, survey.MaskNIK("6408061202040071")) {
+		t.Errorf("picker shows the full NIK or no masked one:\n%s", v)
+	}
+	typeText(t, m, "zzz")
+	if len(m.picker.matches) != 0 || !strings.Contains(plain(m), "Tidak ada yang cocok") {
+		t.Errorf("no-match state:\n%s", plain(m))
+	}
+	drive(t, m, keypress("ctrl+n"))
+	if m.screen != screenInterview || m.iv.iv.RespondentID != "" || !strings.HasPrefix(m.iv.sess.Value("grp_consent/roster_id"), "WALKIN-") {
+		t.Fatalf("walk-in: screen %d respondent %q roster_id %q", m.screen, m.iv.iv.RespondentID, m.iv.sess.Value("grp_consent/roster_id"))
+	}
+}
+
+func TestInterviewInputs(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	iv := m.iv
+	id := iv.iv.ID
+
+	// a note, then a required single choice refused inline when empty
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("enter"))
+	if !strings.Contains(plain(m), "Pertanyaan ini wajib dijawab") {
+		t.Errorf("required message not inline:\n%s", plain(m))
+	}
+	drive(t, m, keypress("1")) // Ya
+	drive(t, m, keypress("enter"))
+	if iv.sess.Value("grp_consent/consent") != "yes" {
+		t.Fatalf("consent = %q", iv.sess.Value("grp_consent/consent"))
+	}
+	if got := storedAnswers(t, e, id)["grp_consent/consent"]; got != "yes" {
+		t.Errorf("consent not saved on leaving: %q", got)
+	}
+	// the prefilled, read-only roster id is shown for confirmation
+	if !strings.Contains(plain(m), "BTG25-0071") {
+		t.Errorf("prefill not shown:\n%s", plain(m))
+	}
+
+	// date entry refuses impossible dates digit by digit
+	goToQuestion(t, m, "birth_date")
+	drive(t, m, keypress("ctrl+u"))
+	typeText(t, m, "20250229")
+	if got := iv.fld.maskText(false); got != "2025-02-2_" {
+		t.Errorf("29 Feb 2025 typed as %q", got)
+	}
+	if !strings.Contains(plain(m), "tidak ada") {
+		t.Errorf("no live date message:\n%s", plain(m))
+	}
+	typeText(t, m, "1")
+	typeText(t, m, "1399") // month 13 is refused
+	drive(t, m, keypress("ctrl+u"))
+	typeText(t, m, "2004-13")
+	if got := iv.fld.maskText(false); got != "2004-1_-__" {
+		t.Errorf("month 13 typed as %q", got)
+	}
+	drive(t, m, keypress("enter"))
+	if !strings.Contains(plain(m), "Lengkapi") {
+		t.Errorf("incomplete date accepted:\n%s", plain(m))
+	}
+	drive(t, m, keypress("ctrl+u"))
+	typeText(t, m, "2004-02-12")
+
+	// type-ahead on the 514 regencies
+	goToQuestion(t, m, "domicile_prov")
+	typeText(t, m, "64")
+	drive(t, m, keypress("enter"))
+	goToQuestion(t, m, "domicile_regency")
+	typeText(t, m, "bontang")
+	if n := len(iv.fld.visible); n == 0 || n > 3 {
+		t.Errorf("bontang filters to %d regencies", n)
+	}
+	drive(t, m, keypress("enter"))
+	if v := iv.sess.Value("grp_identity/domicile_regency"); v != "6474" {
+		t.Errorf("regency = %q, want 6474 (Kota Bontang)", v)
+	}
+
+	// multiple choice: digits and space toggle
+	drive(t, m, keypress("ctrl+l"))
+	if !strings.HasSuffix(iv.sess.Lang(), "(en)") {
+		t.Errorf("ctrl+l: form language %q", iv.sess.Lang())
+	}
+	drive(t, m, keypress("ctrl+l"))
+
+	// integer: letters are refused live, a constraint is refused inline
+	drive(t, m, goInterviewMsg{path: "grp_status/work_last_week"})
+	if m.iv.stop.Path == "grp_status/work_last_week" {
+		drive(t, m, keypress("1"))
+		drive(t, m, keypress("enter"))
+	}
+
+	// shift+tab goes back and keeps the answer
+	prev := iv.stop.Path
+	drive(t, m, keypress("shift+tab"))
+	if iv.stop.Path == prev {
+		t.Errorf("shift+tab stayed at %s", prev)
+	}
+
+	// ctrl+s saves and leaves; the draft resumes at the same place
+	at := iv.stop.Path
+	drive(t, m, keypress("ctrl+s"))
+	if m.screen != screenHome {
+		t.Fatalf("ctrl+s: screen %d", m.screen)
+	}
+	got, err := e.cfg.Interviews.Get(context.Background(), id)
+	if err != nil || got.Position != at {
+		t.Errorf("position %q, want %q (%v)", got.Position, at, err)
+	}
+}
+
+func TestIntegerLiveCheck(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	f := newField(m.iv.sess, forms.Stop{Path: "grp_status/n_jobs", Node: e.form.Node("n_jobs")})
+	for _, r := range "4a8-" {
+		f.update(keypress(string(r)))
+	}
+	if f.edit.Value() != "48" || f.note != "live.number" {
+		t.Errorf("integer entry %q note %q", f.edit.Value(), f.note)
+	}
+}
+
+func TestJumpReviewFinalizeAsksOnce(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0232")
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("2")) // refuses
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("enter"))
+	typeText(t, m, "20261120")
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+
+	drive(t, m, keypress("ctrl+j"))
+	if m.screen != screenJump || !strings.Contains(plain(m), "✓") {
+		t.Fatalf("jump:\n%s", plain(m))
+	}
+	drive(t, m, keypress("home"))
+	drive(t, m, keypress("enter"))
+	if m.screen != screenInterview || m.iv.stop.Path != m.jump.stops[0].Path {
+		t.Errorf("jump enter: screen %d at %s", m.screen, m.iv.stop.Path)
+	}
+
+	drive(t, m, keypress("ctrl+r"))
+	if m.screen != screenReview {
+		t.Fatalf("ctrl+r: screen %d", m.screen)
+	}
+	v := plain(m)
+	if strings.Contains(v, "6408065107040232") {
+		t.Errorf("review shows the full NIK:\n%s", v)
+	}
+	drive(t, m, keypress("f"))
+	if !m.review.confirm {
+		t.Fatalf("f does not ask:\n%s", plain(m))
+	}
+	drive(t, m, keypress("x")) // anything else cancels
+	if m.review.confirm || m.screen != screenReview {
+		t.Fatal("cancel did not cancel")
+	}
+	drive(t, m, keypress("f"))
+	drive(t, m, keypress("y"))
+	if m.screen != screenHome || m.home.counts[survey.StateFinalized] != 1 {
+		t.Fatalf("after finalize: screen %d counts %v", m.screen, m.home.counts)
+	}
+
+	// the list opens the finalized interview read-only
+	drive(t, m, keypress("2"))
+	if len(m.list.rows) != 1 {
+		t.Fatalf("list rows %d", len(m.list.rows))
+	}
+	drive(t, m, keypress("enter"))
+	if m.screen != screenReview || !m.iv.readOnly || !strings.Contains(plain(m), "hanya baca") {
+		t.Fatalf("finalized interview not read-only:\n%s", plain(m))
+	}
+	drive(t, m, keypress("f"))
+	if m.review.confirm {
+		t.Error("a finalized interview offers to finalize again")
+	}
+}
+
+func TestReviewProblemsFirst(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	drive(t, m, keypress("ctrl+r"))
+	if m.review.problems == 0 || !m.review.lines[1].problem {
+		t.Fatalf("problems not first: %+v", m.review.lines[:2])
+	}
+	drive(t, m, keypress("f"))
+	if m.review.confirm || !strings.Contains(plain(m), "Perbaiki") {
+		t.Errorf("finalize with problems:\n%s", plain(m))
+	}
+	drive(t, m, keypress("enter"))
+	if m.screen != screenInterview || m.iv.stop.Path != m.review.lines[m.review.cursor].path {
+		t.Errorf("enter on a problem: screen %d at %s", m.screen, m.iv.stop.Path)
+	}
+}
+
+func TestSettingsLanguages(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	drive(t, m, keypress("3"))
+	drive(t, m, keypress("right"))
+	if m.c.lang != "en" || !strings.Contains(plain(m), "UI language") {
+		t.Fatalf("UI language %s:\n%s", m.c.lang, plain(m))
+	}
+	if !strings.HasSuffix(m.c.formLang(), "(en)") {
+		t.Errorf("form language does not follow: %q", m.c.formLang())
+	}
+	drive(t, m, keypress("down"))
+	drive(t, m, keypress("right"))
+	if !strings.HasSuffix(m.c.formLang(), "(id)") {
+		t.Errorf("form language setting: %q", m.c.formLang())
+	}
+}
+
+func TestLangFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"LANG": "id_ID.UTF-8"}, "id"},
+		{map[string]string{"LANG": "en_US.UTF-8"}, "en"},
+		{map[string]string{"LC_ALL": "id_ID", "LANG": "en_US"}, "id"},
+		{map[string]string{}, "en"},
+	} {
+		if got := LangFromEnv(func(k string) string { return tc.env[k] }); got != tc.want {
+			t.Errorf("%v: %s, want %s", tc.env, got, tc.want)
+		}
+	}
+}
+
+func TestTextsComplete(t *testing.T) {
+	for id := range uiTexts["en"] {
+		if uiTexts["id"][id] == "" {
+			t.Errorf("%s has no Indonesian text", id)
+		}
+	}
+	for id := range uiTexts["id"] {
+		if uiTexts["en"][id] == "" {
+			t.Errorf("%s has no English text", id)
+		}
+	}
+}
