@@ -289,9 +289,6 @@ func storedAnswers(tb testing.TB, e *env, id string) map[string]string {
 	return out
 }
 
-// personaKeystrokes records the keystrokes each persona took, for docs/BENCHMARKS.md.
-var personaKeystrokes = map[string]int{}
-
 func TestFlowPersonas(t *testing.T) {
 	for _, name := range []string{"employed", "self-employed", "unemployed", "refused"} {
 		t.Run(name, func(t *testing.T) {
@@ -307,7 +304,6 @@ func TestFlowPersonas(t *testing.T) {
 			pr.waitFor("review without problems", func(m *Model) bool { return m.screen == screenReview && m.review.problems == 0 })
 			pr.press("f", "y")
 			pr.waitFor("home after finalizing", func(m *Model) bool { return m.screen == screenHome && m.home.counts[survey.StateFinalized] == 1 })
-			personaKeystrokes[name] = pr.keys
 			t.Logf("%s: %d keystrokes from the first question to finalized", name, pr.keys)
 			pr.quit()
 

@@ -386,7 +386,7 @@ func (m *Model) render() string {
 	if m.status != "" {
 		status = c.st.Warn.Render(m.status)
 	}
-	short := c.help.ShortHelpView(append(p.ShortHelp(), c.keys.Help))
+	short := c.help.ShortHelpView(append([]key.Binding{c.keys.Help}, p.ShortHelp()...))
 	return fit(header, w, 1) + "\n" + fit(body, w, max(h-3, 1)) + "\n" + fit(status, w, 1) + "\n" + fit(short, w, 1)
 }
 

@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/forms"
+	"tracer/survey"
+)
+
+// largestCorpusForm returns the largest form of the shared corpus that loads.
+func largestCorpusForm(tb testing.TB) *forms.Form {
+	tb.Helper()
+	paths, _ := filepath.Glob("../../shared/xlsforms/*.xlsx")
+	sort.Slice(paths, func(i, j int) bool {
+		a, _ := os.Stat(paths[i])
+		b, _ := os.Stat(paths[j])
+		return a.Size() > b.Size()
+	})
+	for _, p := range paths {
+		if f, err := forms.Load(p); err == nil && len(f.Nodes) > 0 {
+			tb.Logf("largest corpus form that loads: %s (%d nodes)", filepath.Base(p), len(f.Nodes))
+			return f
+		}
+	}
+	tb.Skip("no corpus form loads")
+	return nil
+}
+
+// benchKeystroke measures Update plus View for one key on the first choice or text question.
+func benchKeystroke(b *testing.B, f *forms.Form) {
+	e := newEnv(b, false)
+	e.cfg.Form = f
+	m := start(b, e)
+	drive(b, m, keypress("1"))
+	drive(b, m, keypress("ctrl+n")) // walk-in: no roster needed
+	if m.iv == nil {
+		b.Fatal("no interview")
+	}
+	keys := []string{"down", "up"}
+	if m.iv.fld.kind == fieldText {
+		keys = []string{"a", "backspace"}
+	}
+	msgs := []any{keypress(keys[0]), keypress(keys[1])}
+	durs := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		m.Update(msgs[i%2])
+		_ = m.View()
+		durs = append(durs, time.Since(t0))
+	}
+	b.StopTimer()
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-µs")
+}
+
+func BenchmarkKeystrokeBuiltin(b *testing.B) {
+	e := newEnv(b, false)
+	benchKeystroke(b, e.form)
+}
+
+func BenchmarkKeystrokeLargestCorpusForm(b *testing.B) {
+	benchKeystroke(b, largestCorpusForm(b))
+}
+
+// BenchmarkKeystrokeRegencyTypeAhead measures a keystroke in the 514-regency list.
+func BenchmarkKeystrokeRegencyTypeAhead(b *testing.B) {
+	e := newEnv(b, true)
+	m := start(b, e)
+	drive(b, m, keypress("1"))
+	typeText(b, m, "BTG25-0071")
+	drive(b, m, keypress("enter"))
+	drive(b, m, keypress("enter"))
+	drive(b, m, keypress("1"))
+	drive(b, m, keypress("enter"))
+	for _, st := range m.iv.sess.Stops() {
+		if !st.Prompt && st.Node.Name == "domicile_prov" {
+			drive(b, m, goInterviewMsg{path: st.Path})
+		}
+	}
+	typeText(b, m, "64")
+	drive(b, m, keypress("enter"))
+	if m.iv.stop.Node.Name != "domicile_regency" {
+		b.Fatalf("at %s", m.iv.stop.Path)
+	}
+	durs := make([]time.Duration, 0, b.N)
+	msgs := []any{keypress("k"), keypress("backspace")}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		m.Update(msgs[i%2])
+		_ = m.View()
+		durs = append(durs, time.Since(t0))
+	}
+	b.StopTimer()
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkStartup measures New, Init and the first home screen with 10,000 interviews.
+func BenchmarkStartup(b *testing.B) {
+	e := newEnv(b, false)
+	ctx := context.Background()
+	for i := 0; i < 10000; i++ {
+		iv := &survey.Interview{FormID: e.form.ID, FormVersion: e.form.Version, Enumerator: "ani"}
+		if err := e.cfg.Interviews.Create(ctx, iv); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := start(b, e)
+		if v := m.render(); !strings.Contains(v, "10000") {
+			b.Fatalf("home does not count 10000 drafts:\n%s", v)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package tui
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// TestRandomKeys feeds thousands of random keys and resizes to every screen: nothing may
+// panic, and every answer the session holds must be in the store once the program quits.
+func TestRandomKeys(t *testing.T) {
+	keys := []string{
+		"enter", "tab", "shift+tab", "esc", "space", "backspace", "up", "down", "left", "right", "pgup", "pgdown",
+		"home", "end", "ctrl+j", "ctrl+l", "ctrl+r", "ctrl+n", "ctrl+d", "ctrl+u", "ctrl+up", "ctrl+down", "f1", "?",
+		"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "a", "b", "k", "f", "y", "n", "q", "-", ".", "/",
+	}
+	n := 4000
+	if testing.Short() {
+		n = 800
+	}
+	for seed := uint64(1); seed <= 3; seed++ {
+		e := newEnv(t, true)
+		m := start(t, e)
+		r := rand.New(rand.NewPCG(seed, 7))
+		openRespondent(t, m, "BTG25-0071")
+		for i := 0; i < n; i++ {
+			switch x := r.IntN(100); {
+			case x < 2:
+				drive(t, m, tea.WindowSizeMsg{Width: 40 + r.IntN(120), Height: 10 + r.IntN(50)})
+			case x < 3 && m.screen != screenInterview && m.iv != nil:
+				drive(t, m, goInterviewMsg{})
+			case x < 4:
+				drive(t, m, tea.PasteMsg{Content: "2004-02-12 Bontang"})
+			default:
+				k := keys[r.IntN(len(keys))]
+				if k == "q" && m.screen == screenHome {
+					continue // quitting ends the test early
+				}
+				drive(t, m, keypress(k))
+			}
+			_ = m.render()
+			if m.quitting {
+				break
+			}
+		}
+		if m.iv == nil {
+			continue
+		}
+		if !m.iv.readOnly && m.screen == screenInterview {
+			drive(t, m, keypress("ctrl+c"))
+		} else {
+			drive(t, m, m.c.flush()())
+		}
+		stored := storedAnswers(t, e, m.iv.iv.ID)
+		iv, err := e.cfg.Interviews.Get(context.Background(), m.iv.iv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if iv.State != "draft" {
+			continue // finalized: the frozen answers are checked by the flows
+		}
+		for _, a := range m.iv.sess.Answers() {
+			if got, ok := stored[a.Path]; !ok || got != a.Value {
+				t.Errorf("seed %d: %s is %q on screen but %q (%v) in the store", seed, a.Path, a.Value, got, ok)
+			}
+		}
+	}
+}
