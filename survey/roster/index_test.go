@@ -12,10 +12,10 @@ import (
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
 		"Sri  Wahyuni\u00a0Ningsih – Ibu": "sri wahyuni ningsih ibu",
-		"JOSÉ Ñandú":                       "jose nandu",
-		"  BTG25-0001 ":                    "btg25 0001",
-		"Robert'); DROP":                   "robert drop",
-		"":                                 "",
+		"JOSÉ Ñandú":                      "jose nandu",
+		"  BTG25-0001 ":                   "btg25 0001",
+		"Robert'); DROP":                  "robert drop",
+		"":                                "",
 	} {
 		if got := roster.Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
