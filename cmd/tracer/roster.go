@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/roster"
+	"tracer/survey/sqlite"
+)
+
+func (m *Main) runRoster(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(m.Stdout, `Usage: tracer roster <command> [arguments]
+
+Commands:
+  import FILE [--data DIR] [--dry-run]   load the alumni roster from CSV or XLSX
+`)
+		return nil
+	}
+	switch args[0] {
+	case "import":
+		return m.runRosterImport(ctx, args[1:])
+	default:
+		return usageError("unknown roster command %q", args[0])
+	}
+}
+
+// runRosterImport reads a roster file, prints every rejected row and warning as
+// "row N: column: reason" and a summary line, stores the good rows, and exits 1 when any
+// row was rejected. Importing the same file twice changes nothing.
+func (m *Main) runRosterImport(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("roster import", "tracer roster import FILE [--data DIR] [--dry-run]\n\n"+
+		"FILE is CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX, with headers in English\n"+
+		"or Indonesian. Rows with errors are reported and left out; the rest are added or updated\n"+
+		"by roster id.\n")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	dryRun := fs.Bool("dry-run", false, "check the file and report, store nothing")
+	if err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usageError("roster import needs exactly one FILE")
+	}
+	path := fs.Arg(0)
+
+	tbl, err := roster.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	var rep *roster.Report
+	if *dryRun {
+		p, err := roster.Parse(tbl, now)
+		if err != nil {
+			return rosterError(path, err)
+		}
+		rep = &roster.Report{Imported: len(p.Respondents), Rejected: p.Rejected, Problems: p.Problems}
+	} else {
+		dir, err := m.dataDir(*dataFlag)
+		if err != nil {
+			return err
+		}
+		db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		rep, err = roster.Import(ctx, sqlite.NewRosterStore(db), tbl, now)
+		if err != nil {
+			return rosterError(path, err)
+		}
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintln(m.Stdout, p)
+	}
+	if *dryRun {
+		fmt.Fprintf(m.Stdout, "imported %d, rejected %d (dry run: nothing stored)\n", rep.Imported, rep.Rejected)
+	} else {
+		fmt.Fprintln(m.Stdout, rep.Summary())
+	}
+	if rep.Rejected > 0 {
+		return silentError{1}
+	}
+	return nil
+}
+
+// rosterError names the file in err, showing a domain error by its message alone.
+func rosterError(path string, err error) error {
+	if survey.ErrorCode(err) == survey.EINVALID {
+		return fmt.Errorf("%s: %s", path, survey.ErrorMessage(err))
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// parseInterspersed parses flags that may come before or after the positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
+}
