@@ -82,9 +82,7 @@ func (s *Session) fillItem(parent *item, answers map[string]any, used map[string
 			}
 			if n.RepeatCount == nil {
 				for len(it.children) < len(list) {
-					inst := s.appendInstance(it)
-					s.propagate(inst)
-					s.propagate(it)
+					s.propagate(s.appendInstance(it))
 				}
 			}
 			for i, inst := range it.children {

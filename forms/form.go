@@ -112,6 +112,7 @@ type Node struct {
 
 	Row      int // the source row (a line number in a Markdown form)
 	Index    int // position in Form.Nodes
+	childIdx int // position among Parent.Children
 	Parent   *Node
 	Children []*Node
 	Repeat   *Node // the innermost enclosing repeat, or nil

@@ -375,6 +375,7 @@ func (c *compiler) survey(t *table) {
 		}
 		n.Index = len(f.Nodes)
 		f.Nodes = append(f.Nodes, n)
+		n.childIdx = len(parent.Children)
 		parent.Children = append(parent.Children, n)
 		c.names[name] = append(c.names[name], n)
 		c.rows = append(c.rows, rowSource{r: r, node: n})

@@ -257,6 +257,14 @@ func (s *Session) nodeValue(ctx *item, n *Node, pin map[*Node]int) expr.Value {
 		}
 		return expr.String("")
 	}
+	if pin == nil && n.Kind != KindRepeat && ctx != nil {
+		// The common case: a sibling in the same repeat instance.
+		if inst := ctx.enclosingInstanceOf(n.Repeat); inst != nil && s.sameInstances(ctx, n) {
+			if it := within(inst, n); it != nil {
+				return s.value(it)
+			}
+		}
+	}
 	its := s.resolve(ctx, n, pin)
 	if n.Kind == KindRepeat {
 		out := make(expr.Nodes, 0, len(its))
@@ -340,14 +348,33 @@ func (s *Session) resolve(ctx *item, n *Node, pin map[*Node]int) []*item {
 	return cur
 }
 
-// childFor returns the item of node c among it's children.
+// childFor returns the item of node c among the children of a group or instance item.
 func childFor(it *item, c *Node) *item {
-	for _, ch := range it.children {
-		if ch.node == c {
+	if c.childIdx < len(it.children) {
+		if ch := it.children[c.childIdx]; ch.node == c {
 			return ch
 		}
 	}
 	return nil
+}
+
+// within returns the item of n inside instance inst, where inst is an instance of n's
+// innermost repeat, by walking down from inst.
+func within(inst *item, n *Node) *item {
+	var chain [16]*Node
+	k := 0
+	for p := n; p != inst.node; p = p.Parent {
+		if p == nil || k == len(chain) {
+			return nil
+		}
+		chain[k] = p
+		k++
+	}
+	it := inst
+	for i := k - 1; i >= 0 && it != nil; i-- {
+		it = childFor(it, chain[i])
+	}
+	return it
 }
 
 func (e *env) Path(p *expr.PathNode) expr.Value {
@@ -552,29 +579,30 @@ func (f *Form) closure(n *Node) []*Node {
 
 // propagate recomputes what a change of item it can affect, and nothing else: each affected
 // node is recomputed only in the repeat instance where the change happened when it shares
-// that repeat, and only when one of its dependencies actually changed.
+// that repeat, and only when one of its dependencies actually changed. it may be a repeat
+// instance that was just added.
 func (s *Session) propagate(it *item) {
 	type scope struct {
 		all  bool
 		inst *item
 	}
 	dirty := map[*Node]scope{it.node: {inst: it.instance()}}
+	// dirtyOf finds the change that reaches n's dependency d: d itself or a group around it.
+	dirtyOf := func(d *Node) (scope, bool) {
+		for p := d; p != nil; p = p.Parent {
+			if sc, ok := dirty[p]; ok {
+				return sc, true
+			}
+		}
+		return scope{}, false
+	}
 	for _, n := range s.form.closure(it.node) {
 		var sc scope
 		hit := false
-		for _, d := range depsAndAncestors(n) {
-			ds, ok := dirty[d]
-			if !ok {
-				continue
-			}
-			var one scope
-			switch {
-			case ds.all || ds.inst == nil:
-				one = scope{all: true}
-			case n.Repeat != nil && isInside(n, ds.inst.node):
+		merge := func(ds scope) {
+			one := scope{all: true}
+			if !ds.all && ds.inst != nil && isInside(n, ds.inst.node) {
 				one = scope{inst: ds.inst}
-			default:
-				one = scope{all: true}
 			}
 			if !hit {
 				sc, hit = one, true
@@ -582,34 +610,52 @@ func (s *Session) propagate(it *item) {
 				sc = scope{all: true}
 			}
 		}
+		for _, d := range n.deps {
+			if ds, ok := dirtyOf(d); ok {
+				merge(ds)
+			}
+		}
+		if n.Parent != nil {
+			if ds, ok := dirtyOf(n.Parent); ok {
+				merge(ds)
+			}
+		}
 		if !hit {
 			continue
 		}
 		changed := false
-		for _, x := range s.items[n.Index] {
-			if !sc.all && !x.isInside(sc.inst) {
-				continue
+		if sc.all {
+			for _, x := range s.items[n.Index] {
+				if s.recomputeItem(x) {
+					changed = true
+				}
 			}
-			if s.recomputeItem(x) {
-				changed = true
+		} else {
+			for _, x := range s.itemsIn(sc.inst, n) {
+				if s.recomputeItem(x) {
+					changed = true
+				}
 			}
 		}
 		if changed {
-			if sc.all {
-				dirty[n] = scope{all: true}
-			} else {
-				dirty[n] = sc
-			}
+			dirty[n] = sc
 		}
 	}
 }
 
-// depsAndAncestors lists what n's recomputation reads: its dependencies and the groups
-// around it (their relevance is inherited).
-func depsAndAncestors(n *Node) []*Node {
-	out := n.deps
-	for p := n.Parent; p != nil && p.Parent != nil; p = p.Parent {
-		out = append(out[:len(out):len(out)], p)
+// itemsIn returns the items of n inside instance inst (n lies inside inst's repeat).
+func (s *Session) itemsIn(inst *item, n *Node) []*item {
+	if n.Repeat == inst.node {
+		if x := within(inst, n); x != nil {
+			return []*item{x}
+		}
+		return nil
+	}
+	var out []*item
+	for _, x := range s.items[n.Index] {
+		if x.isInside(inst) {
+			out = append(out, x)
+		}
 	}
 	return out
 }
@@ -649,15 +695,18 @@ func (s *Session) appendInstance(holder *item) *item {
 	if holder.node.Relevant != nil {
 		inst.selfRel = s.evalBool(holder.node.Relevant, inst)
 	}
-	for _, n := range s.form.order {
-		if !isInside(n, holder.node) && n != holder.node {
-			continue
+	var sub []*item
+	var collect func(x *item)
+	collect = func(x *item) {
+		for _, c := range x.children {
+			sub = append(sub, c)
+			collect(c)
 		}
-		for _, x := range s.items[n.Index] {
-			if x.isInside(inst) && x != inst {
-				s.recomputeItem(x)
-			}
-		}
+	}
+	collect(inst)
+	sort.SliceStable(sub, func(i, j int) bool { return sub[i].node.rank < sub[j].node.rank })
+	for _, x := range sub {
+		s.recomputeItem(x)
 	}
 	return inst
 }
@@ -751,7 +800,6 @@ func (s *Session) AddInstance(holderPath string) (string, error) {
 	}
 	inst := s.appendInstance(h)
 	s.propagate(inst)
-	s.propagate(h)
 	return inst.path, nil
 }
 

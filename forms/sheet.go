@@ -42,7 +42,11 @@ func (t *table) colIndex(col string) int {
 	return -1
 }
 
-// readXLSX reads the sheets of an XLSX workbook.
+// formSheets are the sheets of an XLSForm the engine reads; others (help, entities, notes)
+// are skipped unread.
+var formSheets = map[string]bool{"survey": true, "choices": true, "settings": true, "select_choices": true}
+
+// readXLSX reads the form's sheets of an XLSX workbook.
 func readXLSX(data []byte) (map[string]*table, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -52,7 +56,7 @@ func readXLSX(data []byte) (map[string]*table, error) {
 	tables := make(map[string]*table)
 	for _, name := range f.GetSheetList() {
 		key := strings.ToLower(strings.TrimSpace(name))
-		if _, dup := tables[key]; dup {
+		if _, dup := tables[key]; dup || !formSheets[key] {
 			continue
 		}
 		rows, err := f.GetRows(name)

@@ -1,0 +1,131 @@
+package forms_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/forms"
+)
+
+// largestCorpusForm returns the biggest .xlsx of the corpus that loads.
+func largestCorpusForm(b *testing.B) string {
+	var best string
+	var size int64
+	for _, p := range corpus(b) {
+		st, err := os.Stat(p)
+		if err != nil || st.Size() <= size {
+			continue
+		}
+		if _, err := forms.Load(p); err == nil {
+			best, size = p, st.Size()
+		}
+	}
+	if best == "" {
+		b.Skip("no corpus form loads")
+	}
+	return best
+}
+
+func BenchmarkLoadLargestCorpusForm(b *testing.B) {
+	path := largestCorpusForm(b)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("form: %s (%d bytes)", filepath.Base(path), len(data))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := forms.Parse(path, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// bigForm generates a form of top questions outside a repeat and inner questions inside it.
+// Each question's relevance reads the one before it, every tenth is a calculation, and two
+// calculations outside the repeat sum over it.
+func bigForm(top, inner int) string {
+	var b strings.Builder
+	b.WriteString("| survey |\n| | type | name | label | relevant | constraint | calculation |\n")
+	for i := 0; i < top; i++ {
+		switch {
+		case i == 0:
+			b.WriteString("| | integer | t0 | T0 | | . >= 0 | |\n")
+		case i%10 == 0:
+			fmt.Fprintf(&b, "| | calculate | t%d | | | | ${t%d} * 2 |\n", i, i-1)
+		default:
+			fmt.Fprintf(&b, "| | integer | t%d | T%d | ${t%d} != 7 | . < 1000 | |\n", i, i, i-1)
+		}
+	}
+	b.WriteString("| | begin repeat | r | R | | | |\n")
+	for i := 0; i < inner; i++ {
+		switch {
+		case i == 0:
+			b.WriteString("| | integer | q0 | Q0 | ${t1} != 99 | . >= 0 | |\n")
+		case i%10 == 0:
+			fmt.Fprintf(&b, "| | calculate | q%d | | | | ${q%d} + position(..) |\n", i, i-1)
+		default:
+			fmt.Fprintf(&b, "| | integer | q%d | Q%d | ${q%d} != 7 | . < 1000 | |\n", i, i, i-1)
+		}
+	}
+	b.WriteString("| | end repeat | | | | | |\n")
+	b.WriteString("| | calculate | total | | | | sum(${q1}) |\n")
+	b.WriteString("| | calculate | n | | | | count(${r}) |\n")
+	return b.String()
+}
+
+// BenchmarkAnswerChange measures one answer change on a form of 1,000 questions with 200
+// repeat instances: the change and the recomputation of everything it affects.
+func BenchmarkAnswerChange(b *testing.B) {
+	f, err := forms.Parse("big.md", []byte(bigForm(500, 500)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Now: func() time.Time { return fixedNow }})
+	for i := 0; i < 200; i++ {
+		if _, err := s.AddInstance("r"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name string
+		path func(i int) string
+	}{
+		// An answer inside one instance: its instance's dependents and the sums outside.
+		{"inside-repeat", func(i int) string { return fmt.Sprintf("r[%d]/q1", i%200+1) }},
+		// An answer outside the repeat that the next question's relevance reads.
+		{"top-level", func(i int) string { return "t5" }},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var lat []time.Duration
+			i := 0
+			for b.Loop() {
+				path := c.path(i)
+				v := strconv.Itoa(i % 5)
+				start := time.Now()
+				if p, err := s.Set(path, v); err != nil || p != nil {
+					b.Fatalf("Set(%s): %v %v", path, p, err)
+				}
+				lat = append(lat, time.Since(start))
+				i++
+			}
+			reportPercentiles(b, lat)
+		})
+	}
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
