@@ -94,7 +94,7 @@ func NewSession(f *Form, opt Options) *Session {
 	s.start = opt.Now()
 	s.items = make([][]*item, len(f.Nodes))
 	s.root = &item{node: f.Root, selfRel: true}
-	s.build(s.root, f.Root)
+	s.build(s.root, f.Root, false)
 	for name, v := range opt.Prefill {
 		if it := s.byPath[name]; it != nil {
 			it.value = v
@@ -102,6 +102,12 @@ func NewSession(f *Form, opt Options) *Session {
 			if its := s.items[n.Index]; len(its) == 1 {
 				its[0].value = v
 			}
+		}
+	}
+	// Defaults come after the prefill, so that a default can be computed from a roster value.
+	for _, n := range f.Nodes {
+		for _, it := range s.items[n.Index] {
+			s.initDefault(it)
 		}
 	}
 	s.recomputeAll()
@@ -116,8 +122,9 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// build creates the items below parent for the children of node n.
-func (s *Session) build(parent *item, n *Node) {
+// build creates the items below parent for the children of node n, with their metadata
+// values and, when defaults is set, their defaults.
+func (s *Session) build(parent *item, n *Node, defaults bool) {
 	for _, c := range n.Children {
 		it := &item{node: c, parent: parent, selfRel: true}
 		it.path = joinPath(parent.path, c.Name)
@@ -127,9 +134,12 @@ func (s *Session) build(parent *item, n *Node) {
 			it.holder = true
 			continue
 		}
-		s.initValue(it)
+		s.initMeta(it)
+		if defaults {
+			s.initDefault(it)
+		}
 		if c.Kind == KindGroup {
-			s.build(it, c)
+			s.build(it, c, defaults)
 		}
 	}
 }
@@ -149,8 +159,8 @@ func (s *Session) addItem(it *item) {
 	s.items[it.node.Index] = append(list, it)
 }
 
-// initValue gives a new item its default or metadata value.
-func (s *Session) initValue(it *item) {
+// initMeta gives a new metadata item its value.
+func (s *Session) initMeta(it *item) {
 	n := it.node
 	switch n.Type {
 	case "start":
@@ -164,12 +174,19 @@ func (s *Session) initValue(it *item) {
 		return
 	case "username":
 		it.value = s.opt.Username
+	}
+}
+
+// initDefault gives an item without a value its default.
+func (s *Session) initDefault(it *item) {
+	n := it.node
+	if it.value != "" || it.holder || n.Kind == KindGroup || n.Kind == KindMeta {
 		return
 	}
 	if n.DefaultText != "" {
 		it.value = n.DefaultText
 	} else if n.Default != nil {
-		it.value = s.evalString(n.Default, it)
+		it.value = calcValue(s.evalString(n.Default, it))
 	}
 }
 
@@ -686,7 +703,7 @@ func (s *Session) appendInstance(holder *item) *item {
 	inst.path = fmt.Sprintf("%s[%d]", holder.path, inst.inst)
 	holder.children = append(holder.children, inst)
 	s.byPath[inst.path] = inst
-	s.build(inst, holder.node)
+	s.build(inst, holder.node, true)
 	// Items are appended to their node's list; that is document order unless this holder is
 	// not the node's last (a nested repeat in an earlier outer instance).
 	if hs := s.items[holder.node.Index]; hs[len(hs)-1] != holder {

@@ -149,7 +149,8 @@ type InterviewStore interface {
 
 	// ReplaceAnswers removes every answer under prefix (as DeleteAnswers) and writes answers
 	// in the same transaction, so that renumbering repeat instances after one is removed is
-	// atomic. Returns ENOTFOUND, EINVALID and ECONFLICT like DeleteAnswers.
+	// atomic. An empty prefix replaces all the interview's answers (what finalization freezes).
+	// Returns ENOTFOUND, EINVALID and ECONFLICT like DeleteAnswers.
 	ReplaceAnswers(ctx context.Context, id, prefix string, answers []Answer, events ...Event) error
 
 	// Answers returns every answer of the interview, sorted by path. Returns ENOTFOUND.

@@ -116,3 +116,33 @@ type RosterStore interface {
 	// Count returns the number of respondents.
 	Count(ctx context.Context) (int, error)
 }
+
+// Values returns the respondent's roster values keyed by the roster's column names, which
+// are also the names of the questions they prefill in the built-in form (roster_id, nik,
+// full_name, sex, birth_date, phone_main, ...). Columns the importer did not recognise keep
+// their own names. The phone is given as the enumerator would type it (local 08... form).
+func (r *Respondent) Values() map[string]string {
+	if r == nil {
+		return nil
+	}
+	m := make(map[string]string, len(r.Extra)+17)
+	for k, v := range r.Extra {
+		m[k] = v
+	}
+	phone := r.PhoneRaw
+	if phone == "" && r.Phone != "" {
+		phone = LocalPhone(r.Phone)
+	}
+	for k, v := range map[string]string{
+		"roster_id": r.RosterID, "nik": r.NIK, "full_name": r.Name, "sex": r.Sex, "birth_date": r.BirthDate,
+		"phone_main": phone, "education": r.Education, "institution": r.Institution, "kejuruan": r.Kejuruan,
+		"program_name": r.ProgramName, "batch_id": r.BatchID, "training_start_date": r.TrainingStart,
+		"training_end_date": r.TrainingEnd, "funding": r.Funding, "completion": r.Completion,
+		"domicile_regency": r.Regency, "budget_year": r.BudgetYear,
+	} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	return m
+}

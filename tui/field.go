@@ -47,6 +47,10 @@ type field struct {
 
 	// note is a short message from live checking ("digits only"), cleared on the next key.
 	note string
+	// fresh is set while a text, number or date field still shows the value it opened with
+	// (a roster value, a default or an earlier answer): the first character typed replaces it,
+	// any other key starts editing it.
+	fresh bool
 }
 
 // kindOf returns the field kind for a node type.
@@ -83,6 +87,7 @@ func newField(s *forms.Session, st forms.Stop) *field {
 	f.kind = kindOf(st.Node)
 	f.readOnly = s.ReadOnly(st.Path) && f.kind != fieldNote
 	v := s.Value(st.Path)
+	f.fresh = v != ""
 	switch f.kind {
 	case fieldText:
 		f.edit.SetValue(v)
@@ -322,6 +327,13 @@ func (f *field) update(msg tea.Msg) bool {
 		return false
 	}
 	k, isKey := msg.(tea.KeyPressMsg)
+	if f.fresh {
+		f.fresh = false
+		if isKey && len(k.Text) > 0 && k.Text != " " {
+			f.edit.SetValue("")
+			f.digits = f.digits[:0]
+		}
+	}
 	switch f.kind {
 	case fieldText, fieldInteger, fieldDecimal:
 		handled, refused := f.edit.update(msg)

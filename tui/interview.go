@@ -34,36 +34,9 @@ type interviewScreen struct {
 	height   int
 }
 
-// rosterValues returns a respondent's roster values by the questionnaire's names.
-func rosterValues(r *survey.Respondent) map[string]string {
-	if r == nil {
-		return nil
-	}
-	m := map[string]string{}
-	for k, v := range r.Extra {
-		m[k] = v
-	}
-	phone := r.PhoneRaw
-	if phone == "" && r.Phone != "" {
-		phone = survey.LocalPhone(r.Phone)
-	}
-	for k, v := range map[string]string{
-		"roster_id": r.RosterID, "nik": r.NIK, "full_name": r.Name, "sex": r.Sex, "birth_date": r.BirthDate,
-		"phone_main": phone, "education": r.Education, "institution": r.Institution, "kejuruan": r.Kejuruan,
-		"program_name": r.ProgramName, "batch_id": r.BatchID, "training_start_date": r.TrainingStart,
-		"training_end_date": r.TrainingEnd, "funding": r.Funding, "completion": r.Completion,
-		"domicile_regency": r.Regency, "budget_year": r.BudgetYear,
-	} {
-		if v != "" {
-			m[k] = v
-		}
-	}
-	return m
-}
-
 // newInterviewScreen builds the session of an opened interview and goes to its position.
 func newInterviewScreen(c *common, msg openedMsg) (*interviewScreen, tea.Cmd) {
-	s := &interviewScreen{c: c, iv: msg.iv, resp: msg.resp, roster: rosterValues(msg.resp), readOnly: msg.readOnly, saved: map[string]string{}}
+	s := &interviewScreen{c: c, iv: msg.iv, resp: msg.resp, roster: msg.resp.Values(), readOnly: msg.readOnly, saved: map[string]string{}}
 	lang := msg.iv.Lang
 	if lang == "" {
 		lang = c.formLang()

@@ -93,39 +93,20 @@ func (r *reviewScreen) finalizeCmd() tea.Cmd {
 	iv := r.iv
 	final := iv.sess.Final()
 	id, store := iv.iv.ID, r.c.cfg.Interviews
-	// The store refuses an empty prefix, so the answers are replaced under each top-level
-	// name, covering every name the store holds and every name the final answers use.
-	groups := map[string][]survey.Answer{}
-	for _, a := range final {
-		top := topName(a.Path)
-		groups[top] = append(groups[top], survey.Answer{Path: a.Path, Value: a.Value})
-	}
-	for p := range iv.saved {
-		if top := topName(p); groups[top] == nil {
-			groups[top] = []survey.Answer{}
-		}
-	}
+	answers := make([]survey.Answer, len(final))
 	iv.saved = map[string]string{}
-	for _, a := range final {
+	for i, a := range final {
+		answers[i] = survey.Answer{Path: a.Path, Value: a.Value}
 		iv.saved[a.Path] = a.Value
 	}
 	return r.c.write(func(ctx context.Context) error {
-		for top, as := range groups {
-			if err := store.ReplaceAnswers(ctx, id, top, as); err != nil {
-				return fmt.Errorf("freeze answers: %w", err)
-			}
+		// Only the relevant answers are frozen: what became irrelevant is dropped, as ODK does.
+		if err := store.ReplaceAnswers(ctx, id, "", answers); err != nil {
+			return fmt.Errorf("freeze answers: %w", err)
 		}
 		_, err := store.Finalize(ctx, id)
 		return err
 	}, func(err error) tea.Msg { return finalizedMsg{id: id, err: err} })
-}
-
-// topName returns the first name of a path: "grp/q" -> "grp", "rep[2]/x" -> "rep".
-func topName(p string) string {
-	if i := strings.IndexAny(p, "/["); i >= 0 {
-		return p[:i]
-	}
-	return p
 }
 
 func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {

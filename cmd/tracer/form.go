@@ -12,7 +12,54 @@ import (
 
 	"tracer/forms"
 	"tracer/forms/builtin"
+	"tracer/survey"
+	"tracer/survey/sqlite"
 )
+
+// laptopStore is the laptop's database with its stores.
+type laptopStore struct {
+	db         *sqlite.DB
+	interviews *sqlite.InterviewStore
+	roster     *sqlite.RosterStore
+}
+
+func (m *Main) openLaptopStore(ctx context.Context, dataFlag string) (*laptopStore, error) {
+	dir, err := m.dataDir(dataFlag)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		return nil, err
+	}
+	return &laptopStore{db: db, interviews: sqlite.NewInterviewStore(db), roster: sqlite.NewRosterStore(db)}, nil
+}
+
+func (l *laptopStore) Close() error { return l.db.Close() }
+
+// saveFinal stores a completed session as a finalized interview: created, its relevant
+// answers frozen, and put in the outbox. It returns the interview's id.
+func (l *laptopStore) saveFinal(ctx context.Context, f *forms.Form, s *forms.Session, respondent, enumerator string) (string, error) {
+	iv := &survey.Interview{
+		ID: survey.NewID(), FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
+		RespondentID: respondent, Enumerator: enumerator, State: survey.StateDraft, Lang: s.Lang(),
+	}
+	if err := l.interviews.Create(ctx, iv); err != nil {
+		return "", fmt.Errorf("create interview: %w", err)
+	}
+	final := s.Final()
+	answers := make([]survey.Answer, len(final))
+	for i, a := range final {
+		answers[i] = survey.Answer{Path: a.Path, Value: a.Value}
+	}
+	if err := l.interviews.ReplaceAnswers(ctx, iv.ID, "", answers); err != nil {
+		return "", fmt.Errorf("save answers: %w", err)
+	}
+	if _, err := l.interviews.Finalize(ctx, iv.ID); err != nil {
+		return "", fmt.Errorf("finalize: %w", err)
+	}
+	return iv.ID, nil
+}
 
 func (m *Main) runForm(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -106,18 +153,26 @@ func summary(f *forms.Form) string {
 		}
 		langs[i] = l
 	}
-	s := fmt.Sprintf("%s v%s, %d questions, %d calculations, %d groups, %d repeats, %d choice lists; languages: %s",
-		f.ID, f.Version, questions, calcs, groups, repeats, len(f.Lists), strings.Join(langs, ", "))
+	version := ""
+	if f.Version != "" {
+		version = " v" + f.Version
+	}
+	s := fmt.Sprintf("%s%s, %d questions, %d calculations, %d groups, %d repeats, %d choice lists; languages: %s",
+		f.ID, version, questions, calcs, groups, repeats, len(f.Lists), strings.Join(langs, ", "))
 	if skipped > 0 {
 		s += fmt.Sprintf("; %d not answerable here", skipped)
 	}
 	return s
 }
 
-func (m *Main) runFormFill(_ context.Context, args []string) error {
-	fs := m.newFlagSet("form fill", "tracer form fill FILE --answers ANSWERS.json [--lang CODE]")
+func (m *Main) runFormFill(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("form fill", "tracer form fill FILE --answers ANSWERS.json [--lang CODE] [--save [--data DIR] [--respondent ROSTER_ID] [--enumerator NAME]]")
 	answersPath := fs.String("answers", "", "JSON `file` mapping question names to answers (- for standard input)")
 	lang := fs.String("lang", "", "form language, by code (id) or full name")
+	save := fs.Bool("save", false, "store the filled interview as finalized in the laptop's database and print its id")
+	dataFlag := fs.String("data", "", "data folder, with --save (default $TRACER_DATA or the user's config folder)")
+	respondent := fs.String("respondent", "", "with --save: the roster id of the alumnus; roster values prefill the form")
+	enumerator := fs.String("enumerator", "", "with --save: who entered it (default $USER)")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
 	}
@@ -142,11 +197,43 @@ func (m *Main) runFormFill(_ context.Context, args []string) error {
 		}
 		opt.Lang = *lang
 	}
+	if !*save && (*dataFlag != "" || *respondent != "" || *enumerator != "") {
+		return usageError("--data, --respondent and --enumerator go with --save")
+	}
+	var st *laptopStore
+	if *save {
+		if st, err = m.openLaptopStore(ctx, *dataFlag); err != nil {
+			return err
+		}
+		defer st.Close()
+		if *respondent != "" {
+			r, err := st.roster.Get(ctx, *respondent)
+			if err != nil {
+				return fmt.Errorf("respondent %s: %s", *respondent, survey.ErrorMessage(err))
+			}
+			opt.Prefill = r.Values()
+		}
+	}
 	s := forms.NewSession(f, opt)
 	if errs := s.Fill(answers); len(errs) > 0 {
 		out, _ := json.Marshal(map[string]any{"errors": errs})
 		fmt.Fprintln(m.Stdout, string(out))
 		return silentError{1}
+	}
+	if *save {
+		who := *enumerator
+		if who == "" {
+			who = m.Getenv("USER")
+		}
+		if who == "" {
+			who = "enumerator"
+		}
+		id, err := st.saveFinal(ctx, f, s, *respondent, who)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(m.Stdout, id)
+		return nil
 	}
 	out, err := json.Marshal(s.Record())
 	if err != nil {

@@ -267,8 +267,13 @@ func (s *InterviewStore) ReplaceAnswers(ctx context.Context, id, prefix string, 
 }
 
 func (s *InterviewStore) replace(ctx context.Context, id, prefix string, answers []survey.Answer, events []survey.Event, removed *int) error {
-	if prefix == "" {
+	if prefix == "" && removed != nil {
 		return survey.Errorf(survey.EINVALID, "Removing answers needs a path prefix.")
+	}
+	where, args := `interview_id = ? AND `+underPrefix, append([]any{id}, prefixArgs(prefix)...)
+	if prefix == "" {
+		// Replacing everything: the answers frozen at finalization.
+		where, args = `interview_id = ?`, []any{id}
 	}
 	for _, a := range answers {
 		if a.Path == "" {
@@ -281,12 +286,11 @@ func (s *InterviewStore) replace(ctx context.Context, id, prefix string, answers
 		if _, err := draft(ctx, tx, id); err != nil {
 			return err
 		}
-		old, err := answersWhere(ctx, tx, `interview_id = ? AND `+underPrefix, append([]any{id}, prefixArgs(prefix)...)...)
+		old, err := answersWhere(ctx, tx, where, args...)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE interview_id = ? AND `+underPrefix,
-			append([]any{id}, prefixArgs(prefix)...)...); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE `+where, args...); err != nil {
 			return err
 		}
 		oldValue := make(map[string]string, len(old))
