@@ -15,10 +15,10 @@ func TestPrefillAndDefaults(t *testing.T) {
 		"domicile_regency": "6474", "training_end_date": "2025-03-29",
 	}})
 	for path, want := range map[string]string{
-		"grp_consent/interview_date": "2026-11-22",
-		"grp_identity/domicile_prov": "64",
+		"grp_consent/interview_date":    "2026-11-22",
+		"grp_identity/domicile_prov":    "64",
 		"grp_identity/domicile_regency": "6474",
-		"grp_consent/roster_id": "BTG25-0001",
+		"grp_consent/roster_id":         "BTG25-0001",
 	} {
 		if got := s.Value(path); got != want {
 			t.Errorf("%s = %q, want %q", path, got, want)
