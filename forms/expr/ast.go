@@ -40,10 +40,30 @@ type RefNode struct {
 
 // PathNode is an XPath location path: ".", "..", "../x", "/data/g/x" or "x/y". Steps holds
 // the steps in order, "." and ".." included; "." alone is Steps ["."].
+//
+// A path may also start from instance('name'), a secondary instance such as a choice list
+// (Instance is then the name), or from current(), the node the whole expression is
+// evaluated for (Current is then true): instance('list')/root/item/label, current()/../x.
+// Such a path has at least one step and is not Absolute.
+//
+// A step that is a name may carry predicates, [expr], that filter the nodes it selects:
+// item[name = ${x}], data[2]. Preds is nil when no step has any; otherwise it has one entry
+// per step, the step's predicates in order, nil for a step without.
 type PathNode struct {
 	Pos
 	Absolute bool
 	Steps    []string
+	Instance string   // the name in instance('name'), or ""
+	Current  bool     // the path starts at current()
+	Preds    [][]Node // the predicates of each step; nil if no step has predicates
+}
+
+// StepPreds returns the predicates of step i, or nil if it has none.
+func (n *PathNode) StepPreds(i int) []Node {
+	if i < 0 || i >= len(n.Preds) {
+		return nil
+	}
+	return n.Preds[i]
 }
 
 // UnaryNode is a unary minus. Pos is the position of the operator.
@@ -168,20 +188,27 @@ func (n *NumberNode) writeTo(b *strings.Builder) {
 }
 
 // String returns the literal in single quotes, or in double quotes if Value holds a single
-// quote.
+// quote. A Value holding both ASCII quotes (which only a literal in typographic quotes can
+// hold) is printed in ‘…’, or in “…” if it holds ’, or else as a concat() call.
 func (n *StringNode) String() string { return nodeString(n) }
 
-func (n *StringNode) writeTo(b *strings.Builder) {
+func (n *StringNode) writeTo(b *strings.Builder) { writeLiteral(b, n.Value) }
+
+func writeLiteral(b *strings.Builder, s string) {
 	switch {
-	case !strings.Contains(n.Value, "'"):
-		b.WriteString("'" + n.Value + "'")
-	case !strings.Contains(n.Value, `"`):
-		b.WriteString(`"` + n.Value + `"`)
+	case !strings.Contains(s, "'"):
+		b.WriteString("'" + s + "'")
+	case !strings.Contains(s, `"`):
+		b.WriteString(`"` + s + `"`)
+	case !strings.Contains(s, "’"):
+		b.WriteString("‘" + s + "’")
+	case !strings.Contains(s, "”"):
+		b.WriteString("“" + s + "”")
 	default:
-		// XPath 1.0 literals have no escapes: a string holding both quotes is spelled as a
-		// concatenation.
+		// XPath 1.0 literals have no escapes: a string holding every kind of quote is
+		// spelled as a concatenation.
 		b.WriteString("concat(")
-		for i, part := range strings.Split(n.Value, "'") {
+		for i, part := range strings.Split(s, "'") {
 			if i > 0 {
 				b.WriteString(`, "'", `)
 			}
@@ -196,11 +223,18 @@ func (n *RefNode) String() string { return "${" + n.Name + "}" }
 
 func (n *RefNode) writeTo(b *strings.Builder) { b.WriteString("${" + n.Name + "}") }
 
-// String returns the path with its steps joined by "/".
+// String returns the path with its steps joined by "/", each followed by its predicates.
 func (n *PathNode) String() string { return nodeString(n) }
 
 func (n *PathNode) writeTo(b *strings.Builder) {
-	if n.Absolute {
+	switch {
+	case n.Instance != "":
+		b.WriteString("instance(")
+		writeLiteral(b, n.Instance)
+		b.WriteString(")/")
+	case n.Current:
+		b.WriteString("current()/")
+	case n.Absolute:
 		b.WriteByte('/')
 	}
 	for i, s := range n.Steps {
@@ -208,6 +242,11 @@ func (n *PathNode) writeTo(b *strings.Builder) {
 			b.WriteByte('/')
 		}
 		b.WriteString(s)
+		for _, pred := range n.StepPreds(i) {
+			b.WriteByte('[')
+			writeNode(b, pred)
+			b.WriteByte(']')
+		}
 	}
 }
 

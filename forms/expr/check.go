@@ -74,6 +74,7 @@ const (
 	fnIndexedRepeat
 	fnChecklist
 	fnWeightedChecklist
+	fnCurrent
 )
 
 // funcSpec describes a built-in function and the numbers of arguments it takes: at least
@@ -177,11 +178,13 @@ var funcs = map[string]funcSpec{
 	"indexed-repeat":      {fnIndexedRepeat, 3, -1, 2},
 	"checklist":           {fnChecklist, 2, -1, 0},
 	"weighted-checklist":  {fnWeightedChecklist, 2, -1, 2},
+	"current":             {fnCurrent, 0, 0, 0},
 }
 
 // Check reports the first static problem of e, in source order: an unknown function, a
 // wrong number of arguments, an argument of indexed-repeat that should be a ${name}
-// reference, or a literal pattern of regex that does not compile. The error is a
+// reference, or a literal pattern of regex that does not compile. Calls inside predicates
+// are checked too. The error is a
 // *SyntaxError at the position of the call.
 func Check(e *Expr) error {
 	if e == nil || e.Root == nil {
@@ -244,11 +247,20 @@ func walk(n Node, f func(Node) bool) bool {
 				return false
 			}
 		}
+	case *PathNode:
+		for _, preds := range n.Preds {
+			for _, x := range preds {
+				if !walk(x, f) {
+					return false
+				}
+			}
+		}
 	}
 	return true
 }
 
-// Refs returns the distinct ${name} references of e in source order.
+// Refs returns the distinct ${name} references of e in source order, those inside the
+// predicates of paths included.
 func (e *Expr) Refs() []string {
 	var refs []string
 	if e == nil {
@@ -264,8 +276,9 @@ func (e *Expr) Refs() []string {
 }
 
 // UsesCurrent reports whether e refers to "." (the current answer), explicitly or through
-// a function that reads it: string-length, normalize-space, string and number without
-// arguments, and once.
+// a function that reads it: current(), string-length, normalize-space, string and number
+// without arguments, and once. A "." inside a predicate, which stands for the node being
+// tested, counts too: the answer is on the safe side.
 func (e *Expr) UsesCurrent() bool {
 	if e == nil {
 		return false
@@ -276,7 +289,7 @@ func (e *Expr) UsesCurrent() bool {
 			return !isCurrent(n)
 		case *CallNode:
 			switch funcs[n.Name].id {
-			case fnOnce:
+			case fnOnce, fnCurrent:
 				return false
 			case fnStringLength, fnNormalizeSpace, fnString, fnNumber:
 				return len(n.Args) > 0
@@ -286,6 +299,7 @@ func (e *Expr) UsesCurrent() bool {
 	})
 }
 
+// isCurrent reports whether p is ".".
 func isCurrent(p *PathNode) bool {
-	return !p.Absolute && len(p.Steps) == 1 && p.Steps[0] == "."
+	return !p.Absolute && !p.Current && p.Instance == "" && len(p.Steps) == 1 && p.Steps[0] == "."
 }

@@ -22,6 +22,11 @@ func TestCheck(t *testing.T) {
 		{"regex(., concat('(', ''))", 0, ""}, // not a literal: checked at run time
 		{"foo(1)", 0, "unknown function foo"},
 		{"1 + pulldata('f', 'a', 'b', ${k})", 4, "unknown function pulldata"},
+		{"current() = 1 and current()/../x = 1", 0, ""},
+		{"current(.)", 0, "current() takes 0 arguments, got 1"},
+		// Calls inside predicates are checked.
+		{"instance('list')/root/item[name = foo(${x})]/label", 34, "unknown function foo"},
+		{"count(/data/r[position(1, 2) = 1])", 14, "position() takes 0 or 1 argument, got 2"},
 		{"if(1, 2)", 0, "if() takes 3 arguments, got 2"},
 		{"not()", 0, "not() takes 1 argument, got 0"},
 		{"true(1)", 0, "true() takes 0 arguments, got 1"},
@@ -71,13 +76,13 @@ func TestCheckKnowsEveryFunction(t *testing.T) {
 		for range spec.min {
 			n.Args = append(n.Args, &StringNode{Value: "1"})
 		}
-		if got := compileCall(n); got == nil {
-			t.Errorf("%s: compileCall returned nil", name)
+		if got := compile(n); got == nil {
+			t.Errorf("%s: compile returned nil", name)
 		}
 		if err := Check(&Expr{Root: n}); err != nil {
 			t.Errorf("%s: Check(%s) = %v", name, n, err)
 		}
-		if v := compileCall(n)(newTestEnv()); v == nil {
+		if v := compile(n)(newTestEnv()); v == nil {
 			t.Errorf("%s: evaluated to nil", name)
 		}
 	}
@@ -92,6 +97,8 @@ func TestRefs(t *testing.T) {
 		{"${b} + ${a} * ${b}", []string{"b", "a"}},
 		{"if(${c}, indexed-repeat(${x}, ${r}, ${i}), ${c})", []string{"c", "x", "r", "i"}},
 		{"jr:choice-name(${q}, '${other}')", []string{"q"}},
+		{"instance('list')/root/item[name = ${x} and ${y} > 1]/label = ${z}", []string{"x", "y", "z"}},
+		{"/data/r[a[b = ${deep}]]/x", []string{"deep"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, mustParse(t, tt.src).Refs()); diff != "" {
@@ -115,6 +122,9 @@ func TestUsesCurrent(t *testing.T) {
 		{"normalize-space() = ''", true},
 		{"once(uuid())", true},
 		{"-(1 + .)", true},
+		{"current() > 1", true},
+		{"current()/../x > 1", false},
+		{"instance('l')/root/item[name = ${x}]/label", false},
 	}
 	for _, tt := range tests {
 		if got := mustParse(t, tt.src).UsesCurrent(); got != tt.want {

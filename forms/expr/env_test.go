@@ -82,6 +82,10 @@ func newTestEnv() *testEnv {
 		paths: map[string]Value{
 			"/data/hh/size": String("4"),
 			"../sibling":    String("sib"),
+			"instance('list')/root/item[name = ${x}]/label": String("Bontang"),
+			"instance('list')/root/item":                    Nodes{String(""), String(""), String("")},
+			"current()/../x":                                String("cx"),
+			"./source":                                      String("user"),
 		},
 		pos:    2,
 		labels: map[string]string{"district 6474": "Bontang", "q yes": "Ya"},

@@ -50,6 +50,74 @@ func (e *Expr) Eval(env Env) Value {
 	return f(env)
 }
 
+// EvalNode evaluates n, one of the predicates [expr] of a path of e, for one candidate node:
+// env is the Env of the candidate. Inside a predicate, relative paths and "." stand for
+// the candidate and its children and go to env.Path; current() and paths from current()
+// stand for the node e is evaluated for (env.Current and env.Path); ${name} references go
+// to env.Ref as anywhere else; position() is env.Position, the candidate's position.
+//
+// The predicates of an Expr returned by Parse are compiled by Parse, once; EvalNode only
+// looks them up. Any other node (of an Expr built by hand, say) is compiled at each call.
+// Like Eval, EvalNode never panics, and a nil env has no answers.
+func (e *Expr) EvalNode(n Node, env Env) Value {
+	if env == nil {
+		env = emptyEnv{}
+	}
+	var f evalFn
+	if e != nil && e.preds != nil && ownNode(n) {
+		f = e.preds[n]
+	}
+	if f == nil {
+		f = compiler{pred: true}.compile(n)
+	}
+	return f(env)
+}
+
+// Holds reports whether the candidate node env stands for passes pred, one of the
+// predicates of a path of e, as XPath decides: a predicate that gives a number holds for
+// the candidate at that position (env.Position, 1-based), any other value when it
+// converts to true. Where a step has several predicates, apply them in order, each to the
+// candidates the previous one kept, numbered from 1 again.
+func (e *Expr) Holds(pred Node, env Env) bool {
+	if env == nil {
+		env = emptyEnv{}
+	}
+	v := e.EvalNode(pred, env)
+	if n, ok := v.(Number); ok {
+		return float64(n) == float64(env.Position())
+	}
+	return ToBool(v)
+}
+
+// compilePreds compiles the predicates of the paths of root, nested ones included, or
+// returns nil if there are none.
+func compilePreds(root Node) map[Node]evalFn {
+	var m map[Node]evalFn
+	walk(root, func(n Node) bool {
+		if p, ok := n.(*PathNode); ok {
+			for _, preds := range p.Preds {
+				for _, x := range preds {
+					if m == nil {
+						m = make(map[Node]evalFn)
+					}
+					m[x] = compiler{pred: true}.compile(x)
+				}
+			}
+		}
+		return true
+	})
+	return m
+}
+
+// ownNode reports whether n is a node of this package, and so may key a map.
+func ownNode(n Node) bool {
+	switch n.(type) {
+	case *NumberNode, *StringNode, *RefNode, *PathNode, *UnaryNode, *BinaryNode, *CallNode:
+		return true
+	}
+	return false
+}
+
 // emptyEnv is an Env with no answers, used for a nil Env.
 type emptyEnv struct{}
 
@@ -68,7 +136,17 @@ func constant(v Value) evalFn { return func(Env) Value { return v } }
 var empty = constant(String(""))
 
 // compile turns an AST into closures. Literals are boxed once here, not at each evaluation.
-func compile(n Node) evalFn {
+func compile(n Node) evalFn { return compiler{}.compile(n) }
+
+// compiler compiles an AST into closures. Outside predicates, "." is the answer being
+// checked or computed, read with Env.Current. Inside a predicate (pred true), "." is the
+// node being tested: it goes to Env.Path like any relative path, as do the functions that
+// read "." when called without arguments, and only current() reads Env.Current.
+type compiler struct {
+	pred bool
+}
+
+func (c compiler) compile(n Node) evalFn {
 	switch n := n.(type) {
 	case *NumberNode:
 		return constant(Number(n.Value))
@@ -78,7 +156,7 @@ func compile(n Node) evalFn {
 		name := n.Name
 		return func(env Env) Value { return orEmpty(env.Ref(name)) }
 	case *PathNode:
-		if isCurrent(n) {
+		if isCurrent(n) && !c.pred {
 			return func(env Env) Value { return orEmpty(env.Current()) }
 		}
 		return func(env Env) Value { return orEmpty(env.Path(n)) }
@@ -86,14 +164,22 @@ func compile(n Node) evalFn {
 		if n.Op != "-" {
 			return empty
 		}
-		x := compile(n.X)
+		x := c.compile(n.X)
 		return func(env Env) Value { return Number(-ToNumber(x(env))) }
 	case *BinaryNode:
-		return compileBinary(n)
+		return c.binary(n)
 	case *CallNode:
-		return compileCall(n)
+		return c.call(n)
 	}
 	return empty
+}
+
+// dot returns the closure that reads ".".
+func (c compiler) dot() evalFn {
+	if c.pred {
+		return c.compile(&PathNode{Steps: []string{"."}})
+	}
+	return func(env Env) Value { return orEmpty(env.Current()) }
 }
 
 // cmpOp is a comparison operator.
@@ -110,8 +196,8 @@ const (
 
 var cmpOps = map[string]cmpOp{"=": opEq, "!=": opNe, "<": opLt, "<=": opLe, ">": opGt, ">=": opGe}
 
-func compileBinary(n *BinaryNode) evalFn {
-	l, r := compile(n.L), compile(n.R)
+func (c compiler) binary(n *BinaryNode) evalFn {
+	l, r := c.compile(n.L), c.compile(n.R)
 	if op, ok := cmpOps[n.Op]; ok {
 		return func(env Env) Value { return Bool(compare(op, l(env), r(env))) }
 	}

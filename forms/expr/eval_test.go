@@ -302,6 +302,17 @@ func TestEval(t *testing.T) {
 		{"indexed-repeat(${ages}, ${members}, position(..) + 1)", nil, String("61")},
 		{"indexed-repeat(${ages}, ${members}, 9)", nil, String("")},
 
+		// Paths from instance('name') and current(), with predicates, go to Env.Path.
+		{"instance('list')/root/item[name = ${x}]/label", nil, String("Bontang")},
+		{"instance(‘list’)/root/item[name=${x}]/label", nil, String("Bontang")},
+		{"count(instance('list')/root/item)", nil, Number(3)},
+		{"instance('missing')/root/item", nil, String("")},
+		{"current()/../x", nil, String("cx")},
+		{"current()", String("a"), String("a")},
+		{"current() = .", String("a"), Bool(true)},
+		{"./source = ‘user’", nil, Bool(true)},
+		{"concat(“%Y”, ‘-’)", nil, String("%Y-")},
+
 		// Calls Check rejects evaluate to "".
 		{"nosuch(1)", nil, String("")},
 		{"if(1, 2)", nil, String("")},

@@ -11,19 +11,19 @@ import (
 // maxUUIDLength bounds the length uuid(n) may ask for.
 const maxUUIDLength = 4096
 
-// compileCall compiles a call of a built-in function. An unknown function, or a call with
+// call compiles a call of a built-in function. An unknown function, or a call with
 // the wrong number of arguments, evaluates to "" (Check reports both). A call of a function
 // that reads nothing from the Env, with literal arguments, is evaluated here, once.
-func compileCall(n *CallNode) evalFn {
+func (c compiler) call(n *CallNode) evalFn {
 	spec, ok := funcs[n.Name]
 	if !ok || !spec.takes(len(n.Args)) {
 		return empty
 	}
 	args := make([]evalFn, len(n.Args))
 	for i, a := range n.Args {
-		args[i] = compile(a)
+		args[i] = c.compile(a)
 	}
-	f := compileFunc(n, spec, args)
+	f := c.function(n, spec, args)
 	if !readsEnv(spec.id, len(n.Args)) && literals(n.Args) {
 		return constant(f(emptyEnv{}))
 	}
@@ -33,7 +33,8 @@ func compileCall(n *CallNode) evalFn {
 // readsEnv reports whether a call of function id with n arguments reads the Env.
 func readsEnv(id funcID, n int) bool {
 	switch id {
-	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnOnce, fnIndexedRepeat, fnChoiceName:
+	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnOnce, fnIndexedRepeat, fnChoiceName,
+		fnCurrent:
 		return true
 	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
 		return n == 0 // they read "."
@@ -52,19 +53,19 @@ func literals(nodes []Node) bool {
 	return true
 }
 
-func compileFunc(n *CallNode, spec funcSpec, args []evalFn) evalFn {
+func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	// arg returns argument i, or "." if the call has no arguments.
 	arg := func(i int) evalFn {
 		if len(args) == 0 {
-			return func(env Env) Value { return orEmpty(env.Current()) }
+			return c.dot()
 		}
 		return args[i]
 	}
 	switch spec.id {
 	case fnIf:
-		c, a, b := args[0], args[1], args[2]
+		cond, a, b := args[0], args[1], args[2]
 		return func(env Env) Value {
-			if ToBool(c(env)) {
+			if ToBool(cond(env)) {
 				return a(env)
 			}
 			return b(env)
@@ -349,6 +350,8 @@ func compileFunc(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		return compileChecklist(args, false)
 	case fnWeightedChecklist:
 		return compileChecklist(args, true)
+	case fnCurrent:
+		return func(env Env) Value { return orEmpty(env.Current()) }
 	}
 	return empty
 }

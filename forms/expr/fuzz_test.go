@@ -31,8 +31,9 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzEval checks that checking and evaluating any expression that parses never panics,
-// never returns nil, and gives the same value as its printed form.
+// FuzzEval checks that checking and evaluating any expression that parses, and each
+// predicate in it, never panics, never returns nil, and gives the same value as its
+// printed form.
 func FuzzEval(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		e, err := Parse(src)
@@ -55,6 +56,34 @@ func FuzzEval(f *testing.F) {
 			if got, want := show(e2.Eval(env)), show(v); got != want {
 				t.Fatalf("Eval(%q) = %s, but its printed form %q gives %s", src, want, e2.Src, got)
 			}
+			p1, p2 := allPreds(e.Root), allPreds(e2.Root)
+			if len(p1) != len(p2) {
+				t.Fatalf("%q has %d predicates, its printed form %q %d", src, len(p1), e2.Src, len(p2))
+			}
+			for i, pred := range p1 {
+				v := e.EvalNode(pred, env)
+				if v == nil {
+					t.Fatalf("EvalNode(%s) in %q = nil", pred, src)
+				}
+				if got, want := show(e2.EvalNode(p2[i], env)), show(v); got != want {
+					t.Fatalf("EvalNode(%s) in %q = %s, but in its printed form %s", pred, src, want, got)
+				}
+				_ = e.Holds(pred, env)
+			}
 		}
 	})
+}
+
+// allPreds returns the predicates of the paths of n in source order.
+func allPreds(n Node) []Node {
+	var preds []Node
+	walk(n, func(n Node) bool {
+		if p, ok := n.(*PathNode); ok {
+			for _, ps := range p.Preds {
+				preds = append(preds, ps...)
+			}
+		}
+		return true
+	})
+	return preds
 }

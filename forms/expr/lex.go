@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -13,7 +14,7 @@ const (
 	itemError       itemType = iota // a lexical error; val is the message
 	itemEOF                         // end of the source
 	itemNumber                      // 12, 1.5, .5
-	itemString                      // 'x' or "x"; val is the content
+	itemString                      // 'x', "x", ‘x’ or “x”; val is the content
 	itemRef                         // ${name}; val is the name
 	itemName                        // a name: path step, function name or keyword operator
 	itemDot                         // .
@@ -132,6 +133,8 @@ func lexAny(l *lexer) stateFn {
 		return nil
 	case r == '\'' || r == '"':
 		return lexString
+	case r == '‘' || r == '“':
+		return lexTypographicString
 	case r == '$':
 		return lexRef
 	case isDigit(r):
@@ -199,6 +202,24 @@ func lexString(l *lexer) stateFn {
 		}
 	}
 	return l.errorf("unterminated string")
+}
+
+// lexTypographicString scans a literal in typographic quotes, ‘x’ or “x”, as word processors
+// write them into forms; the opening quote has been read. The literal closes with the
+// matching closing quote, ’ or ”, and may hold ASCII quotes.
+func lexTypographicString(l *lexer) stateFn {
+	closing := "’"
+	if l.src[l.start:l.pos] == "“" {
+		closing = "”"
+	}
+	i := strings.Index(l.src[l.pos:], closing)
+	if i < 0 {
+		return l.errorf("unterminated string")
+	}
+	val := l.src[l.pos : l.pos+i]
+	l.pos += i + len(closing)
+	l.emitVal(itemString, val)
+	return lexAny
 }
 
 // lexNumber scans Digits ('.' Digits?)? or '.' Digits; the first character has been read.

@@ -41,6 +41,9 @@ func TestLex(t *testing.T) {
 			{itemNumber, 17, "1"}, eof(18),
 		}},
 		{`"it's" 'say "hi"'`, []tok{{itemString, 0, "it's"}, {itemString, 7, `say "hi"`}, eof(17)}},
+		{"‘user’ “it's \"x\"”", []tok{{itemString, 0, "user"}, {itemString, 11, `it's "x"`}, eof(25)}},
+		{"‘a’b’", []tok{{itemString, 0, "a"}, {itemName, 7, "b"}, {itemError, 8, "unexpected character '’'"}}},
+		{"“a", []tok{{itemError, 0, "unterminated string"}}},
 		{"//a[1]@b|c", []tok{
 			{itemDoubleSlash, 0, "//"}, {itemName, 2, "a"}, {itemLBracket, 3, "["}, {itemNumber, 4, "1"},
 			{itemRBracket, 5, "]"}, {itemAt, 6, "@"}, {itemName, 7, "b"}, {itemOp, 8, "|"},

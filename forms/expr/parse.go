@@ -11,7 +11,8 @@ type Expr struct {
 	Src  string // the source, as given to Parse
 	Root Node   // the AST
 
-	eval evalFn // Root compiled by Parse; nil for an Expr built by hand
+	eval  evalFn          // Root compiled by Parse; nil for an Expr built by hand
+	preds map[Node]evalFn // the predicates of Root's paths compiled by Parse, for EvalNode
 }
 
 // SyntaxError is an error in an expression, found by Parse or Check.
@@ -40,7 +41,7 @@ func Parse(src string) (e *Expr, err error) {
 	if t := p.peek(); t.typ != itemEOF {
 		p.unexpected(t)
 	}
-	return &Expr{Src: src, Root: root, eval: compile(root)}, nil
+	return &Expr{Src: src, Root: root, eval: compile(root), preds: compilePreds(root)}, nil
 }
 
 // parser is a recursive-descent parser over the items of one expression.
@@ -210,7 +211,14 @@ func (p *parser) parsePrimary() Node {
 		if p.peekAt(1).typ != itemLParen {
 			return p.parsePath()
 		}
-		n = p.parseCall()
+		call := p.parseCall()
+		if call.Name == "instance" {
+			return p.parseInstancePath(call)
+		}
+		if call.Name == "current" && len(call.Args) == 0 && p.peek().typ == itemSlash {
+			return p.parseSteps(&PathNode{Pos: call.Pos, Current: true})
+		}
+		n = call
 	case itemDot, itemDotDot, itemSlash:
 		return p.parsePath()
 	case itemDoubleSlash:
@@ -224,14 +232,32 @@ func (p *parser) parsePrimary() Node {
 	}
 	switch t := p.peek(); t.typ {
 	case itemLBracket:
-		p.fail(t.pos, "predicates [...] are not supported")
+		p.fail(t.pos, "predicates [...] may follow only a name in a path")
 	case itemSlash, itemDoubleSlash:
-		p.fail(t.pos, "a path may start only with '/', '.', '..' or a name")
+		p.fail(t.pos, "a path may start only with '/', '.', '..', a name, instance('name') or current()")
 	}
 	return n
 }
 
-func (p *parser) parseCall() Node {
+// parseInstancePath parses the steps of a path that starts from instance('name'); call is
+// the instance call.
+func (p *parser) parseInstancePath(call *CallNode) Node {
+	var name string
+	if len(call.Args) == 1 {
+		if s, ok := call.Args[0].(*StringNode); ok {
+			name = s.Value
+		}
+	}
+	if name == "" {
+		p.fail(call.Pos, "instance() takes the name of an instance in quotes, as in instance('name')")
+	}
+	if t := p.peek(); t.typ != itemSlash {
+		p.fail(t.pos, "instance('%s') must be followed by a path, as in instance('%s')/root/item", name, name)
+	}
+	return p.parseSteps(&PathNode{Pos: call.Pos, Instance: name})
+}
+
+func (p *parser) parseCall() *CallNode {
 	name := p.next()
 	p.next() // (
 	p.enter(name.pos)
@@ -266,19 +292,58 @@ func (p *parser) parsePath() Node {
 		p.next()
 		path.Absolute = true
 	}
-	path.Steps = append(path.Steps, p.step(t))
+	p.addStep(path, t)
+	return p.parseSteps(path)
+}
+
+// parseSteps parses the steps "/step" that follow the start of path, if any.
+func (p *parser) parseSteps(path *PathNode) Node {
 	for {
 		switch t := p.peek(); t.typ {
-		case itemLBracket:
-			p.fail(t.pos, "predicates [...] are not supported")
 		case itemDoubleSlash:
 			p.fail(t.pos, "'//' is not supported")
 		case itemSlash:
 			p.next()
-			path.Steps = append(path.Steps, p.step(t))
+			p.addStep(path, t)
 		default:
 			return path
 		}
+	}
+}
+
+// addStep parses one step and its predicates into path; after is the item before the step.
+func (p *parser) addStep(path *PathNode, after item) {
+	name := p.step(after)
+	path.Steps = append(path.Steps, name)
+	var preds []Node
+	for p.peek().typ == itemLBracket {
+		open := p.next()
+		if name == "." || name == ".." {
+			p.fail(open.pos, "predicates [...] may follow only a name, not '%s'", name)
+		}
+		switch t := p.peek(); t.typ {
+		case itemRBracket:
+			p.fail(t.pos, "empty predicate []")
+		case itemEOF:
+			p.fail(t.pos, "missing ']' to close '[' at column %d", open.pos+1)
+		}
+		preds = append(preds, p.parseExpr())
+		switch t := p.next(); t.typ {
+		case itemRBracket:
+		case itemEOF:
+			p.fail(t.pos, "missing ']' to close '[' at column %d", open.pos+1)
+		default:
+			p.fail(t.pos, "unexpected %s (missing ']'?)", t)
+		}
+	}
+	switch {
+	case preds != nil:
+		if path.Preds == nil {
+			path.Preds = make([][]Node, len(path.Steps)-1, len(path.Steps))
+		}
+		path.Preds = append(path.Preds, preds)
+	case path.Preds != nil:
+		path.Preds = append(path.Preds, nil)
 	}
 }
 
