@@ -75,6 +75,15 @@ const (
 	fnChecklist
 	fnWeightedChecklist
 	fnCurrent
+	fnPulldata
+	fnRandomize
+	fnDigest
+	fnBase64Decode
+	fnArea
+	fnDistance
+	fnDifferenceInMonths
+	fnAddDate
+	fnParseTimestampToDate
 )
 
 // funcSpec describes a built-in function and the numbers of arguments it takes: at least
@@ -179,12 +188,23 @@ var funcs = map[string]funcSpec{
 	"checklist":           {fnChecklist, 2, -1, 0},
 	"weighted-checklist":  {fnWeightedChecklist, 2, -1, 2},
 	"current":             {fnCurrent, 0, 0, 0},
+	"pulldata":            {fnPulldata, 4, 4, 0},
+	"randomize":           {fnRandomize, 1, 2, 0},
+	"digest":              {fnDigest, 2, 3, 0},
+	"base64-decode":       {fnBase64Decode, 1, 1, 0},
+	"area":                {fnArea, 1, 1, 0},
+	"distance":            {fnDistance, 1, -1, 0},
+
+	// Extensions of Enketo and of the Community Health Toolkit (CHT), used by CHT's forms.
+	"difference-in-months":    {fnDifferenceInMonths, 2, 2, 0},
+	"add-date":                {fnAddDate, 1, 6, 0},
+	"parse-timestamp-to-date": {fnParseTimestampToDate, 1, 1, 0},
 }
 
 // Check reports the first static problem of e, in source order: an unknown function, a
 // wrong number of arguments, an argument of indexed-repeat that should be a ${name}
-// reference, or a literal pattern of regex that does not compile. Calls inside predicates
-// are checked too. The error is a
+// reference, a literal pattern of regex that does not compile, or a literal algorithm or
+// encoding of digest that it does not know. Calls inside predicates are checked too. The error is a
 // *SyntaxError at the position of the call.
 func Check(e *Expr) error {
 	if e == nil || e.Root == nil {
@@ -220,6 +240,8 @@ func checkCall(c *CallNode) string {
 				return fmt.Sprintf("indexed-repeat() argument %d must be a ${name} reference", i+1)
 			}
 		}
+	case fnDigest:
+		return checkDigest(c)
 	case fnRegex:
 		if s, ok := c.Args[1].(*StringNode); ok {
 			if _, err := regexp.Compile(s.Value); err != nil {

@@ -313,6 +313,67 @@ func TestEval(t *testing.T) {
 		{"./source = ‘user’", nil, Bool(true)},
 		{"concat(“%Y”, ‘-’)", nil, String("%Y-")},
 
+		// Enketo's difference-in-months: whole calendar months, by calendar day.
+		{"difference-in-months('2024-01-31', '2024-02-29')", nil, Number(0)},
+		{"difference-in-months('2024-01-31', '2024-03-01')", nil, Number(1)},
+		{"difference-in-months('2024-01-15', '2024-02-15')", nil, Number(1)},
+		{"difference-in-months('2014-10-01', '2015-10-01')", nil, Number(12)},
+		{"difference-in-months('2015-10-01T11:11:11.111', '2014-10-01T11:11:11.111')", nil, Number(-12)},
+		{"difference-in-months('2020-03-15', '2020-01-20')", nil, Number(-1)},
+		{"difference-in-months('2020-01-20', '2020-03-15')", nil, Number(1)},
+		{"difference-in-months(10, 50)", nil, Number(1)}, // days since 1970-01-01
+		{"difference-in-months(${dob}, today())", nil, Number(346)},
+		{"floor(difference-in-months(${dob}, today()) div 12)", nil, Number(28)},
+		{"difference-in-months(., today()) < 1", String("2026-11-01"), Bool(true)},
+		{"difference-in-months('junk', today())", nil, String("")},
+		{"difference-in-months(${empty}, today())", nil, String("")},
+
+		// CHT's add-date: a dateTime; missing or empty amounts are 0; months clamp the day.
+		{"add-date('2024-01-31')", nil, Date{T: time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC), HasTime: true}},
+		{"add-date('2024-01-31', 0, 1)", nil, Date{T: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), HasTime: true}},
+		{"add-date('2024-02-29', -1)", nil, Date{T: time.Date(2023, 2, 28, 0, 0, 0, 0, time.UTC), HasTime: true}},
+		{"add-date(today(), 0 - 28, 0 - 10)", nil, Date{T: time.Date(1998, 1, 22, 0, 0, 0, 0, time.UTC), HasTime: true}},
+		{"add-date(today(), 0 - ${five}, 0 - ${empty})", nil, Date{T: time.Date(2021, 11, 22, 0, 0, 0, 0, time.UTC), HasTime: true}},
+		{"add-date('2024-03-10', 1, 0, -10, 2, 30)", nil, Date{T: time.Date(2025, 2, 28, 2, 30, 0, 0, time.UTC), HasTime: true}},
+		{"add-date('2024-01-31', 0, 1.5)", nil, Date{T: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), HasTime: true}},
+		{"add-date('2024-01-01', 0, -13)", nil, Date{T: time.Date(2022, 12, 1, 0, 0, 0, 0, time.UTC), HasTime: true}},
+		{"add-date('2024-01-01', 0, 0, 0, -0.5)", nil, Date{T: time.Date(2023, 12, 31, 23, 30, 0, 0, time.UTC), HasTime: true}},
+		{"string(add-date(${visit}, 0, 0, 1))", nil, String("2026-11-23T09:30:00.000+07:00")},
+		{"format-date(add-date(${dob}, 18), '%Y-%m-%d')", nil, String("2016-01-04")},
+		{"add-date('x', 1)", nil, String("")},
+		{"add-date('2024-01-01', 1000000000)", nil, String("")},
+		{"add-date('2024-01-01', 0, 0, 0, 0, 1 div 0)", nil, String("")},
+
+		// CHT's parse-timestamp-to-date: milliseconds since the epoch, on the session's clock.
+		{"parse-timestamp-to-date(0)", nil, Date{T: time.Unix(0, 0).In(time.FixedZone("WITA", 8*3600)), HasTime: true}},
+		{"string(parse-timestamp-to-date('1700000000123'))", nil, String("2023-11-15T06:13:20.123+08:00")},
+		{"format-date-time(parse-timestamp-to-date(1700000000123.9), \"%e %b, %Y at %H:%M:%S\")", nil, String("15 Nov, 2023 at 06:13:20")},
+		{"parse-timestamp-to-date(${empty})", nil, String("")},
+		{"parse-timestamp-to-date(1 div 0)", nil, String("")},
+
+		// ODK's digest and base64-decode.
+		{"digest('abc', 'SHA-256', 'hex')", nil, String("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")},
+		{"digest('abc', 'md5', 'hex')", nil, String("900150983cd24fb0d6963f7d28e17f72")},
+		{"digest('abc', 'SHA-1')", nil, String("qZk+NkcGgWq6PiVxeFDCbJzQ2J0=")},
+		{"digest('abc', 'SHA-1', 'base64')", nil, String("qZk+NkcGgWq6PiVxeFDCbJzQ2J0=")},
+		{"digest('abc', 'sha-384', 'HEX')", nil, String("cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7")},
+		{"string-length(digest(${name}, 'SHA-512', 'hex'))", nil, Number(128)},
+		{"digest('abc', ${junk})", nil, String("")},
+		{"digest('abc', 'MD5', ${junk})", nil, String("")},
+		{"base64-decode('SGVsbG8sIOS4lueVjA==')", nil, String("Hello, 世界")},
+		{"base64-decode(' SGk ')", nil, String("Hi")},
+		{"base64-decode('/w==')", nil, String("\uFFFD")},
+		{"base64-decode('!!')", nil, String("")},
+		{"base64-decode(digest('abc', 'MD5')) != ''", nil, Bool(true)},
+
+		// What this device cannot answer: no attached CSV, no geo answers; randomize keeps
+		// the order.
+		{"pulldata('fruits', 'name', 'id', ${five})", nil, String("")},
+		{"area(${ages})", nil, nan},
+		{"distance(${ages}, ${names})", nil, nan},
+		{"randomize(${ages})", nil, Nodes{String("34"), String("7"), String("61")}},
+		{"randomize(${ages}, 42)", nil, Nodes{String("34"), String("7"), String("61")}},
+
 		// Calls Check rejects evaluate to "".
 		{"nosuch(1)", nil, String("")},
 		{"if(1, 2)", nil, String("")},

@@ -34,7 +34,7 @@ func (c compiler) call(n *CallNode) evalFn {
 func readsEnv(id funcID, n int) bool {
 	switch id {
 	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnOnce, fnIndexedRepeat, fnChoiceName,
-		fnCurrent:
+		fnCurrent, fnParseTimestampToDate:
 		return true
 	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
 		return n == 0 // they read "."
@@ -352,6 +352,22 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		return compileChecklist(args, true)
 	case fnCurrent:
 		return func(env Env) Value { return orEmpty(env.Current()) }
+	case fnPulldata:
+		return empty // no CSV is attached to forms on this device
+	case fnRandomize:
+		return args[0] // the order is kept: see the comment on randomize in ext.go
+	case fnDigest:
+		return compileDigest(args)
+	case fnBase64Decode:
+		return strFn(args[0], base64Decode)
+	case fnArea, fnDistance:
+		return constant(Number(math.NaN())) // geo answers are not taken on this device
+	case fnDifferenceInMonths:
+		return compileDifferenceInMonths(args)
+	case fnAddDate:
+		return compileAddDate(args)
+	case fnParseTimestampToDate:
+		return compileParseTimestamp(args[0])
 	}
 	return empty
 }

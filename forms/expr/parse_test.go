@@ -286,6 +286,9 @@ var roundTripSources = []string{
 	"instance('list')/root/item[name = ${x}][2]/label",
 	"/data/r[position() = last]/x[. != ''][a[b > 1] or c]",
 	"current() = current()/../x and -current()/y[1] > 0",
+	"floor(difference-in-months(../inputs/contact/date_of_birth, today()) div 12)",
+	"add-date(today(), 0 - ${age_years}, 0 - ${age_months})",
+	"format-date-time(parse-timestamp-to-date(${t}), \"%e %b, %Y at %H:%M:%S\")",
 }
 
 func TestPrintRoundTrip(t *testing.T) {
