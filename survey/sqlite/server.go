@@ -1,0 +1,340 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"tracer/survey"
+)
+
+// Ensure the server stores implement their interfaces.
+var (
+	_ survey.FormStore         = (*FormStore)(nil)
+	_ survey.ServerRosterStore = (*ServerRosterStore)(nil)
+	_ survey.ReturnStore       = (*ReturnStore)(nil)
+	_ survey.SyncStateStore    = (*SyncStateStore)(nil)
+)
+
+// FormStore is the SQLite implementation of survey.FormStore.
+type FormStore struct {
+	db *DB
+}
+
+// NewFormStore returns the published-form store of db.
+func NewFormStore(db *DB) *FormStore { return &FormStore{db: db} }
+
+// Publish stores a form version once. See survey.FormStore.
+func (s *FormStore) Publish(ctx context.Context, f *survey.PublishedForm) (bool, error) {
+	if f.ID == "" || f.Version == "" || len(f.Source) == 0 || f.Name == "" {
+		return false, survey.Errorf(survey.EINVALID, "A published form needs an id, a version, a file name and its bytes.")
+	}
+	f.Hash = survey.HashBytes(f.Source)
+	if f.PublishedAt.IsZero() {
+		f.PublishedAt = s.db.now()
+	}
+	var added bool
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var hash string
+		err := tx.QueryRowContext(ctx, `SELECT hash FROM published_forms WHERE form_id = ? AND version = ?`, f.ID, f.Version).Scan(&hash)
+		switch {
+		case err == nil && hash == f.Hash:
+			return nil
+		case err == nil:
+			return survey.Errorf(survey.ECONFLICT, "Form %s version %s is already published with other content; publish a new version.", f.ID, f.Version)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		added = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO published_forms (form_id, version, hash, name, title, source, published_at, published_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.Version, f.Hash, f.Name, f.Title, f.Source, formatTime(f.PublishedAt), f.PublishedBy)
+		return err
+	})
+	return added, err
+}
+
+const formColumns = `form_id, version, hash, name, title, published_at, published_by`
+
+func scanForm(sc interface{ Scan(...any) error }, extra ...any) (*survey.PublishedForm, error) {
+	var f survey.PublishedForm
+	var at string
+	if err := sc.Scan(append([]any{&f.ID, &f.Version, &f.Hash, &f.Name, &f.Title, &at, &f.PublishedBy}, extra...)...); err != nil {
+		return nil, err
+	}
+	var err error
+	f.PublishedAt, err = parseTime(at)
+	return &f, err
+}
+
+// Forms returns every published version without its source. See survey.FormStore.
+func (s *FormStore) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT `+formColumns+` FROM published_forms ORDER BY form_id, published_at, version`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.PublishedForm
+	for rows.Next() {
+		f, err := scanForm(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// Form returns one version with its source. See survey.FormStore.
+func (s *FormStore) Form(ctx context.Context, id, version string) (*survey.PublishedForm, error) {
+	var src []byte
+	f, err := scanForm(s.db.db.QueryRowContext(ctx, `SELECT `+formColumns+`, source FROM published_forms WHERE form_id = ? AND version = ?`,
+		id, version), &src)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.Errorf(survey.ENOTFOUND, "Form %s version %s is not published.", id, version)
+	} else if err != nil {
+		return nil, err
+	}
+	f.Source = src
+	return f, nil
+}
+
+// ServerRosterStore is the SQLite implementation of survey.ServerRosterStore. Rows are kept
+// as JSON with the sequence number of their last change.
+type ServerRosterStore struct {
+	db *DB
+}
+
+// NewServerRosterStore returns the server roster store of db.
+func NewServerRosterStore(db *DB) *ServerRosterStore { return &ServerRosterStore{db: db} }
+
+// Upload inserts new rows and updates changed ones. See survey.ServerRosterStore.
+func (s *ServerRosterStore) Upload(ctx context.Context, rows []*survey.Respondent) (survey.UpsertResult, error) {
+	bodies := make([][]byte, len(rows))
+	for i, r := range rows {
+		if r.RosterID == "" || r.Name == "" {
+			return survey.UpsertResult{}, survey.Errorf(survey.EINVALID, "Roster row %d needs a roster id and a name.", i+1)
+		}
+		c := *r
+		c.UpdatedAt = time.Time{} // the server stamps its own; equal rows give equal bodies
+		var err error
+		if bodies[i], err = json.Marshal(c); err != nil {
+			return survey.UpsertResult{}, err
+		}
+	}
+	var res survey.UpsertResult
+	at := formatTime(s.db.now())
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res = survey.UpsertResult{}
+		var changed []int
+		for i, r := range rows {
+			var old []byte
+			err := tx.QueryRowContext(ctx, `SELECT body FROM server_roster WHERE roster_id = ?`, r.RosterID).Scan(&old)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				res.Inserted++
+			case err != nil:
+				return err
+			case bytes.Equal(old, bodies[i]):
+				res.Unchanged++
+				continue
+			default:
+				res.Updated++
+			}
+			changed = append(changed, i)
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		first, err := nextSeqs(ctx, tx, "roster", len(changed))
+		if err != nil {
+			return err
+		}
+		for n, i := range changed {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO server_roster (roster_id, seq, body, updated_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (roster_id) DO UPDATE SET seq = excluded.seq, body = excluded.body, updated_at = excluded.updated_at`,
+				rows[i].RosterID, first+int64(n), bodies[i], at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return survey.UpsertResult{}, err
+	}
+	return res, nil
+}
+
+// Changes returns the rows changed after a sequence number. See survey.ServerRosterStore.
+func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int) ([]survey.RosterRow, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, body FROM server_roster WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []survey.RosterRow
+	for rows.Next() {
+		var row survey.RosterRow
+		var body []byte
+		if err := rows.Scan(&row.Seq, &body); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(body, &row.Respondent); err != nil {
+			return nil, fmt.Errorf("roster row %d: %w", row.Seq, err)
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// ReturnStore is the SQLite implementation of survey.ReturnStore.
+type ReturnStore struct {
+	db *DB
+}
+
+// NewReturnStore returns the return store of db.
+func NewReturnStore(db *DB) *ReturnStore { return &ReturnStore{db: db} }
+
+const returnColumns = `seq, interview_id, revision, comment, returned_by, returned_at, submitted_by`
+
+func scanReturn(sc interface{ Scan(...any) error }) (*survey.ReturnNotice, error) {
+	var n survey.ReturnNotice
+	var at string
+	if err := sc.Scan(&n.Seq, &n.InterviewID, &n.Revision, &n.Comment, &n.ReturnedBy, &at, &n.SubmittedBy); err != nil {
+		return nil, err
+	}
+	var err error
+	n.ReturnedAt, err = parseTime(at)
+	return &n, err
+}
+
+// Return records a supervisor's return of a revision. See survey.ReturnStore.
+func (s *ReturnStore) Return(ctx context.Context, id string, revision int, comment, by string) (*survey.ReturnNotice, error) {
+	now := s.db.now()
+	var out *survey.ReturnNotice
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		n, err := scanReturn(tx.QueryRowContext(ctx, `SELECT `+returnColumns+` FROM returns WHERE interview_id = ? AND revision = ?`, id, revision))
+		if err == nil {
+			out = n
+			return nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var submitter string
+		err = tx.QueryRowContext(ctx, `SELECT submitted_by FROM submissions WHERE interview_id = ? AND revision = ?`, id, revision).Scan(&submitter)
+		if errors.Is(err, sql.ErrNoRows) {
+			return survey.Errorf(survey.ENOTFOUND, "Revision %d of interview %s is not stored.", revision, id)
+		} else if err != nil {
+			return err
+		}
+		var later int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions WHERE interview_id = ? AND revision > ?`, id, revision).Scan(&later); err != nil {
+			return err
+		}
+		if later > 0 {
+			return survey.Errorf(survey.ECONFLICT, "Interview %s has a revision after %d; return the latest one.", id, revision)
+		}
+		seq, err := nextSeqs(ctx, tx, "return", 1)
+		if err != nil {
+			return err
+		}
+		out = &survey.ReturnNotice{Seq: seq, InterviewID: id, Revision: revision, Comment: comment, ReturnedBy: by, ReturnedAt: now, SubmittedBy: submitter}
+		_, err = tx.ExecContext(ctx, `INSERT INTO returns (`+returnColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			seq, id, revision, comment, by, formatTime(now), submitter)
+		return err
+	})
+	return out, err
+}
+
+// Returned returns notices after a sequence number. See survey.ReturnStore.
+func (s *ReturnStore) Returned(ctx context.Context, after int64, submitter string, limit int) ([]*survey.ReturnNotice, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	q, args := `SELECT `+returnColumns+` FROM returns WHERE seq > ?`, []any{after}
+	if submitter != "" {
+		q, args = q+` AND submitted_by = ?`, append(args, submitter)
+	}
+	rows, err := s.db.db.QueryContext(ctx, q+` ORDER BY seq LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.ReturnNotice
+	for rows.Next() {
+		n, err := scanReturn(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// SyncStateStore is the SQLite implementation of survey.SyncStateStore, on the laptop.
+type SyncStateStore struct {
+	db *DB
+}
+
+// NewSyncStateStore returns the sync state store of db.
+func NewSyncStateStore(db *DB) *SyncStateStore { return &SyncStateStore{db: db} }
+
+// Refuse records a refused revision. See survey.SyncStateStore.
+func (s *SyncStateStore) Refuse(ctx context.Context, r survey.Refusal) error {
+	if r.At.IsZero() {
+		r.At = s.db.now()
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sync_refusals (interview_id, revision, hash, code, message, at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (interview_id, revision) DO UPDATE SET hash = excluded.hash, code = excluded.code, message = excluded.message, at = excluded.at`,
+			r.InterviewID, r.Revision, r.Hash, r.Code, r.Message, formatTime(r.At))
+		return err
+	})
+}
+
+// Refusals returns every refused revision. See survey.SyncStateStore.
+func (s *SyncStateStore) Refusals(ctx context.Context) ([]survey.Refusal, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, code, message, at FROM sync_refusals ORDER BY at, interview_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []survey.Refusal
+	for rows.Next() {
+		var r survey.Refusal
+		var at string
+		if err := rows.Scan(&r.InterviewID, &r.Revision, &r.Hash, &r.Code, &r.Message, &at); err != nil {
+			return nil, err
+		}
+		if r.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Cursor returns the named cursor. See survey.SyncStateStore.
+func (s *SyncStateStore) Cursor(ctx context.Context, name string) (int64, error) {
+	var v int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT value FROM sync_cursors WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return v, err
+}
+
+// SetCursor stores the named cursor. See survey.SyncStateStore.
+func (s *SyncStateStore) SetCursor(ctx context.Context, name string, value int64) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sync_cursors (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+		return err
+	})
+}

@@ -1,0 +1,239 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"tracer/survey"
+)
+
+// Ensure SubmissionStore implements survey.SubmissionStore.
+var _ survey.SubmissionStore = (*SubmissionStore)(nil)
+
+// SubmissionStore is the SQLite implementation of survey.SubmissionStore: the server's
+// record of every revision it received.
+type SubmissionStore struct {
+	db *DB
+}
+
+// NewSubmissionStore returns the submission store of db.
+func NewSubmissionStore(db *DB) *SubmissionStore { return &SubmissionStore{db: db} }
+
+// nextSeqs reserves n sequence numbers of the named counter inside tx and returns the first.
+func nextSeqs(ctx context.Context, tx *sql.Tx, name string, n int) (int64, error) {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + ? WHERE name = ? RETURNING value`, n, name).Scan(&last); err != nil {
+		return 0, fmt.Errorf("counter %s: %w", name, err)
+	}
+	return last - int64(n) + 1, nil
+}
+
+// Ingest stores a batch in one transaction. See survey.SubmissionStore.
+func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
+	for _, sub := range subs {
+		if sub.InterviewID == "" || sub.Revision < 1 || sub.Hash == "" || len(sub.Body) == 0 || sub.FormID == "" || sub.SubmittedBy == "" {
+			return nil, survey.Errorf(survey.EINVALID, "A submission needs an id, a revision, a hash, a body, a form and a submitter.")
+		}
+	}
+	now := s.db.now()
+	receipts := make([]survey.Receipt, len(subs))
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		find, err := tx.PrepareContext(ctx, `SELECT seq, hash, received_at FROM submissions WHERE interview_id = ? AND revision = ?`)
+		if err != nil {
+			return err
+		}
+		defer find.Close()
+		type key struct {
+			id  string
+			rev int
+		}
+		batch := map[key]int{} // first index of each new (id, revision) in this batch
+		var fresh []int
+		for i, sub := range subs {
+			r := &receipts[i]
+			*r = survey.Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
+			k := key{sub.InterviewID, sub.Revision}
+			var seq int64
+			var hash, received string
+			err := find.QueryRowContext(ctx, sub.InterviewID, sub.Revision).Scan(&seq, &hash, &received)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				if j, ok := batch[k]; ok {
+					hash = subs[j].Hash
+					r.Status = survey.ReceiptDuplicate // seq and time filled in below
+					if hash != sub.Hash {
+						r.Status = survey.ReceiptConflict
+					}
+				} else {
+					batch[k] = i
+					fresh = append(fresh, i)
+					r.Status = survey.ReceiptStored
+					continue
+				}
+			case err != nil:
+				return err
+			default:
+				r.Seq = seq
+				if r.ReceivedAt, err = parseTime(received); err != nil {
+					return err
+				}
+				r.Status = survey.ReceiptDuplicate
+				if hash != sub.Hash {
+					r.Status = survey.ReceiptConflict
+				}
+			}
+			if r.Status == survey.ReceiptConflict {
+				r.Code = survey.ECONFLICT
+				r.Message = fmt.Sprintf("Revision %d of interview %s is stored with other content; both are kept for the supervisor.", sub.Revision, sub.InterviewID)
+				if _, err := tx.ExecContext(ctx, `INSERT INTO submission_conflicts (interview_id, revision, hash, body, submitted_by, device_time, received_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (interview_id, revision, hash) DO NOTHING`,
+					sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.SubmittedBy, formatTime(sub.DeviceTime), formatTime(now)); err != nil {
+					return err
+				}
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		first, err := nextSeqs(ctx, tx, "submission", len(fresh))
+		if err != nil {
+			return err
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO submissions (seq, interview_id, revision, hash, body, form_id, form_version,
+			respondent_id, enumerator, submitted_by, device_time, skew_ms, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for n, i := range fresh {
+			sub := subs[i]
+			var skew time.Duration
+			if !sub.DeviceTime.IsZero() {
+				skew = now.Sub(sub.DeviceTime)
+			}
+			if _, err := ins.ExecContext(ctx, first+int64(n), sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.FormID,
+				sub.FormVersion, sub.RespondentID, sub.Enumerator, sub.SubmittedBy, formatTime(sub.DeviceTime),
+				skew.Milliseconds(), formatTime(now)); err != nil {
+				return err
+			}
+			receipts[i].Seq, receipts[i].ReceivedAt = first+int64(n), now
+		}
+		// Repeats of a new revision inside the batch share the first one's receipt.
+		for i := range receipts {
+			if receipts[i].Seq == 0 {
+				j := batch[key{subs[i].InterviewID, subs[i].Revision}]
+				receipts[i].Seq, receipts[i].ReceivedAt = receipts[j].Seq, now
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return receipts, nil
+}
+
+const submissionColumns = `seq, interview_id, revision, hash, form_id, form_version, respondent_id, enumerator,
+	submitted_by, device_time, skew_ms, received_at`
+
+func scanSubmission(sc interface{ Scan(...any) error }, extra ...any) (*survey.Submission, error) {
+	var sub survey.Submission
+	var device, received string
+	var skew int64
+	dest := append([]any{&sub.Seq, &sub.InterviewID, &sub.Revision, &sub.Hash, &sub.FormID, &sub.FormVersion,
+		&sub.RespondentID, &sub.Enumerator, &sub.SubmittedBy, &device, &skew, &received}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	var err error
+	if sub.DeviceTime, err = parseTime(device); err != nil {
+		return nil, err
+	}
+	if sub.ReceivedAt, err = parseTime(received); err != nil {
+		return nil, err
+	}
+	sub.Skew = time.Duration(skew) * time.Millisecond
+	return &sub, nil
+}
+
+// Get returns one stored revision with its body. See survey.SubmissionStore.
+func (s *SubmissionStore) Get(ctx context.Context, id string, revision int) (*survey.Submission, error) {
+	var body []byte
+	sub, err := scanSubmission(s.db.db.QueryRowContext(ctx, `SELECT `+submissionColumns+`, body FROM submissions
+		WHERE interview_id = ? AND revision = ?`, id, revision), &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.Errorf(survey.ENOTFOUND, "Revision %d of interview %s is not stored.", revision, id)
+	} else if err != nil {
+		return nil, err
+	}
+	sub.Body = body
+	return sub, nil
+}
+
+// List returns stored revisions by sequence number. See survey.SubmissionStore.
+func (s *SubmissionStore) List(ctx context.Context, f survey.SubmissionFilter) ([]*survey.Submission, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	q := `SELECT ` + submissionColumns + `, (SELECT COUNT(*) FROM submission_conflicts c
+		WHERE c.interview_id = s.interview_id AND c.revision = s.revision) FROM submissions s WHERE seq > ?`
+	args := []any{f.After}
+	if f.SubmittedBy != "" {
+		q += ` AND submitted_by = ?`
+		args = append(args, f.SubmittedBy)
+	}
+	q += ` ORDER BY seq LIMIT ?`
+	rows, err := s.db.db.QueryContext(ctx, q, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Submission
+	for rows.Next() {
+		var n int
+		sub, err := scanSubmission(rows, &n)
+		if err != nil {
+			return nil, err
+		}
+		sub.Conflicts = n
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// Conflicts returns the differing contents received for a revision. See survey.SubmissionStore.
+func (s *SubmissionStore) Conflicts(ctx context.Context, id string, revision int) ([]*survey.Submission, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, body, submitted_by, device_time, received_at
+		FROM submission_conflicts WHERE interview_id = ? AND revision = ? ORDER BY received_at, hash`, id, revision)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Submission
+	for rows.Next() {
+		var sub survey.Submission
+		var device, received string
+		if err := rows.Scan(&sub.InterviewID, &sub.Revision, &sub.Hash, &sub.Body, &sub.SubmittedBy, &device, &received); err != nil {
+			return nil, err
+		}
+		if sub.DeviceTime, err = parseTime(device); err != nil {
+			return nil, err
+		}
+		if sub.ReceivedAt, err = parseTime(received); err != nil {
+			return nil, err
+		}
+		out = append(out, &sub)
+	}
+	return out, rows.Err()
+}
+
+// Count returns the number of stored revisions. See survey.SubmissionStore.
+func (s *SubmissionStore) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,212 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"tracer/survey"
+)
+
+// Ensure UserStore implements survey.UserStore.
+var _ survey.UserStore = (*UserStore)(nil)
+
+// UserStore is the SQLite implementation of survey.UserStore. Codes and tokens are stored
+// as their SHA-256 only.
+type UserStore struct {
+	db *DB
+}
+
+// NewUserStore returns the account store of db.
+func NewUserStore(db *DB) *UserStore { return &UserStore{db: db} }
+
+// CreateUser adds an account and returns a fresh enrollment code. See survey.UserStore.
+func (s *UserStore) CreateUser(ctx context.Context, name string, role survey.Role) (*survey.User, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
+		return nil, "", survey.Errorf(survey.EINVALID, "A user name needs 1 to 64 characters without spaces or slashes.")
+	}
+	if !role.Valid() {
+		return nil, "", survey.Errorf(survey.EINVALID, "Unknown role %q: use enumerator, supervisor, analyst or admin.", role)
+	}
+	now := s.db.now()
+	u := &survey.User{Name: name, Role: role, CreatedAt: now}
+	code := survey.NewEnrollmentCode()
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, created_at) VALUES (?, ?, ?)`,
+			name, string(role), formatTime(now)); err != nil {
+			if survey.ErrorCode(translate(err)) == survey.ECONFLICT {
+				return survey.Errorf(survey.ECONFLICT, "User %s already exists.", name)
+			}
+			return err
+		}
+		return insertCode(ctx, tx, name, code, now)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return u, code, nil
+}
+
+func insertCode(ctx context.Context, tx *sql.Tx, name, code string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO enrollment_codes (code_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		survey.HashSecret(survey.NormalizeCode(code)), name, formatTime(now), formatTime(now.Add(survey.EnrollmentTTL)))
+	return err
+}
+
+// NewCode returns a fresh enrollment code for an account. See survey.UserStore.
+func (s *UserStore) NewCode(ctx context.Context, name string) (string, error) {
+	now := s.db.now()
+	code := survey.NewEnrollmentCode()
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		u, err := getUser(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if !u.RevokedAt.IsZero() {
+			return survey.Errorf(survey.ECONFLICT, "User %s is revoked.", name)
+		}
+		return insertCode(ctx, tx, name, code, now)
+	})
+	return code, err
+}
+
+func getUser(ctx context.Context, q querier, name string) (*survey.User, error) {
+	var u survey.User
+	var role, created, revoked string
+	err := q.QueryRowContext(ctx, `SELECT name, role, created_at, revoked_at FROM users WHERE name = ?`, name).
+		Scan(&u.Name, &role, &created, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.Errorf(survey.ENOTFOUND, "User %s not found.", name)
+	} else if err != nil {
+		return nil, err
+	}
+	u.Role = survey.Role(role)
+	if u.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if u.RevokedAt, err = parseTime(revoked); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// errBadCode is the one answer for every kind of bad code, so that a guesser learns nothing.
+var errBadCode = survey.Errorf(survey.EUNAUTHORIZED, "The enrollment code is not valid: it may be mistyped, used or expired.")
+
+// Enroll exchanges a code for a new token, once. See survey.UserStore.
+func (s *UserStore) Enroll(ctx context.Context, code, device string) (string, *survey.User, error) {
+	now := s.db.now()
+	token := survey.NewToken()
+	var u *survey.User
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var name, expires, used string
+		err := tx.QueryRowContext(ctx, `SELECT user_name, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?`,
+			survey.HashSecret(survey.NormalizeCode(code))).Scan(&name, &expires, &used)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errBadCode
+		} else if err != nil {
+			return err
+		}
+		exp, err := parseTime(expires)
+		if err != nil {
+			return err
+		}
+		if used != "" || !now.Before(exp) {
+			return errBadCode
+		}
+		if u, err = getUser(ctx, tx, name); err != nil {
+			return err
+		}
+		if !u.RevokedAt.IsZero() {
+			return errBadCode
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE enrollment_codes SET used_at = ? WHERE code_hash = ?`,
+			formatTime(now), survey.HashSecret(survey.NormalizeCode(code))); err != nil {
+			return err
+		}
+		if len(device) > 128 {
+			device = device[:128]
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO tokens (token_hash, user_name, device, created_at) VALUES (?, ?, ?, ?)`,
+			survey.HashSecret(token), name, device, formatTime(now))
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, u, nil
+}
+
+// Authenticate returns the account of a token. See survey.UserStore.
+func (s *UserStore) Authenticate(ctx context.Context, token string) (*survey.User, error) {
+	if token == "" || len(token) > 256 {
+		return nil, survey.Errorf(survey.EUNAUTHORIZED, "The token is not valid.")
+	}
+	var u survey.User
+	var role, created, urevoked, trevoked string
+	err := s.db.db.QueryRowContext(ctx, `SELECT u.name, u.role, u.created_at, u.revoked_at, t.revoked_at
+		FROM tokens t JOIN users u ON u.name = t.user_name WHERE t.token_hash = ?`, survey.HashSecret(token)).
+		Scan(&u.Name, &role, &created, &urevoked, &trevoked)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (urevoked != "" || trevoked != "")) {
+		return nil, survey.Errorf(survey.EUNAUTHORIZED, "The token is not valid or was revoked.")
+	} else if err != nil {
+		return nil, err
+	}
+	u.Role = survey.Role(role)
+	if u.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// Users returns every account. See survey.UserStore.
+func (s *UserStore) Users(ctx context.Context) ([]*survey.User, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT u.name, u.role, u.created_at, u.revoked_at,
+		(SELECT COUNT(*) FROM tokens t WHERE t.user_name = u.name AND t.revoked_at = '')
+		FROM users u ORDER BY u.name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.User
+	for rows.Next() {
+		var u survey.User
+		var role, created, revoked string
+		if err := rows.Scan(&u.Name, &role, &created, &revoked, &u.Tokens); err != nil {
+			return nil, err
+		}
+		u.Role = survey.Role(role)
+		if u.CreatedAt, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		if u.RevokedAt, err = parseTime(revoked); err != nil {
+			return nil, err
+		}
+		if !u.RevokedAt.IsZero() {
+			u.Tokens = 0
+		}
+		out = append(out, &u)
+	}
+	return out, rows.Err()
+}
+
+// Revoke revokes an account with its codes and tokens. See survey.UserStore.
+func (s *UserStore) Revoke(ctx context.Context, name string) error {
+	at := formatTime(s.db.now())
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := getUser(ctx, tx, name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at = ''`, at, name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE user_name = ? AND revoked_at = ''`, at, name); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE enrollment_codes SET used_at = ? WHERE user_name = ? AND used_at = ''`, at, name)
+		return err
+	})
+}

@@ -1,0 +1,191 @@
+package survey
+
+import (
+	"context"
+	"time"
+)
+
+// Submission is one finalized revision as the server receives it: the record's canonical
+// bytes and their hash, what the server read from them, and who sent it when.
+type Submission struct {
+	InterviewID string `json:"id"`
+	Revision    int    `json:"revision"`
+	Hash        string `json:"hash"`
+	Body        []byte `json:"-"`
+	// FormID, FormVersion, RespondentID and Enumerator are copied from the record.
+	FormID       string `json:"form_id"`
+	FormVersion  string `json:"form_version"`
+	RespondentID string `json:"respondent_id"`
+	Enumerator   string `json:"enumerator"`
+	// SubmittedBy is the account that pushed the revision.
+	SubmittedBy string `json:"submitted_by"`
+	// DeviceTime is the device's clock when it sent the batch: data, never order.
+	DeviceTime time.Time `json:"device_time,omitzero"`
+	// Seq and ReceivedAt are stamped by the server when it stores the revision; Skew is
+	// ReceivedAt minus DeviceTime.
+	Seq        int64         `json:"seq"`
+	ReceivedAt time.Time     `json:"received_at"`
+	Skew       time.Duration `json:"skew_ns"`
+	// Conflicts counts the different contents received for the same id and revision.
+	Conflicts int `json:"conflicts,omitempty"`
+}
+
+// ReceiptStatus says what the server did with one pushed revision.
+type ReceiptStatus string
+
+// The receipt statuses. A stored or duplicate revision is safe on the server and the
+// laptop may mark it sent; a conflict was kept apart for the supervisor and is never sent
+// again; a refused revision was not stored (see the receipt's code and message).
+const (
+	ReceiptStored    ReceiptStatus = "stored"
+	ReceiptDuplicate ReceiptStatus = "duplicate"
+	ReceiptConflict  ReceiptStatus = "conflict"
+	ReceiptRefused   ReceiptStatus = "refused"
+)
+
+// Receipt is the server's answer for one pushed revision.
+type Receipt struct {
+	InterviewID string        `json:"id"`
+	Revision    int           `json:"revision"`
+	Hash        string        `json:"hash"`
+	Status      ReceiptStatus `json:"status"`
+	// Seq and ReceivedAt are those of the stored revision (the original one for a duplicate
+	// or a conflict); zero for a refused one.
+	Seq        int64     `json:"seq,omitempty"`
+	ReceivedAt time.Time `json:"received_at,omitzero"`
+	// Code and Message explain a conflict or a refusal (survey error codes).
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// Safe reports whether the server holds exactly this revision, so the laptop may mark it sent.
+func (r *Receipt) Safe() bool { return r.Status == ReceiptStored || r.Status == ReceiptDuplicate }
+
+// SubmissionFilter selects submissions for SubmissionStore.List.
+type SubmissionFilter struct {
+	// After returns only submissions with a larger Seq.
+	After int64
+	// SubmittedBy, when set, returns only that account's submissions.
+	SubmittedBy string
+	// Limit caps the number returned; 0 means 100.
+	Limit int
+}
+
+// SubmissionStore keeps every revision the server received.
+type SubmissionStore interface {
+	// Ingest stores a batch in one transaction and returns one receipt per submission, in
+	// order, only after the commit. A new (id, revision) is stored with the next sequence
+	// number; the same id, revision and hash again gives the original receipt with status
+	// duplicate; the same id and revision with another hash is kept in the conflicts,
+	// flagged, and gets status conflict with code ECONFLICT. Uniqueness of (id, revision)
+	// is enforced by the database.
+	Ingest(ctx context.Context, subs []*Submission) ([]Receipt, error)
+
+	// Get returns one stored revision with its body. Returns ENOTFOUND.
+	Get(ctx context.Context, id string, revision int) (*Submission, error)
+
+	// List returns stored revisions by sequence number, without bodies.
+	List(ctx context.Context, filter SubmissionFilter) ([]*Submission, error)
+
+	// Conflicts returns the contents received for id and revision that differ from the
+	// stored one, oldest first.
+	Conflicts(ctx context.Context, id string, revision int) ([]*Submission, error)
+
+	// Count returns the number of stored revisions.
+	Count(ctx context.Context) (int, error)
+}
+
+// PublishedForm is an XLSForm published on the server: its source bytes and what they are.
+type PublishedForm struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	// Hash is the hex SHA-256 of Source.
+	Hash string `json:"hash"`
+	// Name is the file name it was published as; its extension says the format.
+	Name        string    `json:"name"`
+	Title       string    `json:"title"`
+	Source      []byte    `json:"-"`
+	PublishedAt time.Time `json:"published_at"`
+	PublishedBy string    `json:"published_by"`
+}
+
+// FormStore keeps published forms. A published version is never changed.
+type FormStore interface {
+	// Publish stores a form version. Publishing the same bytes again changes nothing and
+	// returns false; other bytes under a published id and version return ECONFLICT.
+	Publish(ctx context.Context, f *PublishedForm) (bool, error)
+
+	// Forms returns every published version without its source, by id and publication.
+	Forms(ctx context.Context) ([]*PublishedForm, error)
+
+	// Form returns one version with its source. Returns ENOTFOUND.
+	Form(ctx context.Context, id, version string) (*PublishedForm, error)
+}
+
+// RosterRow is a roster row on the server with the sequence number of its last change.
+type RosterRow struct {
+	Seq        int64       `json:"seq"`
+	Respondent *Respondent `json:"respondent"`
+}
+
+// ServerRosterStore keeps the roster on the server so laptops can pull what changed.
+type ServerRosterStore interface {
+	// Upload inserts new rows and updates changed ones by roster id in one transaction;
+	// each changed row gets the next sequence number. Returns EINVALID for a row without
+	// roster id or name.
+	Upload(ctx context.Context, rows []*Respondent) (UpsertResult, error)
+
+	// Changes returns up to limit rows changed after sequence number after, in order.
+	Changes(ctx context.Context, after int64, limit int) ([]RosterRow, error)
+}
+
+// ReturnNotice is a supervisor's return of a stored revision for correction.
+type ReturnNotice struct {
+	Seq         int64     `json:"seq"`
+	InterviewID string    `json:"id"`
+	Revision    int       `json:"revision"`
+	Comment     string    `json:"comment"`
+	ReturnedBy  string    `json:"returned_by"`
+	ReturnedAt  time.Time `json:"returned_at"`
+	// SubmittedBy is the account that pushed the revision; it is the one that pulls it.
+	SubmittedBy string `json:"submitted_by"`
+}
+
+// ReturnStore keeps interviews returned for correction.
+type ReturnStore interface {
+	// Return records that by returned the latest stored revision of id with comment.
+	// Returning the same revision again returns the first notice. Returns ENOTFOUND when
+	// the revision is not stored and ECONFLICT when a later revision is.
+	Return(ctx context.Context, id string, revision int, comment, by string) (*ReturnNotice, error)
+
+	// Returned returns up to limit notices after sequence number after, of submitter's
+	// revisions ("" for everyone's), in order.
+	Returned(ctx context.Context, after int64, submitter string, limit int) ([]*ReturnNotice, error)
+}
+
+// Refusal is a revision the server will not take as it is (a conflict or an invalid
+// record); the laptop keeps it and stops pushing it.
+type Refusal struct {
+	InterviewID string    `json:"id"`
+	Revision    int       `json:"revision"`
+	Hash        string    `json:"hash"`
+	Code        string    `json:"code"`
+	Message     string    `json:"message"`
+	At          time.Time `json:"at"`
+}
+
+// SyncStateStore keeps the laptop's side of sync: refused revisions and named cursors.
+type SyncStateStore interface {
+	// Refuse records that the server refused a revision for good. Recording it again
+	// replaces the reason.
+	Refuse(ctx context.Context, r Refusal) error
+
+	// Refusals returns every refused revision.
+	Refusals(ctx context.Context) ([]Refusal, error)
+
+	// Cursor returns the named cursor, 0 when never set.
+	Cursor(ctx context.Context, name string) (int64, error)
+
+	// SetCursor stores the named cursor.
+	SetCursor(ctx context.Context, name string, value int64) error
+}

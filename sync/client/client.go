@@ -1,0 +1,353 @@
+// Package client is the laptop's side of tracer's HTTP API: enrollment, pushing the outbox
+// in batches, and pulling forms, the roster and interviews returned for correction. It
+// retries what failed on the way with exponential backoff and full jitter, and turns HTTP
+// statuses back into the survey error codes the server started from.
+package client
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"tracer/survey"
+	"tracer/sync/wire"
+)
+
+// ErrUnreachable is wrapped by every error that means the server could not be reached or
+// did not answer, after the retries.
+var ErrUnreachable = errors.New("server unreachable")
+
+// Client talks to one tracer server. It is safe for concurrent use.
+type Client struct {
+	base  string
+	hc    *http.Client
+	token string
+	log   *slog.Logger
+	now   func() time.Time
+
+	attempts        int
+	backoff, maxOff time.Duration
+	jitter          func() float64
+
+	batchCount int
+	batchBytes int
+	gzipAbove  int
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithToken sets the bearer token sent with every request.
+func WithToken(token string) Option { return func(c *Client) { c.token = token } }
+
+// WithHTTPClient sets the HTTP client (timeouts, transport).
+func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.hc = hc } }
+
+// WithLogger sets the logger; it never receives the token.
+func WithLogger(l *slog.Logger) Option { return func(c *Client) { c.log = l } }
+
+// WithRetry sets how many times a request is tried in all and the backoff: the wait before
+// try n+1 is a random share of min(max, base*2^n).
+func WithRetry(attempts int, base, max time.Duration) Option {
+	return func(c *Client) { c.attempts, c.backoff, c.maxOff = max1(attempts), base, max }
+}
+
+// WithBatch bounds each push by the number of interviews and the bytes of their bodies.
+func WithBatch(count, bytes int) Option {
+	return func(c *Client) {
+		c.batchCount = min(max1(count), wire.MaxBatch)
+		c.batchBytes = min(max1(bytes), wire.MaxBody/2)
+	}
+}
+
+// WithClock sets the clock whose time is sent as the device time of a push.
+func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = now } }
+
+// WithJitter sets the source of backoff jitter, a function returning [0, 1).
+func WithJitter(f func() float64) Option { return func(c *Client) { c.jitter = f } }
+
+// WithGzipAbove gzips request bodies larger than n bytes (negative: never).
+func WithGzipAbove(n int) Option { return func(c *Client) { c.gzipAbove = n } }
+
+func max1(n int) int { return max(n, 1) }
+
+// NewClient returns a client of the server at baseURL (http or https, no path beyond "/").
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	u, err := url.Parse(strings.TrimSpace(baseURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, survey.Errorf(survey.EINVALID, "The server address %q is not an http:// or https:// URL.", baseURL)
+	}
+	c := &Client{
+		base: strings.TrimSuffix(u.String(), "/"),
+		hc:   &http.Client{Timeout: 2 * time.Minute},
+		log:  slog.New(slog.DiscardHandler),
+		now:  time.Now,
+
+		attempts: 6, backoff: 250 * time.Millisecond, maxOff: 8 * time.Second,
+		jitter:     rand.Float64,
+		batchCount: 200, batchBytes: 2 << 20, gzipAbove: 16 << 10,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+// BaseURL returns the server's address.
+func (c *Client) BaseURL() string { return c.base }
+
+// codeOf maps an HTTP status back to the survey error code the server started from.
+func codeOf(status int) string {
+	switch status {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return survey.EINVALID
+	case http.StatusUnauthorized:
+		return survey.EUNAUTHORIZED
+	case http.StatusForbidden:
+		return survey.EFORBIDDEN
+	case http.StatusNotFound:
+		return survey.ENOTFOUND
+	case http.StatusConflict:
+		return survey.ECONFLICT
+	case http.StatusRequestEntityTooLarge:
+		return survey.ETOOLARGE
+	case http.StatusTooManyRequests:
+		return survey.ERATELIMIT
+	case http.StatusNotImplemented:
+		return survey.ENOTIMPLEMENTED
+	}
+	return survey.EINTERNAL
+}
+
+// retryable reports whether a status is worth trying again.
+func retryable(status int) bool {
+	return status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
+}
+
+// do sends one request and decodes a 2xx JSON answer into out, trying again with backoff
+// when the server could not be reached, cut the answer short or was briefly unable to
+// answer. Only idempotent requests may set retry.
+func (c *Client) do(ctx context.Context, method, path string, in, out any, retry bool) error {
+	var body []byte
+	gz := false
+	if in != nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false) // records travel byte for byte
+		if err := enc.Encode(in); err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		body = buf.Bytes()
+		if c.gzipAbove >= 0 && len(body) > c.gzipAbove {
+			var zb bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
+			zw.Write(body)
+			zw.Close()
+			body, gz = zb.Bytes(), true
+		}
+	}
+	attempts := c.attempts
+	if !retry {
+		attempts = 1
+	}
+	var last error
+	for try := 0; try < attempts; try++ {
+		if try > 0 {
+			d := time.Duration(c.jitter() * float64(min(c.maxOff, c.backoff<<min(try-1, 20))))
+			var se *survey.Error
+			if errors.As(last, &se) && se.Code == survey.ERATELIMIT {
+				d = max(d, c.backoff)
+			}
+			c.log.LogAttrs(ctx, slog.LevelDebug, "retry", slog.String("path", path), slog.Int("try", try+1), slog.Duration("wait", d))
+			t := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return fmt.Errorf("%w: %w (last: %w)", ErrUnreachable, ctx.Err(), last)
+			case <-t.C:
+			}
+		}
+		again, err := c.once(ctx, method, path, body, gz, out)
+		if err == nil {
+			return nil
+		}
+		if !again {
+			return err
+		}
+		last = err
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	var se *survey.Error
+	if errors.As(last, &se) {
+		return last
+	}
+	return fmt.Errorf("%w: %s: %w", ErrUnreachable, c.base, last)
+}
+
+// once sends one request; again says whether trying again might help.
+func (c *Client) once(ctx context.Context, method, path string, body []byte, gz bool, out any) (again bool, err error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		if gz {
+			req.Header.Set("Content-Encoding", "gzip")
+		}
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return true, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return true, fmt.Errorf("read answer: %w", err)
+	}
+	if resp.StatusCode/100 == 2 {
+		if out == nil {
+			return false, nil
+		}
+		if err := json.Unmarshal(data, out); err != nil {
+			// A cut-short answer: the request may have been done, and every request that
+			// retries is idempotent, so asking again is safe.
+			return true, fmt.Errorf("answer cut short or malformed: %w", err)
+		}
+		return false, nil
+	}
+	var e wire.Error
+	if json.Unmarshal(data, &e) != nil || e.Code == "" {
+		e = wire.Error{Code: codeOf(resp.StatusCode), Message: fmt.Sprintf("The server answered %s.", resp.Status)}
+	}
+	if want := codeOf(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
+		e.Code = want
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+			c.log.LogAttrs(ctx, slog.LevelDebug, "rate limited", slog.Int("retry_after", s))
+		}
+	}
+	return retryable(resp.StatusCode), &survey.Error{Code: e.Code, Message: e.Message}
+}
+
+// Health checks that the server answers.
+func (c *Client) Health(ctx context.Context) error {
+	return c.do(ctx, http.MethodGet, "/healthz", nil, nil, false)
+}
+
+// Enroll exchanges a one-time code for a token. It is not retried: a code works once, and
+// a lost answer needs a new code. Returns EUNAUTHORIZED for a bad code.
+func (c *Client) Enroll(ctx context.Context, code, device string) (*wire.EnrollResponse, error) {
+	var out wire.EnrollResponse
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/enroll", wire.EnrollRequest{Code: code, Device: device}, &out, false); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Me returns the account of the client's token.
+func (c *Client) Me(ctx context.Context) (*survey.User, error) {
+	var u survey.User
+	if err := c.do(ctx, http.MethodGet, wire.Prefix+"/me", nil, &u, true); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// Push sends one batch and returns one receipt per item, in order. Pushing is idempotent,
+// so it is retried.
+func (c *Client) Push(ctx context.Context, items []wire.PushItem) (*wire.PushResponse, error) {
+	var out wire.PushResponse
+	req := wire.PushRequest{DeviceTime: c.now().UTC(), Items: items}
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/interviews/push", req, &out, true); err != nil {
+		return nil, err
+	}
+	if len(out.Receipts) != len(items) {
+		return nil, fmt.Errorf("push: %d receipts for %d interviews", len(out.Receipts), len(items))
+	}
+	return &out, nil
+}
+
+// Forms lists the published forms.
+func (c *Client) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
+	var out wire.FormsResponse
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/forms", nil, &out, true)
+	return out.Forms, err
+}
+
+// Form downloads one published form with its source.
+func (c *Client) Form(ctx context.Context, id, version string) (*survey.PublishedForm, error) {
+	var out wire.FormResponse
+	if err := c.do(ctx, http.MethodGet, wire.Prefix+"/forms/"+url.PathEscape(id)+"/"+url.PathEscape(version), nil, &out, true); err != nil {
+		return nil, err
+	}
+	out.PublishedForm.Source = out.Source
+	return out.PublishedForm, nil
+}
+
+// Publish publishes an XLSForm (supervisor or admin). Publishing the same bytes again is
+// harmless, so it is retried.
+func (c *Client) Publish(ctx context.Context, name string, source []byte) (*wire.PublishResponse, error) {
+	var out wire.PublishResponse
+	err := c.do(ctx, http.MethodPost, wire.Prefix+"/forms", wire.PublishRequest{Name: name, Source: source}, &out, true)
+	return &out, err
+}
+
+// UploadRoster adds or updates roster rows on the server (supervisor or admin).
+func (c *Client) UploadRoster(ctx context.Context, rows []*survey.Respondent) (survey.UpsertResult, error) {
+	var out survey.UpsertResult
+	err := c.do(ctx, http.MethodPost, wire.Prefix+"/roster", wire.RosterUpload{Rows: rows}, &out, true)
+	return out, err
+}
+
+// Roster pulls a page of roster changes after the cursor.
+func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse, error) {
+	var out wire.RosterResponse
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/roster?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	return &out, err
+}
+
+// Returned pulls a page of interviews returned for correction after the cursor.
+func (c *Client) Returned(ctx context.Context, after int64) (*wire.ReturnedResponse, error) {
+	var out wire.ReturnedResponse
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/returned?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	return &out, err
+}
+
+// Return returns a stored revision for correction (supervisor). Returning twice gives the
+// first notice, so it is retried.
+func (c *Client) Return(ctx context.Context, id string, revision int, comment string) (*survey.ReturnNotice, error) {
+	var out survey.ReturnNotice
+	err := c.do(ctx, http.MethodPost, wire.Prefix+"/interviews/"+url.PathEscape(id)+"/return",
+		wire.ReturnRequest{Revision: revision, Comment: comment}, &out, true)
+	return &out, err
+}
+
+// Interviews lists a page of stored revisions after the cursor (supervisor or analyst).
+func (c *Client) Interviews(ctx context.Context, after int64) (*wire.InterviewsResponse, error) {
+	var out wire.InterviewsResponse
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/interviews?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	return &out, err
+}

@@ -1,0 +1,321 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"tracer/survey"
+	"tracer/sync/wire"
+)
+
+// Laptop is what a sync reads and writes on the laptop.
+type Laptop struct {
+	Interviews survey.InterviewStore
+	Roster     survey.RosterStore
+	State      survey.SyncStateStore
+	// FormsDir receives pulled forms as "ID@VERSION.EXT"; no forms are pulled when empty.
+	FormsDir string
+}
+
+// Outcome is what happened to one pushed revision.
+type Outcome struct {
+	InterviewID string
+	Revision    int
+	Status      survey.ReceiptStatus
+	Code        string
+	Message     string
+}
+
+// Summary counts what a sync did.
+type Summary struct {
+	// Pushed were stored by this sync; Already were on the server before.
+	Pushed, Already int
+	// Refused lists the revisions the server refused for good (conflicts and invalid
+	// records); they are not pushed again.
+	Refused []Outcome
+	// Waiting lists revisions the server could not take yet (an unpublished form version,
+	// a server failure); they stay in the outbox.
+	Waiting []Outcome
+	// Skipped counts revisions refused by an earlier sync and not sent again.
+	Skipped int
+	// Forms, RosterRows and Returned count what was pulled; ReturnedElsewhere counts returns
+	// of interviews this laptop does not hold or already reopened.
+	Forms, RosterRows, Returned, ReturnedElsewhere int
+}
+
+// Complete reports whether every finalized revision is now on the server.
+func (s *Summary) Complete() bool {
+	return len(s.Refused) == 0 && len(s.Waiting) == 0 && s.Skipped == 0
+}
+
+// Progress receives a line of progress for people ("pushed 200/1000").
+type Progress func(format string, args ...any)
+
+// maxPages bounds every pull loop.
+const maxPages = 100000
+
+// Sync pushes the outbox in batches, then pulls forms, the roster and returned interviews.
+// A revision is marked sent only when its receipt names the same id, revision and hash. It
+// stops at the first request that fails after its retries and returns what it did so far;
+// whatever was not confirmed stays in the outbox for the next sync.
+func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summary, error) {
+	if progress == nil {
+		progress = func(string, ...any) {}
+	}
+	sum := &Summary{}
+	if err := c.pushOutbox(ctx, l, sum, progress); err != nil {
+		return sum, err
+	}
+	if l.FormsDir != "" {
+		if err := c.pullForms(ctx, l.FormsDir, sum); err != nil {
+			return sum, err
+		}
+	}
+	if l.Roster != nil {
+		if err := c.pullRoster(ctx, l, sum); err != nil {
+			return sum, err
+		}
+	}
+	if err := c.pullReturned(ctx, l, sum); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+func (c *Client) pushOutbox(ctx context.Context, l Laptop, sum *Summary, progress Progress) error {
+	items, err := l.Interviews.Outbox(ctx, 0)
+	if err != nil {
+		return fmt.Errorf("read outbox: %w", err)
+	}
+	refused := map[string]bool{}
+	if l.State != nil {
+		rs, err := l.State.Refusals(ctx)
+		if err != nil {
+			return fmt.Errorf("read refusals: %w", err)
+		}
+		for _, r := range rs {
+			refused[fmt.Sprint(r.InterviewID, "/", r.Revision, "/", r.Hash)] = true
+		}
+	}
+	var todo []*survey.OutboxItem
+	for _, it := range items {
+		if refused[fmt.Sprint(it.InterviewID, "/", it.Revision, "/", it.Hash)] {
+			sum.Skipped++
+			continue
+		}
+		todo = append(todo, it)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	done := 0
+	for len(todo) > 0 {
+		n, size := 0, 0
+		for n < len(todo) && n < c.batchCount && (n == 0 || size+len(todo[n].Body) <= c.batchBytes) {
+			size += len(todo[n].Body)
+			n++
+		}
+		batch := todo[:n]
+		todo = todo[n:]
+		if err := c.pushBatch(ctx, l, batch, sum); err != nil {
+			return err
+		}
+		done += n
+		progress("pushed %d/%d", done, done+len(todo))
+	}
+	return nil
+}
+
+func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.OutboxItem, sum *Summary) error {
+	req := make([]wire.PushItem, len(batch))
+	for i, it := range batch {
+		req[i] = wire.PushItem{ID: it.InterviewID, Revision: it.Revision, Hash: it.Hash, Body: it.Body}
+	}
+	resp, err := c.Push(ctx, req)
+	if err != nil {
+		return err
+	}
+	for i, rc := range resp.Receipts {
+		it := batch[i]
+		if rc.InterviewID != it.InterviewID || rc.Revision != it.Revision || rc.Hash != it.Hash {
+			return fmt.Errorf("push: receipt %d names %s revision %d, not the interview sent", i+1, rc.InterviewID, rc.Revision)
+		}
+		out := Outcome{InterviewID: it.InterviewID, Revision: it.Revision, Status: rc.Status, Code: rc.Code, Message: rc.Message}
+		switch {
+		case rc.Safe():
+			if err := l.Interviews.MarkSent(ctx, it.InterviewID, it.Revision, it.Hash); err != nil {
+				return fmt.Errorf("mark %s sent: %w", it.InterviewID, err)
+			}
+			if rc.Status == survey.ReceiptStored {
+				sum.Pushed++
+			} else {
+				sum.Already++
+			}
+		case rc.Status == survey.ReceiptConflict || (rc.Status == survey.ReceiptRefused && rc.Code == survey.EINVALID):
+			sum.Refused = append(sum.Refused, out)
+			if l.State != nil {
+				if err := l.State.Refuse(ctx, survey.Refusal{InterviewID: it.InterviewID, Revision: it.Revision, Hash: it.Hash,
+					Code: rc.Code, Message: rc.Message}); err != nil {
+					return fmt.Errorf("record refusal of %s: %w", it.InterviewID, err)
+				}
+			}
+		default:
+			sum.Waiting = append(sum.Waiting, out)
+		}
+	}
+	return nil
+}
+
+func (c *Client) pullForms(ctx context.Context, dir string, sum *Summary) error {
+	list, err := c.Forms(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range list {
+		path := filepath.Join(dir, FormFileName(f))
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		full, err := c.Form(ctx, f.ID, f.Version)
+		if err != nil {
+			return err
+		}
+		if survey.HashBytes(full.Source) != f.Hash {
+			return fmt.Errorf("form %s version %s: downloaded bytes do not match the hash", f.ID, f.Version)
+		}
+		if err := writeFileAtomic(path, full.Source); err != nil {
+			return fmt.Errorf("save form %s: %w", f.ID, err)
+		}
+		sum.Forms++
+	}
+	return nil
+}
+
+// FormFileName returns the file name a pulled form is saved as: "ID@VERSION" with the
+// extension it was published with, path separators replaced.
+func FormFileName(f *survey.PublishedForm) string {
+	clean := strings.NewReplacer("/", "_", `\`, "_", "..", "_", ":", "_").Replace
+	return clean(f.ID) + "@" + clean(f.Version) + filepath.Ext(f.Name)
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pull-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Cursor names in the laptop's SyncStateStore.
+const (
+	CursorRoster   = "roster"
+	CursorReturned = "returned"
+)
+
+func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
+	after, err := c.cursor(ctx, l, CursorRoster)
+	if err != nil {
+		return err
+	}
+	for range maxPages {
+		page, err := c.Roster(ctx, after)
+		if err != nil {
+			return err
+		}
+		if len(page.Rows) > 0 {
+			rows := make([]*survey.Respondent, len(page.Rows))
+			for i, r := range page.Rows {
+				rows[i] = r.Respondent
+			}
+			if _, err := l.Roster.Upsert(ctx, rows); err != nil {
+				return fmt.Errorf("store pulled roster: %w", err)
+			}
+			sum.RosterRows += len(rows)
+			after = page.Next
+			if err := c.setCursor(ctx, l, CursorRoster, after); err != nil {
+				return err
+			}
+		}
+		if !page.More {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (c *Client) pullReturned(ctx context.Context, l Laptop, sum *Summary) error {
+	after, err := c.cursor(ctx, l, CursorReturned)
+	if err != nil {
+		return err
+	}
+	for range maxPages {
+		page, err := c.Returned(ctx, after)
+		if err != nil {
+			return err
+		}
+		for _, n := range page.Returns {
+			err := l.Interviews.Return(ctx, n.InterviewID, n.Revision, n.Comment)
+			switch survey.ErrorCode(err) {
+			case "":
+				sum.Returned++
+			case survey.ENOTFOUND, survey.ECONFLICT:
+				sum.ReturnedElsewhere++
+			default:
+				return fmt.Errorf("store returned interview %s: %w", n.InterviewID, err)
+			}
+		}
+		if len(page.Returns) > 0 {
+			after = page.Next
+			if err := c.setCursor(ctx, l, CursorReturned, after); err != nil {
+				return err
+			}
+		}
+		if !page.More {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (c *Client) cursor(ctx context.Context, l Laptop, name string) (int64, error) {
+	if l.State == nil {
+		return 0, nil
+	}
+	v, err := l.State.Cursor(ctx, name)
+	if err != nil {
+		return 0, fmt.Errorf("read cursor %s: %w", name, err)
+	}
+	return v, nil
+}
+
+func (c *Client) setCursor(ctx context.Context, l Laptop, name string, v int64) error {
+	if l.State == nil {
+		return nil
+	}
+	if err := l.State.SetCursor(ctx, name, v); err != nil {
+		return fmt.Errorf("store cursor %s: %w", name, err)
+	}
+	return nil
+}
+
+// IsUnreachable reports whether err means the server could not be reached.
+func IsUnreachable(err error) bool { return errors.Is(err, ErrUnreachable) }

@@ -1,0 +1,295 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/sync/wire"
+)
+
+// push stores a batch: each item is checked against its form version (in parallel), the
+// good ones are stored in one transaction, and the receipts go out after the commit.
+func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	var req wire.PushRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	receipts := make([]wire.Receipt, len(req.Items))
+	subs := make([]*survey.Submission, len(req.Items))
+	parallel(len(req.Items), func(i int) {
+		it := req.Items[i]
+		sub, err := s.check(ctx, it)
+		if err != nil {
+			code := survey.ErrorCode(err)
+			status := http.StatusUnprocessableEntity
+			if code == survey.ENOTFOUND {
+				status = http.StatusNotFound
+			} else if code == survey.EINTERNAL {
+				status = http.StatusInternalServerError
+			}
+			receipts[i] = wire.Receipt{Receipt: survey.Receipt{InterviewID: it.ID, Revision: it.Revision, Hash: it.Hash,
+				Status: survey.ReceiptRefused, Code: code, Message: survey.ErrorMessage(err)}, HTTPStatus: status}
+			return
+		}
+		sub.SubmittedBy, sub.DeviceTime = u.Name, req.DeviceTime.UTC()
+		subs[i] = sub
+	})
+	var good []*survey.Submission
+	var at []int
+	for i, sub := range subs {
+		if sub != nil {
+			good, at = append(good, sub), append(at, i)
+		}
+	}
+	stored, dup, conflict := 0, 0, 0
+	if len(good) > 0 {
+		got, err := s.cfg.Submissions.Ingest(ctx, good)
+		if err != nil {
+			return err
+		}
+		for n, rc := range got {
+			status := http.StatusOK
+			switch rc.Status {
+			case survey.ReceiptStored:
+				stored++
+			case survey.ReceiptDuplicate:
+				dup++
+			case survey.ReceiptConflict:
+				conflict++
+				status = http.StatusConflict
+				s.log.LogAttrs(ctx, slog.LevelWarn, "conflicting revision kept for review",
+					slog.String("interview", rc.InterviewID), slog.Int("revision", rc.Revision), slog.String("user", u.Name))
+			}
+			receipts[at[n]] = wire.Receipt{Receipt: rc, HTTPStatus: status}
+		}
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "push", slog.String("user", u.Name), slog.Int("items", len(req.Items)),
+		slog.Int("stored", stored), slog.Int("duplicate", dup), slog.Int("conflict", conflict),
+		slog.Int("refused", len(req.Items)-len(good)))
+	writeJSON(w, http.StatusOK, wire.PushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
+	return nil
+}
+
+// parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// check verifies one pushed revision: the hash is the body's, the body is a canonical record
+// of that id and revision, its form version is published, and the form engine finds every
+// answer's question and no problem. It never trusts the laptop.
+func (s *Server) check(ctx context.Context, it wire.PushItem) (*survey.Submission, error) {
+	if survey.HashBytes(it.Body) != it.Hash {
+		return nil, survey.Errorf(survey.EINVALID, "The hash is not the SHA-256 of the body.")
+	}
+	rec, err := survey.DecodeRecord(it.Body)
+	if err != nil {
+		return nil, err
+	}
+	if rec.ID != it.ID || rec.Revision != it.Revision {
+		return nil, survey.Errorf(survey.EINVALID, "The record is interview %s revision %d, not the one named.", rec.ID, rec.Revision)
+	}
+	if canon, err := rec.Canonical(); err != nil || !bytes.Equal(canon, it.Body) {
+		return nil, survey.Errorf(survey.EINVALID, "The body is not the record's canonical encoding.")
+	}
+	f, err := s.forms.get(ctx, rec.FormID, rec.FormVersion)
+	if err != nil {
+		return nil, err
+	}
+	answers := make([]forms.Answer, 0, len(rec.Answers))
+	for p, v := range rec.Answers {
+		answers = append(answers, forms.Answer{Path: p, Value: v})
+	}
+	finalized := rec.FinalizedAt
+	sess := forms.NewSession(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }})
+	if unknown := sess.Restore(answers); len(unknown) > 0 {
+		return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q (%d unknown paths).",
+			rec.FormID, rec.FormVersion, unknown[0], len(unknown))
+	}
+	if probs := sess.Problems(); len(probs) > 0 {
+		return nil, survey.Errorf(survey.EINVALID, "Question %s: %s (%d problems).", probs[0].Name, probs[0].Message, len(probs))
+	}
+	return &survey.Submission{
+		InterviewID: rec.ID, Revision: rec.Revision, Hash: it.Hash, Body: it.Body,
+		FormID: rec.FormID, FormVersion: rec.FormVersion, RespondentID: rec.RespondentID, Enumerator: rec.Enumerator,
+	}, nil
+}
+
+// langOf returns lang when the form has it, else "" (the form's default).
+func langOf(f *forms.Form, lang string) string {
+	if l, ok := f.MatchLang(lang); ok {
+		return l
+	}
+	return ""
+}
+
+// cursor reads the after and limit query parameters.
+func cursor(r *http.Request) (after int64, limit int, err error) {
+	q := r.URL.Query()
+	if v := q.Get("after"); v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
+			return 0, 0, survey.Errorf(survey.EINVALID, "after must be a sequence number (0 or more).")
+		}
+	}
+	limit = wire.MaxPage
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > wire.MaxPage {
+			return 0, 0, survey.Errorf(survey.EINVALID, "limit must be 1 to %d.", wire.MaxPage)
+		}
+	}
+	return after, limit, nil
+}
+
+func (s *Server) listInterviews(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	after, limit, err := cursor(r)
+	if err != nil {
+		return err
+	}
+	subs, err := s.cfg.Submissions.List(r.Context(), survey.SubmissionFilter{After: after, Limit: limit + 1})
+	if err != nil {
+		return err
+	}
+	resp := wire.InterviewsResponse{Interviews: subs, Next: after}
+	if len(subs) > limit {
+		resp.Interviews, resp.More = subs[:limit], true
+	}
+	if n := len(resp.Interviews); n > 0 {
+		resp.Next = resp.Interviews[n-1].Seq
+	} else {
+		resp.Interviews = []*survey.Submission{}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// InterviewResponse is one stored revision: its metadata, its canonical body and the
+// conflicting contents received for it.
+type InterviewResponse struct {
+	*survey.Submission
+	Body      []byte               `json:"body"`
+	Conflicts []*survey.Submission `json:"conflicting,omitempty"`
+}
+
+func (s *Server) getInterview(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	rev, err := strconv.Atoi(r.PathValue("revision"))
+	if err != nil || rev < 1 {
+		return survey.Errorf(survey.EINVALID, "The revision must be a number of at least 1.")
+	}
+	sub, err := s.cfg.Submissions.Get(r.Context(), r.PathValue("id"), rev)
+	if err != nil {
+		return err
+	}
+	conflicts, err := s.cfg.Submissions.Conflicts(r.Context(), sub.InterviewID, rev)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, InterviewResponse{Submission: sub, Body: sub.Body, Conflicts: conflicts})
+	return nil
+}
+
+func (s *Server) returnInterview(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	var req wire.ReturnRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	n, err := s.cfg.Returns.Return(r.Context(), r.PathValue("id"), req.Revision, req.Comment, u.Name)
+	if err != nil {
+		return err
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "returned", slog.String("interview", n.InterviewID),
+		slog.Int("revision", n.Revision), slog.String("user", u.Name))
+	writeJSON(w, http.StatusOK, n)
+	return nil
+}
+
+func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	after, limit, err := cursor(r)
+	if err != nil {
+		return err
+	}
+	who := u.Name // an enumerator sees only what they pushed
+	if u.Role == survey.RoleSupervisor {
+		who = ""
+	}
+	ns, err := s.cfg.Returns.Returned(r.Context(), after, who, limit+1)
+	if err != nil {
+		return err
+	}
+	resp := wire.ReturnedResponse{Returns: ns, Next: after}
+	if len(ns) > limit {
+		resp.Returns, resp.More = ns[:limit], true
+	}
+	if n := len(resp.Returns); n > 0 {
+		resp.Next = resp.Returns[n-1].Seq
+	} else {
+		resp.Returns = []*survey.ReturnNotice{}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func (s *Server) uploadRoster(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	var req wire.RosterUpload
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	res, err := s.cfg.Roster.Upload(r.Context(), req.Rows)
+	if err != nil {
+		return err
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "roster upload", slog.String("user", u.Name),
+		slog.Int("inserted", res.Inserted), slog.Int("updated", res.Updated), slog.Int("unchanged", res.Unchanged))
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) pullRoster(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	after, limit, err := cursor(r)
+	if err != nil {
+		return err
+	}
+	rows, err := s.cfg.Roster.Changes(r.Context(), after, limit+1)
+	if err != nil {
+		return err
+	}
+	resp := wire.RosterResponse{Rows: rows, Next: after}
+	if len(rows) > limit {
+		resp.Rows, resp.More = rows[:limit], true
+	}
+	if n := len(resp.Rows); n > 0 {
+		resp.Next = resp.Rows[n-1].Seq
+	} else {
+		resp.Rows = []survey.RosterRow{}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}

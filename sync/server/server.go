@@ -1,0 +1,401 @@
+// Package server is tracer's HTTP API under /api/v1: enrollment, forms, the roster, pushed
+// interviews and returns for correction. Each handler decodes, validates, calls a survey
+// store and responds; domain error codes become HTTP statuses and every error body is JSON
+// {"code", "message"}. Every route but enrollment and the health check needs a bearer
+// token, and each route names the roles it serves.
+package server
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"tracer/survey"
+	"tracer/sync/wire"
+)
+
+// Config holds what a Server needs. The stores are required; the rest has defaults.
+type Config struct {
+	Users       survey.UserStore
+	Submissions survey.SubmissionStore
+	Forms       survey.FormStore
+	Roster      survey.ServerRosterStore
+	Returns     survey.ReturnStore
+
+	// Logger receives one line per request, never a token or personal data.
+	Logger *slog.Logger
+	// Now is the server's clock; time.Now when nil.
+	Now func() time.Time
+	// EnrollBurst enrollment attempts are allowed per client address at once, and one more
+	// every EnrollEvery (defaults 10 and 6s).
+	EnrollBurst int
+	EnrollEvery time.Duration
+	// MaxBody and MaxInflated override wire.MaxBody and wire.MaxInflated when positive.
+	MaxBody     int64
+	MaxInflated int64
+}
+
+// Server is the tracer API as an http.Handler.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	mux     *http.ServeMux
+	forms   *formCache
+	enrolls *limiter
+}
+
+// New returns a Server on the stores of cfg.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.EnrollBurst <= 0 {
+		cfg.EnrollBurst = 10
+	}
+	if cfg.EnrollEvery <= 0 {
+		cfg.EnrollEvery = 6 * time.Second
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = wire.MaxBody
+	}
+	if cfg.MaxInflated <= 0 {
+		cfg.MaxInflated = wire.MaxInflated
+	}
+	s := &Server{
+		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
+		forms:   newFormCache(cfg.Forms),
+		enrolls: newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+	}
+	s.routes()
+	return s
+}
+
+// Route is one API route and the roles it serves; nil Roles means no token is needed.
+type Route struct {
+	Pattern string
+	Roles   []survey.Role
+}
+
+var (
+	everyone    = survey.Roles
+	supervisors = []survey.Role{survey.RoleSupervisor, survey.RoleAdmin}
+	collectors  = []survey.Role{survey.RoleEnumerator, survey.RoleSupervisor}
+	reviewers   = []survey.Role{survey.RoleSupervisor, survey.RoleAnalyst}
+	admins      = []survey.Role{survey.RoleAdmin}
+)
+
+// Routes lists every route with its roles: the server's access rules in one table.
+var Routes = []Route{
+	{"GET /healthz", nil},
+	{"POST /api/v1/enroll", nil},
+	{"GET /api/v1/me", everyone},
+	{"GET /api/v1/forms", everyone},
+	{"POST /api/v1/forms", supervisors},
+	{"GET /api/v1/forms/{id}/{version}", everyone},
+	{"POST /api/v1/roster", supervisors},
+	{"GET /api/v1/roster", everyone},
+	{"POST /api/v1/interviews/push", collectors},
+	{"GET /api/v1/interviews", reviewers},
+	{"GET /api/v1/interviews/{id}/{revision}", reviewers},
+	{"POST /api/v1/interviews/{id}/return", []survey.Role{survey.RoleSupervisor}},
+	{"GET /api/v1/returned", collectors},
+	{"GET /api/v1/users", admins},
+	{"POST /api/v1/users", admins},
+}
+
+// handlerFunc is a route's handler: u is the caller (nil on public routes); a returned
+// error is written as JSON with the status of its code.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, u *survey.User) error
+
+func (s *Server) routes() {
+	handlers := map[string]handlerFunc{
+		"GET /healthz":                           s.health,
+		"POST /api/v1/enroll":                    s.enroll,
+		"GET /api/v1/me":                         s.me,
+		"GET /api/v1/forms":                      s.listForms,
+		"POST /api/v1/forms":                     s.publishForm,
+		"GET /api/v1/forms/{id}/{version}":       s.getForm,
+		"POST /api/v1/roster":                    s.uploadRoster,
+		"GET /api/v1/roster":                     s.pullRoster,
+		"POST /api/v1/interviews/push":           s.push,
+		"GET /api/v1/interviews":                 s.listInterviews,
+		"GET /api/v1/interviews/{id}/{revision}": s.getInterview,
+		"POST /api/v1/interviews/{id}/return":    s.returnInterview,
+		"GET /api/v1/returned":                   s.pullReturned,
+		"GET /api/v1/users":                      s.listUsers,
+		"POST /api/v1/users":                     s.createUser,
+	}
+	for _, rt := range Routes {
+		h := handlers[rt.Pattern]
+		if h == nil {
+			panic("server: no handler for " + rt.Pattern)
+		}
+		s.mux.Handle(rt.Pattern, s.guard(rt.Roles, h))
+	}
+	s.mux.Handle("/", s.guard(nil, func(http.ResponseWriter, *http.Request, *survey.User) error {
+		return survey.Errorf(survey.ENOTFOUND, "No such route.")
+	}))
+}
+
+// ServeHTTP logs the request and dispatches it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(sw, r)
+	level := slog.LevelInfo
+	if sw.status >= 500 {
+		level = slog.LevelError
+	}
+	// No query string, no headers, no bodies: the log never holds a token or personal data.
+	s.log.LogAttrs(r.Context(), level, "request",
+		slog.String("method", r.Method), slog.String("route", r.Pattern), slog.Int("status", sw.status),
+		slog.Duration("took", time.Since(start)), slog.String("user", sw.user), slog.Int64("in", r.ContentLength))
+}
+
+// statusWriter remembers the status and the caller for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	user   string
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// guard authenticates the caller when roles is not nil, checks the role, runs h and writes
+// its error.
+func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var u *survey.User
+		if roles != nil {
+			var err error
+			if u, err = s.authenticate(r); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			if sw, ok := w.(*statusWriter); ok {
+				sw.user = u.Name
+			}
+			if !hasRole(roles, u.Role) {
+				s.writeError(w, r, survey.Errorf(survey.EFORBIDDEN, "The %s role may not do this.", u.Role))
+				return
+			}
+		}
+		if err := h(w, r, u); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func hasRole(roles []survey.Role, r survey.Role) bool {
+	for _, x := range roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) authenticate(r *http.Request) (*survey.User, error) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return nil, survey.Errorf(survey.EUNAUTHORIZED, "A bearer token is needed: run \"tracer login\".")
+	}
+	return s.cfg.Users.Authenticate(r.Context(), strings.TrimSpace(token))
+}
+
+// Status returns the HTTP status of a survey error code.
+func Status(code string) int {
+	switch code {
+	case "":
+		return http.StatusOK
+	case survey.EINVALID:
+		return http.StatusBadRequest
+	case survey.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case survey.EFORBIDDEN:
+		return http.StatusForbidden
+	case survey.ENOTFOUND:
+		return http.StatusNotFound
+	case survey.ECONFLICT:
+		return http.StatusConflict
+	case survey.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case survey.ERATELIMIT:
+		return http.StatusTooManyRequests
+	case survey.ENOTIMPLEMENTED:
+		return http.StatusNotImplemented
+	}
+	return http.StatusInternalServerError
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := survey.ErrorCode(err)
+	if code == survey.EINTERNAL {
+		if errors.Is(err, context.Canceled) || errors.Is(r.Context().Err(), context.Canceled) {
+			s.log.LogAttrs(r.Context(), slog.LevelWarn, "request canceled", slog.String("route", r.Pattern))
+		} else {
+			s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("route", r.Pattern), slog.String("err", err.Error()))
+		}
+	}
+	status := Status(code)
+	if status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest {
+		// The rest of a refused body is not worth reading.
+		w.Header().Set("Connection", "close")
+	}
+	writeJSON(w, status, wire.Error{Code: code, Message: survey.ErrorMessage(err)})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client is gone if this fails; nothing to do
+}
+
+// decode reads the request body, inflating gzip, within the size limits, into v.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, v wire.Validator) error {
+	if r.ContentLength > s.cfg.MaxBody {
+		return survey.Errorf(survey.ETOOLARGE, "The request body has %d bytes; the limit is %d.", r.ContentLength, s.cfg.MaxBody)
+	}
+	var body io.Reader = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	switch enc := r.Header.Get("Content-Encoding"); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return survey.Errorf(survey.ETOOLARGE, "The request body is over the limit.")
+			}
+			return survey.Errorf(survey.EINVALID, "The gzip request body is malformed.")
+		}
+		defer zr.Close()
+		body = &capReader{r: zr, left: s.cfg.MaxInflated}
+	default:
+		return survey.Errorf(survey.EINVALID, "Content-Encoding %q is not supported; use gzip or none.", enc)
+	}
+	return wire.Decode(body, v)
+}
+
+// capReader fails with wire.ErrTooLarge once more than left bytes were read.
+type capReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		if n, _ := c.r.Read(one[:]); n > 0 {
+			return 0, wire.ErrTooLarge
+		}
+		return c.r.Read(p) // io.EOF or an error at the limit exactly
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// clientIP returns the address of the connection's far end, without the port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Timeouts bound how long the HTTP server waits for a slow or idle client.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// DefaultTimeouts are meant for laptops on a phone hotspot: a push of the largest batch
+// over a slow link fits in Read.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 2 * time.Minute, Write: 2 * time.Minute, Idle: 2 * time.Minute}
+
+// NewHTTPServer returns an http.Server for h with the timeouts t and a header size limit.
+func NewHTTPServer(addr string, h http.Handler, t Timeouts, log *slog.Logger) *http.Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &http.Server{
+		Addr: addr, Handler: h,
+		ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write, IdleTimeout: t.Idle,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+func (s *Server) health(w http.ResponseWriter, _ *http.Request, _ *survey.User) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": s.cfg.Now().UTC().Format(time.RFC3339)})
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, _ *http.Request, u *survey.User) error {
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	if !s.enrolls.allow(clientIP(r)) {
+		w.Header().Set("Retry-After", fmt.Sprint(int(s.cfg.EnrollEvery.Seconds()+0.5)))
+		return survey.Errorf(survey.ERATELIMIT, "Too many enrollment attempts from this address; wait a minute.")
+	}
+	var req wire.EnrollRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	token, u, err := s.cfg.Users.Enroll(r.Context(), req.Code, req.Device)
+	if err != nil {
+		return err
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "enrolled", slog.String("user", u.Name), slog.String("role", string(u.Role)))
+	writeJSON(w, http.StatusOK, wire.EnrollResponse{Token: token, User: u.Name, Role: u.Role})
+	return nil
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	users, err := s.cfg.Users.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wire.UsersResponse{Users: users})
+	return nil
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	var req wire.UserRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	u, code, err := s.cfg.Users.CreateUser(r.Context(), req.Name, req.Role)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, wire.UserResponse{User: u, Code: code})
+	return nil
+}

@@ -1,0 +1,297 @@
+// Package wire holds the JSON shapes laptop and server exchange under /api/v1, their limits
+// and their decoding rules. Both sides import it, so a change to the protocol is one change.
+package wire
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"tracer/survey"
+)
+
+// Prefix is the path every API route starts with.
+const Prefix = "/api/v1"
+
+// Limits of the protocol. The server refuses larger requests; the client keeps its batches
+// below them.
+const (
+	// MaxBody is the most bytes a request body may have on the wire.
+	MaxBody = 8 << 20
+	// MaxInflated is the most bytes a gzip request body may inflate to.
+	MaxInflated = 32 << 20
+	// MaxBatch is the most interviews one push may carry.
+	MaxBatch = 1000
+	// MaxRecord is the most bytes one record's canonical body may have.
+	MaxRecord = 1 << 20
+	// MaxRosterRows is the most rows one roster upload may carry.
+	MaxRosterRows = 50000
+	// MaxPage is the most entries one pull returns.
+	MaxPage = 1000
+)
+
+// Error is the body of every error response: a survey error code and a message for people.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// EnrollRequest exchanges a one-time enrollment code for a token.
+type EnrollRequest struct {
+	Code   string `json:"code"`
+	Device string `json:"device,omitempty"`
+}
+
+// Validate checks the request's fields.
+func (r *EnrollRequest) Validate() error {
+	if n := len(survey.NormalizeCode(r.Code)); n == 0 || n > 32 || len(r.Code) > 64 {
+		return survey.Errorf(survey.EINVALID, "An enrollment code has 8 characters.")
+	}
+	if len(r.Device) > 128 {
+		return survey.Errorf(survey.EINVALID, "The device name is longer than 128 characters.")
+	}
+	return nil
+}
+
+// EnrollResponse carries the new token, shown this once.
+type EnrollResponse struct {
+	Token string      `json:"token"`
+	User  string      `json:"user"`
+	Role  survey.Role `json:"role"`
+}
+
+// PushItem is one finalized revision: the record's canonical bytes, sent unchanged, and
+// their SHA-256.
+type PushItem struct {
+	ID       string          `json:"id"`
+	Revision int             `json:"revision"`
+	Hash     string          `json:"hash"`
+	Body     json.RawMessage `json:"body"`
+}
+
+// PushRequest is a batch of revisions. DeviceTime is the laptop's clock when it sent the
+// batch: the server records the skew and never orders by it.
+type PushRequest struct {
+	DeviceTime time.Time  `json:"device_time"`
+	Items      []PushItem `json:"items"`
+}
+
+// Validate checks the batch's shape; whether each record is valid is the server's per-item
+// decision.
+func (r *PushRequest) Validate() error {
+	if len(r.Items) == 0 {
+		return survey.Errorf(survey.EINVALID, "A push needs at least one interview.")
+	}
+	if len(r.Items) > MaxBatch {
+		return survey.Errorf(survey.EINVALID, "A push may carry at most %d interviews, not %d.", MaxBatch, len(r.Items))
+	}
+	for i, it := range r.Items {
+		if uuid.Validate(it.ID) != nil {
+			return survey.Errorf(survey.EINVALID, "Item %d: the id is not a UUID.", i+1)
+		}
+		if it.Revision < 1 || it.Revision > 1<<20 {
+			return survey.Errorf(survey.EINVALID, "Item %d: the revision must be at least 1.", i+1)
+		}
+		if b, err := hex.DecodeString(it.Hash); err != nil || len(b) != 32 {
+			return survey.Errorf(survey.EINVALID, "Item %d: the hash is not a hex SHA-256.", i+1)
+		}
+		if len(it.Body) == 0 || len(it.Body) > MaxRecord {
+			return survey.Errorf(survey.EINVALID, "Item %d: the body must have 1 to %d bytes.", i+1, MaxRecord)
+		}
+	}
+	return nil
+}
+
+// Receipt is the server's answer for one pushed revision; HTTPStatus is the status that
+// revision alone would get (200 stored or duplicate, 409 conflict, 422 or 404 refused).
+type Receipt struct {
+	survey.Receipt
+	HTTPStatus int `json:"http_status"`
+}
+
+// PushResponse answers a push with one receipt per item, in order, sent after the commit.
+type PushResponse struct {
+	ServerTime time.Time `json:"server_time"`
+	Receipts   []Receipt `json:"receipts"`
+}
+
+// FormsResponse lists the published forms, without their bytes.
+type FormsResponse struct {
+	Forms []*survey.PublishedForm `json:"forms"`
+}
+
+// FormResponse is one published form with its source bytes (base64 in JSON).
+type FormResponse struct {
+	*survey.PublishedForm
+	Source []byte `json:"source"`
+}
+
+// PublishRequest publishes an XLSForm: the file name (its extension says the format) and
+// its bytes. The server reads id, version and title from the form itself.
+type PublishRequest struct {
+	Name   string `json:"name"`
+	Source []byte `json:"source"`
+}
+
+// Validate checks the request's fields.
+func (r *PublishRequest) Validate() error {
+	if r.Name == "" || len(r.Name) > 255 {
+		return survey.Errorf(survey.EINVALID, "A form needs a file name (.xlsx or .md).")
+	}
+	if len(r.Source) == 0 {
+		return survey.Errorf(survey.EINVALID, "The form file is empty.")
+	}
+	return nil
+}
+
+// PublishResponse says what was published; Added is false when the same bytes were there.
+type PublishResponse struct {
+	Form  *survey.PublishedForm `json:"form"`
+	Added bool                  `json:"added"`
+}
+
+// RosterUpload uploads roster rows; they are added or updated by roster id.
+type RosterUpload struct {
+	Rows []*survey.Respondent `json:"rows"`
+}
+
+// Validate checks the request's fields.
+func (r *RosterUpload) Validate() error {
+	if len(r.Rows) == 0 || len(r.Rows) > MaxRosterRows {
+		return survey.Errorf(survey.EINVALID, "A roster upload needs 1 to %d rows.", MaxRosterRows)
+	}
+	for i, row := range r.Rows {
+		if row == nil || row.RosterID == "" || row.Name == "" {
+			return survey.Errorf(survey.EINVALID, "Row %d needs a roster id and a name.", i+1)
+		}
+	}
+	return nil
+}
+
+// RosterResponse is a page of roster changes after a cursor; Next is the cursor to send next.
+type RosterResponse struct {
+	Rows []survey.RosterRow `json:"rows"`
+	Next int64              `json:"next"`
+	More bool               `json:"more"`
+}
+
+// ReturnRequest returns a stored revision to its enumerator for correction.
+type ReturnRequest struct {
+	Revision int    `json:"revision"`
+	Comment  string `json:"comment"`
+}
+
+// Validate checks the request's fields.
+func (r *ReturnRequest) Validate() error {
+	if r.Revision < 1 {
+		return survey.Errorf(survey.EINVALID, "A return needs the revision to return.")
+	}
+	if r.Comment == "" || len(r.Comment) > 4000 {
+		return survey.Errorf(survey.EINVALID, "A return needs a comment of at most 4000 bytes.")
+	}
+	return nil
+}
+
+// ReturnedResponse is a page of returned interviews after a cursor.
+type ReturnedResponse struct {
+	Returns []*survey.ReturnNotice `json:"returns"`
+	Next    int64                  `json:"next"`
+	More    bool                   `json:"more"`
+}
+
+// InterviewsResponse is a page of stored revisions (without bodies) after a cursor.
+type InterviewsResponse struct {
+	Interviews []*survey.Submission `json:"interviews"`
+	Next       int64                `json:"next"`
+	More       bool                 `json:"more"`
+}
+
+// UserRequest creates an account.
+type UserRequest struct {
+	Name string      `json:"name"`
+	Role survey.Role `json:"role"`
+}
+
+// Validate checks the request's fields.
+func (r *UserRequest) Validate() error {
+	if r.Name == "" || !r.Role.Valid() {
+		return survey.Errorf(survey.EINVALID, "A user needs a name and a role (enumerator, supervisor, analyst or admin).")
+	}
+	return nil
+}
+
+// UserResponse is a new account with its one-time enrollment code.
+type UserResponse struct {
+	User *survey.User `json:"user"`
+	Code string       `json:"code"`
+}
+
+// UsersResponse lists the accounts.
+type UsersResponse struct {
+	Users []*survey.User `json:"users"`
+}
+
+// Validator is a request that can check its own fields.
+type Validator interface {
+	Validate() error
+}
+
+// Decode reads exactly one JSON value from r into v, refusing unknown fields and trailing
+// data, then validates it. Every failure is an EINVALID *survey.Error, except a body over a
+// limit, which is ETOOLARGE.
+func Decode(r io.Reader, v Validator) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if tooLarge(err) {
+			return decodeError(err)
+		}
+		return survey.Errorf(survey.EINVALID, "The request body has data after its JSON value.")
+	}
+	return v.Validate()
+}
+
+// ErrTooLarge is what a body reader returns once a limit is passed; the server's readers
+// wrap it, so Decode can tell "too large" from "malformed".
+var ErrTooLarge = errors.New("request body too large")
+
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.Is(err, ErrTooLarge) || errors.As(err, &mbe)
+}
+
+func decodeError(err error) error {
+	if tooLarge(err) {
+		return survey.Errorf(survey.ETOOLARGE, "The request body is over the limit.")
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return survey.Errorf(survey.EINVALID, "The request body is not valid JSON (at byte %d).", se.Offset)
+	case errors.As(err, &te):
+		return survey.Errorf(survey.EINVALID, "The request field %q has the wrong type.", te.Field)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return survey.Errorf(survey.EINVALID, "The request body is empty or cut short.")
+	}
+	return survey.Errorf(survey.EINVALID, "The request body is not understood: %s.", firstLine(err.Error()))
+}
+
+func firstLine(s string) string {
+	if i := bytes.IndexByte([]byte(s), '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
