@@ -1,0 +1,379 @@
+// Package export writes interviews as analysts read them: CSV (a zip of one file per table
+// plus a codebook), XLSX (a sheet per table plus a codebook sheet) or JSON Lines (one object
+// per interview, repeats nested).
+//
+// The interview table has one row per record, metadata first (interview_id, revision,
+// respondent_id, enumerator, form_version, started_at, finalized_at), then the joined roster
+// fields (roster_<name>) when a roster lookup is given, then a column per question,
+// calculation and metadata field in form order, named as forms.Record names them (the
+// question name, or its group path where a name is used twice). A select_multiple has its
+// own column plus one 0/1 column per choice (q/choice; empty when q has no answer). Each
+// repeat is a separate table linked to the interview by interview_id and to its enclosing
+// repeat by instance paths (see the codebook).
+//
+// Spreadsheet safety: in CSV and XLSX a text value that starts with = + - @, a tab or a
+// carriage return is prefixed with a single quote ('), as OWASP's "CSV Injection" page
+// advises, so that Excel or LibreOffice never runs it as a formula; a value that is a plain
+// number (-5, +3.2) is left alone because it cannot be a formula. JSON Lines values are
+// written unchanged. CSV files are UTF-8 with a byte-order mark so Excel detects the encoding,
+// fields are quoted as RFC 4180 says and lines end in \n; a CR LF inside a value is written
+// as LF, because encoding/csv (and RFC 4180 readers generally) read a quoted CR LF back as LF.
+// With that, reading a file back with encoding/csv gives exactly the values written, and
+// writing them again gives the same bytes.
+//
+// Output is streamed: one record is held at a time, rows go straight to the writer (CSV), to
+// excelize's StreamWriter (XLSX, which spools to temporary files) or to temporary files
+// (CSV repeat tables, appended to the zip at the end), so memory does not grow with the
+// number of interviews.
+package export
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"tracer/forms"
+	"tracer/survey"
+)
+
+// Format is an export file format.
+type Format string
+
+// The export formats.
+const (
+	CSV   Format = "csv"
+	XLSX  Format = "xlsx"
+	JSONL Format = "jsonl"
+)
+
+// ParseFormat returns the format named s (csv, xlsx or jsonl, any case).
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+	case CSV, XLSX, JSONL:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown export format %q: use csv, xlsx or jsonl", s)
+}
+
+// Options configure an export. Which revisions go in (latest approved, latest, all) is the
+// caller's choice: Write writes every record it is given.
+type Options struct {
+	Format Format
+	// Labels writes select answers as their labels in Lang instead of their codes.
+	Labels bool
+	// Lang is the label language (a form language's name or code); the form's default
+	// language when empty or unknown.
+	Lang string
+	// Roster looks up a respondent by roster id; when set, the roster fields (RosterColumns
+	// plus RosterExtra) are joined to each interview as roster_<name> columns.
+	Roster func(rosterID string) (*survey.Respondent, bool)
+	// RosterExtra names extra roster columns (survey.Respondent.Extra keys) to join.
+	RosterExtra []string
+	// TempDir holds the temporary files of CSV repeat tables; os.TempDir() when empty.
+	TempDir string
+}
+
+// Stats counts what an export wrote.
+type Stats struct {
+	// Interviews is the number of records written.
+	Interviews int
+	// Rows counts the data rows written per table (the interview table included).
+	Rows map[string]int
+}
+
+// ErrTooManyRows is returned when an XLSX sheet would exceed Excel's 1,048,576 rows.
+var ErrTooManyRows = errors.New("xlsx sheet would exceed 1,048,576 rows: export as csv or jsonl")
+
+// sink receives the rows of every table, then the codebook.
+type sink interface {
+	row(t *table, cells []string) error
+	finish(codebook [][]string) error
+	abort()
+}
+
+// Write exports the records of form f to w in opt.Format. It stops at the first error,
+// including one yielded by records; the output is then incomplete.
+func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error], opt Options) (Stats, error) {
+	s := newSchema(f, opt)
+	st := Stats{Rows: map[string]int{}}
+	if opt.Format == JSONL {
+		err := writeJSONL(w, s, records, &st)
+		return st, err
+	}
+	var out sink
+	var err error
+	switch opt.Format {
+	case CSV, "":
+		out, err = newCSVSink(w, s, opt.TempDir)
+	case XLSX:
+		out, err = newXLSXSink(w, s)
+	default:
+		return st, fmt.Errorf("unknown export format %q", opt.Format)
+	}
+	if err != nil {
+		return st, err
+	}
+	rw := newRowWriter(s, opt, out)
+	for rec, err := range records {
+		if err != nil {
+			out.abort()
+			return st, fmt.Errorf("read records: %w", err)
+		}
+		if err := rw.record(rec); err != nil {
+			out.abort()
+			return st, err
+		}
+		st.Interviews++
+	}
+	for _, t := range s.tables {
+		st.Rows[t.name] = rw.rows[t.id]
+	}
+	if err := out.finish(s.codebook()); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// rowWriter turns records into table rows, reusing its buffers.
+type rowWriter struct {
+	s      *schema
+	opt    Options
+	out    sink
+	cells  [][]string // per table
+	meta   []string
+	roster []string
+	inst   instances
+	rows   []int
+}
+
+func newRowWriter(s *schema, opt Options, out sink) *rowWriter {
+	rw := &rowWriter{s: s, opt: opt, out: out, meta: make([]string, len(metaColumns)), rows: make([]int, len(s.tables))}
+	for _, t := range s.tables {
+		rw.cells = append(rw.cells, make([]string, len(t.cols)))
+	}
+	rw.roster = make([]string, len(s.roster))
+	if s.repeats {
+		rw.inst = instances{}
+	}
+	return rw
+}
+
+// formatTime writes a time in UTC, RFC 3339, or "" for the zero time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func metaValues(dst []string, r *survey.Record) {
+	dst[0] = r.ID
+	dst[1] = strconv.Itoa(r.Revision)
+	dst[2] = r.RespondentID
+	dst[3] = r.Enumerator
+	dst[4] = r.FormVersion
+	dst[5] = formatTime(r.StartedAt)
+	dst[6] = formatTime(r.FinalizedAt)
+}
+
+func (rw *rowWriter) rosterValues(r *survey.Record) {
+	clear(rw.roster)
+	if rw.opt.Roster == nil || r.RespondentID == "" {
+		return
+	}
+	p, ok := rw.opt.Roster(r.RespondentID)
+	if !ok || p == nil {
+		return
+	}
+	vals := p.Values()
+	for i, k := range rw.s.roster {
+		rw.roster[i] = vals[k]
+	}
+}
+
+func (rw *rowWriter) record(r *survey.Record) error {
+	metaValues(rw.meta, r)
+	rw.rosterValues(r)
+	t := rw.s.tables[0]
+	if err := rw.fill(t, r.Answers, "", nil); err != nil {
+		return err
+	}
+	if !rw.s.repeats {
+		return nil
+	}
+	rw.inst.collect(r.Answers)
+	return rw.repeats(r.Answers, nil, "", nil)
+}
+
+// repeats writes the rows of every repeat directly below the instance at prefix (the
+// interview when parent is nil), then of the repeats nested in them.
+func (rw *rowWriter) repeats(answers map[string]string, parent *forms.Node, prefix string, idx []int) error {
+	for _, t := range rw.s.tables[1:] {
+		if t.repeat.Repeat != parent {
+			continue
+		}
+		holder := prefix + rel(t.repeat, parent)
+		for _, i := range rw.inst[holder] {
+			sub := append(idx[:len(idx):len(idx)], i)
+			instPrefix := holder + "[" + strconv.Itoa(i) + "]/"
+			if err := rw.fill(t, answers, instPrefix, sub); err != nil {
+				return err
+			}
+			if err := rw.repeats(answers, t.repeat, instPrefix, sub); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func joinIdx(idx []int) string {
+	var b strings.Builder
+	for i, v := range idx {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strconv.Itoa(v))
+	}
+	return b.String()
+}
+
+// fill builds one row of table t for the instance at prefix and hands it to the sink.
+func (rw *rowWriter) fill(t *table, answers map[string]string, prefix string, idx []int) error {
+	cells := rw.cells[t.id]
+	var multi string // the current select_multiple's code value, for its dummies
+	for i := range t.cols {
+		c := &t.cols[i]
+		switch c.kind {
+		case colMeta:
+			cells[i] = rw.meta[c.idx]
+		case colRoster:
+			cells[i] = rw.roster[c.idx]
+		case colKey:
+			switch c.idx {
+			case 0:
+				cells[i] = rw.meta[0]
+			case 1:
+				cells[i] = joinIdx(idx)
+			case 2:
+				cells[i] = joinIdx(idx[:len(idx)-1])
+			case 3:
+				cells[i] = strconv.Itoa(idx[len(idx)-1])
+			}
+		case colValue:
+			var v string
+			if prefix == "" {
+				v = answers[c.rel]
+			} else {
+				v = answers[prefix+c.rel]
+			}
+			if c.multi {
+				multi = v
+			}
+			cells[i] = rw.s.label(c, v)
+		case colDummy:
+			cells[i] = dummy(multi, c.choice.Name)
+		}
+	}
+	rw.rows[t.id]++
+	return rw.out.row(t, cells)
+}
+
+// instances maps a repeat's holder path with its enclosing instances ("hh[2]/member") to the
+// sorted indexes of its instances present in one record.
+type instances map[string][]int
+
+// collect finds every repeat instance an answer path names.
+func (in instances) collect(answers map[string]string) {
+	clear(in)
+	for k := range answers {
+		for p := 0; p < len(k); p++ {
+			if k[p] != '[' {
+				continue
+			}
+			end := strings.IndexByte(k[p:], ']')
+			if end < 0 {
+				break
+			}
+			n, err := strconv.Atoi(k[p+1 : p+end])
+			if err == nil && n > 0 {
+				holder := k[:p]
+				if !containsInt(in[holder], n) {
+					in[holder] = append(in[holder], n)
+				}
+			}
+			p += end
+		}
+	}
+	for _, v := range in {
+		sort.Ints(v)
+	}
+}
+
+func containsInt(s []int, n int) bool {
+	for _, v := range s {
+		if v == n {
+			return true
+		}
+	}
+	return false
+}
+
+// Neutralize returns v made safe to open in a spreadsheet: a value starting with = + - @, a
+// tab or a carriage return gets a leading single quote, unless it is a plain number.
+func Neutralize(v string) string {
+	if v == "" {
+		return v
+	}
+	switch v[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		if plainNumber(v) {
+			return v
+		}
+		return "'" + v
+	}
+	return v
+}
+
+// plainNumber reports whether v is a decimal number: a sign, digits with at most one point,
+// and an optional exponent.
+func plainNumber(v string) bool {
+	i := 0
+	if i < len(v) && (v[i] == '+' || v[i] == '-') {
+		i++
+	}
+	digits, point := 0, false
+	for ; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !point:
+			point = true
+		default:
+			goto exp
+		}
+	}
+exp:
+	if digits == 0 {
+		return false
+	}
+	if i < len(v) && (v[i] == 'e' || v[i] == 'E') {
+		i++
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(v)
+}

@@ -1,0 +1,240 @@
+package export
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"tracer/forms"
+	"tracer/survey"
+)
+
+// colKind says where a column's value comes from.
+type colKind int
+
+const (
+	colMeta   colKind = iota // record metadata
+	colRoster                // a roster field of the respondent
+	colKey                   // a repeat table's link columns
+	colValue                 // an answer
+	colDummy                 // one choice of a select_multiple, as 0/1
+)
+
+// The metadata columns, in order, first in the interview table.
+var metaColumns = []struct{ name, desc string }{
+	{"interview_id", "interview id (UUID made on the laptop)"},
+	{"revision", "revision of the interview (1, 2, ...)"},
+	{"respondent_id", "roster id of the respondent (empty for a walk-in)"},
+	{"enumerator", "user name of the enumerator"},
+	{"form_version", "version of the form the interview was made with"},
+	{"started_at", "when the interview started (UTC, RFC 3339)"},
+	{"finalized_at", "when this revision was finalized (UTC, RFC 3339)"},
+}
+
+// RosterColumns are the roster fields joined to every interview (as roster_<name>) when a
+// roster lookup is given: the column names of survey.Respondent.Values.
+var RosterColumns = []string{
+	"roster_id", "nik", "full_name", "sex", "birth_date", "phone_main", "education",
+	"institution", "kejuruan", "program_name", "batch_id", "training_start_date",
+	"training_end_date", "budget_year", "funding", "completion", "domicile_regency",
+}
+
+// The link columns of a repeat table.
+var keyColumns = []struct{ name, desc string }{
+	{"interview_id", "id of the interview this instance belongs to"},
+	{"instance", "instance path: the index in each enclosing repeat, joined by '.' (2.3 = 3rd instance inside the 2nd of the parent)"},
+	{"parent_instance", "instance path of the enclosing repeat's instance; empty when the repeat is not nested"},
+	{"index", "index of this instance in its repeat, from 1"},
+}
+
+type column struct {
+	name   string
+	kind   colKind
+	node   *forms.Node
+	rel    string // answer path relative to the row's instance
+	choice *forms.Choice
+	idx    int  // metadata, roster or key position
+	num    bool // numeric in XLSX
+	multi  bool // select_multiple value
+	single bool // select_one value
+}
+
+type table struct {
+	name   string // sheet and file name
+	key    string // column-name key of the repeat ("" for interviews)
+	repeat *forms.Node
+	cols   []column
+	id     int
+}
+
+// schema is the layout of an export: its tables in document order, the interview table first.
+type schema struct {
+	form       *forms.Form
+	tables     []*table
+	byNode     map[*forms.Node]*table
+	repeats    bool
+	lang       string
+	labels     map[string]map[string]string // list -> code -> label in lang
+	roster     []string                     // roster fields joined
+	rosterFunc func(string) (*survey.Respondent, bool)
+}
+
+// key names a node as forms.Record does: its name, or its group path below its repeat when
+// the name is used more than once in the form.
+func key(f *forms.Form, n *forms.Node) string {
+	if f.Node(n.Name) == n {
+		return n.Name
+	}
+	return rel(n, n.Repeat)
+}
+
+// rel returns n's static path relative to repeat r (the full path when r is nil).
+func rel(n, r *forms.Node) string {
+	p := n.Path()
+	if r != nil {
+		p = strings.TrimPrefix(p, r.Path()+"/")
+	}
+	return p
+}
+
+// exported reports whether a node gets a column: anything that can hold a value.
+func exported(n *forms.Node) bool {
+	return !n.IsGroup() && n.Kind != forms.KindNote && !n.Unsupported
+}
+
+func numericType(t string) bool {
+	return t == "integer" || t == "decimal" || t == "range"
+}
+
+func newSchema(f *forms.Form, opt Options) *schema {
+	s := &schema{form: f, byNode: map[*forms.Node]*table{}}
+	s.lang = f.DefaultLang
+	if opt.Lang != "" {
+		if l, ok := f.MatchLang(opt.Lang); ok {
+			s.lang = l
+		}
+	}
+	s.rosterFunc = opt.Roster
+	if opt.Roster != nil {
+		s.roster = append(slices.Clone(RosterColumns), opt.RosterExtra...)
+	}
+	if opt.Labels {
+		s.labels = map[string]map[string]string{}
+		for name, l := range f.Lists {
+			m := make(map[string]string, len(l.Choices))
+			for _, c := range l.Choices {
+				if lab := c.Label.In(s.lang, f.Languages); lab != "" {
+					m[c.Name] = lab
+				}
+			}
+			s.labels[name] = m
+		}
+	}
+	main := &table{name: "interviews"}
+	for i, m := range metaColumns {
+		main.cols = append(main.cols, column{name: m.name, kind: colMeta, idx: i, num: m.name == "revision"})
+	}
+	for i, r := range s.roster {
+		main.cols = append(main.cols, column{name: "roster_" + r, kind: colRoster, idx: i})
+	}
+	s.tables = append(s.tables, main)
+	s.byNode[nil] = main
+	used := map[string]bool{"interviews": true, "codebook": true}
+	for _, n := range f.Nodes {
+		if n.Kind == forms.KindRepeat {
+			s.repeats = true
+			k := key(f, n)
+			name := sheetName(k, used)
+			t := &table{name: name, key: k, repeat: n, id: len(s.tables)}
+			for i, c := range keyColumns {
+				t.cols = append(t.cols, column{name: c.name, kind: colKey, idx: i, num: c.name == "index"})
+			}
+			s.tables = append(s.tables, t)
+			s.byNode[n] = t
+			continue
+		}
+		if !exported(n) {
+			continue
+		}
+		t := s.byNode[n.Repeat]
+		k := key(f, n)
+		c := column{name: k, kind: colValue, node: n, rel: rel(n, n.Repeat), num: numericType(n.Type)}
+		list := f.Lists[n.ListName]
+		switch n.Type {
+		case "select_one":
+			c.single = true
+		case "select_multiple":
+			c.multi = true
+		}
+		t.cols = append(t.cols, c)
+		if c.multi && list != nil {
+			for _, ch := range list.Choices {
+				t.cols = append(t.cols, column{name: k + "/" + ch.Name, kind: colDummy, node: n, rel: c.rel, choice: ch, num: true})
+			}
+		}
+	}
+	return s
+}
+
+// sheetName makes a table name that is a valid sheet name (31 characters, none of []:*?/\)
+// and a plain file name, unique among used.
+func sheetName(k string, used map[string]bool) string {
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '_'
+		}
+		return r
+	}, k)
+	if r := []rune(name); len(r) > 28 {
+		name = string(r[:28])
+	}
+	base := name
+	for i := 2; used[strings.ToLower(name)]; i++ {
+		name = base + "_" + strconv.Itoa(i)
+	}
+	used[strings.ToLower(name)] = true
+	return name
+}
+
+// label returns the value of a select as labels in the chosen language: a select_one's code
+// replaced by its label, a select_multiple's codes by their labels joined by "; ". Codes
+// without a label (an "other" value, a choice list loaded from a file) are kept.
+func (s *schema) label(c *column, v string) string {
+	if s.labels == nil || v == "" || !(c.single || c.multi) {
+		return v
+	}
+	m := s.labels[c.node.ListName]
+	if c.single {
+		if l, ok := m[v]; ok {
+			return l
+		}
+		return v
+	}
+	parts := strings.Fields(v)
+	for i, p := range parts {
+		if l, ok := m[p]; ok {
+			parts[i] = l
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// dummy returns the 0/1 value of a choice column: "" when the question has no answer.
+func dummy(v, choice string) string {
+	if v == "" {
+		return ""
+	}
+	for len(v) > 0 {
+		i := strings.IndexByte(v, ' ')
+		var w string
+		if i < 0 {
+			w, v = v, ""
+		} else {
+			w, v = v[:i], v[i+1:]
+		}
+		if w == choice {
+			return "1"
+		}
+	}
+	return "0"
+}
