@@ -57,6 +57,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runForm(ctx, args)
 	case "roster":
 		return m.runRoster(ctx, args)
+	case "serve":
+		return m.runServe(ctx, args)
+	case "user":
+		return m.runUser(ctx, args)
+	case "login":
+		return m.runLogin(ctx, args)
+	case "sync":
+		return m.runSync(ctx, args)
 	case "version":
 		fmt.Fprintln(m.Stdout, "tracer", version)
 		return nil
@@ -86,6 +94,12 @@ Commands:
   form export [FILE] -o OUT.xlsx
                             write a form (the built-in one by default) as an XLSForm
   roster import FILE        load the alumni roster (CSV or XLSX)
+  serve [--addr HOST:PORT] [--db FILE]
+                            run the central sync server
+  user add NAME --role ROLE create a server account; prints a one-time enrollment code
+  user list | revoke NAME   list or revoke server accounts
+  login URL CODE            enroll this laptop with the server
+  sync                      push finalized interviews; pull forms, roster and returns
   version                   print the version
 
 Run "tracer <command> --help" for a command's flags.

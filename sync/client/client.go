@@ -28,6 +28,21 @@ import (
 // did not answer, after the retries.
 var ErrUnreachable = errors.New("server unreachable")
 
+// UnreachableError says that the server at URL could not be reached or did not answer in
+// full; Err is the last failure. It matches ErrUnreachable with errors.Is.
+type UnreachableError struct {
+	URL string
+	Err error
+}
+
+// Error returns one line for people.
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the server at %s: %v", e.URL, e.Err)
+}
+
+// Unwrap returns ErrUnreachable and the last failure.
+func (e *UnreachableError) Unwrap() []error { return []error{ErrUnreachable, e.Err} }
+
 // Client talks to one tracer server. It is safe for concurrent use.
 type Client struct {
 	base  string
@@ -174,7 +189,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, retry
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return fmt.Errorf("%w: %w (last: %w)", ErrUnreachable, ctx.Err(), last)
+				return &UnreachableError{URL: c.base, Err: errors.Join(ctx.Err(), last)}
 			case <-t.C:
 			}
 		}
@@ -194,7 +209,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, retry
 	if errors.As(last, &se) {
 		return last
 	}
-	return fmt.Errorf("%w: %s: %w", ErrUnreachable, c.base, last)
+	var ue *url.Error
+	if errors.As(last, &ue) {
+		last = ue.Err // the method and URL say nothing new
+	}
+	return &UnreachableError{URL: c.base, Err: last}
 }
 
 // once sends one request; again says whether trying again might help.

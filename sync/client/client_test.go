@@ -7,7 +7,7 @@ import (
 
 	"tracer/survey"
 	"tracer/sync/client"
-	"tracer/sync/internal/synctest"
+	"tracer/sync/synctest"
 )
 
 func fastRetry() client.Option { return client.WithRetry(8, time.Millisecond, 20*time.Millisecond) }

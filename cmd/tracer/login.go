@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"tracer/survey"
+	"tracer/sync/client"
+)
+
+// The laptop's enrollment files in the data folder, both readable by the owner only.
+const (
+	tokenFile  = "token"       // the bearer token, nothing else
+	serverFile = "server.json" // the server's URL and the enrolled account
+)
+
+// enrollment is what server.json holds.
+type enrollment struct {
+	URL  string      `json:"url"`
+	User string      `json:"user"`
+	Role survey.Role `json:"role"`
+}
+
+func (m *Main) runLogin(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("login", "tracer login URL CODE [--data DIR]\n\n"+
+		"Enrolls this laptop with the server at URL using the one-time CODE an admin gave you\n"+
+		"(\"tracer user add\"). The token is saved in the data folder, readable by you only.\n")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
+		return usageError("login needs URL and CODE")
+	}
+	dir, err := m.dataDir(*dataFlag)
+	if err != nil {
+		return err
+	}
+	c, err := client.NewClient(fs.Arg(0))
+	if err != nil {
+		return errors.New(survey.ErrorMessage(err))
+	}
+	host, _ := os.Hostname()
+	res, err := c.Enroll(ctx, fs.Arg(1), host)
+	if err != nil {
+		return syncError(c, err)
+	}
+	if err := writePrivate(filepath.Join(dir, tokenFile), []byte(res.Token+"\n")); err != nil {
+		return fmt.Errorf("save token: %w", err)
+	}
+	info, _ := json.MarshalIndent(enrollment{URL: c.BaseURL(), User: res.User, Role: res.Role}, "", "  ")
+	if err := writePrivate(filepath.Join(dir, serverFile), append(info, '\n')); err != nil {
+		return fmt.Errorf("save server address: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "enrolled as %s (%s) on %s\n", res.User, res.Role, c.BaseURL())
+	return nil
+}
+
+// writePrivate writes data to path through a temporary file, readable by the owner only.
+func writePrivate(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// enrolled reads the server address and the token: TRACER_TOKEN wins over the token file.
+func (m *Main) enrolled(dir string) (*enrollment, string, error) {
+	var e enrollment
+	data, err := os.ReadFile(filepath.Join(dir, serverFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, "", errors.New(`this laptop is not enrolled: run "tracer login URL CODE" first`)
+	} else if err != nil {
+		return nil, "", err
+	}
+	if err := json.Unmarshal(data, &e); err != nil || e.URL == "" {
+		return nil, "", fmt.Errorf("%s is damaged: run \"tracer login URL CODE\" again", filepath.Join(dir, serverFile))
+	}
+	token := strings.TrimSpace(m.Getenv("TRACER_TOKEN"))
+	if token == "" {
+		b, err := os.ReadFile(filepath.Join(dir, tokenFile))
+		if err != nil {
+			return nil, "", fmt.Errorf(`read token: %w (run "tracer login URL CODE")`, err)
+		}
+		token = strings.TrimSpace(string(b))
+	}
+	return &e, token, nil
+}
+
+// syncError turns a client error into one line for people.
+func syncError(c *client.Client, err error) error {
+	switch {
+	case client.IsUnreachable(err):
+		var ue *client.UnreachableError
+		if errors.As(err, &ue) {
+			return ue
+		}
+		return fmt.Errorf("cannot reach the server at %s: %w", c.BaseURL(), err)
+	case survey.ErrorCode(err) == survey.EUNAUTHORIZED:
+		return fmt.Errorf("the server refused: %s", survey.ErrorMessage(err))
+	case survey.ErrorCode(err) != survey.EINTERNAL:
+		return fmt.Errorf("%s (%s)", survey.ErrorMessage(err), survey.ErrorCode(err))
+	}
+	return err
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"tracer/survey/sqlite"
+	"tracer/sync/synctest"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"tracer": main,
+	})
+}
+
+// TestScript runs the end-to-end scripts in testdata/script against the real binary.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("TRACER_DATA", filepath.Join(env.WorkDir, "data"))
+			env.Setenv("TRACER_TOKEN", "")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"waiturl":    cmdWaitURL,
+			"setcode":    cmdSetCode,
+			"seed":       cmdSeed,
+			"nosecret":   cmdNoSecret,
+			"setenvfile": cmdSetenvFile,
+		},
+	})
+}
+
+// waiturl FILE VAR waits up to 20 seconds for FILE (the server's --url-file) and sets VAR
+// to the URL in it.
+func cmdWaitURL(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waiturl FILE VAR")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(ts.MkAbs(args[0])); err == nil && len(b) > 0 {
+			ts.Setenv(args[1], strings.TrimSpace(string(b)))
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Fatalf("no URL in %s after 20s", args[0])
+}
+
+var codePattern = regexp.MustCompile(`enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})`)
+
+// setcode VAR sets VAR to the enrollment code in the last command's standard output.
+func cmdSetCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: setcode VAR")
+	}
+	m := codePattern.FindStringSubmatch(ts.ReadFile("stdout"))
+	if m == nil {
+		ts.Fatalf("no enrollment code in stdout")
+	}
+	ts.Setenv(args[0], m[1])
+}
+
+// seed DIR N finalizes N interviews of the built-in form in the laptop database in DIR,
+// standing in for "tracer form fill --save".
+func cmdSeed(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: seed DIR N")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(dir, 0o700))
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	ts.Check(err)
+	defer db.Close()
+	_, err = synctest.Seed(ctx, sqlite.NewInterviewStore(db), "ani", n)
+	ts.Check(err)
+}
+
+// nosecret TOKENFILE FILE... fails if any FILE holds the token in TOKENFILE in clear.
+func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: nosecret TOKENFILE FILE...")
+	}
+	token := bytes.TrimSpace([]byte(ts.ReadFile(args[0])))
+	if len(token) < 32 {
+		ts.Fatalf("%s holds no token", args[0])
+	}
+	for _, f := range args[1:] {
+		for _, p := range []string{f, f + "-wal"} {
+			b, err := os.ReadFile(ts.MkAbs(p))
+			if err != nil {
+				continue
+			}
+			if bytes.Contains(b, token) {
+				ts.Fatalf("%s holds the token in clear", p)
+			}
+		}
+	}
+}
+
+// setenvfile VAR FILE sets VAR to FILE's trimmed content.
+func cmdSetenvFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: setenvfile VAR FILE")
+	}
+	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
+}

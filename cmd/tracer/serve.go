@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"tracer/forms/builtin"
+	"tracer/survey/sqlite"
+	"tracer/sync/server"
+)
+
+// serverDBName is the server database's file name inside the data folder.
+const serverDBName = "server.db"
+
+// serverDB resolves the server database path: --db, else server.db in the data folder.
+func (m *Main) serverDB(dbFlag, dataFlag string) (string, error) {
+	if dbFlag != "" {
+		return dbFlag, nil
+	}
+	dir, err := m.dataDir(dataFlag)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, serverDBName), nil
+}
+
+// runServe runs the central server until the context ends, then shuts it down gracefully.
+func (m *Main) runServe(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE] [--data DIR]\n\n"+
+		"Runs the sync server on a SQLite database (WAL, synchronous FULL) and publishes the\n"+
+		"built-in form. Logs go to standard error as JSON lines, with no token and no personal data.\n")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; port 0 picks a free one")
+	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	urlFile := fs.String("url-file", "", "write the server's URL to `FILE` once it listens (for scripts)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("serve takes no arguments, got %q", fs.Arg(0))
+	}
+	path, err := m.serverDB(*dbFlag, *dataFlag)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	forms := sqlite.NewFormStore(db)
+	pf, added, err := server.Publish(ctx, forms, builtin.Name, builtin.Source(), "tracer")
+	if err != nil {
+		return fmt.Errorf("publish the built-in form: %w", err)
+	}
+	if added {
+		log.Info("published built-in form", "form", pf.ID, "version", pf.Version)
+	}
+	srv := server.New(server.Config{
+		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: forms,
+		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Logger: log,
+	})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	hs := server.NewHTTPServer(*addr, srv, server.DefaultTimeouts, log)
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", path, url)
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile+".tmp", []byte(url+"\n"), 0o644); err != nil {
+			return err
+		}
+		if err := os.Rename(*urlFile+".tmp", *urlFile); err != nil {
+			return err
+		}
+	}
+	log.Info("serving", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = hs.Shutdown(shut)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	log.Info("stopped")
+	return err
+}

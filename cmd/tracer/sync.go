@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"tracer/survey/sqlite"
+	"tracer/sync/client"
+)
+
+func (m *Main) runSync(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("sync", "tracer sync [--data DIR]\n\n"+
+		"Pushes every finalized interview to the server and pulls forms, the roster and the\n"+
+		"interviews returned for correction. An interview is marked sent only when the server\n"+
+		"confirms it. Exits 0 when everything was pushed. The token comes from $TRACER_TOKEN or\n"+
+		"the token file \"tracer login\" wrote.\n")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("sync takes no arguments, got %q", fs.Arg(0))
+	}
+	dir, err := m.dataDir(*dataFlag)
+	if err != nil {
+		return err
+	}
+	enr, token, err := m.enrolled(dir)
+	if err != nil {
+		return err
+	}
+	c, err := client.NewClient(enr.URL, client.WithToken(token), client.WithRetry(4, 250*time.Millisecond, 4*time.Second))
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(m.Stdout, "syncing with %s as %s\n", enr.URL, enr.User)
+	sum, err := c.Sync(ctx, client.Laptop{
+		Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), State: sqlite.NewSyncStateStore(db),
+		FormsDir: filepath.Join(dir, "forms"),
+	}, func(format string, args ...any) { fmt.Fprintf(m.Stdout, format+"\n", args...) })
+	if err != nil {
+		if sum != nil && sum.Pushed+sum.Already > 0 {
+			fmt.Fprintf(m.Stdout, "before the failure: pushed %d new, %d already there\n", sum.Pushed, sum.Already)
+		}
+		return syncError(c, err)
+	}
+	for _, o := range sum.Refused {
+		fmt.Fprintf(m.Stdout, "refused: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, o.Message, o.Code)
+	}
+	for _, o := range sum.Waiting {
+		fmt.Fprintf(m.Stdout, "not taken yet: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, o.Message, o.Code)
+	}
+	fmt.Fprintf(m.Stdout, "pushed %d new, %d already there, %d refused, %d waiting",
+		sum.Pushed, sum.Already, len(sum.Refused)+sum.Skipped, len(sum.Waiting))
+	if sum.Skipped > 0 {
+		fmt.Fprintf(m.Stdout, " (%d refused earlier, not sent again)", sum.Skipped)
+	}
+	fmt.Fprintf(m.Stdout, "; pulled %d forms, %d roster rows, %d returned interviews\n", sum.Forms, sum.RosterRows, sum.Returned)
+	if sum.Pushed+sum.Already+len(sum.Refused)+len(sum.Waiting)+sum.Skipped+sum.Forms+sum.RosterRows+sum.Returned == 0 {
+		fmt.Fprintln(m.Stdout, "nothing new")
+	}
+	if !sum.Complete() {
+		return silentError{1}
+	}
+	return nil
+}

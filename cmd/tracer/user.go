@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/sqlite"
+)
+
+func (m *Main) runUser(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(m.Stdout, `Usage: tracer user <command> [arguments] [--db FILE] [--data DIR]
+
+Commands:
+  add NAME --role ROLE   create an account and print its one-time enrollment code
+  code NAME              print a new enrollment code for an account
+  list                   list the accounts
+  revoke NAME            revoke an account: its codes and tokens stop working
+
+Roles: enumerator, supervisor, analyst, admin. Codes work once, for 24 hours.
+Run these on the server machine; they open the server database directly.
+`)
+		return nil
+	}
+	switch args[0] {
+	case "add", "code", "list", "revoke":
+		return m.runUserCmd(ctx, args[0], args[1:])
+	default:
+		return usageError("unknown user command %q", args[0])
+	}
+}
+
+func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error {
+	usage := map[string]string{
+		"add":    "tracer user add NAME --role ROLE [--db FILE] [--data DIR]",
+		"code":   "tracer user code NAME [--db FILE] [--data DIR]",
+		"list":   "tracer user list [--db FILE] [--data DIR]",
+		"revoke": "tracer user revoke NAME [--db FILE] [--data DIR]",
+	}[cmd]
+	fs := m.newFlagSet("user "+cmd, usage)
+	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	var role *string
+	if cmd == "add" {
+		role = fs.String("role", "", "the account's `ROLE`: enumerator, supervisor, analyst or admin")
+	}
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	wantArgs := 1
+	if cmd == "list" {
+		wantArgs = 0
+	}
+	if fs.NArg() != wantArgs {
+		fs.Usage()
+		return usageError("user %s needs %d argument(s)", cmd, wantArgs)
+	}
+	if cmd == "add" && !survey.Role(*role).Valid() {
+		return usageError("user add needs --role enumerator, supervisor, analyst or admin")
+	}
+	path, err := m.serverDB(*dbFlag, *dataFlag)
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users := sqlite.NewUserStore(db)
+	switch cmd {
+	case "add":
+		u, code, err := users.CreateUser(ctx, fs.Arg(0), survey.Role(*role))
+		if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(m.Stdout, "user %s (%s) created\nenrollment code: %s (one use, expires %s)\n",
+			u.Name, u.Role, code, u.CreatedAt.Add(survey.EnrollmentTTL).Local().Format("2006-01-02 15:04"))
+	case "code":
+		code, err := users.NewCode(ctx, fs.Arg(0))
+		if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(m.Stdout, "enrollment code for %s: %s (one use, expires in 24 hours)\n", fs.Arg(0), code)
+	case "list":
+		us, err := users.Users(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tROLE\tDEVICES\tCREATED\tSTATUS")
+		for _, u := range us {
+			status := "active"
+			if !u.RevokedAt.IsZero() {
+				status = "revoked " + u.RevokedAt.Local().Format(time.DateOnly)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", u.Name, u.Role, u.Tokens, u.CreatedAt.Local().Format(time.DateOnly), status)
+		}
+		return tw.Flush()
+	case "revoke":
+		if err := users.Revoke(ctx, fs.Arg(0)); err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(m.Stdout, "user %s revoked: its codes and tokens no longer work\n", fs.Arg(0))
+	}
+	return nil
+}
+
+// userError turns a domain error into its message for the command line.
+func userError(err error) error {
+	if code := survey.ErrorCode(err); code != survey.EINTERNAL {
+		return fmt.Errorf("%s", survey.ErrorMessage(err))
+	}
+	return err
+}
