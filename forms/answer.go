@@ -170,6 +170,10 @@ func (s *Session) Check(path string) *Problem {
 
 func (s *Session) required(it *item) bool {
 	n := it.node
+	if n.Detached {
+		// Computed from an attachment this device does not have: nobody can fill it here.
+		return false
+	}
 	if n.Required {
 		return true
 	}
@@ -201,7 +205,7 @@ func (s *Session) checkConstraint(it *item, v string) *Problem {
 		return nil
 	}
 	saved := s.env
-	s.env = env{s: s, ctx: it, cur: &v}
+	s.env = env{s: s, x: n.Constraint, ctx: it, cur: &v}
 	ok := expr.ToBool(n.Constraint.Eval(&s.env))
 	s.env = saved
 	if ok {
@@ -363,7 +367,7 @@ func (s *Session) checkChoice(it *item, v string) *Problem {
 
 func (s *Session) choiceAllowed(it *item, c *Choice) bool {
 	saved := s.env
-	s.env = env{s: s, ctx: it, choice: c}
+	s.env = env{s: s, x: it.node.ChoiceFilter, ctx: it, choice: c}
 	ok := expr.ToBool(it.node.ChoiceFilter.Eval(&s.env))
 	s.env = saved
 	return ok

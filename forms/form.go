@@ -91,6 +91,10 @@ type Node struct {
 	Unsupported bool
 	// External is set for selects whose choices live in an attachment that is not loaded.
 	External bool
+	// Detached is set for a computed, read-only question whose calculation reads a secondary
+	// instance (an attached data file) that is not loaded: it stays empty and its required
+	// flag cannot be enforced on this device.
+	Detached bool
 
 	Label, Hint, ConstraintMsg, RequiredMsg Text
 

@@ -515,6 +515,27 @@ func (c *compiler) expressions(t *table) {
 			}
 		}
 	}
+	// Secondary instances other than choice lists are attachments the device does not have.
+	for _, rs := range c.rows {
+		n := rs.node
+		for _, e := range []struct {
+			col string
+			x   *expr.Expr
+		}{{"calculation", n.Calculation}, {"relevant", n.Relevant}, {"constraint", n.Constraint}, {"choice_filter", n.ChoiceFilter}, {"default", n.Default}} {
+			if e.x == nil {
+				continue
+			}
+			for _, inst := range instances(e.x.Root) {
+				if c.form.Lists[inst] != nil {
+					continue
+				}
+				c.warnf(t, rs.r, e.col, "reads instance('%s'), an attached data file that is not loaded here; it gives no values", inst)
+				if e.col == "calculation" && !n.editable() {
+					n.Detached = true
+				}
+			}
+		}
+	}
 	// References must name existing, unambiguous nodes.
 	for _, rs := range c.rows {
 		n := rs.node
@@ -564,6 +585,36 @@ func (c *compiler) lookup(t *table, r row, col, name string) *Node {
 		c.errorf(t, r, col, "${%s} is ambiguous: that name is used on rows %s", name, strings.Join(rows, ", "))
 		return nil
 	}
+}
+
+// instances returns the names of the secondary instances an expression reads, once each.
+func instances(n expr.Node) []string {
+	var out []string
+	var walk func(n expr.Node)
+	walk = func(n expr.Node) {
+		switch x := n.(type) {
+		case *expr.PathNode:
+			if x.Instance != "" && !contains(out, x.Instance) {
+				out = append(out, x.Instance)
+			}
+			for _, preds := range x.Preds {
+				for _, p := range preds {
+					walk(p)
+				}
+			}
+		case *expr.BinaryNode:
+			walk(x.L)
+			walk(x.R)
+		case *expr.UnaryNode:
+			walk(x.X)
+		case *expr.CallNode:
+			for _, a := range x.Args {
+				walk(a)
+			}
+		}
+	}
+	walk(n)
+	return out
 }
 
 var labelRef = regexp.MustCompile(`\$\{([^}\s]+)\}`)

@@ -215,14 +215,16 @@ func (s *Session) SetLang(lang string) error {
 // env evaluates expressions for the session. ctx is the item whose expression runs.
 type env struct {
 	s      *Session
+	x      *expr.Expr // the expression being evaluated, for its predicates
 	ctx    *item
 	cur    *string // a candidate value standing in for ctx's value, during validation
-	choice *Choice // the choice under test, in choice filters
+	choice *Choice // the choice under test, in choice filters and instance predicates
+	pos    int     // the candidate's 1-based position, in predicates
 }
 
 func (s *Session) eval(x *expr.Expr, ctx *item) expr.Value {
 	saved := s.env
-	s.env = env{s: s, ctx: ctx}
+	s.env = env{s: s, x: x, ctx: ctx}
 	v := x.Eval(&s.env)
 	s.env = saved
 	return v
@@ -395,6 +397,9 @@ func within(inst *item, n *Node) *item {
 }
 
 func (e *env) Path(p *expr.PathNode) expr.Value {
+	if p.Instance != "" {
+		return e.instancePath(p)
+	}
 	steps := p.Steps
 	if len(steps) == 1 && !p.Absolute {
 		switch steps[0] {
@@ -436,7 +441,48 @@ func (e *env) Current() expr.Value {
 	return typedValue(e.ctx.node, e.ctx.value)
 }
 
+// instancePath resolves instance('list')/root/item[pred]/column against the form's choice
+// list of that name: the choices the predicates keep, each giving its column (name, label
+// in the current language, or an extra column). A secondary instance the session does not
+// have (an unattached external file) is an empty node set.
+func (e *env) instancePath(p *expr.PathNode) expr.Value {
+	l := e.s.form.Lists[p.Instance]
+	if l == nil || len(p.Steps) < 2 || len(p.Steps) > 3 {
+		return expr.Nodes{}
+	}
+	cands := l.Choices
+	for _, pred := range p.StepPreds(1) {
+		var kept []*Choice
+		for i, c := range cands {
+			sub := env{s: e.s, x: e.x, ctx: e.ctx, cur: e.cur, choice: c, pos: i + 1}
+			if e.x.Holds(pred, &sub) {
+				kept = append(kept, c)
+			}
+		}
+		cands = kept
+	}
+	out := make(expr.Nodes, 0, len(cands))
+	for _, c := range cands {
+		col := "name" // an item itself, as in count(instance('l')/root/item[...])
+		if len(p.Steps) == 3 {
+			col = p.Steps[2]
+		}
+		switch col {
+		case "name":
+			out = append(out, expr.String(c.Name))
+		case "label":
+			out = append(out, expr.String(c.Label.In(e.s.lang, e.s.form.Languages)))
+		default:
+			out = append(out, expr.String(c.Extra[col]))
+		}
+	}
+	return out
+}
+
 func (e *env) Position() int {
+	if e.pos > 0 {
+		return e.pos
+	}
 	if e.ctx == nil {
 		return 0
 	}

@@ -225,3 +225,45 @@ func TestRequiredAndLanguages(t *testing.T) {
 		t.Error("SetLang(fr) accepted a language the form does not have")
 	}
 }
+
+func TestInstanceLookupInChoiceList(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | calculation |
+| | select_one reg | reg | Regency | |
+| | calculate | reg_label | | instance('reg')/root/item[name = ${reg}]/label |
+| | calculate | reg_prov | | instance('reg')/root/item[name = ${reg}]/prov |
+| | calculate | n_kaltim | | count(instance('reg')/root/item[prov = '64']) |
+| | calculate | second | | instance('reg')/root/item[2]/name |
+| choices |
+| | list_name | name | label | prov |
+| | reg | 6474 | Bontang | 64 |
+| | reg | 6472 | Samarinda | 64 |
+| | reg | 6371 | Banjarmasin | 63 |`)
+	set(t, s, "reg", "6472")
+	for path, want := range map[string]string{"reg_label": "Samarinda", "reg_prov": "64", "n_kaltim": "2", "second": "6472"} {
+		if got := s.Value(path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+}
+
+func TestUnattachedInstanceWarnsAndStaysEmpty(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label | calculation | read_only | required |
+| | xml-external | parent | | | | |
+| | integer | sn | SN | | | yes |
+| | text | pname | Name | instance('parent')/root/data[sn = current()/../sn]/name | yes | yes |`)
+	if len(f.Warnings) != 1 {
+		t.Fatalf("warnings = %v, want one about instance('parent')", f.Warnings)
+	}
+	s := forms.NewSession(f, forms.Options{})
+	set(t, s, "sn", "3")
+	if v := s.Value("pname"); v != "" {
+		t.Errorf("pname = %q, want empty without the attachment", v)
+	}
+	if probs := s.Problems(); len(probs) != 0 {
+		t.Errorf("problems = %+v: a computed field from a missing attachment cannot be required here", probs[0])
+	}
+}
