@@ -1,0 +1,160 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tracer/forms"
+	"tracer/forms/builtin"
+)
+
+func TestFormCheck(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.md")
+	if err := os.WriteFile(broken, []byte("| survey |\n| | type | name | label |\n| | txet | q1 | Q1 |\n| | text | q2 | ${nope} |\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runMain(t, dir, "form", "check", "builtin")
+	if err != nil || !strings.HasPrefix(out, "builtin: ok: blk_tracer") || strings.Contains(out, "warning") {
+		t.Fatalf("check builtin: err %v, out %q", err, out)
+	}
+	out, stderr, err := runMain(t, dir, "form", "check", "builtin", broken)
+	if exitCode(err) != 1 {
+		t.Fatalf("check with a broken form: err %v, want exit 1", err)
+	}
+	if !strings.Contains(out, "error: "+broken+": line 3, sheet survey, column type: unknown question type \"txet\"") {
+		t.Errorf("out %q does not name the line, sheet and column", out)
+	}
+	if !strings.Contains(stderr, "1 of 2 forms did not load") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+func TestFormFill(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", "../../forms/builtin/testdata/unemployed.json")
+	if err != nil {
+		t.Fatalf("fill: %v\n%s", err, out)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(out), &rec); err != nil {
+		t.Fatalf("output is not one JSON object: %v\n%s", err, out)
+	}
+	if rec["main_status"] != "7" || rec["employer_name"] != nil {
+		t.Errorf("record: main_status %v employer_name %v", rec["main_status"], rec["employer_name"])
+	}
+
+	bad := filepath.Join(dir, "bad.json")
+	data, _ := os.ReadFile("../../forms/builtin/testdata/unemployed.json")
+	var answers map[string]any
+	if err := json.Unmarshal(data, &answers); err != nil {
+		t.Fatal(err)
+	}
+	answers["recommend"] = "11"
+	answers["nik"] = "123"
+	data, _ = json.Marshal(answers)
+	if err := os.WriteFile(bad, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "English (en)"} {
+		out, _, err = runMain(t, dir, "form", "fill", "builtin", "--answers", bad, "--lang", lang)
+		if exitCode(err) != 1 {
+			t.Fatalf("fill with bad answers: err %v, want exit 1", err)
+		}
+		var res struct {
+			Errors []struct{ Name, Message string }
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("errors are not JSON: %v\n%s", err, out)
+		}
+		names := map[string]string{}
+		for _, e := range res.Errors {
+			names[e.Name] = e.Message
+		}
+		if names["nik"] == "" || names["recommend"] == "" || !strings.Contains(names["nik"], "NIK") {
+			t.Errorf("--lang %s errors = %+v, want nik and recommend with the form's English messages", lang, res.Errors)
+		}
+	}
+	if _, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", bad, "--lang", "fr"); exitCode(err) != 1 || !strings.Contains(err.Error(), "no language") {
+		t.Errorf("--lang fr: %v", err)
+	}
+	if _, _, err := runMain(t, dir, "form", "fill", "builtin"); exitCode(err) != 2 {
+		t.Errorf("fill without --answers: %v, want a usage error", err)
+	}
+}
+
+// TestFormFillSave stores a persona as a finalized interview with the roster prefill.
+func TestFormFillSave(t *testing.T) {
+	dir := t.TempDir()
+	roster := filepath.Join(t.TempDir(), "r.csv")
+	csv := "roster_id,nik,full_name,sex,birth_date,phone_main,education,institution,kejuruan,program_name,batch_id,training_start_date,training_end_date,funding,completion,domicile_regency\n" +
+		"BTG25-0549,6474065008020549,Siti Rahma,P,2002-08-10,081377120943,5,UPTD BLKI Kota Bontang,TIK,Desain Grafis,BTG-2025-20,2025-08-01,2025-09-10,apbd_kab_murni,pass,6474\n"
+	if err := os.WriteFile(roster, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runMain(t, dir, "roster", "import", roster); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", "../../forms/builtin/testdata/refused.json", "--save", "--respondent", "BTG25-0549")
+	if err != nil {
+		t.Fatalf("fill --save: %v %s", err, out)
+	}
+	id := strings.TrimSpace(out)
+	if len(id) != 36 {
+		t.Fatalf("printed %q, want the interview's UUID", out)
+	}
+	st, err := (&Main{Getenv: func(string) string { return dir }}).openLaptopStore(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	iv, err := st.interviews.Get(t.Context(), id)
+	if err != nil || iv.State != "finalized" || iv.RespondentID != "BTG25-0549" {
+		t.Fatalf("stored interview %+v, %v", iv, err)
+	}
+	items, err := st.interviews.Outbox(t.Context(), 10)
+	if err != nil || len(items) != 1 || items[0].InterviewID != id {
+		t.Fatalf("outbox %v, %v", items, err)
+	}
+	if _, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", "../../forms/builtin/testdata/refused.json", "--save", "--respondent", "NOPE"); err == nil {
+		t.Error("unknown respondent accepted")
+	}
+}
+
+// TestFormExport writes the built-in form as .xlsx and loads it back: the same questions,
+// choices and languages.
+func TestFormExport(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "blk.xlsx")
+	if _, _, err := runMain(t, dir, "form", "export", "-o", out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := forms.Load(out)
+	if err != nil {
+		t.Fatalf("exported form does not load: %v", err)
+	}
+	want, _ := builtin.Load()
+	if len(got.Nodes) != len(want.Nodes) || len(got.Lists) != len(want.Lists) || len(got.Warnings) != 0 {
+		t.Fatalf("exported form: %d nodes, %d lists, %d warnings; want %d, %d, 0", len(got.Nodes), len(got.Lists), len(got.Warnings), len(want.Nodes), len(want.Lists))
+	}
+	for i, n := range want.Nodes {
+		g := got.Nodes[i]
+		if g.Name != n.Name || g.Type != n.Type || g.Label.In("English (en)", nil) != n.Label.In("English (en)", nil) {
+			t.Fatalf("node %d: got %s %s, want %s %s", i, g.Name, g.Type, n.Name, n.Type)
+		}
+		if (g.Constraint == nil) != (n.Constraint == nil) || (g.Constraint != nil && g.Constraint.Src != n.Constraint.Src) {
+			t.Fatalf("node %s: constraint differs after export", n.Name)
+		}
+	}
+	// Filling the exported form gives the same record as the built-in one.
+	s := forms.NewSession(got, forms.Options{})
+	data, _ := os.ReadFile("../../forms/builtin/testdata/self-employed.json")
+	var answers map[string]any
+	_ = json.Unmarshal(data, &answers)
+	if errs := s.Fill(answers); len(errs) > 0 {
+		t.Fatalf("the exported form refuses the persona: %+v", errs)
+	}
+}
