@@ -1,0 +1,149 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/forms/builtin"
+	"tracer/survey"
+	"tracer/sync/server"
+	"tracer/sync/synctest"
+	"tracer/sync/wire"
+)
+
+// Test 9: every route against every role, no token and a revoked token. The allowed roles
+// are written out here, apart from server.Routes, so that a change to either is caught.
+func TestRoleMatrix(t *testing.T) {
+	ctx := context.Background()
+	env := synctest.NewEnv(t, nil, nil)
+	tokens := map[string]string{
+		"enumerator": synctest.Token(t, env.Users, "ani", survey.RoleEnumerator),
+		"supervisor": synctest.Token(t, env.Users, "sri", survey.RoleSupervisor),
+		"analyst":    synctest.Token(t, env.Users, "ana", survey.RoleAnalyst),
+		"admin":      synctest.Token(t, env.Users, "adi", survey.RoleAdmin),
+		"revoked":    synctest.Token(t, env.Users, "rev", survey.RoleSupervisor),
+		"none":       "",
+	}
+	if err := env.Users.Revoke(ctx, "rev"); err != nil {
+		t.Fatal(err)
+	}
+	// A stored interview to read and return.
+	id := survey.NewID()
+	body, hash, err := synctest.Record(id, 1, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, env.URL, tokens["enumerator"])
+	if resp, err := c.Push(ctx, []wire.PushItem{{ID: id, Revision: 1, Hash: hash, Body: body}}); err != nil || !resp.Receipts[0].Safe() {
+		t.Fatalf("fixture push: %+v %v", resp, err)
+	}
+	want := []*survey.OutboxItem{{InterviewID: id, Revision: 1, Hash: hash}}
+
+	n := 0
+	var pushed *survey.OutboxItem
+	pushBody := func() any {
+		id := survey.NewID()
+		b, h, _ := synctest.Record(id, 1, time.Now())
+		pushed = &survey.OutboxItem{InterviewID: id, Revision: 1, Hash: h}
+		return wire.PushRequest{DeviceTime: time.Now(), Items: []wire.PushItem{{ID: id, Revision: 1, Hash: h, Body: b}}}
+	}
+	const E, S, A, D = "enumerator", "supervisor", "analyst", "admin"
+	public := []string{E, S, A, D, "none", "revoked"}
+	routes := []struct {
+		pattern string
+		allowed []string // nil: public
+		status  int      // for an allowed caller
+		body    func() any
+	}{
+		{"GET /healthz", public, 200, nil},
+		{"POST /api/v1/enroll", public, 401, func() any { return wire.EnrollRequest{Code: "AAAA-AAAA"} }},
+		{"GET /api/v1/me", []string{E, S, A, D}, 200, nil},
+		{"GET /api/v1/forms", []string{E, S, A, D}, 200, nil},
+		{"POST /api/v1/forms", []string{S, D}, 200, func() any { return wire.PublishRequest{Name: builtin.Name, Source: builtin.Source()} }},
+		{"GET /api/v1/forms/blk_tracer/2026.11.1", []string{E, S, A, D}, 200, nil},
+		{"POST /api/v1/roster", []string{S, D}, 200, func() any {
+			return wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: "R1", Name: "Sari"}}}
+		}},
+		{"GET /api/v1/roster?after=0", []string{E, S, A, D}, 200, nil},
+		{"POST /api/v1/interviews/push", []string{E, S}, 200, pushBody},
+		{"GET /api/v1/interviews", []string{S, A}, 200, nil},
+		{"GET /api/v1/interviews/" + id + "/1", []string{S, A}, 200, nil},
+		{"POST /api/v1/interviews/" + id + "/return", []string{S}, 200, func() any { return wire.ReturnRequest{Revision: 1, Comment: "Cek upah"} }},
+		{"GET /api/v1/returned", []string{E, S}, 200, nil},
+		{"GET /api/v1/users", []string{D}, 200, nil},
+		{"POST /api/v1/users", []string{D}, 201, func() any {
+			n++
+			return wire.UserRequest{Name: fmt.Sprintf("new%d", n), Role: survey.RoleEnumerator}
+		}},
+	}
+	if len(routes) != len(server.Routes) {
+		t.Fatalf("the matrix has %d routes, the server %d", len(routes), len(server.Routes))
+	}
+	for _, rt := range routes {
+		for _, who := range public {
+			t.Run(strings.ReplaceAll(rt.pattern, "/", "_")+"/"+who, func(t *testing.T) {
+				method, path, _ := strings.Cut(rt.pattern, " ")
+				var rd *bytes.Reader
+				if rt.body != nil {
+					b, _ := json.Marshal(rt.body())
+					rd = bytes.NewReader(b)
+				} else {
+					rd = bytes.NewReader(nil)
+				}
+				req, _ := http.NewRequest(method, env.URL+path, rd)
+				if tok := tokens[who]; tok != "" {
+					req.Header.Set("Authorization", "Bearer "+tok)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var e wire.Error
+				json.NewDecoder(resp.Body).Decode(&e)
+				wantStatus := rt.status
+				switch {
+				case contains(rt.allowed, who):
+				case who == "none" || who == "revoked":
+					wantStatus = 401
+				default:
+					wantStatus = 403
+				}
+				if rt.pattern == "POST /api/v1/interviews/push" && resp.StatusCode == 200 {
+					want = append(want, pushed)
+				}
+				if resp.StatusCode != wantStatus {
+					t.Errorf("%s as %s: %d %+v, want %d", rt.pattern, who, resp.StatusCode, e, wantStatus)
+				}
+				if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+					t.Errorf("content type %q", ct)
+				}
+			})
+		}
+	}
+
+	// An enumerator pulls only the returns of what they pushed.
+	other := synctest.Token(t, env.Users, "eko", survey.RoleEnumerator)
+	for who, wantN := range map[string]int{tokens["enumerator"]: 1, other: 0, tokens["supervisor"]: 1} {
+		page, err := newClient(t, env.URL, who).Returned(ctx, 0)
+		if err != nil || len(page.Returns) != wantN {
+			t.Errorf("returned: %d %v, want %d", len(page.Returns), err, wantN)
+		}
+	}
+	synctest.CheckSame(t, env.Subs, want)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
