@@ -407,4 +407,3 @@ func (b *lockedBuffer) Bytes() []byte {
 }
 
 func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
-
