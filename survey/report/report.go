@@ -1,0 +1,631 @@
+// Package report computes the indicators of a tracer study of vocational-training alumni
+// (INDICATORS.md section C) from the alumni roster and the interviews, with every numerator
+// and denominator, by the breakdowns analysts publish, and writes them as text, JSON or XLSX.
+//
+// Sources of the definitions: employment is the ILO's (at least one hour of work for pay or
+// profit in the reference week), unemployment needs search in the last 4 weeks and
+// availability within 2 weeks (ILO, Dikti f1001); the cohort and respondent bases, the
+// right-censoring-safe "employed within k months" and the response-rate reporting follow the
+// ETF/Cedefop/ILO guide "Carrying out tracer studies" (2016); placement windows follow EQAVET
+// indicator 5; waiting time (f502), income (f505) and job-training match (f14) keep the Dikti
+// tracer scales; the 35-hour full-time cut is BPS's; the UMK comparison uses the regency's
+// minimum wage of the interview year, or the province's UMP.
+//
+// Populations (C.1): T are the distinct roster persons (by NIK, else roster id) whose batch
+// ended in the reporting period; G those of T who passed; S those of G with a valid interview:
+// consent given and main_status answered. Per interview only the highest revision counts, and
+// per person the latest valid interview (by FinalizedAt, then revision, then id), so one
+// status per person: give the records of one wave. A person in two batches is one person,
+// described by the latest batch they passed (else the latest batch).
+//
+// Breakdown attributes come from the roster for everyone (so a cell's G and S are counted
+// the same way): kejuruan, programme, institution, batch, budget year, calendar year of the
+// training end date, funding, sex, domicile regency, education, age group (age at the end of
+// training) and the window since training (months from training end to the interview, or to
+// Config.AsOf for people not interviewed).
+//
+// Choices made where INDICATORS.md leaves room, each documented at its indicator: numerators
+// of "employed within k months" and "share earning ≥ UMK" are restricted to their
+// denominators; people in paid OJT who are not counted as absorbed are not counted as NEET
+// (they are both working and in training); quartiles are interpolated (Excel QUARTILE.INC).
+package report
+
+import (
+	"fmt"
+	"iter"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"tracer/survey"
+)
+
+// Dimension is a breakdown of the report (INDICATORS.md C.3).
+type Dimension string
+
+// The breakdowns.
+const (
+	ByKejuruan    Dimension = "kejuruan"
+	ByProgram     Dimension = "program_name"
+	ByInstitution Dimension = "institution"
+	ByBatch       Dimension = "batch"
+	ByBudgetYear  Dimension = "budget_year"
+	ByYear        Dimension = "year"
+	ByFunding     Dimension = "funding"
+	BySex         Dimension = "sex"
+	ByRegency     Dimension = "regency"
+	ByWindow      Dimension = "window"
+	ByAge         Dimension = "age_group"
+	ByEducation   Dimension = "education"
+)
+
+// Dimensions lists every breakdown in report order.
+var Dimensions = []Dimension{ByKejuruan, ByProgram, ByInstitution, ByBatch, ByBudgetYear, ByYear,
+	ByFunding, BySex, ByRegency, ByWindow, ByAge, ByEducation}
+
+// ParseDimensions reads a comma-separated list of breakdowns ("kejuruan,batch,sex").
+// "regency" and "window" are accepted, and "program" and "age" as short forms.
+func ParseDimensions(s string) ([]Dimension, error) {
+	var out []Dimension
+	for _, p := range strings.Split(s, ",") {
+		p = strings.ToLower(strings.TrimSpace(p))
+		switch p {
+		case "":
+			continue
+		case "program":
+			p = string(ByProgram)
+		case "age":
+			p = string(ByAge)
+		case "batch_id":
+			p = string(ByBatch)
+		}
+		ok := false
+		for _, d := range Dimensions {
+			if string(d) == p {
+				out, ok = append(out, d), true
+			}
+		}
+		if !ok {
+			return nil, fmt.Errorf("unknown breakdown %q", p)
+		}
+	}
+	return out, nil
+}
+
+// Config configures a report. The zero value is the default report over every roster row.
+type Config struct {
+	// From and To bound the reporting period: roster rows whose training_end_date falls in
+	// [From, To] make up T. Zero means open.
+	From, To time.Time
+	// PaidOJTAbsorbed counts paid apprenticeship/OJT (main_status 5) as absorbed. Off by
+	// default, as INDICATORS.md C.1 says.
+	PaidOJTAbsorbed bool
+	// UMK gives minimum wages by regency and year; DefaultUMK() when nil.
+	UMK *UMKTable
+	// BandMidpoints gives the income of each income_band code; DefaultBandMidpoints() when nil.
+	BandMidpoints map[string]float64
+	// Windows are the k of "employed within k months"; 3, 6 and 12 when empty.
+	Windows []int
+	// By lists the breakdowns; every one of Dimensions when nil.
+	By []Dimension
+	// Weights adds non-response weights |G_cell|/|S_cell| by kejuruan × sex, and the
+	// absorption rate weighted with them.
+	Weights bool
+	// AsOf is the date the window since training is measured to for people not interviewed;
+	// the latest interview date when zero.
+	AsOf time.Time
+}
+
+// DefaultBandMidpoints returns the income of each income_band code (QUESTIONNAIRE.md B.3):
+// the middle of the band, and 1.25 × the lower bound for the open top band (≥ 10 million).
+// Code 99 (refused) has no income.
+func DefaultBandMidpoints() map[string]float64 {
+	return map[string]float64{
+		"1": 500_000, "2": 1_500_000, "3": 2_500_000, "4": 3_500_000, "5": 4_500_000,
+		"6": 6_250_000, "7": 8_750_000, "8": 12_500_000,
+	}
+}
+
+// Populations are the counts of INDICATORS.md C.1 in one cell.
+type Populations struct {
+	T       int `json:"T"`
+	G       int `json:"G"`
+	Reached int `json:"reached"`
+	S       int `json:"S"`
+	A       int `json:"A"`
+	W       int `json:"W"`
+	O       int `json:"O"`
+	SE      int `json:"SE"`
+	OJT     int `json:"OJT"`
+	U       int `json:"U"`
+	ED      int `json:"ED"`
+	I       int `json:"I"`
+}
+
+// Flag marks a value under the small-cell rules.
+type Flag string
+
+// The small-cell flags: no percentage below 10, a warning from 10 to 29.
+const (
+	FlagNone       Flag = ""
+	FlagSuppressed Flag = "suppressed"
+	FlagSmall      Flag = "n kecil"
+)
+
+// Value is one indicator in one cell. A rate has Num, Den and Pct; a statistic (median,
+// mean, NPS, total) has Stat computed over Den people, and Num where it is a count or sum.
+// Pct and Stat are nil when Den < 10 (Flag suppressed) or 0.
+type Value struct {
+	ID   string   `json:"id"`
+	Num  float64  `json:"num"`
+	Den  int      `json:"den"`
+	Pct  *float64 `json:"pct"`
+	Stat *float64 `json:"stat,omitempty"`
+	Q1   *float64 `json:"q1,omitempty"`
+	Q3   *float64 `json:"q3,omitempty"`
+	Flag Flag     `json:"flag,omitempty"`
+}
+
+// Cell is one row of a breakdown (or the total): its populations and every indicator.
+type Cell struct {
+	Key    string      `json:"key"`
+	N      Populations `json:"n"`
+	Values []Value     `json:"values"`
+}
+
+// Get returns the value with the given indicator id, or nil.
+func (c *Cell) Get(id string) *Value {
+	for i := range c.Values {
+		if c.Values[i].ID == id {
+			return &c.Values[i]
+		}
+	}
+	return nil
+}
+
+// Breakdown is the report by one dimension: a cell per value, sorted by key.
+type Breakdown struct {
+	Dimension Dimension `json:"dimension"`
+	Cells     []Cell    `json:"cells"`
+}
+
+// Share is one category of a distribution.
+type Share struct {
+	Code string   `json:"code"`
+	Num  int      `json:"num"`
+	Pct  *float64 `json:"pct"`
+}
+
+// Distribution is indicator 24: how a population splits by a question's answer.
+type Distribution struct {
+	ID    string  `json:"id"`
+	Den   int     `json:"den"`
+	Flag  Flag    `json:"flag,omitempty"`
+	Items []Share `json:"items"`
+}
+
+// Weight is the non-response weight of one kejuruan × sex cell.
+type Weight struct {
+	Kejuruan string  `json:"kejuruan"`
+	Sex      string  `json:"sex"`
+	G        int     `json:"G"`
+	S        int     `json:"S"`
+	Weight   float64 `json:"weight"`
+}
+
+// Settings records what the report was computed with, for its readers.
+type Settings struct {
+	From            string             `json:"from,omitempty"`
+	To              string             `json:"to,omitempty"`
+	AsOf            string             `json:"as_of,omitempty"`
+	PaidOJTAbsorbed bool               `json:"paid_ojt_absorbed"`
+	Windows         []int              `json:"windows"`
+	BandMidpoints   map[string]float64 `json:"income_band_midpoints"`
+}
+
+// Counts says how the input was used.
+type Counts struct {
+	RosterRows int `json:"roster_rows"`
+	Records    int `json:"records"`
+	// Interviews is the number of distinct interview ids (latest revision each).
+	Interviews int `json:"interviews"`
+	// Unlinked interviews have a respondent id not in T (a walk-in, another period).
+	Unlinked int `json:"unlinked"`
+	// Superseded valid interviews lost to a later one of the same person.
+	Superseded int `json:"superseded"`
+	// UMKUnknown counts full-time wage workers whose regency and year have no minimum wage.
+	UMKUnknown int `json:"umk_unknown"`
+}
+
+// Report is the computed indicator report.
+type Report struct {
+	Settings      Settings       `json:"settings"`
+	Counts        Counts         `json:"counts"`
+	Total         Cell           `json:"total"`
+	Breakdowns    []Breakdown    `json:"breakdowns"`
+	Distributions []Distribution `json:"distributions"`
+	Weights       []Weight       `json:"weights,omitempty"`
+}
+
+// person is one member of T with what the report needs.
+type person struct {
+	row  *survey.Respondent
+	pass bool
+	// reached: any interview at all; iv: the latest valid interview, nil if none.
+	reached bool
+	iv      *interview
+	// derived
+	status       int
+	a, w, o, se  bool
+	ojt, u, ed   bool
+	months       float64 // m, NaN when unknown
+	firstJob     float64 // t, NaN when no first job
+	income       float64 // NaN when none
+	weight       float64
+	attr         map[Dimension]string
+	trainingEnd  time.Time
+	interviewDay time.Time
+}
+
+// interview is the part of a record the report reads.
+type interview struct {
+	id    string
+	rev   int
+	final time.Time
+	resp  string
+	valid bool
+	v     map[string]string
+}
+
+// fields are the questions the report reads, by name.
+var fields = []string{"consent", "interview_date", "training_end_date", "main_status", "searching_4w", "available_2w",
+	"months_to_first_job", "first_job_date", "first_job_date_nw", "job_start_date", "job_match", "skill_use",
+	"income_exact", "income_band", "work_regency", "hours_week", "contract", "cert_assessed", "cert_result",
+	"biz_paid_workers", "status_before", "sat_overall", "recommend", "job_satisfaction", "sector_kbli",
+	"occupation_kbji", "employer_type", "how_found"}
+
+var fieldSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range fields {
+		m[f] = true
+	}
+	return m
+}()
+
+// extract keeps the answers the report reads, by question name (the last element of a
+// path outside any repeat).
+func extract(r *survey.Record) *interview {
+	iv := &interview{id: r.ID, rev: r.Revision, final: r.FinalizedAt, resp: r.RespondentID, v: map[string]string{}}
+	for k, val := range r.Answers {
+		if strings.IndexByte(k, '[') >= 0 || val == "" {
+			continue
+		}
+		name := k[strings.LastIndexByte(k, '/')+1:]
+		if fieldSet[name] {
+			iv.v[name] = val
+		}
+	}
+	iv.valid = iv.v["consent"] == "yes" && iv.v["main_status"] != ""
+	return iv
+}
+
+// later reports whether a is a later interview than b (FinalizedAt, revision, id).
+func later(a, b *interview) bool {
+	if !a.final.Equal(b.final) {
+		return a.final.After(b.final)
+	}
+	if a.rev != b.rev {
+		return a.rev > b.rev
+	}
+	return a.id > b.id
+}
+
+func parseDate(s string) time.Time {
+	if len(s) > 10 {
+		s = s[:10]
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// monthsBetween is (b − a) in days / 30.4375, as INDICATORS.md defines m.
+func monthsBetween(a, b time.Time) float64 {
+	return b.Sub(a).Hours() / 24 / 30.4375
+}
+
+func atoi(s string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	return n, err == nil
+}
+
+func atof(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+}
+
+// Compute builds the report from the roster and the interview records (any order, any
+// revisions). It stops at an error yielded by records.
+func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, error], cfg Config) (*Report, error) {
+	if cfg.UMK == nil {
+		cfg.UMK = DefaultUMK()
+	}
+	if cfg.BandMidpoints == nil {
+		cfg.BandMidpoints = DefaultBandMidpoints()
+	}
+	if len(cfg.Windows) == 0 {
+		cfg.Windows = []int{3, 6, 12}
+	}
+	if cfg.By == nil {
+		cfg.By = Dimensions
+	}
+	rep := &Report{Settings: Settings{PaidOJTAbsorbed: cfg.PaidOJTAbsorbed, Windows: cfg.Windows, BandMidpoints: cfg.BandMidpoints}}
+	if !cfg.From.IsZero() {
+		rep.Settings.From = cfg.From.Format(time.DateOnly)
+	}
+	if !cfg.To.IsZero() {
+		rep.Settings.To = cfg.To.Format(time.DateOnly)
+	}
+
+	// T: persons by NIK (else roster id), with the roster ids that lead to them.
+	people := map[string]*person{}
+	var order []*person
+	byRoster := map[string]*person{}
+	for _, r := range roster {
+		rep.Counts.RosterRows++
+		end := parseDate(r.TrainingEnd)
+		if (!cfg.From.IsZero() || !cfg.To.IsZero()) && end.IsZero() {
+			continue
+		}
+		if !cfg.From.IsZero() && end.Before(cfg.From) || !cfg.To.IsZero() && end.After(cfg.To) {
+			continue
+		}
+		k := "id:" + r.RosterID
+		if r.NIK != "" {
+			k = "nik:" + r.NIK
+		}
+		p := people[k]
+		pass := r.Completion == "pass"
+		if p == nil {
+			p = &person{row: r, pass: pass, trainingEnd: end}
+			people[k] = p
+			order = append(order, p)
+		} else if pass && !p.pass || pass == p.pass && end.After(p.trainingEnd) {
+			p.row, p.trainingEnd = r, end
+		}
+		p.pass = p.pass || pass
+		byRoster[r.RosterID] = p
+	}
+
+	// Latest revision per interview id.
+	latest := map[string]*interview{}
+	for rec, err := range records {
+		if err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
+		rep.Counts.Records++
+		if old := latest[rec.ID]; old != nil && old.rev >= rec.Revision {
+			continue
+		}
+		latest[rec.ID] = extract(rec)
+	}
+	rep.Counts.Interviews = len(latest)
+	var lastDay time.Time
+	for _, iv := range latest {
+		p := byRoster[iv.resp]
+		if p == nil {
+			rep.Counts.Unlinked++
+			continue
+		}
+		p.reached = true
+		if !iv.valid {
+			continue
+		}
+		if p.iv == nil {
+			p.iv = iv
+		} else {
+			rep.Counts.Superseded++
+			if later(iv, p.iv) {
+				p.iv = iv
+			}
+		}
+		if d := parseDate(iv.v["interview_date"]); d.After(lastDay) {
+			lastDay = d
+		}
+	}
+	asOf := cfg.AsOf
+	if asOf.IsZero() {
+		asOf = lastDay
+	}
+	if !asOf.IsZero() {
+		rep.Settings.AsOf = asOf.Format(time.DateOnly)
+	}
+	for _, p := range order {
+		derive(p, cfg, asOf, &rep.Counts)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].row.RosterID < order[j].row.RosterID })
+
+	if cfg.Weights {
+		rep.Weights = weights(order)
+	}
+	rep.Total = cell("total", order, cfg)
+	for _, d := range cfg.By {
+		groups := map[string][]*person{}
+		for _, p := range order {
+			k := p.attr[d]
+			groups[k] = append(groups[k], p)
+		}
+		keys := make([]string, 0, len(groups))
+		for k := range groups {
+			keys = append(keys, k)
+		}
+		sortKeys(d, keys)
+		b := Breakdown{Dimension: d}
+		for _, k := range keys {
+			b.Cells = append(b.Cells, cell(k, groups[k], cfg))
+		}
+		rep.Breakdowns = append(rep.Breakdowns, b)
+	}
+	rep.Distributions = distributions(order)
+	return rep, nil
+}
+
+// Unknown is the key of a breakdown cell whose attribute is missing.
+const Unknown = "(unknown)"
+
+func sortKeys(d Dimension, keys []string) {
+	rank := func(k string) int {
+		if k == Unknown {
+			return 1
+		}
+		return 0
+	}
+	windowRank := map[string]int{"0-3": 0, "3-6": 1, "6-12": 2, "12+": 3}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if rank(a) != rank(b) {
+			return rank(a) < rank(b)
+		}
+		if d == ByWindow {
+			return windowRank[a] < windowRank[b]
+		}
+		return a < b
+	})
+}
+
+// derive fills a person's statuses, times, income and breakdown attributes.
+func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
+	p.months, p.firstJob, p.income = math.NaN(), math.NaN(), math.NaN()
+	r := p.row
+	end := p.trainingEnd
+	if p.iv != nil {
+		v := p.iv.v
+		if d := parseDate(v["training_end_date"]); !d.IsZero() {
+			end = d
+		}
+		p.interviewDay = parseDate(v["interview_date"])
+		p.status, _ = atoi(v["main_status"])
+		s := p.status
+		p.w = s == 1 || s == 2 || s == 4
+		p.o = s == 2
+		p.se = s == 3
+		p.ojt = s == 5
+		p.a = p.w || p.se || p.ojt && cfg.PaidOJTAbsorbed
+		p.ed = s == 6
+		p.u = s >= 6 && s <= 8 && v["searching_4w"] == "yes" && v["available_2w"] == "yes"
+		if !end.IsZero() && !p.interviewDay.IsZero() {
+			p.months = monthsBetween(end, p.interviewDay)
+		}
+		if t, ok := atof(v["months_to_first_job"]); ok {
+			p.firstJob = t
+		} else if !end.IsZero() {
+			for _, f := range []string{"first_job_date", "first_job_date_nw", "job_start_date"} {
+				if d := parseDate(v[f]); !d.IsZero() {
+					p.firstJob = monthsBetween(end, d)
+					break
+				}
+			}
+		}
+		if inc, ok := atof(v["income_exact"]); ok {
+			p.income = inc
+		} else if mid, ok := cfg.BandMidpoints[v["income_band"]]; ok {
+			p.income = mid
+		}
+	}
+	m := p.months
+	if math.IsNaN(m) && !p.trainingEnd.IsZero() && !asOf.IsZero() {
+		m = monthsBetween(p.trainingEnd, asOf)
+	}
+	p.attr = map[Dimension]string{
+		ByKejuruan: r.Kejuruan, ByProgram: r.ProgramName, ByInstitution: r.Institution, ByBatch: r.BatchID,
+		ByBudgetYear: r.BudgetYear, ByFunding: r.Funding, BySex: r.Sex, ByRegency: r.Regency, ByEducation: r.Education,
+	}
+	if !p.trainingEnd.IsZero() {
+		p.attr[ByYear] = strconv.Itoa(p.trainingEnd.Year())
+	}
+	switch {
+	case math.IsNaN(m):
+	case m < 3:
+		p.attr[ByWindow] = "0-3"
+	case m < 6:
+		p.attr[ByWindow] = "3-6"
+	case m < 12:
+		p.attr[ByWindow] = "6-12"
+	default:
+		p.attr[ByWindow] = "12+"
+	}
+	if b := parseDate(r.BirthDate); !b.IsZero() && !p.trainingEnd.IsZero() {
+		e := p.trainingEnd
+		age := e.Year() - b.Year()
+		if e.Month() < b.Month() || e.Month() == b.Month() && e.Day() < b.Day() {
+			age--
+		}
+		switch {
+		case age < 15:
+		case age <= 24:
+			p.attr[ByAge] = "15-24"
+		case age <= 34:
+			p.attr[ByAge] = "25-34"
+		default:
+			p.attr[ByAge] = "35+"
+		}
+	}
+	for d, v := range p.attr {
+		if v == "" {
+			p.attr[d] = Unknown
+		}
+	}
+	for _, d := range Dimensions {
+		if _, ok := p.attr[d]; !ok {
+			p.attr[d] = Unknown
+		}
+	}
+	if p.iv != nil && p.w && !p.o {
+		if h, ok := atoi(p.iv.v["hours_week"]); ok && h >= 35 && !math.IsNaN(p.income) {
+			if _, ok := cfg.UMK.Wage(p.iv.v["work_regency"], p.interviewDay.Year()); !ok {
+				counts.UMKUnknown++
+			}
+		}
+	}
+}
+
+// weights returns |G_cell|/|S_cell| by kejuruan × sex and sets each respondent's weight.
+func weights(ps []*person) []Weight {
+	type key struct{ k, s string }
+	g, s := map[key]int{}, map[key]int{}
+	for _, p := range ps {
+		if !p.pass {
+			continue
+		}
+		k := key{p.attr[ByKejuruan], p.attr[BySex]}
+		g[k]++
+		if p.iv != nil {
+			s[k]++
+		}
+	}
+	var out []Weight
+	for k, gn := range g {
+		w := Weight{Kejuruan: k.k, Sex: k.s, G: gn, S: s[k]}
+		if w.S > 0 {
+			w.Weight = float64(gn) / float64(w.S)
+		}
+		out = append(out, w)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kejuruan != out[j].Kejuruan {
+			return out[i].Kejuruan < out[j].Kejuruan
+		}
+		return out[i].Sex < out[j].Sex
+	})
+	for _, p := range ps {
+		if p.pass && p.iv != nil {
+			k := key{p.attr[ByKejuruan], p.attr[BySex]}
+			p.weight = float64(g[k]) / float64(s[k])
+		}
+	}
+	return out
+}

@@ -1,0 +1,234 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// WriteXLSX writes the report as a workbook: a summary sheet (populations, every indicator
+// and a bar chart of the headline rates), one sheet per breakdown (a row per cell with the
+// numerator, denominator and % of every indicator, and a chart of response and absorption
+// rates by cell), a distributions sheet and, when computed, a weights sheet. Suppressed
+// percentages are left empty. Labels are in lang ("en" or Bahasa Indonesia).
+func WriteXLSX(w io.Writer, r *Report, lang string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	pctStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.0")})
+	if err != nil {
+		return err
+	}
+	summary := "Ringkasan"
+	if strings.EqualFold(lang, "en") {
+		summary = "Summary"
+	}
+	if err := f.SetSheetName("Sheet1", summary); err != nil {
+		return err
+	}
+	set := func(sheet string, col, row int, v any) {
+		cell, _ := excelize.CoordinatesToCellName(col, row)
+		f.SetCellValue(sheet, cell, v)
+	}
+	setBold := func(sheet string, col, row int, v any) {
+		cell, _ := excelize.CoordinatesToCellName(col, row)
+		f.SetCellValue(sheet, cell, v)
+		f.SetCellStyle(sheet, cell, cell, bold)
+	}
+	setPct := func(sheet string, col, row int, p *float64) {
+		if p == nil {
+			return
+		}
+		cell, _ := excelize.CoordinatesToCellName(col, row)
+		f.SetCellValue(sheet, cell, *p)
+		f.SetCellStyle(sheet, cell, cell, pctStyle)
+	}
+
+	// Summary.
+	setBold(summary, 1, 1, word("title", lang))
+	set(summary, 1, 2, fmt.Sprintf("%s: %s – %s; %s %s", word("period", lang), r.Settings.From, r.Settings.To, word("asof", lang), r.Settings.AsOf))
+	set(summary, 1, 3, word("rules", lang))
+	n := r.Total.N
+	pops := []struct {
+		k string
+		v int
+	}{{"T", n.T}, {"G", n.G}, {word("reached", lang), n.Reached}, {"S", n.S}, {"A", n.A}, {"W", n.W}, {"O", n.O},
+		{"SE", n.SE}, {"OJT", n.OJT}, {"U", n.U}, {"ED", n.ED}, {"I", n.I}}
+	setBold(summary, 1, 5, word("pops", lang))
+	for i, p := range pops {
+		set(summary, 1, 6+i, p.k)
+		set(summary, 2, 6+i, p.v)
+	}
+	top := 6 + len(pops) + 1
+	for i, h := range []string{"No", "id", word("indicator", lang), "num", "den", "%", "stat", "Q1", "Q3", "flag"} {
+		setBold(summary, i+1, top, h)
+	}
+	headRow := top
+	setBold(summary, 12, headRow, word("indicator", lang))
+	setBold(summary, 13, headRow, "%")
+	heads := 0
+	for i, v := range r.Total.Values {
+		row := top + 1 + i
+		in, _ := Lookup(v.ID)
+		set(summary, 1, row, in.No)
+		set(summary, 2, row, v.ID)
+		set(summary, 3, row, in.Label(lang))
+		set(summary, 4, row, v.Num)
+		set(summary, 5, row, v.Den)
+		setPct(summary, 6, row, v.Pct)
+		if v.Stat != nil {
+			set(summary, 7, row, *v.Stat)
+		}
+		if v.Q1 != nil {
+			set(summary, 8, row, *v.Q1)
+			set(summary, 9, row, *v.Q3)
+		}
+		set(summary, 10, row, string(v.Flag))
+		if in.Headline && !in.Stat {
+			heads++
+			set(summary, 12, headRow+heads, in.Label(lang))
+			setPct(summary, 13, headRow+heads, v.Pct)
+		}
+	}
+	f.SetColWidth(summary, "C", "C", 38)
+	f.SetColWidth(summary, "L", "L", 34)
+	if heads > 0 {
+		if err := f.AddChart(summary, "O2", barChart(word("title", lang),
+			[]excelize.ChartSeries{{
+				Name:       fmt.Sprintf("'%s'!$M$%d", summary, headRow),
+				Categories: fmt.Sprintf("'%s'!$L$%d:$L$%d", summary, headRow+1, headRow+heads),
+				Values:     fmt.Sprintf("'%s'!$M$%d:$M$%d", summary, headRow+1, headRow+heads),
+			}}, 640, 420)); err != nil {
+			return fmt.Errorf("summary chart: %w", err)
+		}
+	}
+
+	// One sheet per breakdown.
+	for _, bd := range r.Breakdowns {
+		sheet := string(bd.Dimension)
+		if _, err := f.NewSheet(sheet); err != nil {
+			return err
+		}
+		fixed := []string{DimensionLabel(bd.Dimension, lang), "T", "G", word("reached", lang), "S", "A", "W", "SE", "OJT", "U", "ED"}
+		for i, h := range fixed {
+			setBold(sheet, i+1, 1, h)
+		}
+		col := len(fixed) + 1
+		colOf := map[string]int{}
+		if len(bd.Cells) > 0 {
+			for _, v := range bd.Cells[0].Values {
+				in, _ := Lookup(v.ID)
+				colOf[v.ID] = col
+				setBold(sheet, col, 1, in.Label(lang)+" num")
+				setBold(sheet, col+1, 1, in.Label(lang)+" den")
+				if in.Stat {
+					setBold(sheet, col+2, 1, in.Label(lang))
+				} else {
+					setBold(sheet, col+2, 1, in.Label(lang)+" %")
+				}
+				col += 3
+			}
+		}
+		for i, c := range bd.Cells {
+			row := i + 2
+			for j, v := range []any{c.Key, c.N.T, c.N.G, c.N.Reached, c.N.S, c.N.A, c.N.W, c.N.SE, c.N.OJT, c.N.U, c.N.ED} {
+				set(sheet, j+1, row, v)
+			}
+			for _, v := range c.Values {
+				k := colOf[v.ID]
+				set(sheet, k, row, v.Num)
+				set(sheet, k+1, row, v.Den)
+				if v.Stat != nil {
+					set(sheet, k+2, row, *v.Stat)
+				} else {
+					setPct(sheet, k+2, row, v.Pct)
+				}
+			}
+		}
+		if len(bd.Cells) == 0 {
+			continue
+		}
+		last := len(bd.Cells) + 1
+		var series []excelize.ChartSeries
+		for _, id := range []string{"response_rate", "absorption"} {
+			c, ok := colOf[id]
+			if !ok {
+				continue
+			}
+			letter, _ := excelize.ColumnNumberToName(c + 2)
+			series = append(series, excelize.ChartSeries{
+				Name:       fmt.Sprintf("'%s'!$%s$1", sheet, letter),
+				Categories: fmt.Sprintf("'%s'!$A$2:$A$%d", sheet, last),
+				Values:     fmt.Sprintf("'%s'!$%s$2:$%s$%d", sheet, letter, letter, last),
+			})
+		}
+		anchor, _ := excelize.CoordinatesToCellName(1, last+3)
+		height := uint(240 + 22*len(bd.Cells))
+		if err := f.AddChart(sheet, anchor, barChart(word("by", lang)+" "+DimensionLabel(bd.Dimension, lang), series, 640, min(height, 1200))); err != nil {
+			return fmt.Errorf("%s chart: %w", sheet, err)
+		}
+	}
+
+	// Distributions and weights.
+	dist := word("dist", lang)
+	if _, err := f.NewSheet(dist); err != nil {
+		return err
+	}
+	row := 1
+	for _, d := range r.Distributions {
+		l := distLabels[d.ID]
+		title := l[0]
+		if strings.EqualFold(lang, "en") {
+			title = l[1]
+		}
+		setBold(dist, 1, row, fmt.Sprintf("%s (n=%d) %s", title, d.Den, d.Flag))
+		row++
+		for _, it := range d.Items {
+			set(dist, 1, row, it.Code)
+			set(dist, 2, row, it.Num)
+			setPct(dist, 3, row, it.Pct)
+			row++
+		}
+		row++
+	}
+	if len(r.Weights) > 0 {
+		sheet := "Bobot"
+		if strings.EqualFold(lang, "en") {
+			sheet = "Weights"
+		}
+		if _, err := f.NewSheet(sheet); err != nil {
+			return err
+		}
+		for i, h := range []string{"kejuruan", DimensionLabel(BySex, lang), "G", "S", "weight"} {
+			setBold(sheet, i+1, 1, h)
+		}
+		for i, wt := range r.Weights {
+			for j, v := range []any{wt.Kejuruan, wt.Sex, wt.G, wt.S, wt.Weight} {
+				set(sheet, j+1, i+2, v)
+			}
+		}
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// barChart returns a horizontal bar chart of percentages from 0 to 100.
+func barChart(title string, series []excelize.ChartSeries, width, height uint) *excelize.Chart {
+	return &excelize.Chart{
+		Type:      excelize.Bar,
+		Series:    series,
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Dimension: excelize.ChartDimension{Width: width, Height: height},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true},
+		YAxis:     excelize.ChartAxis{Minimum: ptr(0.0), Maximum: ptr(100.0), MajorGridLines: true},
+		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
+	}
+}
