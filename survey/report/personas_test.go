@@ -1,0 +1,103 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"tracer/forms"
+	"tracer/forms/builtin"
+	"tracer/survey"
+	"tracer/survey/export"
+	"tracer/survey/report"
+)
+
+// personaRecords fills the built-in form with the four personas of forms/builtin/testdata as
+// an enumerator would and returns their finalized records and roster rows.
+func personaRecords(t *testing.T) ([]*survey.Record, []*survey.Respondent) {
+	t.Helper()
+	f, err := builtin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	var recs []*survey.Record
+	var roster []*survey.Respondent
+	for i, name := range []string{"employed", "self-employed", "unemployed", "refused"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "forms", "builtin", "testdata", name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		s := forms.NewSession(f, forms.Options{Now: func() time.Time { return now }})
+		if errs := s.Fill(m); len(errs) > 0 {
+			t.Fatalf("%s: %v", name, errs)
+		}
+		answers := map[string]string{}
+		for _, a := range s.Final() {
+			answers[a.Path] = a.Value
+		}
+		id, _ := m["roster_id"].(string)
+		if id == "" {
+			id = "REFUSED-1"
+		}
+		str := func(k string) string { v, _ := m[k].(string); return v }
+		roster = append(roster, &survey.Respondent{RosterID: id, NIK: str("nik"), Name: str("full_name"), Sex: str("sex"),
+			BirthDate: str("birth_date"), Kejuruan: str("kejuruan"), BatchID: str("batch_id"), Funding: str("funding"),
+			TrainingEnd: firstNonEmpty(str("training_end_date"), "2025-04-03"), Completion: "pass", Regency: str("domicile_regency")})
+		recs = append(recs, &survey.Record{ID: survey.NewID(), Revision: 1, FormID: f.ID, RespondentID: id,
+			Enumerator: "sari", StartedAt: now, FinalizedAt: now.Add(time.Duration(i) * time.Minute), Answers: answers})
+	}
+	return recs, roster
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func TestBuiltinPersonas(t *testing.T) {
+	recs, roster := personaRecords(t)
+	r, err := report.Compute(roster, seq(recs), report.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Employed (status 1), self-employed (3), unemployed (7, searching and available), refused.
+	want := report.Populations{T: 4, G: 4, Reached: 4, S: 3, A: 2, W: 1, SE: 1, U: 1, I: 0}
+	if r.Total.N != want {
+		t.Errorf("populations = %+v, want %+v", r.Total.N, want)
+	}
+	if v := r.Total.Get("unemployment"); v.Num != 1 || v.Den != 3 {
+		t.Errorf("unemployment = %v/%d, want 1/3", v.Num, v.Den)
+	}
+	// The employed persona's first job (2025-05-12) came 1.3 months after training (2025-04-03).
+	if v := r.Total.Get("first_job_months"); v.Den < 1 {
+		t.Errorf("no time to first job computed from the form's calculation")
+	}
+	var out bytes.Buffer
+	for _, fn := range []func() error{
+		func() error { return report.WriteText(&out, r, "en") },
+		func() error { return report.WriteJSON(&out, r) },
+		func() error { return report.WriteXLSX(&out, r, "id") },
+	} {
+		if err := fn(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same records export in every format.
+	f, _ := builtin.Load()
+	for _, format := range []export.Format{export.CSV, export.XLSX, export.JSONL} {
+		st, err := export.Write(&out, f, seq(recs), export.Options{Format: format, Labels: true, Lang: "en", TempDir: t.TempDir()})
+		if err != nil || st.Interviews != 4 {
+			t.Errorf("export %s: %d interviews, %v", format, st.Interviews, err)
+		}
+	}
+}
