@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"tracer/survey"
@@ -17,6 +18,9 @@ var _ survey.SubmissionStore = (*SubmissionStore)(nil)
 // record of every revision it received.
 type SubmissionStore struct {
 	db *DB
+	// mu queues concurrent batches in Go rather than in SQLite's busy handler, which
+	// sleeps and gives up after the busy timeout when hundreds of laptops push at once.
+	mu sync.Mutex
 }
 
 // NewSubmissionStore returns the submission store of db.
@@ -38,6 +42,8 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 			return nil, survey.Errorf(survey.EINVALID, "A submission needs an id, a revision, a hash, a body, a form and a submitter.")
 		}
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	now := s.db.now()
 	receipts := make([]survey.Receipt, len(subs))
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {

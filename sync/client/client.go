@@ -111,7 +111,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 
 		attempts: 6, backoff: 250 * time.Millisecond, maxOff: 8 * time.Second,
 		jitter:     rand.Float64,
-		batchCount: 200, batchBytes: 2 << 20, gzipAbove: 16 << 10,
+		batchCount: 500, batchBytes: 2 << 20, gzipAbove: 16 << 10,
 	}
 	for _, o := range opts {
 		o(c)

@@ -96,12 +96,12 @@ func (c *child) kill() {
 type fault int
 
 const (
-	pass      fault = iota // forward, with some latency
-	reset                  // close at once, with RST
-	blackHole              // swallow the request, never answer
-	cutReply               // forward the request, cut the reply short
-	cutRequest             // forward part of the request, then close
-	trickle                // forward the reply in tiny slow pieces
+	pass       fault = iota // forward, with some latency
+	reset                   // close at once, with RST
+	blackHole               // swallow the request, never answer
+	cutReply                // forward the request, cut the reply short
+	cutRequest              // forward part of the request, then close
+	trickle                 // forward the reply in tiny slow pieces
 	nFaults
 )
 
@@ -324,4 +324,3 @@ func TestChaos(t *testing.T) {
 	t.Logf("connections: %s; server killed %d times; sync rounds per laptop %v", strings.Join(stats, ", "), kills, rounds)
 	synctest.CheckSame(t, sqlite.NewSubmissionStore(db), want, laps...)
 }
-
