@@ -35,7 +35,7 @@ func newClient(t *testing.T, url, token string, opts ...client.Option) *client.C
 	return c
 }
 
-func sync(t *testing.T, c *client.Client, l *synctest.Laptop) *client.Summary {
+func syncOnce(t *testing.T, c *client.Client, l *synctest.Laptop) *client.Summary {
 	t.Helper()
 	sum, err := c.Sync(context.Background(), client.Laptop{Interviews: l.Interviews, Roster: l.Roster, State: l.State}, nil)
 	if err != nil {
@@ -87,7 +87,7 @@ func TestLostReply(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, env.URL, tok, client.WithBatch(7, 1<<20))
-	sum := sync(t, c, lap)
+	sum := syncOnce(t, c, lap)
 	if drop.dropped.Load() == 0 {
 		t.Fatal("no reply was dropped")
 	}
@@ -111,7 +111,7 @@ func TestConflictingResubmission(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, env.URL, tok)
-	if sum := sync(t, c, a); sum.Pushed != 3 {
+	if sum := syncOnce(t, c, a); sum.Pushed != 3 {
 		t.Fatalf("first laptop: %+v", sum)
 	}
 	// The second laptop holds the same id with a different answer.
@@ -145,7 +145,7 @@ func TestConflictingResubmission(t *testing.T) {
 	if rc := resp.Receipts[0]; rc.HTTPStatus != http.StatusConflict || rc.Status != survey.ReceiptConflict || rc.Code != survey.ECONFLICT {
 		t.Fatalf("receipt %+v, want a 409 conflict", rc)
 	}
-	sum := sync(t, c, b)
+	sum := syncOnce(t, c, b)
 	if len(sum.Refused) != 1 || sum.Refused[0].Code != survey.ECONFLICT || sum.Complete() {
 		t.Fatalf("summary %+v, want one refused conflict", sum)
 	}
@@ -162,7 +162,7 @@ func TestConflictingResubmission(t *testing.T) {
 		t.Errorf("the supervisor's list does not flag the conflict: %+v", list[0])
 	}
 	// The laptop does not push it again.
-	sum = sync(t, c, b)
+	sum = syncOnce(t, c, b)
 	if sum.Skipped != 1 || sum.Pushed+sum.Already+len(sum.Refused) != 0 {
 		t.Fatalf("second sync %+v, want the conflict skipped", sum)
 	}
@@ -202,7 +202,7 @@ func TestIdempotentReplay(t *testing.T) {
 	if n, _ := env.Subs.Count(ctx); n != 1 {
 		t.Fatalf("%d rows, want 1", n)
 	}
-	sync(t, c, lap)
+	syncOnce(t, c, lap)
 	synctest.CheckSame(t, env.Subs, want, lap)
 }
 
@@ -219,7 +219,7 @@ func TestClockSkew(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, env.URL, tok, client.WithClock(future))
-	if sum := sync(t, c, lap); sum.Pushed != 5 || !sum.Complete() {
+	if sum := syncOnce(t, c, lap); sum.Pushed != 5 || !sum.Complete() {
 		t.Fatalf("summary %+v", sum)
 	}
 	sub, err := env.Subs.Get(ctx, want[0].InterviewID, 1)
@@ -281,7 +281,7 @@ func TestSlowAndHugeRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, url, tok, client.WithBatch(3, 1<<20))
-	if sum := sync(t, c, lap); sum.Pushed != 10 {
+	if sum := syncOnce(t, c, lap); sum.Pushed != 10 {
 		t.Fatalf("summary %+v", sum)
 	}
 
@@ -352,7 +352,7 @@ func TestSecretsAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, env.URL, res.Token)
-	sync(t, c, lap)
+	syncOnce(t, c, lap)
 	newClient(t, env.URL, res.Token+"x").Forms(ctx) // a wrong token is logged neither
 	if err := env.DB.Close(); err != nil {          // checkpoint the WAL into the file
 		t.Fatal(err)
