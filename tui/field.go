@@ -24,6 +24,7 @@ const (
 	fieldMany
 	fieldAck
 	fieldPrompt // a repeat's add-another prompt
+	fieldRank   // rank: put every option in order
 )
 
 // field is the input of the question on screen.
@@ -44,6 +45,12 @@ type field struct {
 	visible []int
 	cursor  int
 	touched bool
+
+	// rank: the options in rank order (indexes into items); ranked is false until the
+	// enumerator has ordered them (or kept the order shown with Space), so that an untouched
+	// list is never saved as if the respondent had ranked it.
+	order  []int
+	ranked bool
 
 	// note is a short message from live checking ("digits only"), cleared on the next key.
 	note string
@@ -68,6 +75,8 @@ func kindOf(n *forms.Node) fieldKind {
 		return fieldOne
 	case "select_multiple":
 		return fieldMany
+	case "rank":
+		return fieldRank
 	case "acknowledge", "trigger":
 		return fieldAck
 	}
@@ -135,8 +144,51 @@ func newField(s *forms.Session, st forms.Stop) *field {
 		}
 	case fieldAck:
 		f.chosen = map[string]bool{"OK": v == "OK"}
+	case fieldRank:
+		f.items = s.Choices(st.Path)
+		f.labels = make([]string, len(f.items))
+		for i, c := range f.items {
+			f.labels[i] = s.ChoiceLabel(c)
+		}
+		f.setRank(v)
 	}
 	return f
+}
+
+// setRank loads a stored rank ("b a c"): its options first in that order, then any option it
+// does not name in list order.
+func (f *field) setRank(v string) {
+	f.order = f.order[:0]
+	used := make([]bool, len(f.items))
+	for _, name := range strings.Fields(v) {
+		for i, c := range f.items {
+			if c.Name == name && !used[i] {
+				f.order = append(f.order, i)
+				used[i] = true
+			}
+		}
+	}
+	f.ranked = len(f.order) > 0
+	for i := range f.items {
+		if !used[i] {
+			f.order = append(f.order, i)
+		}
+	}
+	f.cursor = 0
+}
+
+// moveRank moves the option under the cursor to position to (0-based) and keeps the cursor
+// on it.
+func (f *field) moveRank(to int) {
+	if len(f.order) == 0 {
+		return
+	}
+	to = max(min(to, len(f.order)-1), 0)
+	it := f.order[f.cursor]
+	f.order = append(f.order[:f.cursor], f.order[f.cursor+1:]...)
+	f.order = append(f.order[:to], append([]int{it}, f.order[to:]...)...)
+	f.cursor = to
+	f.ranked = true
 }
 
 // relabel refreshes the choice labels after the form language changed.
@@ -389,13 +441,13 @@ func (f *field) update(msg tea.Msg) bool {
 			return false
 		}
 		switch s := k.String(); s {
-		case "up", "ctrl+p":
+		case "up":
 			if f.cursor > 0 {
 				f.cursor--
 			}
 			f.touched = true
 			return true
-		case "down", "ctrl+n":
+		case "down":
 			if f.cursor < len(f.visible)-1 {
 				f.cursor++
 			}
@@ -470,6 +522,37 @@ func (f *field) update(msg tea.Msg) bool {
 			f.chosen["OK"] = !f.chosen["OK"]
 			return true
 		}
+	case fieldRank:
+		if !isKey {
+			return false
+		}
+		switch k.String() {
+		case "up":
+			f.cursor = max(f.cursor-1, 0)
+			return true
+		case "down":
+			f.cursor = max(min(f.cursor+1, len(f.order)-1), 0)
+			return true
+		case "shift+up", "alt+up", "-":
+			f.moveRank(f.cursor - 1)
+			return true
+		case "shift+down", "alt+down", "+", "=":
+			f.moveRank(f.cursor + 1)
+			return true
+		case "space":
+			f.ranked = true
+			return true
+		case "ctrl+u", "backspace", "ctrl+h":
+			f.setRank("")
+			return true
+		}
+		// a digit puts the option under the cursor at that place (lists of up to 9 options)
+		if len(k.Text) == 1 && k.Text[0] >= '1' && k.Text[0] <= '9' && k.Mod&^tea.ModShift == 0 {
+			if n := int(k.Text[0] - '0'); n <= len(f.order) {
+				f.moveRank(n - 1)
+			}
+			return true
+		}
 	}
 	return false
 }
@@ -516,6 +599,15 @@ func (f *field) value() (v string, problem string) {
 		if f.chosen["OK"] {
 			return "OK", ""
 		}
+	case fieldRank:
+		if !f.ranked {
+			return "", ""
+		}
+		names := make([]string, len(f.order))
+		for i, idx := range f.order {
+			names[i] = f.items[idx].Name
+		}
+		return strings.Join(names, " "), ""
 	}
 	return "", ""
 }
@@ -555,6 +647,32 @@ func (f *field) view(t texts, st Styles, width, height int) string {
 		lines = append(lines, st.Selected.Render("› "+box+" 1 "+t["f.ack"]))
 	case fieldPrompt:
 		lines = append(lines, "  1 "+t["f.prompt.yes"], "  2 "+t["f.prompt.no"])
+	case fieldRank:
+		if f.ranked {
+			lines = append(lines, st.Muted.Render(ansi.Truncate("  "+t["f.rank.hint"], width, "…")))
+		} else {
+			lines = append(lines, st.Warn.Render(ansi.Truncate("  "+t["f.rank.unranked"], width, "…")))
+		}
+		height--
+		numW := len(strconv.Itoa(len(f.items)))
+		start := 0
+		if f.cursor >= height {
+			start = f.cursor - height + 1
+		}
+		for row := start; row < len(f.order) && row < start+height; row++ {
+			num := strconv.Itoa(row + 1)
+			num = strings.Repeat(" ", numW-len(num)) + num + "."
+			if !f.ranked {
+				num = strings.Repeat(" ", numW-1) + "· "
+			}
+			line := ansi.Truncate(num+" "+f.labels[f.order[row]], width-2, "…")
+			if row == f.cursor && !f.readOnly {
+				line = st.Selected.Render("› " + line)
+			} else {
+				line = "  " + line
+			}
+			lines = append(lines, line)
+		}
 	case fieldOne, fieldMany:
 		if !f.short() || f.query != "" {
 			q := "  " + t["f.filter"] + " " + st.Input.Render(f.query) + st.Cursor.Render(" ")

@@ -30,6 +30,11 @@ type interviewScreen struct {
 	saved    map[string]string // what the store holds, by path
 	readOnly bool
 	confirm  bool // asking whether to remove the current repeat instance
+	// langKept is the form language of a resumed draft when it differs from the one the UI
+	// language would choose now: the interview keeps it (it is the respondent's language) and
+	// a one-line hint says so until the enumerator moves on or switches.
+	langKept string
+	plan     *progressPlan
 	width    int
 	height   int
 }
@@ -37,6 +42,7 @@ type interviewScreen struct {
 // newInterviewScreen builds the session of an opened interview and goes to its position.
 func newInterviewScreen(c *common, msg openedMsg) (*interviewScreen, tea.Cmd) {
 	s := &interviewScreen{c: c, iv: msg.iv, resp: msg.resp, roster: msg.resp.Values(), readOnly: msg.readOnly, saved: map[string]string{}}
+	s.plan = planProgress(c.cfg.Form)
 	lang := msg.iv.Lang
 	if lang == "" {
 		lang = c.formLang()
@@ -70,6 +76,9 @@ func newInterviewScreen(c *common, msg openedMsg) (*interviewScreen, tea.Cmd) {
 	if s.readOnly {
 		return s, nil
 	}
+	if !msg.created && s.sess.Lang() != c.formLang() && len(c.cfg.Form.Languages) > 1 {
+		s.langKept = s.sess.Lang()
+	}
 	return s, s.persist("", st.Path)
 }
 
@@ -92,7 +101,7 @@ func (s *interviewScreen) show(st forms.Stop) {
 
 // relabel shows the current question in the new language.
 func (s *interviewScreen) relabel() {
-	if s.fld != nil && s.fld.items != nil {
+	if s.fld != nil && s.fld.labels != nil {
 		s.fld.relabel(s.sess)
 	}
 }
@@ -219,15 +228,55 @@ func (s *interviewScreen) persist(leave, enter string) tea.Cmd {
 // move leaves the current question for st, saving on the way.
 func (s *interviewScreen) move(st forms.Stop) tea.Cmd {
 	leave := s.stop.Path
+	s.langKept = ""
 	s.show(st)
 	return s.persist(leave, st.Path)
+}
+
+// neighbour returns the stop before (step -1) or after (+1) the current one. The session's
+// Next and Prev take a path, and a repeat's add-another prompt has the repeat's own path, so
+// they take the prompt for the repeat itself (whose instances come after it): going back from
+// the prompt would skip every instance. The list of stops tells the two apart, so it is used
+// while the current stop is in it; Next and Prev only continue from a question that has just
+// become irrelevant.
+func (s *interviewScreen) neighbour(step int) (forms.Stop, bool) {
+	stops := s.sess.Stops()
+	for i, st := range stops {
+		if st.Path == s.stop.Path && st.Prompt == s.stop.Prompt {
+			if j := i + step; j >= 0 && j < len(stops) {
+				return stops[j], true
+			}
+			return forms.Stop{}, false
+		}
+	}
+	if s.stop.Prompt {
+		// the repeat itself became irrelevant: continue after the last stop before it
+		var prev, next forms.Stop
+		okPrev, okNext := false, false
+		target := s.stop.Node.Index
+		for _, st := range stops {
+			if st.Node.Index < target {
+				prev, okPrev = st, true
+			} else if !okNext && st.Node.Index > lastIndex(s.stop.Node) {
+				next, okNext = st, true
+			}
+		}
+		if step < 0 {
+			return prev, okPrev
+		}
+		return next, okNext
+	}
+	if step > 0 {
+		return s.sess.Next(s.stop.Path)
+	}
+	return s.sess.Prev(s.stop.Path)
 }
 
 // next validates the answer (required and constraint included) and goes to the next stop,
 // or to the review at the end.
 func (s *interviewScreen) next() tea.Cmd {
 	if s.readOnly {
-		if st, ok := s.sess.Next(s.stop.Path); ok {
+		if st, ok := s.neighbour(1); ok {
 			s.show(st)
 		}
 		return nil
@@ -241,7 +290,7 @@ func (s *interviewScreen) next() tea.Cmd {
 			return nil
 		}
 	}
-	st, ok := s.sess.Next(s.stop.Path)
+	st, ok := s.neighbour(1)
 	if !ok {
 		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(goReviewMsg{}))
 	}
@@ -253,7 +302,7 @@ func (s *interviewScreen) back() tea.Cmd {
 	if !s.commit() {
 		return nil
 	}
-	st, ok := s.sess.Prev(s.stop.Path)
+	st, ok := s.neighbour(-1)
 	if !ok {
 		return nil
 	}
@@ -308,9 +357,17 @@ func holderOf(inst string) string {
 	return inst
 }
 
-// addInstance answers yes at a repeat's prompt: a new instance and its first question.
+// addInstance answers yes at a repeat's prompt, or adds an instance to the repeat around the
+// current question (the add key): a new instance at the end and its first question.
 func (s *interviewScreen) addInstance() tea.Cmd {
-	inst, err := s.sess.AddInstance(s.stop.Path)
+	holder := s.stop.Path
+	if !s.stop.Prompt {
+		if !s.commit() {
+			return nil
+		}
+		holder = holderOf(instanceOf(s.stop.Path))
+	}
+	inst, err := s.sess.AddInstance(holder)
 	if err != nil {
 		s.problem = err.Error()
 		return nil
@@ -323,8 +380,34 @@ func (s *interviewScreen) addInstance() tea.Cmd {
 	return s.move(s.stop) // an instance with nothing to ask: stay at the prompt
 }
 
+// growable reports whether the repeat around path takes instances from the enumerator (it
+// has no repeat_count), so that the add and remove keys apply.
+func (s *interviewScreen) growable(path string) bool {
+	inst := instanceOf(path)
+	if inst == "" {
+		return false
+	}
+	n := s.sess.NodeAt(holderOf(inst))
+	return n != nil && n.Kind == forms.KindRepeat && n.RepeatCount == nil
+}
+
+// instanceName names a repeat instance for the enumerator: "Member 2".
+func (s *interviewScreen) instanceName(inst string) string {
+	holder := holderOf(inst)
+	label := s.sess.Label(holder)
+	if n := s.sess.NodeAt(holder); label == "" && n != nil {
+		label = n.Name
+	}
+	return label + " " + strings.Trim(inst[len(holder):], "[]")
+}
+
+// under reports whether path is the repeat holder or inside one of its instances.
+func under(path, holder string) bool {
+	return path == holder || strings.HasPrefix(path, holder+"[") || strings.HasPrefix(path, holder+"/")
+}
+
 // removeInstance removes the repeat instance around the current question and renumbers
-// the rest in one write.
+// the rest: the store's answers under the repeat are replaced in one transaction.
 func (s *interviewScreen) removeInstance() tea.Cmd {
 	inst := instanceOf(s.stop.Path)
 	holder := holderOf(inst)
@@ -332,20 +415,25 @@ func (s *interviewScreen) removeInstance() tea.Cmd {
 		s.problem = err.Error()
 		return nil
 	}
-	var under []survey.Answer
+	var answers []survey.Answer
+	var written []string
 	for _, a := range s.sess.Answers() {
-		if a.Path == holder || strings.HasPrefix(a.Path, holder+"[") || strings.HasPrefix(a.Path, holder+"/") {
-			under = append(under, survey.Answer{Path: a.Path, Value: a.Value})
+		if under(a.Path, holder) {
+			answers = append(answers, survey.Answer{Path: a.Path, Value: a.Value})
+			written = append(written, a.Path)
 		}
 	}
+	var dropped []string
 	for p := range s.saved {
-		if p == holder || strings.HasPrefix(p, holder+"[") || strings.HasPrefix(p, holder+"/") {
+		if under(p, holder) {
+			dropped = append(dropped, p)
 			delete(s.saved, p)
 		}
 	}
-	for _, a := range under {
+	for _, a := range answers {
 		s.saved[a.Path] = a.Value
 	}
+	sort.Strings(dropped)
 	st, ok := s.stopAt(holder)
 	if !ok {
 		if st, ok = s.sess.First(); !ok {
@@ -356,8 +444,11 @@ func (s *interviewScreen) removeInstance() tea.Cmd {
 	s.show(st)
 	id, store := s.iv.ID, s.c.cfg.Interviews
 	replace := s.c.write(func(ctx context.Context) error {
-		return store.ReplaceAnswers(ctx, id, holder, under)
-	}, func(err error) tea.Msg { return savedMsg{id: id, err: err} })
+		return store.ReplaceAnswers(ctx, id, holder, answers)
+	}, func(err error) tea.Msg {
+		// on failure every path involved is written or removed again by the next save
+		return savedMsg{id: id, changed: written, removed: dropped, err: err}
+	})
 	return tea.Sequence(replace, s.persist(leave, st.Path))
 }
 
@@ -392,6 +483,7 @@ func (s *interviewScreen) setFormLang(lang string) tea.Cmd {
 	if err := s.sess.SetLang(lang); err != nil {
 		return nil
 	}
+	s.langKept = ""
 	s.relabel()
 	if s.readOnly {
 		return nil
@@ -495,18 +587,23 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(goHomeMsg{status: s.c.t["iv.saved"]}))
 	case key.Matches(msg, k.RemoveInstance):
-		if !s.readOnly && instanceOf(s.stop.Path) != "" && !s.stop.Prompt {
+		if !s.readOnly && !s.stop.Prompt && s.growable(s.stop.Path) {
 			s.confirm = true
 		}
 		return nil
-	case msg.String() == "ctrl+up":
+	case key.Matches(msg, k.AddInstance):
+		if !s.readOnly && (s.stop.Prompt || s.growable(s.stop.Path)) {
+			return s.addInstance()
+		}
+		return nil
+	case key.Matches(msg, k.PrevInstance):
 		return s.otherInstance(-1)
-	case msg.String() == "ctrl+down":
+	case key.Matches(msg, k.NextInstance):
 		return s.otherInstance(1)
 	}
 	if s.fld != nil && s.fld.kind == fieldPrompt && !s.readOnly {
 		switch msg.String() {
-		case "1", "y", "Y", "ctrl+n":
+		case "1", "y", "Y":
 			return s.addInstance()
 		case "2", "n", "N", "enter", "tab":
 			return s.next()
@@ -582,8 +679,7 @@ func (s *interviewScreen) View() string {
 		who += "  " + st.Warn.Render("["+t["iv.readonly"]+"]")
 	}
 	top = append(top, ansi.Truncate(who, w, "…"))
-	i, n := s.sess.Index(s.stop.Path)
-	top = append(top, s.bar(i+1, n, w))
+	top = append(top, s.bar(w))
 	sec := strings.Join(s.sess.Sections(s.stop.Path), " › ")
 	if s.stop.Prompt {
 		sec = strings.Join(append(s.sess.Sections(s.stop.Path), s.sess.Label(s.stop.Path)), " › ")
@@ -613,7 +709,10 @@ func (s *interviewScreen) View() string {
 		bottom = append(bottom, wrap("✗ "+s.problem, w, st.Error.Render))
 	}
 	if s.confirm {
-		bottom = append(bottom, st.Warn.Render(fmt.Sprintf(t["iv.confirmremove"], instanceOf(s.stop.Path))))
+		bottom = append(bottom, wrap(fmt.Sprintf(t["iv.confirmremove"], s.instanceName(instanceOf(s.stop.Path))), w, st.Warn.Render))
+	}
+	if s.langKept != "" {
+		bottom = append(bottom, st.Hint.Render(ansi.Truncate(fmt.Sprintf(t["iv.langkept"], langName(s.langKept)), w, "…")))
 	}
 	if s.saveErr != "" {
 		bottom = append(bottom, st.Error.Render(s.saveErr))
@@ -633,13 +732,115 @@ func (s *interviewScreen) View() string {
 	return out
 }
 
-// bar draws the progress bar with "i/n".
-func (s *interviewScreen) bar(i, n, w int) string {
-	label := fmt.Sprintf(" %d/%d", i, n)
-	width := max(min(w-len(label)-1, 50), 10)
+// progressPlan is the fixed layout of a form that the progress bar is drawn against.
+//
+// Counting only the stops that are relevant now is honest but makes a bar jump backwards:
+// the consent section alone is "1/6", and once consent is given the form opens up to "3/38".
+// So the two halves of the progress line answer different questions:
+//   - the bar is the share of the form's answerable questions (notes included) that come
+//     before this one in document order. It does not depend on answers, so moving forward
+//     never empties it; skipped questions simply make it advance faster. Every instance of a
+//     repeat covers the same stretch, and its add-another prompt stands at the end of it.
+//   - the label counts honestly what is relevant now, but within a part of the form: "Part
+//     2/7 · 3/12" is the second of the form's seven top-level sections and the third of the
+//     twelve questions it asks now. Relevance changes mostly within a section, so the numbers
+//     stay small and steady; a form without sections shows just "3/12".
+type progressPlan struct {
+	before []int               // before[i]: answerable nodes in Form.Nodes[:i]
+	total  int                 // answerable nodes in the form
+	part   map[*forms.Node]int // a top-level node's part number, 1-based
+	parts  int
+}
+
+func planProgress(f *forms.Form) *progressPlan {
+	p := &progressPlan{before: make([]int, len(f.Nodes)+1), part: map[*forms.Node]int{}}
+	for i, n := range f.Nodes {
+		p.before[i] = p.total
+		if n.Answerable() {
+			p.total++
+		}
+	}
+	p.before[len(f.Nodes)] = p.total
+	if f.Root == nil {
+		return p
+	}
+	loose := false // the previous part is a run of top-level questions outside any group
+	for _, c := range f.Root.Children {
+		if !c.IsGroup() {
+			if !c.Answerable() {
+				continue
+			}
+			if !loose {
+				p.parts++
+			}
+			loose = true
+			p.part[c] = p.parts
+			continue
+		}
+		if p.before[lastIndex(c)+1] == p.before[c.Index] {
+			continue // nothing to ask in it
+		}
+		p.parts++
+		loose = false
+		p.part[c] = p.parts
+	}
+	return p
+}
+
+// lastIndex returns the index in Form.Nodes of the last node of n's subtree.
+func lastIndex(n *forms.Node) int {
+	for len(n.Children) > 0 {
+		n = n.Children[len(n.Children)-1]
+	}
+	return n.Index
+}
+
+// top returns the top-level node n belongs to.
+func top(n *forms.Node) *forms.Node {
+	for n.Parent != nil && n.Parent.Parent != nil {
+		n = n.Parent
+	}
+	return n
+}
+
+// progress is where the current stop stands; see progressPlan. done of total is the bar's
+// share; part of parts is the section and i of n the stop among those it asks now.
+type progress struct{ done, total, part, parts, i, n int }
+
+func (s *interviewScreen) progress() progress {
+	p, n := s.plan, s.stop.Node
+	pr := progress{total: p.total, parts: p.parts}
+	if n == nil || n.Index >= len(p.before) {
+		return pr
+	}
+	pr.done = p.before[n.Index] + 1
+	if s.stop.Prompt {
+		pr.done = p.before[lastIndex(n)+1]
+	}
+	pr.part = p.part[top(n)]
+	for _, st := range s.sess.Stops() {
+		if st.Node == nil || p.part[top(st.Node)] != pr.part {
+			continue
+		}
+		pr.n++
+		if st.Path == s.stop.Path && st.Prompt == s.stop.Prompt {
+			pr.i = pr.n
+		}
+	}
+	return pr
+}
+
+// bar draws the progress line of the current stop.
+func (s *interviewScreen) bar(w int) string {
+	pr := s.progress()
+	label := fmt.Sprintf(" %d/%d", pr.i, pr.n)
+	if pr.parts > 1 && pr.part > 0 {
+		label = " " + fmt.Sprintf(s.c.t["iv.part"], pr.part, pr.parts) + " ·" + label
+	}
+	width := max(min(w-ansi.StringWidth(label)-1, 50), 10)
 	full := 0
-	if n > 0 {
-		full = width * i / n
+	if pr.total > 0 {
+		full = min(width*pr.done/pr.total, width)
 	}
 	return s.c.st.BarFull.Render(strings.Repeat("█", full)) + s.c.st.BarEmpty.Render(strings.Repeat("░", width-full)) + label
 }
@@ -655,6 +856,8 @@ func (s *interviewScreen) ShortHelp() []key.Binding {
 			b = append(b, k.Pick, k.Toggle)
 		case fieldAck:
 			b = append(b, k.Toggle)
+		case fieldRank:
+			b = append(b, k.Reorder)
 		}
 	}
 	return append(b, k.Jump, k.SaveLeave)
@@ -665,6 +868,6 @@ func (s *interviewScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Back, k.Pick, k.Toggle, k.Up, k.Down},
 		{k.Jump, k.Review, k.FormLang, k.SaveLeave, k.Esc},
-		{k.AddInstance, k.RemoveInstance, k.PrevInstance, k.NextInstance, k.Quit},
+		{k.Reorder, k.AddInstance, k.RemoveInstance, k.PrevInstance, k.NextInstance, k.Quit},
 	}
 }

@@ -9,7 +9,7 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Toggle, Pick               key.Binding
 	AddInstance, RemoveInstance, Review, Finalize, Yes, No key.Binding
 	NewInterview, Interviews, Settings, WalkIn, Filter     key.Binding
-	PrevInstance, NextInstance                             key.Binding
+	PrevInstance, NextInstance, Reorder                    key.Binding
 }
 
 // DefaultKeyMap returns the key bindings with English help; localize translates them.
@@ -45,6 +45,7 @@ func DefaultKeyMap() KeyMap {
 		Filter:         b([]string{"left", "right"}, "←/→", "filter"),
 		PrevInstance:   b([]string{"ctrl+up"}, "ctrl+↑", "previous instance"),
 		NextInstance:   b([]string{"ctrl+down"}, "ctrl+↓", "next instance"),
+		Reorder:        b([]string{"shift+up", "shift+down"}, "shift+↑↓/1-9", "move in order"),
 	}
 }
 
@@ -78,4 +79,5 @@ func (km *KeyMap) localize(t texts) {
 	set(&km.Filter, "k.filter")
 	set(&km.PrevInstance, "k.previnst")
 	set(&km.NextInstance, "k.nextinst")
+	set(&km.Reorder, "k.reorder")
 }

@@ -13,18 +13,28 @@ import (
 func TestRandomKeys(t *testing.T) {
 	keys := []string{
 		"enter", "tab", "shift+tab", "esc", "space", "backspace", "up", "down", "left", "right", "pgup", "pgdown",
-		"home", "end", "ctrl+j", "ctrl+l", "ctrl+r", "ctrl+n", "ctrl+d", "ctrl+u", "ctrl+up", "ctrl+down", "f1", "?",
+		"home", "end", "ctrl+j", "ctrl+l", "ctrl+r", "ctrl+n", "ctrl+d", "ctrl+u", "ctrl+up", "ctrl+down", "shift+up", "shift+down", "f1", "?",
 		"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "a", "b", "k", "f", "y", "n", "q", "-", ".", "/",
 	}
 	n := 4000
 	if testing.Short() {
 		n = 800
 	}
-	for seed := uint64(1); seed <= 3; seed++ {
+	seen := map[screen]int{}
+	help, members := 0, 0
+	// seeds 1-3 run the built-in form; seed 4 the household roster, for repeats and rank
+	for seed := uint64(1); seed <= 4; seed++ {
 		e := newEnv(t, true)
+		if seed == 4 {
+			e, _ = newFormEnv(t, rosterForm)
+		}
 		m := start(t, e)
 		r := rand.New(rand.NewPCG(seed, 7))
-		openRespondent(t, m, "BTG25-0071")
+		if seed == 4 {
+			walkIn(t, m)
+		} else {
+			openRespondent(t, m, "BTG25-0071")
+		}
 		for i := 0; i < n; i++ {
 			switch x := r.IntN(100); {
 			case x < 2:
@@ -41,6 +51,13 @@ func TestRandomKeys(t *testing.T) {
 				drive(t, m, keypress(k))
 			}
 			_ = m.render()
+			seen[m.screen]++
+			if m.iv != nil {
+				members = max(members, m.iv.sess.Instances("member"))
+			}
+			if m.showHelp {
+				help++
+			}
 			if m.quitting {
 				break
 			}
@@ -67,4 +84,17 @@ func TestRandomKeys(t *testing.T) {
 			}
 		}
 	}
+	// the keys must really reach every screen (and the help), or the test proves little
+	for sc := range screenTitle {
+		if seen[sc] == 0 {
+			t.Errorf("screen %s never reached", screenTitle[sc])
+		}
+	}
+	if help == 0 {
+		t.Error("help never shown")
+	}
+	if members < 2 {
+		t.Errorf("the roster never had two members (%d)", members)
+	}
+	t.Logf("key presses per screen: %v, help %d", seen, help)
 }
