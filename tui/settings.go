@@ -9,20 +9,17 @@ import (
 	"tracer/forms"
 )
 
-// settingsScreen switches the UI language and the form language.
+// settingsScreen switches the UI language and the form language of new interviews; both
+// are saved for the next run. An interview already started keeps its own form language.
 type settingsScreen struct {
 	c             *common
 	row           int
-	iv            *interviewScreen
 	width, height int
 }
 
 func newSettingsScreen(c *common) *settingsScreen { return &settingsScreen{c: c} }
 
 func (s *settingsScreen) SetSize(w, h int) { s.width, s.height = w, h }
-
-// refresh remembers the open interview, whose language the form setting also switches.
-func (s *settingsScreen) refresh(iv *interviewScreen) { s.iv = iv }
 
 var uiLangs = []string{"id", "en"}
 
@@ -50,9 +47,7 @@ func (s *settingsScreen) Update(msg tea.Msg) tea.Cmd {
 		langs := s.c.cfg.Form.Languages
 		i := indexOf(langs, s.c.formLang())
 		s.c.formPref = langs[(i+step+len(langs))%len(langs)]
-		if s.iv != nil && !s.iv.readOnly {
-			return s.iv.setFormLang(s.c.formPref)
-		}
+		return s.c.saveSettings()
 	}
 	return nil
 }
@@ -80,7 +75,7 @@ func (s *settingsScreen) View() string {
 		}
 		b.WriteString(line + "\n")
 	}
-	b.WriteString("\n" + st.Hint.Render(t["set.hint"]) + "\n")
+	b.WriteString("\n" + wrap(t["set.hint"], s.width, st.Hint.Render) + "\n")
 	return b.String()
 }
 

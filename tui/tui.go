@@ -29,8 +29,13 @@ type Config struct {
 	Events     survey.EventStore
 	// Enumerator is the user name recorded on every interview.
 	Enumerator string
-	// Lang is the UI language, "id" or "en"; see LangFromEnv.
+	// Lang is the UI language, "id" or "en"; see ResolveLang.
 	Lang string
+	// SettingsFile is where the settings screen's choices are kept between runs; "" keeps
+	// them for this run only. Settings holds what was read from it (see LoadSettings): its
+	// form language is used when the form has it, its UI language is already in Lang.
+	SettingsFile string
+	Settings     Settings
 	// DeviceID fills the form's deviceid metadata.
 	DeviceID string
 	// Logger receives the program's logs; it must not write to the terminal.
@@ -143,6 +148,13 @@ func New(ctx context.Context, cfg Config) *Model {
 	c := &common{cfg: cfg, ctx: ctx, log: cfg.Logger, width: 80, height: 24, help: help.New(), writes: newJournal()}
 	c.setLang(cfg.Lang)
 	c.setDark(cfg.Dark)
+	if cfg.Form != nil {
+		for _, l := range cfg.Form.Languages {
+			if l != "" && l == cfg.Settings.FormLang {
+				c.formPref = l // a saved choice this form has
+			}
+		}
+	}
 	m := &Model{c: c}
 	m.home = newHomeScreen(c)
 	m.picker = newPickerScreen(c)
@@ -262,7 +274,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.list.load()
 	case goSettingsMsg:
 		m.screen = screenSettings
-		m.settings.refresh(m.iv)
 		return m, nil
 	case goJumpMsg:
 		if m.iv != nil {
@@ -305,12 +316,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 	case langChangedMsg:
+		// The UI language is the enumerator's; an interview keeps its own form language (the
+		// respondent's), which Ctrl+L switches. New interviews follow the new UI language.
 		m.c.setLang(msg.lang)
 		m.c.help.SetWidth(m.c.width)
-		if m.iv != nil && !m.iv.readOnly && m.c.formPref == "" {
-			if l, ok := m.c.cfg.Form.MatchLang(msg.lang); ok {
-				return m, m.iv.setFormLang(l)
-			}
+		return m, m.c.saveSettings()
+	case settingsSavedMsg:
+		if msg.err != nil {
+			m.c.log.Error("save settings", "err", msg.err)
 		}
 		return m, nil
 	case quitMsg:

@@ -19,7 +19,7 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("tracer", "tracer [--data DIR] [--form FILE] [--lang id|en] [--enumerator NAME]")
 	dataFlag := fs.String("data", "", "data folder (default $TRACER_DATA or the user's config folder)")
 	formFlag := fs.String("form", "", "XLSForm to run instead of the built-in BLK tracer form")
-	langFlag := fs.String("lang", "", "UI language: id or en (default from LANG/LC_ALL)")
+	langFlag := fs.String("lang", "", "UI language: id or en (default: the one chosen in the settings, else from LANG/LC_ALL)")
 	enumFlag := fs.String("enumerator", "", "enumerator's user name (default $USER)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -27,13 +27,10 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	lang := *langFlag
-	switch lang {
-	case "":
-		lang = tui.LangFromEnv(m.Getenv)
-	case "id", "en":
+	switch *langFlag {
+	case "", "id", "en":
 	default:
-		return usageError("--lang must be id or en, not %q", lang)
+		return usageError("--lang must be id or en, not %q", *langFlag)
 	}
 	enumerator := *enumFlag
 	if enumerator == "" {
@@ -56,6 +53,12 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	}
 	defer logFile.Close()
 	logger := slog.New(slog.NewTextHandler(logFile, nil))
+	settingsFile := filepath.Join(dir, tui.SettingsFileName)
+	settings, err := tui.LoadSettings(settingsFile)
+	if err != nil {
+		logger.Warn("settings not read; starting with the defaults", "err", err)
+	}
+	lang := tui.ResolveLang(*langFlag, settings, m.Getenv)
 	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
 	if err != nil {
 		return err
@@ -63,15 +66,17 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	defer db.Close()
 	host, _ := os.Hostname()
 	model := tui.New(ctx, tui.Config{
-		Form:       form,
-		Interviews: sqlite.NewInterviewStore(db),
-		Roster:     sqlite.NewRosterStore(db),
-		Events:     sqlite.NewEventStore(db),
-		Enumerator: enumerator,
-		Lang:       lang,
-		DeviceID:   host,
-		Logger:     logger,
-		Dark:       lipgloss.HasDarkBackground(os.Stdin, os.Stdout),
+		Form:         form,
+		Interviews:   sqlite.NewInterviewStore(db),
+		Roster:       sqlite.NewRosterStore(db),
+		Events:       sqlite.NewEventStore(db),
+		Enumerator:   enumerator,
+		Lang:         lang,
+		SettingsFile: settingsFile,
+		Settings:     settings,
+		DeviceID:     host,
+		Logger:       logger,
+		Dark:         lipgloss.HasDarkBackground(os.Stdin, os.Stdout),
 	})
 	logger.Info("tui start", "form", form.ID, "version", form.Version, "data", dir)
 	_, err = tea.NewProgram(model, tea.WithContext(ctx)).Run()
