@@ -2,14 +2,18 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/google/go-cmp/cmp"
+
+	"tracer/survey"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -18,6 +22,15 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // and the like stay, colours go) and compares it with testdata/name.golden.
 func snapshot(t *testing.T, m *Model, name string) {
 	t.Helper()
+	snapshotAt(t, m, name, 80, 24)
+}
+
+// snapshotAt is snapshot at another window size.
+func snapshotAt(t *testing.T, m *Model, name string, width, height int) {
+	t.Helper()
+	if m.c.width != width || m.c.height != height {
+		drive(t, m, tea.WindowSizeMsg{Width: width, Height: height})
+	}
 	var buf bytes.Buffer
 	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.NoTTY}
 	if _, err := w.WriteString(m.render()); err != nil {
@@ -25,11 +38,11 @@ func snapshot(t *testing.T, m *Model, name string) {
 	}
 	got := buf.String()
 	lines := strings.Split(got, "\n")
-	if len(lines) != 24 {
-		t.Errorf("%s: %d lines, want 24", name, len(lines))
+	if len(lines) != height {
+		t.Errorf("%s: %d lines, want %d", name, len(lines), height)
 	}
 	for i, l := range lines {
-		if n := len([]rune(l)); n > 80 {
+		if n := len([]rune(l)); n > width {
 			t.Errorf("%s: line %d is %d wide", name, i+1, n)
 		}
 	}
@@ -94,4 +107,45 @@ func TestGolden(t *testing.T) {
 	drive(t, m, keypress("right"))
 	drive(t, m, keypress("esc"))
 	snapshot(t, m, "home-en")
+}
+
+// TestGoldenRepeatRank snapshots a repeat's prompt, its remove question, a rank question and
+// the resumed-language hint, and the home screen at a larger size in both languages.
+func TestGoldenRepeatRank(t *testing.T) {
+	e, _ := newFormEnv(t, rosterForm)
+	// a roster entry, not a walk-in, whose id would change at every run
+	if _, err := e.cfg.Roster.Upsert(context.Background(), []*survey.Respondent{{RosterID: "HH-0001", Name: "Keluarga Uji"}}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	openRespondent(t, m, "HH-0001")
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1"))
+	answerHere(t, m, "Ani")
+	answerHere(t, m, "34")
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+	snapshot(t, m, "repeat-prompt")
+	drive(t, m, keypress("shift+tab"))
+	drive(t, m, keypress("ctrl+d"))
+	snapshot(t, m, "repeat-remove")
+	drive(t, m, keypress("n"))
+	drive(t, m, goInterviewMsg{path: "prio"})
+	snapshot(t, m, "rank-unranked")
+	drive(t, m, keypress("down"))
+	drive(t, m, keypress("1"))
+	snapshot(t, m, "rank")
+
+	b := newEnv(t, true)
+	bm := start(t, b)
+	snapshotAt(t, bm, "home-120x40", 120, 40)
+	openRespondent(t, bm, "BTG25-0071")
+	drive(t, bm, keypress("ctrl+s"))
+	b.cfg.Lang = "en"
+	bm = start(t, b)
+	snapshotAt(t, bm, "home-en-120x40", 120, 40)
+	drive(t, bm, tea.WindowSizeMsg{Width: 80, Height: 24})
+	drive(t, bm, keypress("2"))
+	drive(t, bm, keypress("enter"))
+	snapshot(t, bm, "interview-langkept")
 }

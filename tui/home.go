@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"tracer/survey"
 )
@@ -74,8 +75,9 @@ func (h *homeScreen) View() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.Title) + "\n")
 	b.WriteString(st.Muted.Render(fmt.Sprintf("%s %s · %s %s", t["home.form"], f.ID, t["home.version"], f.Version)) + "\n\n")
+	lw := homeLabelWidth()
 	row := func(label, value string) {
-		b.WriteString(fmt.Sprintf("  %-28s %s\n", label, value))
+		b.WriteString("  " + label + strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0)) + "  " + value + "\n")
 	}
 	row(t["home.enumerator"], c.cfg.Enumerator)
 	row(t["home.roster"], fmt.Sprintf(t["home.alumni"], h.roster))
@@ -95,6 +97,21 @@ func (h *homeScreen) View() string {
 	action("3", t["home.settings"])
 	action("q", t["home.quit"])
 	return b.String()
+}
+
+// homeLabels are the labels of the home screen's counts.
+var homeLabels = []string{"home.enumerator", "home.roster", "home.drafts", "home.finalized", "home.sent", "home.returned"}
+
+// homeLabelWidth is the width of the home screen's label column: the longest label in any UI
+// language, so that the column does not move when the language changes.
+func homeLabelWidth() int {
+	w := 0
+	for _, t := range uiTexts {
+		for _, id := range homeLabels {
+			w = max(w, ansi.StringWidth(t[id]))
+		}
+	}
+	return w
 }
 
 func (h *homeScreen) ShortHelp() []key.Binding {

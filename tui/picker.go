@@ -98,11 +98,12 @@ func (p *pickerScreen) View() string {
 	var b strings.Builder
 	b.WriteString(st.Label.Render(t["pick.prompt"]) + "\n")
 	b.WriteString(p.query.view(min(p.width-4, 50), st, true) + "\n")
-	b.WriteString(st.Hint.Render(t["pick.hint"]) + "\n\n")
+	hint := wrap(t["pick.hint"], p.width, st.Hint.Render)
+	b.WriteString(hint + "\n\n")
 	if p.err != nil {
 		b.WriteString(st.Error.Render(t["err.load"]+" "+survey.ErrorMessage(p.err)) + "\n")
 	}
-	rows := max(p.height-6, 1) / 2
+	rows := max(p.height-5-strings.Count(hint, "\n")-1, 1) / 2
 	start := 0
 	if p.cursor >= rows {
 		start = p.cursor - rows + 1
