@@ -675,6 +675,9 @@ func (s *interviewScreen) View() string {
 			who += " (" + s.resp.RosterID + ")"
 		}
 	}
+	if who == "" {
+		who = t["list.walkin"] // a resumed walk-in: no roster entry to name
+	}
 	if s.readOnly {
 		who += "  " + st.Warn.Render("["+t["iv.readonly"]+"]")
 	}
@@ -739,8 +742,9 @@ func (s *interviewScreen) View() string {
 // So the two halves of the progress line answer different questions:
 //   - the bar is the share of the form's answerable questions (notes included) that come
 //     before this one in document order. It does not depend on answers, so moving forward
-//     never empties it; skipped questions simply make it advance faster. Every instance of a
-//     repeat covers the same stretch, and its add-another prompt stands at the end of it.
+//     never empties it; skipped questions simply make it advance faster. A repeat can be
+//     gone through any number of times, so the bar stands still at the repeat's start for
+//     all its instances and its prompt, and moves past it once the interview leaves it.
 //   - the label counts honestly what is relevant now, but within a part of the form: "Part
 //     2/7 · 3/12" is the second of the form's seven top-level sections and the third of the
 //     twelve questions it asks now. Relevance changes mostly within a section, so the numbers
@@ -795,6 +799,18 @@ func lastIndex(n *forms.Node) int {
 	return n.Index
 }
 
+// outerRepeat returns the outermost repeat that is n or holds n, nil outside repeats.
+func outerRepeat(n *forms.Node) *forms.Node {
+	var r *forms.Node
+	if n.Kind == forms.KindRepeat {
+		r = n
+	}
+	for p := n.Repeat; p != nil; p = p.Repeat {
+		r = p
+	}
+	return r
+}
+
 // top returns the top-level node n belongs to.
 func top(n *forms.Node) *forms.Node {
 	for n.Parent != nil && n.Parent.Parent != nil {
@@ -814,8 +830,8 @@ func (s *interviewScreen) progress() progress {
 		return pr
 	}
 	pr.done = p.before[n.Index] + 1
-	if s.stop.Prompt {
-		pr.done = p.before[lastIndex(n)+1]
+	if r := outerRepeat(n); r != nil {
+		pr.done = p.before[r.Index]
 	}
 	pr.part = p.part[top(n)]
 	for _, st := range s.sess.Stops() {

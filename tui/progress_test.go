@@ -65,6 +65,7 @@ func TestProgressPlan(t *testing.T) {
 	m := start(t, e)
 	walkIn(t, m)
 	drive(t, m, keypress("enter"))
+	empty := m.iv.progress()
 	drive(t, m, keypress("1"))
 	first := m.iv.progress()
 	answerHere(t, m, "Ani")
@@ -72,8 +73,19 @@ func TestProgressPlan(t *testing.T) {
 	prompt := m.iv.progress()
 	drive(t, m, keypress("1"))
 	second := m.iv.progress()
-	// every instance covers the same stretch of the bar; the prompt stands at its end
-	if second.done != first.done || prompt.done <= first.done || second.part != first.part {
-		t.Errorf("first %+v prompt %+v second %+v", first, prompt, second)
+	// the bar stands still in a repeat: at the empty prompt, in every instance and at the
+	// prompt after them; it moves on after the repeat
+	if second.done != first.done || prompt.done != first.done || empty.done != first.done || second.part != first.part {
+		t.Errorf("empty prompt %+v first %+v prompt %+v second %+v", empty, first, prompt, second)
+	}
+	if prompt.i <= first.i || second.i < prompt.i {
+		t.Errorf("the label does not count on in the repeat: %+v %+v %+v", first, prompt, second)
+	}
+	drive(t, m, keypress("ctrl+d"))
+	drive(t, m, keypress("y"))
+	drive(t, m, keypress("enter"))
+	at(t, m, "n_kids")
+	if after := m.iv.progress(); after.done <= second.done {
+		t.Errorf("after the repeat %+v, in it %+v", after, second)
 	}
 }
