@@ -141,19 +141,22 @@ type ServerRosterStore interface {
 
 // ReturnNotice is a supervisor's return of a stored revision for correction.
 type ReturnNotice struct {
-	Seq         int64     `json:"seq"`
-	InterviewID string    `json:"id"`
-	Revision    int       `json:"revision"`
-	Comment     string    `json:"comment"`
-	ReturnedBy  string    `json:"returned_by"`
-	ReturnedAt  time.Time `json:"returned_at"`
+	Seq         int64  `json:"seq"`
+	InterviewID string `json:"id"`
+	Revision    int    `json:"revision"`
+	Comment     string `json:"comment"`
+	// Questions are the supervisor's comments on single questions, by answer path.
+	Questions  []QuestionComment `json:"questions,omitempty"`
+	ReturnedBy string            `json:"returned_by"`
+	ReturnedAt time.Time         `json:"returned_at"`
 	// SubmittedBy is the account that pushed the revision; it is the one that pulls it.
 	SubmittedBy string `json:"submitted_by"`
 }
 
 // ReturnStore keeps interviews returned for correction.
 type ReturnStore interface {
-	// Return records that by returned the latest stored revision of id with comment.
+	// Return records that by returned the latest stored revision of id with comment; the
+	// interview's review state becomes returned (see ReviewStore.ReturnWithComments).
 	// Returning the same revision again returns the first notice. Returns ENOTFOUND when
 	// the revision is not stored and ECONFLICT when a later revision is.
 	Return(ctx context.Context, id string, revision int, comment, by string) (*ReturnNotice, error)

@@ -201,55 +201,28 @@ type ReturnStore struct {
 // NewReturnStore returns the return store of db.
 func NewReturnStore(db *DB) *ReturnStore { return &ReturnStore{db: db} }
 
-const returnColumns = `seq, interview_id, revision, comment, returned_by, returned_at, submitted_by`
+const returnColumns = `seq, interview_id, revision, comment, returned_by, returned_at, submitted_by, questions`
 
 func scanReturn(sc interface{ Scan(...any) error }) (*survey.ReturnNotice, error) {
 	var n survey.ReturnNotice
-	var at string
-	if err := sc.Scan(&n.Seq, &n.InterviewID, &n.Revision, &n.Comment, &n.ReturnedBy, &at, &n.SubmittedBy); err != nil {
+	var at, qs string
+	if err := sc.Scan(&n.Seq, &n.InterviewID, &n.Revision, &n.Comment, &n.ReturnedBy, &at, &n.SubmittedBy, &qs); err != nil {
 		return nil, err
+	}
+	if qs != "" {
+		if err := json.Unmarshal([]byte(qs), &n.Questions); err != nil {
+			return nil, fmt.Errorf("return %d: %w", n.Seq, err)
+		}
 	}
 	var err error
 	n.ReturnedAt, err = parseTime(at)
 	return &n, err
 }
 
-// Return records a supervisor's return of a revision. See survey.ReturnStore.
+// Return records a supervisor's return of a revision and moves its review to returned.
+// See survey.ReturnStore.
 func (s *ReturnStore) Return(ctx context.Context, id string, revision int, comment, by string) (*survey.ReturnNotice, error) {
-	now := s.db.now()
-	var out *survey.ReturnNotice
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		n, err := scanReturn(tx.QueryRowContext(ctx, `SELECT `+returnColumns+` FROM returns WHERE interview_id = ? AND revision = ?`, id, revision))
-		if err == nil {
-			out = n
-			return nil
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		var submitter string
-		err = tx.QueryRowContext(ctx, `SELECT submitted_by FROM submissions WHERE interview_id = ? AND revision = ?`, id, revision).Scan(&submitter)
-		if errors.Is(err, sql.ErrNoRows) {
-			return survey.Errorf(survey.ENOTFOUND, "Revision %d of interview %s is not stored.", revision, id)
-		} else if err != nil {
-			return err
-		}
-		var later int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions WHERE interview_id = ? AND revision > ?`, id, revision).Scan(&later); err != nil {
-			return err
-		}
-		if later > 0 {
-			return survey.Errorf(survey.ECONFLICT, "Interview %s has a revision after %d; return the latest one.", id, revision)
-		}
-		seq, err := nextSeqs(ctx, tx, "return", 1)
-		if err != nil {
-			return err
-		}
-		out = &survey.ReturnNotice{Seq: seq, InterviewID: id, Revision: revision, Comment: comment, ReturnedBy: by, ReturnedAt: now, SubmittedBy: submitter}
-		_, err = tx.ExecContext(ctx, `INSERT INTO returns (`+returnColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			seq, id, revision, comment, by, formatTime(now), submitter)
-		return err
-	})
-	return out, err
+	return returnInterview(ctx, s.db, id, revision, comment, nil, by)
 }
 
 // Returned returns notices after a sequence number. See survey.ReturnStore.

@@ -126,6 +126,9 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 				return err
 			}
 			receipts[i].Seq, receipts[i].ReceivedAt = first+int64(n), now
+			if err := received(ctx, tx, sub, now); err != nil {
+				return err
+			}
 		}
 		// Repeats of a new revision inside the batch share the first one's receipt.
 		for i := range receipts {

@@ -1,0 +1,169 @@
+package survey
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// ReviewState is where an interview is in the supervisor's review on the server.
+type ReviewState string
+
+// The review states. Revision 1 arrives as received; a supervisor approves it or returns
+// it with a comment; the corrected revision that follows a return arrives as resubmitted and
+// is approved or returned again. Returning an approved interview is allowed and withdraws
+// the approval (the export of approved revisions leaves it out until a revision is approved
+// again); approving a returned interview is not: the enumerator may be correcting it, so the
+// supervisor waits for the resubmission.
+const (
+	ReviewReceived    ReviewState = "received"
+	ReviewApproved    ReviewState = "approved"
+	ReviewReturned    ReviewState = "returned"
+	ReviewResubmitted ReviewState = "resubmitted"
+)
+
+// ReviewStates lists every review state.
+var ReviewStates = []ReviewState{ReviewReceived, ReviewApproved, ReviewReturned, ReviewResubmitted}
+
+// Valid reports whether s is one of the known review states.
+func (s ReviewState) Valid() bool {
+	switch s {
+	case ReviewReceived, ReviewApproved, ReviewReturned, ReviewResubmitted:
+		return true
+	}
+	return false
+}
+
+// QuestionComment is a supervisor's comment on one question of a returned interview, by
+// the answer's path ("grp_job/income_exact").
+type QuestionComment struct {
+	Path    string `json:"path"`
+	Comment string `json:"comment"`
+}
+
+// ReviewEvent is one change of an interview's review state: who changed it, when, from
+// what to what, and the comments of a return.
+type ReviewEvent struct {
+	Seq         int64             `json:"seq"`
+	InterviewID string            `json:"id"`
+	Revision    int               `json:"revision"`
+	From        ReviewState       `json:"from,omitempty"`
+	To          ReviewState       `json:"to"`
+	Comment     string            `json:"comment,omitempty"`
+	Questions   []QuestionComment `json:"questions,omitempty"`
+	By          string            `json:"by"`
+	At          time.Time         `json:"at"`
+}
+
+// Review is the review status of one interview: its latest stored revision and state.
+type Review struct {
+	InterviewID string      `json:"id"`
+	Revision    int         `json:"revision"`
+	State       ReviewState `json:"state"`
+	// ApprovedRevision is the approved revision, 0 when none is approved now.
+	ApprovedRevision int    `json:"approved_revision,omitempty"`
+	FormID           string `json:"form_id"`
+	FormVersion      string `json:"form_version"`
+	RespondentID     string `json:"respondent_id"`
+	Enumerator       string `json:"enumerator"`
+	SubmittedBy      string `json:"submitted_by"`
+	// Seq and ReceivedAt are those of the latest stored revision.
+	Seq        int64     `json:"seq"`
+	ReceivedAt time.Time `json:"received_at"`
+	// UpdatedAt and UpdatedBy are those of the last state change.
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+	// Conflicts counts the differing contents received for any revision of the interview.
+	Conflicts int `json:"conflicts,omitempty"`
+	// Flags are filled in by the caller that computes them (see survey/flags).
+	Flags []Flag `json:"flags,omitempty"`
+}
+
+// Flag is a reason for a supervisor to look at an interview first: a name callers can
+// filter on and a one-line reason for people.
+type Flag struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// ReviewFilter selects interviews for ReviewStore.Queue. Zero fields match everything.
+type ReviewFilter struct {
+	State       ReviewState
+	SubmittedBy string
+	// After returns only interviews whose latest revision has a larger Seq.
+	After int64
+	// Limit caps the number returned; 0 means no limit.
+	Limit int
+}
+
+// RevisionSet says which revisions of each interview a record stream gives.
+type RevisionSet string
+
+// The revision sets: the approved revision of each approved interview (the default), the
+// latest stored revision of each interview, or every stored revision.
+const (
+	RevisionsApproved RevisionSet = "approved"
+	RevisionsLatest   RevisionSet = "latest"
+	RevisionsAll      RevisionSet = "all"
+)
+
+// ParseRevisionSet returns the set named s; "" is RevisionsApproved. Returns EINVALID.
+func ParseRevisionSet(s string) (RevisionSet, error) {
+	switch r := RevisionSet(s); r {
+	case "":
+		return RevisionsApproved, nil
+	case RevisionsApproved, RevisionsLatest, RevisionsAll:
+		return r, nil
+	}
+	return "", Errorf(EINVALID, "Unknown revisions %q: use approved, latest or all.", s)
+}
+
+// RecordFilter selects the records of ReviewStore.Records.
+type RecordFilter struct {
+	Revisions RevisionSet
+	// FormID, when set, gives only that form's records.
+	FormID string
+}
+
+// FormUse counts the stored revisions of one form version.
+type FormUse struct {
+	FormID      string `json:"form_id"`
+	FormVersion string `json:"form_version"`
+	Revisions   int    `json:"revisions"`
+}
+
+// ReviewStore keeps the review state of every interview on the server and its history.
+// The submission store starts it: a new interview is received, a revision after the first
+// is resubmitted.
+type ReviewStore interface {
+	// Queue returns the review status of the interviews that match filter, by the Seq of
+	// their latest revision.
+	Queue(ctx context.Context, filter ReviewFilter) ([]*Review, error)
+
+	// Review returns one interview's review status. Returns ENOTFOUND.
+	Review(ctx context.Context, id string) (*Review, error)
+
+	// History returns every change of an interview's review state, oldest first.
+	History(ctx context.Context, id string) ([]*ReviewEvent, error)
+
+	// Revisions returns every stored revision of an interview, without bodies, oldest first.
+	Revisions(ctx context.Context, id string) ([]*Submission, error)
+
+	// Approve approves revision of id by by. Approving the approved revision again returns
+	// the first approval. Returns ENOTFOUND, ECONFLICT when revision is not the latest
+	// stored one or the interview is returned.
+	Approve(ctx context.Context, id string, revision int, comment, by string) (*ReviewEvent, error)
+
+	// ReturnWithComments returns revision of id for correction with a comment on the
+	// interview and optional comments on single questions. Returning the same revision
+	// again returns the first notice. Returns EINVALID for an empty comment, ENOTFOUND,
+	// and ECONFLICT when a later revision is stored.
+	ReturnWithComments(ctx context.Context, id string, revision int, comment string, questions []QuestionComment, by string) (*ReturnNotice, error)
+
+	// Records streams stored records in Seq order, one decoded body at a time, without
+	// loading them all; a decoding error is yielded and ends the stream.
+	Records(ctx context.Context, filter RecordFilter) iter.Seq2[*Record, error]
+
+	// FormUses lists the form versions of the stored revisions.
+	FormUses(ctx context.Context) ([]FormUse, error)
+}
