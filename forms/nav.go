@@ -63,7 +63,7 @@ func (s *Session) Next(path string) (Stop, bool) {
 		}
 		if st.Path == path {
 			passed = true
-		} else if target != nil && s.after(s.byPath[st.Path], st.Prompt, target) {
+		} else if target != nil && s.after(s.byPath[st.Path], target) {
 			next, found = st, true
 			return false
 		}
@@ -78,7 +78,7 @@ func (s *Session) Prev(path string) (Stop, bool) {
 	found := false
 	target := s.byPath[path]
 	s.walk(func(st Stop) bool {
-		if st.Path == path || (target != nil && s.after(s.byPath[st.Path], st.Prompt, target)) {
+		if st.Path == path || (target != nil && s.after(s.byPath[st.Path], target)) {
 			return false
 		}
 		prev, found = st, true
@@ -87,12 +87,13 @@ func (s *Session) Prev(path string) (Stop, bool) {
 	return prev, found
 }
 
-// after reports whether item a (a prompt when prompt is set) comes after item b in interview order.
-func (s *Session) after(a *item, prompt bool, b *item) bool {
+// after reports whether item a comes after item b in interview order. A repeat's holder
+// stands for its add-another prompt, the only stop at its path.
+func (s *Session) after(a, b *item) bool {
 	if a == nil || b == nil {
 		return false
 	}
-	ka, kb := s.orderKey(a, prompt), s.orderKey(b, false)
+	ka, kb := s.orderKey(a), s.orderKey(b)
 	for i := 0; i < len(ka) && i < len(kb); i++ {
 		if ka[i] != kb[i] {
 			return ka[i] > kb[i]
@@ -102,10 +103,10 @@ func (s *Session) after(a *item, prompt bool, b *item) bool {
 }
 
 // orderKey is the position of an item in the tree: child indexes from the root. A repeat's
-// prompt sorts after all its instances.
-func (s *Session) orderKey(it *item, prompt bool) []int {
+// holder (its prompt) sorts after all its instances.
+func (s *Session) orderKey(it *item) []int {
 	var key []int
-	if prompt {
+	if it.holder {
 		key = append(key, 1<<30)
 	}
 	for p := it; p.parent != nil; p = p.parent {

@@ -267,3 +267,26 @@ func TestUnattachedInstanceWarnsAndStaysEmpty(t *testing.T) {
 		t.Errorf("problems = %+v: a computed field from a missing attachment cannot be required here", probs[0])
 	}
 }
+
+// TestPromptNavigation: the add-another prompt shares its path with the repeat; going back
+// from it reaches the last instance's last question, and forward leaves the repeat.
+func TestPromptNavigation(t *testing.T) {
+	s := newSession(t, householdForm)
+	set(t, s, "n", "0")
+	p1, _ := s.AddInstance("member")
+	p2, _ := s.AddInstance("member")
+	set(t, s, p1+"/age", "3")
+	set(t, s, p2+"/age", "4")
+	prev, ok := s.Prev("member")
+	if !ok || prev.Path != p2+"/age" {
+		t.Fatalf("Prev(prompt) = %+v, want %s/age", prev, p2)
+	}
+	next, ok := s.Next(p2 + "/age")
+	if !ok || !next.Prompt || next.Path != "member" {
+		t.Fatalf("Next(last age) = %+v, want the prompt", next)
+	}
+	after, ok := s.Next("member")
+	if !ok || after.Path != "summary" {
+		t.Fatalf("Next(prompt) = %+v, want the note after the repeat", after)
+	}
+}
