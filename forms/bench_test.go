@@ -13,7 +13,8 @@ import (
 	"tracer/forms"
 )
 
-// largestCorpusForm returns the biggest .xlsx of the corpus that loads.
+// largestCorpusForm returns the biggest .xlsx of the corpus that loads and has questions
+// (the ODK template is larger, but its survey sheet is empty).
 func largestCorpusForm(b *testing.B) string {
 	var best string
 	var size int64
@@ -22,7 +23,7 @@ func largestCorpusForm(b *testing.B) string {
 		if err != nil || st.Size() <= size {
 			continue
 		}
-		if _, err := forms.Load(p); err == nil {
+		if f, err := forms.Load(p); err == nil && len(f.Nodes) > 0 {
 			best, size = p, st.Size()
 		}
 	}
