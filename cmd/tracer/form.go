@@ -258,9 +258,13 @@ func (m *Main) readAnswers(path string) (map[string]any, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var answers map[string]any
-	if err := dec.Decode(&answers); err != nil {
-		return nil, fmt.Errorf("answers %s: not a JSON object of answers: %w", path, err)
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("answers %s: not valid JSON: %w", path, err)
+	}
+	answers, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("answers %s: want a JSON object mapping question names to answers, like {\"consent\": \"yes\"}", path)
 	}
 	return answers, nil
 }

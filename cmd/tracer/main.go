@@ -72,7 +72,6 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.usage(m.Stdout)
 		return nil
 	default:
-		m.usage(m.Stderr)
 		return usageError("unknown command %q", cmd)
 	}
 }
