@@ -167,3 +167,35 @@ type ReviewStore interface {
 	// FormUses lists the form versions of the stored revisions.
 	FormUses(ctx context.Context) ([]FormUse, error)
 }
+
+// ReviewQuery selects the review queue a supervisor sees: by review state, flag name,
+// enumerator (the record's enumerator or the submitting account), and the roster's
+// kejuruan or programme of the respondent. Zero fields match everything; After and Limit
+// page by the Seq of each interview's latest revision (Limit 0: the server's page size).
+type ReviewQuery struct {
+	State      ReviewState
+	Flag       string
+	Enumerator string
+	Kejuruan   string
+	Program    string
+	After      int64
+	Limit      int
+}
+
+// ReviewPage is a page of the review queue; Next is the After of the next page.
+type ReviewPage struct {
+	Interviews []*Review `json:"interviews"`
+	Next       int64     `json:"next"`
+	More       bool      `json:"more"`
+}
+
+// ReviewDetail is everything a supervisor reviews of one interview: its review state and
+// flags, the latest revision's record, every stored revision (without bodies), the history
+// of its review and the differing contents received for its latest revision.
+type ReviewDetail struct {
+	Review    *Review        `json:"review"`
+	Record    *Record        `json:"-"`
+	Revisions []*Submission  `json:"revisions"`
+	History   []*ReviewEvent `json:"history"`
+	Conflicts []*Submission  `json:"conflicting,omitempty"`
+}

@@ -66,7 +66,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	srv := server.New(server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: forms,
-		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Logger: log,
+		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
+		Logger: log,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -273,7 +273,7 @@ func (c *Client) pullReturned(ctx context.Context, l Laptop, sum *Summary) error
 			return err
 		}
 		for _, n := range page.Returns {
-			err := l.Interviews.Return(ctx, n.InterviewID, n.Revision, n.Comment)
+			err := l.Interviews.Return(ctx, n.InterviewID, n.Revision, ReturnComment(n))
 			switch survey.ErrorCode(err) {
 			case "":
 				sum.Returned++
@@ -319,3 +319,14 @@ func (c *Client) setCursor(ctx context.Context, l Laptop, name string, v int64) 
 
 // IsUnreachable reports whether err means the server could not be reached.
 func IsUnreachable(err error) bool { return errors.Is(err, ErrUnreachable) }
+
+// ReturnComment is the comment a laptop keeps for a returned interview: the supervisor's
+// comment, then one line per question comment ("- path: comment").
+func ReturnComment(n *survey.ReturnNotice) string {
+	var b strings.Builder
+	b.WriteString(n.Comment)
+	for _, q := range n.Questions {
+		fmt.Fprintf(&b, "\n- %s: %s", q.Path, q.Comment)
+	}
+	return b.String()
+}

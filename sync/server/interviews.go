@@ -221,7 +221,7 @@ func (s *Server) returnInterview(w http.ResponseWriter, r *http.Request, u *surv
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	n, err := s.cfg.Returns.Return(r.Context(), r.PathValue("id"), req.Revision, req.Comment, u.Name)
+	n, err := s.cfg.Reviews.ReturnWithComments(r.Context(), r.PathValue("id"), req.Revision, req.Comment, req.Questions, u.Name)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,16 @@ func TestRoleMatrix(t *testing.T) {
 	if resp, err := c.Push(ctx, []wire.PushItem{{ID: id, Revision: 1, Hash: hash, Body: body}}); err != nil || !resp.Receipts[0].Safe() {
 		t.Fatalf("fixture push: %+v %v", resp, err)
 	}
-	want := []*survey.OutboxItem{{InterviewID: id, Revision: 1, Hash: hash}}
+	// A second one to approve.
+	id2 := survey.NewID()
+	body2, hash2, err := synctest.Record(id2, 1, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := c.Push(ctx, []wire.PushItem{{ID: id2, Revision: 1, Hash: hash2, Body: body2}}); err != nil || !resp.Receipts[0].Safe() {
+		t.Fatalf("fixture push: %+v %v", resp, err)
+	}
+	want := []*survey.OutboxItem{{InterviewID: id, Revision: 1, Hash: hash}, {InterviewID: id2, Revision: 1, Hash: hash2}}
 
 	n := 0
 	var pushed *survey.OutboxItem
@@ -60,27 +69,36 @@ func TestRoleMatrix(t *testing.T) {
 		allowed []string // nil: public
 		status  int      // for an allowed caller
 		body    func() any
+		ctype   string // of an allowed caller's answer; JSON when empty
 	}{
-		{"GET /healthz", public, 200, nil},
-		{"POST /api/v1/enroll", public, 401, func() any { return wire.EnrollRequest{Code: "AAAA-AAAA"} }},
-		{"GET /api/v1/me", []string{E, S, A, D}, 200, nil},
-		{"GET /api/v1/forms", []string{E, S, A, D}, 200, nil},
-		{"POST /api/v1/forms", []string{S, D}, 200, func() any { return wire.PublishRequest{Name: builtin.Name, Source: builtin.Source()} }},
-		{"GET /api/v1/forms/blk_tracer/2026.11.1", []string{E, S, A, D}, 200, nil},
+		{"GET /healthz", public, 200, nil, ""},
+		{"POST /api/v1/enroll", public, 401, func() any { return wire.EnrollRequest{Code: "AAAA-AAAA"} }, ""},
+		{"GET /api/v1/me", []string{E, S, A, D}, 200, nil, ""},
+		{"GET /api/v1/forms", []string{E, S, A, D}, 200, nil, ""},
+		{"POST /api/v1/forms", []string{S, D}, 200, func() any { return wire.PublishRequest{Name: builtin.Name, Source: builtin.Source()} }, ""},
+		{"GET /api/v1/forms/blk_tracer/2026.11.1", []string{E, S, A, D}, 200, nil, ""},
 		{"POST /api/v1/roster", []string{S, D}, 200, func() any {
 			return wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: "R1", Name: "Sari"}}}
-		}},
-		{"GET /api/v1/roster?after=0", []string{E, S, A, D}, 200, nil},
-		{"POST /api/v1/interviews/push", []string{E, S}, 200, pushBody},
-		{"GET /api/v1/interviews", []string{S, A}, 200, nil},
-		{"GET /api/v1/interviews/" + id + "/1", []string{S, A}, 200, nil},
-		{"POST /api/v1/interviews/" + id + "/return", []string{S}, 200, func() any { return wire.ReturnRequest{Revision: 1, Comment: "Cek upah"} }},
-		{"GET /api/v1/returned", []string{E, S}, 200, nil},
-		{"GET /api/v1/users", []string{D}, 200, nil},
+		}, ""},
+		{"GET /api/v1/roster?after=0", []string{E, S, A, D}, 200, nil, ""},
+		{"POST /api/v1/interviews/push", []string{E, S}, 200, pushBody, ""},
+		{"GET /api/v1/interviews", []string{S, A}, 200, nil, ""},
+		{"GET /api/v1/interviews/" + id + "/1", []string{S, A}, 200, nil, ""},
+		{"POST /api/v1/interviews/" + id + "/return", []string{S}, 200, func() any {
+			return wire.ReturnRequest{Revision: 1, Comment: "Cek upah", Questions: []survey.QuestionComment{{Path: "income_exact", Comment: "Bulanan?"}}}
+		}, ""},
+		{"POST /api/v1/interviews/" + id2 + "/approve", []string{S}, 200, func() any { return wire.ApproveRequest{Revision: 1} }, ""},
+		{"GET /api/v1/returned", []string{E, S}, 200, nil, ""},
+		{"GET /api/v1/review?state=returned", []string{S}, 200, nil, ""},
+		{"GET /api/v1/review/" + id, []string{S}, 200, nil, ""},
+		{"GET /api/v1/coverage", []string{S}, 200, nil, ""},
+		{"GET /api/v1/export?format=jsonl&revisions=approved", []string{A}, 200, nil, "application/x-ndjson"},
+		{"GET /api/v1/report?by=kejuruan&format=text", []string{S, A}, 200, nil, "text/plain; charset=utf-8"},
+		{"GET /api/v1/users", []string{D}, 200, nil, ""},
 		{"POST /api/v1/users", []string{D}, 201, func() any {
 			n++
 			return wire.UserRequest{Name: fmt.Sprintf("new%d", n), Role: survey.RoleEnumerator}
-		}},
+		}, ""},
 	}
 	if len(routes) != len(server.Routes) {
 		t.Fatalf("the matrix has %d routes, the server %d", len(routes), len(server.Routes))
@@ -106,7 +124,9 @@ func TestRoleMatrix(t *testing.T) {
 				}
 				defer resp.Body.Close()
 				var e wire.Error
-				json.NewDecoder(resp.Body).Decode(&e)
+				if rt.ctype == "" || resp.StatusCode != 200 {
+					json.NewDecoder(resp.Body).Decode(&e)
+				}
 				wantStatus := rt.status
 				switch {
 				case contains(rt.allowed, who):
@@ -121,8 +141,12 @@ func TestRoleMatrix(t *testing.T) {
 				if resp.StatusCode != wantStatus {
 					t.Errorf("%s as %s: %d %+v, want %d", rt.pattern, who, resp.StatusCode, e, wantStatus)
 				}
-				if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-					t.Errorf("content type %q", ct)
+				wantType := "application/json"
+				if rt.ctype != "" && resp.StatusCode == 200 {
+					wantType = rt.ctype
+				}
+				if ct := resp.Header.Get("Content-Type"); ct != wantType {
+					t.Errorf("content type %q, want %q", ct, wantType)
 				}
 			})
 		}

@@ -1,5 +1,6 @@
 // Package server is tracer's HTTP API under /api/v1: enrollment, forms, the roster, pushed
-// interviews and returns for correction. Each handler decodes, validates, calls a survey
+// interviews, review (the queue with its flags, approval, returns for correction, coverage)
+// and the analysts' export and report. Each handler decodes, validates, calls a survey
 // store and responds; domain error codes become HTTP statuses and every error body is JSON
 // {"code", "message"}. Every route but enrollment and the health check needs a bearer
 // token, and each route names the roles it serves.
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/review"
 	"tracer/sync/wire"
 )
 
@@ -29,6 +31,12 @@ type Config struct {
 	Forms       survey.FormStore
 	Roster      survey.ServerRosterStore
 	Returns     survey.ReturnStore
+	Reviews     survey.ReviewStore
+
+	// Flags sets the thresholds of the review flags; the defaults when zero.
+	Flags review.Config
+	// Location is where coverage's "today" is counted; time.Local when nil.
+	Location *time.Location
 
 	// Logger receives one line per request, never a token or personal data.
 	Logger *slog.Logger
@@ -50,6 +58,7 @@ type Server struct {
 	mux     *http.ServeMux
 	forms   *formCache
 	enrolls *limiter
+	flagState
 }
 
 // New returns a Server on the stores of cfg.
@@ -65,6 +74,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.EnrollEvery <= 0 {
 		cfg.EnrollEvery = 6 * time.Second
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = wire.MaxBody
@@ -93,6 +105,8 @@ var (
 	collectors  = []survey.Role{survey.RoleEnumerator, survey.RoleSupervisor}
 	reviewers   = []survey.Role{survey.RoleSupervisor, survey.RoleAnalyst}
 	admins      = []survey.Role{survey.RoleAdmin}
+	supervisor  = []survey.Role{survey.RoleSupervisor}
+	analysts    = []survey.Role{survey.RoleAnalyst}
 )
 
 // Routes lists every route with its roles: the server's access rules in one table.
@@ -108,8 +122,14 @@ var Routes = []Route{
 	{"POST /api/v1/interviews/push", collectors},
 	{"GET /api/v1/interviews", reviewers},
 	{"GET /api/v1/interviews/{id}/{revision}", reviewers},
-	{"POST /api/v1/interviews/{id}/return", []survey.Role{survey.RoleSupervisor}},
+	{"POST /api/v1/interviews/{id}/return", supervisor},
+	{"POST /api/v1/interviews/{id}/approve", supervisor},
 	{"GET /api/v1/returned", collectors},
+	{"GET /api/v1/review", supervisor},
+	{"GET /api/v1/review/{id}", supervisor},
+	{"GET /api/v1/coverage", supervisor},
+	{"GET /api/v1/export", analysts},
+	{"GET /api/v1/report", reviewers},
 	{"GET /api/v1/users", admins},
 	{"POST /api/v1/users", admins},
 }
@@ -132,7 +152,13 @@ func (s *Server) routes() {
 		"GET /api/v1/interviews":                 s.listInterviews,
 		"GET /api/v1/interviews/{id}/{revision}": s.getInterview,
 		"POST /api/v1/interviews/{id}/return":    s.returnInterview,
+		"POST /api/v1/interviews/{id}/approve":   s.approveInterview,
 		"GET /api/v1/returned":                   s.pullReturned,
+		"GET /api/v1/review":                     s.reviewQueue,
+		"GET /api/v1/review/{id}":                s.reviewInterview,
+		"GET /api/v1/coverage":                   s.coverage,
+		"GET /api/v1/export":                     s.export,
+		"GET /api/v1/report":                     s.report,
 		"GET /api/v1/users":                      s.listUsers,
 		"POST /api/v1/users":                     s.createUser,
 	}

@@ -181,10 +181,12 @@ type RosterResponse struct {
 	More bool               `json:"more"`
 }
 
-// ReturnRequest returns a stored revision to its enumerator for correction.
+// ReturnRequest returns a stored revision to its enumerator for correction, with a
+// comment on the interview and optional comments on single questions by answer path.
 type ReturnRequest struct {
-	Revision int    `json:"revision"`
-	Comment  string `json:"comment"`
+	Revision  int                      `json:"revision"`
+	Comment   string                   `json:"comment"`
+	Questions []survey.QuestionComment `json:"questions,omitempty"`
 }
 
 // Validate checks the request's fields.
@@ -195,8 +197,43 @@ func (r *ReturnRequest) Validate() error {
 	if r.Comment == "" || len(r.Comment) > 4000 {
 		return survey.Errorf(survey.EINVALID, "A return needs a comment of at most 4000 bytes.")
 	}
+	if len(r.Questions) > 500 {
+		return survey.Errorf(survey.EINVALID, "A return may comment on at most 500 questions.")
+	}
+	for i, q := range r.Questions {
+		if q.Path == "" || len(q.Path) > 500 || q.Comment == "" || len(q.Comment) > 4000 {
+			return survey.Errorf(survey.EINVALID, "Question comment %d needs a path and a comment of at most 4000 bytes.", i+1)
+		}
+	}
 	return nil
 }
+
+// ApproveRequest approves a stored revision, the latest of its interview.
+type ApproveRequest struct {
+	Revision int    `json:"revision"`
+	Comment  string `json:"comment,omitempty"`
+}
+
+// Validate checks the request's fields.
+func (r *ApproveRequest) Validate() error {
+	if r.Revision < 1 {
+		return survey.Errorf(survey.EINVALID, "An approval needs the revision to approve.")
+	}
+	if len(r.Comment) > 4000 {
+		return survey.Errorf(survey.EINVALID, "An approval comment has at most 4000 bytes.")
+	}
+	return nil
+}
+
+// InterviewReview is survey.ReviewDetail on the wire: the record travels as its canonical
+// bytes.
+type InterviewReview struct {
+	survey.ReviewDetail
+	Body json.RawMessage `json:"body"`
+}
+
+// Record decodes the latest revision's answers.
+func (r *InterviewReview) Record() (*survey.Record, error) { return survey.DecodeRecord(r.Body) }
 
 // ReturnedResponse is a page of returned interviews after a cursor.
 type ReturnedResponse struct {

@@ -1,0 +1,229 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/review"
+	"tracer/sync/wire"
+)
+
+// Queue returns a page of the review queue (supervisor): interviews with their review
+// state and flags, filtered by q, by the sequence number of their latest revision. Send
+// the page's Next as q.After for the next page while More is true.
+func (c *Client) Queue(ctx context.Context, q survey.ReviewQuery) (*survey.ReviewPage, error) {
+	v := url.Values{}
+	set := func(k, x string) {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	set("state", string(q.State))
+	set("flag", q.Flag)
+	set("enumerator", q.Enumerator)
+	set("kejuruan", q.Kejuruan)
+	set("program", q.Program)
+	if q.After > 0 {
+		v.Set("after", strconv.FormatInt(q.After, 10))
+	}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	var out survey.ReviewPage
+	if err := c.do(ctx, http.MethodGet, wire.Prefix+"/review?"+v.Encode(), nil, &out, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Review returns everything a supervisor reviews of one interview: its state and flags,
+// the latest revision's record, every revision, the review history and conflicting
+// contents (supervisor). Returns ENOTFOUND.
+func (c *Client) Review(ctx context.Context, id string) (*survey.ReviewDetail, error) {
+	var out wire.InterviewReview
+	if err := c.do(ctx, http.MethodGet, wire.Prefix+"/review/"+url.PathEscape(id), nil, &out, true); err != nil {
+		return nil, err
+	}
+	rec, err := out.Record()
+	if err != nil {
+		return nil, fmt.Errorf("review %s: %w", id, err)
+	}
+	d := out.ReviewDetail
+	d.Record = rec
+	return &d, nil
+}
+
+// Approve approves the latest revision of an interview (supervisor). Approving twice gives
+// the first approval, so it is retried. Returns ENOTFOUND, and ECONFLICT when revision is
+// not the latest or the interview is returned.
+func (c *Client) Approve(ctx context.Context, id string, revision int, comment string) (*survey.ReviewEvent, error) {
+	var out survey.ReviewEvent
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/interviews/"+url.PathEscape(id)+"/approve",
+		wire.ApproveRequest{Revision: revision, Comment: comment}, &out, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ReturnWithComments returns the latest revision of an interview for correction with a
+// comment and comments on single questions by answer path (supervisor). Returning twice
+// gives the first notice, so it is retried. Returns EINVALID, ENOTFOUND and ECONFLICT.
+func (c *Client) ReturnWithComments(ctx context.Context, id string, revision int, comment string, questions []survey.QuestionComment) (*survey.ReturnNotice, error) {
+	var out survey.ReturnNotice
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/interviews/"+url.PathEscape(id)+"/return",
+		wire.ReturnRequest{Revision: revision, Comment: comment, Questions: questions}, &out, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Coverage returns the roster's coverage (supervisor): traced and approved by kejuruan,
+// batch, funding and regency, and per enumerator on day (today on the server when zero).
+func (c *Client) Coverage(ctx context.Context, day time.Time) (*review.Coverage, error) {
+	path := wire.Prefix + "/coverage"
+	if !day.IsZero() {
+		path += "?day=" + day.Format(time.DateOnly)
+	}
+	var out review.Coverage
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, true); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ExportQuery says what to export: format csv (a zip), xlsx or jsonl; revisions
+// approved (default), latest or all; select answers as labels in Lang; Form when the
+// server holds interviews of several forms.
+type ExportQuery struct {
+	Format    string
+	Revisions string
+	Labels    bool
+	Lang      string
+	Form      string
+}
+
+// Export streams an export to w (analyst) and returns the bytes written. Nothing is held
+// in memory and the request has no overall timeout; ctx ends it. A connection that breaks
+// mid-body is an error wrapping ErrUnreachable, and w then holds an incomplete file.
+func (c *Client) Export(ctx context.Context, q ExportQuery, w io.Writer) (int64, error) {
+	v := url.Values{}
+	for k, x := range map[string]string{"format": q.Format, "revisions": q.Revisions, "lang": q.Lang, "form": q.Form} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if q.Labels {
+		v.Set("labels", "1")
+	}
+	return c.stream(ctx, wire.Prefix+"/export?"+v.Encode(), w)
+}
+
+// ReportQuery says what report to compute: breakdowns ("kejuruan,batch"), format text,
+// json or xlsx, revisions approved (default) or latest, and the label language.
+type ReportQuery struct {
+	By        string
+	Format    string
+	Revisions string
+	Lang      string
+}
+
+// Report writes the indicator report to w (analyst or supervisor).
+func (c *Client) Report(ctx context.Context, q ReportQuery, w io.Writer) (int64, error) {
+	v := url.Values{}
+	for k, x := range map[string]string{"by": q.By, "format": q.Format, "revisions": q.Revisions, "lang": q.Lang} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return c.stream(ctx, wire.Prefix+"/report?"+v.Encode(), w)
+}
+
+// stream GETs path and copies a 2xx body to w. It tries again, with backoff, only while no
+// byte has reached w.
+func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, error) {
+	hc := *c.hc
+	hc.Timeout = 0 // a long export must not be cut by the client's overall timeout
+	var last error
+	for try := 0; try < c.attempts; try++ {
+		if try > 0 {
+			d := time.Duration(c.jitter() * float64(min(c.maxOff, c.backoff<<min(try-1, 20))))
+			t := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return 0, &UnreachableError{URL: c.base, Err: errors.Join(ctx.Err(), last)}
+			case <-t.C:
+			}
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+		if err != nil {
+			return 0, err
+		}
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			last = err
+			continue
+		}
+		if resp.StatusCode/100 != 2 {
+			data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+			var e wire.Error
+			if json.Unmarshal(data, &e) != nil || e.Code == "" {
+				e = wire.Error{Code: codeOf(resp.StatusCode), Message: fmt.Sprintf("The server answered %s.", resp.Status)}
+			}
+			if want := codeOf(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
+				e.Code = want
+			}
+			last = &survey.Error{Code: e.Code, Message: e.Message}
+			if retryable(resp.StatusCode) {
+				continue
+			}
+			return 0, last
+		}
+		ew := &errWriter{w: w}
+		n, err := io.Copy(ew, resp.Body)
+		resp.Body.Close()
+		if ew.err != nil {
+			return n, fmt.Errorf("write output: %w", ew.err)
+		}
+		if err != nil {
+			return n, &UnreachableError{URL: c.base, Err: fmt.Errorf("the answer broke off after %d bytes: %w", n, err)}
+		}
+		return n, nil
+	}
+	var se *survey.Error
+	if errors.As(last, &se) {
+		return 0, last
+	}
+	return 0, &UnreachableError{URL: c.base, Err: last}
+}
+
+// errWriter remembers the error of its writer, so a failing output is told apart from a
+// broken connection.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = err
+	}
+	return n, err
+}

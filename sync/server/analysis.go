@@ -1,0 +1,192 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/survey/export"
+	"tracer/survey/report"
+)
+
+// Sources are the stores exports and reports read.
+type Sources struct {
+	Reviews survey.ReviewStore
+	Forms   survey.FormStore
+	Roster  survey.ServerRosterStore
+}
+
+// ExportOptions say what to export.
+type ExportOptions struct {
+	Format    export.Format
+	Revisions survey.RevisionSet
+	Labels    bool
+	Lang      string
+	// FormID picks the form when the stored interviews use several; "" when they use one.
+	FormID string
+	// TempDir holds the export's temporary files.
+	TempDir string
+}
+
+// ExportForm returns the form an export of formID is written with: the published version
+// of the stored interviews' form, the latest published of those versions when they use
+// several (columns of questions only older versions had are then left out). With formID
+// "", the stored interviews must use one form. Returns EINVALID when they use several
+// and ENOTFOUND when nothing is stored.
+func ExportForm(ctx context.Context, src Sources, formID string) (*forms.Form, error) {
+	uses, err := src.Reviews.FormUses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	versions := map[string]bool{}
+	ids := map[string]bool{}
+	for _, u := range uses {
+		if formID == "" || u.FormID == formID {
+			ids[u.FormID] = true
+			versions[u.FormID+"\x00"+u.FormVersion] = true
+		}
+	}
+	switch {
+	case len(ids) == 0 && formID != "":
+		return nil, survey.Errorf(survey.ENOTFOUND, "No interview of form %s is stored.", formID)
+	case len(ids) == 0:
+		return nil, survey.Errorf(survey.ENOTFOUND, "No interview is stored yet.")
+	case len(ids) > 1:
+		var names []string
+		for id := range ids {
+			names = append(names, id)
+		}
+		sort.Strings(names)
+		return nil, survey.Errorf(survey.EINVALID, "The interviews use several forms (%s): choose one with form=.", strings.Join(names, ", "))
+	}
+	published, err := src.Forms.Forms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var pick *survey.PublishedForm
+	for _, pf := range published { // by id and publication time
+		if versions[pf.ID+"\x00"+pf.Version] {
+			pick = pf
+		}
+	}
+	if pick == nil {
+		return nil, survey.Errorf(survey.ENOTFOUND, "The form of the stored interviews is not published.")
+	}
+	full, err := src.Forms.Form(ctx, pick.ID, pick.Version)
+	if err != nil {
+		return nil, err
+	}
+	f, err := forms.Parse(full.Name, full.Source)
+	if err != nil {
+		return nil, survey.Errorf(survey.EINTERNAL, "Published form %s version %s no longer loads.", pick.ID, pick.Version)
+	}
+	return f, nil
+}
+
+// RosterRows reads the whole roster.
+func RosterRows(ctx context.Context, store survey.ServerRosterStore) ([]*survey.Respondent, error) {
+	var out []*survey.Respondent
+	var after int64
+	for {
+		page, err := store.Changes(ctx, after, 5000)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page {
+			out = append(out, r.Respondent)
+			after = r.Seq
+		}
+		if len(page) < 5000 {
+			return out, nil
+		}
+	}
+}
+
+// WriteExport streams the chosen revisions to w, one record at a time, with the roster
+// joined. prepare, when not nil, runs once the export is known to start (the form is found),
+// before the first byte: the server sets its headers there.
+func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOptions, prepare func(f *forms.Form)) (export.Stats, error) {
+	f, err := ExportForm(ctx, src, opt.FormID)
+	if err != nil {
+		return export.Stats{}, err
+	}
+	rows, err := RosterRows(ctx, src.Roster)
+	if err != nil {
+		return export.Stats{}, err
+	}
+	byID := make(map[string]*survey.Respondent, len(rows))
+	for _, r := range rows {
+		byID[r.RosterID] = r
+	}
+	if prepare != nil {
+		prepare(f)
+	}
+	records := src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, FormID: f.ID})
+	return export.Write(w, f, records, export.Options{
+		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir,
+		Roster: func(id string) (*survey.Respondent, bool) { r, ok := byID[id]; return r, ok },
+	})
+}
+
+// ReportFormat is a report's output format.
+type ReportFormat string
+
+// The report formats.
+const (
+	ReportText ReportFormat = "text"
+	ReportJSON ReportFormat = "json"
+	ReportXLSX ReportFormat = "xlsx"
+)
+
+// ParseReportFormat returns the format named s; "" is text. Returns EINVALID.
+func ParseReportFormat(s string) (ReportFormat, error) {
+	switch f := ReportFormat(strings.ToLower(s)); f {
+	case "":
+		return ReportText, nil
+	case ReportText, ReportJSON, ReportXLSX:
+		return f, nil
+	}
+	return "", survey.Errorf(survey.EINVALID, "Unknown report format %q: use text, json or xlsx.", s)
+}
+
+// ReportOptions say what to report.
+type ReportOptions struct {
+	Format    ReportFormat
+	By        []report.Dimension
+	Revisions survey.RevisionSet
+	Lang      string
+	// AsOf is the date people not interviewed are measured to; the latest interview date
+	// when zero.
+	AsOf time.Time
+}
+
+// WriteReport computes the indicator report over the roster and the chosen revisions and
+// writes it to w.
+func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOptions) (*report.Report, error) {
+	rows, err := RosterRows(ctx, src.Roster)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := report.Compute(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}),
+		report.Config{By: opt.By, AsOf: opt.AsOf})
+	if err != nil {
+		return nil, err
+	}
+	switch opt.Format {
+	case ReportJSON:
+		err = report.WriteJSON(w, rep)
+	case ReportXLSX:
+		err = report.WriteXLSX(w, rep, opt.Lang)
+	default:
+		err = report.WriteText(w, rep, opt.Lang)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write report: %w", err)
+	}
+	return rep, nil
+}

@@ -1,0 +1,368 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/survey/export"
+	"tracer/survey/report"
+	"tracer/survey/review"
+	"tracer/sync/wire"
+)
+
+// sources returns the stores exports and reports read.
+func (s *Server) sources() Sources {
+	return Sources{Reviews: s.cfg.Reviews, Forms: s.cfg.Forms, Roster: s.cfg.Roster}
+}
+
+// flags computes the flags of every interview from the latest revision of each. The result
+// is kept until a revision, a conflict or a review changes the queue's stamp.
+func (s *Server) flags(ctx context.Context, reviews []*survey.Review, roster map[string]*survey.Respondent) (map[string][]survey.Flag, error) {
+	stamp := queueStamp(reviews) + "/" + strconv.Itoa(len(roster))
+	s.flagMu.Lock()
+	defer s.flagMu.Unlock()
+	if s.flagCache != nil && s.flagStamp == stamp {
+		return s.flagCache, nil
+	}
+	conflicts := make(map[string]int, len(reviews))
+	for _, v := range reviews {
+		conflicts[v.InterviewID] = v.Conflicts
+	}
+	var items []review.Item
+	for rec, err := range s.cfg.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest}) {
+		if err != nil {
+			return nil, err
+		}
+		var f *forms.Form
+		if got, err := s.forms.get(ctx, rec.FormID, rec.FormVersion); err == nil {
+			f = got
+		}
+		kej := ""
+		if r := roster[rec.RespondentID]; r != nil {
+			kej = r.Kejuruan
+		}
+		items = append(items, review.Item{Record: rec, Form: f, Kejuruan: kej, Conflicts: conflicts[rec.ID]})
+	}
+	s.flagCache, s.flagStamp = review.Compute(items, s.cfg.Flags), stamp
+	return s.flagCache, nil
+}
+
+// queueStamp changes whenever a revision is stored, a conflict recorded or a review
+// changes: the latest sequence numbers and the counts.
+func queueStamp(reviews []*survey.Review) string {
+	var seq int64
+	var updated time.Time
+	conflicts := 0
+	for _, v := range reviews {
+		seq = max(seq, v.Seq)
+		if v.UpdatedAt.After(updated) {
+			updated = v.UpdatedAt
+		}
+		conflicts += v.Conflicts
+	}
+	return strconv.FormatInt(seq, 10) + "/" + strconv.Itoa(len(reviews)) + "/" + strconv.Itoa(conflicts) + "/" + updated.String()
+}
+
+// rosterMap reads the roster by roster id.
+func (s *Server) rosterMap(ctx context.Context) (map[string]*survey.Respondent, []*survey.Respondent, error) {
+	rows, err := RosterRows(ctx, s.cfg.Roster)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := make(map[string]*survey.Respondent, len(rows))
+	for _, r := range rows {
+		m[r.RosterID] = r
+	}
+	return m, rows, nil
+}
+
+func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	after, limit, err := cursor(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	state := survey.ReviewState(q.Get("state"))
+	if state != "" && !state.Valid() {
+		return survey.Errorf(survey.EINVALID, "Unknown review state %q: use received, approved, returned or resubmitted.", state)
+	}
+	flag := q.Get("flag")
+	if flag != "" && !contains(review.FlagNames, flag) && flag != "any" {
+		return survey.Errorf(survey.EINVALID, "Unknown flag %q: use any or one of %s.", flag, strings.Join(review.FlagNames, ", "))
+	}
+	ctx := r.Context()
+	all, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{})
+	if err != nil {
+		return err
+	}
+	roster, _, err := s.rosterMap(ctx)
+	if err != nil {
+		return err
+	}
+	flags, err := s.flags(ctx, all, roster)
+	if err != nil {
+		return err
+	}
+	enumerator, kejuruan, program := q.Get("enumerator"), q.Get("kejuruan"), q.Get("program")
+	resp := survey.ReviewPage{Interviews: []*survey.Review{}, Next: after}
+	for _, v := range all {
+		if v.Seq <= after || (state != "" && v.State != state) ||
+			(enumerator != "" && v.Enumerator != enumerator && v.SubmittedBy != enumerator) {
+			continue
+		}
+		if kejuruan != "" || program != "" {
+			p := roster[v.RespondentID]
+			if p == nil || (kejuruan != "" && p.Kejuruan != kejuruan) || (program != "" && p.ProgramName != program) {
+				continue
+			}
+		}
+		v.Flags = flags[v.InterviewID]
+		if flag != "" && !hasFlag(v.Flags, flag) {
+			continue
+		}
+		if len(resp.Interviews) == limit {
+			resp.More = true
+			break
+		}
+		resp.Interviews = append(resp.Interviews, v)
+		resp.Next = v.Seq
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func hasFlag(fs []survey.Flag, name string) bool {
+	for _, f := range fs {
+		if f.Name == name || (name == "any") {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) reviewInterview(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	v, err := s.cfg.Reviews.Review(ctx, id)
+	if err != nil {
+		return err
+	}
+	sub, err := s.cfg.Submissions.Get(ctx, id, v.Revision)
+	if err != nil {
+		return err
+	}
+	var resp wire.InterviewReview
+	resp.Review, resp.Body = v, sub.Body
+	if resp.Revisions, err = s.cfg.Reviews.Revisions(ctx, id); err != nil {
+		return err
+	}
+	if resp.History, err = s.cfg.Reviews.History(ctx, id); err != nil {
+		return err
+	}
+	if resp.Conflicts, err = s.cfg.Submissions.Conflicts(ctx, id, v.Revision); err != nil {
+		return err
+	}
+	all, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{})
+	if err != nil {
+		return err
+	}
+	roster, _, err := s.rosterMap(ctx)
+	if err != nil {
+		return err
+	}
+	flags, err := s.flags(ctx, all, roster)
+	if err != nil {
+		return err
+	}
+	v.Flags = flags[id]
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func (s *Server) approveInterview(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	var req wire.ApproveRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	e, err := s.cfg.Reviews.Approve(r.Context(), r.PathValue("id"), req.Revision, req.Comment, u.Name)
+	if err != nil {
+		return err
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "approved", slog.String("interview", e.InterviewID),
+		slog.Int("revision", e.Revision), slog.String("user", u.Name))
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+func (s *Server) coverage(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	ctx := r.Context()
+	all, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{})
+	if err != nil {
+		return err
+	}
+	_, rows, err := s.rosterMap(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now().In(s.cfg.Location)
+	if d := r.URL.Query().Get("day"); d != "" {
+		t, err := time.ParseInLocation(time.DateOnly, d, s.cfg.Location)
+		if err != nil {
+			return survey.Errorf(survey.EINVALID, "day must be a date, YYYY-MM-DD.")
+		}
+		now = t
+	}
+	writeJSON(w, http.StatusOK, review.ComputeCoverage(rows, all, now))
+	return nil
+}
+
+// deadlineWriter pushes the connection's write deadline forward while an export streams,
+// so a long export is never cut by the server's write timeout while it makes progress.
+type deadlineWriter struct {
+	w    http.ResponseWriter
+	rc   *http.ResponseController
+	step time.Duration
+	last time.Time
+}
+
+func (d *deadlineWriter) Write(p []byte) (int, error) {
+	if now := time.Now(); now.Sub(d.last) > time.Second {
+		d.last = now
+		_ = d.rc.SetWriteDeadline(now.Add(d.step)) // not every writer supports it; then nothing to extend
+	}
+	return d.w.Write(p)
+}
+
+var exportTypes = map[export.Format][2]string{
+	export.CSV:   {"application/zip", "zip"},
+	export.XLSX:  {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+	export.JSONL: {"application/x-ndjson", "jsonl"},
+}
+
+func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	q := r.URL.Query()
+	format, err := export.ParseFormat(q.Get("format"))
+	if q.Get("format") == "" {
+		format, err = export.CSV, nil
+	}
+	if err != nil {
+		return survey.Errorf(survey.EINVALID, "Unknown export format %q: use csv, xlsx or jsonl.", q.Get("format"))
+	}
+	revs, err := survey.ParseRevisionSet(q.Get("revisions"))
+	if err != nil {
+		return err
+	}
+	labels, err := boolParam(q.Get("labels"))
+	if err != nil {
+		return err
+	}
+	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form")}
+	ctx := r.Context()
+	started := false
+	dw := &deadlineWriter{w: w, rc: http.NewResponseController(w), step: 2 * time.Minute}
+	st, err := WriteExport(ctx, dw, s.sources(), opt, func(f *forms.Form) {
+		started = true
+		t := exportTypes[format]
+		w.Header().Set("Content-Type", t[0])
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+safeName(f.ID)+"-"+string(revs)+"."+t[1]+`"`)
+		w.WriteHeader(http.StatusOK)
+	})
+	if err != nil {
+		if !started {
+			return err
+		}
+		// The status is out: cut the connection so the client sees a broken body, not a
+		// short one that looks complete.
+		s.log.LogAttrs(ctx, slog.LevelError, "export failed", slog.String("user", u.Name), slog.String("err", err.Error()))
+		panic(http.ErrAbortHandler)
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "export", slog.String("user", u.Name), slog.String("format", string(format)),
+		slog.String("revisions", string(revs)), slog.Int("interviews", st.Interviews))
+	return nil
+}
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+func boolParam(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "", "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	}
+	return false, survey.Errorf(survey.EINVALID, "A yes/no parameter is 1, true, yes, 0, false or no, not %q.", v)
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	q := r.URL.Query()
+	format, err := ParseReportFormat(q.Get("format"))
+	if err != nil {
+		return err
+	}
+	var by []report.Dimension
+	if v := q.Get("by"); v != "" {
+		if by, err = report.ParseDimensions(v); err != nil {
+			return survey.Errorf(survey.EINVALID, "%s.", upperFirst(err.Error()))
+		}
+	}
+	revs, err := survey.ParseRevisionSet(q.Get("revisions"))
+	if err != nil {
+		return err
+	}
+	// The report is computed in memory before a byte is written, so a failure is still a
+	// JSON error.
+	var buf bytes.Buffer
+	if _, err := WriteReport(r.Context(), &buf, s.sources(), ReportOptions{Format: format, By: by, Revisions: revs, Lang: q.Get("lang")}); err != nil {
+		return err
+	}
+	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",
+		ReportXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[format]
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "no-store")
+	if format == ReportXLSX {
+		w.Header().Set("Content-Disposition", `attachment; filename="report.xlsx"`)
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "report", slog.String("user", u.Name), slog.String("format", string(format)))
+	return nil
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// flagState is the server's cache of computed flags.
+type flagState struct {
+	flagMu    sync.Mutex
+	flagCache map[string][]survey.Flag
+	flagStamp string
+}
