@@ -61,6 +61,30 @@ func (l *laptopStore) saveFinal(ctx context.Context, f *forms.Form, s *forms.Ses
 	return iv.ID, nil
 }
 
+// saveCorrection stores a completed session as the next revision of a returned interview:
+// reopened, its answers replaced and finalized again, in the outbox for the next sync.
+func (l *laptopStore) saveCorrection(ctx context.Context, f *forms.Form, s *forms.Session, id string) (int, error) {
+	iv, err := l.interviews.Reopen(ctx, id, "")
+	if err != nil {
+		return 0, fmt.Errorf("reopen interview %s: %s", id, survey.ErrorMessage(err))
+	}
+	if iv.FormID != f.ID || iv.FormVersion != f.Version {
+		return 0, fmt.Errorf("interview %s was made with form %s version %s, not %s version %s", id, iv.FormID, iv.FormVersion, f.ID, f.Version)
+	}
+	final := s.Final()
+	answers := make([]survey.Answer, len(final))
+	for i, a := range final {
+		answers[i] = survey.Answer{Path: a.Path, Value: a.Value}
+	}
+	if err := l.interviews.ReplaceAnswers(ctx, id, "", answers); err != nil {
+		return 0, fmt.Errorf("save answers: %w", err)
+	}
+	if _, err := l.interviews.Finalize(ctx, id); err != nil {
+		return 0, fmt.Errorf("finalize: %w", err)
+	}
+	return iv.Revision, nil
+}
+
 func (m *Main) runForm(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(m.Stdout, `Usage: tracer form <command> [arguments]
@@ -166,13 +190,14 @@ func summary(f *forms.Form) string {
 }
 
 func (m *Main) runFormFill(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("form fill", "tracer form fill FILE --answers ANSWERS.json [--lang CODE] [--save [--data DIR] [--respondent ROSTER_ID] [--enumerator NAME]]")
+	fs := m.newFlagSet("form fill", "tracer form fill FILE --answers ANSWERS.json [--lang CODE] [--save [--data DIR] [--respondent ROSTER_ID] [--enumerator NAME] [--interview ID]]")
 	answersPath := fs.String("answers", "", "JSON `file` mapping question names to answers (- for standard input)")
 	lang := fs.String("lang", "", "form language, by code (id) or full name")
 	save := fs.Bool("save", false, "store the filled interview as finalized in the laptop's database and print its id")
 	dataFlag := fs.String("data", "", "data folder, with --save (default $TRACER_DATA or the user's config folder)")
 	respondent := fs.String("respondent", "", "with --save: the roster id of the alumnus; roster values prefill the form")
 	enumerator := fs.String("enumerator", "", "with --save: who entered it (default $USER)")
+	interview := fs.String("interview", "", "with --save: correct this returned interview `ID`: its next revision gets these answers")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
 	}
@@ -197,8 +222,11 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		}
 		opt.Lang = *lang
 	}
-	if !*save && (*dataFlag != "" || *respondent != "" || *enumerator != "") {
-		return usageError("--data, --respondent and --enumerator go with --save")
+	if !*save && (*dataFlag != "" || *respondent != "" || *enumerator != "" || *interview != "") {
+		return usageError("--data, --respondent, --enumerator and --interview go with --save")
+	}
+	if *interview != "" && (*respondent != "" || *enumerator != "") {
+		return usageError("--interview keeps the interview's respondent and enumerator")
 	}
 	var st *laptopStore
 	if *save {
@@ -206,6 +234,11 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 			return err
 		}
 		defer st.Close()
+		if *interview != "" {
+			if _, err := st.interviews.Get(ctx, *interview); err != nil {
+				return fmt.Errorf("interview %s: %s", *interview, survey.ErrorMessage(err))
+			}
+		}
 		if *respondent != "" {
 			r, err := st.roster.Get(ctx, *respondent)
 			if err != nil {
@@ -215,10 +248,30 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		}
 	}
 	s := forms.NewSession(f, opt)
+	if *interview != "" {
+		// A correction starts from the interview's answers; the file changes what it names.
+		stored, err := st.interviews.Answers(ctx, *interview)
+		if err != nil {
+			return err
+		}
+		prev := make([]forms.Answer, len(stored))
+		for i, a := range stored {
+			prev[i] = forms.Answer{Path: a.Path, Value: a.Value}
+		}
+		s.Restore(prev)
+	}
 	if errs := s.Fill(answers); len(errs) > 0 {
 		out, _ := json.Marshal(map[string]any{"errors": errs})
 		fmt.Fprintln(m.Stdout, string(out))
 		return silentError{1}
+	}
+	if *save && *interview != "" {
+		rev, err := st.saveCorrection(ctx, f, s, *interview)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%s revision %d\n", *interview, rev)
+		return nil
 	}
 	if *save {
 		who := *enumerator

@@ -65,6 +65,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runLogin(ctx, args)
 	case "sync":
 		return m.runSync(ctx, args)
+	case "export":
+		return m.runExport(ctx, args)
+	case "report":
+		return m.runReport(ctx, args)
+	case "review":
+		return m.runReview(ctx, args)
 	case "version":
 		fmt.Fprintln(m.Stdout, "tracer", version)
 		return nil
@@ -93,12 +99,19 @@ Commands:
   form export [FILE] -o OUT.xlsx
                             write a form (the built-in one by default) as an XLSForm
   roster import FILE        load the alumni roster (CSV or XLSX)
+  roster upload FILE        upload the roster to the server (supervisor)
   serve [--addr HOST:PORT] [--db FILE]
                             run the central sync server
   user add NAME --role ROLE create a server account; prints a one-time enrollment code
   user list | revoke NAME   list or revoke server accounts
   login URL CODE            enroll this laptop with the server
   sync                      push finalized interviews; pull forms, roster and returns
+  review list|show|approve|return
+                            review interviews on the server (supervisor)
+  export --format csv|xlsx|jsonl [-o FILE]
+                            export the interviews (analyst; --db FILE or --server URL)
+  report [--by LIST] [--format text|xlsx|json]
+                            the tracer indicators (--db FILE or --server URL)
   version                   print the version
 
 Run "tracer <command> --help" for a command's flags.

@@ -18,12 +18,15 @@ func (m *Main) runRoster(ctx context.Context, args []string) error {
 
 Commands:
   import FILE [--data DIR] [--dry-run]   load the alumni roster from CSV or XLSX
+  upload FILE [--data DIR]               upload the roster to the server (supervisor)
 `)
 		return nil
 	}
 	switch args[0] {
 	case "import":
 		return m.runRosterImport(ctx, args[1:])
+	case "upload":
+		return m.runRosterUpload(ctx, args[1:])
 	default:
 		return usageError("unknown roster command %q", args[0])
 	}

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/export"
+	"tracer/survey/report"
+	"tracer/survey/sqlite"
+	"tracer/sync/client"
+	"tracer/sync/server"
+)
+
+// remoteClient returns a client of url with the laptop's token (from $TRACER_TOKEN or the
+// token file "tracer login" wrote in the data folder).
+func (m *Main) remoteClient(url, dataFlag string) (*client.Client, error) {
+	dir, err := m.dataDir(dataFlag)
+	if err != nil {
+		return nil, err
+	}
+	_, token, err := m.enrolled(dir)
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.NewClient(url, client.WithToken(token), client.WithRetry(4, 250*time.Millisecond, 4*time.Second))
+	if err != nil {
+		return nil, errors.New(survey.ErrorMessage(err))
+	}
+	return c, nil
+}
+
+// openSources opens the server database for export and report on the server machine.
+func (m *Main) openSources(ctx context.Context, dbFlag, dataFlag string) (*sqlite.DB, server.Sources, error) {
+	path, err := m.serverDB(dbFlag, dataFlag)
+	if err != nil {
+		return nil, server.Sources{}, err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, server.Sources{}, fmt.Errorf("no server database at %s (give --db FILE or --server URL)", path)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, server.Sources{}, err
+	}
+	return db, server.Sources{Reviews: sqlite.NewReviewStore(db), Forms: sqlite.NewFormStore(db), Roster: sqlite.NewServerRosterStore(db)}, nil
+}
+
+// output opens -o FILE through a temporary file renamed into place by commit, so a failed
+// export leaves no half file; "" or "-" is standard output.
+func (m *Main) output(path string) (w io.Writer, commit func() error, abort func(), err error) {
+	if path == "" || path == "-" {
+		return m.Stdout, func() error { return nil }, func() {}, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tracer-out-*")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	commit = func() error {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return err
+		}
+		if err := f.Close(); err != nil {
+			os.Remove(f.Name())
+			return err
+		}
+		if err := os.Chmod(f.Name(), 0o600); err != nil {
+			return err
+		}
+		return os.Rename(f.Name(), path)
+	}
+	abort = func() { f.Close(); os.Remove(f.Name()) }
+	return f, commit, abort, nil
+}
+
+// commandError shows a domain error by its message and code.
+func commandError(c *client.Client, err error) error {
+	if c != nil {
+		return syncError(c, err)
+	}
+	if code := survey.ErrorCode(err); code != survey.EINTERNAL {
+		return fmt.Errorf("%s (%s)", survey.ErrorMessage(err), code)
+	}
+	return err
+}
+
+func (m *Main) runExport(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("export", "tracer export --format csv|xlsx|jsonl [-o FILE] [--revisions approved|latest|all] [--labels] [--lang L] [--form ID] (--db FILE | --server URL) [--data DIR]\n\n"+
+		"Exports the interviews, one row per interview with repeats as linked tables (CSV: a zip of\n"+
+		"files; XLSX: sheets), a codebook and the roster joined. It streams: memory does not grow\n"+
+		"with the number of interviews. From the server machine's database (--db, default server.db\n"+
+		"in the data folder) or from a server (--server URL, with this laptop's analyst login).\n"+
+		"Personal data is exported in full: keep the file safe.\n")
+	format := fs.String("format", "csv", "`csv` (a zip), xlsx or jsonl")
+	out := fs.String("o", "", "output `FILE` (default: standard output)")
+	revs := fs.String("revisions", "approved", "which revision of each interview: `approved`, latest or all")
+	labels := fs.Bool("labels", false, "write select answers as labels instead of codes")
+	lang := fs.String("lang", "", "label `language` (code or name; the form's default when empty)")
+	formID := fs.String("form", "", "form `ID`, when the interviews use several forms")
+	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	serverURL := fs.String("server", "", "export from the server at `URL` instead of a database")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("export takes no arguments, got %q", fs.Arg(0))
+	}
+	f, err := export.ParseFormat(*format)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	rs, err := survey.ParseRevisionSet(*revs)
+	if err != nil {
+		return usageError("--revisions must be approved, latest or all")
+	}
+	if *serverURL != "" && *dbFlag != "" {
+		return usageError("give --db or --server, not both")
+	}
+	w, commit, abort, err := m.output(*out)
+	if err != nil {
+		return err
+	}
+	var n int
+	if *serverURL != "" {
+		c, err := m.remoteClient(*serverURL, *dataFlag)
+		if err != nil {
+			abort()
+			return err
+		}
+		if _, err := c.Export(ctx, client.ExportQuery{Format: string(f), Revisions: string(rs), Labels: *labels, Lang: *lang, Form: *formID}, w); err != nil {
+			abort()
+			return commandError(c, err)
+		}
+		n = -1
+	} else {
+		db, src, err := m.openSources(ctx, *dbFlag, *dataFlag)
+		if err != nil {
+			abort()
+			return err
+		}
+		defer db.Close()
+		st, err := server.WriteExport(ctx, w, src, server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID}, nil)
+		if err != nil {
+			abort()
+			return commandError(nil, err)
+		}
+		n = st.Interviews
+	}
+	if err := commit(); err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	if *out != "" && *out != "-" {
+		if n >= 0 {
+			fmt.Fprintf(m.Stdout, "wrote %s: %d interviews (%s revisions)\n", *out, n, rs)
+		} else {
+			fmt.Fprintf(m.Stdout, "wrote %s (%s revisions)\n", *out, rs)
+		}
+	}
+	return nil
+}
+
+func (m *Main) runReport(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("report", "tracer report [--by kejuruan,batch,funding,sex,regency] [--format text|xlsx|json] [-o FILE] [--revisions approved|latest] [--lang id|en] (--db FILE | --server URL) [--data DIR]\n\n"+
+		"Computes the tracer indicators over the roster and the interviews (the approved revision of\n"+
+		"each by default), with every numerator and denominator and the small-cell rules.\n")
+	by := fs.String("by", "", "comma-separated `breakdowns` (default: all of them)")
+	format := fs.String("format", "text", "`text`, xlsx or json")
+	out := fs.String("o", "", "output `FILE` (default: standard output)")
+	revs := fs.String("revisions", "approved", "which revision of each interview: `approved` or latest")
+	lang := fs.String("lang", "", "label language, id or en")
+	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	serverURL := fs.String("server", "", "report from the server at `URL` instead of a database")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("report takes no arguments, got %q", fs.Arg(0))
+	}
+	f, err := server.ParseReportFormat(*format)
+	if err != nil {
+		return usageError("--format must be text, xlsx or json")
+	}
+	dims, err := report.ParseDimensions(*by)
+	if err != nil {
+		return usageError("--by: %v", err)
+	}
+	rs, err := survey.ParseRevisionSet(*revs)
+	if err != nil || rs == survey.RevisionsAll {
+		return usageError("--revisions must be approved or latest")
+	}
+	if *serverURL != "" && *dbFlag != "" {
+		return usageError("give --db or --server, not both")
+	}
+	w, commit, abort, err := m.output(*out)
+	if err != nil {
+		return err
+	}
+	if *serverURL != "" {
+		c, err := m.remoteClient(*serverURL, *dataFlag)
+		if err != nil {
+			abort()
+			return err
+		}
+		if _, err := c.Report(ctx, client.ReportQuery{By: *by, Format: string(f), Revisions: string(rs), Lang: *lang}, w); err != nil {
+			abort()
+			return commandError(c, err)
+		}
+	} else {
+		db, src, err := m.openSources(ctx, *dbFlag, *dataFlag)
+		if err != nil {
+			abort()
+			return err
+		}
+		defer db.Close()
+		if _, err := server.WriteReport(ctx, w, src, server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang}); err != nil {
+			abort()
+			return commandError(nil, err)
+		}
+	}
+	if err := commit(); err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	if *out != "" && *out != "-" {
+		fmt.Fprintf(m.Stdout, "wrote %s\n", *out)
+	}
+	return nil
+}
+
+// enrolledClient returns a client of the server this laptop is enrolled with, and the
+// enrolled account's name.
+func (m *Main) enrolledClient(dataFlag string) (*client.Client, string, error) {
+	dir, err := m.dataDir(dataFlag)
+	if err != nil {
+		return nil, "", err
+	}
+	enr, token, err := m.enrolled(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := client.NewClient(enr.URL, client.WithToken(token), client.WithRetry(4, 250*time.Millisecond, 4*time.Second))
+	if err != nil {
+		return nil, "", err
+	}
+	return c, enr.User, nil
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/roster"
+	"tracer/sync/wire"
+)
+
+// runRosterUpload reads a roster file and uploads its good rows to the server with this
+// laptop's supervisor login.
+func (m *Main) runRosterUpload(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("roster upload", "tracer roster upload FILE [--data DIR]\n\n"+
+		"Uploads the alumni roster (CSV or XLSX, as \"roster import\" reads it) to the server this\n"+
+		"laptop is enrolled with; laptops pull it on their next sync. Needs a supervisor login.\n"+
+		"Rows with errors are reported and left out.\n")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	if err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usageError("roster upload needs exactly one FILE")
+	}
+	path := fs.Arg(0)
+	tbl, err := roster.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	p, err := roster.Parse(tbl, time.Now())
+	if err != nil {
+		return rosterError(path, err)
+	}
+	for _, pr := range p.Problems {
+		fmt.Fprintln(m.Stdout, pr)
+	}
+	c, who, err := m.enrolledClient(*dataFlag)
+	if err != nil {
+		return err
+	}
+	var total survey.UpsertResult
+	for rows := p.Respondents; len(rows) > 0; {
+		n := min(len(rows), wire.MaxRosterRows)
+		res, err := c.UploadRoster(ctx, rows[:n])
+		if err != nil {
+			return syncError(c, err)
+		}
+		total.Inserted, total.Updated, total.Unchanged = total.Inserted+res.Inserted, total.Updated+res.Updated, total.Unchanged+res.Unchanged
+		rows = rows[n:]
+	}
+	fmt.Fprintf(m.Stdout, "uploaded %d rows as %s, rejected %d (%d new, %d updated, %d unchanged)\n",
+		len(p.Respondents), who, p.Rejected, total.Inserted, total.Updated, total.Unchanged)
+	if p.Rejected > 0 {
+		return silentError{1}
+	}
+	return nil
+}
+
+func (m *Main) runReview(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(m.Stdout, `Usage: tracer review <command> [arguments] [--data DIR]
+
+Commands:
+  list [--state S] [--flag F] [--enumerator NAME] [--kejuruan K]
+                              the review queue: state, flags, revision, enumerator
+  show ID                     one interview's state, flags, answers and history
+  approve ID [--comment C]    approve the latest revision
+  return ID --comment C [--question PATH=COMMENT]...
+                              return the latest revision for correction
+
+They talk to the server this laptop is enrolled with and need a supervisor login.
+States: received, approved, returned, resubmitted.
+`)
+		return nil
+	}
+	switch args[0] {
+	case "list", "show", "approve", "return":
+		return m.runReviewCmd(ctx, args[0], args[1:])
+	default:
+		return usageError("unknown review command %q", args[0])
+	}
+}
+
+// questionFlags collects repeated --question PATH=COMMENT flags.
+type questionFlags []survey.QuestionComment
+
+func (q *questionFlags) String() string { return "" }
+
+func (q *questionFlags) Set(v string) error {
+	path, comment, ok := strings.Cut(v, "=")
+	if !ok || path == "" || comment == "" {
+		return fmt.Errorf("want PATH=COMMENT")
+	}
+	*q = append(*q, survey.QuestionComment{Path: path, Comment: comment})
+	return nil
+}
+
+func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) error {
+	usage := map[string]string{
+		"list":    "tracer review list [--state S] [--flag F] [--enumerator NAME] [--kejuruan K] [--data DIR]",
+		"show":    "tracer review show ID [--data DIR]",
+		"approve": "tracer review approve ID [--comment C] [--data DIR]",
+		"return":  "tracer review return ID --comment C [--question PATH=COMMENT]... [--data DIR]",
+	}[cmd]
+	fs := m.newFlagSet("review "+cmd, usage)
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	var state, flag, enumerator, kejuruan, comment *string
+	var questions questionFlags
+	switch cmd {
+	case "list":
+		state = fs.String("state", "", "only this review `state`")
+		flag = fs.String("flag", "", "only interviews with this `flag` (any for every flagged one)")
+		enumerator = fs.String("enumerator", "", "only this enumerator's `NAME`")
+		kejuruan = fs.String("kejuruan", "", "only respondents of this `kejuruan`")
+	case "approve", "return":
+		comment = fs.String("comment", "", "the `comment` for the enumerator")
+	}
+	if cmd == "return" {
+		fs.Var(&questions, "question", "a comment on one question, `PATH=COMMENT` (repeatable)")
+	}
+	if err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	want := 1
+	if cmd == "list" {
+		want = 0
+	}
+	if fs.NArg() != want {
+		fs.Usage()
+		return usageError("review %s needs %d argument(s)", cmd, want)
+	}
+	if cmd == "return" && strings.TrimSpace(*comment) == "" {
+		return usageError("review return needs --comment")
+	}
+	if state != nil && *state != "" && !survey.ReviewState(*state).Valid() {
+		return usageError("--state must be received, approved, returned or resubmitted")
+	}
+	c, _, err := m.enrolledClient(*dataFlag)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "list":
+		q := survey.ReviewQuery{State: survey.ReviewState(*state), Flag: *flag, Enumerator: *enumerator, Kejuruan: *kejuruan}
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tREV\tSTATE\tENUMERATOR\tRESPONDENT\tRECEIVED\tFLAGS")
+		for range 100000 {
+			page, err := c.Queue(ctx, q)
+			if err != nil {
+				return syncError(c, err)
+			}
+			for _, v := range page.Interviews {
+				var names []string
+				for _, f := range v.Flags {
+					names = append(names, f.Name)
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", v.InterviewID, v.Revision, v.State, v.Enumerator, v.RespondentID,
+					v.ReceivedAt.Local().Format("2006-01-02 15:04"), strings.Join(names, ","))
+			}
+			if !page.More {
+				break
+			}
+			q.After = page.Next
+		}
+		return tw.Flush()
+	case "show":
+		d, err := c.Review(ctx, fs.Arg(0))
+		if err != nil {
+			return syncError(c, err)
+		}
+		v := d.Review
+		fmt.Fprintf(m.Stdout, "interview %s revision %d: %s\n", v.InterviewID, v.Revision, v.State)
+		fmt.Fprintf(m.Stdout, "form %s %s, respondent %s, enumerator %s\n", v.FormID, v.FormVersion, v.RespondentID, v.Enumerator)
+		for _, f := range v.Flags {
+			fmt.Fprintf(m.Stdout, "flag %s: %s\n", f.Name, f.Reason)
+		}
+		for _, e := range d.History {
+			fmt.Fprintf(m.Stdout, "history: %s revision %d %s by %s", e.At.Local().Format("2006-01-02 15:04"), e.Revision, e.To, e.By)
+			if e.Comment != "" {
+				fmt.Fprintf(m.Stdout, ": %s", e.Comment)
+			}
+			fmt.Fprintln(m.Stdout)
+			for _, q := range e.Questions {
+				fmt.Fprintf(m.Stdout, "  - %s: %s\n", q.Path, q.Comment)
+			}
+		}
+		return nil
+	case "approve", "return":
+		d, err := c.Review(ctx, fs.Arg(0))
+		if err != nil {
+			return syncError(c, err)
+		}
+		rev := d.Review.Revision
+		if cmd == "approve" {
+			if _, err := c.Approve(ctx, fs.Arg(0), rev, *comment); err != nil {
+				return syncError(c, err)
+			}
+			fmt.Fprintf(m.Stdout, "approved %s revision %s\n", fs.Arg(0), strconv.Itoa(rev))
+			return nil
+		}
+		n, err := c.ReturnWithComments(ctx, fs.Arg(0), rev, *comment, questions)
+		if err != nil {
+			return syncError(c, err)
+		}
+		fmt.Fprintf(m.Stdout, "returned %s revision %d to %s\n", n.InterviewID, n.Revision, n.SubmittedBy)
+	}
+	return nil
+}
