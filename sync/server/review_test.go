@@ -1,0 +1,145 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/review"
+	"tracer/sync/client"
+	"tracer/sync/synctest"
+)
+
+// TestReviewRoutes drives the supervisor's client API over HTTP: the queue with filters
+// and flags, one interview's detail, approval, return with question comments, coverage,
+// and the analyst's streamed export.
+func TestReviewRoutes(t *testing.T) {
+	ctx := context.Background()
+	env := synctest.NewEnv(t, nil, nil)
+	enum := newClient(t, env.URL, synctest.Token(t, env.Users, "ani", survey.RoleEnumerator))
+	sup := newClient(t, env.URL, synctest.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	ana := newClient(t, env.URL, synctest.Token(t, env.Users, "ana", survey.RoleAnalyst))
+
+	lap := synctest.NewLaptop(t)
+	items, err := synctest.Seed(ctx, lap.Interviews, "ani", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := enum.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R-ani-00000", Name: "Dimas", Kejuruan: "LAS", ProgramName: "Las"},
+		{RosterID: "R-ani-00001", Name: "Sari", Kejuruan: "TIK"}, {RosterID: "R-X", Name: "Budi", Kejuruan: "TIK"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	page, err := sup.Queue(ctx, survey.ReviewQuery{State: survey.ReviewReceived})
+	if err != nil || len(page.Interviews) != 3 {
+		t.Fatalf("queue: %+v %v", page, err)
+	}
+	// The seeded interviews share one NIK: every one is flagged.
+	flagged, err := sup.Queue(ctx, survey.ReviewQuery{Flag: review.FlagDuplicateNIK})
+	if err != nil || len(flagged.Interviews) != 3 || flagged.Interviews[0].Flags[0].Reason == "" {
+		t.Fatalf("flagged queue: %+v %v", flagged, err)
+	}
+	las, err := sup.Queue(ctx, survey.ReviewQuery{Kejuruan: "LAS"})
+	if err != nil || len(las.Interviews) != 1 || las.Interviews[0].InterviewID != items[0].InterviewID {
+		t.Fatalf("kejuruan filter: %+v %v", las, err)
+	}
+	paged, err := sup.Queue(ctx, survey.ReviewQuery{Limit: 2})
+	if err != nil || len(paged.Interviews) != 2 || !paged.More {
+		t.Fatalf("first page: %+v %v", paged, err)
+	}
+	if rest, err := sup.Queue(ctx, survey.ReviewQuery{After: paged.Next}); err != nil || len(rest.Interviews) != 1 || rest.More {
+		t.Fatalf("second page: %+v %v", rest, err)
+	}
+	if _, err := sup.Queue(ctx, survey.ReviewQuery{Flag: "nope"}); survey.ErrorCode(err) != survey.EINVALID {
+		t.Fatalf("unknown flag: %v", err)
+	}
+
+	id := items[0].InterviewID
+	if _, err := sup.ReturnWithComments(ctx, id, 1, "Cek upah", []survey.QuestionComment{{Path: "grp_job/income_exact", Comment: "Bulanan?"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sup.Approve(ctx, items[1].InterviewID, 1, "ok"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := sup.Review(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Review.State != survey.ReviewReturned || d.Record.ID != id || len(d.Revisions) != 1 || len(d.History) != 2 ||
+		d.History[1].Questions[0].Comment != "Bulanan?" || len(d.Review.Flags) == 0 {
+		t.Fatalf("detail: %+v history %+v", d.Review, d.History)
+	}
+	if _, err := sup.Review(ctx, survey.NewID()); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Fatalf("unknown interview: %v", err)
+	}
+
+	// The laptop keeps the question comments with the return.
+	sum, err := enum.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil)
+	if err != nil || sum.Returned != 1 {
+		t.Fatalf("sync: %+v %v", sum, err)
+	}
+	iv, err := lap.Interviews.Get(ctx, id)
+	if err != nil || iv.State != survey.StateReturned || iv.ReturnComment != "Cek upah\n- grp_job/income_exact: Bulanan?" {
+		t.Fatalf("laptop interview: %+v %v", iv, err)
+	}
+
+	cov, err := sup.Coverage(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cov.Total.Roster != 3 || cov.Total.Traced != 2 || cov.Total.Approved != 1 || cov.Unlinked != 1 ||
+		len(cov.Enumerators) != 1 || cov.Enumerators[0].Today != 3 || cov.Enumerators[0].Returned != 1 {
+		t.Fatalf("coverage: %+v", cov)
+	}
+	for _, b := range cov.Breakdowns {
+		if b.Dimension == "kejuruan" && (len(b.Rows) != 2 || b.Rows[1].Key != "TIK" || b.Rows[1].Roster != 2 || b.Rows[1].Traced != 1 || b.Rows[1].Approved != 1) {
+			t.Fatalf("coverage by kejuruan: %+v", b.Rows)
+		}
+	}
+
+	// The export streams the approved revision only, then the latest of each.
+	for set, want := range map[string]int{"approved": 1, "latest": 3, "all": 3} {
+		var buf bytes.Buffer
+		if _, err := ana.Export(ctx, client.ExportQuery{Format: "jsonl", Revisions: set}, &buf); err != nil {
+			t.Fatal(err)
+		}
+		lines := 0
+		sc := bufio.NewScanner(&buf)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var row map[string]any
+			if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+				t.Fatal(err)
+			}
+			if set == "approved" && row["interview_id"] != items[1].InterviewID {
+				t.Errorf("approved export holds %v", row["interview_id"])
+			}
+			lines++
+		}
+		if lines != want {
+			t.Errorf("%s export: %d interviews, want %d", set, lines, want)
+		}
+	}
+	var zip bytes.Buffer
+	if _, err := ana.Export(ctx, client.ExportQuery{Format: "csv", Labels: true, Lang: "en"}, &zip); err != nil || !bytes.HasPrefix(zip.Bytes(), []byte("PK")) {
+		t.Fatalf("csv export: %d bytes %v", zip.Len(), err)
+	}
+	if _, err := ana.Export(ctx, client.ExportQuery{Format: "pdf"}, &zip); survey.ErrorCode(err) != survey.EINVALID {
+		t.Fatalf("bad format: %v", err)
+	}
+	if _, err := sup.Export(ctx, client.ExportQuery{}, &zip); survey.ErrorCode(err) != survey.EFORBIDDEN {
+		t.Fatalf("supervisor export: %v", err)
+	}
+	var rep bytes.Buffer
+	if _, err := sup.Report(ctx, client.ReportQuery{By: "kejuruan", Format: "text", Revisions: "latest"}, &rep); err != nil || !strings.Contains(rep.String(), "LAS") {
+		t.Fatalf("report: %v\n%s", err, rep.String())
+	}
+}
