@@ -62,6 +62,10 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goListMsg{})
 		case key.Matches(msg, k.Settings):
 			return send(goSettingsMsg{})
+		case key.Matches(msg, k.Sync):
+			return send(goSyncMsg{})
+		case key.Matches(msg, k.Returned):
+			return send(goListMsg{returned: true})
 		case msg.String() == "q":
 			return tea.Sequence(h.c.flush(), send(quitMsg{}))
 		}
@@ -88,6 +92,7 @@ func (h *homeScreen) View() string {
 	row(t["home.finalized"], fmt.Sprint(h.counts[survey.StateFinalized]))
 	row(t["home.sent"], fmt.Sprint(h.counts[survey.StateSent]))
 	row(t["home.returned"], fmt.Sprint(h.counts[survey.StateReturned]))
+	row(t["home.server"], c.serverLine())
 	b.WriteString("\n")
 	action := func(k, label string) {
 		b.WriteString("  " + st.Key.Render(k) + "  " + label + "\n")
@@ -95,12 +100,14 @@ func (h *homeScreen) View() string {
 	action("1", t["home.new"])
 	action("2", t["home.list"])
 	action("3", t["home.settings"])
+	action("4", t["home.sync"])
+	action("5", fmt.Sprintf(t["home.returnedlist"], h.counts[survey.StateReturned]))
 	action("q", t["home.quit"])
 	return b.String()
 }
 
 // homeLabels are the labels of the home screen's counts.
-var homeLabels = []string{"home.enumerator", "home.roster", "home.drafts", "home.finalized", "home.sent", "home.returned"}
+var homeLabels = []string{"home.enumerator", "home.roster", "home.drafts", "home.finalized", "home.sent", "home.returned", "home.server"}
 
 // homeLabelWidth is the width of the home screen's label column: the longest label in any UI
 // language, so that the column does not move when the language changes.
@@ -116,10 +123,10 @@ func homeLabelWidth() int {
 
 func (h *homeScreen) ShortHelp() []key.Binding {
 	k := h.c.keys
-	return []key.Binding{k.NewInterview, k.Interviews, k.Settings, k.Quit}
+	return []key.Binding{k.NewInterview, k.Interviews, k.Settings, k.Sync, k.Quit}
 }
 
 func (h *homeScreen) FullHelp() [][]key.Binding {
 	k := h.c.keys
-	return [][]key.Binding{{k.NewInterview, k.Interviews, k.Settings}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.NewInterview, k.Interviews, k.Settings}, {k.Sync, k.Returned}, {k.Help, k.Quit}}
 }

@@ -720,6 +720,15 @@ func (s *interviewScreen) View() string {
 	if s.saveErr != "" {
 		bottom = append(bottom, st.Error.Render(s.saveErr))
 	}
+	if s.iv.ReturnComment != "" && !s.readOnly {
+		general, byPath := splitReturnComment(s.iv.ReturnComment)
+		if q := byPath[s.stop.Path]; q != "" {
+			bottom = append(bottom, wrap(t["ret.question"]+" "+q, w, st.Warn.Render))
+		}
+		if general != "" {
+			bottom = append(bottom, st.Warn.Render(ansi.Truncate(t["ret.comment"]+" "+strings.ReplaceAll(general, "\n", " "), w, "…")))
+		}
+	}
 	head := strings.Join(top, "\n")
 	tail := strings.Join(bottom, "\n")
 	used := strings.Count(head, "\n") + 1

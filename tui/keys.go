@@ -10,6 +10,7 @@ type KeyMap struct {
 	AddInstance, RemoveInstance, Review, Finalize, Yes, No key.Binding
 	NewInterview, Interviews, Settings, WalkIn, Filter     key.Binding
 	PrevInstance, NextInstance, Reorder                    key.Binding
+	Sync, Returned, SyncNow                                key.Binding
 }
 
 // DefaultKeyMap returns the key bindings with English help; localize translates them.
@@ -41,6 +42,9 @@ func DefaultKeyMap() KeyMap {
 		NewInterview:   b([]string{"1", "n"}, "1", "new interview"),
 		Interviews:     b([]string{"2", "i"}, "2", "interviews"),
 		Settings:       b([]string{"3", "s"}, "3", "settings"),
+		Sync:           b([]string{"4"}, "4", "sync"),
+		Returned:       b([]string{"5"}, "5", "returned"),
+		SyncNow:        b([]string{"enter", "r"}, "enter", "sync now"),
 		WalkIn:         b([]string{"ctrl+n"}, "ctrl+n", "walk-in"),
 		Filter:         b([]string{"left", "right"}, "←/→", "filter"),
 		PrevInstance:   b([]string{"ctrl+up"}, "ctrl+↑", "previous instance"),
@@ -75,6 +79,9 @@ func (km *KeyMap) localize(t texts) {
 	set(&km.NewInterview, "k.new")
 	set(&km.Interviews, "k.interviews")
 	set(&km.Settings, "k.settings")
+	set(&km.Sync, "k.sync")
+	set(&km.Returned, "k.returned")
+	set(&km.SyncNow, "k.syncnow")
 	set(&km.WalkIn, "k.walkin")
 	set(&km.Filter, "k.filter")
 	set(&km.PrevInstance, "k.previnst")

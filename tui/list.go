@@ -20,6 +20,14 @@ type listRow struct {
 // listStates are the filters of the interviews list, "" for all.
 var listStates = []survey.State{"", survey.StateDraft, survey.StateFinalized, survey.StateSent, survey.StateReturned}
 
+func listStatesStr() []string {
+	out := make([]string, len(listStates))
+	for i, s := range listStates {
+		out[i] = string(s)
+	}
+	return out
+}
+
 // listScreen lists stored interviews by state; a draft or returned one opens to continue,
 // a finalized or sent one opens read-only.
 type listScreen struct {
@@ -124,7 +132,11 @@ func (l *listScreen) View() string {
 	if len(l.rows) == 0 {
 		b.WriteString(st.Muted.Render("  "+t["list.empty"]) + "\n")
 	}
-	rows := max(l.height-3, 1)
+	foot := l.commentView()
+	rows := max(l.height-3-strings.Count(foot, "\n"), 1)
+	if foot != "" {
+		rows--
+	}
 	start := 0
 	if l.cursor >= rows {
 		start = l.cursor - rows + 1
@@ -135,8 +147,13 @@ func (l *listScreen) View() string {
 		if who == "" {
 			who = t["list.walkin"]
 		}
-		line := fmt.Sprintf("%-10s %-12s %-24s %s", t["state."+string(r.iv.State)], who, ansi.Truncate(r.name, 24, "…"),
-			r.iv.UpdatedAt.Local().Format("2006-01-02 15:04"))
+		rev := ""
+		if r.iv.Revision > 1 {
+			rev = fmt.Sprintf("r%d", r.iv.Revision)
+		}
+		line := fmt.Sprintf("%-12s %-12s %-24s %s %s", ansi.Truncate(t["state."+string(r.iv.State)], 12, "…"), who,
+			ansi.Truncate(r.name, 24, "…"), r.iv.UpdatedAt.Local().Format("2006-01-02 15:04"), rev)
+		line = strings.TrimRight(line, " ")
 		if i == l.cursor {
 			line = st.Selected.Render("› " + line)
 		} else {
@@ -144,7 +161,33 @@ func (l *listScreen) View() string {
 		}
 		b.WriteString(ansi.Truncate(line, l.width, "…") + "\n")
 	}
+	if foot != "" {
+		return fit(b.String(), l.width, l.height-strings.Count(foot, "\n")-1) + "\n" + foot
+	}
 	return b.String()
+}
+
+// commentView shows the supervisor's comment of the interview under the cursor, when it
+// was returned and is not finalized again.
+func (l *listScreen) commentView() string {
+	if l.cursor >= len(l.rows) {
+		return ""
+	}
+	iv := l.rows[l.cursor].iv
+	if iv.ReturnComment == "" || (iv.State != survey.StateReturned && iv.State != survey.StateDraft) {
+		return ""
+	}
+	t, st := l.c.t, l.c.st
+	general, byPath := splitReturnComment(iv.ReturnComment)
+	text := t["ret.comment"] + " " + general
+	if len(byPath) > 0 {
+		text += fmt.Sprintf(" (+%d)", len(byPath))
+	}
+	lines := strings.Split(wrap(text, l.width, st.Warn.Render), "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (l *listScreen) ShortHelp() []key.Binding {

@@ -45,6 +45,17 @@ type Config struct {
 	// Dark is the initial guess of the terminal background; the program asks the terminal
 	// and switches when it answers.
 	Dark bool
+
+	// Sync is the link to the server; nil when the laptop is not logged in, and then the
+	// sync screen says how to log in. Server is the server's address, for people.
+	Sync   Syncer
+	Server string
+	// Role is the logged-in account's role on the server.
+	Role survey.Role
+	// SyncPoll is how often the server is probed in the background (0: never); a probe
+	// that finds it reachable syncs when the outbox holds something or the last sync is
+	// SyncEvery old.
+	SyncPoll, SyncEvery time.Duration
 }
 
 // LangFromEnv returns the UI language for an environment: "id" when LC_ALL, LC_MESSAGES or
@@ -72,6 +83,7 @@ const (
 	screenReview
 	screenList
 	screenSettings
+	screenSync
 )
 
 // page is what every screen model has.
@@ -101,6 +113,8 @@ type common struct {
 	seq    uint64
 	// formPref is the form language chosen in the settings, "" to follow the UI language.
 	formPref string
+	// sync is what the program knows of the server and the last sync.
+	sync syncState
 }
 
 func (c *common) setLang(lang string) {
@@ -135,6 +149,7 @@ type Model struct {
 	review   *reviewScreen
 	list     *listScreen
 	settings *settingsScreen
+	syncs    *syncScreen
 }
 
 // New returns the root model. ctx bounds every database call the program makes.
@@ -160,13 +175,15 @@ func New(ctx context.Context, cfg Config) *Model {
 	m.picker = newPickerScreen(c)
 	m.list = newListScreen(c)
 	m.settings = newSettingsScreen(c)
+	m.syncs = newSyncScreen(c)
 	m.setSize(80, 24)
 	return m
 }
 
-// Init asks the terminal for its background and loads the home screen's counts.
+// Init asks the terminal for its background, loads the home screen's counts and, when
+// logged in, reads the last sync, probes the server and starts the background timer.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.home.load())
+	return tea.Batch(tea.RequestBackgroundColor, m.home.load(), m.c.lastSyncCmd(), m.c.onlineCmd(true), m.c.syncTick())
 }
 
 func (m *Model) current() page {
@@ -189,6 +206,8 @@ func (m *Model) current() page {
 		return m.list
 	case screenSettings:
 		return m.settings
+	case screenSync:
+		return m.syncs
 	}
 	return m.home
 }
@@ -198,7 +217,7 @@ func (m *Model) setSize(w, h int) {
 	m.c.width, m.c.height = w, h
 	m.c.help.SetWidth(w)
 	bh := max(h-3, 1)
-	for _, p := range []page{m.home, m.picker, m.list, m.settings} {
+	for _, p := range []page{m.home, m.picker, m.list, m.settings, m.syncs} {
 		p.SetSize(w, bh)
 	}
 	for _, p := range []page{m.iv, m.jump, m.review} {
@@ -224,8 +243,9 @@ func isNilPage(p page) bool {
 type (
 	goHomeMsg      struct{ status string }
 	goPickerMsg    struct{}
-	goListMsg      struct{}
+	goListMsg      struct{ returned bool }
 	goSettingsMsg  struct{}
+	goSyncMsg      struct{}
 	goJumpMsg      struct{}
 	goReviewMsg    struct{}
 	goInterviewMsg struct{ path string }
@@ -271,10 +291,23 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.picker.reset()
 	case goListMsg:
 		m.screen = screenList
+		if msg.returned {
+			m.list.filter, m.list.cursor = indexOf(listStatesStr(), string(survey.StateReturned)), 0
+		}
 		return m, m.list.load()
 	case goSettingsMsg:
 		m.screen = screenSettings
 		return m, nil
+	case goSyncMsg:
+		m.screen = screenSync
+		if m.c.cfg.Sync != nil && !m.c.sync.running {
+			return m, m.c.onlineCmd(false)
+		}
+		return m, nil
+	case syncNowMsg:
+		return m, m.startSync(false)
+	case lastSyncMsg, syncTickMsg, onlineMsg, syncProgressMsg, syncDoneMsg:
+		return m, m.updateSync(msg)
 	case goJumpMsg:
 		if m.iv != nil {
 			m.jump = newJumpScreen(m.c, m.iv)
@@ -336,14 +369,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case listMsg:
 		return m, m.list.Update(msg)
 	case savedMsg, finalizedMsg:
+		var cmd tea.Cmd
+		if f, ok := msg.(finalizedMsg); ok && f.err == nil {
+			cmd = m.c.probeCmd(true, true) // something to push: sync if the server is there
+		}
 		if m.iv != nil {
-			cmd := m.iv.Update(msg)
+			cmd = tea.Batch(cmd, m.iv.Update(msg))
 			if m.review != nil {
 				cmd = tea.Batch(cmd, m.review.Update(msg))
 			}
-			return m, cmd
 		}
-		return m, nil
+		return m, cmd
 	}
 	return m, m.current().Update(msg)
 }
@@ -388,6 +424,9 @@ func (m *Model) render() string {
 	p := m.current()
 	left := c.st.Header.Render("tracer") + " " + c.st.Muted.Render("· "+c.t[screenTitle[m.screen]])
 	right := c.st.Muted.Render(c.cfg.Enumerator + " · " + strings.ToUpper(c.lang))
+	if c.cfg.Sync != nil {
+		right = c.syncMark() + " " + right
+	}
 	header := left + strings.Repeat(" ", max(w-ansi.StringWidth(left)-ansi.StringWidth(right), 1)) + right
 	var body string
 	if m.showHelp {
@@ -405,7 +444,7 @@ func (m *Model) render() string {
 
 var screenTitle = map[screen]string{
 	screenHome: "t.home", screenPicker: "t.picker", screenInterview: "t.interview", screenJump: "t.jump",
-	screenReview: "t.review", screenList: "t.list", screenSettings: "t.settings",
+	screenReview: "t.review", screenList: "t.list", screenSettings: "t.settings", screenSync: "t.sync",
 }
 
 // fit cuts s to exactly h lines of at most w cells, padding with empty lines.

@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"tracer/survey/sqlite"
+	"tracer/sync/client"
 	"tracer/tui"
 )
 
@@ -32,16 +34,20 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	default:
 		return usageError("--lang must be id or en, not %q", *langFlag)
 	}
+	dir, err := m.dataDir(*dataFlag)
+	if err != nil {
+		return err
+	}
+	enr, token, enrErr := m.enrolled(dir)
 	enumerator := *enumFlag
+	if enumerator == "" && enrErr == nil {
+		enumerator = enr.User // the account the server knows the interviews by
+	}
 	if enumerator == "" {
 		enumerator = m.Getenv("USER")
 	}
 	if enumerator == "" {
 		enumerator = "enumerator"
-	}
-	dir, err := m.dataDir(*dataFlag)
-	if err != nil {
-		return err
 	}
 	form, err := loadForm(*formFlag)
 	if err != nil {
@@ -65,7 +71,7 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	host, _ := os.Hostname()
-	model := tui.New(ctx, tui.Config{
+	cfg := tui.Config{
 		Form:         form,
 		Interviews:   sqlite.NewInterviewStore(db),
 		Roster:       sqlite.NewRosterStore(db),
@@ -77,12 +83,39 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		DeviceID:     host,
 		Logger:       logger,
 		Dark:         lipgloss.HasDarkBackground(os.Stdin, os.Stdout),
-	})
-	logger.Info("tui start", "form", form.ID, "version", form.Version, "data", dir)
+	}
+	if enrErr != nil {
+		logger.Info("not logged in: sync is off", "reason", enrErr)
+	} else if err := wireSync(&cfg, enr, token, db, dir, logger); err != nil {
+		logger.Warn("sync is off", "err", err)
+	}
+	model := tui.New(ctx, cfg)
+	logger.Info("tui start", "form", form.ID, "version", form.Version, "data", dir, "role", cfg.Role)
 	_, err = tea.NewProgram(model, tea.WithContext(ctx)).Run()
 	logger.Info("tui stop", "err", err)
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("run interview screens: %w", err)
 	}
+	return nil
+}
+
+// The background sync of the TUI: a probe every SyncPoll, a sync when there is something
+// to push or the last one is SyncEvery old.
+const (
+	tuiSyncPoll  = 30 * time.Second
+	tuiSyncEvery = 5 * time.Minute
+)
+
+// wireSync gives the TUI its link to the server the laptop is enrolled with.
+func wireSync(cfg *tui.Config, enr *enrollment, token string, db *sqlite.DB, dir string, logger *slog.Logger) error {
+	s, err := newTUISyncer(enr.URL, token, client.Laptop{
+		Interviews: cfg.Interviews, Roster: cfg.Roster, State: sqlite.NewSyncStateStore(db),
+		FormsDir: filepath.Join(dir, "forms"),
+	}, nil, client.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	cfg.Sync, cfg.Server, cfg.Role = s, enr.URL, enr.Role
+	cfg.SyncPoll, cfg.SyncEvery = tuiSyncPoll, tuiSyncEvery
 	return nil
 }
