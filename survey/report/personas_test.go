@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,5 +100,25 @@ func TestBuiltinPersonas(t *testing.T) {
 		if err != nil || st.Interviews != 4 {
 			t.Errorf("export %s: %d interviews, %v", format, st.Interviews, err)
 		}
+	}
+}
+
+// TestLinkWithoutRespondentID: interviews saved without a respondent (paper back-entry) are
+// linked to the roster by the roster id they confirm, else by their NIK.
+func TestLinkWithoutRespondentID(t *testing.T) {
+	recs, roster := personaRecords(t)
+	recs[0].RespondentID = "" // linked by its roster_id answer
+	recs[1].RespondentID = ""
+	for path := range recs[1].Answers {
+		if strings.HasSuffix(path, "/roster_id") {
+			delete(recs[1].Answers, path) // linked by its NIK
+		}
+	}
+	r, err := report.Compute(roster, seq(recs), report.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Counts.Unlinked != 0 || r.Total.N.S != 3 {
+		t.Fatalf("unlinked %d, S %d: want every persona linked and S = 3", r.Counts.Unlinked, r.Total.N.S)
 	}
 }

@@ -284,7 +284,7 @@ var fields = []string{"consent", "interview_date", "training_end_date", "main_st
 	"months_to_first_job", "first_job_date", "first_job_date_nw", "job_start_date", "job_match", "skill_use",
 	"income_exact", "income_band", "work_regency", "hours_week", "contract", "cert_assessed", "cert_result",
 	"biz_paid_workers", "status_before", "sat_overall", "recommend", "job_satisfaction", "sector_kbli",
-	"occupation_kbji", "employer_type", "how_found"}
+	"occupation_kbji", "employer_type", "how_found", "roster_id", "nik"}
 
 var fieldSet = func() map[string]bool {
 	m := map[string]bool{}
@@ -417,6 +417,13 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 	var lastDay time.Time
 	for _, iv := range latest {
 		p := byRoster[iv.resp]
+		if p == nil && iv.resp == "" {
+			// An interview saved without a respondent (back-entry of paper, say) is linked by
+			// the roster id it confirms, else by its NIK.
+			if p = byRoster[iv.v["roster_id"]]; p == nil && iv.v["nik"] != "" {
+				p = people["nik:"+iv.v["nik"]]
+			}
+		}
 		if p == nil {
 			rep.Counts.Unlinked++
 			continue
