@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strconv"
@@ -21,6 +22,10 @@ type xlsxSink struct {
 func newXLSXSink(w io.Writer, s *schema) (*xlsxSink, error) {
 	x := &xlsxSink{s: s, f: excelize.NewFile(), next: make([]int, len(s.tables))}
 	x.out = w
+	// excelize builds the whole zipped workbook in a bytes.Buffer before writing it out (to
+	// patch zip64 headers of parts over 4 GB); zipping straight into w keeps memory flat. The
+	// buffer excelize then copies out is empty.
+	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	bold, err := x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return nil, err
@@ -125,8 +130,7 @@ func (x *xlsxSink) finish(codebook [][]string) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	_, err = x.f.WriteTo(x.out)
-	return err
+	return x.f.Write(io.Discard)
 }
 
 func (x *xlsxSink) abort() { x.f.Close() }
