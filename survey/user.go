@@ -104,8 +104,8 @@ func NewToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// HashSecret returns the hex SHA-256 of a token or a normalised enrollment code: what the
-// server stores instead of the secret.
+// HashSecret returns the hex SHA-256 of a token: what the server stores instead of it.
+// (Enrollment codes, being short, are stored keyed: see the store.)
 func HashSecret(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])

@@ -2,9 +2,16 @@ package sqlite
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"tracer/survey"
@@ -13,10 +20,62 @@ import (
 // Ensure UserStore implements survey.UserStore.
 var _ survey.UserStore = (*UserStore)(nil)
 
-// UserStore is the SQLite implementation of survey.UserStore. Codes and tokens are stored
-// as their SHA-256 only.
+// UserStore is the SQLite implementation of survey.UserStore. Tokens (256 random bits) are
+// stored as their SHA-256 only. Enrollment codes are short, so they are stored as an
+// HMAC-SHA256 under a random key kept in a file beside the database (its path plus ".key",
+// owner-only): the database alone does not let anyone test guesses of a live code.
 type UserStore struct {
 	db *DB
+
+	keyOnce sync.Once
+	key     []byte
+	keyErr  error
+}
+
+// codeKeyFile returns the path of the code key of db.
+func codeKeyFile(db *DB) string { return db.Path() + ".key" }
+
+// codeHash returns what is stored for an enrollment code: the HMAC of the normalised code
+// under the code key, which is created on first use.
+func (s *UserStore) codeHash(code string) (string, error) {
+	s.keyOnce.Do(func() { s.key, s.keyErr = loadOrCreateKey(codeKeyFile(s.db)) })
+	if s.keyErr != nil {
+		return "", s.keyErr
+	}
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(survey.NormalizeCode(code)))
+	return hex.EncodeToString(m.Sum(nil)), nil
+}
+
+// loadOrCreateKey reads a 32-byte key from path, or writes a new random one there (0600).
+// Losing the file only invalidates the enrollment codes not used yet.
+func loadOrCreateKey(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if err == nil && len(key) == 32 {
+		return key, nil
+	}
+	if err == nil || !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("enrollment code key %s: unreadable or not 32 bytes: %v", path, err)
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return loadOrCreateKey(path) // another process made it first
+	} else if err != nil {
+		return nil, fmt.Errorf("create enrollment code key: %w", err)
+	}
+	if _, err := f.Write(key); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return key, f.Close()
 }
 
 // NewUserStore returns the account store of db.
@@ -34,7 +93,11 @@ func (s *UserStore) CreateUser(ctx context.Context, name string, role survey.Rol
 	now := s.db.now()
 	u := &survey.User{Name: name, Role: role, CreatedAt: now}
 	code := survey.NewEnrollmentCode()
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	hash, err := s.codeHash(code)
+	if err != nil {
+		return nil, "", err
+	}
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, created_at) VALUES (?, ?, ?)`,
 			name, string(role), formatTime(now)); err != nil {
 			if survey.ErrorCode(translate(err)) == survey.ECONFLICT {
@@ -42,7 +105,7 @@ func (s *UserStore) CreateUser(ctx context.Context, name string, role survey.Rol
 			}
 			return err
 		}
-		return insertCode(ctx, tx, name, code, now)
+		return insertCode(ctx, tx, name, hash, now)
 	})
 	if err != nil {
 		return nil, "", err
@@ -50,9 +113,9 @@ func (s *UserStore) CreateUser(ctx context.Context, name string, role survey.Rol
 	return u, code, nil
 }
 
-func insertCode(ctx context.Context, tx *sql.Tx, name, code string, now time.Time) error {
+func insertCode(ctx context.Context, tx *sql.Tx, name, hash string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO enrollment_codes (code_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		survey.HashSecret(survey.NormalizeCode(code)), name, formatTime(now), formatTime(now.Add(survey.EnrollmentTTL)))
+		hash, name, formatTime(now), formatTime(now.Add(survey.EnrollmentTTL)))
 	return err
 }
 
@@ -60,7 +123,11 @@ func insertCode(ctx context.Context, tx *sql.Tx, name, code string, now time.Tim
 func (s *UserStore) NewCode(ctx context.Context, name string) (string, error) {
 	now := s.db.now()
 	code := survey.NewEnrollmentCode()
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	hash, err := s.codeHash(code)
+	if err != nil {
+		return "", err
+	}
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		u, err := getUser(ctx, tx, name)
 		if err != nil {
 			return err
@@ -68,7 +135,7 @@ func (s *UserStore) NewCode(ctx context.Context, name string) (string, error) {
 		if !u.RevokedAt.IsZero() {
 			return survey.Errorf(survey.ECONFLICT, "User %s is revoked.", name)
 		}
-		return insertCode(ctx, tx, name, code, now)
+		return insertCode(ctx, tx, name, hash, now)
 	})
 	return code, err
 }
@@ -100,11 +167,15 @@ var errBadCode = survey.Errorf(survey.EUNAUTHORIZED, "The enrollment code is not
 func (s *UserStore) Enroll(ctx context.Context, code, device string) (string, *survey.User, error) {
 	now := s.db.now()
 	token := survey.NewToken()
+	hash, err := s.codeHash(code)
+	if err != nil {
+		return "", nil, err
+	}
 	var u *survey.User
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		var name, expires, used string
 		err := tx.QueryRowContext(ctx, `SELECT user_name, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?`,
-			survey.HashSecret(survey.NormalizeCode(code))).Scan(&name, &expires, &used)
+			hash).Scan(&name, &expires, &used)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errBadCode
 		} else if err != nil {
@@ -124,7 +195,7 @@ func (s *UserStore) Enroll(ctx context.Context, code, device string) (string, *s
 			return errBadCode
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE enrollment_codes SET used_at = ? WHERE code_hash = ?`,
-			formatTime(now), survey.HashSecret(survey.NormalizeCode(code))); err != nil {
+			formatTime(now), hash); err != nil {
 			return err
 		}
 		if len(device) > 128 {
