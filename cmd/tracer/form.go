@@ -18,6 +18,7 @@ import (
 
 // laptopStore is the laptop's database with its stores.
 type laptopStore struct {
+	dir        string
 	db         *sqlite.DB
 	interviews *sqlite.InterviewStore
 	roster     *sqlite.RosterStore
@@ -32,7 +33,7 @@ func (m *Main) openLaptopStore(ctx context.Context, dataFlag string) (*laptopSto
 	if err != nil {
 		return nil, err
 	}
-	return &laptopStore{db: db, interviews: sqlite.NewInterviewStore(db), roster: sqlite.NewRosterStore(db)}, nil
+	return &laptopStore{dir: dir, db: db, interviews: sqlite.NewInterviewStore(db), roster: sqlite.NewRosterStore(db)}, nil
 }
 
 func (l *laptopStore) Close() error { return l.db.Close() }
@@ -196,7 +197,7 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 	save := fs.Bool("save", false, "store the filled interview as finalized in the laptop's database and print its id")
 	dataFlag := fs.String("data", "", "data folder, with --save (default $TRACER_DATA or the user's config folder)")
 	respondent := fs.String("respondent", "", "with --save: the roster id of the alumnus; roster values prefill the form")
-	enumerator := fs.String("enumerator", "", "with --save: who entered it (default $USER)")
+	enumerator := fs.String("enumerator", "", "with --save: who entered it (default the enrolled account, else $USER)")
 	interview := fs.String("interview", "", "with --save: correct this returned interview `ID`: its next revision gets these answers")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
@@ -275,6 +276,11 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 	}
 	if *save {
 		who := *enumerator
+		if who == "" {
+			if e, _, err := m.enrolled(st.dir); err == nil {
+				who = e.User // the account this laptop is enrolled as
+			}
+		}
 		if who == "" {
 			who = m.Getenv("USER")
 		}
