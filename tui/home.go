@@ -66,6 +66,10 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goSyncMsg{})
 		case key.Matches(msg, k.Returned):
 			return send(goListMsg{returned: true})
+		case key.Matches(msg, k.Queue) && h.c.cfg.Reviewer != nil:
+			return send(goQueueMsg{})
+		case msg.String() == "7" && h.c.cfg.Reviewer != nil:
+			return send(goCoverageMsg{})
 		case msg.String() == "q":
 			return tea.Sequence(h.c.flush(), send(quitMsg{}))
 		}
@@ -102,6 +106,10 @@ func (h *homeScreen) View() string {
 	action("3", t["home.settings"])
 	action("4", t["home.sync"])
 	action("5", fmt.Sprintf(t["home.returnedlist"], h.counts[survey.StateReturned]))
+	if c.cfg.Reviewer != nil {
+		action("6", t["home.queue"])
+		action("7", t["home.coverage"])
+	}
 	action("q", t["home.quit"])
 	return b.String()
 }
@@ -123,6 +131,9 @@ func homeLabelWidth() int {
 
 func (h *homeScreen) ShortHelp() []key.Binding {
 	k := h.c.keys
+	if h.c.cfg.Reviewer != nil {
+		return []key.Binding{k.NewInterview, k.Interviews, k.Sync, k.Queue, k.Quit}
+	}
 	return []key.Binding{k.NewInterview, k.Interviews, k.Settings, k.Sync, k.Quit}
 }
 

@@ -11,6 +11,8 @@ type KeyMap struct {
 	NewInterview, Interviews, Settings, WalkIn, Filter     key.Binding
 	PrevInstance, NextInstance, Reorder                    key.Binding
 	Sync, Returned, SyncNow                                key.Binding
+	Queue, Coverage, Open, FilterField, Refresh            key.Binding
+	Approve, ReturnIv, Comment, Send                       key.Binding
 }
 
 // DefaultKeyMap returns the key bindings with English help; localize translates them.
@@ -45,6 +47,15 @@ func DefaultKeyMap() KeyMap {
 		Sync:           b([]string{"4"}, "4", "sync"),
 		Returned:       b([]string{"5"}, "5", "returned"),
 		SyncNow:        b([]string{"enter", "r"}, "enter", "sync now"),
+		Queue:          b([]string{"6"}, "6", "review queue"),
+		Coverage:       b([]string{"7", "c"}, "c", "coverage"),
+		Open:           b([]string{"enter"}, "enter", "open"),
+		FilterField:    b([]string{"tab", "shift+tab"}, "tab", "next filter"),
+		Refresh:        b([]string{"ctrl+r"}, "ctrl+r", "refresh"),
+		Approve:        b([]string{"a"}, "a", "approve"),
+		ReturnIv:       b([]string{"x"}, "x", "return"),
+		Comment:        b([]string{"c"}, "c", "comment on question"),
+		Send:           b([]string{"enter"}, "enter", "send"),
 		WalkIn:         b([]string{"ctrl+n"}, "ctrl+n", "walk-in"),
 		Filter:         b([]string{"left", "right"}, "←/→", "filter"),
 		PrevInstance:   b([]string{"ctrl+up"}, "ctrl+↑", "previous instance"),
@@ -82,6 +93,15 @@ func (km *KeyMap) localize(t texts) {
 	set(&km.Sync, "k.sync")
 	set(&km.Returned, "k.returned")
 	set(&km.SyncNow, "k.syncnow")
+	set(&km.Queue, "k.queue")
+	set(&km.Coverage, "k.coverage")
+	set(&km.Open, "k.open")
+	set(&km.FilterField, "k.filterfield")
+	set(&km.Refresh, "k.refresh")
+	set(&km.Approve, "k.approve")
+	set(&km.ReturnIv, "k.returniv")
+	set(&km.Comment, "k.comment")
+	set(&km.Send, "k.send")
 	set(&km.WalkIn, "k.walkin")
 	set(&km.Filter, "k.filter")
 	set(&km.PrevInstance, "k.previnst")

@@ -22,11 +22,14 @@ func TestRandomKeys(t *testing.T) {
 	}
 	seen := map[screen]int{}
 	help, members := 0, 0
-	// seeds 1-3 run the built-in form; seed 4 the household roster, for repeats and rank
+	// seeds 1-3 run the built-in form (3 as a supervisor); seed 4 the household roster, for repeats and rank
 	for seed := uint64(1); seed <= 4; seed++ {
 		e := newEnv(t, true)
 		if seed == 4 {
 			e, _ = newFormEnv(t, rosterForm)
+		}
+		if seed == 3 {
+			withReviewer(t, e) // a supervisor, logged in: the sync and review screens too
 		}
 		m := start(t, e)
 		r := rand.New(rand.NewPCG(seed, 7))
@@ -43,6 +46,8 @@ func TestRandomKeys(t *testing.T) {
 				drive(t, m, goInterviewMsg{})
 			case x < 4:
 				drive(t, m, tea.PasteMsg{Content: "2004-02-12 Bontang"})
+			case x < 5 && seed == 3 && m.screen != screenInterview:
+				drive(t, m, []tea.Msg{goQueueMsg{}, goCoverageMsg{}}[r.IntN(2)])
 			default:
 				k := keys[r.IntN(len(keys))]
 				if k == "q" && m.screen == screenHome {

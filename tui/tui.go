@@ -52,6 +52,8 @@ type Config struct {
 	Server string
 	// Role is the logged-in account's role on the server.
 	Role survey.Role
+	// Reviewer gives a supervisor the review queue and the coverage; nil for others.
+	Reviewer Reviewer
 	// SyncPoll is how often the server is probed in the background (0: never); a probe
 	// that finds it reachable syncs when the outbox holds something or the last sync is
 	// SyncEvery old.
@@ -84,6 +86,9 @@ const (
 	screenList
 	screenSettings
 	screenSync
+	screenQueue
+	screenDetail
+	screenCoverage
 )
 
 // page is what every screen model has.
@@ -150,6 +155,9 @@ type Model struct {
 	list     *listScreen
 	settings *settingsScreen
 	syncs    *syncScreen
+	queue    *queueScreen
+	detail   *detailScreen
+	coverage *coverageScreen
 }
 
 // New returns the root model. ctx bounds every database call the program makes.
@@ -176,6 +184,8 @@ func New(ctx context.Context, cfg Config) *Model {
 	m.list = newListScreen(c)
 	m.settings = newSettingsScreen(c)
 	m.syncs = newSyncScreen(c)
+	m.queue = newQueueScreen(c)
+	m.coverage = newCoverageScreen(c)
 	m.setSize(80, 24)
 	return m
 }
@@ -208,6 +218,14 @@ func (m *Model) current() page {
 		return m.settings
 	case screenSync:
 		return m.syncs
+	case screenQueue:
+		return m.queue
+	case screenDetail:
+		if m.detail != nil {
+			return m.detail
+		}
+	case screenCoverage:
+		return m.coverage
 	}
 	return m.home
 }
@@ -217,8 +235,11 @@ func (m *Model) setSize(w, h int) {
 	m.c.width, m.c.height = w, h
 	m.c.help.SetWidth(w)
 	bh := max(h-3, 1)
-	for _, p := range []page{m.home, m.picker, m.list, m.settings, m.syncs} {
+	for _, p := range []page{m.home, m.picker, m.list, m.settings, m.syncs, m.queue, m.coverage} {
 		p.SetSize(w, bh)
+	}
+	if m.detail != nil {
+		m.detail.SetSize(w, bh)
 	}
 	for _, p := range []page{m.iv, m.jump, m.review} {
 		if p != nil && !isNilPage(p) {
@@ -302,6 +323,32 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.screen = screenSync
 		if m.c.cfg.Sync != nil && !m.c.sync.running {
 			return m, m.c.onlineCmd(false)
+		}
+		return m, nil
+	case goQueueMsg:
+		if m.c.cfg.Reviewer == nil {
+			return m, nil
+		}
+		m.screen = screenQueue
+		return m, m.queue.load()
+	case goCoverageMsg:
+		if m.c.cfg.Reviewer == nil {
+			return m, nil
+		}
+		m.screen = screenCoverage
+		return m, m.coverage.load()
+	case goDetailMsg:
+		m.detail = newDetailScreen(m.c, msg.id)
+		m.detail.SetSize(m.c.width, max(m.c.height-3, 1))
+		m.screen = screenDetail
+		return m, m.detail.load()
+	case queueMsg:
+		return m, m.queue.Update(msg)
+	case coverageMsg:
+		return m, tea.Batch(m.queue.Update(msg), m.coverage.Update(msg))
+	case detailMsg, decidedMsg:
+		if m.detail != nil {
+			return m, m.detail.Update(msg)
 		}
 		return m, nil
 	case syncNowMsg:
@@ -389,6 +436,8 @@ func (m *Model) typing() bool {
 	switch m.screen {
 	case screenPicker:
 		return true
+	case screenDetail:
+		return m.detail != nil && m.detail.typing()
 	case screenInterview:
 		return m.iv != nil && m.iv.typing()
 	}
@@ -445,6 +494,7 @@ func (m *Model) render() string {
 var screenTitle = map[screen]string{
 	screenHome: "t.home", screenPicker: "t.picker", screenInterview: "t.interview", screenJump: "t.jump",
 	screenReview: "t.review", screenList: "t.list", screenSettings: "t.settings", screenSync: "t.sync",
+	screenQueue: "t.queue", screenDetail: "t.detail", screenCoverage: "t.coverage",
 }
 
 // fit cuts s to exactly h lines of at most w cells, padding with empty lines.

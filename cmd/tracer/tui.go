@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/tui"
@@ -116,6 +117,9 @@ func wireSync(cfg *tui.Config, enr *enrollment, token string, db *sqlite.DB, dir
 		return err
 	}
 	cfg.Sync, cfg.Server, cfg.Role = s, enr.URL, enr.Role
+	if enr.Role == survey.RoleSupervisor {
+		cfg.Reviewer = s.c
+	}
 	cfg.SyncPoll, cfg.SyncEvery = tuiSyncPoll, tuiSyncEvery
 	return nil
 }

@@ -1,0 +1,750 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/survey/review"
+)
+
+// Reviewer is the supervisor's side of the server; cmd/tracer hands in the sync client. It
+// is nil unless the logged-in account is a supervisor.
+type Reviewer interface {
+	// Queue returns a page of the review queue filtered by q.
+	Queue(ctx context.Context, q survey.ReviewQuery) (*survey.ReviewPage, error)
+	// Review returns one interview's record, flags, revisions and history. Returns ENOTFOUND.
+	Review(ctx context.Context, id string) (*survey.ReviewDetail, error)
+	// Approve approves the latest revision. Returns ECONFLICT when it is not the latest or
+	// the interview is returned.
+	Approve(ctx context.Context, id string, revision int, comment string) (*survey.ReviewEvent, error)
+	// ReturnWithComments returns the latest revision for correction. Returns EINVALID for
+	// an empty comment and ECONFLICT when a later revision is stored.
+	ReturnWithComments(ctx context.Context, id string, revision int, comment string, questions []survey.QuestionComment) (*survey.ReturnNotice, error)
+	// Coverage returns the roster's coverage, with "today" the day of day.
+	Coverage(ctx context.Context, day time.Time) (*review.Coverage, error)
+}
+
+// Messages of the supervisor's screens.
+type (
+	queueMsg struct {
+		page *survey.ReviewPage
+		err  error
+	}
+	coverageMsg struct {
+		cov *review.Coverage
+		err error
+	}
+	detailMsg struct {
+		d   *survey.ReviewDetail
+		err error
+	}
+	// decidedMsg reports an approval or a return; returned says which.
+	decidedMsg struct {
+		id       string
+		returned bool
+		err      error
+	}
+	goQueueMsg    struct{}
+	goCoverageMsg struct{}
+	goDetailMsg   struct{ id string }
+)
+
+// queueFilters are the filters of the queue, in the order Tab goes through them.
+const (
+	filterState = iota
+	filterFlag
+	filterEnumerator
+	filterKejuruan
+	nFilters
+)
+
+// queueScreen is the supervisor's review queue with filters by state, flag, enumerator and
+// kejuruan (the programme); Enter opens an interview.
+type queueScreen struct {
+	c             *common
+	field         int
+	pick          [nFilters]int // index into values(field); 0 is "all"
+	enumerators   []string
+	kejuruan      []string
+	rows          []*survey.Review
+	more          bool
+	cursor        int
+	loaded        bool
+	err           error
+	width, height int
+}
+
+func newQueueScreen(c *common) *queueScreen { return &queueScreen{c: c} }
+
+func (q *queueScreen) SetSize(w, h int) { q.width, q.height = w, h }
+
+// values lists the choices of a filter, "" first for all.
+func (q *queueScreen) values(field int) []string {
+	switch field {
+	case filterState:
+		out := []string{""}
+		for _, s := range survey.ReviewStates {
+			out = append(out, string(s))
+		}
+		return out
+	case filterFlag:
+		return append([]string{""}, review.FlagNames...)
+	case filterEnumerator:
+		return append([]string{""}, q.enumerators...)
+	}
+	return append([]string{""}, q.kejuruan...)
+}
+
+func (q *queueScreen) value(field int) string {
+	v := q.values(field)
+	return v[min(q.pick[field], len(v)-1)]
+}
+
+func (q *queueScreen) query() survey.ReviewQuery {
+	return survey.ReviewQuery{State: survey.ReviewState(q.value(filterState)), Flag: q.value(filterFlag),
+		Enumerator: q.value(filterEnumerator), Kejuruan: q.value(filterKejuruan), Limit: 200}
+}
+
+// load reads the queue and, for the filters' choices, the coverage's enumerators and
+// kejuruan.
+func (q *queueScreen) load() tea.Cmd {
+	r, ctx, qu := q.c.cfg.Reviewer, q.c.ctx, q.query()
+	return tea.Batch(func() tea.Msg {
+		p, err := r.Queue(ctx, qu)
+		return queueMsg{page: p, err: err}
+	}, func() tea.Msg {
+		cov, err := r.Coverage(ctx, q.c.cfg.Now())
+		return coverageMsg{cov: cov, err: err}
+	})
+}
+
+func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
+	k := q.c.keys
+	switch msg := msg.(type) {
+	case queueMsg:
+		q.loaded, q.err = true, msg.err
+		if msg.err != nil {
+			q.c.log.Error("review queue", "err", msg.err)
+			return nil
+		}
+		q.rows, q.more = msg.page.Interviews, msg.page.More
+		q.cursor = min(q.cursor, max(len(q.rows)-1, 0))
+	case coverageMsg:
+		if msg.err == nil && msg.cov != nil {
+			q.enumerators = q.enumerators[:0]
+			for _, e := range msg.cov.Enumerators {
+				q.enumerators = append(q.enumerators, e.Enumerator)
+			}
+			for _, b := range msg.cov.Breakdowns {
+				if b.Dimension == "kejuruan" {
+					q.kejuruan = q.kejuruan[:0]
+					for _, r := range b.Rows {
+						q.kejuruan = append(q.kejuruan, r.Key)
+					}
+				}
+			}
+		}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Esc):
+			return send(goHomeMsg{})
+		case msg.String() == "tab":
+			q.field = (q.field + 1) % nFilters
+		case msg.String() == "shift+tab":
+			q.field = (q.field + nFilters - 1) % nFilters
+		case msg.String() == "left", msg.String() == "right":
+			step := 1
+			if msg.String() == "left" {
+				step = -1
+			}
+			n := len(q.values(q.field))
+			q.pick[q.field] = (q.pick[q.field] + step + n) % n
+			q.cursor = 0
+			return q.load()
+		case key.Matches(msg, k.Up):
+			q.cursor = max(q.cursor-1, 0)
+		case key.Matches(msg, k.Down):
+			q.cursor = max(min(q.cursor+1, len(q.rows)-1), 0)
+		case key.Matches(msg, k.PageUp):
+			q.cursor = max(q.cursor-10, 0)
+		case key.Matches(msg, k.PageDown):
+			q.cursor = max(min(q.cursor+10, len(q.rows)-1), 0)
+		case key.Matches(msg, k.Coverage):
+			return send(goCoverageMsg{})
+		case key.Matches(msg, k.Refresh):
+			return q.load()
+		case msg.String() == "enter":
+			if len(q.rows) > 0 {
+				return send(goDetailMsg{id: q.rows[q.cursor].InterviewID})
+			}
+		}
+	}
+	return nil
+}
+
+func (q *queueScreen) View() string {
+	t, st := q.c.t, q.c.st
+	w := max(q.width, 20)
+	var b strings.Builder
+	names := []string{t["rv.f.state"], t["rv.f.flag"], t["rv.f.enum"], t["rv.f.kejuruan"]}
+	var parts []string
+	for f := range nFilters {
+		v := q.value(f)
+		if v == "" {
+			v = t["state.all"]
+		} else if f == filterState {
+			v = t["rv.s."+v]
+		}
+		p := names[f] + " ‹" + ansi.Truncate(v, 16, "…") + "›"
+		if f == q.field {
+			p = st.Selected.Render("[" + p + "]")
+		} else {
+			p = " " + p + " "
+		}
+		parts = append(parts, p)
+	}
+	b.WriteString(ansi.Truncate(strings.Join(parts, ""), w, "…") + "\n\n")
+	if q.err != nil {
+		b.WriteString(wrap(t["err.load"]+" "+survey.ErrorMessage(q.err), w, st.Error.Render) + "\n")
+	}
+	if q.loaded && len(q.rows) == 0 && q.err == nil {
+		b.WriteString(st.Muted.Render("  "+t["rv.empty"]) + "\n")
+	}
+	if len(q.rows) > 0 {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("  %-13s %-13s %-10s %-11s %s", t["rv.h.state"], t["rv.h.resp"], t["rv.h.enum"], t["rv.h.received"], t["rv.h.flags"])) + "\n")
+	}
+	rows := max(q.height-5, 1)
+	start := 0
+	if q.cursor >= rows {
+		start = q.cursor - rows + 1
+	}
+	for i := start; i < len(q.rows) && i < start+rows; i++ {
+		r := q.rows[i]
+		var flags []string
+		for _, f := range r.Flags {
+			flags = append(flags, f.Name)
+		}
+		who := r.RespondentID
+		if who == "" {
+			who = t["list.walkin"]
+		}
+		if r.Revision > 1 {
+			who = fmt.Sprintf("%s r%d", who, r.Revision)
+		}
+		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %s", ansi.Truncate(t["rv.s."+string(r.State)], 13, "…"),
+			ansi.Truncate(who, 13, "…"), ansi.Truncate(enumeratorOf(r), 10, "…"),
+			r.ReceivedAt.Local().Format("01-02 15:04"), strings.Join(flags, ","))
+		if i == q.cursor {
+			line = st.Selected.Render("› " + line)
+		} else if len(flags) > 0 {
+			line = "  " + st.Warn.Render(line)
+		} else {
+			line = "  " + line
+		}
+		b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+	}
+	foot := fmt.Sprintf(t["rv.count"], len(q.rows))
+	if q.more {
+		foot += " +"
+	}
+	return fit(b.String(), w, max(q.height-1, 1)) + "\n" + st.Muted.Render(foot)
+}
+
+func enumeratorOf(r *survey.Review) string {
+	if r.Enumerator != "" {
+		return r.Enumerator
+	}
+	return r.SubmittedBy
+}
+
+func (q *queueScreen) ShortHelp() []key.Binding {
+	k := q.c.keys
+	return []key.Binding{k.Open, k.FilterField, k.Filter, k.Coverage, k.Esc}
+}
+
+func (q *queueScreen) FullHelp() [][]key.Binding {
+	k := q.c.keys
+	return [][]key.Binding{{k.Open, k.FilterField, k.Filter, k.Refresh}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Coverage, k.Esc}}
+}
+
+// detailScreen shows one interview to a supervisor: state, flags, duration, history, and
+// the answers read-only with personal data masked; a approves, x returns with a comment,
+// c comments on the question under the cursor.
+type detailScreen struct {
+	c             *common
+	id            string
+	d             *survey.ReviewDetail
+	err           error
+	lines         []reviewLine
+	cursor        int
+	notes         map[string]string // question comments for a return, by path
+	edit          *lineEdit         // the comment being typed
+	editPath      string            // "" for the comment on the interview
+	confirm       bool              // approve asked
+	busy          bool
+	done          string
+	width, height int
+}
+
+func newDetailScreen(c *common, id string) *detailScreen {
+	return &detailScreen{c: c, id: id, notes: map[string]string{}}
+}
+
+func (d *detailScreen) SetSize(w, h int) { d.width, d.height = w, h }
+
+func (d *detailScreen) load() tea.Cmd {
+	r, ctx, id := d.c.cfg.Reviewer, d.c.ctx, d.id
+	return func() tea.Msg {
+		det, err := r.Review(ctx, id)
+		return detailMsg{d: det, err: err}
+	}
+}
+
+// typing reports whether a comment is being typed.
+func (d *detailScreen) typing() bool { return d.edit != nil }
+
+// build lays out the answers of the record through the form, masking personal data.
+func (d *detailScreen) build() {
+	d.lines = d.lines[:0]
+	rec := d.d.Record
+	if rec == nil {
+		return
+	}
+	f := d.c.cfg.Form
+	s := forms.NewSession(f, forms.Options{Lang: d.c.formLang(), Now: d.c.cfg.Now})
+	as := make([]forms.Answer, 0, len(rec.Answers))
+	for p, v := range rec.Answers {
+		as = append(as, forms.Answer{Path: p, Value: v})
+	}
+	sort.Slice(as, func(i, j int) bool { return as[i].Path < as[j].Path })
+	s.Restore(as)
+	section := "\x00"
+	for _, st := range s.Stops() {
+		if st.Prompt || st.Node.Kind == forms.KindNote {
+			continue
+		}
+		if sec := strings.Join(s.Sections(st.Path), " › "); sec != section {
+			section = sec
+			d.lines = append(d.lines, reviewLine{text: "## " + sec})
+		}
+		v := display(s, st.Path)
+		if n := st.Node; n.Type == "text" && isPersonName(n.Name) {
+			v = maskName(v)
+		}
+		if v == "" {
+			v = "—"
+		}
+		d.lines = append(d.lines, reviewLine{text: s.Label(st.Path) + ": " + v, path: st.Path})
+	}
+	d.cursor = 0
+	for i, l := range d.lines {
+		if l.path != "" {
+			d.cursor = i
+			break
+		}
+	}
+}
+
+func (d *detailScreen) move(dir, n int) {
+	i := d.cursor
+	for range n {
+		j := i + dir
+		for j >= 0 && j < len(d.lines) && d.lines[j].path == "" {
+			j += dir
+		}
+		if j < 0 || j >= len(d.lines) {
+			break
+		}
+		i = j
+	}
+	d.cursor = i
+}
+
+func (d *detailScreen) decide(returned bool, comment string) tea.Cmd {
+	r, ctx, id, rev := d.c.cfg.Reviewer, d.c.ctx, d.id, d.d.Review.Revision
+	var qs []survey.QuestionComment
+	for p, c := range d.notes {
+		qs = append(qs, survey.QuestionComment{Path: p, Comment: c})
+	}
+	sort.Slice(qs, func(i, j int) bool { return qs[i].Path < qs[j].Path })
+	d.busy = true
+	return func() tea.Msg {
+		var err error
+		if returned {
+			_, err = r.ReturnWithComments(ctx, id, rev, comment, qs)
+		} else {
+			_, err = r.Approve(ctx, id, rev, comment)
+		}
+		return decidedMsg{id: id, returned: returned, err: err}
+	}
+}
+
+func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
+	k, t := d.c.keys, d.c.t
+	switch msg := msg.(type) {
+	case detailMsg:
+		d.d, d.err = msg.d, msg.err
+		if msg.err != nil {
+			d.c.log.Error("review detail", "err", msg.err)
+			return nil
+		}
+		d.build()
+	case decidedMsg:
+		if msg.id != d.id {
+			return nil
+		}
+		d.busy = false
+		if msg.err != nil {
+			d.err = msg.err
+			return nil
+		}
+		d.err = nil
+		if msg.returned {
+			d.done = t["rv.returned"]
+		} else {
+			d.done = t["rv.approved"]
+		}
+		d.notes = map[string]string{}
+		return d.load()
+	case tea.KeyPressMsg:
+		if d.busy {
+			return nil
+		}
+		if d.edit != nil {
+			switch {
+			case msg.String() == "esc":
+				d.edit = nil
+			case msg.String() == "enter":
+				text := strings.TrimSpace(d.edit.Value())
+				path := d.editPath
+				d.edit = nil
+				if path != "" {
+					if text == "" {
+						delete(d.notes, path)
+					} else {
+						d.notes[path] = text
+					}
+					return nil
+				}
+				if text == "" {
+					d.err = survey.Errorf(survey.EINVALID, "%s", t["rv.needcomment"])
+					return nil
+				}
+				return d.decide(true, text)
+			default:
+				d.edit.update(msg)
+			}
+			return nil
+		}
+		if d.confirm {
+			d.confirm = false
+			if key.Matches(msg, k.Yes) {
+				return d.decide(false, "")
+			}
+			return nil
+		}
+		switch {
+		case key.Matches(msg, k.Esc):
+			return send(goQueueMsg{})
+		case key.Matches(msg, k.Up):
+			d.move(-1, 1)
+		case key.Matches(msg, k.Down):
+			d.move(1, 1)
+		case key.Matches(msg, k.PageUp):
+			d.move(-1, 10)
+		case key.Matches(msg, k.PageDown):
+			d.move(1, 10)
+		case d.d == nil:
+		case key.Matches(msg, k.Approve):
+			d.err, d.done = nil, ""
+			d.confirm = true
+		case key.Matches(msg, k.ReturnIv):
+			d.err, d.done = nil, ""
+			d.edit, d.editPath = &lineEdit{}, ""
+		case key.Matches(msg, k.Comment):
+			if d.cursor < len(d.lines) && d.lines[d.cursor].path != "" {
+				d.edit, d.editPath = &lineEdit{}, d.lines[d.cursor].path
+				d.edit.SetValue(d.notes[d.editPath])
+			}
+		}
+	}
+	return nil
+}
+
+func (d *detailScreen) View() string {
+	t, st := d.c.t, d.c.st
+	w := max(d.width, 20)
+	var head []string
+	if d.d == nil {
+		if d.err != nil {
+			return wrap(t["err.load"]+" "+survey.ErrorMessage(d.err), w, st.Error.Render)
+		}
+		return st.Muted.Render(t["rv.loading"])
+	}
+	r := d.d.Review
+	who := r.RespondentID
+	if who == "" {
+		who = t["list.walkin"]
+	}
+	head = append(head, st.Title.Render(ansi.Truncate(fmt.Sprintf("%s · r%d · %s · %s", who, r.Revision, t["rv.s."+string(r.State)], enumeratorOf(r)), w, "…")))
+	info := fmt.Sprintf(t["rv.received"], r.ReceivedAt.Local().Format("2006-01-02 15:04"))
+	if rec := d.d.Record; rec != nil && !rec.StartedAt.IsZero() && rec.FinalizedAt.After(rec.StartedAt) {
+		info += " · " + fmt.Sprintf(t["rv.duration"], int(rec.FinalizedAt.Sub(rec.StartedAt).Round(time.Minute).Minutes()))
+	}
+	if len(d.d.Revisions) > 1 {
+		info += " · " + fmt.Sprintf(t["rv.revisions"], len(d.d.Revisions))
+	}
+	head = append(head, st.Muted.Render(ansi.Truncate(info, w, "…")))
+	for i, f := range r.Flags {
+		if i == 2 {
+			head = append(head, st.Warn.Render(fmt.Sprintf("  "+t["rv.moreflags"], len(r.Flags)-2)))
+			break
+		}
+		head = append(head, st.Warn.Render(ansi.Truncate("⚑ "+f.Name+": "+f.Reason, w, "…")))
+	}
+	if n := len(d.d.History); n > 0 {
+		h := d.d.History[n-1]
+		line := fmt.Sprintf(t["rv.last"], t["rv.s."+string(h.To)], h.By, h.At.Local().Format("01-02 15:04"))
+		if h.Comment != "" {
+			line += ": " + strings.ReplaceAll(h.Comment, "\n", " ")
+		}
+		head = append(head, st.Muted.Render(ansi.Truncate(line, w, "…")))
+	}
+	var foot []string
+	switch {
+	case d.edit != nil && d.editPath != "":
+		foot = append(foot, st.Warn.Render(t["rv.qcomment"]), d.edit.view(w-2, st, true))
+	case d.edit != nil:
+		foot = append(foot, st.Warn.Render(t["rv.comment"]), d.edit.view(w-2, st, true))
+	case d.confirm:
+		foot = append(foot, st.Warn.Render(ansi.Truncate(t["rv.confirm"], w, "…")))
+	case d.busy:
+		foot = append(foot, st.Muted.Render(t["rev.busy"]))
+	case d.err != nil:
+		foot = append(foot, st.Error.Render(ansi.Truncate(survey.ErrorMessage(d.err), w, "…")))
+	case d.done != "":
+		foot = append(foot, st.OK.Render(d.done))
+	case len(d.notes) > 0:
+		foot = append(foot, st.Warn.Render(fmt.Sprintf(t["rv.notes"], len(d.notes))))
+	}
+	rows := max(d.height-len(head)-len(foot)-1, 1)
+	start := 0
+	if d.cursor >= rows {
+		start = d.cursor - rows + 1
+	}
+	var body []string
+	for i := start; i < len(d.lines) && i < start+rows; i++ {
+		l := d.lines[i]
+		text := l.text
+		if n := d.notes[l.path]; n != "" {
+			text = "✎ " + text
+		}
+		line := ansi.Truncate(text, w-2, "…")
+		switch {
+		case i == d.cursor:
+			line = st.Selected.Render("› " + line)
+		case strings.HasPrefix(l.text, "## "):
+			line = st.Section.Render(strings.TrimPrefix(line, "## "))
+		default:
+			line = "  " + line
+		}
+		body = append(body, line)
+	}
+	out := strings.Join(head, "\n") + "\n" + fit(strings.Join(body, "\n"), w, rows)
+	if len(foot) > 0 {
+		out += "\n" + strings.Join(foot, "\n")
+	}
+	return out
+}
+
+func (d *detailScreen) ShortHelp() []key.Binding {
+	k := d.c.keys
+	if d.edit != nil {
+		return []key.Binding{k.Send, k.Esc}
+	}
+	return []key.Binding{k.Approve, k.ReturnIv, k.Comment, k.Up, k.Down, k.Esc}
+}
+
+func (d *detailScreen) FullHelp() [][]key.Binding {
+	k := d.c.keys
+	return [][]key.Binding{{k.Approve, k.ReturnIv, k.Comment}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Esc}}
+}
+
+// coverageScreen shows traced and approved against the roster by kejuruan, batch, funding
+// and regency, and each enumerator's day, as tables with bars; ←/→ switches the table.
+type coverageScreen struct {
+	c             *common
+	cov           *review.Coverage
+	err           error
+	tab           int // 0..len(Breakdowns)-1, then the enumerators
+	offset        int
+	width, height int
+}
+
+func newCoverageScreen(c *common) *coverageScreen { return &coverageScreen{c: c} }
+
+func (v *coverageScreen) SetSize(w, h int) { v.width, v.height = w, h }
+
+func (v *coverageScreen) load() tea.Cmd {
+	r, ctx, now := v.c.cfg.Reviewer, v.c.ctx, v.c.cfg.Now()
+	return func() tea.Msg {
+		cov, err := r.Coverage(ctx, now)
+		return coverageMsg{cov: cov, err: err}
+	}
+}
+
+func (v *coverageScreen) tabs() int {
+	if v.cov == nil {
+		return 1
+	}
+	return len(v.cov.Breakdowns) + 1
+}
+
+func (v *coverageScreen) Update(msg tea.Msg) tea.Cmd {
+	k := v.c.keys
+	switch msg := msg.(type) {
+	case coverageMsg:
+		v.cov, v.err = msg.cov, msg.err
+		if msg.err != nil {
+			v.c.log.Error("coverage", "err", msg.err)
+		}
+		v.tab = min(v.tab, v.tabs()-1)
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Esc):
+			return send(goQueueMsg{})
+		case msg.String() == "left", msg.String() == "shift+tab":
+			v.tab, v.offset = (v.tab+v.tabs()-1)%v.tabs(), 0
+		case msg.String() == "right", msg.String() == "tab":
+			v.tab, v.offset = (v.tab+1)%v.tabs(), 0
+		case key.Matches(msg, k.Up):
+			v.offset = max(v.offset-1, 0)
+		case key.Matches(msg, k.Down):
+			v.offset++
+		case key.Matches(msg, k.PageUp):
+			v.offset = max(v.offset-10, 0)
+		case key.Matches(msg, k.PageDown):
+			v.offset += 10
+		case key.Matches(msg, k.Refresh):
+			return v.load()
+		}
+	}
+	return nil
+}
+
+func (v *coverageScreen) View() string {
+	t, st := v.c.t, v.c.st
+	w := max(v.width, 40)
+	if v.cov == nil {
+		if v.err != nil {
+			return wrap(t["err.load"]+" "+survey.ErrorMessage(v.err), w, st.Error.Render)
+		}
+		return st.Muted.Render(t["rv.loading"])
+	}
+	cov := v.cov
+	var b strings.Builder
+	tot := cov.Total
+	b.WriteString(st.Title.Render(fmt.Sprintf(t["cov.total"], tot.Traced, tot.Roster, pct(tot.Traced, tot.Roster), tot.Approved, pct(tot.Approved, tot.Roster))) + "\n")
+	if cov.Unlinked > 0 {
+		b.WriteString(st.Muted.Render(fmt.Sprintf(t["cov.unlinked"], cov.Unlinked)) + "\n")
+	}
+	var tabs []string
+	for i := range v.tabs() {
+		name := t["cov.enum"]
+		if i < len(cov.Breakdowns) {
+			name = t["cov.d."+cov.Breakdowns[i].Dimension]
+		}
+		if i == v.tab {
+			tabs = append(tabs, st.Selected.Render("["+name+"]"))
+		} else {
+			tabs = append(tabs, " "+name+" ")
+		}
+	}
+	b.WriteString(ansi.Truncate(strings.Join(tabs, ""), w, "…") + "\n\n")
+	var lines []string
+	barW := 16
+	keyW := w - 2 - 1 - 9 - 1 - 9 - 1 - barW - 1 - 9
+	if v.tab < len(cov.Breakdowns) {
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("%-*s %9s %9s %*s %9s", keyW, "", t["cov.roster"], t["cov.traced"], barW, "", t["cov.approved"])))
+		for _, r := range cov.Breakdowns[v.tab].Rows {
+			name := r.Key
+			if name == "" {
+				name = "—"
+			}
+			lines = append(lines, fmt.Sprintf("%-*s %9d %9s %s %9s", keyW, ansi.Truncate(name, keyW, "…"), r.Roster,
+				fmt.Sprintf("%d %3d%%", r.Traced, pct(r.Traced, r.Roster)), coverBar(st, r.Traced, r.Approved, r.Roster, barW),
+				fmt.Sprintf("%d %3d%%", r.Approved, pct(r.Approved, r.Roster))))
+		}
+		lines = append(lines, st.Muted.Render(t["cov.legend"]))
+	} else {
+		lines = append(lines, st.Muted.Render(fmt.Sprintf(t["cov.today"], cov.Day)))
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("%-14s %8s %-*s %7s %7s %7s", t["rv.h.enum"], t["cov.h.today"], barW, "",
+			t["cov.h.total"], t["cov.h.appr"], t["cov.h.ret"])))
+		most := 1
+		for _, e := range cov.Enumerators {
+			most = max(most, e.Today)
+		}
+		for _, e := range cov.Enumerators {
+			lines = append(lines, fmt.Sprintf("%-14s %8d %s %7d %7d %7d", ansi.Truncate(e.Enumerator, 14, "…"), e.Today,
+				syncBar(st, e.Today, most, barW), e.Total, e.Approved, e.Returned))
+		}
+	}
+	rows := max(v.height-strings.Count(b.String(), "\n"), 1)
+	v.offset = min(v.offset, max(len(lines)-rows, 0))
+	for i := v.offset; i < len(lines) && i < v.offset+rows; i++ {
+		b.WriteString(ansi.Truncate(lines[i], w, "…") + "\n")
+	}
+	return b.String()
+}
+
+// coverBar draws approved (full), traced but not approved (half) and the rest of total.
+func coverBar(st Styles, traced, approved, total, width int) string {
+	if total <= 0 {
+		return strings.Repeat(" ", width)
+	}
+	a := min(width*approved/total, width)
+	tr := min(width*traced/total, width)
+	return st.BarFull.Render(strings.Repeat("█", a)) + st.BarFull.Render(strings.Repeat("▒", max(tr-a, 0))) +
+		st.BarEmpty.Render(strings.Repeat("░", width-max(tr, a)))
+}
+
+func pct(n, of int) int {
+	if of <= 0 {
+		return 0
+	}
+	return (100*n + of/2) / of
+}
+
+func (v *coverageScreen) ShortHelp() []key.Binding {
+	k := v.c.keys
+	return []key.Binding{k.Filter, k.Up, k.Down, k.Refresh, k.Esc}
+}
+
+func (v *coverageScreen) FullHelp() [][]key.Binding {
+	k := v.c.keys
+	return [][]key.Binding{{k.Filter, k.Refresh, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown}}
+}
+
+// isPersonName reports whether a question holds a person's name (not an employer's).
+func isPersonName(name string) bool {
+	return name == "full_name" || name == "name" || strings.HasSuffix(name, "_person_name")
+}
+
+// maskName keeps the initials of a name: "Dimas Gunawan" is "D**** G******".
+func maskName(v string) string {
+	words := strings.Fields(v)
+	for i, w := range words {
+		r := []rune(w)
+		words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
+	}
+	return strings.Join(words, " ")
+}

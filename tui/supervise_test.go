@@ -1,0 +1,286 @@
+package tui
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/survey/review"
+)
+
+// fakeReviewer is a server's review side holding a few interviews; it records the queries,
+// approvals and returns.
+type fakeReviewer struct {
+	mu       sync.Mutex
+	rows     []*survey.Review
+	record   *survey.Record
+	queries  []survey.ReviewQuery
+	approved []string
+	returned []survey.ReturnNotice
+}
+
+func (f *fakeReviewer) Queue(_ context.Context, q survey.ReviewQuery) (*survey.ReviewPage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queries = append(f.queries, q)
+	var out []*survey.Review
+	for _, r := range f.rows {
+		if q.State != "" && r.State != q.State {
+			continue
+		}
+		if q.Flag != "" {
+			ok := false
+			for _, fl := range r.Flags {
+				ok = ok || fl.Name == q.Flag
+			}
+			if !ok {
+				continue
+			}
+		}
+		if q.Enumerator != "" && r.Enumerator != q.Enumerator {
+			continue
+		}
+		out = append(out, r)
+	}
+	return &survey.ReviewPage{Interviews: out}, nil
+}
+
+func (f *fakeReviewer) Review(_ context.Context, id string) (*survey.ReviewDetail, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.rows {
+		if r.InterviewID == id {
+			cp := *r
+			return &survey.ReviewDetail{Review: &cp, Record: f.record,
+				Revisions: []*survey.Submission{{InterviewID: id, Revision: 1}},
+				History:   []*survey.ReviewEvent{{InterviewID: id, Revision: 1, To: survey.ReviewReceived, By: "sari", At: r.ReceivedAt}}}, nil
+		}
+	}
+	return nil, survey.Errorf(survey.ENOTFOUND, "No interview %s.", id)
+}
+
+func (f *fakeReviewer) Approve(_ context.Context, id string, revision int, _ string) (*survey.ReviewEvent, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.approved = append(f.approved, id)
+	for _, r := range f.rows {
+		if r.InterviewID == id {
+			r.State = survey.ReviewApproved
+		}
+	}
+	return &survey.ReviewEvent{InterviewID: id, Revision: revision, To: survey.ReviewApproved}, nil
+}
+
+func (f *fakeReviewer) ReturnWithComments(_ context.Context, id string, revision int, comment string, qs []survey.QuestionComment) (*survey.ReturnNotice, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := survey.ReturnNotice{InterviewID: id, Revision: revision, Comment: comment, Questions: qs}
+	f.returned = append(f.returned, n)
+	for _, r := range f.rows {
+		if r.InterviewID == id {
+			r.State = survey.ReviewReturned
+		}
+	}
+	return &n, nil
+}
+
+func (f *fakeReviewer) Coverage(context.Context, time.Time) (*review.Coverage, error) {
+	return &review.Coverage{
+		Day:   "2026-11-20",
+		Total: review.CoverageRow{Roster: 672, Traced: 3, Approved: 1},
+		Breakdowns: []review.CoverageBreakdown{
+			{Dimension: "kejuruan", Rows: []review.CoverageRow{{Key: "Teknik Las", Roster: 120, Traced: 60, Approved: 30}, {Key: "Tata Boga", Roster: 80, Traced: 8, Approved: 0}}},
+			{Dimension: "batch", Rows: []review.CoverageRow{{Key: "BTG25-B01", Roster: 16, Traced: 16, Approved: 16}}},
+			{Dimension: "funding", Rows: []review.CoverageRow{{Key: "APBN", Roster: 400, Traced: 2, Approved: 1}}},
+			{Dimension: "regency", Rows: []review.CoverageRow{{Key: "Kota Bontang", Roster: 500, Traced: 3, Approved: 1}}},
+		},
+		Unlinked:    1,
+		Enumerators: []review.EnumeratorDay{{Enumerator: "sari", Today: 3, Total: 12, Approved: 1, Returned: 1}, {Enumerator: "ani", Today: 1, Total: 4}},
+	}, nil
+}
+
+// employedRecord is the built-in form's employed persona as a stored record.
+func employedRecord(t *testing.T, f *forms.Form) *survey.Record {
+	t.Helper()
+	b, err := os.ReadFile("../forms/builtin/testdata/employed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a map[string]any
+	if err := json.Unmarshal(b, &a); err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Now: func() time.Time { return fixedNow }})
+	if errs := s.Fill(a); len(errs) > 0 {
+		t.Fatalf("persona: %v", errs)
+	}
+	ans := map[string]string{}
+	for _, x := range s.Answers() {
+		ans[x.Path] = x.Value
+	}
+	return &survey.Record{ID: "0b6c3f0e-5d59-4a4e-9c43-0d5f2f9a7b11", Revision: 1, FormID: f.ID, FormVersion: f.Version,
+		RespondentID: "BTG25-0071", Enumerator: "sari", StartedAt: fixedNow.Add(-4 * time.Minute), FinalizedAt: fixedNow, Answers: ans}
+}
+
+func withReviewer(t *testing.T, e *env) *fakeReviewer {
+	f := &fakeReviewer{record: employedRecord(t, e.form), rows: []*survey.Review{
+		{InterviewID: "0b6c3f0e-5d59-4a4e-9c43-0d5f2f9a7b11", Revision: 1, State: survey.ReviewReceived, RespondentID: "BTG25-0071",
+			Enumerator: "sari", ReceivedAt: fixedNow, Flags: []survey.Flag{{Name: review.FlagFast, Reason: "Finished in 4 min; the median of form version 2026.11.1 is 25 min (n=40)."}}},
+		{InterviewID: "7d1e0c55-3f0a-4b8e-a8a1-6a0f5c1f2e90", Revision: 2, State: survey.ReviewResubmitted, RespondentID: "BTG25-0232",
+			Enumerator: "ani", ReceivedAt: fixedNow.Add(-time.Hour)},
+	}}
+	withSync(e)
+	e.cfg.Role, e.cfg.Reviewer = survey.RoleSupervisor, f
+	return f
+}
+
+func TestReviewQueueFilters(t *testing.T) {
+	e := newEnv(t, true)
+	f := withReviewer(t, e)
+	m := start(t, e)
+	if v := plain(m); !strings.Contains(v, "6  Antrean pemeriksaan") || !strings.Contains(v, "7  Cakupan") {
+		t.Fatalf("home lacks the supervisor's actions:\n%s", v)
+	}
+	drive(t, m, keypress("6"))
+	if m.screen != screenQueue || len(m.queue.rows) != 2 {
+		t.Fatalf("queue: screen %d rows %d\n%s", m.screen, len(m.queue.rows), plain(m))
+	}
+	if v := plain(m); !strings.Contains(v, "fast") || !strings.Contains(v, "BTG25-0232 r2") {
+		t.Errorf("queue lacks flag or revision:\n%s", v)
+	}
+	drive(t, m, keypress("right")) // state: received
+	if q := f.queries[len(f.queries)-1]; q.State != survey.ReviewReceived || len(m.queue.rows) != 1 {
+		t.Errorf("state filter: %+v rows %d", q, len(m.queue.rows))
+	}
+	drive(t, m, keypress("left"))
+	drive(t, m, keypress("tab"))
+	drive(t, m, keypress("right")) // flag: the first flag name
+	if q := f.queries[len(f.queries)-1]; q.Flag != review.FlagNames[0] {
+		t.Errorf("flag filter: %+v", q)
+	}
+	drive(t, m, keypress("left"))
+	drive(t, m, keypress("tab"))
+	drive(t, m, keypress("right")) // enumerator: from the coverage
+	if q := f.queries[len(f.queries)-1]; q.Enumerator != "sari" || len(m.queue.rows) != 1 {
+		t.Errorf("enumerator filter: %+v rows %d", q, len(m.queue.rows))
+	}
+	drive(t, m, keypress("tab"))
+	drive(t, m, keypress("right"))
+	if q := f.queries[len(f.queries)-1]; q.Kejuruan != "Teknik Las" {
+		t.Errorf("kejuruan filter: %+v", q)
+	}
+}
+
+func TestReviewApproveAndReturn(t *testing.T) {
+	e := newEnv(t, true)
+	f := withReviewer(t, e)
+	m := start(t, e)
+	drive(t, m, keypress("6"))
+	drive(t, m, keypress("enter"))
+	if m.screen != screenDetail || m.detail.d == nil {
+		t.Fatalf("detail:\n%s", plain(m))
+	}
+	v := plain(m)
+	for _, want := range []string{"BTG25-0071 · r1 · diterima · sari", "durasi 4 menit", "⚑ fast: Finished in 4 min"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("detail lacks %q:\n%s", want, v)
+		}
+	}
+	for _, l := range m.detail.lines {
+		if strings.Contains(l.text, "6408061202040071") || strings.Contains(l.text, "08571224451") {
+			t.Errorf("personal data not masked: %q", l.text)
+		}
+	}
+	// a comment on the question under the cursor, then the return
+	drive(t, m, keypress("down"))
+	path := m.detail.lines[m.detail.cursor].path
+	drive(t, m, keypress("c"))
+	typeText(t, m, "cek lagi?")
+	if m.showHelp {
+		t.Fatal("? opened the help while typing a comment")
+	}
+	drive(t, m, keypress("enter"))
+	if m.detail.notes[path] != "cek lagi?" || !strings.Contains(plain(m), "✎ ") {
+		t.Fatalf("question comment not kept: %v\n%s", m.detail.notes, plain(m))
+	}
+	drive(t, m, keypress("x"))
+	drive(t, m, keypress("enter")) // empty: refused
+	if len(f.returned) != 0 || !strings.Contains(plain(m), "Pengembalian perlu catatan.") {
+		t.Fatalf("an empty return was sent or not refused:\n%s", plain(m))
+	}
+	drive(t, m, keypress("x"))
+	typeText(t, m, "Durasi terlalu singkat.")
+	drive(t, m, keypress("enter"))
+	if len(f.returned) != 1 {
+		t.Fatalf("returns %d", len(f.returned))
+	}
+	got := f.returned[0]
+	if got.Comment != "Durasi terlalu singkat." || got.Revision != 1 || len(got.Questions) != 1 || got.Questions[0].Path != path {
+		t.Errorf("return %+v", got)
+	}
+	if v := plain(m); !strings.Contains(v, "Dikembalikan ke pencacah.") || !strings.Contains(v, "dikembalikan · sari") {
+		t.Errorf("after return:\n%s", v)
+	}
+
+	// approve the other one
+	drive(t, m, keypress("esc"))
+	drive(t, m, keypress("down"))
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("a"))
+	drive(t, m, keypress("n"))
+	if len(f.approved) != 0 {
+		t.Fatal("approved without a yes")
+	}
+	drive(t, m, keypress("a"))
+	drive(t, m, keypress("y"))
+	if len(f.approved) != 1 || f.approved[0] != "7d1e0c55-3f0a-4b8e-a8a1-6a0f5c1f2e90" || !strings.Contains(plain(m), "Disetujui.") {
+		t.Errorf("approve: %v\n%s", f.approved, plain(m))
+	}
+}
+
+func TestNoReviewForEnumerators(t *testing.T) {
+	e := newEnv(t, true)
+	withSync(e)
+	m := start(t, e)
+	drive(t, m, keypress("6"))
+	drive(t, m, goQueueMsg{})
+	if m.screen != screenHome || strings.Contains(plain(m), "Antrean") {
+		t.Errorf("an enumerator reached the review queue:\n%s", plain(m))
+	}
+}
+
+// TestGoldenReview snapshots the supervisor's screens at 80x24 in both languages.
+func TestGoldenReview(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t, true)
+			e.cfg.Lang = lang
+			withReviewer(t, e)
+			m := start(t, e)
+			snapshot(t, m, "home-supervisor-"+lang)
+			drive(t, m, keypress("6"))
+			snapshot(t, m, "queue-"+lang)
+			drive(t, m, keypress("enter"))
+			drive(t, m, keypress("pgdown"))
+			drive(t, m, keypress("c"))
+			typeText(t, m, "NIK?")
+			drive(t, m, keypress("enter"))
+			snapshot(t, m, "detail-"+lang)
+			drive(t, m, keypress("x"))
+			typeText(t, m, "Durasi terlalu singkat")
+			snapshot(t, m, "detail-return-"+lang)
+			drive(t, m, keypress("esc"))
+			drive(t, m, keypress("esc"))
+			drive(t, m, keypress("c"))
+			snapshot(t, m, "coverage-"+lang)
+			drive(t, m, keypress("left"))
+			snapshot(t, m, "coverage-enumerators-"+lang)
+		})
+	}
+}
