@@ -141,3 +141,20 @@ func TestUnsupportedTypesWarn(t *testing.T) {
 		t.Fatalf("stops = %+v, want only q (the others are not answerable here)", stops)
 	}
 }
+
+// TestSingleColonHeaders: old XLSForms write "label:English" and "bind:relevant"; pyxform
+// reads them as "label::English" and "relevant", and so does tracer ("jr:count" stays whole).
+func TestSingleColonHeaders(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label:English | label:French | bind:relevant | bind:jr:constraintMsg | jr:count |
+| | integer | n | How many? | Combien ? | | | |
+| | text | q | Q | Q fr | ${n} > 1 | Too short | |`)
+	if len(f.Languages) != 2 || f.Languages[0] != "English" {
+		t.Fatalf("languages = %q", f.Languages)
+	}
+	q := f.Node("q")
+	if q.Label["French"] != "Q fr" || q.Relevant == nil || q.Relevant.Src != "${n} > 1" || q.ConstraintMsg[""] != "Too short" {
+		t.Fatalf("q: label %v relevant %v constraint message %v", q.Label, q.Relevant, q.ConstraintMsg)
+	}
+}

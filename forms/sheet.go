@@ -193,6 +193,8 @@ var columnAliases = map[string]map[string]string{
 		"jr:constraintmsg":         "constraint_message",
 		"bind::jr:constraintmsg":   "constraint_message",
 		"jr:requiredmsg":           "required_message",
+		"requiredmsg":              "required_message",
+		"constraintmsg":            "constraint_message",
 		"bind::jr:requiredmsg":     "required_message",
 		"bind::required":           "required",
 		"readonly":                 "read_only",
@@ -236,6 +238,13 @@ var knownColumns = map[string]bool{
 	"guidance_hint": true, "media": true, "image": true, "audio": true, "video": true,
 }
 
+// singleColonPrefix lists the column prefixes old XLSForms separate with one colon.
+var singleColonPrefix = map[string]bool{
+	"label": true, "hint": true, "constraint_message": true, "required_message": true,
+	"guidance_hint": true, "media": true, "image": true, "audio": true, "video": true,
+	"bind": true, "body": true, "control": true,
+}
+
 // translatable columns: "label::English (en)" keeps its language part.
 var translatable = map[string]bool{
 	"label": true, "hint": true, "constraint_message": true, "required_message": true,
@@ -257,6 +266,12 @@ func normalizeHeader(sheet string, cells []string) []string {
 			continue
 		}
 		base, lang, hasLang := strings.Cut(c, "::")
+		if !hasLang {
+			// Old forms write one colon: "label:English", "bind:relevant" (not "jr:count").
+			if b, l, ok := strings.Cut(c, ":"); ok && singleColonPrefix[foldName(b)] {
+				base, lang, hasLang = b, l, true
+			}
+		}
 		key := foldName(base)
 		if hasLang {
 			// bind::x, body::x, control::x, media::x keep their prefix for aliasing.
