@@ -59,7 +59,22 @@ func (f *Form) MatchLang(want string) (string, bool) {
 			return l, true
 		}
 	}
+	// Forms that name languages without a code: "English", "Bahasa Indonesia", "French".
+	for _, l := range f.Languages {
+		for _, name := range langNames[strings.ToLower(want)] {
+			if strings.Contains(strings.ToLower(l), name) {
+				return l, true
+			}
+		}
+	}
 	return "", false
+}
+
+// langNames gives the words a language column may use instead of a code.
+var langNames = map[string][]string{
+	"id": {"indonesia", "bahasa"}, "en": {"english", "inggris"}, "fr": {"french", "français", "francais"},
+	"es": {"spanish", "español", "espanol"}, "pt": {"portuguese", "português"}, "ar": {"arabic"},
+	"sw": {"swahili"}, "zh": {"chinese"}, "ms": {"malay", "melayu"}, "am": {"amharic"},
 }
 
 // Kind is what a node is.

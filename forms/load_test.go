@@ -158,3 +158,15 @@ func TestSingleColonHeaders(t *testing.T) {
 		t.Fatalf("q: label %v relevant %v constraint message %v", q.Label, q.Relevant, q.ConstraintMsg)
 	}
 }
+
+func TestMatchLangByName(t *testing.T) {
+	f := mustParse(t, "| survey |\n| | type | name | label::English | label::French | label::Bahasa Indonesia |\n| | text | q | Q | Q | Q |\n")
+	for want, lang := range map[string]string{"en": "English", "fr": "French", "id": "Bahasa Indonesia", "French": "French"} {
+		if got, ok := f.MatchLang(want); !ok || got != lang {
+			t.Errorf("MatchLang(%q) = %q, %v; want %q", want, got, ok, lang)
+		}
+	}
+	if _, ok := f.MatchLang("de"); ok {
+		t.Error("MatchLang(de) matched a form without German")
+	}
+}
