@@ -208,6 +208,7 @@ func (m *Model) startSync(auto bool) tea.Cmd {
 	if m.c.cfg.Sync == nil || s.running {
 		return nil
 	}
+	m.c.log.Info("sync start", "auto", auto)
 	s.running, s.auto = true, auto
 	s.progress = SyncProgress{}
 	s.err = nil
@@ -242,6 +243,7 @@ func (m *Model) updateSync(msg tea.Msg) tea.Cmd {
 	case syncDoneMsg:
 		s.running = false
 		sum := msg.sum
+		m.c.log.Info("sync done", "auto", s.auto, "pushed", len(sum.Outcomes), "returned", sum.Returned, "roster", sum.RosterRows)
 		if msg.err != nil {
 			m.c.log.Warn("sync", "err", msg.err, "auto", s.auto)
 			s.online = !sum.Unreachable
