@@ -498,7 +498,11 @@ func (d *detailScreen) View() string {
 	head = append(head, st.Title.Render(ansi.Truncate(fmt.Sprintf("%s · r%d · %s · %s", who, r.Revision, t["rv.s."+string(r.State)], enumeratorOf(r)), w, "…")))
 	info := fmt.Sprintf(t["rv.received"], r.ReceivedAt.Local().Format("2006-01-02 15:04"))
 	if rec := d.d.Record; rec != nil && !rec.StartedAt.IsZero() && rec.FinalizedAt.After(rec.StartedAt) {
-		info += " · " + fmt.Sprintf(t["rv.duration"], int(rec.FinalizedAt.Sub(rec.StartedAt).Round(time.Minute).Minutes()))
+		mins := fmt.Sprint(int(rec.FinalizedAt.Sub(rec.StartedAt).Round(time.Minute).Minutes()))
+		if mins == "0" {
+			mins = "<1"
+		}
+		info += " · " + fmt.Sprintf(t["rv.duration"], mins)
 	}
 	if len(d.d.Revisions) > 1 {
 		info += " · " + fmt.Sprintf(t["rv.revisions"], len(d.d.Revisions))

@@ -469,28 +469,20 @@ func (c *common) syncMark() string {
 	return c.st.Muted.Render("·")
 }
 
-// questionMark starts a question's line in a folded return comment.
-const questionMark = "» "
+// questionMark starts a question's line in the comment the laptop keeps for a returned
+// interview: the sync client stores the supervisor's comment followed by one line
+// "- path: comment" per question.
+const questionMark = "- "
 
-// FormatReturnComment folds a return's comments into the one text the laptop keeps with
-// the interview: the comment on the interview, then a line "» path: comment" per question.
-func FormatReturnComment(comment string, questions []survey.QuestionComment) string {
-	var b strings.Builder
-	b.WriteString(strings.TrimSpace(comment))
-	for _, q := range questions {
-		b.WriteString("\n" + questionMark + q.Path + ": " + strings.Join(strings.Fields(q.Comment), " "))
-	}
-	return b.String()
-}
-
-// splitReturnComment undoes FormatReturnComment: the comment on the interview and the
-// comments by question path.
+// splitReturnComment splits a returned interview's comment into the comment on the
+// interview and the comments by question path. A line counts as a question's only when
+// what precedes ": " is a path (no spaces), so a supervisor's own "- " list stays text.
 func splitReturnComment(s string) (string, map[string]string) {
 	var general []string
 	byPath := map[string]string{}
 	for _, line := range strings.Split(s, "\n") {
 		if rest, ok := strings.CutPrefix(line, questionMark); ok {
-			if path, c, ok := strings.Cut(rest, ": "); ok && path != "" {
+			if path, c, ok := strings.Cut(rest, ": "); ok && path != "" && !strings.ContainsAny(path, " \t") {
 				byPath[path] = c
 				continue
 			}

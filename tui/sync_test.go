@@ -71,7 +71,7 @@ func (f *fakeSyncer) Sync(ctx context.Context, progress func(SyncProgress)) (Syn
 		progress(SyncProgress{Done: i + 1, Total: len(items)})
 	}
 	for _, n := range f.returns {
-		if err := f.store.Return(ctx, n.InterviewID, n.Revision, FormatReturnComment(n.Comment, n.Questions)); err != nil {
+		if err := f.store.Return(ctx, n.InterviewID, n.Revision, returnComment(n)); err != nil {
 			return sum, err
 		}
 		sum.Returned++
@@ -276,11 +276,22 @@ func TestReturnedCorrection(t *testing.T) {
 	}
 }
 
-func TestReturnCommentRoundTrip(t *testing.T) {
-	qs := []survey.QuestionComment{{Path: "grp_job/income", Comment: "Too high\nfor a trainee"}, {Path: "consent", Comment: "ask"}}
-	s := FormatReturnComment(" Please check.\nTwo lines. ", qs)
+// returnComment is the comment the sync client keeps for a returned interview
+// (client.ReturnComment; cmd/tracer's flow test checks the two agree).
+func returnComment(n survey.ReturnNotice) string {
+	var b strings.Builder
+	b.WriteString(n.Comment)
+	for _, q := range n.Questions {
+		b.WriteString("\n- " + q.Path + ": " + q.Comment)
+	}
+	return b.String()
+}
+
+func TestSplitReturnComment(t *testing.T) {
+	qs := []survey.QuestionComment{{Path: "grp_job/income", Comment: "Too high for a trainee"}, {Path: "consent", Comment: "ask"}}
+	s := returnComment(survey.ReturnNotice{Comment: "Please check:\n- the date: it is wrong\nTwo lines.", Questions: qs})
 	general, byPath := splitReturnComment(s)
-	if general != "Please check.\nTwo lines." || byPath["grp_job/income"] != "Too high for a trainee" || byPath["consent"] != "ask" {
+	if general != "Please check:\n- the date: it is wrong\nTwo lines." || byPath["grp_job/income"] != "Too high for a trainee" || byPath["consent"] != "ask" || len(byPath) != 2 {
 		t.Errorf("got %q %v from %q", general, byPath, s)
 	}
 	if g, b := splitReturnComment("plain"); g != "plain" || len(b) != 0 {

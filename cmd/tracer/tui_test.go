@@ -132,6 +132,8 @@ func (r *tuiRun) press(keys ...string) {
 			r.p.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 		case "esc":
 			r.p.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+		case "down":
+			r.p.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 		case "ctrl+r":
 			r.p.Send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
 		default:
@@ -207,6 +209,8 @@ func TestTUIReviewFlow(t *testing.T) {
 	budi.waitFor("received", "BTG25-0232")
 	budi.press("enter")
 	budi.waitFor("BTG25-0232 · r1 · received · sari", "Do you agree to be interviewed?: No")
+	budi.press("down", "down", "c", "Not the event day", "enter")
+	budi.waitFor("Question comments that go with the return (x): 1.")
 	budi.press("x", "The interview date is wrong", "enter")
 	budi.waitFor("Returned to the enumerator.", "returned · sari")
 
@@ -218,7 +222,9 @@ func TestTUIReviewFlow(t *testing.T) {
 	sari.press("esc")
 	sari.waitFor("5  Returned for correction (1)")
 	sari.press("5")
-	sari.waitFor("Supervisor's comment: The interview date is wrong")
+	// the question's comment travels apart from the interview's (client.ReturnComment's
+	// format, read back by the TUI)
+	sari.waitFor("Supervisor's comment: The interview date is wrong (+1)")
 	sari.press("enter")
 	sari.waitFor("Supervisor's comment: The interview date is wrong", "Thank you for your time.")
 	sari.press("ctrl+r")

@@ -23,7 +23,7 @@ const cursorLastSync = "tui_last_sync"
 
 // tuiSyncer adapts the sync client to tui.Syncer. The client's summary counts what it
 // pushed; the screen shows every interview's receipt, so the adapter reads the receipts
-// (and the question comments of returned interviews) off the answers as they pass.
+// off the answers as they pass.
 type tuiSyncer struct {
 	c      *client.Client
 	laptop client.Laptop
@@ -39,7 +39,7 @@ func newTUISyncer(url, token string, laptop client.Laptop, hc *http.Client, opts
 	if hc == nil {
 		hc = &http.Client{Timeout: 2 * time.Minute}
 	}
-	tap := &answerTap{next: hc.Transport, questions: map[string][]survey.QuestionComment{}}
+	tap := &answerTap{next: hc.Transport}
 	if tap.next == nil {
 		tap.next = http.DefaultTransport
 	}
@@ -107,17 +107,16 @@ func (s *tuiSyncer) Sync(ctx context.Context, progress func(tui.SyncProgress)) (
 	return out, nil
 }
 
-// answerTap is an http.RoundTripper that reads the receipts of pushes and the question
-// comments of returned interviews off the server's answers, leaving them unchanged.
+// answerTap is an http.RoundTripper that reads the receipts of pushes off the server's
+// answers, leaving them unchanged.
 type answerTap struct {
 	next http.RoundTripper
 
-	mu        gosync.Mutex
-	got       []survey.Receipt
-	questions map[string][]survey.QuestionComment // by "id/revision"
-	progress  func(tui.SyncProgress)
-	done      int
-	total     int
+	mu       gosync.Mutex
+	got      []survey.Receipt
+	progress func(tui.SyncProgress)
+	done     int
+	total    int
 }
 
 func (t *answerTap) start(progress func(tui.SyncProgress)) {
@@ -152,9 +151,7 @@ func (t *answerTap) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || resp.StatusCode/100 != 2 {
 		return resp, err
 	}
-	push := req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, wire.Prefix+"/interviews/push")
-	returned := req.Method == http.MethodGet && strings.HasSuffix(req.URL.Path, wire.Prefix+"/returned")
-	if !push && !returned {
+	if req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, wire.Prefix+"/interviews/push") {
 		return resp, nil
 	}
 	data, rerr := io.ReadAll(resp.Body)
@@ -163,38 +160,24 @@ func (t *answerTap) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rerr != nil {
 		return resp, nil // the client sees the short body and retries
 	}
-	if push {
-		var pr wire.PushResponse
-		if json.Unmarshal(data, &pr) == nil {
-			unsafe := 0
-			t.mu.Lock()
-			for _, rc := range pr.Receipts {
-				t.got = append(t.got, rc.Receipt)
-				if !rc.Safe() {
-					unsafe++
-				}
-			}
-			t.mu.Unlock()
-			t.step(unsafe, 0) // the safe ones count when they are marked sent
-		}
-		return resp, nil
-	}
-	var rr wire.ReturnedResponse
-	if json.Unmarshal(data, &rr) == nil {
+	var pr wire.PushResponse
+	if json.Unmarshal(data, &pr) == nil {
+		unsafe := 0
 		t.mu.Lock()
-		for _, n := range rr.Returns {
-			if len(n.Questions) > 0 {
-				t.questions[fmt.Sprint(n.InterviewID, "/", n.Revision)] = n.Questions
+		for _, rc := range pr.Receipts {
+			t.got = append(t.got, rc.Receipt)
+			if !rc.Safe() {
+				unsafe++
 			}
 		}
 		t.mu.Unlock()
+		t.step(unsafe, 0) // the safe ones count when they are marked sent
 	}
 	return resp, nil
 }
 
 // countingStore is the laptop's interview store as the sync sees it: it counts the outbox
-// as the server confirms it, and keeps a returned interview's question comments with its
-// comment (see tui.FormatReturnComment).
+// as the server confirms it.
 type countingStore struct {
 	survey.InterviewStore
 	tap *answerTap
@@ -214,11 +197,4 @@ func (s *countingStore) MarkSent(ctx context.Context, id string, revision int, h
 		s.tap.step(1, 0)
 	}
 	return err
-}
-
-func (s *countingStore) Return(ctx context.Context, id string, revision int, comment string) error {
-	s.tap.mu.Lock()
-	qs := s.tap.questions[fmt.Sprint(id, "/", revision)]
-	s.tap.mu.Unlock()
-	return s.InterviewStore.Return(ctx, id, revision, tui.FormatReturnComment(comment, qs))
 }
