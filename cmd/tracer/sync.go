@@ -41,8 +41,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	fmt.Fprintf(m.Stdout, "syncing with %s as %s\n", enr.URL, enr.User)
+	state := sqlite.NewSyncStateStore(db)
 	sum, err := c.Sync(ctx, client.Laptop{
-		Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), State: sqlite.NewSyncStateStore(db),
+		Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), State: state,
 		FormsDir: filepath.Join(dir, "forms"),
 	}, func(format string, args ...any) { fmt.Fprintf(m.Stdout, format+"\n", args...) })
 	if err != nil {
@@ -63,6 +64,10 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, " (%d refused earlier, not sent again)", sum.Skipped)
 	}
 	fmt.Fprintf(m.Stdout, "; pulled %d forms, %d roster rows, %d returned interviews\n", sum.Forms, sum.RosterRows, sum.Returned)
+	// The interview screens show when the laptop last synced.
+	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
+		return fmt.Errorf("store the time of the sync: %w", err)
+	}
 	if sum.Pushed+sum.Already+len(sum.Refused)+len(sum.Waiting)+sum.Skipped+sum.Forms+sum.RosterRows+sum.Returned == 0 {
 		fmt.Fprintln(m.Stdout, "nothing new")
 	}

@@ -17,9 +17,9 @@ import (
 	"tracer/tui"
 )
 
-// cursorLastSync is the SyncStateStore cursor the TUI keeps the end of its last good sync
-// in, as Unix seconds.
-const cursorLastSync = "tui_last_sync"
+// cursorLastSync is the SyncStateStore cursor that keeps the end of the laptop's last good
+// sync, from the TUI or "tracer sync", as Unix seconds.
+const cursorLastSync = "last_sync"
 
 // tuiSyncer adapts the sync client to tui.Syncer. The client's summary counts what it
 // pushed; the screen shows every interview's receipt, so the adapter reads the receipts
