@@ -66,6 +66,12 @@ var Indicators = []Indicator{
 	{ID: "net_entry", No: 21, Indonesian: "Masuk kerja dari tidak bekerja", English: "Net entry into work"},
 	{ID: "training_sat_mean", No: 22, Indonesian: "Kepuasan pelatihan (rerata 1-5)", English: "Training satisfaction (mean 1-5)", Stat: true},
 	{ID: "training_sat_top2", No: 22, Indonesian: "Puas dgn pelatihan (top-2)", English: "Satisfied with training (top 2)"},
+	{ID: "sat_instructor_mean", No: 22, Indonesian: "Kepuasan: instruktur (rerata)", English: "Satisfaction: instructors (mean)", Stat: true},
+	{ID: "sat_instructor_top2", No: 22, Indonesian: "Puas dgn instruktur (top-2)", English: "Satisfied: instructors (top 2)"},
+	{ID: "sat_practice_mean", No: 22, Indonesian: "Kepuasan: praktik/alat (rerata)", English: "Satisfaction: practice (mean)", Stat: true},
+	{ID: "sat_practice_top2", No: 22, Indonesian: "Puas dgn praktik/alat (top-2)", English: "Satisfied: practice (top 2)"},
+	{ID: "sat_relevance_mean", No: 22, Indonesian: "Kepuasan: relevansi (rerata)", English: "Satisfaction: relevance (mean)", Stat: true},
+	{ID: "sat_relevance_top2", No: 22, Indonesian: "Puas dgn relevansi (top-2)", English: "Satisfied: relevance (top 2)"},
 	{ID: "nps", No: 22, Indonesian: "Net Promoter Score", English: "Net Promoter Score", Stat: true},
 	{ID: "job_sat_top2", No: 23, Indonesian: "Puas dgn pekerjaan (top-2)", English: "Satisfied with job (top 2)"},
 }
@@ -402,18 +408,29 @@ func cell(key string, ps []*person, cfg Config) Cell {
 	}
 	add(rate("net_entry", entry, entryDen))
 
-	// 22: training satisfaction (sat_overall, 1 = very satisfied) and NPS.
-	var satSum float64
-	satTop, satDen := 0, 0
-	promoters, detractors, npsDen := 0, 0, 0
-	for _, p := range s {
-		if sc, ok := atoi(p.iv.v["sat_overall"]); ok && sc >= 1 && sc <= 5 {
-			satDen++
-			satSum += float64(6 - sc)
-			if sc <= 2 {
-				satTop++
+	// 22: training satisfaction on each 1-5 item (1 = very satisfied), scored 6 - answer so
+	// that higher is better, with the top-2-box share; then NPS from recommend (0-10).
+	for _, item := range satItems {
+		var sum float64
+		top, den := 0, 0
+		for _, p := range s {
+			if sc, ok := atoi(p.iv.v[item.field]); ok && sc >= 1 && sc <= 5 {
+				den++
+				sum += float64(6 - sc)
+				if sc <= 2 {
+					top++
+				}
 			}
 		}
+		mean := math.NaN()
+		if den > 0 {
+			mean = sum / float64(den)
+		}
+		add(stat(item.id+"_mean", sum, den, mean))
+		add(rate(item.id+"_top2", top, den))
+	}
+	promoters, detractors, npsDen := 0, 0, 0
+	for _, p := range s {
 		if r, ok := atoi(p.iv.v["recommend"]); ok && r >= 0 && r <= 10 {
 			npsDen++
 			switch {
@@ -424,15 +441,10 @@ func cell(key string, ps []*person, cfg Config) Cell {
 			}
 		}
 	}
-	satMean, nps := math.NaN(), math.NaN()
-	if satDen > 0 {
-		satMean = satSum / float64(satDen)
-	}
+	nps := math.NaN()
 	if npsDen > 0 {
 		nps = 100 * float64(promoters-detractors) / float64(npsDen)
 	}
-	add(stat("training_sat_mean", satSum, satDen, satMean))
-	add(rate("training_sat_top2", satTop, satDen))
 	add(stat("nps", float64(promoters-detractors), npsDen, nps))
 	add(rate("job_sat_top2", jobSat, jobSatDen))
 	return c
@@ -490,4 +502,13 @@ func distributions(ps []*person) []Distribution {
 		out = append(out, d)
 	}
 	return out
+}
+
+// satItems are the training's 1-5 satisfaction items (sat5 in the questionnaire), by the
+// indicator id their rows start with.
+var satItems = []struct{ id, field string }{
+	{"training_sat", "sat_overall"},
+	{"sat_instructor", "sat_instructor"},
+	{"sat_practice", "sat_practice"},
+	{"sat_relevance", "sat_relevance"},
 }

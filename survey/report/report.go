@@ -283,7 +283,7 @@ type interview struct {
 var fields = []string{"consent", "interview_date", "training_end_date", "main_status", "searching_4w", "available_2w",
 	"months_to_first_job", "first_job_date", "first_job_date_nw", "job_start_date", "job_match", "skill_use",
 	"income_exact", "income_band", "work_regency", "hours_week", "contract", "cert_assessed", "cert_result",
-	"biz_paid_workers", "status_before", "sat_overall", "recommend", "job_satisfaction", "sector_kbli",
+	"biz_paid_workers", "status_before", "sat_overall", "sat_instructor", "sat_practice", "sat_relevance", "recommend", "job_satisfaction", "sector_kbli",
 	"occupation_kbji", "employer_type", "how_found", "roster_id", "nik"}
 
 var fieldSet = func() map[string]bool {

@@ -43,13 +43,14 @@ type resp struct {
 	cert, certResult, workers   string
 	before, sat, recommend      string
 	jobSat, howFound, kbli      string
+	instructor                  string // sat_instructor, given by P01-P04 only
 }
 
 var resps = []resp{
-	/* P01 */ {status: "1", date: "2026-07-01", t: "2", income: "4000000", hours: "48", region: "6411", contract: "pkwtt", match: "1", skill: "1", cert: "yes", certResult: "competent", before: "4", sat: "1", recommend: "10", jobSat: "1", howFound: "blk_placement relation", kbli: "C"},
-	/* P02 */ {status: "1", date: "2026-07-01", t: "-1", band: "4", hours: "40", region: "6472", contract: "pkwt", match: "2", skill: "1", cert: "yes", certResult: "competent", before: "4", sat: "1", recommend: "9", jobSat: "2", howFound: "online", kbli: "C"},
-	/* P03 */ {status: "1", date: "2026-07-01", t: "4", income: "5200000", hours: "50", region: "6474", contract: "outsourcing", match: "3", skill: "2", cert: "yes", certResult: "not_yet", before: "1", sat: "2", recommend: "8", jobSat: "3", howFound: "blk_placement", kbli: "F"},
-	/* P04 */ {status: "2", date: "2026-07-01", t: "8", income: "9000000", hours: "60", contract: "pkwt", match: "4", skill: "3", cert: "yes", certResult: "competent", before: "1", sat: "2", recommend: "9", jobSat: "1", howFound: "p3mi", kbli: "C"},
+	/* P01 */ {status: "1", date: "2026-07-01", t: "2", income: "4000000", hours: "48", region: "6411", contract: "pkwtt", match: "1", skill: "1", cert: "yes", certResult: "competent", before: "4", sat: "1", recommend: "10", jobSat: "1", howFound: "blk_placement relation", kbli: "C", instructor: "1"},
+	/* P02 */ {status: "1", date: "2026-07-01", t: "-1", band: "4", hours: "40", region: "6472", contract: "pkwt", match: "2", skill: "1", cert: "yes", certResult: "competent", before: "4", sat: "1", recommend: "9", jobSat: "2", howFound: "online", kbli: "C", instructor: "2"},
+	/* P03 */ {status: "1", date: "2026-07-01", t: "4", income: "5200000", hours: "50", region: "6474", contract: "outsourcing", match: "3", skill: "2", cert: "yes", certResult: "not_yet", before: "1", sat: "2", recommend: "8", jobSat: "3", howFound: "blk_placement", kbli: "F", instructor: "4"},
+	/* P04 */ {status: "2", date: "2026-07-01", t: "8", income: "9000000", hours: "60", contract: "pkwt", match: "4", skill: "3", cert: "yes", certResult: "competent", before: "1", sat: "2", recommend: "9", jobSat: "1", howFound: "p3mi", kbli: "C", instructor: "5"},
 	/* P05 */ {status: "4", date: "2026-07-01", t: "0.5", band: "2", hours: "30", region: "6408", match: "5", skill: "4", cert: "no", before: "5", sat: "3", recommend: "6", jobSat: "4", howFound: "relation", kbli: "F"},
 	/* P06 */ {status: "3", date: "2026-01-15", t: "1", income: "3000000", match: "1", skill: "2", cert: "yes", certResult: "waiting", workers: "2", before: "7", sat: "1", recommend: "10", jobSat: "2", kbli: "S"},
 	/* P07 */ {status: "3", date: "2026-01-15", t: "6.2", band: "8", match: "2", skill: "5", workers: "0", before: "2", sat: "2", recommend: "7", jobSat: "5", kbli: "S"},
@@ -108,7 +109,8 @@ func answers(r resp) map[string]string {
 		"grp_job/skill_use": r.skill, "grp_training/cert_assessed": r.cert, "grp_training/cert_result": r.certResult,
 		"grp_business/biz_paid_workers": r.workers, "grp_training/status_before": r.before,
 		"grp_assessment/sat_overall": r.sat, "grp_assessment/recommend": r.recommend,
-		"grp_job/job_satisfaction": r.jobSat, "grp_job/how_found": r.howFound, "grp_job/sector_kbli": r.kbli,
+		"grp_assessment/sat_instructor": r.instructor,
+		"grp_job/job_satisfaction":      r.jobSat, "grp_job/how_found": r.howFound, "grp_job/sector_kbli": r.kbli,
 		"grp_training/training_end_date": "2025-06-30",
 	}
 	for k, v := range m {
@@ -292,6 +294,17 @@ func TestIndicators(t *testing.T) {
 	}
 	// 6 - score over 14: 5 5 4 4 3 5 4 2 1 4 5 3 4 5 = 54.
 	stat("training_sat_mean", 54.0/14, 14)
+	// sat_instructor of P01-P04: 1 2 4 5, scored 5 4 2 1 = 12 over 4 (mean 3, suppressed
+	// as n < 10); two in the top 2.
+	if v := stat("sat_instructor_mean", math.NaN(), 4); v.Num != 12 {
+		t.Errorf("sat_instructor_mean sum = %v, want 12", v.Num)
+	}
+	if v := r.Total.Get("sat_instructor_top2"); v.Num != 2 || v.Den != 4 || v.Flag != report.FlagSuppressed {
+		t.Errorf("sat_instructor_top2 = %v/%d %q, want 2/4 suppressed", v.Num, v.Den, v.Flag)
+	}
+	if v := r.Total.Get("sat_practice_mean"); v.Den != 0 {
+		t.Errorf("sat_practice_mean over %d, want nobody (not asked in this dataset)", v.Den)
+	}
 	// NPS over 14: promoters P01 P02 P04 P06 P10 P13 P15 (7), detractors P05 P08 P09 P12 (4).
 	stat("nps", 300.0/14, 14)
 }
