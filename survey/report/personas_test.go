@@ -122,3 +122,29 @@ func TestLinkWithoutRespondentID(t *testing.T) {
 		t.Fatalf("unlinked %d, S %d: want every persona linked and S = 3", r.Counts.Unlinked, r.Total.N.S)
 	}
 }
+
+// TestFormLabels names breakdown codes by the built-in form's choice labels.
+func TestFormLabels(t *testing.T) {
+	recs, roster := personaRecords(t)
+	f, err := builtin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Compute(roster, seq(recs), report.Config{By: []report.Dimension{report.ByRegency, report.BySex},
+		Labels: report.FormLabels(f, "en")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, b := range r.Breakdowns {
+		for _, c := range b.Cells {
+			names[c.Key] = c.Name()
+		}
+	}
+	if names["L"] != "L Male" || names["P"] != "P Female" {
+		t.Errorf("sex cells = %q, %q", names["L"], names["P"])
+	}
+	if got := names["6474"]; !strings.HasPrefix(got, "6474 ") || !strings.Contains(strings.ToLower(got), "bontang") {
+		t.Errorf("regency cell 6474 = %q, want its name", got)
+	}
+}

@@ -116,6 +116,9 @@ type Config struct {
 	// AsOf is the date the window since training is measured to for people not interviewed;
 	// the latest interview date when zero.
 	AsOf time.Time
+	// Labels names the codes of breakdown cells; FormLabels derives it from the form. Cells
+	// show their codes only when nil.
+	Labels func(d Dimension, code string) string
 }
 
 // DefaultBandMidpoints returns the income of each income_band code (QUESTIONNAIRE.md B.3):
@@ -170,9 +173,19 @@ type Value struct {
 
 // Cell is one row of a breakdown (or the total): its populations and every indicator.
 type Cell struct {
-	Key    string      `json:"key"`
+	Key string `json:"key"`
+	// Label names the key's code in words ("Kota Bontang" for 6474) when Config.Labels knows it.
+	Label  string      `json:"label,omitempty"`
 	N      Populations `json:"n"`
 	Values []Value     `json:"values"`
+}
+
+// Name returns the cell's code followed by its label, when it has one: "6474 Kota Bontang".
+func (c *Cell) Name() string {
+	if c.Label == "" || c.Label == c.Key {
+		return c.Key
+	}
+	return c.Key + " " + c.Label
 }
 
 // Get returns the value with the given indicator id, or nil.
@@ -473,7 +486,11 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 		sortKeys(d, keys)
 		b := Breakdown{Dimension: d}
 		for _, k := range keys {
-			b.Cells = append(b.Cells, cell(k, groups[k], cfg))
+			c := cell(k, groups[k], cfg)
+			if cfg.Labels != nil {
+				c.Label = cfg.Labels(d, k)
+			}
+			b.Cells = append(b.Cells, c)
 		}
 		rep.Breakdowns = append(rep.Breakdowns, b)
 	}

@@ -218,7 +218,7 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 			if abs.Pct != nil {
 				ap, bars = num(*abs.Pct, 1, lang), bar(*abs.Pct, 15)
 			}
-			line("%s %4d %4d %6s %9s %6s %s %s", fit(cl.Key, 20), cl.N.G, cl.N.S, rp,
+			line("%s %4d %4d %6s %9s %6s %s %s", fit(cl.Name(), 20), cl.N.G, cl.N.S, rp,
 				fmt.Sprintf("%d/%d", cl.N.A, cl.N.S), ap, fit(bars, 15), flagText(abs.Flag, lang))
 		}
 	}

@@ -136,7 +136,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 		}
 		for i, c := range bd.Cells {
 			row := i + 2
-			for j, v := range []any{c.Key, c.N.T, c.N.G, c.N.Reached, c.N.S, c.N.A, c.N.W, c.N.SE, c.N.OJT, c.N.U, c.N.ED} {
+			for j, v := range []any{c.Name(), c.N.T, c.N.G, c.N.Reached, c.N.S, c.N.A, c.N.W, c.N.SE, c.N.OJT, c.N.U, c.N.ED} {
 				set(sheet, j+1, row, v)
 			}
 			for _, v := range c.Values {

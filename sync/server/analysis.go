@@ -172,8 +172,16 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	if err != nil {
 		return nil, err
 	}
-	rep, err := report.Compute(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}),
-		report.Config{By: opt.By, AsOf: opt.AsOf})
+	cfg := report.Config{By: opt.By, AsOf: opt.AsOf}
+	// Breakdown codes are named by the interviews' form when there is one form to ask.
+	if f, err := ExportForm(ctx, src, ""); err == nil {
+		lang := opt.Lang
+		if lang == "" {
+			lang = "id"
+		}
+		cfg.Labels = report.FormLabels(f, lang)
+	}
+	rep, err := report.Compute(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}), cfg)
 	if err != nil {
 		return nil, err
 	}
