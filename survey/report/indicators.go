@@ -453,7 +453,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 // distributions computes indicator 24 over all respondents: KBLI category, KBJI group and
 // employer type of the absorbed, and how the wage-employed found their job (multi-select:
 // the share of W naming each option).
-func distributions(ps []*person) []Distribution {
+func distributions(ps []*person, cfg Config) []Distribution {
 	var out []Distribution
 	for _, q := range []struct {
 		id, field string
@@ -487,6 +487,9 @@ func distributions(ps []*person) []Distribution {
 		d := Distribution{ID: q.id, Den: den, Flag: flag(den)}
 		for code, num := range counts {
 			sh := Share{Code: code, Num: num}
+			if cfg.Labels != nil {
+				sh.Label = cfg.Labels(Dimension(q.field), code)
+			}
 			if den >= 10 {
 				pct := 100 * float64(num) / float64(den)
 				sh.Pct = &pct

@@ -13,7 +13,8 @@ var dimensionQuestions = map[Dimension]string{
 }
 
 // FormLabels returns a Config.Labels that names breakdown codes by the choice labels of the
-// form's questions that collect them (kejuruan, funding, sex, domicile_regency ...), in lang
+// form's questions that collect them (kejuruan, funding, sex, domicile_regency ...), and a
+// question's codes by its own choice labels when the Dimension is a question name, in lang
 // (a code or a language name; the form's default when the form lacks it). Codes the form
 // does not list get no label.
 func FormLabels(f *forms.Form, lang string) func(Dimension, string) string {
@@ -22,7 +23,11 @@ func FormLabels(f *forms.Form, lang string) func(Dimension, string) string {
 		l = f.DefaultLang
 	}
 	return func(d Dimension, code string) string {
-		q := f.Node(dimensionQuestions[d])
+		name := dimensionQuestions[d]
+		if name == "" {
+			name = string(d) // a question itself, as the distributions ask
+		}
+		q := f.Node(name)
 		if q == nil || q.ListName == "" || f.Lists[q.ListName] == nil {
 			return ""
 		}

@@ -147,4 +147,15 @@ func TestFormLabels(t *testing.T) {
 	if got := names["6474"]; !strings.HasPrefix(got, "6474 ") || !strings.Contains(strings.ToLower(got), "bontang") {
 		t.Errorf("regency cell 6474 = %q, want its name", got)
 	}
+	// The employed persona works in manufacturing (KBLI C).
+	for _, d := range r.Distributions {
+		if d.ID != "sector_kbli" {
+			continue
+		}
+		for _, it := range d.Items {
+			if it.Code == "C" && it.Label == "" {
+				t.Errorf("KBLI C has no label")
+			}
+		}
+	}
 }

@@ -116,8 +116,8 @@ type Config struct {
 	// AsOf is the date the window since training is measured to for people not interviewed;
 	// the latest interview date when zero.
 	AsOf time.Time
-	// Labels names the codes of breakdown cells; FormLabels derives it from the form. Cells
-	// show their codes only when nil.
+	// Labels names the codes of breakdown cells, and of distributions when given a question
+	// name as the Dimension; FormLabels derives it from the form. Codes alone when nil.
 	Labels func(d Dimension, code string) string
 }
 
@@ -206,9 +206,19 @@ type Breakdown struct {
 
 // Share is one category of a distribution.
 type Share struct {
-	Code string   `json:"code"`
-	Num  int      `json:"num"`
-	Pct  *float64 `json:"pct"`
+	Code string `json:"code"`
+	// Label names the code in words when Config.Labels knows it.
+	Label string   `json:"label,omitempty"`
+	Num   int      `json:"num"`
+	Pct   *float64 `json:"pct"`
+}
+
+// Name returns the share's code followed by its label, when it has one.
+func (s *Share) Name() string {
+	if s.Label == "" || s.Label == s.Code {
+		return s.Code
+	}
+	return s.Code + " " + s.Label
 }
 
 // Distribution is indicator 24: how a population splits by a question's answer.
@@ -494,7 +504,7 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 		}
 		rep.Breakdowns = append(rep.Breakdowns, b)
 	}
-	rep.Distributions = distributions(order)
+	rep.Distributions = distributions(order, cfg)
 	return rep, nil
 }
 

@@ -235,7 +235,7 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 			if it.Pct != nil {
 				pct, bars = num(*it.Pct, 1, lang), bar(*it.Pct, 30)
 			}
-			line("  %s %5d %6s %s", fit(it.Code, 20), it.Num, pct, bars)
+			line("  %s %5d %6s %s", fit(it.Name(), 20), it.Num, pct, bars)
 		}
 	}
 	if len(r.Weights) > 0 {

@@ -189,7 +189,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 		setBold(dist, 1, row, fmt.Sprintf("%s (n=%d) %s", title, d.Den, d.Flag))
 		row++
 		for _, it := range d.Items {
-			set(dist, 1, row, it.Code)
+			set(dist, 1, row, it.Name())
 			set(dist, 2, row, it.Num)
 			setPct(dist, 3, row, it.Pct)
 			row++
