@@ -178,15 +178,8 @@ func (s *Server) listInterviews(w http.ResponseWriter, r *http.Request, _ *surve
 	if err != nil {
 		return err
 	}
-	resp := wire.InterviewsResponse{Interviews: subs, Next: after}
-	if len(subs) > limit {
-		resp.Interviews, resp.More = subs[:limit], true
-	}
-	if n := len(resp.Interviews); n > 0 {
-		resp.Next = resp.Interviews[n-1].Seq
-	} else {
-		resp.Interviews = []*survey.Submission{}
-	}
+	var resp wire.InterviewsResponse
+	resp.Interviews, resp.Next, resp.More = page(subs, after, limit, func(s *survey.Submission) int64 { return s.Seq })
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
@@ -244,15 +237,8 @@ func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.
 	if err != nil {
 		return err
 	}
-	resp := wire.ReturnedResponse{Returns: ns, Next: after}
-	if len(ns) > limit {
-		resp.Returns, resp.More = ns[:limit], true
-	}
-	if n := len(resp.Returns); n > 0 {
-		resp.Next = resp.Returns[n-1].Seq
-	} else {
-		resp.Returns = []*survey.ReturnNotice{}
-	}
+	var resp wire.ReturnedResponse
+	resp.Returns, resp.Next, resp.More = page(ns, after, limit, func(n *survey.ReturnNotice) int64 { return n.Seq })
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
@@ -281,15 +267,22 @@ func (s *Server) pullRoster(w http.ResponseWriter, r *http.Request, _ *survey.Us
 	if err != nil {
 		return err
 	}
-	resp := wire.RosterResponse{Rows: rows, Next: after}
-	if len(rows) > limit {
-		resp.Rows, resp.More = rows[:limit], true
-	}
-	if n := len(resp.Rows); n > 0 {
-		resp.Next = resp.Rows[n-1].Seq
-	} else {
-		resp.Rows = []survey.RosterRow{}
-	}
+	var resp wire.RosterResponse
+	resp.Rows, resp.Next, resp.More = page(rows, after, limit, func(r survey.RosterRow) int64 { return r.Seq })
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// page cuts a cursor page from items, which the store read with a limit of limit+1: at most
+// limit items (never nil, so JSON says []), the cursor to continue after (after itself when
+// the page is empty), and whether there are more.
+func page[T any](items []T, after int64, limit int, seq func(T) int64) ([]T, int64, bool) {
+	more := len(items) > limit
+	if more {
+		items = items[:limit]
+	}
+	if len(items) == 0 {
+		return []T{}, after, false
+	}
+	return items, seq(items[len(items)-1]), more
 }
