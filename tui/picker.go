@@ -20,16 +20,30 @@ type pickerScreen struct {
 	cursor        int
 	err           error
 	busy          bool
+	rosterSize    int // -1 until counted
 	width, height int
 }
 
-func newPickerScreen(c *common) *pickerScreen { return &pickerScreen{c: c} }
+func newPickerScreen(c *common) *pickerScreen { return &pickerScreen{c: c, rosterSize: -1} }
 
 func (p *pickerScreen) reset() tea.Cmd {
 	p.query.SetValue("")
 	p.matches, p.cursor, p.err, p.busy = nil, 0, nil, false
-	return nil
+	ctx, roster := p.c.ctx, p.c.cfg.Roster
+	if roster == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		n, err := roster.Count(ctx)
+		if err != nil {
+			n = -1
+		}
+		return rosterSizeMsg{n: n}
+	}
 }
+
+// rosterSizeMsg carries the number of respondents on the roster.
+type rosterSizeMsg struct{ n int }
 
 func (p *pickerScreen) SetSize(w, h int) { p.width, p.height = w, h }
 
@@ -48,6 +62,9 @@ func (p *pickerScreen) searchCmd(query string) tea.Cmd {
 func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 	k := p.c.keys
 	switch msg := msg.(type) {
+	case rosterSizeMsg:
+		p.rosterSize = msg.n
+		return nil
 	case searchMsg:
 		if msg.query != p.query.Value() {
 			return nil // a stale answer to an earlier keystroke
@@ -99,6 +116,10 @@ func (p *pickerScreen) View() string {
 	b.WriteString(st.Label.Render(t["pick.prompt"]) + "\n")
 	b.WriteString(p.query.view(min(p.width-4, 50), st, true) + "\n")
 	hint := wrap(t["pick.hint"], p.width, st.Hint.Render)
+	if p.rosterSize == 0 {
+		// A laptop without a roster: say how to get one.
+		hint += "\n" + wrap(t["pick.empty"], p.width, st.Warn.Render)
+	}
 	b.WriteString(hint + "\n\n")
 	if p.err != nil {
 		b.WriteString(st.Error.Render(t["err.load"]+" "+survey.ErrorMessage(p.err)) + "\n")

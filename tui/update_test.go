@@ -328,3 +328,16 @@ func TestTextsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestPickerEmptyRoster: on a laptop without a roster the picker says how to get one; with a
+// roster it does not.
+func TestPickerEmptyRoster(t *testing.T) {
+	for _, withRoster := range []bool{false, true} {
+		m := start(t, newEnv(t, withRoster))
+		drive(t, m, keypress("1"))
+		got := strings.Contains(plain(m), "tracer roster import")
+		if got == withRoster {
+			t.Errorf("roster %v: empty-roster hint shown = %v\n%s", withRoster, got, plain(m))
+		}
+	}
+}
