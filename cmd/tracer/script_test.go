@@ -30,6 +30,12 @@ func TestScript(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TRACER_DATA", filepath.Join(env.WorkDir, "data"))
 			env.Setenv("TRACER_TOKEN", "")
+			// The built-in form's test personas, for "form fill --answers".
+			personas, err := filepath.Abs(filepath.Join("..", "..", "forms", "builtin", "testdata"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("PERSONAS", personas)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
