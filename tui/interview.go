@@ -644,9 +644,13 @@ func display(s *forms.Session, path string) string {
 	if v == "" || n == nil || n.ListName == "" {
 		return v
 	}
+	names := strings.Fields(v)
+	if n.Type == "select_one" {
+		names = []string{v} // one choice, whose name may hold spaces
+	}
 	var out []string
 	cs := s.Choices(path)
-	for _, name := range strings.Fields(v) {
+	for _, name := range names {
 		label := name
 		for _, c := range cs {
 			if c.Name == name {

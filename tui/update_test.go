@@ -341,3 +341,35 @@ func TestPickerEmptyRoster(t *testing.T) {
 		}
 	}
 }
+
+// TestDisplaySelectOneWithSpaces: a select_one whose choice name holds spaces (the roster's
+// institution names) reads as its one label; a select_multiple lists every label.
+func TestDisplaySelectOneWithSpaces(t *testing.T) {
+	f, err := forms.Parse("t.md", []byte(`
+| survey |
+| | type | name | label |
+| | select_one inst | inst | Institution |
+| | select_multiple cert | cert | Certificates |
+| choices |
+| | list_name | name | label |
+| | inst | UPTD BLKI Kota Bontang | UPTD BLKI Kota Bontang (Kaltim) |
+| | cert | blk | BLK certificate |
+| | cert | bnsp | BNSP |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{})
+	if p, err := s.Set("inst", "UPTD BLKI Kota Bontang"); p != nil || err != nil {
+		t.Fatal(p, err)
+	}
+	if p, err := s.Set("cert", "blk bnsp"); p != nil || err != nil {
+		t.Fatal(p, err)
+	}
+	if got := display(s, "inst"); got != "UPTD BLKI Kota Bontang (Kaltim)" {
+		t.Errorf("select_one = %q", got)
+	}
+	if got := display(s, "cert"); got != "BLK certificate, BNSP" {
+		t.Errorf("select_multiple = %q", got)
+	}
+}
