@@ -287,7 +287,16 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		if who == "" {
 			who = "enumerator"
 		}
-		id, err := st.saveFinal(ctx, f, s, *respondent, who)
+		resp := *respondent
+		if n := f.Node("roster_id"); resp == "" && n != nil && n.Repeat == nil {
+			// Paper back-entry names the alumnus in the form: link it when the roster has it.
+			if id := s.Value(n.Path()); id != "" {
+				if _, err := st.roster.Get(ctx, id); err == nil {
+					resp = id
+				}
+			}
+		}
+		id, err := st.saveFinal(ctx, f, s, resp, who)
 		if err != nil {
 			return err
 		}

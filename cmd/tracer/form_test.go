@@ -122,6 +122,29 @@ func TestFormFillSave(t *testing.T) {
 	if _, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", "../../forms/builtin/testdata/refused.json", "--save", "--respondent", "NOPE"); err == nil {
 		t.Error("unknown respondent accepted")
 	}
+	// Without --respondent, the roster_id the answers give links the interview when the
+	// roster has it (the refused persona is BTG25-0232, not on this roster).
+	answers := map[string]any{}
+	data, _ := os.ReadFile("../../forms/builtin/testdata/refused.json")
+	if err := json.Unmarshal(data, &answers); err != nil {
+		t.Fatal(err)
+	}
+	answers["roster_id"] = "BTG25-0549"
+	linked := filepath.Join(t.TempDir(), "linked.json")
+	data, _ = json.Marshal(answers)
+	if err := os.WriteFile(linked, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{linked: "BTG25-0549", "../../forms/builtin/testdata/refused.json": ""} {
+		out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", file, "--save")
+		if err != nil {
+			t.Fatalf("fill --save %s: %v", file, err)
+		}
+		iv, err := st.interviews.Get(t.Context(), strings.TrimSpace(out))
+		if err != nil || iv.RespondentID != want {
+			t.Errorf("%s: respondent %q (%v), want %q", file, iv.RespondentID, err, want)
+		}
+	}
 }
 
 // TestFormExport writes the built-in form as .xlsx and loads it back: the same questions,
