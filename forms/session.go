@@ -22,7 +22,8 @@ type Options struct {
 	Prefill map[string]string
 	// DeviceID and Username fill the deviceid and username metadata.
 	DeviceID, Username string
-	// UUID makes uuid() values; random version-4 UUIDs when nil.
+	// UUID makes uuid() values and the instanceID metadata ("uuid:" + UUID()); random
+	// version-4 UUIDs when nil.
 	UUID func() string
 	// Random makes random() values; math/rand when nil.
 	Random func() float64
@@ -174,6 +175,8 @@ func (s *Session) initMeta(it *item) {
 		return
 	case "username":
 		it.value = s.opt.Username
+	case "instanceID":
+		it.value = "uuid:" + s.opt.UUID()
 	}
 }
 

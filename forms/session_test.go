@@ -290,3 +290,26 @@ func TestPromptNavigation(t *testing.T) {
 		t.Fatalf("Next(prompt) = %+v, want the note after the repeat", after)
 	}
 }
+
+func TestMetadataFilled(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label |
+| | start | start | |
+| | today | today | |
+| | deviceid | deviceid | |
+| | username | username | |
+| | instanceID | iid | |
+| | text | q | Q |
+| | end | end | |`)
+	s := forms.NewSession(f, forms.Options{Now: func() time.Time { return fixedNow }, DeviceID: "laptop-7", Username: "sari",
+		UUID: func() string { return "0b9f1c2e-0000-4000-8000-000000000001" }})
+	set(t, s, "q", "x")
+	rec := s.Record()
+	for k, want := range map[string]string{"start": "2026-11-20T10:30:00.000+00:00", "today": "2026-11-20", "deviceid": "laptop-7",
+		"username": "sari", "iid": "uuid:0b9f1c2e-0000-4000-8000-000000000001", "end": "2026-11-20T10:30:00.000+00:00"} {
+		if got, _ := rec.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+}
