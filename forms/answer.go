@@ -129,8 +129,8 @@ func (s *Session) store(it *item, v string) {
 	}
 	it.value = v
 	s.propagate(it)
-	for _, n := range s.form.Nodes {
-		if n.Trigger != it.node.Name || n.Calculation == nil {
+	for _, n := range it.node.triggers {
+		if n.Calculation == nil {
 			continue
 		}
 		for _, x := range s.items[n.Index] {

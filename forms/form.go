@@ -137,6 +137,7 @@ type Node struct {
 	Repeat   *Node // the innermost enclosing repeat, or nil
 
 	deps, dependents []*Node // dependency graph among relevance, calculations and repeat counts
+	triggers         []*Node // calculations whose trigger is this node
 	rank             int     // position in the evaluation order
 	closure          []*Node // cached: everything a change of this node can affect, in order
 }

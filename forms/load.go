@@ -501,10 +501,11 @@ func (c *compiler) expressions(t *table) {
 		}
 		if n.Trigger != "" {
 			name := strings.TrimSuffix(strings.TrimPrefix(n.Trigger, "${"), "}")
-			if c.lookup(t, r, "trigger", name) == nil {
+			if src := c.lookup(t, r, "trigger", name); src == nil {
 				n.Trigger = ""
 			} else {
 				n.Trigger = name
+				src.triggers = append(src.triggers, n)
 			}
 		}
 	}

@@ -313,3 +313,30 @@ func TestMetadataFilled(t *testing.T) {
 		}
 	}
 }
+
+// TestTrigger: a calculation with a trigger recomputes when its trigger changes, not when
+// the other answers it reads change.
+func TestTrigger(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | calculation | trigger |
+| | integer | a | A | | |
+| | integer | b | B | | |
+| | calculate | snap | | ${a} * 10 | ${b} |`)
+	set(t, s, "a", "1")
+	if got := s.Value("snap"); got != "" {
+		t.Fatalf("snap = %q before its trigger changed, want empty", got)
+	}
+	set(t, s, "b", "5")
+	if got := s.Value("snap"); got != "10" {
+		t.Fatalf("snap = %q after the trigger, want 10", got)
+	}
+	set(t, s, "a", "2")
+	if got := s.Value("snap"); got != "10" {
+		t.Fatalf("snap = %q after a changed alone, want it kept at 10", got)
+	}
+	set(t, s, "b", "6")
+	if got := s.Value("snap"); got != "20" {
+		t.Fatalf("snap = %q after the trigger again, want 20", got)
+	}
+}
