@@ -14,7 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"tracer/survey/sqlite"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 )
 
 func TestMain(m *testing.M) {
@@ -93,7 +93,7 @@ func cmdSeed(ts *testscript.TestScript, neg bool, args []string) {
 	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
 	ts.Check(err)
 	defer db.Close()
-	_, err = synctest.Seed(ctx, sqlite.NewInterviewStore(db), "ani", n)
+	_, err = testbed.Seed(ctx, sqlite.NewInterviewStore(db), "ani", n)
 	ts.Check(err)
 }
 

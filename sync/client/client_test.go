@@ -7,18 +7,18 @@ import (
 
 	"tracer/survey"
 	"tracer/sync/client"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 )
 
 func fastRetry() client.Option { return client.WithRetry(8, time.Millisecond, 20*time.Millisecond) }
 
 func TestSyncPushesAndPulls(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, nil, nil)
-	enumTok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	supTok := synctest.Token(t, env.Users, "sri", survey.RoleSupervisor)
-	lap := synctest.NewLaptop(t)
-	want, err := synctest.Seed(ctx, lap.Interviews, "ani", 25)
+	env := testbed.NewEnv(t, nil, nil)
+	enumTok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	supTok := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(ctx, lap.Interviews, "ani", 25)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestSyncPushesAndPulls(t *testing.T) {
 	if sum.Pushed != 25 || sum.Already != 0 || !sum.Complete() || sum.Forms != 1 || sum.RosterRows != 2 {
 		t.Fatalf("first sync: %+v", sum)
 	}
-	synctest.CheckSame(t, env.Subs, want, lap)
+	testbed.CheckSame(t, env.Subs, want, lap)
 
 	// Nothing new the second time.
 	sum, err = c.Sync(ctx, client.Laptop{Interviews: lap.Interviews, Roster: lap.Roster, State: lap.State, FormsDir: dir}, nil)
@@ -73,13 +73,13 @@ func TestSyncPushesAndPulls(t *testing.T) {
 	if err != nil || sum.Pushed != 1 {
 		t.Fatalf("push revision 2: %+v %v", sum, err)
 	}
-	synctest.CheckSame(t, env.Subs, append(want, it), lap)
+	testbed.CheckSame(t, env.Subs, append(want, it), lap)
 }
 
 func TestStatusesBecomeCodes(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, nil, nil)
-	tok := synctest.Token(t, env.Users, "ana", survey.RoleAnalyst)
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "ana", survey.RoleAnalyst)
 	c, _ := client.NewClient(env.URL, client.WithToken(tok), fastRetry())
 	if _, err := c.Push(ctx, nil); survey.ErrorCode(err) != survey.EFORBIDDEN {
 		t.Errorf("analyst push: %v, want forbidden", err)
@@ -99,8 +99,8 @@ func TestStatusesBecomeCodes(t *testing.T) {
 func TestUnreachable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	lap := synctest.NewLaptop(t)
-	if _, err := synctest.Seed(ctx, lap.Interviews, "ani", 2); err != nil {
+	lap := testbed.NewLaptop(t)
+	if _, err := testbed.Seed(ctx, lap.Interviews, "ani", 2); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := client.NewClient("http://127.0.0.1:1", client.WithToken("x"), client.WithRetry(3, time.Millisecond, 5*time.Millisecond))

@@ -16,7 +16,7 @@ import (
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 )
 
 // syncEnv turns the test binary into a child that syncs one laptop: "URL|TOKEN|DBPATH".
@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(syncEnv); spec != "" {
 		parts := strings.SplitN(spec, "|", 3)
 		ctx := context.Background()
-		l, err := synctest.OpenLaptop(ctx, parts[2])
+		l, err := testbed.OpenLaptop(ctx, parts[2])
 		if err == nil {
 			c, _ := client.NewClient(parts[0], client.WithToken(parts[1]), client.WithBatch(3, 1<<20),
 				client.WithRetry(3, time.Millisecond, 10*time.Millisecond))
@@ -55,14 +55,14 @@ func (s slow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // after one good sync nothing is pending and the server holds exactly the finalized set.
 func TestKilledSyncResumes(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, nil, func(h http.Handler) http.Handler { return slow{h} })
-	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	env := testbed.NewEnv(t, nil, func(h http.Handler) http.Handler { return slow{h} })
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
 	path := filepath.Join(t.TempDir(), sqlite.FileName)
-	l, err := synctest.OpenLaptop(ctx, path)
+	l, err := testbed.OpenLaptop(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := synctest.Seed(ctx, l.Interviews, "ani", 90)
+	want, err := testbed.Seed(ctx, l.Interviews, "ani", 90)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestKilledSyncResumes(t *testing.T) {
 			killed++
 		}
 	}
-	l, err = synctest.OpenLaptop(ctx, path)
+	l, err = testbed.OpenLaptop(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,5 +110,5 @@ func TestKilledSyncResumes(t *testing.T) {
 	if killed == 0 {
 		t.Error("no sync was killed")
 	}
-	synctest.CheckSame(t, env.Subs, want, l)
+	testbed.CheckSame(t, env.Subs, want, l)
 }

@@ -14,7 +14,7 @@ import (
 
 	"tracer/survey"
 	"tracer/sync/client"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 	"tracer/sync/wire"
 )
 
@@ -76,7 +76,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for i := range items {
 		for range cfg.Interviews {
 			id := survey.NewID()
-			body, hash, err := synctest.Record(id, 1, at)
+			body, hash, err := testbed.Record(id, 1, at)
 			if err != nil {
 				return nil, err
 			}

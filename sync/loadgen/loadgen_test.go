@@ -10,7 +10,7 @@ import (
 	"tracer/survey"
 	"tracer/sync/loadgen"
 	"tracer/sync/server"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 )
 
 var (
@@ -20,8 +20,8 @@ var (
 )
 
 // env starts a server on a real SQLite file with n enrolled enumerators.
-func env(tb testing.TB, n int) (*synctest.Env, []string) {
-	e := synctest.NewEnv(tb, func(c *server.Config) {}, nil)
+func env(tb testing.TB, n int) (*testbed.Env, []string) {
+	e := testbed.NewEnv(tb, func(c *server.Config) {}, nil)
 	e.HTTP.Close()
 	// A server with room for many connections at once.
 	e.HTTP = httptest.NewUnstartedServer(e.Server)
@@ -31,7 +31,7 @@ func env(tb testing.TB, n int) (*synctest.Env, []string) {
 	e.URL = e.HTTP.URL
 	tokens := make([]string, n)
 	for i := range tokens {
-		tokens[i] = synctest.Token(tb, e.Users, fmt.Sprintf("e%03d", i), survey.RoleEnumerator)
+		tokens[i] = testbed.Token(tb, e.Users, fmt.Sprintf("e%03d", i), survey.RoleEnumerator)
 	}
 	return e, tokens
 }

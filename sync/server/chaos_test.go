@@ -21,7 +21,7 @@ import (
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/server"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 )
 
 // serveEnv names the environment variable that turns the test binary into a server child
@@ -51,7 +51,7 @@ func serveChild(spec string) error {
 	if err != nil {
 		return err
 	}
-	hs := server.NewHTTPServer(addr, server.New(synctest.Config(db, nil)), server.DefaultTimeouts, nil)
+	hs := server.NewHTTPServer(addr, server.New(testbed.Config(db, nil)), server.DefaultTimeouts, nil)
 	return hs.Serve(ln)
 }
 
@@ -223,7 +223,7 @@ func TestChaos(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "server.db")
-	db, err := synctest.OpenServerDB(ctx, path)
+	db, err := testbed.OpenServerDB(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestChaos(t *testing.T) {
 	const laptops, perLaptop = 4, 40
 	var tokens []string
 	for i := range laptops {
-		tokens = append(tokens, synctest.Token(t, users, fmt.Sprintf("e%d", i), survey.RoleEnumerator))
+		tokens = append(tokens, testbed.Token(t, users, fmt.Sprintf("e%d", i), survey.RoleEnumerator))
 	}
 	db.Close()
 
@@ -248,10 +248,10 @@ func TestChaos(t *testing.T) {
 	url := "http://" + px.ln.Addr().String()
 
 	var want []*survey.OutboxItem
-	laps := make([]*synctest.Laptop, laptops)
+	laps := make([]*testbed.Laptop, laptops)
 	for i := range laps {
-		laps[i] = synctest.NewLaptop(t)
-		items, err := synctest.Seed(ctx, laps[i].Interviews, fmt.Sprintf("e%d", i), perLaptop)
+		laps[i] = testbed.NewLaptop(t)
+		items, err := testbed.Seed(ctx, laps[i].Interviews, fmt.Sprintf("e%d", i), perLaptop)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,5 +322,5 @@ func TestChaos(t *testing.T) {
 	}
 	px.mu.Unlock()
 	t.Logf("connections: %s; server killed %d times; sync rounds per laptop %v", strings.Join(stats, ", "), kills, rounds)
-	synctest.CheckSame(t, sqlite.NewSubmissionStore(db), want, laps...)
+	testbed.CheckSame(t, sqlite.NewSubmissionStore(db), want, laps...)
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"tracer/survey"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 	"tracer/sync/wire"
 )
 
@@ -18,7 +18,7 @@ import (
 // engine did not accept.
 func FuzzPush(f *testing.F) {
 	id := "0b6f1f4e-8a44-4a8e-9a2b-6f0e4b1d2c3a"
-	body, hash, err := synctest.Record(id, 1, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	body, hash, err := testbed.Record(id, 1, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -28,8 +28,8 @@ func FuzzPush(f *testing.F) {
 	f.Add(bytes.Replace(good, []byte(`"consent"`), []byte(`"nonsense"`), 1))
 	f.Add([]byte(`{"items":[{"id":"` + id + `","revision":1,"hash":"` + hash + `","body":{}}]}`))
 	f.Add([]byte(`{"items":[`))
-	env := synctest.NewEnv(f, nil, nil)
-	tok := synctest.Token(f, env.Users, "ani", survey.RoleEnumerator)
+	env := testbed.NewEnv(f, nil, nil)
+	tok := testbed.Token(f, env.Users, "ani", survey.RoleEnumerator)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		req := httptest.NewRequest("POST", "/api/v1/interviews/push", bytes.NewReader(data))
 		req.Header.Set("Authorization", "Bearer "+tok)

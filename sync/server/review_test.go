@@ -12,7 +12,7 @@ import (
 	"tracer/survey"
 	"tracer/survey/review"
 	"tracer/sync/client"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 )
 
 // TestReviewRoutes drives the supervisor's client API over HTTP: the queue with filters
@@ -20,13 +20,13 @@ import (
 // and the analyst's streamed export.
 func TestReviewRoutes(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, nil, nil)
-	enum := newClient(t, env.URL, synctest.Token(t, env.Users, "ani", survey.RoleEnumerator))
-	sup := newClient(t, env.URL, synctest.Token(t, env.Users, "sri", survey.RoleSupervisor))
-	ana := newClient(t, env.URL, synctest.Token(t, env.Users, "ana", survey.RoleAnalyst))
+	env := testbed.NewEnv(t, nil, nil)
+	enum := newClient(t, env.URL, testbed.Token(t, env.Users, "ani", survey.RoleEnumerator))
+	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	ana := newClient(t, env.URL, testbed.Token(t, env.Users, "ana", survey.RoleAnalyst))
 
-	lap := synctest.NewLaptop(t)
-	items, err := synctest.Seed(ctx, lap.Interviews, "ani", 3)
+	lap := testbed.NewLaptop(t)
+	items, err := testbed.Seed(ctx, lap.Interviews, "ani", 3)
 	if err != nil {
 		t.Fatal(err)
 	}

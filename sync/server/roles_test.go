@@ -13,7 +13,7 @@ import (
 	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/sync/server"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 	"tracer/sync/wire"
 )
 
@@ -21,13 +21,13 @@ import (
 // are written out here, apart from server.Routes, so that a change to either is caught.
 func TestRoleMatrix(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, nil, nil)
+	env := testbed.NewEnv(t, nil, nil)
 	tokens := map[string]string{
-		"enumerator": synctest.Token(t, env.Users, "ani", survey.RoleEnumerator),
-		"supervisor": synctest.Token(t, env.Users, "sri", survey.RoleSupervisor),
-		"analyst":    synctest.Token(t, env.Users, "ana", survey.RoleAnalyst),
-		"admin":      synctest.Token(t, env.Users, "adi", survey.RoleAdmin),
-		"revoked":    synctest.Token(t, env.Users, "rev", survey.RoleSupervisor),
+		"enumerator": testbed.Token(t, env.Users, "ani", survey.RoleEnumerator),
+		"supervisor": testbed.Token(t, env.Users, "sri", survey.RoleSupervisor),
+		"analyst":    testbed.Token(t, env.Users, "ana", survey.RoleAnalyst),
+		"admin":      testbed.Token(t, env.Users, "adi", survey.RoleAdmin),
+		"revoked":    testbed.Token(t, env.Users, "rev", survey.RoleSupervisor),
 		"none":       "",
 	}
 	if err := env.Users.Revoke(ctx, "rev"); err != nil {
@@ -35,7 +35,7 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	// A stored interview to read and return.
 	id := survey.NewID()
-	body, hash, err := synctest.Record(id, 1, time.Now())
+	body, hash, err := testbed.Record(id, 1, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	// A second one to approve.
 	id2 := survey.NewID()
-	body2, hash2, err := synctest.Record(id2, 1, time.Now())
+	body2, hash2, err := testbed.Record(id2, 1, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestRoleMatrix(t *testing.T) {
 	var pushed *survey.OutboxItem
 	pushBody := func() any {
 		id := survey.NewID()
-		b, h, _ := synctest.Record(id, 1, time.Now())
+		b, h, _ := testbed.Record(id, 1, time.Now())
 		pushed = &survey.OutboxItem{InterviewID: id, Revision: 1, Hash: h}
 		return wire.PushRequest{DeviceTime: time.Now(), Items: []wire.PushItem{{ID: id, Revision: 1, Hash: h, Body: b}}}
 	}
@@ -153,14 +153,14 @@ func TestRoleMatrix(t *testing.T) {
 	}
 
 	// An enumerator pulls only the returns of what they pushed.
-	other := synctest.Token(t, env.Users, "eko", survey.RoleEnumerator)
+	other := testbed.Token(t, env.Users, "eko", survey.RoleEnumerator)
 	for who, wantN := range map[string]int{tokens["enumerator"]: 1, other: 0, tokens["supervisor"]: 1} {
 		page, err := newClient(t, env.URL, who).Returned(ctx, 0)
 		if err != nil || len(page.Returns) != wantN {
 			t.Errorf("returned: %d %v, want %d", len(page.Returns), err, wantN)
 		}
 	}
-	synctest.CheckSame(t, env.Subs, want)
+	testbed.CheckSame(t, env.Subs, want)
 }
 
 func contains(list []string, s string) bool {

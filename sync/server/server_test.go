@@ -20,7 +20,7 @@ import (
 	"tracer/survey"
 	"tracer/sync/client"
 	"tracer/sync/server"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 	"tracer/sync/wire"
 )
 
@@ -35,7 +35,7 @@ func newClient(t *testing.T, url, token string, opts ...client.Option) *client.C
 	return c
 }
 
-func syncOnce(t *testing.T, c *client.Client, l *synctest.Laptop) *client.Summary {
+func syncOnce(t *testing.T, c *client.Client, l *testbed.Laptop) *client.Summary {
 	t.Helper()
 	sum, err := c.Sync(context.Background(), client.Laptop{Interviews: l.Interviews, Roster: l.Roster, State: l.State}, nil)
 	if err != nil {
@@ -76,13 +76,13 @@ func (d *dropReplies) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // batches; after retries the server holds exactly the finalized set.
 func TestLostReply(t *testing.T) {
 	var drop *dropReplies
-	env := synctest.NewEnv(t, nil, func(h http.Handler) http.Handler {
+	env := testbed.NewEnv(t, nil, func(h http.Handler) http.Handler {
 		drop = &dropReplies{next: h, rng: rand.New(rand.NewPCG(2, 5)), share: 0.5}
 		return drop
 	})
-	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	lap := synctest.NewLaptop(t)
-	want, err := synctest.Seed(context.Background(), lap.Interviews, "ani", 60)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(context.Background(), lap.Interviews, "ani", 60)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,17 +96,17 @@ func TestLostReply(t *testing.T) {
 		t.Fatalf("summary %+v after %d dropped replies", sum, drop.dropped.Load())
 	}
 	t.Logf("%d replies dropped; %d stored new, %d already there on the retry", drop.dropped.Load(), sum.Pushed, sum.Already)
-	synctest.CheckSame(t, env.Subs, want, lap)
+	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
 // Test 5: the same id and revision with other content: 409 for that item, the original
 // unchanged, the conflict recorded, and the laptop stops pushing it.
 func TestConflictingResubmission(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, nil, nil)
-	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	a, b := synctest.NewLaptop(t), synctest.NewLaptop(t)
-	want, err := synctest.Seed(ctx, a.Interviews, "ani", 3)
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	a, b := testbed.NewLaptop(t), testbed.NewLaptop(t)
+	want, err := testbed.Seed(ctx, a.Interviews, "ani", 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestConflictingResubmission(t *testing.T) {
 		t.Fatalf("first laptop: %+v", sum)
 	}
 	// The second laptop holds the same id with a different answer.
-	_, as, _ := synctest.Builtin()
+	_, as, _ := testbed.Builtin()
 	orig, _ := a.Interviews.Get(ctx, want[0].InterviewID)
 	twin := *orig
 	twin.State, twin.Revision = "", 0
@@ -166,16 +166,16 @@ func TestConflictingResubmission(t *testing.T) {
 	if sum.Skipped != 1 || sum.Pushed+sum.Already+len(sum.Refused) != 0 {
 		t.Fatalf("second sync %+v, want the conflict skipped", sum)
 	}
-	synctest.CheckSame(t, env.Subs, want, a)
+	testbed.CheckSame(t, env.Subs, want, a)
 }
 
 // Test 6: the same revision 100 times: the same receipt, one row.
 func TestIdempotentReplay(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, nil, nil)
-	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	lap := synctest.NewLaptop(t)
-	want, err := synctest.Seed(ctx, lap.Interviews, "ani", 1)
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(ctx, lap.Interviews, "ani", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,18 +203,18 @@ func TestIdempotentReplay(t *testing.T) {
 		t.Fatalf("%d rows, want 1", n)
 	}
 	syncOnce(t, c, lap)
-	synctest.CheckSame(t, env.Subs, want, lap)
+	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
 // Test 7: a laptop whose clock is years off: accepted, dedupe unaffected, skew recorded.
 func TestClockSkew(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, nil, nil)
-	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	lap := synctest.NewLaptop(t)
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	lap := testbed.NewLaptop(t)
 	future := func() time.Time { return time.Now().AddDate(3, 0, 0) }
 	lap.DB.Now = future
-	want, err := synctest.Seed(ctx, lap.Interviews, "ani", 5)
+	want, err := testbed.Seed(ctx, lap.Interviews, "ani", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,14 +235,14 @@ func TestClockSkew(t *testing.T) {
 	if err != nil || resp.Receipts[0].Status != survey.ReceiptDuplicate || resp.Receipts[0].Seq != sub.Seq {
 		t.Fatalf("replay from the past: %+v %v", resp, err)
 	}
-	synctest.CheckSame(t, env.Subs, want, lap)
+	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
 // Test 8: a client sending its headers a byte a second is cut off by the read-header
 // timeout; oversized and bomb bodies get 413; other clients are served meanwhile.
 func TestSlowAndHugeRequests(t *testing.T) {
 	ctx := context.Background()
-	env := synctest.NewEnv(t, func(c *server.Config) { c.MaxBody, c.MaxInflated = 64<<10, 256<<10 }, nil)
+	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxBody, c.MaxInflated = 64<<10, 256<<10 }, nil)
 	env.HTTP.Close() // serve with the real http.Server and short timeouts instead
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -252,7 +252,7 @@ func TestSlowAndHugeRequests(t *testing.T) {
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
 	url := "http://" + ln.Addr().String()
-	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
 
 	// The slow client.
 	slowDone := make(chan time.Duration, 1)
@@ -275,8 +275,8 @@ func TestSlowAndHugeRequests(t *testing.T) {
 	}()
 
 	// Others are served while it crawls.
-	lap := synctest.NewLaptop(t)
-	want, err := synctest.Seed(ctx, lap.Interviews, "ani", 10)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(ctx, lap.Interviews, "ani", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestSlowAndHugeRequests(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the slow client was never cut off")
 	}
-	synctest.CheckSame(t, env.Subs, want, lap)
+	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
 // Test 10: the server database and its logs hold no token or enrollment code in clear,
@@ -334,7 +334,7 @@ func TestSlowAndHugeRequests(t *testing.T) {
 func TestSecretsAtRest(t *testing.T) {
 	ctx := context.Background()
 	var logs lockedBuffer
-	env := synctest.NewEnv(t, func(c *server.Config) {
+	env := testbed.NewEnv(t, func(c *server.Config) {
 		c.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}, nil)
 	_, code, err := env.Users.CreateUser(ctx, "ani", survey.RoleEnumerator)
@@ -346,8 +346,8 @@ func TestSecretsAtRest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lap := synctest.NewLaptop(t)
-	want, err := synctest.Seed(ctx, lap.Interviews, "ani", 4)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(ctx, lap.Interviews, "ani", 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,13 +380,13 @@ func TestSecretsAtRest(t *testing.T) {
 	if !bytes.Contains(files["log"], []byte(`"msg":"push"`)) {
 		t.Errorf("the log is empty?\n%s", files["log"])
 	}
-	db, err := synctest.OpenServerDB(ctx, env.DB.Path())
+	db, err := testbed.OpenServerDB(ctx, env.DB.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	env.DB = db
-	synctest.CheckSame(t, synctest.Config(db, nil).Submissions, want, lap)
+	testbed.CheckSame(t, testbed.Config(db, nil).Submissions, want, lap)
 }
 
 type lockedBuffer struct {

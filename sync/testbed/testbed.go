@@ -1,7 +1,7 @@
-// Package synctest builds what the sync tests, the CLI tests and the load generator share:
+// Package testbed builds what the sync tests, the CLI tests and the load generator share:
 // a server on a real SQLite file, laptops with finalized interviews of the built-in form,
 // and the check that the server holds exactly the laptops' finalized set.
-package synctest
+package testbed
 
 import (
 	"context"
