@@ -215,7 +215,7 @@ func (s *Session) checkConstraint(it *item, v string) *Problem {
 	if msg == "" {
 		msg = s.msg("constraint")
 	}
-	return &Problem{Path: it.path, Name: n.Name, Kind: ProblemConstraint, Message: s.interpolate(msg, it)}
+	return &Problem{Path: it.path, Name: n.Name, Kind: ProblemConstraint, Message: s.interpolate(msg, it, &v)}
 }
 
 // normalize checks a typed answer against the question's type and writes it the way ODK
@@ -416,7 +416,7 @@ func (s *Session) Label(path string) string {
 	if it == nil {
 		return ""
 	}
-	return s.interpolate(it.node.Label.In(s.lang, s.form.Languages), it)
+	return s.interpolate(it.node.Label.In(s.lang, s.form.Languages), it, nil)
 }
 
 // Hint returns the hint of the node at path in the session's language.
@@ -425,11 +425,12 @@ func (s *Session) Hint(path string) string {
 	if it == nil {
 		return ""
 	}
-	return s.interpolate(it.node.Hint.In(s.lang, s.form.Languages), it)
+	return s.interpolate(it.node.Hint.In(s.lang, s.form.Languages), it, nil)
 }
 
-// interpolate replaces ${name} in a text with the answer as seen from it.
-func (s *Session) interpolate(text string, it *item) string {
+// interpolate replaces ${name} in a text with the answer as seen from it. When cur is not
+// nil it is the candidate answer of it being checked, and ${name} of it itself reads it.
+func (s *Session) interpolate(text string, it *item, cur *string) string {
 	if !strings.Contains(text, "${") {
 		return text
 	}
@@ -439,7 +440,12 @@ func (s *Session) interpolate(text string, it *item) string {
 		if n == nil {
 			return m
 		}
-		v := s.nodeValue(it, n, nil)
+		var v expr.Value
+		if cur != nil && n == it.node {
+			v = typedValue(n, *cur)
+		} else {
+			v = s.nodeValue(it, n, nil)
+		}
 		str := expr.ToString(v)
 		if n.ListName != "" && n.Type == "select_one" {
 			if l := s.form.Lists[n.ListName]; l != nil {
@@ -460,7 +466,7 @@ func (s *Session) Sections(path string) []string {
 		if p == it || p.holder || p.parent == nil {
 			continue
 		}
-		l := s.interpolate(p.node.Label.In(s.lang, s.form.Languages), p)
+		l := s.interpolate(p.node.Label.In(s.lang, s.form.Languages), p, nil)
 		if p.inst > 0 {
 			if l == "" {
 				l = p.node.Name

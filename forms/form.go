@@ -30,6 +30,7 @@ type Form struct {
 	Warnings []*Issue
 
 	byName map[string]*Node
+	paths  map[*expr.PathNode]*Node // the node each location path of an expression names
 	order  []*Node // nodes in dependency (evaluation) order
 }
 

@@ -87,7 +87,7 @@ func (c *compiler) issue(t *table, r row, col string, format string, args ...any
 }
 
 func (c *compiler) compile() *Form {
-	f := &Form{Lists: make(map[string]*ChoiceList), byName: make(map[string]*Node)}
+	f := &Form{Lists: make(map[string]*ChoiceList), byName: make(map[string]*Node), paths: make(map[*expr.PathNode]*Node)}
 	c.form = f
 	c.names = make(map[string][]*Node)
 	survey := c.tables["survey"]
@@ -515,6 +515,8 @@ func (c *compiler) expressions(t *table) {
 				c.errorf(c.tables["settings"], c.tables["settings"].rows[0], "instance_name", "${%s} refers to a question that does not exist", name)
 			}
 		}
+		st := c.tables["settings"]
+		c.resolvePaths(st, st.rows[0], "instance_name", f.InstanceName, pathScope{ctx: f.Root})
 	}
 	// Secondary instances other than choice lists are attachments the device does not have.
 	for _, rs := range c.rows {
@@ -552,6 +554,12 @@ func (c *compiler) expressions(t *table) {
 			for _, ref := range e.x.Refs() {
 				c.lookup(t, rs.r, e.col, ref)
 			}
+			sc := pathScope{ctx: n}
+			if e.col == "choice_filter" {
+				sc.choice = c.form.Lists[n.ListName]
+				sc.loose = sc.choice == nil
+			}
+			c.resolvePaths(t, rs.r, e.col, e.x, sc)
 		}
 		for _, text := range []Text{n.Label, n.Hint} {
 			for lang, s := range text {
@@ -681,8 +689,7 @@ func (c *compiler) graph(t *table) {
 			if x == nil {
 				continue
 			}
-			for _, ref := range x.Refs() {
-				d := f.byName[ref]
+			for _, d := range f.exprNodes(x) {
 				add(d)
 				// What a reference sees also depends on the relevance of the groups around it.
 				for p := d.Parent; p != nil && p != f.Root; p = p.Parent {

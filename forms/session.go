@@ -266,6 +266,16 @@ func (e *env) Ref(name string) expr.Value {
 	if n == nil {
 		return expr.String("")
 	}
+	return e.node(n)
+}
+
+// node returns the value of node n seen from the context. The context's own node, named by
+// ${name} or by a path while a candidate answer is being checked, is that candidate, as "."
+// is: ODK reads the node being validated, which holds the new value.
+func (e *env) node(n *Node) expr.Value {
+	if e.cur != nil && e.ctx != nil && n == e.ctx.node {
+		return e.Current()
+	}
 	return e.s.nodeValue(e.ctx, n, nil)
 }
 
@@ -404,34 +414,29 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 		return e.instancePath(p)
 	}
 	steps := p.Steps
-	if len(steps) == 1 && !p.Absolute {
-		switch steps[0] {
-		case ".":
+	if len(steps) == 1 && !p.Absolute && !p.Current {
+		if steps[0] == "." && e.choice == nil {
 			return e.Current()
 		}
 		if e.choice != nil {
 			switch steps[0] {
-			case "name":
+			case ".", "name":
 				return expr.String(e.choice.Name)
 			case "label":
 				return expr.String(e.choice.Label.In(e.s.lang, e.s.form.Languages))
 			}
-			if v, ok := e.choice.Extra[steps[0]]; ok {
-				return expr.String(v)
-			}
+			return expr.String(e.choice.Extra[steps[0]])
 		}
 	}
-	// Resolve by the last named step, as ${name} would.
-	for i := len(steps) - 1; i >= 0; i-- {
-		if steps[i] == "." || steps[i] == ".." {
-			continue
-		}
-		if n := e.s.form.byName[steps[i]]; n != nil {
-			return e.s.nodeValue(e.ctx, n, nil)
-		}
-		break
+	// The loader resolved every other path to the node it names.
+	n := e.s.form.paths[p]
+	if n == nil {
+		return expr.String("")
 	}
-	return expr.String("")
+	if n == e.s.form.Root {
+		return expr.String("")
+	}
+	return e.node(n)
 }
 
 func (e *env) Current() expr.Value {

@@ -297,6 +297,22 @@ func (e *Expr) Refs() []string {
 	return refs
 }
 
+// Paths returns the location paths of e in source order, those inside the predicates of
+// paths included, instance('name') paths included.
+func (e *Expr) Paths() []*PathNode {
+	var out []*PathNode
+	if e == nil {
+		return out
+	}
+	walk(e.Root, func(n Node) bool {
+		if p, ok := n.(*PathNode); ok {
+			out = append(out, p)
+		}
+		return true
+	})
+	return out
+}
+
 // UsesCurrent reports whether e refers to "." (the current answer), explicitly or through
 // a function that reads it: current(), string-length, normalize-space, string and number
 // without arguments, and once. A "." inside a predicate, which stands for the node being

@@ -1,0 +1,231 @@
+package forms_test
+
+import (
+	"strings"
+	"testing"
+
+	"tracer/forms"
+)
+
+// This file is the ODK conformance suite: small XLSForms (pyxform's Markdown) that pin down
+// how ODK Collect and pyxform behave where real forms depend on it. Each test is named after
+// the behaviour it holds.
+
+// step is one move of a table test on a session: set path to value and expect a refusal
+// (refused) or not; or, with value empty and check set, read path and expect want.
+type step struct {
+	path, value string
+	refused     bool   // Set must return a Problem
+	msg         string // the Problem's message must contain this
+	want        string // after the move, the value at path (or at wantPath) must be this
+	wantPath    string
+	relevant    *bool // after the move, wantPath (or path) must be relevant or not
+}
+
+func yes() *bool { b := true; return &b }
+func no() *bool  { b := false; return &b }
+
+func runSteps(t *testing.T, s *forms.Session, steps []step) {
+	t.Helper()
+	for i, st := range steps {
+		if st.value != "" || st.refused {
+			p, err := s.Set(st.path, st.value)
+			if err != nil {
+				t.Fatalf("step %d: Set(%s, %q): %v", i, st.path, st.value, err)
+			}
+			switch {
+			case st.refused && p == nil:
+				t.Fatalf("step %d: Set(%s, %q) accepted, want a refusal", i, st.path, st.value)
+			case !st.refused && p != nil:
+				t.Fatalf("step %d: Set(%s, %q) refused: %s", i, st.path, st.value, p.Message)
+			case p != nil && !strings.Contains(p.Message, st.msg):
+				t.Fatalf("step %d: Set(%s, %q) refused with %q, want it to contain %q", i, st.path, st.value, p.Message, st.msg)
+			}
+		}
+		at := st.wantPath
+		if at == "" {
+			at = st.path
+		}
+		if st.wantPath != "" || st.want != "" {
+			if got := s.Value(at); got != st.want {
+				t.Fatalf("step %d: value at %s = %q, want %q", i, at, got, st.want)
+			}
+		}
+		if st.relevant != nil {
+			if got := s.Relevant(at); got != *st.relevant {
+				t.Fatalf("step %d: relevant(%s) = %v, want %v", i, at, got, *st.relevant)
+			}
+		}
+	}
+}
+
+// TestOwnNameInItsExpressionsReadsTheValueBeingChecked: in ODK ${x} is the absolute path
+// of x, so inside x's own constraint it names the node being validated, which holds the new
+// value, exactly as "." does. The same holds for a path that names x, and for x's
+// constraint message.
+func TestOwnNameInItsExpressionsReadsTheValueBeingChecked(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | constraint | constraint_message |
+| | integer | age_months | Age | ${age_months} >= 0 and ${age_months} <= 216 | ${age_months} is not 0-216 |
+| | integer | kids | Kids | ../kids < 20 | |
+| | select_one color | color | Colour | jr:choice-name(${color}, '${color}') != 'Red' | ${color} is not allowed |
+| | begin repeat | member | Member | | |
+| | integer | m_age | Age | ${m_age} < 120 and current()/../m_age >= 0 | |
+| | end repeat | | | | |
+| | decimal | w | Weight | ${w} > ${age_months} div 100 | |
+| choices |
+| | list_name | name | label |
+| | color | red | Red |
+| | color | blue | Blue |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "age_months", value: "12", want: "12"},
+		{path: "age_months", value: "300", refused: true, msg: "300 is not 0-216", want: "12"},
+		{path: "age_months", value: "216", want: "216"},
+		{path: "kids", value: "3", want: "3"},
+		{path: "kids", value: "25", refused: true, want: "3"},
+		{path: "color", value: "red", refused: true, msg: "Red is not allowed"},
+		{path: "color", value: "blue", want: "blue"},
+		{path: "w", value: "3", want: "3"},
+		{path: "w", value: "1", refused: true, want: "3"},
+	})
+	inst, err := s.AddInstance("member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runSteps(t, s, []step{
+		{path: inst + "/m_age", value: "40", want: "40"},
+		{path: inst + "/m_age", value: "130", refused: true, want: "40"},
+	})
+}
+
+// TestRelativePathsFollowTheContextNode: ".", "..", "../x", "../../x", "./x" and
+// current()/../x are evaluated from the question whose column holds them, inside and
+// outside groups and repeats.
+func TestRelativePathsFollowTheContextNode(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | relevant | calculation | choice_filter |
+| | select_one place | place | Place | | | |
+| | text | hf_name | Facility | ../place = 'hf' | | |
+| | calculate | is_hf | | | if(selected(../place, 'hf'), 1, 0) | |
+| | begin group | g | G | | | |
+| | begin group | inner | Inner | ../../place != 'home' | | |
+| | text | deep | Deep | | | |
+| | calculate | deep_copy | | | concat(current()/../deep, '!') | |
+| | end group | | | | | |
+| | calculate | via_dot | | | string-length(./../inner/deep) | |
+| | end group | | | | | |
+| | begin repeat | member | Member | | | |
+| | integer | age | Age | | | |
+| | select_one yn | works | Works? | ../age >= 15 | | |
+| | calculate | older | | | ../age + /data/place_years | |
+| | end repeat | | | | | |
+| | integer | place_years | Years | | | |
+| | select_one prov | prov | Province | | | |
+| | select_one reg | reg | Regency | | | prov = current()/../prov |
+| choices |
+| | list_name | name | label | prov |
+| | place | hf | Health facility | |
+| | place | home | Home | |
+| | yn | yes | Yes | |
+| | yn | no | No | |
+| | prov | 64 | Kaltim | |
+| | prov | 63 | Kalsel | |
+| | reg | 6474 | Bontang | 64 |
+| | reg | 6371 | Banjarmasin | 63 |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "place", value: "hf", wantPath: "is_hf", want: "1"},
+		{path: "hf_name", relevant: yes()},
+		{path: "g/inner/deep", relevant: yes()},
+		{path: "place", value: "home", wantPath: "is_hf", want: "0"},
+		{path: "hf_name", relevant: no()},
+		{path: "g/inner/deep", relevant: no()},
+		{path: "place", value: "hf"},
+		{path: "g/inner/deep", value: "abc", wantPath: "g/inner/deep_copy", want: "abc!"},
+		{wantPath: "g/via_dot", want: "3"},
+		{path: "place_years", value: "2"},
+	})
+	a, _ := s.AddInstance("member")
+	b, _ := s.AddInstance("member")
+	runSteps(t, s, []step{
+		{path: a + "/age", value: "40", wantPath: a + "/older", want: "42"},
+		{path: b + "/age", value: "9", wantPath: b + "/older", want: "11"},
+		{path: a + "/works", relevant: yes()},
+		{path: b + "/works", relevant: no()},
+		{path: "prov", value: "63"},
+		{path: "reg", value: "6474", refused: true},
+		{path: "reg", value: "6371", want: "6371"},
+	})
+}
+
+// TestPathThatNamesNoNodeIsALoadError: a path naming nothing is refused when the form
+// loads, with its row and column, never evaluated as an empty value.
+func TestPathThatNamesNoNodeIsALoadError(t *testing.T) {
+	tests := []struct {
+		name, md, want string
+	}{
+		{"misspelt sibling", `
+| survey |
+| | type | name | label | relevant |
+| | text | place | Place | |
+| | text | q | Q | ../plce = 'hf' |`, `line 5, sheet survey, column relevant: in "../plce = 'hf'": at column 1: ../plce names no node: the form's root has no question or group named "plce"`},
+		{"above the root", `
+| survey |
+| | type | name | label | calculation |
+| | calculate | c | | ../../x |`, "column calculation: in \"../../x\": at column 1: ../../x names no node: it goes above the form's root"},
+		{"child of a question", `
+| survey |
+| | type | name | label | constraint |
+| | integer | q | Q | ./x > 1 |`, `column constraint: in "./x > 1": at column 1: ./x names no node: integer q (row 4) is not a group, it has no child "x"`},
+		{"absolute path to nothing", `
+| survey |
+| | type | name | label | calculation |
+| | text | q | Q | |
+| | calculate | c | | /data/g/q |`, `column calculation: in "/data/g/q": at column 1: /data/g/q names no node: the form's root has no question or group named "g"`},
+		{"current() path in a repeat", `
+| survey |
+| | type | name | label | relevant |
+| | begin repeat | r | R | |
+| | text | a | A | |
+| | text | b | B | current()/../c != '' |
+| | end repeat | | | |`, `names no node: repeat r (row 4) has no question or group named "c"`},
+		{"choice filter column", `
+| survey |
+| | type | name | label | choice_filter |
+| | select_one l | q | Q | provinsi = 1 |
+| choices |
+| | list_name | name | label | prov |
+| | l | a | A | 1 |`, `column choice_filter: in "provinsi = 1": at column 1: provinsi names no node: the choices of list l have no column "provinsi" (they have name, label, prov)`},
+		{"instance predicate column", `
+| survey |
+| | type | name | label | calculation |
+| | text | q | Q | |
+| | calculate | c | | instance('l')/root/item[provinsi = current()/../q]/label |
+| choices |
+| | list_name | name | label | prov |
+| | l | a | A | 1 |`, `the choices of list l have no column "provinsi"`},
+		{"instance name", `
+| survey |
+| | type | name | label |
+| | text | q | Q |
+| settings |
+| | instance_name |
+| | concat(/data/qq, 'x') |`, `column instance_name: in "concat(/data/qq, 'x')": at column 8: /data/qq names no node`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := forms.Parse("test.md", []byte(tt.md))
+			if err == nil {
+				t.Fatalf("form loaded; want an error containing %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,183 @@
+package forms
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"tracer/forms/expr"
+)
+
+// This file resolves the XPath location paths of a form's expressions when the form loads.
+//
+// ODK evaluates a relative path from the context node of the expression: the question whose
+// relevant, constraint, calculation, required, read_only or default column holds it (a
+// repeat for its repeat_count, the form's root for instance_name). "." is that node, ".."
+// its group or repeat, "../x" a sibling, "./x" a child of a group, current() the context node
+// even inside a predicate. Inside a choice_filter, and inside the predicates of
+// instance('list')/root/item[...], relative paths name the columns of the choice under test
+// (name, label, or an extra column of the choices sheet); only current() paths go back to
+// the question. An absolute path /data/g/x starts at the form's root element, whatever it is
+// called.
+//
+// Every path must name a node: one that does not is a load error, never an empty value at
+// run time. The resolution is kept on the Form (paths), read-only once loaded.
+
+// pathScope is where a path of an expression is evaluated.
+type pathScope struct {
+	ctx    *Node       // the context node: the question, or the repeat of a repeat_count
+	choice *ChoiceList // set inside a choice filter or an instance predicate: "." is a choice
+	loose  bool        // the choice list is not loaded (an attachment): its columns are unknown
+}
+
+// resolvePaths resolves every location path of x, evaluated for sc, into c.form.paths,
+// reporting each one that names no node.
+func (c *compiler) resolvePaths(t *table, r row, col string, x *expr.Expr, sc pathScope) {
+	if x == nil {
+		return
+	}
+	c.walkPaths(t, r, col, x, x.Root, sc)
+}
+
+func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.Node, sc pathScope) {
+	switch n := n.(type) {
+	case *expr.BinaryNode:
+		c.walkPaths(t, r, col, x, n.L, sc)
+		c.walkPaths(t, r, col, x, n.R, sc)
+	case *expr.UnaryNode:
+		c.walkPaths(t, r, col, x, n.X, sc)
+	case *expr.CallNode:
+		for _, a := range n.Args {
+			c.walkPaths(t, r, col, x, a, sc)
+		}
+	case *expr.PathNode:
+		if n.Instance != "" {
+			l := c.form.Lists[n.Instance]
+			inner := pathScope{ctx: sc.ctx, choice: l, loose: l == nil}
+			for _, preds := range n.Preds {
+				for _, p := range preds {
+					c.walkPaths(t, r, col, x, p, inner)
+				}
+			}
+			return
+		}
+		if sc.choice != nil || sc.loose {
+			if !n.Absolute && !n.Current {
+				c.checkChoiceColumn(t, r, col, x, n, sc)
+				return
+			}
+		}
+		target, msg := c.resolvePath(n, sc.ctx)
+		if msg != "" {
+			c.errorf(t, r, col, "in %q: at column %d: %s names no node: %s", x.Src, n.Pos+1, n, msg)
+			return
+		}
+		c.form.paths[n] = target
+		for _, preds := range n.Preds {
+			for _, p := range preds {
+				c.walkPaths(t, r, col, x, p, sc)
+			}
+		}
+	}
+}
+
+// checkChoiceColumn checks a relative path evaluated for a choice: "." or a column name.
+func (c *compiler) checkChoiceColumn(t *table, r row, col string, x *expr.Expr, n *expr.PathNode, sc pathScope) {
+	if sc.loose || (len(n.Steps) == 1 && n.Steps[0] == ".") {
+		// An attachment that is not loaded: nothing is known of its items.
+		return
+	}
+	if len(n.Steps) != 1 || n.Steps[0] == ".." {
+		c.errorf(t, r, col, "in %q: at column %d: %s names no node: here the context is a choice, whose columns are single names (name, label or a column of the choices sheet)", x.Src, n.Pos+1, n)
+		return
+	}
+	name := n.Steps[0]
+	if name == "name" || name == "label" || slices.Contains(sc.choice.Columns, name) {
+		return
+	}
+	cols := append([]string{"name", "label"}, sc.choice.Columns...)
+	c.errorf(t, r, col, "in %q: at column %d: %s names no node: the choices of list %s have no column %q (they have %s)",
+		x.Src, n.Pos+1, n, sc.choice.Name, name, strings.Join(cols, ", "))
+}
+
+// resolvePath returns the node a non-instance path names, evaluated for ctx, or a message
+// saying why it names none.
+func (c *compiler) resolvePath(p *expr.PathNode, ctx *Node) (*Node, string) {
+	root := c.form.Root
+	cur := ctx
+	steps := p.Steps
+	if p.Absolute {
+		if len(steps) == 0 {
+			return root, ""
+		}
+		// The first step is the root element (data, or the form's own name).
+		cur, steps = root, steps[1:]
+	}
+	for _, s := range steps {
+		switch s {
+		case ".":
+		case "..":
+			if cur == root || cur.Parent == nil {
+				return nil, "it goes above the form's root"
+			}
+			cur = cur.Parent
+		default:
+			if !cur.IsGroup() {
+				return nil, fmt.Sprintf("%s is not a group, it has no child %q", describe(cur), s)
+			}
+			var next *Node
+			for _, ch := range cur.Children {
+				if ch.Name == s {
+					next = ch
+					break
+				}
+			}
+			if next == nil {
+				return nil, fmt.Sprintf("%s has no question or group named %q", describe(cur), s)
+			}
+			cur = next
+		}
+	}
+	return cur, ""
+}
+
+// describe names a node for a message: "the form's root" or "group hh (row 4)".
+func describe(n *Node) string {
+	if n.Parent == nil {
+		return "the form's root"
+	}
+	return fmt.Sprintf("%s %s (row %d)", kindName(n), n.Name, n.Row)
+}
+
+func kindName(n *Node) string {
+	switch n.Kind {
+	case KindGroup:
+		return "group"
+	case KindRepeat:
+		return "repeat"
+	}
+	return n.Type
+}
+
+// exprNodes returns the nodes x reads: its ${name} references and the nodes its paths name,
+// each once, in source order.
+func (f *Form) exprNodes(x *expr.Expr) []*Node {
+	if x == nil {
+		return nil
+	}
+	var out []*Node
+	add := func(n *Node) {
+		if n != nil && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	for _, ref := range x.Refs() {
+		add(f.byName[ref])
+	}
+	for _, p := range x.Paths() {
+		if n := f.paths[p]; n != nil && n != f.Root {
+			add(n)
+		}
+	}
+	return out
+}
