@@ -31,7 +31,7 @@ type Form struct {
 
 	byName map[string]*Node
 	paths  map[*expr.PathNode]*Node // the node each location path of an expression names
-	order  []*Node // nodes in dependency (evaluation) order
+	order  []*Node                  // nodes in dependency (evaluation) order
 }
 
 // Node returns the node with the given name, or nil.
