@@ -78,7 +78,9 @@ type SubmissionStore interface {
 	// number; the same id, revision and hash again gives the original receipt with status
 	// duplicate; the same id and revision with another hash is kept in the conflicts,
 	// flagged, and gets status conflict with code ECONFLICT. Uniqueness of (id, revision)
-	// is enforced by the database.
+	// is enforced by the database. An interview belongs to the account that sent its first
+	// revision: another account's revision of it is refused with code EFORBIDDEN, and a new
+	// revision other than the latest stored plus one is refused with code ECONFLICT.
 	Ingest(ctx context.Context, subs []*Submission) ([]Receipt, error)
 
 	// Get returns one stored revision with its body. Returns ENOTFOUND.

@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,11 +58,33 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 			id  string
 			rev int
 		}
-		batch := map[key]int{} // first index of each new (id, revision) in this batch
+		owners := map[string]*ownership{} // per interview, as stored plus this batch
+		batch := map[key]int{}            // first index of each new (id, revision) in this batch
 		var fresh []int
-		for i, sub := range subs {
+		// Revisions of one interview are judged in order, so a batch may carry 1 and 2.
+		order := make([]int, len(subs))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int {
+			return cmp.Or(cmp.Compare(subs[a].InterviewID, subs[b].InterviewID), cmp.Compare(subs[a].Revision, subs[b].Revision))
+		})
+		for _, i := range order {
+			sub := subs[i]
 			r := &receipts[i]
 			*r = survey.Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
+			own := owners[sub.InterviewID]
+			if own == nil {
+				if own, err = loadOwnership(ctx, tx, sub.InterviewID); err != nil {
+					return err
+				}
+				owners[sub.InterviewID] = own
+			}
+			if !own.allows(sub.SubmittedBy) {
+				r.Status, r.Code = survey.ReceiptRefused, survey.EFORBIDDEN
+				r.Message = fmt.Sprintf("Interview %s belongs to another account; only its enumerator can send its revisions.", sub.InterviewID)
+				continue
+			}
 			k := key{sub.InterviewID, sub.Revision}
 			var seq int64
 			var hash, received string
@@ -73,9 +97,15 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 					if hash != sub.Hash {
 						r.Status = survey.ReceiptConflict
 					}
+				} else if sub.Revision != own.latest+1 {
+					r.Status, r.Code = survey.ReceiptRefused, survey.ECONFLICT
+					r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
+						sub.InterviewID, own.latest, sub.Revision, own.latest+1)
+					continue
 				} else {
 					batch[k] = i
 					fresh = append(fresh, i)
+					own.add(sub.Revision, sub.SubmittedBy)
 					r.Status = survey.ReceiptStored
 					continue
 				}
@@ -104,6 +134,7 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 		if len(fresh) == 0 {
 			return nil
 		}
+		slices.Sort(fresh) // sequence numbers follow the batch's order
 		first, err := nextSeqs(ctx, tx, "submission", len(fresh))
 		if err != nil {
 			return err
@@ -132,7 +163,7 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 		}
 		// Repeats of a new revision inside the batch share the first one's receipt.
 		for i := range receipts {
-			if receipts[i].Seq == 0 {
+			if receipts[i].Seq == 0 && receipts[i].Status != survey.ReceiptRefused {
 				j := batch[key{subs[i].InterviewID, subs[i].Revision}]
 				receipts[i].Seq, receipts[i].ReceivedAt = receipts[j].Seq, now
 			}
@@ -143,6 +174,44 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 		return nil, err
 	}
 	return receipts, nil
+}
+
+// ownership is who may send an interview's next revision: the account that sent its first
+// revision (its enumerator) and the one that sent its latest (to whom a return goes).
+type ownership struct {
+	latest      int
+	first, last string
+}
+
+// loadOwnership reads the stored revisions of interview id inside tx.
+func loadOwnership(ctx context.Context, tx *sql.Tx, id string) (*ownership, error) {
+	var o ownership
+	err := tx.QueryRowContext(ctx, `SELECT revision, submitted_by FROM submissions WHERE interview_id = ?
+		ORDER BY revision DESC LIMIT 1`, id).Scan(&o.latest, &o.last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &o, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT submitted_by FROM submissions WHERE interview_id = ?
+		ORDER BY revision LIMIT 1`, id).Scan(&o.first); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// allows reports whether account may send revisions of the interview: anyone may send
+// the first, only its owner the rest.
+func (o *ownership) allows(account string) bool {
+	return o.latest == 0 || account == o.first || account == o.last
+}
+
+// add records a revision accepted in this batch.
+func (o *ownership) add(revision int, account string) {
+	if o.latest == 0 {
+		o.first = account
+	}
+	o.latest, o.last = revision, account
 }
 
 const submissionColumns = `seq, interview_id, revision, hash, form_id, form_version, respondent_id, enumerator,

@@ -34,8 +34,8 @@ type Outcome struct {
 type Summary struct {
 	// Pushed were stored by this sync; Already were on the server before.
 	Pushed, Already int
-	// Refused lists the revisions the server refused for good (conflicts and invalid
-	// records); they are not pushed again.
+	// Refused lists the revisions the server refused for good (conflicts, invalid records,
+	// other accounts' interviews, revisions out of order); they are not pushed again.
 	Refused []Outcome
 	// Waiting lists revisions the server could not take yet (an unpublished form version,
 	// a server failure); they stay in the outbox.
@@ -155,7 +155,7 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 			} else {
 				sum.Already++
 			}
-		case rc.Status == survey.ReceiptConflict || (rc.Status == survey.ReceiptRefused && rc.Code == survey.EINVALID):
+		case rc.Status == survey.ReceiptConflict || (rc.Status == survey.ReceiptRefused && refusedForGood(rc.Code)):
 			sum.Refused = append(sum.Refused, out)
 			if l.State != nil {
 				if err := l.State.Refuse(ctx, survey.Refusal{InterviewID: it.InterviewID, Revision: it.Revision, Hash: it.Hash,
@@ -168,6 +168,13 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 		}
 	}
 	return nil
+}
+
+// refusedForGood reports whether a revision refused with code will be refused again
+// whenever it is sent: an invalid record, another account's interview, a revision out of
+// order.
+func refusedForGood(code string) bool {
+	return code == survey.EINVALID || code == survey.EFORBIDDEN || code == survey.ECONFLICT
 }
 
 func (c *Client) pullForms(ctx context.Context, dir string, sum *Summary) error {

@@ -71,24 +71,36 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Batch <= 0 {
 		cfg.Batch = 200
 	}
-	at := time.Now().Add(-time.Hour)
-	items := make([][]wire.PushItem, len(cfg.Tokens))
-	for i := range items {
-		for range cfg.Interviews {
-			id := survey.NewID()
-			body, hash, err := testbed.Record(id, 1, at)
-			if err != nil {
-				return nil, err
-			}
-			items[i] = append(items[i], wire.PushItem{ID: id, Revision: 1, Hash: hash, Body: body})
-		}
-	}
 	transport := &http.Transport{MaxIdleConnsPerHost: len(cfg.Tokens) + 1, MaxConnsPerHost: 0}
 	hc := &http.Client{Transport: transport, Timeout: 5 * time.Minute}
 	defer transport.CloseIdleConnections()
 	gz := -1
 	if cfg.Gzip {
 		gz = 16 << 10
+	}
+	// Each laptop's records name its own account, as the server requires.
+	at := time.Now().Add(-time.Hour)
+	clients := make([]*client.Client, len(cfg.Tokens))
+	items := make([][]wire.PushItem, len(cfg.Tokens))
+	for i, tok := range cfg.Tokens {
+		c, err := client.NewClient(cfg.URL, client.WithToken(tok), client.WithHTTPClient(hc), client.WithGzipAbove(gz),
+			client.WithRetry(1, 0, 0))
+		if err != nil {
+			return nil, err
+		}
+		me, err := c.Me(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("laptop %d: %w", i+1, err)
+		}
+		clients[i] = c
+		for range cfg.Interviews {
+			id := survey.NewID()
+			body, hash, err := testbed.Record(id, me.Name, 1, at)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = append(items[i], wire.PushItem{ID: id, Revision: 1, Hash: hash, Body: body})
+		}
 	}
 
 	var mu sync.Mutex
@@ -104,12 +116,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	start := make(chan struct{})
 	var wg sync.WaitGroup
-	for i, tok := range cfg.Tokens {
-		c, err := client.NewClient(cfg.URL, client.WithToken(tok), client.WithHTTPClient(hc), client.WithGzipAbove(gz),
-			client.WithRetry(1, 0, 0))
-		if err != nil {
-			return nil, err
-		}
+	for i, c := range clients {
 		wg.Go(func() {
 			<-start
 			t0 := time.Now()

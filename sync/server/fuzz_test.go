@@ -18,7 +18,7 @@ import (
 // engine did not accept.
 func FuzzPush(f *testing.F) {
 	id := "0b6f1f4e-8a44-4a8e-9a2b-6f0e4b1d2c3a"
-	body, hash, err := testbed.Record(id, 1, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	body, hash, err := testbed.Record(id, "ani", 1, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
 	if err != nil {
 		f.Fatal(err)
 	}

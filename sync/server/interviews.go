@@ -27,17 +27,11 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 	subs := make([]*survey.Submission, len(req.Items))
 	parallel(len(req.Items), func(i int) {
 		it := req.Items[i]
-		sub, err := s.check(ctx, it)
+		sub, err := s.check(ctx, it, u)
 		if err != nil {
 			code := survey.ErrorCode(err)
-			status := http.StatusUnprocessableEntity
-			if code == survey.ENOTFOUND {
-				status = http.StatusNotFound
-			} else if code == survey.EINTERNAL {
-				status = http.StatusInternalServerError
-			}
 			receipts[i] = wire.Receipt{Receipt: survey.Receipt{InterviewID: it.ID, Revision: it.Revision, Hash: it.Hash,
-				Status: survey.ReceiptRefused, Code: code, Message: survey.ErrorMessage(err)}, HTTPStatus: status}
+				Status: survey.ReceiptRefused, Code: code, Message: survey.ErrorMessage(err)}, HTTPStatus: refusedStatus(code)}
 			return
 		}
 		sub.SubmittedBy, sub.DeviceTime = u.Name, req.DeviceTime.UTC()
@@ -50,7 +44,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 			good, at = append(good, sub), append(at, i)
 		}
 	}
-	stored, dup, conflict := 0, 0, 0
+	stored, dup, conflict, refused := 0, 0, 0, len(req.Items)-len(good)
 	if len(good) > 0 {
 		got, err := s.cfg.Submissions.Ingest(ctx, good)
 		if err != nil {
@@ -68,15 +62,35 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 				status = http.StatusConflict
 				s.log.LogAttrs(ctx, slog.LevelWarn, "conflicting revision kept for review",
 					slog.String("interview", rc.InterviewID), slog.Int("revision", rc.Revision), slog.String("user", u.Name))
+			case survey.ReceiptRefused:
+				refused++
+				status = refusedStatus(rc.Code)
+				s.log.LogAttrs(ctx, slog.LevelWarn, "revision refused", slog.String("interview", rc.InterviewID),
+					slog.Int("revision", rc.Revision), slog.String("user", u.Name), slog.String("code", rc.Code))
 			}
 			receipts[at[n]] = wire.Receipt{Receipt: rc, HTTPStatus: status}
 		}
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "push", slog.String("user", u.Name), slog.Int("items", len(req.Items)),
 		slog.Int("stored", stored), slog.Int("duplicate", dup), slog.Int("conflict", conflict),
-		slog.Int("refused", len(req.Items)-len(good)))
+		slog.Int("refused", refused))
 	writeJSON(w, http.StatusOK, wire.PushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
 	return nil
+}
+
+// refusedStatus is the HTTP status of a refused revision's receipt with error code code.
+func refusedStatus(code string) int {
+	switch code {
+	case survey.ENOTFOUND:
+		return http.StatusNotFound
+	case survey.EFORBIDDEN:
+		return http.StatusForbidden
+	case survey.ECONFLICT:
+		return http.StatusConflict
+	case survey.EINTERNAL:
+		return http.StatusInternalServerError
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines.
@@ -105,9 +119,10 @@ func parallel(n int, fn func(i int)) {
 }
 
 // check verifies one pushed revision: the hash is the body's, the body is a canonical record
-// of that id and revision, its form version is published, and the form engine finds every
-// answer's question and no problem. It never trusts the laptop.
-func (s *Server) check(ctx context.Context, it wire.PushItem) (*survey.Submission, error) {
+// of that id and revision, an enumerator's record names her own account, its form version
+// is published, and the form engine finds every answer's question and no problem. It never
+// trusts the laptop. Who may send which revision is the submission store's to decide.
+func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*survey.Submission, error) {
 	if survey.HashBytes(it.Body) != it.Hash {
 		return nil, survey.Errorf(survey.EINVALID, "The hash is not the SHA-256 of the body.")
 	}
@@ -120,6 +135,10 @@ func (s *Server) check(ctx context.Context, it wire.PushItem) (*survey.Submissio
 	}
 	if canon, err := rec.Canonical(); err != nil || !bytes.Equal(canon, it.Body) {
 		return nil, survey.Errorf(survey.EINVALID, "The body is not the record's canonical encoding.")
+	}
+	if u.Role == survey.RoleEnumerator && rec.Enumerator != u.Name {
+		return nil, survey.Errorf(survey.EFORBIDDEN, "The record names enumerator %q; an enumerator sends only her own interviews (%s).",
+			rec.Enumerator, u.Name)
 	}
 	f, err := s.forms.get(ctx, rec.FormID, rec.FormVersion)
 	if err != nil {

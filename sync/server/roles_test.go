@@ -35,7 +35,7 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	// A stored interview to read and return.
 	id := survey.NewID()
-	body, hash, err := testbed.Record(id, 1, time.Now())
+	body, hash, err := testbed.Record(id, "ani", 1, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	// A second one to approve.
 	id2 := survey.NewID()
-	body2, hash2, err := testbed.Record(id2, 1, time.Now())
+	body2, hash2, err := testbed.Record(id2, "ani", 1, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestRoleMatrix(t *testing.T) {
 	var pushed *survey.OutboxItem
 	pushBody := func() any {
 		id := survey.NewID()
-		b, h, _ := testbed.Record(id, 1, time.Now())
+		b, h, _ := testbed.Record(id, "ani", 1, time.Now())
 		pushed = &survey.OutboxItem{InterviewID: id, Revision: 1, Hash: h}
 		return wire.PushRequest{DeviceTime: time.Now(), Items: []wire.PushItem{{ID: id, Revision: 1, Hash: h, Body: b}}}
 	}

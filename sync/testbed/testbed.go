@@ -83,14 +83,15 @@ func Seed(ctx context.Context, store survey.InterviewStore, enumerator string, n
 }
 
 // Record returns the canonical bytes and hash of a finalized interview of the built-in
-// form with the given id and revision, made without a database (for load generation).
-func Record(id string, revision int, at time.Time) ([]byte, string, error) {
+// form with the given id, enumerator and revision, made without a database (for load
+// generation and for pushes crafted by hand).
+func Record(id, enumerator string, revision int, at time.Time) ([]byte, string, error) {
 	f, as, err := Builtin()
 	if err != nil {
 		return nil, "", err
 	}
 	iv := &survey.Interview{ID: id, Revision: revision, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
-		Enumerator: "load", StartedAt: at.Add(-20 * time.Minute)}
+		Enumerator: enumerator, StartedAt: at.Add(-20 * time.Minute)}
 	body, err := survey.NewRecord(iv, as, at).Canonical()
 	if err != nil {
 		return nil, "", err
