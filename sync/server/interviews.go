@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -203,12 +204,24 @@ func (s *Server) listInterviews(w http.ResponseWriter, r *http.Request, _ *surve
 	return nil
 }
 
-// InterviewResponse is one stored revision: its metadata, its canonical body and the
-// conflicting contents received for it.
+// InterviewResponse is one stored revision: its metadata, its record with personal data
+// masked (Masked is true; the hash is that of the stored canonical bytes, not of Body) and
+// the conflicting contents received for it. Personal data in full leaves the server only
+// through the analysts' export.
 type InterviewResponse struct {
 	*survey.Submission
 	Body      []byte               `json:"body"`
+	Masked    bool                 `json:"masked"`
 	Conflicts []*survey.Submission `json:"conflicting,omitempty"`
+}
+
+// maskedBody returns the record in body with its personal answers masked.
+func maskedBody(body []byte) ([]byte, error) {
+	rec, err := survey.DecodeRecord(body)
+	if err != nil {
+		return nil, fmt.Errorf("stored record: %w", err)
+	}
+	return rec.Masked().Canonical()
 }
 
 func (s *Server) getInterview(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
@@ -224,7 +237,11 @@ func (s *Server) getInterview(w http.ResponseWriter, r *http.Request, _ *survey.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, InterviewResponse{Submission: sub, Body: sub.Body, Conflicts: conflicts})
+	body, err := maskedBody(sub.Body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, InterviewResponse{Submission: sub, Body: body, Masked: true, Conflicts: conflicts})
 	return nil
 }
 

@@ -169,7 +169,10 @@ func (s *Server) reviewInterview(w http.ResponseWriter, r *http.Request, _ *surv
 		return err
 	}
 	var resp wire.InterviewReview
-	resp.Review, resp.Body = v, sub.Body
+	resp.Review = v
+	if resp.Body, err = maskedBody(sub.Body); err != nil {
+		return err
+	}
 	if resp.Revisions, err = s.cfg.Reviews.Revisions(ctx, id); err != nil {
 		return err
 	}

@@ -225,8 +225,8 @@ func (r *ApproveRequest) Validate() error {
 	return nil
 }
 
-// InterviewReview is survey.ReviewDetail on the wire: the record travels as its canonical
-// bytes.
+// InterviewReview is survey.ReviewDetail on the wire: the record travels as canonical
+// bytes, with its personal answers masked (survey.MaskAnswer).
 type InterviewReview struct {
 	survey.ReviewDetail
 	Body json.RawMessage `json:"body"`
