@@ -140,7 +140,7 @@ type Node struct {
 	deps, dependents []*Node // dependency graph among relevance, calculations and repeat counts
 	triggers         []*Node // calculations whose trigger is this node
 	rank             int     // position in the evaluation order
-	closure          []*Node // cached: everything a change of this node can affect, in order
+	closure          []*Node // everything a change of this node can affect, in order; set at load
 }
 
 // IsGroup reports whether the node is a group or repeat.

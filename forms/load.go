@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"tracer/forms/expr"
@@ -671,87 +670,6 @@ func (c *compiler) parseExpr(t *table, r row, col, src string) *expr.Expr {
 		return nil
 	}
 	return x
-}
-
-// graph builds the dependency graph among relevance conditions, calculations and repeat
-// counts, reports cycles, and fixes the evaluation order.
-func (c *compiler) graph(t *table) {
-	f := c.form
-	for _, n := range f.Nodes {
-		seen := map[*Node]bool{}
-		add := func(d *Node) {
-			if d != nil && d != n && !seen[d] {
-				seen[d] = true
-				n.deps = append(n.deps, d)
-			}
-		}
-		for _, x := range []*expr.Expr{n.Relevant, n.Calculation, n.RepeatCount} {
-			if x == nil {
-				continue
-			}
-			for _, d := range f.exprNodes(x) {
-				add(d)
-				// What a reference sees also depends on the relevance of the groups around it.
-				for p := d.Parent; p != nil && p != f.Root; p = p.Parent {
-					if p.Relevant != nil {
-						add(p)
-					}
-				}
-			}
-		}
-		sort.Slice(n.deps, func(i, j int) bool { return n.deps[i].Index < n.deps[j].Index })
-		for _, d := range n.deps {
-			d.dependents = append(d.dependents, n)
-		}
-	}
-	// Depth-first topological sort; a back edge is a cycle.
-	const (
-		unvisited = iota
-		active
-		done
-	)
-	state := make([]int, len(f.Nodes))
-	var stack []*Node
-	reported := false
-	var visit func(n *Node)
-	visit = func(n *Node) {
-		state[n.Index] = active
-		stack = append(stack, n)
-		for _, d := range n.deps {
-			switch state[d.Index] {
-			case unvisited:
-				visit(d)
-			case active:
-				if !reported {
-					reported = true
-					var names []string
-					start := 0
-					for i, s := range stack {
-						if s == d {
-							start = i
-						}
-					}
-					for _, s := range stack[start:] {
-						names = append(names, s.Name)
-					}
-					names = append(names, d.Name)
-					src := c.rowOf(n)
-					c.errorf(t, src, "", "relevance and calculations form a cycle: %s", strings.Join(names, " -> "))
-				}
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[n.Index] = done
-		f.order = append(f.order, n)
-	}
-	for _, n := range f.Nodes {
-		if state[n.Index] == unvisited {
-			visit(n)
-		}
-	}
-	for i, n := range f.order {
-		n.rank = i
-	}
 }
 
 func (c *compiler) rowOf(n *Node) row {

@@ -616,38 +616,6 @@ func calcValue(v string) string {
 	return v
 }
 
-// closure returns every node a change of n can affect, in evaluation order.
-func (f *Form) closure(n *Node) []*Node {
-	if n.closure != nil {
-		return n.closure
-	}
-	seen := map[*Node]bool{}
-	var out []*Node
-	var walk func(x *Node)
-	walk = func(x *Node) {
-		for _, d := range x.dependents {
-			if !seen[d] {
-				seen[d] = true
-				out = append(out, d)
-				walk(d)
-			}
-		}
-		// A group's relevance changes what references to everything inside it see.
-		if x.IsGroup() {
-			for _, c := range x.Children {
-				walk(c)
-			}
-		}
-	}
-	walk(n)
-	sort.Slice(out, func(i, j int) bool { return out[i].rank < out[j].rank })
-	if out == nil {
-		out = []*Node{}
-	}
-	n.closure = out
-	return out
-}
-
 // propagate recomputes what a change of item it can affect, and nothing else: each affected
 // node is recomputed only in the repeat instance where the change happened when it shares
 // that repeat, and only when one of its dependencies actually changed. it may be a repeat
@@ -667,7 +635,7 @@ func (s *Session) propagate(it *item) {
 		}
 		return scope{}, false
 	}
-	for _, n := range s.form.closure(it.node) {
+	for _, n := range it.node.closure {
 		var sc scope
 		hit := false
 		merge := func(ds scope) {

@@ -1,0 +1,122 @@
+package forms
+
+import (
+	"sort"
+	"strings"
+
+	"tracer/forms/expr"
+)
+
+// This file builds the dependency graph of a form when it loads: which relevance
+// conditions, calculations and repeat counts read which nodes, the order they are evaluated
+// in, and for each node everything a change of it can affect. All of it is computed by Load
+// and never written afterwards, so one *Form serves any number of sessions at once.
+
+// graph builds the dependency graph among relevance conditions, calculations and repeat
+// counts, reports cycles, and fixes the evaluation order.
+func (c *compiler) graph(t *table) {
+	f := c.form
+	for _, n := range f.Nodes {
+		seen := map[*Node]bool{}
+		add := func(d *Node) {
+			if d != nil && d != n && !seen[d] {
+				seen[d] = true
+				n.deps = append(n.deps, d)
+			}
+		}
+		for _, x := range []*expr.Expr{n.Relevant, n.Calculation, n.RepeatCount} {
+			if x == nil {
+				continue
+			}
+			for _, d := range f.exprNodes(x) {
+				add(d)
+				// What a reference sees also depends on the relevance of the groups around it.
+				for p := d.Parent; p != nil && p != f.Root; p = p.Parent {
+					if p.Relevant != nil {
+						add(p)
+					}
+				}
+			}
+		}
+		sort.Slice(n.deps, func(i, j int) bool { return n.deps[i].Index < n.deps[j].Index })
+		for _, d := range n.deps {
+			d.dependents = append(d.dependents, n)
+		}
+	}
+	// Depth-first topological sort; a back edge is a cycle.
+	const (
+		unvisited = iota
+		active
+		done
+	)
+	state := make([]int, len(f.Nodes))
+	var stack []*Node
+	reported := false
+	var visit func(n *Node)
+	visit = func(n *Node) {
+		state[n.Index] = active
+		stack = append(stack, n)
+		for _, d := range n.deps {
+			switch state[d.Index] {
+			case unvisited:
+				visit(d)
+			case active:
+				if !reported {
+					reported = true
+					var names []string
+					start := 0
+					for i, s := range stack {
+						if s == d {
+							start = i
+						}
+					}
+					for _, s := range stack[start:] {
+						names = append(names, s.Name)
+					}
+					names = append(names, d.Name)
+					src := c.rowOf(n)
+					c.errorf(t, src, "", "relevance and calculations form a cycle: %s", strings.Join(names, " -> "))
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[n.Index] = done
+		f.order = append(f.order, n)
+	}
+	for _, n := range f.Nodes {
+		if state[n.Index] == unvisited {
+			visit(n)
+		}
+	}
+	for i, n := range f.order {
+		n.rank = i
+	}
+	for _, n := range f.Nodes {
+		n.closure = closure(n)
+	}
+}
+
+// closure returns every node a change of n can affect, in evaluation order.
+func closure(n *Node) []*Node {
+	seen := map[*Node]bool{}
+	var out []*Node
+	var walk func(x *Node)
+	walk = func(x *Node) {
+		for _, d := range x.dependents {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+				walk(d)
+			}
+		}
+		// A group's relevance changes what references to everything inside it see.
+		if x.IsGroup() {
+			for _, c := range x.Children {
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	sort.Slice(out, func(i, j int) bool { return out[i].rank < out[j].rank })
+	return out
+}
