@@ -66,18 +66,18 @@ func (n *PathNode) StepPreds(i int) []Node {
 	return n.Preds[i]
 }
 
-// UnaryNode is a unary minus. Pos is the position of the operator.
+// UnaryNode is a unary minus (Op is OpNeg). Pos is the position of the operator.
 type UnaryNode struct {
 	Pos
-	Op string
+	Op Op
 	X  Node
 }
 
-// BinaryNode is a binary operation: "or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-",
-// "*", "div", "mod" or "|" (node-set union). Pos is the position of the operator.
+// BinaryNode is a binary operation: OpOr, OpAnd, a comparison, arithmetic or OpUnion
+// (node-set union). Pos is the position of the operator.
 type BinaryNode struct {
 	Pos
-	Op   string
+	Op   Op
 	L, R Node
 }
 
@@ -103,22 +103,72 @@ const (
 	precPrimary
 )
 
+// Op is an operator of the expression language.
+type Op int
+
+// The operators. OpNeg is unary minus; the others are binary.
+const (
+	OpInvalid Op = iota
+	OpOr
+	OpAnd
+	OpEq
+	OpNe
+	OpLt
+	OpLe
+	OpGt
+	OpGe
+	OpAdd
+	OpSub
+	OpMul
+	OpDiv
+	OpMod
+	OpUnion
+	OpNeg
+)
+
+// opText spells each operator as it is written in an expression.
+var opText = [...]string{
+	OpInvalid: "?", OpOr: "or", OpAnd: "and", OpEq: "=", OpNe: "!=", OpLt: "<", OpLe: "<=", OpGt: ">",
+	OpGe: ">=", OpAdd: "+", OpSub: "-", OpMul: "*", OpDiv: "div", OpMod: "mod", OpUnion: "|", OpNeg: "-",
+}
+
+// String returns the operator as it is written: "and", "<=", "div", "-".
+func (op Op) String() string {
+	if op < 0 || int(op) >= len(opText) {
+		return "?"
+	}
+	return opText[op]
+}
+
+// Prec returns the precedence of a binary operator, higher binding tighter, as in the XPath
+// 1.0 grammar; 0 for OpNeg and OpInvalid, which are not binary.
+func (op Op) Prec() int { return binaryPrec(op) }
+
+// IsComparison reports whether op is =, !=, <, <=, > or >=.
+func (op Op) IsComparison() bool { return op >= OpEq && op <= OpGe }
+
+// binaryOps maps the spelling of each binary operator to its Op.
+var binaryOps = map[string]Op{
+	"or": OpOr, "and": OpAnd, "=": OpEq, "!=": OpNe, "<": OpLt, "<=": OpLe, ">": OpGt, ">=": OpGe,
+	"+": OpAdd, "-": OpSub, "*": OpMul, "div": OpDiv, "mod": OpMod, "|": OpUnion,
+}
+
 // binaryPrec returns the precedence of a binary operator, or precLowest if op is not one.
-func binaryPrec(op string) int {
+func binaryPrec(op Op) int {
 	switch op {
-	case "or":
+	case OpOr:
 		return precOr
-	case "and":
+	case OpAnd:
 		return precAnd
-	case "=", "!=":
+	case OpEq, OpNe:
 		return precEquality
-	case "<", "<=", ">", ">=":
+	case OpLt, OpLe, OpGt, OpGe:
 		return precRelational
-	case "+", "-":
+	case OpAdd, OpSub:
 		return precAdditive
-	case "*", "div", "mod":
+	case OpMul, OpDiv, OpMod:
 		return precMultiplicative
-	case "|":
+	case OpUnion:
 		return precUnion
 	}
 	return precLowest
@@ -254,7 +304,7 @@ func (n *PathNode) writeTo(b *strings.Builder) {
 func (n *UnaryNode) String() string { return nodeString(n) }
 
 func (n *UnaryNode) writeTo(b *strings.Builder) {
-	b.WriteString(n.Op)
+	b.WriteString(n.Op.String())
 	writeOperand(b, n.X, precOf(n.X) < precUnary)
 }
 
@@ -264,7 +314,7 @@ func (n *BinaryNode) String() string { return nodeString(n) }
 func (n *BinaryNode) writeTo(b *strings.Builder) {
 	p := binaryPrec(n.Op)
 	writeOperand(b, n.L, precOf(n.L) < p || p == precLowest)
-	b.WriteString(" " + n.Op + " ")
+	b.WriteString(" " + n.Op.String() + " ")
 	writeOperand(b, n.R, precOf(n.R) <= p)
 }
 

@@ -161,7 +161,7 @@ func (c compiler) compile(n Node) evalFn {
 		}
 		return func(env Env) Value { return orEmpty(env.Path(n)) }
 	case *UnaryNode:
-		if n.Op != "-" {
+		if n.Op != OpNeg {
 			return empty
 		}
 		x := c.compile(n.X)
@@ -182,41 +182,27 @@ func (c compiler) dot() evalFn {
 	return func(env Env) Value { return orEmpty(env.Current()) }
 }
 
-// cmpOp is a comparison operator.
-type cmpOp int
-
-const (
-	opEq cmpOp = iota
-	opNe
-	opLt
-	opLe
-	opGt
-	opGe
-)
-
-var cmpOps = map[string]cmpOp{"=": opEq, "!=": opNe, "<": opLt, "<=": opLe, ">": opGt, ">=": opGe}
-
 func (c compiler) binary(n *BinaryNode) evalFn {
 	l, r := c.compile(n.L), c.compile(n.R)
-	if op, ok := cmpOps[n.Op]; ok {
+	if op := n.Op; op.IsComparison() {
 		return func(env Env) Value { return Bool(compare(op, l(env), r(env))) }
 	}
 	switch n.Op {
-	case "and":
+	case OpAnd:
 		return func(env Env) Value { return Bool(ToBool(l(env)) && ToBool(r(env))) }
-	case "or":
+	case OpOr:
 		return func(env Env) Value { return Bool(ToBool(l(env)) || ToBool(r(env))) }
-	case "+":
+	case OpAdd:
 		return func(env Env) Value { return Number(ToNumber(l(env)) + ToNumber(r(env))) }
-	case "-":
+	case OpSub:
 		return func(env Env) Value { return Number(ToNumber(l(env)) - ToNumber(r(env))) }
-	case "*":
+	case OpMul:
 		return func(env Env) Value { return Number(ToNumber(l(env)) * ToNumber(r(env))) }
-	case "div":
+	case OpDiv:
 		return func(env Env) Value { return Number(ToNumber(l(env)) / ToNumber(r(env))) }
-	case "mod":
+	case OpMod:
 		return func(env Env) Value { return Number(math.Mod(ToNumber(l(env)), ToNumber(r(env)))) }
-	case "|":
+	case OpUnion:
 		return func(env Env) Value { return flatten(nil, l(env), r(env)) }
 	}
 	return empty
@@ -227,7 +213,7 @@ func (c compiler) binary(n *BinaryNode) evalFn {
 // compares with the other side read as a date, a Number with the other side read as a
 // number; two strings compare as strings for = and !=, as numbers otherwise. NaN compares
 // false, except with != where it compares true.
-func compare(op cmpOp, a, b Value) bool {
+func compare(op Op, a, b Value) bool {
 	a, b = orEmpty(a), orEmpty(b)
 	_, aBool := a.(Bool)
 	_, bBool := b.(Bool)
@@ -257,25 +243,25 @@ func compare(op cmpOp, a, b Value) bool {
 	}
 	_, aNum := a.(Number)
 	_, bNum := b.(Number)
-	if !aNum && !bNum && (op == opEq || op == opNe) {
-		return (ToString(a) == ToString(b)) == (op == opEq)
+	if !aNum && !bNum && (op == OpEq || op == OpNe) {
+		return (ToString(a) == ToString(b)) == (op == OpEq)
 	}
 	return compareNumbers(op, ToNumber(a), ToNumber(b))
 }
 
-func compareNumbers(op cmpOp, x, y float64) bool {
+func compareNumbers(op Op, x, y float64) bool {
 	switch op {
-	case opEq:
+	case OpEq:
 		return x == y
-	case opNe:
+	case OpNe:
 		return x != y
-	case opLt:
+	case OpLt:
 		return x < y
-	case opLe:
+	case OpLe:
 		return x <= y
-	case opGt:
+	case OpGt:
 		return x > y
-	case opGe:
+	case OpGe:
 		return x >= y
 	}
 	return false

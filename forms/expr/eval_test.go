@@ -459,7 +459,7 @@ func TestEvalNilEnv(t *testing.T) {
 
 // TestEvalHandBuilt evaluates an Expr built without Parse: it compiles on the fly.
 func TestEvalHandBuilt(t *testing.T) {
-	e := &Expr{Root: &BinaryNode{Op: "+", L: &RefNode{Name: "five"}, R: &NumberNode{Value: 1}}}
+	e := &Expr{Root: &BinaryNode{Op: OpAdd, L: &RefNode{Name: "five"}, R: &NumberNode{Value: 1}}}
 	if got := show(e.Eval(newTestEnv())); got != show(Number(6)) {
 		t.Errorf("Eval = %s, want Number(6)", got)
 	}
@@ -467,7 +467,7 @@ func TestEvalHandBuilt(t *testing.T) {
 	if got := show(nilExpr.Eval(newTestEnv())); got != show(String("")) {
 		t.Errorf("nil Expr: Eval = %s, want String(\"\")", got)
 	}
-	odd := &Expr{Root: &BinaryNode{Op: "^", L: &UnaryNode{Op: "!", X: nil}, R: nil}}
+	odd := &Expr{Root: &BinaryNode{Op: Op(99), L: &UnaryNode{Op: OpInvalid, X: nil}, R: nil}}
 	if got := show(odd.Eval(newTestEnv())); got != show(String("")) {
 		t.Errorf("unknown operators: Eval = %s, want String(\"\")", got)
 	}

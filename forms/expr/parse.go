@@ -111,13 +111,13 @@ func (p *parser) leave() { p.depth-- }
 
 // levels lists the binary operators from the lowest precedence up. The names and, or, div
 // and mod are operators only where an operator is expected.
-var levels = [...][]string{
-	{"or"},
-	{"and"},
-	{"=", "!="},
-	{"<", "<=", ">", ">="},
-	{"+", "-"},
-	{"*", "div", "mod"},
+var levels = [...][]Op{
+	{OpOr},
+	{OpAnd},
+	{OpEq, OpNe},
+	{OpLt, OpLe, OpGt, OpGe},
+	{OpAdd, OpSub},
+	{OpMul, OpDiv, OpMod},
 }
 
 func (p *parser) parseExpr() Node {
@@ -126,17 +126,21 @@ func (p *parser) parseExpr() Node {
 	return p.parseBinary(0)
 }
 
-// operator reports whether t is a binary operator of the given level.
-func operator(t item, level int) bool {
+// operator returns the binary operator t is at the given level, if it is one.
+func operator(t item, level int) (Op, bool) {
 	if t.typ != itemOp && t.typ != itemName {
-		return false
+		return OpInvalid, false
 	}
-	for _, op := range levels[level] {
-		if t.val == op {
-			return true
+	op, ok := binaryOps[t.val]
+	if !ok {
+		return OpInvalid, false
+	}
+	for _, o := range levels[level] {
+		if o == op {
+			return op, true
 		}
 	}
-	return false
+	return OpInvalid, false
 }
 
 func (p *parser) parseBinary(level int) Node {
@@ -144,11 +148,15 @@ func (p *parser) parseBinary(level int) Node {
 		return p.parseUnary()
 	}
 	l := p.parseBinary(level + 1)
-	for operator(p.peek(), level) {
+	for {
+		o, ok := operator(p.peek(), level)
+		if !ok {
+			break
+		}
 		op := p.next()
 		p.operand(op)
 		r := p.parseBinary(level + 1)
-		l = &BinaryNode{Pos: op.pos, Op: op.val, L: l, R: r}
+		l = &BinaryNode{Pos: op.pos, Op: o, L: l, R: r}
 	}
 	return l
 }
@@ -169,7 +177,7 @@ func (p *parser) parseUnary() Node {
 	p.operand(t)
 	p.enter(t.pos)
 	defer p.leave()
-	return &UnaryNode{Pos: t.pos, Op: "-", X: p.parseUnary()}
+	return &UnaryNode{Pos: t.pos, Op: OpNeg, X: p.parseUnary()}
 }
 
 func (p *parser) parseUnion() Node {
@@ -177,7 +185,7 @@ func (p *parser) parseUnion() Node {
 	for t := p.peek(); t.typ == itemOp && t.val == "|"; t = p.peek() {
 		p.next()
 		p.operand(t)
-		l = &BinaryNode{Pos: t.pos, Op: "|", L: l, R: p.parsePrimary()}
+		l = &BinaryNode{Pos: t.pos, Op: OpUnion, L: l, R: p.parsePrimary()}
 	}
 	return l
 }

@@ -16,9 +16,9 @@ var ignorePos = cmpopts.IgnoreTypes(Pos(0))
 func sexpr(n Node) string {
 	switch n := n.(type) {
 	case *BinaryNode:
-		return "(" + n.Op + " " + sexpr(n.L) + " " + sexpr(n.R) + ")"
+		return "(" + n.Op.String() + " " + sexpr(n.L) + " " + sexpr(n.R) + ")"
 	case *UnaryNode:
-		return "(" + n.Op + " " + sexpr(n.X) + ")"
+		return "(" + n.Op.String() + " " + sexpr(n.X) + ")"
 	case *CallNode:
 		parts := []string{n.Name}
 		for _, a := range n.Args {
@@ -53,14 +53,14 @@ func TestParseTree(t *testing.T) {
 		{"/data/g/x", &PathNode{Absolute: true, Steps: []string{"data", "g", "x"}}},
 		{"x/y", &PathNode{Steps: []string{"x", "y"}}},
 		{"div", &PathNode{Steps: []string{"div"}}},
-		{"-${a}", &UnaryNode{Op: "-", X: &RefNode{Name: "a"}}},
+		{"-${a}", &UnaryNode{Op: OpNeg, X: &RefNode{Name: "a"}}},
 		{"true()", &CallNode{Name: "true"}},
 		{"jr:choice-name(${q}, '${q}')", &CallNode{Name: "jr:choice-name", Args: []Node{
 			&RefNode{Name: "q"}, &StringNode{Value: "${q}"},
 		}}},
 		{"count-selected( . )", &CallNode{Name: "count-selected", Args: []Node{&PathNode{Steps: []string{"."}}}}},
-		{"${a} | ${b}", &BinaryNode{Op: "|", L: &RefNode{Name: "a"}, R: &RefNode{Name: "b"}}},
-		{"‘user’ = “it's”", &BinaryNode{Op: "=", L: &StringNode{Value: "user"}, R: &StringNode{Value: "it's"}}},
+		{"${a} | ${b}", &BinaryNode{Op: OpUnion, L: &RefNode{Name: "a"}, R: &RefNode{Name: "b"}}},
+		{"‘user’ = “it's”", &BinaryNode{Op: OpEq, L: &StringNode{Value: "user"}, R: &StringNode{Value: "it's"}}},
 		{"current()", &CallNode{Name: "current"}},
 		{"current()/../x", &PathNode{Current: true, Steps: []string{"..", "x"}}},
 		{"instance('list')/root/item/label", &PathNode{Instance: "list", Steps: []string{"root", "item", "label"}}},
@@ -70,20 +70,20 @@ func TestParseTree(t *testing.T) {
 		{"instance('list')/root/item[name = ${x}]/label", &PathNode{
 			Instance: "list",
 			Steps:    []string{"root", "item", "label"},
-			Preds: [][]Node{nil, {&BinaryNode{Op: "=",
+			Preds: [][]Node{nil, {&BinaryNode{Op: OpEq,
 				L: &PathNode{Steps: []string{"name"}}, R: &RefNode{Name: "x"}}}, nil},
 		}},
 		{"instance('parent')/root/data[P_SN = current()/../C_SN]/P_Name", &PathNode{
 			Instance: "parent",
 			Steps:    []string{"root", "data", "P_Name"},
-			Preds: [][]Node{nil, {&BinaryNode{Op: "=",
+			Preds: [][]Node{nil, {&BinaryNode{Op: OpEq,
 				L: &PathNode{Steps: []string{"P_SN"}},
 				R: &PathNode{Current: true, Steps: []string{"..", "C_SN"}}}}, nil},
 		}},
 		{"/data/r[2][x != '']", &PathNode{
 			Absolute: true,
 			Steps:    []string{"data", "r"},
-			Preds:    [][]Node{nil, {&NumberNode{Value: 2, Text: "2"}, &BinaryNode{Op: "!=", L: &PathNode{Steps: []string{"x"}}, R: &StringNode{}}}},
+			Preds:    [][]Node{nil, {&NumberNode{Value: 2, Text: "2"}, &BinaryNode{Op: OpNe, L: &PathNode{Steps: []string{"x"}}, R: &StringNode{}}}},
 		}},
 		{"r[1]/x", &PathNode{Steps: []string{"r", "x"}, Preds: [][]Node{{&NumberNode{Value: 1, Text: "1"}}, nil}}},
 	}
@@ -329,7 +329,7 @@ func TestPrint(t *testing.T) {
 		{&PathNode{Steps: []string{"a", "b"}, Preds: [][]Node{{&NumberNode{Value: 1}}}}, "a[1]/b"},
 		{&NumberNode{Value: 2.5}, "2.5"},
 		{&NumberNode{Value: -2}, "(-2)"},
-		{&BinaryNode{Op: "+", L: &NumberNode{Value: 1}, R: nil}, "1 + ()"},
+		{&BinaryNode{Op: OpAdd, L: &NumberNode{Value: 1}, R: nil}, "1 + ()"},
 	}
 	for _, tt := range tests {
 		if got := tt.node.String(); got != tt.want {

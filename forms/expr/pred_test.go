@@ -122,7 +122,7 @@ func TestEvalNodeOdd(t *testing.T) {
 	}{
 		{nil, String("")},
 		{&StringNode{Value: "x"}, String("x")},
-		{&BinaryNode{Op: "+", L: &NumberNode{Value: 1}, R: &RefNode{Name: "five"}}, Number(6)},
+		{&BinaryNode{Op: OpAdd, L: &NumberNode{Value: 1}, R: &RefNode{Name: "five"}}, Number(6)},
 	} {
 		if got, want := show(e.EvalNode(tt.n, newTestEnv())), show(tt.want); got != want {
 			t.Errorf("EvalNode(%v) = %s, want %s", tt.n, got, want)
