@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -493,7 +494,9 @@ func (c *compiler) expressions(t *table) {
 			}
 		}
 		if n.ChoiceFilter != nil && n.ListName == "" {
-			c.errorf(t, r, "choice_filter", "choice_filter on %s %q, which has no choice list", n.Type, n.Name)
+			// pyxform ignores it, and so does ODK.
+			c.warnf(t, r, "choice_filter", "choice_filter on %s %q, which is not a select: it is ignored", n.Type, n.Name)
+			n.ChoiceFilter = nil
 		}
 		if n.RepeatCount != nil && n.Kind != KindRepeat {
 			c.errorf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat", n.Type, n.Name)
@@ -652,9 +655,18 @@ func (c *compiler) flag(t *table, r row, col, v string) (bool, *expr.Expr) {
 	return false, x
 }
 
+// xmlEscape matches the XML character references an expression copied from an XForm holds.
+var xmlEscape = regexp.MustCompile(`&(gt|lt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});`)
+
 func (c *compiler) parseExpr(t *table, r row, col, src string) *expr.Expr {
 	if strings.TrimSpace(src) == "" {
 		return nil
+	}
+	if xmlEscape.MatchString(src) {
+		// Copied from an XForm: the XForm shows these as plain operators, and so does ODK.
+		decoded := xmlEscape.ReplaceAllStringFunc(src, html.UnescapeString)
+		c.warnf(t, r, col, "XML escapes in %q are read as %q; write the operators themselves", src, decoded)
+		src = decoded
 	}
 	x, err := expr.Parse(src)
 	if err == nil {

@@ -3,6 +3,7 @@ package forms_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"tracer/forms"
 )
@@ -227,5 +228,62 @@ func TestPathThatNamesNoNodeIsALoadError(t *testing.T) {
 				t.Fatalf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestFormsODKAcceptsLoad: what ODK, Enketo or pyxform accept loads, with a warning where
+// the form is not written as XLSForm says.
+func TestFormsODKAcceptsLoad(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | constraint | calculation | choice_filter |
+| | integer | weight | Weight | . &gt;= 1 and . &lt;= 200 | | |
+| | text | a | A | | | x = 1 |
+| | text | b | B | | | |
+| | calculate | first | | | coalesce(${a}, ${b}, 'none') | |
+| | date | dob | Birth date | | | |
+| | calculate | age_days | | | cht:difference-in-days(${dob}, '2026-11-20') | |
+| | calculate | age_months | | | difference-in-months(${dob}, '2026-11-20') | |
+| | calculate | due | | | format-date(add-date(${dob}, 0, 9), '%Y-%m-%d') | |
+`
+	f := mustParse(t, form)
+	var warnings []string
+	for _, w := range f.Warnings {
+		warnings = append(warnings, w.Error())
+	}
+	all := strings.Join(warnings, "\n")
+	for _, want := range []string{
+		`line 4, sheet survey, column constraint: XML escapes in ". &gt;= 1 and . &lt;= 200" are read as ". >= 1 and . <= 200"`,
+		`line 5, sheet survey, column choice_filter: choice_filter on text "a", which is not a select: it is ignored`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings:\n%s\nwant one containing %q", all, want)
+		}
+	}
+	s := forms.NewSession(f, forms.Options{Now: func() time.Time { return fixedNow }})
+	runSteps(t, s, []step{
+		{path: "weight", value: "0", refused: true},
+		{path: "weight", value: "201", refused: true},
+		{path: "weight", value: "70", want: "70"},
+		{wantPath: "first", want: "none"},
+		{path: "b", value: "bee", wantPath: "first", want: "bee"},
+		{path: "a", value: "ay", wantPath: "first", want: "ay"},
+		{path: "dob", value: "2026-01-20", wantPath: "age_days", want: "304"},
+		{wantPath: "age_months", want: "10"},
+		{wantPath: "due", want: "2026-10-20"},
+	})
+}
+
+// TestOtherEnginesFunctionsAreRefusedByName: a function tracer cannot evaluate is a load
+// error that names it and says it is not ODK.
+func TestOtherEnginesFunctionsAreRefusedByName(t *testing.T) {
+	_, err := forms.Parse("test.md", []byte(`
+| survey |
+| | type | name | label | calculation |
+| | decimal | w | Weight | |
+| | calculate | z | | z-score('weight-for-age', 'male', 12, ${w}) |`))
+	if err == nil || !strings.Contains(err.Error(), "line 5, sheet survey, column calculation") ||
+		!strings.Contains(err.Error(), "z-score() is a Community Health Toolkit (CHT) extension, not in ODK") {
+		t.Fatalf("err = %v, want a load error naming z-score() as not in ODK", err)
 	}
 }

@@ -84,6 +84,11 @@ const (
 	fnDifferenceInMonths
 	fnAddDate
 	fnParseTimestampToDate
+	fnCHTDifferenceInYears
+	fnCHTDifferenceInWeeks
+	fnCHTDifferenceInDays
+	fnCHTStripWhitespace
+	fnCHTValidateLuhn
 )
 
 // funcSpec describes a built-in function and the numbers of arguments it takes: at least
@@ -124,7 +129,7 @@ func (s funcSpec) arity() string {
 // funcs holds the built-in functions by name. It is never written after initialization.
 var funcs = map[string]funcSpec{
 	"if":                  {fnIf, 3, 3, 0},
-	"coalesce":            {fnCoalesce, 2, 2, 0},
+	"coalesce":            {fnCoalesce, 2, -1, 0},
 	"selected":            {fnSelected, 2, 2, 0},
 	"count-selected":      {fnCountSelected, 1, 1, 0},
 	"selected-at":         {fnSelectedAt, 2, 2, 0},
@@ -196,9 +201,26 @@ var funcs = map[string]funcSpec{
 	"distance":            {fnDistance, 1, -1, 0},
 
 	// Extensions of Enketo and of the Community Health Toolkit (CHT), used by CHT's forms.
-	"difference-in-months":    {fnDifferenceInMonths, 2, 2, 0},
-	"add-date":                {fnAddDate, 1, 6, 0},
-	"parse-timestamp-to-date": {fnParseTimestampToDate, 1, 1, 0},
+	"difference-in-months":     {fnDifferenceInMonths, 2, 2, 0},
+	"add-date":                 {fnAddDate, 1, 6, 0},
+	"parse-timestamp-to-date":  {fnParseTimestampToDate, 1, 1, 0},
+	"cht:difference-in-years":  {fnCHTDifferenceInYears, 2, 2, 0},
+	"cht:difference-in-months": {fnDifferenceInMonths, 2, 2, 0},
+	"cht:difference-in-weeks":  {fnCHTDifferenceInWeeks, 2, 2, 0},
+	"cht:difference-in-days":   {fnCHTDifferenceInDays, 2, 2, 0},
+	"cht:strip-whitespace":     {fnCHTStripWhitespace, 1, 1, 0},
+	"cht:validate-luhn":        {fnCHTValidateLuhn, 1, 2, 0},
+}
+
+// refused names the functions of other form engines that public forms call and that
+// tracer cannot evaluate, with the reason given when a form uses one.
+var refused = map[string]string{
+	"z-score":           "is a Community Health Toolkit (CHT) extension, not in ODK: it reads CHT's growth-chart tables, which tracer does not have",
+	"to-bikram-sambat":  "is a Community Health Toolkit (CHT) extension, not in ODK: tracer has no Bikram Sambat calendar",
+	"cht:extension-lib": "is a Community Health Toolkit (CHT) extension, not in ODK: it runs JavaScript that only CHT has",
+	"pulldata-csv":      "is not in ODK",
+	"intersect":         "is a Kobo/Enketo extension, not in ODK",
+	"jr:itext":          "reads translations of the XForm itself, not in XLSForm expressions",
 }
 
 // Check reports the first static problem of e, in source order: an unknown function, a
@@ -228,6 +250,9 @@ func Check(e *Expr) error {
 func checkCall(c *CallNode) string {
 	spec, ok := funcs[c.Name]
 	if !ok {
+		if why, known := refused[c.Name]; known {
+			return c.Name + "() " + why
+		}
 		return "unknown function " + c.Name
 	}
 	if !spec.takes(len(c.Args)) {

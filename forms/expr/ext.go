@@ -13,7 +13,12 @@ package expr
 //     not take: they give NaN.
 //   - digest(s, algorithm[, encoding]) and base64-decode(s) are ODK's.
 //   - difference-in-months(d1, d2) is Enketo's, add-date and parse-timestamp-to-date are
-//     CHT's.
+//     CHT's, as are cht:difference-in-years, -months, -weeks and -days (whole units from d1
+//     to d2, rounded toward zero, as moment.js's diff counts them), cht:strip-whitespace
+//     and cht:validate-luhn.
+//
+// Other CHT functions (z-score, to-bikram-sambat, cht:extension-lib) need data or code only
+// CHT has: Check refuses them by name (see refused in check.go).
 
 import (
 	"crypto/md5"
@@ -99,17 +104,64 @@ func base64Decode(s string) string {
 // months, to 2024-03-01 is 1. Forwards this is Enketo's count; backwards it is the count
 // from d2 to d1, negated, so that swapping the dates flips the sign (Enketo's formula
 // would count a partial month backwards as a whole one).
-func compileDifferenceInMonths(args []evalFn) evalFn {
+func compileDifferenceInMonths(args []evalFn) evalFn { return compileDateDiff(args, monthsDiff) }
+
+// monthsDiff returns the whole calendar months from d1 to d2, as difference-in-months counts.
+func monthsDiff(d1, d2 Date) float64 {
+	if days(dateOnly(d2)) < days(dateOnly(d1)) {
+		return -monthsBetween(d2.T, d1.T)
+	}
+	return monthsBetween(d1.T, d2.T)
+}
+
+// compileDateDiff compiles a function of two dates that gives diff(d1, d2), or "" when
+// either argument is not a date.
+func compileDateDiff(args []evalFn, diff func(d1, d2 Date) float64) evalFn {
 	return func(env Env) Value {
 		d1, ok1 := ToDate(args[0](env))
 		d2, ok2 := ToDate(args[1](env))
 		if !ok1 || !ok2 {
 			return String("")
 		}
-		if days(dateOnly(d2)) < days(dateOnly(d1)) {
-			return Number(-monthsBetween(d2.T, d1.T))
+		return Number(diff(d1, d2))
+	}
+}
+
+// stripWhitespace is CHT's cht:strip-whitespace(s): s without any white space.
+func stripWhitespace(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+// compileLuhn compiles CHT's cht:validate-luhn(number[, length]): whether number, white
+// space removed, is all digits, has the given length (when given and not 0) and passes the
+// Luhn checksum.
+func compileLuhn(args []evalFn) evalFn {
+	return func(env Env) Value {
+		s := stripWhitespace(ToString(args[0](env)))
+		if len(args) == 2 {
+			if n := ToNumber(args[1](env)); !math.IsNaN(n) && n != 0 && float64(len(s)) != n {
+				return Bool(false)
+			}
 		}
-		return Number(monthsBetween(d1.T, d2.T))
+		if s == "" {
+			return Bool(false)
+		}
+		sum := 0
+		for i := len(s) - 1; i >= 0; i-- {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return Bool(false)
+			}
+			d := int(c - '0')
+			if (len(s)-1-i)%2 == 1 {
+				d *= 2
+				if d > 9 {
+					d -= 9
+				}
+			}
+			sum += d
+		}
+		return Bool(sum%10 == 0)
 	}
 }
 

@@ -71,12 +71,15 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 			return b(env)
 		}
 	case fnCoalesce:
-		a, b := args[0], args[1]
+		// The first argument that is not empty, as Enketo and ODK Web Forms take any number.
 		return func(env Env) Value {
-			if v := a(env); ToString(v) != "" {
-				return v
+			var v Value = String("")
+			for _, a := range args {
+				if v = a(env); ToString(v) != "" {
+					return v
+				}
 			}
-			return b(env)
+			return v
 		}
 	case fnSelected:
 		list, v := args[0], args[1]
@@ -368,6 +371,16 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		return compileAddDate(args)
 	case fnParseTimestampToDate:
 		return compileParseTimestamp(args[0])
+	case fnCHTDifferenceInYears:
+		return compileDateDiff(args, func(d1, d2 Date) float64 { return math.Trunc(monthsDiff(d1, d2) / 12) })
+	case fnCHTDifferenceInWeeks:
+		return compileDateDiff(args, func(d1, d2 Date) float64 { return math.Trunc(math.Trunc(days(d2)-days(d1)) / 7) })
+	case fnCHTDifferenceInDays:
+		return compileDateDiff(args, func(d1, d2 Date) float64 { return math.Trunc(days(d2) - days(d1)) })
+	case fnCHTStripWhitespace:
+		return strFn(args[0], stripWhitespace)
+	case fnCHTValidateLuhn:
+		return compileLuhn(args)
 	}
 	return empty
 }
