@@ -15,6 +15,7 @@ const (
 	ENOTIMPLEMENTED = "not_implemented" // the feature is not available
 	EUNAUTHORIZED   = "unauthorized"    // the caller is not authenticated
 	EFORBIDDEN      = "forbidden"       // the caller may not do this
+	EFULL           = "disk_full"       // the disk is full; free space and try again
 )
 
 // Error is the domain error: a code callers can branch on and a human-readable message that

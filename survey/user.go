@@ -11,10 +11,11 @@ import (
 )
 
 // Error codes the transport adds to the domain's: a request body over the size limit and
-// a caller who tries too often.
+// a caller who tries too often, a server too busy to take the request now.
 const (
-	ETOOLARGE  = "too_large"    // the request body is over the limit
-	ERATELIMIT = "rate_limited" // too many attempts; wait and try again
+	ETOOLARGE    = "too_large"    // the request body is over the limit
+	ERATELIMIT   = "rate_limited" // too many attempts; wait and try again
+	EUNAVAILABLE = "unavailable"  // the server is busy; try again shortly
 )
 
 // Role is what an account may do. Every account has exactly one.

@@ -10,8 +10,11 @@ import (
 
 	"tracer/survey"
 	"tracer/survey/roster"
-	"tracer/sync/wire"
 )
+
+// rosterChunk rows go in one upload: well under the server's body limit even when each
+// row carries many extra columns.
+const rosterChunk = 2000
 
 // runRosterUpload reads a roster file and uploads its good rows to the server with this
 // laptop's supervisor login.
@@ -46,7 +49,7 @@ func (m *Main) runRosterUpload(ctx context.Context, args []string) error {
 	}
 	var total survey.UpsertResult
 	for rows := p.Respondents; len(rows) > 0; {
-		n := min(len(rows), wire.MaxRosterRows)
+		n := min(len(rows), rosterChunk)
 		res, err := c.UploadRoster(ctx, rows[:n])
 		if err != nil {
 			return syncError(c, err)

@@ -141,13 +141,18 @@ func codeOf(status int) string {
 		return survey.ERATELIMIT
 	case http.StatusNotImplemented:
 		return survey.ENOTIMPLEMENTED
+	case http.StatusServiceUnavailable:
+		return survey.EUNAVAILABLE
+	case http.StatusInsufficientStorage:
+		return survey.EFULL
 	}
 	return survey.EINTERNAL
 }
 
 // retryable reports whether a status is worth trying again.
+// A full disk on the server is not: it lasts until someone frees space.
 func retryable(status int) bool {
-	return status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
+	return status >= 500 && status != http.StatusInsufficientStorage || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
 }
 
 // do sends one request and decodes a 2xx JSON answer into out, trying again with backoff
@@ -181,7 +186,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, retry
 		if try > 0 {
 			d := time.Duration(c.jitter() * float64(min(c.maxOff, c.backoff<<min(try-1, 20))))
 			var se *survey.Error
-			if errors.As(last, &se) && se.Code == survey.ERATELIMIT {
+			if errors.As(last, &se) && (se.Code == survey.ERATELIMIT || se.Code == survey.EUNAVAILABLE) {
 				d = max(d, c.backoff)
 			}
 			c.log.LogAttrs(ctx, slog.LevelDebug, "retry", slog.String("path", path), slog.Int("try", try+1), slog.Duration("wait", d))

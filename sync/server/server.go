@@ -49,6 +49,10 @@ type Config struct {
 	// MaxBody and MaxInflated override wire.MaxBody and wire.MaxInflated when positive.
 	MaxBody     int64
 	MaxInflated int64
+	// MaxDecoding request bodies are read and decoded at once, server-wide (default 4); a
+	// request over it waits up to DecodeWait (default 1s), then gets 503 with Retry-After.
+	MaxDecoding int
+	DecodeWait  time.Duration
 }
 
 // Server is the tracer API as an http.Handler.
@@ -58,6 +62,8 @@ type Server struct {
 	mux     *http.ServeMux
 	forms   *formCache
 	enrolls *limiter
+	// decoding holds one token per request body being read and decoded.
+	decoding chan struct{}
 	flagState
 }
 
@@ -84,10 +90,17 @@ func New(cfg Config) *Server {
 	if cfg.MaxInflated <= 0 {
 		cfg.MaxInflated = wire.MaxInflated
 	}
+	if cfg.MaxDecoding <= 0 {
+		cfg.MaxDecoding = 4
+	}
+	if cfg.DecodeWait <= 0 {
+		cfg.DecodeWait = time.Second
+	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		forms:   newFormCache(cfg.Forms),
-		enrolls: newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		forms:    newFormCache(cfg.Forms),
+		enrolls:  newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		decoding: make(chan struct{}, cfg.MaxDecoding),
 	}
 	s.routes()
 	return s
@@ -268,6 +281,10 @@ func Status(code string) int {
 		return http.StatusTooManyRequests
 	case survey.ENOTIMPLEMENTED:
 		return http.StatusNotImplemented
+	case survey.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	case survey.EFULL:
+		return http.StatusInsufficientStorage
 	}
 	return http.StatusInternalServerError
 }
@@ -298,10 +315,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client is gone if this fails; nothing to do
 }
 
-// decode reads the request body, inflating gzip, within the size limits, into v.
+// decode reads the request body, inflating gzip, within the size limits, into v. At most
+// MaxDecoding bodies are read at once; a request that finds no room within DecodeWait is
+// told to come back (503 with Retry-After), so a burst of large bodies cannot exhaust the
+// server's memory.
 func (s *Server) decode(w http.ResponseWriter, r *http.Request, v wire.Validator) error {
 	if r.ContentLength > s.cfg.MaxBody {
 		return survey.Errorf(survey.ETOOLARGE, "The request body has %d bytes; the limit is %d.", r.ContentLength, s.cfg.MaxBody)
+	}
+	t := time.NewTimer(s.cfg.DecodeWait)
+	select {
+	case s.decoding <- struct{}{}:
+		t.Stop()
+		defer func() { <-s.decoding }()
+	case <-t.C:
+		w.Header().Set("Retry-After", "5")
+		return survey.Errorf(survey.EUNAVAILABLE, "The server is busy; the laptop tries again in a few seconds.")
+	case <-r.Context().Done():
+		t.Stop()
+		return r.Context().Err()
 	}
 	var body io.Reader = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	switch enc := r.Header.Get("Content-Encoding"); enc {

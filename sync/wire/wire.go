@@ -24,14 +24,19 @@ const Prefix = "/api/v1"
 const (
 	// MaxBody is the most bytes a request body may have on the wire.
 	MaxBody = 8 << 20
-	// MaxInflated is the most bytes a gzip request body may inflate to.
-	MaxInflated = 32 << 20
+	// MaxInflated is the most bytes a gzip request body may inflate to: no more than a
+	// plain body may have, so gzip cannot smuggle a larger request past MaxBody.
+	MaxInflated = MaxBody
 	// MaxBatch is the most interviews one push may carry.
 	MaxBatch = 1000
 	// MaxRecord is the most bytes one record's canonical body may have.
 	MaxRecord = 1 << 20
 	// MaxRosterRows is the most rows one roster upload may carry.
-	MaxRosterRows = 50000
+	MaxRosterRows = 10000
+	// MaxRosterExtra is the most extra columns one roster row may carry.
+	MaxRosterExtra = 256
+	// MaxQuestionComments is the most question comments one return may carry.
+	MaxQuestionComments = 500
 	// MaxPage is the most entries one pull returns.
 	MaxPage = 1000
 )
@@ -81,6 +86,9 @@ type PushRequest struct {
 	DeviceTime time.Time  `json:"device_time"`
 	Items      []PushItem `json:"items"`
 }
+
+// Lists names the batch's list of items; their bodies are kept as bytes.
+func (r *PushRequest) Lists() Lists { return Lists{"items": MaxBatch, "items[].body": Raw} }
 
 // Validate checks the batch's shape; whether each record is valid is the server's per-item
 // decision.
@@ -161,6 +169,11 @@ type RosterUpload struct {
 	Rows []*survey.Respondent `json:"rows"`
 }
 
+// Lists names the upload's rows and each row's extra columns.
+func (r *RosterUpload) Lists() Lists {
+	return Lists{"rows": MaxRosterRows, "rows[].extra": MaxRosterExtra}
+}
+
 // Validate checks the request's fields.
 func (r *RosterUpload) Validate() error {
 	if len(r.Rows) == 0 || len(r.Rows) > MaxRosterRows {
@@ -189,6 +202,9 @@ type ReturnRequest struct {
 	Questions []survey.QuestionComment `json:"questions,omitempty"`
 }
 
+// Lists names the return's question comments.
+func (r *ReturnRequest) Lists() Lists { return Lists{"questions": MaxQuestionComments} }
+
 // Validate checks the request's fields.
 func (r *ReturnRequest) Validate() error {
 	if r.Revision < 1 {
@@ -197,8 +213,8 @@ func (r *ReturnRequest) Validate() error {
 	if r.Comment == "" || len(r.Comment) > 4000 {
 		return survey.Errorf(survey.EINVALID, "A return needs a comment of at most 4000 bytes.")
 	}
-	if len(r.Questions) > 500 {
-		return survey.Errorf(survey.EINVALID, "A return may comment on at most 500 questions.")
+	if len(r.Questions) > MaxQuestionComments {
+		return survey.Errorf(survey.EINVALID, "A return may comment on at most %d questions.", MaxQuestionComments)
 	}
 	for i, q := range r.Questions {
 		if q.Path == "" || len(q.Path) > 500 || q.Comment == "" || len(q.Comment) > 4000 {
@@ -279,24 +295,6 @@ type Validator interface {
 	Validate() error
 }
 
-// Decode reads exactly one JSON value from r into v, refusing unknown fields and trailing
-// data, then validates it. Every failure is an EINVALID *survey.Error, except a body over a
-// limit, which is ETOOLARGE.
-func Decode(r io.Reader, v Validator) error {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if tooLarge(err) {
-			return decodeError(err)
-		}
-		return survey.Errorf(survey.EINVALID, "The request body has data after its JSON value.")
-	}
-	return v.Validate()
-}
-
 // ErrTooLarge is what a body reader returns once a limit is passed; the server's readers
 // wrap it, so Decode can tell "too large" from "malformed".
 var ErrTooLarge = errors.New("request body too large")
@@ -307,6 +305,10 @@ func tooLarge(err error) bool {
 }
 
 func decodeError(err error) error {
+	var e *survey.Error
+	if errors.As(err, &e) {
+		return e
+	}
 	if tooLarge(err) {
 		return survey.Errorf(survey.ETOOLARGE, "The request body is over the limit.")
 	}

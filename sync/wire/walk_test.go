@@ -1,0 +1,103 @@
+package wire_test
+
+import (
+	"bytes"
+	"io"
+	"runtime/metrics"
+	"strings"
+	"testing"
+
+	"tracer/survey"
+	"tracer/sync/wire"
+)
+
+// allocated returns the bytes this process has allocated on the heap so far.
+func allocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// many returns a body whose list at the top-level field name holds n copies of elem.
+func many(prefix, elem, suffix string, n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(prefix)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(elem)
+	}
+	b.WriteString(suffix)
+	return b.Bytes()
+}
+
+// Every list of every request is refused at its first entry over the limit: the rest of
+// the body is not read and nothing of it is built.
+func TestDecodeRefusesLongListsWhileReading(t *testing.T) {
+	tests := []struct {
+		name string
+		body []byte
+		v    wire.Validator
+		want string // in the message
+	}{
+		{"push items", many(`{"items":[`, `{}`, `]}`, 2_000_000), &wire.PushRequest{}, "items may hold at most 1000 entries"},
+		{"roster rows", many(`{"rows":[`, `{}`, `]}`, 2_000_000), &wire.RosterUpload{}, "rows may hold at most 10000 entries"},
+		{"roster extra columns", many(`{"rows":[{"roster_id":"a","full_name":"b","extra":{`, `"k":""`, `}}]}`, 700_000), &wire.RosterUpload{}, "rows[].extra may hold at most 256 entries"},
+		{"return questions", many(`{"revision":1,"comment":"c","questions":[`, `{}`, `]}`, 2_000_000), &wire.ReturnRequest{}, "questions may hold at most 500 entries"},
+		{"array where none belongs", many(`{"code":[`, `0`, `]}`, 3_000_000), &wire.EnrollRequest{}, "code may hold at most 64 entries"},
+		{"repeated fields", many(`{`, `"code":""`, `}`, 700_000), &wire.EnrollRequest{}, "body may hold at most 64 fields"},
+		{"deep nesting", []byte(`{"items":[{"body":` + strings.Repeat("[", 1_000_000)), &wire.PushRequest{}, "nests deeper than 64"},
+		{"nested lists in an item", many(`{"items":[{"id":[`, `[]`, `]}]}`, 2_000_000), &wire.PushRequest{}, "items[].id may hold at most 64 entries"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &countingReader{r: bytes.NewReader(tt.body)}
+			before := allocated()
+			err := wire.Decode(r, tt.v)
+			took := allocated() - before
+			if survey.ErrorCode(err) != survey.ETOOLARGE || !strings.Contains(survey.ErrorMessage(err), tt.want) {
+				t.Fatalf("err %v, want too_large %q", err, tt.want)
+			}
+			if r.n > 256<<10 {
+				t.Errorf("read %d of %d bytes before refusing", r.n, len(tt.body))
+			}
+			if took > 8<<20 {
+				t.Errorf("allocated %d MB for a %d MB body", took>>20, len(tt.body)>>20)
+			}
+		})
+	}
+}
+
+// Lists at their limit still decode.
+func TestDecodeListsAtTheLimit(t *testing.T) {
+	row := `{"roster_id":"BTG25-0001","full_name":"Dimas","extra":{` + strings.TrimSuffix(strings.Repeat(`"k":"v",`, 1), ",") + `}}`
+	var up wire.RosterUpload
+	if err := wire.Decode(bytes.NewReader(many(`{"rows":[`, row, `]}`, wire.MaxRosterRows)), &up); err != nil || len(up.Rows) != wire.MaxRosterRows {
+		t.Fatalf("%d rows, %v", len(up.Rows), err)
+	}
+	var ret wire.ReturnRequest
+	if err := wire.Decode(bytes.NewReader(many(`{"revision":1,"comment":"c","questions":[`, `{"path":"/a","comment":"b"}`, `]}`, wire.MaxQuestionComments)), &ret); err != nil {
+		t.Fatal(err)
+	}
+	item := `{"id":"0b6f1f4e-8a44-4a8e-9a2b-6f0e4b1d2c3a","revision":1,"hash":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","body":{"answers":{"a":[[1,2],{"b":null}]}}}`
+	var push wire.PushRequest
+	if err := wire.Decode(bytes.NewReader(many(`{"items":[`, item, `]}`, wire.MaxBatch)), &push); err != nil || len(push.Items) != wire.MaxBatch {
+		t.Fatalf("%d items, %v", len(push.Items), err)
+	}
+	if got := string(push.Items[0].Body); got != `{"answers":{"a":[[1,2],{"b":null}]}}` {
+		t.Errorf("body %s", got)
+	}
+}
