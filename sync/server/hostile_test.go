@@ -1,0 +1,200 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/metrics"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/survey"
+	"tracer/sync/server"
+	"tracer/sync/synctest"
+	"tracer/sync/wire"
+)
+
+// heapAllocated returns the bytes this process has allocated on the heap so far.
+func heapAllocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// postRaw sends body to path with tok and returns the status, the error body and the
+// Retry-After header.
+func postRaw(t *testing.T, url, path, tok string, body []byte, gz bool) (int, wire.Error, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url+path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if gz {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var e wire.Error
+	json.NewDecoder(resp.Body).Decode(&e)
+	return resp.StatusCode, e, resp.Header.Get("Retry-After")
+}
+
+// manySmall returns {"<field>":[{},{},...]} of about size bytes.
+func manySmall(field string, size int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"` + field + `":[{}`)
+	for b.Len() < size {
+		b.WriteString(`,{}`)
+	}
+	b.WriteString(`]}`)
+	return b.Bytes()
+}
+
+// A request of many small list entries, plain or gzip, under the default body limits, is
+// refused at the list's limit with little memory spent, and a gzip body is refused once it
+// inflates past the limit: the heap the whole process
+// allocates while the server handles it stays a small multiple of the limit.
+func TestHostileBodiesCostLittle(t *testing.T) {
+	env := synctest.NewEnv(t, nil, nil)
+	enum := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	sup := synctest.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	gz := func(b []byte) []byte {
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		return z.Bytes()
+	}
+	tests := []struct {
+		name, path, tok string
+		body            []byte
+		gzip            bool
+	}{
+		{"push of 5 MB", "/api/v1/interviews/push", enum, manySmall("items", 5<<20), false},
+		{"push gzip bomb", "/api/v1/interviews/push", enum, gz(manySmall("items", 32<<20)), true},
+		{"roster of 5 MB", "/api/v1/roster", sup, manySmall("rows", 5<<20), false},
+		{"roster gzip bomb", "/api/v1/roster", sup, gz(manySmall("rows", 32<<20)), true},
+		{"gzip bomb of one string", "/api/v1/interviews/push", enum, gz([]byte(`{"items":[{"id":"` + strings.Repeat("a", 64<<20))), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := heapAllocated()
+			status, e, _ := postRaw(t, env.URL, tt.path, tt.tok, tt.body, tt.gzip)
+			took := heapAllocated() - before
+			if status != http.StatusRequestEntityTooLarge || e.Code != survey.ETOOLARGE {
+				t.Errorf("%d %+v, want 413 too_large", status, e)
+			}
+			t.Logf("%d bytes on the wire: %d KB allocated", len(tt.body), took>>10)
+			if took > 32<<20 {
+				t.Errorf("handling %d bytes allocated %d MB; the bound is 32 MB", len(tt.body), took>>20)
+			}
+		})
+	}
+	if n, _ := env.Subs.Count(t.Context()); n != 0 {
+		t.Errorf("%d rows stored", n)
+	}
+}
+
+// slowBody opens a connection and sends a push's headers and the first bytes of its body,
+// then holds it; close the returned connection to end it.
+func slowBody(t *testing.T, addr, tok string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /api/v1/interviews/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 100000\r\n\r\n{\"items\":[", tok)
+	return conn
+}
+
+// While MaxDecoding bodies are being read, another body waits DecodeWait and is then told
+// to come back with 503 and Retry-After; once the slot is free the laptop's retried push
+// lands.
+func TestBusyServerSaysComeBack(t *testing.T) {
+	env := synctest.NewEnv(t, func(c *server.Config) { c.MaxDecoding, c.DecodeWait = 1, 50*time.Millisecond }, nil)
+	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	slow := slowBody(t, env.HTTP.Listener.Addr().String(), tok)
+	defer slow.Close()
+	// The slow body holds the only slot once the server has started reading it; wait
+	// until a push is turned away.
+	var status int
+	var e wire.Error
+	var retry string
+	for range 100 {
+		if status, e, retry = postRaw(t, env.URL, "/api/v1/interviews/push", tok, []byte(`{"items":[]}`), false); status == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if status != http.StatusServiceUnavailable || e.Code != survey.EUNAVAILABLE || retry == "" {
+		t.Fatalf("%d %+v Retry-After %q, want 503 unavailable with Retry-After", status, e, retry)
+	}
+	slow.Close()
+	lap := synctest.NewLaptop(t)
+	want, err := synctest.Seed(t.Context(), lap.Interviews, "ani", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := syncOnce(t, newClient(t, env.URL, tok), lap); sum.Pushed != 3 {
+		t.Fatalf("summary %+v", sum)
+	}
+	synctest.CheckSame(t, env.Subs, want, lap)
+}
+
+// A body that trickles in is cut off by the read timeout while other laptops sync.
+func TestSlowBodyIsCutOff(t *testing.T) {
+	env := synctest.NewEnv(t, nil, nil)
+	env.HTTP.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := server.NewHTTPServer("", env.Server, server.Timeouts{ReadHeader: time.Second, Read: time.Second, Write: 5 * time.Second, Idle: time.Second}, nil)
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
+
+	conn := slowBody(t, ln.Addr().String(), tok)
+	defer conn.Close()
+	answered := make(chan string, 1)
+	go func() {
+		// A byte every 100ms for as long as the server reads.
+		go func() {
+			for range 600 {
+				if _, err := conn.Write([]byte(" ")); err != nil {
+					return
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}()
+		line, err := bufio.NewReader(conn).ReadString('\n')
+		if err != nil {
+			line = "closed: " + err.Error()
+		}
+		answered <- line
+	}()
+
+	lap := synctest.NewLaptop(t)
+	want, err := synctest.Seed(t.Context(), lap.Interviews, "ani", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := syncOnce(t, newClient(t, "http://"+ln.Addr().String(), tok), lap); sum.Pushed != 5 {
+		t.Fatalf("summary %+v", sum)
+	}
+	select {
+	case line := <-answered:
+		if strings.HasPrefix(line, "HTTP/1.1 2") {
+			t.Errorf("the slow body was accepted: %q", line)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the slow body was never cut off")
+	}
+	synctest.CheckSame(t, env.Subs, want, lap)
+}
