@@ -15,7 +15,7 @@ import (
 
 	"tracer/survey"
 	"tracer/sync/server"
-	"tracer/sync/synctest"
+	"tracer/sync/testbed"
 	"tracer/sync/wire"
 )
 
@@ -61,9 +61,9 @@ func manySmall(field string, size int) []byte {
 // inflates past the limit: the heap the whole process
 // allocates while the server handles it stays a small multiple of the limit.
 func TestHostileBodiesCostLittle(t *testing.T) {
-	env := synctest.NewEnv(t, nil, nil)
-	enum := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	sup := synctest.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	env := testbed.NewEnv(t, nil, nil)
+	enum := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
 	gz := func(b []byte) []byte {
 		var z bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
@@ -117,8 +117,8 @@ func slowBody(t *testing.T, addr, tok string) net.Conn {
 // to come back with 503 and Retry-After; once the slot is free the laptop's retried push
 // lands.
 func TestBusyServerSaysComeBack(t *testing.T) {
-	env := synctest.NewEnv(t, func(c *server.Config) { c.MaxDecoding, c.DecodeWait = 1, 50*time.Millisecond }, nil)
-	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxDecoding, c.DecodeWait = 1, 50*time.Millisecond }, nil)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
 	slow := slowBody(t, env.HTTP.Listener.Addr().String(), tok)
 	defer slow.Close()
 	// The slow body holds the only slot once the server has started reading it; wait
@@ -136,20 +136,20 @@ func TestBusyServerSaysComeBack(t *testing.T) {
 		t.Fatalf("%d %+v Retry-After %q, want 503 unavailable with Retry-After", status, e, retry)
 	}
 	slow.Close()
-	lap := synctest.NewLaptop(t)
-	want, err := synctest.Seed(t.Context(), lap.Interviews, "ani", 3)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(t.Context(), lap.Interviews, "ani", 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum := syncOnce(t, newClient(t, env.URL, tok), lap); sum.Pushed != 3 {
 		t.Fatalf("summary %+v", sum)
 	}
-	synctest.CheckSame(t, env.Subs, want, lap)
+	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
 // A body that trickles in is cut off by the read timeout while other laptops sync.
 func TestSlowBodyIsCutOff(t *testing.T) {
-	env := synctest.NewEnv(t, nil, nil)
+	env := testbed.NewEnv(t, nil, nil)
 	env.HTTP.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -158,7 +158,7 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	hs := server.NewHTTPServer("", env.Server, server.Timeouts{ReadHeader: time.Second, Read: time.Second, Write: 5 * time.Second, Idle: time.Second}, nil)
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
-	tok := synctest.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
 
 	conn := slowBody(t, ln.Addr().String(), tok)
 	defer conn.Close()
@@ -180,8 +180,8 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 		answered <- line
 	}()
 
-	lap := synctest.NewLaptop(t)
-	want, err := synctest.Seed(t.Context(), lap.Interviews, "ani", 5)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(t.Context(), lap.Interviews, "ani", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,5 +196,5 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the slow body was never cut off")
 	}
-	synctest.CheckSame(t, env.Subs, want, lap)
+	testbed.CheckSame(t, env.Subs, want, lap)
 }

@@ -38,6 +38,9 @@ func checkDecode(t *testing.T, data []byte, v, again wire.Validator, budget uint
 // its limits allow.
 const allocFactor = 32
 
+// allocBase is what any decode may allocate: buffers and the value's fixed parts.
+const allocBase = 128 << 10
+
 // addLongLists adds seeds whose list at prefix holds n empty entries: before lists were
 // limited while reading, decoding them allocated over a hundred bytes per input byte.
 func addLongLists(f *testing.F, prefix string, n int) {

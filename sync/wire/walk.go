@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -57,13 +58,20 @@ func (f *frame) child() string {
 	return f.path + "." + f.member
 }
 
-// walk reads one JSON value token by token and fails as soon as a list holds more entries
+// maxKey is the most bytes of a member name the walk keeps to match paths; no request has
+// a longer field name.
+const maxKey = 64
+
+// walk reads one JSON value byte by byte and fails as soon as a list holds more entries
 // than lists allows or the value nests deeper than MaxDepth, before anything is built from
-// it. It returns nil at the end of the value.
-func walk(dec *json.Decoder, lists Lists) error {
+// it; nothing it reads is kept but the name of the last member of each open object. It
+// returns nil at the end of the value, and also where the JSON is malformed: the decoder
+// that follows reports that, having built nothing yet.
+func walk(r *bufio.Reader, lists Lists) error {
 	var stack []frame
+	key := make([]byte, 0, maxKey)
 	for {
-		tok, err := dec.Token()
+		c, err := r.ReadByte()
 		if err != nil {
 			return err
 		}
@@ -71,23 +79,42 @@ func walk(dec *json.Decoder, lists Lists) error {
 		if len(stack) > 0 {
 			top = &stack[len(stack)-1]
 		}
-		d, isDelim := tok.(json.Delim)
-		if isDelim && (d == '}' || d == ']') {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case ',':
+			if top != nil && top.obj {
+				top.key = true
+			}
+			continue
+		case ':':
+			continue
+		case '}', ']':
+			if top == nil {
+				return nil
+			}
 			stack = stack[:len(stack)-1]
 			if len(stack) == 0 {
 				return nil
 			}
-			if p := &stack[len(stack)-1]; p.obj {
-				p.key = true
-			}
 			continue
 		}
 		if top != nil && top.obj && top.key {
+			if c != '"' {
+				return nil
+			}
 			if top.n++; top.n > top.limit {
 				return tooMany(top)
 			}
-			top.member, _ = tok.(string)
-			top.key = false
+			key = key[:0]
+			if err := readString(r, func(b byte) {
+				if len(key) < maxKey {
+					key = append(key, b)
+				}
+			}); err != nil {
+				return err
+			}
+			top.member, top.key = string(key), false
 			continue
 		}
 		if top != nil && !top.obj {
@@ -95,30 +122,76 @@ func walk(dec *json.Decoder, lists Lists) error {
 				return tooMany(top)
 			}
 		}
-		if !isDelim { // a scalar
-			if top == nil {
+		switch c {
+		case '"':
+			if err := readString(r, nil); err != nil {
+				return err
+			}
+		case '{', '[':
+			if len(stack) >= MaxDepth {
+				return survey.Errorf(survey.ETOOLARGE, "The request body nests deeper than %d levels.", MaxDepth)
+			}
+			f := frame{obj: c == '{', key: c == '{', limit: DefaultList}
+			if top != nil {
+				f.path, f.raw = top.child(), top.raw
+			}
+			limit, named := lists[f.path]
+			switch {
+			case f.raw || limit == Raw:
+				f.raw, f.limit = true, math.MaxInt
+			case named:
+				f.limit, f.mapped = limit, f.obj
+			}
+			stack = append(stack, f)
+			continue
+		default: // a number or a literal: its bytes up to the next delimiter are skipped
+			if c < '-' || c > 'z' {
 				return nil
 			}
-			if top.obj {
-				top.key = true
+			if err := skipScalar(r); err != nil {
+				return err
 			}
-			continue
 		}
-		if len(stack) >= MaxDepth {
-			return survey.Errorf(survey.ETOOLARGE, "The request body nests deeper than %d levels.", MaxDepth)
+		if top == nil {
+			return nil
 		}
-		f := frame{obj: d == '{', key: d == '{', limit: DefaultList}
-		if top != nil {
-			f.path, f.raw = top.child(), top.raw
+	}
+}
+
+// skipScalar reads the rest of a number or literal, up to the delimiter after it.
+func skipScalar(r *bufio.Reader) error {
+	for {
+		c, err := r.ReadByte()
+		if err != nil {
+			return err
 		}
-		limit, named := lists[f.path]
+		switch c {
+		case ',', ']', '}', ':', '"', '[', '{', ' ', '\t', '\n', '\r':
+			return r.UnreadByte()
+		}
+	}
+}
+
+// readString reads the rest of a JSON string whose opening quote was read, handing each
+// byte of it (escapes as written) to keep when that is not nil.
+func readString(r io.ByteReader, keep func(byte)) error {
+	escaped := false
+	for {
+		c, err := r.ReadByte()
+		if err != nil {
+			return err
+		}
 		switch {
-		case f.raw || limit == Raw:
-			f.raw, f.limit = true, math.MaxInt
-		case named:
-			f.limit, f.mapped = limit, f.obj
+		case escaped:
+			escaped = false
+		case c == '\\':
+			escaped = true
+		case c == '"':
+			return nil
 		}
-		stack = append(stack, f)
+		if keep != nil {
+			keep(c)
+		}
 	}
 }
 
@@ -146,21 +219,21 @@ func Decode(r io.Reader, v Validator) error {
 		lists = l.Lists()
 	}
 	var buf bytes.Buffer
-	dec := json.NewDecoder(io.TeeReader(r, &buf))
-	dec.UseNumber()
-	if err := walk(dec, lists); err != nil {
+	tee := bufio.NewReaderSize(io.TeeReader(r, &buf), 4<<10)
+	if err := walk(tee, lists); err != nil && !errors.Is(err, io.EOF) {
+		return decodeError(err)
+	}
+	// The rest (nothing, in a well-formed body) is read too, so that trailing data is seen.
+	if _, err := io.Copy(io.Discard, tee); err != nil {
+		return decodeError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(buf.Bytes()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if tooLarge(err) {
-			return decodeError(err)
-		}
 		return survey.Errorf(survey.EINVALID, "The request body has data after its JSON value.")
-	}
-	vd := json.NewDecoder(&buf)
-	vd.DisallowUnknownFields()
-	if err := vd.Decode(v); err != nil {
-		return decodeError(err)
 	}
 	return v.Validate()
 }
