@@ -393,13 +393,11 @@ func (s *Session) Choices(path string) []*Choice {
 			}
 		}
 	}
-	if it.node.OrOther {
-		out = append(out[:len(out):len(out)], otherChoice)
+	if it.node.OrOther && l.Choice("other") == nil {
+		out = append(out[:len(out):len(out)], s.form.other)
 	}
 	return out
 }
-
-var otherChoice = &Choice{Name: "other", Label: Text{"": "Other / Lainnya"}}
 
 // ChoiceLabel returns a choice's label in the session's language.
 func (s *Session) ChoiceLabel(c *Choice) string {
@@ -448,10 +446,8 @@ func (s *Session) interpolate(text string, it *item, cur *string) string {
 		}
 		str := expr.ToString(v)
 		if n.ListName != "" && n.Type == "select_one" {
-			if l := s.form.Lists[n.ListName]; l != nil {
-				if c := l.Choice(str); c != nil {
-					return s.ChoiceLabel(c)
-				}
+			if c := s.form.ChoiceOf(n, str); c != nil {
+				return s.ChoiceLabel(c)
 			}
 		}
 		return str

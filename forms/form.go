@@ -31,6 +31,7 @@ type Form struct {
 
 	byName map[string]*Node
 	paths  map[*expr.PathNode]*Node // the node each location path of an expression names
+	other  *Choice                  // the "other" choice that or_other adds
 	order  []*Node                  // nodes in dependency (evaluation) order
 }
 

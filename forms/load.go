@@ -265,6 +265,9 @@ var xmlName = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_.\-]*$`)
 type rowSource struct {
 	r    row
 	node *Node
+	// relevant is set for a node the loader made itself (or_other's text question): its
+	// relevance, and the row's cells are not its own.
+	relevant string
 }
 
 func (c *compiler) survey(t *table) {
@@ -379,6 +382,9 @@ func (c *compiler) survey(t *table) {
 		parent.Children = append(parent.Children, n)
 		c.names[name] = append(c.names[name], n)
 		c.rows = append(c.rows, rowSource{r: r, node: n})
+		if n.OrOther {
+			c.orOther(t, r, n)
+		}
 		if n.IsGroup() {
 			stack = append(stack, n)
 			begins = append(begins, r)
@@ -472,6 +478,10 @@ func parseParameters(s string) map[string]string {
 func (c *compiler) expressions(t *table) {
 	for _, rs := range c.rows {
 		n, r := rs.node, rs.r
+		if rs.relevant != "" {
+			n.Relevant = c.parseExpr(t, r, "type", rs.relevant)
+			continue
+		}
 		get := func(col string) string { return t.get(r, col) }
 		n.Relevant = c.parseExpr(t, r, "relevant", get("relevant"))
 		n.Constraint = c.parseExpr(t, r, "constraint", get("constraint"))

@@ -287,3 +287,70 @@ func TestOtherEnginesFunctionsAreRefusedByName(t *testing.T) {
 		t.Fatalf("err = %v, want a load error naming z-score() as not in ODK", err)
 	}
 }
+
+// TestOrOtherAddsTheChoiceAndTheSpecifyQuestion: "select_one l or_other" offers the choice
+// "other" (labelled in the form's language) and asks <name>_other, a text question, only
+// when "other" is selected, for select_one and select_multiple alike.
+func TestOrOtherAddsTheChoiceAndTheSpecifyQuestion(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label::English (en) | label::Bahasa Indonesia (id) |
+| | select_one colors or_other | color | Colour | Warna |
+| | select_multiple colors or_other | colors | Colours | Warna-warna |
+| | text | after | After | Sesudah |
+| choices |
+| | list_name | name | label::English (en) | label::Bahasa Indonesia (id) |
+| | colors | red | Red | Merah |
+| | colors | blue | Blue | Biru |
+`
+	f := mustParse(t, form)
+	for _, name := range []string{"color_other", "colors_other"} {
+		n := f.Node(name)
+		if n == nil || n.Type != "text" || n.Kind != forms.KindQuestion {
+			t.Fatalf("node %s = %+v, want a text question", name, n)
+		}
+	}
+	s := forms.NewSession(f, forms.Options{Lang: "id", Now: func() time.Time { return fixedNow }})
+	var names, labels []string
+	for _, c := range s.Choices("color") {
+		names = append(names, c.Name)
+		labels = append(labels, s.ChoiceLabel(c))
+	}
+	if got := strings.Join(names, " "); got != "red blue other" {
+		t.Fatalf("choices = %s, want red blue other", got)
+	}
+	if got := labels[2]; got != "Lainnya" {
+		t.Fatalf("label of other in Indonesian = %q, want Lainnya", got)
+	}
+	if err := s.SetLang("en"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.ChoiceLabel(s.Choices("colors")[2]); got != "Other" {
+		t.Fatalf("label of other in English = %q, want Other", got)
+	}
+	if got := s.Label("color_other"); got != "Specify other." {
+		t.Fatalf("label of color_other = %q, want pyxform's %q", got, "Specify other.")
+	}
+	var order []string
+	for _, st := range s.Stops() {
+		order = append(order, st.Path)
+	}
+	if got := strings.Join(order, " "); got != "color colors after" {
+		t.Fatalf("stops before any answer = %s, want color colors after", got)
+	}
+	runSteps(t, s, []step{
+		{path: "color", value: "red", wantPath: "color_other", relevant: no()},
+		{path: "color", value: "other", wantPath: "color_other", relevant: yes()},
+		{path: "color_other", value: "teal", want: "teal"},
+		{path: "colors", value: "other blue", want: "blue other"},
+		{wantPath: "colors_other", relevant: yes()},
+		{path: "colors", value: "purple", refused: true},
+	})
+	order = order[:0]
+	for _, st := range s.Stops() {
+		order = append(order, st.Path)
+	}
+	if got := strings.Join(order, " "); got != "color color_other colors colors_other after" {
+		t.Fatalf("stops = %s, want the specify questions right after their selects", got)
+	}
+}

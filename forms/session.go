@@ -527,11 +527,7 @@ func (e *env) ChoiceLabel(question, value string) string {
 	if n == nil || n.ListName == "" {
 		return ""
 	}
-	l := e.s.form.Lists[n.ListName]
-	if l == nil {
-		return ""
-	}
-	if c := l.Choice(value); c != nil {
+	if c := e.s.form.ChoiceOf(n, value); c != nil {
 		return c.Label.In(e.s.lang, e.s.form.Languages)
 	}
 	return ""
