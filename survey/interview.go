@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"tracer/forms"
 )
 
 // State is where an interview is in its life on the laptop.
@@ -12,7 +14,7 @@ type State string
 
 // The states of an interview. A draft is being filled in; finalizing freezes its current
 // revision into the outbox; the laptop marks it sent once the server has confirmed that
-// revision; a supervisor may return it for correction, and reopening a returned interview
+// revision; a supervisor may return it for correction, and correcting a returned interview
 // starts the next revision as a draft.
 const (
 	StateDraft     State = "draft"
@@ -48,7 +50,7 @@ type Interview struct {
 	// Enumerator is the user name of the enumerator who runs the interview.
 	Enumerator string `json:"enumerator"`
 	State      State  `json:"state"`
-	// Revision starts at 1 and grows by one each time a returned interview is reopened.
+	// Revision starts at 1 and grows by one each time a returned interview is corrected.
 	Revision int `json:"revision"`
 	// Position is the form engine's path of the current question, opaque to the store; a
 	// draft resumes there.
@@ -81,13 +83,36 @@ func (iv *Interview) Validate() error {
 	return nil
 }
 
-// Answer is one answered node of an interview's instance.
-type Answer struct {
-	// Path names the instance node as the form engine does, e.g. "consent" or
-	// "household[2]/age"; it is opaque to the store except for prefix deletion.
-	Path string `json:"path"`
-	// Value is the answer as ODK submission text (space-separated choices, ISO dates, ...).
-	Value string `json:"value"`
+// Answer is one answered node of an interview's instance: the form engine's own type
+// (forms.Answer), so answers pass between the store and a session without conversion.
+// Path names the node as the engine does ("consent", "household[2]/age") and is opaque to
+// the store except for prefix removal; Value is the answer as ODK submission text
+// (space-separated choices, ISO dates, ...).
+type Answer = forms.Answer
+
+// Changes is what SaveProgress records in one transaction: what happened in a draft since
+// the last save.
+type Changes struct {
+	// Answers are the answers that changed since the last save.
+	Answers []Answer
+	// Removed are path prefixes whose answers are removed first ("household[2]" removes
+	// "household[2]/age"; "household" removes every instance, never "household_size").
+	Removed []string
+	// Position is the current question after the save; "" keeps the stored one.
+	Position string
+	// Events are appended after the store's own change and remove events (say, the
+	// "leave" of one question and the "enter" of the next).
+	Events []Event
+}
+
+// VoidedDraft is the trace a voided draft leaves.
+type VoidedDraft struct {
+	InterviewID  string    `json:"interview_id"`
+	FormID       string    `json:"form_id"`
+	RespondentID string    `json:"respondent_id"`
+	Enumerator   string    `json:"enumerator"`
+	Reason       string    `json:"reason"`
+	VoidedAt     time.Time `json:"voided_at"`
 }
 
 // InterviewFilter selects interviews for InterviewStore.List. Zero fields match everything.
@@ -112,8 +137,11 @@ type OutboxItem struct {
 	SentAt time.Time `json:"sent_at,omitzero"`
 }
 
-// InterviewStore keeps interviews, their answers and their finalized revisions. Every write
-// is one durable transaction: once a method returns nil, its effect survives a crash.
+// InterviewStore keeps interviews, their answers and their finalized revisions. Each write
+// method is one use case of an interview's life (start, save progress, switch language,
+// finalize, correct, void, and the sync's receipts) in one durable transaction: once a
+// method returns nil, its whole effect survives a crash, and callers never assemble a use
+// case from several calls.
 type InterviewStore interface {
 	// Create stores a new draft. It fills an empty ID with NewID, sets State to draft,
 	// Revision to 1 and empty timestamps to now (UTC).
@@ -129,46 +157,28 @@ type InterviewStore interface {
 	// Counts returns how many interviews are in each state.
 	Counts(ctx context.Context) (map[State]int, error)
 
-	// SaveAnswer writes one answer, a "change" event with the old and new value when the
-	// value changed, and the given events (say, the "leave" of the question), all in one
-	// durable transaction. Returns ENOTFOUND, EINVALID for an empty path and ECONFLICT
-	// when the interview is not a draft.
-	SaveAnswer(ctx context.Context, id, path, value string, events ...Event) error
-
-	// SaveAnswers writes several answers in one transaction (headless entry, pulled
-	// interviews), with a "change" event for each changed value.
-	// Returns ENOTFOUND, EINVALID and ECONFLICT like SaveAnswer.
-	SaveAnswers(ctx context.Context, id string, answers []Answer) error
-
-	// DeleteAnswers removes the answer at prefix and every answer below it ("household[2]"
-	// removes "household[2]/age"; "household" removes every instance, but never
-	// "household_size"), with a "remove" event per removed answer, and returns how many
-	// were removed. Returns ENOTFOUND, EINVALID for an empty prefix and ECONFLICT when the
-	// interview is not a draft.
-	DeleteAnswers(ctx context.Context, id, prefix string, events ...Event) (int, error)
-
-	// ReplaceAnswers removes every answer under prefix (as DeleteAnswers) and writes answers
-	// in the same transaction, so that renumbering repeat instances after one is removed is
-	// atomic. An empty prefix replaces all the interview's answers (what finalization freezes).
-	// Returns ENOTFOUND, EINVALID and ECONFLICT like DeleteAnswers.
-	ReplaceAnswers(ctx context.Context, id, prefix string, answers []Answer, events ...Event) error
+	// SaveProgress records what happened in a draft since the last save, in one durable
+	// transaction: the answers under each of c.Removed are removed (a "remove" event for
+	// each answer that is not written again), c.Answers are written (a "change" event for
+	// each value that changed), the position moves to c.Position when it is not empty,
+	// and c.Events are appended. Removing a repeat's instances and writing them renumbered
+	// is therefore atomic. Returns ENOTFOUND, EINVALID for an empty path or prefix and
+	// ECONFLICT when the interview is not a draft.
+	SaveProgress(ctx context.Context, id string, c Changes) error
 
 	// Answers returns every answer of the interview, sorted by path. Returns ENOTFOUND.
 	Answers(ctx context.Context, id string) ([]Answer, error)
-
-	// SetPosition records the current question of a draft and the given events (say, the
-	// "enter" of that question). Returns ENOTFOUND and ECONFLICT when not a draft.
-	SetPosition(ctx context.Context, id, position string, events ...Event) error
 
 	// SetLang records the interview's language and a "lang" event. Returns ENOTFOUND and
 	// ECONFLICT when not a draft.
 	SetLang(ctx context.Context, id, lang string) error
 
-	// Finalize freezes the draft's current revision: the record's canonical bytes and their
-	// hash go into the outbox in the same transaction that sets the state to finalized.
-	// A finalized revision is never edited again. Returns ENOTFOUND and ECONFLICT when the
-	// interview is not a draft.
-	Finalize(ctx context.Context, id string) (*OutboxItem, error)
+	// Finalize freezes the draft's current revision with answers as its final answers (the
+	// relevant ones, as ODK keeps them): in one transaction the answers replace every stored
+	// answer, the record's canonical bytes and their hash go into the outbox and the state
+	// becomes finalized. A finalized revision is never edited again. Returns ENOTFOUND,
+	// EINVALID for an answer without a path and ECONFLICT when the interview is not a draft.
+	Finalize(ctx context.Context, id string, answers []Answer) (*OutboxItem, error)
 
 	// Outbox returns up to limit revisions the server has not confirmed, oldest first
 	// (limit 0: all of them).
@@ -185,12 +195,17 @@ type InterviewStore interface {
 	// finalized or sent, revision.
 	Return(ctx context.Context, id string, revision int, comment string) error
 
-	// Reopen starts the next revision of a returned interview as a draft, keeping every
-	// answer and the position. A non-empty comment replaces ReturnComment. Returns the
-	// reopened interview, ENOTFOUND and ECONFLICT when the interview is not returned.
-	Reopen(ctx context.Context, id, comment string) (*Interview, error)
+	// Correct starts the correction of a returned interview as its next revision: the
+	// interview becomes a draft again at revision+1, keeping every answer, the position and
+	// the supervisor's comment, with a "reopen" event. Returns the corrected interview,
+	// ENOTFOUND and ECONFLICT when the interview is not returned.
+	Correct(ctx context.Context, id string) (*Interview, error)
 
-	// Delete removes a draft that was never finalized, with its answers and events.
-	// Returns ENOTFOUND and ECONFLICT for any other interview.
-	Delete(ctx context.Context, id string) error
+	// Void removes a draft that was never finalized, with its answers and events, and keeps
+	// the reason with the interview's id, respondent and enumerator (see Voided). Returns
+	// EINVALID for an empty reason, ENOTFOUND and ECONFLICT for any other interview.
+	Void(ctx context.Context, id, reason string) error
+
+	// Voided returns the drafts voided so far, oldest first.
+	Voided(ctx context.Context) ([]VoidedDraft, error)
 }

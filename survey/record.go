@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -37,6 +39,16 @@ func NewRecord(iv *Interview, answers []Answer, at time.Time) *Record {
 		RespondentID: iv.RespondentID, Enumerator: iv.Enumerator, Lang: iv.Lang,
 		StartedAt: iv.StartedAt, FinalizedAt: at, Answers: m,
 	}
+}
+
+// AnswerList returns the record's answers sorted by path, as a session restores them.
+func (r *Record) AnswerList() []Answer {
+	out := make([]Answer, 0, len(r.Answers))
+	for p, v := range r.Answers {
+		out = append(out, Answer{Path: p, Value: v})
+	}
+	slices.SortFunc(out, func(a, b Answer) int { return strings.Compare(a.Path, b.Path) })
+	return out
 }
 
 // recordJSON is the wire shape of a Record. Its keys are declared in sorted order so that

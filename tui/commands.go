@@ -117,7 +117,7 @@ func (c *common) startCmd(resp *survey.Respondent) tea.Cmd {
 				return openedMsg{err: err}
 			}
 			if len(ivs) > 0 {
-				return c.openDraft(ctx, ivs[0].ID, resp)
+				return c.load(ctx, ivs[0], resp)
 			}
 		}
 		iv := &survey.Interview{
@@ -136,23 +136,12 @@ func (c *common) startCmd(resp *survey.Respondent) tea.Cmd {
 	}
 }
 
-// openDraft reads a draft and its answers, reopening a returned interview first.
-func (c *common) openDraft(ctx context.Context, id string, resp *survey.Respondent) openedMsg {
+// load reads an interview's answers and respondent for the interview screen: a draft to
+// continue (with a "resume" event), any other interview to read.
+func (c *common) load(ctx context.Context, iv *survey.Interview, resp *survey.Respondent) openedMsg {
 	cfg := c.cfg
-	iv, err := cfg.Interviews.Get(ctx, id)
-	if err != nil {
-		return openedMsg{err: err}
-	}
-	readOnly := false
-	switch iv.State {
-	case survey.StateReturned:
-		if iv, err = cfg.Interviews.Reopen(ctx, id, ""); err != nil {
-			return openedMsg{err: err}
-		}
-	case survey.StateFinalized, survey.StateSent:
-		readOnly = true
-	}
-	answers, err := cfg.Interviews.Answers(ctx, id)
+	readOnly := iv.State != survey.StateDraft
+	answers, err := cfg.Interviews.Answers(ctx, iv.ID)
 	if err != nil {
 		return openedMsg{err: err}
 	}
@@ -160,17 +149,29 @@ func (c *common) openDraft(ctx context.Context, id string, resp *survey.Responde
 		resp, _ = cfg.Roster.Get(ctx, iv.RespondentID)
 	}
 	if !readOnly && cfg.Events != nil {
-		if err := cfg.Events.Append(ctx, survey.Event{InterviewID: id, Kind: survey.EventResume, Path: iv.Position}); err != nil {
+		if err := cfg.Events.Append(ctx, survey.Event{InterviewID: iv.ID, Kind: survey.EventResume, Path: iv.Position}); err != nil {
 			c.log.Warn("append resume event", "err", err)
 		}
 	}
 	return openedMsg{iv: iv, answers: answers, resp: resp, readOnly: readOnly}
 }
 
-// openCmd opens a stored interview: a draft or returned one to continue, another to read.
+// openCmd opens a stored interview: a draft to continue, a returned one corrected as its
+// next revision (survey.InterviewStore.Correct), any other to read.
 func (c *common) openCmd(id string) tea.Cmd {
-	ctx := c.ctx
-	return func() tea.Msg { return c.openDraft(ctx, id, nil) }
+	ctx, cfg := c.ctx, c.cfg
+	return func() tea.Msg {
+		iv, err := cfg.Interviews.Get(ctx, id)
+		if err != nil {
+			return openedMsg{err: err}
+		}
+		if iv.State == survey.StateReturned {
+			if iv, err = cfg.Interviews.Correct(ctx, id); err != nil {
+				return openedMsg{err: err}
+			}
+		}
+		return c.load(ctx, iv, nil)
+	}
 }
 
 // formLang returns the form language that follows the UI language, "" when the form does

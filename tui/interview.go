@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,12 +54,10 @@ func newInterviewScreen(c *common, msg openedMsg) (*interviewScreen, tea.Cmd) {
 	}
 	s.sess = forms.NewSession(c.cfg.Form, opt)
 	if len(msg.answers) > 0 {
-		as := make([]forms.Answer, len(msg.answers))
-		for i, a := range msg.answers {
-			as[i] = forms.Answer{Path: a.Path, Value: a.Value}
+		for _, a := range msg.answers {
 			s.saved[a.Path] = a.Value
 		}
-		if unknown := s.sess.Restore(as); len(unknown) > 0 {
+		if unknown := s.sess.Restore(msg.answers); len(unknown) > 0 {
 			c.log.Warn("answers the form does not have", "interview", msg.iv.ID, "count", len(unknown))
 		}
 	}
@@ -153,8 +152,26 @@ func (s *interviewScreen) commit() bool {
 // persist saves every answer that changed since the last save and records the position,
 // with the leave and enter events, in one queued write.
 func (s *interviewScreen) persist(leave, enter string) tea.Cmd {
+	return s.saveProgress(leave, enter, "")
+}
+
+// saveProgress is persist that also, when holder is not empty, writes every answer of the
+// repeat holder again after removing the stored ones (its instances were renumbered), in
+// the same transaction.
+func (s *interviewScreen) saveProgress(leave, enter, holder string) tea.Cmd {
 	if s.readOnly {
 		return nil
+	}
+	var dropped, replaced []string
+	if holder != "" {
+		for p := range s.saved {
+			if under(p, holder) {
+				dropped = append(dropped, p)
+				delete(s.saved, p)
+			}
+		}
+		sort.Strings(dropped)
+		replaced = []string{holder}
 	}
 	cur := s.sess.Answers()
 	seen := make(map[string]bool, len(cur))
@@ -162,7 +179,7 @@ func (s *interviewScreen) persist(leave, enter string) tea.Cmd {
 	for _, a := range cur {
 		seen[a.Path] = true
 		if old, ok := s.saved[a.Path]; !ok || old != a.Value {
-			changed = append(changed, survey.Answer{Path: a.Path, Value: a.Value})
+			changed = append(changed, a)
 			s.saved[a.Path] = a.Value
 		}
 	}
@@ -189,39 +206,15 @@ func (s *interviewScreen) persist(leave, enter string) tea.Cmd {
 	for i, a := range changed {
 		changedPaths[i] = a.Path
 	}
+	c := survey.Changes{Answers: changed, Removed: slices.Concat(removed, replaced), Position: enter, Events: evs}
 	return s.c.write(func(ctx context.Context) error {
-		for _, p := range removed {
-			if _, err := store.DeleteAnswers(ctx, id, p); err != nil {
-				return fmt.Errorf("remove answer: %w", err)
-			}
-		}
-		switch len(changed) {
-		case 0:
-		case 1:
-			var first []survey.Event
-			if len(evs) > 0 && evs[0].Kind == survey.EventLeave {
-				first, evs = evs[:1], evs[1:]
-			}
-			if err := store.SaveAnswer(ctx, id, changed[0].Path, changed[0].Value, first...); err != nil {
-				return fmt.Errorf("save answer: %w", err)
-			}
-		default:
-			if err := store.SaveAnswers(ctx, id, changed); err != nil {
-				return fmt.Errorf("save answers: %w", err)
-			}
-		}
-		if enter == "" {
-			if len(evs) > 0 && s.c.cfg.Events != nil {
-				return s.c.cfg.Events.Append(ctx, evs...)
-			}
-			return nil
-		}
-		if err := store.SetPosition(ctx, id, enter, evs...); err != nil {
-			return fmt.Errorf("save position: %w", err)
+		if err := store.SaveProgress(ctx, id, c); err != nil {
+			return fmt.Errorf("save progress: %w", err)
 		}
 		return nil
 	}, func(err error) tea.Msg {
-		return savedMsg{id: id, changed: changedPaths, removed: removed, err: err}
+		// on failure every path involved is written or removed again by the next save
+		return savedMsg{id: id, changed: changedPaths, removed: slices.Concat(removed, dropped), err: err}
 	})
 }
 
@@ -415,25 +408,6 @@ func (s *interviewScreen) removeInstance() tea.Cmd {
 		s.problem = err.Error()
 		return nil
 	}
-	var answers []survey.Answer
-	var written []string
-	for _, a := range s.sess.Answers() {
-		if under(a.Path, holder) {
-			answers = append(answers, survey.Answer{Path: a.Path, Value: a.Value})
-			written = append(written, a.Path)
-		}
-	}
-	var dropped []string
-	for p := range s.saved {
-		if under(p, holder) {
-			dropped = append(dropped, p)
-			delete(s.saved, p)
-		}
-	}
-	for _, a := range answers {
-		s.saved[a.Path] = a.Value
-	}
-	sort.Strings(dropped)
 	st, ok := s.stopAt(holder)
 	if !ok {
 		if st, ok = s.sess.First(); !ok {
@@ -442,14 +416,7 @@ func (s *interviewScreen) removeInstance() tea.Cmd {
 	}
 	leave := s.stop.Path
 	s.show(st)
-	id, store := s.iv.ID, s.c.cfg.Interviews
-	replace := s.c.write(func(ctx context.Context) error {
-		return store.ReplaceAnswers(ctx, id, holder, answers)
-	}, func(err error) tea.Msg {
-		// on failure every path involved is written or removed again by the next save
-		return savedMsg{id: id, changed: written, removed: dropped, err: err}
-	})
-	return tea.Sequence(replace, s.persist(leave, st.Path))
+	return s.saveProgress(leave, st.Path, holder)
 }
 
 // otherInstance moves to the same question in the previous (-1) or next (+1) instance.

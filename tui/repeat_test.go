@@ -42,27 +42,29 @@ const rosterForm = `
 | | prio | near | Close to home |
 `
 
-// recordingStore is an interview store that records every ReplaceAnswers call.
+// recordingStore is an interview store that records every save that removes answers.
 type recordingStore struct {
 	survey.InterviewStore
 	mu       sync.Mutex
 	replaces []string // "prefix: path=value ..."
 }
 
-func (r *recordingStore) ReplaceAnswers(ctx context.Context, id, prefix string, answers []survey.Answer, events ...survey.Event) error {
-	var b strings.Builder
-	b.WriteString(prefix + ":")
-	for _, a := range answers {
-		fmt.Fprintf(&b, " %s=%s", a.Path, a.Value)
+func (r *recordingStore) SaveProgress(ctx context.Context, id string, c survey.Changes) error {
+	if len(c.Removed) > 0 {
+		var b strings.Builder
+		b.WriteString(strings.Join(c.Removed, ",") + ":")
+		for _, a := range c.Answers {
+			fmt.Fprintf(&b, " %s=%s", a.Path, a.Value)
+		}
+		r.mu.Lock()
+		r.replaces = append(r.replaces, b.String())
+		r.mu.Unlock()
 	}
-	r.mu.Lock()
-	r.replaces = append(r.replaces, b.String())
-	r.mu.Unlock()
-	return r.InterviewStore.ReplaceAnswers(ctx, id, prefix, answers, events...)
+	return r.InterviewStore.SaveProgress(ctx, id, c)
 }
 
 // newFormEnv is a test database running the Markdown form src, with an interview store that
-// records its ReplaceAnswers calls.
+// records its saves that remove answers.
 func newFormEnv(tb testing.TB, src string) (*env, *recordingStore) {
 	tb.Helper()
 	e := newEnv(tb, false)
@@ -179,7 +181,7 @@ func TestRepeatRoster(t *testing.T) {
 	if n := m.iv.sess.Instances("member"); n != 2 {
 		t.Fatalf("%d instances after removing, want 2", n)
 	}
-	// renumbered in the session and in the store, in one ReplaceAnswers on the repeat
+	// renumbered in the session and in the store, in one save that removes the repeat's answers and writes them renumbered
 	want := map[string]string{
 		"member[1]": "", "member[1]/mname": "Ani", "member[1]/age": "34", "member[1]/works": "yes",
 		"member[2]": "", "member[2]/mname": "Citra", "member[2]/age": "70", "member[2]/works": "no",
@@ -200,7 +202,7 @@ func TestRepeatRoster(t *testing.T) {
 	}
 	if len(rec.replaces) != 1 || !strings.HasPrefix(rec.replaces[0], "member: member[1]= member[1]/mname=Ani") ||
 		!strings.Contains(rec.replaces[0], "member[2]/mname=Citra") || strings.Contains(rec.replaces[0], "member[3]") {
-		t.Errorf("ReplaceAnswers calls: %q", rec.replaces)
+		t.Errorf("saves that remove answers: %q", rec.replaces)
 	}
 
 	// the fixed-count repeat: instances follow the count; add and remove do nothing there

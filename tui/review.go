@@ -93,18 +93,13 @@ func (r *reviewScreen) finalizeCmd() tea.Cmd {
 	iv := r.iv
 	final := iv.sess.Final()
 	id, store := iv.iv.ID, r.c.cfg.Interviews
-	answers := make([]survey.Answer, len(final))
 	iv.saved = map[string]string{}
-	for i, a := range final {
-		answers[i] = survey.Answer{Path: a.Path, Value: a.Value}
+	for _, a := range final {
 		iv.saved[a.Path] = a.Value
 	}
 	return r.c.write(func(ctx context.Context) error {
 		// Only the relevant answers are frozen: what became irrelevant is dropped, as ODK does.
-		if err := store.ReplaceAnswers(ctx, id, "", answers); err != nil {
-			return fmt.Errorf("freeze answers: %w", err)
-		}
-		_, err := store.Finalize(ctx, id)
+		_, err := store.Finalize(ctx, id, final)
 		return err
 	}, func(err error) tea.Msg { return finalizedMsg{id: id, err: err} })
 }

@@ -321,12 +321,7 @@ func (d *detailScreen) build() {
 	}
 	f := d.c.cfg.Form
 	s := forms.NewSession(f, forms.Options{Lang: d.c.formLang(), Now: d.c.cfg.Now})
-	as := make([]forms.Answer, 0, len(rec.Answers))
-	for p, v := range rec.Answers {
-		as = append(as, forms.Answer{Path: p, Value: v})
-	}
-	sort.Slice(as, func(i, j int) bool { return as[i].Path < as[j].Path })
-	s.Restore(as)
+	s.Restore(rec.AnswerList())
 	section := "\x00"
 	for _, st := range s.Stops() {
 		if st.Prompt || st.Node.Kind == forms.KindNote {

@@ -38,8 +38,8 @@ func (m *Main) openLaptopStore(ctx context.Context, dataFlag string) (*laptopSto
 
 func (l *laptopStore) Close() error { return l.db.Close() }
 
-// saveFinal stores a completed session as a finalized interview: created, its relevant
-// answers frozen, and put in the outbox. It returns the interview's id.
+// saveFinal stores a completed session as a finalized interview: started, then finalized
+// with its relevant answers into the outbox. It returns the interview's id.
 func (l *laptopStore) saveFinal(ctx context.Context, f *forms.Form, s *forms.Session, respondent, enumerator string) (string, error) {
 	iv := &survey.Interview{
 		ID: survey.NewID(), FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
@@ -48,39 +48,27 @@ func (l *laptopStore) saveFinal(ctx context.Context, f *forms.Form, s *forms.Ses
 	if err := l.interviews.Create(ctx, iv); err != nil {
 		return "", fmt.Errorf("create interview: %w", err)
 	}
-	final := s.Final()
-	answers := make([]survey.Answer, len(final))
-	for i, a := range final {
-		answers[i] = survey.Answer{Path: a.Path, Value: a.Value}
-	}
-	if err := l.interviews.ReplaceAnswers(ctx, iv.ID, "", answers); err != nil {
-		return "", fmt.Errorf("save answers: %w", err)
-	}
-	if _, err := l.interviews.Finalize(ctx, iv.ID); err != nil {
+	if _, err := l.interviews.Finalize(ctx, iv.ID, s.Final()); err != nil {
 		return "", fmt.Errorf("finalize: %w", err)
 	}
 	return iv.ID, nil
 }
 
 // saveCorrection stores a completed session as the next revision of a returned interview:
-// reopened, its answers replaced and finalized again, in the outbox for the next sync.
+// corrected as its next revision and finalized with the session's answers, in the outbox
+// for the next sync.
 func (l *laptopStore) saveCorrection(ctx context.Context, f *forms.Form, s *forms.Session, id string) (int, error) {
-	iv, err := l.interviews.Reopen(ctx, id, "")
+	iv, err := l.interviews.Get(ctx, id)
 	if err != nil {
-		return 0, fmt.Errorf("reopen interview %s: %s", id, survey.ErrorMessage(err))
+		return 0, fmt.Errorf("correct interview %s: %s", id, survey.ErrorMessage(err))
 	}
 	if iv.FormID != f.ID || iv.FormVersion != f.Version {
 		return 0, fmt.Errorf("interview %s was made with form %s version %s, not %s version %s", id, iv.FormID, iv.FormVersion, f.ID, f.Version)
 	}
-	final := s.Final()
-	answers := make([]survey.Answer, len(final))
-	for i, a := range final {
-		answers[i] = survey.Answer{Path: a.Path, Value: a.Value}
+	if iv, err = l.interviews.Correct(ctx, id); err != nil {
+		return 0, fmt.Errorf("correct interview %s: %s", id, survey.ErrorMessage(err))
 	}
-	if err := l.interviews.ReplaceAnswers(ctx, id, "", answers); err != nil {
-		return 0, fmt.Errorf("save answers: %w", err)
-	}
-	if _, err := l.interviews.Finalize(ctx, id); err != nil {
+	if _, err := l.interviews.Finalize(ctx, id, s.Final()); err != nil {
 		return 0, fmt.Errorf("finalize: %w", err)
 	}
 	return iv.Revision, nil
@@ -255,11 +243,7 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		prev := make([]forms.Answer, len(stored))
-		for i, a := range stored {
-			prev[i] = forms.Answer{Path: a.Path, Value: a.Value}
-		}
-		s.Restore(prev)
+		s.Restore(stored)
 	}
 	if errs := s.Fill(answers); len(errs) > 0 {
 		out, _ := json.Marshal(map[string]any{"errors": errs})

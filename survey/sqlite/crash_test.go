@@ -51,7 +51,7 @@ func crashChild() {
 	for i := 0; time.Now().Before(deadline); i++ {
 		path := fmt.Sprintf("r%s/q%d", round, i)
 		value := strings.Repeat(fmt.Sprintf("%s-%d;", round, i), 1+i%40) // some answers span pages
-		if err := s.SaveAnswer(ctx, id, path, value, survey.Event{Kind: survey.EventLeave, Path: path}); err != nil {
+		if err := saveAnswer(ctx, s, id, path, value, survey.Event{Kind: survey.EventLeave, Path: path}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(4)
 		}

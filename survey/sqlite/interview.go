@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -172,76 +173,116 @@ func draft(ctx context.Context, tx *sql.Tx, id string) (*survey.Interview, error
 	return iv, nil
 }
 
-// touch sets the interview's updated_at.
-func (s *InterviewStore) touch(ctx context.Context, tx *sql.Tx, id, at string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE interviews SET updated_at = ? WHERE id = ?`, at, id)
-	return err
+// SaveProgress records a draft's progress in one transaction. See survey.InterviewStore.
+func (s *InterviewStore) SaveProgress(ctx context.Context, id string, c survey.Changes) error {
+	if err := checkPaths(c.Answers); err != nil {
+		return err
+	}
+	for _, prefix := range c.Removed {
+		if prefix == "" {
+			return survey.Errorf(survey.EINVALID, "Removing answers needs a path prefix.")
+		}
+	}
+	for _, e := range c.Events {
+		if e.Kind == "" {
+			return survey.Errorf(survey.EINVALID, "An event needs a kind.")
+		}
+	}
+	now := s.db.now()
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := draft(ctx, tx, id); err != nil {
+			return err
+		}
+		var removed []survey.Answer
+		for _, prefix := range c.Removed {
+			old, err := deleteAnswers(ctx, tx, `interview_id = ? AND `+underPrefix, append([]any{id}, prefixArgs(prefix)...)...)
+			if err != nil {
+				return err
+			}
+			removed = append(removed, old...)
+		}
+		if err := writeAnswers(ctx, tx, id, removed, c.Answers, now); err != nil {
+			return err
+		}
+		if c.Position != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE interviews SET position = ? WHERE id = ?`, c.Position, id); err != nil {
+				return err
+			}
+		}
+		if err := appendEvents(ctx, tx, id, now, c.Events); err != nil {
+			return err
+		}
+		return touch(ctx, tx, id, now)
+	})
 }
 
-// SaveAnswer writes one answer with its events in one transaction. See survey.InterviewStore.
-func (s *InterviewStore) SaveAnswer(ctx context.Context, id, path, value string, events ...survey.Event) error {
-	return s.save(ctx, id, []survey.Answer{{Path: path, Value: value}}, events)
-}
-
-// SaveAnswers writes several answers in one transaction. See survey.InterviewStore.
-func (s *InterviewStore) SaveAnswers(ctx context.Context, id string, answers []survey.Answer) error {
-	return s.save(ctx, id, answers, nil)
-}
-
-func (s *InterviewStore) save(ctx context.Context, id string, answers []survey.Answer, events []survey.Event) error {
+func checkPaths(answers []survey.Answer) error {
 	for _, a := range answers {
 		if a.Path == "" {
 			return survey.Errorf(survey.EINVALID, "An answer needs a path.")
 		}
 	}
-	now := s.db.now()
-	at := formatTime(now)
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := draft(ctx, tx, id); err != nil {
-			return err
-		}
-		for _, a := range answers {
-			changed, err := writeAnswer(ctx, tx, id, a, at)
-			if err != nil {
-				return err
-			}
-			if changed != nil {
-				changed.At = now
-				if err := appendEvents(ctx, tx, id, now, []survey.Event{*changed}); err != nil {
-					return err
-				}
-			}
-		}
-		if err := appendEvents(ctx, tx, id, now, events); err != nil {
-			return err
-		}
-		return s.touch(ctx, tx, id, at)
-	})
+	return nil
 }
 
-// writeAnswer upserts one answer and returns the change event, nil when the value was
-// already stored.
-func writeAnswer(ctx context.Context, tx *sql.Tx, id string, a survey.Answer, at string) (*survey.Event, error) {
-	var old string
-	err := tx.QueryRowContext(ctx, `SELECT value FROM answers WHERE interview_id = ? AND path = ?`, id, a.Path).Scan(&old)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		old = ""
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (interview_id, path, value, updated_at) VALUES (?, ?, ?, ?)`,
-			id, a.Path, a.Value, at); err != nil {
-			return nil, err
-		}
-	case err != nil:
+// touch sets the interview's updated_at.
+func touch(ctx context.Context, tx *sql.Tx, id string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE interviews SET updated_at = ? WHERE id = ?`, formatTime(now), id)
+	return err
+}
+
+// deleteAnswers removes the answers that match where and returns them, sorted by path.
+func deleteAnswers(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]survey.Answer, error) {
+	old, err := answersWhere(ctx, tx, where, args...)
+	if err != nil {
 		return nil, err
-	case old == a.Value:
-		return nil, nil
-	default:
-		if _, err := tx.ExecContext(ctx, `UPDATE answers SET value = ?, updated_at = ? WHERE interview_id = ? AND path = ?`,
-			a.Value, at, id, a.Path); err != nil {
-			return nil, err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM answers WHERE `+where, args...)
+	return old, err
+}
+
+// writeAnswers upserts answers after removed were deleted in the same transaction and
+// appends the events that say what changed: a "change" for each value that differs from
+// the stored (or just removed) one, then a "remove" for each removed answer not written again.
+func writeAnswers(ctx context.Context, tx *sql.Tx, id string, removed, answers []survey.Answer, now time.Time) error {
+	at := formatTime(now)
+	gone := make(map[string]string, len(removed))
+	for _, a := range removed {
+		gone[a.Path] = a.Value
+	}
+	var evs []survey.Event
+	for _, a := range answers {
+		old, had := gone[a.Path]
+		if had {
+			delete(gone, a.Path) // removed above: written again whatever its value
+		} else {
+			err := tx.QueryRowContext(ctx, `SELECT value FROM answers WHERE interview_id = ? AND path = ?`, id, a.Path).Scan(&old)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return err
+			case old == a.Value:
+				continue // stored and unchanged
+			default:
+				had = true
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (interview_id, path, value, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (interview_id, path) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+			id, a.Path, a.Value, at); err != nil {
+			return err
+		}
+		if !had || old != a.Value {
+			evs = append(evs, survey.Event{Kind: survey.EventChange, Path: a.Path, Old: old, New: a.Value})
 		}
 	}
-	return &survey.Event{InterviewID: id, Kind: survey.EventChange, Path: a.Path, Old: old, New: a.Value}, nil
+	for _, a := range removed {
+		if v, ok := gone[a.Path]; ok {
+			evs = append(evs, survey.Event{Kind: survey.EventRemove, Path: a.Path, Old: v})
+			delete(gone, a.Path)
+		}
+	}
+	return appendEvents(ctx, tx, id, now, evs)
 }
 
 // underPrefix is the SQL condition for "path is prefix or below it"; it takes the prefix
@@ -251,81 +292,6 @@ const underPrefix = `(path = ? OR substr(path, 1, ?) = ? OR substr(path, 1, ?) =
 
 func prefixArgs(prefix string) []any {
 	return []any{prefix, len(prefix) + 1, prefix + "/", len(prefix) + 1, prefix + "["}
-}
-
-// DeleteAnswers removes the answers at and under prefix. See survey.InterviewStore.
-func (s *InterviewStore) DeleteAnswers(ctx context.Context, id, prefix string, events ...survey.Event) (int, error) {
-	var n int
-	err := s.replace(ctx, id, prefix, nil, events, &n)
-	return n, err
-}
-
-// ReplaceAnswers removes the answers under prefix and writes answers in one transaction.
-// See survey.InterviewStore.
-func (s *InterviewStore) ReplaceAnswers(ctx context.Context, id, prefix string, answers []survey.Answer, events ...survey.Event) error {
-	return s.replace(ctx, id, prefix, answers, events, nil)
-}
-
-func (s *InterviewStore) replace(ctx context.Context, id, prefix string, answers []survey.Answer, events []survey.Event, removed *int) error {
-	if prefix == "" && removed != nil {
-		return survey.Errorf(survey.EINVALID, "Removing answers needs a path prefix.")
-	}
-	where, args := `interview_id = ? AND `+underPrefix, append([]any{id}, prefixArgs(prefix)...)
-	if prefix == "" {
-		// Replacing everything: the answers frozen at finalization.
-		where, args = `interview_id = ?`, []any{id}
-	}
-	for _, a := range answers {
-		if a.Path == "" {
-			return survey.Errorf(survey.EINVALID, "An answer needs a path.")
-		}
-	}
-	now := s.db.now()
-	at := formatTime(now)
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := draft(ctx, tx, id); err != nil {
-			return err
-		}
-		old, err := answersWhere(ctx, tx, where, args...)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE `+where, args...); err != nil {
-			return err
-		}
-		oldValue := make(map[string]string, len(old))
-		for _, a := range old {
-			oldValue[a.Path] = a.Value
-		}
-		var evs []survey.Event
-		for _, a := range answers {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (interview_id, path, value, updated_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (interview_id, path) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-				id, a.Path, a.Value, at); err != nil {
-				return err
-			}
-			before, had := oldValue[a.Path]
-			if had {
-				delete(oldValue, a.Path)
-				if before == a.Value {
-					continue
-				}
-			}
-			evs = append(evs, survey.Event{Kind: survey.EventChange, Path: a.Path, Old: before, New: a.Value})
-		}
-		for _, a := range old {
-			if v, ok := oldValue[a.Path]; ok {
-				evs = append(evs, survey.Event{Kind: survey.EventRemove, Path: a.Path, Old: v})
-			}
-		}
-		if removed != nil {
-			*removed = len(old)
-		}
-		if err := appendEvents(ctx, tx, id, now, append(evs, events...)); err != nil {
-			return err
-		}
-		return s.touch(ctx, tx, id, at)
-	})
 }
 
 // Answers returns every answer of an interview, sorted by path. See survey.InterviewStore.
@@ -359,21 +325,6 @@ func answersWhere(ctx context.Context, q querier, where string, args ...any) ([]
 	return out, rows.Err()
 }
 
-// SetPosition records the current question of a draft. See survey.InterviewStore.
-func (s *InterviewStore) SetPosition(ctx context.Context, id, position string, events ...survey.Event) error {
-	now := s.db.now()
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := draft(ctx, tx, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE interviews SET position = ?, updated_at = ? WHERE id = ?`,
-			position, formatTime(now), id); err != nil {
-			return err
-		}
-		return appendEvents(ctx, tx, id, now, events)
-	})
-}
-
 // SetLang records the interview's language. See survey.InterviewStore.
 func (s *InterviewStore) SetLang(ctx context.Context, id, lang string) error {
 	now := s.db.now()
@@ -393,8 +344,13 @@ func (s *InterviewStore) SetLang(ctx context.Context, id, lang string) error {
 	})
 }
 
-// Finalize freezes the draft's revision into the outbox. See survey.InterviewStore.
-func (s *InterviewStore) Finalize(ctx context.Context, id string) (*survey.OutboxItem, error) {
+// Finalize replaces the draft's answers with its final ones and freezes the revision into
+// the outbox, in one transaction. See survey.InterviewStore.
+func (s *InterviewStore) Finalize(ctx context.Context, id string, answers []survey.Answer) (*survey.OutboxItem, error) {
+	if err := checkPaths(answers); err != nil {
+		return nil, err
+	}
+	answers = slices.SortedFunc(slices.Values(answers), func(a, b survey.Answer) int { return strings.Compare(a.Path, b.Path) })
 	now := s.db.now()
 	var item *survey.OutboxItem
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -402,8 +358,11 @@ func (s *InterviewStore) Finalize(ctx context.Context, id string) (*survey.Outbo
 		if err != nil {
 			return err
 		}
-		answers, err := answersWhere(ctx, tx, `interview_id = ?`, id)
+		old, err := deleteAnswers(ctx, tx, `interview_id = ?`, id)
 		if err != nil {
+			return err
+		}
+		if err := writeAnswers(ctx, tx, id, old, answers, now); err != nil {
 			return err
 		}
 		body, err := survey.NewRecord(iv, answers, now).Canonical()
@@ -509,8 +468,8 @@ func (s *InterviewStore) Return(ctx context.Context, id string, revision int, co
 	})
 }
 
-// Reopen starts the next revision of a returned interview as a draft. See survey.InterviewStore.
-func (s *InterviewStore) Reopen(ctx context.Context, id, comment string) (*survey.Interview, error) {
+// Correct starts the next revision of a returned interview as a draft. See survey.InterviewStore.
+func (s *InterviewStore) Correct(ctx context.Context, id string) (*survey.Interview, error) {
 	now := s.db.now()
 	var out *survey.Interview
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
@@ -519,14 +478,11 @@ func (s *InterviewStore) Reopen(ctx context.Context, id, comment string) (*surve
 			return err
 		}
 		if iv.State != survey.StateReturned {
-			return survey.Errorf(survey.ECONFLICT, "Interview %s is %s; only a returned interview can be reopened.", id, iv.State)
-		}
-		if comment != "" {
-			iv.ReturnComment = comment
+			return survey.Errorf(survey.ECONFLICT, "Interview %s is %s; only a returned interview can be corrected.", id, iv.State)
 		}
 		iv.State, iv.Revision, iv.UpdatedAt = survey.StateDraft, iv.Revision+1, now
-		if _, err := tx.ExecContext(ctx, `UPDATE interviews SET state = ?, revision = ?, return_comment = ?, updated_at = ? WHERE id = ?`,
-			string(iv.State), iv.Revision, iv.ReturnComment, formatTime(now), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE interviews SET state = ?, revision = ?, updated_at = ? WHERE id = ?`,
+			string(iv.State), iv.Revision, formatTime(now), id); err != nil {
 			return err
 		}
 		out = iv
@@ -535,17 +491,48 @@ func (s *InterviewStore) Reopen(ctx context.Context, id, comment string) (*surve
 	return out, err
 }
 
-// Delete removes a draft that was never finalized. See survey.InterviewStore.
-func (s *InterviewStore) Delete(ctx context.Context, id string) error {
+// Void removes a draft that was never finalized and keeps the reason. See survey.InterviewStore.
+func (s *InterviewStore) Void(ctx context.Context, id, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return survey.Errorf(survey.EINVALID, "Voiding interview %s needs a reason.", id)
+	}
+	now := s.db.now()
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		iv, err := draft(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		if iv.Revision != 1 {
-			return survey.Errorf(survey.ECONFLICT, "Interview %s has finalized revisions; it cannot be deleted.", id)
+			return survey.Errorf(survey.ECONFLICT, "Interview %s has finalized revisions; it cannot be voided.", id)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO voided (interview_id, form_id, respondent_id, enumerator, reason, voided_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, iv.ID, iv.FormID, iv.RespondentID, iv.Enumerator, reason, formatTime(now)); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM interviews WHERE id = ?`, id)
 		return err
 	})
+}
+
+// Voided returns the drafts voided so far, oldest first. See survey.InterviewStore.
+func (s *InterviewStore) Voided(ctx context.Context) ([]survey.VoidedDraft, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, form_id, respondent_id, enumerator, reason, voided_at
+		FROM voided ORDER BY voided_at, interview_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []survey.VoidedDraft
+	for rows.Next() {
+		var v survey.VoidedDraft
+		var at string
+		if err := rows.Scan(&v.InterviewID, &v.FormID, &v.RespondentID, &v.Enumerator, &v.Reason, &at); err != nil {
+			return nil, err
+		}
+		if v.VoidedAt, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -44,17 +44,17 @@ func TestInterviewLifecycle(t *testing.T) {
 
 	// Answers, repeat instances and position survive a reopen of the store (tested below);
 	// here: they read back as written.
-	must(t, s.SaveAnswer(ctx, iv.ID, "consent", "1", survey.Event{Kind: survey.EventLeave, Path: "consent"}))
-	must(t, s.SaveAnswer(ctx, iv.ID, "household[1]/age", "34"))
-	must(t, s.SaveAnswer(ctx, iv.ID, "household[2]/age", "7"))
-	must(t, s.SaveAnswer(ctx, iv.ID, "household[20]/age", "70"))
-	must(t, s.SaveAnswer(ctx, iv.ID, "household_size", "3"))
-	must(t, s.SaveAnswer(ctx, iv.ID, "consent", "1")) // unchanged: no change event
-	must(t, s.SaveAnswer(ctx, iv.ID, "household[1]/age", "35"))
-	must(t, s.SetPosition(ctx, iv.ID, "household[2]/age", survey.Event{Kind: survey.EventEnter, Path: "household[2]/age"}))
+	must(t, saveAnswer(ctx, s, iv.ID, "consent", "1", survey.Event{Kind: survey.EventLeave, Path: "consent"}))
+	must(t, saveAnswer(ctx, s, iv.ID, "household[1]/age", "34"))
+	must(t, saveAnswer(ctx, s, iv.ID, "household[2]/age", "7"))
+	must(t, saveAnswer(ctx, s, iv.ID, "household[20]/age", "70"))
+	must(t, saveAnswer(ctx, s, iv.ID, "household_size", "3"))
+	must(t, saveAnswer(ctx, s, iv.ID, "consent", "1")) // unchanged: no change event
+	must(t, saveAnswer(ctx, s, iv.ID, "household[1]/age", "35"))
+	must(t, setPosition(ctx, s, iv.ID, "household[2]/age", survey.Event{Kind: survey.EventEnter, Path: "household[2]/age"}))
 	must(t, s.SetLang(ctx, iv.ID, "en"))
 
-	n, err := s.DeleteAnswers(ctx, iv.ID, "household[2]")
+	n, err := deleteAnswers(ctx, s, iv.ID, "household[2]")
 	must(t, err)
 	if n != 1 {
 		t.Errorf("DeleteAnswers removed %d, want 1", n)
@@ -67,7 +67,7 @@ func TestInterviewLifecycle(t *testing.T) {
 	}
 
 	// Renumbering after a removed instance is one atomic replace.
-	must(t, s.ReplaceAnswers(ctx, iv.ID, "household", []survey.Answer{{Path: "household[1]/age", Value: "35"}, {Path: "household[2]/age", Value: "70"}}))
+	must(t, s.SaveProgress(ctx, iv.ID, survey.Changes{Removed: []string{"household"}, Answers: []survey.Answer{{Path: "household[1]/age", Value: "35"}, {Path: "household[2]/age", Value: "70"}}}))
 	answers, err = s.Answers(ctx, iv.ID)
 	must(t, err)
 	want = []survey.Answer{{Path: "consent", Value: "1"}, {Path: "household[1]/age", Value: "35"}, {Path: "household[2]/age", Value: "70"}, {Path: "household_size", Value: "3"}}
@@ -82,20 +82,20 @@ func TestInterviewLifecycle(t *testing.T) {
 	}
 
 	// Finalize freezes the revision into the outbox.
-	item, err := s.Finalize(ctx, iv.ID)
+	item, err := finalize(ctx, s, iv.ID)
 	must(t, err)
 	rec, err := survey.DecodeRecord(item.Body)
 	must(t, err)
 	if rec.Revision != 1 || rec.Answers["household[2]/age"] != "70" || item.Hash != survey.HashBytes(item.Body) {
 		t.Errorf("finalized record %+v hash %s", rec, item.Hash)
 	}
-	wantCode(t, s.SaveAnswer(ctx, iv.ID, "consent", "2"), survey.ECONFLICT)
-	_, err = s.DeleteAnswers(ctx, iv.ID, "household")
+	wantCode(t, saveAnswer(ctx, s, iv.ID, "consent", "2"), survey.ECONFLICT)
+	_, err = deleteAnswers(ctx, s, iv.ID, "household")
 	wantCode(t, err, survey.ECONFLICT)
-	wantCode(t, s.SetPosition(ctx, iv.ID, "consent"), survey.ECONFLICT)
-	_, err = s.Finalize(ctx, iv.ID)
+	wantCode(t, setPosition(ctx, s, iv.ID, "consent"), survey.ECONFLICT)
+	_, err = finalize(ctx, s, iv.ID)
 	wantCode(t, err, survey.ECONFLICT)
-	wantCode(t, s.Delete(ctx, iv.ID), survey.ECONFLICT)
+	wantCode(t, s.Void(ctx, iv.ID, "respondent refused"), survey.ECONFLICT)
 
 	out, err := s.Outbox(ctx, 10)
 	must(t, err)
@@ -119,7 +119,7 @@ func TestInterviewLifecycle(t *testing.T) {
 	}
 
 	// Returned and reopened: revision 2, answers kept; revision 1 stays as it was.
-	_, err = s.Reopen(ctx, iv.ID, "")
+	_, err = s.Correct(ctx, iv.ID)
 	wantCode(t, err, survey.ECONFLICT)
 	wantCode(t, s.Return(ctx, iv.ID, 2, "no"), survey.ECONFLICT)
 	must(t, s.Return(ctx, iv.ID, 1, "umur anak salah"))
@@ -127,13 +127,13 @@ func TestInterviewLifecycle(t *testing.T) {
 	if got.State != survey.StateReturned || got.ReturnComment != "umur anak salah" {
 		t.Errorf("after Return: %+v", got)
 	}
-	re, err := s.Reopen(ctx, iv.ID, "")
+	re, err := s.Correct(ctx, iv.ID)
 	must(t, err)
 	if re.Revision != 2 || re.State != survey.StateDraft || re.ReturnComment != "umur anak salah" || re.Position != "household[2]/age" {
 		t.Errorf("Reopen = %+v", re)
 	}
-	must(t, s.SaveAnswer(ctx, iv.ID, "household[2]/age", "8"))
-	item2, err := s.Finalize(ctx, iv.ID)
+	must(t, saveAnswer(ctx, s, iv.ID, "household[2]/age", "8"))
+	item2, err := finalize(ctx, s, iv.ID)
 	must(t, err)
 	if item2.Revision != 2 || item2.Hash == item.Hash {
 		t.Errorf("second finalize = %+v", item2)
@@ -182,10 +182,10 @@ func TestInterviewErrors(t *testing.T) {
 	}{
 		{"get missing", second(s.Get(ctx, "nope")), survey.ENOTFOUND},
 		{"answers missing", second(s.Answers(ctx, "nope")), survey.ENOTFOUND},
-		{"save missing", s.SaveAnswer(ctx, "nope", "a", "1"), survey.ENOTFOUND},
-		{"save empty path", s.SaveAnswer(ctx, iv.ID, "", "1"), survey.EINVALID},
-		{"delete empty prefix", second(s.DeleteAnswers(ctx, iv.ID, "")), survey.EINVALID},
-		{"finalize missing", second(s.Finalize(ctx, "nope")), survey.ENOTFOUND},
+		{"save missing", saveAnswer(ctx, s, "nope", "a", "1"), survey.ENOTFOUND},
+		{"save empty path", saveAnswer(ctx, s, iv.ID, "", "1"), survey.EINVALID},
+		{"delete empty prefix", second(deleteAnswers(ctx, s, iv.ID, "")), survey.EINVALID},
+		{"finalize missing", second(finalize(ctx, s, "nope")), survey.ENOTFOUND},
 		{"mark missing", s.MarkSent(ctx, iv.ID, 1, "x"), survey.ENOTFOUND},
 		{"return draft", s.Return(ctx, iv.ID, 1, "x"), survey.ECONFLICT},
 		{"create duplicate", s.Create(ctx, &survey.Interview{ID: iv.ID, FormID: "f", Enumerator: "e"}), survey.ECONFLICT},
@@ -204,7 +204,7 @@ func TestListAndDelete(t *testing.T) {
 	a := create(t, s, "R1")
 	b := create(t, s, "R2")
 	c := create(t, s, "R1")
-	if _, err := s.Finalize(ctx, b.ID); err != nil {
+	if _, err := finalize(ctx, s, b.ID); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(ivs []*survey.Interview, err error) []string {
@@ -234,9 +234,9 @@ func TestListAndDelete(t *testing.T) {
 			}
 		})
 	}
-	must(t, s.Delete(ctx, a.ID))
+	must(t, s.Void(ctx, a.ID, "respondent refused"))
 	wantCode(t, second(s.Get(ctx, a.ID)), survey.ENOTFOUND)
-	wantCode(t, s.Delete(ctx, b.ID), survey.ECONFLICT)
+	wantCode(t, s.Void(ctx, b.ID, "respondent refused"), survey.ECONFLICT)
 }
 
 // TestDraftResumes closes the store and opens it again: the draft comes back at its
@@ -250,9 +250,9 @@ func TestDraftResumes(t *testing.T) {
 	iv := create(t, s, "BTG25-0007")
 	want := []survey.Answer{{Path: "consent", Value: "1"}, {Path: "jobs[1]/title", Value: "welder"}, {Path: "jobs[2]/title", Value: "operator"}}
 	for _, a := range want {
-		must(t, s.SaveAnswer(ctx, iv.ID, a.Path, a.Value))
+		must(t, saveAnswer(ctx, s, iv.ID, a.Path, a.Value))
 	}
-	must(t, s.SetPosition(ctx, iv.ID, "jobs[2]/wage"))
+	must(t, setPosition(ctx, s, iv.ID, "jobs[2]/wage"))
 	must(t, db.Close())
 
 	db = openAt(t, path)
@@ -278,7 +278,7 @@ func TestOutboxImmutable(t *testing.T) {
 	ctx := context.Background()
 	db, s, _ := newStores(t)
 	iv := create(t, s, "")
-	if _, err := s.Finalize(ctx, iv.ID); err != nil {
+	if _, err := finalize(ctx, s, iv.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
@@ -302,3 +302,100 @@ func must(t testing.TB, err error) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// saveAnswer saves one changed answer with events as the interview screen does.
+func saveAnswer(ctx context.Context, s *sqlite.InterviewStore, id, path, value string, events ...survey.Event) error {
+	return s.SaveProgress(ctx, id, survey.Changes{Answers: []survey.Answer{{Path: path, Value: value}}, Events: events})
+}
+
+// setPosition saves a move to position with events.
+func setPosition(ctx context.Context, s *sqlite.InterviewStore, id, position string, events ...survey.Event) error {
+	return s.SaveProgress(ctx, id, survey.Changes{Position: position, Events: events})
+}
+
+// deleteAnswers removes the answers under prefix and returns how many the store lost.
+func deleteAnswers(ctx context.Context, s *sqlite.InterviewStore, id, prefix string) (int, error) {
+	before, _ := s.Answers(ctx, id)
+	if err := s.SaveProgress(ctx, id, survey.Changes{Removed: []string{prefix}}); err != nil {
+		return 0, err
+	}
+	after, err := s.Answers(ctx, id)
+	return len(before) - len(after), err
+}
+
+// finalize freezes the interview with its stored answers as the final ones.
+func finalize(ctx context.Context, s *sqlite.InterviewStore, id string) (*survey.OutboxItem, error) {
+	answers, _ := s.Answers(ctx, id)
+	return s.Finalize(ctx, id, answers)
+}
+
+// TestFinalizeFreezesTheFinalAnswers: the answers given to Finalize replace the stored
+// ones in the same transaction (an answer that became irrelevant is dropped, as ODK does),
+// and the record holds exactly them.
+func TestFinalizeFreezesTheFinalAnswers(t *testing.T) {
+	ctx := context.Background()
+	_, s, events := newStores(t)
+	iv := create(t, s, "R1")
+	must(t, s.SaveProgress(ctx, iv.ID, survey.Changes{Answers: []survey.Answer{
+		{Path: "consent", Value: "1"}, {Path: "employed", Value: "1"}, {Path: "wage", Value: "4000000"},
+	}}))
+	final := []survey.Answer{{Path: "employed", Value: "0"}, {Path: "consent", Value: "1"}}
+	_, err := s.Finalize(ctx, iv.ID, []survey.Answer{{Path: "", Value: "x"}})
+	wantCode(t, err, survey.EINVALID)
+	item, err := s.Finalize(ctx, iv.ID, final)
+	must(t, err)
+	rec, err := survey.DecodeRecord(item.Body)
+	must(t, err)
+	if diff := cmp.Diff(map[string]string{"consent": "1", "employed": "0"}, rec.Answers); diff != "" {
+		t.Errorf("record answers (-want +got):\n%s", diff)
+	}
+	stored, err := s.Answers(ctx, iv.ID)
+	must(t, err)
+	if diff := cmp.Diff([]survey.Answer{{Path: "consent", Value: "1"}, {Path: "employed", Value: "0"}}, stored); diff != "" {
+		t.Errorf("stored answers (-want +got):\n%s", diff)
+	}
+	evs, err := events.Events(ctx, iv.ID)
+	must(t, err)
+	var kinds []string
+	for _, e := range evs[3:] {
+		kinds = append(kinds, string(e.Kind)+" "+e.Path+" "+e.Old+">"+e.New)
+	}
+	if diff := cmp.Diff([]string{"change employed 1>0", "remove wage 4000000>", "finalize  >1"}, kinds); diff != "" {
+		t.Errorf("events of finalize (-want +got):\n%s", diff)
+	}
+}
+
+// TestVoidKeepsTheReason: a voided draft is gone with its answers, and its id, respondent,
+// enumerator and reason stay.
+func TestVoidKeepsTheReason(t *testing.T) {
+	ctx := context.Background()
+	_, s, _ := newStores(t)
+	iv := create(t, s, "R7")
+	must(t, saveAnswer(ctx, s, iv.ID, "consent", "1"))
+	wantCode(t, s.Void(ctx, iv.ID, "  "), survey.EINVALID)
+	wantCode(t, s.Void(ctx, "nope", "duplicate"), survey.ENOTFOUND)
+	must(t, s.Void(ctx, iv.ID, "started for the wrong alumnus"))
+	wantCode(t, second(s.Get(ctx, iv.ID)), survey.ENOTFOUND)
+	wantCode(t, second(s.Answers(ctx, iv.ID)), survey.ENOTFOUND)
+	got, err := s.Voided(ctx)
+	must(t, err)
+	want := []survey.VoidedDraft{{InterviewID: iv.ID, FormID: "blk_tracer", RespondentID: "R7", Enumerator: "ani", Reason: "started for the wrong alumnus"}}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(survey.VoidedDraft{}, "VoidedAt")); diff != "" {
+		t.Errorf("voided (-want +got):\n%s", diff)
+	}
+	if len(got) == 1 && got[0].VoidedAt.IsZero() {
+		t.Error("voided draft has no time")
+	}
+}
+
+// TestSaveProgressRefusesAnEventWithoutKind: a malformed event refuses the whole save.
+func TestSaveProgressRefusesAnEventWithoutKind(t *testing.T) {
+	ctx := context.Background()
+	_, s, _ := newStores(t)
+	iv := create(t, s, "")
+	err := s.SaveProgress(ctx, iv.ID, survey.Changes{Answers: []survey.Answer{{Path: "consent", Value: "1"}}, Events: []survey.Event{{Path: "consent"}}})
+	wantCode(t, err, survey.EINVALID)
+	if got, _ := s.Answers(ctx, iv.ID); len(got) != 0 {
+		t.Errorf("answers after a refused save: %+v", got)
+	}
+}

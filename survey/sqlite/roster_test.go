@@ -53,7 +53,7 @@ func TestRosterStore(t *testing.T) {
 	// Search reports each respondent's progress.
 	a := create(t, ivs, "R1")
 	create(t, ivs, "R2")
-	if _, err := ivs.Finalize(ctx, a.ID); err != nil {
+	if _, err := finalize(ctx, ivs, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	search := func(q string) []string {

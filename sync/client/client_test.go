@@ -49,7 +49,7 @@ func TestSyncPushesAndPulls(t *testing.T) {
 		t.Fatalf("second sync: %+v", sum)
 	}
 
-	// A supervisor returns one; the laptop pulls it, reopens it and pushes revision 2.
+	// A supervisor returns one; the laptop pulls it, corrects it and pushes revision 2.
 	id := want[3].InterviewID
 	if _, err := sup.Return(ctx, id, 1, "Cek ulang upah"); err != nil {
 		t.Fatal(err)
@@ -62,10 +62,14 @@ func TestSyncPushesAndPulls(t *testing.T) {
 	if err != nil || iv.State != survey.StateReturned || iv.ReturnComment != "Cek ulang upah" {
 		t.Fatalf("returned interview: %+v %v", iv, err)
 	}
-	if _, err := lap.Interviews.Reopen(ctx, id, ""); err != nil {
+	if _, err := lap.Interviews.Correct(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	it, err := lap.Interviews.Finalize(ctx, id)
+	stored, err := lap.Interviews.Answers(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := lap.Interviews.Finalize(ctx, id, stored)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,13 +145,9 @@ func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*
 	if err != nil {
 		return nil, err
 	}
-	answers := make([]forms.Answer, 0, len(rec.Answers))
-	for p, v := range rec.Answers {
-		answers = append(answers, forms.Answer{Path: p, Value: v})
-	}
 	finalized := rec.FinalizedAt
 	sess := forms.NewSession(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }})
-	if unknown := sess.Restore(answers); len(unknown) > 0 {
+	if unknown := sess.Restore(rec.AnswerList()); len(unknown) > 0 {
 		return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q (%d unknown paths).",
 			rec.FormID, rec.FormVersion, unknown[0], len(unknown))
 	}

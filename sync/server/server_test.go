@@ -128,10 +128,7 @@ func TestConflictingResubmission(t *testing.T) {
 			changed[i].Value = "40"
 		}
 	}
-	if err := b.Interviews.SaveAnswers(ctx, twin.ID, changed); err != nil {
-		t.Fatal(err)
-	}
-	other, err := b.Interviews.Finalize(ctx, twin.ID)
+	other, err := b.Interviews.Finalize(ctx, twin.ID, changed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,9 +49,7 @@ func Builtin() (*forms.Form, []survey.Answer, error) {
 			initErr = fmt.Errorf("fill %s: %v", Persona, errs)
 			return
 		}
-		for _, x := range s.Final() {
-			answers = append(answers, survey.Answer{Path: x.Path, Value: x.Value})
-		}
+		answers = s.Final()
 	})
 	return form, answers, initErr
 }
@@ -70,10 +68,7 @@ func Seed(ctx context.Context, store survey.InterviewStore, enumerator string, n
 		if err := store.Create(ctx, iv); err != nil {
 			return nil, err
 		}
-		if err := store.SaveAnswers(ctx, iv.ID, as); err != nil {
-			return nil, err
-		}
-		it, err := store.Finalize(ctx, iv.ID)
+		it, err := store.Finalize(ctx, iv.ID, as)
 		if err != nil {
 			return nil, err
 		}
