@@ -87,13 +87,17 @@ func TestRevisionsBelongToTheirEnumerator(t *testing.T) {
 	if sum, err := ani.Sync(ctx, laptop, nil); err != nil || sum.Returned != 1 {
 		t.Fatalf("ani's second sync: %+v %v", sum, err)
 	}
-	if _, err := lap.Interviews.Reopen(ctx, id, "Cek upah"); err != nil {
+	if _, err := lap.Interviews.Correct(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if err := lap.Interviews.SaveAnswers(ctx, id, []survey.Answer{{Path: "grp_job/income_exact", Value: "6100000"}}); err != nil {
+	if err := lap.Interviews.SaveProgress(ctx, id, survey.Changes{Answers: []survey.Answer{{Path: "grp_job/income_exact", Value: "6100000"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lap.Interviews.Finalize(ctx, id); err != nil {
+	stored, err := lap.Interviews.Answers(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lap.Interviews.Finalize(ctx, id, stored); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := ani.Sync(ctx, laptop, nil)
