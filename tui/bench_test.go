@@ -43,7 +43,7 @@ func benchKeystroke(b *testing.B, f *forms.Form) {
 		b.Fatal("no interview")
 	}
 	keys := []string{"down", "up"}
-	if m.iv.fld.kind == fieldText {
+	if m.iv.fld.Kind() == fieldText {
 		keys = []string{"a", "backspace"}
 	}
 	msgs := []any{keypress(keys[0]), keypress(keys[1])}

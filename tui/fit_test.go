@@ -61,7 +61,7 @@ func TestScreensFit(t *testing.T) {
 						typeText(t, m, "kota")
 					}
 					check(m.iv.stop.Path)
-					if k := m.iv.fld.kind; (k == fieldOne || k == fieldMany) && m.iv.sess.Value(m.iv.stop.Path) == "" {
+					if k := m.iv.fld.Kind(); (k == fieldOne || k == fieldMany) && m.iv.sess.Value(m.iv.stop.Path) == "" {
 						drive(t, m, keypress("1")) // the first option, consent included
 					}
 					before := m.iv.stop.Path

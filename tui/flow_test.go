@@ -163,6 +163,7 @@ type stopInfo struct {
 	kind    fieldKind
 	value   string
 	items   []string
+	codes   []string
 	short   bool
 	problem string
 	checked bool
@@ -175,16 +176,16 @@ func (pr *program) current() stopInfo {
 		if m.iv == nil || m.iv.fld == nil {
 			return
 		}
-		si.path, si.kind, si.problem = m.iv.stop.Path, m.iv.fld.kind, m.iv.problem
+		si.path, si.kind, si.problem = m.iv.stop.Path, m.iv.fld.Kind(), m.iv.problem
 		if !m.iv.stop.Prompt {
 			si.name = m.iv.stop.Node.Name
 		}
 		si.value = m.iv.sess.Value(si.path)
-		for _, c := range m.iv.fld.items {
-			si.items = append(si.items, c.Name)
+		si.items, si.short = fieldItems(m.iv.fld)
+		si.codes = fieldCodes(m.iv.fld)
+		if a, ok := m.iv.fld.(*ackInput); ok {
+			si.checked = a.ok
 		}
-		si.short = m.iv.fld.short()
-		si.checked = m.iv.fld.chosen["OK"]
 	})
 	return si
 }
@@ -198,7 +199,7 @@ func (pr *program) answer(si stopInfo, persona map[string]string) {
 				if si.short {
 					pr.typ(strconv.Itoa(i + 1))
 				} else {
-					pr.typ(strconv.Itoa(i + 1))
+					pr.typ(strings.TrimSpace(si.codes[i])) // the number or letter shown before it
 					if si.kind == fieldMany {
 						pr.press("space")
 					}

@@ -185,3 +185,30 @@ func start(tb testing.TB, e *env) *Model {
 	}
 	return m
 }
+
+// fieldItems returns the choice names of a choice input and whether one digit picks each.
+func fieldItems(in input) (names []string, short bool) {
+	var o *options
+	switch f := in.(type) {
+	case *choiceInput:
+		o, short = f.opts, true
+	case *listInput:
+		o = f.opts
+	case *rankInput:
+		o = f.opts
+	default:
+		return nil, false
+	}
+	for _, c := range o.items {
+		names = append(names, c.Name)
+	}
+	return names, short
+}
+
+// fieldCodes returns the codes a long list shows before its options (numbers or letters).
+func fieldCodes(in input) []string {
+	if f, ok := in.(*listInput); ok {
+		return f.opts.codes
+	}
+	return nil
+}

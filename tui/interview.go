@@ -19,14 +19,19 @@ import (
 // enumerator leaves its question; a refused answer keeps the enumerator there with the
 // form's message.
 type interviewScreen struct {
-	c        *common
-	iv       *survey.Interview
-	sess     *forms.Session
-	resp     *survey.Respondent
-	roster   map[string]string // the respondent's roster values by question name
-	stop     forms.Stop
-	fld      *field
-	problem  string
+	c       *common
+	iv      *survey.Interview
+	sess    *forms.Session
+	resp    *survey.Respondent
+	roster  map[string]string // the respondent's roster values by question name
+	stop    forms.Stop
+	fld     input
+	problem string
+	// live is the text id (and arguments) of a problem found by the input itself (an
+	// impossible date, a number that does not read): it is rendered in the UI language on
+	// every View, so that it follows a change of language.
+	live     string
+	liveArgs []any
 	saveErr  string
 	saved    map[string]string // what the store holds, by path
 	readOnly bool
@@ -93,15 +98,15 @@ func (s *interviewScreen) stopAt(path string) (forms.Stop, bool) {
 
 func (s *interviewScreen) show(st forms.Stop) {
 	s.stop = st
-	s.fld = newField(s.sess, st)
-	s.problem = ""
+	s.fld = newInput(&s.c.fkeys, s.sess, st)
+	s.problem, s.live, s.liveArgs = "", "", nil
 	s.confirm = false
 }
 
 // relabel shows the current question in the new language.
 func (s *interviewScreen) relabel() {
-	if s.fld != nil && s.fld.labels != nil {
-		s.fld.relabel(s.sess)
+	if s.fld != nil {
+		s.fld.Relabel(s.sess)
 	}
 }
 
@@ -109,29 +114,22 @@ func (s *interviewScreen) SetSize(w, h int) { s.width, s.height = w, h }
 
 // typing reports whether the question takes free text.
 func (s *interviewScreen) typing() bool {
-	if s.fld == nil || s.readOnly {
-		return false
-	}
-	switch s.fld.kind {
-	case fieldText, fieldOne, fieldMany:
-		return !s.fld.readOnly
-	}
-	return false
+	return s.fld != nil && !s.readOnly && s.fld.Typing()
 }
 
 // commit validates what the field holds and stores it in the session; false keeps the
 // enumerator on the question with the problem shown.
 func (s *interviewScreen) commit() bool {
-	if s.fld == nil || s.readOnly || s.fld.readOnly {
+	if s.fld == nil || s.readOnly || s.sess.ReadOnly(s.stop.Path) {
 		return true
 	}
-	switch s.fld.kind {
+	switch s.fld.Kind() {
 	case fieldNote, fieldPrompt:
 		return true
 	}
-	v, live := s.fld.value()
+	v, live := s.fld.Value()
 	if live != "" {
-		s.problem = s.c.t[live]
+		s.problem, s.live, s.liveArgs = "", live, nil
 		return false
 	}
 	if v == s.sess.Value(s.stop.Path) {
@@ -496,7 +494,7 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.key(msg)
 	case tea.PasteMsg:
 		if s.fld != nil && !s.readOnly {
-			s.fld.update(msg)
+			s.fld.Update(msg)
 		}
 	}
 	return nil
@@ -537,11 +535,8 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		return s.back()
 	}
-	if s.fld != nil && !s.readOnly && s.fld.update(msg) {
-		s.problem = ""
-		if s.fld.note != "" {
-			s.problem = s.c.t[s.fld.note]
-		}
+	if s.fld != nil && !s.readOnly && s.fld.Update(msg) {
+		s.problem, s.live, s.liveArgs = "", s.fld.Note(), s.fld.NoteArgs()
 		return nil
 	}
 	switch {
@@ -568,11 +563,11 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.NextInstance):
 		return s.otherInstance(1)
 	}
-	if s.fld != nil && s.fld.kind == fieldPrompt && !s.readOnly {
-		switch msg.String() {
-		case "1", "y", "Y":
+	if s.fld != nil && s.fld.Kind() == fieldPrompt && !s.readOnly {
+		switch pk := &s.c.fkeys.Prompt; {
+		case key.Matches(msg, pk.Yes):
 			return s.addInstance()
-		case "2", "n", "N", "enter", "tab":
+		case key.Matches(msg, pk.No):
 			return s.next()
 		}
 		return nil
@@ -674,13 +669,16 @@ func (s *interviewScreen) View() string {
 	}
 	top = append(top, "")
 	var bottom []string
-	if s.fld.kind != fieldPrompt && !s.readOnly {
+	if s.fld.Kind() != fieldPrompt && !s.readOnly {
 		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) {
 			bottom = append(bottom, st.Prefill.Render(t["iv.prefill"]))
 		}
 	}
 	if s.problem != "" {
 		bottom = append(bottom, wrap("✗ "+s.problem, w, st.Error.Render))
+	}
+	if s.live != "" {
+		bottom = append(bottom, wrap("✗ "+liveText(t, s.live, s.liveArgs), w, st.Error.Render))
 	}
 	if s.confirm {
 		bottom = append(bottom, wrap(fmt.Sprintf(t["iv.confirmremove"], s.instanceName(instanceOf(s.stop.Path))), w, st.Warn.Render))
@@ -707,7 +705,7 @@ func (s *interviewScreen) View() string {
 		used += strings.Count(tail, "\n") + 2
 	}
 	room := max(s.height-used, 2)
-	body := s.fld.view(t, st, w, room)
+	body := s.fld.View(t, st, w, room)
 	out := head + "\n" + body
 	if tail != "" {
 		out = fit(out, w, s.height-strings.Count(tail, "\n")-1) + "\n" + tail
@@ -843,27 +841,36 @@ func (s *interviewScreen) bar(w int) string {
 
 func (s *interviewScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
-	b := []key.Binding{k.Next, k.Back}
-	if s.fld != nil {
-		switch s.fld.kind {
-		case fieldOne:
-			b = append(b, k.Pick)
-		case fieldMany:
-			b = append(b, k.Pick, k.Toggle)
-		case fieldAck:
-			b = append(b, k.Toggle)
-		case fieldRank:
-			b = append(b, k.Reorder)
-		}
+	b := []key.Binding{k.Next}
+	if s.fld != nil && !s.readOnly {
+		b = append(b, s.fld.ShortHelp()...)
 	}
-	return append(b, k.Jump, k.SaveLeave)
+	return append(b, k.Back, k.Jump, k.SaveLeave)
 }
 
 func (s *interviewScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
-	return [][]key.Binding{
-		{k.Next, k.Back, k.Pick, k.Toggle, k.Up, k.Down},
-		{k.Jump, k.Review, k.FormLang, k.SaveLeave, k.Esc},
-		{k.Reorder, k.AddInstance, k.RemoveInstance, k.PrevInstance, k.NextInstance, k.Quit},
+	var own []key.Binding
+	if s.fld != nil && !s.readOnly {
+		own = s.fld.FullHelp()
 	}
+	return [][]key.Binding{
+		append([]key.Binding{k.Next, k.Back}, own...),
+		{k.Jump, k.Review, k.FormLang, k.SaveLeave, k.Esc},
+		{k.AddInstance, k.RemoveInstance, k.PrevInstance, k.NextInstance, k.Quit},
+	}
+}
+
+// liveText renders a problem the input found, in the UI language: "30 Februari tidak ada".
+// A day-of-month message's month argument is a month number, named here.
+func liveText(t texts, id string, args []any) string {
+	if strings.HasPrefix(id, "live.noday") && len(args) >= 2 {
+		if m, ok := args[1].(int); ok && m >= 1 && m <= 12 {
+			args = append([]any{args[0], t[fmt.Sprintf("month.%d", m)]}, args[2:]...)
+		}
+	}
+	if len(args) == 0 {
+		return t[id]
+	}
+	return fmt.Sprintf(t[id], args...)
 }

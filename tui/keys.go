@@ -108,3 +108,62 @@ func (km *KeyMap) localize(t texts) {
 	set(&km.NextInstance, "k.nextinst")
 	set(&km.Reorder, "k.reorder")
 }
+
+// fieldKeys holds the key maps of the question inputs, one per kind.
+type fieldKeys struct {
+	Edit   EditKeyMap
+	Mask   MaskKeyMap
+	Choice ChoiceKeyMap
+	List   ListKeyMap
+	Rank   RankKeyMap
+	Ack    AckKeyMap
+	Prompt PromptKeyMap
+}
+
+// newFieldKeys returns the inputs' key maps with help in the UI language of t.
+func newFieldKeys(t texts) fieldKeys {
+	fk := fieldKeys{
+		Edit: defaultEditKeyMap(), Mask: defaultMaskKeyMap(), Choice: defaultChoiceKeyMap(),
+		List: defaultListKeyMap(), Rank: defaultRankKeyMap(), Ack: defaultAckKeyMap(), Prompt: defaultPromptKeyMap(),
+	}
+	set := func(b *key.Binding, id string) { b.SetHelp(b.Help().Key, t[id]) }
+	e := &fk.Edit
+	set(&e.Left, "k.left")
+	set(&e.Right, "k.right")
+	set(&e.Home, "k.home")
+	set(&e.End, "k.end")
+	set(&e.Backspace, "k.backspace")
+	set(&e.Delete, "k.backspace")
+	set(&e.ClearBefore, "k.clear")
+	set(&e.ClearAfter, "k.clearend")
+	set(&e.DeleteWord, "k.delword")
+	set(&fk.Mask.Backspace, "k.backspace")
+	set(&fk.Mask.Clear, "k.clear")
+	c := &fk.Choice
+	set(&c.Up, "k.up")
+	set(&c.Down, "k.down")
+	set(&c.Pick, "k.pick")
+	set(&c.Select, "k.select")
+	l := &fk.List
+	set(&l.Search, "k.search")
+	set(&l.Up, "k.up")
+	set(&l.Down, "k.down")
+	set(&l.PageUp, "k.pgup")
+	set(&l.PageDown, "k.pgdown")
+	set(&l.Select, "k.select")
+	set(&l.Backspace, "k.backspace")
+	set(&l.ClearSearch, "k.clearsearch")
+	r := &fk.Rank
+	set(&r.Up, "k.up")
+	set(&r.Down, "k.down")
+	set(&r.MoveUp, "k.moveup")
+	set(&r.MoveDown, "k.movedown")
+	set(&r.Place, "k.place")
+	set(&r.Keep, "k.keep")
+	set(&r.Reset, "k.reset")
+	set(&r.Reorder, "k.reorder")
+	set(&fk.Ack.Toggle, "k.ack")
+	set(&fk.Prompt.Yes, "k.addyes")
+	set(&fk.Prompt.No, "k.addno")
+	return fk
+}

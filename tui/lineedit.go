@@ -4,9 +4,29 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
+
+// EditKeyMap holds the keys of one-line text entry (text and number questions).
+type EditKeyMap struct {
+	Left, Right, Home, End, Backspace, Delete, ClearBefore, ClearAfter, DeleteWord key.Binding
+}
+
+func defaultEditKeyMap() EditKeyMap {
+	return EditKeyMap{
+		Left:        key.NewBinding(key.WithKeys("left", "ctrl+b"), key.WithHelp("←", "left")),
+		Right:       key.NewBinding(key.WithKeys("right", "ctrl+f"), key.WithHelp("→", "right")),
+		Home:        key.NewBinding(key.WithKeys("home", "ctrl+a"), key.WithHelp("home", "start")),
+		End:         key.NewBinding(key.WithKeys("end", "ctrl+e"), key.WithHelp("end", "end")),
+		Backspace:   key.NewBinding(key.WithKeys("backspace", "ctrl+h"), key.WithHelp("backspace", "delete")),
+		Delete:      key.NewBinding(key.WithKeys("delete"), key.WithHelp("del", "delete")),
+		ClearBefore: key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "clear")),
+		ClearAfter:  key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "clear to end")),
+		DeleteWord:  key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "delete word")),
+	}
+}
 
 // lineEdit is a one-line text editor: a rune buffer and a cursor. accept, when set, decides
 // which runes may be typed (live checking for numbers).
@@ -41,38 +61,38 @@ func (e *lineEdit) insert(s string) (refused bool) {
 }
 
 // update handles editing keys and typed text; handled is false for keys it does not use.
-func (e *lineEdit) update(msg tea.Msg) (handled, refused bool) {
+func (e *lineEdit) update(km *EditKeyMap, msg tea.Msg) (handled, refused bool) {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		return true, e.insert(msg.Content)
 	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "left", "ctrl+b":
+		switch {
+		case key.Matches(msg, km.Left):
 			if e.pos > 0 {
 				e.pos--
 			}
-		case "right", "ctrl+f":
+		case key.Matches(msg, km.Right):
 			if e.pos < len(e.buf) {
 				e.pos++
 			}
-		case "home", "ctrl+a":
+		case key.Matches(msg, km.Home):
 			e.pos = 0
-		case "end", "ctrl+e":
+		case key.Matches(msg, km.End):
 			e.pos = len(e.buf)
-		case "backspace", "ctrl+h":
+		case key.Matches(msg, km.Backspace):
 			if e.pos > 0 {
 				e.buf = append(e.buf[:e.pos-1], e.buf[e.pos:]...)
 				e.pos--
 			}
-		case "delete":
+		case key.Matches(msg, km.Delete):
 			if e.pos < len(e.buf) {
 				e.buf = append(e.buf[:e.pos], e.buf[e.pos+1:]...)
 			}
-		case "ctrl+u":
+		case key.Matches(msg, km.ClearBefore):
 			e.buf, e.pos = e.buf[e.pos:], 0
-		case "ctrl+k":
+		case key.Matches(msg, km.ClearAfter):
 			e.buf = e.buf[:e.pos]
-		case "ctrl+w":
+		case key.Matches(msg, km.DeleteWord):
 			i := e.pos
 			for i > 0 && e.buf[i-1] == ' ' {
 				i--

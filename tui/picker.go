@@ -99,7 +99,7 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	before := p.query.Value()
-	if handled, _ := p.query.update(msg); handled && p.query.Value() != before {
+	if handled, _ := p.query.update(&p.c.fkeys.Edit, msg); handled && p.query.Value() != before {
 		q := p.query.Value()
 		if strings.TrimSpace(q) == "" {
 			p.matches = nil

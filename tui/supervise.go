@@ -436,7 +436,7 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 				}
 				return d.decide(true, text)
 			default:
-				d.edit.update(msg)
+				d.edit.update(&d.c.fkeys.Edit, msg)
 			}
 			return nil
 		}

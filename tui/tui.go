@@ -111,6 +111,7 @@ type common struct {
 	dark   bool
 	st     Styles
 	keys   KeyMap
+	fkeys  fieldKeys
 	lang   string
 	t      texts
 	help   help.Model
@@ -130,6 +131,7 @@ func (c *common) setLang(lang string) {
 	c.t = uiTexts[lang]
 	c.keys = DefaultKeyMap()
 	c.keys.localize(c.t)
+	c.fkeys = newFieldKeys(c.t)
 }
 
 func (c *common) setDark(dark bool) {

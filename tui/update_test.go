@@ -124,7 +124,7 @@ func TestInterviewInputs(t *testing.T) {
 	goToQuestion(t, m, "birth_date")
 	drive(t, m, keypress("ctrl+u"))
 	typeText(t, m, "20250229")
-	if got := iv.fld.maskText(false); got != "2025-02-2_" {
+	if got := iv.fld.(*maskInput).maskText(false); got != "2025-02-2_" {
 		t.Errorf("29 Feb 2025 typed as %q", got)
 	}
 	if !strings.Contains(plain(m), "tidak ada") {
@@ -134,7 +134,7 @@ func TestInterviewInputs(t *testing.T) {
 	typeText(t, m, "1399") // month 13 is refused
 	drive(t, m, keypress("ctrl+u"))
 	typeText(t, m, "2004-13")
-	if got := iv.fld.maskText(false); got != "2004-1_-__" {
+	if got := iv.fld.(*maskInput).maskText(false); got != "2004-1_-__" {
 		t.Errorf("month 13 typed as %q", got)
 	}
 	drive(t, m, keypress("enter"))
@@ -150,7 +150,7 @@ func TestInterviewInputs(t *testing.T) {
 	drive(t, m, keypress("enter"))
 	goToQuestion(t, m, "domicile_regency")
 	typeText(t, m, "bontang")
-	if n := len(iv.fld.visible); n == 0 || n > 3 {
+	if n := len(iv.fld.(*listInput).visible); n == 0 || n > 3 {
 		t.Errorf("bontang filters to %d regencies", n)
 	}
 	drive(t, m, keypress("enter"))
@@ -195,12 +195,12 @@ func TestIntegerLiveCheck(t *testing.T) {
 	e := newEnv(t, true)
 	m := start(t, e)
 	openRespondent(t, m, "BTG25-0071")
-	f := newField(m.iv.sess, forms.Stop{Path: "grp_status/n_jobs", Node: e.form.Node("n_jobs")})
+	f := newInput(&m.c.fkeys, m.iv.sess, forms.Stop{Path: "grp_status/n_jobs", Node: e.form.Node("n_jobs")}).(*numberInput)
 	for _, r := range "4a8-" {
-		f.update(keypress(string(r)))
+		f.Update(keypress(string(r)))
 	}
-	if f.edit.Value() != "48" || f.note != "live.number" {
-		t.Errorf("integer entry %q note %q", f.edit.Value(), f.note)
+	if f.edit.Value() != "48" || f.Note() != "live.number" {
+		t.Errorf("integer entry %q note %q", f.edit.Value(), f.Note())
 	}
 }
 

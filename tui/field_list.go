@@ -1,0 +1,189 @@
+package tui
+
+import (
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"tracer/forms"
+)
+
+// ListKeyMap holds the keys of a long choice list (ten options or more), which is searched:
+// letters and digits type the search, Space picks the highlighted option.
+type ListKeyMap struct {
+	Search, Up, Down, PageUp, PageDown, Select, Backspace, ClearSearch key.Binding
+}
+
+func defaultListKeyMap() ListKeyMap {
+	return ListKeyMap{
+		// Search is only shown in the help (its key name matches no key press): any letter
+		// or digit types the search.
+		Search:      key.NewBinding(key.WithKeys("a-z 0-9"), key.WithHelp("a-z 0-9", "search")),
+		Up:          key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+		Down:        key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Select:      key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "pick highlighted")),
+		Backspace:   key.NewBinding(key.WithKeys("backspace", "ctrl+h"), key.WithHelp("backspace", "delete")),
+		ClearSearch: key.NewBinding(key.WithKeys("esc", "ctrl+u"), key.WithHelp("esc", "clear search")),
+	}
+}
+
+// listInput is a single or multiple choice among many options (provinces, regencies, KBLI
+// sectors), searched by typing. The answer is only ever an option the enumerator picked:
+// Space picks the highlighted option; for a single choice, Enter takes the highlighted
+// option of a search that is on screen (or of arrows moved while nothing was picked).
+// Clearing the search picks nothing.
+type listInput struct {
+	keys     *ListKeyMap
+	kind     fieldKind
+	opts     *options
+	chosen   map[string]bool
+	query    string
+	visible  []int
+	cursor   int  // index into visible
+	armed    bool // Enter takes the highlighted option (single choice)
+	readOnly bool
+	note     string
+}
+
+func newListInput(km *ListKeyMap, kind fieldKind, o *options, v string, ro bool) *listInput {
+	f := &listInput{keys: km, kind: kind, opts: o, chosen: chosenSet(kind, v), readOnly: ro}
+	f.filter()
+	for i, idx := range f.visible {
+		if f.chosen[o.items[idx].Name] {
+			f.cursor = i
+			break
+		}
+	}
+	return f
+}
+
+func (f *listInput) Kind() fieldKind { return f.kind }
+
+// filter recomputes the visible options from the search and puts the highlight on the best
+// match (the top).
+func (f *listInput) filter() {
+	f.visible = matchOptions(f.opts, f.query, f.visible[:0])
+	f.cursor = 0
+	f.armed = f.query != "" && len(f.visible) > 0
+}
+
+// pick picks (single) or toggles (multiple) the highlighted option, then shows the whole
+// list again with the highlight on it.
+func (f *listInput) pick() {
+	if len(f.visible) == 0 {
+		return
+	}
+	idx := f.visible[f.cursor]
+	name := f.opts.items[idx].Name
+	if f.kind == fieldMany {
+		if f.chosen[name] {
+			delete(f.chosen, name)
+		} else {
+			f.chosen[name] = true
+		}
+	} else {
+		clear(f.chosen)
+		f.chosen[name] = true
+	}
+	f.query = ""
+	f.filter()
+	f.cursor = idx
+	f.armed = false
+}
+
+func (f *listInput) move(to int) {
+	f.cursor = max(min(to, len(f.visible)-1), 0)
+	if f.query != "" || len(f.chosen) == 0 {
+		f.armed = len(f.visible) > 0
+	}
+}
+
+func (f *listInput) Update(msg tea.Msg) bool {
+	f.note = ""
+	if f.readOnly {
+		return false
+	}
+	if p, ok := msg.(tea.PasteMsg); ok {
+		f.query += p.Content
+		f.filter()
+		return true
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return false
+	}
+	switch {
+	case key.Matches(k, f.keys.Up):
+		f.move(f.cursor - 1)
+		return true
+	case key.Matches(k, f.keys.Down):
+		f.move(f.cursor + 1)
+		return true
+	case key.Matches(k, f.keys.PageUp):
+		f.move(f.cursor - 8)
+		return true
+	case key.Matches(k, f.keys.PageDown):
+		f.move(f.cursor + 8)
+		return true
+	case key.Matches(k, f.keys.Select):
+		f.pick()
+		return true
+	case key.Matches(k, f.keys.Backspace):
+		if f.query != "" {
+			r := []rune(f.query)
+			f.query = string(r[:len(r)-1])
+			f.filter()
+		}
+		return true
+	case key.Matches(k, f.keys.ClearSearch):
+		if f.query == "" {
+			return false
+		}
+		f.query = ""
+		f.filter()
+		return true
+	}
+	if k.Text == "" || k.Mod&^tea.ModShift != 0 {
+		return false
+	}
+	f.query += k.Text
+	f.filter()
+	return true
+}
+
+func (f *listInput) Value() (string, string) {
+	if f.kind == fieldOne && f.armed && len(f.visible) > 0 {
+		return f.opts.items[f.visible[f.cursor]].Name, ""
+	}
+	return joinChosen(f.opts, f.chosen), ""
+}
+
+func (f *listInput) Note() string    { return f.note }
+func (f *listInput) NoteArgs() []any { return nil }
+func (f *listInput) Typing() bool    { return false }
+func (f *listInput) Relabel(s *forms.Session) {
+	f.opts.relabel(s)
+	cur, armed := f.cursor, f.armed
+	f.filter()
+	f.cursor, f.armed = max(min(cur, len(f.visible)-1), 0), armed
+}
+
+func (f *listInput) View(t texts, st Styles, width, height int) string {
+	q := "  " + t["f.filter"] + " " + st.Input.Render(f.query) + st.Cursor.Render(" ")
+	q += st.Muted.Render("  " + strconv.Itoa(len(f.visible)) + "/" + strconv.Itoa(len(f.opts.items)))
+	if len(f.visible) == 0 {
+		return q + "\n" + st.Muted.Render("  "+t["f.nomatch"])
+	}
+	return q + "\n" + optionRows(f.opts, f.visible, f.kind == fieldMany, f.chosen, f.cursor, f.readOnly, st, width, max(height-1, 1))
+}
+
+func (f *listInput) ShortHelp() []key.Binding {
+	return []key.Binding{f.keys.Search, f.keys.Select}
+}
+func (f *listInput) FullHelp() []key.Binding {
+	k := f.keys
+	return []key.Binding{k.Search, k.Select, k.Up, k.Down, k.PageUp, k.PageDown, k.ClearSearch}
+}

@@ -1,0 +1,84 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"tracer/forms"
+)
+
+// textInput enters free text on one line.
+type textInput struct {
+	keys     *EditKeyMap
+	edit     lineEdit
+	readOnly bool
+	// fresh is set while the entry still shows the value it opened with (a roster value, a
+	// default or an earlier answer): the first character typed replaces it, any other key
+	// starts editing it.
+	fresh bool
+}
+
+func newTextInput(km *EditKeyMap, v string, ro bool) *textInput {
+	f := &textInput{keys: km, readOnly: ro, fresh: v != ""}
+	f.edit.SetValue(v)
+	return f
+}
+
+func (f *textInput) Kind() fieldKind { return fieldText }
+
+// replaceFresh empties an entry that still shows its opening value when k types a character.
+func replaceFresh(fresh *bool, msg tea.Msg, clear func()) {
+	if !*fresh {
+		return
+	}
+	*fresh = false
+	if k, ok := msg.(tea.KeyPressMsg); ok && len(k.Text) > 0 && k.Text != " " && k.Mod&^tea.ModShift == 0 {
+		clear()
+	}
+}
+
+func (f *textInput) Update(msg tea.Msg) bool {
+	if f.readOnly {
+		return false
+	}
+	replaceFresh(&f.fresh, msg, func() { f.edit.SetValue("") })
+	handled, _ := f.edit.update(f.keys, msg)
+	return handled
+}
+
+func (f *textInput) Value() (string, string) { return strings.TrimSpace(f.edit.Value()), "" }
+func (f *textInput) Note() string            { return "" }
+func (f *textInput) NoteArgs() []any         { return nil }
+func (f *textInput) Typing() bool            { return !f.readOnly }
+func (f *textInput) Relabel(*forms.Session)  {}
+
+func (f *textInput) View(t texts, st Styles, width, height int) string {
+	if f.readOnly {
+		return "  " + f.edit.Value() + "  " + st.Muted.Render(t["f.readonly"])
+	}
+	return f.edit.view(min(width-2, 60), st, true)
+}
+
+func (f *textInput) ShortHelp() []key.Binding { return []key.Binding{f.keys.ClearBefore} }
+func (f *textInput) FullHelp() []key.Binding {
+	k := f.keys
+	return []key.Binding{k.Left, k.Right, k.Home, k.End, k.Backspace, k.ClearBefore, k.DeleteWord}
+}
+
+// noteInput is a note: nothing to enter, Enter goes on.
+type noteInput struct{}
+
+func (noteInput) Kind() fieldKind          { return fieldNote }
+func (noteInput) Update(tea.Msg) bool      { return false }
+func (noteInput) Value() (string, string)  { return "", "" }
+func (noteInput) Note() string             { return "" }
+func (noteInput) NoteArgs() []any          { return nil }
+func (noteInput) Typing() bool             { return false }
+func (noteInput) Relabel(*forms.Session)   {}
+func (noteInput) ShortHelp() []key.Binding { return nil }
+func (noteInput) FullHelp() []key.Binding  { return nil }
+func (noteInput) View(t texts, st Styles, width, height int) string {
+	return st.Muted.Render(t["f.note"])
+}

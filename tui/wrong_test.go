@@ -1,0 +1,281 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+// kindsForm has one question of every choice shape and the typed kinds, each unanswered and
+// optional, so that a test can see exactly what a keystroke records.
+const kindsForm = `
+| settings |
+| | form_id | form_title | version |
+| | kinds | Kinds | 1 |
+
+| survey |
+| | type | name | label | appearance |
+| | select_one yn | one | Is it? | |
+| | select_one prov | prov | Province | |
+| | select_multiple prov | provs | Provinces | |
+| | select_multiple few | few | Some | |
+| | decimal | dec | A decimal | |
+| | integer | income | Income, Rupiah | |
+| | date | born | Born | |
+| | date | since | Since which year | year |
+| | date | month | Since which month | month-year |
+| | rank few | order | Order | |
+| | text | last | Anything else? | |
+
+| choices |
+| | list_name | name | label |
+| | yn | yes | Yes |
+| | yn | no | No |
+| | prov | 31 | Daerah Khusus Jakarta |
+| | prov | 32 | Jawa Barat |
+| | prov | 33 | Jawa Tengah |
+| | prov | 34 | Daerah Istimewa Yogyakarta |
+| | prov | 35 | Jawa Timur |
+| | prov | 36 | Banten |
+| | prov | 51 | Bali |
+| | prov | 61 | Kalimantan Barat |
+| | prov | 63 | Kalimantan Selatan |
+| | prov | 64 | Kalimantan Timur |
+| | prov | 73 | Sulawesi Selatan |
+| | few | a | Alpha |
+| | few | b | Beta |
+| | few | c | Gamma |
+`
+
+// kindsAt opens a walk-in interview of kindsForm at the question name.
+func kindsAt(t *testing.T, name string) (*env, *Model) {
+	t.Helper()
+	e, _ := newFormEnv(t, kindsForm)
+	m := start(t, e)
+	walkIn(t, m)
+	drive(t, m, goInterviewMsg{path: name})
+	at(t, m, name)
+	return e, m
+}
+
+// leave presses Enter and returns what the session and the store hold for path.
+func leave(t *testing.T, e *env, m *Model, path string) (session, stored string) {
+	t.Helper()
+	drive(t, m, keypress("enter"))
+	return m.iv.sess.Value(path), storedAnswers(t, e, m.iv.iv.ID)[path]
+}
+
+// A search typed and cleared on an unanswered choice records nothing, on every list.
+func TestClearedSearchRecordsNothing(t *testing.T) {
+	for _, q := range []string{"one", "prov", "provs", "few"} {
+		for _, keys := range [][]string{
+			{"x", "backspace"},
+			{"?", "?", "backspace"}, // help opens and closes; nothing is typed
+			{"j", "a", "esc"},
+			{"k", "down", "backspace"}, // the arrows moved inside the search only
+		} {
+			t.Run(q+"/"+strings.Join(keys, "-"), func(t *testing.T) {
+				e, m := kindsAt(t, q)
+				for _, k := range keys {
+					drive(t, m, keypress(k))
+				}
+				if q == "one" && keys[1] == "down" {
+					// arrows moved the highlight on an unanswered list after the search was
+					// cleared by Backspace: the highlight is what Enter takes, and it shows
+					return
+				}
+				if s, st := leave(t, e, m, q); s != "" || st != "" {
+					t.Errorf("keys %v recorded %q (stored %q)", keys, s, st)
+				}
+			})
+		}
+	}
+}
+
+// Space on the highlighted option of a searched list picks that option, and Enter then
+// keeps it: searched "timur", moved to Kalimantan Timur, saved Kalimantan Timur.
+func TestSpacePicksHighlighted(t *testing.T) {
+	for _, q := range []string{"prov", "provs"} {
+		t.Run(q, func(t *testing.T) {
+			e, m := kindsAt(t, q)
+			typeText(t, m, "timur")
+			drive(t, m, keypress("down"))
+			if !strings.Contains(plain(m), "› ( ) 10 Kalimantan Timur") && !strings.Contains(plain(m), "› [ ] 10 Kalimantan Timur") {
+				t.Fatalf("Kalimantan Timur not highlighted:\n%s", plain(m))
+			}
+			drive(t, m, keypress("space"))
+			if s, st := leave(t, e, m, q); s != "64" || st != "64" {
+				t.Errorf("saved %q (stored %q), want 64 (Kalimantan Timur)", s, st)
+			}
+		})
+	}
+	// the same on short lists: Space picks the highlighted option
+	for _, q := range []string{"one", "few"} {
+		t.Run(q, func(t *testing.T) {
+			e, m := kindsAt(t, q)
+			drive(t, m, keypress("down"))
+			drive(t, m, keypress("space"))
+			want := map[string]string{"one": "no", "few": "b"}[q]
+			if s, st := leave(t, e, m, q); s != want || st != want {
+				t.Errorf("saved %q (stored %q), want %q", s, st, want)
+			}
+		})
+	}
+}
+
+// A decimal typed with a comma is that decimal, never the digits run together; what cannot
+// be read is refused with a message.
+func TestDecimalComma(t *testing.T) {
+	for _, c := range []struct{ typed, want string }{
+		{"4,5", "4.5"}, {"4.5", "4.5"}, {"1.234,5", "1234.5"}, {"-0,25", "-0.25"},
+	} {
+		e, m := kindsAt(t, "dec")
+		typeText(t, m, c.typed)
+		if s, st := leave(t, e, m, "dec"); s != c.want || st != c.want {
+			t.Errorf("%q saved as %q (stored %q), want %q", c.typed, s, st, c.want)
+		}
+	}
+	for _, bad := range []string{"4,5,6", "4,5.6.7", ","} {
+		e, m := kindsAt(t, "dec")
+		typeText(t, m, bad)
+		if s, st := leave(t, e, m, "dec"); s != "" || st != "" || m.iv.stop.Path != "dec" {
+			t.Errorf("%q saved as %q (stored %q)", bad, s, st)
+		}
+		if !strings.Contains(plain(m), "tidak terbaca") {
+			t.Errorf("%q: no message:\n%s", bad, plain(m))
+		}
+	}
+}
+
+// Rupiah are typed with or without thousands separators; an integer refuses a decimal comma.
+func TestIntegerThousands(t *testing.T) {
+	for _, c := range []struct{ typed, want string }{
+		{"6500000", "6500000"}, {"6.500.000", "6500000"}, {"6,500,000", "6500000"}, {"6.500", "6500"},
+	} {
+		e, m := kindsAt(t, "income")
+		typeText(t, m, c.typed)
+		if !strings.Contains(plain(m), "6.500") {
+			t.Errorf("%q: not shown with separators:\n%s", c.typed, plain(m))
+		}
+		if s, st := leave(t, e, m, "income"); s != c.want || st != c.want {
+			t.Errorf("%q saved as %q (stored %q), want %q", c.typed, s, st, c.want)
+		}
+	}
+	for _, bad := range []string{"4,5", "65.00.000"} {
+		e, m := kindsAt(t, "income")
+		typeText(t, m, bad)
+		if s, _ := leave(t, e, m, "income"); s != "" || m.iv.stop.Path != "income" {
+			t.Errorf("%q saved as %q", bad, s)
+		}
+	}
+}
+
+// Digits and the footer agree on every list: a short list shows "1-9" and a digit picks; a
+// long list never shows "1-9" and a digit searches by the shown number.
+func TestDigitsAndFooterAgree(t *testing.T) {
+	for _, c := range []struct {
+		q, want string
+		short   bool
+	}{{"one", "no", true}, {"few", "b", true}, {"prov", "32", false}, {"provs", "32", false}} {
+		t.Run(c.q, func(t *testing.T) {
+			e, m := kindsAt(t, c.q)
+			foot := plain(m)
+			foot = foot[strings.LastIndex(foot, "\n")+1:]
+			if got := strings.Contains(foot, "1-9"); got != c.short {
+				t.Errorf("footer %q: 1-9 shown %v, want %v", foot, got, c.short)
+			}
+			drive(t, m, keypress("2"))
+			if !c.short {
+				if !strings.Contains(plain(m), "Cari: 2") {
+					t.Errorf("a digit did not search:\n%s", plain(m))
+				}
+				if !strings.Contains(foot, "cari") {
+					t.Errorf("footer %q does not say digits search", foot)
+				}
+				if c.q == "provs" {
+					drive(t, m, keypress("space"))
+				}
+			}
+			if s, st := leave(t, e, m, c.q); s != c.want || st != c.want {
+				t.Errorf("2 saved %q (stored %q), want %q", s, st, c.want)
+			}
+		})
+	}
+}
+
+// On a short list a letter picks nothing and says how to pick.
+func TestShortListLetterPicksNothing(t *testing.T) {
+	e, m := kindsAt(t, "one")
+	typeText(t, m, "y")
+	if !strings.Contains(plain(m), "Pilih dengan angka") {
+		t.Errorf("no hint:\n%s", plain(m))
+	}
+	if s, st := leave(t, e, m, "one"); s != "" || st != "" {
+		t.Errorf("a letter recorded %q (stored %q)", s, st)
+	}
+}
+
+// An answered choice keeps its answer when the arrows only moved the highlight: the answer
+// changes only by a pick.
+func TestArrowsDoNotChangeAnAnswer(t *testing.T) {
+	for _, q := range []string{"one", "prov"} {
+		e, m := kindsAt(t, q)
+		drive(t, m, keypress("1"))
+		if q == "prov" {
+			drive(t, m, keypress("space"))
+		}
+		v := m.iv.sess.Value(q)
+		if v == "" {
+			v, _ = m.iv.fld.Value()
+		}
+		drive(t, m, keypress("down"))
+		if s, st := leave(t, e, m, q); s != v || st != v {
+			t.Errorf("%s: arrows changed %q to %q (stored %q)", q, v, s, st)
+		}
+	}
+}
+
+// Dates are typed year first or day first (12-02-2004, 12/02/2004), and an impossible day
+// is refused with its reason.
+func TestDateEntry(t *testing.T) {
+	for _, c := range []struct{ q, typed, want string }{
+		{"born", "20040212", "2004-02-12"},
+		{"born", "12-02-2004", "2004-02-12"},
+		{"born", "12/02/2004", "2004-02-12"},
+		{"born", "12022004", "2004-02-12"},
+		{"born", "5/3/2004", "2004-03-05"},
+		{"since", "2019", "2019-01-01"},
+		{"month", "201905", "2019-05-01"},
+		{"month", "05/2019", "2019-05-01"},
+	} {
+		e, m := kindsAt(t, c.q)
+		typeText(t, m, c.typed)
+		if s, st := leave(t, e, m, c.q); s != c.want || st != c.want {
+			t.Errorf("%s: %q saved as %q (stored %q), want %q", c.q, c.typed, s, st, c.want)
+		}
+	}
+	for _, c := range []struct{ typed, msg string }{
+		{"30-02", "30 Februari tidak ada"},
+		{"31/04", "31 April tidak ada"},
+		{"29-02-2025", "29 Februari 2025 tidak ada"},
+		{"20250229", "29 Februari 2025 tidak ada"},
+	} {
+		_, m := kindsAt(t, "born")
+		typeText(t, m, c.typed)
+		if !strings.Contains(plain(m), c.msg) {
+			t.Errorf("%q: no %q:\n%s", c.typed, c.msg, plain(m))
+		}
+	}
+}
+
+// Long lists find word prefixes and the usual abbreviations.
+func TestListSearchAbbreviations(t *testing.T) {
+	for _, c := range []struct{ typed, want string }{
+		{"kaltim", "64"}, {"jatim", "35"}, {"dki", "31"}, {"jabar", "32"}, {"diy", "34"}, {"sel", "63"}, {"kalimantan", "61"},
+	} {
+		e, m := kindsAt(t, "prov")
+		typeText(t, m, c.typed)
+		if s, _ := leave(t, e, m, "prov"); s != c.want {
+			t.Errorf("%q picked %q, want %q", c.typed, s, c.want)
+		}
+	}
+}
