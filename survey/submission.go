@@ -137,8 +137,31 @@ type ServerRosterStore interface {
 	// roster id or name.
 	Upload(ctx context.Context, rows []*Respondent) (UpsertResult, error)
 
-	// Changes returns up to limit rows changed after sequence number after, in order.
-	Changes(ctx context.Context, after int64, limit int) ([]RosterRow, error)
+	// Changes returns up to limit rows changed after sequence number after, in order. With
+	// assignedTo set (an enumerator's account) and any assignment made, only the rows
+	// assigned to that account are returned; "" returns every row.
+	Changes(ctx context.Context, after int64, limit int, assignedTo string) ([]RosterRow, error)
+
+	// Assign gives the selected rows to the enumerator account to (replacing any earlier
+	// assignment) in one transaction and gives each a new sequence number, so that laptops
+	// pull them again. Returns EINVALID for an empty selector or an account that is not an
+	// enumerator, and ENOTFOUND for a roster id the roster does not hold (nothing is
+	// assigned then) or a batch or kejuruan with no row.
+	Assign(ctx context.Context, sel AssignSelector, to, by string) (AssignResult, error)
+}
+
+// AssignSelector picks roster rows to assign: the listed roster ids, or every row of a
+// batch, or of a kejuruan (exactly one of the three).
+type AssignSelector struct {
+	RosterIDs []string `json:"roster_ids,omitempty"`
+	Batch     string   `json:"batch,omitempty"`
+	Kejuruan  string   `json:"kejuruan,omitempty"`
+}
+
+// AssignResult says how many roster rows an assignment gave to its enumerator.
+type AssignResult struct {
+	To       string `json:"to"`
+	Assigned int    `json:"assigned"`
 }
 
 // ReturnNotice is a supervisor's return of a stored revision for correction.

@@ -19,6 +19,8 @@ func (m *Main) runRoster(ctx context.Context, args []string) error {
 Commands:
   import FILE [--data DIR] [--dry-run]   load the alumni roster from CSV or XLSX
   upload FILE [--data DIR]               upload the roster to the server (supervisor)
+  assign --to NAME ID...|--batch B|--kejuruan K [--data DIR]
+                                         assign alumni to an enumerator (supervisor)
 `)
 		return nil
 	}
@@ -27,6 +29,8 @@ Commands:
 		return m.runRosterImport(ctx, args[1:])
 	case "upload":
 		return m.runRosterUpload(ctx, args[1:])
+	case "assign":
+		return m.runRosterAssign(ctx, args[1:])
 	default:
 		return usageError("unknown roster command %q", args[0])
 	}

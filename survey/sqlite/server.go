@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"tracer/survey"
@@ -169,11 +170,14 @@ func (s *ServerRosterStore) Upload(ctx context.Context, rows []*survey.Responden
 }
 
 // Changes returns the rows changed after a sequence number. See survey.ServerRosterStore.
-func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int) ([]survey.RosterRow, error) {
+func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int, assignedTo string) ([]survey.RosterRow, error) {
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, body FROM server_roster WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, body FROM server_roster r WHERE seq > ?
+		AND (? = '' OR NOT EXISTS (SELECT 1 FROM assignments)
+			OR EXISTS (SELECT 1 FROM assignments a WHERE a.roster_id = r.roster_id AND a.user_name = ?))
+		ORDER BY seq LIMIT ?`, after, assignedTo, assignedTo, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +195,85 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int)
 		out = append(out, row)
 	}
 	return out, rows.Err()
+}
+
+// Assign gives roster rows to an enumerator. See survey.ServerRosterStore.
+func (s *ServerRosterStore) Assign(ctx context.Context, sel survey.AssignSelector, to, by string) (survey.AssignResult, error) {
+	n := 0
+	for _, set := range []bool{len(sel.RosterIDs) > 0, sel.Batch != "", sel.Kejuruan != ""} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return survey.AssignResult{}, survey.Errorf(survey.EINVALID, "Name the roster rows to assign: roster ids, a batch or a kejuruan (one of them).")
+	}
+	res := survey.AssignResult{To: to}
+	at := formatTime(s.db.now())
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var role, revoked string
+		err := tx.QueryRowContext(ctx, `SELECT role, revoked_at FROM users WHERE name = ?`, to).Scan(&role, &revoked)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (role != string(survey.RoleEnumerator) || revoked != "")) {
+			return survey.Errorf(survey.EINVALID, "%q is not an enumerator account.", to)
+		} else if err != nil {
+			return err
+		}
+		ids := sel.RosterIDs
+		if len(ids) > 0 {
+			for _, id := range ids {
+				var one int
+				err := tx.QueryRowContext(ctx, `SELECT 1 FROM server_roster WHERE roster_id = ?`, id).Scan(&one)
+				if errors.Is(err, sql.ErrNoRows) {
+					return survey.Errorf(survey.ENOTFOUND, "The roster has no row %q; nothing was assigned.", id)
+				} else if err != nil {
+					return err
+				}
+			}
+		} else {
+			field, value := "$.batch_id", sel.Batch
+			if sel.Kejuruan != "" {
+				field, value = "$.kejuruan", sel.Kejuruan
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT roster_id FROM server_roster WHERE json_extract(body, ?) = ? ORDER BY seq`, field, value)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				ids = append(ids, id)
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				return survey.Errorf(survey.ENOTFOUND, "No roster row has %s %q.", strings.TrimPrefix(field, "$."), value)
+			}
+		}
+		first, err := nextSeqs(ctx, tx, "roster", len(ids))
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assignments (roster_id, user_name, assigned_by, assigned_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (roster_id) DO UPDATE SET user_name = excluded.user_name, assigned_by = excluded.assigned_by,
+				assigned_at = excluded.assigned_at`, id, to, by, at); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE server_roster SET seq = ? WHERE roster_id = ?`, first+int64(i), id); err != nil {
+				return err
+			}
+		}
+		res.Assigned = len(ids)
+		return nil
+	})
+	if err != nil {
+		return survey.AssignResult{}, err
+	}
+	return res, nil
 }
 
 // ReturnStore is the SQLite implementation of survey.ReturnStore.

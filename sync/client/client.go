@@ -346,6 +346,14 @@ func (c *Client) UploadRoster(ctx context.Context, rows []*survey.Respondent) (s
 	return out, err
 }
 
+// Assign gives the selected roster rows to the enumerator account to (supervisor or
+// admin); assigning again gives the same result, so it is retried.
+func (c *Client) Assign(ctx context.Context, to string, sel survey.AssignSelector) (survey.AssignResult, error) {
+	var out survey.AssignResult
+	err := c.do(ctx, http.MethodPost, wire.Prefix+"/roster/assign", wire.AssignRequest{To: to, AssignSelector: sel}, &out, true)
+	return out, err
+}
+
 // Roster pulls a page of roster changes after the cursor.
 func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse, error) {
 	var out wire.RosterResponse

@@ -93,7 +93,7 @@ func RosterRows(ctx context.Context, store survey.ServerRosterStore) ([]*survey.
 	var out []*survey.Respondent
 	var after int64
 	for {
-		page, err := store.Changes(ctx, after, 5000)
+		page, err := store.Changes(ctx, after, 5000, "")
 		if err != nil {
 			return nil, err
 		}

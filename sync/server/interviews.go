@@ -290,12 +290,33 @@ func (s *Server) uploadRoster(w http.ResponseWriter, r *http.Request, u *survey.
 	return nil
 }
 
-func (s *Server) pullRoster(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+func (s *Server) assignRoster(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	var req wire.AssignRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	res, err := s.cfg.Roster.Assign(r.Context(), req.AssignSelector, req.To, u.Name)
+	if err != nil {
+		return err
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "roster assigned", slog.String("user", u.Name),
+		slog.String("to", res.To), slog.Int("rows", res.Assigned))
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// pullRoster gives an enumerator only the rows assigned to her once the roster has
+// assignments; other roles get every row.
+func (s *Server) pullRoster(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	after, limit, err := cursor(r)
 	if err != nil {
 		return err
 	}
-	rows, err := s.cfg.Roster.Changes(r.Context(), after, limit+1)
+	assignedTo := ""
+	if u.Role == survey.RoleEnumerator {
+		assignedTo = u.Name
+	}
+	rows, err := s.cfg.Roster.Changes(r.Context(), after, limit+1, assignedTo)
 	if err != nil {
 		return err
 	}

@@ -81,6 +81,9 @@ func TestRoleMatrix(t *testing.T) {
 			return wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: "R1", Name: "Sari"}}}
 		}, ""},
 		{"GET /api/v1/roster?after=0", []string{E, S, A, D}, 200, nil, ""},
+		{"POST /api/v1/roster/assign", []string{S, D}, 200, func() any {
+			return wire.AssignRequest{To: "ani", AssignSelector: survey.AssignSelector{RosterIDs: []string{"R1"}}}
+		}, ""},
 		{"POST /api/v1/interviews/push", []string{E, S}, 200, pushBody, ""},
 		{"GET /api/v1/interviews", []string{S, A}, 200, nil, ""},
 		{"GET /api/v1/interviews/" + id + "/1", []string{S, A}, 200, nil, ""},

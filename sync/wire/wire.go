@@ -164,6 +164,27 @@ type PublishResponse struct {
 	Added bool                  `json:"added"`
 }
 
+// AssignRequest gives roster rows to the enumerator account To (see
+// survey.ServerRosterStore.Assign).
+type AssignRequest struct {
+	To string `json:"to"`
+	survey.AssignSelector
+}
+
+// Lists names the assignment's roster ids.
+func (r *AssignRequest) Lists() Lists { return Lists{"roster_ids": MaxRosterRows} }
+
+// Validate checks the request's fields.
+func (r *AssignRequest) Validate() error {
+	if r.To == "" {
+		return survey.Errorf(survey.EINVALID, "An assignment needs the enumerator it goes to.")
+	}
+	if len(r.RosterIDs) > MaxRosterRows {
+		return survey.Errorf(survey.EINVALID, "An assignment may list up to %d roster ids.", MaxRosterRows)
+	}
+	return nil
+}
+
 // RosterUpload uploads roster rows; they are added or updated by roster id.
 type RosterUpload struct {
 	Rows []*survey.Respondent `json:"rows"`
