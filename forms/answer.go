@@ -5,7 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"tracer/forms/expr"
 )
@@ -51,7 +50,10 @@ var messages = map[string][2]string{
 	"constraint": {"Jawaban tidak memenuhi aturan pertanyaan ini.", "The answer breaks this question's rule."},
 	"integer":    {"Masukkan bilangan bulat (tanpa titik atau koma).", "Enter a whole number (no dots or commas)."},
 	"bigint":     {"Bilangan terlalu besar.", "The number is too large."},
-	"decimal":    {"Masukkan angka (pakai titik untuk desimal).", "Enter a number (use a dot for decimals)."},
+	"decimal":    {"Masukkan angka, misalnya 4,5 atau 4.5.", "Enter a number, such as 4.5 or 4,5."},
+	"ambiguous":  {"Angka ini bisa dibaca dua cara: tulis tanpa pemisah ribuan, dengan satu koma atau titik untuk desimal (1234 atau 1,5).", "This number reads two ways: write it without thousands separators, with one comma or dot for decimals (1234 or 1.5)."},
+	"year":       {"Masukkan tahun, format TTTT.", "Enter a year as YYYY."},
+	"monthyear":  {"Masukkan bulan dan tahun, format TTTT-BB.", "Enter a month and year as YYYY-MM."},
 	"date":       {"Masukkan tanggal yang ada, format TTTT-BB-HH.", "Enter a real date as YYYY-MM-DD."},
 	"time":       {"Masukkan jam dengan format JJ:MM.", "Enter a time as HH:MM."},
 	"datetime":   {"Masukkan tanggal dan jam, format TTTT-BB-HHTJJ:MM.", "Enter a date and time as YYYY-MM-DDTHH:MM."},
@@ -243,15 +245,15 @@ func (s *Session) normalize(it *item, raw string) (string, *Problem) {
 		}
 		return strconv.FormatInt(i, 10), nil
 	case "decimal":
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(v, "xXpP_") {
-			return bad(ProblemType, "decimal")
+		f, key := parseDecimal(v)
+		if key != "" {
+			return bad(ProblemType, key)
 		}
-		return strconv.FormatFloat(f, 'f', -1, 64), nil
+		return fmtNum(f), nil
 	case "range":
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(f) {
-			return bad(ProblemType, "decimal")
+		f, key := parseDecimal(v)
+		if key != "" {
+			return bad(ProblemType, key)
 		}
 		lo, hi, step := rangeParams(n)
 		if f < math.Min(lo, hi) || f > math.Max(lo, hi) {
@@ -265,23 +267,19 @@ func (s *Session) normalize(it *item, raw string) (string, *Problem) {
 		}
 		return fmtNum(f), nil
 	case "date":
-		t, err := time.Parse("2006-01-02", v)
-		if err != nil {
-			return bad(ProblemType, "date")
+		d, key := parseDate(v, dateParts(n.Appearance))
+		if key != "" {
+			return bad(ProblemType, key)
 		}
-		return t.Format("2006-01-02"), nil
+		return d, nil
 	case "time":
-		for _, layout := range []string{"15:04", "15:04:05", "15:04:05.000", "15:04:05.000Z07:00", "15:04:05Z07:00"} {
-			if t, err := time.Parse(layout, v); err == nil {
-				return t.Format("15:04:05.000"), nil
-			}
+		if t, ok := parseTime(v, s.start, s.opt.Location); ok {
+			return t, nil
 		}
 		return bad(ProblemType, "time")
 	case "dateTime":
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000-07:00", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-			if t, err := time.Parse(layout, v); err == nil {
-				return formatDateTime(t), nil
-			}
+		if t, ok := parseDateTime(v, s.opt.Location); ok {
+			return t, nil
 		}
 		return bad(ProblemType, "datetime")
 	case "acknowledge":

@@ -354,3 +354,74 @@ func TestOrOtherAddsTheChoiceAndTheSpecifyQuestion(t *testing.T) {
 		t.Fatalf("stops = %s, want the specify questions right after their selects", got)
 	}
 }
+
+// TestTypedAnswersAreStoredAsODKStoresThem: dates of appearance year and month-year,
+// times and dateTimes with the enumerator's offset, decimals typed with a comma, and
+// integers, as ODK writes them; ambiguous numbers are refused, never guessed.
+func TestTypedAnswersAreStoredAsODKStoresThem(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | appearance |
+| | date | grad_year | Year of graduation | year |
+| | date | first_job | Month of first job | month-year |
+| | date | dob | Birth date | |
+| | time | t | Time | |
+| | dateTime | dt | Date and time | |
+| | decimal | wage | Wage (million) | |
+| | range | score | Score | |
+| | integer | n | Count | |
+`
+	wib := time.FixedZone("WIB", 7*3600)
+	s := forms.NewSession(mustParse(t, form), forms.Options{Now: func() time.Time { return fixedNow }, Location: wib})
+	runSteps(t, s, []step{
+		{path: "grad_year", value: "2021", want: "2021-01-01"},
+		{path: "grad_year", value: "2021-01-01", want: "2021-01-01"},
+		{path: "grad_year", value: "2021-05-17", refused: true, msg: "YYYY", want: "2021-01-01"},
+		{path: "first_job", value: "2022-03", want: "2022-03-01"},
+		{path: "first_job", value: "04/2022", want: "2022-04-01"},
+		{path: "first_job", value: "2022-13", refused: true, want: "2022-04-01"},
+		{path: "dob", value: "2001-02-29", refused: true},
+		{path: "dob", value: "2000-02-29", want: "2000-02-29"},
+		{path: "t", value: "08:15", want: "08:15:00.000+07:00"},
+		{path: "t", value: "08:15:00.000+08:00", want: "08:15:00.000+08:00"},
+		{path: "dt", value: "2026-11-20 08:15", want: "2026-11-20T08:15:00.000+07:00"},
+		{path: "dt", value: "2026-11-20T08:15:00Z", want: "2026-11-20T08:15:00.000+00:00"},
+		{path: "wage", value: "4,5", want: "4.5"},
+		{path: "wage", value: "4.5", want: "4.5"},
+		{path: "wage", value: "0,125", want: "0.125"},
+		{path: "wage", value: "-2,75", want: "-2.75"},
+		{path: "wage", value: "1,234,5", refused: true, msg: "reads two ways", want: "-2.75"},
+		{path: "wage", value: "1.234,5", refused: true, msg: "reads two ways", want: "-2.75"},
+		{path: "wage", value: "1,234", refused: true, msg: "reads two ways", want: "-2.75"},
+		{path: "wage", value: "1e3", refused: true, want: "-2.75"},
+		{path: "wage", value: "10.50", want: "10.5"},
+		{path: "score", value: "7,0", want: "7"},
+		{path: "n", value: "007", want: "7"},
+		{path: "n", value: "4,5", refused: true, want: "7"},
+	})
+}
+
+// TestStartAndEndAreWrittenInTheEnumeratorsZone: start, end and now() carry the
+// enumerator's offset, not UTC.
+func TestStartAndEndAreWrittenInTheEnumeratorsZone(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation |
+| | start | start | | |
+| | end | end | | |
+| | calculate | stamp | | now() |
+| | text | q | Q | |
+`
+	wib := time.FixedZone("WIB", 7*3600)
+	s := forms.NewSession(mustParse(t, form), forms.Options{Now: func() time.Time { return fixedNow }, Location: wib})
+	if got, want := s.Value("start"), "2026-11-20T17:30:00.000+07:00"; got != want {
+		t.Errorf("start = %s, want %s", got, want)
+	}
+	if got, want := s.Value("stamp"), "2026-11-20T17:30:00.000+07:00"; got != want {
+		t.Errorf("now() = %s, want %s", got, want)
+	}
+	s.Record()
+	if got, want := s.Value("end"), "2026-11-20T17:30:00.000+07:00"; got != want {
+		t.Errorf("end = %s, want %s", got, want)
+	}
+}

@@ -91,7 +91,7 @@ func (s *Session) ensureInstances(path string) bool {
 // repeats as lists of objects, in form order. Answers of questions that became irrelevant are
 // left out. The end metadata is stamped now.
 func (s *Session) Record() *Record {
-	now := s.opt.Now()
+	now := s.now()
 	for _, n := range s.form.Nodes {
 		if n.Type == "end" {
 			for _, it := range s.items[n.Index] {

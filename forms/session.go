@@ -18,6 +18,10 @@ type Options struct {
 	Lang string
 	// Now is the session's clock; time.Now when nil.
 	Now func() time.Time
+	// Location is the enumerator's time zone: start, end, now() and typed times and
+	// dateTimes are written in it, with its offset, as ODK writes them ("+07:00"). When nil
+	// the location of the times Now returns is used (time.Local for time.Now).
+	Location *time.Location
 	// Prefill gives starting values by question name (or path), for example from a roster row.
 	Prefill map[string]string
 	// DeviceID and Username fill the deviceid and username metadata.
@@ -92,7 +96,10 @@ func NewSession(f *Form, opt Options) *Session {
 		}
 	}
 	s.env.s = s
-	s.start = opt.Now()
+	if s.opt.Location == nil {
+		s.opt.Location = opt.Now().Location()
+	}
+	s.start = s.now()
 	s.items = make([][]*item, len(f.Nodes))
 	s.root = &item{node: f.Root, selfRel: true}
 	s.build(s.root, f.Root, false)
@@ -196,6 +203,9 @@ func (s *Session) initDefault(it *item) {
 func formatDateTime(t time.Time) string {
 	return t.Format("2006-01-02T15:04:05.000-07:00")
 }
+
+// now reads the session's clock in the enumerator's time zone.
+func (s *Session) now() time.Time { return s.opt.Now().In(s.opt.Location) }
 
 // Form returns the session's form.
 func (s *Session) Form() *Form { return s.form }
@@ -533,7 +543,7 @@ func (e *env) ChoiceLabel(question, value string) string {
 	return ""
 }
 
-func (e *env) Now() time.Time  { return e.s.opt.Now() }
+func (e *env) Now() time.Time  { return e.s.now() }
 func (e *env) UUID() string    { return e.s.opt.UUID() }
 func (e *env) Random() float64 { return e.s.opt.Random() }
 

@@ -1,0 +1,123 @@
+package forms
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file reads a typed answer the way ODK stores it. Every caller of Session.Set (the
+// interview screen, form fill, a server check) gets the same reading.
+
+// parseDecimal reads a typed decimal number. A comma is a decimal separator, as Indonesians
+// write it: "4,5" is 4.5, never 45. A number that reads two ways is refused rather than
+// guessed: two separators ("1.234,5", "1,234,5") or a comma before exactly three digits
+// after a non-zero whole part ("1,234", which an English speaker means as 1234). It returns
+// the message key of the refusal, or "".
+func parseDecimal(v string) (float64, string) {
+	v = strings.TrimSpace(v)
+	if strings.ContainsAny(v, "xXpP_eE") || v == "" {
+		// No hexadecimal, no exponents: nobody types those for a count or a weight.
+		return 0, "decimal"
+	}
+	commas, dots := strings.Count(v, ","), strings.Count(v, ".")
+	if commas+dots > 1 {
+		return 0, "ambiguous"
+	}
+	if commas == 1 {
+		whole, frac, _ := strings.Cut(v, ",")
+		w := strings.TrimLeft(whole, "+-")
+		if len(frac) == 3 && strings.Trim(w, "0") != "" {
+			return 0, "ambiguous"
+		}
+		v = whole + "." + frac
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, "decimal"
+	}
+	return f, ""
+}
+
+// DateParts says what a date question asks, from its appearance: "year" (only the year,
+// stored as YYYY-01-01), "month-year" (month and year, stored as YYYY-MM-01) or "" (the
+// whole date). A screen uses it to show the layout to type.
+func (n *Node) DateParts() string { return dateParts(n.Appearance) }
+
+func dateParts(appearance string) string {
+	for _, w := range strings.Fields(strings.ToLower(appearance)) {
+		if w == "year" || w == "month-year" {
+			return w
+		}
+	}
+	return ""
+}
+
+// parseDate reads a typed date as ODK stores it. A question with appearance year takes a
+// year and stores YYYY-01-01; month-year takes YYYY-MM (or MM/YYYY) and stores YYYY-MM-01.
+// The stored form itself is accepted too, so that a saved answer checks again. It returns
+// the message key of the refusal, or "".
+func parseDate(v, parts string) (string, string) {
+	switch parts {
+	case "year":
+		if len(v) == 4 {
+			if y, err := strconv.Atoi(v); err == nil && y > 0 {
+				return v + "-01-01", ""
+			}
+		}
+		if t, err := time.Parse("2006-01-02", v); err == nil && t.Month() == 1 && t.Day() == 1 {
+			return v, ""
+		}
+		return "", "year"
+	case "month-year":
+		for _, layout := range []string{"2006-01", "01/2006", "1/2006"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				return t.Format("2006-01") + "-01", ""
+			}
+		}
+		if t, err := time.Parse("2006-01-02", v); err == nil && t.Day() == 1 {
+			return v, ""
+		}
+		return "", "monthyear"
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return "", "date"
+	}
+	return t.Format("2006-01-02"), ""
+}
+
+// parseTime reads a typed time and writes it as ODK does, HH:MM:SS.sss with a time-zone
+// offset: the offset typed, or else the enumerator's (loc's on the interview's day).
+func parseTime(v string, day time.Time, loc *time.Location) (string, bool) {
+	for _, layout := range []string{"15:04:05.000Z07:00", "15:04:05Z07:00", "15:04Z07:00"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.Format("15:04:05.000-07:00"), true
+		}
+	}
+	for _, layout := range []string{"15:04", "15:04:05", "15:04:05.000"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			y, m, d := day.In(loc).Date()
+			local := time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+			return local.Format("15:04:05.000-07:00"), true
+		}
+	}
+	return "", false
+}
+
+// parseDateTime reads a typed date and time and writes it as ODK does, with a time-zone
+// offset: the offset typed, or else the enumerator's.
+func parseDateTime(v string, loc *time.Location) (string, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000-07:00", "2006-01-02T15:04Z07:00"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return formatDateTime(t), true
+		}
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05.000"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return formatDateTime(t), true
+		}
+	}
+	return "", false
+}
