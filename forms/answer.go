@@ -62,6 +62,12 @@ var messages = map[string][2]string{
 	"dup":        {"Pilihan %q dipilih dua kali.", "%q is chosen twice."},
 	"range":      {"Masukkan angka dari %s sampai %s.", "Enter a number from %s to %s."},
 	"ack":        {"Jawab OK untuk mengonfirmasi.", "Answer OK to acknowledge."},
+	"label":      {"Ini judul tabel, bukan pertanyaan: tidak ada jawaban di sini.", "This is a table header, not a question: it takes no answer."},
+
+	"media.image":     {"Gambar", "Image"},
+	"media.big-image": {"Gambar besar", "Large image"},
+	"media.audio":     {"Audio", "Audio"},
+	"media.video":     {"Video", "Video"},
 }
 
 func (s *Session) msg(key string, args ...any) string {
@@ -107,6 +113,9 @@ func (s *Session) Set(path, value string) (*Problem, error) {
 		return nil, fmt.Errorf("no question at %s", path)
 	}
 	n := it.node
+	if n.Kind == KindNote && n.ListName != "" {
+		return nil, fmt.Errorf("%s: %s", path, s.msg("label"))
+	}
 	if n.Kind != KindQuestion && n.Kind != KindHidden {
 		return nil, fmt.Errorf("%s is a %s, not a question", path, n.Type)
 	}
@@ -412,7 +421,33 @@ func (s *Session) Label(path string) string {
 	if it == nil {
 		return ""
 	}
-	return s.interpolate(it.node.Label.In(s.lang, s.form.Languages), it, nil)
+	if l := it.node.Label.In(s.lang, s.form.Languages); l != "" {
+		return s.interpolate(l, it, nil)
+	}
+	return s.mediaText(it.node)
+}
+
+// mediaText says what the media of a node without a label would show: "[Image: map.png]".
+// A terminal cannot show the picture; the enumerator learns there is one, and its name.
+func (s *Session) mediaText(n *Node) string {
+	var parts []string
+	for _, kind := range []string{"image", "big-image", "audio", "video"} {
+		file := ""
+		for k, v := range n.Extra {
+			base := strings.TrimPrefix(k, "media::")
+			name, lang, _ := strings.Cut(base, "::")
+			if name != kind || v == "" {
+				continue
+			}
+			if lang == s.lang || file == "" {
+				file = v
+			}
+		}
+		if file != "" {
+			parts = append(parts, fmt.Sprintf("[%s: %s]", s.msg("media."+kind), file))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // Hint returns the hint of the node at path in the session's language.

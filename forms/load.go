@@ -334,6 +334,7 @@ func (c *compiler) survey(t *table) {
 			n.Type = "repeat"
 		}
 		c.nodeColumns(t, r, n)
+		c.appearanceKind(t, r, n)
 		if name == "" && n.Kind == KindNote {
 			// Old pyxform accepted nameless notes; give one a name nobody can type.
 			name = fmt.Sprintf("_note_row%d", r.num)

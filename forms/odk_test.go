@@ -425,3 +425,58 @@ func TestStartAndEndAreWrittenInTheEnumeratorsZone(t *testing.T) {
 		t.Errorf("end = %s, want %s", got, want)
 	}
 }
+
+// TestWhatTheEnumeratorIsShown: a question with appearance hidden is not asked but keeps its
+// prefilled value; a select with appearance label (a table header) is shown and takes no
+// answer; a note with only an image says what it would show.
+func TestWhatTheEnumeratorIsShown(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | appearance | media::image | required | calculation |
+| | text | rid | Roster ID | hidden | | | |
+| | begin group | tbl | Ratings | field-list | | | |
+| | select_one ok | hdr | | label | | yes | |
+| | select_one ok | r1 | Teachers | list-nolabel | | | |
+| | end group | | | | | | |
+| | note | map | | | map.png | | |
+| | calculate | echo | | | | | ${rid} |
+| choices |
+| | list_name | name | label |
+| | ok | good | Good |
+| | ok | bad | Bad |
+`
+	f := mustParse(t, form)
+	found := false
+	for _, w := range f.Warnings {
+		if strings.Contains(w.Error(), `appearance label (a table header): it takes no answer, so required is ignored`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no warning about required on a label select; warnings: %v", f.Warnings)
+	}
+	s := forms.NewSession(f, forms.Options{Now: func() time.Time { return fixedNow }, Prefill: map[string]string{"rid": "BTG-7"}})
+	var stops []string
+	for _, st := range s.Stops() {
+		stops = append(stops, st.Path)
+	}
+	if got := strings.Join(stops, " "); got != "tbl/hdr tbl/r1 map" {
+		t.Fatalf("stops = %s, want tbl/hdr tbl/r1 map (rid hidden)", got)
+	}
+	if got := s.Value("echo"); got != "BTG-7" {
+		t.Fatalf("calculation from the hidden question = %q, want BTG-7", got)
+	}
+	if p, err := s.Set("tbl/hdr", "good"); err == nil || p != nil || !strings.Contains(err.Error(), "table header") {
+		t.Fatalf("Set on a label select = %v, %v; want an error saying it is a table header", p, err)
+	}
+	if s.Value("tbl/hdr") != "" {
+		t.Fatal("the table header kept an answer")
+	}
+	set(t, s, "tbl/r1", "bad")
+	if probs := s.Problems(); len(probs) != 0 {
+		t.Fatalf("problems = %v, want none (the header is not required)", probs[0])
+	}
+	if got := s.Label("map"); got != "[Image: map.png]" {
+		t.Fatalf("label of an image-only note = %q, want [Image: map.png]", got)
+	}
+}

@@ -76,3 +76,27 @@ func (f *Form) ChoiceOf(n *Node, name string) *Choice {
 	}
 	return nil
 }
+
+// appearanceKind applies the appearances that change what a question is. "hidden" (CHT's,
+// honoured by Enketo) keeps a question off the screen: it holds a prefilled or computed
+// value, like a hidden row. "label" on a select is the header row of a table of selects
+// (ODK shows the choices' labels as column heads): it shows, takes no answer, and so is a
+// note, not a question that would keep an answer nobody meant.
+func (c *compiler) appearanceKind(t *table, r row, n *Node) {
+	if n.Kind != KindQuestion {
+		return
+	}
+	for _, w := range strings.Fields(strings.ToLower(n.Appearance)) {
+		switch {
+		case w == "hidden":
+			n.Kind = KindHidden
+			return
+		case w == "label" && n.ListName != "":
+			n.Kind = KindNote
+			if t.get(r, "required") != "" && !strings.EqualFold(t.get(r, "required"), "no") && !strings.EqualFold(t.get(r, "required"), "false") {
+				c.warnf(t, r, "required", "%s %q has appearance label (a table header): it takes no answer, so required is ignored", n.Type, n.Name)
+			}
+			return
+		}
+	}
+}
