@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,57 +20,24 @@ type Syncer interface {
 	// Online reports whether the server answers now. It returns within a few seconds.
 	Online(ctx context.Context) bool
 	// Sync pushes the outbox and pulls forms, the roster and the interviews returned for
-	// correction, calling progress from its own goroutine as interviews are confirmed. It
-	// returns what it did, also when it stops on an error.
-	Sync(ctx context.Context, progress func(SyncProgress)) (SyncSummary, error)
+	// correction, calling progress from its own goroutine as the server answers for each
+	// revision. It returns what it did, one outcome per pushed revision, also when it stops
+	// on an error; an error wrapping survey.ErrUnreachable means the server was not reached.
+	Sync(ctx context.Context, progress func(survey.SyncProgress)) (*survey.SyncSummary, error)
 	// LastSync returns when a sync last finished without error; zero for never.
 	LastSync(ctx context.Context) (time.Time, error)
 }
 
-// SyncProgress counts the interviews of the outbox the server has answered for.
-type SyncProgress struct {
-	Done, Total int
-}
-
-// Outcome is what the server did with one pushed revision.
-type Outcome string
-
-// The outcomes of a pushed revision.
-const (
-	OutcomePushed  Outcome = "pushed"  // stored by this sync
-	OutcomeAlready Outcome = "already" // the server had it before
-	OutcomeRefused Outcome = "refused" // refused for good: a conflict or an invalid record
-	OutcomeWaiting Outcome = "waiting" // not taken yet; it stays in the outbox
-)
-
-// SyncOutcome is the outcome of one pushed revision, with the server's reason when refused
-// or waiting.
-type SyncOutcome struct {
-	InterviewID string
-	Revision    int
-	Outcome     Outcome
-	Reason      string
-}
-
-// SyncSummary is what a sync did: one outcome per pushed revision and the pulled counts.
-type SyncSummary struct {
-	Outcomes []SyncOutcome
-	// Skipped counts revisions refused by an earlier sync and not sent again.
-	Skipped                     int
-	Forms, RosterRows, Returned int
-	// Unreachable says the sync stopped because the server could not be reached.
-	Unreachable bool
-}
-
-// Count returns how many outcomes are o.
-func (s SyncSummary) Count(o Outcome) int {
-	n := 0
-	for _, x := range s.Outcomes {
-		if x.Outcome == o {
-			n++
-		}
-	}
-	return n
+// outcomeGroups are the outcomes as the sync screen groups them, the problems first, with
+// the key of each group's label.
+var outcomeGroups = []struct {
+	key      string
+	outcomes []survey.Outcome
+}{
+	{"refused", []survey.Outcome{survey.OutcomeConflict, survey.OutcomeRefused}},
+	{"waiting", []survey.Outcome{survey.OutcomeWaiting}},
+	{"pushed", []survey.Outcome{survey.OutcomeStored}},
+	{"already", []survey.Outcome{survey.OutcomeDuplicate}},
 }
 
 // Messages of the sync.
@@ -85,12 +53,12 @@ type (
 	syncTickMsg struct{}
 	// syncProgressMsg carries progress and the channel the rest of the sync comes on.
 	syncProgressMsg struct {
-		p  SyncProgress
+		p  survey.SyncProgress
 		ch <-chan tea.Msg
 	}
 	// syncDoneMsg ends a sync; names maps interview ids to respondents for the outcomes.
 	syncDoneMsg struct {
-		sum   SyncSummary
+		sum   *survey.SyncSummary
 		names map[string]string
 		at    time.Time
 		err   error
@@ -105,9 +73,9 @@ type syncState struct {
 	online   bool
 	running  bool
 	auto     bool // the running sync was started in the background
-	progress SyncProgress
+	progress survey.SyncProgress
 	last     time.Time
-	sum      *SyncSummary
+	sum      *survey.SyncSummary
 	names    map[string]string
 	err      error
 }
@@ -158,12 +126,15 @@ func (c *common) syncCmd() tea.Cmd {
 	ch := make(chan tea.Msg, 16)
 	go func() {
 		defer close(ch)
-		sum, err := s.Sync(ctx, func(p SyncProgress) {
+		sum, err := s.Sync(ctx, func(p survey.SyncProgress) {
 			select {
 			case ch <- syncProgressMsg{p: p, ch: ch}:
 			default: // the screen is behind: a later progress will do
 			}
 		})
+		if sum == nil {
+			sum = &survey.SyncSummary{}
+		}
 		names := map[string]string{}
 		for _, o := range sum.Outcomes {
 			if _, ok := names[o.InterviewID]; ok {
@@ -210,7 +181,7 @@ func (m *Model) startSync(auto bool) tea.Cmd {
 	}
 	m.c.log.Info("sync start", "auto", auto)
 	s.running, s.auto = true, auto
-	s.progress = SyncProgress{}
+	s.progress = survey.SyncProgress{}
 	s.err = nil
 	if !auto {
 		s.sum = nil
@@ -246,14 +217,14 @@ func (m *Model) updateSync(msg tea.Msg) tea.Cmd {
 		m.c.log.Info("sync done", "auto", s.auto, "pushed", len(sum.Outcomes), "returned", sum.Returned, "roster", sum.RosterRows)
 		if msg.err != nil {
 			m.c.log.Warn("sync", "err", msg.err, "auto", s.auto)
-			s.online = !sum.Unreachable
+			s.online = !errors.Is(msg.err, survey.ErrUnreachable)
 		} else {
 			s.online, s.last = true, msg.at
 		}
 		s.checked = true
 		// A background sync that did nothing keeps the last outcome list on show.
 		if !s.auto || len(sum.Outcomes) > 0 || sum.Returned > 0 || msg.err != nil {
-			s.sum, s.names, s.err = &sum, msg.names, msg.err
+			s.sum, s.names, s.err = sum, msg.names, msg.err
 		}
 		// Counts change under the home screen only; an open interview is left alone.
 		if m.screen == screenHome || m.screen == screenList {
@@ -372,15 +343,15 @@ func (s *syncScreen) View() string {
 	}
 	if ss.err != nil {
 		msg := t["sync.failed"] + " " + survey.ErrorMessage(ss.err)
-		if ss.sum != nil && ss.sum.Unreachable {
+		if errors.Is(ss.err, survey.ErrUnreachable) {
 			msg = t["sync.unreachable"]
 		}
 		b.WriteString(wrap(msg, w, st.Error.Render) + "\n")
 	}
 	if ss.sum != nil && !ss.running {
 		sum := ss.sum
-		line := fmt.Sprintf(t["sync.summary"], sum.Count(OutcomePushed), sum.Count(OutcomeAlready),
-			sum.Count(OutcomeRefused)+sum.Skipped, sum.Count(OutcomeWaiting))
+		line := fmt.Sprintf(t["sync.summary"], sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate),
+			sum.Count(survey.OutcomeConflict, survey.OutcomeRefused)+sum.Skipped, sum.Count(survey.OutcomeWaiting))
 		b.WriteString(wrap(line, w, st.Title.Render) + "\n")
 		b.WriteString(wrap(fmt.Sprintf(t["sync.pulled"], sum.Forms, sum.RosterRows, sum.Returned), w, st.Muted.Render) + "\n")
 		if sum.Returned > 0 {
@@ -402,25 +373,22 @@ func (s *syncScreen) View() string {
 func (s *syncScreen) outcomeLines(w int) []string {
 	c, t, st := s.c, s.c.t, s.c.st
 	var out []string
-	for _, o := range []Outcome{OutcomeRefused, OutcomeWaiting, OutcomePushed, OutcomeAlready} {
-		for _, x := range c.sync.sum.Outcomes {
-			if x.Outcome != o {
-				continue
-			}
+	for _, g := range outcomeGroups {
+		for _, x := range c.sync.sum.With(g.outcomes...) {
 			mark, style := "✓", st.OK.Render
-			switch o {
-			case OutcomeAlready:
+			switch g.key {
+			case "already":
 				mark, style = "=", st.Muted.Render
-			case OutcomeRefused:
+			case "refused":
 				mark, style = "✗", st.Error.Render
-			case OutcomeWaiting:
+			case "waiting":
 				mark, style = "…", st.Warn.Render
 			}
 			who := c.sync.names[x.InterviewID]
 			if who == "" {
 				who = t["list.walkin"]
 			}
-			label := t["sync.o."+string(o)]
+			label := t["sync.o."+g.key]
 			line := fmt.Sprintf("%s %-*s %s · r%d", mark, outcomeWidth(), label, ansi.Truncate(who, 36, "…"), x.Revision)
 			out = append(out, style(ansi.Truncate(line, w, "…")))
 			if x.Reason != "" {
@@ -435,8 +403,8 @@ func (s *syncScreen) outcomeLines(w int) []string {
 func outcomeWidth() int {
 	n := 0
 	for _, t := range uiTexts {
-		for _, o := range []Outcome{OutcomeRefused, OutcomeWaiting, OutcomePushed, OutcomeAlready} {
-			n = max(n, ansi.StringWidth(t["sync.o."+string(o)]))
+		for _, g := range outcomeGroups {
+			n = max(n, ansi.StringWidth(t["sync.o."+g.key]))
 		}
 	}
 	return n

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -18,10 +19,10 @@ type fakeSyncer struct {
 
 	mu       sync.Mutex
 	online   bool
-	outcome  map[string]Outcome // by interview id
+	outcome  map[string]survey.Outcome // by interview id
 	returns  []survey.ReturnNotice
 	syncs    int
-	progress []SyncProgress
+	progress []survey.SyncProgress
 	last     time.Time
 	fail     error
 }
@@ -38,37 +39,37 @@ func (f *fakeSyncer) LastSync(context.Context) (time.Time, error) {
 	return f.last, nil
 }
 
-func (f *fakeSyncer) Sync(ctx context.Context, progress func(SyncProgress)) (SyncSummary, error) {
+func (f *fakeSyncer) Sync(ctx context.Context, progress func(survey.SyncProgress)) (*survey.SyncSummary, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.syncs++
 	if f.fail != nil {
-		return SyncSummary{Unreachable: true}, f.fail
+		return &survey.SyncSummary{}, f.fail
 	}
 	items, err := f.store.Outbox(ctx, 0)
 	if err != nil {
-		return SyncSummary{}, err
+		return &survey.SyncSummary{}, err
 	}
-	var sum SyncSummary
+	sum := &survey.SyncSummary{}
 	for i, it := range items {
 		o := f.outcome[it.InterviewID]
 		if o == "" {
-			o = OutcomePushed
+			o = survey.OutcomeStored
 		}
-		out := SyncOutcome{InterviewID: it.InterviewID, Revision: it.Revision, Outcome: o}
+		out := survey.PushOutcome{InterviewID: it.InterviewID, Revision: it.Revision, Outcome: o}
 		switch o {
-		case OutcomePushed, OutcomeAlready:
+		case survey.OutcomeStored, survey.OutcomeDuplicate:
 			if err := f.store.MarkSent(ctx, it.InterviewID, it.Revision, it.Hash); err != nil {
 				return sum, err
 			}
-		case OutcomeRefused:
+		case survey.OutcomeConflict:
 			out.Reason = "revision 1 was already received with different answers"
-		case OutcomeWaiting:
+		case survey.OutcomeWaiting:
 			out.Reason = "form version 2 is not published"
 		}
 		sum.Outcomes = append(sum.Outcomes, out)
-		f.progress = append(f.progress, SyncProgress{Done: i + 1, Total: len(items)})
-		progress(SyncProgress{Done: i + 1, Total: len(items)})
+		f.progress = append(f.progress, survey.SyncProgress{Done: i + 1, Total: len(items)})
+		progress(survey.SyncProgress{Done: i + 1, Total: len(items)})
 	}
 	for _, n := range f.returns {
 		if err := f.store.Return(ctx, n.InterviewID, n.Revision, returnComment(n)); err != nil {
@@ -98,7 +99,7 @@ func refuseAndFinalize(t *testing.T, m *Model, id string) {
 }
 
 func withSync(e *env) *fakeSyncer {
-	f := &fakeSyncer{store: e.cfg.Interviews, online: true, outcome: map[string]Outcome{}}
+	f := &fakeSyncer{store: e.cfg.Interviews, online: true, outcome: map[string]survey.Outcome{}}
 	e.cfg.Sync, e.cfg.Server, e.cfg.Role = f, "http://127.0.0.1:8080", survey.RoleEnumerator
 	return f
 }
@@ -142,9 +143,9 @@ func TestSyncScreenOutcomes(t *testing.T) {
 	if f.syncs != 0 {
 		t.Fatalf("synced while offline: %d", f.syncs)
 	}
-	f.outcome[ids["BTG25-0071"]] = OutcomeAlready
-	f.outcome[ids["BTG25-0100"]] = OutcomeRefused
-	f.outcome[ids["BTG25-0150"]] = OutcomeWaiting
+	f.outcome[ids["BTG25-0071"]] = survey.OutcomeDuplicate
+	f.outcome[ids["BTG25-0100"]] = survey.OutcomeConflict
+	f.outcome[ids["BTG25-0150"]] = survey.OutcomeWaiting
 	f.online = true
 	drive(t, m, keypress("4"))
 	drive(t, m, keypress("enter"))
@@ -177,7 +178,7 @@ func TestSyncScreenOutcomes(t *testing.T) {
 func TestSyncUnreachable(t *testing.T) {
 	e := newEnv(t, true)
 	f := withSync(e)
-	f.fail = errors.New("dial tcp: connection refused")
+	f.fail = fmt.Errorf("cannot reach the server: %w", errors.Join(survey.ErrUnreachable, errors.New("dial tcp: connection refused")))
 	m := start(t, e)
 	drive(t, m, keypress("4"))
 	drive(t, m, keypress("enter"))
@@ -322,9 +323,9 @@ func TestGoldenSync(t *testing.T) {
 				ivs, _ := e.cfg.Interviews.List(context.Background(), survey.InterviewFilter{RespondentID: r})
 				ids = append(ids, ivs[0].ID)
 			}
-			f.outcome[ids[1]] = OutcomeAlready
-			f.outcome[ids[2]] = OutcomeRefused
-			f.outcome[ids[3]] = OutcomeWaiting
+			f.outcome[ids[1]] = survey.OutcomeDuplicate
+			f.outcome[ids[2]] = survey.OutcomeConflict
+			f.outcome[ids[3]] = survey.OutcomeWaiting
 			f.returns = []survey.ReturnNotice{{InterviewID: ids[0], Revision: 1, Comment: "Tanggal wawancara salah; cek dengan responden.",
 				Questions: []survey.QuestionComment{{Path: "grp_consent/consent", Comment: "Tanyakan lagi persetujuannya."}}}}
 			f.online = true

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
 )
@@ -45,21 +46,29 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	sum, err := c.Sync(ctx, client.Laptop{
 		Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), State: state,
 		FormsDir: filepath.Join(dir, "forms"),
-	}, func(format string, args ...any) { fmt.Fprintf(m.Stdout, format+"\n", args...) })
+	}, func(p survey.SyncProgress) {
+		if p.Done == p.Total || p.Done%100 == 0 {
+			fmt.Fprintf(m.Stdout, "pushed %d/%d\n", p.Done, p.Total)
+		}
+	})
 	if err != nil {
-		if sum != nil && sum.Pushed+sum.Already > 0 {
-			fmt.Fprintf(m.Stdout, "before the failure: pushed %d new, %d already there\n", sum.Pushed, sum.Already)
+		if sum != nil && sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) > 0 {
+			fmt.Fprintf(m.Stdout, "before the failure: pushed %d new, %d already there\n",
+				sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate))
 		}
 		return syncError(c, err)
 	}
-	for _, o := range sum.Refused {
-		fmt.Fprintf(m.Stdout, "refused: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, o.Message, o.Code)
-	}
-	for _, o := range sum.Waiting {
-		fmt.Fprintf(m.Stdout, "not taken yet: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, o.Message, o.Code)
+	for _, o := range sum.Outcomes {
+		switch {
+		case o.Outcome.Final():
+			fmt.Fprintf(m.Stdout, "refused: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, o.Reason, o.Code)
+		case o.Outcome == survey.OutcomeWaiting:
+			fmt.Fprintf(m.Stdout, "not taken yet: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, o.Reason, o.Code)
+		}
 	}
 	fmt.Fprintf(m.Stdout, "pushed %d new, %d already there, %d refused, %d waiting",
-		sum.Pushed, sum.Already, len(sum.Refused)+sum.Skipped, len(sum.Waiting))
+		sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate),
+		sum.Count(survey.OutcomeConflict, survey.OutcomeRefused)+sum.Skipped, sum.Count(survey.OutcomeWaiting))
 	if sum.Skipped > 0 {
 		fmt.Fprintf(m.Stdout, " (%d refused earlier, not sent again)", sum.Skipped)
 	}
@@ -68,7 +77,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
 		return fmt.Errorf("store the time of the sync: %w", err)
 	}
-	if sum.Pushed+sum.Already+len(sum.Refused)+len(sum.Waiting)+sum.Skipped+sum.Forms+sum.RosterRows+sum.Returned == 0 {
+	if len(sum.Outcomes)+sum.Skipped+sum.Forms+sum.RosterRows+sum.Returned == 0 {
 		fmt.Fprintln(m.Stdout, "nothing new")
 	}
 	if !sum.Complete() {

@@ -25,8 +25,9 @@ import (
 )
 
 // ErrUnreachable is wrapped by every error that means the server could not be reached or
-// did not answer, after the retries.
-var ErrUnreachable = errors.New("server unreachable")
+// did not answer, after the retries: survey.ErrUnreachable, so that code which does not
+// import the client can tell.
+var ErrUnreachable = survey.ErrUnreachable
 
 // UnreachableError says that the server at URL could not be reached or did not answer in
 // full; Err is the last failure. It matches ErrUnreachable with errors.Is.

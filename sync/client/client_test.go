@@ -35,7 +35,7 @@ func TestSyncPushesAndPulls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Pushed != 25 || sum.Already != 0 || !sum.Complete() || sum.Forms != 1 || sum.RosterRows != 2 {
+	if sum.Count(survey.OutcomeStored) != 25 || sum.Count(survey.OutcomeDuplicate) != 0 || !sum.Complete() || sum.Forms != 1 || sum.RosterRows != 2 {
 		t.Fatalf("first sync: %+v", sum)
 	}
 	testbed.CheckSame(t, env.Subs, want, lap)
@@ -45,7 +45,7 @@ func TestSyncPushesAndPulls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Pushed != 0 || sum.Forms != 0 || sum.RosterRows != 0 || sum.Returned != 0 {
+	if sum.Count(survey.OutcomeStored) != 0 || sum.Forms != 0 || sum.RosterRows != 0 || sum.Returned != 0 {
 		t.Fatalf("second sync: %+v", sum)
 	}
 
@@ -74,7 +74,7 @@ func TestSyncPushesAndPulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum, err = c.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil)
-	if err != nil || sum.Pushed != 1 {
+	if err != nil || sum.Count(survey.OutcomeStored) != 1 {
 		t.Fatalf("push revision 2: %+v %v", sum, err)
 	}
 	testbed.CheckSame(t, env.Subs, append(want, it), lap)
@@ -115,5 +115,43 @@ func TestUnreachable(t *testing.T) {
 	left, _ := lap.Interviews.Outbox(ctx, 0)
 	if len(left) != 2 {
 		t.Fatalf("outbox has %d, want 2 untouched", len(left))
+	}
+}
+
+// TestSyncReportsEachRevision: the summary holds one typed outcome per pushed revision, in
+// push order, and the progress callback counts every receipt up to the outbox's size.
+func TestSyncReportsEachRevision(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(ctx, lap.Interviews, "ani", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.NewClient(env.URL, client.WithToken(tok), client.WithBatch(3, 1<<20), fastRetry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []survey.SyncProgress
+	sum, err := c.Sync(ctx, client.Laptop{Interviews: lap.Interviews}, func(p survey.SyncProgress) { seen = append(seen, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Outcomes) != len(want) {
+		t.Fatalf("%d outcomes for %d revisions: %+v", len(sum.Outcomes), len(want), sum.Outcomes)
+	}
+	for i, o := range sum.Outcomes {
+		if o.InterviewID != want[i].InterviewID || o.Revision != 1 || o.Outcome != survey.OutcomeStored || o.Reason != "" {
+			t.Errorf("outcome %d = %+v, want %s stored", i, o, want[i].InterviewID)
+		}
+	}
+	if len(seen) != len(want) || seen[len(seen)-1] != (survey.SyncProgress{Done: 7, Total: 7}) {
+		t.Errorf("progress = %+v", seen)
+	}
+	for i, p := range seen {
+		if p.Done != i+1 || p.Total != 7 {
+			t.Errorf("progress %d = %+v", i, p)
+		}
 	}
 }

@@ -106,7 +106,7 @@ func TestKilledSyncResumes(t *testing.T) {
 		t.Fatalf("good sync: %+v %v", sum, err)
 	}
 	t.Logf("%d syncs killed, %d finished; %d left before the good sync, which pushed %d new and found %d already there",
-		killed, finished, len(left), sum.Pushed, sum.Already)
+		killed, finished, len(left), sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate))
 	if killed == 0 {
 		t.Error("no sync was killed")
 	}

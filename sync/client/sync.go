@@ -21,39 +21,13 @@ type Laptop struct {
 	FormsDir string
 }
 
-// Outcome is what happened to one pushed revision.
-type Outcome struct {
-	InterviewID string
-	Revision    int
-	Status      survey.ReceiptStatus
-	Code        string
-	Message     string
-}
+// Summary is what a sync did: one outcome per pushed revision (see survey.Outcome) and
+// the counts of what was pulled.
+type Summary = survey.SyncSummary
 
-// Summary counts what a sync did.
-type Summary struct {
-	// Pushed were stored by this sync; Already were on the server before.
-	Pushed, Already int
-	// Refused lists the revisions the server refused for good (conflicts, invalid records,
-	// other accounts' interviews, revisions out of order); they are not pushed again.
-	Refused []Outcome
-	// Waiting lists revisions the server could not take yet (an unpublished form version,
-	// a server failure); they stay in the outbox.
-	Waiting []Outcome
-	// Skipped counts revisions refused by an earlier sync and not sent again.
-	Skipped int
-	// Forms, RosterRows and Returned count what was pulled; ReturnedElsewhere counts returns
-	// of interviews this laptop does not hold or already reopened.
-	Forms, RosterRows, Returned, ReturnedElsewhere int
-}
-
-// Complete reports whether every finalized revision is now on the server.
-func (s *Summary) Complete() bool {
-	return len(s.Refused) == 0 && len(s.Waiting) == 0 && s.Skipped == 0
-}
-
-// Progress receives a line of progress for people ("pushed 200/1000").
-type Progress func(format string, args ...any)
+// Progress receives the count of revisions the server has answered for, after each receipt.
+// It is called from the goroutine running Sync.
+type Progress func(survey.SyncProgress)
 
 // maxPages bounds every pull loop.
 const maxPages = 100000
@@ -64,7 +38,7 @@ const maxPages = 100000
 // whatever was not confirmed stays in the outbox for the next sync.
 func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summary, error) {
 	if progress == nil {
-		progress = func(string, ...any) {}
+		progress = func(survey.SyncProgress) {}
 	}
 	sum := &Summary{}
 	if err := c.pushOutbox(ctx, l, sum, progress); err != nil {
@@ -112,7 +86,7 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, sum *Summary, progres
 	if len(todo) == 0 {
 		return nil
 	}
-	done := 0
+	p := survey.SyncProgress{Total: len(todo)}
 	for len(todo) > 0 {
 		n, size := 0, 0
 		for n < len(todo) && n < c.batchCount && (n == 0 || size+len(todo[n].Body) <= c.batchBytes) {
@@ -121,16 +95,16 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, sum *Summary, progres
 		}
 		batch := todo[:n]
 		todo = todo[n:]
-		if err := c.pushBatch(ctx, l, batch, sum); err != nil {
+		if err := c.pushBatch(ctx, l, batch, sum, &p, progress); err != nil {
 			return err
 		}
-		done += n
-		progress("pushed %d/%d", done, done+len(todo))
 	}
 	return nil
 }
 
-func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.OutboxItem, sum *Summary) error {
+// pushBatch pushes one batch and acts on each receipt as its outcome says: marked sent,
+// recorded as refused for good, or left in the outbox.
+func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.OutboxItem, sum *Summary, p *survey.SyncProgress, progress Progress) error {
 	req := make([]wire.PushItem, len(batch))
 	for i, it := range batch {
 		req[i] = wire.PushItem{ID: it.InterviewID, Revision: it.Revision, Hash: it.Hash, Body: it.Body}
@@ -144,37 +118,25 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 		if rc.InterviewID != it.InterviewID || rc.Revision != it.Revision || rc.Hash != it.Hash {
 			return fmt.Errorf("push: receipt %d names %s revision %d, not the interview sent", i+1, rc.InterviewID, rc.Revision)
 		}
-		out := Outcome{InterviewID: it.InterviewID, Revision: it.Revision, Status: rc.Status, Code: rc.Code, Message: rc.Message}
-		switch {
-		case rc.Safe():
+		out := survey.PushOutcome{InterviewID: it.InterviewID, Revision: it.Revision, Outcome: rc.Outcome()}
+		if rc.Safe() {
 			if err := l.Interviews.MarkSent(ctx, it.InterviewID, it.Revision, it.Hash); err != nil {
 				return fmt.Errorf("mark %s sent: %w", it.InterviewID, err)
 			}
-			if rc.Status == survey.ReceiptStored {
-				sum.Pushed++
-			} else {
-				sum.Already++
-			}
-		case rc.Status == survey.ReceiptConflict || (rc.Status == survey.ReceiptRefused && refusedForGood(rc.Code)):
-			sum.Refused = append(sum.Refused, out)
-			if l.State != nil {
+		} else {
+			out.Code, out.Reason = rc.Code, rc.Message
+			if out.Outcome.Final() && l.State != nil {
 				if err := l.State.Refuse(ctx, survey.Refusal{InterviewID: it.InterviewID, Revision: it.Revision, Hash: it.Hash,
 					Code: rc.Code, Message: rc.Message}); err != nil {
 					return fmt.Errorf("record refusal of %s: %w", it.InterviewID, err)
 				}
 			}
-		default:
-			sum.Waiting = append(sum.Waiting, out)
 		}
+		sum.Outcomes = append(sum.Outcomes, out)
+		p.Done++
+		progress(*p)
 	}
 	return nil
-}
-
-// refusedForGood reports whether a revision refused with code will be refused again
-// whenever it is sent: an invalid record, another account's interview, a revision out of
-// order.
-func refusedForGood(code string) bool {
-	return code == survey.EINVALID || code == survey.EFORBIDDEN || code == survey.ECONFLICT
 }
 
 func (c *Client) pullForms(ctx context.Context, dir string, sum *Summary) error {

@@ -141,7 +141,7 @@ func TestBusyServerSaysComeBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum := syncOnce(t, newClient(t, env.URL, tok), lap); sum.Pushed != 3 {
+	if sum := syncOnce(t, newClient(t, env.URL, tok), lap); sum.Count(survey.OutcomeStored) != 3 {
 		t.Fatalf("summary %+v", sum)
 	}
 	testbed.CheckSame(t, env.Subs, want, lap)
@@ -185,7 +185,7 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum := syncOnce(t, newClient(t, "http://"+ln.Addr().String(), tok), lap); sum.Pushed != 5 {
+	if sum := syncOnce(t, newClient(t, "http://"+ln.Addr().String(), tok), lap); sum.Count(survey.OutcomeStored) != 5 {
 		t.Fatalf("summary %+v", sum)
 	}
 	select {

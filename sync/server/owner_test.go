@@ -28,7 +28,7 @@ func TestRevisionsBelongToTheirEnumerator(t *testing.T) {
 		t.Fatal(err)
 	}
 	laptop := client.Laptop{Interviews: lap.Interviews, State: lap.State}
-	if sum, err := ani.Sync(ctx, laptop, nil); err != nil || sum.Pushed != 1 {
+	if sum, err := ani.Sync(ctx, laptop, nil); err != nil || sum.Count(survey.OutcomeStored) != 1 {
 		t.Fatalf("ani's first sync: %+v %v", sum, err)
 	}
 	id := items[0].InterviewID
@@ -101,7 +101,7 @@ func TestRevisionsBelongToTheirEnumerator(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum, err := ani.Sync(ctx, laptop, nil)
-	if err != nil || sum.Pushed != 1 || !sum.Complete() {
+	if err != nil || sum.Count(survey.OutcomeStored) != 1 || !sum.Complete() {
 		t.Fatalf("ani's correction: %+v %v", sum, err)
 	}
 	d, err = sup.Review(ctx, id)
@@ -116,10 +116,10 @@ func TestRevisionsBelongToTheirEnumerator(t *testing.T) {
 		t.Fatal(err)
 	}
 	laptop2 := client.Laptop{Interviews: lap2.Interviews, State: lap2.State}
-	if sum, err := eko.Sync(ctx, laptop2, nil); err != nil || len(sum.Refused) != 1 || sum.Refused[0].Code != survey.EFORBIDDEN {
+	if sum, err := eko.Sync(ctx, laptop2, nil); err != nil || sum.Count(survey.OutcomeConflict, survey.OutcomeRefused) != 1 || sum.With(survey.OutcomeConflict, survey.OutcomeRefused)[0].Code != survey.EFORBIDDEN {
 		t.Fatalf("eko's sync of an interview naming ani: %+v %v", sum, err)
 	}
-	if sum, err := eko.Sync(ctx, laptop2, nil); err != nil || sum.Skipped != 1 || len(sum.Waiting) != 0 {
+	if sum, err := eko.Sync(ctx, laptop2, nil); err != nil || sum.Skipped != 1 || sum.Count(survey.OutcomeWaiting) != 0 {
 		t.Fatalf("eko's second sync: %+v %v", sum, err)
 	}
 	if n, err := env.Subs.Count(ctx); err != nil || n != 2 {

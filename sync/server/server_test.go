@@ -92,10 +92,10 @@ func TestLostReply(t *testing.T) {
 		t.Fatal("no reply was dropped")
 	}
 	// Every batch whose reply was lost comes back as "duplicate" on the retry.
-	if sum.Pushed+sum.Already != 60 || sum.Already == 0 || !sum.Complete() {
+	if sum.Count(survey.OutcomeStored)+sum.Count(survey.OutcomeDuplicate) != 60 || sum.Count(survey.OutcomeDuplicate) == 0 || !sum.Complete() {
 		t.Fatalf("summary %+v after %d dropped replies", sum, drop.dropped.Load())
 	}
-	t.Logf("%d replies dropped; %d stored new, %d already there on the retry", drop.dropped.Load(), sum.Pushed, sum.Already)
+	t.Logf("%d replies dropped; %d stored new, %d already there on the retry", drop.dropped.Load(), sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate))
 	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
@@ -111,7 +111,7 @@ func TestConflictingResubmission(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, env.URL, tok)
-	if sum := syncOnce(t, c, a); sum.Pushed != 3 {
+	if sum := syncOnce(t, c, a); sum.Count(survey.OutcomeStored) != 3 {
 		t.Fatalf("first laptop: %+v", sum)
 	}
 	// The second laptop holds the same id with a different answer.
@@ -143,7 +143,7 @@ func TestConflictingResubmission(t *testing.T) {
 		t.Fatalf("receipt %+v, want a 409 conflict", rc)
 	}
 	sum := syncOnce(t, c, b)
-	if len(sum.Refused) != 1 || sum.Refused[0].Code != survey.ECONFLICT || sum.Complete() {
+	if sum.Count(survey.OutcomeConflict, survey.OutcomeRefused) != 1 || sum.With(survey.OutcomeConflict, survey.OutcomeRefused)[0].Code != survey.ECONFLICT || sum.Complete() {
 		t.Fatalf("summary %+v, want one refused conflict", sum)
 	}
 	stored, err := env.Subs.Get(ctx, want[0].InterviewID, 1)
@@ -160,7 +160,7 @@ func TestConflictingResubmission(t *testing.T) {
 	}
 	// The laptop does not push it again.
 	sum = syncOnce(t, c, b)
-	if sum.Skipped != 1 || sum.Pushed+sum.Already+len(sum.Refused) != 0 {
+	if sum.Skipped != 1 || sum.Count(survey.OutcomeStored)+sum.Count(survey.OutcomeDuplicate)+sum.Count(survey.OutcomeConflict, survey.OutcomeRefused) != 0 {
 		t.Fatalf("second sync %+v, want the conflict skipped", sum)
 	}
 	testbed.CheckSame(t, env.Subs, want, a)
@@ -216,7 +216,7 @@ func TestClockSkew(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, env.URL, tok, client.WithClock(future))
-	if sum := syncOnce(t, c, lap); sum.Pushed != 5 || !sum.Complete() {
+	if sum := syncOnce(t, c, lap); sum.Count(survey.OutcomeStored) != 5 || !sum.Complete() {
 		t.Fatalf("summary %+v", sum)
 	}
 	sub, err := env.Subs.Get(ctx, want[0].InterviewID, 1)
@@ -278,7 +278,7 @@ func TestSlowAndHugeRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t, url, tok, client.WithBatch(3, 1<<20))
-	if sum := syncOnce(t, c, lap); sum.Pushed != 10 {
+	if sum := syncOnce(t, c, lap); sum.Count(survey.OutcomeStored) != 10 {
 		t.Fatalf("summary %+v", sum)
 	}
 

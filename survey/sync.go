@@ -1,0 +1,101 @@
+package survey
+
+import "errors"
+
+// Outcome is what a sync did with one finalized revision of the laptop's outbox.
+type Outcome string
+
+// The outcomes of a pushed revision. Stored and duplicate revisions are safe on the server
+// and marked sent; conflicts and refusals are refused for good and never sent again;
+// waiting revisions stay in the outbox for the next sync.
+const (
+	OutcomeStored    Outcome = "stored"    // stored by this sync
+	OutcomeDuplicate Outcome = "duplicate" // the server had this very revision before
+	OutcomeConflict  Outcome = "conflict"  // the server holds other content for the revision
+	OutcomeRefused   Outcome = "refused"   // an invalid record, another account's interview, a revision out of order
+	OutcomeWaiting   Outcome = "waiting"   // not taken yet (an unpublished form version, a server failure)
+)
+
+// Final reports whether o is refused for good: the revision is not sent again.
+func (o Outcome) Final() bool { return o == OutcomeConflict || o == OutcomeRefused }
+
+// Outcome classifies the receipt: the one place that decides what a receipt means for the
+// laptop. A refusal whose code will not change when the revision is sent again (EINVALID,
+// EFORBIDDEN, ECONFLICT) is refused for good; any other refusal is waiting.
+func (r *Receipt) Outcome() Outcome {
+	switch r.Status {
+	case ReceiptStored:
+		return OutcomeStored
+	case ReceiptDuplicate:
+		return OutcomeDuplicate
+	case ReceiptConflict:
+		return OutcomeConflict
+	case ReceiptRefused:
+		switch r.Code {
+		case EINVALID, EFORBIDDEN, ECONFLICT:
+			return OutcomeRefused
+		}
+	}
+	return OutcomeWaiting
+}
+
+// PushOutcome is the outcome of one pushed revision, with the server's code and reason
+// when it was refused or is waiting.
+type PushOutcome struct {
+	InterviewID string
+	Revision    int
+	Outcome     Outcome
+	Code        string
+	Reason      string
+}
+
+// SyncSummary is what one sync did: one outcome per revision pushed, and what was pulled.
+type SyncSummary struct {
+	// Outcomes holds one entry per revision the server answered for, in push order.
+	Outcomes []PushOutcome
+	// Skipped counts revisions refused by an earlier sync and not sent again.
+	Skipped int
+	// Forms, RosterRows and Returned count what was pulled; ReturnedElsewhere counts returns
+	// of interviews this laptop does not hold or has already corrected.
+	Forms, RosterRows, Returned, ReturnedElsewhere int
+}
+
+// Count returns how many revisions had one of the outcomes os.
+func (s *SyncSummary) Count(os ...Outcome) int {
+	n := 0
+	for _, x := range s.Outcomes {
+		for _, o := range os {
+			if x.Outcome == o {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// With returns the outcomes that are one of os, in push order.
+func (s *SyncSummary) With(os ...Outcome) []PushOutcome {
+	var out []PushOutcome
+	for _, x := range s.Outcomes {
+		for _, o := range os {
+			if x.Outcome == o {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// Complete reports whether every finalized revision is now on the server.
+func (s *SyncSummary) Complete() bool {
+	return s.Count(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0 && s.Skipped == 0
+}
+
+// SyncProgress counts the revisions of the outbox the server has answered for.
+type SyncProgress struct {
+	Done, Total int
+}
+
+// ErrUnreachable is wrapped by every sync error that means the server could not be reached
+// or did not answer, after the retries.
+var ErrUnreachable = errors.New("server unreachable")
