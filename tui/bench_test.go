@@ -39,11 +39,11 @@ func benchKeystroke(b *testing.B, f *forms.Form) {
 	m := start(b, e)
 	drive(b, m, keypress("1"))
 	drive(b, m, keypress("ctrl+n")) // walk-in: no roster needed
-	if m.iv == nil {
+	if m.iv() == nil {
 		b.Fatal("no interview")
 	}
 	keys := []string{"down", "up"}
-	if m.iv.fld.Kind() == fieldText {
+	if m.iv().fld.Kind() == fieldText {
 		keys = []string{"a", "backspace"}
 	}
 	msgs := []any{keypress(keys[0]), keypress(keys[1])}
@@ -80,15 +80,15 @@ func BenchmarkKeystrokeRegencyTypeAhead(b *testing.B) {
 	drive(b, m, keypress("enter"))
 	drive(b, m, keypress("1"))
 	drive(b, m, keypress("enter"))
-	for _, st := range m.iv.sess.Stops() {
+	for _, st := range m.iv().sess.Stops() {
 		if !st.Prompt && st.Node.Name == "domicile_prov" {
 			drive(b, m, goInterviewMsg{path: st.Path})
 		}
 	}
 	typeText(b, m, "64")
 	drive(b, m, keypress("enter"))
-	if m.iv.stop.Node.Name != "domicile_regency" {
-		b.Fatalf("at %s", m.iv.stop.Path)
+	if m.iv().stop.Node.Name != "domicile_regency" {
+		b.Fatalf("at %s", m.iv().stop.Path)
 	}
 	durs := make([]time.Duration, 0, b.N)
 	msgs := []any{keypress("k"), keypress("backspace")}

@@ -54,21 +54,21 @@ func TestScreensFit(t *testing.T) {
 				check("note")
 				visited := 0
 				for ; m.screen == screenInterview; visited++ {
-					if m.iv.stop.Node.Name == "domicile_prov" {
+					if m.iv().stop.Node.Name == "domicile_prov" {
 						typeText(t, m, "64")
 					}
-					if m.iv.stop.Node.Name == "domicile_regency" {
+					if m.iv().stop.Node.Name == "domicile_regency" {
 						typeText(t, m, "kota")
 					}
-					check(m.iv.stop.Path)
-					if k := m.iv.fld.Kind(); (k == fieldOne || k == fieldMany) && m.iv.sess.Value(m.iv.stop.Path) == "" {
+					check(m.iv().stop.Path)
+					if k := m.iv().fld.Kind(); (k == fieldOne || k == fieldMany) && m.iv().sess.Value(m.iv().stop.Path) == "" {
 						drive(t, m, keypress("1")) // the first option, consent included
 					}
-					before := m.iv.stop.Path
+					before := m.iv().stop.Path
 					drive(t, m, keypress("enter"))
-					if m.iv.stop.Path == before { // refused: the message must fit too
+					if m.iv().stop.Path == before { // refused: the message must fit too
 						check(before + " refused")
-						st, ok := m.iv.neighbour(1)
+						st, ok := m.iv().neighbour(1)
 						if !ok {
 							break
 						}

@@ -144,15 +144,15 @@ func loadPersona(tb testing.TB, name string) map[string]string {
 // pickRespondent goes from home to the interview of the roster id.
 func (pr *program) pickRespondent(id string) {
 	pr.tb.Helper()
-	pr.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home.loaded })
+	pr.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home().loaded })
 	pr.press("1")
 	pr.waitFor("picker", func(m *Model) bool { return m.screen == screenPicker })
 	pr.typ(id)
 	pr.waitFor("match "+id, func(m *Model) bool {
-		return len(m.picker.matches) > 0 && m.picker.matches[0].Respondent.RosterID == id && m.picker.query.Value() == id
+		return len(m.picker().matches) > 0 && m.picker().matches[0].Respondent.RosterID == id && m.picker().query.Value() == id
 	})
 	pr.press("enter")
-	pr.waitFor("interview", func(m *Model) bool { return m.screen == screenInterview && m.iv != nil })
+	pr.waitFor("interview", func(m *Model) bool { return m.screen == screenInterview && m.iv() != nil })
 }
 
 // stopInfo is what the test needs to know about the question on screen.
@@ -173,17 +173,17 @@ func (pr *program) current() stopInfo {
 	var si stopInfo
 	pr.look(func(m *Model) {
 		si.screen = m.screen
-		if m.iv == nil || m.iv.fld == nil {
+		if m.iv() == nil || m.iv().fld == nil {
 			return
 		}
-		si.path, si.kind, si.problem = m.iv.stop.Path, m.iv.fld.Kind(), m.iv.problem
-		if !m.iv.stop.Prompt {
-			si.name = m.iv.stop.Node.Name
+		si.path, si.kind, si.problem = m.iv().stop.Path, m.iv().fld.Kind(), m.iv().problem
+		if !m.iv().stop.Prompt {
+			si.name = m.iv().stop.Node.Name
 		}
-		si.value = m.iv.sess.Value(si.path)
-		si.items, si.short = fieldItems(m.iv.fld)
-		si.codes = fieldCodes(m.iv.fld)
-		if a, ok := m.iv.fld.(*ackInput); ok {
+		si.value = m.iv().sess.Value(si.path)
+		si.items, si.short = fieldItems(m.iv().fld)
+		si.codes = fieldCodes(m.iv().fld)
+		if a, ok := m.iv().fld.(*ackInput); ok {
 			si.checked = a.ok
 		}
 	})
@@ -266,7 +266,7 @@ func (pr *program) interview(persona map[string]string, stopAfter int) {
 		}
 		pr.answer(si, persona)
 		pr.waitFor("leaving "+si.path, func(m *Model) bool {
-			return m.screen != screenInterview || m.iv.stop.Path != si.path || m.iv.problem != ""
+			return m.screen != screenInterview || m.iv().stop.Path != si.path || m.iv().problem != ""
 		})
 		if after := pr.current(); after.screen == screenInterview && after.path == si.path {
 			pr.tb.Fatalf("%s refused: %s", si.path, after.problem)
@@ -301,10 +301,10 @@ func TestFlowPersonas(t *testing.T) {
 			pr.interview(persona, -1)
 			var id string
 			var sess *forms.Session
-			pr.look(func(m *Model) { id, sess = m.iv.iv.ID, m.iv.sess })
-			pr.waitFor("review without problems", func(m *Model) bool { return m.screen == screenReview && m.review.problems == 0 })
+			pr.look(func(m *Model) { id, sess = m.iv().iv.ID, m.iv().sess })
+			pr.waitFor("review without problems", func(m *Model) bool { return m.screen == screenReview && m.review().problems == 0 })
 			pr.press("f", "y")
-			pr.waitFor("home after finalizing", func(m *Model) bool { return m.screen == screenHome && m.home.counts[survey.StateFinalized] == 1 })
+			pr.waitFor("home after finalizing", func(m *Model) bool { return m.screen == screenHome && m.home().counts[survey.StateFinalized] == 1 })
 			t.Logf("%s: %d keystrokes from the first question to finalized", name, pr.keys)
 			pr.quit()
 
@@ -351,21 +351,21 @@ func TestFlowQuitAndResume(t *testing.T) {
 	// type into the next question, then quit without leaving it
 	var path, id string
 	var before []forms.Answer
-	pr.look(func(m *Model) { path, id = m.iv.stop.Path, m.iv.iv.ID })
+	pr.look(func(m *Model) { path, id = m.iv().stop.Path, m.iv().iv.ID })
 	pr.quit()
-	pr.look2(func(m *Model) { before = m.iv.sess.Answers() })
+	pr.look2(func(m *Model) { before = m.iv().sess.Answers() })
 
 	pr2 := runProgram(t, e)
 	pr2.waitFor("home", func(m *Model) bool {
-		return m.screen == screenHome && m.home.loaded && m.home.counts[survey.StateDraft] == 1
+		return m.screen == screenHome && m.home().loaded && m.home().counts[survey.StateDraft] == 1
 	})
 	pr2.press("2")
-	pr2.waitFor("list", func(m *Model) bool { return m.screen == screenList && len(m.list.rows) == 1 })
+	pr2.waitFor("list", func(m *Model) bool { return m.screen == screenList && len(m.list().rows) == 1 })
 	pr2.press("enter")
-	pr2.waitFor("resumed", func(m *Model) bool { return m.screen == screenInterview && m.iv != nil })
+	pr2.waitFor("resumed", func(m *Model) bool { return m.screen == screenInterview && m.iv() != nil })
 	var after []forms.Answer
 	var at, aid string
-	pr2.look(func(m *Model) { at, aid, after = m.iv.stop.Path, m.iv.iv.ID, m.iv.sess.Answers() })
+	pr2.look(func(m *Model) { at, aid, after = m.iv().stop.Path, m.iv().iv.ID, m.iv().sess.Answers() })
 	if at != path || aid != id {
 		t.Errorf("resumed at %s of %s, left at %s of %s", at, aid, path, id)
 	}

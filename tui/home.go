@@ -45,6 +45,8 @@ func (h *homeScreen) SetSize(w, ht int) { h.width, h.height = w, ht }
 
 func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case goHomeMsg:
+		return h.load()
 	case homeMsg:
 		h.loaded = true
 		h.err = msg.err

@@ -19,12 +19,8 @@ import (
 // enumerator leaves its question; a refused answer keeps the enumerator there with the
 // form's message.
 type interviewScreen struct {
+	*ivSession
 	c       *common
-	iv      *survey.Interview
-	sess    *forms.Session
-	resp    *survey.Respondent
-	roster  map[string]string // the respondent's roster values by question name
-	stop    forms.Stop
 	fld     input
 	problem string
 	// live is the text id (and arguments) of a problem found by the input itself (an
@@ -33,8 +29,6 @@ type interviewScreen struct {
 	live     string
 	liveArgs []any
 	saveErr  string
-	saved    map[string]string // what the store holds, by path
-	readOnly bool
 	confirm  bool // asking whether to remove the current repeat instance
 	// langKept is the form language of a resumed draft when it differs from the one the UI
 	// language would choose now: the interview keeps it (it is the respondent's language) and
@@ -45,10 +39,22 @@ type interviewScreen struct {
 	height   int
 }
 
-// newInterviewScreen builds the session of an opened interview and goes to its position.
-func newInterviewScreen(c *common, msg openedMsg) (*interviewScreen, tea.Cmd) {
-	s := &interviewScreen{c: c, iv: msg.iv, resp: msg.resp, roster: msg.resp.Values(), readOnly: msg.readOnly, saved: map[string]string{}}
-	s.plan = planProgress(c.cfg.Form)
+// ivSession is an open interview: the stored record, the form session with its answers,
+// what the store holds and where the enumerator is. The interview, jump and review screens
+// share it.
+type ivSession struct {
+	iv       *survey.Interview
+	sess     *forms.Session
+	resp     *survey.Respondent
+	roster   map[string]string // the respondent's roster values by question name
+	stop     forms.Stop        // the stop on screen
+	saved    map[string]string // what the store holds, by path
+	readOnly bool
+}
+
+// newSession builds the form session of an opened interview from its stored answers.
+func newSession(c *common, msg openedMsg) *ivSession {
+	s := &ivSession{iv: msg.iv, resp: msg.resp, roster: msg.resp.Values(), readOnly: msg.readOnly, saved: map[string]string{}}
 	lang := msg.iv.Lang
 	if lang == "" {
 		lang = c.formLang()
@@ -66,6 +72,13 @@ func newInterviewScreen(c *common, msg openedMsg) (*interviewScreen, tea.Cmd) {
 			c.log.Warn("answers the form does not have", "interview", msg.iv.ID, "count", len(unknown))
 		}
 	}
+	return s
+}
+
+// newInterviewScreen shows an opened interview's session at its position.
+func newInterviewScreen(c *common, ses *ivSession, msg openedMsg) (*interviewScreen, tea.Cmd) {
+	s := &interviewScreen{ivSession: ses, c: c}
+	s.plan = planProgress(c.cfg.Form)
 	st, ok := forms.Stop{}, false
 	if msg.iv.Position != "" {
 		st, ok = s.stopAt(msg.iv.Position)
@@ -489,6 +502,11 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case finalizedMsg:
+		return nil
+	case goInterviewMsg:
+		if msg.path != "" {
+			return s.goTo(msg.path)
+		}
 		return nil
 	case tea.KeyPressMsg:
 		return s.key(msg)

@@ -14,14 +14,14 @@ import (
 // jumpScreen lists every relevant question with its answer and state; Enter goes there.
 type jumpScreen struct {
 	c             *common
-	iv            *interviewScreen
+	ses           *ivSession
 	stops         []forms.Stop
 	cursor        int
 	width, height int
 }
 
-func newJumpScreen(c *common, iv *interviewScreen) *jumpScreen {
-	j := &jumpScreen{c: c, iv: iv, stops: iv.sess.Stops()}
+func newJumpScreen(c *common, iv *ivSession) *jumpScreen {
+	j := &jumpScreen{c: c, ses: iv, stops: iv.sess.Stops()}
 	for i, st := range j.stops {
 		if st.Path == iv.stop.Path && st.Prompt == iv.stop.Prompt {
 			j.cursor = i
@@ -64,7 +64,7 @@ func (j *jumpScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (j *jumpScreen) View() string {
 	t, st := j.c.t, j.c.st
-	s := j.iv.sess
+	s := j.ses.sess
 	var b strings.Builder
 	rows := max(j.height, 1)
 	start := 0

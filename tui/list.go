@@ -75,6 +75,11 @@ func (l *listScreen) load() tea.Cmd {
 func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 	k := l.c.keys
 	switch msg := msg.(type) {
+	case goListMsg:
+		if msg.returned {
+			l.filter, l.cursor = indexOf(listStatesStr(), string(survey.StateReturned)), 0
+		}
+		return l.load()
 	case listMsg:
 		l.rows, l.err = msg.rows, msg.err
 		l.cursor = min(l.cursor, max(len(l.rows)-1, 0))

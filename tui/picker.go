@@ -65,6 +65,11 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 	case rosterSizeMsg:
 		p.rosterSize = msg.n
 		return nil
+	case goPickerMsg:
+		return p.reset()
+	case openedMsg:
+		p.busy = false // the interview did not open: the picker takes keys again
+		return nil
 	case searchMsg:
 		if msg.query != p.query.Value() {
 			return nil // a stale answer to an earlier keystroke

@@ -57,8 +57,8 @@ func TestSettingsPersist(t *testing.T) {
 		t.Errorf("restarted in %s / %s:\n%s", m2.c.lang, m2.c.formLang(), plain(m2))
 	}
 	openRespondent(t, m2, "BTG25-0071")
-	if m2.iv.sess.Lang() != idLang {
-		t.Errorf("a new interview starts in %q, want the saved %q", m2.iv.sess.Lang(), idLang)
+	if m2.iv().sess.Lang() != idLang {
+		t.Errorf("a new interview starts in %q, want the saved %q", m2.iv().sess.Lang(), idLang)
 	}
 
 	// a saved form language this form does not have is ignored
@@ -84,8 +84,8 @@ func TestResumeKeepsFormLanguage(t *testing.T) {
 	e := newEnv(t, true)
 	m := start(t, e)
 	openRespondent(t, m, "BTG25-0071")
-	id := m.iv.iv.ID
-	lang := m.iv.sess.Lang()
+	id := m.iv().iv.ID
+	lang := m.iv().sess.Lang()
 	if !strings.HasSuffix(lang, "(id)") {
 		t.Fatalf("interview language %q", lang)
 	}
@@ -102,22 +102,22 @@ func TestResumeKeepsFormLanguage(t *testing.T) {
 	}
 	drive(t, m, keypress("2"))
 	drive(t, m, keypress("enter"))
-	if m.screen != screenInterview || m.iv.iv.ID != id {
+	if m.screen != screenInterview || m.iv().iv.ID != id {
 		t.Fatalf("not resumed:\n%s", plain(m))
 	}
-	if m.iv.sess.Lang() != lang {
-		t.Errorf("resumed in %q, want %q", m.iv.sess.Lang(), lang)
+	if m.iv().sess.Lang() != lang {
+		t.Errorf("resumed in %q, want %q", m.iv().sess.Lang(), lang)
 	}
 	v := plain(m)
 	if !strings.Contains(v, "form language is kept: "+lang) || !strings.Contains(v, "Ctrl+L") {
 		t.Errorf("no hint:\n%s", v)
 	}
 	drive(t, m, keypress("ctrl+l"))
-	if !strings.HasSuffix(m.iv.sess.Lang(), "(en)") || strings.Contains(plain(m), "language is kept") {
-		t.Errorf("ctrl+l: %q\n%s", m.iv.sess.Lang(), plain(m))
+	if !strings.HasSuffix(m.iv().sess.Lang(), "(en)") || strings.Contains(plain(m), "language is kept") {
+		t.Errorf("ctrl+l: %q\n%s", m.iv().sess.Lang(), plain(m))
 	}
 	drive(t, m, m.c.flush()())
-	if iv, _ := e.cfg.Interviews.Get(context.Background(), id); iv.Lang != m.iv.sess.Lang() {
+	if iv, _ := e.cfg.Interviews.Get(context.Background(), id); iv.Lang != m.iv().sess.Lang() {
 		t.Errorf("switched language not stored: %q", iv.Lang)
 	}
 

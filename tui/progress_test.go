@@ -27,8 +27,8 @@ func TestProgressNeverJumpsBack(t *testing.T) {
 				pr.look(func(m *Model) {
 					screen = m.screen
 					if m.screen == screenInterview {
-						p = m.iv.progress()
-						bar = ansi.Strip(m.iv.bar(80))
+						p = m.iv().progress()
+						bar = ansi.Strip(m.iv().bar(80))
 					}
 				})
 				if screen != screenInterview {
@@ -65,14 +65,14 @@ func TestProgressPlan(t *testing.T) {
 	m := start(t, e)
 	walkIn(t, m)
 	drive(t, m, keypress("enter"))
-	empty := m.iv.progress()
+	empty := m.iv().progress()
 	drive(t, m, keypress("1"))
-	first := m.iv.progress()
+	first := m.iv().progress()
 	answerHere(t, m, "Ani")
 	answerHere(t, m, "9")
-	prompt := m.iv.progress()
+	prompt := m.iv().progress()
 	drive(t, m, keypress("1"))
-	second := m.iv.progress()
+	second := m.iv().progress()
 	// the bar stands still in a repeat: at the empty prompt, in every instance and at the
 	// prompt after them; it moves on after the repeat
 	if second.done != first.done || prompt.done != first.done || empty.done != first.done || second.part != first.part {
@@ -85,7 +85,7 @@ func TestProgressPlan(t *testing.T) {
 	drive(t, m, keypress("y"))
 	drive(t, m, keypress("enter"))
 	at(t, m, "n_kids")
-	if after := m.iv.progress(); after.done <= second.done {
+	if after := m.iv().progress(); after.done <= second.done {
 		t.Errorf("after the repeat %+v, in it %+v", after, second)
 	}
 }

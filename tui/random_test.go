@@ -42,7 +42,7 @@ func TestRandomKeys(t *testing.T) {
 			switch x := r.IntN(100); {
 			case x < 2:
 				drive(t, m, tea.WindowSizeMsg{Width: 40 + r.IntN(120), Height: 10 + r.IntN(50)})
-			case x < 3 && m.screen != screenInterview && m.iv != nil:
+			case x < 3 && m.screen != screenInterview && m.iv() != nil:
 				drive(t, m, goInterviewMsg{})
 			case x < 4:
 				drive(t, m, tea.PasteMsg{Content: "2004-02-12 Bontang"})
@@ -57,8 +57,8 @@ func TestRandomKeys(t *testing.T) {
 			}
 			_ = m.render()
 			seen[m.screen]++
-			if m.iv != nil {
-				members = max(members, m.iv.sess.Instances("member"))
+			if m.iv() != nil {
+				members = max(members, m.iv().sess.Instances("member"))
 			}
 			if m.showHelp {
 				help++
@@ -67,23 +67,23 @@ func TestRandomKeys(t *testing.T) {
 				break
 			}
 		}
-		if m.iv == nil {
+		if m.iv() == nil {
 			continue
 		}
-		if !m.iv.readOnly && m.screen == screenInterview {
+		if !m.iv().readOnly && m.screen == screenInterview {
 			drive(t, m, keypress("ctrl+c"))
 		} else {
 			drive(t, m, m.c.flush()())
 		}
-		stored := storedAnswers(t, e, m.iv.iv.ID)
-		iv, err := e.cfg.Interviews.Get(context.Background(), m.iv.iv.ID)
+		stored := storedAnswers(t, e, m.iv().iv.ID)
+		iv, err := e.cfg.Interviews.Get(context.Background(), m.iv().iv.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if iv.State != "draft" {
 			continue // finalized: the frozen answers are checked by the flows
 		}
-		for _, a := range m.iv.sess.Answers() {
+		for _, a := range m.iv().sess.Answers() {
 			if got, ok := stored[a.Path]; !ok || got != a.Value {
 				t.Errorf("seed %d: %s is %q on screen but %q (%v) in the store", seed, a.Path, a.Value, got, ok)
 			}

@@ -83,7 +83,7 @@ func walkIn(t *testing.T, m *Model) {
 	t.Helper()
 	drive(t, m, keypress("1"))
 	drive(t, m, keypress("ctrl+n"))
-	if m.screen != screenInterview || m.iv == nil {
+	if m.screen != screenInterview || m.iv() == nil {
 		t.Fatalf("no interview:\n%s", plain(m))
 	}
 }
@@ -91,8 +91,8 @@ func walkIn(t *testing.T, m *Model) {
 // at fails unless the interview shows the stop at path (a prompt when the path is a repeat).
 func at(t *testing.T, m *Model, path string) {
 	t.Helper()
-	if m.screen != screenInterview || m.iv.stop.Path != path {
-		t.Fatalf("at %q (screen %d), want %q; problem %q\n%s", m.iv.stop.Path, m.screen, path, m.iv.problem, plain(m))
+	if m.screen != screenInterview || m.iv().stop.Path != path {
+		t.Fatalf("at %q (screen %d), want %q; problem %q\n%s", m.iv().stop.Path, m.screen, path, m.iv().problem, plain(m))
 	}
 }
 
@@ -108,7 +108,7 @@ func TestRepeatRoster(t *testing.T) {
 	e, rec := newFormEnv(t, rosterForm)
 	m := start(t, e)
 	walkIn(t, m)
-	id := m.iv.iv.ID
+	id := m.iv().iv.ID
 	at(t, m, "intro")
 	drive(t, m, keypress("enter"))
 
@@ -149,7 +149,7 @@ func TestRepeatRoster(t *testing.T) {
 	drive(t, m, keypress("2"))
 	drive(t, m, keypress("enter"))
 	at(t, m, "member")
-	if n := m.iv.sess.Instances("member"); n != 3 {
+	if n := m.iv().sess.Instances("member"); n != 3 {
 		t.Fatalf("%d instances, want 3", n)
 	}
 
@@ -168,17 +168,17 @@ func TestRepeatRoster(t *testing.T) {
 	// remove the second: it asks, any other key cancels
 	drive(t, m, goInterviewMsg{path: "member[2]/mname"})
 	drive(t, m, keypress("ctrl+d"))
-	if v := plain(m); !m.iv.confirm || !strings.Contains(v, "Hapus Member 2") {
+	if v := plain(m); !m.iv().confirm || !strings.Contains(v, "Hapus Member 2") {
 		t.Fatalf("remove does not ask:\n%s", v)
 	}
 	drive(t, m, keypress("x"))
-	if m.iv.confirm || m.iv.sess.Instances("member") != 3 {
+	if m.iv().confirm || m.iv().sess.Instances("member") != 3 {
 		t.Fatal("cancel removed the instance")
 	}
 	drive(t, m, keypress("ctrl+d"))
 	drive(t, m, keypress("y"))
 	at(t, m, "member")
-	if n := m.iv.sess.Instances("member"); n != 2 {
+	if n := m.iv().sess.Instances("member"); n != 2 {
 		t.Fatalf("%d instances after removing, want 2", n)
 	}
 	// renumbered in the session and in the store, in one save that removes the repeat's answers and writes them renumbered
@@ -191,7 +191,7 @@ func TestRepeatRoster(t *testing.T) {
 		if got, ok := stored[p]; !ok || got != v {
 			t.Errorf("store %s = %q (%v), want %q", p, got, ok, v)
 		}
-		if got := m.iv.sess.Value(p); got != v {
+		if got := m.iv().sess.Value(p); got != v {
 			t.Errorf("session %s = %q, want %q", p, got, v)
 		}
 	}
@@ -214,8 +214,8 @@ func TestRepeatRoster(t *testing.T) {
 	at(t, m, "kid[2]/kid_age")
 	drive(t, m, keypress("ctrl+d"))
 	drive(t, m, keypress("ctrl+n"))
-	if m.iv.confirm || m.iv.sess.Instances("kid") != 2 {
-		t.Fatalf("fixed-count repeat: confirm %v, %d instances", m.iv.confirm, m.iv.sess.Instances("kid"))
+	if m.iv().confirm || m.iv().sess.Instances("kid") != 2 {
+		t.Fatalf("fixed-count repeat: confirm %v, %d instances", m.iv().confirm, m.iv().sess.Instances("kid"))
 	}
 	at(t, m, "kid[2]/kid_age")
 	drive(t, m, keypress("ctrl+up"))
@@ -235,13 +235,13 @@ func TestRepeatRoster(t *testing.T) {
 func TestRepeatQuitResumeFinalize(t *testing.T) {
 	e, _ := newFormEnv(t, rosterForm)
 	pr := runProgram(t, e)
-	pr.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home.loaded })
+	pr.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home().loaded })
 	pr.press("1")
 	pr.waitFor("picker", func(m *Model) bool { return m.screen == screenPicker })
 	pr.press("ctrl+n")
 	isAt := func(path string) {
 		t.Helper()
-		pr.waitFor(path, func(m *Model) bool { return m.screen == screenInterview && m.iv != nil && m.iv.stop.Path == path })
+		pr.waitFor(path, func(m *Model) bool { return m.screen == screenInterview && m.iv() != nil && m.iv().stop.Path == path })
 	}
 	isAt("intro")
 	pr.press("enter")
@@ -284,42 +284,42 @@ func TestRepeatQuitResumeFinalize(t *testing.T) {
 	pr.typ("71") // typed, not yet left: quitting keeps it
 	var before []forms.Answer
 	var id string
-	pr.look(func(m *Model) { id = m.iv.iv.ID })
+	pr.look(func(m *Model) { id = m.iv().iv.ID })
 	pr.quit()
-	pr.look2(func(m *Model) { before = m.iv.sess.Answers() })
+	pr.look2(func(m *Model) { before = m.iv().sess.Answers() })
 	if got := fmt.Sprint(before); !strings.Contains(got, "{member[2]/age 71}") || strings.Contains(got, "member[3]") || strings.Contains(got, "Budi") {
 		t.Fatalf("answers when quitting: %v", got)
 	}
 
 	pr2 := runProgram(t, e)
 	pr2.waitFor("home with a draft", func(m *Model) bool {
-		return m.screen == screenHome && m.home.loaded && m.home.counts[survey.StateDraft] == 1
+		return m.screen == screenHome && m.home().loaded && m.home().counts[survey.StateDraft] == 1
 	})
 	pr2.press("2")
-	pr2.waitFor("list", func(m *Model) bool { return m.screen == screenList && len(m.list.rows) == 1 })
+	pr2.waitFor("list", func(m *Model) bool { return m.screen == screenList && len(m.list().rows) == 1 })
 	pr2.press("enter")
 	pr2.waitFor("resumed in the second instance", func(m *Model) bool {
-		return m.screen == screenInterview && m.iv != nil && m.iv.stop.Path == "member[2]/age"
+		return m.screen == screenInterview && m.iv() != nil && m.iv().stop.Path == "member[2]/age"
 	})
 	var after []forms.Answer
-	pr2.look(func(m *Model) { after = m.iv.sess.Answers() })
+	pr2.look(func(m *Model) { after = m.iv().sess.Answers() })
 	if fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("answers after resume differ:\n got %v\nwant %v", after, before)
 	}
 	pr2.press("enter", "enter") // age 71, works stays "no"
-	pr2.waitFor("prompt", func(m *Model) bool { return m.iv.stop.Path == "member" })
+	pr2.waitFor("prompt", func(m *Model) bool { return m.iv().stop.Path == "member" })
 	pr2.press("2")
-	pr2.waitFor("n_kids", func(m *Model) bool { return m.iv.stop.Path == "n_kids" })
+	pr2.waitFor("n_kids", func(m *Model) bool { return m.iv().stop.Path == "n_kids" })
 	pr2.typ("1")
 	pr2.press("enter")
 	pr2.typ("3")
 	pr2.press("enter")
-	pr2.waitFor("prio", func(m *Model) bool { return m.iv.stop.Path == "prio" })
+	pr2.waitFor("prio", func(m *Model) bool { return m.iv().stop.Path == "prio" })
 	pr2.press("down", "down", "1") // "Close to home" first
 	pr2.press("enter", "enter")
-	pr2.waitFor("review without problems", func(m *Model) bool { return m.screen == screenReview && m.review.problems == 0 })
+	pr2.waitFor("review without problems", func(m *Model) bool { return m.screen == screenReview && m.review().problems == 0 })
 	pr2.press("f", "y")
-	pr2.waitFor("finalized", func(m *Model) bool { return m.screen == screenHome && m.home.counts[survey.StateFinalized] == 1 })
+	pr2.waitFor("finalized", func(m *Model) bool { return m.screen == screenHome && m.home().counts[survey.StateFinalized] == 1 })
 	pr2.quit()
 
 	stored := storedAnswers(t, e, id)

@@ -23,7 +23,7 @@ type reviewLine struct {
 // reviewScreen shows the problems first, then every answer by section; finalizing asks once.
 type reviewScreen struct {
 	c             *common
-	iv            *interviewScreen
+	ses           *ivSession
 	lines         []reviewLine
 	problems      int
 	cursor        int
@@ -33,19 +33,19 @@ type reviewScreen struct {
 	width, height int
 }
 
-func newReviewScreen(c *common, iv *interviewScreen) *reviewScreen {
-	r := &reviewScreen{c: c, iv: iv}
+func newReviewScreen(c *common, ses *ivSession) *reviewScreen {
+	r := &reviewScreen{c: c, ses: ses}
 	r.build()
 	return r
 }
 
 // build lays out the review from the session.
 func (r *reviewScreen) build() {
-	t, s := r.c.t, r.iv.sess
+	t, s := r.c.t, r.ses.sess
 	r.lines = r.lines[:0]
 	probs := s.Problems()
 	r.problems = len(probs)
-	if !r.iv.readOnly {
+	if !r.ses.readOnly {
 		if len(probs) > 0 {
 			r.lines = append(r.lines, reviewLine{text: fmt.Sprintf(t["rev.problems"], len(probs))})
 			for _, p := range probs {
@@ -90,7 +90,7 @@ func (r *reviewScreen) SetSize(w, h int) { r.width, r.height = w, h }
 
 // finalizeCmd freezes the relevant answers (calculations included), then finalizes.
 func (r *reviewScreen) finalizeCmd() tea.Cmd {
-	iv := r.iv
+	iv := r.ses
 	final := iv.sess.Final()
 	id, store := iv.iv.ID, r.c.cfg.Interviews
 	iv.saved = map[string]string{}
@@ -108,7 +108,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 	k := r.c.keys
 	switch msg := msg.(type) {
 	case finalizedMsg:
-		if msg.id != r.iv.iv.ID {
+		if msg.id != r.ses.iv.ID {
 			return nil
 		}
 		r.busy = false
@@ -117,7 +117,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 			r.err = r.c.t["err.finalize"] + " " + survey.ErrorMessage(msg.err)
 			return nil
 		}
-		r.iv.readOnly = true
+		r.ses.readOnly = true
 		return send(goHomeMsg{status: r.c.t["rev.finalized"]})
 	case tea.KeyPressMsg:
 		if r.busy {
@@ -133,7 +133,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Esc):
-			if r.iv.readOnly {
+			if r.ses.readOnly {
 				return send(goListMsg{})
 			}
 			return send(goInterviewMsg{})
@@ -146,12 +146,12 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PageDown):
 			r.moveTo(min(r.cursor+10, len(r.lines)-1), -1)
 		case key.Matches(msg, k.Next):
-			if r.iv.readOnly || r.cursor >= len(r.lines) || r.lines[r.cursor].path == "" {
+			if r.ses.readOnly || r.cursor >= len(r.lines) || r.lines[r.cursor].path == "" {
 				return nil
 			}
 			return send(goInterviewMsg{path: r.lines[r.cursor].path})
 		case key.Matches(msg, k.Finalize), msg.String() == "f":
-			if r.iv.readOnly {
+			if r.ses.readOnly {
 				return nil
 			}
 			if r.problems > 0 {
@@ -168,7 +168,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 func (r *reviewScreen) View() string {
 	t, st := r.c.t, r.c.st
 	var b strings.Builder
-	if r.iv.readOnly {
+	if r.ses.readOnly {
 		b.WriteString(st.Warn.Render(t["rev.readonly"]) + "\n")
 	} else {
 		b.WriteString(st.Muted.Render(t["rev.help"]) + "\n")
@@ -207,7 +207,7 @@ func (r *reviewScreen) View() string {
 
 func (r *reviewScreen) ShortHelp() []key.Binding {
 	k := r.c.keys
-	if r.iv.readOnly {
+	if r.ses.readOnly {
 		return []key.Binding{k.Up, k.Down, k.Esc}
 	}
 	return []key.Binding{k.Next, k.Finalize, k.Up, k.Down, k.Esc}

@@ -130,6 +130,8 @@ func (q *queueScreen) load() tea.Cmd {
 func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 	k := q.c.keys
 	switch msg := msg.(type) {
+	case goQueueMsg:
+		return q.load()
 	case queueMsg:
 		q.loaded, q.err = true, msg.err
 		if msg.err != nil {
@@ -611,6 +613,8 @@ func (v *coverageScreen) tabs() int {
 func (v *coverageScreen) Update(msg tea.Msg) tea.Cmd {
 	k := v.c.keys
 	switch msg := msg.(type) {
+	case goCoverageMsg:
+		return v.load()
 	case coverageMsg:
 		v.cov, v.err = msg.cov, msg.err
 		if msg.err != nil {

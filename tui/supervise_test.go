@@ -148,15 +148,15 @@ func TestReviewQueueFilters(t *testing.T) {
 		t.Fatalf("home lacks the supervisor's actions:\n%s", v)
 	}
 	drive(t, m, keypress("6"))
-	if m.screen != screenQueue || len(m.queue.rows) != 2 {
-		t.Fatalf("queue: screen %d rows %d\n%s", m.screen, len(m.queue.rows), plain(m))
+	if m.screen != screenQueue || len(m.queue().rows) != 2 {
+		t.Fatalf("queue: screen %d rows %d\n%s", m.screen, len(m.queue().rows), plain(m))
 	}
 	if v := plain(m); !strings.Contains(v, "fast") || !strings.Contains(v, "BTG25-0232 r2") {
 		t.Errorf("queue lacks flag or revision:\n%s", v)
 	}
 	drive(t, m, keypress("right")) // state: received
-	if q := f.queries[len(f.queries)-1]; q.State != survey.ReviewReceived || len(m.queue.rows) != 1 {
-		t.Errorf("state filter: %+v rows %d", q, len(m.queue.rows))
+	if q := f.queries[len(f.queries)-1]; q.State != survey.ReviewReceived || len(m.queue().rows) != 1 {
+		t.Errorf("state filter: %+v rows %d", q, len(m.queue().rows))
 	}
 	drive(t, m, keypress("left"))
 	drive(t, m, keypress("tab"))
@@ -167,8 +167,8 @@ func TestReviewQueueFilters(t *testing.T) {
 	drive(t, m, keypress("left"))
 	drive(t, m, keypress("tab"))
 	drive(t, m, keypress("right")) // enumerator: from the coverage
-	if q := f.queries[len(f.queries)-1]; q.Enumerator != "sari" || len(m.queue.rows) != 1 {
-		t.Errorf("enumerator filter: %+v rows %d", q, len(m.queue.rows))
+	if q := f.queries[len(f.queries)-1]; q.Enumerator != "sari" || len(m.queue().rows) != 1 {
+		t.Errorf("enumerator filter: %+v rows %d", q, len(m.queue().rows))
 	}
 	drive(t, m, keypress("tab"))
 	drive(t, m, keypress("right"))
@@ -183,7 +183,7 @@ func TestReviewApproveAndReturn(t *testing.T) {
 	m := start(t, e)
 	drive(t, m, keypress("6"))
 	drive(t, m, keypress("enter"))
-	if m.screen != screenDetail || m.detail.d == nil {
+	if m.screen != screenDetail || m.detail().d == nil {
 		t.Fatalf("detail:\n%s", plain(m))
 	}
 	v := plain(m)
@@ -192,22 +192,22 @@ func TestReviewApproveAndReturn(t *testing.T) {
 			t.Errorf("detail lacks %q:\n%s", want, v)
 		}
 	}
-	for _, l := range m.detail.lines {
+	for _, l := range m.detail().lines {
 		if strings.Contains(l.text, "6408061202040071") || strings.Contains(l.text, "08571224451") {
 			t.Errorf("personal data not masked: %q", l.text)
 		}
 	}
 	// a comment on the question under the cursor, then the return
 	drive(t, m, keypress("down"))
-	path := m.detail.lines[m.detail.cursor].path
+	path := m.detail().lines[m.detail().cursor].path
 	drive(t, m, keypress("c"))
 	typeText(t, m, "cek lagi?")
 	if m.showHelp {
 		t.Fatal("? opened the help while typing a comment")
 	}
 	drive(t, m, keypress("enter"))
-	if m.detail.notes[path] != "cek lagi?" || !strings.Contains(plain(m), "✎ ") {
-		t.Fatalf("question comment not kept: %v\n%s", m.detail.notes, plain(m))
+	if m.detail().notes[path] != "cek lagi?" || !strings.Contains(plain(m), "✎ ") {
+		t.Fatalf("question comment not kept: %v\n%s", m.detail().notes, plain(m))
 	}
 	drive(t, m, keypress("x"))
 	drive(t, m, keypress("enter")) // empty: refused

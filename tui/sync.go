@@ -205,7 +205,7 @@ func (m *Model) updateSync(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		due := m.c.cfg.SyncEvery > 0 && m.c.cfg.Now().Sub(s.last) >= m.c.cfg.SyncEvery
-		if msg.push || m.home.counts[survey.StateFinalized] > 0 || due {
+		if msg.push || m.home().counts[survey.StateFinalized] > 0 || due {
 			return m.startSync(true)
 		}
 	case syncProgressMsg:
@@ -228,16 +228,16 @@ func (m *Model) updateSync(msg tea.Msg) tea.Cmd {
 		}
 		// Counts change under the home screen only; an open interview is left alone.
 		if m.screen == screenHome || m.screen == screenList {
-			return tea.Batch(m.home.load(), m.reloadList())
+			return tea.Batch(m.home().load(), m.reloadList())
 		}
-		return m.home.load()
+		return m.home().load()
 	}
 	return nil
 }
 
 func (m *Model) reloadList() tea.Cmd {
 	if m.screen == screenList {
-		return m.list.load()
+		return m.list().load()
 	}
 	return nil
 }

@@ -121,8 +121,8 @@ func TestSyncWithoutLogin(t *testing.T) {
 	drive(t, m, keypress("esc"))
 	// everything else works as before
 	refuseAndFinalize(t, m, "BTG25-0232")
-	if m.home.counts[survey.StateFinalized] != 1 {
-		t.Errorf("counts %v", m.home.counts)
+	if m.home().counts[survey.StateFinalized] != 1 {
+		t.Errorf("counts %v", m.home().counts)
 	}
 }
 
@@ -170,7 +170,7 @@ func TestSyncScreenOutcomes(t *testing.T) {
 		t.Errorf("problems are not listed first:\n%s", v)
 	}
 	drive(t, m, keypress("esc"))
-	if got := m.home.counts; got[survey.StateSent] != 2 || got[survey.StateFinalized] != 2 {
+	if got := m.home().counts; got[survey.StateSent] != 2 || got[survey.StateFinalized] != 2 {
 		t.Errorf("counts after sync %v", got)
 	}
 }
@@ -199,8 +199,8 @@ func TestAutoSync(t *testing.T) {
 		t.Fatalf("synced at start with nothing to push: %d", f.syncs)
 	}
 	refuseAndFinalize(t, m, "BTG25-0232")
-	if f.syncs != 1 || m.home.counts[survey.StateSent] != 1 {
-		t.Fatalf("finalize did not sync: syncs %d counts %v", f.syncs, m.home.counts)
+	if f.syncs != 1 || m.home().counts[survey.StateSent] != 1 {
+		t.Fatalf("finalize did not sync: syncs %d counts %v", f.syncs, m.home().counts)
 	}
 
 	// a probe with nothing to push and a recent sync does nothing
@@ -212,16 +212,16 @@ func TestAutoSync(t *testing.T) {
 	// a sync that ends while an interview is on screen
 	openRespondent(t, m, "BTG25-0071")
 	drive(t, m, keypress("enter"))
-	before := m.iv.stop.Path
-	typed := m.iv.sess.Value(before)
+	before := m.iv().stop.Path
+	typed := m.iv().sess.Value(before)
 	m.status = ""
 	f.returns = []survey.ReturnNotice{}
 	cmd := m.startSync(true)
 	for _, msg := range runCmd(cmd) {
 		drive(t, m, msg)
 	}
-	if m.screen != screenInterview || m.iv.stop.Path != before || m.iv.sess.Value(before) != typed || m.status != "" {
-		t.Errorf("the sync disturbed the interview: screen %d at %s status %q", m.screen, m.iv.stop.Path, m.status)
+	if m.screen != screenInterview || m.iv().stop.Path != before || m.iv().sess.Value(before) != typed || m.status != "" {
+		t.Errorf("the sync disturbed the interview: screen %d at %s status %q", m.screen, m.iv().stop.Path, m.status)
 	}
 	if f.syncs != 2 {
 		t.Errorf("syncs %d", f.syncs)
@@ -243,18 +243,18 @@ func TestReturnedCorrection(t *testing.T) {
 		t.Errorf("sync screen does not point at the returned:\n%s", plain(m))
 	}
 	drive(t, m, keypress("esc"))
-	if m.home.counts[survey.StateReturned] != 1 || !strings.Contains(plain(m), "5  Dikembalikan untuk diperbaiki (1)") {
+	if m.home().counts[survey.StateReturned] != 1 || !strings.Contains(plain(m), "5  Dikembalikan untuk diperbaiki (1)") {
 		t.Fatalf("home:\n%s", plain(m))
 	}
 	drive(t, m, keypress("5"))
 	v := plain(m)
-	if m.screen != screenList || listStates[m.list.filter] != survey.StateReturned ||
+	if m.screen != screenList || listStates[m.list().filter] != survey.StateReturned ||
 		!strings.Contains(v, "Catatan pemeriksa: Tanggal wawancara salah. (+1)") {
 		t.Fatalf("returned list:\n%s", v)
 	}
 	drive(t, m, keypress("enter"))
-	if m.screen != screenInterview || m.iv.iv.Revision != 2 || m.iv.iv.State != survey.StateDraft || m.iv.readOnly {
-		t.Fatalf("not reopened as revision 2: screen %d %+v", m.screen, m.iv.iv)
+	if m.screen != screenInterview || m.iv().iv.Revision != 2 || m.iv().iv.State != survey.StateDraft || m.iv().readOnly {
+		t.Fatalf("not reopened as revision 2: screen %d %+v", m.screen, m.iv().iv)
 	}
 	if v := plain(m); !strings.Contains(v, "Catatan pemeriksa: Tanggal wawancara salah.") {
 		t.Errorf("interview does not show the comment:\n%s", v)

@@ -140,26 +140,16 @@ func (c *common) setDark(dark bool) {
 	c.help.Styles = c.st.Help
 }
 
-// Model is the root model: it owns the screens, handles the window size and global keys,
-// and routes messages.
+// Model is the root model: it holds the screens in a table keyed by screen, handles the
+// window size and global keys, and routes each message to the screen it belongs to. It never
+// writes a screen's fields: a screen changes only in its own Update.
 type Model struct {
 	c        *common
 	screen   screen
+	pages    map[screen]page
 	showHelp bool
 	status   string
 	quitting bool
-
-	home     *homeScreen
-	picker   *pickerScreen
-	iv       *interviewScreen
-	jump     *jumpScreen
-	review   *reviewScreen
-	list     *listScreen
-	settings *settingsScreen
-	syncs    *syncScreen
-	queue    *queueScreen
-	detail   *detailScreen
-	coverage *coverageScreen
 }
 
 // New returns the root model. ctx bounds every database call the program makes.
@@ -180,86 +170,65 @@ func New(ctx context.Context, cfg Config) *Model {
 			}
 		}
 	}
-	m := &Model{c: c}
-	m.home = newHomeScreen(c)
-	m.picker = newPickerScreen(c)
-	m.list = newListScreen(c)
-	m.settings = newSettingsScreen(c)
-	m.syncs = newSyncScreen(c)
-	m.queue = newQueueScreen(c)
-	m.coverage = newCoverageScreen(c)
+	m := &Model{c: c, pages: map[screen]page{
+		screenHome:     newHomeScreen(c),
+		screenPicker:   newPickerScreen(c),
+		screenList:     newListScreen(c),
+		screenSettings: newSettingsScreen(c),
+		screenSync:     newSyncScreen(c),
+		screenQueue:    newQueueScreen(c),
+		screenCoverage: newCoverageScreen(c),
+	}}
 	m.setSize(80, 24)
 	return m
 }
 
+// The screens of the table, by type; nil when that screen is not open.
+func (m *Model) home() *homeScreen     { p, _ := m.pages[screenHome].(*homeScreen); return p }
+func (m *Model) picker() *pickerScreen { p, _ := m.pages[screenPicker].(*pickerScreen); return p }
+func (m *Model) iv() *interviewScreen  { p, _ := m.pages[screenInterview].(*interviewScreen); return p }
+func (m *Model) review() *reviewScreen { p, _ := m.pages[screenReview].(*reviewScreen); return p }
+func (m *Model) list() *listScreen     { p, _ := m.pages[screenList].(*listScreen); return p }
+func (m *Model) queue() *queueScreen   { p, _ := m.pages[screenQueue].(*queueScreen); return p }
+func (m *Model) detail() *detailScreen { p, _ := m.pages[screenDetail].(*detailScreen); return p }
+
 // Init asks the terminal for its background, loads the home screen's counts and, when
 // logged in, reads the last sync, probes the server and starts the background timer.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.home.load(), m.c.lastSyncCmd(), m.c.onlineCmd(true), m.c.syncTick())
+	return tea.Batch(tea.RequestBackgroundColor, m.home().load(), m.c.lastSyncCmd(), m.c.onlineCmd(true), m.c.syncTick())
 }
 
+// current returns the screen on show; home when that screen is not open.
 func (m *Model) current() page {
-	switch m.screen {
-	case screenPicker:
-		return m.picker
-	case screenInterview:
-		if m.iv != nil {
-			return m.iv
-		}
-	case screenJump:
-		if m.jump != nil {
-			return m.jump
-		}
-	case screenReview:
-		if m.review != nil {
-			return m.review
-		}
-	case screenList:
-		return m.list
-	case screenSettings:
-		return m.settings
-	case screenSync:
-		return m.syncs
-	case screenQueue:
-		return m.queue
-	case screenDetail:
-		if m.detail != nil {
-			return m.detail
-		}
-	case screenCoverage:
-		return m.coverage
+	if p, ok := m.pages[m.screen]; ok {
+		return p
 	}
-	return m.home
+	return m.pages[screenHome]
 }
 
-// bodyHeight is the height left for a screen between the header and the help line.
+// open puts a screen in the table at the window's size and shows it.
+func (m *Model) open(sc screen, p page) {
+	p.SetSize(m.c.width, max(m.c.height-3, 1))
+	m.pages[sc] = p
+	m.screen = sc
+}
+
+// to sends msg to the screen sc when it is open.
+func (m *Model) to(sc screen, msg tea.Msg) tea.Cmd {
+	if p, ok := m.pages[sc]; ok {
+		return p.Update(msg)
+	}
+	return nil
+}
+
+// setSize pushes the window size, less the header and the help line, to every screen.
 func (m *Model) setSize(w, h int) {
 	m.c.width, m.c.height = w, h
 	m.c.help.SetWidth(w)
 	bh := max(h-3, 1)
-	for _, p := range []page{m.home, m.picker, m.list, m.settings, m.syncs, m.queue, m.coverage} {
+	for _, p := range m.pages {
 		p.SetSize(w, bh)
 	}
-	if m.detail != nil {
-		m.detail.SetSize(w, bh)
-	}
-	for _, p := range []page{m.iv, m.jump, m.review} {
-		if p != nil && !isNilPage(p) {
-			p.SetSize(w, bh)
-		}
-	}
-}
-
-func isNilPage(p page) bool {
-	switch p := p.(type) {
-	case *interviewScreen:
-		return p == nil
-	case *jumpScreen:
-		return p == nil
-	case *reviewScreen:
-		return p == nil
-	}
-	return false
 }
 
 // Navigation messages the screens send to the root.
@@ -308,16 +277,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case goHomeMsg:
 		m.screen = screenHome
 		m.status = msg.status
-		return m, m.home.load()
+		return m, m.to(screenHome, msg)
 	case goPickerMsg:
 		m.screen = screenPicker
-		return m, m.picker.reset()
+		return m, m.to(screenPicker, msg)
 	case goListMsg:
 		m.screen = screenList
-		if msg.returned {
-			m.list.filter, m.list.cursor = indexOf(listStatesStr(), string(survey.StateReturned)), 0
-		}
-		return m, m.list.load()
+		return m, m.to(screenList, msg)
 	case goSettingsMsg:
 		m.screen = screenSettings
 		return m, nil
@@ -332,69 +298,56 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.screen = screenQueue
-		return m, m.queue.load()
+		return m, m.to(screenQueue, msg)
 	case goCoverageMsg:
 		if m.c.cfg.Reviewer == nil {
 			return m, nil
 		}
 		m.screen = screenCoverage
-		return m, m.coverage.load()
+		return m, m.to(screenCoverage, msg)
 	case goDetailMsg:
-		m.detail = newDetailScreen(m.c, msg.id)
-		m.detail.SetSize(m.c.width, max(m.c.height-3, 1))
-		m.screen = screenDetail
-		return m, m.detail.load()
+		d := newDetailScreen(m.c, msg.id)
+		m.open(screenDetail, d)
+		return m, d.load()
 	case queueMsg:
-		return m, m.queue.Update(msg)
+		return m, m.to(screenQueue, msg)
 	case coverageMsg:
-		return m, tea.Batch(m.queue.Update(msg), m.coverage.Update(msg))
+		return m, tea.Batch(m.to(screenQueue, msg), m.to(screenCoverage, msg))
 	case detailMsg, decidedMsg:
-		if m.detail != nil {
-			return m, m.detail.Update(msg)
-		}
-		return m, nil
+		return m, m.to(screenDetail, msg)
 	case syncNowMsg:
 		return m, m.startSync(false)
 	case lastSyncMsg, syncTickMsg, onlineMsg, syncProgressMsg, syncDoneMsg:
 		return m, m.updateSync(msg)
 	case goJumpMsg:
-		if m.iv != nil {
-			m.jump = newJumpScreen(m.c, m.iv)
-			m.jump.SetSize(m.c.width, max(m.c.height-3, 1))
-			m.screen = screenJump
+		if iv := m.iv(); iv != nil {
+			m.open(screenJump, newJumpScreen(m.c, iv.ivSession))
 		}
 		return m, nil
 	case goReviewMsg:
-		if m.iv != nil {
-			m.review = newReviewScreen(m.c, m.iv)
-			m.review.SetSize(m.c.width, max(m.c.height-3, 1))
-			m.screen = screenReview
+		if iv := m.iv(); iv != nil {
+			m.open(screenReview, newReviewScreen(m.c, iv.ivSession))
 		}
 		return m, nil
 	case goInterviewMsg:
-		if m.iv == nil {
+		if m.iv() == nil {
 			return m, send(goHomeMsg{})
 		}
 		m.screen = screenInterview
-		if msg.path != "" {
-			return m, m.iv.goTo(msg.path)
-		}
-		return m, nil
+		return m, m.to(screenInterview, msg)
 	case openedMsg:
 		if msg.err != nil {
 			m.c.log.Error("open interview", "err", msg.err)
 			m.status = m.c.t["err.open"] + " " + survey.ErrorMessage(msg.err)
-			m.picker.busy = false
-			return m, nil
+			return m, m.to(screenPicker, msg)
 		}
-		var cmd tea.Cmd
-		m.iv, cmd = newInterviewScreen(m.c, msg)
-		m.iv.SetSize(m.c.width, max(m.c.height-3, 1))
-		m.screen = screenInterview
+		ses := newSession(m.c, msg)
+		iv, cmd := newInterviewScreen(m.c, ses, msg)
+		delete(m.pages, screenJump)
+		delete(m.pages, screenReview)
+		m.open(screenInterview, iv)
 		if msg.readOnly {
-			m.review = newReviewScreen(m.c, m.iv)
-			m.review.SetSize(m.c.width, max(m.c.height-3, 1))
-			m.screen = screenReview
+			m.open(screenReview, newReviewScreen(m.c, ses))
 		}
 		return m, cmd
 	case langChangedMsg:
@@ -412,23 +365,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.quitting = true
 		return m, tea.Quit
 	case homeMsg:
-		return m, m.home.Update(msg)
+		return m, m.to(screenHome, msg)
 	case searchMsg:
-		return m, m.picker.Update(msg)
+		return m, m.to(screenPicker, msg)
 	case listMsg:
-		return m, m.list.Update(msg)
+		return m, m.to(screenList, msg)
 	case savedMsg, finalizedMsg:
 		var cmd tea.Cmd
 		if f, ok := msg.(finalizedMsg); ok && f.err == nil {
 			cmd = m.c.probeCmd(true, true) // something to push: sync if the server is there
 		}
-		if m.iv != nil {
-			cmd = tea.Batch(cmd, m.iv.Update(msg))
-			if m.review != nil {
-				cmd = tea.Batch(cmd, m.review.Update(msg))
-			}
-		}
-		return m, cmd
+		return m, tea.Batch(cmd, m.to(screenInterview, msg), m.to(screenReview, msg))
 	}
 	return m, m.current().Update(msg)
 }
@@ -439,20 +386,17 @@ func (m *Model) typing() bool {
 	case screenPicker:
 		return true
 	case screenDetail:
-		return m.detail != nil && m.detail.typing()
+		return m.detail() != nil && m.detail().typing()
 	case screenInterview:
-		return m.iv != nil && m.iv.typing()
+		return m.iv() != nil && m.iv().typing()
 	}
 	return false
 }
 
 // quit saves what is on screen and ends the program once the write queue is empty.
 func (m *Model) quit() tea.Cmd {
-	if m.iv != nil && m.screen == screenInterview {
-		return tea.Sequence(m.iv.saveNow(), send(quitMsg{}))
-	}
-	if m.iv != nil {
-		return tea.Sequence(m.c.flush(), send(quitMsg{}))
+	if iv := m.iv(); iv != nil && m.screen == screenInterview {
+		return tea.Sequence(iv.saveNow(), send(quitMsg{}))
 	}
 	return tea.Sequence(m.c.flush(), send(quitMsg{}))
 }

@@ -20,7 +20,7 @@ func openRespondent(t *testing.T, m *Model, id string) {
 	drive(t, m, keypress("1"))
 	typeText(t, m, id)
 	drive(t, m, keypress("enter"))
-	if m.screen != screenInterview || m.iv == nil {
+	if m.screen != screenInterview || m.iv() == nil {
 		t.Fatalf("not in the interview:\n%s", plain(m))
 	}
 }
@@ -28,11 +28,11 @@ func openRespondent(t *testing.T, m *Model, id string) {
 // goToQuestion jumps straight to a question by name (through the session's stops).
 func goToQuestion(t *testing.T, m *Model, name string) {
 	t.Helper()
-	for _, st := range m.iv.sess.Stops() {
+	for _, st := range m.iv().sess.Stops() {
 		if !st.Prompt && st.Node.Name == name {
 			drive(t, m, goInterviewMsg{path: st.Path})
-			if m.iv.stop.Path != st.Path {
-				t.Fatalf("did not reach %s: %s", name, m.iv.problem)
+			if m.iv().stop.Path != st.Path {
+				t.Fatalf("did not reach %s: %s", name, m.iv().problem)
 			}
 			return
 		}
@@ -77,20 +77,20 @@ func TestPickerSearchMasksAndWalkIn(t *testing.T) {
 	m := start(t, e)
 	drive(t, m, keypress("1"))
 	typeText(t, m, "dimas gun")
-	if len(m.picker.matches) == 0 || m.picker.matches[0].Respondent.Name != "Dimas Gunawan" {
-		t.Fatalf("matches %v", m.picker.matches)
+	if len(m.picker().matches) == 0 || m.picker().matches[0].Respondent.Name != "Dimas Gunawan" {
+		t.Fatalf("matches %v", m.picker().matches)
 	}
 	v := plain(m)
 	if strings.Contains(v, "6408061202040071") || !strings.Contains(v, survey.MaskNIK("6408061202040071")) {
 		t.Errorf("picker shows the full NIK or no masked one:\n%s", v)
 	}
 	typeText(t, m, "zzz")
-	if len(m.picker.matches) != 0 || !strings.Contains(plain(m), "Tidak ada yang cocok") {
+	if len(m.picker().matches) != 0 || !strings.Contains(plain(m), "Tidak ada yang cocok") {
 		t.Errorf("no-match state:\n%s", plain(m))
 	}
 	drive(t, m, keypress("ctrl+n"))
-	if m.screen != screenInterview || m.iv.iv.RespondentID != "" || !strings.HasPrefix(m.iv.sess.Value("grp_consent/roster_id"), "WALKIN-") {
-		t.Fatalf("walk-in: screen %d respondent %q roster_id %q", m.screen, m.iv.iv.RespondentID, m.iv.sess.Value("grp_consent/roster_id"))
+	if m.screen != screenInterview || m.iv().iv.RespondentID != "" || !strings.HasPrefix(m.iv().sess.Value("grp_consent/roster_id"), "WALKIN-") {
+		t.Fatalf("walk-in: screen %d respondent %q roster_id %q", m.screen, m.iv().iv.RespondentID, m.iv().sess.Value("grp_consent/roster_id"))
 	}
 }
 
@@ -98,7 +98,7 @@ func TestInterviewInputs(t *testing.T) {
 	e := newEnv(t, true)
 	m := start(t, e)
 	openRespondent(t, m, "BTG25-0071")
-	iv := m.iv
+	iv := m.iv()
 	id := iv.iv.ID
 
 	// a note, then a required single choice refused inline when empty
@@ -167,7 +167,7 @@ func TestInterviewInputs(t *testing.T) {
 
 	// integer: letters are refused live, a constraint is refused inline
 	drive(t, m, goInterviewMsg{path: "grp_status/work_last_week"})
-	if m.iv.stop.Path == "grp_status/work_last_week" {
+	if m.iv().stop.Path == "grp_status/work_last_week" {
 		drive(t, m, keypress("1"))
 		drive(t, m, keypress("enter"))
 	}
@@ -195,7 +195,7 @@ func TestIntegerLiveCheck(t *testing.T) {
 	e := newEnv(t, true)
 	m := start(t, e)
 	openRespondent(t, m, "BTG25-0071")
-	f := newInput(&m.c.fkeys, m.iv.sess, forms.Stop{Path: "grp_status/n_jobs", Node: e.form.Node("n_jobs")}).(*numberInput)
+	f := newInput(&m.c.fkeys, m.iv().sess, forms.Stop{Path: "grp_status/n_jobs", Node: e.form.Node("n_jobs")}).(*numberInput)
 	for _, r := range "4a8-" {
 		f.Update(keypress(string(r)))
 	}
@@ -223,8 +223,8 @@ func TestJumpReviewFinalizeAsksOnce(t *testing.T) {
 	}
 	drive(t, m, keypress("home"))
 	drive(t, m, keypress("enter"))
-	if m.screen != screenInterview || m.iv.stop.Path != m.jump.stops[0].Path {
-		t.Errorf("jump enter: screen %d at %s", m.screen, m.iv.stop.Path)
+	if m.screen != screenInterview || m.iv().stop.Path != m.pages[screenJump].(*jumpScreen).stops[0].Path {
+		t.Errorf("jump enter: screen %d at %s", m.screen, m.iv().stop.Path)
 	}
 
 	drive(t, m, keypress("ctrl+r"))
@@ -236,30 +236,30 @@ func TestJumpReviewFinalizeAsksOnce(t *testing.T) {
 		t.Errorf("review shows the full NIK:\n%s", v)
 	}
 	drive(t, m, keypress("f"))
-	if !m.review.confirm {
+	if !m.review().confirm {
 		t.Fatalf("f does not ask:\n%s", plain(m))
 	}
 	drive(t, m, keypress("x")) // anything else cancels
-	if m.review.confirm || m.screen != screenReview {
+	if m.review().confirm || m.screen != screenReview {
 		t.Fatal("cancel did not cancel")
 	}
 	drive(t, m, keypress("f"))
 	drive(t, m, keypress("y"))
-	if m.screen != screenHome || m.home.counts[survey.StateFinalized] != 1 {
-		t.Fatalf("after finalize: screen %d counts %v", m.screen, m.home.counts)
+	if m.screen != screenHome || m.home().counts[survey.StateFinalized] != 1 {
+		t.Fatalf("after finalize: screen %d counts %v", m.screen, m.home().counts)
 	}
 
 	// the list opens the finalized interview read-only
 	drive(t, m, keypress("2"))
-	if len(m.list.rows) != 1 {
-		t.Fatalf("list rows %d", len(m.list.rows))
+	if len(m.list().rows) != 1 {
+		t.Fatalf("list rows %d", len(m.list().rows))
 	}
 	drive(t, m, keypress("enter"))
-	if m.screen != screenReview || !m.iv.readOnly || !strings.Contains(plain(m), "hanya baca") {
+	if m.screen != screenReview || !m.iv().readOnly || !strings.Contains(plain(m), "hanya baca") {
 		t.Fatalf("finalized interview not read-only:\n%s", plain(m))
 	}
 	drive(t, m, keypress("f"))
-	if m.review.confirm {
+	if m.review().confirm {
 		t.Error("a finalized interview offers to finalize again")
 	}
 }
@@ -269,16 +269,16 @@ func TestReviewProblemsFirst(t *testing.T) {
 	m := start(t, e)
 	openRespondent(t, m, "BTG25-0071")
 	drive(t, m, keypress("ctrl+r"))
-	if m.review.problems == 0 || !m.review.lines[1].problem {
-		t.Fatalf("problems not first: %+v", m.review.lines[:2])
+	if m.review().problems == 0 || !m.review().lines[1].problem {
+		t.Fatalf("problems not first: %+v", m.review().lines[:2])
 	}
 	drive(t, m, keypress("f"))
-	if m.review.confirm || !strings.Contains(plain(m), "Perbaiki") {
+	if m.review().confirm || !strings.Contains(plain(m), "Perbaiki") {
 		t.Errorf("finalize with problems:\n%s", plain(m))
 	}
 	drive(t, m, keypress("enter"))
-	if m.screen != screenInterview || m.iv.stop.Path != m.review.lines[m.review.cursor].path {
-		t.Errorf("enter on a problem: screen %d at %s", m.screen, m.iv.stop.Path)
+	if m.screen != screenInterview || m.iv().stop.Path != m.review().lines[m.review().cursor].path {
+		t.Errorf("enter on a problem: screen %d at %s", m.screen, m.iv().stop.Path)
 	}
 }
 

@@ -61,7 +61,7 @@ func kindsAt(t *testing.T, name string) (*env, *Model) {
 func leave(t *testing.T, e *env, m *Model, path string) (session, stored string) {
 	t.Helper()
 	drive(t, m, keypress("enter"))
-	return m.iv.sess.Value(path), storedAnswers(t, e, m.iv.iv.ID)[path]
+	return m.iv().sess.Value(path), storedAnswers(t, e, m.iv().iv.ID)[path]
 }
 
 // A search typed and cleared on an unanswered choice records nothing, on every list.
@@ -137,7 +137,7 @@ func TestDecimalComma(t *testing.T) {
 	for _, bad := range []string{"4,5,6", "4,5.6.7", ","} {
 		e, m := kindsAt(t, "dec")
 		typeText(t, m, bad)
-		if s, st := leave(t, e, m, "dec"); s != "" || st != "" || m.iv.stop.Path != "dec" {
+		if s, st := leave(t, e, m, "dec"); s != "" || st != "" || m.iv().stop.Path != "dec" {
 			t.Errorf("%q saved as %q (stored %q)", bad, s, st)
 		}
 		if !strings.Contains(plain(m), "tidak terbaca") {
@@ -163,7 +163,7 @@ func TestIntegerThousands(t *testing.T) {
 	for _, bad := range []string{"4,5", "65.00.000"} {
 		e, m := kindsAt(t, "income")
 		typeText(t, m, bad)
-		if s, _ := leave(t, e, m, "income"); s != "" || m.iv.stop.Path != "income" {
+		if s, _ := leave(t, e, m, "income"); s != "" || m.iv().stop.Path != "income" {
 			t.Errorf("%q saved as %q", bad, s)
 		}
 	}
@@ -223,9 +223,9 @@ func TestArrowsDoNotChangeAnAnswer(t *testing.T) {
 		if q == "prov" {
 			drive(t, m, keypress("space"))
 		}
-		v := m.iv.sess.Value(q)
+		v := m.iv().sess.Value(q)
 		if v == "" {
-			v, _ = m.iv.fld.Value()
+			v, _ = m.iv().fld.Value()
 		}
 		drive(t, m, keypress("down"))
 		if s, st := leave(t, e, m, q); s != v || st != v {
