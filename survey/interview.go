@@ -133,6 +133,9 @@ type OutboxItem struct {
 	Hash        string    `json:"hash"`
 	Body        []byte    `json:"body"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Sealed says Body is the record sealed to the server's public key (see Sealer); Hash
+	// is still that of the canonical record.
+	Sealed bool `json:"sealed,omitempty"`
 	// SentAt is zero while the server has not confirmed the revision.
 	SentAt time.Time `json:"sent_at,omitzero"`
 }
@@ -191,9 +194,12 @@ type InterviewStore interface {
 
 	// Return records that a supervisor returned revision of the interview with comment.
 	// The server only returns what it stored, so the revision counts as sent as well.
-	// Returns ENOTFOUND and ECONFLICT when revision is not the interview's current,
-	// finalized or sent, revision.
-	Return(ctx context.Context, id string, revision int, comment string) error
+	// record is the revision's canonical record as the server holds it (nil when the server
+	// did not send it): when the laptop sealed the revision away, its answers are restored
+	// from record, which must hash to the revision's hash. Returns ENOTFOUND, ECONFLICT
+	// when revision is not the interview's current, finalized or sent, revision, and
+	// EINVALID for a record that is not that revision.
+	Return(ctx context.Context, id string, revision int, comment string, record []byte) error
 
 	// Correct starts the correction of a returned interview as its next revision: the
 	// interview becomes a draft again at revision+1, keeping every answer, the position and
@@ -208,4 +214,16 @@ type InterviewStore interface {
 
 	// Voided returns the drafts voided so far, oldest first.
 	Voided(ctx context.Context) ([]VoidedDraft, error)
+}
+
+// Sealer encrypts a finalized record so that only the server can read it (the server's
+// public key, on the laptop).
+type Sealer interface {
+	Seal(plain []byte) ([]byte, error)
+}
+
+// Opener decrypts what a Sealer sealed (the server's private key). It returns EINVALID for
+// bytes it cannot open.
+type Opener interface {
+	Open(sealed []byte) ([]byte, error)
 }

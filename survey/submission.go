@@ -176,6 +176,9 @@ type ReturnNotice struct {
 	ReturnedAt time.Time         `json:"returned_at"`
 	// SubmittedBy is the account that pushed the revision; it is the one that pulls it.
 	SubmittedBy string `json:"submitted_by"`
+	// Record is the returned revision's canonical record, sent only to its submitter, so a
+	// laptop that sealed the revision away can correct it.
+	Record []byte `json:"record,omitempty"`
 }
 
 // ReturnStore keeps interviews returned for correction.

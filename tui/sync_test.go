@@ -72,7 +72,7 @@ func (f *fakeSyncer) Sync(ctx context.Context, progress func(survey.SyncProgress
 		progress(survey.SyncProgress{Done: i + 1, Total: len(items)})
 	}
 	for _, n := range f.returns {
-		if err := f.store.Return(ctx, n.InterviewID, n.Revision, returnComment(n)); err != nil {
+		if err := f.store.Return(ctx, n.InterviewID, n.Revision, returnComment(n), n.Record); err != nil {
 			return sum, err
 		}
 		sum.Returned++

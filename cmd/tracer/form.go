@@ -33,7 +33,12 @@ func (m *Main) openLaptopStore(ctx context.Context, dataFlag string) (*laptopSto
 	if err != nil {
 		return nil, err
 	}
-	return &laptopStore{dir: dir, db: db, interviews: sqlite.NewInterviewStore(db), roster: sqlite.NewRosterStore(db)}, nil
+	ivs, err := interviewStore(db, dir)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &laptopStore{dir: dir, db: db, interviews: ivs, roster: sqlite.NewRosterStore(db)}, nil
 }
 
 func (l *laptopStore) Close() error { return l.db.Close() }

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"tracer/survey"
+	"tracer/survey/seal"
+	"tracer/survey/sqlite"
 	"tracer/sync/client"
 )
 
@@ -24,6 +26,8 @@ type enrollment struct {
 	URL  string      `json:"url"`
 	User string      `json:"user"`
 	Role survey.Role `json:"role"`
+	// PublicKey is the server's public key: finalized interviews are sealed to it.
+	PublicKey string `json:"public_key,omitempty"`
 }
 
 func (m *Main) runLogin(ctx context.Context, args []string) error {
@@ -54,7 +58,7 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 	if err := writePrivate(filepath.Join(dir, tokenFile), []byte(res.Token+"\n")); err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
-	info, _ := json.MarshalIndent(enrollment{URL: c.BaseURL(), User: res.User, Role: res.Role}, "", "  ")
+	info, _ := json.MarshalIndent(enrollment{URL: c.BaseURL(), User: res.User, Role: res.Role, PublicKey: res.PublicKey}, "", "  ")
 	if err := writePrivate(filepath.Join(dir, serverFile), append(info, '\n')); err != nil {
 		return fmt.Errorf("save server address: %w", err)
 	}
@@ -87,17 +91,48 @@ func writePrivate(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// enrolled reads the server address and the token: TRACER_TOKEN wins over the token file.
-func (m *Main) enrolled(dir string) (*enrollment, string, error) {
+// errNotEnrolled says the laptop has no server.json.
+var errNotEnrolled = errors.New(`this laptop is not enrolled: run "tracer login URL CODE" first`)
+
+// readEnrollment reads server.json; errNotEnrolled when there is none.
+func readEnrollment(dir string) (*enrollment, error) {
 	var e enrollment
 	data, err := os.ReadFile(filepath.Join(dir, serverFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, "", errors.New(`this laptop is not enrolled: run "tracer login URL CODE" first`)
+		return nil, errNotEnrolled
 	} else if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if err := json.Unmarshal(data, &e); err != nil || e.URL == "" {
-		return nil, "", fmt.Errorf("%s is damaged: run \"tracer login URL CODE\" again", filepath.Join(dir, serverFile))
+		return nil, fmt.Errorf("%s is damaged: run \"tracer login URL CODE\" again", filepath.Join(dir, serverFile))
+	}
+	return &e, nil
+}
+
+// interviewStore returns the laptop's interview store on db. Once the laptop is enrolled
+// with a server that gave its public key, finalized interviews are sealed to that key.
+func interviewStore(db *sqlite.DB, dir string) (*sqlite.InterviewStore, error) {
+	e, err := readEnrollment(dir)
+	if errors.Is(err, errNotEnrolled) {
+		return sqlite.NewInterviewStore(db), nil
+	} else if err != nil {
+		return nil, err
+	}
+	if e.PublicKey == "" {
+		return sqlite.NewInterviewStore(db), nil
+	}
+	r, err := seal.ParseRecipient(e.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, serverFile), err)
+	}
+	return sqlite.NewInterviewStore(db, sqlite.SealedTo(r)), nil
+}
+
+// enrolled reads the server address and the token: TRACER_TOKEN wins over the token file.
+func (m *Main) enrolled(dir string) (*enrollment, string, error) {
+	e, err := readEnrollment(dir)
+	if err != nil {
+		return nil, "", err
 	}
 	token := strings.TrimSpace(m.Getenv("TRACER_TOKEN"))
 	if token == "" {
@@ -107,7 +142,7 @@ func (m *Main) enrolled(dir string) (*enrollment, string, error) {
 		}
 		token = strings.TrimSpace(string(b))
 	}
-	return &e, token, nil
+	return e, token, nil
 }
 
 // syncError turns a client error into one line for people.

@@ -44,6 +44,7 @@ func TestScript(t *testing.T) {
 			"seed":       cmdSeed,
 			"nosecret":   cmdNoSecret,
 			"setenvfile": cmdSetenvFile,
+			"holds":      cmdHolds,
 		},
 	})
 }
@@ -125,4 +126,23 @@ func cmdSetenvFile(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: setenvfile VAR FILE")
 	}
 	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
+}
+
+// holds FILE TEXT succeeds when the database FILE (or its -wal file) holds TEXT in clear.
+func cmdHolds(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: holds FILE TEXT")
+	}
+	found := ""
+	for _, p := range []string{args[0], args[0] + "-wal"} {
+		if b, err := os.ReadFile(ts.MkAbs(p)); err == nil && bytes.Contains(b, []byte(args[1])) {
+			found = p
+		}
+	}
+	switch {
+	case neg && found != "":
+		ts.Fatalf("%s holds %q in clear", found, args[1])
+	case !neg && found == "":
+		ts.Fatalf("%s does not hold %q", args[0], args[1])
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tracer/forms/builtin"
+	"tracer/survey/seal"
 	"tracer/survey/sqlite"
 	"tracer/sync/server"
 )
@@ -64,9 +65,16 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if added {
 		log.Info("published built-in form", "form", pf.ID, "version", pf.Version)
 	}
+	// The key laptops seal finalized interviews to: made at the first start, beside the
+	// database, readable by the server's owner only.
+	key, err := seal.LoadOrCreate(path + seal.KeyFileSuffix)
+	if err != nil {
+		return err
+	}
 	srv := server.New(server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: forms,
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
+		Key: key, PublicKey: key.Public(),
 		Logger: log,
 	})
 	ln, err := net.Listen("tcp", *addr)

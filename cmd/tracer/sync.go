@@ -43,8 +43,12 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	defer db.Close()
 	fmt.Fprintf(m.Stdout, "syncing with %s as %s\n", enr.URL, enr.User)
 	state := sqlite.NewSyncStateStore(db)
+	ivs, err := interviewStore(db, dir)
+	if err != nil {
+		return err
+	}
 	sum, err := c.Sync(ctx, client.Laptop{
-		Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), State: state,
+		Interviews: ivs, Roster: sqlite.NewRosterStore(db), State: state,
 		FormsDir: filepath.Join(dir, "forms"),
 	}, func(p survey.SyncProgress) {
 		if p.Done == p.Total || p.Done%100 == 0 {

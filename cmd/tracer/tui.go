@@ -71,10 +71,14 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	ivs, err := interviewStore(db, dir)
+	if err != nil {
+		return err
+	}
 	host, _ := os.Hostname()
 	cfg := tui.Config{
 		Form:         form,
-		Interviews:   sqlite.NewInterviewStore(db),
+		Interviews:   ivs,
 		Roster:       sqlite.NewRosterStore(db),
 		Events:       sqlite.NewEventStore(db),
 		Enumerator:   enumerator,

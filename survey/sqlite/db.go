@@ -26,7 +26,7 @@ import (
 const FileName = "tracer.db"
 
 // pragmas are applied by the driver to every pooled connection, busy_timeout first.
-const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"
 
 //go:embed migration/*.sql
 var migrationFS embed.FS
@@ -71,6 +71,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// scrubWAL copies the write-ahead log into the database file and empties it, so that the
+// old page images it holds (say, the answers of an interview just sealed) are gone too.
+// It is best effort: a reader holding an old snapshot makes it stop early, and the next
+// one finishes the job.
+func (db *DB) scrubWAL(ctx context.Context) {
+	db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+}
+
 // createPrivate creates the file at path with mode 0600 if it does not exist, and takes
 // group and other permissions away from an existing one. SQLite gives its -wal and -shm
 // files the database file's permissions.
@@ -105,6 +113,7 @@ func (db *DB) checkPragmas(ctx context.Context) error {
 		{"synchronous", "2"}, // FULL
 		{"foreign_keys", "1"},
 		{"busy_timeout", "5000"},
+		{"secure_delete", "1"}, // deleted answers are overwritten, not left in free pages
 	} {
 		var got string
 		if err := conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&got); err != nil {

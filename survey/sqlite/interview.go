@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -17,11 +18,28 @@ var _ survey.InterviewStore = (*InterviewStore)(nil)
 
 // InterviewStore is the SQLite implementation of survey.InterviewStore.
 type InterviewStore struct {
-	db *DB
+	db     *DB
+	sealer survey.Sealer
+}
+
+// InterviewOption configures an InterviewStore.
+type InterviewOption func(*InterviewStore)
+
+// SealedTo makes Finalize seal each finalized revision to the server's public key: the
+// outbox holds ciphertext and the interview's answers (and the values in its change
+// events) are removed in the same transaction, so the laptop cannot read them back.
+func SealedTo(sl survey.Sealer) InterviewOption {
+	return func(s *InterviewStore) { s.sealer = sl }
 }
 
 // NewInterviewStore returns the interview store of db.
-func NewInterviewStore(db *DB) *InterviewStore { return &InterviewStore{db: db} }
+func NewInterviewStore(db *DB, opts ...InterviewOption) *InterviewStore {
+	s := &InterviewStore{db: db}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
 
 const interviewColumns = `id, form_id, form_version, form_hash, respondent_id, enumerator, state, revision,
 	position, lang, started_at, updated_at, server_seq, received_at, return_comment`
@@ -370,8 +388,21 @@ func (s *InterviewStore) Finalize(ctx context.Context, id string, answers []surv
 			return err
 		}
 		item = &survey.OutboxItem{InterviewID: id, Revision: iv.Revision, Hash: survey.HashBytes(body), Body: body, CreatedAt: now}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (interview_id, revision, hash, body, created_at) VALUES (?, ?, ?, ?, ?)`,
-			id, iv.Revision, item.Hash, body, formatTime(now)); err != nil {
+		if s.sealer != nil {
+			if item.Body, err = s.sealer.Seal(body); err != nil {
+				return fmt.Errorf("seal interview %s: %w", id, err)
+			}
+			item.Sealed = true
+			// Once sealed, the laptop keeps no readable copy of the answers.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE interview_id = ?`, id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE events SET old = '', new = '' WHERE interview_id = ? AND (old != '' OR new != '')`, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (interview_id, revision, hash, body, created_at, sealed) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, iv.Revision, item.Hash, item.Body, formatTime(now), item.Sealed); err != nil {
 			if survey.ErrorCode(translate(err)) == survey.ECONFLICT {
 				return survey.Errorf(survey.ECONFLICT, "Revision %d of interview %s is already finalized.", iv.Revision, id)
 			}
@@ -386,6 +417,9 @@ func (s *InterviewStore) Finalize(ctx context.Context, id string, answers []surv
 	if err != nil {
 		return nil, err
 	}
+	if item.Sealed {
+		s.db.scrubWAL(ctx)
+	}
 	return item, nil
 }
 
@@ -394,7 +428,7 @@ func (s *InterviewStore) Outbox(ctx context.Context, limit int) ([]*survey.Outbo
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, body, created_at FROM outbox
+	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, body, created_at, sealed FROM outbox
 		WHERE sent_at IS NULL ORDER BY created_at, interview_id, revision LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
@@ -404,7 +438,7 @@ func (s *InterviewStore) Outbox(ctx context.Context, limit int) ([]*survey.Outbo
 	for rows.Next() {
 		var it survey.OutboxItem
 		var created string
-		if err := rows.Scan(&it.InterviewID, &it.Revision, &it.Hash, &it.Body, &created); err != nil {
+		if err := rows.Scan(&it.InterviewID, &it.Revision, &it.Hash, &it.Body, &created, &it.Sealed); err != nil {
 			return nil, err
 		}
 		if it.CreatedAt, err = parseTime(created); err != nil {
@@ -445,7 +479,17 @@ func markSent(ctx context.Context, tx *sql.Tx, id string, revision int, hash str
 }
 
 // Return records that a supervisor returned a revision. See survey.InterviewStore.
-func (s *InterviewStore) Return(ctx context.Context, id string, revision int, comment string) error {
+func (s *InterviewStore) Return(ctx context.Context, id string, revision int, comment string, record []byte) error {
+	var rec *survey.Record
+	if record != nil {
+		var err error
+		if rec, err = survey.DecodeRecord(record); err != nil {
+			return err
+		}
+		if rec.ID != id || rec.Revision != revision {
+			return survey.Errorf(survey.EINVALID, "The returned record is interview %s revision %d, not %s revision %d.", rec.ID, rec.Revision, id, revision)
+		}
+	}
 	now := s.db.now()
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		iv, err := getInterview(ctx, tx, id)
@@ -454,6 +498,30 @@ func (s *InterviewStore) Return(ctx context.Context, id string, revision int, co
 		}
 		if iv.Revision != revision || (iv.State != survey.StateFinalized && iv.State != survey.StateSent) {
 			return survey.Errorf(survey.ECONFLICT, "Interview %s is at revision %d, %s; revision %d cannot be returned.", id, iv.Revision, iv.State, revision)
+		}
+		var hash string
+		var sealed bool
+		if err := tx.QueryRowContext(ctx, `SELECT hash, sealed FROM outbox WHERE interview_id = ? AND revision = ?`, id, revision).Scan(&hash, &sealed); err != nil {
+			return fmt.Errorf("outbox of %s: %w", id, err)
+		}
+		if sealed {
+			// The laptop sealed the answers away: the correction starts from the server's copy,
+			// which must be exactly what was finalized here.
+			if rec == nil {
+				return survey.Errorf(survey.EINVALID, "Interview %s was sealed on this laptop; its return must carry the record.", id)
+			}
+			if survey.HashBytes(record) != hash {
+				return survey.Errorf(survey.EINVALID, "The returned record of interview %s is not the revision finalized here.", id)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE interview_id = ?`, id); err != nil {
+				return err
+			}
+			for _, p := range slices.Sorted(maps.Keys(rec.Answers)) {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO answers (interview_id, path, value, updated_at) VALUES (?, ?, ?, ?)`,
+					id, p, rec.Answers[p], formatTime(now)); err != nil {
+					return err
+				}
+			}
 		}
 		at := formatTime(now)
 		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ? WHERE interview_id = ? AND revision = ? AND sent_at IS NULL`,

@@ -121,8 +121,8 @@ func TestInterviewLifecycle(t *testing.T) {
 	// Returned and reopened: revision 2, answers kept; revision 1 stays as it was.
 	_, err = s.Correct(ctx, iv.ID)
 	wantCode(t, err, survey.ECONFLICT)
-	wantCode(t, s.Return(ctx, iv.ID, 2, "no"), survey.ECONFLICT)
-	must(t, s.Return(ctx, iv.ID, 1, "umur anak salah"))
+	wantCode(t, s.Return(ctx, iv.ID, 2, "no", nil), survey.ECONFLICT)
+	must(t, s.Return(ctx, iv.ID, 1, "umur anak salah", nil))
 	got, _ = s.Get(ctx, iv.ID)
 	if got.State != survey.StateReturned || got.ReturnComment != "umur anak salah" {
 		t.Errorf("after Return: %+v", got)
@@ -187,7 +187,7 @@ func TestInterviewErrors(t *testing.T) {
 		{"delete empty prefix", second(deleteAnswers(ctx, s, iv.ID, "")), survey.EINVALID},
 		{"finalize missing", second(finalize(ctx, s, "nope")), survey.ENOTFOUND},
 		{"mark missing", s.MarkSent(ctx, iv.ID, 1, "x"), survey.ENOTFOUND},
-		{"return draft", s.Return(ctx, iv.ID, 1, "x"), survey.ECONFLICT},
+		{"return draft", s.Return(ctx, iv.ID, 1, "x", nil), survey.ECONFLICT},
 		{"create duplicate", s.Create(ctx, &survey.Interview{ID: iv.ID, FormID: "f", Enumerator: "e"}), survey.ECONFLICT},
 		{"create no form", s.Create(ctx, &survey.Interview{Enumerator: "e"}), survey.EINVALID},
 		{"create bad id", s.Create(ctx, &survey.Interview{ID: "42", FormID: "f", Enumerator: "e"}), survey.EINVALID},

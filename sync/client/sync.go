@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -89,8 +90,8 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, sum *Summary, progres
 	p := survey.SyncProgress{Total: len(todo)}
 	for len(todo) > 0 {
 		n, size := 0, 0
-		for n < len(todo) && n < c.batchCount && (n == 0 || size+len(todo[n].Body) <= c.batchBytes) {
-			size += len(todo[n].Body)
+		for n < len(todo) && n < c.batchCount && (n == 0 || size+wireSize(todo[n]) <= c.batchBytes) {
+			size += wireSize(todo[n])
 			n++
 		}
 		batch := todo[:n]
@@ -102,12 +103,24 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, sum *Summary, progres
 	return nil
 }
 
+// wireSize is how many bytes an outbox item's body takes in a push: a sealed body travels
+// in base64.
+func wireSize(it *survey.OutboxItem) int {
+	if it.Sealed {
+		return base64.StdEncoding.EncodedLen(len(it.Body))
+	}
+	return len(it.Body)
+}
+
 // pushBatch pushes one batch and acts on each receipt as its outcome says: marked sent,
 // recorded as refused for good, or left in the outbox.
 func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.OutboxItem, sum *Summary, p *survey.SyncProgress, progress Progress) error {
 	req := make([]wire.PushItem, len(batch))
 	for i, it := range batch {
 		req[i] = wire.PushItem{ID: it.InterviewID, Revision: it.Revision, Hash: it.Hash, Body: it.Body}
+		if it.Sealed {
+			req[i].Body, req[i].Sealed = nil, it.Body
+		}
 	}
 	resp, err := c.Push(ctx, req)
 	if err != nil {
@@ -242,7 +255,7 @@ func (c *Client) pullReturned(ctx context.Context, l Laptop, sum *Summary) error
 			return err
 		}
 		for _, n := range page.Returns {
-			err := l.Interviews.Return(ctx, n.InterviewID, n.Revision, ReturnComment(n))
+			err := l.Interviews.Return(ctx, n.InterviewID, n.Revision, ReturnComment(n), n.Record)
 			switch survey.ErrorCode(err) {
 			case "":
 				sum.Returned++

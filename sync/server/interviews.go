@@ -124,6 +124,19 @@ func parallel(n int, fn func(i int)) {
 // is published, and the form engine finds every answer's question and no problem. It never
 // trusts the laptop. Who may send which revision is the submission store's to decide.
 func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*survey.Submission, error) {
+	if len(it.Sealed) > 0 {
+		if s.cfg.Key == nil {
+			return nil, survey.Errorf(survey.EINVALID, "This server has no key to open sealed interviews.")
+		}
+		plain, err := s.cfg.Key.Open(it.Sealed)
+		if err != nil {
+			return nil, err
+		}
+		if len(plain) > wire.MaxRecord {
+			return nil, survey.Errorf(survey.EINVALID, "The sealed record has over %d bytes.", wire.MaxRecord)
+		}
+		it.Body = plain
+	}
 	if survey.HashBytes(it.Body) != it.Hash {
 		return nil, survey.Errorf(survey.EINVALID, "The hash is not the SHA-256 of the body.")
 	}
@@ -268,6 +281,17 @@ func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.
 	ns, err := s.cfg.Returns.Returned(r.Context(), after, who, limit+1)
 	if err != nil {
 		return err
+	}
+	// The submitter gets the record back: her laptop sealed it away when she finalized it.
+	for _, n := range ns[:min(len(ns), limit)] {
+		if n.SubmittedBy != u.Name {
+			continue
+		}
+		sub, err := s.cfg.Submissions.Get(r.Context(), n.InterviewID, n.Revision)
+		if err != nil {
+			return err
+		}
+		n.Record = sub.Body
 	}
 	var resp wire.ReturnedResponse
 	resp.Returns, resp.Next, resp.More = page(ns, after, limit, func(n *survey.ReturnNotice) int64 { return n.Seq })

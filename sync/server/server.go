@@ -33,6 +33,11 @@ type Config struct {
 	Returns     survey.ReturnStore
 	Reviews     survey.ReviewStore
 
+	// Key opens interviews that laptops sealed to the server's public key, PublicKey; both
+	// are given to laptops' enrollment. Without them laptops push plaintext records.
+	Key       survey.Opener
+	PublicKey string
+
 	// Flags sets the thresholds of the review flags; the defaults when zero.
 	Flags review.Config
 	// Location is where coverage's "today" is counted; time.Local when nil.
@@ -434,7 +439,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *survey.User) 
 		return err
 	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "enrolled", slog.String("user", u.Name), slog.String("role", string(u.Role)))
-	writeJSON(w, http.StatusOK, wire.EnrollResponse{Token: token, User: u.Name, Role: u.Role})
+	writeJSON(w, http.StatusOK, wire.EnrollResponse{Token: token, User: u.Name, Role: u.Role, PublicKey: s.cfg.PublicKey})
 	return nil
 }
 

@@ -69,6 +69,9 @@ type EnrollResponse struct {
 	Token string      `json:"token"`
 	User  string      `json:"user"`
 	Role  survey.Role `json:"role"`
+	// PublicKey is the server's public key ("age1..."): the laptop seals finalized
+	// interviews to it. Empty when the server has none.
+	PublicKey string `json:"public_key,omitempty"`
 }
 
 // PushItem is one finalized revision: the record's canonical bytes, sent unchanged, and
@@ -77,8 +80,15 @@ type PushItem struct {
 	ID       string          `json:"id"`
 	Revision int             `json:"revision"`
 	Hash     string          `json:"hash"`
-	Body     json.RawMessage `json:"body"`
+	Body     json.RawMessage `json:"body,omitempty"`
+	// Sealed holds the record sealed to the server's public key instead of Body; Hash is
+	// still the SHA-256 of the canonical record.
+	Sealed []byte `json:"sealed,omitempty"`
 }
+
+// maxSealOverhead is what sealing adds to a record at most: age's header and its
+// 16 bytes per 64 KiB chunk.
+const maxSealOverhead = 4096
 
 // PushRequest is a batch of revisions. DeviceTime is the laptop's clock when it sent the
 // batch: the server records the skew and never orders by it.
@@ -109,7 +119,14 @@ func (r *PushRequest) Validate() error {
 		if b, err := hex.DecodeString(it.Hash); err != nil || len(b) != 32 {
 			return survey.Errorf(survey.EINVALID, "Item %d: the hash is not a hex SHA-256.", i+1)
 		}
-		if len(it.Body) == 0 || len(it.Body) > MaxRecord {
+		switch {
+		case len(it.Body) > 0 && len(it.Sealed) > 0:
+			return survey.Errorf(survey.EINVALID, "Item %d: a body or a sealed body, not both.", i+1)
+		case len(it.Sealed) > 0:
+			if len(it.Sealed) > MaxRecord+maxSealOverhead {
+				return survey.Errorf(survey.EINVALID, "Item %d: the sealed body must have at most %d bytes.", i+1, MaxRecord+maxSealOverhead)
+			}
+		case len(it.Body) == 0 || len(it.Body) > MaxRecord:
 			return survey.Errorf(survey.EINVALID, "Item %d: the body must have 1 to %d bytes.", i+1, MaxRecord)
 		}
 	}

@@ -1,0 +1,123 @@
+// Package seal encrypts finalized interviews on the laptop to the server's public key, so
+// that only the server can read them, with age (X25519; filippo.io/age). The server keeps
+// its private key in a file beside its database; laptops learn the public key when they
+// enroll.
+package seal
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"filippo.io/age"
+
+	"tracer/survey"
+)
+
+// Ensure the keys implement their survey interfaces.
+var (
+	_ survey.Sealer = (*Recipient)(nil)
+	_ survey.Opener = (*Key)(nil)
+)
+
+// KeyFileSuffix is added to the server database's path to name its private key file
+// ("server.db.age").
+const KeyFileSuffix = ".age"
+
+// Key is the server's X25519 key pair.
+type Key struct {
+	id *age.X25519Identity
+}
+
+// LoadOrCreate reads the private key in the file at path, or makes a new key and writes it
+// there, readable by its owner only, when there is no such file.
+func LoadOrCreate(path string) (*Key, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		id, err := age.GenerateX25519Identity()
+		if err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("create server key: %w", err)
+		}
+		if _, err := fmt.Fprintf(f, "# tracer server key: keep it secret; without it sealed interviews cannot be read\n%s\n", id); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("write server key: %w", err)
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("write server key: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return nil, fmt.Errorf("write server key: %w", err)
+		}
+		return &Key{id: id}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read server key: %w", err)
+	}
+	ids, err := age.ParseIdentities(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("server key %s: %w", path, err)
+	}
+	for _, id := range ids {
+		if x, ok := id.(*age.X25519Identity); ok {
+			return &Key{id: x}, nil
+		}
+	}
+	return nil, fmt.Errorf("server key %s holds no X25519 key", path)
+}
+
+// Public returns the public key ("age1...") laptops seal to.
+func (k *Key) Public() string { return k.id.Recipient().String() }
+
+// Open decrypts what a Recipient of this key sealed. It returns an EINVALID error for
+// anything else.
+func (k *Key) Open(sealed []byte) ([]byte, error) {
+	r, err := age.Decrypt(bytes.NewReader(sealed), k.id)
+	if err != nil {
+		return nil, survey.Errorf(survey.EINVALID, "The sealed record cannot be opened with this server's key.")
+	}
+	plain, err := io.ReadAll(r)
+	if err != nil {
+		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
+	}
+	return plain, nil
+}
+
+// Recipient is the server's public key as a laptop holds it.
+type Recipient struct {
+	r *age.X25519Recipient
+}
+
+// ParseRecipient reads a public key as Key.Public writes it.
+func ParseRecipient(s string) (*Recipient, error) {
+	r, err := age.ParseX25519Recipient(strings.TrimSpace(s))
+	if err != nil {
+		return nil, fmt.Errorf("server public key: %w", err)
+	}
+	return &Recipient{r: r}, nil
+}
+
+// String returns the public key ("age1...").
+func (r *Recipient) String() string { return r.r.String() }
+
+// Seal encrypts plain so that only the server's key can open it.
+func (r *Recipient) Seal(plain []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r.r)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(plain); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
