@@ -1,17 +1,20 @@
 package forms
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"tracer/forms/expr"
+	"tracer/forms/workbook"
 )
 
 // ErrLegacyXLS is returned for .xls files: tracer reads .xlsx only.
@@ -20,22 +23,42 @@ var ErrLegacyXLS = errors.New("legacy .xls workbooks are not read; open the file
 // Load reads and compiles the form in path: an .xlsx XLSForm or an XLSForm written as
 // Markdown tables (.md). A form with errors does not load: the error is a *LoadError listing
 // every problem found, each naming the file, sheet, cell and cause.
-func Load(path string) (*Form, error) {
-	data, err := os.ReadFile(path)
+func Load(path string) (*Form, error) { return LoadContext(context.Background(), path) }
+
+// LoadContext is Load that stops when ctx is cancelled. A file larger than
+// workbook.DefaultLimits allows is refused before it is read.
+func LoadContext(ctx context.Context, path string) (*Form, error) {
+	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	defer fh.Close()
+	max := workbook.DefaultLimits.FileBytes
+	data, err := io.ReadAll(io.LimitReader(fh, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		lim := &workbook.LimitError{Limit: "file size", Max: max}
+		return nil, &LoadError{File: path, Issues: []*Issue{{File: path, col: -1, Msg: lim.Error()}}}
+	}
+	return ParseContext(ctx, path, data)
 }
 
 // Parse compiles a form from the bytes of a file; name's extension says the format and name
 // is used in messages.
 func Parse(name string, data []byte) (*Form, error) {
+	return ParseContext(context.Background(), name, data)
+}
+
+// ParseContext is Parse that stops when ctx is cancelled. An .xlsx workbook is read within
+// workbook.DefaultLimits: one over a limit is refused with a message naming the limit.
+func ParseContext(ctx context.Context, name string, data []byte) (*Form, error) {
 	var tables map[string]*table
 	var err error
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
-		tables, err = readXLSX(data)
+		tables, err = readXLSX(ctx, data)
 	case ".md", ".markdown":
 		tables, err = readMarkdown(data)
 	case ".xls":
@@ -43,6 +66,9 @@ func Parse(name string, data []byte) (*Form, error) {
 	default:
 		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1,
 			Msg: fmt.Sprintf("unknown form format %q: give an XLSForm as .xlsx or .md", filepath.Ext(name))}}}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1, Msg: err.Error()}}}

@@ -3,10 +3,11 @@ package forms
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"tracer/forms/workbook"
 )
 
 // table is one sheet of an XLSForm as rows of cells, with its header normalized.
@@ -46,38 +47,35 @@ func (t *table) colIndex(col string) int {
 // are skipped unread.
 var formSheets = map[string]bool{"survey": true, "choices": true, "settings": true, "select_choices": true}
 
-// readXLSX reads the form's sheets of an XLSX workbook.
-func readXLSX(data []byte) (map[string]*table, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+// readXLSX reads the form's sheets of an XLSX workbook, within the workbook limits.
+func readXLSX(ctx context.Context, data []byte) (map[string]*table, error) {
+	wb, err := workbook.Open(ctx, data, workbook.DefaultLimits)
 	if err != nil {
-		return nil, fmt.Errorf("not a readable .xlsx workbook: %w", err)
+		return nil, err
 	}
-	defer f.Close()
+	defer wb.Close()
 	tables := make(map[string]*table)
-	for _, name := range f.GetSheetList() {
+	for _, name := range wb.Sheets() {
 		key := strings.ToLower(strings.TrimSpace(name))
 		if _, dup := tables[key]; dup || !formSheets[key] {
 			continue
 		}
-		rows, err := f.GetRows(name)
-		if err != nil {
-			return nil, fmt.Errorf("read sheet %s: %w", name, err)
-		}
 		t := &table{name: name}
 		headerSeen := false
-		for i, cells := range rows {
+		err := wb.Rows(ctx, name, func(num int, cells []string) error {
+			if allEmpty(cells) {
+				return nil
+			}
 			if !headerSeen {
-				if allEmpty(cells) {
-					continue
-				}
 				t.header = normalizeHeader(key, cells)
 				headerSeen = true
-				continue
+				return nil
 			}
-			if allEmpty(cells) {
-				continue
-			}
-			t.rows = append(t.rows, row{num: i + 1, cells: cells})
+			t.rows = append(t.rows, row{num: num, cells: cells})
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 		tables[key] = t
 	}
