@@ -45,11 +45,7 @@ type maskInput struct {
 func newMaskInput(km *MaskKeyMap, n *forms.Node, v string, ro bool) *maskInput {
 	f := &maskInput{keys: km, typ: n.Type, readOnly: ro, fresh: v != ""}
 	if n.Type == "date" {
-		for _, a := range strings.Fields(n.Appearance) {
-			if a == "year" || a == "month-year" {
-				f.period = a
-			}
-		}
+		f.period = n.DateParts()
 	}
 	f.layout = f.entryLayout(false)
 	f.load(v)

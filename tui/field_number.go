@@ -12,9 +12,10 @@ import (
 )
 
 // numberInput enters an integer or a decimal. Digits, a leading minus and the separators
-// '.' and ',' can be typed; what was typed is read by readNumber when the answer is taken,
-// so "4,5" is 4.5 and "6.500.000" is 6500000, and what cannot be read is refused with a
-// message, never saved as other digits.
+// '.' and ',' can be typed. A decimal is handed to the form engine as typed, which reads
+// "4,5" as 4.5 and refuses a number that reads two ways; an integer (Rupiah) may be typed
+// with thousands separators, "6.500.000", which readInteger removes. What cannot be read is
+// refused with a message, never saved as other digits.
 type numberInput struct {
 	keys     *EditKeyMap
 	kind     fieldKind
@@ -49,7 +50,10 @@ func (f *numberInput) Update(msg tea.Msg) bool {
 }
 
 func (f *numberInput) Value() (string, string) {
-	return readNumber(f.edit.Value(), f.kind == fieldDecimal)
+	if f.kind == fieldDecimal {
+		return strings.TrimSpace(f.edit.Value()), ""
+	}
+	return readInteger(f.edit.Value())
 }
 
 func (f *numberInput) Note() string           { return f.note }
@@ -62,8 +66,8 @@ func (f *numberInput) View(t texts, st Styles, width, height int) string {
 		return "  " + groupDigits(f.edit.Value(), t) + "  " + st.Muted.Render(t["f.readonly"])
 	}
 	line := f.edit.view(min(width-2, 40), st, true)
-	// the number as it will be saved, when the entry is not already written that way
-	if v, p := f.Value(); p == "" && v != "" {
+	// an amount as it will be saved, when the entry is not already written that way
+	if v, p := f.Value(); p == "" && v != "" && f.kind == fieldInteger {
 		if shown := groupDigits(v, t); shown != strings.TrimSpace(f.edit.Value()) {
 			line += st.Muted.Render("  = " + shown)
 		}
@@ -77,88 +81,41 @@ func (f *numberInput) FullHelp() []key.Binding {
 	return []key.Binding{k.Left, k.Right, k.Backspace, k.ClearBefore}
 }
 
-// readNumber reads a typed number the way Indonesians and the English write it: thousands
-// grouped by '.' or ',' ("6.500.000", "6,500,000"), a decimal comma or point ("4,5",
-// "4.5"), both ("1.234,5"). It returns the number as the form stores it ("6500000", "4.5"),
-// or a text id saying why it cannot be read: the answer is then refused, never guessed.
-func readNumber(s string, decimal bool) (string, string) {
+// readInteger reads a typed whole number: digits, or digits grouped by thousands with '.'
+// or ',' ("6.500.000", "6,500,000"), as Rupiah are written. It returns the digits, or the
+// text id saying why the entry is not a whole number ("4,5"); such an entry is refused,
+// never read as other digits.
+func readInteger(s string) (string, string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", ""
 	}
 	neg := strings.HasPrefix(s, "-")
 	body := strings.TrimPrefix(s, "-")
-	if body == "" {
-		return "", "live.numberformat"
-	}
 	dots, commas := strings.Count(body, "."), strings.Count(body, ",")
-	var whole, frac string
 	switch {
-	case dots == 0 && commas == 0:
-		whole = body
+	case body == "":
+		return "", "live.numberformat"
 	case dots > 0 && commas > 0:
-		// the separator that comes last is the decimal one; the other groups thousands
-		dec := ","
-		if strings.LastIndex(body, ".") > strings.LastIndex(body, ",") {
-			dec = "."
-		}
-		i := strings.LastIndex(body, dec)
-		if strings.Count(body, dec) != 1 {
-			return "", "live.numberformat"
-		}
-		whole, frac = body[:i], body[i+1:]
-		g := "."
-		if dec == "." {
-			g = ","
-		}
-		var ok bool
-		if whole, ok = ungroup(whole, g); !ok {
-			return "", "live.numberformat"
-		}
-	case dots+commas == 1:
-		// one separator: "4,5" and "4.5" are decimals; in an integer, "6.500" is six thousand
-		// five hundred and "4,5" cannot be an integer
-		sep := "."
-		if commas == 1 {
-			sep = ","
-		}
-		i := strings.Index(body, sep)
-		if !decimal {
-			if w, ok := ungroup(body, sep); ok {
-				whole = w
-				break
-			}
-			return "", "live.notinteger"
-		}
-		whole, frac = body[:i], body[i+1:]
-	default:
-		// several of one separator: thousands
+		return "", "live.notinteger"
+	case dots+commas > 0:
 		sep := "."
 		if commas > 0 {
 			sep = ","
 		}
-		var ok bool
-		if whole, ok = ungroup(body, sep); !ok {
-			return "", "live.numberformat"
+		whole, ok := ungroup(body, sep)
+		if !ok {
+			return "", "live.notinteger"
 		}
+		body = whole
 	}
-	if whole == "" && frac == "" || !allDigits(whole) || !allDigits(frac) {
+	if !allDigits(body) {
 		return "", "live.numberformat"
 	}
-	if whole == "" {
-		whole = "0"
-	}
-	if frac != "" && !decimal {
-		return "", "live.notinteger"
-	}
-	out := whole
-	if frac != "" {
-		out += "." + frac
-	}
 	if neg {
-		out = "-" + out
+		body = "-" + body
 	}
-	return out, ""
+	return body, ""
 }
 
 // ungroup removes thousands separators from digits grouped as 1-3 digits then groups of 3.
