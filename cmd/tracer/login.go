@@ -147,7 +147,12 @@ func (m *Main) enrolled(dir string) (*enrollment, string, error) {
 
 // syncError turns a client error into one line for people.
 func syncError(c *client.Client, err error) error {
+	var ue *client.UnrecordedError
 	switch {
+	case errors.As(err, &ue) && survey.ErrorCode(err) == survey.EFULL:
+		return survey.Errorf(survey.EFULL, "%d interviews are safe on the server; this laptop could not record that: free disk space, then sync again (nothing will be sent twice).", ue.Safe)
+	case errors.As(err, &ue):
+		return ue
 	case client.IsUnreachable(err):
 		var ue *client.UnreachableError
 		if errors.As(err, &ue) {

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"tracer/survey"
 )
 
 func main() {
@@ -24,7 +26,7 @@ func main() {
 		}
 		var se silentError
 		if !errors.As(err, &se) {
-			fmt.Fprintln(m.Stderr, "tracer:", err)
+			fmt.Fprintln(m.Stderr, "tracer:", message(err))
 		}
 		os.Exit(exitCode(err))
 	}
@@ -137,6 +139,18 @@ func usageError(format string, args ...any) error {
 type silentError struct{ code int }
 
 func (e silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// message returns what the user is told about err: a full disk in plain words (a sync's
+// says what it did get onto the server, see syncError); any other error as it is.
+func message(err error) string {
+	if survey.ErrorCode(err) != survey.EFULL && !errors.Is(err, syscall.ENOSPC) {
+		return err.Error()
+	}
+	if survey.ErrorCode(err) == survey.EFULL {
+		return survey.ErrorMessage(err)
+	}
+	return "The disk is full: free some disk space, then try again. Everything saved before is kept."
+}
 
 func exitCode(err error) int {
 	var ee *exitError

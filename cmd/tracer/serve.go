@@ -75,7 +75,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: forms,
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Key: key, PublicKey: key.Public(),
-		Logger: log,
+		Logger: log, CanWrite: db.CanWrite,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

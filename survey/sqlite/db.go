@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	sqlite3 "modernc.org/sqlite"
@@ -45,17 +46,38 @@ type DB struct {
 	Now func() time.Time
 }
 
+// Option changes how Open opens a database.
+type Option func(*options)
+
+type options struct {
+	maxPages int
+}
+
+// WithMaxPages caps the database at n pages on every connection (SQLite's max_page_count,
+// never below the pages it already has): a write that would grow it further fails exactly
+// as on a full disk. It lets tests fill a disk without filling one, and an operator cap a
+// database.
+func WithMaxPages(n int) Option { return func(o *options) { o.maxPages = n } }
+
 // Open opens the database at path, creating it readable and writable by the owner only,
 // checks that WAL, synchronous FULL, foreign keys and the busy timeout are in force, and
 // applies the embedded migrations that have not run yet.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") || path == ":memory:" {
 		return nil, fmt.Errorf("open database %q: need a plain file path", path)
 	}
-	if err := createPrivate(path); err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
-	sqldb, err := sql.Open("sqlite", path+"?"+pragmas)
+	if err := createPrivate(path); err != nil {
+		return nil, translate(fmt.Errorf("open database: %w", err))
+	}
+	dsn := path + "?" + pragmas
+	if o.maxPages > 0 {
+		dsn += fmt.Sprintf("&_pragma=max_page_count(%d)", o.maxPages)
+	}
+	sqldb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -203,6 +225,20 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 // now returns the current time in UTC.
 func (db *DB) now() time.Time { return db.Now().UTC() }
 
+// CanWrite checks that the database still takes a write of some size: it stores and
+// deletes a row of 64 KB in one committed transaction, so new pages are needed and written
+// to the log on disk. Returns EFULL when the disk (or the database's page cap) is full.
+func (db *DB) CanWrite(ctx context.Context) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		const name = "~write probe"
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, CAST(zeroblob(65536) AS TEXT))`, name); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM schema_migrations WHERE name = ?`, name)
+		return err
+	})
+}
+
 // inTx runs fn in one write transaction and commits it; any error rolls it back.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -237,11 +273,24 @@ func parseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// translate turns SQLite constraint errors into domain errors and leaves others alone.
+// errFull is the domain error of a full disk: the write failed and nothing of it was kept.
+var errFull = &survey.Error{Code: survey.EFULL, Message: "The disk is full: free some disk space, then try again. Everything saved before is kept."}
+
+// translate turns SQLite constraint errors and a full disk into domain errors and leaves
+// others alone. The original error stays in the chain.
 func translate(err error) error {
 	var se *sqlite3.Error
-	if err == nil || !errors.As(err, &se) {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return fmt.Errorf("%w (%w)", errFull, err)
+	}
+	if !errors.As(err, &se) {
 		return err
+	}
+	if se.Code()&0xff == sqlite3lib.SQLITE_FULL {
+		return fmt.Errorf("%w (%w)", errFull, err)
 	}
 	switch se.Code() {
 	case sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3lib.SQLITE_CONSTRAINT_UNIQUE:

@@ -134,7 +134,13 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 		out := survey.PushOutcome{InterviewID: it.InterviewID, Revision: it.Revision, Outcome: rc.Outcome()}
 		if rc.Safe() {
 			if err := l.Interviews.MarkSent(ctx, it.InterviewID, it.Revision, it.Hash); err != nil {
-				return fmt.Errorf("mark %s sent: %w", it.InterviewID, err)
+				safe := sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate)
+				for _, rc := range resp.Receipts[i:] {
+					if rc.Safe() {
+						safe++
+					}
+				}
+				return &UnrecordedError{Safe: safe, Err: fmt.Errorf("mark %s sent: %w", it.InterviewID, err)}
 			}
 		} else {
 			out.Code, out.Reason = rc.Code, rc.Message
@@ -151,6 +157,22 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 	}
 	return nil
 }
+
+// UnrecordedError is a sync that stopped after the server had stored Safe revisions, because
+// the laptop could not record that they were sent (most often a full disk). Nothing is
+// lost: the next sync sends them again and the server recognises each as already there.
+type UnrecordedError struct {
+	Safe int
+	Err  error
+}
+
+// Error says what is safe and what went wrong.
+func (e *UnrecordedError) Error() string {
+	return fmt.Sprintf("%d interviews are safe on the server; this laptop could not record that: %v", e.Safe, e.Err)
+}
+
+// Unwrap returns the laptop's error.
+func (e *UnrecordedError) Unwrap() error { return e.Err }
 
 func (c *Client) pullForms(ctx context.Context, dir string, sum *Summary) error {
 	list, err := c.Forms(ctx)

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"tracer/survey"
@@ -42,6 +43,12 @@ type Config struct {
 	Flags review.Config
 	// Location is where coverage's "today" is counted; time.Local when nil.
 	Location *time.Location
+
+	// CanWrite checks that the store can still write (sqlite's DB.CanWrite); /healthz
+	// calls it at most every ProbeEvery (default 5s) and reports a store that cannot.
+	// Nil: not checked.
+	CanWrite   func(context.Context) error
+	ProbeEvery time.Duration
 
 	// Logger receives one line per request, never a token or personal data.
 	Logger *slog.Logger
@@ -69,6 +76,7 @@ type Server struct {
 	enrolls *limiter
 	// decoding holds one token per request body being read and decoded.
 	decoding chan struct{}
+	probe    writeProbe
 	flagState
 }
 
@@ -94,6 +102,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxInflated <= 0 {
 		cfg.MaxInflated = wire.MaxInflated
+	}
+	if cfg.ProbeEvery <= 0 {
+		cfg.ProbeEvery = 5 * time.Second
 	}
 	if cfg.MaxDecoding <= 0 {
 		cfg.MaxDecoding = 4
@@ -305,12 +316,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("route", r.Pattern), slog.String("err", err.Error()))
 		}
 	}
+	if code == survey.EFULL {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "disk full", slog.String("route", r.Pattern), slog.String("err", err.Error()))
+	}
 	status := Status(code)
 	if status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest {
 		// The rest of a refused body is not worth reading.
 		w.Header().Set("Connection", "close")
 	}
-	writeJSON(w, status, wire.Error{Code: code, Message: survey.ErrorMessage(err)})
+	writeJSON(w, status, wire.Error{Code: code, Message: storeMessage(err)})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -415,9 +429,47 @@ func NewHTTPServer(addr string, h http.Handler, t Timeouts, log *slog.Logger) *h
 	}
 }
 
-func (s *Server) health(w http.ResponseWriter, _ *http.Request, _ *survey.User) error {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": s.cfg.Now().UTC().Format(time.RFC3339)})
+// writeProbe remembers the last write check, so that /healthz, which anyone may call,
+// writes at most once every ProbeEvery.
+type writeProbe struct {
+	mu  sync.Mutex
+	at  time.Time
+	err error
+}
+
+// canWrite runs cfg.CanWrite unless it ran within ProbeEvery, and returns its result.
+func (s *Server) canWrite(ctx context.Context) error {
+	if s.cfg.CanWrite == nil {
+		return nil
+	}
+	s.probe.mu.Lock()
+	defer s.probe.mu.Unlock()
+	if now := time.Now(); s.probe.at.IsZero() || now.Sub(s.probe.at) >= s.cfg.ProbeEvery {
+		s.probe.err, s.probe.at = s.cfg.CanWrite(ctx), now
+	}
+	return s.probe.err
+}
+
+// health answers 200 {"status":"ok"} while the store can write; otherwise the error's
+// status (507 for a full disk) with {"status":"cannot_write", "code", "message"}.
+func (s *Server) health(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	now := s.cfg.Now().UTC().Format(time.RFC3339)
+	if err := s.canWrite(r.Context()); err != nil {
+		code := survey.ErrorCode(err)
+		s.log.LogAttrs(r.Context(), slog.LevelError, "store cannot write", slog.String("err", err.Error()))
+		writeJSON(w, Status(code), map[string]string{"status": "cannot_write", "code": code, "message": storeMessage(err), "time": now})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": now})
 	return nil
+}
+
+// storeMessage is what a client is told about a store error: a full disk says who must act.
+func storeMessage(err error) string {
+	if survey.ErrorCode(err) == survey.EFULL {
+		return "The server's disk is full: its administrator must free disk space. Nothing sent before is lost; laptops keep what they could not send and sync again later."
+	}
+	return survey.ErrorMessage(err)
 }
 
 func (s *Server) me(w http.ResponseWriter, _ *http.Request, u *survey.User) error {
