@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"tracer/forms/builtin"
 )
 
 // Indicator names one indicator of INDICATORS.md C.2 in both report languages.
@@ -280,7 +282,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 		if !p.a {
 			continue
 		}
-		if m := p.iv.v["job_match"]; m != "" {
+		if m := p.iv.v[builtin.JobMatch]; m != "" {
 			matchDen++
 			if in(m, "1", "2") {
 				match12++
@@ -289,13 +291,13 @@ func cell(key string, ps []*person, cfg Config) Cell {
 				match123++
 			}
 		}
-		if u := p.iv.v["skill_use"]; u != "" {
+		if u := p.iv.v[builtin.SkillUse]; u != "" {
 			skillDen++
 			if in(u, "1", "2") {
 				skill++
 			}
 		}
-		if j := p.iv.v["job_satisfaction"]; j != "" {
+		if j := p.iv.v[builtin.JobSatisfaction]; j != "" {
 			jobSatDen++
 			if in(j, "1", "2") {
 				jobSat++
@@ -331,11 +333,11 @@ func cell(key string, ps []*person, cfg Config) Cell {
 		if !p.w || p.o || math.IsNaN(p.income) {
 			continue
 		}
-		h, ok := atoi(p.iv.v["hours_week"])
+		h, ok := atoi(p.iv.v[builtin.HoursWeek])
 		if !ok || h < 35 {
 			continue
 		}
-		wage, ok := cfg.UMK.Wage(p.iv.v["work_regency"], p.interviewDay.Year())
+		wage, ok := cfg.UMK.Wage(p.iv.v[builtin.WorkRegency], p.interviewDay.Year())
 		if !ok {
 			continue
 		}
@@ -353,7 +355,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 	// 18: formal contract among W with a contract answer.
 	formal, contractDen := 0, 0
 	for _, p := range s {
-		if ct := p.iv.v["contract"]; p.w && ct != "" {
+		if ct := p.iv.v[builtin.Contract]; p.w && ct != "" {
 			contractDen++
 			if in(ct, "pkwtt", "pkwt") {
 				formal++
@@ -370,7 +372,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 		}
 		a, r := p.row.Extra["cert_assessed"], p.row.Extra["cert_result"]
 		if a == "" && p.iv != nil {
-			a, r = p.iv.v["cert_assessed"], p.iv.v["cert_result"]
+			a, r = p.iv.v[builtin.CertAssessed], p.iv.v[builtin.CertResult]
 		}
 		if a == "yes" {
 			assessed++
@@ -385,7 +387,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 	// 20: paid workers in alumni businesses: the total, and the mean per business.
 	workers, bizDen := 0, 0
 	for _, p := range s {
-		if w, ok := atoi(p.iv.v["biz_paid_workers"]); p.se && ok {
+		if w, ok := atoi(p.iv.v[builtin.BizPaidWorkers]); p.se && ok {
 			workers += w
 			bizDen++
 		}
@@ -399,7 +401,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 	// 21: net entry into work among those not working before.
 	entry, entryDen := 0, 0
 	for _, p := range s {
-		if in(p.iv.v["status_before"], "4", "5", "6", "7") {
+		if in(p.iv.v[builtin.StatusBefore], "4", "5", "6", "7") {
 			entryDen++
 			if p.a {
 				entry++
@@ -431,7 +433,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 	}
 	promoters, detractors, npsDen := 0, 0, 0
 	for _, p := range s {
-		if r, ok := atoi(p.iv.v["recommend"]); ok && r >= 0 && r <= 10 {
+		if r, ok := atoi(p.iv.v[builtin.Recommend]); ok && r >= 0 && r <= 10 {
 			npsDen++
 			switch {
 			case r >= 9:
@@ -460,10 +462,10 @@ func distributions(ps []*person, cfg Config) []Distribution {
 		wage      bool
 		multi     bool
 	}{
-		{"sector_kbli", "sector_kbli", false, false},
-		{"occupation_kbji", "occupation_kbji", false, false},
-		{"employer_type", "employer_type", false, false},
-		{"how_found", "how_found", true, true},
+		{"sector_kbli", builtin.SectorKBLI, false, false},
+		{"occupation_kbji", builtin.OccupationKBJI, false, false},
+		{"employer_type", builtin.EmployerType, false, false},
+		{"how_found", builtin.HowFound, true, true},
 	} {
 		counts := map[string]int{}
 		den := 0
@@ -510,8 +512,8 @@ func distributions(ps []*person, cfg Config) []Distribution {
 // satItems are the training's 1-5 satisfaction items (sat5 in the questionnaire), by the
 // indicator id their rows start with.
 var satItems = []struct{ id, field string }{
-	{"training_sat", "sat_overall"},
-	{"sat_instructor", "sat_instructor"},
-	{"sat_practice", "sat_practice"},
-	{"sat_relevance", "sat_relevance"},
+	{"training_sat", builtin.SatOverall},
+	{"sat_instructor", builtin.SatInstructor},
+	{"sat_practice", builtin.SatPractice},
+	{"sat_relevance", builtin.SatRelevance},
 }

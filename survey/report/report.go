@@ -39,6 +39,7 @@ import (
 	"strings"
 	"time"
 
+	"tracer/forms/builtin"
 	"tracer/survey"
 )
 
@@ -303,11 +304,11 @@ type interview struct {
 }
 
 // fields are the questions the report reads, by name.
-var fields = []string{"consent", "interview_date", "training_end_date", "main_status", "searching_4w", "available_2w",
-	"months_to_first_job", "first_job_date", "first_job_date_nw", "job_start_date", "job_match", "skill_use",
-	"income_exact", "income_band", "work_regency", "hours_week", "contract", "cert_assessed", "cert_result",
-	"biz_paid_workers", "status_before", "sat_overall", "sat_instructor", "sat_practice", "sat_relevance", "recommend", "job_satisfaction", "sector_kbli",
-	"occupation_kbji", "employer_type", "how_found", "roster_id", "nik"}
+var fields = []string{builtin.Consent, builtin.InterviewDate, builtin.TrainingEndDate, builtin.MainStatus, builtin.Searching4W, builtin.Available2W,
+	builtin.MonthsToFirstJob, builtin.FirstJobDate, builtin.FirstJobDateNW, builtin.JobStartDate, builtin.JobMatch, builtin.SkillUse,
+	builtin.IncomeExact, builtin.IncomeBand, builtin.WorkRegency, builtin.HoursWeek, builtin.Contract, builtin.CertAssessed, builtin.CertResult,
+	builtin.BizPaidWorkers, builtin.StatusBefore, builtin.SatOverall, builtin.SatInstructor, builtin.SatPractice, builtin.SatRelevance, builtin.Recommend, builtin.JobSatisfaction, builtin.SectorKBLI,
+	builtin.OccupationKBJI, builtin.EmployerType, builtin.HowFound, builtin.RosterID, builtin.NIK}
 
 var fieldSet = func() map[string]bool {
 	m := map[string]bool{}
@@ -330,7 +331,7 @@ func extract(r *survey.Record) *interview {
 			iv.v[name] = val
 		}
 	}
-	iv.valid = iv.v["consent"] == "yes" && iv.v["main_status"] != ""
+	iv.valid = iv.v[builtin.Consent] == "yes" && iv.v[builtin.MainStatus] != ""
 	return iv
 }
 
@@ -443,8 +444,8 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 		if p == nil && iv.resp == "" {
 			// An interview saved without a respondent (back-entry of paper, say) is linked by
 			// the roster id it confirms, else by its NIK.
-			if p = byRoster[iv.v["roster_id"]]; p == nil && iv.v["nik"] != "" {
-				p = people["nik:"+iv.v["nik"]]
+			if p = byRoster[iv.v[builtin.RosterID]]; p == nil && iv.v[builtin.NIK] != "" {
+				p = people["nik:"+iv.v[builtin.NIK]]
 			}
 		}
 		if p == nil {
@@ -463,7 +464,7 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 				p.iv = iv
 			}
 		}
-		if d := parseDate(iv.v["interview_date"]); d.After(lastDay) {
+		if d := parseDate(iv.v[builtin.InterviewDate]); d.After(lastDay) {
 			lastDay = d
 		}
 	}
@@ -538,11 +539,11 @@ func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
 	end := p.trainingEnd
 	if p.iv != nil {
 		v := p.iv.v
-		if d := parseDate(v["training_end_date"]); !d.IsZero() {
+		if d := parseDate(v[builtin.TrainingEndDate]); !d.IsZero() {
 			end = d
 		}
-		p.interviewDay = parseDate(v["interview_date"])
-		p.status, _ = atoi(v["main_status"])
+		p.interviewDay = parseDate(v[builtin.InterviewDate])
+		p.status, _ = atoi(v[builtin.MainStatus])
 		s := p.status
 		p.w = s == 1 || s == 2 || s == 4
 		p.o = s == 2
@@ -550,23 +551,23 @@ func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
 		p.ojt = s == 5
 		p.a = p.w || p.se || p.ojt && cfg.PaidOJTAbsorbed
 		p.ed = s == 6
-		p.u = s >= 6 && s <= 8 && v["searching_4w"] == "yes" && v["available_2w"] == "yes"
+		p.u = s >= 6 && s <= 8 && v[builtin.Searching4W] == "yes" && v[builtin.Available2W] == "yes"
 		if !end.IsZero() && !p.interviewDay.IsZero() {
 			p.months = monthsBetween(end, p.interviewDay)
 		}
-		if t, ok := atof(v["months_to_first_job"]); ok {
+		if t, ok := atof(v[builtin.MonthsToFirstJob]); ok {
 			p.firstJob = t
 		} else if !end.IsZero() {
-			for _, f := range []string{"first_job_date", "first_job_date_nw", "job_start_date"} {
+			for _, f := range []string{builtin.FirstJobDate, builtin.FirstJobDateNW, builtin.JobStartDate} {
 				if d := parseDate(v[f]); !d.IsZero() {
 					p.firstJob = monthsBetween(end, d)
 					break
 				}
 			}
 		}
-		if inc, ok := atof(v["income_exact"]); ok {
+		if inc, ok := atof(v[builtin.IncomeExact]); ok {
 			p.income = inc
-		} else if mid, ok := cfg.BandMidpoints[v["income_band"]]; ok {
+		} else if mid, ok := cfg.BandMidpoints[v[builtin.IncomeBand]]; ok {
 			p.income = mid
 		}
 	}
@@ -619,8 +620,8 @@ func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
 		}
 	}
 	if p.iv != nil && p.w && !p.o {
-		if h, ok := atoi(p.iv.v["hours_week"]); ok && h >= 35 && !math.IsNaN(p.income) {
-			if _, ok := cfg.UMK.Wage(p.iv.v["work_regency"], p.interviewDay.Year()); !ok {
+		if h, ok := atoi(p.iv.v[builtin.HoursWeek]); ok && h >= 35 && !math.IsNaN(p.income) {
+			if _, ok := cfg.UMK.Wage(p.iv.v[builtin.WorkRegency], p.interviewDay.Year()); !ok {
 				counts.UMKUnknown++
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/survey/report"
 )
@@ -97,8 +98,8 @@ type Item struct {
 }
 
 // fields are the questions the flags read, by name.
-var fields = []string{"nik", "interview_date", "training_end_date", "job_start_date", "status_before", "main_status",
-	"work_last_week", "temp_absent", "work_country", "income_exact", "hours_week", "work_regency", "kejuruan"}
+var fields = []string{builtin.NIK, builtin.InterviewDate, builtin.TrainingEndDate, builtin.JobStartDate, builtin.StatusBefore, builtin.MainStatus,
+	builtin.WorkLastWeek, builtin.TempAbsent, builtin.WorkCountry, builtin.IncomeExact, builtin.HoursWeek, builtin.WorkRegency, builtin.Kejuruan}
 
 // values reads the questions the flags need from a record.
 func values(it Item, paths map[*forms.Form]map[string]string) map[string]string {
@@ -163,12 +164,12 @@ func Compute(items []Item, cfg Config) map[string][]survey.Flag {
 				return r
 			}
 			return -1
-		}, vals[i]["nik"])
+		}, vals[i][builtin.NIK])
 		if len(nik) < 8 {
 			continue
 		}
 		year := ""
-		if d := parseDate(vals[i]["interview_date"]); !d.IsZero() {
+		if d := parseDate(vals[i][builtin.InterviewDate]); !d.IsZero() {
 			year = strconv.Itoa(d.Year())
 		} else {
 			year = strconv.Itoa(it.Record.FinalizedAt.Year())
@@ -232,45 +233,45 @@ func Compute(items []Item, cfg Config) map[string][]survey.Flag {
 	for i, it := range items {
 		v := vals[i]
 		id := it.Record.ID
-		interview, trainEnd, jobStart := parseDate(v["interview_date"]), parseDate(v["training_end_date"]), parseDate(v["job_start_date"])
+		interview, trainEnd, jobStart := parseDate(v[builtin.InterviewDate]), parseDate(v[builtin.TrainingEndDate]), parseDate(v[builtin.JobStartDate])
 		if !interview.IsZero() && !trainEnd.IsZero() && !trainEnd.Before(interview) {
-			add(id, FlagTrainingAfterIntvw, "Training end date %s is not before the interview date %s.", v["training_end_date"], v["interview_date"])
+			add(id, FlagTrainingAfterIntvw, "Training end date %s is not before the interview date %s.", v[builtin.TrainingEndDate], v[builtin.InterviewDate])
 		}
 		if !interview.IsZero() && !jobStart.IsZero() && jobStart.After(interview) {
-			add(id, FlagJobAfterInterview, "Job start date %s is after the interview date %s.", v["job_start_date"], v["interview_date"])
+			add(id, FlagJobAfterInterview, "Job start date %s is after the interview date %s.", v[builtin.JobStartDate], v[builtin.InterviewDate])
 		}
-		if !trainEnd.IsZero() && !jobStart.IsZero() && jobStart.Before(trainEnd) && in(v["status_before"], "4", "5", "6", "7") {
+		if !trainEnd.IsZero() && !jobStart.IsZero() && jobStart.Before(trainEnd) && in(v[builtin.StatusBefore], "4", "5", "6", "7") {
 			add(id, FlagJobBeforeTraining, "Job started %s, before the training ended (%s), but status before training was %s (not working).",
-				v["job_start_date"], v["training_end_date"], v["status_before"])
+				v[builtin.JobStartDate], v[builtin.TrainingEndDate], v[builtin.StatusBefore])
 		}
-		if ms, ok := atoi(v["main_status"]); ok && v["work_last_week"] != "" {
-			working := v["work_last_week"] == "yes" || v["temp_absent"] == "yes"
+		if ms, ok := atoi(v[builtin.MainStatus]); ok && v[builtin.WorkLastWeek] != "" {
+			working := v[builtin.WorkLastWeek] == "yes" || v[builtin.TempAbsent] == "yes"
 			if working != (ms <= 5) {
 				add(id, FlagStatusInconsistent, "Main status %d disagrees with worked last week %q / temporarily absent %q.",
-					ms, v["work_last_week"], v["temp_absent"])
+					ms, v[builtin.WorkLastWeek], v[builtin.TempAbsent])
 			}
 		}
-		if v["main_status"] == "2" && strings.EqualFold(v["work_country"], "ID") {
+		if v[builtin.MainStatus] == "2" && strings.EqualFold(v[builtin.WorkCountry], "ID") {
 			add(id, FlagAbroadInIndonesia, "Main status 2 (working abroad) with Indonesia as the country of work.")
 		}
-		income, ok := atof(v["income_exact"])
+		income, ok := atof(v[builtin.IncomeExact])
 		if !ok {
 			continue
 		}
 		kej := it.Kejuruan
 		if kej == "" {
-			kej = v["kejuruan"]
+			kej = v[builtin.Kejuruan]
 		}
 		incomes[kej] = append(incomes[kej], income)
-		hours, _ := atoi(v["hours_week"])
-		if v["main_status"] == "1" && hours >= 35 {
+		hours, _ := atoi(v[builtin.HoursWeek])
+		if v[builtin.MainStatus] == "1" && hours >= 35 {
 			year := interview.Year()
 			if interview.IsZero() {
 				year = it.Record.FinalizedAt.Year()
 			}
-			if umk, ok := cfg.UMK.Wage(v["work_regency"], year); ok && income < cfg.UMKShare*umk {
+			if umk, ok := cfg.UMK.Wage(v[builtin.WorkRegency], year); ok && income < cfg.UMKShare*umk {
 				add(id, FlagIncomeBelowUMK, "Full-time employee earning Rp%.0f, under %.2f × the UMK of %s in %d (Rp%.0f).",
-					income, cfg.UMKShare, v["work_regency"], year, umk)
+					income, cfg.UMKShare, v[builtin.WorkRegency], year, umk)
 			}
 		}
 	}
@@ -282,13 +283,13 @@ func Compute(items []Item, cfg Config) map[string][]survey.Flag {
 		}
 	}
 	for i, it := range items {
-		income, ok := atof(vals[i]["income_exact"])
+		income, ok := atof(vals[i][builtin.IncomeExact])
 		if !ok {
 			continue
 		}
 		kej := it.Kejuruan
 		if kej == "" {
-			kej = vals[i]["kejuruan"]
+			kej = vals[i][builtin.Kejuruan]
 		}
 		b, ok := limits[kej]
 		if !ok {
