@@ -1,6 +1,10 @@
 package survey
 
-import "strings"
+import (
+	"strings"
+
+	"tracer/forms"
+)
 
 // MaskNIK hides the middle of a NIK for display: "6474060307910001" -> "6474********0001".
 // Spaces, dots and dashes are dropped first; a value of eight characters or fewer is hidden
@@ -33,54 +37,67 @@ func maskMiddle(s string) string {
 	return string(r[:4]) + strings.Repeat("*", len(r)-8) + string(r[len(r)-4:])
 }
 
-// Personal reports whether the question named name (the last step of an answer's path,
-// without a repeat index) holds data that identifies a person: the NIK (and what is
-// computed from it, "nik_..."), the full name, the birth date, a phone number, an e-mail address or a street address. It is the one rule
-// that says which answers are masked for people who may not see them in full.
-func Personal(name string) bool {
-	switch name {
-	case "nik", "full_name", "birth_date", "email":
-		return true
+// PersonalDataColumn is the survey-sheet column that marks a question holding data that
+// identifies a person, for any form. Its value says how the answer is masked for people who
+// may not see it in full: "nik" and "phone" keep the first and last four digits, "name"
+// keeps the initials, "date" the year, "email" the first letter and the domain; "yes" (or
+// any other value) stars the whole answer. Empty, "no", "false" and "0" mean not personal.
+// ODK and KoboToolbox ignore the column, so a form that uses it still loads there.
+const PersonalDataColumn = "personal_data"
+
+// The masking kinds of the personal_data column.
+const (
+	PersonalNIK   = "nik"
+	PersonalPhone = "phone"
+	PersonalName  = "name"
+	PersonalDate  = "date"
+	PersonalEmail = "email"
+	PersonalOther = "yes"
+)
+
+// PersonalData returns how the answers of n are masked, from the form's personal_data
+// column; "" when n is nil or its answers are not personal data.
+func PersonalData(n *forms.Node) string {
+	if n == nil {
+		return ""
 	}
-	return strings.HasPrefix(name, "nik_") || strings.Contains(name, "phone") || strings.Contains(name, "address") || strings.Contains(name, "alamat")
+	switch v := strings.ToLower(strings.TrimSpace(n.Extra[PersonalDataColumn])); v {
+	case "", "no", "false", "0":
+		return ""
+	case PersonalNIK, PersonalPhone, PersonalName, PersonalDate, PersonalEmail:
+		return v
+	default:
+		return PersonalOther
+	}
 }
 
-// MaskAnswer returns the answer at path as shown to someone who may not see personal data
-// in full: a NIK or phone number keeps its first and last four digits, a birth date its
-// year, an e-mail address its first letter and domain, a name its initials; any other
-// personal answer is starred. Answers that are not personal (see Personal), and values
-// under a "phone" name that are not phone numbers (say yes or a date), are returned as
-// they are.
-func MaskAnswer(path, value string) string {
-	name := path[strings.LastIndexByte(path, '/')+1:]
-	if i := strings.IndexByte(name, '['); i >= 0 {
-		name = name[:i]
-	}
-	if value == "" || !Personal(name) {
+// MaskValue returns value as shown to someone who may not see personal data in full, masked
+// as kind says (see PersonalDataColumn); kind "" returns value as it is. A value under kind
+// "phone" that is not a phone number (an acknowledgement, a date) is returned as it is.
+func MaskValue(kind, value string) string {
+	if value == "" || kind == "" {
 		return value
 	}
-	switch {
-	case name == "nik" || strings.HasPrefix(name, "nik_"):
+	switch kind {
+	case PersonalNIK:
 		return MaskNIK(value)
-	case name == "birth_date":
+	case PersonalDate:
 		if len(value) >= 4 {
 			return value[:4] + "-**-**"
 		}
-		return strings.Repeat("*", len(value))
-	case name == "email":
+	case PersonalEmail:
 		local, domain, ok := strings.Cut(value, "@")
-		if !ok || local == "" {
-			return strings.Repeat("*", len([]rune(value)))
+		if ok && local != "" {
+			r := []rune(local)
+			return string(r[:1]) + strings.Repeat("*", len(r)-1) + "@" + domain
 		}
-		r := []rune(local)
-		return string(r[:1]) + strings.Repeat("*", len(r)-1) + "@" + domain
-	case name == "full_name":
+	case PersonalName:
 		var parts []string
 		for _, w := range strings.Fields(value) {
 			parts = append(parts, string([]rune(w)[:1])+".")
 		}
 		return strings.Join(parts, " ")
-	case strings.Contains(name, "phone"):
+	case PersonalPhone:
 		if _, _, err := NormalizePhone(value); err != nil {
 			return value
 		}
@@ -89,12 +106,24 @@ func MaskAnswer(path, value string) string {
 	return strings.Repeat("*", len([]rune(value)))
 }
 
-// Masked returns a copy of r with its personal answers masked (see MaskAnswer).
-func (r *Record) Masked() *Record {
+// MaskAnswer returns the answer at path of a record made with form f as shown to someone who
+// may not see personal data in full: masked as the question's personal_data column says
+// (see MaskValue). The question is found by the last step of path without its repeat index.
+func MaskAnswer(f *forms.Form, path, value string) string {
+	name := path[strings.LastIndexByte(path, '/')+1:]
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	return MaskValue(PersonalData(f.Node(name)), value)
+}
+
+// Masked returns a copy of r, made with form f, with its personal answers masked (see
+// MaskAnswer).
+func (r *Record) Masked(f *forms.Form) *Record {
 	c := *r
 	c.Answers = make(map[string]string, len(r.Answers))
 	for p, v := range r.Answers {
-		c.Answers[p] = MaskAnswer(p, v)
+		c.Answers[p] = MaskAnswer(f, p, v)
 	}
 	return &c
 }

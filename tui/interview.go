@@ -596,25 +596,15 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// sensitive reports whether a question holds personal data to mask where it is not entered.
-func sensitive(n *forms.Node) bool {
-	if n == nil || n.Type != "text" {
-		return false
-	}
-	return n.Name == "nik" || strings.Contains(n.Name, "phone")
-}
-
-// masked returns the answer at path for display away from its question.
+// masked returns the answer at path for display away from its question: a number that
+// identifies a person (personal_data "nik" or "phone" in the form) is masked; names and dates
+// stay readable, as the enumerator confirms them with the respondent.
 func masked(s *forms.Session, path string) string {
-	v := s.Value(path)
-	n := s.NodeAt(path)
-	if v == "" || !sensitive(n) {
-		return v
+	switch kind := survey.PersonalData(s.NodeAt(path)); kind {
+	case survey.PersonalNIK, survey.PersonalPhone:
+		return survey.MaskValue(kind, s.Value(path))
 	}
-	if n.Name == "nik" {
-		return survey.MaskNIK(v)
-	}
-	return survey.MaskPhone(v)
+	return s.Value(path)
 }
 
 // display returns the answer at path as the enumerator reads it: choice labels for selects.

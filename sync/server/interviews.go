@@ -224,13 +224,18 @@ type InterviewResponse struct {
 	Conflicts []*survey.Submission `json:"conflicting,omitempty"`
 }
 
-// maskedBody returns the record in body with its personal answers masked.
-func maskedBody(body []byte) ([]byte, error) {
+// maskedBody returns the record in body with its personal answers masked, as the
+// personal_data column of its form version says.
+func (s *Server) maskedBody(ctx context.Context, body []byte) ([]byte, error) {
 	rec, err := survey.DecodeRecord(body)
 	if err != nil {
 		return nil, fmt.Errorf("stored record: %w", err)
 	}
-	return rec.Masked().Canonical()
+	f, err := s.forms.get(ctx, rec.FormID, rec.FormVersion)
+	if err != nil {
+		return nil, fmt.Errorf("form of stored record: %w", err)
+	}
+	return rec.Masked(f).Canonical()
 }
 
 func (s *Server) getInterview(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
@@ -246,7 +251,7 @@ func (s *Server) getInterview(w http.ResponseWriter, r *http.Request, _ *survey.
 	if err != nil {
 		return err
 	}
-	body, err := maskedBody(sub.Body)
+	body, err := s.maskedBody(r.Context(), sub.Body)
 	if err != nil {
 		return err
 	}

@@ -170,7 +170,7 @@ func (s *Server) reviewInterview(w http.ResponseWriter, r *http.Request, _ *surv
 	}
 	var resp wire.InterviewReview
 	resp.Review = v
-	if resp.Body, err = maskedBody(sub.Body); err != nil {
+	if resp.Body, err = s.maskedBody(ctx, sub.Body); err != nil {
 		return err
 	}
 	if resp.Revisions, err = s.cfg.Reviews.Revisions(ctx, id); err != nil {

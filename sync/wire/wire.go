@@ -280,7 +280,8 @@ func (r *ApproveRequest) Validate() error {
 }
 
 // InterviewReview is survey.ReviewDetail on the wire: the record travels as canonical
-// bytes, with its personal answers masked (survey.MaskAnswer).
+// bytes, with its personal answers masked (survey.MaskAnswer, from the form's personal_data
+// column).
 type InterviewReview struct {
 	survey.ReviewDetail
 	Body json.RawMessage `json:"body"`
