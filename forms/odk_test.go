@@ -72,7 +72,7 @@ func TestOwnNameInItsExpressionsReadsTheValueBeingChecked(t *testing.T) {
 | | integer | kids | Kids | ../kids < 20 | |
 | | select_one color | color | Colour | jr:choice-name(${color}, '${color}') != 'Red' | ${color} is not allowed |
 | | begin repeat | member | Member | | |
-| | integer | m_age | Age | ${m_age} < 120 and current()/../m_age >= 0 | |
+| | integer | m_age | Age | ${m_age} < 120 and current()/../m_age >= 0 and indexed-repeat(${m_age}, ${member}, position(..)) != 99 | |
 | | end repeat | | | | |
 | | decimal | w | Weight | ${w} > ${age_months} div 100 | |
 | choices |
@@ -99,6 +99,7 @@ func TestOwnNameInItsExpressionsReadsTheValueBeingChecked(t *testing.T) {
 	runSteps(t, s, []step{
 		{path: inst + "/m_age", value: "40", want: "40"},
 		{path: inst + "/m_age", value: "130", refused: true, want: "40"},
+		{path: inst + "/m_age", value: "99", refused: true, want: "40"},
 	})
 }
 

@@ -523,13 +523,21 @@ func (e *env) IndexedRepeat(name string, repeats []string, indexes []int) expr.V
 	}
 	its := e.s.resolve(e.ctx, n, pin)
 	if len(its) == 1 {
-		return e.s.value(its[0])
+		return e.item(its[0])
 	}
 	out := make(expr.Nodes, 0, len(its))
 	for _, it := range its {
-		out = append(out, e.s.value(it))
+		out = append(out, e.item(it))
 	}
 	return out
+}
+
+// item returns the value of it, or the candidate answer when it is the item being checked.
+func (e *env) item(it *item) expr.Value {
+	if e.cur != nil && it == e.ctx {
+		return e.Current()
+	}
+	return e.s.value(it)
 }
 
 func (e *env) ChoiceLabel(question, value string) string {
