@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"tracer/forms/expr"
@@ -600,20 +601,34 @@ func (c *compiler) expressions(t *table) {
 			}
 			c.resolvePaths(t, rs.r, e.col, e.x, sc)
 		}
-		for _, text := range []Text{n.Label, n.Hint} {
-			for lang, s := range text {
-				for _, ref := range labelRefs(s) {
-					col := "label"
+		// pyxform refuses a text that names no question, as it refuses an expression.
+		for _, tc := range []struct {
+			col  string
+			text Text
+		}{{"label", n.Label}, {"hint", n.Hint}, {"constraint_message", n.ConstraintMsg}, {"required_message", n.RequiredMsg}} {
+			for _, lang := range sortedLangs(tc.text) {
+				for _, ref := range labelRefs(tc.text[lang]) {
+					col := tc.col
 					if lang != "" {
-						col = "label::" + lang
+						col += "::" + lang
 					}
 					if len(c.names[ref]) == 0 {
-						c.warnf(t, rs.r, col, "${%s} in the text refers to a question that does not exist", ref)
+						c.errorf(t, rs.r, col, "${%s} in the text refers to a question that does not exist", ref)
 					}
 				}
 			}
 		}
 	}
+}
+
+// sortedLangs returns the languages of a text in order, so that messages come in a stable order.
+func sortedLangs(t Text) []string {
+	out := make([]string, 0, len(t))
+	for l := range t {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // lookup resolves a reference, reporting a missing or ambiguous name.

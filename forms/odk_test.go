@@ -211,6 +211,12 @@ func TestPathThatNamesNoNodeIsALoadError(t *testing.T) {
 | choices |
 | | list_name | name | label | prov |
 | | l | a | A | 1 |`, `the choices of list l have no column "provinsi"`},
+		{"text naming no question", `
+| survey |
+| | type | name | label | hint::Bahasa Indonesia (id) |
+| | text | q | Hello ${nama} | |
+| | text | r | R | Untuk ${q} dan ${nam} |`, "line 4, sheet survey, column label: ${nama} in the text refers to a question that does not exist\n" +
+			"test.md: line 5, sheet survey, column hint::Bahasa Indonesia (id): ${nam} in the text refers to a question that does not exist"},
 		{"instance name", `
 | survey |
 | | type | name | label |
