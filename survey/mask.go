@@ -10,7 +10,7 @@ import (
 // Spaces, dots and dashes are dropped first; a value of eight characters or fewer is hidden
 // entirely.
 func MaskNIK(nik string) string {
-	return maskMiddle(strings.Map(dropSeparators, nik))
+	return maskMiddle(NormalizeNIK(nik))
 }
 
 // MaskPhone hides the middle of a phone number for display, in local form:

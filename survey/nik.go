@@ -23,24 +23,34 @@ type Problem struct {
 // String returns the problem as "field: message".
 func (p Problem) String() string { return p.Field + ": " + p.Message }
 
-// ParseNIK normalises s (dropping spaces, dots and dashes) and applies the hard rules of
-// INDICATORS.md D.1: sixteen digits, a province of 11-99, a regency of 01-69 or a city of
-// 71-99, a district of 01-99, a birth day of 01-31 (41-71 for women), a month of 01-12, a
-// real calendar day (29 February only in leap years) and a serial other than 0000. There is
-// no check digit. It returns an EINVALID *Error saying which rule failed; the message never
-// repeats the NIK.
+// NormalizeNIK drops the separators people type between a NIK's digits: spaces, dots,
+// dashes, tabs and non-breaking spaces. It is the one normalisation of a NIK, used by
+// ParseNIK, the review flags and the masks; the built-in form's constraint does the same
+// with translate(., ' .-', '').
+func NormalizeNIK(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '.', '-', '\u00a0', '\t':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// ParseNIK normalises s (NormalizeNIK) and applies the hard rules of a NIK (docs/INDICATORS.md,
+// "NIK"): sixteen digits, a province of 11-99, a regency of 01-69 or a city of 71-99, a
+// district of 01-99, a birth day of 01-31 (41-71 for women), a month of 01-12, a real
+// calendar day (29 February only in years ending in a multiple of four) and a serial other
+// than 0000. There is no check digit. It returns an EINVALID *Error saying which rule
+// failed; the message never repeats the NIK. The built-in form's regex() constraint states
+// the same rules; TestNIKFormAgrees keeps the two together.
 func ParseNIK(s string) (NIK, error) {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == ' ' || r == '.' || r == '-' || r == '\u00a0' || r == '\t':
-		default:
+	d := NormalizeNIK(s)
+	for _, r := range d {
+		if r < '0' || r > '9' {
 			return NIK{}, Errorf(EINVALID, "NIK may hold only digits, got %q", r)
 		}
 	}
-	d := b.String()
 	if len(d) != 16 {
 		return NIK{}, Errorf(EINVALID, "NIK must have 16 digits, got %d", len(d))
 	}
@@ -140,7 +150,7 @@ func age(birth, at time.Time) int {
 	return a
 }
 
-// provinces holds the province codes of INDICATORS.md D.1 rule 4, legacy codes included
+// provinces holds the province codes a NIK may start with (docs/INDICATORS.md), legacy codes included
 // (54 Timor Timur; 91-96 cover Papua before and after the 2022 splits).
 var provinces = map[string]bool{
 	"11": true, "12": true, "13": true, "14": true, "15": true, "16": true, "17": true,
@@ -151,7 +161,7 @@ var provinces = map[string]bool{
 	"93": true, "94": true, "95": true, "96": true,
 }
 
-// Check applies the soft rules of INDICATORS.md D.1: a known province code, and the sex and
+// Check applies the soft rules of a NIK (docs/INDICATORS.md): a known province code, and the sex and
 // birth date given elsewhere (either may be empty; birthDate is YYYY-MM-DD) against what
 // the NIK encodes. ref is the date the age is judged at (the interview or import date).
 // Each finding is a Problem about the NIK to confirm, not a reason to refuse it.

@@ -445,7 +445,7 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 			// An interview saved without a respondent (back-entry of paper, say) is linked by
 			// the roster id it confirms, else by its NIK.
 			if p = byRoster[iv.v[builtin.RosterID]]; p == nil && iv.v[builtin.NIK] != "" {
-				p = people["nik:"+iv.v[builtin.NIK]]
+				p = people["nik:"+survey.NormalizeNIK(iv.v[builtin.NIK])]
 			}
 		}
 		if p == nil {

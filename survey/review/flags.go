@@ -159,12 +159,7 @@ func Compute(items []Item, cfg Config) map[string][]survey.Flag {
 	type waveNIK struct{ form, year, nik string }
 	byNIK := map[waveNIK][]int{}
 	for i, it := range items {
-		nik := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, vals[i][builtin.NIK])
+		nik := survey.NormalizeNIK(vals[i][builtin.NIK])
 		if len(nik) < 8 {
 			continue
 		}
