@@ -51,9 +51,9 @@ func TestNIKFormAgrees(t *testing.T) {
 	two := func(i int) string { return fmt.Sprintf("%02d", i) }
 	for i := range 100 {
 		niks = append(niks,
-			two(i)+"0101"+"010190"+"0001", // province
+			two(i)+"0101"+"010190"+"0001",    // province
 			"64"+two(i)+"01"+"010190"+"0001", // regency or city
-			"6474"+two(i)+"010190"+"0001",   // district
+			"6474"+two(i)+"010190"+"0001",    // district
 		)
 	}
 	for dd := range 100 {
