@@ -26,7 +26,7 @@ func (p Problem) String() string { return p.Field + ": " + p.Message }
 // NormalizeNIK drops the separators people type between a NIK's digits: spaces, dots,
 // dashes, tabs and non-breaking spaces. It is the one normalisation of a NIK, used by
 // ParseNIK, the review flags and the masks; the built-in form's constraint does the same
-// with translate(., ' .-', ”).
+// with XPath's translate() over space, dot and dash.
 func NormalizeNIK(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
