@@ -607,10 +607,18 @@ func masked(s *forms.Session, path string) string {
 	return s.Value(path)
 }
 
-// display returns the answer at path as the enumerator reads it: choice labels for selects.
-func display(s *forms.Session, path string) string {
-	v := masked(s, path)
+// display returns the answer at path as the enumerator reads it: choice labels for selects,
+// numbers grouped in the UI language (6.500.000), personal data masked.
+func display(t texts, s *forms.Session, path string) string {
+	return displayAs(t, s, path, masked(s, path))
+}
+
+// displayAs returns the answer v of the question at path as it is read.
+func displayAs(t texts, s *forms.Session, path, v string) string {
 	n := s.NodeAt(path)
+	if v != "" && n != nil && (n.Type == "integer" || n.Type == "decimal") {
+		return groupDigits(v, t)
+	}
 	if v == "" || n == nil || n.ListName == "" {
 		return v
 	}

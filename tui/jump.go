@@ -86,7 +86,7 @@ func (j *jumpScreen) View() string {
 			mark = "!"
 		case s.Value(stp.Path) != "":
 			mark = "✓"
-			ans = display(s, stp.Path)
+			ans = display(j.c.t, s, stp.Path)
 		}
 		labelW := max(j.width/2, 20)
 		line := fmt.Sprintf("%s %3d %s", mark, i+1, ansi.Truncate(label, labelW, "…"))

@@ -7,18 +7,10 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"tracer/forms"
 	"tracer/survey"
 )
-
-// reviewLine is one line of the review: a heading, a problem or an answer.
-type reviewLine struct {
-	text    string
-	path    string // "" for headings
-	problem bool
-}
 
 // reviewScreen shows the problems first, then every answer by section; finalizing asks once.
 type reviewScreen struct {
@@ -65,11 +57,8 @@ func (r *reviewScreen) build() {
 			section = sec
 			r.lines = append(r.lines, reviewLine{text: "## " + sec})
 		}
-		v := display(s, st.Path)
-		if v == "" {
-			v = "—"
-		}
-		r.lines = append(r.lines, reviewLine{text: s.Label(st.Path) + ": " + v, path: st.Path})
+		v := display(t, s, st.Path)
+		r.lines = append(r.lines, reviewLine{label: s.Label(st.Path), value: v, path: st.Path})
 	}
 	r.cursor = 0
 	r.moveTo(0, 1)
@@ -183,25 +172,7 @@ func (r *reviewScreen) View() string {
 		foot = st.Error.Render(r.err)
 	}
 	rows := max(r.height-2, 1)
-	start := 0
-	if r.cursor >= rows {
-		start = r.cursor - rows + 1
-	}
-	for i := start; i < len(r.lines) && i < start+rows; i++ {
-		l := r.lines[i]
-		line := ansi.Truncate(l.text, r.width-2, "…")
-		switch {
-		case i == r.cursor && l.path != "":
-			line = st.Selected.Render("› " + line)
-		case l.problem:
-			line = "  " + st.Error.Render(line)
-		case strings.HasPrefix(l.text, "## "):
-			line = st.Section.Render(strings.TrimPrefix(line, "## "))
-		default:
-			line = "  " + line
-		}
-		b.WriteString(line + "\n")
-	}
+	b.WriteString(entriesView(r.lines, r.cursor, r.width, rows, st) + "\n")
 	return fit(b.String(), r.width, rows+1) + "\n" + foot
 }
 

@@ -44,8 +44,11 @@ type (
 		err error
 	}
 	detailMsg struct {
-		d   *survey.ReviewDetail
-		err error
+		d *survey.ReviewDetail
+		// resp is the alumnus from this laptop's roster, nil when it has none: the
+		// identity the supervisor verifies, in full.
+		resp *survey.Respondent
+		err  error
 	}
 	// decidedMsg reports an approval or a return; returned says which.
 	decidedMsg struct {
@@ -285,6 +288,7 @@ type detailScreen struct {
 	c             *common
 	id            string
 	d             *survey.ReviewDetail
+	resp          *survey.Respondent
 	err           error
 	lines         []reviewLine
 	cursor        int
@@ -305,9 +309,17 @@ func (d *detailScreen) SetSize(w, h int) { d.width, d.height = w, h }
 
 func (d *detailScreen) load() tea.Cmd {
 	r, ctx, id := d.c.cfg.Reviewer, d.c.ctx, d.id
+	roster := d.c.cfg.Roster
 	return func() tea.Msg {
 		det, err := r.Review(ctx, id)
-		return detailMsg{d: det, err: err}
+		if err != nil {
+			return detailMsg{err: err}
+		}
+		var resp *survey.Respondent
+		if rid := det.Review.RespondentID; rid != "" && roster != nil {
+			resp, _ = roster.Get(ctx, rid) // a walk-in or an alumnus of another roster has none
+		}
+		return detailMsg{d: det, resp: resp}
 	}
 }
 
@@ -333,14 +345,9 @@ func (d *detailScreen) build() {
 			section = sec
 			d.lines = append(d.lines, reviewLine{text: "## " + sec})
 		}
-		v := display(s, st.Path)
-		if n := st.Node; n.Type == "text" && isPersonName(n.Name) {
-			v = maskName(v)
-		}
-		if v == "" {
-			v = "—"
-		}
-		d.lines = append(d.lines, reviewLine{text: s.Label(st.Path) + ": " + v, path: st.Path})
+		// a supervisor verifies the identity: full name and NIK are shown to her
+		v := displayAs(d.c.t, s, st.Path, s.Value(st.Path))
+		d.lines = append(d.lines, reviewLine{label: s.Label(st.Path), value: v, path: st.Path})
 	}
 	d.cursor = 0
 	for i, l := range d.lines {
@@ -389,7 +396,7 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	k, t := d.c.keys, d.c.t
 	switch msg := msg.(type) {
 	case detailMsg:
-		d.d, d.err = msg.d, msg.err
+		d.d, d.resp, d.err = msg.d, msg.resp, msg.err
 		if msg.err != nil {
 			d.c.log.Error("review detail", "err", msg.err)
 			return nil
@@ -493,6 +500,11 @@ func (d *detailScreen) View() string {
 		who = t["list.walkin"]
 	}
 	head = append(head, st.Title.Render(ansi.Truncate(fmt.Sprintf("%s · r%d · %s · %s", who, r.Revision, t["rv.s."+string(r.State)], enumeratorOf(r)), w, "…")))
+	if p := d.resp; p != nil {
+		// the roster's identity in full, for the supervisor to verify against the answers
+		id := fmt.Sprintf(t["rv.identity"], p.Name, p.NIK, p.BirthDate, p.Institution)
+		head = append(head, strings.Split(wrap(id, w, st.Label.Render), "\n")...)
+	}
 	info := fmt.Sprintf(t["rv.received"], r.ReceivedAt.Local().Format("2006-01-02 15:04"))
 	if rec := d.d.Record; rec != nil && !rec.StartedAt.IsZero() && rec.FinalizedAt.After(rec.StartedAt) {
 		mins := fmt.Sprint(int(rec.FinalizedAt.Sub(rec.StartedAt).Round(time.Minute).Minutes()))
@@ -510,7 +522,7 @@ func (d *detailScreen) View() string {
 			head = append(head, st.Warn.Render(fmt.Sprintf("  "+t["rv.moreflags"], len(r.Flags)-2)))
 			break
 		}
-		head = append(head, st.Warn.Render(ansi.Truncate("⚑ "+f.Name+": "+f.Reason, w, "…")))
+		head = append(head, strings.Split(wrap("⚑ "+f.Name+": "+f.Reason, w, st.Warn.Render), "\n")...)
 	}
 	if n := len(d.d.History); n > 0 {
 		h := d.d.History[n-1]
@@ -518,7 +530,7 @@ func (d *detailScreen) View() string {
 		if h.Comment != "" {
 			line += ": " + strings.ReplaceAll(h.Comment, "\n", " ")
 		}
-		head = append(head, st.Muted.Render(ansi.Truncate(line, w, "…")))
+		head = append(head, strings.Split(wrap(line, w, st.Muted.Render), "\n")...)
 	}
 	var foot []string
 	switch {
@@ -538,29 +550,15 @@ func (d *detailScreen) View() string {
 		foot = append(foot, st.Warn.Render(fmt.Sprintf(t["rv.notes"], len(d.notes))))
 	}
 	rows := max(d.height-len(head)-len(foot)-1, 1)
-	start := 0
-	if d.cursor >= rows {
-		start = d.cursor - rows + 1
-	}
-	var body []string
-	for i := start; i < len(d.lines) && i < start+rows; i++ {
-		l := d.lines[i]
-		text := l.text
+	lines := make([]reviewLine, len(d.lines))
+	for i, l := range d.lines {
 		if n := d.notes[l.path]; n != "" {
-			text = "✎ " + text
+			l.mark, l.note = "✎", n
 		}
-		line := ansi.Truncate(text, w-2, "…")
-		switch {
-		case i == d.cursor:
-			line = st.Selected.Render("› " + line)
-		case strings.HasPrefix(l.text, "## "):
-			line = st.Section.Render(strings.TrimPrefix(line, "## "))
-		default:
-			line = "  " + line
-		}
-		body = append(body, line)
+		lines[i] = l
 	}
-	out := strings.Join(head, "\n") + "\n" + fit(strings.Join(body, "\n"), w, rows)
+	body := entriesView(lines, d.cursor, w, rows, st)
+	out := strings.Join(head, "\n") + "\n" + fit(body, w, rows)
 	if len(foot) > 0 {
 		out += "\n" + strings.Join(foot, "\n")
 	}
@@ -735,19 +733,4 @@ func (v *coverageScreen) ShortHelp() []key.Binding {
 func (v *coverageScreen) FullHelp() [][]key.Binding {
 	k := v.c.keys
 	return [][]key.Binding{{k.Filter, k.Refresh, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown}}
-}
-
-// isPersonName reports whether a question holds a person's name (not an employer's).
-func isPersonName(name string) bool {
-	return name == "full_name" || name == "name" || strings.HasSuffix(name, "_person_name")
-}
-
-// maskName keeps the initials of a name: "Dimas Gunawan" is "D**** G******".
-func maskName(v string) string {
-	words := strings.Fields(v)
-	for i, w := range words {
-		r := []rune(w)
-		words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
-	}
-	return strings.Join(words, " ")
 }

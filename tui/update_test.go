@@ -366,10 +366,10 @@ func TestDisplaySelectOneWithSpaces(t *testing.T) {
 	if p, err := s.Set("cert", "blk bnsp"); p != nil || err != nil {
 		t.Fatal(p, err)
 	}
-	if got := display(s, "inst"); got != "UPTD BLKI Kota Bontang (Kaltim)" {
+	if got := display(uiTexts["en"], s, "inst"); got != "UPTD BLKI Kota Bontang (Kaltim)" {
 		t.Errorf("select_one = %q", got)
 	}
-	if got := display(s, "cert"); got != "BLK certificate, BNSP" {
+	if got := display(uiTexts["en"], s, "cert"); got != "BLK certificate, BNSP" {
 		t.Errorf("select_multiple = %q", got)
 	}
 }
