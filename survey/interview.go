@@ -227,3 +227,11 @@ type Sealer interface {
 type Opener interface {
 	Open(sealed []byte) ([]byte, error)
 }
+
+// FieldCipher encrypts single stored values on the laptop (drafts' answers, the roster's
+// personal columns) under the laptop's data key. context names where the value lives and
+// is bound to it. Decrypt returns a value stored before encryption began as it is.
+type FieldCipher interface {
+	Encrypt(value, context string) (string, error)
+	Decrypt(stored, context string) (string, error)
+}

@@ -84,6 +84,18 @@ func NewIndex(rows []*survey.Respondent) *Index {
 	return x
 }
 
+// ByNIK returns the respondents whose normalised NIK is nik, by roster id.
+func (x *Index) ByNIK(nik string) []*survey.Respondent {
+	var out []*survey.Respondent
+	for i, n := range x.nik {
+		if n == nik && nik != "" {
+			out = append(out, x.rows[i])
+		}
+	}
+	slices.SortFunc(out, func(a, b *survey.Respondent) int { return strings.Compare(a.RosterID, b.RosterID) })
+	return out
+}
+
 // Len returns the number of respondents in the index.
 func (x *Index) Len() int { return len(x.rows) }
 

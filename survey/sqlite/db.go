@@ -44,6 +44,8 @@ type DB struct {
 
 	// Now returns the current time; tests replace it. Times are stored in UTC.
 	Now func() time.Time
+
+	cipher survey.FieldCipher
 }
 
 // Option changes how Open opens a database.
@@ -58,6 +60,11 @@ type options struct {
 // as on a full disk. It lets tests fill a disk without filling one, and an operator cap a
 // database.
 func WithMaxPages(n int) Option { return func(o *options) { o.maxPages = n } }
+
+// Encrypt makes the laptop stores of db keep drafts' answers, their events' values and
+// the roster's personal columns encrypted under c (the laptop's data key). Values stored
+// in clear before stay readable; DB.EncryptInPlace encrypts them. Call it before using the stores.
+func (db *DB) Encrypt(c survey.FieldCipher) { db.cipher = c }
 
 // Open opens the database at path, creating it readable and writable by the owner only,
 // checks that WAL, synchronous FULL, foreign keys and the busy timeout are in force, and

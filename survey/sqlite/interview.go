@@ -213,13 +213,13 @@ func (s *InterviewStore) SaveProgress(ctx context.Context, id string, c survey.C
 		}
 		var removed []survey.Answer
 		for _, prefix := range c.Removed {
-			old, err := deleteAnswers(ctx, tx, `interview_id = ? AND `+underPrefix, append([]any{id}, prefixArgs(prefix)...)...)
+			old, err := deleteAnswers(ctx, s.db.cipher, tx, `interview_id = ? AND `+underPrefix, append([]any{id}, prefixArgs(prefix)...)...)
 			if err != nil {
 				return err
 			}
 			removed = append(removed, old...)
 		}
-		if err := writeAnswers(ctx, tx, id, removed, c.Answers, now); err != nil {
+		if err := writeAnswers(ctx, s.db.cipher, tx, id, removed, c.Answers, now); err != nil {
 			return err
 		}
 		if c.Position != "" {
@@ -227,7 +227,7 @@ func (s *InterviewStore) SaveProgress(ctx context.Context, id string, c survey.C
 				return err
 			}
 		}
-		if err := appendEvents(ctx, tx, id, now, c.Events); err != nil {
+		if err := appendEvents(ctx, s.db.cipher, tx, id, now, c.Events); err != nil {
 			return err
 		}
 		return touch(ctx, tx, id, now)
@@ -250,8 +250,8 @@ func touch(ctx context.Context, tx *sql.Tx, id string, now time.Time) error {
 }
 
 // deleteAnswers removes the answers that match where and returns them, sorted by path.
-func deleteAnswers(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]survey.Answer, error) {
-	old, err := answersWhere(ctx, tx, where, args...)
+func deleteAnswers(ctx context.Context, c survey.FieldCipher, tx *sql.Tx, where string, args ...any) ([]survey.Answer, error) {
+	old, err := answersWhere(ctx, c, tx, where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +262,7 @@ func deleteAnswers(ctx context.Context, tx *sql.Tx, where string, args ...any) (
 // writeAnswers upserts answers after removed were deleted in the same transaction and
 // appends the events that say what changed: a "change" for each value that differs from
 // the stored (or just removed) one, then a "remove" for each removed answer not written again.
-func writeAnswers(ctx context.Context, tx *sql.Tx, id string, removed, answers []survey.Answer, now time.Time) error {
+func writeAnswers(ctx context.Context, c survey.FieldCipher, tx *sql.Tx, id string, removed, answers []survey.Answer, now time.Time) error {
 	at := formatTime(now)
 	gone := make(map[string]string, len(removed))
 	for _, a := range removed {
@@ -275,6 +275,9 @@ func writeAnswers(ctx context.Context, tx *sql.Tx, id string, removed, answers [
 			delete(gone, a.Path) // removed above: written again whatever its value
 		} else {
 			err := tx.QueryRowContext(ctx, `SELECT value FROM answers WHERE interview_id = ? AND path = ?`, id, a.Path).Scan(&old)
+			if err == nil {
+				old, err = decrypt(c, old, answerPlace(id, a.Path))
+			}
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 			case err != nil:
@@ -285,9 +288,13 @@ func writeAnswers(ctx context.Context, tx *sql.Tx, id string, removed, answers [
 				had = true
 			}
 		}
+		stored, err := encrypt(c, a.Value, answerPlace(id, a.Path))
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (interview_id, path, value, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (interview_id, path) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			id, a.Path, a.Value, at); err != nil {
+			id, a.Path, stored, at); err != nil {
 			return err
 		}
 		if !had || old != a.Value {
@@ -300,7 +307,26 @@ func writeAnswers(ctx context.Context, tx *sql.Tx, id string, removed, answers [
 			delete(gone, a.Path)
 		}
 	}
-	return appendEvents(ctx, tx, id, now, evs)
+	return appendEvents(ctx, c, tx, id, now, evs)
+}
+
+// answerPlace names where an answer's value lives, for the cipher.
+func answerPlace(id, path string) string { return "answers/" + id + "/" + path }
+
+// encrypt returns v encrypted by c for place, or v when the database has no cipher.
+func encrypt(c survey.FieldCipher, v, place string) (string, error) {
+	if c == nil {
+		return v, nil
+	}
+	return c.Encrypt(v, place)
+}
+
+// decrypt reverses encrypt.
+func decrypt(c survey.FieldCipher, v, place string) (string, error) {
+	if c == nil {
+		return v, nil
+	}
+	return c.Decrypt(v, place)
 }
 
 // underPrefix is the SQL condition for "path is prefix or below it"; it takes the prefix
@@ -320,14 +346,14 @@ func (s *InterviewStore) Answers(ctx context.Context, id string) ([]survey.Answe
 			return err
 		}
 		var err error
-		out, err = answersWhere(ctx, tx, `interview_id = ?`, id)
+		out, err = answersWhere(ctx, s.db.cipher, tx, `interview_id = ?`, id)
 		return err
 	})
 	return out, err
 }
 
-func answersWhere(ctx context.Context, q querier, where string, args ...any) ([]survey.Answer, error) {
-	rows, err := q.QueryContext(ctx, `SELECT path, value FROM answers WHERE `+where+` ORDER BY path`, args...)
+func answersWhere(ctx context.Context, c survey.FieldCipher, q querier, where string, args ...any) ([]survey.Answer, error) {
+	rows, err := q.QueryContext(ctx, `SELECT interview_id, path, value FROM answers WHERE `+where+` ORDER BY path`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +361,11 @@ func answersWhere(ctx context.Context, q querier, where string, args ...any) ([]
 	var out []survey.Answer
 	for rows.Next() {
 		var a survey.Answer
-		if err := rows.Scan(&a.Path, &a.Value); err != nil {
+		var id string
+		if err := rows.Scan(&id, &a.Path, &a.Value); err != nil {
+			return nil, err
+		}
+		if a.Value, err = decrypt(c, a.Value, answerPlace(id, a.Path)); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -358,7 +388,7 @@ func (s *InterviewStore) SetLang(ctx context.Context, id, lang string) error {
 			lang, formatTime(now), id); err != nil {
 			return err
 		}
-		return appendEvents(ctx, tx, id, now, []survey.Event{{Kind: survey.EventLang, Old: iv.Lang, New: lang}})
+		return appendEvents(ctx, s.db.cipher, tx, id, now, []survey.Event{{Kind: survey.EventLang, Old: iv.Lang, New: lang}})
 	})
 }
 
@@ -376,11 +406,11 @@ func (s *InterviewStore) Finalize(ctx context.Context, id string, answers []surv
 		if err != nil {
 			return err
 		}
-		old, err := deleteAnswers(ctx, tx, `interview_id = ?`, id)
+		old, err := deleteAnswers(ctx, s.db.cipher, tx, `interview_id = ?`, id)
 		if err != nil {
 			return err
 		}
-		if err := writeAnswers(ctx, tx, id, old, answers, now); err != nil {
+		if err := writeAnswers(ctx, s.db.cipher, tx, id, old, answers, now); err != nil {
 			return err
 		}
 		body, err := survey.NewRecord(iv, answers, now).Canonical()
@@ -412,7 +442,7 @@ func (s *InterviewStore) Finalize(ctx context.Context, id string, answers []surv
 			string(survey.StateFinalized), formatTime(now), id); err != nil {
 			return err
 		}
-		return appendEvents(ctx, tx, id, now, []survey.Event{{Kind: survey.EventFinalize, New: fmt.Sprint(iv.Revision)}})
+		return appendEvents(ctx, s.db.cipher, tx, id, now, []survey.Event{{Kind: survey.EventFinalize, New: fmt.Sprint(iv.Revision)}})
 	})
 	if err != nil {
 		return nil, err
@@ -517,8 +547,12 @@ func (s *InterviewStore) Return(ctx context.Context, id string, revision int, co
 				return err
 			}
 			for _, p := range slices.Sorted(maps.Keys(rec.Answers)) {
+				v, err := encrypt(s.db.cipher, rec.Answers[p], answerPlace(id, p))
+				if err != nil {
+					return err
+				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO answers (interview_id, path, value, updated_at) VALUES (?, ?, ?, ?)`,
-					id, p, rec.Answers[p], formatTime(now)); err != nil {
+					id, p, v, formatTime(now)); err != nil {
 					return err
 				}
 			}
@@ -532,7 +566,7 @@ func (s *InterviewStore) Return(ctx context.Context, id string, revision int, co
 			string(survey.StateReturned), comment, at, id); err != nil {
 			return err
 		}
-		return appendEvents(ctx, tx, id, now, []survey.Event{{Kind: survey.EventReturn, New: comment}})
+		return appendEvents(ctx, s.db.cipher, tx, id, now, []survey.Event{{Kind: survey.EventReturn, New: comment}})
 	})
 }
 
@@ -554,7 +588,7 @@ func (s *InterviewStore) Correct(ctx context.Context, id string) (*survey.Interv
 			return err
 		}
 		out = iv
-		return appendEvents(ctx, tx, id, now, []survey.Event{{Kind: survey.EventReopen, New: fmt.Sprint(iv.Revision)}})
+		return appendEvents(ctx, s.db.cipher, tx, id, now, []survey.Event{{Kind: survey.EventReopen, New: fmt.Sprint(iv.Revision)}})
 	})
 	return out, err
 }

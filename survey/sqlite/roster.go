@@ -26,8 +26,89 @@ type RosterStore struct {
 	version int64
 }
 
-// NewRosterStore returns the roster store of db.
+// NewRosterStore returns the roster store of db. With a cipher on db (DB.Encrypt), the
+// personal columns (NIK, name, birth date, phone numbers and the extra columns, where
+// addresses go) are stored encrypted; search decrypts the roster into memory once and
+// runs there.
 func NewRosterStore(db *DB) *RosterStore { return &RosterStore{db: db} }
+
+// personalColumns are the positions in respondentColumns of the columns that identify a
+// person, with their names.
+var personalColumns = []struct {
+	at   int
+	name string
+}{{1, "nik"}, {2, "name"}, {4, "birth_date"}, {5, "phone"}, {6, "phone_raw"}, {18, "extra"}}
+
+// crypt encrypts (or decrypts) the personal values of vals in place, bound to their row.
+func (s *RosterStore) crypt(vals []any, decrypt bool) error {
+	if s.db.cipher == nil {
+		return nil
+	}
+	id := vals[0].(string)
+	for _, c := range personalColumns {
+		p := vals[c.at].(*string)
+		var err error
+		if decrypt {
+			*p, err = s.db.cipher.Decrypt(*p, "respondents/"+c.name+"/"+id)
+		} else {
+			*p, err = s.db.cipher.Encrypt(*p, "respondents/"+c.name+"/"+id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sealed returns vals (from respondentValues) with the personal values encrypted.
+func (s *RosterStore) sealed(vals []any) ([]any, error) {
+	if s.db.cipher == nil {
+		return vals, nil
+	}
+	out := slices.Clone(vals)
+	ptrs := make([]any, len(out))
+	for i := range out {
+		v := out[i].(string)
+		ptrs[i] = &v
+	}
+	ptrs[0] = out[0]
+	if err := s.crypt(ptrs, false); err != nil {
+		return nil, err
+	}
+	for i := 1; i < len(out); i++ {
+		out[i] = *ptrs[i].(*string)
+	}
+	return out, nil
+}
+
+// encryptInPlace encrypts, inside tx, the personal columns of every row stored in clear
+// and returns how many rows it encrypted.
+func (s *RosterStore) encryptInPlace(ctx context.Context, tx *sql.Tx) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+respondentColumns+` FROM respondents`)
+	if err != nil {
+		return 0, err
+	}
+	rs, err := s.scan(rows)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		vals, err := respondentValues(r)
+		if err != nil {
+			return 0, err
+		}
+		if vals, err = s.sealed(vals); err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE respondents SET nik = ?, name = ?, birth_date = ?, phone = ?, phone_raw = ?,
+			extra = ? WHERE roster_id = ?`, vals[1], vals[2], vals[4], vals[5], vals[6], vals[18], r.RosterID); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
 
 const respondentColumns = `roster_id, nik, name, sex, birth_date, phone, phone_raw, education, institution,
 	kejuruan, program_name, batch_id, training_start, training_end, budget_year, funding, completion, regency, extra, updated_at`
@@ -47,15 +128,21 @@ func respondentValues(r *survey.Respondent) ([]any, error) {
 		r.Regency, extra}, nil
 }
 
-func scanRespondents(rows *sql.Rows) ([]*survey.Respondent, error) {
+// scan reads respondents, decrypting their personal columns.
+func (s *RosterStore) scan(rows *sql.Rows) ([]*survey.Respondent, error) {
 	defer rows.Close()
 	var out []*survey.Respondent
 	for rows.Next() {
 		var r survey.Respondent
 		var extra, updated string
-		if err := rows.Scan(&r.RosterID, &r.NIK, &r.Name, &r.Sex, &r.BirthDate, &r.Phone, &r.PhoneRaw, &r.Education,
+		dest := []any{&r.RosterID, &r.NIK, &r.Name, &r.Sex, &r.BirthDate, &r.Phone, &r.PhoneRaw, &r.Education,
 			&r.Institution, &r.Kejuruan, &r.ProgramName, &r.BatchID, &r.TrainingStart, &r.TrainingEnd, &r.BudgetYear,
-			&r.Funding, &r.Completion, &r.Regency, &extra, &updated); err != nil {
+			&r.Funding, &r.Completion, &r.Regency, &extra, &updated}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		dest[0] = r.RosterID
+		if err := s.crypt(dest, true); err != nil {
 			return nil, err
 		}
 		if extra != "" && extra != "{}" {
@@ -92,13 +179,17 @@ func (s *RosterStore) Upsert(ctx context.Context, rows []*survey.Respondent) (su
 			if err != nil {
 				return err
 			}
-			found, err := scanRespondents(q)
+			found, err := s.scan(q)
+			if err != nil {
+				return err
+			}
+			stored, err := s.sealed(vals)
 			if err != nil {
 				return err
 			}
 			if len(found) == 0 {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO respondents (`+respondentColumns+`)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(vals, at)...); err != nil {
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(stored, at)...); err != nil {
 					return err
 				}
 				res.Inserted++
@@ -115,7 +206,7 @@ func (s *RosterStore) Upsert(ctx context.Context, rows []*survey.Respondent) (su
 			if _, err := tx.ExecContext(ctx, `UPDATE respondents SET nik = ?, name = ?, sex = ?, birth_date = ?, phone = ?,
 				phone_raw = ?, education = ?, institution = ?, kejuruan = ?, program_name = ?, batch_id = ?,
 				training_start = ?, training_end = ?, budget_year = ?, funding = ?, completion = ?, regency = ?, extra = ?,
-				updated_at = ? WHERE roster_id = ?`, append(append(vals[1:], at), r.RosterID)...); err != nil {
+				updated_at = ? WHERE roster_id = ?`, append(append(stored[1:], at), r.RosterID)...); err != nil {
 				return err
 			}
 			res.Updated++
@@ -138,7 +229,7 @@ func (s *RosterStore) Get(ctx context.Context, rosterID string) (*survey.Respond
 	if err != nil {
 		return nil, err
 	}
-	rs, err := scanRespondents(rows)
+	rs, err := s.scan(rows)
 	if err != nil {
 		return nil, err
 	}
@@ -153,11 +244,19 @@ func (s *RosterStore) ByNIK(ctx context.Context, nik string) ([]*survey.Responde
 	if nik == "" {
 		return nil, nil
 	}
+	if s.db.cipher != nil {
+		// The NIK is stored encrypted: look in the decrypted roster in memory.
+		idx, err := s.currentIndex(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return idx.ByNIK(nik), nil
+	}
 	rows, err := s.db.db.QueryContext(ctx, `SELECT `+respondentColumns+` FROM respondents WHERE nik = ? ORDER BY roster_id`, nik)
 	if err != nil {
 		return nil, err
 	}
-	return scanRespondents(rows)
+	return s.scan(rows)
 }
 
 // Count returns the number of respondents. See survey.RosterStore.
@@ -243,7 +342,7 @@ func (s *RosterStore) currentIndex(ctx context.Context) (*roster.Index, error) {
 		if err != nil {
 			return err
 		}
-		rs, err = scanRespondents(rows)
+		rs, err = s.scan(rows)
 		return err
 	})
 	if err != nil {
