@@ -81,7 +81,7 @@ func (m *Main) runRosterUpload(ctx context.Context, args []string) error {
 		return usageError("roster upload needs exactly one FILE")
 	}
 	path := fs.Arg(0)
-	tbl, err := roster.ReadFile(path)
+	tbl, err := roster.ReadFile(ctx, path)
 	if err != nil {
 		return err
 	}

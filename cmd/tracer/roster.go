@@ -55,7 +55,7 @@ func (m *Main) runRosterImport(ctx context.Context, args []string) error {
 	}
 	path := fs.Arg(0)
 
-	tbl, err := roster.ReadFile(path)
+	tbl, err := roster.ReadFile(ctx, path)
 	if err != nil {
 		return err
 	}

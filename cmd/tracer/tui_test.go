@@ -173,7 +173,7 @@ func TestTUIReviewFlow(t *testing.T) {
 		Roster: sqlite.NewServerRosterStore(sdb), Returns: sqlite.NewReturnStore(sdb), Reviews: reviews,
 	}))
 	defer srv.Close()
-	tbl, err := roster.ReadFile(sampleRoster)
+	tbl, err := roster.ReadFile(context.Background(), sampleRoster)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -176,6 +176,16 @@ func (w *Workbook) Sheets() []string { return w.f.GetSheetList() }
 // empty rows included. It stops at the first error fn returns, at a row, column or cell over
 // the limits (a *LimitError naming the cell), or when ctx is cancelled.
 func (w *Workbook) Rows(ctx context.Context, sheet string, fn func(row int, cells []string) error) error {
+	return w.rows(ctx, sheet, excelize.Options{}, fn)
+}
+
+// RawRows is Rows with each cell's stored value instead of its formatted text: dates stay
+// Excel serial numbers and numbers keep all their digits (a NIK typed as a number).
+func (w *Workbook) RawRows(ctx context.Context, sheet string, fn func(row int, cells []string) error) error {
+	return w.rows(ctx, sheet, excelize.Options{RawCellValue: true}, fn)
+}
+
+func (w *Workbook) rows(ctx context.Context, sheet string, opts excelize.Options, fn func(row int, cells []string) error) error {
 	rows, err := w.f.Rows(sheet)
 	if err != nil {
 		return fmt.Errorf("read sheet %s: %w", sheet, err)
@@ -188,7 +198,7 @@ func (w *Workbook) Rows(ctx context.Context, sheet string, fn func(row int, cell
 		if n > w.lim.Rows {
 			return &LimitError{Limit: "rows", Max: int64(w.lim.Rows), Where: "sheet " + sheet}
 		}
-		cells, err := rows.Columns()
+		cells, err := rows.Columns(opts)
 		if err != nil {
 			return fmt.Errorf("read sheet %s row %d: %w", sheet, n, err)
 		}

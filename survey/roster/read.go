@@ -2,6 +2,7 @@ package roster
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -12,11 +13,60 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
+	"tracer/forms/workbook"
 )
 
 // MaxFileSize is the largest roster file read, far above any real roster.
-const MaxFileSize = 64 << 20
+const MaxFileSize = 32 << 20
+
+// Limits bound what a roster file may make the program read; a file over one is refused
+// with an error naming the limit and where it was passed (a *workbook.LimitError). They fit
+// a roster of 100,000 alumni with a few dozen columns.
+var Limits = workbook.Limits{
+	FileBytes:  MaxFileSize,
+	EntryBytes: 64 << 20,
+	TotalBytes: 96 << 20,
+	Rows:       100000,
+	Columns:    256,
+	CellBytes:  4 << 10,
+}
+
+// MaxCells is the most cells a roster file may hold, counted up to each row's last cell.
+const MaxCells = 4_000_000
+
+// collector gathers a file's rows within Limits and MaxCells, and stops when ctx is done.
+type collector struct {
+	ctx   context.Context
+	rows  []Row
+	cells int
+}
+
+func (c *collector) add(n int, cells []string, where func() string) error {
+	if len(c.rows)%1024 == 0 {
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	over := func(what string, max int) error {
+		return fmt.Errorf("%w: the file has more than %d %s (%s)", workbook.ErrLimit, max, what, where())
+	}
+	if len(c.rows) >= Limits.Rows {
+		return over("rows", Limits.Rows)
+	}
+	if len(cells) > Limits.Columns {
+		return over("columns", Limits.Columns)
+	}
+	for _, v := range cells {
+		if len(v) > Limits.CellBytes {
+			return fmt.Errorf("%w: a cell holds more than %d KB of text (%s)", workbook.ErrLimit, Limits.CellBytes>>10, where())
+		}
+	}
+	if c.cells += len(cells); c.cells > MaxCells {
+		return over("cells", MaxCells)
+	}
+	c.rows = append(c.rows, Row{N: n, Cells: cells})
+	return nil
+}
 
 // Table is a roster file as text: its header and its rows, each with the row number a
 // spreadsheet user would see (the header is usually row 1).
@@ -32,8 +82,9 @@ type Row struct {
 	Cells []string
 }
 
-// ReadFile reads a roster from a .xlsx file or a delimited text file (.csv, .txt, .tsv).
-func ReadFile(path string) (*Table, error) {
+// ReadFile reads a roster from a .xlsx file or a delimited text file (.csv, .txt, .tsv),
+// within Limits, stopping when ctx is cancelled.
+func ReadFile(ctx context.Context, path string) (*Table, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -41,9 +92,9 @@ func ReadFile(path string) (*Table, error) {
 	defer f.Close()
 	var t *Table
 	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		t, err = ReadXLSX(f)
+		t, err = ReadXLSX(ctx, f)
 	} else {
-		t, err = ReadCSV(f)
+		t, err = ReadCSV(ctx, f)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read roster %s: %w", path, err)
@@ -54,21 +105,21 @@ func ReadFile(path string) (*Table, error) {
 // ReadCSV reads a delimited roster as spreadsheets write it: comma, semicolon or tab (sniffed
 // from the header line), UTF-8 with or without a byte order mark, UTF-16 with one, or
 // Windows-1252 when the bytes are not UTF-8; CRLF or LF line ends. Blank lines count as
-// rows, as a spreadsheet shows them.
-func ReadCSV(r io.Reader) (*Table, error) {
+// rows, as a spreadsheet shows them. It keeps within Limits and stops when ctx is cancelled.
+func ReadCSV(ctx context.Context, r io.Reader) (*Table, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("file is larger than %d MB", MaxFileSize>>20)
+		return nil, &workbook.LimitError{Limit: "file size", Max: MaxFileSize}
 	}
 	text := decodeText(b)
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = sniffDelimiter(text)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	var all []Row
+	all := collector{ctx: ctx}
 	lastLine := 0 // the line the previous record ended on
 	row := 0
 	for {
@@ -84,9 +135,11 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		end += strings.Count(rec[len(rec)-1], "\n")
 		row += 1 + max(0, start-lastLine-1) // blank lines in between are rows too
 		lastLine = end
-		all = append(all, Row{N: row, Cells: rec})
+		if err := all.add(row, rec, func() string { return fmt.Sprintf("row %d", row) }); err != nil {
+			return nil, err
+		}
 	}
-	return newTable(all)
+	return newTable(all.rows)
 }
 
 // headerSearch is how many rows newTable looks through for the header.
@@ -191,38 +244,32 @@ func sniffDelimiter(text string) rune {
 	return best
 }
 
-// ReadXLSX reads a roster from the first sheet of an XLSX workbook. Cells are read raw, so
-// dates come as Excel serial numbers and numbers keep all their digits (a NIK typed as a
-// number stays sixteen digits). The first non-empty row is the header.
-func ReadXLSX(r io.Reader) (*Table, error) {
-	f, err := excelize.OpenReader(io.LimitReader(r, MaxFileSize), excelize.Options{RawCellValue: true})
+// ReadXLSX reads a roster from the first sheet of an XLSX workbook, opened within Limits
+// (each part's declared and real size, rows, columns, cell length), stopping when ctx is
+// cancelled. Cells are read raw, so dates come as Excel serial numbers and numbers keep
+// all their digits (a NIK typed as a number stays sixteen digits).
+func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
+	data, err := io.ReadAll(io.LimitReader(r, Limits.FileBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
+	wb, err := workbook.Open(ctx, data, Limits)
+	if err != nil {
+		return nil, err
+	}
+	defer wb.Close()
+	sheets := wb.Sheets()
 	if len(sheets) == 0 {
 		return nil, errors.New("workbook has no sheet")
 	}
-	rows, err := f.Rows(sheets[0])
+	all := collector{ctx: ctx}
+	err = wb.RawRows(ctx, sheets[0], func(n int, cells []string) error {
+		return all.add(n, cells, func() string { return fmt.Sprintf("sheet %s row %d", sheets[0], n) })
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var all []Row
-	n := 0
-	for rows.Next() {
-		n++
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, Row{N: n, Cells: cells})
-	}
-	if err := rows.Error(); err != nil {
-		return nil, err
-	}
-	t, err := newTable(all)
+	t, err := newTable(all.rows)
 	if err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", sheets[0], err)
 	}

@@ -51,7 +51,7 @@ func openStore(t *testing.T) *sqlite.RosterStore {
 // TestDirtyRoster checks that every fault planted in roster-dirty.csv is reported on its
 // row: the file itself is semicolon-separated UTF-8 with a BOM and CRLF line ends.
 func TestDirtyRoster(t *testing.T) {
-	tbl, err := roster.ReadFile(sharedData(t, "roster-dirty.csv"))
+	tbl, err := roster.ReadFile(context.Background(), sharedData(t, "roster-dirty.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestDirtyRoster(t *testing.T) {
 }
 
 func TestCleanRoster(t *testing.T) {
-	tbl, err := roster.ReadFile(sharedData(t, "roster-blki-bontang-2025.csv"))
+	tbl, err := roster.ReadFile(context.Background(), sharedData(t, "roster-blki-bontang-2025.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestSemicolonBOM(t *testing.T) {
 		"\r\n" +
 		"A-3;José Ñandú;6474060307910003;X;1991-07-03;;TIK;2025-1;dua ribu;\r\n" +
 		"A-4;Ani;6474060307910004;;;0541 123456;TIK;2025-1;;\r\n"
-	tbl, err := roster.ReadCSV(strings.NewReader(csv))
+	tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(csv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestXLSX(t *testing.T) {
 	set("G6", "Las")
 	must(t, f.SaveAs(path))
 
-	tbl, err := roster.ReadFile(path)
+	tbl, err := roster.ReadFile(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestReadCSVRowNumbers(t *testing.T) {
 		{"tabs", "nama\tnik\na\t1\n", []int{2}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tbl, err := roster.ReadCSV(strings.NewReader(tt.in))
+			tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(tt.in))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,7 +288,7 @@ func TestReadCSVEncodings(t *testing.T) {
 		{"Windows-1252", "nama;nik\nJos\xe9;1\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tbl, err := roster.ReadCSV(strings.NewReader(tt.in))
+			tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(tt.in))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -309,7 +309,7 @@ func TestParseHeaderErrors(t *testing.T) {
 		{"two name columns", "nama,full_name,nik\n", `header: columns "nama" and "full_name" mean the same`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tbl, err := roster.ReadCSV(strings.NewReader(tt.in))
+			tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(tt.in))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -323,7 +323,7 @@ func TestParseHeaderErrors(t *testing.T) {
 
 // TestNoRosterID: a minimal Indonesian roster without an id column uses the NIK as id.
 func TestNoRosterID(t *testing.T) {
-	tbl, err := roster.ReadCSV(strings.NewReader("Nama,NIK,No HP,Jenis Kelamin,Kejuruan,Angkatan\nAni,6474064307910001,081298761234,P,TIK,3\n"))
+	tbl, err := roster.ReadCSV(context.Background(), strings.NewReader("Nama,NIK,No HP,Jenis Kelamin,Kejuruan,Angkatan\nAni,6474064307910001,081298761234,P,TIK,3\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +349,7 @@ func FuzzReadCSV(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		tbl, err := roster.ReadCSV(bytes.NewReader(b))
+		tbl, err := roster.ReadCSV(context.Background(), bytes.NewReader(b))
 		if err != nil {
 			return
 		}
