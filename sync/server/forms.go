@@ -37,7 +37,7 @@ func (c *formCache) get(ctx context.Context, id, version string) (*forms.Form, e
 	if err != nil {
 		return nil, err
 	}
-	if f, err = forms.Parse(pf.Name, pf.Source); err != nil {
+	if f, err = forms.ParseContext(ctx, pf.Name, pf.Source); err != nil {
 		return nil, survey.Errorf(survey.EINTERNAL, "Published form %s version %s no longer loads.", id, version)
 	}
 	c.mu.Lock()
@@ -50,7 +50,7 @@ func (c *formCache) get(ctx context.Context, id, version string) (*forms.Form, e
 // POST /api/v1/forms, also used by "tracer serve" to publish the built-in form. Returns
 // EINVALID for a form that does not load.
 func Publish(ctx context.Context, store survey.FormStore, name string, source []byte, by string) (*survey.PublishedForm, bool, error) {
-	f, err := forms.Parse(name, source)
+	f, err := forms.ParseContext(ctx, name, source)
 	if err != nil {
 		return nil, false, survey.Errorf(survey.EINVALID, "The form does not load: %s", firstLines(err.Error(), 5))
 	}

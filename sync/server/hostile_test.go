@@ -1,17 +1,21 @@
 package server_test
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"tracer/survey"
 	"tracer/sync/server"
@@ -197,4 +201,61 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 		t.Fatal("the slow body was never cut off")
 	}
 	testbed.CheckSame(t, env.Subs, want, lap)
+}
+
+// hugeCellForm returns an XLSForm whose survey sheet holds one cell of n bytes: a small
+// file that inflates to n bytes.
+func hugeCellForm(t *testing.T, n int) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", "survey"); err != nil {
+		t.Fatal(err)
+	}
+	f.SetCellValue("survey", "A1", "type")
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, e := range zr.File {
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate})
+		if e.Name != "xl/worksheets/sheet1.xml" {
+			rc, _ := e.Open()
+			io.Copy(w, rc)
+			rc.Close()
+			continue
+		}
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`)
+		chunk := bytes.Repeat([]byte("a"), 1<<20)
+		for range n >> 20 {
+			w.Write(chunk)
+		}
+		io.WriteString(w, `</t></is></c></row></sheetData></worksheet>`)
+	}
+	zw.Close()
+	return out.Bytes()
+}
+
+// A supervisor's XLSForm whose survey sheet inflates to hundreds of megabytes is refused
+// with a message naming the limit, with little memory spent.
+func TestPublishSpreadsheetBomb(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	bomb := hugeCellForm(t, 256<<20)
+	body, _ := json.Marshal(wire.PublishRequest{Name: "bomb.xlsx", Source: bomb})
+	before := heapAllocated()
+	status, e, _ := postRaw(t, env.URL, "/api/v1/forms", sup, body, false)
+	took := heapAllocated() - before
+	if status != http.StatusBadRequest || e.Code != survey.EINVALID || !strings.Contains(e.Message, "over 64 MB") {
+		t.Errorf("%d %+v, want 400 invalid naming the limit", status, e)
+	}
+	t.Logf("%d bytes of xlsx: %d MB allocated", len(bomb), took>>20)
+	if took > 64<<20 {
+		t.Errorf("refusing the bomb allocated %d MB", took>>20)
+	}
 }
