@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tracer/forms/expr"
 )
 
 // NIK is a valid Nomor Induk Kependudukan, the 16-digit national id, laid out as
@@ -74,25 +76,10 @@ func ParseNIK(s string) (NIK, error) {
 	if day > 40 {
 		day -= 40
 	}
-	if day > daysIn(mm, yy) {
+	if day > expr.DaysIn(2000+yy, mm) { // a year ending in a multiple of four is a leap year
 		return NIK{}, Errorf(EINVALID, "NIK birth date %02d-%02d is not a real day", day, mm)
 	}
 	return NIK{digits: d}, nil
-}
-
-// daysIn returns the days of month in a year ending in yy. Every year ending in a multiple
-// of four within a plausible age range (1900 is not) is a leap year.
-func daysIn(month, yy int) int {
-	switch month {
-	case 2:
-		if yy%4 == 0 {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // String returns the sixteen digits.

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tracer/forms"
+	"tracer/forms/expr"
 )
 
 // MaskKeyMap holds the keys of date and time entry.
@@ -167,10 +168,10 @@ func check(layout string, digits []byte) (bool, string, []any) {
 	if hasD && dFull && hasM && mFull {
 		day, _ := strconv.Atoi(d)
 		month, _ := strconv.Atoi(mo)
-		limit := daysIn(2000, month) // 29 February stays possible until the year is known
+		limit := expr.DaysIn(2000, month) // 29 February stays possible until the year is known
 		if yFull {
 			year, _ := strconv.Atoi(y)
-			limit = daysIn(year, month)
+			limit = expr.DaysIn(year, month)
 			if day > limit && month == 2 && day == 29 {
 				return false, "live.noday.year", []any{day, month, year}
 			}
@@ -188,20 +189,6 @@ func check(layout string, digits []byte) (bool, string, []any) {
 		return false, "live.minute", nil
 	}
 	return true, "", nil
-}
-
-// daysIn returns the days of a month of a year (Gregorian).
-func daysIn(year, month int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // typeDigit adds digit c when it can begin a real date, switching a date typed year first

@@ -55,7 +55,7 @@ func parseYMD(s string) (y, m, d int, ok bool) {
 	y, ok1 := atoi(s[0:4])
 	m, ok2 := atoi(s[5:7])
 	d, ok3 := atoi(s[8:10])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m) {
 		return 0, 0, 0, false
 	}
 	return y, m, d, true
@@ -102,8 +102,10 @@ func atoi(s string) (int, bool) {
 	return n, len(s) > 0
 }
 
-func daysIn(m, year int) int {
-	switch m {
+// DaysIn returns the days of month (1-12) in year, in the Gregorian calendar. It is the one
+// calendar rule of the program: dates in expressions, date entry and a NIK's birth day use it.
+func DaysIn(year, month int) int {
+	switch month {
 	case 2:
 		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
 			return 29

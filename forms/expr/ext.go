@@ -208,7 +208,7 @@ func compileAddDate(args []evalFn) evalFn {
 		y, m, day := t.Date()
 		total := y*12 + int(m) - 1 + int(months)
 		y, m = floorDiv(total, 12), time.Month(total-floorDiv(total, 12)*12+1)
-		day = min(day, daysIn(int(m), y))
+		day = min(day, DaysIn(y, int(m)))
 		hh, mm, ss := t.Clock()
 		t = time.Date(y, m, day, hh, mm, ss, t.Nanosecond(), t.Location())
 		whole := math.Trunc(mins / (24 * 60))
