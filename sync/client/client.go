@@ -123,33 +123,6 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 // BaseURL returns the server's address.
 func (c *Client) BaseURL() string { return c.base }
 
-// codeOf maps an HTTP status back to the survey error code the server started from.
-func codeOf(status int) string {
-	switch status {
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return survey.EINVALID
-	case http.StatusUnauthorized:
-		return survey.EUNAUTHORIZED
-	case http.StatusForbidden:
-		return survey.EFORBIDDEN
-	case http.StatusNotFound:
-		return survey.ENOTFOUND
-	case http.StatusConflict:
-		return survey.ECONFLICT
-	case http.StatusRequestEntityTooLarge:
-		return survey.ETOOLARGE
-	case http.StatusTooManyRequests:
-		return survey.ERATELIMIT
-	case http.StatusNotImplemented:
-		return survey.ENOTIMPLEMENTED
-	case http.StatusServiceUnavailable:
-		return survey.EUNAVAILABLE
-	case http.StatusInsufficientStorage:
-		return survey.EFULL
-	}
-	return survey.EINTERNAL
-}
-
 // retryable reports whether a status is worth trying again.
 // A full disk on the server is not: it lasts until someone frees space.
 func retryable(status int) bool {
@@ -264,9 +237,9 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 	}
 	var e wire.Error
 	if json.Unmarshal(data, &e) != nil || e.Code == "" {
-		e = wire.Error{Code: codeOf(resp.StatusCode), Message: fmt.Sprintf("The server answered %s.", resp.Status)}
+		e = wire.Error{Code: wire.Code(resp.StatusCode), Message: fmt.Sprintf("The server answered %s.", resp.Status)}
 	}
-	if want := codeOf(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
+	if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
 		e.Code = want
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {

@@ -184,9 +184,9 @@ func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, e
 			resp.Body.Close()
 			var e wire.Error
 			if json.Unmarshal(data, &e) != nil || e.Code == "" {
-				e = wire.Error{Code: codeOf(resp.StatusCode), Message: fmt.Sprintf("The server answered %s.", resp.Status)}
+				e = wire.Error{Code: wire.Code(resp.StatusCode), Message: fmt.Sprintf("The server answered %s.", resp.Status)}
 			}
-			if want := codeOf(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
+			if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
 				e.Code = want
 			}
 			last = &survey.Error{Code: e.Code, Message: e.Message}

@@ -32,7 +32,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 		if err != nil {
 			code := survey.ErrorCode(err)
 			receipts[i] = wire.Receipt{Receipt: survey.Receipt{InterviewID: it.ID, Revision: it.Revision, Hash: it.Hash,
-				Status: survey.ReceiptRefused, Code: code, Message: survey.ErrorMessage(err)}, HTTPStatus: refusedStatus(code)}
+				Status: survey.ReceiptRefused, Code: code, Message: survey.ErrorMessage(err)}, HTTPStatus: wire.ReceiptStatus(code)}
 			return
 		}
 		sub.SubmittedBy, sub.DeviceTime = u.Name, req.DeviceTime.UTC()
@@ -65,7 +65,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 					slog.String("interview", rc.InterviewID), slog.Int("revision", rc.Revision), slog.String("user", u.Name))
 			case survey.ReceiptRefused:
 				refused++
-				status = refusedStatus(rc.Code)
+				status = wire.ReceiptStatus(rc.Code)
 				s.log.LogAttrs(ctx, slog.LevelWarn, "revision refused", slog.String("interview", rc.InterviewID),
 					slog.Int("revision", rc.Revision), slog.String("user", u.Name), slog.String("code", rc.Code))
 			}
@@ -77,21 +77,6 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 		slog.Int("refused", refused))
 	writeJSON(w, http.StatusOK, wire.PushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
 	return nil
-}
-
-// refusedStatus is the HTTP status of a refused revision's receipt with error code code.
-func refusedStatus(code string) int {
-	switch code {
-	case survey.ENOTFOUND:
-		return http.StatusNotFound
-	case survey.EFORBIDDEN:
-		return http.StatusForbidden
-	case survey.ECONFLICT:
-		return http.StatusConflict
-	case survey.EINTERNAL:
-		return http.StatusInternalServerError
-	}
-	return http.StatusUnprocessableEntity
 }
 
 // parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines.

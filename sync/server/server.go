@@ -278,35 +278,6 @@ func (s *Server) authenticate(r *http.Request) (*survey.User, error) {
 	return s.cfg.Users.Authenticate(r.Context(), strings.TrimSpace(token))
 }
 
-// Status returns the HTTP status of a survey error code.
-func Status(code string) int {
-	switch code {
-	case "":
-		return http.StatusOK
-	case survey.EINVALID:
-		return http.StatusBadRequest
-	case survey.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case survey.EFORBIDDEN:
-		return http.StatusForbidden
-	case survey.ENOTFOUND:
-		return http.StatusNotFound
-	case survey.ECONFLICT:
-		return http.StatusConflict
-	case survey.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case survey.ERATELIMIT:
-		return http.StatusTooManyRequests
-	case survey.ENOTIMPLEMENTED:
-		return http.StatusNotImplemented
-	case survey.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case survey.EFULL:
-		return http.StatusInsufficientStorage
-	}
-	return http.StatusInternalServerError
-}
-
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := survey.ErrorCode(err)
 	if code == survey.EINTERNAL {
@@ -319,7 +290,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == survey.EFULL {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "disk full", slog.String("route", r.Pattern), slog.String("err", err.Error()))
 	}
-	status := Status(code)
+	status := wire.Status(code)
 	if status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest {
 		// The rest of a refused body is not worth reading.
 		w.Header().Set("Connection", "close")
@@ -457,7 +428,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request, _ *survey.User) 
 	if err := s.canWrite(r.Context()); err != nil {
 		code := survey.ErrorCode(err)
 		s.log.LogAttrs(r.Context(), slog.LevelError, "store cannot write", slog.String("err", err.Error()))
-		writeJSON(w, Status(code), map[string]string{"status": "cannot_write", "code": code, "message": storeMessage(err), "time": now})
+		writeJSON(w, wire.Status(code), map[string]string{"status": "cannot_write", "code": code, "message": storeMessage(err), "time": now})
 		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": now})
