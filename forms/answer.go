@@ -145,7 +145,7 @@ func (s *Session) store(it *item, v string) {
 			continue
 		}
 		for _, x := range s.items[n.Index] {
-			if nv := calcValue(s.evalString(n.Calculation, x)); nv != x.value {
+			if nv := s.calcValue(n, s.eval(n.Calculation, x)); nv != x.value {
 				x.value = nv
 				s.propagate(x)
 			}

@@ -487,3 +487,33 @@ func TestWhatTheEnumeratorIsShown(t *testing.T) {
 		t.Fatalf("label of an image-only note = %q, want [Image: map.png]", got)
 	}
 }
+
+// TestCalculationsAreCastToTheQuestionsType: a calculation stores its result cast to the
+// type of its question, as ODK casts it: an integer keeps its whole part, a date question
+// computed as today() + 30 stores a date (XPath gives a number of days), a dateTime question
+// a dateTime with the enumerator's offset.
+func TestCalculationsAreCastToTheQuestionsType(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation | read_only |
+| | integer | a | A | | |
+| | integer | half | Half | ${a} div 2 | yes |
+| | integer | neg | Neg | 0 - ${a} div 2 | yes |
+| | date | due | Due | today() + 30 | yes |
+| | dateTime | at | At | today() | yes |
+| | decimal | ratio | Ratio | ${a} div 4 | yes |
+| | calculate | raw | | ${a} div 2 | |
+`
+	s := forms.NewSession(mustParse(t, form), forms.Options{Now: func() time.Time { return fixedNow }, Location: time.FixedZone("WIB", 7*3600)})
+	runSteps(t, s, []step{
+		{path: "a", value: "5", wantPath: "half", want: "2"},
+		{wantPath: "neg", want: "-2"},
+		{wantPath: "due", want: "2026-12-20"},
+		{wantPath: "at", want: "2026-11-20T00:00:00.000+07:00"},
+		{wantPath: "ratio", want: "1.25"},
+		{wantPath: "raw", want: "2.5"},
+	})
+	if p := s.Check("due"); p != nil {
+		t.Fatalf("the computed date does not check: %s", p.Message)
+	}
+}

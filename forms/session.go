@@ -196,7 +196,7 @@ func (s *Session) initDefault(it *item) {
 	if n.DefaultText != "" {
 		it.value = n.DefaultText
 	} else if n.Default != nil {
-		it.value = calcValue(s.evalString(n.Default, it))
+		it.value = s.calcValue(n, s.eval(n.Default, it))
 	}
 }
 
@@ -606,7 +606,7 @@ func (s *Session) recomputeItem(it *item) bool {
 	}
 	if n.Calculation != nil && n.Trigger == "" && (it.value == "" || !n.editable()) {
 		// A calculation on an editable question only gives its starting value.
-		if v := calcValue(s.evalString(n.Calculation, it)); v != it.value {
+		if v := s.calcValue(n, s.eval(n.Calculation, it)); v != it.value {
 			it.value = v
 			changed = true
 		}
@@ -620,14 +620,6 @@ const maxInstances = 10000
 // editable reports whether the enumerator can change the node's value.
 func (n *Node) editable() bool {
 	return n.Kind == KindQuestion && !n.ReadOnly && n.ReadOnlyIf == nil
-}
-
-// calcValue turns a calculation's result into a stored value: NaN is no value, as in ODK.
-func calcValue(v string) string {
-	if v == "NaN" {
-		return ""
-	}
-	return v
 }
 
 // propagate recomputes what a change of item it can affect, and nothing else: each affected

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tracer/forms/expr"
 )
 
 // This file reads a typed answer the way ODK stores it. Every caller of Session.Set (the
@@ -120,4 +122,37 @@ func parseDateTime(v string, loc *time.Location) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// calcValue turns the result of a calculation or default into the value stored for n, cast
+// to n's type as ODK casts it: NaN is no value; an integer question keeps the whole part (a
+// calculation of 2.5 stores 2); a date question stores the date a number of days or a
+// dateTime stands for (today() + 30 stores a date, not 20547); a dateTime question stores a
+// dateTime with its offset.
+func (s *Session) calcValue(n *Node, v expr.Value) string {
+	str := expr.ToString(v)
+	if str == "NaN" || str == "" {
+		return ""
+	}
+	switch n.Type {
+	case "integer":
+		f := expr.ToNumber(v)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return str
+		}
+		return strconv.FormatFloat(math.Trunc(f), 'f', -1, 64)
+	case "date":
+		if d, ok := expr.ToDate(v); ok {
+			return d.T.Format("2006-01-02")
+		}
+	case "dateTime":
+		if d, ok := expr.ToDate(v); ok {
+			if !d.HasTime {
+				y, m, dd := d.T.Date()
+				return formatDateTime(time.Date(y, m, dd, 0, 0, 0, 0, s.opt.Location))
+			}
+			return formatDateTime(d.T)
+		}
+	}
+	return str
 }
