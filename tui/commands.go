@@ -61,6 +61,7 @@ func (c *common) flush() tea.Cmd {
 // homeMsg carries the counts of interviews by state.
 type homeMsg struct {
 	counts map[survey.State]int
+	today  int
 	roster int
 	err    error
 }

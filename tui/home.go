@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -15,6 +17,7 @@ import (
 type homeScreen struct {
 	c             *common
 	counts        map[survey.State]int
+	today         int // interviews finalized today
 	roster        int
 	loaded        bool
 	err           error
@@ -37,8 +40,33 @@ func (h *homeScreen) load() tea.Cmd {
 				return homeMsg{err: err}
 			}
 		}
-		return homeMsg{counts: counts, roster: n}
+		today, err := doneToday(ctx, cfg.Interviews, cfg.Now())
+		if err != nil {
+			return homeMsg{err: err}
+		}
+		return homeMsg{counts: counts, roster: n, today: today}
 	}
+}
+
+// doneToday counts the interviews finalized (or finalized and sent) on now's day, by the
+// laptop's clock. The list comes most recently updated first, so reading stops at the first
+// interview of an earlier day.
+func doneToday(ctx context.Context, store survey.InterviewStore, now time.Time) (int, error) {
+	y, m, d := now.Local().Date()
+	n := 0
+	for _, state := range []survey.State{survey.StateFinalized, survey.StateSent} {
+		ivs, err := store.List(ctx, survey.InterviewFilter{State: state, Limit: 500})
+		if err != nil {
+			return 0, err
+		}
+		for _, iv := range ivs {
+			if yy, mm, dd := iv.UpdatedAt.Local().Date(); yy != y || mm != m || dd != d {
+				break
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (h *homeScreen) SetSize(w, ht int) { h.width, h.height = w, ht }
@@ -54,7 +82,7 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			h.c.log.Error("load counts", "err", msg.err)
 			return nil
 		}
-		h.counts, h.roster = msg.counts, msg.roster
+		h.counts, h.roster, h.today = msg.counts, msg.roster, msg.today
 	case tea.KeyPressMsg:
 		k := h.c.keys
 		switch {
@@ -89,7 +117,12 @@ func (h *homeScreen) View() string {
 	row := func(label, value string) {
 		b.WriteString("  " + label + strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0)) + "  " + value + "\n")
 	}
-	row(t["home.enumerator"], c.cfg.Enumerator)
+	if c.cfg.Role == survey.RoleSupervisor {
+		row(t["home.supervisor"], c.cfg.Enumerator+" "+st.Warn.Render("("+t["home.supervisorrole"]+")"))
+	} else {
+		row(t["home.enumerator"], c.cfg.Enumerator)
+	}
+	row(t["home.today"], fmt.Sprintf(t["home.todaycounts"], h.today, h.counts[survey.StateDraft], h.counts[survey.StateFinalized]))
 	row(t["home.roster"], fmt.Sprintf(t["home.alumni"], h.roster))
 	if h.err != nil {
 		b.WriteString(st.Error.Render("  "+t["err.load"]+" "+survey.ErrorMessage(h.err)) + "\n")
@@ -117,7 +150,7 @@ func (h *homeScreen) View() string {
 }
 
 // homeLabels are the labels of the home screen's counts.
-var homeLabels = []string{"home.enumerator", "home.roster", "home.drafts", "home.finalized", "home.sent", "home.returned", "home.server"}
+var homeLabels = []string{"home.enumerator", "home.supervisor", "home.today", "home.roster", "home.drafts", "home.finalized", "home.sent", "home.returned", "home.server"}
 
 // homeLabelWidth is the width of the home screen's label column: the longest label in any UI
 // language, so that the column does not move when the language changes.

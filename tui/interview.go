@@ -29,7 +29,9 @@ type interviewScreen struct {
 	live     string
 	liveArgs []any
 	saveErr  string
-	confirm  bool // asking whether to remove the current repeat instance
+	// savedMark shows "saved" after a save the store confirmed, until the next key.
+	savedMark bool
+	confirm   bool // asking whether to remove the current repeat instance
 	// langKept is the form language of a resumed draft when it differs from the one the UI
 	// language would choose now: the interview keeps it (it is the respondent's language) and
 	// a one-line hint says so until the enumerator moves on or switches.
@@ -499,6 +501,7 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 		} else {
 			s.saveErr = ""
+			s.savedMark = len(msg.changed) > 0 || len(msg.removed) > 0
 		}
 		return nil
 	case finalizedMsg:
@@ -520,6 +523,7 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.keys
+	s.savedMark = false
 	if s.confirm {
 		switch {
 		case key.Matches(msg, k.Yes):
@@ -648,20 +652,14 @@ func (s *interviewScreen) View() string {
 		return st.Muted.Render(t["iv.empty"])
 	}
 	var top []string
-	who := ""
-	if s.resp != nil {
-		who = s.resp.Name
-		if who == "" {
-			who = s.resp.RosterID
-		} else {
-			who += " (" + s.resp.RosterID + ")"
-		}
-	}
-	if who == "" {
-		who = t["list.walkin"] // a resumed walk-in: no roster entry to name
-	}
+	who := s.who()
 	if s.readOnly {
 		who += "  " + st.Warn.Render("["+t["iv.readonly"]+"]")
+	}
+	if s.savedMark {
+		mark := st.OK.Render("✓ " + t["iv.savedmark"])
+		who = ansi.Truncate(who, max(w-ansi.StringWidth(mark)-2, 10), "…")
+		who += strings.Repeat(" ", max(w-ansi.StringWidth(who)-ansi.StringWidth(mark), 2)) + mark
 	}
 	top = append(top, ansi.Truncate(who, w, "…"))
 	top = append(top, s.bar(w))
@@ -889,4 +887,21 @@ func liveText(t texts, id string, args []any) string {
 		return t[id]
 	}
 	return fmt.Sprintf(t[id], args...)
+}
+
+// who names the respondent: "Name (roster id)", the roster id, or a walk-in.
+func (s *interviewScreen) who() string {
+	if s.resp == nil {
+		return s.c.t["list.walkin"]
+	}
+	who := s.resp.Name
+	switch {
+	case who == "" && s.resp.RosterID != "":
+		who = s.resp.RosterID
+	case who == "":
+		who = s.c.t["list.walkin"] // a resumed walk-in: no roster entry to name
+	default:
+		who += " (" + s.resp.RosterID + ")"
+	}
+	return who
 }

@@ -7,6 +7,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -150,7 +151,14 @@ type Model struct {
 	showHelp bool
 	status   string
 	quitting bool
+	// quitNote is what the terminal is told once the program has ended ("the draft is
+	// saved"), in the UI language.
+	quitNote string
 }
+
+// QuitNote returns the line to print after the program ended: that the open draft was
+// saved, "" when no interview was open.
+func (m *Model) QuitNote() string { return m.quitNote }
 
 // New returns the root model. ctx bounds every database call the program makes.
 func New(ctx context.Context, cfg Config) *Model {
@@ -383,8 +391,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // typing reports whether the screen on show takes free text, where "?" is a character.
 func (m *Model) typing() bool {
 	switch m.screen {
-	case screenPicker:
-		return true
 	case screenDetail:
 		return m.detail() != nil && m.detail().typing()
 	case screenInterview:
@@ -395,7 +401,8 @@ func (m *Model) typing() bool {
 
 // quit saves what is on screen and ends the program once the write queue is empty.
 func (m *Model) quit() tea.Cmd {
-	if iv := m.iv(); iv != nil && m.screen == screenInterview {
+	if iv := m.iv(); iv != nil && m.screen == screenInterview && !iv.readOnly {
+		m.quitNote = fmt.Sprintf(m.c.t["iv.quitsaved"], iv.who())
 		return tea.Sequence(iv.saveNow(), send(quitMsg{}))
 	}
 	return tea.Sequence(m.c.flush(), send(quitMsg{}))
@@ -433,9 +440,16 @@ func (m *Model) render() string {
 	if m.status != "" {
 		status = c.st.Warn.Render(m.status)
 	}
+	if w < minWidth || h < minHeight {
+		// too small: say so on the status line; the screens wrap rather than cut
+		status = c.st.Error.Render(fmt.Sprintf(c.t["small"], w, h, minWidth, minHeight))
+	}
 	short := c.help.ShortHelpView(append([]key.Binding{c.keys.Help}, p.ShortHelp()...))
 	return fit(header, w, 1) + "\n" + fit(body, w, max(h-3, 1)) + "\n" + fit(status, w, 1) + "\n" + fit(short, w, 1)
 }
+
+// The window size every screen is laid out for; a smaller window is told so.
+const minWidth, minHeight = 80, 24
 
 var screenTitle = map[screen]string{
 	screenHome: "t.home", screenPicker: "t.picker", screenInterview: "t.interview", screenJump: "t.jump",

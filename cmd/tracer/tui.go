@@ -98,6 +98,9 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	logger.Info("tui start", "form", form.ID, "version", form.Version, "data", dir, "role", cfg.Role)
 	_, err = tea.NewProgram(model, tea.WithContext(ctx)).Run()
 	logger.Info("tui stop", "err", err)
+	if note := model.QuitNote(); note != "" {
+		fmt.Fprintln(m.Stdout, note)
+	}
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("run interview screens: %w", err)
 	}

@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// Home says what was done today: interviews finalized today, drafts, and what waits to be
+// sent; a supervisor account is labelled as such.
+func TestHomeToday(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	if !strings.Contains(plain(m), "0 selesai · 0 draf · 0 menunggu dikirim") {
+		t.Errorf("home before:\n%s", plain(m))
+	}
+	refuseAndFinalize(t, m, "BTG25-0232")
+	openRespondent(t, m, "BTG25-0071")
+	drive(t, m, keypress("ctrl+s"))
+	if !strings.Contains(plain(m), "1 selesai · 1 draf · 1 menunggu dikirim") {
+		t.Errorf("home after one finalized and one draft:\n%s", plain(m))
+	}
+	if strings.Contains(plain(m), "Pengawas") {
+		t.Errorf("an enumerator is labelled a supervisor:\n%s", plain(m))
+	}
+	e2 := newEnv(t, false)
+	withReviewer(t, e2)
+	if m2 := start(t, e2); !strings.Contains(plain(m2), "Pengawas") || !strings.Contains(plain(m2), "akun pengawas") {
+		t.Errorf("supervisor not labelled:\n%s", plain(m2))
+	}
+}
+
+// Each confirmed save shows "tersimpan"; the next key clears the mark.
+func TestSavedMark(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	drive(t, m, keypress("enter")) // the note
+	drive(t, m, keypress("1"))
+	if strings.Contains(plain(m), "tersimpan") {
+		t.Errorf("saved mark while typing:\n%s", plain(m))
+	}
+	drive(t, m, keypress("enter"))
+	if !strings.Contains(plain(m), "✓ tersimpan") {
+		t.Errorf("no saved mark after the answer was saved:\n%s", plain(m))
+	}
+}
+
+// Ctrl+C in an interview saves the draft and the program says so once it has ended.
+func TestQuitNote(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	if m.QuitNote() != "" {
+		t.Errorf("a note before anything: %q", m.QuitNote())
+	}
+	openRespondent(t, m, "BTG25-0071")
+	id := m.iv().iv.ID
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1"))
+	if !drive(t, m, keypress("ctrl+c")) {
+		t.Fatal("ctrl+c did not quit")
+	}
+	if n := m.QuitNote(); !strings.Contains(n, "tersimpan") || !strings.Contains(n, "BTG25-0071") {
+		t.Errorf("quit note %q", n)
+	}
+	if got := storedAnswers(t, e, id)["grp_consent/consent"]; got != "yes" {
+		t.Errorf("the answer on screen was not saved on ctrl+c: %q", got)
+	}
+}
+
+// "?" opens the help on every screen, the respondent search included, and never types
+// into a search.
+func TestHelpEverywhere(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	check := func(where string) {
+		t.Helper()
+		drive(t, m, keypress("?"))
+		if !m.showHelp {
+			t.Errorf("%s: ? did not open the help:\n%s", where, plain(m))
+		}
+		drive(t, m, keypress("?"))
+		if m.showHelp {
+			t.Errorf("%s: ? did not close the help", where)
+		}
+	}
+	check("home")
+	drive(t, m, keypress("1"))
+	check("picker")
+	if q := m.picker().query.Value(); q != "" {
+		t.Errorf("? typed into the search: %q", q)
+	}
+	typeText(t, m, "BTG25-0071")
+	drive(t, m, keypress("enter"))
+	check("note")
+	drive(t, m, keypress("enter"))
+	check("single choice")
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+	goToQuestion(t, m, "domicile_regency")
+	check("long list")
+	if l, ok := m.iv().fld.(*listInput); !ok || l.query != "" {
+		t.Errorf("? typed into the list search")
+	}
+	drive(t, m, keypress("ctrl+j"))
+	check("jump")
+	drive(t, m, keypress("esc"))
+	drive(t, m, keypress("ctrl+r"))
+	check("review")
+}
+
+// A window under 80x24 says so on the status line; the screens still draw.
+func TestSmallWindowSaysSo(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	drive(t, m, tea.WindowSizeMsg{Width: 60, Height: 20})
+	if v := plain(m); !strings.Contains(v, "60x20 terlalu kecil, perlu 80x24") {
+		t.Errorf("60x20:\n%s", v)
+	}
+	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if strings.Contains(plain(m), "terlalu kecil") {
+		t.Errorf("80x24 called too small")
+	}
+}
