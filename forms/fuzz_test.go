@@ -3,8 +3,10 @@ package forms_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"tracer/forms"
 )
@@ -16,6 +18,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("| survey |\n| | type | name | label |\n| | text | q | Q |\n")
 	f.Add("| survey |\n| | type | name | relevant | calculation |\n| | calculate | a | | ${b}+1 |\n| | calculate | b | | 2 |\n")
 	f.Add("| survey |\n| | type | name | label | repeat_count |\n| | begin repeat | r | R | 3 |\n| | integer | x | X | |\n| | end repeat | | | |\n")
+	f.Add("| survey |\n| | type | name | label | relevant | constraint |\n| | select_one l or_other | a | A | | |\n| | begin group | g | G | ../a = 'x' | |\n| | integer | b | B | current()/../../a != '' | ${b} &gt; 1 |\n| | end group | | | | |\n| choices |\n| | list_name | name | label |\n| | l | x | X |\n")
 	if data, err := os.ReadFile(filepath.Join("builtin", "blk-tracer.md")); err == nil {
 		f.Add(string(data))
 	}
@@ -46,5 +49,33 @@ func FuzzLoad(f *testing.F) {
 		_ = s.Problems()
 		_ = s.Record()
 		_ = s.Final()
+	})
+}
+
+// FuzzRichText feeds arbitrary labels to RichText. Properties: no panic; valid UTF-8 in
+// gives valid UTF-8 out; the runs join to PlainText; no run is empty, and two neighbours never
+// share a style and link.
+func FuzzRichText(f *testing.F) {
+	for _, s := range []string{"*em* **strong** # h", "<span style=\"color:red\">x</span><h4>y</h4>", "[a](b) \\* _x_y_ ***z***", "a < b > c & d", "<b><i>x</b></i>", "# \n#\n**"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		spans := forms.RichText(s)
+		var b strings.Builder
+		for i, sp := range spans {
+			if sp.Text == "" {
+				t.Fatalf("RichText(%q): run %d is empty", s, i)
+			}
+			if i > 0 && spans[i-1].Style == sp.Style && spans[i-1].URL == sp.URL {
+				t.Fatalf("RichText(%q): runs %d and %d share a style", s, i-1, i)
+			}
+			b.WriteString(sp.Text)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(b.String()) {
+			t.Fatalf("RichText(%q) gives invalid UTF-8 %q", s, b.String())
+		}
+		if got := forms.PlainText(s); got != b.String() {
+			t.Fatalf("PlainText(%q) = %q, runs join to %q", s, got, b.String())
+		}
 	})
 }
