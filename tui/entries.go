@@ -23,8 +23,8 @@ type reviewLine struct {
 // heading reports whether the entry is a section heading.
 func (l reviewLine) heading() bool { return strings.HasPrefix(l.text, "## ") }
 
-// entryLines draws one entry wrapped to width: the label, then the answer indented under
-// it, then any comment. Nothing is cut: a long answer takes the lines it needs. The first
+// entryLines draws one entry wrapped to width: "label: answer" when it fits on a line, else
+// the label, then the answer indented under it; then any comment. Nothing is cut: a long answer takes the lines it needs. The first
 // line of the selected entry starts with "›".
 func entryLines(l reviewLine, width int, st Styles, selected bool) []string {
 	var out []string
@@ -57,12 +57,16 @@ func entryLines(l reviewLine, width int, st Styles, selected bool) []string {
 		if selected {
 			style = st.Selected.Render
 		}
-		add("  ", label, style)
 		v := l.value
 		if v == "" {
 			v = "—"
 		}
-		add("    ", v, st.Input.Render)
+		if one := label + ": " + v; ansi.StringWidth(one)+2 <= width && !strings.Contains(v, "\n") {
+			add("  ", one, style) // fits on one line
+		} else {
+			add("  ", label, style)
+			add("    ", v, st.Input.Render)
+		}
 		if l.note != "" {
 			add("    ✎ ", l.note, st.Warn.Render)
 		}
