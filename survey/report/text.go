@@ -10,45 +10,110 @@ import (
 	"unicode/utf8"
 )
 
-// words holds the report's fixed texts in Bahasa Indonesia and English.
-var words = map[string][2]string{
-	"title":      {"Laporan indikator studi penelusuran alumni", "Tracer study indicator report"},
-	"period":     {"Pelatihan selesai", "Training ended"},
-	"asof":       {"acuan", "as of"},
-	"open":       {"semua", "all"},
-	"pops":       {"Populasi", "Populations"},
-	"reached":    {"terhubungi", "reached"},
-	"ojt":        {"Magang berbayar dihitung terserap", "Paid OJT counted as absorbed"},
-	"yes":        {"ya", "yes"},
-	"no":         {"tidak", "no"},
-	"bands":      {"Titik tengah pita pendapatan (jt Rp)", "Income band midpoints (IDR m)"},
-	"indicator":  {"Indikator", "Indicator"},
-	"numden":     {"Pemb/Peny", "Num/Den"},
-	"rules":      {"% tidak ditampilkan bila penyebut < 10; \"n kecil\" bila 10-29.", "% not shown when the denominator < 10; \"small n\" when 10-29."},
-	"by":         {"Menurut", "By"},
-	"resp":       {"Respons", "Resp."},
-	"abs":        {"Terserap", "Absorbed"},
-	"dist":       {"Sebaran", "Distribution"},
-	"weights":    {"Bobot non-respons |G|/|S| (kejuruan × jenis kelamin)", "Non-response weights |G|/|S| (kejuruan × sex)"},
-	"small":      {"n kecil", "small n"},
-	"median":     {"median", "median"},
-	"mean":       {"rerata", "mean"},
-	"total":      {"jumlah", "total"},
-	"months":     {"bln", "mo."},
-	"million":    {"jt", "m"},
-	"counts":     {"Data", "Data"},
-	"records":    {"rekaman", "records"},
-	"interviews": {"wawancara", "interviews"},
-	"unlinked":   {"tanpa pasangan di T", "not linked to T"},
-	"superseded": {"digantikan yang lebih baru", "superseded by a later one"},
+// texts are the report's fixed texts in one language: a misspelt one does not compile and
+// TestTextsComplete finds an empty one.
+type texts struct {
+	Title      string
+	Period     string
+	AsOf       string
+	Open       string
+	Pops       string
+	Reached    string
+	OJT        string
+	Yes        string
+	No         string
+	Bands      string
+	Indicator  string
+	NumDen     string
+	Rules      string
+	By         string
+	Resp       string
+	Abs        string
+	Dist       string
+	Weights    string
+	Small      string
+	Median     string
+	Mean       string
+	Total      string
+	Months     string
+	Million    string
+	Counts     string
+	Records    string
+	Interviews string
+	Unlinked   string
+	Superseded string
 }
 
-func word(key, lang string) string {
-	w := words[key]
+var indonesian = texts{
+	Title:      "Laporan indikator studi penelusuran alumni",
+	Period:     "Pelatihan selesai",
+	AsOf:       "acuan",
+	Open:       "semua",
+	Pops:       "Populasi",
+	Reached:    "terhubungi",
+	OJT:        "Magang berbayar dihitung terserap",
+	Yes:        "ya",
+	No:         "tidak",
+	Bands:      "Titik tengah pita pendapatan (jt Rp)",
+	Indicator:  "Indikator",
+	NumDen:     "Pemb/Peny",
+	Rules:      "% tidak ditampilkan bila penyebut < 10; \"n kecil\" bila 10-29.",
+	By:         "Menurut",
+	Resp:       "Respons",
+	Abs:        "Terserap",
+	Dist:       "Sebaran",
+	Weights:    "Bobot non-respons |G|/|S| (kejuruan × jenis kelamin)",
+	Small:      "n kecil",
+	Median:     "median",
+	Mean:       "rerata",
+	Total:      "jumlah",
+	Months:     "bln",
+	Million:    "jt",
+	Counts:     "Data",
+	Records:    "rekaman",
+	Interviews: "wawancara",
+	Unlinked:   "tanpa pasangan di T",
+	Superseded: "digantikan yang lebih baru",
+}
+
+var english = texts{
+	Title:      "Tracer study indicator report",
+	Period:     "Training ended",
+	AsOf:       "as of",
+	Open:       "all",
+	Pops:       "Populations",
+	Reached:    "reached",
+	OJT:        "Paid OJT counted as absorbed",
+	Yes:        "yes",
+	No:         "no",
+	Bands:      "Income band midpoints (IDR m)",
+	Indicator:  "Indicator",
+	NumDen:     "Num/Den",
+	Rules:      "% not shown when the denominator < 10; \"small n\" when 10-29.",
+	By:         "By",
+	Resp:       "Resp.",
+	Abs:        "Absorbed",
+	Dist:       "Distribution",
+	Weights:    "Non-response weights |G|/|S| (kejuruan × sex)",
+	Small:      "small n",
+	Median:     "median",
+	Mean:       "mean",
+	Total:      "total",
+	Months:     "mo.",
+	Million:    "m",
+	Counts:     "Data",
+	Records:    "records",
+	Interviews: "interviews",
+	Unlinked:   "not linked to T",
+	Superseded: "superseded by a later one",
+}
+
+// textsIn returns the report's texts in lang: English for "en", else Bahasa Indonesia.
+func textsIn(lang string) *texts {
 	if strings.EqualFold(lang, "en") {
-		return w[1]
+		return &english
 	}
-	return w[0]
+	return &indonesian
 }
 
 var dimLabels = map[Dimension][2]string{
@@ -130,7 +195,7 @@ func flagText(f Flag, lang string) string {
 	case FlagSuppressed:
 		return "(<10)"
 	case FlagSmall:
-		return word("small", lang)
+		return textsIn(lang).Small
 	}
 	return ""
 }
@@ -142,12 +207,12 @@ func statText(v Value, lang string) string {
 	}
 	switch v.ID {
 	case "first_job_months":
-		return fmt.Sprintf("%s %s (IQR %s-%s)", num(*v.Stat, 1, lang), word("months", lang), num(*v.Q1, 1, lang), num(*v.Q3, 1, lang))
+		return fmt.Sprintf("%s %s (IQR %s-%s)", num(*v.Stat, 1, lang), textsIn(lang).Months, num(*v.Q1, 1, lang), num(*v.Q3, 1, lang))
 	case "income_median", "income_median_wage", "income_median_self":
-		m := word("million", lang)
+		m := textsIn(lang).Million
 		return fmt.Sprintf("Rp %s %s (IQR %s-%s)", num(*v.Stat/1e6, 2, lang), m, num(*v.Q1/1e6, 2, lang), num(*v.Q3/1e6, 2, lang))
 	case "biz_jobs":
-		return fmt.Sprintf("%s %s, %s %s", word("total", lang), count(v.Num), word("mean", lang), num(*v.Stat, 1, lang))
+		return fmt.Sprintf("%s %s, %s %s", textsIn(lang).Total, count(v.Num), textsIn(lang).Mean, num(*v.Stat, 1, lang))
 	case "nps":
 		return num(*v.Stat, 0, lang)
 	}
@@ -159,35 +224,35 @@ func statText(v Value, lang string) string {
 func WriteText(w io.Writer, r *Report, lang string) error {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	line("%s", word("title", lang))
-	line("%s", strings.Repeat("═", utf8.RuneCountInString(word("title", lang))))
+	line("%s", textsIn(lang).Title)
+	line("%s", strings.Repeat("═", utf8.RuneCountInString(textsIn(lang).Title)))
 	from, to := r.Settings.From, r.Settings.To
 	if from == "" && to == "" {
-		from = word("open", lang)
+		from = textsIn(lang).Open
 	}
-	line("%s: %s – %s · %s %s", word("period", lang), from, to, word("asof", lang), r.Settings.AsOf)
+	line("%s: %s – %s · %s %s", textsIn(lang).Period, from, to, textsIn(lang).AsOf, r.Settings.AsOf)
 	n := r.Total.N
-	line("%s: T %d · G %d · %s %d · S %d · A %d", word("pops", lang), n.T, n.G, word("reached", lang), n.Reached, n.S, n.A)
+	line("%s: T %d · G %d · %s %d · S %d · A %d", textsIn(lang).Pops, n.T, n.G, textsIn(lang).Reached, n.Reached, n.S, n.A)
 	line("          W %d · O %d · SE %d · OJT %d · U %d · ED %d · I %d", n.W, n.O, n.SE, n.OJT, n.U, n.ED, n.I)
-	yn := word("no", lang)
+	yn := textsIn(lang).No
 	if r.Settings.PaidOJTAbsorbed {
-		yn = word("yes", lang)
+		yn = textsIn(lang).Yes
 	}
-	line("%s: %s", word("ojt", lang), yn)
+	line("%s: %s", textsIn(lang).OJT, yn)
 	var mids []string
 	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
 		if v, ok := r.Settings.BandMidpoints[k]; ok {
 			mids = append(mids, k+"="+num(v/1e6, -1, lang))
 		}
 	}
-	line("%s:", word("bands", lang))
+	line("%s:", textsIn(lang).Bands)
 	line("  %s", strings.Join(mids, " "))
 	c := r.Counts
-	line("%s: %d %s, %d %s,", word("counts", lang), c.Records, word("records", lang), c.Interviews, word("interviews", lang))
-	line("  %d %s, %d %s", c.Unlinked, word("unlinked", lang), c.Superseded, word("superseded", lang))
-	line("%s", word("rules", lang))
+	line("%s: %d %s, %d %s,", textsIn(lang).Counts, c.Records, textsIn(lang).Records, c.Interviews, textsIn(lang).Interviews)
+	line("  %d %s, %d %s", c.Unlinked, textsIn(lang).Unlinked, c.Superseded, textsIn(lang).Superseded)
+	line("%s", textsIn(lang).Rules)
 	line("")
-	line("No %s %s %6s", fit(word("indicator", lang), 33), pad(word("numden", lang), 11), "%")
+	line("No %s %s %6s", fit(textsIn(lang).Indicator, 33), pad(textsIn(lang).NumDen, 11), "%")
 	line("%s", strings.Repeat("─", 79))
 	for _, v := range r.Total.Values {
 		in, _ := Lookup(v.ID)
@@ -206,8 +271,8 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 	}
 	for _, bd := range r.Breakdowns {
 		line("")
-		line("%s %s", word("by", lang), DimensionLabel(bd.Dimension, lang))
-		line("%s %4s %4s %6s %9s %6s", fit("", 20), "G", "S", word("resp", lang)[:min(6, len(word("resp", lang)))], "A/S", "%")
+		line("%s %s", textsIn(lang).By, DimensionLabel(bd.Dimension, lang))
+		line("%s %4s %4s %6s %9s %6s", fit("", 20), "G", "S", textsIn(lang).Resp[:min(6, len(textsIn(lang).Resp))], "A/S", "%")
 		line("%s", strings.Repeat("─", 79))
 		for _, cl := range bd.Cells {
 			resp, abs := cl.Get("response_rate"), cl.Get("absorption")
@@ -229,7 +294,7 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 		if strings.EqualFold(lang, "en") {
 			title = l[1]
 		}
-		line("%s: %s (n=%d) %s", word("dist", lang), title, d.Den, flagText(d.Flag, lang))
+		line("%s: %s (n=%d) %s", textsIn(lang).Dist, title, d.Den, flagText(d.Flag, lang))
 		for _, it := range d.Items {
 			pct, bars := "-", ""
 			if it.Pct != nil {
@@ -240,7 +305,7 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 	}
 	if len(r.Weights) > 0 {
 		line("")
-		line("%s", word("weights", lang))
+		line("%s", textsIn(lang).Weights)
 		for _, wt := range r.Weights {
 			line("  %s %s %4d %4d %8s", fit(wt.Kejuruan, 20), fit(wt.Sex, 10), wt.G, wt.S, num(wt.Weight, 3, lang))
 		}

@@ -50,26 +50,26 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 	}
 
 	// Summary.
-	setBold(summary, 1, 1, word("title", lang))
-	set(summary, 1, 2, fmt.Sprintf("%s: %s – %s; %s %s", word("period", lang), r.Settings.From, r.Settings.To, word("asof", lang), r.Settings.AsOf))
-	set(summary, 1, 3, word("rules", lang))
+	setBold(summary, 1, 1, textsIn(lang).Title)
+	set(summary, 1, 2, fmt.Sprintf("%s: %s – %s; %s %s", textsIn(lang).Period, r.Settings.From, r.Settings.To, textsIn(lang).AsOf, r.Settings.AsOf))
+	set(summary, 1, 3, textsIn(lang).Rules)
 	n := r.Total.N
 	pops := []struct {
 		k string
 		v int
-	}{{"T", n.T}, {"G", n.G}, {word("reached", lang), n.Reached}, {"S", n.S}, {"A", n.A}, {"W", n.W}, {"O", n.O},
+	}{{"T", n.T}, {"G", n.G}, {textsIn(lang).Reached, n.Reached}, {"S", n.S}, {"A", n.A}, {"W", n.W}, {"O", n.O},
 		{"SE", n.SE}, {"OJT", n.OJT}, {"U", n.U}, {"ED", n.ED}, {"I", n.I}}
-	setBold(summary, 1, 5, word("pops", lang))
+	setBold(summary, 1, 5, textsIn(lang).Pops)
 	for i, p := range pops {
 		set(summary, 1, 6+i, p.k)
 		set(summary, 2, 6+i, p.v)
 	}
 	top := 6 + len(pops) + 1
-	for i, h := range []string{"No", "id", word("indicator", lang), "num", "den", "%", "stat", "Q1", "Q3", "flag"} {
+	for i, h := range []string{"No", "id", textsIn(lang).Indicator, "num", "den", "%", "stat", "Q1", "Q3", "flag"} {
 		setBold(summary, i+1, top, h)
 	}
 	headRow := top
-	setBold(summary, 12, headRow, word("indicator", lang))
+	setBold(summary, 12, headRow, textsIn(lang).Indicator)
 	setBold(summary, 13, headRow, "%")
 	heads := 0
 	for i, v := range r.Total.Values {
@@ -98,7 +98,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 	f.SetColWidth(summary, "C", "C", 38)
 	f.SetColWidth(summary, "L", "L", 34)
 	if heads > 0 {
-		if err := f.AddChart(summary, "O2", barChart(word("title", lang),
+		if err := f.AddChart(summary, "O2", barChart(textsIn(lang).Title,
 			[]excelize.ChartSeries{{
 				Name:       fmt.Sprintf("'%s'!$M$%d", summary, headRow),
 				Categories: fmt.Sprintf("'%s'!$L$%d:$L$%d", summary, headRow+1, headRow+heads),
@@ -114,7 +114,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 		if _, err := f.NewSheet(sheet); err != nil {
 			return err
 		}
-		fixed := []string{DimensionLabel(bd.Dimension, lang), "T", "G", word("reached", lang), "S", "A", "W", "SE", "OJT", "U", "ED"}
+		fixed := []string{DimensionLabel(bd.Dimension, lang), "T", "G", textsIn(lang).Reached, "S", "A", "W", "SE", "OJT", "U", "ED"}
 		for i, h := range fixed {
 			setBold(sheet, i+1, 1, h)
 		}
@@ -169,13 +169,13 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 		}
 		anchor, _ := excelize.CoordinatesToCellName(1, last+3)
 		height := uint(240 + 22*len(bd.Cells))
-		if err := f.AddChart(sheet, anchor, barChart(word("by", lang)+" "+DimensionLabel(bd.Dimension, lang), series, 640, min(height, 1200))); err != nil {
+		if err := f.AddChart(sheet, anchor, barChart(textsIn(lang).By+" "+DimensionLabel(bd.Dimension, lang), series, 640, min(height, 1200))); err != nil {
 			return fmt.Errorf("%s chart: %w", sheet, err)
 		}
 	}
 
 	// Distributions and weights.
-	dist := word("dist", lang)
+	dist := textsIn(lang).Dist
 	if _, err := f.NewSheet(dist); err != nil {
 		return err
 	}
