@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 )
 
@@ -119,7 +119,7 @@ func (pr *program) quit() {
 
 func loadPersona(tb testing.TB, name string) map[string]string {
 	tb.Helper()
-	b, err := os.ReadFile("../forms/builtin/testdata/" + name + ".json")
+	b, err := builtin.Persona(name)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,13 +3,13 @@ package tui
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/survey/review"
 )
@@ -108,7 +108,7 @@ func (f *fakeReviewer) Coverage(context.Context, time.Time) (*review.Coverage, e
 // employedRecord is the built-in form's employed persona as a stored record.
 func employedRecord(t *testing.T, f *forms.Form) *survey.Record {
 	t.Helper()
-	b, err := os.ReadFile("../forms/builtin/testdata/employed.json")
+	b, err := builtin.Persona("employed")
 	if err != nil {
 		t.Fatal(err)
 	}

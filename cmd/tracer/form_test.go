@@ -34,8 +34,9 @@ func TestFormCheck(t *testing.T) {
 }
 
 func TestFormFill(t *testing.T) {
+	personas := personasDir(t)
 	dir := t.TempDir()
-	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", "../../forms/builtin/testdata/unemployed.json")
+	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", personas+"unemployed.json")
 	if err != nil {
 		t.Fatalf("fill: %v\n%s", err, out)
 	}
@@ -48,7 +49,7 @@ func TestFormFill(t *testing.T) {
 	}
 
 	bad := filepath.Join(dir, "bad.json")
-	data, _ := os.ReadFile("../../forms/builtin/testdata/unemployed.json")
+	data, _ := os.ReadFile(personas + "unemployed.json")
 	var answers map[string]any
 	if err := json.Unmarshal(data, &answers); err != nil {
 		t.Fatal(err)
@@ -88,6 +89,7 @@ func TestFormFill(t *testing.T) {
 
 // TestFormFillSave stores a persona as a finalized interview with the roster prefill.
 func TestFormFillSave(t *testing.T) {
+	personas := personasDir(t)
 	dir := t.TempDir()
 	roster := filepath.Join(t.TempDir(), "r.csv")
 	csv := "roster_id,nik,full_name,sex,birth_date,phone_main,education,institution,kejuruan,program_name,batch_id,training_start_date,training_end_date,funding,completion,domicile_regency\n" +
@@ -98,7 +100,7 @@ func TestFormFillSave(t *testing.T) {
 	if _, _, err := runMain(t, dir, "roster", "import", roster); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", "../../forms/builtin/testdata/refused.json", "--save", "--respondent", "BTG25-0549")
+	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", personas+"refused.json", "--save", "--respondent", "BTG25-0549")
 	if err != nil {
 		t.Fatalf("fill --save: %v %s", err, out)
 	}
@@ -119,13 +121,13 @@ func TestFormFillSave(t *testing.T) {
 	if err != nil || len(items) != 1 || items[0].InterviewID != id {
 		t.Fatalf("outbox %v, %v", items, err)
 	}
-	if _, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", "../../forms/builtin/testdata/refused.json", "--save", "--respondent", "NOPE"); err == nil {
+	if _, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", personas+"refused.json", "--save", "--respondent", "NOPE"); err == nil {
 		t.Error("unknown respondent accepted")
 	}
 	// Without --respondent, the roster_id the answers give links the interview when the
 	// roster has it (the refused persona is BTG25-0232, not on this roster).
 	answers := map[string]any{}
-	data, _ := os.ReadFile("../../forms/builtin/testdata/refused.json")
+	data, _ := os.ReadFile(personas + "refused.json")
 	if err := json.Unmarshal(data, &answers); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +137,7 @@ func TestFormFillSave(t *testing.T) {
 	if err := os.WriteFile(linked, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for file, want := range map[string]string{linked: "BTG25-0549", "../../forms/builtin/testdata/refused.json": ""} {
+	for file, want := range map[string]string{linked: "BTG25-0549", personas + "refused.json": ""} {
 		out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", file, "--save")
 		if err != nil {
 			t.Fatalf("fill --save %s: %v", file, err)
@@ -150,6 +152,7 @@ func TestFormFillSave(t *testing.T) {
 // TestFormExport writes the built-in form as .xlsx and loads it back: the same questions,
 // choices and languages.
 func TestFormExport(t *testing.T) {
+	personas := personasDir(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "blk.xlsx")
 	if _, _, err := runMain(t, dir, "form", "export", "-o", out); err != nil {
@@ -174,7 +177,7 @@ func TestFormExport(t *testing.T) {
 	}
 	// Filling the exported form gives the same record as the built-in one.
 	s := forms.NewSession(got, forms.Options{})
-	data, _ := os.ReadFile("../../forms/builtin/testdata/self-employed.json")
+	data, _ := os.ReadFile(personas + "self-employed.json")
 	var answers map[string]any
 	_ = json.Unmarshal(data, &answers)
 	if errs := s.Fill(answers); len(errs) > 0 {

@@ -42,7 +42,7 @@ func TestFullDiskMessages(t *testing.T) {
 	if out, _, err := runMain(t, disk, "login", env.URL, code); err != nil {
 		t.Fatalf("login: %v %s", err, out)
 	}
-	personas := "../../forms/builtin/testdata/"
+	personas := personasDir(t)
 	for _, p := range []string{"employed", "self-employed", "unemployed"} {
 		if out, _, err := runMain(t, disk, "form", "fill", "builtin", "--answers", personas+p+".json", "--save"); err != nil {
 			t.Fatalf("fill %s: %v %s", p, err, out)

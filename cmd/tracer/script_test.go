@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"tracer/forms/builtin"
 	"tracer/survey/sqlite"
 	"tracer/sync/testbed"
 )
@@ -31,8 +32,8 @@ func TestScript(t *testing.T) {
 			env.Setenv("TRACER_DATA", filepath.Join(env.WorkDir, "data"))
 			env.Setenv("TRACER_TOKEN", "")
 			// The built-in form's test personas, for "form fill --answers".
-			personas, err := filepath.Abs(filepath.Join("..", "..", "forms", "builtin", "testdata"))
-			if err != nil {
+			personas := filepath.Join(env.WorkDir, "personas")
+			if err := writePersonas(personas); err != nil {
 				return err
 			}
 			env.Setenv("PERSONAS", personas)
@@ -145,4 +146,33 @@ func cmdHolds(ts *testscript.TestScript, neg bool, args []string) {
 	case !neg && found == "":
 		ts.Fatalf("%s does not hold %q", args[0], args[1])
 	}
+}
+
+// writePersonas writes the built-in form's personas into dir as NAME.json, the files
+// "tracer form fill --answers" reads.
+func writePersonas(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	for _, name := range builtin.Personas {
+		b, err := builtin.Persona(name)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// personasDir returns a folder holding the built-in form's personas as NAME.json, with a
+// trailing separator.
+func personasDir(tb testing.TB) string {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "personas")
+	if err := writePersonas(dir); err != nil {
+		tb.Fatal(err)
+	}
+	return dir + string(filepath.Separator)
 }

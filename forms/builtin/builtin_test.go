@@ -2,8 +2,6 @@ package builtin_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +44,7 @@ func TestLoadsWithoutWarnings(t *testing.T) {
 
 func persona(t *testing.T, name string) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+	data, err := builtin.Persona(name)
 	if err != nil {
 		t.Fatal(err)
 	}

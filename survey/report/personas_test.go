@@ -3,8 +3,6 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +14,7 @@ import (
 	"tracer/survey/report"
 )
 
-// personaRecords fills the built-in form with the four personas of forms/builtin/testdata as
+// personaRecords fills the built-in form with the four personas of forms/builtin as
 // an enumerator would and returns their finalized records and roster rows.
 func personaRecords(t *testing.T) ([]*survey.Record, []*survey.Respondent) {
 	t.Helper()
@@ -28,7 +26,7 @@ func personaRecords(t *testing.T) ([]*survey.Record, []*survey.Respondent) {
 	var recs []*survey.Record
 	var roster []*survey.Respondent
 	for i, name := range []string{"employed", "self-employed", "unemployed", "refused"} {
-		data, err := os.ReadFile(filepath.Join("..", "..", "forms", "builtin", "testdata", name+".json"))
+		data, err := builtin.Persona(name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,6 @@ package testbed
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -30,8 +29,8 @@ var (
 	initErr error
 )
 
-// Persona is the answer file of the built-in form every seeded interview is filled with.
-const Persona = "employed.json"
+// Persona is the built-in form's persona every seeded interview is filled with.
+const Persona = "employed"
 
 // Builtin returns the compiled built-in form and the final answers of a complete interview.
 func Builtin() (*forms.Form, []survey.Answer, error) {
@@ -40,8 +39,12 @@ func Builtin() (*forms.Form, []survey.Answer, error) {
 		if initErr != nil {
 			return
 		}
+		var data []byte
+		if data, initErr = builtin.Persona(Persona); initErr != nil {
+			return
+		}
 		var a map[string]any
-		if initErr = json.Unmarshal(personaJSON, &a); initErr != nil {
+		if initErr = json.Unmarshal(data, &a); initErr != nil {
 			return
 		}
 		s := forms.NewSession(form, forms.Options{Now: func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }})
@@ -252,6 +255,3 @@ func CheckSame(tb testing.TB, subs survey.SubmissionStore, want []*survey.Outbox
 		}
 	}
 }
-
-//go:embed employed.json
-var personaJSON []byte
