@@ -89,6 +89,7 @@ const (
 	fnCHTDifferenceInDays
 	fnCHTStripWhitespace
 	fnCHTValidateLuhn
+	fnSubstring
 )
 
 // funcSpec describes a built-in function and the numbers of arguments it takes: at least
@@ -170,6 +171,7 @@ var funcs = map[string]funcSpec{
 	"string-length":       {fnStringLength, 0, 1, 0},
 	"substr":              {fnSubstr, 2, 3, 0},
 	"substring-before":    {fnSubstringBefore, 2, 2, 0},
+	"substring":           {fnSubstring, 2, 3, 0},
 	"substring-after":     {fnSubstringAfter, 2, 2, 0},
 	"contains":            {fnContains, 2, 2, 0},
 	"starts-with":         {fnStartsWith, 2, 2, 0},
@@ -182,6 +184,7 @@ var funcs = map[string]funcSpec{
 	"date":                {fnDate, 1, 1, 0},
 	"date-time":           {fnDateTime, 1, 1, 0},
 	"decimal-date-time":   {fnDecimalDateTime, 1, 1, 0},
+	"decimal-date":        {fnDecimalDateTime, 1, 1, 0}, // Enketo's name for decimal-date-time
 	"decimal-time":        {fnDecimalTime, 1, 1, 0},
 	"format-date":         {fnFormatDate, 2, 2, 0},
 	"format-date-time":    {fnFormatDateTime, 2, 2, 0},

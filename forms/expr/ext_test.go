@@ -31,6 +31,17 @@ func TestEvalExtensionsFormsUse(t *testing.T) {
 		{"cht:validate-luhn('79927398713', 11)", Bool(true)},
 		{"cht:validate-luhn('79927398713', 12)", Bool(false)},
 		{"cht:validate-luhn('7992739871a')", Bool(false)},
+		// XPath 1.0's substring, with its own rounding (the examples of the XPath 1.0 spec).
+		{"substring('12345', 2, 3)", String("234")},
+		{"substring('12345', 2)", String("2345")},
+		{"substring('12345', 1.5, 2.6)", String("234")},
+		{"substring('12345', 0, 3)", String("12")},
+		{"substring('12345', 0 div 0, 3)", String("")},
+		{"substring('12345', 1, 0 div 0)", String("")},
+		{"substring('12345', -42, 1 div 0)", String("12345")},
+		{"substring('Jawa Timur', 6)", String("Timur")},
+		// Enketo's decimal-date is decimal-date-time.
+		{"decimal-date('1970-01-02')", Number(1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

@@ -248,6 +248,8 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		return func(env Env) Value { return Number(utf8.RuneCountInString(ToString(s(env)))) }
 	case fnSubstr:
 		return compileSubstr(args)
+	case fnSubstring:
+		return compileSubstring(args)
 	case fnSubstringBefore:
 		return strFn2(args[0], args[1], func(s, t string) string {
 			if i := strings.Index(s, t); i >= 0 {
@@ -668,4 +670,34 @@ func randomHex(env Env, n int) string {
 		b[i] = digits[min(max(k, 0), 15)]
 	}
 	return string(b)
+}
+
+// compileSubstring compiles XPath 1.0's substring(s, start[, length]), which Enketo and ODK
+// Web Forms accept beside ODK's substr: the characters of s at 1-based positions p with
+// round(start) <= p < round(start) + round(length), rounding as XPath's round() does; NaN
+// selects nothing.
+func compileSubstring(args []evalFn) evalFn {
+	return func(env Env) Value {
+		r := []rune(ToString(args[0](env)))
+		from := xpathRound(ToNumber(args[1](env)))
+		to := math.Inf(1)
+		if len(args) == 3 {
+			to = from + xpathRound(ToNumber(args[2](env)))
+		}
+		var b strings.Builder
+		for i, c := range r {
+			if p := float64(i + 1); p >= from && p < to {
+				b.WriteRune(c)
+			}
+		}
+		return String(b.String())
+	}
+}
+
+// xpathRound rounds half up, as XPath 1.0's round() does (round(-0.5) is -0).
+func xpathRound(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return f
+	}
+	return math.Floor(f + 0.5)
 }
