@@ -126,6 +126,8 @@ func TestRelativePathsFollowTheContextNode(t *testing.T) {
 | | calculate | older | | | ../age + /data/place_years | |
 | | end repeat | | | | | |
 | | integer | place_years | Years | | | |
+| | calculate | n_members | | | count(../member) | |
+| | calculate | ages | | | sum(/data/member/age) | |
 | | select_one prov | prov | Province | | | |
 | | select_one reg | reg | Regency | | | prov = current()/../prov |
 | choices |
@@ -157,6 +159,8 @@ func TestRelativePathsFollowTheContextNode(t *testing.T) {
 	runSteps(t, s, []step{
 		{path: a + "/age", value: "40", wantPath: a + "/older", want: "42"},
 		{path: b + "/age", value: "9", wantPath: b + "/older", want: "11"},
+		{wantPath: "n_members", want: "2"},
+		{wantPath: "ages", want: "49"},
 		{path: a + "/works", relevant: yes()},
 		{path: b + "/works", relevant: no()},
 		{path: "prov", value: "63"},
