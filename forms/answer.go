@@ -415,7 +415,8 @@ func (s *Session) ChoiceLabel(c *Choice) string {
 }
 
 // Label returns the label of the node at path in the session's language, with ${name}
-// references replaced by their answers.
+// references replaced by their answers; for a node with only media, what the media would
+// show. The text keeps the form's Markdown and HTML: show it through RichText or PlainText.
 func (s *Session) Label(path string) string {
 	it := s.byPath[path]
 	if it == nil {
@@ -450,7 +451,8 @@ func (s *Session) mediaText(n *Node) string {
 	return strings.Join(parts, " ")
 }
 
-// Hint returns the hint of the node at path in the session's language.
+// Hint returns the hint of the node at path in the session's language, with its markup (see
+// Label).
 func (s *Session) Hint(path string) string {
 	it := s.byPath[path]
 	if it == nil {
