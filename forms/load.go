@@ -594,6 +594,7 @@ func (c *compiler) expressions(t *table) {
 			for _, ref := range e.x.Refs() {
 				c.lookup(t, rs.r, e.col, ref)
 			}
+			c.choiceNameArgs(t, rs.r, e.col, e.x)
 			sc := pathScope{ctx: n}
 			if e.col == "choice_filter" {
 				sc.choice = c.form.Lists[n.ListName]
@@ -619,6 +620,55 @@ func (c *compiler) expressions(t *table) {
 			}
 		}
 	}
+}
+
+// choiceNameArgs checks the quoted question of each jr:choice-name(value, '${q}') call in x:
+// it must name a select, or the call would give "" without a word.
+func (c *compiler) choiceNameArgs(t *table, r row, col string, x *expr.Expr) {
+	var walk func(n expr.Node)
+	walk = func(n expr.Node) {
+		switch n := n.(type) {
+		case *expr.CallNode:
+			if lit, ok := argString(n, 1); ok && n.Name == "jr:choice-name" {
+				name := strings.TrimSpace(lit)
+				if strings.HasPrefix(name, "${") && strings.HasSuffix(name, "}") {
+					name = strings.TrimSpace(name[2 : len(name)-1])
+				} else if i := strings.LastIndexByte(name, '/'); i >= 0 {
+					name = name[i+1:]
+				}
+				if q := c.lookup(t, r, col, name); q != nil && q.ListName == "" {
+					c.errorf(t, r, col, "jr:choice-name() names %s %q, which has no choice list", q.Type, q.Name)
+				}
+			}
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *expr.BinaryNode:
+			walk(n.L)
+			walk(n.R)
+		case *expr.UnaryNode:
+			walk(n.X)
+		case *expr.PathNode:
+			for _, preds := range n.Preds {
+				for _, p := range preds {
+					walk(p)
+				}
+			}
+		}
+	}
+	walk(x.Root)
+}
+
+// argString returns argument i of call n when it is a string literal.
+func argString(n *expr.CallNode, i int) (string, bool) {
+	if i >= len(n.Args) {
+		return "", false
+	}
+	s, ok := n.Args[i].(*expr.StringNode)
+	if !ok {
+		return "", false
+	}
+	return s.Value, true
 }
 
 // sortedLangs returns the languages of a text in order, so that messages come in a stable order.

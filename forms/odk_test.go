@@ -221,6 +221,17 @@ func TestPathThatNamesNoNodeIsALoadError(t *testing.T) {
 | | text | q | Hello ${nama} | |
 | | text | r | R | Untuk ${q} dan ${nam} |`, "line 4, sheet survey, column label: ${nama} in the text refers to a question that does not exist\n" +
 			"test.md: line 5, sheet survey, column hint::Bahasa Indonesia (id): ${nam} in the text refers to a question that does not exist"},
+		{"choice-name of nothing", `
+| survey |
+| | type | name | label | calculation |
+| | select_one l | q | Q | |
+| | text | t | T | |
+| | calculate | c | | jr:choice-name(${q}, '${qq}') |
+| | calculate | d | | jr:choice-name(${t}, '${t}') |
+| choices |
+| | list_name | name | label |
+| | l | a | A |`, "line 6, sheet survey, column calculation: ${qq} refers to a question that does not exist\n" +
+			"test.md: line 7, sheet survey, column calculation: jr:choice-name() names text \"t\", which has no choice list"},
 		{"instance name", `
 | survey |
 | | type | name | label |
