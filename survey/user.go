@@ -138,3 +138,13 @@ type UserStore interface {
 	// harmless. Returns ENOTFOUND.
 	Revoke(ctx context.Context, name string) error
 }
+
+// LaptopKeyStore keeps each laptop's data key sealed to the server's public key (server).
+type LaptopKeyStore interface {
+	// PutLaptopKey records the sealed data key of the account's laptop. A laptop's key is
+	// recorded once: the same bytes again change nothing, others return ECONFLICT.
+	PutLaptopKey(ctx context.Context, user, laptopID string, sealed []byte) error
+
+	// LaptopKey returns the sealed data key of the account's laptop. Returns ENOTFOUND.
+	LaptopKey(ctx context.Context, user, laptopID string) ([]byte, error)
+}

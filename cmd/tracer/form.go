@@ -29,7 +29,7 @@ func (m *Main) openLaptopStore(ctx context.Context, dataFlag string) (*laptopSto
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	db, err := m.openLaptopDB(ctx, dir)
 	if err != nil {
 		return nil, err
 	}

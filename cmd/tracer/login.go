@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"tracer/survey"
 	"tracer/survey/seal"
 	"tracer/survey/sqlite"
+	"tracer/survey/vault"
 	"tracer/sync/client"
 )
 
@@ -33,7 +35,10 @@ type enrollment struct {
 func (m *Main) runLogin(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("login", "tracer login URL CODE [--data DIR]\n\n"+
 		"Enrolls this laptop with the server at URL using the one-time CODE an admin gave you\n"+
-		"(\"tracer user add\"). The token is saved in the data folder, readable by you only.\n")
+		"(\"tracer user add\"). The token is saved in the data folder, readable by you only.\n"+
+		"It also sets the PIN that unlocks the laptop's data (typed without echo, or TRACER_PIN):\n"+
+		"drafts and the roster's personal columns are encrypted from now on, those already here\n"+
+		"at once. Forgot the PIN? Ask for a new code and run login again: nothing is lost.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
@@ -50,8 +55,25 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 	if err != nil {
 		return errors.New(survey.ErrorMessage(err))
 	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	pin, err := m.readPIN(fmt.Sprintf("New PIN (%d+ digits) / PIN baru (min. %d angka): ", vault.MinPIN, vault.MinPIN), true)
+	if err != nil {
+		return err
+	}
+	if err := vault.CheckPIN(pin); err != nil {
+		return errors.New(survey.ErrorMessage(err))
+	}
+	laptopID := vault.NewLaptopID()
+	recovering := vault.Exists(dir)
+	if recovering {
+		if laptopID, err = vault.LaptopID(dir); err != nil {
+			return err
+		}
+	}
 	host, _ := os.Hostname()
-	res, err := c.Enroll(ctx, fs.Arg(1), host)
+	res, err := c.Enroll(ctx, fs.Arg(1), host, laptopID)
 	if err != nil {
 		return syncError(c, err)
 	}
@@ -62,7 +84,60 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 	if err := writePrivate(filepath.Join(dir, serverFile), append(info, '\n')); err != nil {
 		return fmt.Errorf("save server address: %w", err)
 	}
+	// The data key: new on a new laptop; on an enrolled one, the server's copy (a forgotten
+	// PIN), else the vault opened with the PIN typed (the same PIN kept).
+	var key []byte
+	switch {
+	case !recovering:
+		key = vault.NewDataKey()
+	case res.DataKey != nil:
+		key = res.DataKey
+	default:
+		if key, err = vault.Unlock(dir, pin, time.Now()); err != nil {
+			return fmt.Errorf("the server holds no data key for this laptop and the PIN does not open it (%w): the drafts stay locked until the old PIN is typed", err)
+		}
+	}
+	if err := vault.Create(dir, laptopID, pin, key); err != nil {
+		return err
+	}
 	fmt.Fprintf(m.Stdout, "enrolled as %s (%s) on %s\n", res.User, res.Role, c.BaseURL())
+	if recovering && res.DataKey != nil {
+		fmt.Fprintln(m.Stdout, "the server gave back this laptop's data key: the new PIN opens every draft")
+	}
+	// The server keeps the data key sealed to its public key, for a forgotten PIN.
+	if res.PublicKey != "" {
+		rcpt, err := seal.ParseRecipient(res.PublicKey)
+		if err != nil {
+			return err
+		}
+		sealed, err := rcpt.Seal(key)
+		if err != nil {
+			return err
+		}
+		authed, err := client.NewClient(c.BaseURL(), client.WithToken(res.Token))
+		if err != nil {
+			return err
+		}
+		if err := authed.PutLaptopKey(ctx, laptopID, sealed); err != nil && survey.ErrorCode(err) != survey.ECONFLICT {
+			fmt.Fprintf(m.Stdout, "warning: the server did not keep this laptop's key (%s): a forgotten PIN could not be recovered\n", survey.ErrorMessage(err))
+		}
+	}
+	// What the laptop held in clear is encrypted now.
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cph, err := vault.NewCipher(key)
+	if err != nil {
+		return err
+	}
+	db.Encrypt(cph)
+	rows, answers, _, err := db.EncryptInPlace(ctx)
+	if err != nil {
+		return fmt.Errorf("encrypt this laptop's data: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "data locked with the PIN: %d roster rows and %d draft answers encrypted\n", rows, answers)
 	return nil
 }
 

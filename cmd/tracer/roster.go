@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"tracer/survey"
@@ -72,7 +71,7 @@ func (m *Main) runRosterImport(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+		db, err := m.openLaptopDB(ctx, dir)
 		if err != nil {
 			return err
 		}

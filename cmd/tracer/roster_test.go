@@ -15,12 +15,18 @@ import (
 
 // runMain runs the command line args with the data folder dir and returns stdout, stderr
 // and the error.
+// testPIN is the PIN "tracer login" sets in these tests and later commands unlock with.
+const testPIN = "482916"
+
 func runMain(t *testing.T, dir string, args ...string) (string, string, error) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	m := &Main{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
-		if k == "TRACER_DATA" {
+		switch k {
+		case "TRACER_DATA":
 			return dir
+		case "TRACER_PIN":
+			return testPIN
 		}
 		return ""
 	}}

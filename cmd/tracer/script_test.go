@@ -31,6 +31,8 @@ func TestScript(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TRACER_DATA", filepath.Join(env.WorkDir, "data"))
 			env.Setenv("TRACER_TOKEN", "")
+			// The PIN that "tracer login" sets and every later command unlocks with.
+			env.Setenv("TRACER_PIN", "482916")
 			// The built-in form's test personas, for "form fill --answers".
 			personas := filepath.Join(env.WorkDir, "personas")
 			if err := writePersonas(personas); err != nil {

@@ -36,7 +36,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	db, err := m.openLaptopDB(ctx, dir)
 	if err != nil {
 		return err
 	}

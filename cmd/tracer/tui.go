@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"tracer/survey"
 	"tracer/survey/sqlite"
+	"tracer/survey/vault"
 	"tracer/sync/client"
 	"tracer/tui"
 )
@@ -71,6 +73,10 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	dark := lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
+	if err := m.unlockTUI(ctx, db, dir, lang, dark); err != nil {
+		return err
+	}
 	ivs, err := interviewStore(db, dir)
 	if err != nil {
 		return err
@@ -87,7 +93,7 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		Settings:     settings,
 		DeviceID:     host,
 		Logger:       logger,
-		Dark:         lipgloss.HasDarkBackground(os.Stdin, os.Stdout),
+		Dark:         dark,
 	}
 	if enrErr != nil {
 		logger.Info("not logged in: sync is off", "reason", enrErr)
@@ -105,6 +111,32 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		return fmt.Errorf("run interview screens: %w", err)
 	}
 	return nil
+}
+
+// unlockTUI gives db the laptop's data key when the laptop has a vault: from TRACER_PIN
+// for scripts, else from the PIN screen. A laptop never enrolled needs no PIN.
+func (m *Main) unlockTUI(ctx context.Context, db *sqlite.DB, dir, lang string, dark bool) error {
+	if !vault.Exists(dir) {
+		return nil
+	}
+	if pin := m.Getenv("TRACER_PIN"); pin != "" {
+		return unlockWith(db, dir, pin, time.Now())
+	}
+	return tui.Unlock(ctx, tui.UnlockConfig{Lang: lang, Dark: dark, Try: func(pin string) (bool, time.Time, error) {
+		err := unlockWith(db, dir, pin, time.Now())
+		if err == nil {
+			return true, time.Time{}, nil
+		}
+		var we *vault.WaitError
+		if errors.As(err, &we) {
+			return false, we.Until, nil
+		}
+		if errors.Is(err, vault.ErrWrongPIN) {
+			_, next, _ := vault.Failures(dir)
+			return false, next, nil
+		}
+		return false, time.Time{}, err
+	}})
 }
 
 // The background sync of the TUI: a probe every SyncPoll, a sync when there is something

@@ -51,7 +51,7 @@ func startLaptop(t *testing.T, url string, users survey.UserStore, name string, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.Enroll(ctx, code, "laptop-"+name)
+	res, err := c.Enroll(ctx, code, "laptop-"+name, "")
 	if err != nil {
 		t.Fatal(err)
 	}

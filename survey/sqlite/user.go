@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -280,4 +281,39 @@ func (s *UserStore) Revoke(ctx context.Context, name string) error {
 		_, err := tx.ExecContext(ctx, `UPDATE enrollment_codes SET used_at = ? WHERE user_name = ? AND used_at = ''`, at, name)
 		return err
 	})
+}
+
+// Ensure UserStore implements survey.LaptopKeyStore.
+var _ survey.LaptopKeyStore = (*UserStore)(nil)
+
+// PutLaptopKey records a laptop's sealed data key once. See survey.LaptopKeyStore.
+func (s *UserStore) PutLaptopKey(ctx context.Context, user, laptopID string, sealed []byte) error {
+	if user == "" || laptopID == "" || len(sealed) == 0 {
+		return survey.Errorf(survey.EINVALID, "A laptop key needs an account, a laptop id and the sealed key.")
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var old []byte
+		err := tx.QueryRowContext(ctx, `SELECT sealed FROM laptop_keys WHERE user_name = ? AND laptop_id = ?`, user, laptopID).Scan(&old)
+		switch {
+		case err == nil && bytes.Equal(old, sealed):
+			return nil
+		case err == nil:
+			return survey.Errorf(survey.ECONFLICT, "This laptop's key is already on the server.")
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO laptop_keys (user_name, laptop_id, sealed, created_at) VALUES (?, ?, ?, ?)`,
+			user, laptopID, sealed, formatTime(s.db.now()))
+		return err
+	})
+}
+
+// LaptopKey returns a laptop's sealed data key. See survey.LaptopKeyStore.
+func (s *UserStore) LaptopKey(ctx context.Context, user, laptopID string) ([]byte, error) {
+	var sealed []byte
+	err := s.db.db.QueryRowContext(ctx, `SELECT sealed FROM laptop_keys WHERE user_name = ? AND laptop_id = ?`, user, laptopID).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.Errorf(survey.ENOTFOUND, "The server holds no key for this laptop.")
+	}
+	return sealed, err
 }

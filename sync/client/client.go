@@ -255,14 +255,22 @@ func (c *Client) Health(ctx context.Context) error {
 	return c.do(ctx, http.MethodGet, "/healthz", nil, nil, false)
 }
 
-// Enroll exchanges a one-time code for a token. It is not retried: a code works once, and
-// a lost answer needs a new code. Returns EUNAUTHORIZED for a bad code.
-func (c *Client) Enroll(ctx context.Context, code, device string) (*wire.EnrollResponse, error) {
+// Enroll exchanges a one-time code for a token. laptopID ("" for none) names the laptop's
+// data key: the reply carries it when the server holds it for the account. It is not
+// retried: a code works once, and a lost answer needs a new code. Returns EUNAUTHORIZED
+// for a bad code.
+func (c *Client) Enroll(ctx context.Context, code, device, laptopID string) (*wire.EnrollResponse, error) {
 	var out wire.EnrollResponse
-	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/enroll", wire.EnrollRequest{Code: code, Device: device}, &out, false); err != nil {
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/enroll", wire.EnrollRequest{Code: code, Device: device, LaptopID: laptopID}, &out, false); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// PutLaptopKey gives the server this laptop's data key sealed to the server's public key,
+// once; sending the same again is harmless, so it is retried.
+func (c *Client) PutLaptopKey(ctx context.Context, laptopID string, sealed []byte) error {
+	return c.do(ctx, http.MethodPost, wire.Prefix+"/laptop-key", wire.LaptopKeyRequest{LaptopID: laptopID, Sealed: sealed}, nil, true)
 }
 
 // Me returns the account of the client's token.

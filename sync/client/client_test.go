@@ -92,7 +92,7 @@ func TestStatusesBecomeCodes(t *testing.T) {
 	if _, err := anon.Forms(ctx); survey.ErrorCode(err) != survey.EUNAUTHORIZED {
 		t.Errorf("no token: %v, want unauthorized", err)
 	}
-	if _, err := anon.Enroll(ctx, "AAAA-AAAA", "x"); survey.ErrorCode(err) != survey.EUNAUTHORIZED {
+	if _, err := anon.Enroll(ctx, "AAAA-AAAA", "x", ""); survey.ErrorCode(err) != survey.EUNAUTHORIZED {
 		t.Errorf("bad code: %v, want unauthorized", err)
 	}
 	if _, err := c.Form(ctx, "nope", "1"); survey.ErrorCode(err) != survey.ENOTFOUND {

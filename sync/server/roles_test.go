@@ -74,6 +74,11 @@ func TestRoleMatrix(t *testing.T) {
 		{"GET /healthz", public, 200, nil, ""},
 		{"POST /api/v1/enroll", public, 401, func() any { return wire.EnrollRequest{Code: "AAAA-AAAA"} }, ""},
 		{"GET /api/v1/me", []string{E, S, A, D}, 200, nil, ""},
+		// This server has no key pair: it keeps no laptop keys (404); TestPINRecovery
+		// covers the route on a server with one.
+		{"POST /api/v1/laptop-key", []string{E, S, A, D}, 404, func() any {
+			return wire.LaptopKeyRequest{LaptopID: "L1", Sealed: []byte{1, 2, 3}}
+		}, ""},
 		{"GET /api/v1/forms", []string{E, S, A, D}, 200, nil, ""},
 		{"POST /api/v1/forms", []string{S, D}, 200, func() any { return wire.PublishRequest{Name: builtin.Name, Source: builtin.Source()} }, ""},
 		{"GET /api/v1/forms/blk_tracer/2026.11.1", []string{E, S, A, D}, 200, nil, ""},

@@ -29,7 +29,7 @@ func TestSealedPush(t *testing.T) {
 		t.Fatal(err)
 	} else {
 		anon := newClient(t, env.URL, "")
-		res, err := anon.Enroll(ctx, code, "laptop-1")
+		res, err := anon.Enroll(ctx, code, "laptop-1", "")
 		if err != nil || res.PublicKey != key.Public() {
 			t.Fatalf("enroll: %+v %v", res, err)
 		}

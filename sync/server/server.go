@@ -38,6 +38,9 @@ type Config struct {
 	// are given to laptops' enrollment. Without them laptops push plaintext records.
 	Key       survey.Opener
 	PublicKey string
+	// LaptopKeys keeps laptops' data keys sealed to Key; without it (or Key) no laptop
+	// key is kept and a forgotten PIN cannot be recovered.
+	LaptopKeys survey.LaptopKeyStore
 
 	// Flags sets the thresholds of the review flags; the defaults when zero.
 	Flags review.Config
@@ -143,6 +146,7 @@ var Routes = []Route{
 	{"GET /healthz", nil},
 	{"POST /api/v1/enroll", nil},
 	{"GET /api/v1/me", everyone},
+	{"POST /api/v1/laptop-key", everyone},
 	{"GET /api/v1/forms", everyone},
 	{"POST /api/v1/forms", supervisors},
 	{"GET /api/v1/forms/{id}/{version}", everyone},
@@ -173,6 +177,7 @@ func (s *Server) routes() {
 		"GET /healthz":                           s.health,
 		"POST /api/v1/enroll":                    s.enroll,
 		"GET /api/v1/me":                         s.me,
+		"POST /api/v1/laptop-key":                s.putLaptopKey,
 		"GET /api/v1/forms":                      s.listForms,
 		"POST /api/v1/forms":                     s.publishForm,
 		"GET /api/v1/forms/{id}/{version}":       s.getForm,
@@ -461,8 +466,42 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *survey.User) 
 	if err != nil {
 		return err
 	}
-	s.log.LogAttrs(r.Context(), slog.LevelInfo, "enrolled", slog.String("user", u.Name), slog.String("role", string(u.Role)))
-	writeJSON(w, http.StatusOK, wire.EnrollResponse{Token: token, User: u.Name, Role: u.Role, PublicKey: s.cfg.PublicKey})
+	resp := wire.EnrollResponse{Token: token, User: u.Name, Role: u.Role, PublicKey: s.cfg.PublicKey}
+	// Enrolling again with a new code recovers the laptop's data key: the code is what
+	// proves the right to it, never a token alone.
+	if req.LaptopID != "" && s.cfg.LaptopKeys != nil && s.cfg.Key != nil {
+		sealed, err := s.cfg.LaptopKeys.LaptopKey(r.Context(), u.Name, req.LaptopID)
+		switch survey.ErrorCode(err) {
+		case "":
+			if resp.DataKey, err = s.cfg.Key.Open(sealed); err != nil {
+				return err
+			}
+		case survey.ENOTFOUND:
+		default:
+			return err
+		}
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "enrolled", slog.String("user", u.Name), slog.String("role", string(u.Role)),
+		slog.Bool("key_recovered", resp.DataKey != nil))
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func (s *Server) putLaptopKey(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	var req wire.LaptopKeyRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	if s.cfg.LaptopKeys == nil || s.cfg.Key == nil {
+		return survey.Errorf(survey.ENOTFOUND, "This server keeps no laptop keys.")
+	}
+	if _, err := s.cfg.Key.Open(req.Sealed); err != nil {
+		return survey.Errorf(survey.EINVALID, "The laptop key is not sealed to this server's key.")
+	}
+	if err := s.cfg.LaptopKeys.PutLaptopKey(r.Context(), u.Name, req.LaptopID, req.Sealed); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
 	return nil
 }
 

@@ -339,7 +339,7 @@ func TestSecretsAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	anon := newClient(t, env.URL, "")
-	res, err := anon.Enroll(ctx, code, "laptop-7")
+	res, err := anon.Enroll(ctx, code, "laptop-7", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,7 +113,7 @@ func Config(db *sqlite.DB, log *slog.Logger) server.Config {
 	return server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Logger: log, CanWrite: db.CanWrite,
+		LaptopKeys: sqlite.NewUserStore(db), Logger: log, CanWrite: db.CanWrite,
 	}
 }
 

@@ -51,10 +51,16 @@ type Error struct {
 type EnrollRequest struct {
 	Code   string `json:"code"`
 	Device string `json:"device,omitempty"`
+	// LaptopID names the laptop's data key: when the server holds that key for the
+	// account, the reply carries it (a forgotten PIN is recovered this way).
+	LaptopID string `json:"laptop_id,omitempty"`
 }
 
 // Validate checks the request's fields.
 func (r *EnrollRequest) Validate() error {
+	if len(r.LaptopID) > 64 {
+		return survey.Errorf(survey.EINVALID, "A laptop id has at most 64 characters.")
+	}
 	if n := len(survey.NormalizeCode(r.Code)); n == 0 || n > 32 || len(r.Code) > 64 {
 		return survey.Errorf(survey.EINVALID, "An enrollment code has 8 characters.")
 	}
@@ -72,6 +78,23 @@ type EnrollResponse struct {
 	// PublicKey is the server's public key ("age1..."): the laptop seals finalized
 	// interviews to it. Empty when the server has none.
 	PublicKey string `json:"public_key,omitempty"`
+	// DataKey is the laptop's data key when the request named a laptop whose key the
+	// server holds for the account.
+	DataKey []byte `json:"data_key,omitempty"`
+}
+
+// LaptopKeyRequest gives the server a laptop's data key sealed to its public key.
+type LaptopKeyRequest struct {
+	LaptopID string `json:"laptop_id"`
+	Sealed   []byte `json:"sealed"`
+}
+
+// Validate checks the request's fields.
+func (r *LaptopKeyRequest) Validate() error {
+	if r.LaptopID == "" || len(r.LaptopID) > 64 || len(r.Sealed) == 0 || len(r.Sealed) > 4096 {
+		return survey.Errorf(survey.EINVALID, "A laptop key needs a laptop id and a sealed key of at most 4096 bytes.")
+	}
+	return nil
 }
 
 // PushItem is one finalized revision: the record's canonical bytes, sent unchanged, and
