@@ -81,7 +81,10 @@ type openedMsg struct {
 	resp     *survey.Respondent
 	created  bool
 	readOnly bool
-	err      error
+	// corrected is set when a returned interview has just become a draft again: it opens
+	// at the first question the supervisor commented on.
+	corrected bool
+	err       error
 }
 
 // listMsg carries the interviews of the list screen with their respondents' names.
@@ -166,12 +169,15 @@ func (c *common) openCmd(id string) tea.Cmd {
 		if err != nil {
 			return openedMsg{err: err}
 		}
-		if iv.State == survey.StateReturned {
+		corrected := iv.State == survey.StateReturned
+		if corrected {
 			if iv, err = cfg.Interviews.Correct(ctx, id); err != nil {
 				return openedMsg{err: err}
 			}
 		}
-		return c.load(ctx, iv, nil)
+		msg := c.load(ctx, iv, nil)
+		msg.corrected = corrected
+		return msg
 	}
 }
 

@@ -82,7 +82,10 @@ func newInterviewScreen(c *common, ses *ivSession, msg openedMsg) (*interviewScr
 	s := &interviewScreen{ivSession: ses, c: c}
 	s.plan = planProgress(c.cfg.Form)
 	st, ok := forms.Stop{}, false
-	if msg.iv.Position != "" {
+	if msg.corrected {
+		st, ok = s.firstCommented()
+	}
+	if !ok && msg.iv.Position != "" {
 		st, ok = s.stopAt(msg.iv.Position)
 	}
 	if !ok {
@@ -711,6 +714,19 @@ func (s *interviewScreen) View() string {
 		if general != "" {
 			bottom = append(bottom, st.Warn.Render(ansi.Truncate(t["ret.comment"]+" "+strings.ReplaceAll(general, "\n", " "), w, "…")))
 		}
+		if len(byPath) > 0 {
+			var labels []string
+			for _, stp := range s.sess.Stops() {
+				if _, ok := byPath[stp.Path]; ok && !stp.Prompt {
+					labels = append(labels, s.sess.Label(stp.Path))
+				}
+			}
+			list := wrap(fmt.Sprintf(t["ret.list"], len(byPath), strings.Join(labels, "; ")), w, st.Warn.Render)
+			if lines := strings.Split(list, "\n"); len(lines) > 2 {
+				list = strings.Join(lines[:2], "\n") + "…"
+			}
+			bottom = append(bottom, list)
+		}
 	}
 	head := strings.Join(top, "\n")
 	tail := strings.Join(bottom, "\n")
@@ -904,4 +920,27 @@ func (s *interviewScreen) who() string {
 		who += " (" + s.resp.RosterID + ")"
 	}
 	return who
+}
+
+// comments returns the supervisor's comments of a returned interview by question path.
+func (s *ivSession) comments() map[string]string {
+	if s.iv.ReturnComment == "" {
+		return nil
+	}
+	_, byPath := splitReturnComment(s.iv.ReturnComment)
+	return byPath
+}
+
+// firstCommented returns the first stop, in form order, that the supervisor commented on.
+func (s *ivSession) firstCommented() (forms.Stop, bool) {
+	byPath := s.comments()
+	if len(byPath) == 0 {
+		return forms.Stop{}, false
+	}
+	for _, st := range s.sess.Stops() {
+		if _, ok := byPath[st.Path]; ok && !st.Prompt {
+			return st, true
+		}
+	}
+	return forms.Stop{}, false
 }

@@ -65,6 +65,7 @@ func (j *jumpScreen) Update(msg tea.Msg) tea.Cmd {
 func (j *jumpScreen) View() string {
 	t, st := j.c.t, j.c.st
 	s := j.ses.sess
+	comments := j.ses.comments()
 	var b strings.Builder
 	rows := max(j.height, 1)
 	start := 0
@@ -80,6 +81,9 @@ func (j *jumpScreen) View() string {
 		case stp.Prompt:
 			mark = "+"
 			label = fmt.Sprintf(t["iv.addanother"], label, s.Instances(stp.Path))
+		case comments[stp.Path] != "":
+			mark = "✎" // the supervisor commented on it
+			ans = display(j.c.t, s, stp.Path)
 		case stp.Node.Kind == forms.KindNote:
 			mark = " "
 		case s.Check(stp.Path) != nil:

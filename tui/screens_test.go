@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"tracer/survey"
 )
 
 // Home says what was done today: interviews finalized today, drafts, and what waits to be
@@ -121,5 +124,36 @@ func TestSmallWindowSaysSo(t *testing.T) {
 	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	if strings.Contains(plain(m), "terlalu kecil") {
 		t.Errorf("80x24 called too small")
+	}
+}
+
+// A returned interview opens, once corrected, at the first question the supervisor
+// commented on, lists the commented questions, and marks them in the jump list.
+func TestReturnedOpensAtComment(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	refuseAndFinalize(t, m, "BTG25-0232")
+	ivs, err := e.cfg.Interviews.List(context.Background(), survey.InterviewFilter{})
+	if err != nil || len(ivs) != 1 {
+		t.Fatal(ivs, err)
+	}
+	id := ivs[0].ID
+	comment := "Cek lagi.\n- grp_consent/interview_date: Bukan hari wawancara"
+	if err := e.cfg.Interviews.Return(context.Background(), id, 1, comment, nil); err != nil {
+		t.Fatal(err)
+	}
+	drive(t, m, goHomeMsg{})
+	drive(t, m, keypress("5"))
+	drive(t, m, keypress("enter"))
+	at(t, m, "grp_consent/interview_date")
+	v := plain(m)
+	for _, want := range []string{"Catatan untuk pertanyaan ini: Bukan hari wawancara", "Catatan pemeriksa: Cek lagi.", "1 pertanyaan bercatatan"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q:\n%s", want, v)
+		}
+	}
+	drive(t, m, keypress("ctrl+j"))
+	if !strings.Contains(plain(m), "✎") {
+		t.Errorf("the jump list does not mark the commented question:\n%s", plain(m))
 	}
 }

@@ -226,7 +226,9 @@ func TestTUIReviewFlow(t *testing.T) {
 	// format, read back by the TUI)
 	sari.waitFor("Supervisor's comment: The interview date is wrong (+1)")
 	sari.press("enter")
-	sari.waitFor("Supervisor's comment: The interview date is wrong", "Thank you for your time.")
+	// the correction opens at the question the supervisor commented on, with her comments
+	sari.waitFor("Supervisor's comment: The interview date is wrong", "Comment on this question: Not the event day",
+		"1 questions with comments")
 	sari.press("ctrl+r")
 	sari.waitFor("No problems")
 	sari.press("f", "y")
