@@ -125,6 +125,17 @@ func DecodeRecord(b []byte) (*Record, error) {
 	if v.ID == "" || v.Revision < 1 {
 		return nil, Errorf(EINVALID, "Record needs an id and a revision of at least 1.")
 	}
+	for name, id := range map[string]string{"id": v.ID, "form_id": v.FormID, "form_version": v.FormVersion,
+		"form_hash": v.FormHash, "respondent_id": v.RespondentID, "enumerator": v.Enumerator, "lang": v.Lang} {
+		if HasHidden(id) {
+			return nil, Errorf(EINVALID, "Record field %s holds a control character.", name)
+		}
+	}
+	for path := range v.Answers {
+		if HasHidden(path) {
+			return nil, Errorf(EINVALID, "An answer path holds a control character: %s.", Printable(path))
+		}
+	}
 	if v.Answers == nil {
 		v.Answers = map[string]string{}
 	}

@@ -620,8 +620,13 @@ func display(t texts, s *forms.Session, path string) string {
 	return displayAs(t, s, path, masked(s, path))
 }
 
-// displayAs returns the answer v of the question at path as it is read.
+// displayAs returns the answer v of the question at path as it is read, escaped for the
+// terminal (survey.Printable).
 func displayAs(t texts, s *forms.Session, path, v string) string {
+	return survey.Printable(readAs(t, s, path, v))
+}
+
+func readAs(t texts, s *forms.Session, path, v string) string {
 	n := s.NodeAt(path)
 	if v != "" && n != nil && (n.Type == "integer" || n.Type == "decimal") {
 		return groupDigits(v, t)

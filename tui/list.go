@@ -66,7 +66,7 @@ func (l *listScreen) load() tea.Cmd {
 				}
 				names[iv.RespondentID] = name
 			}
-			rows[i].name = name
+			rows[i].name = survey.Printable(name)
 		}
 		return listMsg{rows: rows}
 	}

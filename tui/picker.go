@@ -151,8 +151,9 @@ func (p *pickerScreen) View() string {
 		case survey.ProgressDone:
 			prog = st.OK.Render(" [" + t["pick.done"] + "]")
 		}
-		line1 := fmt.Sprintf("%s%-11s %s", mark, r.RosterID, r.Name) + prog
-		line2 := fmt.Sprintf("    %s · %s · NIK %s · %s", r.ProgramName, r.BatchID, survey.MaskNIK(r.NIK), survey.MaskPhone(r.Phone))
+		esc := survey.Printable
+		line1 := fmt.Sprintf("%s%-11s %s", mark, esc(r.RosterID), esc(r.Name)) + prog
+		line2 := fmt.Sprintf("    %s · %s · NIK %s · %s", esc(r.ProgramName), esc(r.BatchID), esc(survey.MaskNIK(r.NIK)), esc(survey.MaskPhone(r.Phone)))
 		if i == p.cursor {
 			line1 = st.Selected.Render(line1)
 		}

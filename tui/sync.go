@@ -170,7 +170,7 @@ func respondentOf(ctx context.Context, cfg Config, id string) string {
 			name += " " + r.Name
 		}
 	}
-	return name
+	return survey.Printable(name)
 }
 
 // startSync starts a sync unless one runs or the laptop is not logged in.

@@ -474,12 +474,17 @@ func fit(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// wrap word-wraps plain text to width and styles each line.
+// wrap word-wraps plain text to width and styles each line. What a terminal would act on
+// in each line is escaped (survey.Printable): the text may come from answers and rosters.
 func wrap(s string, width int, style func(...string) string) string {
 	if s == "" {
 		return ""
 	}
-	lines := strings.Split(ansi.Wrap(s, max(width, 10), ""), "\n")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = survey.Printable(l)
+	}
+	lines = strings.Split(ansi.Wrap(strings.Join(lines, "\n"), max(width, 10), ""), "\n")
 	for i, l := range lines {
 		lines[i] = style(l)
 	}

@@ -212,8 +212,9 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 				for _, f := range v.Flags {
 					names = append(names, f.Name)
 				}
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", v.InterviewID, v.Revision, v.State, v.Enumerator, v.RespondentID,
-					v.ReceivedAt.Local().Format("2006-01-02 15:04"), strings.Join(names, ","))
+				p := survey.Printable
+				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", p(v.InterviewID), v.Revision, p(string(v.State)), p(v.Enumerator), p(v.RespondentID),
+					v.ReceivedAt.Local().Format("2006-01-02 15:04"), p(strings.Join(names, ",")))
 			}
 			if !page.More {
 				break
@@ -226,20 +227,20 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		if err != nil {
 			return syncError(c, err)
 		}
-		v := d.Review
-		fmt.Fprintf(m.Stdout, "interview %s revision %d: %s\n", v.InterviewID, v.Revision, v.State)
-		fmt.Fprintf(m.Stdout, "form %s %s, respondent %s, enumerator %s\n", v.FormID, v.FormVersion, v.RespondentID, v.Enumerator)
+		v, p := d.Review, survey.Printable
+		fmt.Fprintf(m.Stdout, "interview %s revision %d: %s\n", p(v.InterviewID), v.Revision, p(string(v.State)))
+		fmt.Fprintf(m.Stdout, "form %s %s, respondent %s, enumerator %s\n", p(v.FormID), p(v.FormVersion), p(v.RespondentID), p(v.Enumerator))
 		for _, f := range v.Flags {
-			fmt.Fprintf(m.Stdout, "flag %s: %s\n", f.Name, f.Reason)
+			fmt.Fprintf(m.Stdout, "flag %s: %s\n", p(f.Name), p(f.Reason))
 		}
 		for _, e := range d.History {
-			fmt.Fprintf(m.Stdout, "history: %s revision %d %s by %s", e.At.Local().Format("2006-01-02 15:04"), e.Revision, e.To, e.By)
+			fmt.Fprintf(m.Stdout, "history: %s revision %d %s by %s", e.At.Local().Format("2006-01-02 15:04"), e.Revision, p(string(e.To)), p(e.By))
 			if e.Comment != "" {
-				fmt.Fprintf(m.Stdout, ": %s", e.Comment)
+				fmt.Fprintf(m.Stdout, ": %s", p(e.Comment))
 			}
 			fmt.Fprintln(m.Stdout)
 			for _, q := range e.Questions {
-				fmt.Fprintf(m.Stdout, "  - %s: %s\n", q.Path, q.Comment)
+				fmt.Fprintf(m.Stdout, "  - %s: %s\n", p(q.Path), p(q.Comment))
 			}
 		}
 		return nil
@@ -260,7 +261,7 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		if err != nil {
 			return syncError(c, err)
 		}
-		fmt.Fprintf(m.Stdout, "returned %s revision %d to %s\n", n.InterviewID, n.Revision, n.SubmittedBy)
+		fmt.Fprintf(m.Stdout, "returned %s revision %d to %s\n", n.InterviewID, n.Revision, survey.Printable(n.SubmittedBy))
 	}
 	return nil
 }

@@ -97,7 +97,7 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 			if !u.RevokedAt.IsZero() {
 				status = "revoked " + u.RevokedAt.Local().Format(time.DateOnly)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", u.Name, u.Role, u.Tokens, u.CreatedAt.Local().Format(time.DateOnly), status)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", survey.Printable(u.Name), survey.Printable(string(u.Role)), u.Tokens, u.CreatedAt.Local().Format(time.DateOnly), status)
 		}
 		return tw.Flush()
 	case "revoke":

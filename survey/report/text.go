@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"tracer/survey"
 )
 
 // texts are the report's fixed texts in one language: a misspelt one does not compile and
@@ -223,7 +225,8 @@ func statText(v Value, lang string) string {
 // labels in lang ("en" for English, Bahasa Indonesia otherwise).
 func WriteText(w io.Writer, r *Report, lang string) error {
 	var b strings.Builder
-	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	// Every line is escaped for the terminal: names of cells come from the roster.
+	line := func(format string, args ...any) { b.WriteString(survey.Printable(fmt.Sprintf(format, args...)) + "\n") }
 	line("%s", textsIn(lang).Title)
 	line("%s", strings.Repeat("═", utf8.RuneCountInString(textsIn(lang).Title)))
 	from, to := r.Settings.From, r.Settings.To

@@ -22,16 +22,17 @@ type Problem struct {
 	Warning bool
 }
 
-// String returns "row N: column: reason", or "row N: column: warning: reason".
+// String returns "row N: column: reason", or "row N: column: warning: reason", with the
+// file's text escaped for a terminal (survey.Printable).
 func (p Problem) String() string {
 	w := ""
 	if p.Warning {
 		w = "warning: "
 	}
 	if p.Row == 0 {
-		return fmt.Sprintf("%s: %s%s", p.Column, w, p.Message)
+		return fmt.Sprintf("%s: %s%s", survey.Printable(p.Column), w, survey.Printable(p.Message))
 	}
-	return fmt.Sprintf("row %d: %s: %s%s", p.Row, p.Column, w, p.Message)
+	return fmt.Sprintf("row %d: %s: %s%s", p.Row, survey.Printable(p.Column), w, survey.Printable(p.Message))
 }
 
 // field is a Respondent field a roster column can fill.
@@ -236,6 +237,8 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		}
 		if r.RosterID == "" && haveID {
 			reject(fieldRosterID, "required")
+		} else if survey.HasHidden(r.RosterID) {
+			reject(fieldRosterID, "holds a control character")
 		}
 
 		if r.Sex != "" {

@@ -85,8 +85,8 @@ func NewUserStore(db *DB) *UserStore { return &UserStore{db: db} }
 // CreateUser adds an account and returns a fresh enrollment code. See survey.UserStore.
 func (s *UserStore) CreateUser(ctx context.Context, name string, role survey.Role) (*survey.User, string, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
-		return nil, "", survey.Errorf(survey.EINVALID, "A user name needs 1 to 64 characters without spaces or slashes.")
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") || survey.HasHidden(name) {
+		return nil, "", survey.Errorf(survey.EINVALID, "A user name needs 1 to 64 characters without spaces, slashes or control characters.")
 	}
 	if !role.Valid() {
 		return nil, "", survey.Errorf(survey.EINVALID, "Unknown role %q: use enumerator, supervisor, analyst or admin.", role)

@@ -54,6 +54,9 @@ func Publish(ctx context.Context, store survey.FormStore, name string, source []
 	if err != nil {
 		return nil, false, survey.Errorf(survey.EINVALID, "The form does not load: %s", firstLines(err.Error(), 5))
 	}
+	if survey.HasHidden(f.ID) || survey.HasHidden(f.Version) {
+		return nil, false, survey.Errorf(survey.EINVALID, "The form's form_id and version may not hold control characters.")
+	}
 	if f.ID == "" || f.Version == "" {
 		return nil, false, survey.Errorf(survey.EINVALID, "The form needs form_id and version in its settings sheet to be published.")
 	}

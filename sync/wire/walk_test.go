@@ -101,3 +101,24 @@ func TestDecodeListsAtTheLimit(t *testing.T) {
 		t.Errorf("body %s", got)
 	}
 }
+
+// Names and identifiers holding control characters are refused on the server.
+func TestControlCharactersRefused(t *testing.T) {
+	tests := []struct {
+		body string
+		v    wire.Validator
+	}{
+		{`{"name":"ani\u001b[2J","role":"enumerator"}`, &wire.UserRequest{}},
+		{`{"name":"ani\u0000","role":"enumerator"}`, &wire.UserRequest{}},
+		{`{"code":"ACDE-2346","device":"laptop\u001b]0;x\u0007"}`, &wire.EnrollRequest{}},
+		{`{"rows":[{"roster_id":"A-1\u001b[31m","full_name":"Dewi"}]}`, &wire.RosterUpload{}},
+		{`{"revision":1,"comment":"c","questions":[{"path":"/data/q\u202e","comment":"x"}]}`, &wire.ReturnRequest{}},
+		{`{"name":"form\u001b.xlsx","source":"eA=="}`, &wire.PublishRequest{}},
+	}
+	for _, tt := range tests {
+		err := wire.Decode(strings.NewReader(tt.body), tt.v)
+		if survey.ErrorCode(err) != survey.EINVALID {
+			t.Errorf("%s: %v, want invalid", tt.body, err)
+		}
+	}
+}

@@ -64,8 +64,8 @@ func (r *EnrollRequest) Validate() error {
 	if n := len(survey.NormalizeCode(r.Code)); n == 0 || n > 32 || len(r.Code) > 64 {
 		return survey.Errorf(survey.EINVALID, "An enrollment code has 8 characters.")
 	}
-	if len(r.Device) > 128 {
-		return survey.Errorf(survey.EINVALID, "The device name is longer than 128 characters.")
+	if len(r.Device) > 128 || survey.HasHidden(r.Device) {
+		return survey.Errorf(survey.EINVALID, "The device name needs at most 128 characters and no control characters.")
 	}
 	return nil
 }
@@ -189,8 +189,8 @@ type PublishRequest struct {
 
 // Validate checks the request's fields.
 func (r *PublishRequest) Validate() error {
-	if r.Name == "" || len(r.Name) > 255 {
-		return survey.Errorf(survey.EINVALID, "A form needs a file name (.xlsx or .md).")
+	if r.Name == "" || len(r.Name) > 255 || survey.HasHidden(r.Name) {
+		return survey.Errorf(survey.EINVALID, "A form needs a file name (.xlsx or .md) without control characters.")
 	}
 	if len(r.Source) == 0 {
 		return survey.Errorf(survey.EINVALID, "The form file is empty.")
@@ -244,6 +244,9 @@ func (r *RosterUpload) Validate() error {
 		if row == nil || row.RosterID == "" || row.Name == "" {
 			return survey.Errorf(survey.EINVALID, "Row %d needs a roster id and a name.", i+1)
 		}
+		if survey.HasHidden(row.RosterID) {
+			return survey.Errorf(survey.EINVALID, "Row %d: the roster id holds a control character.", i+1)
+		}
 	}
 	return nil
 }
@@ -278,7 +281,7 @@ func (r *ReturnRequest) Validate() error {
 		return survey.Errorf(survey.EINVALID, "A return may comment on at most %d questions.", MaxQuestionComments)
 	}
 	for i, q := range r.Questions {
-		if q.Path == "" || len(q.Path) > 500 || q.Comment == "" || len(q.Comment) > 4000 {
+		if q.Path == "" || len(q.Path) > 500 || survey.HasHidden(q.Path) || q.Comment == "" || len(q.Comment) > 4000 {
 			return survey.Errorf(survey.EINVALID, "Question comment %d needs a path and a comment of at most 4000 bytes.", i+1)
 		}
 	}
@@ -337,6 +340,9 @@ type UserRequest struct {
 func (r *UserRequest) Validate() error {
 	if r.Name == "" || !r.Role.Valid() {
 		return survey.Errorf(survey.EINVALID, "A user needs a name and a role (enumerator, supervisor, analyst or admin).")
+	}
+	if survey.HasHidden(r.Name) {
+		return survey.Errorf(survey.EINVALID, "A user name may not hold control characters.")
 	}
 	return nil
 }

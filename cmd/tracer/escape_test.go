@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tracer/survey/sqlite"
+)
+
+// hostile holds what a terminal would act on: clear the screen, set the title, a C1 CSI,
+// a bidirectional override.
+const hostile = "\x1b[2J\x1b]0;owned\x07\u009b31m\u202e"
+
+// noEscapes fails when out holds a byte or character a terminal would act on.
+func noEscapes(t *testing.T, what, out string) {
+	t.Helper()
+	for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e", "\x00"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("%s prints %q raw:\n%q", what, bad, out)
+		}
+	}
+}
+
+// Names and identifiers with control characters are refused where they come in; what an
+// older database or a file still holds is printed escaped.
+func TestControlCharactersAreRefusedOrEscaped(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "server.db")
+	if _, _, err := runMain(t, dir, "user", "add", "ani"+hostile, "--role", "enumerator", "--db", dbPath); err == nil || !strings.Contains(err.Error(), "control characters") {
+		t.Errorf("user add with escapes: %v", err)
+	}
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "enumerator", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	// A name stored before names were checked.
+	db, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE users SET name = ? WHERE name = 'ani'`, "ani"+hostile); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	out, _, err := runMain(t, dir, "user", "list", "--db", dbPath)
+	if err != nil || !strings.Contains(out, `ani\x1b[2J\x1b]0;owned\x07\u009b31m\u202e`) {
+		t.Errorf("user list: %v\n%q", err, out)
+	}
+	noEscapes(t, "user list", out)
+
+	file := filepath.Join(dir, "roster.csv")
+	csv := "roster_id,full_name,nik,sex\nA-1" + hostile + ",Dewi" + hostile + ",6474064307910001,P" + hostile + "\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = runMain(t, dir, "roster", "import", "--dry-run", file)
+	if !strings.Contains(out, "row 2: roster_id: holds a control character") {
+		t.Errorf("roster import: %q", out)
+	}
+	noEscapes(t, "roster import", out)
+}
