@@ -48,7 +48,7 @@ type Stop struct {
 var messages = map[string][2]string{
 	"required":   {"Pertanyaan ini wajib dijawab.", "This question is required."},
 	"constraint": {"Jawaban tidak memenuhi aturan pertanyaan ini.", "The answer breaks this question's rule."},
-	"integer":    {"Masukkan bilangan bulat (tanpa titik atau koma).", "Enter a whole number (no dots or commas)."},
+	"integer":    {"Masukkan bilangan bulat, misalnya 6500000 atau 6.500.000.", "Enter a whole number, such as 6500000 or 6,500,000."},
 	"bigint":     {"Bilangan terlalu besar.", "The number is too large."},
 	"decimal":    {"Masukkan angka, misalnya 4,5 atau 4.5.", "Enter a number, such as 4.5 or 4,5."},
 	"ambiguous":  {"Angka ini bisa dibaca dua cara: tulis tanpa pemisah ribuan, dengan satu koma atau titik untuk desimal (1234 atau 1,5).", "This number reads two ways: write it without thousands separators, with one comma or dot for decimals (1234 or 1.5)."},
@@ -242,7 +242,7 @@ func (s *Session) normalize(it *item, raw string) (string, *Problem) {
 	}
 	switch n.Type {
 	case "integer":
-		i, err := strconv.ParseInt(strings.TrimPrefix(v, "+"), 10, 64)
+		i, err := strconv.ParseInt(ungroupThousands(strings.TrimPrefix(v, "+")), 10, 64)
 		if err != nil {
 			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 				return bad(ProblemType, "bigint")

@@ -420,6 +420,11 @@ func TestTypedAnswersAreStoredAsODKStoresThem(t *testing.T) {
 		{path: "score", value: "7,0", want: "7"},
 		{path: "n", value: "007", want: "7"},
 		{path: "n", value: "4,5", refused: true, want: "7"},
+		{path: "n", value: "6.500.000", want: "6500000"},
+		{path: "n", value: "-1,250,000", want: "-1250000"},
+		{path: "n", value: "1.23.456", refused: true, want: "-1250000"},
+		{path: "n", value: "1.250,000", refused: true, want: "-1250000"},
+		{path: "n", value: "12.5", refused: true, want: "-1250000"},
 	})
 }
 

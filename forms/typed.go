@@ -42,6 +42,39 @@ func parseDecimal(v string) (float64, string) {
 	return f, ""
 }
 
+// ungroupThousands removes the thousands separators of a typed whole number written as
+// Rupiah are, "6.500.000" or "6,500,000": one kind of separator, 1-3 digits then groups of
+// exactly 3. Anything else ("4,5", "1.23.456") is returned as typed, for the caller to
+// refuse; a decimal is never read as a whole number.
+func ungroupThousands(v string) string {
+	sign := ""
+	body := v
+	if strings.HasPrefix(body, "-") {
+		sign, body = "-", body[1:]
+	}
+	sep := ""
+	switch {
+	case strings.Contains(body, ".") && strings.Contains(body, ","):
+		return v
+	case strings.Contains(body, "."):
+		sep = "."
+	case strings.Contains(body, ","):
+		sep = ","
+	default:
+		return v
+	}
+	parts := strings.Split(body, sep)
+	if len(parts[0]) < 1 || len(parts[0]) > 3 {
+		return v
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 3 {
+			return v
+		}
+	}
+	return sign + strings.Join(parts, "")
+}
+
 // DateParts says what a date question asks, from its appearance: "year" (only the year,
 // stored as YYYY-01-01), "month-year" (month and year, stored as YYYY-MM-01) or "" (the
 // whole date). A screen uses it to show the layout to type.
