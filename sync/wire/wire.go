@@ -235,7 +235,8 @@ func (r *RosterUpload) Lists() Lists {
 	return Lists{"rows": MaxRosterRows, "rows[].extra": MaxRosterExtra}
 }
 
-// Validate checks the request's fields.
+// Validate checks the request's fields; a NIK must pass survey.ParseNIK and is stored in its
+// normalised form.
 func (r *RosterUpload) Validate() error {
 	if len(r.Rows) == 0 || len(r.Rows) > MaxRosterRows {
 		return survey.Errorf(survey.EINVALID, "A roster upload needs 1 to %d rows.", MaxRosterRows)
@@ -246,6 +247,13 @@ func (r *RosterUpload) Validate() error {
 		}
 		if survey.HasHidden(row.RosterID) {
 			return survey.Errorf(survey.EINVALID, "Row %d: the roster id holds a control character.", i+1)
+		}
+		if row.NIK != "" {
+			n, err := survey.ParseNIK(row.NIK)
+			if err != nil {
+				return survey.Errorf(survey.EINVALID, "Row %d (%s): %s.", i+1, row.RosterID, survey.ErrorMessage(err))
+			}
+			row.NIK = n.String()
 		}
 	}
 	return nil
