@@ -26,7 +26,7 @@ func (k PhoneKind) String() string {
 
 // NormalizePhone turns an Indonesian phone number as people write it ("0812-3456-7890",
 // "+62 812 3456 7890", "62812...", "0062812...", a bare "812...") into E.164 ("+6281234567890")
-// following INDICATORS.md D.2, and says whether it is a mobile number (a national number of
+// following docs/INDICATORS.md (Phone numbers), and says whether it is a mobile number (a national number of
 // 8[1-35-9] and 7-10 more digits) or a landline (7-11 digits starting 2-9 but not 8). It
 // returns an EINVALID *Error for anything else and for a mobile number whose digits are all
 // the same. It does not know operator prefixes.
@@ -92,7 +92,7 @@ func isMobile(nsn string) bool {
 	return true
 }
 
-// CheckPhone applies the soft plausibility rule of INDICATORS.md D.2 to a normalised
+// CheckPhone applies the soft plausibility rule of docs/INDICATORS.md (Phone numbers) to a normalised
 // number: a run of seven or more consecutive digits counting up or down (as in
 // 0812-3456-7890) looks made up and should be confirmed.
 func CheckPhone(e164 string) []Problem {

@@ -3,5 +3,5 @@
 // interfaces that storage (survey/sqlite) and transport implement.
 //
 // It also holds the pure validation rules every layer shares: NIK and phone numbers
-// (INDICATORS.md section D) and their masking for display.
+// (docs/INDICATORS.md) and their masking for display.
 package survey

@@ -32,7 +32,7 @@ func TestLoadsWithoutWarnings(t *testing.T) {
 	if forms.LangCode(f.DefaultLang) != "id" {
 		t.Errorf("default language = %q, want Bahasa Indonesia (id)", f.DefaultLang)
 	}
-	// Every question of QUESTIONNAIRE.md B.2 is there under its name.
+	// Every question of the questionnaire (docs/QUESTIONNAIRE.md) is there under its name.
 	for _, name := range []string{"intro", "consent", "roster_id", "interview_date", "nik", "main_status", "n_jobs",
 		"employer_name", "work_country", "months_to_first_job", "biz_scale", "searching_4w", "available_2w",
 		"first_job_date_nw", "recommend", "phone_main", "phone_alt", "email", "recontact_consent", "end_note"} {

@@ -9,10 +9,10 @@ import (
 	"tracer/forms/builtin"
 )
 
-// Indicator names one indicator of INDICATORS.md C.2 in both report languages.
+// Indicator names one indicator of docs/INDICATORS.md in both report languages.
 type Indicator struct {
 	ID string
-	// No is the indicator's number in INDICATORS.md C.2.
+	// No is the indicator's number in docs/INDICATORS.md (Indicators).
 	No int
 	// ID and EN are the short labels in Bahasa Indonesia and English (at most 34 characters,
 	// for the terminal table).

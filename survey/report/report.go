@@ -1,5 +1,5 @@
 // Package report computes the indicators of a tracer study of vocational-training alumni
-// (INDICATORS.md section C) from the alumni roster and the interviews, with every numerator
+// (docs/INDICATORS.md) from the alumni roster and the interviews, with every numerator
 // and denominator, by the breakdowns analysts publish, and writes them as text, JSON or XLSX.
 //
 // Sources of the definitions: employment is the ILO's (at least one hour of work for pay or
@@ -11,7 +11,7 @@
 // tracer scales; the 35-hour full-time cut is BPS's; the UMK comparison uses the regency's
 // minimum wage of the interview year, or the province's UMP.
 //
-// Populations (C.1): T are the distinct roster persons (by NIK, else roster id) whose batch
+// Populations (docs/INDICATORS.md): T are the distinct roster persons (by NIK, else roster id) whose batch
 // ended in the reporting period; G those of T who passed; S those of G with a valid interview:
 // consent given and main_status answered. Per interview only the highest revision counts, and
 // per person the latest valid interview (by FinalizedAt, then revision, then id), so one
@@ -24,7 +24,7 @@
 // training) and the window since training (months from training end to the interview, or to
 // Config.AsOf for people not interviewed).
 //
-// Choices made where INDICATORS.md leaves room, each documented at its indicator: numerators
+// Choices made where docs/INDICATORS.md leaves room, each documented at its indicator: numerators
 // of "employed within k months" and "share earning ≥ UMK" are restricted to their
 // denominators; people in paid OJT who are not counted as absorbed are not counted as NEET
 // (they are both working and in training); quartiles are interpolated (Excel QUARTILE.INC).
@@ -43,7 +43,7 @@ import (
 	"tracer/survey"
 )
 
-// Dimension is a breakdown of the report (INDICATORS.md C.3).
+// Dimension is a breakdown of the report (docs/INDICATORS.md, Breakdowns).
 type Dimension string
 
 // The breakdowns.
@@ -101,7 +101,7 @@ type Config struct {
 	// [From, To] make up T. Zero means open.
 	From, To time.Time
 	// PaidOJTAbsorbed counts paid apprenticeship/OJT (main_status 5) as absorbed. Off by
-	// default, as INDICATORS.md C.1 says.
+	// default (docs/INDICATORS.md, Populations).
 	PaidOJTAbsorbed bool
 	// UMK gives minimum wages by regency and year; DefaultUMK() when nil.
 	UMK *UMKTable
@@ -122,7 +122,7 @@ type Config struct {
 	Labels func(d Dimension, code string) string
 }
 
-// DefaultBandMidpoints returns the income of each income_band code (QUESTIONNAIRE.md B.3):
+// DefaultBandMidpoints returns the income of each income_band code (docs/QUESTIONNAIRE.md):
 // the middle of the band, and 1.25 × the lower bound for the open top band (≥ 10 million).
 // Code 99 (refused) has no income.
 func DefaultBandMidpoints() map[string]float64 {
@@ -132,7 +132,7 @@ func DefaultBandMidpoints() map[string]float64 {
 	}
 }
 
-// Populations are the counts of INDICATORS.md C.1 in one cell.
+// Populations are the counts of docs/INDICATORS.md (Populations) in one cell.
 type Populations struct {
 	T       int `json:"T"`
 	G       int `json:"G"`
@@ -357,7 +357,7 @@ func parseDate(s string) time.Time {
 	return t
 }
 
-// monthsBetween is (b − a) in days / 30.4375, as INDICATORS.md defines m.
+// monthsBetween is (b − a) in days / 30.4375, as docs/INDICATORS.md defines m.
 func monthsBetween(a, b time.Time) float64 {
 	return b.Sub(a).Hours() / 24 / 30.4375
 }

@@ -1,6 +1,6 @@
 // Package review computes what a supervisor sees first on the server: the flags of each
 // interview (the same NIK twice in a wave, conflicting resubmissions, interviews finished
-// much faster than the form's median, and the cross-field checks of INDICATORS.md D.3) and
+// much faster than the form's median, and the cross-field checks of docs/INDICATORS.md) and
 // the coverage of the roster (traced and approved by kejuruan, batch, funding and regency,
 // and per enumerator today). Both are pure functions of records, reviews and the roster.
 package review
@@ -223,7 +223,7 @@ func Compute(items []Item, cfg Config) map[string][]survey.Flag {
 		}
 	}
 
-	// Cross-field checks of INDICATORS.md D.3.
+	// Cross-field checks (docs/INDICATORS.md).
 	incomes := map[string][]float64{}
 	for i, it := range items {
 		v := vals[i]

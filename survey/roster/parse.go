@@ -103,7 +103,7 @@ type Parsed struct {
 	Rejected int
 }
 
-// Parse checks every row of t by INDICATORS.md section D and the roster's own rules:
+// Parse checks every row of t by the rules of docs/INDICATORS.md (NIK, phone numbers) and the roster's own rules:
 // the roster id, the name, the NIK and the kejuruan are required; NIK and the main phone
 // number must pass the hard rules (the phone is stored as E.164, the raw text kept);
 // dates must be real; a roster id may appear once. Soft findings (a NIK that disagrees

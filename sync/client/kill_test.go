@@ -51,7 +51,7 @@ func (s slow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.next.ServeHTTP(w, r)
 }
 
-// Test 4 of RELIABILITY.md: a sync process killed with SIGKILL at random moments resumes;
+// Killed syncs: a sync process killed with SIGKILL at random moments resumes;
 // after one good sync nothing is pending and the server holds exactly the finalized set.
 func TestKilledSyncResumes(t *testing.T) {
 	ctx := context.Background()

@@ -213,7 +213,7 @@ func (p *proxy) handle(c *net.TCPConn, f fault, n int, delay time.Duration) {
 	<-done
 }
 
-// Test 3 of RELIABILITY.md: four laptops push through a proxy that resets, black-holes,
+// A hostile network: four laptops push through a proxy that resets, black-holes,
 // cuts and trickles connections while the server is killed with SIGKILL and restarted;
 // after healing and one clean sync each, the server holds exactly their finalized set.
 func TestChaos(t *testing.T) {

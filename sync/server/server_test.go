@@ -72,7 +72,7 @@ func (d *dropReplies) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.dropped.Add(1)
 }
 
-// Test 2 of RELIABILITY.md: the reply is lost after the commit for a seeded share of the
+// Lost replies: the reply is lost after the commit for a seeded share of the
 // batches; after retries the server holds exactly the finalized set.
 func TestLostReply(t *testing.T) {
 	var drop *dropReplies
