@@ -221,6 +221,13 @@ func TestPathThatNamesNoNodeIsALoadError(t *testing.T) {
 | | text | q | Hello ${nama} | |
 | | text | r | R | Untuk ${q} dan ${nam} |`, "line 4, sheet survey, column label: ${nama} in the text refers to a question that does not exist\n" +
 			"test.md: line 5, sheet survey, column hint::Bahasa Indonesia (id): ${nam} in the text refers to a question that does not exist"},
+		{"filter on a form path", `
+| survey |
+| | type | name | label | calculation |
+| | begin repeat | member | Member | |
+| | integer | age | Age | |
+| | end repeat | | | |
+| | calculate | first_age | | /data/member[1]/age |`, `column calculation: in "/data/member[1]/age": at column 1: /data/member[1]/age: a [...] filter on a path of the form is not supported; for one instance of a repeat write indexed-repeat(${question}, ${repeat}, n)`},
 		{"choice-name of nothing", `
 | survey |
 | | type | name | label | calculation |

@@ -67,17 +67,17 @@ func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.N
 				return
 			}
 		}
+		if n.Preds != nil {
+			// Evaluating it by its names alone would give every instance, or the wrong one.
+			c.errorf(t, r, col, "in %q: at column %d: %s: a [...] filter on a path of the form is not supported; for one instance of a repeat write indexed-repeat(${question}, ${repeat}, n)", x.Src, n.Pos+1, n)
+			return
+		}
 		target, msg := c.resolvePath(n, sc.ctx)
 		if msg != "" {
 			c.errorf(t, r, col, "in %q: at column %d: %s names no node: %s", x.Src, n.Pos+1, n, msg)
 			return
 		}
 		c.form.paths[n] = target
-		for _, preds := range n.Preds {
-			for _, p := range preds {
-				c.walkPaths(t, r, col, x, p, sc)
-			}
-		}
 	}
 }
 
