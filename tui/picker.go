@@ -14,12 +14,15 @@ import (
 // pickerScreen searches the roster as the enumerator types and starts or resumes the
 // interview of the chosen respondent, or of a walk-in.
 type pickerScreen struct {
-	c             *common
-	query         lineEdit
-	matches       []survey.Match
-	cursor        int
-	err           error
-	busy          bool
+	c       *common
+	query   lineEdit
+	matches []survey.Match
+	cursor  int
+	err     error
+	busy    bool
+	// prior is the completed interview of the chosen alumnus in this form and year: a
+	// second one starts only once the enumerator confirms it.
+	prior         *priorMsg
 	rosterSize    int // -1 until counted
 	width, height int
 }
@@ -28,7 +31,7 @@ func newPickerScreen(c *common) *pickerScreen { return &pickerScreen{c: c, roste
 
 func (p *pickerScreen) reset() tea.Cmd {
 	p.query.SetValue("")
-	p.matches, p.cursor, p.err, p.busy = nil, 0, nil, false
+	p.matches, p.cursor, p.err, p.busy, p.prior = nil, 0, nil, false, nil
 	ctx, roster := p.c.ctx, p.c.cfg.Roster
 	if roster == nil {
 		return nil
@@ -39,6 +42,38 @@ func (p *pickerScreen) reset() tea.Cmd {
 			n = -1
 		}
 		return rosterSizeMsg{n: n}
+	}
+}
+
+// priorMsg carries the completed interview (finalized, sent or returned) an alumnus already
+// has in the form on screen and the current year, the wave; iv is nil when there is none.
+type priorMsg struct {
+	resp *survey.Respondent
+	iv   *survey.Interview
+	err  error
+}
+
+// priorCmd looks for the alumnus's completed interview of this wave: the same form, begun
+// in the same calendar year.
+func (p *pickerScreen) priorCmd(resp *survey.Respondent) tea.Cmd {
+	ctx, cfg := p.c.ctx, p.c.cfg
+	year := cfg.Now().Year()
+	return func() tea.Msg {
+		ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{RespondentID: resp.RosterID, Limit: 50})
+		if err != nil {
+			return priorMsg{resp: resp, err: err}
+		}
+		for _, iv := range ivs {
+			if iv.State == survey.StateDraft {
+				return priorMsg{resp: resp} // the draft is resumed
+			}
+		}
+		for _, iv := range ivs {
+			if iv.FormID == cfg.Form.ID && iv.StartedAt.Year() == year {
+				return priorMsg{resp: resp, iv: iv}
+			}
+		}
+		return priorMsg{resp: resp}
 	}
 }
 
@@ -70,6 +105,16 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 	case openedMsg:
 		p.busy = false // the interview did not open: the picker takes keys again
 		return nil
+	case priorMsg:
+		if msg.err != nil {
+			p.busy, p.err = false, msg.err
+			return nil
+		}
+		if msg.iv == nil {
+			return p.c.startCmd(msg.resp)
+		}
+		p.busy, p.prior = false, &msg
+		return nil
 	case searchMsg:
 		if msg.query != p.query.Value() {
 			return nil // a stale answer to an earlier keystroke
@@ -81,6 +126,15 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		if p.busy {
+			return nil
+		}
+		if p.prior != nil {
+			prior := p.prior
+			p.prior = nil
+			if key.Matches(msg, k.Yes) {
+				p.busy = true
+				return p.c.startCmd(prior.resp)
+			}
 			return nil
 		}
 		switch {
@@ -97,7 +151,7 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			p.busy = true
-			return p.c.startCmd(p.matches[p.cursor].Respondent)
+			return p.priorCmd(p.matches[p.cursor].Respondent)
 		case key.Matches(msg, k.WalkIn):
 			p.busy = true
 			return p.c.startCmd(nil)
@@ -136,6 +190,11 @@ func (p *pickerScreen) View() string {
 	}
 	if strings.TrimSpace(p.query.Value()) != "" && len(p.matches) == 0 {
 		b.WriteString(st.Muted.Render("  "+t["pick.none"]) + "\n")
+	}
+	if pr := p.prior; pr != nil {
+		state := t["state."+string(pr.iv.State)]
+		why := fmt.Sprintf(t["pick.prior"], pr.resp.Name, state, pr.iv.StartedAt.Local().Format("02-01-2006"), pr.iv.Revision)
+		b.WriteString(wrap(why, p.width, st.Warn.Render) + "\n" + wrap(t["pick.priorask"], p.width, st.Warn.Render) + "\n\n")
 	}
 	for i := start; i < len(p.matches) && i < start+rows; i++ {
 		m := p.matches[i]

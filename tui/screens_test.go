@@ -157,3 +157,36 @@ func TestReturnedOpensAtComment(t *testing.T) {
 		t.Errorf("the jump list does not mark the commented question:\n%s", plain(m))
 	}
 }
+
+// A second interview for an alumnus who has a completed one in this form and year asks
+// first, and says why; anything but y starts nothing.
+func TestSecondInterviewAsks(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	refuseAndFinalize(t, m, "BTG25-0232")
+	count := func() int {
+		ivs, err := e.cfg.Interviews.List(context.Background(), survey.InterviewFilter{RespondentID: "BTG25-0232"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ivs)
+	}
+	drive(t, m, keypress("1"))
+	typeText(t, m, "BTG25-0232")
+	drive(t, m, keypress("enter"))
+	if m.screen != screenPicker || !strings.Contains(plain(m), "sudah punya wawancara selesai") || !strings.Contains(plain(m), "y = ya") {
+		t.Fatalf("no confirmation:\n%s", plain(m))
+	}
+	drive(t, m, keypress("enter")) // not y: cancels
+	if m.screen != screenPicker || count() != 1 {
+		t.Fatalf("a second interview started without y (%d interviews)", count())
+	}
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("y"))
+	if m.screen != screenInterview || count() != 2 {
+		t.Fatalf("y did not start the second interview (%d interviews):\n%s", count(), plain(m))
+	}
+	// another alumnus starts at once
+	drive(t, m, keypress("ctrl+s"))
+	openRespondent(t, m, "BTG25-0071")
+}
