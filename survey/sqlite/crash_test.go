@@ -62,9 +62,11 @@ func crashChild() {
 }
 
 // TestCrashLoop is RELIABILITY test 1: a child process saves answers and prints each after
-// its commit; it is killed with SIGKILL at random moments (during start-up and recovery as
-// well as while saving). After every kill the database opens, passes integrity_check and
-// holds every answer the child printed.
+// its commit; it is killed with SIGKILL at random moments (a third of the kills during
+// start-up and recovery, the rest while saving, after it acknowledged a random number of
+// answers). After every kill the database opens, passes integrity_check and holds every
+// answer the child printed; the kills must have let hundreds of answers through, or the
+// test proved little.
 func TestCrashLoop(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("kill -9 semantics are tested on Unix")
@@ -94,13 +96,18 @@ func TestCrashLoop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 0))
 	saved := map[string]string{}
 	start := time.Now()
-	round := 0
+	round, saving := 0, 0
 	for ; round < rounds && time.Since(start) < budget; round++ {
-		// Half the kills come at a random moment after start-up (opening, recovering the
-		// WAL, migrating), half at a random moment after the child began saving.
-		afterReady := round%2 == 1
+		// A third of the kills come at a random moment after start-up (opening, recovering
+		// the WAL, migrating); the rest once the child has acknowledged 1 to 30 answers,
+		// a moment later, to land in the middle of a save.
+		afterSaves := 0
 		delay := time.Duration(rng.IntN(25_000)) * time.Microsecond
-		lines := runAndKill(t, exe, path, iv.ID, round, afterReady, delay)
+		if round%3 != 0 {
+			afterSaves, delay = 1+rng.IntN(30), time.Duration(rng.IntN(3_000))*time.Microsecond
+			saving++
+		}
+		lines := runAndKill(t, exe, path, iv.ID, round, afterSaves, delay)
 		for _, l := range lines {
 			f := strings.SplitN(l, " ", 3)
 			if len(f) != 3 || f[0] != "saved" {
@@ -114,14 +121,16 @@ func TestCrashLoop(t *testing.T) {
 		}
 	}
 	t.Logf("%d rounds in %v, %d answers acknowledged and found", round, time.Since(start).Round(time.Millisecond), len(saved))
-	if len(saved) == 0 {
-		t.Error("the child never acknowledged an answer; the test proved nothing")
+	// Each kill while saving came after at least one acknowledged answer, 15 on average.
+	if want := 5 * saving; len(saved) < want || !testing.Short() && len(saved) < 300 {
+		t.Errorf("%d answers acknowledged over %d kills while saving; want at least %d (300 without -short)", len(saved), saving, want)
 	}
 }
 
-// runAndKill starts the child, kills it after delay (counted from its "ready" line when
-// afterReady) and returns the complete lines it printed.
-func runAndKill(t *testing.T, exe, path, id string, round int, afterReady bool, delay time.Duration) []string {
+// runAndKill starts the child, kills it after delay, counted from its start or, when
+// afterSaves > 0, from its afterSaves-th acknowledged answer, and returns the complete lines
+// it printed.
+func runAndKill(t *testing.T, exe, path, id string, round int, afterSaves int, delay time.Duration) []string {
 	t.Helper()
 	cmd := exec.Command(exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), envCrashDB+"="+path, envCrashID+"="+id, envCrashRound+"="+strconv.Itoa(round))
@@ -134,10 +143,11 @@ func runAndKill(t *testing.T, exe, path, id string, round int, afterReady bool, 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ready := make(chan struct{})
+	enough := make(chan struct{})
 	done := make(chan []string)
 	go func() {
 		var lines []string
+		saves := 0
 		r := bufio.NewReader(out)
 		for {
 			l, err := r.ReadString('\n')
@@ -145,19 +155,21 @@ func runAndKill(t *testing.T, exe, path, id string, round int, afterReady bool, 
 				break // a last line without its newline was cut by the kill: not acknowledged
 			}
 			l = strings.TrimSuffix(l, "\n")
-			if l == "ready" {
-				close(ready)
+			if strings.HasPrefix(l, "saved ") {
+				if saves++; saves == afterSaves {
+					close(enough)
+				}
 			}
 			lines = append(lines, l)
 		}
 		io.Copy(io.Discard, out)
 		done <- lines
 	}()
-	if afterReady {
+	if afterSaves > 0 {
 		select {
-		case <-ready:
+		case <-enough:
 		case <-time.After(10 * time.Second):
-			t.Error("child never got ready")
+			t.Errorf("round %d: the child never acknowledged %d answers", round, afterSaves)
 		}
 	}
 	time.Sleep(delay)
