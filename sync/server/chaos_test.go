@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -84,12 +85,16 @@ func (c *child) start() {
 	c.t.Fatal("the child server did not come up in 15s")
 }
 
-func (c *child) kill() {
-	if c.cmd != nil {
-		c.cmd.Process.Signal(syscall.SIGKILL)
-		c.cmd.Wait()
-		c.cmd = nil
+// kill kills the server with SIGKILL and reports whether it was running and died of it.
+func (c *child) kill() bool {
+	if c.cmd == nil {
+		return false
 	}
+	c.cmd.Process.Signal(syscall.SIGKILL)
+	c.cmd.Wait()
+	ws, ok := c.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	c.cmd = nil
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
 }
 
 // fault is what the proxy does to one connection.
@@ -113,9 +118,13 @@ type proxy struct {
 	target string
 	healed atomic.Bool
 
-	mu     gosync.Mutex
-	rng    *rand.Rand
-	counts [nFaults]int
+	// pushes counts the connections that carried a push.
+	pushes atomic.Int64
+
+	mu         gosync.Mutex
+	rng        *rand.Rand
+	counts     [nFaults]int
+	pushCounts [nFaults]int
 }
 
 func newProxy(t *testing.T, target string, seed uint64) *proxy {
@@ -129,12 +138,28 @@ func newProxy(t *testing.T, target string, seed uint64) *proxy {
 	return p
 }
 
+// pushLine starts every push request.
+const pushLine = "POST /api/v1/interviews/push "
+
 func (p *proxy) serve() {
 	for {
 		c, err := p.ln.Accept()
 		if err != nil {
 			return
 		}
+		go p.accept(c.(*net.TCPConn))
+	}
+}
+
+// accept reads the start of the request, to tell pushes apart, picks the connection's
+// fault and handles it.
+func (p *proxy) accept(c *net.TCPConn) {
+	br := bufio.NewReader(c)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	head, _ := br.Peek(len(pushLine))
+	c.SetReadDeadline(time.Time{})
+	isPush := string(head) == pushLine
+	{
 		p.mu.Lock()
 		f := fault(p.rng.IntN(int(nFaults)))
 		if p.rng.IntN(3) == 0 { // a third of the connections pass as they are
@@ -146,12 +171,17 @@ func (p *proxy) serve() {
 		n := 1 + p.rng.IntN(300)
 		delay := time.Duration(p.rng.IntN(20)) * time.Millisecond
 		p.counts[f]++
+		if isPush {
+			p.pushCounts[f]++
+			p.pushes.Add(1)
+		}
 		p.mu.Unlock()
-		go p.handle(c.(*net.TCPConn), f, n, delay)
+		p.handle(c, br, f, n, delay)
 	}
 }
 
-func (p *proxy) handle(c *net.TCPConn, f fault, n int, delay time.Duration) {
+// handle does f to the connection c, whose request is read through br.
+func (p *proxy) handle(c *net.TCPConn, br *bufio.Reader, f fault, n int, delay time.Duration) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second)) // nothing lives forever
 	switch f {
@@ -159,7 +189,7 @@ func (p *proxy) handle(c *net.TCPConn, f fault, n int, delay time.Duration) {
 		c.SetLinger(0)
 		return
 	case blackHole:
-		io.Copy(io.Discard, io.LimitReader(c, 1<<20))
+		io.Copy(io.Discard, io.LimitReader(br, 1<<20))
 		return
 	}
 	up, err := net.DialTimeout("tcp", p.target, 2*time.Second)
@@ -173,12 +203,12 @@ func (p *proxy) handle(c *net.TCPConn, f fault, n int, delay time.Duration) {
 	done := make(chan struct{}, 2)
 	go func() { // request
 		if f == cutRequest {
-			io.CopyN(up, c, int64(n))
+			io.CopyN(up, br, int64(n))
 			up.Close()
 			c.SetLinger(0)
 			c.Close()
 		} else {
-			io.Copy(up, c)
+			io.Copy(up, br)
 		}
 		done <- struct{}{}
 	}()
@@ -243,7 +273,7 @@ func TestChaos(t *testing.T) {
 	ln.Close()
 	srv := &child{t: t, spec: path + "|" + addr, addr: addr}
 	srv.start()
-	t.Cleanup(srv.kill)
+	t.Cleanup(func() { srv.kill() })
 	px := newProxy(t, addr, 3)
 	url := "http://" + px.ln.Addr().String()
 
@@ -258,19 +288,23 @@ func TestChaos(t *testing.T) {
 		want = append(want, items...)
 	}
 
-	// Kill the server twice while the laptops push.
+	// Kill the server twice while the laptops push: each time once three more pushes have
+	// gone through the proxy.
 	stop := make(chan struct{})
 	kills := 0
 	var killer gosync.WaitGroup
 	killer.Go(func() {
 		for range 2 {
-			select {
-			case <-stop:
-				return
-			case <-time.After(400 * time.Millisecond):
+			for seen := px.pushes.Load(); px.pushes.Load() < seen+3; {
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
 			}
-			srv.kill()
-			kills++
+			if srv.kill() {
+				kills++
+			}
 			time.Sleep(150 * time.Millisecond)
 			srv.start()
 		}
@@ -317,10 +351,20 @@ func TestChaos(t *testing.T) {
 	}
 	px.mu.Lock()
 	var stats []string
+	faulted := 0
 	for f, n := range px.counts {
-		stats = append(stats, fmt.Sprintf("%s %d", faultNames[f], n))
+		stats = append(stats, fmt.Sprintf("%s %d (%d pushes)", faultNames[f], n, px.pushCounts[f]))
+		if fault(f) != pass {
+			faulted += px.pushCounts[f]
+		}
 	}
 	px.mu.Unlock()
 	t.Logf("connections: %s; server killed %d times; sync rounds per laptop %v", strings.Join(stats, ", "), kills, rounds)
+	if kills != 2 {
+		t.Errorf("the server was killed %d times while the laptops pushed, want 2", kills)
+	}
+	if faulted < 5 {
+		t.Errorf("faults hit %d pushes, want at least 5", faulted)
+	}
 	testbed.CheckSame(t, sqlite.NewSubmissionStore(db), want, laps...)
 }
