@@ -236,7 +236,9 @@ func TestClockSkew(t *testing.T) {
 }
 
 // Test 8: a client sending its headers a byte a second is cut off by the read-header
-// timeout; oversized and bomb bodies get 413; other clients are served meanwhile.
+// timeout; oversized, bomb and many-element bodies get 413 at little heap cost; other
+// clients are served meanwhile. (TestSlowBodyIsCutOff and TestHostileBodiesCostLittle do
+// the same for a trickling body and at the default limits.)
 func TestSlowAndHugeRequests(t *testing.T) {
 	ctx := context.Background()
 	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxBody, c.MaxInflated = 64<<10, 256<<10 }, nil)
@@ -308,8 +310,20 @@ func TestSlowAndHugeRequests(t *testing.T) {
 	if bomb.Len() > 64<<10 {
 		t.Fatalf("bomb is %d bytes", bomb.Len())
 	}
+	before := heapAllocated()
 	if status, e := post(bomb.Bytes(), true); status != 413 || e.Code != survey.ETOOLARGE {
 		t.Errorf("gzip bomb: %d %+v, want 413 too_large", status, e)
+	}
+	if took := heapAllocated() - before; took > 8<<20 {
+		t.Errorf("the gzip bomb cost %d MB of heap", took>>20)
+	}
+	// Many small elements under the body limit: refused at the batch limit, cheaply.
+	before = heapAllocated()
+	if status, e := post(manySmall("items", 60<<10), false); status != 413 || e.Code != survey.ETOOLARGE {
+		t.Errorf("many small items: %d %+v, want 413 too_large", status, e)
+	}
+	if took := heapAllocated() - before; took > 2<<20 {
+		t.Errorf("many small items cost %d MB of heap", took>>20)
 	}
 	if status, e := post([]byte(`{"items":[`), false); status != 400 || e.Code != survey.EINVALID {
 		t.Errorf("malformed: %d %+v, want 400 invalid", status, e)
