@@ -201,6 +201,13 @@ type InterviewStore interface {
 	// EINVALID for a record that is not that revision.
 	Return(ctx context.Context, id string, revision int, comment string, record []byte) error
 
+	// Purge drops what the laptop kept of a sent revision the server approved: the outbox
+	// body is emptied and the interview's answers and its events' values removed, in one
+	// transaction; its id, revision, hash and state stay. Purging again is harmless.
+	// Returns ENOTFOUND, and ECONFLICT when revision is not the interview's current, sent
+	// revision (say, it was returned and is being corrected).
+	Purge(ctx context.Context, id string, revision int) error
+
 	// Correct starts the correction of a returned interview as its next revision: the
 	// interview becomes a draft again at revision+1, keeping every answer, the position and
 	// the supervisor's comment, with a "reopen" event. Returns the corrected interview,

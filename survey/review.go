@@ -146,6 +146,10 @@ type ReviewStore interface {
 	// History returns every change of an interview's review state, oldest first.
 	History(ctx context.Context, id string) ([]*ReviewEvent, error)
 
+	// Approvals returns up to limit approvals after sequence number after, of revisions the
+	// account submitter sent, in order: her laptop then drops what it kept of them.
+	Approvals(ctx context.Context, after int64, submitter string, limit int) ([]*ReviewEvent, error)
+
 	// Revisions returns every stored revision of an interview, without bodies, oldest first.
 	Revisions(ctx context.Context, id string) ([]*Submission, error)
 

@@ -58,6 +58,8 @@ type SyncSummary struct {
 	// Forms, RosterRows and Returned count what was pulled; ReturnedElsewhere counts returns
 	// of interviews this laptop does not hold or has already corrected.
 	Forms, RosterRows, Returned, ReturnedElsewhere int
+	// Purged counts sent interviews the server approved, whose content the laptop dropped.
+	Purged int
 }
 
 // Count returns how many revisions had one of the outcomes os.

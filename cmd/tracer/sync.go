@@ -77,6 +77,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, " (%d refused earlier, not sent again)", sum.Skipped)
 	}
 	fmt.Fprintf(m.Stdout, "; pulled %d forms, %d roster rows, %d returned interviews\n", sum.Forms, sum.RosterRows, sum.Returned)
+	if sum.Purged > 0 {
+		fmt.Fprintf(m.Stdout, "approved on the server, their content dropped from this laptop: %d interviews\n", sum.Purged)
+	}
 	// The interview screens show when the laptop last synced.
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
 		return fmt.Errorf("store the time of the sync: %w", err)

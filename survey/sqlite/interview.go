@@ -530,13 +530,14 @@ func (s *InterviewStore) Return(ctx context.Context, id string, revision int, co
 			return survey.Errorf(survey.ECONFLICT, "Interview %s is at revision %d, %s; revision %d cannot be returned.", id, iv.Revision, iv.State, revision)
 		}
 		var hash string
-		var sealed bool
-		if err := tx.QueryRowContext(ctx, `SELECT hash, sealed FROM outbox WHERE interview_id = ? AND revision = ?`, id, revision).Scan(&hash, &sealed); err != nil {
+		var sealed, purged bool
+		if err := tx.QueryRowContext(ctx, `SELECT hash, sealed, purged_at IS NOT NULL FROM outbox WHERE interview_id = ? AND revision = ?`,
+			id, revision).Scan(&hash, &sealed, &purged); err != nil {
 			return fmt.Errorf("outbox of %s: %w", id, err)
 		}
-		if sealed {
-			// The laptop sealed the answers away: the correction starts from the server's copy,
-			// which must be exactly what was finalized here.
+		if sealed || purged {
+			// The laptop sealed or purged the answers away: the correction starts from the
+			// server's copy, which must be exactly what was finalized here.
 			if rec == nil {
 				return survey.Errorf(survey.EINVALID, "Interview %s was sealed on this laptop; its return must carry the record.", id)
 			}
@@ -568,6 +569,37 @@ func (s *InterviewStore) Return(ctx context.Context, id string, revision int, co
 		}
 		return appendEvents(ctx, s.db.cipher, tx, id, now, []survey.Event{{Kind: survey.EventReturn, New: comment}})
 	})
+}
+
+// Purge drops what the laptop kept of an approved, sent revision. See survey.InterviewStore.
+func (s *InterviewStore) Purge(ctx context.Context, id string, revision int) error {
+	now := s.db.now()
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		iv, err := getInterview(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if iv.Revision != revision || iv.State != survey.StateSent {
+			return survey.Errorf(survey.ECONFLICT, "Interview %s is at revision %d, %s; revision %d cannot be purged.", id, iv.Revision, iv.State, revision)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET body = x'', purged_at = ? WHERE interview_id = ? AND revision = ?
+			AND sent_at IS NOT NULL AND purged_at IS NULL`, formatTime(now), id, revision)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // purged before
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE interview_id = ?`, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE events SET old = '', new = '' WHERE interview_id = ? AND (old != '' OR new != '')`, id)
+		return err
+	})
+	if err == nil {
+		s.db.scrubWAL(ctx)
+	}
+	return err
 }
 
 // Correct starts the next revision of a returned interview as a draft. See survey.InterviewStore.

@@ -168,6 +168,34 @@ func (s *ReviewStore) History(ctx context.Context, id string) ([]*survey.ReviewE
 	return out, rows.Err()
 }
 
+// Approvals returns approvals of a submitter's revisions. See survey.ReviewStore.
+func (s *ReviewStore) Approvals(ctx context.Context, after int64, submitter string, limit int) ([]*survey.ReviewEvent, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT h.seq, h.interview_id, h.revision, h.by_user, h.at FROM review_history h
+		JOIN submissions s ON s.interview_id = h.interview_id AND s.revision = h.revision
+		WHERE h.seq > ? AND h.to_state = ? AND s.submitted_by = ? ORDER BY h.seq LIMIT ?`,
+		after, string(survey.ReviewApproved), submitter, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.ReviewEvent
+	for rows.Next() {
+		e := survey.ReviewEvent{To: survey.ReviewApproved}
+		var at string
+		if err := rows.Scan(&e.Seq, &e.InterviewID, &e.Revision, &e.By, &at); err != nil {
+			return nil, err
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
 // Revisions returns every stored revision of an interview. See survey.ReviewStore.
 func (s *ReviewStore) Revisions(ctx context.Context, id string) ([]*survey.Submission, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT `+submissionColumns+`, (SELECT COUNT(*) FROM submission_conflicts c

@@ -343,6 +343,13 @@ func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse,
 	return &out, err
 }
 
+// Approved pulls a page of approvals of the caller's interviews after the cursor.
+func (c *Client) Approved(ctx context.Context, after int64) (*wire.ApprovedResponse, error) {
+	var out wire.ApprovedResponse
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/approved?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	return &out, err
+}
+
 // Returned pulls a page of interviews returned for correction after the cursor.
 func (c *Client) Returned(ctx context.Context, after int64) (*wire.ReturnedResponse, error) {
 	var out wire.ReturnedResponse

@@ -58,6 +58,9 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 	if err := c.pullReturned(ctx, l, sum); err != nil {
 		return sum, err
 	}
+	if err := c.pullApproved(ctx, l, sum); err != nil {
+		return sum, err
+	}
 	return sum, nil
 }
 
@@ -233,6 +236,7 @@ func writeFileAtomic(path string, data []byte) error {
 const (
 	CursorRoster   = "roster"
 	CursorReturned = "returned"
+	CursorApproved = "approved"
 )
 
 func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
@@ -290,6 +294,40 @@ func (c *Client) pullReturned(ctx context.Context, l Laptop, sum *Summary) error
 		if len(page.Returns) > 0 {
 			after = page.Next
 			if err := c.setCursor(ctx, l, CursorReturned, after); err != nil {
+				return err
+			}
+		}
+		if !page.More {
+			return nil
+		}
+	}
+	return nil
+}
+
+// pullApproved drops what the laptop kept of its sent interviews that the server approved.
+func (c *Client) pullApproved(ctx context.Context, l Laptop, sum *Summary) error {
+	after, err := c.cursor(ctx, l, CursorApproved)
+	if err != nil {
+		return err
+	}
+	for range maxPages {
+		page, err := c.Approved(ctx, after)
+		if err != nil {
+			return err
+		}
+		for _, e := range page.Approvals {
+			err := l.Interviews.Purge(ctx, e.InterviewID, e.Revision)
+			switch survey.ErrorCode(err) {
+			case "":
+				sum.Purged++
+			case survey.ENOTFOUND, survey.ECONFLICT: // another laptop's, or corrected since
+			default:
+				return fmt.Errorf("purge approved interview %s: %w", e.InterviewID, err)
+			}
+		}
+		if len(page.Approvals) > 0 {
+			after = page.Next
+			if err := c.setCursor(ctx, l, CursorApproved, after); err != nil {
 				return err
 			}
 		}

@@ -289,6 +289,23 @@ func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.
 	return nil
 }
 
+// pullApproved gives the caller the approvals of the interviews she sent, so that her
+// laptop drops what it kept of them.
+func (s *Server) pullApproved(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	after, limit, err := cursor(r)
+	if err != nil {
+		return err
+	}
+	es, err := s.cfg.Reviews.Approvals(r.Context(), after, u.Name, limit+1)
+	if err != nil {
+		return err
+	}
+	var resp wire.ApprovedResponse
+	resp.Approvals, resp.Next, resp.More = page(es, after, limit, func(e *survey.ReviewEvent) int64 { return e.Seq })
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
 func (s *Server) uploadRoster(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	var req wire.RosterUpload
 	if err := s.decode(w, r, &req); err != nil {

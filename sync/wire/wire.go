@@ -324,6 +324,13 @@ type InterviewReview struct {
 // Record decodes the latest revision's answers.
 func (r *InterviewReview) Record() (*survey.Record, error) { return survey.DecodeRecord(r.Body) }
 
+// ApprovedResponse is a page of approvals of the caller's interviews after a cursor.
+type ApprovedResponse struct {
+	Approvals []*survey.ReviewEvent `json:"approvals"`
+	Next      int64                 `json:"next"`
+	More      bool                  `json:"more"`
+}
+
 // ReturnedResponse is a page of returned interviews after a cursor.
 type ReturnedResponse struct {
 	Returns []*survey.ReturnNotice `json:"returns"`
