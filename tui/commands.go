@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
@@ -72,6 +73,10 @@ type searchMsg struct {
 	matches []survey.Match
 	err     error
 }
+
+// errSealed says a finalized interview's answers were sealed for the server (or purged
+// after its approval) and cannot be shown on this laptop.
+var errSealed = errors.New("the interview is sealed for the server")
 
 // openedMsg carries an interview to show: a new one (created), a draft to resume, or a
 // finalized one to read (readOnly).
@@ -148,6 +153,9 @@ func (c *common) load(ctx context.Context, iv *survey.Interview, resp *survey.Re
 	answers, err := cfg.Interviews.Answers(ctx, iv.ID)
 	if err != nil {
 		return openedMsg{err: err}
+	}
+	if readOnly && len(answers) == 0 && iv.State != survey.StateReturned {
+		return openedMsg{err: errSealed}
 	}
 	if resp == nil && iv.RespondentID != "" {
 		resp, _ = cfg.Roster.Get(ctx, iv.RespondentID)

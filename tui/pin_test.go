@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -9,6 +10,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"tracer/survey"
+	"tracer/survey/seal"
+	"tracer/survey/sqlite"
 	"tracer/survey/vault"
 )
 
@@ -92,4 +96,33 @@ func TestPINScreen(t *testing.T) {
 // pinScreen returns the PIN screen's text without styles, its lines joined by spaces.
 func pinScreen(m *PINModel) string {
 	return strings.Join(strings.Fields(ansi.Strip(m.View().Content)), " ")
+}
+
+// TestSealedInterviewOpens: on an enrolled laptop a finalized interview is sealed for the
+// server; opening it from the lists says so instead of showing an empty interview.
+func TestSealedInterviewOpens(t *testing.T) {
+	e := newEnv(t, false)
+	key, err := seal.LoadOrCreate(t.TempDir() + "/server.db.age")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcpt, err := seal.ParseRecipient(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := sqlite.NewInterviewStore(e.db, sqlite.SealedTo(rcpt))
+	e.cfg.Interviews = store
+	ctx := context.Background()
+	iv := &survey.Interview{FormID: e.form.ID, FormVersion: e.form.Version, Enumerator: "ani"}
+	if err := store.Create(ctx, iv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Finalize(ctx, iv.ID, []survey.Answer{{Path: "grp_consent/consent", Value: "no"}}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, m.c.openCmd(iv.ID)())
+	if v := ansi.Strip(m.View().Content); !strings.Contains(strings.Join(strings.Fields(v), " "), "terkunci untuk server") {
+		t.Fatalf("opening a sealed interview:\n%s", v)
+	}
 }

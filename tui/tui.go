@@ -7,6 +7,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -347,6 +348,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.c.log.Error("open interview", "err", msg.err)
 			m.status = m.c.t["err.open"] + " " + survey.ErrorMessage(msg.err)
+			if errors.Is(msg.err, errSealed) {
+				m.status = m.c.t["err.sealed"]
+			}
 			return m, m.to(screenPicker, msg)
 		}
 		ses := newSession(m.c, msg)
