@@ -165,8 +165,8 @@ type InterviewStore interface {
 	// each answer that is not written again), c.Answers are written (a "change" event for
 	// each value that changed), the position moves to c.Position when it is not empty,
 	// and c.Events are appended. Removing a repeat's instances and writing them renumbered
-	// is therefore atomic. Returns ENOTFOUND, EINVALID for an empty path or prefix and
-	// ECONFLICT when the interview is not a draft.
+	// is therefore atomic. Returns ENOTFOUND, EINVALID for an empty path or prefix or an
+	// event without a kind, and ECONFLICT when the interview is not a draft.
 	SaveProgress(ctx context.Context, id string, c Changes) error
 
 	// Answers returns every answer of the interview, sorted by path. Returns ENOTFOUND.

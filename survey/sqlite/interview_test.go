@@ -57,7 +57,7 @@ func TestInterviewLifecycle(t *testing.T) {
 	n, err := deleteAnswers(ctx, s, iv.ID, "household[2]")
 	must(t, err)
 	if n != 1 {
-		t.Errorf("DeleteAnswers removed %d, want 1", n)
+		t.Errorf("removing household[2] removed %d answers, want 1", n)
 	}
 	answers, err := s.Answers(ctx, iv.ID)
 	must(t, err)
@@ -130,7 +130,7 @@ func TestInterviewLifecycle(t *testing.T) {
 	re, err := s.Correct(ctx, iv.ID)
 	must(t, err)
 	if re.Revision != 2 || re.State != survey.StateDraft || re.ReturnComment != "umur anak salah" || re.Position != "household[2]/age" {
-		t.Errorf("Reopen = %+v", re)
+		t.Errorf("Correct = %+v", re)
 	}
 	must(t, saveAnswer(ctx, s, iv.ID, "household[2]/age", "8"))
 	item2, err := finalize(ctx, s, iv.ID)
