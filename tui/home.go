@@ -15,16 +15,20 @@ import (
 
 // homeScreen shows the form in use, the enumerator, the interview counts and the actions.
 type homeScreen struct {
-	c             *common
-	counts        map[survey.State]int
-	today         int // interviews finalized today
-	roster        int
-	loaded        bool
-	err           error
+	c      *common
+	counts map[survey.State]int
+	today  int // interviews finalized today
+	roster int
+	loaded bool
+	err    error
+	// offer is the draft just left that may be the wrong respondent's: v voids it.
+	offer         *draftRef
+	void          *voidPrompt
+	status        string
 	width, height int
 }
 
-func newHomeScreen(c *common) *homeScreen { return &homeScreen{c: c} }
+func newHomeScreen(c *common) *homeScreen { return &homeScreen{c: c, void: &voidPrompt{c: c}} }
 
 // load reads the counts.
 func (h *homeScreen) load() tea.Cmd {
@@ -74,6 +78,10 @@ func (h *homeScreen) SetSize(w, ht int) { h.width, h.height = w, ht }
 func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case goHomeMsg:
+		h.offer, h.status = msg.voidable, ""
+		return h.load()
+	case voidedMsg:
+		h.status = h.void.done(msg)
 		return h.load()
 	case homeMsg:
 		h.loaded = true
@@ -85,6 +93,15 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 		h.counts, h.roster, h.today = msg.counts, msg.roster, msg.today
 	case tea.KeyPressMsg:
 		k := h.c.keys
+		if h.void.editing() {
+			return h.void.update(msg)
+		}
+		offer := h.offer
+		h.offer, h.status = nil, ""
+		if offer != nil && key.Matches(msg, k.VoidOffer) {
+			h.void.offer(*offer)
+			return nil
+		}
 		switch {
 		case key.Matches(msg, k.NewInterview):
 			return send(goPickerMsg{})
@@ -133,6 +150,19 @@ func (h *homeScreen) View() string {
 	row(t["home.returned"], fmt.Sprint(h.counts[survey.StateReturned]))
 	row(t["home.server"], c.serverLine())
 	b.WriteString("\n")
+	// a void offer, its prompt or its outcome take the place of the actions (the keys still
+	// work, and the help line names them)
+	switch {
+	case h.void.editing():
+		b.WriteString(h.void.view(h.width) + "\n")
+		return b.String()
+	case h.offer != nil:
+		b.WriteString(wrap(fmt.Sprintf(t["void.offer"], h.offer.who), h.width, st.Warn.Render) + "\n")
+		return b.String()
+	case h.status != "":
+		b.WriteString(wrap(h.status, h.width, st.OK.Render) + "\n")
+		return b.String()
+	}
 	action := func(k, label string) {
 		b.WriteString("  " + st.Key.Render(k) + "  " + label + "\n")
 	}

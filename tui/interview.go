@@ -29,6 +29,9 @@ type interviewScreen struct {
 	live     string
 	liveArgs []any
 	saveErr  string
+	// created is set when the interview was started in this screen, touched once the
+	// enumerator changed an answer: leaving a created, untouched draft offers to void it.
+	created, touched bool
 	// savedMark shows "saved" after a save the store confirmed, until the next key.
 	savedMark bool
 	confirm   bool // asking whether to remove the current repeat instance
@@ -79,7 +82,7 @@ func newSession(c *common, msg openedMsg) *ivSession {
 
 // newInterviewScreen shows an opened interview's session at its position.
 func newInterviewScreen(c *common, ses *ivSession, msg openedMsg) (*interviewScreen, tea.Cmd) {
-	s := &interviewScreen{ivSession: ses, c: c}
+	s := &interviewScreen{ivSession: ses, c: c, created: msg.created}
 	s.plan = planProgress(c.cfg.Form)
 	st, ok := forms.Stop{}, false
 	if msg.corrected {
@@ -158,6 +161,7 @@ func (s *interviewScreen) commit() bool {
 		s.problem = err.Error()
 		return false
 	}
+	s.touched = true
 	if p != nil {
 		s.problem = p.Message
 		return false
@@ -556,7 +560,7 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		if !s.commit() {
 			return nil
 		}
-		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(goHomeMsg{status: s.c.t["iv.saved"]}))
+		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(s.leaveMsg()))
 	case key.Matches(msg, k.Back):
 		return s.back()
 	}
@@ -572,7 +576,7 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		if !s.commit() {
 			return nil
 		}
-		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(goHomeMsg{status: s.c.t["iv.saved"]}))
+		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(s.leaveMsg()))
 	case key.Matches(msg, k.RemoveInstance):
 		if !s.readOnly && !s.stop.Prompt && s.growable(s.stop.Path) {
 			s.confirm = true
@@ -948,4 +952,14 @@ func (s *ivSession) firstCommented() (forms.Stop, bool) {
 		}
 	}
 	return forms.Stop{}, false
+}
+
+// leaveMsg goes home saying the draft is kept; a draft started here and not answered yet
+// (the wrong respondent picked) is offered for voiding.
+func (s *interviewScreen) leaveMsg() goHomeMsg {
+	msg := goHomeMsg{status: s.c.t["iv.saved"]}
+	if s.created && !s.touched {
+		msg.voidable = &draftRef{id: s.iv.ID, who: s.who()}
+	}
+	return msg
 }

@@ -13,6 +13,7 @@ type KeyMap struct {
 	Sync, Returned, SyncNow                                key.Binding
 	Queue, Coverage, Open, FilterField, Refresh            key.Binding
 	Approve, ReturnIv, Comment, Send                       key.Binding
+	VoidOffer, VoidDraft, Search                           key.Binding
 }
 
 // DefaultKeyMap returns the key bindings with English help; localize translates them.
@@ -56,6 +57,9 @@ func DefaultKeyMap() KeyMap {
 		ReturnIv:       b([]string{"x"}, "x", "return"),
 		Comment:        b([]string{"c"}, "c", "comment on question"),
 		Send:           b([]string{"enter"}, "enter", "send"),
+		VoidOffer:      b([]string{"v"}, "v", "void this draft"),
+		VoidDraft:      b([]string{"ctrl+d"}, "ctrl+d", "void draft"),
+		Search:         b([]string{"a-z 0-9"}, "a-z 0-9", "search"),
 		WalkIn:         b([]string{"ctrl+n"}, "ctrl+n", "walk-in"),
 		Filter:         b([]string{"left", "right"}, "←/→", "filter"),
 		PrevInstance:   b([]string{"ctrl+up"}, "ctrl+↑", "previous instance"),
@@ -102,6 +106,9 @@ func (km *KeyMap) localize(t texts) {
 	set(&km.ReturnIv, "k.returniv")
 	set(&km.Comment, "k.comment")
 	set(&km.Send, "k.send")
+	set(&km.VoidOffer, "k.voidoffer")
+	set(&km.VoidDraft, "k.voiddraft")
+	set(&km.Search, "k.search")
 	set(&km.WalkIn, "k.walkin")
 	set(&km.Filter, "k.filter")
 	set(&km.PrevInstance, "k.previnst")

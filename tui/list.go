@@ -33,13 +33,31 @@ func listStatesStr() []string {
 type listScreen struct {
 	c             *common
 	filter        int
-	rows          []listRow
+	all           []listRow // the interviews of the state filter
+	rows          []listRow // those the search finds
+	query         string    // the search: words of the respondent's id or name
 	cursor        int
 	err           error
+	void          *voidPrompt
+	status        string
 	width, height int
 }
 
-func newListScreen(c *common) *listScreen { return &listScreen{c: c} }
+func newListScreen(c *common) *listScreen { return &listScreen{c: c, void: &voidPrompt{c: c}} }
+
+// search keeps the rows whose respondent id or name has every query word as a word prefix.
+func (l *listScreen) search() {
+	l.rows = l.rows[:0]
+	q := words(l.query)
+	for _, r := range l.all {
+		id := strings.ToLower(r.iv.RespondentID)
+		if len(q) == 0 || wordsMatch(q, words(r.name)) || len(q) == 1 && strings.HasPrefix(id, q[0]) ||
+			strings.Contains(id, strings.ToLower(strings.TrimSpace(l.query))) {
+			l.rows = append(l.rows, r)
+		}
+	}
+	l.cursor = min(l.cursor, max(len(l.rows)-1, 0))
+}
 
 func (l *listScreen) SetSize(w, h int) { l.width, l.height = w, h }
 
@@ -80,16 +98,44 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 			l.filter, l.cursor = indexOf(listStatesStr(), string(survey.StateReturned)), 0
 		}
 		return l.load()
+	case voidedMsg:
+		l.status = l.void.done(msg)
+		return l.load()
 	case listMsg:
-		l.rows, l.err = msg.rows, msg.err
-		l.cursor = min(l.cursor, max(len(l.rows)-1, 0))
+		l.all, l.err = msg.rows, msg.err
+		l.search()
 		if msg.err != nil {
 			l.c.log.Error("list interviews", "err", msg.err)
 		}
 	case tea.KeyPressMsg:
+		if l.void.editing() {
+			return l.void.update(msg)
+		}
+		l.status = ""
 		switch {
+		case key.Matches(msg, k.Esc) && l.query != "":
+			l.query = ""
+			l.search()
 		case key.Matches(msg, k.Esc):
 			return send(goHomeMsg{})
+		case key.Matches(msg, k.VoidDraft):
+			if l.cursor < len(l.rows) {
+				r := l.rows[l.cursor]
+				if r.iv.State != survey.StateDraft {
+					l.status = l.c.t["list.notdraft"]
+					return nil
+				}
+				who := r.name
+				if who == "" {
+					who = r.iv.RespondentID
+				}
+				l.void.offer(draftRef{id: r.iv.ID, who: who})
+			}
+		case msg.String() == "backspace":
+			if r := []rune(l.query); len(r) > 0 {
+				l.query = string(r[:len(r)-1])
+				l.search()
+			}
 		case key.Matches(msg, k.Up):
 			l.cursor = max(l.cursor-1, 0)
 		case key.Matches(msg, k.Down):
@@ -110,6 +156,11 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 			if len(l.rows) > 0 {
 				return l.c.openCmd(l.rows[l.cursor].iv.ID)
 			}
+		case msg.Text != "" && msg.Mod&^tea.ModShift == 0:
+			// letters and digits search by respondent id or name
+			l.query += msg.Text
+			l.cursor = 0
+			l.search()
 		}
 	}
 	return nil
@@ -130,14 +181,24 @@ func (l *listScreen) View() string {
 			tabs = append(tabs, " "+name+" ")
 		}
 	}
-	b.WriteString(strings.Join(tabs, " ") + "\n\n")
+	b.WriteString(strings.Join(tabs, " ") + "\n")
+	b.WriteString("  " + t["list.search"] + " " + st.Input.Render(l.query) + st.Cursor.Render(" ") + "\n")
 	if l.err != nil {
 		b.WriteString(st.Error.Render(t["err.load"]+" "+survey.ErrorMessage(l.err)) + "\n")
 	}
-	if len(l.rows) == 0 {
+	switch {
+	case len(l.all) == 0:
 		b.WriteString(st.Muted.Render("  "+t["list.empty"]) + "\n")
+	case len(l.rows) == 0:
+		b.WriteString(st.Muted.Render("  "+t["list.nomatch"]) + "\n")
 	}
 	foot := l.commentView()
+	switch {
+	case l.void.editing():
+		foot = l.void.view(l.width)
+	case l.status != "":
+		foot = wrap(l.status, l.width, st.Warn.Render)
+	}
 	rows := max(l.height-3-strings.Count(foot, "\n"), 1)
 	if foot != "" {
 		rows--
@@ -197,10 +258,10 @@ func (l *listScreen) commentView() string {
 
 func (l *listScreen) ShortHelp() []key.Binding {
 	k := l.c.keys
-	return []key.Binding{k.Next, k.Filter, k.Up, k.Down, k.Esc}
+	return []key.Binding{k.Next, k.VoidDraft, k.Search, k.Filter, k.Esc}
 }
 
 func (l *listScreen) FullHelp() [][]key.Binding {
 	k := l.c.keys
-	return [][]key.Binding{{k.Next, k.Filter, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown}}
+	return [][]key.Binding{{k.Next, k.Search, k.Filter, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.VoidDraft}}
 }

@@ -190,3 +190,90 @@ func TestSecondInterviewAsks(t *testing.T) {
 	drive(t, m, keypress("ctrl+s"))
 	openRespondent(t, m, "BTG25-0071")
 }
+
+// Leaving a draft just started for the wrong respondent offers to void it, with a reason;
+// any other key keeps it.
+func TestVoidWrongRespondent(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	id := m.iv().iv.ID
+	drive(t, m, keypress("esc"))
+	if m.screen != screenHome || !strings.Contains(plain(m), "Salah responden? Tekan v") {
+		t.Fatalf("no offer:\n%s", plain(m))
+	}
+	drive(t, m, keypress("v"))
+	drive(t, m, keypress("enter"))
+	if !strings.Contains(plain(m), "Alasan wajib diisi") {
+		t.Errorf("an empty reason was taken:\n%s", plain(m))
+	}
+	typeText(t, m, "salah orang?")
+	drive(t, m, keypress("enter"))
+	voided, err := e.cfg.Interviews.Voided(context.Background())
+	if err != nil || len(voided) != 1 || voided[0].InterviewID != id || voided[0].Reason != "salah orang?" {
+		t.Fatalf("voided %+v %v", voided, err)
+	}
+	if !strings.Contains(plain(m), "dibatalkan") {
+		t.Errorf("no status:\n%s", plain(m))
+	}
+	// an answered draft is not offered, and another key drops the offer
+	openRespondent(t, m, "BTG25-0232")
+	drive(t, m, keypress("esc"))
+	drive(t, m, keypress("2")) // the interviews list
+	drive(t, m, keypress("esc"))
+	if strings.Contains(plain(m), "Salah responden") {
+		t.Errorf("the offer outlived another key:\n%s", plain(m))
+	}
+	openRespondent(t, m, "BTG25-0232")
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("esc"))
+	if strings.Contains(plain(m), "Salah responden") {
+		t.Errorf("an answered draft offered for voiding:\n%s", plain(m))
+	}
+}
+
+// The interviews list is searched by id or name, and a draft is voided there with a
+// reason; a finalized interview cannot be.
+func TestListSearchAndVoid(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	refuseAndFinalize(t, m, "BTG25-0232")
+	for _, id := range []string{"BTG25-0071", "BTG25-0030"} {
+		openRespondent(t, m, id)
+		drive(t, m, keypress("ctrl+s"))
+	}
+	drive(t, m, keypress("2"))
+	if n := len(m.list().rows); n != 3 {
+		t.Fatalf("%d rows", n)
+	}
+	typeText(t, m, "dimas")
+	rows := m.list().rows
+	if len(rows) == 0 {
+		t.Fatalf("dimas finds nothing:\n%s", plain(m))
+	}
+	for _, r := range rows {
+		if !strings.Contains(strings.ToLower(r.name), "dimas") {
+			t.Errorf("dimas finds %q", r.name)
+		}
+	}
+	drive(t, m, keypress("esc")) // clears the search
+	typeText(t, m, "0232")
+	if rows := m.list().rows; len(rows) != 1 || rows[0].iv.RespondentID != "BTG25-0232" {
+		t.Fatalf("0232 finds %d rows", len(rows))
+	}
+	drive(t, m, keypress("ctrl+d"))
+	if !strings.Contains(plain(m), "Hanya draf") {
+		t.Errorf("a finalized interview offered for voiding:\n%s", plain(m))
+	}
+	drive(t, m, keypress("esc"))
+	typeText(t, m, "0071")
+	drive(t, m, keypress("ctrl+d"))
+	typeText(t, m, "dobel")
+	drive(t, m, keypress("enter"))
+	voided, err := e.cfg.Interviews.Voided(context.Background())
+	if err != nil || len(voided) != 1 || voided[0].RespondentID != "BTG25-0071" || voided[0].Reason != "dobel" {
+		t.Fatalf("voided %+v %v", voided, err)
+	}
+}

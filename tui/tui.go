@@ -242,7 +242,12 @@ func (m *Model) setSize(w, h int) {
 
 // Navigation messages the screens send to the root.
 type (
-	goHomeMsg      struct{ status string }
+	goHomeMsg struct {
+		status string
+		// voidable is the draft just left when it may be the wrong respondent's: home
+		// offers to void it.
+		voidable *draftRef
+	}
 	goPickerMsg    struct{}
 	goListMsg      struct{ returned bool }
 	goSettingsMsg  struct{}
@@ -397,6 +402,10 @@ func (m *Model) typing() bool {
 	switch m.screen {
 	case screenDetail:
 		return m.detail() != nil && m.detail().typing()
+	case screenHome:
+		return m.home().void.editing()
+	case screenList:
+		return m.list().void.editing()
 	case screenInterview:
 		return m.iv() != nil && m.iv().typing()
 	}
