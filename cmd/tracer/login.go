@@ -105,7 +105,9 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "the server gave back this laptop's data key: the new PIN opens every draft")
 	}
 	// The server keeps the data key sealed to its public key, for a forgotten PIN.
-	if res.PublicKey != "" {
+	if res.PublicKey == "" {
+		fmt.Fprintln(m.Stdout, "warning: the server has no key pair: interviews are not sealed and a forgotten PIN cannot be recovered")
+	} else {
 		rcpt, err := seal.ParseRecipient(res.PublicKey)
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -87,7 +88,7 @@ func unlockWith(db *sqlite.DB, dir, pin string, now time.Time) error {
 
 // openLaptopDB opens the laptop database in dir and unlocks it (see unlockLaptop).
 func (m *Main) openLaptopDB(ctx context.Context, dir string) (*sqlite.DB, error) {
-	db, err := sqlite.Open(ctx, dir+string(os.PathSeparator)+sqlite.FileName)
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
 	if err != nil {
 		return nil, err
 	}
