@@ -366,16 +366,30 @@ func (s *Session) checkChoice(it *item, v string) *Problem {
 	if c == nil {
 		return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: s.msg("choice", v)}
 	}
-	if n.ChoiceFilter != nil && !s.choiceAllowed(it, c) {
-		return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: s.msg("filtered", v)}
+	if n.ChoiceFilter != nil {
+		pos := 0
+		for i, x := range l.Choices {
+			if x == c {
+				pos = i + 1
+				break
+			}
+		}
+		if !s.choiceAllowed(it, c, pos) {
+			return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: s.msg("filtered", v)}
+		}
 	}
 	return nil
 }
 
-func (s *Session) choiceAllowed(it *item, c *Choice) bool {
+// choiceAllowed reports whether choice c, at 1-based position pos in its list, passes the
+// choice filter of it's question. The filter is evaluated as the predicate pyxform makes of
+// it, instance('list')/root/item[filter]: "." and bare names are the choice and its
+// columns, position() its position, current() the question.
+func (s *Session) choiceAllowed(it *item, c *Choice, pos int) bool {
+	n := it.node
 	saved := s.env
-	s.env = env{s: s, x: it.node.ChoiceFilter, ctx: it, choice: c}
-	ok := expr.ToBool(it.node.ChoiceFilter.Eval(&s.env))
+	s.env = env{s: s, x: n.filter, ctx: it, choice: c, pos: pos}
+	ok := n.filter.Holds(n.filterPred, &s.env)
 	s.env = saved
 	return ok
 }
@@ -394,8 +408,8 @@ func (s *Session) Choices(path string) []*Choice {
 	out := l.Choices
 	if it.node.ChoiceFilter != nil {
 		out = make([]*Choice, 0, len(l.Choices))
-		for _, c := range l.Choices {
-			if s.choiceAllowed(it, c) {
+		for i, c := range l.Choices {
+			if s.choiceAllowed(it, c, i+1) {
 				out = append(out, c)
 			}
 		}

@@ -138,6 +138,11 @@ type Node struct {
 	Children []*Node
 	Repeat   *Node // the innermost enclosing repeat, or nil
 
+	// filter is ChoiceFilter as the predicate of instance('list')/root/item[...], filterPred
+	// that predicate: how ODK evaluates a choice filter.
+	filter     *expr.Expr
+	filterPred expr.Node
+
 	deps, dependents []*Node // dependency graph among relevance, calculations and repeat counts
 	triggers         []*Node // calculations whose trigger is this node
 	rank             int     // position in the evaluation order

@@ -602,6 +602,9 @@ func (c *compiler) expressions(t *table) {
 			}
 			c.resolvePaths(t, rs.r, e.col, e.x, sc)
 		}
+		if n.ChoiceFilter != nil {
+			c.choicePredicate(t, rs.r, n)
+		}
 		// pyxform refuses a text that names no question, as it refuses an expression.
 		for _, tc := range []struct {
 			col  string
@@ -620,6 +623,28 @@ func (c *compiler) expressions(t *table) {
 			}
 		}
 	}
+}
+
+// choicePredicate compiles n's choice filter as pyxform writes it in the XForm, the
+// predicate of instance('list')/root/item[filter], for the session to evaluate per choice.
+// Its paths were checked on the filter itself; they are resolved again here, silently, for
+// the predicate's own nodes.
+func (c *compiler) choicePredicate(t *table, r row, n *Node) {
+	src := fmt.Sprintf("instance('%s')/root/item[%s]", n.ListName, n.ChoiceFilter.Src)
+	x, err := expr.Parse(src)
+	if err != nil {
+		c.errorf(t, r, "choice_filter", "in %q: %v", n.ChoiceFilter.Src, err)
+		return
+	}
+	p, ok := x.Root.(*expr.PathNode)
+	if !ok || len(p.StepPreds(1)) != 1 {
+		c.errorf(t, r, "choice_filter", "in %q: not a filter of the choices", n.ChoiceFilter.Src)
+		return
+	}
+	issues := len(c.issues)
+	c.resolvePaths(t, r, "choice_filter", x, pathScope{ctx: n})
+	c.issues = c.issues[:issues]
+	n.filter, n.filterPred = x, p.StepPreds(1)[0]
 }
 
 // choiceNameArgs checks the quoted question of each jr:choice-name(value, '${q}') call in x:

@@ -544,3 +544,45 @@ func TestCalculationsAreCastToTheQuestionsType(t *testing.T) {
 		t.Fatalf("the computed date does not check: %s", p.Message)
 	}
 }
+
+// TestChoiceFilterContextIsTheChoice: a choice filter is the predicate of the choice items,
+// as pyxform writes it: "." and bare names are the choice and its columns, position() its
+// place in the list, current() the question, ${x} the form.
+func TestChoiceFilterContextIsTheChoice(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | choice_filter |
+| | select_one l | first | First | |
+| | select_one l | not_dot | Not the first | . != current()/../first |
+| | select_one l | top2 | Top two | position() <= 2 |
+| | select_one l | by_col | By column | grp = ${first} or name = 'c' |
+| choices |
+| | list_name | name | label | grp |
+| | l | a | A | a |
+| | l | b | B | a |
+| | l | c | C | b |
+`
+	s := newSession(t, form)
+	names := func(path string) string {
+		var out []string
+		for _, c := range s.Choices(path) {
+			out = append(out, c.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	set(t, s, "first", "b")
+	for path, want := range map[string]string{"not_dot": "a c", "top2": "a b", "by_col": "c"} {
+		if got := names(path); got != want {
+			t.Errorf("choices of %s = %q, want %q", path, got, want)
+		}
+	}
+	set(t, s, "first", "a")
+	if got := names("by_col"); got != "a b c" {
+		t.Errorf("choices of by_col = %q, want %q", got, "a b c")
+	}
+	runSteps(t, s, []step{
+		{path: "not_dot", value: "a", refused: true},
+		{path: "top2", value: "c", refused: true},
+		{path: "top2", value: "b", want: "b"},
+	})
+}
