@@ -243,7 +243,7 @@ func (s *Session) eval(x *expr.Expr, ctx *item) expr.Value {
 	return v
 }
 
-func (s *Session) evalBool(x *expr.Expr, ctx *item) bool     { return expr.ToBool(s.eval(x, ctx)) }
+func (s *Session) evalBool(x *expr.Expr, ctx *item) bool { return expr.ToBool(s.eval(x, ctx)) }
 
 // value converts an item's answer into an expression value by its question type.
 func (s *Session) value(it *item) expr.Value {
