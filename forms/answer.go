@@ -44,44 +44,6 @@ type Stop struct {
 	Prompt bool
 }
 
-// engine messages in Indonesian and English, chosen by the form language's code.
-var messages = map[string][2]string{
-	"required":   {"Pertanyaan ini wajib dijawab.", "This question is required."},
-	"constraint": {"Jawaban tidak memenuhi aturan pertanyaan ini.", "The answer breaks this question's rule."},
-	"integer":    {"Masukkan bilangan bulat, misalnya 6500000 atau 6.500.000.", "Enter a whole number, such as 6500000 or 6,500,000."},
-	"bigint":     {"Bilangan terlalu besar.", "The number is too large."},
-	"decimal":    {"Masukkan angka, misalnya 4,5 atau 4.5.", "Enter a number, such as 4.5 or 4,5."},
-	"ambiguous":  {"Angka ini bisa dibaca dua cara: tulis tanpa pemisah ribuan, dengan satu koma atau titik untuk desimal (1234 atau 1,5).", "This number reads two ways: write it without thousands separators, with one comma or dot for decimals (1234 or 1.5)."},
-	"year":       {"Masukkan tahun, format TTTT.", "Enter a year as YYYY."},
-	"monthyear":  {"Masukkan bulan dan tahun, format TTTT-BB.", "Enter a month and year as YYYY-MM."},
-	"date":       {"Masukkan tanggal yang ada, format TTTT-BB-HH.", "Enter a real date as YYYY-MM-DD."},
-	"time":       {"Masukkan jam dengan format JJ:MM.", "Enter a time as HH:MM."},
-	"datetime":   {"Masukkan tanggal dan jam, format TTTT-BB-HHTJJ:MM.", "Enter a date and time as YYYY-MM-DDTHH:MM."},
-	"choice":     {"Pilihan %q tidak ada dalam daftar.", "%q is not one of the choices."},
-	"filtered":   {"Pilihan %q tidak berlaku untuk jawaban sebelumnya.", "%q does not apply given the earlier answers."},
-	"dup":        {"Pilihan %q dipilih dua kali.", "%q is chosen twice."},
-	"range":      {"Masukkan angka dari %s sampai %s.", "Enter a number from %s to %s."},
-	"ack":        {"Jawab OK untuk mengonfirmasi.", "Answer OK to acknowledge."},
-	"label":      {"Ini judul tabel, bukan pertanyaan: tidak ada jawaban di sini.", "This is a table header, not a question: it takes no answer."},
-
-	"media.image":     {"Gambar", "Image"},
-	"media.big-image": {"Gambar besar", "Large image"},
-	"media.audio":     {"Audio", "Audio"},
-	"media.video":     {"Video", "Video"},
-}
-
-func (s *Session) msg(key string, args ...any) string {
-	m := messages[key]
-	t := m[1]
-	if LangCode(s.lang) == "id" || strings.Contains(strings.ToLower(s.lang), "indonesia") {
-		t = m[0]
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(t, args...)
-	}
-	return t
-}
-
 // Value returns the stored answer at path ("" when none).
 func (s *Session) Value(path string) string {
 	if it := s.byPath[path]; it != nil {
@@ -114,7 +76,7 @@ func (s *Session) Set(path, value string) (*Problem, error) {
 	}
 	n := it.node
 	if n.Kind == KindNote && n.ListName != "" {
-		return nil, fmt.Errorf("%s: %s", path, s.msg("label"))
+		return nil, fmt.Errorf("%s: %s", path, s.texts().Label)
 	}
 	if n.Kind != KindQuestion && n.Kind != KindHidden {
 		return nil, fmt.Errorf("%s is a %s, not a question", path, n.Type)
@@ -164,7 +126,7 @@ func (s *Session) Check(path string) *Problem {
 		if s.required(it) {
 			msg := it.node.RequiredMsg.In(s.lang, s.form.Languages)
 			if msg == "" {
-				msg = s.msg("required")
+				msg = s.texts().Required
 			}
 			return &Problem{Path: it.path, Name: it.node.Name, Kind: ProblemRequired, Message: msg}
 		}
@@ -224,7 +186,7 @@ func (s *Session) checkConstraint(it *item, v string) *Problem {
 	}
 	msg := n.ConstraintMsg.In(s.lang, s.form.Languages)
 	if msg == "" {
-		msg = s.msg("constraint")
+		msg = s.texts().Constraint
 	}
 	return &Problem{Path: it.path, Name: n.Name, Kind: ProblemConstraint, Message: s.interpolate(msg, it, &v)}
 }
@@ -237,66 +199,67 @@ func (s *Session) normalize(it *item, raw string) (string, *Problem) {
 	if v == "" {
 		return "", nil
 	}
-	bad := func(kind ProblemKind, key string, args ...any) (string, *Problem) {
-		return "", &Problem{Path: it.path, Name: n.Name, Kind: kind, Message: s.msg(key, args...)}
+	t := s.texts()
+	bad := func(kind ProblemKind, msg string) (string, *Problem) {
+		return "", &Problem{Path: it.path, Name: n.Name, Kind: kind, Message: msg}
 	}
 	switch n.Type {
 	case "integer":
 		i, err := strconv.ParseInt(ungroupThousands(strings.TrimPrefix(v, "+")), 10, 64)
 		if err != nil {
 			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-				return bad(ProblemType, "bigint")
+				return bad(ProblemType, t.BigInt)
 			}
-			return bad(ProblemType, "integer")
+			return bad(ProblemType, t.Integer)
 		}
 		if i > math.MaxInt32 || i < math.MinInt32 {
-			return bad(ProblemType, "bigint")
+			return bad(ProblemType, t.BigInt)
 		}
 		return strconv.FormatInt(i, 10), nil
 	case "decimal":
-		f, key := parseDecimal(v)
-		if key != "" {
-			return bad(ProblemType, key)
+		f, refused := parseDecimal(v)
+		if refused != nil {
+			return bad(ProblemType, refused(t))
 		}
 		return fmtNum(f), nil
 	case "range":
-		f, key := parseDecimal(v)
-		if key != "" {
-			return bad(ProblemType, key)
+		f, refused := parseDecimal(v)
+		if refused != nil {
+			return bad(ProblemType, refused(t))
 		}
 		lo, hi, step := rangeParams(n)
 		if f < math.Min(lo, hi) || f > math.Max(lo, hi) {
-			return bad(ProblemType, "range", fmtNum(lo), fmtNum(hi))
+			return bad(ProblemType, fmt.Sprintf(t.Range, fmtNum(lo), fmtNum(hi)))
 		}
 		if step > 0 {
 			k := (f - lo) / step
 			if math.Abs(k-math.Round(k)) > 1e-9 {
-				return bad(ProblemType, "range", fmtNum(lo), fmtNum(hi))
+				return bad(ProblemType, fmt.Sprintf(t.Range, fmtNum(lo), fmtNum(hi)))
 			}
 		}
 		return fmtNum(f), nil
 	case "date":
-		d, key := parseDate(v, dateParts(n.Appearance))
-		if key != "" {
-			return bad(ProblemType, key)
+		d, refused := parseDate(v, dateParts(n.Appearance))
+		if refused != nil {
+			return bad(ProblemType, refused(t))
 		}
 		return d, nil
 	case "time":
 		if t, ok := parseTime(v, s.start, s.opt.Location); ok {
 			return t, nil
 		}
-		return bad(ProblemType, "time")
+		return bad(ProblemType, t.Time)
 	case "dateTime":
 		if t, ok := parseDateTime(v, s.opt.Location); ok {
 			return t, nil
 		}
-		return bad(ProblemType, "datetime")
+		return bad(ProblemType, t.DateTime)
 	case "acknowledge":
 		switch strings.ToLower(v) {
 		case "ok", "yes", "1", "true", "ya":
 			return "OK", nil
 		}
-		return bad(ProblemType, "ack")
+		return bad(ProblemType, t.Ack)
 	case "select_one":
 		if p := s.checkChoice(it, v); p != nil {
 			return "", p
@@ -307,7 +270,7 @@ func (s *Session) normalize(it *item, raw string) (string, *Problem) {
 		seen := make(map[string]bool, len(fields))
 		for _, f := range fields {
 			if seen[f] {
-				return bad(ProblemChoice, "dup", f)
+				return bad(ProblemChoice, fmt.Sprintf(t.Dup, f))
 			}
 			seen[f] = true
 			if p := s.checkChoice(it, f); p != nil {
@@ -364,7 +327,7 @@ func (s *Session) checkChoice(it *item, v string) *Problem {
 	}
 	c := l.Choice(v)
 	if c == nil {
-		return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: s.msg("choice", v)}
+		return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: fmt.Sprintf(s.texts().Choice, v)}
 	}
 	if n.ChoiceFilter != nil {
 		pos := 0
@@ -375,7 +338,7 @@ func (s *Session) checkChoice(it *item, v string) *Problem {
 			}
 		}
 		if !s.choiceAllowed(it, c, pos) {
-			return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: s.msg("filtered", v)}
+			return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: fmt.Sprintf(s.texts().Filtered, v)}
 		}
 	}
 	return nil
@@ -445,9 +408,10 @@ func (s *Session) Label(path string) string {
 // mediaText says what the media of a node without a label would show: "[Image: map.png]".
 // A terminal cannot show the picture; the enumerator learns there is one, and its name.
 func (s *Session) mediaText(n *Node) string {
+	t := s.texts()
 	var parts []string
-	for _, kind := range []string{"image", "big-image", "audio", "video"} {
-		file := ""
+	for _, m := range []struct{ kind, word string }{{"image", t.Image}, {"big-image", t.BigImage}, {"audio", t.Audio}, {"video", t.Video}} {
+		kind, file := m.kind, ""
 		for k, v := range n.Extra {
 			base := strings.TrimPrefix(k, "media::")
 			name, lang, _ := strings.Cut(base, "::")
@@ -459,7 +423,7 @@ func (s *Session) mediaText(n *Node) string {
 			}
 		}
 		if file != "" {
-			parts = append(parts, fmt.Sprintf("[%s: %s]", s.msg("media."+kind), file))
+			parts = append(parts, fmt.Sprintf("[%s: %s]", m.word, file))
 		}
 	}
 	return strings.Join(parts, " ")

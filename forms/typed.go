@@ -16,30 +16,30 @@ import (
 // write it: "4,5" is 4.5, never 45. A number that reads two ways is refused rather than
 // guessed: two separators ("1.234,5", "1,234,5") or a comma before exactly three digits
 // after a non-zero whole part ("1,234", which an English speaker means as 1234). It returns
-// the message key of the refusal, or "".
-func parseDecimal(v string) (float64, string) {
+// the message of the refusal, nil when the number is read.
+func parseDecimal(v string) (float64, message) {
 	v = strings.TrimSpace(v)
 	if strings.ContainsAny(v, "xXpP_eE") || v == "" {
 		// No hexadecimal, no exponents: nobody types those for a count or a weight.
-		return 0, "decimal"
+		return 0, msgDecimal
 	}
 	commas, dots := strings.Count(v, ","), strings.Count(v, ".")
 	if commas+dots > 1 {
-		return 0, "ambiguous"
+		return 0, msgAmbiguous
 	}
 	if commas == 1 {
 		whole, frac, _ := strings.Cut(v, ",")
 		w := strings.TrimLeft(whole, "+-")
 		if len(frac) == 3 && strings.Trim(w, "0") != "" {
-			return 0, "ambiguous"
+			return 0, msgAmbiguous
 		}
 		v = whole + "." + frac
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, "decimal"
+		return 0, msgDecimal
 	}
-	return f, ""
+	return f, nil
 }
 
 // ungroupThousands removes the thousands separators of a typed whole number written as
@@ -92,35 +92,35 @@ func dateParts(appearance string) string {
 // parseDate reads a typed date as ODK stores it. A question with appearance year takes a
 // year and stores YYYY-01-01; month-year takes YYYY-MM (or MM/YYYY) and stores YYYY-MM-01.
 // The stored form itself is accepted too, so that a saved answer checks again. It returns
-// the message key of the refusal, or "".
-func parseDate(v, parts string) (string, string) {
+// the message of the refusal, nil when the date is read.
+func parseDate(v, parts string) (string, message) {
 	switch parts {
 	case "year":
 		if len(v) == 4 {
 			if y, err := strconv.Atoi(v); err == nil && y > 0 {
-				return v + "-01-01", ""
+				return v + "-01-01", nil
 			}
 		}
 		if t, err := time.Parse("2006-01-02", v); err == nil && t.Month() == 1 && t.Day() == 1 {
-			return v, ""
+			return v, nil
 		}
-		return "", "year"
+		return "", msgYear
 	case "month-year":
 		for _, layout := range []string{"2006-01", "01/2006", "1/2006"} {
 			if t, err := time.Parse(layout, v); err == nil {
-				return t.Format("2006-01") + "-01", ""
+				return t.Format("2006-01") + "-01", nil
 			}
 		}
 		if t, err := time.Parse("2006-01-02", v); err == nil && t.Day() == 1 {
-			return v, ""
+			return v, nil
 		}
-		return "", "monthyear"
+		return "", msgMonthYear
 	}
 	t, err := time.Parse("2006-01-02", v)
 	if err != nil {
-		return "", "date"
+		return "", msgDate
 	}
-	return t.Format("2006-01-02"), ""
+	return t.Format("2006-01-02"), nil
 }
 
 // parseTime reads a typed time and writes it as ODK does, HH:MM:SS.sss with a time-zone
