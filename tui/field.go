@@ -129,7 +129,7 @@ func newOptions(s *forms.Session, path string) *options {
 	o.codes = make([]string, len(o.items))
 	o.lettered = len(o.items) > 0
 	for i, c := range o.items {
-		o.labels[i] = s.ChoiceLabel(c)
+		o.labels[i] = forms.PlainText(s.ChoiceLabel(c))
 		if !letterCode(c.Name) {
 			o.lettered = false
 		}
@@ -161,7 +161,7 @@ func letterCode(name string) bool {
 
 func (o *options) relabel(s *forms.Session) {
 	for i, c := range o.items {
-		o.labels[i] = s.ChoiceLabel(c)
+		o.labels[i] = forms.PlainText(s.ChoiceLabel(c))
 	}
 }
 

@@ -9,9 +9,11 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 )
 
@@ -689,9 +691,12 @@ func (s *interviewScreen) View() string {
 	} else if s.sess.Required(s.stop.Path) {
 		label += " *"
 	}
-	top = append(top, wrap(label, w, st.Label.Render))
+	top = append(top, richWrap(s.fillRoster(label), w, st.Label, st))
 	if h := s.sess.Hint(s.stop.Path); h != "" && !s.stop.Prompt {
-		top = append(top, wrap(h, w, st.Hint.Render))
+		top = append(top, richWrap(s.fillRoster(h), w, st.Hint, st))
+	}
+	if id := s.identity(); id != "" {
+		top = append(top, wrap(id, w, st.Prefill.Render))
 	}
 	top = append(top, "")
 	var bottom []string
@@ -962,4 +967,60 @@ func (s *interviewScreen) leaveMsg() goHomeMsg {
 		msg.voidable = &draftRef{id: s.iv.ID, who: s.who()}
 	}
 	return msg
+}
+
+// fillRoster puts the respondent's institution from the roster in place of the form's
+// "[BLK]" placeholder ("Kami dari UPTD BLKI Kota Bontang ...").
+func (s *interviewScreen) fillRoster(text string) string {
+	if s.resp == nil || s.resp.Institution == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, "[BLK]", s.resp.Institution)
+}
+
+// identity is the roster's identity of the respondent, for the question that asks whether
+// it is right: name, NIK (masked: the enumerator checks it with the respondent's own
+// card), birth date, sex and training.
+func (s *interviewScreen) identity() string {
+	r := s.resp
+	if s.stop.Prompt || s.stop.Node == nil || s.stop.Node.Name != builtin.IdentityOK || r == nil || r.Name == "" {
+		return ""
+	}
+	t := s.c.t
+	sex := r.Sex
+	if v := t["sex."+r.Sex]; v != "" {
+		sex = v
+	}
+	return fmt.Sprintf(t["iv.identity"], r.Name, survey.MaskNIK(r.NIK), r.BirthDate, sex, r.ProgramName, r.BatchID)
+}
+
+// richWrap renders a label or hint written with ODK's Markdown subset or inline HTML: its
+// text with the emphasis (never the markup), in base style, word-wrapped to width.
+func richWrap(text string, width int, base lipgloss.Style, st Styles) string {
+	var b strings.Builder
+	for _, sp := range forms.RichText(text) {
+		style := base
+		switch {
+		case sp.Style&forms.StyleStrong != 0, sp.Style&forms.StyleHeading != 0:
+			style = st.Strong
+		case sp.Style&forms.StyleEm != 0:
+			style = st.Em
+		}
+		txt := sp.Text
+		if sp.Style&forms.StyleLink != 0 {
+			style = st.Link
+			if sp.URL != "" && sp.URL != txt {
+				txt += " (" + sp.URL + ")"
+			}
+		}
+		for i, line := range strings.Split(txt, "\n") {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			if line != "" {
+				b.WriteString(style.Render(line))
+			}
+		}
+	}
+	return ansi.Wrap(b.String(), max(width, 10), "")
 }

@@ -277,3 +277,52 @@ func TestListSearchAndVoid(t *testing.T) {
 		t.Fatalf("voided %+v %v", voided, err)
 	}
 }
+
+// The identity question shows the roster identity it asks about (the NIK masked), and the
+// intro names the institution from the roster instead of [BLK].
+func TestIdentityOnScreen(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	if v := plain(m); strings.Contains(v, "[BLK]") || !strings.Contains(v, "Kami dari UPTD BLKI Kota Bontang") {
+		t.Errorf("intro:\n%s", v)
+	}
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+	goToQuestion(t, m, "identity_ok")
+	v := plain(m)
+	if !strings.Contains(strings.Join(strings.Fields(v), " "), "Di daftar alumni: Dimas Gunawan · NIK 6408********0071 · lahir 2004-02-12 · Laki-laki") {
+		t.Errorf("identity not shown:\n%s", v)
+	}
+	if strings.Contains(v, "6408061202040071") {
+		t.Errorf("the full NIK shown to an enumerator:\n%s", v)
+	}
+}
+
+// Labels, hints and options written with Markdown or HTML show their text, not the markup.
+func TestRichLabels(t *testing.T) {
+	e, _ := newFormEnv(t, `
+| survey |
+| | type | name | label | hint |
+| | select_one yn | q | Is it **really** <i>so</i>? | See [the guide](http://x.example) |
+
+| choices |
+| | list_name | name | label |
+| | yn | yes | <b>Yes</b> |
+| | yn | no | _No_ |
+`)
+	m := start(t, e)
+	walkIn(t, m)
+	v := plain(m)
+	for _, bad := range []string{"**", "<i>", "<b>", "_No_", "[the guide]"} {
+		if strings.Contains(v, bad) {
+			t.Errorf("markup %q on screen:\n%s", bad, v)
+		}
+	}
+	for _, want := range []string{"Is it really so?", "See the guide (http://x.example)", "1 Yes", "2 No"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q:\n%s", want, v)
+		}
+	}
+}

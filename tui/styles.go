@@ -12,7 +12,9 @@ type Styles struct {
 	Header, Title, Section, Label, Hint, Muted lipgloss.Style
 	Error, OK, Warn, Selected, Cursor, Prefill lipgloss.Style
 	BarFull, BarEmpty, Input, Key              lipgloss.Style
-	Help                                       help.Styles
+	// Em, Strong and Link show the emphasis of a label written with Markdown or HTML.
+	Em, Strong, Link lipgloss.Style
+	Help             help.Styles
 }
 
 // NewStyles returns the styles for a dark or light terminal background.
@@ -40,6 +42,9 @@ func NewStyles(isDark bool) Styles {
 		BarEmpty: lipgloss.NewStyle().Foreground(muted),
 		Input:    lipgloss.NewStyle(),
 		Key:      lipgloss.NewStyle().Bold(true),
+		Em:       lipgloss.NewStyle().Italic(true),
+		Strong:   lipgloss.NewStyle().Bold(true),
+		Link:     lipgloss.NewStyle().Underline(true),
 		Help:     help.DefaultStyles(isDark),
 	}
 }

@@ -42,10 +42,13 @@ const (
 	TempAbsent       = "temp_absent"
 	WorkCountry      = "work_country"
 	Kejuruan         = "kejuruan"
+	// IdentityOK asks whether the roster's identity shown on screen is right.
+	IdentityOK = "identity_ok"
 )
 
 // QuestionNames lists every core question name above.
 var QuestionNames = []string{
+	IdentityOK,
 	Consent,
 	InterviewDate,
 	TrainingEndDate,
