@@ -586,3 +586,31 @@ func TestChoiceFilterContextIsTheChoice(t *testing.T) {
 		{path: "top2", value: "b", want: "b"},
 	})
 }
+
+// TestRestoredInterviewKeepsTheEnumeratorsCalendar: checked again elsewhere (a server whose
+// clock reads UTC), an interview keeps the time zone its start was written in, so that
+// today() is the enumerator's date: an answer of "today" given at 00:30 WIB is not refused
+// as a future date on a server where it is still yesterday.
+func TestRestoredInterviewKeepsTheEnumeratorsCalendar(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | constraint |
+| | start | start | | |
+| | date | visit | Visit date | . <= today() |
+`
+	f := mustParse(t, form)
+	wib := time.FixedZone("WIB", 7*3600)
+	at := time.Date(2026, 11, 21, 0, 30, 0, 0, wib) // 2026-11-20 17:30 UTC
+	laptop := forms.NewSession(f, forms.Options{Now: func() time.Time { return at }, Location: wib})
+	set(t, laptop, "visit", "2026-11-21")
+	server := forms.NewSession(f, forms.Options{Now: func() time.Time { return at.UTC() }})
+	if unknown := server.Restore(laptop.Answers()); len(unknown) > 0 {
+		t.Fatalf("unknown paths %v", unknown)
+	}
+	if probs := server.Problems(); len(probs) > 0 {
+		t.Fatalf("server check: %s: %s", probs[0].Name, probs[0].Message)
+	}
+	if got := server.Value("start"); got != "2026-11-21T00:30:00.000+07:00" {
+		t.Fatalf("start = %s, want the enumerator's", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Answer is one stored value of an interview, keyed by its path in the instance
@@ -61,10 +62,24 @@ func (s *Session) Restore(answers []Answer) (unknown []string) {
 		}
 		if it.inst == 0 && !it.holder && it.node.Kind != KindGroup {
 			it.value = a.Value
+			if it.node.Type == "start" && s.zoneFromStart {
+				s.adoptZone(a.Value)
+			}
 		}
 	}
 	s.recomputeAll()
 	return unknown
+}
+
+// adoptZone makes the offset of a stored start time the session's time zone, so that
+// today(), now() and typed times read the enumerator's calendar and clock.
+func (s *Session) adoptZone(start string) {
+	t, err := time.Parse("2006-01-02T15:04:05.000-07:00", start)
+	if err != nil {
+		return
+	}
+	s.opt.Location = t.Location()
+	s.start = t
 }
 
 func instanceDepth(p string) int { return strings.Count(p, "[") }

@@ -21,6 +21,8 @@ type Options struct {
 	// Location is the enumerator's time zone: start, end, now() and typed times and
 	// dateTimes are written in it, with its offset, as ODK writes them ("+07:00"). When nil
 	// the location of the times Now returns is used (time.Local for time.Now).
+	// Restoring an interview whose start carries an offset, with no Location given, takes
+	// that offset: a server checking it evaluates today() on the enumerator's calendar.
 	Location *time.Location
 	// Prefill gives starting values by question name (or path), for example from a roster row.
 	Prefill map[string]string
@@ -45,6 +47,9 @@ type Session struct {
 	byPath map[string]*item
 	env    env
 	start  time.Time
+	// zoneFromStart is set when Options gave no Location: a restored interview then takes
+	// the zone its start was written in.
+	zoneFromStart bool
 }
 
 // item is one node in one repeat instance: the session's copy of the form tree.
@@ -98,6 +103,7 @@ func NewSession(f *Form, opt Options) *Session {
 	s.env.s = s
 	if s.opt.Location == nil {
 		s.opt.Location = opt.Now().Location()
+		s.zoneFromStart = true
 	}
 	s.start = s.now()
 	s.items = make([][]*item, len(f.Nodes))
