@@ -183,6 +183,12 @@ type InterviewStore interface {
 	// EINVALID for an answer without a path and ECONFLICT when the interview is not a draft.
 	Finalize(ctx context.Context, id string, answers []Answer) (*OutboxItem, error)
 
+	// CreateFinalized stores a completed interview entered in one go (a headless fill) as a
+	// new interview, finalized with answers, in one transaction: created as Create does and
+	// frozen as Finalize does, so a failure leaves no empty draft behind. Returns EINVALID
+	// and ECONFLICT like Create and Finalize.
+	CreateFinalized(ctx context.Context, iv *Interview, answers []Answer) (*OutboxItem, error)
+
 	// Outbox returns up to limit revisions the server has not confirmed, oldest first
 	// (limit 0: all of them).
 	Outbox(ctx context.Context, limit int) ([]*OutboxItem, error)

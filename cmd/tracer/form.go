@@ -43,18 +43,15 @@ func (m *Main) openLaptopStore(ctx context.Context, dataFlag string) (*laptopSto
 
 func (l *laptopStore) Close() error { return l.db.Close() }
 
-// saveFinal stores a completed session as a finalized interview: started, then finalized
-// with its relevant answers into the outbox. It returns the interview's id.
+// saveFinal stores a completed session as a finalized interview with its relevant answers,
+// in the outbox, in one transaction. It returns the interview's id.
 func (l *laptopStore) saveFinal(ctx context.Context, f *forms.Form, s *forms.Session, respondent, enumerator string) (string, error) {
 	iv := &survey.Interview{
 		ID: survey.NewID(), FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
 		RespondentID: respondent, Enumerator: enumerator, State: survey.StateDraft, Lang: s.Lang(),
 	}
-	if err := l.interviews.Create(ctx, iv); err != nil {
-		return "", fmt.Errorf("create interview: %w", err)
-	}
-	if _, err := l.interviews.Finalize(ctx, iv.ID, s.Final()); err != nil {
-		return "", fmt.Errorf("finalize: %w", err)
+	if _, err := l.interviews.CreateFinalized(ctx, iv, s.Final()); err != nil {
+		return "", fmt.Errorf("save interview: %w", err)
 	}
 	return iv.ID, nil
 }

@@ -46,6 +46,15 @@ const interviewColumns = `id, form_id, form_version, form_hash, respondent_id, e
 
 // Create stores a new draft. See survey.InterviewStore.
 func (s *InterviewStore) Create(ctx context.Context, iv *survey.Interview) error {
+	if err := s.prepare(iv); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error { return insertInterview(ctx, tx, iv) })
+}
+
+// prepare checks a new interview and fills its id, state, revision and times as Create
+// documents.
+func (s *InterviewStore) prepare(iv *survey.Interview) error {
 	if err := iv.Validate(); err != nil {
 		return err
 	}
@@ -61,14 +70,16 @@ func (s *InterviewStore) Create(ctx context.Context, iv *survey.Interview) error
 		iv.UpdatedAt = now
 	}
 	iv.StartedAt, iv.UpdatedAt = iv.StartedAt.UTC(), iv.UpdatedAt.UTC()
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO interviews (`+interviewColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			iv.ID, iv.FormID, iv.FormVersion, iv.FormHash, iv.RespondentID, iv.Enumerator, string(iv.State), iv.Revision,
-			iv.Position, iv.Lang, formatTime(iv.StartedAt), formatTime(iv.UpdatedAt), iv.ServerSeq, formatTime(iv.ReceivedAt), iv.ReturnComment)
-		return err
-	})
-	if survey.ErrorCode(err) == survey.ECONFLICT {
+	return nil
+}
+
+// insertInterview inserts a prepared interview inside tx.
+func insertInterview(ctx context.Context, tx *sql.Tx, iv *survey.Interview) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO interviews (`+interviewColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		iv.ID, iv.FormID, iv.FormVersion, iv.FormHash, iv.RespondentID, iv.Enumerator, string(iv.State), iv.Revision,
+		iv.Position, iv.Lang, formatTime(iv.StartedAt), formatTime(iv.UpdatedAt), iv.ServerSeq, formatTime(iv.ReceivedAt), iv.ReturnComment)
+	if err != nil && survey.ErrorCode(translate(err)) == survey.ECONFLICT {
 		return survey.Errorf(survey.ECONFLICT, "Interview %s already exists.", iv.ID)
 	}
 	return err
@@ -395,6 +406,21 @@ func (s *InterviewStore) SetLang(ctx context.Context, id, lang string) error {
 // Finalize replaces the draft's answers with its final ones and freezes the revision into
 // the outbox, in one transaction. See survey.InterviewStore.
 func (s *InterviewStore) Finalize(ctx context.Context, id string, answers []survey.Answer) (*survey.OutboxItem, error) {
+	return s.finalize(ctx, nil, id, answers)
+}
+
+// CreateFinalized stores a completed interview as a new one, finalized, in one transaction.
+// See survey.InterviewStore.
+func (s *InterviewStore) CreateFinalized(ctx context.Context, iv *survey.Interview, answers []survey.Answer) (*survey.OutboxItem, error) {
+	if err := s.prepare(iv); err != nil {
+		return nil, err
+	}
+	return s.finalize(ctx, iv, iv.ID, answers)
+}
+
+// finalize is Finalize, creating the interview first in the same transaction when create
+// is not nil.
+func (s *InterviewStore) finalize(ctx context.Context, create *survey.Interview, id string, answers []survey.Answer) (*survey.OutboxItem, error) {
 	if err := checkPaths(answers); err != nil {
 		return nil, err
 	}
@@ -402,6 +428,11 @@ func (s *InterviewStore) Finalize(ctx context.Context, id string, answers []surv
 	now := s.db.now()
 	var item *survey.OutboxItem
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if create != nil {
+			if err := insertInterview(ctx, tx, create); err != nil {
+				return err
+			}
+		}
 		iv, err := draft(ctx, tx, id)
 		if err != nil {
 			return err

@@ -399,3 +399,33 @@ func TestSaveProgressRefusesAnEventWithoutKind(t *testing.T) {
 		t.Errorf("answers after a refused save: %+v", got)
 	}
 }
+
+// TestCreateFinalized: a completed interview is stored new and finalized in one call, its
+// answers frozen into the outbox; an id that exists is refused and changes nothing.
+func TestCreateFinalized(t *testing.T) {
+	ctx := context.Background()
+	_, s, _ := newStores(t)
+	iv := &survey.Interview{FormID: "blk_tracer", FormVersion: "2026.1", RespondentID: "R1", Enumerator: "ani"}
+	item, err := s.CreateFinalized(ctx, iv, []survey.Answer{{Path: "consent", Value: "no"}})
+	must(t, err)
+	got, err := s.Get(ctx, iv.ID)
+	must(t, err)
+	if got.State != survey.StateFinalized || got.Revision != 1 || item.InterviewID != iv.ID || item.Revision != 1 {
+		t.Errorf("stored %+v, outbox item %+v", got, item)
+	}
+	rec, err := survey.DecodeRecord(item.Body)
+	must(t, err)
+	if rec.Answers["consent"] != "no" || len(rec.Answers) != 1 {
+		t.Errorf("record answers %v", rec.Answers)
+	}
+	twin := &survey.Interview{ID: iv.ID, FormID: "blk_tracer", Enumerator: "eko"}
+	_, err = s.CreateFinalized(ctx, twin, nil)
+	wantCode(t, err, survey.ECONFLICT)
+	out, err := s.Outbox(ctx, 0)
+	must(t, err)
+	if len(out) != 1 {
+		t.Errorf("outbox holds %d items after a refused create, want 1", len(out))
+	}
+	_, err = s.CreateFinalized(ctx, &survey.Interview{Enumerator: "ani"}, nil)
+	wantCode(t, err, survey.EINVALID)
+}

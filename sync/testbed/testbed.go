@@ -68,10 +68,7 @@ func Seed(ctx context.Context, store survey.InterviewStore, enumerator string, n
 	for i := range n {
 		iv := &survey.Interview{FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash, Enumerator: enumerator,
 			RespondentID: fmt.Sprintf("R-%s-%05d", enumerator, i)}
-		if err := store.Create(ctx, iv); err != nil {
-			return nil, err
-		}
-		it, err := store.Finalize(ctx, iv.ID, as)
+		it, err := store.CreateFinalized(ctx, iv, as)
 		if err != nil {
 			return nil, err
 		}
