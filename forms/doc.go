@@ -7,6 +7,10 @@
 // answers, calculations, choice filters, repeats and navigation, recomputing after each answer
 // only what that answer can affect.
 //
-// The package uses the standard library and, in its loader, an XLSX reader. It knows nothing of
-// storage or screens.
+// Labels and hints keep the form's Markdown and HTML; RichText and PlainText read them for a
+// screen. docs/XLSFORM.md lists the XLSForm features the engine supports, warns about and
+// refuses, and where it differs from ODK.
+//
+// The package uses the standard library and, through forms/workbook (which opens .xlsx files
+// within size limits), an XLSX reader. It knows nothing of storage or screens.
 package forms
