@@ -31,6 +31,9 @@ type Reviewer interface {
 	ReturnWithComments(ctx context.Context, id string, revision int, comment string, questions []survey.QuestionComment) (*survey.ReturnNotice, error)
 	// Coverage returns the roster's coverage, with "today" the day of day.
 	Coverage(ctx context.Context, day time.Time) (*review.Coverage, error)
+	// Revision returns the record of an earlier revision, for the difference the latest
+	// one makes. Returns ENOTFOUND.
+	Revision(ctx context.Context, id string, revision int) (*survey.Record, error)
 }
 
 // Messages of the supervisor's screens.
@@ -48,6 +51,9 @@ type (
 		// resp is the alumnus from this laptop's roster, nil when it has none: the
 		// identity the supervisor verifies, in full.
 		resp *survey.Respondent
+		// prev is the revision before the latest, nil for a first revision: the answers
+		// the correction changed are marked with what they were.
+		prev *survey.Record
 		err  error
 	}
 	// decidedMsg reports an approval or a return; returned says which.
@@ -289,6 +295,7 @@ type detailScreen struct {
 	id            string
 	d             *survey.ReviewDetail
 	resp          *survey.Respondent
+	prev          *survey.Record
 	err           error
 	lines         []reviewLine
 	cursor        int
@@ -319,7 +326,13 @@ func (d *detailScreen) load() tea.Cmd {
 		if rid := det.Review.RespondentID; rid != "" && roster != nil {
 			resp, _ = roster.Get(ctx, rid) // a walk-in or an alumnus of another roster has none
 		}
-		return detailMsg{d: det, resp: resp}
+		var prev *survey.Record
+		if rev := det.Review.Revision; rev > 1 {
+			if prev, err = r.Revision(ctx, id, rev-1); err != nil {
+				return detailMsg{err: err}
+			}
+		}
+		return detailMsg{d: det, resp: resp, prev: prev}
 	}
 }
 
@@ -347,7 +360,20 @@ func (d *detailScreen) build() {
 		}
 		// a supervisor verifies the identity: full name and NIK are shown to her
 		v := displayAs(d.c.t, s, st.Path, s.Value(st.Path))
-		d.lines = append(d.lines, reviewLine{label: s.Label(st.Path), value: v, path: st.Path})
+		l := reviewLine{label: forms.PlainText(s.Label(st.Path)), value: v, path: st.Path}
+		if d.prev != nil {
+			if was := d.prev.Answers[st.Path]; was != s.Value(st.Path) {
+				// changed by the correction: what revision n-1 said
+				if was == "" {
+					was = "—"
+				} else {
+					was = displayAs(d.c.t, s, st.Path, was)
+				}
+				l.mark = "Δ"
+				l.value = v + "  " + fmt.Sprintf(d.c.t["rv.was"], d.prev.Revision, was)
+			}
+		}
+		d.lines = append(d.lines, l)
 	}
 	d.cursor = 0
 	for i, l := range d.lines {
@@ -396,7 +422,7 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	k, t := d.c.keys, d.c.t
 	switch msg := msg.(type) {
 	case detailMsg:
-		d.d, d.resp, d.err = msg.d, msg.resp, msg.err
+		d.d, d.resp, d.prev, d.err = msg.d, msg.resp, msg.prev, msg.err
 		if msg.err != nil {
 			d.c.log.Error("review detail", "err", msg.err)
 			return nil

@@ -20,6 +20,7 @@ type fakeReviewer struct {
 	mu       sync.Mutex
 	rows     []*survey.Review
 	record   *survey.Record
+	earlier  map[int]*survey.Record // earlier revisions by number; absent: the same as record
 	queries  []survey.ReviewQuery
 	approved []string
 	returned []survey.ReturnNotice
@@ -49,6 +50,17 @@ func (f *fakeReviewer) Queue(_ context.Context, q survey.ReviewQuery) (*survey.R
 		out = append(out, r)
 	}
 	return &survey.ReviewPage{Interviews: out}, nil
+}
+
+func (f *fakeReviewer) Revision(_ context.Context, id string, revision int) (*survey.Record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if r, ok := f.earlier[revision]; ok {
+		return r, nil
+	}
+	cp := *f.record
+	cp.Revision = revision
+	return &cp, nil
 }
 
 func (f *fakeReviewer) Review(_ context.Context, id string) (*survey.ReviewDetail, error) {
@@ -282,5 +294,36 @@ func TestGoldenReview(t *testing.T) {
 			drive(t, m, keypress("left"))
 			snapshot(t, m, "coverage-enumerators-"+lang)
 		})
+	}
+}
+
+// A correction's detail marks each answer it changed with what the revision before said.
+func TestReviewDiffRevisions(t *testing.T) {
+	e := newEnv(t, true)
+	f := withReviewer(t, e)
+	f.rows[0].Revision = 2
+	r1 := *f.record
+	r1.Revision = 1
+	r1.Answers = map[string]string{}
+	for p, v := range f.record.Answers {
+		r1.Answers[p] = v
+	}
+	r1.Answers["grp_job/income_exact"] = "520000"
+	f.earlier = map[int]*survey.Record{1: &r1}
+	m := start(t, e)
+	drive(t, m, keypress("6"))
+	drive(t, m, keypress("enter"))
+	for range 40 {
+		if strings.Contains(plain(m), "Δ") {
+			break
+		}
+		drive(t, m, keypress("down"))
+	}
+	v := strings.Join(strings.Fields(plain(m)), " ")
+	if !strings.Contains(v, "5.200.000 (r1: 520.000)") {
+		t.Errorf("the changed income is not shown against revision 1:\n%s", plain(m))
+	}
+	if strings.Count(plain(m), "Δ") != 1 {
+		t.Errorf("unchanged answers marked:\n%s", plain(m))
 	}
 }

@@ -61,6 +61,24 @@ func (c *Client) Review(ctx context.Context, id string) (*survey.ReviewDetail, e
 	return &d, nil
 }
 
+// Revision returns the record of one stored revision of an interview, personal answers
+// masked as the server keeps them from everyone but the analysts (supervisor, analyst).
+// Returns ENOTFOUND.
+func (c *Client) Revision(ctx context.Context, id string, revision int) (*survey.Record, error) {
+	var out struct {
+		Body []byte `json:"body"`
+	}
+	path := fmt.Sprintf("%s/interviews/%s/%d", wire.Prefix, url.PathEscape(id), revision)
+	if err := c.do(ctx, http.MethodGet, path, nil, &out, true); err != nil {
+		return nil, err
+	}
+	rec, err := survey.DecodeRecord(out.Body)
+	if err != nil {
+		return nil, fmt.Errorf("revision %d of %s: %w", revision, id, err)
+	}
+	return rec, nil
+}
+
 // Approve approves the latest revision of an interview (supervisor). Approving twice gives
 // the first approval, so it is retried. Returns ENOTFOUND, and ECONFLICT when revision is
 // not the latest or the interview is returned.
