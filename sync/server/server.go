@@ -64,8 +64,10 @@ type Config struct {
 	// MaxBody and MaxInflated override wire.MaxBody and wire.MaxInflated when positive.
 	MaxBody     int64
 	MaxInflated int64
-	// MaxDecoding request bodies are read and decoded at once, server-wide (default 4); a
-	// request over it waits up to DecodeWait (default 1s), then gets 503 with Retry-After.
+	// MaxDecoding requests with a body (every POST) are read, decoded and handled at once,
+	// server-wide (default 2: the database takes one write at a time anyway); a request
+	// over it waits up to DecodeWait (default 30s) without its body being read, then gets
+	// 503 with Retry-After. This bounds the memory bodies can take.
 	MaxDecoding int
 	DecodeWait  time.Duration
 }
@@ -77,7 +79,7 @@ type Server struct {
 	mux     *http.ServeMux
 	forms   *formCache
 	enrolls *limiter
-	// decoding holds one token per request body being read and decoded.
+	// decoding holds one token per request with a body being read, decoded and handled.
 	decoding chan struct{}
 	probe    writeProbe
 	flagState
@@ -110,10 +112,10 @@ func New(cfg Config) *Server {
 		cfg.ProbeEvery = 5 * time.Second
 	}
 	if cfg.MaxDecoding <= 0 {
-		cfg.MaxDecoding = 4
+		cfg.MaxDecoding = 2
 	}
 	if cfg.DecodeWait <= 0 {
-		cfg.DecodeWait = time.Second
+		cfg.DecodeWait = 30 * time.Second
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
@@ -261,6 +263,15 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 				return
 			}
 		}
+		if r.Method == http.MethodPost {
+			release, err := s.admit(r)
+			if err != nil {
+				w.Header().Set("Retry-After", "5")
+				s.writeError(w, r, err)
+				return
+			}
+			defer release()
+		}
 		if err := h(w, r, u); err != nil {
 			s.writeError(w, r, err)
 		}
@@ -314,25 +325,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client is gone if this fails; nothing to do
 }
 
-// decode reads the request body, inflating gzip, within the size limits, into v. At most
-// MaxDecoding bodies are read at once; a request that finds no room within DecodeWait is
-// told to come back (503 with Retry-After), so a burst of large bodies cannot exhaust the
-// server's memory.
+// admit waits up to DecodeWait for one of the MaxDecoding slots for requests with a body
+// and returns the function that frees it. A request that finds no room is told to come
+// back later (EUNAVAILABLE), so a burst of large bodies cannot exhaust the server's memory.
+func (s *Server) admit(r *http.Request) (release func(), err error) {
+	t := time.NewTimer(s.cfg.DecodeWait)
+	defer t.Stop()
+	select {
+	case s.decoding <- struct{}{}:
+		return func() { <-s.decoding }, nil
+	case <-t.C:
+		return nil, survey.Errorf(survey.EUNAVAILABLE, "The server is busy; the laptop tries again in a few seconds.")
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+}
+
+// decode reads the request body, inflating gzip, within the size limits, into v.
 func (s *Server) decode(w http.ResponseWriter, r *http.Request, v wire.Validator) error {
 	if r.ContentLength > s.cfg.MaxBody {
 		return survey.Errorf(survey.ETOOLARGE, "The request body has %d bytes; the limit is %d.", r.ContentLength, s.cfg.MaxBody)
-	}
-	t := time.NewTimer(s.cfg.DecodeWait)
-	select {
-	case s.decoding <- struct{}{}:
-		t.Stop()
-		defer func() { <-s.decoding }()
-	case <-t.C:
-		w.Header().Set("Retry-After", "5")
-		return survey.Errorf(survey.EUNAVAILABLE, "The server is busy; the laptop tries again in a few seconds.")
-	case <-r.Context().Done():
-		t.Stop()
-		return r.Context().Err()
 	}
 	var body io.Reader = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	switch enc := r.Header.Get("Content-Encoding"); enc {
