@@ -52,6 +52,13 @@ func Printable(s string) string {
 // and identifiers holding one are refused.
 func HasHidden(s string) bool {
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf { // ASCII: only controls and DEL hide
+			if c < 0x20 || c == 0x7f {
+				return true
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 || hidden(r) {
 			return true
