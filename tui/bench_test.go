@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,23 +12,102 @@ import (
 	"tracer/survey"
 )
 
-// largestCorpusForm returns the largest form of the shared corpus that loads.
+// largestCorpusForm returns the form of the shared corpus that asks the most questions
+// (answerable nodes) among those that load.
 func largestCorpusForm(tb testing.TB) *forms.Form {
 	tb.Helper()
-	paths, _ := filepath.Glob("../../shared/xlsforms/*.xlsx")
-	sort.Slice(paths, func(i, j int) bool {
-		a, _ := os.Stat(paths[i])
-		b, _ := os.Stat(paths[j])
-		return a.Size() > b.Size()
-	})
+	var paths []string
+	for _, ext := range []string{"xlsx", "xls", "md"} {
+		p, _ := filepath.Glob("../../shared/xlsforms/*." + ext)
+		paths = append(paths, p...)
+	}
+	var best *forms.Form
+	bestN, bestPath := 0, ""
 	for _, p := range paths {
-		if f, err := forms.Load(p); err == nil && len(f.Nodes) > 0 {
-			tb.Logf("largest corpus form that loads: %s (%d nodes)", filepath.Base(p), len(f.Nodes))
-			return f
+		f, err := forms.Load(p)
+		if err != nil {
+			continue
+		}
+		n := 0
+		for _, node := range f.Nodes {
+			if node.Answerable() {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN, bestPath = f, n, p
 		}
 	}
-	tb.Skip("no corpus form loads")
-	return nil
+	if best == nil {
+		tb.Skip("no corpus form loads")
+	}
+	tb.Logf("largest corpus form by questions: %s (%d questions, %d nodes)", filepath.Base(bestPath), bestN, len(best.Nodes))
+	return best
+}
+
+// benchEnter measures the Enter that takes an answer: Update, the save it queues run to the
+// end (SQLite in WAL with its fsync, in a file under the test's temporary folder) and the
+// View of the next question. Between two measured Enters, Shift+Tab goes back (not
+// measured) and the answer is typed again.
+func benchEnter(b *testing.B, f *forms.Form) {
+	e := newEnv(b, false)
+	e.cfg.Form = f
+	m := start(b, e)
+	drive(b, m, keypress("1"))
+	drive(b, m, keypress("ctrl+n")) // walk-in: no roster needed
+	if m.iv() == nil {
+		b.Fatal("no interview")
+	}
+	// find a question that takes a typed or picked answer and moves on
+	for range 50 {
+		k := m.iv().fld.Kind()
+		if k == fieldText || k == fieldInteger || k == fieldOne || k == fieldDecimal {
+			break
+		}
+		drive(b, m, keypress("enter"))
+	}
+	answer := func() {
+		switch m.iv().fld.Kind() {
+		case fieldOne:
+			drive(b, m, keypress("1")) // picks option 1, or searches for it in a long list
+		case fieldText:
+			drive(b, m, keypress("ctrl+u"))
+			drive(b, m, keypress("a"))
+		default:
+			drive(b, m, keypress("ctrl+u"))
+			drive(b, m, keypress("1"))
+		}
+	}
+	durs := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		at := m.iv().stop.Path
+		answer()
+		b.StartTimer()
+		t0 := time.Now()
+		drive(b, m, keypress("enter"))
+		_ = m.View()
+		durs = append(durs, time.Since(t0))
+		b.StopTimer()
+		if m.iv().stop.Path != at {
+			drive(b, m, keypress("shift+tab"))
+		}
+		b.StartTimer()
+	}
+	b.StopTimer()
+	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-µs")
+}
+
+func BenchmarkEnterSavesBuiltin(b *testing.B) {
+	e := newEnv(b, false)
+	benchEnter(b, e.form)
+}
+
+func BenchmarkEnterSavesLargestCorpusForm(b *testing.B) {
+	benchEnter(b, largestCorpusForm(b))
 }
 
 // benchKeystroke measures Update plus View for one key on the first choice or text question.
