@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +125,42 @@ func TestSealedInterviewOpens(t *testing.T) {
 	drive(t, m, m.c.openCmd(iv.ID)())
 	if v := ansi.Strip(m.View().Content); !strings.Contains(strings.Join(strings.Fields(v), " "), "terkunci untuk server") {
 		t.Fatalf("opening a sealed interview:\n%s", v)
+	}
+}
+
+// TestUnlockProgram runs the PIN screen as a real Bubble Tea program fed through its input:
+// the right PIN unlocks; ctrl+c leaves it locked.
+func TestUnlockProgram(t *testing.T) {
+	dir := t.TempDir()
+	if err := vault.Create(dir, "laptop-1", "482916", vault.NewDataKey()); err != nil {
+		t.Fatal(err)
+	}
+	try := func(pin string) (bool, time.Time, error) {
+		_, err := vault.Unlock(dir, pin, time.Now())
+		if errors.Is(err, vault.ErrWrongPIN) {
+			return false, time.Time{}, nil
+		}
+		return err == nil, time.Time{}, err
+	}
+	for _, tc := range []struct {
+		input string
+		want  error
+	}{
+		{"482916\r", nil},
+		{"48\x03", ErrLocked},
+	} {
+		done := make(chan error, 1)
+		go func() {
+			done <- Unlock(context.Background(), UnlockConfig{Lang: "en", Try: try},
+				tea.WithInput(strings.NewReader(tc.input)), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24), tea.WithoutSignals())
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, tc.want) && err != tc.want {
+				t.Errorf("input %q: %v, want %v", tc.input, err, tc.want)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("input %q: the PIN screen did not end", tc.input)
+		}
 	}
 }
