@@ -54,6 +54,18 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	switch cmd {
 	case "":
+		for _, a := range args {
+			if a == "-h" || a == "-help" || a == "--help" {
+				// the program's help: its commands, then the interview screens' flags
+				m.usage(m.Stdout)
+				fmt.Fprintln(m.Stdout, "\nFlags of the interview screens:")
+				fs := m.newFlagSet("tracer", "")
+				fs.SetOutput(m.Stdout)
+				m.tuiFlags(fs)
+				fs.PrintDefaults()
+				return nil
+			}
+		}
 		return m.runTUI(ctx, args)
 	case "form":
 		return m.runForm(ctx, args)

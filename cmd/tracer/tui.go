@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -19,13 +20,19 @@ import (
 	"tracer/tui"
 )
 
+// tuiFlags declares the flags of the interview screens on fs.
+func (m *Main) tuiFlags(fs *flag.FlagSet) (data, form, lang, enumerator *string) {
+	data = fs.String("data", "", "data folder (default $TRACER_DATA or the user's config folder)")
+	form = fs.String("form", "", "XLSForm to run instead of the built-in BLK tracer form")
+	lang = fs.String("lang", "", "UI language: id or en (default: the one chosen in the settings, else from LANG/LC_ALL)")
+	enumerator = fs.String("enumerator", "", "enumerator's user name (default $USER)")
+	return data, form, lang, enumerator
+}
+
 // runTUI starts the enumerator's interview screens on the laptop's database.
 func (m *Main) runTUI(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("tracer", "tracer [--data DIR] [--form FILE] [--lang id|en] [--enumerator NAME]")
-	dataFlag := fs.String("data", "", "data folder (default $TRACER_DATA or the user's config folder)")
-	formFlag := fs.String("form", "", "XLSForm to run instead of the built-in BLK tracer form")
-	langFlag := fs.String("lang", "", "UI language: id or en (default: the one chosen in the settings, else from LANG/LC_ALL)")
-	enumFlag := fs.String("enumerator", "", "enumerator's user name (default $USER)")
+	dataFlag, formFlag, langFlag, enumFlag := m.tuiFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -254,4 +255,20 @@ func TestTUIReviewFlow(t *testing.T) {
 	budi.waitFor("next filter")
 	budi.press("c")
 	budi.waitFor("Traced 1 of 672", "approved 1")
+}
+
+// TestHelpListsCommands: "tracer --help" lists the commands, then the screens' flags.
+func TestHelpListsCommands(t *testing.T) {
+	for _, arg := range []string{"--help", "-h"} {
+		var out, errOut bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+		if err := m.Run(context.Background(), []string{arg}); err != nil {
+			t.Fatalf("%s: %v", arg, err)
+		}
+		for _, want := range []string{"Commands:", "roster import FILE", "serve", "login URL CODE", "-data string"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s: no %q in:\n%s", arg, want, out.String())
+			}
+		}
+	}
 }
