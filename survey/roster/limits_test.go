@@ -25,7 +25,7 @@ func heapAllocated() uint64 {
 }
 
 // smallXLSX returns a one-sheet workbook with a roster header.
-func smallXLSX(t *testing.T) []byte {
+func smallXLSX(t testing.TB) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	for i, h := range []string{"ID", "Nama"} {
@@ -43,7 +43,7 @@ func smallXLSX(t *testing.T) []byte {
 
 // withSheet returns the workbook xlsx with its first sheet's XML replaced by what write
 // writes, compressed as hard as zip can.
-func withSheet(t *testing.T, xlsx []byte, write func(w io.Writer)) []byte {
+func withSheet(t testing.TB, xlsx []byte, write func(w io.Writer)) []byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(xlsx), int64(len(xlsx)))
 	if err != nil {
@@ -157,4 +157,25 @@ func TestRosterReadStopsOnCancel(t *testing.T) {
 	if _, err := roster.ReadXLSX(ctx, bytes.NewReader(xlsx)); !errors.Is(err, context.Canceled) {
 		t.Errorf("xlsx: %v, want context.Canceled", err)
 	}
+}
+
+// FuzzReadXLSX reads arbitrary bytes as a roster workbook: no panic, and the heap allocated
+// stays within 64 bytes per input byte plus 32 MB, so a workbook that inflates (a bomb
+// seed among them) fails the run.
+func FuzzReadXLSX(f *testing.F) {
+	small := smallXLSX(f)
+	f.Add(small)
+	f.Add(withSheet(f, small, sheetXML(100_000, func(w io.Writer, n int) {
+		fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>`, n, n, strings.Repeat("x", 1000))
+	})))
+	f.Add(withSheet(f, small, sheetXML(3, func(w io.Writer, n int) {
+		fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>`, n, n, strings.Repeat("y", 1<<20))
+	})))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		before := heapAllocated()
+		roster.ReadXLSX(context.Background(), bytes.NewReader(b))
+		if took, most := heapAllocated()-before, 64*uint64(len(b))+32<<20; took > most {
+			t.Fatalf("reading %d bytes allocated %d MB; the bound is %d MB", len(b), took>>20, most>>20)
+		}
+	})
 }

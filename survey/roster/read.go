@@ -115,8 +115,12 @@ func ReadCSV(ctx context.Context, r io.Reader) (*Table, error) {
 		return nil, &workbook.LimitError{Limit: "file size", Max: MaxFileSize}
 	}
 	text := decodeText(b)
+	delim := sniffDelimiter(text)
+	if err := checkColumns(text, delim); err != nil {
+		return nil, err
+	}
 	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = sniffDelimiter(text)
+	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	all := collector{ctx: ctx}
@@ -140,6 +144,27 @@ func ReadCSV(ctx context.Context, r io.Reader) (*Table, error) {
 		}
 	}
 	return newTable(all.rows)
+}
+
+// checkColumns refuses text with a record of more than Limits.Columns fields before the CSV
+// reader builds it: it counts delimiters outside quotes, record by record.
+func checkColumns(text string, delim rune) error {
+	fields, record, quoted := 1, 1, false
+	for _, c := range text {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == delim:
+			if fields++; fields > Limits.Columns {
+				return fmt.Errorf("%w: the file has more than %d columns (row %d)", workbook.ErrLimit, Limits.Columns, record)
+			}
+		case c == '\n':
+			fields = 1
+			record++
+		}
+	}
+	return nil
 }
 
 // headerSearch is how many rows newTable looks through for the header.

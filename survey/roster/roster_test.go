@@ -348,8 +348,14 @@ func FuzzReadCSV(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add(bytes.Repeat([]byte("a,b,c,d\n"), 120_000)) // over the row limit
+	f.Add(bytes.Repeat([]byte(","), 200_000))         // one row of empty cells
 	f.Fuzz(func(t *testing.T, b []byte) {
+		before := heapAllocated()
 		tbl, err := roster.ReadCSV(context.Background(), bytes.NewReader(b))
+		if took, most := heapAllocated()-before, 64*uint64(len(b))+1<<20; took > most {
+			t.Fatalf("reading %d bytes allocated %d bytes; the bound is %d", len(b), took, most)
+		}
 		if err != nil {
 			return
 		}
