@@ -436,5 +436,15 @@ func (f *maskInput) prefixLen() int {
 	return len(f.layout)
 }
 
-func (f *maskInput) ShortHelp() []key.Binding { return []key.Binding{f.keys.Clear} }
-func (f *maskInput) FullHelp() []key.Binding  { return []key.Binding{f.keys.Backspace, f.keys.Clear} }
+func (f *maskInput) ShortHelp() []key.Binding {
+	if f.readOnly {
+		return nil
+	}
+	return []key.Binding{f.keys.Clear}
+}
+func (f *maskInput) FullHelp() []key.Binding {
+	if f.readOnly {
+		return nil
+	}
+	return []key.Binding{f.keys.Backspace, f.keys.Clear}
+}

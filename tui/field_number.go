@@ -75,8 +75,16 @@ func (f *numberInput) View(t texts, st Styles, width, height int) string {
 	return line
 }
 
-func (f *numberInput) ShortHelp() []key.Binding { return []key.Binding{f.keys.ClearBefore} }
+func (f *numberInput) ShortHelp() []key.Binding {
+	if f.readOnly {
+		return nil
+	}
+	return []key.Binding{f.keys.ClearBefore}
+}
 func (f *numberInput) FullHelp() []key.Binding {
+	if f.readOnly {
+		return nil
+	}
 	k := f.keys
 	return []key.Binding{k.Left, k.Right, k.Backspace, k.ClearBefore}
 }

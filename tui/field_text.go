@@ -61,8 +61,16 @@ func (f *textInput) View(t texts, st Styles, width, height int) string {
 	return f.edit.view(min(width-2, 60), st, true)
 }
 
-func (f *textInput) ShortHelp() []key.Binding { return []key.Binding{f.keys.ClearBefore} }
+func (f *textInput) ShortHelp() []key.Binding {
+	if f.readOnly {
+		return nil
+	}
+	return []key.Binding{f.keys.ClearBefore}
+}
 func (f *textInput) FullHelp() []key.Binding {
+	if f.readOnly {
+		return nil
+	}
 	k := f.keys
 	return []key.Binding{k.Left, k.Right, k.Home, k.End, k.Backspace, k.ClearBefore, k.DeleteWord}
 }
