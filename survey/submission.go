@@ -109,15 +109,26 @@ type PublishedForm struct {
 	Source      []byte    `json:"-"`
 	PublishedAt time.Time `json:"published_at"`
 	PublishedBy string    `json:"published_by"`
+	// Retired says the form (every version of its id) is no longer offered for new
+	// interviews; what was made with it still syncs.
+	Retired bool `json:"retired,omitempty"`
+	// Interviews counts the interviews stored on the server with this version.
+	Interviews int `json:"interviews"`
 }
 
 // FormStore keeps published forms. A published version is never changed.
 type FormStore interface {
 	// Publish stores a form version. Publishing the same bytes again changes nothing and
-	// returns false; other bytes under a published id and version return ECONFLICT.
+	// returns false; other bytes under a published id and version return ECONFLICT. A new
+	// version of a retired form offers the form again.
 	Publish(ctx context.Context, f *PublishedForm) (bool, error)
 
-	// Forms returns every published version without its source, by id and publication.
+	// Retire stops laptops offering every version of form id for new interviews; the
+	// versions stay published. Returns ENOTFOUND when no version of id is published.
+	Retire(ctx context.Context, id, by string) error
+
+	// Forms returns every published version without its source, by id and publication,
+	// with whether it is retired and how many interviews the server has for it.
 	Forms(ctx context.Context) ([]*PublishedForm, error)
 
 	// Form returns one version with its source. Returns ENOTFOUND.

@@ -84,6 +84,9 @@ Commands:
   check FILE...                           validate XLSForms (.xlsx or Markdown .md)
   fill FILE --answers A.json [--lang L]   fill a form headless and print the record as JSON
   export [FILE] -o OUT.xlsx               write a form (the built-in one by default) as an XLSForm
+  publish FILE [--server URL | --db FILE] publish a form version for the study (supervisor, admin)
+  list [--server URL | --db FILE]         the published forms, their versions and interviews
+  retire ID [--server URL | --db FILE]    stop laptops offering a form for new interviews
 
 FILE "builtin" names the built-in BLK tracer form.
 `)
@@ -96,6 +99,12 @@ FILE "builtin" names the built-in BLK tracer form.
 		return m.runFormFill(ctx, args[1:])
 	case "export":
 		return m.runFormExport(ctx, args[1:])
+	case "publish":
+		return m.runFormPublish(ctx, args[1:])
+	case "list":
+		return m.runFormList(ctx, args[1:])
+	case "retire":
+		return m.runFormRetire(ctx, args[1:])
 	default:
 		return usageError("unknown form command %q", args[0])
 	}

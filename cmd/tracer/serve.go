@@ -35,8 +35,9 @@ func (m *Main) serverDB(dbFlag, dataFlag string) (string, error) {
 // runServe runs the central server until the context ends, then shuts it down gracefully.
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE] [--data DIR]\n\n"+
-		"Runs the sync server on a SQLite database (WAL, synchronous FULL) and publishes the\n"+
-		"built-in form. Logs go to standard error as JSON lines, with no token and no personal data.\n")
+		"Runs the sync server on a SQLite database (WAL, synchronous FULL). It publishes the built-in\n"+
+		"form while no other form is published or while the built-in one is published and not retired\n"+
+		"(\"tracer form publish\" publishes others). Logs go to standard error as JSON lines, with no token and no personal data.\n")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; port 0 picks a free one")
 	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
@@ -58,12 +59,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	forms := sqlite.NewFormStore(db)
-	pf, added, err := server.Publish(ctx, forms, builtin.Name, builtin.Source(), "tracer")
-	if err != nil {
-		return fmt.Errorf("publish the built-in form: %w", err)
-	}
-	if added {
-		log.Info("published built-in form", "form", pf.ID, "version", pf.Version)
+	if err := publishBuiltin(ctx, forms, log); err != nil {
+		return err
 	}
 	// The key laptops seal finalized interviews to: made at the first start, beside the
 	// database, readable by the server's owner only.
@@ -108,4 +105,35 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	log.Info("stopped")
 	return err
+}
+
+// publishBuiltin publishes the built-in form while the study uses it: when no form is
+// published yet, or when its id is published and not retired. A study that publishes
+// only its own forms, or retires the built-in one, is left as it is.
+func publishBuiltin(ctx context.Context, store *sqlite.FormStore, log *slog.Logger) error {
+	list, err := store.Forms(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := builtin.Load()
+	if err != nil {
+		return err
+	}
+	use := len(list) == 0
+	for _, pf := range list {
+		if pf.ID == f.ID {
+			use = !pf.Retired
+		}
+	}
+	if !use {
+		return nil
+	}
+	pf, added, err := server.Publish(ctx, store, builtin.Name, builtin.Source(), "tracer")
+	if err != nil {
+		return fmt.Errorf("publish the built-in form: %w", err)
+	}
+	if added {
+		log.Info("published built-in form", "form", pf.ID, "version", pf.Version)
+	}
+	return nil
 }

@@ -46,11 +46,14 @@ func (s *FormStore) Publish(ctx context.Context, f *survey.PublishedForm) (bool,
 		case err == nil && hash == f.Hash:
 			return nil
 		case err == nil:
-			return survey.Errorf(survey.ECONFLICT, "Form %s version %s is already published with other content; publish a new version.", f.ID, f.Version)
+			return survey.Errorf(survey.ECONFLICT, "Form %s version %s is already published with other content: change the version in the settings sheet to publish a changed form.", f.ID, f.Version)
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 		added = true
+		if _, err := tx.ExecContext(ctx, `DELETE FROM retired_forms WHERE form_id = ?`, f.ID); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO published_forms (form_id, version, hash, name, title, source, published_at, published_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.Version, f.Hash, f.Name, f.Title, f.Source, formatTime(f.PublishedAt), f.PublishedBy)
 		return err
@@ -73,20 +76,42 @@ func scanForm(sc interface{ Scan(...any) error }, extra ...any) (*survey.Publish
 
 // Forms returns every published version without its source. See survey.FormStore.
 func (s *FormStore) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+formColumns+` FROM published_forms ORDER BY form_id, published_at, version`)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT `+formColumns+`,
+		EXISTS (SELECT 1 FROM retired_forms r WHERE r.form_id = published_forms.form_id),
+		(SELECT COUNT(DISTINCT interview_id) FROM submissions s WHERE s.form_id = published_forms.form_id AND s.form_version = published_forms.version)
+		FROM published_forms ORDER BY form_id, published_at, version`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*survey.PublishedForm
 	for rows.Next() {
-		f, err := scanForm(rows)
+		var retired bool
+		var n int
+		f, err := scanForm(rows, &retired, &n)
 		if err != nil {
 			return nil, err
 		}
+		f.Retired, f.Interviews = retired, n
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// Retire marks every version of form id retired. See survey.FormStore.
+func (s *FormStore) Retire(ctx context.Context, id, by string) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM published_forms WHERE form_id = ?`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return survey.Errorf(survey.ENOTFOUND, "Form %s is not published.", id)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO retired_forms (form_id, retired_at, retired_by) VALUES (?, ?, ?)
+			ON CONFLICT (form_id) DO NOTHING`, id, formatTime(s.db.now()), by)
+		return err
+	})
 }
 
 // Form returns one version with its source. See survey.FormStore.

@@ -321,6 +321,13 @@ func (c *Client) Publish(ctx context.Context, name string, source []byte) (*wire
 	return &out, err
 }
 
+// Retire stops laptops offering form id for new interviews (supervisor or admin);
+// retiring again changes nothing, so it is retried.
+func (c *Client) Retire(ctx context.Context, id string) error {
+	var out wire.RetireResponse
+	return c.do(ctx, http.MethodPost, wire.Prefix+"/forms/"+url.PathEscape(id)+"/retire", nil, &out, true)
+}
+
 // UploadRoster adds or updates roster rows on the server (supervisor or admin).
 func (c *Client) UploadRoster(ctx context.Context, rows []*survey.Respondent) (survey.UpsertResult, error) {
 	var out survey.UpsertResult

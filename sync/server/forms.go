@@ -115,3 +115,12 @@ func (s *Server) getForm(w http.ResponseWriter, r *http.Request, _ *survey.User)
 	writeJSON(w, http.StatusOK, wire.FormResponse{PublishedForm: pf, Source: pf.Source})
 	return nil
 }
+
+func (s *Server) retireForm(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	id := r.PathValue("id")
+	if err := s.cfg.Forms.Retire(r.Context(), id, u.Name); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wire.RetireResponse{ID: id, Retired: true})
+	return nil
+}

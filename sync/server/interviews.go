@@ -143,6 +143,12 @@ func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*
 	if err != nil {
 		return nil, err
 	}
+	if rec.FormHash != f.Hash {
+		// Other bytes under a published id and version: a file tried locally, or a form
+		// edited without a new version. The laptop keeps it waiting with this reason.
+		return nil, survey.Errorf(survey.ENOTFOUND, "Form %s version %s was published with other content (sha256 %.12s); this interview was made with a form whose sha256 is %.12s, which was never published.",
+			rec.FormID, rec.FormVersion, f.Hash, rec.FormHash)
+	}
 	finalized := rec.FinalizedAt
 	sess := forms.NewSession(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }})
 	if unknown := sess.Restore(rec.AnswerList()); len(unknown) > 0 {

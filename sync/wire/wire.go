@@ -204,6 +204,12 @@ type PublishResponse struct {
 	Added bool                  `json:"added"`
 }
 
+// RetireResponse says a form is retired: laptops no longer offer it for new interviews.
+type RetireResponse struct {
+	ID      string `json:"id"`
+	Retired bool   `json:"retired"`
+}
+
 // AssignRequest gives roster rows to the enumerator account To (see
 // survey.ServerRosterStore.Assign).
 type AssignRequest struct {

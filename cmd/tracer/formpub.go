@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"tracer/survey"
+	"tracer/survey/sqlite"
+	"tracer/sync/client"
+	"tracer/sync/server"
+)
+
+// formCatalog is where a study's forms are published: the server database on the server
+// machine, or the server through a supervisor's login.
+type formCatalog interface {
+	publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error)
+	forms(ctx context.Context) ([]*survey.PublishedForm, error)
+	retire(ctx context.Context, id string) error
+	Close() error
+}
+
+// dbCatalog publishes into the server database directly.
+type dbCatalog struct {
+	db    *sqlite.DB
+	store *sqlite.FormStore
+	by    string
+}
+
+func (d *dbCatalog) publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error) {
+	return server.Publish(ctx, d.store, name, source, d.by)
+}
+
+func (d *dbCatalog) forms(ctx context.Context) ([]*survey.PublishedForm, error) {
+	return d.store.Forms(ctx)
+}
+
+func (d *dbCatalog) retire(ctx context.Context, id string) error { return d.store.Retire(ctx, id, d.by) }
+func (d *dbCatalog) Close() error                                { return d.db.Close() }
+
+// serverCatalog publishes through the server's API.
+type serverCatalog struct{ c *client.Client }
+
+func (s serverCatalog) publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error) {
+	res, err := s.c.Publish(ctx, name, source)
+	if err != nil {
+		return nil, false, err
+	}
+	return res.Form, res.Added, nil
+}
+
+func (s serverCatalog) forms(ctx context.Context) ([]*survey.PublishedForm, error) {
+	return s.c.Forms(ctx)
+}
+
+func (s serverCatalog) retire(ctx context.Context, id string) error { return s.c.Retire(ctx, id) }
+func (s serverCatalog) Close() error                                { return nil }
+
+// openCatalog opens --db FILE, else the server at --server URL, else the server this
+// laptop is enrolled with.
+func (m *Main) openCatalog(ctx context.Context, dbFlag, serverFlag, dataFlag string) (formCatalog, *client.Client, error) {
+	switch {
+	case dbFlag != "" && serverFlag != "":
+		return nil, nil, usageError("give --db FILE or --server URL, not both")
+	case dbFlag != "":
+		if _, err := os.Stat(dbFlag); err != nil {
+			return nil, nil, fmt.Errorf("no server database at %s", dbFlag)
+		}
+		db, err := sqlite.Open(ctx, dbFlag)
+		if err != nil {
+			return nil, nil, err
+		}
+		by := m.Getenv("USER")
+		if by == "" {
+			by = "admin"
+		}
+		return &dbCatalog{db: db, store: sqlite.NewFormStore(db), by: by}, nil, nil
+	case serverFlag != "":
+		c, err := m.remoteClient(serverFlag, dataFlag)
+		if err != nil {
+			return nil, nil, err
+		}
+		return serverCatalog{c}, c, nil
+	}
+	c, _, err := m.enrolledClient(dataFlag)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (or give --db FILE on the server machine)", err)
+	}
+	return serverCatalog{c}, c, nil
+}
+
+func (m *Main) catalogFlags(name, usage string) (fs *flag.FlagSet, db, srv, data *string) {
+	f := m.newFlagSet(name, usage)
+	db = f.String("db", "", "server database `FILE`, on the server machine")
+	srv = f.String("server", "", "the server at `URL`, with this laptop's supervisor login")
+	data = f.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	return f, db, srv, data
+}
+
+// runFormPublish publishes an XLSForm version for the study.
+func (m *Main) runFormPublish(ctx context.Context, args []string) error {
+	fs, dbFlag, srvFlag, dataFlag := m.catalogFlags("form publish", "tracer form publish FILE [--server URL | --db FILE] [--data DIR]\n\n"+
+		"Publishes an XLSForm (.xlsx or .md) for the study: the server loads it with the form engine\n"+
+		"and refuses it when it does not load. Laptops pull it on their next sync and offer it for\n"+
+		"new interviews. A changed form needs a new version in its settings sheet. Needs a\n"+
+		"supervisor or admin login, or the server database (--db).\n")
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("form publish needs one FILE")
+	}
+	path := fs.Arg(0)
+	source, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read form: %w", err)
+	}
+	cat, c, err := m.openCatalog(ctx, *dbFlag, *srvFlag, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	pf, added, err := cat.publish(ctx, filepath.Base(path), source)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, commandError(c, err))
+	}
+	if added {
+		fmt.Fprintf(m.Stdout, "published form %s version %s (sha256 %.12s)\n", pf.ID, pf.Version, pf.Hash)
+	} else {
+		fmt.Fprintf(m.Stdout, "form %s version %s is already published with these bytes: nothing changed\n", pf.ID, pf.Version)
+	}
+	return nil
+}
+
+// runFormList lists the published forms, their versions and how much each is used.
+func (m *Main) runFormList(ctx context.Context, args []string) error {
+	fs, dbFlag, srvFlag, dataFlag := m.catalogFlags("form list", "tracer form list [--server URL | --db FILE] [--data DIR]")
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError("form list takes no arguments")
+	}
+	cat, c, err := m.openCatalog(ctx, *dbFlag, *srvFlag, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	list, err := cat.forms(ctx)
+	if err != nil {
+		return commandError(c, err)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(m.Stdout, "no form is published")
+		return nil
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FORM\tVERSION\tSTATE\tPUBLISHED\tBY\tINTERVIEWS\tSHA256")
+	for _, f := range list {
+		state := "offered"
+		if f.Retired {
+			state = "retired"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%.12s\n", f.ID, f.Version, state,
+			f.PublishedAt.UTC().Format("2006-01-02 15:04"), f.PublishedBy, f.Interviews, f.Hash)
+	}
+	return tw.Flush()
+}
+
+// runFormRetire stops laptops offering a form for new interviews.
+func (m *Main) runFormRetire(ctx context.Context, args []string) error {
+	fs, dbFlag, srvFlag, dataFlag := m.catalogFlags("form retire", "tracer form retire ID [--server URL | --db FILE] [--data DIR]\n\n"+
+		"Retires every version of form ID: laptops stop offering it for new interviews at their next\n"+
+		"sync; drafts already started on it still finish and sync. Publishing a new version offers\n"+
+		"it again.\n")
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("form retire needs one form ID")
+	}
+	cat, c, err := m.openCatalog(ctx, *dbFlag, *srvFlag, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	if err := cat.retire(ctx, fs.Arg(0)); err != nil {
+		return commandError(c, err)
+	}
+	fmt.Fprintf(m.Stdout, "form %s is retired: laptops stop offering it for new interviews at their next sync\n", fs.Arg(0))
+	return nil
+}
