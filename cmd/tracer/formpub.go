@@ -38,8 +38,10 @@ func (d *dbCatalog) forms(ctx context.Context) ([]*survey.PublishedForm, error) 
 	return d.store.Forms(ctx)
 }
 
-func (d *dbCatalog) retire(ctx context.Context, id string) error { return d.store.Retire(ctx, id, d.by) }
-func (d *dbCatalog) Close() error                                { return d.db.Close() }
+func (d *dbCatalog) retire(ctx context.Context, id string) error {
+	return d.store.Retire(ctx, id, d.by)
+}
+func (d *dbCatalog) Close() error { return d.db.Close() }
 
 // serverCatalog publishes through the server's API.
 type serverCatalog struct{ c *client.Client }
