@@ -16,7 +16,7 @@ import (
 func checkDecode(t *testing.T, data []byte, v, again wire.Validator, budget uint64) {
 	before := allocated()
 	err := wire.Decode(bytes.NewReader(data), v)
-	if took, most := allocated()-before, allocFactor*uint64(len(data))+budget; took > most {
+	if took, most := allocated()-before, allocFactor*uint64(len(data))+budget+allocBase; took > most {
 		t.Fatalf("decoding %d bytes allocated %d bytes; the bound is %d", len(data), took, most)
 	}
 	if err != nil {
