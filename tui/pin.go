@@ -203,7 +203,9 @@ func (m *PINModel) View() tea.View {
 	}
 	b.WriteString("\n" + wrap.Inherit(m.st.Muted).Render(m.t["forgot"]) + "\n")
 	b.WriteString(m.st.Muted.Render(m.t["keys"]))
-	return tea.NewView(b.String())
+	v := tea.NewView(b.String())
+	v.AltScreen = true
+	return v
 }
 
 // Unlock runs the PIN screen until a PIN opens the laptop's data (nil) or the enumerator
