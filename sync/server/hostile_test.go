@@ -122,8 +122,9 @@ func slowBody(t *testing.T, addr, tok string) net.Conn {
 // lands.
 func TestBusyServerSaysComeBack(t *testing.T) {
 	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxDecoding, c.DecodeWait = 1, 50*time.Millisecond }, nil)
+	slowTok := testbed.Token(t, env.Users, "eve", survey.RoleEnumerator)
 	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	slow := slowBody(t, env.HTTP.Listener.Addr().String(), tok)
+	slow := slowBody(t, env.HTTP.Listener.Addr().String(), slowTok)
 	defer slow.Close()
 	// The slow body holds the only slot once the server has started reading it; wait
 	// until a push is turned away.
@@ -151,6 +152,43 @@ func TestBusyServerSaysComeBack(t *testing.T) {
 	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
+// One account holds at most one of the slots: its second body at once is told to come back,
+// and another account's push is served while the first body trickles.
+func TestOneSlotPerAccount(t *testing.T) {
+	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait = time.Second }, nil)
+	slowTok := testbed.Token(t, env.Users, "eve", survey.RoleEnumerator)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	var slows []net.Conn
+	for range 2 {
+		slows = append(slows, slowBody(t, env.HTTP.Listener.Addr().String(), slowTok))
+	}
+	defer func() {
+		for _, c := range slows {
+			c.Close()
+		}
+	}()
+	var status int
+	var e wire.Error
+	for range 100 {
+		if status, e, _ = postRaw(t, env.URL, "/api/v1/interviews/push", slowTok, []byte(`{"items":[]}`), false); status == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if status != http.StatusServiceUnavailable || e.Code != survey.EUNAVAILABLE {
+		t.Fatalf("a third body of the same account: %d %+v, want 503", status, e)
+	}
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(t.Context(), lap.Interviews, "ani", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := syncOnce(t, newClient(t, env.URL, tok), lap); sum.Count(survey.OutcomeStored) != 3 {
+		t.Fatalf("summary %+v", sum)
+	}
+	testbed.CheckSame(t, env.Subs, want, lap)
+}
+
 // A body that trickles in is cut off by the read timeout while other laptops sync.
 func TestSlowBodyIsCutOff(t *testing.T) {
 	env := testbed.NewEnv(t, nil, nil)
@@ -163,8 +201,9 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
 	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	slowTok := testbed.Token(t, env.Users, "eve", survey.RoleEnumerator)
 
-	conn := slowBody(t, ln.Addr().String(), tok)
+	conn := slowBody(t, ln.Addr().String(), slowTok)
 	defer conn.Close()
 	answered := make(chan string, 1)
 	go func() {
@@ -257,5 +296,14 @@ func TestPublishSpreadsheetBomb(t *testing.T) {
 	t.Logf("%d bytes of xlsx: %d MB allocated", len(bomb), took>>20)
 	if took > 64<<20 {
 		t.Errorf("refusing the bomb allocated %d MB", took>>20)
+	}
+}
+
+// Enrollment, open to anyone, takes a body of at most 4 KB.
+func TestEnrollBodyIsSmall(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	body := []byte(`{"code":"ACDE-2346","device":"` + strings.Repeat("a", 8<<10) + `"}`)
+	if status, e, _ := postRaw(t, env.URL, "/api/v1/enroll", "", body, false); status != http.StatusRequestEntityTooLarge || e.Code != survey.ETOOLARGE {
+		t.Errorf("%d %+v, want 413 too_large", status, e)
 	}
 }

@@ -64,8 +64,9 @@ type Config struct {
 	// MaxBody and MaxInflated override wire.MaxBody and wire.MaxInflated when positive.
 	MaxBody     int64
 	MaxInflated int64
-	// MaxDecoding requests with a body (every POST) are read, decoded and handled at once,
-	// server-wide (default 2: the database takes one write at a time anyway); a request
+	// MaxDecoding authenticated requests with a body (every POST but enrollment, whose
+	// body is at most 4 KB) are read, decoded and handled at once, server-wide (default 2:
+	// the database takes one write at a time anyway), at most one per account; a request
 	// over it waits up to DecodeWait (default 30s) without its body being read, then gets
 	// 503 with Retry-After. This bounds the memory bodies can take.
 	MaxDecoding int
@@ -79,8 +80,11 @@ type Server struct {
 	mux     *http.ServeMux
 	forms   *formCache
 	enrolls *limiter
-	// decoding holds one token per request with a body being read, decoded and handled.
+	// decoding holds one token per request with a body being read, decoded and handled;
+	// holding names the accounts that hold one.
 	decoding chan struct{}
+	holdMu   sync.Mutex
+	holding  map[string]bool
 	probe    writeProbe
 	flagState
 }
@@ -122,6 +126,7 @@ func New(cfg Config) *Server {
 		forms:    newFormCache(cfg.Forms),
 		enrolls:  newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
 		decoding: make(chan struct{}, cfg.MaxDecoding),
+		holding:  map[string]bool{},
 	}
 	s.routes()
 	return s
@@ -265,8 +270,8 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 				return
 			}
 		}
-		if r.Method == http.MethodPost {
-			release, err := s.admit(r)
+		if r.Method == http.MethodPost && u != nil {
+			release, err := s.admit(r, u.Name)
 			if err != nil {
 				w.Header().Set("Retry-After", "5")
 				s.writeError(w, r, err)
@@ -328,17 +333,34 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // admit waits up to DecodeWait for one of the MaxDecoding slots for requests with a body
-// and returns the function that frees it. A request that finds no room is told to come
-// back later (EUNAVAILABLE), so a burst of large bodies cannot exhaust the server's memory.
-func (s *Server) admit(r *http.Request) (release func(), err error) {
+// and returns the function that frees it. An account holds at most one slot at a time (a
+// laptop syncs one request after the other), so one account's slow or large bodies cannot
+// take every slot. A request that finds no room is told to come back later (EUNAVAILABLE),
+// so a burst of large bodies cannot exhaust the server's memory.
+func (s *Server) admit(r *http.Request, user string) (release func(), err error) {
+	busy := survey.Errorf(survey.EUNAVAILABLE, "The server is busy; the laptop tries again in a few seconds.")
+	s.holdMu.Lock()
+	if s.holding[user] {
+		s.holdMu.Unlock()
+		return nil, busy
+	}
+	s.holding[user] = true
+	s.holdMu.Unlock()
+	unhold := func() {
+		s.holdMu.Lock()
+		delete(s.holding, user)
+		s.holdMu.Unlock()
+	}
 	t := time.NewTimer(s.cfg.DecodeWait)
 	defer t.Stop()
 	select {
 	case s.decoding <- struct{}{}:
-		return func() { <-s.decoding }, nil
+		return func() { <-s.decoding; unhold() }, nil
 	case <-t.C:
-		return nil, survey.Errorf(survey.EUNAVAILABLE, "The server is busy; the laptop tries again in a few seconds.")
+		unhold()
+		return nil, busy
 	case <-r.Context().Done():
+		unhold()
 		return nil, r.Context().Err()
 	}
 }
@@ -469,11 +491,16 @@ func (s *Server) me(w http.ResponseWriter, _ *http.Request, u *survey.User) erro
 	return nil
 }
 
+// maxEnrollBody is the most bytes an enrollment request may have.
+const maxEnrollBody = 4 << 10
+
 func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
 	if !s.enrolls.allow(clientIP(r)) {
 		w.Header().Set("Retry-After", fmt.Sprint(int(s.cfg.EnrollEvery.Seconds()+0.5)))
 		return survey.Errorf(survey.ERATELIMIT, "Too many enrollment attempts from this address; wait a minute.")
 	}
+	// Anyone may call this route, so its body is small and takes no decoding slot.
+	r.Body = http.MaxBytesReader(w, r.Body, maxEnrollBody)
 	var req wire.EnrollRequest
 	if err := s.decode(w, r, &req); err != nil {
 		return err
