@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"tracer/survey"
@@ -26,7 +27,7 @@ func main() {
 		}
 		var se silentError
 		if !errors.As(err, &se) {
-			fmt.Fprintln(m.Stderr, "tracer:", message(err))
+			fmt.Fprintln(m.Stderr, "tracer:", printable(message(err)))
 		}
 		os.Exit(exitCode(err))
 	}
@@ -151,6 +152,16 @@ func usageError(format string, args ...any) error {
 type silentError struct{ code int }
 
 func (e silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// printable escapes what a terminal would act on in each line of s (survey.Printable): an
+// error may quote a file or a server.
+func printable(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = survey.Printable(l)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // message returns what the user is told about err: a full disk in plain words (a sync's
 // says what it did get onto the server, see syncError); any other error as it is.

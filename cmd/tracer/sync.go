@@ -65,9 +65,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	for _, o := range sum.Outcomes {
 		switch {
 		case o.Outcome.Final():
-			fmt.Fprintf(m.Stdout, "refused: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, o.Reason, o.Code)
+			fmt.Fprintf(m.Stdout, "refused: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, survey.Printable(o.Reason), survey.Printable(o.Code))
 		case o.Outcome == survey.OutcomeWaiting:
-			fmt.Fprintf(m.Stdout, "not taken yet: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, o.Reason, o.Code)
+			fmt.Fprintf(m.Stdout, "not taken yet: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, survey.Printable(o.Reason), survey.Printable(o.Code))
 		}
 	}
 	fmt.Fprintf(m.Stdout, "pushed %d new, %d already there, %d refused, %d waiting",
