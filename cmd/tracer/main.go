@@ -163,9 +163,13 @@ func printable(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// message returns what the user is told about err: a full disk in plain words (a sync's
+// message returns what the user is told about err: an interruption (Ctrl-C, SIGTERM) and a
+// full disk in plain words (a sync's
 // says what it did get onto the server, see syncError); any other error as it is.
 func message(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "stopped: interrupted before it finished."
+	}
 	if survey.ErrorCode(err) != survey.EFULL && !errors.Is(err, syscall.ENOSPC) {
 		return err.Error()
 	}
