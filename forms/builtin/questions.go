@@ -42,6 +42,7 @@ const (
 	TempAbsent       = "temp_absent"
 	WorkCountry      = "work_country"
 	Kejuruan         = "kejuruan"
+	DomicileRegency  = "domicile_regency"
 	// IdentityOK asks whether the roster's identity shown on screen is right.
 	IdentityOK = "identity_ok"
 )
@@ -64,6 +65,7 @@ var QuestionNames = []string{
 	IncomeExact,
 	IncomeBand,
 	WorkRegency,
+	DomicileRegency,
 	HoursWeek,
 	Contract,
 	CertAssessed,

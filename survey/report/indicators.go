@@ -149,6 +149,10 @@ func median(id string, xs []float64) Value {
 	return v
 }
 
+// neet is the numerator of indicator 10 as its formula defines it, S − A − ED: paid OJT not
+// counted as absorbed is counted as neither employed nor in education.
+func neet(n *Populations) int { return n.S - n.A - n.ED }
+
 func in(v string, set ...string) bool {
 	for _, s := range set {
 		if v == s {
@@ -234,14 +238,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 	add(rate("overseas", n.O, n.S))
 	add(rate("overseas_absorbed", n.O, n.A))
 	add(rate("unemployment", n.U, n.A+n.U))
-	// NEET: neither absorbed nor in education, and not in paid OJT either (working and training).
-	neet := 0
-	for _, p := range s {
-		if !p.a && !p.ed && !p.ojt {
-			neet++
-		}
-	}
-	add(rate("neet", neet, n.S))
+	add(rate("neet", neet(n), n.S))
 
 	// 11: time to first job, t ≤ 0 set to 0.
 	var ts []float64

@@ -28,10 +28,11 @@ func FormLabels(f *forms.Form, lang string) func(Dimension, string) string {
 			name = string(d) // a question itself, as the distributions ask
 		}
 		q := f.Node(name)
-		if q == nil || q.ListName == "" || f.Lists[q.ListName] == nil {
+		if q == nil || q.ListName == "" {
 			return ""
 		}
-		if c := f.Lists[q.ListName].Choice(code); c != nil {
+		// ChoiceOf knows the "other" that or_other adds, which the list does not hold.
+		if c := f.ChoiceOf(q, code); c != nil {
 			return c.Label.In(l, f.Languages)
 		}
 		return ""

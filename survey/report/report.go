@@ -60,11 +60,15 @@ const (
 	ByWindow      Dimension = "window"
 	ByAge         Dimension = "age_group"
 	ByEducation   Dimension = "education"
+	// ByWorkRegency is the regency of the workplace (work_regency), for the wage
+	// indicators: only people who answered it have one, so its G and S are not comparable
+	// across cells; everyone else is in the unknown cell.
+	ByWorkRegency Dimension = "work_regency"
 )
 
 // Dimensions lists every breakdown in report order.
 var Dimensions = []Dimension{ByKejuruan, ByProgram, ByInstitution, ByBatch, ByBudgetYear, ByYear,
-	ByFunding, BySex, ByRegency, ByWindow, ByAge, ByEducation}
+	ByFunding, BySex, ByRegency, ByWorkRegency, ByWindow, ByAge, ByEducation}
 
 // ParseDimensions reads a comma-separated list of breakdowns ("kejuruan,batch,sex").
 // "regency" and "window" are accepted, and "program" and "age" as short forms.
@@ -114,8 +118,10 @@ type Config struct {
 	// Weights adds non-response weights |G_cell|/|S_cell| by kejuruan × sex, and the
 	// absorption rate weighted with them.
 	Weights bool
-	// AsOf is the date the window since training is measured to for people not interviewed;
-	// the latest interview date when zero.
+	// AsOf is the reference date: the window since training of people not interviewed (or
+	// interviewed without a date) is measured from their roster training end date to it.
+	// When zero, the median interview date of the latest valid interviews (the middle of
+	// the fieldwork).
 	AsOf time.Time
 	// Labels names the codes of breakdown cells, and of distributions when given a question
 	// name as the Dimension; FormLabels derives it from the form. Codes alone when nil.
@@ -247,6 +253,15 @@ type Settings struct {
 	PaidOJTAbsorbed bool               `json:"paid_ojt_absorbed"`
 	Windows         []int              `json:"windows"`
 	BandMidpoints   map[string]float64 `json:"income_band_midpoints"`
+	// AsOfSource says where AsOf came from: "study" (the study file or Config.AsOf) or
+	// "median interview date".
+	AsOfSource string `json:"as_of_source,omitempty"`
+	// Weights says whether non-response weights were applied.
+	Weights bool `json:"nonresponse_weights"`
+	// UMK names the minimum-wage table used: the study's file, or "built-in".
+	UMK string `json:"umk_table,omitempty"`
+	// Study is the study file the settings were read from, "" for the defaults.
+	Study string `json:"study,omitempty"`
 }
 
 // Counts says how the input was used.
@@ -263,10 +278,25 @@ type Counts struct {
 	UMKUnknown int `json:"umk_unknown"`
 }
 
+// Supersession records a valid interview that lost to a later one of the same person.
+type Supersession struct {
+	RosterID string `json:"roster_id"`
+	// Interview and Date are the superseded interview and its interview date.
+	Interview string `json:"interview"`
+	Date      string `json:"interview_date"`
+	// By and ByDate are the interview that counts and its interview date.
+	By     string `json:"by"`
+	ByDate string `json:"by_date"`
+}
+
 // Report is the computed indicator report.
 type Report struct {
-	Settings      Settings       `json:"settings"`
-	Counts        Counts         `json:"counts"`
+	Settings   Settings       `json:"settings"`
+	Counts     Counts         `json:"counts"`
+	Superseded []Supersession `json:"superseded,omitempty"`
+	// FirstJob counts the respondents with a first job by months to it: at completion
+	// (t ≤ 0), then (0,3], (3,6], (6,12] and over 12.
+	FirstJob      [5]int         `json:"first_job_histogram"`
 	Total         Cell           `json:"total"`
 	Breakdowns    []Breakdown    `json:"breakdowns"`
 	Distributions []Distribution `json:"distributions"`
@@ -297,6 +327,7 @@ type person struct {
 type interview struct {
 	id    string
 	rev   int
+	date  time.Time // the interview_date answer, zero when unanswered
 	final time.Time
 	resp  string
 	valid bool
@@ -308,7 +339,7 @@ var fields = []string{builtin.Consent, builtin.InterviewDate, builtin.TrainingEn
 	builtin.MonthsToFirstJob, builtin.FirstJobDate, builtin.FirstJobDateNW, builtin.JobStartDate, builtin.JobMatch, builtin.SkillUse,
 	builtin.IncomeExact, builtin.IncomeBand, builtin.WorkRegency, builtin.HoursWeek, builtin.Contract, builtin.CertAssessed, builtin.CertResult,
 	builtin.BizPaidWorkers, builtin.StatusBefore, builtin.SatOverall, builtin.SatInstructor, builtin.SatPractice, builtin.SatRelevance, builtin.Recommend, builtin.JobSatisfaction, builtin.SectorKBLI,
-	builtin.OccupationKBJI, builtin.EmployerType, builtin.HowFound, builtin.RosterID, builtin.NIK}
+	builtin.OccupationKBJI, builtin.EmployerType, builtin.HowFound, builtin.RosterID, builtin.NIK, builtin.DomicileRegency}
 
 var fieldSet = func() map[string]bool {
 	m := map[string]bool{}
@@ -332,11 +363,18 @@ func extract(r *survey.Record) *interview {
 		}
 	}
 	iv.valid = iv.v[builtin.Consent] == "yes" && iv.v[builtin.MainStatus] != ""
+	iv.date = parseDate(iv.v[builtin.InterviewDate])
 	return iv
 }
 
-// later reports whether a is a later interview than b (FinalizedAt, revision, id).
+// later reports whether a is a later interview than b: by the interview date answered (so
+// a paper interview entered after a newer one does not replace it; an undated interview
+// loses to a dated one), then finalized later, then revision, then id. Only valid
+// interviews compete, so a refusal never replaces a completed interview.
 func later(a, b *interview) bool {
+	if !a.date.Equal(b.date) {
+		return a.date.After(b.date)
+	}
 	if !a.final.Equal(b.final) {
 		return a.final.After(b.final)
 	}
@@ -438,8 +476,14 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 		latest[rec.ID] = extract(rec)
 	}
 	rep.Counts.Interviews = len(latest)
-	var lastDay time.Time
-	for _, iv := range latest {
+	ids := make([]string, 0, len(latest))
+	for id := range latest {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	lost := map[*person][]*interview{}
+	for _, id := range ids {
+		iv := latest[id]
 		p := byRoster[iv.resp]
 		if p == nil && iv.resp == "" {
 			// An interview saved without a respondent (back-entry of paper, say) is linked by
@@ -458,25 +502,36 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 		}
 		if p.iv == nil {
 			p.iv = iv
+			continue
+		}
+		rep.Counts.Superseded++
+		if later(iv, p.iv) {
+			lost[p] = append(lost[p], p.iv)
+			p.iv = iv
 		} else {
-			rep.Counts.Superseded++
-			if later(iv, p.iv) {
-				p.iv = iv
-			}
+			lost[p] = append(lost[p], iv)
 		}
-		if d := parseDate(iv.v[builtin.InterviewDate]); d.After(lastDay) {
-			lastDay = d
-		}
-	}
-	asOf := cfg.AsOf
-	if asOf.IsZero() {
-		asOf = lastDay
-	}
-	if !asOf.IsZero() {
-		rep.Settings.AsOf = asOf.Format(time.DateOnly)
 	}
 	for _, p := range order {
+		for _, iv := range lost[p] {
+			rep.Superseded = append(rep.Superseded, Supersession{RosterID: p.row.RosterID,
+				Interview: iv.id, Date: dateText(iv.date), By: p.iv.id, ByDate: dateText(p.iv.date)})
+		}
+	}
+	sort.SliceStable(rep.Superseded, func(i, j int) bool { return rep.Superseded[i].RosterID < rep.Superseded[j].RosterID })
+	asOf, source := cfg.AsOf, "study"
+	if asOf.IsZero() {
+		asOf, source = medianDate(order), "median interview date"
+	}
+	if !asOf.IsZero() {
+		rep.Settings.AsOf, rep.Settings.AsOfSource = asOf.Format(time.DateOnly), source
+	}
+	rep.Settings.Weights = cfg.Weights
+	for _, p := range order {
 		derive(p, cfg, asOf, &rep.Counts)
+		if p.pass && p.iv != nil && !math.IsNaN(p.firstJob) {
+			rep.FirstJob[firstJobBin(p.firstJob)]++
+		}
 	}
 	sort.SliceStable(order, func(i, j int) bool { return order[i].row.RosterID < order[j].row.RosterID })
 
@@ -507,6 +562,68 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 	}
 	rep.Distributions = distributions(order, cfg)
 	return rep, nil
+}
+
+func dateText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// medianDate returns the median interview date of the latest valid interviews of the
+// graduates among ps (the
+// lower middle one of an even count), zero when none has a date.
+func medianDate(ps []*person) time.Time {
+	var ds []time.Time
+	for _, p := range ps {
+		if p.pass && p.iv != nil && !p.iv.date.IsZero() {
+			ds = append(ds, p.iv.date)
+		}
+	}
+	if len(ds) == 0 {
+		return time.Time{}
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i].Before(ds[j]) })
+	return ds[(len(ds)-1)/2]
+}
+
+// firstJobBin is the FirstJob histogram bin of t months to a first job.
+func firstJobBin(t float64) int {
+	switch {
+	case t <= 0:
+		return 0
+	case t <= 3:
+		return 1
+	case t <= 6:
+		return 2
+	case t <= 12:
+		return 3
+	}
+	return 4
+}
+
+// window is the window since training of m months, "" when m is unknown.
+func window(m float64) string {
+	switch {
+	case math.IsNaN(m):
+		return ""
+	case m < 3:
+		return "0-3"
+	case m < 6:
+		return "3-6"
+	case m < 12:
+		return "6-12"
+	}
+	return "12+"
+}
+
+// domicile is the regency of domicile: the one answered in the interview, else the roster's.
+func domicile(r *survey.Respondent, iv *interview) string {
+	if iv != nil && iv.v[builtin.DomicileRegency] != "" {
+		return iv.v[builtin.DomicileRegency]
+	}
+	return r.Regency
 }
 
 // Unknown is the key of a breakdown cell whose attribute is missing.
@@ -542,7 +659,7 @@ func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
 		if d := parseDate(v[builtin.TrainingEndDate]); !d.IsZero() {
 			end = d
 		}
-		p.interviewDay = parseDate(v[builtin.InterviewDate])
+		p.interviewDay = p.iv.date
 		p.status, _ = atoi(v[builtin.MainStatus])
 		s := p.status
 		p.w = s == 1 || s == 2 || s == 4
@@ -577,21 +694,14 @@ func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
 	}
 	p.attr = map[Dimension]string{
 		ByKejuruan: r.Kejuruan, ByProgram: r.ProgramName, ByInstitution: r.Institution, ByBatch: r.BatchID,
-		ByBudgetYear: r.BudgetYear, ByFunding: r.Funding, BySex: r.Sex, ByRegency: r.Regency, ByEducation: r.Education,
+		ByBudgetYear: r.BudgetYear, ByFunding: r.Funding, BySex: r.Sex, ByRegency: domicile(r, p.iv), ByEducation: r.Education,
+		ByWindow: window(m),
+	}
+	if p.iv != nil {
+		p.attr[ByWorkRegency] = p.iv.v[builtin.WorkRegency]
 	}
 	if !p.trainingEnd.IsZero() {
 		p.attr[ByYear] = strconv.Itoa(p.trainingEnd.Year())
-	}
-	switch {
-	case math.IsNaN(m):
-	case m < 3:
-		p.attr[ByWindow] = "0-3"
-	case m < 6:
-		p.attr[ByWindow] = "3-6"
-	case m < 12:
-		p.attr[ByWindow] = "6-12"
-	default:
-		p.attr[ByWindow] = "12+"
 	}
 	if b := parseDate(r.BirthDate); !b.IsZero() && !p.trainingEnd.IsZero() {
 		e := p.trainingEnd

@@ -209,8 +209,10 @@ func TestPopulations(t *testing.T) {
 	if diff := cmp.Diff(report.Counts{RosterRows: 31, Records: 21, Interviews: 20, Unlinked: 1, Superseded: 1}, r.Counts); diff != "" {
 		t.Errorf("counts (-want +got):\n%s", diff)
 	}
-	if r.Settings.AsOf != "2026-07-01" {
-		t.Errorf("as of = %s, want the latest interview date 2026-07-01", r.Settings.AsOf)
+	// The median of the 15 respondents' interview dates: five each on 2025-10-15,
+	// 2026-01-15 and 2026-07-01, so the 8th is 2026-01-15.
+	if r.Settings.AsOf != "2026-01-15" || r.Settings.AsOfSource != "median interview date" {
+		t.Errorf("as of = %s (%s), want the median interview date 2026-01-15", r.Settings.AsOf, r.Settings.AsOfSource)
 	}
 }
 
@@ -234,7 +236,7 @@ func TestIndicators(t *testing.T) {
 		{"overseas", want{1, 15, 100.0 / 15, small}},               // O/S
 		{"overseas_absorbed", want{1, 9, sup, ""}},                 // O/A
 		{"unemployment", want{2, 11, 200.0 / 11, small}},           // U/(A+U)
-		{"neet", want{3, 15, 20, small}},                           // P12, P13, P14 (P09 in OJT is not NEET)
+		{"neet", want{4, 15, 100 * 4.0 / 15, small}},               // S - A - ED: P09 (paid OJT), P12, P13, P14
 		{"employed_at_completion", want{2, 12, 200.0 / 12, small}}, // P02 (-1) and P08 (-3) of 12 with a first job
 		// m: P01-P05 12.02 months, P06-P10 6.54, P11-P15 3.52.
 		{"employed_within_3", want{8, 15, 800.0 / 15, small}}, // t<=3: P01 P02 P05 P06 P08 P09 P13 P15
@@ -319,7 +321,7 @@ func TestPaidOJTAbsorbed(t *testing.T) {
 	// P09's match (1) and skill use (1) now count.
 	checkValue(t, &r.Total, "job_match", want{6, 9, sup, ""})
 	checkValue(t, &r.Total, "skill_use", want{6, 10, 60, report.FlagSmall})
-	checkValue(t, &r.Total, "neet", want{3, 15, 20, report.FlagSmall})
+	checkValue(t, &r.Total, "neet", want{3, 15, 20, report.FlagSmall}) // S - A - ED with P09 in A
 }
 
 func TestBreakdowns(t *testing.T) {
@@ -361,11 +363,13 @@ func TestBreakdowns(t *testing.T) {
 			want{8, 10, 80, small}, want{5, 8, sup, ""}},
 		{report.BySex, "P", report.Populations{T: 15, G: 10, Reached: 8, S: 7, A: 4, W: 2, O: 1, SE: 2, U: 2, ED: 1, I: 1},
 			want{7, 10, 70, small}, want{4, 7, sup, ""}},
-		// Windows: P01-P05 12+, P06-P10 6-12, P11-P15 3-6, everyone else at 2026-07-01: 12+.
-		{report.ByWindow, "12+", report.Populations{T: 20, G: 10, Reached: 7, S: 5, A: 5, W: 5, O: 1},
-			want{5, 10, 50, small}, want{5, 5, sup, ""}},
-		{report.ByWindow, "6-12", report.Populations{T: 5, G: 5, Reached: 5, S: 5, A: 3, SE: 3, OJT: 1, U: 1, ED: 1},
-			want{5, 5, sup, ""}, want{3, 5, sup, ""}},
+		// Windows: P01-P05 (and P21, not passed, interviewed 2026-07-01) 12+, P06-P10 6-12,
+		// P11-P15 3-6; everyone not interviewed is measured from 2025-06-30 to the median
+		// interview date 2026-01-15 (199 days, 6.5 months): 6-12.
+		{report.ByWindow, "12+", report.Populations{T: 6, G: 5, Reached: 5, S: 5, A: 5, W: 5, O: 1},
+			want{5, 5, sup, ""}, want{5, 5, sup, ""}},
+		{report.ByWindow, "6-12", report.Populations{T: 19, G: 10, Reached: 7, S: 5, A: 3, SE: 3, OJT: 1, U: 1, ED: 1},
+			want{5, 10, 50, small}, want{3, 5, sup, ""}},
 		{report.ByWindow, "3-6", report.Populations{T: 5, G: 5, Reached: 5, S: 5, A: 1, W: 1, U: 1, ED: 1, I: 3},
 			want{5, 5, sup, ""}, want{1, 5, sup, ""}},
 		{report.ByYear, "2025", report.Populations{T: 30, G: 20, Reached: 17, S: 15, A: 9, W: 6, O: 1, SE: 3, OJT: 1, U: 2, ED: 2, I: 3},
@@ -512,7 +516,7 @@ func TestWriters(t *testing.T) {
 	if err := json.Unmarshal(j.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Breakdowns) != 12 || len(doc.Indicators) != len(doc.Total.Values) {
+	if len(doc.Breakdowns) != len(report.Dimensions) || len(doc.Indicators) != len(doc.Total.Values) {
 		t.Errorf("json: %d breakdowns, %d indicator labels for %d values", len(doc.Breakdowns), len(doc.Indicators), len(doc.Total.Values))
 	}
 	var x bytes.Buffer
@@ -525,7 +529,7 @@ func TestWriters(t *testing.T) {
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
-	if len(sheets) != 1+12+2 || sheets[0] != "Summary" {
+	if len(sheets) != 1+len(report.Dimensions)+2 || sheets[0] != "Summary" {
 		t.Errorf("sheets = %q", sheets)
 	}
 	rows, _ := f.GetRows("kejuruan")
@@ -542,7 +546,7 @@ func TestWriters(t *testing.T) {
 			charts++
 		}
 	}
-	if charts != 13 { // summary + one per breakdown
-		t.Errorf("%d charts, want 13", charts)
+	if charts != 1+len(report.Dimensions) { // summary + one per breakdown
+		t.Errorf("%d charts, want %d", charts, 1+len(report.Dimensions))
 	}
 }
