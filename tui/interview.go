@@ -501,7 +501,11 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			s.c.log.Error("save", "interview", msg.id, "err", msg.err)
-			s.saveErr = s.c.t["err.save"] + " " + survey.ErrorMessage(msg.err)
+			detail := survey.ErrorMessage(msg.err)
+			if survey.ErrorCode(msg.err) == survey.EFULL {
+				detail = s.c.t["err.full"]
+			}
+			s.saveErr = s.c.t["err.save"] + " " + detail
 			for _, p := range msg.changed {
 				delete(s.saved, p)
 			}
