@@ -183,6 +183,11 @@ type InterviewStore interface {
 	// EINVALID for an answer without a path and ECONFLICT when the interview is not a draft.
 	Finalize(ctx context.Context, id string, answers []Answer) (*OutboxItem, error)
 
+	// CreateDraft stores a new draft with answers (a headless fill kept to be finished
+	// later) in one transaction: created as Create does, the answers written with a
+	// "change" event each. Returns EINVALID and ECONFLICT like Create.
+	CreateDraft(ctx context.Context, iv *Interview, answers []Answer) error
+
 	// CreateFinalized stores a completed interview entered in one go (a headless fill) as a
 	// new interview, finalized with answers, in one transaction: created as Create does and
 	// frozen as Finalize does, so a failure leaves no empty draft behind. Returns EINVALID
@@ -227,6 +232,14 @@ type InterviewStore interface {
 
 	// Voided returns the drafts voided so far, oldest first.
 	Voided(ctx context.Context) ([]VoidedDraft, error)
+
+	// Migrate moves a draft made with form from to another version of the same form, to,
+	// in one transaction: the answers that fit (FitAnswers) are rewritten, the rest are
+	// removed, each kept as a "drop" event with its value and the reason, and a "migrate"
+	// event records the move. Returns the outcome, ENOTFOUND, ECONFLICT when the interview
+	// is not a draft, and EINVALID when from is not the form the draft was made with or
+	// to is another form or the same version.
+	Migrate(ctx context.Context, id string, from, to *forms.Form) (*Migration, error)
 }
 
 // Sealer encrypts a finalized record so that only the server can read it (the server's

@@ -87,6 +87,7 @@ Commands:
   publish FILE [--server URL | --db FILE] publish a form version for the study (supervisor, admin)
   list [--server URL | --db FILE]         the published forms, their versions and interviews
   retire ID [--server URL | --db FILE]    stop laptops offering a form for new interviews
+  migrate ID... [--to VERSION]            move drafts to a newer version of their form (laptop)
 
 FILE "builtin" names the built-in BLK tracer form.
 `)
@@ -105,6 +106,8 @@ FILE "builtin" names the built-in BLK tracer form.
 		return m.runFormList(ctx, args[1:])
 	case "retire":
 		return m.runFormRetire(ctx, args[1:])
+	case "migrate":
+		return m.runFormMigrate(ctx, args[1:])
 	default:
 		return usageError("unknown form command %q", args[0])
 	}
@@ -194,6 +197,7 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 	answersPath := fs.String("answers", "", "JSON `file` mapping question names to answers (- for standard input)")
 	lang := fs.String("lang", "", "form language, by code (id) or full name")
 	save := fs.Bool("save", false, "store the filled interview as finalized in the laptop's database and print its id")
+	asDraft := fs.Bool("draft", false, "with --save: keep it as a draft to finish later (in the TUI), not finalized")
 	dataFlag := fs.String("data", "", "data folder, with --save (default $TRACER_DATA or the user's config folder)")
 	respondent := fs.String("respondent", "", "with --save: the roster id of the alumnus; roster values prefill the form")
 	enumerator := fs.String("enumerator", "", "with --save: who entered it (default the enrolled account, else $USER)")
@@ -222,8 +226,11 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		}
 		opt.Lang = *lang
 	}
-	if !*save && (*dataFlag != "" || *respondent != "" || *enumerator != "" || *interview != "") {
-		return usageError("--data, --respondent, --enumerator and --interview go with --save")
+	if !*save && (*dataFlag != "" || *respondent != "" || *enumerator != "" || *interview != "" || *asDraft) {
+		return usageError("--data, --respondent, --enumerator, --interview and --draft go with --save")
+	}
+	if *asDraft && *interview != "" {
+		return usageError("--draft makes a new interview; --interview corrects a returned one")
 	}
 	if *interview != "" && (*respondent != "" || *enumerator != "") {
 		return usageError("--interview keeps the interview's respondent and enumerator")
@@ -256,7 +263,15 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		}
 		s.Restore(stored)
 	}
-	if errs := s.Fill(answers); len(errs) > 0 {
+	if *asDraft {
+		// A draft may stop anywhere: the answers given are checked, the questions not
+		// reached yet may stay unanswered.
+		if errs := givenErrors(s.Fill(answers), answers); len(errs) > 0 {
+			out, _ := json.Marshal(map[string]any{"errors": errs})
+			fmt.Fprintln(m.Stdout, string(out))
+			return silentError{1}
+		}
+	} else if errs := s.Fill(answers); len(errs) > 0 {
 		out, _ := json.Marshal(map[string]any{"errors": errs})
 		fmt.Fprintln(m.Stdout, string(out))
 		return silentError{1}
@@ -291,6 +306,15 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 				}
 			}
 		}
+		if *asDraft {
+			iv := &survey.Interview{ID: survey.NewID(), FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
+				RespondentID: resp, Enumerator: who, Lang: s.Lang()}
+			if err := st.interviews.CreateDraft(ctx, iv, s.Answers()); err != nil {
+				return fmt.Errorf("save draft: %w", err)
+			}
+			fmt.Fprintln(m.Stdout, iv.ID)
+			return nil
+		}
 		id, err := st.saveFinal(ctx, f, s, resp, who)
 		if err != nil {
 			return err
@@ -304,6 +328,17 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(m.Stdout, string(out))
 	return nil
+}
+
+// givenErrors keeps the fill errors about the answers given.
+func givenErrors(errs []forms.FillError, answers map[string]any) []forms.FillError {
+	var out []forms.FillError
+	for _, e := range errs {
+		if _, ok := answers[e.Name]; ok {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (m *Main) readAnswers(path string) (map[string]any, error) {
@@ -393,7 +428,7 @@ func reorder(args []string) []string {
 // isBoolFlag lists the boolean flags of the commands that use reorder.
 func isBoolFlag(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "h", "help", "save", "json":
+	case "h", "help", "save", "json", "draft":
 		return true
 	}
 	return false

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"tracer/forms"
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
@@ -193,5 +194,79 @@ func (m *Main) runFormRetire(ctx context.Context, args []string) error {
 		return commandError(c, err)
 	}
 	fmt.Fprintf(m.Stdout, "form %s is retired: laptops stop offering it for new interviews at their next sync\n", fs.Arg(0))
+	return nil
+}
+
+// runFormMigrate moves drafts to another version of their form on this laptop.
+func (m *Main) runFormMigrate(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("form migrate", "tracer form migrate ID... [--to VERSION] [--data DIR]\n\n"+
+		"Moves draft interviews to another version of their form, by default the newest the laptop\n"+
+		"pulled. Answers carry over by question name and type; what does not fit (a removed\n"+
+		"question, a choice no longer listed, a changed type) is listed and kept in the\n"+
+		"interview's history.\n")
+	to := fs.String("to", "", "the form `VERSION` to move to (default: the newest pulled)")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError("form migrate needs at least one interview ID")
+	}
+	st, err := m.openLaptopStore(ctx, *dataFlag)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	catalog, err := loadStudyForms(st.dir)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, id := range fs.Args() {
+		if err := m.migrateOne(ctx, st, catalog, id, *to); err != nil {
+			fmt.Fprintf(m.Stderr, "tracer: %s: %s\n", id, survey.ErrorMessage(err))
+			failed++
+		}
+	}
+	if failed > 0 {
+		return silentError{1}
+	}
+	return nil
+}
+
+func (m *Main) migrateOne(ctx context.Context, st *laptopStore, catalog *studyForms, id, toVersion string) error {
+	iv, err := st.interviews.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if iv.State != survey.StateDraft {
+		return survey.Errorf(survey.ECONFLICT, "Interview %s is %s: only a draft moves to another form version.", id, iv.State)
+	}
+	from, err := catalog.formOf(ctx, iv.FormID, iv.FormVersion, iv.FormHash)
+	if err != nil {
+		return err
+	}
+	var to *forms.Form
+	if toVersion != "" {
+		to, err = catalog.version(ctx, iv.FormID, toVersion)
+	} else {
+		to, err = catalog.newest(ctx, from)
+	}
+	if err != nil {
+		return err
+	}
+	if to == nil {
+		fmt.Fprintf(m.Stdout, "%s: already on the newest version of form %s (%s)\n", id, iv.FormID, iv.FormVersion)
+		return nil
+	}
+	mg, err := st.interviews.Migrate(ctx, id, from, to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%s: moved from form %s version %s to %s: %d answers kept, %d did not fit\n",
+		id, iv.FormID, mg.FromVersion, to.Version, mg.Kept, len(mg.Dropped))
+	for _, d := range mg.Dropped {
+		fmt.Fprintf(m.Stdout, "  dropped %s = %q: %s\n", d.Path, d.Value, d.Reason)
+	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tracer/forms"
 	"tracer/survey"
 )
 
@@ -50,6 +51,23 @@ func (s *InterviewStore) Create(ctx context.Context, iv *survey.Interview) error
 		return err
 	}
 	return s.db.inTx(ctx, func(tx *sql.Tx) error { return insertInterview(ctx, tx, iv) })
+}
+
+// CreateDraft stores a new draft with answers in one transaction. See survey.InterviewStore.
+func (s *InterviewStore) CreateDraft(ctx context.Context, iv *survey.Interview, answers []survey.Answer) error {
+	if err := s.prepare(iv); err != nil {
+		return err
+	}
+	if err := checkPaths(answers); err != nil {
+		return err
+	}
+	now := s.db.now()
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := insertInterview(ctx, tx, iv); err != nil {
+			return err
+		}
+		return writeAnswers(ctx, s.db.cipher, tx, iv.ID, nil, answers, now)
+	})
 }
 
 // prepare checks a new interview and fills its id, state, revision and times as Create
@@ -700,4 +718,55 @@ func (s *InterviewStore) Voided(ctx context.Context) ([]survey.VoidedDraft, erro
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Migrate moves a draft to another version of its form in one transaction. See
+// survey.InterviewStore.
+func (s *InterviewStore) Migrate(ctx context.Context, id string, from, to *forms.Form) (*survey.Migration, error) {
+	if from == nil || to == nil || from.ID != to.ID || from.Version == to.Version {
+		return nil, survey.Errorf(survey.EINVALID, "A draft moves to another version of the same form.")
+	}
+	now := s.db.now()
+	var m *survey.Migration
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		iv, err := draft(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if iv.FormID != from.ID || iv.FormVersion != from.Version || iv.FormHash != from.Hash {
+			return survey.Errorf(survey.EINVALID, "Interview %s was made with form %s version %s, not %s version %s.",
+				id, iv.FormID, iv.FormVersion, from.ID, from.Version)
+		}
+		old, err := deleteAnswers(ctx, s.db.cipher, tx, `interview_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		keep, misfits := survey.FitAnswers(from, to, old)
+		for _, a := range keep {
+			stored, err := encrypt(s.db.cipher, a.Value, answerPlace(id, a.Path))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (interview_id, path, value, updated_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (interview_id, path) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+				id, a.Path, stored, formatTime(now)); err != nil {
+				return err
+			}
+		}
+		evs := []survey.Event{{Kind: survey.EventMigrate, Old: from.Version, New: to.Version}}
+		for _, mf := range misfits {
+			evs = append(evs, survey.Event{Kind: survey.EventDrop, Path: mf.Path, Old: mf.Value, New: mf.Reason})
+		}
+		if err := appendEvents(ctx, s.db.cipher, tx, id, now, evs); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE interviews SET form_version = ?, form_hash = ?, updated_at = ? WHERE id = ?`,
+			to.Version, to.Hash, formatTime(now), id); err != nil {
+			return err
+		}
+		iv.FormVersion, iv.FormHash, iv.UpdatedAt = to.Version, to.Hash, now
+		m = &survey.Migration{Interview: iv, FromVersion: from.Version, Kept: len(keep), Dropped: misfits}
+		return nil
+	})
+	return m, err
 }

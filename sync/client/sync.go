@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -199,8 +200,21 @@ func (c *Client) pullForms(ctx context.Context, dir string, sum *Summary) error 
 		}
 		sum.Forms++
 	}
+	// The list itself, so the laptop knows each form's published name, hash and whether it
+	// is retired without the server.
+	manifest, err := json.Marshal(list)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, ManifestName), manifest); err != nil {
+		return fmt.Errorf("save the list of forms: %w", err)
+	}
 	return nil
 }
+
+// ManifestName is the file in the forms folder that holds the server's list of published
+// forms as it was at the last sync (JSON, survey.PublishedForm without sources).
+const ManifestName = "published.json"
 
 // FormFileName returns the file name a pulled form is saved as: "ID@VERSION" with the
 // extension it was published with, path separators replaced.
