@@ -67,8 +67,12 @@ func FitAnswers(from, to *forms.Form, answers []Answer) (keep []Answer, misfits 
 			path = tp
 		}
 		if tn.ListName != "" && !tn.External && a.Value != "" {
+			values := []string{a.Value} // a select_one's choice name may hold spaces
+			if tn.Type == "select_multiple" || tn.Type == "rank" {
+				values = strings.Fields(a.Value)
+			}
 			var ok, gone []string
-			for _, v := range strings.Fields(a.Value) {
+			for _, v := range values {
 				if to.ChoiceOf(tn, v) != nil {
 					ok = append(ok, v)
 				} else {

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"tracer/forms"
 	"tracer/survey"
 )
 
@@ -89,7 +90,11 @@ type openedMsg struct {
 	// corrected is set when a returned interview has just become a draft again: it opens
 	// at the first question the supervisor commented on.
 	corrected bool
-	err       error
+	// form is the form the interview was made with; newer, a newer version of it the
+	// draft may move to (the enumerator is asked).
+	form  *forms.Form
+	newer *forms.Form
+	err   error
 }
 
 // listMsg carries the interviews of the list screen with their respondents' names.
@@ -141,7 +146,7 @@ func (c *common) startCmd(resp *survey.Respondent) tea.Cmd {
 		if err := cfg.Interviews.Create(ctx, iv); err != nil {
 			return openedMsg{err: err}
 		}
-		return openedMsg{iv: iv, resp: resp, created: true}
+		return openedMsg{iv: iv, resp: resp, created: true, form: cfg.Form}
 	}
 }
 
@@ -160,12 +165,25 @@ func (c *common) load(ctx context.Context, iv *survey.Interview, resp *survey.Re
 	if resp == nil && iv.RespondentID != "" {
 		resp, _ = cfg.Roster.Get(ctx, iv.RespondentID)
 	}
+	f := cfg.Form
+	if cfg.FormOf != nil {
+		if f, err = cfg.FormOf(ctx, iv); err != nil {
+			return openedMsg{err: err}
+		}
+	}
+	var newer *forms.Form
+	if !readOnly && cfg.Newer != nil {
+		if newer, err = cfg.Newer(ctx, f); err != nil {
+			c.log.Warn("newer form version", "err", err)
+			newer = nil
+		}
+	}
 	if !readOnly && cfg.Events != nil {
 		if err := cfg.Events.Append(ctx, survey.Event{InterviewID: iv.ID, Kind: survey.EventResume, Path: iv.Position}); err != nil {
 			c.log.Warn("append resume event", "err", err)
 		}
 	}
-	return openedMsg{iv: iv, answers: answers, resp: resp, readOnly: readOnly}
+	return openedMsg{iv: iv, answers: answers, resp: resp, readOnly: readOnly, form: f, newer: newer}
 }
 
 // openCmd opens a stored interview: a draft to continue, a returned one corrected as its

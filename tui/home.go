@@ -117,6 +117,9 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goQueueMsg{})
 		case msg.String() == "7" && h.c.cfg.Reviewer != nil:
 			return send(goCoverageMsg{})
+		case msg.String() == "f" && len(h.c.cfg.Forms) > 1:
+			h.c.nextForm()
+			return nil
 		case msg.String() == "q":
 			return tea.Sequence(h.c.flush(), send(quitMsg{}))
 		}
@@ -129,7 +132,15 @@ func (h *homeScreen) View() string {
 	f := c.cfg.Form
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.Title) + "\n")
-	b.WriteString(st.Muted.Render(fmt.Sprintf("%s %s · %s %s", t["home.form"], f.ID, t["home.version"], f.Version)) + "\n\n")
+	line := fmt.Sprintf("%s %s · %s %s", t["home.form"], f.ID, t["home.version"], f.Version)
+	if n := len(c.cfg.Forms); n > 1 {
+		line += " · " + fmt.Sprintf(t["home.forms"], c.formIndex()+1, n)
+	}
+	b.WriteString(st.Muted.Render(line) + "\n")
+	if c.cfg.LocalForm {
+		b.WriteString(wrap(t["home.localform"], h.width, st.Warn.Render) + "\n")
+	}
+	b.WriteString("\n")
 	lw := homeLabelWidth()
 	row := func(label, value string) {
 		b.WriteString("  " + label + strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0)) + "  " + value + "\n")
@@ -205,4 +216,26 @@ func (h *homeScreen) ShortHelp() []key.Binding {
 func (h *homeScreen) FullHelp() [][]key.Binding {
 	k := h.c.keys
 	return [][]key.Binding{{k.NewInterview, k.Interviews, k.Settings}, {k.Sync, k.Returned}, {k.Help, k.Quit}}
+}
+
+// formIndex returns the place of the form in use among the study's forms.
+func (c *common) formIndex() int {
+	for i, f := range c.cfg.Forms {
+		if f == c.cfg.Form {
+			return i
+		}
+	}
+	return 0
+}
+
+// nextForm makes the next of the study's forms the one new interviews start on; its
+// language follows the UI language unless the saved choice is one it has.
+func (c *common) nextForm() {
+	c.cfg.Form = c.cfg.Forms[(c.formIndex()+1)%len(c.cfg.Forms)]
+	c.formPref = ""
+	for _, l := range c.cfg.Form.Languages {
+		if l != "" && l == c.cfg.Settings.FormLang {
+			c.formPref = l
+		}
+	}
 }

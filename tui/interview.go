@@ -70,7 +70,11 @@ func newSession(c *common, msg openedMsg) *ivSession {
 	if msg.created {
 		opt.Prefill = s.roster
 	}
-	s.sess = forms.NewSession(c.cfg.Form, opt)
+	f := msg.form
+	if f == nil {
+		f = c.cfg.Form
+	}
+	s.sess = forms.NewSession(f, opt)
 	if len(msg.answers) > 0 {
 		for _, a := range msg.answers {
 			s.saved[a.Path] = a.Value
@@ -85,7 +89,7 @@ func newSession(c *common, msg openedMsg) *ivSession {
 // newInterviewScreen shows an opened interview's session at its position.
 func newInterviewScreen(c *common, ses *ivSession, msg openedMsg) (*interviewScreen, tea.Cmd) {
 	s := &interviewScreen{ivSession: ses, c: c, created: msg.created}
-	s.plan = planProgress(c.cfg.Form)
+	s.plan = planProgress(ses.sess.Form())
 	st, ok := forms.Stop{}, false
 	if msg.corrected {
 		st, ok = s.firstCommented()
@@ -103,7 +107,7 @@ func newInterviewScreen(c *common, ses *ivSession, msg openedMsg) (*interviewScr
 	if s.readOnly {
 		return s, nil
 	}
-	if !msg.created && s.sess.Lang() != c.formLang() && len(c.cfg.Form.Languages) > 1 {
+	if !msg.created && s.sess.Lang() != c.formLang() && len(ses.sess.Form().Languages) > 1 {
 		s.langKept = s.sess.Lang()
 	}
 	return s, s.persist("", st.Path)
@@ -485,7 +489,7 @@ func (s *interviewScreen) setFormLang(lang string) tea.Cmd {
 
 // cycleLang switches to the form's next language.
 func (s *interviewScreen) cycleLang() tea.Cmd {
-	langs := s.c.cfg.Form.Languages
+	langs := s.sess.Form().Languages
 	if len(langs) < 2 {
 		return nil
 	}

@@ -22,7 +22,7 @@ func TestRandomKeys(t *testing.T) {
 	}
 	seen := map[screen]int{}
 	help, members := 0, 0
-	// seeds 1-3 run the built-in form (3 as a supervisor); seed 4 the household roster, for repeats and rank
+	// seeds 1-3 run the built-in form (3 as a supervisor, 2 with a second form and a newer version); seed 4 the household roster, for repeats and rank
 	for seed := uint64(1); seed <= 4; seed++ {
 		e := newEnv(t, true)
 		if seed == 4 {
@@ -31,12 +31,19 @@ func TestRandomKeys(t *testing.T) {
 		if seed == 3 {
 			withReviewer(t, e) // a supervisor, logged in: the sync and review screens too
 		}
+		if seed == 2 {
+			withNewerVersion(t, e) // two forms, and a newer version drafts are offered
+		}
 		m := start(t, e)
 		r := rand.New(rand.NewPCG(seed, 7))
 		if seed == 4 {
 			walkIn(t, m)
 		} else {
 			openRespondent(t, m, "BTG25-0071")
+		}
+		if seed == 2 {
+			drive(t, m, m.c.openCmd(m.iv().iv.ID)()) // the draft again: asked to move to the newer version
+			seen[m.screen]++
 		}
 		for i := 0; i < n; i++ {
 			switch x := r.IntN(100); {

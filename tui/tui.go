@@ -25,7 +25,20 @@ import (
 
 // Config is what the program needs: the form, the stores and who is interviewing.
 type Config struct {
-	Form       *forms.Form
+	// Form is the form new interviews start on.
+	Form *forms.Form
+	// Forms are the study's forms offered for new interviews, Form among them; home
+	// switches between them. Empty: Form alone.
+	Forms []*forms.Form
+	// FormOf returns the exact form an interview was made with (its id, version and hash);
+	// nil: every interview is on Form.
+	FormOf func(ctx context.Context, iv *survey.Interview) (*forms.Form, error)
+	// Newer returns a newer version of f that a draft made with f may move to, nil when
+	// there is none; nil: drafts are never offered a move.
+	Newer func(ctx context.Context, f *forms.Form) (*forms.Form, error)
+	// LocalForm marks Form as a file tried on this laptop, not published on the server:
+	// home says its interviews are not for sync.
+	LocalForm  bool
 	Interviews survey.InterviewStore
 	Roster     survey.RosterStore
 	Events     survey.EventStore
@@ -91,6 +104,7 @@ const (
 	screenQueue
 	screenDetail
 	screenCoverage
+	screenMigrate
 )
 
 // page is what every screen model has.
@@ -358,6 +372,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, m.to(screenPicker, msg)
 		}
+		if msg.newer != nil && !msg.readOnly {
+			m.open(screenMigrate, newMigrateScreen(m.c, msg)) // a newer version arrived: ask first
+			return m, nil
+		}
+		delete(m.pages, screenMigrate)
 		ses := newSession(m.c, msg)
 		iv, cmd := newInterviewScreen(m.c, ses, msg)
 		delete(m.pages, screenJump)
@@ -383,6 +402,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case homeMsg:
 		return m, m.to(screenHome, msg)
+	case migratedMsg:
+		return m, m.to(screenMigrate, msg)
 	case searchMsg:
 		return m, m.to(screenPicker, msg)
 	case listMsg:
@@ -468,6 +489,7 @@ var screenTitle = map[screen]string{
 	screenHome: "t.home", screenPicker: "t.picker", screenInterview: "t.interview", screenJump: "t.jump",
 	screenReview: "t.review", screenList: "t.list", screenSettings: "t.settings", screenSync: "t.sync",
 	screenQueue: "t.queue", screenDetail: "t.detail", screenCoverage: "t.coverage",
+	screenMigrate: "t.migrate",
 }
 
 // fit cuts s to exactly h lines of at most w cells, padding with empty lines.

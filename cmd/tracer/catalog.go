@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
 	"tracer/forms"
 	"tracer/forms/builtin"
@@ -19,31 +21,59 @@ import (
 // form. Each version is compiled once, under the file name it was published with, so its
 // id is the one the server knows.
 type studyForms struct {
-	dir    string
-	list   []*survey.PublishedForm // the server's list at the last sync; nil before the first
-	loaded map[string]*forms.Form  // by source hash
+	dir string
+
+	mu      sync.Mutex              // the TUI asks from its commands, one goroutine each
+	list    []*survey.PublishedForm // the server's list at the last sync; nil before the first
+	modTime time.Time               // of the list file when it was read
+	loaded  map[string]*forms.Form  // by source hash
 }
 
 // loadStudyForms reads the list of forms pulled into dataDir/forms.
 func loadStudyForms(dataDir string) (*studyForms, error) {
 	s := &studyForms{dir: filepath.Join(dataDir, "forms"), loaded: map[string]*forms.Form{}}
-	data, err := os.ReadFile(filepath.Join(s.dir, client.ManifestName))
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return s, nil
-	case err != nil:
+	if err := s.refresh(); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(data, &s.list); err != nil {
-		return nil, fmt.Errorf("the list of pulled forms %s: %w", filepath.Join(s.dir, client.ManifestName), err)
-	}
 	return s, nil
+}
+
+// refresh reads the list again when a sync wrote a new one since it was read.
+func (s *studyForms) refresh() error {
+	path := filepath.Join(s.dir, client.ManifestName)
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.ModTime().Equal(s.modTime):
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var list []*survey.PublishedForm
+	if err := json.Unmarshal(data, &list); err != nil {
+		return fmt.Errorf("the list of pulled forms %s: %w", path, err)
+	}
+	if list == nil {
+		list = []*survey.PublishedForm{}
+	}
+	s.list, s.modTime = list, fi.ModTime()
+	return nil
 }
 
 // published reports whether the server published exactly f (its id, version and bytes),
 // as the laptop knows from its last sync; the built-in form counts as published before
 // the first sync.
 func (s *studyForms) published(f *forms.Form) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(); err != nil {
+		return false
+	}
 	if s.list == nil {
 		b, err := builtin.Load()
 		return err == nil && b.Hash == f.Hash
@@ -60,6 +90,11 @@ func (s *studyForms) published(f *forms.Form) bool {
 // the server publishes and has not retired, in the server's order; the built-in form
 // before the first sync. A version that does not load is skipped and reported.
 func (s *studyForms) offered(ctx context.Context) ([]*forms.Form, []error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(); err != nil {
+		return nil, []error{err}
+	}
 	if s.list == nil {
 		f, err := builtin.Load()
 		if err != nil {
@@ -95,6 +130,11 @@ func (s *studyForms) offered(ctx context.Context) ([]*forms.Form, []error) {
 // newest returns the newest published version of form id that is not f itself, when it
 // is newer than f (published after it); nil otherwise.
 func (s *studyForms) newest(ctx context.Context, f *forms.Form) (*forms.Form, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(); err != nil {
+		return nil, err
+	}
 	var last *survey.PublishedForm
 	seen := false
 	for _, pf := range s.list {
@@ -118,6 +158,11 @@ func (s *studyForms) newest(ctx context.Context, f *forms.Form) (*forms.Form, er
 // formOf returns the exact form an interview was made with: the built-in form or a pulled
 // version whose bytes have the interview's hash. Returns ENOTFOUND otherwise.
 func (s *studyForms) formOf(ctx context.Context, id, version, hash string) (*forms.Form, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(); err != nil {
+		return nil, err
+	}
 	if f := s.loaded[hash]; f != nil && f.ID == id && f.Version == version {
 		return f, nil
 	}
@@ -154,6 +199,11 @@ func (s *studyForms) load(ctx context.Context, pf *survey.PublishedForm) (*forms
 
 // version returns the pulled version of form id, loaded.
 func (s *studyForms) version(ctx context.Context, id, version string) (*forms.Form, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(); err != nil {
+		return nil, err
+	}
 	for _, pf := range s.list {
 		if pf.ID == id && pf.Version == version {
 			return s.load(ctx, pf)

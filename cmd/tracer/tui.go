@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"tracer/forms"
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/survey/vault"
@@ -59,10 +60,31 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	if enumerator == "" {
 		enumerator = "enumerator"
 	}
-	form, err := loadForm(*formFlag)
+	study, err := loadStudyForms(dir)
 	if err != nil {
-		return fmt.Errorf("load form: %w", err)
+		return err
 	}
+	var offered []*forms.Form
+	local := false
+	if *formFlag != "" {
+		form, err := loadForm(*formFlag)
+		if err != nil {
+			return fmt.Errorf("load form: %w", err)
+		}
+		offered, local = []*forms.Form{form}, !study.published(form)
+	} else {
+		var errs []error
+		if offered, errs = study.offered(ctx); len(offered) == 0 {
+			if len(errs) > 0 {
+				return fmt.Errorf("no published form loads on this laptop: %w", errors.Join(errs...))
+			}
+			return errors.New("every form the server published is retired: ask the supervisor to publish one, or try a file with --form FILE")
+		}
+		for _, err := range errs {
+			fmt.Fprintln(m.Stderr, "tracer: skipped:", err)
+		}
+	}
+	form := offered[0]
 	logFile, err := os.OpenFile(filepath.Join(dir, "tracer.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
@@ -90,7 +112,16 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	}
 	host, _ := os.Hostname()
 	cfg := tui.Config{
-		Form:         form,
+		Form:      form,
+		Forms:     offered,
+		LocalForm: local,
+		FormOf: func(ctx context.Context, iv *survey.Interview) (*forms.Form, error) {
+			if local && iv.FormID == form.ID && iv.FormVersion == form.Version && iv.FormHash == form.Hash {
+				return form, nil
+			}
+			return study.formOf(ctx, iv.FormID, iv.FormVersion, iv.FormHash)
+		},
+		Newer:        study.newest,
 		Interviews:   ivs,
 		Roster:       sqlite.NewRosterStore(db),
 		Events:       sqlite.NewEventStore(db),
