@@ -18,6 +18,9 @@ func (s *schema) codebook() [][]string {
 	for _, l := range f.Languages {
 		header = append(header, langSuffix("choices", l))
 	}
+	if s.versions != nil {
+		header = append(header, "versions")
+	}
 	rows := [][]string{header}
 	nl := len(f.Languages)
 	for _, t := range s.tables {
@@ -48,6 +51,9 @@ func (s *schema) codebook() [][]string {
 					r[6+i] = c.choice.Label[l]
 					r[6+nl+i] = "1 = chosen, 0 = not chosen, empty = question not answered"
 				}
+			}
+			if s.versions != nil {
+				r[len(r)-1] = s.columnVersions(t, &c)
 			}
 			rows = append(rows, r)
 		}

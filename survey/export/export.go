@@ -76,6 +76,11 @@ type Options struct {
 	RosterExtra []string
 	// TempDir holds the temporary files of CSV repeat tables; os.TempDir() when empty.
 	TempDir string
+	// Versions are the other versions of the form whose records are exported, oldest
+	// first. The columns they have and the form written with does not are added after
+	// the form's own, and the codebook gets a "versions" column naming the versions that
+	// have each column.
+	Versions []*forms.Form
 }
 
 // Stats counts what an export wrote.
@@ -246,7 +251,6 @@ func joinIdx(idx []int) string {
 // fill builds one row of table t for the instance at prefix and hands it to the sink.
 func (rw *rowWriter) fill(t *table, answers map[string]string, prefix string, idx []int) error {
 	cells := rw.cells[t.id]
-	var multi string // the current select_multiple's code value, for its dummies
 	for i := range t.cols {
 		c := &t.cols[i]
 		switch c.kind {
@@ -272,12 +276,10 @@ func (rw *rowWriter) fill(t *table, answers map[string]string, prefix string, id
 			} else {
 				v = answers[prefix+c.rel]
 			}
-			if c.multi {
-				multi = v
-			}
 			cells[i] = rw.s.label(c, v)
 		case colDummy:
-			cells[i] = dummy(multi, c.choice.Name)
+			// read again: a choice only an older version had is not beside its question
+			cells[i] = dummy(answers[prefix+c.rel], c.choice.Name)
 		}
 	}
 	rw.rows[t.id]++

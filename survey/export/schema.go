@@ -70,6 +70,7 @@ type table struct {
 // schema is the layout of an export: its tables in document order, the interview table first.
 type schema struct {
 	form       *forms.Form
+	versions   []*forms.Form // every version exported, oldest first; nil for one version
 	tables     []*table
 	byNode     map[*forms.Node]*table
 	repeats    bool
@@ -173,7 +174,75 @@ func newSchema(f *forms.Form, opt Options) *schema {
 			}
 		}
 	}
+	if len(opt.Versions) > 0 {
+		s.versions = append(slices.Clone(opt.Versions), f)
+		for _, g := range opt.Versions {
+			s.addVersion(g)
+		}
+	}
 	return s
+}
+
+// addVersion appends the columns of an older version g that the schema lacks: a question
+// only g has, or a choice of a select_multiple only g's list has. A repeat only g has is
+// not exported.
+func (s *schema) addVersion(g *forms.Form) {
+	tables := map[string]*table{"": s.tables[0]}
+	for _, t := range s.tables[1:] {
+		tables[t.key] = t
+	}
+	for _, n := range g.Nodes {
+		if !exported(n) {
+			continue
+		}
+		tk := ""
+		if n.Repeat != nil {
+			tk = key(g, n.Repeat)
+		}
+		t := tables[tk]
+		if t == nil {
+			continue
+		}
+		k := key(g, n)
+		have := map[string]bool{}
+		for _, c := range t.cols {
+			have[c.name] = true
+		}
+		c := column{name: k, kind: colValue, node: n, rel: rel(n, n.Repeat), num: numericType(n.Type),
+			single: n.Type == "select_one", multi: n.Type == "select_multiple"}
+		if !have[k] {
+			t.cols = append(t.cols, c)
+		}
+		if list := g.Lists[n.ListName]; c.multi && list != nil {
+			for _, ch := range list.Choices {
+				if !have[k+"/"+ch.Name] {
+					t.cols = append(t.cols, column{name: k + "/" + ch.Name, kind: colDummy, node: n, rel: c.rel, choice: ch, num: true})
+				}
+			}
+		}
+	}
+}
+
+// columnVersions names the versions that have column c of table t, joined by ", ".
+func (s *schema) columnVersions(t *table, c *column) string {
+	if c.kind != colValue && c.kind != colDummy {
+		return "all"
+	}
+	var out []string
+	for _, v := range s.versions {
+		n := v.Node(c.node.Name)
+		if n == nil || !exported(n) || rel(n, n.Repeat) != c.rel {
+			continue
+		}
+		if (n.Repeat == nil) != (t.repeat == nil) || (n.Repeat != nil && key(v, n.Repeat) != t.key) {
+			continue
+		}
+		if c.kind == colDummy && v.ChoiceOf(n, c.choice.Name) == nil {
+			continue
+		}
+		out = append(out, v.Version)
+	}
+	return strings.Join(out, ", ")
 }
 
 // sheetName makes a table name that is a valid sheet name (31 characters, none of []:*?/\)

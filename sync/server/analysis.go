@@ -35,13 +35,20 @@ type ExportOptions struct {
 
 // ExportForm returns the form an export of formID is written with: the published version
 // of the stored interviews' form, the latest published of those versions when they use
-// several (columns of questions only older versions had are then left out). With formID
-// "", the stored interviews must use one form. Returns EINVALID when they use several
-// and ENOTFOUND when nothing is stored.
+// several. With formID "", the stored interviews must use one form. Returns EINVALID when
+// they use several and ENOTFOUND when nothing is stored.
 func ExportForm(ctx context.Context, src Sources, formID string) (*forms.Form, error) {
+	f, _, err := ExportForms(ctx, src, formID)
+	return f, err
+}
+
+// ExportForms returns the form an export of formID is written with (see ExportForm) and
+// the other published versions the stored interviews were made with, oldest first: an
+// export merges their columns.
+func ExportForms(ctx context.Context, src Sources, formID string) (*forms.Form, []*forms.Form, error) {
 	uses, err := src.Reviews.FormUses(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	versions := map[string]bool{}
 	ids := map[string]bool{}
@@ -53,39 +60,41 @@ func ExportForm(ctx context.Context, src Sources, formID string) (*forms.Form, e
 	}
 	switch {
 	case len(ids) == 0 && formID != "":
-		return nil, survey.Errorf(survey.ENOTFOUND, "No interview of form %s is stored.", formID)
+		return nil, nil, survey.Errorf(survey.ENOTFOUND, "No interview of form %s is stored.", formID)
 	case len(ids) == 0:
-		return nil, survey.Errorf(survey.ENOTFOUND, "No interview is stored yet.")
+		return nil, nil, survey.Errorf(survey.ENOTFOUND, "No interview is stored yet.")
 	case len(ids) > 1:
 		var names []string
 		for id := range ids {
 			names = append(names, id)
 		}
 		sort.Strings(names)
-		return nil, survey.Errorf(survey.EINVALID, "The interviews use several forms (%s): choose one with form=.", strings.Join(names, ", "))
+		return nil, nil, survey.Errorf(survey.EINVALID, "The interviews use several forms (%s): choose one with form=.", strings.Join(names, ", "))
 	}
 	published, err := src.Forms.Forms(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var pick *survey.PublishedForm
+	var used []*survey.PublishedForm
 	for _, pf := range published { // by id and publication time
 		if versions[pf.ID+"\x00"+pf.Version] {
-			pick = pf
+			used = append(used, pf)
 		}
 	}
-	if pick == nil {
-		return nil, survey.Errorf(survey.ENOTFOUND, "The form of the stored interviews is not published.")
+	if len(used) == 0 {
+		return nil, nil, survey.Errorf(survey.ENOTFOUND, "The form of the stored interviews is not published.")
 	}
-	full, err := src.Forms.Form(ctx, pick.ID, pick.Version)
-	if err != nil {
-		return nil, err
+	all := make([]*forms.Form, len(used))
+	for i, pf := range used {
+		full, err := src.Forms.Form(ctx, pf.ID, pf.Version)
+		if err != nil {
+			return nil, nil, err
+		}
+		if all[i], err = forms.ParseContext(ctx, full.Name, full.Source); err != nil {
+			return nil, nil, survey.Errorf(survey.EINTERNAL, "Published form %s version %s no longer loads.", pf.ID, pf.Version)
+		}
 	}
-	f, err := forms.Parse(full.Name, full.Source)
-	if err != nil {
-		return nil, survey.Errorf(survey.EINTERNAL, "Published form %s version %s no longer loads.", pick.ID, pick.Version)
-	}
-	return f, nil
+	return all[len(all)-1], all[:len(all)-1], nil
 }
 
 // RosterRows reads the whole roster.
@@ -111,7 +120,7 @@ func RosterRows(ctx context.Context, store survey.ServerRosterStore) ([]*survey.
 // joined. prepare, when not nil, runs once the export is known to start (the form is found),
 // before the first byte: the server sets its headers there.
 func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOptions, prepare func(f *forms.Form)) (export.Stats, error) {
-	f, err := ExportForm(ctx, src, opt.FormID)
+	f, older, err := ExportForms(ctx, src, opt.FormID)
 	if err != nil {
 		return export.Stats{}, err
 	}
@@ -128,7 +137,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	}
 	records := src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, FormID: f.ID})
 	return export.Write(w, f, records, export.Options{
-		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir,
+		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older,
 		Roster: func(id string) (*survey.Respondent, bool) { r, ok := byID[id]; return r, ok },
 	})
 }
