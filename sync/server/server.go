@@ -67,7 +67,7 @@ type Config struct {
 	// MaxDecoding authenticated requests with a body (every POST but enrollment, whose
 	// body is at most 4 KB) are read, decoded and handled at once, server-wide (default 2:
 	// the database takes one write at a time anyway), at most one per account; a request
-	// over it waits up to DecodeWait (default 30s) without its body being read, then gets
+	// over it waits up to DecodeWait (default 1 minute) without its body being read, then gets
 	// 503 with Retry-After. This bounds the memory bodies can take.
 	MaxDecoding int
 	DecodeWait  time.Duration
@@ -119,7 +119,7 @@ func New(cfg Config) *Server {
 		cfg.MaxDecoding = 2
 	}
 	if cfg.DecodeWait <= 0 {
-		cfg.DecodeWait = 30 * time.Second
+		cfg.DecodeWait = time.Minute
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
