@@ -168,13 +168,16 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 }
 
 func (m *Main) runReport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("report", "tracer report [--by kejuruan,batch,funding,sex,regency] [--format text|xlsx|json] [-o FILE] [--revisions approved|latest] [--lang id|en] (--db FILE | --server URL) [--data DIR]\n\n"+
+	fs := m.newFlagSet("report", "tracer report [--by kejuruan,batch,funding,sex,regency] [--format text|xlsx|json|html] [-o FILE] [--revisions approved|latest] [--lang id|en] [--study FILE] (--db FILE | --server URL) [--data DIR]\n\n"+
 		"Computes the tracer indicators over the roster and the interviews (the approved revision of\n"+
-		"each by default), with every numerator and denominator and the small-cell rules.\n")
+		"each by default), with every numerator and denominator and the small-cell rules. The study\n"+
+		"file (TOML, docs/REPORT.md) sets the period, the reference date, the UMK table and the other\n"+
+		"settings; a server reports with the study file it was started with (tracer serve --study).\n")
 	by := fs.String("by", "", "comma-separated `breakdowns` (default: all of them)")
-	format := fs.String("format", "text", "`text`, xlsx or json")
+	format := fs.String("format", "text", "`text`, xlsx, json or html")
 	out := fs.String("o", "", "output `FILE` (default: standard output)")
 	revs := fs.String("revisions", "approved", "which revision of each interview: `approved` or latest")
+	studyFile := fs.String("study", "", "study `FILE` (TOML) with the report's settings (docs/REPORT.md)")
 	lang := fs.String("lang", "", "label language, id or en")
 	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "report from the server at `URL` instead of a database")
@@ -187,7 +190,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	}
 	f, err := server.ParseReportFormat(*format)
 	if err != nil {
-		return usageError("--format must be text, xlsx or json")
+		return usageError("--format must be text, xlsx, json or html")
 	}
 	dims, err := report.ParseDimensions(*by)
 	if err != nil {
@@ -199,6 +202,15 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	}
 	if *serverURL != "" && *dbFlag != "" {
 		return usageError("give --db or --server, not both")
+	}
+	if *serverURL != "" && *studyFile != "" {
+		return usageError("a server reports with its own study file (tracer serve --study FILE); --study goes with --db")
+	}
+	var study report.Config
+	if *studyFile != "" {
+		if study, err = report.ReadStudy(*studyFile); err != nil {
+			return err
+		}
 	}
 	w, commit, abort, err := m.output(*out)
 	if err != nil {
@@ -221,7 +233,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		if _, err := server.WriteReport(ctx, w, src, server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang}); err != nil {
+		if _, err := server.WriteReport(ctx, w, src, server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study}); err != nil {
 			abort()
 			return commandError(nil, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tracer/forms/builtin"
+	"tracer/survey/report"
 	"tracer/survey/seal"
 	"tracer/survey/sqlite"
 	"tracer/sync/server"
@@ -34,7 +35,7 @@ func (m *Main) serverDB(dbFlag, dataFlag string) (string, error) {
 
 // runServe runs the central server until the context ends, then shuts it down gracefully.
 func (m *Main) runServe(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE] [--data DIR]\n\n"+
+	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE] [--data DIR] [--study FILE]\n\n"+
 		"Runs the sync server on a SQLite database (WAL, synchronous FULL). It publishes the built-in\n"+
 		"form while no other form is published or while the built-in one is published and not retired\n"+
 		"(\"tracer form publish\" publishes others). Logs go to standard error as JSON lines, with no token and no personal data.\n")
@@ -42,11 +43,19 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	urlFile := fs.String("url-file", "", "write the server's URL to `FILE` once it listens (for scripts)")
+	studyFile := fs.String("study", "", "study `FILE` (TOML) with the report's settings: period, reference date, UMK table... (docs/REPORT.md)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("serve takes no arguments, got %q", fs.Arg(0))
+	}
+	var study report.Config
+	if *studyFile != "" {
+		var err error
+		if study, err = report.ReadStudy(*studyFile); err != nil {
+			return err
+		}
 	}
 	path, err := m.serverDB(*dbFlag, *dataFlag)
 	if err != nil {
@@ -72,7 +81,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: forms,
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Key: key, PublicKey: key.Public(), LaptopKeys: sqlite.NewUserStore(db),
-		Logger: log, CanWrite: db.CanWrite,
+		Logger: log, CanWrite: db.CanWrite, Study: study,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -107,8 +107,12 @@ type Config struct {
 	// PaidOJTAbsorbed counts paid apprenticeship/OJT (main_status 5) as absorbed. Off by
 	// default (docs/INDICATORS.md, Populations).
 	PaidOJTAbsorbed bool
-	// UMK gives minimum wages by regency and year; DefaultUMK() when nil.
-	UMK *UMKTable
+	// UMK gives minimum wages by regency and year; DefaultUMK() when nil. UMKName names
+	// it in the report's settings ("built-in" when nil).
+	UMK     *UMKTable
+	UMKName string
+	// Study names the study file the settings came from, for the report's readers.
+	Study string
 	// BandMidpoints gives the income of each income_band code; DefaultBandMidpoints() when nil.
 	BandMidpoints map[string]float64
 	// Windows are the k of "employed within k months"; 3, 6 and 12 when empty.
@@ -414,7 +418,7 @@ func atof(s string) (float64, bool) {
 // revisions). It stops at an error yielded by records.
 func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, error], cfg Config) (*Report, error) {
 	if cfg.UMK == nil {
-		cfg.UMK = DefaultUMK()
+		cfg.UMK, cfg.UMKName = DefaultUMK(), "built-in"
 	}
 	if cfg.BandMidpoints == nil {
 		cfg.BandMidpoints = DefaultBandMidpoints()
@@ -425,7 +429,8 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 	if cfg.By == nil {
 		cfg.By = Dimensions
 	}
-	rep := &Report{Settings: Settings{PaidOJTAbsorbed: cfg.PaidOJTAbsorbed, Windows: cfg.Windows, BandMidpoints: cfg.BandMidpoints}}
+	rep := &Report{Settings: Settings{PaidOJTAbsorbed: cfg.PaidOJTAbsorbed, Windows: cfg.Windows, BandMidpoints: cfg.BandMidpoints,
+		UMK: cfg.UMKName, Study: cfg.Study}}
 	if !cfg.From.IsZero() {
 		rep.Settings.From = cfg.From.Format(time.DateOnly)
 	}

@@ -44,6 +44,17 @@ type texts struct {
 	Interviews string
 	Unlinked   string
 	Superseded string
+	Study      string
+	Defaults   string
+	RefDate    string
+	Weighting  string
+	UMKTable   string
+	Windows    string
+	Legend     string
+	Unknown    string
+	Replaced   string
+	Legends    [][2]string
+	NEETNote   string
 }
 
 var indonesian = texts{
@@ -76,6 +87,29 @@ var indonesian = texts{
 	Interviews: "wawancara",
 	Unlinked:   "tanpa pasangan di T",
 	Superseded: "digantikan yang lebih baru",
+	Study:      "Berkas studi",
+	Defaults:   "(tidak ada: nilai bawaan)",
+	RefDate:    "Tanggal acuan",
+	Weighting:  "Bobot non-respons",
+	UMKTable:   "Tabel UMK",
+	Windows:    "Jendela \"bekerja dalam k bulan\"",
+	Legend:     "Keterangan",
+	Unknown:    "\"-\": tidak dihitung (tidak ada nilai, atau n < 10); bukan nol.",
+	Replaced:   "Wawancara yang digantikan (tanggal wawancara lebih baru menang)",
+	Legends: [][2]string{
+		{"T", "dilatih: orang di roster yang pelatihannya selesai dalam periode"},
+		{"G", "lulus: T dengan completion = pass (populasi sasaran)"},
+		{"S", "responden: G dengan wawancara sah terakhir (setuju, main_status terisi)"},
+		{"A", "terserap: S bekerja (status 1-4; magang berbayar bila diatur)"},
+		{"W", "pekerja/buruh: status 1, 2, 4 (termasuk luar negeri, lepas)"},
+		{"O", "luar negeri: status 2"},
+		{"SE", "wirausaha: status 3"},
+		{"OJT", "magang berbayar: status 5"},
+		{"U", "penganggur: status 6-8, mencari 4 minggu & siap 2 minggu"},
+		{"ED", "sekolah/pelatihan: status 6"},
+		{"I", "tidak aktif lain: S − A − U − OJT tidak terserap"},
+	},
+	NEETNote: "NEET = (S − A − ED) / S: magang berbayar tak terhitung terserap masuk NEET.",
 }
 
 var english = texts{
@@ -108,6 +142,29 @@ var english = texts{
 	Interviews: "interviews",
 	Unlinked:   "not linked to T",
 	Superseded: "superseded by a later one",
+	Study:      "Study file",
+	Defaults:   "(none: defaults)",
+	RefDate:    "Reference date",
+	Weighting:  "Non-response weights",
+	UMKTable:   "UMK table",
+	Windows:    "\"Employed within k months\" windows",
+	Legend:     "Legend",
+	Unknown:    "\"-\": not computed (no values, or n < 10); not zero.",
+	Replaced:   "Superseded interviews (the later interview date wins)",
+	Legends: [][2]string{
+		{"T", "trained: roster persons whose training ended in the period"},
+		{"G", "graduates: T with completion = pass (the target population)"},
+		{"S", "respondents: G with a valid latest interview (consent, main_status)"},
+		{"A", "absorbed: S working (status 1-4; paid OJT when set)"},
+		{"W", "wage-earning: status 1, 2, 4 (employees, abroad, freelance)"},
+		{"O", "overseas: status 2"},
+		{"SE", "self-employed: status 3"},
+		{"OJT", "paid on-the-job training: status 5"},
+		{"U", "unemployed: status 6-8, searched 4 weeks and available 2 weeks"},
+		{"ED", "in education or training: status 6"},
+		{"I", "other inactive: S − A − U − paid OJT not absorbed"},
+	},
+	NEETNote: "NEET = (S − A − ED) / S: paid OJT not counted as absorbed is counted as NEET.",
 }
 
 // textsIn returns the report's texts in lang: English for "en", else Bahasa Indonesia.
@@ -136,11 +193,70 @@ func DimensionLabel(d Dimension, lang string) string {
 	return l[0]
 }
 
+// distLabels name each distribution with the population its percentages are of.
 var distLabels = map[string][2]string{
-	"sector_kbli":     {"Lapangan usaha (KBLI) terserap", "Industry (KBLI) of the absorbed"},
-	"occupation_kbji": {"Golongan jabatan (KBJI) terserap", "Occupation (KBJI) of the absorbed"},
-	"employer_type":   {"Jenis tempat kerja terserap", "Employer type of the absorbed"},
-	"how_found":       {"Cara mendapat kerja (% dari W)", "How the job was found (% of W)"},
+	"sector_kbli":     {"Lapangan usaha (KBLI), % dari terserap (A) yang menjawab", "Industry (KBLI), % of the absorbed (A) who answered"},
+	"occupation_kbji": {"Golongan jabatan (KBJI), % dari terserap (A) yang menjawab", "Occupation (KBJI), % of the absorbed (A) who answered"},
+	"employer_type":   {"Jenis tempat kerja, % dari terserap (A) yang menjawab", "Employer type, % of the absorbed (A) who answered"},
+	"how_found":       {"Cara mendapat kerja, % dari W (boleh lebih dari satu)", "How the job was found, % of W (several answers)"},
+}
+
+// DistributionLabel names distribution id in lang, with the population its shares are of.
+func DistributionLabel(id, lang string) string {
+	l := distLabels[id]
+	if strings.EqualFold(lang, "en") {
+		return l[1]
+	}
+	return l[0]
+}
+
+// SettingLines returns the report's settings as label and value pairs in lang, as every
+// format prints them at its top.
+func SettingLines(r *Report, lang string) [][2]string {
+	t := textsIn(lang)
+	st := r.Settings
+	yn := func(b bool) string {
+		if b {
+			return t.Yes
+		}
+		return t.No
+	}
+	study := st.Study
+	if study == "" {
+		study = t.Defaults
+	}
+	from, to := st.From, st.To
+	if from == "" && to == "" {
+		from = t.Open
+	}
+	ref := st.AsOf
+	if st.AsOfSource != "" {
+		ref += " (" + st.AsOfSource + ")"
+	}
+	var mids []string
+	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
+		if v, ok := st.BandMidpoints[k]; ok {
+			mids = append(mids, k+"="+num(v/1e6, -1, lang))
+		}
+	}
+	var ws []string
+	for _, k := range st.Windows {
+		ws = append(ws, strconv.Itoa(k))
+	}
+	umk := st.UMK
+	if umk == "" {
+		umk = "built-in"
+	}
+	return [][2]string{
+		{t.Study, study},
+		{t.Period, from + " – " + to},
+		{t.RefDate, ref},
+		{t.OJT, yn(st.PaidOJTAbsorbed)},
+		{t.Weighting, yn(st.Weights)},
+		{t.UMKTable, umk},
+		{t.Bands, strings.Join(mids, " ")},
+		{t.Windows, strings.Join(ws, ", ")},
+	}
 }
 
 // num formats x with d decimals in lang's convention (decimal comma in Indonesian).
@@ -233,27 +349,27 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 	if from == "" && to == "" {
 		from = textsIn(lang).Open
 	}
-	line("%s: %s – %s · %s %s", textsIn(lang).Period, from, to, textsIn(lang).AsOf, r.Settings.AsOf)
+	for _, kv := range SettingLines(r, lang) {
+		if utf8.RuneCountInString(kv[0]+kv[1]) > 76 {
+			line("%s:", kv[0])
+			line("  %s", kv[1])
+			continue
+		}
+		line("%s: %s", kv[0], kv[1])
+	}
 	n := r.Total.N
 	line("%s: T %d · G %d · %s %d · S %d · A %d", textsIn(lang).Pops, n.T, n.G, textsIn(lang).Reached, n.Reached, n.S, n.A)
 	line("          W %d · O %d · SE %d · OJT %d · U %d · ED %d · I %d", n.W, n.O, n.SE, n.OJT, n.U, n.ED, n.I)
-	yn := textsIn(lang).No
-	if r.Settings.PaidOJTAbsorbed {
-		yn = textsIn(lang).Yes
+	line("%s:", textsIn(lang).Legend)
+	for _, kv := range textsIn(lang).Legends {
+		line("  %-3s %s", kv[0], kv[1])
 	}
-	line("%s: %s", textsIn(lang).OJT, yn)
-	var mids []string
-	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
-		if v, ok := r.Settings.BandMidpoints[k]; ok {
-			mids = append(mids, k+"="+num(v/1e6, -1, lang))
-		}
-	}
-	line("%s:", textsIn(lang).Bands)
-	line("  %s", strings.Join(mids, " "))
 	c := r.Counts
 	line("%s: %d %s, %d %s,", textsIn(lang).Counts, c.Records, textsIn(lang).Records, c.Interviews, textsIn(lang).Interviews)
 	line("  %d %s, %d %s", c.Unlinked, textsIn(lang).Unlinked, c.Superseded, textsIn(lang).Superseded)
 	line("%s", textsIn(lang).Rules)
+	line("%s", textsIn(lang).Unknown)
+	line("%s", textsIn(lang).NEETNote)
 	line("")
 	line("No %s %s %6s", fit(textsIn(lang).Indicator, 33), pad(textsIn(lang).NumDen, 11), "%")
 	line("%s", strings.Repeat("─", 79))
@@ -275,29 +391,25 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 	for _, bd := range r.Breakdowns {
 		line("")
 		line("%s %s", textsIn(lang).By, DimensionLabel(bd.Dimension, lang))
-		line("%s %4s %4s %6s %9s %6s", fit("", 20), "G", "S", textsIn(lang).Resp[:min(6, len(textsIn(lang).Resp))], "A/S", "%")
+		line("%s %5s %5s %5s %6s %4s %4s %4s %4s %6s %s", fit("", 16), "T", "G", "S", textsIn(lang).Resp[:min(5, len(textsIn(lang).Resp))]+"%",
+			"A", "W", "SE", "U", "A/S%", "")
 		line("%s", strings.Repeat("─", 79))
 		for _, cl := range bd.Cells {
 			resp, abs := cl.Get("response_rate"), cl.Get("absorption")
-			rp, ap, bars := "-", "-", ""
+			rp, ap := "-", "-"
 			if resp.Pct != nil {
 				rp = num(*resp.Pct, 1, lang)
 			}
 			if abs.Pct != nil {
-				ap, bars = num(*abs.Pct, 1, lang), bar(*abs.Pct, 15)
+				ap = num(*abs.Pct, 1, lang)
 			}
-			line("%s %4d %4d %6s %9s %6s %s %s", fit(cl.Name(), 20), cl.N.G, cl.N.S, rp,
-				fmt.Sprintf("%d/%d", cl.N.A, cl.N.S), ap, fit(bars, 15), flagText(abs.Flag, lang))
+			line("%s %5d %5d %5d %6s %4d %4d %4d %4d %6s %s", fit(cl.Name(), 16), cl.N.T, cl.N.G, cl.N.S, rp,
+				cl.N.A, cl.N.W, cl.N.SE, cl.N.U, ap, flagText(abs.Flag, lang))
 		}
 	}
 	for _, d := range r.Distributions {
 		line("")
-		l := distLabels[d.ID]
-		title := l[0]
-		if strings.EqualFold(lang, "en") {
-			title = l[1]
-		}
-		line("%s: %s (n=%d) %s", textsIn(lang).Dist, title, d.Den, flagText(d.Flag, lang))
+		line("%s: %s (n=%d) %s", textsIn(lang).Dist, DistributionLabel(d.ID, lang), d.Den, flagText(d.Flag, lang))
 		for _, it := range d.Items {
 			pct, bars := "-", ""
 			if it.Pct != nil {
@@ -311,6 +423,13 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 		line("%s", textsIn(lang).Weights)
 		for _, wt := range r.Weights {
 			line("  %s %s %4d %4d %8s", fit(wt.Kejuruan, 20), fit(wt.Sex, 10), wt.G, wt.S, num(wt.Weight, 3, lang))
+		}
+	}
+	if len(r.Superseded) > 0 {
+		line("")
+		line("%s", textsIn(lang).Replaced)
+		for _, s := range r.Superseded {
+			line("  %s: %s (%s) → %s (%s)", s.RosterID, s.Interview, s.Date, s.By, s.ByDate)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

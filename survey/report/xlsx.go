@@ -51,20 +51,32 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 
 	// Summary.
 	setBold(summary, 1, 1, textsIn(lang).Title)
-	set(summary, 1, 2, fmt.Sprintf("%s: %s – %s; %s %s", textsIn(lang).Period, r.Settings.From, r.Settings.To, textsIn(lang).AsOf, r.Settings.AsOf))
-	set(summary, 1, 3, textsIn(lang).Rules)
+	settings := SettingLines(r, lang)
+	for i, kv := range settings {
+		set(summary, 1, 2+i, kv[0])
+		set(summary, 2, 2+i, kv[1])
+	}
+	set(summary, 1, 2+len(settings), textsIn(lang).Rules)
+	set(summary, 1, 3+len(settings), textsIn(lang).Unknown)
+	set(summary, 1, 4+len(settings), textsIn(lang).NEETNote)
+	base := 5 + len(settings)
 	n := r.Total.N
 	pops := []struct {
 		k string
 		v int
 	}{{"T", n.T}, {"G", n.G}, {textsIn(lang).Reached, n.Reached}, {"S", n.S}, {"A", n.A}, {"W", n.W}, {"O", n.O},
 		{"SE", n.SE}, {"OJT", n.OJT}, {"U", n.U}, {"ED", n.ED}, {"I", n.I}}
-	setBold(summary, 1, 5, textsIn(lang).Pops)
+	setBold(summary, 1, base, textsIn(lang).Pops)
 	for i, p := range pops {
-		set(summary, 1, 6+i, p.k)
-		set(summary, 2, 6+i, p.v)
+		set(summary, 1, base+1+i, p.k)
+		set(summary, 2, base+1+i, p.v)
+		for _, kv := range textsIn(lang).Legends {
+			if kv[0] == p.k {
+				set(summary, 3, base+1+i, kv[1])
+			}
+		}
 	}
-	top := 6 + len(pops) + 1
+	top := base + 1 + len(pops) + 1
 	for i, h := range []string{"No", "id", textsIn(lang).Indicator, "num", "den", "%", "stat", "Q1", "Q3", "flag"} {
 		setBold(summary, i+1, top, h)
 	}
@@ -78,7 +90,9 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 		set(summary, 1, row, in.No)
 		set(summary, 2, row, v.ID)
 		set(summary, 3, row, in.Label(lang))
-		set(summary, 4, row, v.Num)
+		if !isMedian(v.ID) {
+			set(summary, 4, row, v.Num)
+		}
 		set(summary, 5, row, v.Den)
 		setPct(summary, 6, row, v.Pct)
 		if v.Stat != nil {
@@ -114,7 +128,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 		if _, err := f.NewSheet(sheet); err != nil {
 			return err
 		}
-		fixed := []string{DimensionLabel(bd.Dimension, lang), "T", "G", textsIn(lang).Reached, "S", "A", "W", "SE", "OJT", "U", "ED"}
+		fixed := []string{DimensionLabel(bd.Dimension, lang), "T", "G", textsIn(lang).Reached, "S", "A", "W", "O", "SE", "OJT", "U", "ED", "I"}
 		for i, h := range fixed {
 			setBold(sheet, i+1, 1, h)
 		}
@@ -131,17 +145,21 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 				} else {
 					setBold(sheet, col+2, 1, in.Label(lang)+" %")
 				}
-				col += 3
+				setBold(sheet, col+3, 1, in.Label(lang)+" flag")
+				col += 4
 			}
 		}
 		for i, c := range bd.Cells {
 			row := i + 2
-			for j, v := range []any{c.Name(), c.N.T, c.N.G, c.N.Reached, c.N.S, c.N.A, c.N.W, c.N.SE, c.N.OJT, c.N.U, c.N.ED} {
+			for j, v := range []any{c.Name(), c.N.T, c.N.G, c.N.Reached, c.N.S, c.N.A, c.N.W, c.N.O, c.N.SE, c.N.OJT, c.N.U, c.N.ED, c.N.I} {
 				set(sheet, j+1, row, v)
 			}
 			for _, v := range c.Values {
 				k := colOf[v.ID]
-				set(sheet, k, row, v.Num)
+				if !isMedian(v.ID) {
+					set(sheet, k, row, v.Num)
+				}
+				set(sheet, k+3, row, string(v.Flag))
 				set(sheet, k+1, row, v.Den)
 				if v.Stat != nil {
 					set(sheet, k+2, row, *v.Stat)
@@ -181,12 +199,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 	}
 	row := 1
 	for _, d := range r.Distributions {
-		l := distLabels[d.ID]
-		title := l[0]
-		if strings.EqualFold(lang, "en") {
-			title = l[1]
-		}
-		setBold(dist, 1, row, fmt.Sprintf("%s (n=%d) %s", title, d.Den, d.Flag))
+		setBold(dist, 1, row, fmt.Sprintf("%s (n=%d) %s", DistributionLabel(d.ID, lang), d.Den, d.Flag))
 		row++
 		for _, it := range d.Items {
 			set(dist, 1, row, it.Name())
@@ -218,6 +231,12 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// isMedian reports whether indicator id is a median, whose Num carries nothing: its cell is
+// left blank rather than showing a 0.
+func isMedian(id string) bool {
+	return id == "first_job_months" || strings.HasPrefix(id, "income_median")
+}
 
 // barChart returns a horizontal bar chart of percentages from 0 to 100.
 func barChart(title string, series []excelize.ChartSeries, width, height uint) *excelize.Chart {

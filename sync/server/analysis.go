@@ -150,6 +150,7 @@ const (
 	ReportText ReportFormat = "text"
 	ReportJSON ReportFormat = "json"
 	ReportXLSX ReportFormat = "xlsx"
+	ReportHTML ReportFormat = "html"
 )
 
 // ParseReportFormat returns the format named s; "" is text. Returns EINVALID.
@@ -157,10 +158,10 @@ func ParseReportFormat(s string) (ReportFormat, error) {
 	switch f := ReportFormat(strings.ToLower(s)); f {
 	case "":
 		return ReportText, nil
-	case ReportText, ReportJSON, ReportXLSX:
+	case ReportText, ReportJSON, ReportXLSX, ReportHTML:
 		return f, nil
 	}
-	return "", survey.Errorf(survey.EINVALID, "Unknown report format %q: use text, json or xlsx.", s)
+	return "", survey.Errorf(survey.EINVALID, "Unknown report format %q: use text, json, xlsx or html.", s)
 }
 
 // ReportOptions say what to report.
@@ -169,9 +170,12 @@ type ReportOptions struct {
 	By        []report.Dimension
 	Revisions survey.RevisionSet
 	Lang      string
-	// AsOf is the date people not interviewed are measured to; the latest interview date
+	// AsOf is the date people not interviewed are measured to; the study's reference date
 	// when zero.
 	AsOf time.Time
+	// Study is the configuration read from the study file (report.ReadStudy); By, AsOf
+	// and the labels above override it.
+	Study report.Config
 }
 
 // WriteReport computes the indicator report over the roster and the chosen revisions and
@@ -181,7 +185,11 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	if err != nil {
 		return nil, err
 	}
-	cfg := report.Config{By: opt.By, AsOf: opt.AsOf}
+	cfg := opt.Study
+	cfg.By = opt.By
+	if !opt.AsOf.IsZero() {
+		cfg.AsOf = opt.AsOf
+	}
 	// Breakdown codes are named by the interviews' form when there is one form to ask.
 	if f, err := ExportForm(ctx, src, ""); err == nil {
 		lang := opt.Lang
@@ -199,6 +207,8 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 		err = report.WriteJSON(w, rep)
 	case ReportXLSX:
 		err = report.WriteXLSX(w, rep, opt.Lang)
+	case ReportHTML:
+		err = report.WriteHTML(w, rep, opt.Lang)
 	default:
 		err = report.WriteText(w, rep, opt.Lang)
 	}

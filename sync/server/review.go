@@ -340,11 +340,11 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	// The report is computed in memory before a byte is written, so a failure is still a
 	// JSON error.
 	var buf bytes.Buffer
-	if _, err := WriteReport(r.Context(), &buf, s.sources(), ReportOptions{Format: format, By: by, Revisions: revs, Lang: q.Get("lang")}); err != nil {
+	if _, err := WriteReport(r.Context(), &buf, s.sources(), ReportOptions{Format: format, By: by, Revisions: revs, Lang: q.Get("lang"), Study: s.cfg.Study}); err != nil {
 		return err
 	}
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",
-		ReportXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[format]
+		ReportXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ReportHTML: "text/html; charset=utf-8"}[format]
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "no-store")
 	if format == ReportXLSX {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/report"
 	"tracer/survey/review"
 	"tracer/sync/wire"
 )
@@ -42,6 +43,10 @@ type Config struct {
 	// key is kept and a forgotten PIN cannot be recovered.
 	LaptopKeys survey.LaptopKeyStore
 
+	// Study is the report's configuration from the study file (report.ReadStudy): the
+	// period, reference date and the other settings every report this server writes uses.
+	// The zero value is the defaults.
+	Study report.Config
 	// Flags sets the thresholds of the review flags; the defaults when zero.
 	Flags review.Config
 	// Location is where coverage's "today" is counted; time.Local when nil.
