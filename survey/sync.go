@@ -60,6 +60,31 @@ type SyncSummary struct {
 	Forms, RosterRows, Returned, ReturnedElsewhere int
 	// Purged counts sent interviews the server approved, whose content the laptop dropped.
 	Purged int
+	// Attempts holds one outcome per contact attempt the server answered for, in push order.
+	Attempts []AttemptOutcome
+}
+
+// AttemptOutcome is the outcome of one pushed contact attempt, with the server's code and
+// reason when it was refused or is waiting.
+type AttemptOutcome struct {
+	ID       string
+	RosterID string
+	Outcome  Outcome
+	Code     string
+	Reason   string
+}
+
+// AttemptCount returns how many pushed attempts had one of the outcomes os.
+func (s *SyncSummary) AttemptCount(os ...Outcome) int {
+	n := 0
+	for _, x := range s.Attempts {
+		for _, o := range os {
+			if x.Outcome == o {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Count returns how many revisions had one of the outcomes os.
@@ -88,9 +113,10 @@ func (s *SyncSummary) With(os ...Outcome) []PushOutcome {
 	return out
 }
 
-// Complete reports whether every finalized revision is now on the server.
+// Complete reports whether every finalized revision and every attempt pushed is now on the server.
 func (s *SyncSummary) Complete() bool {
-	return s.Count(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0 && s.Skipped == 0
+	return s.Count(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0 && s.Skipped == 0 &&
+		s.AttemptCount(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0
 }
 
 // SyncProgress counts the revisions of the outbox the server has answered for.

@@ -72,6 +72,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runForm(ctx, args)
 	case "roster":
 		return m.runRoster(ctx, args)
+	case "attempt":
+		return m.runAttempt(ctx, args)
 	case "serve":
 		return m.runServe(ctx, args)
 	case "user":
@@ -115,12 +117,15 @@ Commands:
                             write a form (the built-in one by default) as an XLSForm
   roster import FILE        load the alumni roster (CSV or XLSX)
   roster upload FILE        upload the roster to the server (supervisor)
+  attempt add ROSTER_ID --mode MODE --outcome CODE
+                            record a contact attempt (phone, WhatsApp, visit, event)
+  attempt list | codes      the attempts on this laptop; the outcome codes
   serve [--addr HOST:PORT] [--db FILE]
                             run the central sync server
   user add NAME --role ROLE create a server account; prints a one-time enrollment code
   user list | revoke NAME   list or revoke server accounts
   login URL CODE            enroll this laptop with the server
-  sync                      push finalized interviews; pull forms, roster and returns
+  sync                      push finalized interviews and attempts; pull forms, roster and returns
   review list|show|approve|return
                             review interviews on the server (supervisor)
   export --format csv|xlsx|jsonl [-o FILE]

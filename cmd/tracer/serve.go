@@ -80,7 +80,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	srv := server.New(server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: forms,
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Key: key, PublicKey: key.Public(), LaptopKeys: sqlite.NewUserStore(db),
+		Attempts: sqlite.NewAttemptLedger(db),
+		Key:      key, PublicKey: key.Public(), LaptopKeys: sqlite.NewUserStore(db),
 		Logger: log, CanWrite: db.CanWrite, Study: study,
 	})
 	ln, err := net.Listen("tcp", *addr)

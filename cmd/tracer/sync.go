@@ -48,7 +48,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		return err
 	}
 	sum, err := c.Sync(ctx, client.Laptop{
-		Interviews: ivs, Roster: sqlite.NewRosterStore(db), State: state,
+		Interviews: ivs, Roster: sqlite.NewRosterStore(db), State: state, Attempts: sqlite.NewAttemptStore(db),
 		FormsDir: filepath.Join(dir, "forms"),
 	}, func(p survey.SyncProgress) {
 		if p.Done == p.Total || p.Done%100 == 0 {
@@ -70,6 +70,19 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "not taken yet: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, survey.Printable(o.Reason), survey.Printable(o.Code))
 		}
 	}
+	for _, o := range sum.Attempts {
+		switch {
+		case o.Outcome.Final():
+			fmt.Fprintf(m.Stdout, "refused: attempt for %s: %s (%s)\n", o.RosterID, o.Reason, o.Code)
+		case o.Outcome == survey.OutcomeWaiting:
+			fmt.Fprintf(m.Stdout, "not taken yet: attempt for %s: %s (%s)\n", o.RosterID, o.Reason, o.Code)
+		}
+	}
+	if len(sum.Attempts) > 0 {
+		fmt.Fprintf(m.Stdout, "attempts: pushed %d new, %d already there, %d refused, %d waiting\n",
+			sum.AttemptCount(survey.OutcomeStored), sum.AttemptCount(survey.OutcomeDuplicate),
+			sum.AttemptCount(survey.OutcomeConflict, survey.OutcomeRefused), sum.AttemptCount(survey.OutcomeWaiting))
+	}
 	fmt.Fprintf(m.Stdout, "pushed %d new, %d already there, %d refused, %d waiting",
 		sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate),
 		sum.Count(survey.OutcomeConflict, survey.OutcomeRefused)+sum.Skipped, sum.Count(survey.OutcomeWaiting))
@@ -84,7 +97,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
 		return fmt.Errorf("store the time of the sync: %w", err)
 	}
-	if len(sum.Outcomes)+sum.Skipped+sum.Forms+sum.RosterRows+sum.Returned == 0 {
+	if len(sum.Outcomes)+len(sum.Attempts)+sum.Skipped+sum.Forms+sum.RosterRows+sum.Returned == 0 {
 		fmt.Fprintln(m.Stdout, "nothing new")
 	}
 	if !sum.Complete() {

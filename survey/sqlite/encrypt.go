@@ -80,7 +80,7 @@ func (db *DB) EncryptInPlace(ctx context.Context) (rows, answers, events int, er
 			}
 			events += len(evs)
 		}
-		return nil
+		return NewAttemptStore(db).encryptInPlace(ctx, tx)
 	})
 	if err != nil {
 		return 0, 0, 0, err

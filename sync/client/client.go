@@ -296,6 +296,27 @@ func (c *Client) Push(ctx context.Context, items []wire.PushItem) (*wire.PushRes
 	return &out, nil
 }
 
+// PushAttempts sends one batch of contact attempts and returns one receipt per attempt,
+// in order. Pushing is idempotent, so it is retried.
+func (c *Client) PushAttempts(ctx context.Context, attempts []*survey.Attempt) (*wire.AttemptPushResponse, error) {
+	var out wire.AttemptPushResponse
+	req := wire.AttemptPushRequest{DeviceTime: c.now().UTC(), Attempts: attempts}
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/attempts/push", req, &out, true); err != nil {
+		return nil, err
+	}
+	if len(out.Receipts) != len(attempts) {
+		return nil, fmt.Errorf("push attempts: %d receipts for %d attempts", len(out.Receipts), len(attempts))
+	}
+	return &out, nil
+}
+
+// Attempts pulls a page of stored contact attempts after the cursor (supervisor, analyst).
+func (c *Client) Attempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
+	var out wire.AttemptsPage
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/attempts?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	return &out, err
+}
+
 // Forms lists the published forms.
 func (c *Client) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
 	var out wire.FormsResponse

@@ -19,6 +19,8 @@ type Laptop struct {
 	Interviews survey.InterviewStore
 	Roster     survey.RosterStore
 	State      survey.SyncStateStore
+	// Attempts holds the laptop's contact attempts; none are pushed when nil.
+	Attempts survey.AttemptStore
 	// FormsDir receives pulled forms as "ID@VERSION.EXT"; no forms are pulled when empty.
 	FormsDir string
 }
@@ -45,6 +47,11 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 	sum := &Summary{}
 	if err := c.pushOutbox(ctx, l, sum, progress); err != nil {
 		return sum, err
+	}
+	if l.Attempts != nil {
+		if err := c.pushAttempts(ctx, l.Attempts, sum); err != nil {
+			return sum, err
+		}
 	}
 	if l.FormsDir != "" {
 		if err := c.pullForms(ctx, l.FormsDir, sum); err != nil {
@@ -158,6 +165,44 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 		sum.Outcomes = append(sum.Outcomes, out)
 		p.Done++
 		progress(*p)
+	}
+	return nil
+}
+
+// pushAttempts pushes the attempts no receipt has settled, in batches: an attempt is
+// marked sent only on a stored or duplicate receipt naming it, recorded as refused for
+// good on a final refusal, and otherwise left for the next sync.
+func (c *Client) pushAttempts(ctx context.Context, store survey.AttemptStore, sum *Summary) error {
+	todo, err := store.Unsent(ctx)
+	if err != nil {
+		return fmt.Errorf("read attempts: %w", err)
+	}
+	for len(todo) > 0 {
+		n := min(len(todo), c.batchCount, wire.MaxAttempts)
+		batch := todo[:n]
+		todo = todo[n:]
+		resp, err := c.PushAttempts(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for i, rc := range resp.Receipts {
+			a := batch[i]
+			if rc.ID != a.ID {
+				return fmt.Errorf("push attempts: receipt %d names %s, not the attempt sent", i+1, rc.ID)
+			}
+			out := survey.AttemptOutcome{ID: a.ID, RosterID: a.RosterID, Outcome: rc.Outcome(), Code: rc.Code, Reason: rc.Message}
+			switch {
+			case rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate:
+				if err := store.MarkSent(ctx, a.ID); err != nil {
+					return &UnrecordedError{Safe: i + 1, Err: fmt.Errorf("mark attempt %s sent: %w", a.ID, err)}
+				}
+			case out.Outcome.Final():
+				if err := store.Refuse(ctx, a.ID, rc.Message+" ("+rc.Code+")"); err != nil {
+					return fmt.Errorf("record refusal of attempt %s: %w", a.ID, err)
+				}
+			}
+			sum.Attempts = append(sum.Attempts, out)
+		}
 	}
 	return nil
 }

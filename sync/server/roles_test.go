@@ -91,6 +91,11 @@ func TestRoleMatrix(t *testing.T) {
 			return wire.AssignRequest{To: "ani", AssignSelector: survey.AssignSelector{RosterIDs: []string{"R1"}}}
 		}, ""},
 		{"POST /api/v1/interviews/push", []string{E, S}, 200, pushBody, ""},
+		{"POST /api/v1/attempts/push", []string{E, S}, 200, func() any {
+			return wire.AttemptPushRequest{DeviceTime: time.Now(), Attempts: []*survey.Attempt{{ID: survey.NewID(), RosterID: "R1",
+				At: time.Now().Add(-time.Minute), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "3.13"}}}
+		}, ""},
+		{"GET /api/v1/attempts", []string{S, A}, 200, nil, ""},
 		{"GET /api/v1/interviews", []string{S, A}, 200, nil, ""},
 		{"GET /api/v1/interviews/" + id + "/1", []string{S, A}, 200, nil, ""},
 		{"POST /api/v1/interviews/" + id + "/return", []string{S}, 200, func() any {

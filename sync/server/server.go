@@ -34,6 +34,8 @@ type Config struct {
 	Roster      survey.ServerRosterStore
 	Returns     survey.ReturnStore
 	Reviews     survey.ReviewStore
+	// Attempts keeps contact attempts; without it the attempt routes answer 404.
+	Attempts survey.AttemptLedger
 
 	// Key opens interviews that laptops sealed to the server's public key, PublicKey; both
 	// are given to laptops' enrollment. Without them laptops push plaintext records.
@@ -167,6 +169,8 @@ var Routes = []Route{
 	{"GET /api/v1/roster", everyone},
 	{"POST /api/v1/roster/assign", supervisors},
 	{"POST /api/v1/interviews/push", collectors},
+	{"POST /api/v1/attempts/push", collectors},
+	{"GET /api/v1/attempts", reviewers},
 	{"GET /api/v1/interviews", reviewers},
 	{"GET /api/v1/interviews/{id}/{revision}", reviewers},
 	{"POST /api/v1/interviews/{id}/return", supervisor},
@@ -200,6 +204,8 @@ func (s *Server) routes() {
 		"GET /api/v1/roster":                     s.pullRoster,
 		"POST /api/v1/roster/assign":             s.assignRoster,
 		"POST /api/v1/interviews/push":           s.push,
+		"POST /api/v1/attempts/push":             s.pushAttempts,
+		"GET /api/v1/attempts":                   s.listAttempts,
 		"GET /api/v1/interviews":                 s.listInterviews,
 		"GET /api/v1/interviews/{id}/{revision}": s.getInterview,
 		"POST /api/v1/interviews/{id}/return":    s.returnInterview,
