@@ -39,7 +39,7 @@ func (m *Main) runAttemptAdd(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("attempt add", "tracer attempt add ROSTER_ID --mode MODE --outcome CODE [flags]\n\n"+
 		"Records one contact attempt with an alumnus of the roster, saved at once on this laptop.\n"+
 		"MODE is event, phone, whatsapp, visit or web; CODE an outcome code (\"tracer attempt codes\").\n"+
-		"TIME is \"2006-01-02 15:04\" (local), \"15:04\" (today), \"+2h\" or RFC 3339.\n")
+		"TIME is \"2006-01-02 15:04\" (local), \"15:04\" (today), \"+2h\" (from now), \"-3h\" (ago) or RFC 3339.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	modeFlag := fs.String("mode", "", "how: event, phone, whatsapp, visit or web (required)")
 	outcomeFlag := fs.String("outcome", "", "the outcome `CODE`, such as 3.13 (no answer) or 2.21 (call back) (required)")
@@ -139,10 +139,13 @@ func (m *Main) enumeratorName(dir string) string {
 }
 
 // parseWhen reads a time as "2006-01-02 15:04" (local), "2006-01-02T15:04", "15:04"
-// (today, local), "+2h30m" (from now) or RFC 3339.
+// (today, local), "+2h30m" (from now), "-3h" (ago) or RFC 3339.
 func parseWhen(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if d, ok := strings.CutPrefix(s, "+"); ok {
+	if d, ok := strings.CutPrefix(s, "+"); ok || strings.HasPrefix(s, "-") {
+		if !ok {
+			d = s
+		}
 		dur, err := time.ParseDuration(d)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("%q is not a duration such as +2h30m", s)

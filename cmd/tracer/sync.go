@@ -73,9 +73,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	for _, o := range sum.Attempts {
 		switch {
 		case o.Outcome.Final():
-			fmt.Fprintf(m.Stdout, "refused: attempt for %s: %s (%s)\n", o.RosterID, o.Reason, o.Code)
+			fmt.Fprintf(m.Stdout, "refused: attempt for %s: %s (%s)\n", survey.Printable(o.RosterID), survey.Printable(o.Reason), survey.Printable(o.Code))
 		case o.Outcome == survey.OutcomeWaiting:
-			fmt.Fprintf(m.Stdout, "not taken yet: attempt for %s: %s (%s)\n", o.RosterID, o.Reason, o.Code)
+			fmt.Fprintf(m.Stdout, "not taken yet: attempt for %s: %s (%s)\n", survey.Printable(o.RosterID), survey.Printable(o.Reason), survey.Printable(o.Code))
 		}
 	}
 	if len(sum.Attempts) > 0 {
