@@ -13,6 +13,7 @@ import (
 	"tracer/forms"
 	"tracer/forms/builtin"
 	"tracer/survey"
+	"tracer/survey/report"
 	"tracer/survey/sqlite"
 )
 
@@ -122,8 +123,9 @@ func loadForm(path string) (*forms.Form, error) {
 }
 
 func (m *Main) runFormCheck(_ context.Context, args []string) error {
-	fs := m.newFlagSet("form check", "tracer form check FILE...")
-	if err := fs.Parse(args); err != nil {
+	fs := m.newFlagSet("form check", "tracer form check [--tracer] FILE...")
+	tracer := fs.Bool("tracer", false, "also list the tracer indicators each form can and cannot feed, and why")
+	if err := fs.Parse(reorder(args)); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -148,12 +150,41 @@ func (m *Main) runFormCheck(_ context.Context, args []string) error {
 		for _, w := range f.Warnings {
 			fmt.Fprintf(m.Stdout, "warning: %s\n", w.Error())
 		}
+		if *tracer && !m.printFeeds(path, f) {
+			failed++
+		}
+	}
+	if failed > 0 && *tracer {
+		fmt.Fprintf(m.Stderr, "tracer: %d of %d forms did not load or feed no tracer indicator\n", failed, fs.NArg())
+		return silentError{1}
 	}
 	if failed > 0 {
 		fmt.Fprintf(m.Stderr, "tracer: %d of %d forms did not load\n", failed, fs.NArg())
 		return silentError{1}
 	}
 	return nil
+}
+
+// printFeeds lists the tracer indicators f can and cannot feed; it reports whether f feeds
+// any.
+func (m *Main) printFeeds(path string, f *forms.Form) bool {
+	feeds := report.CheckForm(f)
+	var can []string
+	for _, fd := range feeds {
+		if fd.OK {
+			can = append(can, fd.Indicator.ID)
+		}
+	}
+	fmt.Fprintf(m.Stdout, "%s: feeds %d of %d tracer indicators\n", path, len(can), len(feeds))
+	if len(can) > 0 {
+		fmt.Fprintf(m.Stdout, "  can: %s\n", strings.Join(can, ", "))
+	}
+	for _, fd := range feeds {
+		if !fd.OK {
+			fmt.Fprintf(m.Stdout, "  cannot: %s (%s): %s\n", fd.Indicator.ID, fd.Indicator.English, strings.Join(fd.Problems, "; "))
+		}
+	}
+	return len(can) > 0
 }
 
 // summary describes a form in one line: its id and version, counts and languages.
@@ -428,7 +459,7 @@ func reorder(args []string) []string {
 // isBoolFlag lists the boolean flags of the commands that use reorder.
 func isBoolFlag(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "h", "help", "save", "json", "draft":
+	case "h", "help", "save", "json", "draft", "tracer":
 		return true
 	}
 	return false

@@ -190,15 +190,32 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	if !opt.AsOf.IsZero() {
 		cfg.AsOf = opt.AsOf
 	}
-	// Breakdown codes are named by the interviews' form when there is one form to ask.
-	if f, err := ExportForm(ctx, src, ""); err == nil {
+	feeding, newest, err := reportForms(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	// Breakdown codes are named by the newest form version that feeds the report.
+	if newest != nil {
 		lang := opt.Lang
 		if lang == "" {
 			lang = "id"
 		}
-		cfg.Labels = report.FormLabels(f, lang)
+		cfg.Labels = report.FormLabels(newest, lang)
 	}
-	rep, err := report.Compute(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}), cfg)
+	// Only interviews of form versions with the core tracer questions count: another form
+	// (an employer survey) must not stand for an alumnus's tracer interview.
+	all := src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})
+	records := func(yield func(*survey.Record, error) bool) {
+		for r, err := range all {
+			if err == nil && !feeding[r.FormID+"\x00"+r.FormVersion] {
+				continue
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+	rep, err := report.Compute(rows, records, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -216,4 +233,32 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 		return nil, fmt.Errorf("write report: %w", err)
 	}
 	return rep, nil
+}
+
+// reportForms returns the published form versions whose interviews feed the report (they
+// have consent and main_status, see report.FeedsReport), by id and version, and the newest
+// of them.
+func reportForms(ctx context.Context, src Sources) (map[string]bool, *forms.Form, error) {
+	published, err := src.Forms.Forms(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	feeding := map[string]bool{}
+	var newest *forms.Form
+	var at time.Time
+	for _, pf := range published {
+		full, err := src.Forms.Form(ctx, pf.ID, pf.Version)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, err := forms.ParseContext(ctx, full.Name, full.Source)
+		if err != nil || !report.FeedsReport(f) {
+			continue
+		}
+		feeding[pf.ID+"\x00"+pf.Version] = true
+		if newest == nil || !pf.PublishedAt.Before(at) {
+			newest, at = f, pf.PublishedAt
+		}
+	}
+	return feeding, newest, nil
 }
