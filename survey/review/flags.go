@@ -22,6 +22,7 @@ import (
 // The flag names.
 const (
 	FlagDuplicateNIK       = "duplicate_nik"       // the same NIK in another interview of the wave
+	FlagSecondInterview    = "second_interview"    // a second interview of one roster alumnus in a wave
 	FlagConflict           = "conflict"            // differing contents received for one revision
 	FlagFast               = "fast"                // finished much faster than the form's median
 	FlagTrainingAfterIntvw = "training_end_late"   // training_end_date is not before interview_date
@@ -34,7 +35,7 @@ const (
 )
 
 // FlagNames lists every flag name.
-var FlagNames = []string{FlagDuplicateNIK, FlagConflict, FlagFast, FlagTrainingAfterIntvw, FlagJobAfterInterview,
+var FlagNames = []string{FlagDuplicateNIK, FlagSecondInterview, FlagConflict, FlagFast, FlagTrainingAfterIntvw, FlagJobAfterInterview,
 	FlagJobBeforeTraining, FlagStatusInconsistent, FlagAbroadInIndonesia, FlagIncomeOutlier, FlagIncomeBelowUMK}
 
 // Config sets the thresholds of the flags. The zero value uses the defaults.
@@ -186,6 +187,34 @@ func Compute(items []Item, cfg Config) map[string][]survey.Flag {
 			sort.Strings(others)
 			add(items[i].Record.ID, FlagDuplicateNIK, "NIK ending %s is also in interview %s of wave %s %s.",
 				k.nik[len(k.nik)-4:], strings.Join(others, ", "), k.form, k.year)
+		}
+	}
+
+	// One interview per roster alumnus per form per wave: every later one is flagged.
+	type waveResp struct{ form, year, resp string }
+	byResp := map[waveResp][]int{}
+	for i, it := range items {
+		if it.Record.RespondentID == "" {
+			continue
+		}
+		k := waveResp{it.Record.FormID, waveYear(vals[i], it.Record), it.Record.RespondentID}
+		byResp[k] = append(byResp[k], i)
+	}
+	for k, is := range byResp {
+		if len(is) < 2 {
+			continue
+		}
+		sort.Slice(is, func(a, b int) bool {
+			ra, rb := items[is[a]].Record, items[is[b]].Record
+			if !ra.StartedAt.Equal(rb.StartedAt) {
+				return ra.StartedAt.Before(rb.StartedAt)
+			}
+			return ra.ID < rb.ID
+		})
+		first := items[is[0]].Record.ID
+		for _, i := range is[1:] {
+			add(items[i].Record.ID, FlagSecondInterview, "Alumnus %s already has interview %s of wave %s %s: one interview per alumnus per wave; correct the first through a return instead.",
+				k.resp, short(first), k.form, k.year)
 		}
 	}
 
@@ -353,4 +382,12 @@ func in(v string, set ...string) bool {
 		}
 	}
 	return false
+}
+
+// waveYear is the year of an interview's wave: that of interview_date, else of FinalizedAt.
+func waveYear(vals map[string]string, r *survey.Record) string {
+	if d := parseDate(vals[builtin.InterviewDate]); !d.IsZero() {
+		return strconv.Itoa(d.Year())
+	}
+	return strconv.Itoa(r.FinalizedAt.Year())
 }

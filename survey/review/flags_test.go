@@ -155,3 +155,29 @@ func TestIncomeOutliers(t *testing.T) {
 		t.Errorf("roster kejuruan not used")
 	}
 }
+
+// A second interview of one roster alumnus in a wave of a form is flagged, the first is
+// not; another form or another year is another wave.
+func TestSecondInterviewFlagged(t *testing.T) {
+	resp := func(it review.Item, id string, late time.Duration) review.Item {
+		it.Record.RespondentID = id
+		it.Record.StartedAt = it.Record.StartedAt.Add(late)
+		return it
+	}
+	first := resp(item("a1", 30, nil), "BTG25-0071", 0)
+	second := resp(item("a2", 30, nil), "BTG25-0071", time.Hour)
+	otherForm := resp(item("a3", 30, nil), "BTG25-0071", 2*time.Hour)
+	otherForm.Record.FormID = "employer_survey"
+	nextYear := resp(item("a4", 30, func(a map[string]string) { a["interview_date"] = "2027-11-20" }), "BTG25-0071", 3*time.Hour)
+	walkIn := item("a5", 30, nil)
+	got := review.Compute([]review.Item{second, first, otherForm, nextYear, walkIn}, review.Config{})
+	for id, want := range map[string]bool{"a1": false, "a2": true, "a3": false, "a4": false, "a5": false} {
+		has := false
+		for _, f := range got[id] {
+			has = has || f.Name == review.FlagSecondInterview
+		}
+		if has != want {
+			t.Errorf("%s: second_interview %v, want %v (%v)", id, has, want, got[id])
+		}
+	}
+}
