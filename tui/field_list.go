@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -32,9 +33,10 @@ func defaultListKeyMap() ListKeyMap {
 
 // listInput is a single or multiple choice among many options (provinces, regencies, KBLI
 // sectors), searched by typing. The answer is only ever an option the enumerator picked:
-// Space picks the highlighted option; for a single choice, Enter takes the highlighted
-// option of a search that is on screen (or of arrows moved while nothing was picked).
-// Clearing the search picks nothing.
+// Space picks the highlighted option when the arrows put the highlight there or the search
+// is its code ("7"); while words are searched, Space separates them ("kutai timur"); for a single choice, Enter takes the highlighted option of a
+// search that is on screen (or of arrows moved while nothing was picked). Clearing the
+// search picks nothing.
 type listInput struct {
 	keys     *ListKeyMap
 	kind     fieldKind
@@ -44,6 +46,10 @@ type listInput struct {
 	visible  []int
 	cursor   int  // index into visible
 	armed    bool // Enter takes the highlighted option (single choice)
+	// moved is set when the arrows moved the highlight since the search last changed:
+	// Space then picks the highlighted option. While a search is being typed (the top
+	// result highlighted by the search itself), Space separates its words.
+	moved bool
 	readOnly bool
 	note     string
 }
@@ -68,6 +74,7 @@ func (f *listInput) filter() {
 	f.visible = matchOptions(f.opts, f.query, f.visible[:0])
 	f.cursor = 0
 	f.armed = f.query != "" && len(f.visible) > 0
+	f.moved = false
 }
 
 // pick picks (single) or toggles (multiple) the highlighted option, then shows the whole
@@ -94,8 +101,18 @@ func (f *listInput) pick() {
 	f.armed = false
 }
 
+// codeTyped reports whether the search is the code shown before the highlighted option
+// (its number, or its letter in a lettered list): "7" then Space picks option 7.
+func (f *listInput) codeTyped() bool {
+	if len(f.visible) == 0 {
+		return false
+	}
+	return strings.EqualFold(strings.TrimSpace(f.opts.codes[f.visible[f.cursor]]), strings.TrimSpace(f.query))
+}
+
 func (f *listInput) move(to int) {
 	f.cursor = max(min(to, len(f.visible)-1), 0)
+	f.moved = true
 	if f.query != "" || len(f.chosen) == 0 {
 		f.armed = len(f.visible) > 0
 	}
@@ -127,6 +144,11 @@ func (f *listInput) Update(msg tea.Msg) bool {
 		return true
 	case key.Matches(k, f.keys.PageDown):
 		f.move(f.cursor + 8)
+		return true
+	case key.Matches(k, f.keys.Select) && f.query != "" && !f.moved && !f.codeTyped():
+		if !strings.HasSuffix(f.query, " ") {
+			f.query += " " // a word of the search ends; the results stay as they are
+		}
 		return true
 	case key.Matches(k, f.keys.Select):
 		f.pick()

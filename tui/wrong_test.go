@@ -279,3 +279,26 @@ func TestListSearchAbbreviations(t *testing.T) {
 		}
 	}
 }
+
+// While a search is typed, Space separates its words; once the arrows moved the highlight,
+// Space picks it.
+func TestSpaceInSearch(t *testing.T) {
+	e, m := kindsAt(t, "prov")
+	typeText(t, m, "jawa timur")
+	if !strings.Contains(plain(m), "Cari: jawa timur") {
+		t.Fatalf("space did not separate the words:\n%s", plain(m))
+	}
+	if s, st := leave(t, e, m, "prov"); s != "35" || st != "35" {
+		t.Errorf("saved %q (stored %q), want 35 (Jawa Timur)", s, st)
+	}
+	e, m = kindsAt(t, "provs")
+	typeText(t, m, "jawa ")
+	if v, _ := m.iv().fld.Value(); v != "" {
+		t.Errorf("a space while searching picked %q", v)
+	}
+	drive(t, m, keypress("down"))
+	drive(t, m, keypress("space"))
+	if s, st := leave(t, e, m, "provs"); s != "33" || st != "33" {
+		t.Errorf("saved %q (stored %q), want 33 (Jawa Tengah)", s, st)
+	}
+}
