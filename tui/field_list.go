@@ -38,18 +38,18 @@ func defaultListKeyMap() ListKeyMap {
 // search that is on screen (or of arrows moved while nothing was picked). Clearing the
 // search picks nothing.
 type listInput struct {
-	keys     *ListKeyMap
-	kind     fieldKind
-	opts     *options
-	chosen   map[string]bool
-	query    string
-	visible  []int
-	cursor   int  // index into visible
-	armed    bool // Enter takes the highlighted option (single choice)
+	keys    *ListKeyMap
+	kind    fieldKind
+	opts    *options
+	chosen  map[string]bool
+	query   string
+	visible []int
+	cursor  int  // index into visible
+	armed   bool // Enter takes the highlighted option (single choice)
 	// moved is set when the arrows moved the highlight since the search last changed:
 	// Space then picks the highlighted option. While a search is being typed (the top
 	// result highlighted by the search itself), Space separates its words.
-	moved bool
+	moved    bool
 	readOnly bool
 	note     string
 }
