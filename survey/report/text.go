@@ -180,7 +180,7 @@ var dimLabels = map[Dimension][2]string{
 	ByInstitution: {"lembaga", "institution"}, ByBatch: {"angkatan", "batch"},
 	ByBudgetYear: {"tahun anggaran", "budget year"}, ByYear: {"tahun selesai pelatihan", "year training ended"},
 	ByFunding: {"sumber dana", "funding source"}, BySex: {"jenis kelamin", "sex"},
-	ByRegency: {"kabupaten/kota domisili", "regency of domicile"}, ByWindow: {"bulan sejak pelatihan", "months since training"},
+	ByRegency: {"kabupaten/kota domisili", "regency of domicile"}, ByWorkRegency: {"kabupaten/kota tempat kerja", "regency of work"}, ByWindow: {"bulan sejak pelatihan", "months since training"},
 	ByAge: {"kelompok umur", "age group"}, ByEducation: {"pendidikan", "education"},
 }
 
@@ -422,7 +422,11 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 		line("")
 		line("%s", textsIn(lang).Weights)
 		for _, wt := range r.Weights {
-			line("  %s %s %4d %4d %8s", fit(wt.Kejuruan, 20), fit(wt.Sex, 10), wt.G, wt.S, num(wt.Weight, 3, lang))
+			w := "-" // no respondent in the cell: no weight
+			if wt.S > 0 {
+				w = num(wt.Weight, 3, lang)
+			}
+			line("  %s %s %4d %4d %8s", fit(wt.Kejuruan, 20), fit(wt.Sex, 10), wt.G, wt.S, w)
 		}
 	}
 	if len(r.Superseded) > 0 {
