@@ -211,3 +211,18 @@ func (s *studyForms) version(ctx context.Context, id, version string) (*forms.Fo
 	}
 	return nil, survey.Errorf(survey.ENOTFOUND, "Form %s version %s is not on this laptop: sync to pull it.", id, version)
 }
+
+// retired reports whether the server retired form id, as of the last sync.
+func (s *studyForms) retired(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.refresh(); err != nil {
+		return false
+	}
+	for _, pf := range s.list {
+		if pf.ID == id {
+			return pf.Retired
+		}
+	}
+	return false
+}

@@ -84,7 +84,7 @@ func (m *Main) runForm(ctx context.Context, args []string) error {
 Commands:
   check FILE...                           validate XLSForms (.xlsx or Markdown .md)
   fill FILE --answers A.json [--lang L]   fill a form headless and print the record as JSON
-  export [FILE] -o OUT.xlsx               write a form (the built-in one by default) as an XLSForm
+  export [FILE] -o OUT.xlsx|OUT.md        write a form (the built-in one by default) as an XLSForm
   publish FILE [--server URL | --db FILE] publish a form version for the study (supervisor, admin)
   list [--server URL | --db FILE]         the published forms, their versions and interviews
   retire ID [--server URL | --db FILE]    stop laptops offering a form for new interviews
@@ -272,6 +272,9 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 			return err
 		}
 		defer st.Close()
+		if study, err := loadStudyForms(st.dir); err == nil && *interview == "" && study.retired(f.ID) {
+			return fmt.Errorf("form %s is retired on the server: it is no longer offered for new interviews (drafts already started still finish and sync)", f.ID)
+		}
 		if *interview != "" {
 			if _, err := st.interviews.Get(ctx, *interview); err != nil {
 				return fmt.Errorf("interview %s: %s", *interview, survey.ErrorMessage(err))
@@ -421,6 +424,17 @@ func (m *Main) runFormExport(_ context.Context, args []string) error {
 	// Refuse to export a form that does not load.
 	if _, err := forms.Parse(name, data); err != nil {
 		return err
+	}
+	if strings.EqualFold(filepath.Ext(*out), ".md") {
+		// A Markdown form (pyxform's layout), to edit in any text editor.
+		if !strings.EqualFold(filepath.Ext(name), ".md") {
+			return usageError("form export writes Markdown only from a Markdown form; %s is not one", filepath.Base(name))
+		}
+		if err := os.WriteFile(*out, data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "wrote %s (%s)\n", *out, filepath.Base(name))
+		return nil
 	}
 	var buf bytes.Buffer
 	if err := forms.WriteXLSX(&buf, name, data); err != nil {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,6 +41,12 @@ func TestScript(t *testing.T) {
 				return err
 			}
 			env.Setenv("PERSONAS", personas)
+			// Files the scripts copy in: a small form of the XLSForm corpus.
+			td, err := filepath.Abs("testdata")
+			if err != nil {
+				return err
+			}
+			env.Setenv("TESTDATA", td)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -48,6 +56,9 @@ func TestScript(t *testing.T) {
 			"nosecret":   cmdNoSecret,
 			"setenvfile": cmdSetenvFile,
 			"holds":      cmdHolds,
+			"replace":    cmdReplace,
+			"dropline":   cmdDropLine,
+			"unzip":      cmdUnzip,
 		},
 	})
 }
@@ -177,4 +188,57 @@ func personasDir(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	return dir + string(filepath.Separator)
+}
+
+// replace FILE OLD NEW replaces every OLD in FILE with NEW; it fails when FILE has no OLD.
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	s := ts.ReadFile(args[0])
+	if !strings.Contains(s, args[1]) {
+		ts.Fatalf("%s has no %q", args[0], args[1])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.ReplaceAll(s, args[1], args[2])), 0o644))
+}
+
+// dropline FILE TEXT removes the lines of FILE that contain TEXT; it fails when none does.
+func cmdDropLine(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: dropline FILE TEXT")
+	}
+	var keep []string
+	lines := strings.Split(ts.ReadFile(args[0]), "\n")
+	for _, l := range lines {
+		if !strings.Contains(l, args[1]) {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) == len(lines) {
+		ts.Fatalf("no line of %s has %q", args[0], args[1])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(keep, "\n")), 0o644))
+}
+
+// unzip ZIP NAME OUT writes the member NAME of the zip file ZIP to OUT.
+func cmdUnzip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: unzip ZIP NAME OUT")
+	}
+	zr, err := zip.OpenReader(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name != args[1] {
+			continue
+		}
+		rc, err := f.Open()
+		ts.Check(err)
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[2]), data, 0o644))
+		return
+	}
+	ts.Fatalf("%s has no %s", args[0], args[1])
 }
