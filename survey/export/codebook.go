@@ -7,11 +7,12 @@ import (
 )
 
 // codebook returns the codebook table: a header, then one row per column of every table.
-// Columns: table, column, question, type, choice (the code of a 0/1 column), then a label and
-// a choices column per form language ("code = label" lines).
+// Columns: table, column, variable (the column's name in SPSS and Stata files), question,
+// type, list, choice (the code of a 0/1 column), then a label and a choices column per form
+// language ("code = label" lines).
 func (s *schema) codebook() [][]string {
 	f := s.form
-	header := []string{"table", "column", "question", "type", "list", "choice"}
+	header := []string{"table", "column", "variable", "question", "type", "list", "choice"}
 	for _, l := range f.Languages {
 		header = append(header, langSuffix("label", l))
 	}
@@ -26,30 +27,28 @@ func (s *schema) codebook() [][]string {
 	for _, t := range s.tables {
 		for _, c := range t.cols {
 			r := make([]string, len(header))
-			r[0], r[1] = t.name, c.name
+			r[0], r[1], r[2] = t.name, c.name, c.stat
 			switch c.kind {
 			case colMeta:
-				r[3] = "metadata"
-				fillAll(r[6:6+nl], metaColumns[c.idx].desc)
+				r[4] = "metadata"
+				fillAll(r[7:7+nl], metaColumns[c.idx].desc)
 			case colRoster:
-				r[3] = "roster"
-				fillAll(r[6:6+nl], "roster field "+s.roster[c.idx])
+				r[4] = "roster"
+				fillAll(r[7:7+nl], "roster field "+s.roster[c.idx])
 			case colKey:
-				r[3] = "link"
-				fillAll(r[6:6+nl], keyColumns[c.idx].desc)
+				r[4] = "link"
+				fillAll(r[7:7+nl], keyColumns[c.idx].desc)
 			case colValue:
-				r[2], r[3], r[4] = c.node.Name, c.node.Type, c.node.ListName
+				r[3], r[4], r[5] = c.node.Name, c.node.Type, c.node.ListName
 				for i, l := range f.Languages {
-					r[6+i] = c.node.Label[l]
-					if list := f.Lists[c.node.ListName]; list != nil {
-						r[6+nl+i] = choiceLines(list, l)
-					}
+					r[7+i] = c.node.Label[l]
+					r[7+nl+i] = choiceLines(offered(f, c.node, f.Lists[c.node.ListName]), l)
 				}
 			case colDummy:
-				r[2], r[3], r[4], r[5] = c.node.Name, "0/1", c.node.ListName, c.choice.Name
+				r[3], r[4], r[5], r[6] = c.node.Name, "0/1", c.node.ListName, c.choice.Name
 				for i, l := range f.Languages {
-					r[6+i] = c.choice.Label[l]
-					r[6+nl+i] = "1 = chosen, 0 = not chosen, empty = question not answered"
+					r[7+i] = c.choice.Label[l]
+					r[7+nl+i] = "1 = chosen, 0 = not chosen, empty = question not answered"
 				}
 			}
 			if s.versions != nil {
@@ -76,9 +75,9 @@ func langSuffix(base, lang string) string {
 	return base
 }
 
-func choiceLines(l *forms.ChoiceList, lang string) string {
+func choiceLines(choices []*forms.Choice, lang string) string {
 	var b strings.Builder
-	for i, c := range l.Choices {
+	for i, c := range choices {
 		if i > 0 {
 			b.WriteByte('\n')
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 )
 
 // bom is the UTF-8 byte-order mark Excel needs to read a CSV file as UTF-8.
@@ -23,24 +24,27 @@ type csvTable struct {
 }
 
 type csvSink struct {
-	s      *schema
-	zw     *zip.Writer
-	tables []*csvTable
-	cells  []string
+	s       *schema
+	zw      *zip.Writer
+	tables  []*csvTable
+	cells   []string
+	dialect CSVDialect
+	now     time.Time
 }
 
-func newCSVSink(w io.Writer, s *schema, tempDir string) (*csvSink, error) {
+func newCSVSink(w io.Writer, s *schema, opt Options) (*csvSink, error) {
+	tempDir := opt.TempDir
 	zw := zip.NewWriter(w)
 	// Speed over size: the default level makes deflate the slowest step of a large export.
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
 	})
-	k := &csvSink{s: s, zw: zw}
+	k := &csvSink{s: s, zw: zw, dialect: opt.CSVDialect, now: opt.Now}
 	for i, t := range s.tables {
 		var out io.Writer
 		ct := &csvTable{}
 		if i == 0 {
-			entry, err := zw.Create(t.name + ".csv")
+			entry, err := createEntry(zw, t.name+".csv", opt.Now)
 			if err != nil {
 				return nil, err
 			}
@@ -56,7 +60,7 @@ func newCSVSink(w io.Writer, s *schema, tempDir string) (*csvSink, error) {
 			out = ct.buf
 		}
 		k.tables = append(k.tables, ct)
-		ct.w = csv.NewWriter(out)
+		ct.w = newCSVWriter(out, k.dialect)
 		if i == 0 {
 			// The zip entry is written to by the csv.Writer's own buffer.
 			if _, err := io.WriteString(out, bom); err != nil {
@@ -69,7 +73,7 @@ func newCSVSink(w io.Writer, s *schema, tempDir string) (*csvSink, error) {
 		for j, c := range t.cols {
 			header[j] = c.name
 		}
-		if err := k.write(ct.w, header); err != nil {
+		if err := k.write(ct.w, nil, header); err != nil {
 			k.abort()
 			return nil, err
 		}
@@ -77,14 +81,32 @@ func newCSVSink(w io.Writer, s *schema, tempDir string) (*csvSink, error) {
 	return k, nil
 }
 
-// write writes one CSV record, neutralising formulas and turning CR LF into LF.
-func (k *csvSink) write(w *csv.Writer, cells []string) error {
+// createEntry adds a deflated zip entry dated now.
+func createEntry(zw *zip.Writer, name string, now time.Time) (io.Writer, error) {
+	return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: now})
+}
+
+func newCSVWriter(w io.Writer, d CSVDialect) *csv.Writer {
+	cw := csv.NewWriter(w)
+	if d == CSVExcelID {
+		cw.Comma = ';'
+	}
+	return cw
+}
+
+// write writes one CSV record of a table with columns cols (nil for a header or the
+// codebook), neutralising formulas and turning CR LF into LF.
+func (k *csvSink) write(w *csv.Writer, cols []column, cells []string) error {
 	if cap(k.cells) < len(cells) {
 		k.cells = make([]string, len(cells))
 	}
 	out := k.cells[:len(cells)]
 	for i, v := range cells {
-		out[i] = csvValue(v)
+		if k.dialect == CSVExcelID && cols != nil {
+			out[i] = excelIDValue(&cols[i], v)
+		} else {
+			out[i] = csvValue(v)
+		}
 	}
 	return w.Write(out)
 }
@@ -97,8 +119,41 @@ func csvValue(v string) string {
 	return v
 }
 
+// excelIDValue writes a value for Excel set to Indonesian: a number of a numeric column with
+// a decimal comma; a text value that Excel would read as a number or a date (a NIK, a phone
+// number, a code with leading zeros) after a tab, which makes Excel keep it as text; any
+// other text neutralised as in standard CSV.
+func excelIDValue(c *column, v string) string {
+	if c.num && plainNumber(v) {
+		return strings.Replace(v, ".", ",", 1)
+	}
+	n := csvValue(v)
+	if n == v && numberLike(v) {
+		return "\t" + v
+	}
+	return n
+}
+
+// numberLike reports whether Excel could take text v for a number, a date or a time: a
+// plain number, or a digit followed only by digits, spaces and . , / : - characters.
+func numberLike(v string) bool {
+	if plainNumber(v) {
+		return true
+	}
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= '0' && c <= '9' || strings.IndexByte(" .,/:-", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
 func (k *csvSink) row(t *table, cells []string) error {
-	return k.write(k.tables[t.id].w, cells)
+	return k.write(k.tables[t.id].w, t.cols, cells)
 }
 
 func (k *csvSink) finish(codebook [][]string) error {
@@ -117,7 +172,7 @@ func (k *csvSink) finish(codebook [][]string) error {
 		if err := ct.buf.Flush(); err != nil {
 			return fmt.Errorf("export %s: %w", t.name, err)
 		}
-		entry, err := k.zw.Create(t.name + ".csv")
+		entry, err := createEntry(k.zw, t.name+".csv", k.now)
 		if err != nil {
 			return err
 		}
@@ -128,24 +183,30 @@ func (k *csvSink) finish(codebook [][]string) error {
 			return fmt.Errorf("export %s: %w", t.name, err)
 		}
 	}
-	entry, err := k.zw.Create("codebook.csv")
+	if err := writeCSVCodebook(k.zw, codebook, k.now, k.dialect); err != nil {
+		return err
+	}
+	return k.zw.Close()
+}
+
+// writeCSVCodebook adds the codebook to a zip as codebook.csv.
+func writeCSVCodebook(zw *zip.Writer, codebook [][]string, now time.Time, d CSVDialect) error {
+	entry, err := createEntry(zw, "codebook.csv", now)
 	if err != nil {
 		return err
 	}
 	if _, err := io.WriteString(entry, bom); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(entry)
+	k := &csvSink{dialect: d}
+	cw := newCSVWriter(entry, d)
 	for _, r := range codebook {
-		if err := k.write(cw, r); err != nil {
+		if err := k.write(cw, nil, r); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return k.zw.Close()
+	return cw.Error()
 }
 
 // abort removes the temporary files.

@@ -1,6 +1,7 @@
 // Package export writes interviews as analysts read them: CSV (a zip of one file per table
-// plus a codebook), XLSX (a sheet per table plus a codebook sheet) or JSON Lines (one object
-// per interview, repeats nested).
+// plus a codebook), XLSX (a sheet per table plus a codebook sheet), JSON Lines (one object
+// per interview, repeats nested), SPSS or Stata (a zip of one .sav or .dta file per table,
+// with variable and value labels, plus the codebook as CSV). docs/EXPORT.md describes them.
 //
 // The interview table has one row per record, metadata first (interview_id, revision,
 // respondent_id, enumerator, form_version, started_at, finalized_at), then the joined roster
@@ -9,22 +10,24 @@
 // question name, or its group path where a name is used twice). A select_multiple has its
 // own column plus one 0/1 column per choice (q/choice; empty when q has no answer). Each
 // repeat is a separate table linked to the interview by interview_id and to its enclosing
-// repeat by instance paths (see the codebook).
+// repeat by instance paths (see the codebook). In SPSS and Stata files a column has a
+// variable name both accept (see varNames); the codebook maps one to the other.
 //
-// Spreadsheet safety: in CSV and XLSX a text value that starts with = + - @, a tab or a
-// carriage return is prefixed with a single quote ('), as OWASP's "CSV Injection" page
-// advises, so that Excel or LibreOffice never runs it as a formula; a value that is a plain
-// number (-5, +3.2) is left alone because it cannot be a formula. JSON Lines values are
-// written unchanged. CSV files are UTF-8 with a byte-order mark so Excel detects the encoding,
-// fields are quoted as RFC 4180 says and lines end in \n; a CR LF inside a value is written
-// as LF, because encoding/csv (and RFC 4180 readers generally) read a quoted CR LF back as LF.
-// With that, reading a file back with encoding/csv gives exactly the values written, and
-// writing them again gives the same bytes.
+// Spreadsheet safety: in CSV a text value that starts with = + - @, a tab or a carriage
+// return is prefixed with a single quote ('), as OWASP's "CSV Injection" page advises, so
+// that Excel or LibreOffice never runs it as a formula; a value that is a plain number (-5,
+// +3.2) is left alone because it cannot be a formula. XLSX text cells are never evaluated,
+// so they hold the exact value. JSON Lines values are written unchanged. CSV files are UTF-8
+// with a byte-order mark so Excel detects the encoding, fields are quoted as RFC 4180 says
+// and lines end in \n; a CR LF inside a value is written as LF, because encoding/csv (and
+// RFC 4180 readers generally) read a quoted CR LF back as LF. With that, reading a file back
+// with encoding/csv gives exactly the values written, and writing them again gives the same
+// bytes. The excel-id dialect (CSVExcelID) trades that for Excel set to Indonesian.
 //
 // Output is streamed: one record is held at a time, rows go straight to the writer (CSV), to
 // excelize's StreamWriter (XLSX, which spools to temporary files) or to temporary files
-// (CSV repeat tables, appended to the zip at the end), so memory does not grow with the
-// number of interviews.
+// (CSV repeat tables, SPSS and Stata tables, whose types and widths are known only at the
+// end), so memory does not grow with the number of interviews.
 package export
 
 import (
@@ -49,15 +52,46 @@ const (
 	CSV   Format = "csv"
 	XLSX  Format = "xlsx"
 	JSONL Format = "jsonl"
+	// SAV is a zip of one SPSS system file per table plus the codebook as CSV.
+	SAV Format = "sav"
+	// DTA is a zip of one Stata 118 dataset per table plus the codebook as CSV.
+	DTA Format = "dta"
 )
 
-// ParseFormat returns the format named s (csv, xlsx or jsonl, any case).
+// ParseFormat returns the format named s (csv, xlsx, jsonl, sav or dta, any case).
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
-	case CSV, XLSX, JSONL:
+	case CSV, XLSX, JSONL, SAV, DTA:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown export format %q: use csv, xlsx or jsonl", s)
+	return "", fmt.Errorf("unknown export format %q: use csv, xlsx, jsonl, sav or dta", s)
+}
+
+// CSVDialect is how CSV files are written.
+type CSVDialect string
+
+// The CSV dialects.
+const (
+	// CSVStandard is RFC 4180: comma, decimal point, UTF-8 with a byte-order mark.
+	CSVStandard CSVDialect = "standard"
+	// CSVExcelID opens right in Excel set to Indonesian: semicolon, decimal comma, UTF-8
+	// with a byte-order mark, and identifiers (NIK, phone numbers, codes with leading zeros)
+	// kept as text by a leading tab.
+	CSVExcelID CSVDialect = "excel-id"
+)
+
+// csvStandard is the dialect of codebooks inside SPSS and Stata exports.
+const csvStandard = CSVStandard
+
+// ParseCSVDialect returns the dialect named s (standard or excel-id); "" is standard.
+func ParseCSVDialect(s string) (CSVDialect, error) {
+	switch d := CSVDialect(strings.ToLower(strings.TrimSpace(s))); d {
+	case "":
+		return CSVStandard, nil
+	case CSVStandard, CSVExcelID:
+		return d, nil
+	}
+	return "", fmt.Errorf("unknown CSV dialect %q: use standard or excel-id", s)
 }
 
 // Options configure an export. Which revisions go in (latest approved, latest, all) is the
@@ -74,13 +108,18 @@ type Options struct {
 	Roster func(rosterID string) (*survey.Respondent, bool)
 	// RosterExtra names extra roster columns (survey.Respondent.Extra keys) to join.
 	RosterExtra []string
-	// TempDir holds the temporary files of CSV repeat tables; os.TempDir() when empty.
+	// TempDir holds the temporary files of CSV repeat tables and of SPSS and Stata tables;
+	// os.TempDir() when empty.
 	TempDir string
 	// Versions are the other versions of the form whose records are exported, oldest
 	// first. The columns they have and the form written with does not are added after
 	// the form's own, and the codebook gets a "versions" column naming the versions that
 	// have each column.
 	Versions []*forms.Form
+	// CSVDialect is the CSV dialect; standard when empty.
+	CSVDialect CSVDialect
+	// Now dates the zip entries and the SPSS and Stata file headers; time.Now() when zero.
+	Now time.Time
 }
 
 // Stats counts what an export wrote.
@@ -104,6 +143,13 @@ type sink interface {
 // Write exports the records of form f to w in opt.Format. It stops at the first error,
 // including one yielded by records; the output is then incomplete.
 func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error], opt Options) (Stats, error) {
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.Format == SAV || opt.Format == DTA {
+		// Select answers stay codes: the files carry their labels as value labels.
+		opt.Labels = false
+	}
 	s := newSchema(f, opt)
 	st := Stats{Rows: map[string]int{}}
 	if opt.Format == JSONL {
@@ -114,9 +160,11 @@ func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error],
 	var err error
 	switch opt.Format {
 	case CSV, "":
-		out, err = newCSVSink(w, s, opt.TempDir)
+		out, err = newCSVSink(w, s, opt)
 	case XLSX:
-		out, err = newXLSXSink(w, s)
+		out, err = newXLSXSink(w, s, opt.Now)
+	case SAV, DTA:
+		out, err = newStatSink(w, s, opt.Format, opt.TempDir, opt.Now)
 	default:
 		return st, fmt.Errorf("unknown export format %q", opt.Format)
 	}

@@ -294,7 +294,7 @@ func TestNeutralize(t *testing.T) {
 func TestCodebook(t *testing.T) {
 	_, tables, _ := exportCSV(t, export.Options{})
 	cb := tables["codebook.csv"]
-	wantHeader := []string{"table", "column", "question", "type", "list", "choice", "label_id", "label_en", "choices_id", "choices_en"}
+	wantHeader := []string{"table", "column", "variable", "question", "type", "list", "choice", "label_id", "label_en", "choices_id", "choices_en"}
 	if diff := cmp.Diff(wantHeader, cb[0]); diff != "" {
 		t.Fatalf("codebook header (-want +got):\n%s", diff)
 	}
@@ -303,11 +303,11 @@ func TestCodebook(t *testing.T) {
 		rows[r[0]+":"+r[1]] = r
 	}
 	for _, want := range [][]string{
-		{"interviews", "consent", "consent", "select_one", "yn", "", "Setuju?", "Agree?", "yes = Ya\nno = Tidak", "yes = Yes\nno = No"},
-		{"interviews", "fruits/mango", "fruits", "0/1", "fruit", "mango", "Mangga", "Mango",
+		{"interviews", "consent", "consent", "consent", "select_one", "yn", "", "Setuju?", "Agree?", "yes = Ya\nno = Tidak", "yes = Yes\nno = No"},
+		{"interviews", "fruits/mango", "fruits_mango", "fruits", "0/1", "fruit", "mango", "Mangga", "Mango",
 			"1 = chosen, 0 = not chosen, empty = question not answered", "1 = chosen, 0 = not chosen, empty = question not answered"},
-		{"interviews", "g2/remark", "remark", "text", "", "", "Catatan 2", "Remark 2", "", ""},
-		{"job", "jtitle", "jtitle", "text", "", "", "Jabatan", "Title", "", ""},
+		{"interviews", "g2/remark", "g2_remark", "remark", "text", "", "", "Catatan 2", "Remark 2", "", ""},
+		{"job", "jtitle", "jtitle", "jtitle", "text", "", "", "Jabatan", "Title", "", ""},
 	} {
 		if diff := cmp.Diff(want, rows[want[0]+":"+want[1]]); diff != "" {
 			t.Errorf("codebook row %s (-want +got):\n%s", want[1], diff)
@@ -344,8 +344,15 @@ func TestXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := rows[1][7:], []string{`Ani, "Nona" Lestari`, "Yes", "Apple; Durian", "1", "0", "1", "30", "'=1+2", "line 1\r\nline 2\nline 3"}; !cmp.Equal(want, got) {
+	// Text cells hold the exact value: Excel never evaluates them, so no quote is added.
+	if got, want := rows[1][7:], []string{`Ani, "Nona" Lestari`, "Yes", "Apple; Durian", "1", "0", "1", "30", "=1+2", "line 1\r\nline 2\nline 3"}; !cmp.Equal(want, got) {
 		t.Errorf("row 1 = %q, want %q", got, want)
+	}
+	if f, _ := x.GetCellFormula("interviews", "O2"); f != "" {
+		t.Errorf("O2 has the formula %q, want text", f)
+	}
+	if v, _ := x.GetCellValue("interviews", "P3"); v != "+62 812" {
+		t.Errorf("g2/remark of row 2 = %q, want +62 812 unchanged", v)
 	}
 	// Numbers are numbers.
 	typ, err := x.GetCellType("interviews", "N3")
@@ -356,7 +363,7 @@ func TestXLSX(t *testing.T) {
 		t.Errorf("age of row 2 = %q (type %v), want the number -5", v, typ)
 	}
 	job, _ := x.GetRows("job")
-	if got := job[2]; !cmp.Equal([]string{"11111111-1111-4111-8111-111111111111", "1.2", "1", "2", "'-cmd|' /C calc'!A0"}, got) {
+	if got := job[2]; !cmp.Equal([]string{"11111111-1111-4111-8111-111111111111", "1.2", "1", "2", "-cmd|' /C calc'!A0"}, got) {
 		t.Errorf("job row 2 = %q", got)
 	}
 	cb, _ := x.GetRows("codebook")
@@ -417,7 +424,7 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
 		}
 	}
-	if _, err := export.ParseFormat("pdf"); err == nil || !strings.Contains(err.Error(), "csv, xlsx or jsonl") {
+	if _, err := export.ParseFormat("pdf"); err == nil || !strings.Contains(err.Error(), "csv, xlsx, jsonl, sav or dta") {
 		t.Errorf("ParseFormat(pdf) err = %v", err)
 	}
 }

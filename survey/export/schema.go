@@ -49,6 +49,7 @@ var keyColumns = []struct{ name, desc string }{
 
 type column struct {
 	name   string
+	stat   string // variable name in SPSS and Stata files
 	kind   colKind
 	node   *forms.Node
 	rel    string // answer path relative to the row's instance
@@ -168,8 +169,8 @@ func newSchema(f *forms.Form, opt Options) *schema {
 			c.multi = true
 		}
 		t.cols = append(t.cols, c)
-		if c.multi && list != nil {
-			for _, ch := range list.Choices {
+		if c.multi {
+			for _, ch := range offered(f, n, list) {
 				t.cols = append(t.cols, column{name: k + "/" + ch.Name, kind: colDummy, node: n, rel: c.rel, choice: ch, num: true})
 			}
 		}
@@ -178,6 +179,15 @@ func newSchema(f *forms.Form, opt Options) *schema {
 		s.versions = append(slices.Clone(opt.Versions), f)
 		for _, g := range opt.Versions {
 			s.addVersion(g)
+		}
+	}
+	for _, t := range s.tables {
+		names := make([]string, len(t.cols))
+		for i, c := range t.cols {
+			names[i] = c.name
+		}
+		for i, n := range varNames(names) {
+			t.cols[i].stat = n
 		}
 	}
 	return s
@@ -245,6 +255,20 @@ func (s *schema) columnVersions(t *table, c *column) string {
 	return strings.Join(out, ", ")
 }
 
+// offered returns the choices question n offers: its list's, then the "other" of or_other.
+func offered(f *forms.Form, n *forms.Node, list *forms.ChoiceList) []*forms.Choice {
+	var out []*forms.Choice
+	if list != nil {
+		out = append(out, list.Choices...)
+	}
+	if n.OrOther && (list == nil || list.Choice("other") == nil) {
+		if ch := f.ChoiceOf(n, "other"); ch != nil {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
 // sheetName makes a table name that is a valid sheet name (31 characters, none of []:*?/\)
 // and a plain file name, unique among used.
 func sheetName(k string, used map[string]bool) string {
@@ -266,26 +290,36 @@ func sheetName(k string, used map[string]bool) string {
 }
 
 // label returns the value of a select as labels in the chosen language: a select_one's code
-// replaced by its label, a select_multiple's codes by their labels joined by "; ". Codes
-// without a label (an "other" value, a choice list loaded from a file) are kept.
+// replaced by its label, a select_multiple's codes by their labels joined by "; ". The
+// "other" that or_other adds gets its label; codes without a label (a choice list loaded
+// from a file) are kept.
 func (s *schema) label(c *column, v string) string {
 	if s.labels == nil || v == "" || !(c.single || c.multi) {
 		return v
 	}
 	m := s.labels[c.node.ListName]
 	if c.single {
-		if l, ok := m[v]; ok {
-			return l
-		}
-		return v
+		return s.choiceLabel(m, c.node, v)
 	}
 	parts := strings.Fields(v)
 	for i, p := range parts {
-		if l, ok := m[p]; ok {
-			parts[i] = l
-		}
+		parts[i] = s.choiceLabel(m, c.node, p)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// choiceLabel returns the label of code v of question n: from its list's labels m, else the
+// choice the form offers under that code (the "other" of or_other), else v itself.
+func (s *schema) choiceLabel(m map[string]string, n *forms.Node, v string) string {
+	if l, ok := m[v]; ok {
+		return l
+	}
+	if ch := s.form.ChoiceOf(n, v); ch != nil {
+		if l := ch.Label.In(s.lang, s.form.Languages); l != "" {
+			return l
+		}
+	}
+	return v
 }
 
 // dummy returns the 0/1 value of a choice column: "" when the question has no answer.

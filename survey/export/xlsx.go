@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -16,21 +18,38 @@ type xlsxSink struct {
 	next []int // next row number per table
 	vals []any
 	bold int
+	date int // style of date cells
+	time int // style of date-time cells
 	out  io.Writer
 }
 
-func newXLSXSink(w io.Writer, s *schema) (*xlsxSink, error) {
+// datedZip is a zip writer whose entries are dated now (zip.Writer.Create dates them 1980).
+type datedZip struct {
+	*zip.Writer
+	now time.Time
+}
+
+func (z datedZip) Create(name string) (io.Writer, error) { return createEntry(z.Writer, name, z.now) }
+
+func newXLSXSink(w io.Writer, s *schema, now time.Time) (*xlsxSink, error) {
 	x := &xlsxSink{s: s, f: excelize.NewFile(), next: make([]int, len(s.tables))}
 	x.out = w
 	// excelize builds the whole zipped workbook in a bytes.Buffer before writing it out (to
 	// patch zip64 headers of parts over 4 GB); zipping straight into w keeps memory flat. The
 	// buffer excelize then copies out is empty.
-	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return datedZip{zip.NewWriter(w), now} })
 	bold, err := x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return nil, err
 	}
 	x.bold = bold
+	dateFmt, timeFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
+	if x.date, err = x.f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		return nil, err
+	}
+	if x.time, err = x.f.NewStyle(&excelize.Style{CustomNumFmt: &timeFmt}); err != nil {
+		return nil, err
+	}
 	for i, t := range s.tables {
 		if i == 0 {
 			if err := x.f.SetSheetName("Sheet1", t.name); err != nil {
@@ -72,7 +91,7 @@ func (x *xlsxSink) row(t *table, cells []string) error {
 	}
 	vals := x.vals[:len(cells)]
 	for i, v := range cells {
-		vals[i] = cellValue(&t.cols[i], v)
+		vals[i] = x.cellValue(&t.cols[i], v)
 	}
 	cell, err := excelize.CoordinatesToCellName(1, n)
 	if err != nil {
@@ -82,10 +101,10 @@ func (x *xlsxSink) row(t *table, cells []string) error {
 	return x.sw[t.id].SetRow(cell, vals)
 }
 
-// cellValue gives numeric columns numbers, so they sum and sort in Excel, and every other
-// value a neutralised string. A string cell is never evaluated by Excel, but it may be saved
-// as CSV later.
-func cellValue(c *column, v string) any {
+// cellValue gives numeric columns numbers, so they sum and sort in Excel, date columns
+// dates (a number with a date format), and every other value a text cell holding the value
+// exactly: Excel never evaluates a text cell, so no quote is added.
+func (x *xlsxSink) cellValue(c *column, v string) any {
 	if v == "" {
 		return nil
 	}
@@ -99,12 +118,54 @@ func cellValue(c *column, v string) any {
 			}
 		}
 	}
-	return Neutralize(v)
+	switch dateKind(c) {
+	case varDate:
+		if t, ok := parseDay(v); ok {
+			return excelize.Cell{StyleID: x.date, Value: t}
+		}
+	case varDateTime:
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return excelize.Cell{StyleID: x.time, Value: t.UTC()}
+		}
+	}
+	return v
+}
+
+// dateKind says whether column c holds dates (varDate), dates and times (varDateTime) or
+// neither (varString).
+func dateKind(c *column) varKind {
+	switch c.kind {
+	case colMeta:
+		if c.name == "started_at" || c.name == "finalized_at" {
+			return varDateTime
+		}
+	case colRoster:
+		if strings.HasSuffix(c.name, "_date") {
+			return varDate
+		}
+	case colValue:
+		switch c.node.Type {
+		case "date":
+			return varDate
+		case "dateTime":
+			return varDateTime
+		}
+	}
+	return varString
 }
 
 func (x *xlsxSink) finish(codebook [][]string) error {
 	defer x.f.Close()
 	for i, sw := range x.sw {
+		// A table over the data gives every column a filter button.
+		t := x.s.tables[i]
+		end, err := excelize.CoordinatesToCellName(len(t.cols), max(x.next[i]-1, 2))
+		if err != nil {
+			return err
+		}
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + end, Name: "table_" + strconv.Itoa(i+1), StyleName: "TableStyleLight1", ShowRowStripes: ptr(false)}); err != nil {
+			return fmt.Errorf("export %s: %w", t.name, err)
+		}
 		if err := sw.Flush(); err != nil {
 			return fmt.Errorf("export %s: %w", x.s.tables[i].name, err)
 		}
@@ -119,7 +180,7 @@ func (x *xlsxSink) finish(codebook [][]string) error {
 			if r == 0 {
 				vals[i] = excelize.Cell{StyleID: x.bold, Value: v}
 			} else {
-				vals[i] = Neutralize(v)
+				vals[i] = v
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, r+1)
@@ -134,3 +195,5 @@ func (x *xlsxSink) finish(codebook [][]string) error {
 }
 
 func (x *xlsxSink) abort() { x.f.Close() }
+
+func ptr[T any](v T) *T { return &v }

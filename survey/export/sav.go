@@ -1,0 +1,201 @@
+package export
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+)
+
+// This file writes an SPSS system file (.sav), uncompressed, as PSPP's documentation of
+// the format describes it: the file header, a variable record per variable (and a
+// continuation record per further 8 bytes of a string), value labels, the machine
+// records, long variable names, the character encoding (UTF-8), then the cases.
+
+// savMaxString is the longest string written; longer values are cut (at a character).
+const savMaxString = 255
+
+var (
+	savSysmis = -math.MaxFloat64
+	savEpoch  = time.Date(1582, 10, 14, 0, 0, 0, 0, time.UTC).Unix()
+)
+
+// SPSS format types.
+const (
+	savFmtA        = 1
+	savFmtF        = 5
+	savFmtDate     = 20
+	savFmtDateTime = 22
+)
+
+func savFormat(typ, width, dec int) int32 { return int32(typ<<16 | width<<8 | dec) }
+
+// savWidth is the stored width of a string variable, or 0 for a numeric one.
+func savWidth(v *statVar) int {
+	if v.kind != varString {
+		return 0
+	}
+	return min(max(v.width, 1), savMaxString)
+}
+
+type savWriter struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (s *savWriter) put(vs ...any) {
+	for _, v := range vs {
+		if s.err != nil {
+			return
+		}
+		switch v := v.(type) {
+		case string:
+			_, s.err = s.w.WriteString(v)
+		case []byte:
+			_, s.err = s.w.Write(v)
+		default:
+			s.err = binary.Write(s.w, binary.LittleEndian, v)
+		}
+	}
+}
+
+// pad returns s cut or padded with spaces to n bytes.
+func pad(s string, n int) string {
+	s = truncate(s, n)
+	return s + strings.Repeat(" ", n-len(s))
+}
+
+func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) error {
+	w := &savWriter{w: bw}
+	segments := 0
+	for i := range st.vars {
+		if wd := savWidth(&st.vars[i]); wd > 0 {
+			segments += (wd + 7) / 8
+		} else {
+			segments++
+		}
+	}
+	w.put("$FL2", pad("@(#) SPSS DATA FILE tracer", 60), int32(2), int32(segments), int32(0), int32(0), int32(st.n), float64(100),
+		pad(now.UTC().Format("02 Jan 06"), 9), pad(now.UTC().Format("15:04:05"), 8), pad("", 64), []byte{0, 0, 0})
+
+	short := map[string]bool{}
+	var longNames []string
+	index := make([]int32, len(st.vars)) // 1-based dictionary position of each variable
+	pos := int32(1)
+	for i := range st.vars {
+		v := &st.vars[i]
+		sn := strings.ToUpper(v.name)
+		if len(sn) > 8 {
+			sn = sn[:8]
+		}
+		if short[sn] || reservedNames[strings.ToLower(sn)] {
+			sn = fmt.Sprintf("V%07d", i+1)
+		}
+		short[sn] = true
+		longNames = append(longNames, sn+"="+v.name)
+		width := savWidth(v)
+		var f int32
+		switch {
+		case v.kind == varString:
+			f = savFormat(savFmtA, width, 0)
+		case v.kind == varDate:
+			f = savFormat(savFmtDate, 11, 0)
+		case v.kind == varDateTime:
+			f = savFormat(savFmtDateTime, 20, 0)
+		case v.ints:
+			f = savFormat(savFmtF, 11, 0)
+		default:
+			f = savFormat(savFmtF, 16, 4)
+		}
+		label := truncate(v.label, 255)
+		hasLabel := int32(0)
+		if label != "" {
+			hasLabel = 1
+		}
+		w.put(int32(2), int32(width), hasLabel, int32(0), f, f, pad(sn, 8))
+		if label != "" {
+			w.put(int32(len(label)), pad(label, (len(label)+3)/4*4))
+		}
+		index[i] = pos
+		pos++
+		for j := 1; j < (width+7)/8; j++ {
+			w.put(int32(2), int32(-1), int32(0), int32(0), int32(0), int32(0), pad("", 8))
+			pos++
+		}
+	}
+
+	// Value labels, one record pair per set, naming the variables that use it.
+	done := map[*valueLabels]bool{}
+	for i := range st.vars {
+		vl := st.vars[i].labels
+		if vl == nil || done[vl] || st.vars[i].kind != varNumber {
+			continue
+		}
+		done[vl] = true
+		w.put(int32(3), int32(len(vl.codes)))
+		for j, c := range vl.codes {
+			l := truncate(vl.labels[j], 120)
+			w.put(float64(c), uint8(len(l)), pad(l, (len(l)+1+7)/8*8-1))
+		}
+		var vars []int32
+		for k := range st.vars {
+			if st.vars[k].labels == vl && st.vars[k].kind == varNumber {
+				vars = append(vars, index[k])
+			}
+		}
+		w.put(int32(4), int32(len(vars)), vars)
+	}
+
+	// Machine integer and floating-point information, long names, encoding.
+	w.put(int32(7), int32(3), int32(4), int32(8), int32(1), int32(0), int32(0), int32(-1), int32(1), int32(1), int32(2), int32(65001))
+	w.put(int32(7), int32(4), int32(8), int32(3), savSysmis, math.MaxFloat64, math.Float64frombits(0xffeffffffffffffe))
+	ln := strings.Join(longNames, "\t")
+	w.put(int32(7), int32(13), int32(1), int32(len(ln)), ln)
+	w.put(int32(7), int32(20), int32(1), int32(5), "UTF-8")
+	w.put(int32(999), int32(0))
+
+	for range st.n {
+		cells, err := rows.next()
+		if err != nil {
+			return fmt.Errorf("read spooled rows: %w", err)
+		}
+		for i, c := range cells {
+			v := &st.vars[i]
+			switch v.kind {
+			case varString:
+				wd := savWidth(v)
+				w.put(pad(c, (wd+7)/8*8))
+			default:
+				w.put(savNumber(v.kind, c))
+			}
+		}
+	}
+	if w.err != nil && !errors.Is(w.err, io.EOF) {
+		return w.err
+	}
+	return w.err
+}
+
+// savNumber is the stored value of a numeric, date or date-time cell: SPSS dates are
+// seconds since 14 October 1582; empty is the system-missing value.
+func savNumber(k varKind, c string) float64 {
+	switch k {
+	case varDate:
+		if t, ok := parseDay(c); ok {
+			return float64(t.Unix() - savEpoch)
+		}
+	case varDateTime:
+		if t, err := time.Parse(time.RFC3339, c); err == nil {
+			return float64(t.Unix()-savEpoch) + float64(t.Nanosecond())/1e9
+		}
+	default:
+		if f, ok := parseNumber(c); ok {
+			return f
+		}
+	}
+	return savSysmis
+}

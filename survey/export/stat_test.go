@@ -1,0 +1,262 @@
+package export_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/survey/export"
+)
+
+// statForm has what SPSS and Stata store differently: an integer-coded select_one (a
+// number with value labels), a text-coded one with or_other (a string), a select_multiple
+// (0/1 variables), a date, a decimal, and names that need changing.
+const statForm = `
+| survey |
+| | type | name | label::Bahasa Indonesia (id) | label::English (en) |
+| | select_one status | main_status | Status utama | Main status |
+| | select_one yn or_other | consent | Setuju? | Agree? |
+| | select_multiple fruit | fruits | Buah | Fruits |
+| | date | interview_date | Tanggal wawancara | Interview date |
+| | decimal | income | Pendapatan | Income |
+| | text | note_text | Catatan | Note |
+| | begin group | g1 | G1 | G1 |
+| | text | to | Ke | To |
+| | end group | | | |
+| | text | a_very_long_question_name_that_goes_beyond_thirty_two | Panjang | Long |
+| | text | a_very_long_question_name_that_goes_beyond_thirty_two_too | Panjang 2 | Long 2 |
+| choices |
+| | list_name | name | label::Bahasa Indonesia (id) | label::English (en) |
+| | status | 1 | Bekerja | Employed |
+| | status | 3 | Wirausaha | Self-employed |
+| | status | 8 | Tidak bekerja | Not working |
+| | yn | yes | Ya | Yes |
+| | yn | no | Tidak | No |
+| | fruit | apple | Apel | Apple |
+| | fruit | mango | Mangga | Mango |
+`
+
+var statNow = time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+
+func statRecords() []*survey.Record {
+	return []*survey.Record{
+		{
+			ID: "11111111-1111-4111-8111-111111111111", Revision: 1, FormVersion: "v1", RespondentID: "BTG25-0001",
+			Enumerator: "sari", StartedAt: t0, FinalizedAt: t0.Add(20 * time.Minute),
+			Answers: map[string]string{
+				"main_status": "3", "consent": "yes", "fruits": "apple mango", "interview_date": "2026-11-20",
+				"income": "2500000.5", "note_text": strings.Repeat("é", 200), "g1/to": "x",
+				"a_very_long_question_name_that_goes_beyond_thirty_two": "one",
+			},
+		},
+		{
+			ID: "22222222-2222-4222-8222-222222222222", Revision: 2, FormVersion: "v1", RespondentID: "",
+			Enumerator: "joko", StartedAt: t0, FinalizedAt: t0.Add(time.Hour),
+			Answers: map[string]string{"main_status": "8", "consent": "other", "consent_other": "maybe"},
+		},
+	}
+}
+
+func statRoster(id string) (*survey.Respondent, bool) {
+	if id != "BTG25-0001" {
+		return nil, false
+	}
+	return &survey.Respondent{RosterID: id, NIK: "6474014101990001", Name: "Ani Lestari", Sex: "P", TrainingEnd: "2026-03-31"}, true
+}
+
+// exportStat writes the stat form's records in format f and returns the path of the
+// interview table's file, unzipped into a temporary folder.
+func exportStat(t *testing.T, f export.Format) (string, [][]string) {
+	t.Helper()
+	form, err := forms.Parse("t.md", []byte(statForm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	st, err := export.Write(&buf, form, seq(statRecords()), export.Options{Format: f, Lang: "en", Roster: statRoster, TempDir: t.TempDir(), Now: statNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Interviews != 2 {
+		t.Errorf("%d interviews written, want 2", st.Interviews)
+	}
+	names, files := unzip(t, buf.Bytes())
+	ext := "." + string(f)
+	if diff := cmp.Diff([]string{"interviews" + ext, "codebook.csv"}, names); diff != "" {
+		t.Fatalf("zip entries (-want +got):\n%s", diff)
+	}
+	path := filepath.Join(t.TempDir(), "interviews"+ext)
+	if err := os.WriteFile(path, files["interviews"+ext], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, readCSV(t, files["codebook.csv"])
+}
+
+// needTool skips the test when a reader is absent locally; CI installs them (.ci/run).
+func needTool(t *testing.T, path string) {
+	t.Helper()
+	if _, err := exec.LookPath(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed in CI", path)
+		}
+		t.Skipf("%s is not installed", path)
+	}
+}
+
+// TestSAVReadByPSPP has PSPP read the .sav back: names, variable labels, value labels,
+// formats and the values, dates included.
+func TestSAVReadByPSPP(t *testing.T) {
+	needTool(t, "pspp")
+	path, _ := exportStat(t, export.SAV)
+	syntax := filepath.Join(t.TempDir(), "read.sps")
+	// One value per line, so each can be asserted on its own.
+	script := "GET FILE='" + path + "'.\nDISPLAY DICTIONARY.\n" +
+		"STRING dstr (A11) /tstr (A20).\nCOMPUTE dstr = STRING(interview_date, DATE11).\nCOMPUTE tstr = STRING(started_at, DATETIME20).\n" +
+		"PRINT /'ROW' main_status income dstr tstr roster_nik consent consent_other fruits_apple to_.\nEXECUTE.\n"
+	if err := os.WriteFile(syntax, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pspp", "-O", "format=txt", "-o", "-", syntax).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pspp: %v\n%s", err, out)
+	}
+	text := string(out)
+	if strings.Contains(text, "error") || strings.Contains(text, "warning") {
+		t.Errorf("pspp complains:\n%s", text)
+	}
+	for _, want := range []string{
+		"|main_status ", "|Main status", // a variable label
+		"|Main status   1|Employed", "|              3|Self-employed", "|Fruits: Apple 0|not chosen", // value labels
+		"|fruits_apple ", "|to_ ", "|a_very_long_question_name_that_g|", "|a_very_long_question_name_that_2|", // names both accept
+		"|interview_date                  |Input|    8|Right    |DATE11", "|started_at                      |Input|    8|Right    |DATETIME20.0",
+		"|note_text                       |Input|   32|Left     |A255", // cut to SPSS's longest short string
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pspp output lacks %q", want)
+		}
+	}
+	// The cases, with runs of spaces folded: empty strings vanish, missing numbers are ".".
+	flat := strings.Join(strings.Fields(text), " ")
+	for _, want := range []string{
+		"ROW 3 2500000.5000 20-NOV-2026 20-NOV-2026 08:30:00 6474014101990001 yes 1 x ROW",
+		"ROW 8 . . 20-NOV-2026 08:30:00 other maybe .",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("pspp cases lack %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("pspp output:\n%s", text)
+	}
+}
+
+// TestDTAReadByPandas has pandas read the .dta back with its value labels as categories.
+func TestDTAReadByPandas(t *testing.T) {
+	needTool(t, "/usr/bin/python3")
+	if err := exec.Command("/usr/bin/python3", "-c", "import pandas").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pandas is not installed in CI")
+		}
+		t.Skip("pandas is not installed")
+	}
+	path, _ := exportStat(t, export.DTA)
+	script := `
+import json, sys
+import pandas as pd
+r = pd.io.stata.StataReader(sys.argv[1])
+labels = r.variable_labels()
+vl = r.value_labels()
+r.close()
+df = pd.read_stata(sys.argv[1], convert_categoricals=True)
+rows = []
+for rec in df.to_dict("records"):
+    rows.append({k: (None if pd.isna(v) else str(v)) for k, v in rec.items()})
+print(json.dumps({"labels": labels, "value_labels": {k: {str(c): l for c, l in v.items()} for k, v in vl.items()},
+    "dtypes": {k: str(v) for k, v in df.dtypes.items()}, "rows": rows}))
+`
+	out, err := exec.Command("/usr/bin/python3", "-c", script, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pandas: %v\n%s", err, out)
+	}
+	var got struct {
+		Labels      map[string]string
+		ValueLabels map[string]map[string]string `json:"value_labels"`
+		Dtypes      map[string]string
+		Rows        []map[string]*string
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for name, want := range map[string]string{"main_status": "Main status", "fruits_mango": "Fruits: Mango", "to_": "To", "a_very_long_question_name_that_2": "Long 2"} {
+		if got.Labels[name] != want {
+			t.Errorf("label of %s = %q, want %q", name, got.Labels[name], want)
+		}
+	}
+	if diff := cmp.Diff(map[string]map[string]string{
+		"status":  {"1": "Employed", "3": "Self-employed", "8": "Not working"},
+		"chosen_": {"0": "not chosen", "1": "chosen"},
+	}, got.ValueLabels); diff != "" {
+		t.Errorf("value labels (-want +got):\n%s", diff)
+	}
+	for name, want := range map[string]string{"main_status": "category", "income": "float64", "interview_date": "datetime64[ns]", "started_at": "datetime64[ns]", "roster_nik": "object"} {
+		if got.Dtypes[name] != want {
+			t.Errorf("dtype of %s = %q, want %q", name, got.Dtypes[name], want)
+		}
+	}
+	if len(got.Rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(got.Rows))
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return "<missing>"
+		}
+		return *p
+	}
+	for i, want := range []map[string]string{
+		{"main_status": "Self-employed", "income": "2500000.5", "interview_date": "2026-11-20 00:00:00", "started_at": "2026-11-20 08:30:00",
+			"roster_nik": "6474014101990001", "consent": "yes", "fruits_apple": "chosen", "note_text": strings.Repeat("é", 200), "to_": "x"},
+		{"main_status": "Not working", "income": "<missing>", "interview_date": "<missing>", "finalized_at": "2026-11-20 09:30:00",
+			"consent": "other", "consent_other": "maybe", "fruits_apple": "<missing>"},
+	} {
+		for k, v := range want {
+			if g := str(got.Rows[i][k]); g != v {
+				t.Errorf("row %d %s = %q, want %q", i+1, k, g, v)
+			}
+		}
+	}
+}
+
+func TestVariableNamesInCodebook(t *testing.T) {
+	_, cb := exportStat(t, export.SAV)
+	byColumn := map[string]string{}
+	seen := map[string]bool{}
+	for _, r := range cb[1:] {
+		byColumn[r[0]+":"+r[1]] = r[2]
+		low := strings.ToLower(r[0] + ":" + r[2])
+		if seen[low] {
+			t.Errorf("variable %s used twice", r[2])
+		}
+		seen[low] = true
+		if len(r[2]) > 32 || strings.ContainsAny(r[2], "/ .-") {
+			t.Errorf("variable name %q is not valid in SPSS and Stata", r[2])
+		}
+	}
+	for col, want := range map[string]string{
+		"interviews:fruits/apple": "fruits_apple", "interviews:to": "to_",
+		"interviews:a_very_long_question_name_that_goes_beyond_thirty_two":     "a_very_long_question_name_that_g",
+		"interviews:a_very_long_question_name_that_goes_beyond_thirty_two_too": "a_very_long_question_name_that_2",
+	} {
+		if byColumn[col] != want {
+			t.Errorf("variable of %s = %q, want %q", col, byColumn[col], want)
+		}
+	}
+}
