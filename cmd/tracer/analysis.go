@@ -92,13 +92,15 @@ func commandError(c *client.Client, err error) error {
 }
 
 func (m *Main) runExport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("export", "tracer export --format csv|xlsx|jsonl [-o FILE] [--revisions approved|latest|all] [--labels] [--lang L] [--form ID] (--db FILE | --server URL) [--data DIR]\n\n"+
-		"Exports the interviews, one row per interview with repeats as linked tables (CSV: a zip of\n"+
-		"files; XLSX: sheets), a codebook and the roster joined. It streams: memory does not grow\n"+
+	fs := m.newFlagSet("export", "tracer export --format csv|xlsx|jsonl|sav|dta [-o FILE] [--csv-dialect standard|excel-id] [--revisions approved|latest|all] [--labels] [--lang L] [--form ID] (--db FILE | --server URL) [--data DIR]\n\n"+
+		"Exports the interviews, one row per interview with repeats as linked tables (CSV, SPSS\n"+
+		"and Stata: a zip of files; XLSX: sheets), a codebook and the roster joined. SPSS and Stata\n"+
+		"files carry variable and value labels in --lang. See docs/EXPORT.md. It streams: memory does not grow\n"+
 		"with the number of interviews. From the server machine's database (--db, default server.db\n"+
 		"in the data folder) or from a server (--server URL, with this laptop's analyst login).\n"+
 		"Personal data is exported in full: keep the file safe.\n")
-	format := fs.String("format", "csv", "`csv` (a zip), xlsx or jsonl")
+	format := fs.String("format", "csv", "`csv` (a zip), xlsx, jsonl, sav (SPSS, a zip) or dta (Stata, a zip)")
+	dialect := fs.String("csv-dialect", "standard", "CSV `dialect`: standard, or excel-id for Excel set to Indonesian (semicolons, decimal comma)")
 	out := fs.String("o", "", "output `FILE` (default: standard output)")
 	revs := fs.String("revisions", "approved", "which revision of each interview: `approved`, latest or all")
 	labels := fs.Bool("labels", false, "write select answers as labels instead of codes")
@@ -116,6 +118,10 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	f, err := export.ParseFormat(*format)
 	if err != nil {
 		return usageError("%v", err)
+	}
+	d, err := export.ParseCSVDialect(*dialect)
+	if err != nil {
+		return usageError("--csv-dialect: %v", err)
 	}
 	rs, err := survey.ParseRevisionSet(*revs)
 	if err != nil {
@@ -135,7 +141,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			abort()
 			return err
 		}
-		if _, err := c.Export(ctx, client.ExportQuery{Format: string(f), Revisions: string(rs), Labels: *labels, Lang: *lang, Form: *formID}, w); err != nil {
+		if _, err := c.Export(ctx, client.ExportQuery{Format: string(f), Revisions: string(rs), Labels: *labels, Lang: *lang, Form: *formID, CSVDialect: string(d)}, w); err != nil {
 			abort()
 			return commandError(c, err)
 		}
@@ -147,7 +153,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		st, err := server.WriteExport(ctx, w, src, server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID}, nil)
+		st, err := server.WriteExport(ctx, w, src, server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d}, nil)
 		if err != nil {
 			abort()
 			return commandError(nil, err)

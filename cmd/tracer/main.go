@@ -128,7 +128,7 @@ Commands:
   sync                      push finalized interviews and attempts; pull forms, roster and returns
   review list|show|approve|return
                             review interviews on the server (supervisor)
-  export --format csv|xlsx|jsonl [-o FILE]
+  export --format csv|xlsx|jsonl|sav|dta [-o FILE]
                             export the interviews (analyst; --db FILE or --server URL)
   report [--by LIST] [--format text|xlsx|json]
                             the tracer indicators (--db FILE or --server URL)

@@ -120,32 +120,30 @@ func csvValue(v string) string {
 }
 
 // excelIDValue writes a value for Excel set to Indonesian: a number of a numeric column with
-// a decimal comma; a text value that Excel would read as a number or a date (a NIK, a phone
-// number, a code with leading zeros) after a tab, which makes Excel keep it as text; any
-// other text neutralised as in standard CSV.
+// a decimal comma; a text value that Excel would change by reading it as a number or a date
+// (a NIK of 16 digits, a phone number, a code with leading zeros, 2026.11.1) after a tab,
+// which makes Excel keep it as text; any other text neutralised as in standard CSV. Dates
+// (YYYY-MM-DD) are left for Excel to read as dates, and small whole numbers in text columns
+// (select codes) as numbers, since Excel shows them unchanged.
 func excelIDValue(c *column, v string) string {
 	if c.num && plainNumber(v) {
 		return strings.Replace(v, ".", ",", 1)
 	}
 	n := csvValue(v)
-	if n == v && numberLike(v) {
+	if n == v && numberLike(v) && !excelKeeps(v) && !(dateKind(c) == varDate && len(v) == 10) {
 		return "\t" + v
 	}
 	return n
 }
 
-// numberLike reports whether Excel could take text v for a number, a date or a time: a
-// plain number, or a digit followed only by digits, spaces and . , / : - characters.
-func numberLike(v string) bool {
-	if plainNumber(v) {
-		return true
-	}
-	if v == "" || v[0] < '0' || v[0] > '9' {
+// excelKeeps reports whether Excel shows v unchanged after reading it as a number: a whole
+// number of at most 15 digits (Excel's precision) without a sign or a leading zero.
+func excelKeeps(v string) bool {
+	if len(v) == 0 || len(v) > 15 || (v[0] == '0' && len(v) > 1) {
 		return false
 	}
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !(c >= '0' && c <= '9' || strings.IndexByte(" .,/:-", c) >= 0) {
+		if v[i] < '0' || v[i] > '9' {
 			return false
 		}
 	}
@@ -218,4 +216,22 @@ func (k *csvSink) abort() {
 			ct.file = nil
 		}
 	}
+}
+
+// numberLike reports whether Excel could take text v for a number, a date or a time: a
+// plain number, or a digit followed only by digits, spaces and . , / : - characters.
+func numberLike(v string) bool {
+	if plainNumber(v) {
+		return true
+	}
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= '0' && c <= '9' || strings.IndexByte(" .,/:-", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -153,6 +153,19 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 	// Machine integer and floating-point information, long names, encoding.
 	w.put(int32(7), int32(3), int32(4), int32(8), int32(1), int32(0), int32(0), int32(-1), int32(1), int32(1), int32(2), int32(65001))
 	w.put(int32(7), int32(4), int32(8), int32(3), savSysmis, math.MaxFloat64, math.Float64frombits(0xffeffffffffffffe))
+	// Display parameters: labelled numbers and strings are nominal, other numbers scale.
+	w.put(int32(7), int32(11), int32(4), int32(3*len(st.vars)))
+	for i := range st.vars {
+		v := &st.vars[i]
+		measure, align := int32(1), int32(0)
+		if v.kind != varString {
+			align = 1
+			if v.labels == nil {
+				measure = 3
+			}
+		}
+		w.put(measure, int32(min(max(len(v.name), 8), 40)), align)
+	}
 	ln := strings.Join(longNames, "\t")
 	w.put(int32(7), int32(13), int32(1), int32(len(ln)), ln)
 	w.put(int32(7), int32(20), int32(1), int32(5), "UTF-8")

@@ -117,10 +117,8 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 		}
 	case colValue:
 		switch {
-		case c.node.Type == "date":
-			v.kind = varDate
-		case c.node.Type == "dateTime":
-			v.kind = varDateTime
+		case dateKind(c) != varString:
+			v.kind = dateKind(c)
 		case c.num:
 			v.kind = varNumber
 		case c.single:

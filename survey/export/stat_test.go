@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -137,11 +138,18 @@ func TestSAVReadByPSPP(t *testing.T) {
 		"|main_status ", "|Main status", // a variable label
 		"|Main status   1|Employed", "|              3|Self-employed", "|Fruits: Apple 0|not chosen", // value labels
 		"|fruits_apple ", "|to_ ", "|a_very_long_question_name_that_g|", "|a_very_long_question_name_that_2|", // names both accept
-		"|interview_date                  |Input|    8|Right    |DATE11", "|started_at                      |Input|    8|Right    |DATETIME20.0",
-		"|note_text                       |Input|   32|Left     |A255", // cut to SPSS's longest short string
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pspp output lacks %q", want)
+		}
+	}
+	for _, want := range []string{
+		`\|interview_date +\|Input\| +\d+\|Right +\|DATE11 `, `\|started_at +\|Input\| +\d+\|Right +\|DATETIME20.0`,
+		`\|note_text +\|Input\| +\d+\|Left +\|A255 `, // cut to SPSS's longest short string
+		`\|main_status +\| +\d+\|Main status +\|Nominal`, `\|income +\| +\d+\|Income +\|Scale`,
+	} {
+		if !regexp.MustCompile(want).MatchString(text) {
+			t.Errorf("pspp output lacks %s", want)
 		}
 	}
 	// The cases, with runs of spaces folded: empty strings vanish, missing numbers are ".".

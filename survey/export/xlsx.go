@@ -145,9 +145,9 @@ func dateKind(c *column) varKind {
 		}
 	case colValue:
 		switch c.node.Type {
-		case "date":
+		case "date", "today":
 			return varDate
-		case "dateTime":
+		case "dateTime", "start", "end":
 			return varDateTime
 		}
 	}

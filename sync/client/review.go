@@ -117,15 +117,16 @@ func (c *Client) Coverage(ctx context.Context, day time.Time) (*review.Coverage,
 	return &out, nil
 }
 
-// ExportQuery says what to export: format csv (a zip), xlsx or jsonl; revisions
-// approved (default), latest or all; select answers as labels in Lang; Form when the
-// server holds interviews of several forms.
+// ExportQuery says what to export: format csv (a zip), xlsx, jsonl, sav or dta (zips);
+// revisions approved (default), latest or all; select answers as labels in Lang; Form when
+// the server holds interviews of several forms; CSVDialect standard (default) or excel-id.
 type ExportQuery struct {
-	Format    string
-	Revisions string
-	Labels    bool
-	Lang      string
-	Form      string
+	Format     string
+	Revisions  string
+	Labels     bool
+	Lang       string
+	Form       string
+	CSVDialect string
 }
 
 // Export streams an export to w (analyst) and returns the bytes written. Nothing is held
@@ -133,7 +134,7 @@ type ExportQuery struct {
 // mid-body is an error wrapping ErrUnreachable, and w then holds an incomplete file.
 func (c *Client) Export(ctx context.Context, q ExportQuery, w io.Writer) (int64, error) {
 	v := url.Values{}
-	for k, x := range map[string]string{"format": q.Format, "revisions": q.Revisions, "lang": q.Lang, "form": q.Form} {
+	for k, x := range map[string]string{"format": q.Format, "revisions": q.Revisions, "lang": q.Lang, "form": q.Form, "csv_dialect": q.CSVDialect} {
 		if x != "" {
 			v.Set(k, x)
 		}

@@ -31,6 +31,8 @@ type ExportOptions struct {
 	FormID string
 	// TempDir holds the export's temporary files.
 	TempDir string
+	// CSVDialect is the dialect of CSV exports; standard when empty.
+	CSVDialect export.CSVDialect
 }
 
 // ExportForm returns the form an export of formID is written with: the published version
@@ -137,7 +139,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	}
 	records := src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, FormID: f.ID})
 	return export.Write(w, f, records, export.Options{
-		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older,
+		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect,
 		Roster: func(id string) (*survey.Respondent, bool) { r, ok := byID[id]; return r, ok },
 	})
 }

@@ -257,6 +257,8 @@ var exportTypes = map[export.Format][2]string{
 	export.CSV:   {"application/zip", "zip"},
 	export.XLSX:  {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
 	export.JSONL: {"application/x-ndjson", "jsonl"},
+	export.SAV:   {"application/zip", "sav.zip"},
+	export.DTA:   {"application/zip", "dta.zip"},
 }
 
 func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) error {
@@ -266,7 +268,11 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 		format, err = export.CSV, nil
 	}
 	if err != nil {
-		return survey.Errorf(survey.EINVALID, "Unknown export format %q: use csv, xlsx or jsonl.", q.Get("format"))
+		return survey.Errorf(survey.EINVALID, "Unknown export format %q: use csv, xlsx, jsonl, sav or dta.", q.Get("format"))
+	}
+	dialect, err := export.ParseCSVDialect(q.Get("csv_dialect"))
+	if err != nil {
+		return survey.Errorf(survey.EINVALID, "Unknown CSV dialect %q: use standard or excel-id.", q.Get("csv_dialect"))
 	}
 	revs, err := survey.ParseRevisionSet(q.Get("revisions"))
 	if err != nil {
@@ -276,7 +282,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	if err != nil {
 		return err
 	}
-	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form")}
+	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form"), CSVDialect: dialect}
 	ctx := r.Context()
 	started := false
 	dw := &deadlineWriter{w: w, rc: http.NewResponseController(w), step: 2 * time.Minute}
