@@ -75,13 +75,13 @@ func TestCSVExcelID(t *testing.T) {
 		got[h] = rows[1][i]
 	}
 	for col, want := range map[string]string{
-		"nik":   "\t6474014101990001", // a tab keeps Excel from turning it into 6.47401E+15
-		"phone": "\t+6281234567890",
-		"code":  "\t007",
-		"hours": "7,5", // decimal comma
-		"remark": "'=HYPERLINK(\"x\")", // still neutralised
-		"agree":  "Lainnya",            // or_other's choice by its label
-		"fruits": "Apel; Lainnya",
+		"nik":          "\t6474014101990001", // a tab keeps Excel from turning it into 6.47401E+15
+		"phone":        "\t+6281234567890",
+		"code":         "\t007",
+		"hours":        "7,5",                // decimal comma
+		"remark":       "'=HYPERLINK(\"x\")", // still neutralised
+		"agree":        "Lainnya",            // or_other's choice by its label
+		"fruits":       "Apel; Lainnya",
 		"fruits/other": "1",
 		"interview_id": "3f333333-3333-4333-8333-333333333333",
 	} {
