@@ -161,6 +161,12 @@ type ServerRosterStore interface {
 	Assign(ctx context.Context, sel AssignSelector, to, by string) (AssignResult, error)
 }
 
+// AssignmentLister is implemented by a ServerRosterStore that can list its assignments.
+type AssignmentLister interface {
+	// Assignments returns the enumerator each assigned roster id is assigned to.
+	Assignments(ctx context.Context) (map[string]string, error)
+}
+
 // AssignSelector picks roster rows to assign: the listed roster ids, or every row of a
 // batch, or of a kejuruan (exactly one of the three).
 type AssignSelector struct {

@@ -188,11 +188,21 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "report from the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	section := fs.String("section", "indicators", "`indicators`, or response: AAPOR response rates from the contact attempts (docs/TRACING.md)")
+	eFlag := fs.String("e", "estimate", "with --section response: the share of unknown-eligibility alumni taken as eligible, `estimate` (proportion method) or 0 to 1")
+	threshold := fs.Float64("threshold", 5, "with --section response: flag categories where respondents and cohort differ by more than this many percentage `points`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("report takes no arguments, got %q", fs.Arg(0))
+	}
+	switch *section {
+	case "indicators":
+	case "response":
+		return m.runResponseReport(ctx, *format, *out, *revs, *lang, *eFlag, *threshold, *dbFlag, *serverURL, *dataFlag)
+	default:
+		return usageError("--section must be indicators or response")
 	}
 	f, err := server.ParseReportFormat(*format)
 	if err != nil {

@@ -152,12 +152,18 @@ type ReportQuery struct {
 	Format    string
 	Revisions string
 	Lang      string
+	// Section is "response" for the response rates (E and Threshold apply), else the
+	// indicators.
+	Section   string
+	E         string
+	Threshold string
 }
 
 // Report writes the indicator report to w (analyst or supervisor).
 func (c *Client) Report(ctx context.Context, q ReportQuery, w io.Writer) (int64, error) {
 	v := url.Values{}
-	for k, x := range map[string]string{"by": q.By, "format": q.Format, "revisions": q.Revisions, "lang": q.Lang} {
+	for k, x := range map[string]string{"by": q.By, "format": q.Format, "revisions": q.Revisions, "lang": q.Lang,
+		"section": q.Section, "e": q.E, "threshold": q.Threshold} {
 		if x != "" {
 			v.Set(k, x)
 		}

@@ -329,6 +329,13 @@ func boolParam(v string) (bool, error) {
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	q := r.URL.Query()
+	switch q.Get("section") {
+	case "", "indicators":
+	case "response":
+		return s.responseReport(w, r, u)
+	default:
+		return survey.Errorf(survey.EINVALID, "section is indicators or response, not %q.", q.Get("section"))
+	}
 	format, err := ParseReportFormat(q.Get("format"))
 	if err != nil {
 		return err

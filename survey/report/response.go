@@ -1,0 +1,374 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"tracer/forms/builtin"
+	"tracer/survey"
+)
+
+// Outcomes counts alumni by AAPOR outcome class (survey.Class): I complete, P partial,
+// R refusal and break-off, NC non-contact, O other eligible, U unknown eligibility, NE
+// not eligible.
+type Outcomes struct {
+	I  int `json:"I"`
+	P  int `json:"P"`
+	R  int `json:"R"`
+	NC int `json:"NC"`
+	O  int `json:"O"`
+	U  int `json:"U"`
+	NE int `json:"NE"`
+}
+
+// Add counts one alumnus of class c.
+func (o *Outcomes) Add(c survey.Class) {
+	switch c {
+	case survey.ClassComplete:
+		o.I++
+	case survey.ClassPartial:
+		o.P++
+	case survey.ClassRefusal:
+		o.R++
+	case survey.ClassNonContact:
+		o.NC++
+	case survey.ClassOther:
+		o.O++
+	case survey.ClassUnknown:
+		o.U++
+	case survey.ClassIneligible:
+		o.NE++
+	}
+}
+
+// Total is every alumnus counted.
+func (o Outcomes) Total() int { return o.I + o.P + o.R + o.NC + o.O + o.U + o.NE }
+
+// EstimateE is AAPOR's proportion method for e, the share of the cases of unknown
+// eligibility taken to be eligible: the eligible among the cases whose eligibility was
+// determined, (I+P+R+NC+O) / (I+P+R+NC+O+NE). With no case determined it is 1 (every
+// unknown case counted as eligible, the cautious choice).
+func (o Outcomes) EstimateE() float64 {
+	el := o.I + o.P + o.R + o.NC + o.O
+	if el+o.NE == 0 {
+		return 1
+	}
+	return float64(el) / float64(el+o.NE)
+}
+
+// Rates are AAPOR's outcome rates, as fractions; nil when the denominator is zero.
+type Rates struct {
+	RR1   *float64 `json:"RR1"`
+	RR2   *float64 `json:"RR2"`
+	RR3   *float64 `json:"RR3"`
+	RR4   *float64 `json:"RR4"`
+	RR5   *float64 `json:"RR5"`
+	RR6   *float64 `json:"RR6"`
+	COOP1 *float64 `json:"COOP1"`
+	COOP2 *float64 `json:"COOP2"`
+	COOP3 *float64 `json:"COOP3"`
+	COOP4 *float64 `json:"COOP4"`
+	REF1  *float64 `json:"REF1"`
+	REF2  *float64 `json:"REF2"`
+	REF3  *float64 `json:"REF3"`
+	CON1  *float64 `json:"CON1"`
+	CON2  *float64 `json:"CON2"`
+	CON3  *float64 `json:"CON3"`
+}
+
+// RateNames lists the rates in report order.
+var RateNames = []string{"RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
+	"REF1", "REF2", "REF3", "CON1", "CON2", "CON3"}
+
+// Get returns the rate called name (one of RateNames), nil when it has no denominator.
+func (r *Rates) Get(name string) *float64 {
+	return map[string]*float64{"RR1": r.RR1, "RR2": r.RR2, "RR3": r.RR3, "RR4": r.RR4, "RR5": r.RR5, "RR6": r.RR6,
+		"COOP1": r.COOP1, "COOP2": r.COOP2, "COOP3": r.COOP3, "COOP4": r.COOP4, "REF1": r.REF1, "REF2": r.REF2,
+		"REF3": r.REF3, "CON1": r.CON1, "CON2": r.CON2, "CON3": r.CON3}[name]
+}
+
+func ratio(num, den float64) *float64 {
+	if den <= 0 {
+		return nil
+	}
+	x := num / den
+	return &x
+}
+
+// Rates computes AAPOR's response, cooperation, refusal and contact rates (Standard
+// Definitions) with e the share of unknown-eligibility cases taken as eligible. For a
+// list of named alumni every unknown case is of the same kind, so AAPOR's UH and UO are
+// one count, U.
+func (o Outcomes) Rates(e float64) Rates {
+	I, P, R, NC, O, U := float64(o.I), float64(o.P), float64(o.R), float64(o.NC), float64(o.O), float64(o.U)
+	all := (I + P) + (R + NC + O) + U
+	allE := (I + P) + (R + NC + O) + e*U
+	known := (I + P) + (R + NC + O)
+	contacted := (I + P) + R + O
+	return Rates{
+		RR1: ratio(I, all), RR2: ratio(I+P, all),
+		RR3: ratio(I, allE), RR4: ratio(I+P, allE),
+		RR5: ratio(I, known), RR6: ratio(I+P, known),
+		COOP1: ratio(I, (I+P)+R+O), COOP2: ratio(I+P, (I+P)+R+O),
+		COOP3: ratio(I, (I+P)+R), COOP4: ratio(I+P, (I+P)+R),
+		REF1: ratio(R, all), REF2: ratio(R, allE), REF3: ratio(R, known),
+		CON1: ratio(contacted, contacted+NC+U), CON2: ratio(contacted, contacted+NC+e*U), CON3: ratio(contacted, contacted+NC),
+	}
+}
+
+// ResponseDimension is a breakdown of the response rates: the roster's kejuruan, batch,
+// funding, sex and regency, and the enumerator the alumnus is assigned to.
+type ResponseDimension string
+
+// The breakdowns of the response rates.
+const (
+	RespByKejuruan   ResponseDimension = "kejuruan"
+	RespByBatch      ResponseDimension = "batch"
+	RespByFunding    ResponseDimension = "funding"
+	RespBySex        ResponseDimension = "sex"
+	RespByRegency    ResponseDimension = "regency"
+	RespByEnumerator ResponseDimension = "enumerator"
+)
+
+// ResponseDimensions lists the breakdowns in report order.
+var ResponseDimensions = []ResponseDimension{RespByKejuruan, RespByBatch, RespByFunding, RespBySex, RespByRegency, RespByEnumerator}
+
+// ResponseConfig configures the response-rate section.
+type ResponseConfig struct {
+	// E is the share of unknown-eligibility cases taken as eligible, for RR3, RR4, REF2
+	// and CON2; when negative (or NaN), it is estimated by the proportion method
+	// (Outcomes.EstimateE) over the whole cohort.
+	E float64
+	// Threshold is the difference, in percentage points, between respondents and the
+	// cohort above which the non-response table flags a category; 5 when zero.
+	Threshold float64
+	// Assignments gives the enumerator each roster id is assigned to; an alumnus not
+	// assigned is counted under the enumerator of its latest attempt or interview.
+	Assignments map[string]string
+}
+
+// DispositionCount is one row of the disposition table: how many alumni ended with code.
+type DispositionCount struct {
+	Code  string       `json:"code"`
+	Class survey.Class `json:"class"`
+	ID    string       `json:"label_id"`
+	EN    string       `json:"label_en"`
+	N     int          `json:"n"`
+}
+
+// ResponseCell is the outcome counts and rates of one group of alumni.
+type ResponseCell struct {
+	Key      string   `json:"key"`
+	N        int      `json:"n"`
+	Outcomes Outcomes `json:"outcomes"`
+	Rates    Rates    `json:"rates"`
+}
+
+// ResponseBreakdown is the rates of every cell of one breakdown.
+type ResponseBreakdown struct {
+	By    ResponseDimension `json:"by"`
+	Cells []ResponseCell    `json:"cells"`
+}
+
+// NonResponseRow compares, for one category, the share of respondents (I+P) with the
+// share of the whole cohort; Flagged when they differ by more than the threshold.
+type NonResponseRow struct {
+	By          ResponseDimension `json:"by"`
+	Key         string            `json:"key"`
+	Cohort      int               `json:"cohort"`
+	Respondents int               `json:"respondents"`
+	CohortPct   float64           `json:"cohort_pct"`
+	RespPct     float64           `json:"respondents_pct"`
+	DiffPP      float64           `json:"diff_pp"`
+	Flagged     bool              `json:"flagged"`
+}
+
+// AlumnusOutcome is the final disposition of one alumnus and what it came from.
+type AlumnusOutcome struct {
+	RosterID    string `json:"roster_id"`
+	Final       string `json:"final"`
+	Attempts    int    `json:"attempts"`
+	Interviews  int    `json:"interviews"`
+	Enumerator  string `json:"enumerator"`
+	LastAttempt string `json:"last_attempt,omitempty"`
+}
+
+// Response is the response-rate section: the disposition table, the rates overall and by
+// cell, and the non-response comparison.
+type Response struct {
+	E            float64             `json:"e"`
+	EEstimated   bool                `json:"e_estimated"`
+	Threshold    float64             `json:"threshold_pp"`
+	Dispositions []DispositionCount  `json:"dispositions"`
+	Total        ResponseCell        `json:"total"`
+	Breakdowns   []ResponseBreakdown `json:"breakdowns"`
+	NonResponse  []NonResponseRow    `json:"nonresponse"`
+	Alumni       []AlumnusOutcome    `json:"-"`
+}
+
+// ComputeResponse computes the response-rate section over the roster (every row is one
+// sampled alumnus), the contact attempts and the interviews (the latest revision of each;
+// records holds them). Each alumnus gets one final disposition (survey.FinalDisposition)
+// from its attempts' outcomes and its interviews: an interview with consent and the main
+// activity answered counts as a complete (1.1), one with consent but without the main
+// activity as a partial (1.2), one with consent refused as a refusal (2.11).
+func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
+	if cfg.Threshold == 0 {
+		cfg.Threshold = 5
+	}
+	events := map[string][]survey.DispositionEvent{}
+	who := map[string]string{}
+	whoAt := map[string]time.Time{}
+	nAttempts, nInterviews := map[string]int{}, map[string]int{}
+	lastAttempt := map[string]*survey.Attempt{}
+	see := func(id, by string, at time.Time) {
+		if by != "" && !at.Before(whoAt[id]) {
+			who[id], whoAt[id] = by, at
+		}
+	}
+	for _, a := range attempts {
+		events[a.RosterID] = append(events[a.RosterID], survey.DispositionEvent{Code: a.Outcome, At: a.At})
+		nAttempts[a.RosterID]++
+		see(a.RosterID, a.Enumerator, a.At)
+		if l := lastAttempt[a.RosterID]; l == nil || !a.At.Before(l.At) {
+			lastAttempt[a.RosterID] = a
+		}
+	}
+	latest := map[string]*survey.Record{}
+	for rec, err := range records {
+		if err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
+		if old := latest[rec.ID]; old == nil || rec.Revision > old.Revision {
+			latest[rec.ID] = rec
+		}
+	}
+	for _, rec := range latest {
+		id := rec.RespondentID
+		if id == "" {
+			id = answerNamed(rec, builtin.RosterID)
+		}
+		if id == "" {
+			continue
+		}
+		code := ""
+		switch {
+		case answerNamed(rec, builtin.Consent) == "yes" && answerNamed(rec, builtin.MainStatus) != "":
+			code = "1.1"
+		case answerNamed(rec, builtin.Consent) == "yes":
+			code = "1.2"
+		case answerNamed(rec, builtin.Consent) != "":
+			code = "2.11"
+		default:
+			continue
+		}
+		events[id] = append(events[id], survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
+		nInterviews[id]++
+		see(id, rec.Enumerator, rec.FinalizedAt)
+	}
+
+	res := &Response{Threshold: cfg.Threshold}
+	finalCount := map[string]int{}
+	type unit struct {
+		attr  map[ResponseDimension]string
+		class survey.Class
+	}
+	units := make([]unit, 0, len(roster))
+	var total Outcomes
+	for _, r := range roster {
+		final := survey.FinalDisposition(events[r.RosterID])
+		d, _ := survey.LookupDisposition(final)
+		finalCount[final]++
+		total.Add(d.Class)
+		enum := cfg.Assignments[r.RosterID]
+		if enum == "" {
+			enum = who[r.RosterID]
+		}
+		ao := AlumnusOutcome{RosterID: r.RosterID, Final: final, Attempts: nAttempts[r.RosterID], Interviews: nInterviews[r.RosterID], Enumerator: enum}
+		if l := lastAttempt[r.RosterID]; l != nil {
+			ao.LastAttempt = l.Outcome
+		}
+		res.Alumni = append(res.Alumni, ao)
+		units = append(units, unit{class: d.Class, attr: map[ResponseDimension]string{
+			RespByKejuruan: r.Kejuruan, RespByBatch: r.BatchID, RespByFunding: r.Funding, RespBySex: r.Sex,
+			RespByRegency: r.Regency, RespByEnumerator: enum,
+		}})
+	}
+	res.E, res.EEstimated = cfg.E, false
+	if cfg.E < 0 || math.IsNaN(cfg.E) {
+		res.E, res.EEstimated = total.EstimateE(), true
+	}
+	if res.E > 1 {
+		return nil, fmt.Errorf("e is %v: it is a share, from 0 to 1", res.E)
+	}
+	for _, d := range survey.Dispositions {
+		if n := finalCount[d.Code]; n > 0 {
+			res.Dispositions = append(res.Dispositions, DispositionCount{Code: d.Code, Class: d.Class, ID: d.ID, EN: d.EN, N: n})
+		}
+	}
+	res.Total = ResponseCell{Key: "", N: total.Total(), Outcomes: total, Rates: total.Rates(res.E)}
+	for _, dim := range ResponseDimensions {
+		cells := map[string]*Outcomes{}
+		for _, u := range units {
+			k := u.attr[dim]
+			if cells[k] == nil {
+				cells[k] = &Outcomes{}
+			}
+			cells[k].Add(u.class)
+		}
+		keys := make([]string, 0, len(cells))
+		for k := range cells {
+			keys = append(keys, k)
+		}
+		// the unknown cell ("") last
+		slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(b1(a == ""), b1(b == "")), strings.Compare(a, b)) })
+		bd := ResponseBreakdown{By: dim}
+		for _, k := range keys {
+			o := *cells[k]
+			bd.Cells = append(bd.Cells, ResponseCell{Key: k, N: o.Total(), Outcomes: o, Rates: o.Rates(res.E)})
+		}
+		res.Breakdowns = append(res.Breakdowns, bd)
+		if dim == RespByEnumerator {
+			continue
+		}
+		resp := total.I + total.P
+		for _, c := range bd.Cells {
+			row := NonResponseRow{By: dim, Key: c.Key, Cohort: c.N, Respondents: c.Outcomes.I + c.Outcomes.P}
+			if total.Total() > 0 {
+				row.CohortPct = 100 * float64(row.Cohort) / float64(total.Total())
+			}
+			if resp > 0 {
+				row.RespPct = 100 * float64(row.Respondents) / float64(resp)
+			}
+			row.DiffPP = row.RespPct - row.CohortPct
+			row.Flagged = resp > 0 && math.Abs(row.DiffPP) > cfg.Threshold
+			res.NonResponse = append(res.NonResponse, row)
+		}
+	}
+	return res, nil
+}
+
+// answerNamed returns the answer to the question called name outside any repeat.
+func answerNamed(r *survey.Record, name string) string {
+	if v, ok := r.Answers[name]; ok {
+		return v
+	}
+	for k, v := range r.Answers {
+		if strings.IndexByte(k, '[') < 0 && strings.HasSuffix(k, "/"+name) {
+			return v
+		}
+	}
+	return ""
+}
+
+func b1(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,137 @@
+package report_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/report"
+)
+
+// TestRatesByHand checks every AAPOR rate (Standard Definitions, the formulas for RR1-RR6,
+// COOP1-4, REF1-3 and CON1-3) against a table worked out by hand:
+// I=40 P=10 R=15 NC=10 O=5 U=20 NE=10, e=0.8.
+func TestRatesByHand(t *testing.T) {
+	o := report.Outcomes{I: 40, P: 10, R: 15, NC: 10, O: 5, U: 20, NE: 10}
+	r := o.Rates(0.8)
+	// all cases but NE: 100; with e: 50+30+16 = 96; eligible known: 80;
+	// contacted (I+P+R+O): 70.
+	want := map[string]float64{
+		"RR1": 40.0 / 100, "RR2": 50.0 / 100, "RR3": 40.0 / 96, "RR4": 50.0 / 96, "RR5": 40.0 / 80, "RR6": 50.0 / 80,
+		"COOP1": 40.0 / 70, "COOP2": 50.0 / 70, "COOP3": 40.0 / 65, "COOP4": 50.0 / 65,
+		"REF1": 15.0 / 100, "REF2": 15.0 / 96, "REF3": 15.0 / 80,
+		"CON1": 70.0 / 100, "CON2": 70.0 / 96, "CON3": 70.0 / 80,
+	}
+	for _, name := range report.RateNames {
+		got := r.Get(name)
+		if got == nil || math.Abs(*got-want[name]) > 1e-12 {
+			t.Errorf("%s = %v, want %v", name, got, want[name])
+		}
+	}
+	if e := o.EstimateE(); math.Abs(e-80.0/90) > 1e-12 {
+		t.Errorf("proportion-method e = %v, want 80/90", e)
+	}
+	// With e = 1 RR3 is RR1; with e = 0 it is RR5.
+	if a, b := o.Rates(1).RR3, o.Rates(1).RR1; *a != *b {
+		t.Errorf("e=1: RR3 %v RR1 %v", *a, *b)
+	}
+	if a, b := o.Rates(0).RR3, o.Rates(0).RR5; *a != *b {
+		t.Errorf("e=0: RR3 %v RR5 %v", *a, *b)
+	}
+	// No case: no rate, not a division by zero.
+	if x := (report.Outcomes{}).Rates(0.5).RR1; x != nil {
+		t.Errorf("RR1 of nothing: %v", *x)
+	}
+}
+
+// TestComputeResponse: final dispositions from attempts and interviews, the disposition
+// table, the rates per cell and the non-response table, on a cohort of six worked by hand.
+func TestComputeResponse(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	roster := []*survey.Respondent{
+		{RosterID: "R1", Name: "a", Sex: "1", Kejuruan: "LAS"},
+		{RosterID: "R2", Name: "b", Sex: "1", Kejuruan: "LAS"},
+		{RosterID: "R3", Name: "c", Sex: "2", Kejuruan: "TIK"},
+		{RosterID: "R4", Name: "d", Sex: "2", Kejuruan: "TIK"},
+		{RosterID: "R5", Name: "e", Sex: "2", Kejuruan: "TIK"},
+		{RosterID: "R6", Name: "f", Sex: "2", Kejuruan: "TIK"},
+	}
+	at := func(id, code string, h int) *survey.Attempt {
+		return &survey.Attempt{ID: survey.NewID(), RosterID: id, At: t0.Add(time.Duration(h) * time.Hour), Enumerator: "ani", Mode: survey.ModePhone, Outcome: code}
+	}
+	attempts := []*survey.Attempt{
+		at("R1", "3.13", 0), at("R1", "2.21", 1), // then interviewed: 1.1
+		at("R2", "2.11", 0), at("R2", "3.13", 2), // refusal stays
+		at("R3", "3.13", 0), at("R3", "3.31", 1), // unknown eligibility
+		at("R4", "4.10", 0), // not eligible
+		at("R5", "2.22", 0), // non-contact
+		// R6: never tried: 3.11
+	}
+	records := []*survey.Record{
+		{ID: "iv1", Revision: 1, RespondentID: "R1", Enumerator: "ani", FinalizedAt: t0.Add(3 * time.Hour),
+			Answers: map[string]string{"consent": "yes", "main_status": "1"}},
+		// a later revision of an interview counts once
+		{ID: "iv1", Revision: 2, RespondentID: "R1", Enumerator: "ani", FinalizedAt: t0.Add(4 * time.Hour),
+			Answers: map[string]string{"consent": "yes", "main_status": "2"}},
+	}
+	seq := func(yield func(*survey.Record, error) bool) {
+		for _, r := range records {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	res, err := report.ComputeResponse(roster, attempts, seq, report.ResponseConfig{E: -1, Assignments: map[string]string{"R6": "eko"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range res.Dispositions {
+		for range d.N {
+			got = append(got, d.Code)
+		}
+	}
+	if want := []string{"1.1", "2.11", "2.22", "3.11", "3.31", "4.10"}; !slices.Equal(got, want) {
+		t.Fatalf("dispositions %v, want %v", got, want)
+	}
+	want := report.Outcomes{I: 1, R: 1, NC: 1, U: 2, NE: 1}
+	if res.Total.Outcomes != want {
+		t.Fatalf("outcomes %+v, want %+v", res.Total.Outcomes, want)
+	}
+	// e by the proportion method: eligible known 3 of 4 determined.
+	if !res.EEstimated || res.E != 0.75 {
+		t.Errorf("e = %v (estimated %v), want 0.75", res.E, res.EEstimated)
+	}
+	// RR1 = 1/5; RR3 = 1/(3 + 0.75*2) = 1/4.5; RR5 = 1/3; CON1 = 2/5.
+	for name, w := range map[string]float64{"RR1": 1.0 / 5, "RR3": 1 / 4.5, "RR5": 1.0 / 3, "CON1": 2.0 / 5, "REF1": 1.0 / 5, "COOP1": 1.0 / 2} {
+		if g := res.Total.Rates.Get(name); g == nil || math.Abs(*g-w) > 1e-12 {
+			t.Errorf("%s = %v, want %v", name, g, w)
+		}
+	}
+	// By sex: the one respondent is a man (sex 1), 2 of 6 in the cohort: +66.7 points.
+	var sex1 *report.NonResponseRow
+	for i, r := range res.NonResponse {
+		if r.By == report.RespBySex && r.Key == "1" {
+			sex1 = &res.NonResponse[i]
+		}
+	}
+	if sex1 == nil || sex1.Cohort != 2 || sex1.Respondents != 1 || math.Abs(sex1.DiffPP-(100-100.0/3)) > 1e-9 || !sex1.Flagged {
+		t.Errorf("non-response by sex 1: %+v", sex1)
+	}
+	// Per enumerator: R6 is eko's by assignment, the rest ani's by their attempts.
+	for _, b := range res.Breakdowns {
+		if b.By != report.RespByEnumerator {
+			continue
+		}
+		if len(b.Cells) != 2 || b.Cells[0].Key != "ani" || b.Cells[0].N != 5 || b.Cells[1].Key != "eko" || b.Cells[1].Outcomes.U != 1 {
+			t.Errorf("by enumerator: %+v", b.Cells)
+		}
+	}
+	// A fixed e is used as given.
+	res2, err := report.ComputeResponse(roster, attempts, seq, report.ResponseConfig{E: 0.5})
+	if err != nil || res2.EEstimated || math.Abs(*res2.Total.Rates.RR3-1/4.0) > 1e-12 {
+		t.Errorf("e = 0.5: %+v %v", res2, err)
+	}
+}
