@@ -1,6 +1,9 @@
 package report_test
 
 import (
+	"bytes"
+
+	"github.com/xuri/excelize/v2"
 	"math"
 	"slices"
 	"testing"
@@ -133,5 +136,43 @@ func TestComputeResponse(t *testing.T) {
 	res2, err := report.ComputeResponse(roster, attempts, seq, report.ResponseConfig{E: 0.5})
 	if err != nil || res2.EEstimated || math.Abs(*res2.Total.Rates.RR3-1/4.0) > 1e-12 {
 		t.Errorf("e = 0.5: %+v %v", res2, err)
+	}
+}
+
+// TestResponseXLSX: the workbook holds the dispositions, the rates as numbers (RR1 of the
+// whole cohort in the first data row) and the non-response table.
+func TestResponseXLSX(t *testing.T) {
+	roster := []*survey.Respondent{{RosterID: "R1", Name: "a", Sex: "1"}, {RosterID: "R2", Name: "b", Sex: "2"}}
+	attempts := []*survey.Attempt{
+		{ID: survey.NewID(), RosterID: "R1", At: time.Now(), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "1.1"},
+		{ID: survey.NewID(), RosterID: "R2", At: time.Now(), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "2.11"},
+	}
+	none := func(func(*survey.Record, error) bool) {}
+	res, err := report.ComputeResponse(roster, attempts, none, report.ResponseConfig{E: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := report.WriteResponseXLSX(&buf, res, "en"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"Dispositions", "Rates", "Non-response"}) {
+		t.Fatalf("sheets %v", got)
+	}
+	head, _ := f.GetCellValue("Rates", "K1")
+	rr1, _ := f.GetCellValue("Rates", "K2", excelize.Options{RawCellValue: true})
+	if head != "RR1" || rr1 != "0.5" {
+		t.Errorf("Rates K1..K2: %q %q, want RR1 0.5", head, rr1)
+	}
+	if v, _ := f.GetCellValue("Dispositions", "A2"); v != "1.1" {
+		t.Errorf("first disposition %q", v)
+	}
+	if v, _ := f.GetCellValue("Non-response", "B2"); v != "(unknown)" { // kejuruan, not in this roster
+		t.Errorf("first non-response cell %q", v)
 	}
 }
