@@ -327,14 +327,7 @@ func cell(key string, ps []*person, cfg Config) Cell {
 	// 17: W in Indonesia with an income, 35+ hours and a known minimum wage.
 	umk, umk120, umkDen := 0, 0, 0
 	for _, p := range s {
-		if !p.w || p.o || math.IsNaN(p.income) {
-			continue
-		}
-		h, ok := atoi(p.iv.v[builtin.HoursWeek])
-		if !ok || h < 35 {
-			continue
-		}
-		wage, ok := cfg.UMK.Wage(p.iv.v[builtin.WorkRegency], p.interviewDay.Year())
+		wage, ok := umkOf(p, cfg)
 		if !ok {
 			continue
 		}
