@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tracer/survey"
@@ -18,12 +19,31 @@ var _ survey.SubmissionStore = (*SubmissionStore)(nil)
 
 // SubmissionStore is the SQLite implementation of survey.SubmissionStore: the server's
 // record of every revision it received.
+//
+// Concurrent Ingest calls share commits (group commit): each call joins a queue, and one
+// writer goroutine, running while the queue is not empty, stores everything queued in one
+// transaction with one fsync, then answers each call. Calls that arrive during a commit
+// form the next group, so the more laptops push at once, the more each commit carries.
 type SubmissionStore struct {
 	db *DB
-	// mu queues concurrent batches in Go rather than in SQLite's busy handler, which
-	// sleeps and gives up after the busy timeout when hundreds of laptops push at once.
-	mu sync.Mutex
+
+	mu      sync.Mutex
+	pending []*ingestCall // calls waiting for the writer, in arrival order
+	writing bool          // a writer goroutine is running
+
+	commits, grouped atomic.Int64
 }
+
+// ingestCall is one Ingest call waiting for its group's commit.
+type ingestCall struct {
+	subs     []*survey.Submission
+	receipts []survey.Receipt
+	err      error
+	done     chan struct{}
+}
+
+// maxGroup bounds the submissions of one group commit; a call is never split.
+const maxGroup = 4000
 
 // NewSubmissionStore returns the submission store of db.
 func NewSubmissionStore(db *DB) *SubmissionStore { return &SubmissionStore{db: db} }
@@ -37,15 +57,99 @@ func nextSeqs(ctx context.Context, tx *sql.Tx, name string, n int) (int64, error
 	return last - int64(n) + 1, nil
 }
 
-// Ingest stores a batch in one transaction. See survey.SubmissionStore.
+// Ingest stores a batch in one transaction, shared with the batches of concurrent calls.
+// The receipts come after the commit. See survey.SubmissionStore.
 func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
 	for _, sub := range subs {
 		if sub.InterviewID == "" || sub.Revision < 1 || sub.Hash == "" || len(sub.Body) == 0 || sub.FormID == "" || sub.SubmittedBy == "" {
 			return nil, survey.Errorf(survey.EINVALID, "A submission needs an id, a revision, a hash, a body, a form and a submitter.")
 		}
 	}
+	if len(subs) == 0 {
+		return nil, nil
+	}
+	c := &ingestCall{subs: subs, done: make(chan struct{})}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.pending = append(s.pending, c)
+	if !s.writing {
+		s.writing = true
+		go s.write()
+	}
+	s.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.receipts, c.err
+	case <-ctx.Done():
+		// The group may still commit this batch; the caller hears nothing, and the
+		// laptop's next push of it gets a duplicate receipt.
+		return nil, ctx.Err()
+	}
+}
+
+// Commits returns how many transactions Ingest committed and how many calls they answered:
+// calls/commits is the mean group size.
+func (s *SubmissionStore) Commits() (commits, calls int64) {
+	return s.commits.Load(), s.grouped.Load()
+}
+
+// write commits the queued calls group by group until the queue is empty.
+func (s *SubmissionStore) write() {
+	for {
+		s.mu.Lock()
+		n, size := 0, 0
+		for n < len(s.pending) && (n == 0 || size+len(s.pending[n].subs) <= maxGroup) {
+			size += len(s.pending[n].subs)
+			n++
+		}
+		group := s.pending[:n:n]
+		s.pending = s.pending[n:]
+		if len(group) == 0 {
+			s.pending = nil
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		s.commit(group)
+	}
+}
+
+// commit stores a group in one transaction. If that fails, each call is tried again in
+// its own transaction, so that one call's failing record fails only that call.
+func (s *SubmissionStore) commit(group []*ingestCall) {
+	// The group outlives any one request: a caller that leaves does not cancel the others.
+	ctx := context.Background()
+	var all []*survey.Submission
+	for _, c := range group {
+		all = append(all, c.subs...)
+	}
+	receipts, err := s.ingest(ctx, all)
+	if err == nil {
+		s.commits.Add(1)
+		s.grouped.Add(int64(len(group)))
+		for _, c := range group {
+			c.receipts, receipts = receipts[:len(c.subs):len(c.subs)], receipts[len(c.subs):]
+			close(c.done)
+		}
+		return
+	}
+	if len(group) == 1 {
+		group[0].err = err
+		close(group[0].done)
+		return
+	}
+	for _, c := range group {
+		c.receipts, c.err = s.ingest(ctx, c.subs)
+		if c.err == nil {
+			s.commits.Add(1)
+			s.grouped.Add(1)
+		}
+		close(c.done)
+	}
+}
+
+// ingest stores subs in one transaction and returns one receipt each.
+func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
 	now := s.db.now()
 	receipts := make([]survey.Receipt, len(subs))
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {

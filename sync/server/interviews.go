@@ -17,8 +17,16 @@ import (
 )
 
 // push stores a batch: each item is checked against its form version (in parallel), the
-// good ones are stored in one transaction, and the receipts go out after the commit.
+// good ones are stored in one transaction shared with concurrent pushes, and the receipts
+// go out after the commit. The decoding slot is freed once the items are checked, so that
+// other pushes can be checked and join the same commit.
 func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	release, err := s.admit(r, u.Name)
+	if err != nil {
+		w.Header().Set("Retry-After", "5")
+		return err
+	}
+	defer release()
 	var req wire.PushRequest
 	if err := s.decode(w, r, &req); err != nil {
 		return err
@@ -38,6 +46,19 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 		sub.SubmittedBy, sub.DeviceTime = u.Name, req.DeviceTime.UTC()
 		subs[i] = sub
 	})
+	req.Items = nil // only the checked submissions wait for the commit
+	var weight int64
+	for _, sub := range subs {
+		if sub != nil {
+			weight += int64(len(sub.Body)) + 512
+		}
+	}
+	weight = min(weight, s.cfg.MaxQueued)
+	if err := s.queued.Acquire(ctx, weight); err != nil {
+		return err
+	}
+	defer s.queued.Release(weight)
+	release()
 	var good []*survey.Submission
 	var at []int
 	for i, sub := range subs {

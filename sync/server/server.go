@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"tracer/survey"
 	"tracer/survey/report"
 	"tracer/survey/review"
@@ -78,6 +80,11 @@ type Config struct {
 	// 503 with Retry-After. This bounds the memory bodies can take.
 	MaxDecoding int
 	DecodeWait  time.Duration
+	// MaxQueued bounds the bytes of checked records that pushes hold while they wait for
+	// their group commit (default 64 MB). A push frees its decoding slot once its records
+	// are checked, so that many pushes share one commit; one that finds no room keeps its
+	// slot until there is.
+	MaxQueued int64
 }
 
 // Server is the tracer API as an http.Handler.
@@ -92,7 +99,9 @@ type Server struct {
 	decoding chan struct{}
 	holdMu   sync.Mutex
 	holding  map[string]bool
-	probe    writeProbe
+	// queued weighs the checked records of pushes waiting for their commit.
+	queued *semaphore.Weighted
+	probe  writeProbe
 	flagState
 }
 
@@ -128,12 +137,16 @@ func New(cfg Config) *Server {
 	if cfg.DecodeWait <= 0 {
 		cfg.DecodeWait = time.Minute
 	}
+	if cfg.MaxQueued <= 0 {
+		cfg.MaxQueued = 64 << 20
+	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
 		forms:    newFormCache(cfg.Forms),
 		enrolls:  newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
 		decoding: make(chan struct{}, cfg.MaxDecoding),
 		holding:  map[string]bool{},
+		queued:   semaphore.NewWeighted(cfg.MaxQueued),
 	}
 	s.routes()
 	return s
@@ -281,7 +294,7 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 				return
 			}
 		}
-		if r.Method == http.MethodPost && u != nil {
+		if r.Method == http.MethodPost && u != nil && !selfAdmitted[r.Pattern] {
 			release, err := s.admit(r, u.Name)
 			if err != nil {
 				w.Header().Set("Retry-After", "5")
@@ -295,6 +308,9 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 		}
 	})
 }
+
+// selfAdmitted names the routes whose handler takes and frees its decoding slot itself.
+var selfAdmitted = map[string]bool{"POST /api/v1/interviews/push": true}
 
 func hasRole(roles []survey.Role, r survey.Role) bool {
 	for _, x := range roles {
@@ -344,7 +360,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // admit waits up to DecodeWait for one of the MaxDecoding slots for requests with a body
-// and returns the function that frees it. An account holds at most one slot at a time (a
+// and returns the function that frees it (calling it again does nothing). An account holds at most one slot at a time (a
 // laptop syncs one request after the other), so one account's slow or large bodies cannot
 // take every slot. A request that finds no room is told to come back later (EUNAVAILABLE),
 // so a burst of large bodies cannot exhaust the server's memory.
@@ -366,7 +382,7 @@ func (s *Server) admit(r *http.Request, user string) (release func(), err error)
 	defer t.Stop()
 	select {
 	case s.decoding <- struct{}{}:
-		return func() { <-s.decoding; unhold() }, nil
+		return sync.OnceFunc(func() { <-s.decoding; unhold() }), nil
 	case <-t.C:
 		unhold()
 		return nil, busy
