@@ -32,6 +32,7 @@ type SubmissionStore struct {
 	writing bool          // a writer goroutine is running
 
 	commits, grouped atomic.Int64
+	waiting          atomic.Int64 // calls queued or being committed
 }
 
 // ingestCall is one Ingest call waiting for its group's commit.
@@ -69,6 +70,7 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 		return nil, nil
 	}
 	c := &ingestCall{subs: subs, done: make(chan struct{})}
+	s.waiting.Add(1)
 	s.mu.Lock()
 	s.pending = append(s.pending, c)
 	if !s.writing {
@@ -91,6 +93,9 @@ func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission)
 func (s *SubmissionStore) Commits() (commits, calls int64) {
 	return s.commits.Load(), s.grouped.Load()
 }
+
+// Waiting returns how many Ingest calls are queued or being committed.
+func (s *SubmissionStore) Waiting() int { return int(s.waiting.Load()) }
 
 // write commits the queued calls group by group until the queue is empty.
 func (s *SubmissionStore) write() {
@@ -129,13 +134,13 @@ func (s *SubmissionStore) commit(group []*ingestCall) {
 		s.grouped.Add(int64(len(group)))
 		for _, c := range group {
 			c.receipts, receipts = receipts[:len(c.subs):len(c.subs)], receipts[len(c.subs):]
-			close(c.done)
+			s.answer(c)
 		}
 		return
 	}
 	if len(group) == 1 {
 		group[0].err = err
-		close(group[0].done)
+		s.answer(group[0])
 		return
 	}
 	for _, c := range group {
@@ -144,8 +149,14 @@ func (s *SubmissionStore) commit(group []*ingestCall) {
 			s.commits.Add(1)
 			s.grouped.Add(1)
 		}
-		close(c.done)
+		s.answer(c)
 	}
+}
+
+// answer hands a call its result.
+func (s *SubmissionStore) answer(c *ingestCall) {
+	s.waiting.Add(-1)
+	close(c.done)
 }
 
 // ingest stores subs in one transaction and returns one receipt each.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"sync/atomic"
@@ -26,7 +27,8 @@ import (
 )
 
 // serveEnv names the environment variable that turns the test binary into a server child
-// process: "DBPATH|ADDR".
+// process: "DBPATH|ADDR", or "DBPATH|ADDR|FILE" to also write to FILE, whenever it
+// changes, how many pushes wait for their commit.
 const serveEnv = "TRACER_TEST_SERVE"
 
 func TestMain(m *testing.M) {
@@ -43,16 +45,32 @@ func TestMain(m *testing.M) {
 // serveChild runs a server until it is killed.
 func serveChild(spec string) error {
 	path, addr, _ := strings.Cut(spec, "|")
+	addr, status, _ := strings.Cut(addr, "|")
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return err
 	}
+	cfg := testbed.Config(db, nil)
+	if status != "" {
+		subs := cfg.Submissions.(*sqlite.SubmissionStore)
+		go func() {
+			last := -1
+			for {
+				if n := subs.Waiting(); n != last {
+					os.WriteFile(status+".tmp", []byte(strconv.Itoa(n)), 0o644)
+					os.Rename(status+".tmp", status)
+					last = n
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	hs := server.NewHTTPServer(addr, server.New(testbed.Config(db, nil)), server.DefaultTimeouts, nil)
+	hs := server.NewHTTPServer(addr, server.New(cfg), server.DefaultTimeouts, nil)
 	return hs.Serve(ln)
 }
 
