@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"time"
@@ -44,6 +45,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	urlFile := fs.String("url-file", "", "write the server's URL to `FILE` once it listens (for scripts)")
 	studyFile := fs.String("study", "", "study `FILE` (TOML) with the report's settings: period, reference date, UMK table... (docs/REPORT.md)")
+	pprofAddr := fs.String("pprof", "", "also serve Go's profiler (net/http/pprof) on `HOST:PORT`; keep it on 127.0.0.1")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -100,6 +102,19 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		}
 	}
 	log.Info("serving", "addr", ln.Addr().String())
+	if *pprofAddr != "" {
+		pl, err := net.Listen("tcp", *pprofAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", *pprofAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		ps := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		defer ps.Close()
+		go ps.Serve(pl)
+		log.Info("profiler", "addr", pl.Addr().String())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

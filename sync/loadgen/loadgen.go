@@ -5,10 +5,15 @@
 package loadgen
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +35,21 @@ type Config struct {
 	Pull bool
 	// Gzip compresses push bodies larger than 16 KiB.
 	Gzip bool
+	// Seal, when not nil, seals every record to the server's public key, as an enrolled
+	// laptop does, so the server opens each one on push.
+	Seal survey.Sealer
+	// ServerPID, when not 0, is the server's process: its CPU time (user+sys, from
+	// /proc/PID/stat) during the run goes into the report. Linux only.
+	ServerPID int
+	// Retry overrides the client's retry policy when Attempts is positive; by default the
+	// laptops retry as the real client does.
+	Retry Retry
+}
+
+// Retry is a client retry policy (see client.WithRetry).
+type Retry struct {
+	Attempts  int
+	Base, Max time.Duration
 }
 
 // Report is what a run measured.
@@ -42,6 +62,18 @@ type Report struct {
 	Sync, Push Percentiles
 	// FirstError is the first error seen, if any.
 	FirstError error
+	// ServerCPU is the server process's CPU time (user+sys) during the run when
+	// Config.ServerPID was set; Load is /proc/loadavg's 1-minute figure at the end.
+	ServerCPU time.Duration
+	Load      float64
+}
+
+// CPUPerInterview is the server's CPU time per stored interview.
+func (r *Report) CPUPerInterview() time.Duration {
+	if r.Stored == 0 {
+		return 0
+	}
+	return r.ServerCPU / time.Duration(r.Stored)
 }
 
 // Percentiles of a latency distribution.
@@ -60,10 +92,21 @@ func percentiles(ds []time.Duration) Percentiles {
 
 // String formats the report on one line.
 func (r *Report) String() string {
-	return fmt.Sprintf("%d laptops, %d interviews (%d stored), %d errors in %v: %.0f interviews/s; sync p50 %v p99 %v max %v; push p50 %v p99 %v",
+	s := fmt.Sprintf("%d laptops, %d interviews (%d stored), %d errors in %v: %.0f interviews/s; sync p50 %v p99 %v max %v; push p50 %v p99 %v",
 		r.Laptops, r.Interviews, r.Stored, r.Errors, r.Elapsed.Round(time.Millisecond), r.PerSecond,
 		r.Sync.P50.Round(time.Millisecond), r.Sync.P99.Round(time.Millisecond), r.Sync.Max.Round(time.Millisecond),
 		r.Push.P50.Round(time.Millisecond), r.Push.P99.Round(time.Millisecond))
+	if r.ServerCPU > 0 {
+		s += fmt.Sprintf("; server CPU %v (%.3f ms/interview)", r.ServerCPU.Round(time.Millisecond),
+			float64(r.CPUPerInterview().Microseconds())/1000)
+	}
+	if r.Load > 0 {
+		s += fmt.Sprintf("; load %.2f", r.Load)
+	}
+	if r.FirstError != nil {
+		s += fmt.Sprintf("; first error: %v", r.FirstError)
+	}
+	return s
 }
 
 // Run prepares every laptop's records, then starts all laptops at once and waits for them.
@@ -83,8 +126,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	clients := make([]*client.Client, len(cfg.Tokens))
 	items := make([][]wire.PushItem, len(cfg.Tokens))
 	for i, tok := range cfg.Tokens {
-		c, err := client.NewClient(cfg.URL, client.WithToken(tok), client.WithHTTPClient(hc), client.WithGzipAbove(gz),
-			client.WithRetry(1, 0, 0))
+		opts := []client.Option{client.WithToken(tok), client.WithHTTPClient(hc), client.WithGzipAbove(gz)}
+		if cfg.Retry.Attempts > 0 {
+			opts = append(opts, client.WithRetry(cfg.Retry.Attempts, cfg.Retry.Base, cfg.Retry.Max))
+		}
+		c, err := client.NewClient(cfg.URL, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +145,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
-			items[i] = append(items[i], wire.PushItem{ID: id, Revision: 1, Hash: hash, Body: body})
+			it := wire.PushItem{ID: id, Revision: 1, Hash: hash, Body: body}
+			if cfg.Seal != nil {
+				if it.Sealed, err = cfg.Seal.Seal(body); err != nil {
+					return nil, err
+				}
+				it.Body = nil
+			}
+			items[i] = append(items[i], it)
 		}
 	}
 
@@ -159,11 +212,57 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			mu.Unlock()
 		})
 	}
+	cpu0, err := processCPU(cfg.ServerPID)
+	if err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	close(start)
 	wg.Wait()
 	rep.Elapsed = time.Since(t0)
+	cpu1, err := processCPU(cfg.ServerPID)
+	if err != nil {
+		return nil, err
+	}
+	rep.ServerCPU, rep.Load = cpu1-cpu0, loadAverage()
 	rep.PerSecond = float64(rep.Stored) / rep.Elapsed.Seconds()
 	rep.Sync, rep.Push = percentiles(syncs), percentiles(pushes)
 	return rep, nil
+}
+
+// processCPU returns the user+sys CPU time of process pid from /proc/PID/stat (0 for pid 0).
+func processCPU(pid int) (time.Duration, error) {
+	if pid == 0 {
+		return 0, nil
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("server CPU: %w", err)
+	}
+	// Fields after the command (which may hold spaces) start after the last ')'.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("server CPU: /proc/%d/stat has %d fields", pid, len(f))
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("server CPU: /proc/%d/stat: %w", pid, errors.Join(err1, err2))
+	}
+	const hz = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / hz, nil
+}
+
+// loadAverage returns the 1-minute load average (0 where /proc/loadavg is missing).
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
 }
