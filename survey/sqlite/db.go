@@ -46,6 +46,8 @@ type DB struct {
 	Now func() time.Time
 
 	cipher survey.FieldCipher
+
+	stmts stmtCache
 }
 
 // Option changes how Open opens a database.
@@ -88,6 +90,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// Keep connections for concurrent requests open between them: opening one costs more
+	// than most queries (the file, the pragmas, the schema, statements prepared again).
+	sqldb.SetMaxIdleConns(16)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{db: sqldb, path: path, Now: time.Now}
 	if err := db.checkPragmas(ctx); err != nil {
 		sqldb.Close()
@@ -200,7 +206,10 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	db.closeStmts()
+	return db.db.Close()
+}
 
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }

@@ -25,7 +25,7 @@ type ReviewStore struct {
 func NewReviewStore(db *DB) *ReviewStore { return &ReviewStore{db: db} }
 
 // addEvent appends a change of review state to the history inside tx.
-func addEvent(ctx context.Context, tx *sql.Tx, e *survey.ReviewEvent) error {
+func addEvent(ctx context.Context, tx txRunner, e *survey.ReviewEvent) error {
 	seq, err := nextSeqs(ctx, tx, "review", 1)
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func addEvent(ctx context.Context, tx *sql.Tx, e *survey.ReviewEvent) error {
 }
 
 // setState moves an interview's review to state at revision and records the change.
-func setState(ctx context.Context, tx *sql.Tx, e *survey.ReviewEvent, approved int) error {
+func setState(ctx context.Context, tx txRunner, e *survey.ReviewEvent, approved int) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (interview_id, revision, state, approved_revision, updated_at, updated_by)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (interview_id) DO UPDATE SET revision = excluded.revision, state = excluded.state,
 		approved_revision = excluded.approved_revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
@@ -58,7 +58,7 @@ func setState(ctx context.Context, tx *sql.Tx, e *survey.ReviewEvent, approved i
 // received starts or moves on the review of a newly stored revision, inside the ingesting
 // transaction: revision 1 (or the first one seen) is received, a later one resubmitted. A
 // revision older than the reviewed one changes nothing.
-func received(ctx context.Context, tx *sql.Tx, sub *survey.Submission, at time.Time) error {
+func received(ctx context.Context, tx txRunner, sub *survey.Submission, at time.Time) error {
 	var rev, approved int
 	var state string
 	err := tx.QueryRowContext(ctx, `SELECT revision, state, approved_revision FROM reviews WHERE interview_id = ?`, sub.InterviewID).Scan(&rev, &state, &approved)

@@ -50,7 +50,7 @@ const maxGroup = 4000
 func NewSubmissionStore(db *DB) *SubmissionStore { return &SubmissionStore{db: db} }
 
 // nextSeqs reserves n sequence numbers of the named counter inside tx and returns the first.
-func nextSeqs(ctx context.Context, tx *sql.Tx, name string, n int) (int64, error) {
+func nextSeqs(ctx context.Context, tx txRunner, name string, n int) (int64, error) {
 	var last int64
 	if err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + ? WHERE name = ? RETURNING value`, n, name).Scan(&last); err != nil {
 		return 0, fmt.Errorf("counter %s: %w", name, err)
@@ -163,12 +163,8 @@ func (s *SubmissionStore) answer(c *ingestCall) {
 func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
 	now := s.db.now()
 	receipts := make([]survey.Receipt, len(subs))
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		find, err := tx.PrepareContext(ctx, `SELECT seq, hash, received_at FROM submissions WHERE interview_id = ? AND revision = ?`)
-		if err != nil {
-			return err
-		}
-		defer find.Close()
+	err := s.db.inTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := cachedTx{sqlTx, s.db}
 		type key struct {
 			id  string
 			rev int
@@ -190,6 +186,7 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 			*r = survey.Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
 			own := owners[sub.InterviewID]
 			if own == nil {
+				var err error
 				if own, err = loadOwnership(ctx, tx, sub.InterviewID); err != nil {
 					return err
 				}
@@ -203,7 +200,8 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 			k := key{sub.InterviewID, sub.Revision}
 			var seq int64
 			var hash, received string
-			err := find.QueryRowContext(ctx, sub.InterviewID, sub.Revision).Scan(&seq, &hash, &received)
+			err := tx.QueryRowContext(ctx, `SELECT seq, hash, received_at FROM submissions WHERE interview_id = ? AND revision = ?`,
+				sub.InterviewID, sub.Revision).Scan(&seq, &hash, &received)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				if j, ok := batch[k]; ok {
@@ -254,19 +252,14 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		if err != nil {
 			return err
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO submissions (seq, interview_id, revision, hash, body, form_id, form_version,
-			respondent_id, enumerator, submitted_by, device_time, skew_ms, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
 		for n, i := range fresh {
 			sub := subs[i]
 			var skew time.Duration
 			if !sub.DeviceTime.IsZero() {
 				skew = now.Sub(sub.DeviceTime)
 			}
-			if _, err := ins.ExecContext(ctx, first+int64(n), sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.FormID,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO submissions (seq, interview_id, revision, hash, body, form_id, form_version,
+				respondent_id, enumerator, submitted_by, device_time, skew_ms, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, first+int64(n), sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.FormID,
 				sub.FormVersion, sub.RespondentID, sub.Enumerator, sub.SubmittedBy, formatTime(sub.DeviceTime),
 				skew.Milliseconds(), formatTime(now)); err != nil {
 				return err
@@ -299,7 +292,7 @@ type ownership struct {
 }
 
 // loadOwnership reads the stored revisions of interview id inside tx.
-func loadOwnership(ctx context.Context, tx *sql.Tx, id string) (*ownership, error) {
+func loadOwnership(ctx context.Context, tx txRunner, id string) (*ownership, error) {
 	var o ownership
 	err := tx.QueryRowContext(ctx, `SELECT revision, submitted_by FROM submissions WHERE interview_id = ?
 		ORDER BY revision DESC LIMIT 1`, id).Scan(&o.latest, &o.last)

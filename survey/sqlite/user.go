@@ -219,9 +219,12 @@ func (s *UserStore) Authenticate(ctx context.Context, token string) (*survey.Use
 	}
 	var u survey.User
 	var role, created, urevoked, trevoked string
-	err := s.db.db.QueryRowContext(ctx, `SELECT u.name, u.role, u.created_at, u.revoked_at, t.revoked_at
-		FROM tokens t JOIN users u ON u.name = t.user_name WHERE t.token_hash = ?`, survey.HashSecret(token)).
-		Scan(&u.Name, &role, &created, &urevoked, &trevoked)
+	st, err := s.db.stmt(ctx, `SELECT u.name, u.role, u.created_at, u.revoked_at, t.revoked_at
+		FROM tokens t JOIN users u ON u.name = t.user_name WHERE t.token_hash = ?`)
+	if err != nil {
+		return nil, err
+	}
+	err = st.QueryRowContext(ctx, survey.HashSecret(token)).Scan(&u.Name, &role, &created, &urevoked, &trevoked)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (urevoked != "" || trevoked != "")) {
 		return nil, survey.Errorf(survey.EUNAUTHORIZED, "The token is not valid or was revoked.")
 	} else if err != nil {
