@@ -125,6 +125,13 @@ type RecordFilter struct {
 	FormID string
 }
 
+// RosterRecord is a stored record with the roster row of its respondent (nil when the
+// roster has no row of that id).
+type RosterRecord struct {
+	Record     *Record
+	Respondent *Respondent
+}
+
 // FormUse counts the stored revisions of one form version.
 type FormUse struct {
 	FormID      string `json:"form_id"`
@@ -167,6 +174,11 @@ type ReviewStore interface {
 	// Records streams stored records in Seq order, one decoded body at a time, without
 	// loading them all; a decoding error is yielded and ends the stream.
 	Records(ctx context.Context, filter RecordFilter) iter.Seq2[*Record, error]
+
+	// RosterRecords streams the records of Records, each with the server roster's row of
+	// its respondent joined by the store (nil when the roster has none), so that a caller
+	// never holds the roster in memory.
+	RosterRecords(ctx context.Context, filter RecordFilter) iter.Seq2[RosterRecord, error]
 
 	// FormUses lists the form versions of the stored revisions.
 	FormUses(ctx context.Context) ([]FormUse, error)

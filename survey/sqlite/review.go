@@ -356,17 +356,37 @@ func returnInterview(ctx context.Context, db *DB, id string, revision int, comme
 // Records streams stored records in Seq order. See survey.ReviewStore.
 func (s *ReviewStore) Records(ctx context.Context, f survey.RecordFilter) iter.Seq2[*survey.Record, error] {
 	return func(yield func(*survey.Record, error) bool) {
+		for rr, err := range s.records(ctx, f, false) {
+			if !yield(rr.Record, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// RosterRecords streams stored records in Seq order with their roster rows, joined in
+// SQL on the roster's primary key. See survey.ReviewStore.
+func (s *ReviewStore) RosterRecords(ctx context.Context, f survey.RecordFilter) iter.Seq2[survey.RosterRecord, error] {
+	return s.records(ctx, f, true)
+}
+
+func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRoster bool) iter.Seq2[survey.RosterRecord, error] {
+	return func(yield func(survey.RosterRecord, error) bool) {
 		var q string
+		cols, join := `s.body, NULL`, ``
+		if withRoster {
+			cols, join = `s.body, ro.body`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
+		}
 		switch f.Revisions {
 		case survey.RevisionsApproved, "":
-			q = `SELECT s.body FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision WHERE 1 = 1`
+			q = `SELECT ` + cols + ` FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision` + join + ` WHERE 1 = 1`
 		case survey.RevisionsLatest:
-			q = `SELECT s.body FROM submissions s JOIN (SELECT interview_id, MAX(revision) AS revision FROM submissions GROUP BY interview_id) m
-				ON m.interview_id = s.interview_id AND m.revision = s.revision WHERE 1 = 1`
+			q = `SELECT ` + cols + ` FROM submissions s JOIN (SELECT interview_id, MAX(revision) AS revision FROM submissions GROUP BY interview_id) m
+				ON m.interview_id = s.interview_id AND m.revision = s.revision` + join + ` WHERE 1 = 1`
 		case survey.RevisionsAll:
-			q = `SELECT s.body FROM submissions s WHERE 1 = 1`
+			q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
 		default:
-			yield(nil, survey.Errorf(survey.EINVALID, "Unknown revisions %q: use approved, latest or all.", f.Revisions))
+			yield(survey.RosterRecord{}, survey.Errorf(survey.EINVALID, "Unknown revisions %q: use approved, latest or all.", f.Revisions))
 			return
 		}
 		var args []any
@@ -376,23 +396,30 @@ func (s *ReviewStore) Records(ctx context.Context, f survey.RecordFilter) iter.S
 		// One query is one snapshot: an interview revised during the export appears once.
 		rows, err := s.db.db.QueryContext(ctx, q+` ORDER BY s.seq`, args...)
 		if err != nil {
-			yield(nil, err)
+			yield(survey.RosterRecord{}, err)
 			return
 		}
 		defer rows.Close()
-		var body []byte
+		var body, row []byte
 		for rows.Next() {
-			if err := rows.Scan(&body); err != nil {
-				yield(nil, err)
+			if err := rows.Scan(&body, &row); err != nil {
+				yield(survey.RosterRecord{}, err)
 				return
 			}
-			rec, err := survey.DecodeRecord(body)
-			if !yield(rec, err) || err != nil {
+			var rr survey.RosterRecord
+			rr.Record, err = survey.DecodeRecord(body)
+			if err == nil && row != nil {
+				rr.Respondent = new(survey.Respondent)
+				if err = json.Unmarshal(row, rr.Respondent); err != nil {
+					err = fmt.Errorf("roster row %s: %w", rr.Record.RespondentID, err)
+				}
+			}
+			if !yield(rr, err) || err != nil {
 				return
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(nil, err)
+			yield(survey.RosterRecord{}, err)
 		}
 	}
 }

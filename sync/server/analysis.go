@@ -119,28 +119,34 @@ func RosterRows(ctx context.Context, store survey.ServerRosterStore) ([]*survey.
 }
 
 // WriteExport streams the chosen revisions to w, one record at a time, with the roster
-// joined. prepare, when not nil, runs once the export is known to start (the form is found),
-// before the first byte: the server sets its headers there.
+// joined by the store (memory does not grow with the roster either). prepare, when not
+// nil, runs once the export is known to start (the form is found), before the first
+// byte: the server sets its headers there.
 func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOptions, prepare func(f *forms.Form)) (export.Stats, error) {
 	f, older, err := ExportForms(ctx, src, opt.FormID)
 	if err != nil {
 		return export.Stats{}, err
 	}
-	rows, err := RosterRows(ctx, src.Roster)
-	if err != nil {
-		return export.Stats{}, err
-	}
-	byID := make(map[string]*survey.Respondent, len(rows))
-	for _, r := range rows {
-		byID[r.RosterID] = r
-	}
 	if prepare != nil {
 		prepare(f)
 	}
-	records := src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, FormID: f.ID})
+	// The store joins each record's roster row; the export asks for it while it writes
+	// that record, so only the current row is held.
+	var current *survey.Respondent
+	joined := src.Reviews.RosterRecords(ctx, survey.RecordFilter{Revisions: opt.Revisions, FormID: f.ID})
+	records := func(yield func(*survey.Record, error) bool) {
+		for rr, err := range joined {
+			current = rr.Respondent
+			if !yield(rr.Record, err) || err != nil {
+				return
+			}
+		}
+	}
 	return export.Write(w, f, records, export.Options{
 		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect,
-		Roster: func(id string) (*survey.Respondent, bool) { r, ok := byID[id]; return r, ok },
+		Roster: func(id string) (*survey.Respondent, bool) {
+			return current, current != nil && current.RosterID == id
+		},
 	})
 }
 
