@@ -34,9 +34,10 @@ func items(t *testing.T, enumerator string, n int) []wire.PushItem {
 }
 
 // TestConcurrentPushes pushes one interview per request from many goroutines at once
-// through the real handler, two goroutines per account sending the same interviews: every
-// receipt names a stored row with its sequence number and hash, and each interview is
-// stored once.
+// through the real handler, two goroutines per account sending the same interviews (the
+// server lets an account send one request at a time: the other is told to retry, as a
+// laptop that sent twice would be): every receipt names a stored row with its sequence
+// number and hash, and each interview is stored once.
 func TestConcurrentPushes(t *testing.T) {
 	ctx := context.Background()
 	e := testbed.NewEnv(t, nil, nil)
@@ -49,7 +50,8 @@ func TestConcurrentPushes(t *testing.T) {
 	var lanes [][]push
 	for a := range accounts {
 		name := fmt.Sprintf("e%d", a)
-		c, err := client.NewClient(e.URL, client.WithToken(testbed.Token(t, e.Users, name, survey.RoleEnumerator)))
+		c, err := client.NewClient(e.URL, client.WithToken(testbed.Token(t, e.Users, name, survey.RoleEnumerator)),
+			client.WithRetry(50, time.Millisecond, 20*time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +122,12 @@ func TestKillBeforeGroupCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := testbed.Token(t, sqlite.NewUserStore(db), "e0", survey.RoleEnumerator)
+	// One account per push: the server takes one request at a time from an account.
+	const pushes = 6
+	var tokens []string
+	for i := range pushes {
+		tokens = append(tokens, testbed.Token(t, sqlite.NewUserStore(db), fmt.Sprintf("e%d", i), survey.RoleEnumerator))
+	}
 	db.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -146,17 +153,19 @@ func TestKillBeforeGroupCommit(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		t.Fatal(err)
 	}
-	c, err := client.NewClient("http://"+addr, client.WithToken(token), client.WithRetry(1, 0, 0))
-	if err != nil {
-		t.Fatal(err)
+	clients := make([]*client.Client, pushes)
+	its := make([]wire.PushItem, pushes)
+	for i := range clients {
+		if clients[i], err = client.NewClient("http://"+addr, client.WithToken(tokens[i]), client.WithRetry(1, 0, 0)); err != nil {
+			t.Fatal(err)
+		}
+		its[i] = items(t, fmt.Sprintf("e%d", i), 1)[0]
 	}
-	const pushes = 6
-	its := items(t, "e0", pushes)
 	errs := make([]error, pushes)
 	got := make([]*wire.PushResponse, pushes)
 	var wg gosync.WaitGroup
 	for i := range its {
-		wg.Go(func() { got[i], errs[i] = c.Push(ctx, its[i:i+1]) })
+		wg.Go(func() { got[i], errs[i] = clients[i].Push(ctx, its[i:i+1]) })
 	}
 	for {
 		if b, _ := os.ReadFile(status); string(b) == fmt.Sprint(pushes) {
@@ -181,12 +190,12 @@ func TestKillBeforeGroupCommit(t *testing.T) {
 	}
 
 	srv.start()
-	resp, err := c.Push(ctx, its)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, rc := range resp.Receipts {
-		if rc.Status != survey.ReceiptStored {
+	for i, c := range clients {
+		resp, err := c.Push(ctx, its[i:i+1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rc := resp.Receipts[0]; rc.Status != survey.ReceiptStored {
 			t.Fatalf("after the restart: %+v, want stored", rc)
 		}
 	}

@@ -3,12 +3,14 @@
 // second, the sync and push latency percentiles, errors, and the server process's CPU time
 // (user+sys from /proc/PID/stat) per stored interview, with the load average.
 //
-//	go run ./sync/loadgen/ingest -url URL -pid PID -code CODE -laptops 32 -interviews 50 -batch 1 -runs 3
+//	go run ./sync/loadgen/ingest -url URL -pid PID -db SERVER.DB -laptops 32 -interviews 50 -batch 1 -runs 3
 //
-// CODE is an enrollment code of an enumerator account (tracer user add NAME --role
-// enumerator); every simulated laptop pushes as that account. Records are those of the
-// built-in form, sealed to the server's public key as an enrolled laptop seals them, and
-// made before the clock starts. The laptops retry as the real client does. After the runs
+// Each simulated laptop is its own enumerator account (the server takes one request at a
+// time from an account), made with its token in the server's database (-db, on the same
+// machine: enrolling hundreds through the API would meet its rate limit); the accounts of
+// earlier runs are reused. Records are those of the built-in form, sealed to the server's
+// public key (from its key file beside the database) as an enrolled laptop seals them,
+// and made before the clock starts. The laptops retry as the real client does. After the runs
 // it prints the minimum, median and maximum of each figure.
 package main
 
@@ -21,15 +23,16 @@ import (
 	"slices"
 	"time"
 
+	"tracer/survey"
 	"tracer/survey/seal"
-	"tracer/sync/client"
+	"tracer/survey/sqlite"
 	"tracer/sync/loadgen"
 )
 
 func main() {
 	url := flag.String("url", "", "server base URL")
 	pid := flag.Int("pid", 0, "server process id (0: no CPU figure)")
-	code := flag.String("code", "", "enrollment code of an enumerator account")
+	dbPath := flag.String("db", "", "the server's database, to make the laptops' accounts in")
 	laptops := flag.Int("laptops", 32, "laptops pushing at once")
 	interviews := flag.Int("interviews", 50, "interviews per laptop")
 	batch := flag.Int("batch", 1, "interviews per push")
@@ -37,25 +40,22 @@ func main() {
 	runs := flag.Int("runs", 3, "runs")
 	plain := flag.Bool("plain", false, "push records unsealed")
 	flag.Parse()
-	if *url == "" || *code == "" {
+	if *url == "" || *dbPath == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	c, err := client.NewClient(*url)
-	if err != nil {
-		log.Fatal(err)
-	}
-	en, err := c.Enroll(ctx, *code, "ingest", "")
-	if err != nil {
-		log.Fatal(err)
-	}
 	cfg := loadgen.Config{URL: *url, Interviews: *interviews, Batch: *batch, Pull: *pull, ServerPID: *pid}
-	for range *laptops {
-		cfg.Tokens = append(cfg.Tokens, en.Token)
+	var err error
+	if cfg.Tokens, err = tokens(ctx, *dbPath, *laptops); err != nil {
+		log.Fatal(err)
 	}
-	if en.PublicKey != "" && !*plain {
-		if cfg.Seal, err = seal.ParseRecipient(en.PublicKey); err != nil {
+	if !*plain {
+		key, err := seal.LoadOrCreate(*dbPath + seal.KeyFileSuffix)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if cfg.Seal, err = seal.ParseRecipient(key.Public()); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -82,4 +82,30 @@ func main() {
 	show("sync p50", "ms", p50)
 	show("sync p99", "ms", p99)
 	show("load average (1 min)", "", load)
+}
+
+// tokens returns a token for each of n enumerator accounts load001, load002... made in the
+// server database at path.
+func tokens(ctx context.Context, path string, n int) ([]string, error) {
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	users := sqlite.NewUserStore(db)
+	out := make([]string, n)
+	for i := range out {
+		name := fmt.Sprintf("load%03d", i+1)
+		_, code, err := users.CreateUser(ctx, name, survey.RoleEnumerator)
+		if survey.ErrorCode(err) == survey.ECONFLICT {
+			code, err = users.NewCode(ctx, name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if out[i], _, err = users.Enroll(ctx, code, "load"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
