@@ -94,6 +94,7 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 	k := l.c.keys
 	switch msg := msg.(type) {
 	case goListMsg:
+		l.query, l.status = "", "" // a new visit starts with the whole list
 		if msg.returned {
 			l.filter, l.cursor = indexOf(listStatesStr(), string(survey.StateReturned)), 0
 		}

@@ -271,6 +271,15 @@ func TestListSearchAndVoid(t *testing.T) {
 	typeText(t, m, "0071")
 	drive(t, m, keypress("ctrl+d"))
 	typeText(t, m, "dobel")
+	defer func() {
+		// the next visit of the list starts with the whole list, not the old search
+		typeText(t, m, "dimas")
+		drive(t, m, goHomeMsg{})
+		drive(t, m, keypress("2"))
+		if m.list().query != "" || len(m.list().rows) != 2 {
+			t.Errorf("the list kept the search %q (%d rows)", m.list().query, len(m.list().rows))
+		}
+	}()
 	drive(t, m, keypress("enter"))
 	voided, err := e.cfg.Interviews.Voided(context.Background())
 	if err != nil || len(voided) != 1 || voided[0].RespondentID != "BTG25-0071" || voided[0].Reason != "dobel" {
