@@ -110,7 +110,8 @@ func (r *tuiRun) screen() string {
 // waitFor waits until the screen shows every one of want.
 func (r *tuiRun) waitFor(want ...string) {
 	r.tb.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	// Generous: a screen that never comes fails the test, a slow machine must not.
+	deadline := time.Now().Add(90 * time.Second)
 	var s string
 	for time.Now().Before(deadline) {
 		s = r.screen()
