@@ -56,10 +56,11 @@ var htmlEnglish = htmlTexts{
 // chartBar is one bar of an SVG chart: a label, the value text, and the bar's length
 // (0-100), or no bar when the value is suppressed.
 type chartBar struct {
-	Label, Text string
-	Pct         float64
-	Shown       bool
-	Y           int
+	// Label is cut to fit beside the bar; Full is the whole name, shown on hover.
+	Label, Full, Text string
+	Pct               float64
+	Shown             bool
+	Y                 int
 }
 
 // chart is a horizontal bar chart with its definition and denominator.
@@ -115,7 +116,7 @@ func cellChart(r *Report, d Dimension, id, title, def, lang string) (chart, bool
 		var rows []chartBar
 		for _, cl := range bd.Cells {
 			v := cl.Get(id)
-			b := chartBar{Label: cl.Name(), Text: count(v.Num) + "/" + strconv.Itoa(v.Den)}
+			b := chartBar{Label: strings.TrimRight(fit(cl.Name(), 30), " "), Full: cl.Name(), Text: count(v.Num) + "/" + strconv.Itoa(v.Den)}
 			if v.Pct != nil {
 				b.Pct, b.Shown = *v.Pct, true
 				b.Text += " · " + num(*v.Pct, 1, lang) + "%"

@@ -14,20 +14,22 @@
 // Populations (docs/INDICATORS.md): T are the distinct roster persons (by NIK, else roster id) whose batch
 // ended in the reporting period; G those of T who passed; S those of G with a valid interview:
 // consent given and main_status answered. Per interview only the highest revision counts, and
-// per person the latest valid interview (by FinalizedAt, then revision, then id), so one
-// status per person: give the records of one wave. A person in two batches is one person,
+// per person the latest valid interview (by the interview date answered, then FinalizedAt,
+// revision and id; a refusal is not valid and replaces nothing), so one status per person:
+// give the records of one wave. Report.Superseded lists the interviews that lost. A person in two batches is one person,
 // described by the latest batch they passed (else the latest batch).
 //
 // Breakdown attributes come from the roster for everyone (so a cell's G and S are counted
 // the same way): kejuruan, programme, institution, batch, budget year, calendar year of the
-// training end date, funding, sex, domicile regency, education, age group (age at the end of
-// training) and the window since training (months from training end to the interview, or to
-// Config.AsOf for people not interviewed).
+// training end date, funding, sex, education, age group (age at the end of training) and the
+// window since training (months from training end to the interview, or to the reference
+// date Config.AsOf for people not interviewed). The regency of domicile is the one answered,
+// else the roster's; the regency of work (work_regency) exists only for those who answered.
 //
 // Choices made where docs/INDICATORS.md leaves room, each documented at its indicator: numerators
 // of "employed within k months" and "share earning ≥ UMK" are restricted to their
-// denominators; people in paid OJT who are not counted as absorbed are not counted as NEET
-// (they are both working and in training); quartiles are interpolated (Excel QUARTILE.INC).
+// denominators; NEET follows its formula S − A − ED, so paid OJT not counted as absorbed is
+// NEET; quartiles are interpolated (Excel QUARTILE.INC).
 package report
 
 import (

@@ -231,7 +231,11 @@ func SettingLines(r *Report, lang string) [][2]string {
 	}
 	ref := st.AsOf
 	if st.AsOfSource != "" {
-		ref += " (" + st.AsOfSource + ")"
+		src := st.AsOfSource
+		if !strings.EqualFold(lang, "en") {
+			src = map[string]string{"study": "berkas studi", "median interview date": "median tanggal wawancara"}[src]
+		}
+		ref += " (" + src + ")"
 	}
 	var mids []string
 	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
