@@ -95,8 +95,9 @@ func TestHostileBodiesCostLittle(t *testing.T) {
 				t.Errorf("%d %+v, want 413 too_large", status, e)
 			}
 			t.Logf("%d bytes on the wire: %d KB allocated", len(tt.body), took>>10)
-			if took > 32<<20 {
-				t.Errorf("handling %d bytes allocated %d MB; the bound is 32 MB", len(tt.body), took>>20)
+			// The bound leaves room for the race detector, which doubles some allocations.
+			if took > 64<<20 {
+				t.Errorf("handling %d bytes allocated %d MB; the bound is 64 MB", len(tt.body), took>>20)
 			}
 		})
 	}
