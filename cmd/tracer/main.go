@@ -74,6 +74,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runRoster(ctx, args)
 	case "attempt":
 		return m.runAttempt(ctx, args)
+	case "progress":
+		return m.runProgress(ctx, args)
 	case "serve":
 		return m.runServe(ctx, args)
 	case "user":
@@ -120,6 +122,7 @@ Commands:
   attempt add ROSTER_ID --mode MODE --outcome CODE
                             record a contact attempt (phone, WhatsApp, visit, event)
   attempt list | codes      the attempts on this laptop; the outcome codes
+  progress                  tracing progress per enumerator, call-backs overdue (supervisor)
   serve [--addr HOST:PORT] [--db FILE]
                             run the central sync server
   user add NAME --role ROLE create a server account; prints a one-time enrollment code

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/report"
 	"tracer/sync/wire"
 )
 
@@ -314,6 +315,14 @@ func (c *Client) PushAttempts(ctx context.Context, attempts []*survey.Attempt) (
 func (c *Client) Attempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
 	var out wire.AttemptsPage
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/attempts?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	return &out, err
+}
+
+// Progress reads the supervisor's view of the tracing: work per enumerator, alumni never
+// tried, call-backs overdue.
+func (c *Client) Progress(ctx context.Context) (*report.Progress, error) {
+	var out report.Progress
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/progress", nil, &out, true)
 	return &out, err
 }
 

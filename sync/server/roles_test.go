@@ -107,6 +107,7 @@ func TestRoleMatrix(t *testing.T) {
 		{"GET /api/v1/review?state=returned", []string{S}, 200, nil, ""},
 		{"GET /api/v1/review/" + id, []string{S}, 200, nil, ""},
 		{"GET /api/v1/coverage", []string{S}, 200, nil, ""},
+		{"GET /api/v1/progress", []string{S}, 200, nil, ""},
 		{"GET /api/v1/export?format=jsonl&revisions=approved", []string{A}, 200, nil, "application/x-ndjson"},
 		{"GET /api/v1/report?by=kejuruan&format=text", []string{S, A}, 200, nil, "text/plain; charset=utf-8"},
 		{"GET /api/v1/users", []string{D}, 200, nil, ""},

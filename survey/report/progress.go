@@ -1,0 +1,217 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"tracer/forms/builtin"
+	"tracer/survey"
+)
+
+// EnumeratorProgress counts one enumerator's work, today and in all: attempts, attempts
+// that reached the alumnus (contacts: an outcome of class I, P, R or O, or a call-back
+// request), alumni completed (a complete interview or outcome 1.1) and alumni who refused.
+type EnumeratorProgress struct {
+	Enumerator    string `json:"enumerator"`
+	Assigned      int    `json:"assigned"`
+	Attempts      int    `json:"attempts"`
+	AttemptsToday int    `json:"attempts_today"`
+	Contacts      int    `json:"contacts"`
+	ContactsToday int    `json:"contacts_today"`
+	Completes     int    `json:"completes"`
+	CompleteToday int    `json:"completes_today"`
+	Refusals      int    `json:"refusals"`
+	RefusalsToday int    `json:"refusals_today"`
+}
+
+// Pending is an alumnus waiting for work: never tried, or a call-back that is due.
+type Pending struct {
+	RosterID   string    `json:"roster_id"`
+	Enumerator string    `json:"enumerator,omitempty"`
+	Callback   time.Time `json:"callback,omitzero"`
+}
+
+// Progress is the supervisor's view of the tracing.
+type Progress struct {
+	Day         string               `json:"day"`
+	Enumerators []EnumeratorProgress `json:"enumerators"`
+	// NotTried lists the alumni with no attempt and no interview yet.
+	NotTried []Pending `json:"not_tried"`
+	// Overdue lists the alumni whose latest outcome is a call-back request whose time has
+	// passed.
+	Overdue []Pending `json:"overdue"`
+}
+
+func contact(code string) bool {
+	d, ok := survey.LookupDisposition(code)
+	if !ok {
+		return false
+	}
+	switch d.Class {
+	case survey.ClassComplete, survey.ClassPartial, survey.ClassRefusal, survey.ClassOther:
+		return true
+	}
+	return d.Code == survey.DispositionCallback
+}
+
+// ComputeProgress counts the work per enumerator over the attempts and the interviews
+// (latest revision of each), "today" being now's day in loc, and lists the alumni never
+// tried and the call-backs overdue at now.
+func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, records iter.Seq2[*survey.Record, error],
+	assignments map[string]string, now time.Time, loc *time.Location) (*Progress, error) {
+	y, m, d := now.In(loc).Date()
+	dayStart := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	today := func(t time.Time) bool { return !t.Before(dayStart) && t.Before(dayStart.AddDate(0, 0, 1)) }
+	p := &Progress{Day: dayStart.Format(time.DateOnly)}
+	by := map[string]*EnumeratorProgress{}
+	get := func(name string) *EnumeratorProgress {
+		if by[name] == nil {
+			by[name] = &EnumeratorProgress{Enumerator: name}
+		}
+		return by[name]
+	}
+	for _, name := range assignments {
+		get(name).Assigned++
+	}
+	touched := map[string]bool{}
+	type done struct{ who, id string }
+	completes, completesToday := map[done]bool{}, map[done]bool{}
+	refusals, refusalsToday := map[done]bool{}, map[done]bool{}
+	last := map[string]*survey.Attempt{}
+	for _, a := range attempts {
+		touched[a.RosterID] = true
+		e := get(a.Enumerator)
+		e.Attempts++
+		t := today(a.At)
+		if t {
+			e.AttemptsToday++
+		}
+		if contact(a.Outcome) {
+			e.Contacts++
+			if t {
+				e.ContactsToday++
+			}
+		}
+		k := done{a.Enumerator, a.RosterID}
+		if dd, _ := survey.LookupDisposition(a.Outcome); dd.Class == survey.ClassComplete {
+			completes[k] = true
+			if t {
+				completesToday[k] = true
+			}
+		} else if dd.Class == survey.ClassRefusal {
+			refusals[k] = true
+			if t {
+				refusalsToday[k] = true
+			}
+		}
+		if l := last[a.RosterID]; l == nil || !a.At.Before(l.At) {
+			last[a.RosterID] = a
+		}
+	}
+	latest := map[string]*survey.Record{}
+	for rec, err := range records {
+		if err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
+		if old := latest[rec.ID]; old == nil || rec.Revision > old.Revision {
+			latest[rec.ID] = rec
+		}
+	}
+	closed := map[string]bool{}
+	for _, rec := range latest {
+		id := rec.RespondentID
+		if id == "" {
+			id = answerNamed(rec, builtin.RosterID)
+		}
+		if id == "" {
+			continue
+		}
+		touched[id] = true
+		k := done{rec.Enumerator, id}
+		get(rec.Enumerator)
+		switch consent := answerNamed(rec, builtin.Consent); {
+		case consent == "yes" && answerNamed(rec, builtin.MainStatus) != "":
+			completes[k], closed[id] = true, true
+			if today(rec.FinalizedAt) {
+				completesToday[k] = true
+			}
+		case consent != "" && consent != "yes":
+			refusals[k], closed[id] = true, true
+			if today(rec.FinalizedAt) {
+				refusalsToday[k] = true
+			}
+		}
+	}
+	for k := range completes {
+		by[k.who].Completes++
+	}
+	for k := range completesToday {
+		by[k.who].CompleteToday++
+	}
+	for k := range refusals {
+		by[k.who].Refusals++
+	}
+	for k := range refusalsToday {
+		by[k.who].RefusalsToday++
+	}
+	for _, r := range roster {
+		if !touched[r.RosterID] {
+			p.NotTried = append(p.NotTried, Pending{RosterID: r.RosterID, Enumerator: assignments[r.RosterID]})
+			continue
+		}
+		l := last[r.RosterID]
+		if l != nil && !closed[r.RosterID] && l.Outcome == survey.DispositionCallback && !l.Callback.IsZero() && l.Callback.Before(now) {
+			who := assignments[r.RosterID]
+			if who == "" {
+				who = l.Enumerator
+			}
+			p.Overdue = append(p.Overdue, Pending{RosterID: r.RosterID, Enumerator: who, Callback: l.Callback})
+		}
+	}
+	slices.SortFunc(p.Overdue, func(a, b Pending) int { return a.Callback.Compare(b.Callback) })
+	for _, e := range by {
+		p.Enumerators = append(p.Enumerators, *e)
+	}
+	slices.SortFunc(p.Enumerators, func(a, b EnumeratorProgress) int { return strings.Compare(a.Enumerator, b.Enumerator) })
+	return p, nil
+}
+
+// WriteProgressText writes the progress view for people: one line per enumerator, then
+// the call-backs overdue and the alumni never tried (the first 50 of each).
+func WriteProgressText(w io.Writer, p *Progress, loc *time.Location) error {
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "enumerator\tassigned\tattempts today/all\tcontacts today/all\tcompletes today/all\trefusals today/all\t\n")
+	for _, e := range p.Enumerators {
+		fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t\n", survey.Printable(e.Enumerator), e.Assigned, e.AttemptsToday, e.Attempts,
+			e.ContactsToday, e.Contacts, e.CompleteToday, e.Completes, e.RefusalsToday, e.Refusals)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\ncall-backs overdue: %d\n", len(p.Overdue))
+	for i, o := range p.Overdue {
+		if i == 50 {
+			fmt.Fprintf(w, "  ... and %d more\n", len(p.Overdue)-50)
+			break
+		}
+		fmt.Fprintf(w, "  %s  %s  due %s\n", survey.Printable(o.RosterID), survey.Printable(o.Enumerator), o.Callback.In(loc).Format("2006-01-02 15:04"))
+	}
+	fmt.Fprintf(w, "alumni with no attempt yet: %d\n", len(p.NotTried))
+	for i, o := range p.NotTried {
+		if i == 50 {
+			fmt.Fprintf(w, "  ... and %d more\n", len(p.NotTried)-50)
+			break
+		}
+		who := o.Enumerator
+		if who == "" {
+			who = "(not assigned)"
+		}
+		fmt.Fprintf(w, "  %s  %s\n", survey.Printable(o.RosterID), survey.Printable(who))
+	}
+	return nil
+}
