@@ -92,7 +92,7 @@ func commandError(c *client.Client, err error) error {
 }
 
 func (m *Main) runExport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("export", "tracer export --format csv|xlsx|jsonl|sav|dta [-o FILE] [--csv-dialect standard|excel-id] [--revisions approved|latest|all] [--labels] [--lang L] [--form ID] (--db FILE | --server URL) [--data DIR]\n\n"+
+	fs := m.newFlagSet("export", "tracer export --format csv|xlsx|jsonl|sav|dta [-o FILE] [--csv-dialect standard|excel-id] [--study FILE] [--revisions approved|latest|all] [--labels] [--lang L] [--form ID] (--db FILE | --server URL) [--data DIR]\n\n"+
 		"Exports the interviews, one row per interview with repeats as linked tables (CSV, SPSS\n"+
 		"and Stata: a zip of files; XLSX: sheets), a codebook and the roster joined. SPSS and Stata\n"+
 		"files carry variable and value labels in --lang. See docs/EXPORT.md. It streams: memory does not grow\n"+
@@ -102,6 +102,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	format := fs.String("format", "csv", "`csv` (a zip), xlsx, jsonl, sav (SPSS, a zip) or dta (Stata, a zip)")
 	dialect := fs.String("csv-dialect", "standard", "CSV `dialect`: standard, or excel-id for Excel set to Indonesian (semicolons, decimal comma)")
 	out := fs.String("o", "", "output `FILE` (default: standard output)")
+	studyFile := fs.String("study", "", "study `FILE` (TOML): the settings the derived variables are computed with, as the report's")
 	revs := fs.String("revisions", "approved", "which revision of each interview: `approved`, latest or all")
 	labels := fs.Bool("labels", false, "write select answers as labels instead of codes")
 	lang := fs.String("lang", "", "label `language` (code or name; the form's default when empty)")
@@ -130,6 +131,15 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if *serverURL != "" && *dbFlag != "" {
 		return usageError("give --db or --server, not both")
 	}
+	if *serverURL != "" && *studyFile != "" {
+		return usageError("a server exports with its own study file (tracer serve --study FILE); --study goes with --db")
+	}
+	var study report.Config
+	if *studyFile != "" {
+		if study, err = report.ReadStudy(*studyFile); err != nil {
+			return err
+		}
+	}
 	w, commit, abort, err := m.output(*out)
 	if err != nil {
 		return err
@@ -153,7 +163,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		st, err := server.WriteExport(ctx, w, src, server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d}, nil)
+		st, err := server.WriteExport(ctx, w, src, server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study}, nil)
 		if err != nil {
 			abort()
 			return commandError(nil, err)

@@ -35,6 +35,9 @@ func (s *schema) codebook() [][]string {
 			case colRoster:
 				r[4] = "roster"
 				fillAll(r[7:7+nl], "roster field "+s.roster[c.idx])
+			case colDerived:
+				r[4] = "derived"
+				fillAll(r[7:7+nl], s.derived.Columns[c.idx].Desc)
 			case colKey:
 				r[4] = "link"
 				fillAll(r[7:7+nl], keyColumns[c.idx].desc)

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -173,5 +174,46 @@ func TestXLSXTypesAndFilter(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"interviews", "codebook"}, x.GetSheetList()); diff != "" {
 		t.Errorf("sheets (-want +got):\n%s", diff)
+	}
+}
+
+func TestDerivedColumns(t *testing.T) {
+	var rows []*survey.Respondent
+	d := &export.Derived{
+		Columns: []export.DerivedColumn{{Name: "d_nik_len", Desc: "length of the NIK"}, {Name: "d_has_row", Desc: "1 = a roster row"}},
+		Values: func(r *survey.Record, row *survey.Respondent, dst []string) {
+			rows = append(rows, row)
+			dst[0] = strconv.Itoa(len(r.Answers["nik"]))
+			if row != nil {
+				dst[1] = "1"
+			}
+		},
+	}
+	rec := idRecords()
+	rec[0].RespondentID = "BTG25-0001"
+	f, err := forms.Parse("t.md", []byte(idForm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := export.Write(&buf, f, seq(rec), export.Options{Format: export.CSV, Derived: d, Roster: roster, TempDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, buf.Bytes())
+	tab := readCSV(t, files["interviews.csv"])
+	if i := index(tab[0], "d_nik_len"); i < 0 || tab[1][i] != "16" || tab[1][i+1] != "1" {
+		t.Errorf("derived columns: header %q, row %q", tab[0], tab[1])
+	}
+	if len(rows) != 1 || rows[0] == nil || rows[0].RosterID != "BTG25-0001" {
+		t.Errorf("Values got roster rows %v", rows)
+	}
+	var found bool
+	for _, r := range readCSV(t, files["codebook.csv"]) {
+		if r[1] == "d_nik_len" {
+			found = r[4] == "derived" && r[7] == "length of the NIK"
+		}
+	}
+	if !found {
+		t.Error("codebook does not describe d_nik_len as derived")
 	}
 }

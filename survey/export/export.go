@@ -116,10 +116,27 @@ type Options struct {
 	// the form's own, and the codebook gets a "versions" column naming the versions that
 	// have each column.
 	Versions []*forms.Form
+	// Derived adds computed columns to the interview table, after the answers.
+	Derived *Derived
 	// CSVDialect is the CSV dialect; standard when empty.
 	CSVDialect CSVDialect
 	// Now dates the zip entries and the SPSS and Stata file headers; time.Now() when zero.
 	Now time.Time
+}
+
+// Derived describes columns computed from each record and its roster row (the report's
+// derived variables), so that a figure can be reproduced from the export alone.
+type Derived struct {
+	// Columns name the columns and describe them for the codebook.
+	Columns []DerivedColumn
+	// Values writes one value per column into dst (len(Columns) long, cleared) for record r
+	// and its roster row, nil when it has none.
+	Values func(r *survey.Record, row *survey.Respondent, dst []string)
+}
+
+// DerivedColumn is one derived column: its name and what it holds.
+type DerivedColumn struct {
+	Name, Desc string
 }
 
 // Stats counts what an export wrote.
@@ -194,14 +211,16 @@ func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error],
 
 // rowWriter turns records into table rows, reusing its buffers.
 type rowWriter struct {
-	s      *schema
-	opt    Options
-	out    sink
-	cells  [][]string // per table
-	meta   []string
-	roster []string
-	inst   instances
-	rows   []int
+	s       *schema
+	opt     Options
+	out     sink
+	cells   [][]string // per table
+	meta    []string
+	roster  []string
+	row     *survey.Respondent // the roster row of the current record, nil when none
+	derived []string
+	inst    instances
+	rows    []int
 }
 
 func newRowWriter(s *schema, opt Options, out sink) *rowWriter {
@@ -210,6 +229,9 @@ func newRowWriter(s *schema, opt Options, out sink) *rowWriter {
 		rw.cells = append(rw.cells, make([]string, len(t.cols)))
 	}
 	rw.roster = make([]string, len(s.roster))
+	if s.derived != nil {
+		rw.derived = make([]string, len(s.derived.Columns))
+	}
 	if s.repeats {
 		rw.inst = instances{}
 	}
@@ -236,6 +258,7 @@ func metaValues(dst []string, r *survey.Record) {
 
 func (rw *rowWriter) rosterValues(r *survey.Record) {
 	clear(rw.roster)
+	rw.row = nil
 	if rw.opt.Roster == nil || r.RespondentID == "" {
 		return
 	}
@@ -243,15 +266,25 @@ func (rw *rowWriter) rosterValues(r *survey.Record) {
 	if !ok || p == nil {
 		return
 	}
+	rw.row = p
 	vals := p.Values()
 	for i, k := range rw.s.roster {
 		rw.roster[i] = vals[k]
 	}
 }
 
+func (rw *rowWriter) derivedValues(r *survey.Record) {
+	if rw.derived == nil {
+		return
+	}
+	clear(rw.derived)
+	rw.s.derived.Values(r, rw.row, rw.derived)
+}
+
 func (rw *rowWriter) record(r *survey.Record) error {
 	metaValues(rw.meta, r)
 	rw.rosterValues(r)
+	rw.derivedValues(r)
 	t := rw.s.tables[0]
 	if err := rw.fill(t, r.Answers, "", nil); err != nil {
 		return err
@@ -306,6 +339,8 @@ func (rw *rowWriter) fill(t *table, answers map[string]string, prefix string, id
 			cells[i] = rw.meta[c.idx]
 		case colRoster:
 			cells[i] = rw.roster[c.idx]
+		case colDerived:
+			cells[i] = rw.derived[c.idx]
 		case colKey:
 			switch c.idx {
 			case 0:

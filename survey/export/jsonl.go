@@ -49,6 +49,20 @@ func writeJSONL(w io.Writer, s *schema, records iter.Seq2[*survey.Record, error]
 			b = append(b, ':')
 			b = appendJSONString(b, rw.roster[i])
 		}
+		if s.derived != nil {
+			rw.derived = rw.derived[:0]
+			rw.derived = append(rw.derived, make([]string, len(s.derived.Columns))...)
+			s.derived.Values(rec, rw.row, rw.derived)
+			for i, d := range s.derived.Columns {
+				if rw.derived[i] == "" {
+					continue
+				}
+				b = append(b, ',')
+				b = appendJSONString(b, d.Name)
+				b = append(b, ':')
+				b = append(b, rw.derived[i]...)
+			}
+		}
 		if s.repeats {
 			rw.inst.collect(rec.Answers)
 		}

@@ -13,11 +13,12 @@ import (
 type colKind int
 
 const (
-	colMeta   colKind = iota // record metadata
-	colRoster                // a roster field of the respondent
-	colKey                   // a repeat table's link columns
-	colValue                 // an answer
-	colDummy                 // one choice of a select_multiple, as 0/1
+	colMeta    colKind = iota // record metadata
+	colRoster                 // a roster field of the respondent
+	colKey                    // a repeat table's link columns
+	colValue                  // an answer
+	colDummy                  // one choice of a select_multiple, as 0/1
+	colDerived                // a derived variable (Options.Derived)
 )
 
 // The metadata columns, in order, first in the interview table.
@@ -79,6 +80,7 @@ type schema struct {
 	labels     map[string]map[string]string // list -> code -> label in lang
 	roster     []string                     // roster fields joined
 	rosterFunc func(string) (*survey.Respondent, bool)
+	derived    *Derived
 }
 
 // key names a node as forms.Record does: its name, or its group path below its repeat when
@@ -179,6 +181,12 @@ func newSchema(f *forms.Form, opt Options) *schema {
 		s.versions = append(slices.Clone(opt.Versions), f)
 		for _, g := range opt.Versions {
 			s.addVersion(g)
+		}
+	}
+	if opt.Derived != nil && opt.Derived.Values != nil {
+		s.derived = opt.Derived
+		for i, d := range opt.Derived.Columns {
+			main.cols = append(main.cols, column{name: d.Name, kind: colDerived, idx: i, num: true})
 		}
 	}
 	for _, t := range s.tables {

@@ -104,6 +104,8 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 		if c.name == "index" {
 			v.kind = varNumber
 		}
+	case colDerived:
+		v.kind = varNumber
 	case colDummy:
 		v.kind = varNumber
 		v.labels = sets["chosen_"]
@@ -163,6 +165,8 @@ func (s *schema) varLabel(c *column) string {
 		return "roster field " + s.roster[c.idx]
 	case colKey:
 		return keyColumns[c.idx].desc
+	case colDerived:
+		return s.derived.Columns[c.idx].Desc
 	case colDummy:
 		return oneLine(c.node.Label.In(s.lang, f.Languages) + ": " + c.choice.Label.In(s.lang, f.Languages))
 	case colValue:

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +35,9 @@ type ExportOptions struct {
 	TempDir string
 	// CSVDialect is the dialect of CSV exports; standard when empty.
 	CSVDialect export.CSVDialect
+	// Study is the report's configuration (report.ReadStudy): the derived variables are
+	// computed with it, and with its non-response weights on, a weight column is added.
+	Study report.Config
 }
 
 // ExportForm returns the form an export of formID is written with: the published version
@@ -127,6 +132,24 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	if err != nil {
 		return export.Stats{}, err
 	}
+	var derived *export.Derived
+	if report.FeedsReport(f) {
+		var weights []report.Weight
+		if opt.Study.Weights {
+			// The weights need the roster and every interview first: the report is computed
+			// once before (its memory grows with the roster, as the report's does).
+			rows, err := RosterRows(ctx, src.Roster)
+			if err != nil {
+				return export.Stats{}, err
+			}
+			rep, err := report.Compute(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}), opt.Study)
+			if err != nil {
+				return export.Stats{}, err
+			}
+			weights = rep.Weights
+		}
+		derived = DerivedColumns(opt.Study, weights)
+	}
 	if prepare != nil {
 		prepare(f)
 	}
@@ -143,7 +166,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 		}
 	}
 	return export.Write(w, f, records, export.Options{
-		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect,
+		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect, Derived: derived,
 		Roster: func(id string) (*survey.Respondent, bool) {
 			return current, current != nil && current.RosterID == id
 		},
@@ -269,4 +292,67 @@ func reportForms(ctx context.Context, src Sources) (map[string]bool, *forms.Form
 		}
 	}
 	return feeding, newest, nil
+}
+
+// DerivedColumns returns the report's derived variables as export columns (docs/EXPORT.md),
+// computed by report.Derive with cfg; with weights (report.Compute's, when the study turns
+// them on) a d_weight column gives each respondent the weight of their kejuruan × sex cell.
+func DerivedColumns(cfg report.Config, weights []report.Weight) *export.Derived {
+	cols := []export.DerivedColumn{
+		{Name: "d_respondent", Desc: "1 = a respondent: consent given and main_status answered (S counts each person's latest such interview)"},
+		{Name: "d_absorbed", Desc: "1 = absorbed (A): main_status 1-4, and 5 when the study counts paid OJT; empty for a non-respondent"},
+		{Name: "d_wage_employed", Desc: "1 = wage-earning (W): main_status 1, 2 or 4"},
+		{Name: "d_self_employed", Desc: "1 = self-employed (SE): main_status 3"},
+		{Name: "d_unemployed", Desc: "1 = unemployed (U): main_status 6-8, searched in the last 4 weeks and available within 2"},
+		{Name: "d_months_since_training", Desc: "months from training end (answered, else the roster's) to interview_date, days / 30.4375"},
+		{Name: "d_months_to_first_job", Desc: "months from training end to the first job: months_to_first_job, else from the first-job dates"},
+		{Name: "d_income", Desc: "monthly income: income_exact, else the midpoint of income_band (the study's midpoints)"},
+		{Name: "d_umk", Desc: "minimum wage (UMK of work_regency in the interview's year) compared with, for full-time wage earners in Indonesia with an income; empty otherwise"},
+		{Name: "d_umk_met", Desc: "1 = d_income is at least d_umk; empty when d_umk is"},
+	}
+	type cellKey struct{ kejuruan, sex string }
+	var byCell map[cellKey]float64
+	if weights != nil {
+		cols = append(cols, export.DerivedColumn{Name: "d_weight", Desc: "non-response weight G/S of the respondent's kejuruan × sex cell (graduates only)"})
+		byCell = map[cellKey]float64{}
+		for _, w := range weights {
+			byCell[cellKey{w.Kejuruan, w.Sex}] = w.Weight
+		}
+	}
+	flag := func(b bool) string {
+		if b {
+			return "1"
+		}
+		return "0"
+	}
+	number := func(x float64) string {
+		if math.IsNaN(x) {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return &export.Derived{Columns: cols, Values: func(r *survey.Record, row *survey.Respondent, dst []string) {
+		d := report.Derive(r, row, cfg)
+		dst[0] = flag(d.Respondent)
+		if !d.Respondent {
+			return
+		}
+		dst[1], dst[2], dst[3], dst[4] = flag(d.Absorbed), flag(d.Wage), flag(d.SelfEmployed), flag(d.Unemployed)
+		dst[5], dst[6], dst[7], dst[8] = number(d.Months), number(d.FirstJob), number(d.Income), number(d.UMK)
+		if !math.IsNaN(d.UMK) {
+			dst[9] = flag(d.UMKMet)
+		}
+		if byCell != nil && row != nil && row.Completion == "pass" {
+			k := cellKey{row.Kejuruan, row.Sex}
+			if k.kejuruan == "" {
+				k.kejuruan = report.Unknown
+			}
+			if k.sex == "" {
+				k.sex = report.Unknown
+			}
+			if w, ok := byCell[k]; ok && w > 0 {
+				dst[10] = number(w)
+			}
+		}
+	}}
 }
