@@ -60,31 +60,10 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	if enumerator == "" {
 		enumerator = "enumerator"
 	}
-	study, err := loadStudyForms(dir)
+	sf, err := m.studyFormsFor(ctx, dir, *formFlag)
 	if err != nil {
 		return err
 	}
-	var offered []*forms.Form
-	local := false
-	if *formFlag != "" {
-		form, err := loadForm(*formFlag)
-		if err != nil {
-			return fmt.Errorf("load form: %w", err)
-		}
-		offered, local = []*forms.Form{form}, !study.published(form)
-	} else {
-		var errs []error
-		if offered, errs = study.offered(ctx); len(offered) == 0 {
-			if len(errs) > 0 {
-				return fmt.Errorf("no published form loads on this laptop: %w", errors.Join(errs...))
-			}
-			return errors.New("every form the server published is retired: ask the supervisor to publish one, or try a file with --form FILE")
-		}
-		for _, err := range errs {
-			fmt.Fprintln(m.Stderr, "tracer: skipped:", err)
-		}
-	}
-	form := offered[0]
 	logFile, err := os.OpenFile(filepath.Join(dir, "tracer.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
@@ -112,16 +91,6 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	}
 	host, _ := os.Hostname()
 	cfg := tui.Config{
-		Form:      form,
-		Forms:     offered,
-		LocalForm: local,
-		FormOf: func(ctx context.Context, iv *survey.Interview) (*forms.Form, error) {
-			if local && iv.FormID == form.ID && iv.FormVersion == form.Version && iv.FormHash == form.Hash {
-				return form, nil
-			}
-			return study.formOf(ctx, iv.FormID, iv.FormVersion, iv.FormHash)
-		},
-		Newer:        study.newest,
 		Interviews:   ivs,
 		Roster:       sqlite.NewRosterStore(db),
 		Events:       sqlite.NewEventStore(db),
@@ -133,13 +102,14 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		Logger:       logger,
 		Dark:         dark,
 	}
+	sf.apply(&cfg)
 	if enrErr != nil {
 		logger.Info("not logged in: sync is off", "reason", enrErr)
 	} else if err := wireSync(&cfg, enr, token, db, dir, logger); err != nil {
 		logger.Warn("sync is off", "err", err)
 	}
 	model := tui.New(ctx, cfg)
-	logger.Info("tui start", "form", form.ID, "version", form.Version, "data", dir, "role", cfg.Role)
+	logger.Info("tui start", "form", cfg.Form.ID, "version", cfg.Form.Version, "data", dir, "role", cfg.Role)
 	_, err = tea.NewProgram(model, tea.WithContext(ctx)).Run()
 	logger.Info("tui stop", "err", err)
 	if note := model.QuitNote(); note != "" {
@@ -199,4 +169,56 @@ func wireSync(cfg *tui.Config, enr *enrollment, token string, db *sqlite.DB, dir
 	}
 	cfg.SyncPoll, cfg.SyncEvery = tuiSyncPoll, tuiSyncEvery
 	return nil
+}
+
+// tuiForms are the forms the interview screens offer and how they find an interview's own.
+type tuiForms struct {
+	study   *studyForms
+	offered []*forms.Form
+	local   bool // offered[0] is a file tried locally that the server did not publish
+}
+
+// studyFormsFor reads the study's forms pulled into dir; formFlag, when set, names a file
+// to try instead.
+func (m *Main) studyFormsFor(ctx context.Context, dir, formFlag string) (*tuiForms, error) {
+	study, err := loadStudyForms(dir)
+	if err != nil {
+		return nil, err
+	}
+	var offered []*forms.Form
+	local := false
+	if formFlag != "" {
+		form, err := loadForm(formFlag)
+		if err != nil {
+			return nil, fmt.Errorf("load form: %w", err)
+		}
+		offered, local = []*forms.Form{form}, !study.published(form)
+	} else {
+		var errs []error
+		if offered, errs = study.offered(ctx); len(offered) == 0 {
+			if len(errs) > 0 {
+				return nil, fmt.Errorf("no published form loads on this laptop: %w", errors.Join(errs...))
+			}
+			return nil, errors.New("every form the server published is retired: ask the supervisor to publish one, or try a file with --form FILE")
+		}
+		for _, err := range errs {
+			fmt.Fprintln(m.Stderr, "tracer: skipped:", err)
+		}
+	}
+	return &tuiForms{study: study, offered: offered, local: local}, nil
+}
+
+// apply gives cfg the forms: the first offered one to start on, the others to switch to,
+// and each interview's own version.
+func (t *tuiForms) apply(cfg *tui.Config) {
+	form := t.offered[0]
+	cfg.Form, cfg.Forms, cfg.LocalForm = form, t.offered, t.local
+	local, study := t.local, t.study
+	cfg.FormOf = func(ctx context.Context, iv *survey.Interview) (*forms.Form, error) {
+		if local && iv.FormID == form.ID && iv.FormVersion == form.Version && iv.FormHash == form.Hash {
+			return form, nil
+		}
+		return study.formOf(ctx, iv.FormID, iv.FormVersion, iv.FormHash)
+	}
+	cfg.Newer = study.newest
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"tracer/forms/builtin"
+	"tracer/survey"
+	"tracer/survey/sqlite"
+	"tracer/sync/client"
+	"tracer/sync/server"
+	"tracer/tui"
+)
+
+const employerForm = `| survey |
+| | type | name | label |
+| | text | employer | Employer name |
+| | select_one yn | hiring | Hiring welders? |
+| choices |
+| | list_name | name | label |
+| | yn | yes | Yes |
+| | yn | no | No |
+| settings |
+| | form_id | version | form_title |
+| | employer_survey | 1 | Employer survey |
+`
+
+// TestTUIStudyForms runs the interview screens as "tracer" starts them on a laptop that
+// pulled the study's forms: home offers both published forms, f switches to the employer
+// survey, a walk-in interview on it is finalized and the background sync gets it onto the
+// server, where it is checked against that form.
+func TestTUIStudyForms(t *testing.T) {
+	ctx := context.Background()
+	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	formStore := sqlite.NewFormStore(sdb)
+	for name, src := range map[string][]byte{builtin.Name: builtin.Source(), "employer.md": []byte(employerForm)} {
+		if _, _, err := server.Publish(ctx, formStore, name, src, "sri"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users := sqlite.NewUserStore(sdb)
+	subs := sqlite.NewSubmissionStore(sdb)
+	srv := httptest.NewServer(server.New(server.Config{
+		Users: users, Submissions: subs, Forms: formStore,
+		Roster: sqlite.NewServerRosterStore(sdb), Returns: sqlite.NewReturnStore(sdb), Reviews: sqlite.NewReviewStore(sdb),
+	}))
+	defer srv.Close()
+
+	_, code, err := users.CreateUser(ctx, "ani", survey.RoleEnumerator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.NewClient(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Enroll(ctx, code, "laptop-ani", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	logger := slog.New(slog.DiscardHandler)
+	cfg := tui.Config{
+		Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), Events: sqlite.NewEventStore(db),
+		Enumerator: res.User, Lang: "en", DeviceID: "laptop-ani", Logger: logger,
+	}
+	if err := wireSync(&cfg, &enrollment{URL: srv.URL, User: res.User, Role: res.Role}, res.Token, db, dir, logger); err != nil {
+		t.Fatal(err)
+	}
+	// The first sync pulls the forms, as "tracer sync" would before the screens start.
+	lc, err := client.NewClient(srv.URL, client.WithToken(res.Token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.Sync(ctx, client.Laptop{Interviews: cfg.Interviews, Roster: cfg.Roster, State: sqlite.NewSyncStateStore(db),
+		FormsDir: filepath.Join(dir, "forms")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	sf, err := NewMain().studyFormsFor(ctx, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf.apply(&cfg)
+	cfg.SyncPoll = 200 * time.Millisecond
+	model := tui.New(ctx, cfg)
+	r := &tuiRun{tb: t, model: model, done: make(chan error, 1)}
+	r.p = tea.NewProgram(model, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24), tea.WithoutSignals(),
+		tea.WithFilter(func(m tea.Model, msg tea.Msg) tea.Msg {
+			if l, ok := msg.(lookMsg); ok {
+				l.fn(m)
+				close(l.done)
+				return nil
+			}
+			return msg
+		}))
+	go func() {
+		_, err := r.p.Run()
+		r.done <- err
+	}()
+	t.Cleanup(r.p.Kill)
+
+	r.waitFor("Form blk_tracer", "1 of 2 · f switches form")
+	r.press("f")
+	r.waitFor("Form employer_survey", "2 of 2")
+	r.press("1")
+	r.waitFor("Find the respondent")
+	r.p.Send(tea.KeyPressMsg{Code: 'n', Mod: tea.ModCtrl}) // a walk-in
+	r.waitFor("Employer name")
+	r.press("PT Bontang Teknik", "enter")
+	r.waitFor("Hiring welders?")
+	r.press("1", "enter")
+	r.press("ctrl+r")
+	r.waitFor("No problems")
+	r.press("f", "y")
+	r.waitFor("Sent                           1")
+
+	stored, err := subs.List(ctx, survey.SubmissionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != 1 || stored[0].FormID != "employer_survey" || stored[0].FormVersion != "1" {
+		t.Fatalf("server holds %+v, want one employer_survey interview", stored)
+	}
+}
