@@ -20,7 +20,6 @@ var (
 	needConsent    = need{builtin.Consent, []string{"yes"}, nil}
 	needStatus     = need{builtin.MainStatus, []string{"1", "2", "3", "4", "5", "6", "7", "8"}, nil}
 	needDate       = need{builtin.InterviewDate, nil, []string{"date", "today", "calculate"}}
-	needTrainEnd   = need{builtin.TrainingEndDate, nil, []string{"date", "calculate"}}
 	needSearching  = need{builtin.Searching4W, []string{"yes"}, nil}
 	needAvailable  = need{builtin.Available2W, []string{"yes"}, nil}
 	needMatch      = need{builtin.JobMatch, []string{"1", "2", "3"}, nil}
