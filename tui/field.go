@@ -114,7 +114,8 @@ func newInput(fk *fieldKeys, s *forms.Session, st forms.Stop) input {
 }
 
 // options are the choices of a select question with their labels and the code shown before
-// each: the option's number, or its own letter code when the list has one (KBLI A-U).
+// each: the option's number, or, in a long list, its own letter code when it has one (KBLI
+// A-U).
 type options struct {
 	items  []*forms.Choice
 	labels []string
@@ -127,7 +128,9 @@ func newOptions(s *forms.Session, path string) *options {
 	o := &options{items: s.Choices(path)}
 	o.labels = make([]string, len(o.items))
 	o.codes = make([]string, len(o.items))
-	o.lettered = len(o.items) > 0
+	// letter codes are shown (and searched) in a long list only: a short list picks by
+	// digit, so it shows the digits
+	o.lettered = len(o.items) > shortList
 	for i, c := range o.items {
 		o.labels[i] = forms.PlainText(s.ChoiceLabel(c))
 		if !letterCode(c.Name) {

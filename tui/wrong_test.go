@@ -302,3 +302,23 @@ func TestSpaceInSearch(t *testing.T) {
 		t.Errorf("saved %q (stored %q), want 33 (Jawa Tengah)", s, st)
 	}
 }
+
+// A short list whose choice names are letters (sex: L, P) shows and takes digits: what the
+// screen shows before an option is what picks it.
+func TestShortLetteredListShowsDigits(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0101")
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+	goToQuestion(t, m, "sex")
+	if v := plain(m); !strings.Contains(v, "1 Laki-laki") || !strings.Contains(v, "2 Perempuan") {
+		t.Errorf("the options do not show the digits that pick them:\n%s", v)
+	}
+	drive(t, m, keypress("2"))
+	drive(t, m, keypress("enter"))
+	if got := m.iv().sess.Value("grp_identity/sex"); got != "P" {
+		t.Errorf("2 picked %q", got)
+	}
+}
