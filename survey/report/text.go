@@ -349,10 +349,6 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 	line := func(format string, args ...any) { b.WriteString(survey.Printable(fmt.Sprintf(format, args...)) + "\n") }
 	line("%s", textsIn(lang).Title)
 	line("%s", strings.Repeat("═", utf8.RuneCountInString(textsIn(lang).Title)))
-	from, to := r.Settings.From, r.Settings.To
-	if from == "" && to == "" {
-		from = textsIn(lang).Open
-	}
 	for _, kv := range SettingLines(r, lang) {
 		if utf8.RuneCountInString(kv[0]+kv[1]) > 76 {
 			line("%s:", kv[0])

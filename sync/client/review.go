@@ -146,7 +146,7 @@ func (c *Client) Export(ctx context.Context, q ExportQuery, w io.Writer) (int64,
 }
 
 // ReportQuery says what report to compute: breakdowns ("kejuruan,batch"), format text,
-// json or xlsx, revisions approved (default) or latest, and the label language.
+// json, xlsx or html, revisions approved (default) or latest, and the label language.
 type ReportQuery struct {
 	By        string
 	Format    string

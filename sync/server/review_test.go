@@ -142,4 +142,10 @@ func TestReviewRoutes(t *testing.T) {
 	if _, err := sup.Report(ctx, client.ReportQuery{By: "kejuruan", Format: "text", Revisions: "latest"}, &rep); err != nil || !strings.Contains(rep.String(), "LAS") {
 		t.Fatalf("report: %v\n%s", err, rep.String())
 	}
+	// The HTML report, in English, with its charts.
+	rep.Reset()
+	if _, err := sup.Report(ctx, client.ReportQuery{By: "kejuruan", Format: "html", Revisions: "latest", Lang: "en"}, &rep); err != nil ||
+		!strings.Contains(rep.String(), `<html lang="en">`) || !strings.Contains(rep.String(), `data-chart="absorption-kejuruan"`) {
+		t.Fatalf("html report: %v\n%.300s", err, rep.String())
+	}
 }
