@@ -38,6 +38,9 @@ func (s *schema) codebook() [][]string {
 			case colDerived:
 				r[4] = "derived"
 				fillAll(r[7:7+nl], s.derived.Columns[c.idx].Desc)
+			case colAlumni:
+				r[4] = "alumni"
+				fillAll(r[7:7+nl], s.alumni.Columns[c.idx].Desc)
 			case colKey:
 				r[4] = "link"
 				fillAll(r[7:7+nl], keyColumns[c.idx].desc)

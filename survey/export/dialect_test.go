@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -215,5 +217,45 @@ func TestDerivedColumns(t *testing.T) {
 	}
 	if !found {
 		t.Error("codebook does not describe d_nik_len as derived")
+	}
+}
+
+func TestAlumniTable(t *testing.T) {
+	alumni := &export.Alumni{
+		Columns: []export.DerivedColumn{{Name: "roster_id", Desc: "roster id", Text: true}, {Name: "attempts", Desc: "attempts"}},
+		Rows: func() iter.Seq2[[]string, error] {
+			return func(yield func([]string, error) bool) {
+				for _, r := range [][]string{{"R1", "0"}, {"R2", "3"}} {
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+		},
+	}
+	for _, f := range []export.Format{export.CSV, export.XLSX, export.SAV, export.DTA} {
+		data := writeID(t, export.Options{Format: f, Alumni: alumni})
+		if f == export.XLSX {
+			x, err := excelize.OpenReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, _ := x.GetRows("alumni")
+			x.Close()
+			if diff := cmp.Diff([][]string{{"roster_id", "attempts"}, {"R1", "0"}, {"R2", "3"}}, rows); diff != "" {
+				t.Errorf("xlsx alumni (-want +got):\n%s", diff)
+			}
+			continue
+		}
+		names, files := unzip(t, data)
+		want := "alumni." + string(f)
+		if !slices.Contains(names, want) {
+			t.Errorf("%s: entries %q lack %s", f, names, want)
+		}
+		if f == export.CSV {
+			if diff := cmp.Diff([][]string{{"roster_id", "attempts"}, {"R1", "0"}, {"R2", "3"}}, readCSV(t, files[want])); diff != "" {
+				t.Errorf("csv alumni (-want +got):\n%s", diff)
+			}
+		}
 	}
 }

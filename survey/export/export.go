@@ -118,6 +118,8 @@ type Options struct {
 	Versions []*forms.Form
 	// Derived adds computed columns to the interview table, after the answers.
 	Derived *Derived
+	// Alumni, when set, adds the table "alumni" after the others (not in JSON Lines).
+	Alumni *Alumni
 	// CSVDialect is the CSV dialect; standard when empty.
 	CSVDialect CSVDialect
 	// Now dates the zip entries and the SPSS and Stata file headers; time.Now() when zero.
@@ -134,9 +136,18 @@ type Derived struct {
 	Values func(r *survey.Record, row *survey.Respondent, dst []string)
 }
 
-// DerivedColumn is one derived column: its name and what it holds.
+// DerivedColumn is one derived or alumni column: its name and what it holds.
 type DerivedColumn struct {
 	Name, Desc string
+	// Text marks a column of text; the others hold numbers.
+	Text bool
+}
+
+// Alumni is a table of one row per roster row, written after the interviews: its columns
+// and its rows, read once the interviews are written.
+type Alumni struct {
+	Columns []DerivedColumn
+	Rows    func() iter.Seq2[[]string, error]
 }
 
 // Stats counts what an export wrote.
@@ -199,6 +210,24 @@ func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error],
 			return st, err
 		}
 		st.Interviews++
+	}
+	if s.alumni != nil {
+		t := s.tables[len(s.tables)-1]
+		for cells, err := range s.alumni.Rows() {
+			if err != nil {
+				out.abort()
+				return st, fmt.Errorf("read alumni: %w", err)
+			}
+			if len(cells) != len(t.cols) {
+				out.abort()
+				return st, fmt.Errorf("alumni row of %d cells, want %d", len(cells), len(t.cols))
+			}
+			rw.rows[t.id]++
+			if err := out.row(t, cells); err != nil {
+				out.abort()
+				return st, err
+			}
+		}
 	}
 	for _, t := range s.tables {
 		st.Rows[t.name] = rw.rows[t.id]

@@ -19,6 +19,7 @@ const (
 	colValue                  // an answer
 	colDummy                  // one choice of a select_multiple, as 0/1
 	colDerived                // a derived variable (Options.Derived)
+	colAlumni                 // a column of the alumni table (Options.Alumni)
 )
 
 // The metadata columns, in order, first in the interview table.
@@ -81,6 +82,7 @@ type schema struct {
 	roster     []string                     // roster fields joined
 	rosterFunc func(string) (*survey.Respondent, bool)
 	derived    *Derived
+	alumni     *Alumni
 }
 
 // key names a node as forms.Record does: its name, or its group path below its repeat when
@@ -186,8 +188,16 @@ func newSchema(f *forms.Form, opt Options) *schema {
 	if opt.Derived != nil && opt.Derived.Values != nil {
 		s.derived = opt.Derived
 		for i, d := range opt.Derived.Columns {
-			main.cols = append(main.cols, column{name: d.Name, kind: colDerived, idx: i, num: true})
+			main.cols = append(main.cols, column{name: d.Name, kind: colDerived, idx: i, num: !d.Text})
 		}
+	}
+	if opt.Alumni != nil && opt.Alumni.Rows != nil && opt.Format != JSONL {
+		s.alumni = opt.Alumni
+		t := &table{name: sheetName("alumni", used), key: "alumni", id: len(s.tables)}
+		for i, c := range opt.Alumni.Columns {
+			t.cols = append(t.cols, column{name: c.Name, kind: colAlumni, idx: i, num: !c.Text})
+		}
+		s.tables = append(s.tables, t)
 	}
 	for _, t := range s.tables {
 		names := make([]string, len(t.cols))

@@ -104,8 +104,12 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 		if c.name == "index" {
 			v.kind = varNumber
 		}
-	case colDerived:
-		v.kind = varNumber
+	case colDerived, colAlumni:
+		if c.num {
+			v.kind = varNumber
+		} else if strings.HasSuffix(c.name, "_date") {
+			v.kind = varDate
+		}
 	case colDummy:
 		v.kind = varNumber
 		v.labels = sets["chosen_"]
@@ -167,6 +171,8 @@ func (s *schema) varLabel(c *column) string {
 		return keyColumns[c.idx].desc
 	case colDerived:
 		return s.derived.Columns[c.idx].Desc
+	case colAlumni:
+		return s.alumni.Columns[c.idx].Desc
 	case colDummy:
 		return oneLine(c.node.Label.In(s.lang, f.Languages) + ": " + c.choice.Label.In(s.lang, f.Languages))
 	case colValue:

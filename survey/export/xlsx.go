@@ -139,7 +139,7 @@ func dateKind(c *column) varKind {
 		if c.name == "started_at" || c.name == "finalized_at" {
 			return varDateTime
 		}
-	case colRoster:
+	case colRoster, colAlumni:
 		if strings.HasSuffix(c.name, "_date") {
 			return varDate
 		}

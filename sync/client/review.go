@@ -127,6 +127,8 @@ type ExportQuery struct {
 	Lang       string
 	Form       string
 	CSVDialect string
+	// Alumni adds the alumni table: one row per roster row with its disposition.
+	Alumni bool
 }
 
 // Export streams an export to w (analyst) and returns the bytes written. Nothing is held
@@ -141,6 +143,9 @@ func (c *Client) Export(ctx context.Context, q ExportQuery, w io.Writer) (int64,
 	}
 	if q.Labels {
 		v.Set("labels", "1")
+	}
+	if q.Alumni {
+		v.Set("alumni", "1")
 	}
 	return c.stream(ctx, wire.Prefix+"/export?"+v.Encode(), w)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"sort"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/survey/export"
 	"tracer/survey/report"
@@ -35,6 +37,13 @@ type ExportOptions struct {
 	TempDir string
 	// CSVDialect is the dialect of CSV exports; standard when empty.
 	CSVDialect export.CSVDialect
+	// Alumni adds the table "alumni": one row per roster row with its interviews and final
+	// disposition, so non-respondents can be listed for follow-up. It holds a summary of
+	// every alumnus in memory while the export runs.
+	Alumni bool
+	// Attempts are the contact attempts the alumni table's dispositions come from; nil
+	// when there are none.
+	Attempts survey.AttemptLedger
 	// Study is the report's configuration (report.ReadStudy): the derived variables are
 	// computed with it, and with its non-response weights on, a weight column is added.
 	Study report.Config
@@ -150,6 +159,10 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 		}
 		derived = DerivedColumns(opt.Study, weights)
 	}
+	var alumni *export.Alumni
+	if opt.Alumni {
+		alumni = alumniTable(ctx, src, opt)
+	}
 	if prepare != nil {
 		prepare(f)
 	}
@@ -166,7 +179,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 		}
 	}
 	return export.Write(w, f, records, export.Options{
-		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect, Derived: derived,
+		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect, Derived: derived, Alumni: alumni,
 		Roster: func(id string) (*survey.Respondent, bool) {
 			return current, current != nil && current.RosterID == id
 		},
@@ -355,4 +368,152 @@ func DerivedColumns(cfg report.Config, weights []report.Weight) *export.Derived 
 			}
 		}
 	}}
+}
+
+// alumniColumns are the columns of the alumni table.
+var alumniColumns = []export.DerivedColumn{
+	{Name: "roster_id", Desc: "roster id", Text: true},
+	{Name: "nik", Desc: "NIK", Text: true},
+	{Name: "full_name", Desc: "name", Text: true},
+	{Name: "sex", Desc: "sex", Text: true},
+	{Name: "phone_main", Desc: "mobile number", Text: true},
+	{Name: "kejuruan", Desc: "kejuruan", Text: true},
+	{Name: "batch_id", Desc: "batch", Text: true},
+	{Name: "training_end_date", Desc: "end of the training", Text: true},
+	{Name: "completion", Desc: "completion (pass, ...)", Text: true},
+	{Name: "assigned_to", Desc: "enumerator the alumnus is assigned to", Text: true},
+	{Name: "interviews", Desc: "number of interviews exported for the alumnus (any outcome)"},
+	{Name: "respondent", Desc: "1 = an exported interview gave consent and answered main_status"},
+	{Name: "last_interview_id", Desc: "the latest exported interview (by finalization)", Text: true},
+	{Name: "attempts", Desc: "number of contact attempts recorded"},
+	{Name: "last_attempt", Desc: "outcome code of the latest contact attempt (AAPOR)", Text: true},
+	{Name: "disposition", Desc: "final disposition code (AAPOR, docs/TRACING.md) from the attempts and the exported interviews", Text: true},
+	{Name: "disposition_label", Desc: "final disposition in words", Text: true},
+}
+
+// alumniTable returns the alumni table of an export: the roster, paged, with a summary of
+// the exported interviews and the attempts of each alumnus, read when the table is written.
+func alumniTable(ctx context.Context, src Sources, opt ExportOptions) *export.Alumni {
+	rows := func() iter.Seq2[[]string, error] {
+		return func(yield func([]string, error) bool) {
+			type summary struct {
+				events      []survey.DispositionEvent
+				interviews  map[string]bool
+				respondent  bool
+				last        string
+				lastAt      time.Time
+				attempts    int
+				lastAttempt string
+				attemptAt   time.Time
+			}
+			by := map[string]*summary{}
+			get := func(id string) *summary {
+				s := by[id]
+				if s == nil {
+					s = &summary{interviews: map[string]bool{}}
+					by[id] = s
+				}
+				return s
+			}
+			for rec, err := range src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}) {
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				if rec.RespondentID == "" {
+					continue
+				}
+				s := get(rec.RespondentID)
+				s.interviews[rec.ID] = true
+				if !rec.FinalizedAt.Before(s.lastAt) {
+					s.last, s.lastAt = rec.ID, rec.FinalizedAt
+				}
+				d := report.Derive(rec, nil, opt.Study)
+				consent := ""
+				for k, v := range rec.Answers {
+					if k == builtin.Consent || strings.HasSuffix(k, "/"+builtin.Consent) {
+						consent = v
+					}
+				}
+				code := ""
+				switch {
+				case d.Respondent:
+					code, s.respondent = "1.1", true
+				case consent == "yes":
+					code = "1.2"
+				case consent != "":
+					code = "2.11"
+				}
+				if code != "" {
+					s.events = append(s.events, survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
+				}
+			}
+			if opt.Attempts != nil {
+				var after int64
+				for {
+					page, err := opt.Attempts.List(ctx, survey.AttemptFilter{After: after, Limit: 5000})
+					if err != nil {
+						yield(nil, fmt.Errorf("read attempts: %w", err))
+						return
+					}
+					for _, a := range page {
+						s := get(a.RosterID)
+						s.attempts++
+						s.events = append(s.events, survey.DispositionEvent{Code: a.Outcome, At: a.At})
+						if !a.At.Before(s.attemptAt) {
+							s.lastAttempt, s.attemptAt = a.Outcome, a.At
+						}
+					}
+					if len(page) < 5000 {
+						break
+					}
+					after = page[len(page)-1].Seq
+				}
+			}
+			var assigned map[string]string
+			if al, ok := src.Roster.(survey.AssignmentLister); ok {
+				var err error
+				if assigned, err = al.Assignments(ctx); err != nil {
+					yield(nil, fmt.Errorf("read assignments: %w", err))
+					return
+				}
+			}
+			lang := "en"
+			if forms.LangCode(opt.Lang) == "id" {
+				lang = "id"
+			}
+			cells := make([]string, len(alumniColumns))
+			var after int64
+			for {
+				page, err := src.Roster.Changes(ctx, after, 5000, "")
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				for _, ch := range page {
+					after = ch.Seq
+					r := ch.Respondent
+					s := by[r.RosterID]
+					if s == nil {
+						s = &summary{}
+					}
+					final := survey.FinalDisposition(s.events)
+					resp := "0"
+					if s.respondent {
+						resp = "1"
+					}
+					cells = append(cells[:0], r.RosterID, r.NIK, r.Name, r.Sex, r.Phone, r.Kejuruan, r.BatchID, r.TrainingEnd, r.Completion,
+						assigned[r.RosterID], strconv.Itoa(len(s.interviews)), resp, s.last, strconv.Itoa(s.attempts), s.lastAttempt,
+						final, survey.DispositionLabel(final, lang))
+					if !yield(cells, nil) {
+						return
+					}
+				}
+				if len(page) < 5000 {
+					return
+				}
+			}
+		}
+	}
+	return &export.Alumni{Columns: alumniColumns, Rows: rows}
 }

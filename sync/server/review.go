@@ -282,7 +282,11 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	if err != nil {
 		return err
 	}
-	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form"), CSVDialect: dialect, Study: s.cfg.Study}
+	alumni, err := boolParam(q.Get("alumni"))
+	if err != nil {
+		return err
+	}
+	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form"), CSVDialect: dialect, Study: s.cfg.Study, Alumni: alumni, Attempts: s.cfg.Attempts}
 	ctx := r.Context()
 	started := false
 	dw := &deadlineWriter{w: w, rc: http.NewResponseController(w), step: 2 * time.Minute}
