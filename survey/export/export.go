@@ -382,16 +382,24 @@ func (rw *rowWriter) fill(t *table, answers map[string]string, prefix string, id
 				cells[i] = strconv.Itoa(idx[len(idx)-1])
 			}
 		case colValue:
-			var v string
-			if prefix == "" {
-				v = answers[c.rel]
-			} else {
-				v = answers[prefix+c.rel]
+			v := answers[prefix+c.rel]
+			for _, alt := range c.alts {
+				if v != "" {
+					break
+				}
+				v = answers[prefix+alt]
 			}
 			cells[i] = rw.s.label(c, v)
 		case colDummy:
 			// read again: a choice only an older version had is not beside its question
-			cells[i] = dummy(answers[prefix+c.rel], c.choice.Name)
+			v := answers[prefix+c.rel]
+			for _, alt := range c.alts {
+				if v != "" {
+					break
+				}
+				v = answers[prefix+alt]
+			}
+			cells[i] = dummy(v, c.choice.Name)
 		}
 	}
 	rw.rows[t.id]++

@@ -55,6 +55,9 @@ type column struct {
 	kind   colKind
 	node   *forms.Node
 	rel    string // answer path relative to the row's instance
+	// alts are the paths an older version kept the same question under (it moved between
+	// groups), read when rel holds nothing
+	alts []string
 	choice *forms.Choice
 	idx    int  // metadata, roster or key position
 	num    bool // numeric in XLSX
@@ -233,8 +236,13 @@ func (s *schema) addVersion(g *forms.Form) {
 		}
 		k := key(g, n)
 		have := map[string]bool{}
-		for _, c := range t.cols {
+		for i := range t.cols {
+			c := &t.cols[i]
 			have[c.name] = true
+			mine := c.kind == colValue && c.name == k || c.kind == colDummy && strings.HasPrefix(c.name, k+"/")
+			if mine && c.rel != rel(n, n.Repeat) && !slices.Contains(c.alts, rel(n, n.Repeat)) {
+				c.alts = append(c.alts, rel(n, n.Repeat))
+			}
 		}
 		c := column{name: k, kind: colValue, node: n, rel: rel(n, n.Repeat), num: numericType(n.Type),
 			single: n.Type == "select_one", multi: n.Type == "select_multiple"}
@@ -259,7 +267,7 @@ func (s *schema) columnVersions(t *table, c *column) string {
 	var out []string
 	for _, v := range s.versions {
 		n := v.Node(c.node.Name)
-		if n == nil || !exported(n) || rel(n, n.Repeat) != c.rel {
+		if n == nil || !exported(n) || rel(n, n.Repeat) != c.rel && !slices.Contains(c.alts, rel(n, n.Repeat)) {
 			continue
 		}
 		if (n.Repeat == nil) != (t.repeat == nil) || (n.Repeat != nil && key(v, n.Repeat) != t.key) {
