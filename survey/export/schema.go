@@ -50,14 +50,14 @@ var keyColumns = []struct{ name, desc string }{
 }
 
 type column struct {
-	name   string
-	stat   string // variable name in SPSS and Stata files
-	kind   colKind
-	node   *forms.Node
-	rel    string // answer path relative to the row's instance
+	name string
+	stat string // variable name in SPSS and Stata files
+	kind colKind
+	node *forms.Node
+	rel  string // answer path relative to the row's instance
 	// alts are the paths an older version kept the same question under (it moved between
 	// groups), read when rel holds nothing
-	alts []string
+	alts   []string
 	choice *forms.Choice
 	idx    int  // metadata, roster or key position
 	num    bool // numeric in XLSX
