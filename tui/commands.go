@@ -62,6 +62,7 @@ func (c *common) flush() tea.Cmd {
 
 // homeMsg carries the counts of interviews by state.
 type homeMsg struct {
+	forms  []*forms.Form // the study's forms now, when Config.Offered is set
 	counts map[survey.State]int
 	today  int
 	roster int

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"tracer/forms"
 	"tracer/survey"
 )
 
@@ -48,7 +49,14 @@ func (h *homeScreen) load() tea.Cmd {
 		if err != nil {
 			return homeMsg{err: err}
 		}
-		return homeMsg{counts: counts, roster: n, today: today}
+		var offered []*forms.Form
+		if cfg.Offered != nil && !cfg.LocalForm {
+			if offered, err = cfg.Offered(ctx); err != nil {
+				h.c.log.Warn("read the study's forms", "err", err)
+				offered = nil
+			}
+		}
+		return homeMsg{counts: counts, roster: n, today: today, forms: offered}
 	}
 }
 
@@ -91,6 +99,9 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		h.counts, h.roster, h.today = msg.counts, msg.roster, msg.today
+		if len(msg.forms) > 0 {
+			h.c.setForms(msg.forms)
+		}
 	case tea.KeyPressMsg:
 		k := h.c.keys
 		if h.void.editing() {
@@ -232,6 +243,28 @@ func (c *common) formIndex() int {
 // language follows the UI language unless the saved choice is one it has.
 func (c *common) nextForm() {
 	c.cfg.Form = c.cfg.Forms[(c.formIndex()+1)%len(c.cfg.Forms)]
+	c.formPref = ""
+	for _, l := range c.cfg.Form.Languages {
+		if l != "" && l == c.cfg.Settings.FormLang {
+			c.formPref = l
+		}
+	}
+}
+
+// setForms makes forms the study's forms: the one in use stays when it is still offered
+// (its newest version, when a newer one arrived), else the first is used.
+func (c *common) setForms(list []*forms.Form) {
+	cur := c.cfg.Form
+	c.cfg.Forms = list
+	for _, f := range list {
+		if cur != nil && f.ID == cur.ID {
+			if f != cur {
+				c.cfg.Form = f
+			}
+			return
+		}
+	}
+	c.cfg.Form = list[0]
 	c.formPref = ""
 	for _, l := range c.cfg.Form.Languages {
 		if l != "" && l == c.cfg.Settings.FormLang {

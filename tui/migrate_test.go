@@ -132,3 +132,28 @@ func TestHomeSwitchesForm(t *testing.T) {
 		t.Fatalf("the new interview is not on the chosen form:\n%s", plain(m))
 	}
 }
+
+// A form retired since the start is no longer offered once home shows again; the form in
+// use switches to one still offered.
+func TestHomeDropsRetiredForm(t *testing.T) {
+	e := newEnv(t, true)
+	withNewerVersion(t, e)
+	other := e.cfg.Forms[1]
+	offered := e.cfg.Forms
+	e.cfg.Offered = func(context.Context) ([]*forms.Form, error) { return offered, nil }
+	m := start(t, e)
+	if v := plain(m); !strings.Contains(v, "1 dari 2") {
+		t.Fatalf("home does not offer two forms:\n%s", v)
+	}
+	offered = []*forms.Form{other} // the built-in form retired
+	drive(t, m, keypress("2"))
+	drive(t, m, keypress("esc"))
+	if v := plain(m); !strings.Contains(v, "employer_survey") || strings.Contains(v, "dari 2") {
+		t.Fatalf("home still offers the retired form:\n%s", v)
+	}
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("ctrl+n"))
+	if m.screen != screenInterview || m.iv().iv.FormID != "employer_survey" {
+		t.Fatalf("a new interview is not on the form still offered:\n%s", plain(m))
+	}
+}

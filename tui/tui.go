@@ -36,6 +36,10 @@ type Config struct {
 	// Newer returns a newer version of f that a draft made with f may move to, nil when
 	// there is none; nil: drafts are never offered a move.
 	Newer func(ctx context.Context, f *forms.Form) (*forms.Form, error)
+	// Offered, when set, returns the study's forms as the last sync left them; home asks
+	// each time it shows, so a form published or retired since the start is offered or
+	// no longer offered without a restart. An error keeps Forms as they are.
+	Offered func(ctx context.Context) ([]*forms.Form, error)
 	// LocalForm marks Form as a file tried on this laptop, not published on the server:
 	// home says its interviews are not for sync.
 	LocalForm  bool

@@ -221,4 +221,13 @@ func (t *tuiForms) apply(cfg *tui.Config) {
 		return study.formOf(ctx, iv.FormID, iv.FormVersion, iv.FormHash)
 	}
 	cfg.Newer = study.newest
+	if !local {
+		cfg.Offered = func(ctx context.Context) ([]*forms.Form, error) {
+			offered, errs := study.offered(ctx)
+			if len(offered) == 0 {
+				return nil, errors.Join(errs...)
+			}
+			return offered, nil
+		}
+	}
 }
