@@ -117,6 +117,9 @@ Commands:
                             fill a form headless from a JSON answer file
   form export [FILE] -o OUT.xlsx
                             write a form (the built-in one by default) as an XLSForm
+  form publish FILE | list | retire ID
+                            publish the study's forms, list them, retire one (supervisor)
+  form migrate ID...        move drafts to a newer version of their form
   roster import FILE        load the alumni roster (CSV or XLSX)
   roster upload FILE        upload the roster to the server (supervisor)
   attempt add ROSTER_ID --mode MODE --outcome CODE
