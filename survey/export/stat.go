@@ -60,7 +60,6 @@ type statSink struct {
 	format  Format
 	zw      *zip.Writer
 	tables  []*statTable
-	lang    string
 	now     time.Time
 	scratch []byte
 }
