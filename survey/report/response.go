@@ -216,12 +216,14 @@ type Response struct {
 // records holds them). Each alumnus gets one final disposition (survey.FinalDisposition)
 // from its attempts' outcomes and its interviews: an interview with consent and the main
 // activity answered counts as a complete (1.1), one with consent but without the main
-// activity as a partial (1.2), one with consent refused as a refusal (2.11).
+// activity as a partial (1.2), one with consent refused as a refusal (2.11). Where the
+// alumnus has an interview, its record decides: attempts coded 1.1 or 1.2 are left out.
 func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
 	if cfg.Threshold == 0 {
 		cfg.Threshold = 5
 	}
-	events := map[string][]survey.DispositionEvent{}
+	events := map[string][]survey.DispositionEvent{}   // from attempts
+	ivEvents := map[string][]survey.DispositionEvent{} // from interviews
 	who := map[string]string{}
 	whoAt := map[string]time.Time{}
 	nAttempts, nInterviews := map[string]int{}, map[string]int{}
@@ -267,11 +269,28 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 		default:
 			continue
 		}
-		events[id] = append(events[id], survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
+		ivEvents[id] = append(ivEvents[id], survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
 		nInterviews[id]++
 		see(id, rec.Enumerator, rec.FinalizedAt)
 	}
 
+	// An interview's own record says whether it was complete, partial or refused: where the
+	// server has one, attempts coded 1.x (say, an interview begun by phone) do not count.
+	for id, evs := range events {
+		if len(ivEvents[id]) == 0 {
+			continue
+		}
+		var kept []survey.DispositionEvent
+		for _, e := range evs {
+			if e.Code != "1.1" && e.Code != "1.2" {
+				kept = append(kept, e)
+			}
+		}
+		events[id] = kept
+	}
+	for id, evs := range ivEvents {
+		events[id] = append(events[id], evs...)
+	}
 	res := &Response{Threshold: cfg.Threshold}
 	finalCount := map[string]int{}
 	type unit struct {

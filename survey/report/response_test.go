@@ -176,3 +176,25 @@ func TestResponseXLSX(t *testing.T) {
 		t.Errorf("first non-response cell %q", v)
 	}
 }
+
+// TestInterviewDecides: an interview begun by phone is recorded as attempt 1.2; when the
+// alumnus then refuses at the consent question, the interview's record decides: 2.11.
+func TestInterviewDecides(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	roster := []*survey.Respondent{{RosterID: "R1", Name: "a"}, {RosterID: "R2", Name: "b"}}
+	attempts := []*survey.Attempt{
+		{ID: survey.NewID(), RosterID: "R1", At: t0, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "1.2"},
+		{ID: survey.NewID(), RosterID: "R2", At: t0, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "1.2"},
+	}
+	recs := func(yield func(*survey.Record, error) bool) {
+		yield(&survey.Record{ID: "iv1", Revision: 1, RespondentID: "R1", FinalizedAt: t0.Add(time.Hour), Answers: map[string]string{"consent": "no"}}, nil)
+	}
+	res, err := report.ComputeResponse(roster, attempts, recs, report.ResponseConfig{E: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// R1: the interview's refusal; R2: no interview on the server, the attempt's partial.
+	if want := (report.Outcomes{P: 1, R: 1}); res.Total.Outcomes != want {
+		t.Errorf("outcomes %+v, want %+v", res.Total.Outcomes, want)
+	}
+}
