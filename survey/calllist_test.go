@@ -25,9 +25,9 @@ func TestCallList(t *testing.T) {
 	}
 	attempts := []*survey.Attempt{
 		at("R1", "3.13", 9, time.Time{}, "0811"),
-		at("R1", "2.21", 16, now.Add(-time.Hour), "0822"), // due: first; reached at 16 on 0822
-		at("R2", "2.21", 10, now.Add(time.Hour), ""),      // not due yet: 1 attempt
-		at("R3", "2.11", 16, time.Time{}, ""),             // refusal: off the list
+		at("R1", "2.21", 16, now.Add(-time.Hour), "0822"),                          // due: first; reached at 16 on 0822
+		at("R2", "2.21", 10, now.Add(time.Hour), ""),                               // not due yet: 1 attempt
+		at("R3", "2.11", 16, time.Time{}, ""),                                      // refusal: off the list
 		at("R4", "3.13", 8, time.Time{}, ""), at("R4", "3.13", 9, time.Time{}, ""), // 2 attempts
 		at("R5", "3.13", 16, time.Time{}, ""), // 1 attempt, cohort's best hour
 		at("R6", "4.10", 9, time.Time{}, ""),  // not eligible: off

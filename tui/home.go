@@ -128,6 +128,8 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goQueueMsg{})
 		case msg.String() == "7" && h.c.cfg.Reviewer != nil:
 			return send(goCoverageMsg{})
+		case msg.String() == "8" && h.c.cfg.Attempts != nil:
+			return send(goCallsMsg{})
 		case msg.String() == "f" && len(h.c.cfg.Forms) > 1:
 			h.c.nextForm()
 			return nil
@@ -196,6 +198,9 @@ func (h *homeScreen) View() string {
 	if c.cfg.Reviewer != nil {
 		action("6", t["home.queue"])
 		action("7", t["home.coverage"])
+	}
+	if c.cfg.Attempts != nil {
+		action("8", callLabel(c.lang))
 	}
 	action("q", t["home.quit"])
 	return b.String()

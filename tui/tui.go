@@ -45,7 +45,10 @@ type Config struct {
 	LocalForm  bool
 	Interviews survey.InterviewStore
 	Roster     survey.RosterStore
-	Events     survey.EventStore
+	// Attempts keeps contact attempts; with it (and a roster that lists its rows) home
+	// offers the call list.
+	Attempts survey.AttemptStore
+	Events   survey.EventStore
 	// Enumerator is the user name recorded on every interview.
 	Enumerator string
 	// Lang is the UI language, "id" or "en"; see ResolveLang.
@@ -109,6 +112,7 @@ const (
 	screenDetail
 	screenCoverage
 	screenMigrate
+	screenCalls
 )
 
 // page is what every screen model has.
@@ -337,6 +341,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.screen = screenCoverage
 		return m, m.to(screenCoverage, msg)
+	case goCallsMsg:
+		if m.c.cfg.Attempts == nil {
+			return m, nil
+		}
+		calls := newCallsScreen(m.c)
+		m.open(screenCalls, calls)
+		return m, calls.load()
+	case callsMsg, callSavedMsg:
+		return m, m.to(screenCalls, msg)
 	case goDetailMsg:
 		d := newDetailScreen(m.c, msg.id)
 		m.open(screenDetail, d)

@@ -93,6 +93,7 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	cfg := tui.Config{
 		Interviews:   ivs,
 		Roster:       sqlite.NewRosterStore(db),
+		Attempts:     sqlite.NewAttemptStore(db),
 		Events:       sqlite.NewEventStore(db),
 		Enumerator:   enumerator,
 		Lang:         lang,

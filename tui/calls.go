@@ -1,0 +1,363 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"tracer/survey"
+)
+
+// The call list's messages.
+type (
+	// goCallsMsg opens the call list.
+	goCallsMsg struct{}
+	// callsMsg carries the call list read from the stores.
+	callsMsg struct {
+		calls []*survey.Call
+		err   error
+	}
+	// callSavedMsg says an attempt was saved (or why not); start asks to open the
+	// interview of the call's alumnus next.
+	callSavedMsg struct {
+		err   error
+		start *survey.Respondent
+	}
+)
+
+// callTexts are the call list's UI strings.
+var callTexts = map[string]map[string]string{
+	"id": {
+		"title": "Daftar telepon: %d alumni belum diwawancarai", "loading": "Memuat…", "empty": "Tidak ada alumni yang perlu dihubungi.",
+		"due": "jatuh tempo", "cb": "telepon lagi", "tries": "%d upaya", "best": "jam terbaik %02d:00", "numbers": "Nomor: %s",
+		"pick": "Hasil upaya untuk %s (↑↓, enter; esc batal):", "when": "Telepon lagi kapan? (15:04, +2h, 2006-01-02 15:04) ",
+		"saved": "Upaya tersimpan.", "err": "Gagal: ", "badtime": "Waktu tidak dikenali: ", "noroster": "Daftar telepon perlu roster dan penyimpan upaya.",
+		"keyOutcome": "hasil", "keyStart": "mulai wawancara", "home": "Daftar telepon (tindak lanjut)",
+	},
+	"en": {
+		"title": "Call list: %d alumni not yet interviewed", "loading": "Loading…", "empty": "Nobody left to call.",
+		"due": "due", "cb": "call back", "tries": "%d tries", "best": "best hour %02d:00", "numbers": "Numbers: %s",
+		"pick": "Outcome for %s (↑↓, enter; esc cancels):", "when": "Call back when? (15:04, +2h, 2006-01-02 15:04) ",
+		"saved": "Attempt saved.", "err": "Failed: ", "badtime": "Not a time: ", "noroster": "The call list needs the roster and the attempt store.",
+		"keyOutcome": "outcome", "keyStart": "start interview", "home": "Call list (follow-up)",
+	},
+}
+
+// callLabel is home's label of the call list in lang.
+func callLabel(lang string) string {
+	if t := callTexts[lang]; t != nil {
+		return t["home"]
+	}
+	return callTexts["en"]["home"]
+}
+
+// callsScreen is the enumerator's call list: the alumni still to trace, in the order to
+// call them (survey.CallList), with the numbers to try. One key records the outcome of a
+// call, one starts the interview from the call (recorded as an attempt by phone).
+type callsScreen struct {
+	c             *common
+	calls         []*survey.Call
+	loaded        bool
+	err           error
+	status        string
+	cursor        int
+	width, height int
+	// picking: choosing an outcome (pick is the cursor in the codes); typing: the call-back
+	// time of outcome 2.21.
+	picking, typing bool
+	pick            int
+	when            []rune
+	outcome, start  key.Binding
+}
+
+// callCodes are the outcomes offered after a call: every code but "not attempted".
+var callCodes = func() []survey.Disposition {
+	var out []survey.Disposition
+	for _, d := range survey.Dispositions {
+		if d.Code != survey.DispositionNotAttempted {
+			out = append(out, d)
+		}
+	}
+	return out
+}()
+
+func newCallsScreen(c *common) *callsScreen {
+	t := callTexts[c.lang]
+	if t == nil {
+		t = callTexts["en"]
+	}
+	return &callsScreen{c: c,
+		outcome: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", t["keyOutcome"])),
+		start:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t["keyStart"])),
+	}
+}
+
+func (v *callsScreen) t(k string) string {
+	if t := callTexts[v.c.lang]; t != nil {
+		return t[k]
+	}
+	return callTexts["en"][k]
+}
+
+// SetSize sets the screen's size.
+func (v *callsScreen) SetSize(w, h int) { v.width, v.height = w, h }
+
+// load reads the roster, the interviews and the attempts and builds the list.
+func (v *callsScreen) load() tea.Cmd {
+	ctx, cfg := v.c.ctx, v.c.cfg
+	return func() tea.Msg {
+		lister, ok := cfg.Roster.(survey.RosterLister)
+		if !ok || cfg.Attempts == nil {
+			return callsMsg{err: survey.Errorf(survey.EINVALID, "%s", callTexts["en"]["noroster"])}
+		}
+		roster, err := lister.All(ctx)
+		if err != nil {
+			return callsMsg{err: err}
+		}
+		attempts, err := cfg.Attempts.List(ctx, survey.AttemptFilter{})
+		if err != nil {
+			return callsMsg{err: err}
+		}
+		interviewed := map[string]bool{}
+		ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{})
+		if err != nil {
+			return callsMsg{err: err}
+		}
+		for _, iv := range ivs {
+			if iv.RespondentID != "" && iv.State != survey.StateDraft {
+				interviewed[iv.RespondentID] = true
+			}
+		}
+		return callsMsg{calls: survey.CallList(roster, attempts, interviewed, cfg.Now())}
+	}
+}
+
+// saveCmd records one attempt by phone with code for the call's alumnus, in one
+// transaction; with start, the interview opens once it is saved.
+func (v *callsScreen) saveCmd(call *survey.Call, code string, callback time.Time, start bool) tea.Cmd {
+	ctx, cfg := v.c.ctx, v.c.cfg
+	number := ""
+	if len(call.Numbers) > 0 {
+		number = call.Numbers[0]
+	}
+	a := &survey.Attempt{ID: survey.NewID(), RosterID: call.Respondent.RosterID, At: cfg.Now().UTC(), Enumerator: cfg.Enumerator,
+		Mode: survey.ModePhone, Channel: number, Outcome: code, Callback: callback}
+	return func() tea.Msg {
+		err := cfg.Attempts.Add(ctx, a)
+		msg := callSavedMsg{err: err}
+		if err == nil && start {
+			msg.start = call.Respondent
+		}
+		return msg
+	}
+}
+
+// Update handles the call list's keys and messages.
+func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
+	k := v.c.keys
+	switch msg := msg.(type) {
+	case goCallsMsg:
+		return v.load()
+	case callsMsg:
+		v.loaded, v.calls, v.err = true, msg.calls, msg.err
+		if msg.err != nil {
+			v.c.log.Error("call list", "err", msg.err)
+		}
+		v.cursor = min(v.cursor, max(len(v.calls)-1, 0))
+	case callSavedMsg:
+		if msg.err != nil {
+			v.status = v.t("err") + survey.ErrorMessage(msg.err)
+			return nil
+		}
+		v.status = v.t("saved")
+		if msg.start != nil {
+			return tea.Batch(v.load(), v.c.startCmd(msg.start))
+		}
+		return v.load()
+	case tea.KeyPressMsg:
+		if v.typing {
+			return v.typeKey(msg)
+		}
+		if v.picking {
+			switch {
+			case key.Matches(msg, k.Esc):
+				v.picking = false
+			case key.Matches(msg, k.Up):
+				v.pick = max(v.pick-1, 0)
+			case key.Matches(msg, k.Down):
+				v.pick = min(v.pick+1, len(callCodes)-1)
+			case msg.String() == "enter":
+				if callCodes[v.pick].Callback {
+					v.typing, v.when = true, nil
+					return nil
+				}
+				v.picking = false
+				return v.saveCmd(v.calls[v.cursor], callCodes[v.pick].Code, time.Time{}, false)
+			}
+			return nil
+		}
+		v.status = ""
+		switch {
+		case key.Matches(msg, k.Esc):
+			return send(goHomeMsg{})
+		case key.Matches(msg, k.Up):
+			v.cursor = max(v.cursor-1, 0)
+		case key.Matches(msg, k.Down):
+			v.cursor = min(v.cursor+1, max(len(v.calls)-1, 0))
+		case key.Matches(msg, v.outcome) && len(v.calls) > 0:
+			v.picking, v.pick = true, 0
+		case key.Matches(msg, v.start) && len(v.calls) > 0:
+			// The alumnus answered and agreed: the call is an interview begun by phone.
+			return v.saveCmd(v.calls[v.cursor], "1.2", time.Time{}, true)
+		}
+	}
+	return nil
+}
+
+// typeKey edits the call-back time; enter saves the attempt when the time reads.
+func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		v.typing = false
+	case "backspace":
+		if len(v.when) > 0 {
+			v.when = v.when[:len(v.when)-1]
+		}
+	case "enter":
+		now := v.c.cfg.Now()
+		at, err := parseCallback(string(v.when), now)
+		if err != nil || !at.After(now) {
+			v.status = v.t("badtime") + survey.Printable(string(v.when))
+			return nil
+		}
+		v.typing, v.picking = false, false
+		return v.saveCmd(v.calls[v.cursor], survey.DispositionCallback, at.UTC(), false)
+	default:
+		if t := msg.Text; t != "" && len(v.when) < 32 {
+			for _, r := range t {
+				if r >= ' ' && r < 0x7f {
+					v.when = append(v.when, r)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// parseCallback reads "15:04" (today, or tomorrow when passed), "+2h", or
+// "2006-01-02 15:04", in now's time zone.
+func parseCallback(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if d, ok := strings.CutPrefix(s, "+"); ok {
+		dur, err := time.ParseDuration(d)
+		return now.Add(dur), err
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04", s, now.Location()); err == nil {
+		return t, nil
+	}
+	t, err := time.ParseInLocation("15:04", s, now.Location())
+	if err != nil {
+		return time.Time{}, err
+	}
+	y, m, d := now.Date()
+	at := time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, now.Location())
+	if !at.After(now) {
+		at = at.AddDate(0, 0, 1)
+	}
+	return at, nil
+}
+
+// View draws the list, the selected alumnus' numbers, and the outcome chooser.
+func (v *callsScreen) View() string {
+	st := v.c.st
+	w := max(v.width, 40)
+	if !v.loaded {
+		return st.Muted.Render(v.t("loading"))
+	}
+	if v.err != nil {
+		return wrap(v.t("err")+survey.ErrorMessage(v.err), w, st.Error.Render)
+	}
+	var b strings.Builder
+	b.WriteString(st.Title.Render(fmt.Sprintf(v.t("title"), len(v.calls))) + "\n")
+	if len(v.calls) == 0 {
+		b.WriteString(st.Muted.Render(v.t("empty")) + "\n")
+		return b.String()
+	}
+	now := v.c.cfg.Now()
+	if v.picking {
+		name := survey.Printable(v.calls[v.cursor].Respondent.Name)
+		b.WriteString(fmt.Sprintf(v.t("pick"), name) + "\n")
+		rows := max(v.height-4, 3) // title, prompt, the time being typed, a message
+		first := max(0, min(v.pick-rows/2, len(callCodes)-rows))
+		for i := first; i < len(callCodes) && i < first+rows; i++ {
+			d := callCodes[i]
+			label := d.ID
+			if v.c.lang == "en" {
+				label = d.EN
+			}
+			line := fmt.Sprintf("  %-5s %s", d.Code, label)
+			if i == v.pick {
+				line = st.Selected.Render("> " + line[2:])
+			}
+			b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+		}
+		if v.typing {
+			b.WriteString(v.t("when") + string(v.when) + st.Cursor.Render(" ") + "\n")
+		}
+		if v.status != "" {
+			b.WriteString(st.Error.Render(v.status) + "\n")
+		}
+		return b.String()
+	}
+	rows := max(v.height-4, 1)
+	first := max(0, min(v.cursor-rows/2, len(v.calls)-rows))
+	for i := first; i < len(v.calls) && i < first+rows; i++ {
+		c := v.calls[i]
+		var info []string
+		switch {
+		case c.Due(now):
+			info = append(info, st.Warn.Render(v.t("due")+" "+c.Callback.In(now.Location()).Format("01-02 15:04")))
+		case !c.Callback.IsZero():
+			info = append(info, v.t("cb")+" "+c.Callback.In(now.Location()).Format("01-02 15:04"))
+		}
+		info = append(info, fmt.Sprintf(v.t("tries"), len(c.Attempts)))
+		if n := len(c.Attempts); n > 0 {
+			info = append(info, survey.DispositionLabel(c.Attempts[n-1].Outcome, v.c.lang))
+		}
+		if c.BestHour >= 0 {
+			info = append(info, fmt.Sprintf(v.t("best"), c.BestHour))
+		}
+		line := fmt.Sprintf("%s %s · %s", survey.Printable(c.Respondent.RosterID), survey.Printable(c.Respondent.Name), strings.Join(info, " · "))
+		if i == v.cursor {
+			b.WriteString(st.Selected.Render(ansi.Truncate("> "+line, w, "…")) + "\n")
+		} else {
+			b.WriteString(ansi.Truncate("  "+line, w, "…") + "\n")
+		}
+	}
+	// The numbers are shown in full for the alumnus being called only.
+	var nums []string
+	for _, n := range v.calls[v.cursor].Numbers {
+		nums = append(nums, survey.Printable(n))
+	}
+	b.WriteString("\n" + ansi.Truncate(fmt.Sprintf(v.t("numbers"), strings.Join(nums, ", ")), w, "…") + "\n")
+	if v.status != "" {
+		b.WriteString(st.Muted.Render(v.status) + "\n")
+	}
+	return b.String()
+}
+
+// ShortHelp lists the call list's main keys.
+func (v *callsScreen) ShortHelp() []key.Binding {
+	k := v.c.keys
+	return []key.Binding{v.outcome, v.start, k.Up, k.Down, k.Esc}
+}
+
+// FullHelp lists every key of the call list.
+func (v *callsScreen) FullHelp() [][]key.Binding {
+	k := v.c.keys
+	return [][]key.Binding{{v.outcome, v.start, k.Esc}, {k.Up, k.Down}}
+}
