@@ -14,10 +14,14 @@ import (
 // This file writes an SPSS system file (.sav), uncompressed, as PSPP's documentation of
 // the format describes it: the file header, a variable record per variable (and a
 // continuation record per further 8 bytes of a string), value labels, the machine
-// records, long variable names, the character encoding (UTF-8), then the cases.
+// records, long variable names, very long strings, the character encoding (UTF-8), then
+// the cases. A string longer than 255 bytes (a very long string) is stored as segments:
+// one per 252 bytes of width, each 255 wide but the last, its data packed 255 bytes per
+// segment.
 
-// savMaxString is the longest string written; longer values are cut (at a character).
-const savMaxString = 255
+// savMaxString is the longest string written (SPSS's limit); longer values are cut (at a
+// character).
+const savMaxString = 32767
 
 var (
 	savSysmis = -math.MaxFloat64
@@ -33,6 +37,21 @@ const (
 )
 
 func savFormat(typ, width, dec int) int32 { return int32(typ<<16 | width<<8 | dec) }
+
+// savSegments returns the widths of the segments of a string of width w: w itself up to
+// 255 bytes, else 255 for all but the last, which holds the rest of w at 252 a segment.
+func savSegments(w int) []int {
+	if w <= 255 {
+		return []int{w}
+	}
+	n := (w + 251) / 252
+	segs := make([]int, n)
+	for i := range segs {
+		segs[i] = 255
+	}
+	segs[n-1] = w - (n-1)*252
+	return segs
+}
 
 // savWidth is the stored width of a string variable, or 0 for a numeric one.
 func savWidth(v *statVar) int {
@@ -74,7 +93,9 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 	segments := 0
 	for i := range st.vars {
 		if wd := savWidth(&st.vars[i]); wd > 0 {
-			segments += (wd + 7) / 8
+			for _, sw := range savSegments(wd) {
+				segments += (sw + 7) / 8
+			}
 		} else {
 			segments++
 		}
@@ -83,7 +104,8 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 		pad(now.UTC().Format("02 Jan 06"), 9), pad(now.UTC().Format("15:04:05"), 8), pad("", 64), []byte{0, 0, 0})
 
 	short := map[string]bool{}
-	var longNames []string
+	var longNames, veryLong []string
+	extra := 0 // segment names made so far
 	index := make([]int32, len(st.vars)) // 1-based dictionary position of each variable
 	pos := int32(1)
 	for i := range st.vars {
@@ -98,10 +120,14 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 		short[sn] = true
 		longNames = append(longNames, sn+"="+v.name)
 		width := savWidth(v)
+		segs := savSegments(width)
+		if len(segs) > 1 {
+			veryLong = append(veryLong, fmt.Sprintf("%s=%05d\x00", sn, width))
+		}
 		var f int32
 		switch {
 		case v.kind == varString:
-			f = savFormat(savFmtA, width, 0)
+			f = savFormat(savFmtA, segs[0], 0)
 		case v.kind == varDate:
 			f = savFormat(savFmtDate, 11, 0)
 		case v.kind == varDateTime:
@@ -116,15 +142,33 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 		if label != "" {
 			hasLabel = 1
 		}
-		w.put(int32(2), int32(width), hasLabel, int32(0), f, f, pad(sn, 8))
-		if label != "" {
-			w.put(int32(len(label)), pad(label, (len(label)+3)/4*4))
+		if v.kind != varString {
+			segs = []int{0}
 		}
 		index[i] = pos
-		pos++
-		for j := 1; j < (width+7)/8; j++ {
-			w.put(int32(2), int32(-1), int32(0), int32(0), int32(0), int32(0), pad("", 8))
+		for k, sw := range segs {
+			name, hl := sn, hasLabel
+			if k > 0 {
+				// A later segment: a name of its own, the format of its width, no label.
+				for {
+					extra++
+					name = fmt.Sprintf("S%07d", extra)
+					if !short[name] {
+						break
+					}
+				}
+				short[name] = true
+				hl, f = 0, savFormat(savFmtA, sw, 0)
+			}
+			w.put(int32(2), int32(sw), hl, int32(0), f, f, pad(name, 8))
+			if hl == 1 {
+				w.put(int32(len(label)), pad(label, (len(label)+3)/4*4))
+			}
 			pos++
+			for j := 1; j < (sw+7)/8; j++ {
+				w.put(int32(2), int32(-1), int32(0), int32(0), int32(0), int32(0), pad("", 8))
+				pos++
+			}
 		}
 	}
 
@@ -153,10 +197,24 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 	// Machine integer and floating-point information, long names, encoding.
 	w.put(int32(7), int32(3), int32(4), int32(8), int32(1), int32(0), int32(0), int32(-1), int32(1), int32(1), int32(2), int32(65001))
 	w.put(int32(7), int32(4), int32(8), int32(3), savSysmis, math.MaxFloat64, math.Float64frombits(0xffeffffffffffffe))
-	// Display parameters: labelled numbers and strings are nominal, other numbers scale.
-	w.put(int32(7), int32(11), int32(4), int32(3*len(st.vars)))
+	// Display parameters, one per segment: labelled numbers and strings are nominal, other
+	// numbers scale.
+	nseg := 0
+	for i := range st.vars {
+		if st.vars[i].kind == varString {
+			nseg += len(savSegments(savWidth(&st.vars[i])))
+		} else {
+			nseg++
+		}
+	}
+	w.put(int32(7), int32(11), int32(4), int32(3*nseg))
 	for i := range st.vars {
 		v := &st.vars[i]
+		if v.kind == varString {
+			for range len(savSegments(savWidth(v))) - 1 {
+				w.put(int32(1), int32(8), int32(0))
+			}
+		}
 		measure, align := int32(1), int32(0)
 		if v.kind != varString {
 			align = 1
@@ -168,6 +226,10 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 	}
 	ln := strings.Join(longNames, "\t")
 	w.put(int32(7), int32(13), int32(1), int32(len(ln)), ln)
+	if len(veryLong) > 0 {
+		vl := strings.Join(veryLong, "\t") + "\t"
+		w.put(int32(7), int32(14), int32(1), int32(len(vl)), vl)
+	}
 	w.put(int32(7), int32(20), int32(1), int32(5), "UTF-8")
 	w.put(int32(999), int32(0))
 
@@ -180,8 +242,15 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 			v := &st.vars[i]
 			switch v.kind {
 			case varString:
-				wd := savWidth(v)
-				w.put(pad(c, (wd+7)/8*8))
+				segs := savSegments(savWidth(v))
+				c = truncate(c, savMaxString)
+				for k, sw := range segs {
+					chunk := ""
+					if start := k * 255; start < len(c) {
+						chunk = c[start:min(start+255, len(c))]
+					}
+					w.put(chunk + strings.Repeat(" ", (sw+7)/8*8-len(chunk)))
+				}
 			default:
 				w.put(savNumber(v.kind, c))
 			}

@@ -122,7 +122,8 @@ func TestSAVReadByPSPP(t *testing.T) {
 	// One value per line, so each can be asserted on its own.
 	script := "GET FILE='" + path + "'.\nDISPLAY DICTIONARY.\n" +
 		"STRING dstr (A11) /tstr (A20).\nCOMPUTE dstr = STRING(interview_date, DATE11).\nCOMPUTE tstr = STRING(started_at, DATETIME20).\n" +
-		"PRINT /'ROW' main_status income dstr tstr roster_nik consent consent_other fruits_apple to_.\nEXECUTE.\n"
+		"PRINT /'ROW' main_status income dstr tstr roster_nik consent consent_other fruits_apple to_.\nEXECUTE.\n" +
+		"STRING mid (A6).\nCOMPUTE nlen = LENGTH(RTRIM(note_text)).\nCOMPUTE mid = SUBSTR(note_text, 253, 6).\nPRINT /'NOTE' nlen mid.\nEXECUTE.\n"
 	if err := os.WriteFile(syntax, []byte(script), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,7 @@ func TestSAVReadByPSPP(t *testing.T) {
 	}
 	for _, want := range []string{
 		`\|interview_date +\|Input\| +\d+\|Right +\|DATE11 `, `\|started_at +\|Input\| +\d+\|Right +\|DATETIME20.0`,
-		`\|note_text +\|Input\| +\d+\|Left +\|A255 `, // cut to SPSS's longest short string
+		`\|note_text +\|Input\| +\d+\|Left +\|A400 `, // a very long string: two segments
 		`\|main_status +\| +\d+\|Main status +\|Nominal`, `\|income +\| +\d+\|Income +\|Scale`,
 	} {
 		if !regexp.MustCompile(want).MatchString(text) {
@@ -157,6 +158,7 @@ func TestSAVReadByPSPP(t *testing.T) {
 	for _, want := range []string{
 		"ROW 3 2500000.5000 20-NOV-2026 20-NOV-2026 08:30:00 6474014101990001 yes 1 x ROW",
 		"ROW 8 . . 20-NOV-2026 08:30:00 other maybe .",
+		"NOTE 400.00 ééé", // 200 two-byte characters, whole across the segments
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("pspp cases lack %q", want)
