@@ -105,7 +105,7 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 
 	short := map[string]bool{}
 	var longNames, veryLong []string
-	extra := 0 // segment names made so far
+	extra := 0                           // segment names made so far
 	index := make([]int32, len(st.vars)) // 1-based dictionary position of each variable
 	pos := int32(1)
 	for i := range st.vars {
