@@ -13,33 +13,41 @@ import (
 	"tracer/forms"
 )
 
-// largestCorpusForm returns the biggest .xlsx of the corpus that loads and has questions
-// (the ODK template is larger, but its survey sheet is empty).
-func largestCorpusForm(b *testing.B) string {
+// mostQuestionsForm returns the corpus form that loads and asks the most questions (nodes
+// that take an answer), whatever its file size.
+func mostQuestionsForm(b *testing.B) (string, int) {
 	var best string
-	var size int64
+	most := 0
 	for _, p := range corpus(b) {
-		st, err := os.Stat(p)
-		if err != nil || st.Size() <= size {
+		f, err := forms.Load(p)
+		if err != nil {
 			continue
 		}
-		if f, err := forms.Load(p); err == nil && len(f.Nodes) > 0 {
-			best, size = p, st.Size()
+		n := 0
+		for _, nd := range f.Nodes {
+			if nd.Kind == forms.KindQuestion {
+				n++
+			}
+		}
+		if n > most {
+			best, most = p, n
 		}
 	}
 	if best == "" {
 		b.Skip("no corpus form loads")
 	}
-	return best
+	return best, most
 }
 
-func BenchmarkLoadLargestCorpusForm(b *testing.B) {
-	path := largestCorpusForm(b)
+// BenchmarkLoadMostQuestionsForm parses the corpus form with the most questions from its
+// bytes: unzipping, reading the sheets and compiling every expression.
+func BenchmarkLoadMostQuestionsForm(b *testing.B) {
+	path, n := mostQuestionsForm(b)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("form: %s (%d bytes)", filepath.Base(path), len(data))
+	b.Logf("form: %s (%d questions, %d bytes)", filepath.Base(path), n, len(data))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		if _, err := forms.Parse(path, data); err != nil {
@@ -102,6 +110,40 @@ func BenchmarkAnswerChange(b *testing.B) {
 		{"inside-repeat", func(i int) string { return fmt.Sprintf("r[%d]/q1", i%200+1) }},
 		// An answer outside the repeat that the next question's relevance reads.
 		{"top-level", func(i int) string { return "t5" }},
+	}
+	// The same answers alternating between 7 and another value: the next question's
+	// relevance (${prev} != 7) flips every time, and with it the chain behind it.
+	flips := []struct {
+		name       string
+		path, next func(i int) string
+	}{
+		{"inside-repeat-flips", func(i int) string { return fmt.Sprintf("r[%d]/q1", i%200+1) },
+			func(i int) string { return fmt.Sprintf("r[%d]/q2", i%200+1) }},
+		{"top-level-flips", func(int) string { return "t5" }, func(int) string { return "t6" }},
+	}
+	for _, c := range flips {
+		b.Run(c.name, func(b *testing.B) {
+			var lat []time.Duration
+			i := 0
+			for b.Loop() {
+				path := c.path(i)
+				v := "7"
+				if s.Value(path) == "7" {
+					v = strconv.Itoa(i % 5)
+				}
+				before := s.Relevant(c.next(i))
+				start := time.Now()
+				if p, err := s.Set(path, v); err != nil || p != nil {
+					b.Fatalf("Set(%s): %v %v", path, p, err)
+				}
+				lat = append(lat, time.Since(start))
+				if s.Relevant(c.next(i)) == before {
+					b.Fatalf("Set(%s, %s) left %s relevant=%v", path, v, c.next(i), before)
+				}
+				i++
+			}
+			reportPercentiles(b, lat)
+		})
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
