@@ -55,8 +55,13 @@ type Retry struct {
 // Report is what a run measured.
 type Report struct {
 	Laptops, Interviews, Stored, Errors int
-	Elapsed                             time.Duration
-	// PerSecond is interviews stored per second of wall time.
+	// Duplicates counts duplicate receipts: a push the server stored whose answer was lost
+	// (say, cut by a timeout), sent again by the client's retry. The laptop marks them sent,
+	// as it does stored ones.
+	Duplicates int
+	Elapsed    time.Duration
+	// PerSecond is interviews stored (duplicates of lost answers included) per second of
+	// wall time.
 	PerSecond float64
 	// Sync holds percentiles of one laptop's whole sync; Push of single push requests.
 	Sync, Push Percentiles
@@ -92,8 +97,8 @@ func percentiles(ds []time.Duration) Percentiles {
 
 // String formats the report on one line.
 func (r *Report) String() string {
-	s := fmt.Sprintf("%d laptops, %d interviews (%d stored), %d errors in %v: %.0f interviews/s; sync p50 %v p99 %v max %v; push p50 %v p99 %v",
-		r.Laptops, r.Interviews, r.Stored, r.Errors, r.Elapsed.Round(time.Millisecond), r.PerSecond,
+	s := fmt.Sprintf("%d laptops, %d interviews (%d stored, %d duplicates of lost answers), %d errors in %v: %.0f interviews/s; sync p50 %v p99 %v max %v; push p50 %v p99 %v",
+		r.Laptops, r.Interviews, r.Stored, r.Duplicates, r.Errors, r.Elapsed.Round(time.Millisecond), r.PerSecond,
 		r.Sync.P50.Round(time.Millisecond), r.Sync.P99.Round(time.Millisecond), r.Sync.Max.Round(time.Millisecond),
 		r.Push.P50.Round(time.Millisecond), r.Push.P99.Round(time.Millisecond))
 	if r.ServerCPU > 0 {
@@ -174,7 +179,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			<-start
 			t0 := time.Now()
 			var mine []time.Duration
-			stored := 0
+			stored, dups := 0, 0
 			for b := 0; b < len(items[i]); b += cfg.Batch {
 				p0 := time.Now()
 				resp, err := c.Push(ctx, items[i][b:min(b+cfg.Batch, len(items[i]))])
@@ -186,6 +191,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				for _, rc := range resp.Receipts {
 					if rc.Status == survey.ReceiptStored {
 						stored++
+					} else if rc.Status == survey.ReceiptDuplicate {
+						dups++
 					} else {
 						fail(fmt.Errorf("receipt %s: %s %s", rc.Status, rc.Code, rc.Message))
 					}
@@ -209,6 +216,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			mu.Lock()
 			syncs, pushes = append(syncs, took), append(pushes, mine...)
 			rep.Stored += stored
+			rep.Duplicates += dups
 			mu.Unlock()
 		})
 	}
@@ -225,7 +233,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep.ServerCPU, rep.Load = cpu1-cpu0, loadAverage()
-	rep.PerSecond = float64(rep.Stored) / rep.Elapsed.Seconds()
+	rep.PerSecond = float64(rep.Stored+rep.Duplicates) / rep.Elapsed.Seconds()
 	rep.Sync, rep.Push = percentiles(syncs), percentiles(pushes)
 	return rep, nil
 }
