@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"tracer/survey"
@@ -211,7 +213,17 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	switch *section {
 	case "indicators":
 	case "response":
-		return m.runResponseReport(ctx, *format, *out, *revs, *lang, *eFlag, *threshold, *dbFlag, *serverURL, *dataFlag)
+		e := *eFlag
+		if *studyFile != "" && !flagSet(fs, "e") {
+			study, err := report.ReadStudy(*studyFile)
+			if err != nil {
+				return err
+			}
+			if study.EligibilityE != nil {
+				e = strconv.FormatFloat(*study.EligibilityE, 'f', -1, 64)
+			}
+		}
+		return m.runResponseReport(ctx, *format, *out, *revs, *lang, e, *threshold, *dbFlag, *serverURL, *dataFlag)
 	default:
 		return usageError("--section must be indicators or response")
 	}
@@ -272,6 +284,13 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "wrote %s\n", *out)
 	}
 	return nil
+}
+
+// flagSet reports whether the flag called name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // enrolledClient returns a client of the server this laptop is enrolled with, and the

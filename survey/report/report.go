@@ -103,6 +103,9 @@ func ParseDimensions(s string) ([]Dimension, error) {
 
 // Config configures a report. The zero value is the default report over every roster row.
 type Config struct {
+	// EligibilityE is the response rates' e (the share of unknown-eligibility alumni taken
+	// as eligible, docs/TRACING.md); nil: estimated by the proportion method.
+	EligibilityE *float64
 	// From and To bound the reporting period: roster rows whose training_end_date falls in
 	// [From, To] make up T. Zero means open.
 	From, To time.Time

@@ -23,6 +23,7 @@ type study struct {
 	UMKFile             string             `toml:"umk_file"`
 	IncomeBandMidpoints map[string]float64 `toml:"income_band_midpoints"`
 	Windows             []int              `toml:"windows"`
+	EligibilityE        *float64           `toml:"eligibility_e"`
 }
 
 // studyDate is a date written as a TOML date (2025-12-31) or a string ("2025-12-31").
@@ -84,6 +85,12 @@ func ReadStudy(path string) (Config, error) {
 		}
 	}
 	cfg.Windows = ws
+	if e := s.EligibilityE; e != nil {
+		if *e < 0 || *e > 1 {
+			return Config{}, fmt.Errorf("study file %s: eligibility_e: %v is not a share from 0 to 1", path, *e)
+		}
+		cfg.EligibilityE = e
+	}
 	if len(s.IncomeBandMidpoints) > 0 {
 		cfg.BandMidpoints = DefaultBandMidpoints()
 		for code, v := range s.IncomeBandMidpoints {

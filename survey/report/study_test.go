@@ -89,3 +89,26 @@ func TestReadStudyErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestStudyEligibilityE: the response rates' e is a study setting, a share from 0 to 1;
+// left out, it is estimated (nil).
+func TestStudyEligibilityE(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) string {
+		p := filepath.Join(dir, "study.toml")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cfg, err := report.ReadStudy(write("eligibility_e = 0.85\n"))
+	if err != nil || cfg.EligibilityE == nil || *cfg.EligibilityE != 0.85 {
+		t.Fatalf("eligibility_e 0.85: %v %v", cfg.EligibilityE, err)
+	}
+	if cfg, err := report.ReadStudy(write("windows = [6]\n")); err != nil || cfg.EligibilityE != nil {
+		t.Fatalf("left out: %v %v", cfg.EligibilityE, err)
+	}
+	if _, err := report.ReadStudy(write("eligibility_e = 1.5\n")); err == nil || !strings.Contains(err.Error(), "share from 0 to 1") {
+		t.Fatalf("eligibility_e 1.5: %v", err)
+	}
+}

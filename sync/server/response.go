@@ -102,6 +102,9 @@ func (s *Server) responseReport(w http.ResponseWriter, r *http.Request, u *surve
 	if err != nil {
 		return err
 	}
+	if q.Get("e") == "" && s.cfg.Study.EligibilityE != nil {
+		e = *s.cfg.Study.EligibilityE // the study's setting
+	}
 	var th float64
 	if v := q.Get("threshold"); v != "" {
 		if th, err = strconv.ParseFloat(v, 64); err != nil || th <= 0 || th > 100 {
