@@ -29,30 +29,10 @@ type (
 	}
 )
 
-// callTexts are the call list's UI strings.
-var callTexts = map[string]map[string]string{
-	"id": {
-		"title": "Daftar telepon: %d alumni belum diwawancarai", "loading": "Memuat…", "empty": "Tidak ada alumni yang perlu dihubungi.",
-		"due": "jatuh tempo", "cb": "telepon lagi", "tries": "%d upaya", "best": "jam terbaik %02d:00", "numbers": "Nomor: %s",
-		"pick": "Hasil upaya untuk %s (↑↓, enter; esc batal):", "when": "Telepon lagi kapan? (15:04, +2h, 2006-01-02 15:04) ",
-		"saved": "Upaya tersimpan.", "err": "Gagal: ", "badtime": "Waktu tidak dikenali: ", "noroster": "Daftar telepon perlu roster dan penyimpan upaya.",
-		"keyOutcome": "hasil", "keyStart": "mulai wawancara", "home": "Daftar telepon (tindak lanjut)",
-	},
-	"en": {
-		"title": "Call list: %d alumni not yet interviewed", "loading": "Loading…", "empty": "Nobody left to call.",
-		"due": "due", "cb": "call back", "tries": "%d tries", "best": "best hour %02d:00", "numbers": "Numbers: %s",
-		"pick": "Outcome for %s (↑↓, enter; esc cancels):", "when": "Call back when? (15:04, +2h, 2006-01-02 15:04) ",
-		"saved": "Attempt saved.", "err": "Failed: ", "badtime": "Not a time: ", "noroster": "The call list needs the roster and the attempt store.",
-		"keyOutcome": "outcome", "keyStart": "start interview", "home": "Call list (follow-up)",
-	},
-}
-
 // callLabel is home's label of the call list in lang.
 func callLabel(lang string) string {
-	if t := callTexts[lang]; t != nil {
-		return t["home"]
-	}
-	return callTexts["en"]["home"]
+	t, _ := textsFor(lang)
+	return t.HomeCalls
 }
 
 // callsScreen is the enumerator's call list: the alumni still to trace, in the order to
@@ -86,21 +66,11 @@ var callCodes = func() []survey.Disposition {
 }()
 
 func newCallsScreen(c *common) *callsScreen {
-	t := callTexts[c.lang]
-	if t == nil {
-		t = callTexts["en"]
-	}
+	t, _ := textsFor(c.lang)
 	return &callsScreen{c: c,
-		outcome: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", t["keyOutcome"])),
-		start:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t["keyStart"])),
+		outcome: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", t.KeyOutcome)),
+		start:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t.KeyStartInterview)),
 	}
-}
-
-func (v *callsScreen) t(k string) string {
-	if t := callTexts[v.c.lang]; t != nil {
-		return t[k]
-	}
-	return callTexts["en"][k]
 }
 
 // SetSize sets the screen's size.
@@ -112,7 +82,7 @@ func (v *callsScreen) load() tea.Cmd {
 	return func() tea.Msg {
 		lister, ok := cfg.Roster.(survey.RosterLister)
 		if !ok || cfg.Attempts == nil {
-			return callsMsg{err: survey.Errorf(survey.EINVALID, "%s", callTexts["en"]["noroster"])}
+			return callsMsg{err: survey.Errorf(survey.EINVALID, "%s", textsEN.CallsNoRoster)}
 		}
 		roster, err := lister.All(ctx)
 		if err != nil {
@@ -170,10 +140,10 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		v.cursor = min(v.cursor, max(len(v.calls)-1, 0))
 	case callSavedMsg:
 		if msg.err != nil {
-			v.status = v.t("err") + survey.ErrorMessage(msg.err)
+			v.status = v.c.t.CallsErr + survey.ErrorMessage(msg.err)
 			return nil
 		}
-		v.status = v.t("saved")
+		v.status = v.c.t.CallsSaved
 		if msg.start != nil {
 			return tea.Batch(v.load(), v.c.startCmd(msg.start))
 		}
@@ -231,7 +201,7 @@ func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 		now := v.c.cfg.Now()
 		at, err := parseCallback(string(v.when), now)
 		if err != nil || !at.After(now) {
-			v.status = v.t("badtime") + survey.Printable(string(v.when))
+			v.status = v.c.t.CallsBadTime + survey.Printable(string(v.when))
 			return nil
 		}
 		v.typing, v.picking = false, false
@@ -276,21 +246,21 @@ func (v *callsScreen) View() string {
 	st := v.c.st
 	w := max(v.width, 40)
 	if !v.loaded {
-		return st.Muted.Render(v.t("loading"))
+		return st.Muted.Render(v.c.t.CallsLoading)
 	}
 	if v.err != nil {
-		return wrap(v.t("err")+survey.ErrorMessage(v.err), w, st.Error.Render)
+		return wrap(v.c.t.CallsErr+survey.ErrorMessage(v.err), w, st.Error.Render)
 	}
 	var b strings.Builder
-	b.WriteString(st.Title.Render(fmt.Sprintf(v.t("title"), len(v.calls))) + "\n")
+	b.WriteString(st.Title.Render(fmt.Sprintf(v.c.t.CallsTitle, len(v.calls))) + "\n")
 	if len(v.calls) == 0 {
-		b.WriteString(st.Muted.Render(v.t("empty")) + "\n")
+		b.WriteString(st.Muted.Render(v.c.t.CallsEmpty) + "\n")
 		return b.String()
 	}
 	now := v.c.cfg.Now()
 	if v.picking {
 		name := survey.Printable(v.calls[v.cursor].Respondent.Name)
-		b.WriteString(fmt.Sprintf(v.t("pick"), name) + "\n")
+		b.WriteString(fmt.Sprintf(v.c.t.CallsPick, name) + "\n")
 		rows := max(v.height-4, 3) // title, prompt, the time being typed, a message
 		first := max(0, min(v.pick-rows/2, len(callCodes)-rows))
 		for i := first; i < len(callCodes) && i < first+rows; i++ {
@@ -306,7 +276,7 @@ func (v *callsScreen) View() string {
 			b.WriteString(ansi.Truncate(line, w, "…") + "\n")
 		}
 		if v.typing {
-			b.WriteString(v.t("when") + string(v.when) + st.Cursor.Render(" ") + "\n")
+			b.WriteString(v.c.t.CallsWhen + string(v.when) + st.Cursor.Render(" ") + "\n")
 		}
 		if v.status != "" {
 			b.WriteString(st.Error.Render(v.status) + "\n")
@@ -320,16 +290,16 @@ func (v *callsScreen) View() string {
 		var info []string
 		switch {
 		case c.Due(now):
-			info = append(info, st.Warn.Render(v.t("due")+" "+c.Callback.In(now.Location()).Format("01-02 15:04")))
+			info = append(info, st.Warn.Render(v.c.t.CallsDue+" "+c.Callback.In(now.Location()).Format("01-02 15:04")))
 		case !c.Callback.IsZero():
-			info = append(info, v.t("cb")+" "+c.Callback.In(now.Location()).Format("01-02 15:04"))
+			info = append(info, v.c.t.CallsCallBack+" "+c.Callback.In(now.Location()).Format("01-02 15:04"))
 		}
-		info = append(info, fmt.Sprintf(v.t("tries"), len(c.Attempts)))
+		info = append(info, fmt.Sprintf(v.c.t.CallsTries, len(c.Attempts)))
 		if n := len(c.Attempts); n > 0 {
 			info = append(info, survey.DispositionLabel(c.Attempts[n-1].Outcome, v.c.lang))
 		}
 		if c.BestHour >= 0 {
-			info = append(info, fmt.Sprintf(v.t("best"), c.BestHour))
+			info = append(info, fmt.Sprintf(v.c.t.CallsBestHour, c.BestHour))
 		}
 		line := fmt.Sprintf("%s %s · %s", survey.Printable(c.Respondent.RosterID), survey.Printable(c.Respondent.Name), strings.Join(info, " · "))
 		if i == v.cursor {
@@ -343,7 +313,7 @@ func (v *callsScreen) View() string {
 	for _, n := range v.calls[v.cursor].Numbers {
 		nums = append(nums, survey.Printable(n))
 	}
-	b.WriteString("\n" + ansi.Truncate(fmt.Sprintf(v.t("numbers"), strings.Join(nums, ", ")), w, "…") + "\n")
+	b.WriteString("\n" + ansi.Truncate(fmt.Sprintf(v.c.t.CallsNumbers, strings.Join(nums, ", ")), w, "…") + "\n")
 	if v.status != "" {
 		b.WriteString(st.Muted.Render(v.status) + "\n")
 	}

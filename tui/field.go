@@ -35,18 +35,18 @@ type input interface {
 	// Update handles a message; it returns false for messages the input does not use, which
 	// the interview screen then handles (Enter, Esc, navigation).
 	Update(msg tea.Msg) bool
-	// Value is the answer the input holds; problem is a text id when the entry cannot be an
+	// Value is the answer the input holds; problem says why when the entry cannot be an
 	// answer yet (an incomplete date, a number that does not read).
-	Value() (v string, problem string)
-	// Note is a short message id from live checking of the last key, "" when none.
-	Note() string
+	Value() (v string, problem liveID)
+	// Note is the problem live checking found at the last key, liveNone when none.
+	Note() liveID
 	// NoteArgs are the values the note's text is formatted with.
 	NoteArgs() []any
 	// Typing reports whether printable keys are the input's text, so that "?" is typed
 	// rather than opening the help. Searches never take "?".
 	Typing() bool
 	// View renders the input in width columns and at most height rows.
-	View(t texts, st Styles, width, height int) string
+	View(t *texts, st Styles, width, height int) string
 	// ShortHelp and FullHelp are the input's own keys.
 	ShortHelp() []key.Binding
 	FullHelp() []key.Binding

@@ -36,7 +36,7 @@ type choiceInput struct {
 	cursor   int
 	moved    bool // the arrows moved the highlight since the last pick
 	readOnly bool
-	note     string
+	note     liveID
 }
 
 func newChoiceInput(km *ChoiceKeyMap, kind fieldKind, o *options, v string, ro bool) *choiceInput {
@@ -85,7 +85,7 @@ func (f *choiceInput) pick(i int) {
 }
 
 func (f *choiceInput) Update(msg tea.Msg) bool {
-	f.note = ""
+	f.note = liveNone
 	if f.readOnly {
 		return false
 	}
@@ -116,23 +116,23 @@ func (f *choiceInput) Update(msg tea.Msg) bool {
 		if i := digitKey(k); i >= 0 && i < n {
 			f.pick(i)
 		} else {
-			f.note = "live.nooption"
+			f.note = liveNoOption
 		}
 		return true
 	}
 	if k.Text != "" && k.Mod&^tea.ModShift == 0 {
 		// a letter or another digit picks nothing, and says how to pick
-		f.note = "live.pickdigit"
+		f.note = livePickDigit
 		return true
 	}
 	return false
 }
 
-func (f *choiceInput) Value() (string, string) {
+func (f *choiceInput) Value() (string, liveID) {
 	if f.kind == fieldOne && f.moved && len(f.chosen) == 0 && len(f.opts.items) > 0 {
-		return f.opts.items[f.cursor].Name, ""
+		return f.opts.items[f.cursor].Name, liveNone
 	}
-	return joinChosen(f.opts, f.chosen), ""
+	return joinChosen(f.opts, f.chosen), liveNone
 }
 
 // joinChosen writes the chosen names in list order.
@@ -146,12 +146,12 @@ func joinChosen(o *options, chosen map[string]bool) string {
 	return strings.Join(names, " ")
 }
 
-func (f *choiceInput) Note() string             { return f.note }
+func (f *choiceInput) Note() liveID             { return f.note }
 func (f *choiceInput) NoteArgs() []any          { return nil }
 func (f *choiceInput) Typing() bool             { return false }
 func (f *choiceInput) Relabel(s *forms.Session) { f.opts.relabel(s) }
 
-func (f *choiceInput) View(t texts, st Styles, width, height int) string {
+func (f *choiceInput) View(t *texts, st Styles, width, height int) string {
 	rows := make([]int, len(f.opts.items))
 	for i := range rows {
 		rows[i] = i
@@ -251,24 +251,24 @@ func (f *ackInput) Update(msg tea.Msg) bool {
 	}
 	return false
 }
-func (f *ackInput) Value() (string, string) {
+func (f *ackInput) Value() (string, liveID) {
 	if f.ok {
-		return "OK", ""
+		return "OK", liveNone
 	}
-	return "", ""
+	return "", liveNone
 }
-func (f *ackInput) Note() string             { return "" }
+func (f *ackInput) Note() liveID             { return liveNone }
 func (f *ackInput) NoteArgs() []any          { return nil }
 func (f *ackInput) Typing() bool             { return false }
 func (f *ackInput) Relabel(*forms.Session)   {}
 func (f *ackInput) ShortHelp() []key.Binding { return []key.Binding{f.keys.Toggle} }
 func (f *ackInput) FullHelp() []key.Binding  { return []key.Binding{f.keys.Toggle} }
-func (f *ackInput) View(t texts, st Styles, width, height int) string {
+func (f *ackInput) View(t *texts, st Styles, width, height int) string {
 	box := "[ ]"
 	if f.ok {
 		box = "[x]"
 	}
-	return st.Selected.Render("› " + box + " 1 " + t["f.ack"])
+	return st.Selected.Render("› " + box + " 1 " + t.FieldAck)
 }
 
 // PromptKeyMap holds the keys of a repeat's add-another prompt.
@@ -290,13 +290,13 @@ type promptInput struct {
 
 func (f *promptInput) Kind() fieldKind          { return fieldPrompt }
 func (f *promptInput) Update(tea.Msg) bool      { return false }
-func (f *promptInput) Value() (string, string)  { return "", "" }
-func (f *promptInput) Note() string             { return "" }
+func (f *promptInput) Value() (string, liveID)  { return "", liveNone }
+func (f *promptInput) Note() liveID             { return liveNone }
 func (f *promptInput) NoteArgs() []any          { return nil }
 func (f *promptInput) Typing() bool             { return false }
 func (f *promptInput) Relabel(*forms.Session)   {}
 func (f *promptInput) ShortHelp() []key.Binding { return []key.Binding{f.keys.Yes, f.keys.No} }
 func (f *promptInput) FullHelp() []key.Binding  { return []key.Binding{f.keys.Yes, f.keys.No} }
-func (f *promptInput) View(t texts, st Styles, width, height int) string {
-	return "  1 " + t["f.prompt.yes"] + "\n  2 " + t["f.prompt.no"]
+func (f *promptInput) View(t *texts, st Styles, width, height int) string {
+	return "  1 " + t.PromptYes + "\n  2 " + t.PromptNo
 }

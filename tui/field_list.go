@@ -51,7 +51,7 @@ type listInput struct {
 	// result highlighted by the search itself), Space separates its words.
 	moved    bool
 	readOnly bool
-	note     string
+	note     liveID
 }
 
 func newListInput(km *ListKeyMap, kind fieldKind, o *options, v string, ro bool) *listInput {
@@ -119,7 +119,7 @@ func (f *listInput) move(to int) {
 }
 
 func (f *listInput) Update(msg tea.Msg) bool {
-	f.note = ""
+	f.note = liveNone
 	if f.readOnly {
 		return false
 	}
@@ -176,14 +176,14 @@ func (f *listInput) Update(msg tea.Msg) bool {
 	return true
 }
 
-func (f *listInput) Value() (string, string) {
+func (f *listInput) Value() (string, liveID) {
 	if f.kind == fieldOne && f.armed && len(f.visible) > 0 {
-		return f.opts.items[f.visible[f.cursor]].Name, ""
+		return f.opts.items[f.visible[f.cursor]].Name, liveNone
 	}
-	return joinChosen(f.opts, f.chosen), ""
+	return joinChosen(f.opts, f.chosen), liveNone
 }
 
-func (f *listInput) Note() string    { return f.note }
+func (f *listInput) Note() liveID    { return f.note }
 func (f *listInput) NoteArgs() []any { return nil }
 func (f *listInput) Typing() bool    { return false }
 func (f *listInput) Relabel(s *forms.Session) {
@@ -193,11 +193,11 @@ func (f *listInput) Relabel(s *forms.Session) {
 	f.cursor, f.armed = max(min(cur, len(f.visible)-1), 0), armed
 }
 
-func (f *listInput) View(t texts, st Styles, width, height int) string {
-	q := "  " + t["f.filter"] + " " + st.Input.Render(f.query) + st.Cursor.Render(" ")
+func (f *listInput) View(t *texts, st Styles, width, height int) string {
+	q := "  " + t.FieldFilter + " " + st.Input.Render(f.query) + st.Cursor.Render(" ")
 	q += st.Muted.Render("  " + strconv.Itoa(len(f.visible)) + "/" + strconv.Itoa(len(f.opts.items)))
 	if len(f.visible) == 0 {
-		return q + "\n" + st.Muted.Render("  "+t["f.nomatch"])
+		return q + "\n" + st.Muted.Render("  "+t.FieldNoMatch)
 	}
 	return q + "\n" + optionRows(f.opts, f.visible, f.kind == fieldMany, f.chosen, f.cursor, f.readOnly, st, width, max(height-1, 1))
 }

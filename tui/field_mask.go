@@ -39,7 +39,7 @@ type maskInput struct {
 	digits   []byte
 	readOnly bool
 	fresh    bool
-	note     string
+	note     liveID
 	args     []any
 }
 
@@ -143,26 +143,26 @@ func part(layout, txt string, letter byte) (string, bool, bool) {
 	return p, !strings.Contains(p, "_"), true
 }
 
-// check reports whether digits can begin a real date or time in layout; when not, the text
-// id and arguments of the reason.
-func check(layout string, digits []byte) (bool, string, []any) {
+// check reports whether digits can begin a real date or time in layout; when not, the problem
+// and the arguments of its text.
+func check(layout string, digits []byte) (bool, liveID, []any) {
 	txt := fillLayout(layout, digits)
 	y, yFull, hasY := part(layout, txt, 'Y')
 	mo, mFull, hasM := part(layout, txt, 'M')
 	d, dFull, hasD := part(layout, txt, 'D')
 	if hasY && y[0] != '_' {
 		if y[0] != '1' && y[0] != '2' || len(y) > 1 && y[1] != '_' && y[:2] != "19" && y[:2] != "20" {
-			return false, "live.year", nil
+			return false, liveYear, nil
 		}
 	}
 	if hasM && mo[0] != '_' {
 		if mo[0] > '1' || mFull && (mo == "00" || mo > "12") {
-			return false, "live.month", nil
+			return false, liveMonth, nil
 		}
 	}
 	if hasD && d[0] != '_' {
 		if d[0] > '3' || dFull && (d == "00" || d > "31") {
-			return false, "live.day", nil
+			return false, liveDay, nil
 		}
 	}
 	if hasD && dFull && hasM && mFull {
@@ -173,22 +173,22 @@ func check(layout string, digits []byte) (bool, string, []any) {
 			year, _ := strconv.Atoi(y)
 			limit = expr.DaysIn(year, month)
 			if day > limit && month == 2 && day == 29 {
-				return false, "live.noday.year", []any{day, month, year}
+				return false, liveNoDayYear, []any{day, month, year}
 			}
 		}
 		if day > limit {
-			return false, "live.noday", []any{day, month}
+			return false, liveNoDay, []any{day, month}
 		}
 	}
 	if h, full, ok := part(layout, txt, 'h'); ok && h[0] != '_' {
 		if h[0] > '2' || full && h > "23" {
-			return false, "live.hour", nil
+			return false, liveHour, nil
 		}
 	}
 	if m, _, ok := part(layout, txt, 'm'); ok && m[0] != '_' && m[0] > '5' {
-		return false, "live.minute", nil
+		return false, liveMinute, nil
 	}
-	return true, "", nil
+	return true, liveNone, nil
 }
 
 // typeDigit adds digit c when it can begin a real date, switching a date typed year first
@@ -303,7 +303,7 @@ func (f *maskInput) slotIndex(i int) int {
 func (f *maskInput) Kind() fieldKind { return fieldMask }
 
 func (f *maskInput) Update(msg tea.Msg) bool {
-	f.note, f.args = "", nil
+	f.note, f.args = liveNone, nil
 	if f.readOnly {
 		return false
 	}
@@ -317,7 +317,7 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 				f.separator()
 			}
 		}
-		f.note, f.args = "", nil
+		f.note, f.args = liveNone, nil
 		return true
 	}
 	k, ok := msg.(tea.KeyPressMsg)
@@ -354,53 +354,61 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 }
 
 // Value returns the date in the form's layout (YYYY-MM-DD, hh:mm, YYYY-MM-DDThh:mm).
-func (f *maskInput) Value() (string, string) {
+func (f *maskInput) Value() (string, liveID) {
 	if len(f.digits) == 0 {
-		return "", ""
+		return "", liveNone
 	}
 	if len(f.digits) < f.slots() {
-		return "", "live.incomplete"
+		return "", liveIncomplete
 	}
 	txt := f.maskText(false)
 	get := func(letter byte) string { p, _, _ := part(f.layout, txt, letter); return p }
 	switch f.typ {
 	case "time":
-		return txt, ""
+		return txt, liveNone
 	case "dateTime":
-		return get('Y') + "-" + get('M') + "-" + get('D') + "T" + get('h') + ":" + get('m'), ""
+		return get('Y') + "-" + get('M') + "-" + get('D') + "T" + get('h') + ":" + get('m'), liveNone
 	}
 	switch f.period {
 	case "year":
-		return get('Y') + "-01-01", ""
+		return get('Y') + "-01-01", liveNone
 	case "month-year":
-		return get('Y') + "-" + get('M') + "-01", ""
+		return get('Y') + "-" + get('M') + "-01", liveNone
 	}
-	return get('Y') + "-" + get('M') + "-" + get('D'), ""
+	return get('Y') + "-" + get('M') + "-" + get('D'), liveNone
 }
 
-func (f *maskInput) Note() string           { return f.note }
+func (f *maskInput) Note() liveID           { return f.note }
 func (f *maskInput) NoteArgs() []any        { return f.args }
 func (f *maskInput) Typing() bool           { return false }
 func (f *maskInput) Relabel(*forms.Session) {}
 
 // placeholder writes the layout in the UI language's letters (TTTT-BB-HH).
-func placeholder(layout string, t texts) string {
-	letters := map[byte]string{'Y': t["f.ph.Y"], 'M': t["f.ph.M"], 'D': t["f.ph.D"], 'h': t["f.ph.h"], 'm': t["f.ph.m"]}
+func placeholder(layout string, t *texts) string {
 	var b strings.Builder
 	for i := 0; i < len(layout); i++ {
-		if l, ok := letters[layout[i]]; ok {
-			b.WriteString(l)
-		} else {
+		switch layout[i] {
+		case 'Y':
+			b.WriteString(t.PlaceholderYear)
+		case 'M':
+			b.WriteString(t.PlaceholderMonth)
+		case 'D':
+			b.WriteString(t.PlaceholderDay)
+		case 'h':
+			b.WriteString(t.PlaceholderHour)
+		case 'm':
+			b.WriteString(t.PlaceholderMinute)
+		default:
 			b.WriteByte(layout[i])
 		}
 	}
 	return b.String()
 }
 
-func (f *maskInput) View(t texts, st Styles, width, height int) string {
+func (f *maskInput) View(t *texts, st Styles, width, height int) string {
 	txt := f.maskText(false)
 	if f.readOnly {
-		return "  " + txt + "  " + st.Muted.Render(t["f.readonly"])
+		return "  " + txt + "  " + st.Muted.Render(t.FieldReadOnly)
 	}
 	ph := placeholder(f.layout, t)
 	n := f.prefixLen()
@@ -409,7 +417,7 @@ func (f *maskInput) View(t texts, st Styles, width, height int) string {
 		line += st.Cursor.Render(rest[:1]) + st.Muted.Render(rest[1:])
 	}
 	if f.typ != "time" {
-		line += "  " + st.Muted.Render(fmt.Sprintf(t["f.dateorder"], placeholder(f.entryLayout(!f.dayFirst()), t)))
+		line += "  " + st.Muted.Render(fmt.Sprintf(t.FieldDateOrder, placeholder(f.entryLayout(!f.dayFirst()), t)))
 	}
 	return line
 }

@@ -22,7 +22,7 @@ type numberInput struct {
 	edit     lineEdit
 	readOnly bool
 	fresh    bool
-	note     string
+	note     liveID
 }
 
 func newNumberInput(km *EditKeyMap, kind fieldKind, v string, ro bool) *numberInput {
@@ -37,37 +37,37 @@ func newNumberInput(km *EditKeyMap, kind fieldKind, v string, ro bool) *numberIn
 func (f *numberInput) Kind() fieldKind { return f.kind }
 
 func (f *numberInput) Update(msg tea.Msg) bool {
-	f.note = ""
+	f.note = liveNone
 	if f.readOnly {
 		return false
 	}
 	replaceFresh(&f.fresh, msg, func() { f.edit.SetValue("") })
 	handled, refused := f.edit.update(f.keys, msg)
 	if refused {
-		f.note = "live.number"
+		f.note = liveNumber
 	}
 	return handled
 }
 
-func (f *numberInput) Value() (string, string) {
+func (f *numberInput) Value() (string, liveID) {
 	if f.kind == fieldDecimal {
-		return strings.TrimSpace(f.edit.Value()), ""
+		return strings.TrimSpace(f.edit.Value()), liveNone
 	}
 	return readInteger(f.edit.Value())
 }
 
-func (f *numberInput) Note() string           { return f.note }
+func (f *numberInput) Note() liveID           { return f.note }
 func (f *numberInput) NoteArgs() []any        { return nil }
 func (f *numberInput) Typing() bool           { return false }
 func (f *numberInput) Relabel(*forms.Session) {}
 
-func (f *numberInput) View(t texts, st Styles, width, height int) string {
+func (f *numberInput) View(t *texts, st Styles, width, height int) string {
 	if f.readOnly {
-		return "  " + groupDigits(f.edit.Value(), t) + "  " + st.Muted.Render(t["f.readonly"])
+		return "  " + groupDigits(f.edit.Value(), t) + "  " + st.Muted.Render(t.FieldReadOnly)
 	}
 	line := f.edit.view(min(width-2, 40), st, true)
 	// an amount as it will be saved, when the entry is not already written that way
-	if v, p := f.Value(); p == "" && v != "" && f.kind == fieldInteger {
+	if v, p := f.Value(); p == liveNone && v != "" && f.kind == fieldInteger {
 		if shown := groupDigits(v, t); shown != strings.TrimSpace(f.edit.Value()) {
 			line += st.Muted.Render("  = " + shown)
 		}
@@ -91,21 +91,21 @@ func (f *numberInput) FullHelp() []key.Binding {
 
 // readInteger reads a typed whole number: digits, or digits grouped by thousands with '.'
 // or ',' ("6.500.000", "6,500,000"), as Rupiah are written. It returns the digits, or the
-// text id saying why the entry is not a whole number ("4,5"); such an entry is refused,
+// problem saying why the entry is not a whole number ("4,5"); such an entry is refused,
 // never read as other digits.
-func readInteger(s string) (string, string) {
+func readInteger(s string) (string, liveID) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", ""
+		return "", liveNone
 	}
 	neg := strings.HasPrefix(s, "-")
 	body := strings.TrimPrefix(s, "-")
 	dots, commas := strings.Count(body, "."), strings.Count(body, ",")
 	switch {
 	case body == "":
-		return "", "live.numberformat"
+		return "", liveNumberFormat
 	case dots > 0 && commas > 0:
-		return "", "live.notinteger"
+		return "", liveNotInteger
 	case dots+commas > 0:
 		sep := "."
 		if commas > 0 {
@@ -113,17 +113,17 @@ func readInteger(s string) (string, string) {
 		}
 		whole, ok := ungroup(body, sep)
 		if !ok {
-			return "", "live.notinteger"
+			return "", liveNotInteger
 		}
 		body = whole
 	}
 	if !allDigits(body) {
-		return "", "live.numberformat"
+		return "", liveNumberFormat
 	}
 	if neg {
 		body = "-" + body
 	}
-	return body, ""
+	return body, liveNone
 }
 
 // ungroup removes thousands separators from digits grouped as 1-3 digits then groups of 3.
@@ -153,7 +153,7 @@ func allDigits(s string) bool {
 // thousands grouped from 10 000 up ("6.500.000" in Bahasa Indonesia, "6,500,000" in
 // English; four-digit numbers such as years stay as they are) and the decimal separator of
 // the language. Anything that is not a plain number is returned unchanged.
-func groupDigits(v string, t texts) string {
+func groupDigits(v string, t *texts) string {
 	neg := strings.HasPrefix(v, "-")
 	body := strings.TrimPrefix(v, "-")
 	whole, frac, hasFrac := strings.Cut(body, ".")
@@ -167,7 +167,7 @@ func groupDigits(v string, t texts) string {
 		var b strings.Builder
 		for i, r := range whole {
 			if i > 0 && (len(whole)-i)%3 == 0 {
-				b.WriteString(t["num.thousands"])
+				b.WriteString(t.ThousandsSep)
 			}
 			b.WriteRune(r)
 		}
@@ -175,7 +175,7 @@ func groupDigits(v string, t texts) string {
 	}
 	out := whole
 	if hasFrac {
-		out += t["num.decimal"] + frac
+		out += t.DecimalSep + frac
 	}
 	if neg {
 		out = "-" + out

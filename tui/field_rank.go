@@ -112,28 +112,28 @@ func (f *rankInput) Update(msg tea.Msg) bool {
 	return true
 }
 
-func (f *rankInput) Value() (string, string) {
+func (f *rankInput) Value() (string, liveID) {
 	if !f.ranked {
-		return "", ""
+		return "", liveNone
 	}
 	names := make([]string, len(f.order))
 	for i, idx := range f.order {
 		names[i] = f.opts.items[idx].Name
 	}
-	return strings.Join(names, " "), ""
+	return strings.Join(names, " "), liveNone
 }
 
-func (f *rankInput) Note() string             { return "" }
+func (f *rankInput) Note() liveID             { return liveNone }
 func (f *rankInput) NoteArgs() []any          { return nil }
 func (f *rankInput) Typing() bool             { return false }
 func (f *rankInput) Relabel(s *forms.Session) { f.opts.relabel(s) }
 
-func (f *rankInput) View(t texts, st Styles, width, height int) string {
+func (f *rankInput) View(t *texts, st Styles, width, height int) string {
 	var lines []string
 	if f.ranked {
-		lines = append(lines, st.Muted.Render(wrapPlain("  "+t["f.rank.hint"], width)))
+		lines = append(lines, st.Muted.Render(wrapPlain("  "+t.RankHint, width)))
 	} else {
-		lines = append(lines, st.Warn.Render(wrapPlain("  "+t["f.rank.unranked"], width)))
+		lines = append(lines, st.Warn.Render(wrapPlain("  "+t.RankUnranked, width)))
 	}
 	height -= strings.Count(lines[0], "\n") + 1
 	height = max(height, 1)

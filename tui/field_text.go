@@ -48,15 +48,15 @@ func (f *textInput) Update(msg tea.Msg) bool {
 	return handled
 }
 
-func (f *textInput) Value() (string, string) { return strings.TrimSpace(f.edit.Value()), "" }
-func (f *textInput) Note() string            { return "" }
+func (f *textInput) Value() (string, liveID) { return strings.TrimSpace(f.edit.Value()), liveNone }
+func (f *textInput) Note() liveID            { return liveNone }
 func (f *textInput) NoteArgs() []any         { return nil }
 func (f *textInput) Typing() bool            { return !f.readOnly }
 func (f *textInput) Relabel(*forms.Session)  {}
 
-func (f *textInput) View(t texts, st Styles, width, height int) string {
+func (f *textInput) View(t *texts, st Styles, width, height int) string {
 	if f.readOnly {
-		return "  " + f.edit.Value() + "  " + st.Muted.Render(t["f.readonly"])
+		return "  " + f.edit.Value() + "  " + st.Muted.Render(t.FieldReadOnly)
 	}
 	return f.edit.view(min(width-2, 60), st, true)
 }
@@ -80,13 +80,13 @@ type noteInput struct{}
 
 func (noteInput) Kind() fieldKind          { return fieldNote }
 func (noteInput) Update(tea.Msg) bool      { return false }
-func (noteInput) Value() (string, string)  { return "", "" }
-func (noteInput) Note() string             { return "" }
+func (noteInput) Value() (string, liveID)  { return "", liveNone }
+func (noteInput) Note() liveID             { return liveNone }
 func (noteInput) NoteArgs() []any          { return nil }
 func (noteInput) Typing() bool             { return false }
 func (noteInput) Relabel(*forms.Session)   {}
 func (noteInput) ShortHelp() []key.Binding { return nil }
 func (noteInput) FullHelp() []key.Binding  { return nil }
-func (noteInput) View(t texts, st Styles, width, height int) string {
-	return st.Muted.Render(t["f.note"])
+func (noteInput) View(t *texts, st Styles, width, height int) string {
+	return st.Muted.Render(t.FieldNote)
 }

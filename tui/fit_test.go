@@ -16,7 +16,7 @@ func checkFits(t *testing.T, m *Model, what string) {
 	w, h := m.c.width, max(m.c.height-3, 1)
 	body := m.current().View()
 	if m.showHelp {
-		body = m.c.st.Title.Render(m.c.t["help.title"]) + "\n\n" + m.c.help.FullHelpView(m.current().FullHelp()) + "\n\n" + m.c.t["help.close"]
+		body = m.c.st.Title.Render(m.c.t.HelpTitle) + "\n\n" + m.c.help.FullHelpView(m.current().FullHelp()) + "\n\n" + m.c.t.HelpClose
 	}
 	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
 	if len(lines) > h {
@@ -27,7 +27,7 @@ func checkFits(t *testing.T, m *Model, what string) {
 			t.Errorf("%s at %dx%d %s: line %d is %d wide: %q", what, w, m.c.height, m.c.lang, i+1, n, ansi.Strip(l))
 		}
 	}
-	header := ansi.StringWidth("tracer · "+m.c.t[screenTitle[m.screen]]) + 1 + ansi.StringWidth(m.c.cfg.Enumerator+" · "+strings.ToUpper(m.c.lang))
+	header := ansi.StringWidth("tracer · "+m.c.t.title(m.screen)) + 1 + ansi.StringWidth(m.c.cfg.Enumerator+" · "+strings.ToUpper(m.c.lang))
 	if header > w {
 		t.Errorf("%s at %dx%d %s: header is %d wide", what, w, m.c.height, m.c.lang, header)
 	}
@@ -131,14 +131,14 @@ func TestHomeLabelColumn(t *testing.T) {
 		m := start(t, e)
 		col := -1
 		for _, l := range strings.Split(plain(m), "\n") {
-			for _, id := range homeLabels {
-				if strings.HasPrefix(l, "  "+m.c.t[id]+" ") {
-					rest := strings.TrimLeft(l[len("  "+m.c.t[id]):], " ")
+			for _, label := range homeLabels(m.c.t) {
+				if strings.HasPrefix(l, "  "+label+" ") {
+					rest := strings.TrimLeft(l[len("  "+label):], " ")
 					c := ansi.StringWidth(l) - ansi.StringWidth(rest)
 					if col < 0 {
 						col = c
 					}
-					if c != col || c-2-ansi.StringWidth(m.c.t[id]) < 2 {
+					if c != col || c-2-ansi.StringWidth(label) < 2 {
 						t.Errorf("%s: %q: value at column %d, want %d with two spaces after the label", lang, l, c, col)
 					}
 				}

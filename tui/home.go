@@ -145,13 +145,13 @@ func (h *homeScreen) View() string {
 	f := c.cfg.Form
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.Title) + "\n")
-	line := fmt.Sprintf("%s %s · %s %s", t["home.form"], f.ID, t["home.version"], f.Version)
+	line := fmt.Sprintf("%s %s · %s %s", t.HomeForm, f.ID, t.HomeVersion, f.Version)
 	if n := len(c.cfg.Forms); n > 1 {
-		line += " · " + fmt.Sprintf(t["home.forms"], c.formIndex()+1, n)
+		line += " · " + fmt.Sprintf(t.HomeForms, c.formIndex()+1, n)
 	}
 	b.WriteString(st.Muted.Render(line) + "\n")
 	if c.cfg.LocalForm {
-		b.WriteString(wrap(t["home.localform"], h.width, st.Warn.Render) + "\n")
+		b.WriteString(wrap(t.HomeLocalForm, h.width, st.Warn.Render) + "\n")
 	}
 	b.WriteString("\n")
 	lw := homeLabelWidth()
@@ -159,20 +159,20 @@ func (h *homeScreen) View() string {
 		b.WriteString("  " + label + strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0)) + "  " + value + "\n")
 	}
 	if c.cfg.Role == survey.RoleSupervisor {
-		row(t["home.supervisor"], c.cfg.Enumerator+" "+st.Warn.Render("("+t["home.supervisorrole"]+")"))
+		row(t.HomeSupervisor, c.cfg.Enumerator+" "+st.Warn.Render("("+t.HomeSupervisorRole+")"))
 	} else {
-		row(t["home.enumerator"], c.cfg.Enumerator)
+		row(t.HomeEnumerator, c.cfg.Enumerator)
 	}
-	row(t["home.today"], fmt.Sprintf(t["home.todaycounts"], h.today, h.counts[survey.StateDraft], h.counts[survey.StateFinalized]))
-	row(t["home.roster"], fmt.Sprintf(t["home.alumni"], h.roster))
+	row(t.HomeToday, fmt.Sprintf(t.HomeTodayCounts, h.today, h.counts[survey.StateDraft], h.counts[survey.StateFinalized]))
+	row(t.HomeRoster, fmt.Sprintf(t.HomeAlumni, h.roster))
 	if h.err != nil {
-		b.WriteString(st.Error.Render("  "+t["err.load"]+" "+survey.ErrorMessage(h.err)) + "\n")
+		b.WriteString(st.Error.Render("  "+t.ErrLoad+" "+survey.ErrorMessage(h.err)) + "\n")
 	}
-	row(t["home.drafts"], fmt.Sprint(h.counts[survey.StateDraft]))
-	row(t["home.finalized"], fmt.Sprint(h.counts[survey.StateFinalized]))
-	row(t["home.sent"], fmt.Sprint(h.counts[survey.StateSent]))
-	row(t["home.returned"], fmt.Sprint(h.counts[survey.StateReturned]))
-	row(t["home.server"], c.serverLine())
+	row(t.HomeDrafts, fmt.Sprint(h.counts[survey.StateDraft]))
+	row(t.HomeFinalized, fmt.Sprint(h.counts[survey.StateFinalized]))
+	row(t.HomeSent, fmt.Sprint(h.counts[survey.StateSent]))
+	row(t.HomeReturned, fmt.Sprint(h.counts[survey.StateReturned]))
+	row(t.HomeServer, c.serverLine())
 	b.WriteString("\n")
 	// a void offer, its prompt or its outcome take the place of the actions (the keys still
 	// work, and the help line names them)
@@ -181,7 +181,7 @@ func (h *homeScreen) View() string {
 		b.WriteString(h.void.view(h.width) + "\n")
 		return b.String()
 	case h.offer != nil:
-		b.WriteString(wrap(fmt.Sprintf(t["void.offer"], h.offer.who), h.width, st.Warn.Render) + "\n")
+		b.WriteString(wrap(fmt.Sprintf(t.VoidOffer, h.offer.who), h.width, st.Warn.Render) + "\n")
 		return b.String()
 	case h.status != "":
 		b.WriteString(wrap(h.status, h.width, st.OK.Render) + "\n")
@@ -190,32 +190,35 @@ func (h *homeScreen) View() string {
 	action := func(k, label string) {
 		b.WriteString("  " + st.Key.Render(k) + "  " + label + "\n")
 	}
-	action("1", t["home.new"])
-	action("2", t["home.list"])
-	action("3", t["home.settings"])
-	action("4", t["home.sync"])
-	action("5", fmt.Sprintf(t["home.returnedlist"], h.counts[survey.StateReturned]))
+	action("1", t.HomeNew)
+	action("2", t.HomeList)
+	action("3", t.HomeSettings)
+	action("4", t.HomeSync)
+	action("5", fmt.Sprintf(t.HomeReturnedList, h.counts[survey.StateReturned]))
 	if c.cfg.Reviewer != nil {
-		action("6", t["home.queue"])
-		action("7", t["home.coverage"])
+		action("6", t.HomeQueue)
+		action("7", t.HomeCoverage)
 	}
 	if c.cfg.Attempts != nil {
 		action("8", callLabel(c.lang))
 	}
-	action("q", t["home.quit"])
+	action("q", t.HomeQuit)
 	return b.String()
 }
 
-// homeLabels are the labels of the home screen's counts.
-var homeLabels = []string{"home.enumerator", "home.supervisor", "home.today", "home.roster", "home.drafts", "home.finalized", "home.sent", "home.returned", "home.server"}
+// homeLabels are the labels of the home screen's counts in the language of t.
+func homeLabels(t *texts) []string {
+	return []string{t.HomeEnumerator, t.HomeSupervisor, t.HomeToday, t.HomeRoster, t.HomeDrafts, t.HomeFinalized, t.HomeSent, t.HomeReturned, t.HomeServer}
+}
 
 // homeLabelWidth is the width of the home screen's label column: the longest label in any UI
 // language, so that the column does not move when the language changes.
 func homeLabelWidth() int {
 	w := 0
-	for _, t := range uiTexts {
-		for _, id := range homeLabels {
-			w = max(w, ansi.StringWidth(t[id]))
+	for _, lang := range uiLangs {
+		t, _ := textsFor(lang)
+		for _, l := range homeLabels(t) {
+			w = max(w, ansi.StringWidth(l))
 		}
 	}
 	return w

@@ -1,238 +1,1159 @@
 package tui
 
-// texts are the UI strings of one language, by id.
-type texts map[string]string
+import "tracer/survey"
 
-// uiTexts holds the UI strings in Bahasa Indonesia and English. It is never written to.
-var uiTexts = map[string]texts{
-	"id": {
-		"t.queue": "Antrean pemeriksaan", "t.detail": "Periksa wawancara", "t.coverage": "Cakupan",
-		"k.queue": "antrean pemeriksaan", "k.coverage": "cakupan", "k.open": "buka", "k.filterfield": "filter berikutnya",
-		"k.refresh": "muat ulang", "k.approve": "setujui", "k.returniv": "kembalikan", "k.comment": "catatan pertanyaan", "k.send": "kirim",
-		"home.queue": "Antrean pemeriksaan", "home.coverage": "Cakupan terhadap daftar alumni",
-		"rv.f.state": "Status", "rv.f.flag": "Tanda", "rv.f.enum": "Pencacah", "rv.f.kejuruan": "Kejuruan",
-		"rv.s.received": "diterima", "rv.s.approved": "disetujui", "rv.s.returned": "dikembalikan", "rv.s.resubmitted": "dikirim ulang",
-		"rv.h.state": "Status", "rv.h.resp": "Responden", "rv.h.enum": "Pencacah", "rv.h.received": "Diterima", "rv.h.flags": "Tanda",
-		"rv.empty": "Tidak ada wawancara dengan filter ini.", "rv.count": "%d wawancara",
-		"rv.loading": "Memuat…", "rv.received": "Diterima %s", "rv.duration": "durasi %s menit", "rv.revisions": "%d revisi",
-		"rv.moreflags": "… dan %d tanda lain", "rv.was": "(r%d: %s)", "rv.identity": "Daftar alumni: %s · NIK %s · lahir %s · %s", "rv.last": "Terakhir: %s oleh %s, %s",
-		"rv.qcomment":    "Catatan untuk pertanyaan ini (Enter simpan, Esc batal):",
-		"rv.comment":     "Alasan mengembalikan, untuk pencacah (Enter kirim, Esc batal):",
-		"rv.confirm":     "Setujui revisi ini? y = ya, tombol lain = batal",
-		"rv.needcomment": "Pengembalian perlu catatan.", "rv.notes": "Catatan pertanyaan yang ikut dikembalikan (x): %d.",
-		"rv.returned": "Dikembalikan ke pencacah.", "rv.approved": "Disetujui.",
-		"cov.total": "Terlacak %d dari %d (%d%%) · disetujui %d (%d%%)", "cov.unlinked": "%d wawancara di luar daftar alumni (walk-in).",
-		"cov.enum": "Pencacah", "cov.d.kejuruan": "Kejuruan", "cov.d.batch": "Angkatan", "cov.d.funding": "Sumber dana", "cov.d.regency": "Kabupaten",
-		"cov.roster": "Alumni", "cov.traced": "Terlacak", "cov.approved": "Disetujui",
-		"cov.legend": "█ disetujui  ▒ terlacak, belum disetujui  ░ belum terlacak",
-		"cov.today":  "Hari ini = %s", "cov.h.today": "Hari ini", "cov.h.total": "Total", "cov.h.appr": "Setuju", "cov.h.ret": "Kembali",
-		"t.sync": "Sinkronisasi", "k.sync": "sinkron", "k.returned": "dikembalikan", "k.syncnow": "sinkron sekarang",
-		"home.sync": "Sinkronisasi dengan server", "home.server": "Server", "home.returnedlist": "Dikembalikan untuk diperbaiki (%d)",
-		"sync.nologin": "Belum login ke server: sinkronisasi tidak aktif.", "sync.nologinshort": "belum login · tracer login URL KODE",
-		"sync.howlogin": "Minta kode pendaftaran ke admin, lalu jalankan di terminal:", "sync.logincmd": "tracer login URL KODE",
-		"sync.howlogin2": "Contoh: tracer login http://10.0.0.2:8080 K7QF2M9X. Wawancara tetap bisa dilakukan tanpa login; semuanya tersimpan di laptop ini.",
-		"sync.checking":  "memeriksa server…", "sync.running": "⇅ sinkron…", "sync.online": "terhubung", "sync.offline": "terputus",
-		"sync.last": "sinkron terakhir", "sync.never": "belum pernah", "sync.server": "Server",
-		"sync.progress": "%d/%d terkirim", "sync.hint": "Tekan Enter untuk sinkron sekarang. Sinkronisasi juga berjalan sendiri saat server terjangkau.",
-		"sync.failed": "Sinkronisasi gagal:", "sync.unreachable": "Server tidak terjangkau. Tidak ada yang berubah di laptop ini; coba lagi nanti.",
-		"sync.summary":      "%d baru terkirim · %d sudah ada · %d ditolak · %d menunggu",
-		"sync.pulled":       "Diterima: %d formulir, %d baris daftar alumni, %d wawancara dikembalikan.",
-		"sync.returnedhint": "Ada wawancara dikembalikan: buka lewat 5 di Beranda.",
-		"sync.o.pushed":     "baru", "sync.o.already": "sudah ada", "sync.o.refused": "ditolak", "sync.o.waiting": "menunggu",
-		"ret.comment": "Catatan pemeriksa:", "ret.question": "Catatan untuk pertanyaan ini:",
-		"ret.list":      "%d pertanyaan bercatatan (✎ di Ctrl+J): %s",
-		"pick.prior":    "%s sudah punya wawancara selesai untuk formulir ini tahun ini (%s, %s, revisi %d). Wawancara kedua membuat dua catatan untuk satu alumni; perbaikan dilakukan lewat wawancara yang dikembalikan.",
-		"pick.priorask": "Tetap mulai wawancara kedua? y = ya, tombol lain = batal",
-		"iv.identity":   "Di daftar alumni: %s · NIK %s · lahir %s · %s · %s (%s)", "sex.L": "Laki-laki", "sex.P": "Perempuan",
-		"void.offer":      "Salah responden? Tekan v untuk membatalkan draf %s (dengan alasan).",
-		"void.ask":        "Batalkan draf %s? Tulis alasannya (Enter batalkan draf, Esc kembali):",
-		"void.needreason": "Alasan wajib diisi.", "void.done": "Draf %s dibatalkan.", "err.void": "Gagal membatalkan draf:",
-		"k.voidoffer": "batalkan draf ini", "k.voiddraft": "batalkan draf",
-		"list.search": "Cari:", "list.nomatch": "Tidak ada wawancara yang cocok.", "list.notdraft": "Hanya draf yang bisa dibatalkan.",
-		"t.home": "Beranda", "t.picker": "Pilih responden", "t.interview": "Wawancara", "t.jump": "Lompat ke pertanyaan",
-		"t.review": "Periksa dan finalisasi", "t.list": "Daftar wawancara", "t.settings": "Pengaturan",
-		"k.next": "lanjut", "k.back": "kembali", "k.jump": "lompat", "k.formlang": "bahasa formulir",
-		"k.saveleave": "simpan & keluar", "k.esc": "kembali", "k.help": "bantuan", "k.quit": "keluar",
-		"k.up": "atas", "k.down": "bawah", "k.pgup": "halaman atas", "k.pgdown": "halaman bawah",
-		"k.toggle": "centang", "k.pick": "pilih", "k.add": "tambah isian", "k.remove": "hapus isian",
-		"k.review": "periksa", "k.finalize": "finalisasi", "k.yes": "ya", "k.no": "tidak",
-		"k.new": "wawancara baru", "k.interviews": "daftar wawancara", "k.settings": "pengaturan",
-		"k.walkin": "responden baru (walk-in)", "k.filter": "ganti", "k.previnst": "isian sebelumnya", "k.nextinst": "isian berikutnya",
-		"live.date": "Tanggal atau jam itu tidak ada.", "live.incomplete": "Lengkapi tanggal/jam, atau hapus semuanya.",
-		"live.number": "Hanya angka yang bisa diketik di sini.",
-		"lang.id":     "Bahasa Indonesia", "lang.en": "English",
-		"state.all": "Semua", "state.draft": "Draf", "state.finalized": "Final", "state.sent": "Terkirim", "state.returned": "Dikembalikan",
-		"err.finalize": "Gagal finalisasi:", "err.load": "Gagal membaca data:", "err.open": "Gagal membuka wawancara:",
-		"err.sealed": "Wawancara ini sudah final dan terkunci untuk server: jawabannya tidak bisa dibaca lagi di laptop ini.",
-		"err.save":   "BELUM TERSIMPAN:",
-		"err.full":   "Disk penuh: kosongkan sebagian ruang disk, lalu coba lagi. Jawaban yang sudah tersimpan tetap aman.",
-		"f.ack":      "Ya, sudah dikonfirmasi", "f.filter": "Cari:", "f.nomatch": "Tidak ada pilihan yang cocok.",
-		"f.note": "Tekan Enter untuk lanjut.", "f.prompt.yes": "Ya, tambah", "f.prompt.no": "Tidak, lanjut",
-		"f.readonly":          "(tidak dapat diubah)",
-		"f.layout.YYYY-MM-DD": "TTTT-BB-HH", "f.layout.hh:mm": "JJ:MM", "f.layout.YYYY-MM-DDThh:mm": "TTTT-BB-HHTJJ:MM",
-		"help.title": "Bantuan: semua tombol di layar ini", "help.close": "Tekan ? atau Esc untuk menutup.",
-		"home.alumni": "%d alumni", "home.drafts": "Draf", "home.enumerator": "Pencacah", "home.finalized": "Final, belum terkirim",
-		"t.migrate": "Versi formulir baru", "mig.title": "Formulir %s punya versi baru",
-		"mig.ask": "Draf ini dimulai dengan versi %s. Versi %s sudah tiba. Pindahkan draf ke versi baru? Jawaban dibawa menurut nama dan jenis pertanyaan; yang tidak cocok ditampilkan dan disimpan di riwayat wawancara.",
-		"mig.yes": "pindahkan ke versi %s", "mig.no": "tetap di versi %s (tombol lain juga)",
-		"mig.done": "Dipindahkan ke versi %s: %d jawaban dibawa.", "mig.allfit": "Semua jawaban cocok dengan versi baru.",
-		"mig.dropped": "%d jawaban tidak cocok (disimpan di riwayat wawancara, tidak dihapus diam-diam):", "mig.more": "… dan %d lagi",
-		"mig.failed": "Draf tidak dipindahkan:", "mig.continue": "Tekan tombol apa saja untuk membuka draf.",
-		"home.forms": "%d dari %d · f ganti formulir", "home.localform": "File lokal untuk dicoba, bukan formulir yang diterbitkan: wawancaranya tidak untuk sinkronisasi.",
-		"home.form": "Formulir", "home.version": "versi", "home.list": "Daftar wawancara", "home.new": "Wawancara baru",
-		"home.quit": "Keluar", "home.returned": "Dikembalikan untuk diperbaiki", "home.roster": "Daftar alumni",
-		"home.sent": "Terkirim", "home.settings": "Pengaturan",
-		"home.supervisor": "Pengawas", "home.supervisorrole": "akun pengawas: antrean pemeriksaan di 6",
-		"home.today": "Hari ini", "home.todaycounts": "%d selesai · %d draf · %d menunggu dikirim",
-		"iv.addanother": "Tambah %s lagi? (sudah %d)", "iv.confirmremove": "Hapus %s beserta jawabannya? y = ya, tombol lain = batal",
-		"iv.empty": "Formulir ini tidak punya pertanyaan.", "iv.prefill": "Dari daftar alumni: periksa dengan responden, Enter bila benar.",
-		"iv.readonly": "hanya baca", "iv.saved": "Wawancara disimpan sebagai draf.",
-		"list.empty": "Belum ada wawancara di sini.", "list.walkin": "(walk-in)",
-		"pick.done": "sudah diwawancarai", "pick.draft": "draf", "pick.hint": "Ketik nama, ID peserta, atau 4+ angka terakhir NIK/telepon. Ctrl+N: responden di luar daftar.",
-		"pick.none": "Tidak ada yang cocok.", "pick.prompt": "Cari responden:",
-		"pick.empty": "Daftar alumni di laptop ini masih kosong: impor dengan \"tracer roster import FILE\" atau sinkronkan dengan server (4 di Beranda).",
-		"rev.busy":   "Menyimpan…", "rev.confirm": "Finalisasi wawancara ini? Setelah final tidak bisa diubah lagi. y = ya, tombol lain = batal",
-		"rev.finalized": "Wawancara sudah final dan masuk kotak kirim.", "rev.fixfirst": "Perbaiki masalah di atas dulu sebelum finalisasi.",
-		"rev.help": "Enter: buka pertanyaan · f: finalisasi · Esc: kembali ke wawancara", "rev.noproblems": "Tidak ada masalah. Tekan f untuk finalisasi.",
-		"rev.problems": "%d masalah harus diperbaiki:", "rev.readonly": "Wawancara final: hanya baca.",
-		"set.form": "Bahasa formulir", "set.hint": "←/→ atau Spasi mengganti. Bahasa formulir mengikuti bahasa tampilan bila formulir memilikinya.",
-		"set.ui":          "Bahasa tampilan",
-		"f.rank.hint":     "Urutan tersimpan. Shift+↑/↓ atau angka memindah pilihan; Ctrl+U mengulang.",
-		"f.rank.unranked": "Belum diurutkan: Shift+↑/↓ atau angka memindah pilihan; Spasi = urutan ini.",
-		"k.reorder":       "pindah urutan",
-		"iv.part":         "Bagian %d/%d",
-		"iv.langkept":     "Ctrl+L: ganti. Bahasa formulir responden ini tetap: %s.",
-		"iv.savedmark":    "tersimpan", "iv.quitsaved": "Draf wawancara %s tersimpan; lanjutkan lewat Daftar wawancara.",
-		"small":  "Layar %dx%d terlalu kecil, perlu %dx%d.",
-		"k.left": "kiri", "k.right": "kanan", "k.home": "awal", "k.end": "akhir", "k.backspace": "hapus",
-		"k.clear": "kosongkan", "k.clearend": "hapus sampai akhir", "k.delword": "hapus kata",
-		"k.select": "pilih", "k.search": "cari", "k.clearsearch": "hapus pencarian",
-		"k.moveup": "naikkan", "k.movedown": "turunkan", "k.place": "taruh di urutan", "k.keep": "pakai urutan ini",
-		"k.reset": "ulangi", "k.ack": "OK", "k.addyes": "tambah", "k.addno": "lanjut",
-		"live.numberformat": "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
-		"live.notinteger":   "Harus bilangan bulat, tanpa koma.",
-		"live.year":         "Tahun harus 19xx atau 20xx.", "live.month": "Bulan hanya 01 sampai 12.",
-		"live.day": "Tanggal hanya 01 sampai 31.", "live.noday": "%d %s tidak ada.", "live.noday.year": "%d %s %d tidak ada (bukan tahun kabisat).",
-		"live.hour": "Jam hanya 00 sampai 23.", "live.minute": "Menit hanya 00 sampai 59.",
-		"live.nooption": "Tidak ada pilihan dengan nomor itu.", "live.pickdigit": "Pilih dengan angka, atau ↑/↓ lalu Spasi.",
-		"month.1": "Januari", "month.2": "Februari", "month.3": "Maret", "month.4": "April", "month.5": "Mei", "month.6": "Juni",
-		"month.7": "Juli", "month.8": "Agustus", "month.9": "September", "month.10": "Oktober", "month.11": "November", "month.12": "Desember",
-		"num.thousands": ".", "num.decimal": ",",
-		"f.ph.Y": "T", "f.ph.M": "B", "f.ph.D": "H", "f.ph.h": "J", "f.ph.m": "M", "f.dateorder": "(boleh juga %s)",
-	},
-	"en": {
-		"t.queue": "Review queue", "t.detail": "Review an interview", "t.coverage": "Coverage",
-		"k.queue": "review queue", "k.coverage": "coverage", "k.open": "open", "k.filterfield": "next filter",
-		"k.refresh": "refresh", "k.approve": "approve", "k.returniv": "return", "k.comment": "comment on question", "k.send": "send",
-		"home.queue": "Review queue", "home.coverage": "Coverage against the roster",
-		"rv.f.state": "State", "rv.f.flag": "Flag", "rv.f.enum": "Enumerator", "rv.f.kejuruan": "Kejuruan",
-		"rv.s.received": "received", "rv.s.approved": "approved", "rv.s.returned": "returned", "rv.s.resubmitted": "resubmitted",
-		"rv.h.state": "State", "rv.h.resp": "Respondent", "rv.h.enum": "Enumerator", "rv.h.received": "Received", "rv.h.flags": "Flags",
-		"rv.empty": "No interview matches these filters.", "rv.count": "%d interviews",
-		"rv.loading": "Loading…", "rv.received": "Received %s", "rv.duration": "took %s min", "rv.revisions": "%d revisions",
-		"rv.moreflags": "… and %d more flags", "rv.was": "(r%d: %s)", "rv.identity": "Roster: %s · NIK %s · born %s · %s", "rv.last": "Last: %s by %s, %s",
-		"rv.qcomment":    "Comment on this question (Enter keeps, Esc cancels):",
-		"rv.comment":     "Why it goes back, for the enumerator (Enter sends, Esc cancels):",
-		"rv.confirm":     "Approve this revision? y = yes, any other key = cancel",
-		"rv.needcomment": "A return needs a comment.", "rv.notes": "Question comments that go with the return (x): %d.",
-		"rv.returned": "Returned to the enumerator.", "rv.approved": "Approved.",
-		"cov.total": "Traced %d of %d (%d%%) · approved %d (%d%%)", "cov.unlinked": "%d interviews not on the roster (walk-ins).",
-		"cov.enum": "Enumerators", "cov.d.kejuruan": "Kejuruan", "cov.d.batch": "Batch", "cov.d.funding": "Funding", "cov.d.regency": "Regency",
-		"cov.roster": "Roster", "cov.traced": "Traced", "cov.approved": "Approved",
-		"cov.legend": "█ approved  ▒ traced, not approved  ░ not traced",
-		"cov.today":  "Today = %s", "cov.h.today": "Today", "cov.h.total": "Total", "cov.h.appr": "Approv", "cov.h.ret": "Return",
-		"t.sync": "Sync", "k.sync": "sync", "k.returned": "returned", "k.syncnow": "sync now",
-		"home.sync": "Sync with the server", "home.server": "Server", "home.returnedlist": "Returned for correction (%d)",
-		"sync.nologin": "Not logged in to a server: sync is off.", "sync.nologinshort": "not logged in · tracer login URL CODE",
-		"sync.howlogin": "Ask the admin for an enrollment code, then run in a terminal:", "sync.logincmd": "tracer login URL CODE",
-		"sync.howlogin2": "For example: tracer login http://10.0.0.2:8080 K7QF2M9X. Interviews work without a login; everything is kept on this laptop.",
-		"sync.checking":  "checking the server…", "sync.running": "⇅ syncing…", "sync.online": "online", "sync.offline": "offline",
-		"sync.last": "last sync", "sync.never": "never", "sync.server": "Server",
-		"sync.progress": "%d/%d sent", "sync.hint": "Press Enter to sync now. Sync also runs by itself when the server is reachable.",
-		"sync.failed": "Sync failed:", "sync.unreachable": "The server cannot be reached. Nothing changed on this laptop; try again later.",
-		"sync.summary":      "%d pushed new · %d already there · %d refused · %d waiting",
-		"sync.pulled":       "Pulled: %d forms, %d roster rows, %d returned interviews.",
-		"sync.returnedhint": "Interviews were returned: open them with 5 on the Home screen.",
-		"sync.o.pushed":     "new", "sync.o.already": "already there", "sync.o.refused": "refused", "sync.o.waiting": "waiting",
-		"ret.comment": "Supervisor's comment:", "ret.question": "Comment on this question:",
-		"ret.list":      "%d questions with comments (✎ in Ctrl+J): %s",
-		"pick.prior":    "%s already has a completed interview in this form this year (%s, %s, revision %d). A second interview makes two records of one alumnus; corrections go through a returned interview.",
-		"pick.priorask": "Start a second interview anyway? y = yes, any other key = cancel",
-		"iv.identity":   "On the roster: %s · NIK %s · born %s · %s · %s (%s)", "sex.L": "Male", "sex.P": "Female",
-		"void.offer":      "Wrong respondent? Press v to void the draft of %s (with a reason).",
-		"void.ask":        "Void the draft of %s? Type the reason (Enter voids the draft, Esc goes back):",
-		"void.needreason": "A reason is needed.", "void.done": "Draft of %s voided.", "err.void": "Could not void the draft:",
-		"k.voidoffer": "void this draft", "k.voiddraft": "void draft",
-		"list.search": "Search:", "list.nomatch": "No interview matches.", "list.notdraft": "Only a draft can be voided.",
-		"t.home": "Home", "t.picker": "Pick a respondent", "t.interview": "Interview", "t.jump": "Jump to a question",
-		"t.review": "Review and finalize", "t.list": "Interviews", "t.settings": "Settings",
-		"k.next": "next", "k.back": "back", "k.jump": "jump", "k.formlang": "form language",
-		"k.saveleave": "save & leave", "k.esc": "back", "k.help": "help", "k.quit": "quit",
-		"k.up": "up", "k.down": "down", "k.pgup": "page up", "k.pgdown": "page down",
-		"k.toggle": "toggle", "k.pick": "pick", "k.add": "add instance", "k.remove": "remove instance",
-		"k.review": "review", "k.finalize": "finalize", "k.yes": "yes", "k.no": "no",
-		"k.new": "new interview", "k.interviews": "interviews", "k.settings": "settings",
-		"k.walkin": "walk-in respondent", "k.filter": "switch", "k.previnst": "previous instance", "k.nextinst": "next instance",
-		"live.date": "That date or time does not exist.", "live.incomplete": "Complete the date/time, or clear it.",
-		"live.number": "Only numbers can be typed here.",
-		"lang.id":     "Bahasa Indonesia", "lang.en": "English",
-		"state.all": "All", "state.draft": "Draft", "state.finalized": "Final", "state.sent": "Sent", "state.returned": "Returned",
-		"err.finalize": "Could not finalize:", "err.load": "Could not read the data:", "err.open": "Could not open the interview:",
-		"err.sealed": "This interview is finalized and sealed for the server: its answers can no longer be read on this laptop.",
-		"err.save":   "NOT SAVED:",
-		"err.full":   "The disk is full: free some disk space, then try again. Answers saved before are kept.",
-		"f.ack":      "Yes, confirmed", "f.filter": "Search:", "f.nomatch": "No choice matches.",
-		"f.note": "Press Enter to continue.", "f.prompt.yes": "Yes, add", "f.prompt.no": "No, continue",
-		"f.readonly":          "(cannot be changed)",
-		"f.layout.YYYY-MM-DD": "YYYY-MM-DD", "f.layout.hh:mm": "HH:MM", "f.layout.YYYY-MM-DDThh:mm": "YYYY-MM-DDTHH:MM",
-		"help.title": "Help: every key of this screen", "help.close": "Press ? or Esc to close.",
-		"home.alumni": "%d alumni", "home.drafts": "Drafts", "home.enumerator": "Enumerator", "home.finalized": "Finalized, not sent",
-		"t.migrate": "New form version", "mig.title": "Form %s has a new version",
-		"mig.ask": "This draft was started on version %s. Version %s has arrived. Move the draft to the new version? Answers carry over by question name and type; what does not fit is listed and kept in the interview's history.",
-		"mig.yes": "move to version %s", "mig.no": "keep version %s (any other key too)",
-		"mig.done": "Moved to version %s: %d answers carried over.", "mig.allfit": "Every answer fits the new version.",
-		"mig.dropped": "%d answers do not fit (kept in the interview's history, not silently dropped):", "mig.more": "… and %d more",
-		"mig.failed": "The draft was not moved:", "mig.continue": "Press any key to open the draft.",
-		"home.forms": "%d of %d · f switches form", "home.localform": "A local file to try, not a published form: its interviews are not for sync.",
-		"home.form": "Form", "home.version": "version", "home.list": "Interviews", "home.new": "New interview",
-		"home.quit": "Quit", "home.returned": "Returned for correction", "home.roster": "Roster",
-		"home.sent": "Sent", "home.settings": "Settings",
-		"home.supervisor": "Supervisor", "home.supervisorrole": "supervisor account: review queue on 6",
-		"home.today": "Today", "home.todaycounts": "%d done · %d drafts · %d waiting to send",
-		"iv.addanother": "Add another %s? (%d so far)", "iv.confirmremove": "Remove %s and its answers? y = yes, any other key = cancel",
-		"iv.empty": "This form has no questions.", "iv.prefill": "From the roster: check with the respondent, Enter if right.",
-		"iv.readonly": "read-only", "iv.saved": "Interview saved as a draft.",
-		"list.empty": "No interviews here yet.", "list.walkin": "(walk-in)",
-		"pick.done": "interviewed", "pick.draft": "draft", "pick.hint": "Type a name, participant id, or the last 4+ digits of NIK/phone. Ctrl+N: someone not on the roster.",
-		"pick.none": "Nobody matches.", "pick.prompt": "Find the respondent:",
-		"pick.empty": "This laptop has no roster yet: import one with \"tracer roster import FILE\" or sync with the server (4 on Home).",
-		"rev.busy":   "Saving…", "rev.confirm": "Finalize this interview? It cannot be changed afterwards. y = yes, any other key = cancel",
-		"rev.finalized": "Interview finalized and put in the outbox.", "rev.fixfirst": "Fix the problems above before finalizing.",
-		"rev.help": "Enter: open question · f: finalize · Esc: back to the interview", "rev.noproblems": "No problems. Press f to finalize.",
-		"rev.problems": "%d problems to fix:", "rev.readonly": "Finalized interview: read-only.",
-		"set.form": "Form language", "set.hint": "←/→ or Space switches. The form language follows the UI language when the form has it.",
-		"set.ui":          "UI language",
-		"f.rank.hint":     "Order kept. Shift+↑/↓ or a number moves the option; Ctrl+U starts over.",
-		"f.rank.unranked": "Not ranked yet: Shift+↑/↓ or a number moves the option; Space = this order.",
-		"k.reorder":       "move in order",
-		"iv.part":         "Part %d/%d",
-		"iv.langkept":     "Ctrl+L: switch. This respondent's form language is kept: %s.",
-		"iv.savedmark":    "saved", "iv.quitsaved": "The draft interview of %s is saved; continue it from the interviews list.",
-		"small":  "Window %dx%d is too small; %dx%d needed.",
-		"k.left": "left", "k.right": "right", "k.home": "start", "k.end": "end", "k.backspace": "delete",
-		"k.clear": "clear", "k.clearend": "clear to end", "k.delword": "delete word",
-		"k.select": "pick", "k.search": "search", "k.clearsearch": "clear search",
-		"k.moveup": "move up", "k.movedown": "move down", "k.place": "put at place", "k.keep": "keep this order",
-		"k.reset": "start over", "k.ack": "OK", "k.addyes": "add", "k.addno": "continue",
-		"live.numberformat": "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
-		"live.notinteger":   "A whole number is needed, without a decimal comma.",
-		"live.year":         "The year must be 19xx or 20xx.", "live.month": "The month is 01 to 12 only.",
-		"live.day": "The day is 01 to 31 only.", "live.noday": "There is no %[2]s %[1]d.", "live.noday.year": "There is no %[2]s %[1]d in %[3]d (not a leap year).",
-		"live.hour": "The hour is 00 to 23 only.", "live.minute": "The minutes are 00 to 59 only.",
-		"live.nooption": "No option has that number.", "live.pickdigit": "Pick with a number, or ↑/↓ then Space.",
-		"month.1": "January", "month.2": "February", "month.3": "March", "month.4": "April", "month.5": "May", "month.6": "June",
-		"month.7": "July", "month.8": "August", "month.9": "September", "month.10": "October", "month.11": "November", "month.12": "December",
-		"num.thousands": ",", "num.decimal": ".",
-		"f.ph.Y": "Y", "f.ph.M": "M", "f.ph.D": "D", "f.ph.h": "h", "f.ph.m": "m", "f.dateorder": "(or %s)",
-	},
+// texts are the UI strings of one language, one field per text: a text the code names and
+// a language does not have is a compile error, and TestTextsComplete fails on an empty one.
+// Format verbs (%d, %s) are part of a text; the two languages take the same arguments.
+type texts struct {
+	// Screen titles, in the header.
+	TitleQueue     string
+	TitleDetail    string
+	TitleCoverage  string
+	TitleSync      string
+	TitleHome      string
+	TitlePicker    string
+	TitleInterview string
+	TitleJump      string
+	TitleReview    string
+	TitleList      string
+	TitleSettings  string
+	TitleMigrate   string
+
+	// Key help, in the footer and the help screen.
+	KeyQueue           string
+	KeyCoverage        string
+	KeyOpen            string
+	KeyFilterField     string
+	KeyRefresh         string
+	KeyApprove         string
+	KeyReturnInterview string
+	KeyComment         string
+	KeySend            string
+	KeySync            string
+	KeyReturned        string
+	KeySyncNow         string
+	KeyVoidOffer       string
+	KeyVoidDraft       string
+	KeyNext            string
+	KeyBack            string
+	KeyJump            string
+	KeyFormLang        string
+	KeySaveLeave       string
+	KeyEsc             string
+	KeyHelp            string
+	KeyQuit            string
+	KeyUp              string
+	KeyDown            string
+	KeyPageUp          string
+	KeyPageDown        string
+	KeyToggle          string
+	KeyPick            string
+	KeyAdd             string
+	KeyRemove          string
+	KeyReview          string
+	KeyFinalize        string
+	KeyYes             string
+	KeyNo              string
+	KeyNew             string
+	KeyInterviews      string
+	KeySettings        string
+	KeyWalkIn          string
+	KeyFilter          string
+	KeyPrevInstance    string
+	KeyNextInstance    string
+	KeyReorder         string
+	KeyLeft            string
+	KeyRight           string
+	KeyHome            string
+	KeyEnd             string
+	KeyBackspace       string
+	KeyClear           string
+	KeyClearEnd        string
+	KeyDeleteWord      string
+	KeySelect          string
+	KeySearch          string
+	KeyClearSearch     string
+	KeyMoveUp          string
+	KeyMoveDown        string
+	KeyPlace           string
+	KeyKeep            string
+	KeyReset           string
+	KeyAck             string
+	KeyAddYes          string
+	KeyAddNo           string
+	KeyOutcome         string
+	KeyStartInterview  string
+
+	// Home.
+	HomeQueue          string
+	HomeCoverage       string
+	HomeSync           string
+	HomeServer         string
+	HomeReturnedList   string
+	HomeAlumni         string
+	HomeDrafts         string
+	HomeEnumerator     string
+	HomeFinalized      string
+	HomeForms          string
+	HomeLocalForm      string
+	HomeForm           string
+	HomeVersion        string
+	HomeList           string
+	HomeNew            string
+	HomeQuit           string
+	HomeReturned       string
+	HomeRoster         string
+	HomeSent           string
+	HomeSettings       string
+	HomeSupervisor     string
+	HomeSupervisorRole string
+	HomeToday          string
+	HomeTodayCounts    string
+	HomeCalls          string
+
+	// Picking a respondent.
+	PickerPrior    string
+	PickerPriorAsk string
+	PickerDone     string
+	PickerDraft    string
+	PickerHint     string
+	PickerNone     string
+	PickerPrompt   string
+	PickerEmpty    string
+
+	// The interview.
+	InterviewIdentity      string
+	SexMale                string
+	SexFemale              string
+	InterviewAddAnother    string
+	InterviewConfirmRemove string
+	InterviewEmpty         string
+	InterviewPrefill       string
+	InterviewReadOnly      string
+	InterviewSaved         string
+	InterviewPart          string
+	InterviewLangKept      string
+	InterviewSavedMark     string
+	InterviewQuitSaved     string
+
+	// A returned interview: the supervisor's comments.
+	ReturnedComment  string
+	ReturnedQuestion string
+	ReturnedList     string
+
+	// Voiding a draft.
+	VoidOffer      string
+	VoidAsk        string
+	VoidNeedReason string
+	VoidDone       string
+
+	// The question inputs.
+	FieldAck          string
+	FieldFilter       string
+	FieldNoMatch      string
+	FieldNote         string
+	PromptYes         string
+	PromptNo          string
+	FieldReadOnly     string
+	RankHint          string
+	RankUnranked      string
+	PlaceholderYear   string
+	PlaceholderMonth  string
+	PlaceholderDay    string
+	PlaceholderHour   string
+	PlaceholderMinute string
+	FieldDateOrder    string
+
+	// Problems the inputs find while typing.
+	LiveDate         string
+	LiveIncomplete   string
+	LiveNumber       string
+	LiveNumberFormat string
+	LiveNotInteger   string
+	LiveYear         string
+	LiveMonth        string
+	LiveDay          string
+	LiveNoDay        string
+	LiveNoDayYear    string
+	LiveHour         string
+	LiveMinute       string
+	LiveNoOption     string
+	LivePickDigit    string
+	// Months are the names of the months, January first.
+	Months [12]string
+
+	// Numbers.
+	ThousandsSep string
+	DecimalSep   string
+
+	// Reviewing and finalizing an interview.
+	FinalizeBusy       string
+	FinalizeConfirm    string
+	FinalizeDone       string
+	FinalizeFixFirst   string
+	FinalizeHelp       string
+	FinalizeNoProblems string
+	FinalizeProblems   string
+	FinalizeReadOnly   string
+
+	// The interviews list and the interview states.
+	ListSearch     string
+	ListNoMatch    string
+	ListNotDraft   string
+	StateAll       string
+	StateDraft     string
+	StateFinalized string
+	StateSent      string
+	StateReturned  string
+	ListEmpty      string
+	ListWalkIn     string
+
+	// Settings and the language names.
+	LangID       string
+	LangEN       string
+	SettingsForm string
+	SettingsHint string
+	SettingsUI   string
+
+	// Moving a draft to a new form version.
+	MigrateTitle    string
+	MigrateAsk      string
+	MigrateYes      string
+	MigrateNo       string
+	MigrateDone     string
+	MigrateAllFit   string
+	MigrateDropped  string
+	MigrateMore     string
+	MigrateFailed   string
+	MigrateContinue string
+
+	// Sync.
+	SyncNoLogin        string
+	SyncNoLoginShort   string
+	SyncHowLogin       string
+	SyncLoginCmd       string
+	SyncHowLogin2      string
+	SyncChecking       string
+	SyncRunning        string
+	SyncOnline         string
+	SyncOffline        string
+	SyncLast           string
+	SyncNever          string
+	SyncServer         string
+	SyncProgress       string
+	SyncHint           string
+	SyncFailed         string
+	SyncUnreachable    string
+	SyncSummary        string
+	SyncPulled         string
+	SyncReturnedHint   string
+	SyncOutcomePushed  string
+	SyncOutcomeAlready string
+	SyncOutcomeRefused string
+	SyncOutcomeWaiting string
+
+	// The supervisor's review queue and review of one interview.
+	ReviewFilterState      string
+	ReviewFilterFlag       string
+	ReviewFilterEnumerator string
+	ReviewFilterKejuruan   string
+	ReviewStateReceived    string
+	ReviewStateApproved    string
+	ReviewStateReturned    string
+	ReviewStateResubmitted string
+	ReviewHeadState        string
+	ReviewHeadRespondent   string
+	ReviewHeadEnumerator   string
+	ReviewHeadReceived     string
+	ReviewHeadFlags        string
+	ReviewEmpty            string
+	ReviewCount            string
+	ReviewLoading          string
+	ReviewReceived         string
+	ReviewDuration         string
+	ReviewRevisions        string
+	ReviewMoreFlags        string
+	ReviewWas              string
+	ReviewIdentity         string
+	ReviewLast             string
+	ReviewQuestionComment  string
+	ReviewComment          string
+	ReviewConfirm          string
+	ReviewNeedComment      string
+	ReviewNotes            string
+	ReviewReturned         string
+	ReviewApproved         string
+
+	// Coverage against the roster.
+	CoverageTotal        string
+	CoverageUnlinked     string
+	CoverageEnumerator   string
+	CoverageByKejuruan   string
+	CoverageByBatch      string
+	CoverageByFunding    string
+	CoverageByRegency    string
+	CoverageRoster       string
+	CoverageTraced       string
+	CoverageApproved     string
+	CoverageLegend       string
+	CoverageToday        string
+	CoverageHeadToday    string
+	CoverageHeadTotal    string
+	CoverageHeadApproved string
+	CoverageHeadReturned string
+
+	// The call list.
+	CallsTitle    string
+	CallsLoading  string
+	CallsEmpty    string
+	CallsDue      string
+	CallsCallBack string
+	CallsTries    string
+	CallsBestHour string
+	CallsNumbers  string
+	CallsPick     string
+	CallsWhen     string
+	CallsSaved    string
+	CallsErr      string
+	CallsBadTime  string
+	CallsNoRoster string
+
+	// The PIN screen.
+	PINTitle  string
+	PINPrompt string
+	PINWhy    string
+	PINWrong  string
+	PINWait   string
+	PINBusy   string
+	PINForgot string
+	PINKeys   string
+
+	// Errors, help and the window size.
+	ErrVoid     string
+	ErrFinalize string
+	ErrLoad     string
+	ErrOpen     string
+	ErrSealed   string
+	ErrSave     string
+	ErrFull     string
+	HelpTitle   string
+	HelpClose   string
+	TooSmall    string
+}
+
+// liveID names a problem an input finds while typing (an impossible date, a number that does
+// not read); texts.live gives its text. The zero value is no problem.
+type liveID uint8
+
+// The problems an input finds while typing.
+const (
+	liveNone liveID = iota
+	liveDate
+	liveIncomplete
+	liveNumber
+	liveNumberFormat
+	liveNotInteger
+	liveYear
+	liveMonth
+	liveDay
+	liveNoDay
+	liveNoDayYear
+	liveHour
+	liveMinute
+	liveNoOption
+	livePickDigit
+	// nLive counts the problems; it is none.
+	nLive
+)
+
+// live returns the text of problem p, "" for liveNone.
+func (t *texts) live(p liveID) string {
+	switch p {
+	case liveDate:
+		return t.LiveDate
+	case liveIncomplete:
+		return t.LiveIncomplete
+	case liveNumber:
+		return t.LiveNumber
+	case liveNumberFormat:
+		return t.LiveNumberFormat
+	case liveNotInteger:
+		return t.LiveNotInteger
+	case liveYear:
+		return t.LiveYear
+	case liveMonth:
+		return t.LiveMonth
+	case liveDay:
+		return t.LiveDay
+	case liveNoDay:
+		return t.LiveNoDay
+	case liveNoDayYear:
+		return t.LiveNoDayYear
+	case liveHour:
+		return t.LiveHour
+	case liveMinute:
+		return t.LiveMinute
+	case liveNoOption:
+		return t.LiveNoOption
+	case livePickDigit:
+		return t.LivePickDigit
+	}
+	return ""
+}
+
+// uiLangs are the codes of the UI languages, in the order settings offers them.
+var uiLangs = []string{"id", "en"}
+
+// textsFor returns the UI strings of lang ("id", "en") and whether lang is a UI language;
+// English when it is not. The result is shared and never written to.
+func textsFor(lang string) (*texts, bool) {
+	switch lang {
+	case "id":
+		return &textsID, true
+	case "en":
+		return &textsEN, true
+	}
+	return &textsEN, false
+}
+
+// textsID are the UI strings in Bahasa Indonesia.
+var textsID = texts{
+	TitleQueue:     "Antrean pemeriksaan",
+	TitleDetail:    "Periksa wawancara",
+	TitleCoverage:  "Cakupan",
+	TitleSync:      "Sinkronisasi",
+	TitleHome:      "Beranda",
+	TitlePicker:    "Pilih responden",
+	TitleInterview: "Wawancara",
+	TitleJump:      "Lompat ke pertanyaan",
+	TitleReview:    "Periksa dan finalisasi",
+	TitleList:      "Daftar wawancara",
+	TitleSettings:  "Pengaturan",
+	TitleMigrate:   "Versi formulir baru",
+
+	KeyQueue:           "antrean pemeriksaan",
+	KeyCoverage:        "cakupan",
+	KeyOpen:            "buka",
+	KeyFilterField:     "filter berikutnya",
+	KeyRefresh:         "muat ulang",
+	KeyApprove:         "setujui",
+	KeyReturnInterview: "kembalikan",
+	KeyComment:         "catatan pertanyaan",
+	KeySend:            "kirim",
+	KeySync:            "sinkron",
+	KeyReturned:        "dikembalikan",
+	KeySyncNow:         "sinkron sekarang",
+	KeyVoidOffer:       "batalkan draf ini",
+	KeyVoidDraft:       "batalkan draf",
+	KeyNext:            "lanjut",
+	KeyBack:            "kembali",
+	KeyJump:            "lompat",
+	KeyFormLang:        "bahasa formulir",
+	KeySaveLeave:       "simpan & keluar",
+	KeyEsc:             "kembali",
+	KeyHelp:            "bantuan",
+	KeyQuit:            "keluar",
+	KeyUp:              "atas",
+	KeyDown:            "bawah",
+	KeyPageUp:          "halaman atas",
+	KeyPageDown:        "halaman bawah",
+	KeyToggle:          "centang",
+	KeyPick:            "pilih",
+	KeyAdd:             "tambah isian",
+	KeyRemove:          "hapus isian",
+	KeyReview:          "periksa",
+	KeyFinalize:        "finalisasi",
+	KeyYes:             "ya",
+	KeyNo:              "tidak",
+	KeyNew:             "wawancara baru",
+	KeyInterviews:      "daftar wawancara",
+	KeySettings:        "pengaturan",
+	KeyWalkIn:          "responden baru (walk-in)",
+	KeyFilter:          "ganti",
+	KeyPrevInstance:    "isian sebelumnya",
+	KeyNextInstance:    "isian berikutnya",
+	KeyReorder:         "pindah urutan",
+	KeyLeft:            "kiri",
+	KeyRight:           "kanan",
+	KeyHome:            "awal",
+	KeyEnd:             "akhir",
+	KeyBackspace:       "hapus",
+	KeyClear:           "kosongkan",
+	KeyClearEnd:        "hapus sampai akhir",
+	KeyDeleteWord:      "hapus kata",
+	KeySelect:          "pilih",
+	KeySearch:          "cari",
+	KeyClearSearch:     "hapus pencarian",
+	KeyMoveUp:          "naikkan",
+	KeyMoveDown:        "turunkan",
+	KeyPlace:           "taruh di urutan",
+	KeyKeep:            "pakai urutan ini",
+	KeyReset:           "ulangi",
+	KeyAck:             "OK",
+	KeyAddYes:          "tambah",
+	KeyAddNo:           "lanjut",
+	KeyOutcome:         "hasil",
+	KeyStartInterview:  "mulai wawancara",
+
+	HomeQueue:          "Antrean pemeriksaan",
+	HomeCoverage:       "Cakupan terhadap daftar alumni",
+	HomeSync:           "Sinkronisasi dengan server",
+	HomeServer:         "Server",
+	HomeReturnedList:   "Dikembalikan untuk diperbaiki (%d)",
+	HomeAlumni:         "%d alumni",
+	HomeDrafts:         "Draf",
+	HomeEnumerator:     "Pencacah",
+	HomeFinalized:      "Final, belum terkirim",
+	HomeForms:          "%d dari %d · f ganti formulir",
+	HomeLocalForm:      "File lokal untuk dicoba, bukan formulir yang diterbitkan: wawancaranya tidak untuk sinkronisasi.",
+	HomeForm:           "Formulir",
+	HomeVersion:        "versi",
+	HomeList:           "Daftar wawancara",
+	HomeNew:            "Wawancara baru",
+	HomeQuit:           "Keluar",
+	HomeReturned:       "Dikembalikan untuk diperbaiki",
+	HomeRoster:         "Daftar alumni",
+	HomeSent:           "Terkirim",
+	HomeSettings:       "Pengaturan",
+	HomeSupervisor:     "Pengawas",
+	HomeSupervisorRole: "akun pengawas: antrean pemeriksaan di 6",
+	HomeToday:          "Hari ini",
+	HomeTodayCounts:    "%d selesai · %d draf · %d menunggu dikirim",
+	HomeCalls:          "Daftar telepon (tindak lanjut)",
+
+	PickerPrior:    "%s sudah punya wawancara selesai untuk formulir ini tahun ini (%s, %s, revisi %d). Wawancara kedua membuat dua catatan untuk satu alumni; perbaikan dilakukan lewat wawancara yang dikembalikan.",
+	PickerPriorAsk: "Tetap mulai wawancara kedua? y = ya, tombol lain = batal",
+	PickerDone:     "sudah diwawancarai",
+	PickerDraft:    "draf",
+	PickerHint:     "Ketik nama, ID peserta, atau 4+ angka terakhir NIK/telepon. Ctrl+N: responden di luar daftar.",
+	PickerNone:     "Tidak ada yang cocok.",
+	PickerPrompt:   "Cari responden:",
+	PickerEmpty:    "Daftar alumni di laptop ini masih kosong: impor dengan \"tracer roster import FILE\" atau sinkronkan dengan server (4 di Beranda).",
+
+	InterviewIdentity:      "Di daftar alumni: %s · NIK %s · lahir %s · %s · %s (%s)",
+	SexMale:                "Laki-laki",
+	SexFemale:              "Perempuan",
+	InterviewAddAnother:    "Tambah %s lagi? (sudah %d)",
+	InterviewConfirmRemove: "Hapus %s beserta jawabannya? y = ya, tombol lain = batal",
+	InterviewEmpty:         "Formulir ini tidak punya pertanyaan.",
+	InterviewPrefill:       "Dari daftar alumni: periksa dengan responden, Enter bila benar.",
+	InterviewReadOnly:      "hanya baca",
+	InterviewSaved:         "Wawancara disimpan sebagai draf.",
+	InterviewPart:          "Bagian %d/%d",
+	InterviewLangKept:      "Ctrl+L: ganti. Bahasa formulir responden ini tetap: %s.",
+	InterviewSavedMark:     "tersimpan",
+	InterviewQuitSaved:     "Draf wawancara %s tersimpan; lanjutkan lewat Daftar wawancara.",
+
+	ReturnedComment:  "Catatan pemeriksa:",
+	ReturnedQuestion: "Catatan untuk pertanyaan ini:",
+	ReturnedList:     "%d pertanyaan bercatatan (✎ di Ctrl+J): %s",
+
+	VoidOffer:      "Salah responden? Tekan v untuk membatalkan draf %s (dengan alasan).",
+	VoidAsk:        "Batalkan draf %s? Tulis alasannya (Enter batalkan draf, Esc kembali):",
+	VoidNeedReason: "Alasan wajib diisi.",
+	VoidDone:       "Draf %s dibatalkan.",
+
+	FieldAck:          "Ya, sudah dikonfirmasi",
+	FieldFilter:       "Cari:",
+	FieldNoMatch:      "Tidak ada pilihan yang cocok.",
+	FieldNote:         "Tekan Enter untuk lanjut.",
+	PromptYes:         "Ya, tambah",
+	PromptNo:          "Tidak, lanjut",
+	FieldReadOnly:     "(tidak dapat diubah)",
+	RankHint:          "Urutan tersimpan. Shift+↑/↓ atau angka memindah pilihan; Ctrl+U mengulang.",
+	RankUnranked:      "Belum diurutkan: Shift+↑/↓ atau angka memindah pilihan; Spasi = urutan ini.",
+	PlaceholderYear:   "T",
+	PlaceholderMonth:  "B",
+	PlaceholderDay:    "H",
+	PlaceholderHour:   "J",
+	PlaceholderMinute: "M",
+	FieldDateOrder:    "(boleh juga %s)",
+
+	LiveDate:         "Tanggal atau jam itu tidak ada.",
+	LiveIncomplete:   "Lengkapi tanggal/jam, atau hapus semuanya.",
+	LiveNumber:       "Hanya angka yang bisa diketik di sini.",
+	LiveNumberFormat: "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
+	LiveNotInteger:   "Harus bilangan bulat, tanpa koma.",
+	LiveYear:         "Tahun harus 19xx atau 20xx.",
+	LiveMonth:        "Bulan hanya 01 sampai 12.",
+	LiveDay:          "Tanggal hanya 01 sampai 31.",
+	LiveNoDay:        "%d %s tidak ada.",
+	LiveNoDayYear:    "%d %s %d tidak ada (bukan tahun kabisat).",
+	LiveHour:         "Jam hanya 00 sampai 23.",
+	LiveMinute:       "Menit hanya 00 sampai 59.",
+	LiveNoOption:     "Tidak ada pilihan dengan nomor itu.",
+	LivePickDigit:    "Pilih dengan angka, atau ↑/↓ lalu Spasi.",
+	Months:           [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
+
+	ThousandsSep: ".",
+	DecimalSep:   ",",
+
+	FinalizeBusy:       "Menyimpan…",
+	FinalizeConfirm:    "Finalisasi wawancara ini? Setelah final tidak bisa diubah lagi. y = ya, tombol lain = batal",
+	FinalizeDone:       "Wawancara sudah final dan masuk kotak kirim.",
+	FinalizeFixFirst:   "Perbaiki masalah di atas dulu sebelum finalisasi.",
+	FinalizeHelp:       "Enter: buka pertanyaan · f: finalisasi · Esc: kembali ke wawancara",
+	FinalizeNoProblems: "Tidak ada masalah. Tekan f untuk finalisasi.",
+	FinalizeProblems:   "%d masalah harus diperbaiki:",
+	FinalizeReadOnly:   "Wawancara final: hanya baca.",
+
+	ListSearch:     "Cari:",
+	ListNoMatch:    "Tidak ada wawancara yang cocok.",
+	ListNotDraft:   "Hanya draf yang bisa dibatalkan.",
+	StateAll:       "Semua",
+	StateDraft:     "Draf",
+	StateFinalized: "Final",
+	StateSent:      "Terkirim",
+	StateReturned:  "Dikembalikan",
+	ListEmpty:      "Belum ada wawancara di sini.",
+	ListWalkIn:     "(walk-in)",
+
+	LangID:       "Bahasa Indonesia",
+	LangEN:       "English",
+	SettingsForm: "Bahasa formulir",
+	SettingsHint: "←/→ atau Spasi mengganti. Bahasa formulir mengikuti bahasa tampilan bila formulir memilikinya.",
+	SettingsUI:   "Bahasa tampilan",
+
+	MigrateTitle:    "Formulir %s punya versi baru",
+	MigrateAsk:      "Draf ini dimulai dengan versi %s. Versi %s sudah tiba. Pindahkan draf ke versi baru? Jawaban dibawa menurut nama dan jenis pertanyaan; yang tidak cocok ditampilkan dan disimpan di riwayat wawancara.",
+	MigrateYes:      "pindahkan ke versi %s",
+	MigrateNo:       "tetap di versi %s (tombol lain juga)",
+	MigrateDone:     "Dipindahkan ke versi %s: %d jawaban dibawa.",
+	MigrateAllFit:   "Semua jawaban cocok dengan versi baru.",
+	MigrateDropped:  "%d jawaban tidak cocok (disimpan di riwayat wawancara, tidak dihapus diam-diam):",
+	MigrateMore:     "… dan %d lagi",
+	MigrateFailed:   "Draf tidak dipindahkan:",
+	MigrateContinue: "Tekan tombol apa saja untuk membuka draf.",
+
+	SyncNoLogin:        "Belum login ke server: sinkronisasi tidak aktif.",
+	SyncNoLoginShort:   "belum login · tracer login URL KODE",
+	SyncHowLogin:       "Minta kode pendaftaran ke admin, lalu jalankan di terminal:",
+	SyncLoginCmd:       "tracer login URL KODE",
+	SyncHowLogin2:      "Contoh: tracer login http://10.0.0.2:8080 K7QF2M9X. Wawancara tetap bisa dilakukan tanpa login; semuanya tersimpan di laptop ini.",
+	SyncChecking:       "memeriksa server…",
+	SyncRunning:        "⇅ sinkron…",
+	SyncOnline:         "terhubung",
+	SyncOffline:        "terputus",
+	SyncLast:           "sinkron terakhir",
+	SyncNever:          "belum pernah",
+	SyncServer:         "Server",
+	SyncProgress:       "%d/%d terkirim",
+	SyncHint:           "Tekan Enter untuk sinkron sekarang. Sinkronisasi juga berjalan sendiri saat server terjangkau.",
+	SyncFailed:         "Sinkronisasi gagal:",
+	SyncUnreachable:    "Server tidak terjangkau. Tidak ada yang berubah di laptop ini; coba lagi nanti.",
+	SyncSummary:        "%d baru terkirim · %d sudah ada · %d ditolak · %d menunggu",
+	SyncPulled:         "Diterima: %d formulir, %d baris daftar alumni, %d wawancara dikembalikan.",
+	SyncReturnedHint:   "Ada wawancara dikembalikan: buka lewat 5 di Beranda.",
+	SyncOutcomePushed:  "baru",
+	SyncOutcomeAlready: "sudah ada",
+	SyncOutcomeRefused: "ditolak",
+	SyncOutcomeWaiting: "menunggu",
+
+	ReviewFilterState:      "Status",
+	ReviewFilterFlag:       "Tanda",
+	ReviewFilterEnumerator: "Pencacah",
+	ReviewFilterKejuruan:   "Kejuruan",
+	ReviewStateReceived:    "diterima",
+	ReviewStateApproved:    "disetujui",
+	ReviewStateReturned:    "dikembalikan",
+	ReviewStateResubmitted: "dikirim ulang",
+	ReviewHeadState:        "Status",
+	ReviewHeadRespondent:   "Responden",
+	ReviewHeadEnumerator:   "Pencacah",
+	ReviewHeadReceived:     "Diterima",
+	ReviewHeadFlags:        "Tanda",
+	ReviewEmpty:            "Tidak ada wawancara dengan filter ini.",
+	ReviewCount:            "%d wawancara",
+	ReviewLoading:          "Memuat…",
+	ReviewReceived:         "Diterima %s",
+	ReviewDuration:         "durasi %s menit",
+	ReviewRevisions:        "%d revisi",
+	ReviewMoreFlags:        "… dan %d tanda lain",
+	ReviewWas:              "(r%d: %s)",
+	ReviewIdentity:         "Daftar alumni: %s · NIK %s · lahir %s · %s",
+	ReviewLast:             "Terakhir: %s oleh %s, %s",
+	ReviewQuestionComment:  "Catatan untuk pertanyaan ini (Enter simpan, Esc batal):",
+	ReviewComment:          "Alasan mengembalikan, untuk pencacah (Enter kirim, Esc batal):",
+	ReviewConfirm:          "Setujui revisi ini? y = ya, tombol lain = batal",
+	ReviewNeedComment:      "Pengembalian perlu catatan.",
+	ReviewNotes:            "Catatan pertanyaan yang ikut dikembalikan (x): %d.",
+	ReviewReturned:         "Dikembalikan ke pencacah.",
+	ReviewApproved:         "Disetujui.",
+
+	CoverageTotal:        "Terlacak %d dari %d (%d%%) · disetujui %d (%d%%)",
+	CoverageUnlinked:     "%d wawancara di luar daftar alumni (walk-in).",
+	CoverageEnumerator:   "Pencacah",
+	CoverageByKejuruan:   "Kejuruan",
+	CoverageByBatch:      "Angkatan",
+	CoverageByFunding:    "Sumber dana",
+	CoverageByRegency:    "Kabupaten",
+	CoverageRoster:       "Alumni",
+	CoverageTraced:       "Terlacak",
+	CoverageApproved:     "Disetujui",
+	CoverageLegend:       "█ disetujui  ▒ terlacak, belum disetujui  ░ belum terlacak",
+	CoverageToday:        "Hari ini = %s",
+	CoverageHeadToday:    "Hari ini",
+	CoverageHeadTotal:    "Total",
+	CoverageHeadApproved: "Setuju",
+	CoverageHeadReturned: "Kembali",
+
+	CallsTitle:    "Daftar telepon: %d alumni belum diwawancarai",
+	CallsLoading:  "Memuat…",
+	CallsEmpty:    "Tidak ada alumni yang perlu dihubungi.",
+	CallsDue:      "jatuh tempo",
+	CallsCallBack: "telepon lagi",
+	CallsTries:    "%d upaya",
+	CallsBestHour: "jam terbaik %02d:00",
+	CallsNumbers:  "Nomor: %s",
+	CallsPick:     "Hasil upaya untuk %s (↑↓, enter; esc batal):",
+	CallsWhen:     "Telepon lagi kapan? (15:04, +2h, 2006-01-02 15:04) ",
+	CallsSaved:    "Upaya tersimpan.",
+	CallsErr:      "Gagal: ",
+	CallsBadTime:  "Waktu tidak dikenali: ",
+	CallsNoRoster: "Daftar telepon perlu roster dan penyimpan upaya.",
+
+	PINTitle:  "Buka data laptop",
+	PINPrompt: "Masukkan PIN:",
+	PINWhy:    "Draf wawancara dan data pribadi alumni di laptop ini terkunci dengan PIN yang dibuat saat tracer login.",
+	PINWrong:  "PIN salah (%d kali berturut-turut). Tidak ada data yang hilang.",
+	PINWait:   "Terlalu banyak PIN salah: coba lagi setelah %s (%d detik lagi). Tidak ada data yang hilang.",
+	PINBusy:   "Memeriksa PIN…",
+	PINForgot: "Lupa PIN? Minta kode baru ke admin, lalu jalankan: tracer login URL KODE. Semua draf tetap ada.",
+	PINKeys:   "Enter buka · Esc keluar",
+
+	ErrVoid:     "Gagal membatalkan draf:",
+	ErrFinalize: "Gagal finalisasi:",
+	ErrLoad:     "Gagal membaca data:",
+	ErrOpen:     "Gagal membuka wawancara:",
+	ErrSealed:   "Wawancara ini sudah final dan terkunci untuk server: jawabannya tidak bisa dibaca lagi di laptop ini.",
+	ErrSave:     "BELUM TERSIMPAN:",
+	ErrFull:     "Disk penuh: kosongkan sebagian ruang disk, lalu coba lagi. Jawaban yang sudah tersimpan tetap aman.",
+	HelpTitle:   "Bantuan: semua tombol di layar ini",
+	HelpClose:   "Tekan ? atau Esc untuk menutup.",
+	TooSmall:    "Layar %dx%d terlalu kecil, perlu %dx%d.",
+}
+
+// textsEN are the UI strings in English.
+var textsEN = texts{
+	TitleQueue:     "Review queue",
+	TitleDetail:    "Review an interview",
+	TitleCoverage:  "Coverage",
+	TitleSync:      "Sync",
+	TitleHome:      "Home",
+	TitlePicker:    "Pick a respondent",
+	TitleInterview: "Interview",
+	TitleJump:      "Jump to a question",
+	TitleReview:    "Review and finalize",
+	TitleList:      "Interviews",
+	TitleSettings:  "Settings",
+	TitleMigrate:   "New form version",
+
+	KeyQueue:           "review queue",
+	KeyCoverage:        "coverage",
+	KeyOpen:            "open",
+	KeyFilterField:     "next filter",
+	KeyRefresh:         "refresh",
+	KeyApprove:         "approve",
+	KeyReturnInterview: "return",
+	KeyComment:         "comment on question",
+	KeySend:            "send",
+	KeySync:            "sync",
+	KeyReturned:        "returned",
+	KeySyncNow:         "sync now",
+	KeyVoidOffer:       "void this draft",
+	KeyVoidDraft:       "void draft",
+	KeyNext:            "next",
+	KeyBack:            "back",
+	KeyJump:            "jump",
+	KeyFormLang:        "form language",
+	KeySaveLeave:       "save & leave",
+	KeyEsc:             "back",
+	KeyHelp:            "help",
+	KeyQuit:            "quit",
+	KeyUp:              "up",
+	KeyDown:            "down",
+	KeyPageUp:          "page up",
+	KeyPageDown:        "page down",
+	KeyToggle:          "toggle",
+	KeyPick:            "pick",
+	KeyAdd:             "add instance",
+	KeyRemove:          "remove instance",
+	KeyReview:          "review",
+	KeyFinalize:        "finalize",
+	KeyYes:             "yes",
+	KeyNo:              "no",
+	KeyNew:             "new interview",
+	KeyInterviews:      "interviews",
+	KeySettings:        "settings",
+	KeyWalkIn:          "walk-in respondent",
+	KeyFilter:          "switch",
+	KeyPrevInstance:    "previous instance",
+	KeyNextInstance:    "next instance",
+	KeyReorder:         "move in order",
+	KeyLeft:            "left",
+	KeyRight:           "right",
+	KeyHome:            "start",
+	KeyEnd:             "end",
+	KeyBackspace:       "delete",
+	KeyClear:           "clear",
+	KeyClearEnd:        "clear to end",
+	KeyDeleteWord:      "delete word",
+	KeySelect:          "pick",
+	KeySearch:          "search",
+	KeyClearSearch:     "clear search",
+	KeyMoveUp:          "move up",
+	KeyMoveDown:        "move down",
+	KeyPlace:           "put at place",
+	KeyKeep:            "keep this order",
+	KeyReset:           "start over",
+	KeyAck:             "OK",
+	KeyAddYes:          "add",
+	KeyAddNo:           "continue",
+	KeyOutcome:         "outcome",
+	KeyStartInterview:  "start interview",
+
+	HomeQueue:          "Review queue",
+	HomeCoverage:       "Coverage against the roster",
+	HomeSync:           "Sync with the server",
+	HomeServer:         "Server",
+	HomeReturnedList:   "Returned for correction (%d)",
+	HomeAlumni:         "%d alumni",
+	HomeDrafts:         "Drafts",
+	HomeEnumerator:     "Enumerator",
+	HomeFinalized:      "Finalized, not sent",
+	HomeForms:          "%d of %d · f switches form",
+	HomeLocalForm:      "A local file to try, not a published form: its interviews are not for sync.",
+	HomeForm:           "Form",
+	HomeVersion:        "version",
+	HomeList:           "Interviews",
+	HomeNew:            "New interview",
+	HomeQuit:           "Quit",
+	HomeReturned:       "Returned for correction",
+	HomeRoster:         "Roster",
+	HomeSent:           "Sent",
+	HomeSettings:       "Settings",
+	HomeSupervisor:     "Supervisor",
+	HomeSupervisorRole: "supervisor account: review queue on 6",
+	HomeToday:          "Today",
+	HomeTodayCounts:    "%d done · %d drafts · %d waiting to send",
+	HomeCalls:          "Call list (follow-up)",
+
+	PickerPrior:    "%s already has a completed interview in this form this year (%s, %s, revision %d). A second interview makes two records of one alumnus; corrections go through a returned interview.",
+	PickerPriorAsk: "Start a second interview anyway? y = yes, any other key = cancel",
+	PickerDone:     "interviewed",
+	PickerDraft:    "draft",
+	PickerHint:     "Type a name, participant id, or the last 4+ digits of NIK/phone. Ctrl+N: someone not on the roster.",
+	PickerNone:     "Nobody matches.",
+	PickerPrompt:   "Find the respondent:",
+	PickerEmpty:    "This laptop has no roster yet: import one with \"tracer roster import FILE\" or sync with the server (4 on Home).",
+
+	InterviewIdentity:      "On the roster: %s · NIK %s · born %s · %s · %s (%s)",
+	SexMale:                "Male",
+	SexFemale:              "Female",
+	InterviewAddAnother:    "Add another %s? (%d so far)",
+	InterviewConfirmRemove: "Remove %s and its answers? y = yes, any other key = cancel",
+	InterviewEmpty:         "This form has no questions.",
+	InterviewPrefill:       "From the roster: check with the respondent, Enter if right.",
+	InterviewReadOnly:      "read-only",
+	InterviewSaved:         "Interview saved as a draft.",
+	InterviewPart:          "Part %d/%d",
+	InterviewLangKept:      "Ctrl+L: switch. This respondent's form language is kept: %s.",
+	InterviewSavedMark:     "saved",
+	InterviewQuitSaved:     "The draft interview of %s is saved; continue it from the interviews list.",
+
+	ReturnedComment:  "Supervisor's comment:",
+	ReturnedQuestion: "Comment on this question:",
+	ReturnedList:     "%d questions with comments (✎ in Ctrl+J): %s",
+
+	VoidOffer:      "Wrong respondent? Press v to void the draft of %s (with a reason).",
+	VoidAsk:        "Void the draft of %s? Type the reason (Enter voids the draft, Esc goes back):",
+	VoidNeedReason: "A reason is needed.",
+	VoidDone:       "Draft of %s voided.",
+
+	FieldAck:          "Yes, confirmed",
+	FieldFilter:       "Search:",
+	FieldNoMatch:      "No choice matches.",
+	FieldNote:         "Press Enter to continue.",
+	PromptYes:         "Yes, add",
+	PromptNo:          "No, continue",
+	FieldReadOnly:     "(cannot be changed)",
+	RankHint:          "Order kept. Shift+↑/↓ or a number moves the option; Ctrl+U starts over.",
+	RankUnranked:      "Not ranked yet: Shift+↑/↓ or a number moves the option; Space = this order.",
+	PlaceholderYear:   "Y",
+	PlaceholderMonth:  "M",
+	PlaceholderDay:    "D",
+	PlaceholderHour:   "h",
+	PlaceholderMinute: "m",
+	FieldDateOrder:    "(or %s)",
+
+	LiveDate:         "That date or time does not exist.",
+	LiveIncomplete:   "Complete the date/time, or clear it.",
+	LiveNumber:       "Only numbers can be typed here.",
+	LiveNumberFormat: "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
+	LiveNotInteger:   "A whole number is needed, without a decimal comma.",
+	LiveYear:         "The year must be 19xx or 20xx.",
+	LiveMonth:        "The month is 01 to 12 only.",
+	LiveDay:          "The day is 01 to 31 only.",
+	LiveNoDay:        "There is no %[2]s %[1]d.",
+	LiveNoDayYear:    "There is no %[2]s %[1]d in %[3]d (not a leap year).",
+	LiveHour:         "The hour is 00 to 23 only.",
+	LiveMinute:       "The minutes are 00 to 59 only.",
+	LiveNoOption:     "No option has that number.",
+	LivePickDigit:    "Pick with a number, or ↑/↓ then Space.",
+	Months:           [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+
+	ThousandsSep: ",",
+	DecimalSep:   ".",
+
+	FinalizeBusy:       "Saving…",
+	FinalizeConfirm:    "Finalize this interview? It cannot be changed afterwards. y = yes, any other key = cancel",
+	FinalizeDone:       "Interview finalized and put in the outbox.",
+	FinalizeFixFirst:   "Fix the problems above before finalizing.",
+	FinalizeHelp:       "Enter: open question · f: finalize · Esc: back to the interview",
+	FinalizeNoProblems: "No problems. Press f to finalize.",
+	FinalizeProblems:   "%d problems to fix:",
+	FinalizeReadOnly:   "Finalized interview: read-only.",
+
+	ListSearch:     "Search:",
+	ListNoMatch:    "No interview matches.",
+	ListNotDraft:   "Only a draft can be voided.",
+	StateAll:       "All",
+	StateDraft:     "Draft",
+	StateFinalized: "Final",
+	StateSent:      "Sent",
+	StateReturned:  "Returned",
+	ListEmpty:      "No interviews here yet.",
+	ListWalkIn:     "(walk-in)",
+
+	LangID:       "Bahasa Indonesia",
+	LangEN:       "English",
+	SettingsForm: "Form language",
+	SettingsHint: "←/→ or Space switches. The form language follows the UI language when the form has it.",
+	SettingsUI:   "UI language",
+
+	MigrateTitle:    "Form %s has a new version",
+	MigrateAsk:      "This draft was started on version %s. Version %s has arrived. Move the draft to the new version? Answers carry over by question name and type; what does not fit is listed and kept in the interview's history.",
+	MigrateYes:      "move to version %s",
+	MigrateNo:       "keep version %s (any other key too)",
+	MigrateDone:     "Moved to version %s: %d answers carried over.",
+	MigrateAllFit:   "Every answer fits the new version.",
+	MigrateDropped:  "%d answers do not fit (kept in the interview's history, not silently dropped):",
+	MigrateMore:     "… and %d more",
+	MigrateFailed:   "The draft was not moved:",
+	MigrateContinue: "Press any key to open the draft.",
+
+	SyncNoLogin:        "Not logged in to a server: sync is off.",
+	SyncNoLoginShort:   "not logged in · tracer login URL CODE",
+	SyncHowLogin:       "Ask the admin for an enrollment code, then run in a terminal:",
+	SyncLoginCmd:       "tracer login URL CODE",
+	SyncHowLogin2:      "For example: tracer login http://10.0.0.2:8080 K7QF2M9X. Interviews work without a login; everything is kept on this laptop.",
+	SyncChecking:       "checking the server…",
+	SyncRunning:        "⇅ syncing…",
+	SyncOnline:         "online",
+	SyncOffline:        "offline",
+	SyncLast:           "last sync",
+	SyncNever:          "never",
+	SyncServer:         "Server",
+	SyncProgress:       "%d/%d sent",
+	SyncHint:           "Press Enter to sync now. Sync also runs by itself when the server is reachable.",
+	SyncFailed:         "Sync failed:",
+	SyncUnreachable:    "The server cannot be reached. Nothing changed on this laptop; try again later.",
+	SyncSummary:        "%d pushed new · %d already there · %d refused · %d waiting",
+	SyncPulled:         "Pulled: %d forms, %d roster rows, %d returned interviews.",
+	SyncReturnedHint:   "Interviews were returned: open them with 5 on the Home screen.",
+	SyncOutcomePushed:  "new",
+	SyncOutcomeAlready: "already there",
+	SyncOutcomeRefused: "refused",
+	SyncOutcomeWaiting: "waiting",
+
+	ReviewFilterState:      "State",
+	ReviewFilterFlag:       "Flag",
+	ReviewFilterEnumerator: "Enumerator",
+	ReviewFilterKejuruan:   "Kejuruan",
+	ReviewStateReceived:    "received",
+	ReviewStateApproved:    "approved",
+	ReviewStateReturned:    "returned",
+	ReviewStateResubmitted: "resubmitted",
+	ReviewHeadState:        "State",
+	ReviewHeadRespondent:   "Respondent",
+	ReviewHeadEnumerator:   "Enumerator",
+	ReviewHeadReceived:     "Received",
+	ReviewHeadFlags:        "Flags",
+	ReviewEmpty:            "No interview matches these filters.",
+	ReviewCount:            "%d interviews",
+	ReviewLoading:          "Loading…",
+	ReviewReceived:         "Received %s",
+	ReviewDuration:         "took %s min",
+	ReviewRevisions:        "%d revisions",
+	ReviewMoreFlags:        "… and %d more flags",
+	ReviewWas:              "(r%d: %s)",
+	ReviewIdentity:         "Roster: %s · NIK %s · born %s · %s",
+	ReviewLast:             "Last: %s by %s, %s",
+	ReviewQuestionComment:  "Comment on this question (Enter keeps, Esc cancels):",
+	ReviewComment:          "Why it goes back, for the enumerator (Enter sends, Esc cancels):",
+	ReviewConfirm:          "Approve this revision? y = yes, any other key = cancel",
+	ReviewNeedComment:      "A return needs a comment.",
+	ReviewNotes:            "Question comments that go with the return (x): %d.",
+	ReviewReturned:         "Returned to the enumerator.",
+	ReviewApproved:         "Approved.",
+
+	CoverageTotal:        "Traced %d of %d (%d%%) · approved %d (%d%%)",
+	CoverageUnlinked:     "%d interviews not on the roster (walk-ins).",
+	CoverageEnumerator:   "Enumerators",
+	CoverageByKejuruan:   "Kejuruan",
+	CoverageByBatch:      "Batch",
+	CoverageByFunding:    "Funding",
+	CoverageByRegency:    "Regency",
+	CoverageRoster:       "Roster",
+	CoverageTraced:       "Traced",
+	CoverageApproved:     "Approved",
+	CoverageLegend:       "█ approved  ▒ traced, not approved  ░ not traced",
+	CoverageToday:        "Today = %s",
+	CoverageHeadToday:    "Today",
+	CoverageHeadTotal:    "Total",
+	CoverageHeadApproved: "Approv",
+	CoverageHeadReturned: "Return",
+
+	CallsTitle:    "Call list: %d alumni not yet interviewed",
+	CallsLoading:  "Loading…",
+	CallsEmpty:    "Nobody left to call.",
+	CallsDue:      "due",
+	CallsCallBack: "call back",
+	CallsTries:    "%d tries",
+	CallsBestHour: "best hour %02d:00",
+	CallsNumbers:  "Numbers: %s",
+	CallsPick:     "Outcome for %s (↑↓, enter; esc cancels):",
+	CallsWhen:     "Call back when? (15:04, +2h, 2006-01-02 15:04) ",
+	CallsSaved:    "Attempt saved.",
+	CallsErr:      "Failed: ",
+	CallsBadTime:  "Not a time: ",
+	CallsNoRoster: "The call list needs the roster and the attempt store.",
+
+	PINTitle:  "Unlock this laptop's data",
+	PINPrompt: "Enter the PIN:",
+	PINWhy:    "Interview drafts and the alumni's personal data on this laptop are locked with the PIN set at tracer login.",
+	PINWrong:  "Wrong PIN (%d in a row). Nothing is lost.",
+	PINWait:   "Too many wrong PINs: try again after %s (%d seconds). Nothing is lost.",
+	PINBusy:   "Checking the PIN…",
+	PINForgot: "Forgot the PIN? Ask the admin for a new code, then run: tracer login URL CODE. Every draft stays.",
+	PINKeys:   "Enter unlock · Esc quit",
+
+	ErrVoid:     "Could not void the draft:",
+	ErrFinalize: "Could not finalize:",
+	ErrLoad:     "Could not read the data:",
+	ErrOpen:     "Could not open the interview:",
+	ErrSealed:   "This interview is finalized and sealed for the server: its answers can no longer be read on this laptop.",
+	ErrSave:     "NOT SAVED:",
+	ErrFull:     "The disk is full: free some disk space, then try again. Answers saved before are kept.",
+	HelpTitle:   "Help: every key of this screen",
+	HelpClose:   "Press ? or Esc to close.",
+	TooSmall:    "Window %dx%d is too small; %dx%d needed.",
+}
+
+// title is the header title of screen s; "" for a screen without one.
+func (t *texts) title(s screen) string {
+	switch s {
+	case screenHome:
+		return t.TitleHome
+	case screenPicker:
+		return t.TitlePicker
+	case screenInterview:
+		return t.TitleInterview
+	case screenJump:
+		return t.TitleJump
+	case screenReview:
+		return t.TitleReview
+	case screenList:
+		return t.TitleList
+	case screenSettings:
+		return t.TitleSettings
+	case screenSync:
+		return t.TitleSync
+	case screenQueue:
+		return t.TitleQueue
+	case screenDetail:
+		return t.TitleDetail
+	case screenCoverage:
+		return t.TitleCoverage
+	case screenMigrate:
+		return t.TitleMigrate
+	}
+	return ""
+}
+
+// state names an interview state; "" for one it does not know.
+func (t *texts) state(s survey.State) string {
+	switch s {
+	case survey.StateDraft:
+		return t.StateDraft
+	case survey.StateFinalized:
+		return t.StateFinalized
+	case survey.StateSent:
+		return t.StateSent
+	case survey.StateReturned:
+		return t.StateReturned
+	}
+	return ""
+}
+
+// reviewState names a review state; "" for one it does not know.
+func (t *texts) reviewState(s survey.ReviewState) string {
+	switch s {
+	case survey.ReviewReceived:
+		return t.ReviewStateReceived
+	case survey.ReviewApproved:
+		return t.ReviewStateApproved
+	case survey.ReviewReturned:
+		return t.ReviewStateReturned
+	case survey.ReviewResubmitted:
+		return t.ReviewStateResubmitted
+	}
+	return ""
+}
+
+// sex names a roster sex code (L, P); "" for another code.
+func (t *texts) sex(code string) string {
+	switch code {
+	case "L":
+		return t.SexMale
+	case "P":
+		return t.SexFemale
+	}
+	return ""
+}
+
+// langName names a UI language by its code; "" for another code.
+func (t *texts) langName(code string) string {
+	switch code {
+	case "id":
+		return t.LangID
+	case "en":
+		return t.LangEN
+	}
+	return ""
+}
+
+// coverageBy names a coverage breakdown (review.CoverageDimensions); the dimension itself
+// for one it does not know.
+func (t *texts) coverageBy(dim string) string {
+	switch dim {
+	case "kejuruan":
+		return t.CoverageByKejuruan
+	case "batch":
+		return t.CoverageByBatch
+	case "funding":
+		return t.CoverageByFunding
+	case "regency":
+		return t.CoverageByRegency
+	}
+	return dim
+}
+
+// month names month m (1 to 12); "" for another number.
+func (t *texts) month(m int) string {
+	if m < 1 || m > 12 {
+		return ""
+	}
+	return t.Months[m-1]
 }

@@ -1,54 +1,111 @@
 package tui
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"regexp"
+	"reflect"
 	"strconv"
-	"strings"
 	"testing"
+
+	"tracer/survey"
+	"tracer/survey/review"
 )
 
-// Every text id the code names as a literal ("iv.saved", "live.noday") exists in both
-// languages: a typo or a text added to one language only fails here instead of showing an
-// empty line.
-func TestTextIDsExist(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`^(t|k|f|iv|rv|rev|home|live|list|pick|sync|ret|void|cov|set|state|err|help|month|num|sex|lang|small)\.[a-zA-Z0-9_.]*[a-zA-Z0-9]$`)
-	fset := token.NewFileSet()
-	seen := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") || name == "i18n.go" {
-			continue
+// Every text is set in both languages: a text added to one language only fails here instead
+// of showing an empty line. (A text the code names and the struct lacks does not compile.)
+func TestTextsComplete(t *testing.T) {
+	for _, lang := range uiLangs {
+		tx, ok := textsFor(lang)
+		if !ok {
+			t.Fatalf("%s: no texts", lang)
 		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
+		if got := emptyTexts(reflect.ValueOf(*tx), ""); len(got) > 0 {
+			t.Errorf("%s: empty texts: %v", lang, got)
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil || !id.MatchString(s) {
-				return true
-			}
-			seen++
-			for lang, texts := range uiTexts {
-				if _, ok := texts[s]; !ok {
-					t.Errorf("%s: text %q is missing in %q", fset.Position(lit.Pos()), s, lang)
-				}
-			}
-			return true
-		})
 	}
-	if seen < 100 {
-		t.Errorf("only %d text ids found in the code", seen)
+	if _, ok := textsFor("fr"); ok {
+		t.Error("fr has texts")
+	}
+}
+
+// emptyTexts lists the paths of the empty strings in v, a texts value or a part of one.
+func emptyTexts(v reflect.Value, path string) []string {
+	var out []string
+	switch v.Kind() {
+	case reflect.String:
+		if v.String() == "" {
+			out = append(out, path)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			out = append(out, emptyTexts(v.Field(i), v.Type().Field(i).Name)...)
+		}
+	case reflect.Array, reflect.Slice:
+		if v.Len() == 0 {
+			out = append(out, path)
+		}
+		for i := range v.Len() {
+			out = append(out, emptyTexts(v.Index(i), path+"["+strconv.Itoa(i)+"]")...)
+		}
+	default:
+		out = append(out, path+" (not text: "+v.Kind().String()+")")
+	}
+	return out
+}
+
+// TestTextsEmptyFound: the completeness check finds an empty text, a plain one and one in an
+// array, so that TestTextsComplete can fail.
+func TestTextsEmptyFound(t *testing.T) {
+	tx := textsEN
+	tx.ReviewFilterState = ""
+	tx.Months[11] = ""
+	got := emptyTexts(reflect.ValueOf(tx), "")
+	if !reflect.DeepEqual(got, []string{"Months[11]", "ReviewFilterState"}) {
+		t.Errorf("empty texts = %v", got)
+	}
+}
+
+// Every closed set a text is looked up by has a text for each of its values.
+func TestTextLookups(t *testing.T) {
+	for _, lang := range uiLangs {
+		tx, _ := textsFor(lang)
+		for sc := screenHome; sc <= screenMigrate; sc++ {
+			if tx.title(sc) == "" {
+				t.Errorf("%s: screen %d has no title", lang, sc)
+			}
+		}
+		for p := liveNone + 1; p < nLive; p++ {
+			if tx.live(p) == "" {
+				t.Errorf("%s: problem %d has no text", lang, p)
+			}
+		}
+		for m := 1; m <= 12; m++ {
+			if tx.month(m) == "" {
+				t.Errorf("%s: month %d has no name", lang, m)
+			}
+		}
+		for _, s := range listStates[1:] {
+			if tx.state(s) == "" {
+				t.Errorf("%s: state %s has no name", lang, s)
+			}
+		}
+		for _, l := range uiLangs {
+			if tx.langName(l) == "" {
+				t.Errorf("%s: language %s has no name", lang, l)
+			}
+		}
+		for _, s := range survey.ReviewStates {
+			if tx.reviewState(s) == "" {
+				t.Errorf("%s: review state %s has no name", lang, s)
+			}
+		}
+		for _, d := range review.CoverageDimensions {
+			if tx.coverageBy(d) == d {
+				t.Errorf("%s: coverage by %s has no name", lang, d)
+			}
+		}
+		for _, code := range []string{"L", "P"} {
+			if tx.sex(code) == "" {
+				t.Errorf("%s: sex %s has no name", lang, code)
+			}
+		}
 	}
 }

@@ -25,10 +25,10 @@ type interviewScreen struct {
 	c       *common
 	fld     input
 	problem string
-	// live is the text id (and arguments) of a problem found by the input itself (an
+	// live is the kind (and arguments) of a problem found by the input itself (an
 	// impossible date, a number that does not read): it is rendered in the UI language on
 	// every View, so that it follows a change of language.
-	live     string
+	live     liveID
 	liveArgs []any
 	saveErr  string
 	// created is set when the interview was started in this screen, touched once the
@@ -126,7 +126,7 @@ func (s *interviewScreen) stopAt(path string) (forms.Stop, bool) {
 func (s *interviewScreen) show(st forms.Stop) {
 	s.stop = st
 	s.fld = newInput(&s.c.fkeys, s.sess, st)
-	s.problem, s.live, s.liveArgs = "", "", nil
+	s.problem, s.live, s.liveArgs = "", liveNone, nil
 	s.confirm = false
 }
 
@@ -155,7 +155,7 @@ func (s *interviewScreen) commit() bool {
 		return true
 	}
 	v, live := s.fld.Value()
-	if live != "" {
+	if live != liveNone {
 		s.problem, s.live, s.liveArgs = "", live, nil
 		return false
 	}
@@ -507,9 +507,9 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 			s.c.log.Error("save", "interview", msg.id, "err", msg.err)
 			detail := survey.ErrorMessage(msg.err)
 			if survey.ErrorCode(msg.err) == survey.EFULL {
-				detail = s.c.t["err.full"]
+				detail = s.c.t.ErrFull
 			}
-			s.saveErr = s.c.t["err.save"] + " " + detail
+			s.saveErr = s.c.t.ErrSave + " " + detail
 			for _, p := range msg.changed {
 				delete(s.saved, p)
 			}
@@ -630,17 +630,17 @@ func masked(s *forms.Session, path string) string {
 
 // display returns the answer at path as the enumerator reads it: choice labels for selects,
 // numbers grouped in the UI language (6.500.000), personal data masked.
-func display(t texts, s *forms.Session, path string) string {
+func display(t *texts, s *forms.Session, path string) string {
 	return displayAs(t, s, path, masked(s, path))
 }
 
 // displayAs returns the answer v of the question at path as it is read, escaped for the
 // terminal (survey.Printable).
-func displayAs(t texts, s *forms.Session, path, v string) string {
+func displayAs(t *texts, s *forms.Session, path, v string) string {
 	return survey.Printable(readAs(t, s, path, v))
 }
 
-func readAs(t texts, s *forms.Session, path, v string) string {
+func readAs(t *texts, s *forms.Session, path, v string) string {
 	n := s.NodeAt(path)
 	if v != "" && n != nil && (n.Type == "integer" || n.Type == "decimal") {
 		return groupDigits(v, t)
@@ -671,15 +671,15 @@ func (s *interviewScreen) View() string {
 	t, st := s.c.t, s.c.st
 	w := max(s.width, 20)
 	if s.fld == nil {
-		return st.Muted.Render(t["iv.empty"])
+		return st.Muted.Render(t.InterviewEmpty)
 	}
 	var top []string
 	who := s.who()
 	if s.readOnly {
-		who += "  " + st.Warn.Render("["+t["iv.readonly"]+"]")
+		who += "  " + st.Warn.Render("["+t.InterviewReadOnly+"]")
 	}
 	if s.savedMark {
-		mark := st.OK.Render("✓ " + t["iv.savedmark"])
+		mark := st.OK.Render("✓ " + t.InterviewSavedMark)
 		who = ansi.Truncate(who, max(w-ansi.StringWidth(mark)-2, 10), "…")
 		who += strings.Repeat(" ", max(w-ansi.StringWidth(who)-ansi.StringWidth(mark), 2)) + mark
 	}
@@ -695,7 +695,7 @@ func (s *interviewScreen) View() string {
 		if label == "" {
 			label = s.stop.Node.Name
 		}
-		label = fmt.Sprintf(t["iv.addanother"], label, s.sess.Instances(s.stop.Path))
+		label = fmt.Sprintf(t.InterviewAddAnother, label, s.sess.Instances(s.stop.Path))
 	} else if s.sess.Required(s.stop.Path) {
 		label += " *"
 	}
@@ -710,20 +710,20 @@ func (s *interviewScreen) View() string {
 	var bottom []string
 	if s.fld.Kind() != fieldPrompt && !s.readOnly {
 		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) {
-			bottom = append(bottom, st.Prefill.Render(t["iv.prefill"]))
+			bottom = append(bottom, st.Prefill.Render(t.InterviewPrefill))
 		}
 	}
 	if s.problem != "" {
 		bottom = append(bottom, wrap("✗ "+s.problem, w, st.Error.Render))
 	}
-	if s.live != "" {
+	if s.live != liveNone {
 		bottom = append(bottom, wrap("✗ "+liveText(t, s.live, s.liveArgs), w, st.Error.Render))
 	}
 	if s.confirm {
-		bottom = append(bottom, wrap(fmt.Sprintf(t["iv.confirmremove"], s.instanceName(instanceOf(s.stop.Path))), w, st.Warn.Render))
+		bottom = append(bottom, wrap(fmt.Sprintf(t.InterviewConfirmRemove, s.instanceName(instanceOf(s.stop.Path))), w, st.Warn.Render))
 	}
 	if s.langKept != "" {
-		bottom = append(bottom, st.Hint.Render(ansi.Truncate(fmt.Sprintf(t["iv.langkept"], langName(s.langKept)), w, "…")))
+		bottom = append(bottom, st.Hint.Render(ansi.Truncate(fmt.Sprintf(t.InterviewLangKept, langName(s.langKept)), w, "…")))
 	}
 	if s.saveErr != "" {
 		bottom = append(bottom, st.Error.Render(s.saveErr))
@@ -731,10 +731,10 @@ func (s *interviewScreen) View() string {
 	if s.iv.ReturnComment != "" && !s.readOnly {
 		general, byPath := splitReturnComment(s.iv.ReturnComment)
 		if q := byPath[s.stop.Path]; q != "" {
-			bottom = append(bottom, wrap(t["ret.question"]+" "+q, w, st.Warn.Render))
+			bottom = append(bottom, wrap(t.ReturnedQuestion+" "+q, w, st.Warn.Render))
 		}
 		if general != "" {
-			bottom = append(bottom, st.Warn.Render(ansi.Truncate(t["ret.comment"]+" "+strings.ReplaceAll(general, "\n", " "), w, "…")))
+			bottom = append(bottom, st.Warn.Render(ansi.Truncate(t.ReturnedComment+" "+strings.ReplaceAll(general, "\n", " "), w, "…")))
 		}
 		if len(byPath) > 0 {
 			var labels []string
@@ -743,7 +743,7 @@ func (s *interviewScreen) View() string {
 					labels = append(labels, s.sess.Label(stp.Path))
 				}
 			}
-			list := wrap(fmt.Sprintf(t["ret.list"], len(byPath), strings.Join(labels, "; ")), w, st.Warn.Render)
+			list := wrap(fmt.Sprintf(t.ReturnedList, len(byPath), strings.Join(labels, "; ")), w, st.Warn.Render)
 			if lines := strings.Split(list, "\n"); len(lines) > 2 {
 				list = strings.Join(lines[:2], "\n") + "…"
 			}
@@ -881,7 +881,7 @@ func (s *interviewScreen) bar(w int) string {
 	pr := s.progress()
 	label := fmt.Sprintf(" %d/%d", pr.i, pr.n)
 	if pr.parts > 1 && pr.part > 0 {
-		label = " " + fmt.Sprintf(s.c.t["iv.part"], pr.part, pr.parts) + " ·" + label
+		label = " " + fmt.Sprintf(s.c.t.InterviewPart, pr.part, pr.parts) + " ·" + label
 	}
 	width := max(min(w-ansi.StringWidth(label)-1, 50), 10)
 	full := 0
@@ -915,29 +915,29 @@ func (s *interviewScreen) FullHelp() [][]key.Binding {
 
 // liveText renders a problem the input found, in the UI language: "30 Februari tidak ada".
 // A day-of-month message's month argument is a month number, named here.
-func liveText(t texts, id string, args []any) string {
-	if strings.HasPrefix(id, "live.noday") && len(args) >= 2 {
+func liveText(t *texts, id liveID, args []any) string {
+	if (id == liveNoDay || id == liveNoDayYear) && len(args) >= 2 {
 		if m, ok := args[1].(int); ok && m >= 1 && m <= 12 {
-			args = append([]any{args[0], t[fmt.Sprintf("month.%d", m)]}, args[2:]...)
+			args = append([]any{args[0], t.month(m)}, args[2:]...)
 		}
 	}
 	if len(args) == 0 {
-		return t[id]
+		return t.live(id)
 	}
-	return fmt.Sprintf(t[id], args...)
+	return fmt.Sprintf(t.live(id), args...)
 }
 
 // who names the respondent: "Name (roster id)", the roster id, or a walk-in.
 func (s *interviewScreen) who() string {
 	if s.resp == nil {
-		return s.c.t["list.walkin"]
+		return s.c.t.ListWalkIn
 	}
 	who := s.resp.Name
 	switch {
 	case who == "" && s.resp.RosterID != "":
 		who = s.resp.RosterID
 	case who == "":
-		who = s.c.t["list.walkin"] // a resumed walk-in: no roster entry to name
+		who = s.c.t.ListWalkIn // a resumed walk-in: no roster entry to name
 	default:
 		who += " (" + s.resp.RosterID + ")"
 	}
@@ -970,7 +970,7 @@ func (s *ivSession) firstCommented() (forms.Stop, bool) {
 // leaveMsg goes home saying the draft is kept; a draft started here and not answered yet
 // (the wrong respondent picked) is offered for voiding.
 func (s *interviewScreen) leaveMsg() goHomeMsg {
-	msg := goHomeMsg{status: s.c.t["iv.saved"]}
+	msg := goHomeMsg{status: s.c.t.InterviewSaved}
 	if s.created && !s.touched {
 		msg.voidable = &draftRef{id: s.iv.ID, who: s.who()}
 	}
@@ -996,10 +996,10 @@ func (s *interviewScreen) identity() string {
 	}
 	t := s.c.t
 	sex := r.Sex
-	if v := t["sex."+r.Sex]; v != "" {
+	if v := t.sex(r.Sex); v != "" {
 		sex = v
 	}
-	return fmt.Sprintf(t["iv.identity"], r.Name, survey.MaskNIK(r.NIK), r.BirthDate, sex, r.ProgramName, r.BatchID)
+	return fmt.Sprintf(t.InterviewIdentity, r.Name, survey.MaskNIK(r.NIK), r.BirthDate, sex, r.ProgramName, r.BatchID)
 }
 
 // richWrap renders a label or hint written with ODK's Markdown subset or inline HTML: its

@@ -80,7 +80,7 @@ func (j *jumpScreen) View() string {
 		switch {
 		case stp.Prompt:
 			mark = "+"
-			label = fmt.Sprintf(t["iv.addanother"], label, s.Instances(stp.Path))
+			label = fmt.Sprintf(t.InterviewAddAnother, label, s.Instances(stp.Path))
 		case comments[stp.Path] != "":
 			mark = "✎" // the supervisor commented on it
 			ans = display(j.c.t, s, stp.Path)

@@ -123,7 +123,7 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 			if l.cursor < len(l.rows) {
 				r := l.rows[l.cursor]
 				if r.iv.State != survey.StateDraft {
-					l.status = l.c.t["list.notdraft"]
+					l.status = l.c.t.ListNotDraft
 					return nil
 				}
 				who := r.name
@@ -172,9 +172,9 @@ func (l *listScreen) View() string {
 	var b strings.Builder
 	var tabs []string
 	for i, s := range listStates {
-		name := t["state.all"]
+		name := t.StateAll
 		if s != "" {
-			name = t["state."+string(s)]
+			name = t.state(s)
 		}
 		if i == l.filter {
 			tabs = append(tabs, st.Selected.Render("["+name+"]"))
@@ -183,15 +183,15 @@ func (l *listScreen) View() string {
 		}
 	}
 	b.WriteString(strings.Join(tabs, " ") + "\n")
-	b.WriteString("  " + t["list.search"] + " " + st.Input.Render(l.query) + st.Cursor.Render(" ") + "\n")
+	b.WriteString("  " + t.ListSearch + " " + st.Input.Render(l.query) + st.Cursor.Render(" ") + "\n")
 	if l.err != nil {
-		b.WriteString(st.Error.Render(t["err.load"]+" "+survey.ErrorMessage(l.err)) + "\n")
+		b.WriteString(st.Error.Render(t.ErrLoad+" "+survey.ErrorMessage(l.err)) + "\n")
 	}
 	switch {
 	case len(l.all) == 0:
-		b.WriteString(st.Muted.Render("  "+t["list.empty"]) + "\n")
+		b.WriteString(st.Muted.Render("  "+t.ListEmpty) + "\n")
 	case len(l.rows) == 0:
-		b.WriteString(st.Muted.Render("  "+t["list.nomatch"]) + "\n")
+		b.WriteString(st.Muted.Render("  "+t.ListNoMatch) + "\n")
 	}
 	foot := l.commentView()
 	switch {
@@ -212,13 +212,13 @@ func (l *listScreen) View() string {
 		r := l.rows[i]
 		who := r.iv.RespondentID
 		if who == "" {
-			who = t["list.walkin"]
+			who = t.ListWalkIn
 		}
 		rev := ""
 		if r.iv.Revision > 1 {
 			rev = fmt.Sprintf("r%d", r.iv.Revision)
 		}
-		line := fmt.Sprintf("%-12s %-12s %-24s %s %s", ansi.Truncate(t["state."+string(r.iv.State)], 12, "…"), who,
+		line := fmt.Sprintf("%-12s %-12s %-24s %s %s", ansi.Truncate(t.state(r.iv.State), 12, "…"), who,
 			ansi.Truncate(r.name, 24, "…"), r.iv.UpdatedAt.Local().Format("2006-01-02 15:04"), rev)
 		line = strings.TrimRight(line, " ")
 		if i == l.cursor {
@@ -246,7 +246,7 @@ func (l *listScreen) commentView() string {
 	}
 	t, st := l.c.t, l.c.st
 	general, byPath := splitReturnComment(iv.ReturnComment)
-	text := t["ret.comment"] + " " + general
+	text := t.ReturnedComment + " " + general
 	if len(byPath) > 0 {
 		text += fmt.Sprintf(" (+%d)", len(byPath))
 	}

@@ -68,31 +68,31 @@ func (s *migrateScreen) View() string {
 	t, st := s.c.t, s.c.st
 	iv, from, to := s.opened.iv, s.opened.form, s.opened.newer
 	var b strings.Builder
-	b.WriteString(st.Title.Render(fmt.Sprintf(t["mig.title"], from.ID)) + "\n\n")
+	b.WriteString(st.Title.Render(fmt.Sprintf(t.MigrateTitle, from.ID)) + "\n\n")
 	switch {
 	case s.err != nil:
-		b.WriteString(wrap(t["mig.failed"]+" "+survey.ErrorMessage(s.err), s.width, st.Error.Render) + "\n\n")
-		b.WriteString(st.Muted.Render(t["mig.continue"]) + "\n")
+		b.WriteString(wrap(t.MigrateFailed+" "+survey.ErrorMessage(s.err), s.width, st.Error.Render) + "\n\n")
+		b.WriteString(st.Muted.Render(t.MigrateContinue) + "\n")
 	case s.done != nil:
-		b.WriteString(wrap(fmt.Sprintf(t["mig.done"], to.Version, s.done.Kept), s.width, st.OK.Render) + "\n")
+		b.WriteString(wrap(fmt.Sprintf(t.MigrateDone, to.Version, s.done.Kept), s.width, st.OK.Render) + "\n")
 		if len(s.done.Dropped) == 0 {
-			b.WriteString(wrap(t["mig.allfit"], s.width, st.OK.Render) + "\n")
+			b.WriteString(wrap(t.MigrateAllFit, s.width, st.OK.Render) + "\n")
 		} else {
-			b.WriteString(wrap(fmt.Sprintf(t["mig.dropped"], len(s.done.Dropped)), s.width, st.Warn.Render) + "\n")
+			b.WriteString(wrap(fmt.Sprintf(t.MigrateDropped, len(s.done.Dropped)), s.width, st.Warn.Render) + "\n")
 			limit := max(s.height-8, 3)
 			for i, d := range s.done.Dropped {
 				if i == limit {
-					b.WriteString(st.Muted.Render(fmt.Sprintf("  "+t["mig.more"], len(s.done.Dropped)-i)) + "\n")
+					b.WriteString(st.Muted.Render(fmt.Sprintf("  "+t.MigrateMore, len(s.done.Dropped)-i)) + "\n")
 					break
 				}
 				b.WriteString(wrap(fmt.Sprintf("  • %s = %q: %s", d.Path, d.Value, d.Reason), s.width, st.Muted.Render) + "\n")
 			}
 		}
-		b.WriteString("\n" + st.Muted.Render(t["mig.continue"]) + "\n")
+		b.WriteString("\n" + st.Muted.Render(t.MigrateContinue) + "\n")
 	default:
-		b.WriteString(wrap(fmt.Sprintf(t["mig.ask"], iv.FormVersion, to.Version), s.width, unstyled) + "\n\n")
-		b.WriteString(st.Key.Render("y") + "  " + fmt.Sprintf(t["mig.yes"], to.Version) + "\n")
-		b.WriteString(st.Key.Render("n") + "  " + fmt.Sprintf(t["mig.no"], iv.FormVersion) + "\n")
+		b.WriteString(wrap(fmt.Sprintf(t.MigrateAsk, iv.FormVersion, to.Version), s.width, unstyled) + "\n\n")
+		b.WriteString(st.Key.Render("y") + "  " + fmt.Sprintf(t.MigrateYes, to.Version) + "\n")
+		b.WriteString(st.Key.Render("n") + "  " + fmt.Sprintf(t.MigrateNo, iv.FormVersion) + "\n")
 	}
 	return b.String()
 }

@@ -172,16 +172,16 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 func (p *pickerScreen) View() string {
 	c, t, st := p.c, p.c.t, p.c.st
 	var b strings.Builder
-	b.WriteString(st.Label.Render(t["pick.prompt"]) + "\n")
+	b.WriteString(st.Label.Render(t.PickerPrompt) + "\n")
 	b.WriteString(p.query.view(min(p.width-4, 50), st, true) + "\n")
-	hint := wrap(t["pick.hint"], p.width, st.Hint.Render)
+	hint := wrap(t.PickerHint, p.width, st.Hint.Render)
 	if p.rosterSize == 0 {
 		// A laptop without a roster: say how to get one.
-		hint += "\n" + wrap(t["pick.empty"], p.width, st.Warn.Render)
+		hint += "\n" + wrap(t.PickerEmpty, p.width, st.Warn.Render)
 	}
 	b.WriteString(hint + "\n\n")
 	if p.err != nil {
-		b.WriteString(st.Error.Render(t["err.load"]+" "+survey.ErrorMessage(p.err)) + "\n")
+		b.WriteString(st.Error.Render(t.ErrLoad+" "+survey.ErrorMessage(p.err)) + "\n")
 	}
 	rows := max(p.height-5-strings.Count(hint, "\n")-1, 1) / 2
 	start := 0
@@ -189,12 +189,12 @@ func (p *pickerScreen) View() string {
 		start = p.cursor - rows + 1
 	}
 	if strings.TrimSpace(p.query.Value()) != "" && len(p.matches) == 0 {
-		b.WriteString(st.Muted.Render("  "+t["pick.none"]) + "\n")
+		b.WriteString(st.Muted.Render("  "+t.PickerNone) + "\n")
 	}
 	if pr := p.prior; pr != nil {
-		state := t["state."+string(pr.iv.State)]
-		why := fmt.Sprintf(t["pick.prior"], pr.resp.Name, state, pr.iv.StartedAt.Local().Format("02-01-2006"), pr.iv.Revision)
-		b.WriteString(wrap(why, p.width, st.Warn.Render) + "\n" + wrap(t["pick.priorask"], p.width, st.Warn.Render) + "\n\n")
+		state := t.state(pr.iv.State)
+		why := fmt.Sprintf(t.PickerPrior, pr.resp.Name, state, pr.iv.StartedAt.Local().Format("02-01-2006"), pr.iv.Revision)
+		b.WriteString(wrap(why, p.width, st.Warn.Render) + "\n" + wrap(t.PickerPriorAsk, p.width, st.Warn.Render) + "\n\n")
 	}
 	for i := start; i < len(p.matches) && i < start+rows; i++ {
 		m := p.matches[i]
@@ -206,9 +206,9 @@ func (p *pickerScreen) View() string {
 		prog := ""
 		switch m.Progress {
 		case survey.ProgressDraft:
-			prog = st.Warn.Render(" [" + t["pick.draft"] + "]")
+			prog = st.Warn.Render(" [" + t.PickerDraft + "]")
 		case survey.ProgressDone:
-			prog = st.OK.Render(" [" + t["pick.done"] + "]")
+			prog = st.OK.Render(" [" + t.PickerDone + "]")
 		}
 		esc := survey.Printable
 		line1 := fmt.Sprintf("%s%-11s %s", mark, esc(r.RosterID), esc(r.Name)) + prog

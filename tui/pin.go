@@ -30,28 +30,6 @@ type UnlockConfig struct {
 	Dark bool
 }
 
-// pinTexts are the PIN screen's strings in Bahasa Indonesia and English.
-var pinTexts = map[string]texts{
-	"id": {
-		"title": "Buka data laptop", "prompt": "Masukkan PIN:",
-		"why":    "Draf wawancara dan data pribadi alumni di laptop ini terkunci dengan PIN yang dibuat saat tracer login.",
-		"wrong":  "PIN salah (%d kali berturut-turut). Tidak ada data yang hilang.",
-		"wait":   "Terlalu banyak PIN salah: coba lagi setelah %s (%d detik lagi). Tidak ada data yang hilang.",
-		"busy":   "Memeriksa PIN…",
-		"forgot": "Lupa PIN? Minta kode baru ke admin, lalu jalankan: tracer login URL KODE. Semua draf tetap ada.",
-		"keys":   "Enter buka · Esc keluar",
-	},
-	"en": {
-		"title": "Unlock this laptop's data", "prompt": "Enter the PIN:",
-		"why":    "Interview drafts and the alumni's personal data on this laptop are locked with the PIN set at tracer login.",
-		"wrong":  "Wrong PIN (%d in a row). Nothing is lost.",
-		"wait":   "Too many wrong PINs: try again after %s (%d seconds). Nothing is lost.",
-		"busy":   "Checking the PIN…",
-		"forgot": "Forgot the PIN? Ask the admin for a new code, then run: tracer login URL CODE. Every draft stays.",
-		"keys":   "Enter unlock · Esc quit",
-	},
-}
-
 // pinKeys are the PIN screen's key bindings.
 type pinKeys struct {
 	Submit, Quit, Delete key.Binding
@@ -82,7 +60,7 @@ func newPINStyles(dark bool) pinStyles {
 // PINModel is the PIN screen: the enumerator types the PIN (never shown), Enter tries it.
 type PINModel struct {
 	cfg      UnlockConfig
-	t        texts
+	t        *texts
 	keys     pinKeys
 	st       pinStyles
 	pin      []rune
@@ -101,10 +79,7 @@ func NewPINModel(cfg UnlockConfig) *PINModel {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	t, ok := pinTexts[cfg.Lang]
-	if !ok {
-		t = pinTexts["en"]
-	}
+	t, _ := textsFor(cfg.Lang)
 	return &PINModel{cfg: cfg, t: t, keys: newPINKeys(), st: newPINStyles(cfg.Dark), now: cfg.Now(), width: 80}
 }
 
@@ -187,22 +162,22 @@ func (m *PINModel) View() tea.View {
 	w := max(20, min(m.width, 80)-2)
 	wrap := lipgloss.NewStyle().Width(w)
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render("tracer · "+m.t["title"]) + "\n\n")
-	b.WriteString(wrap.Render(m.t["why"]) + "\n\n")
-	b.WriteString(m.t["prompt"] + " " + strings.Repeat("•", len(m.pin)) + "\n\n")
+	b.WriteString(m.st.Title.Render("tracer · "+m.t.PINTitle) + "\n\n")
+	b.WriteString(wrap.Render(m.t.PINWhy) + "\n\n")
+	b.WriteString(m.t.PINPrompt + " " + strings.Repeat("•", len(m.pin)) + "\n\n")
 	switch {
 	case m.busy:
-		b.WriteString(m.st.Muted.Render(m.t["busy"]) + "\n")
+		b.WriteString(m.st.Muted.Render(m.t.PINBusy) + "\n")
 	case m.now.Before(m.retryAt):
 		secs := int(m.retryAt.Sub(m.now).Seconds() + 0.999)
-		b.WriteString(wrap.Inherit(m.st.Error).Render(fmt.Sprintf(m.t["wait"], m.retryAt.Local().Format("15:04:05"), secs)) + "\n")
+		b.WriteString(wrap.Inherit(m.st.Error).Render(fmt.Sprintf(m.t.PINWait, m.retryAt.Local().Format("15:04:05"), secs)) + "\n")
 	case m.errText != "":
 		b.WriteString(wrap.Inherit(m.st.Error).Render(m.errText) + "\n")
 	case m.failures > 0:
-		b.WriteString(m.st.Error.Render(fmt.Sprintf(m.t["wrong"], m.failures)) + "\n")
+		b.WriteString(m.st.Error.Render(fmt.Sprintf(m.t.PINWrong, m.failures)) + "\n")
 	}
-	b.WriteString("\n" + wrap.Inherit(m.st.Muted).Render(m.t["forgot"]) + "\n")
-	b.WriteString(m.st.Muted.Render(m.t["keys"]))
+	b.WriteString("\n" + wrap.Inherit(m.st.Muted).Render(m.t.PINForgot) + "\n")
+	b.WriteString(m.st.Muted.Render(m.t.PINKeys))
 	v := tea.NewView(b.String())
 	v.AltScreen = true
 	return v

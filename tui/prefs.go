@@ -37,7 +37,7 @@ func LoadSettings(path string) (Settings, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return Settings{}, fmt.Errorf("read settings %s: %w", path, err)
 	}
-	if _, ok := uiTexts[s.UILang]; !ok {
+	if _, ok := textsFor(s.UILang); !ok {
 		s.UILang = ""
 	}
 	return s, nil

@@ -39,13 +39,13 @@ func (r *reviewScreen) build() {
 	r.problems = len(probs)
 	if !r.ses.readOnly {
 		if len(probs) > 0 {
-			r.lines = append(r.lines, reviewLine{text: fmt.Sprintf(t["rev.problems"], len(probs))})
+			r.lines = append(r.lines, reviewLine{text: fmt.Sprintf(t.FinalizeProblems, len(probs))})
 			for _, p := range probs {
 				r.lines = append(r.lines, reviewLine{text: s.Label(p.Path) + " — " + p.Message, path: p.Path, problem: true})
 			}
 			r.lines = append(r.lines, reviewLine{})
 		} else {
-			r.lines = append(r.lines, reviewLine{text: t["rev.noproblems"]}, reviewLine{})
+			r.lines = append(r.lines, reviewLine{text: t.FinalizeNoProblems}, reviewLine{})
 		}
 	}
 	section := "\x00"
@@ -103,11 +103,11 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		r.busy = false
 		if msg.err != nil {
 			r.c.log.Error("finalize", "interview", msg.id, "err", msg.err)
-			r.err = r.c.t["err.finalize"] + " " + survey.ErrorMessage(msg.err)
+			r.err = r.c.t.ErrFinalize + " " + survey.ErrorMessage(msg.err)
 			return nil
 		}
 		r.ses.readOnly = true
-		return send(goHomeMsg{status: r.c.t["rev.finalized"]})
+		return send(goHomeMsg{status: r.c.t.FinalizeDone})
 	case tea.KeyPressMsg:
 		if r.busy {
 			return nil
@@ -144,7 +144,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			if r.problems > 0 {
-				r.err = r.c.t["rev.fixfirst"]
+				r.err = r.c.t.FinalizeFixFirst
 				return nil
 			}
 			r.err = ""
@@ -158,16 +158,16 @@ func (r *reviewScreen) View() string {
 	t, st := r.c.t, r.c.st
 	var b strings.Builder
 	if r.ses.readOnly {
-		b.WriteString(st.Warn.Render(t["rev.readonly"]) + "\n")
+		b.WriteString(st.Warn.Render(t.FinalizeReadOnly) + "\n")
 	} else {
-		b.WriteString(st.Muted.Render(t["rev.help"]) + "\n")
+		b.WriteString(st.Muted.Render(t.FinalizeHelp) + "\n")
 	}
 	foot := ""
 	switch {
 	case r.confirm:
-		foot = st.Warn.Render(t["rev.confirm"])
+		foot = st.Warn.Render(t.FinalizeConfirm)
 	case r.busy:
-		foot = st.Muted.Render(t["rev.busy"])
+		foot = st.Muted.Render(t.FinalizeBusy)
 	case r.err != "":
 		foot = st.Error.Render(r.err)
 	}

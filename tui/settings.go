@@ -21,8 +21,6 @@ func newSettingsScreen(c *common) *settingsScreen { return &settingsScreen{c: c}
 
 func (s *settingsScreen) SetSize(w, h int) { s.width, s.height = w, h }
 
-var uiLangs = []string{"id", "en"}
-
 func (s *settingsScreen) Update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
 	km, ok := msg.(tea.KeyPressMsg)
@@ -65,8 +63,8 @@ func (s *settingsScreen) View() string {
 	t, st := s.c.t, s.c.st
 	var b strings.Builder
 	rows := []struct{ label, value string }{
-		{t["set.ui"], t["lang."+s.c.lang]},
-		{t["set.form"], langName(s.c.formLang())},
+		{t.SettingsUI, t.langName(s.c.lang)},
+		{t.SettingsForm, langName(s.c.formLang())},
 	}
 	for i, r := range rows {
 		line := "  " + r.label + ": ‹ " + r.value + " ›"
@@ -75,7 +73,7 @@ func (s *settingsScreen) View() string {
 		}
 		b.WriteString(line + "\n")
 	}
-	b.WriteString("\n" + wrap(t["set.hint"], s.width, st.Hint.Render) + "\n")
+	b.WriteString("\n" + wrap(t.SettingsHint, s.width, st.Hint.Render) + "\n")
 	return b.String()
 }
 

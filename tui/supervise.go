@@ -206,14 +206,14 @@ func (q *queueScreen) View() string {
 	t, st := q.c.t, q.c.st
 	w := max(q.width, 20)
 	var b strings.Builder
-	names := []string{t["rv.f.state"], t["rv.f.flag"], t["rv.f.enum"], t["rv.f.kejuruan"]}
+	names := []string{t.ReviewFilterState, t.ReviewFilterFlag, t.ReviewFilterEnumerator, t.ReviewFilterKejuruan}
 	var parts []string
 	for f := range nFilters {
 		v := q.value(f)
 		if v == "" {
-			v = t["state.all"]
+			v = t.StateAll
 		} else if f == filterState {
-			v = t["rv.s."+v]
+			v = t.reviewState(survey.ReviewState(v))
 		}
 		p := names[f] + " ‹" + ansi.Truncate(v, 16, "…") + "›"
 		if f == q.field {
@@ -225,13 +225,13 @@ func (q *queueScreen) View() string {
 	}
 	b.WriteString(ansi.Truncate(strings.Join(parts, ""), w, "…") + "\n\n")
 	if q.err != nil {
-		b.WriteString(wrap(t["err.load"]+" "+survey.ErrorMessage(q.err), w, st.Error.Render) + "\n")
+		b.WriteString(wrap(t.ErrLoad+" "+survey.ErrorMessage(q.err), w, st.Error.Render) + "\n")
 	}
 	if q.loaded && len(q.rows) == 0 && q.err == nil {
-		b.WriteString(st.Muted.Render("  "+t["rv.empty"]) + "\n")
+		b.WriteString(st.Muted.Render("  "+t.ReviewEmpty) + "\n")
 	}
 	if len(q.rows) > 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("  %-13s %-13s %-10s %-11s %s", t["rv.h.state"], t["rv.h.resp"], t["rv.h.enum"], t["rv.h.received"], t["rv.h.flags"])) + "\n")
+		b.WriteString(st.Muted.Render(fmt.Sprintf("  %-13s %-13s %-10s %-11s %s", t.ReviewHeadState, t.ReviewHeadRespondent, t.ReviewHeadEnumerator, t.ReviewHeadReceived, t.ReviewHeadFlags)) + "\n")
 	}
 	rows := max(q.height-5, 1)
 	start := 0
@@ -246,12 +246,12 @@ func (q *queueScreen) View() string {
 		}
 		who := r.RespondentID
 		if who == "" {
-			who = t["list.walkin"]
+			who = t.ListWalkIn
 		}
 		if r.Revision > 1 {
 			who = fmt.Sprintf("%s r%d", who, r.Revision)
 		}
-		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %s", ansi.Truncate(t["rv.s."+string(r.State)], 13, "…"),
+		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %s", ansi.Truncate(t.reviewState(r.State), 13, "…"),
 			ansi.Truncate(who, 13, "…"), ansi.Truncate(enumeratorOf(r), 10, "…"),
 			r.ReceivedAt.Local().Format("01-02 15:04"), strings.Join(flags, ","))
 		if i == q.cursor {
@@ -263,7 +263,7 @@ func (q *queueScreen) View() string {
 		}
 		b.WriteString(ansi.Truncate(line, w, "…") + "\n")
 	}
-	foot := fmt.Sprintf(t["rv.count"], len(q.rows))
+	foot := fmt.Sprintf(t.ReviewCount, len(q.rows))
 	if q.more {
 		foot += " +"
 	}
@@ -370,7 +370,7 @@ func (d *detailScreen) build() {
 					was = displayAs(d.c.t, s, st.Path, was)
 				}
 				l.mark = "Δ"
-				l.value = v + "  " + fmt.Sprintf(d.c.t["rv.was"], d.prev.Revision, was)
+				l.value = v + "  " + fmt.Sprintf(d.c.t.ReviewWas, d.prev.Revision, was)
 			}
 		}
 		d.lines = append(d.lines, l)
@@ -439,9 +439,9 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		d.err = nil
 		if msg.returned {
-			d.done = t["rv.returned"]
+			d.done = t.ReviewReturned
 		} else {
-			d.done = t["rv.approved"]
+			d.done = t.ReviewApproved
 		}
 		d.notes = map[string]string{}
 		return d.load()
@@ -466,7 +466,7 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 					return nil
 				}
 				if text == "" {
-					d.err = survey.Errorf(survey.EINVALID, "%s", t["rv.needcomment"])
+					d.err = survey.Errorf(survey.EINVALID, "%s", t.ReviewNeedComment)
 					return nil
 				}
 				return d.decide(true, text)
@@ -516,43 +516,43 @@ func (d *detailScreen) View() string {
 	var head []string
 	if d.d == nil {
 		if d.err != nil {
-			return wrap(t["err.load"]+" "+survey.ErrorMessage(d.err), w, st.Error.Render)
+			return wrap(t.ErrLoad+" "+survey.ErrorMessage(d.err), w, st.Error.Render)
 		}
-		return st.Muted.Render(t["rv.loading"])
+		return st.Muted.Render(t.ReviewLoading)
 	}
 	r := d.d.Review
 	who := r.RespondentID
 	if who == "" {
-		who = t["list.walkin"]
+		who = t.ListWalkIn
 	}
-	head = append(head, st.Title.Render(ansi.Truncate(fmt.Sprintf("%s · r%d · %s · %s", who, r.Revision, t["rv.s."+string(r.State)], enumeratorOf(r)), w, "…")))
+	head = append(head, st.Title.Render(ansi.Truncate(fmt.Sprintf("%s · r%d · %s · %s", who, r.Revision, t.reviewState(r.State), enumeratorOf(r)), w, "…")))
 	if p := d.resp; p != nil {
 		// the roster's identity in full, for the supervisor to verify against the answers
-		id := fmt.Sprintf(t["rv.identity"], p.Name, p.NIK, p.BirthDate, p.Institution)
+		id := fmt.Sprintf(t.ReviewIdentity, p.Name, p.NIK, p.BirthDate, p.Institution)
 		head = append(head, strings.Split(wrap(id, w, st.Label.Render), "\n")...)
 	}
-	info := fmt.Sprintf(t["rv.received"], r.ReceivedAt.Local().Format("2006-01-02 15:04"))
+	info := fmt.Sprintf(t.ReviewReceived, r.ReceivedAt.Local().Format("2006-01-02 15:04"))
 	if rec := d.d.Record; rec != nil && !rec.StartedAt.IsZero() && rec.FinalizedAt.After(rec.StartedAt) {
 		mins := fmt.Sprint(int(rec.FinalizedAt.Sub(rec.StartedAt).Round(time.Minute).Minutes()))
 		if mins == "0" {
 			mins = "<1"
 		}
-		info += " · " + fmt.Sprintf(t["rv.duration"], mins)
+		info += " · " + fmt.Sprintf(t.ReviewDuration, mins)
 	}
 	if len(d.d.Revisions) > 1 {
-		info += " · " + fmt.Sprintf(t["rv.revisions"], len(d.d.Revisions))
+		info += " · " + fmt.Sprintf(t.ReviewRevisions, len(d.d.Revisions))
 	}
 	head = append(head, st.Muted.Render(ansi.Truncate(info, w, "…")))
 	for i, f := range r.Flags {
 		if i == 2 {
-			head = append(head, st.Warn.Render(fmt.Sprintf("  "+t["rv.moreflags"], len(r.Flags)-2)))
+			head = append(head, st.Warn.Render(fmt.Sprintf("  "+t.ReviewMoreFlags, len(r.Flags)-2)))
 			break
 		}
 		head = append(head, strings.Split(wrap("⚑ "+f.Name+": "+f.Reason, w, st.Warn.Render), "\n")...)
 	}
 	if n := len(d.d.History); n > 0 {
 		h := d.d.History[n-1]
-		line := fmt.Sprintf(t["rv.last"], t["rv.s."+string(h.To)], h.By, h.At.Local().Format("01-02 15:04"))
+		line := fmt.Sprintf(t.ReviewLast, t.reviewState(h.To), h.By, h.At.Local().Format("01-02 15:04"))
 		if h.Comment != "" {
 			line += ": " + strings.ReplaceAll(h.Comment, "\n", " ")
 		}
@@ -561,19 +561,19 @@ func (d *detailScreen) View() string {
 	var foot []string
 	switch {
 	case d.edit != nil && d.editPath != "":
-		foot = append(foot, st.Warn.Render(t["rv.qcomment"]), d.edit.view(w-2, st, true))
+		foot = append(foot, st.Warn.Render(t.ReviewQuestionComment), d.edit.view(w-2, st, true))
 	case d.edit != nil:
-		foot = append(foot, st.Warn.Render(t["rv.comment"]), d.edit.view(w-2, st, true))
+		foot = append(foot, st.Warn.Render(t.ReviewComment), d.edit.view(w-2, st, true))
 	case d.confirm:
-		foot = append(foot, st.Warn.Render(ansi.Truncate(t["rv.confirm"], w, "…")))
+		foot = append(foot, st.Warn.Render(ansi.Truncate(t.ReviewConfirm, w, "…")))
 	case d.busy:
-		foot = append(foot, st.Muted.Render(t["rev.busy"]))
+		foot = append(foot, st.Muted.Render(t.FinalizeBusy))
 	case d.err != nil:
 		foot = append(foot, st.Error.Render(ansi.Truncate(survey.ErrorMessage(d.err), w, "…")))
 	case d.done != "":
 		foot = append(foot, st.OK.Render(d.done))
 	case len(d.notes) > 0:
-		foot = append(foot, st.Warn.Render(fmt.Sprintf(t["rv.notes"], len(d.notes))))
+		foot = append(foot, st.Warn.Render(fmt.Sprintf(t.ReviewNotes, len(d.notes))))
 	}
 	rows := max(d.height-len(head)-len(foot)-1, 1)
 	lines := make([]reviewLine, len(d.lines))
@@ -673,22 +673,22 @@ func (v *coverageScreen) View() string {
 	w := max(v.width, 40)
 	if v.cov == nil {
 		if v.err != nil {
-			return wrap(t["err.load"]+" "+survey.ErrorMessage(v.err), w, st.Error.Render)
+			return wrap(t.ErrLoad+" "+survey.ErrorMessage(v.err), w, st.Error.Render)
 		}
-		return st.Muted.Render(t["rv.loading"])
+		return st.Muted.Render(t.ReviewLoading)
 	}
 	cov := v.cov
 	var b strings.Builder
 	tot := cov.Total
-	b.WriteString(st.Title.Render(fmt.Sprintf(t["cov.total"], tot.Traced, tot.Roster, pct(tot.Traced, tot.Roster), tot.Approved, pct(tot.Approved, tot.Roster))) + "\n")
+	b.WriteString(st.Title.Render(fmt.Sprintf(t.CoverageTotal, tot.Traced, tot.Roster, pct(tot.Traced, tot.Roster), tot.Approved, pct(tot.Approved, tot.Roster))) + "\n")
 	if cov.Unlinked > 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf(t["cov.unlinked"], cov.Unlinked)) + "\n")
+		b.WriteString(st.Muted.Render(fmt.Sprintf(t.CoverageUnlinked, cov.Unlinked)) + "\n")
 	}
 	var tabs []string
 	for i := range v.tabs() {
-		name := t["cov.enum"]
+		name := t.CoverageEnumerator
 		if i < len(cov.Breakdowns) {
-			name = t["cov.d."+cov.Breakdowns[i].Dimension]
+			name = t.coverageBy(cov.Breakdowns[i].Dimension)
 		}
 		if i == v.tab {
 			tabs = append(tabs, st.Selected.Render("["+name+"]"))
@@ -701,7 +701,7 @@ func (v *coverageScreen) View() string {
 	barW := 16
 	keyW := w - 2 - 1 - 9 - 1 - 9 - 1 - barW - 1 - 9
 	if v.tab < len(cov.Breakdowns) {
-		lines = append(lines, st.Muted.Render(fmt.Sprintf("%-*s %9s %9s %*s %9s", keyW, "", t["cov.roster"], t["cov.traced"], barW, "", t["cov.approved"])))
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("%-*s %9s %9s %*s %9s", keyW, "", t.CoverageRoster, t.CoverageTraced, barW, "", t.CoverageApproved)))
 		for _, r := range cov.Breakdowns[v.tab].Rows {
 			name := r.Key
 			if name == "" {
@@ -711,11 +711,11 @@ func (v *coverageScreen) View() string {
 				fmt.Sprintf("%d %3d%%", r.Traced, pct(r.Traced, r.Roster)), coverBar(st, r.Traced, r.Approved, r.Roster, barW),
 				fmt.Sprintf("%d %3d%%", r.Approved, pct(r.Approved, r.Roster))))
 		}
-		lines = append(lines, st.Muted.Render(t["cov.legend"]))
+		lines = append(lines, st.Muted.Render(t.CoverageLegend))
 	} else {
-		lines = append(lines, st.Muted.Render(fmt.Sprintf(t["cov.today"], cov.Day)))
-		lines = append(lines, st.Muted.Render(fmt.Sprintf("%-14s %8s %-*s %7s %7s %7s", t["rv.h.enum"], t["cov.h.today"], barW, "",
-			t["cov.h.total"], t["cov.h.appr"], t["cov.h.ret"])))
+		lines = append(lines, st.Muted.Render(fmt.Sprintf(t.CoverageToday, cov.Day)))
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("%-14s %8s %-*s %7s %7s %7s", t.ReviewHeadEnumerator, t.CoverageHeadToday, barW, "",
+			t.CoverageHeadTotal, t.CoverageHeadApproved, t.CoverageHeadReturned)))
 		most := 1
 		for _, e := range cov.Enumerators {
 			most = max(most, e.Today)

@@ -29,15 +29,16 @@ type Syncer interface {
 }
 
 // outcomeGroups are the outcomes as the sync screen groups them, the problems first, with
-// the key of each group's label.
+// the key of each group and its label.
 var outcomeGroups = []struct {
 	key      string
+	label    func(*texts) string
 	outcomes []survey.Outcome
 }{
-	{"refused", []survey.Outcome{survey.OutcomeConflict, survey.OutcomeRefused}},
-	{"waiting", []survey.Outcome{survey.OutcomeWaiting}},
-	{"pushed", []survey.Outcome{survey.OutcomeStored}},
-	{"already", []survey.Outcome{survey.OutcomeDuplicate}},
+	{"refused", func(t *texts) string { return t.SyncOutcomeRefused }, []survey.Outcome{survey.OutcomeConflict, survey.OutcomeRefused}},
+	{"waiting", func(t *texts) string { return t.SyncOutcomeWaiting }, []survey.Outcome{survey.OutcomeWaiting}},
+	{"pushed", func(t *texts) string { return t.SyncOutcomePushed }, []survey.Outcome{survey.OutcomeStored}},
+	{"already", func(t *texts) string { return t.SyncOutcomeAlready }, []survey.Outcome{survey.OutcomeDuplicate}},
 }
 
 // Messages of the sync.
@@ -287,22 +288,22 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 func (c *common) serverLine() string {
 	t, st, s := c.t, c.st, &c.sync
 	if c.cfg.Sync == nil {
-		return st.Warn.Render(t["sync.nologinshort"])
+		return st.Warn.Render(t.SyncNoLoginShort)
 	}
-	state := st.Muted.Render(t["sync.checking"])
+	state := st.Muted.Render(t.SyncChecking)
 	switch {
 	case s.running:
-		state = st.OK.Render(t["sync.running"])
+		state = st.OK.Render(t.SyncRunning)
 	case s.checked && s.online:
-		state = st.OK.Render("● " + t["sync.online"])
+		state = st.OK.Render("● " + t.SyncOnline)
 	case s.checked:
-		state = st.Warn.Render("○ " + t["sync.offline"])
+		state = st.Warn.Render("○ " + t.SyncOffline)
 	}
-	last := t["sync.never"]
+	last := t.SyncNever
 	if !s.last.IsZero() {
 		last = s.last.Local().Format("2006-01-02 15:04")
 	}
-	return state + st.Muted.Render(" · "+t["sync.last"]+" "+last)
+	return state + st.Muted.Render(" · "+t.SyncLast+" "+last)
 }
 
 // syncBar draws done of total as a bar of width cells.
@@ -319,43 +320,43 @@ func (s *syncScreen) View() string {
 	w := max(s.width, 20)
 	var b strings.Builder
 	if c.cfg.Sync == nil {
-		b.WriteString(st.Warn.Render(t["sync.nologin"]) + "\n\n")
-		b.WriteString(wrap(t["sync.howlogin"], w, st.Hint.Render) + "\n\n")
-		b.WriteString("    " + st.Key.Render(t["sync.logincmd"]) + "\n\n")
-		b.WriteString(wrap(t["sync.howlogin2"], w, st.Hint.Render) + "\n")
+		b.WriteString(st.Warn.Render(t.SyncNoLogin) + "\n\n")
+		b.WriteString(wrap(t.SyncHowLogin, w, st.Hint.Render) + "\n\n")
+		b.WriteString("    " + st.Key.Render(t.SyncLoginCmd) + "\n\n")
+		b.WriteString(wrap(t.SyncHowLogin2, w, st.Hint.Render) + "\n")
 		return b.String()
 	}
-	b.WriteString(ansi.Truncate(t["sync.server"]+" "+c.cfg.Server, w, "…") + "\n")
+	b.WriteString(ansi.Truncate(t.SyncServer+" "+c.cfg.Server, w, "…") + "\n")
 	b.WriteString(c.serverLine() + "\n\n")
 	ss := &c.sync
 	switch {
 	case ss.running:
-		label := " " + t["sync.running"]
+		label := " " + t.SyncRunning
 		if ss.progress.Total > 0 {
-			label = fmt.Sprintf(" "+t["sync.progress"], ss.progress.Done, ss.progress.Total)
+			label = fmt.Sprintf(" "+t.SyncProgress, ss.progress.Done, ss.progress.Total)
 		}
 		b.WriteString(syncBar(st, ss.progress.Done, ss.progress.Total, min(w-ansi.StringWidth(label)-1, 50)) + label + "\n")
 	case ss.sum == nil && ss.err == nil:
-		b.WriteString(st.Muted.Render(t["sync.hint"]) + "\n")
+		b.WriteString(st.Muted.Render(t.SyncHint) + "\n")
 	default:
 		n := len(ss.sum.Outcomes)
 		b.WriteString(syncBar(st, n, max(n, 1), min(w-2, 50)) + "\n")
 	}
 	if ss.err != nil {
-		msg := t["sync.failed"] + " " + survey.ErrorMessage(ss.err)
+		msg := t.SyncFailed + " " + survey.ErrorMessage(ss.err)
 		if errors.Is(ss.err, survey.ErrUnreachable) {
-			msg = t["sync.unreachable"]
+			msg = t.SyncUnreachable
 		}
 		b.WriteString(wrap(msg, w, st.Error.Render) + "\n")
 	}
 	if ss.sum != nil && !ss.running {
 		sum := ss.sum
-		line := fmt.Sprintf(t["sync.summary"], sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate),
+		line := fmt.Sprintf(t.SyncSummary, sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate),
 			sum.Count(survey.OutcomeConflict, survey.OutcomeRefused)+sum.Skipped, sum.Count(survey.OutcomeWaiting))
 		b.WriteString(wrap(line, w, st.Title.Render) + "\n")
-		b.WriteString(wrap(fmt.Sprintf(t["sync.pulled"], sum.Forms, sum.RosterRows, sum.Returned), w, st.Muted.Render) + "\n")
+		b.WriteString(wrap(fmt.Sprintf(t.SyncPulled, sum.Forms, sum.RosterRows, sum.Returned), w, st.Muted.Render) + "\n")
 		if sum.Returned > 0 {
-			b.WriteString(wrap(t["sync.returnedhint"], w, st.Warn.Render) + "\n")
+			b.WriteString(wrap(t.SyncReturnedHint, w, st.Warn.Render) + "\n")
 		}
 		b.WriteString("\n")
 		head := strings.Count(b.String(), "\n")
@@ -386,9 +387,9 @@ func (s *syncScreen) outcomeLines(w int) []string {
 			}
 			who := c.sync.names[x.InterviewID]
 			if who == "" {
-				who = t["list.walkin"]
+				who = t.ListWalkIn
 			}
-			label := t["sync.o."+g.key]
+			label := g.label(t)
 			line := fmt.Sprintf("%s %-*s %s · r%d", mark, outcomeWidth(), label, ansi.Truncate(who, 36, "…"), x.Revision)
 			out = append(out, style(ansi.Truncate(line, w, "…")))
 			if x.Reason != "" {
@@ -402,9 +403,10 @@ func (s *syncScreen) outcomeLines(w int) []string {
 // outcomeWidth is the width of the outcome labels in any UI language.
 func outcomeWidth() int {
 	n := 0
-	for _, t := range uiTexts {
+	for _, lang := range uiLangs {
+		t, _ := textsFor(lang)
 		for _, g := range outcomeGroups {
-			n = max(n, ansi.StringWidth(t["sync.o."+g.key]))
+			n = max(n, ansi.StringWidth(g.label(t)))
 		}
 	}
 	return n

@@ -137,7 +137,7 @@ type common struct {
 	keys   KeyMap
 	fkeys  fieldKeys
 	lang   string
-	t      texts
+	t      *texts
 	help   help.Model
 	writes *journal
 	seq    uint64
@@ -148,11 +148,12 @@ type common struct {
 }
 
 func (c *common) setLang(lang string) {
-	if _, ok := uiTexts[lang]; !ok {
+	t, ok := textsFor(lang)
+	if !ok {
 		lang = "en"
 	}
 	c.lang = lang
-	c.t = uiTexts[lang]
+	c.t = t
 	c.keys = DefaultKeyMap()
 	c.keys.localize(c.t)
 	c.fkeys = newFieldKeys(c.t)
@@ -383,9 +384,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openedMsg:
 		if msg.err != nil {
 			m.c.log.Error("open interview", "err", msg.err)
-			m.status = m.c.t["err.open"] + " " + survey.ErrorMessage(msg.err)
+			m.status = m.c.t.ErrOpen + " " + survey.ErrorMessage(msg.err)
 			if errors.Is(msg.err, errSealed) {
-				m.status = m.c.t["err.sealed"]
+				m.status = m.c.t.ErrSealed
 			}
 			return m, m.to(screenPicker, msg)
 		}
@@ -453,7 +454,7 @@ func (m *Model) typing() bool {
 // quit saves what is on screen and ends the program once the write queue is empty.
 func (m *Model) quit() tea.Cmd {
 	if iv := m.iv(); iv != nil && m.screen == screenInterview && !iv.readOnly {
-		m.quitNote = fmt.Sprintf(m.c.t["iv.quitsaved"], iv.who())
+		m.quitNote = fmt.Sprintf(m.c.t.InterviewQuitSaved, iv.who())
 		return tea.Sequence(iv.saveNow(), send(quitMsg{}))
 	}
 	return tea.Sequence(m.c.flush(), send(quitMsg{}))
@@ -475,7 +476,7 @@ func (m *Model) render() string {
 		return ""
 	}
 	p := m.current()
-	left := c.st.Header.Render("tracer") + " " + c.st.Muted.Render("· "+c.t[screenTitle[m.screen]])
+	left := c.st.Header.Render("tracer") + " " + c.st.Muted.Render("· "+c.t.title(m.screen))
 	right := c.st.Muted.Render(c.cfg.Enumerator + " · " + strings.ToUpper(c.lang))
 	if c.cfg.Sync != nil {
 		right = c.syncMark() + " " + right
@@ -483,7 +484,7 @@ func (m *Model) render() string {
 	header := left + strings.Repeat(" ", max(w-ansi.StringWidth(left)-ansi.StringWidth(right), 1)) + right
 	var body string
 	if m.showHelp {
-		body = c.st.Title.Render(c.t["help.title"]) + "\n\n" + c.help.FullHelpView(p.FullHelp()) + "\n\n" + c.st.Muted.Render(c.t["help.close"])
+		body = c.st.Title.Render(c.t.HelpTitle) + "\n\n" + c.help.FullHelpView(p.FullHelp()) + "\n\n" + c.st.Muted.Render(c.t.HelpClose)
 	} else {
 		body = p.View()
 	}
@@ -493,7 +494,7 @@ func (m *Model) render() string {
 	}
 	if w < minWidth || h < minHeight {
 		// too small: say so on the status line; the screens wrap rather than cut
-		status = c.st.Error.Render(fmt.Sprintf(c.t["small"], w, h, minWidth, minHeight))
+		status = c.st.Error.Render(fmt.Sprintf(c.t.TooSmall, w, h, minWidth, minHeight))
 	}
 	short := c.help.ShortHelpView(append([]key.Binding{c.keys.Help}, p.ShortHelp()...))
 	return fit(header, w, 1) + "\n" + fit(body, w, max(h-3, 1)) + "\n" + fit(status, w, 1) + "\n" + fit(short, w, 1)
@@ -501,13 +502,6 @@ func (m *Model) render() string {
 
 // The window size every screen is laid out for; a smaller window is told so.
 const minWidth, minHeight = 80, 24
-
-var screenTitle = map[screen]string{
-	screenHome: "t.home", screenPicker: "t.picker", screenInterview: "t.interview", screenJump: "t.jump",
-	screenReview: "t.review", screenList: "t.list", screenSettings: "t.settings", screenSync: "t.sync",
-	screenQueue: "t.queue", screenDetail: "t.detail", screenCoverage: "t.coverage",
-	screenMigrate: "t.migrate",
-}
 
 // fit cuts s to exactly h lines of at most w cells, padding with empty lines.
 func fit(s string, w, h int) string {

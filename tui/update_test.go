@@ -199,7 +199,7 @@ func TestIntegerLiveCheck(t *testing.T) {
 	for _, r := range "4a8-" {
 		f.Update(keypress(string(r)))
 	}
-	if f.edit.Value() != "48" || f.Note() != "live.number" {
+	if f.edit.Value() != "48" || f.Note() != liveNumber {
 		t.Errorf("integer entry %q note %q", f.edit.Value(), f.Note())
 	}
 }
@@ -316,19 +316,6 @@ func TestLangFromEnv(t *testing.T) {
 	}
 }
 
-func TestTextsComplete(t *testing.T) {
-	for id := range uiTexts["en"] {
-		if uiTexts["id"][id] == "" {
-			t.Errorf("%s has no Indonesian text", id)
-		}
-	}
-	for id := range uiTexts["id"] {
-		if uiTexts["en"][id] == "" {
-			t.Errorf("%s has no English text", id)
-		}
-	}
-}
-
 // TestPickerEmptyRoster: on a laptop without a roster the picker says how to get one; with a
 // roster it does not.
 func TestPickerEmptyRoster(t *testing.T) {
@@ -366,10 +353,10 @@ func TestDisplaySelectOneWithSpaces(t *testing.T) {
 	if p, err := s.Set("cert", "blk bnsp"); p != nil || err != nil {
 		t.Fatal(p, err)
 	}
-	if got := display(uiTexts["en"], s, "inst"); got != "UPTD BLKI Kota Bontang (Kaltim)" {
+	if got := display(&textsEN, s, "inst"); got != "UPTD BLKI Kota Bontang (Kaltim)" {
 		t.Errorf("select_one = %q", got)
 	}
-	if got := display(uiTexts["en"], s, "cert"); got != "BLK certificate, BNSP" {
+	if got := display(&textsEN, s, "cert"); got != "BLK certificate, BNSP" {
 		t.Errorf("select_multiple = %q", got)
 	}
 }

@@ -57,7 +57,7 @@ func (v *voidPrompt) update(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.String() == "enter":
 		r := strings.TrimSpace(v.reason.Value())
 		if r == "" {
-			v.err = v.c.t["void.needreason"]
+			v.err = v.c.t.VoidNeedReason
 			return nil
 		}
 		v.asking = false
@@ -73,15 +73,15 @@ func (v *voidPrompt) done(msg voidedMsg) string {
 	v.ref = nil
 	if msg.err != nil {
 		v.c.log.Error("void draft", "interview", msg.ref.id, "err", msg.err)
-		return v.c.t["err.void"] + " " + survey.ErrorMessage(msg.err)
+		return v.c.t.ErrVoid + " " + survey.ErrorMessage(msg.err)
 	}
-	return fmt.Sprintf(v.c.t["void.done"], msg.ref.who)
+	return fmt.Sprintf(v.c.t.VoidDone, msg.ref.who)
 }
 
 // view draws the prompt: the question and the reason being typed.
 func (v *voidPrompt) view(width int) string {
 	t, st := v.c.t, v.c.st
-	out := wrap(fmt.Sprintf(t["void.ask"], v.ref.who), width, st.Warn.Render) + "\n" + v.reason.view(min(width-2, 60), st, true)
+	out := wrap(fmt.Sprintf(t.VoidAsk, v.ref.who), width, st.Warn.Render) + "\n" + v.reason.view(min(width-2, 60), st, true)
 	if v.err != "" {
 		out += "\n" + st.Error.Render(v.err)
 	}
