@@ -431,6 +431,8 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 	if len(cfg.Windows) == 0 {
 		cfg.Windows = []int{3, 6, 12}
 	}
+	cfg.Windows = append([]int(nil), cfg.Windows...)
+	sort.Ints(cfg.Windows)
 	if cfg.By == nil {
 		cfg.By = Dimensions
 	}
@@ -613,19 +615,21 @@ func firstJobBin(t float64) int {
 	return 4
 }
 
-// window is the window since training of m months, "" when m is unknown.
-func window(m float64) string {
-	switch {
-	case math.IsNaN(m):
+// window is the window since training of m months, "" when m is unknown. The windows are
+// bounded by the study's "employed within k months" windows ws (ascending): with 3, 6 and 12,
+// "0-3", "3-6", "6-12" and "12+".
+func window(m float64, ws []int) string {
+	if math.IsNaN(m) {
 		return ""
-	case m < 3:
-		return "0-3"
-	case m < 6:
-		return "3-6"
-	case m < 12:
-		return "6-12"
 	}
-	return "12+"
+	from := 0
+	for _, k := range ws {
+		if m < float64(k) {
+			return strconv.Itoa(from) + "-" + strconv.Itoa(k)
+		}
+		from = k
+	}
+	return strconv.Itoa(from) + "+"
 }
 
 // domicile is the regency of domicile: the one answered in the interview, else the roster's.
@@ -646,14 +650,18 @@ func sortKeys(d Dimension, keys []string) {
 		}
 		return 0
 	}
-	windowRank := map[string]int{"0-3": 0, "3-6": 1, "6-12": 2, "12+": 3}
+	// A window's key starts with its lower bound in months.
+	windowRank := func(k string) int {
+		n, _ := strconv.Atoi(strings.TrimRight(strings.SplitN(k, "-", 2)[0], "+"))
+		return n
+	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]
 		if rank(a) != rank(b) {
 			return rank(a) < rank(b)
 		}
 		if d == ByWindow {
-			return windowRank[a] < windowRank[b]
+			return windowRank(a) < windowRank(b)
 		}
 		return a < b
 	})
@@ -705,7 +713,7 @@ func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
 	p.attr = map[Dimension]string{
 		ByKejuruan: r.Kejuruan, ByProgram: r.ProgramName, ByInstitution: r.Institution, ByBatch: r.BatchID,
 		ByBudgetYear: r.BudgetYear, ByFunding: r.Funding, BySex: r.Sex, ByRegency: domicile(r, p.iv), ByEducation: r.Education,
-		ByWindow: window(m),
+		ByWindow: window(m, cfg.Windows),
 	}
 	if p.iv != nil {
 		p.attr[ByWorkRegency] = p.iv.v[builtin.WorkRegency]

@@ -550,3 +550,28 @@ func TestWriters(t *testing.T) {
 		t.Errorf("%d charts, want %d", charts, 1+len(report.Dimensions))
 	}
 }
+
+// TestWindowsFollowTheStudy checks that the window breakdown is cut at the study's windows:
+// with 6 and 12 months (the order given does not matter), P11-P15 (3-6 months since
+// training) fall in 0-6 beside the 19 people of 6-12 and the 6 of 12+ that TestBreakdowns
+// counts, in the order of their lower bounds.
+func TestWindowsFollowTheStudy(t *testing.T) {
+	r := compute(t, report.Config{Windows: []int{12, 6}})
+	var keys []string
+	got := map[string]int{}
+	for _, b := range r.Breakdowns {
+		if b.Dimension != report.ByWindow {
+			continue
+		}
+		for _, c := range b.Cells {
+			keys = append(keys, c.Key)
+			got[c.Key] = c.N.T
+		}
+	}
+	if diff := cmp.Diff([]string{"0-6", "6-12", "12+"}, keys); diff != "" {
+		t.Errorf("window cells (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{"0-6": 5, "6-12": 19, "12+": 6}, got); diff != "" {
+		t.Errorf("window T (-want +got):\n%s", diff)
+	}
+}
