@@ -197,9 +197,9 @@ func writeDTA(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 		for i, c := range cells {
 			switch t := types[i]; t {
 			case dtaLong:
-				row = le.AppendUint32(row, uint32(dtaInt(st.vars[i].kind, c)))
+				row = le.AppendUint32(row, uint32(dtaInt(st.vars[i].kind, st.vars[i].labels.number(c))))
 			case dtaDouble:
-				row = le.AppendUint64(row, math.Float64bits(dtaFloat(st.vars[i].kind, c)))
+				row = le.AppendUint64(row, math.Float64bits(dtaFloat(st.vars[i].kind, st.vars[i].labels.number(c))))
 			default:
 				row = append(row, fixed(c, t+1)[:t]...)
 			}

@@ -252,7 +252,7 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 					w.put(chunk + strings.Repeat(" ", (sw+7)/8*8-len(chunk)))
 				}
 			default:
-				w.put(savNumber(v.kind, c))
+				w.put(savNumber(v.kind, v.labels.number(c)))
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,19 @@ type valueLabels struct {
 	name   string
 	codes  []int
 	labels []string
+	// text maps the codes of a list whose codes are not all whole numbers to the numbers
+	// stored (1..n); nil for a list of whole-number codes, stored as they are
+	text  map[string]int
+	names []string // the text codes, in the order of their numbers
+}
+
+// number returns the stored value of cell c of a variable with labels vl: c itself, or
+// the number of its text code.
+func (vl *valueLabels) number(c string) string {
+	if vl == nil || vl.text == nil || c == "" {
+		return c
+	}
+	return strconv.Itoa(vl.text[c])
 }
 
 // statVar is one variable of a statistics file.
@@ -45,6 +59,9 @@ type statVar struct {
 	width  int  // longest value in bytes
 	ints   bool // every value is an integer that fits in 32 bits
 	labels *valueLabels
+	// outside is the first value of a text-coded select that is not one of its codes: the
+	// variable is then a string holding the codes
+	outside string
 }
 
 type statTable struct {
@@ -98,13 +115,17 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 	case colRoster:
 		if strings.HasSuffix(c.name, "_date") {
 			v.kind = varDate
+		} else if s.roster[c.idx] == "sex" {
+			v.kind, v.labels = varNumber, s.sexLabels(sets)
 		}
 	case colKey:
 		if c.name == "index" {
 			v.kind = varNumber
 		}
 	case colDerived, colAlumni:
-		if c.num {
+		if c.kind == colAlumni && c.name == "sex" {
+			v.kind, v.labels = varNumber, s.sexLabels(sets)
+		} else if c.num {
 			v.kind = varNumber
 		} else if strings.HasSuffix(c.name, "_date") {
 			v.kind = varDate
@@ -128,6 +149,8 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 			v.kind = varNumber
 		case c.single:
 			if vl := s.intLabels(c.node.ListName, sets); vl != nil {
+				v.kind, v.labels = varNumber, vl
+			} else if vl := s.textLabels(c, sets); vl != nil {
 				v.kind, v.labels = varNumber, vl
 			}
 		}
@@ -155,6 +178,71 @@ func (s *schema) intLabels(list string, sets map[string]*valueLabels) *valueLabe
 		}
 	}
 	sets["list:"+list] = vl
+	if vl != nil {
+		sets["name:"+strings.ToLower(vl.name)] = vl
+	}
+	return vl
+}
+
+// textLabels returns the value labels of select_one column c whose list has codes that
+// are not all whole numbers: the choices it offers in every exported version (the "other"
+// of or_other included), numbered 1..n in the order they are first met, oldest version
+// first, so that a number keeps its meaning when a later version adds choices. Each is
+// labelled in the export's language (the code when the choice has no label there).
+func (s *schema) textLabels(c *column, sets map[string]*valueLabels) *valueLabels {
+	versions := s.versions
+	if versions == nil {
+		versions = []*forms.Form{s.form}
+	}
+	vl := &valueLabels{text: map[string]int{}}
+	var key strings.Builder
+	for _, f := range versions {
+		n := f.Node(c.node.Name)
+		if n == nil || n.Type != "select_one" {
+			continue
+		}
+		for _, ch := range offered(f, n, f.Lists[n.ListName]) {
+			if _, ok := vl.text[ch.Name]; ok {
+				continue
+			}
+			l := oneLine(ch.Label.In(s.lang, f.Languages))
+			if l == "" {
+				l = ch.Name
+			}
+			vl.names = append(vl.names, ch.Name)
+			vl.codes = append(vl.codes, len(vl.names))
+			vl.labels = append(vl.labels, l)
+			vl.text[ch.Name] = len(vl.names)
+			key.WriteString(ch.Name + "\x00" + l + "\x00")
+		}
+	}
+	if len(vl.names) == 0 {
+		return nil
+	}
+	// Questions offering the same choices share one set.
+	if have, ok := sets["text:"+key.String()]; ok {
+		return have
+	}
+	vl.name = varName(c.node.ListName)
+	for i := 2; sets["name:"+strings.ToLower(vl.name)] != nil; i++ {
+		vl.name = varName(c.node.ListName + "_" + strconv.Itoa(i))
+	}
+	sets["name:"+strings.ToLower(vl.name)] = vl
+	sets["text:"+key.String()] = vl
+	return vl
+}
+
+// sexLabels returns the value labels of the roster's sex codes (L, P), stored as 1 and 2.
+func (s *schema) sexLabels(sets map[string]*valueLabels) *valueLabels {
+	if vl := sets["sex_"]; vl != nil {
+		return vl
+	}
+	labels := []string{"Male", "Female"}
+	if forms.LangCode(s.lang) == "id" {
+		labels = []string{"Laki-laki", "Perempuan"}
+	}
+	vl := &valueLabels{name: "sex_", codes: []int{1, 2}, labels: labels, text: map[string]int{"L": 1, "P": 2}, names: []string{"L", "P"}}
+	sets["sex_"] = vl
 	return vl
 }
 
@@ -210,19 +298,23 @@ func (v *statVar) see(s string) {
 	if s == "" {
 		return
 	}
-	switch v.kind {
-	case varNumber:
+	switch {
+	case v.kind == varNumber && v.labels != nil && v.labels.text != nil:
+		if _, ok := v.labels.text[s]; !ok {
+			v.kind, v.outside = varString, s
+		}
+	case v.kind == varNumber:
 		if n, err := strconv.ParseInt(s, 10, 32); err != nil || n > math.MaxInt32-27 {
 			v.ints = false
 			if _, ok := parseNumber(s); !ok {
 				v.kind = varString
 			}
 		}
-	case varDate:
+	case v.kind == varDate:
 		if _, ok := parseDay(s); !ok {
 			v.kind = varString
 		}
-	case varDateTime:
+	case v.kind == varDateTime:
 		if _, err := time.Parse(time.RFC3339, s); err != nil {
 			v.kind = varString
 		}
@@ -291,8 +383,43 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
+// statCodes adds the codebook column "stat_values": for a select with text codes, the
+// number each code is stored as in the SPSS and Stata files ("1 = yes" lines), or why the
+// variable holds the codes as text.
+func (k *statSink) statCodes(codebook [][]string) [][]string {
+	if len(codebook) == 0 {
+		return codebook
+	}
+	vars := map[[2]string]*statVar{}
+	for _, st := range k.tables {
+		for i := range st.t.cols {
+			vars[[2]string{st.t.name, st.t.cols[i].name}] = &st.vars[i]
+		}
+	}
+	out := make([][]string, len(codebook))
+	out[0] = append(slices.Clone(codebook[0]), "stat_values")
+	for i, r := range codebook[1:] {
+		val := ""
+		if v := vars[[2]string{r[0], r[1]}]; v != nil {
+			switch {
+			case v.outside != "":
+				val = fmt.Sprintf("text codes: %q is not a code of the list", truncate(v.outside, 100))
+			case v.kind == varNumber && v.labels != nil && v.labels.text != nil:
+				lines := make([]string, len(v.labels.names))
+				for j, c := range v.labels.names {
+					lines[j] = strconv.Itoa(j+1) + " = " + c
+				}
+				val = strings.Join(lines, "\n")
+			}
+		}
+		out[i+1] = append(slices.Clone(r), val)
+	}
+	return out
+}
+
 func (k *statSink) finish(codebook [][]string) error {
 	defer k.abort()
+	codebook = k.statCodes(codebook)
 	for _, st := range k.tables {
 		ext := ".sav"
 		if k.format == DTA {

@@ -2,11 +2,13 @@ package export_test
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,13 +21,15 @@ import (
 )
 
 // statForm has what SPSS and Stata store differently: an integer-coded select_one (a
-// number with value labels), a text-coded one with or_other (a string), a select_multiple
+// number with value labels), a text-coded one with or_other (numbered 1..n with value
+// labels), a text-coded one holding a code outside its list (a string), a select_multiple
 // (0/1 variables), a date, a decimal, and names that need changing.
 const statForm = `
 | survey |
 | | type | name | label::Bahasa Indonesia (id) | label::English (en) |
 | | select_one status | main_status | Status utama | Main status |
 | | select_one yn or_other | consent | Setuju? | Agree? |
+| | select_one mode | work_mode | Cara kerja | Work mode |
 | | select_multiple fruit | fruits | Buah | Fruits |
 | | date | interview_date | Tanggal wawancara | Interview date |
 | | decimal | income | Pendapatan | Income |
@@ -42,6 +46,8 @@ const statForm = `
 | | status | 8 | Tidak bekerja | Not working |
 | | yn | yes | Ya | Yes |
 | | yn | no | Tidak | No |
+| | mode | wage | Upah | Wage |
+| | mode | self | Sendiri | Self |
 | | fruit | apple | Apel | Apple |
 | | fruit | mango | Mangga | Mango |
 `
@@ -54,7 +60,7 @@ func statRecords() []*survey.Record {
 			ID: "11111111-1111-4111-8111-111111111111", Revision: 1, FormVersion: "v1", RespondentID: "BTG25-0001",
 			Enumerator: "sari", StartedAt: t0, FinalizedAt: t0.Add(20 * time.Minute),
 			Answers: map[string]string{
-				"main_status": "3", "consent": "yes", "fruits": "apple mango", "interview_date": "2026-11-20",
+				"main_status": "3", "consent": "yes", "work_mode": "wage", "fruits": "apple mango", "interview_date": "2026-11-20",
 				"income": "2500000.5", "note_text": strings.Repeat("é", 200), "g1/to": "x",
 				"a_very_long_question_name_that_goes_beyond_thirty_two": "one",
 			},
@@ -62,7 +68,7 @@ func statRecords() []*survey.Record {
 		{
 			ID: "22222222-2222-4222-8222-222222222222", Revision: 2, FormVersion: "v1", RespondentID: "",
 			Enumerator: "joko", StartedAt: t0, FinalizedAt: t0.Add(time.Hour),
-			Answers: map[string]string{"main_status": "8", "consent": "other", "consent_other": "maybe"},
+			Answers: map[string]string{"main_status": "8", "consent": "other", "consent_other": "maybe", "work_mode": "freelance"},
 		},
 	}
 }
@@ -122,7 +128,7 @@ func TestSAVReadByPSPP(t *testing.T) {
 	// One value per line, so each can be asserted on its own.
 	script := "GET FILE='" + path + "'.\nDISPLAY DICTIONARY.\n" +
 		"STRING dstr (A11) /tstr (A20).\nCOMPUTE dstr = STRING(interview_date, DATE11).\nCOMPUTE tstr = STRING(started_at, DATETIME20).\n" +
-		"PRINT /'ROW' main_status income dstr tstr roster_nik consent consent_other fruits_apple to_.\nEXECUTE.\n" +
+		"PRINT /'ROW' main_status income dstr tstr roster_nik consent consent_other fruits_apple to_ work_mode roster_sex.\nEXECUTE.\n" +
 		"STRING mid (A6).\nCOMPUTE nlen = LENGTH(RTRIM(note_text)).\nCOMPUTE mid = SUBSTR(note_text, 253, 6).\nPRINT /'NOTE' nlen mid.\nEXECUTE.\n"
 	if err := os.WriteFile(syntax, []byte(script), 0o600); err != nil {
 		t.Fatal(err)
@@ -137,7 +143,6 @@ func TestSAVReadByPSPP(t *testing.T) {
 	}
 	for _, want := range []string{
 		"|main_status ", "|Main status", // a variable label
-		"|Main status   1|Employed", "|              3|Self-employed", "|Fruits: Apple 0|not chosen", // value labels
 		"|fruits_apple ", "|to_ ", "|a_very_long_question_name_that_g|", "|a_very_long_question_name_that_2|", // names both accept
 	} {
 		if !strings.Contains(text, want) {
@@ -147,6 +152,12 @@ func TestSAVReadByPSPP(t *testing.T) {
 	for _, want := range []string{
 		`\|interview_date +\|Input\| +\d+\|Right +\|DATE11 `, `\|started_at +\|Input\| +\d+\|Right +\|DATETIME20.0`,
 		`\|note_text +\|Input\| +\d+\|Left +\|A400 `, // a very long string: two segments
+		// value labels; the text codes of consent (or_other's "other" included) numbered in
+		// the list's order, the roster's sex codes L and P as 1 and 2
+		`\|Main status +1\|Employed +\|`, `\| +3\|Self-employed\|`, `\|Fruits: Apple +0\|not chosen +\|`,
+		`\|Agree\? +1\|Yes +\|\n *\| +2\|No +\|\n *\| +3\|Other +\|`,
+		`\|roster field sex +1\|Male +\|\n *\| +2\|Female +\|`,
+		`\|consent +\| +\d+\|Agree\? +\|Nominal`, `\|work_mode +\|Input\| +\d+\|Left +\|A9 `, // a code outside the list: a string
 		`\|main_status +\| +\d+\|Main status +\|Nominal`, `\|income +\| +\d+\|Income +\|Scale`,
 	} {
 		if !regexp.MustCompile(want).MatchString(text) {
@@ -156,8 +167,8 @@ func TestSAVReadByPSPP(t *testing.T) {
 	// The cases, with runs of spaces folded: empty strings vanish, missing numbers are ".".
 	flat := strings.Join(strings.Fields(text), " ")
 	for _, want := range []string{
-		"ROW 3 2500000.5000 20-NOV-2026 20-NOV-2026 08:30:00 6474014101990001 yes 1 x ROW",
-		"ROW 8 . . 20-NOV-2026 08:30:00 other maybe .",
+		"ROW 3 2500000.5000 20-NOV-2026 20-NOV-2026 08:30:00 6474014101990001 1 1 x wage 2 ROW",
+		"ROW 8 . . 20-NOV-2026 08:30:00 3 maybe . freelance . ",
 		"NOTE 400.00 ééé", // 200 two-byte characters, whole across the segments
 	} {
 		if !strings.Contains(flat, want) {
@@ -214,10 +225,12 @@ print(json.dumps({"labels": labels, "value_labels": {k: {str(c): l for c, l in v
 	if diff := cmp.Diff(map[string]map[string]string{
 		"status":  {"1": "Employed", "3": "Self-employed", "8": "Not working"},
 		"chosen_": {"0": "not chosen", "1": "chosen"},
+		"yn":      {"1": "Yes", "2": "No", "3": "Other"},
+		"sex_":    {"1": "Male", "2": "Female"},
 	}, got.ValueLabels); diff != "" {
 		t.Errorf("value labels (-want +got):\n%s", diff)
 	}
-	for name, want := range map[string]string{"main_status": "category", "income": "float64", "interview_date": "datetime64[ns]", "started_at": "datetime64[ns]", "roster_nik": "object"} {
+	for name, want := range map[string]string{"main_status": "category", "consent": "category", "roster_sex": "category", "work_mode": "object", "income": "float64", "interview_date": "datetime64[ns]", "started_at": "datetime64[ns]", "roster_nik": "object"} {
 		if got.Dtypes[name] != want {
 			t.Errorf("dtype of %s = %q, want %q", name, got.Dtypes[name], want)
 		}
@@ -233,9 +246,9 @@ print(json.dumps({"labels": labels, "value_labels": {k: {str(c): l for c, l in v
 	}
 	for i, want := range []map[string]string{
 		{"main_status": "Self-employed", "income": "2500000.5", "interview_date": "2026-11-20 00:00:00", "started_at": "2026-11-20 08:30:00",
-			"roster_nik": "6474014101990001", "consent": "yes", "fruits_apple": "chosen", "note_text": strings.Repeat("é", 200), "to_": "x"},
+			"roster_nik": "6474014101990001", "consent": "Yes", "roster_sex": "Female", "work_mode": "wage", "fruits_apple": "chosen", "note_text": strings.Repeat("é", 200), "to_": "x"},
 		{"main_status": "Not working", "income": "<missing>", "interview_date": "<missing>", "finalized_at": "2026-11-20 09:30:00",
-			"consent": "other", "consent_other": "maybe", "fruits_apple": "<missing>"},
+			"consent": "Other", "consent_other": "maybe", "work_mode": "freelance", "roster_sex": "<missing>", "fruits_apple": "<missing>"},
 	} {
 		for k, v := range want {
 			if g := str(got.Rows[i][k]); g != v {
@@ -267,6 +280,89 @@ func TestVariableNamesInCodebook(t *testing.T) {
 	} {
 		if byColumn[col] != want {
 			t.Errorf("variable of %s = %q, want %q", col, byColumn[col], want)
+		}
+	}
+}
+
+// The codebook of a SPSS or Stata export gives the number each text code is stored as, and
+// says why a text-coded select is kept as a string; CSV's codebook has no such column.
+func TestStatCodesInCodebook(t *testing.T) {
+	for _, f := range []export.Format{export.SAV, export.DTA} {
+		_, cb := exportStat(t, f)
+		col := slices.Index(cb[0], "stat_values")
+		if col < 0 {
+			t.Fatalf("%s codebook header %q lacks stat_values", f, cb[0])
+		}
+		got := map[string]string{}
+		for _, r := range cb[1:] {
+			got[r[1]] = r[col]
+		}
+		for name, want := range map[string]string{
+			"consent": "1 = yes\n2 = no\n3 = other", "roster_sex": "1 = L\n2 = P", "main_status": "", "note_text": "",
+			"work_mode": `text codes: "freelance" is not a code of the list`,
+		} {
+			if got[name] != want {
+				t.Errorf("%s codebook: stat_values of %s = %q, want %q", f, name, got[name], want)
+			}
+		}
+	}
+	form, err := forms.Parse("t.md", []byte(statForm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := export.Write(&buf, form, seq(statRecords()), export.Options{Format: export.CSV, TempDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, buf.Bytes())
+	if h := readCSV(t, files["codebook.csv"])[0]; slices.Contains(h, "stat_values") {
+		t.Errorf("CSV codebook header %q has stat_values", h)
+	}
+}
+
+// A text-coded select of several versions is numbered over the union of their choices in
+// the order first met, oldest version first, and every interview's code maps back.
+func TestStatTextCodesAcrossVersions(t *testing.T) {
+	needTool(t, "pspp")
+	v1 := versionForm(t, "1", "| | select_one c | pick | Pick |\n", "| | c | yes | Yes |\n| | c | no | No |\n")
+	v2 := versionForm(t, "2", "| | select_one c | pick | Pick |\n", "| | c | maybe | Maybe |\n| | c | no | No |\n| | c | yes | Yes |\n")
+	t0 := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	var recs []*survey.Record
+	for i, v := range []struct{ version, pick string }{{"1", "no"}, {"2", "maybe"}, {"2", "yes"}, {"1", ""}} {
+		recs = append(recs, &survey.Record{ID: fmt.Sprintf("%08d-1111-4111-8111-111111111111", i), Revision: 1, FormVersion: v.version,
+			StartedAt: t0, FinalizedAt: t0, Answers: map[string]string{"pick": v.pick}})
+	}
+	var buf bytes.Buffer
+	if _, err := export.Write(&buf, v2, seq(recs), export.Options{Format: export.SAV, TempDir: t.TempDir(), Versions: []*forms.Form{v1}}); err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, buf.Bytes())
+	path := filepath.Join(t.TempDir(), "interviews.sav")
+	if err := os.WriteFile(path, files["interviews.sav"], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	syntax := filepath.Join(t.TempDir(), "read.sps")
+	script := "GET FILE='" + path + "'.\nDISPLAY DICTIONARY.\nPRINT /'ROW' pick.\nEXECUTE.\n"
+	if err := os.WriteFile(syntax, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pspp", "-O", "format=txt", "-o", "-", syntax).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pspp: %v\n%s", err, out)
+	}
+	text := string(out)
+	if !regexp.MustCompile(`\|Pick +1 *\|Yes *\|\n *\| +2 *\|No *\|\n *\| +3 *\|Maybe *\|`).MatchString(text) {
+		t.Errorf("pspp output lacks the value labels Yes, No, Maybe as 1, 2, 3:\n%s", text)
+	}
+	flat := strings.Join(strings.Fields(text), " ")
+	if !strings.Contains(flat, "ROW 2 ROW 3 ROW 1 ROW . ") {
+		t.Errorf("pspp cases are not no, maybe, yes, missing as 2 3 1 .:\n%s", text)
+	}
+	cb := readCSV(t, files["codebook.csv"])
+	col := slices.Index(cb[0], "stat_values")
+	for _, r := range cb[1:] {
+		if r[1] == "pick" && (col < 0 || r[col] != "1 = yes\n2 = no\n3 = maybe") {
+			t.Errorf("codebook row of pick %q lacks 1 = yes, 2 = no, 3 = maybe", r)
 		}
 	}
 }
