@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"tracer/forms"
+	"tracer/survey"
 )
 
 // This file holds what the SPSS and Stata writers share: rows are spooled to a temporary
@@ -125,6 +126,8 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 	case colDerived, colAlumni:
 		if c.kind == colAlumni && c.name == "sex" {
 			v.kind, v.labels = varNumber, s.sexLabels(sets)
+		} else if c.kind == colAlumni && (c.name == "disposition" || c.name == "last_attempt") {
+			v.kind, v.labels = varNumber, s.dispositionLabels(sets)
 		} else if c.num {
 			v.kind = varNumber
 		} else if strings.HasSuffix(c.name, "_date") {
@@ -243,6 +246,33 @@ func (s *schema) sexLabels(sets map[string]*valueLabels) *valueLabels {
 	}
 	vl := &valueLabels{name: "sex_", codes: []int{1, 2}, labels: labels, text: map[string]int{"L": 1, "P": 2}, names: []string{"L", "P"}}
 	sets["sex_"] = vl
+	return vl
+}
+
+// dispositionLabels returns the value labels of the AAPOR outcome codes: each code is
+// stored as itself times 100 (2.11 as 211, 4.10 as 410), a whole number Stata can label.
+func (s *schema) dispositionLabels(sets map[string]*valueLabels) *valueLabels {
+	if vl := sets["disposition_"]; vl != nil {
+		return vl
+	}
+	vl := &valueLabels{name: "disposition_", text: map[string]int{}}
+	for _, d := range survey.Dispositions {
+		whole, frac, _ := strings.Cut(d.Code, ".")
+		frac = (frac + "00")[:2]
+		n, err := strconv.Atoi(whole + frac)
+		if err != nil {
+			continue
+		}
+		l := d.EN
+		if forms.LangCode(s.lang) == "id" {
+			l = d.ID
+		}
+		vl.codes = append(vl.codes, n)
+		vl.labels = append(vl.labels, l)
+		vl.names = append(vl.names, d.Code)
+		vl.text[d.Code] = n
+	}
+	sets["disposition_"] = vl
 	return vl
 }
 
@@ -407,7 +437,7 @@ func (k *statSink) statCodes(codebook [][]string) [][]string {
 			case v.kind == varNumber && v.labels != nil && v.labels.text != nil:
 				lines := make([]string, len(v.labels.names))
 				for j, c := range v.labels.names {
-					lines[j] = strconv.Itoa(j+1) + " = " + c
+					lines[j] = strconv.Itoa(v.labels.text[c]) + " = " + c
 				}
 				val = strings.Join(lines, "\n")
 			}

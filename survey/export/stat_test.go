@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -364,5 +365,70 @@ func TestStatTextCodesAcrossVersions(t *testing.T) {
 		if r[1] == "pick" && (col < 0 || r[col] != "1 = yes\n2 = no\n3 = maybe") {
 			t.Errorf("codebook row of pick %q lacks 1 = yes, 2 = no, 3 = maybe", r)
 		}
+	}
+}
+
+// The alumni table's sex and disposition are numbers with value labels in a Stata file
+// (sex L, P as 1, 2; an AAPOR code times 100), and each row's number maps back to its code.
+func TestAlumniCodesReadByPandas(t *testing.T) {
+	needTool(t, "/usr/bin/python3")
+	if err := exec.Command("/usr/bin/python3", "-c", "import pandas").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pandas is not installed in CI")
+		}
+		t.Skip("pandas is not installed")
+	}
+	alumni := &export.Alumni{
+		Columns: []export.DerivedColumn{{Name: "roster_id", Desc: "roster id", Text: true}, {Name: "sex", Desc: "sex", Text: true},
+			{Name: "disposition", Desc: "final disposition", Text: true}},
+		Rows: func() iter.Seq2[[]string, error] {
+			return func(yield func([]string, error) bool) {
+				for _, r := range [][]string{{"R1", "L", "1.1"}, {"R2", "P", "2.11"}, {"R3", "", "4.10"}} {
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+		},
+	}
+	_, files := unzip(t, writeID(t, export.Options{Format: export.DTA, Alumni: alumni, Lang: "en"}))
+	path := filepath.Join(t.TempDir(), "alumni.dta")
+	if err := os.WriteFile(path, files["alumni.dta"], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := `
+import json, sys
+import pandas as pd
+raw = pd.read_stata(sys.argv[1], convert_categoricals=False)
+df = pd.read_stata(sys.argv[1], convert_categoricals=True)
+out = []
+for i in range(len(df)):
+    out.append([str(df["roster_id"][i])] + [None if pd.isna(raw[c][i]) else "%d=%s" % (raw[c][i], df[c][i]) for c in ("sex", "disposition")])
+print(json.dumps(out))
+`
+	out, err := exec.Command("/usr/bin/python3", "-c", script, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pandas: %v\n%s", err, out)
+	}
+	var got [][]*string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	flat := make([][]string, len(got))
+	for i, r := range got {
+		for _, p := range r {
+			if p == nil {
+				flat[i] = append(flat[i], "<missing>")
+			} else {
+				flat[i] = append(flat[i], *p)
+			}
+		}
+	}
+	if diff := cmp.Diff([][]string{
+		{"R1", "1=Male", "110=complete interview"},
+		{"R2", "2=Female", "211=refusal"},
+		{"R3", "<missing>", "410=not in the cohort (out of sample)"},
+	}, flat); diff != "" {
+		t.Errorf("alumni read back (-want +got):\n%s", diff)
 	}
 }
