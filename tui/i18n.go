@@ -19,6 +19,7 @@ type texts struct {
 	TitleList      string
 	TitleSettings  string
 	TitleMigrate   string
+	TitleCalls     string
 
 	// Key help, in the footer and the help screen.
 	KeyQueue           string
@@ -431,6 +432,7 @@ var textsID = texts{
 	TitleList:      "Daftar wawancara",
 	TitleSettings:  "Pengaturan",
 	TitleMigrate:   "Versi formulir baru",
+	TitleCalls:     "Daftar telepon",
 
 	KeyQueue:           "antrean pemeriksaan",
 	KeyCoverage:        "cakupan",
@@ -748,6 +750,7 @@ var textsEN = texts{
 	TitleList:      "Interviews",
 	TitleSettings:  "Settings",
 	TitleMigrate:   "New form version",
+	TitleCalls:     "Call list",
 
 	KeyQueue:           "review queue",
 	KeyCoverage:        "coverage",
@@ -1078,6 +1081,8 @@ func (t *texts) title(s screen) string {
 		return t.TitleCoverage
 	case screenMigrate:
 		return t.TitleMigrate
+	case screenCalls:
+		return t.TitleCalls
 	}
 	return ""
 }

@@ -174,10 +174,10 @@ func (m *PINModel) View() tea.View {
 	case m.errText != "":
 		b.WriteString(wrap.Inherit(m.st.Error).Render(m.errText) + "\n")
 	case m.failures > 0:
-		b.WriteString(m.st.Error.Render(fmt.Sprintf(m.t.PINWrong, m.failures)) + "\n")
+		b.WriteString(wrap.Inherit(m.st.Error).Render(fmt.Sprintf(m.t.PINWrong, m.failures)) + "\n")
 	}
 	b.WriteString("\n" + wrap.Inherit(m.st.Muted).Render(m.t.PINForgot) + "\n")
-	b.WriteString(m.st.Muted.Render(m.t.PINKeys))
+	b.WriteString(wrap.Inherit(m.st.Muted).Render(m.t.PINKeys))
 	v := tea.NewView(b.String())
 	v.AltScreen = true
 	return v

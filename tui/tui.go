@@ -113,6 +113,9 @@ const (
 	screenCoverage
 	screenMigrate
 	screenCalls
+
+	// numScreens counts the screens above; it stays last.
+	numScreens
 )
 
 // page is what every screen model has.
