@@ -142,7 +142,7 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 				no, yes = "tidak dipilih", "dipilih"
 			}
 			v.labels = &valueLabels{name: "chosen_", codes: []int{0, 1}, labels: []string{no, yes}}
-			sets["chosen_"] = v.labels
+			sets["chosen_"], sets["name:chosen_"] = v.labels, v.labels
 		}
 	case colValue:
 		switch {
@@ -245,7 +245,7 @@ func (s *schema) sexLabels(sets map[string]*valueLabels) *valueLabels {
 		labels = []string{"Laki-laki", "Perempuan"}
 	}
 	vl := &valueLabels{name: "sex_", codes: []int{1, 2}, labels: labels, text: map[string]int{"L": 1, "P": 2}, names: []string{"L", "P"}}
-	sets["sex_"] = vl
+	sets["sex_"], sets["name:sex_"] = vl, vl
 	return vl
 }
 
@@ -272,7 +272,7 @@ func (s *schema) dispositionLabels(sets map[string]*valueLabels) *valueLabels {
 		vl.names = append(vl.names, d.Code)
 		vl.text[d.Code] = n
 	}
-	sets["disposition_"] = vl
+	sets["disposition_"], sets["name:disposition_"] = vl, vl
 	return vl
 }
 
