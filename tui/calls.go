@@ -283,9 +283,7 @@ func (v *callsScreen) View() string {
 		}
 		return b.String()
 	}
-	rows := max(v.height-4, 1)
-	first := max(0, min(v.cursor-rows/2, len(v.calls)-rows))
-	for i := first; i < len(v.calls) && i < first+rows; i++ {
+	lineOf := func(i int) string {
 		c := v.calls[i]
 		var info []string
 		switch {
@@ -301,11 +299,21 @@ func (v *callsScreen) View() string {
 		if c.BestHour >= 0 {
 			info = append(info, fmt.Sprintf(v.c.t.CallsBestHour, c.BestHour))
 		}
-		line := fmt.Sprintf("%s %s · %s", survey.Printable(c.Respondent.RosterID), survey.Printable(c.Respondent.Name), strings.Join(info, " · "))
+		return fmt.Sprintf("%s %s · %s", survey.Printable(c.Respondent.RosterID), survey.Printable(c.Respondent.Name), strings.Join(info, " · "))
+	}
+	// The alumnus selected is wrapped in full (when the call-back is due, the last outcome);
+	// the others are one line each.
+	var selected string
+	if v.cursor >= 0 && v.cursor < len(v.calls) {
+		selected = st.Selected.Render(hang("> ", lineOf(v.cursor), w))
+	}
+	rows := max(v.height-4-strings.Count(selected, "\n"), 1)
+	first := max(0, min(v.cursor-rows/2, len(v.calls)-rows))
+	for i := first; i < len(v.calls) && i < first+rows; i++ {
 		if i == v.cursor {
-			b.WriteString(st.Selected.Render(ansi.Truncate("> "+line, w, "…")) + "\n")
+			b.WriteString(selected + "\n")
 		} else {
-			b.WriteString(ansi.Truncate("  "+line, w, "…") + "\n")
+			b.WriteString(ansi.Truncate("  "+lineOf(i), w, "…") + "\n")
 		}
 	}
 	// The numbers are shown in full for the alumnus being called only.

@@ -141,6 +141,16 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (h *homeScreen) View() string {
+	v := h.view(false)
+	if h.height > 0 && strings.Count(v, "\n")+1 > h.height {
+		v = h.view(true) // a window too short: the counts by state go, the actions are one paragraph
+	}
+	return v
+}
+
+// view draws home; compact leaves out the counts by state (today's row has the drafts and
+// the waiting, action 5 the returned) and lists the actions as one wrapped paragraph.
+func (h *homeScreen) view(compact bool) string {
 	c, t, st := h.c, h.c.t, h.c.st
 	f := c.cfg.Form
 	var b strings.Builder
@@ -156,7 +166,7 @@ func (h *homeScreen) View() string {
 	b.WriteString("\n")
 	lw := homeLabelWidth()
 	row := func(label, value string) {
-		b.WriteString("  " + label + strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0)) + "  " + value + "\n")
+		b.WriteString(hang("  "+label+strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0))+"  ", value, h.width) + "\n")
 	}
 	if c.cfg.Role == survey.RoleSupervisor {
 		row(t.HomeSupervisor, c.cfg.Enumerator+" "+st.Warn.Render("("+t.HomeSupervisorRole+")"))
@@ -168,10 +178,12 @@ func (h *homeScreen) View() string {
 	if h.err != nil {
 		b.WriteString(st.Error.Render("  "+t.ErrLoad+" "+survey.ErrorMessage(h.err)) + "\n")
 	}
-	row(t.HomeDrafts, fmt.Sprint(h.counts[survey.StateDraft]))
-	row(t.HomeFinalized, fmt.Sprint(h.counts[survey.StateFinalized]))
-	row(t.HomeSent, fmt.Sprint(h.counts[survey.StateSent]))
-	row(t.HomeReturned, fmt.Sprint(h.counts[survey.StateReturned]))
+	if !compact {
+		row(t.HomeDrafts, fmt.Sprint(h.counts[survey.StateDraft]))
+		row(t.HomeFinalized, fmt.Sprint(h.counts[survey.StateFinalized]))
+		row(t.HomeSent, fmt.Sprint(h.counts[survey.StateSent]))
+		row(t.HomeReturned, fmt.Sprint(h.counts[survey.StateReturned]))
+	}
 	row(t.HomeServer, c.serverLine())
 	b.WriteString("\n")
 	// a void offer, its prompt or its outcome take the place of the actions (the keys still
@@ -187,7 +199,12 @@ func (h *homeScreen) View() string {
 		b.WriteString(wrap(h.status, h.width, st.OK.Render) + "\n")
 		return b.String()
 	}
+	var inline []string
 	action := func(k, label string) {
+		if compact {
+			inline = append(inline, st.Key.Render(k)+"\u00a0"+strings.ReplaceAll(label, " ", "\u00a0"))
+			return
+		}
 		b.WriteString("  " + st.Key.Render(k) + "  " + label + "\n")
 	}
 	action("1", t.HomeNew)
@@ -203,6 +220,9 @@ func (h *homeScreen) View() string {
 		action("8", callLabel(c.lang))
 	}
 	action("q", t.HomeQuit)
+	if compact {
+		b.WriteString(hang("  ", strings.Join(inline, "\u00a0· "), h.width) + "\n")
+	}
 	return b.String()
 }
 

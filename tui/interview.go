@@ -710,7 +710,7 @@ func (s *interviewScreen) View() string {
 	var bottom []string
 	if s.fld.Kind() != fieldPrompt && !s.readOnly {
 		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) {
-			bottom = append(bottom, st.Prefill.Render(t.InterviewPrefill))
+			bottom = append(bottom, wrap(t.InterviewPrefill, w, st.Prefill.Render))
 		}
 	}
 	if s.problem != "" {
@@ -723,10 +723,10 @@ func (s *interviewScreen) View() string {
 		bottom = append(bottom, wrap(fmt.Sprintf(t.InterviewConfirmRemove, s.instanceName(instanceOf(s.stop.Path))), w, st.Warn.Render))
 	}
 	if s.langKept != "" {
-		bottom = append(bottom, st.Hint.Render(ansi.Truncate(fmt.Sprintf(t.InterviewLangKept, langName(s.langKept)), w, "…")))
+		bottom = append(bottom, wrap(fmt.Sprintf(t.InterviewLangKept, langName(s.langKept)), w, st.Hint.Render))
 	}
 	if s.saveErr != "" {
-		bottom = append(bottom, st.Error.Render(s.saveErr))
+		bottom = append(bottom, wrap(s.saveErr, w, st.Error.Render))
 	}
 	if s.iv.ReturnComment != "" && !s.readOnly {
 		general, byPath := splitReturnComment(s.iv.ReturnComment)

@@ -337,7 +337,7 @@ func (s *syncScreen) View() string {
 		}
 		b.WriteString(syncBar(st, ss.progress.Done, ss.progress.Total, min(w-ansi.StringWidth(label)-1, 50)) + label + "\n")
 	case ss.sum == nil && ss.err == nil:
-		b.WriteString(st.Muted.Render(t.SyncHint) + "\n")
+		b.WriteString(wrap(t.SyncHint, w, st.Muted.Render) + "\n")
 	default:
 		n := len(ss.sum.Outcomes)
 		b.WriteString(syncBar(st, n, max(n, 1), min(w-2, 50)) + "\n")

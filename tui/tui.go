@@ -523,6 +523,17 @@ func fit(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// hang writes prefix then value word-wrapped to the rest of width, its further lines
+// indented under the value's first; value may be styled.
+func hang(prefix, value string, width int) string {
+	pw := ansi.StringWidth(prefix)
+	lines := strings.Split(ansi.Wrap(value, max(width-pw, 10), ""), "\n")
+	for i := 1; i < len(lines); i++ {
+		lines[i] = strings.Repeat(" ", pw) + lines[i]
+	}
+	return prefix + strings.Join(lines, "\n")
+}
+
 // wrap word-wraps plain text to width and styles each line. What a terminal would act on
 // in each line is escaped (survey.Printable): the text may come from answers and rosters.
 func wrap(s string, width int, style func(...string) string) string {
