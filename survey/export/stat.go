@@ -151,7 +151,7 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 		case c.num:
 			v.kind = varNumber
 		case c.single:
-			if vl := s.intLabels(c.node.ListName, sets); vl != nil {
+			if vl := s.intLabels(c, sets); vl != nil {
 				v.kind, v.labels = varNumber, vl
 			} else if vl := s.textLabels(c, sets); vl != nil {
 				v.kind, v.labels = varNumber, vl
@@ -161,29 +161,50 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 	return v
 }
 
-// intLabels returns the value labels of a choice list whose codes are all integers, or nil.
-func (s *schema) intLabels(list string, sets map[string]*valueLabels) *valueLabels {
-	if vl, ok := sets["list:"+list]; ok {
-		return vl
+// intLabels returns the value labels of select_one column c when the choices of its list
+// are all whole numbers in every exported version, or nil: the union of the versions'
+// choices, labelled by the first version that has each (oldest first).
+func (s *schema) intLabels(c *column, sets map[string]*valueLabels) *valueLabels {
+	versions := s.versions
+	if versions == nil {
+		versions = []*forms.Form{s.form}
 	}
-	l := s.form.Lists[list]
-	var vl *valueLabels
-	if l != nil && len(l.Choices) > 0 {
-		vl = &valueLabels{name: varName(list)}
-		for _, ch := range l.Choices {
-			n, err := strconv.ParseInt(ch.Name, 10, 32)
-			if err != nil || strconv.FormatInt(n, 10) != ch.Name {
-				vl = nil
-				break
+	vl := &valueLabels{}
+	seen := map[string]bool{}
+	var key strings.Builder
+	for _, f := range versions {
+		n := f.Node(c.node.Name)
+		if n == nil || n.Type != "select_one" || f.Lists[n.ListName] == nil {
+			continue
+		}
+		for _, ch := range f.Lists[n.ListName].Choices {
+			if seen[ch.Name] {
+				continue
 			}
-			vl.codes = append(vl.codes, int(n))
-			vl.labels = append(vl.labels, oneLine(ch.Label.In(s.lang, s.form.Languages)))
+			seen[ch.Name] = true
+			v, err := strconv.ParseInt(ch.Name, 10, 32)
+			if err != nil || strconv.FormatInt(v, 10) != ch.Name {
+				return nil
+			}
+			l := oneLine(ch.Label.In(s.lang, f.Languages))
+			vl.codes = append(vl.codes, int(v))
+			vl.labels = append(vl.labels, l)
+			key.WriteString(ch.Name + "\x00" + l + "\x00")
 		}
 	}
-	sets["list:"+list] = vl
-	if vl != nil {
-		sets["name:"+strings.ToLower(vl.name)] = vl
+	if len(vl.codes) == 0 {
+		return nil
 	}
+	// Questions offering the same choices share one set.
+	if have, ok := sets["int:"+key.String()]; ok {
+		return have
+	}
+	vl.name = varName(c.node.ListName)
+	for i := 2; sets["name:"+strings.ToLower(vl.name)] != nil; i++ {
+		vl.name = varName(c.node.ListName + "_" + strconv.Itoa(i))
+	}
+	sets["name:"+strings.ToLower(vl.name)] = vl
+	sets["int:"+key.String()] = vl
 	return vl
 }
 

@@ -325,8 +325,10 @@ func TestStatCodesInCodebook(t *testing.T) {
 // the order first met, oldest version first, and every interview's code maps back.
 func TestStatTextCodesAcrossVersions(t *testing.T) {
 	needTool(t, "pspp")
-	v1 := versionForm(t, "1", "| | select_one c | pick | Pick |\n", "| | c | yes | Yes |\n| | c | no | No |\n")
-	v2 := versionForm(t, "2", "| | select_one c | pick | Pick |\n", "| | c | maybe | Maybe |\n| | c | no | No |\n| | c | yes | Yes |\n")
+	v1 := versionForm(t, "1", "| | select_one c | pick | Pick |\n| | select_one n | level | Level |\n",
+		"| | c | yes | Yes |\n| | c | no | No |\n| | n | 1 | Low |\n| | n | 2 | Mid |\n")
+	v2 := versionForm(t, "2", "| | select_one c | pick | Pick |\n| | select_one n | level | Level |\n",
+		"| | c | maybe | Maybe |\n| | c | no | No |\n| | c | yes | Yes |\n| | n | 2 | Mid |\n| | n | 3 | High |\n")
 	t0 := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
 	var recs []*survey.Record
 	for i, v := range []struct{ version, pick string }{{"1", "no"}, {"2", "maybe"}, {"2", "yes"}, {"1", ""}} {
@@ -354,6 +356,10 @@ func TestStatTextCodesAcrossVersions(t *testing.T) {
 	text := string(out)
 	if !regexp.MustCompile(`\|Pick +1 *\|Yes *\|\n *\| +2 *\|No *\|\n *\| +3 *\|Maybe *\|`).MatchString(text) {
 		t.Errorf("pspp output lacks the value labels Yes, No, Maybe as 1, 2, 3:\n%s", text)
+	}
+	// Whole-number codes keep their numbers, labelled over both versions' choices.
+	if !regexp.MustCompile(`\|Level +1 *\|Low *\|\n *\| +2 *\|Mid *\|\n *\| +3 *\|High *\|`).MatchString(text) {
+		t.Errorf("pspp output lacks the value labels Low, Mid, High as 1, 2, 3:\n%s", text)
 	}
 	flat := strings.Join(strings.Fields(text), " ")
 	if !strings.Contains(flat, "ROW 2 ROW 3 ROW 1 ROW . ") {
