@@ -67,7 +67,7 @@ func TestTextsEmptyFound(t *testing.T) {
 func TestTextLookups(t *testing.T) {
 	for _, lang := range uiLangs {
 		tx, _ := textsFor(lang)
-		for sc := screenHome; sc <= screenMigrate; sc++ {
+		for sc := range numScreens {
 			if tx.title(sc) == "" {
 				t.Errorf("%s: screen %d has no title", lang, sc)
 			}
