@@ -142,7 +142,7 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (h *homeScreen) View() string {
 	v := h.view(false)
-	if h.height > 0 && strings.Count(v, "\n")+1 > h.height {
+	if h.height > 0 && strings.Count(strings.TrimSuffix(v, "\n"), "\n")+1 > h.height {
 		v = h.view(true) // a window too short: the counts by state go, the actions are one paragraph
 	}
 	return v
@@ -202,6 +202,7 @@ func (h *homeScreen) view(compact bool) string {
 	var inline []string
 	action := func(k, label string) {
 		if compact {
+			// no-break spaces keep a key with its label while wrapping; they are spaces again after
 			inline = append(inline, st.Key.Render(k)+"\u00a0"+strings.ReplaceAll(label, " ", "\u00a0"))
 			return
 		}
@@ -221,7 +222,7 @@ func (h *homeScreen) view(compact bool) string {
 	}
 	action("q", t.HomeQuit)
 	if compact {
-		b.WriteString(hang("  ", strings.Join(inline, "\u00a0· "), h.width) + "\n")
+		b.WriteString(strings.ReplaceAll(hang("  ", strings.Join(inline, "\u00a0· "), h.width), "\u00a0", " ") + "\n")
 	}
 	return b.String()
 }

@@ -158,9 +158,9 @@ func (r *reviewScreen) View() string {
 	t, st := r.c.t, r.c.st
 	var b strings.Builder
 	if r.ses.readOnly {
-		b.WriteString(st.Warn.Render(t.FinalizeReadOnly) + "\n")
+		b.WriteString(wrap(t.FinalizeReadOnly, r.width, st.Warn.Render) + "\n")
 	} else {
-		b.WriteString(st.Muted.Render(t.FinalizeHelp) + "\n")
+		b.WriteString(wrap(t.FinalizeHelp, r.width, st.Muted.Render) + "\n")
 	}
 	foot := ""
 	switch {

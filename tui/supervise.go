@@ -215,7 +215,8 @@ func (q *queueScreen) View() string {
 		} else if f == filterState {
 			v = t.reviewState(survey.ReviewState(v))
 		}
-		p := names[f] + " ‹" + ansi.Truncate(v, 16, "…") + "›"
+		// kept on one line: the filters wrap between themselves
+		p := strings.ReplaceAll(names[f]+" ‹"+ansi.Truncate(v, 16, "…")+"›", " ", "\u00a0")
 		if f == q.field {
 			p = st.Selected.Render("[" + p + "]")
 		} else {
@@ -223,7 +224,7 @@ func (q *queueScreen) View() string {
 		}
 		parts = append(parts, p)
 	}
-	b.WriteString(ansi.Truncate(strings.Join(parts, ""), w, "…") + "\n\n")
+	b.WriteString(strings.ReplaceAll(ansi.Wrap(strings.Join(parts, ""), w, ""), "\u00a0", " ") + "\n\n")
 	if q.err != nil {
 		b.WriteString(wrap(t.ErrLoad+" "+survey.ErrorMessage(q.err), w, st.Error.Render) + "\n")
 	}

@@ -487,7 +487,7 @@ func (m *Model) render() string {
 	header := left + strings.Repeat(" ", max(w-ansi.StringWidth(left)-ansi.StringWidth(right), 1)) + right
 	var body string
 	if m.showHelp {
-		body = c.st.Title.Render(c.t.HelpTitle) + "\n\n" + c.help.FullHelpView(p.FullHelp()) + "\n\n" + c.st.Muted.Render(c.t.HelpClose)
+		body = c.st.Title.Render(c.t.HelpTitle) + "\n\n" + c.fullHelp(p.FullHelp()) + "\n\n" + c.st.Muted.Render(c.t.HelpClose)
 	} else {
 		body = p.View()
 	}
@@ -521,6 +521,37 @@ func fit(s string, w, h int) string {
 		lines = append(lines, "")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// fullHelp lays out the groups of keys side by side as far as the window's width allows and
+// the rest below, so that no key is left out of the help.
+func (c *common) fullHelp(groups [][]key.Binding) string {
+	h := c.help
+	h.SetWidth(0)
+	var rows []string
+	var row [][]key.Binding
+	for _, g := range groups {
+		if len(row) > 0 && ansi.StringWidth(widestLine(h.FullHelpView(append(row, g)))) > c.width {
+			rows = append(rows, h.FullHelpView(row))
+			row = nil
+		}
+		row = append(row, g)
+	}
+	if len(row) > 0 {
+		rows = append(rows, h.FullHelpView(row))
+	}
+	return strings.Join(rows, "\n\n")
+}
+
+// widestLine is the widest line of a block of text.
+func widestLine(s string) string {
+	widest := ""
+	for _, l := range strings.Split(s, "\n") {
+		if ansi.StringWidth(l) > ansi.StringWidth(widest) {
+			widest = l
+		}
+	}
+	return widest
 }
 
 // hang writes prefix then value word-wrapped to the rest of width, its further lines
