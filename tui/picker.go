@@ -183,7 +183,16 @@ func (p *pickerScreen) View() string {
 	if p.err != nil {
 		b.WriteString(st.Error.Render(t.ErrLoad+" "+survey.ErrorMessage(p.err)) + "\n")
 	}
-	rows := max(p.height-5-strings.Count(hint, "\n")-1, 1) / 2
+	esc := survey.Printable
+	detail := func(r *survey.Respondent) string {
+		return fmt.Sprintf("%s · %s · NIK %s · %s", esc(r.ProgramName), esc(r.BatchID), esc(survey.MaskNIK(r.NIK)), esc(survey.MaskPhone(r.Phone)))
+	}
+	// The alumnus highlighted has the whole of his details, wrapped; the others one line.
+	var selected string
+	if p.cursor >= 0 && p.cursor < len(p.matches) {
+		selected = hang("    ", detail(p.matches[p.cursor].Respondent), p.width)
+	}
+	rows := max(p.height-5-strings.Count(hint, "\n")-1-strings.Count(selected, "\n"), 1) / 2
 	start := 0
 	if p.cursor >= rows {
 		start = p.cursor - rows + 1
@@ -210,13 +219,13 @@ func (p *pickerScreen) View() string {
 		case survey.ProgressDone:
 			prog = st.OK.Render(" [" + t.PickerDone + "]")
 		}
-		esc := survey.Printable
 		line1 := fmt.Sprintf("%s%-11s %s", mark, esc(r.RosterID), esc(r.Name)) + prog
-		line2 := fmt.Sprintf("    %s · %s · NIK %s · %s", esc(r.ProgramName), esc(r.BatchID), esc(survey.MaskNIK(r.NIK)), esc(survey.MaskPhone(r.Phone)))
+		line2 := ansi.Truncate("    "+detail(r), p.width, "…")
 		if i == p.cursor {
 			line1 = st.Selected.Render(line1)
+			line2 = selected
 		}
-		b.WriteString(ansi.Truncate(line1, p.width, "…") + "\n" + st.Muted.Render(ansi.Truncate(line2, p.width, "…")) + "\n")
+		b.WriteString(ansi.Truncate(line1, p.width, "…") + "\n" + st.Muted.Render(line2) + "\n")
 	}
 	_ = c
 	return b.String()
