@@ -17,26 +17,13 @@ func ComputeProgress(ctx context.Context, src Sources, attempts survey.AttemptLe
 	if err != nil {
 		return nil, err
 	}
-	var list []*survey.Attempt
-	if attempts != nil {
-		var after int64
-		for {
-			page, err := attempts.List(ctx, survey.AttemptFilter{After: after, Limit: 5000})
-			if err != nil {
-				return nil, fmt.Errorf("read attempts: %w", err)
-			}
-			list = append(list, page...)
-			if len(page) < 5000 {
-				break
-			}
-			after = page[len(page)-1].Seq
-		}
+	list, err := allAttempts(ctx, attempts)
+	if err != nil {
+		return nil, err
 	}
-	var assigned map[string]string
-	if al, ok := src.Roster.(survey.AssignmentLister); ok {
-		if assigned, err = al.Assignments(ctx); err != nil {
-			return nil, fmt.Errorf("read assignments: %w", err)
-		}
+	assigned, err := assignments(ctx, src.Roster)
+	if err != nil {
+		return nil, err
 	}
 	return report.ComputeProgress(rows, list, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest}), assigned, now, loc)
 }
@@ -49,4 +36,39 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request, _ *survey.User
 	}
 	writeJSON(w, http.StatusOK, p)
 	return nil
+}
+
+// allAttempts reads every stored contact attempt, a page at a time; none when attempts is nil.
+func allAttempts(ctx context.Context, attempts survey.AttemptLedger) ([]*survey.Attempt, error) {
+	const pageSize = 5000
+	if attempts == nil {
+		return nil, nil
+	}
+	var list []*survey.Attempt
+	var after int64
+	for {
+		page, err := attempts.List(ctx, survey.AttemptFilter{After: after, Limit: pageSize})
+		if err != nil {
+			return nil, fmt.Errorf("read attempts: %w", err)
+		}
+		list = append(list, page...)
+		if len(page) < pageSize {
+			return list, nil
+		}
+		after = page[len(page)-1].Seq
+	}
+}
+
+// assignments returns who each roster row is assigned to, when the roster store keeps
+// assignments; nil otherwise.
+func assignments(ctx context.Context, roster any) (map[string]string, error) {
+	al, ok := roster.(survey.AssignmentLister)
+	if !ok {
+		return nil, nil
+	}
+	m, err := al.Assignments(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read assignments: %w", err)
+	}
+	return m, nil
 }

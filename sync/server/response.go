@@ -32,26 +32,13 @@ func WriteResponse(ctx context.Context, w io.Writer, src Sources, attempts surve
 	if err != nil {
 		return nil, err
 	}
-	var list []*survey.Attempt
-	if attempts != nil {
-		var after int64
-		for {
-			page, err := attempts.List(ctx, survey.AttemptFilter{After: after, Limit: 5000})
-			if err != nil {
-				return nil, fmt.Errorf("read attempts: %w", err)
-			}
-			list = append(list, page...)
-			if len(page) < 5000 {
-				break
-			}
-			after = page[len(page)-1].Seq
-		}
+	list, err := allAttempts(ctx, attempts)
+	if err != nil {
+		return nil, err
 	}
 	cfg := report.ResponseConfig{E: opt.E, Threshold: opt.Threshold}
-	if al, ok := src.Roster.(survey.AssignmentLister); ok {
-		if cfg.Assignments, err = al.Assignments(ctx); err != nil {
-			return nil, fmt.Errorf("read assignments: %w", err)
-		}
+	if cfg.Assignments, err = assignments(ctx, src.Roster); err != nil {
+		return nil, err
 	}
 	res, err := report.ComputeResponse(rows, list, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}), cfg)
 	if err != nil {
