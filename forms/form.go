@@ -207,5 +207,7 @@ type Choice struct {
 	Label Text
 	// Extra holds the choice's other columns (for choice filters), by column name.
 	Extra map[string]string
+	// Media holds the choice's media files by column name ("image", "audio::English (en)").
+	Media map[string]string
 	Row   int
 }

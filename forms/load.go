@@ -257,6 +257,13 @@ func (c *compiler) choices() {
 					ch.Label[lang] = v
 				case base == "label":
 					ch.Label[""] = v
+				case isMedia(h):
+					if v != "" {
+						if ch.Media == nil {
+							ch.Media = make(map[string]string)
+						}
+						ch.Media[h] = v
+					}
 				case h == "list_name" || h == "name" || translatable[base]:
 				default:
 					if ch.Extra == nil {
@@ -274,6 +281,23 @@ func (c *compiler) choices() {
 			}
 		}
 	}
+}
+
+// mediaColumn takes a media column name apart: "image::English (en)" and
+// "media::image::english_(en)" give image and the language; ok is false for other columns.
+func mediaColumn(h string) (form, lang string, ok bool) {
+	form, lang, _ = strings.Cut(strings.TrimPrefix(h, "media::"), "::")
+	switch form {
+	case "image", "big-image", "audio", "video":
+		return form, lang, true
+	}
+	return "", "", false
+}
+
+// isMedia reports whether column h names a media file.
+func isMedia(h string) bool {
+	_, _, ok := mediaColumn(h)
+	return ok
 }
 
 func contains(list []string, s string) bool {

@@ -85,6 +85,7 @@ Commands:
   check FILE...                           validate XLSForms (.xlsx or Markdown .md)
   fill FILE --answers A.json [--lang L]   fill a form headless and print the record as JSON
   export [FILE] -o OUT.xlsx|OUT.md        write a form (the built-in one by default) as an XLSForm
+  export [FILE] --xform -o OUT.xml        write a form as an ODK XForm, as pyxform compiles it
   publish FILE [--server URL | --db FILE] publish a form version for the study (supervisor, admin)
   list [--server URL | --db FILE]         the published forms, their versions and interviews
   retire ID [--server URL | --db FILE]    stop laptops offering a form for new interviews
@@ -402,13 +403,14 @@ func (m *Main) readAnswers(path string) (map[string]any, error) {
 }
 
 func (m *Main) runFormExport(_ context.Context, args []string) error {
-	fs := m.newFlagSet("form export", "tracer form export [FILE] -o OUT.xlsx")
-	out := fs.String("o", "", "output `file` (.xlsx)")
+	fs := m.newFlagSet("form export", "tracer form export [FILE] [--xform] -o OUT.xlsx|OUT.md|OUT.xml")
+	out := fs.String("o", "", "output `file` (.xlsx, .md, or .xml with --xform)")
+	xform := fs.Bool("xform", false, "write an ODK XForm (what ODK Collect and Enketo load)")
 	if err := fs.Parse(reorder(args)); err != nil {
 		return err
 	}
 	if *out == "" {
-		return usageError("form export needs -o OUT.xlsx")
+		return usageError("form export needs -o OUT.xlsx (or --xform -o OUT.xml)")
 	}
 	if fs.NArg() > 1 {
 		return usageError("form export takes at most one FILE")
@@ -422,8 +424,20 @@ func (m *Main) runFormExport(_ context.Context, args []string) error {
 		}
 	}
 	// Refuse to export a form that does not load.
-	if _, err := forms.Parse(name, data); err != nil {
+	f, err := forms.Parse(name, data)
+	if err != nil {
 		return err
+	}
+	if *xform || strings.EqualFold(filepath.Ext(*out), ".xml") {
+		var buf bytes.Buffer
+		if err := forms.WriteXForm(&buf, f); err != nil {
+			return fmt.Errorf("export %s as an XForm: %w", filepath.Base(name), err)
+		}
+		if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "wrote %s (%s as an XForm)\n", *out, filepath.Base(name))
+		return nil
 	}
 	if strings.EqualFold(filepath.Ext(*out), ".md") {
 		// A Markdown form (pyxform's layout), to edit in any text editor.
@@ -473,7 +487,7 @@ func reorder(args []string) []string {
 // isBoolFlag lists the boolean flags of the commands that use reorder.
 func isBoolFlag(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "h", "help", "save", "json", "draft", "tracer":
+	case "h", "help", "save", "json", "draft", "tracer", "xform":
 		return true
 	}
 	return false

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,5 +183,64 @@ func TestFormExport(t *testing.T) {
 	_ = json.Unmarshal(data, &answers)
 	if errs := s.Fill(answers); len(errs) > 0 {
 		t.Fatalf("the exported form refuses the persona: %+v", errs)
+	}
+}
+
+// TestFormExportXForm writes the built-in form as an ODK XForm: well-formed XML whose primary
+// instance carries the form's id and version and an element per question. A form that does
+// not load writes nothing.
+func TestFormExportXForm(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "blk.xml")
+	stdout, _, err := runMain(t, dir, "form", "export", "builtin", "--xform", "-o", out)
+	if err != nil || !strings.Contains(stdout, "as an XForm") {
+		t.Fatalf("export --xform: %v (%q)", err, stdout)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		XMLName xml.Name
+		Head    struct {
+			Model struct {
+				Instances []struct {
+					ID   string `xml:"id,attr"`
+					Data *struct {
+						XMLName xml.Name
+						ID      string `xml:"id,attr"`
+						Version string `xml:"version,attr"`
+						Inner   string `xml:",innerxml"`
+					} `xml:"data"`
+				} `xml:"instance"`
+			} `xml:"model"`
+		} `xml:"head"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("the XForm is not XML: %v", err)
+	}
+	f, _ := builtin.Load()
+	if doc.XMLName.Local != "html" || len(doc.Head.Model.Instances) == 0 || doc.Head.Model.Instances[0].Data == nil {
+		t.Fatalf("no primary instance in %.300s", data)
+	}
+	primary := doc.Head.Model.Instances[0].Data
+	if primary.ID != f.ID || primary.Version != f.Version {
+		t.Fatalf("primary instance id %q version %q, want %q %q", primary.ID, primary.Version, f.ID, f.Version)
+	}
+	for _, n := range f.Nodes {
+		if !strings.Contains(primary.Inner, "<"+n.Name) {
+			t.Errorf("no element for %s in the primary instance", n.Name)
+		}
+	}
+	broken := filepath.Join(dir, "broken.md")
+	if err := os.WriteFile(broken, []byte("| survey |\n| | type | name | label |\n| | txet | q1 | Q1 |\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "broken.xml")
+	if _, _, err := runMain(t, dir, "form", "export", broken, "--xform", "-o", bad); err == nil || !strings.Contains(err.Error(), "unknown question type") {
+		t.Fatalf("export of a broken form: %v, want the loader's message", err)
+	}
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
+		t.Fatalf("a broken form wrote %s (%v)", bad, err)
 	}
 }

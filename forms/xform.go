@@ -1,0 +1,1034 @@
+package forms
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"tracer/forms/expr"
+)
+
+// This file writes a form as an ODK XForm, the way pyxform compiles an XLSForm: a model
+// with the primary instance, one secondary instance per choice list, binds and itext
+// translations, then a body of controls. ODK Collect, Enketo and ODK Web Forms run what it
+// writes.
+//
+// Expressions are written as XPath: ${name} becomes the absolute path of the question,
+// /data/g/name, or, when both ends lie in the same repeat, a path relative to the question
+// whose column holds the expression (../name), so that it reads the same instance. Inside a
+// choice filter, which ODK evaluates for each choice, a question is reached from current(),
+// the select itself.
+
+// XFormRoot is the name of the primary instance's root element in the XForms tracer writes.
+const XFormRoot = "data"
+
+// WriteXForm writes f as an ODK XForm to w.
+func WriteXForm(w io.Writer, f *Form) error {
+	x := newXFormWriter(f)
+	doc := x.document()
+	bw := bufio.NewWriter(w)
+	bw.WriteString("<?xml version=\"1.0\"?>\n")
+	doc.write(bw, 0)
+	return bw.Flush()
+}
+
+// XFormPath returns the absolute XPath of n in the XForm WriteXForm writes: /data/g/name.
+func XFormPath(n *Node) string {
+	if n == nil || n.Parent == nil {
+		return "/" + XFormRoot
+	}
+	return "/" + XFormRoot + "/" + n.Path()
+}
+
+// XFormType returns the bind type of n in the XForm: string, int, decimal, date, dateTime,
+// select1's string, binary for media ...
+func XFormType(n *Node) string {
+	switch n.Type {
+	case "integer":
+		return "int"
+	case "decimal":
+		return "decimal"
+	case "range":
+		for _, k := range []string{"start", "end", "step"} {
+			if v := n.Parameters[k]; strings.ContainsAny(v, ".eE") {
+				return "decimal"
+			}
+		}
+		return "int"
+	case "date", "today":
+		return "date"
+	case "time":
+		return "time"
+	case "dateTime", "start", "end":
+		return "dateTime"
+	case "geopoint", "start-geopoint":
+		return "geopoint"
+	case "geotrace":
+		return "geotrace"
+	case "geoshape":
+		return "geoshape"
+	case "barcode":
+		return "barcode"
+	case "image", "audio", "video", "file", "osm", "audit", "background-audio":
+		return "binary"
+	case "rank":
+		return "odk:rank"
+	}
+	return "string"
+}
+
+// xel is an XML element being built: attributes in order, then either children or text.
+// raw holds mixed content already escaped (a label with <output/> elements).
+type xel struct {
+	name  string
+	attrs []string // name, value pairs
+	text  string
+	raw   string
+	kids  []*xel
+}
+
+func el(name string, attrs ...string) *xel { return &xel{name: name, attrs: attrs} }
+
+func (e *xel) attr(name, value string) *xel {
+	e.attrs = append(e.attrs, name, value)
+	return e
+}
+
+func (e *xel) add(kids ...*xel) *xel {
+	for _, k := range kids {
+		if k != nil {
+			e.kids = append(e.kids, k)
+		}
+	}
+	return e
+}
+
+var (
+	attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\n", "&#10;", "\r", "&#13;", "\t", "&#9;")
+	textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+)
+
+func (e *xel) write(w *bufio.Writer, depth int) {
+	indent := strings.Repeat("  ", depth)
+	w.WriteString(indent + "<" + e.name)
+	for i := 0; i+1 < len(e.attrs); i += 2 {
+		w.WriteString(" " + e.attrs[i] + `="` + attrEscaper.Replace(e.attrs[i+1]) + `"`)
+	}
+	switch {
+	case len(e.kids) > 0:
+		w.WriteString(">\n")
+		for _, k := range e.kids {
+			k.write(w, depth+1)
+		}
+		w.WriteString(indent + "</" + e.name + ">\n")
+	case e.raw != "":
+		w.WriteString(">" + e.raw + "</" + e.name + ">\n")
+	case e.text != "":
+		w.WriteString(">" + textEscaper.Replace(e.text) + "</" + e.name + ">\n")
+	default:
+		w.WriteString("/>\n")
+	}
+}
+
+// xformWriter holds what the parts of one XForm share.
+type xformWriter struct {
+	f     *Form
+	itext bool
+	// texts holds the itext entries by language, in the order they were made.
+	texts   map[string][]*xel
+	textIDs map[string]bool
+	// counts names the generated node holding a repeat's count, for counts that are
+	// expressions.
+	counts map[*Node]string
+	// listInstance names the secondary instance of each select.
+	listInstance map[*Node]string
+	// lists lists the secondary instances to write, in order: choice lists by name.
+	lists []xlist
+	// setvalues are the model's actions: dynamic defaults.
+	setvalues []*xel
+}
+
+// xlist is a secondary instance made from a choice list.
+type xlist struct {
+	id    string
+	list  *ChoiceList
+	other bool // with the "other" choice of or_other
+}
+
+var mediaForms = []string{"image", "big-image", "audio", "video"}
+
+func newXFormWriter(f *Form) *xformWriter {
+	x := &xformWriter{f: f, texts: make(map[string][]*xel), textIDs: make(map[string]bool),
+		counts: make(map[*Node]string), listInstance: make(map[*Node]string)}
+	for _, l := range f.Languages {
+		if l != "" {
+			x.itext = true
+		}
+	}
+	for _, n := range f.Nodes {
+		if len(x.media(n.Extra, "")) > 0 {
+			x.itext = true
+		}
+	}
+	for _, l := range f.Lists {
+		for _, c := range l.Choices {
+			if len(c.Media) > 0 {
+				x.itext = true
+			}
+		}
+	}
+	x.planLists()
+	return x
+}
+
+// planLists decides the secondary instance of every select: its list's name, or, for an
+// or_other select whose list other selects use without "other", a copy with "other" added.
+func (x *xformWriter) planLists() {
+	f := x.f
+	plain, other := map[string]bool{}, map[string]bool{}
+	for _, n := range f.Nodes {
+		if n.ListName == "" || f.Lists[n.ListName] == nil {
+			continue
+		}
+		if n.OrOther {
+			other[n.ListName] = true
+		} else {
+			plain[n.ListName] = true
+		}
+	}
+	names := make([]string, 0, len(f.Lists))
+	for name := range f.Lists {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, b := f.Lists[names[i]], f.Lists[names[j]]
+		if len(a.Choices) > 0 && len(b.Choices) > 0 && a.Choices[0].Row != b.Choices[0].Row {
+			return a.Choices[0].Row < b.Choices[0].Row
+		}
+		return names[i] < names[j]
+	})
+	used := map[string]bool{}
+	for _, name := range names {
+		used[name] = true
+	}
+	otherID := map[string]string{}
+	for _, name := range names {
+		l := f.Lists[name]
+		switch {
+		case other[name] && !plain[name]:
+			x.lists = append(x.lists, xlist{id: name, list: l, other: true})
+			otherID[name] = name
+		case other[name]:
+			x.lists = append(x.lists, xlist{id: name, list: l})
+			id := name + "_or_other"
+			for used[id] {
+				id += "_"
+			}
+			used[id] = true
+			x.lists = append(x.lists, xlist{id: id, list: l, other: true})
+			otherID[name] = id
+		default:
+			x.lists = append(x.lists, xlist{id: name, list: l})
+		}
+	}
+	for _, n := range f.Nodes {
+		if n.ListName == "" || f.Lists[n.ListName] == nil {
+			continue
+		}
+		if n.OrOther {
+			x.listInstance[n] = otherID[n.ListName]
+		} else {
+			x.listInstance[n] = n.ListName
+		}
+	}
+}
+
+// langAttr is the itext language name of a form language: "default" for the untranslated one.
+func langAttr(l string) string {
+	if l == "" {
+		return "default"
+	}
+	return l
+}
+
+func (x *xformWriter) document() *xel {
+	f := x.f
+	html := el("h:html",
+		"xmlns", "http://www.w3.org/2002/xforms",
+		"xmlns:ev", "http://www.w3.org/2001/xml-events",
+		"xmlns:h", "http://www.w3.org/1999/xhtml",
+		"xmlns:jr", "http://openrosa.org/javarosa",
+		"xmlns:odk", "http://www.opendatakit.org/xforms",
+		"xmlns:orx", "http://openrosa.org/xforms",
+		"xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
+	head := el("h:head")
+	head.add(&xel{name: "h:title", text: f.Title})
+	model := el("model", "odk:xforms-version", "1.0.0")
+
+	// The body first: it makes the itext entries and the setvalue actions.
+	body := el("h:body")
+	for _, n := range f.Root.Children {
+		body.add(x.control(n))
+	}
+	primary := x.primaryInstance()
+	binds := x.binds()
+	secondary := x.secondaryInstances()
+
+	if x.itext {
+		itext := el("itext")
+		for _, l := range f.Languages {
+			tr := el("translation")
+			if l == f.DefaultLang {
+				tr.attr("default", "true()")
+			}
+			tr.attr("lang", langAttr(l))
+			tr.kids = x.texts[l]
+			itext.add(tr)
+		}
+		model.add(itext)
+	}
+	model.add(el("instance").add(primary))
+	model.add(secondary...)
+	model.add(binds...)
+	model.add(x.setvalues...)
+	head.add(model)
+	html.add(head, body)
+	return html
+}
+
+// primaryInstance builds the form's data element: one element per node, a template and a
+// first instance per repeat, and the meta group with the instanceID.
+func (x *xformWriter) primaryInstance() *xel {
+	f := x.f
+	root := el(XFormRoot, "id", f.ID)
+	if f.Version != "" {
+		root.attr("version", f.Version)
+	}
+	x.instanceChildren(root, f.Root)
+	// The meta group: the form's own, if it has one, gets the instanceID.
+	var meta *xel
+	for _, k := range root.kids {
+		if k.name == "meta" && len(k.kids) > 0 {
+			meta = k
+		}
+	}
+	if meta == nil {
+		meta = el("meta")
+		root.add(meta)
+	}
+	has := map[string]bool{}
+	for _, k := range meta.kids {
+		has[k.name] = true
+	}
+	if !has["instanceID"] {
+		meta.add(el("instanceID"))
+	}
+	if f.InstanceName != nil && !has["instanceName"] {
+		meta.add(el("instanceName"))
+	}
+	return root
+}
+
+func (x *xformWriter) instanceChildren(parent *xel, n *Node) {
+	for _, c := range n.Children {
+		if c.Kind == KindRepeat {
+			if c.RepeatCount != nil && x.countNode(c) != "" {
+				parent.add(el(x.counts[c]))
+			}
+			tmpl := el(c.Name, "jr:template", "")
+			x.instanceChildren(tmpl, c)
+			first := el(c.Name)
+			x.instanceChildren(first, c)
+			parent.add(tmpl, first)
+			continue
+		}
+		e := el(c.Name)
+		if c.Kind == KindGroup {
+			x.instanceChildren(e, c)
+			if len(e.kids) == 0 {
+				// An empty group still needs its element, with no text.
+				parent.add(e)
+				continue
+			}
+		} else if c.DefaultText != "" && c.Kind != KindMeta {
+			e.text = c.DefaultText
+		}
+		parent.add(e)
+	}
+}
+
+// countNode returns the name of the generated calculate that holds the count of repeat r,
+// or "" when the count is written in jr:count itself: a number, or a reference to a
+// question outside every repeat.
+func (x *xformWriter) countNode(r *Node) string {
+	if name, ok := x.counts[r]; ok {
+		return name
+	}
+	name := ""
+	switch root := r.RepeatCount.Root.(type) {
+	case *expr.NumberNode:
+	case *expr.RefNode:
+		if t := x.f.byName[root.Name]; t == nil || t.Repeat != nil {
+			name = r.Name + "_count"
+		}
+	default:
+		name = r.Name + "_count"
+	}
+	if name != "" {
+		for x.siblingNamed(r.Parent, name) {
+			name += "_"
+		}
+	}
+	x.counts[r] = name
+	return name
+}
+
+func (x *xformWriter) siblingNamed(parent *Node, name string) bool {
+	for _, c := range parent.Children {
+		if c.Name == name {
+			return true
+		}
+	}
+	for r, n := range x.counts {
+		if r.Parent == parent && n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (x *xformWriter) secondaryInstances() []*xel {
+	var out []*xel
+	for i, xl := range x.lists {
+		root := el("root")
+		for j, c := range xl.list.Choices {
+			root.add(x.item(xl, i, j, c))
+		}
+		if xl.other && x.f.other != nil && xl.list.Choice(x.f.other.Name) == nil {
+			root.add(x.item(xl, i, len(xl.list.Choices), x.f.other))
+		}
+		out = append(out, el("instance", "id", xl.id).add(root))
+	}
+	// Attachments the form's expressions read: a CSV or XML file beside the form.
+	seen := map[string]bool{}
+	for _, xl := range x.lists {
+		seen[xl.id] = true
+	}
+	for _, name := range x.attachments() {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, el("instance", "id", name, "src", attachmentSrc(name)))
+	}
+	return out
+}
+
+// attachmentSrc is the jr: URI of an attached file named by an instance id or file name.
+func attachmentSrc(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".csv":
+		return "jr://file-csv/" + name
+	case ".xml", ".geojson":
+		return "jr://file/" + name
+	}
+	return "jr://file-csv/" + name + ".csv"
+}
+
+// attachments lists the secondary instances the form reads that are not choice lists:
+// instance('x') in an expression, pulldata('x', ...), select_one_from_file x.csv.
+func (x *xformWriter) attachments() []string {
+	var out []string
+	add := func(s string) {
+		if s != "" && x.f.Lists[s] == nil && !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, n := range x.f.Nodes {
+		if n.ListName != "" && x.f.Lists[n.ListName] == nil {
+			add(n.ListName)
+		}
+		for _, e := range n.exprs() {
+			for _, inst := range instances(e.Root) {
+				add(inst)
+			}
+			walkCalls(e.Root, func(c *expr.CallNode) {
+				if c.Name == "pulldata" {
+					if s, ok := argString(c, 0); ok {
+						add(s)
+					}
+				}
+			})
+		}
+	}
+	return out
+}
+
+func (n *Node) exprs() []*expr.Expr {
+	var out []*expr.Expr
+	for _, e := range []*expr.Expr{n.Relevant, n.Constraint, n.Calculation, n.ChoiceFilter, n.RepeatCount, n.Default, n.RequiredIf, n.ReadOnlyIf} {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func walkCalls(n expr.Node, fn func(*expr.CallNode)) {
+	switch n := n.(type) {
+	case *expr.CallNode:
+		fn(n)
+		for _, a := range n.Args {
+			walkCalls(a, fn)
+		}
+	case *expr.BinaryNode:
+		walkCalls(n.L, fn)
+		walkCalls(n.R, fn)
+	case *expr.UnaryNode:
+		walkCalls(n.X, fn)
+	case *expr.PathNode:
+		for _, preds := range n.Preds {
+			for _, p := range preds {
+				walkCalls(p, fn)
+			}
+		}
+	}
+}
+
+// item builds one choice of a secondary instance.
+func (x *xformWriter) item(xl xlist, li, ci int, c *Choice) *xel {
+	it := el("item")
+	if x.itext {
+		id := fmt.Sprintf("%s-%d", xl.id, ci)
+		x.addText(id, c.Label, c.Media, nil)
+		it.add(&xel{name: "itextId", text: id})
+	} else {
+		it.add(&xel{name: "label", text: c.Label.In("", x.f.Languages)})
+	}
+	it.add(&xel{name: "name", text: c.Name})
+	for _, col := range xl.list.Columns {
+		if !xmlName.MatchString(col) || col == "label" || col == "name" || col == "itextId" {
+			continue
+		}
+		if v := c.Extra[col]; v != "" {
+			it.add(&xel{name: col, text: v})
+		}
+	}
+	return it
+}
+
+// media returns the media files of a row's columns in language lang ("" for the untranslated
+// columns), by form: image, big-image, audio, video.
+func (x *xformWriter) media(cols map[string]string, lang string) map[string]string {
+	out := map[string]string{}
+	for k, v := range cols {
+		if v == "" {
+			continue
+		}
+		name, l, ok := mediaColumn(k)
+		if !ok {
+			continue
+		}
+		if foldName(l) == foldName(lang) || (out[name] == "" && l == "") {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// addText adds an itext entry in every language: the text, its media and, for a label,
+// its guidance hint. ctx is the node whose ${name} outputs are made relative to.
+func (x *xformWriter) addText(id string, t Text, media map[string]string, ctx *Node) {
+	if x.textIDs[id] {
+		return
+	}
+	x.textIDs[id] = true
+	for _, l := range x.f.Languages {
+		e := el("text", "id", id)
+		m := x.media(media, l)
+		for _, form := range mediaForms {
+			if file := m[form]; file != "" {
+				dir := "images"
+				switch form {
+				case "audio":
+					dir = "audio"
+				case "video":
+					dir = "video"
+				}
+				e.add(&xel{name: "value", attrs: []string{"form", form}, text: "jr://" + dir + "/" + file})
+			}
+		}
+		if s := t.In(l, x.f.Languages); s != "" {
+			e.add(x.textValue("value", s, ctx))
+		} else if len(e.kids) == 0 {
+			e.add(&xel{name: "value", text: "-"})
+		}
+		x.texts[l] = append(x.texts[l], e)
+	}
+}
+
+// textValue makes an element holding s, with each ${name} as an <output/> of its value.
+func (x *xformWriter) textValue(name, s string, ctx *Node) *xel {
+	if !strings.Contains(s, "${") {
+		return &xel{name: name, text: s}
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range labelRef.FindAllStringSubmatchIndex(s, -1) {
+		b.WriteString(textEscaper.Replace(s[last:m[0]]))
+		ref := s[m[2]:m[3]]
+		val := "${" + ref + "}"
+		if t := x.f.byName[ref]; t != nil {
+			val = x.refPath(t, ctx, false)
+		}
+		b.WriteString(`<output value="` + attrEscaper.Replace(val) + `"/>`)
+		last = m[1]
+	}
+	b.WriteString(textEscaper.Replace(s[last:]))
+	return &xel{name: name, raw: b.String()}
+}
+
+// label makes the <label> or <hint> of n: an itext reference, or the text itself.
+func (x *xformWriter) label(n *Node, kind string, t Text) *xel {
+	var media map[string]string
+	if kind == "label" {
+		media = n.Extra
+	}
+	if len(t) == 0 && len(x.media(media, "")) == 0 {
+		hasMedia := false
+		for _, l := range x.f.Languages {
+			if len(x.media(media, l)) > 0 {
+				hasMedia = true
+			}
+		}
+		if !hasMedia {
+			return nil
+		}
+	}
+	if x.itext {
+		id := XFormPath(n) + ":" + kind
+		x.addText(id, t, media, n)
+		return el(kind, "ref", "jr:itext('"+id+"')")
+	}
+	return x.textValue(kind, t.In("", x.f.Languages), n)
+}
+
+// message returns the value of a jr:constraintMsg or jr:requiredMsg attribute: the text,
+// or an itext reference when the form is translated.
+func (x *xformWriter) message(n *Node, kind string, t Text) string {
+	if len(t) == 0 {
+		return ""
+	}
+	if x.itext {
+		id := XFormPath(n) + ":" + kind
+		x.addText(id, t, nil, n)
+		return "jr:itext('" + id + "')"
+	}
+	return t.In("", x.f.Languages)
+}
+
+// binds makes one bind per node that has a type or a rule, in document order.
+func (x *xformWriter) binds() []*xel {
+	var out []*xel
+	for _, n := range x.f.Nodes {
+		if n.Kind == KindRepeat && n.RepeatCount != nil {
+			if name := x.countNode(n); name != "" {
+				p := XFormPath(n.Parent) + "/" + name
+				if n.Parent == x.f.Root {
+					p = "/" + XFormRoot + "/" + name
+				}
+				ctx := &Node{Name: name, Parent: n.Parent, Repeat: n.Repeat}
+				out = append(out, el("bind", "nodeset", p, "type", "string", "readonly", "true()",
+					"calculate", x.xpath(n.RepeatCount, ctx)))
+			}
+		}
+		b := el("bind", "nodeset", XFormPath(n))
+		if !n.IsGroup() {
+			b.attr("type", XFormType(n))
+		}
+		if n.Relevant != nil {
+			b.attr("relevant", x.xpath(n.Relevant, n))
+		}
+		if n.Constraint != nil {
+			b.attr("constraint", x.xpath(n.Constraint, n))
+			if m := x.message(n, "jr:constraintMsg", n.ConstraintMsg); m != "" {
+				b.attr("jr:constraintMsg", m)
+			}
+		}
+		if n.Calculation != nil && n.Trigger == "" {
+			b.attr("calculate", x.xpath(n.Calculation, n))
+		}
+		switch {
+		case n.Required:
+			b.attr("required", "true()")
+		case n.RequiredIf != nil:
+			b.attr("required", x.xpath(n.RequiredIf, n))
+		}
+		if n.Required || n.RequiredIf != nil {
+			if m := x.message(n, "jr:requiredMsg", n.RequiredMsg); m != "" {
+				b.attr("jr:requiredMsg", m)
+			}
+		}
+		switch {
+		case n.ReadOnly || n.Kind == KindNote || n.Kind == KindMeta:
+			b.attr("readonly", "true()")
+		case n.ReadOnlyIf != nil:
+			b.attr("readonly", x.xpath(n.ReadOnlyIf, n))
+		}
+		if n.Kind == KindMeta {
+			x.preload(b, n)
+		}
+		if n.Default != nil {
+			x.defaultAction(n)
+		}
+		if len(b.attrs) > 2 {
+			out = append(out, b)
+		}
+	}
+	out = append(out, el("bind", "nodeset", "/"+XFormRoot+"/meta/instanceID", "type", "string",
+		"readonly", "true()", "jr:preload", "uid"))
+	if x.f.InstanceName != nil {
+		out = append(out, el("bind", "nodeset", "/"+XFormRoot+"/meta/instanceName", "type", "string",
+			"calculate", x.xpath(x.f.InstanceName, x.f.Root)))
+	}
+	return out
+}
+
+// preload adds the jr:preload attributes of a metadata node to its bind.
+func (x *xformWriter) preload(b *xel, n *Node) {
+	switch n.Type {
+	case "start", "end":
+		b.attr("jr:preload", "timestamp").attr("jr:preloadParams", n.Type)
+	case "today":
+		b.attr("jr:preload", "date").attr("jr:preloadParams", "today")
+	case "deviceid", "username", "email", "phonenumber", "subscriberid", "simserial":
+		b.attr("jr:preload", "property").attr("jr:preloadParams", n.Type)
+	case "instanceID":
+		b.attr("jr:preload", "uid")
+	case "start-geopoint":
+		x.setvalues = append(x.setvalues, el("odk:setgeopoint", "event", "odk-instance-first-load", "ref", XFormPath(n)))
+	case "audit":
+		// The audit log is a file the device writes beside the submission.
+	}
+}
+
+// defaultAction adds the setvalue that gives n its computed default when the form opens
+// (and, in a repeat, when an instance is added).
+func (x *xformWriter) defaultAction(n *Node) {
+	ev := "odk-instance-first-load"
+	if n.Repeat != nil {
+		ev += " odk-new-repeat"
+	}
+	x.setvalues = append(x.setvalues, el("setvalue", "event", ev, "ref", XFormPath(n), "value", x.xpath(n.Default, n)))
+}
+
+// control makes the body element of n: a group, a repeat or a control; nil for nodes that
+// are never shown (calculations, hidden values, metadata).
+func (x *xformWriter) control(n *Node) *xel {
+	ref := XFormPath(n)
+	switch n.Kind {
+	case KindCalculate, KindMeta:
+		return nil
+	case KindHidden:
+		if n.Type == "hidden" {
+			return nil
+		}
+	case KindGroup:
+		g := el("group", "ref", ref)
+		if n.Appearance != "" {
+			g.attr("appearance", n.Appearance)
+		}
+		g.add(x.label(n, "label", n.Label))
+		for _, c := range n.Children {
+			g.add(x.control(c))
+		}
+		return g
+	case KindRepeat:
+		g := el("group", "ref", ref)
+		if n.Appearance != "" {
+			g.attr("appearance", n.Appearance)
+		}
+		g.add(x.label(n, "label", n.Label))
+		r := el("repeat", "nodeset", ref)
+		if n.RepeatCount != nil {
+			if name := x.countNode(n); name != "" {
+				p := "/" + XFormRoot + "/" + name
+				if n.Parent != x.f.Root {
+					p = XFormPath(n.Parent) + "/" + name
+				}
+				r.attr("jr:count", p)
+			} else {
+				r.attr("jr:count", x.xpath(n.RepeatCount, n))
+			}
+		}
+		if n.Appearance != "" {
+			r.attr("appearance", n.Appearance)
+		}
+		for _, c := range n.Children {
+			r.add(x.control(c))
+		}
+		g.add(r)
+		return g
+	}
+	var c *xel
+	switch n.Type {
+	case "select_one", "select_multiple", "rank":
+		name := map[string]string{"select_one": "select1", "select_multiple": "select", "rank": "odk:rank"}[n.Type]
+		c = el(name, "ref", ref)
+	case "image", "audio", "video", "file":
+		mt := map[string]string{"image": "image/*", "audio": "audio/*", "video": "video/*", "file": "application/*"}[n.Type]
+		c = el("upload", "mediatype", mt, "ref", ref)
+	case "acknowledge":
+		c = el("trigger", "ref", ref)
+	case "range":
+		c = el("range", "ref", ref)
+		for _, k := range []string{"start", "end", "step"} {
+			def := map[string]string{"start": "1", "end": "10", "step": "1"}[k]
+			v := n.Parameters[k]
+			if v == "" {
+				v = def
+			}
+			c.attr(k, v)
+		}
+	default:
+		c = el("input", "ref", ref)
+	}
+	if n.Appearance != "" {
+		c.attr("appearance", n.Appearance)
+	}
+	c.add(x.label(n, "label", n.Label), x.label(n, "hint", n.Hint))
+	if n.ListName != "" {
+		c.add(x.itemset(n))
+	}
+	for _, t := range n.triggers {
+		val := ""
+		if t.Calculation != nil {
+			val = x.xpath(t.Calculation, t)
+		}
+		sv := el("setvalue", "event", "xforms-value-changed", "ref", XFormPath(t))
+		if val != "" {
+			sv.attr("value", val)
+		}
+		c.add(sv)
+	}
+	return c
+}
+
+// itemset makes the <itemset> of a select: the nodes of its list's secondary instance,
+// filtered by its choice_filter.
+func (x *xformWriter) itemset(n *Node) *xel {
+	id, ok := x.listInstance[n]
+	value, label := "name", "label"
+	if !ok {
+		// Choices from an attached file.
+		id = strings.TrimSuffix(n.ListName, path.Ext(n.ListName))
+		if v := n.Parameters["value"]; v != "" {
+			value = v
+		}
+		if l := n.Parameters["label"]; l != "" {
+			label = l
+		}
+	}
+	if id == "" {
+		return nil
+	}
+	nodeset := "instance('" + id + "')/root/item"
+	if n.ChoiceFilter != nil {
+		pred := x.predicate(n.ChoiceFilter, n)
+		if n.OrOther {
+			// The "other" of or_other is offered whatever the filter says.
+			pred = "(" + pred + ") or name = 'other'"
+		}
+		nodeset += "[" + pred + "]"
+	}
+	is := el("itemset", "nodeset", nodeset)
+	if n.Parameters["randomize"] == "true" {
+		is.attr("randomize", "true()")
+		if s := n.Parameters["seed"]; s != "" {
+			is.attr("seed", x.refText(s, n))
+		}
+	}
+	is.add(el("value", "ref", value))
+	if ok && x.itext {
+		is.add(el("label", "ref", "jr:itext(itextId)"))
+	} else {
+		is.add(el("label", "ref", label))
+	}
+	return is
+}
+
+// refText writes a ${name} parameter as a path, anything else unchanged.
+func (x *xformWriter) refText(s string, ctx *Node) string {
+	if name, ok := strings.CutPrefix(strings.TrimSpace(s), "${"); ok {
+		if t := x.f.byName[strings.TrimSuffix(name, "}")]; t != nil {
+			return x.refPath(t, ctx, false)
+		}
+	}
+	return s
+}
+
+// refPath is how an expression evaluated for ctx names t: a relative path when both are in
+// the same repeat instance, so that it reads that instance; the absolute path otherwise. In
+// a predicate (pred), the relative path starts from current(), the node ctx.
+func (x *xformWriter) refPath(t, ctx *Node, pred bool) string {
+	if ctx == nil || ctx == x.f.Root {
+		return XFormPath(t)
+	}
+	// The nearest common ancestor of ctx and t, and whether it is in a repeat.
+	anc := map[*Node]int{}
+	d := 0
+	for p := ctx; p != nil; p = p.Parent {
+		anc[p] = d
+		d++
+	}
+	var common *Node
+	for p := t; p != nil; p = p.Parent {
+		if _, ok := anc[p]; ok {
+			common = p
+			break
+		}
+	}
+	if common == nil || (common.Kind != KindRepeat && common.Repeat == nil) {
+		return XFormPath(t)
+	}
+	var down []string
+	for p := t; p != common; p = p.Parent {
+		down = append([]string{p.Name}, down...)
+	}
+	var steps []string
+	for i := 0; i < anc[common]; i++ {
+		steps = append(steps, "..")
+	}
+	steps = append(steps, down...)
+	rel := strings.Join(steps, "/")
+	if rel == "" {
+		rel = "."
+	}
+	if pred {
+		return "current()/" + rel
+	}
+	return rel
+}
+
+// xpath writes e, an expression evaluated for ctx, as XPath.
+func (x *xformWriter) xpath(e *expr.Expr, ctx *Node) string {
+	var b strings.Builder
+	x.writeExpr(&b, e.Root, ctx, false, false)
+	return b.String()
+}
+
+// predicate writes a choice filter, evaluated for each choice of select ctx, as the
+// predicate of its itemset.
+func (x *xformWriter) predicate(e *expr.Expr, ctx *Node) string {
+	var b strings.Builder
+	x.writeExpr(&b, e.Root, ctx, true, false)
+	return b.String()
+}
+
+var refInString = regexp.MustCompile(`\$\{([^}\s]+)\}`)
+
+// writeExpr prints n as XPath. pred is set inside a predicate, where "." is not ctx;
+// absolute is set inside indexed-repeat(), whose arguments name nodes from the root.
+func (x *xformWriter) writeExpr(b *strings.Builder, n expr.Node, ctx *Node, pred, absolute bool) {
+	operand := func(m expr.Node, paren bool) {
+		if paren {
+			b.WriteByte('(')
+		}
+		x.writeExpr(b, m, ctx, pred, absolute)
+		if paren {
+			b.WriteByte(')')
+		}
+	}
+	switch n := n.(type) {
+	case nil:
+		b.WriteString("''")
+	case *expr.RefNode:
+		t := x.f.byName[n.Name]
+		switch {
+		case t == nil:
+			b.WriteString("${" + n.Name + "}")
+		case absolute:
+			b.WriteString(XFormPath(t))
+		default:
+			b.WriteString(x.refPath(t, ctx, pred))
+		}
+	case *expr.StringNode:
+		// pyxform replaces ${name} inside literals too: jr:choice-name(${q}, '${q}').
+		v := refInString.ReplaceAllStringFunc(n.Value, func(m string) string {
+			if t := x.f.byName[m[2:len(m)-1]]; t != nil {
+				return XFormPath(t)
+			}
+			return m
+		})
+		b.WriteString((&expr.StringNode{Value: v}).String())
+	case *expr.NumberNode:
+		b.WriteString(n.String())
+	case *expr.PathNode:
+		x.writePath(b, n, ctx, pred)
+	case *expr.UnaryNode:
+		b.WriteString(n.Op.String())
+		_, isBin := n.X.(*expr.BinaryNode)
+		operand(n.X, isBin)
+	case *expr.BinaryNode:
+		p := n.Op.Prec()
+		operand(n.L, precOfNode(n.L) < p)
+		b.WriteString(" " + n.Op.String() + " ")
+		operand(n.R, precOfNode(n.R) <= p)
+	case *expr.CallNode:
+		b.WriteString(n.Name + "(")
+		abs := absolute || n.Name == "indexed-repeat"
+		for i, a := range n.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			x.writeExpr(b, a, ctx, pred, abs)
+		}
+		b.WriteByte(')')
+	default:
+		b.WriteString(n.String())
+	}
+}
+
+// precOfNode is the precedence of the construct n prints as: a binary operator's, or above
+// every operator.
+func precOfNode(n expr.Node) int {
+	switch n := n.(type) {
+	case *expr.BinaryNode:
+		return n.Op.Prec()
+	case *expr.UnaryNode:
+		return expr.OpMul.Prec() + 1
+	}
+	return 1 << 10
+}
+
+// writePath prints a location path, its first step the XForm's root when it is absolute,
+// with its predicates' ${name} references written as paths.
+func (x *xformWriter) writePath(b *strings.Builder, p *expr.PathNode, ctx *Node, pred bool) {
+	switch {
+	case p.Instance != "":
+		b.WriteString("instance(" + (&expr.StringNode{Value: p.Instance}).String() + ")/")
+	case p.Current:
+		b.WriteString("current()/")
+	case p.Absolute:
+		b.WriteByte('/')
+	}
+	inPred := pred || p.Instance != ""
+	for i, s := range p.Steps {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		if i == 0 && p.Absolute && p.Instance == "" && !p.Current {
+			s = XFormRoot
+		}
+		b.WriteString(s)
+		for _, q := range p.StepPreds(i) {
+			b.WriteByte('[')
+			x.writeExpr(b, q, ctx, inPred, false)
+			b.WriteByte(']')
+		}
+	}
+}
