@@ -128,6 +128,8 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goQueueMsg{})
 		case msg.String() == "7" && h.c.cfg.Reviewer != nil:
 			return send(goCoverageMsg{})
+		case msg.String() == "9" && h.c.cfg.Catalog != nil:
+			return send(goFormsMsg{})
 		case msg.String() == "8" && h.c.cfg.Attempts != nil:
 			return send(goCallsMsg{})
 		case msg.String() == "f" && len(h.c.cfg.Forms) > 1:
@@ -219,6 +221,9 @@ func (h *homeScreen) view(compact bool) string {
 	}
 	if c.cfg.Attempts != nil {
 		action("8", callLabel(c.lang))
+	}
+	if c.cfg.Catalog != nil {
+		action("9", t.HomeForms9)
 	}
 	action("q", t.HomeQuit)
 	if compact {

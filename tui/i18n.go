@@ -20,6 +20,7 @@ type texts struct {
 	TitleSettings  string
 	TitleMigrate   string
 	TitleCalls     string
+	TitleForms     string
 
 	// Key help, in the footer and the help screen.
 	KeyQueue           string
@@ -31,6 +32,8 @@ type texts struct {
 	KeyReturnInterview string
 	KeyComment         string
 	KeySend            string
+	KeyPublish         string
+	KeyRetire          string
 	KeySync            string
 	KeyReturned        string
 	KeySyncNow         string
@@ -89,6 +92,7 @@ type texts struct {
 	// Home.
 	HomeQueue          string
 	HomeCoverage       string
+	HomeForms9         string
 	HomeSync           string
 	HomeServer         string
 	HomeReturnedList   string
@@ -304,6 +308,27 @@ type texts struct {
 	CoverageHeadApproved string
 	CoverageHeadReturned string
 
+	// The study's forms (supervisor).
+	FormsEmpty          string
+	FormsHeadForm       string
+	FormsHeadVersion    string
+	FormsHeadState      string
+	FormsHeadPublished  string
+	FormsHeadBy         string
+	FormsHeadInterviews string
+	FormsOffered        string
+	FormsRetiredState   string
+	FormsPathPrompt     string
+	FormsPublished      string
+	FormsSame           string
+	FormsNotLoaded      string
+	FormsNeedVersion    string
+	FormsPublishFailed  string
+	FormsRetireConfirm  string
+	FormsRetired        string
+	FormsRetireFailed   string
+	FormsMoreLines      string
+
 	// The call list.
 	CallsTitle    string
 	CallsLoading  string
@@ -433,6 +458,7 @@ var textsID = texts{
 	TitleSettings:  "Pengaturan",
 	TitleMigrate:   "Versi formulir baru",
 	TitleCalls:     "Daftar telepon",
+	TitleForms:     "Formulir studi",
 
 	KeyQueue:           "antrean pemeriksaan",
 	KeyCoverage:        "cakupan",
@@ -443,6 +469,8 @@ var textsID = texts{
 	KeyReturnInterview: "kembalikan",
 	KeyComment:         "catatan pertanyaan",
 	KeySend:            "kirim",
+	KeyPublish:         "terbitkan formulir",
+	KeyRetire:          "pensiunkan formulir",
 	KeySync:            "sinkron",
 	KeyReturned:        "dikembalikan",
 	KeySyncNow:         "sinkron sekarang",
@@ -500,6 +528,7 @@ var textsID = texts{
 
 	HomeQueue:          "Antrean pemeriksaan",
 	HomeCoverage:       "Cakupan terhadap daftar alumni",
+	HomeForms9:         "Formulir studi: terbitkan, daftar, pensiunkan",
 	HomeSync:           "Sinkronisasi dengan server",
 	HomeServer:         "Server",
 	HomeReturnedList:   "Dikembalikan untuk diperbaiki (%d)",
@@ -700,6 +729,26 @@ var textsID = texts{
 	CoverageHeadApproved: "Setuju",
 	CoverageHeadReturned: "Kembali",
 
+	FormsEmpty:          "Belum ada formulir yang diterbitkan. Tekan p untuk menerbitkan XLSForm.",
+	FormsHeadForm:       "Formulir",
+	FormsHeadVersion:    "Versi",
+	FormsHeadState:      "Status",
+	FormsHeadPublished:  "Diterbitkan",
+	FormsHeadBy:         "Oleh",
+	FormsHeadInterviews: "Wawancara",
+	FormsOffered:        "ditawarkan",
+	FormsRetiredState:   "pensiun",
+	FormsPathPrompt:     "Path berkas XLSForm (.xlsx atau .md) untuk diterbitkan (Enter terbitkan, Esc batal):",
+	FormsPublished:      "Formulir %s versi %s diterbitkan (sha256 %s). Laptop menariknya pada sinkronisasi berikutnya.",
+	FormsSame:           "Formulir %s versi %s sudah diterbitkan dengan isi yang sama: tidak ada yang berubah.",
+	FormsNotLoaded:      "%s tidak dapat dimuat, tidak diterbitkan:",
+	FormsNeedVersion:    "Formulir yang diubah perlu versi baru di sheet settings; tidak diterbitkan:",
+	FormsPublishFailed:  "%s tidak diterbitkan:",
+	FormsRetireConfirm:  "Pensiunkan formulir %s? Laptop berhenti menawarkannya untuk wawancara baru; yang sudah dibuat tetap tersinkron. y = ya, tombol lain = batal",
+	FormsRetired:        "Formulir %s dipensiunkan: laptop berhenti menawarkannya pada sinkronisasi berikutnya.",
+	FormsRetireFailed:   "Formulir %s tidak dipensiunkan:",
+	FormsMoreLines:      "  … dan %d baris lagi",
+
 	CallsTitle:    "Daftar telepon: %d alumni belum diwawancarai",
 	CallsLoading:  "Memuat…",
 	CallsEmpty:    "Tidak ada alumni yang perlu dihubungi.",
@@ -751,6 +800,7 @@ var textsEN = texts{
 	TitleSettings:  "Settings",
 	TitleMigrate:   "New form version",
 	TitleCalls:     "Call list",
+	TitleForms:     "Study forms",
 
 	KeyQueue:           "review queue",
 	KeyCoverage:        "coverage",
@@ -761,6 +811,8 @@ var textsEN = texts{
 	KeyReturnInterview: "return",
 	KeyComment:         "comment on question",
 	KeySend:            "send",
+	KeyPublish:         "publish a form",
+	KeyRetire:          "retire form",
 	KeySync:            "sync",
 	KeyReturned:        "returned",
 	KeySyncNow:         "sync now",
@@ -818,6 +870,7 @@ var textsEN = texts{
 
 	HomeQueue:          "Review queue",
 	HomeCoverage:       "Coverage against the roster",
+	HomeForms9:         "Study forms: publish, list, retire",
 	HomeSync:           "Sync with the server",
 	HomeServer:         "Server",
 	HomeReturnedList:   "Returned for correction (%d)",
@@ -1018,6 +1071,26 @@ var textsEN = texts{
 	CoverageHeadApproved: "Approv",
 	CoverageHeadReturned: "Return",
 
+	FormsEmpty:          "No form is published yet. Press p to publish an XLSForm.",
+	FormsHeadForm:       "Form",
+	FormsHeadVersion:    "Version",
+	FormsHeadState:      "State",
+	FormsHeadPublished:  "Published",
+	FormsHeadBy:         "By",
+	FormsHeadInterviews: "Interviews",
+	FormsOffered:        "offered",
+	FormsRetiredState:   "retired",
+	FormsPathPrompt:     "Path of the XLSForm file (.xlsx or .md) to publish (Enter publishes, Esc cancels):",
+	FormsPublished:      "Published form %s version %s (sha256 %s). Laptops pull it at their next sync.",
+	FormsSame:           "Form %s version %s is already published with these bytes: nothing to do.",
+	FormsNotLoaded:      "%s does not load and was not published:",
+	FormsNeedVersion:    "A changed form needs a new version in its settings sheet; not published:",
+	FormsPublishFailed:  "%s was not published:",
+	FormsRetireConfirm:  "Retire form %s? Laptops stop offering it for new interviews; what was made with it still syncs. y = yes, any other key = cancel",
+	FormsRetired:        "Form %s is retired: laptops stop offering it at their next sync.",
+	FormsRetireFailed:   "Form %s was not retired:",
+	FormsMoreLines:      "  … and %d more lines",
+
 	CallsTitle:    "Call list: %d alumni not yet interviewed",
 	CallsLoading:  "Loading…",
 	CallsEmpty:    "Nobody left to call.",
@@ -1083,6 +1156,8 @@ func (t *texts) title(s screen) string {
 		return t.TitleMigrate
 	case screenCalls:
 		return t.TitleCalls
+	case screenForms:
+		return t.TitleForms
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ type KeyMap struct {
 	Sync, Returned, SyncNow                                key.Binding
 	Queue, Coverage, Open, FilterField, Refresh            key.Binding
 	Approve, ReturnIv, Comment, Send                       key.Binding
+	Publish, Retire                                        key.Binding
 	VoidOffer, VoidDraft, Search                           key.Binding
 }
 
@@ -57,6 +58,8 @@ func DefaultKeyMap() KeyMap {
 		ReturnIv:       b([]string{"x"}, "x", "return"),
 		Comment:        b([]string{"c"}, "c", "comment on question"),
 		Send:           b([]string{"enter"}, "enter", "send"),
+		Publish:        b([]string{"p"}, "p", "publish a form"),
+		Retire:         b([]string{"r"}, "r", "retire form"),
 		VoidOffer:      b([]string{"v"}, "v", "void this draft"),
 		VoidDraft:      b([]string{"ctrl+d"}, "ctrl+d", "void draft"),
 		Search:         b([]string{"a-z 0-9"}, "a-z 0-9", "search"),
@@ -106,6 +109,8 @@ func (km *KeyMap) localize(t *texts) {
 	set(&km.ReturnIv, t.KeyReturnInterview)
 	set(&km.Comment, t.KeyComment)
 	set(&km.Send, t.KeySend)
+	set(&km.Publish, t.KeyPublish)
+	set(&km.Retire, t.KeyRetire)
 	set(&km.VoidOffer, t.KeyVoidOffer)
 	set(&km.VoidDraft, t.KeyVoidDraft)
 	set(&km.Search, t.KeySearch)

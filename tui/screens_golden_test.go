@@ -33,6 +33,7 @@ func TestGoldenEveryScreen(t *testing.T) {
 				e := newEnv(t, true)
 				e.cfg.Lang = lang
 				withReviewer(t, e)
+				withCatalog(t, e)
 				withCalls(t, e)
 				m := start(t, e)
 				snap := func(name string) {
@@ -97,6 +98,13 @@ func TestGoldenEveryScreen(t *testing.T) {
 				drive(t, m, keypress("o"))
 				snap("calls-outcome")
 				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("9"))
+				snap("forms")
+				drive(t, m, keypress("p"))
+				typeText(t, m, "testdata/forms/broken.md")
+				drive(t, m, keypress("enter"))
+				snap("forms-refused")
 
 				// A draft on a form version that has a newer one asks before moving.
 				e2 := newEnv(t, true)

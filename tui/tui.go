@@ -76,6 +76,9 @@ type Config struct {
 	Role survey.Role
 	// Reviewer gives a supervisor the review queue and the coverage; nil for others.
 	Reviewer Reviewer
+	// Catalog gives a supervisor the study's forms to publish, list and retire; nil for
+	// others.
+	Catalog Catalog
 	// SyncPoll is how often the server is probed in the background (0: never); a probe
 	// that finds it reachable syncs when the outbox holds something or the last sync is
 	// SyncEvery old.
@@ -113,6 +116,7 @@ const (
 	screenCoverage
 	screenMigrate
 	screenCalls
+	screenForms
 
 	// numScreens counts the screens above; it stays last.
 	numScreens
@@ -213,6 +217,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		screenSync:     newSyncScreen(c),
 		screenQueue:    newQueueScreen(c),
 		screenCoverage: newCoverageScreen(c),
+		screenForms:    newFormsScreen(c),
 	}}
 	m.setSize(80, 24)
 	return m
@@ -226,6 +231,7 @@ func (m *Model) review() *reviewScreen { p, _ := m.pages[screenReview].(*reviewS
 func (m *Model) list() *listScreen     { p, _ := m.pages[screenList].(*listScreen); return p }
 func (m *Model) queue() *queueScreen   { p, _ := m.pages[screenQueue].(*queueScreen); return p }
 func (m *Model) detail() *detailScreen { p, _ := m.pages[screenDetail].(*detailScreen); return p }
+func (m *Model) forms() *formsScreen   { p, _ := m.pages[screenForms].(*formsScreen); return p }
 
 // Init asks the terminal for its background, loads the home screen's counts and, when
 // logged in, reads the last sync, probes the server and starts the background timer.
@@ -345,6 +351,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.screen = screenCoverage
 		return m, m.to(screenCoverage, msg)
+	case goFormsMsg:
+		if m.c.cfg.Catalog == nil {
+			return m, nil
+		}
+		m.screen = screenForms
+		return m, m.to(screenForms, msg)
+	case formsListedMsg, formPublishedMsg, formRetiredMsg:
+		return m, m.to(screenForms, msg)
 	case goCallsMsg:
 		if m.c.cfg.Attempts == nil {
 			return m, nil
@@ -444,6 +458,8 @@ func (m *Model) typing() bool {
 	switch m.screen {
 	case screenDetail:
 		return m.detail() != nil && m.detail().typing()
+	case screenForms:
+		return m.forms().typing()
 	case screenHome:
 		return m.home().void.editing()
 	case screenList:

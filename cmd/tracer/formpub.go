@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"tracer/forms"
@@ -13,16 +15,65 @@ import (
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/server"
+	"tracer/sync/wire"
 )
 
 // formCatalog is where a study's forms are published: the server database on the server
 // machine, or the server through a supervisor's login.
 type formCatalog interface {
-	publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error)
-	forms(ctx context.Context) ([]*survey.PublishedForm, error)
-	retire(ctx context.Context, id string) error
+	Publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error)
+	Forms(ctx context.Context) ([]*survey.PublishedForm, error)
+	Retire(ctx context.Context, id string) error
 	Close() error
 }
+
+// maxFormFile bounds an XLSForm file read to be published: the server takes no larger
+// request.
+const maxFormFile = wire.MaxBody
+
+// readFormFile reads an XLSForm to publish, within maxFormFile; a leading ~/ is the
+// user's home folder.
+func readFormFile(path string) ([]byte, error) {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, rest)
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read form: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFormFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("read form: %w", err)
+	}
+	if len(data) > maxFormFile {
+		return nil, fmt.Errorf("read form: %s has over %d MiB, more than a form the server takes", path, maxFormFile>>20)
+	}
+	return data, nil
+}
+
+// tuiCatalog gives the supervisor's forms screen the calls of tracer form publish, list
+// and retire.
+type tuiCatalog struct{ cat formCatalog }
+
+// Forms lists the published versions.
+func (t tuiCatalog) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
+	return t.cat.Forms(ctx)
+}
+
+// PublishFile reads the XLSForm at path and publishes it under its file name.
+func (t tuiCatalog) PublishFile(ctx context.Context, path string) (*survey.PublishedForm, bool, error) {
+	source, err := readFormFile(path)
+	if err != nil {
+		return nil, false, err
+	}
+	return t.cat.Publish(ctx, filepath.Base(path), source)
+}
+
+// Retire retires form id.
+func (t tuiCatalog) Retire(ctx context.Context, id string) error { return t.cat.Retire(ctx, id) }
 
 // dbCatalog publishes into the server database directly.
 type dbCatalog struct {
@@ -31,23 +82,29 @@ type dbCatalog struct {
 	by    string
 }
 
-func (d *dbCatalog) publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error) {
+// Publish compiles and stores a form version.
+func (d *dbCatalog) Publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error) {
 	return server.Publish(ctx, d.store, name, source, d.by)
 }
 
-func (d *dbCatalog) forms(ctx context.Context) ([]*survey.PublishedForm, error) {
+// Forms lists the published versions.
+func (d *dbCatalog) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
 	return d.store.Forms(ctx)
 }
 
-func (d *dbCatalog) retire(ctx context.Context, id string) error {
+// Retire retires form id.
+func (d *dbCatalog) Retire(ctx context.Context, id string) error {
 	return d.store.Retire(ctx, id, d.by)
 }
+
+// Close closes the database.
 func (d *dbCatalog) Close() error { return d.db.Close() }
 
 // serverCatalog publishes through the server's API.
 type serverCatalog struct{ c *client.Client }
 
-func (s serverCatalog) publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error) {
+// Publish publishes a form version on the server.
+func (s serverCatalog) Publish(ctx context.Context, name string, source []byte) (*survey.PublishedForm, bool, error) {
 	res, err := s.c.Publish(ctx, name, source)
 	if err != nil {
 		return nil, false, err
@@ -55,12 +112,16 @@ func (s serverCatalog) publish(ctx context.Context, name string, source []byte) 
 	return res.Form, res.Added, nil
 }
 
-func (s serverCatalog) forms(ctx context.Context) ([]*survey.PublishedForm, error) {
+// Forms lists the server's published versions.
+func (s serverCatalog) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
 	return s.c.Forms(ctx)
 }
 
-func (s serverCatalog) retire(ctx context.Context, id string) error { return s.c.Retire(ctx, id) }
-func (s serverCatalog) Close() error                                { return nil }
+// Retire retires form id on the server.
+func (s serverCatalog) Retire(ctx context.Context, id string) error { return s.c.Retire(ctx, id) }
+
+// Close does nothing: the client holds no connection of its own.
+func (s serverCatalog) Close() error { return nil }
 
 // openCatalog opens --db FILE, else the server at --server URL, else the server this
 // laptop is enrolled with.
@@ -117,16 +178,16 @@ func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 		return usageError("form publish needs one FILE")
 	}
 	path := fs.Arg(0)
-	source, err := os.ReadFile(path)
+	source, err := readFormFile(path)
 	if err != nil {
-		return fmt.Errorf("read form: %w", err)
+		return err
 	}
 	cat, c, err := m.openCatalog(ctx, *dbFlag, *srvFlag, *dataFlag)
 	if err != nil {
 		return err
 	}
 	defer cat.Close()
-	pf, added, err := cat.publish(ctx, filepath.Base(path), source)
+	pf, added, err := cat.Publish(ctx, filepath.Base(path), source)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, commandError(c, err))
 	}
@@ -152,7 +213,7 @@ func (m *Main) runFormList(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cat.Close()
-	list, err := cat.forms(ctx)
+	list, err := cat.Forms(ctx)
 	if err != nil {
 		return commandError(c, err)
 	}
@@ -190,7 +251,7 @@ func (m *Main) runFormRetire(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cat.Close()
-	if err := cat.retire(ctx, fs.Arg(0)); err != nil {
+	if err := cat.Retire(ctx, fs.Arg(0)); err != nil {
 		return commandError(c, err)
 	}
 	fmt.Fprintf(m.Stdout, "form %s is retired: laptops stop offering it for new interviews at their next sync\n", fs.Arg(0))

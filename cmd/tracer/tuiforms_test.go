@@ -5,7 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,5 +138,58 @@ func TestTUIStudyForms(t *testing.T) {
 	}
 	if len(stored) != 1 || stored[0].FormID != "employer_survey" || stored[0].FormVersion != "1" {
 		t.Fatalf("server holds %+v, want one employer_survey interview", stored)
+	}
+}
+
+// TestTUIPublishForm has a supervisor publish from the forms screen through the same client
+// calls as "tracer form publish": the server refuses a form that does not load with the
+// loader's problems, stores the employer survey, lists it with its publisher and retires
+// it.
+func TestTUIPublishForm(t *testing.T) {
+	ctx := context.Background()
+	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	formStore := sqlite.NewFormStore(sdb)
+	if _, _, err := server.Publish(ctx, formStore, builtin.Name, builtin.Source(), "tracer"); err != nil {
+		t.Fatal(err)
+	}
+	users := sqlite.NewUserStore(sdb)
+	srv := httptest.NewServer(server.New(server.Config{
+		Users: users, Submissions: sqlite.NewSubmissionStore(sdb), Forms: formStore,
+		Roster: sqlite.NewServerRosterStore(sdb), Returns: sqlite.NewReturnStore(sdb), Reviews: sqlite.NewReviewStore(sdb),
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "employer.md")
+	bad := filepath.Join(dir, "bad.md")
+	if err := os.WriteFile(good, []byte(employerForm), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(strings.Replace(employerForm, "select_one yn", "select_one nolist", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	r := startLaptop(t, srv.URL, users, "sri", survey.RoleSupervisor)
+	r.waitFor("9  Study forms")
+	r.press("9")
+	r.waitFor("blk_tracer     2026.11.1      offered")
+	r.press("p", bad, "enter")
+	r.waitFor("bad.md does not load and was not", `bad.md: line 4, sheet survey, column type: unknown choice list "nolist"`)
+	r.press("p", good, "enter")
+	r.waitFor("Published form employer_survey version 1", "employer_surv… 1              offered    ")
+	list, err := formStore.Forms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[1].ID != "employer_survey" || list[1].PublishedBy != "sri" {
+		t.Fatalf("server holds %+v", list)
+	}
+	r.press("down", "r", "y")
+	r.waitFor("Form employer_survey is retired")
+	if list, _ = formStore.Forms(ctx); !list[1].Retired {
+		t.Fatalf("employer_survey not retired: %+v", list[1])
 	}
 }
