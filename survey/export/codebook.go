@@ -46,14 +46,20 @@ func (s *schema) codebook() [][]string {
 				fillAll(r[7:7+nl], keyColumns[c.idx].desc)
 			case colValue:
 				r[3], r[4], r[5] = c.node.Name, c.node.Type, c.node.ListName
+				var choices []*forms.Choice
+				var in [][]string
+				all := 0
+				if c.single || c.multi {
+					choices, in, all = s.choiceVersions(t, &c)
+				}
 				for i, l := range f.Languages {
-					r[7+i] = c.node.Label[l]
-					r[7+nl+i] = choiceLines(offered(f, c.node, f.Lists[c.node.ListName]), l)
+					r[7+i] = c.node.Label.In(l, f.Languages)
+					r[7+nl+i] = choiceLines(choices, in, all, l)
 				}
 			case colDummy:
 				r[3], r[4], r[5], r[6] = c.node.Name, "0/1", c.node.ListName, c.choice.Name
 				for i, l := range f.Languages {
-					r[7+i] = c.choice.Label[l]
+					r[7+i] = c.choice.Label.In(l, f.Languages)
 					r[7+nl+i] = "1 = chosen, 0 = not chosen, empty = question not answered"
 				}
 			}
@@ -81,7 +87,9 @@ func langSuffix(base, lang string) string {
 	return base
 }
 
-func choiceLines(choices []*forms.Choice, lang string) string {
+// choiceLines lists choices as "code = label" lines in lang; when in[i] names fewer than
+// all versions, the line ends with the versions that offer that choice.
+func choiceLines(choices []*forms.Choice, in [][]string, all int, lang string) string {
 	var b strings.Builder
 	for i, c := range choices {
 		if i > 0 {
@@ -89,7 +97,12 @@ func choiceLines(choices []*forms.Choice, lang string) string {
 		}
 		b.WriteString(c.Name)
 		b.WriteString(" = ")
-		b.WriteString(c.Label[lang])
+		b.WriteString(c.Label.In(lang, nil))
+		if i < len(in) && len(in[i]) < all {
+			b.WriteString(" (versions ")
+			b.WriteString(strings.Join(in[i], ", "))
+			b.WriteString(")")
+		}
 	}
 	return b.String()
 }

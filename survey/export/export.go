@@ -322,24 +322,30 @@ func (rw *rowWriter) record(r *survey.Record) error {
 		return nil
 	}
 	rw.inst.collect(r.Answers)
-	return rw.repeats(r.Answers, nil, "", nil)
+	return rw.repeats(r.Answers, t, "", nil)
 }
 
-// repeats writes the rows of every repeat directly below the instance at prefix (the
-// interview when parent is nil), then of the repeats nested in them.
-func (rw *rowWriter) repeats(answers map[string]string, parent *forms.Node, prefix string, idx []int) error {
+// repeats writes the rows of every repeat directly below the instance at prefix of table
+// parent, then of the repeats nested in them.
+func (rw *rowWriter) repeats(answers map[string]string, parent *table, prefix string, idx []int) error {
 	for _, t := range rw.s.tables[1:] {
-		if t.repeat.Repeat != parent {
+		if t.parent != parent {
 			continue
 		}
-		holder := prefix + rel(t.repeat, parent)
+		holder := prefix + t.holders[0]
+		for _, h := range t.holders {
+			if len(rw.inst[prefix+h]) > 0 {
+				holder = prefix + h
+				break
+			}
+		}
 		for _, i := range rw.inst[holder] {
 			sub := append(idx[:len(idx):len(idx)], i)
 			instPrefix := holder + "[" + strconv.Itoa(i) + "]/"
 			if err := rw.fill(t, answers, instPrefix, sub); err != nil {
 				return err
 			}
-			if err := rw.repeats(answers, t.repeat, instPrefix, sub); err != nil {
+			if err := rw.repeats(answers, t, instPrefix, sub); err != nil {
 				return err
 			}
 		}

@@ -66,7 +66,8 @@ func writeJSONL(w io.Writer, s *schema, records iter.Seq2[*survey.Record, error]
 		if s.repeats {
 			rw.inst.collect(rec.Answers)
 		}
-		b = s.appendFields(b, rw.inst, rec.Answers, s.form.Root, "", true)
+		g := s.versionOf(rec.FormVersion)
+		b = s.appendFields(b, g, rw.inst, rec.Answers, g.Root, "", true)
 		b = append(b, '}', '\n')
 		if _, err := bw.Write(b); err != nil {
 			return err
@@ -77,8 +78,9 @@ func writeJSONL(w io.Writer, s *schema, records iter.Seq2[*survey.Record, error]
 	return bw.Flush()
 }
 
-// appendFields appends the values below group n of the instance at prefix as object members.
-func (s *schema) appendFields(b []byte, inst instances, answers map[string]string, n *forms.Node, prefix string, comma bool) []byte {
+// appendFields appends the values below group n of form g, the version the record was made
+// with, of the instance at prefix as object members.
+func (s *schema) appendFields(b []byte, g *forms.Form, inst instances, answers map[string]string, n *forms.Node, prefix string, comma bool) []byte {
 	member := func(k string) {
 		if comma {
 			b = append(b, ',')
@@ -95,20 +97,20 @@ func (s *schema) appendFields(b []byte, inst instances, answers map[string]strin
 			if len(idx) == 0 {
 				continue
 			}
-			member(key(s.form, c))
+			member(key(g, c))
 			b = append(b, '[')
 			for j, i := range idx {
 				if j > 0 {
 					b = append(b, ',')
 				}
 				b = append(b, '{')
-				b = s.appendFields(b, inst, answers, c, holder+"["+strconv.Itoa(i)+"]/", false)
+				b = s.appendFields(b, g, inst, answers, c, holder+"["+strconv.Itoa(i)+"]/", false)
 				b = append(b, '}')
 			}
 			b = append(b, ']')
 		case c.Kind == forms.KindGroup:
 			before := len(b)
-			b = s.appendFields(b, inst, answers, c, prefix+c.Name+"/", comma)
+			b = s.appendFields(b, g, inst, answers, c, prefix+c.Name+"/", comma)
 			if len(b) > before {
 				comma = true
 			}
@@ -117,7 +119,7 @@ func (s *schema) appendFields(b []byte, inst instances, answers map[string]strin
 			if v == "" {
 				continue
 			}
-			member(key(s.form, c))
+			member(key(g, c))
 			col := column{node: c, single: c.Type == "select_one", multi: c.Type == "select_multiple"}
 			b = appendJSONString(b, s.label(&col, v))
 		}

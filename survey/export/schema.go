@@ -69,8 +69,15 @@ type table struct {
 	name   string // sheet and file name
 	key    string // column-name key of the repeat ("" for interviews)
 	repeat *forms.Node
-	cols   []column
-	id     int
+	// parent is the table of the enclosing repeat, the interview table for a repeat not
+	// nested; nil for the interview table
+	parent *table
+	// holders are the repeat's paths relative to its enclosing repeat's instance, in the
+	// form written with, then in older versions where they differ (it moved between
+	// groups); an instance is read under the first one a record has
+	holders []string
+	cols    []column
+	id      int
 }
 
 // schema is the layout of an export: its tables in document order, the interview table first.
@@ -79,9 +86,10 @@ type schema struct {
 	versions   []*forms.Form // every version exported, oldest first; nil for one version
 	tables     []*table
 	byNode     map[*forms.Node]*table
+	used       map[string]bool // table names taken
 	repeats    bool
 	lang       string
-	labels     map[string]map[string]string // list -> code -> label in lang
+	labels     map[string]map[string]string // list -> code -> label in lang, every version's
 	roster     []string                     // roster fields joined
 	rosterFunc func(string) (*survey.Respondent, bool)
 	derived    *Derived
@@ -128,15 +136,25 @@ func newSchema(f *forms.Form, opt Options) *schema {
 		s.roster = append(slices.Clone(RosterColumns), opt.RosterExtra...)
 	}
 	if opt.Labels {
+		// the form's own lists first, then what only older versions' lists have
 		s.labels = map[string]map[string]string{}
-		for name, l := range f.Lists {
-			m := make(map[string]string, len(l.Choices))
-			for _, c := range l.Choices {
-				if lab := c.Label.In(s.lang, f.Languages); lab != "" {
-					m[c.Name] = lab
+		for _, g := range append([]*forms.Form{f}, reversed(opt.Versions)...) {
+			lang := s.langOf(g)
+			for name, l := range g.Lists {
+				m := s.labels[name]
+				if m == nil {
+					m = make(map[string]string, len(l.Choices))
+					s.labels[name] = m
+				}
+				for _, c := range l.Choices {
+					if _, ok := m[c.Name]; ok {
+						continue
+					}
+					if lab := c.Label.In(lang, g.Languages); lab != "" {
+						m[c.Name] = lab
+					}
 				}
 			}
-			s.labels[name] = m
 		}
 	}
 	main := &table{name: "interviews"}
@@ -148,18 +166,11 @@ func newSchema(f *forms.Form, opt Options) *schema {
 	}
 	s.tables = append(s.tables, main)
 	s.byNode[nil] = main
-	used := map[string]bool{"interviews": true, "codebook": true}
+	s.used = map[string]bool{"interviews": true, "codebook": true}
+	used := s.used
 	for _, n := range f.Nodes {
 		if n.Kind == forms.KindRepeat {
-			s.repeats = true
-			k := key(f, n)
-			name := sheetName(k, used)
-			t := &table{name: name, key: k, repeat: n, id: len(s.tables)}
-			for i, c := range keyColumns {
-				t.cols = append(t.cols, column{name: c.name, kind: colKey, idx: i, num: c.name == "index"})
-			}
-			s.tables = append(s.tables, t)
-			s.byNode[n] = t
+			s.byNode[n] = s.addRepeat(f, n, s.byNode[n.Repeat])
 			continue
 		}
 		if !exported(n) {
@@ -214,13 +225,64 @@ func newSchema(f *forms.Form, opt Options) *schema {
 	return s
 }
 
-// addVersion appends the columns of an older version g that the schema lacks: a question
-// only g has, or a choice of a select_multiple only g's list has. A repeat only g has is
-// not exported.
+// addRepeat adds the table of repeat n of form f, below the table of its enclosing repeat
+// (the interview table when it is not nested).
+func (s *schema) addRepeat(f *forms.Form, n *forms.Node, parent *table) *table {
+	s.repeats = true
+	k := key(f, n)
+	t := &table{name: sheetName(k, s.used), key: k, repeat: n, parent: parent, holders: []string{rel(n, n.Repeat)}, id: len(s.tables)}
+	for i, c := range keyColumns {
+		t.cols = append(t.cols, column{name: c.name, kind: colKey, idx: i, num: c.name == "index"})
+	}
+	s.tables = append(s.tables, t)
+	return t
+}
+
+// reversed returns a copy of fs, last first.
+func reversed(fs []*forms.Form) []*forms.Form {
+	out := slices.Clone(fs)
+	slices.Reverse(out)
+	return out
+}
+
+// langOf returns the language of form g the export's labels are in: the export's
+// language when g has it, else g's default.
+func (s *schema) langOf(g *forms.Form) string {
+	if l, ok := g.MatchLang(s.lang); ok {
+		return l
+	}
+	return g.DefaultLang
+}
+
+// addVersion appends what an older version g has and the schema lacks: a repeat only g
+// has (its table, nested where g nests it), a question only g has, or a choice of a
+// select_multiple only g's list has. A repeat both have under another group path is read
+// under either path.
 func (s *schema) addVersion(g *forms.Form) {
 	tables := map[string]*table{"": s.tables[0]}
 	for _, t := range s.tables[1:] {
 		tables[t.key] = t
+	}
+	for _, n := range g.Nodes {
+		if n.Kind != forms.KindRepeat {
+			continue
+		}
+		pk := ""
+		if n.Repeat != nil {
+			pk = key(g, n.Repeat)
+		}
+		parent := tables[pk]
+		if parent == nil {
+			continue // its enclosing repeat is nested differently in g: not reachable
+		}
+		k := key(g, n)
+		if t := tables[k]; t != nil {
+			if t.parent == parent && !slices.Contains(t.holders, rel(n, n.Repeat)) {
+				t.holders = append(t.holders, rel(n, n.Repeat))
+			}
+			continue
+		}
+		tables[k] = s.addRepeat(g, n, parent)
 	}
 	for _, n := range g.Nodes {
 		if !exported(n) {
@@ -259,8 +321,38 @@ func (s *schema) addVersion(g *forms.Form) {
 	}
 }
 
+// versionOf returns the exported version named version; the form written with when
+// none is.
+func (s *schema) versionOf(version string) *forms.Form {
+	for _, g := range s.versions {
+		if g.Version == version {
+			return g
+		}
+	}
+	return s.form
+}
+
+// repeatIn returns the repeat of version v whose table is t, nil when v has none.
+func repeatIn(v *forms.Form, t *table) *forms.Node {
+	for _, n := range v.Nodes {
+		if n.Kind == forms.KindRepeat && key(v, n) == t.key {
+			return n
+		}
+	}
+	return nil
+}
+
 // columnVersions names the versions that have column c of table t, joined by ", ".
 func (s *schema) columnVersions(t *table, c *column) string {
+	if c.kind == colKey {
+		var out []string
+		for _, v := range s.versions {
+			if repeatIn(v, t) != nil {
+				out = append(out, v.Version)
+			}
+		}
+		return strings.Join(out, ", ")
+	}
 	if c.kind != colValue && c.kind != colDummy {
 		return "all"
 	}
@@ -279,6 +371,48 @@ func (s *schema) columnVersions(t *table, c *column) string {
 		out = append(out, v.Version)
 	}
 	return strings.Join(out, ", ")
+}
+
+// choiceVersions returns the choices select column c of table t offers in any version:
+// the form's own first, then those only older versions have, each with the versions that
+// offer it; all is the number of versions that have the question.
+func (s *schema) choiceVersions(t *table, c *column) (choices []*forms.Choice, in [][]string, all int) {
+	versions := s.versions
+	if versions == nil {
+		return offered(s.form, c.node, s.form.Lists[c.node.ListName]), nil, 0
+	}
+	have := strings.Split(s.columnVersions(t, c), ", ")
+	at := map[string]int{}
+	for _, v := range append([]*forms.Form{s.form}, reversed(versions[:len(versions)-1])...) {
+		if !slices.Contains(have, v.Version) {
+			continue
+		}
+		n := v.Node(c.node.Name)
+		for _, ch := range offered(v, n, v.Lists[n.ListName]) {
+			i, ok := at[ch.Name]
+			if !ok {
+				i = len(choices)
+				at[ch.Name] = i
+				choices = append(choices, ch)
+				in = append(in, nil)
+			}
+			in[i] = append(in[i], v.Version)
+		}
+	}
+	for i := range in {
+		slices.SortFunc(in[i], func(a, b string) int { return s.versionIndex(a) - s.versionIndex(b) })
+	}
+	return choices, in, len(have)
+}
+
+// versionIndex is the place of version v among the exported versions, oldest first.
+func (s *schema) versionIndex(v string) int {
+	for i, g := range s.versions {
+		if g.Version == v {
+			return i
+		}
+	}
+	return len(s.versions)
 }
 
 // offered returns the choices question n offers: its list's, then the "other" of or_other.
@@ -335,14 +469,21 @@ func (s *schema) label(c *column, v string) string {
 }
 
 // choiceLabel returns the label of code v of question n: from its list's labels m, else the
-// choice the form offers under that code (the "other" of or_other), else v itself.
+// choice the form, then an older version, offers n under that code (the "other" of
+// or_other, a list renamed), else v itself.
 func (s *schema) choiceLabel(m map[string]string, n *forms.Node, v string) string {
 	if l, ok := m[v]; ok {
 		return l
 	}
-	if ch := s.form.ChoiceOf(n, v); ch != nil {
-		if l := ch.Label.In(s.lang, s.form.Languages); l != "" {
-			return l
+	for _, g := range append([]*forms.Form{s.form}, reversed(s.versions)...) {
+		gn := g.Node(n.Name)
+		if gn == nil {
+			continue
+		}
+		if ch := g.ChoiceOf(gn, v); ch != nil {
+			if l := ch.Label.In(s.langOf(g), g.Languages); l != "" {
+				return l
+			}
 		}
 	}
 	return v
