@@ -62,6 +62,9 @@ type SyncSummary struct {
 	Purged int
 	// Attempts holds one outcome per contact attempt the server answered for, in push order.
 	Attempts []AttemptOutcome
+	// Relay names the relay's account when a relay at an event answered the pushes: what
+	// it stored is safe on the laptop and the relay, which sends it on to the centre.
+	Relay string
 }
 
 // AttemptOutcome is the outcome of one pushed contact attempt, with the server's code and

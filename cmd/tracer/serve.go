@@ -46,11 +46,19 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	urlFile := fs.String("url-file", "", "write the server's URL to `FILE` once it listens (for scripts)")
 	studyFile := fs.String("study", "", "study `FILE` (TOML) with the report's settings: period, reference date, UMK table... (docs/REPORT.md)")
 	pprofAddr := fs.String("pprof", "", "also serve Go's profiler (net/http/pprof) on `HOST:PORT`; keep it on 127.0.0.1")
+	relayURL := fs.String("relay", "", "run as a relay at an event for the centre at `URL`: laptops sync here, everything is sent on to the centre (docs/SERVER.md)")
+	relayCode := fs.String("code", "", "with --relay, at the first start: the one-time enrollment `CODE` of the relay's supervisor account at the centre")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("serve takes no arguments, got %q", fs.Arg(0))
+	}
+	if *relayURL != "" {
+		return m.runRelay(ctx, relayOptions{centre: *relayURL, code: *relayCode, addr: *addr, db: *dbFlag, data: *dataFlag, urlFile: *urlFile})
+	}
+	if *relayCode != "" {
+		return usageError("--code goes with --relay")
 	}
 	var study report.Config
 	if *studyFile != "" {
@@ -90,18 +98,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	hs := server.NewHTTPServer(*addr, srv, server.DefaultTimeouts, log)
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", path, url)
-	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile+".tmp", []byte(url+"\n"), 0o644); err != nil {
-			return err
-		}
-		if err := os.Rename(*urlFile+".tmp", *urlFile); err != nil {
-			return err
-		}
+	if err := writeURLFile(*urlFile, url); err != nil {
+		return err
 	}
-	log.Info("serving", "addr", ln.Addr().String())
 	if *pprofAddr != "" {
 		pl, err := net.Listen("tcp", *pprofAddr)
 		if err != nil {
@@ -115,6 +116,24 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		go ps.Serve(pl)
 		log.Info("profiler", "addr", pl.Addr().String())
 	}
+	return serveUntilDone(ctx, ln, srv, log)
+}
+
+// writeURLFile writes url to path (for scripts), unless path is empty.
+func writeURLFile(path, url string) error {
+	if path == "" {
+		return nil
+	}
+	if err := os.WriteFile(path+".tmp", []byte(url+"\n"), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
+}
+
+// serveUntilDone serves h on ln until ctx ends, then shuts down gracefully.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	log.Info("serving", "addr", ln.Addr().String())
+	hs := server.NewHTTPServer(ln.Addr().String(), h, server.DefaultTimeouts, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -124,7 +143,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = hs.Shutdown(shut)
+	err := hs.Shutdown(shut)
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}

@@ -18,6 +18,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		"confirms it. Exits 0 when everything was pushed. The token comes from $TRACER_TOKEN or\n"+
 		"the token file \"tracer login\" wrote.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	serverFlag := fs.String("server", "", "sync with the server or relay at `URL` this time (a relay at an event prints its URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -31,6 +32,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	enr, token, err := m.enrolled(dir)
 	if err != nil {
 		return err
+	}
+	if *serverFlag != "" {
+		enr.URL = *serverFlag
 	}
 	c, err := client.NewClient(enr.URL, client.WithToken(token), client.WithRetry(4, 250*time.Millisecond, 4*time.Second))
 	if err != nil {
@@ -90,6 +94,10 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, " (%d refused earlier, not sent again)", sum.Skipped)
 	}
 	fmt.Fprintf(m.Stdout, "; pulled %d forms, %d roster rows, %d returned interviews\n", sum.Forms, sum.RosterRows, sum.Returned)
+	if sum.Relay != "" && sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) > 0 {
+		fmt.Fprintf(m.Stdout, "safe on two machines: this laptop and the relay of %s (centre code %s); the relay sends them on to the centre\n",
+			survey.Printable(sum.Relay), relayCode(enr.PublicKey))
+	}
 	if sum.Purged > 0 {
 		fmt.Fprintf(m.Stdout, "approved on the server, their content dropped from this laptop: %d interviews\n", sum.Purged)
 	}

@@ -121,3 +121,43 @@ func (r *Recipient) Seal(plain []byte) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// CheckEnvelope checks, without a key, that sealed is what a Recipient seals: an age file
+// with one X25519 recipient stanza, its header's MAC line and a payload of at least one
+// chunk. A relay, which cannot open what laptops seal to the centre, checks this much.
+// It returns an EINVALID error naming what is wrong.
+func CheckEnvelope(sealed []byte) error {
+	bad := func(what string) error {
+		return survey.Errorf(survey.EINVALID, "The sealed record is not an age envelope sealed to one key: %s.", what)
+	}
+	rest, ok := bytes.CutPrefix(sealed, []byte("age-encryption.org/v1\n"))
+	if !ok {
+		return bad("no age header")
+	}
+	line := func() (string, bool) {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 || i > 200 {
+			return "", false
+		}
+		l := string(rest[:i])
+		rest = rest[i+1:]
+		return l, true
+	}
+	stanza, ok := line()
+	args := strings.Fields(stanza)
+	if !ok || len(args) != 3 || args[0] != "->" || args[1] != "X25519" || len(args[2]) != 43 {
+		return bad("no X25519 recipient stanza")
+	}
+	if body, ok := line(); !ok || len(body) != 43 {
+		return bad("a malformed stanza body")
+	}
+	mac, ok := line()
+	if f := strings.Fields(mac); !ok || len(f) != 2 || f[0] != "---" || len(f[1]) != 43 {
+		return bad("no header MAC after one stanza")
+	}
+	// A 16-byte nonce, then chunks of which even an empty last one has a 16-byte tag.
+	if len(rest) < 32 {
+		return bad("no payload")
+	}
+	return nil
+}

@@ -137,6 +137,9 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 	if err != nil {
 		return err
 	}
+	if resp.Relay != "" {
+		sum.Relay = resp.Relay
+	}
 	for i, rc := range resp.Receipts {
 		it := batch[i]
 		if rc.InterviewID != it.InterviewID || rc.Revision != it.Revision || rc.Hash != it.Hash {

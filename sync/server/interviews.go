@@ -31,6 +31,12 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
+	return s.store(w, r, u, req, release)
+}
+
+// store checks and stores the batch req as pushed by u and writes the receipts; release
+// frees the caller's decoding slot once the items are checked.
+func (s *Server) store(w http.ResponseWriter, r *http.Request, u *survey.User, req wire.PushRequest, release func()) error {
 	ctx := r.Context()
 	receipts := make([]wire.Receipt, len(req.Items))
 	subs := make([]*survey.Submission, len(req.Items))

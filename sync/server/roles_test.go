@@ -115,6 +115,20 @@ func TestRoleMatrix(t *testing.T) {
 			n++
 			return wire.UserRequest{Name: fmt.Sprintf("new%d", n), Role: survey.RoleEnumerator}
 		}, ""},
+		// This server lists no accounts for a relay (404); sync/relay covers the routes on
+		// a server that does.
+		{"GET /api/v1/relay/accounts", []string{S}, 404, nil, ""},
+		{"POST /api/v1/relay/push", []string{S}, 200, func() any {
+			p := pushBody().(wire.PushRequest)
+			return wire.RelayPushRequest{For: "ani", PushRequest: p}
+		}, ""},
+		{"POST /api/v1/relay/attempts", []string{S}, 200, func() any {
+			return wire.RelayAttemptsRequest{For: "ani", AttemptPushRequest: wire.AttemptPushRequest{DeviceTime: time.Now(), Attempts: []*survey.Attempt{{ID: survey.NewID(), RosterID: "R1",
+				At: time.Now().Add(-time.Minute), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "3.13"}}}}
+		}, ""},
+		{"GET /api/v1/relay/roster?after=0", []string{S}, 200, nil, ""},
+		{"GET /api/v1/relay/returned?after=0", []string{S}, 200, nil, ""},
+		{"GET /api/v1/relay/approved?after=0", []string{S}, 200, nil, ""},
 	}
 	if len(routes) != len(server.Routes) {
 		t.Fatalf("the matrix has %d routes, the server %d", len(routes), len(server.Routes))
@@ -151,7 +165,7 @@ func TestRoleMatrix(t *testing.T) {
 				default:
 					wantStatus = 403
 				}
-				if rt.pattern == "POST /api/v1/interviews/push" && resp.StatusCode == 200 {
+				if (rt.pattern == "POST /api/v1/interviews/push" || rt.pattern == "POST /api/v1/relay/push") && resp.StatusCode == 200 {
 					want = append(want, pushed)
 				}
 				if resp.StatusCode != wantStatus {

@@ -47,6 +47,13 @@ type Config struct {
 	// key is kept and a forgotten PIN cannot be recovered.
 	LaptopKeys survey.LaptopKeyStore
 
+	// Accounts lists the accounts a relay serves, with their token hashes; without it
+	// the relay routes answer 404.
+	Accounts survey.AccountDirectory
+	// Relay, when set, makes this server a relay at an event (tracer serve --relay URL):
+	// see RelayMode.
+	Relay *RelayMode
+
 	// Study is the report's configuration from the study file (report.ReadStudy): the
 	// period, reference date and the other settings every report this server writes uses.
 	// The zero value is the defaults.
@@ -198,6 +205,12 @@ var Routes = []Route{
 	{"GET /api/v1/report", reviewers},
 	{"GET /api/v1/users", admins},
 	{"POST /api/v1/users", admins},
+	{"GET /api/v1/relay/accounts", supervisor},
+	{"POST /api/v1/relay/push", supervisor},
+	{"POST /api/v1/relay/attempts", supervisor},
+	{"GET /api/v1/relay/roster", supervisor},
+	{"GET /api/v1/relay/returned", supervisor},
+	{"GET /api/v1/relay/approved", supervisor},
 }
 
 // handlerFunc is a route's handler: u is the caller (nil on public routes); a returned
@@ -234,6 +247,15 @@ func (s *Server) routes() {
 		"GET /api/v1/report":                     s.report,
 		"GET /api/v1/users":                      s.listUsers,
 		"POST /api/v1/users":                     s.createUser,
+		"GET /api/v1/relay/accounts":             s.relayAccounts,
+		"POST /api/v1/relay/push":                s.relayPush,
+		"POST /api/v1/relay/attempts":            s.relayAttempts,
+		"GET /api/v1/relay/roster":               s.relayRoster,
+		"GET /api/v1/relay/returned":             s.relayReturned,
+		"GET /api/v1/relay/approved":             s.relayApproved,
+	}
+	if s.cfg.Relay != nil {
+		s.relayHandlers(handlers)
 	}
 	for _, rt := range Routes {
 		h := handlers[rt.Pattern]

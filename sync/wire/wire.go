@@ -167,6 +167,9 @@ type Receipt struct {
 type PushResponse struct {
 	ServerTime time.Time `json:"server_time"`
 	Receipts   []Receipt `json:"receipts"`
+	// Relay names the relay's account when a relay at an event answered: its stored
+	// receipts mean safe on the laptop and the relay, which sends them on to the centre.
+	Relay string `json:"relay,omitempty"`
 }
 
 // FormsResponse lists the published forms, without their bytes.

@@ -1,0 +1,122 @@
+package survey
+
+import (
+	"context"
+	"time"
+)
+
+// A relay is a `tracer serve --relay URL` on a supervisor's laptop at an event: laptops sync
+// to it with no internet, it keeps what they push and forwards it to the centre (the server
+// at URL) once it reaches it; forms, the roster, returns and approvals flow down through it.
+
+// RelayAccount is an account a relay may serve: its name, role and the SHA-256 (hex, as
+// HashSecret gives) of each of its tokens that is not revoked. A relay authenticates the
+// laptops of these accounts with the hashes alone; a hash does not give the token.
+type RelayAccount struct {
+	Name        string   `json:"name"`
+	Role        Role     `json:"role"`
+	TokenHashes []string `json:"token_hashes"`
+}
+
+// AccountDirectory lists the accounts a relay serves (the centre's server).
+type AccountDirectory interface {
+	// RelayAccounts returns every enumerator and supervisor account that is not revoked,
+	// by name, with the hashes of its tokens that are not revoked.
+	RelayAccounts(ctx context.Context) ([]RelayAccount, error)
+}
+
+// RelayItem is one pushed revision a relay keeps until the centre has answered for it: the
+// record sealed to the centre's key (Sealed), which the relay cannot open, or a record in
+// clear (Body) from a laptop that does not seal; the account that pushed it and when.
+type RelayItem struct {
+	Seq         int64
+	InterviewID string
+	Revision    int
+	Hash        string
+	Body        []byte
+	Sealed      []byte
+	SubmittedBy string
+	DeviceTime  time.Time
+	ReceivedAt  time.Time
+}
+
+// RelayForward is the centre's receipt for the relay's item Seq.
+type RelayForward struct {
+	Seq     int64
+	Receipt Receipt
+}
+
+// RelayRosterRow is a roster row as the centre gives it to a relay: with the account it is
+// assigned to ("" when none).
+type RelayRosterRow struct {
+	RosterRow
+	AssignedTo string `json:"assigned_to,omitempty"`
+}
+
+// RelayApproval is an approval as the centre gives it to a relay: with the account that
+// sent the approved revision, the one whose laptop drops it.
+type RelayApproval struct {
+	ReviewEvent
+	SubmittedBy string `json:"submitted_by"`
+}
+
+// RelayStatus counts a relay's items: received from laptops, answered for by the centre
+// (stored or already there), refused by it for good (conflict or refusal), and waiting to
+// be forwarded.
+type RelayStatus struct {
+	Received, Forwarded, Refused, Waiting int
+}
+
+// RelayStore is a relay's own storage (beside the server stores it serves laptops from).
+type RelayStore interface {
+	// Accept keeps pushed revisions in one transaction and returns one receipt per item,
+	// in order: stored (kept for the first time), duplicate (this id, revision and hash
+	// were kept before: the first receipt), or conflict (ECONFLICT: other content was kept
+	// for this id and revision; both are kept and forwarded, and the centre flags them).
+	Accept(ctx context.Context, items []*RelayItem) ([]Receipt, error)
+
+	// Pending returns up to limit items after the relay's sequence number after that the
+	// centre has not answered for, oldest first.
+	Pending(ctx context.Context, after int64, limit int) ([]*RelayItem, error)
+
+	// Forwarded records the centre's receipts in one transaction. An item whose receipt
+	// is safe (stored, duplicate) or final (conflict, a refusal for good) is done and not
+	// forwarded again; any other is counted as tried and stays pending.
+	Forwarded(ctx context.Context, results []RelayForward) error
+
+	// MirrorAccounts makes the relay's accounts and token hashes those of the centre, in
+	// one transaction: accounts and tokens not listed are revoked, listed ones are live.
+	MirrorAccounts(ctx context.Context, accounts []RelayAccount) error
+
+	// AddToken adds one token hash of an account (a laptop enrolled through the relay).
+	AddToken(ctx context.Context, account RelayAccount) error
+
+	// MirrorRoster stores roster rows pulled from the centre under the centre's sequence
+	// numbers, with their assignments, in one transaction.
+	MirrorRoster(ctx context.Context, rows []RelayRosterRow) error
+
+	// MirrorReturns stores returns pulled from the centre (with their records) under the
+	// centre's sequence numbers; one already stored is left as it is.
+	MirrorReturns(ctx context.Context, returns []*ReturnNotice) error
+
+	// Returned returns up to limit returns after the centre's sequence number after, of
+	// the revisions submitter sent ("" for every one).
+	Returned(ctx context.Context, after int64, submitter string, limit int) ([]*ReturnNotice, error)
+
+	// MirrorApprovals stores approvals pulled from the centre under its sequence numbers.
+	MirrorApprovals(ctx context.Context, approvals []RelayApproval) error
+
+	// Approvals returns up to limit approvals after sequence number after of the revisions
+	// submitter sent.
+	Approvals(ctx context.Context, after int64, submitter string, limit int) ([]*ReviewEvent, error)
+
+	// Status counts the relay's items.
+	Status(ctx context.Context) (RelayStatus, error)
+}
+
+// ApprovalFeed is implemented by a ReviewStore that can list every account's approvals.
+type ApprovalFeed interface {
+	// AllApprovals returns up to limit approvals after sequence number after, each with
+	// the account that sent the approved revision, in order.
+	AllApprovals(ctx context.Context, after int64, limit int) ([]RelayApproval, error)
+}

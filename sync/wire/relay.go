@@ -1,0 +1,68 @@
+package wire
+
+import "tracer/survey"
+
+// The centre's routes for a relay (tracer serve --relay URL), taken by the relay's
+// supervisor account: what laptops pushed to the relay goes up on behalf of the account
+// that pushed it, and what laptops pull comes down for every account.
+
+// RelayAccountsResponse lists the accounts a relay serves, with their token hashes.
+type RelayAccountsResponse struct {
+	Accounts []survey.RelayAccount `json:"accounts"`
+}
+
+// RelayPushRequest forwards revisions that the account For pushed to a relay: the centre
+// checks and stores them as if For had pushed them itself.
+type RelayPushRequest struct {
+	For string `json:"for"`
+	PushRequest
+}
+
+// Lists names the batch's list of items; their bodies are kept as bytes.
+func (r *RelayPushRequest) Lists() Lists { return r.PushRequest.Lists() }
+
+// Validate checks the account named and the batch's shape.
+func (r *RelayPushRequest) Validate() error {
+	if err := validFor(r.For); err != nil {
+		return err
+	}
+	return r.PushRequest.Validate()
+}
+
+// RelayAttemptsRequest forwards contact attempts that the account For pushed to a relay.
+type RelayAttemptsRequest struct {
+	For string `json:"for"`
+	AttemptPushRequest
+}
+
+// Lists names the batch's list of attempts.
+func (r *RelayAttemptsRequest) Lists() Lists { return r.AttemptPushRequest.Lists() }
+
+// Validate checks the account named and the batch's shape.
+func (r *RelayAttemptsRequest) Validate() error {
+	if err := validFor(r.For); err != nil {
+		return err
+	}
+	return r.AttemptPushRequest.Validate()
+}
+
+func validFor(name string) error {
+	if name == "" || len(name) > 128 || survey.HasHidden(name) {
+		return survey.Errorf(survey.EINVALID, "A relayed push names the account that pushed it (for).")
+	}
+	return nil
+}
+
+// RelayRosterResponse is a page of roster changes with each row's assignment.
+type RelayRosterResponse struct {
+	Rows []survey.RelayRosterRow `json:"rows"`
+	Next int64                   `json:"next"`
+	More bool                    `json:"more"`
+}
+
+// RelayApprovedResponse is a page of approvals of every account's revisions.
+type RelayApprovedResponse struct {
+	Approvals []survey.RelayApproval `json:"approvals"`
+	Next      int64                  `json:"next"`
+	More      bool                   `json:"more"`
+}
