@@ -1,0 +1,719 @@
+package forms_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/forms"
+	"tracer/forms/builtin"
+	"tracer/forms/expr"
+)
+
+// This file holds tracer's form engine against ODK's own: the oracle. Every corpus form and
+// the built-in form are written as XForms, walked with generated answers in tracer's session
+// and, through testdata/odk/oracle.mjs, in @getodk/xforms-engine (the engine of ODK Web
+// Forms, pinned in testdata/odk/package-lock.json), and after every step both engines must
+// agree on each node's relevance, required flag, constraint verdict and value.
+//
+// The test needs Node and the engine installed (npm ci in forms/testdata/odk, which .ci/run
+// does); without them it skips with one line. docs/XLSFORM.md records the agreement per form
+// and explains every difference listed in knownDiffs.
+
+// oracleDir holds the Node side of the oracle.
+const oracleDir = "testdata/odk"
+
+// oracleStep is one step of a walk, as oracle.mjs reads it.
+type oracleStep struct {
+	Op    string `json:"op"`
+	Ref   string `json:"ref,omitempty"`
+	Value string `json:"value"`
+}
+
+type oracleForm struct {
+	Name     string       `json:"name"`
+	XForm    string       `json:"xform"`
+	DeviceID string       `json:"deviceID"`
+	Username string       `json:"username"`
+	Steps    []oracleStep `json:"steps"`
+}
+
+type oracleResult struct {
+	Name   string                       `json:"name"`
+	Error  string                       `json:"error"`
+	Errors []string                     `json:"errors"`
+	States []map[string]json.RawMessage `json:"states"`
+}
+
+// nodeState is one node's state after a step: relevant, required, constraint satisfied, value.
+// class, on tracer's side, names a known cause of difference the node's state depends on
+// now (see classReasons); "" when there is none.
+type nodeState struct {
+	relevant, required, valid bool
+	value                     string
+	hasValue                  bool
+	class                     string
+}
+
+// classReasons explains the classes of difference between the engines that follow from a
+// documented choice, whatever the form: a difference on a node of such a class is reported
+// under the class and counted as explained. docs/XLSFORM.md says the same.
+var classReasons = map[string]string{
+	"off-list choice": "a select holds a value its choices do not offer now (its choice filter changed, or a calculation gives a name not in the list): ODK Web Forms drops the value; tracer keeps it, flags an answered question for a new choice, and computes with it, as ODK Collect does",
+	"attachment":      "the value is computed from an attached data file (instance('...') of a CSV, XML or another form) that neither engine has here; tracer does not enforce required on a value nobody can fill on the device",
+}
+
+func decodeState(raw json.RawMessage) (nodeState, error) {
+	var v [4]any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nodeState{}, err
+	}
+	st := nodeState{}
+	st.relevant, _ = v[0].(bool)
+	st.required, _ = v[1].(bool)
+	st.valid, _ = v[2].(bool)
+	st.value, st.hasValue = v[3].(string)
+	return st, nil
+}
+
+// walkState is tracer's side of a step: the state of each item by its XForm reference, and
+// the one reference whose constraint verdict alone is compared (a refused answer, which ODK
+// stores and tracer does not).
+type walkState struct {
+	nodes   map[string]nodeState
+	only    string
+	verdict bool
+}
+
+// oracleWalk is one form walked in tracer: the steps and tracer's state after each.
+type oracleWalk struct {
+	name   string
+	k      int
+	form   *forms.Form
+	steps  []oracleStep
+	states []walkState
+	// volatile names nodes whose value depends on the clock or chance (now(), random(),
+	// uuid()), compared on relevance only.
+	volatile map[*forms.Node]bool
+}
+
+// id names the walk: the form and the walk's number.
+func (w *oracleWalk) id() string { return fmt.Sprintf("%s#%d", w.name, w.k) }
+
+// knownDiff is a difference between the engines that docs/XLSFORM.md explains.
+type knownDiff struct {
+	form, question, kind string
+}
+
+// knownDiffs lists the explained differences by form file, question and kind
+// (relevant, required, constraint, value, missing); question "*" covers the whole form.
+var knownDiffs = map[knownDiff]string{
+	{"medic__covid19_rdt_capture.xlsx", "*", "load"}:             chtFunctions,
+	{"medic__delivery.xlsx", "*", "load"}:                        chtFunctions,
+	{"medic__person-create.xlsx", "*", "load"}:                   chtFunctions,
+	{"medic__pregnancy.xlsx", "*", "load"}:                       chtFunctions,
+	{"medic__pregnancy_danger_sign_follow_up.xlsx", "*", "load"}: chtFunctions,
+}
+
+// chtFunctions explains why ODK's engine refuses the Community Health Toolkit's forms.
+const chtFunctions = "the form calls CHT's Enketo functions (difference-in-months, add-date), which ODK does not define and tracer does"
+
+// oracleForms are the forms the oracle walks: the built-in form and every corpus form.
+func oracleForms(t *testing.T) map[string]*forms.Form {
+	t.Helper()
+	out := map[string]*forms.Form{}
+	f, err := builtin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["builtin"] = f
+	for _, p := range corpus(t) {
+		f, err := forms.Load(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		out[filepath.Base(p)] = f
+	}
+	return out
+}
+
+// TestODKOracle walks every form in both engines and compares them step by step.
+func TestODKOracle(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("ODK oracle: no node on PATH")
+	}
+	if err := exec.Command(node, "-e", "process.exit(+process.versions.node.split('.')[0] >= 20 ? 0 : 1)").Run(); err != nil {
+		t.Skip("ODK oracle: the engine needs Node 20 or later")
+	}
+	if _, err := os.Stat(filepath.Join(oracleDir, "node_modules", "@getodk", "xforms-engine", "package.json")); err != nil {
+		t.Skipf("ODK oracle: @getodk/xforms-engine not installed (npm ci in forms/%s)", oracleDir)
+	}
+	all := oracleForms(t)
+	names := make([]string, 0, len(all))
+	for name := range all {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var walks []*oracleWalk
+	var input struct {
+		Forms []oracleForm `json:"forms"`
+	}
+	for _, name := range names {
+		var buf bytes.Buffer
+		if err := forms.WriteXForm(&buf, all[name]); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for k := range oracleWalks {
+			w := walkForm(t, name, k, all[name])
+			walks = append(walks, w)
+			input.Forms = append(input.Forms, oracleForm{Name: w.id(), XForm: buf.String(), DeviceID: "test", Username: "enum1", Steps: w.steps})
+		}
+	}
+	results := runOracle(t, node, input)
+
+	// The walks of each form, summed.
+	type formReport struct {
+		agree, total, steps int
+		loadError           string
+		diffs               map[diffKey]*diffStat
+	}
+	reports := map[string]*formReport{}
+	for _, w := range walks {
+		fr := reports[w.name]
+		if fr == nil {
+			fr = &formReport{diffs: map[diffKey]*diffStat{}}
+			reports[w.name] = fr
+		}
+		res, ok := results[w.id()]
+		if !ok {
+			t.Errorf("%s: no answer from the oracle", w.id())
+			continue
+		}
+		if res.Error != "" {
+			fr.loadError = res.Error
+			continue
+		}
+		for _, e := range res.Errors {
+			t.Errorf("%s: the oracle could not apply %s", w.id(), e)
+		}
+		agree, total, diffs := compareWalk(t, w, res)
+		fr.agree += agree
+		fr.total += total
+		fr.steps += len(w.steps)
+		for k, d := range diffs {
+			if prev := fr.diffs[k]; prev != nil {
+				prev.count += d.count
+				prev.seen += d.seen
+				continue
+			}
+			fr.diffs[k] = d
+		}
+	}
+	var report strings.Builder
+	unexplained := 0
+	for _, name := range names {
+		fr := reports[name]
+		if fr.loadError != "" {
+			reason, known := knownDiffs[knownDiff{name, "*", "load"}]
+			if !known {
+				unexplained++
+				t.Errorf("%s: ODK's engine does not load the XForm: %s", name, fr.loadError)
+			}
+			fmt.Fprintf(&report, "%-46s does not load in ODK's engine: %s [%s]\n", name, firstLine(fr.loadError), reason)
+			continue
+		}
+		var lines []string
+		for key, d := range fr.diffs {
+			reason, known := knownDiffs[knownDiff{name, key.question, key.kind}]
+			if !known {
+				reason, known = knownDiffs[knownDiff{name, "*", key.kind}]
+			}
+			if _, class, ok := strings.Cut(key.kind, " ("); ok && !known {
+				reason = strings.TrimSuffix(class, ")")
+				_, known = classReasons[reason]
+			}
+			mark := "explained: " + reason
+			if !known {
+				unexplained++
+				mark = "UNEXPLAINED"
+			}
+			lines = append(lines, fmt.Sprintf("    %s %s: %d of %d checks differ, first at step %d: %s [%s]",
+				key.question, key.kind, d.count, d.seen, d.firstStep, d.example, mark))
+		}
+		sort.Strings(lines)
+		if fr.total == 0 {
+			fmt.Fprintf(&report, "%-46s has no questions to compare\n", name)
+			continue
+		}
+		fmt.Fprintf(&report, "%-46s %6.2f%% agree (%d of %d checks, %d steps)\n", name, 100*float64(fr.agree)/float64(max(fr.total, 1)), fr.agree, fr.total, fr.steps)
+		for _, l := range lines {
+			report.WriteString(l + "\n")
+		}
+	}
+	t.Logf("ODK oracle, per form (%d walks each):\n%s", oracleWalks, report.String())
+	if unexplained > 0 {
+		t.Errorf("%d differences with ODK's engine are not explained (see the report above)", unexplained)
+	}
+}
+
+// oracleWalks is the number of walks per form, each with its own answers.
+const oracleWalks = 3
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 160 {
+		s = s[:160] + "..."
+	}
+	return s
+}
+
+// runOracle runs oracle.mjs on the forms and returns its results by form name.
+func runOracle(t *testing.T, node string, input any) map[string]oracleResult {
+	t.Helper()
+	data, err := json.Marshal(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(t.TempDir(), "walks.json")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "oracle.mjs", in)
+	cmd.Dir = oracleDir
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("oracle.mjs: %v\n%s", err, stderr.String())
+	}
+	results := map[string]oracleResult{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 256<<20)
+	for sc.Scan() {
+		var r oracleResult
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("oracle.mjs wrote %.200q: %v", sc.Text(), err)
+		}
+		results[r.Name] = r
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return results
+}
+
+// diffKey is a question and the kind of state the engines differ on.
+type diffKey struct{ question, kind string }
+
+type diffStat struct {
+	count, seen, firstStep int
+	example                string
+}
+
+// compareWalk compares tracer's states with ODK's, step by step, and returns the checks
+// that agreed, all checks, and the differences by question and kind.
+func compareWalk(t *testing.T, w *oracleWalk, res oracleResult) (int, int, map[diffKey]*diffStat) {
+	t.Helper()
+	diffs := map[diffKey]*diffStat{}
+	seen := map[diffKey]int{}
+	agree, total := 0, 0
+	var c func(step int, q, kind string, ok bool, example string)
+	c = func(step int, q, kind string, ok bool, example string) {
+		k := diffKey{q, kind}
+		seen[k]++
+		total++
+		if ok {
+			agree++
+			return
+		}
+		d := diffs[k]
+		if d == nil {
+			d = &diffStat{firstStep: step, example: example}
+			diffs[k] = d
+		}
+		d.count++
+	}
+	check := c
+	// ODK's first state is the form as loaded; the walk's first step clears the repeats
+	// that the XForm starts with one instance of, as tracer starts with none.
+	if len(res.States) != len(w.steps)+1 {
+		t.Errorf("%s: the oracle gave %d states for %d steps", w.name, len(res.States), len(w.steps))
+		return 0, 1, diffs
+	}
+	for i, ts := range w.states {
+		odk := res.States[i+1]
+		if ts.only != "" {
+			raw, ok := odk[ts.only]
+			if !ok {
+				check(i, questionOf(ts.only), "missing", false, "not in ODK's instance")
+				continue
+			}
+			st, err := decodeState(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(i, questionOf(ts.only), "constraint", st.valid == ts.verdict,
+				fmt.Sprintf("tracer %v, ODK %v", ts.verdict, st.valid))
+			continue
+		}
+		for ref, mine := range ts.nodes {
+			q := questionOf(ref)
+			check := check
+			if mine.class != "" {
+				check = func(step int, q, kind string, ok bool, example string) {
+					c(step, q, kind+" ("+mine.class+")", ok, example)
+				}
+			}
+			raw, ok := odk[ref]
+			if !ok {
+				check(i, q, "missing", false, ref+" is not in ODK's instance")
+				continue
+			}
+			theirs, err := decodeState(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(i, q, "relevant", mine.relevant == theirs.relevant, fmt.Sprintf("tracer %v, ODK %v", mine.relevant, theirs.relevant))
+			if !mine.relevant || !theirs.relevant {
+				continue
+			}
+			if mine.required != theirs.required && mine.hasValue {
+				check(i, q, "required", false, fmt.Sprintf("tracer %v, ODK %v", mine.required, theirs.required))
+			} else if mine.hasValue {
+				check(i, q, "required", true, "")
+			}
+			if mine.hasValue && mine.value != "" {
+				check(i, q, "constraint", mine.valid == theirs.valid, fmt.Sprintf("value %q: tracer %v, ODK %v", mine.value, mine.valid, theirs.valid))
+			}
+			if mine.hasValue {
+				check(i, q, "value", sameValue(mine.value, theirs.value), fmt.Sprintf("tracer %q, ODK %q", mine.value, theirs.value))
+			}
+		}
+	}
+	for k, d := range diffs {
+		d.seen = seen[k]
+	}
+	return agree, total, diffs
+}
+
+// questionOf names the question of a reference: /data/g/r[2]/q is g/r/q.
+func questionOf(ref string) string {
+	ref = strings.TrimPrefix(ref, "/"+forms.XFormRoot+"/")
+	var b strings.Builder
+	depth := 0
+	for _, r := range ref {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// sameValue compares two values as ODK and tracer write them: numbers by value, times to
+// the millisecond whatever their zone, anything else as text.
+func sameValue(a, b string) bool {
+	if a == b {
+		return true
+	}
+	fa, errA := strconv.ParseFloat(a, 64)
+	fb, errB := strconv.ParseFloat(b, 64)
+	if errA == nil && errB == nil {
+		return fa == fb || math.Abs(fa-fb) <= 1e-9*math.Max(1, math.Abs(fa))
+	}
+	ta, errA := time.Parse(time.RFC3339Nano, a)
+	tb, errB := time.Parse(time.RFC3339Nano, b)
+	if errA == nil && errB == nil {
+		return ta.Equal(tb)
+	}
+	return false
+}
+
+// walkForm answers form f in tracer's session with generated answers, deterministic for the
+// form's name, and records each step and tracer's state after it.
+func walkForm(t *testing.T, name string, k int, f *forms.Form) *oracleWalk {
+	t.Helper()
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	rng := rand.New(rand.NewPCG(h.Sum64(), uint64(k)))
+	s := forms.NewSession(f, forms.Options{Location: time.UTC, DeviceID: "test", Username: "enum1"})
+	w := &oracleWalk{name: name, k: k, form: f, volatile: volatileNodes(f)}
+	w.record(s, oracleStep{Op: "clear"})
+	const maxSteps = 200
+	for pass := 0; pass < 3 && len(w.steps) < maxSteps; pass++ {
+		added := map[string]int{}
+		st, ok := s.First()
+		for guard := 0; ok && guard < 10000 && len(w.steps) < maxSteps; guard++ {
+			switch {
+			case st.Prompt:
+				if pass == 0 && added[st.Path] < 2 && rng.IntN(3) > 0 {
+					added[st.Path]++
+					if p, err := s.AddInstance(st.Path); err == nil {
+						w.record(s, oracleStep{Op: "add", Ref: xref(st.Path)})
+						if next, ok2 := firstInside(s, p); ok2 {
+							st = next
+							continue
+						}
+					}
+				}
+			case st.Node.Kind == forms.KindQuestion && !st.Node.Unsupported && !s.ReadOnly(st.Path):
+				// Later passes change some answers, so that relevance turns both ways.
+				if pass == 0 || rng.IntN(3) == 0 {
+					w.answer(s, st, rng)
+				}
+			}
+			st, ok = s.Next(st.Path)
+		}
+	}
+	return w
+}
+
+// answer sets one generated value at st, recording the step, or, for a value the question's
+// constraint refuses, the step, the verdict, and a step restoring the previous value.
+func (w *oracleWalk) answer(s *forms.Session, st forms.Stop, rng *rand.Rand) {
+	cands := oracleCandidates(s, st, rng)
+	if len(cands) == 0 {
+		return
+	}
+	v := cands[rng.IntN(len(cands))]
+	prev := s.Value(st.Path)
+	p, err := s.Set(st.Path, v)
+	switch {
+	case err != nil:
+		return
+	case p == nil:
+		w.record(s, oracleStep{Op: "set", Ref: xref(st.Path), Value: s.Value(st.Path)})
+	case p.Kind == forms.ProblemConstraint:
+		w.steps = append(w.steps, oracleStep{Op: "set", Ref: xref(st.Path), Value: v})
+		w.states = append(w.states, walkState{only: xref(st.Path), verdict: false})
+		w.record(s, oracleStep{Op: "set", Ref: xref(st.Path), Value: prev})
+	}
+}
+
+// record appends a step and tracer's state after it.
+func (w *oracleWalk) record(s *forms.Session, step oracleStep) {
+	w.steps = append(w.steps, step)
+	ws := walkState{nodes: map[string]nodeState{}}
+	var walk func(n *forms.Node, prefix string)
+	walk = func(n *forms.Node, prefix string) {
+		for _, c := range n.Children {
+			p := c.Name
+			if prefix != "" {
+				p = prefix + "/" + c.Name
+			}
+			if c.Kind == forms.KindRepeat {
+				for i := 1; i <= s.Instances(p); i++ {
+					ip := fmt.Sprintf("%s[%d]", p, i)
+					ws.nodes[xref(ip)] = nodeState{relevant: s.Relevant(ip)}
+					walk(c, ip)
+				}
+				continue
+			}
+			st := nodeState{relevant: s.Relevant(p)}
+			if !c.IsGroup() && !w.volatile[c] {
+				st.hasValue = true
+				st.value = s.Value(p)
+				st.required = s.Required(p)
+				pr := s.Check(p)
+				st.valid = pr == nil || pr.Kind != forms.ProblemConstraint
+			}
+			ws.nodes[xref(p)] = st
+			if c.Kind == forms.KindGroup {
+				walk(c, p)
+			}
+		}
+	}
+	walk(w.form.Root, "")
+	w.classify(s, ws)
+	w.states = append(w.states, ws)
+}
+
+// classify marks the nodes whose state depends now on a known cause of difference: a select
+// holding a value its choices do not offer, a value computed from an attachment, and every
+// calculation that reads one of them.
+func (w *oracleWalk) classify(s *forms.Session, ws walkState) {
+	f := w.form
+	class := map[*forms.Node]string{}
+	for ref, st := range ws.nodes {
+		p := strings.TrimPrefix(ref, "/"+forms.XFormRoot+"/")
+		n := s.NodeAt(p)
+		if n != nil && n.Detached {
+			class[n] = "attachment"
+			continue
+		}
+		if n == nil || !st.hasValue || st.value == "" {
+			continue
+		}
+		if n.ListName == "" || f.Lists[n.ListName] == nil || n.Type == "rank" {
+			continue
+		}
+		offered := map[string]bool{}
+		for _, c := range s.Choices(p) {
+			offered[c.Name] = true
+		}
+		for _, v := range strings.Fields(st.value) {
+			if !offered[v] && !(n.OrOther && v == "other") {
+				class[n] = "off-list choice"
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range f.Nodes {
+			if class[n] != "" {
+				continue
+			}
+			for _, x := range []*expr.Expr{n.Calculation, n.Relevant, n.Constraint, n.RequiredIf, n.ChoiceFilter} {
+				if x == nil {
+					continue
+				}
+				for _, ref := range x.Refs() {
+					if r := f.Node(ref); r != nil && class[r] != "" {
+						class[n], changed = class[r], true
+					}
+				}
+			}
+		}
+	}
+	for ref, st := range ws.nodes {
+		if n := s.NodeAt(strings.TrimPrefix(ref, "/"+forms.XFormRoot+"/")); n != nil && class[n] != "" {
+			st.class = class[n]
+			ws.nodes[ref] = st
+		}
+	}
+}
+
+// xref is the XForm reference of a session path: g/r[1]/q is /data/g/r[1]/q.
+func xref(path string) string { return "/" + forms.XFormRoot + "/" + path }
+
+// volatileNodes returns the nodes whose values depend on the clock or on chance, directly
+// or through the nodes they read: their values differ between any two runs.
+func volatileNodes(f *forms.Form) map[*forms.Node]bool {
+	out := map[*forms.Node]bool{}
+	for _, n := range f.Nodes {
+		switch n.Type {
+		case "start", "end", "instanceID":
+			out[n] = true
+		}
+		for _, x := range []string{srcOf(n.Calculation), srcOf(n.Default)} {
+			for _, fn := range []string{"now(", "random(", "uuid(", "once("} {
+				if strings.Contains(x, fn) {
+					out[n] = true
+				}
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range f.Nodes {
+			if out[n] || n.Calculation == nil {
+				continue
+			}
+			for _, ref := range n.Calculation.Refs() {
+				if r := f.Node(ref); r != nil && out[r] {
+					out[n], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func srcOf(x *expr.Expr) string {
+	if x == nil {
+		return ""
+	}
+	return x.Src
+}
+
+// oracleCandidates are the values the walk chooses among for the question at st: a spread
+// of each type's values, some of which break typical constraints.
+func oracleCandidates(s *forms.Session, st forms.Stop, rng *rand.Rand) []string {
+	n := st.Node
+	switch n.Type {
+	case "select_one", "rank":
+		var out []string
+		for _, c := range s.Choices(st.Path) {
+			out = append(out, c.Name)
+		}
+		return out
+	case "select_multiple":
+		cs := s.Choices(st.Path)
+		if len(cs) == 0 {
+			return nil
+		}
+		var out []string
+		for i := 0; i < 4; i++ {
+			var pick []string
+			for _, c := range cs {
+				if rng.IntN(3) == 0 {
+					pick = append(pick, c.Name)
+				}
+			}
+			if len(pick) == 0 {
+				pick = append(pick, cs[rng.IntN(len(cs))].Name)
+			}
+			out = append(out, strings.Join(pick, " "))
+		}
+		return out
+	case "integer":
+		return []string{"-5", "0", "1", "2", "3", "5", "10", "15", "17", "18", "25", "40", "65", "99", "100", "150", "1000", "2025"}
+	case "decimal":
+		return []string{"0", "0.5", "1.25", "12.5", "-2.5", "100.75", "3", "65"}
+	case "range":
+		num := func(k string, def float64) float64 {
+			if v, err := strconv.ParseFloat(n.Parameters[k], 64); err == nil {
+				return v
+			}
+			return def
+		}
+		lo, hi, step := num("start", 1), num("end", 10), num("step", 1)
+		if step <= 0 || hi < lo {
+			return nil
+		}
+		var out []string
+		for v, i := lo, 0; v <= hi && i < 20; v, i = v+step, i+1 {
+			out = append(out, strconv.FormatFloat(v, 'f', -1, 64))
+		}
+		return out
+	case "date":
+		now := time.Now().UTC()
+		var out []string
+		for _, d := range []time.Time{now, now.AddDate(0, 0, -1), now.AddDate(0, -3, 0), now.AddDate(-1, 0, 0),
+			now.AddDate(-20, 0, 0), now.AddDate(-70, 0, 0), now.AddDate(0, 0, 7), now.AddDate(2, 0, 0)} {
+			out = append(out, d.Format("2006-01-02"))
+		}
+		return out
+	case "time":
+		return []string{"08:00", "10:30", "23:59"}
+	case "dateTime":
+		return []string{"2025-03-15T10:30:00Z", "2026-01-01T08:00:00Z"}
+	case "acknowledge":
+		return []string{"OK"}
+	case "text":
+		return []string{"Budi", "abc", "x", "Siti Aminah", "12345", "0812345678", "budi@example.com"}
+	}
+	return nil
+}

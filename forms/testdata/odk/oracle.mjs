@@ -1,0 +1,125 @@
+// oracle.mjs runs XForms in ODK's own engine (@getodk/xforms-engine, the engine of ODK Web
+// Forms) for forms/oracle_test.go.
+//
+// Input (the file named by the first argument), JSON: {"forms": [{"name", "xform", "deviceID", "username", "steps": [...]}]}.
+// A step is one of
+//   {"op": "set", "ref": "/data/g/q", "value": "..."}   answer a question (select_multiple: space-separated)
+//   {"op": "add", "ref": "/data/g/r"}                    add an instance at the end of a repeat
+//   {"op": "clear"}                                       remove every instance of every repeat the user controls
+// Output (stdout), one JSON line per form:
+//   {"name", "error"?, "states": [{"ref": [relevant, required, constraintValid, value]}, ...]}
+// with one state after loading and one after each step; "errors" lists steps that failed.
+import fs from 'node:fs';
+import process from 'node:process';
+import { JSDOM } from 'jsdom';
+
+// The engine's XPath parser (tree-sitter compiled by Emscripten) looks for these CommonJS
+// names when it runs under Node.
+globalThis.__dirname = process.cwd();
+globalThis.module = { exports: {} };
+const { window } = new JSDOM('');
+globalThis.DOMParser = window.DOMParser;
+globalThis.XMLSerializer = window.XMLSerializer;
+globalThis.Node = window.Node;
+globalThis.document = window.document;
+
+const { createInstance } = await import('@getodk/xforms-engine');
+
+const input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+
+function* walk(node) {
+	yield node;
+	for (const child of node.currentState.children ?? []) {
+		yield* walk(child);
+	}
+}
+
+function find(root, ref) {
+	for (const n of walk(root)) {
+		if (n.currentState.reference === ref) {
+			return n;
+		}
+	}
+	return null;
+}
+
+function snapshot(root) {
+	const out = {};
+	for (const n of walk(root)) {
+		const st = n.currentState;
+		if (n.nodeType === 'root' || n.nodeType.startsWith('repeat-range')) {
+			continue;
+		}
+		const v = n.validationState;
+		const constraint = v && 'constraint' in v ? v.constraint.valid : true;
+		const value = typeof st.instanceValue === 'string' ? st.instanceValue : null;
+		out[st.reference] = [st.relevant, st.required, constraint, value];
+	}
+	return out;
+}
+
+function apply(root, step) {
+	if (step.op === 'clear') {
+		for (const n of [...walk(root)]) {
+			if (n.nodeType === 'repeat-range:uncontrolled') {
+				const count = n.currentState.children.length;
+				if (count > 0) {
+					n.removeInstances(0, count);
+				}
+			}
+		}
+		return;
+	}
+	const node = find(root, step.ref);
+	if (node == null) {
+		throw new Error(`no node ${step.ref}`);
+	}
+	if (step.op === 'add') {
+		node.addInstances(node.currentState.children.length - 1, 1);
+		return;
+	}
+	switch (node.nodeType) {
+		case 'select':
+			if (node.selectType === 'select') {
+				node.selectValues(step.value === '' ? [] : step.value.split(' '));
+			} else {
+				node.selectValue(step.value === '' ? null : step.value);
+			}
+			return;
+		case 'rank':
+			node.setValues(step.value === '' ? [] : step.value.split(' '));
+			return;
+		case 'trigger':
+			node.setValue(step.value !== '');
+			return;
+		default:
+			node.setValue(step.value);
+	}
+}
+
+for (const form of input.forms) {
+	const result = { name: form.name, states: [], errors: [] };
+	try {
+		const instance = await createInstance(form.xform, {
+			form: {
+				fetchFormAttachment: async () => new Response('', { status: 404 }),
+				missingResourceBehavior: 'BLANK',
+			},
+			instance: { preloadProperties: { deviceID: form.deviceID, username: form.username } },
+		});
+		const root = instance.root;
+		result.states.push(snapshot(root));
+		for (const [i, step] of (form.steps ?? []).entries()) {
+			try {
+				apply(root, step);
+			} catch (e) {
+				result.errors.push(`step ${i} (${step.op} ${step.ref ?? ''}): ${e?.message ?? e}`);
+			}
+			result.states.push(snapshot(root));
+		}
+	} catch (e) {
+		result.error = String(e?.message ?? e) + (e?.cause ? `: ${e.cause}` : '');
+		delete result.states;
+	}
+	process.stdout.write(JSON.stringify(result) + '\n');
+}
