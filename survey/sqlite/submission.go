@@ -252,8 +252,12 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		if err != nil {
 			return err
 		}
+		counted := formCounter{}
 		for n, i := range fresh {
 			sub := subs[i]
+			if err := counted.add(ctx, tx, sub); err != nil {
+				return err
+			}
 			var skew time.Duration
 			if !sub.DeviceTime.IsZero() {
 				skew = now.Sub(sub.DeviceTime)
@@ -269,6 +273,9 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 				return err
 			}
 		}
+		if err := counted.store(ctx, tx); err != nil {
+			return err
+		}
 		// Repeats of a new revision inside the batch share the first one's receipt.
 		for i := range receipts {
 			if receipts[i].Seq == 0 && receipts[i].Status != survey.ReceiptRefused {
@@ -282,6 +289,50 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		return nil, err
 	}
 	return receipts, nil
+}
+
+// formCounter counts, inside one ingest transaction, the interviews that are new to a
+// form version (form_interviews): an interview counts once per version any of its
+// revisions used.
+type formCounter struct {
+	seen map[[3]string]bool // interview, form, version already counted or stored
+	add1 map[[2]string]int  // form, version: interviews to add
+}
+
+// add counts sub unless its interview already has a revision of the same form version,
+// stored or earlier in this transaction. Call it before sub is inserted.
+func (c *formCounter) add(ctx context.Context, tx txRunner, sub *survey.Submission) error {
+	k := [3]string{sub.InterviewID, sub.FormID, sub.FormVersion}
+	if c.seen[k] {
+		return nil
+	}
+	if c.seen == nil {
+		c.seen, c.add1 = map[[3]string]bool{}, map[[2]string]int{}
+	}
+	c.seen[k] = true
+	if sub.Revision > 1 { // a first revision has nothing stored before it
+		var stored bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM submissions WHERE interview_id = ? AND form_id = ? AND form_version = ?)`,
+			sub.InterviewID, sub.FormID, sub.FormVersion).Scan(&stored); err != nil {
+			return err
+		}
+		if stored {
+			return nil
+		}
+	}
+	c.add1[[2]string{sub.FormID, sub.FormVersion}]++
+	return nil
+}
+
+// store adds the counts to form_interviews.
+func (c *formCounter) store(ctx context.Context, tx txRunner) error {
+	for k, n := range c.add1 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO form_interviews (form_id, version, interviews) VALUES (?, ?, ?)
+			ON CONFLICT (form_id, version) DO UPDATE SET interviews = interviews + excluded.interviews`, k[0], k[1], n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ownership is who may send an interview's next revision: the account that sent its first
