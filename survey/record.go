@@ -111,11 +111,14 @@ func HashBytes(b []byte) string {
 
 // DecodeRecord parses a record's canonical bytes. Returns EINVALID for malformed input.
 func DecodeRecord(b []byte) (*Record, error) {
-	var v recordJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
-		return nil, Errorf(EINVALID, "Malformed record: %v.", err)
+	v, ok := decodeRecordJSON(b)
+	if !ok { // what the fast decoder leaves is read by encoding/json, from scratch
+		v = recordJSON{}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			return nil, Errorf(EINVALID, "Malformed record: %v.", err)
+		}
 	}
 	started, err1 := time.Parse(time.RFC3339Nano, v.StartedAt)
 	finalized, err2 := time.Parse(time.RFC3339Nano, v.FinalizedAt)

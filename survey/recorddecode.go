@@ -1,0 +1,256 @@
+package survey
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// decodeRecordJSON parses a record's JSON without reflection: the shape canonical records
+// have (every key once, in any order, spelled exactly; strings; a whole-number revision;
+// answers an object of strings), with or without spaces between tokens. It reports false
+// for anything else, which encoding/json then reads with its own rules (a key in another
+// case, a null, a duplicate key, a surrogate escape, a byte that is not UTF-8, bytes after
+// the object...), so both decoders give the same record for any input this one accepts.
+//
+// The whole input is copied into one string and every unescaped value is a slice of it,
+// so a record of 67 answers costs a few allocations instead of one per string.
+func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
+	d := recordDecoder{s: string(b)}
+	if !d.object(func(key string) bool {
+		switch key {
+		case "answers":
+			return d.answers(&v.Answers)
+		case "enumerator":
+			return d.str(&v.Enumerator)
+		case "finalized_at":
+			return d.str(&v.FinalizedAt)
+		case "form_hash":
+			return d.str(&v.FormHash)
+		case "form_id":
+			return d.str(&v.FormID)
+		case "form_version":
+			return d.str(&v.FormVersion)
+		case "id":
+			return d.str(&v.ID)
+		case "lang":
+			return d.str(&v.Lang)
+		case "respondent_id":
+			return d.str(&v.RespondentID)
+		case "revision":
+			return d.integer(&v.Revision)
+		case "started_at":
+			return d.str(&v.StartedAt)
+		}
+		return false
+	}) {
+		return recordJSON{}, false
+	}
+	d.space()
+	return v, d.i == len(d.s)
+}
+
+// recordKeys are the keys of recordJSON, for the duplicate check.
+var recordKeys = [...]string{"answers", "enumerator", "finalized_at", "form_hash", "form_id", "form_version",
+	"id", "lang", "respondent_id", "revision", "started_at"}
+
+// recordDecoder is the state of decodeRecordJSON.
+type recordDecoder struct {
+	s    string
+	i    int
+	seen uint16 // bits of recordKeys met, to refuse a duplicate key
+}
+
+func (d *recordDecoder) space() {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips spaces and reports whether the next byte is c, consuming it if so.
+func (d *recordDecoder) next(c byte) bool {
+	d.space()
+	if d.i < len(d.s) && d.s[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+// object reads the top-level object, calling field after each key and its colon; field
+// reads the value. Each key may come once.
+func (d *recordDecoder) object(field func(key string) bool) bool {
+	if !d.next('{') {
+		return false
+	}
+	if d.next('}') {
+		return true
+	}
+	for {
+		var key string
+		if !d.str(&key) || !d.next(':') {
+			return false
+		}
+		bit := -1
+		for n, k := range recordKeys {
+			if k == key {
+				bit = n
+			}
+		}
+		if bit < 0 || d.seen&(1<<bit) != 0 {
+			return false
+		}
+		d.seen |= 1 << bit
+		if !field(key) {
+			return false
+		}
+		if d.next('}') {
+			return true
+		}
+		if !d.next(',') {
+			return false
+		}
+	}
+}
+
+// answers reads an object of strings into a new map; a repeated path fails.
+func (d *recordDecoder) answers(m *map[string]string) bool {
+	if !d.next('{') {
+		return false
+	}
+	out := make(map[string]string, 80)
+	*m = out
+	if d.next('}') {
+		return true
+	}
+	for {
+		var k, v string
+		if !d.str(&k) || !d.next(':') || !d.str(&v) {
+			return false
+		}
+		if _, dup := out[k]; dup {
+			return false
+		}
+		out[k] = v
+		if d.next('}') {
+			return true
+		}
+		if !d.next(',') {
+			return false
+		}
+	}
+}
+
+// integer reads a whole number that fits an int.
+func (d *recordDecoder) integer(n *int) bool {
+	d.space()
+	start := d.i
+	if d.i < len(d.s) && d.s[d.i] == '-' {
+		d.i++
+	}
+	digits := d.i
+	for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
+		d.i++
+	}
+	if d.i == digits || d.s[digits] == '0' && d.i-digits > 1 {
+		return false
+	}
+	if d.i < len(d.s) && (d.s[d.i] == '.' || d.s[d.i] == 'e' || d.s[d.i] == 'E') {
+		return false
+	}
+	v, err := strconv.Atoi(d.s[start:d.i])
+	*n = v
+	return err == nil
+}
+
+// str reads a JSON string. A string without escapes is a slice of the input; one with
+// escapes is unescaped into a new string. A control byte, a byte that is not UTF-8 or a
+// surrogate escape fails.
+func (d *recordDecoder) str(out *string) bool {
+	if !d.next('"') {
+		return false
+	}
+	start := d.i
+	ascii := true
+	for d.i < len(d.s) {
+		c := d.s[d.i]
+		switch {
+		case c == '"':
+			s := d.s[start:d.i]
+			d.i++
+			if !ascii && !utf8.ValidString(s) {
+				return false
+			}
+			*out = s
+			return true
+		case c == '\\':
+			return d.escaped(start, out)
+		case c < 0x20:
+			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+		d.i++
+	}
+	return false
+}
+
+// escaped finishes a string that has an escape at d.i, started at start.
+func (d *recordDecoder) escaped(start int, out *string) bool {
+	buf := []byte(d.s[start:d.i])
+	for d.i < len(d.s) {
+		c := d.s[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			if !utf8.Valid(buf) {
+				return false
+			}
+			*out = string(buf)
+			return true
+		case c < 0x20:
+			return false
+		case c != '\\':
+			buf = append(buf, c)
+			d.i++
+			continue
+		}
+		if d.i+1 >= len(d.s) {
+			return false
+		}
+		e := d.s[d.i+1]
+		d.i += 2
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			if d.i+4 > len(d.s) {
+				return false
+			}
+			r, err := strconv.ParseUint(d.s[d.i:d.i+4], 16, 32)
+			if err != nil || utf16.IsSurrogate(rune(r)) {
+				return false
+			}
+			buf = utf8.AppendRune(buf, rune(r))
+			d.i += 4
+		default:
+			return false
+		}
+	}
+	return false
+}

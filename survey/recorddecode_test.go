@@ -1,0 +1,152 @@
+package survey
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// slowRecordJSON is what encoding/json makes of b, as DecodeRecord read records before.
+func slowRecordJSON(b []byte) (recordJSON, error) {
+	var v recordJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// sampleRecord is a canonical record with escapes, non-ASCII text and HTML characters.
+func sampleRecord(t testing.TB) []byte {
+	t.Helper()
+	r := &Record{ID: "a1", Revision: 3, FormID: "f", FormVersion: "2026", FormHash: "ab", RespondentID: "R-1",
+		Enumerator: "ani", Lang: "id", StartedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC),
+		FinalizedAt: time.Date(2026, 1, 2, 4, 4, 5, 0, time.UTC),
+		Answers: map[string]string{"/d/name": "Siti \"Ani\" Nur\\", "/d/note": "line\nnext\ttab <b>&</b>",
+			"/d/kota": "Bontang — Kaltim ✓", "/d/r[2]/x": "", "/d/ctl": "\x01\x1f\u2028"}}
+	b, err := r.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestDecodeRecordJSONAgrees checks that the fast decoder reads what encoding/json reads
+// wherever it accepts the input, and hands encoding/json every input it cannot read the
+// same way.
+func TestDecodeRecordJSONAgrees(t *testing.T) {
+	canon := sampleRecord(t)
+	for _, tc := range []struct {
+		name   string
+		in     string
+		accept bool
+	}{
+		{"canonical", string(canon), true},
+		{"spaces", " {\n \"id\" : \"x\" , \"revision\" : 2 , \"answers\" : { \"/a\" : \"1\" } }\n", true},
+		{"no answers", `{"id":"x","revision":1}`, true},
+		{"empty answers", `{"answers":{},"id":"x","revision":1}`, true},
+		{"escaped key", `{"\u0069d":"x","revision":1}`, true},
+		{"unicode escape", `{"id":"x\u00e9\u0041","revision":1}`, true},
+		{"other case key", `{"ID":"x","revision":1}`, false},
+		{"unknown key", `{"id":"x","revision":1,"extra":"y"}`, false},
+		{"duplicate key", `{"id":"x","id":"y","revision":1}`, false},
+		{"duplicate answer", `{"answers":{"/a":"1","/a":"2"},"id":"x","revision":1}`, false},
+		{"null answers", `{"answers":null,"id":"x","revision":1}`, false},
+		{"null string", `{"id":"x","lang":null,"revision":1}`, false},
+		{"number string", `{"id":1,"revision":1}`, false},
+		{"float revision", `{"id":"x","revision":1.0}`, false},
+		{"exponent revision", `{"id":"x","revision":1e0}`, false},
+		{"leading zero", `{"id":"x","revision":01}`, false},
+		{"huge revision", `{"id":"x","revision":99999999999999999999}`, false},
+		{"surrogate pair", `{"id":"\ud83d\ude00","revision":1}`, false},
+		{"lone surrogate", `{"id":"\ud83d","revision":1}`, false},
+		{"bad utf-8", "{\"id\":\"x\xff\",\"revision\":1}", false},
+		{"control byte", "{\"id\":\"x\x01\",\"revision\":1}", false},
+		{"trailing bytes", `{"id":"x","revision":1} {}`, false},
+		{"bad escape", `{"id":"x\q","revision":1}`, false},
+		{"unterminated", `{"id":"x","revision":1`, false},
+		{"array", `[]`, false},
+		{"empty", ``, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fast, ok := decodeRecordJSON([]byte(tc.in))
+			if ok != tc.accept {
+				t.Fatalf("fast decoder accepted %v, want %v", ok, tc.accept)
+			}
+			if !ok {
+				return
+			}
+			slow, err := slowRecordJSON([]byte(tc.in))
+			if err != nil {
+				t.Fatalf("encoding/json refuses what the fast decoder accepted: %v", err)
+			}
+			if diff := cmp.Diff(slow, fast); diff != "" {
+				t.Fatalf("decoders differ (-encoding/json +fast):\n%s", diff)
+			}
+		})
+	}
+	// DecodeRecord still refuses, through encoding/json, what the fast decoder leaves.
+	if _, err := DecodeRecord([]byte(`{"id":"x","revision":1,"extra":"y"}`)); ErrorCode(err) != EINVALID {
+		t.Fatalf("unknown field: %v", err)
+	}
+	// ...and reads a record the fast decoder leaves exactly as before (a key in other case).
+	r, err := DecodeRecord([]byte(`{"ID":"x","Revision":2,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"}`))
+	if err != nil || r.ID != "x" || r.Revision != 2 || r.Answers == nil {
+		t.Fatalf("other-case keys: %+v %v", r, err)
+	}
+}
+
+// FuzzDecodeRecordJSON checks the fast decoder against encoding/json on any input: when it
+// accepts, encoding/json accepts and reads the same record.
+func FuzzDecodeRecordJSON(f *testing.F) {
+	f.Add(sampleRecord(f))
+	f.Add([]byte(`{"answers":{"/a":"1"},"id":"x","revision":1}`))
+	f.Add([]byte(`{"id":"x\u00e9","revision":-0}`))
+	f.Add([]byte(" {\"id\" : \"\\n\\t\\/\" }"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, ok := decodeRecordJSON(b)
+		if !ok {
+			return
+		}
+		slow, err := slowRecordJSON(b)
+		if err != nil {
+			t.Fatalf("encoding/json refuses %q, which the fast decoder read: %v", b, err)
+		}
+		if diff := cmp.Diff(slow, fast); diff != "" {
+			t.Fatalf("decoders differ on %q (-encoding/json +fast):\n%s", b, diff)
+		}
+	})
+}
+
+// BenchmarkDecodeRecord decodes a canonical record of the built-in form's size (67
+// answers) with DecodeRecord, and with encoding/json as it did before (slow).
+func BenchmarkDecodeRecord(b *testing.B) {
+	r := &Record{ID: "0193c0de-0000-7000-8000-000000000001", Revision: 1, FormID: "tracer", FormVersion: "2026.11",
+		FormHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", RespondentID: "R-000001",
+		Enumerator: "ani", Lang: "id", StartedAt: time.Now(), FinalizedAt: time.Now(), Answers: map[string]string{}}
+	for i := range 67 {
+		r.Answers["/tracer/section_"+string(rune('a'+i%8))+"/question_"+string(rune('a'+i%26))+string(rune('a'+i/26))] = "jawaban nomor " + string(rune('0'+i%10))
+	}
+	body, err := r.Canonical()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := DecodeRecord(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := slowRecordJSON(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
