@@ -52,6 +52,7 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, u *survey.User, r
 		sub.SubmittedBy, sub.DeviceTime = u.Name, req.DeviceTime.UTC()
 		subs[i] = sub
 	})
+	items := len(req.Items)
 	req.Items = nil // only the checked submissions wait for the commit
 	var weight int64
 	for _, sub := range subs {
@@ -72,7 +73,7 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, u *survey.User, r
 			good, at = append(good, sub), append(at, i)
 		}
 	}
-	stored, dup, conflict, refused := 0, 0, 0, len(req.Items)-len(good)
+	stored, dup, conflict, refused := 0, 0, 0, items-len(good)
 	if len(good) > 0 {
 		got, err := s.cfg.Submissions.Ingest(ctx, good)
 		if err != nil {
@@ -99,7 +100,7 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, u *survey.User, r
 			receipts[at[n]] = wire.Receipt{Receipt: rc, HTTPStatus: status}
 		}
 	}
-	s.log.LogAttrs(ctx, slog.LevelInfo, "push", slog.String("user", u.Name), slog.Int("items", len(req.Items)),
+	s.log.LogAttrs(ctx, slog.LevelInfo, "push", slog.String("user", u.Name), slog.Int("items", items),
 		slog.Int("stored", stored), slog.Int("duplicate", dup), slog.Int("conflict", conflict),
 		slog.Int("refused", refused))
 	writeJSON(w, http.StatusOK, wire.PushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
