@@ -75,7 +75,7 @@ func TestFormInterviewsCount(t *testing.T) {
 	}
 
 	// The migration builds the same counts from the submissions of an older database.
-	for _, q := range []string{`DROP TABLE form_interviews`, `DELETE FROM schema_migrations WHERE name = 'migration/010_form_interviews.sql'`} {
+	for _, q := range []string{`DROP TABLE form_interviews`, `DELETE FROM schema_migrations WHERE name = 'migration/011_form_interviews.sql'`} {
 		if err := sqlite.ExecForTest(ctx, db, q); err != nil {
 			t.Fatal(err)
 		}
