@@ -65,13 +65,7 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 		Centre: centre, Store: store, Forms: sqlite.NewFormStore(db), Attempts: sqlite.NewAttemptLedger(db),
 		Cursors: sqlite.NewSyncStateStore(db), Logger: log,
 	})
-	srv := server.New(server.Config{
-		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
-		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db), PublicKey: enr.PublicKey,
-		Relay:  &server.RelayMode{Store: store, Upstream: relay.Upstream{Centre: centre}, Name: enr.User, Accepted: fwd.Wake},
-		Logger: log, CanWrite: db.CanWrite,
-	})
+	srv := server.New(relayConfig(db, enr, relay.Upstream{Centre: centre}, fwd.Wake, log))
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.addr, err)
@@ -100,6 +94,17 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 		})
 	}()
 	return serveUntilDone(ctx, ln, srv, log)
+}
+
+// relayConfig is the configuration of a relay's server on db, enrolled at the centre as enr.
+func relayConfig(db *sqlite.DB, enr *enrollment, up server.Upstream, wake func(), log *slog.Logger) server.Config {
+	return server.Config{
+		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
+		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
+		Attempts: sqlite.NewAttemptLedger(db), PublicKey: enr.PublicKey, Accounts: sqlite.NewUserStore(db),
+		Relay:  &server.RelayMode{Store: sqlite.NewRelayStore(db), Upstream: up, Name: enr.User, Accepted: wake},
+		Logger: log, CanWrite: db.CanWrite,
+	}
 }
 
 // oneLine cuts err's text to its first line.

@@ -87,13 +87,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(server.Config{
-		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: forms,
-		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db),
-		Key:      key, PublicKey: key.Public(), LaptopKeys: sqlite.NewUserStore(db),
-		Logger: log, CanWrite: db.CanWrite, Study: study,
-	})
+	cfg := centreConfig(db, key, log)
+	cfg.Study = study
+	srv := server.New(cfg)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -117,6 +113,17 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		log.Info("profiler", "addr", pl.Addr().String())
 	}
 	return serveUntilDone(ctx, ln, srv, log)
+}
+
+// centreConfig is the configuration of the centre's server on db with its key pair.
+func centreConfig(db *sqlite.DB, key *seal.Key, log *slog.Logger) server.Config {
+	return server.Config{
+		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
+		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
+		Attempts: sqlite.NewAttemptLedger(db),
+		Key:      key, PublicKey: key.Public(), LaptopKeys: sqlite.NewUserStore(db), Accounts: sqlite.NewUserStore(db),
+		Logger: log, CanWrite: db.CanWrite,
+	}
 }
 
 // writeURLFile writes url to path (for scripts), unless path is empty.

@@ -12,13 +12,20 @@ import (
 )
 
 func (m *Main) runSync(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("sync", "tracer sync [--data DIR]\n\n"+
+	fs := m.newFlagSet("sync", "tracer sync [--data DIR] [--server URL]\n"+
+		"tracer sync --to DIR | --from DIR [--db FILE]\n\n"+
 		"Pushes every finalized interview to the server and pulls forms, the roster and the\n"+
 		"interviews returned for correction. An interview is marked sent only when the server\n"+
 		"confirms it. Exits 0 when everything was pushed. The token comes from $TRACER_TOKEN or\n"+
-		"the token file \"tracer login\" wrote.\n")
+		"the token file \"tracer login\" wrote.\n\n"+
+		"With no network at all: --to DIR writes the outbox as one sealed bundle file per batch;\n"+
+		"on the relay or server, --from DIR --db FILE imports them and writes receipts beside them;\n"+
+		"back on the laptop, --from DIR reads the receipts and only then marks the interviews sent.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	serverFlag := fs.String("server", "", "sync with the server or relay at `URL` this time (a relay at an event prints its URL)")
+	toFlag := fs.String("to", "", "no network: write the outbox as a sealed bundle into `DIR` (a USB stick) instead of pushing")
+	fromFlag := fs.String("from", "", "no network: on a laptop, read the receipts in `DIR`; on a relay or server (--db), import the laptops' bundles in DIR and write their receipts there")
+	dbFlag := fs.String("db", "", "with --from: the relay's or server's database `FILE` to import into")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -28,6 +35,21 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	dir, err := m.dataDir(*dataFlag)
 	if err != nil {
 		return err
+	}
+	switch {
+	case *toFlag != "" && (*fromFlag != "" || *serverFlag != "" || *dbFlag != ""):
+		return usageError("--to goes alone")
+	case *toFlag != "":
+		return m.syncTo(ctx, dir, *toFlag)
+	case *fromFlag != "" && *serverFlag != "":
+		return usageError("--from and --server do not go together")
+	case *fromFlag != "":
+		if db := m.importDB(dir, *dbFlag); db != "" {
+			return m.importBundles(ctx, db, *fromFlag)
+		}
+		return m.syncFrom(ctx, dir, *fromFlag)
+	case *dbFlag != "":
+		return usageError("--db goes with --from")
 	}
 	enr, token, err := m.enrolled(dir)
 	if err != nil {

@@ -145,30 +145,44 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 		if rc.InterviewID != it.InterviewID || rc.Revision != it.Revision || rc.Hash != it.Hash {
 			return fmt.Errorf("push: receipt %d names %s revision %d, not the interview sent", i+1, rc.InterviewID, rc.Revision)
 		}
-		out := survey.PushOutcome{InterviewID: it.InterviewID, Revision: it.Revision, Outcome: rc.Outcome()}
-		if rc.Safe() {
-			if err := l.Interviews.MarkSent(ctx, it.InterviewID, it.Revision, it.Hash); err != nil {
-				safe := sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate)
-				for _, rc := range resp.Receipts[i:] {
+		if err := settle(ctx, l, rc.Receipt, sum); err != nil {
+			var ue *UnrecordedError
+			if errors.As(err, &ue) {
+				for _, rc := range resp.Receipts[i+1:] {
 					if rc.Safe() {
-						safe++
+						ue.Safe++
 					}
 				}
-				return &UnrecordedError{Safe: safe, Err: fmt.Errorf("mark %s sent: %w", it.InterviewID, err)}
 			}
-		} else {
-			out.Code, out.Reason = rc.Code, rc.Message
-			if out.Outcome.Final() && l.State != nil {
-				if err := l.State.Refuse(ctx, survey.Refusal{InterviewID: it.InterviewID, Revision: it.Revision, Hash: it.Hash,
-					Code: rc.Code, Message: rc.Message}); err != nil {
-					return fmt.Errorf("record refusal of %s: %w", it.InterviewID, err)
-				}
-			}
+			return err
 		}
-		sum.Outcomes = append(sum.Outcomes, out)
 		p.Done++
 		progress(*p)
 	}
+	return nil
+}
+
+// settle acts on the receipt of one revision as its outcome says: marked sent, recorded
+// as refused for good, or left in the outbox; the outcome is added to sum. A revision the
+// server holds that the laptop could not mark sent is an UnrecordedError counting what is
+// safe so far.
+func settle(ctx context.Context, l Laptop, rc survey.Receipt, sum *Summary) error {
+	out := survey.PushOutcome{InterviewID: rc.InterviewID, Revision: rc.Revision, Outcome: rc.Outcome()}
+	if rc.Safe() {
+		if err := l.Interviews.MarkSent(ctx, rc.InterviewID, rc.Revision, rc.Hash); err != nil {
+			safe := sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) + 1
+			return &UnrecordedError{Safe: safe, Err: fmt.Errorf("mark %s sent: %w", rc.InterviewID, err)}
+		}
+	} else {
+		out.Code, out.Reason = rc.Code, rc.Message
+		if out.Outcome.Final() && l.State != nil {
+			if err := l.State.Refuse(ctx, survey.Refusal{InterviewID: rc.InterviewID, Revision: rc.Revision, Hash: rc.Hash,
+				Code: rc.Code, Message: rc.Message}); err != nil {
+				return fmt.Errorf("record refusal of %s: %w", rc.InterviewID, err)
+			}
+		}
+	}
+	sum.Outcomes = append(sum.Outcomes, out)
 	return nil
 }
 
@@ -193,20 +207,32 @@ func (c *Client) pushAttempts(ctx context.Context, store survey.AttemptStore, su
 			if rc.ID != a.ID {
 				return fmt.Errorf("push attempts: receipt %d names %s, not the attempt sent", i+1, rc.ID)
 			}
-			out := survey.AttemptOutcome{ID: a.ID, RosterID: a.RosterID, Outcome: rc.Outcome(), Code: rc.Code, Reason: rc.Message}
-			switch {
-			case rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate:
-				if err := store.MarkSent(ctx, a.ID); err != nil {
-					return &UnrecordedError{Safe: i + 1, Err: fmt.Errorf("mark attempt %s sent: %w", a.ID, err)}
+			if err := settleAttempt(ctx, store, rc, a.RosterID, sum); err != nil {
+				var ue *UnrecordedError
+				if errors.As(err, &ue) {
+					ue.Safe = i + 1
 				}
-			case out.Outcome.Final():
-				if err := store.Refuse(ctx, a.ID, rc.Message+" ("+rc.Code+")"); err != nil {
-					return fmt.Errorf("record refusal of attempt %s: %w", a.ID, err)
-				}
+				return err
 			}
-			sum.Attempts = append(sum.Attempts, out)
 		}
 	}
+	return nil
+}
+
+// settleAttempt acts on the receipt of one attempt as settle does for a revision.
+func settleAttempt(ctx context.Context, store survey.AttemptStore, rc survey.AttemptReceipt, rosterID string, sum *Summary) error {
+	out := survey.AttemptOutcome{ID: rc.ID, RosterID: rosterID, Outcome: rc.Outcome(), Code: rc.Code, Reason: rc.Message}
+	switch {
+	case rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate:
+		if err := store.MarkSent(ctx, rc.ID); err != nil {
+			return &UnrecordedError{Safe: 1, Err: fmt.Errorf("mark attempt %s sent: %w", rc.ID, err)}
+		}
+	case out.Outcome.Final():
+		if err := store.Refuse(ctx, rc.ID, rc.Message+" ("+rc.Code+")"); err != nil {
+			return fmt.Errorf("record refusal of attempt %s: %w", rc.ID, err)
+		}
+	}
+	sum.Attempts = append(sum.Attempts, out)
 	return nil
 }
 

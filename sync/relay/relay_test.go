@@ -58,6 +58,7 @@ type world struct {
 	relayTok string
 	relayDB  *sqlite.DB
 	relayURL string
+	rcpt     *seal.Recipient
 	laptops  []*testbed.Laptop
 	tokens   []string
 	want     []*survey.OutboxItem
@@ -75,19 +76,13 @@ func newWorld(t *testing.T, wrap func(http.Handler) http.Handler) *world {
 		c.Accounts = c.Users.(*sqlite.UserStore)
 	}, wrap)
 	w.relayTok = testbed.Token(t, w.centre.Users, "rina", survey.RoleSupervisor)
-	rcpt, err := seal.ParseRecipient(key.Public())
-	if err != nil {
+	if w.rcpt, err = seal.ParseRecipient(key.Public()); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	for i, name := range []string{"ani", "budi", "citra"} {
 		w.tokens = append(w.tokens, testbed.Token(t, w.centre.Users, name, survey.RoleEnumerator))
-		l := testbed.NewLaptop(t)
-		l.Interviews = sqlite.NewInterviewStore(l.DB, sqlite.SealedTo(rcpt))
-		items, err := testbed.Seed(ctx, l.Interviews, name, 7+i)
-		if err != nil {
-			t.Fatal(err)
-		}
+		l, items := w.laptop(t, name, 7+i)
 		w.want = append(w.want, items...)
 		w.laptops = append(w.laptops, l)
 	}
@@ -96,6 +91,19 @@ func newWorld(t *testing.T, wrap func(http.Handler) http.Handler) *world {
 	}
 	t.Cleanup(func() { w.relayDB.Close() })
 	return w
+}
+
+// laptop returns a new laptop whose n finalized interviews by enumerator are sealed to
+// the centre's key.
+func (w *world) laptop(t *testing.T, enumerator string, n int) (*testbed.Laptop, []*survey.OutboxItem) {
+	t.Helper()
+	l := testbed.NewLaptop(t)
+	l.Interviews = sqlite.NewInterviewStore(l.DB, sqlite.SealedTo(w.rcpt))
+	items, err := testbed.Seed(context.Background(), l.Interviews, enumerator, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, items
 }
 
 // serveRelay starts the relay's server on its database, reaching the centre at url.

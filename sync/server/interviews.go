@@ -37,7 +37,17 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) er
 // store checks and stores the batch req as pushed by u and writes the receipts; release
 // frees the caller's decoding slot once the items are checked.
 func (s *Server) store(w http.ResponseWriter, r *http.Request, u *survey.User, req wire.PushRequest, release func()) error {
-	ctx := r.Context()
+	resp, err := s.ingest(r.Context(), u, req, release)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// ingest checks and stores the batch req as pushed by u and returns the receipts, after
+// the commit; release frees the caller's decoding slot once the items are checked.
+func (s *Server) ingest(ctx context.Context, u *survey.User, req wire.PushRequest, release func()) (*wire.PushResponse, error) {
 	receipts := make([]wire.Receipt, len(req.Items))
 	subs := make([]*survey.Submission, len(req.Items))
 	parallel(len(req.Items), func(i int) {
@@ -62,7 +72,7 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, u *survey.User, r
 	}
 	weight = min(weight, s.cfg.MaxQueued)
 	if err := s.queued.Acquire(ctx, weight); err != nil {
-		return err
+		return nil, err
 	}
 	defer s.queued.Release(weight)
 	release()
@@ -77,7 +87,7 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, u *survey.User, r
 	if len(good) > 0 {
 		got, err := s.cfg.Submissions.Ingest(ctx, good)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for n, rc := range got {
 			status := http.StatusOK
@@ -103,8 +113,7 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, u *survey.User, r
 	s.log.LogAttrs(ctx, slog.LevelInfo, "push", slog.String("user", u.Name), slog.Int("items", items),
 		slog.Int("stored", stored), slog.Int("duplicate", dup), slog.Int("conflict", conflict),
 		slog.Int("refused", refused))
-	writeJSON(w, http.StatusOK, wire.PushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
-	return nil
+	return &wire.PushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts}, nil
 }
 
 // parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines.

@@ -268,7 +268,16 @@ func (s *Server) relayAccept(w http.ResponseWriter, r *http.Request, u *survey.U
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	ctx := r.Context()
+	resp, err := s.accept(r.Context(), u, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// accept keeps the batch req pushed by u on a relay and returns the receipts.
+func (s *Server) accept(ctx context.Context, u *survey.User, req wire.PushRequest) (*wire.PushResponse, error) {
 	receipts := make([]wire.Receipt, len(req.Items))
 	var items []*survey.RelayItem
 	var at []int
@@ -287,7 +296,7 @@ func (s *Server) relayAccept(w http.ResponseWriter, r *http.Request, u *survey.U
 	if len(items) > 0 {
 		got, err := s.cfg.Relay.Store.Accept(ctx, items)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for n, rc := range got {
 			status := http.StatusOK
@@ -305,8 +314,7 @@ func (s *Server) relayAccept(w http.ResponseWriter, r *http.Request, u *survey.U
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "relay push", slog.String("user", u.Name), slog.Int("items", len(req.Items)),
 		slog.Int("stored", stored))
-	writeJSON(w, http.StatusOK, wire.PushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts, Relay: s.cfg.Relay.Name})
-	return nil
+	return &wire.PushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts, Relay: s.cfg.Relay.Name}, nil
 }
 
 // envelope checks what a relay can of one pushed revision.

@@ -1,0 +1,216 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"tracer/survey"
+	"tracer/sync/bundle"
+	"tracer/sync/wire"
+)
+
+// File name extensions of bundles in a transfer folder.
+const (
+	OutboxExt  = ".bundle"  // written by a laptop, imported by a relay or server
+	ReceiptExt = ".receipt" // written back by the relay or server, read by the laptop
+)
+
+// bundleBytes bounds the interviews' bytes in one outbox bundle, as in one push.
+const bundleBytes = wire.MaxBody / 2
+
+// WriteOutbox writes what a sync would push (the outbox but revisions refused for good, and
+// the unsent attempts) into dir as outbox bundles of the account user, sealed under the key
+// of token; nothing is marked sent: that waits for the receipts (ReadReceipts). It returns
+// the files written and how many revisions and attempts they carry.
+func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now time.Time) (files []string, items, attempts int, err error) {
+	all, err := l.Interviews.Outbox(ctx, 0)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("read outbox: %w", err)
+	}
+	refused := map[string]bool{}
+	if l.State != nil {
+		rs, err := l.State.Refusals(ctx)
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("read refusals: %w", err)
+		}
+		for _, r := range rs {
+			refused[fmt.Sprint(r.InterviewID, "/", r.Revision, "/", r.Hash)] = true
+		}
+	}
+	var todo []wire.PushItem
+	for _, it := range all {
+		if refused[fmt.Sprint(it.InterviewID, "/", it.Revision, "/", it.Hash)] {
+			continue
+		}
+		p := wire.PushItem{ID: it.InterviewID, Revision: it.Revision, Hash: it.Hash, Body: it.Body}
+		if it.Sealed {
+			p.Body, p.Sealed = nil, it.Body
+		}
+		todo = append(todo, p)
+	}
+	var tries []*survey.Attempt
+	if l.Attempts != nil {
+		if tries, err = l.Attempts.Unsent(ctx); err != nil {
+			return nil, 0, 0, fmt.Errorf("read attempts: %w", err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, 0, 0, err
+	}
+	hash := survey.HashSecret(token)
+	for len(todo) > 0 || len(tries) > 0 {
+		b := wire.BundleOutbox{DeviceTime: now.UTC(), Items: []wire.PushItem{}, Attempts: []*survey.Attempt{}}
+		size := 0
+		for len(todo) > 0 && len(b.Items) < wire.MaxBatch {
+			n := len(todo[0].Body) + len(todo[0].Sealed)*4/3
+			if len(b.Items) > 0 && size+n > bundleBytes {
+				break
+			}
+			size += n
+			b.Items, todo = append(b.Items, todo[0]), todo[1:]
+		}
+		n := min(len(tries), wire.MaxAttempts)
+		b.Attempts, tries = tries[:n], tries[n:]
+		payload, err := json.Marshal(b)
+		if err != nil {
+			return files, items, attempts, err
+		}
+		id := survey.NewID()
+		data, err := bundle.Seal(bundle.KindOutbox, user, id, hash, now, payload)
+		if err != nil {
+			return files, items, attempts, err
+		}
+		path := filepath.Join(dir, bundleName(user, id, now)+OutboxExt)
+		if err := writeFileAtomic(path, data); err != nil {
+			return files, items, attempts, fmt.Errorf("write bundle: %w", err)
+		}
+		files = append(files, path)
+		items += len(b.Items)
+		attempts += len(b.Attempts)
+	}
+	return files, items, attempts, nil
+}
+
+// bundleName is a bundle's file name without its extension: the account, the time and
+// the start of its id, with nothing a file system could mind.
+func bundleName(user, id string, at time.Time) string {
+	clean := strings.Map(func(r rune) rune {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return r
+		}
+		return '_'
+	}, user)
+	return "tracer-" + clean + "-" + at.UTC().Format("20060102T150405") + "-" + id[:8]
+}
+
+// ReceiptFile returns the receipts file that answers the outbox bundle at path.
+func ReceiptFile(path string) string { return strings.TrimSuffix(path, OutboxExt) + ReceiptExt }
+
+// BundleError is one bundle file that could not be read or imported.
+type BundleError struct {
+	Path string
+	Err  error
+}
+
+// Error says which file and why, in one line.
+func (e *BundleError) Error() string {
+	return fmt.Sprintf("%s: %s", e.Path, survey.ErrorMessage(e.Err))
+}
+
+// Unwrap returns the reason.
+func (e *BundleError) Unwrap() error { return e.Err }
+
+// ReadFileLimited reads a bundle file of at most bundle.MaxSize bytes.
+func ReadFileLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, bundle.MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > bundle.MaxSize {
+		return nil, survey.Errorf(survey.ETOOLARGE, "The file has over %d bytes: it is not a bundle.", bundle.MaxSize)
+	}
+	return data, nil
+}
+
+// ReadReceipts reads the receipts bundles in dir that answer this laptop's outbox bundles
+// (those of account user, sealed under token) and acts on each receipt as a sync does:
+// revisions and attempts are marked sent only here. Reading the same receipts again is
+// harmless. Receipts of other accounts are left alone; one that does not verify is
+// reported as a BundleError and nothing of it is used. It returns what the receipts said
+// and the errors of the files it could not use.
+func ReadReceipts(ctx context.Context, l Laptop, dir, user, token string) (*Summary, []error, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*"+ReceiptExt))
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Strings(paths)
+	sum := &Summary{}
+	var bad []error
+	hash := survey.HashSecret(token)
+	for _, path := range paths {
+		data, err := ReadFileLimited(path)
+		if err != nil {
+			bad = append(bad, &BundleError{Path: path, Err: err})
+			continue
+		}
+		h, _, err := bundle.ReadHeader(data)
+		if err != nil {
+			bad = append(bad, &BundleError{Path: path, Err: err})
+			continue
+		}
+		if h.User != user {
+			continue
+		}
+		if h.Kind != bundle.KindReceipts {
+			bad = append(bad, &BundleError{Path: path, Err: survey.Errorf(survey.EINVALID, "This is not a receipts bundle.")})
+			continue
+		}
+		_, plain, _, err := bundle.Open(data, []string{hash})
+		if err != nil {
+			bad = append(bad, &BundleError{Path: path, Err: err})
+			continue
+		}
+		var rcs wire.BundleReceipts
+		if err := wire.Decode(bytes.NewReader(plain), &rcs); err != nil {
+			bad = append(bad, &BundleError{Path: path, Err: err})
+			continue
+		}
+		if rcs.Relay != "" {
+			sum.Relay = rcs.Relay
+		}
+		for _, rc := range rcs.Receipts {
+			err := settle(ctx, l, rc.Receipt, sum)
+			if survey.ErrorCode(err) == survey.ENOTFOUND {
+				continue // this laptop's data folder was replaced since
+			}
+			if err != nil {
+				return sum, bad, err
+			}
+		}
+		if l.Attempts != nil {
+			for _, rc := range rcs.Attempts {
+				err := settleAttempt(ctx, l.Attempts, rc, "", sum)
+				if survey.ErrorCode(err) == survey.ENOTFOUND {
+					continue
+				}
+				if err != nil {
+					return sum, bad, err
+				}
+			}
+		}
+	}
+	return sum, bad, nil
+}

@@ -1,0 +1,199 @@
+package relay_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/sqlite"
+	"tracer/sync/bundle"
+	"tracer/sync/client"
+	"tracer/sync/server"
+	"tracer/sync/testbed"
+)
+
+// importDir imports every outbox bundle in dir through srv and writes the receipts beside
+// each, as "tracer sync --from DIR --db FILE" does; it returns the import errors by file.
+func importDir(t *testing.T, srv *server.Server, dir string) map[string]error {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*"+client.OutboxExt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := map[string]error{}
+	for _, p := range paths {
+		data, err := client.ReadFileLimited(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp, err := srv.ImportBundle(context.Background(), data)
+		if err != nil {
+			errs[filepath.Base(p)] = err
+			continue
+		}
+		if err := os.WriteFile(client.ReceiptFile(p), imp.Sealed, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return errs
+}
+
+func relayServer(w *world) *server.Server {
+	db := w.relayDB
+	return server.New(server.Config{
+		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
+		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
+		Attempts: sqlite.NewAttemptLedger(db), Accounts: sqlite.NewUserStore(db),
+		Relay: &server.RelayMode{Store: sqlite.NewRelayStore(db), Name: "rina"},
+	})
+}
+
+// A USB stick goes round the hall with no network: each laptop writes its outbox as a
+// bundle, the relay imports them (twice: harmless), a tampered bundle is refused and
+// nothing of it stored, the laptops mark their interviews sent only once they read the
+// receipts, and the relay forwards everything to the centre: the centre's set is the
+// laptops' set, each once.
+func TestBundleRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, nil)
+	centre, err := client.NewClient(w.centre.URL, client.WithToken(w.relayTok), client.WithRetry(1, time.Millisecond, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fwd := forwarder(w.relayDB, centre, 50)
+	if _, err := fwd.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stick := t.TempDir()
+	names := []string{"ani", "budi", "citra"}
+	for i, l := range w.laptops {
+		files, items, _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, names[i], w.tokens[i], time.Now())
+		if err != nil || len(files) != 1 || items != 7+i {
+			t.Fatalf("laptop %d writes its outbox: %v %d files, %d interviews", i, err, len(files), items)
+		}
+	}
+	// Nothing is marked sent by writing a bundle.
+	for i, l := range w.laptops {
+		if left, _ := l.Interviews.Outbox(ctx, 0); len(left) != 7+i {
+			t.Fatalf("laptop %d has %d in its outbox after writing the bundle, want %d", i, len(left), 7+i)
+		}
+	}
+	// One more laptop's bundle, changed by one byte on the way.
+	extra, _ := w.laptop(t, "ani", 2)
+	tdir := t.TempDir()
+	files, _, _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: extra.Interviews, State: extra.State}, tdir, "ani", w.tokens[0], time.Now())
+	if err != nil || len(files) != 1 {
+		t.Fatal(files, err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-40] ^= 1
+	tampered := filepath.Join(stick, "tampered"+client.OutboxExt)
+	if err := os.WriteFile(tampered, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	srv := relayServer(w)
+	errs := importDir(t, srv, stick)
+	if len(errs) != 1 || !bundle.IsTampered(errs["tampered.bundle"]) {
+		t.Fatalf("import errors %v, want the tampered bundle refused", errs)
+	}
+	if msg := survey.ErrorMessage(errs["tampered.bundle"]); strings.Contains(msg, "\n") || !strings.Contains(msg, "changed or damaged") {
+		t.Fatalf("the refusal is not one clear line: %q", msg)
+	}
+	if st := relayStatus(t, w.relayDB); st.Received != len(w.want) {
+		t.Fatalf("the relay holds %d after the import, want %d (none of the tampered bundle)", st.Received, len(w.want))
+	}
+	// The same bundles again: nothing new, every receipt says already there.
+	first, _ := filepath.Glob(filepath.Join(stick, "*"+client.ReceiptExt))
+	firstReceipts := map[string][]byte{}
+	for _, p := range first {
+		firstReceipts[p], _ = os.ReadFile(p)
+	}
+	if errs := importDir(t, srv, stick); len(errs) != 1 {
+		t.Fatalf("second import: %v", errs)
+	}
+	if st := relayStatus(t, w.relayDB); st.Received != len(w.want) {
+		t.Fatalf("the relay holds %d after importing twice, want %d", st.Received, len(w.want))
+	}
+	for p, b := range firstReceipts {
+		if again, _ := os.ReadFile(p); bytes.Equal(again, b) {
+			t.Fatalf("%s was not written again by the second import", p)
+		}
+	}
+
+	// A receipt changed on the way back is refused and marks nothing.
+	rp, _ := filepath.Glob(filepath.Join(stick, "tracer-ani-*"+client.ReceiptExt))
+	good, _ := os.ReadFile(rp[0])
+	bad := bytes.Clone(good)
+	bad[len(bad)-20] ^= 1
+	if err := os.WriteFile(rp[0], bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l0 := client.Laptop{Interviews: w.laptops[0].Interviews, State: w.laptops[0].State}
+	sum, badFiles, err := client.ReadReceipts(ctx, l0, stick, "ani", w.tokens[0])
+	if err != nil || len(badFiles) != 1 || !bundle.IsTampered(badFiles[0]) || len(sum.Outcomes) != 0 {
+		t.Fatalf("a tampered receipt: %v %v %+v", err, badFiles, sum)
+	}
+	if left, _ := w.laptops[0].Interviews.Outbox(ctx, 0); len(left) != 7 {
+		t.Fatalf("a tampered receipt marked %d sent", 7-len(left))
+	}
+	if err := os.WriteFile(rp[0], good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Each laptop reads its own receipts (twice: harmless) and only now marks them sent.
+	for i, l := range w.laptops {
+		for range 2 {
+			sum, badFiles, err := client.ReadReceipts(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, names[i], w.tokens[i])
+			if err != nil || len(badFiles) != 0 || sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) != 7+i || sum.Relay != "rina" {
+				t.Fatalf("laptop %d reads its receipts: %v %v %+v", i, err, badFiles, sum)
+			}
+		}
+	}
+	if _, err := fwd.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	testbed.CheckSame(t, w.centre.Subs, w.want, w.laptops...)
+	checkSubmitters(t, w)
+}
+
+// The centre imports bundles itself (no relay at the event): the receipts say stored at
+// the server, and a bundle of a revoked account is refused.
+func TestBundleToCentre(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, nil)
+	stick := t.TempDir()
+	names := []string{"ani", "budi", "citra"}
+	for i, l := range w.laptops {
+		if _, _, _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, names[i], w.tokens[i], time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.centre.Users.Revoke(ctx, "citra"); err != nil {
+		t.Fatal(err)
+	}
+	errs := importDir(t, w.centre.Server, stick)
+	if len(errs) != 1 {
+		t.Fatalf("import errors %v, want citra's bundle refused", errs)
+	}
+	for name, err := range errs {
+		if !strings.Contains(name, "citra") || survey.ErrorCode(err) != survey.EUNAUTHORIZED {
+			t.Fatalf("%s: %v, want citra's refused as unauthorized", name, err)
+		}
+	}
+	for i, l := range w.laptops[:2] {
+		sum, bad, err := client.ReadReceipts(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, names[i], w.tokens[i])
+		if err != nil || len(bad) != 0 || sum.Count(survey.OutcomeStored) != 7+i || sum.Relay != "" {
+			t.Fatalf("laptop %d reads its receipts: %v %v %+v", i, err, bad, sum)
+		}
+	}
+	testbed.CheckSame(t, w.centre.Subs, w.want[:7+8], w.laptops[:2]...)
+	checkSubmitters(t, w)
+}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+
+	"tracer/survey"
+	"tracer/sync/bundle"
+	"tracer/sync/wire"
+)
+
+// Import is what importing one outbox bundle did.
+type Import struct {
+	// User is the account whose laptop wrote the bundle; Bundle its id.
+	User, Bundle string
+	// Receipts are the answers, as a push would have had them.
+	Receipts wire.BundleReceipts
+	// Sealed is the receipts bundle to carry back to the laptop.
+	Sealed []byte
+}
+
+// ImportBundle imports an outbox bundle a laptop wrote with no network (sync/bundle): it
+// verifies the bundle under the keys of its account's live tokens, then checks and stores
+// its interviews and attempts exactly as a push of that account (on a relay: keeps them
+// for the centre), and returns the receipts sealed for the laptop. Importing the same
+// bundle again stores nothing new: every receipt says duplicate. A bundle that does not
+// verify returns bundle.ErrTampered and nothing is stored.
+func (s *Server) ImportBundle(ctx context.Context, data []byte) (*Import, error) {
+	if s.cfg.Accounts == nil {
+		return nil, survey.Errorf(survey.ENOTFOUND, "This server takes no bundles.")
+	}
+	h, _, err := bundle.ReadHeader(data)
+	if err != nil {
+		return nil, err
+	}
+	if h.Kind != bundle.KindOutbox {
+		return nil, survey.Errorf(survey.EINVALID, "This is a %s bundle; a relay or server imports outbox bundles.", h.Kind)
+	}
+	accounts, err := s.cfg.Accounts.RelayAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var hashes []string
+	for _, a := range accounts {
+		if a.Name == h.User {
+			hashes = a.TokenHashes
+		}
+	}
+	h, plain, tokenHash, err := bundle.Open(data, hashes)
+	if err != nil {
+		return nil, err
+	}
+	var out wire.BundleOutbox
+	if err := wire.Decode(bytes.NewReader(plain), &out); err != nil {
+		return nil, err
+	}
+	u, err := s.relayed(ctx, h.User)
+	if err != nil {
+		return nil, err
+	}
+	res := &Import{User: u.Name, Bundle: h.ID, Receipts: wire.BundleReceipts{Bundle: h.ID, Receipts: []wire.Receipt{}, Attempts: []survey.AttemptReceipt{}}}
+	if len(out.Items) > 0 {
+		req := wire.PushRequest{DeviceTime: out.DeviceTime, Items: out.Items}
+		var resp *wire.PushResponse
+		if s.cfg.Relay != nil {
+			resp, err = s.accept(ctx, u, req)
+		} else {
+			resp, err = s.ingest(ctx, u, req, func() {})
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.Receipts.Receipts, res.Receipts.Relay = resp.Receipts, resp.Relay
+	}
+	if len(out.Attempts) > 0 {
+		if s.cfg.Attempts == nil {
+			return nil, survey.Errorf(survey.ENOTFOUND, "This server keeps no contact attempts.")
+		}
+		rcs, err := s.cfg.Attempts.Ingest(ctx, out.Attempts, u.Name, u.Role == survey.RoleEnumerator)
+		if err != nil {
+			return nil, err
+		}
+		res.Receipts.Attempts = rcs
+	}
+	payload, err := json.Marshal(res.Receipts)
+	if err != nil {
+		return nil, err
+	}
+	if res.Sealed, err = bundle.Seal(bundle.KindReceipts, u.Name, h.ID, tokenHash, s.cfg.Now(), payload); err != nil {
+		return nil, err
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "bundle imported", slog.String("user", u.Name), slog.String("bundle", h.ID),
+		slog.Int("items", len(out.Items)), slog.Int("attempts", len(out.Attempts)))
+	return res, nil
+}
