@@ -138,6 +138,12 @@ type OutboxItem struct {
 	Sealed bool `json:"sealed,omitempty"`
 	// SentAt is zero while the server has not confirmed the revision.
 	SentAt time.Time `json:"sent_at,omitzero"`
+	// FormID, FormVersion and FormHash name the form the interview was made with, so that
+	// a sync can hold back what was made with a form the server did not publish; empty
+	// when the store does not know.
+	FormID      string `json:"form_id,omitempty"`
+	FormVersion string `json:"form_version,omitempty"`
+	FormHash    string `json:"form_hash,omitempty"`
 }
 
 // InterviewStore keeps interviews, their answers and their finalized revisions. Each write

@@ -1,6 +1,10 @@
 package survey
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // Outcome is what a sync did with one finalized revision of the laptop's outbox.
 type Outcome string
@@ -55,6 +59,11 @@ type SyncSummary struct {
 	Outcomes []PushOutcome
 	// Skipped counts revisions refused by an earlier sync and not sent again.
 	Skipped int
+	// Held lists the revisions not pushed because the server has not published the form
+	// they were made with (its id, version and bytes): a file tried on the laptop, or one
+	// edited without a new version. They stay in the outbox and are pushed by the first
+	// sync after the server publishes exactly that form.
+	Held []HeldRevision
 	// Forms, RosterRows and Returned count what was pulled; ReturnedElsewhere counts returns
 	// of interviews this laptop does not hold or has already corrected.
 	Forms, RosterRows, Returned, ReturnedElsewhere int
@@ -65,6 +74,35 @@ type SyncSummary struct {
 	// Relay names the relay's account when a relay at an event answered the pushes: what
 	// it stored is safe on the laptop and the relay, which sends it on to the centre.
 	Relay string
+}
+
+// HeldRevision is an outbox revision a sync held back, with the form it was made with.
+type HeldRevision struct {
+	InterviewID string
+	Revision    int
+	FormID      string
+	FormVersion string
+	FormHash    string
+}
+
+// HeldForms describes the forms of held revisions in one line: "ID VERSION (sha256 ABC)"
+// for each distinct form, joined by ", ".
+func (s *SyncSummary) HeldForms() string {
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range s.Held {
+		k := h.FormID + "\x00" + h.FormVersion + "\x00" + h.FormHash
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		hash := h.FormHash
+		if len(hash) > 12 {
+			hash = hash[:12]
+		}
+		out = append(out, fmt.Sprintf("%s %s (sha256 %s)", h.FormID, h.FormVersion, hash))
+	}
+	return strings.Join(out, ", ")
 }
 
 // AttemptOutcome is the outcome of one pushed contact attempt, with the server's code and

@@ -212,6 +212,7 @@ type texts struct {
 	StateSent      string
 	StateReturned  string
 	ListEmpty      string
+	ListNotForSync string
 	ListWalkIn     string
 
 	// Settings and the language names.
@@ -252,6 +253,7 @@ type texts struct {
 	SyncUnreachable    string
 	SyncSummary        string
 	SyncPulled         string
+	SyncHeld           string
 	SyncReturnedHint   string
 	SyncOutcomePushed  string
 	SyncOutcomeAlready string
@@ -638,6 +640,7 @@ var textsID = texts{
 	StateSent:      "Terkirim",
 	StateReturned:  "Dikembalikan",
 	ListEmpty:      "Belum ada wawancara di sini.",
+	ListNotForSync: "⊘ tidak untuk sinkronisasi: dibuat dengan formulir yang tidak diterbitkan server; tetap di laptop ini.",
 	ListWalkIn:     "(walk-in)",
 
 	LangID:       "Bahasa Indonesia",
@@ -675,6 +678,7 @@ var textsID = texts{
 	SyncUnreachable:    "Server tidak terjangkau. Tidak ada yang berubah di laptop ini; coba lagi nanti.",
 	SyncSummary:        "%d baru terkirim · %d sudah ada · %d ditolak · %d menunggu",
 	SyncPulled:         "Diterima: %d formulir, %d baris daftar alumni, %d wawancara dikembalikan.",
+	SyncHeld:           "Tidak untuk sinkronisasi: %d wawancara dibuat dengan formulir yang tidak diterbitkan server (%s). Tetap di laptop ini; terkirim setelah server menerbitkan berkas yang persis sama.",
 	SyncReturnedHint:   "Ada wawancara dikembalikan: buka lewat 5 di Beranda.",
 	SyncOutcomePushed:  "baru",
 	SyncOutcomeAlready: "sudah ada",
@@ -980,6 +984,7 @@ var textsEN = texts{
 	StateSent:      "Sent",
 	StateReturned:  "Returned",
 	ListEmpty:      "No interviews here yet.",
+	ListNotForSync: "⊘ not for sync: made with a form the server did not publish; kept on this laptop.",
 	ListWalkIn:     "(walk-in)",
 
 	LangID:       "Bahasa Indonesia",
@@ -1017,6 +1022,7 @@ var textsEN = texts{
 	SyncUnreachable:    "The server cannot be reached. Nothing changed on this laptop; try again later.",
 	SyncSummary:        "%d pushed new · %d already there · %d refused · %d waiting",
 	SyncPulled:         "Pulled: %d forms, %d roster rows, %d returned interviews.",
+	SyncHeld:           "Not for sync: %d interviews made with a form the server did not publish (%s). They stay on this laptop and sync once the server publishes exactly that file.",
 	SyncReturnedHint:   "Interviews were returned: open them with 5 on the Home screen.",
 	SyncOutcomePushed:  "new",
 	SyncOutcomeAlready: "already there",

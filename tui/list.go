@@ -167,6 +167,11 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// syncable reports whether iv was made with a form the server publishes.
+func (l *listScreen) syncable(iv *survey.Interview) bool {
+	return l.c.cfg.Syncable == nil || l.c.cfg.Syncable(iv)
+}
+
 func (l *listScreen) View() string {
 	t, st := l.c.t, l.c.st
 	var b strings.Builder
@@ -200,9 +205,19 @@ func (l *listScreen) View() string {
 	case l.status != "":
 		foot = wrap(l.status, l.width, st.Warn.Render)
 	}
+	local := false // a row made with a form the server did not publish is shown
+	for _, r := range l.rows {
+		local = local || !l.syncable(r.iv)
+	}
+	if local {
+		b.WriteString(wrap(t.ListNotForSync, l.width, st.Warn.Render) + "\n")
+	}
 	rows := max(l.height-3-strings.Count(foot, "\n"), 1)
 	if foot != "" {
 		rows--
+	}
+	if local {
+		rows = max(rows-strings.Count(wrap(t.ListNotForSync, l.width, st.Warn.Render), "\n")-1, 1)
 	}
 	start := 0
 	if l.cursor >= rows {
@@ -218,7 +233,11 @@ func (l *listScreen) View() string {
 		if r.iv.Revision > 1 {
 			rev = fmt.Sprintf("r%d", r.iv.Revision)
 		}
-		line := fmt.Sprintf("%-12s %-12s %-24s %s %s", ansi.Truncate(t.state(r.iv.State), 12, "…"), who,
+		state := ansi.Truncate(t.state(r.iv.State), 12, "…")
+		if !l.syncable(r.iv) {
+			state = "⊘ " + ansi.Truncate(t.state(r.iv.State), 10, "…")
+		}
+		line := fmt.Sprintf("%-12s %-12s %-24s %s %s", state, who,
 			ansi.Truncate(r.name, 24, "…"), r.iv.UpdatedAt.Local().Format("2006-01-02 15:04"), rev)
 		line = strings.TrimRight(line, " ")
 		if i == l.cursor {

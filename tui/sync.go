@@ -79,6 +79,10 @@ type syncState struct {
 	sum      *survey.SyncSummary
 	names    map[string]string
 	err      error
+	// stuck counts the finalized interviews the last sync did not push and will not push
+	// again unchanged (held back for their form, or refused earlier): they alone do not
+	// start a background sync.
+	stuck int
 }
 
 // onlineCmd probes the server; auto is passed on to decide about a background sync.
@@ -206,7 +210,7 @@ func (m *Model) updateSync(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		due := m.c.cfg.SyncEvery > 0 && m.c.cfg.Now().Sub(s.last) >= m.c.cfg.SyncEvery
-		if msg.push || m.home().counts[survey.StateFinalized] > 0 || due {
+		if msg.push || m.home().counts[survey.StateFinalized] > s.stuck || due {
 			return m.startSync(true)
 		}
 	case syncProgressMsg:
@@ -221,10 +225,11 @@ func (m *Model) updateSync(msg tea.Msg) tea.Cmd {
 			s.online = !errors.Is(msg.err, survey.ErrUnreachable)
 		} else {
 			s.online, s.last = true, msg.at
+			s.stuck = len(sum.Held) + sum.Skipped
 		}
 		s.checked = true
 		// A background sync that did nothing keeps the last outcome list on show.
-		if !s.auto || len(sum.Outcomes) > 0 || sum.Returned > 0 || msg.err != nil {
+		if !s.auto || len(sum.Outcomes) > 0 || sum.Returned > 0 || len(sum.Held) > 0 || msg.err != nil {
 			s.sum, s.names, s.err = sum, msg.names, msg.err
 		}
 		// Counts change under the home screen only; an open interview is left alone.
@@ -355,6 +360,9 @@ func (s *syncScreen) View() string {
 			sum.Count(survey.OutcomeConflict, survey.OutcomeRefused)+sum.Skipped, sum.Count(survey.OutcomeWaiting))
 		b.WriteString(wrap(line, w, st.Title.Render) + "\n")
 		b.WriteString(wrap(fmt.Sprintf(t.SyncPulled, sum.Forms, sum.RosterRows, sum.Returned), w, st.Muted.Render) + "\n")
+		if len(sum.Held) > 0 {
+			b.WriteString(wrap(fmt.Sprintf(t.SyncHeld, len(sum.Held), sum.HeldForms()), w, st.Warn.Render) + "\n")
+		}
 		if sum.Returned > 0 {
 			b.WriteString(wrap(t.SyncReturnedHint, w, st.Warn.Render) + "\n")
 		}

@@ -25,6 +25,9 @@ type fakeSyncer struct {
 	progress []survey.SyncProgress
 	last     time.Time
 	fail     error
+	// held are respondents whose interviews are held back, as made with a form the
+	// server did not publish
+	held map[string]bool
 }
 
 func (f *fakeSyncer) Online(context.Context) bool {
@@ -52,6 +55,11 @@ func (f *fakeSyncer) Sync(ctx context.Context, progress func(survey.SyncProgress
 	}
 	sum := &survey.SyncSummary{}
 	for i, it := range items {
+		if iv, err := f.store.Get(ctx, it.InterviewID); err == nil && f.held[iv.RespondentID] {
+			sum.Held = append(sum.Held, survey.HeldRevision{InterviewID: it.InterviewID, Revision: it.Revision,
+				FormID: "tried", FormVersion: "1", FormHash: "0123456789abcdef"})
+			continue
+		}
 		o := f.outcome[it.InterviewID]
 		if o == "" {
 			o = survey.OutcomeStored
@@ -341,5 +349,35 @@ func TestGoldenSync(t *testing.T) {
 			goToQuestion(t, m, "consent")
 			snapshot(t, m, "interview-returned-"+lang)
 		})
+	}
+}
+
+// An interview made with a form the server did not publish is marked "not for sync" in the
+// list; the sync says it was held back, and it alone does not start background syncs over
+// and over.
+func TestSyncHeldNotForSync(t *testing.T) {
+	e := newEnv(t, true)
+	f := withSync(e)
+	f.held = map[string]bool{"BTG25-0071": true}
+	e.cfg.Syncable = func(iv *survey.Interview) bool { return iv.RespondentID != "BTG25-0071" }
+	m := start(t, e)
+	refuseAndFinalize(t, m, "BTG25-0071")
+	if f.syncs != 1 {
+		t.Fatalf("finalizing ran %d syncs, want 1", f.syncs)
+	}
+	drive(t, m, keypress("4"))
+	if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, "Tidak untuk sinkronisasi: 1 wawancara dibuat dengan formulir yang tidak diterbitkan server (tried 1 (sha256 0123456789ab))") {
+		t.Errorf("the sync screen does not say what was held back:\n%s", plain(m))
+	}
+	drive(t, m, keypress("esc"))
+	drive(t, m, onlineMsg{online: true, auto: true})
+	drive(t, m, onlineMsg{online: true, auto: true})
+	if f.syncs != 1 {
+		t.Errorf("a held interview started %d background syncs", f.syncs-1)
+	}
+	drive(t, m, keypress("2"))
+	v := plain(m)
+	if !strings.Contains(v, "⊘ tidak untuk sinkronisasi") || !strings.Contains(v, "⊘ Final") {
+		t.Errorf("the list does not mark the interview not for sync:\n%s", v)
 	}
 }

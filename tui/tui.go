@@ -42,7 +42,11 @@ type Config struct {
 	Offered func(ctx context.Context) ([]*forms.Form, error)
 	// LocalForm marks Form as a file tried on this laptop, not published on the server:
 	// home says its interviews are not for sync.
-	LocalForm  bool
+	LocalForm bool
+	// Syncable reports whether an interview was made with a form the server publishes (its
+	// id, version and bytes), as of the last sync; the list marks the others "not for
+	// sync", and a sync holds them back. nil: every interview is.
+	Syncable   func(iv *survey.Interview) bool
 	Interviews survey.InterviewStore
 	Roster     survey.RosterStore
 	// Attempts keeps contact attempts; with it (and a roster that lists its rows) home

@@ -69,6 +69,12 @@ func (s *studyForms) refresh() error {
 // as the laptop knows from its last sync; the built-in form counts as published before
 // the first sync.
 func (s *studyForms) published(f *forms.Form) bool {
+	return s.publishedAs(f.ID, f.Version, f.Hash)
+}
+
+// publishedAs reports whether the server published form id at version with bytes of
+// hash, as the laptop knows from its last sync; see published.
+func (s *studyForms) publishedAs(id, version, hash string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.refresh(); err != nil {
@@ -76,10 +82,10 @@ func (s *studyForms) published(f *forms.Form) bool {
 	}
 	if s.list == nil {
 		b, err := builtin.Load()
-		return err == nil && b.Hash == f.Hash
+		return err == nil && b.ID == id && b.Version == version && b.Hash == hash
 	}
 	for _, pf := range s.list {
-		if pf.ID == f.ID && pf.Version == f.Version && pf.Hash == f.Hash {
+		if pf.ID == id && pf.Version == version && pf.Hash == hash {
 			return true
 		}
 	}

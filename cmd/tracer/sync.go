@@ -123,11 +123,15 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if sum.Purged > 0 {
 		fmt.Fprintf(m.Stdout, "approved on the server, their content dropped from this laptop: %d interviews\n", sum.Purged)
 	}
+	if len(sum.Held) > 0 {
+		fmt.Fprintf(m.Stdout, "not for sync: %d interviews made with a form the server did not publish (%s) stay on this laptop; they sync once the server publishes exactly that file\n",
+			len(sum.Held), survey.Printable(sum.HeldForms()))
+	}
 	// The interview screens show when the laptop last synced.
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
 		return fmt.Errorf("store the time of the sync: %w", err)
 	}
-	if len(sum.Outcomes)+len(sum.Attempts)+sum.Skipped+sum.Forms+sum.RosterRows+sum.Returned == 0 {
+	if len(sum.Outcomes)+len(sum.Attempts)+sum.Skipped+len(sum.Held)+sum.Forms+sum.RosterRows+sum.Returned == 0 {
 		fmt.Fprintln(m.Stdout, "nothing new")
 	}
 	if !sum.Complete() {

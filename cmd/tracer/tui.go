@@ -225,6 +225,7 @@ func (t *tuiForms) apply(cfg *tui.Config) {
 		return study.formOf(ctx, iv.FormID, iv.FormVersion, iv.FormHash)
 	}
 	cfg.Newer = study.newest
+	cfg.Syncable = func(iv *survey.Interview) bool { return study.publishedAs(iv.FormID, iv.FormVersion, iv.FormHash) }
 	if !local {
 		cfg.Offered = func(ctx context.Context) ([]*forms.Form, error) {
 			offered, errs := study.offered(ctx)

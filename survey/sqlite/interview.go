@@ -466,7 +466,8 @@ func (s *InterviewStore) finalize(ctx context.Context, create *survey.Interview,
 		if err != nil {
 			return err
 		}
-		item = &survey.OutboxItem{InterviewID: id, Revision: iv.Revision, Hash: survey.HashBytes(body), Body: body, CreatedAt: now}
+		item = &survey.OutboxItem{InterviewID: id, Revision: iv.Revision, Hash: survey.HashBytes(body), Body: body, CreatedAt: now,
+			FormID: iv.FormID, FormVersion: iv.FormVersion, FormHash: iv.FormHash}
 		if s.sealer != nil {
 			if item.Body, err = s.sealer.Seal(body); err != nil {
 				return fmt.Errorf("seal interview %s: %w", id, err)
@@ -507,8 +508,10 @@ func (s *InterviewStore) Outbox(ctx context.Context, limit int) ([]*survey.Outbo
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, body, created_at, sealed FROM outbox
-		WHERE sent_at IS NULL ORDER BY created_at, interview_id, revision LIMIT ?`, limit)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT o.interview_id, o.revision, o.hash, o.body, o.created_at, o.sealed,
+		coalesce(i.form_id, ''), coalesce(i.form_version, ''), coalesce(i.form_hash, '')
+		FROM outbox o LEFT JOIN interviews i ON i.id = o.interview_id
+		WHERE o.sent_at IS NULL ORDER BY o.created_at, o.interview_id, o.revision LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -517,7 +520,8 @@ func (s *InterviewStore) Outbox(ctx context.Context, limit int) ([]*survey.Outbo
 	for rows.Next() {
 		var it survey.OutboxItem
 		var created string
-		if err := rows.Scan(&it.InterviewID, &it.Revision, &it.Hash, &it.Body, &created, &it.Sealed); err != nil {
+		if err := rows.Scan(&it.InterviewID, &it.Revision, &it.Hash, &it.Body, &created, &it.Sealed,
+			&it.FormID, &it.FormVersion, &it.FormHash); err != nil {
 			return nil, err
 		}
 		if it.CreatedAt, err = parseTime(created); err != nil {

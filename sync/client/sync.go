@@ -22,6 +22,8 @@ type Laptop struct {
 	// Attempts holds the laptop's contact attempts; none are pushed when nil.
 	Attempts survey.AttemptStore
 	// FormsDir receives pulled forms as "ID@VERSION.EXT"; no forms are pulled when empty.
+	// With it, a revision made with a form the server has not published (its id, version
+	// and hash) is held back: not pushed, listed in the summary's Held.
 	FormsDir string
 }
 
@@ -39,13 +41,22 @@ const maxPages = 100000
 // Sync pushes the outbox in batches, then pulls forms, the roster and returned interviews.
 // A revision is marked sent only when its receipt names the same id, revision and hash. It
 // stops at the first request that fails after its retries and returns what it did so far;
-// whatever was not confirmed stays in the outbox for the next sync.
+// whatever was not confirmed stays in the outbox for the next sync. When the laptop pulls
+// forms, the server's list is read first and a revision made with a form it does not
+// publish is held back, not pushed.
 func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summary, error) {
 	if progress == nil {
 		progress = func(survey.SyncProgress) {}
 	}
 	sum := &Summary{}
-	if err := c.pushOutbox(ctx, l, sum, progress); err != nil {
+	var published []*survey.PublishedForm
+	if l.FormsDir != "" {
+		var err error
+		if published, err = c.Forms(ctx); err != nil {
+			return sum, err
+		}
+	}
+	if err := c.pushOutbox(ctx, l, published, sum, progress); err != nil {
 		return sum, err
 	}
 	if l.Attempts != nil {
@@ -54,7 +65,7 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 		}
 	}
 	if l.FormsDir != "" {
-		if err := c.pullForms(ctx, l.FormsDir, sum); err != nil {
+		if err := c.pullForms(ctx, l.FormsDir, published, sum); err != nil {
 			return sum, err
 		}
 	}
@@ -72,7 +83,9 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 	return sum, nil
 }
 
-func (c *Client) pushOutbox(ctx context.Context, l Laptop, sum *Summary, progress Progress) error {
+// pushOutbox pushes what the outbox holds, less what an earlier sync saw refused for good
+// and, when published is not nil, what was made with a form it does not list.
+func (c *Client) pushOutbox(ctx context.Context, l Laptop, published []*survey.PublishedForm, sum *Summary, progress Progress) error {
 	items, err := l.Interviews.Outbox(ctx, 0)
 	if err != nil {
 		return fmt.Errorf("read outbox: %w", err)
@@ -87,10 +100,22 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, sum *Summary, progres
 			refused[fmt.Sprint(r.InterviewID, "/", r.Revision, "/", r.Hash)] = true
 		}
 	}
+	var have map[string]bool
+	if published != nil || l.FormsDir != "" {
+		have = map[string]bool{}
+		for _, pf := range published {
+			have[pf.ID+"\x00"+pf.Version+"\x00"+pf.Hash] = true
+		}
+	}
 	var todo []*survey.OutboxItem
 	for _, it := range items {
 		if refused[fmt.Sprint(it.InterviewID, "/", it.Revision, "/", it.Hash)] {
 			sum.Skipped++
+			continue
+		}
+		if have != nil && it.FormID != "" && !have[it.FormID+"\x00"+it.FormVersion+"\x00"+it.FormHash] {
+			sum.Held = append(sum.Held, survey.HeldRevision{InterviewID: it.InterviewID, Revision: it.Revision,
+				FormID: it.FormID, FormVersion: it.FormVersion, FormHash: it.FormHash})
 			continue
 		}
 		todo = append(todo, it)
@@ -252,11 +277,8 @@ func (e *UnrecordedError) Error() string {
 // Unwrap returns the laptop's error.
 func (e *UnrecordedError) Unwrap() error { return e.Err }
 
-func (c *Client) pullForms(ctx context.Context, dir string, sum *Summary) error {
-	list, err := c.Forms(ctx)
-	if err != nil {
-		return err
-	}
+// pullForms saves the forms of list the laptop does not have yet, then the list itself.
+func (c *Client) pullForms(ctx context.Context, dir string, list []*survey.PublishedForm, sum *Summary) error {
 	for _, f := range list {
 		path := filepath.Join(dir, FormFileName(f))
 		if _, err := os.Stat(path); err == nil {
