@@ -66,6 +66,22 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 		Cursors: sqlite.NewSyncStateStore(db), Logger: log,
 	})
 	srv := server.New(relayConfig(db, enr, relay.Upstream{Centre: centre}, fwd.Wake, log))
+	// A first round before laptops come: accounts, forms and the roster as the centre has
+	// them now, when it is reachable.
+	report := func(r relay.Round, err error) {
+		st, serr := store.Status(ctx)
+		if serr != nil {
+			return
+		}
+		if err != nil {
+			fmt.Fprintf(m.Stdout, "centre not reached (%s); %d interviews wait here, retrying\n", oneLine(err), st.Waiting)
+			return
+		}
+		fmt.Fprintf(m.Stdout, "centre reached: sent %d interviews (%d refused there), %d attempts; %d wait here; pulled %d forms, %d roster rows, %d returns\n",
+			r.Forwarded, r.Refused, r.Attempts, st.Waiting, r.Forms, r.RosterRows, r.Returns)
+	}
+	r, err := fwd.Round(ctx)
+	report(r, err)
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.addr, err)
@@ -79,20 +95,7 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 	if err := writeURLFile(o.urlFile, url); err != nil {
 		return err
 	}
-	go func() {
-		_ = fwd.Run(ctx, func(r relay.Round, err error) {
-			st, serr := store.Status(ctx)
-			if serr != nil {
-				return
-			}
-			if err != nil {
-				fmt.Fprintf(m.Stdout, "centre not reached (%s); %d interviews wait here, retrying\n", oneLine(err), st.Waiting)
-				return
-			}
-			fmt.Fprintf(m.Stdout, "sent to the centre: %d interviews (%d refused there), %d attempts; %d wait; pulled %d forms, %d roster rows, %d returns\n",
-				r.Forwarded, r.Refused, r.Attempts, st.Waiting, r.Forms, r.RosterRows, r.Returns)
-		})
-	}()
+	go func() { _ = fwd.Run(ctx, report) }()
 	return serveUntilDone(ctx, ln, srv, log)
 }
 

@@ -59,6 +59,8 @@ func TestScript(t *testing.T) {
 			"replace":    cmdReplace,
 			"dropline":   cmdDropLine,
 			"unzip":      cmdUnzip,
+			"waitstored": cmdWaitStored,
+			"setglob":    cmdSetGlob,
 		},
 	})
 }
@@ -241,4 +243,45 @@ func cmdUnzip(ts *testscript.TestScript, neg bool, args []string) {
 		return
 	}
 	ts.Fatalf("%s has no %s", args[0], args[1])
+}
+
+// waitstored DB N waits up to 20 seconds until the server database DB holds N stored
+// revisions (a relay forwards in the background), and fails if it holds more.
+func cmdWaitStored(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitstored DB N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer db.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		set, err := testbed.ServerSet(ctx, sqlite.NewSubmissionStore(db))
+		ts.Check(err)
+		switch {
+		case len(set) > want:
+			ts.Fatalf("%s holds %d revisions, more than %d", args[0], len(set), want)
+		case len(set) == want:
+			return
+		case time.Now().After(deadline):
+			ts.Fatalf("%s holds %d revisions after 20s, want %d", args[0], len(set), want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// setglob VAR PATTERN sets VAR to the one file that matches PATTERN.
+func cmdSetGlob(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: setglob VAR PATTERN")
+	}
+	m, err := filepath.Glob(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if len(m) != 1 {
+		ts.Fatalf("%d files match %s, want 1", len(m), args[1])
+	}
+	ts.Setenv(args[0], m[0])
 }
