@@ -29,7 +29,17 @@ const KeyFileSuffix = ".age"
 
 // Key is the server's X25519 key pair.
 type Key struct {
-	id *age.X25519Identity
+	id   *age.X25519Identity
+	open age.Identity // id, or the same key as an x25519Opener
+}
+
+// newKey returns the Key of id, opening with an x25519Opener when it can make one.
+func newKey(id *age.X25519Identity) *Key {
+	k := &Key{id: id, open: id}
+	if o, err := newX25519Opener(id); err == nil {
+		k.open = o
+	}
+	return k
 }
 
 // LoadOrCreate reads the private key in the file at path, or makes a new key and writes it
@@ -56,7 +66,7 @@ func LoadOrCreate(path string) (*Key, error) {
 		if err := f.Close(); err != nil {
 			return nil, fmt.Errorf("write server key: %w", err)
 		}
-		return &Key{id: id}, nil
+		return newKey(id), nil
 	} else if err != nil {
 		return nil, fmt.Errorf("read server key: %w", err)
 	}
@@ -66,7 +76,7 @@ func LoadOrCreate(path string) (*Key, error) {
 	}
 	for _, id := range ids {
 		if x, ok := id.(*age.X25519Identity); ok {
-			return &Key{id: x}, nil
+			return newKey(x), nil
 		}
 	}
 	return nil, fmt.Errorf("server key %s holds no X25519 key", path)
@@ -78,7 +88,7 @@ func (k *Key) Public() string { return k.id.Recipient().String() }
 // Open decrypts what a Recipient of this key sealed. It returns an EINVALID error for
 // anything else.
 func (k *Key) Open(sealed []byte) ([]byte, error) {
-	r, err := age.Decrypt(bytes.NewReader(sealed), k.id)
+	r, err := age.Decrypt(bytes.NewReader(sealed), k.open)
 	if err != nil {
 		return nil, survey.Errorf(survey.EINVALID, "The sealed record cannot be opened with this server's key.")
 	}
