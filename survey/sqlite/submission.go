@@ -200,8 +200,11 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 			k := key{sub.InterviewID, sub.Revision}
 			var seq int64
 			var hash, received string
-			err := tx.QueryRowContext(ctx, `SELECT seq, hash, received_at FROM submissions WHERE interview_id = ? AND revision = ?`,
-				sub.InterviewID, sub.Revision).Scan(&seq, &hash, &received)
+			err := sql.ErrNoRows // a revision above the latest stored one is not stored
+			if sub.Revision <= own.stored {
+				err = tx.QueryRowContext(ctx, `SELECT seq, hash, received_at FROM submissions WHERE interview_id = ? AND revision = ?`,
+					sub.InterviewID, sub.Revision).Scan(&seq, &hash, &received)
+			}
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				if j, ok := batch[k]; ok {
@@ -340,6 +343,7 @@ func (c *formCounter) store(ctx context.Context, tx txRunner) error {
 type ownership struct {
 	latest      int
 	first, last string
+	stored      int // the latest revision stored before this transaction
 }
 
 // loadOwnership reads the stored revisions of interview id inside tx.
@@ -356,6 +360,7 @@ func loadOwnership(ctx context.Context, tx txRunner, id string) (*ownership, err
 		ORDER BY revision LIMIT 1`, id).Scan(&o.first); err != nil {
 		return nil, err
 	}
+	o.stored = o.latest
 	return &o, nil
 }
 
