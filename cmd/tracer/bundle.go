@@ -33,7 +33,8 @@ func (m *Main) syncTo(ctx context.Context, dir, to string) error {
 	if err != nil {
 		return err
 	}
-	l := client.Laptop{Interviews: ivs, State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db)}
+	l := client.Laptop{Interviews: ivs, State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db),
+		FormsDir: filepath.Join(dir, "forms")}
 	files, items, attempts, err := client.WriteOutbox(ctx, l, to, enr.User, token, time.Now())
 	if err != nil {
 		return err

@@ -26,8 +26,8 @@ const (
 // bundleBytes bounds the interviews' bytes in one outbox bundle, as in one push.
 const bundleBytes = wire.MaxBody / 2
 
-// WriteOutbox writes what a sync would push (the outbox but revisions refused for good, and
-// the unsent attempts) into dir as outbox bundles of the account user, sealed under the key
+// WriteOutbox writes what a sync would push (the outbox but revisions refused for good or
+// made with a form the server did not publish as of the last sync, and the unsent attempts) into dir as outbox bundles of the account user, sealed under the key
 // of token; nothing is marked sent: that waits for the receipts (ReadReceipts). It returns
 // the files written and how many revisions and attempts they carry.
 func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now time.Time) (files []string, items, attempts int, err error) {
@@ -45,9 +45,13 @@ func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now tim
 			refused[fmt.Sprint(r.InterviewID, "/", r.Revision, "/", r.Hash)] = true
 		}
 	}
+	have, err := pulledForms(l.FormsDir)
+	if err != nil {
+		return nil, 0, 0, err
+	}
 	var todo []wire.PushItem
 	for _, it := range all {
-		if refused[fmt.Sprint(it.InterviewID, "/", it.Revision, "/", it.Hash)] {
+		if refused[fmt.Sprint(it.InterviewID, "/", it.Revision, "/", it.Hash)] || have.holds(it) {
 			continue
 		}
 		p := wire.PushItem{ID: it.InterviewID, Revision: it.Revision, Hash: it.Hash, Body: it.Body}

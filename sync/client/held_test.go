@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"tracer/forms"
 	"tracer/survey"
@@ -70,6 +71,11 @@ func TestSyncHoldsBackUnpublishedForms(t *testing.T) {
 	out, err := lap.Interviews.Outbox(ctx, 0)
 	if err != nil || len(out) != 1 || out[0].InterviewID != tried.InterviewID {
 		t.Fatalf("outbox after the syncs: %v %v", out, err)
+	}
+
+	// Nor does it go into a bundle for a relay.
+	if _, items, _, err := client.WriteOutbox(ctx, laptop, t.TempDir(), "ani", tok, time.Now()); err != nil || items != 0 {
+		t.Fatalf("bundle holds %d interviews, want 0 (%v)", items, err)
 	}
 
 	// The same bytes published: the next sync pushes it.

@@ -100,12 +100,9 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, published []*survey.P
 			refused[fmt.Sprint(r.InterviewID, "/", r.Revision, "/", r.Hash)] = true
 		}
 	}
-	var have map[string]bool
+	var have formSet
 	if published != nil || l.FormsDir != "" {
-		have = map[string]bool{}
-		for _, pf := range published {
-			have[pf.ID+"\x00"+pf.Version+"\x00"+pf.Hash] = true
-		}
+		have = newFormSet(published)
 	}
 	var todo []*survey.OutboxItem
 	for _, it := range items {
@@ -113,9 +110,8 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, published []*survey.P
 			sum.Skipped++
 			continue
 		}
-		if have != nil && it.FormID != "" && !have[it.FormID+"\x00"+it.FormVersion+"\x00"+it.FormHash] {
-			sum.Held = append(sum.Held, survey.HeldRevision{InterviewID: it.InterviewID, Revision: it.Revision,
-				FormID: it.FormID, FormVersion: it.FormVersion, FormHash: it.FormHash})
+		if have.holds(it) {
+			sum.Held = append(sum.Held, held(it))
 			continue
 		}
 		todo = append(todo, it)
@@ -137,6 +133,46 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, published []*survey.P
 		}
 	}
 	return nil
+}
+
+// formSet is the forms a server publishes, by id, version and hash; nil knows nothing.
+type formSet map[string]bool
+
+func newFormSet(list []*survey.PublishedForm) formSet {
+	s := formSet{}
+	for _, pf := range list {
+		s[pf.ID+"\x00"+pf.Version+"\x00"+pf.Hash] = true
+	}
+	return s
+}
+
+// holds reports whether it must be held back: made with a form the set does not hold.
+func (s formSet) holds(it *survey.OutboxItem) bool {
+	return s != nil && it.FormID != "" && !s[it.FormID+"\x00"+it.FormVersion+"\x00"+it.FormHash]
+}
+
+func held(it *survey.OutboxItem) survey.HeldRevision {
+	return survey.HeldRevision{InterviewID: it.InterviewID, Revision: it.Revision,
+		FormID: it.FormID, FormVersion: it.FormVersion, FormHash: it.FormHash}
+}
+
+// pulledForms reads the server's list of forms as the last sync saved it in dir; nil when
+// there is none yet.
+func pulledForms(dir string) (formSet, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var list []*survey.PublishedForm
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, fmt.Errorf("the list of pulled forms: %w", err)
+	}
+	return newFormSet(list), nil
 }
 
 // wireSize is how many bytes an outbox item's body takes in a push: a sealed body travels
