@@ -132,3 +132,30 @@ func bestHour(counts []int) int {
 	}
 	return best
 }
+
+// PreferProposed puts the phone numbers proposed for the calls' alumni (roster updates not
+// refused) first among each call's numbers, the newest proposal first: a number learnt in
+// the field is tried before the roster's older one while the supervisor decides on it.
+func PreferProposed(calls []*Call, updates []*RosterUpdate) {
+	by := map[string][]string{}
+	for _, u := range updates {
+		if u.Field == FieldPhone && u.Refusal == "" && u.Value != "" {
+			by[u.RosterID] = append(by[u.RosterID], LocalPhone(u.Value))
+		}
+	}
+	for _, c := range calls {
+		for _, n := range by[c.Respondent.RosterID] {
+			c.Numbers = append([]string{n}, slices.DeleteFunc(c.Numbers, func(x string) bool { return samePhone(x, n) })...)
+		}
+	}
+}
+
+// samePhone reports whether two numbers as people write them are the same number.
+func samePhone(a, b string) bool {
+	ea, _, errA := NormalizePhone(a)
+	eb, _, errB := NormalizePhone(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return ea == eb
+}

@@ -74,6 +74,8 @@ type SyncSummary struct {
 	// Relay names the relay's account when a relay at an event answered the pushes: what
 	// it stored is safe on the laptop and the relay, which sends it on to the centre.
 	Relay string
+	// Updates holds one outcome per roster update the server answered for, in push order.
+	Updates []AttemptOutcome
 }
 
 // HeldRevision is an outbox revision a sync held back, with the form it was made with.
@@ -128,6 +130,19 @@ func (s *SyncSummary) AttemptCount(os ...Outcome) int {
 	return n
 }
 
+// UpdateCount returns how many pushed roster updates had one of the outcomes os.
+func (s *SyncSummary) UpdateCount(os ...Outcome) int {
+	n := 0
+	for _, x := range s.Updates {
+		for _, o := range os {
+			if x.Outcome == o {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Count returns how many revisions had one of the outcomes os.
 func (s *SyncSummary) Count(os ...Outcome) int {
 	n := 0
@@ -154,10 +169,11 @@ func (s *SyncSummary) With(os ...Outcome) []PushOutcome {
 	return out
 }
 
-// Complete reports whether every finalized revision and every attempt pushed is now on the server.
+// Complete reports whether every finalized revision, attempt and roster update pushed is now on the server.
 func (s *SyncSummary) Complete() bool {
 	return s.Count(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0 && s.Skipped == 0 &&
-		s.AttemptCount(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0
+		s.AttemptCount(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0 &&
+		s.UpdateCount(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0
 }
 
 // SyncProgress counts the revisions of the outbox the server has answered for.

@@ -80,7 +80,10 @@ func (db *DB) EncryptInPlace(ctx context.Context) (rows, answers, events int, er
 			}
 			events += len(evs)
 		}
-		return NewAttemptStore(db).encryptInPlace(ctx, tx)
+		if err := NewAttemptStore(db).encryptInPlace(ctx, tx); err != nil {
+			return err
+		}
+		return NewRosterUpdateStore(db).encryptInPlace(ctx, tx)
 	})
 	if err != nil {
 		return 0, 0, 0, err
