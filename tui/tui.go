@@ -52,7 +52,10 @@ type Config struct {
 	// Attempts keeps contact attempts; with it (and a roster that lists its rows) home
 	// offers the call list.
 	Attempts survey.AttemptStore
-	Events   survey.EventStore
+	// Updates keeps roster updates proposed from the call list (a new number, domicile or
+	// name); without it the call list does not offer them.
+	Updates survey.RosterUpdateStore
+	Events  survey.EventStore
 	// Enumerator is the user name recorded on every interview.
 	Enumerator string
 	// Lang is the UI language, "id" or "en"; see ResolveLang.

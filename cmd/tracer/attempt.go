@@ -16,7 +16,9 @@ func (m *Main) runAttempt(ctx context.Context, args []string) error {
 
 Commands:
   add ROSTER_ID --mode MODE --outcome CODE [--number N] [--callback TIME] [--at TIME] [--note TEXT]
-                 record a contact attempt with an alumnus (saved at once; "tracer sync" sends it)
+      [--new-phone N] [--new-regency R] [--new-address A] [--new-name N]
+                 record a contact attempt with an alumnus (saved at once; "tracer sync" sends it),
+                 and propose the corrections of the roster learnt in it
   list [ROSTER_ID]
                  the attempts on this laptop, with whether the server has them
   codes          the outcome codes (AAPOR dispositions) with their labels
@@ -48,6 +50,7 @@ func (m *Main) runAttemptAdd(ctx context.Context, args []string) error {
 	atFlag := fs.String("at", "", "when the attempt was made (default: now)")
 	noteFlag := fs.String("note", "", "a note")
 	ivFlag := fs.String("interview", "", "the id of the interview the attempt led to")
+	uf := addUpdateFlags(fs, "new-")
 	if err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
@@ -86,13 +89,17 @@ func (m *Main) runAttemptAdd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	user := m.enumeratorName(dir)
+	rosterID := fs.Arg(0)
+	updates := uf.updates(rosterID, user, now)
+	if err := checkUpdates(updates); err != nil {
+		return err
+	}
 	db, err := m.openLaptopDB(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	user := m.enumeratorName(dir)
-	rosterID := fs.Arg(0)
 	r, err := sqlite.NewRosterStore(db).Get(ctx, rosterID)
 	onRoster := err == nil && r != nil
 	if err != nil && survey.ErrorCode(err) != survey.ENOTFOUND {
@@ -123,7 +130,10 @@ func (m *Main) runAttemptAdd(ctx context.Context, args []string) error {
 	if !onRoster {
 		fmt.Fprintf(m.Stdout, "note: %s is not on this laptop's roster (not assigned to you?); the server decides when it is sent\n", rosterID)
 	}
-	return nil
+	for _, u := range updates {
+		u.AttemptID, u.Note = a.ID, a.Note // the attempt's note says how it was learnt
+	}
+	return m.proposeAll(ctx, sqlite.NewRosterUpdateStore(db), updates)
 }
 
 // enumeratorName is the account the server knows this laptop's work by: the enrolled

@@ -20,6 +20,14 @@ Commands:
   upload FILE [--data DIR]               upload the roster to the server (supervisor)
   assign --to NAME ID...|--batch B|--kejuruan K [--data DIR]
                                          assign alumni to an enumerator (supervisor)
+  propose ID --phone N|--regency R|--address A|--name N [--note T] [--data DIR]
+                                         propose a correction of an alumnus' roster row
+  proposed [ID] [--data DIR]             the corrections proposed on this laptop, sent or not
+  show ID [--data DIR]                   an alumnus' row of this laptop's roster
+  updates [ID] [--status pending|accepted|rejected|all] [--data DIR]
+                                         the corrections proposed from the field (supervisor)
+  accept UPDATE_ID|ID FIELD [--reason T] accept one: the central roster changes (supervisor)
+  reject UPDATE_ID|ID FIELD --reason T   reject one (supervisor)
 `)
 		return nil
 	}
@@ -30,6 +38,18 @@ Commands:
 		return m.runRosterUpload(ctx, args[1:])
 	case "assign":
 		return m.runRosterAssign(ctx, args[1:])
+	case "propose":
+		return m.runRosterPropose(ctx, args[1:])
+	case "proposed":
+		return m.runRosterProposed(ctx, args[1:])
+	case "show":
+		return m.runRosterShow(ctx, args[1:])
+	case "updates":
+		return m.runRosterUpdates(ctx, args[1:])
+	case "accept":
+		return m.runRosterDecide(ctx, args[1:], true)
+	case "reject":
+		return m.runRosterDecide(ctx, args[1:], false)
 	default:
 		return usageError("unknown roster command %q", args[0])
 	}

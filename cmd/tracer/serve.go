@@ -120,8 +120,8 @@ func centreConfig(db *sqlite.DB, key *seal.Key, log *slog.Logger) server.Config 
 	return server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db),
-		Key:      key, PublicKey: key.Public(), LaptopKeys: sqlite.NewUserStore(db), Accounts: sqlite.NewUserStore(db),
+		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db),
+		Key: key, PublicKey: key.Public(), LaptopKeys: sqlite.NewUserStore(db), Accounts: sqlite.NewUserStore(db),
 		Logger: log, CanWrite: db.CanWrite,
 	}
 }

@@ -75,7 +75,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	}
 	sum, err := c.Sync(ctx, client.Laptop{
 		Interviews: ivs, Roster: sqlite.NewRosterStore(db), State: state, Attempts: sqlite.NewAttemptStore(db),
-		FormsDir: filepath.Join(dir, "forms"),
+		Updates: sqlite.NewRosterUpdateStore(db), FormsDir: filepath.Join(dir, "forms"),
 	}, func(p survey.SyncProgress) {
 		if p.Done == p.Total || p.Done%100 == 0 {
 			fmt.Fprintf(m.Stdout, "pushed %d/%d\n", p.Done, p.Total)
@@ -104,6 +104,19 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "not taken yet: attempt for %s: %s (%s)\n", survey.Printable(o.RosterID), survey.Printable(o.Reason), survey.Printable(o.Code))
 		}
 	}
+	for _, o := range sum.Updates {
+		switch {
+		case o.Outcome.Final():
+			fmt.Fprintf(m.Stdout, "refused: roster update for %s: %s (%s)\n", survey.Printable(o.RosterID), survey.Printable(o.Reason), survey.Printable(o.Code))
+		case o.Outcome == survey.OutcomeWaiting:
+			fmt.Fprintf(m.Stdout, "not taken yet: roster update for %s: %s (%s)\n", survey.Printable(o.RosterID), survey.Printable(o.Reason), survey.Printable(o.Code))
+		}
+	}
+	if len(sum.Updates) > 0 {
+		fmt.Fprintf(m.Stdout, "roster updates: proposed %d new, %d already there, %d refused, %d waiting\n",
+			sum.UpdateCount(survey.OutcomeStored), sum.UpdateCount(survey.OutcomeDuplicate),
+			sum.UpdateCount(survey.OutcomeConflict, survey.OutcomeRefused), sum.UpdateCount(survey.OutcomeWaiting))
+	}
 	if len(sum.Attempts) > 0 {
 		fmt.Fprintf(m.Stdout, "attempts: pushed %d new, %d already there, %d refused, %d waiting\n",
 			sum.AttemptCount(survey.OutcomeStored), sum.AttemptCount(survey.OutcomeDuplicate),
@@ -131,7 +144,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
 		return fmt.Errorf("store the time of the sync: %w", err)
 	}
-	if len(sum.Outcomes)+len(sum.Attempts)+sum.Skipped+len(sum.Held)+sum.Forms+sum.RosterRows+sum.Returned == 0 {
+	if len(sum.Outcomes)+len(sum.Attempts)+len(sum.Updates)+sum.Skipped+len(sum.Held)+sum.Forms+sum.RosterRows+sum.Returned == 0 {
 		fmt.Fprintln(m.Stdout, "nothing new")
 	}
 	if !sum.Complete() {

@@ -311,6 +311,51 @@ func (c *Client) PushAttempts(ctx context.Context, attempts []*survey.Attempt) (
 	return &out, nil
 }
 
+// PushRosterUpdates sends one batch of roster updates proposed on the laptop and returns
+// one receipt per update, in order. Pushing is idempotent, so it is retried.
+func (c *Client) PushRosterUpdates(ctx context.Context, updates []*survey.RosterUpdate) (*wire.RosterUpdatePushResponse, error) {
+	var out wire.RosterUpdatePushResponse
+	req := wire.RosterUpdatePushRequest{DeviceTime: c.now().UTC(), Updates: updates}
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/roster/updates/push", req, &out, true); err != nil {
+		return nil, err
+	}
+	if len(out.Receipts) != len(updates) {
+		return nil, fmt.Errorf("push roster updates: %d receipts for %d updates", len(out.Receipts), len(updates))
+	}
+	return &out, nil
+}
+
+// RosterUpdates pulls a page of the server's roster updates after the cursor, only those
+// with status st when it is set, only those of rosterID when it is set (supervisor).
+func (c *Client) RosterUpdates(ctx context.Context, after int64, st survey.UpdateStatus, rosterID string) (*wire.RosterUpdatesPage, error) {
+	var out wire.RosterUpdatesPage
+	q := url.Values{"after": {strconv.FormatInt(after, 10)}}
+	if st != "" {
+		q.Set("status", string(st))
+	}
+	if rosterID != "" {
+		q.Set("roster_id", rosterID)
+	}
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/roster/updates?"+q.Encode(), nil, &out, true)
+	return &out, err
+}
+
+// DecideRosterUpdate accepts or rejects a pending roster update with a reason
+// (supervisor); accepting changes the central roster row. Not retried: a decision is made
+// once, and a retry after a lost answer would be refused as already decided.
+func (c *Client) DecideRosterUpdate(ctx context.Context, id string, accept bool, reason string) (*survey.RosterUpdate, error) {
+	var out survey.RosterUpdate
+	verb := "reject"
+	if accept {
+		verb = "accept"
+	}
+	err := c.do(ctx, http.MethodPost, wire.Prefix+"/roster/updates/"+url.PathEscape(id)+"/"+verb, wire.DecideRequest{Reason: reason}, &out, false)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Attempts pulls a page of stored contact attempts after the cursor (supervisor, analyst).
 func (c *Client) Attempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
 	var out wire.AttemptsPage

@@ -21,6 +21,8 @@ type Laptop struct {
 	State      survey.SyncStateStore
 	// Attempts holds the laptop's contact attempts; none are pushed when nil.
 	Attempts survey.AttemptStore
+	// Updates holds the roster updates proposed on the laptop; none are pushed when nil.
+	Updates survey.RosterUpdateStore
 	// FormsDir receives pulled forms as "ID@VERSION.EXT"; no forms are pulled when empty.
 	// With it, a revision made with a form the server has not published (its id, version
 	// and hash) is held back: not pushed, listed in the summary's Held.
@@ -61,6 +63,11 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 	}
 	if l.Attempts != nil {
 		if err := c.pushAttempts(ctx, l.Attempts, sum); err != nil {
+			return sum, err
+		}
+	}
+	if l.Updates != nil {
+		if err := c.pushRosterUpdates(ctx, l.Updates, sum); err != nil {
 			return sum, err
 		}
 	}
@@ -294,6 +301,43 @@ func settleAttempt(ctx context.Context, store survey.AttemptStore, rc survey.Att
 		}
 	}
 	sum.Attempts = append(sum.Attempts, out)
+	return nil
+}
+
+// pushRosterUpdates pushes the roster updates no receipt has settled, before the roster is
+// pulled, as pushAttempts does for attempts.
+func (c *Client) pushRosterUpdates(ctx context.Context, store survey.RosterUpdateStore, sum *Summary) error {
+	todo, err := store.Unsent(ctx)
+	if err != nil {
+		return fmt.Errorf("read roster updates: %w", err)
+	}
+	for len(todo) > 0 {
+		n := min(len(todo), c.batchCount, wire.MaxRosterUpdates)
+		batch := todo[:n]
+		todo = todo[n:]
+		resp, err := c.PushRosterUpdates(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for i, rc := range resp.Receipts {
+			u := batch[i]
+			if rc.ID != u.ID {
+				return fmt.Errorf("push roster updates: receipt %d names %s, not the update sent", i+1, rc.ID)
+			}
+			out := survey.AttemptOutcome{ID: u.ID, RosterID: u.RosterID, Outcome: rc.Outcome(), Code: rc.Code, Reason: rc.Message}
+			switch {
+			case rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate:
+				if err := store.MarkSent(ctx, u.ID); err != nil {
+					return &UnrecordedError{Safe: i + 1, Err: fmt.Errorf("mark roster update %s sent: %w", u.ID, err)}
+				}
+			case out.Outcome.Final():
+				if err := store.Refuse(ctx, u.ID, rc.Message+" ("+rc.Code+")"); err != nil {
+					return fmt.Errorf("record refusal of roster update %s: %w", u.ID, err)
+				}
+			}
+			sum.Updates = append(sum.Updates, out)
+		}
+	}
 	return nil
 }
 

@@ -192,7 +192,7 @@ type Upstream interface {
 var relayServes = map[string]bool{
 	"GET /healthz": true, "POST /api/v1/enroll": true, "GET /api/v1/me": true, "POST /api/v1/laptop-key": true,
 	"GET /api/v1/forms": true, "GET /api/v1/forms/{id}/{version}": true, "GET /api/v1/roster": true,
-	"POST /api/v1/interviews/push": true, "POST /api/v1/attempts/push": true,
+	"POST /api/v1/interviews/push": true, "POST /api/v1/attempts/push": true, "POST /api/v1/roster/updates/push": true,
 	"GET /api/v1/returned": true, "GET /api/v1/approved": true,
 }
 
@@ -208,6 +208,7 @@ func (s *Server) relayHandlers(h map[string]handlerFunc) {
 	h["POST /api/v1/enroll"] = s.relayEnroll
 	h["POST /api/v1/laptop-key"] = s.relayLaptopKey
 	h["POST /api/v1/interviews/push"] = s.relayAccept
+	h["POST /api/v1/roster/updates/push"] = s.relayRosterUpdates
 	h["GET /api/v1/returned"] = s.relayPullReturned
 	h["GET /api/v1/approved"] = s.relayPullApproved
 }

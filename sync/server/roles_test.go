@@ -53,6 +53,18 @@ func TestRoleMatrix(t *testing.T) {
 		t.Fatalf("fixture push: %+v %v", resp, err)
 	}
 	want := []*survey.OutboxItem{{InterviewID: id, Revision: 1, Hash: hash}, {InterviewID: id2, Revision: 1, Hash: hash2}}
+	// Two roster updates to accept and reject.
+	if _, err := newClient(t, env.URL, tokens["supervisor"]).UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Sari"}}); err != nil {
+		t.Fatal(err)
+	}
+	proposal := func(f survey.UpdateField, v string) *survey.RosterUpdate {
+		return &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: f, Value: v, ProposedBy: "ani", ProposedAt: time.Now().Add(-time.Minute)}
+	}
+	toAccept, toReject := proposal(survey.FieldPhone, "+6281355550101"), proposal(survey.FieldName, "Sari Dewi")
+	if resp, err := c.PushRosterUpdates(ctx, []*survey.RosterUpdate{toAccept, toReject}); err != nil ||
+		resp.Receipts[0].Status != survey.ReceiptStored || resp.Receipts[1].Status != survey.ReceiptStored {
+		t.Fatalf("fixture roster updates: %+v %v", resp, err)
+	}
 
 	n := 0
 	var pushed *survey.OutboxItem
@@ -90,6 +102,12 @@ func TestRoleMatrix(t *testing.T) {
 		{"POST /api/v1/roster/assign", []string{S, D}, 200, func() any {
 			return wire.AssignRequest{To: "ani", AssignSelector: survey.AssignSelector{RosterIDs: []string{"R1"}}}
 		}, ""},
+		{"POST /api/v1/roster/updates/push", []string{E, S}, 200, func() any {
+			return wire.RosterUpdatePushRequest{DeviceTime: time.Now(), Updates: []*survey.RosterUpdate{proposal(survey.FieldRegency, "6474")}}
+		}, ""},
+		{"GET /api/v1/roster/updates?status=pending", []string{S}, 200, nil, ""},
+		{"POST /api/v1/roster/updates/" + toAccept.ID + "/accept", []string{S}, 200, func() any { return wire.DecideRequest{} }, ""},
+		{"POST /api/v1/roster/updates/" + toReject.ID + "/reject", []string{S}, 200, func() any { return wire.DecideRequest{Reason: "ejaan"} }, ""},
 		{"POST /api/v1/interviews/push", []string{E, S}, 200, pushBody, ""},
 		{"POST /api/v1/attempts/push", []string{E, S}, 200, func() any {
 			return wire.AttemptPushRequest{DeviceTime: time.Now(), Attempts: []*survey.Attempt{{ID: survey.NewID(), RosterID: "R1",

@@ -110,7 +110,7 @@ func Config(db *sqlite.DB, log *slog.Logger) server.Config {
 	return server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db), LaptopKeys: sqlite.NewUserStore(db), Logger: log, CanWrite: db.CanWrite,
+		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db), LaptopKeys: sqlite.NewUserStore(db), Logger: log, CanWrite: db.CanWrite,
 	}
 }
 
@@ -175,6 +175,7 @@ type Laptop struct {
 	Roster     *sqlite.RosterStore
 	State      *sqlite.SyncStateStore
 	Attempts   *sqlite.AttemptStore
+	Updates    *sqlite.RosterUpdateStore
 }
 
 // OpenLaptop opens a laptop database at path.
@@ -183,7 +184,8 @@ func OpenLaptop(ctx context.Context, path string) (*Laptop, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Laptop{DB: db, Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db)}, nil
+	return &Laptop{DB: db, Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db),
+		Updates: sqlite.NewRosterUpdateStore(db)}, nil
 }
 
 // NewLaptop opens a laptop database in tb's temporary folder, closed when the test ends.
