@@ -350,3 +350,54 @@ func TestRelayLinkFlapping(t *testing.T) {
 		t.Fatalf("relay status %+v", st)
 	}
 }
+
+// TestRelayKeepsRosterUpdatesForTheCentre: a relay does not carry roster updates; a laptop
+// that syncs through one keeps its proposals (waiting, not lost, not refused) while the
+// rest of its sync goes through, and its next sync with the centre sends them.
+func TestRelayKeepsRosterUpdatesForTheCentre(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, nil)
+	centre, err := client.NewClient(w.centre.URL, client.WithToken(w.relayTok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := centre.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+		t.Fatal(err)
+	}
+	fwd := forwarder(w.relayDB, centre, 3)
+	if _, err := fwd.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.serveRelay(t, centre, fwd.Wake)
+	l := w.laptops[0]
+	if _, err := l.Roster.Upsert(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := l.Updates.Propose(ctx, &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: survey.FieldPhone,
+		Value: "081355550101", ProposedBy: "ani", ProposedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	laptop := client.Laptop{Interviews: l.Interviews, State: l.State, Roster: l.Roster, Updates: l.Updates}
+	viaRelay, err := client.NewClient(w.relayURL, client.WithToken(w.tokens[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := viaRelay.Sync(ctx, laptop, nil)
+	if err != nil {
+		t.Fatalf("sync through the relay: %v", err)
+	}
+	if len(sum.Updates) != 1 || sum.Updates[0].Outcome != survey.OutcomeWaiting || sum.Count(survey.OutcomeStored) != len(sum.Outcomes) || len(sum.Outcomes) == 0 {
+		t.Fatalf("through the relay: updates %+v, %d of %d interviews stored", sum.Updates, sum.Count(survey.OutcomeStored), len(sum.Outcomes))
+	}
+	if unsent, err := l.Updates.Unsent(ctx); err != nil || len(unsent) != 1 || unsent[0].ID != u.ID {
+		t.Fatalf("the proposal on the laptop after the relay: %+v %v", unsent, err)
+	}
+	direct, err := client.NewClient(w.centre.URL, client.WithToken(w.tokens[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, err = direct.Sync(ctx, laptop, nil); err != nil || sum.UpdateCount(survey.OutcomeStored) != 1 {
+		t.Fatalf("sync with the centre: %+v %v", sum, err)
+	}
+}
