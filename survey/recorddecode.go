@@ -13,10 +13,10 @@ import (
 // case, a null, a duplicate key, a surrogate escape, a byte that is not UTF-8, bytes after
 // the object...), so both decoders give the same record for any input this one accepts.
 //
-// The whole input is copied into one string and every unescaped value is a slice of it,
-// so a record of 67 answers costs a few allocations instead of one per string.
+// Every string is its own copy, never a slice of a larger one, so that a value kept
+// from a record does not keep the whole record in memory.
 func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
-	d := recordDecoder{s: string(b)}
+	d := recordDecoder{s: b}
 	if !d.object(func(key string) bool {
 		switch key {
 		case "answers":
@@ -56,7 +56,7 @@ var recordKeys = [...]string{"answers", "enumerator", "finalized_at", "form_hash
 
 // recordDecoder is the state of decodeRecordJSON.
 type recordDecoder struct {
-	s    string
+	s    []byte
 	i    int
 	seen uint16 // bits of recordKeys met, to refuse a duplicate key
 }
@@ -163,13 +163,12 @@ func (d *recordDecoder) integer(n *int) bool {
 	if d.i < len(d.s) && (d.s[d.i] == '.' || d.s[d.i] == 'e' || d.s[d.i] == 'E') {
 		return false
 	}
-	v, err := strconv.Atoi(d.s[start:d.i])
+	v, err := strconv.Atoi(string(d.s[start:d.i]))
 	*n = v
 	return err == nil
 }
 
-// str reads a JSON string. A string without escapes is a slice of the input; one with
-// escapes is unescaped into a new string. A control byte, a byte that is not UTF-8 or a
+// str reads a JSON string. A control byte, a byte that is not UTF-8 or a
 // surrogate escape fails.
 func (d *recordDecoder) str(out *string) bool {
 	if !d.next('"') {
@@ -183,10 +182,10 @@ func (d *recordDecoder) str(out *string) bool {
 		case c == '"':
 			s := d.s[start:d.i]
 			d.i++
-			if !ascii && !utf8.ValidString(s) {
+			if !ascii && !utf8.Valid(s) {
 				return false
 			}
-			*out = s
+			*out = string(s)
 			return true
 		case c == '\\':
 			return d.escaped(start, out)
@@ -202,7 +201,7 @@ func (d *recordDecoder) str(out *string) bool {
 
 // escaped finishes a string that has an escape at d.i, started at start.
 func (d *recordDecoder) escaped(start int, out *string) bool {
-	buf := []byte(d.s[start:d.i])
+	buf := append([]byte(nil), d.s[start:d.i]...)
 	for d.i < len(d.s) {
 		c := d.s[d.i]
 		switch {
@@ -242,7 +241,7 @@ func (d *recordDecoder) escaped(start int, out *string) bool {
 			if d.i+4 > len(d.s) {
 				return false
 			}
-			r, err := strconv.ParseUint(d.s[d.i:d.i+4], 16, 32)
+			r, err := strconv.ParseUint(string(d.s[d.i:d.i+4]), 16, 32)
 			if err != nil || utf16.IsSurrogate(rune(r)) {
 				return false
 			}

@@ -3,6 +3,8 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,4 +151,32 @@ func BenchmarkDecodeRecord(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestDecodeRecordKeepsNoRecord checks that a value kept from decoded records does not
+// keep the records in memory: twenty records of 1 MB each, of which one short answer each
+// is kept, must leave far less than 20 MB in use.
+func TestDecodeRecordKeepsNoRecord(t *testing.T) {
+	r := &Record{ID: "a", Revision: 1, Answers: map[string]string{"/big": strings.Repeat("x", 1<<20), "/small": "kept"}}
+	body, err := r.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var kept []string
+	for range 20 {
+		rec, err := DecodeRecord(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, rec.Answers["/small"])
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 4<<20 {
+		t.Fatalf("keeping %d short answers keeps %d MB in use", len(kept), grown>>20)
+	}
+	runtime.KeepAlive(kept)
 }
