@@ -67,6 +67,10 @@ type SyncSummary struct {
 	// Forms, RosterRows and Returned count what was pulled; ReturnedElsewhere counts returns
 	// of interviews this laptop does not hold or has already corrected.
 	Forms, RosterRows, Returned, ReturnedElsewhere int
+	// FormsRemoved counts pulled form versions the laptop removed because it no longer
+	// needs them: not the newest of their form, and no draft, returned or unsent interview
+	// was made with them.
+	FormsRemoved int
 	// Purged counts sent interviews the server approved, whose content the laptop dropped.
 	Purged int
 	// Attempts holds one outcome per contact attempt the server answered for, in push order.

@@ -129,6 +129,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, " (%d refused earlier, not sent again)", sum.Skipped)
 	}
 	fmt.Fprintf(m.Stdout, "; pulled %d forms, %d roster rows, %d returned interviews\n", sum.Forms, sum.RosterRows, sum.Returned)
+	if sum.FormsRemoved > 0 {
+		fmt.Fprintf(m.Stdout, "removed %d old form versions no draft or unsent interview on this laptop needs\n", sum.FormsRemoved)
+	}
 	if sum.Relay != "" && sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) > 0 {
 		fmt.Fprintf(m.Stdout, "safe on two machines: this laptop and the relay of %s (centre code %s); the relay sends them on to the centre\n",
 			survey.Printable(sum.Relay), relayCode(enr.PublicKey))

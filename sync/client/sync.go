@@ -72,7 +72,7 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 		}
 	}
 	if l.FormsDir != "" {
-		if err := c.pullForms(ctx, l.FormsDir, published, sum); err != nil {
+		if err := c.pullForms(ctx, l, published, sum); err != nil {
 			return sum, err
 		}
 	}
@@ -81,8 +81,15 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 			return sum, err
 		}
 	}
+	returned := sum.Returned
 	if err := c.pullReturned(ctx, l, sum); err != nil {
 		return sum, err
+	}
+	if l.FormsDir != "" && sum.Returned > returned {
+		// a returned interview of a version this laptop had let go needs it again
+		if err := c.pullForms(ctx, l, published, sum); err != nil {
+			return sum, err
+		}
 	}
 	if err := c.pullApproved(ctx, l, sum); err != nil {
 		return sum, err
@@ -357,11 +364,33 @@ func (e *UnrecordedError) Error() string {
 // Unwrap returns the laptop's error.
 func (e *UnrecordedError) Unwrap() error { return e.Err }
 
-// pullForms saves the forms of list the laptop does not have yet, then the list itself.
-func (c *Client) pullForms(ctx context.Context, dir string, list []*survey.PublishedForm, sum *Summary) error {
+// pullForms keeps in the laptop's forms folder the versions of list it needs (the newest
+// version of each form, and every version a draft, a returned interview or an unsent one
+// was made with): it downloads those it lacks and removes the others, then saves the list
+// itself.
+func (c *Client) pullForms(ctx context.Context, l Laptop, list []*survey.PublishedForm, sum *Summary) error {
+	dir := l.FormsDir
+	need, err := neededForms(ctx, l.Interviews)
+	if err != nil {
+		return err
+	}
+	newest := map[string]*survey.PublishedForm{}
+	for _, f := range list { // in publication order within an id
+		newest[f.ID] = f
+	}
 	for _, f := range list {
 		path := filepath.Join(dir, FormFileName(f))
-		if _, err := os.Stat(path); err == nil {
+		_, statErr := os.Stat(path)
+		if newest[f.ID] != f && !need[f.ID+"\x00"+f.Version+"\x00"+f.Hash] {
+			if statErr == nil {
+				if err := os.Remove(path); err != nil {
+					return fmt.Errorf("remove form %s version %s, no longer needed: %w", f.ID, f.Version, err)
+				}
+				sum.FormsRemoved++
+			}
+			continue
+		}
+		if statErr == nil {
 			continue
 		}
 		full, err := c.Form(ctx, f.ID, f.Version)
@@ -386,6 +415,22 @@ func (c *Client) pullForms(ctx context.Context, dir string, list []*survey.Publi
 		return fmt.Errorf("save the list of forms: %w", err)
 	}
 	return nil
+}
+
+// neededForms returns the forms (id, version and hash) of the laptop's drafts, returned
+// interviews and finalized interviews not yet sent.
+func neededForms(ctx context.Context, store survey.InterviewStore) (map[string]bool, error) {
+	need := map[string]bool{}
+	for _, st := range []survey.State{survey.StateDraft, survey.StateReturned, survey.StateFinalized} {
+		ivs, err := store.List(ctx, survey.InterviewFilter{State: st})
+		if err != nil {
+			return nil, fmt.Errorf("list %s interviews: %w", st, err)
+		}
+		for _, iv := range ivs {
+			need[iv.FormID+"\x00"+iv.FormVersion+"\x00"+iv.FormHash] = true
+		}
+	}
+	return need, nil
 }
 
 // ManifestName is the file in the forms folder that holds the server's list of published
