@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -22,7 +23,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		"on the relay or server, --from DIR --db FILE imports them and writes receipts beside them;\n"+
 		"back on the laptop, --from DIR reads the receipts and only then marks the interviews sent.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	serverFlag := fs.String("server", "", "sync with the server or relay at `URL` this time (a relay at an event prints its URL)")
+	serverFlag := fs.String("server", "", "sync with the server or relay at `URL`, and from now on once it answers (a relay at an event prints its URL)")
 	toFlag := fs.String("to", "", "no network: write the outbox as a sealed bundle into `DIR` (a USB stick) instead of pushing")
 	fromFlag := fs.String("from", "", "no network: on a laptop, read the receipts in `DIR`; on a relay or server (--db), import the laptops' bundles in DIR and write their receipts there")
 	dbFlag := fs.String("db", "", "with --from: the relay's or server's database `FILE` to import into")
@@ -55,6 +56,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	enrolledURL := enr.URL
 	if *serverFlag != "" {
 		enr.URL = *serverFlag
 	}
@@ -142,6 +144,16 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if len(sum.Held) > 0 {
 		fmt.Fprintf(m.Stdout, "not for sync: %d interviews made with a form the server did not publish (%s) stay on this laptop; they sync once the server publishes exactly that file\n",
 			len(sum.Held), survey.Printable(sum.HeldForms()))
+	}
+	// A server or relay that answered is the one this laptop syncs with from now on, the
+	// TUI's syncs too, until another --server.
+	if *serverFlag != "" && c.BaseURL() != enrolledURL {
+		enr.URL = c.BaseURL()
+		info, _ := json.MarshalIndent(enr, "", "  ")
+		if err := writePrivate(filepath.Join(dir, serverFile), append(info, '\n')); err != nil {
+			return fmt.Errorf("save the server address: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "this laptop syncs with %s from now on (tracer sync --server URL changes it)\n", enr.URL)
 	}
 	// The interview screens show when the laptop last synced.
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
