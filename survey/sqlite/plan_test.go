@@ -5,19 +5,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tracer/survey"
 )
 
-// TestFormsQueryReadsNoSubmissions checks, with SQLite's query plan, that listing the
-// forms (every laptop's every sync) scans no table that grows with the interviews: its
-// cost must not grow as the server stores more.
-func TestFormsQueryReadsNoSubmissions(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+formsQuery)
+// queryPlan returns the steps of SQLite's plan for query on db.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,12 +29,54 @@ func TestFormsQueryReadsNoSubmissions(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+	return plan
+}
+
+// TestFormsQueryReadsNoSubmissions checks, with SQLite's query plan, that listing the
+// forms (every laptop's every sync) scans no table that grows with the interviews: its
+// cost must not grow as the server stores more.
+func TestFormsQueryReadsNoSubmissions(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	plan := queryPlan(t, db, formsQuery)
 	for _, step := range plan {
 		if strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN published_forms") {
 			t.Errorf("the forms list scans a table: %q (plan %q)", step, plan)
 		}
 		if strings.Contains(step, "submissions") {
 			t.Errorf("the forms list reads the submissions: %q (plan %q)", step, plan)
+		}
+	}
+}
+
+// TestRecordsQueriesSortNothing checks, with SQLite's query plan, that reading the records
+// of an export or a report walks the submissions in sequence order without sorting them:
+// a sort holds every body (and roster row) in a temporary B-tree before the first record
+// comes out.
+func TestRecordsQueriesSortNothing(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, revs := range []survey.RevisionSet{survey.RevisionsApproved, survey.RevisionsLatest, survey.RevisionsAll} {
+		for _, withRoster := range []bool{false, true} {
+			for _, form := range []string{"", "tracer"} {
+				q, args, err := recordsQuery(survey.RecordFilter{Revisions: revs, FormID: form}, withRoster)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, step := range queryPlan(t, db, q, args...) {
+					if strings.Contains(step, "TEMP B-TREE") || strings.Contains(step, "MATERIALIZE") {
+						t.Errorf("%s, roster %v, form %q: %q", revs, withRoster, form, step)
+					}
+				}
+			}
 		}
 	}
 }

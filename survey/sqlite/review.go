@@ -372,29 +372,13 @@ func (s *ReviewStore) RosterRecords(ctx context.Context, f survey.RecordFilter) 
 
 func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRoster bool) iter.Seq2[survey.RosterRecord, error] {
 	return func(yield func(survey.RosterRecord, error) bool) {
-		var q string
-		cols, join := `s.body, NULL`, ``
-		if withRoster {
-			cols, join = `s.body, ro.body`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
-		}
-		switch f.Revisions {
-		case survey.RevisionsApproved, "":
-			q = `SELECT ` + cols + ` FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision` + join + ` WHERE 1 = 1`
-		case survey.RevisionsLatest:
-			q = `SELECT ` + cols + ` FROM submissions s JOIN (SELECT interview_id, MAX(revision) AS revision FROM submissions GROUP BY interview_id) m
-				ON m.interview_id = s.interview_id AND m.revision = s.revision` + join + ` WHERE 1 = 1`
-		case survey.RevisionsAll:
-			q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
-		default:
-			yield(survey.RosterRecord{}, survey.Errorf(survey.EINVALID, "Unknown revisions %q: use approved, latest or all.", f.Revisions))
+		q, args, err := recordsQuery(f, withRoster)
+		if err != nil {
+			yield(survey.RosterRecord{}, err)
 			return
 		}
-		var args []any
-		if f.FormID != "" {
-			q, args = q+` AND s.form_id = ?`, append(args, f.FormID)
-		}
 		// One query is one snapshot: an interview revised during the export appears once.
-		rows, err := s.db.db.QueryContext(ctx, q+` ORDER BY s.seq`, args...)
+		rows, err := s.db.db.QueryContext(ctx, q, args...)
 		if err != nil {
 			yield(survey.RosterRecord{}, err)
 			return
@@ -422,6 +406,35 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 			yield(survey.RosterRecord{}, err)
 		}
 	}
+}
+
+// recordsQuery is the query of records: the bodies of the chosen revisions (with their
+// roster rows' bodies when withRoster) in sequence order.
+func recordsQuery(f survey.RecordFilter, withRoster bool) (string, []any, error) {
+	var q string
+	cols, join := `s.body, NULL`, ``
+	if withRoster {
+		cols, join = `s.body, ro.body`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
+	}
+	switch f.Revisions {
+	case survey.RevisionsApproved, "":
+		q = `SELECT ` + cols + ` FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision` + join + ` WHERE 1 = 1`
+	case survey.RevisionsLatest:
+		// Read in sequence order with the primary key telling whether a later revision
+		// exists: no sort of every body (a join with the latest revisions made SQLite
+		// sort all rows, bodies included, in a temporary B-tree).
+		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE NOT EXISTS (SELECT 1 FROM submissions x
+			WHERE x.interview_id = s.interview_id AND x.revision > s.revision)`
+	case survey.RevisionsAll:
+		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
+	default:
+		return "", nil, survey.Errorf(survey.EINVALID, "Unknown revisions %q: use approved, latest or all.", f.Revisions)
+	}
+	var args []any
+	if f.FormID != "" {
+		q, args = q+` AND s.form_id = ?`, append(args, f.FormID)
+	}
+	return q + ` ORDER BY s.seq`, args, nil
 }
 
 // FormUses lists the form versions of the stored revisions. See survey.ReviewStore.
