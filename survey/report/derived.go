@@ -42,7 +42,8 @@ type Derived struct {
 }
 
 // Derive computes the Derived values of record r of roster row (nil for a walk-in) as
-// Compute does for the interview it counts.
+// Compute does for the interview it counts. A caller deriving many records sets cfg.UMK
+// and cfg.BandMidpoints once: when nil, the default tables are made on every call.
 func Derive(r *survey.Record, row *survey.Respondent, cfg Config) Derived {
 	if cfg.UMK == nil {
 		cfg.UMK = DefaultUMK()

@@ -344,6 +344,13 @@ func DerivedColumns(cfg report.Config, weights []report.Weight) *export.Derived 
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
+	// Derive would make the default tables again for every record.
+	if cfg.UMK == nil {
+		cfg.UMK = report.DefaultUMK()
+	}
+	if cfg.BandMidpoints == nil {
+		cfg.BandMidpoints = report.DefaultBandMidpoints()
+	}
 	return &export.Derived{Columns: cols, Values: func(r *survey.Record, row *survey.Respondent, dst []string) {
 		d := report.Derive(r, row, cfg)
 		dst[0] = flag(d.Respondent)
