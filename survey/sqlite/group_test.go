@@ -10,6 +10,7 @@ import (
 
 	"tracer/survey"
 	"tracer/survey/sqlite"
+	"tracer/survey/storetest"
 )
 
 // holdWriteLock takes SQLite's write lock on the database at path from another connection,
@@ -86,12 +87,12 @@ func TestGroupCommit(t *testing.T) {
 	subs := sqlite.NewSubmissionStore(db)
 	var calls [][]*survey.Submission
 	for range 8 {
-		calls = append(calls, []*survey.Submission{submission(t, survey.NewID(), 1, "1"), submission(t, survey.NewID(), 1, "2")})
+		calls = append(calls, []*survey.Submission{storetest.Submission(t, survey.NewID(), 1, "1"), storetest.Submission(t, survey.NewID(), 1, "2")})
 	}
 	dup := calls[0][1]
 	calls = append(calls, []*survey.Submission{dup}) // the same revision in two calls of one group
 	c0, g0 := subs.Commits()
-	head, got := groupOf(t, path, subs, []*survey.Submission{submission(t, survey.NewID(), 1, "0")}, calls)
+	head, got := groupOf(t, path, subs, []*survey.Submission{storetest.Submission(t, survey.NewID(), 1, "0")}, calls)
 	if head.err != nil {
 		t.Fatal(head.err)
 	}
@@ -142,17 +143,17 @@ func TestGroupCommitFailingRecord(t *testing.T) {
 	}
 	defer db.Close()
 	subs := sqlite.NewSubmissionStore(db)
-	bad := submission(t, survey.NewID(), 1, "9")
+	bad := storetest.Submission(t, survey.NewID(), 1, "9")
 	if err := sqlite.ExecForTest(ctx, db, `CREATE TRIGGER fail_one BEFORE INSERT ON submissions
 		WHEN NEW.interview_id = '`+bad.InterviewID+`' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`); err != nil {
 		t.Fatal(err)
 	}
 	var calls [][]*survey.Submission
 	for range 5 {
-		calls = append(calls, []*survey.Submission{submission(t, survey.NewID(), 1, "1")})
+		calls = append(calls, []*survey.Submission{storetest.Submission(t, survey.NewID(), 1, "1")})
 	}
 	calls[2] = append(calls[2], bad)
-	_, got := groupOf(t, path, subs, []*survey.Submission{submission(t, survey.NewID(), 1, "0")}, calls)
+	_, got := groupOf(t, path, subs, []*survey.Submission{storetest.Submission(t, survey.NewID(), 1, "0")}, calls)
 	for i, r := range got {
 		if i == 2 {
 			if r.err == nil {

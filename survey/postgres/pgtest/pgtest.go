@@ -1,0 +1,67 @@
+// Package pgtest gives tests a fresh PostgreSQL database of their own on the cluster named
+// by $TRACER_TEST_POSTGRES (".ci/postgres start" starts one), and skips them when it is unset.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+)
+
+// EnvVar names the environment variable that holds the URL of a PostgreSQL cluster the
+// tests may create databases on.
+const EnvVar = "TRACER_TEST_POSTGRES"
+
+// URL creates an empty database for the test and returns its URL; the database is dropped
+// when the test ends. The test is skipped when $TRACER_TEST_POSTGRES is unset.
+func URL(tb testing.TB) string {
+	tb.Helper()
+	admin := os.Getenv(EnvVar)
+	if admin == "" {
+		tb.Skipf("PostgreSQL tests skipped: $%s is unset (eval \"$(.ci/postgres start)\" starts a cluster)", EnvVar)
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		tb.Fatalf("$%s: %v", EnvVar, err)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	name := "tracer_test_" + hex.EncodeToString(b[:])
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		tb.Fatalf("create test database on $%s: %v", EnvVar, err)
+	}
+	tb.Cleanup(func() {
+		db, err := sql.Open("pgx", admin)
+		if err != nil {
+			tb.Error(err)
+			return
+		}
+		defer db.Close()
+		if _, err := db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			tb.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Key returns a random 32-byte key, for the code key of a test database.
+func Key() []byte {
+	var k [32]byte
+	rand.Read(k[:])
+	return k[:]
+}

@@ -1,0 +1,434 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"strings"
+	"time"
+
+	"tracer/survey"
+)
+
+// Ensure ReviewStore implements survey.ReviewStore.
+var _ survey.ReviewStore = (*ReviewStore)(nil)
+
+// ReviewStore is the PostgreSQL implementation of survey.ReviewStore.
+type ReviewStore struct {
+	db *DB
+}
+
+// NewReviewStore returns the review store of db.
+func NewReviewStore(db *DB) *ReviewStore { return &ReviewStore{db: db} }
+
+// addEvent appends a change of review state to the history inside tx.
+func addEvent(ctx context.Context, tx *sql.Tx, e *survey.ReviewEvent) error {
+	seq, err := nextSeqs(ctx, tx, "review", 1)
+	if err != nil {
+		return err
+	}
+	e.Seq = seq
+	qs := ""
+	if len(e.Questions) > 0 {
+		b, err := json.Marshal(e.Questions)
+		if err != nil {
+			return err
+		}
+		qs = string(b)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, seq, e.InterviewID, e.Revision, string(e.From), string(e.To), e.Comment, qs, e.By, formatTime(e.At))
+	return err
+}
+
+// setState moves an interview's review to state at revision and records the change.
+func setState(ctx context.Context, tx *sql.Tx, e *survey.ReviewEvent, approved int) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (interview_id, revision, state, approved_revision, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (interview_id) DO UPDATE SET revision = excluded.revision, state = excluded.state,
+		approved_revision = excluded.approved_revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		e.InterviewID, e.Revision, string(e.To), approved, formatTime(e.At), e.By); err != nil {
+		return err
+	}
+	return addEvent(ctx, tx, e)
+}
+
+// received starts or moves on the review of a newly stored revision, inside the ingesting
+// transaction: revision 1 (or the first one seen) is received, a later one resubmitted. A
+// revision older than the reviewed one changes nothing.
+func received(ctx context.Context, tx *sql.Tx, sub *survey.Submission, at time.Time) error {
+	var rev, approved int
+	var state string
+	err := tx.QueryRowContext(ctx, `SELECT revision, state, approved_revision FROM reviews WHERE interview_id = $1`, sub.InterviewID).Scan(&rev, &state, &approved)
+	e := &survey.ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: survey.ReviewReceived, By: sub.SubmittedBy, At: at}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if sub.Revision > 1 {
+			e.To = survey.ReviewResubmitted
+		}
+	case err != nil:
+		return err
+	case sub.Revision <= rev:
+		return nil
+	default:
+		e.From, e.To = survey.ReviewState(state), survey.ReviewResubmitted
+	}
+	return setState(ctx, tx, e, approved)
+}
+
+const reviewColumns = `r.interview_id, r.revision, r.state, r.approved_revision, r.updated_at, r.updated_by,
+	s.form_id, s.form_version, s.respondent_id, s.enumerator, s.submitted_by, s.seq, s.received_at,
+	(SELECT COUNT(*) FROM submission_conflicts c WHERE c.interview_id = r.interview_id)`
+
+const reviewFrom = ` FROM reviews r JOIN submissions s ON s.interview_id = r.interview_id AND s.revision = r.revision`
+
+func scanReview(sc scanner) (*survey.Review, error) {
+	var v survey.Review
+	var state, updated, received string
+	if err := sc.Scan(&v.InterviewID, &v.Revision, &state, &v.ApprovedRevision, &updated, &v.UpdatedBy,
+		&v.FormID, &v.FormVersion, &v.RespondentID, &v.Enumerator, &v.SubmittedBy, &v.Seq, &received, &v.Conflicts); err != nil {
+		return nil, err
+	}
+	v.State = survey.ReviewState(state)
+	var err error
+	if v.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	v.ReceivedAt, err = parseTime(received)
+	return &v, err
+}
+
+// Queue returns the review status of matching interviews. See survey.ReviewStore.
+func (s *ReviewStore) Queue(ctx context.Context, f survey.ReviewFilter) ([]*survey.Review, error) {
+	limit := int64(f.Limit)
+	if limit <= 0 {
+		limit = math.MaxInt64
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT `+reviewColumns+reviewFrom+` WHERE s.seq > $1
+		AND ($2 = '' OR r.state = $2) AND ($3 = '' OR s.submitted_by = $3) ORDER BY s.seq LIMIT $4`,
+		f.After, string(f.State), f.SubmittedBy, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Review
+	for rows.Next() {
+		v, err := scanReview(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Review returns one interview's review status. See survey.ReviewStore.
+func (s *ReviewStore) Review(ctx context.Context, id string) (*survey.Review, error) {
+	v, err := scanReview(s.db.db.QueryRowContext(ctx, `SELECT `+reviewColumns+reviewFrom+` WHERE r.interview_id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.Errorf(survey.ENOTFOUND, "Interview %s is not stored.", id)
+	}
+	return v, err
+}
+
+// History returns every change of an interview's review state. See survey.ReviewStore.
+func (s *ReviewStore) History(ctx context.Context, id string) ([]*survey.ReviewEvent, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at
+		FROM review_history WHERE interview_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.ReviewEvent
+	for rows.Next() {
+		var e survey.ReviewEvent
+		var from, to, qs, at string
+		if err := rows.Scan(&e.Seq, &e.InterviewID, &e.Revision, &from, &to, &e.Comment, &qs, &e.By, &at); err != nil {
+			return nil, err
+		}
+		e.From, e.To = survey.ReviewState(from), survey.ReviewState(to)
+		if qs != "" {
+			if err := json.Unmarshal([]byte(qs), &e.Questions); err != nil {
+				return nil, fmt.Errorf("review event %d: %w", e.Seq, err)
+			}
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// Approvals returns approvals of a submitter's revisions. See survey.ReviewStore.
+func (s *ReviewStore) Approvals(ctx context.Context, after int64, submitter string, limit int) ([]*survey.ReviewEvent, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT h.seq, h.interview_id, h.revision, h.by_user, h.at FROM review_history h
+		JOIN submissions s ON s.interview_id = h.interview_id AND s.revision = h.revision
+		WHERE h.seq > $1 AND h.to_state = $2 AND s.submitted_by = $3 ORDER BY h.seq LIMIT $4`,
+		after, string(survey.ReviewApproved), submitter, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.ReviewEvent
+	for rows.Next() {
+		e := survey.ReviewEvent{To: survey.ReviewApproved}
+		var at string
+		if err := rows.Scan(&e.Seq, &e.InterviewID, &e.Revision, &e.By, &at); err != nil {
+			return nil, err
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// Revisions returns every stored revision of an interview. See survey.ReviewStore.
+func (s *ReviewStore) Revisions(ctx context.Context, id string) ([]*survey.Submission, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT `+submissionColumns+`, (SELECT COUNT(*) FROM submission_conflicts c
+		WHERE c.interview_id = s.interview_id AND c.revision = s.revision) FROM submissions s WHERE interview_id = $1 ORDER BY revision`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Submission
+	for rows.Next() {
+		var n int
+		sub, err := scanSubmission(rows, &n)
+		if err != nil {
+			return nil, err
+		}
+		sub.Conflicts = n
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// current reads an interview's review row and latest stored revision inside tx.
+func current(ctx context.Context, tx *sql.Tx, id string, revision int) (state survey.ReviewState, approved int, err error) {
+	var latest int
+	var st string
+	err = tx.QueryRowContext(ctx, `SELECT r.revision, r.state, r.approved_revision FROM reviews r WHERE r.interview_id = $1`, id).Scan(&latest, &st, &approved)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, survey.Errorf(survey.ENOTFOUND, "Interview %s is not stored.", id)
+	} else if err != nil {
+		return "", 0, err
+	}
+	if revision > latest {
+		return "", 0, survey.Errorf(survey.ENOTFOUND, "Revision %d of interview %s is not stored.", revision, id)
+	}
+	if revision < latest {
+		return "", 0, survey.Errorf(survey.ECONFLICT, "Interview %s has a revision after %d; review the latest one (%d).", id, revision, latest)
+	}
+	return survey.ReviewState(st), approved, nil
+}
+
+// Approve approves the latest revision of an interview. See survey.ReviewStore.
+func (s *ReviewStore) Approve(ctx context.Context, id string, revision int, comment, by string) (*survey.ReviewEvent, error) {
+	if by == "" || revision < 1 {
+		return nil, survey.Errorf(survey.EINVALID, "An approval needs a revision and a reviewer.")
+	}
+	now := s.db.now()
+	var out *survey.ReviewEvent
+	err := s.db.inTx(ctx, []string{counterReview}, func(tx *sql.Tx) error {
+		state, approved, err := current(ctx, tx, id, revision)
+		if err != nil {
+			return err
+		}
+		switch {
+		case state == survey.ReviewApproved && approved == revision:
+			hist, err := historyTx(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			for i := len(hist) - 1; i >= 0; i-- {
+				if hist[i].To == survey.ReviewApproved && hist[i].Revision == revision {
+					out = hist[i]
+					return nil
+				}
+			}
+			return survey.Errorf(survey.EINTERNAL, "Approval of interview %s is missing from its history.", id)
+		case state == survey.ReviewReturned:
+			return survey.Errorf(survey.ECONFLICT, "Interview %s revision %d was returned for correction; wait for the corrected revision.", id, revision)
+		}
+		out = &survey.ReviewEvent{InterviewID: id, Revision: revision, From: state, To: survey.ReviewApproved, Comment: comment, By: by, At: now}
+		return setState(ctx, tx, out, revision)
+	})
+	return out, err
+}
+
+func historyTx(ctx context.Context, tx *sql.Tx, id string) ([]*survey.ReviewEvent, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, revision, from_state, to_state, comment, by_user, at FROM review_history WHERE interview_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.ReviewEvent
+	for rows.Next() {
+		e := &survey.ReviewEvent{InterviewID: id}
+		var from, to, at string
+		if err := rows.Scan(&e.Seq, &e.Revision, &from, &to, &e.Comment, &e.By, &at); err != nil {
+			return nil, err
+		}
+		e.From, e.To = survey.ReviewState(from), survey.ReviewState(to)
+		if e.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ReturnWithComments returns the latest revision for correction. See survey.ReviewStore.
+func (s *ReviewStore) ReturnWithComments(ctx context.Context, id string, revision int, comment string, questions []survey.QuestionComment, by string) (*survey.ReturnNotice, error) {
+	return returnInterview(ctx, s.db, id, revision, comment, questions, by)
+}
+
+// returnInterview records a return and moves the review to returned, in one transaction.
+func returnInterview(ctx context.Context, db *DB, id string, revision int, comment string, questions []survey.QuestionComment, by string) (*survey.ReturnNotice, error) {
+	if strings.TrimSpace(comment) == "" {
+		return nil, survey.Errorf(survey.EINVALID, "A return needs a comment for the enumerator.")
+	}
+	for _, q := range questions {
+		if q.Path == "" || strings.TrimSpace(q.Comment) == "" {
+			return nil, survey.Errorf(survey.EINVALID, "A question comment needs a question path and a comment.")
+		}
+	}
+	qs := ""
+	if len(questions) > 0 {
+		b, err := json.Marshal(questions)
+		if err != nil {
+			return nil, err
+		}
+		qs = string(b)
+	}
+	now := db.now()
+	var out *survey.ReturnNotice
+	err := db.inTx(ctx, []string{counterReturn, counterReview}, func(tx *sql.Tx) error {
+		n, err := scanReturn(tx.QueryRowContext(ctx, `SELECT `+returnColumns+` FROM returns WHERE interview_id = $1 AND revision = $2`, id, revision))
+		if err == nil {
+			out = n
+			return nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var submitter string
+		err = tx.QueryRowContext(ctx, `SELECT submitted_by FROM submissions WHERE interview_id = $1 AND revision = $2`, id, revision).Scan(&submitter)
+		if errors.Is(err, sql.ErrNoRows) {
+			return survey.Errorf(survey.ENOTFOUND, "Revision %d of interview %s is not stored.", revision, id)
+		} else if err != nil {
+			return err
+		}
+		state, _, err := current(ctx, tx, id, revision)
+		if err != nil {
+			return err
+		}
+		seq, err := nextSeqs(ctx, tx, "return", 1)
+		if err != nil {
+			return err
+		}
+		out = &survey.ReturnNotice{Seq: seq, InterviewID: id, Revision: revision, Comment: comment, Questions: questions,
+			ReturnedBy: by, ReturnedAt: now, SubmittedBy: submitter}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO returns (`+returnColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			seq, id, revision, comment, by, formatTime(now), submitter, qs); err != nil {
+			return err
+		}
+		// A return withdraws an approval.
+		return setState(ctx, tx, &survey.ReviewEvent{InterviewID: id, Revision: revision, From: state, To: survey.ReviewReturned,
+			Comment: comment, Questions: questions, By: by, At: now}, 0)
+	})
+	return out, err
+}
+
+// Records streams stored records in Seq order. See survey.ReviewStore.
+func (s *ReviewStore) Records(ctx context.Context, f survey.RecordFilter) iter.Seq2[*survey.Record, error] {
+	return func(yield func(*survey.Record, error) bool) {
+		for rr, err := range s.records(ctx, f, false) {
+			if !yield(rr.Record, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// RosterRecords streams stored records in Seq order with their roster rows, joined in
+// SQL on the roster's primary key. See survey.ReviewStore.
+func (s *ReviewStore) RosterRecords(ctx context.Context, f survey.RecordFilter) iter.Seq2[survey.RosterRecord, error] {
+	return s.records(ctx, f, true)
+}
+
+func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRoster bool) iter.Seq2[survey.RosterRecord, error] {
+	return func(yield func(survey.RosterRecord, error) bool) {
+		var q string
+		cols, join := `s.body, NULL`, ``
+		if withRoster {
+			cols, join = `s.body, ro.body`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
+		}
+		switch f.Revisions {
+		case survey.RevisionsApproved, "":
+			q = `SELECT ` + cols + ` FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision` + join + ` WHERE 1 = 1`
+		case survey.RevisionsLatest:
+			q = `SELECT ` + cols + ` FROM submissions s JOIN (SELECT interview_id, MAX(revision) AS revision FROM submissions GROUP BY interview_id) m
+				ON m.interview_id = s.interview_id AND m.revision = s.revision` + join + ` WHERE 1 = 1`
+		case survey.RevisionsAll:
+			q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
+		default:
+			yield(survey.RosterRecord{}, survey.Errorf(survey.EINVALID, "Unknown revisions %q: use approved, latest or all.", f.Revisions))
+			return
+		}
+		// One query is one snapshot: an interview revised during the export appears once.
+		rows, err := s.db.db.QueryContext(ctx, q+` AND ($1 = '' OR s.form_id = $1) ORDER BY s.seq`, f.FormID)
+		if err != nil {
+			yield(survey.RosterRecord{}, err)
+			return
+		}
+		defer rows.Close()
+		var body, row []byte
+		for rows.Next() {
+			if err := rows.Scan(&body, &row); err != nil {
+				yield(survey.RosterRecord{}, err)
+				return
+			}
+			var rr survey.RosterRecord
+			rr.Record, err = survey.DecodeRecord(body)
+			if err == nil && row != nil {
+				rr.Respondent = new(survey.Respondent)
+				if err = json.Unmarshal(row, rr.Respondent); err != nil {
+					err = fmt.Errorf("roster row %s: %w", rr.Record.RespondentID, err)
+				}
+			}
+			if !yield(rr, err) || err != nil {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(survey.RosterRecord{}, err)
+		}
+	}
+}
+
+// FormUses lists the form versions of the stored revisions. See survey.ReviewStore.
+func (s *ReviewStore) FormUses(ctx context.Context) ([]survey.FormUse, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT form_id, form_version, COUNT(*) FROM submissions GROUP BY form_id, form_version ORDER BY form_id, form_version`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []survey.FormUse
+	for rows.Next() {
+		var u survey.FormUse
+		if err := rows.Scan(&u.FormID, &u.FormVersion, &u.Revisions); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,410 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"tracer/survey"
+)
+
+// Ensure SubmissionStore implements survey.SubmissionStore.
+var _ survey.SubmissionStore = (*SubmissionStore)(nil)
+
+// SubmissionStore is the PostgreSQL implementation of survey.SubmissionStore: the server's
+// record of every revision it received.
+//
+// Concurrent Ingest calls share commits (group commit): each call joins a queue, and one
+// writer goroutine, running while the queue is not empty, stores everything queued in one
+// transaction with one fsync, then answers each call. Calls that arrive during a commit
+// form the next group, so the more laptops push at once, the more each commit carries.
+type SubmissionStore struct {
+	db *DB
+
+	mu      sync.Mutex
+	pending []*ingestCall // calls waiting for the writer, in arrival order
+	writing bool          // a writer goroutine is running
+
+	commits, grouped atomic.Int64
+	waiting          atomic.Int64 // calls queued or being committed
+}
+
+// ingestCall is one Ingest call waiting for its group's commit.
+type ingestCall struct {
+	subs     []*survey.Submission
+	receipts []survey.Receipt
+	err      error
+	done     chan struct{}
+}
+
+// maxGroup bounds the submissions of one group commit; a call is never split.
+const maxGroup = 4000
+
+// NewSubmissionStore returns the submission store of db.
+func NewSubmissionStore(db *DB) *SubmissionStore { return &SubmissionStore{db: db} }
+
+// Ingest stores a batch in one transaction, shared with the batches of concurrent calls.
+// The receipts come after the commit. See survey.SubmissionStore.
+func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
+	for _, sub := range subs {
+		if sub.InterviewID == "" || sub.Revision < 1 || sub.Hash == "" || len(sub.Body) == 0 || sub.FormID == "" || sub.SubmittedBy == "" {
+			return nil, survey.Errorf(survey.EINVALID, "A submission needs an id, a revision, a hash, a body, a form and a submitter.")
+		}
+	}
+	if len(subs) == 0 {
+		return nil, nil
+	}
+	c := &ingestCall{subs: subs, done: make(chan struct{})}
+	s.waiting.Add(1)
+	s.mu.Lock()
+	s.pending = append(s.pending, c)
+	if !s.writing {
+		s.writing = true
+		go s.write()
+	}
+	s.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.receipts, c.err
+	case <-ctx.Done():
+		// The group may still commit this batch; the caller hears nothing, and the
+		// laptop's next push of it gets a duplicate receipt.
+		return nil, ctx.Err()
+	}
+}
+
+// Commits returns how many transactions Ingest committed and how many calls they answered:
+// calls/commits is the mean group size.
+func (s *SubmissionStore) Commits() (commits, calls int64) {
+	return s.commits.Load(), s.grouped.Load()
+}
+
+// Waiting returns how many Ingest calls are queued or being committed.
+func (s *SubmissionStore) Waiting() int { return int(s.waiting.Load()) }
+
+// write commits the queued calls group by group until the queue is empty.
+func (s *SubmissionStore) write() {
+	for {
+		s.mu.Lock()
+		n, size := 0, 0
+		for n < len(s.pending) && (n == 0 || size+len(s.pending[n].subs) <= maxGroup) {
+			size += len(s.pending[n].subs)
+			n++
+		}
+		group := s.pending[:n:n]
+		s.pending = s.pending[n:]
+		if len(group) == 0 {
+			s.pending = nil
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		s.commit(group)
+	}
+}
+
+// commit stores a group in one transaction. If that fails, each call is tried again in
+// its own transaction, so that one call's failing record fails only that call.
+func (s *SubmissionStore) commit(group []*ingestCall) {
+	// The group outlives any one request: a caller that leaves does not cancel the others.
+	ctx := context.Background()
+	var all []*survey.Submission
+	for _, c := range group {
+		all = append(all, c.subs...)
+	}
+	receipts, err := s.ingest(ctx, all)
+	if err == nil {
+		s.commits.Add(1)
+		s.grouped.Add(int64(len(group)))
+		for _, c := range group {
+			c.receipts, receipts = receipts[:len(c.subs):len(c.subs)], receipts[len(c.subs):]
+			s.answer(c)
+		}
+		return
+	}
+	if len(group) == 1 {
+		group[0].err = err
+		s.answer(group[0])
+		return
+	}
+	for _, c := range group {
+		c.receipts, c.err = s.ingest(ctx, c.subs)
+		if c.err == nil {
+			s.commits.Add(1)
+			s.grouped.Add(1)
+		}
+		s.answer(c)
+	}
+}
+
+// answer hands a call its result.
+func (s *SubmissionStore) answer(c *ingestCall) {
+	s.waiting.Add(-1)
+	close(c.done)
+}
+
+// ingest stores subs in one transaction and returns one receipt each.
+func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
+	now := s.db.now()
+	receipts := make([]survey.Receipt, len(subs))
+	err := s.db.inTx(ctx, []string{counterSubmission, counterReview}, func(tx *sql.Tx) error {
+		type key struct {
+			id  string
+			rev int
+		}
+		owners := map[string]*ownership{} // per interview, as stored plus this batch
+		batch := map[key]int{}            // first index of each new (id, revision) in this batch
+		var fresh []int
+		// Revisions of one interview are judged in order, so a batch may carry 1 and 2.
+		order := make([]int, len(subs))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int {
+			return cmp.Or(cmp.Compare(subs[a].InterviewID, subs[b].InterviewID), cmp.Compare(subs[a].Revision, subs[b].Revision))
+		})
+		for _, i := range order {
+			sub := subs[i]
+			r := &receipts[i]
+			*r = survey.Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
+			own := owners[sub.InterviewID]
+			if own == nil {
+				var err error
+				if own, err = loadOwnership(ctx, tx, sub.InterviewID); err != nil {
+					return err
+				}
+				owners[sub.InterviewID] = own
+			}
+			if !own.allows(sub.SubmittedBy) {
+				r.Status, r.Code = survey.ReceiptRefused, survey.EFORBIDDEN
+				r.Message = fmt.Sprintf("Interview %s belongs to another account; only its enumerator can send its revisions.", sub.InterviewID)
+				continue
+			}
+			k := key{sub.InterviewID, sub.Revision}
+			var seq int64
+			var hash, received string
+			err := tx.QueryRowContext(ctx, `SELECT seq, hash, received_at FROM submissions WHERE interview_id = $1 AND revision = $2`,
+				sub.InterviewID, sub.Revision).Scan(&seq, &hash, &received)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				if j, ok := batch[k]; ok {
+					hash = subs[j].Hash
+					r.Status = survey.ReceiptDuplicate // seq and time filled in below
+					if hash != sub.Hash {
+						r.Status = survey.ReceiptConflict
+					}
+				} else if sub.Revision != own.latest+1 {
+					r.Status, r.Code = survey.ReceiptRefused, survey.ECONFLICT
+					r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
+						sub.InterviewID, own.latest, sub.Revision, own.latest+1)
+					continue
+				} else {
+					batch[k] = i
+					fresh = append(fresh, i)
+					own.add(sub.Revision, sub.SubmittedBy)
+					r.Status = survey.ReceiptStored
+					continue
+				}
+			case err != nil:
+				return err
+			default:
+				r.Seq = seq
+				if r.ReceivedAt, err = parseTime(received); err != nil {
+					return err
+				}
+				r.Status = survey.ReceiptDuplicate
+				if hash != sub.Hash {
+					r.Status = survey.ReceiptConflict
+				}
+			}
+			if r.Status == survey.ReceiptConflict {
+				r.Code = survey.ECONFLICT
+				r.Message = fmt.Sprintf("Revision %d of interview %s is stored with other content; both are kept for the supervisor.", sub.Revision, sub.InterviewID)
+				if _, err := tx.ExecContext(ctx, `INSERT INTO submission_conflicts (interview_id, revision, hash, body, submitted_by, device_time, received_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (interview_id, revision, hash) DO NOTHING`,
+					sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.SubmittedBy, formatTime(sub.DeviceTime), formatTime(now)); err != nil {
+					return err
+				}
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		slices.Sort(fresh) // sequence numbers follow the batch's order
+		first, err := nextSeqs(ctx, tx, "submission", len(fresh))
+		if err != nil {
+			return err
+		}
+		for n, i := range fresh {
+			sub := subs[i]
+			var skew time.Duration
+			if !sub.DeviceTime.IsZero() {
+				skew = now.Sub(sub.DeviceTime)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO submissions (seq, interview_id, revision, hash, body, form_id, form_version,
+				respondent_id, enumerator, submitted_by, device_time, skew_ms, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, first+int64(n), sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.FormID,
+				sub.FormVersion, sub.RespondentID, sub.Enumerator, sub.SubmittedBy, formatTime(sub.DeviceTime),
+				skew.Milliseconds(), formatTime(now)); err != nil {
+				return err
+			}
+			receipts[i].Seq, receipts[i].ReceivedAt = first+int64(n), now
+			if err := received(ctx, tx, sub, now); err != nil {
+				return err
+			}
+		}
+		// Repeats of a new revision inside the batch share the first one's receipt.
+		for i := range receipts {
+			if receipts[i].Seq == 0 && receipts[i].Status != survey.ReceiptRefused {
+				j := batch[key{subs[i].InterviewID, subs[i].Revision}]
+				receipts[i].Seq, receipts[i].ReceivedAt = receipts[j].Seq, now
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return receipts, nil
+}
+
+// ownership is who may send an interview's next revision: the account that sent its first
+// revision (its enumerator) and the one that sent its latest (to whom a return goes).
+type ownership struct {
+	latest      int
+	first, last string
+}
+
+// loadOwnership reads the stored revisions of interview id inside tx.
+func loadOwnership(ctx context.Context, tx *sql.Tx, id string) (*ownership, error) {
+	var o ownership
+	err := tx.QueryRowContext(ctx, `SELECT revision, submitted_by FROM submissions WHERE interview_id = $1
+		ORDER BY revision DESC LIMIT 1`, id).Scan(&o.latest, &o.last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &o, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT submitted_by FROM submissions WHERE interview_id = $1
+		ORDER BY revision LIMIT 1`, id).Scan(&o.first); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// allows reports whether account may send revisions of the interview: anyone may send
+// the first, only its owner the rest.
+func (o *ownership) allows(account string) bool {
+	return o.latest == 0 || account == o.first || account == o.last
+}
+
+// add records a revision accepted in this batch.
+func (o *ownership) add(revision int, account string) {
+	if o.latest == 0 {
+		o.first = account
+	}
+	o.latest, o.last = revision, account
+}
+
+const submissionColumns = `seq, interview_id, revision, hash, form_id, form_version, respondent_id, enumerator,
+	submitted_by, device_time, skew_ms, received_at`
+
+func scanSubmission(sc scanner, extra ...any) (*survey.Submission, error) {
+	var sub survey.Submission
+	var device, received string
+	var skew int64
+	dest := append([]any{&sub.Seq, &sub.InterviewID, &sub.Revision, &sub.Hash, &sub.FormID, &sub.FormVersion,
+		&sub.RespondentID, &sub.Enumerator, &sub.SubmittedBy, &device, &skew, &received}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	var err error
+	if sub.DeviceTime, err = parseTime(device); err != nil {
+		return nil, err
+	}
+	if sub.ReceivedAt, err = parseTime(received); err != nil {
+		return nil, err
+	}
+	sub.Skew = time.Duration(skew) * time.Millisecond
+	return &sub, nil
+}
+
+// Get returns one stored revision with its body. See survey.SubmissionStore.
+func (s *SubmissionStore) Get(ctx context.Context, id string, revision int) (*survey.Submission, error) {
+	var body []byte
+	sub, err := scanSubmission(s.db.db.QueryRowContext(ctx, `SELECT `+submissionColumns+`, body FROM submissions
+		WHERE interview_id = $1 AND revision = $2`, id, revision), &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.Errorf(survey.ENOTFOUND, "Revision %d of interview %s is not stored.", revision, id)
+	} else if err != nil {
+		return nil, err
+	}
+	sub.Body = body
+	return sub, nil
+}
+
+// List returns stored revisions by sequence number. See survey.SubmissionStore.
+func (s *SubmissionStore) List(ctx context.Context, f survey.SubmissionFilter) ([]*survey.Submission, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	q := `SELECT ` + submissionColumns + `, (SELECT COUNT(*) FROM submission_conflicts c
+		WHERE c.interview_id = s.interview_id AND c.revision = s.revision) FROM submissions s
+		WHERE seq > $1 AND ($2 = '' OR submitted_by = $2) ORDER BY seq LIMIT $3`
+	rows, err := s.db.db.QueryContext(ctx, q, f.After, f.SubmittedBy, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Submission
+	for rows.Next() {
+		var n int
+		sub, err := scanSubmission(rows, &n)
+		if err != nil {
+			return nil, err
+		}
+		sub.Conflicts = n
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// Conflicts returns the differing contents received for a revision. See survey.SubmissionStore.
+func (s *SubmissionStore) Conflicts(ctx context.Context, id string, revision int) ([]*survey.Submission, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, body, submitted_by, device_time, received_at
+		FROM submission_conflicts WHERE interview_id = $1 AND revision = $2 ORDER BY received_at, hash`, id, revision)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Submission
+	for rows.Next() {
+		var sub survey.Submission
+		var device, received string
+		if err := rows.Scan(&sub.InterviewID, &sub.Revision, &sub.Hash, &sub.Body, &sub.SubmittedBy, &device, &received); err != nil {
+			return nil, err
+		}
+		if sub.DeviceTime, err = parseTime(device); err != nil {
+			return nil, err
+		}
+		if sub.ReceivedAt, err = parseTime(received); err != nil {
+			return nil, err
+		}
+		out = append(out, &sub)
+	}
+	return out, rows.Err()
+}
+
+// Count returns the number of stored revisions. See survey.SubmissionStore.
+func (s *SubmissionStore) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions`).Scan(&n)
+	return n, err
+}
