@@ -14,7 +14,6 @@ import (
 	"tracer/survey"
 	"tracer/survey/export"
 	"tracer/survey/report"
-	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/server"
 )
@@ -35,22 +34,6 @@ func (m *Main) remoteClient(url, dataFlag string) (*client.Client, error) {
 		return nil, errors.New(survey.ErrorMessage(err))
 	}
 	return c, nil
-}
-
-// openSources opens the server database for export and report on the server machine.
-func (m *Main) openSources(ctx context.Context, dbFlag, dataFlag string) (*sqlite.DB, server.Sources, error) {
-	path, err := m.serverDB(dbFlag, dataFlag)
-	if err != nil {
-		return nil, server.Sources{}, err
-	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, server.Sources{}, fmt.Errorf("no server database at %s (give --db FILE or --server URL)", path)
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return nil, server.Sources{}, err
-	}
-	return db, server.Sources{Reviews: sqlite.NewReviewStore(db), Forms: sqlite.NewFormStore(db), Roster: sqlite.NewServerRosterStore(db)}, nil
 }
 
 // output opens -o FILE through a temporary file renamed into place by commit, so a failed
@@ -110,7 +93,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	alumni := fs.Bool("alumni", false, "add the alumni table: one row per roster row with its interviews, attempts and final disposition")
 	lang := fs.String("lang", "", "label `language` (code or name; the form's default when empty)")
 	formID := fs.String("form", "", "form `ID`, when the interviews use several forms")
-	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "export from the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	if err := fs.Parse(args); err != nil {
@@ -160,13 +143,13 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		}
 		n = -1
 	} else {
-		db, src, err := m.openSources(ctx, *dbFlag, *dataFlag)
+		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
 		if err != nil {
 			abort()
 			return err
 		}
 		defer db.Close()
-		st, err := server.WriteExport(ctx, w, src, server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: sqlite.NewAttemptLedger(db)}, nil)
+		st, err := server.WriteExport(ctx, w, db.sources(), server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: db.Attempts}, nil)
 		if err != nil {
 			abort()
 			return commandError(nil, err)
@@ -198,7 +181,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	revs := fs.String("revisions", "approved", "which revision of each interview: `approved` or latest")
 	studyFile := fs.String("study", "", "study `FILE` (TOML) with the report's settings (docs/REPORT.md)")
 	lang := fs.String("lang", "", "label language, id or en")
-	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "report from the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	section := fs.String("section", "indicators", "`indicators`, or response: AAPOR response rates from the contact attempts (docs/TRACING.md)")
@@ -266,13 +249,13 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return commandError(c, err)
 		}
 	} else {
-		db, src, err := m.openSources(ctx, *dbFlag, *dataFlag)
+		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
 		if err != nil {
 			abort()
 			return err
 		}
 		defer db.Close()
-		if _, err := server.WriteReport(ctx, w, src, server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study}); err != nil {
+		if _, err := server.WriteReport(ctx, w, db.sources(), server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study}); err != nil {
 			abort()
 			return commandError(nil, err)
 		}

@@ -12,7 +12,6 @@ import (
 
 	"tracer/forms"
 	"tracer/survey"
-	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/server"
 	"tracer/sync/wire"
@@ -77,8 +76,8 @@ func (t tuiCatalog) Retire(ctx context.Context, id string) error { return t.cat.
 
 // dbCatalog publishes into the server database directly.
 type dbCatalog struct {
-	db    *sqlite.DB
-	store *sqlite.FormStore
+	db    *serverStores
+	store survey.FormStore
 	by    string
 }
 
@@ -130,10 +129,7 @@ func (m *Main) openCatalog(ctx context.Context, dbFlag, serverFlag, dataFlag str
 	case dbFlag != "" && serverFlag != "":
 		return nil, nil, usageError("give --db FILE or --server URL, not both")
 	case dbFlag != "":
-		if _, err := os.Stat(dbFlag); err != nil {
-			return nil, nil, fmt.Errorf("no server database at %s", dbFlag)
-		}
-		db, err := sqlite.Open(ctx, dbFlag)
+		db, err := m.openServerStores(ctx, dbFlag, dataFlag, true)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -141,7 +137,7 @@ func (m *Main) openCatalog(ctx context.Context, dbFlag, serverFlag, dataFlag str
 		if by == "" {
 			by = "admin"
 		}
-		return &dbCatalog{db: db, store: sqlite.NewFormStore(db), by: by}, nil, nil
+		return &dbCatalog{db: db, store: db.Forms, by: by}, nil, nil
 	case serverFlag != "":
 		c, err := m.remoteClient(serverFlag, dataFlag)
 		if err != nil {
@@ -158,7 +154,7 @@ func (m *Main) openCatalog(ctx context.Context, dbFlag, serverFlag, dataFlag str
 
 func (m *Main) catalogFlags(name, usage string) (fs *flag.FlagSet, db, srv, data *string) {
 	f := m.newFlagSet(name, usage)
-	db = f.String("db", "", "server database `FILE`, on the server machine")
+	db = f.String("db", "", "server database `FILE` or postgres:// URL, on the server machine")
 	srv = f.String("server", "", "the server at `URL`, with this laptop's supervisor login")
 	data = f.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	return f, db, srv, data

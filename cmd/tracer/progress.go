@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"tracer/survey/report"
-	"tracer/survey/sqlite"
 	"tracer/sync/server"
 )
 
@@ -17,7 +16,7 @@ func (m *Main) runProgress(ctx context.Context, args []string) error {
 		"no attempt yet. From the server machine's database (--db) or a server (--server URL, with\n"+
 		"this laptop's supervisor login).\n")
 	asJSON := fs.Bool("json", false, "write JSON")
-	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "read from the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	if err := fs.Parse(args); err != nil {
@@ -39,12 +38,12 @@ func (m *Main) runProgress(ctx context.Context, args []string) error {
 			return commandError(c, err)
 		}
 	} else {
-		db, src, err := m.openSources(ctx, *dbFlag, *dataFlag)
+		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		if p, err = server.ComputeProgress(ctx, src, sqlite.NewAttemptLedger(db), time.Now(), time.Local); err != nil {
+		if p, err = server.ComputeProgress(ctx, db.sources(), db.Attempts, time.Now(), time.Local); err != nil {
 			return commandError(nil, err)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"tracer/survey"
-	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/server"
 )
@@ -48,14 +47,14 @@ func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, e
 			return commandError(c, err)
 		}
 	} else {
-		db, src, err := m.openSources(ctx, dbFlag, dataFlag)
+		db, err := m.openServerStores(ctx, dbFlag, dataFlag, true)
 		if err != nil {
 			abort()
 			return err
 		}
 		defer db.Close()
 		opt := server.ResponseOptions{Format: f, Revisions: rs, Lang: lang, E: e, Threshold: threshold}
-		if _, err := server.WriteResponse(ctx, w, src, sqlite.NewAttemptLedger(db), opt); err != nil {
+		if _, err := server.WriteResponse(ctx, w, db.sources(), db.Attempts, opt); err != nil {
 			abort()
 			return commandError(nil, err)
 		}

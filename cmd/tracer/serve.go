@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tracer/forms/builtin"
+	"tracer/survey"
 	"tracer/survey/report"
 	"tracer/survey/seal"
 	"tracer/survey/sqlite"
@@ -36,12 +37,18 @@ func (m *Main) serverDB(dbFlag, dataFlag string) (string, error) {
 
 // runServe runs the central server until the context ends, then shuts it down gracefully.
 func (m *Main) runServe(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE] [--data DIR] [--study FILE]\n\n"+
-		"Runs the sync server on a SQLite database (WAL, synchronous FULL). It publishes the built-in\n"+
+	if len(args) > 0 && args[0] == "migrate" {
+		return m.runServeMigrate(ctx, args[1:])
+	}
+	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE | --db postgres://...] [--data DIR] [--study FILE]\n"+
+		"tracer serve migrate --from FILE --to postgres://...\n\n"+
+		"Runs the sync server on a SQLite database (WAL, synchronous FULL), or on PostgreSQL with a\n"+
+		"--db postgres://USER@HOST/DB URL, where several servers may share one database (each needs\n"+
+		"the data folder's postgres.age and postgres.key). It publishes the built-in\n"+
 		"form while no other form is published or while the built-in one is published and not retired\n"+
 		"(\"tracer form publish\" publishes others). Logs go to standard error as JSON lines, with no token and no personal data.\n")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; port 0 picks a free one")
-	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	urlFile := fs.String("url-file", "", "write the server's URL to `FILE` once it listens (for scripts)")
 	studyFile := fs.String("study", "", "study `FILE` (TOML) with the report's settings: period, reference date, UMK table... (docs/REPORT.md)")
@@ -67,27 +74,22 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	path, err := m.serverDB(*dbFlag, *dataFlag)
-	if err != nil {
-		return err
-	}
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
-	db, err := sqlite.Open(ctx, path)
+	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	forms := sqlite.NewFormStore(db)
-	if err := publishBuiltin(ctx, forms, log); err != nil {
+	defer st.Close()
+	if err := publishBuiltin(ctx, st.Forms, log); err != nil {
 		return err
 	}
 	// The key laptops seal finalized interviews to: made at the first start, beside the
-	// database, readable by the server's owner only.
-	key, err := seal.LoadOrCreate(path + seal.KeyFileSuffix)
+	// database (in the data folder for PostgreSQL), readable by the server's owner only.
+	key, err := seal.LoadOrCreate(st.KeyPath)
 	if err != nil {
 		return err
 	}
-	cfg := centreConfig(db, key, log)
+	cfg := st.config(key, log)
 	cfg.Study = study
 	srv := server.New(cfg)
 	ln, err := net.Listen("tcp", *addr)
@@ -95,7 +97,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", path, url)
+	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", st.Name, url)
 	if err := writeURLFile(*urlFile, url); err != nil {
 		return err
 	}
@@ -117,13 +119,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 
 // centreConfig is the configuration of the centre's server on db with its key pair.
 func centreConfig(db *sqlite.DB, key *seal.Key, log *slog.Logger) server.Config {
-	return server.Config{
-		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
-		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db),
-		Key: key, PublicKey: key.Public(), LaptopKeys: sqlite.NewUserStore(db), Accounts: sqlite.NewUserStore(db),
-		Logger: log, CanWrite: db.CanWrite,
-	}
+	return sqliteStores(db).config(key, log)
 }
 
 // writeURLFile writes url to path (for scripts), unless path is empty.
@@ -161,7 +157,7 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *s
 // publishBuiltin publishes the built-in form while the study uses it: when no form is
 // published yet, or when its id is published and not retired. A study that publishes
 // only its own forms, or retires the built-in one, is left as it is.
-func publishBuiltin(ctx context.Context, store *sqlite.FormStore, log *slog.Logger) error {
+func publishBuiltin(ctx context.Context, store survey.FormStore, log *slog.Logger) error {
 	list, err := store.Forms(ctx)
 	if err != nil {
 		return err

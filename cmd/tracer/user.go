@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"tracer/survey"
-	"tracer/survey/sqlite"
 )
 
 func (m *Main) runUser(ctx context.Context, args []string) error {
@@ -41,7 +40,7 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 		"revoke": "tracer user revoke NAME [--db FILE] [--data DIR]",
 	}[cmd]
 	fs := m.newFlagSet("user "+cmd, usage)
-	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
+	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	var role *string
 	if cmd == "add" {
@@ -61,16 +60,12 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 	if cmd == "add" && !survey.Role(*role).Valid() {
 		return usageError("user add needs --role enumerator, supervisor, analyst or admin")
 	}
-	path, err := m.serverDB(*dbFlag, *dataFlag)
+	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, false)
 	if err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	users := sqlite.NewUserStore(db)
+	defer st.Close()
+	users := st.Users
 	switch cmd {
 	case "add":
 		u, code, err := users.CreateUser(ctx, fs.Arg(0), survey.Role(*role))

@@ -214,6 +214,10 @@ func (db *DB) Close() error {
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }
 
+// SQL returns the database handle, for copying the server database elsewhere
+// (postgres.DB.CopyFrom); the stores are the way to read and write it.
+func (db *DB) SQL() *sql.DB { return db.db }
+
 // IntegrityCheck runs PRAGMA integrity_check and returns nil when it says "ok".
 func (db *DB) IntegrityCheck(ctx context.Context) error {
 	rows, err := db.db.QueryContext(ctx, `PRAGMA integrity_check`)

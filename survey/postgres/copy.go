@@ -1,0 +1,254 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// copyTables are the server's tables in the order they are copied (parents before the rows
+// that refer to them), with their columns: the same in the SQLite server database and here.
+var copyTables = []struct {
+	name    string
+	columns []string
+	// identity marks a table whose first column PostgreSQL generates.
+	identity bool
+}{
+	{name: "users", columns: []string{"name", "role", "created_at", "revoked_at"}},
+	{name: "enrollment_codes", columns: []string{"code_hash", "user_name", "created_at", "expires_at", "used_at"}},
+	{name: "tokens", columns: []string{"token_hash", "user_name", "device", "created_at", "revoked_at"}},
+	{name: "laptop_keys", columns: []string{"user_name", "laptop_id", "sealed", "created_at"}},
+	{name: "published_forms", columns: []string{"form_id", "version", "hash", "name", "title", "source", "published_at", "published_by"}},
+	{name: "retired_forms", columns: []string{"form_id", "retired_at", "retired_by"}},
+	{name: "server_roster", columns: []string{"roster_id", "seq", "body", "updated_at"}},
+	{name: "assignments", columns: []string{"roster_id", "user_name", "assigned_by", "assigned_at"}},
+	{name: "submissions", columns: []string{"seq", "interview_id", "revision", "hash", "body", "form_id", "form_version",
+		"respondent_id", "enumerator", "submitted_by", "device_time", "skew_ms", "received_at"}},
+	{name: "submission_conflicts", columns: []string{"interview_id", "revision", "hash", "body", "submitted_by", "device_time", "received_at"}},
+	{name: "returns", columns: []string{"seq", "interview_id", "revision", "comment", "returned_by", "submitted_by", "returned_at", "questions"}},
+	{name: "reviews", columns: []string{"interview_id", "revision", "state", "approved_revision", "updated_at", "updated_by"}},
+	{name: "review_history", columns: []string{"seq", "interview_id", "revision", "from_state", "to_state", "comment", "questions", "by_user", "at"}},
+	{name: "server_attempts", columns: []string{"id", "seq", "roster_id", "at", "enumerator", "mode", "channel", "outcome",
+		"callback_at", "note", "interview_id", "submitted_by", "received_at"}},
+	{name: "attempt_conflicts", columns: []string{"id", "attempt_id", "body", "submitted_by", "received_at"}, identity: true},
+	{name: "counters", columns: []string{"name", "value"}},
+}
+
+// TableCopy is what CopyFrom did with one table: the rows it read from the source and
+// found here afterwards, and a digest of each side's rows (SHA-256 over the sorted hashes
+// of the rows, so the order the engines return them in does not matter).
+type TableCopy struct {
+	Table                string
+	SourceRows, Rows     int
+	SourceDigest, Digest string
+}
+
+// OK reports whether the table arrived whole: the same rows with the same content.
+func (c TableCopy) OK() bool {
+	return c.SourceRows == c.Rows && c.SourceDigest == c.Digest
+}
+
+// ErrNotEmpty is returned by CopyFrom when the database already holds server data.
+var ErrNotEmpty = fmt.Errorf("the PostgreSQL database is not empty")
+
+// CopyFrom copies the server tables of a SQLite server database, src (opened and migrated
+// by survey/sqlite), into db in one transaction, then reads both sides back and compares
+// the rows' counts and digests. It refuses (ErrNotEmpty) a database that already holds
+// accounts, forms, roster rows, submissions or attempts, so it never mixes two servers'
+// data; a copy that fails leaves db empty, and can be run again.
+func (db *DB) CopyFrom(ctx context.Context, src *sql.DB) ([]TableCopy, error) {
+	var n int
+	for _, t := range []string{"users", "published_forms", "server_roster", "submissions", "server_attempts"} {
+		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, fmt.Errorf("%w: table %s has %d rows; migrate into an empty database", ErrNotEmpty, t, n)
+		}
+	}
+	err := db.inTx(ctx, lockOrder, func(tx *sql.Tx) error {
+		for _, t := range copyTables {
+			if err := copyTable(ctx, src, tx, t.name, t.columns, t.identity); err != nil {
+				return fmt.Errorf("copy %s: %w", t.name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []TableCopy
+	for _, t := range copyTables {
+		c := TableCopy{Table: t.name}
+		var err error
+		if c.SourceRows, c.SourceDigest, err = digest(ctx, src, t.name, t.columns); err != nil {
+			return nil, fmt.Errorf("read %s back from SQLite: %w", t.name, err)
+		}
+		if c.Rows, c.Digest, err = digest(ctx, db.db, t.name, t.columns); err != nil {
+			return nil, fmt.Errorf("read %s back: %w", t.name, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// copyBatch is how many rows one INSERT statement carries.
+const copyBatch = 200
+
+func copyTable(ctx context.Context, src *sql.DB, tx *sql.Tx, table string, columns []string, identity bool) error {
+	cols := strings.Join(columns, ", ")
+	rows, err := src.QueryContext(ctx, `SELECT `+cols+` FROM `+table)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if table == "counters" {
+		// The counters exist here from the migration: take the source's values.
+		for rows.Next() {
+			var name string
+			var value int64
+			if err := rows.Scan(&name, &value); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
+				ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	overriding := ""
+	if identity {
+		overriding = " OVERRIDING SYSTEM VALUE"
+	}
+	var batch []any
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "INSERT INTO %s (%s)%s VALUES ", table, cols, overriding)
+		for i := 0; i < len(batch); i += len(columns) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := range columns {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("$" + strconv.Itoa(i+j+1))
+			}
+			b.WriteByte(')')
+		}
+		_, err := tx.ExecContext(ctx, b.String(), batch...)
+		batch = batch[:0]
+		return err
+	}
+	for rows.Next() {
+		vals := make([]any, len(columns))
+		ptrs := make([]any, len(columns))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			// SQLite hands back text it was given as bytes (a roster row's JSON) as
+			// bytes; PostgreSQL's text columns take it as a string.
+			if b, ok := v.([]byte); ok && !isBinary(table, columns[i]) {
+				vals[i] = string(b)
+			}
+		}
+		batch = append(batch, vals...)
+		if len(batch) >= copyBatch*len(columns) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if identity {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', '%s'), COALESCE((SELECT MAX(%s) FROM %s), 0) + 1, false)`,
+			table, columns[0], columns[0], table))
+		return err
+	}
+	return nil
+}
+
+// isBinary reports whether the column is BYTEA here (BLOB in SQLite).
+func isBinary(table, column string) bool {
+	switch table + "." + column {
+	case "submissions.body", "submission_conflicts.body", "published_forms.source", "laptop_keys.sealed":
+		return true
+	}
+	return false
+}
+
+// digest counts a table's rows and hashes them: each row's values are written in a form
+// both engines give alike (integers in decimal, text and bytes as their bytes, each with
+// its length), the rows' SHA-256s are sorted, and the sorted list is hashed.
+func digest(ctx context.Context, q *sql.DB, table string, columns []string) (int, string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+strings.Join(columns, ", ")+` FROM `+table)
+	if err != nil {
+		return 0, "", err
+	}
+	defer rows.Close()
+	var sums [][sha256.Size]byte
+	vals := make([]any, len(columns))
+	ptrs := make([]any, len(columns))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var buf bytes.Buffer
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return 0, "", err
+		}
+		buf.Reset()
+		for _, v := range vals {
+			var b []byte
+			switch x := v.(type) {
+			case nil:
+				b = []byte("\x00null")
+			case []byte:
+				b = x
+			case string:
+				b = []byte(x)
+			case int64:
+				b = strconv.AppendInt(nil, x, 10)
+			case int32:
+				b = strconv.AppendInt(nil, int64(x), 10)
+			case bool:
+				b = strconv.AppendBool(nil, x)
+			default:
+				b = fmt.Append(nil, x)
+			}
+			buf.Write(binary.AppendUvarint(nil, uint64(len(b))))
+			buf.Write(b)
+		}
+		sums = append(sums, sha256.Sum256(buf.Bytes()))
+	}
+	if err := rows.Err(); err != nil {
+		return 0, "", err
+	}
+	slices.SortFunc(sums, func(a, b [sha256.Size]byte) int { return bytes.Compare(a[:], b[:]) })
+	h := sha256.New()
+	for _, s := range sums {
+		h.Write(s[:])
+	}
+	return len(sums), hex.EncodeToString(h.Sum(nil)), nil
+}
