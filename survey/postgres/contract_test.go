@@ -12,6 +12,7 @@ import (
 // TestStoreContract runs the server stores' contract on PostgreSQL; every Opener call opens
 // a new connection pool, as another server process would.
 func TestStoreContract(t *testing.T) {
+	pgtest.Need(t)
 	storetest.Run(t, func(t *testing.T) storetest.Opener {
 		u, key := pgtest.URL(t), pgtest.Key()
 		return func(t *testing.T) storetest.Stores {

@@ -19,14 +19,20 @@ import (
 // tests may create databases on.
 const EnvVar = "TRACER_TEST_POSTGRES"
 
+// Need skips the test, in one line, when $TRACER_TEST_POSTGRES is unset.
+func Need(tb testing.TB) {
+	tb.Helper()
+	if os.Getenv(EnvVar) == "" {
+		tb.Skipf("PostgreSQL tests skipped: $%s is unset (eval \"$(.ci/postgres start)\" starts a cluster)", EnvVar)
+	}
+}
+
 // URL creates an empty database for the test and returns its URL; the database is dropped
 // when the test ends. The test is skipped when $TRACER_TEST_POSTGRES is unset.
 func URL(tb testing.TB) string {
 	tb.Helper()
+	Need(tb)
 	admin := os.Getenv(EnvVar)
-	if admin == "" {
-		tb.Skipf("PostgreSQL tests skipped: $%s is unset (eval \"$(.ci/postgres start)\" starts a cluster)", EnvVar)
-	}
 	u, err := url.Parse(admin)
 	if err != nil {
 		tb.Fatalf("$%s: %v", EnvVar, err)
