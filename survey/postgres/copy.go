@@ -84,6 +84,12 @@ func (db *DB) CopyFrom(ctx context.Context, src *sql.DB) ([]TableCopy, error) {
 	if err != nil {
 		return nil, err
 	}
+	return db.Compare(ctx, src)
+}
+
+// Compare reads every server table of the SQLite server database src and of db, and
+// returns each one's row counts and digests.
+func (db *DB) Compare(ctx context.Context, src *sql.DB) ([]TableCopy, error) {
 	var out []TableCopy
 	for _, t := range copyTables {
 		c := TableCopy{Table: t.name}
