@@ -7,7 +7,8 @@
 // take sequence numbers from, always in the same order (see lockOrder). The lock serializes
 // the writers of a kind across processes, so a read-then-write inside the transaction sees
 // every earlier commit, and sequence numbers are handed out in commit order: a reader paging
-// "after SEQ" never skips a row that commits later with a smaller number.
+// "after SEQ" never skips a row that commits later with a smaller number. Lists ordered by
+// text order byte by byte (COLLATE "C"), as SQLite does, whatever the database's locale.
 package postgres
 
 import (

@@ -417,7 +417,7 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 
 // FormUses lists the form versions of the stored revisions. See survey.ReviewStore.
 func (s *ReviewStore) FormUses(ctx context.Context) ([]survey.FormUse, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT form_id, form_version, COUNT(*) FROM submissions GROUP BY form_id, form_version ORDER BY form_id, form_version`)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT form_id, form_version, COUNT(*) FROM submissions GROUP BY form_id, form_version ORDER BY form_id COLLATE "C", form_version COLLATE "C"`)
 	if err != nil {
 		return nil, err
 	}

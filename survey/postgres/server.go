@@ -81,7 +81,7 @@ func (s *FormStore) Forms(ctx context.Context) ([]*survey.PublishedForm, error) 
 	rows, err := s.db.db.QueryContext(ctx, `SELECT `+formColumns+`,
 		EXISTS (SELECT 1 FROM retired_forms r WHERE r.form_id = published_forms.form_id),
 		(SELECT COUNT(DISTINCT interview_id) FROM submissions s WHERE s.form_id = published_forms.form_id AND s.form_version = published_forms.version)
-		FROM published_forms ORDER BY form_id, published_at, version`)
+		FROM published_forms ORDER BY form_id COLLATE "C", published_at, version COLLATE "C"`)
 	if err != nil {
 		return nil, err
 	}

@@ -379,7 +379,7 @@ func (s *SubmissionStore) List(ctx context.Context, f survey.SubmissionFilter) (
 // Conflicts returns the differing contents received for a revision. See survey.SubmissionStore.
 func (s *SubmissionStore) Conflicts(ctx context.Context, id string, revision int) ([]*survey.Submission, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, body, submitted_by, device_time, received_at
-		FROM submission_conflicts WHERE interview_id = $1 AND revision = $2 ORDER BY received_at, hash`, id, revision)
+		FROM submission_conflicts WHERE interview_id = $1 AND revision = $2 ORDER BY received_at, hash COLLATE "C"`, id, revision)
 	if err != nil {
 		return nil, err
 	}

@@ -199,7 +199,7 @@ func (s *UserStore) Authenticate(ctx context.Context, token string) (*survey.Use
 func (s *UserStore) Users(ctx context.Context) ([]*survey.User, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT u.name, u.role, u.created_at, u.revoked_at,
 		(SELECT COUNT(*) FROM tokens t WHERE t.user_name = u.name AND t.revoked_at = '')
-		FROM users u ORDER BY u.name`)
+		FROM users u ORDER BY u.name COLLATE "C"`)
 	if err != nil {
 		return nil, err
 	}
