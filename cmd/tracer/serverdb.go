@@ -95,8 +95,8 @@ func (m *Main) openServerStores(ctx context.Context, dbFlag, dataFlag string, mu
 		return &serverStores{
 			Users: users, LaptopKeys: users, Submissions: postgres.NewSubmissionStore(db), Forms: postgres.NewFormStore(db),
 			Roster: postgres.NewServerRosterStore(db), Returns: postgres.NewReturnStore(db), Reviews: postgres.NewReviewStore(db),
-			Attempts: postgres.NewAttemptLedger(db),
-			Name:     db.URL(), KeyPath: base + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
+			Attempts: postgres.NewAttemptLedger(db), Accounts: users,
+			Name: db.URL(), KeyPath: base + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
 		}, nil
 	}
 	path, err := m.serverDB(dbFlag, dataFlag)

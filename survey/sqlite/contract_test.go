@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/survey/storetest"
 )
@@ -33,4 +34,11 @@ func serverStores(db *sqlite.DB) storetest.Stores {
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db),
 	}
+}
+
+// submission returns a finalized revision of interview id by enumerator ani whose one
+// answer is income.
+func submission(t *testing.T, id string, rev int, income string) *survey.Submission {
+	t.Helper()
+	return storetest.Submission(t, id, rev, income)
 }
