@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -26,6 +27,11 @@ type (
 	callSavedMsg struct {
 		err   error
 		start *survey.Respondent
+	}
+	// proposedMsg says a roster update was saved (again: an earlier equal one existed), or why not.
+	proposedMsg struct {
+		again bool
+		err   error
 	}
 )
 
@@ -51,7 +57,12 @@ type callsScreen struct {
 	picking, typing bool
 	pick            int
 	when            []rune
-	outcome, start  key.Binding
+	// choosing: the roster field to update (field is the cursor in survey.UpdateFields);
+	// entering: its new value.
+	choosing, entering     bool
+	field                  int
+	value                  []rune
+	outcome, start, update key.Binding
 }
 
 // callCodes are the outcomes offered after a call: every code but "not attempted".
@@ -70,6 +81,7 @@ func newCallsScreen(c *common) *callsScreen {
 	return &callsScreen{c: c,
 		outcome: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", t.KeyOutcome)),
 		start:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t.KeyStartInterview)),
+		update:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", t.KeyRosterUpdate)),
 	}
 }
 
@@ -102,7 +114,15 @@ func (v *callsScreen) load() tea.Cmd {
 				interviewed[iv.RespondentID] = true
 			}
 		}
-		return callsMsg{calls: survey.CallList(roster, attempts, interviewed, cfg.Now())}
+		calls := survey.CallList(roster, attempts, interviewed, cfg.Now())
+		if cfg.Updates != nil {
+			updates, err := cfg.Updates.List(ctx, survey.UpdateFilter{})
+			if err != nil {
+				return callsMsg{err: err}
+			}
+			survey.PreferProposed(calls, updates)
+		}
+		return callsMsg{calls: calls}
 	}
 }
 
@@ -124,6 +144,61 @@ func (v *callsScreen) saveCmd(call *survey.Call, code string, callback time.Time
 		}
 		return msg
 	}
+}
+
+// proposeCmd saves a roster update proposed for the call's alumnus, in one transaction.
+func (v *callsScreen) proposeCmd(call *survey.Call, f survey.UpdateField, value string) tea.Cmd {
+	ctx, cfg := v.c.ctx, v.c.cfg
+	u := &survey.RosterUpdate{ID: survey.NewID(), RosterID: call.Respondent.RosterID, Field: f, Value: value,
+		ProposedBy: cfg.Enumerator, ProposedAt: cfg.Now().UTC()}
+	return func() tea.Msg {
+		saved, err := cfg.Updates.Propose(ctx, u)
+		return proposedMsg{err: err, again: err == nil && saved.ID != u.ID}
+	}
+}
+
+// updateKey handles the keys of the roster update: the field, then its value.
+func (v *callsScreen) updateKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.c.keys
+	if v.choosing {
+		switch {
+		case key.Matches(msg, k.Esc):
+			v.choosing = false
+		case key.Matches(msg, k.Up):
+			v.field = max(v.field-1, 0)
+		case key.Matches(msg, k.Down):
+			v.field = min(v.field+1, len(survey.UpdateFields)-1)
+		case msg.String() == "enter":
+			v.choosing, v.entering, v.value = false, true, nil
+		}
+		return nil
+	}
+	switch msg.String() {
+	case "esc":
+		v.entering = false
+	case "backspace":
+		if len(v.value) > 0 {
+			v.value = v.value[:len(v.value)-1]
+		}
+	case "enter":
+		f := survey.UpdateFields[v.field]
+		value, err := survey.NormalizeUpdateValue(f, string(v.value))
+		if err != nil {
+			v.status = v.c.t.CallsErr + survey.ErrorMessage(err)
+			return nil
+		}
+		v.entering = false
+		return v.proposeCmd(v.calls[v.cursor], f, value)
+	default:
+		if t := msg.Text; t != "" {
+			for _, r := range t {
+				if unicode.IsPrint(r) && len(v.value) < 200 {
+					v.value = append(v.value, r)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Update handles the call list's keys and messages.
@@ -148,9 +223,24 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 			return tea.Batch(v.load(), v.c.startCmd(msg.start))
 		}
 		return v.load()
+	case proposedMsg:
+		switch {
+		case msg.err != nil:
+			v.status = v.c.t.CallsErr + survey.ErrorMessage(msg.err)
+			return nil
+		case msg.again:
+			v.status = v.c.t.CallsProposedOld
+		default:
+			v.status = v.c.t.CallsProposed
+		}
+		return v.load()
 	case tea.KeyPressMsg:
 		if v.typing {
 			return v.typeKey(msg)
+		}
+		if v.choosing || v.entering {
+			v.status = ""
+			return v.updateKey(msg)
 		}
 		if v.picking {
 			switch {
@@ -180,6 +270,8 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 			v.cursor = min(v.cursor+1, max(len(v.calls)-1, 0))
 		case key.Matches(msg, v.outcome) && len(v.calls) > 0:
 			v.picking, v.pick = true, 0
+		case key.Matches(msg, v.update) && len(v.calls) > 0 && v.c.cfg.Updates != nil:
+			v.choosing, v.field = true, 0
 		case key.Matches(msg, v.start) && len(v.calls) > 0:
 			// The alumnus answered and agreed: the call is an interview begun by phone.
 			return v.saveCmd(v.calls[v.cursor], "1.2", time.Time{}, true)
@@ -258,6 +350,31 @@ func (v *callsScreen) View() string {
 		return b.String()
 	}
 	now := v.c.cfg.Now()
+	if v.choosing || v.entering {
+		call := v.calls[v.cursor]
+		b.WriteString(wrapPlain(fmt.Sprintf(v.c.t.CallsUpdatePick, survey.Printable(call.Respondent.RosterID+" "+call.Respondent.Name)), w) + "\n")
+		for i, f := range survey.UpdateFields {
+			line := "  " + v.c.t.UpdateFieldNames[i]
+			if old := f.Of(call.Respondent); old != "" {
+				if f == survey.FieldPhone {
+					old = survey.LocalPhone(old) // the number being called, as the list shows it
+				}
+				line += ": " + survey.Printable(old)
+			}
+			if i == v.field {
+				line = st.Selected.Render("> " + line[2:])
+			}
+			b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+		}
+		if v.entering {
+			prompt := fmt.Sprintf(v.c.t.CallsUpdateValue, v.c.t.UpdateFieldNames[v.field])
+			b.WriteString(wrapPlain(survey.Printable(prompt+string(v.value)), w) + st.Cursor.Render(" ") + "\n")
+		}
+		if v.status != "" {
+			b.WriteString(wrap(v.status, w, st.Error.Render) + "\n")
+		}
+		return b.String()
+	}
 	if v.picking {
 		name := survey.Printable(v.calls[v.cursor].Respondent.Name)
 		b.WriteString(fmt.Sprintf(v.c.t.CallsPick, name) + "\n")
@@ -331,11 +448,11 @@ func (v *callsScreen) View() string {
 // ShortHelp lists the call list's main keys.
 func (v *callsScreen) ShortHelp() []key.Binding {
 	k := v.c.keys
-	return []key.Binding{v.outcome, v.start, k.Up, k.Down, k.Esc}
+	return []key.Binding{v.outcome, v.start, v.update, k.Up, k.Down, k.Esc}
 }
 
 // FullHelp lists every key of the call list.
 func (v *callsScreen) FullHelp() [][]key.Binding {
 	k := v.c.keys
-	return [][]key.Binding{{v.outcome, v.start, k.Esc}, {k.Up, k.Down}}
+	return [][]key.Binding{{v.outcome, v.start, v.update, k.Esc}, {k.Up, k.Down}}
 }

@@ -110,3 +110,69 @@ func TestCallList(t *testing.T) {
 		t.Fatalf("the call that started the interview: %+v", list)
 	}
 }
+
+// TestCallListProposesRosterUpdate: from the call list the enumerator proposes a new number
+// (a malformed one is refused with the reason and nothing is saved) and a corrected name;
+// each is saved at once, and the proposed number is offered first from then on.
+func TestCallListProposesRosterUpdate(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	e.cfg.Attempts = sqlite.NewAttemptStore(e.db)
+	updates := sqlite.NewRosterUpdateStore(e.db)
+	e.cfg.Updates = updates
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{
+		{RosterID: "R1", Name: "Dimas Gunawan", Phone: "+6281234567801", PhoneRaw: "081234567801"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	if v := plain(m); !strings.Contains(v, "Nomor: 081234567801") {
+		t.Fatalf("call list:\n%s", v)
+	}
+	drive(t, m, keypress("u"))
+	if v := plain(m); !strings.Contains(v, "Nomor telepon: 081234567801") || !strings.Contains(v, "Nama lengkap: Dimas Gunawan") {
+		t.Fatalf("the fields to update:\n%s", v)
+	}
+	drive(t, m, keypress("enter"))
+	typeText(t, m, "0813-55")
+	drive(t, m, keypress("enter"))
+	if v := plain(m); !strings.Contains(v, "Gagal: ") || !strings.Contains(v, `"0813-55" is not valid`) {
+		t.Fatalf("a malformed number:\n%s", v)
+	}
+	if list, _ := updates.List(ctx, survey.UpdateFilter{}); len(list) != 0 {
+		t.Fatalf("a malformed number was saved: %+v", list)
+	}
+	for range 7 {
+		drive(t, m, keypress("backspace"))
+	}
+	typeText(t, m, "0813-5555-0101")
+	drive(t, m, keypress("enter"))
+	v := plain(m)
+	if !strings.Contains(v, "Usulan tersimpan") || !strings.Contains(v, "Nomor: 081355550101, 081234567801") {
+		t.Fatalf("after proposing a number, it is not offered first:\n%s", v)
+	}
+	// A corrected name: down three times to the name.
+	for _, k := range []string{"u", "down", "down", "down", "enter"} {
+		drive(t, m, keypress(k))
+	}
+	typeText(t, m, "Dimas Gunawan Putra")
+	drive(t, m, keypress("enter"))
+	list, err := updates.List(ctx, survey.UpdateFilter{RosterID: "R1"})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("proposals: %+v %v", list, err)
+	}
+	if p := list[0]; p.Field != survey.FieldPhone || p.Value != "+6281355550101" || p.Old != "+6281234567801" || p.ProposedBy != e.cfg.Enumerator {
+		t.Errorf("the number proposed: %+v", p)
+	}
+	if p := list[1]; p.Field != survey.FieldName || p.Value != "Dimas Gunawan Putra" || p.Old != "Dimas Gunawan" {
+		t.Errorf("the name proposed: %+v", p)
+	}
+	// The attempt recorded next uses the proposed number.
+	drive(t, m, keypress("o"))
+	drive(t, m, keypress("enter"))
+	as, err := e.cfg.Attempts.List(ctx, survey.AttemptFilter{RosterID: "R1"})
+	if err != nil || len(as) != 1 || as[0].Channel != "081355550101" {
+		t.Errorf("the attempt after the proposal: %+v %v", as, err)
+	}
+}

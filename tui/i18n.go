@@ -88,6 +88,7 @@ type texts struct {
 	KeyAddNo           string
 	KeyOutcome         string
 	KeyStartInterview  string
+	KeyRosterUpdate    string
 
 	// Home.
 	HomeQueue          string
@@ -346,6 +347,13 @@ type texts struct {
 	CallsErr      string
 	CallsBadTime  string
 	CallsNoRoster string
+	// The roster update proposed from the call list.
+	CallsUpdatePick  string
+	CallsUpdateValue string
+	CallsProposed    string
+	CallsProposedOld string
+	// UpdateFieldNames names survey.UpdateFields, in their order.
+	UpdateFieldNames [4]string
 
 	// The PIN screen.
 	PINTitle  string
@@ -527,6 +535,7 @@ var textsID = texts{
 	KeyAddNo:           "lanjut",
 	KeyOutcome:         "hasil",
 	KeyStartInterview:  "mulai wawancara",
+	KeyRosterUpdate:    "perbarui data",
 
 	HomeQueue:          "Antrean pemeriksaan",
 	HomeCoverage:       "Cakupan terhadap daftar alumni",
@@ -753,20 +762,25 @@ var textsID = texts{
 	FormsRetireFailed:   "Formulir %s tidak dipensiunkan:",
 	FormsMoreLines:      "  … dan %d baris lagi",
 
-	CallsTitle:    "Daftar telepon: %d alumni belum diwawancarai",
-	CallsLoading:  "Memuat…",
-	CallsEmpty:    "Tidak ada alumni yang perlu dihubungi.",
-	CallsDue:      "jatuh tempo",
-	CallsCallBack: "telepon lagi",
-	CallsTries:    "%d upaya",
-	CallsBestHour: "jam terbaik %02d:00",
-	CallsNumbers:  "Nomor: %s",
-	CallsPick:     "Hasil upaya untuk %s (↑↓, enter; esc batal):",
-	CallsWhen:     "Telepon lagi kapan? (15:04, +2h, 2006-01-02 15:04) ",
-	CallsSaved:    "Upaya tersimpan.",
-	CallsErr:      "Gagal: ",
-	CallsBadTime:  "Waktu tidak dikenali: ",
-	CallsNoRoster: "Daftar telepon perlu roster dan penyimpan upaya.",
+	CallsTitle:       "Daftar telepon: %d alumni belum diwawancarai",
+	CallsLoading:     "Memuat…",
+	CallsEmpty:       "Tidak ada alumni yang perlu dihubungi.",
+	CallsDue:         "jatuh tempo",
+	CallsCallBack:    "telepon lagi",
+	CallsTries:       "%d upaya",
+	CallsBestHour:    "jam terbaik %02d:00",
+	CallsNumbers:     "Nomor: %s",
+	CallsPick:        "Hasil upaya untuk %s (↑↓, enter; esc batal):",
+	CallsWhen:        "Telepon lagi kapan? (15:04, +2h, 2006-01-02 15:04) ",
+	CallsSaved:       "Upaya tersimpan.",
+	CallsErr:         "Gagal: ",
+	CallsBadTime:     "Waktu tidak dikenali: ",
+	CallsNoRoster:    "Daftar telepon perlu roster dan penyimpan upaya.",
+	CallsUpdatePick:  "Data baru untuk %s, diusulkan ke supervisor (↑↓, enter; esc batal):",
+	CallsUpdateValue: "%s baru: ",
+	CallsProposed:    "Usulan tersimpan; terkirim saat sinkron, supervisor memutuskan.",
+	CallsProposedOld: "Usulan yang sama sudah ada; tidak ada yang baru disimpan.",
+	UpdateFieldNames: [4]string{"Nomor telepon", "Kabupaten/kota domisili", "Alamat", "Nama lengkap"},
 
 	PINTitle:  "Buka data laptop",
 	PINPrompt: "Masukkan PIN:",
@@ -871,6 +885,7 @@ var textsEN = texts{
 	KeyAddNo:           "continue",
 	KeyOutcome:         "outcome",
 	KeyStartInterview:  "start interview",
+	KeyRosterUpdate:    "update roster",
 
 	HomeQueue:          "Review queue",
 	HomeCoverage:       "Coverage against the roster",
@@ -1097,20 +1112,25 @@ var textsEN = texts{
 	FormsRetireFailed:   "Form %s was not retired:",
 	FormsMoreLines:      "  … and %d more lines",
 
-	CallsTitle:    "Call list: %d alumni not yet interviewed",
-	CallsLoading:  "Loading…",
-	CallsEmpty:    "Nobody left to call.",
-	CallsDue:      "due",
-	CallsCallBack: "call back",
-	CallsTries:    "%d tries",
-	CallsBestHour: "best hour %02d:00",
-	CallsNumbers:  "Numbers: %s",
-	CallsPick:     "Outcome for %s (↑↓, enter; esc cancels):",
-	CallsWhen:     "Call back when? (15:04, +2h, 2006-01-02 15:04) ",
-	CallsSaved:    "Attempt saved.",
-	CallsErr:      "Failed: ",
-	CallsBadTime:  "Not a time: ",
-	CallsNoRoster: "The call list needs the roster and the attempt store.",
+	CallsTitle:       "Call list: %d alumni not yet interviewed",
+	CallsLoading:     "Loading…",
+	CallsEmpty:       "Nobody left to call.",
+	CallsDue:         "due",
+	CallsCallBack:    "call back",
+	CallsTries:       "%d tries",
+	CallsBestHour:    "best hour %02d:00",
+	CallsNumbers:     "Numbers: %s",
+	CallsPick:        "Outcome for %s (↑↓, enter; esc cancels):",
+	CallsWhen:        "Call back when? (15:04, +2h, 2006-01-02 15:04) ",
+	CallsSaved:       "Attempt saved.",
+	CallsErr:         "Failed: ",
+	CallsBadTime:     "Not a time: ",
+	CallsNoRoster:    "The call list needs the roster and the attempt store.",
+	CallsUpdatePick:  "New data for %s, proposed to the supervisor (↑↓, enter; esc cancels):",
+	CallsUpdateValue: "New %s: ",
+	CallsProposed:    "Proposal saved; it goes with the next sync and the supervisor decides.",
+	CallsProposedOld: "The same proposal is already there; nothing new saved.",
+	UpdateFieldNames: [4]string{"phone number", "regency or city of domicile", "address", "full name"},
 
 	PINTitle:  "Unlock this laptop's data",
 	PINPrompt: "Enter the PIN:",

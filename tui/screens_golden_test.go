@@ -98,6 +98,11 @@ func TestGoldenEveryScreen(t *testing.T) {
 				drive(t, m, keypress("o"))
 				snap("calls-outcome")
 				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("u"))
+				drive(t, m, keypress("enter"))
+				typeText(t, m, "0813-5555")
+				snap("calls-update")
+				drive(t, m, keypress("esc"))
 				drive(t, m, keypress("esc"))
 				drive(t, m, keypress("9"))
 				snap("forms")
@@ -136,6 +141,7 @@ func withCalls(t *testing.T, e *env) {
 	ctx := context.Background()
 	attempts := sqlite.NewAttemptStore(e.db)
 	e.cfg.Attempts = attempts
+	e.cfg.Updates = sqlite.NewRosterUpdateStore(e.db)
 	for _, a := range []*survey.Attempt{
 		{ID: survey.NewID(), RosterID: "BTG25-0232", At: fixedNow.Add(-20 * time.Hour), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "2.21", Callback: fixedNow.Add(-time.Hour)},
 		{ID: survey.NewID(), RosterID: "BTG25-0003", At: fixedNow.Add(-20 * time.Hour), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "2.11"},

@@ -102,7 +102,7 @@ func (s *RosterUpdateStore) Propose(ctx context.Context, u *survey.RosterUpdate)
 			return survey.Errorf(survey.EINVALID, "The roster already has this %s for %s; nothing was proposed.", field, p.RosterID)
 		}
 		earlier, err := s.query(ctx, tx, `SELECT `+updateColumns+`, sent_at, refusal FROM roster_updates
-			WHERE roster_id = ? AND field = ? AND refusal = '' ORDER BY created_at, id`, p.RosterID, string(field))
+			WHERE roster_id = ? AND field = ? AND refusal = '' ORDER BY created_at, rowid`, p.RosterID, string(field))
 		if err != nil {
 			return err
 		}
@@ -143,13 +143,13 @@ func (s *RosterUpdateStore) List(ctx context.Context, f survey.UpdateFilter) ([]
 		limit = -1
 	}
 	return s.query(ctx, s.db.db, `SELECT `+updateColumns+`, sent_at, refusal FROM roster_updates
-		WHERE (? = '' OR roster_id = ?) ORDER BY created_at, id LIMIT ?`, f.RosterID, f.RosterID, limit)
+		WHERE (? = '' OR roster_id = ?) ORDER BY created_at, rowid LIMIT ?`, f.RosterID, f.RosterID, limit)
 }
 
 // Unsent returns proposals not yet safe on the server nor refused. See survey.RosterUpdateStore.
 func (s *RosterUpdateStore) Unsent(ctx context.Context) ([]*survey.RosterUpdate, error) {
 	return s.query(ctx, s.db.db, `SELECT `+updateColumns+`, sent_at, refusal FROM roster_updates
-		WHERE sent_at = '' AND refusal = '' ORDER BY created_at, id`)
+		WHERE sent_at = '' AND refusal = '' ORDER BY created_at, rowid`)
 }
 
 func (s *RosterUpdateStore) query(ctx context.Context, q querier, text string, args ...any) ([]*survey.RosterUpdate, error) {
