@@ -33,7 +33,8 @@ type serverStores struct {
 	Returns     survey.ReturnStore
 	Reviews     survey.ReviewStore
 	Attempts    survey.AttemptLedger
-	// RosterUpdates and Accounts may be nil: the server then answers their routes 404.
+	// RosterUpdates and Accounts may be nil: the server then answers their routes 404 (and
+	// roster updates pushed by laptops "waiting", so that laptops keep them).
 	RosterUpdates survey.RosterUpdateLedger
 	Accounts      survey.AccountDirectory
 

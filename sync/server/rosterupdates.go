@@ -11,9 +11,11 @@ import (
 // pushRosterUpdates stores a batch of roster updates proposed in the field, in one
 // transaction, and answers one receipt per update after the commit. An enumerator may send
 // only her own proposals, for alumni assigned to her once the roster has assignments.
+// A server that keeps no roster updates answers each one "waiting", so that the laptop
+// keeps it and the rest of its sync goes on.
 func (s *Server) pushRosterUpdates(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	if s.cfg.RosterUpdates == nil {
-		return survey.Errorf(survey.ENOTFOUND, "This server keeps no roster updates.")
+		return s.holdRosterUpdates(w, r, "This server keeps no roster updates yet; the laptop keeps it and sends it again.")
 	}
 	var req wire.RosterUpdatePushRequest
 	if err := s.decode(w, r, &req); err != nil {
@@ -38,14 +40,19 @@ func (s *Server) pushRosterUpdates(w http.ResponseWriter, r *http.Request, u *su
 // them, so each is answered "waiting" and the laptop keeps it for its next sync with the
 // centre, where the supervisor decides; the rest of the laptop's sync goes on.
 func (s *Server) relayRosterUpdates(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	return s.holdRosterUpdates(w, r, "A relay at an event does not carry roster updates; the next sync with the centre sends it.")
+}
+
+// holdRosterUpdates answers every roster update of a push "waiting" (refused with
+// EUNAVAILABLE), with why.
+func (s *Server) holdRosterUpdates(w http.ResponseWriter, r *http.Request, why string) error {
 	var req wire.RosterUpdatePushRequest
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
 	receipts := make([]survey.AttemptReceipt, len(req.Updates))
 	for i, u := range req.Updates {
-		receipts[i] = survey.AttemptReceipt{ID: u.ID, Status: survey.ReceiptRefused, Code: survey.EUNAVAILABLE,
-			Message: "A relay at an event does not carry roster updates; the next sync with the centre sends it."}
+		receipts[i] = survey.AttemptReceipt{ID: u.ID, Status: survey.ReceiptRefused, Code: survey.EUNAVAILABLE, Message: why}
 	}
 	writeJSON(w, http.StatusOK, wire.RosterUpdatePushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"tracer/survey"
 	"tracer/sync/client"
+	"tracer/sync/server"
 	"tracer/sync/testbed"
 )
 
@@ -159,5 +160,36 @@ func TestRosterUpdatesSync(t *testing.T) {
 	}
 	if r.Phone != "+6281355550101" || r.PhoneRaw != "081355550101" || r.Extra[survey.ExtraPreviousPhone] != "+6281234567801" || r.Regency != "6408" {
 		t.Errorf("the pulled row: %+v", r)
+	}
+}
+
+// TestRosterUpdatesWaitOnAServerWithout: a server that keeps no roster updates (a store
+// without them) answers each "waiting": the laptop keeps its proposals and the rest of its
+// sync (the roster pull) goes on.
+func TestRosterUpdatesWaitOnAServerWithout(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, func(c *server.Config) { c.RosterUpdates = nil }, nil)
+	ani := newClient(t, env.URL, testbed.Token(t, env.Users, "ani", survey.RoleEnumerator))
+	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+		t.Fatal(err)
+	}
+	lap := testbed.NewLaptop(t)
+	if _, err := lap.Roster.Upsert(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lap.Updates.Propose(ctx, &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: survey.FieldName,
+		Value: "Dimas Gunawan", ProposedBy: "ani", ProposedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := ani.Sync(ctx, client.Laptop{Interviews: lap.Interviews, Roster: lap.Roster, State: lap.State, Updates: lap.Updates}, nil)
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if len(sum.Updates) != 1 || sum.Updates[0].Outcome != survey.OutcomeWaiting || sum.RosterRows != 1 || sum.Complete() {
+		t.Fatalf("summary: %+v", sum)
+	}
+	if unsent, err := lap.Updates.Unsent(ctx); err != nil || len(unsent) != 1 {
+		t.Fatalf("the proposal on the laptop: %+v %v", unsent, err)
 	}
 }
