@@ -255,6 +255,7 @@ type texts struct {
 	SyncSummary        string
 	SyncPulled         string
 	SyncHeld           string
+	SyncRelay          string
 	SyncReturnedHint   string
 	SyncOutcomePushed  string
 	SyncOutcomeAlready string
@@ -687,6 +688,7 @@ var textsID = texts{
 	SyncUnreachable:    "Server tidak terjangkau. Tidak ada yang berubah di laptop ini; coba lagi nanti.",
 	SyncSummary:        "%d baru terkirim · %d sudah ada · %d ditolak · %d menunggu",
 	SyncPulled:         "Diterima: %d formulir, %d baris daftar alumni, %d wawancara dikembalikan.",
+	SyncRelay:          "Aman di dua mesin: laptop ini dan relay %s; relay meneruskannya ke pusat saat terhubung.",
 	SyncHeld:           "Tidak untuk sinkronisasi: %d wawancara dibuat dengan formulir yang tidak diterbitkan server (%s). Tetap di laptop ini; terkirim setelah server menerbitkan berkas yang persis sama.",
 	SyncReturnedHint:   "Ada wawancara dikembalikan: buka lewat 5 di Beranda.",
 	SyncOutcomePushed:  "baru",
@@ -1037,6 +1039,7 @@ var textsEN = texts{
 	SyncUnreachable:    "The server cannot be reached. Nothing changed on this laptop; try again later.",
 	SyncSummary:        "%d pushed new · %d already there · %d refused · %d waiting",
 	SyncPulled:         "Pulled: %d forms, %d roster rows, %d returned interviews.",
+	SyncRelay:          "Safe on two machines: this laptop and the relay of %s; the relay sends them on to the centre when it reaches it.",
 	SyncHeld:           "Not for sync: %d interviews made with a form the server did not publish (%s). They stay on this laptop and sync once the server publishes exactly that file.",
 	SyncReturnedHint:   "Interviews were returned: open them with 5 on the Home screen.",
 	SyncOutcomePushed:  "new",

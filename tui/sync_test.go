@@ -28,6 +28,8 @@ type fakeSyncer struct {
 	// held are respondents whose interviews are held back, as made with a form the
 	// server did not publish
 	held map[string]bool
+	// relay names the relay's account when the fake answers as a relay at an event
+	relay string
 }
 
 func (f *fakeSyncer) Online(context.Context) bool {
@@ -53,7 +55,7 @@ func (f *fakeSyncer) Sync(ctx context.Context, progress func(survey.SyncProgress
 	if err != nil {
 		return &survey.SyncSummary{}, err
 	}
-	sum := &survey.SyncSummary{}
+	sum := &survey.SyncSummary{Relay: f.relay}
 	for i, it := range items {
 		if iv, err := f.store.Get(ctx, it.InterviewID); err == nil && f.held[iv.RespondentID] {
 			sum.Held = append(sum.Held, survey.HeldRevision{InterviewID: it.InterviewID, Revision: it.Revision,
@@ -379,5 +381,29 @@ func TestSyncHeldNotForSync(t *testing.T) {
 	v := plain(m)
 	if !strings.Contains(v, "⊘ tidak untuk sinkronisasi") || !strings.Contains(v, "⊘ Final") {
 		t.Errorf("the list does not mark the interview not for sync:\n%s", v)
+	}
+}
+
+// Through a relay at an event, the sync screen says the interviews are safe on two
+// machines, not yet at the centre.
+func TestSyncThroughRelay(t *testing.T) {
+	e := newEnv(t, true)
+	f := withSync(e)
+	f.online = false
+	m := start(t, e)
+	refuseAndFinalize(t, m, "BTG25-0232")
+	f.online, f.relay = true, "rina"
+	drive(t, m, keypress("4"))
+	drive(t, m, keypress("enter"))
+	if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, "Aman di dua mesin: laptop ini dan relay rina; relay meneruskannya ke pusat saat terhubung.") {
+		t.Errorf("the sync screen does not say the relay holds them:\n%s", plain(m))
+	}
+	f.relay = ""
+	drive(t, m, keypress("esc"))
+	refuseAndFinalize(t, m, "BTG25-0071")
+	drive(t, m, keypress("4"))
+	drive(t, m, keypress("enter"))
+	if v := plain(m); strings.Contains(v, "dua mesin") {
+		t.Errorf("a sync with the centre speaks of a relay:\n%s", v)
 	}
 }
