@@ -341,6 +341,10 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 				}
 			}
 		}
+		if study, err := loadStudyForms(st.dir); err == nil && !study.published(f) {
+			fmt.Fprintf(m.Stderr, "tracer: form %s version %s (sha256 %.12s) is not published on the server: this interview is not for sync and stays on this laptop until the server publishes exactly this file\n",
+				f.ID, f.Version, f.Hash)
+		}
 		if *asDraft {
 			iv := &survey.Interview{ID: survey.NewID(), FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
 				RespondentID: resp, Enumerator: who, Lang: s.Lang()}
