@@ -130,6 +130,8 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goCoverageMsg{})
 		case msg.String() == "9" && h.c.cfg.Catalog != nil:
 			return send(goFormsMsg{})
+		case msg.String() == "u" && h.c.cfg.Decider != nil:
+			return send(goUpdatesMsg{})
 		case msg.String() == "8" && h.c.cfg.Attempts != nil:
 			return send(goCallsMsg{})
 		case msg.String() == "f" && len(h.c.cfg.Forms) > 1:
@@ -224,6 +226,9 @@ func (h *homeScreen) view(compact bool) string {
 	}
 	if c.cfg.Catalog != nil {
 		action("9", t.HomeForms9)
+	}
+	if c.cfg.Decider != nil {
+		action("u", t.HomeUpdates)
 	}
 	action("q", t.HomeQuit)
 	if compact {

@@ -21,6 +21,7 @@ type texts struct {
 	TitleMigrate   string
 	TitleCalls     string
 	TitleForms     string
+	TitleUpdates   string
 
 	// Key help, in the footer and the help screen.
 	KeyQueue           string
@@ -89,6 +90,9 @@ type texts struct {
 	KeyOutcome         string
 	KeyStartInterview  string
 	KeyRosterUpdate    string
+	KeyAcceptUpdate    string
+	KeyRejectUpdate    string
+	KeyUpdateHistory   string
 
 	// Home.
 	HomeQueue          string
@@ -117,6 +121,7 @@ type texts struct {
 	HomeToday          string
 	HomeTodayCounts    string
 	HomeCalls          string
+	HomeUpdates        string
 
 	// Picking a respondent.
 	PickerPrior    string
@@ -355,6 +360,18 @@ type texts struct {
 	CallsProposedOld string
 	// UpdateFieldNames names survey.UpdateFields, in their order.
 	UpdateFieldNames [4]string
+	// The supervisor's roster update screen.
+	UpdatesPending      string
+	UpdatesHistory      string
+	UpdatesEmpty        string
+	UpdatesWas          string
+	UpdatesAccepted     string
+	UpdatesRejected     string
+	UpdatesPendingWord  string
+	UpdatesDecided      string
+	UpdatesNeedReason   string
+	UpdatesAcceptPrompt string
+	UpdatesRejectPrompt string
 
 	// The PIN screen.
 	PINTitle  string
@@ -470,6 +487,7 @@ var textsID = texts{
 	TitleMigrate:   "Versi formulir baru",
 	TitleCalls:     "Daftar telepon",
 	TitleForms:     "Formulir studi",
+	TitleUpdates:   "Usulan perbaikan roster",
 
 	KeyQueue:           "antrean pemeriksaan",
 	KeyCoverage:        "cakupan",
@@ -537,6 +555,9 @@ var textsID = texts{
 	KeyOutcome:         "hasil",
 	KeyStartInterview:  "mulai wawancara",
 	KeyRosterUpdate:    "perbarui data",
+	KeyAcceptUpdate:    "terima",
+	KeyRejectUpdate:    "tolak",
+	KeyUpdateHistory:   "menunggu/riwayat",
 
 	HomeQueue:          "Antrean pemeriksaan",
 	HomeCoverage:       "Cakupan terhadap daftar alumni",
@@ -564,6 +585,7 @@ var textsID = texts{
 	HomeToday:          "Hari ini",
 	HomeTodayCounts:    "%d selesai · %d draf · %d menunggu dikirim",
 	HomeCalls:          "Daftar telepon (tindak lanjut)",
+	HomeUpdates:        "Usulan perbaikan roster dari lapangan",
 
 	PickerPrior:    "%s sudah punya wawancara selesai untuk formulir ini tahun ini (%s, %s, revisi %d). Wawancara kedua membuat dua catatan untuk satu alumni; perbaikan dilakukan lewat wawancara yang dikembalikan.",
 	PickerPriorAsk: "Tetap mulai wawancara kedua? y = ya, tombol lain = batal",
@@ -764,25 +786,36 @@ var textsID = texts{
 	FormsRetireFailed:   "Formulir %s tidak dipensiunkan:",
 	FormsMoreLines:      "  … dan %d baris lagi",
 
-	CallsTitle:       "Daftar telepon: %d alumni belum diwawancarai",
-	CallsLoading:     "Memuat…",
-	CallsEmpty:       "Tidak ada alumni yang perlu dihubungi.",
-	CallsDue:         "jatuh tempo",
-	CallsCallBack:    "telepon lagi",
-	CallsTries:       "%d upaya",
-	CallsBestHour:    "jam terbaik %02d:00",
-	CallsNumbers:     "Nomor: %s",
-	CallsPick:        "Hasil upaya untuk %s (↑↓, enter; esc batal):",
-	CallsWhen:        "Telepon lagi kapan? (15:04, +2h, 2006-01-02 15:04) ",
-	CallsSaved:       "Upaya tersimpan.",
-	CallsErr:         "Gagal: ",
-	CallsBadTime:     "Waktu tidak dikenali: ",
-	CallsNoRoster:    "Daftar telepon perlu roster dan penyimpan upaya.",
-	CallsUpdatePick:  "Data baru untuk %s, diusulkan ke supervisor (↑↓, enter; esc batal):",
-	CallsUpdateValue: "%s baru: ",
-	CallsProposed:    "Usulan tersimpan; terkirim saat sinkron, supervisor memutuskan.",
-	CallsProposedOld: "Usulan yang sama sudah ada; tidak ada yang baru disimpan.",
-	UpdateFieldNames: [4]string{"Nomor telepon", "Kabupaten/kota domisili", "Alamat", "Nama lengkap"},
+	CallsTitle:          "Daftar telepon: %d alumni belum diwawancarai",
+	CallsLoading:        "Memuat…",
+	CallsEmpty:          "Tidak ada alumni yang perlu dihubungi.",
+	CallsDue:            "jatuh tempo",
+	CallsCallBack:       "telepon lagi",
+	CallsTries:          "%d upaya",
+	CallsBestHour:       "jam terbaik %02d:00",
+	CallsNumbers:        "Nomor: %s",
+	CallsPick:           "Hasil upaya untuk %s (↑↓, enter; esc batal):",
+	CallsWhen:           "Telepon lagi kapan? (15:04, +2h, 2006-01-02 15:04) ",
+	CallsSaved:          "Upaya tersimpan.",
+	CallsErr:            "Gagal: ",
+	CallsBadTime:        "Waktu tidak dikenali: ",
+	CallsNoRoster:       "Daftar telepon perlu roster dan penyimpan upaya.",
+	CallsUpdatePick:     "Data baru untuk %s, diusulkan ke supervisor (↑↓, enter; esc batal):",
+	CallsUpdateValue:    "%s baru: ",
+	CallsProposed:       "Usulan tersimpan; terkirim saat sinkron, supervisor memutuskan.",
+	CallsProposedOld:    "Usulan yang sama sudah ada; tidak ada yang baru disimpan.",
+	UpdateFieldNames:    [4]string{"Nomor telepon", "Kabupaten/kota domisili", "Alamat", "Nama lengkap"},
+	UpdatesPending:      "Usulan perbaikan roster menunggu keputusan: %d",
+	UpdatesHistory:      "Riwayat usulan perbaikan roster: %d",
+	UpdatesEmpty:        "Tidak ada usulan.",
+	UpdatesWas:          "sebelumnya",
+	UpdatesAccepted:     "diterima",
+	UpdatesRejected:     "ditolak",
+	UpdatesPendingWord:  "menunggu",
+	UpdatesDecided:      "Usulan untuk %s %s.",
+	UpdatesNeedReason:   "Penolakan perlu alasan.",
+	UpdatesAcceptPrompt: "Terima (alasan boleh kosong; enter simpan, esc batal): ",
+	UpdatesRejectPrompt: "Tolak, alasannya (enter simpan, esc batal): ",
 
 	PINTitle:  "Buka data laptop",
 	PINPrompt: "Masukkan PIN:",
@@ -821,6 +854,7 @@ var textsEN = texts{
 	TitleMigrate:   "New form version",
 	TitleCalls:     "Call list",
 	TitleForms:     "Study forms",
+	TitleUpdates:   "Roster updates",
 
 	KeyQueue:           "review queue",
 	KeyCoverage:        "coverage",
@@ -888,6 +922,9 @@ var textsEN = texts{
 	KeyOutcome:         "outcome",
 	KeyStartInterview:  "start interview",
 	KeyRosterUpdate:    "update roster",
+	KeyAcceptUpdate:    "accept",
+	KeyRejectUpdate:    "reject",
+	KeyUpdateHistory:   "pending/history",
 
 	HomeQueue:          "Review queue",
 	HomeCoverage:       "Coverage against the roster",
@@ -915,6 +952,7 @@ var textsEN = texts{
 	HomeToday:          "Today",
 	HomeTodayCounts:    "%d done · %d drafts · %d waiting to send",
 	HomeCalls:          "Call list (follow-up)",
+	HomeUpdates:        "Roster updates from the field",
 
 	PickerPrior:    "%s already has a completed interview in this form this year (%s, %s, revision %d). A second interview makes two records of one alumnus; corrections go through a returned interview.",
 	PickerPriorAsk: "Start a second interview anyway? y = yes, any other key = cancel",
@@ -1115,25 +1153,36 @@ var textsEN = texts{
 	FormsRetireFailed:   "Form %s was not retired:",
 	FormsMoreLines:      "  … and %d more lines",
 
-	CallsTitle:       "Call list: %d alumni not yet interviewed",
-	CallsLoading:     "Loading…",
-	CallsEmpty:       "Nobody left to call.",
-	CallsDue:         "due",
-	CallsCallBack:    "call back",
-	CallsTries:       "%d tries",
-	CallsBestHour:    "best hour %02d:00",
-	CallsNumbers:     "Numbers: %s",
-	CallsPick:        "Outcome for %s (↑↓, enter; esc cancels):",
-	CallsWhen:        "Call back when? (15:04, +2h, 2006-01-02 15:04) ",
-	CallsSaved:       "Attempt saved.",
-	CallsErr:         "Failed: ",
-	CallsBadTime:     "Not a time: ",
-	CallsNoRoster:    "The call list needs the roster and the attempt store.",
-	CallsUpdatePick:  "New data for %s, proposed to the supervisor (↑↓, enter; esc cancels):",
-	CallsUpdateValue: "New %s: ",
-	CallsProposed:    "Proposal saved; it goes with the next sync and the supervisor decides.",
-	CallsProposedOld: "The same proposal is already there; nothing new saved.",
-	UpdateFieldNames: [4]string{"phone number", "regency or city of domicile", "address", "full name"},
+	CallsTitle:          "Call list: %d alumni not yet interviewed",
+	CallsLoading:        "Loading…",
+	CallsEmpty:          "Nobody left to call.",
+	CallsDue:            "due",
+	CallsCallBack:       "call back",
+	CallsTries:          "%d tries",
+	CallsBestHour:       "best hour %02d:00",
+	CallsNumbers:        "Numbers: %s",
+	CallsPick:           "Outcome for %s (↑↓, enter; esc cancels):",
+	CallsWhen:           "Call back when? (15:04, +2h, 2006-01-02 15:04) ",
+	CallsSaved:          "Attempt saved.",
+	CallsErr:            "Failed: ",
+	CallsBadTime:        "Not a time: ",
+	CallsNoRoster:       "The call list needs the roster and the attempt store.",
+	CallsUpdatePick:     "New data for %s, proposed to the supervisor (↑↓, enter; esc cancels):",
+	CallsUpdateValue:    "New %s: ",
+	CallsProposed:       "Proposal saved; it goes with the next sync and the supervisor decides.",
+	CallsProposedOld:    "The same proposal is already there; nothing new saved.",
+	UpdateFieldNames:    [4]string{"phone number", "regency or city of domicile", "address", "full name"},
+	UpdatesPending:      "Roster updates waiting for a decision: %d",
+	UpdatesHistory:      "History of roster updates: %d",
+	UpdatesEmpty:        "No updates.",
+	UpdatesWas:          "was",
+	UpdatesAccepted:     "accepted",
+	UpdatesRejected:     "rejected",
+	UpdatesPendingWord:  "pending",
+	UpdatesDecided:      "The update for %s is %s.",
+	UpdatesNeedReason:   "A rejection needs a reason.",
+	UpdatesAcceptPrompt: "Accept (reason optional; enter saves, esc cancels): ",
+	UpdatesRejectPrompt: "Reject, because (enter saves, esc cancels): ",
 
 	PINTitle:  "Unlock this laptop's data",
 	PINPrompt: "Enter the PIN:",
@@ -1187,6 +1236,8 @@ func (t *texts) title(s screen) string {
 		return t.TitleCalls
 	case screenForms:
 		return t.TitleForms
+	case screenUpdates:
+		return t.TitleUpdates
 	}
 	return ""
 }

@@ -35,6 +35,7 @@ func TestGoldenEveryScreen(t *testing.T) {
 				withReviewer(t, e)
 				withCatalog(t, e)
 				withCalls(t, e)
+				withUpdates(t, e)
 				m := start(t, e)
 				snap := func(name string) {
 					t.Helper()
@@ -110,6 +111,14 @@ func TestGoldenEveryScreen(t *testing.T) {
 				typeText(t, m, "testdata/forms/broken.md")
 				drive(t, m, keypress("enter"))
 				snap("forms-refused")
+				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("u"))
+				snap("updates")
+				drive(t, m, keypress("x"))
+				typeText(t, m, "ejaan")
+				snap("updates-reject")
+				drive(t, m, keypress("esc"))
 
 				// A draft on a form version that has a newer one asks before moving.
 				e2 := newEnv(t, true)

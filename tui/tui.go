@@ -55,6 +55,9 @@ type Config struct {
 	// Updates keeps roster updates proposed from the call list (a new number, domicile or
 	// name); without it the call list does not offer them.
 	Updates survey.RosterUpdateStore
+	// Decider, for a supervisor, lists the roster updates proposed from the field and
+	// decides on them; home offers that screen only with it.
+	Decider RosterDecider
 	Events  survey.EventStore
 	// Enumerator is the user name recorded on every interview.
 	Enumerator string
@@ -124,6 +127,7 @@ const (
 	screenMigrate
 	screenCalls
 	screenForms
+	screenUpdates
 
 	// numScreens counts the screens above; it stays last.
 	numScreens
@@ -225,6 +229,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		screenQueue:    newQueueScreen(c),
 		screenCoverage: newCoverageScreen(c),
 		screenForms:    newFormsScreen(c),
+		screenUpdates:  newUpdatesScreen(c),
 	}}
 	m.setSize(80, 24)
 	return m
@@ -373,8 +378,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		calls := newCallsScreen(m.c)
 		m.open(screenCalls, calls)
 		return m, calls.load()
-	case callsMsg, callSavedMsg:
+	case callsMsg, callSavedMsg, proposedMsg:
 		return m, m.to(screenCalls, msg)
+	case goUpdatesMsg:
+		if m.c.cfg.Decider == nil {
+			return m, nil
+		}
+		m.screen = screenUpdates
+		return m, m.to(screenUpdates, msg)
+	case updatesListMsg, updateDecidedMsg:
+		return m, m.to(screenUpdates, msg)
 	case goDetailMsg:
 		d := newDetailScreen(m.c, msg.id)
 		m.open(screenDetail, d)
@@ -467,6 +480,12 @@ func (m *Model) typing() bool {
 		return m.detail() != nil && m.detail().typing()
 	case screenForms:
 		return m.forms().typing()
+	case screenCalls:
+		c, _ := m.pages[screenCalls].(*callsScreen)
+		return c != nil && (c.typing || c.entering)
+	case screenUpdates:
+		u, _ := m.pages[screenUpdates].(*updatesScreen)
+		return u != nil && u.deciding
 	case screenHome:
 		return m.home().void.editing()
 	case screenList:

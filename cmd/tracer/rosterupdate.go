@@ -9,7 +9,6 @@ import (
 
 	"tracer/survey"
 	"tracer/survey/sqlite"
-	"tracer/sync/client"
 )
 
 // updateFlags are the flags that propose roster updates, shared by "roster propose" and
@@ -228,7 +227,7 @@ func (m *Main) runRosterUpdates(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := allRosterUpdates(ctx, c, st, fs.Arg(0))
+	list, err := c.ListRosterUpdates(ctx, st, fs.Arg(0))
 	if err != nil {
 		return syncError(c, err)
 	}
@@ -256,22 +255,6 @@ func (m *Main) runRosterUpdates(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "%d roster updates\n", len(list))
 	return nil
-}
-
-// allRosterUpdates pages through the server's roster updates.
-func allRosterUpdates(ctx context.Context, c *client.Client, st survey.UpdateStatus, rosterID string) ([]*survey.RosterUpdate, error) {
-	var out []*survey.RosterUpdate
-	for after := int64(0); ; {
-		page, err := c.RosterUpdates(ctx, after, st, rosterID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Updates...)
-		if !page.More {
-			return out, nil
-		}
-		after = page.Next
-	}
 }
 
 // runRosterDecide accepts or rejects a roster update on the server (supervisor).
@@ -307,7 +290,7 @@ func (m *Main) runRosterDecide(ctx context.Context, args []string, accept bool) 
 		if err != nil {
 			return fmt.Errorf("%s", survey.ErrorMessage(err))
 		}
-		pending, err := allRosterUpdates(ctx, c, survey.UpdatePending, fs.Arg(0))
+		pending, err := c.ListRosterUpdates(ctx, survey.UpdatePending, fs.Arg(0))
 		if err != nil {
 			return syncError(c, err)
 		}

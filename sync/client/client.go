@@ -340,6 +340,25 @@ func (c *Client) RosterUpdates(ctx context.Context, after int64, st survey.Updat
 	return &out, err
 }
 
+// ListRosterUpdates pages through the server's roster updates with status st ("" for
+// all), of rosterID when it is set, and returns them oldest first (supervisor).
+func (c *Client) ListRosterUpdates(ctx context.Context, st survey.UpdateStatus, rosterID string) ([]*survey.RosterUpdate, error) {
+	var out []*survey.RosterUpdate
+	after := int64(0)
+	for range maxPages {
+		page, err := c.RosterUpdates(ctx, after, st, rosterID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Updates...)
+		if !page.More {
+			break
+		}
+		after = page.Next
+	}
+	return out, nil
+}
+
 // DecideRosterUpdate accepts or rejects a pending roster update with a reason
 // (supervisor); accepting changes the central roster row. Not retried: a decision is made
 // once, and a retry after a lost answer would be refused as already decided.
