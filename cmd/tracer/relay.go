@@ -63,7 +63,7 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 	store := sqlite.NewRelayStore(db)
 	fwd := relay.New(relay.Config{
 		Centre: centre, Store: store, Forms: sqlite.NewFormStore(db), Attempts: sqlite.NewAttemptLedger(db),
-		Cursors: sqlite.NewSyncStateStore(db), Logger: log,
+		RosterUpdates: sqlite.NewRosterUpdateLedger(db), Cursors: sqlite.NewSyncStateStore(db), Logger: log,
 	})
 	srv := server.New(relayConfig(db, enr, relay.Upstream{Centre: centre}, fwd.Wake, log))
 	// A first round before laptops come: accounts, forms and the roster as the centre has
@@ -77,8 +77,8 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 			fmt.Fprintf(m.Stdout, "centre not reached (%s); %d interviews wait here, retrying\n", oneLine(err), st.Waiting)
 			return
 		}
-		fmt.Fprintf(m.Stdout, "centre reached: sent %d interviews (%d refused there), %d attempts; %d wait here; pulled %d forms, %d roster rows, %d returns\n",
-			r.Forwarded, r.Refused, r.Attempts, st.Waiting, r.Forms, r.RosterRows, r.Returns)
+		fmt.Fprintf(m.Stdout, "centre reached: sent %d interviews (%d refused there), %d attempts, %d roster updates; %d wait here; pulled %d forms, %d roster rows, %d returns\n",
+			r.Forwarded, r.Refused, r.Attempts, r.Updates, st.Waiting, r.Forms, r.RosterRows, r.Returns)
 	}
 	r, err := fwd.Round(ctx)
 	report(r, err)
@@ -104,7 +104,8 @@ func relayConfig(db *sqlite.DB, enr *enrollment, up server.Upstream, wake func()
 	return server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db), PublicKey: enr.PublicKey, Accounts: sqlite.NewUserStore(db),
+		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db),
+		PublicKey: enr.PublicKey, Accounts: sqlite.NewUserStore(db),
 		Relay:  &server.RelayMode{Store: sqlite.NewRelayStore(db), Upstream: up, Name: enr.User, Accepted: wake},
 		Logger: log, CanWrite: db.CanWrite,
 	}

@@ -75,3 +75,16 @@ func (c *Client) RelayApproved(ctx context.Context, after int64) (*wire.RelayApp
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/relay/approved?after="+strconv.FormatInt(after, 10), nil, &out, true)
 	return &out, err
 }
+
+// RelayRosterUpdates forwards roster updates the account forName pushed to a relay.
+func (c *Client) RelayRosterUpdates(ctx context.Context, forName string, updates []*survey.RosterUpdate) (*wire.RosterUpdatePushResponse, error) {
+	var out wire.RosterUpdatePushResponse
+	req := wire.RelayRosterUpdatesRequest{For: forName, RosterUpdatePushRequest: wire.RosterUpdatePushRequest{DeviceTime: c.now().UTC(), Updates: updates}}
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/relay/roster-updates", req, &out, true); err != nil {
+		return nil, err
+	}
+	if len(out.Receipts) != len(updates) {
+		return nil, fmt.Errorf("relay roster updates: %d receipts for %d updates", len(out.Receipts), len(updates))
+	}
+	return &out, nil
+}

@@ -26,6 +26,9 @@ type Config struct {
 	Store    survey.RelayStore
 	Forms    survey.FormStore
 	Attempts survey.AttemptLedger
+	// RosterUpdates holds the roster updates laptops pushed to the relay; none are
+	// forwarded when nil.
+	RosterUpdates survey.RosterUpdateLedger
 	// Cursors keeps how far each pull and the attempts' forwarding got.
 	Cursors survey.SyncStateStore
 	Logger  *slog.Logger
@@ -41,6 +44,7 @@ type Config struct {
 // Cursor names in Config.Cursors.
 const (
 	CursorAttempts = "relay.attempts"
+	CursorUpdates  = "relay.roster_updates"
 	CursorRoster   = "relay.roster"
 	CursorReturned = "relay.returned"
 	CursorApproved = "relay.approved"
@@ -87,15 +91,15 @@ type Round struct {
 	// Forwarded counts items the centre answered for as safe (stored or already there);
 	// Refused those it refused for good; Waiting those it did not take yet.
 	Forwarded, Refused, Waiting int
-	// Attempts counts contact attempts the centre answered for.
-	Attempts int
+	// Attempts and Updates count contact attempts and roster updates the centre settled.
+	Attempts, Updates int
 	// Forms, RosterRows, Returns and Approvals count what was pulled.
 	Forms, RosterRows, Returns, Approvals int
 }
 
 // Changed reports whether the round moved anything.
 func (r Round) Changed() bool {
-	return r.Forwarded+r.Refused+r.Attempts+r.Forms+r.RosterRows+r.Returns+r.Approvals > 0
+	return r.Forwarded+r.Refused+r.Attempts+r.Updates+r.Forms+r.RosterRows+r.Returns+r.Approvals > 0
 }
 
 // Run runs rounds until ctx ends: after a round that went well it waits Every (or a
@@ -145,7 +149,7 @@ func (f *Forwarder) Round(ctx context.Context) (Round, error) {
 		name string
 		fn   func(context.Context, *Round) error
 	}{
-		{"accounts", f.accounts}, {"interviews", f.forward}, {"attempts", f.forwardAttempts},
+		{"accounts", f.accounts}, {"interviews", f.forward}, {"attempts", f.forwardAttempts}, {"roster updates", f.forwardUpdates},
 		{"forms", f.forms}, {"roster", f.roster}, {"returns", f.returns}, {"approvals", f.approvals},
 	}
 	for _, s := range steps {
@@ -219,55 +223,102 @@ func (f *Forwarder) forwardBatch(ctx context.Context, batch []*survey.RelayItem,
 	return f.cfg.Store.Forwarded(ctx, results)
 }
 
-// forwardAttempts sends the attempts stored after the cursor, one account's run at a time;
-// the cursor moves past an attempt once the centre has settled it (safe or refused for
-// good), so an attempt the centre did not take yet is sent again next round.
+// forwardAttempts sends the attempts stored after the cursor (see forwardLedger).
 func (f *Forwarder) forwardAttempts(ctx context.Context, r *Round) error {
 	if f.cfg.Attempts == nil {
 		return nil
 	}
-	after, err := f.cfg.Cursors.Cursor(ctx, CursorAttempts)
-	if err != nil {
-		return err
-	}
-	for {
-		list, err := f.cfg.Attempts.List(ctx, survey.AttemptFilter{After: after, Limit: f.cfg.Batch})
-		if err != nil {
-			return err
-		}
-		if len(list) == 0 {
-			return nil
-		}
-		for len(list) > 0 {
-			n := 1
-			for n < len(list) && list[n].SubmittedBy == list[0].SubmittedBy {
-				n++
-			}
-			batch := list[:n]
-			list = list[n:]
+	return forwardLedger(ctx, f, CursorAttempts, &r.Attempts,
+		func(after int64) ([]*survey.Attempt, error) {
+			return f.cfg.Attempts.List(ctx, survey.AttemptFilter{After: after, Limit: f.cfg.Batch})
+		},
+		func(a *survey.Attempt) (int64, string, string) { return a.Seq, a.SubmittedBy, a.ID },
+		func(by string, batch []*survey.Attempt) ([]survey.AttemptReceipt, error) {
 			send := make([]*survey.Attempt, len(batch))
 			for i, a := range batch {
 				c := *a
 				c.SubmittedBy, c.Seq, c.ReceivedAt = "", 0, time.Time{}
 				send[i] = &c
 			}
-			resp, err := f.cfg.Centre.RelayAttempts(ctx, batch[0].SubmittedBy, send)
+			resp, err := f.cfg.Centre.RelayAttempts(ctx, by, send)
+			if err != nil {
+				return nil, err
+			}
+			return resp.Receipts, nil
+		})
+}
+
+// forwardUpdates sends the roster updates stored after the cursor (see forwardLedger).
+func (f *Forwarder) forwardUpdates(ctx context.Context, r *Round) error {
+	if f.cfg.RosterUpdates == nil {
+		return nil
+	}
+	return forwardLedger(ctx, f, CursorUpdates, &r.Updates,
+		func(after int64) ([]*survey.RosterUpdate, error) {
+			return f.cfg.RosterUpdates.List(ctx, survey.UpdateFilter{After: after, Limit: f.cfg.Batch})
+		},
+		func(u *survey.RosterUpdate) (int64, string, string) { return u.Seq, u.SubmittedBy, u.ID },
+		func(by string, batch []*survey.RosterUpdate) ([]survey.AttemptReceipt, error) {
+			send := make([]*survey.RosterUpdate, len(batch))
+			for i, u := range batch {
+				send[i] = &survey.RosterUpdate{ID: u.ID, RosterID: u.RosterID, Field: u.Field, Value: u.Value, Old: u.Old,
+					Note: u.Note, ProposedBy: u.ProposedBy, ProposedAt: u.ProposedAt, AttemptID: u.AttemptID, InterviewID: u.InterviewID}
+			}
+			resp, err := f.cfg.Centre.RelayRosterUpdates(ctx, by, send)
+			if err != nil {
+				return nil, err
+			}
+			return resp.Receipts, nil
+		})
+}
+
+// forwardLedger sends what a ledger of the relay (attempts, roster updates) stored after
+// the cursor name, one account's run at a time, and counts in n what the centre settled.
+// The cursor moves past an entry once the centre has settled it (safe or refused for
+// good), so one the centre did not take yet is sent again next round, with what follows.
+func forwardLedger[T any](ctx context.Context, f *Forwarder, name string, n *int,
+	list func(after int64) ([]T, error), key func(T) (seq int64, by, id string),
+	send func(by string, batch []T) ([]survey.AttemptReceipt, error)) error {
+	after, err := f.cfg.Cursors.Cursor(ctx, name)
+	if err != nil {
+		return err
+	}
+	for {
+		page, err := list(after)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		for len(page) > 0 {
+			_, by, _ := key(page[0])
+			k := 1
+			for k < len(page) {
+				if _, b, _ := key(page[k]); b != by {
+					break
+				}
+				k++
+			}
+			batch := page[:k]
+			page = page[k:]
+			rcs, err := send(by, batch)
 			if err != nil {
 				return err
 			}
-			for i, rc := range resp.Receipts {
-				if rc.ID != batch[i].ID {
-					return fmt.Errorf("attempt receipt %d names %s, not the attempt sent", i+1, rc.ID)
+			for i, rc := range rcs {
+				seq, _, id := key(batch[i])
+				if rc.ID != id {
+					return fmt.Errorf("receipt %d names %s, not the entry sent", i+1, rc.ID)
 				}
-				o := rc.Outcome()
-				if o == survey.OutcomeWaiting {
+				if rc.Outcome() == survey.OutcomeWaiting {
 					// Kept for the next round, with everything after it.
-					return f.cfg.Cursors.SetCursor(ctx, CursorAttempts, after)
+					return f.cfg.Cursors.SetCursor(ctx, name, after)
 				}
-				r.Attempts++
-				after = batch[i].Seq
+				*n++
+				after = seq
 			}
-			if err := f.cfg.Cursors.SetCursor(ctx, CursorAttempts, after); err != nil {
+			if err := f.cfg.Cursors.SetCursor(ctx, name, after); err != nil {
 				return err
 			}
 		}

@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 
 func forwarder(db *sqlite.DB, centre *client.Client, batch int) *relay.Forwarder {
 	return relay.New(relay.Config{Centre: centre, Store: sqlite.NewRelayStore(db), Forms: sqlite.NewFormStore(db),
-		Attempts: sqlite.NewAttemptLedger(db), Cursors: sqlite.NewSyncStateStore(db), Batch: batch,
+		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db), Cursors: sqlite.NewSyncStateStore(db), Batch: batch,
 		MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond, Every: 20 * time.Millisecond})
 }
 
@@ -59,9 +59,11 @@ type world struct {
 	relayDB  *sqlite.DB
 	relayURL string
 	rcpt     *seal.Recipient
-	laptops  []*testbed.Laptop
-	tokens   []string
-	want     []*survey.OutboxItem
+	// keepUpdates makes the relay keep and forward roster updates
+	keepUpdates bool
+	laptops     []*testbed.Laptop
+	tokens      []string
+	want        []*survey.OutboxItem
 }
 
 func newWorld(t *testing.T, wrap func(http.Handler) http.Handler) *world {
@@ -111,12 +113,16 @@ func (w *world) serveRelay(t *testing.T, centre *client.Client, wake func()) {
 	t.Helper()
 	db := w.relayDB
 	store := sqlite.NewRelayStore(db)
-	srv := server.New(server.Config{
+	cfg := server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db),
 		Relay:    &server.RelayMode{Store: store, Upstream: relay.Upstream{Centre: centre}, Name: "rina", Accepted: wake},
-	})
+	}
+	if w.keepUpdates {
+		cfg.RosterUpdates = sqlite.NewRosterUpdateLedger(db)
+	}
+	srv := server.New(cfg)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	w.relayURL = hs.URL
@@ -351,7 +357,8 @@ func TestRelayLinkFlapping(t *testing.T) {
 	}
 }
 
-// TestRelayKeepsRosterUpdatesForTheCentre: a relay does not carry roster updates; a laptop
+// TestRelayKeepsRosterUpdatesForTheCentre: a relay that keeps no roster updates (no ledger
+// in its configuration) does not carry them; a laptop
 // that syncs through one keeps its proposals (waiting, not lost, not refused) while the
 // rest of its sync goes through, and its next sync with the centre sends them.
 func TestRelayKeepsRosterUpdatesForTheCentre(t *testing.T) {
@@ -399,5 +406,63 @@ func TestRelayKeepsRosterUpdatesForTheCentre(t *testing.T) {
 	}
 	if sum, err = direct.Sync(ctx, laptop, nil); err != nil || sum.UpdateCount(survey.OutcomeStored) != 1 {
 		t.Fatalf("sync with the centre: %+v %v", sum, err)
+	}
+}
+
+// A relay with a roster-update ledger keeps a laptop's proposals like the centre (receipts
+// stored, the laptop marks them sent) and forwards them as the proposer's, through a link
+// that is down at first: the centre ends with each proposal once.
+func TestRelayCarriesRosterUpdates(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, nil)
+	w.keepUpdates = true
+	g := &gate{next: w.centre.Server}
+	link := httptest.NewServer(g)
+	defer link.Close()
+	centre := newClient(t, link.URL, w.relayTok)
+	sup := newClient(t, w.centre.URL, w.relayTok)
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+		t.Fatal(err)
+	}
+	fwd := forwarder(w.relayDB, centre, 3)
+	if _, err := fwd.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.serveRelay(t, centre, nil)
+	l := w.laptops[0]
+	laptop := client.Laptop{Interviews: l.Interviews, State: l.State, Roster: l.Roster, Updates: l.Updates}
+	viaRelay := newClient(t, w.relayURL, w.tokens[0])
+	if _, err := viaRelay.Sync(ctx, laptop, nil); err != nil { // the roster row comes down
+		t.Fatal(err)
+	}
+	u, err := l.Updates.Propose(ctx, &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: survey.FieldPhone,
+		Value: "081355550101", ProposedBy: "ani", ProposedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.shut.Store(true)
+	sum, err := viaRelay.Sync(ctx, laptop, nil)
+	if err != nil || len(sum.Updates) != 1 || sum.Updates[0].Outcome != survey.OutcomeStored {
+		t.Fatalf("the proposal through the offline relay: %+v %v", sum, err)
+	}
+	if unsent, _ := l.Updates.Unsent(ctx); len(unsent) != 0 {
+		t.Fatalf("%d proposals left unsent after the relay kept them", len(unsent))
+	}
+	if r, err := fwd.Round(ctx); err == nil || r.Updates != 0 || g.cut.Load() == 0 {
+		t.Fatalf("a round through the cut link: %+v %v", r, err)
+	}
+	g.shut.Store(false)
+	for range 2 { // the second round has nothing left to send
+		if _, err := fwd.Round(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The centre's own ledger: values in full (its listing route masks phones).
+	list, err := sqlite.NewRosterUpdateLedger(w.centre.DB).List(ctx, survey.UpdateFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].ID != u.ID || list[0].SubmittedBy != "ani" || list[0].Value != u.Value {
+		t.Fatalf("the centre's roster updates: %+v", *list[0])
 	}
 }

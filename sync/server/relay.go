@@ -90,6 +90,29 @@ func (s *Server) relayAttempts(w http.ResponseWriter, r *http.Request, relay *su
 	return nil
 }
 
+// relayRosterUpdatesIn stores roster updates a relay received from the account named.
+func (s *Server) relayRosterUpdatesIn(w http.ResponseWriter, r *http.Request, relay *survey.User) error {
+	if s.cfg.RosterUpdates == nil {
+		return s.holdRosterUpdates(w, r, "This server keeps no roster updates yet; the relay keeps it and sends it again.")
+	}
+	var req wire.RelayRosterUpdatesRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	u, err := s.relayed(r.Context(), req.For)
+	if err != nil {
+		return err
+	}
+	receipts, err := s.cfg.RosterUpdates.Ingest(r.Context(), req.Updates, u.Name, u.Role == survey.RoleEnumerator)
+	if err != nil {
+		return err
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "relayed roster updates", slog.String("relay", relay.Name), slog.String("for", u.Name),
+		slog.Int("items", len(req.Updates)))
+	writeJSON(w, http.StatusOK, wire.RosterUpdatePushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
+	return nil
+}
+
 // relayRoster gives every roster row with the account it is assigned to, so that the relay
 // gives each enumerator only hers.
 func (s *Server) relayRoster(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
@@ -208,7 +231,9 @@ func (s *Server) relayHandlers(h map[string]handlerFunc) {
 	h["POST /api/v1/enroll"] = s.relayEnroll
 	h["POST /api/v1/laptop-key"] = s.relayLaptopKey
 	h["POST /api/v1/interviews/push"] = s.relayAccept
-	h["POST /api/v1/roster/updates/push"] = s.relayRosterUpdates
+	if s.cfg.RosterUpdates == nil {
+		h["POST /api/v1/roster/updates/push"] = s.relayRosterUpdates
+	}
 	h["GET /api/v1/returned"] = s.relayPullReturned
 	h["GET /api/v1/approved"] = s.relayPullApproved
 }

@@ -36,9 +36,10 @@ func (s *Server) pushRosterUpdates(w http.ResponseWriter, r *http.Request, u *su
 	return nil
 }
 
-// relayRosterUpdates answers a relay's push of roster updates: a relay does not carry
-// them, so each is answered "waiting" and the laptop keeps it for its next sync with the
-// centre, where the supervisor decides; the rest of the laptop's sync goes on.
+// relayRosterUpdates answers a push of roster updates to a relay that keeps none (its
+// configuration has no RosterUpdates): each is answered "waiting" and the laptop keeps it
+// for its next sync with the centre, where the supervisor decides; the rest of the
+// laptop's sync goes on. A relay with a ledger keeps them and forwards them.
 func (s *Server) relayRosterUpdates(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
 	return s.holdRosterUpdates(w, r, "A relay at an event does not carry roster updates; the next sync with the centre sends it.")
 }

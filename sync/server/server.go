@@ -218,6 +218,7 @@ var Routes = []Route{
 	{"GET /api/v1/relay/roster", supervisor},
 	{"GET /api/v1/relay/returned", supervisor},
 	{"GET /api/v1/relay/approved", supervisor},
+	{"POST /api/v1/relay/roster-updates", supervisor},
 }
 
 // handlerFunc is a route's handler: u is the caller (nil on public routes); a returned
@@ -264,6 +265,7 @@ func (s *Server) routes() {
 		"GET /api/v1/relay/roster":                s.relayRoster,
 		"GET /api/v1/relay/returned":              s.relayReturned,
 		"GET /api/v1/relay/approved":              s.relayApproved,
+		"POST /api/v1/relay/roster-updates":       s.relayRosterUpdatesIn,
 	}
 	if s.cfg.Relay != nil {
 		s.relayHandlers(handlers)

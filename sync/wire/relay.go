@@ -66,3 +66,20 @@ type RelayApprovedResponse struct {
 	Next      int64                  `json:"next"`
 	More      bool                   `json:"more"`
 }
+
+// RelayRosterUpdatesRequest forwards roster updates that the account For pushed to a relay.
+type RelayRosterUpdatesRequest struct {
+	For string `json:"for"`
+	RosterUpdatePushRequest
+}
+
+// Lists names the batch's list of updates.
+func (r *RelayRosterUpdatesRequest) Lists() Lists { return r.RosterUpdatePushRequest.Lists() }
+
+// Validate checks the account named and the batch's shape.
+func (r *RelayRosterUpdatesRequest) Validate() error {
+	if err := validFor(r.For); err != nil {
+		return err
+	}
+	return r.RosterUpdatePushRequest.Validate()
+}
