@@ -117,7 +117,9 @@ type VoidedDraft struct {
 
 // InterviewFilter selects interviews for InterviewStore.List. Zero fields match everything.
 type InterviewFilter struct {
-	State        State
+	State State
+	// FormID keeps the interviews of one form (any version); empty: every form.
+	FormID       string
 	RespondentID string
 	Enumerator   string
 	// Limit caps the number of interviews returned; 0 means no limit.
@@ -165,6 +167,9 @@ type InterviewStore interface {
 
 	// Counts returns how many interviews are in each state.
 	Counts(ctx context.Context) (map[State]int, error)
+
+	// FormCounts returns how many interviews of each form id are in each state.
+	FormCounts(ctx context.Context) (map[string]map[State]int, error)
 
 	// SaveProgress records what happened in a draft since the last save, in one durable
 	// transaction: the answers under each of c.Removed are removed (a "remove" event for

@@ -64,6 +64,8 @@ func (c *common) flush() tea.Cmd {
 type homeMsg struct {
 	forms  []*forms.Form // the study's forms now, when Config.Offered is set
 	counts map[survey.State]int
+	// byForm counts the interviews of each form id by state
+	byForm map[string]map[survey.State]int
 	today  int
 	roster int
 	err    error
@@ -127,7 +129,9 @@ func (c *common) startCmd(resp *survey.Respondent) tea.Cmd {
 	formLang := c.formLang()
 	return func() tea.Msg {
 		if resp != nil {
-			ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{RespondentID: resp.RosterID, State: survey.StateDraft, Limit: 1})
+			// the alumnus's draft of this form; a draft of another form is another interview
+			ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{RespondentID: resp.RosterID, FormID: cfg.Form.ID,
+				State: survey.StateDraft, Limit: 1})
 			if err != nil {
 				return openedMsg{err: err}
 			}

@@ -17,7 +17,8 @@ import (
 // homeScreen shows the form in use, the enumerator, the interview counts and the actions.
 type homeScreen struct {
 	c      *common
-	counts map[survey.State]int
+	counts map[survey.State]int // every form's
+	byForm map[string]map[survey.State]int
 	today  int // interviews finalized today
 	roster int
 	loaded bool
@@ -35,9 +36,15 @@ func newHomeScreen(c *common) *homeScreen { return &homeScreen{c: c, void: &void
 func (h *homeScreen) load() tea.Cmd {
 	ctx, cfg := h.c.ctx, h.c.cfg
 	return func() tea.Msg {
-		counts, err := cfg.Interviews.Counts(ctx)
+		byForm, err := cfg.Interviews.FormCounts(ctx)
 		if err != nil {
 			return homeMsg{err: err}
+		}
+		counts := map[survey.State]int{}
+		for _, m := range byForm {
+			for st, n := range m {
+				counts[st] += n
+			}
 		}
 		n := 0
 		if cfg.Roster != nil {
@@ -56,7 +63,7 @@ func (h *homeScreen) load() tea.Cmd {
 				offered = nil
 			}
 		}
-		return homeMsg{counts: counts, roster: n, today: today, forms: offered}
+		return homeMsg{counts: counts, byForm: byForm, roster: n, today: today, forms: offered}
 	}
 }
 
@@ -98,7 +105,7 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			h.c.log.Error("load counts", "err", msg.err)
 			return nil
 		}
-		h.counts, h.roster, h.today = msg.counts, msg.roster, msg.today
+		h.counts, h.byForm, h.roster, h.today = msg.counts, msg.byForm, msg.roster, msg.today
 		if len(msg.forms) > 0 {
 			h.c.setForms(msg.forms)
 		}
@@ -183,10 +190,17 @@ func (h *homeScreen) view(compact bool) string {
 		b.WriteString(st.Error.Render("  "+t.ErrLoad+" "+survey.ErrorMessage(h.err)) + "\n")
 	}
 	if !compact {
-		row(t.HomeDrafts, fmt.Sprint(h.counts[survey.StateDraft]))
-		row(t.HomeFinalized, fmt.Sprint(h.counts[survey.StateFinalized]))
-		row(t.HomeSent, fmt.Sprint(h.counts[survey.StateSent]))
-		row(t.HomeReturned, fmt.Sprint(h.counts[survey.StateReturned]))
+		// with several forms, the counts are the form's in use, beside every form's
+		count := func(st survey.State) string {
+			if len(c.cfg.Forms) < 2 {
+				return fmt.Sprint(h.counts[st])
+			}
+			return fmt.Sprintf(t.HomeFormCount, h.byForm[f.ID][st], h.counts[st])
+		}
+		row(t.HomeDrafts, count(survey.StateDraft))
+		row(t.HomeFinalized, count(survey.StateFinalized))
+		row(t.HomeSent, count(survey.StateSent))
+		row(t.HomeReturned, count(survey.StateReturned))
 	}
 	row(t.HomeServer, c.serverLine())
 	b.WriteString("\n")

@@ -107,6 +107,7 @@ type texts struct {
 	HomeFinalized      string
 	HomeForms          string
 	HomeLocalForm      string
+	HomeFormCount      string
 	HomeForm           string
 	HomeVersion        string
 	HomeList           string
@@ -571,6 +572,7 @@ var textsID = texts{
 	HomeFinalized:      "Final, belum terkirim",
 	HomeForms:          "%d dari %d · f ganti formulir",
 	HomeLocalForm:      "File lokal untuk dicoba, bukan formulir yang diterbitkan: wawancaranya tidak untuk sinkronisasi.",
+	HomeFormCount:      "%d di formulir ini · %d semua formulir",
 	HomeForm:           "Formulir",
 	HomeVersion:        "versi",
 	HomeList:           "Daftar wawancara",
@@ -938,6 +940,7 @@ var textsEN = texts{
 	HomeFinalized:      "Finalized, not sent",
 	HomeForms:          "%d of %d · f switches form",
 	HomeLocalForm:      "A local file to try, not a published form: its interviews are not for sync.",
+	HomeFormCount:      "%d in this form · %d in all forms",
 	HomeForm:           "Form",
 	HomeVersion:        "version",
 	HomeList:           "Interviews",

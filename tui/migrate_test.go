@@ -157,3 +157,42 @@ func TestHomeDropsRetiredForm(t *testing.T) {
 		t.Fatalf("a new interview is not on the form still offered:\n%s", plain(m))
 	}
 }
+
+// With two forms, an alumnus's draft of one form is not resumed when he is picked for the
+// other: that starts its own interview; home counts the form in use beside every form.
+func TestPickerAndCountsPerForm(t *testing.T) {
+	e := newEnv(t, true)
+	withNewerVersion(t, e)
+	e.cfg.Lang = "en"
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	first := m.iv().iv
+	drive(t, m, keypress("ctrl+s"))
+	if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, "Drafts 1 in this form · 1 in all forms") {
+		t.Fatalf("home counts:\n%s", plain(m))
+	}
+	drive(t, m, keypress("f"))
+	if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, "Drafts 0 in this form · 1 in all forms") {
+		t.Fatalf("home counts of the other form:\n%s", plain(m))
+	}
+	openRespondent(t, m, "BTG25-0071")
+	second := m.iv().iv
+	if second.ID == first.ID || second.FormID != "employer_survey" || second.RespondentID != "BTG25-0071" {
+		t.Fatalf("picking the alumnus for the employer survey opened %s on %s, not a new interview (the draft is %s)",
+			second.ID, second.FormID, first.ID)
+	}
+	drive(t, m, keypress("ctrl+s"))
+	drive(t, m, keypress("f"))
+	drive(t, m, keypress("1"))
+	typeText(t, m, "BTG25-0071")
+	drive(t, m, keypress("enter"))
+	if m.screen == screenMigrate {
+		drive(t, m, keypress("n")) // the draft's form has a newer version: keep it
+	}
+	if m.iv() == nil {
+		t.Fatalf("no interview open:\n%s", plain(m))
+	}
+	if got := m.iv().iv.ID; got != first.ID {
+		t.Errorf("the alumni form's draft was not resumed: opened %s, want %s", got, first.ID)
+	}
+}

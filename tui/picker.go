@@ -64,7 +64,7 @@ func (p *pickerScreen) priorCmd(resp *survey.Respondent) tea.Cmd {
 			return priorMsg{resp: resp, err: err}
 		}
 		for _, iv := range ivs {
-			if iv.State == survey.StateDraft {
+			if iv.State == survey.StateDraft && iv.FormID == cfg.Form.ID {
 				return priorMsg{resp: resp} // the draft is resumed
 			}
 		}

@@ -130,7 +130,7 @@ func TestTUIStudyForms(t *testing.T) {
 	r.press("ctrl+r")
 	r.waitFor("No problems")
 	r.press("f", "y")
-	r.waitFor("Sent                           1")
+	r.waitFor("Sent                           1 in this form · 1 in all forms")
 
 	stored, err := subs.List(ctx, survey.SubmissionFilter{})
 	if err != nil {

@@ -166,6 +166,9 @@ func (s *InterviewStore) List(ctx context.Context, f survey.InterviewFilter) ([]
 	if f.RespondentID != "" {
 		where, args = append(where, "respondent_id = ?"), append(args, f.RespondentID)
 	}
+	if f.FormID != "" {
+		where, args = append(where, "form_id = ?"), append(args, f.FormID)
+	}
 	if f.Enumerator != "" {
 		where, args = append(where, "enumerator = ?"), append(args, f.Enumerator)
 	}
@@ -204,6 +207,28 @@ func (s *InterviewStore) Counts(ctx context.Context) (map[survey.State]int, erro
 			return nil, err
 		}
 		m[survey.State(st)] = n
+	}
+	return m, rows.Err()
+}
+
+// FormCounts counts interviews by form id and state. See survey.InterviewStore.
+func (s *InterviewStore) FormCounts(ctx context.Context) (map[string]map[survey.State]int, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT form_id, state, COUNT(*) FROM interviews GROUP BY form_id, state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := make(map[string]map[survey.State]int)
+	for rows.Next() {
+		var id, st string
+		var n int
+		if err := rows.Scan(&id, &st, &n); err != nil {
+			return nil, err
+		}
+		if m[id] == nil {
+			m[id] = make(map[survey.State]int)
+		}
+		m[id][survey.State(st)] = n
 	}
 	return m, rows.Err()
 }
