@@ -234,7 +234,7 @@ func TestServersOnPostgres(t *testing.T) {
 	for i, s := range servers {
 		t.Run(fmt.Sprintf("roles on s%d", i), func(t *testing.T) {
 			want = append(want, testbed.RoleMatrix(t, testbed.Matrix{URL: s.url, Users: users, Prefix: fmt.Sprintf("s%d", i),
-				LaptopKeyStatus: 400, RelayAccountsStatus: 200, NoRosterUpdates: true, SupervisorReturns: i + 1})...)
+				LaptopKeyStatus: 400, RelayAccountsStatus: 200, SupervisorReturns: i + 1})...)
 		})
 	}
 	if t.Failed() {
@@ -384,6 +384,10 @@ func TestServeMigrate(t *testing.T) {
 	if _, err := sqlite.NewReturnStore(src).Return(ctx, subsIn[1].InterviewID, 1, "Cek upah", "sri"); err != nil {
 		t.Fatal(err)
 	}
+	if rc, err := sqlite.NewRosterUpdateLedger(src).Ingest(ctx, []*survey.RosterUpdate{{ID: survey.NewID(), RosterID: "R1",
+		Field: survey.FieldRegency, Value: "6474", ProposedBy: "ani", ProposedAt: time.Now().Add(-time.Hour)}}, "ani", true); err != nil || rc[0].Status != survey.ReceiptStored {
+		t.Fatalf("roster update: %+v %v", rc, err)
+	}
 	src.Close()
 
 	u := pgtest.URL(t)
@@ -404,7 +408,7 @@ func TestServeMigrate(t *testing.T) {
 			rows[f[0]] = strings.Join([]string{f[1], f[2], f[5]}, " ")
 		}
 	}
-	for table, want := range map[string]string{"submissions": "25 25 ok", "review_history": "27 27 ok", "returns": "1 1 ok", "tokens": "1 1 ok"} {
+	for table, want := range map[string]string{"submissions": "25 25 ok", "review_history": "27 27 ok", "returns": "1 1 ok", "tokens": "1 1 ok", "server_roster_updates": "1 1 ok"} {
 		if rows[table] != want {
 			t.Errorf("migrate printed %s %q, want %q:\n%s", table, rows[table], want, out)
 		}

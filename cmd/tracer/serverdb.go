@@ -96,7 +96,7 @@ func (m *Main) openServerStores(ctx context.Context, dbFlag, dataFlag string, mu
 		return &serverStores{
 			Users: users, LaptopKeys: users, Submissions: postgres.NewSubmissionStore(db), Forms: postgres.NewFormStore(db),
 			Roster: postgres.NewServerRosterStore(db), Returns: postgres.NewReturnStore(db), Reviews: postgres.NewReviewStore(db),
-			Attempts: postgres.NewAttemptLedger(db), Accounts: users,
+			Attempts: postgres.NewAttemptLedger(db), RosterUpdates: postgres.NewRosterUpdateLedger(db), Accounts: users,
 			Name: db.URL(), KeyPath: base + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
 		}, nil
 	}

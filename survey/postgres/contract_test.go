@@ -32,6 +32,6 @@ func serverStores(db *postgres.DB) storetest.Stores {
 	return storetest.Stores{
 		Users: users, LaptopKeys: users, Submissions: postgres.NewSubmissionStore(db), Forms: postgres.NewFormStore(db),
 		Roster: postgres.NewServerRosterStore(db), Returns: postgres.NewReturnStore(db), Reviews: postgres.NewReviewStore(db),
-		Attempts: postgres.NewAttemptLedger(db),
+		Attempts: postgres.NewAttemptLedger(db), RosterUpdates: postgres.NewRosterUpdateLedger(db),
 	}
 }

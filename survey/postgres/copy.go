@@ -38,6 +38,9 @@ var copyTables = []struct {
 	{name: "server_attempts", columns: []string{"id", "seq", "roster_id", "at", "enumerator", "mode", "channel", "outcome",
 		"callback_at", "note", "interview_id", "submitted_by", "received_at"}},
 	{name: "attempt_conflicts", columns: []string{"id", "attempt_id", "body", "submitted_by", "received_at"}, identity: true},
+	{name: "server_roster_updates", columns: []string{"id", "seq", "roster_id", "field", "value", "old", "note", "proposed_by",
+		"proposed_at", "attempt_id", "interview_id", "submitted_by", "received_at", "status", "decided_by", "decided_at", "reason", "replaced"}},
+	{name: "roster_update_conflicts", columns: []string{"id", "update_id", "body", "submitted_by", "received_at"}, identity: true},
 	{name: "counters", columns: []string{"name", "value"}},
 }
 
@@ -65,7 +68,7 @@ var ErrNotEmpty = fmt.Errorf("the PostgreSQL database is not empty")
 // data; a copy that fails leaves db empty, and can be run again.
 func (db *DB) CopyFrom(ctx context.Context, src *sql.DB) ([]TableCopy, error) {
 	var n int
-	for _, t := range []string{"users", "published_forms", "server_roster", "submissions", "server_attempts"} {
+	for _, t := range []string{"users", "published_forms", "server_roster", "submissions", "server_attempts", "server_roster_updates"} {
 		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
 			return nil, err
 		}

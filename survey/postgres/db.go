@@ -192,16 +192,17 @@ func (db *DB) CanWrite(ctx context.Context) error {
 
 // The counters, in the order every transaction locks them (lockOrder).
 const (
-	counterSubmission = "submission"
-	counterReturn     = "return"
-	counterReview     = "review"
-	counterRoster     = "roster"
-	counterAttempt    = "attempt"
+	counterSubmission   = "submission"
+	counterReturn       = "return"
+	counterReview       = "review"
+	counterRoster       = "roster"
+	counterRosterUpdate = "roster_update"
+	counterAttempt      = "attempt"
 )
 
 // lockOrder is the one order in which transactions lock counter rows, so that two
 // transactions never wait for each other's locks.
-var lockOrder = []string{counterSubmission, counterReturn, counterReview, counterRoster, counterAttempt}
+var lockOrder = []string{counterSubmission, counterReturn, counterReview, counterRoster, counterRosterUpdate, counterAttempt}
 
 // maxRetries is how many times a transaction that PostgreSQL aborted for a deadlock or a
 // serialization failure runs again.

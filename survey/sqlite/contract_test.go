@@ -32,7 +32,7 @@ func serverStores(db *sqlite.DB) storetest.Stores {
 	return storetest.Stores{
 		Users: users, LaptopKeys: users, Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db),
+		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db),
 	}
 }
 

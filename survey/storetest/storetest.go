@@ -27,6 +27,8 @@ type Stores struct {
 	Returns     survey.ReturnStore
 	Reviews     survey.ReviewStore
 	Attempts    survey.AttemptLedger
+	// RosterUpdates keeps the roster updates proposed in the field.
+	RosterUpdates survey.RosterUpdateLedger
 }
 
 // Opener opens the stores of one database through a new handle each time it is called,
@@ -50,6 +52,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"ReviewStateMachine", testReviewStateMachine},
 		{"RosterRecords", testRosterRecords},
 		{"Attempts", testAttempts},
+		{"RosterUpdates", testRosterUpdates},
 		{"ConcurrentPushes", testConcurrentPushes},
 		{"CommitOrderedCursors", testCommitOrderedCursors},
 	}
@@ -786,6 +789,14 @@ func testCommitOrderedCursors(t *testing.T, open Opener) {
 			}
 			return out, err
 		}},
+		{"roster updates", func(s Stores, after int64) ([]int64, error) {
+			l, err := s.RosterUpdates.List(ctx, survey.UpdateFilter{After: after, Limit: 7})
+			var out []int64
+			for _, x := range l {
+				out = append(out, x.Seq)
+			}
+			return out, err
+		}},
 		{"attempts", func(s Stores, after int64) ([]int64, error) {
 			l, err := s.Attempts.List(ctx, survey.AttemptFilter{After: after, Limit: 7})
 			var out []int64
@@ -859,6 +870,13 @@ func testCommitOrderedCursors(t *testing.T, open Opener) {
 				if err == nil {
 					_, err = s.Attempts.Ingest(ctx, []*survey.Attempt{attempt(fmt.Sprintf("a-%d-%d", w, i), fmt.Sprintf("R-%d-%d", w, i), "ani")}, "ani", true)
 				}
+				if err == nil {
+					var rc []survey.AttemptReceipt
+					rc, err = s.RosterUpdates.Ingest(ctx, []*survey.RosterUpdate{proposal(fmt.Sprintf("u-%d-%d", w, i), fmt.Sprintf("R-%d-%d", w, i), "ani", "regency", "6474")}, "ani", true)
+					if err == nil && rc[0].Status != survey.ReceiptStored {
+						err = fmt.Errorf("roster update receipt %+v", rc[0])
+					}
+				}
 				if err != nil {
 					errs <- fmt.Errorf("writer %d round %d: %w", w, i, err)
 					return
@@ -905,5 +923,77 @@ func testCommitOrderedCursors(t *testing.T, open Opener) {
 		if want := writers * rounds; c.name != "roster" && len(all) != want {
 			t.Errorf("%s: %d rows stored, want %d", c.name, len(all), want)
 		}
+	}
+}
+
+func proposal(id, roster, by string, field survey.UpdateField, value string) *survey.RosterUpdate {
+	return &survey.RosterUpdate{ID: id, RosterID: roster, Field: field, Value: value, ProposedBy: by,
+		ProposedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+}
+
+func testRosterUpdates(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	for _, name := range []string{"ani", "budi"} {
+		if _, _, err := s.Users.CreateUser(ctx, name, survey.RoleEnumerator); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Roster.Upload(ctx, []*survey.Respondent{{RosterID: "A-1", Name: "Ani", Regency: "6471"}, {RosterID: "B-1", Name: "Budi"}}); err != nil {
+		t.Fatal(err)
+	}
+	up := proposal("u-1", "A-1", "ani", survey.FieldRegency, "6474")
+	changed := proposal("u-1", "A-1", "ani", survey.FieldRegency, "6472")
+	rc, err := s.RosterUpdates.Ingest(ctx, []*survey.RosterUpdate{
+		up, proposal("u-2", "Z-9", "ani", survey.FieldRegency, "6474"), proposal("u-3", "A-1", "budi", survey.FieldRegency, "6474"),
+		proposal("u-1", "A-1", "ani", survey.FieldRegency, "6474"), changed, proposal("u-4", "A-1", "ani", survey.FieldRegency, "6471"),
+	}, "ani", true)
+	if err != nil || len(rc) != 6 {
+		t.Fatalf("ingest: %+v %v", rc, err)
+	}
+	want := []struct {
+		status survey.ReceiptStatus
+		code   string
+	}{
+		{survey.ReceiptStored, ""}, {survey.ReceiptRefused, survey.ENOTFOUND}, {survey.ReceiptRefused, survey.EFORBIDDEN},
+		{survey.ReceiptDuplicate, ""}, {survey.ReceiptConflict, survey.ECONFLICT}, {survey.ReceiptDuplicate, ""},
+	}
+	for i, w := range want {
+		if rc[i].Status != w.status || rc[i].Code != w.code {
+			t.Errorf("receipt %d: %+v, want %s %s", i, rc[i], w.status, w.code)
+		}
+	}
+	// The same value pending under another id is the first proposal's duplicate.
+	rc, err = open(t).RosterUpdates.Ingest(ctx, []*survey.RosterUpdate{proposal("u-5", "A-1", "ani", survey.FieldRegency, "6474")}, "ani", true)
+	if err != nil || rc[0].Status != survey.ReceiptDuplicate {
+		t.Fatalf("the same value again: %+v %v", rc, err)
+	}
+	rows, err := s.Roster.Changes(ctx, 0, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rows[len(rows)-1].Seq
+
+	_, err = s.RosterUpdates.Decide(ctx, "u-1", false, "sri", "")
+	wantCode(t, "a rejection without a reason", err, survey.EINVALID)
+	_, err = s.RosterUpdates.Decide(ctx, "nope", true, "sri", "")
+	wantCode(t, "decide an unknown update", err, survey.ENOTFOUND)
+	u, err := s.RosterUpdates.Decide(ctx, "u-1", true, "sri", "")
+	if err != nil || u.Status != survey.UpdateAccepted || u.Replaced != "6471" || u.DecidedBy != "sri" {
+		t.Fatalf("accept: %+v %v", u, err)
+	}
+	_, err = open(t).RosterUpdates.Decide(ctx, "u-1", false, "sri", "late")
+	wantCode(t, "decide twice", err, survey.ECONFLICT)
+	// Accepting changed the central row and gave it a new sequence number.
+	after, err := s.Roster.Changes(ctx, last, 0, "")
+	if err != nil || len(after) != 1 || after[0].Respondent.RosterID != "A-1" || after[0].Respondent.Regency != "6474" {
+		t.Fatalf("roster after the acceptance: %+v %v", after, err)
+	}
+	list, err := s.RosterUpdates.List(ctx, survey.UpdateFilter{Status: survey.UpdateAccepted})
+	if err != nil || len(list) != 1 || list[0].ID != "u-1" || list[0].SubmittedBy != "ani" || list[0].ReceivedAt.IsZero() {
+		t.Fatalf("accepted: %+v %v", list, err)
+	}
+	if list, err := s.RosterUpdates.List(ctx, survey.UpdateFilter{RosterID: "B-1"}); err != nil || len(list) != 0 {
+		t.Fatalf("B-1's updates: %+v %v", list, err)
 	}
 }

@@ -45,6 +45,7 @@ type Matrix struct {
 func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 	t.Helper()
 	ctx := context.Background()
+	r1 := m.Prefix + "R1" // the roster row the matrix assigns and proposes updates for
 	tokens := map[string]string{
 		"enumerator": Token(t, m.Users, m.Prefix+"ani", survey.RoleEnumerator),
 		"supervisor": Token(t, m.Users, m.Prefix+"sri", survey.RoleSupervisor),
@@ -84,11 +85,16 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Sari"}}); err != nil {
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: r1, Name: "Sari"}}); err != nil {
+		t.Fatal(err)
+	}
+	// Given to this run's enumerator, so that her proposals are taken on a database where
+	// earlier runs made assignments.
+	if _, err := sup.Assign(ctx, m.Prefix+"ani", survey.AssignSelector{RosterIDs: []string{r1}}); err != nil {
 		t.Fatal(err)
 	}
 	proposal := func(f survey.UpdateField, v string) *survey.RosterUpdate {
-		return &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: f, Value: v, ProposedBy: m.Prefix + "ani", ProposedAt: time.Now().Add(-time.Minute)}
+		return &survey.RosterUpdate{ID: survey.NewID(), RosterID: r1, Field: f, Value: v, ProposedBy: m.Prefix + "ani", ProposedAt: time.Now().Add(-time.Minute)}
 	}
 	toAccept, toReject := proposal(survey.FieldPhone, "+6281355550101"), proposal(survey.FieldName, "Sari Dewi")
 	updates := 200
@@ -129,11 +135,11 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		{"GET /api/v1/forms/blk_tracer/2026.11.1", []string{E, S, A, D}, 200, nil, ""},
 		{"POST /api/v1/forms/blk_tracer/retire", []string{S, D}, 200, nil, ""},
 		{"POST /api/v1/roster", []string{S, D}, 200, func() any {
-			return wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: "R1", Name: "Sari"}}}
+			return wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: r1, Name: "Sari"}}}
 		}, ""},
 		{"GET /api/v1/roster?after=0", []string{E, S, A, D}, 200, nil, ""},
 		{"POST /api/v1/roster/assign", []string{S, D}, 200, func() any {
-			return wire.AssignRequest{To: m.Prefix + "ani", AssignSelector: survey.AssignSelector{RosterIDs: []string{"R1"}}}
+			return wire.AssignRequest{To: m.Prefix + "ani", AssignSelector: survey.AssignSelector{RosterIDs: []string{r1}}}
 		}, ""},
 		{"POST /api/v1/roster/updates/push", []string{E, S}, updates, func() any {
 			return wire.RosterUpdatePushRequest{DeviceTime: time.Now(), Updates: []*survey.RosterUpdate{proposal(survey.FieldRegency, "6474")}}
@@ -143,7 +149,7 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		{"POST /api/v1/roster/updates/" + toReject.ID + "/reject", []string{S}, updates, func() any { return wire.DecideRequest{Reason: "ejaan"} }, ""},
 		{"POST /api/v1/interviews/push", []string{E, S}, 200, pushBody, ""},
 		{"POST /api/v1/attempts/push", []string{E, S}, 200, func() any {
-			return wire.AttemptPushRequest{DeviceTime: time.Now(), Attempts: []*survey.Attempt{{ID: survey.NewID(), RosterID: "R1",
+			return wire.AttemptPushRequest{DeviceTime: time.Now(), Attempts: []*survey.Attempt{{ID: survey.NewID(), RosterID: r1,
 				At: time.Now().Add(-time.Minute), Enumerator: m.Prefix + "ani", Mode: survey.ModePhone, Outcome: "3.13"}}}
 		}, ""},
 		{"GET /api/v1/attempts", []string{S, A}, 200, nil, ""},
@@ -169,7 +175,7 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 			return wire.RelayPushRequest{For: m.Prefix + "ani", PushRequest: p}
 		}, ""},
 		{"POST /api/v1/relay/attempts", []string{S}, 200, func() any {
-			return wire.RelayAttemptsRequest{For: m.Prefix + "ani", AttemptPushRequest: wire.AttemptPushRequest{DeviceTime: time.Now(), Attempts: []*survey.Attempt{{ID: survey.NewID(), RosterID: "R1",
+			return wire.RelayAttemptsRequest{For: m.Prefix + "ani", AttemptPushRequest: wire.AttemptPushRequest{DeviceTime: time.Now(), Attempts: []*survey.Attempt{{ID: survey.NewID(), RosterID: r1,
 				At: time.Now().Add(-time.Minute), Enumerator: m.Prefix + "ani", Mode: survey.ModePhone, Outcome: "3.13"}}}}
 		}, ""},
 		{"GET /api/v1/relay/roster?after=0", []string{S}, 200, nil, ""},
