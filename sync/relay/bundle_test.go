@@ -169,10 +169,18 @@ func TestBundleRoundTrip(t *testing.T) {
 func TestBundleToCentre(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, nil)
+	if _, err := newClient(t, w.centre.URL, w.relayTok).UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A contact attempt travels in ani's bundle with her interviews.
+	att := &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: time.Now().Add(-time.Hour), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "3.13"}
+	if err := w.laptops[0].Attempts.Add(ctx, att); err != nil {
+		t.Fatal(err)
+	}
 	stick := t.TempDir()
 	names := []string{"ani", "budi", "citra"}
 	for i, l := range w.laptops {
-		if _, _, _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, names[i], w.tokens[i], time.Now()); err != nil {
+		if _, _, _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State, Attempts: l.Attempts}, stick, names[i], w.tokens[i], time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -188,11 +196,21 @@ func TestBundleToCentre(t *testing.T) {
 			t.Fatalf("%s: %v, want citra's refused as unauthorized", name, err)
 		}
 	}
+	if unsent, _ := w.laptops[0].Attempts.Unsent(ctx); len(unsent) != 1 {
+		t.Fatalf("the attempt is marked sent before its receipt is read: %d unsent", len(unsent))
+	}
 	for i, l := range w.laptops[:2] {
-		sum, bad, err := client.ReadReceipts(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, names[i], w.tokens[i])
+		sum, bad, err := client.ReadReceipts(ctx, client.Laptop{Interviews: l.Interviews, State: l.State, Attempts: l.Attempts}, stick, names[i], w.tokens[i])
 		if err != nil || len(bad) != 0 || sum.Count(survey.OutcomeStored) != 7+i || sum.Relay != "" {
 			t.Fatalf("laptop %d reads its receipts: %v %v %+v", i, err, bad, sum)
 		}
+	}
+	if unsent, _ := w.laptops[0].Attempts.Unsent(ctx); len(unsent) != 0 {
+		t.Fatalf("the attempt's receipt left %d unsent", len(unsent))
+	}
+	stored, err := sqlite.NewAttemptLedger(w.centre.DB).List(ctx, survey.AttemptFilter{})
+	if err != nil || len(stored) != 1 || stored[0].ID != att.ID || stored[0].SubmittedBy != "ani" {
+		t.Fatalf("the centre's attempts: %+v %v", stored, err)
 	}
 	testbed.CheckSame(t, w.centre.Subs, w.want[:7+8], w.laptops[:2]...)
 	checkSubmitters(t, w)
