@@ -23,9 +23,20 @@ type Record struct {
 	Lang         string
 	StartedAt    time.Time
 	FinalizedAt  time.Time
+	// Mode is how the answers were captured: "" on a tracer laptop, CaptureCollect from ODK
+	// Collect, CaptureWeb through an alumnus's self-response link.
+	Mode string
+	// Device names the device that captured a Collect submission (its deviceID), "" otherwise.
+	Device string
 	// Answers maps each answer's path to its value.
 	Answers map[string]string
 }
+
+// The capture modes of a record other than a tracer laptop's.
+const (
+	CaptureCollect = "collect" // ODK Collect, through the OpenRosa routes of tracer serve
+	CaptureWeb     = "web"     // the alumnus, in a phone's browser, through a self-response link
+)
 
 // NewRecord returns the record of iv's current revision with answers, finalized at at.
 func NewRecord(iv *Interview, answers []Answer, at time.Time) *Record {
@@ -55,6 +66,7 @@ func (r *Record) AnswerList() []Answer {
 // the encoding is canonical; answers are a map, which encoding/json writes sorted.
 type recordJSON struct {
 	Answers      map[string]string `json:"answers"`
+	Device       string            `json:"device,omitempty"`
 	Enumerator   string            `json:"enumerator"`
 	FinalizedAt  string            `json:"finalized_at"`
 	FormHash     string            `json:"form_hash"`
@@ -62,6 +74,7 @@ type recordJSON struct {
 	FormVersion  string            `json:"form_version"`
 	ID           string            `json:"id"`
 	Lang         string            `json:"lang"`
+	Mode         string            `json:"mode,omitempty"`
 	RespondentID string            `json:"respondent_id"`
 	Revision     int               `json:"revision"`
 	StartedAt    string            `json:"started_at"`
@@ -79,7 +92,7 @@ func (r *Record) Canonical() ([]byte, error) {
 		answers = map[string]string{}
 	}
 	v := recordJSON{
-		Answers: answers, Enumerator: r.Enumerator,
+		Answers: answers, Device: r.Device, Enumerator: r.Enumerator, Mode: r.Mode,
 		FinalizedAt: r.FinalizedAt.UTC().Format(canonicalTime),
 		FormHash:    r.FormHash, FormID: r.FormID, FormVersion: r.FormVersion,
 		ID: r.ID, Lang: r.Lang, RespondentID: r.RespondentID, Revision: r.Revision,
@@ -129,7 +142,8 @@ func DecodeRecord(b []byte) (*Record, error) {
 		return nil, Errorf(EINVALID, "Record needs an id and a revision of at least 1.")
 	}
 	for name, id := range map[string]string{"id": v.ID, "form_id": v.FormID, "form_version": v.FormVersion,
-		"form_hash": v.FormHash, "respondent_id": v.RespondentID, "enumerator": v.Enumerator, "lang": v.Lang} {
+		"form_hash": v.FormHash, "respondent_id": v.RespondentID, "enumerator": v.Enumerator, "lang": v.Lang,
+		"mode": v.Mode, "device": v.Device} {
 		if HasHidden(id) {
 			return nil, Errorf(EINVALID, "Record field %s holds a control character.", name)
 		}
@@ -145,6 +159,6 @@ func DecodeRecord(b []byte) (*Record, error) {
 	return &Record{
 		ID: v.ID, Revision: v.Revision, FormID: v.FormID, FormVersion: v.FormVersion,
 		FormHash: v.FormHash, RespondentID: v.RespondentID, Enumerator: v.Enumerator,
-		Lang: v.Lang, StartedAt: started.UTC(), FinalizedAt: finalized.UTC(), Answers: v.Answers,
+		Lang: v.Lang, StartedAt: started.UTC(), FinalizedAt: finalized.UTC(), Mode: v.Mode, Device: v.Device, Answers: v.Answers,
 	}, nil
 }

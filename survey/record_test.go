@@ -79,3 +79,31 @@ func TestErrorCode(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordCaptureMode checks that a Collect or web record keeps its mode and device through
+// its canonical bytes, in key order, while a laptop's record encodes as before.
+func TestRecordCaptureMode(t *testing.T) {
+	at := time.Date(2026, 11, 22, 1, 30, 0, 0, time.UTC)
+	rec := &survey.Record{ID: "i", Revision: 1, FormID: "f", FormVersion: "1", Enumerator: "sari", Lang: "id",
+		StartedAt: at, FinalizedAt: at, Mode: survey.CaptureCollect, Device: "collect:Xy12", Answers: map[string]string{"a": "1"}}
+	b, err := rec.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"answers":{"a":"1"},"device":"collect:Xy12","enumerator":"sari","finalized_at":"2026-11-22T01:30:00.000000000Z",` +
+		`"form_hash":"","form_id":"f","form_version":"1","id":"i","lang":"id","mode":"collect","respondent_id":"",` +
+		`"revision":1,"started_at":"2026-11-22T01:30:00.000000000Z"}`
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Fatalf("Canonical (-want +got):\n%s", diff)
+	}
+	back, err := survey.DecodeRecord(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Mode != survey.CaptureCollect || back.Device != "collect:Xy12" {
+		t.Errorf("decoded mode %q device %q", back.Mode, back.Device)
+	}
+	if _, err := survey.DecodeRecord([]byte(`{"id":"x","revision":1,"mode":"web\u001b","started_at":"2026-11-22T02:30:00Z","finalized_at":"2026-11-22T02:30:00Z"}`)); survey.ErrorCode(err) != survey.EINVALID {
+		t.Errorf("a mode with a control character: %v, want EINVALID", err)
+	}
+}

@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"tracer/forms"
 	"tracer/survey"
 	"tracer/survey/report"
 	"tracer/survey/review"
@@ -71,6 +72,10 @@ type Config struct {
 	// Nil: not checked.
 	CanWrite   func(context.Context) error
 	ProbeEvery time.Duration
+
+	// XForm writes a compiled form as an ODK XForm, for ODK Collect (the OpenRosa routes);
+	// without it the form list is empty of downloads and form downloads answer 404.
+	XForm func(*forms.Form) ([]byte, error)
 
 	// Logger receives one line per request, never a token or personal data.
 	Logger *slog.Logger
@@ -277,6 +282,7 @@ func (s *Server) routes() {
 		}
 		s.mux.Handle(rt.Pattern, s.guard(rt.Roles, h))
 	}
+	s.openRosaRoutes()
 	s.mux.Handle("/", s.guard(nil, func(http.ResponseWriter, *http.Request, *survey.User) error {
 		return survey.Errorf(survey.ENOTFOUND, "No such route.")
 	}))

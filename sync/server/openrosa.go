@@ -1,0 +1,473 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"tracer/forms"
+	"tracer/forms/builtin"
+	"tracer/survey"
+	"tracer/sync/wire"
+)
+
+// This file is the OpenRosa side of the server, for ODK Collect: the form list, each form's
+// manifest and XForm, and submissions. Collect is given a server URL that holds the
+// account's token, https://HOST/v1/key/TOKEN, as ODK Central gives app users, and adds
+// /formList and /submission to it. A submission is an XForm instance (multipart/form-data,
+// the part xml_submission_file); the server reads it into a record of the form version it
+// names, checks it with the form engine like a laptop's push and stores it with the same
+// receipts, its instanceID being the interview's id.
+
+// OpenRosaRoutes lists the OpenRosa routes with the roles they serve: the token is in the
+// path, and errors are OpenRosa XML responses.
+var OpenRosaRoutes = []Route{
+	{"GET /v1/key/{token}/formList", collectors},
+	{"GET /v1/key/{token}/forms/{id}/{version}/form.xml", collectors},
+	{"GET /v1/key/{token}/forms/{id}/{version}/manifest", collectors},
+	{"HEAD /v1/key/{token}/submission", collectors},
+	{"POST /v1/key/{token}/submission", collectors},
+}
+
+// MaxXMLSubmission is the most bytes the XML instance of one submission may have.
+const MaxXMLSubmission = 2 << 20
+
+func (s *Server) openRosaRoutes() {
+	handlers := map[string]handlerFunc{
+		"GET /v1/key/{token}/formList":                      s.formList,
+		"GET /v1/key/{token}/forms/{id}/{version}/form.xml": s.xformDownload,
+		"GET /v1/key/{token}/forms/{id}/{version}/manifest": s.manifest,
+		"HEAD /v1/key/{token}/submission":                   s.submissionPreflight,
+		"POST /v1/key/{token}/submission":                   s.submission,
+	}
+	for _, rt := range OpenRosaRoutes {
+		h := handlers[rt.Pattern]
+		if h == nil {
+			panic("server: no handler for " + rt.Pattern)
+		}
+		s.mux.Handle(rt.Pattern, s.openRosaGuard(rt.Roles, h))
+	}
+}
+
+// openRosaGuard authenticates the token of the path, checks the role, sets the OpenRosa
+// headers and writes an error as an OpenRosa response.
+func (s *Server) openRosaGuard(roles []survey.Role, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-OpenRosa-Version", "1.0")
+		w.Header().Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
+		u, err := s.cfg.Users.Authenticate(r.Context(), r.PathValue("token"))
+		if err == nil {
+			if sw, ok := w.(*statusWriter); ok {
+				sw.user = u.Name
+			}
+			if !hasRole(roles, u.Role) {
+				err = survey.Errorf(survey.EFORBIDDEN, "The %s role may not do this.", u.Role)
+			}
+		}
+		if err == nil {
+			err = h(w, r, u)
+		}
+		if err != nil {
+			s.writeOpenRosaError(w, r, err)
+		}
+	})
+}
+
+// openRosaResponse is the OpenRosa response envelope, whose message Collect shows.
+type openRosaResponse struct {
+	XMLName xml.Name `xml:"http://openrosa.org/http/response OpenRosaResponse"`
+	Message struct {
+		Nature string `xml:"nature,attr,omitempty"`
+		Text   string `xml:",chardata"`
+	} `xml:"message"`
+}
+
+func writeOpenRosa(w http.ResponseWriter, status int, nature, msg string) {
+	var resp openRosaResponse
+	resp.Message.Nature, resp.Message.Text = nature, msg
+	b, _ := xml.Marshal(resp) // a struct of strings always marshals
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, xml.Header)
+	_, _ = w.Write(b)
+}
+
+func (s *Server) writeOpenRosaError(w http.ResponseWriter, r *http.Request, err error) {
+	code := survey.ErrorCode(err)
+	if code == survey.EINTERNAL {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("route", r.Pattern), slog.String("err", err.Error()))
+	}
+	status := wire.Status(code)
+	if status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest {
+		w.Header().Set("Connection", "close")
+	}
+	if r.Method == http.MethodHead {
+		w.WriteHeader(status)
+		return
+	}
+	writeOpenRosa(w, status, "error", storeMessage(err))
+}
+
+// baseURL is the URL Collect reached this server at, with the token path: the prefix of the
+// URLs the form list gives.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/v1/key/" + url.PathEscape(r.PathValue("token"))
+}
+
+// xform returns the XForm of a published version and its OpenRosa hash ("md5:...").
+func (s *Server) xform(ctx context.Context, id, version string) ([]byte, string, error) {
+	if s.cfg.XForm == nil {
+		return nil, "", survey.Errorf(survey.ENOTFOUND, "This server cannot write XForms.")
+	}
+	f, err := s.forms.get(ctx, id, version)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := s.cfg.XForm(f)
+	if err != nil {
+		return nil, "", survey.Errorf(survey.EINTERNAL, "Form %s version %s cannot be written as an XForm: %v", id, version, err)
+	}
+	sum := md5.Sum(b)
+	return b, "md5:" + hex.EncodeToString(sum[:]), nil
+}
+
+type xformsList struct {
+	XMLName xml.Name      `xml:"http://openrosa.org/xforms/xformsList xforms"`
+	Forms   []xformsEntry `xml:"xform"`
+}
+
+type xformsEntry struct {
+	FormID      string `xml:"formID"`
+	Name        string `xml:"name"`
+	Version     string `xml:"version"`
+	Hash        string `xml:"hash"`
+	DownloadURL string `xml:"downloadUrl"`
+	ManifestURL string `xml:"manifestUrl"`
+}
+
+// formList answers OpenRosa's form list: the newest version of every form not retired.
+// formID=X lists only that form.
+func (s *Server) formList(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	all, err := s.cfg.Forms.Forms(r.Context())
+	if err != nil {
+		return err
+	}
+	newest := map[string]*survey.PublishedForm{}
+	var order []string
+	for _, pf := range all { // by id and publication: the last of an id is its newest
+		if pf.Retired {
+			continue
+		}
+		if _, ok := newest[pf.ID]; !ok {
+			order = append(order, pf.ID)
+		}
+		newest[pf.ID] = pf
+	}
+	only := r.URL.Query().Get("formID")
+	list := xformsList{Forms: []xformsEntry{}}
+	base := baseURL(r)
+	for _, id := range order {
+		pf := newest[id]
+		if only != "" && id != only {
+			continue
+		}
+		_, hash, err := s.xform(r.Context(), pf.ID, pf.Version)
+		if err != nil {
+			return err
+		}
+		u := base + "/forms/" + url.PathEscape(pf.ID) + "/" + url.PathEscape(pf.Version)
+		name := pf.Title
+		if name == "" {
+			name = pf.ID
+		}
+		list.Forms = append(list.Forms, xformsEntry{FormID: pf.ID, Name: name, Version: pf.Version, Hash: hash,
+			DownloadURL: u + "/form.xml", ManifestURL: u + "/manifest"})
+	}
+	return writeXML(w, http.StatusOK, list)
+}
+
+func writeXML(w http.ResponseWriter, status int, v any) error {
+	b, err := xml.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, xml.Header)
+	_, _ = w.Write(b)
+	return nil
+}
+
+func (s *Server) xformDownload(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	b, _, err := s.xform(r.Context(), r.PathValue("id"), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b)
+	return nil
+}
+
+type xformsManifest struct {
+	XMLName xml.Name   `xml:"http://openrosa.org/xforms/xformsManifest manifest"`
+	Files   []struct{} `xml:"mediaFile"`
+}
+
+// manifest answers a form's OpenRosa manifest: tracer's forms have no media files.
+func (s *Server) manifest(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	if _, err := s.forms.get(r.Context(), r.PathValue("id"), r.PathValue("version")); err != nil {
+		return err
+	}
+	return writeXML(w, http.StatusOK, xformsManifest{})
+}
+
+// submissionPreflight answers Collect's HEAD before a submission: 204 with the largest body
+// the server takes.
+func (s *Server) submissionPreflight(w http.ResponseWriter, _ *http.Request, _ *survey.User) error {
+	w.Header().Set("X-OpenRosa-Accept-Content-Length", fmt.Sprint(s.cfg.MaxBody))
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// submission stores one Collect submission: the XML instance is read within its limit,
+// attachments are read and dropped (tracer keeps no media) within the body's limit, the
+// instance becomes revision 1 of the interview its instanceID names, checked and stored as
+// a laptop's push is. Stored: 201; the same submission again: 201 (harmless); another
+// content under a stored instanceID: 202, kept apart and flagged for the supervisor.
+func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	if r.ContentLength > s.cfg.MaxBody {
+		return survey.Errorf(survey.ETOOLARGE, "The submission has %d bytes; this server takes at most %d (attachments included).", r.ContentLength, s.cfg.MaxBody)
+	}
+	release, err := s.admit(r, u.Name)
+	if err != nil {
+		w.Header().Set("Retry-After", "5")
+		return err
+	}
+	defer release()
+	xmlDoc, attachments, err := s.readSubmission(w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	device := r.URL.Query().Get("deviceID")
+	rec, err := s.recordFromInstance(ctx, xmlDoc, u.Name, device)
+	if err != nil {
+		return err
+	}
+	rec.Mode = survey.CaptureCollect
+	rc, err := s.storeRecord(ctx, rec, u, deviceTime(r))
+	if err != nil {
+		return err
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "collect submission", slog.String("user", u.Name), slog.String("interview", rec.ID),
+		slog.String("status", string(rc.Status)), slog.Int("attachments_dropped", attachments))
+	return answerReceipt(w, rc)
+}
+
+// answerReceipt writes the OpenRosa answer for a receipt of a stored or refused submission.
+func answerReceipt(w http.ResponseWriter, rc survey.Receipt) error {
+	switch rc.Status {
+	case survey.ReceiptStored:
+		writeOpenRosa(w, http.StatusCreated, "submit_success", "Tersimpan di server tracer. / Stored on the tracer server.")
+	case survey.ReceiptDuplicate:
+		writeOpenRosa(w, http.StatusCreated, "submit_success", "Sudah diterima sebelumnya; tidak ada yang berubah. / Already received; nothing changed.")
+	case survey.ReceiptConflict:
+		writeOpenRosa(w, http.StatusAccepted, "submit_success",
+			"Isi lain dengan instanceID ini sudah ada: keduanya disimpan dan ditandai untuk supervisor. / Another content with this instanceID was received before: both are kept and flagged for the supervisor.")
+	default:
+		return survey.Errorf(rc.Code, "%s", rc.Message)
+	}
+	return nil
+}
+
+// deviceTime reads the device's clock from the Date header, zero when absent or unreadable.
+func deviceTime(r *http.Request) time.Time {
+	for _, layout := range []string{http.TimeFormat, time.RFC1123Z, time.RFC3339, "2006-01-02T15:04:05-0700"} {
+		if t, err := time.Parse(layout, r.Header.Get("Date")); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// readSubmission reads a multipart submission: the XML instance (at most MaxXMLSubmission
+// bytes) and the number of other parts, which are read and dropped. The whole body is
+// bounded by MaxBody while it is read, so memory stays bounded whatever is sent.
+func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return nil, 0, survey.Errorf(survey.EINVALID, "A submission is multipart/form-data with the instance in the part xml_submission_file.")
+	}
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	mr := multipart.NewReader(body, params["boundary"])
+	var doc []byte
+	others := 0
+	tooLarge := func(err error) error {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return survey.Errorf(survey.ETOOLARGE, "The submission is over %d bytes (attachments included): tracer keeps no photos or other files; remove them from the form.", s.cfg.MaxBody)
+		}
+		return nil
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if e := tooLarge(err); e != nil {
+				return nil, 0, e
+			}
+			return nil, 0, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
+		}
+		if part.FormName() == "xml_submission_file" && doc == nil {
+			b, err := io.ReadAll(io.LimitReader(part, MaxXMLSubmission+1))
+			if err != nil {
+				if e := tooLarge(err); e != nil {
+					return nil, 0, e
+				}
+				return nil, 0, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
+			}
+			if len(b) > MaxXMLSubmission {
+				return nil, 0, survey.Errorf(survey.ETOOLARGE, "The XML instance is over %d bytes.", MaxXMLSubmission)
+			}
+			doc = b
+			continue
+		}
+		others++
+		if _, err := io.Copy(io.Discard, part); err != nil {
+			if e := tooLarge(err); e != nil {
+				return nil, 0, e
+			}
+			return nil, 0, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
+		}
+	}
+	if doc == nil {
+		return nil, 0, survey.Errorf(survey.EINVALID, "The submission has no part xml_submission_file holding the instance.")
+	}
+	return doc, others, nil
+}
+
+// recordFromInstance reads an XML instance into revision 1 of the record its instanceID
+// names, of the published form version it names, captured by the account enumerator on
+// device (the deviceid metadata of the form when device is empty). It checks nothing the
+// form engine checks: storeRecord does.
+func (s *Server) recordFromInstance(ctx context.Context, doc []byte, enumerator, device string) (*survey.Record, error) {
+	in, err := forms.ReadInstance(bytes.NewReader(doc))
+	if err != nil {
+		return nil, survey.Errorf(survey.EINVALID, "The XML instance cannot be read: %v.", err)
+	}
+	f, err := s.forms.get(ctx, in.FormID, in.Version)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		return nil, survey.Errorf(survey.ENOTFOUND, "Form %q version %q is not published on this server: download the form again in Collect (Get Blank Form).", in.FormID, in.Version)
+	} else if err != nil {
+		return nil, err
+	}
+	answers, err := in.Answers(f)
+	if err != nil {
+		return nil, survey.Errorf(survey.EINVALID, "The XML instance does not fit the published form: %v.", err)
+	}
+	id := strings.TrimPrefix(in.InstanceID, "uuid:")
+	if id == "" || len(id) > 128 || survey.HasHidden(id) || strings.ContainsAny(id, " /") {
+		return nil, survey.Errorf(survey.EINVALID, "The instance has no usable meta/instanceID (1 to 128 characters, no spaces, slashes or control characters).")
+	}
+	rec := &survey.Record{ID: id, Revision: 1, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
+		Enumerator: enumerator, Answers: make(map[string]string, len(answers))}
+	for _, a := range answers {
+		rec.Answers[a.Path] = a.Value
+	}
+	for _, n := range f.Nodes {
+		if n.Kind != forms.KindMeta || n.Repeat != nil {
+			continue
+		}
+		v := rec.Answers[n.Path()]
+		switch n.Type {
+		case "start":
+			rec.StartedAt = parseODKTime(v)
+		case "end":
+			rec.FinalizedAt = parseODKTime(v)
+		case "deviceid":
+			if device == "" {
+				device = v
+			}
+		}
+	}
+	if rec.FinalizedAt.IsZero() {
+		rec.FinalizedAt = rec.StartedAt
+	}
+	if rec.StartedAt.IsZero() {
+		rec.StartedAt = rec.FinalizedAt
+	}
+	if rec.FinalizedAt.IsZero() {
+		// A form without start and end metadata: the time of receipt, which makes a resent
+		// copy a conflict instead of a duplicate (docs/SERVER.md says to keep start and end).
+		rec.StartedAt = s.cfg.Now().UTC().Truncate(time.Second)
+		rec.FinalizedAt = rec.StartedAt
+	}
+	if len(device) > 128 || survey.HasHidden(device) {
+		device = ""
+	}
+	rec.Device = device
+	if f.Node(builtin.RosterID) != nil {
+		if n := f.Node(builtin.RosterID); n.Repeat == nil {
+			rec.RespondentID = rec.Answers[n.Path()]
+		}
+	}
+	return rec, nil
+}
+
+// parseODKTime reads an ODK dateTime ("2026-11-22T09:30:00.000+08:00"), zero when it is not one.
+func parseODKTime(v string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000-07:00", "2006-01-02T15:04:05.000-0700", "2006-01-02T15:04:05-0700"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// storeRecord checks a record the server built from a submission exactly as a pushed one
+// (form version, form engine) and stores it, submitted by u; it returns the receipt.
+func (s *Server) storeRecord(ctx context.Context, rec *survey.Record, u *survey.User, at time.Time) (survey.Receipt, error) {
+	body, err := rec.Canonical()
+	if err != nil {
+		return survey.Receipt{}, err
+	}
+	if len(body) > wire.MaxRecord {
+		return survey.Receipt{}, survey.Errorf(survey.ETOOLARGE, "The interview's record has over %d bytes.", wire.MaxRecord)
+	}
+	sub, err := s.check(ctx, wire.PushItem{ID: rec.ID, Revision: rec.Revision, Hash: survey.HashBytes(body), Body: body}, u)
+	if err != nil {
+		return survey.Receipt{}, err
+	}
+	sub.SubmittedBy, sub.DeviceTime = u.Name, at
+	got, err := s.cfg.Submissions.Ingest(ctx, []*survey.Submission{sub})
+	if err != nil {
+		return survey.Receipt{}, err
+	}
+	rc := got[0]
+	if rc.Status == survey.ReceiptConflict {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "conflicting revision kept for review",
+			slog.String("interview", rc.InterviewID), slog.Int("revision", rc.Revision), slog.String("user", u.Name))
+	}
+	return rc, nil
+}

@@ -1,0 +1,372 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/sync/testbed"
+)
+
+var updateCollect = flag.Bool("update-collect", false, "rewrite the recorded Collect submissions in testdata/openrosa from the employed persona")
+
+// collectFixtures are the recorded Collect requests: a HEAD preflight and the POST that
+// follows it, as ODK Collect (OkHttp) sends them, and one from an older Collect (its
+// "*****" boundary and ISO Date header).
+var collectFixtures = []string{"collect-head.http", "collect-submission.http", "collect-old-submission.http"}
+
+// instanceXML writes the answers of form f as the XML instance Collect submits: every
+// element of the form, empty ones too, with meta/instanceID.
+func instanceXML(f *forms.Form, answers []survey.Answer, instanceID string) []byte {
+	vals := map[string]string{}
+	for _, a := range answers {
+		vals[a.Path] = a.Value
+	}
+	var b bytes.Buffer
+	b.WriteString(`<?xml version='1.0' ?>`)
+	fmt.Fprintf(&b, `<data id=%q version=%q xmlns:jr="http://openrosa.org/javarosa" xmlns:odk="http://www.opendatakit.org/xforms" xmlns:orx="http://openrosa.org/xforms">`, f.ID, f.Version)
+	var walk func(n *forms.Node, path string)
+	walk = func(n *forms.Node, path string) {
+		for _, c := range n.Children {
+			p := c.Name
+			if path != "" {
+				p = path + "/" + c.Name
+			}
+			switch c.Kind {
+			case forms.KindRepeat:
+				for i := 1; ; i++ {
+					ip := fmt.Sprintf("%s[%d]", p, i)
+					if _, ok := vals[ip]; !ok {
+						break
+					}
+					fmt.Fprintf(&b, "<%s>", c.Name)
+					walk(c, ip)
+					fmt.Fprintf(&b, "</%s>", c.Name)
+				}
+			case forms.KindGroup:
+				fmt.Fprintf(&b, "<%s>", c.Name)
+				walk(c, p)
+				fmt.Fprintf(&b, "</%s>", c.Name)
+			default:
+				if v := vals[p]; v != "" {
+					fmt.Fprintf(&b, "<%s>", c.Name)
+					_ = xml.EscapeText(&b, []byte(v))
+					fmt.Fprintf(&b, "</%s>", c.Name)
+				} else {
+					fmt.Fprintf(&b, "<%s/>", c.Name)
+				}
+			}
+		}
+	}
+	walk(f.Root, "")
+	fmt.Fprintf(&b, "<meta><instanceID>uuid:%s</instanceID><instanceName>Alumni</instanceName></meta></data>", instanceID)
+	return b.Bytes()
+}
+
+// writeCollectFixtures records the requests Collect sends for the employed persona.
+func writeCollectFixtures(t *testing.T) {
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("testdata", "openrosa")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	crlf := func(lines ...string) string { return strings.Join(lines, "\r\n") + "\r\n" }
+	doc := instanceXML(f, answers, "5b0c7e4e-8f7e-4b1e-9a3e-2f6c1d0a9b11")
+	const okhttp = "org.odk.collect.android/v2024.3.5 okhttp/4.12.0 Dalvik/2.1.0 (Linux; U; Android 13; SM-A145F Build/TP1A.220624.014)"
+	head := crlf("HEAD /v1/key/TOKEN/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy HTTP/1.1",
+		"X-OpenRosa-Version: 1.0", "Date: Mon, 30 Nov 2026 01:12:09 GMT", "User-Agent: "+okhttp,
+		"Host: tracer.example", "Connection: Keep-Alive", "Accept-Encoding: gzip", "")
+	boundary := "c2d9f0a1-6b7e-4c55-8f3a-0d1e2f3a4b5c"
+	var body bytes.Buffer
+	body.WriteString(crlf("--"+boundary, `Content-Disposition: form-data; name="xml_submission_file"; filename="blk_tracer_2026-11-30_09-11-47.xml"`,
+		"Content-Type: text/xml", fmt.Sprintf("Content-Length: %d", len(doc)), ""))
+	body.Write(doc)
+	body.WriteString("\r\n--" + boundary + "--\r\n")
+	post := crlf("POST /v1/key/TOKEN/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy HTTP/1.1",
+		"X-OpenRosa-Version: 1.0", "Date: Mon, 30 Nov 2026 01:12:10 GMT", "User-Agent: "+okhttp,
+		"Content-Type: multipart/form-data; boundary="+boundary, fmt.Sprintf("Content-Length: %d", body.Len()),
+		"Host: tracer.example", "Connection: Keep-Alive", "Accept-Encoding: gzip", "") + body.String()
+	oldDoc := instanceXML(f, answers, "0e7d3c2b-1a09-4f8e-9d6c-5b4a39281706")
+	var oldBody bytes.Buffer
+	oldBody.WriteString(crlf("--*****", `Content-Disposition: form-data; name="xml_submission_file"; filename="BLK tracer_2026-11-29_14-42-01.xml"`,
+		"Content-Type: text/xml;", ""))
+	oldBody.Write(oldDoc)
+	oldBody.WriteString("\r\n--*****--\r\n")
+	old := crlf("POST /v1/key/TOKEN/submission HTTP/1.1", "X-OpenRosa-Version: 1.0", "Date: 2026-11-29T14:56:39+0800",
+		"Accept-Encoding: gzip, deflate", "Cache-Control: no-cache", "Content-Type: multipart/form-data;boundary=*****",
+		"User-Agent: Dalvik/2.1.0 (Linux; U; Android 6.0.1; SM-T700 Build/MMB29K)", "Host: tracer.example",
+		fmt.Sprintf("Content-Length: %d", oldBody.Len()), "Connection: keep-alive", "") + oldBody.String()
+	for name, s := range map[string]string{"collect-head.http": head, "collect-submission.http": post, "collect-old-submission.http": old} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// replay sends a recorded request to the server at base with token in place of TOKEN.
+func replay(t *testing.T, base, name, token string) *http.Response {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "openrosa", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	body, err := io.ReadAll(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(rec.Method, base+strings.Replace(rec.URL.RequestURI(), "TOKEN", token, 1), bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = rec.Header
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// orMessage reads an OpenRosa response's message.
+func orMessage(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		XMLName xml.Name
+		Message string `xml:"message"`
+	}
+	if err := xml.Unmarshal(b, &v); err != nil || v.XMLName.Local != "OpenRosaResponse" || v.XMLName.Space != "http://openrosa.org/http/response" {
+		t.Fatalf("not an OpenRosa response (%v): %s", err, b)
+	}
+	return v.Message
+}
+
+// TestCollectSubmission replays Collect's recorded HEAD and POST: the preflight answers 204
+// with the OpenRosa headers, the submission 201, the server holds it as an interview of the
+// employed persona with mode collect and the device id, the same POST again is a harmless
+// duplicate (201), and an older Collect's submission is stored too.
+func TestCollectSubmission(t *testing.T) {
+	if *updateCollect {
+		writeCollectFixtures(t)
+	}
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+
+	head := replay(t, env.URL, "collect-head.http", tok)
+	if head.StatusCode != http.StatusNoContent || head.Header.Get("X-OpenRosa-Version") != "1.0" ||
+		head.Header.Get("X-OpenRosa-Accept-Content-Length") == "" || head.Header.Get("Date") == "" {
+		t.Fatalf("HEAD: %d %v", head.StatusCode, head.Header)
+	}
+
+	resp := replay(t, env.URL, "collect-submission.http", tok)
+	if resp.StatusCode != http.StatusCreated || resp.Header.Get("X-OpenRosa-Version") != "1.0" {
+		t.Fatalf("POST: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	orMessage(t, resp)
+	sub, err := env.Subs.Get(ctx, "5b0c7e4e-8f7e-4b1e-9a3e-2f6c1d0a9b11", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := survey.DecodeRecord(sub.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want, _ := testbed.Builtin()
+	got := rec.AnswerList()
+	for _, a := range want {
+		if rec.Answers[a.Path] != a.Value {
+			t.Errorf("answer %s = %q, want %q", a.Path, rec.Answers[a.Path], a.Value)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d answers stored, want %d", len(got), len(want))
+	}
+	if rec.Mode != survey.CaptureCollect || rec.Device != "collect:gB4gWSUAGwN1ahyy" || rec.Enumerator != "sari" ||
+		sub.SubmittedBy != "sari" || rec.RespondentID == "" || rec.RespondentID != rec.Answers["grp_consent/roster_id"] {
+		t.Errorf("record mode %q device %q enumerator %q respondent %q, submitted by %q", rec.Mode, rec.Device, rec.Enumerator, rec.RespondentID, sub.SubmittedBy)
+	}
+	if rec.StartedAt.IsZero() || rec.FinalizedAt.IsZero() {
+		t.Errorf("start %v end %v not read from the instance", rec.StartedAt, rec.FinalizedAt)
+	}
+
+	again := replay(t, env.URL, "collect-submission.http", tok)
+	if again.StatusCode != http.StatusCreated {
+		t.Fatalf("the same POST again: %d %s", again.StatusCode, orMessage(t, again))
+	}
+	if msg := orMessage(t, again); !strings.Contains(msg, "Already received") {
+		t.Errorf("duplicate message %q", msg)
+	}
+	if n, _ := env.Subs.Count(ctx); n != 1 {
+		t.Fatalf("%d revisions stored after a duplicate, want 1", n)
+	}
+
+	old := replay(t, env.URL, "collect-old-submission.http", tok)
+	if old.StatusCode != http.StatusCreated {
+		t.Fatalf("older Collect: %d %s", old.StatusCode, orMessage(t, old))
+	}
+	if n, _ := env.Subs.Count(ctx); n != 2 {
+		t.Fatalf("%d revisions stored, want 2", n)
+	}
+}
+
+// postInstance posts doc as Collect does, with extra parts (name, size) streamed from a
+// generator so that a large body is never held in memory by the test.
+func postInstance(t *testing.T, url string, doc []byte, extra map[string]int64) *http.Response {
+	t.Helper()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		part, _ := mw.CreateFormFile("xml_submission_file", "instance.xml")
+		_, _ = part.Write(doc)
+		for name, size := range extra {
+			p, err := mw.CreateFormFile(name, name)
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			if _, err := io.CopyN(p, zeros{}, size); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		pw.CloseWithError(mw.Close())
+	}()
+	req, err := http.NewRequest(http.MethodPost, url, pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-OpenRosa-Version", "1.0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestCollectBadSubmissions sends what Collect must be told about in one clear line, with
+// nothing stored and the server still working: an unknown form, a form version not
+// published, malformed XML, an answer the form does not have, an answer that breaks a
+// constraint, no instance part, a 50 MB photo (chunked, so refused while reading), a bad
+// token and another content under a stored instanceID (kept, flagged: 202).
+func TestCollectBadSubmissions(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	url := env.URL + "/v1/key/" + tok + "/submission"
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := instanceXML(f, answers, "a1b2c3d4-0000-4000-8000-000000000001")
+	with := func(path, value string) []survey.Answer {
+		out := append([]survey.Answer(nil), answers...)
+		for i := range out {
+			if out[i].Path == path {
+				out[i].Value = value
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name   string
+		doc    []byte
+		extra  map[string]int64
+		status int
+		msg    string
+	}{
+		{"unknown form", bytes.Replace(good, []byte(`id="`+f.ID+`"`), []byte(`id="household_survey"`), 1), nil, 404, `Form "household_survey" version`},
+		{"unpublished version", bytes.Replace(good, []byte(`version="`+f.Version+`"`), []byte(`version="1999"`), 1), nil, 404, "is not published on this server"},
+		{"malformed XML", good[:len(good)-20], nil, 400, "The XML instance cannot be read"},
+		{"not XML", []byte("hello"), nil, 400, "The XML instance cannot be read"},
+		{"no form id", []byte(`<data><a>1</a></data>`), nil, 400, "no id attribute"},
+		{"unknown question", bytes.Replace(good, []byte("<meta>"), []byte("<salary>9</salary><meta>"), 1), nil, 400, "has no question salary"},
+		{"broken constraint", instanceXML(f, with("grp_job/hours_week", "200"), "a1b2c3d4-0000-4000-8000-000000000002"), nil, 400, "Question hours_week"},
+		{"no instance id", bytes.Replace(good, []byte("<instanceID>uuid:a1b2c3d4-0000-4000-8000-000000000001</instanceID>"), nil, 1), nil, 400, "no usable meta/instanceID"},
+		{"50 MB photo", good, map[string]int64{"photo.jpg": 50 << 20}, 413, "tracer keeps no photos"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := postInstance(t, url, tt.doc, tt.extra)
+			msg := orMessage(t, resp)
+			if resp.StatusCode != tt.status || !strings.Contains(msg, tt.msg) || strings.Contains(msg, "\n") {
+				t.Errorf("%d %q, want %d with %q on one line", resp.StatusCode, msg, tt.status, tt.msg)
+			}
+		})
+	}
+	if n, _ := env.Subs.Count(ctx); n != 0 {
+		t.Fatalf("%d revisions stored from bad submissions", n)
+	}
+
+	// A 50 MB body that says its length up front is refused before it is read.
+	req, _ := http.NewRequest(http.MethodPost, url, io.LimitReader(zeros{}, 50<<20))
+	req.ContentLength = 50 << 20
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		defer resp.Body.Close()
+		if msg := orMessage(t, resp); resp.StatusCode != 413 || !strings.Contains(msg, "at most") {
+			t.Errorf("declared 50 MB: %d %q", resp.StatusCode, msg)
+		}
+	}
+
+	if resp := postInstance(t, env.URL+"/v1/key/forged/submission", good, nil); resp.StatusCode != 401 {
+		t.Errorf("forged token: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	an := testbed.Token(t, env.Users, "budi", survey.RoleAnalyst)
+	if resp := postInstance(t, env.URL+"/v1/key/"+an+"/submission", good, nil); resp.StatusCode != 403 {
+		t.Errorf("analyst: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+
+	// Still working: the good instance is stored; another content under its instanceID is
+	// kept apart and flagged.
+	if resp := postInstance(t, url, good, nil); resp.StatusCode != 201 {
+		t.Fatalf("good instance after the bad ones: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	twin := instanceXML(f, with("grp_job/hours_week", "41"), "a1b2c3d4-0000-4000-8000-000000000001")
+	resp = postInstance(t, url, twin, nil)
+	if msg := orMessage(t, resp); resp.StatusCode != 202 || !strings.Contains(msg, "flagged for the supervisor") {
+		t.Fatalf("conflicting content: %d %q", resp.StatusCode, msg)
+	}
+	sub, err := env.Subs.Get(ctx, "a1b2c3d4-0000-4000-8000-000000000001", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conflicts, err := env.Subs.Conflicts(ctx, sub.InterviewID, 1)
+	if err != nil || len(conflicts) != 1 || conflicts[0].Hash == sub.Hash {
+		t.Fatalf("conflicts %d (%v)", len(conflicts), err)
+	}
+	if n, _ := env.Subs.Count(ctx); n != 1 {
+		t.Fatalf("%d revisions stored, want 1", n)
+	}
+}
