@@ -37,6 +37,8 @@ type serverStores struct {
 	// roster updates pushed by laptops "waiting", so that laptops keep them).
 	RosterUpdates survey.RosterUpdateLedger
 	Accounts      survey.AccountDirectory
+	// Links keeps self-response links; nil (PostgreSQL, for now) answers their routes 404.
+	Links survey.LinkStore
 
 	// Name says which database this is, for people (a file path or a URL without password).
 	Name string
@@ -52,7 +54,7 @@ type serverStores struct {
 func (s *serverStores) config(key *seal.Key, log *slog.Logger) server.Config {
 	return server.Config{
 		Users: s.Users, Submissions: s.Submissions, Forms: s.Forms, Roster: s.Roster, Returns: s.Returns, Reviews: s.Reviews,
-		Attempts: s.Attempts, RosterUpdates: s.RosterUpdates, Accounts: s.Accounts,
+		Attempts: s.Attempts, RosterUpdates: s.RosterUpdates, Accounts: s.Accounts, Links: s.Links,
 		Key: key, PublicKey: key.Public(), LaptopKeys: s.LaptopKeys,
 		Logger: log, CanWrite: s.CanWrite,
 	}
@@ -65,7 +67,8 @@ func sqliteStores(db *sqlite.DB) *serverStores {
 		Users: users, LaptopKeys: users, Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db), Accounts: users,
-		Name: db.Path(), KeyPath: db.Path() + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
+		Links: sqlite.NewLinkStore(db),
+		Name:  db.Path(), KeyPath: db.Path() + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
 	}
 }
 

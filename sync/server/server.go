@@ -73,6 +73,13 @@ type Config struct {
 	CanWrite   func(context.Context) error
 	ProbeEvery time.Duration
 
+	// Links keeps self-response links; without it the link routes answer 404. LinkBurst
+	// requests to link routes are allowed per client address at once, and one more every
+	// LinkEvery (defaults 30 and 2s).
+	Links     survey.LinkStore
+	LinkBurst int
+	LinkEvery time.Duration
+
 	// XForm writes a compiled form as an ODK XForm, for ODK Collect (the OpenRosa routes);
 	// without it the form list is empty of downloads and form downloads answer 404.
 	XForm func(*forms.Form) ([]byte, error)
@@ -117,6 +124,7 @@ type Server struct {
 	// queued weighs the checked records of pushes waiting for their commit.
 	queued *semaphore.Weighted
 	probe  writeProbe
+	links  *linkState
 	flagState
 }
 
@@ -142,6 +150,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxInflated <= 0 {
 		cfg.MaxInflated = wire.MaxInflated
+	}
+	if cfg.LinkBurst <= 0 {
+		cfg.LinkBurst = 30
+	}
+	if cfg.LinkEvery <= 0 {
+		cfg.LinkEvery = 2 * time.Second
 	}
 	if cfg.ProbeEvery <= 0 {
 		cfg.ProbeEvery = 5 * time.Second
@@ -283,6 +297,7 @@ func (s *Server) routes() {
 		s.mux.Handle(rt.Pattern, s.guard(rt.Roles, h))
 	}
 	s.openRosaRoutes()
+	s.linkRoutes()
 	s.mux.Handle("/", s.guard(nil, func(http.ResponseWriter, *http.Request, *survey.User) error {
 		return survey.Errorf(survey.ENOTFOUND, "No such route.")
 	}))

@@ -1,0 +1,292 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/sqlite"
+	"tracer/sync/testbed"
+)
+
+// linkEnv is a server with the employed persona's alumnus (and another) on its roster and
+// a link for the persona's alumnus.
+type linkEnv struct {
+	*testbed.Env
+	links *sqlite.LinkStore
+	link  *survey.NewLink
+	url   string // the link's URL
+}
+
+const personaRosterID = "BTG25-0071"
+
+func newLinkEnv(t *testing.T) *linkEnv {
+	t.Helper()
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{
+		{RosterID: personaRosterID, Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Phone: "+6281234567001"},
+		{RosterID: "BTG25-0072", Name: "Rina Wati", Sex: "P", BatchID: "B1", Phone: "+6281234567002", NIK: "6408064507040072"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	links := sqlite.NewLinkStore(env.DB)
+	f, _, _ := testbed.Builtin()
+	made, err := links.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{personaRosterID}}, f.ID, time.Now().Add(24*time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &linkEnv{Env: env, links: links, link: made[0], url: env.URL + "/r/" + made[0].Token}
+}
+
+// post sends doc through the link at url as the page's script does.
+func postLink(t *testing.T, url string, doc []byte) (int, string) {
+	t.Helper()
+	resp := postInstance(t, url+"/submission", doc, nil)
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestLinkSubmission: answers sent through a link are stored as the alumnus's interview
+// with mode web; the same answers again store nothing; other answers are the next revision;
+// the response report counts the alumnus as a complete.
+func TestLinkSubmission(t *testing.T) {
+	ctx := context.Background()
+	e := newLinkEnv(t)
+	f, answers, _ := testbed.Builtin()
+	doc := instanceXML(f, answers, "11111111-aaaa-4aaa-8aaa-000000000001")
+	status, msg := postLink(t, e.url, doc)
+	if status != http.StatusCreated || !strings.Contains(msg, "Terima kasih") {
+		t.Fatalf("first submission: %d %q", status, msg)
+	}
+	sub, err := e.Subs.Get(ctx, e.link.Link.InterviewID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := survey.DecodeRecord(sub.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Mode != survey.CaptureWeb || rec.RespondentID != personaRosterID || rec.Enumerator != "supri" || sub.SubmittedBy != "web/link" {
+		t.Errorf("record mode %q respondent %q enumerator %q submitted by %q", rec.Mode, rec.RespondentID, rec.Enumerator, sub.SubmittedBy)
+	}
+	for _, a := range answers {
+		if rec.Answers[a.Path] != a.Value {
+			t.Errorf("answer %s = %q, want %q", a.Path, rec.Answers[a.Path], a.Value)
+		}
+	}
+
+	// The same answers again (a new instanceID, as a reloaded page makes): nothing new.
+	status, msg = postLink(t, e.url, instanceXML(f, answers, "11111111-aaaa-4aaa-8aaa-000000000002"))
+	if status != http.StatusOK || !strings.Contains(msg, "already have") {
+		t.Fatalf("same answers again: %d %q", status, msg)
+	}
+	if n, _ := e.Subs.Count(ctx); n != 1 {
+		t.Fatalf("%d revisions after the same answers again, want 1", n)
+	}
+	changed := append([]survey.Answer(nil), answers...)
+	for i := range changed {
+		if changed[i].Path == "grp_job/hours_week" {
+			changed[i].Value = "45"
+		}
+	}
+	status, msg = postLink(t, e.url, instanceXML(f, changed, "11111111-aaaa-4aaa-8aaa-000000000003"))
+	if status != http.StatusCreated {
+		t.Fatalf("changed answers: %d %q", status, msg)
+	}
+	sub2, err := e.Subs.Get(ctx, e.link.Link.InterviewID, 2)
+	if err != nil {
+		t.Fatalf("the second submission is not revision 2: %v", err)
+	}
+	rec2, _ := survey.DecodeRecord(sub2.Body)
+	if rec2.Answers["grp_job/hours_week"] != "45" {
+		t.Errorf("revision 2 hours_week = %q", rec2.Answers["grp_job/hours_week"])
+	}
+	ls, err := e.links.Links(ctx)
+	if err != nil || len(ls) != 1 || ls[0].Revisions != 2 || ls[0].LastUsedAt.IsZero() {
+		t.Fatalf("links %+v, %v", ls, err)
+	}
+
+	// A supervisor approves it like any interview, and the tracing report counts the
+	// alumnus's web interview as a complete.
+	sup := testbed.Token(t, e.Users, "supri", survey.RoleSupervisor)
+	areq, _ := http.NewRequest(http.MethodPost, e.URL+"/api/v1/interviews/"+e.link.Link.InterviewID+"/approve", strings.NewReader(`{"revision":2}`))
+	areq.Header.Set("Authorization", "Bearer "+sup)
+	aresp, err := http.DefaultClient.Do(areq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aresp.Body.Close()
+	if aresp.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", aresp.StatusCode)
+	}
+	tok := testbed.Token(t, e.Users, "ana", survey.RoleAnalyst)
+	req, _ := http.NewRequest(http.MethodGet, e.URL+"/api/v1/report?section=response&format=json", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rep struct {
+		Dispositions []struct {
+			Code string `json:"code"`
+			N    int    `json:"n"`
+		} `json:"dispositions"`
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(body, &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, body)
+	}
+	got := map[string]int{}
+	for _, d := range rep.Dispositions {
+		got[d.Code] = d.N
+	}
+	if got["1.1"] != 1 {
+		t.Errorf("dispositions %v: the web interview is not one complete", got)
+	}
+}
+
+// TestLinkAtOnce sends through one link twice at once: two different answer sets become
+// revisions 1 and 2, both kept; the same answers twice at once are stored once.
+func TestLinkAtOnce(t *testing.T) {
+	ctx := context.Background()
+	for _, same := range []bool{false, true} {
+		e := newLinkEnv(t)
+		f, answers, _ := testbed.Builtin()
+		docs := [2][]byte{instanceXML(f, answers, "22222222-aaaa-4aaa-8aaa-000000000001")}
+		other := append([]survey.Answer(nil), answers...)
+		for i := range other {
+			if other[i].Path == "grp_job/hours_week" && !same {
+				other[i].Value = "44"
+			}
+		}
+		docs[1] = instanceXML(f, other, "22222222-aaaa-4aaa-8aaa-000000000002")
+		var wg gosync.WaitGroup
+		statuses := make([]int, 2)
+		start := make(chan struct{})
+		for i := range 2 {
+			wg.Go(func() {
+				<-start
+				statuses[i], _ = postLink(t, e.url, docs[i])
+			})
+		}
+		close(start)
+		wg.Wait()
+		n, _ := e.Subs.Count(ctx)
+		want := 2
+		if same {
+			want = 1
+		}
+		if n != want {
+			t.Errorf("same answers %v: %d revisions stored, want %d (statuses %v)", same, n, want, statuses)
+		}
+		for _, s := range statuses {
+			if s != http.StatusCreated && s != http.StatusOK {
+				t.Errorf("same answers %v: statuses %v", same, statuses)
+			}
+		}
+		if _, err := e.Subs.Get(ctx, e.link.Link.InterviewID, want); err != nil {
+			t.Errorf("revision %d: %v", want, err)
+		}
+	}
+}
+
+// TestLinkRefused: a forged token, a revoked link, an expired link, a link replaced by a
+// new one, answers naming another alumnus and too many submissions are refused with a
+// clear message and store nothing; the page of a bad link says so in Indonesian.
+func TestLinkRefused(t *testing.T) {
+	ctx := context.Background()
+	e := newLinkEnv(t)
+	f, answers, _ := testbed.Builtin()
+	doc := instanceXML(f, answers, "33333333-aaaa-4aaa-8aaa-000000000001")
+
+	for _, url := range []string{e.URL + "/r/forged-token", e.URL + "/r/" + strings.Repeat("A", 43)} {
+		if status, msg := postLink(t, url, doc); status != http.StatusGone || !strings.Contains(msg, "tidak berlaku") {
+			t.Errorf("forged link: %d %q", status, msg)
+		}
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusGone || !bytes.Contains(b, []byte("Tautan ini tidak berlaku")) || bytes.Contains(b, []byte("Dimas")) {
+			t.Errorf("page of a forged link: %d %s", resp.StatusCode, b)
+		}
+	}
+
+	// Answers that name another alumnus.
+	other := append([]survey.Answer(nil), answers...)
+	for i := range other {
+		if other[i].Path == "grp_consent/roster_id" {
+			other[i].Value = "BTG25-0072"
+		}
+	}
+	if status, msg := postLink(t, e.url, instanceXML(f, other, "33333333-aaaa-4aaa-8aaa-000000000002")); status != http.StatusForbidden || !strings.Contains(msg, "one alumnus only") {
+		t.Errorf("another alumnus's id: %d %q", status, msg)
+	}
+
+	// A new link for the same alumnus replaces the old one and keeps the interview.
+	again, err := e.links.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{personaRosterID}}, f.ID, time.Now().Add(time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again[0].Link.InterviewID != e.link.Link.InterviewID || again[0].Token == e.link.Token {
+		t.Errorf("a new link: interview %s (was %s)", again[0].Link.InterviewID, e.link.Link.InterviewID)
+	}
+	if status, _ := postLink(t, e.url, doc); status != http.StatusGone {
+		t.Errorf("the replaced link: %d", status)
+	}
+	newURL := e.URL + "/r/" + again[0].Token
+	if err := e.links.RevokeLink(ctx, again[0].Link.ID); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := postLink(t, newURL, doc); status != http.StatusGone {
+		t.Errorf("a revoked link: %d", status)
+	}
+	if err := e.links.RevokeLink(ctx, "Lnope"); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("revoke an unknown link: %v", err)
+	}
+
+	// An expired link.
+	third, err := e.links.MakeLinks(ctx, survey.AssignSelector{Batch: "B1"}, f.ID, time.Now().Add(time.Hour), "supri")
+	if err != nil || len(third) != 2 {
+		t.Fatalf("links for batch B1: %d, %v", len(third), err)
+	}
+	e.DB.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	if status, _ := postLink(t, e.URL+"/r/"+third[0].Token, doc); status != http.StatusGone {
+		t.Errorf("an expired link: %d", status)
+	}
+	e.DB.Now = time.Now
+	if n, _ := e.Subs.Count(ctx); n != 0 {
+		t.Fatalf("%d revisions stored through refused links", n)
+	}
+
+	// Rate limit: five submissions a minute through one link.
+	url := e.URL + "/r/" + third[0].Token
+	var last int
+	var msg string
+	for i := range 7 {
+		changed := append([]survey.Answer(nil), answers...)
+		for j := range changed {
+			if changed[j].Path == "grp_job/hours_week" {
+				changed[j].Value = []string{"30", "31", "32", "33", "34", "35", "36"}[i]
+			}
+		}
+		last, msg = postLink(t, url, instanceXML(f, changed, "33333333-aaaa-4aaa-8aaa-00000000001"+string(rune('0'+i))))
+	}
+	if last != http.StatusTooManyRequests || !strings.Contains(msg, "Too many submissions") {
+		t.Errorf("the 7th submission in a minute: %d %q", last, msg)
+	}
+	if n, _ := e.Subs.Count(ctx); n != 5 {
+		t.Errorf("%d revisions stored through a rate-limited link, want 5", n)
+	}
+}
