@@ -80,6 +80,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runServe(ctx, args)
 	case "user":
 		return m.runUser(ctx, args)
+	case "link":
+		return m.runLink(ctx, args)
 	case "login":
 		return m.runLogin(ctx, args)
 	case "sync":
@@ -130,6 +132,10 @@ Commands:
                             run the central sync server
   user add NAME --role ROLE create a server account; prints a one-time enrollment code
   user list | revoke NAME   list or revoke server accounts
+  user collect NAME --url URL
+                            a server URL with a token for ODK Collect (docs/COLLECT.md)
+  link make --url URL --batch B [-o links.csv] | list | revoke ID
+                            personal self-response links for alumni (supervisor, server)
   login URL CODE            enroll this laptop with the server
   sync                      push finalized interviews and attempts; pull forms, roster and returns
   review list|show|approve|return

@@ -2,9 +2,11 @@ package main
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,6 +49,8 @@ func TestScript(t *testing.T) {
 				return err
 			}
 			env.Setenv("TESTDATA", td)
+			// The recorded ODK Collect requests of the server's tests.
+			env.Setenv("OPENROSA", filepath.Join(td, "..", "..", "..", "sync", "server", "testdata", "openrosa"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -61,6 +65,9 @@ func TestScript(t *testing.T) {
 			"unzip":      cmdUnzip,
 			"waitstored": cmdWaitStored,
 			"setglob":    cmdSetGlob,
+			"setmatch":   cmdSetMatch,
+			"fetch":      cmdFetch,
+			"replay":     cmdReplay,
 		},
 	})
 }
@@ -284,4 +291,59 @@ func cmdSetGlob(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%d files match %s, want 1", len(m), args[1])
 	}
 	ts.Setenv(args[0], m[0])
+}
+
+// setmatch VAR REGEXP sets VAR to the first group of REGEXP in the last command's standard
+// output.
+func cmdSetMatch(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: setmatch VAR REGEXP")
+	}
+	m := regexp.MustCompile(args[1]).FindStringSubmatch(ts.ReadFile("stdout"))
+	if len(m) < 2 {
+		ts.Fatalf("no match of %s in stdout", args[1])
+	}
+	ts.Setenv(args[0], m[1])
+}
+
+// fetch URL STATUS FILE gets URL, fails unless it answers STATUS, and writes the body to FILE.
+func cmdFetch(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: fetch URL STATUS FILE")
+	}
+	resp, err := http.Get(args[0])
+	ts.Check(err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	if strconv.Itoa(resp.StatusCode) != args[1] {
+		ts.Fatalf("GET %s: %d, want %s\n%s", args[0], resp.StatusCode, args[1], b)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), b, 0o644))
+}
+
+// replay BASE REQUEST STATUS FILE sends the recorded HTTP request in REQUEST to the server
+// at BASE (an ODK Collect server URL: its path replaces the recorded /v1/key/TOKEN), fails
+// unless it answers STATUS, and writes the body to FILE.
+func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: replay BASE REQUEST STATUS FILE")
+	}
+	rec, err := http.ReadRequest(bufio.NewReader(strings.NewReader(ts.ReadFile(args[1]))))
+	ts.Check(err)
+	body, err := io.ReadAll(rec.Body)
+	ts.Check(err)
+	rest := strings.TrimPrefix(rec.URL.RequestURI(), "/v1/key/TOKEN")
+	req, err := http.NewRequest(rec.Method, strings.TrimRight(args[0], "/")+rest, bytes.NewReader(body))
+	ts.Check(err)
+	req.Header = rec.Header
+	resp, err := http.DefaultClient.Do(req)
+	ts.Check(err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	if strconv.Itoa(resp.StatusCode) != args[2] {
+		ts.Fatalf("%s %s: %d, want %s\n%s", rec.Method, rest, resp.StatusCode, args[2], b)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[3]), b, 0o644))
 }

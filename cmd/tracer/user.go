@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -18,6 +20,8 @@ Commands:
   code NAME              print a new enrollment code for an account
   list                   list the accounts
   revoke NAME            revoke an account: its codes and tokens stop working
+  collect NAME --url URL print a server URL for ODK Collect holding a new token of the
+                         account (an enumerator or supervisor); revoke the account to stop it
 
 Roles: enumerator, supervisor, analyst, admin. Codes work once, for 24 hours.
 Run these on the server machine; they open the server database directly.
@@ -25,7 +29,7 @@ Run these on the server machine; they open the server database directly.
 		return nil
 	}
 	switch args[0] {
-	case "add", "code", "list", "revoke":
+	case "add", "code", "list", "revoke", "collect":
 		return m.runUserCmd(ctx, args[0], args[1:])
 	default:
 		return usageError("unknown user command %q", args[0])
@@ -34,15 +38,20 @@ Run these on the server machine; they open the server database directly.
 
 func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error {
 	usage := map[string]string{
-		"add":    "tracer user add NAME --role ROLE [--db FILE] [--data DIR]",
-		"code":   "tracer user code NAME [--db FILE] [--data DIR]",
-		"list":   "tracer user list [--db FILE] [--data DIR]",
-		"revoke": "tracer user revoke NAME [--db FILE] [--data DIR]",
+		"add":     "tracer user add NAME --role ROLE [--db FILE] [--data DIR]",
+		"code":    "tracer user code NAME [--db FILE] [--data DIR]",
+		"list":    "tracer user list [--db FILE] [--data DIR]",
+		"revoke":  "tracer user revoke NAME [--db FILE] [--data DIR]",
+		"collect": "tracer user collect NAME --url URL [--device NAME] [--db FILE] [--data DIR]",
 	}[cmd]
 	fs := m.newFlagSet("user "+cmd, usage)
 	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	var role *string
+	var role, base, device *string
+	if cmd == "collect" {
+		base = fs.String("url", "", "the server's address as the phones reach it (https://...)")
+		device = fs.String("device", "ODK Collect", "a `NAME` for the phone, kept with the token")
+	}
 	if cmd == "add" {
 		role = fs.String("role", "", "the account's `ROLE`: enumerator, supervisor, analyst or admin")
 	}
@@ -60,6 +69,12 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 	if cmd == "add" && !survey.Role(*role).Valid() {
 		return usageError("user add needs --role enumerator, supervisor, analyst or admin")
 	}
+	if cmd == "collect" {
+		u, err := url.Parse(*base)
+		if *base == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return usageError("user collect needs --url, the server's address as the phones reach it (https://...)")
+		}
+	}
 	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, false)
 	if err != nil {
 		return err
@@ -67,6 +82,27 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 	defer st.Close()
 	users := st.Users
 	switch cmd {
+	case "collect":
+		us, err := users.Users(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			if u.Name == fs.Arg(0) && u.Role != survey.RoleEnumerator && u.Role != survey.RoleSupervisor {
+				return fmt.Errorf("%s is an account of role %s: only enumerators and supervisors send interviews from ODK Collect", u.Name, u.Role)
+			}
+		}
+		// A code made and used at once: the token goes into the URL the phone keeps.
+		code, err := users.NewCode(ctx, fs.Arg(0))
+		if err != nil {
+			return userError(err)
+		}
+		token, u, err := users.Enroll(ctx, code, *device)
+		if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(m.Stdout, "ODK Collect server URL for %s (Settings > Project settings > Server > URL; keep it private):\n%s/v1/key/%s\n",
+			u.Name, strings.TrimRight(*base, "/"), token)
 	case "add":
 		u, code, err := users.CreateUser(ctx, fs.Arg(0), survey.Role(*role))
 		if err != nil {
