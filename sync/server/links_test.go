@@ -61,6 +61,25 @@ func TestLinkSubmission(t *testing.T) {
 	ctx := context.Background()
 	e := newLinkEnv(t)
 	f, answers, _ := testbed.Builtin()
+	// The page and its form: prefilled with his roster row, nobody else's.
+	resp, err := http.Get(e.url + "/form.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	xf, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"<full_name>Dimas Gunawan</full_name>", "<roster_id>" + personaRosterID + "</roster_id>", "<sex>L</sex>", `<data id="` + f.ID + `"`} {
+		if resp.StatusCode != http.StatusOK || !bytes.Contains(xf, []byte(want)) {
+			t.Errorf("form.xml (%d) has no %s", resp.StatusCode, want)
+		}
+	}
+	if bytes.Contains(xf, []byte("Rina")) || bytes.Contains(xf, []byte("6408064507040072")) {
+		t.Error("form.xml holds another alumnus's data")
+	}
+	if resp.Header.Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("Referrer-Policy %q", resp.Header.Get("Referrer-Policy"))
+	}
+
 	doc := instanceXML(f, answers, "11111111-aaaa-4aaa-8aaa-000000000001")
 	status, msg := postLink(t, e.url, doc)
 	if status != http.StatusCreated || !strings.Contains(msg, "Terima kasih") {
@@ -130,7 +149,7 @@ func TestLinkSubmission(t *testing.T) {
 	tok := testbed.Token(t, e.Users, "ana", survey.RoleAnalyst)
 	req, _ := http.NewRequest(http.MethodGet, e.URL+"/api/v1/report?section=response&format=json", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,8 +133,12 @@ func baseURL(r *http.Request) string {
 
 // xform returns the XForm of a published version and its OpenRosa hash ("md5:...").
 func (s *Server) xform(ctx context.Context, id, version string) ([]byte, string, error) {
-	if s.cfg.XForm == nil {
-		return nil, "", survey.Errorf(survey.ENOTFOUND, "This server cannot write XForms.")
+	k := formKey{id, version}
+	s.xformMu.Lock()
+	x, ok := s.xforms[k]
+	s.xformMu.Unlock()
+	if ok {
+		return x.doc, x.hash, nil
 	}
 	f, err := s.forms.get(ctx, id, version)
 	if err != nil {
@@ -145,7 +149,17 @@ func (s *Server) xform(ctx context.Context, id, version string) ([]byte, string,
 		return nil, "", survey.Errorf(survey.EINTERNAL, "Form %s version %s cannot be written as an XForm: %v", id, version, err)
 	}
 	sum := md5.Sum(b)
-	return b, "md5:" + hex.EncodeToString(sum[:]), nil
+	x = cachedXForm{doc: b, hash: "md5:" + hex.EncodeToString(sum[:])}
+	s.xformMu.Lock()
+	s.xforms[k] = x
+	s.xformMu.Unlock()
+	return x.doc, x.hash, nil
+}
+
+// cachedXForm is a published version written as an XForm, once: a version never changes.
+type cachedXForm struct {
+	doc  []byte
+	hash string
 }
 
 type xformsList struct {

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/xml"
 	"flag"
 	"fmt"
@@ -368,5 +370,76 @@ func TestCollectBadSubmissions(t *testing.T) {
 	}
 	if n, _ := env.Subs.Count(ctx); n != 1 {
 		t.Fatalf("%d revisions stored, want 1", n)
+	}
+}
+
+// TestCollectFormList walks what Collect does before a submission: the form list names the
+// built-in form with its version and the md5 of the XForm that its downloadUrl serves, the
+// manifest is an empty OpenRosa manifest, and a retired form leaves the list.
+func TestCollectFormList(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	f, _, _ := testbed.Builtin()
+	get := func(url string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("X-OpenRosa-Version", "1.0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.Header.Get("X-OpenRosa-Version") != "1.0" {
+			t.Errorf("%s: no X-OpenRosa-Version", url)
+		}
+		return resp, b
+	}
+	resp, body := get(env.URL + "/v1/key/" + tok + "/formList?deviceID=collect%3Aabc")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/xml") {
+		t.Fatalf("formList: %d %s", resp.StatusCode, body)
+	}
+	var list struct {
+		XMLName xml.Name
+		Forms   []struct {
+			FormID      string `xml:"formID"`
+			Name        string `xml:"name"`
+			Version     string `xml:"version"`
+			Hash        string `xml:"hash"`
+			DownloadURL string `xml:"downloadUrl"`
+			ManifestURL string `xml:"manifestUrl"`
+		} `xml:"xform"`
+	}
+	if err := xml.Unmarshal(body, &list); err != nil || list.XMLName.Space != "http://openrosa.org/xforms/xformsList" || list.XMLName.Local != "xforms" {
+		t.Fatalf("formList is not an xforms list (%v): %s", err, body)
+	}
+	if len(list.Forms) != 1 || list.Forms[0].FormID != f.ID || list.Forms[0].Version != f.Version || list.Forms[0].Name != f.Title {
+		t.Fatalf("formList: %+v", list.Forms)
+	}
+	x := list.Forms[0]
+	resp, doc := get(x.DownloadURL)
+	sum := md5.Sum(doc)
+	if resp.StatusCode != http.StatusOK || x.Hash != "md5:"+hex.EncodeToString(sum[:]) || !bytes.Contains(doc, []byte(`<data id="`+f.ID+`" version="`+f.Version+`"`)) {
+		t.Fatalf("download %s: %d, hash %s, listed %s", x.DownloadURL, resp.StatusCode, hex.EncodeToString(sum[:]), x.Hash)
+	}
+	var w bytes.Buffer
+	if err := forms.WriteXForm(&w, f); err != nil || !bytes.Equal(w.Bytes(), doc) {
+		t.Errorf("the download is not the form's XForm (%v)", err)
+	}
+	resp, man := get(x.ManifestURL)
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(man, []byte(`xmlns="http://openrosa.org/xforms/xformsManifest"`)) {
+		t.Errorf("manifest: %d %s", resp.StatusCode, man)
+	}
+	if resp, b := get(env.URL + "/v1/key/" + tok + "/forms/nosuch/1/form.xml"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown form: %d %s", resp.StatusCode, b)
+	}
+	if resp, _ := get(env.URL + "/v1/key/nope/formList"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("forged token: %d", resp.StatusCode)
+	}
+	if err := env.Forms.Retire(context.Background(), f.ID, "sri"); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := get(env.URL + "/v1/key/" + tok + "/formList"); bytes.Contains(body, []byte("<xform>")) {
+		t.Errorf("a retired form is still listed: %s", body)
 	}
 }

@@ -7,6 +7,7 @@
 package server
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -80,8 +81,8 @@ type Config struct {
 	LinkBurst int
 	LinkEvery time.Duration
 
-	// XForm writes a compiled form as an ODK XForm, for ODK Collect (the OpenRosa routes);
-	// without it the form list is empty of downloads and form downloads answer 404.
+	// XForm writes a compiled form as an ODK XForm, for ODK Collect and the self-response
+	// page; forms.WriteXForm when nil.
 	XForm func(*forms.Form) ([]byte, error)
 
 	// Logger receives one line per request, never a token or personal data.
@@ -125,6 +126,9 @@ type Server struct {
 	queued *semaphore.Weighted
 	probe  writeProbe
 	links  *linkState
+	// xforms holds the published versions written as XForms.
+	xformMu sync.Mutex
+	xforms  map[formKey]cachedXForm
 	flagState
 }
 
@@ -151,6 +155,13 @@ func New(cfg Config) *Server {
 	if cfg.MaxInflated <= 0 {
 		cfg.MaxInflated = wire.MaxInflated
 	}
+	if cfg.XForm == nil {
+		cfg.XForm = func(f *forms.Form) ([]byte, error) {
+			var b bytes.Buffer
+			err := forms.WriteXForm(&b, f)
+			return b.Bytes(), err
+		}
+	}
 	if cfg.LinkBurst <= 0 {
 		cfg.LinkBurst = 30
 	}
@@ -176,6 +187,7 @@ func New(cfg Config) *Server {
 		decoding: make(chan struct{}, cfg.MaxDecoding),
 		holding:  map[string]bool{},
 		queued:   semaphore.NewWeighted(cfg.MaxQueued),
+		xforms:   map[formKey]cachedXForm{},
 	}
 	s.routes()
 	return s
