@@ -191,7 +191,7 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) error {
 	texts, _ := json.Marshal(linkTexts)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 	return linkPageTmpl.Execute(w, map[string]any{
 		"Title": pf.Title, "Base": "/r/" + r.PathValue("token"), "Texts": template.JS(texts),
 	})
