@@ -98,13 +98,7 @@ func (r *Record) Canonical() ([]byte, error) {
 		ID: r.ID, Lang: r.Lang, RespondentID: r.RespondentID, Revision: r.Revision,
 		StartedAt: r.StartedAt.UTC().Format(canonicalTime),
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return appendCanonical(make([]byte, 0, 4096), &v), nil
 }
 
 // Hash returns the hex SHA-256 of the record's canonical bytes.

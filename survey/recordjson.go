@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -252,4 +253,99 @@ func (d *recordDecoder) escaped(start int, out *string) bool {
 		}
 	}
 	return false
+}
+
+// appendCanonical appends v as encoding/json writes it with HTML escaping off and without
+// the final newline: fields in declaration order (sorted), answers sorted by path.
+func appendCanonical(dst []byte, v *recordJSON) []byte {
+	dst = append(dst, `{"answers":{`...)
+	paths := make([]string, 0, len(v.Answers))
+	for p := range v.Answers {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for i, p := range paths {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, p)
+		dst = append(dst, ':')
+		dst = appendJSONString(dst, v.Answers[p])
+	}
+	dst = append(dst, `},"enumerator":`...)
+	dst = appendJSONString(dst, v.Enumerator)
+	dst = append(dst, `,"finalized_at":`...)
+	dst = appendJSONString(dst, v.FinalizedAt)
+	dst = append(dst, `,"form_hash":`...)
+	dst = appendJSONString(dst, v.FormHash)
+	dst = append(dst, `,"form_id":`...)
+	dst = appendJSONString(dst, v.FormID)
+	dst = append(dst, `,"form_version":`...)
+	dst = appendJSONString(dst, v.FormVersion)
+	dst = append(dst, `,"id":`...)
+	dst = appendJSONString(dst, v.ID)
+	dst = append(dst, `,"lang":`...)
+	dst = appendJSONString(dst, v.Lang)
+	dst = append(dst, `,"respondent_id":`...)
+	dst = appendJSONString(dst, v.RespondentID)
+	dst = append(dst, `,"revision":`...)
+	dst = strconv.AppendInt(dst, int64(v.Revision), 10)
+	dst = append(dst, `,"started_at":`...)
+	dst = appendJSONString(dst, v.StartedAt)
+	return append(dst, '}')
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it with HTML escaping off:
+// '"' and '\\' escaped, \b \f \n \r \t by their letters, other bytes under 0x20 as \u00XX,
+// U+2028 and U+2029 as \u2028 and \u2029, each byte that is not UTF-8 as \ufffd.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }

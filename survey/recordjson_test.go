@@ -3,6 +3,7 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -179,4 +180,89 @@ func TestDecodeRecordKeepsNoRecord(t *testing.T) {
 		t.Fatalf("keeping %d short answers keeps %d MB in use", len(kept), grown>>20)
 	}
 	runtime.KeepAlive(kept)
+}
+
+// slowCanonical is the canonical encoding as encoding/json writes it, as Canonical did
+// before it had its own encoder.
+func slowCanonical(t testing.TB, v *recordJSON) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// trickyStrings are strings whose JSON encoding has every case of the encoder.
+var trickyStrings = []string{"", "plain", `quote " and \ backslash`, "<b>&amp;</b>", "\b\f\n\r\t", "\x00\x01\x1f\x7f",
+	"line\u2028sep\u2029", "bad \xff\xfe utf-8", "cut \xe2\x82", "é ü 漢字 😀", "\u00a0nbsp", "/slash/"}
+
+// TestCanonicalAgreesWithEncodingJSON checks the canonical encoder against encoding/json on
+// strings with every escape, and on records with those strings anywhere.
+func TestCanonicalAgreesWithEncodingJSON(t *testing.T) {
+	for i, s := range trickyStrings {
+		v := &recordJSON{Answers: map[string]string{s: s, "/z" + s: "x", "/a": s}, Enumerator: s, FinalizedAt: s, FormHash: s,
+			FormID: s, FormVersion: s, ID: s, Lang: s, RespondentID: s, Revision: i - 3, StartedAt: s}
+		if got, want := appendCanonical(nil, v), slowCanonical(t, v); !bytes.Equal(got, want) {
+			t.Errorf("%q:\n got %s\nwant %s", s, got, want)
+		}
+	}
+	v := &recordJSON{Answers: map[string]string{}}
+	if got, want := appendCanonical(nil, v), slowCanonical(t, v); !bytes.Equal(got, want) {
+		t.Errorf("empty record:\n got %s\nwant %s", got, want)
+	}
+	b := sampleRecord(t)
+	r, err := DecodeRecord(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := r.Canonical(); err != nil || !bytes.Equal(again, b) {
+		t.Fatalf("the sample's canonical bytes changed:\n got %s\nwant %s", again, b)
+	}
+}
+
+// FuzzCanonical checks the canonical encoder against encoding/json on records made of
+// any strings: the input is cut at '|' into paths, values and fields.
+func FuzzCanonical(f *testing.F) {
+	for _, s := range trickyStrings {
+		f.Add(s+"|"+s+"|x", 1)
+	}
+	f.Add("a|b|c|d|e|f|g|h|i|j|k|l|m", -7)
+	f.Fuzz(func(t *testing.T, in string, rev int) {
+		parts := strings.Split(in, "|")
+		at := func(i int) string { return parts[i%len(parts)] }
+		v := &recordJSON{Answers: map[string]string{}, Enumerator: at(1), FinalizedAt: at(2), FormHash: at(3), FormID: at(4),
+			FormVersion: at(5), ID: at(6), Lang: at(7), RespondentID: at(8), Revision: rev, StartedAt: at(9)}
+		for i := 0; i+1 < len(parts); i += 2 {
+			v.Answers[parts[i]] = parts[i+1]
+		}
+		if got, want := appendCanonical(nil, v), slowCanonical(t, v); !bytes.Equal(got, want) {
+			t.Fatalf("%q:\n got %s\nwant %s", in, got, want)
+		}
+	})
+}
+
+// BenchmarkCanonical encodes a record of 67 answers with Canonical, and with encoding/json
+// as it did before (slow).
+func BenchmarkCanonical(b *testing.B) {
+	r := &Record{ID: "0193c0de-0000-7000-8000-000000000001", Revision: 1, FormID: "tracer", FormVersion: "2026.11",
+		Enumerator: "ani", Lang: "id", StartedAt: time.Now(), FinalizedAt: time.Now(), Answers: map[string]string{}}
+	for i := range 67 {
+		r.Answers[fmt.Sprintf("/tracer/section_%d/question_%02d", i%8, i)] = fmt.Sprintf("jawaban nomor %d", i)
+	}
+	v := recordJSON{Answers: r.Answers, ID: r.ID, Revision: 1, FormID: r.FormID}
+	b.Run("own", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := r.Canonical(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		for b.Loop() {
+			slowCanonical(b, &v)
+		}
+	})
 }
