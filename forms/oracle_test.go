@@ -334,8 +334,7 @@ func compareWalk(t *testing.T, w *oracleWalk, res oracleResult) (int, int, map[d
 	diffs := map[diffKey]*diffStat{}
 	seen := map[diffKey]int{}
 	agree, total := 0, 0
-	var c func(step int, q, kind string, ok bool, example string)
-	c = func(step int, q, kind string, ok bool, example string) {
+	c := func(step int, q, kind string, ok bool, example string) {
 		k := diffKey{q, kind}
 		seen[k]++
 		total++
