@@ -376,8 +376,10 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 		case survey.RevisionsApproved, "":
 			q = `SELECT ` + cols + ` FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision` + join + ` WHERE 1 = 1`
 		case survey.RevisionsLatest:
-			q = `SELECT ` + cols + ` FROM submissions s JOIN (SELECT interview_id, MAX(revision) AS revision FROM submissions GROUP BY interview_id) m
-				ON m.interview_id = s.interview_id AND m.revision = s.revision` + join + ` WHERE 1 = 1`
+			// In sequence order, the primary key telling whether a later revision exists, as
+			// on SQLite: no join with every interview's highest revision to sort.
+			q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE NOT EXISTS (SELECT 1 FROM submissions x
+				WHERE x.interview_id = s.interview_id AND x.revision > s.revision)`
 		case survey.RevisionsAll:
 			q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
 		default:

@@ -80,7 +80,7 @@ func scanForm(sc scanner, extra ...any) (*survey.PublishedForm, error) {
 func (s *FormStore) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT `+formColumns+`,
 		EXISTS (SELECT 1 FROM retired_forms r WHERE r.form_id = published_forms.form_id),
-		(SELECT COUNT(DISTINCT interview_id) FROM submissions s WHERE s.form_id = published_forms.form_id AND s.form_version = published_forms.version)
+		COALESCE((SELECT n.interviews FROM form_interviews n WHERE n.form_id = published_forms.form_id AND n.version = published_forms.version), 0)
 		FROM published_forms ORDER BY form_id COLLATE "C", published_at, version COLLATE "C"`)
 	if err != nil {
 		return nil, err

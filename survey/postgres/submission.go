@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -242,8 +243,12 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		if err != nil {
 			return err
 		}
+		counted := formCounter{}
 		for n, i := range fresh {
 			sub := subs[i]
+			if err := counted.add(ctx, tx, sub); err != nil {
+				return err
+			}
 			var skew time.Duration
 			if !sub.DeviceTime.IsZero() {
 				skew = now.Sub(sub.DeviceTime)
@@ -259,6 +264,9 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 				return err
 			}
 		}
+		if err := counted.store(ctx, tx); err != nil {
+			return err
+		}
 		// Repeats of a new revision inside the batch share the first one's receipt.
 		for i := range receipts {
 			if receipts[i].Seq == 0 && receipts[i].Status != survey.ReceiptRefused {
@@ -272,6 +280,56 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		return nil, err
 	}
 	return receipts, nil
+}
+
+// formCounter counts, inside one ingest transaction, the interviews that are new to a
+// form version (form_interviews): an interview counts once per version any of its
+// revisions used.
+type formCounter struct {
+	seen map[[3]string]bool // interview, form, version already counted or stored
+	add1 map[[2]string]int  // form, version: interviews to add
+}
+
+// add counts sub unless its interview already has a revision of the same form version,
+// stored or earlier in this transaction. Call it before sub is inserted.
+func (c *formCounter) add(ctx context.Context, tx *sql.Tx, sub *survey.Submission) error {
+	k := [3]string{sub.InterviewID, sub.FormID, sub.FormVersion}
+	if c.seen[k] {
+		return nil
+	}
+	if c.seen == nil {
+		c.seen, c.add1 = map[[3]string]bool{}, map[[2]string]int{}
+	}
+	c.seen[k] = true
+	if sub.Revision > 1 { // a first revision has nothing stored before it
+		var stored bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM submissions WHERE interview_id = $1 AND form_id = $2 AND form_version = $3)`,
+			sub.InterviewID, sub.FormID, sub.FormVersion).Scan(&stored); err != nil {
+			return err
+		}
+		if stored {
+			return nil
+		}
+	}
+	c.add1[[2]string{sub.FormID, sub.FormVersion}]++
+	return nil
+}
+
+// store adds the counts to form_interviews, in key order so that concurrent transactions
+// lock the rows in one order.
+func (c *formCounter) store(ctx context.Context, tx *sql.Tx) error {
+	keys := make([][2]string, 0, len(c.add1))
+	for k := range c.add1 {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1])) })
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO form_interviews (form_id, version, interviews) VALUES ($1, $2, $3)
+			ON CONFLICT (form_id, version) DO UPDATE SET interviews = form_interviews.interviews + excluded.interviews`, k[0], k[1], c.add1[k]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ownership is who may send an interview's next revision: the account that sent its first

@@ -8,6 +8,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -47,6 +48,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"Users", testUsers},
 		{"LaptopKeys", testLaptopKeys},
 		{"Forms", testForms},
+		{"FormInterviews", testFormInterviews},
 		{"Roster", testRoster},
 		{"Ingest", testIngest},
 		{"ReviewStateMachine", testReviewStateMachine},
@@ -233,6 +235,52 @@ func testForms(t *testing.T, open Opener) {
 	list, err = s.Forms.Forms(ctx)
 	if err != nil || len(list) != 2 || list[0].Retired || list[1].Retired || list[1].Version != "2" {
 		t.Fatalf("forms after a new version: %+v %v", list, err)
+	}
+}
+
+// testFormInterviews checks the interviews each published version counts: an interview
+// counts once per version any of its revisions used, whether its revisions come in one
+// batch (in any order) or several, and duplicates count nothing.
+func testFormInterviews(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	for _, v := range []string{"1", "2", "3"} {
+		if _, err := s.Forms.Publish(ctx, &survey.PublishedForm{ID: "f", Version: v, Name: "f.xlsx", Source: []byte("v" + v)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub := func(id string, rev int, v string) *survey.Submission {
+		return withForm(Submission(t, id, rev, "1"), "f", v)
+	}
+	ingest := func(batch ...*survey.Submission) {
+		t.Helper()
+		rcs, err := s.Submissions.Ingest(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rc := range rcs {
+			if rc.Status != survey.ReceiptStored && rc.Status != survey.ReceiptDuplicate {
+				t.Fatalf("%s revision %d: %s %s", rc.InterviewID, rc.Revision, rc.Status, rc.Message)
+			}
+		}
+	}
+	a, b, c := survey.NewID(), survey.NewID(), survey.NewID()
+	ingest(sub(a, 1, "1"), sub(b, 1, "1"))
+	ingest(sub(a, 2, "1"))                 // the same version again: no new interview
+	ingest(sub(a, 3, "2"), sub(a, 3, "2")) // another version, sent twice in one batch
+	ingest(sub(b, 1, "1"))                 // a duplicate
+	// Later revisions before earlier ones in one batch, across two versions.
+	ingest(sub(c, 3, "1"), sub(c, 2, "2"), sub(c, 1, "1"))
+	list, err := open(t).Forms.Forms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, f := range list {
+		got[f.ID+"@"+f.Version] = f.Interviews
+	}
+	if want := map[string]int{"f@1": 3, "f@2": 2, "f@3": 0}; !maps.Equal(got, want) {
+		t.Fatalf("interviews per version: %v, want %v", got, want)
 	}
 }
 
