@@ -26,7 +26,9 @@ import (
 // Config describes a load run.
 type Config struct {
 	// URL is the server; Tokens holds one enrolled token per laptop (enumerator role).
+	// With URLs set (several servers on one database), laptop i syncs with URLs[i%len].
 	URL    string
+	URLs   []string
 	Tokens []string
 	// Interviews is how many finalized interviews each laptop pushes, Batch per push.
 	Interviews int
@@ -41,6 +43,11 @@ type Config struct {
 	// ServerPID, when not 0, is the server's process: its CPU time (user+sys, from
 	// /proc/PID/stat) during the run goes into the report. Linux only.
 	ServerPID int
+	// ServerPIDs are more server processes whose CPU time counts too; DatabasePID is a
+	// database server's main process (PostgreSQL's postmaster), whose CPU time and that of
+	// its children, ended or running, goes into the report as DatabaseCPU.
+	ServerPIDs  []int
+	DatabasePID int
 	// Retry overrides the client's retry policy when Attempts is positive; by default the
 	// laptops retry as the real client does.
 	Retry Retry
@@ -70,7 +77,9 @@ type Report struct {
 	// ServerCPU is the server process's CPU time (user+sys) during the run when
 	// Config.ServerPID was set; Load is /proc/loadavg's 1-minute figure at the end.
 	ServerCPU time.Duration
-	Load      float64
+	// DatabaseCPU is the database server's CPU time during the run (Config.DatabasePID).
+	DatabaseCPU time.Duration
+	Load        float64
 }
 
 // CPUPerInterview is the server's CPU time per stored interview.
@@ -105,6 +114,10 @@ func (r *Report) String() string {
 		s += fmt.Sprintf("; server CPU %v (%.3f ms/interview)", r.ServerCPU.Round(time.Millisecond),
 			float64(r.CPUPerInterview().Microseconds())/1000)
 	}
+	if r.DatabaseCPU > 0 && r.Stored > 0 {
+		s += fmt.Sprintf("; database CPU %v (%.3f ms/interview)", r.DatabaseCPU.Round(time.Millisecond),
+			float64((r.DatabaseCPU/time.Duration(r.Stored)).Microseconds())/1000)
+	}
 	if r.Load > 0 {
 		s += fmt.Sprintf("; load %.2f", r.Load)
 	}
@@ -135,7 +148,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if cfg.Retry.Attempts > 0 {
 			opts = append(opts, client.WithRetry(cfg.Retry.Attempts, cfg.Retry.Base, cfg.Retry.Max))
 		}
-		c, err := client.NewClient(cfg.URL, opts...)
+		url := cfg.URL
+		if len(cfg.URLs) > 0 {
+			url = cfg.URLs[i%len(cfg.URLs)]
+		}
+		c, err := client.NewClient(url, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +237,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			mu.Unlock()
 		})
 	}
-	cpu0, err := processCPU(cfg.ServerPID)
+	pids := append([]int{cfg.ServerPID}, cfg.ServerPIDs...)
+	cpu0, err := processesCPU(pids)
+	if err != nil {
+		return nil, err
+	}
+	db0, err := treeCPU(cfg.DatabasePID)
 	if err != nil {
 		return nil, err
 	}
@@ -228,14 +250,75 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	close(start)
 	wg.Wait()
 	rep.Elapsed = time.Since(t0)
-	cpu1, err := processCPU(cfg.ServerPID)
+	cpu1, err := processesCPU(pids)
 	if err != nil {
 		return nil, err
 	}
-	rep.ServerCPU, rep.Load = cpu1-cpu0, loadAverage()
+	db1, err := treeCPU(cfg.DatabasePID)
+	if err != nil {
+		return nil, err
+	}
+	rep.ServerCPU, rep.DatabaseCPU, rep.Load = cpu1-cpu0, db1-db0, loadAverage()
 	rep.PerSecond = float64(rep.Stored+rep.Duplicates) / rep.Elapsed.Seconds()
 	rep.Sync, rep.Push = percentiles(syncs), percentiles(pushes)
 	return rep, nil
+}
+
+// processesCPU returns the user+sys CPU time of the processes pids (0 for pid 0).
+func processesCPU(pids []int) (time.Duration, error) {
+	var sum time.Duration
+	for _, pid := range pids {
+		d, err := processCPU(pid)
+		if err != nil {
+			return 0, err
+		}
+		sum += d
+	}
+	return sum, nil
+}
+
+// treeCPU returns the CPU time of process pid with that of its children: those it waited
+// for (cutime, cstime) and those running now (0 for pid 0).
+func treeCPU(pid int) (time.Duration, error) {
+	if pid == 0 {
+		return 0, nil
+	}
+	f, err := statFields(pid)
+	if err != nil {
+		return 0, err
+	}
+	var ticks int64
+	for _, i := range []int{11, 12, 13, 14} { // utime, stime, cutime, cstime
+		v, err := strconv.ParseInt(f[i], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("database CPU: /proc/%d/stat: %w", pid, err)
+		}
+		ticks += v
+	}
+	const hz = 100 // USER_HZ on Linux
+	sum := time.Duration(ticks) * time.Second / hz
+	kids, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, k := range strings.Fields(string(kids)) {
+		kid, _ := strconv.Atoi(k)
+		if d, err := processCPU(kid); err == nil {
+			sum += d // a child that ended meanwhile is counted in cutime next time
+		}
+	}
+	return sum, nil
+}
+
+// statFields returns the fields of /proc/PID/stat after the command.
+func statFields(pid int) ([]string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, fmt.Errorf("process CPU: %w", err)
+	}
+	// Fields after the command (which may hold spaces) start after the last ')'.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 15 {
+		return nil, fmt.Errorf("process CPU: /proc/%d/stat has %d fields", pid, len(f))
+	}
+	return f, nil
 }
 
 // processCPU returns the user+sys CPU time of process pid from /proc/PID/stat (0 for pid 0).

@@ -5,6 +5,11 @@
 //
 //	go run ./sync/loadgen/ingest -url URL -pid PID -db SERVER.DB -laptops 32 -interviews 50 -batch 1 -runs 3
 //
+// Several servers on one PostgreSQL database: -url and -pid take comma-separated lists
+// (laptops are spread across the URLs), -db the postgres:// URL with -data the servers'
+// data folder (their keys), and -dbpid the postmaster's process id, whose CPU time with its
+// children's is reported beside the servers'.
+//
 // Each simulated laptop is its own enumerator account (the server takes one request at a
 // time from an account), made with its token in the server's database (-db, on the same
 // machine: enrolling hundreds through the API would meet its rate limit); the accounts of
@@ -20,19 +25,25 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/postgres"
 	"tracer/survey/seal"
 	"tracer/survey/sqlite"
 	"tracer/sync/loadgen"
 )
 
 func main() {
-	url := flag.String("url", "", "server base URL")
-	pid := flag.Int("pid", 0, "server process id (0: no CPU figure)")
-	dbPath := flag.String("db", "", "the server's database, to make the laptops' accounts in")
+	url := flag.String("url", "", "server base URL, or several separated by commas")
+	pidList := flag.String("pid", "", "server process id, or several separated by commas (none: no CPU figure)")
+	dbPath := flag.String("db", "", "the server's database (a file or a postgres:// URL), to make the laptops' accounts in")
+	dataDir := flag.String("data", "", "with a postgres:// -db: the servers' data folder, holding postgres.age and postgres.key")
+	dbPID := flag.Int("dbpid", 0, "the database server's main process id (PostgreSQL's postmaster), for its CPU time")
 	laptops := flag.Int("laptops", 32, "laptops pushing at once")
 	interviews := flag.Int("interviews", 50, "interviews per laptop")
 	batch := flag.Int("batch", 1, "interviews per push")
@@ -45,13 +56,44 @@ func main() {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	cfg := loadgen.Config{URL: *url, Interviews: *interviews, Batch: *batch, Pull: *pull, ServerPID: *pid}
+	cfg := loadgen.Config{URLs: strings.Split(*url, ","), Interviews: *interviews, Batch: *batch, Pull: *pull, DatabasePID: *dbPID}
+	for _, p := range strings.Split(*pidList, ",") {
+		if p == "" {
+			continue
+		}
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			log.Fatalf("-pid %q: %v", p, err)
+		}
+		cfg.ServerPIDs = append(cfg.ServerPIDs, n)
+	}
+	keyPath := *dbPath + seal.KeyFileSuffix
+	var users survey.UserStore
+	if postgres.IsURL(*dbPath) {
+		codeKey, err := os.ReadFile(filepath.Join(*dataDir, "postgres.key"))
+		if err != nil {
+			log.Fatal(err)
+		}
+		db, err := postgres.Open(ctx, *dbPath, postgres.WithCodeKey(codeKey))
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer db.Close()
+		users, keyPath = postgres.NewUserStore(db), filepath.Join(*dataDir, "postgres"+seal.KeyFileSuffix)
+	} else {
+		db, err := sqlite.Open(ctx, *dbPath)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer db.Close()
+		users = sqlite.NewUserStore(db)
+	}
 	var err error
-	if cfg.Tokens, err = tokens(ctx, *dbPath, *laptops); err != nil {
+	if cfg.Tokens, err = tokens(ctx, users, *laptops); err != nil {
 		log.Fatal(err)
 	}
 	if !*plain {
-		key, err := seal.LoadOrCreate(*dbPath + seal.KeyFileSuffix)
+		key, err := seal.LoadOrCreate(keyPath)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -59,7 +101,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	var rate, cpu, p50, p99, load []float64
+	var rate, cpu, dbcpu, p50, p99, load []float64
 	for i := range *runs {
 		rep, err := loadgen.Run(ctx, cfg)
 		if err != nil {
@@ -68,31 +110,34 @@ func main() {
 		fmt.Printf("run %d: %v\n", i+1, rep)
 		rate = append(rate, rep.PerSecond)
 		cpu = append(cpu, float64(rep.CPUPerInterview().Microseconds())/1000)
+		if rep.Stored > 0 {
+			dbcpu = append(dbcpu, float64((rep.DatabaseCPU/time.Duration(rep.Stored)).Microseconds())/1000)
+		}
 		p50 = append(p50, rep.Sync.P50.Seconds()*1000)
 		p99 = append(p99, rep.Sync.P99.Seconds()*1000)
 		load = append(load, rep.Load)
 	}
 	show := func(name, unit string, v []float64) {
+		if len(v) == 0 {
+			return
+		}
 		slices.Sort(v)
 		fmt.Printf("%-22s min %.3f  median %.3f  max %.3f %s\n", name, v[0], v[len(v)/2], v[len(v)-1], unit)
 	}
-	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, time.Now().UTC().Format(time.RFC3339))
+	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v, %d servers, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, len(cfg.URLs), time.Now().UTC().Format(time.RFC3339))
 	show("stored/s", "", rate)
 	show("server CPU/interview", "ms", cpu)
+	if *dbPID != 0 {
+		show("database CPU/interview", "ms", dbcpu)
+	}
 	show("sync p50", "ms", p50)
 	show("sync p99", "ms", p99)
 	show("load average (1 min)", "", load)
 }
 
 // tokens returns a token for each of n enumerator accounts load001, load002... made in the
-// server database at path.
-func tokens(ctx context.Context, path string, n int) ([]string, error) {
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	users := sqlite.NewUserStore(db)
+// server's account store.
+func tokens(ctx context.Context, users survey.UserStore, n int) ([]string, error) {
 	out := make([]string, n)
 	for i := range out {
 		name := fmt.Sprintf("load%03d", i+1)
