@@ -167,6 +167,25 @@ type AssignmentLister interface {
 	Assignments(ctx context.Context) (map[string]string, error)
 }
 
+// Assignment is one period in which a roster row was assigned to an enumerator: from
+// AssignedAt until EndedAt, when it was reassigned (zero while it lasts).
+type Assignment struct {
+	RosterID   string    `json:"roster_id"`
+	User       string    `json:"user"`
+	AssignedBy string    `json:"assigned_by"`
+	AssignedAt time.Time `json:"assigned_at"`
+	EndedBy    string    `json:"ended_by,omitempty"`
+	EndedAt    time.Time `json:"ended_at,omitzero"`
+}
+
+// AssignmentHistorian is implemented by a ServerRosterStore that keeps the history of its
+// assignments.
+type AssignmentHistorian interface {
+	// AssignmentHistory returns every assignment of rosterID ("" for every row), by roster
+	// id and then oldest first; with current, only the assignments in force.
+	AssignmentHistory(ctx context.Context, rosterID string, current bool) ([]Assignment, error)
+}
+
 // AssignSelector picks roster rows to assign: the listed roster ids, or every row of a
 // batch, or of a kejuruan (exactly one of the three).
 type AssignSelector struct {

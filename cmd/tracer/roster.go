@@ -20,6 +20,9 @@ Commands:
   upload FILE [--data DIR]               upload the roster to the server (supervisor)
   assign --to NAME ID...|--batch B|--kejuruan K [--data DIR]
                                          assign alumni to an enumerator (supervisor)
+  assignments [ID] [--history] [--data DIR]
+                                         who each alumnus is assigned to; --history: every
+                                         earlier assignment too (supervisor)
   propose ID --phone N|--regency R|--address A|--name N [--note T] [--data DIR]
                                          propose a correction of an alumnus' roster row
   proposed [ID] [--data DIR]             the corrections proposed on this laptop, sent or not
@@ -38,6 +41,8 @@ Commands:
 		return m.runRosterUpload(ctx, args[1:])
 	case "assign":
 		return m.runRosterAssign(ctx, args[1:])
+	case "assignments":
+		return m.runRosterAssignments(ctx, args[1:])
 	case "propose":
 		return m.runRosterPropose(ctx, args[1:])
 	case "proposed":

@@ -320,3 +320,44 @@ func (m *Main) runRosterDecide(ctx context.Context, args []string, accept bool) 
 	fmt.Fprintln(m.Stdout)
 	return nil
 }
+
+// runRosterAssignments lists the assignments on the server (supervisor).
+func (m *Main) runRosterAssignments(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("roster assignments", "tracer roster assignments [ROSTER_ID] [--history] [--data DIR]\n\n"+
+		"Lists who each alumnus of the server's roster is assigned to; with --history, every earlier\n"+
+		"assignment too, with who ended it and when (a reassignment). Attempts keep who made them;\n"+
+		"one made while the alumnus was hers is accepted from the earlier enumerator even after a\n"+
+		"reassignment. Needs a supervisor login.\n")
+	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	history := fs.Bool("history", false, "every assignment, not only those in force")
+	if err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return usageError("roster assignments takes at most one ROSTER_ID")
+	}
+	c, _, err := m.enrolledClient(*dataFlag)
+	if err != nil {
+		return err
+	}
+	list, err := c.Assignments(ctx, fs.Arg(0), *history)
+	if err != nil {
+		return syncError(c, err)
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+	for _, a := range list {
+		p := survey.Printable
+		line := fmt.Sprintf("%s\t%s\tfrom %s by %s", p(a.RosterID), p(a.User), a.AssignedAt.Local().Format("2006-01-02 15:04"), p(a.AssignedBy))
+		if !a.EndedAt.IsZero() {
+			line += fmt.Sprintf("\tuntil %s by %s", a.EndedAt.Local().Format("2006-01-02 15:04"), p(a.EndedBy))
+		} else if *history {
+			line += "\tcurrent"
+		}
+		fmt.Fprintln(tw, line)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d assignments\n", len(list))
+	return nil
+}

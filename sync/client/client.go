@@ -340,6 +340,21 @@ func (c *Client) RosterUpdates(ctx context.Context, after int64, st survey.Updat
 	return &out, err
 }
 
+// Assignments returns who each roster row is assigned to, of rosterID when it is set; with
+// history, every earlier assignment too, with when it ended (supervisor).
+func (c *Client) Assignments(ctx context.Context, rosterID string, history bool) ([]survey.Assignment, error) {
+	var out wire.AssignmentsResponse
+	q := url.Values{}
+	if rosterID != "" {
+		q.Set("roster_id", rosterID)
+	}
+	if history {
+		q.Set("history", "1")
+	}
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/roster/assignments?"+q.Encode(), nil, &out, true)
+	return out.Assignments, err
+}
+
 // ListRosterUpdates pages through the server's roster updates with status st ("" for
 // all), of rosterID when it is set, and returns them oldest first (supervisor).
 func (c *Client) ListRosterUpdates(ctx context.Context, st survey.UpdateStatus, rosterID string) ([]*survey.RosterUpdate, error) {

@@ -131,3 +131,23 @@ func (s *Server) decideRosterUpdate(w http.ResponseWriter, r *http.Request, u *s
 	writeJSON(w, http.StatusOK, x)
 	return nil
 }
+
+// listAssignments answers who each roster row is assigned to (?roster_id= for one) and,
+// with ?history=1, every earlier assignment with when it ended: reassigning an alumnus
+// moves future work to the new enumerator and keeps who owned it before.
+func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	h, ok := s.cfg.Roster.(survey.AssignmentHistorian)
+	if !ok {
+		return survey.Errorf(survey.ENOTFOUND, "This server keeps no history of assignments.")
+	}
+	q := r.URL.Query()
+	list, err := h.AssignmentHistory(r.Context(), q.Get("roster_id"), q.Get("history") == "")
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []survey.Assignment{}
+	}
+	writeJSON(w, http.StatusOK, wire.AssignmentsResponse{Assignments: list})
+	return nil
+}

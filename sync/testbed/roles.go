@@ -32,8 +32,12 @@ type Matrix struct {
 	// RelayAccountsStatus is what GET /api/v1/relay/accounts answers a supervisor: 404 on
 	// a server without an account directory, 200 with one.
 	RelayAccountsStatus int
-	// NoRosterUpdates says the server keeps no roster updates: their routes answer 404.
+	// NoRosterUpdates says the server keeps no roster updates: their routes answer 404,
+	// but for the laptops' push, answered 200 with every update "waiting".
 	NoRosterUpdates bool
+	// NoAssignmentHistory says the server keeps no history of assignments: its route
+	// answers 404.
+	NoAssignmentHistory bool
 	// SupervisorReturns is how many returns a supervisor pulls at the end: the matrix
 	// makes one; earlier runs on the same database made theirs.
 	SupervisorReturns int
@@ -105,6 +109,11 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		t.Fatalf("fixture roster updates: %+v %v", resp, err)
 	}
 
+	assignments := 200
+	if m.NoAssignmentHistory {
+		assignments = 404
+	}
+
 	n := 0
 	var pushed *survey.OutboxItem
 	pushBody := func() any {
@@ -141,7 +150,8 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		{"POST /api/v1/roster/assign", []string{S, D}, 200, func() any {
 			return wire.AssignRequest{To: m.Prefix + "ani", AssignSelector: survey.AssignSelector{RosterIDs: []string{r1}}}
 		}, ""},
-		{"POST /api/v1/roster/updates/push", []string{E, S}, updates, func() any {
+		{"GET /api/v1/roster/assignments?history=1", []string{S, D}, assignments, nil, ""},
+		{"POST /api/v1/roster/updates/push", []string{E, S}, 200, func() any {
 			return wire.RosterUpdatePushRequest{DeviceTime: time.Now(), Updates: []*survey.RosterUpdate{proposal(survey.FieldRegency, "6474")}}
 		}, ""},
 		{"GET /api/v1/roster/updates?status=pending", []string{S}, updates, nil, ""},

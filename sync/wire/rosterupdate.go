@@ -64,3 +64,8 @@ func (r *DecideRequest) Validate() error {
 	}
 	return nil
 }
+
+// AssignmentsResponse lists assignments: those in force, or with the history every one.
+type AssignmentsResponse struct {
+	Assignments []survey.Assignment `json:"assignments"`
+}
