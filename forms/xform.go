@@ -308,7 +308,7 @@ func (x *xformWriter) primaryInstance() *xel {
 	if f.Version != "" {
 		root.attr("version", f.Version)
 	}
-	x.instanceChildren(root, f.Root)
+	x.instanceChildren(root, f.Root, outsideRepeats)
 	// The meta group: the form's own, if it has one, gets the instanceID.
 	var meta *xel
 	for _, k := range root.kids {
@@ -333,33 +333,45 @@ func (x *xformWriter) primaryInstance() *xel {
 	return root
 }
 
-func (x *xformWriter) instanceChildren(parent *xel, n *Node) {
+// instanceChildren adds the elements of n's children to parent. A repeat gets its template
+// and a first instance, as pyxform writes them; inside a template (in == inTemplate) a nested
+// repeat has only its template, inside an instance only its first instance.
+func (x *xformWriter) instanceChildren(parent *xel, n *Node, in instanceMode) {
 	for _, c := range n.Children {
 		if c.Kind == KindRepeat {
 			if c.RepeatCount != nil && x.countNode(c) != "" {
 				parent.add(el(x.counts[c]))
 			}
-			tmpl := el(c.Name, "jr:template", "")
-			x.instanceChildren(tmpl, c)
-			first := el(c.Name)
-			x.instanceChildren(first, c)
-			parent.add(tmpl, first)
+			if in != inInstance {
+				tmpl := el(c.Name, "jr:template", "")
+				x.instanceChildren(tmpl, c, inTemplate)
+				parent.add(tmpl)
+			}
+			if in != inTemplate {
+				first := el(c.Name)
+				x.instanceChildren(first, c, inInstance)
+				parent.add(first)
+			}
 			continue
 		}
 		e := el(c.Name)
 		if c.Kind == KindGroup {
-			x.instanceChildren(e, c)
-			if len(e.kids) == 0 {
-				// An empty group still needs its element, with no text.
-				parent.add(e)
-				continue
-			}
+			x.instanceChildren(e, c, in)
 		} else if c.DefaultText != "" && c.Kind != KindMeta {
 			e.text = c.DefaultText
 		}
 		parent.add(e)
 	}
 }
+
+// instanceMode says where in the primary instance elements are being written.
+type instanceMode int
+
+const (
+	outsideRepeats instanceMode = iota
+	inTemplate                  // inside a repeat's jr:template
+	inInstance                  // inside a repeat's first instance
+)
 
 // countNode returns the name of the generated calculate that holds the count of repeat r,
 // or "" when the count is written in jr:count itself: a number, or a reference to a

@@ -210,3 +210,127 @@ func TestXFormOfEveryCorpusForm(t *testing.T) {
 		})
 	}
 }
+
+// TestXFormShapes pins down how the writer spells the XLSForm features in the XForm, the way
+// pyxform does.
+func TestXFormShapes(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label::English (en) | label::Bahasa Indonesia (id) | relevant | constraint | constraint_message::English (en) | calculation | choice_filter | repeat_count | default | trigger | required | image::English (en) |
+| | start | started | | | | | | | | | | | | |
+| | today | day | | | | | | | | | | | | |
+| | deviceid | device | | | | | | | | | | | | |
+| | integer | age | Age | Umur | | . >= 15 | Too young | | | | | | yes | age.png |
+| | select_one prov | prov | Province | Provinsi | | | | | | | | | | |
+| | select_one city or_other | city | City | Kota | ${age} > 17 | | | | prov = ${prov} | | | | | |
+| | integer | n | How many | Berapa | | | | | | | | | | |
+| | begin repeat | kids | Kid | Anak | | | | | | ${n} + 1 | | | | |
+| | integer | kage | Age | Umur | | . < ${age} | | | | | | | | |
+| | calculate | kdouble | | | | | | ${kage} * 2 | | | | | | |
+| | select_one city | kcity | City | Kota | | | | | prov = ${kprov} | | | | | |
+| | select_one prov | kprov | Province | Provinsi | | | | | | | | | | |
+| | begin repeat | toy | Toy | Mainan | | | | | | | | | | |
+| | text | tname | Name ${kage} | Nama | | | | | | | | | | |
+| | end repeat | | | | | | | | | | | | | |
+| | end repeat | | | | | | | | | | | | | |
+| | begin repeat | visit | Visit | Kunjungan | | | | | | ${n} | | | | |
+| | date | vdate | Date | Tanggal | | | | | | | today() | | | |
+| | end repeat | | | | | | | | | | | | | |
+| | calculate | first | | | | | | indexed-repeat(${kage}, ${kids}, 1) | | | | | | |
+| | calculate | stamp | | | | | | concat(${prov}, '!') | | | | ${prov} | | |
+| choices |
+| | list_name | name | label::English (en) | label::Bahasa Indonesia (id) | prov |
+| | prov | a | A | A | |
+| | prov | b | B | B | |
+| | city | x | X | X | a |
+| | city | y | Y | Y | b |
+| settings |
+| | form_id | version | default_language |
+| | shapes | 7 | Bahasa Indonesia (id) |
+`)
+	doc, text := xformOf(t, f)
+	bind := func(path string) map[string]string {
+		t.Helper()
+		b := doc.find("bind", "nodeset", path)
+		if b == nil {
+			t.Fatalf("no bind for %s", path)
+		}
+		return b.Attrs
+	}
+	itemset := func(ref string) string {
+		t.Helper()
+		for _, tag := range []string{"select1", "select"} {
+			if c := doc.find(tag, "ref", ref); c != nil {
+				if is := c.find("itemset", "", ""); is != nil {
+					return is.Attrs["nodeset"]
+				}
+			}
+		}
+		t.Fatalf("no itemset for %s", ref)
+		return ""
+	}
+	checks := []struct{ what, got, want string }{
+		{"start preload", bind("/data/started")["jr:preload"] + " " + bind("/data/started")["jr:preloadParams"], "timestamp start"},
+		{"today preload", bind("/data/day")["jr:preload"] + " " + bind("/data/day")["type"], "date date"},
+		{"deviceid preload", bind("/data/device")["jr:preloadParams"], "deviceid"},
+		{"int type", bind("/data/age")["type"], "int"},
+		{"required", bind("/data/age")["required"], "true()"},
+		{"translated constraint message", bind("/data/age")["jr:constraintMsg"], "jr:itext('/data/age:jr:constraintMsg')"},
+		{"relevant", bind("/data/city")["relevant"], "/data/age > 17"},
+		{"choice filter; or_other's list with other, as another select uses the list without", itemset("/data/city"), "instance('city_or_other')/root/item[(prov = /data/prov) or name = 'other']"},
+		{"filter inside a repeat", itemset("/data/kids/kcity"), "instance('city')/root/item[prov = current()/../kprov]"},
+		{"or_other question", bind("/data/city_other")["relevant"], "selected(../city, 'other')"},
+		{"reference outside the repeat", bind("/data/kids/kage")["constraint"], ". < /data/age"},
+		{"reference in the same repeat", bind("/data/kids/kdouble")["calculate"], "../kage * 2"},
+		{"indexed-repeat keeps absolute paths", bind("/data/first")["calculate"], "indexed-repeat(/data/kids/kage, /data/kids, 1)"},
+		{"computed repeat count", doc.find("repeat", "nodeset", "/data/kids").Attrs["jr:count"], "/data/kids_count"},
+		{"its calculation", bind("/data/kids_count")["calculate"], "/data/n + 1"},
+		{"plain repeat count", doc.find("repeat", "nodeset", "/data/visit").Attrs["jr:count"], "/data/n"},
+		{"trigger: no calculate bind", bind("/data/stamp")["calculate"], ""},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	// The trigger's setvalue sits in the control of the question that triggers it.
+	if sv := doc.find("select1", "ref", "/data/prov").find("setvalue", "", ""); sv == nil ||
+		sv.Attrs["event"] != "xforms-value-changed" || sv.Attrs["ref"] != "/data/stamp" || sv.Attrs["value"] != "concat(/data/prov, '!')" {
+		t.Errorf("trigger setvalue: %+v", sv)
+	}
+	// A computed default in a repeat is set when the form opens and on each new instance.
+	if sv := doc.find("setvalue", "ref", "/data/visit/vdate"); sv == nil || sv.Attrs["event"] != "odk-instance-first-load odk-new-repeat" || sv.Attrs["value"] != "today()" {
+		t.Errorf("default setvalue: %+v", sv)
+	}
+	// Each repeat has one template and one first instance; a nested one is in each once.
+	for _, want := range []struct {
+		s string
+		n int
+	}{{`<kids jr:template="">`, 1}, {`<kids>`, 1}, {`<toy jr:template="">`, 1}, {`<toy>`, 1}, {`<kids_count/>`, 1}} {
+		if got := strings.Count(text, want.s); got != want.n {
+			t.Errorf("%s appears %d times, want %d", want.s, got, want.n)
+		}
+	}
+	// Itext: one translation per language, the default marked; choices by itextId; media
+	// and ${name} outputs in the label's text.
+	trs := doc.all("translation")
+	if len(trs) != 2 || trs[1].Attrs["lang"] != "Bahasa Indonesia (id)" || trs[1].Attrs["default"] != "true()" || trs[0].Attrs["default"] != "" {
+		t.Fatalf("translations: %+v", trs)
+	}
+	age := trs[0].find("text", "id", "/data/age:label")
+	if age == nil || len(age.Kids) != 2 || age.Kids[0].Attrs["form"] != "image" || age.Kids[0].Text != "jr://images/age.png" || age.Kids[1].Text != "Age" {
+		t.Errorf("age label in English: %+v", age)
+	}
+	if !strings.Contains(text, `Name <output value="../../kage"/>`) {
+		t.Error("the toy's label does not output ../../kage")
+	}
+	if it := doc.find("instance", "id", "city"); it == nil || len(it.all("item")) != 2 || it.all("item")[0].find("itextId", "", "").Text != "city-0" {
+		t.Errorf("city instance: %+v", it)
+	}
+	if it := doc.find("instance", "id", "city_or_other"); it == nil || len(it.all("item")) != 3 || it.all("item")[2].find("name", "", "").Text != "other" {
+		t.Errorf("city_or_other instance: %+v", it)
+	}
+	if tx := trs[1].find("text", "id", "city_or_other-2"); tx == nil || tx.Kids[0].Text != "Lainnya" {
+		t.Errorf("the Indonesian label of other: %+v", tx)
+	}
+}
