@@ -603,6 +603,25 @@ func (c *compiler) expressions(t *table) {
 			}
 		}
 	}
+	// Regular expressions that ODK's clients read differently.
+	for _, rs := range c.rows {
+		n := rs.node
+		for _, e := range []struct {
+			col string
+			x   *expr.Expr
+		}{{"relevant", n.Relevant}, {"constraint", n.Constraint}, {"calculation", n.Calculation}, {"choice_filter", n.ChoiceFilter}, {"required", n.RequiredIf}, {"read_only", n.ReadOnlyIf}} {
+			if e.x == nil {
+				continue
+			}
+			walkCalls(e.x.Root, func(call *expr.CallNode) {
+				if pat, ok := argString(call, 1); ok && call.Name == "regex" {
+					if what := unportableRegex(pat); what != "" {
+						c.warnf(t, rs.r, e.col, "regex pattern %q uses %s, which ODK Web Forms and Enketo (JavaScript) read otherwise than ODK Collect and tracer: spell it out (list the letters, [0-9], ^ and $)", pat, what)
+					}
+				}
+			})
+		}
+	}
 	// References must name existing, unambiguous nodes.
 	for _, rs := range c.rows {
 		n := rs.node
@@ -788,6 +807,38 @@ func labelRefs(s string) []string {
 		out = append(out, m[1])
 	}
 	return out
+}
+
+// unportableRegex names the first construct of a regular expression that JavaScript's
+// RegExp, which ODK Web Forms and Enketo use without flags, reads otherwise than Java's (ODK
+// Collect) and Go's (tracer): Unicode classes, braced hex escapes, inline flags or named
+// groups, \A and \z anchors, POSIX classes, \Q...\E quoting. It returns "" for none.
+func unportableRegex(pat string) string {
+	for _, c := range []struct{ sub, what string }{
+		{`\p{`, `\p{...}`}, {`\P{`, `\P{...}`}, {`\pL`, `\pL`}, {`\x{`, `\x{...}`},
+		{`\A`, `\A`}, {`\z`, `\z`}, {`\Z`, `\Z`}, {`[[:`, `a POSIX class [[:...:]]`}, {`\Q`, `\Q...\E`},
+	} {
+		if i := strings.Index(pat, c.sub); i >= 0 && !escapedAt(pat, i) {
+			return c.what
+		}
+	}
+	for i := 0; i+2 < len(pat); i++ {
+		if pat[i] == '(' && pat[i+1] == '?' && !escapedAt(pat, i) {
+			if b := pat[i+2]; b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' {
+				return "inline flags or a named group (?" + string(b) + "...)"
+			}
+		}
+	}
+	return ""
+}
+
+// escapedAt reports whether the byte at i follows an odd number of backslashes.
+func escapedAt(s string, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
 }
 
 func looksLikeExpr(s string) bool {

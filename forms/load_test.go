@@ -170,3 +170,38 @@ func TestMatchLangByName(t *testing.T) {
 		t.Error("MatchLang(de) matched a form without German")
 	}
 }
+
+// TestRegexThatODKClientsReadOtherwise: a regex() pattern with a construct that JavaScript
+// (ODK Web Forms, Enketo) reads otherwise than Java (ODK Collect) and Go (tracer) loads with
+// a warning naming the construct; a portable pattern, or an escaped backslash, does not.
+func TestRegexThatODKClientsReadOtherwise(t *testing.T) {
+	tests := []struct {
+		pattern, want string
+	}{
+		{`^[\p{L} .'-]+$`, `\p{...}`},
+		{`^\pL+$`, `\pL`},
+		{`^[\x{00C0}-\x{00FF}]+$`, `\x{...}`},
+		{`(?i)^budi$`, `inline flags`},
+		{`\Abudi\z`, `\A`},
+		{`^[[:alpha:]]+$`, `POSIX class`},
+		{`^[A-Za-zÀ-ÖØ-öø-ÿ .'-]+$`, ""},
+		{`^\\p{x}$`, ""},
+		{`^(?:ab)+[0-9]{3}$`, ""},
+	}
+	for _, tt := range tests {
+		md := "| survey |\n| | type | name | label | constraint |\n| | text | q | Q | regex(., \"" + tt.pattern + "\") |\n"
+		f := mustParse(t, md)
+		var got []string
+		for _, w := range f.Warnings {
+			if strings.Contains(w.Error(), "regex pattern") {
+				got = append(got, w.Error())
+			}
+		}
+		switch {
+		case tt.want == "" && len(got) > 0:
+			t.Errorf("%s: unexpected warning %v", tt.pattern, got)
+		case tt.want != "" && (len(got) != 1 || !strings.Contains(got[0], tt.want) || !strings.Contains(got[0], "column constraint")):
+			t.Errorf("%s: warnings %v, want one on the constraint naming %s", tt.pattern, got, tt.want)
+		}
+	}
+}
