@@ -170,8 +170,14 @@ func newXFormWriter(f *Form) *xformWriter {
 		}
 	}
 	for _, n := range f.Nodes {
-		if len(x.media(n.Extra, "")) > 0 {
+		// pyxform writes media and guidance hints as itext only.
+		if len(x.media(n.Extra, "")) > 0 || len(guidanceHint(n)) > 0 {
 			x.itext = true
+		}
+		for _, l := range f.Languages {
+			if len(x.media(n.Extra, l)) > 0 {
+				x.itext = true
+			}
 		}
 	}
 	for _, l := range f.Lists {
@@ -555,6 +561,11 @@ func (x *xformWriter) media(cols map[string]string, lang string) map[string]stri
 // addText adds an itext entry in every language: the text, its media and, for a label,
 // its guidance hint. ctx is the node whose ${name} outputs are made relative to.
 func (x *xformWriter) addText(id string, t Text, media map[string]string, ctx *Node) {
+	x.addTextGuided(id, t, media, nil, ctx)
+}
+
+// addTextGuided is addText with a guidance hint, shown by ODK on request.
+func (x *xformWriter) addTextGuided(id string, t Text, media map[string]string, guidance Text, ctx *Node) {
 	if x.textIDs[id] {
 		return
 	}
@@ -576,8 +587,13 @@ func (x *xformWriter) addText(id string, t Text, media map[string]string, ctx *N
 		}
 		if s := t.In(l, x.f.Languages); s != "" {
 			e.add(x.textValue("value", s, ctx))
-		} else if len(e.kids) == 0 {
+		} else if len(e.kids) == 0 && len(guidance) == 0 {
 			e.add(&xel{name: "value", text: "-"})
+		}
+		if g := guidance.In(l, x.f.Languages); g != "" {
+			v := x.textValue("value", g, ctx)
+			v.attrs = []string{"form", "guidance"}
+			e.add(v)
 		}
 		x.texts[l] = append(x.texts[l], e)
 	}
@@ -607,10 +623,13 @@ func (x *xformWriter) textValue(name, s string, ctx *Node) *xel {
 // label makes the <label> or <hint> of n: an itext reference, or the text itself.
 func (x *xformWriter) label(n *Node, kind string, t Text) *xel {
 	var media map[string]string
+	var guidance Text
 	if kind == "label" {
 		media = n.Extra
+	} else {
+		guidance = guidanceHint(n)
 	}
-	if len(t) == 0 && len(x.media(media, "")) == 0 {
+	if len(t) == 0 && len(guidance) == 0 && len(x.media(media, "")) == 0 {
 		hasMedia := false
 		for _, l := range x.f.Languages {
 			if len(x.media(media, l)) > 0 {
@@ -623,10 +642,26 @@ func (x *xformWriter) label(n *Node, kind string, t Text) *xel {
 	}
 	if x.itext {
 		id := XFormPath(n) + ":" + kind
-		x.addText(id, t, media, n)
+		x.addTextGuided(id, t, media, guidance, n)
 		return el(kind, "ref", "jr:itext('"+id+"')")
 	}
 	return x.textValue(kind, t.In("", x.f.Languages), n)
+}
+
+// guidanceHint returns n's guidance_hint columns as a text by language.
+func guidanceHint(n *Node) Text {
+	var t Text
+	for k, v := range n.Extra {
+		base, lang, _ := strings.Cut(k, "::")
+		if base != "guidance_hint" || v == "" {
+			continue
+		}
+		if t == nil {
+			t = make(Text)
+		}
+		t[lang] = v
+	}
+	return t
 }
 
 // message returns the value of a jr:constraintMsg or jr:requiredMsg attribute: the text,
@@ -693,6 +728,12 @@ func (x *xformWriter) binds() []*xel {
 		}
 		if n.Kind == KindMeta {
 			x.preload(b, n)
+		} else if p := n.Extra["preload"]; p != "" {
+			// Old forms write the preload in columns of their own.
+			b.attr("jr:preload", p)
+			if pp := n.Extra["preload_params"]; pp != "" {
+				b.attr("jr:preloadParams", pp)
+			}
 		}
 		if n.Default != nil {
 			x.defaultAction(n)
@@ -811,6 +852,9 @@ func (x *xformWriter) control(n *Node) *xel {
 	}
 	if n.Appearance != "" {
 		c.attr("appearance", n.Appearance)
+	}
+	if a := n.Extra["autoplay"]; a != "" {
+		c.attr("autoplay", a)
 	}
 	c.add(x.label(n, "label", n.Label), x.label(n, "hint", n.Hint))
 	if n.ListName != "" {

@@ -334,3 +334,37 @@ func TestXFormShapes(t *testing.T) {
 		t.Errorf("the Indonesian label of other: %+v", tx)
 	}
 }
+
+// TestXFormGuidanceHint: a guidance hint is a "guidance" form of the hint's itext, even
+// without a hint, and it turns the untranslated form to itext, as pyxform does.
+func TestXFormGuidanceHint(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label | hint | guidance_hint | autoplay | audio |
+| | text | q | Q | H | Ask slowly | audio | q.mp3 |
+| | text | r | R | | Only guidance | | |
+| | text | s | S | | | | |
+`)
+	doc, _ := xformOf(t, f)
+	tr := doc.find("translation", "lang", "default")
+	if tr == nil {
+		t.Fatal("no default translation")
+	}
+	q := tr.find("text", "id", "/data/q:hint")
+	if q == nil || len(q.Kids) != 2 || q.Kids[0].Text != "H" || q.Kids[1].Attrs["form"] != "guidance" || q.Kids[1].Text != "Ask slowly" {
+		t.Errorf("q's hint: %+v", q)
+	}
+	r := tr.find("text", "id", "/data/r:hint")
+	if r == nil || len(r.Kids) != 1 || r.Kids[0].Attrs["form"] != "guidance" {
+		t.Errorf("r's hint: %+v", r)
+	}
+	if tr.find("text", "id", "/data/s:hint") != nil || doc.find("input", "ref", "/data/s").find("hint", "", "") != nil {
+		t.Error("s has a hint it was not given")
+	}
+	if l := tr.find("text", "id", "/data/q:label"); l == nil || l.Kids[0].Attrs["form"] != "audio" || l.Kids[0].Text != "jr://audio/q.mp3" {
+		t.Errorf("q's label: %+v", l)
+	}
+	if in := doc.find("input", "ref", "/data/q"); in.Attrs["autoplay"] != "audio" {
+		t.Errorf("q's control: %+v", in.Attrs)
+	}
+}
