@@ -37,7 +37,8 @@ const employerForm = `| survey |
 // TestTUIStudyForms runs the interview screens as "tracer" starts them on a laptop that
 // pulled the study's forms: home offers both published forms, f switches to the employer
 // survey, a walk-in interview on it is finalized and the background sync gets it onto the
-// server, where it is checked against that form.
+// server, where it is checked against that form; back on the built-in form, a second
+// interview goes the same way, and home counts each form beside both.
 func TestTUIStudyForms(t *testing.T) {
 	ctx := context.Background()
 	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
@@ -132,12 +133,37 @@ func TestTUIStudyForms(t *testing.T) {
 	r.press("f", "y")
 	r.waitFor("Sent                           1 in this form · 1 in all forms")
 
+	// Back on the built-in form: a walk-in who declines, finalized and synced too.
+	r.press("f")
+	r.waitFor("Form blk_tracer", "1 of 2", "Sent                           0 in this form · 1 in all forms")
+	r.press("1")
+	r.waitFor("Find the respondent")
+	r.p.Send(tea.KeyPressMsg{Code: 'n', Mod: tea.ModCtrl})
+	r.waitFor("Press Enter to continue.")
+	r.press("enter")
+	r.waitFor("Do you agree to be interviewed?")
+	r.press("2", "enter")
+	r.waitFor("Participant ID")
+	r.press("enter")
+	r.waitFor("Interview date")
+	r.press("20261120", "enter")
+	r.waitFor("Interview mode")
+	r.press("1", "enter")
+	r.press("ctrl+r")
+	r.waitFor("No problems")
+	r.press("f", "y")
+	r.waitFor("Sent                           1 in this form · 2 in all forms")
+
 	stored, err := subs.List(ctx, survey.SubmissionFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(stored) != 1 || stored[0].FormID != "employer_survey" || stored[0].FormVersion != "1" {
-		t.Fatalf("server holds %+v, want one employer_survey interview", stored)
+	byForm := map[string]int{}
+	for _, st := range stored {
+		byForm[st.FormID+" "+st.FormVersion]++
+	}
+	if len(stored) != 2 || byForm["employer_survey 1"] != 1 || byForm["blk_tracer "+builtinVersion(t)] != 1 {
+		t.Fatalf("server holds %v, want one interview on each form", byForm)
 	}
 }
 
@@ -192,4 +218,13 @@ func TestTUIPublishForm(t *testing.T) {
 	if list, _ = formStore.Forms(ctx); !list[1].Retired {
 		t.Fatalf("employer_survey not retired: %+v", list[1])
 	}
+}
+
+func builtinVersion(t *testing.T) string {
+	t.Helper()
+	f, err := builtin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Version
 }
