@@ -231,14 +231,20 @@ func (h *homeScreen) view(compact bool) string {
 	action("3", t.HomeSettings)
 	action("4", t.HomeSync)
 	action("5", fmt.Sprintf(t.HomeReturnedList, h.counts[survey.StateReturned]))
+	formsBeside := !compact && c.cfg.Reviewer != nil && c.cfg.Catalog != nil
 	if c.cfg.Reviewer != nil {
-		action("6", t.HomeQueue)
+		if formsBeside {
+			// the study's forms share the queue's line: a supervisor's home keeps its rows
+			b.WriteString("  " + st.Key.Render("6") + "  " + t.HomeQueue + "   " + st.Key.Render("9") + "  " + t.HomeForms9 + "\n")
+		} else {
+			action("6", t.HomeQueue)
+		}
 		action("7", t.HomeCoverage)
 	}
 	if c.cfg.Attempts != nil {
 		action("8", callLabel(c.lang))
 	}
-	if c.cfg.Catalog != nil {
+	if c.cfg.Catalog != nil && !formsBeside {
 		action("9", t.HomeForms9)
 	}
 	if c.cfg.Decider != nil {
