@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/postgres"
 	"tracer/survey/seal"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
@@ -112,8 +113,24 @@ func (m *Main) importDB(dir, dbFlag string) string {
 }
 
 // importBundles imports the outbox bundles in from into the relay's or server's database
-// at path and writes each one's receipts beside it.
-func (m *Main) importBundles(ctx context.Context, path, from string) error {
+// at path (a SQLite file, or a server's postgres:// URL with its keys in the data folder
+// data) and writes each one's receipts beside them.
+func (m *Main) importBundles(ctx context.Context, path, from, data string) error {
+	if postgres.IsURL(path) {
+		st, err := m.openServerStores(ctx, path, data, true)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if _, err := os.Stat(st.KeyPath); err != nil {
+			return fmt.Errorf("no server key at %s: give the --data folder of the servers on %s", st.KeyPath, st.Name)
+		}
+		key, err := seal.LoadOrCreate(st.KeyPath)
+		if err != nil {
+			return err
+		}
+		return m.importInto(ctx, server.New(st.config(key, slog.New(slog.DiscardHandler))), from)
+	}
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("no relay or server database at %s", path)
 	}
@@ -140,7 +157,12 @@ func (m *Main) importBundles(ctx context.Context, path, from string) error {
 		}
 		cfg = centreConfig(db, key, log)
 	}
-	srv := server.New(cfg)
+	return m.importInto(ctx, server.New(cfg), from)
+}
+
+// importInto imports the outbox bundles in from through srv and writes each one's
+// receipts beside it.
+func (m *Main) importInto(ctx context.Context, srv *server.Server, from string) error {
 	paths, err := filepath.Glob(filepath.Join(from, "*"+client.OutboxExt))
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"tracer/forms/builtin"
+	"tracer/survey/postgres/pgtest"
 	"tracer/survey/sqlite"
 	"tracer/sync/testbed"
 )
@@ -53,6 +55,12 @@ func TestScript(t *testing.T) {
 			env.Setenv("OPENROSA", filepath.Join(td, "..", "..", "..", "sync", "server", "testdata", "openrosa"))
 			return nil
 		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "pg" {
+				return os.Getenv(pgtest.EnvVar) != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waiturl":    cmdWaitURL,
 			"setcode":    cmdSetCode,
@@ -63,6 +71,7 @@ func TestScript(t *testing.T) {
 			"replace":    cmdReplace,
 			"dropline":   cmdDropLine,
 			"unzip":      cmdUnzip,
+			"pgdb":       cmdPGDB,
 			"waitstored": cmdWaitStored,
 			"setglob":    cmdSetGlob,
 			"setmatch":   cmdSetMatch,
@@ -70,6 +79,25 @@ func TestScript(t *testing.T) {
 			"replay":     cmdReplay,
 		},
 	})
+}
+
+// pgdb VAR creates an empty PostgreSQL database on the cluster $TRACER_TEST_POSTGRES
+// names, sets VAR to its URL and drops it when the script ends. The condition [pg] holds
+// when the variable is set.
+func cmdPGDB(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: pgdb VAR")
+	}
+	admin := os.Getenv(pgtest.EnvVar)
+	if admin == "" {
+		ts.Fatalf("pgdb needs $%s: guard the script with [!pg] skip", pgtest.EnvVar)
+	}
+	u, drop, err := pgtest.Create(admin)
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	ts.Defer(drop)
+	ts.Setenv(args[0], u)
 }
 
 // waiturl FILE VAR waits up to 20 seconds for FILE (the server's --url-file) and sets VAR

@@ -26,7 +26,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	serverFlag := fs.String("server", "", "sync with the server or relay at `URL`, and from now on once it answers (a relay at an event prints its URL)")
 	toFlag := fs.String("to", "", "no network: write the outbox as a sealed bundle into `DIR` (a USB stick) instead of pushing")
 	fromFlag := fs.String("from", "", "no network: on a laptop, read the receipts in `DIR`; on a relay or server (--db), import the laptops' bundles in DIR and write their receipts there")
-	dbFlag := fs.String("db", "", "with --from: the relay's or server's database `FILE` to import into")
+	dbFlag := fs.String("db", "", "with --from: the relay's or server's database `FILE` (or the server's postgres:// URL, with --data its data folder) to import into")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		return usageError("--from and --server do not go together")
 	case *fromFlag != "":
 		if db := m.importDB(dir, *dbFlag); db != "" {
-			return m.importBundles(ctx, db, *fromFlag)
+			return m.importBundles(ctx, db, *fromFlag, *dataFlag)
 		}
 		return m.syncFrom(ctx, dir, *fromFlag)
 	case *dbFlag != "":

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -32,10 +33,20 @@ func Need(tb testing.TB) {
 func URL(tb testing.TB) string {
 	tb.Helper()
 	Need(tb)
-	admin := os.Getenv(EnvVar)
+	u, drop, err := Create(os.Getenv(EnvVar))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(drop)
+	return u
+}
+
+// Create makes an empty database on the cluster whose URL is admin and returns its URL
+// and the function that drops it.
+func Create(admin string) (string, func(), error) {
 	u, err := url.Parse(admin)
 	if err != nil {
-		tb.Fatalf("$%s: %v", EnvVar, err)
+		return "", nil, fmt.Errorf("$%s: %w", EnvVar, err)
 	}
 	var b [6]byte
 	rand.Read(b[:])
@@ -44,25 +55,22 @@ func URL(tb testing.TB) string {
 	defer cancel()
 	db, err := sql.Open("pgx", admin)
 	if err != nil {
-		tb.Fatal(err)
+		return "", nil, err
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("create test database on $%s: %v", EnvVar, err)
+		return "", nil, fmt.Errorf("create a test database on $%s: %w", EnvVar, err)
 	}
-	tb.Cleanup(func() {
+	drop := func() {
 		db, err := sql.Open("pgx", admin)
 		if err != nil {
-			tb.Error(err)
 			return
 		}
 		defer db.Close()
-		if _, err := db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("drop test database %s: %v", name, err)
-		}
-	})
+		db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	}
 	u.Path = "/" + name
-	return u.String()
+	return u.String(), drop, nil
 }
 
 // Key returns a random 32-byte key, for the code key of a test database.
