@@ -24,11 +24,6 @@ import (
 
 var updateCollect = flag.Bool("update-collect", false, "rewrite the recorded Collect submissions in testdata/openrosa from the employed persona")
 
-// collectFixtures are the recorded Collect requests: a HEAD preflight and the POST that
-// follows it, as ODK Collect (OkHttp) sends them, and one from an older Collect (its
-// "*****" boundary and ISO Date header).
-var collectFixtures = []string{"collect-head.http", "collect-submission.http", "collect-old-submission.http"}
-
 // instanceXML writes the answers of form f as the XML instance Collect submits: every
 // element of the form, empty ones too, with meta/instanceID.
 func instanceXML(f *forms.Form, answers []survey.Answer, instanceID string) []byte {
