@@ -22,6 +22,8 @@ func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
 		switch key {
 		case "answers":
 			return d.answers(&v.Answers)
+		case "device":
+			return d.str(&v.Device)
 		case "enumerator":
 			return d.str(&v.Enumerator)
 		case "finalized_at":
@@ -36,6 +38,8 @@ func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
 			return d.str(&v.ID)
 		case "lang":
 			return d.str(&v.Lang)
+		case "mode":
+			return d.str(&v.Mode)
 		case "respondent_id":
 			return d.str(&v.RespondentID)
 		case "revision":
@@ -52,8 +56,8 @@ func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
 }
 
 // recordKeys are the keys of recordJSON, for the duplicate check.
-var recordKeys = [...]string{"answers", "enumerator", "finalized_at", "form_hash", "form_id", "form_version",
-	"id", "lang", "respondent_id", "revision", "started_at"}
+var recordKeys = [...]string{"answers", "device", "enumerator", "finalized_at", "form_hash", "form_id", "form_version",
+	"id", "lang", "mode", "respondent_id", "revision", "started_at"}
 
 // recordDecoder is the state of decodeRecordJSON.
 type recordDecoder struct {
@@ -272,7 +276,12 @@ func appendCanonical(dst []byte, v *recordJSON) []byte {
 		dst = append(dst, ':')
 		dst = appendJSONString(dst, v.Answers[p])
 	}
-	dst = append(dst, `},"enumerator":`...)
+	dst = append(dst, '}')
+	if v.Device != "" { // omitempty
+		dst = append(dst, `,"device":`...)
+		dst = appendJSONString(dst, v.Device)
+	}
+	dst = append(dst, `,"enumerator":`...)
 	dst = appendJSONString(dst, v.Enumerator)
 	dst = append(dst, `,"finalized_at":`...)
 	dst = appendJSONString(dst, v.FinalizedAt)
@@ -286,6 +295,10 @@ func appendCanonical(dst []byte, v *recordJSON) []byte {
 	dst = appendJSONString(dst, v.ID)
 	dst = append(dst, `,"lang":`...)
 	dst = appendJSONString(dst, v.Lang)
+	if v.Mode != "" { // omitempty
+		dst = append(dst, `,"mode":`...)
+		dst = appendJSONString(dst, v.Mode)
+	}
 	dst = append(dst, `,"respondent_id":`...)
 	dst = appendJSONString(dst, v.RespondentID)
 	dst = append(dst, `,"revision":`...)

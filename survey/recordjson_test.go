@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -213,6 +214,25 @@ func TestCanonicalAgreesWithEncodingJSON(t *testing.T) {
 	if got, want := appendCanonical(nil, v), slowCanonical(t, v); !bytes.Equal(got, want) {
 		t.Errorf("empty record:\n got %s\nwant %s", got, want)
 	}
+	// Every field of the wire shape, set by reflection so that a field added to recordJSON
+	// and not to the encoder or the decoder fails here.
+	full := &recordJSON{Answers: map[string]string{"/a": "1"}}
+	rv := reflect.ValueOf(full).Elem()
+	for i := range rv.NumField() {
+		switch f := rv.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString("v" + rv.Type().Field(i).Name)
+		case reflect.Int:
+			f.SetInt(int64(i + 1))
+		}
+	}
+	want := slowCanonical(t, full)
+	if got := appendCanonical(nil, full); !bytes.Equal(got, want) {
+		t.Errorf("every field:\n got %s\nwant %s", got, want)
+	}
+	if back, ok := decodeRecordJSON(want); !ok || !reflect.DeepEqual(&back, full) {
+		t.Errorf("every field read back (fast decoder accepted %v): %+v", ok, back)
+	}
 	b := sampleRecord(t)
 	r, err := DecodeRecord(b)
 	if err != nil {
@@ -234,7 +254,7 @@ func FuzzCanonical(f *testing.F) {
 		parts := strings.Split(in, "|")
 		at := func(i int) string { return parts[i%len(parts)] }
 		v := &recordJSON{Answers: map[string]string{}, Enumerator: at(1), FinalizedAt: at(2), FormHash: at(3), FormID: at(4),
-			FormVersion: at(5), ID: at(6), Lang: at(7), RespondentID: at(8), Revision: rev, StartedAt: at(9)}
+			FormVersion: at(5), ID: at(6), Lang: at(7), RespondentID: at(8), Revision: rev, StartedAt: at(9), Device: at(10), Mode: at(11)}
 		for i := 0; i+1 < len(parts); i += 2 {
 			v.Answers[parts[i]] = parts[i+1]
 		}
