@@ -184,6 +184,23 @@ type AttemptLedger interface {
 	List(ctx context.Context, f AttemptFilter) ([]*Attempt, error)
 }
 
+// AttemptContext is implemented by an AttemptLedger that can give an enumerator the
+// earlier attempts on the alumni assigned to her: after a reassignment her laptop learns
+// what was tried before.
+type AttemptContext interface {
+	// AssignedAttempts returns up to limit stored attempts with a sequence number above
+	// after, on the alumni assigned to user now, made by other accounts, by sequence number.
+	AssignedAttempts(ctx context.Context, user string, after int64, limit int) ([]*Attempt, error)
+}
+
+// AttemptImporter is implemented by a laptop's AttemptStore that can keep attempts made on
+// other laptops, for context.
+type AttemptImporter interface {
+	// Import saves attempts pulled from the server as already sent, in one transaction;
+	// an id already held is left as it is.
+	Import(ctx context.Context, attempts []*Attempt) error
+}
+
 // String describes the attempt in one line for people.
 func (a *Attempt) String() string {
 	s := fmt.Sprintf("%s %s %s %s %s", a.At.Local().Format("2006-01-02 15:04"), a.RosterID, a.Mode, a.Outcome, DispositionLabel(a.Outcome, "en"))

@@ -80,6 +80,9 @@ type SyncSummary struct {
 	Relay string
 	// Updates holds one outcome per roster update the server answered for, in push order.
 	Updates []AttemptOutcome
+	// AttemptsPulled counts the attempts others made on this laptop's alumni that were
+	// pulled for context (some may have been on the laptop already).
+	AttemptsPulled int
 }
 
 // HeldRevision is an outbox revision a sync held back, with the form it was made with.

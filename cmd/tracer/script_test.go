@@ -117,7 +117,7 @@ func cmdWaitURL(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("no URL in %s after 20s", args[0])
 }
 
-var codePattern = regexp.MustCompile(`enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})`)
+var codePattern = regexp.MustCompile(`enrollment code(?: for [^:]+)?: ([A-Z0-9]{4}-[A-Z0-9]{4})`)
 
 // setcode VAR sets VAR to the enrollment code in the last command's standard output.
 func cmdSetCode(ts *testscript.TestScript, neg bool, args []string) {

@@ -138,6 +138,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "safe on two machines: this laptop and the relay of %s (centre code %s); the relay sends them on to the centre\n",
 			survey.Printable(sum.Relay), relayCode(enr.PublicKey))
 	}
+	if sum.AttemptsPulled > 0 {
+		fmt.Fprintf(m.Stdout, "earlier attempts by others on your alumni, kept for context: %d\n", sum.AttemptsPulled)
+	}
 	if sum.Purged > 0 {
 		fmt.Fprintf(m.Stdout, "approved on the server, their content dropped from this laptop: %d interviews\n", sum.Purged)
 	}

@@ -11,8 +11,10 @@ import (
 
 // Ensure the attempt stores implement their interfaces.
 var (
-	_ survey.AttemptStore  = (*AttemptStore)(nil)
-	_ survey.AttemptLedger = (*AttemptLedger)(nil)
+	_ survey.AttemptStore    = (*AttemptStore)(nil)
+	_ survey.AttemptImporter = (*AttemptStore)(nil)
+	_ survey.AttemptLedger   = (*AttemptLedger)(nil)
+	_ survey.AttemptContext  = (*AttemptLedger)(nil)
 )
 
 // AttemptStore is the SQLite implementation of survey.AttemptStore: the laptop's contact
@@ -175,6 +177,26 @@ func scanAttempt(rows *sql.Rows, laptop bool) (*survey.Attempt, error) {
 	return &a, nil
 }
 
+// Import saves attempts made on other laptops as sent. See survey.AttemptImporter.
+func (s *AttemptStore) Import(ctx context.Context, attempts []*survey.Attempt) error {
+	now := formatTime(s.db.now())
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, a := range attempts {
+			enc := *a
+			if err := s.crypt(&enc, false); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (`+attemptColumns+`, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (id) DO NOTHING`,
+				enc.ID, enc.RosterID, formatTime(enc.At), enc.Enumerator, string(enc.Mode), enc.Channel, enc.Outcome,
+				formatTime(enc.Callback), enc.Note, enc.InterviewID, now, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // MarkSent records that the server holds attempt id. See survey.AttemptStore.
 func (s *AttemptStore) MarkSent(ctx context.Context, id string) error {
 	return s.mark(ctx, `UPDATE attempts SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), id)
@@ -313,6 +335,30 @@ func (l *AttemptLedger) get(ctx context.Context, tx *sql.Tx, id string) (*survey
 		return nil, rows.Err()
 	}
 	return scanAttempt(rows, false)
+}
+
+// AssignedAttempts returns the attempts others made on the alumni assigned to user now.
+// See survey.AttemptContext.
+func (l *AttemptLedger) AssignedAttempts(ctx context.Context, user string, after int64, limit int) ([]*survey.Attempt, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := l.db.db.QueryContext(ctx, `SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts a
+		WHERE seq > ? AND enumerator != ? AND EXISTS (SELECT 1 FROM assignments s WHERE s.roster_id = a.roster_id AND s.user_name = ?)
+		ORDER BY seq LIMIT ?`, after, user, user, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // List returns stored attempts by sequence number. See survey.AttemptLedger.

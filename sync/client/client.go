@@ -390,6 +390,14 @@ func (c *Client) DecideRosterUpdate(ctx context.Context, id string, accept bool,
 	return &out, nil
 }
 
+// AssignedAttempts pulls a page of the attempts other accounts made on the alumni assigned
+// to this account, after the cursor.
+func (c *Client) AssignedAttempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
+	var out wire.AttemptsPage
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/attempts/assigned?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	return &out, err
+}
+
 // Attempts pulls a page of stored contact attempts after the cursor (supervisor, analyst).
 func (c *Client) Attempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
 	var out wire.AttemptsPage

@@ -81,6 +81,11 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 			return sum, err
 		}
 	}
+	if imp, ok := l.Attempts.(survey.AttemptImporter); ok && l.State != nil {
+		if err := c.pullAssignedAttempts(ctx, l, imp, sum); err != nil {
+			return sum, err
+		}
+	}
 	returned := sum.Returned
 	if err := c.pullReturned(ctx, l, sum); err != nil {
 		return sum, err
@@ -472,6 +477,8 @@ const (
 	CursorRoster   = "roster"
 	CursorReturned = "returned"
 	CursorApproved = "approved"
+	// CursorAssignedAttempts follows the attempts others made on the laptop's alumni.
+	CursorAssignedAttempts = "assigned_attempts"
 )
 
 func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
@@ -497,6 +504,43 @@ func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
 			if err := c.setCursor(ctx, l, CursorRoster, after); err != nil {
 				return err
 			}
+		}
+		if !page.More {
+			return nil
+		}
+	}
+	return nil
+}
+
+// pullAssignedAttempts keeps on the laptop the attempts others made on the alumni assigned
+// to it (after a reassignment: what was tried before). A roster pull that brought rows (a
+// reassignment among them) starts again from the first attempt, so earlier attempts on a
+// newly assigned alumnus come too; the laptop keeps each attempt once. A server that does
+// not offer them (a relay, an older server) is no error.
+func (c *Client) pullAssignedAttempts(ctx context.Context, l Laptop, imp survey.AttemptImporter, sum *Summary) error {
+	after, err := c.cursor(ctx, l, CursorAssignedAttempts)
+	if err != nil {
+		return err
+	}
+	if sum.RosterRows > 0 {
+		after = 0
+	}
+	for range maxPages {
+		page, err := c.AssignedAttempts(ctx, after)
+		if survey.ErrorCode(err) == survey.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if len(page.Attempts) > 0 {
+			if err := imp.Import(ctx, page.Attempts); err != nil {
+				return fmt.Errorf("store pulled attempts: %w", err)
+			}
+			sum.AttemptsPulled += len(page.Attempts)
+		}
+		after = max(after, page.Next)
+		if err := c.setCursor(ctx, l, CursorAssignedAttempts, after); err != nil {
+			return err
 		}
 		if !page.More {
 			return nil

@@ -64,3 +64,31 @@ func (s *Server) listAttempts(w http.ResponseWriter, r *http.Request, u *survey.
 	writeJSON(w, http.StatusOK, page)
 	return nil
 }
+
+// pullAssignedAttempts pages through the attempts other accounts made on the alumni now
+// assigned to the caller: after a reassignment, her laptop learns what was tried before
+// (the number used too: she calls the same alumni). A store that cannot tell gives none.
+func (s *Server) pullAssignedAttempts(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	after, limit, err := cursor(r)
+	if err != nil {
+		return err
+	}
+	page := wire.AttemptsPage{Attempts: []*survey.Attempt{}, Next: after}
+	if ac, ok := s.cfg.Attempts.(survey.AttemptContext); ok {
+		list, err := ac.AssignedAttempts(r.Context(), u.Name, after, limit+1)
+		if err != nil {
+			return err
+		}
+		if len(list) > limit {
+			list, page.More = list[:limit], true
+		}
+		for _, a := range list {
+			page.Next = a.Seq
+		}
+		if list != nil {
+			page.Attempts = list
+		}
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tracer/survey"
+	"tracer/sync/client"
 	"tracer/sync/testbed"
 )
 
@@ -68,5 +69,29 @@ func TestReassignmentKeepsHistory(t *testing.T) {
 	now, err := sup.Assignments(ctx, "", false)
 	if err != nil || len(now) != 1 || now[0].User != "eko" {
 		t.Errorf("in force: %+v %v", now, err)
+	}
+
+	// eko's laptop gets ani's earlier attempt for context, kept as ani's and as sent, and
+	// not its own attempts back; a second sync brings nothing new.
+	lap := testbed.NewLaptop(t)
+	laptop := client.Laptop{Interviews: lap.Interviews, Roster: lap.Roster, State: lap.State, Attempts: lap.Attempts}
+	sum, err := eko.Sync(ctx, laptop, nil)
+	if err != nil || sum.RosterRows != 1 || sum.AttemptsPulled != 1 {
+		t.Fatalf("eko's sync: %+v %v", sum, err)
+	}
+	got, err := lap.Attempts.List(ctx, survey.AttemptFilter{RosterID: "R1"})
+	if err != nil || len(got) != 1 || !got[0].Same(early) || got[0].Sent.IsZero() {
+		t.Fatalf("the attempts on eko's laptop: %+v %v", got, err)
+	}
+	if unsent, _ := lap.Attempts.Unsent(ctx); len(unsent) != 0 {
+		t.Errorf("pulled attempts would be pushed again: %+v", unsent)
+	}
+	if sum, err := eko.Sync(ctx, laptop, nil); err != nil || sum.AttemptsPulled != 0 {
+		t.Errorf("a second sync: %+v %v", sum, err)
+	}
+	// ani's laptop, no longer assigned R1, gets none of eko's.
+	lapAni := testbed.NewLaptop(t)
+	if sum, err := ani.Sync(ctx, client.Laptop{Interviews: lapAni.Interviews, Roster: lapAni.Roster, State: lapAni.State, Attempts: lapAni.Attempts}, nil); err != nil || sum.AttemptsPulled != 0 {
+		t.Errorf("ani's sync: %+v %v", sum, err)
 	}
 }

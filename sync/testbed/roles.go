@@ -162,6 +162,7 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 			return wire.AttemptPushRequest{DeviceTime: time.Now(), Attempts: []*survey.Attempt{{ID: survey.NewID(), RosterID: r1,
 				At: time.Now().Add(-time.Minute), Enumerator: m.Prefix + "ani", Mode: survey.ModePhone, Outcome: "3.13"}}}
 		}, ""},
+		{"GET /api/v1/attempts/assigned?after=0", []string{E, S}, 200, nil, ""},
 		{"GET /api/v1/attempts", []string{S, A}, 200, nil, ""},
 		{"GET /api/v1/interviews", []string{S, A}, 200, nil, ""},
 		{"GET /api/v1/interviews/" + id + "/1", []string{S, A}, 200, nil, ""},
