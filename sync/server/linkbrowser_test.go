@@ -1,0 +1,274 @@
+package server_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/forms"
+	"tracer/forms/builtin"
+	"tracer/survey"
+	"tracer/survey/sqlite"
+	"tracer/sync/server"
+	"tracer/sync/testbed"
+)
+
+// pageJS are the page helpers the browser test injects: find a question by its label, read
+// and set its value as a person would (clicks on choices, the date picker's year, month and
+// day), and press Send.
+const pageJS = `
+window.t = {
+  norm: s => s.replace(/[*_\s]+/g, ' ').trim().toLowerCase(),
+  box(label) {
+    const want = t.norm(label).slice(0, 60);
+    return [...document.querySelectorAll('.question-container')].find(c => {
+      const l = c.querySelector('.control-text label, .control-text');
+      return l && t.norm(l.textContent).startsWith(want);
+    });
+  },
+  sleep: ms => new Promise(r => setTimeout(r, ms)),
+  async choose(label, values) {
+    const c = t.box(label);
+    if (!c) return 'no question';
+    for (const v of values) {
+      const i = c.querySelector('input[value="' + CSS.escape(v) + '"]');
+      if (!i) return 'no choice ' + v + ' among ' + [...c.querySelectorAll('input[value]')].map(x => x.value).join(' ');
+      if (!i.checked) { i.click(); await t.sleep(30); }
+    }
+    return '';
+  },
+  focus(label) {
+    const c = t.box(label);
+    if (!c) return 'no question';
+    const i = c.querySelector('textarea, input:not([type=radio]):not([type=checkbox])');
+    if (!i) return 'no input';
+    i.focus(); i.select && i.select();
+    return '';
+  },
+  value(label) {
+    const c = t.box(label);
+    const i = c && c.querySelector('textarea, input:not([type=radio]):not([type=checkbox])');
+    return i ? i.value : null;
+  },
+  async date(label, iso) {
+    const c = t.box(label);
+    if (!c) return 'no question';
+    const [y, m, d] = iso.split('-').map(Number);
+    for (let n = 0; n < 40 && document.querySelector('.p-datepicker-panel'); n++) await t.sleep(50);
+    const inp = c.querySelector('input');
+    inp.click();
+    let p = null;
+    for (let n = 0; n < 40 && !p; n++) { await t.sleep(50); p = document.getElementById(inp.getAttribute('aria-controls')); }
+    if (!p) return 'no date picker';
+    p.querySelector('.p-datepicker-select-year').click(); await t.sleep(150);
+    for (let n = 0; n < 20; n++) {
+      const years = [...p.querySelectorAll('.p-datepicker-year')].map(e => parseInt(e.textContent.trim(), 10));
+      if (years.includes(y)) break;
+      p.querySelector(y < years[0] ? '.p-datepicker-prev-button' : '.p-datepicker-next-button').click(); await t.sleep(100);
+    }
+    const yc = [...p.querySelectorAll('.p-datepicker-year')].find(e => parseInt(e.textContent.trim(), 10) === y);
+    if (!yc) return 'no year ' + y + ' in ' + [...p.querySelectorAll('.p-datepicker-year')].map(e => e.textContent.trim()).join(',') + ' panel ' + p.textContent.slice(0, 200);
+    yc.click(); await t.sleep(150);
+    p.querySelectorAll('.p-datepicker-month')[m - 1].click(); await t.sleep(150);
+    const dc = [...p.querySelectorAll('td:not(.p-datepicker-other-month) span')].find(e => parseInt(e.textContent.trim(), 10) === d);
+    if (!dc) return 'no day ' + d;
+    dc.click(); await t.sleep(150);
+    if (document.querySelector('.p-datepicker-panel')) { document.activeElement.blur(); document.body.click(); }
+    for (let n = 0; n < 40 && document.querySelector('.p-datepicker-panel'); n++) await t.sleep(50);
+    inp.blur(); await t.sleep(300);
+    return inp.value ? '' : 'the date picker left the date empty';
+  },
+  send() {
+    const b = [...document.querySelectorAll('.footer button')].find(b => b.textContent.trim() === 'Send' || b.getAttribute('aria-label') === 'Send');
+    if (!b) return 'no Send button';
+    b.click();
+    return '';
+  },
+  errors() {
+    return [...document.querySelectorAll('.validation-message')].filter(e => e.offsetParent && e.textContent.trim())
+      .map(e => { const c = e.closest('.question-container'); return (c ? c.querySelector('.control-text').textContent.trim().slice(0, 50) : '') + ': ' + e.textContent.trim(); });
+  },
+};
+true`
+
+// TestLinkInBrowser opens an alumnus's link in headless Chromium on a phone-sized viewport,
+// fills the built-in form for the employed persona as a person would (what the roster
+// prefilled is left as it is), sends it, and checks that the server holds exactly that
+// interview, with mode web. A forged and an expired link say so on the page.
+func TestLinkInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The persona's roster row: what the centre knew before the interview.
+	row := &survey.Respondent{RosterID: "BTG25-0071", NIK: "6408061202040071", Name: "Dimas Gunawan", Sex: "L", BirthDate: "2004-02-12",
+		Phone: "+628571224451", PhoneRaw: "08571224451", Education: "5", Institution: "UPTD BLKI Kota Bontang", Kejuruan: "LAS",
+		ProgramName: "Juru Las SMAW 3G", BatchID: "BTG-2025-03", TrainingEnd: "2025-04-03", Funding: "apbd_kab_murni",
+		Completion: "pass", Regency: "6408"}
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{row}); err != nil {
+		t.Fatal(err)
+	}
+	// ODK Web Forms 0.22 hangs or drops the date answered when an expression calls
+	// decimal-date-time on a date, as the built-in form's months_to_first_job does: the
+	// link's form is the built-in form with that one calculation replaced, published as a
+	// newer version (docs/COLLECT.md).
+	const monthsCalc = "(decimal-date-time(coalesce(${first_job_date}, coalesce(${first_job_date_nw}, ${job_start_date}))) - decimal-date-time(${training_end_date})) div 30.4375"
+	src := string(builtin.Source())
+	if !strings.Contains(src, monthsCalc) || !strings.Contains(src, "| "+f.Version+" |") {
+		t.Fatal("the built-in form no longer has the calculation this test replaces: drop the replacement")
+	}
+	src = strings.Replace(src, monthsCalc, "0", 1)
+	src = strings.Replace(src, "| "+f.Version+" |", "| "+f.Version+"-web |", 1)
+	if _, _, err := server.Publish(ctx, env.Forms, builtin.Name, []byte(src), "supri"); err != nil {
+		t.Fatal(err)
+	}
+	links := sqlite.NewLinkStore(env.DB)
+	made, err := links.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{row.RosterID}}, f.ID, time.Now().Add(24*time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.navigate(env.URL + "/r/" + made[0].Token)
+	b.waitFor("the form to render", `document.querySelector('.form-initialization-status.ready') && document.querySelector('.question-container')`)
+	b.eval(pageJS, nil)
+	shot := filepath.Join(os.TempDir(), "tracer-link-page.png")
+	defer func() {
+		if t.Failed() {
+			b.screenshot(shot)
+			t.Logf("screenshot of the page: %s", shot)
+		}
+	}()
+	var lang string
+	b.eval(`document.querySelector('.language-changer').textContent.trim()`, &lang)
+	if !strings.Contains(lang, "Indonesia") {
+		t.Errorf("the page opens in %q, not Indonesian", lang)
+	}
+
+	// The persona's answers, in form order, through the page. The labels are the form's
+	// Indonesian ones, as the page shows them.
+	idLang, _ := f.MatchLang("id")
+	sess := forms.NewSession(f, forms.Options{Lang: idLang, Now: func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }})
+	sess.Restore(answers)
+	prefill := row.Values()
+	filled := 0
+	for _, a := range answers {
+		n := sess.NodeAt(a.Path)
+		if n == nil || n.Kind != forms.KindQuestion || n.Repeat != nil || a.Value == "" || sess.ReadOnly(a.Path) ||
+			(n.Calculation != nil && !strings.Contains(n.Type, "select") && n.Type != "text") {
+			continue
+		}
+		if prefill[n.Name] == a.Value && n.Type != "date" {
+			continue // the roster prefilled it; the alumnus leaves it
+		}
+		label := sess.Label(a.Path)
+		b.waitFor("question "+n.Name, "t.box("+js(label)+")")
+		var msg string
+		switch {
+		case strings.HasPrefix(n.Type, "select_one"):
+			b.eval("t.choose("+js(label)+", ["+js(a.Value)+"])", &msg)
+		case strings.HasPrefix(n.Type, "select_multiple"):
+			vals := strings.Fields(a.Value)
+			quoted := make([]string, len(vals))
+			for i, v := range vals {
+				quoted[i] = js(v)
+			}
+			b.eval("t.choose("+js(label)+", ["+strings.Join(quoted, ",")+"])", &msg)
+		case n.Type == "date":
+			if prefill[n.Name] == a.Value {
+				continue
+			}
+			b.eval("t.date("+js(label)+", "+js(a.Value)+")", &msg)
+		default:
+			var have string
+			b.eval("t.value("+js(label)+")", &have)
+			if have == a.Value {
+				continue
+			}
+			b.eval("t.focus("+js(label)+")", &msg)
+			if msg == "" {
+				b.typeKeys(a.Value)
+			}
+		}
+		if msg != "" {
+			t.Fatalf("question %s (%s): %s", n.Name, label, msg)
+		}
+		filled++
+	}
+	var msg string
+	b.eval("t.send()", &msg)
+	if msg != "" {
+		t.Fatal(msg)
+	}
+	b.waitFor("the server's answer", `document.getElementById('tracer-status').className === 'done' || document.getElementById('tracer-status').className === 'error' || t.errors().length > 0`)
+	var status string
+	var problems []string
+	b.eval(`document.getElementById('tracer-status').textContent`, &status)
+	b.eval(`t.errors()`, &problems)
+	if !strings.Contains(status, "Terima kasih") {
+		t.Fatalf("after Send: status %q, questions with errors %v", status, problems)
+	}
+	t.Logf("%d answers given on the page, the rest prefilled from the roster", filled)
+
+	// The server holds exactly that interview.
+	if n, _ := env.Subs.Count(ctx); n != 1 {
+		t.Fatalf("%d revisions stored, want 1", n)
+	}
+	sub, err := env.Subs.Get(ctx, made[0].Link.InterviewID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := survey.DecodeRecord(sub.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Mode != survey.CaptureWeb || rec.RespondentID != row.RosterID {
+		t.Errorf("record mode %q respondent %q", rec.Mode, rec.RespondentID)
+	}
+	for _, a := range answers {
+		n := f.Node(nameOf(a.Path))
+		if n == nil || n.Kind == forms.KindMeta || n.Kind == forms.KindCalculate || strings.Contains(a.Path, "[") {
+			continue
+		}
+		if got := rec.Answers[a.Path]; got != a.Value {
+			t.Errorf("%s = %q on the server, the persona answered %q", a.Path, got, a.Value)
+		}
+	}
+	for p, v := range rec.Answers {
+		n := f.Node(nameOf(p))
+		if n != nil && n.Kind == forms.KindQuestion && sess.Value(p) == "" {
+			t.Errorf("%s = %q on the server, not an answer of the persona", p, v)
+		}
+	}
+
+	// A forged link and an expired one say so, in Indonesian, and show no form.
+	b.navigate(env.URL + "/r/" + strings.Repeat("x", 43))
+	b.waitFor("the forged link's page", `document.getElementById('tracer-status') && document.readyState === 'complete'`)
+	var text string
+	b.eval(`document.body.textContent`, &text)
+	if !strings.Contains(text, "Tautan ini tidak berlaku") || strings.Contains(text, "Dimas") {
+		t.Errorf("forged link page: %q", text)
+	}
+	env.DB.Now = func() time.Time { return time.Now().Add(48 * time.Hour) }
+	b.navigate(env.URL + "/r/" + made[0].Token)
+	b.waitFor("the expired link's page", `document.getElementById('tracer-status') && document.readyState === 'complete' && !document.querySelector('#tracer-form')`)
+	b.eval(`document.body.textContent`, &text)
+	if !strings.Contains(text, "Tautan ini tidak berlaku") {
+		t.Errorf("expired link page: %q", text)
+	}
+}
+
+// nameOf is the question name at the end of an answer path.
+func nameOf(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		path = path[i+1:]
+	}
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
