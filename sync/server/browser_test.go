@@ -217,12 +217,6 @@ func (b *browser) waitFor(what, cond string) {
 	}
 }
 
-// typeText types text into the focused element as a keyboard would.
-func (b *browser) typeText(text string) {
-	b.t.Helper()
-	b.call(b.session, "Input.insertText", map[string]any{"text": text}, nil)
-}
-
 // typeKeys types text key by key (keyDown with its character, keyUp), for inputs that
 // listen to key presses rather than to inserted text.
 func (b *browser) typeKeys(text string) {

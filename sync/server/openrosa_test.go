@@ -72,7 +72,9 @@ func instanceXML(f *forms.Form, answers []survey.Answer, instanceID string) []by
 	return b.Bytes()
 }
 
-// writeCollectFixtures records the requests Collect sends for the employed persona.
+// writeCollectFixtures records the requests Collect sends for the employed persona: a HEAD
+// preflight and the POST that follows it, as ODK Collect (OkHttp) sends them, and one from an
+// older Collect (its "*****" boundary and ISO Date header).
 func writeCollectFixtures(t *testing.T) {
 	f, answers, err := testbed.Builtin()
 	if err != nil {
