@@ -40,6 +40,19 @@ func (m *Main) syncTo(ctx context.Context, dir, to string) error {
 	if err != nil {
 		return err
 	}
+	held, err := client.HeldBack(ctx, l)
+	if err != nil {
+		return err
+	}
+	if len(held) > 0 {
+		sum := survey.SyncSummary{Held: held}
+		fmt.Fprintf(m.Stdout, "not for sync: %d interviews made with a form the server did not publish (%s) stay on this laptop; they sync once the server publishes exactly that file\n",
+			len(held), survey.Printable(sum.HeldForms()))
+	}
+	if len(files) == 0 && len(held) > 0 {
+		fmt.Fprintln(m.Stdout, "nothing else to write")
+		return nil
+	}
 	if len(files) == 0 {
 		fmt.Fprintln(m.Stdout, "nothing to write: the outbox is empty")
 		return nil

@@ -26,6 +26,27 @@ const (
 // bundleBytes bounds the interviews' bytes in one outbox bundle, as in one push.
 const bundleBytes = wire.MaxBody / 2
 
+// HeldBack lists the outbox revisions made with a form the server did not publish, as of
+// the list the last sync saved in l.FormsDir: what a bundle leaves out. None before the
+// first sync.
+func HeldBack(ctx context.Context, l Laptop) ([]survey.HeldRevision, error) {
+	have, err := pulledForms(l.FormsDir)
+	if err != nil || have == nil {
+		return nil, err
+	}
+	all, err := l.Interviews.Outbox(ctx, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	var out []survey.HeldRevision
+	for _, it := range all {
+		if have.holds(it) {
+			out = append(out, held(it))
+		}
+	}
+	return out, nil
+}
+
 // WriteOutbox writes what a sync would push (the outbox but revisions refused for good or
 // made with a form the server did not publish as of the last sync, and the unsent attempts) into dir as outbox bundles of the account user, sealed under the key
 // of token; nothing is marked sent: that waits for the receipts (ReadReceipts). It returns

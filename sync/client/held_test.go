@@ -81,6 +81,9 @@ func TestSyncHoldsBackUnpublishedForms(t *testing.T) {
 	if _, items, _, err := client.WriteOutbox(ctx, laptop, t.TempDir(), "ani", tok, time.Now()); err != nil || items != 0 {
 		t.Fatalf("bundle holds %d interviews, want 0 (%v)", items, err)
 	}
+	if h, err := client.HeldBack(ctx, laptop); err != nil || len(h) != 1 || h[0].InterviewID != tried.InterviewID {
+		t.Fatalf("held back: %+v %v", h, err)
+	}
 
 	// The same bytes published: the next sync pushes it.
 	if _, _, err := server.Publish(ctx, env.Forms, "employer.md", []byte(triedForm), "sri"); err != nil {
