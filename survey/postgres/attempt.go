@@ -99,6 +99,13 @@ func (l *AttemptLedger) Ingest(ctx context.Context, attempts []*survey.Attempt, 
 				return err
 			}
 			if enumerator && assigned && owner.String != by {
+				if held, err := heldAt(ctx, tx, a.RosterID, by, a.At); err != nil {
+					return err
+				} else if held {
+					owner.String = by // made while the alumnus was hers: kept as hers
+				}
+			}
+			if enumerator && assigned && owner.String != by {
 				who := "nobody"
 				if owner.Valid {
 					who = "another enumerator"

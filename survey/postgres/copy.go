@@ -29,6 +29,7 @@ var copyTables = []struct {
 	{name: "retired_forms", columns: []string{"form_id", "retired_at", "retired_by"}},
 	{name: "server_roster", columns: []string{"roster_id", "seq", "body", "updated_at"}},
 	{name: "assignments", columns: []string{"roster_id", "user_name", "assigned_by", "assigned_at"}},
+	{name: "assignment_history", columns: []string{"id", "roster_id", "user_name", "assigned_by", "assigned_at", "ended_by", "ended_at"}, identity: true},
 	{name: "submissions", columns: []string{"seq", "interview_id", "revision", "hash", "body", "form_id", "form_version",
 		"respondent_id", "enumerator", "submitted_by", "device_time", "skew_ms", "received_at"}},
 	{name: "form_interviews", columns: []string{"form_id", "version", "interviews"}},

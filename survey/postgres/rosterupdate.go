@@ -100,6 +100,13 @@ func (l *RosterUpdateLedger) Ingest(ctx context.Context, updates []*survey.Roste
 				return err
 			}
 			if enumerator && assigned && owner != by {
+				if held, err := heldAt(ctx, tx, u.RosterID, by, u.ProposedAt); err != nil {
+					return err
+				} else if held {
+					owner = by // proposed while the alumnus was hers
+				}
+			}
+			if enumerator && assigned && owner != by {
 				who := "nobody"
 				if owner != "" {
 					who = "another enumerator"

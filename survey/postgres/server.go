@@ -285,6 +285,22 @@ func (s *ServerRosterStore) Assign(ctx context.Context, sel survey.AssignSelecto
 			return err
 		}
 		for i, id := range ids {
+			var owner string
+			err := tx.QueryRowContext(ctx, `SELECT user_name FROM assignments WHERE roster_id = $1`, id).Scan(&owner)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if owner != to {
+				// A new owner: the earlier assignment ends, the history keeps both.
+				if _, err := tx.ExecContext(ctx, `UPDATE assignment_history SET ended_by = $1, ended_at = $2 WHERE roster_id = $3 AND ended_at = ''`,
+					by, at, id); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO assignment_history (roster_id, user_name, assigned_by, assigned_at) VALUES ($1, $2, $3, $4)`,
+					id, to, by, at); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO assignments (roster_id, user_name, assigned_by, assigned_at) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (roster_id) DO UPDATE SET user_name = excluded.user_name, assigned_by = excluded.assigned_by,
 				assigned_at = excluded.assigned_at`, id, to, by, at); err != nil {

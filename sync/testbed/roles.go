@@ -193,9 +193,9 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		{"GET /api/v1/relay/returned?after=0", []string{S}, 200, nil, ""},
 		{"GET /api/v1/relay/approved?after=0", []string{S}, 200, nil, ""},
 		{"POST /api/v1/relay/roster-updates", []string{S}, 200, func() any {
-			return wire.RelayRosterUpdatesRequest{For: "ani", RosterUpdatePushRequest: wire.RosterUpdatePushRequest{DeviceTime: time.Now(),
-				Updates: []*survey.RosterUpdate{{ID: survey.NewID(), RosterID: "R1", Field: survey.FieldRegency, Value: "Kota Samarinda",
-					ProposedBy: "ani", ProposedAt: time.Now().Add(-time.Minute)}}}}
+			return wire.RelayRosterUpdatesRequest{For: m.Prefix + "ani", RosterUpdatePushRequest: wire.RosterUpdatePushRequest{DeviceTime: time.Now(),
+				Updates: []*survey.RosterUpdate{{ID: survey.NewID(), RosterID: r1, Field: survey.FieldRegency, Value: "Kota Samarinda",
+					ProposedBy: m.Prefix + "ani", ProposedAt: time.Now().Add(-time.Minute)}}}}
 		}, ""},
 		{"GET /api/v1/users", []string{D}, 200, nil, ""},
 		{"POST /api/v1/users", []string{D}, 201, func() any {
