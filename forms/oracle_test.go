@@ -152,6 +152,9 @@ func oracleForms(t *testing.T) map[string]*forms.Form {
 
 // TestODKOracle walks every form in both engines and compares them step by step.
 func TestODKOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ODK oracle: skipped in -short mode")
+	}
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("ODK oracle: no node on PATH")
@@ -292,7 +295,12 @@ func runOracle(t *testing.T, node string, input any) map[string]oracleResult {
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// Stop Node before go test's own deadline, which would leave it running.
+	deadline := time.Now().Add(25 * time.Minute)
+	if d, ok := t.Deadline(); ok && d.Add(-20*time.Second).Before(deadline) {
+		deadline = d.Add(-20 * time.Second)
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "oracle.mjs", in)
 	cmd.Dir = oracleDir
@@ -300,6 +308,9 @@ func runOracle(t *testing.T, node string, input any) map[string]oracleResult {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	if ctx.Err() != nil {
+		t.Fatalf("oracle.mjs did not finish before the test's deadline (%s): run go test with a longer -timeout", deadline.Format(time.TimeOnly))
+	}
 	if err != nil {
 		t.Fatalf("oracle.mjs: %v\n%s", err, stderr.String())
 	}

@@ -7,7 +7,8 @@
 //   {"op": "add", "ref": "/data/g/r"}                    add an instance at the end of a repeat
 //   {"op": "clear"}                                       remove every instance of every repeat the user controls
 // Output (stdout), one JSON line per form:
-//   {"name", "error"?, "states": [{"ref": [relevant, required, constraintValid, value]}, ...]}
+//   {"name", "error"?, "states": [{"ref": [relevant, required, constraintValid, value, options?]}, ...]}
+// where options, for a select, lists the values of the choices it offers now;
 // with one state after loading and one after each step; "errors" lists steps that failed.
 import fs from 'node:fs';
 import process from 'node:process';
@@ -34,13 +35,20 @@ function* walk(node) {
 	}
 }
 
+// index maps each node's reference to the node; it is rebuilt when a reference is missing,
+// as after repeat instances were added or removed.
+let index = new Map();
+
 function find(root, ref) {
-	for (const n of walk(root)) {
-		if (n.currentState.reference === ref) {
-			return n;
+	let node = index.get(ref);
+	if (node == null || node.currentState.reference !== ref) {
+		index = new Map();
+		for (const n of walk(root)) {
+			index.set(n.currentState.reference, n);
 		}
+		node = index.get(ref);
 	}
-	return null;
+	return node ?? null;
 }
 
 function snapshot(root) {
@@ -53,7 +61,11 @@ function snapshot(root) {
 		const v = n.validationState;
 		const constraint = v && 'constraint' in v ? v.constraint.valid : true;
 		const value = typeof st.instanceValue === 'string' ? st.instanceValue : null;
-		out[st.reference] = [st.relevant, st.required, constraint, value];
+		const state = [st.relevant, st.required, constraint, value];
+		if (n.nodeType === 'select' || n.nodeType === 'rank') {
+			state.push(st.valueOptions.map((o) => o.value));
+		}
+		out[st.reference] = state;
 	}
 	return out;
 }
@@ -108,6 +120,7 @@ for (const form of input.forms) {
 			instance: { preloadProperties: { deviceID: form.deviceID, username: form.username } },
 		});
 		const root = instance.root;
+		index = new Map();
 		result.states.push(snapshot(root));
 		for (const [i, step] of (form.steps ?? []).entries()) {
 			try {
