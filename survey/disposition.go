@@ -142,3 +142,37 @@ func FinalDisposition(events []DispositionEvent) string {
 	}
 	return best
 }
+
+// InterviewDisposition is the disposition an interview gives its alumnus, from its answers
+// to the consent question and the main activity: consent given and the main activity
+// answered is a complete (1.1), consent given without it a partial (1.2), consent refused
+// a refusal (2.11); with consent unanswered the interview says nothing ("").
+func InterviewDisposition(consent, mainStatus string) string {
+	switch {
+	case consent == "yes" && mainStatus != "":
+		return "1.1"
+	case consent == "yes":
+		return "1.2"
+	case consent != "":
+		return "2.11"
+	}
+	return ""
+}
+
+// AlumnusDisposition is the final disposition (FinalDisposition) of one alumnus from the
+// outcomes of its contact attempts and those of its interviews (InterviewDisposition).
+// Where it has an interview, the interview's own record says whether it was complete,
+// partial or refused: attempts coded 1.1 or 1.2 (an interview begun by phone, say) are
+// then left out.
+func AlumnusDisposition(attempts, interviews []DispositionEvent) string {
+	if len(interviews) == 0 {
+		return FinalDisposition(attempts)
+	}
+	events := make([]DispositionEvent, 0, len(attempts)+len(interviews))
+	for _, e := range attempts {
+		if e.Code != "1.1" && e.Code != "1.2" {
+			events = append(events, e)
+		}
+	}
+	return FinalDisposition(append(events, interviews...))
+}

@@ -184,9 +184,9 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "report from the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	section := fs.String("section", "indicators", "`indicators`, or response: AAPOR response rates from the contact attempts (docs/TRACING.md)")
-	eFlag := fs.String("e", "estimate", "with --section response: the share of unknown-eligibility alumni taken as eligible, `estimate` (proportion method) or 0 to 1")
-	threshold := fs.Float64("threshold", 5, "with --section response: flag categories where respondents and cohort differ by more than this many percentage `points`")
+	section := fs.String("section", "indicators", "`indicators` (with the response rates), or response: the AAPOR response rates alone (docs/TRACING.md)")
+	eFlag := fs.String("e", "estimate", "the response rates' share of unknown-eligibility alumni taken as eligible, `estimate` (proportion method) or 0 to 1")
+	threshold := fs.Float64("threshold", 5, "the non-response table flags categories where respondents and cohort differ by more than this many percentage `points`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -197,16 +197,17 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	case "indicators":
 	case "response":
 		e := *eFlag
-		if *studyFile != "" && !flagSet(fs, "e") {
-			study, err := report.ReadStudy(*studyFile)
-			if err != nil {
+		var study report.Config
+		if *studyFile != "" {
+			var err error
+			if study, err = report.ReadStudy(*studyFile); err != nil {
 				return err
 			}
-			if study.EligibilityE != nil {
+			if study.EligibilityE != nil && !flagSet(fs, "e") {
 				e = strconv.FormatFloat(*study.EligibilityE, 'f', -1, 64)
 			}
 		}
-		return m.runResponseReport(ctx, *format, *out, *revs, *lang, e, *threshold, *dbFlag, *serverURL, *dataFlag)
+		return m.runResponseReport(ctx, *format, *out, *revs, *lang, e, *threshold, study, *dbFlag, *serverURL, *dataFlag)
 	default:
 		return usageError("--section must be indicators or response")
 	}
@@ -228,6 +229,17 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if *serverURL != "" && *studyFile != "" {
 		return usageError("a server reports with its own study file (tracer serve --study FILE); --study goes with --db")
 	}
+	var e *float64
+	if flagSet(fs, "e") {
+		x, err := server.ParseE(*eFlag)
+		if err != nil {
+			return usageError("--e: %s", survey.ErrorMessage(err))
+		}
+		e = &x
+	}
+	if *threshold <= 0 || *threshold > 100 {
+		return usageError("--threshold must be above 0 and at most 100 percentage points")
+	}
 	var study report.Config
 	if *studyFile != "" {
 		if study, err = report.ReadStudy(*studyFile); err != nil {
@@ -244,7 +256,12 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			abort()
 			return err
 		}
-		if _, err := c.Report(ctx, client.ReportQuery{By: *by, Format: string(f), Revisions: string(rs), Lang: *lang}, w); err != nil {
+		q := client.ReportQuery{By: *by, Format: string(f), Revisions: string(rs), Lang: *lang,
+			Threshold: strconv.FormatFloat(*threshold, 'f', -1, 64)}
+		if flagSet(fs, "e") {
+			q.E = *eFlag
+		}
+		if _, err := c.Report(ctx, q, w); err != nil {
 			abort()
 			return commandError(c, err)
 		}
@@ -255,7 +272,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		if _, err := server.WriteReport(ctx, w, db.sources(), server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study}); err != nil {
+		if _, err := server.WriteReport(ctx, w, db.sources(), server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study, E: e, Threshold: *threshold}); err != nil {
 			abort()
 			return commandError(nil, err)
 		}

@@ -6,12 +6,13 @@ import (
 	"strconv"
 
 	"tracer/survey"
+	"tracer/survey/report"
 	"tracer/sync/client"
 	"tracer/sync/server"
 )
 
 // runResponseReport writes the response-rate section (tracer report --section response).
-func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, eFlag string, threshold float64, dbFlag, serverURL, dataFlag string) error {
+func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, eFlag string, threshold float64, study report.Config, dbFlag, serverURL, dataFlag string) error {
 	f, err := server.ParseReportFormat(format)
 	if err != nil || f == server.ReportHTML {
 		return usageError("--format must be text, xlsx or json for the response rates")
@@ -53,8 +54,8 @@ func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, e
 			return err
 		}
 		defer db.Close()
-		opt := server.ResponseOptions{Format: f, Revisions: rs, Lang: lang, E: e, Threshold: threshold}
-		if _, err := server.WriteResponse(ctx, w, db.sources(), db.Attempts, opt); err != nil {
+		opt := server.ResponseOptions{Format: f, Revisions: rs, Lang: lang, E: e, Threshold: threshold, Study: study}
+		if _, err := server.WriteResponse(ctx, w, db.sources(), opt); err != nil {
 			abort()
 			return commandError(nil, err)
 		}

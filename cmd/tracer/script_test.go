@@ -5,12 +5,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,6 +79,7 @@ func TestScript(t *testing.T) {
 			"setmatch":   cmdSetMatch,
 			"fetch":      cmdFetch,
 			"replay":     cmdReplay,
+			"aapor":      cmdAAPOR,
 		},
 	})
 }
@@ -374,4 +377,53 @@ func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s %s: %d, want %s\n%s", rec.Method, rest, resp.StatusCode, args[2], b)
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[3]), b, 0o644))
+}
+
+// cmdAAPOR recomputes the response rates from an exported alumni table (CSV), apart from
+// the report's code: it counts the final dispositions by AAPOR's classes (1.1 I, 1.2 P,
+// 2.1x R, 2.2x NC, 2.3x O, 3.x U, 4.x NE), estimates e by the proportion method and
+// applies the formulas of docs/TRACING.md. It prints the counts, e and RR1-RR6, COOP1,
+// REF1 and CON1 with 4 decimals.
+func cmdAAPOR(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: aapor ALUMNI.csv")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))).ReadAll()
+	ts.Check(err)
+	col := slices.Index(rows[0], "disposition")
+	if col < 0 {
+		ts.Fatalf("%s has no disposition column", args[0])
+	}
+	var I, P, R, NC, O, U, NE float64
+	for _, row := range rows[1:] {
+		switch c := row[col]; {
+		case c == "1.1":
+			I++
+		case c == "1.2":
+			P++
+		case strings.HasPrefix(c, "2.1"):
+			R++
+		case strings.HasPrefix(c, "2.2"):
+			NC++
+		case strings.HasPrefix(c, "2.3"):
+			O++
+		case strings.HasPrefix(c, "3."):
+			U++
+		case strings.HasPrefix(c, "4."):
+			NE++
+		default:
+			ts.Fatalf("disposition %q is none of AAPOR's", c)
+		}
+	}
+	e := 1.0
+	if el := I + P + R + NC + O; el+NE > 0 {
+		e = el / (el + NE)
+	}
+	all, allE, known := I+P+R+NC+O+U, I+P+R+NC+O+e*U, I+P+R+NC+O
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+	fmt.Fprintf(ts.Stdout(), "I=%v P=%v R=%v NC=%v O=%v U=%v NE=%v e=%s\n", I, P, R, NC, O, U, NE, f(e))
+	fmt.Fprintf(ts.Stdout(), "RR1=%s RR2=%s RR3=%s RR4=%s RR5=%s RR6=%s\n", f(I/all), f((I+P)/all), f(I/allE), f((I+P)/allE), f(I/known), f((I+P)/known))
+	fmt.Fprintf(ts.Stdout(), "COOP1=%s REF1=%s CON1=%s\n", f(I/(I+P+R+O)), f(R/all), f((I+P+R+O)/(I+P+R+O+NC+U)))
 }

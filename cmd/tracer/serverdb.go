@@ -74,7 +74,7 @@ func sqliteStores(db *sqlite.DB) *serverStores {
 
 // sources returns what exports and reports read.
 func (s *serverStores) sources() server.Sources {
-	return server.Sources{Reviews: s.Reviews, Forms: s.Forms, Roster: s.Roster}
+	return server.Sources{Reviews: s.Reviews, Forms: s.Forms, Roster: s.Roster, Attempts: s.Attempts}
 }
 
 // openServerStores opens the server database: --db postgres://... (or postgresql://), else

@@ -15,6 +15,7 @@ var htmlTemplate string
 var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	// barWidth is the length in pixels of a bar of pct percent on the 300-pixel track.
 	"barWidth": func(pct float64) float64 { return 3 * max(0, min(100, pct)) },
+	"add":      func(a, b int) int { return a + b },
 }).Parse(htmlTemplate))
 
 // htmlTexts are the HTML report's own texts in one language, beside texts.
@@ -96,6 +97,93 @@ type htmlDist struct {
 	N     int
 	Flag  string
 	Items []htmlRow
+}
+
+// htmlResponse is the response-rate section of the HTML report.
+type htmlResponse struct {
+	T            *responseTexts
+	E            string
+	Totals       string
+	Dispositions []htmlDisposition
+	Groups       []htmlRateGroup
+	Rows         []htmlResponseRow
+	NonResponse  []htmlNonResponse
+	Closing      string
+	Formulas     [][2]string
+}
+
+type htmlDisposition struct {
+	Code, Class, Label string
+	N                  int
+}
+
+type htmlRateGroup struct {
+	Title string
+	Names []string
+}
+
+type htmlResponseRow struct {
+	Name, Key    string
+	Heading, Sub bool
+	N            int
+	Counts       []int
+	Rates        [][]string
+}
+
+type htmlNonResponse struct {
+	By, Key                  string
+	Cohort, Respondents      int
+	CohortPct, RespPct, Diff string
+	Flagged                  bool
+}
+
+// responseView lays out the response-rate section for the HTML template.
+func responseView(r *Response, lang string) *htmlResponse {
+	rt := responseTextsIn(lang)
+	en := strings.EqualFold(lang, "en")
+	how := rt.Set
+	if r.EEstimated {
+		how = rt.Estimated
+	}
+	o := r.Total.Outcomes
+	v := &htmlResponse{T: rt, E: num(r.E, 4, lang) + " (" + how + ")",
+		Totals: fmt.Sprintf("I=%d P=%d R=%d NC=%d O=%d U=%d NE=%d, %s %d", o.I, o.P, o.R, o.NC, o.O, o.U, o.NE, rt.Total, r.Total.N)}
+	for _, d := range r.Dispositions {
+		label := d.ID
+		if en {
+			label = d.EN
+		}
+		v.Dispositions = append(v.Dispositions, htmlDisposition{Code: d.Code, Class: string(d.Class), Label: label, N: d.N})
+	}
+	v.Groups = []htmlRateGroup{{Title: rt.RespRates, Names: rateGroups[0]}, {Title: rt.CoopRates, Names: rateGroups[1]}}
+	for _, row := range responseRows(r, lang) {
+		hr := htmlResponseRow{Name: row.Name, Key: row.Cell.Key, Heading: row.Heading, Sub: !row.Heading && row.Name != rt.All, N: row.Cell.N}
+		if !row.Heading {
+			c := row.Cell.Outcomes
+			hr.Counts = []int{c.I, c.P, c.R, c.NC, c.O, c.U, c.NE}
+			for _, g := range rateGroups {
+				var rs []string
+				for _, n := range g {
+					rs = append(rs, rateText(row.Cell.Rates.Get(n), lang))
+				}
+				hr.Rates = append(hr.Rates, rs)
+			}
+		}
+		v.Rows = append(v.Rows, hr)
+	}
+	for _, n := range r.NonResponse {
+		v.NonResponse = append(v.NonResponse, htmlNonResponse{By: responseDimLabel(n.By, lang), Key: cellKey(n.Key, lang),
+			Cohort: n.Cohort, Respondents: n.Respondents, CohortPct: num(n.CohortPct, 1, lang), RespPct: num(n.RespPct, 1, lang),
+			Diff: signed(n.DiffPP, lang), Flagged: n.Flagged})
+	}
+	v.Closing = rt.NoDiff
+	if d := differences(r, lang); len(d) > 0 {
+		v.Closing = rt.Differ + ": " + strings.Join(d, "; ")
+	}
+	for _, n := range RateNames {
+		v.Formulas = append(v.Formulas, [2]string{n, RateFormulas[n]})
+	}
+	return v
 }
 
 // bars lays out the rows of a chart, 26 pixels each.
@@ -242,8 +330,12 @@ func WriteHTML(w io.Writer, r *Report, lang string) error {
 		}
 		dists = append(dists, hd)
 	}
+	var resp *htmlResponse
+	if r.Response != nil {
+		resp = responseView(r.Response, lang)
+	}
 	return htmlPage.Execute(w, map[string]any{
 		"T": t, "H": h, "R": r, "Settings": SettingLines(r, lang), "Heads": heads, "Rows": rows,
-		"Charts": charts, "Breakdowns": bds, "Dists": dists,
+		"Charts": charts, "Breakdowns": bds, "Dists": dists, "Resp": resp,
 	})
 }

@@ -54,10 +54,12 @@ func browse(t *testing.T, bin, page string, flags ...string) []byte {
 // TestHTMLInBrowser renders the HTML report in headless Chromium, in both languages, and
 // checks the page after layout: each chart drew as many visible bars as it has cells with a
 // percentage, the headline numbers and the language's texts are there, a screenshot is not
-// blank and the page prints to PDF.
+// blank and the page prints to PDF. The response-rate section is there after layout with
+// the hand-computed rates (respondedReport), its tables no wider than the page's column,
+// and the six categories where respondents differ from the cohort marked.
 func TestHTMLInBrowser(t *testing.T) {
 	bin := chromium(t)
-	r := compute(t, report.Config{})
+	r := respondedReport(t)
 	if r.FirstJob != [5]int{2, 6, 2, 2, 0} {
 		t.Errorf("first job histogram = %v, want [2 6 2 2 0]", r.FirstJob)
 	}
@@ -97,13 +99,28 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Errorf("%s: charts %v, want %v", lang, got, want)
 		}
 		texts := map[string][]string{
-			"id": {`lang="id"`, "Tingkat penyerapan (A/S)", "60,0%", "9 / 15", "Tingkat respons menurut kejuruan", "Keterangan"},
-			"en": {`lang="en"`, "Absorption rate (A/S)", "60.0%", "9 / 15", "Response rate by kejuruan", "Legend"},
+			"id": {`lang="id"`, "Tingkat penyerapan (A/S)", "60,0%", "9 / 15", "Tingkat respons menurut kejuruan", "Keterangan",
+				"TINGKAT RESPONS (AAPOR)", "e = 0,9500 (diperkirakan, metode proporsi)", "Responden berbeda dari kohort pada: kejuruan"},
+			"en": {`lang="en"`, "Absorption rate (A/S)", "60.0%", "9 / 15", "Response rate by kejuruan", "Legend",
+				"RESPONSE RATES (AAPOR)", "e = 0.9500 (estimated, proportion method)", "Respondents differ from the cohort in: kejuruan",
+				"<dt>RR3</dt><dd>I / ((I+P) + (R+NC+O) + e·U)</dd>"},
 		}[lang]
 		for _, s := range texts {
 			if !strings.Contains(dom, s) {
 				t.Errorf("%s: rendered page lacks %q", lang, s)
 			}
+		}
+		if !strings.Contains(dom, `<section id="response" data-wide-tables="0">`) {
+			t.Errorf("%s: the response section is missing or has tables wider than the page: %s", lang, regexp.MustCompile(`<section id="response"[^>]*>`).FindString(dom))
+		}
+		// The whole cohort's row of the first rate table: n, RR1-RR6, REF1-REF3.
+		dec := map[string]string{"id": ",", "en": "."}[lang]
+		all := strings.ReplaceAll(`<td>30</td><td>55.2</td><td>55.2</td><td>56.1</td><td>56.1</td><td>84.2</td><td>84.2</td><td>6.9</td><td>7.0</td><td>10.5</td>`, ".", dec)
+		if !strings.Contains(dom, all) {
+			t.Errorf("%s: the rates of the whole cohort are not %s", lang, all)
+		}
+		if n := strings.Count(dom, `<tr class="differs">`); n != 6 {
+			t.Errorf("%s: %d categories marked as differing, want 6", lang, n)
 		}
 		shot := filepath.Join(dir, "shot-"+lang+".png")
 		browse(t, bin, page, "--screenshot="+shot, "--hide-scrollbars")

@@ -126,7 +126,7 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	for _, rec := range latest {
 		id := rec.RespondentID
 		if id == "" {
-			id = answerNamed(rec, builtin.RosterID)
+			id = AnswerNamed(rec, builtin.RosterID)
 		}
 		if id == "" {
 			continue
@@ -134,8 +134,8 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 		touched[id] = true
 		k := done{rec.Enumerator, id}
 		get(rec.Enumerator)
-		switch consent := answerNamed(rec, builtin.Consent); {
-		case consent == "yes" && answerNamed(rec, builtin.MainStatus) != "":
+		switch consent := AnswerNamed(rec, builtin.Consent); {
+		case consent == "yes" && AnswerNamed(rec, builtin.MainStatus) != "":
 			completes[k], closed[id] = true, true
 			if today(rec.FinalizedAt) {
 				completesToday[k] = true

@@ -137,6 +137,19 @@ type Config struct {
 	Labels func(d Dimension, code string) string
 }
 
+// InPeriod reports whether roster row r belongs to the reporting period: its training
+// ended in [From, To]. With a bound set, a row without a training end date is outside.
+func (c Config) InPeriod(r *survey.Respondent) bool {
+	if c.From.IsZero() && c.To.IsZero() {
+		return true
+	}
+	end := parseDate(r.TrainingEnd)
+	if end.IsZero() {
+		return false
+	}
+	return !(!c.From.IsZero() && end.Before(c.From) || !c.To.IsZero() && end.After(c.To))
+}
+
 // DefaultBandMidpoints returns the income of each income_band code (docs/QUESTIONNAIRE.md):
 // the middle of the band, and 1.25 × the lower bound for the open top band (≥ 10 million).
 // Code 99 (refused) has no income.
@@ -310,6 +323,9 @@ type Report struct {
 	Breakdowns    []Breakdown    `json:"breakdowns"`
 	Distributions []Distribution `json:"distributions"`
 	Weights       []Weight       `json:"weights,omitempty"`
+	// Response is the response-rate section (ComputeResponse) over the same roster rows,
+	// nil when it was not computed.
+	Response *Response `json:"response,omitempty"`
 }
 
 // person is one member of T with what the report needs.
@@ -451,13 +467,10 @@ func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, erro
 	byRoster := map[string]*person{}
 	for _, r := range roster {
 		rep.Counts.RosterRows++
+		if !cfg.InPeriod(r) {
+			continue
+		}
 		end := parseDate(r.TrainingEnd)
-		if (!cfg.From.IsZero() || !cfg.To.IsZero()) && end.IsZero() {
-			continue
-		}
-		if !cfg.From.IsZero() && end.Before(cfg.From) || !cfg.To.IsZero() && end.After(cfg.To) {
-			continue
-		}
 		k := "id:" + r.RosterID
 		if r.NIK != "" {
 			k = "nik:" + r.NIK

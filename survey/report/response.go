@@ -253,20 +253,13 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	for _, rec := range latest {
 		id := rec.RespondentID
 		if id == "" {
-			id = answerNamed(rec, builtin.RosterID)
+			id = AnswerNamed(rec, builtin.RosterID)
 		}
 		if id == "" {
 			continue
 		}
-		code := ""
-		switch {
-		case answerNamed(rec, builtin.Consent) == "yes" && answerNamed(rec, builtin.MainStatus) != "":
-			code = "1.1"
-		case answerNamed(rec, builtin.Consent) == "yes":
-			code = "1.2"
-		case answerNamed(rec, builtin.Consent) != "":
-			code = "2.11"
-		default:
+		code := survey.InterviewDisposition(AnswerNamed(rec, builtin.Consent), AnswerNamed(rec, builtin.MainStatus))
+		if code == "" {
 			continue
 		}
 		ivEvents[id] = append(ivEvents[id], survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
@@ -274,23 +267,6 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 		see(id, rec.Enumerator, rec.FinalizedAt)
 	}
 
-	// An interview's own record says whether it was complete, partial or refused: where the
-	// server has one, attempts coded 1.x (say, an interview begun by phone) do not count.
-	for id, evs := range events {
-		if len(ivEvents[id]) == 0 {
-			continue
-		}
-		var kept []survey.DispositionEvent
-		for _, e := range evs {
-			if e.Code != "1.1" && e.Code != "1.2" {
-				kept = append(kept, e)
-			}
-		}
-		events[id] = kept
-	}
-	for id, evs := range ivEvents {
-		events[id] = append(events[id], evs...)
-	}
 	res := &Response{Threshold: cfg.Threshold}
 	finalCount := map[string]int{}
 	type unit struct {
@@ -300,7 +276,7 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	units := make([]unit, 0, len(roster))
 	var total Outcomes
 	for _, r := range roster {
-		final := survey.FinalDisposition(events[r.RosterID])
+		final := survey.AlumnusDisposition(events[r.RosterID], ivEvents[r.RosterID])
 		d, _ := survey.LookupDisposition(final)
 		finalCount[final]++
 		total.Add(d.Class)
@@ -372,8 +348,9 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	return res, nil
 }
 
-// answerNamed returns the answer to the question called name outside any repeat.
-func answerNamed(r *survey.Record, name string) string {
+// AnswerNamed returns the answer of r to the question called name outside any repeat
+// (the last element of its path), "" when there is none.
+func AnswerNamed(r *survey.Record, name string) string {
 	if v, ok := r.Answers[name]; ok {
 		return v
 	}

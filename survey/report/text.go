@@ -436,6 +436,10 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 			line("  %s: %s (%s) → %s (%s)", s.RosterID, s.Interview, s.Date, s.By, s.ByDate)
 		}
 	}
+	if r.Response != nil {
+		line("")
+		writeResponseLines(line, r.Response, lang)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

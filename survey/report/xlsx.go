@@ -226,6 +226,11 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 			}
 		}
 	}
+	if r.Response != nil {
+		if err := addResponseSheets(f, r.Response, lang, ""); err != nil {
+			return err
+		}
+	}
 	_, err = f.WriteTo(w)
 	return err
 }

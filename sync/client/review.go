@@ -157,8 +157,9 @@ type ReportQuery struct {
 	Format    string
 	Revisions string
 	Lang      string
-	// Section is "response" for the response rates (E and Threshold apply), else the
-	// indicators.
+	// Section is "response" for the response rates alone, else the indicators (with the
+	// response rates). E and Threshold set the response rates' e and the non-response
+	// table's threshold.
 	Section   string
 	E         string
 	Threshold string

@@ -23,6 +23,9 @@ type Sources struct {
 	Reviews survey.ReviewStore
 	Forms   survey.FormStore
 	Roster  survey.ServerRosterStore
+	// Attempts are the contact attempts the response rates come from; nil when there are
+	// none.
+	Attempts survey.AttemptLedger
 }
 
 // ExportOptions say what to export.
@@ -220,6 +223,12 @@ type ReportOptions struct {
 	// Study is the configuration read from the study file (report.ReadStudy); By, AsOf
 	// and the labels above override it.
 	Study report.Config
+	// E is the response rates' e, the share of unknown-eligibility alumni taken as
+	// eligible, negative for the proportion method's estimate; nil: the study's setting,
+	// else the estimate.
+	E *float64
+	// Threshold is the non-response table's threshold in percentage points (5 when 0).
+	Threshold float64
 }
 
 // WriteReport computes the indicator report over the roster and the chosen revisions and
@@ -261,6 +270,16 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	}
 	rep, err := report.Compute(rows, records, cfg)
 	if err != nil {
+		return nil, err
+	}
+	e := cfg.EligibilityE
+	if opt.E != nil {
+		e = opt.E
+		if *e < 0 {
+			e = nil
+		}
+	}
+	if rep.Response, err = computeResponse(ctx, src, rows, opt.Revisions, cfg, e, opt.Threshold); err != nil {
 		return nil, err
 	}
 	switch opt.Format {
@@ -404,7 +423,8 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions) *export.Al
 	rows := func() iter.Seq2[[]string, error] {
 		return func(yield func([]string, error) bool) {
 			type summary struct {
-				events      []survey.DispositionEvent
+				events      []survey.DispositionEvent // from attempts
+				ivEvents    []survey.DispositionEvent // from interviews
 				interviews  map[string]bool
 				respondent  bool
 				last        string
@@ -427,32 +447,26 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions) *export.Al
 					yield(nil, err)
 					return
 				}
-				if rec.RespondentID == "" {
+				// Linked as the response rates link it: by respondent, else by the roster id
+				// the interview confirms.
+				id := rec.RespondentID
+				if id == "" {
+					id = report.AnswerNamed(rec, builtin.RosterID)
+				}
+				if id == "" {
 					continue
 				}
-				s := get(rec.RespondentID)
+				s := get(id)
 				s.interviews[rec.ID] = true
 				if !rec.FinalizedAt.Before(s.lastAt) {
 					s.last, s.lastAt = rec.ID, rec.FinalizedAt
 				}
-				d := report.Derive(rec, nil, opt.Study)
-				consent := ""
-				for k, v := range rec.Answers {
-					if k == builtin.Consent || strings.HasSuffix(k, "/"+builtin.Consent) {
-						consent = v
-					}
-				}
-				code := ""
-				switch {
-				case d.Respondent:
-					code, s.respondent = "1.1", true
-				case consent == "yes":
-					code = "1.2"
-				case consent != "":
-					code = "2.11"
+				code := survey.InterviewDisposition(report.AnswerNamed(rec, builtin.Consent), report.AnswerNamed(rec, builtin.MainStatus))
+				if code == "1.1" {
+					s.respondent = true
 				}
 				if code != "" {
-					s.events = append(s.events, survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
+					s.ivEvents = append(s.ivEvents, survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
 				}
 			}
 			if opt.Attempts != nil {
@@ -504,7 +518,7 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions) *export.Al
 					if s == nil {
 						s = &summary{}
 					}
-					final := survey.FinalDisposition(s.events)
+					final := survey.AlumnusDisposition(s.events, s.ivEvents)
 					resp := "0"
 					if s.respondent {
 						resp = "1"

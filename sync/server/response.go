@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"tracer/survey"
@@ -23,24 +24,48 @@ type ResponseOptions struct {
 	E float64
 	// Threshold is the non-response table's threshold in percentage points (5 when 0).
 	Threshold float64
+	// Study is the study's configuration: its reporting period bounds the alumni counted,
+	// as in the indicator report.
+	Study report.Config
+}
+
+// computeResponse computes the response rates over the roster rows of the study's
+// reporting period (rows is the whole roster), the stored attempts and the chosen
+// revisions of the interviews, with e (nil: estimated by the proportion method). The
+// indicator report and the response section call it alike, so both give the same rates.
+func computeResponse(ctx context.Context, src Sources, rows []*survey.Respondent, revs survey.RevisionSet, study report.Config, e *float64, threshold float64) (*report.Response, error) {
+	list, err := allAttempts(ctx, src.Attempts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := report.ResponseConfig{E: -1, Threshold: threshold}
+	if e != nil {
+		cfg.E = *e
+	}
+	if cfg.Assignments, err = assignments(ctx, src.Roster); err != nil {
+		return nil, err
+	}
+	var in []*survey.Respondent
+	for _, r := range rows {
+		if study.InPeriod(r) {
+			in = append(in, r)
+		}
+	}
+	return report.ComputeResponse(in, list, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs}), cfg)
 }
 
 // WriteResponse computes the response rates over the roster, the stored attempts and
 // the chosen revisions of the interviews and writes them to w.
-func WriteResponse(ctx context.Context, w io.Writer, src Sources, attempts survey.AttemptLedger, opt ResponseOptions) (*report.Response, error) {
+func WriteResponse(ctx context.Context, w io.Writer, src Sources, opt ResponseOptions) (*report.Response, error) {
 	rows, err := RosterRows(ctx, src.Roster)
 	if err != nil {
 		return nil, err
 	}
-	list, err := allAttempts(ctx, attempts)
-	if err != nil {
-		return nil, err
+	var e *float64
+	if opt.E >= 0 {
+		e = &opt.E
 	}
-	cfg := report.ResponseConfig{E: opt.E, Threshold: opt.Threshold}
-	if cfg.Assignments, err = assignments(ctx, src.Roster); err != nil {
-		return nil, err
-	}
-	res, err := report.ComputeResponse(rows, list, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}), cfg)
+	res, err := computeResponse(ctx, src, rows, opt.Revisions, opt.Study, e, opt.Threshold)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +96,23 @@ func ParseE(s string) (float64, error) {
 	return e, nil
 }
 
+// responseParams reads the response rates' e (the study's setting when not given; -1:
+// estimated) and the non-response threshold (0: the default) from a report's query.
+func (s *Server) responseParams(q url.Values) (e, th float64, err error) {
+	if e, err = ParseE(q.Get("e")); err != nil {
+		return 0, 0, err
+	}
+	if q.Get("e") == "" && s.cfg.Study.EligibilityE != nil {
+		e = *s.cfg.Study.EligibilityE // the study's setting
+	}
+	if v := q.Get("threshold"); v != "" {
+		if th, err = strconv.ParseFloat(v, 64); err != nil || th <= 0 || th > 100 {
+			return 0, 0, survey.Errorf(survey.EINVALID, "threshold is a number of percentage points above 0, not %q.", v)
+		}
+	}
+	return e, th, nil
+}
+
 // responseReport answers GET /api/v1/report?section=response.
 func (s *Server) responseReport(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	q := r.URL.Query()
@@ -85,21 +127,12 @@ func (s *Server) responseReport(w http.ResponseWriter, r *http.Request, u *surve
 	if err != nil {
 		return err
 	}
-	e, err := ParseE(q.Get("e"))
+	e, th, err := s.responseParams(q)
 	if err != nil {
 		return err
 	}
-	if q.Get("e") == "" && s.cfg.Study.EligibilityE != nil {
-		e = *s.cfg.Study.EligibilityE // the study's setting
-	}
-	var th float64
-	if v := q.Get("threshold"); v != "" {
-		if th, err = strconv.ParseFloat(v, 64); err != nil || th <= 0 || th > 100 {
-			return survey.Errorf(survey.EINVALID, "threshold is a number of percentage points above 0, not %q.", v)
-		}
-	}
 	var buf bytes.Buffer
-	if _, err := WriteResponse(r.Context(), &buf, s.sources(), s.cfg.Attempts, ResponseOptions{Format: format, Revisions: revs, Lang: q.Get("lang"), E: e, Threshold: th}); err != nil {
+	if _, err := WriteResponse(r.Context(), &buf, s.sources(), ResponseOptions{Format: format, Revisions: revs, Lang: q.Get("lang"), E: e, Threshold: th, Study: s.cfg.Study}); err != nil {
 		return err
 	}
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",

@@ -1,0 +1,186 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"tracer/survey"
+	"tracer/survey/report"
+)
+
+// respondedReport is the report of compute(t, Config{}) with its response-rate section:
+// the 30 alumni of the reporting period (P31 ended training in 2024), the interviews of
+// records() and two attempts. By hand: P01-P15 and P21 complete (I=16), P16 and P17
+// refuse at consent (R=2), P18 is out of the cohort (4.10, NE=1), P19 asked for a
+// message (2.22, NC=1), the other 10 were never tried (U=10). e by the proportion method
+// = 19/20; RR1 = 16/29, RR3 = 16/(19+0.95·10) = 16/28.5, RR5 = 16/19, REF1 = 2/29,
+// CON1 = 18/29, CON2 = 18/28.5, CON3 = 18/19.
+func respondedReport(t *testing.T) *report.Report {
+	t.Helper()
+	r := compute(t, report.Config{})
+	cfg := report.Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
+	var rows []*survey.Respondent
+	for _, row := range rosterRows() {
+		if cfg.InPeriod(row) {
+			rows = append(rows, row)
+		}
+	}
+	at := base.Add(-24 * time.Hour)
+	attempts := []*survey.Attempt{
+		{ID: survey.NewID(), RosterID: "P18", At: at, Enumerator: "ani", Mode: survey.ModeVisit, Outcome: "4.10"},
+		{ID: survey.NewID(), RosterID: "P19", At: at, Enumerator: "ani", Mode: survey.ModeWhatsApp, Outcome: "2.22"},
+	}
+	res, err := report.ComputeResponse(rows, attempts, seq(records()), report.ResponseConfig{E: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Response = res
+	return r
+}
+
+var handRates = map[string]float64{"RR1": 16.0 / 29, "RR3": 16 / 28.5, "RR5": 16.0 / 19, "REF1": 2.0 / 29, "CON1": 18.0 / 29}
+
+// TestReportCarriesResponseText: the text report holds the response-rate section, with
+// the hand-computed rates, in both languages, every line at most 80 columns.
+func TestReportCarriesResponseText(t *testing.T) {
+	r := respondedReport(t)
+	if want := (report.Outcomes{I: 16, R: 2, NC: 1, U: 10, NE: 1}); r.Response.Total.Outcomes != want {
+		t.Fatalf("outcomes %+v, want %+v", r.Response.Total.Outcomes, want)
+	}
+	for lang, want := range map[string][]string{
+		"en": {`^RESPONSE RATES \(AAPOR\)$`, `^e = 0\.9500 \(estimated, proportion method\)$`, `^  4\.10 +NE +not in the cohort`,
+			`^  All +30 +55\.2 +55\.2 +56\.1 +56\.1 +84\.2 +84\.2 +6\.9 +7\.0 +10\.5$`, `^  All +30 +16 +0 +2 +1 +0 +10 +1$`,
+			`^  All +30 +88\.9 +88\.9 +88\.9 +88\.9 +62\.1 +63\.2 +94\.7$`, `^  By kejuruan \(vocation\)$`, `^    LAS `, `^  By enumerator$`,
+			`^Respondents differ from the cohort in`, `^  RR3   = I / \(\(I\+P\) \+ \(R\+NC\+O\) \+ e·U\)$`},
+		"id": {`^TINGKAT RESPONS \(AAPOR\)$`, `^e = 0,9500 \(diperkirakan, metode proporsi\)$`, `^  Semua +30 +55,2 +55,2 +56,1 `,
+			`^  Menurut kejuruan`, `^Responden berbeda dari kohort pada`},
+	} {
+		var b bytes.Buffer
+		if err := report.WriteText(&b, r, lang); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, re := range want {
+			if !regexp.MustCompile(`(?m)` + re).MatchString(out) {
+				t.Errorf("%s: no line matching %s", lang, re)
+			}
+		}
+		for i, l := range strings.Split(out, "\n") {
+			if n := utf8.RuneCountInString(l); n > 80 {
+				t.Errorf("%s: line %d is %d columns: %q", lang, i+1, n, l)
+			}
+		}
+	}
+}
+
+// TestReportCarriesResponseJSON: the JSON report holds the response section with the
+// disposition table and the hand-computed rates.
+func TestReportCarriesResponseJSON(t *testing.T) {
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, respondedReport(t)); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Response struct {
+			E            float64 `json:"e"`
+			Dispositions []struct {
+				Code string `json:"code"`
+				N    int    `json:"n"`
+			} `json:"dispositions"`
+			Total struct {
+				Rates map[string]*float64 `json:"rates"`
+			} `json:"total"`
+			Breakdowns []struct {
+				By string `json:"by"`
+			} `json:"breakdowns"`
+			NonResponse []struct {
+				Flagged bool `json:"flagged"`
+			} `json:"nonresponse"`
+		} `json:"response"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Response.E != 0.95 {
+		t.Errorf("e = %v, want 0.95", got.Response.E)
+	}
+	codes := map[string]int{}
+	for _, d := range got.Response.Dispositions {
+		codes[d.Code] = d.N
+	}
+	if want := map[string]int{"1.1": 16, "2.11": 2, "2.22": 1, "3.11": 10, "4.10": 1}; !mapsEqual(codes, want) {
+		t.Errorf("dispositions %v, want %v", codes, want)
+	}
+	for name, w := range handRates {
+		if g := got.Response.Total.Rates[name]; g == nil || math.Abs(*g-w) > 1e-12 {
+			t.Errorf("%s = %v, want %v", name, g, w)
+		}
+	}
+	var bys []string
+	for _, b := range got.Response.Breakdowns {
+		bys = append(bys, b.By)
+	}
+	if want := []string{"kejuruan", "batch", "funding", "sex", "regency", "enumerator"}; !slices.Equal(bys, want) {
+		t.Errorf("breakdowns %v, want %v", bys, want)
+	}
+	if len(got.Response.NonResponse) == 0 {
+		t.Error("no non-response table")
+	}
+}
+
+func mapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestReportCarriesResponseXLSX: the workbook of the report has the response sheets after
+// its own, with the rates as numbers.
+func TestReportCarriesResponseXLSX(t *testing.T) {
+	var b bytes.Buffer
+	if err := report.WriteXLSX(&b, respondedReport(t), "en"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) < 4 || !slices.Equal(sheets[len(sheets)-3:], []string{"Dispositions", "Rates", "Non-response"}) || sheets[0] != "Summary" {
+		t.Fatalf("sheets %v", sheets)
+	}
+	cols, _ := f.GetRows("Rates", excelize.Options{RawCellValue: true})
+	head, all := cols[0], cols[1]
+	for name, w := range handRates {
+		i := slices.Index(head, name)
+		if i < 0 || i >= len(all) {
+			t.Errorf("no column %s in %v", name, head)
+			continue
+		}
+		if g, err := strconvParse(all[i]); err != nil || math.Abs(g-w) > 1e-12 {
+			t.Errorf("%s = %q, want %v", name, all[i], w)
+		}
+	}
+	if v, _ := f.GetCellValue("Dispositions", "A2"); v != "1.1" {
+		t.Errorf("first disposition %q", v)
+	}
+}
+
+func strconvParse(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
