@@ -170,9 +170,11 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 }
 
 func (m *Main) runReport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("report", "tracer report [--by kejuruan,batch,funding,sex,regency] [--format text|xlsx|json|html] [-o FILE] [--revisions approved|latest] [--lang id|en] [--study FILE] (--db FILE | --server URL) [--data DIR]\n\n"+
+	fs := m.newFlagSet("report", "tracer report [--by kejuruan,batch,funding,sex,regency] [--format text|xlsx|json|html] [-o FILE] [--revisions approved|latest] [--lang id|en] [--study FILE] [--wave NAME] (--db FILE | --server URL) [--data DIR]\n\n"+
 		"Computes the tracer indicators over the roster and the interviews (the approved revision of\n"+
-		"each by default), with every numerator and denominator and the small-cell rules. The study\n"+
+		"each by default), with every numerator and denominator and the small-cell rules, then the\n"+
+		"AAPOR response rates from the contact attempts and, when the study has several waves, the\n"+
+		"waves side by side. The study\n"+
 		"file (TOML, docs/REPORT.md) sets the period, the reference date, the UMK table and the other\n"+
 		"settings; a server reports with the study file it was started with (tracer serve --study).\n")
 	by := fs.String("by", "", "comma-separated `breakdowns` (default: all of them)")
@@ -186,6 +188,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	section := fs.String("section", "indicators", "`indicators` (with the response rates), or response: the AAPOR response rates alone (docs/TRACING.md)")
 	eFlag := fs.String("e", "estimate", "the response rates' share of unknown-eligibility alumni taken as eligible, `estimate` (proportion method) or 0 to 1")
+	wave := fs.String("wave", "", "report the wave called `NAME` (default: the current wave; docs/TRACING.md, Waves)")
 	threshold := fs.Float64("threshold", 5, "the non-response table flags categories where respondents and cohort differ by more than this many percentage `points`")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -207,7 +210,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 				e = strconv.FormatFloat(*study.EligibilityE, 'f', -1, 64)
 			}
 		}
-		return m.runResponseReport(ctx, *format, *out, *revs, *lang, e, *threshold, study, *dbFlag, *serverURL, *dataFlag)
+		return m.runResponseReport(ctx, *format, *out, *revs, *lang, e, *threshold, study, *wave, *dbFlag, *serverURL, *dataFlag)
 	default:
 		return usageError("--section must be indicators or response")
 	}
@@ -257,7 +260,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return err
 		}
 		q := client.ReportQuery{By: *by, Format: string(f), Revisions: string(rs), Lang: *lang,
-			Threshold: strconv.FormatFloat(*threshold, 'f', -1, 64)}
+			Threshold: strconv.FormatFloat(*threshold, 'f', -1, 64), Wave: *wave}
 		if flagSet(fs, "e") {
 			q.E = *eFlag
 		}
@@ -272,7 +275,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		if _, err := server.WriteReport(ctx, w, db.sources(), server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study, E: e, Threshold: *threshold}); err != nil {
+		if _, err := server.WriteReport(ctx, w, db.sources(), server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study, E: e, Threshold: *threshold, Wave: *wave}); err != nil {
 			abort()
 			return commandError(nil, err)
 		}

@@ -76,6 +76,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runAttempt(ctx, args)
 	case "progress":
 		return m.runProgress(ctx, args)
+	case "wave":
+		return m.runWave(ctx, args)
 	case "serve":
 		return m.runServe(ctx, args)
 	case "user":
@@ -128,6 +130,7 @@ Commands:
                             record a contact attempt (phone, WhatsApp, visit, event)
   attempt list | codes      the attempts on this laptop; the outcome codes
   progress                  tracing progress per enumerator, call-backs overdue (supervisor)
+  wave add NAME | list      open the study's next wave ("12 bulan"); list the waves (supervisor)
   serve [--addr HOST:PORT] [--db FILE]
                             run the central sync server
   user add NAME --role ROLE create a server account; prints a one-time enrollment code
@@ -142,8 +145,8 @@ Commands:
                             review interviews on the server (supervisor)
   export --format csv|xlsx|jsonl|sav|dta [-o FILE]
                             export the interviews (analyst; --db FILE or --server URL)
-  report [--by LIST] [--format text|xlsx|json]
-                            the tracer indicators (--db FILE or --server URL)
+  report [--by LIST] [--format text|xlsx|json|html] [--wave NAME]
+                            the tracer indicators and response rates (--db FILE or --server URL)
   version                   print the version
 
 Run "tracer <command> --help" for a command's flags.

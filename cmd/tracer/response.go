@@ -12,7 +12,7 @@ import (
 )
 
 // runResponseReport writes the response-rate section (tracer report --section response).
-func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, eFlag string, threshold float64, study report.Config, dbFlag, serverURL, dataFlag string) error {
+func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, eFlag string, threshold float64, study report.Config, wave, dbFlag, serverURL, dataFlag string) error {
 	f, err := server.ParseReportFormat(format)
 	if err != nil || f == server.ReportHTML {
 		return usageError("--format must be text, xlsx or json for the response rates")
@@ -42,7 +42,7 @@ func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, e
 			return err
 		}
 		q := client.ReportQuery{Section: "response", Format: string(f), Revisions: string(rs), Lang: lang, E: eFlag,
-			Threshold: strconv.FormatFloat(threshold, 'f', -1, 64)}
+			Threshold: strconv.FormatFloat(threshold, 'f', -1, 64), Wave: wave}
 		if _, err := c.Report(ctx, q, w); err != nil {
 			abort()
 			return commandError(c, err)
@@ -54,7 +54,7 @@ func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, e
 			return err
 		}
 		defer db.Close()
-		opt := server.ResponseOptions{Format: f, Revisions: rs, Lang: lang, E: e, Threshold: threshold, Study: study}
+		opt := server.ResponseOptions{Format: f, Revisions: rs, Lang: lang, E: e, Threshold: threshold, Study: study, Wave: wave}
 		if _, err := server.WriteResponse(ctx, w, db.sources(), opt); err != nil {
 			abort()
 			return commandError(nil, err)

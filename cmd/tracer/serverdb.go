@@ -39,6 +39,8 @@ type serverStores struct {
 	Accounts      survey.AccountDirectory
 	// Links keeps self-response links; nil (PostgreSQL, for now) answers their routes 404.
 	Links survey.LinkStore
+	// Waves may be nil: the study is then one wave, and adding a wave is refused.
+	Waves survey.WaveStore
 
 	// Name says which database this is, for people (a file path or a URL without password).
 	Name string
@@ -54,7 +56,7 @@ type serverStores struct {
 func (s *serverStores) config(key *seal.Key, log *slog.Logger) server.Config {
 	return server.Config{
 		Users: s.Users, Submissions: s.Submissions, Forms: s.Forms, Roster: s.Roster, Returns: s.Returns, Reviews: s.Reviews,
-		Attempts: s.Attempts, RosterUpdates: s.RosterUpdates, Accounts: s.Accounts, Links: s.Links,
+		Attempts: s.Attempts, RosterUpdates: s.RosterUpdates, Accounts: s.Accounts, Links: s.Links, Waves: s.Waves,
 		Key: key, PublicKey: key.Public(), LaptopKeys: s.LaptopKeys,
 		Logger: log, CanWrite: s.CanWrite,
 	}
@@ -67,14 +69,14 @@ func sqliteStores(db *sqlite.DB) *serverStores {
 		Users: users, LaptopKeys: users, Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db), Accounts: users,
-		Links: sqlite.NewLinkStore(db),
-		Name:  db.Path(), KeyPath: db.Path() + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
+		Links: sqlite.NewLinkStore(db), Waves: sqlite.NewWaveStore(db),
+		Name: db.Path(), KeyPath: db.Path() + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
 	}
 }
 
 // sources returns what exports and reports read.
 func (s *serverStores) sources() server.Sources {
-	return server.Sources{Reviews: s.Reviews, Forms: s.Forms, Roster: s.Roster, Attempts: s.Attempts}
+	return server.Sources{Reviews: s.Reviews, Forms: s.Forms, Roster: s.Roster, Attempts: s.Attempts, Waves: s.Waves}
 }
 
 // openServerStores opens the server database: --db postgres://... (or postgresql://), else

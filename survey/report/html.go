@@ -334,8 +334,14 @@ func WriteHTML(w io.Writer, r *Report, lang string) error {
 	if r.Response != nil {
 		resp = responseView(r.Response, lang)
 	}
+	var waves map[string]any
+	if len(r.Waves) > 0 {
+		title, _, _ := waveTexts(lang)
+		head, rows := waveTable(r.Waves, lang)
+		waves = map[string]any{"Title": title, "Head": head, "Rows": rows}
+	}
 	return htmlPage.Execute(w, map[string]any{
 		"T": t, "H": h, "R": r, "Settings": SettingLines(r, lang), "Heads": heads, "Rows": rows,
-		"Charts": charts, "Breakdowns": bds, "Dists": dists, "Resp": resp,
+		"Charts": charts, "Breakdowns": bds, "Dists": dists, "Resp": resp, "Waves": waves,
 	})
 }

@@ -284,6 +284,9 @@ type Settings struct {
 	UMK string `json:"umk_table,omitempty"`
 	// Study is the study file the settings were read from, "" for the defaults.
 	Study string `json:"study,omitempty"`
+	// Wave names the wave whose attempts and interviews the report counts, "" when the
+	// study has no waves.
+	Wave string `json:"wave,omitempty"`
 }
 
 // Counts says how the input was used.
@@ -326,6 +329,8 @@ type Report struct {
 	// Response is the response-rate section (ComputeResponse) over the same roster rows,
 	// nil when it was not computed.
 	Response *Response `json:"response,omitempty"`
+	// Waves compares the study's waves side by side (CompareWave), when it has two or more.
+	Waves []WaveColumn `json:"waves,omitempty"`
 }
 
 // person is one member of T with what the report needs.

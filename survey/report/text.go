@@ -251,7 +251,7 @@ func SettingLines(r *Report, lang string) [][2]string {
 	if umk == "" {
 		umk = "built-in"
 	}
-	return [][2]string{
+	lines := [][2]string{
 		{t.Study, study},
 		{t.Period, from + " – " + to},
 		{t.RefDate, ref},
@@ -261,6 +261,11 @@ func SettingLines(r *Report, lang string) [][2]string {
 		{t.Bands, strings.Join(mids, " ")},
 		{t.Windows, strings.Join(ws, ", ")},
 	}
+	if st.Wave != "" {
+		_, _, wave := waveTexts(lang)
+		lines = append(lines, [2]string{wave, st.Wave})
+	}
+	return lines
 }
 
 // num formats x with d decimals in lang's convention (decimal comma in Indonesian).
@@ -439,6 +444,10 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 	if r.Response != nil {
 		line("")
 		writeResponseLines(line, r.Response, lang)
+	}
+	if len(r.Waves) > 0 {
+		line("")
+		writeWaveLines(line, r.Waves, lang)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -229,6 +230,27 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 	if r.Response != nil {
 		if err := addResponseSheets(f, r.Response, lang, ""); err != nil {
 			return err
+		}
+	}
+	if len(r.Waves) > 0 {
+		sheet, _, _ := waveTexts(lang)
+		if _, err := f.NewSheet(sheet); err != nil {
+			return err
+		}
+		head, rows := waveTable(r.Waves, lang)
+		for j, h := range head {
+			setBold(sheet, j+1, 1, h)
+		}
+		for i, row := range rows {
+			for j, v := range row {
+				var x any = v
+				if j > 0 && i > 0 { // numbers stay numbers
+					if n, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64); err == nil {
+						x = n
+					}
+				}
+				set(sheet, j+1, i+2, x)
+			}
 		}
 	}
 	_, err = f.WriteTo(w)

@@ -413,6 +413,22 @@ func (c *Client) Progress(ctx context.Context) (*report.Progress, error) {
 	return &out, err
 }
 
+// Waves lists the study's waves, first to current.
+func (c *Client) Waves(ctx context.Context) ([]survey.Wave, error) {
+	var out wire.WavesResponse
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/waves", nil, &out, true)
+	return out.Waves, err
+}
+
+// AddWave opens the study's next wave (supervisor): name starts at startsAt, or now on
+// the server when it is zero. Adding a wave twice is refused (ECONFLICT), so it is not
+// retried.
+func (c *Client) AddWave(ctx context.Context, name string, startsAt time.Time) (survey.Wave, error) {
+	var out survey.Wave
+	err := c.do(ctx, http.MethodPost, wire.Prefix+"/waves", wire.WaveRequest{Name: name, StartsAt: startsAt}, &out, false)
+	return out, err
+}
+
 // Forms lists the published forms.
 func (c *Client) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
 	var out wire.FormsResponse

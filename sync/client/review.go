@@ -163,13 +163,15 @@ type ReportQuery struct {
 	Section   string
 	E         string
 	Threshold string
+	// Wave names the wave to report; "" for the current one.
+	Wave string
 }
 
 // Report writes the indicator report to w (analyst or supervisor).
 func (c *Client) Report(ctx context.Context, q ReportQuery, w io.Writer) (int64, error) {
 	v := url.Values{}
 	for k, x := range map[string]string{"by": q.By, "format": q.Format, "revisions": q.Revisions, "lang": q.Lang,
-		"section": q.Section, "e": q.E, "threshold": q.Threshold} {
+		"section": q.Section, "e": q.E, "threshold": q.Threshold, "wave": q.Wave} {
 		if x != "" {
 			v.Set(k, x)
 		}

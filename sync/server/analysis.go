@@ -26,6 +26,8 @@ type Sources struct {
 	// Attempts are the contact attempts the response rates come from; nil when there are
 	// none.
 	Attempts survey.AttemptLedger
+	// Waves are the study's waves; nil: the study is one wave.
+	Waves survey.WaveStore
 }
 
 // ExportOptions say what to export.
@@ -229,6 +231,10 @@ type ReportOptions struct {
 	E *float64
 	// Threshold is the non-response table's threshold in percentage points (5 when 0).
 	Threshold float64
+	// Wave names the wave whose attempts and interviews count; "": the current wave (all
+	// of them when the study has no waves). With two waves or more the report also
+	// compares them.
+	Wave string
 }
 
 // WriteReport computes the indicator report over the roster and the chosen revisions and
@@ -257,21 +263,28 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	}
 	// Only interviews of form versions with the core tracer questions count: another form
 	// (an employer survey) must not stand for an alumnus's tracer interview.
-	all := src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})
-	records := func(yield func(*survey.Record, error) bool) {
-		for r, err := range all {
-			if err == nil && !feeding[r.FormID+"\x00"+r.FormVersion] {
-				continue
-			}
-			if !yield(r, err) {
-				return
+	records := func(scope waveScope) iter.Seq2[*survey.Record, error] {
+		all := scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}))
+		return func(yield func(*survey.Record, error) bool) {
+			for r, err := range all {
+				if err == nil && !feeding[r.FormID+"\x00"+r.FormVersion] {
+					continue
+				}
+				if !yield(r, err) {
+					return
+				}
 			}
 		}
 	}
-	rep, err := report.Compute(rows, records, cfg)
+	scope, err := resolveWave(ctx, src, opt.Wave)
 	if err != nil {
 		return nil, err
 	}
+	rep, err := report.Compute(rows, records(scope), cfg)
+	if err != nil {
+		return nil, err
+	}
+	rep.Settings.Wave = scope.wave.Name
 	e := cfg.EligibilityE
 	if opt.E != nil {
 		e = opt.E
@@ -279,8 +292,26 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 			e = nil
 		}
 	}
-	if rep.Response, err = computeResponse(ctx, src, rows, opt.Revisions, cfg, e, opt.Threshold); err != nil {
+	if rep.Response, err = computeResponse(ctx, src, rows, opt.Revisions, cfg, e, opt.Threshold, scope); err != nil {
 		return nil, err
+	}
+	// With two waves or more, each wave's own report and rates, side by side.
+	if len(scope.waves) >= 2 {
+		for _, w := range scope.waves {
+			ws, err := scopeOf(ctx, src, scope.waves, w)
+			if err != nil {
+				return nil, err
+			}
+			wr, err := report.Compute(rows, records(ws), cfg)
+			if err != nil {
+				return nil, err
+			}
+			res, err := computeResponse(ctx, src, rows, opt.Revisions, cfg, e, opt.Threshold, ws)
+			if err != nil {
+				return nil, err
+			}
+			rep.Waves = append(rep.Waves, report.CompareWave(w, wr, res))
+		}
 	}
 	switch opt.Format {
 	case ReportJSON:

@@ -27,23 +27,35 @@ type ResponseOptions struct {
 	// Study is the study's configuration: its reporting period bounds the alumni counted,
 	// as in the indicator report.
 	Study report.Config
+	// Wave names the wave whose attempts and interviews count; "": the current wave (all
+	// of them when the study has no waves).
+	Wave string
 }
 
 // computeResponse computes the response rates over the roster rows of the study's
 // reporting period (rows is the whole roster), the stored attempts and the chosen
-// revisions of the interviews, with e (nil: estimated by the proportion method). The
+// revisions of the interviews of the scope's wave, with its assignments, and e (nil: estimated by the proportion method). The
 // indicator report and the response section call it alike, so both give the same rates.
-func computeResponse(ctx context.Context, src Sources, rows []*survey.Respondent, revs survey.RevisionSet, study report.Config, e *float64, threshold float64) (*report.Response, error) {
-	list, err := allAttempts(ctx, src.Attempts)
+func computeResponse(ctx context.Context, src Sources, rows []*survey.Respondent, revs survey.RevisionSet, study report.Config, e *float64, threshold float64, scope waveScope) (*report.Response, error) {
+	all, err := allAttempts(ctx, src.Attempts)
 	if err != nil {
 		return nil, err
+	}
+	var list []*survey.Attempt
+	for _, a := range all {
+		if scope.holds(a.At) {
+			list = append(list, a)
+		}
 	}
 	cfg := report.ResponseConfig{E: -1, Threshold: threshold}
 	if e != nil {
 		cfg.E = *e
 	}
-	if cfg.Assignments, err = assignments(ctx, src.Roster); err != nil {
-		return nil, err
+	cfg.Assignments = scope.assignments
+	if cfg.Assignments == nil {
+		if cfg.Assignments, err = assignments(ctx, src.Roster); err != nil {
+			return nil, err
+		}
 	}
 	var in []*survey.Respondent
 	for _, r := range rows {
@@ -51,7 +63,7 @@ func computeResponse(ctx context.Context, src Sources, rows []*survey.Respondent
 			in = append(in, r)
 		}
 	}
-	return report.ComputeResponse(in, list, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs}), cfg)
+	return report.ComputeResponse(in, list, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs})), cfg)
 }
 
 // WriteResponse computes the response rates over the roster, the stored attempts and
@@ -65,7 +77,11 @@ func WriteResponse(ctx context.Context, w io.Writer, src Sources, opt ResponseOp
 	if opt.E >= 0 {
 		e = &opt.E
 	}
-	res, err := computeResponse(ctx, src, rows, opt.Revisions, opt.Study, e, opt.Threshold)
+	scope, err := resolveWave(ctx, src, opt.Wave)
+	if err != nil {
+		return nil, err
+	}
+	res, err := computeResponse(ctx, src, rows, opt.Revisions, opt.Study, e, opt.Threshold, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +148,7 @@ func (s *Server) responseReport(w http.ResponseWriter, r *http.Request, u *surve
 		return err
 	}
 	var buf bytes.Buffer
-	if _, err := WriteResponse(r.Context(), &buf, s.sources(), ResponseOptions{Format: format, Revisions: revs, Lang: q.Get("lang"), E: e, Threshold: th, Study: s.cfg.Study}); err != nil {
+	if _, err := WriteResponse(r.Context(), &buf, s.sources(), ResponseOptions{Format: format, Revisions: revs, Lang: q.Get("lang"), E: e, Threshold: th, Study: s.cfg.Study, Wave: q.Get("wave")}); err != nil {
 		return err
 	}
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",

@@ -20,7 +20,7 @@ import (
 
 // sources returns the stores exports and reports read.
 func (s *Server) sources() Sources {
-	return Sources{Reviews: s.cfg.Reviews, Forms: s.cfg.Forms, Roster: s.cfg.Roster, Attempts: s.cfg.Attempts}
+	return Sources{Reviews: s.cfg.Reviews, Forms: s.cfg.Forms, Roster: s.cfg.Roster, Attempts: s.cfg.Attempts, Waves: s.cfg.Waves}
 }
 
 // flags computes the flags of every interview from the latest revision of each. The result
@@ -365,7 +365,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	// The report is computed in memory before a byte is written, so a failure is still a
 	// JSON error.
 	var buf bytes.Buffer
-	if _, err := WriteReport(r.Context(), &buf, s.sources(), ReportOptions{Format: format, By: by, Revisions: revs, Lang: q.Get("lang"), Study: s.cfg.Study, E: ep, Threshold: th}); err != nil {
+	if _, err := WriteReport(r.Context(), &buf, s.sources(), ReportOptions{Format: format, By: by, Revisions: revs, Lang: q.Get("lang"), Study: s.cfg.Study, E: ep, Threshold: th, Wave: q.Get("wave")}); err != nil {
 		return err
 	}
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",

@@ -43,6 +43,8 @@ type Config struct {
 	// RosterUpdates keeps the roster updates proposed in the field and their decisions;
 	// without it the roster update routes answer 404.
 	RosterUpdates survey.RosterUpdateLedger
+	// Waves keeps the study's waves; without it the study is one wave.
+	Waves survey.WaveStore
 
 	// Key opens interviews that laptops sealed to the server's public key, PublicKey; both
 	// are given to laptops' enrollment. Without them laptops push plaintext records.
@@ -241,6 +243,8 @@ var Routes = []Route{
 	{"GET /api/v1/review/{id}", supervisor},
 	{"GET /api/v1/coverage", supervisor},
 	{"GET /api/v1/progress", supervisor},
+	{"GET /api/v1/waves", everyone},
+	{"POST /api/v1/waves", supervisors},
 	{"GET /api/v1/export", analysts},
 	{"GET /api/v1/report", reviewers},
 	{"GET /api/v1/users", admins},
@@ -290,6 +294,8 @@ func (s *Server) routes() {
 		"GET /api/v1/review/{id}":                 s.reviewInterview,
 		"GET /api/v1/coverage":                    s.coverage,
 		"GET /api/v1/progress":                    s.progress,
+		"GET /api/v1/waves":                       s.listWaves,
+		"POST /api/v1/waves":                      s.addWave,
 		"GET /api/v1/export":                      s.export,
 		"GET /api/v1/report":                      s.report,
 		"GET /api/v1/users":                       s.listUsers,

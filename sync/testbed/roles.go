@@ -38,6 +38,8 @@ type Matrix struct {
 	// NoAssignmentHistory says the server keeps no history of assignments: its route
 	// answers 404.
 	NoAssignmentHistory bool
+	// NoWaves says the server keeps no waves: adding one answers 404.
+	NoWaves bool
 	// SupervisorReturns is how many returns a supervisor pulls at the end: the matrix
 	// makes one; earlier runs on the same database made theirs.
 	SupervisorReturns int
@@ -114,6 +116,10 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		assignments = 404
 	}
 
+	waves := 200
+	if m.NoWaves {
+		waves = 404
+	}
 	n := 0
 	var pushed *survey.OutboxItem
 	pushBody := func() any {
@@ -176,6 +182,11 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		{"GET /api/v1/review/" + id, []string{S}, 200, nil, ""},
 		{"GET /api/v1/coverage", []string{S}, 200, nil, ""},
 		{"GET /api/v1/progress", []string{S}, 200, nil, ""},
+		{"GET /api/v1/waves", []string{E, S, A, D}, 200, nil, ""},
+		{"POST /api/v1/waves", []string{S, D}, waves, func() any {
+			n++
+			return wire.WaveRequest{Name: fmt.Sprintf("%swave %d", m.Prefix, n), StartsAt: time.Date(2026, 1, 1, n, 0, 0, 0, time.UTC)}
+		}, ""},
 		{"GET /api/v1/export?format=jsonl&revisions=approved", []string{A}, 200, nil, "application/x-ndjson"},
 		{"GET /api/v1/report?by=kejuruan&format=text", []string{S, A}, 200, nil, "text/plain; charset=utf-8"},
 		// A server without an account directory lists no accounts for a relay (404);

@@ -111,7 +111,7 @@ func Config(db *sqlite.DB, log *slog.Logger) server.Config {
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db), LaptopKeys: sqlite.NewUserStore(db), Logger: log, CanWrite: db.CanWrite,
-		Links: sqlite.NewLinkStore(db),
+		Links: sqlite.NewLinkStore(db), Waves: sqlite.NewWaveStore(db),
 	}
 }
 
