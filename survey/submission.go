@@ -187,11 +187,24 @@ type AssignmentHistorian interface {
 }
 
 // AssignSelector picks roster rows to assign: the listed roster ids, or every row of a
-// batch, or of a kejuruan (exactly one of the three).
+// batch, of a kejuruan or of a regency of domicile (exactly one of the four).
 type AssignSelector struct {
 	RosterIDs []string `json:"roster_ids,omitempty"`
 	Batch     string   `json:"batch,omitempty"`
 	Kejuruan  string   `json:"kejuruan,omitempty"`
+	Regency   string   `json:"regency,omitempty"`
+}
+
+// Named returns how many of the selector's four ways to pick rows it uses; an assignment
+// needs exactly one.
+func (s AssignSelector) Named() int {
+	n := 0
+	for _, set := range []bool{len(s.RosterIDs) > 0, s.Batch != "", s.Kejuruan != "", s.Regency != ""} {
+		if set {
+			n++
+		}
+	}
+	return n
 }
 
 // AssignResult says how many roster rows an assignment gave to its enumerator.

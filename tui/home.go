@@ -139,6 +139,8 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goFormsMsg{})
 		case msg.String() == "u" && h.c.cfg.Decider != nil:
 			return send(goUpdatesMsg{})
+		case msg.String() == "0" && h.c.cfg.Tracing != nil:
+			return send(goTracingMsg{})
 		case msg.String() == "8" && h.c.cfg.Attempts != nil:
 			return send(goCallsMsg{})
 		case msg.String() == "f" && len(h.c.cfg.Forms) > 1:
@@ -249,6 +251,9 @@ func (h *homeScreen) view(compact bool) string {
 	}
 	if c.cfg.Decider != nil {
 		action("u", t.HomeUpdates)
+	}
+	if c.cfg.Tracing != nil {
+		action("0", t.Tracing.Home)
 	}
 	action("q", t.HomeQuit)
 	if compact {

@@ -395,6 +395,9 @@ type texts struct {
 	HelpTitle   string
 	HelpClose   string
 	TooSmall    string
+
+	// Tracing is the supervisor's tracing screen.
+	Tracing tracingTexts
 }
 
 // liveID names a problem an input finds while typing (an impossible date, a number that does
@@ -838,6 +841,7 @@ var textsID = texts{
 	HelpTitle:   "Bantuan: semua tombol di layar ini",
 	HelpClose:   "Tekan ? atau Esc untuk menutup.",
 	TooSmall:    "Layar %dx%d terlalu kecil, perlu %dx%d.",
+	Tracing:     tracingID,
 }
 
 // textsEN are the UI strings in English.
@@ -1206,6 +1210,7 @@ var textsEN = texts{
 	HelpTitle:   "Help: every key of this screen",
 	HelpClose:   "Press ? or Esc to close.",
 	TooSmall:    "Window %dx%d is too small; %dx%d needed.",
+	Tracing:     tracingEN,
 }
 
 // title is the header title of screen s; "" for a screen without one.
@@ -1241,6 +1246,8 @@ func (t *texts) title(s screen) string {
 		return t.TitleForms
 	case screenUpdates:
 		return t.TitleUpdates
+	case screenTracing:
+		return t.Tracing.Title
 	}
 	return ""
 }

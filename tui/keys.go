@@ -15,6 +15,7 @@ type KeyMap struct {
 	Approve, ReturnIv, Comment, Send                       key.Binding
 	Publish, Retire                                        key.Binding
 	VoidOffer, VoidDraft, Search                           key.Binding
+	Assign                                                 key.Binding
 }
 
 // DefaultKeyMap returns the key bindings with English help; localize translates them.
@@ -64,6 +65,7 @@ func DefaultKeyMap() KeyMap {
 		VoidDraft:      b([]string{"ctrl+d"}, "ctrl+d", "void draft"),
 		Search:         b([]string{"a-z 0-9"}, "a-z 0-9", "search"),
 		WalkIn:         b([]string{"ctrl+n"}, "ctrl+n", "walk-in"),
+		Assign:         b([]string{"a"}, "a", "assign"),
 		Filter:         b([]string{"left", "right"}, "←/→", "filter"),
 		PrevInstance:   b([]string{"ctrl+up"}, "ctrl+↑", "previous instance"),
 		NextInstance:   b([]string{"ctrl+down"}, "ctrl+↓", "next instance"),
@@ -115,6 +117,7 @@ func (km *KeyMap) localize(t *texts) {
 	set(&km.VoidDraft, t.KeyVoidDraft)
 	set(&km.Search, t.KeySearch)
 	set(&km.WalkIn, t.KeyWalkIn)
+	set(&km.Assign, t.Tracing.KeyAssign)
 	set(&km.Filter, t.KeyFilter)
 	set(&km.PrevInstance, t.KeyPrevInstance)
 	set(&km.NextInstance, t.KeyNextInstance)

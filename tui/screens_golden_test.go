@@ -36,6 +36,7 @@ func TestGoldenEveryScreen(t *testing.T) {
 				withCatalog(t, e)
 				withCalls(t, e)
 				withUpdates(t, e)
+				withTracing(t, e)
 				m := start(t, e)
 				snap := func(name string) {
 					t.Helper()
@@ -119,6 +120,17 @@ func TestGoldenEveryScreen(t *testing.T) {
 				typeText(t, m, "ejaan")
 				snap("updates-reject")
 				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("0"))
+				snap("tracing")
+				drive(t, m, keypress("a"))
+				drive(t, m, keypress("b"))
+				typeText(t, m, "B1")
+				drive(t, m, keypress("enter"))
+				typeText(t, m, "ani")
+				drive(t, m, keypress("enter"))
+				snap("tracing-assign")
 
 				// A draft on a form version that has a newer one asks before moving.
 				e2 := newEnv(t, true)

@@ -89,6 +89,8 @@ type Config struct {
 	// Catalog gives a supervisor the study's forms to publish, list and retire; nil for
 	// others.
 	Catalog Catalog
+	// Tracing gives a supervisor the tracing progress and the assignments; nil for others.
+	Tracing Tracing
 	// SyncPoll is how often the server is probed in the background (0: never); a probe
 	// that finds it reachable syncs when the outbox holds something or the last sync is
 	// SyncEvery old.
@@ -128,6 +130,7 @@ const (
 	screenCalls
 	screenForms
 	screenUpdates
+	screenTracing
 
 	// numScreens counts the screens above; it stays last.
 	numScreens
@@ -230,6 +233,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		screenCoverage: newCoverageScreen(c),
 		screenForms:    newFormsScreen(c),
 		screenUpdates:  newUpdatesScreen(c),
+		screenTracing:  newTracingScreen(c),
 	}}
 	m.setSize(80, 24)
 	return m
@@ -363,6 +367,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.screen = screenCoverage
 		return m, m.to(screenCoverage, msg)
+	case goTracingMsg:
+		if m.c.cfg.Tracing == nil {
+			return m, nil
+		}
+		m.screen = screenTracing
+		return m, m.to(screenTracing, msg)
+	case progressMsg, assignedMsg:
+		return m, m.to(screenTracing, msg)
 	case goFormsMsg:
 		if m.c.cfg.Catalog == nil {
 			return m, nil

@@ -19,27 +19,23 @@ const rosterChunk = 2000
 // runRosterAssign gives roster rows to an enumerator on the server with this laptop's
 // supervisor login; her laptop then pulls only its assigned alumni.
 func (m *Main) runRosterAssign(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("roster assign", "tracer roster assign --to NAME (ID... | --batch BATCH | --kejuruan KEJURUAN) [--data DIR]\n\n"+
+	fs := m.newFlagSet("roster assign", "tracer roster assign --to NAME (ID... | --batch BATCH | --kejuruan KEJURUAN | --regency CODE) [--data DIR]\n\n"+
 		"Assigns alumni of the server's roster to the enumerator account NAME: the listed roster ids,\n"+
-		"or every alumnus of a batch or of a kejuruan. Once the roster has assignments, an enumerator's\n"+
+		"or every alumnus of a batch, of a kejuruan or whose regency of domicile (BPS code) is CODE.\n"+
+		"Once the roster has assignments, an enumerator's\n"+
 		"laptop pulls only the alumni assigned to her. Needs a supervisor login.\n")
 	to := fs.String("to", "", "the enumerator account `NAME`")
 	batch := fs.String("batch", "", "assign every alumnus of `BATCH`")
 	kejuruan := fs.String("kejuruan", "", "assign every alumnus of `KEJURUAN`")
+	regency := fs.String("regency", "", "assign every alumnus whose regency of domicile is `CODE`")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	if err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	sel := survey.AssignSelector{RosterIDs: fs.Args(), Batch: *batch, Kejuruan: *kejuruan}
-	n := 0
-	for _, set := range []bool{len(sel.RosterIDs) > 0, sel.Batch != "", sel.Kejuruan != ""} {
-		if set {
-			n++
-		}
-	}
-	if *to == "" || n != 1 {
+	sel := survey.AssignSelector{RosterIDs: fs.Args(), Batch: *batch, Kejuruan: *kejuruan, Regency: *regency}
+	if *to == "" || sel.Named() != 1 {
 		fs.Usage()
-		return usageError("roster assign needs --to and one of: roster ids, --batch, --kejuruan")
+		return usageError("roster assign needs --to and one of: roster ids, --batch, --kejuruan, --regency")
 	}
 	c, _, err := m.enrolledClient(*dataFlag)
 	if err != nil {

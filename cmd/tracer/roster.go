@@ -18,7 +18,7 @@ func (m *Main) runRoster(ctx context.Context, args []string) error {
 Commands:
   import FILE [--data DIR] [--dry-run]   load the alumni roster from CSV or XLSX
   upload FILE [--data DIR]               upload the roster to the server (supervisor)
-  assign --to NAME ID...|--batch B|--kejuruan K [--data DIR]
+  assign --to NAME ID...|--batch B|--kejuruan K|--regency R [--data DIR]
                                          assign alumni to an enumerator (supervisor)
   assignments [ID] [--history] [--data DIR]
                                          who each alumnus is assigned to; --history: every

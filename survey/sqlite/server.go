@@ -229,14 +229,8 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 
 // Assign gives roster rows to an enumerator. See survey.ServerRosterStore.
 func (s *ServerRosterStore) Assign(ctx context.Context, sel survey.AssignSelector, to, by string) (survey.AssignResult, error) {
-	n := 0
-	for _, set := range []bool{len(sel.RosterIDs) > 0, sel.Batch != "", sel.Kejuruan != ""} {
-		if set {
-			n++
-		}
-	}
-	if n != 1 {
-		return survey.AssignResult{}, survey.Errorf(survey.EINVALID, "Name the roster rows to assign: roster ids, a batch or a kejuruan (one of them).")
+	if sel.Named() != 1 {
+		return survey.AssignResult{}, survey.Errorf(survey.EINVALID, "Name the roster rows to assign: roster ids, a batch, a kejuruan or a regency (one of them).")
 	}
 	res := survey.AssignResult{To: to}
 	at := formatTime(s.db.now())
@@ -261,8 +255,11 @@ func (s *ServerRosterStore) Assign(ctx context.Context, sel survey.AssignSelecto
 			}
 		} else {
 			field, value := "$.batch_id", sel.Batch
-			if sel.Kejuruan != "" {
+			switch {
+			case sel.Kejuruan != "":
 				field, value = "$.kejuruan", sel.Kejuruan
+			case sel.Regency != "":
+				field, value = "$.domicile_regency", sel.Regency
 			}
 			rows, err := tx.QueryContext(ctx, `SELECT roster_id FROM server_roster WHERE json_extract(body, ?) = ? ORDER BY seq`, field, value)
 			if err != nil {
