@@ -136,6 +136,8 @@ func (r *tuiRun) press(keys ...string) {
 			r.p.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 		case "down":
 			r.p.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+		case "right":
+			r.p.Send(tea.KeyPressMsg{Code: tea.KeyRight})
 		case "ctrl+r":
 			r.p.Send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
 		default:
