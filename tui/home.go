@@ -234,6 +234,9 @@ func (h *homeScreen) view(compact bool) string {
 	action("4", t.HomeSync)
 	action("5", fmt.Sprintf(t.HomeReturnedList, h.counts[survey.StateReturned]))
 	formsBeside := !compact && c.cfg.Reviewer != nil && c.cfg.Catalog != nil
+	// The tracing screen shares the coverage's line when both fit: the supervisor's views
+	// side by side, and Home keeps its full layout at 80x24.
+	tracingShown := false
 	if c.cfg.Reviewer != nil {
 		if formsBeside {
 			// the study's forms share the queue's line: a supervisor's home keeps its rows
@@ -241,7 +244,14 @@ func (h *homeScreen) view(compact bool) string {
 		} else {
 			action("6", t.HomeQueue)
 		}
-		action("7", t.HomeCoverage)
+		cov := "  " + st.Key.Render("7") + "  " + t.HomeCoverage
+		trc := st.Key.Render("0") + "  " + t.Tracing.Home
+		if !compact && c.cfg.Tracing != nil && ansi.StringWidth(cov)+4+ansi.StringWidth(trc) <= h.width {
+			b.WriteString(cov + "    " + trc + "\n")
+			tracingShown = true
+		} else {
+			action("7", t.HomeCoverage)
+		}
 	}
 	if c.cfg.Attempts != nil {
 		action("8", callLabel(c.lang))
@@ -252,7 +262,7 @@ func (h *homeScreen) view(compact bool) string {
 	if c.cfg.Decider != nil {
 		action("u", t.HomeUpdates)
 	}
-	if c.cfg.Tracing != nil {
+	if c.cfg.Tracing != nil && !tracingShown {
 		action("0", t.Tracing.Home)
 	}
 	action("q", t.HomeQuit)
