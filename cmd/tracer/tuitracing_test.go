@@ -57,7 +57,7 @@ func TestTUITracing(t *testing.T) {
 	}
 
 	sri := startLaptop(t, srv.URL, users, "sri", survey.RoleSupervisor)
-	sri.waitFor("0 Tracing: progress, assignments")
+	sri.waitFor("Tracing: progress, assignments")
 	sri.press("0")
 	// ani: 3 assigned, 3 attempts (all today), 2 contacts (the call-back request and the
 	// refusal), no complete, 1 refusal.
