@@ -98,9 +98,6 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 	}
 	defer st.Close()
 	links := st.Links
-	if links == nil {
-		return fmt.Errorf("self-response links are kept only in a SQLite server database for now")
-	}
 	switch cmd {
 	case "make":
 		if *form == "" {

@@ -37,7 +37,7 @@ type serverStores struct {
 	// roster updates pushed by laptops "waiting", so that laptops keep them).
 	RosterUpdates survey.RosterUpdateLedger
 	Accounts      survey.AccountDirectory
-	// Links keeps self-response links; nil (PostgreSQL, for now) answers their routes 404.
+	// Links keeps self-response links; nil answers their routes 404.
 	Links survey.LinkStore
 	// Waves may be nil: the study is then one wave, and adding a wave is refused.
 	Waves survey.WaveStore
@@ -102,7 +102,8 @@ func (m *Main) openServerStores(ctx context.Context, dbFlag, dataFlag string, mu
 			Users: users, LaptopKeys: users, Submissions: postgres.NewSubmissionStore(db), Forms: postgres.NewFormStore(db),
 			Roster: postgres.NewServerRosterStore(db), Returns: postgres.NewReturnStore(db), Reviews: postgres.NewReviewStore(db),
 			Attempts: postgres.NewAttemptLedger(db), RosterUpdates: postgres.NewRosterUpdateLedger(db), Accounts: users,
-			Name: db.URL(), KeyPath: base + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
+			Links: postgres.NewLinkStore(db),
+			Name:  db.URL(), KeyPath: base + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
 		}, nil
 	}
 	path, err := m.serverDB(dbFlag, dataFlag)

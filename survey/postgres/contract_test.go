@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"tracer/survey/postgres"
 	"tracer/survey/postgres/pgtest"
@@ -33,5 +34,7 @@ func serverStores(db *postgres.DB) storetest.Stores {
 		Users: users, LaptopKeys: users, Submissions: postgres.NewSubmissionStore(db), Forms: postgres.NewFormStore(db),
 		Roster: postgres.NewServerRosterStore(db), Returns: postgres.NewReturnStore(db), Reviews: postgres.NewReviewStore(db),
 		Attempts: postgres.NewAttemptLedger(db), RosterUpdates: postgres.NewRosterUpdateLedger(db),
+		Links:  postgres.NewLinkStore(db),
+		SetNow: func(now func() time.Time) { db.Now = now }, SQL: db.SQL(),
 	}
 }

@@ -7,6 +7,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -30,6 +31,13 @@ type Stores struct {
 	Attempts    survey.AttemptLedger
 	// RosterUpdates keeps the roster updates proposed in the field.
 	RosterUpdates survey.RosterUpdateLedger
+	// Links keeps self-response links.
+	Links survey.LinkStore
+
+	// SetNow replaces the clock of the handle's stores; tests restore time.Now.
+	SetNow func(func() time.Time)
+	// SQL is the handle, for checks of what the tables hold.
+	SQL *sql.DB
 }
 
 // Opener opens the stores of one database through a new handle each time it is called,
@@ -55,6 +63,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"RosterRecords", testRosterRecords},
 		{"Attempts", testAttempts},
 		{"RosterUpdates", testRosterUpdates},
+		{"Links", testLinks},
 		{"ConcurrentPushes", testConcurrentPushes},
 		{"CommitOrderedCursors", testCommitOrderedCursors},
 	}
