@@ -388,6 +388,21 @@ func TestServeMigrate(t *testing.T) {
 		Field: survey.FieldRegency, Value: "6474", ProposedBy: "ani", ProposedAt: time.Now().Add(-time.Hour)}}, "ani", true); err != nil || rc[0].Status != survey.ReceiptStored {
 		t.Fatalf("roster update: %+v %v", rc, err)
 	}
+	if _, err := sqlite.NewFormStore(src).Publish(ctx, &survey.PublishedForm{ID: "tracer", Version: "1", Name: "tracer.xlsx", Source: []byte("v1"), PublishedBy: "sri"}); err != nil {
+		t.Fatal(err)
+	}
+	srcLinks := sqlite.NewLinkStore(src)
+	oldLink, err := srcLinks.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{"R1"}}, "tracer", time.Now().Add(24*time.Hour), "sri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := srcLinks.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{"R1"}}, "tracer", time.Now().Add(24*time.Hour), "sri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srcLinks.LinkUsed(ctx, link[0].Link, 2); err != nil {
+		t.Fatal(err)
+	}
 	src.Close()
 
 	u := pgtest.URL(t)
@@ -408,7 +423,7 @@ func TestServeMigrate(t *testing.T) {
 			rows[f[0]] = strings.Join([]string{f[1], f[2], f[5]}, " ")
 		}
 	}
-	for table, want := range map[string]string{"submissions": "25 25 ok", "review_history": "27 27 ok", "returns": "1 1 ok", "tokens": "1 1 ok", "server_roster_updates": "1 1 ok"} {
+	for table, want := range map[string]string{"submissions": "25 25 ok", "review_history": "27 27 ok", "returns": "1 1 ok", "tokens": "1 1 ok", "server_roster_updates": "1 1 ok", "links": "2 2 ok"} {
 		if rows[table] != want {
 			t.Errorf("migrate printed %s %q, want %q:\n%s", table, rows[table], want, out)
 		}
@@ -440,6 +455,22 @@ func TestServeMigrate(t *testing.T) {
 			t.Errorf("%s export differs after the migration:\n%.300s\n---\n%.300s", revs, a, b)
 		}
 	}
+	// The links came along: the one in use still opens, with its interview and use; the
+	// one it replaced does not.
+	pdb, err := postgres.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgLinks := postgres.NewLinkStore(pdb)
+	got, p, err := pgLinks.OpenLink(ctx, link[0].Token)
+	if err != nil || got.ID != link[0].Link.ID || got.InterviewID != oldLink[0].Link.InterviewID || got.Revisions != 2 || p.RosterID != "R1" {
+		t.Errorf("the link after the migration: %+v %+v %v", got, p, err)
+	}
+	if _, _, err := pgLinks.OpenLink(ctx, oldLink[0].Token); survey.ErrorCode(err) != survey.EUNAUTHORIZED {
+		t.Errorf("the replaced link after the migration: %v", err)
+	}
+	pdb.Close()
+
 	out, err = run("serve", "migrate", "--from", from, "--to", u, "--data", data)
 	if err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("a second migrate: %v\n%s", err, out)

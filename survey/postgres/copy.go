@@ -28,6 +28,8 @@ var copyTables = []struct {
 	{name: "published_forms", columns: []string{"form_id", "version", "hash", "name", "title", "source", "published_at", "published_by"}},
 	{name: "retired_forms", columns: []string{"form_id", "retired_at", "retired_by"}},
 	{name: "server_roster", columns: []string{"roster_id", "seq", "body", "updated_at"}},
+	{name: "links", columns: []string{"id", "token_hash", "roster_id", "form_id", "interview_id", "created_by", "created_at",
+		"expires_at", "revoked_at", "revisions", "last_used_at"}},
 	{name: "assignments", columns: []string{"roster_id", "user_name", "assigned_by", "assigned_at"}},
 	{name: "assignment_history", columns: []string{"id", "roster_id", "user_name", "assigned_by", "assigned_at", "ended_by", "ended_at"}, identity: true},
 	{name: "submissions", columns: []string{"seq", "interview_id", "revision", "hash", "body", "form_id", "form_version",
@@ -44,6 +46,60 @@ var copyTables = []struct {
 		"proposed_at", "attempt_id", "interview_id", "submitted_by", "received_at", "status", "decided_by", "decided_at", "reason", "replaced"}},
 	{name: "roster_update_conflicts", columns: []string{"id", "update_id", "body", "submitted_by", "received_at"}, identity: true},
 	{name: "counters", columns: []string{"name", "value"}},
+}
+
+// SkippedTables are the tables of a SQLite database that CopyFrom deliberately does not
+// copy, with why. One SQLite schema serves laptops, relays and the central server, so a
+// server database holds the laptop's and the relay's tables too, empty or not the
+// server's; PostgreSQL keeps its own record of its migrations. Every other table of the
+// SQLite database is in copyTables: CopyFrom refuses a database with a table in neither
+// list (see Uncopied), rather than leave its rows behind.
+var SkippedTables = map[string]string{
+	"schema_migrations": "each engine records its own migrations",
+	"interviews":        "a laptop's interviews",
+	"answers":           "a laptop's answers",
+	"events":            "a laptop's event log",
+	"outbox":            "a laptop's revisions waiting to be pushed",
+	"respondents":       "a laptop's copy of the roster",
+	"roster_version":    "a laptop's roster cursor",
+	"voided":            "a laptop's voided interviews",
+	"attempts":          "a laptop's contact attempts",
+	"roster_updates":    "a laptop's proposed roster updates",
+	"sync_refusals":     "a laptop's refused revisions",
+	"sync_cursors":      "a laptop's pull cursors",
+	"relay_items":       "a relay's queue of pushed revisions",
+	"relay_feed":        "a relay's copy of the centre's returns and approvals",
+}
+
+// CopiedTables returns the names of the tables CopyFrom copies, in order.
+func CopiedTables() []string {
+	var out []string
+	for _, t := range copyTables {
+		out = append(out, t.name)
+	}
+	return out
+}
+
+// Uncopied returns the tables of the SQLite database src that CopyFrom neither copies nor
+// lists in SkippedTables (SQLite's own sqlite_ tables aside), sorted.
+func Uncopied(ctx context.Context, src *sql.DB) ([]string, error) {
+	rows, err := src.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	copied := CopiedTables()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		if _, skip := SkippedTables[name]; !skip && !slices.Contains(copied, name) {
+			out = append(out, name)
+		}
+	}
+	return out, rows.Err()
 }
 
 // TableCopy is what CopyFrom did with one table: the rows it read from the source and
@@ -67,8 +123,16 @@ var ErrNotEmpty = fmt.Errorf("the PostgreSQL database is not empty")
 // by survey/sqlite), into db in one transaction, then reads both sides back and compares
 // the rows' counts and digests. It refuses (ErrNotEmpty) a database that already holds
 // accounts, forms, roster rows, submissions or attempts, so it never mixes two servers'
-// data; a copy that fails leaves db empty, and can be run again.
+// data; a copy that fails leaves db empty, and can be run again. It refuses a source with a
+// table it does not know (Uncopied) before copying anything.
 func (db *DB) CopyFrom(ctx context.Context, src *sql.DB) ([]TableCopy, error) {
+	unknown, err := Uncopied(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("list the SQLite tables: %w", err)
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("the SQLite database has tables this version does not copy to PostgreSQL: %s; nothing was copied", strings.Join(unknown, ", "))
+	}
 	var n int
 	for _, t := range []string{"users", "published_forms", "server_roster", "submissions", "server_attempts", "server_roster_updates"} {
 		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
@@ -78,7 +142,7 @@ func (db *DB) CopyFrom(ctx context.Context, src *sql.DB) ([]TableCopy, error) {
 			return nil, fmt.Errorf("%w: table %s has %d rows; migrate into an empty database", ErrNotEmpty, t, n)
 		}
 	}
-	err := db.inTx(ctx, lockOrder, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, lockOrder, func(tx *sql.Tx) error {
 		for _, t := range copyTables {
 			if err := copyTable(ctx, src, tx, t.name, t.columns, t.identity); err != nil {
 				return fmt.Errorf("copy %s: %w", t.name, err)
