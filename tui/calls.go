@@ -220,7 +220,7 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		v.status = v.c.t.CallsSaved
 		if msg.start != nil {
-			return tea.Batch(v.load(), v.c.startCmd(msg.start))
+			return tea.Batch(v.load(), v.c.startCmd(msg.start, string(survey.ModePhone)))
 		}
 		return v.load()
 	case proposedMsg:

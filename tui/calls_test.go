@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"tracer/forms"
 	"tracer/survey"
 	"tracer/survey/sqlite"
 )
@@ -174,5 +175,63 @@ func TestCallListProposesRosterUpdate(t *testing.T) {
 	as, err := e.cfg.Attempts.List(ctx, survey.AttemptFilter{RosterID: "R1"})
 	if err != nil || len(as) != 1 || as[0].Channel != "081355550101" {
 		t.Errorf("the attempt after the proposal: %+v %v", as, err)
+	}
+}
+
+// TestCallListInterviewIsByPhone: an interview started from the call list begins with the
+// form's mode question answered "phone", saved with the first answers; the enumerator sees
+// it answered and can change it. One started from the picker has no mode answered.
+func TestCallListInterviewIsByPhone(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	e.cfg.Attempts = sqlite.NewAttemptStore(e.db)
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{
+		{RosterID: "R1", Name: "Dimas Gunawan", PhoneRaw: "081234567801"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stored := func(id string) map[string]string {
+		t.Helper()
+		as, err := e.cfg.Interviews.Answers(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, a := range as {
+			out[a.Path] = a.Value
+		}
+		return out
+	}
+	mode := "grp_consent/" + forms.ModeQuestion
+
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	drive(t, m, keypress("i"))
+	if m.screen != screenInterview || m.iv() == nil {
+		t.Fatalf("i did not open the interview:\n%s", plain(m))
+	}
+	id := m.iv().iv.ID
+	if got := m.iv().sess.Value(mode); got != "phone" {
+		t.Fatalf("mode in the session: %q, want phone", got)
+	}
+	if got := stored(id)[mode]; got != "phone" {
+		t.Fatalf("mode saved: %q, want phone", got)
+	}
+	goToQuestion(t, m, forms.ModeQuestion)
+	if v := plain(m); !strings.Contains(v, "Telepon") {
+		t.Fatalf("the mode question:\n%s", v)
+	}
+	drive(t, m, keypress("3")) // WhatsApp
+	drive(t, m, keypress("enter"))
+	if got := stored(id)[mode]; got != "wa" {
+		t.Fatalf("mode after the enumerator's change: %q, want wa", got)
+	}
+
+	// From the picker a walk-in has no mode answered.
+	drive(t, m, keypress("ctrl+c"))
+	m = start(t, e)
+	walkIn(t, m)
+	if got := m.iv().sess.Value(mode); got != "" {
+		t.Fatalf("mode of a walk-in from the picker: %q, want none", got)
 	}
 }

@@ -97,7 +97,10 @@ type openedMsg struct {
 	// draft may move to (the enumerator is asked).
 	form  *forms.Form
 	newer *forms.Form
-	err   error
+	// mode is how a new interview is made ("phone" from the call list): the form's mode
+	// question starts with it answered when it offers that choice.
+	mode string
+	err  error
 }
 
 // listMsg carries the interviews of the list screen with their respondents' names.
@@ -123,8 +126,9 @@ type finalizedMsg struct {
 // langChangedMsg switches the UI language.
 type langChangedMsg struct{ lang string }
 
-// startCmd opens the respondent's draft if there is one, else creates a new interview.
-func (c *common) startCmd(resp *survey.Respondent) tea.Cmd {
+// startCmd opens the respondent's draft if there is one, else creates a new interview made
+// by mode ("" when not known: nothing is prefilled for it).
+func (c *common) startCmd(resp *survey.Respondent, mode string) tea.Cmd {
 	ctx, cfg := c.ctx, c.cfg
 	formLang := c.formLang()
 	return func() tea.Msg {
@@ -151,7 +155,7 @@ func (c *common) startCmd(resp *survey.Respondent) tea.Cmd {
 		if err := cfg.Interviews.Create(ctx, iv); err != nil {
 			return openedMsg{err: err}
 		}
-		return openedMsg{iv: iv, resp: resp, created: true, form: cfg.Form}
+		return openedMsg{iv: iv, resp: resp, created: true, form: cfg.Form, mode: mode}
 	}
 }
 

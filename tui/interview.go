@@ -67,12 +67,19 @@ func newSession(c *common, msg openedMsg) *ivSession {
 		lang = c.formLang()
 	}
 	opt := forms.Options{Lang: lang, Now: c.cfg.Now, DeviceID: c.cfg.DeviceID, Username: c.cfg.Enumerator}
-	if msg.created {
-		opt.Prefill = s.roster
-	}
 	f := msg.form
 	if f == nil {
 		f = c.cfg.Form
+	}
+	if msg.created {
+		opt.Prefill = s.roster
+		if f.ModeChoice(msg.mode) {
+			opt.Prefill = make(map[string]string, len(s.roster)+1)
+			for k, v := range s.roster {
+				opt.Prefill[k] = v
+			}
+			opt.Prefill[forms.ModeQuestion] = msg.mode
+		}
 	}
 	s.sess = forms.NewSession(f, opt)
 	if len(msg.answers) > 0 {

@@ -111,7 +111,7 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.iv == nil {
-			return p.c.startCmd(msg.resp)
+			return p.c.startCmd(msg.resp, "")
 		}
 		p.busy, p.prior = false, &msg
 		return nil
@@ -133,7 +133,7 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 			p.prior = nil
 			if key.Matches(msg, k.Yes) {
 				p.busy = true
-				return p.c.startCmd(prior.resp)
+				return p.c.startCmd(prior.resp, "")
 			}
 			return nil
 		}
@@ -154,7 +154,7 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 			return p.priorCmd(p.matches[p.cursor].Respondent)
 		case key.Matches(msg, k.WalkIn):
 			p.busy = true
-			return p.c.startCmd(nil)
+			return p.c.startCmd(nil, "")
 		}
 	}
 	before := p.query.Value()
