@@ -98,6 +98,9 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 	}
 	defer st.Close()
 	links := st.Links
+	if links == nil {
+		return fmt.Errorf("the server database %s keeps no self-response links", st.Name)
+	}
 	switch cmd {
 	case "make":
 		if *form == "" {

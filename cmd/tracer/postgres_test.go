@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"net"
@@ -498,5 +499,66 @@ func TestServeMigrate(t *testing.T) {
 		if ok := tc.Table != "submissions"; tc.OK() != ok {
 			t.Errorf("%s: ok %v after one submission changed: %+v", tc.Table, tc.OK(), tc)
 		}
+	}
+}
+
+// TestLinksOnPostgres makes, lists and revokes self-response links with "tracer link
+// --db postgres://..." while "tracer serve" runs on the same database: the link's page
+// opens on the server, and no longer does once revoked.
+func TestLinksOnPostgres(t *testing.T) {
+	pgtest.Need(t)
+	ctx := context.Background()
+	u, data := pgtest.URL(t), t.TempDir()
+	s := startServe(t, u, data, "127.0.0.1:0", "s0")
+	db, err := postgres.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := postgres.NewServerRosterStore(db).Upload(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas Gunawan", Phone: "+6281234567001"}}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		var out, errb bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+		err := m.Run(ctx, append(args, "--db", u, "--data", data))
+		return out.String() + errb.String(), err
+	}
+	out, err := run("link", "make", "--url", s.url, "R1")
+	if err != nil {
+		t.Fatalf("link make: %v\n%s", err, out)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 2 || recs[1][0] != "R1" || !strings.HasPrefix(recs[1][3], s.url+"/r/") {
+		t.Fatalf("link make printed %q (%v)", out, err)
+	}
+	linkURL, id := recs[1][3], recs[1][7]
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(linkURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get(""); code != http.StatusOK || !strings.Contains(body, "<!doctype html>") {
+		t.Fatalf("the link's page on PostgreSQL: %d %.300s", code, body)
+	}
+	if code, body := get("/form.xml"); code != http.StatusOK || !strings.Contains(body, "<full_name>Dimas Gunawan</full_name>") || !strings.Contains(body, "<roster_id>R1</roster_id>") {
+		t.Fatalf("the link's form on PostgreSQL: %d %.300s", code, body)
+	}
+	if out, err := run("link", "list"); err != nil || !strings.Contains(out, id) || !strings.Contains(out, "active") {
+		t.Fatalf("link list: %v\n%s", err, out)
+	}
+	if out, err := run("link", "revoke", id); err != nil || !strings.Contains(out, "revoked") {
+		t.Fatalf("link revoke: %v\n%s", err, out)
+	}
+	if code, body := get("/form.xml"); code != http.StatusGone || strings.Contains(body, "Dimas") {
+		t.Fatalf("a revoked link's page: %d %.300s", code, body)
+	}
+	if out, err := run("link", "list"); err != nil || !strings.Contains(out, "revoked") {
+		t.Fatalf("link list after revoking: %v\n%s", err, out)
 	}
 }
