@@ -135,12 +135,27 @@ func TestLinkInBrowser(t *testing.T) {
 		t.Errorf("the page opens in %q, not Indonesian", lang)
 	}
 
+	// Through the link the persona is a self-response: the page answers the mode question
+	// web and does not show it.
+	answers = append([]survey.Answer(nil), answers...)
+	modes := 0
+	for i := range answers {
+		if nameOf(answers[i].Path) == forms.ModeQuestion {
+			answers[i].Value = string(survey.ModeWeb)
+			modes++
+		}
+	}
+	if modes != 1 {
+		t.Fatalf("the persona has %d %s answers, want 1", modes, forms.ModeQuestion)
+	}
+
 	// The persona's answers, in form order, through the page. The labels are the form's
 	// Indonesian ones, as the page shows them.
 	idLang, _ := f.MatchLang("id")
 	sess := forms.NewSession(f, forms.Options{Lang: idLang, Now: func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }})
 	sess.Restore(answers)
 	prefill := row.Values()
+	prefill[forms.ModeQuestion] = string(survey.ModeWeb)
 	filled := 0
 	for _, a := range answers {
 		n := sess.NodeAt(a.Path)
@@ -184,6 +199,13 @@ func TestLinkInBrowser(t *testing.T) {
 			t.Fatalf("question %s (%s): %s", n.Name, label, msg)
 		}
 		filled++
+	}
+	// With every question answered the page shows all it will: the mode question is not
+	// among them.
+	var shown bool
+	b.eval(`[...document.querySelectorAll('.question-container')].some(e => e.textContent.includes(`+js("Cara wawancara")+`))`, &shown)
+	if shown {
+		t.Error("the page asks the alumnus how he is interviewed")
 	}
 	var msg string
 	b.eval("t.send()", &msg)

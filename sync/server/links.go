@@ -239,7 +239,16 @@ func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) error {
 	if f.Node(builtin.RosterID) != nil {
 		vals[builtin.RosterID] = l.RosterID // the link's alumnus, whatever the roster row says
 	}
+	// The alumnus answers by himself through the link: the form's mode question is
+	// answered "web" and kept off his screen (a value without a control is sent as is).
+	web := f.ModeChoice(string(survey.ModeWeb))
+	if web {
+		vals[forms.ModeQuestion] = string(survey.ModeWeb)
+	}
 	out, err := PrefillXForm(b, f, vals)
+	if err == nil && web {
+		out, err = HideXFormControl(out, forms.XFormPath(f.Node(forms.ModeQuestion)))
+	}
 	if err != nil {
 		return survey.Errorf(survey.EINTERNAL, "prefill form %s: %v", pf.ID, err)
 	}
@@ -442,6 +451,58 @@ func PrefillXForm(xform []byte, f *forms.Form, vals map[string]string) ([]byte, 
 	}
 	out.Write(xform[copied:])
 	return out.Bytes(), nil
+}
+
+// HideXFormControl returns xform without the body control (the question's element with
+// its label, hint and items) whose ref is path: its node stays in the instance with its
+// value and binds, is sent with the rest, and is never shown. The rest of the document is
+// kept byte for byte.
+func HideXFormControl(xform []byte, path string) ([]byte, error) {
+	dec := xml.NewDecoder(bytes.NewReader(xform))
+	var out bytes.Buffer
+	copied := int64(0)
+	inModel := false
+	for {
+		before := dec.InputOffset()
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "model" {
+				inModel = true
+				continue
+			}
+			if inModel || attr(t, "ref") != path {
+				continue
+			}
+			if err := dec.Skip(); err != nil {
+				return nil, err
+			}
+			out.Write(xform[copied:before])
+			copied = dec.InputOffset()
+		case xml.EndElement:
+			if t.Name.Local == "model" {
+				inModel = false
+			}
+		}
+	}
+	out.Write(xform[copied:])
+	return out.Bytes(), nil
+}
+
+// attr is the value of t's attribute named name, "" when it has none.
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 func hasAttr(t xml.StartElement, name string) bool {

@@ -73,6 +73,17 @@ func TestLinkSubmission(t *testing.T) {
 			t.Errorf("form.xml (%d) has no %s", resp.StatusCode, want)
 		}
 	}
+	// He is not asked how he is interviewed: the mode question is answered web and has no
+	// control on his page.
+	if !bytes.Contains(xf, []byte("<interview_mode>web</interview_mode>")) {
+		t.Error("form.xml does not answer interview_mode web")
+	}
+	if bytes.Contains(xf, []byte(`ref="/data/grp_consent/interview_mode"`)) {
+		t.Error("form.xml still shows the interview_mode question")
+	}
+	if !bytes.Contains(xf, []byte(`<bind nodeset="/data/grp_consent/interview_mode"`)) || !bytes.Contains(xf, []byte(`<select1 ref="/data/grp_consent/consent"`)) {
+		t.Error("form.xml lost the mode's bind or another question's control")
+	}
 	if bytes.Contains(xf, []byte("Rina")) || bytes.Contains(xf, []byte("6408064507040072")) {
 		t.Error("form.xml holds another alumnus's data")
 	}
