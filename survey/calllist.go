@@ -159,3 +159,17 @@ func samePhone(a, b string) bool {
 	}
 	return ea == eb
 }
+
+// Interviewed returns the roster ids of the alumni with a completed interview (not a
+// draft) of ivs begun in the current of waves (see InterviewTime); in any interview of
+// ivs when there are no waves.
+func Interviewed(waves []Wave, ivs []*Interview) map[string]bool {
+	cur := CurrentWave(waves)
+	out := map[string]bool{}
+	for _, iv := range ivs {
+		if iv.RespondentID != "" && iv.State != StateDraft && InWave(waves, cur, InterviewTime(iv.StartedAt, iv.UpdatedAt)) {
+			out[iv.RespondentID] = true
+		}
+	}
+	return out
+}

@@ -75,3 +75,51 @@ func FindWave(waves []Wave, name string) (Wave, bool) {
 	}
 	return Wave{}, false
 }
+
+// PulledWaves keeps on a laptop the study's waves as the last sync pulled them from the
+// server, so that the call list counts only what was recorded in the current wave.
+type PulledWaves interface {
+	// SetWaves replaces the kept waves with waves, first to current.
+	SetWaves(ctx context.Context, waves []Wave) error
+	// Waves returns the kept waves, first to current; none before the first pull.
+	Waves(ctx context.Context) ([]Wave, error)
+}
+
+// CurrentWave returns the name of the current (last) of waves, "" when there are none.
+func CurrentWave(waves []Wave) string {
+	if len(waves) == 0 {
+		return ""
+	}
+	return waves[len(waves)-1].Name
+}
+
+// InWave reports whether something recorded at t belongs to the wave called name, one of
+// waves (see WaveAt). With no waves everything belongs to the study's one wave.
+func InWave(waves []Wave, name string, t time.Time) bool {
+	return len(waves) == 0 || WaveAt(waves, t) == name
+}
+
+// InterviewTime is the time that places an interview in a wave: when it was begun, or
+// when it was finalized for one that does not say when it was begun.
+func InterviewTime(startedAt, finalizedAt time.Time) time.Time {
+	if !startedAt.IsZero() {
+		return startedAt
+	}
+	return finalizedAt
+}
+
+// WaveAttempts returns the attempts of attempts made in the current of waves; all of them
+// when there are no waves.
+func WaveAttempts(waves []Wave, attempts []*Attempt) []*Attempt {
+	if len(waves) == 0 {
+		return attempts
+	}
+	cur := CurrentWave(waves)
+	var out []*Attempt
+	for _, a := range attempts {
+		if InWave(waves, cur, a.At) {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -104,17 +104,16 @@ func (v *callsScreen) load() tea.Cmd {
 		if err != nil {
 			return callsMsg{err: err}
 		}
-		interviewed := map[string]bool{}
 		ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{})
 		if err != nil {
 			return callsMsg{err: err}
 		}
-		for _, iv := range ivs {
-			if iv.RespondentID != "" && iv.State != survey.StateDraft {
-				interviewed[iv.RespondentID] = true
-			}
+		waves, err := cfg.waves(ctx)
+		if err != nil {
+			return callsMsg{err: err}
 		}
-		calls := survey.CallList(roster, attempts, interviewed, cfg.Now())
+		// only the current wave's attempts and interviews keep an alumnus off the list
+		calls := survey.CallList(roster, survey.WaveAttempts(waves, attempts), survey.Interviewed(waves, ivs), cfg.Now())
 		if cfg.Updates != nil {
 			updates, err := cfg.Updates.List(ctx, survey.UpdateFilter{})
 			if err != nil {

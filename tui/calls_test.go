@@ -235,3 +235,73 @@ func TestCallListInterviewIsByPhone(t *testing.T) {
 		t.Fatalf("mode of a walk-in from the picker: %q, want none", got)
 	}
 }
+
+// TestCallListWaves: in the second wave, an alumnus who refused or was interviewed in the
+// first is on the call list again and opens without the warning of a completed interview;
+// one who refused or was interviewed in the current wave is not, and the warning shows.
+// Without waves, every outcome counts, as before.
+func TestCallListWaves(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	attempts := sqlite.NewAttemptStore(e.db)
+	kept := sqlite.NewPulledWaves(e.db)
+	e.cfg.Attempts, e.cfg.Waves = attempts, kept
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{
+		{RosterID: "R1", Name: "Dimas Gunawan", PhoneRaw: "081234567801"},
+		{RosterID: "R2", Name: "Sari Wulandari", PhoneRaw: "081234567802"},
+		{RosterID: "R3", Name: "Budi Santoso", PhoneRaw: "081234567803"},
+		{RosterID: "R4", Name: "Wati Lestari", PhoneRaw: "081234567804"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	first, second := fixedNow.AddDate(0, -7, 0), fixedNow.AddDate(0, 0, -10)
+	// R1 refused and R2 was interviewed in the first wave; R3 refused and R4 was
+	// interviewed in the second.
+	for _, a := range []*survey.Attempt{
+		{ID: survey.NewID(), RosterID: "R1", At: first.AddDate(0, 1, 0), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "2.11"},
+		{ID: survey.NewID(), RosterID: "R3", At: second.AddDate(0, 0, 1), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "2.11"},
+	} {
+		if err := attempts.Add(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, at := range map[string]time.Time{"R2": first.AddDate(0, 1, 0), "R4": second.AddDate(0, 0, 2)} {
+		iv := &survey.Interview{FormID: e.form.ID, FormVersion: e.form.Version, RespondentID: id, Enumerator: "ani", StartedAt: at, UpdatedAt: at}
+		if _, err := e.cfg.Interviews.CreateFinalized(ctx, iv, []survey.Answer{{Path: "consent", Value: "no"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func() string {
+		m := start(t, e)
+		drive(t, m, keypress("8"))
+		if m.screen != screenCalls {
+			t.Fatalf("no call list:\n%s", plain(m))
+		}
+		return plain(m)
+	}
+	if v := open(); !strings.Contains(v, "0 alumni") {
+		t.Fatalf("without waves every outcome counts:\n%s", v)
+	}
+
+	if err := kept.SetWaves(ctx, []survey.Wave{{Name: "6 bulan", StartsAt: first}, {Name: "12 bulan", StartsAt: second}}); err != nil {
+		t.Fatal(err)
+	}
+	v := open()
+	if !strings.Contains(v, "2 alumni") || !strings.Contains(v, "R1 Dimas") || !strings.Contains(v, "R2 Sari") ||
+		strings.Contains(v, "R3 Budi") || strings.Contains(v, "R4 Wati") {
+		t.Fatalf("second wave's call list:\n%s", v)
+	}
+	if !strings.Contains(v, "Nomor: 0812345678") {
+		t.Errorf("no number to call:\n%s", v)
+	}
+
+	// The picker: R2's first-wave interview does not ask; R4's second-wave one does.
+	m := start(t, e)
+	drive(t, m, keypress("1"))
+	typeText(t, m, "R4")
+	drive(t, m, keypress("enter"))
+	if m.screen != screenPicker || !strings.Contains(plain(m), "sudah punya wawancara selesai") {
+		t.Fatalf("no warning for a completed interview of the current wave:\n%s", plain(m))
+	}
+	openRespondent(t, start(t, e), "R2")
+}

@@ -54,7 +54,8 @@ type priorMsg struct {
 }
 
 // priorCmd looks for the alumnus's completed interview of this wave: the same form, begun
-// in the same calendar year.
+// in the current wave of the pulled waves, or in the same calendar year when the study has
+// no waves.
 func (p *pickerScreen) priorCmd(resp *survey.Respondent) tea.Cmd {
 	ctx, cfg := p.c.ctx, p.c.cfg
 	year := cfg.Now().Year()
@@ -68,8 +69,17 @@ func (p *pickerScreen) priorCmd(resp *survey.Respondent) tea.Cmd {
 				return priorMsg{resp: resp} // the draft is resumed
 			}
 		}
+		waves, err := cfg.waves(ctx)
+		if err != nil {
+			return priorMsg{resp: resp, err: err}
+		}
 		for _, iv := range ivs {
-			if iv.FormID == cfg.Form.ID && iv.StartedAt.Year() == year {
+			if iv.FormID != cfg.Form.ID {
+				continue
+			}
+			// with waves, one of the current wave; else one of this calendar year
+			if len(waves) > 0 && survey.Interviewed(waves, []*survey.Interview{iv})[resp.RosterID] ||
+				len(waves) == 0 && iv.StartedAt.Year() == year {
 				return priorMsg{resp: resp, iv: iv}
 			}
 		}

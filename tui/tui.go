@@ -52,6 +52,10 @@ type Config struct {
 	// Attempts keeps contact attempts; with it (and a roster that lists its rows) home
 	// offers the call list.
 	Attempts survey.AttemptStore
+	// Waves are the study's waves as the last sync pulled them: the call list, the
+	// picker's warning of a completed interview count only the current wave's attempts
+	// and interviews. Nil or none: the study is one wave.
+	Waves survey.PulledWaves
 	// Updates keeps roster updates proposed from the call list (a new number, domicile or
 	// name); without it the call list does not offer them.
 	Updates survey.RosterUpdateStore
@@ -634,4 +638,12 @@ func wrap(s string, width int, style func(...string) string) string {
 		lines[i] = style(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// waves returns the study's waves as pulled, none without a store.
+func (cfg Config) waves(ctx context.Context) ([]survey.Wave, error) {
+	if cfg.Waves == nil {
+		return nil, nil
+	}
+	return cfg.Waves.Waves(ctx)
 }

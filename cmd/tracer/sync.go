@@ -77,7 +77,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	}
 	sum, err := c.Sync(ctx, client.Laptop{
 		Interviews: ivs, Roster: sqlite.NewRosterStore(db), State: state, Attempts: sqlite.NewAttemptStore(db),
-		Updates: sqlite.NewRosterUpdateStore(db), FormsDir: filepath.Join(dir, "forms"),
+		Updates: sqlite.NewRosterUpdateStore(db), Waves: sqlite.NewPulledWaves(db), FormsDir: filepath.Join(dir, "forms"),
 	}, func(p survey.SyncProgress) {
 		if p.Done == p.Total || p.Done%100 == 0 {
 			fmt.Fprintf(m.Stdout, "pushed %d/%d\n", p.Done, p.Total)

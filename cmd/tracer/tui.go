@@ -94,6 +94,7 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		Interviews:   ivs,
 		Roster:       sqlite.NewRosterStore(db),
 		Attempts:     sqlite.NewAttemptStore(db),
+		Waves:        sqlite.NewPulledWaves(db),
 		Updates:      sqlite.NewRosterUpdateStore(db),
 		Events:       sqlite.NewEventStore(db),
 		Enumerator:   enumerator,
@@ -161,7 +162,7 @@ func wireSync(cfg *tui.Config, enr *enrollment, token string, db *sqlite.DB, dir
 	s, err := newTUISyncer(enr.URL, token, client.Laptop{
 		Interviews: cfg.Interviews, Roster: cfg.Roster, State: sqlite.NewSyncStateStore(db),
 		Attempts: sqlite.NewAttemptStore(db), Updates: sqlite.NewRosterUpdateStore(db),
-		FormsDir: filepath.Join(dir, "forms"),
+		Waves: cfg.Waves, FormsDir: filepath.Join(dir, "forms"),
 	}, nil, client.WithLogger(logger))
 	if err != nil {
 		return err

@@ -45,10 +45,7 @@ func CompareWave(w survey.Wave, r *Report, res *Response) WaveColumn {
 // interview was started on the laptop (the same for every revision, so a correction
 // after the next wave began stays in its wave), else when it was finalized.
 func InterviewTime(r *survey.Record) time.Time {
-	if !r.StartedAt.IsZero() {
-		return r.StartedAt
-	}
-	return r.FinalizedAt
+	return survey.InterviewTime(r.StartedAt, r.FinalizedAt)
 }
 
 // waveTexts names the comparison's rows in lang.

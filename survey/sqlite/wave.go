@@ -126,3 +126,50 @@ func (s *WaveStore) WaveAssignments(ctx context.Context, name string) (map[strin
 	}
 	return out, rows.Err()
 }
+
+// PulledWaves keeps on a laptop the waves its last sync pulled. It implements
+// survey.PulledWaves.
+type PulledWaves struct {
+	db *DB
+}
+
+// NewPulledWaves returns the pulled waves of db.
+func NewPulledWaves(db *DB) *PulledWaves { return &PulledWaves{db: db} }
+
+// SetWaves replaces the kept waves in one transaction. See survey.PulledWaves.
+func (s *PulledWaves) SetWaves(ctx context.Context, waves []survey.Wave) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM laptop_waves`); err != nil {
+			return err
+		}
+		for i, w := range waves {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO laptop_waves (position, name, starts_at) VALUES (?, ?, ?)`,
+				i+1, w.Name, formatTime(w.StartsAt)); err != nil {
+				return fmt.Errorf("keep wave %s: %w", w.Name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Waves returns the kept waves, first to current. See survey.PulledWaves.
+func (s *PulledWaves) Waves(ctx context.Context) ([]survey.Wave, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT name, starts_at FROM laptop_waves ORDER BY position`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []survey.Wave
+	for rows.Next() {
+		var w survey.Wave
+		var start string
+		if err := rows.Scan(&w.Name, &start); err != nil {
+			return nil, err
+		}
+		if w.StartsAt, err = parseTime(start); err != nil {
+			return nil, fmt.Errorf("wave %s: %w", w.Name, err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}

@@ -23,6 +23,8 @@ type Laptop struct {
 	Attempts survey.AttemptStore
 	// Updates holds the roster updates proposed on the laptop; none are pushed when nil.
 	Updates survey.RosterUpdateStore
+	// Waves keeps the study's waves as pulled; they are not pulled when nil.
+	Waves survey.PulledWaves
 	// FormsDir receives pulled forms as "ID@VERSION.EXT"; no forms are pulled when empty.
 	// With it, a revision made with a form the server has not published (its id, version
 	// and hash) is held back: not pushed, listed in the summary's Held.
@@ -78,6 +80,11 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 	}
 	if l.Roster != nil {
 		if err := c.pullRoster(ctx, l, sum); err != nil {
+			return sum, err
+		}
+	}
+	if l.Waves != nil {
+		if err := c.pullWaves(ctx, l.Waves, sum); err != nil {
 			return sum, err
 		}
 	}
@@ -508,6 +515,22 @@ func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
 		if !page.More {
 			return nil
 		}
+	}
+	return nil
+}
+
+// pullWaves keeps on the laptop the study's waves. A server that does not offer them (a
+// relay, an older server) is no error: the laptop keeps the waves it had, none for a
+// laptop that never pulled any, and so counts the study as one wave.
+func (c *Client) pullWaves(ctx context.Context, store survey.PulledWaves, sum *Summary) error {
+	waves, err := c.Waves(ctx)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := store.SetWaves(ctx, waves); err != nil {
+		return fmt.Errorf("store pulled waves: %w", err)
 	}
 	return nil
 }

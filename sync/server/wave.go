@@ -105,7 +105,7 @@ func scopeOf(ctx context.Context, src Sources, waves []survey.Wave, w survey.Wav
 
 // holds reports whether something recorded at t belongs to the scope's wave.
 func (sc waveScope) holds(t time.Time) bool {
-	return len(sc.waves) == 0 || survey.WaveAt(sc.waves, t) == sc.wave.Name
+	return survey.InWave(sc.waves, sc.wave.Name, t)
 }
 
 // records keeps, of all, the interview records of the scope's wave (report.InterviewTime).
