@@ -283,6 +283,16 @@ func metaValues(dst []string, r *survey.Record) {
 	dst[4] = r.FormVersion
 	dst[5] = formatTime(r.StartedAt)
 	dst[6] = formatTime(r.FinalizedAt)
+	dst[7] = captureMode(r.Mode)
+}
+
+// captureMode names a record's capture mode in the export: "laptop" for a tracer laptop's
+// (the record's empty mode), else the record's mode.
+func captureMode(mode string) string {
+	if mode == "" {
+		return "laptop"
+	}
+	return mode
 }
 
 func (rw *rowWriter) rosterValues(r *survey.Record) {

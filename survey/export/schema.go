@@ -31,6 +31,7 @@ var metaColumns = []struct{ name, desc string }{
 	{"form_version", "version of the form the interview was made with"},
 	{"started_at", "when the interview started (UTC, RFC 3339)"},
 	{"finalized_at", "when this revision was finalized (UTC, RFC 3339)"},
+	{"capture_mode", "how the answers were captured: laptop (tracer), collect (ODK Collect) or web (self-response link)"},
 }
 
 // RosterColumns are the roster fields joined to every interview (as roster_<name>) when a
