@@ -77,7 +77,7 @@ func commandError(c *client.Client, err error) error {
 }
 
 func (m *Main) runExport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("export", "tracer export --format csv|xlsx|jsonl|sav|dta [-o FILE] [--csv-dialect standard|excel-id] [--alumni] [--study FILE] [--revisions approved|latest|all] [--labels] [--lang L] [--form ID] (--db FILE | --server URL) [--data DIR]\n\n"+
+	fs := m.newFlagSet("export", "tracer export --format csv|xlsx|jsonl|sav|dta [-o FILE] [--csv-dialect standard|excel-id] [--alumni [--wave NAME]] [--study FILE] [--revisions approved|latest|all] [--labels] [--lang L] [--form ID] (--db FILE | --server URL) [--data DIR]\n\n"+
 		"Exports the interviews, one row per interview with repeats as linked tables (CSV, SPSS\n"+
 		"and Stata: a zip of files; XLSX: sheets), a codebook and the roster joined. SPSS and Stata\n"+
 		"files carry variable and value labels in --lang. See docs/EXPORT.md. It streams: memory does not grow\n"+
@@ -91,6 +91,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	revs := fs.String("revisions", "approved", "which revision of each interview: `approved`, latest or all")
 	labels := fs.Bool("labels", false, "write select answers as labels instead of codes")
 	alumni := fs.Bool("alumni", false, "add the alumni table: one row per roster row with its interviews, attempts and final disposition")
+	wave := fs.String("wave", "", "with --alumni, the dispositions of the wave called `NAME` (default: the current wave; docs/TRACING.md, Waves)")
 	lang := fs.String("lang", "", "label `language` (code or name; the form's default when empty)")
 	formID := fs.String("form", "", "form `ID`, when the interviews use several forms")
 	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
@@ -137,7 +138,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			abort()
 			return err
 		}
-		if _, err := c.Export(ctx, client.ExportQuery{Format: string(f), Revisions: string(rs), Labels: *labels, Lang: *lang, Form: *formID, CSVDialect: string(d), Alumni: *alumni}, w); err != nil {
+		if _, err := c.Export(ctx, client.ExportQuery{Format: string(f), Revisions: string(rs), Labels: *labels, Lang: *lang, Form: *formID, CSVDialect: string(d), Alumni: *alumni, Wave: *wave}, w); err != nil {
 			abort()
 			return commandError(c, err)
 		}
@@ -149,7 +150,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		st, err := server.WriteExport(ctx, w, db.sources(), server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: db.Attempts}, nil)
+		st, err := server.WriteExport(ctx, w, db.sources(), server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: db.Attempts, Wave: *wave}, nil)
 		if err != nil {
 			abort()
 			return commandError(nil, err)

@@ -129,6 +129,8 @@ type ExportQuery struct {
 	CSVDialect string
 	// Alumni adds the alumni table: one row per roster row with its disposition.
 	Alumni bool
+	// Wave names the wave the alumni table counts; "" for the current one.
+	Wave string
 }
 
 // Export streams an export to w (analyst) and returns the bytes written. Nothing is held
@@ -146,6 +148,9 @@ func (c *Client) Export(ctx context.Context, q ExportQuery, w io.Writer) (int64,
 	}
 	if q.Alumni {
 		v.Set("alumni", "1")
+		if q.Wave != "" {
+			v.Set("wave", q.Wave)
+		}
 	}
 	return c.stream(ctx, wire.Prefix+"/export?"+v.Encode(), w)
 }

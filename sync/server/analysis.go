@@ -49,6 +49,10 @@ type ExportOptions struct {
 	// Attempts are the contact attempts the alumni table's dispositions come from; nil
 	// when there are none.
 	Attempts survey.AttemptLedger
+	// Wave names the wave whose attempts, interviews and assignments the alumni table
+	// counts: "" for the current wave (everything when the study has no waves). Returns
+	// ENOTFOUND for a wave the study does not have.
+	Wave string
 	// Study is the report's configuration (report.ReadStudy): the derived variables are
 	// computed with it, and with its non-response weights on, a weight column is added.
 	Study report.Config
@@ -166,7 +170,11 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	}
 	var alumni *export.Alumni
 	if opt.Alumni {
-		alumni = alumniTable(ctx, src, opt)
+		scope, err := resolveWave(ctx, src, opt.Wave)
+		if err != nil {
+			return export.Stats{}, err
+		}
+		alumni = alumniTable(ctx, src, opt, scope)
 	}
 	if prepare != nil {
 		prepare(f)
@@ -449,8 +457,9 @@ var alumniColumns = []export.DerivedColumn{
 }
 
 // alumniTable returns the alumni table of an export: the roster, paged, with a summary of
-// the exported interviews and the attempts of each alumnus, read when the table is written.
-func alumniTable(ctx context.Context, src Sources, opt ExportOptions) *export.Alumni {
+// the exported interviews and the attempts of each alumnus in the scope's wave, read when
+// the table is written.
+func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope waveScope) *export.Alumni {
 	rows := func() iter.Seq2[[]string, error] {
 		return func(yield func([]string, error) bool) {
 			type summary struct {
@@ -473,7 +482,7 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions) *export.Al
 				}
 				return s
 			}
-			for rec, err := range src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}) {
+			for rec, err := range scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})) {
 				if err != nil {
 					yield(nil, err)
 					return
@@ -509,6 +518,9 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions) *export.Al
 						return
 					}
 					for _, a := range page {
+						if !scope.holds(a.At) {
+							continue
+						}
 						s := get(a.RosterID)
 						s.attempts++
 						s.events = append(s.events, survey.DispositionEvent{Code: a.Outcome, At: a.At})
@@ -522,8 +534,8 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions) *export.Al
 					after = page[len(page)-1].Seq
 				}
 			}
-			var assigned map[string]string
-			if al, ok := src.Roster.(survey.AssignmentLister); ok {
+			assigned := scope.assignments
+			if al, ok := src.Roster.(survey.AssignmentLister); ok && assigned == nil {
 				var err error
 				if assigned, err = al.Assignments(ctx); err != nil {
 					yield(nil, fmt.Errorf("read assignments: %w", err))

@@ -286,7 +286,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	if err != nil {
 		return err
 	}
-	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form"), CSVDialect: dialect, Study: s.cfg.Study, Alumni: alumni, Attempts: s.cfg.Attempts}
+	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form"), CSVDialect: dialect, Study: s.cfg.Study, Alumni: alumni, Attempts: s.cfg.Attempts, Wave: q.Get("wave")}
 	ctx := r.Context()
 	started := false
 	dw := &deadlineWriter{w: w, rc: http.NewResponseController(w), step: 2 * time.Minute}
