@@ -34,7 +34,7 @@ func serverStores(db *postgres.DB) storetest.Stores {
 		Users: users, LaptopKeys: users, Submissions: postgres.NewSubmissionStore(db), Forms: postgres.NewFormStore(db),
 		Roster: postgres.NewServerRosterStore(db), Returns: postgres.NewReturnStore(db), Reviews: postgres.NewReviewStore(db),
 		Attempts: postgres.NewAttemptLedger(db), RosterUpdates: postgres.NewRosterUpdateLedger(db),
-		Links:  postgres.NewLinkStore(db),
+		Links: postgres.NewLinkStore(db), Waves: postgres.NewWaveStore(db),
 		SetNow: func(now func() time.Time) { db.Now = now }, SQL: db.SQL(),
 	}
 }

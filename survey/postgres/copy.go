@@ -31,6 +31,8 @@ var copyTables = []struct {
 	{name: "links", columns: []string{"id", "token_hash", "roster_id", "form_id", "interview_id", "created_by", "created_at",
 		"expires_at", "revoked_at", "revisions", "last_used_at"}},
 	{name: "assignments", columns: []string{"roster_id", "user_name", "assigned_by", "assigned_at"}},
+	{name: "waves", columns: []string{"name", "position", "starts_at", "created_by", "created_at"}},
+	{name: "wave_assignments", columns: []string{"wave", "roster_id", "user_name"}},
 	{name: "assignment_history", columns: []string{"id", "roster_id", "user_name", "assigned_by", "assigned_at", "ended_by", "ended_at"}, identity: true},
 	{name: "submissions", columns: []string{"seq", "interview_id", "revision", "hash", "body", "form_id", "form_version",
 		"respondent_id", "enumerator", "submitted_by", "device_time", "skew_ms", "received_at"}},
@@ -69,14 +71,7 @@ var SkippedTables = map[string]string{
 	"sync_cursors":      "a laptop's pull cursors",
 	"relay_items":       "a relay's queue of pushed revisions",
 	"relay_feed":        "a relay's copy of the centre's returns and approvals",
-	"waves":             "the study's waves, kept only on SQLite so far (see SQLiteOnlyTables)",
-	"wave_assignments":  "the assignments of past waves, kept only on SQLite so far (see SQLiteOnlyTables)",
 }
-
-// SQLiteOnlyTables are the skipped server tables that PostgreSQL does not keep yet.
-// CopyFrom refuses a SQLite database in which any of them holds rows: copying the rest
-// would lose them.
-var SQLiteOnlyTables = []string{"waves", "wave_assignments"}
 
 // CopiedTables returns the names of the tables CopyFrom copies, in order.
 func CopiedTables() []string {
@@ -141,15 +136,7 @@ func (db *DB) CopyFrom(ctx context.Context, src *sql.DB) ([]TableCopy, error) {
 		return nil, fmt.Errorf("the SQLite database has tables this version does not copy to PostgreSQL: %s; nothing was copied", strings.Join(unknown, ", "))
 	}
 	var n int
-	for _, t := range SQLiteOnlyTables {
-		if err := src.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
-			return nil, fmt.Errorf("count the SQLite table %s: %w", t, err)
-		}
-		if n > 0 {
-			return nil, fmt.Errorf("the SQLite table %s has %d rows, and PostgreSQL does not keep it yet: migrating would lose them; nothing was copied", t, n)
-		}
-	}
-	for _, t := range []string{"users", "published_forms", "server_roster", "submissions", "server_attempts", "server_roster_updates"} {
+	for _, t := range []string{"users", "published_forms", "server_roster", "submissions", "server_attempts", "server_roster_updates", "waves"} {
 		if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
 			return nil, err
 		}

@@ -34,7 +34,7 @@ func serverStores(db *sqlite.DB) storetest.Stores {
 		Users: users, LaptopKeys: users, Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db),
-		Links:  sqlite.NewLinkStore(db),
+		Links: sqlite.NewLinkStore(db), Waves: sqlite.NewWaveStore(db),
 		SetNow: func(now func() time.Time) { db.Now = now }, SQL: db.SQL(),
 	}
 }

@@ -1,8 +1,8 @@
 // Package storetest is the contract of the server's survey stores, as one test suite that
 // every implementation runs (survey/sqlite and survey/postgres): accounts and enrollment,
 // published forms, the roster and its assignments, pushed revisions with their receipts,
-// review and returns, contact attempts, and the cursors laptops page with while several
-// writers store at once.
+// review and returns, contact attempts, self-response links, waves, and the cursors
+// laptops page with while several writers store at once.
 package storetest
 
 import (
@@ -33,6 +33,8 @@ type Stores struct {
 	RosterUpdates survey.RosterUpdateLedger
 	// Links keeps self-response links.
 	Links survey.LinkStore
+	// Waves keeps the study's waves.
+	Waves survey.WaveStore
 
 	// SetNow replaces the clock of the handle's stores; tests restore time.Now.
 	SetNow func(func() time.Time)
@@ -64,6 +66,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"Attempts", testAttempts},
 		{"RosterUpdates", testRosterUpdates},
 		{"Links", testLinks},
+		{"Waves", testWaves},
 		{"ConcurrentPushes", testConcurrentPushes},
 		{"CommitOrderedCursors", testCommitOrderedCursors},
 	}
