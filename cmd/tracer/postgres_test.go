@@ -235,7 +235,7 @@ func TestServersOnPostgres(t *testing.T) {
 	for i, s := range servers {
 		t.Run(fmt.Sprintf("roles on s%d", i), func(t *testing.T) {
 			want = append(want, testbed.RoleMatrix(t, testbed.Matrix{URL: s.url, Users: users, Prefix: fmt.Sprintf("s%d", i),
-				LaptopKeyStatus: 400, RelayAccountsStatus: 200, NoWaves: true, SupervisorReturns: i + 1})...)
+				LaptopKeyStatus: 400, RelayAccountsStatus: 200, SupervisorReturns: i + 1})...)
 		})
 	}
 	if t.Failed() {
@@ -404,6 +404,24 @@ func TestServeMigrate(t *testing.T) {
 	if err := srcLinks.LinkUsed(ctx, link[0].Link, 2); err != nil {
 		t.Fatal(err)
 	}
+	// Two waves: R1 was ani's in the first, and is budi's in the second.
+	if _, _, err := users.CreateUser(ctx, "budi", survey.RoleEnumerator); err != nil {
+		t.Fatal(err)
+	}
+	srcRoster, srcWaves := sqlite.NewServerRosterStore(src), sqlite.NewWaveStore(src)
+	if _, err := srcRoster.Assign(ctx, survey.AssignSelector{RosterIDs: []string{"R1"}}, "ani", "sri"); err != nil {
+		t.Fatal(err)
+	}
+	wave1, wave2 := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
+	if err := srcWaves.AddWave(ctx, survey.Wave{Name: "6 bulan", StartsAt: wave1, CreatedBy: "sri"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srcWaves.AddWave(ctx, survey.Wave{Name: "12 bulan", StartsAt: wave2, CreatedBy: "sri"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srcRoster.Assign(ctx, survey.AssignSelector{RosterIDs: []string{"R1"}}, "budi", "sri"); err != nil {
+		t.Fatal(err)
+	}
 	src.Close()
 
 	u := pgtest.URL(t)
@@ -424,7 +442,8 @@ func TestServeMigrate(t *testing.T) {
 			rows[f[0]] = strings.Join([]string{f[1], f[2], f[5]}, " ")
 		}
 	}
-	for table, want := range map[string]string{"submissions": "25 25 ok", "review_history": "27 27 ok", "returns": "1 1 ok", "tokens": "1 1 ok", "server_roster_updates": "1 1 ok", "links": "2 2 ok"} {
+	for table, want := range map[string]string{"submissions": "25 25 ok", "review_history": "27 27 ok", "returns": "1 1 ok", "tokens": "1 1 ok", "server_roster_updates": "1 1 ok", "links": "2 2 ok",
+		"waves": "2 2 ok", "wave_assignments": "1 1 ok"} {
 		if rows[table] != want {
 			t.Errorf("migrate printed %s %q, want %q:\n%s", table, rows[table], want, out)
 		}
@@ -469,6 +488,16 @@ func TestServeMigrate(t *testing.T) {
 	}
 	if _, _, err := pgLinks.OpenLink(ctx, oldLink[0].Token); survey.ErrorCode(err) != survey.EUNAUTHORIZED {
 		t.Errorf("the replaced link after the migration: %v", err)
+	}
+	// The waves came along, with the assignments each kept.
+	pgWaves := postgres.NewWaveStore(pdb)
+	if ws, err := pgWaves.Waves(ctx); err != nil || len(ws) != 2 || ws[0].Name != "6 bulan" || !ws[1].StartsAt.Equal(wave2) || ws[1].CreatedBy != "sri" {
+		t.Errorf("the waves after the migration: %+v %v", ws, err)
+	}
+	for wave, want := range map[string]string{"6 bulan": "ani", "12 bulan": "budi"} {
+		if as, err := pgWaves.WaveAssignments(ctx, wave); err != nil || len(as) != 1 || as["R1"] != want {
+			t.Errorf("the assignments of wave %s after the migration: %v %v, want R1 %s", wave, as, err, want)
+		}
 	}
 	pdb.Close()
 

@@ -102,8 +102,8 @@ func (m *Main) openServerStores(ctx context.Context, dbFlag, dataFlag string, mu
 			Users: users, LaptopKeys: users, Submissions: postgres.NewSubmissionStore(db), Forms: postgres.NewFormStore(db),
 			Roster: postgres.NewServerRosterStore(db), Returns: postgres.NewReturnStore(db), Reviews: postgres.NewReviewStore(db),
 			Attempts: postgres.NewAttemptLedger(db), RosterUpdates: postgres.NewRosterUpdateLedger(db), Accounts: users,
-			Links: postgres.NewLinkStore(db),
-			Name:  db.URL(), KeyPath: base + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
+			Links: postgres.NewLinkStore(db), Waves: postgres.NewWaveStore(db),
+			Name: db.URL(), KeyPath: base + seal.KeyFileSuffix, CanWrite: db.CanWrite, Close: db.Close,
 		}, nil
 	}
 	path, err := m.serverDB(dbFlag, dataFlag)

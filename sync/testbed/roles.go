@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,6 +45,10 @@ type Matrix struct {
 	// makes one; earlier runs on the same database made theirs.
 	SupervisorReturns int
 }
+
+// waveHours numbers the waves the role matrices add, in hours after 2026-01-01, so that
+// every wave starts after the one before even when several servers share one database.
+var waveHours atomic.Int64
 
 // RoleMatrix calls every route as every role, with no token and with a revoked token, and
 // checks each status against the roles written out here, apart from server.Routes, so that
@@ -185,7 +190,7 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		{"GET /api/v1/waves", []string{E, S, A, D}, 200, nil, ""},
 		{"POST /api/v1/waves", []string{S, D}, waves, func() any {
 			n++
-			return wire.WaveRequest{Name: fmt.Sprintf("%swave %d", m.Prefix, n), StartsAt: time.Date(2026, 1, 1, n, 0, 0, 0, time.UTC)}
+			return wire.WaveRequest{Name: fmt.Sprintf("%swave %d", m.Prefix, n), StartsAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(waveHours.Add(1)) * time.Hour)}
 		}, ""},
 		{"GET /api/v1/export?format=jsonl&revisions=approved", []string{A}, 200, nil, "application/x-ndjson"},
 		{"GET /api/v1/report?by=kejuruan&format=text", []string{S, A}, 200, nil, "text/plain; charset=utf-8"},
