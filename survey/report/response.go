@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"tracer/forms"
 	"tracer/forms/builtin"
 	"tracer/survey"
 )
@@ -208,7 +209,18 @@ type Response struct {
 	Total        ResponseCell        `json:"total"`
 	Breakdowns   []ResponseBreakdown `json:"breakdowns"`
 	NonResponse  []NonResponseRow    `json:"nonresponse"`
-	Alumni       []AlumnusOutcome    `json:"-"`
+	// Modes counts the completes (I) and partials (P) by the interview's mode question
+	// (forms.ModeQuestion: event, phone, wa, visit, web ...; "" when not answered or when
+	// only an attempt's outcome says so).
+	Modes  []ModeCount      `json:"modes"`
+	Alumni []AlumnusOutcome `json:"-"`
+}
+
+// ModeCount is one row of the completes by interview mode.
+type ModeCount struct {
+	Mode      string `json:"mode"`
+	Completes int    `json:"completes"`
+	Partials  int    `json:"partials"`
 }
 
 // ComputeResponse computes the response-rate section over the roster (every row is one
@@ -227,6 +239,11 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	who := map[string]string{}
 	whoAt := map[string]time.Time{}
 	nAttempts, nInterviews := map[string]int{}, map[string]int{}
+	type modeAt struct {
+		mode string
+		at   time.Time
+	}
+	ivMode := map[string]modeAt{} // alumnus's id and interview code -> the newest such interview's mode
 	lastAttempt := map[string]*survey.Attempt{}
 	see := func(id, by string, at time.Time) {
 		if by != "" && !at.Before(whoAt[id]) {
@@ -263,6 +280,9 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 			continue
 		}
 		ivEvents[id] = append(ivEvents[id], survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
+		if m, ok := ivMode[id+" "+code]; !ok || !rec.FinalizedAt.Before(m.at) {
+			ivMode[id+" "+code] = modeAt{mode: AnswerNamed(rec, forms.ModeQuestion), at: rec.FinalizedAt}
+		}
 		nInterviews[id]++
 		see(id, rec.Enumerator, rec.FinalizedAt)
 	}
@@ -275,10 +295,23 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	}
 	units := make([]unit, 0, len(roster))
 	var total Outcomes
+	modes := map[string]*ModeCount{}
 	for _, r := range roster {
 		final := survey.AlumnusDisposition(events[r.RosterID], ivEvents[r.RosterID])
 		d, _ := survey.LookupDisposition(final)
 		finalCount[final]++
+		if d.Class == survey.ClassComplete || d.Class == survey.ClassPartial {
+			mc := modes[ivMode[r.RosterID+" "+final].mode]
+			if mc == nil {
+				mc = &ModeCount{Mode: ivMode[r.RosterID+" "+final].mode}
+				modes[mc.Mode] = mc
+			}
+			if d.Class == survey.ClassComplete {
+				mc.Completes++
+			} else {
+				mc.Partials++
+			}
+		}
 		total.Add(d.Class)
 		enum := cfg.Assignments[r.RosterID]
 		if enum == "" {
@@ -306,6 +339,13 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 			res.Dispositions = append(res.Dispositions, DispositionCount{Code: d.Code, Class: d.Class, ID: d.ID, EN: d.EN, N: n})
 		}
 	}
+	for _, mc := range modes {
+		res.Modes = append(res.Modes, *mc)
+	}
+	// the unknown mode ("") last
+	slices.SortFunc(res.Modes, func(a, b ModeCount) int {
+		return cmp.Or(cmp.Compare(b1(a.Mode == ""), b1(b.Mode == "")), strings.Compare(a.Mode, b.Mode))
+	})
 	res.Total = ResponseCell{Key: "", N: total.Total(), Outcomes: total, Rates: total.Rates(res.E)}
 	for _, dim := range ResponseDimensions {
 		cells := map[string]*Outcomes{}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 
 	"github.com/xuri/excelize/v2"
+	"maps"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,5 +198,55 @@ func TestInterviewDecides(t *testing.T) {
 	// R1: the interview's refusal; R2: no interview on the server, the attempt's partial.
 	if want := (report.Outcomes{P: 1, R: 1}); res.Total.Outcomes != want {
 		t.Errorf("outcomes %+v, want %+v", res.Total.Outcomes, want)
+	}
+}
+
+// TestCompletesByMode: the completes and partials are counted by the mode question of the
+// interview that made them (the newest revision's answer), once per alumnus; a partial
+// known only from an attempt has no mode; the text report shows the table.
+func TestCompletesByMode(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	roster := []*survey.Respondent{{RosterID: "R1"}, {RosterID: "R2"}, {RosterID: "R3"}, {RosterID: "R4"}, {RosterID: "R5"}}
+	attempts := []*survey.Attempt{
+		{ID: survey.NewID(), RosterID: "R5", At: t0, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "1.2"},
+	}
+	done := map[string]string{"consent": "yes", "main_status": "1"}
+	with := func(m map[string]string, mode string) map[string]string {
+		out := maps.Clone(m)
+		out["grp_consent/interview_mode"] = mode
+		return out
+	}
+	records := []*survey.Record{
+		{ID: "iv1", Revision: 1, RespondentID: "R1", FinalizedAt: t0, Answers: with(done, "event")},
+		{ID: "iv1", Revision: 2, RespondentID: "R1", FinalizedAt: t0.Add(time.Hour), Answers: with(done, "phone")},
+		{ID: "iv2", Revision: 1, RespondentID: "R2", FinalizedAt: t0, Answers: with(done, "phone")},
+		{ID: "iv3", Revision: 1, RespondentID: "R3", FinalizedAt: t0, Mode: survey.CaptureWeb, Answers: with(done, "web")},
+		{ID: "iv4", Revision: 1, RespondentID: "R4", FinalizedAt: t0, Answers: with(map[string]string{"consent": "yes"}, "wa")},
+		{ID: "iv9", Revision: 1, RespondentID: "R9", FinalizedAt: t0, Answers: with(done, "visit")}, // not on the roster
+	}
+	seq := func(yield func(*survey.Record, error) bool) {
+		for _, r := range records {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	res, err := report.ComputeResponse(roster, attempts, seq, report.ResponseConfig{E: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []report.ModeCount{{Mode: "phone", Completes: 2}, {Mode: "wa", Partials: 1}, {Mode: "web", Completes: 1}, {Mode: "", Partials: 1}}
+	if !slices.Equal(res.Modes, want) {
+		t.Fatalf("modes %+v, want %+v", res.Modes, want)
+	}
+	var buf bytes.Buffer
+	if err := report.WriteResponseText(&buf, res, "en"); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	for _, line := range []string{"Complete (I) and partial (P) interviews by interview mode", "  phone                   2      0", "  (unknown)               0      1"} {
+		if !strings.Contains(text, line) {
+			t.Errorf("the text has no %q:\n%s", line, text)
+		}
 	}
 }

@@ -88,6 +88,7 @@ var rateGroups = [][]string{
 type responseTexts struct {
 	Title, Set, Estimated, Finals, Total, All, By, Counts, RespRates, CoopRates string
 	NonResp, Marked, PP, Cohort, Resp, Diff, NoDiff, Differ, Formulas, Cell     string
+	Modes, Mode                                                                 string
 }
 
 var responseIndonesian = responseTexts{
@@ -100,6 +101,7 @@ var responseIndonesian = responseTexts{
 	NoDiff:   "Responden tidak berbeda dari kohort melebihi ambang.",
 	Differ:   "Responden berbeda dari kohort pada",
 	Formulas: "Rumus (AAPOR Standard Definitions)", Cell: "sel",
+	Modes: "Wawancara selesai (I) dan sebagian (P) menurut cara wawancara", Mode: "cara",
 }
 
 var responseEnglish = responseTexts{
@@ -112,6 +114,7 @@ var responseEnglish = responseTexts{
 	NoDiff:   "Respondents differ from the cohort by no more than the threshold.",
 	Differ:   "Respondents differ from the cohort in",
 	Formulas: "Formulas (AAPOR Standard Definitions)", Cell: "cell",
+	Modes: "Complete (I) and partial (P) interviews by interview mode", Mode: "mode",
 }
 
 func responseTextsIn(lang string) *responseTexts {
@@ -195,6 +198,14 @@ func writeResponseLines(line func(format string, args ...any), r *Response, lang
 	}
 	o := r.Total.Outcomes
 	line("  I=%d P=%d R=%d NC=%d O=%d U=%d NE=%d, %s %d", o.I, o.P, o.R, o.NC, o.O, o.U, o.NE, rt.Total, r.Total.N)
+	if len(r.Modes) > 0 {
+		line("")
+		line("%s", rt.Modes)
+		line("  %-18s %6s %6s", rt.Mode, "I", "P")
+		for _, m := range r.Modes {
+			line("  %s %6d %6d", fit(cellKey(m.Mode, lang), 18), m.Completes, m.Partials)
+		}
+	}
 	rows := responseRows(r, lang)
 	name := func(row responseRow) string {
 		if row.Heading || row.Name == rt.All {
