@@ -105,6 +105,7 @@ type htmlResponse struct {
 	E            string
 	Totals       string
 	Dispositions []htmlDisposition
+	Modes        []htmlMode
 	Groups       []htmlRateGroup
 	Rows         []htmlResponseRow
 	NonResponse  []htmlNonResponse
@@ -115,6 +116,11 @@ type htmlResponse struct {
 type htmlDisposition struct {
 	Code, Class, Label string
 	N                  int
+}
+
+type htmlMode struct {
+	Mode                string
+	Completes, Partials int
 }
 
 type htmlRateGroup struct {
@@ -154,6 +160,9 @@ func responseView(r *Response, lang string) *htmlResponse {
 			label = d.EN
 		}
 		v.Dispositions = append(v.Dispositions, htmlDisposition{Code: d.Code, Class: string(d.Class), Label: label, N: d.N})
+	}
+	for _, m := range r.Modes {
+		v.Modes = append(v.Modes, htmlMode{Mode: cellKey(m.Mode, lang), Completes: m.Completes, Partials: m.Partials})
 	}
 	v.Groups = []htmlRateGroup{{Title: rt.RespRates, Names: rateGroups[0]}, {Title: rt.CoopRates, Names: rateGroups[1]}}
 	for _, row := range responseRows(r, lang) {

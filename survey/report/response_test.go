@@ -249,4 +249,29 @@ func TestCompletesByMode(t *testing.T) {
 			t.Errorf("the text has no %q:\n%s", line, text)
 		}
 	}
+	buf.Reset()
+	if err := report.WriteHTML(&buf, &report.Report{Response: res}, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if h := buf.String(); !strings.Contains(h, `id="response-modes"`) || !strings.Contains(h, `<td class="l">web</td><td>1</td><td>0</td>`) {
+		t.Errorf("the HTML has no modes table:\n%s", h)
+	}
+	buf.Reset()
+	if err := report.WriteResponseXLSX(&buf, res, "en"); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("Dispositions")
+	found := false
+	for _, row := range rows {
+		if slices.Equal(row, []string{"phone", "2", "0"}) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the XLSX Dispositions sheet has no phone row: %q", rows)
+	}
 }

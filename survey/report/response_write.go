@@ -374,6 +374,21 @@ func addResponseSheets(f *excelize.File, r *Response, lang, reuse string) error 
 			return err
 		}
 	}
+	if len(r.Modes) > 0 {
+		rt := responseTextsIn(lang)
+		n += len(RateNames) + 2
+		if err := setRow(disp, n, rt.Modes); err != nil {
+			return err
+		}
+		if err := setRow(disp, n+1, rt.Mode, "I", "P"); err != nil {
+			return err
+		}
+		for i, m := range r.Modes {
+			if err := setRow(disp, n+2+i, cellKey(m.Mode, lang), m.Completes, m.Partials); err != nil {
+				return err
+			}
+		}
+	}
 	rates := t("Tingkat", "Rates")
 	if _, err := f.NewSheet(rates); err != nil {
 		return err
