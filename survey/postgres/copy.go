@@ -71,6 +71,7 @@ var SkippedTables = map[string]string{
 	"sync_cursors":      "a laptop's pull cursors",
 	"relay_items":       "a relay's queue of pushed revisions",
 	"relay_feed":        "a relay's copy of the centre's returns and approvals",
+	"laptop_waves":      "a laptop's copy of the study's waves",
 }
 
 // CopiedTables returns the names of the tables CopyFrom copies, in order.
