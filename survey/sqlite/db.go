@@ -164,20 +164,55 @@ func (db *DB) checkPragmas(ctx context.Context) error {
 // migrate applies the embedded migrations in name order, each in its own transaction,
 // recording them in schema_migrations.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
+	var have int
+	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&have); err != nil {
+		return fmt.Errorf("read schema: %w", err)
+	}
+	if have == 0 {
+		if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
 	}
 	names, err := fs.Glob(migrationFS, "migration/*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
+	// Which migrations are applied is read without a transaction, so that opening an
+	// up-to-date database takes no write lock: a second process (an export beside a busy
+	// server) opens at once. A file found missing is applied in its own immediate
+	// transaction, which checks again.
+	applied, err := db.appliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
 	for _, name := range names {
+		if applied[name] {
+			continue
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// appliedMigrations returns the names recorded in schema_migrations.
+func (db *DB) appliedMigrations(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		applied[name] = true
+	}
+	return applied, rows.Err()
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {

@@ -107,3 +107,24 @@ func TestOpenRefuses(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenWhileAnotherWrites opens an up-to-date database while another handle holds
+// its write lock, as an export does beside a busy server: opening must not wait for it.
+func TestOpenWhileAnotherWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), sqlite.FileName)
+	first := openAt(t, path)
+	tx, err := first.SQL().BeginTx(ctx, nil) // immediate: takes the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE held (x)`); err != nil {
+		t.Fatal(err)
+	}
+	second, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open while another handle writes: %v", err)
+	}
+	second.Close()
+}
