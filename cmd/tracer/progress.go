@@ -10,12 +10,13 @@ import (
 )
 
 func (m *Main) runProgress(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("progress", "tracer progress [--json] (--db FILE | --server URL) [--data DIR]\n\n"+
+	fs := m.newFlagSet("progress", "tracer progress [--json] [--wave NAME] (--db FILE | --server URL) [--data DIR]\n\n"+
 		"The supervisor's view of the tracing: per enumerator the alumni assigned and the attempts,\n"+
 		"contacts, completes and refusals today and in all; the call-backs overdue; the alumni with\n"+
 		"no attempt yet. From the server machine's database (--db) or a server (--server URL, with\n"+
 		"this laptop's supervisor login).\n")
 	asJSON := fs.Bool("json", false, "write JSON")
+	wave := fs.String("wave", "", "count the wave called `NAME` (default: the current wave; docs/TRACING.md, Waves)")
 	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "read from the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
@@ -34,7 +35,7 @@ func (m *Main) runProgress(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if p, err = c.Progress(ctx); err != nil {
+		if p, err = c.WaveProgress(ctx, *wave); err != nil {
 			return commandError(c, err)
 		}
 	} else {
@@ -43,7 +44,7 @@ func (m *Main) runProgress(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		if p, err = server.ComputeProgress(ctx, db.sources(), db.Attempts, time.Now(), time.Local); err != nil {
+		if p, err = server.ComputeProgress(ctx, db.sources(), db.Attempts, time.Now(), time.Local, *wave); err != nil {
 			return commandError(nil, err)
 		}
 	}

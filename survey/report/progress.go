@@ -38,7 +38,9 @@ type Pending struct {
 
 // Progress is the supervisor's view of the tracing.
 type Progress struct {
-	Day         string               `json:"day"`
+	Day string `json:"day"`
+	// Wave names the wave counted; "" when the study has no waves.
+	Wave        string               `json:"wave,omitempty"`
 	Enumerators []EnumeratorProgress `json:"enumerators"`
 	// NotTried lists the alumni with no attempt and no interview yet.
 	NotTried []Pending `json:"not_tried"`
@@ -184,6 +186,9 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 // WriteProgressText writes the progress view for people: one line per enumerator, then
 // the call-backs overdue and the alumni never tried (the first 50 of each).
 func WriteProgressText(w io.Writer, p *Progress, loc *time.Location) error {
+	if p.Wave != "" {
+		fmt.Fprintf(w, "wave: %s\n", survey.Printable(p.Wave))
+	}
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "enumerator\tassigned\tattempts today/all\tcontacts today/all\tcompletes today/all\trefusals today/all\t\n")
 	for _, e := range p.Enumerators {

@@ -408,8 +408,17 @@ func (c *Client) Attempts(ctx context.Context, after int64) (*wire.AttemptsPage,
 // Progress reads the supervisor's view of the tracing: work per enumerator, alumni never
 // tried, call-backs overdue.
 func (c *Client) Progress(ctx context.Context) (*report.Progress, error) {
+	return c.WaveProgress(ctx, "")
+}
+
+// WaveProgress is Progress for the wave called wave; "" for the current one.
+func (c *Client) WaveProgress(ctx context.Context, wave string) (*report.Progress, error) {
 	var out report.Progress
-	err := c.do(ctx, http.MethodGet, wire.Prefix+"/progress", nil, &out, true)
+	path := wire.Prefix + "/progress"
+	if wave != "" {
+		path += "?" + url.Values{"wave": {wave}}.Encode()
+	}
+	err := c.do(ctx, http.MethodGet, path, nil, &out, true)
 	return &out, err
 }
 

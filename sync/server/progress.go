@@ -11,26 +11,44 @@ import (
 )
 
 // ComputeProgress reads the roster, the assignments, the stored attempts and the latest
-// interviews and computes the supervisor's progress view at now ("today" in loc).
-func ComputeProgress(ctx context.Context, src Sources, attempts survey.AttemptLedger, now time.Time, loc *time.Location) (*report.Progress, error) {
+// interviews of the wave called wave ("": the current wave; everything when the study has
+// no waves) and computes the supervisor's progress view at now ("today" in loc). Returns
+// ENOTFOUND for a wave the study does not have.
+func ComputeProgress(ctx context.Context, src Sources, attempts survey.AttemptLedger, now time.Time, loc *time.Location, wave string) (*report.Progress, error) {
+	scope, err := resolveWave(ctx, src, wave)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := RosterRows(ctx, src.Roster)
 	if err != nil {
 		return nil, err
 	}
-	list, err := allAttempts(ctx, attempts)
+	all, err := allAttempts(ctx, attempts)
 	if err != nil {
 		return nil, err
 	}
-	assigned, err := assignments(ctx, src.Roster)
-	if err != nil {
-		return nil, err
+	var list []*survey.Attempt
+	for _, a := range all {
+		if scope.holds(a.At) {
+			list = append(list, a)
+		}
 	}
-	return report.ComputeProgress(rows, list, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest}), assigned, now, loc)
+	assigned := scope.assignments
+	if assigned == nil {
+		if assigned, err = assignments(ctx, src.Roster); err != nil {
+			return nil, err
+		}
+	}
+	p, err := report.ComputeProgress(rows, list, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest})), assigned, now, loc)
+	if p != nil {
+		p.Wave = scope.wave.Name
+	}
+	return p, err
 }
 
 // progress answers GET /api/v1/progress: the supervisor's view of the tracing.
 func (s *Server) progress(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
-	p, err := ComputeProgress(r.Context(), s.sources(), s.cfg.Attempts, s.cfg.Now(), s.cfg.Location)
+	p, err := ComputeProgress(r.Context(), s.sources(), s.cfg.Attempts, s.cfg.Now(), s.cfg.Location, r.URL.Query().Get("wave"))
 	if err != nil {
 		return err
 	}
