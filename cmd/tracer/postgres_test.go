@@ -475,6 +475,31 @@ func TestServeMigrate(t *testing.T) {
 			t.Errorf("%s export differs after the migration:\n%.300s\n---\n%.300s", revs, a, b)
 		}
 	}
+	// Each wave's report and alumni table read the waves and their assignments the same on
+	// both engines.
+	reports := map[string]string{}
+	for _, wave := range []string{"6 bulan", "12 bulan"} {
+		for _, args := range [][]string{{"report", "--format", "json", "--revisions", "latest", "--wave", wave}, {"export", "--alumni", "--format", "jsonl", "--wave", wave}} {
+			a, err := run(append(args, "--db", from)...)
+			if err != nil {
+				t.Fatalf("%v on SQLite: %v\n%s", args, err, a)
+			}
+			b, err := run(append(args, "--db", u, "--data", data)...)
+			if err != nil {
+				t.Fatalf("%v on PostgreSQL: %v\n%s", args, err, b)
+			}
+			if a != b || !strings.Contains(a, wave) && args[0] == "report" {
+				t.Errorf("%v differs after the migration:\n%.400s\n---\n%.400s", args, a, b)
+			}
+			reports[args[0]+" "+wave] += b
+		}
+	}
+	if reports["report 6 bulan"] == reports["report 12 bulan"] {
+		t.Errorf("the two waves' reports are the same on PostgreSQL: the wave was not read")
+	}
+	if out, err := run("wave", "list", "--db", u, "--data", data); err != nil || !strings.Contains(out, "6 bulan") || !strings.Contains(out, "12 bulan") {
+		t.Errorf("wave list on PostgreSQL: %v\n%s", err, out)
+	}
 	// The links came along: the one in use still opens, with its interview and use; the
 	// one it replaced does not.
 	pdb, err := postgres.Open(ctx, u)
@@ -528,6 +553,13 @@ func TestServeMigrate(t *testing.T) {
 		if ok := tc.Table != "submissions"; tc.OK() != ok {
 			t.Errorf("%s: ok %v after one submission changed: %+v", tc.Table, tc.OK(), tc)
 		}
+	}
+	// A migrated server goes on adding waves.
+	if out, err := run("wave", "add", "24 bulan", "--from", "2027-02-01", "--db", u, "--data", data); err != nil || !strings.Contains(out, "24 bulan") {
+		t.Errorf("wave add on PostgreSQL: %v\n%s", err, out)
+	}
+	if out, err := run("wave", "add", "24 bulan", "--from", "2027-03-01", "--db", u, "--data", data); err == nil {
+		t.Errorf("wave add of a taken name on PostgreSQL succeeded:\n%s", out)
 	}
 }
 
