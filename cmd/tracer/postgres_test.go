@@ -475,11 +475,11 @@ func TestServeMigrate(t *testing.T) {
 			t.Errorf("%s export differs after the migration:\n%.300s\n---\n%.300s", revs, a, b)
 		}
 	}
-	// Each wave's report and alumni table read the waves and their assignments the same on
+	// Each wave's report, alumni table and progress read the waves and their assignments the same on
 	// both engines.
 	reports := map[string]string{}
 	for _, wave := range []string{"6 bulan", "12 bulan"} {
-		for _, args := range [][]string{{"report", "--format", "json", "--revisions", "latest", "--wave", wave}, {"export", "--alumni", "--format", "jsonl", "--wave", wave}} {
+		for _, args := range [][]string{{"report", "--format", "json", "--revisions", "latest", "--wave", wave}, {"export", "--alumni", "--format", "jsonl", "--wave", wave}, {"progress", "--json", "--wave", wave}} {
 			a, err := run(append(args, "--db", from)...)
 			if err != nil {
 				t.Fatalf("%v on SQLite: %v\n%s", args, err, a)
@@ -494,8 +494,10 @@ func TestServeMigrate(t *testing.T) {
 			reports[args[0]+" "+wave] += b
 		}
 	}
-	if reports["report 6 bulan"] == reports["report 12 bulan"] {
-		t.Errorf("the two waves' reports are the same on PostgreSQL: the wave was not read")
+	for _, what := range []string{"report", "progress"} {
+		if reports[what+" 6 bulan"] == reports[what+" 12 bulan"] {
+			t.Errorf("the two waves' %s are the same on PostgreSQL: the wave was not read", what)
+		}
 	}
 	if out, err := run("wave", "list", "--db", u, "--data", data); err != nil || !strings.Contains(out, "6 bulan") || !strings.Contains(out, "12 bulan") {
 		t.Errorf("wave list on PostgreSQL: %v\n%s", err, out)
