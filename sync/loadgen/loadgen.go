@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/testbed"
 	"tracer/sync/wire"
@@ -51,7 +53,18 @@ type Config struct {
 	// Retry overrides the client's retry policy when Attempts is positive; by default the
 	// laptops retry as the real client does.
 	Retry Retry
+	// LaptopDir, when not empty, makes each laptop a real laptop database (SQLite) in a new
+	// folder under it, removed after the run: its interviews are finalized there before the
+	// clock starts (sealed with Seal when set), and its sync is the real client's whole
+	// sync (client.Sync, as "tracer sync" runs it: the forms list, the outbox pushed in
+	// batches with retries and backoff, each receipt recorded in the laptop's database,
+	// then forms, roster, waves, attempts, returns and approvals pulled). Pull is implied.
+	LaptopDir string
 }
+
+// SyncRetry is the retry policy of "tracer sync", which full syncs (Config.LaptopDir) use
+// unless Config.Retry says otherwise.
+var SyncRetry = Retry{Attempts: 4, Base: 250 * time.Millisecond, Max: 4 * time.Second}
 
 // Retry is a client retry policy (see client.WithRetry).
 type Retry struct {
@@ -70,7 +83,8 @@ type Report struct {
 	// PerSecond is interviews stored (duplicates of lost answers included) per second of
 	// wall time.
 	PerSecond float64
-	// Sync holds percentiles of one laptop's whole sync; Push of single push requests.
+	// Sync holds percentiles of one laptop's whole sync; Push of single push requests
+	// (not measured in full syncs, whose requests the client makes).
 	Sync, Push Percentiles
 	// FirstError is the first error seen, if any.
 	FirstError error
@@ -138,6 +152,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	gz := -1
 	if cfg.Gzip {
 		gz = 16 << 10
+	}
+	if cfg.LaptopDir != "" {
+		return runFull(ctx, cfg)
 	}
 	// Each laptop's records name its own account, as the server requires.
 	at := time.Now().Add(-time.Hour)
@@ -237,30 +254,173 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			mu.Unlock()
 		})
 	}
+	if err := measure(cfg, rep, func() { close(start); wg.Wait() }); err != nil {
+		return nil, err
+	}
+	rep.Sync, rep.Push = percentiles(syncs), percentiles(pushes)
+	return rep, nil
+}
+
+// measure calls run, which starts every laptop and waits for them, and fills in rep the wall
+// time, the rate, the CPU time of the servers and the database, and the load average.
+func measure(cfg Config, rep *Report, run func()) error {
 	pids := append([]int{cfg.ServerPID}, cfg.ServerPIDs...)
 	cpu0, err := processesCPU(pids)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	db0, err := treeCPU(cfg.DatabasePID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t0 := time.Now()
-	close(start)
-	wg.Wait()
+	run()
 	rep.Elapsed = time.Since(t0)
 	cpu1, err := processesCPU(pids)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	db1, err := treeCPU(cfg.DatabasePID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rep.ServerCPU, rep.DatabaseCPU, rep.Load = cpu1-cpu0, db1-db0, loadAverage()
 	rep.PerSecond = float64(rep.Stored+rep.Duplicates) / rep.Elapsed.Seconds()
-	rep.Sync, rep.Push = percentiles(syncs), percentiles(pushes)
+	return nil
+}
+
+// runFull runs the laptops as real laptop databases, each syncing with client.Sync (see
+// Config.LaptopDir).
+func runFull(ctx context.Context, cfg Config) (*Report, error) {
+	dir, err := os.MkdirTemp(cfg.LaptopDir, "laptops-")
+	if err != nil {
+		return nil, fmt.Errorf("laptops' folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	retry := cfg.Retry
+	if retry.Attempts <= 0 {
+		retry = SyncRetry
+	}
+	// Connections are kept per laptop as each laptop would keep its own; the timeout is
+	// the real client's.
+	transport := &http.Transport{MaxIdleConnsPerHost: len(cfg.Tokens) + 1}
+	hc := &http.Client{Transport: transport, Timeout: 2 * time.Minute}
+	defer transport.CloseIdleConnections()
+	type laptop struct {
+		c *client.Client
+		l client.Laptop
+	}
+	laptops := make([]laptop, len(cfg.Tokens))
+	var dbs []*sqlite.DB
+	defer func() {
+		for _, db := range dbs {
+			db.Close()
+		}
+	}()
+	for i, tok := range cfg.Tokens {
+		url := cfg.URL
+		if len(cfg.URLs) > 0 {
+			url = cfg.URLs[i%len(cfg.URLs)]
+		}
+		c, err := client.NewClient(url, client.WithToken(tok), client.WithHTTPClient(hc),
+			client.WithRetry(retry.Attempts, retry.Base, retry.Max), client.WithBatch(cfg.Batch, 2<<20))
+		if err != nil {
+			return nil, err
+		}
+		home := filepath.Join(dir, fmt.Sprintf("laptop%03d", i+1))
+		if err := os.Mkdir(home, 0o700); err != nil {
+			return nil, err
+		}
+		db, err := sqlite.Open(ctx, filepath.Join(home, sqlite.FileName))
+		if err != nil {
+			return nil, fmt.Errorf("laptop %d: %w", i+1, err)
+		}
+		dbs = append(dbs, db)
+		var opts []sqlite.InterviewOption
+		if cfg.Seal != nil {
+			opts = append(opts, sqlite.SealedTo(cfg.Seal))
+		}
+		laptops[i] = laptop{c: c, l: client.Laptop{
+			Interviews: sqlite.NewInterviewStore(db, opts...), Roster: sqlite.NewRosterStore(db),
+			State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db),
+			Updates: sqlite.NewRosterUpdateStore(db), Waves: sqlite.NewPulledWaves(db),
+			FormsDir: filepath.Join(home, "forms"),
+		}}
+	}
+	// Finalizing every laptop's interviews (a durable transaction each) takes a while:
+	// several laptops at once.
+	var seedErr error
+	var seedMu sync.Mutex
+	next := make(chan int)
+	var seeders sync.WaitGroup
+	for range 8 {
+		seeders.Go(func() {
+			for i := range next {
+				me, err := laptops[i].c.Me(ctx)
+				if err == nil {
+					_, err = testbed.Seed(ctx, laptops[i].l.Interviews, me.Name, cfg.Interviews)
+				}
+				if err != nil {
+					seedMu.Lock()
+					seedErr = errors.Join(seedErr, fmt.Errorf("laptop %d: %w", i+1, err))
+					seedMu.Unlock()
+				}
+			}
+		})
+	}
+	for i := range laptops {
+		next <- i
+	}
+	close(next)
+	seeders.Wait()
+	if seedErr != nil {
+		return nil, seedErr
+	}
+
+	var mu sync.Mutex
+	rep := &Report{Laptops: len(cfg.Tokens), Interviews: len(cfg.Tokens) * cfg.Interviews}
+	var syncs []time.Duration
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		rep.Errors++
+		if rep.FirstError == nil {
+			rep.FirstError = err
+		}
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, lt := range laptops {
+		wg.Go(func() {
+			<-start
+			t0 := time.Now()
+			sum, err := lt.c.Sync(ctx, lt.l, nil)
+			took := time.Since(t0)
+			if err != nil {
+				fail(fmt.Errorf("laptop %d: %w", i+1, err))
+			}
+			if sum == nil {
+				sum = &client.Summary{}
+			}
+			if len(sum.Held) > 0 {
+				fail(fmt.Errorf("laptop %d: %d interviews held back: the server does not publish their form", i+1, len(sum.Held)))
+			}
+			for _, o := range sum.Outcomes {
+				if o.Outcome != survey.OutcomeStored && o.Outcome != survey.OutcomeDuplicate {
+					fail(fmt.Errorf("laptop %d: %s revision %d %s: %s %s", i+1, o.InterviewID, o.Revision, o.Outcome, o.Code, o.Reason))
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			syncs = append(syncs, took)
+			rep.Stored += sum.Count(survey.OutcomeStored)
+			rep.Duplicates += sum.Count(survey.OutcomeDuplicate)
+		})
+	}
+	if err := measure(cfg, rep, func() { close(start); wg.Wait() }); err != nil {
+		return nil, err
+	}
+	rep.Sync = percentiles(syncs)
 	return rep, nil
 }
 

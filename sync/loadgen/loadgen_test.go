@@ -65,6 +65,25 @@ func TestSmallLoad(t *testing.T) {
 	}
 }
 
+// TestSmallFullSync runs laptops as real laptop databases, each syncing as "tracer sync"
+// does, and checks that every finalized interview reached the server once.
+func TestSmallFullSync(t *testing.T) {
+	e, tokens := env(t, 12)
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{URL: e.URL, Tokens: tokens, Interviews: 5, Batch: 2, LaptopDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors > 0 || rep.Stored != 60 || rep.Duplicates != 0 {
+		t.Fatalf("%v", rep)
+	}
+	if rep.Sync.Max <= 0 {
+		t.Fatalf("no sync measured: %v", rep)
+	}
+	if n, _ := e.Subs.Count(context.Background()); n != 60 {
+		t.Fatalf("server holds %d, want 60", n)
+	}
+}
+
 // BenchmarkIngest measures interviews stored per second by batch push: two laptops push
 // batches of 500 at once into SQLite (WAL, synchronous FULL) through HTTP on 127.0.0.1.
 func BenchmarkIngest(b *testing.B) {

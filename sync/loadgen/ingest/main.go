@@ -17,6 +17,12 @@
 // public key (from its key file beside the database) as an enrolled laptop seals them,
 // and made before the clock starts. The laptops retry as the real client does. After the runs
 // it prints the minimum, median and maximum of each figure.
+//
+// With -laptopdir DIR each laptop is a real laptop database in a new folder under DIR
+// (removed after each run), its interviews finalized there before the clock starts, and its
+// sync is the real client's whole sync (client.Sync with the retry policy of "tracer
+// sync"): the forms list, the outbox pushed in batches, each receipt recorded on the
+// laptop, then forms, roster, waves, attempts, returns and approvals pulled.
 package main
 
 import (
@@ -50,13 +56,14 @@ func main() {
 	pull := flag.Bool("pull", false, "also pull forms, the roster and returns, as a sync does")
 	runs := flag.Int("runs", 3, "runs")
 	plain := flag.Bool("plain", false, "push records unsealed")
+	laptopDir := flag.String("laptopdir", "", "make each laptop a real laptop database in a new folder under this one and sync it as \"tracer sync\" does (pushes, retries, every pull)")
 	flag.Parse()
 	if *url == "" || *dbPath == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	cfg := loadgen.Config{URLs: strings.Split(*url, ","), Interviews: *interviews, Batch: *batch, Pull: *pull, DatabasePID: *dbPID}
+	cfg := loadgen.Config{URLs: strings.Split(*url, ","), Interviews: *interviews, Batch: *batch, Pull: *pull, DatabasePID: *dbPID, LaptopDir: *laptopDir}
 	for _, p := range strings.Split(*pidList, ",") {
 		if p == "" {
 			continue
@@ -101,7 +108,7 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	var rate, cpu, dbcpu, p50, p99, load []float64
+	var rate, cpu, dbcpu, p50, p99, pmax, load, errs []float64
 	for i := range *runs {
 		rep, err := loadgen.Run(ctx, cfg)
 		if err != nil {
@@ -115,6 +122,8 @@ func main() {
 		}
 		p50 = append(p50, rep.Sync.P50.Seconds()*1000)
 		p99 = append(p99, rep.Sync.P99.Seconds()*1000)
+		pmax = append(pmax, rep.Sync.Max.Seconds()*1000)
+		errs = append(errs, float64(rep.Errors))
 		load = append(load, rep.Load)
 	}
 	show := func(name, unit string, v []float64) {
@@ -124,7 +133,7 @@ func main() {
 		slices.Sort(v)
 		fmt.Printf("%-22s min %.3f  median %.3f  max %.3f %s\n", name, v[0], v[len(v)/2], v[len(v)-1], unit)
 	}
-	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v, %d servers, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, len(cfg.URLs), time.Now().UTC().Format(time.RFC3339))
+	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v, full sync %v, %d servers, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, cfg.LaptopDir != "", len(cfg.URLs), time.Now().UTC().Format(time.RFC3339))
 	show("stored/s", "", rate)
 	show("server CPU/interview", "ms", cpu)
 	if *dbPID != 0 {
@@ -132,6 +141,8 @@ func main() {
 	}
 	show("sync p50", "ms", p50)
 	show("sync p99", "ms", p99)
+	show("sync max", "ms", pmax)
+	show("errors", "", errs)
 	show("load average (1 min)", "", load)
 }
 
