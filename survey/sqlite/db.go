@@ -48,6 +48,12 @@ type DB struct {
 	cipher survey.FieldCipher
 
 	stmts stmtCache
+
+	// writer admits one write transaction of this process at a time. SQLite lets one
+	// writer in and makes the others poll, sleeping up to 100 ms between tries: under
+	// steady writes a poller can lose every try until its busy timeout. Queued here, the
+	// writers of one process take turns in order and never poll each other.
+	writer chan struct{}
 }
 
 // Option changes how Open opens a database.
@@ -94,7 +100,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// than most queries (the file, the pragmas, the schema, statements prepared again).
 	sqldb.SetMaxIdleConns(16)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{db: sqldb, path: path, Now: time.Now}
+	db := &DB{db: sqldb, path: path, Now: time.Now, writer: make(chan struct{}, 1)}
 	if err := db.checkPragmas(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -294,9 +300,18 @@ func (db *DB) CanWrite(ctx context.Context) error {
 	})
 }
 
-// inTx runs fn in one write transaction and commits it; any error rolls it back.
+// inTx runs fn in one write transaction and commits it; any error rolls it back. Write
+// transactions of one DB run one at a time, in the order they asked. Another process
+// holding the database (the TUI while `tracer sync` runs) is waited for through SQLite's
+// busy timeout, tried again while the wait stays under busyBudget in all.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+	select {
+	case db.writer <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-db.writer }()
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return translate(err)
 	}
@@ -305,6 +320,28 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return translate(err)
 	}
 	return translate(tx.Commit())
+}
+
+// busyBudget bounds how long a write waits in all for other processes to let go of the
+// database before it fails as busy.
+const busyBudget = time.Minute
+
+// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN). Only the start is
+// tried again on SQLITE_BUSY: nothing has been read or written yet.
+func (db *DB) begin(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(busyBudget)
+	for {
+		tx, err := db.db.BeginTx(ctx, nil)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) || ctx.Err() != nil {
+			return tx, err
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked" after its busy timeout.
+func isBusy(err error) bool {
+	var se *sqlite3.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_BUSY
 }
 
 // timeLayout is the fixed-width UTC layout times are stored in, so that they sort as text.

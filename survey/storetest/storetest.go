@@ -925,30 +925,44 @@ func testCommitOrderedCursors(t *testing.T, open Opener) {
 		wg.Go(func() {
 			for i := range rounds {
 				sub := Submission(t, survey.NewID(), 1, fmt.Sprint(i))
-				rc, err := s.Submissions.Ingest(ctx, []*survey.Submission{sub})
-				if err == nil && rc[0].Status != survey.ReceiptStored {
-					err = fmt.Errorf("receipt %+v", rc[0])
+				other := Submission(t, survey.NewID(), 1, fmt.Sprint(i))
+				rosterID := fmt.Sprintf("R-%d-%d", w, i)
+				steps := []struct {
+					name string
+					do   func() error
+				}{
+					{"ingest", func() error {
+						rc, err := s.Submissions.Ingest(ctx, []*survey.Submission{sub})
+						if err == nil && rc[0].Status != survey.ReceiptStored {
+							err = fmt.Errorf("receipt %+v", rc[0])
+						}
+						return err
+					}},
+					{"return", func() error { _, err := s.Returns.Return(ctx, sub.InterviewID, 1, "cek", "sri"); return err }},
+					{"ingest another", func() error { _, err := s.Submissions.Ingest(ctx, []*survey.Submission{other}); return err }},
+					{"approve", func() error { _, err := s.Reviews.Approve(ctx, other.InterviewID, 1, "", "sri"); return err }},
+					{"roster upload", func() error {
+						_, err := s.Roster.Upload(ctx, []*survey.Respondent{{RosterID: rosterID, Name: fmt.Sprint("changed ", i)}})
+						return err
+					}},
+					{"attempt", func() error {
+						_, err := s.Attempts.Ingest(ctx, []*survey.Attempt{attempt(fmt.Sprintf("a-%d-%d", w, i), rosterID, "ani")}, "ani", true)
+						return err
+					}},
+					{"roster update", func() error {
+						rc, err := s.RosterUpdates.Ingest(ctx, []*survey.RosterUpdate{proposal(fmt.Sprintf("u-%d-%d", w, i), rosterID, "ani", "regency", "6474")}, "ani", true)
+						if err == nil && rc[0].Status != survey.ReceiptStored {
+							err = fmt.Errorf("receipt %+v", rc[0])
+						}
+						return err
+					}},
 				}
-				if err == nil {
-					_, err = s.Returns.Return(ctx, sub.InterviewID, 1, "cek", "sri")
-				}
-				if err == nil {
-					other := Submission(t, survey.NewID(), 1, fmt.Sprint(i))
-					if _, err = s.Submissions.Ingest(ctx, []*survey.Submission{other}); err == nil {
-						_, err = s.Reviews.Approve(ctx, other.InterviewID, 1, "", "sri")
-					}
-				}
-				if err == nil {
-					_, err = s.Roster.Upload(ctx, []*survey.Respondent{{RosterID: fmt.Sprintf("R-%d-%d", w, i), Name: fmt.Sprint("changed ", i)}})
-				}
-				if err == nil {
-					_, err = s.Attempts.Ingest(ctx, []*survey.Attempt{attempt(fmt.Sprintf("a-%d-%d", w, i), fmt.Sprintf("R-%d-%d", w, i), "ani")}, "ani", true)
-				}
-				if err == nil {
-					var rc []survey.AttemptReceipt
-					rc, err = s.RosterUpdates.Ingest(ctx, []*survey.RosterUpdate{proposal(fmt.Sprintf("u-%d-%d", w, i), fmt.Sprintf("R-%d-%d", w, i), "ani", "regency", "6474")}, "ani", true)
-					if err == nil && rc[0].Status != survey.ReceiptStored {
-						err = fmt.Errorf("roster update receipt %+v", rc[0])
+				var err error
+				for _, st := range steps {
+					t0 := time.Now()
+					if err = st.do(); err != nil {
+						err = fmt.Errorf("%s after %v: %w", st.name, time.Since(t0), err)
+						break
 					}
 				}
 				if err != nil {
