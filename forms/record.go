@@ -71,6 +71,19 @@ func (s *Session) Restore(answers []Answer) (unknown []string) {
 	return unknown
 }
 
+// RestoreSession starts a session of f from stored answers: what NewSession followed by
+// Restore gives (the same problems, record and, for answers a session saved, the same
+// answers), with the form computed once instead of twice; the first computation, on the
+// defaults alone, is redone in full once the answers are back. One difference: answers that
+// leave out instances of a counted repeat inside a group that is not relevant get no such
+// instances here, where NewSession would have counted them from the defaults. A server that
+// checks every pushed interview starts its sessions this way. Paths the form does not have
+// are returned.
+func RestoreSession(f *Form, opt Options, answers []Answer) (s *Session, unknown []string) {
+	s = newSession(f, opt)
+	return s, s.Restore(answers)
+}
+
 // adoptZone makes the offset of a stored start time the session's time zone, so that
 // today(), now() and typed times read the enumerator's calendar and clock.
 func (s *Session) adoptZone(start string) {

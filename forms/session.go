@@ -85,6 +85,14 @@ func (it *item) instance() *item {
 
 // NewSession starts an interview of f.
 func NewSession(f *Form, opt Options) *Session {
+	s := newSession(f, opt)
+	s.recomputeAll()
+	return s
+}
+
+// newSession builds a session of f with its prefill and defaults, before anything is
+// computed.
+func newSession(f *Form, opt Options) *Session {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -124,7 +132,6 @@ func NewSession(f *Form, opt Options) *Session {
 			s.initDefault(it)
 		}
 	}
-	s.recomputeAll()
 	return s
 }
 

@@ -187,8 +187,8 @@ func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*
 			rec.FormID, rec.FormVersion, f.Hash, rec.FormHash)
 	}
 	finalized := rec.FinalizedAt
-	sess := forms.NewSession(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }})
-	if unknown := sess.Restore(rec.AnswerList()); len(unknown) > 0 {
+	sess, unknown := forms.RestoreSession(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }}, rec.AnswerList())
+	if len(unknown) > 0 {
 		return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q (%d unknown paths).",
 			rec.FormID, rec.FormVersion, unknown[0], len(unknown))
 	}
