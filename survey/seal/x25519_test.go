@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"filippo.io/age"
+
+	"tracer/survey"
 )
 
 // openWith decrypts sealed with id and returns the plaintext or the error.
@@ -153,4 +155,69 @@ func BenchmarkOpen(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestOpenSizesAndDamage opens records of every chunk layout (empty, one short chunk, one
+// full chunk, a full chunk and one byte, several chunks), and refuses each sealed record
+// damaged in its header, in its first and last chunk, cut short or with a byte added, as
+// well as one sealed to another key.
+func TestOpenSizesAndDamage(t *testing.T) {
+	k, err := LoadOrCreate(t.TempDir() + "/k.age")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseRecipient(k.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherR, err := ParseRecipient(other.Recipient().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, 3000, 64 << 10, 64<<10 + 1, 200 << 10} {
+		plain := make([]byte, n)
+		for i := range plain {
+			plain[i] = byte(i*7 + i>>8)
+		}
+		sealed, err := r.Seal(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := k.Open(sealed)
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Fatalf("%d bytes: Open gave %d bytes, %v", n, len(got), err)
+		}
+		bad := map[string][]byte{
+			"header":      flip(sealed, 40),
+			"first chunk": flip(sealed, len(sealed)-n-10),
+			"last chunk":  flip(sealed, len(sealed)-1),
+			"cut short":   sealed[:len(sealed)-1],
+			"byte added":  append(append([]byte(nil), sealed...), 0),
+		}
+		for name, b := range bad {
+			if got, err := k.Open(b); err == nil {
+				t.Errorf("%d bytes, %s: opened %d bytes", n, name, len(got))
+			} else if survey.ErrorCode(err) != survey.EINVALID {
+				t.Errorf("%d bytes, %s: %v", n, name, err)
+			}
+		}
+		foreign, err := otherR.Seal(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.Open(foreign); survey.ErrorMessage(err) != "The sealed record cannot be opened with this server's key." {
+			t.Errorf("%d bytes sealed to another key: %v", n, err)
+		}
+	}
+}
+
+// flip returns a copy of b with the byte at i changed.
+func flip(b []byte, i int) []byte {
+	c := append([]byte(nil), b...)
+	c[i] ^= 0x40
+	return c
 }
