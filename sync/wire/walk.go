@@ -124,7 +124,7 @@ func walk(r *bufio.Reader, lists Lists) error {
 		}
 		switch c {
 		case '"':
-			if err := readString(r, nil); err != nil {
+			if err := skipString(r); err != nil {
 				return err
 			}
 		case '{', '[':
@@ -192,6 +192,42 @@ func readString(r io.ByteReader, keep func(byte)) error {
 		if keep != nil {
 			keep(c)
 		}
+	}
+}
+
+// skipString reads the rest of a JSON string whose opening quote was read, as readString
+// does with nothing to keep, a buffer at a time: a sealed record's few kilobytes of
+// base64 are passed over with a search for the closing quote, not byte by byte.
+func skipString(r *bufio.Reader) error {
+	for {
+		if r.Buffered() == 0 {
+			if _, err := r.Peek(1); err != nil {
+				return err
+			}
+		}
+		b, _ := r.Peek(r.Buffered())
+		end := bytes.IndexByte(b, '"')
+		if end < 0 {
+			end = len(b)
+		}
+		if esc := bytes.IndexByte(b[:end], '\\'); esc >= 0 {
+			// An escape: the byte after the backslash, a quote maybe, is part of the string.
+			if _, err := r.Discard(esc + 1); err != nil {
+				return err
+			}
+			if _, err := r.ReadByte(); err != nil {
+				return err
+			}
+			continue
+		}
+		if end == len(b) {
+			if _, err := r.Discard(end); err != nil {
+				return err
+			}
+			continue
+		}
+		_, err := r.Discard(end + 1)
+		return err
 	}
 }
 
