@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,27 +57,101 @@ func setState(ctx context.Context, tx *sql.Tx, e *survey.ReviewEvent, approved i
 	return addEvent(ctx, tx, e)
 }
 
-// received starts or moves on the review of a newly stored revision, inside the ingesting
-// transaction: revision 1 (or the first one seen) is received, a later one resubmitted. A
-// revision older than the reviewed one changes nothing.
-func received(ctx context.Context, tx *sql.Tx, sub *survey.Submission, at time.Time) error {
-	var rev, approved int
-	var state string
-	err := tx.QueryRowContext(ctx, `SELECT revision, state, approved_revision FROM reviews WHERE interview_id = $1`, sub.InterviewID).Scan(&rev, &state, &approved)
-	e := &survey.ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: survey.ReviewReceived, By: sub.SubmittedBy, At: at}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		if sub.Revision > 1 {
-			e.To = survey.ReviewResubmitted
-		}
-	case err != nil:
-		return err
-	case sub.Revision <= rev:
-		return nil
-	default:
-		e.From, e.To = survey.ReviewState(state), survey.ReviewResubmitted
+// received starts or moves on the reviews of newly stored revisions, in their order,
+// inside the ingesting transaction: revision 1 (or the first one seen) is received, a later
+// one resubmitted. A revision older than the reviewed one changes nothing. It reads the
+// reviews in one query and writes the reviews and their history in one statement each.
+func received(ctx context.Context, tx *sql.Tx, subs []*survey.Submission, at time.Time) error {
+	type review struct {
+		rev, approved int
+		state         string
+		by            string
 	}
-	return setState(ctx, tx, e, approved)
+	ids := make([]string, len(subs))
+	for i, sub := range subs {
+		ids[i] = sub.InterviewID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT interview_id, revision, state, approved_revision FROM reviews WHERE interview_id = ANY($1)`, ids)
+	if err != nil {
+		return err
+	}
+	reviews := map[string]*review{}
+	for rows.Next() {
+		var id string
+		var r review
+		if err := rows.Scan(&id, &r.rev, &r.state, &r.approved); err != nil {
+			rows.Close()
+			return err
+		}
+		reviews[id] = &r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var events []*survey.ReviewEvent
+	changed := map[string]bool{}
+	for _, sub := range subs {
+		e := &survey.ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: survey.ReviewReceived, By: sub.SubmittedBy, At: at}
+		r := reviews[sub.InterviewID]
+		switch {
+		case r == nil:
+			if sub.Revision > 1 {
+				e.To = survey.ReviewResubmitted
+			}
+			r = &review{}
+			reviews[sub.InterviewID] = r
+		case sub.Revision <= r.rev:
+			continue
+		default:
+			e.From, e.To = survey.ReviewState(r.state), survey.ReviewResubmitted
+		}
+		r.rev, r.state, r.by = e.Revision, string(e.To), e.By
+		changed[sub.InterviewID] = true
+		events = append(events, e)
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	var up struct {
+		id, state, by []string
+		rev, approved []int32
+	}
+	for id := range changed {
+		up.id = append(up.id, id)
+	}
+	slices.Sort(up.id) // rows locked in one order
+	for _, id := range up.id {
+		r := reviews[id]
+		up.state, up.by = append(up.state, r.state), append(up.by, r.by)
+		up.rev, up.approved = append(up.rev, int32(r.rev)), append(up.approved, int32(r.approved))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (interview_id, revision, state, approved_revision, updated_at, updated_by)
+		SELECT id, rev, state, approved, $5::text, who FROM unnest($1::text[], $2::integer[], $3::text[], $4::integer[], $6::text[]) AS u (id, rev, state, approved, who)
+		ON CONFLICT (interview_id) DO UPDATE SET revision = excluded.revision, state = excluded.state,
+		approved_revision = excluded.approved_revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		up.id, up.rev, up.state, up.approved, formatTime(at), up.by); err != nil {
+		return err
+	}
+	first, err := nextSeqs(ctx, tx, "review", len(events))
+	if err != nil {
+		return err
+	}
+	var h struct {
+		seq              []int64
+		rev              []int32
+		id, from, to, by []string
+	}
+	for n, e := range events {
+		e.Seq = first + int64(n)
+		h.seq, h.rev = append(h.seq, e.Seq), append(h.rev, int32(e.Revision))
+		h.id, h.from, h.to, h.by = append(h.id, e.InterviewID), append(h.from, string(e.From)), append(h.to, string(e.To)), append(h.by, e.By)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, by_user, at)
+		SELECT seq, id, rev, from_state, to_state, who, $7::text FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[])
+			AS u (seq, id, rev, from_state, to_state, who)`,
+		h.seq, h.id, h.rev, h.from, h.to, h.by, formatTime(at))
+	return err
 }
 
 const reviewColumns = `r.interview_id, r.revision, r.state, r.approved_revision, r.updated_at, r.updated_by,

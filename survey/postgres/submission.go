@@ -151,7 +151,11 @@ func (s *SubmissionStore) answer(c *ingestCall) {
 	close(c.done)
 }
 
-// ingest stores subs in one transaction and returns one receipt each.
+// ingest stores subs in one transaction and returns one receipt each. The transaction
+// holds the counter locks from its start (see inTx), so it makes few round trips to the
+// database whatever the batch's size: one query reads every stored revision of the batch's
+// interviews, one their reviews, and one statement each inserts the new revisions, their
+// review states and their review history.
 func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
 	now := s.db.now()
 	receipts := make([]survey.Receipt, len(subs))
@@ -160,9 +164,17 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 			id  string
 			rev int
 		}
-		owners := map[string]*ownership{} // per interview, as stored plus this batch
-		batch := map[key]int{}            // first index of each new (id, revision) in this batch
+		ids := make([]string, 0, len(subs))
+		for _, sub := range subs {
+			ids = append(ids, sub.InterviewID)
+		}
+		stored, owners, err := loadStored(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		batch := map[key]int{} // first index of each new (id, revision) in this batch
 		var fresh []int
+		var conflicts []int
 		// Revisions of one interview are judged in order, so a batch may carry 1 and 2.
 		order := make([]int, len(subs))
 		for i := range order {
@@ -177,10 +189,7 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 			*r = survey.Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
 			own := owners[sub.InterviewID]
 			if own == nil {
-				var err error
-				if own, err = loadOwnership(ctx, tx, sub.InterviewID); err != nil {
-					return err
-				}
+				own = &ownership{}
 				owners[sub.InterviewID] = own
 			}
 			if !own.allows(sub.SubmittedBy) {
@@ -189,50 +198,40 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 				continue
 			}
 			k := key{sub.InterviewID, sub.Revision}
-			var seq int64
-			var hash, received string
-			err := tx.QueryRowContext(ctx, `SELECT seq, hash, received_at FROM submissions WHERE interview_id = $1 AND revision = $2`,
-				sub.InterviewID, sub.Revision).Scan(&seq, &hash, &received)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				if j, ok := batch[k]; ok {
-					hash = subs[j].Hash
-					r.Status = survey.ReceiptDuplicate // seq and time filled in below
-					if hash != sub.Hash {
-						r.Status = survey.ReceiptConflict
-					}
-				} else if sub.Revision != own.latest+1 {
-					r.Status, r.Code = survey.ReceiptRefused, survey.ECONFLICT
-					r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
-						sub.InterviewID, own.latest, sub.Revision, own.latest+1)
-					continue
-				} else {
-					batch[k] = i
-					fresh = append(fresh, i)
-					own.add(sub.Revision, sub.SubmittedBy)
-					r.Status = survey.ReceiptStored
-					continue
-				}
-			case err != nil:
-				return err
-			default:
-				r.Seq = seq
-				if r.ReceivedAt, err = parseTime(received); err != nil {
+			var hash string
+			if old, ok := stored.revisions[revisionKey{sub.InterviewID, sub.Revision}]; ok {
+				r.Seq, hash = old.seq, old.hash
+				if r.ReceivedAt, err = parseTime(old.received); err != nil {
 					return err
 				}
 				r.Status = survey.ReceiptDuplicate
-				if hash != sub.Hash {
-					r.Status = survey.ReceiptConflict
-				}
+			} else if j, ok := batch[k]; ok {
+				hash = subs[j].Hash
+				r.Status = survey.ReceiptDuplicate // seq and time filled in below
+			} else if sub.Revision != own.latest+1 {
+				r.Status, r.Code = survey.ReceiptRefused, survey.ECONFLICT
+				r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
+					sub.InterviewID, own.latest, sub.Revision, own.latest+1)
+				continue
+			} else {
+				batch[k] = i
+				fresh = append(fresh, i)
+				own.add(sub.Revision, sub.SubmittedBy)
+				r.Status = survey.ReceiptStored
+				continue
 			}
-			if r.Status == survey.ReceiptConflict {
-				r.Code = survey.ECONFLICT
+			if hash != sub.Hash {
+				r.Status, r.Code = survey.ReceiptConflict, survey.ECONFLICT
 				r.Message = fmt.Sprintf("Revision %d of interview %s is stored with other content; both are kept for the supervisor.", sub.Revision, sub.InterviewID)
-				if _, err := tx.ExecContext(ctx, `INSERT INTO submission_conflicts (interview_id, revision, hash, body, submitted_by, device_time, received_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (interview_id, revision, hash) DO NOTHING`,
-					sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.SubmittedBy, formatTime(sub.DeviceTime), formatTime(now)); err != nil {
-					return err
-				}
+				conflicts = append(conflicts, i)
+			}
+		}
+		for _, i := range conflicts {
+			sub := subs[i]
+			if _, err := tx.ExecContext(ctx, `INSERT INTO submission_conflicts (interview_id, revision, hash, body, submitted_by, device_time, received_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (interview_id, revision, hash) DO NOTHING`,
+				sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.SubmittedBy, formatTime(sub.DeviceTime), formatTime(now)); err != nil {
+				return err
 			}
 		}
 		if len(fresh) == 0 {
@@ -243,26 +242,27 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		if err != nil {
 			return err
 		}
-		counted := formCounter{}
+		counted := formCounter{stored: stored.forms}
+		var rows submissionRows
 		for n, i := range fresh {
 			sub := subs[i]
-			if err := counted.add(ctx, tx, sub); err != nil {
-				return err
-			}
+			counted.add(sub)
 			var skew time.Duration
 			if !sub.DeviceTime.IsZero() {
 				skew = now.Sub(sub.DeviceTime)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO submissions (seq, interview_id, revision, hash, body, form_id, form_version,
-				respondent_id, enumerator, submitted_by, device_time, skew_ms, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, first+int64(n), sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.FormID,
-				sub.FormVersion, sub.RespondentID, sub.Enumerator, sub.SubmittedBy, formatTime(sub.DeviceTime),
-				skew.Milliseconds(), formatTime(now)); err != nil {
-				return err
-			}
+			rows.add(first+int64(n), sub, skew, now)
 			receipts[i].Seq, receipts[i].ReceivedAt = first+int64(n), now
-			if err := received(ctx, tx, sub, now); err != nil {
-				return err
-			}
+		}
+		if err := rows.insert(ctx, tx); err != nil {
+			return err
+		}
+		freshSubs := make([]*survey.Submission, len(fresh))
+		for n, i := range fresh {
+			freshSubs[n] = subs[i]
+		}
+		if err := received(ctx, tx, freshSubs, now); err != nil {
+			return err
 		}
 		if err := counted.store(ctx, tx); err != nil {
 			return err
@@ -282,37 +282,104 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 	return receipts, nil
 }
 
+// revisionKey names one revision of an interview.
+type revisionKey struct {
+	id  string
+	rev int
+}
+
+// storedRevision is what an ingest reads of a revision already stored.
+type storedRevision struct {
+	seq            int64
+	hash, received string
+}
+
+// storedSet is what an ingest reads of the stored revisions of its batch's interviews.
+type storedSet struct {
+	revisions map[revisionKey]storedRevision
+	// forms holds (interview, form, version) for each form version an interview's
+	// stored revisions used.
+	forms map[[3]string]bool
+}
+
+// loadStored reads inside tx, in one query, every stored revision of the interviews ids,
+// and who may send each interview's next revision.
+func loadStored(ctx context.Context, tx *sql.Tx, ids []string) (storedSet, map[string]*ownership, error) {
+	set := storedSet{revisions: map[revisionKey]storedRevision{}, forms: map[[3]string]bool{}}
+	owners := map[string]*ownership{}
+	rows, err := tx.QueryContext(ctx, `SELECT interview_id, revision, seq, hash, received_at, submitted_by, form_id, form_version
+		FROM submissions WHERE interview_id = ANY($1) ORDER BY interview_id, revision`, ids)
+	if err != nil {
+		return set, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, by, formID, version string
+		var rev int
+		var r storedRevision
+		if err := rows.Scan(&id, &rev, &r.seq, &r.hash, &r.received, &by, &formID, &version); err != nil {
+			return set, nil, err
+		}
+		set.revisions[revisionKey{id, rev}] = r
+		set.forms[[3]string{id, formID, version}] = true
+		own := owners[id]
+		if own == nil { // the lowest revision comes first
+			own = &ownership{first: by}
+			owners[id] = own
+		}
+		own.latest, own.last = rev, by
+	}
+	return set, owners, rows.Err()
+}
+
+// submissionRows are new revisions to insert in one statement.
+type submissionRows struct {
+	seq, skew                                       []int64
+	revision                                        []int32
+	body                                            [][]byte
+	id, hash, form, version, respondent, enumerator []string
+	by, deviceTime, received                        []string
+}
+
+func (r *submissionRows) add(seq int64, sub *survey.Submission, skew time.Duration, now time.Time) {
+	r.seq, r.skew = append(r.seq, seq), append(r.skew, skew.Milliseconds())
+	r.revision, r.body = append(r.revision, int32(sub.Revision)), append(r.body, sub.Body)
+	r.id, r.hash = append(r.id, sub.InterviewID), append(r.hash, sub.Hash)
+	r.form, r.version = append(r.form, sub.FormID), append(r.version, sub.FormVersion)
+	r.respondent, r.enumerator = append(r.respondent, sub.RespondentID), append(r.enumerator, sub.Enumerator)
+	r.by, r.deviceTime, r.received = append(r.by, sub.SubmittedBy), append(r.deviceTime, formatTime(sub.DeviceTime)), append(r.received, formatTime(now))
+}
+
+func (r *submissionRows) insert(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO submissions (seq, interview_id, revision, hash, body, form_id, form_version,
+		respondent_id, enumerator, submitted_by, device_time, skew_ms, received_at)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::bytea[], $6::text[], $7::text[],
+			$8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[])`,
+		r.seq, r.id, r.revision, r.hash, r.body, r.form, r.version, r.respondent, r.enumerator, r.by, r.deviceTime, r.skew, r.received)
+	return err
+}
+
 // formCounter counts, inside one ingest transaction, the interviews that are new to a
 // form version (form_interviews): an interview counts once per version any of its
 // revisions used.
 type formCounter struct {
-	seen map[[3]string]bool // interview, form, version already counted or stored
-	add1 map[[2]string]int  // form, version: interviews to add
+	stored map[[3]string]bool // interview, form, version of the revisions stored before
+	seen   map[[3]string]bool // interview, form, version already counted in this transaction
+	add1   map[[2]string]int  // form, version: interviews to add
 }
 
 // add counts sub unless its interview already has a revision of the same form version,
-// stored or earlier in this transaction. Call it before sub is inserted.
-func (c *formCounter) add(ctx context.Context, tx *sql.Tx, sub *survey.Submission) error {
+// stored or earlier in this transaction.
+func (c *formCounter) add(sub *survey.Submission) {
 	k := [3]string{sub.InterviewID, sub.FormID, sub.FormVersion}
-	if c.seen[k] {
-		return nil
+	if c.seen[k] || c.stored[k] {
+		return
 	}
 	if c.seen == nil {
 		c.seen, c.add1 = map[[3]string]bool{}, map[[2]string]int{}
 	}
 	c.seen[k] = true
-	if sub.Revision > 1 { // a first revision has nothing stored before it
-		var stored bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM submissions WHERE interview_id = $1 AND form_id = $2 AND form_version = $3)`,
-			sub.InterviewID, sub.FormID, sub.FormVersion).Scan(&stored); err != nil {
-			return err
-		}
-		if stored {
-			return nil
-		}
-	}
 	c.add1[[2]string{sub.FormID, sub.FormVersion}]++
-	return nil
 }
 
 // store adds the counts to form_interviews, in key order so that concurrent transactions
@@ -337,23 +404,6 @@ func (c *formCounter) store(ctx context.Context, tx *sql.Tx) error {
 type ownership struct {
 	latest      int
 	first, last string
-}
-
-// loadOwnership reads the stored revisions of interview id inside tx.
-func loadOwnership(ctx context.Context, tx *sql.Tx, id string) (*ownership, error) {
-	var o ownership
-	err := tx.QueryRowContext(ctx, `SELECT revision, submitted_by FROM submissions WHERE interview_id = $1
-		ORDER BY revision DESC LIMIT 1`, id).Scan(&o.latest, &o.last)
-	if errors.Is(err, sql.ErrNoRows) {
-		return &o, nil
-	} else if err != nil {
-		return nil, err
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT submitted_by FROM submissions WHERE interview_id = $1
-		ORDER BY revision LIMIT 1`, id).Scan(&o.first); err != nil {
-		return nil, err
-	}
-	return &o, nil
 }
 
 // allows reports whether account may send revisions of the interview: anyone may send

@@ -437,8 +437,23 @@ func testIngest(t *testing.T, open Opener) {
 		t.Fatalf("list: %+v %v", list, err)
 	}
 	v, err := s.Reviews.Review(ctx, id)
-	if err != nil || v.Conflicts != 1 || v.Revision != 2 {
+	if err != nil || v.Conflicts != 1 || v.Revision != 2 || v.State != survey.ReviewResubmitted {
 		t.Fatalf("review with a conflict: %+v %v", v, err)
+	}
+	if h, err := s.Reviews.History(ctx, id); err != nil || reviewStates(h) != "1:>received/ani 2:received>resubmitted/ani " || h[1].Seq <= h[0].Seq {
+		t.Fatalf("history of revisions 1 and 2 in one batch: %s %v", reviewStates(h), err)
+	}
+	// Several interviews in one batch, each with its own review and history.
+	many := []*survey.Submission{Submission(t, survey.NewID(), 1, "1"), Submission(t, survey.NewID(), 1, "2"), Submission(t, survey.NewID(), 1, "3")}
+	if rc, err := s.Submissions.Ingest(ctx, many); err != nil || len(rc) != 3 || rc[0].Seq >= rc[1].Seq || rc[1].Seq >= rc[2].Seq {
+		t.Fatalf("three interviews in one batch: %+v %v", rc, err)
+	}
+	for _, sub := range many {
+		v, err := s.Reviews.Review(ctx, sub.InterviewID)
+		h, herr := s.Reviews.History(ctx, sub.InterviewID)
+		if err != nil || herr != nil || v.State != survey.ReviewReceived || v.Revision != 1 || reviewStates(h) != "1:>received/ani " {
+			t.Fatalf("review of %s: %+v %v, history %s %v", sub.InterviewID, v, err, reviewStates(h), herr)
+		}
 	}
 
 	// Out of order, another account's revision, and a malformed one.
@@ -457,8 +472,8 @@ func testIngest(t *testing.T, open Opener) {
 	if _, err := s.Submissions.Get(ctx, id, 3); survey.ErrorCode(err) != survey.ENOTFOUND {
 		t.Fatalf("revision 3: %v, want ENOTFOUND", err)
 	}
-	if n, err := s.Submissions.Count(ctx); err != nil || n != 2 {
-		t.Fatalf("count %d %v, want 2", n, err)
+	if n, err := s.Submissions.Count(ctx); err != nil || n != 5 {
+		t.Fatalf("count %d %v, want 5", n, err)
 	}
 
 	// Pages by sequence number and by submitter.
