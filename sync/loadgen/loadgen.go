@@ -317,6 +317,12 @@ func runFull(ctx context.Context, cfg Config) (*Report, error) {
 			db.Close()
 		}
 	}()
+	// Every laptop starts from a copy of one new laptop database, so that its migrations
+	// run once.
+	template, err := newLaptopDB(ctx, filepath.Join(dir, "template"))
+	if err != nil {
+		return nil, err
+	}
 	for i, tok := range cfg.Tokens {
 		url := cfg.URL
 		if len(cfg.URLs) > 0 {
@@ -329,6 +335,9 @@ func runFull(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		home := filepath.Join(dir, fmt.Sprintf("laptop%03d", i+1))
 		if err := os.Mkdir(home, 0o700); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(home, sqlite.FileName), template, 0o600); err != nil {
 			return nil, err
 		}
 		db, err := sqlite.Open(ctx, filepath.Join(home, sqlite.FileName))
@@ -353,7 +362,7 @@ func runFull(ctx context.Context, cfg Config) (*Report, error) {
 	var seedMu sync.Mutex
 	next := make(chan int)
 	var seeders sync.WaitGroup
-	for range 8 {
+	for range 16 {
 		seeders.Go(func() {
 			for i := range next {
 				me, err := laptops[i].c.Me(ctx)
@@ -422,6 +431,25 @@ func runFull(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.Sync = percentiles(syncs)
 	return rep, nil
+}
+
+// newLaptopDB makes a new laptop database in dir and returns its file's bytes.
+func newLaptopDB(ctx context.Context, dir string) ([]byte, error) {
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, sqlite.FileName)
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("new laptop database: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		return nil, fmt.Errorf("new laptop database: its WAL was not checkpointed on close")
+	}
+	return os.ReadFile(path)
 }
 
 // processesCPU returns the user+sys CPU time of the processes pids (0 for pid 0).
