@@ -28,7 +28,35 @@ const XFormRoot = "data"
 
 // WriteXForm writes f as an ODK XForm to w.
 func WriteXForm(w io.Writer, f *Form) error {
+	return WriteXFormRoster(w, f, nil)
+}
+
+// XFormRoster makes an XForm choose its respondent from an attached roster file, as ODK
+// users do with select_one_from_file: the key question becomes a select whose choices are
+// the file's rows, and choosing a row fills in the questions prefilled from the roster.
+type XFormRoster struct {
+	// File is the attachment's name, a CSV file ("roster.csv"): a column name holds the
+	// key's value, a column label what the enumerator sees, and every column named after a
+	// question in Columns its value.
+	File string
+	// Key names the question that identifies the respondent (roster_id): a select of the
+	// file's rows in the XForm, writable there even when the form makes it read-only.
+	Key string
+	// Columns names the questions filled in from the chosen row, as the laptop prefills
+	// them from the roster: an empty value in the row leaves the question's default.
+	Columns []string
+}
+
+// WriteXFormRoster writes f as an ODK XForm to w, choosing the respondent from the roster
+// file r describes (WriteXForm when r is nil). Returns an error when r names a question the
+// form does not have outside repeats, or a key that is a group, metadata or a calculation.
+func WriteXFormRoster(w io.Writer, f *Form, r *XFormRoster) error {
 	x := newXFormWriter(f)
+	if r != nil {
+		if err := x.planRoster(r); err != nil {
+			return err
+		}
+	}
 	doc := x.document()
 	bw := bufio.NewWriter(w)
 	bw.WriteString("<?xml version=\"1.0\"?>\n")
@@ -150,6 +178,18 @@ type xformWriter struct {
 	lists []xlist
 	// setvalues are the model's actions: dynamic defaults.
 	setvalues []*xel
+	// roster, when set, is the roster attachment the key question chooses from.
+	roster *rosterPlan
+	// subst writes a reference to a node as this XPath instead of the node's path.
+	subst map[*Node]string
+}
+
+// rosterPlan is an XFormRoster checked against the form.
+type rosterPlan struct {
+	id      string // the secondary instance's id: the file's name without .csv
+	file    string
+	key     *Node
+	columns []*Node
 }
 
 // xlist is a secondary instance made from a choice list.
@@ -436,6 +476,10 @@ func (x *xformWriter) secondaryInstances() []*xel {
 	for _, xl := range x.lists {
 		seen[xl.id] = true
 	}
+	if r := x.rosterInstance(); r != nil {
+		out = append(out, r)
+		seen[x.roster.id] = true
+	}
 	for _, name := range x.attachments() {
 		if seen[name] {
 			continue
@@ -721,6 +765,8 @@ func (x *xformWriter) binds() []*xel {
 			}
 		}
 		switch {
+		case x.roster != nil && n == x.roster.key:
+			// Chosen from the roster's rows on the device, as the laptop's roster picker does.
 		case n.ReadOnly || n.Kind == KindNote || n.Kind == KindMeta:
 			b.attr("readonly", "true()")
 		case n.ReadOnlyIf != nil:
@@ -783,6 +829,9 @@ func (x *xformWriter) defaultAction(n *Node) {
 // are never shown (calculations, hidden values, metadata).
 func (x *xformWriter) control(n *Node) *xel {
 	ref := XFormPath(n)
+	if x.roster != nil && n == x.roster.key {
+		return x.rosterControl(n)
+	}
 	switch n.Kind {
 	case KindCalculate, KindMeta:
 		return nil
@@ -1007,6 +1056,8 @@ func (x *xformWriter) writeExpr(b *strings.Builder, n expr.Node, ctx *Node, pred
 		switch {
 		case t == nil:
 			b.WriteString("${" + n.Name + "}")
+		case x.subst[t] != "":
+			b.WriteString(x.subst[t])
 		case absolute:
 			b.WriteString(XFormPath(t))
 		default:
