@@ -37,6 +37,7 @@ var OpenRosaRoutes = []Route{
 	{"GET /v1/key/{token}/formList", collectors},
 	{"GET /v1/key/{token}/forms/{id}/{version}/form.xml", collectors},
 	{"GET /v1/key/{token}/forms/{id}/{version}/manifest", collectors},
+	{"GET /v1/key/{token}/forms/{id}/{version}/" + RosterFile, collectors},
 	{"HEAD /v1/key/{token}/submission", collectors},
 	{"POST /v1/key/{token}/submission", collectors},
 }
@@ -46,11 +47,12 @@ const MaxXMLSubmission = 2 << 20
 
 func (s *Server) openRosaRoutes() {
 	handlers := map[string]handlerFunc{
-		"GET /v1/key/{token}/formList":                      s.formList,
-		"GET /v1/key/{token}/forms/{id}/{version}/form.xml": s.xformDownload,
-		"GET /v1/key/{token}/forms/{id}/{version}/manifest": s.manifest,
-		"HEAD /v1/key/{token}/submission":                   s.submissionPreflight,
-		"POST /v1/key/{token}/submission":                   s.submission,
+		"GET /v1/key/{token}/formList":                           s.formList,
+		"GET /v1/key/{token}/forms/{id}/{version}/form.xml":      s.xformDownload,
+		"GET /v1/key/{token}/forms/{id}/{version}/manifest":      s.manifest,
+		"GET /v1/key/{token}/forms/{id}/{version}/" + RosterFile: s.rosterDownload,
+		"HEAD /v1/key/{token}/submission":                        s.submissionPreflight,
+		"POST /v1/key/{token}/submission":                        s.submission,
 	}
 	for _, rt := range OpenRosaRoutes {
 		h := handlers[rt.Pattern]
@@ -133,7 +135,16 @@ func baseURL(r *http.Request) string {
 
 // xform returns the XForm of a published version and its OpenRosa hash ("md5:...").
 func (s *Server) xform(ctx context.Context, id, version string) ([]byte, string, error) {
-	k := formKey{id, version}
+	return s.xformFor(ctx, id, version, nil)
+}
+
+// xformFor returns the XForm of a published version that chooses its respondent as roster
+// says (the plain XForm when roster is nil), and its OpenRosa hash.
+func (s *Server) xformFor(ctx context.Context, id, version string, roster *forms.XFormRoster) ([]byte, string, error) {
+	k := xformKey{id: id, version: version}
+	if roster != nil {
+		k.roster = roster.File + ":" + roster.Key + ":" + strings.Join(roster.Columns, ",")
+	}
 	s.xformMu.Lock()
 	x, ok := s.xforms[k]
 	s.xformMu.Unlock()
@@ -144,17 +155,26 @@ func (s *Server) xform(ctx context.Context, id, version string) ([]byte, string,
 	if err != nil {
 		return nil, "", err
 	}
-	b, err := s.cfg.XForm(f)
+	b, err := s.cfg.XForm(f, roster)
 	if err != nil {
 		return nil, "", survey.Errorf(survey.EINTERNAL, "Form %s version %s cannot be written as an XForm: %v", id, version, err)
 	}
-	sum := md5.Sum(b)
-	x = cachedXForm{doc: b, hash: "md5:" + hex.EncodeToString(sum[:])}
+	x = cachedXForm{doc: b, hash: md5Hash(b)}
 	s.xformMu.Lock()
 	s.xforms[k] = x
 	s.xformMu.Unlock()
 	return x.doc, x.hash, nil
 }
+
+// md5Hash is OpenRosa's hash of a file: "md5:" and the hex MD5 of its bytes.
+func md5Hash(b []byte) string {
+	sum := md5.Sum(b)
+	return "md5:" + hex.EncodeToString(sum[:])
+}
+
+// xformKey names a cached XForm: a published version, and for Collect's variant the roster
+// attachment it reads ("" for the plain XForm).
+type xformKey struct{ id, version, roster string }
 
 // cachedXForm is a published version written as an XForm, once: a version never changes.
 type cachedXForm struct {
@@ -178,7 +198,7 @@ type xformsEntry struct {
 
 // formList answers OpenRosa's form list: the newest version of every form not retired.
 // formID=X lists only that form.
-func (s *Server) formList(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+func (s *Server) formList(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	all, err := s.cfg.Forms.Forms(r.Context())
 	if err != nil {
 		return err
@@ -197,12 +217,25 @@ func (s *Server) formList(w http.ResponseWriter, r *http.Request, _ *survey.User
 	only := r.URL.Query().Get("formID")
 	list := xformsList{Forms: []xformsEntry{}}
 	base := baseURL(r)
+	var rows []*survey.Respondent
+	rowsRead := false
 	for _, id := range order {
 		pf := newest[id]
 		if only != "" && id != only {
 			continue
 		}
-		_, hash, err := s.xform(r.Context(), pf.ID, pf.Version)
+		if !rowsRead {
+			if rows, err = s.collectRows(r.Context(), u); err != nil {
+				return err
+			}
+			rowsRead = true
+		}
+		f, err := s.forms.get(r.Context(), pf.ID, pf.Version)
+		if err != nil {
+			return err
+		}
+		spec, _ := rosterFile(f, rows)
+		_, hash, err := s.xformFor(r.Context(), pf.ID, pf.Version, spec)
 		if err != nil {
 			return err
 		}
@@ -230,8 +263,12 @@ func writeXML(w http.ResponseWriter, status int, v any) error {
 	return nil
 }
 
-func (s *Server) xformDownload(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
-	b, _, err := s.xform(r.Context(), r.PathValue("id"), r.PathValue("version"))
+func (s *Server) xformDownload(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	f, spec, _, err := s.collectForm(r, u)
+	if err != nil {
+		return err
+	}
+	b, _, err := s.xformFor(r.Context(), f.ID, f.Version, spec)
 	if err != nil {
 		return err
 	}
@@ -242,16 +279,29 @@ func (s *Server) xformDownload(w http.ResponseWriter, r *http.Request, _ *survey
 }
 
 type xformsManifest struct {
-	XMLName xml.Name   `xml:"http://openrosa.org/xforms/xformsManifest manifest"`
-	Files   []struct{} `xml:"mediaFile"`
+	XMLName xml.Name    `xml:"http://openrosa.org/xforms/xformsManifest manifest"`
+	Files   []mediaFile `xml:"mediaFile"`
 }
 
-// manifest answers a form's OpenRosa manifest: tracer's forms have no media files.
-func (s *Server) manifest(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
-	if _, err := s.forms.get(r.Context(), r.PathValue("id"), r.PathValue("version")); err != nil {
+type mediaFile struct {
+	Filename    string `xml:"filename"`
+	Hash        string `xml:"hash"`
+	DownloadURL string `xml:"downloadUrl"`
+}
+
+// manifest answers a form's OpenRosa manifest: the account's roster file when the form
+// chooses its respondent from the roster, nothing otherwise.
+func (s *Server) manifest(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	f, spec, csv, err := s.collectForm(r, u)
+	if err != nil {
 		return err
 	}
-	return writeXML(w, http.StatusOK, xformsManifest{})
+	m := xformsManifest{Files: []mediaFile{}}
+	if spec != nil {
+		m.Files = append(m.Files, mediaFile{Filename: spec.File, Hash: md5Hash(csv),
+			DownloadURL: baseURL(r) + "/forms/" + url.PathEscape(f.ID) + "/" + url.PathEscape(f.Version) + "/" + spec.File})
+	}
+	return writeXML(w, http.StatusOK, m)
 }
 
 // submissionPreflight answers Collect's HEAD before a submission: 204 with the largest body
@@ -288,6 +338,9 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 		return err
 	}
 	rec.Mode = survey.CaptureCollect
+	if err := s.checkRespondent(ctx, rec, u); err != nil {
+		return err
+	}
 	rc, err := s.storeRecord(ctx, rec, u, deviceTime(r))
 	if err != nil {
 		return err

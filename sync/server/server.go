@@ -83,9 +83,10 @@ type Config struct {
 	LinkBurst int
 	LinkEvery time.Duration
 
-	// XForm writes a compiled form as an ODK XForm, for ODK Collect and the self-response
-	// page; forms.WriteXForm when nil.
-	XForm func(*forms.Form) ([]byte, error)
+	// XForm writes a compiled form as an ODK XForm, for ODK Collect (choosing the
+	// respondent from a roster attachment when roster is not nil) and the self-response
+	// page; forms.WriteXFormRoster when nil.
+	XForm func(f *forms.Form, roster *forms.XFormRoster) ([]byte, error)
 
 	// Logger receives one line per request, never a token or personal data.
 	Logger *slog.Logger
@@ -130,7 +131,7 @@ type Server struct {
 	links  *linkState
 	// xforms holds the published versions written as XForms.
 	xformMu sync.Mutex
-	xforms  map[formKey]cachedXForm
+	xforms  map[xformKey]cachedXForm
 	flagState
 }
 
@@ -158,9 +159,9 @@ func New(cfg Config) *Server {
 		cfg.MaxInflated = wire.MaxInflated
 	}
 	if cfg.XForm == nil {
-		cfg.XForm = func(f *forms.Form) ([]byte, error) {
+		cfg.XForm = func(f *forms.Form, roster *forms.XFormRoster) ([]byte, error) {
 			var b bytes.Buffer
-			err := forms.WriteXForm(&b, f)
+			err := forms.WriteXFormRoster(&b, f, roster)
 			return b.Bytes(), err
 		}
 	}
@@ -189,7 +190,7 @@ func New(cfg Config) *Server {
 		decoding: make(chan struct{}, cfg.MaxDecoding),
 		holding:  map[string]bool{},
 		queued:   semaphore.NewWeighted(cfg.MaxQueued),
-		xforms:   map[formKey]cachedXForm{},
+		xforms:   map[xformKey]cachedXForm{},
 	}
 	s.routes()
 	return s

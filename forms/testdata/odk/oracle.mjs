@@ -1,7 +1,9 @@
 // oracle.mjs runs XForms in ODK's own engine (@getodk/xforms-engine, the engine of ODK Web
 // Forms) for forms/oracle_test.go.
 //
-// Input (the file named by the first argument), JSON: {"forms": [{"name", "xform", "deviceID", "username", "steps": [...]}]}.
+// Input (the file named by the first argument), JSON: {"forms": [{"name", "xform", "deviceID", "username", "attachments"?, "steps": [...]}]},
+// where attachments maps a form attachment's file name (roster.csv) to its text: the engine
+// fetches jr://file-csv/roster.csv and jr://file/roster.csv from it, anything else is missing.
 // A step is one of
 //   {"op": "set", "ref": "/data/g/q", "value": "..."}   answer a question (select_multiple: space-separated)
 //   {"op": "add", "ref": "/data/g/r"}                    add an instance at the end of a repeat
@@ -9,7 +11,10 @@
 // Output (stdout), one JSON line per form:
 //   {"name", "error"?, "states": [{"ref": [relevant, required, constraintValid, value, options?]}, ...]}
 // where options, for a select, lists the values of the choices it offers now;
-// with one state after loading and one after each step; "errors" lists steps that failed.
+// with one state after loading and one after each step; "errors" lists steps that failed;
+// with "final" set, "xml" is the instance as the engine would submit it after the last step, and
+// "violations" the references of the nodes that would keep it from being submitted
+// (a required question left empty, a constraint broken).
 import fs from 'node:fs';
 import process from 'node:process';
 import { JSDOM } from 'jsdom';
@@ -114,7 +119,15 @@ for (const form of input.forms) {
 	try {
 		const instance = await createInstance(form.xform, {
 			form: {
-				fetchFormAttachment: async () => new Response('', { status: 404 }),
+				fetchFormAttachment: async (url) => {
+					const name = String(url?.href ?? url).replace(/^jr:\/\/file(-csv)?\//, '');
+					const text = form.attachments?.[name];
+					if (text == null) {
+						return new Response('', { status: 404 });
+					}
+					const type = name.endsWith('.csv') ? 'text/csv' : 'text/xml';
+					return new Response(text, { status: 200, headers: { 'Content-Type': type } });
+				},
 				missingResourceBehavior: 'BLANK',
 			},
 			instance: { preloadProperties: { deviceID: form.deviceID, username: form.username } },
@@ -129,6 +142,10 @@ for (const form of input.forms) {
 				result.errors.push(`step ${i} (${step.op} ${step.ref ?? ''}): ${e?.message ?? e}`);
 			}
 			result.states.push(snapshot(root));
+		}
+		if (form.final) {
+			result.xml = root.instanceState.instanceXML;
+			result.violations = root.validationState.violations.map((v) => v.reference);
 		}
 	} catch (e) {
 		result.error = String(e?.message ?? e) + (e?.cause ? `: ${e.cause}` : '');

@@ -1,0 +1,407 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/survey/sqlite"
+	"tracer/sync/server"
+	"tracer/sync/testbed"
+)
+
+// personaRow is the roster row of the employed persona's alumnus, with the values the
+// persona answers for the prefilled questions.
+func personaRow(t *testing.T) *survey.Respondent {
+	t.Helper()
+	_, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := map[string]string{}
+	for _, a := range answers {
+		v[a.Path[strings.LastIndex(a.Path, "/")+1:]] = a.Value
+	}
+	return &survey.Respondent{RosterID: v["roster_id"], NIK: v["nik"], Name: v["full_name"], Sex: v["sex"], BirthDate: v["birth_date"],
+		PhoneRaw: v["phone_main"], Education: v["education"], Institution: v["institution"], Kejuruan: v["kejuruan"],
+		ProgramName: v["program_name"], BatchID: v["batch_id"], TrainingEnd: v["training_end_date"], TrainingStart: "2025-01-06",
+		Funding: v["funding"], Completion: v["completion"], Regency: v["domicile_regency"], BudgetYear: "2025"}
+}
+
+// rosterEnv is a server with a roster of three alumni: the persona's and another assigned
+// to sari, a third to budi.
+type rosterEnv struct {
+	*testbed.Env
+	sari, budi string
+	persona    *survey.Respondent
+}
+
+func newRosterEnv(t *testing.T) *rosterEnv {
+	t.Helper()
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	e := &rosterEnv{Env: env, persona: personaRow(t)}
+	e.sari = testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	e.budi = testbed.Token(t, env.Users, "budi", survey.RoleEnumerator)
+	roster := sqlite.NewServerRosterStore(env.DB)
+	rows := []*survey.Respondent{e.persona,
+		{RosterID: "BTG25-0072", Name: "Rina, \"Ina\" Wulandari", NIK: "6474014101030002", Sex: "P", BatchID: "BTG-2025-03", Regency: "6474"},
+		{RosterID: "SMD25-0090", Name: "Yosef Kolo", NIK: "6472010101990003", Sex: "L", BatchID: "SMD-2025-01", Regency: "6472", PhoneRaw: "081299990090"},
+	}
+	if _, err := roster.Upload(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	for to, ids := range map[string][]string{"sari": {"BTG25-0071", "BTG25-0072"}, "budi": {"SMD25-0090"}} {
+		if _, err := roster.Assign(ctx, survey.AssignSelector{RosterIDs: ids}, to, "sri"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+// openRosaGet gets url as Collect does and returns the response and its body.
+func openRosaGet(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("X-OpenRosa-Version", "1.0")
+	req.Header.Set("User-Agent", "org.odk.collect.android/v2024.3.5 okhttp/4.12.0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
+}
+
+// collectDownload is what Collect downloads for the built-in form: the XForm, the manifest's
+// files by name, and the hashes the form list and manifest gave.
+type collectDownload struct {
+	xform    []byte
+	files    map[string][]byte
+	formHash string
+}
+
+// download walks Collect's Get Blank Form for token: form list, XForm, manifest, media
+// files, checking every hash it was given.
+func download(t *testing.T, base, token string) collectDownload {
+	t.Helper()
+	_, body := openRosaGet(t, base+"/v1/key/"+token+"/formList")
+	var list struct {
+		Forms []struct {
+			Hash        string `xml:"hash"`
+			DownloadURL string `xml:"downloadUrl"`
+			ManifestURL string `xml:"manifestUrl"`
+		} `xml:"xform"`
+	}
+	if err := xml.Unmarshal(body, &list); err != nil || len(list.Forms) != 1 {
+		t.Fatalf("formList (%v): %s", err, body)
+	}
+	x := list.Forms[0]
+	resp, doc := openRosaGet(t, x.DownloadURL)
+	if resp.StatusCode != http.StatusOK || md5Of(doc) != x.Hash {
+		t.Fatalf("form.xml: %d, md5 %s, listed %s", resp.StatusCode, md5Of(doc), x.Hash)
+	}
+	resp, man := openRosaGet(t, x.ManifestURL)
+	var m struct {
+		XMLName xml.Name
+		Files   []struct {
+			Filename    string `xml:"filename"`
+			Hash        string `xml:"hash"`
+			DownloadURL string `xml:"downloadUrl"`
+		} `xml:"mediaFile"`
+	}
+	if err := xml.Unmarshal(man, &m); err != nil || resp.StatusCode != http.StatusOK || m.XMLName.Space != "http://openrosa.org/xforms/xformsManifest" {
+		t.Fatalf("manifest %d (%v): %s", resp.StatusCode, err, man)
+	}
+	d := collectDownload{xform: doc, files: map[string][]byte{}, formHash: x.Hash}
+	for _, f := range m.Files {
+		resp, b := openRosaGet(t, f.DownloadURL)
+		if resp.StatusCode != http.StatusOK || md5Of(b) != f.Hash {
+			t.Fatalf("media file %s: %d, md5 %s, manifest says %s", f.Filename, resp.StatusCode, md5Of(b), f.Hash)
+		}
+		d.files[f.Filename] = b
+	}
+	return d
+}
+
+// TestCollectRosterFile: with a roster on the server, Collect's built-in form chooses the
+// alumnus from roster.csv, listed in the manifest with its md5: each enumerator's file holds
+// her assigned alumni only, and only the columns the form prefills. A submission is tied to
+// the alumnus its roster_id names, and a roster id the roster does not hold is refused with
+// nothing stored.
+func TestCollectRosterFile(t *testing.T) {
+	ctx := context.Background()
+	e := newRosterEnv(t)
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := download(t, e.URL, e.sari)
+	file := d.files[server.RosterFile]
+	if file == nil || len(d.files) != 1 {
+		t.Fatalf("manifest files %v, want %s", slices.Collect(mapsKeys(d.files)), server.RosterFile)
+	}
+	for _, want := range []string{`<instance id="roster" src="jr://file-csv/roster.csv"/>`,
+		`<select1 ref="/data/grp_consent/roster_id" appearance="autocomplete">`,
+		`<itemset nodeset="instance('roster')/root/item">`,
+		`<setvalue event="xforms-value-changed" ref="/data/grp_identity/full_name" value="instance('roster')/root/item[name = /data/grp_consent/roster_id]/full_name"/>`} {
+		if !bytes.Contains(d.xform, []byte(want)) {
+			t.Errorf("the XForm has no %s", want)
+		}
+	}
+	if bytes.Contains(d.xform, []byte(`nodeset="/data/grp_consent/roster_id" type="string" readonly`)) {
+		t.Error("roster_id is still read-only in Collect's XForm")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(file)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := rows[0]
+	wantCols := []string{"name", "label", "nik", "full_name", "sex", "birth_date", "domicile_regency", "education", "institution",
+		"kejuruan", "program_name", "batch_id", "training_end_date", "funding", "completion", "phone_main"}
+	slices.Sort(wantCols[2:])
+	got := append([]string(nil), header...)
+	slices.Sort(got[2:])
+	if !slices.Equal(got, wantCols) {
+		t.Errorf("roster.csv columns %q, want %q (the questions the form prefills)", header, wantCols)
+	}
+	for _, c := range header[2:] {
+		if f.Node(c) == nil {
+			t.Errorf("column %s is no question of the form", c)
+		}
+	}
+	if len(rows) != 3 || rows[1][0] != "BTG25-0071" || rows[2][0] != "BTG25-0072" {
+		t.Fatalf("sari's roster.csv rows %q, want her two alumni", rows[1:])
+	}
+	if !strings.Contains(rows[2][1], `Rina, "Ina" Wulandari`) || bytes.Contains(file, []byte("SMD25-0090")) || bytes.Contains(file, []byte("Yosef")) {
+		t.Errorf("sari's roster.csv:\n%s", file)
+	}
+	for i, c := range header {
+		if c == "nik" && rows[1][i] != e.persona.NIK {
+			t.Errorf("nik column %q, want %q", rows[1][i], e.persona.NIK)
+		}
+	}
+	budi := download(t, e.URL, e.budi).files[server.RosterFile]
+	if !bytes.Contains(budi, []byte("SMD25-0090")) || bytes.Contains(budi, []byte("BTG25-007")) {
+		t.Errorf("budi's roster.csv:\n%s", budi)
+	}
+
+	url := e.URL + "/v1/key/" + e.sari + "/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy"
+	stranger := append([]survey.Answer(nil), answers...)
+	for i := range stranger {
+		if stranger[i].Path == "grp_consent/roster_id" {
+			stranger[i].Value = "BTG25-9999"
+		}
+	}
+	resp := postInstance(t, url, instanceXML(f, stranger, "c0113c70-0000-4000-8000-000000000001"), nil)
+	if msg := orMessage(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(msg, `Roster id "BTG25-9999" is not in the server's roster`) {
+		t.Errorf("unknown roster id: %d %q", resp.StatusCode, msg)
+	}
+	if n, _ := e.Subs.Count(ctx); n != 0 {
+		t.Fatalf("%d revisions stored for an alumnus not in the roster", n)
+	}
+	resp = postInstance(t, url, instanceXML(f, answers, "c0113c70-0000-4000-8000-000000000002"), nil)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the persona's submission: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	sub, err := e.Subs.Get(ctx, "c0113c70-0000-4000-8000-000000000002", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.RespondentID != "BTG25-0071" || sub.Enumerator != "sari" {
+		t.Errorf("stored for respondent %q by %q", sub.RespondentID, sub.Enumerator)
+	}
+}
+
+func mapsKeys(m map[string][]byte) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// odkDir holds ODK's engine, installed by .ci/run (npm ci) for the forms package's oracle.
+var odkDir = filepath.Join("..", "..", "forms", "testdata", "odk")
+
+// odkResult is what oracle.mjs reports for one form.
+type odkResult struct {
+	Error      string                       `json:"error"`
+	Errors     []string                     `json:"errors"`
+	States     []map[string]json.RawMessage `json:"states"`
+	XML        string                       `json:"xml"`
+	Violations []string                     `json:"violations"`
+}
+
+// runODK walks xform in ODK's own engine (@getodk/xforms-engine) with its attachments and
+// steps; the test skips when Node or the engine is not installed.
+func runODK(t *testing.T, xform []byte, files map[string][]byte, steps []map[string]string) odkResult {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed: ODK's engine cannot run")
+	}
+	if _, err := os.Stat(filepath.Join(odkDir, "node_modules", "@getodk", "xforms-engine")); err != nil {
+		t.Skip("ODK's engine is not installed (npm ci in forms/testdata/odk)")
+	}
+	att := map[string]string{}
+	for k, v := range files {
+		att[k] = string(v)
+	}
+	in, _ := json.Marshal(map[string]any{"forms": []map[string]any{{"name": "collect", "xform": string(xform), "deviceID": "collect:gB4gWSUAGwN1ahyy",
+		"username": "sari", "attachments": att, "steps": steps, "final": true}}})
+	path := filepath.Join(t.TempDir(), "in.json")
+	if err := os.WriteFile(path, in, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(path)
+	cmd := exec.Command(node, "oracle.mjs", abs)
+	cmd.Dir = odkDir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("oracle.mjs: %v\n%s", err, stderr.Bytes())
+	}
+	var res odkResult
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("oracle.mjs output: %v", err)
+	}
+	return res
+}
+
+// odkValue reads a node's value from one of oracle.mjs's states.
+func odkValue(t *testing.T, state map[string]json.RawMessage, ref string) string {
+	t.Helper()
+	var v []any
+	if err := json.Unmarshal(state[ref], &v); err != nil || len(v) < 4 {
+		t.Fatalf("no state for %s", ref)
+	}
+	s, _ := v[3].(string)
+	return s
+}
+
+// TestCollectRosterFormInODK runs what Collect downloads in ODK's own engine: the built-in
+// form with the roster file of the enumerator's manifest. Choosing the alumnus fills in the
+// prefilled questions from his row (and the province computed from his regency); the
+// enumerator then gives the employed persona's other answers, and the engine has nothing
+// left to complain about. The instance the engine writes, sent as Collect sends it, is
+// stored as the persona's interview, tied to his roster id, with mode collect and the
+// device id, and validated by tracer's engine against the published version.
+func TestCollectRosterFormInODK(t *testing.T) {
+	ctx := context.Background()
+	e := newRosterEnv(t)
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := download(t, e.URL, e.sari)
+	header, _ := csv.NewReader(bytes.NewReader(d.files[server.RosterFile])).Read()
+	fromRoster := map[string]bool{}
+	for _, c := range header[2:] {
+		fromRoster[c] = true
+	}
+	// The enumerator answers what the roster does not fill in: neither the prefilled
+	// questions nor a default computed from them (the province of the roster's regency).
+	computed := func(n *forms.Node) bool {
+		if n.Default == nil {
+			return false
+		}
+		return slices.ContainsFunc(n.Default.Refs(), func(r string) bool { return fromRoster[r] })
+	}
+	var steps []map[string]string
+	want := map[string]string{}
+	pick := -1
+	for _, a := range answers {
+		n := f.Node(a.Path[strings.LastIndex(a.Path, "/")+1:])
+		if n == nil || n.Kind != forms.KindQuestion {
+			continue
+		}
+		want[a.Path] = a.Value
+		if fromRoster[n.Name] || computed(n) {
+			continue
+		}
+		if n.Name == "roster_id" {
+			pick = len(steps)
+		}
+		steps = append(steps, map[string]string{"op": "set", "ref": forms.XFormPath(n), "value": a.Value})
+	}
+	if pick < 0 || len(fromRoster) < 10 {
+		t.Fatalf("roster_id at step %d, %d questions from the roster", pick, len(fromRoster))
+	}
+	res := runODK(t, d.xform, d.files, steps)
+	if res.Error != "" || len(res.Errors) > 0 {
+		t.Fatalf("ODK's engine: %s %q", res.Error, res.Errors)
+	}
+	for _, st := range []struct {
+		when  string
+		state map[string]json.RawMessage
+	}{{"once the alumnus is chosen", res.States[pick+1]}, {"at the end", res.States[len(res.States)-1]}} {
+		for name := range fromRoster {
+			n := f.Node(name)
+			if got := odkValue(t, st.state, forms.XFormPath(n)); got != want[n.Path()] {
+				t.Errorf("%s: ODK holds %s = %q from the roster, want %q", st.when, n.Path(), got, want[n.Path()])
+			}
+		}
+		if got := odkValue(t, st.state, "/data/grp_identity/domicile_prov"); got != "64" {
+			t.Errorf("%s: domicile_prov = %q, want 64 (from his regency)", st.when, got)
+		}
+	}
+	if len(res.Violations) > 0 {
+		t.Fatalf("ODK's engine would not send the form: %q", res.Violations)
+	}
+
+	var body bytes.Buffer
+	body.WriteString(`<?xml version='1.0' ?>`)
+	body.WriteString(res.XML)
+	resp := postInstance(t, e.URL+"/v1/key/"+e.sari+"/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy", body.Bytes(), nil)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("ODK's instance: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	subs, err := e.Subs.List(ctx, survey.SubmissionFilter{})
+	if err != nil || len(subs) != 1 {
+		t.Fatalf("%d revisions stored (%v)", len(subs), err)
+	}
+	sub, err := e.Subs.Get(ctx, subs[0].InterviewID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := survey.DecodeRecord(sub.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.RespondentID != e.persona.RosterID || rec.Mode != survey.CaptureCollect || rec.Device != "collect:gB4gWSUAGwN1ahyy" || rec.Enumerator != "sari" {
+		t.Errorf("stored respondent %q mode %q device %q enumerator %q", rec.RespondentID, rec.Mode, rec.Device, rec.Enumerator)
+	}
+	for path, v := range want {
+		if rec.Answers[path] != v {
+			t.Errorf("stored %s = %q, want %q", path, rec.Answers[path], v)
+		}
+	}
+}
+
+// md5Of is OpenRosa's hash of b.
+func md5Of(b []byte) string {
+	sum := md5.Sum(b)
+	return "md5:" + hex.EncodeToString(sum[:])
+}
