@@ -46,7 +46,7 @@ func TestWriteXFormRoster(t *testing.T) {
 		{File: "roster.csv", Key: "grp_consent"},
 		{File: "roster.csv", Key: "roster_id", Columns: []string{"no_such"}},
 		{File: "roster.csv", Key: "roster_id", Columns: []string{"outcome"}}, // a calculation
-		{File: "prov.csv", Key: "roster_id"},                                // a choice list's name
+		{File: "prov.csv", Key: "roster_id"},                                 // a choice list's name
 	} {
 		if err := forms.WriteXFormRoster(&bytes.Buffer{}, f, &bad); err == nil {
 			t.Errorf("%+v written", bad)
