@@ -295,13 +295,17 @@ func TestCallListWaves(t *testing.T) {
 		t.Errorf("no number to call:\n%s", v)
 	}
 
-	// The picker: R2's first-wave interview does not ask; R4's second-wave one does.
+	// Home counts the current wave's interviewed alumni: R4, not R2 of the first wave.
 	m := start(t, e)
+	if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, "gelombang “12 bulan”: 1 diwawancarai") {
+		t.Fatalf("Home does not count the current wave's interviews:\n%s", plain(m))
+	}
+	// The picker: R2's first-wave interview does not ask; R4's second-wave one does.
 	drive(t, m, keypress("1"))
 	typeText(t, m, "R4")
 	drive(t, m, keypress("enter"))
-	if m.screen != screenPicker || !strings.Contains(plain(m), "sudah punya wawancara selesai") {
-		t.Fatalf("no warning for a completed interview of the current wave:\n%s", plain(m))
+	if m.screen != screenPicker || !strings.Contains(strings.Join(strings.Fields(plain(m)), " "), "sudah punya wawancara selesai untuk formulir ini pada gelombang “12 bulan”") {
+		t.Fatalf("no warning naming the current wave for its completed interview:\n%s", plain(m))
 	}
 	openRespondent(t, start(t, e), "R2")
 }

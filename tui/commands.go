@@ -68,7 +68,11 @@ type homeMsg struct {
 	byForm map[string]map[survey.State]int
 	today  int
 	roster int
-	err    error
+	// wave is the current wave's name and waveDone the alumni with a completed interview
+	// of the form in use begun in it; wave is empty when the study has no waves.
+	wave     string
+	waveDone int
+	err      error
 }
 
 // searchMsg carries the roster matches of a query.

@@ -21,8 +21,11 @@ type homeScreen struct {
 	byForm map[string]map[survey.State]int
 	today  int // interviews finalized today
 	roster int
-	loaded bool
-	err    error
+	// wave and waveDone: the current wave and its alumni interviewed in the form in use
+	wave     string
+	waveDone int
+	loaded   bool
+	err      error
 	// offer is the draft just left that may be the wrong respondent's: v voids it.
 	offer         *draftRef
 	void          *voidPrompt
@@ -56,6 +59,10 @@ func (h *homeScreen) load() tea.Cmd {
 		if err != nil {
 			return homeMsg{err: err}
 		}
+		wave, waveDone, err := currentWaveDone(ctx, cfg)
+		if err != nil {
+			return homeMsg{err: err}
+		}
 		var offered []*forms.Form
 		if cfg.Offered != nil && !cfg.LocalForm {
 			if offered, err = cfg.Offered(ctx); err != nil {
@@ -63,8 +70,23 @@ func (h *homeScreen) load() tea.Cmd {
 				offered = nil
 			}
 		}
-		return homeMsg{counts: counts, byForm: byForm, roster: n, today: today, forms: offered}
+		return homeMsg{counts: counts, byForm: byForm, roster: n, today: today, forms: offered, wave: wave, waveDone: waveDone}
 	}
+}
+
+// currentWaveDone returns the study's current wave and how many alumni have a completed
+// interview of the form in use begun in it; "" and 0 when the study has no waves. The
+// counts by state beside it span every wave.
+func currentWaveDone(ctx context.Context, cfg Config) (string, int, error) {
+	waves, err := cfg.waves(ctx)
+	if err != nil || len(waves) == 0 {
+		return "", 0, err
+	}
+	ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{FormID: cfg.Form.ID})
+	if err != nil {
+		return "", 0, err
+	}
+	return survey.CurrentWave(waves), len(survey.Interviewed(waves, ivs)), nil
 }
 
 // doneToday counts the interviews finalized (or finalized and sent) on now's day, by the
@@ -106,6 +128,7 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		h.counts, h.byForm, h.roster, h.today = msg.counts, msg.byForm, msg.roster, msg.today
+		h.wave, h.waveDone = msg.wave, msg.waveDone
 		if len(msg.forms) > 0 {
 			h.c.setForms(msg.forms)
 		}
@@ -187,7 +210,11 @@ func (h *homeScreen) view(compact bool) string {
 		row(t.HomeEnumerator, c.cfg.Enumerator)
 	}
 	row(t.HomeToday, fmt.Sprintf(t.HomeTodayCounts, h.today, h.counts[survey.StateDraft], h.counts[survey.StateFinalized]))
-	row(t.HomeRoster, fmt.Sprintf(t.HomeAlumni, h.roster))
+	roster := fmt.Sprintf(t.HomeAlumni, h.roster)
+	if h.wave != "" {
+		roster += " · " + fmt.Sprintf(t.HomeWaveDone, survey.Printable(h.wave), h.waveDone)
+	}
+	row(t.HomeRoster, roster)
 	if h.err != nil {
 		b.WriteString(st.Error.Render("  "+t.ErrLoad+" "+survey.ErrorMessage(h.err)) + "\n")
 	}

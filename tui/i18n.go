@@ -102,6 +102,7 @@ type texts struct {
 	HomeServer         string
 	HomeReturnedList   string
 	HomeAlumni         string
+	HomeWaveDone       string
 	HomeDrafts         string
 	HomeEnumerator     string
 	HomeFinalized      string
@@ -126,6 +127,8 @@ type texts struct {
 
 	// Picking a respondent.
 	PickerPrior    string
+	PickerThisYear string
+	PickerThisWave string
 	PickerPriorAsk string
 	PickerDone     string
 	PickerDraft    string
@@ -570,6 +573,7 @@ var textsID = texts{
 	HomeServer:         "Server",
 	HomeReturnedList:   "Dikembalikan untuk diperbaiki (%d)",
 	HomeAlumni:         "%d alumni",
+	HomeWaveDone:       "gelombang “%s”: %d diwawancarai",
 	HomeDrafts:         "Draf",
 	HomeEnumerator:     "Pencacah",
 	HomeFinalized:      "Final, belum terkirim",
@@ -592,7 +596,9 @@ var textsID = texts{
 	HomeCalls:          "Daftar telepon (tindak lanjut)",
 	HomeUpdates:        "Usulan perbaikan roster dari lapangan",
 
-	PickerPrior:    "%s sudah punya wawancara selesai untuk formulir ini tahun ini (%s, %s, revisi %d). Wawancara kedua membuat dua catatan untuk satu alumni; perbaikan dilakukan lewat wawancara yang dikembalikan.",
+	PickerThisYear: "tahun ini",
+	PickerThisWave: "pada gelombang “%s”",
+	PickerPrior:    "%s sudah punya wawancara selesai untuk formulir ini %s (%s, %s, revisi %d). Wawancara kedua membuat dua catatan untuk satu alumni; perbaikan dilakukan lewat wawancara yang dikembalikan.",
 	PickerPriorAsk: "Tetap mulai wawancara kedua? y = ya, tombol lain = batal",
 	PickerDone:     "sudah diwawancarai",
 	PickerDraft:    "draf",
@@ -939,6 +945,7 @@ var textsEN = texts{
 	HomeServer:         "Server",
 	HomeReturnedList:   "Returned for correction (%d)",
 	HomeAlumni:         "%d alumni",
+	HomeWaveDone:       "wave “%s”: %d interviewed",
 	HomeDrafts:         "Drafts",
 	HomeEnumerator:     "Enumerator",
 	HomeFinalized:      "Finalized, not sent",
@@ -961,7 +968,9 @@ var textsEN = texts{
 	HomeCalls:          "Call list (follow-up)",
 	HomeUpdates:        "Roster updates from the field",
 
-	PickerPrior:    "%s already has a completed interview in this form this year (%s, %s, revision %d). A second interview makes two records of one alumnus; corrections go through a returned interview.",
+	PickerThisYear: "this year",
+	PickerThisWave: "in wave “%s”",
+	PickerPrior:    "%s already has a completed interview in this form %s (%s, %s, revision %d). A second interview makes two records of one alumnus; corrections go through a returned interview.",
 	PickerPriorAsk: "Start a second interview anyway? y = yes, any other key = cancel",
 	PickerDone:     "interviewed",
 	PickerDraft:    "draft",

@@ -46,10 +46,12 @@ func (p *pickerScreen) reset() tea.Cmd {
 }
 
 // priorMsg carries the completed interview (finalized, sent or returned) an alumnus already
-// has in the form on screen and the current year, the wave; iv is nil when there is none.
+// has in the form on screen and the current wave (wave names it), or the current year when
+// the study has no waves; iv is nil when there is none.
 type priorMsg struct {
 	resp *survey.Respondent
 	iv   *survey.Interview
+	wave string
 	err  error
 }
 
@@ -80,7 +82,7 @@ func (p *pickerScreen) priorCmd(resp *survey.Respondent) tea.Cmd {
 			// with waves, one of the current wave; else one of this calendar year
 			if len(waves) > 0 && survey.Interviewed(waves, []*survey.Interview{iv})[resp.RosterID] ||
 				len(waves) == 0 && iv.StartedAt.Year() == year {
-				return priorMsg{resp: resp, iv: iv}
+				return priorMsg{resp: resp, iv: iv, wave: survey.CurrentWave(waves)}
 			}
 		}
 		return priorMsg{resp: resp}
@@ -212,7 +214,11 @@ func (p *pickerScreen) View() string {
 	}
 	if pr := p.prior; pr != nil {
 		state := t.state(pr.iv.State)
-		why := fmt.Sprintf(t.PickerPrior, pr.resp.Name, state, pr.iv.StartedAt.Local().Format("02-01-2006"), pr.iv.Revision)
+		when := t.PickerThisYear
+		if pr.wave != "" {
+			when = fmt.Sprintf(t.PickerThisWave, survey.Printable(pr.wave))
+		}
+		why := fmt.Sprintf(t.PickerPrior, pr.resp.Name, when, state, pr.iv.StartedAt.Local().Format("02-01-2006"), pr.iv.Revision)
 		b.WriteString(wrap(why, p.width, st.Warn.Render) + "\n" + wrap(t.PickerPriorAsk, p.width, st.Warn.Render) + "\n\n")
 	}
 	for i := start; i < len(p.matches) && i < start+rows; i++ {
