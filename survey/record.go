@@ -118,41 +118,74 @@ func HashBytes(b []byte) string {
 
 // DecodeRecord parses a record's canonical bytes. Returns EINVALID for malformed input.
 func DecodeRecord(b []byte) (*Record, error) {
-	v, ok := decodeRecordJSON(b)
+	r := new(Record)
+	if err := decodeRecord(r, b, "", nil); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// RecordReader decodes one stored record after another as DecodeRecord does, for a reader
+// that keeps none of them (an export): it reuses one Record and its Answers map, and the
+// strings of a record share one copy of its bytes instead of one allocation each. The zero
+// value is ready to use.
+type RecordReader struct {
+	rec     Record
+	answers map[string]string
+}
+
+// Decode parses a record's canonical bytes as DecodeRecord does. The Record and its Answers
+// map are overwritten by the next Decode; a string taken from them stays valid but keeps
+// the whole record's bytes in memory. Returns EINVALID for malformed input.
+func (rr *RecordReader) Decode(b []byte) (*Record, error) {
+	if rr.answers == nil {
+		rr.answers = make(map[string]string, 80)
+	}
+	rr.rec = Record{}
+	if err := decodeRecord(&rr.rec, b, string(b), rr.answers); err != nil {
+		return nil, err
+	}
+	return &rr.rec, nil
+}
+
+// decodeRecord parses b into r; base and answers are decodeRecordJSONShared's.
+func decodeRecord(r *Record, b []byte, base string, answers map[string]string) error {
+	v, ok := decodeRecordJSONShared(b, base, answers)
 	if !ok { // what the fast decoder leaves is read by encoding/json, from scratch
 		v = recordJSON{}
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&v); err != nil {
-			return nil, Errorf(EINVALID, "Malformed record: %v.", err)
+			return Errorf(EINVALID, "Malformed record: %v.", err)
 		}
 	}
 	started, err1 := time.Parse(time.RFC3339Nano, v.StartedAt)
 	finalized, err2 := time.Parse(time.RFC3339Nano, v.FinalizedAt)
 	if err1 != nil || err2 != nil {
-		return nil, Errorf(EINVALID, "Malformed record times.")
+		return Errorf(EINVALID, "Malformed record times.")
 	}
 	if v.ID == "" || v.Revision < 1 {
-		return nil, Errorf(EINVALID, "Record needs an id and a revision of at least 1.")
+		return Errorf(EINVALID, "Record needs an id and a revision of at least 1.")
 	}
-	for name, id := range map[string]string{"id": v.ID, "form_id": v.FormID, "form_version": v.FormVersion,
-		"form_hash": v.FormHash, "respondent_id": v.RespondentID, "enumerator": v.Enumerator, "lang": v.Lang,
-		"mode": v.Mode, "device": v.Device} {
-		if HasHidden(id) {
-			return nil, Errorf(EINVALID, "Record field %s holds a control character.", name)
+	for _, f := range [...]struct{ name, value string }{{"id", v.ID}, {"form_id", v.FormID}, {"form_version", v.FormVersion},
+		{"form_hash", v.FormHash}, {"respondent_id", v.RespondentID}, {"enumerator", v.Enumerator}, {"lang", v.Lang},
+		{"mode", v.Mode}, {"device", v.Device}} {
+		if HasHidden(f.value) {
+			return Errorf(EINVALID, "Record field %s holds a control character.", f.name)
 		}
 	}
 	for path := range v.Answers {
 		if HasHidden(path) {
-			return nil, Errorf(EINVALID, "An answer path holds a control character: %s.", Printable(path))
+			return Errorf(EINVALID, "An answer path holds a control character: %s.", Printable(path))
 		}
 	}
 	if v.Answers == nil {
 		v.Answers = map[string]string{}
 	}
-	return &Record{
+	*r = Record{
 		ID: v.ID, Revision: v.Revision, FormID: v.FormID, FormVersion: v.FormVersion,
 		FormHash: v.FormHash, RespondentID: v.RespondentID, Enumerator: v.Enumerator,
 		Lang: v.Lang, StartedAt: started.UTC(), FinalizedAt: finalized.UTC(), Mode: v.Mode, Device: v.Device, Answers: v.Answers,
-	}, nil
+	}
+	return nil
 }

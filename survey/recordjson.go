@@ -17,7 +17,15 @@ import (
 // Every string is its own copy, never a slice of a larger one, so that a value kept
 // from a record does not keep the whole record in memory.
 func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
-	d := recordDecoder{s: b}
+	return decodeRecordJSONShared(b, "", nil)
+}
+
+// decodeRecordJSONShared is decodeRecordJSON, with two savings for a reader of many records
+// that keeps none of them: when base is string(b), every unescaped string is a slice of it
+// instead of its own copy; when answers is not nil, it is cleared and filled instead of a
+// new map.
+func decodeRecordJSONShared(b []byte, base string, answers map[string]string) (v recordJSON, ok bool) {
+	d := recordDecoder{s: b, base: base, reuse: answers}
 	if !d.object(func(key string) bool {
 		switch key {
 		case "answers":
@@ -64,6 +72,10 @@ type recordDecoder struct {
 	s    []byte
 	i    int
 	seen uint16 // bits of recordKeys met, to refuse a duplicate key
+	// base, when not "", is s as a string: strings are sliced from it.
+	base string
+	// reuse, when not nil, is the map answers fills.
+	reuse map[string]string
 }
 
 func (d *recordDecoder) space() {
@@ -128,7 +140,12 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 	if !d.next('{') {
 		return false
 	}
-	out := make(map[string]string, 80)
+	out := d.reuse
+	if out == nil {
+		out = make(map[string]string, 80)
+	} else {
+		clear(out)
+	}
 	*m = out
 	if d.next('}') {
 		return true
@@ -190,7 +207,11 @@ func (d *recordDecoder) str(out *string) bool {
 			if !ascii && !utf8.Valid(s) {
 				return false
 			}
-			*out = string(s)
+			if d.base != "" {
+				*out = d.base[start : d.i-1]
+			} else {
+				*out = string(s)
+			}
 			return true
 		case c == '\\':
 			return d.escaped(start, out)

@@ -125,24 +125,75 @@ func (r *Respondent) Values() map[string]string {
 	if r == nil {
 		return nil
 	}
-	m := make(map[string]string, len(r.Extra)+17)
+	m := make(map[string]string, len(r.Extra)+len(RosterColumnNames))
 	for k, v := range r.Extra {
 		m[k] = v
 	}
-	phone := r.PhoneRaw
-	if phone == "" && r.Phone != "" {
-		phone = LocalPhone(r.Phone)
-	}
-	for k, v := range map[string]string{
-		"roster_id": r.RosterID, "nik": r.NIK, "full_name": r.Name, "sex": r.Sex, "birth_date": r.BirthDate,
-		"phone_main": phone, "education": r.Education, "institution": r.Institution, "kejuruan": r.Kejuruan,
-		"program_name": r.ProgramName, "batch_id": r.BatchID, "training_start_date": r.TrainingStart,
-		"training_end_date": r.TrainingEnd, "funding": r.Funding, "completion": r.Completion,
-		"domicile_regency": r.Regency, "budget_year": r.BudgetYear,
-	} {
-		if v != "" {
+	for _, k := range RosterColumnNames {
+		if v := r.column(k); v != "" {
 			m[k] = v
 		}
 	}
 	return m
+}
+
+// RosterColumnNames are the names of the roster's own columns, the keys of Values besides
+// the extra columns.
+var RosterColumnNames = [...]string{"roster_id", "nik", "full_name", "sex", "birth_date", "phone_main", "education",
+	"institution", "kejuruan", "program_name", "batch_id", "training_start_date", "training_end_date", "funding",
+	"completion", "domicile_regency", "budget_year"}
+
+// Value returns Values()[name] without making the map: one roster value by its column name.
+func (r *Respondent) Value(name string) string {
+	if r == nil {
+		return ""
+	}
+	if v := r.column(name); v != "" {
+		return v
+	}
+	return r.Extra[name]
+}
+
+// column returns the value of the roster's own column name, "" for another name.
+func (r *Respondent) column(name string) string {
+	switch name {
+	case "roster_id":
+		return r.RosterID
+	case "nik":
+		return r.NIK
+	case "full_name":
+		return r.Name
+	case "sex":
+		return r.Sex
+	case "birth_date":
+		return r.BirthDate
+	case "phone_main":
+		if r.PhoneRaw == "" && r.Phone != "" {
+			return LocalPhone(r.Phone)
+		}
+		return r.PhoneRaw
+	case "education":
+		return r.Education
+	case "institution":
+		return r.Institution
+	case "kejuruan":
+		return r.Kejuruan
+	case "program_name":
+		return r.ProgramName
+	case "batch_id":
+		return r.BatchID
+	case "training_start_date":
+		return r.TrainingStart
+	case "training_end_date":
+		return r.TrainingEnd
+	case "funding":
+		return r.Funding
+	case "completion":
+		return r.Completion
+	case "domicile_regency":
+		return r.Regency
+	case "budget_year":
+		return r.BudgetYear
+	}
+	return ""
 }

@@ -177,7 +177,8 @@ type ReviewStore interface {
 
 	// RosterRecords streams the records of Records, each with the server roster's row of
 	// its respondent joined by the store (nil when the roster has none), so that a caller
-	// never holds the roster in memory.
+	// never holds the roster in memory. The store may reuse a yielded Record (and its
+	// Answers map) for the next one: a caller keeps strings from it, never the Record.
 	RosterRecords(ctx context.Context, filter RecordFilter) iter.Seq2[RosterRecord, error]
 
 	// FormUses lists the form versions of the stored revisions.

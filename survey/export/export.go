@@ -306,9 +306,8 @@ func (rw *rowWriter) rosterValues(r *survey.Record) {
 		return
 	}
 	rw.row = p
-	vals := p.Values()
 	for i, k := range rw.s.roster {
-		rw.roster[i] = vals[k]
+		rw.roster[i] = p.Value(k)
 	}
 }
 

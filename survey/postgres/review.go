@@ -468,17 +468,23 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 			return
 		}
 		defer rows.Close()
-		var body, row []byte
+		// With the roster joined (an export), one record is decoded over the last: the
+		// caller keeps none of them.
+		var rd survey.RecordReader
+		var body, row sql.RawBytes
 		for rows.Next() {
 			if err := rows.Scan(&body, &row); err != nil {
 				yield(survey.RosterRecord{}, err)
 				return
 			}
 			var rr survey.RosterRecord
-			rr.Record, err = survey.DecodeRecord(body)
+			if withRoster {
+				rr.Record, err = rd.Decode(body)
+			} else {
+				rr.Record, err = survey.DecodeRecord(body)
+			}
 			if err == nil && row != nil {
-				rr.Respondent = new(survey.Respondent)
-				if err = json.Unmarshal(row, rr.Respondent); err != nil {
+				if rr.Respondent, err = rd.DecodeRespondent(row); err != nil {
 					err = fmt.Errorf("roster row %s: %w", rr.Record.RespondentID, err)
 				}
 			}
