@@ -2,6 +2,7 @@ package export
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"fmt"
 	"io"
 	"strconv"
@@ -37,7 +38,15 @@ func newXLSXSink(w io.Writer, s *schema, now time.Time) (*xlsxSink, error) {
 	// excelize builds the whole zipped workbook in a bytes.Buffer before writing it out (to
 	// patch zip64 headers of parts over 4 GB); zipping straight into w keeps memory flat. The
 	// buffer excelize then copies out is empty.
-	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return datedZip{zip.NewWriter(w), now} })
+	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		// Speed over size, as in CSV: deflate at its default level was a quarter of the
+		// CPU of a large XLSX export.
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return datedZip{zw, now}
+	})
 	bold, err := x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return nil, err
