@@ -200,8 +200,10 @@ func writeDTA(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 				row = le.AppendUint32(row, uint32(dtaInt(st.vars[i].kind, st.vars[i].labels.number(c))))
 			case dtaDouble:
 				row = le.AppendUint64(row, math.Float64bits(dtaFloat(st.vars[i].kind, st.vars[i].labels.number(c))))
-			default:
-				row = append(row, fixed(c, t+1)[:t]...)
+			default: // str t: the text cut to t bytes, padded with zero bytes
+				v := truncate(c, t)
+				row = append(row, v...)
+				row = append(row, make([]byte, t-len(v))...)
 			}
 		}
 		w.put(row)

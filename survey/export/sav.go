@@ -82,6 +82,31 @@ func (s *savWriter) put(vs ...any) {
 	}
 }
 
+// putBytes writes b.
+func (s *savWriter) putBytes(b []byte) {
+	if s.err == nil {
+		_, s.err = s.w.Write(b)
+	}
+}
+
+// putPadded writes s followed by spaces up to n bytes (s is at most n bytes long).
+func (s *savWriter) putPadded(v string, n int) {
+	if s.err != nil {
+		return
+	}
+	if _, s.err = s.w.WriteString(v); s.err != nil {
+		return
+	}
+	for n -= len(v); n > 0 && s.err == nil; {
+		k := min(n, len(spaces))
+		_, s.err = s.w.WriteString(spaces[:k])
+		n -= k
+	}
+}
+
+// spaces pads strings.
+var spaces = strings.Repeat(" ", 256)
+
 // pad returns s cut or padded with spaces to n bytes.
 func pad(s string, n int) string {
 	s = truncate(s, n)
@@ -233,6 +258,13 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 	w.put(int32(7), int32(20), int32(1), int32(5), "UTF-8")
 	w.put(int32(999), int32(0))
 
+	segs := make([][]int, len(st.vars))
+	for i := range st.vars {
+		if st.vars[i].kind == varString {
+			segs[i] = savSegments(savWidth(&st.vars[i]))
+		}
+	}
+	var num [8]byte
 	for range st.n {
 		cells, err := rows.next()
 		if err != nil {
@@ -242,17 +274,17 @@ func writeSAV(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 			v := &st.vars[i]
 			switch v.kind {
 			case varString:
-				segs := savSegments(savWidth(v))
 				c = truncate(c, savMaxString)
-				for k, sw := range segs {
+				for k, sw := range segs[i] {
 					chunk := ""
 					if start := k * 255; start < len(c) {
 						chunk = c[start:min(start+255, len(c))]
 					}
-					w.put(chunk + strings.Repeat(" ", (sw+7)/8*8-len(chunk)))
+					w.putPadded(chunk, (sw+7)/8*8)
 				}
 			default:
-				w.put(savNumber(v.kind, v.labels.number(c)))
+				binary.LittleEndian.PutUint64(num[:], math.Float64bits(savNumber(v.kind, v.labels.number(c))))
+				w.putBytes(num[:])
 			}
 		}
 	}
