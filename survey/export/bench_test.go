@@ -104,7 +104,9 @@ func vmHWM() float64 {
 
 // BenchmarkExport writes b.N interviews of the 100-question form in one export, so
 // -benchtime=1000000x measures a 1,000,000-interview export. It reports the peak resident
-// set size of the process (VmHWM) and the output size.
+// set size of the process (VmHWM) and the output size. It measures the writers alone: one
+// reused record, no database, no roster, no derived columns. BenchmarkWriteExport in
+// sync/server drives the real path, from a server database.
 //
 //	go test -run='^$' -bench='Export/csv' -benchtime=1000000x ./survey/export
 func BenchmarkExport(b *testing.B) {
