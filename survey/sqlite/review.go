@@ -31,6 +31,30 @@ func addEvent(ctx context.Context, tx txRunner, e *survey.ReviewEvent) error {
 		return err
 	}
 	e.Seq = seq
+	return insertEvent(ctx, tx, e)
+}
+
+// addEvents appends changes of review state to the history inside tx, in order, with
+// sequence numbers reserved in one step.
+func addEvents(ctx context.Context, tx txRunner, es []*survey.ReviewEvent) error {
+	if len(es) == 0 {
+		return nil
+	}
+	first, err := nextSeqs(ctx, tx, "review", len(es))
+	if err != nil {
+		return err
+	}
+	for i, e := range es {
+		e.Seq = first + int64(i)
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertEvent writes e, whose sequence number is set, to the history.
+func insertEvent(ctx context.Context, tx txRunner, e *survey.ReviewEvent) error {
 	qs := ""
 	if len(e.Questions) > 0 {
 		b, err := json.Marshal(e.Questions)
@@ -39,29 +63,42 @@ func addEvent(ctx context.Context, tx txRunner, e *survey.ReviewEvent) error {
 		}
 		qs = string(b)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, seq, e.InterviewID, e.Revision, string(e.From), string(e.To), e.Comment, qs, e.By, formatTime(e.At))
+	_, err := tx.ExecContext(ctx, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, e.InterviewID, e.Revision, string(e.From), string(e.To), e.Comment, qs, e.By, formatTime(e.At))
 	return err
 }
 
 // setState moves an interview's review to state at revision and records the change.
 func setState(ctx context.Context, tx txRunner, e *survey.ReviewEvent, approved int) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (interview_id, revision, state, approved_revision, updated_at, updated_by)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (interview_id) DO UPDATE SET revision = excluded.revision, state = excluded.state,
-		approved_revision = excluded.approved_revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-		e.InterviewID, e.Revision, string(e.To), approved, formatTime(e.At), e.By); err != nil {
+	if err := putState(ctx, tx, e, approved); err != nil {
 		return err
 	}
 	return addEvent(ctx, tx, e)
 }
 
+// putState moves an interview's review to the state and revision of e, without recording
+// the change in the history.
+func putState(ctx context.Context, tx txRunner, e *survey.ReviewEvent, approved int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO reviews (interview_id, revision, state, approved_revision, updated_at, updated_by)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (interview_id) DO UPDATE SET revision = excluded.revision, state = excluded.state,
+		approved_revision = excluded.approved_revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		e.InterviewID, e.Revision, string(e.To), approved, formatTime(e.At), e.By)
+	return err
+}
+
 // received starts or moves on the review of a newly stored revision, inside the ingesting
 // transaction: revision 1 (or the first one seen) is received, a later one resubmitted. A
-// revision older than the reviewed one changes nothing.
-func received(ctx context.Context, tx txRunner, sub *survey.Submission, at time.Time) error {
+// revision older than the reviewed one changes nothing. It returns the change for the
+// history (nil for none), which the caller records with addEvents. unreviewed says that
+// the interview has no review yet (no revision of it was stored before), which spares
+// reading it.
+func received(ctx context.Context, tx txRunner, sub *survey.Submission, at time.Time, unreviewed bool) (*survey.ReviewEvent, error) {
 	var rev, approved int
 	var state string
-	err := tx.QueryRowContext(ctx, `SELECT revision, state, approved_revision FROM reviews WHERE interview_id = ?`, sub.InterviewID).Scan(&rev, &state, &approved)
+	err := sql.ErrNoRows
+	if !unreviewed {
+		err = tx.QueryRowContext(ctx, `SELECT revision, state, approved_revision FROM reviews WHERE interview_id = ?`, sub.InterviewID).Scan(&rev, &state, &approved)
+	}
 	e := &survey.ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: survey.ReviewReceived, By: sub.SubmittedBy, At: at}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -69,13 +106,13 @@ func received(ctx context.Context, tx txRunner, sub *survey.Submission, at time.
 			e.To = survey.ReviewResubmitted
 		}
 	case err != nil:
-		return err
+		return nil, err
 	case sub.Revision <= rev:
-		return nil
+		return nil, nil
 	default:
 		e.From, e.To = survey.ReviewState(state), survey.ReviewResubmitted
 	}
-	return setState(ctx, tx, e, approved)
+	return e, putState(ctx, tx, e, approved)
 }
 
 const reviewColumns = `r.interview_id, r.revision, r.state, r.approved_revision, r.updated_at, r.updated_by,

@@ -256,6 +256,10 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 			return err
 		}
 		counted := formCounter{}
+		var events []*survey.ReviewEvent
+		// An interview with no revision stored before this transaction has no review
+		// until its first revision here is received.
+		reviewed := map[string]bool{}
 		for n, i := range fresh {
 			sub := subs[i]
 			if err := counted.add(ctx, tx, sub); err != nil {
@@ -272,9 +276,17 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 				return err
 			}
 			receipts[i].Seq, receipts[i].ReceivedAt = first+int64(n), now
-			if err := received(ctx, tx, sub, now); err != nil {
+			e, err := received(ctx, tx, sub, now, owners[sub.InterviewID].stored == 0 && !reviewed[sub.InterviewID])
+			if err != nil {
 				return err
 			}
+			reviewed[sub.InterviewID] = true
+			if e != nil {
+				events = append(events, e)
+			}
+		}
+		if err := addEvents(ctx, tx, events); err != nil {
+			return err
 		}
 		if err := counted.store(ctx, tx); err != nil {
 			return err

@@ -62,6 +62,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"Roster", testRoster},
 		{"Ingest", testIngest},
 		{"ReviewStateMachine", testReviewStateMachine},
+		{"ReviewsOfOneBatch", testReviewsOfOneBatch},
 		{"RosterRecords", testRosterRecords},
 		{"Attempts", testAttempts},
 		{"RosterUpdates", testRosterUpdates},
@@ -500,6 +501,69 @@ func reviewStates(h []*survey.ReviewEvent) string {
 		s += fmt.Sprintf("%d:%s>%s/%s ", e.Revision, e.From, e.To, e.By)
 	}
 	return s
+}
+
+// testReviewsOfOneBatch ingests, in one call, two revisions of a new interview (the later
+// first), the first revision of another and the next revision of a returned one, and
+// checks each review and its history: every change recorded once, from the state before
+// it, with sequence numbers that rise in the order the changes were made.
+func testReviewsOfOneBatch(t *testing.T, open Opener) {
+	ctx := context.Background()
+	st := open(t)
+	subs, reviews := st.Submissions, st.Reviews
+	twice, once, returned := survey.NewID(), survey.NewID(), survey.NewID()
+	if _, err := subs.Ingest(ctx, []*survey.Submission{Submission(t, returned, 1, "5")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reviews.ReturnWithComments(ctx, returned, 1, "Cek upah", nil, "sri"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := subs.Ingest(ctx, []*survey.Submission{Submission(t, twice, 2, "200"), Submission(t, once, 1, "7"),
+		Submission(t, twice, 1, "100"), Submission(t, returned, 2, "6")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range got {
+		if rc.Status != survey.ReceiptStored {
+			t.Fatalf("receipt %+v, want stored", rc)
+		}
+	}
+	type change struct {
+		from, to survey.ReviewState
+		rev      int
+	}
+	for _, c := range []struct {
+		id      string
+		state   survey.ReviewState
+		rev     int
+		history []change
+	}{
+		// Revision 2 is stored first (the batch's order): a new interview's first stored
+		// revision above 1 is resubmitted; revision 1 after it changes nothing.
+		{twice, survey.ReviewResubmitted, 2, []change{{"", survey.ReviewResubmitted, 2}}},
+		{once, survey.ReviewReceived, 1, []change{{"", survey.ReviewReceived, 1}}},
+		{returned, survey.ReviewResubmitted, 2, []change{{"", survey.ReviewReceived, 1},
+			{survey.ReviewReceived, survey.ReviewReturned, 1}, {survey.ReviewReturned, survey.ReviewResubmitted, 2}}},
+	} {
+		v, err := reviews.Review(ctx, c.id)
+		if err != nil || v.State != c.state || v.Revision != c.rev {
+			t.Fatalf("review of %s: %+v %v, want %s at revision %d", c.id, v, err, c.state, c.rev)
+		}
+		es, err := reviews.History(ctx, c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h []change
+		for i, e := range es {
+			h = append(h, change{e.From, e.To, e.Revision})
+			if i > 0 && e.Seq <= es[i-1].Seq {
+				t.Errorf("history of %s: sequence %d after %d", c.id, e.Seq, es[i-1].Seq)
+			}
+		}
+		if !slices.Equal(h, c.history) {
+			t.Errorf("history of %s: %v, want %v", c.id, h, c.history)
+		}
+	}
 }
 
 // testReviewStateMachine walks one interview through received, returned, resubmitted,
