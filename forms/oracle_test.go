@@ -49,6 +49,8 @@ type oracleForm struct {
 	DeviceID string       `json:"deviceID"`
 	Username string       `json:"username"`
 	Steps    []oracleStep `json:"steps"`
+	// Timing asks for the engine's times instead of its states (see versus_odk_test.go).
+	Timing bool `json:"timing,omitempty"`
 }
 
 type oracleResult struct {
@@ -56,6 +58,7 @@ type oracleResult struct {
 	Error  string                       `json:"error"`
 	Errors []string                     `json:"errors"`
 	States []map[string]json.RawMessage `json:"states"`
+	Timing *odkTiming                   `json:"timing"`
 }
 
 // nodeState is one node's state after a step: relevant, required, constraint satisfied, value.
@@ -132,7 +135,7 @@ var knownDiffs = map[knownDiff]string{
 const chtFunctions = "the form calls CHT's Enketo functions (difference-in-months, add-date), which ODK does not define and tracer does"
 
 // oracleForms are the forms the oracle walks: the built-in form and every corpus form.
-func oracleForms(t *testing.T) map[string]*forms.Form {
+func oracleForms(t testing.TB) map[string]*forms.Form {
 	t.Helper()
 	out := map[string]*forms.Form{}
 	f, err := builtin.Load()
@@ -150,8 +153,10 @@ func oracleForms(t *testing.T) map[string]*forms.Form {
 	return out
 }
 
-// TestODKOracle walks every form in both engines and compares them step by step.
-func TestODKOracle(t *testing.T) {
+// oracleNode returns the path of Node with ODK's engine installed beside the oracle, or
+// skips t with one line saying what is missing.
+func oracleNode(t testing.TB) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("ODK oracle: skipped in -short mode")
 	}
@@ -165,6 +170,12 @@ func TestODKOracle(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(oracleDir, "node_modules", "@getodk", "xforms-engine", "package.json")); err != nil {
 		t.Skipf("ODK oracle: @getodk/xforms-engine not installed (npm ci in forms/%s)", oracleDir)
 	}
+	return node
+}
+
+// TestODKOracle walks every form in both engines and compares them step by step.
+func TestODKOracle(t *testing.T) {
+	node := oracleNode(t)
 	all := oracleForms(t)
 	names := make([]string, 0, len(all))
 	for name := range all {
@@ -285,7 +296,7 @@ func firstLine(s string) string {
 }
 
 // runOracle runs oracle.mjs on the forms and returns its results by form name.
-func runOracle(t *testing.T, node string, input any) map[string]oracleResult {
+func runOracle(t testing.TB, node string, input any) map[string]oracleResult {
 	t.Helper()
 	data, err := json.Marshal(input)
 	if err != nil {
@@ -297,8 +308,10 @@ func runOracle(t *testing.T, node string, input any) map[string]oracleResult {
 	}
 	// Stop Node before go test's own deadline, which would leave it running.
 	deadline := time.Now().Add(25 * time.Minute)
-	if d, ok := t.Deadline(); ok && d.Add(-20*time.Second).Before(deadline) {
-		deadline = d.Add(-20 * time.Second)
+	if dt, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if d, ok := dt.Deadline(); ok && d.Add(-20*time.Second).Before(deadline) {
+			deadline = d.Add(-20 * time.Second)
+		}
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
@@ -462,7 +475,7 @@ func sameValue(a, b string) bool {
 
 // walkForm answers form f in tracer's session with generated answers, deterministic for the
 // form's name, and records each step and tracer's state after it.
-func walkForm(t *testing.T, name string, k int, f *forms.Form) *oracleWalk {
+func walkForm(t testing.TB, name string, k int, f *forms.Form) *oracleWalk {
 	t.Helper()
 	h := fnv.New64a()
 	h.Write([]byte(name))

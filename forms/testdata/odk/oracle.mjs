@@ -15,6 +15,9 @@
 // with "final" set, "xml" is the instance as the engine would submit it after the last step, and
 // "violations" the references of the nodes that would keep it from being submitted
 // (a required question left empty, a constraint broken).
+// With "timing" set, states are left out and "timing" gives the milliseconds the engine took:
+// {"load": ms to create the instance and read every node's state once, "steps": [ms per step], "reads": [ms to read every node's
+// state after each step]} (forms/versus_odk_test.go compares them with tracer's engine).
 import fs from 'node:fs';
 import process from 'node:process';
 import { JSDOM } from 'jsdom';
@@ -117,6 +120,7 @@ function apply(root, step) {
 for (const form of input.forms) {
 	const result = { name: form.name, states: [], errors: [] };
 	try {
+		const loadStart = performance.now();
 		const instance = await createInstance(form.xform, {
 			form: {
 				fetchFormAttachment: async (url) => {
@@ -134,14 +138,32 @@ for (const form of input.forms) {
 		});
 		const root = instance.root;
 		index = new Map();
-		result.states.push(snapshot(root));
-		for (const [i, step] of (form.steps ?? []).entries()) {
-			try {
-				apply(root, step);
-			} catch (e) {
-				result.errors.push(`step ${i} (${step.op} ${step.ref ?? ''}): ${e?.message ?? e}`);
+		if (form.timing) {
+			delete result.states;
+			snapshot(root); // the first read belongs to loading: a form is loaded to be shown
+			result.timing = { load: performance.now() - loadStart, steps: [], reads: [] };
+			for (const [i, step] of (form.steps ?? []).entries()) {
+				const t0 = performance.now();
+				try {
+					apply(root, step);
+				} catch (e) {
+					result.errors.push(`step ${i} (${step.op} ${step.ref ?? ''}): ${e?.message ?? e}`);
+				}
+				const t1 = performance.now();
+				snapshot(root);
+				result.timing.steps.push(t1 - t0);
+				result.timing.reads.push(performance.now() - t1);
 			}
+		} else {
 			result.states.push(snapshot(root));
+			for (const [i, step] of (form.steps ?? []).entries()) {
+				try {
+					apply(root, step);
+				} catch (e) {
+					result.errors.push(`step ${i} (${step.op} ${step.ref ?? ''}): ${e?.message ?? e}`);
+				}
+				result.states.push(snapshot(root));
+			}
 		}
 		if (form.final) {
 			result.xml = root.instanceState.instanceXML;
