@@ -230,6 +230,14 @@ type InterviewStore interface {
 	// revision (say, it was returned and is being corrected).
 	Purge(ctx context.Context, id string, revision int) error
 
+	// RefuseSent records that the server refused for good a revision it had first taken
+	// through a relay (see LateRefusal), in one transaction: the revision counts as not
+	// sent again (the interview is finalized again when that revision is its current one),
+	// its record stays in the outbox, and the refusal is kept as a push's would be, so no
+	// sync sends it again. Refusing again is harmless. Returns ENOTFOUND when the laptop
+	// has no such revision and ECONFLICT when r.Hash is not the revision's hash.
+	RefuseSent(ctx context.Context, r Refusal) error
+
 	// Correct starts the correction of a returned interview as its next revision: the
 	// interview becomes a draft again at revision+1, keeping every answer, the position and
 	// the supervisor's comment, with a "reopen" event. Returns the corrected interview,

@@ -110,6 +110,11 @@ type RelayStore interface {
 	// submitter sent.
 	Approvals(ctx context.Context, after int64, submitter string, limit int) ([]*ReviewEvent, error)
 
+	// MirrorLateRefusals stores late refusals pulled from the centre under the centre's
+	// sequence numbers; one already stored is left as it is. The relay's SubmissionStore
+	// (a LateRefusalLedger) then gives them to the laptops.
+	MirrorLateRefusals(ctx context.Context, refusals []LateRefusal) error
+
 	// Status counts the relay's items.
 	Status(ctx context.Context) (RelayStatus, error)
 }
@@ -119,4 +124,33 @@ type ApprovalFeed interface {
 	// AllApprovals returns up to limit approvals after sequence number after, each with
 	// the account that sent the approved revision, in order.
 	AllApprovals(ctx context.Context, after int64, limit int) ([]RelayApproval, error)
+}
+
+// LateRefusal is a revision a relay took from a laptop (its receipt said "safe on two
+// machines") that the centre then refused for good when the relay forwarded it: another
+// content for the revision (a conflict), another account's interview, a record its form
+// does not accept. The centre keeps one per revision and hash under its own sequence
+// numbers; the laptop that sent the revision learns it at its next sync, through a relay
+// or directly, and keeps the revision; supervisors see every one.
+type LateRefusal struct {
+	Seq int64 `json:"seq"`
+	Refusal
+	// SubmittedBy is the account that pushed the revision to the relay; Relay is the
+	// relay's account at the centre.
+	SubmittedBy string `json:"submitted_by"`
+	Relay       string `json:"relay"`
+	// Outcome is conflict or refused (see Receipt.Outcome).
+	Outcome Outcome `json:"outcome"`
+}
+
+// LateRefusalLedger is implemented by the centre's SubmissionStore: it keeps the
+// refusals of relayed revisions for the laptops and supervisors to pull.
+type LateRefusalLedger interface {
+	// RecordLateRefusals keeps refusals in one transaction, each under a new sequence
+	// number; one already kept (the same interview, revision and hash) is left as it is.
+	RecordLateRefusals(ctx context.Context, refusals []LateRefusal) error
+
+	// LateRefusals returns up to limit refusals after sequence number after, of the
+	// revisions submitter sent ("" for every one), in order.
+	LateRefusals(ctx context.Context, after int64, submitter string, limit int) ([]LateRefusal, error)
 }

@@ -83,6 +83,10 @@ type SyncSummary struct {
 	// AttemptsPulled counts the attempts others made on this laptop's alumni that were
 	// pulled for context (some may have been on the laptop already).
 	AttemptsPulled int
+	// RefusedLater holds the revisions of this laptop that a relay had taken and the
+	// centre then refused for good (see LateRefusal), learnt by this sync: they count as
+	// not sent again, stay on the laptop and are not sent again.
+	RefusedLater []PushOutcome
 }
 
 // HeldRevision is an outbox revision a sync held back, with the form it was made with.
@@ -178,7 +182,7 @@ func (s *SyncSummary) With(os ...Outcome) []PushOutcome {
 
 // Complete reports whether every finalized revision, attempt and roster update pushed is now on the server.
 func (s *SyncSummary) Complete() bool {
-	return s.Count(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0 && s.Skipped == 0 &&
+	return s.Count(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0 && s.Skipped == 0 && len(s.RefusedLater) == 0 &&
 		s.AttemptCount(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0 &&
 		s.UpdateCount(OutcomeConflict, OutcomeRefused, OutcomeWaiting) == 0
 }

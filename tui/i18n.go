@@ -269,6 +269,8 @@ type texts struct {
 	SyncOutcomePushed  string
 	SyncOutcomeAlready string
 	SyncOutcomeRefused string
+	SyncOutcomeLate    string
+	SyncRefusedLater   string
 	SyncOutcomeWaiting string
 
 	// The supervisor's review queue and review of one interview.
@@ -727,6 +729,8 @@ var textsID = texts{
 	SyncOutcomePushed:  "baru",
 	SyncOutcomeAlready: "sudah ada",
 	SyncOutcomeRefused: "ditolak",
+	SyncOutcomeLate:    "ditolak pusat",
+	SyncRefusedLater:   "%d wawancara yang sudah diterima relay ditolak di pusat. Wawancara tetap di laptop ini dan tidak dikirim lagi; hubungi supervisor.",
 	SyncOutcomeWaiting: "menunggu",
 
 	ReviewFilterState:      "Status",
@@ -1099,6 +1103,8 @@ var textsEN = texts{
 	SyncOutcomePushed:  "new",
 	SyncOutcomeAlready: "already there",
 	SyncOutcomeRefused: "refused",
+	SyncOutcomeLate:    "refused later",
+	SyncRefusedLater:   "%d interviews the relay took were refused at the centre. They stay on this laptop and are not sent again; tell your supervisor.",
 	SyncOutcomeWaiting: "waiting",
 
 	ReviewFilterState:      "State",

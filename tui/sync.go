@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -141,7 +142,7 @@ func (c *common) syncCmd() tea.Cmd {
 			sum = &survey.SyncSummary{}
 		}
 		names := map[string]string{}
-		for _, o := range sum.Outcomes {
+		for _, o := range slices.Concat(sum.RefusedLater, sum.Outcomes) {
 			if _, ok := names[o.InterviewID]; ok {
 				continue
 			}
@@ -369,6 +370,9 @@ func (s *syncScreen) View() string {
 		if sum.Returned > 0 {
 			b.WriteString(wrap(t.SyncReturnedHint, w, st.Warn.Render) + "\n")
 		}
+		if len(sum.RefusedLater) > 0 {
+			b.WriteString(wrap(fmt.Sprintf(t.SyncRefusedLater, len(sum.RefusedLater)), w, st.Error.Render) + "\n")
+		}
 		b.WriteString("\n")
 		head := strings.Count(b.String(), "\n")
 		rows := max(s.height-head, 1)
@@ -385,6 +389,9 @@ func (s *syncScreen) View() string {
 func (s *syncScreen) outcomeLines(w int) []string {
 	c, t, st := s.c, s.c.t, s.c.st
 	var out []string
+	for _, x := range c.sync.sum.RefusedLater {
+		out = append(out, s.outcomeLine(w, "✗", t.SyncOutcomeLate, x, st.Error.Render)...)
+	}
 	for _, g := range outcomeGroups {
 		for _, x := range c.sync.sum.With(g.outcomes...) {
 			mark, style := "✓", st.OK.Render
@@ -396,17 +403,23 @@ func (s *syncScreen) outcomeLines(w int) []string {
 			case "waiting":
 				mark, style = "…", st.Warn.Render
 			}
-			who := c.sync.names[x.InterviewID]
-			if who == "" {
-				who = t.ListWalkIn
-			}
-			label := g.label(t)
-			line := fmt.Sprintf("%s %-*s %s · r%d", mark, outcomeWidth(), label, ansi.Truncate(who, 36, "…"), x.Revision)
-			out = append(out, style(ansi.Truncate(line, w, "…")))
-			if x.Reason != "" {
-				out = append(out, st.Muted.Render(ansi.Truncate("    "+x.Reason, w, "…")))
-			}
+			out = append(out, s.outcomeLine(w, mark, g.label(t), x, style)...)
 		}
+	}
+	return out
+}
+
+// outcomeLine is the line of one revision's outcome, and its reason below when there is one.
+func (s *syncScreen) outcomeLine(w int, mark, label string, x survey.PushOutcome, style func(...string) string) []string {
+	c, t, st := s.c, s.c.t, s.c.st
+	who := c.sync.names[x.InterviewID]
+	if who == "" {
+		who = t.ListWalkIn
+	}
+	line := fmt.Sprintf("%s %-*s %s · r%d", mark, outcomeWidth(), label, ansi.Truncate(who, 36, "…"), x.Revision)
+	out := []string{style(ansi.Truncate(line, w, "…"))}
+	if x.Reason != "" {
+		out = append(out, st.Muted.Render(ansi.Truncate("    "+x.Reason, w, "…")))
 	}
 	return out
 }
@@ -419,6 +432,7 @@ func outcomeWidth() int {
 		for _, g := range outcomeGroups {
 			n = max(n, ansi.StringWidth(g.label(t)))
 		}
+		n = max(n, ansi.StringWidth(t.SyncOutcomeLate))
 	}
 	return n
 }

@@ -30,6 +30,10 @@ type fakeSyncer struct {
 	held map[string]bool
 	// relay names the relay's account when the fake answers as a relay at an event
 	relay string
+	// late are sent interviews the centre refused after a relay took them, learnt at the
+	// next sync
+	late []string
+	sent map[string]string // hash by interview id
 }
 
 func (f *fakeSyncer) Online(context.Context) bool {
@@ -72,6 +76,10 @@ func (f *fakeSyncer) Sync(ctx context.Context, progress func(survey.SyncProgress
 			if err := f.store.MarkSent(ctx, it.InterviewID, it.Revision, it.Hash); err != nil {
 				return sum, err
 			}
+			if f.sent == nil {
+				f.sent = map[string]string{}
+			}
+			f.sent[it.InterviewID] = it.Hash
 		case survey.OutcomeConflict:
 			out.Reason = "revision 1 was already received with different answers"
 		case survey.OutcomeWaiting:
@@ -88,6 +96,33 @@ func (f *fakeSyncer) Sync(ctx context.Context, progress func(survey.SyncProgress
 		sum.Returned++
 	}
 	f.returns = nil
+	for _, id := range f.late {
+		iv, err := f.store.Get(ctx, id)
+		if err != nil {
+			return sum, err
+		}
+		box, err := f.store.Outbox(ctx, 0)
+		if err != nil {
+			return sum, err
+		}
+		hash := ""
+		for _, it := range box {
+			if it.InterviewID == id {
+				hash = it.Hash
+			}
+		}
+		if hash == "" { // sent: the fake knows its hash from the push
+			hash = f.sent[id]
+		}
+		r := survey.Refusal{InterviewID: id, Revision: iv.Revision, Hash: hash, Code: survey.EFORBIDDEN,
+			Message: "The record names enumerator \"ani\"; an enumerator sends only her own interviews (budi)."}
+		if err := f.store.RefuseSent(ctx, r); err != nil {
+			return sum, err
+		}
+		sum.RefusedLater = append(sum.RefusedLater, survey.PushOutcome{InterviewID: id, Revision: iv.Revision,
+			Outcome: survey.OutcomeRefused, Code: r.Code, Reason: r.Message})
+	}
+	f.late = nil
 	f.last = fixedNow
 	return sum, nil
 }
@@ -405,5 +440,39 @@ func TestSyncThroughRelay(t *testing.T) {
 	drive(t, m, keypress("enter"))
 	if v := plain(m); strings.Contains(v, "dua mesin") {
 		t.Errorf("a sync with the centre speaks of a relay:\n%s", v)
+	}
+}
+
+// A revision the relay took and the centre refused later is on the sync screen as refused
+// later, with its reason and what to do, and the interview is back among the unsent.
+func TestSyncRefusedLater(t *testing.T) {
+	e := newEnv(t, true)
+	f := withSync(e)
+	f.online = false
+	m := start(t, e)
+	refuseAndFinalize(t, m, "BTG25-0232")
+	f.online, f.relay = true, "rina"
+	drive(t, m, keypress("4"))
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("esc"))
+	if got := m.home().counts; got[survey.StateSent] != 1 {
+		t.Fatalf("counts after the relay took it %v", got)
+	}
+	ivs, _ := e.cfg.Interviews.List(context.Background(), survey.InterviewFilter{RespondentID: "BTG25-0232"})
+	f.late = []string{ivs[0].ID}
+	drive(t, m, keypress("4"))
+	drive(t, m, keypress("enter"))
+	v := strings.Join(strings.Fields(plain(m)), " ")
+	for _, want := range []string{
+		"1 wawancara yang sudah diterima relay ditolak di pusat. Wawancara tetap di laptop ini dan tidak dikirim lagi; hubungi supervisor.",
+		"✗ ditolak pusat BTG25-0232", "an enumerator sends only her own",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("sync screen lacks %q:\n%s", want, plain(m))
+		}
+	}
+	drive(t, m, keypress("esc"))
+	if got := m.home().counts; got[survey.StateSent] != 0 || got[survey.StateFinalized] != 1 {
+		t.Errorf("counts after the late refusal %v, want it finalized (unsent) again", got)
 	}
 }

@@ -141,7 +141,7 @@ Commands:
                             personal self-response links for alumni (supervisor, server)
   login URL CODE            enroll this laptop with the server
   sync                      push finalized interviews and attempts; pull forms, roster and returns
-  review list|show|approve|return
+  review list|show|approve|return|refused
                             review interviews on the server (supervisor)
   export --format csv|xlsx|jsonl|sav|dta [-o FILE]
                             export the interviews (analyst; --db FILE or --server URL)

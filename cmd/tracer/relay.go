@@ -79,6 +79,10 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 		}
 		fmt.Fprintf(m.Stdout, "centre reached: sent %d interviews (%d refused there), %d attempts, %d roster updates; %d wait here; pulled %d forms, %d roster rows, %d returns\n",
 			r.Forwarded, r.Refused, r.Attempts, r.Updates, st.Waiting, r.Forms, r.RosterRows, r.Returns)
+		for _, x := range r.Late {
+			fmt.Fprintf(m.Stdout, "refused at the centre: %s revision %d of %s: %s (%s); the laptop learns it at its next sync and keeps it\n",
+				survey.Printable(x.InterviewID), x.Revision, survey.Printable(x.SubmittedBy), survey.Printable(x.Message), survey.Printable(x.Code))
+		}
 	}
 	r, err := fwd.Round(ctx)
 	report(r, err)

@@ -10,6 +10,7 @@ import (
 
 	"tracer/survey"
 	"tracer/survey/roster"
+	"tracer/sync/client"
 )
 
 // rosterChunk rows go in one upload: well under the server's body limit even when each
@@ -121,6 +122,7 @@ Commands:
   approve ID [--comment C]    approve the latest revision
   return ID --comment C [--question PATH=COMMENT]...
                               return the latest revision for correction
+  refused                     revisions a relay took that the centre then refused
 
 They talk to the server this laptop is enrolled with and need a supervisor login.
 States: received, approved, returned, resubmitted.
@@ -128,7 +130,7 @@ States: received, approved, returned, resubmitted.
 		return nil
 	}
 	switch args[0] {
-	case "list", "show", "approve", "return":
+	case "list", "show", "approve", "return", "refused":
 		return m.runReviewCmd(ctx, args[0], args[1:])
 	default:
 		return usageError("unknown review command %q", args[0])
@@ -155,6 +157,9 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		"show":    "tracer review show ID [--data DIR]",
 		"approve": "tracer review approve ID [--comment C] [--data DIR]",
 		"return":  "tracer review return ID --comment C [--question PATH=COMMENT]... [--data DIR]",
+		"refused": "tracer review refused [--data DIR]\n\nLists the revisions a relay at an event took from a laptop (\"safe on two machines\")\n" +
+			"that the centre then refused for good when the relay forwarded them, with the account,\n" +
+			"the relay and the reason. The laptops learn them at their next sync and keep them.",
 	}[cmd]
 	fs := m.newFlagSet("review "+cmd, usage)
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
@@ -176,7 +181,7 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		return err
 	}
 	want := 1
-	if cmd == "list" {
+	if cmd == "list" || cmd == "refused" {
 		want = 0
 	}
 	if fs.NArg() != want {
@@ -194,6 +199,8 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		return err
 	}
 	switch cmd {
+	case "refused":
+		return m.listRefused(ctx, c)
 	case "list":
 		q := survey.ReviewQuery{State: survey.ReviewState(*state), Flag: *flag, Enumerator: *enumerator, Kejuruan: *kejuruan}
 		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
@@ -259,5 +266,33 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		}
 		fmt.Fprintf(m.Stdout, "returned %s revision %d to %s\n", n.InterviewID, n.Revision, survey.Printable(n.SubmittedBy))
 	}
+	return nil
+}
+
+// listRefused prints the late refusals the server keeps (survey.LateRefusal), oldest first.
+func (m *Main) listRefused(ctx context.Context, c *client.Client) error {
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tREV\tOUTCOME\tACCOUNT\tRELAY\tAT\tREASON")
+	after, n := int64(0), 0
+	for range 100000 {
+		page, err := c.Refused(ctx, after)
+		if err != nil {
+			return syncError(c, err)
+		}
+		p := survey.Printable
+		for _, x := range page.Refusals {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s (%s)\n", p(x.InterviewID), x.Revision, p(string(x.Outcome)), p(x.SubmittedBy),
+				p(x.Relay), x.At.Local().Format("2006-01-02 15:04"), p(x.Message), p(x.Code))
+			n++
+		}
+		if !page.More {
+			break
+		}
+		after = page.Next
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d revisions refused at the centre after a relay took them\n", n)
 	return nil
 }

@@ -98,6 +98,10 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "not taken yet: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, survey.Printable(o.Reason), survey.Printable(o.Code))
 		}
 	}
+	for _, o := range sum.RefusedLater {
+		fmt.Fprintf(m.Stdout, "refused at the centre after a relay took it: %s revision %d: %s (%s); it stays on this laptop, not sent again\n",
+			o.InterviewID, o.Revision, survey.Printable(o.Reason), survey.Printable(o.Code))
+	}
 	for _, o := range sum.Attempts {
 		switch {
 		case o.Outcome.Final():
@@ -162,7 +166,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
 		return fmt.Errorf("store the time of the sync: %w", err)
 	}
-	if len(sum.Outcomes)+len(sum.Attempts)+len(sum.Updates)+sum.Skipped+len(sum.Held)+sum.Forms+sum.RosterRows+sum.Returned == 0 {
+	if len(sum.Outcomes)+len(sum.Attempts)+len(sum.Updates)+sum.Skipped+len(sum.Held)+sum.Forms+sum.RosterRows+sum.Returned+len(sum.RefusedLater) == 0 {
 		fmt.Fprintln(m.Stdout, "nothing new")
 	}
 	if !sum.Complete() {

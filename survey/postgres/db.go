@@ -198,11 +198,12 @@ const (
 	counterRoster       = "roster"
 	counterRosterUpdate = "roster_update"
 	counterAttempt      = "attempt"
+	counterLateRefusal  = "late_refusal"
 )
 
 // lockOrder is the one order in which transactions lock counter rows, so that two
 // transactions never wait for each other's locks.
-var lockOrder = []string{counterSubmission, counterReturn, counterReview, counterRoster, counterRosterUpdate, counterAttempt}
+var lockOrder = []string{counterSubmission, counterReturn, counterReview, counterRoster, counterRosterUpdate, counterAttempt, counterLateRefusal}
 
 // maxRetries is how many times a transaction that PostgreSQL aborted for a deadlock or a
 // serialization failure runs again.

@@ -680,6 +680,42 @@ func (s *InterviewStore) Purge(ctx context.Context, id string, revision int) err
 	return err
 }
 
+// RefuseSent records a late refusal of a sent revision. See survey.InterviewStore.
+func (s *InterviewStore) RefuseSent(ctx context.Context, r survey.Refusal) error {
+	if r.At.IsZero() {
+		r.At = s.db.now()
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var stored string
+		var purged sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT hash, purged_at FROM outbox WHERE interview_id = ? AND revision = ?`,
+			r.InterviewID, r.Revision).Scan(&stored, &purged)
+		if errors.Is(err, sql.ErrNoRows) {
+			return survey.Errorf(survey.ENOTFOUND, "Revision %d of interview %s is not on this laptop.", r.Revision, r.InterviewID)
+		} else if err != nil {
+			return err
+		}
+		if stored != r.Hash {
+			return survey.Errorf(survey.ECONFLICT, "The refusal of revision %d of interview %s names hash %s, the revision has %s.",
+				r.Revision, r.InterviewID, r.Hash, stored)
+		}
+		if !purged.Valid {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = NULL WHERE interview_id = ? AND revision = ?`,
+				r.InterviewID, r.Revision); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE interviews SET state = ?, updated_at = ? WHERE id = ? AND revision = ? AND state = ?`,
+				string(survey.StateFinalized), formatTime(r.At), r.InterviewID, r.Revision, string(survey.StateSent)); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO sync_refusals (interview_id, revision, hash, code, message, at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (interview_id, revision) DO UPDATE SET hash = excluded.hash, code = excluded.code, message = excluded.message, at = excluded.at`,
+			r.InterviewID, r.Revision, r.Hash, r.Code, r.Message, formatTime(r.At))
+		return err
+	})
+}
+
 // Correct starts the next revision of a returned interview as a draft. See survey.InterviewStore.
 func (s *InterviewStore) Correct(ctx context.Context, id string) (*survey.Interview, error) {
 	now := s.db.now()

@@ -68,6 +68,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"RosterUpdates", testRosterUpdates},
 		{"Links", testLinks},
 		{"Waves", testWaves},
+		{"LateRefusals", testLateRefusals},
 		{"ConcurrentPushes", testConcurrentPushes},
 		{"CommitOrderedCursors", testCommitOrderedCursors},
 	}

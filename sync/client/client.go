@@ -506,6 +506,15 @@ func (c *Client) Returned(ctx context.Context, after int64) (*wire.ReturnedRespo
 	return &out, err
 }
 
+// Refused returns a page of late refusals after the cursor: revisions a relay took that
+// the centre refused for good when the relay forwarded them (an enumerator's own, every
+// one for a supervisor).
+func (c *Client) Refused(ctx context.Context, after int64) (*wire.RefusedResponse, error) {
+	var out wire.RefusedResponse
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/refused?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	return &out, err
+}
+
 // Return returns a stored revision for correction (supervisor). Returning twice gives the
 // first notice, so it is retried.
 func (c *Client) Return(ctx context.Context, id string, revision int, comment string) (*survey.ReturnNotice, error) {

@@ -106,6 +106,9 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 	if err := c.pullApproved(ctx, l, sum); err != nil {
 		return sum, err
 	}
+	if err := c.pullRefused(ctx, l, sum); err != nil {
+		return sum, err
+	}
 	return sum, nil
 }
 
@@ -484,6 +487,9 @@ const (
 	CursorRoster   = "roster"
 	CursorReturned = "returned"
 	CursorApproved = "approved"
+	// CursorRefused follows the late refusals: revisions a relay took that the centre
+	// refused for good.
+	CursorRefused = "refused"
 	// CursorAssignedAttempts follows the attempts others made on the laptop's alumni.
 	CursorAssignedAttempts = "assigned_attempts"
 )
@@ -630,6 +636,48 @@ func (c *Client) pullApproved(ctx context.Context, l Laptop, sum *Summary) error
 		if len(page.Approvals) > 0 {
 			after = page.Next
 			if err := c.setCursor(ctx, l, CursorApproved, after); err != nil {
+				return err
+			}
+		}
+		if !page.More {
+			return nil
+		}
+	}
+	return nil
+}
+
+// pullRefused learns which of the laptop's sent revisions the centre refused for good
+// after a relay took them: each counts as not sent again, stays on the laptop with its
+// refusal kept (so no sync sends it again) and is listed in the summary. Refusals of
+// revisions the laptop does not hold (another laptop's) are passed over.
+func (c *Client) pullRefused(ctx context.Context, l Laptop, sum *Summary) error {
+	after, err := c.cursor(ctx, l, CursorRefused)
+	if err != nil {
+		return err
+	}
+	for range maxPages {
+		page, err := c.Refused(ctx, after)
+		if err != nil {
+			return err
+		}
+		for _, x := range page.Refusals {
+			err := l.Interviews.RefuseSent(ctx, x.Refusal)
+			switch survey.ErrorCode(err) {
+			case "":
+				outcome := x.Outcome
+				if !outcome.Final() {
+					outcome = survey.OutcomeRefused
+				}
+				sum.RefusedLater = append(sum.RefusedLater, survey.PushOutcome{InterviewID: x.InterviewID, Revision: x.Revision,
+					Outcome: outcome, Code: x.Code, Reason: x.Message})
+			case survey.ENOTFOUND, survey.ECONFLICT: // another laptop's revision
+			default:
+				return fmt.Errorf("record the refusal of interview %s: %w", x.InterviewID, err)
+			}
+		}
+		if len(page.Refusals) > 0 {
+			after = page.Next
+			if err := c.setCursor(ctx, l, CursorRefused, after); err != nil {
 				return err
 			}
 		}

@@ -48,6 +48,7 @@ const (
 	CursorRoster   = "relay.roster"
 	CursorReturned = "relay.returned"
 	CursorApproved = "relay.approved"
+	CursorRefused  = "relay.refused"
 )
 
 // Forwarder runs a relay's rounds. It is safe for concurrent use; rounds do not overlap.
@@ -95,11 +96,15 @@ type Round struct {
 	Attempts, Updates int
 	// Forms, RosterRows, Returns and Approvals count what was pulled.
 	Forms, RosterRows, Returns, Approvals int
+	// Late lists the late refusals pulled (survey.LateRefusal): revisions this relay or
+	// another took that the centre refused for good; the laptops that sent them learn it
+	// at their next sync.
+	Late []survey.LateRefusal
 }
 
 // Changed reports whether the round moved anything.
 func (r Round) Changed() bool {
-	return r.Forwarded+r.Refused+r.Attempts+r.Updates+r.Forms+r.RosterRows+r.Returns+r.Approvals > 0
+	return r.Forwarded+r.Refused+r.Attempts+r.Updates+r.Forms+r.RosterRows+r.Returns+r.Approvals+len(r.Late) > 0
 }
 
 // Run runs rounds until ctx ends: after a round that went well it waits Every (or a
@@ -151,6 +156,7 @@ func (f *Forwarder) Round(ctx context.Context) (Round, error) {
 	}{
 		{"accounts", f.accounts}, {"interviews", f.forward}, {"attempts", f.forwardAttempts}, {"roster updates", f.forwardUpdates},
 		{"forms", f.forms}, {"roster", f.roster}, {"returns", f.returns}, {"approvals", f.approvals},
+		{"refusals", f.refusals},
 	}
 	for _, s := range steps {
 		if err := s.fn(ctx, &r); err != nil {
@@ -185,7 +191,14 @@ func (f *Forwarder) forward(ctx context.Context, r *Round) error {
 			for n < len(items) && items[n].SubmittedBy == items[0].SubmittedBy {
 				n++
 			}
-			if err := f.forwardBatch(ctx, items[:n], r); err != nil {
+			err := f.forwardBatch(ctx, items[:n], r)
+			if survey.ErrorCode(err) == survey.EFORBIDDEN {
+				// The centre does not take this account's pushes (revoked there): its
+				// items stay here, waiting, and the other accounts' go on.
+				f.log.LogAttrs(ctx, slog.LevelWarn, "the centre refused a relayed account's batch; its interviews wait here",
+					slog.String("for", items[0].SubmittedBy), slog.String("err", err.Error()))
+				r.Waiting += n
+			} else if err != nil {
 				return err
 			}
 			items = items[n:]
@@ -412,6 +425,22 @@ func (f *Forwarder) approvals(ctx context.Context, r *Round) error {
 		}
 		r.Approvals += len(page.Approvals)
 		return page.Next, page.More, len(page.Approvals), nil
+	})
+}
+
+// refusals pulls the centre's late refusals, so that a laptop syncing with the relay
+// learns that a revision the relay took was refused at the centre.
+func (f *Forwarder) refusals(ctx context.Context, r *Round) error {
+	return pull(ctx, f, CursorRefused, func(after int64) (int64, bool, int, error) {
+		page, err := f.cfg.Centre.Refused(ctx, after)
+		if err != nil {
+			return 0, false, 0, err
+		}
+		if err := f.cfg.Store.MirrorLateRefusals(ctx, page.Refusals); err != nil {
+			return 0, false, 0, err
+		}
+		r.Late = append(r.Late, page.Refusals...)
+		return page.Next, page.More, len(page.Refusals), nil
 	})
 }
 

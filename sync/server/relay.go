@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -64,7 +65,72 @@ func (s *Server) relayPush(w http.ResponseWriter, r *http.Request, relay *survey
 	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "relayed push", slog.String("relay", relay.Name), slog.String("for", u.Name),
 		slog.Int("items", len(req.Items)))
-	return s.store(w, r, u, req.PushRequest, func() {})
+	resp, err := s.ingest(r.Context(), u, req.PushRequest, func() {})
+	if err != nil {
+		return err
+	}
+	if err := s.recordLate(r.Context(), relay, u, resp.Receipts); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// recordLate keeps the refusals for good among the receipts of a relayed push, before the
+// relay hears them: the relay had told the laptop its revisions were safe, so the laptop
+// learns of these at its next sync (GET /api/v1/refused), through a relay or here.
+func (s *Server) recordLate(ctx context.Context, relay, u *survey.User, receipts []wire.Receipt) error {
+	var late []survey.LateRefusal
+	for _, rc := range receipts {
+		if o := rc.Outcome(); o.Final() {
+			late = append(late, survey.LateRefusal{Refusal: survey.Refusal{InterviewID: rc.InterviewID, Revision: rc.Revision,
+				Hash: rc.Hash, Code: rc.Code, Message: rc.Message}, SubmittedBy: u.Name, Relay: relay.Name, Outcome: o})
+		}
+	}
+	if len(late) == 0 {
+		return nil
+	}
+	ledger, ok := s.cfg.Submissions.(survey.LateRefusalLedger)
+	if !ok {
+		return nil
+	}
+	if err := ledger.RecordLateRefusals(ctx, late); err != nil {
+		return fmt.Errorf("keep the refusals of relayed revisions: %w", err)
+	}
+	s.log.LogAttrs(ctx, slog.LevelWarn, "relayed revisions refused", slog.String("relay", relay.Name), slog.String("for", u.Name),
+		slog.Int("refused", len(late)))
+	return nil
+}
+
+// pullRefused gives the caller the late refusals (survey.LateRefusal): an enumerator those
+// of her revisions, a supervisor every one. A relay serves the copy it pulled from the
+// centre under the centre's sequence numbers.
+func (s *Server) pullRefused(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	after, limit, err := cursor(r)
+	if err != nil {
+		return err
+	}
+	var resp wire.RefusedResponse
+	ledger, ok := s.cfg.Submissions.(survey.LateRefusalLedger)
+	if !ok {
+		resp.Refusals, resp.Next = []survey.LateRefusal{}, after
+		writeJSON(w, http.StatusOK, resp)
+		return nil
+	}
+	who := u.Name
+	if u.Role == survey.RoleSupervisor {
+		who = ""
+	}
+	list, err := ledger.LateRefusals(r.Context(), after, who, limit+1)
+	if err != nil {
+		return err
+	}
+	resp.Refusals, resp.Next, resp.More = page(list, after, limit, func(x survey.LateRefusal) int64 { return x.Seq })
+	if resp.Refusals == nil {
+		resp.Refusals = []survey.LateRefusal{}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
 }
 
 // relayAttempts stores contact attempts a relay received from the account named.
@@ -216,7 +282,7 @@ var relayServes = map[string]bool{
 	"GET /healthz": true, "POST /api/v1/enroll": true, "GET /api/v1/me": true, "POST /api/v1/laptop-key": true,
 	"GET /api/v1/forms": true, "GET /api/v1/forms/{id}/{version}": true, "GET /api/v1/roster": true,
 	"POST /api/v1/interviews/push": true, "POST /api/v1/attempts/push": true, "POST /api/v1/roster/updates/push": true,
-	"GET /api/v1/returned": true, "GET /api/v1/approved": true,
+	"GET /api/v1/returned": true, "GET /api/v1/approved": true, "GET /api/v1/refused": true,
 }
 
 // relayHandlers replaces the handlers that differ on a relay.

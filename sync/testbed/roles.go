@@ -183,6 +183,7 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		{"POST /api/v1/interviews/" + id2 + "/approve", []string{S}, 200, func() any { return wire.ApproveRequest{Revision: 1} }, ""},
 		{"GET /api/v1/returned", []string{E, S}, 200, nil, ""},
 		{"GET /api/v1/approved", []string{E, S}, 200, nil, ""},
+		{"GET /api/v1/refused", []string{E, S}, 200, nil, ""},
 		{"GET /api/v1/review?state=returned", []string{S}, 200, nil, ""},
 		{"GET /api/v1/review/" + id, []string{S}, 200, nil, ""},
 		{"GET /api/v1/coverage", []string{S}, 200, nil, ""},

@@ -83,3 +83,11 @@ func (r *RelayRosterUpdatesRequest) Validate() error {
 	}
 	return r.RosterUpdatePushRequest.Validate()
 }
+
+// RefusedResponse is a page of late refusals (survey.LateRefusal): revisions a relay took
+// that the centre refused for good when the relay forwarded them.
+type RefusedResponse struct {
+	Refusals []survey.LateRefusal `json:"refusals"`
+	Next     int64                `json:"next"`
+	More     bool                 `json:"more"`
+}

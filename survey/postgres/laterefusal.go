@@ -1,0 +1,70 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+
+	"tracer/survey"
+)
+
+var _ survey.LateRefusalLedger = (*SubmissionStore)(nil)
+
+// RecordLateRefusals keeps refusals of relayed revisions. See survey.LateRefusalLedger.
+func (s *SubmissionStore) RecordLateRefusals(ctx context.Context, refusals []survey.LateRefusal) error {
+	if len(refusals) == 0 {
+		return nil
+	}
+	now := s.db.now()
+	return s.db.inTx(ctx, []string{counterLateRefusal}, func(tx *sql.Tx) error {
+		for _, r := range refusals {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM late_refusals WHERE interview_id = $1 AND revision = $2 AND hash = $3`,
+				r.InterviewID, r.Revision, r.Hash).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
+			seq, err := nextSeqs(ctx, tx, counterLateRefusal, 1)
+			if err != nil {
+				return err
+			}
+			if r.At.IsZero() {
+				r.At = now
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO late_refusals (seq, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, seq, r.InterviewID, r.Revision, r.Hash, string(r.Outcome), r.Code, r.Message,
+				r.SubmittedBy, r.Relay, formatTime(r.At)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LateRefusals returns refusals of relayed revisions. See survey.LateRefusalLedger.
+func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitter string, limit int) ([]survey.LateRefusal, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
+		FROM late_refusals WHERE seq > $1 AND ($2 = '' OR submitted_by = $2) ORDER BY seq LIMIT $3`, after, submitter, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []survey.LateRefusal
+	for rows.Next() {
+		var r survey.LateRefusal
+		var outcome, at string
+		if err := rows.Scan(&r.Seq, &r.InterviewID, &r.Revision, &r.Hash, &outcome, &r.Code, &r.Message, &r.SubmittedBy, &r.Relay, &at); err != nil {
+			return nil, err
+		}
+		r.Outcome = survey.Outcome(outcome)
+		if r.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
