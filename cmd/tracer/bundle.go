@@ -35,11 +35,12 @@ func (m *Main) syncTo(ctx context.Context, dir, to string) error {
 		return err
 	}
 	l := client.Laptop{Interviews: ivs, State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db),
-		FormsDir: filepath.Join(dir, "forms")}
-	files, items, attempts, err := client.WriteOutbox(ctx, l, to, enr.User, token, time.Now())
+		Updates: sqlite.NewRosterUpdateStore(db), FormsDir: filepath.Join(dir, "forms")}
+	wrote, err := client.WriteOutbox(ctx, l, to, enr.User, token, time.Now())
 	if err != nil {
 		return err
 	}
+	files := wrote.Files
 	held, err := client.HeldBack(ctx, l)
 	if err != nil {
 		return err
@@ -60,8 +61,8 @@ func (m *Main) syncTo(ctx context.Context, dir, to string) error {
 	for _, f := range files {
 		fmt.Fprintf(m.Stdout, "wrote %s\n", f)
 	}
-	fmt.Fprintf(m.Stdout, "%d interviews and %d attempts written; they stay in the outbox until their receipts come back (tracer sync --from %s)\n",
-		items, attempts, to)
+	fmt.Fprintf(m.Stdout, "%d interviews, %d attempts and %d roster updates written; they stay in the outbox until their receipts come back (tracer sync --from %s)\n",
+		wrote.Items, wrote.Attempts, wrote.Updates, to)
 	return nil
 }
 
@@ -80,7 +81,8 @@ func (m *Main) syncFrom(ctx context.Context, dir, from string) error {
 	if err != nil {
 		return err
 	}
-	l := client.Laptop{Interviews: ivs, State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db)}
+	l := client.Laptop{Interviews: ivs, State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db),
+		Updates: sqlite.NewRosterUpdateStore(db)}
 	sum, bad, err := client.ReadReceipts(ctx, l, from, enr.User, token)
 	for _, b := range bad {
 		fmt.Fprintf(m.Stdout, "refused: %s\n", printable(b.Error()))
@@ -93,10 +95,19 @@ func (m *Main) syncFrom(ctx context.Context, dir, from string) error {
 			fmt.Fprintf(m.Stdout, "refused: %s revision %d: %s (%s)\n", o.InterviewID, o.Revision, survey.Printable(o.Reason), survey.Printable(o.Code))
 		}
 	}
-	fmt.Fprintf(m.Stdout, "receipts: %d interviews marked sent (%d already there), %d refused, %d waiting; %d attempts marked sent\n",
+	for _, o := range sum.Updates {
+		switch {
+		case o.Outcome.Final():
+			fmt.Fprintf(m.Stdout, "refused: roster update %s: %s (%s)\n", survey.Printable(o.ID), survey.Printable(o.Reason), survey.Printable(o.Code))
+		case o.Outcome == survey.OutcomeWaiting:
+			fmt.Fprintf(m.Stdout, "not taken yet: roster update %s: %s (%s)\n", survey.Printable(o.ID), survey.Printable(o.Reason), survey.Printable(o.Code))
+		}
+	}
+	fmt.Fprintf(m.Stdout, "receipts: %d interviews marked sent (%d already there), %d refused, %d waiting; %d attempts marked sent; %d roster updates marked sent, %d refused, %d waiting\n",
 		sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate), sum.Count(survey.OutcomeDuplicate),
 		sum.Count(survey.OutcomeConflict, survey.OutcomeRefused), sum.Count(survey.OutcomeWaiting),
-		sum.AttemptCount(survey.OutcomeStored, survey.OutcomeDuplicate))
+		sum.AttemptCount(survey.OutcomeStored, survey.OutcomeDuplicate), sum.UpdateCount(survey.OutcomeStored, survey.OutcomeDuplicate),
+		sum.UpdateCount(survey.OutcomeConflict, survey.OutcomeRefused), sum.UpdateCount(survey.OutcomeWaiting))
 	if sum.Relay != "" && sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) > 0 {
 		fmt.Fprintf(m.Stdout, "safe on two machines: this laptop and the relay of %s (centre code %s); the relay sends them on to the centre\n",
 			survey.Printable(sum.Relay), relayCode(enr.PublicKey))
@@ -201,8 +212,8 @@ func (m *Main) importInto(ctx context.Context, srv *server.Server, from string) 
 		if err := writePrivate(rp, imp.Sealed); err != nil {
 			return fmt.Errorf("write the receipts of %s: %w", p, err)
 		}
-		fmt.Fprintf(m.Stdout, "imported %s from %s: %s; %d attempts; receipts in %s\n", p, survey.Printable(imp.User),
-			receiptCounts(imp.Receipts.Receipts), len(imp.Receipts.Attempts), rp)
+		fmt.Fprintf(m.Stdout, "imported %s from %s: %s; %d attempts; %d roster updates; receipts in %s\n", p, survey.Printable(imp.User),
+			receiptCounts(imp.Receipts.Receipts), len(imp.Receipts.Attempts), len(imp.Receipts.Updates), rp)
 	}
 	if failed > 0 {
 		return silentError{1}

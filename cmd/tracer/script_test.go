@@ -21,6 +21,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"tracer/forms/builtin"
+	"tracer/survey"
 	"tracer/survey/postgres/pgtest"
 	"tracer/survey/sqlite"
 	"tracer/sync/testbed"
@@ -64,22 +65,23 @@ func TestScript(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"waiturl":    cmdWaitURL,
-			"setcode":    cmdSetCode,
-			"seed":       cmdSeed,
-			"nosecret":   cmdNoSecret,
-			"setenvfile": cmdSetenvFile,
-			"holds":      cmdHolds,
-			"replace":    cmdReplace,
-			"dropline":   cmdDropLine,
-			"unzip":      cmdUnzip,
-			"pgdb":       cmdPGDB,
-			"waitstored": cmdWaitStored,
-			"setglob":    cmdSetGlob,
-			"setmatch":   cmdSetMatch,
-			"fetch":      cmdFetch,
-			"replay":     cmdReplay,
-			"aapor":      cmdAAPOR,
+			"waiturl":     cmdWaitURL,
+			"setcode":     cmdSetCode,
+			"seed":        cmdSeed,
+			"nosecret":    cmdNoSecret,
+			"setenvfile":  cmdSetenvFile,
+			"holds":       cmdHolds,
+			"replace":     cmdReplace,
+			"dropline":    cmdDropLine,
+			"unzip":       cmdUnzip,
+			"pgdb":        cmdPGDB,
+			"waitstored":  cmdWaitStored,
+			"waitupdates": cmdWaitUpdates,
+			"setglob":     cmdSetGlob,
+			"setmatch":    cmdSetMatch,
+			"fetch":       cmdFetch,
+			"replay":      cmdReplay,
+			"aapor":       cmdAAPOR,
 		},
 	})
 }
@@ -306,6 +308,34 @@ func cmdWaitStored(ts *testscript.TestScript, neg bool, args []string) {
 			return
 		case time.Now().After(deadline):
 			ts.Fatalf("%s holds %d revisions after 20s, want %d", args[0], len(set), want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitupdates DB N waits until the server database DB holds N roster updates, and fails
+// if it holds more.
+func cmdWaitUpdates(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitupdates DB N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer db.Close()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		list, err := sqlite.NewRosterUpdateLedger(db).List(ctx, survey.UpdateFilter{Limit: want + 1})
+		ts.Check(err)
+		switch {
+		case len(list) > want:
+			ts.Fatalf("%s holds %d roster updates, more than %d", args[0], len(list), want)
+		case len(list) == want:
+			return
+		case time.Now().After(deadline):
+			ts.Fatalf("%s holds %d roster updates after 2 minutes, want %d", args[0], len(list), want)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

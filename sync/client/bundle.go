@@ -47,20 +47,29 @@ func HeldBack(ctx context.Context, l Laptop) ([]survey.HeldRevision, error) {
 	return out, nil
 }
 
+// Written is what WriteOutbox wrote: the files, and how many revisions, attempts and
+// roster updates they carry.
+type Written struct {
+	Files                    []string
+	Items, Attempts, Updates int
+}
+
 // WriteOutbox writes what a sync would push (the outbox but revisions refused for good or
-// made with a form the server did not publish as of the last sync, and the unsent attempts) into dir as outbox bundles of the account user, sealed under the key
-// of token; nothing is marked sent: that waits for the receipts (ReadReceipts). It returns
-// the files written and how many revisions and attempts they carry.
-func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now time.Time) (files []string, items, attempts int, err error) {
+// made with a form the server did not publish as of the last sync, the unsent attempts and
+// the unsent roster updates) into dir as outbox bundles of the account user, sealed under
+// the key of token; nothing is marked sent: that waits for the receipts (ReadReceipts). It
+// returns what it wrote, also when it stops on an error.
+func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now time.Time) (*Written, error) {
+	out := &Written{}
 	all, err := l.Interviews.Outbox(ctx, 0)
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("read outbox: %w", err)
+		return out, fmt.Errorf("read outbox: %w", err)
 	}
 	refused := map[string]bool{}
 	if l.State != nil {
 		rs, err := l.State.Refusals(ctx)
 		if err != nil {
-			return nil, 0, 0, fmt.Errorf("read refusals: %w", err)
+			return out, fmt.Errorf("read refusals: %w", err)
 		}
 		for _, r := range rs {
 			refused[fmt.Sprint(r.InterviewID, "/", r.Revision, "/", r.Hash)] = true
@@ -68,7 +77,7 @@ func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now tim
 	}
 	have, err := pulledForms(l.FormsDir)
 	if err != nil {
-		return nil, 0, 0, err
+		return out, err
 	}
 	var todo []wire.PushItem
 	for _, it := range all {
@@ -84,14 +93,20 @@ func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now tim
 	var tries []*survey.Attempt
 	if l.Attempts != nil {
 		if tries, err = l.Attempts.Unsent(ctx); err != nil {
-			return nil, 0, 0, fmt.Errorf("read attempts: %w", err)
+			return out, fmt.Errorf("read attempts: %w", err)
+		}
+	}
+	var updates []*survey.RosterUpdate
+	if l.Updates != nil {
+		if updates, err = l.Updates.Unsent(ctx); err != nil {
+			return out, fmt.Errorf("read roster updates: %w", err)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, 0, 0, err
+		return out, err
 	}
 	hash := survey.HashSecret(token)
-	for len(todo) > 0 || len(tries) > 0 {
+	for len(todo) > 0 || len(tries) > 0 || len(updates) > 0 {
 		b := wire.BundleOutbox{DeviceTime: now.UTC(), Items: []wire.PushItem{}, Attempts: []*survey.Attempt{}}
 		size := 0
 		for len(todo) > 0 && len(b.Items) < wire.MaxBatch {
@@ -104,24 +119,27 @@ func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now tim
 		}
 		n := min(len(tries), wire.MaxAttempts)
 		b.Attempts, tries = tries[:n], tries[n:]
+		n = min(len(updates), wire.MaxRosterUpdates)
+		b.Updates, updates = updates[:n], updates[n:]
 		payload, err := json.Marshal(b)
 		if err != nil {
-			return files, items, attempts, err
+			return out, err
 		}
 		id := survey.NewID()
 		data, err := bundle.Seal(bundle.KindOutbox, user, id, hash, now, payload)
 		if err != nil {
-			return files, items, attempts, err
+			return out, err
 		}
 		path := filepath.Join(dir, bundleName(user, id, now)+OutboxExt)
 		if err := writeFileAtomic(path, data); err != nil {
-			return files, items, attempts, fmt.Errorf("write bundle: %w", err)
+			return out, fmt.Errorf("write bundle: %w", err)
 		}
-		files = append(files, path)
-		items += len(b.Items)
-		attempts += len(b.Attempts)
+		out.Files = append(out.Files, path)
+		out.Items += len(b.Items)
+		out.Attempts += len(b.Attempts)
+		out.Updates += len(b.Updates)
 	}
-	return files, items, attempts, nil
+	return out, nil
 }
 
 // bundleName is a bundle's file name without its extension: the account, the time and
@@ -173,7 +191,7 @@ func ReadFileLimited(path string) ([]byte, error) {
 // ReadReceipts reads the receipts bundles in dir that answer this laptop's outbox bundles
 // (those of account user, sealed under token) and acts on each receipt as a sync does:
 // revisions and attempts are marked sent only here. Reading the same receipts again is
-// harmless. Receipts of other accounts are left alone; one that does not verify is
+// harmless; so are receipts of roster updates. Receipts of other accounts are left alone; one that does not verify is
 // reported as a BundleError and nothing of it is used. It returns what the receipts said
 // and the errors of the files it could not use.
 func ReadReceipts(ctx context.Context, l Laptop, dir, user, token string) (*Summary, []error, error) {
@@ -228,6 +246,17 @@ func ReadReceipts(ctx context.Context, l Laptop, dir, user, token string) (*Summ
 		if l.Attempts != nil {
 			for _, rc := range rcs.Attempts {
 				err := settleAttempt(ctx, l.Attempts, rc, "", sum)
+				if survey.ErrorCode(err) == survey.ENOTFOUND {
+					continue
+				}
+				if err != nil {
+					return sum, bad, err
+				}
+			}
+		}
+		if l.Updates != nil {
+			for _, rc := range rcs.Updates {
+				err := settleUpdate(ctx, l.Updates, rc, "", sum)
 				if survey.ErrorCode(err) == survey.ENOTFOUND {
 					continue
 				}

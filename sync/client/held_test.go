@@ -78,8 +78,8 @@ func TestSyncHoldsBackUnpublishedForms(t *testing.T) {
 	}
 
 	// Nor does it go into a bundle for a relay.
-	if _, items, _, err := client.WriteOutbox(ctx, laptop, t.TempDir(), "ani", tok, time.Now()); err != nil || items != 0 {
-		t.Fatalf("bundle holds %d interviews, want 0 (%v)", items, err)
+	if wrote, err := client.WriteOutbox(ctx, laptop, t.TempDir(), "ani", tok, time.Now()); err != nil || wrote.Items != 0 {
+		t.Fatalf("bundle holds %d interviews, want 0 (%v)", wrote.Items, err)
 	}
 	if h, err := client.HeldBack(ctx, laptop); err != nil || len(h) != 1 || h[0].InterviewID != tried.InterviewID {
 		t.Fatalf("held back: %+v %v", h, err)

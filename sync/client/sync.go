@@ -346,20 +346,32 @@ func (c *Client) pushRosterUpdates(ctx context.Context, store survey.RosterUpdat
 			if rc.ID != u.ID {
 				return fmt.Errorf("push roster updates: receipt %d names %s, not the update sent", i+1, rc.ID)
 			}
-			out := survey.AttemptOutcome{ID: u.ID, RosterID: u.RosterID, Outcome: rc.Outcome(), Code: rc.Code, Reason: rc.Message}
-			switch {
-			case rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate:
-				if err := store.MarkSent(ctx, u.ID); err != nil {
-					return &UnrecordedError{Safe: i + 1, Err: fmt.Errorf("mark roster update %s sent: %w", u.ID, err)}
+			if err := settleUpdate(ctx, store, rc, u.RosterID, sum); err != nil {
+				var ue *UnrecordedError
+				if errors.As(err, &ue) {
+					ue.Safe = i + 1
 				}
-			case out.Outcome.Final():
-				if err := store.Refuse(ctx, u.ID, rc.Message+" ("+rc.Code+")"); err != nil {
-					return fmt.Errorf("record refusal of roster update %s: %w", u.ID, err)
-				}
+				return err
 			}
-			sum.Updates = append(sum.Updates, out)
 		}
 	}
+	return nil
+}
+
+// settleUpdate acts on the receipt of one roster update as settle does for a revision.
+func settleUpdate(ctx context.Context, store survey.RosterUpdateStore, rc survey.AttemptReceipt, rosterID string, sum *Summary) error {
+	out := survey.AttemptOutcome{ID: rc.ID, RosterID: rosterID, Outcome: rc.Outcome(), Code: rc.Code, Reason: rc.Message}
+	switch {
+	case rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate:
+		if err := store.MarkSent(ctx, rc.ID); err != nil {
+			return &UnrecordedError{Safe: 1, Err: fmt.Errorf("mark roster update %s sent: %w", rc.ID, err)}
+		}
+	case out.Outcome.Final():
+		if err := store.Refuse(ctx, rc.ID, rc.Message+" ("+rc.Code+")"); err != nil {
+			return fmt.Errorf("record refusal of roster update %s: %w", rc.ID, err)
+		}
+	}
+	sum.Updates = append(sum.Updates, out)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package relay_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,9 +73,9 @@ func TestBundleRoundTrip(t *testing.T) {
 	stick := t.TempDir()
 	names := []string{"ani", "budi", "citra"}
 	for i, l := range w.laptops {
-		files, items, _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, names[i], w.tokens[i], time.Now())
-		if err != nil || len(files) != 1 || items != 7+i {
-			t.Fatalf("laptop %d writes its outbox: %v %d files, %d interviews", i, err, len(files), items)
+		wrote, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, names[i], w.tokens[i], time.Now())
+		if err != nil || len(wrote.Files) != 1 || wrote.Items != 7+i {
+			t.Fatalf("laptop %d writes its outbox: %v %d files, %d interviews", i, err, len(wrote.Files), wrote.Items)
 		}
 	}
 	// Nothing is marked sent by writing a bundle.
@@ -86,10 +87,11 @@ func TestBundleRoundTrip(t *testing.T) {
 	// One more laptop's bundle, changed by one byte on the way.
 	extra, _ := w.laptop(t, "ani", 2)
 	tdir := t.TempDir()
-	files, _, _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: extra.Interviews, State: extra.State}, tdir, "ani", w.tokens[0], time.Now())
-	if err != nil || len(files) != 1 {
-		t.Fatal(files, err)
+	wrote, err := client.WriteOutbox(ctx, client.Laptop{Interviews: extra.Interviews, State: extra.State}, tdir, "ani", w.tokens[0], time.Now())
+	if err != nil || len(wrote.Files) != 1 {
+		t.Fatal(wrote, err)
 	}
+	files := wrote.Files
 	data, err := os.ReadFile(files[0])
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +182,7 @@ func TestBundleToCentre(t *testing.T) {
 	stick := t.TempDir()
 	names := []string{"ani", "budi", "citra"}
 	for i, l := range w.laptops {
-		if _, _, _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State, Attempts: l.Attempts}, stick, names[i], w.tokens[i], time.Now()); err != nil {
+		if _, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State, Attempts: l.Attempts}, stick, names[i], w.tokens[i], time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -214,4 +216,107 @@ func TestBundleToCentre(t *testing.T) {
 	}
 	testbed.CheckSame(t, w.centre.Subs, w.want[:7+8], w.laptops[:2]...)
 	checkSubmitters(t, w)
+}
+
+// Roster updates proposed in the field travel on the USB stick with the interviews: the
+// relay imports them (twice: the second import's receipts say already there), the laptop
+// marks them sent only when it reads the receipts, and the relay forwards each to the
+// centre once, as the proposer's. A relay that keeps no roster updates answers them
+// waiting, and the laptop keeps them for its next sync.
+func TestBundleCarriesRosterUpdates(t *testing.T) {
+	ctx := context.Background()
+	for _, keep := range []bool{true, false} {
+		t.Run(fmt.Sprintf("keep=%v", keep), func(t *testing.T) {
+			w := newWorld(t, nil)
+			if _, err := newClient(t, w.centre.URL, w.relayTok).UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+				t.Fatal(err)
+			}
+			centre := newClient(t, w.centre.URL, w.relayTok)
+			fwd := forwarder(w.relayDB, centre, 5)
+			if _, err := fwd.Round(ctx); err != nil {
+				t.Fatal(err)
+			}
+			db := w.relayDB
+			cfg := server.Config{
+				Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
+				Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
+				Attempts: sqlite.NewAttemptLedger(db), Accounts: sqlite.NewUserStore(db),
+				Relay: &server.RelayMode{Store: sqlite.NewRelayStore(db), Name: "rina"},
+			}
+			if keep {
+				cfg.RosterUpdates = sqlite.NewRosterUpdateLedger(db)
+			}
+			srv := server.New(cfg)
+			l := w.laptops[0]
+			if _, err := l.Roster.Upsert(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, phone := range []string{"081355550101", "081355550102"} {
+				u, err := l.Updates.Propose(ctx, &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: survey.FieldPhone,
+					Value: phone, ProposedBy: "ani", ProposedAt: time.Now()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, u.ID)
+			}
+			laptop := client.Laptop{Interviews: l.Interviews, State: l.State, Updates: l.Updates}
+			stick := t.TempDir()
+			wrote, err := client.WriteOutbox(ctx, laptop, stick, "ani", w.tokens[0], time.Now())
+			if err != nil || wrote.Updates != 2 || wrote.Items != 7 || len(wrote.Files) != 1 {
+				t.Fatalf("the bundle: %+v %v", wrote, err)
+			}
+			data, err := os.ReadFile(wrote.Files[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(data), "081355550101") {
+				t.Fatal("a proposed phone number is in clear on the stick")
+			}
+			for n := range 2 {
+				if errs := importDir(t, srv, stick); len(errs) != 0 {
+					t.Fatal(errs)
+				}
+				if unsent, _ := l.Updates.Unsent(ctx); n == 0 && len(unsent) != 2 {
+					t.Fatalf("%d proposals unsent before the receipts are read, want 2", len(unsent))
+				}
+				sum, bad, err := client.ReadReceipts(ctx, laptop, stick, "ani", w.tokens[0])
+				if err != nil || len(bad) != 0 || len(sum.Updates) != 2 {
+					t.Fatalf("reading the receipts: %v %v %+v", err, bad, sum)
+				}
+				want := survey.OutcomeStored
+				switch {
+				case !keep:
+					want = survey.OutcomeWaiting
+				case n == 1:
+					want = survey.OutcomeDuplicate
+				}
+				if sum.Updates[0].Outcome != want || sum.Updates[1].Outcome != want {
+					t.Fatalf("import %d: the proposals' outcomes %+v, want %s", n+1, sum.Updates, want)
+				}
+				unsent, _ := l.Updates.Unsent(ctx)
+				if keep && len(unsent) != 0 || !keep && len(unsent) != 2 {
+					t.Fatalf("import %d: %d proposals left unsent", n+1, len(unsent))
+				}
+			}
+			for range 2 {
+				if _, err := fwd.Round(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			list, err := sqlite.NewRosterUpdateLedger(w.centre.DB).List(ctx, survey.UpdateFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !keep {
+				if len(list) != 0 {
+					t.Fatalf("the centre holds %d proposals the relay answered waiting", len(list))
+				}
+				return
+			}
+			if len(list) != 2 || list[0].ID != ids[0] || list[1].ID != ids[1] || list[0].SubmittedBy != "ani" {
+				t.Fatalf("the centre's roster updates: %d, want each of the 2 once as ani's", len(list))
+			}
+		})
+	}
 }

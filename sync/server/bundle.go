@@ -23,7 +23,7 @@ type Import struct {
 
 // ImportBundle imports an outbox bundle a laptop wrote with no network (sync/bundle): it
 // verifies the bundle under the keys of its account's live tokens, then checks and stores
-// its interviews and attempts exactly as a push of that account (on a relay: keeps them
+// its interviews, attempts and roster updates exactly as a push of that account (on a relay: keeps them
 // for the centre), and returns the receipts sealed for the laptop. Importing the same
 // bundle again stores nothing new: every receipt says duplicate. A bundle that does not
 // verify returns bundle.ErrTampered and nothing is stored.
@@ -84,6 +84,24 @@ func (s *Server) ImportBundle(ctx context.Context, data []byte) (*Import, error)
 		}
 		res.Receipts.Attempts = rcs
 	}
+	if len(out.Updates) > 0 {
+		if s.cfg.RosterUpdates == nil {
+			// Kept on the laptop for a sync with a server that keeps them.
+			for _, up := range out.Updates {
+				res.Receipts.Updates = append(res.Receipts.Updates, survey.AttemptReceipt{ID: up.ID, Status: survey.ReceiptRefused,
+					Code: survey.EUNAVAILABLE, Message: "This server keeps no roster updates; the laptop keeps it and sends it again."})
+			}
+		} else {
+			rcs, err := s.cfg.RosterUpdates.Ingest(ctx, out.Updates, u.Name, u.Role == survey.RoleEnumerator)
+			if err != nil {
+				return nil, err
+			}
+			res.Receipts.Updates = rcs
+		}
+		if s.cfg.Relay != nil && s.cfg.Relay.Accepted != nil {
+			s.cfg.Relay.Accepted()
+		}
+	}
 	payload, err := json.Marshal(res.Receipts)
 	if err != nil {
 		return nil, err
@@ -92,6 +110,6 @@ func (s *Server) ImportBundle(ctx context.Context, data []byte) (*Import, error)
 		return nil, err
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "bundle imported", slog.String("user", u.Name), slog.String("bundle", h.ID),
-		slog.Int("items", len(out.Items)), slog.Int("attempts", len(out.Attempts)))
+		slog.Int("items", len(out.Items)), slog.Int("attempts", len(out.Attempts)), slog.Int("updates", len(out.Updates)))
 	return res, nil
 }
