@@ -293,13 +293,16 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer release()
-	doc, _, err := s.readSubmission(w, r)
+	doc, files, err := s.readSubmission(w, r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	rec, err := s.recordFromInstance(ctx, doc, l.CreatedBy, "")
 	if err != nil {
+		return err
+	}
+	if err := refuseFiles(rec, files); err != nil {
 		return err
 	}
 	if rec.FormID != l.FormID {

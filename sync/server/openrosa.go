@@ -313,9 +313,10 @@ func (s *Server) submissionPreflight(w http.ResponseWriter, _ *http.Request, _ *
 }
 
 // submission stores one Collect submission: the XML instance is read within its limit,
-// attachments are read and dropped (tracer keeps no media) within the body's limit, the
-// instance becomes revision 1 of the interview its instanceID names, checked and stored as
-// a laptop's push is. Stored: 201; the same submission again: 201 (harmless); another
+// and the instance becomes revision 1 of the interview its instanceID names, checked and
+// stored as a laptop's push is. tracer keeps no media files: a submission that carries one
+// (a photo, a recording, a signature) is refused, naming the file and its question, so
+// that nothing is dropped unseen; Collect keeps it on the phone. Stored: 201; the same submission again: 201 (harmless); another
 // content under a stored instanceID: 202, kept apart and flagged for the supervisor.
 func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	if r.ContentLength > s.cfg.MaxBody {
@@ -327,7 +328,7 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 		return err
 	}
 	defer release()
-	xmlDoc, attachments, err := s.readSubmission(w, r)
+	xmlDoc, files, err := s.readSubmission(w, r)
 	if err != nil {
 		return err
 	}
@@ -335,6 +336,9 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 	device := r.URL.Query().Get("deviceID")
 	rec, err := s.recordFromInstance(ctx, xmlDoc, u.Name, device)
 	if err != nil {
+		return err
+	}
+	if err := refuseFiles(rec, files); err != nil {
 		return err
 	}
 	rec.Mode = survey.CaptureCollect
@@ -346,8 +350,28 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 		return err
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "collect submission", slog.String("user", u.Name), slog.String("interview", rec.ID),
-		slog.String("status", string(rc.Status)), slog.Int("attachments_dropped", attachments))
+		slog.String("status", string(rc.Status)))
 	return answerReceipt(w, rc)
+}
+
+// refuseFiles refuses a submission that carries files, naming the first file and the
+// question whose answer it is.
+func refuseFiles(rec *survey.Record, files []string) error {
+	if len(files) == 0 {
+		return nil
+	}
+	question := ""
+	for p, v := range rec.Answers {
+		if v == files[0] && (question == "" || p < question) {
+			question = p
+		}
+	}
+	where := ""
+	if question != "" {
+		where = " (the answer to " + question + ")"
+	}
+	return survey.Errorf(survey.EINVALID, "Server tracer tidak menyimpan foto atau berkas lain (%s): kiriman ini tidak disimpan. / The submission carries %d file(s), first %s%s: tracer keeps no photos or other files, so it is not stored; remove the media question from the form or leave it empty.",
+		files[0], len(files), files[0], where)
 }
 
 // answerReceipt writes the OpenRosa answer for a receipt of a stored or refused submission.
@@ -377,17 +401,18 @@ func deviceTime(r *http.Request) time.Time {
 }
 
 // readSubmission reads a multipart submission: the XML instance (at most MaxXMLSubmission
-// bytes) and the number of other parts, which are read and dropped. The whole body is
-// bounded by MaxBody while it is read, so memory stays bounded whatever is sent.
-func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+// bytes) and the names of the files sent with it (photos and other media), which are read
+// to the end of the body and not kept. The whole body is bounded by MaxBody while it is
+// read, so memory stays bounded whatever is sent.
+func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) ([]byte, []string, error) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, 0, survey.Errorf(survey.EINVALID, "A submission is multipart/form-data with the instance in the part xml_submission_file.")
+		return nil, nil, survey.Errorf(survey.EINVALID, "A submission is multipart/form-data with the instance in the part xml_submission_file.")
 	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	mr := multipart.NewReader(body, params["boundary"])
 	var doc []byte
-	others := 0
+	var files []string
 	tooLarge := func(err error) error {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -402,36 +427,38 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) ([]byte,
 		}
 		if err != nil {
 			if e := tooLarge(err); e != nil {
-				return nil, 0, e
+				return nil, nil, e
 			}
-			return nil, 0, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
+			return nil, nil, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
 		}
 		if part.FormName() == "xml_submission_file" && doc == nil {
 			b, err := io.ReadAll(io.LimitReader(part, MaxXMLSubmission+1))
 			if err != nil {
 				if e := tooLarge(err); e != nil {
-					return nil, 0, e
+					return nil, nil, e
 				}
-				return nil, 0, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
+				return nil, nil, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
 			}
 			if len(b) > MaxXMLSubmission {
-				return nil, 0, survey.Errorf(survey.ETOOLARGE, "The XML instance is over %d bytes.", MaxXMLSubmission)
+				return nil, nil, survey.Errorf(survey.ETOOLARGE, "The XML instance is over %d bytes.", MaxXMLSubmission)
 			}
 			doc = b
 			continue
 		}
-		others++
+		if name := part.FileName(); name != "" {
+			files = append(files, name)
+		}
 		if _, err := io.Copy(io.Discard, part); err != nil {
 			if e := tooLarge(err); e != nil {
-				return nil, 0, e
+				return nil, nil, e
 			}
-			return nil, 0, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
+			return nil, nil, survey.Errorf(survey.EINVALID, "The multipart body is malformed: %v.", err)
 		}
 	}
 	if doc == nil {
-		return nil, 0, survey.Errorf(survey.EINVALID, "The submission has no part xml_submission_file holding the instance.")
+		return nil, nil, survey.Errorf(survey.EINVALID, "The submission has no part xml_submission_file holding the instance.")
 	}
-	return doc, others, nil
+	return doc, files, nil
 }
 
 // recordFromInstance reads an XML instance into revision 1 of the record its instanceID

@@ -277,8 +277,9 @@ func (zeros) Read(p []byte) (int, error) {
 // TestCollectBadSubmissions sends what Collect must be told about in one clear line, with
 // nothing stored and the server still working: an unknown form, a form version not
 // published, malformed XML, an answer the form does not have, an answer that breaks a
-// constraint, no instance part, a 50 MB photo (chunked, so refused while reading), a bad
-// token and another content under a stored instanceID (kept, flagged: 202).
+// constraint, no instance part, a photo (tracer keeps no media: refused, naming the file and
+// its question, never dropped unseen), a 50 MB photo (chunked, so refused while reading), a
+// bad token and another content under a stored instanceID (kept, flagged: 202).
 func TestCollectBadSubmissions(t *testing.T) {
 	ctx := context.Background()
 	env := testbed.NewEnv(t, nil, nil)
@@ -314,6 +315,9 @@ func TestCollectBadSubmissions(t *testing.T) {
 		{"broken constraint", instanceXML(f, with("grp_job/hours_week", "200"), "a1b2c3d4-0000-4000-8000-000000000002"), nil, 400, "Question hours_week"},
 		{"no instance id", bytes.Replace(good, []byte("<instanceID>uuid:a1b2c3d4-0000-4000-8000-000000000001</instanceID>"), nil, 1), nil, 400, "no usable meta/instanceID"},
 		{"50 MB photo", good, map[string]int64{"photo.jpg": 50 << 20}, 413, "tracer keeps no photos"},
+		{"a photo", good, map[string]int64{"1732950000123.jpg": 200 << 10}, 400, "carries 1 file(s), first 1732950000123.jpg: tracer keeps no photos or other files, so it is not stored"},
+		{"a photo answering a question", instanceXML(f, with("grp_assessment/suggestion", "IMG_0001.jpg"), "a1b2c3d4-0000-4000-8000-000000000003"),
+			map[string]int64{"IMG_0001.jpg": 1 << 10}, 400, "first IMG_0001.jpg (the answer to grp_assessment/suggestion)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := postInstance(t, url, tt.doc, tt.extra)
