@@ -97,6 +97,20 @@ type SubmissionStore interface {
 	Count(ctx context.Context) (int, error)
 }
 
+// InstanceIndex is implemented by a SubmissionStore that remembers which interview revision
+// each ODK Collect instanceID was stored as, so that an edit sent from Collect (naming its
+// predecessor's instanceID as meta/deprecatedID) becomes the next revision of the same
+// interview however many times it was edited.
+type InstanceIndex interface {
+	// AddInstance records that instanceID was stored as revision of interview id. Recording
+	// it again changes nothing; the first record stays.
+	AddInstance(ctx context.Context, instanceID, id string, revision int) error
+
+	// Instance returns the interview and revision instanceID was stored as. Returns
+	// ENOTFOUND.
+	Instance(ctx context.Context, instanceID string) (id string, revision int, err error)
+}
+
 // PublishedForm is an XLSForm published on the server: its source bytes and what they are.
 type PublishedForm struct {
 	ID      string `json:"id"`

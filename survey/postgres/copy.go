@@ -36,6 +36,7 @@ var copyTables = []struct {
 	{name: "assignment_history", columns: []string{"id", "roster_id", "user_name", "assigned_by", "assigned_at", "ended_by", "ended_at"}, identity: true},
 	{name: "submissions", columns: []string{"seq", "interview_id", "revision", "hash", "body", "form_id", "form_version",
 		"respondent_id", "enumerator", "submitted_by", "device_time", "skew_ms", "received_at"}},
+	{name: "collect_instances", columns: []string{"instance_id", "interview_id", "revision"}},
 	{name: "form_interviews", columns: []string{"form_id", "version", "interviews"}},
 	{name: "submission_conflicts", columns: []string{"interview_id", "revision", "hash", "body", "submitted_by", "device_time", "received_at"}},
 	{name: "returns", columns: []string{"seq", "interview_id", "revision", "comment", "returned_by", "submitted_by", "returned_at", "questions"}},

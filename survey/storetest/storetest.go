@@ -1,7 +1,8 @@
 // Package storetest is the contract of the server's survey stores, as one test suite that
 // every implementation runs (survey/sqlite and survey/postgres): accounts and enrollment,
 // published forms, the roster and its assignments, pushed revisions with their receipts,
-// review and returns, contact attempts, self-response links, waves, and the cursors
+// review and returns, contact attempts, self-response links, waves, the instanceIDs of
+// ODK Collect's revisions, and the cursors
 // laptops page with while several writers store at once.
 package storetest
 
@@ -69,6 +70,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"Links", testLinks},
 		{"Waves", testWaves},
 		{"LateRefusals", testLateRefusals},
+		{"Instances", testInstances},
 		{"ConcurrentPushes", testConcurrentPushes},
 		{"CommitOrderedCursors", testCommitOrderedCursors},
 	}

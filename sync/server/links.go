@@ -298,7 +298,7 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	rec, err := s.recordFromInstance(ctx, doc, l.CreatedBy, "")
+	rec, _, err := s.recordFromInstance(ctx, doc, l.CreatedBy, "")
 	if err != nil {
 		return err
 	}

@@ -334,7 +334,7 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 	}
 	ctx := r.Context()
 	device := r.URL.Query().Get("deviceID")
-	rec, err := s.recordFromInstance(ctx, xmlDoc, u.Name, device)
+	rec, deprecated, err := s.recordFromInstance(ctx, xmlDoc, u.Name, device)
 	if err != nil {
 		return err
 	}
@@ -345,13 +345,84 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 	if err := s.checkRespondent(ctx, rec, u); err != nil {
 		return err
 	}
+	instanceID := rec.ID
+	if err := s.placeInstance(ctx, rec, deprecated); err != nil {
+		return err
+	}
 	rc, err := s.storeRecord(ctx, rec, u, deviceTime(r))
 	if err != nil {
 		return err
 	}
+	if idx, ok := s.cfg.Submissions.(survey.InstanceIndex); ok && instanceID != rec.ID &&
+		(rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate) {
+		if err := idx.AddInstance(ctx, instanceID, rec.ID, rec.Revision); err != nil {
+			return err
+		}
+	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "collect submission", slog.String("user", u.Name), slog.String("interview", rec.ID),
 		slog.String("status", string(rc.Status)))
 	return answerReceipt(w, rc)
+}
+
+// placeInstance makes rec, read from a Collect instance whose instanceID is rec.ID, the
+// revision it is: the one it was stored as before (a resend), or, for an edit (deprecated
+// names the instance it edits), the next revision of the edited instance's interview, which
+// keeps its id. The same content as that interview's latest revision is that revision (a
+// resend whose index entry was lost). An edit of an instance this server never received
+// stands for it: revision 1 under the edited instance's id, so that the original, if it
+// ever comes, is kept beside it and flagged. Without an index, only edits of an interview's
+// first instance are recognised.
+func (s *Server) placeInstance(ctx context.Context, rec *survey.Record, deprecated string) error {
+	idx, _ := s.cfg.Submissions.(survey.InstanceIndex)
+	lookup := func(instanceID string) (string, int, error) {
+		if idx != nil {
+			id, rev, err := idx.Instance(ctx, instanceID)
+			if survey.ErrorCode(err) != survey.ENOTFOUND {
+				return id, rev, err
+			}
+		}
+		if _, err := s.cfg.Submissions.Get(ctx, instanceID, 1); err != nil {
+			return "", 0, err
+		}
+		return instanceID, 1, nil
+	}
+	if idx != nil {
+		if id, rev, err := idx.Instance(ctx, rec.ID); err == nil {
+			rec.ID, rec.Revision = id, rev
+			return nil
+		} else if survey.ErrorCode(err) != survey.ENOTFOUND {
+			return err
+		}
+	}
+	if deprecated == "" {
+		return nil
+	}
+	id, _, err := lookup(deprecated)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		rec.ID, rec.Revision = deprecated, 1
+		return nil
+	} else if err != nil {
+		return err
+	}
+	latest := 1
+	for {
+		if _, err := s.cfg.Submissions.Get(ctx, id, latest+1); survey.ErrorCode(err) == survey.ENOTFOUND {
+			break
+		} else if err != nil {
+			return err
+		}
+		latest++
+	}
+	prev, err := s.cfg.Submissions.Get(ctx, id, latest)
+	if err != nil {
+		return err
+	}
+	rec.ID, rec.Revision = id, latest
+	if h, err := rec.Hash(); err == nil && h == prev.Hash {
+		return nil
+	}
+	rec.Revision = latest + 1
+	return nil
 }
 
 // refuseFiles refuses a submission that carries files, naming the first file and the
@@ -463,26 +534,31 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) ([]byte,
 
 // recordFromInstance reads an XML instance into revision 1 of the record its instanceID
 // names, of the published form version it names, captured by the account enumerator on
-// device (the deviceid metadata of the form when device is empty). It checks nothing the
-// form engine checks: storeRecord does.
-func (s *Server) recordFromInstance(ctx context.Context, doc []byte, enumerator, device string) (*survey.Record, error) {
+// device (the deviceid metadata of the form when device is empty), and returns the
+// instanceID of the instance it edits (meta/deprecatedID without "uuid:", "" for none). It
+// checks nothing the form engine checks: storeRecord does.
+func (s *Server) recordFromInstance(ctx context.Context, doc []byte, enumerator, device string) (*survey.Record, string, error) {
 	in, err := forms.ReadInstance(bytes.NewReader(doc))
 	if err != nil {
-		return nil, survey.Errorf(survey.EINVALID, "The XML instance cannot be read: %v.", err)
+		return nil, "", survey.Errorf(survey.EINVALID, "The XML instance cannot be read: %v.", err)
 	}
 	f, err := s.forms.get(ctx, in.FormID, in.Version)
 	if survey.ErrorCode(err) == survey.ENOTFOUND {
-		return nil, survey.Errorf(survey.ENOTFOUND, "Form %q version %q is not published on this server: download the form again in Collect (Get Blank Form).", in.FormID, in.Version)
+		return nil, "", survey.Errorf(survey.ENOTFOUND, "Form %q version %q is not published on this server: download the form again in Collect (Get Blank Form).", in.FormID, in.Version)
 	} else if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	answers, err := in.Answers(f)
 	if err != nil {
-		return nil, survey.Errorf(survey.EINVALID, "The XML instance does not fit the published form: %v.", err)
+		return nil, "", survey.Errorf(survey.EINVALID, "The XML instance does not fit the published form: %v.", err)
 	}
 	id := strings.TrimPrefix(in.InstanceID, "uuid:")
-	if id == "" || len(id) > 128 || survey.HasHidden(id) || strings.ContainsAny(id, " /") {
-		return nil, survey.Errorf(survey.EINVALID, "The instance has no usable meta/instanceID (1 to 128 characters, no spaces, slashes or control characters).")
+	if !usableInstanceID(id) {
+		return nil, "", survey.Errorf(survey.EINVALID, "The instance has no usable meta/instanceID (1 to 128 characters, no spaces, slashes or control characters).")
+	}
+	deprecated := strings.TrimPrefix(in.DeprecatedID, "uuid:")
+	if deprecated != "" && (!usableInstanceID(deprecated) || deprecated == id) {
+		return nil, "", survey.Errorf(survey.EINVALID, "The instance's meta/deprecatedID is not the usable instanceID of another instance.")
 	}
 	rec := &survey.Record{ID: id, Revision: 1, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
 		Enumerator: enumerator, Answers: make(map[string]string, len(answers))}
@@ -526,7 +602,12 @@ func (s *Server) recordFromInstance(ctx context.Context, doc []byte, enumerator,
 			rec.RespondentID = rec.Answers[n.Path()]
 		}
 	}
-	return rec, nil
+	return rec, deprecated, nil
+}
+
+// usableInstanceID reports whether id (without "uuid:") can name an interview.
+func usableInstanceID(id string) bool {
+	return id != "" && len(id) <= 128 && !survey.HasHidden(id) && !strings.ContainsAny(id, " /")
 }
 
 // parseODKTime reads an ODK dateTime ("2026-11-22T09:30:00.000+08:00"), zero when it is not one.

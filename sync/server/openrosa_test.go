@@ -444,3 +444,86 @@ func TestCollectFormList(t *testing.T) {
 		t.Errorf("a retired form is still listed: %s", body)
 	}
 }
+
+// edited marks doc, an instance written by instanceXML under old, as Collect's edit of
+// that instance: a new instanceID and the old one as meta/deprecatedID.
+func edited(t *testing.T, doc []byte, old, id string) []byte {
+	t.Helper()
+	from := "<meta><instanceID>uuid:" + old + "</instanceID>"
+	if !bytes.Contains(doc, []byte(from)) {
+		t.Fatalf("no instanceID %s in the instance", old)
+	}
+	return bytes.Replace(doc, []byte(from), []byte("<meta><instanceID>uuid:"+id+"</instanceID><deprecatedID>uuid:"+old+"</deprecatedID>"), 1)
+}
+
+// TestCollectEdit: a form edited in Collect and sent again (a new instanceID, the old one
+// as meta/deprecatedID) is the next revision of the same interview, an edit of that edit
+// the one after, a resend of an edit is harmless, another account cannot edit the
+// interview, and an edit of an instance the server never received stands for it.
+func TestCollectEdit(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	other := testbed.Token(t, env.Users, "budi", survey.RoleEnumerator)
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hours := func(v string) []survey.Answer {
+		out := append([]survey.Answer(nil), answers...)
+		for i := range out {
+			if out[i].Path == "grp_job/hours_week" {
+				out[i].Value = v
+			}
+		}
+		return out
+	}
+	const a, b, c = "e0000000-0000-4000-8000-00000000000a", "e0000000-0000-4000-8000-00000000000b", "e0000000-0000-4000-8000-00000000000c"
+	send := func(tok string, doc []byte, status int, msg string) {
+		t.Helper()
+		resp := postInstance(t, env.URL+"/v1/key/"+tok+"/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy", doc, nil)
+		got := orMessage(t, resp)
+		if resp.StatusCode != status || !strings.Contains(got, msg) {
+			t.Fatalf("%d %q, want %d with %q", resp.StatusCode, got, status, msg)
+		}
+	}
+	send(tok, instanceXML(f, answers, a), 201, "Stored")
+	send(tok, edited(t, instanceXML(f, hours("41"), a), a, b), 201, "Stored")
+	send(tok, edited(t, instanceXML(f, hours("41"), a), a, b), 201, "Already received")
+	send(tok, edited(t, instanceXML(f, hours("42"), b), b, c), 201, "Stored")
+	send(other, edited(t, instanceXML(f, hours("43"), a), a, "e0000000-0000-4000-8000-00000000000d"), 403, "belongs to another account")
+
+	for rev, want := range map[int]string{1: "48", 2: "41", 3: "42"} {
+		sub, err := env.Subs.Get(ctx, a, rev)
+		if err != nil {
+			t.Fatalf("revision %d of the interview: %v", rev, err)
+		}
+		rec, err := survey.DecodeRecord(sub.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Answers["grp_job/hours_week"] != want || rec.Mode != survey.CaptureCollect || sub.SubmittedBy != "sari" {
+			t.Errorf("revision %d: hours_week %q mode %q by %q, want %s", rev, rec.Answers["grp_job/hours_week"], rec.Mode, sub.SubmittedBy, want)
+		}
+	}
+	for _, id := range []string{b, c} {
+		if _, err := env.Subs.Get(ctx, id, 1); survey.ErrorCode(err) != survey.ENOTFOUND {
+			t.Errorf("the edit %s is an interview of its own (%v)", id, err)
+		}
+	}
+	if n, _ := env.Subs.Count(ctx); n != 3 {
+		t.Fatalf("%d revisions stored, want 3", n)
+	}
+
+	// An edit whose original never arrived stands for it; sent again, it is a duplicate.
+	const z, y = "e0000000-0000-4000-8000-0000000000ff", "e0000000-0000-4000-8000-0000000000fe"
+	lone := edited(t, instanceXML(f, hours("40"), z), z, y)
+	send(tok, lone, 201, "Stored")
+	send(tok, lone, 201, "Already received")
+	if _, err := env.Subs.Get(ctx, z, 1); err != nil {
+		t.Errorf("the edit of an instance never received: %v", err)
+	}
+	if n, _ := env.Subs.Count(ctx); n != 4 {
+		t.Fatalf("%d revisions stored, want 4", n)
+	}
+}
