@@ -284,6 +284,7 @@ func metaValues(dst []string, r *survey.Record) {
 	dst[5] = formatTime(r.StartedAt)
 	dst[6] = formatTime(r.FinalizedAt)
 	dst[7] = captureMode(r.Mode)
+	dst[8] = r.Device
 }
 
 // captureMode names a record's capture mode in the export: "laptop" for a tracer laptop's

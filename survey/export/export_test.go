@@ -168,7 +168,7 @@ func TestCSVTables(t *testing.T) {
 	for _, c := range export.RosterColumns {
 		rosterHeader = append(rosterHeader, "roster_"+c)
 	}
-	header := append(append([]string{"interview_id", "revision", "respondent_id", "enumerator", "form_version", "started_at", "finalized_at", "capture_mode"},
+	header := append(append([]string{"interview_id", "revision", "respondent_id", "enumerator", "form_version", "started_at", "finalized_at", "capture_mode", "device"},
 		rosterHeader...), "name", "consent", "fruits", "fruits/apple", "fruits/mango", "fruits/durian", "age", "g1/remark", "g2/remark")
 	rosterVals := func(vals map[string]string) []string {
 		out := make([]string, len(export.RosterColumns))
@@ -177,10 +177,10 @@ func TestCSVTables(t *testing.T) {
 		}
 		return out
 	}
-	row1 := append(append([]string{"11111111-1111-4111-8111-111111111111", "2", "BTG25-0001", "sari", "v1", "2026-11-20T08:30:00Z", "2026-11-20T08:50:00Z", "laptop"},
+	row1 := append(append([]string{"11111111-1111-4111-8111-111111111111", "2", "BTG25-0001", "sari", "v1", "2026-11-20T08:30:00Z", "2026-11-20T08:50:00Z", "laptop", ""},
 		rosterVals(map[string]string{"roster_id": "BTG25-0001", "full_name": "Ani Lestari", "sex": "P", "kejuruan": "LAS", "funding": "apbn"})...),
 		`Ani, "Nona" Lestari`, "yes", "apple durian", "1", "0", "1", "30", "'=1+2", "line 1\nline 2\nline 3")
-	row2 := append(append([]string{"22222222-2222-4222-8222-222222222222", "1", "", "joko", "v1", "2026-11-20T08:30:00Z", "2026-11-20T09:30:00Z", "laptop"},
+	row2 := append(append([]string{"22222222-2222-4222-8222-222222222222", "1", "", "joko", "v1", "2026-11-20T08:30:00Z", "2026-11-20T09:30:00Z", "laptop", ""},
 		rosterVals(nil)...),
 		"'@SUM(A1)", "no", "", "", "", "", "-5", "'\tx", "'+62 812")
 	if diff := cmp.Diff([][]string{header, row1, row2}, tables["interviews.csv"]); diff != "" {
@@ -346,21 +346,21 @@ func TestXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Text cells hold the exact value: Excel never evaluates them, so no quote is added.
-	if got, want := rows[1][8:], []string{`Ani, "Nona" Lestari`, "Yes", "Apple; Durian", "1", "0", "1", "30", "=1+2", "line 1\r\nline 2\nline 3"}; !cmp.Equal(want, got) {
+	if got, want := rows[1][9:], []string{`Ani, "Nona" Lestari`, "Yes", "Apple; Durian", "1", "0", "1", "30", "=1+2", "line 1\r\nline 2\nline 3"}; !cmp.Equal(want, got) {
 		t.Errorf("row 1 = %q, want %q", got, want)
 	}
-	if f, _ := x.GetCellFormula("interviews", "P2"); f != "" {
-		t.Errorf("P2 has the formula %q, want text", f)
+	if f, _ := x.GetCellFormula("interviews", "Q2"); f != "" {
+		t.Errorf("Q2 has the formula %q, want text", f)
 	}
-	if v, _ := x.GetCellValue("interviews", "Q3"); v != "+62 812" {
+	if v, _ := x.GetCellValue("interviews", "R3"); v != "+62 812" {
 		t.Errorf("g2/remark of row 2 = %q, want +62 812 unchanged", v)
 	}
 	// Numbers are numbers.
-	typ, err := x.GetCellType("interviews", "O3")
+	typ, err := x.GetCellType("interviews", "P3")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := x.GetCellValue("interviews", "O3"); v != "-5" || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+	if v, _ := x.GetCellValue("interviews", "P3"); v != "-5" || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 		t.Errorf("age of row 2 = %q (type %v), want the number -5", v, typ)
 	}
 	job, _ := x.GetRows("job")
@@ -388,7 +388,7 @@ func TestJSONL(t *testing.T) {
 		t.Fatalf("%d lines, want 2", len(lines))
 	}
 	want := `{"interview_id":"11111111-1111-4111-8111-111111111111","revision":2,"respondent_id":"BTG25-0001","enumerator":"sari","form_version":"v1",` +
-		`"started_at":"2026-11-20T08:30:00Z","finalized_at":"2026-11-20T08:50:00Z","capture_mode":"laptop","roster_roster_id":"BTG25-0001","roster_full_name":"Ani Lestari",` +
+		`"started_at":"2026-11-20T08:30:00Z","finalized_at":"2026-11-20T08:50:00Z","capture_mode":"laptop","device":"","roster_roster_id":"BTG25-0001","roster_full_name":"Ani Lestari",` +
 		`"roster_sex":"P","roster_kejuruan":"LAS","roster_funding":"apbn","name":"Ani, \"Nona\" Lestari","consent":"yes","fruits":"apple durian","age":"30",` +
 		`"g1/remark":"=1+2","g2/remark":"line 1\r\nline 2\nline 3","hh":[{"mname":"Budi","works":"yes","job":[{"jtitle":"welder"},{"jtitle":"-cmd|' /C calc'!A0"}]},` +
 		`{"mname":"Citra","works":"no"}]}`
@@ -456,5 +456,34 @@ func TestCaptureMode(t *testing.T) {
 	}
 	if !found {
 		t.Error("the codebook does not describe capture_mode")
+	}
+}
+
+// TestDeviceColumn: an interview from ODK Collect says which phone captured it, and the
+// codebook describes the column.
+func TestDeviceColumn(t *testing.T) {
+	recs := testRecords()
+	recs[0].Mode, recs[0].Device = survey.CaptureCollect, "collect:gB4gWSUAGwN1ahyy"
+	var buf bytes.Buffer
+	if _, err := export.Write(&buf, parseForm(t), seq(recs), export.Options{Format: export.CSV, TempDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, buf.Bytes())
+	rows := readCSV(t, files["interviews.csv"])
+	mode, dev := slices.Index(rows[0], "capture_mode"), slices.Index(rows[0], "device")
+	if mode < 0 || dev < 0 || len(rows) != 3 {
+		t.Fatalf("interviews.csv header %q, %d rows", rows[0], len(rows))
+	}
+	if got := [][]string{{rows[1][mode], rows[1][dev]}, {rows[2][mode], rows[2][dev]}}; !cmp.Equal([][]string{{"collect", "collect:gB4gWSUAGwN1ahyy"}, {"laptop", ""}}, got) {
+		t.Errorf("capture_mode and device = %q", got)
+	}
+	found := false
+	for _, r := range readCSV(t, files["codebook.csv"]) {
+		if r[0] == "interviews" && r[1] == "device" {
+			found = strings.Contains(r[7], "Collect")
+		}
+	}
+	if !found {
+		t.Error("the codebook does not describe device")
 	}
 }

@@ -32,6 +32,7 @@ var metaColumns = []struct{ name, desc string }{
 	{"started_at", "when the interview started (UTC, RFC 3339)"},
 	{"finalized_at", "when this revision was finalized (UTC, RFC 3339)"},
 	{"capture_mode", "how the answers were captured: laptop (tracer), collect (ODK Collect) or web (self-response link)"},
+	{"device", "the device that captured the answers: the phone's id for ODK Collect (collect:...), empty otherwise"},
 }
 
 // RosterColumns are the roster fields joined to every interview (as roster_<name>) when a

@@ -46,9 +46,9 @@ func TestExportMergesVersions(t *testing.T) {
 	_, files := unzip(t, buf.Bytes())
 	iv := readCSV(t, files["interviews.csv"])
 	want := [][]string{
-		{"interview_id", "revision", "respondent_id", "enumerator", "form_version", "started_at", "finalized_at", "capture_mode", "name", "added", "pick", "pick/a", "pick/z", "city", "old", "pick/b"},
-		{recs[0].ID, "1", "", "", "1", "2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z", "laptop", "Ani", "", "a b", "1", "0", "Bontang", "kept", "1"},
-		{recs[1].ID, "1", "", "", "2", "2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z", "laptop", "Budi", "7", "z", "0", "1", "Samarinda", "", "0"},
+		{"interview_id", "revision", "respondent_id", "enumerator", "form_version", "started_at", "finalized_at", "capture_mode", "device", "name", "added", "pick", "pick/a", "pick/z", "city", "old", "pick/b"},
+		{recs[0].ID, "1", "", "", "1", "2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z", "laptop", "", "Ani", "", "a b", "1", "0", "Bontang", "kept", "1"},
+		{recs[1].ID, "1", "", "", "2", "2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z", "laptop", "", "Budi", "7", "z", "0", "1", "Samarinda", "", "0"},
 	}
 	if diff := cmp.Diff(want, iv); diff != "" {
 		t.Errorf("interviews (-want +got):\n%s", diff)
@@ -96,9 +96,9 @@ func TestExportOlderVersionsRepeatsAndChoices(t *testing.T) {
 	_, files := unzip(t, buf.Bytes())
 	iv := readCSV(t, files["interviews.csv"])
 	wantIV := [][]string{
-		{"interview_id", "revision", "respondent_id", "enumerator", "form_version", "started_at", "finalized_at", "capture_mode", "q", "m", "m/a", "m/new", "m/old"},
-		{recs[0].ID, "1", "", "", "1", "2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z", "laptop", "Old one", "A; Old one", "1", "0", "1"},
-		{recs[1].ID, "1", "", "", "2", "2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z", "laptop", "New one", "New one", "0", "1", "0"},
+		{"interview_id", "revision", "respondent_id", "enumerator", "form_version", "started_at", "finalized_at", "capture_mode", "device", "q", "m", "m/a", "m/new", "m/old"},
+		{recs[0].ID, "1", "", "", "1", "2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z", "laptop", "", "Old one", "A; Old one", "1", "0", "1"},
+		{recs[1].ID, "1", "", "", "2", "2026-05-01T08:00:00Z", "2026-05-01T08:00:00Z", "laptop", "", "New one", "New one", "0", "1", "0"},
 	}
 	if diff := cmp.Diff(wantIV, iv); diff != "" {
 		t.Errorf("interviews (-want +got):\n%s", diff)
