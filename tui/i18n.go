@@ -293,6 +293,8 @@ type texts struct {
 	ReviewReceived         string
 	ReviewDuration         string
 	ReviewRevisions        string
+	ReviewCollect          string
+	ReviewWeb              string
 	ReviewMoreFlags        string
 	ReviewWas              string
 	ReviewIdentity         string
@@ -752,6 +754,8 @@ var textsID = texts{
 	ReviewReceived:         "Diterima %s",
 	ReviewDuration:         "durasi %s menit",
 	ReviewRevisions:        "%d revisi",
+	ReviewCollect:          "Dikirim dari ODK Collect, perangkat %s",
+	ReviewWeb:              "Diisi sendiri oleh alumni lewat tautan",
 	ReviewMoreFlags:        "… dan %d tanda lain",
 	ReviewWas:              "(r%d: %s)",
 	ReviewIdentity:         "Daftar alumni: %s · NIK %s · lahir %s · %s",
@@ -1126,6 +1130,8 @@ var textsEN = texts{
 	ReviewReceived:         "Received %s",
 	ReviewDuration:         "took %s min",
 	ReviewRevisions:        "%d revisions",
+	ReviewCollect:          "Sent from ODK Collect, device %s",
+	ReviewWeb:              "Self-response by the alumnus through a link",
 	ReviewMoreFlags:        "… and %d more flags",
 	ReviewWas:              "(r%d: %s)",
 	ReviewIdentity:         "Roster: %s · NIK %s · born %s · %s",

@@ -544,6 +544,14 @@ func (d *detailScreen) View() string {
 		info += " · " + fmt.Sprintf(t.ReviewRevisions, len(d.d.Revisions))
 	}
 	head = append(head, st.Muted.Render(ansi.Truncate(info, w, "…")))
+	if rec := d.d.Record; rec != nil {
+		switch rec.Mode {
+		case survey.CaptureCollect:
+			head = append(head, st.Muted.Render(ansi.Truncate(fmt.Sprintf(t.ReviewCollect, rec.Device), w, "…")))
+		case survey.CaptureWeb:
+			head = append(head, st.Muted.Render(ansi.Truncate(t.ReviewWeb, w, "…")))
+		}
+	}
 	for i, f := range r.Flags {
 		if i == 2 {
 			head = append(head, st.Warn.Render(fmt.Sprintf("  "+t.ReviewMoreFlags, len(r.Flags)-2)))

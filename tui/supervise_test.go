@@ -327,3 +327,20 @@ func TestReviewDiffRevisions(t *testing.T) {
 		t.Errorf("unchanged answers marked:\n%s", plain(m))
 	}
 }
+
+// TestReviewShowsCapture: the supervisor sees that an interview came from ODK Collect, and
+// from which phone.
+func TestReviewShowsCapture(t *testing.T) {
+	e := newEnv(t, true)
+	f := withReviewer(t, e)
+	f.record.Mode, f.record.Device = survey.CaptureCollect, "collect:gB4gWSUAGwN1ahyy"
+	m := start(t, e)
+	drive(t, m, keypress("6"))
+	drive(t, m, keypress("enter"))
+	if m.screen != screenDetail || m.detail().d == nil {
+		t.Fatalf("detail:\n%s", plain(m))
+	}
+	if v := plain(m); !strings.Contains(v, "Dikirim dari ODK Collect, perangkat collect:gB4gWSUAGwN1ahyy") {
+		t.Errorf("detail does not say the interview came from Collect:\n%s", v)
+	}
+}
