@@ -103,7 +103,17 @@ type collectDownload struct {
 // files, checking every hash it was given.
 func download(t *testing.T, base, token string) collectDownload {
 	t.Helper()
-	_, body := openRosaGet(t, base+"/v1/key/"+token+"/formList")
+	return downloadForm(t, base, token, "")
+}
+
+// downloadForm is download for the form formID ("" when the server lists one form).
+func downloadForm(t *testing.T, base, token, formID string) collectDownload {
+	t.Helper()
+	q := ""
+	if formID != "" {
+		q = "?formID=" + formID
+	}
+	_, body := openRosaGet(t, base+"/v1/key/"+token+"/formList"+q)
 	var list struct {
 		Forms []struct {
 			Hash        string `xml:"hash"`
@@ -404,4 +414,80 @@ func TestCollectRosterFormInODK(t *testing.T) {
 func md5Of(b []byte) string {
 	sum := md5.Sum(b)
 	return "md5:" + hex.EncodeToString(sum[:])
+}
+
+// villageForm is a form of a study's own, not the built-in one: the roster's own columns
+// (kecamatan, village) prefill questions of those names, and village has a default.
+const villageForm = `# Village survey
+
+| survey |
+|  | type | name | label | required | read_only | default |
+|  | start | start |  |  |  |  |
+|  | end | end |  |  |  |  |
+|  | begin group | who | Who |  |  |  |
+|  | text | roster_id | Alumnus | yes | yes |  |
+|  | text | full_name | Name | yes |  |  |
+|  | text | kecamatan | Kecamatan |  | yes |  |
+|  | text | village | Village | yes |  | unknown |
+|  | end group | who |  |  |  |  |
+|  | integer | members | Household members | yes |  |  |
+
+| settings |
+|  | form_title | form_id | version |
+|  | Village survey | village_survey | 1 |
+`
+
+// TestCollectRosterOwnForm: any form with a roster_id question gets the roster the same way,
+// with the roster's own columns (kept from its import by their headers) prefilling the
+// questions named after them; an empty value in the chosen row leaves the question's
+// default. ODK's engine completes it and the server stores it as that alumnus's interview.
+func TestCollectRosterOwnForm(t *testing.T) {
+	ctx := context.Background()
+	e := newRosterEnv(t)
+	if _, _, err := server.Publish(ctx, e.Forms, "village.md", []byte(villageForm), "sri"); err != nil {
+		t.Fatal(err)
+	}
+	roster := sqlite.NewServerRosterStore(e.DB)
+	rows := []*survey.Respondent{
+		{RosterID: "BTG25-0071", Name: "Dimas Gunawan", Extra: map[string]string{"kecamatan": "Bontang Utara", "village": "Guntung"}},
+		{RosterID: "BTG25-0072", Name: "Rina Wulandari", Extra: map[string]string{"kecamatan": "Bontang Selatan", "village": ""}},
+	}
+	if _, err := roster.Upload(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	d := downloadForm(t, e.URL, e.sari, "village_survey")
+	file := d.files[server.RosterFile]
+	recs, err := csv.NewReader(bytes.NewReader(file)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(recs[0], []string{"name", "label", "full_name", "kecamatan", "village"}) {
+		t.Fatalf("roster.csv header %q, want the questions the form prefills", recs[0])
+	}
+	for _, tt := range []struct {
+		id, village string
+	}{{"BTG25-0071", "Guntung"}, {"BTG25-0072", "unknown"}} {
+		res := runODK(t, d.xform, d.files, []map[string]string{
+			{"op": "set", "ref": "/data/who/roster_id", "value": tt.id},
+			{"op": "set", "ref": "/data/members", "value": "4"},
+		})
+		if res.Error != "" || len(res.Errors) > 0 || len(res.Violations) > 0 {
+			t.Fatalf("%s: ODK's engine: %s %q, violations %q", tt.id, res.Error, res.Errors, res.Violations)
+		}
+		last := res.States[len(res.States)-1]
+		if got := odkValue(t, last, "/data/who/village"); got != tt.village {
+			t.Errorf("%s: village = %q, want %q", tt.id, got, tt.village)
+		}
+		if got := odkValue(t, last, "/data/who/kecamatan"); got == "" || !strings.HasPrefix(got, "Bontang") {
+			t.Errorf("%s: kecamatan = %q, want the roster's", tt.id, got)
+		}
+		resp := postInstance(t, e.URL+"/v1/key/"+e.sari+"/submission?deviceID=collect%3Aabc", []byte(res.XML), nil)
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("%s: %d %s", tt.id, resp.StatusCode, orMessage(t, resp))
+		}
+	}
+	subs, err := e.Subs.List(ctx, survey.SubmissionFilter{})
+	if err != nil || len(subs) != 2 || subs[0].RespondentID != "BTG25-0071" || subs[1].RespondentID != "BTG25-0072" || subs[0].FormID != "village_survey" {
+		t.Fatalf("stored %d (%v): %+v", len(subs), err, subs)
+	}
 }
