@@ -384,7 +384,7 @@ func TestCollectRosterFormInODK(t *testing.T) {
 	var body bytes.Buffer
 	body.WriteString(`<?xml version='1.0' ?>`)
 	body.WriteString(res.XML)
-	resp := postInstance(t, e.URL+"/v1/key/"+e.sari+"/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy", body.Bytes(), nil)
+	resp := collectPost(t, e.URL+"/v1/key/"+e.sari+"/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy", body.Bytes())
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("ODK's instance: %d %s", resp.StatusCode, orMessage(t, resp))
 	}
@@ -481,7 +481,7 @@ func TestCollectRosterOwnForm(t *testing.T) {
 		if got := odkValue(t, last, "/data/who/kecamatan"); got == "" || !strings.HasPrefix(got, "Bontang") {
 			t.Errorf("%s: kecamatan = %q, want the roster's", tt.id, got)
 		}
-		resp := postInstance(t, e.URL+"/v1/key/"+e.sari+"/submission?deviceID=collect%3Aabc", []byte(res.XML), nil)
+		resp := collectPost(t, e.URL+"/v1/key/"+e.sari+"/submission?deviceID=collect%3Aabc", []byte(res.XML))
 		if resp.StatusCode != http.StatusCreated {
 			t.Fatalf("%s: %d %s", tt.id, resp.StatusCode, orMessage(t, resp))
 		}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -481,7 +482,7 @@ func TestCollectEdit(t *testing.T) {
 	const a, b, c = "e0000000-0000-4000-8000-00000000000a", "e0000000-0000-4000-8000-00000000000b", "e0000000-0000-4000-8000-00000000000c"
 	send := func(tok string, doc []byte, status int, msg string) {
 		t.Helper()
-		resp := postInstance(t, env.URL+"/v1/key/"+tok+"/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy", doc, nil)
+		resp := collectPost(t, env.URL+"/v1/key/"+tok+"/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy", doc)
 		got := orMessage(t, resp)
 		if resp.StatusCode != status || !strings.Contains(got, msg) {
 			t.Fatalf("%d %q, want %d with %q", resp.StatusCode, got, status, msg)
@@ -526,4 +527,36 @@ func TestCollectEdit(t *testing.T) {
 	if n, _ := env.Subs.Count(ctx); n != 4 {
 		t.Fatalf("%d revisions stored, want 4", n)
 	}
+}
+
+// collectPost sends doc as ODK Collect (OkHttp) does: the OpenRosa version and the phone's
+// Date header, Collect's User-Agent, and one multipart part xml_submission_file with a file
+// name and Content-Type text/xml (see testdata/openrosa/collect-submission.http).
+func collectPost(t *testing.T, url string, doc []byte) *http.Response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	h := make(textproto.MIMEHeader)
+	h.Set("Content-Disposition", `form-data; name="xml_submission_file"; filename="blk_tracer_2026-11-30_09-11-47.xml"`)
+	h.Set("Content-Type", "text/xml")
+	part, err := mw.CreatePart(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(doc)
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, url, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-OpenRosa-Version", "1.0")
+	req.Header.Set("Date", "Mon, 30 Nov 2026 01:12:10 GMT")
+	req.Header.Set("User-Agent", "org.odk.collect.android/v2024.3.5 okhttp/4.12.0 Dalvik/2.1.0 (Linux; U; Android 13; SM-A145F Build/TP1A.220624.014)")
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
 }
