@@ -161,22 +161,14 @@ func (s *Server) rosterDownload(w http.ResponseWriter, r *http.Request, u *surve
 }
 
 // checkRespondent refuses a Collect record whose roster id is not in the server's roster,
-// when the server has a roster: the interview would be tied to no alumnus. The rows u is
-// offered are looked at first, then the whole roster (an alumnus reassigned since).
-func (s *Server) checkRespondent(ctx context.Context, rec *survey.Record, u *survey.User) error {
+// when the server has a roster: the interview would be tied to no alumnus. An alumnus
+// assigned to someone else since is accepted. The roster is read page by page until the
+// row is found.
+func (s *Server) checkRespondent(ctx context.Context, rec *survey.Record) error {
 	if rec.RespondentID == "" || s.cfg.Roster == nil {
 		return nil
 	}
-	rows, err := s.collectRows(ctx, u)
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		if r.RosterID == rec.RespondentID {
-			return nil
-		}
-	}
-	found := len(rows) > 0
+	hasRows := false
 	after := int64(0)
 	for {
 		page, err := s.cfg.Roster.Changes(ctx, after, 1000, "")
@@ -187,13 +179,13 @@ func (s *Server) checkRespondent(ctx context.Context, rec *survey.Record, u *sur
 			if r.Respondent.RosterID == rec.RespondentID {
 				return nil
 			}
-			after, found = r.Seq, true
+			after, hasRows = r.Seq, true
 		}
 		if len(page) < 1000 {
 			break
 		}
 	}
-	if !found {
+	if !hasRows {
 		return nil // no roster on this server: nothing to tie the interview to
 	}
 	return survey.Errorf(survey.EINVALID, "Alumni %q tidak ada di daftar server; unduh formulir lagi (Get Blank Form). / Roster id %q is not in the server's roster: download the form again (Get Blank Form) and choose the alumnus from the list.", rec.RespondentID, rec.RespondentID)

@@ -239,6 +239,17 @@ func TestCollectRosterFile(t *testing.T) {
 	if sub.RespondentID != "BTG25-0071" || sub.Enumerator != "sari" {
 		t.Errorf("stored for respondent %q by %q", sub.RespondentID, sub.Enumerator)
 	}
+	// An alumnus assigned to another enumerator since her phone got its list is still hers
+	// to send: the roster holds him.
+	for i := range stranger {
+		if stranger[i].Path == "grp_consent/roster_id" {
+			stranger[i].Value = "SMD25-0090"
+		}
+	}
+	resp = postInstance(t, url, instanceXML(f, stranger, "c0113c70-0000-4000-8000-000000000003"), nil)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("an alumnus reassigned since: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
 }
 
 func mapsKeys(m map[string][]byte) func(func(string) bool) {

@@ -342,7 +342,7 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 		return err
 	}
 	rec.Mode = survey.CaptureCollect
-	if err := s.checkRespondent(ctx, rec, u); err != nil {
+	if err := s.checkRespondent(ctx, rec); err != nil {
 		return err
 	}
 	instanceID := rec.ID
