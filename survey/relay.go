@@ -117,6 +117,33 @@ type RelayStore interface {
 
 	// Status counts the relay's items.
 	Status(ctx context.Context) (RelayStatus, error)
+
+	// Purge drops, in one transaction, what the relay holds that is safe at the centre:
+	// the revisions the centre stored (or had), and the contact attempts and roster
+	// updates up to the sequence numbers p names. Revisions still waiting or refused at
+	// the centre, and attempts and updates after those numbers, are kept. When nothing
+	// waits, the copies pulled from the centre (the roster, its assignments, returns,
+	// approvals and late refusals) are dropped too and the cursors p names are reset, so
+	// a relay started again pulls them afresh. Afterwards no page of the database file
+	// keeps what was dropped.
+	Purge(ctx context.Context, p RelayPurge) (RelayPurged, error)
+}
+
+// RelayPurge says how far the centre has settled a relay's contact attempts and roster
+// updates (the forwarder's cursors), and names the cursors of what the relay pulled.
+type RelayPurge struct {
+	AttemptsThrough, UpdatesThrough int64
+	PullCursors                     []string
+}
+
+// RelayPurged is what a purge dropped and what it kept.
+type RelayPurged struct {
+	// Interviews, Attempts and Updates count what was dropped, safe at the centre;
+	// RosterRows and Feed what was dropped of the copies pulled from the centre.
+	Interviews, Attempts, Updates, RosterRows, Feed int
+	// Waiting counts the revisions, attempts and updates kept because the centre has not
+	// taken them yet; Refused the revisions kept because the centre refused them.
+	Waiting, Refused int
 }
 
 // ApprovalFeed is implemented by a ReviewStore that can list every account's approvals.

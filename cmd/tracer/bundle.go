@@ -170,6 +170,9 @@ func (m *Main) importBundles(ctx context.Context, path, from, data string) error
 		if err := json.Unmarshal(info, &enr); err != nil {
 			return fmt.Errorf("%s is damaged", path+relayInfoSuffix)
 		}
+		if err := m.unlockRelayDB(db, path); err != nil {
+			return err
+		}
 		cfg = relayConfig(db, &enr, nil, nil, log)
 	} else {
 		if _, err := os.Stat(path + seal.KeyFileSuffix); err != nil {

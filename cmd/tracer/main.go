@@ -133,6 +133,8 @@ Commands:
   wave add NAME | list      open the study's next wave ("12 bulan"); list the waves (supervisor)
   serve [--addr HOST:PORT] [--db FILE]
                             run the central sync server
+  serve --relay URL | purge a relay at an event for the centre at URL; after it, drop
+                            from the relay what is safe at the centre
   user add NAME --role ROLE create a server account; prints a one-time enrollment code
   user list | revoke NAME   list or revoke server accounts
   user collect NAME --url URL

@@ -77,6 +77,7 @@ func TestScript(t *testing.T) {
 			"pgdb":        cmdPGDB,
 			"waitstored":  cmdWaitStored,
 			"waitupdates": cmdWaitUpdates,
+			"waitrelay":   cmdWaitRelay,
 			"setglob":     cmdSetGlob,
 			"setmatch":    cmdSetMatch,
 			"fetch":       cmdFetch,
@@ -336,6 +337,30 @@ func cmdWaitUpdates(ts *testscript.TestScript, neg bool, args []string) {
 			return
 		case time.Now().After(deadline):
 			ts.Fatalf("%s holds %d roster updates after 2 minutes, want %d", args[0], len(list), want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitrelay DB waits until the relay's database DB has received interviews and none of
+// them waits for the centre any more.
+func cmdWaitRelay(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitrelay DB")
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer db.Close()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		st, err := sqlite.NewRelayStore(db).Status(ctx)
+		ts.Check(err)
+		if st.Received > 0 && st.Waiting == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s: %+v after 2 minutes, want nothing waiting", args[0], st)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

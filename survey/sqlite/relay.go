@@ -48,8 +48,14 @@ func (s *RelayStore) Accept(ctx context.Context, items []*survey.RelayItem) ([]s
 				it.InterviewID, it.Revision).Scan(&other); err != nil {
 				return err
 			}
+			var body any = nilIfEmpty(it.Body)
+			if len(it.Body) > 0 && s.db.cipher != nil {
+				if body, err = s.db.cipher.Encrypt(string(it.Body), itemPlace(it.InterviewID, it.Revision, it.Hash)); err != nil {
+					return err
+				}
+			}
 			res, err := tx.ExecContext(ctx, `INSERT INTO relay_items (interview_id, revision, hash, body, sealed, submitted_by, device_time, received_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, it.InterviewID, it.Revision, it.Hash, nilIfEmpty(it.Body), nilIfEmpty(it.Sealed),
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, it.InterviewID, it.Revision, it.Hash, body, nilIfEmpty(it.Sealed),
 				it.SubmittedBy, formatTime(it.DeviceTime), formatTime(now))
 			if err != nil {
 				return err
@@ -104,6 +110,13 @@ func (s *RelayStore) Pending(ctx context.Context, after int64, limit int) ([]*su
 		}
 		if it.ReceivedAt, err = parseTime(rec); err != nil {
 			return nil, err
+		}
+		if len(it.Body) > 0 && s.db.cipher != nil {
+			plain, err := s.db.cipher.Decrypt(string(it.Body), itemPlace(it.InterviewID, it.Revision, it.Hash))
+			if err != nil {
+				return nil, err
+			}
+			it.Body = []byte(plain)
 		}
 		out = append(out, &it)
 	}
@@ -194,7 +207,11 @@ func (s *RelayStore) MirrorRoster(ctx context.Context, rows []survey.RelayRoster
 			if r.Respondent == nil || r.Respondent.RosterID == "" {
 				return survey.Errorf(survey.EINVALID, "The centre gave a roster row (%d) without a roster id.", r.Seq)
 			}
-			body, err := json.Marshal(r.Respondent)
+			sealed, err := sealRespondent(s.db.cipher, r.Respondent)
+			if err != nil {
+				return err
+			}
+			body, err := json.Marshal(sealed)
 			if err != nil {
 				return err
 			}
@@ -240,8 +257,12 @@ func (s *RelayStore) MirrorReturns(ctx context.Context, returns []*survey.Return
 			if err != nil {
 				return err
 			}
+			stored, err := encrypt(s.db.cipher, string(body), feedPlace("return", n.Seq))
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO relay_feed (kind, seq, owner, body) VALUES ('return', ?, ?, ?)`,
-				n.Seq, n.SubmittedBy, body); err != nil {
+				n.Seq, n.SubmittedBy, stored); err != nil {
 				return err
 			}
 		}
@@ -257,8 +278,12 @@ func (s *RelayStore) MirrorApprovals(ctx context.Context, approvals []survey.Rel
 			if err != nil {
 				return err
 			}
+			stored, err := encrypt(s.db.cipher, string(body), feedPlace("approval", a.Seq))
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO relay_feed (kind, seq, owner, body) VALUES ('approval', ?, ?, ?)`,
-				a.Seq, a.SubmittedBy, body); err != nil {
+				a.Seq, a.SubmittedBy, stored); err != nil {
 				return err
 			}
 		}
@@ -280,12 +305,16 @@ func feed[T any](ctx context.Context, db *DB, kind string, after int64, owner st
 	var out []*T
 	for rows.Next() {
 		var seq int64
-		var body []byte
-		if err := rows.Scan(&seq, &body); err != nil {
+		var stored string
+		if err := rows.Scan(&seq, &stored); err != nil {
+			return nil, err
+		}
+		body, err := decrypt(db.cipher, stored, feedPlace(kind, seq))
+		if err != nil {
 			return nil, err
 		}
 		v := new(T)
-		if err := json.Unmarshal(body, v); err != nil {
+		if err := json.Unmarshal([]byte(body), v); err != nil {
 			return nil, fmt.Errorf("relay %s %d: %w", kind, seq, err)
 		}
 		out = append(out, v)
@@ -373,3 +402,86 @@ func (s *ReviewStore) AllApprovals(ctx context.Context, after int64, limit int) 
 }
 
 var _ survey.ApprovalFeed = (*ReviewStore)(nil)
+
+// Purge drops what is safe at the centre. See survey.RelayStore.
+func (s *RelayStore) Purge(ctx context.Context, p survey.RelayPurge) (survey.RelayPurged, error) {
+	var out survey.RelayPurged
+	count := func(tx *sql.Tx, q string, args ...any) (int, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, q, args...).Scan(&n)
+		return n, err
+	}
+	exec := func(tx *sql.Tx, q string, args ...any) (int, error) {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		return int(n), err
+	}
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if out.Interviews, err = exec(tx, `DELETE FROM relay_items WHERE done_at <> '' AND status IN ('stored', 'duplicate')`); err != nil {
+			return err
+		}
+		if out.Refused, err = count(tx, `SELECT COUNT(*) FROM relay_items WHERE done_at <> ''`); err != nil {
+			return err
+		}
+		waiting, err := count(tx, `SELECT COUNT(*) FROM relay_items WHERE done_at = ''`)
+		if err != nil {
+			return err
+		}
+		if _, err := exec(tx, `DELETE FROM attempt_conflicts WHERE attempt_id IN (SELECT id FROM server_attempts WHERE seq <= ?)`, p.AttemptsThrough); err != nil {
+			return err
+		}
+		if out.Attempts, err = exec(tx, `DELETE FROM server_attempts WHERE seq <= ?`, p.AttemptsThrough); err != nil {
+			return err
+		}
+		if _, err := exec(tx, `DELETE FROM roster_update_conflicts WHERE update_id IN (SELECT id FROM server_roster_updates WHERE seq <= ?)`, p.UpdatesThrough); err != nil {
+			return err
+		}
+		if out.Updates, err = exec(tx, `DELETE FROM server_roster_updates WHERE seq <= ?`, p.UpdatesThrough); err != nil {
+			return err
+		}
+		for _, q := range []string{`SELECT COUNT(*) FROM server_attempts`, `SELECT COUNT(*) FROM server_roster_updates`} {
+			n, err := count(tx, q)
+			if err != nil {
+				return err
+			}
+			waiting += n
+		}
+		out.Waiting = waiting
+		if waiting > 0 {
+			return nil // the roster and the pulled copies are still needed here
+		}
+		if _, err := exec(tx, `DELETE FROM assignments`); err != nil {
+			return err
+		}
+		if out.RosterRows, err = exec(tx, `DELETE FROM server_roster`); err != nil {
+			return err
+		}
+		if out.Feed, err = exec(tx, `DELETE FROM relay_feed`); err != nil {
+			return err
+		}
+		n, err := exec(tx, `DELETE FROM late_refusals`)
+		if err != nil {
+			return err
+		}
+		out.Feed += n
+		for _, name := range p.PullCursors {
+			if _, err := exec(tx, `DELETE FROM sync_cursors WHERE name = ?`, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	s.db.scrubWAL(ctx)
+	if _, err := s.db.db.ExecContext(ctx, `VACUUM`); err != nil {
+		return out, err
+	}
+	s.db.scrubWAL(ctx)
+	return out, nil
+}

@@ -283,7 +283,7 @@ func (l *RosterUpdateLedger) Ingest(ctx context.Context, updates []*survey.Roste
 				r.Message = "Another content was stored for roster update " + u.ID + " before; both are kept for the supervisor."
 				continue
 			}
-			row, owner, err := rosterRow(ctx, tx, u.RosterID)
+			row, owner, err := rosterRowOpen(ctx, l.db.cipher, tx, u.RosterID)
 			if errors.Is(err, sql.ErrNoRows) {
 				refuse(survey.Errorf(survey.ENOTFOUND, "Roster update %s: the server's roster has no alumnus %s yet; it is kept and sent again next sync.", u.ID, u.RosterID))
 				continue
@@ -353,6 +353,16 @@ func rosterRow(ctx context.Context, tx *sql.Tx, id string) (*survey.Respondent, 
 		return nil, "", fmt.Errorf("roster row %s: %w", id, err)
 	}
 	return &row, owner.String, nil
+}
+
+// rosterRowOpen is rosterRow with the personal values decrypted under c (a relay's data
+// key; nil: as stored).
+func rosterRowOpen(ctx context.Context, c survey.FieldCipher, tx *sql.Tx, id string) (*survey.Respondent, string, error) {
+	row, owner, err := rosterRow(ctx, tx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	return row, owner, openRespondent(c, row)
 }
 
 func (l *RosterUpdateLedger) get(ctx context.Context, q querier, id string) (*survey.RosterUpdate, error) {

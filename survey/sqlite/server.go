@@ -222,6 +222,9 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 		if err := json.Unmarshal(body, &row.Respondent); err != nil {
 			return nil, fmt.Errorf("roster row %d: %w", row.Seq, err)
 		}
+		if err := openRespondent(s.db.cipher, row.Respondent); err != nil {
+			return nil, err
+		}
 		out = append(out, row)
 	}
 	return out, rows.Err()

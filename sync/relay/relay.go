@@ -496,3 +496,21 @@ func unavailable(err error) error {
 	}
 	return err
 }
+
+// Purge drops from a relay's database what is safe at the centre (see
+// survey.RelayStore.Purge): the revisions the centre answered for as stored, the attempts
+// and roster updates the forwarder has settled (its cursors in cursors), and, when nothing
+// waits any more, the copies pulled from the centre, whose cursors are reset so that a
+// relay started again pulls them afresh.
+func Purge(ctx context.Context, store survey.RelayStore, cursors survey.SyncStateStore) (survey.RelayPurged, error) {
+	attempts, err := cursors.Cursor(ctx, CursorAttempts)
+	if err != nil {
+		return survey.RelayPurged{}, err
+	}
+	updates, err := cursors.Cursor(ctx, CursorUpdates)
+	if err != nil {
+		return survey.RelayPurged{}, err
+	}
+	return store.Purge(ctx, survey.RelayPurge{AttemptsThrough: attempts, UpdatesThrough: updates,
+		PullCursors: []string{CursorRoster, CursorReturned, CursorApproved, CursorRefused}})
+}
