@@ -29,7 +29,7 @@ var copyTables = []struct {
 	{name: "retired_forms", columns: []string{"form_id", "retired_at", "retired_by"}},
 	{name: "server_roster", columns: []string{"roster_id", "seq", "body", "updated_at"}},
 	{name: "links", columns: []string{"id", "token_hash", "roster_id", "form_id", "interview_id", "created_by", "created_at",
-		"expires_at", "revoked_at", "revisions", "last_used_at"}},
+		"expires_at", "revoked_at", "revisions", "last_used_at", "opened_at"}},
 	{name: "assignments", columns: []string{"roster_id", "user_name", "assigned_by", "assigned_at"}},
 	{name: "waves", columns: []string{"name", "position", "starts_at", "created_by", "created_at"}},
 	{name: "wave_assignments", columns: []string{"wave", "roster_id", "user_name"}},

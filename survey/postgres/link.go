@@ -39,12 +39,12 @@ func linkID() string {
 	return "L" + string(b[:])
 }
 
-const linkColumns = `id, roster_id, form_id, interview_id, created_by, created_at, expires_at, revoked_at, revisions, last_used_at`
+const linkColumns = `id, roster_id, form_id, interview_id, created_by, created_at, expires_at, revoked_at, revisions, last_used_at, opened_at`
 
 func scanLink(sc scanner, extra ...any) (*survey.Link, error) {
 	var l survey.Link
-	var created, expires, revoked, used string
-	dst := append([]any{&l.ID, &l.RosterID, &l.FormID, &l.InterviewID, &l.CreatedBy, &created, &expires, &revoked, &l.Revisions, &used}, extra...)
+	var created, expires, revoked, used, opened string
+	dst := append([]any{&l.ID, &l.RosterID, &l.FormID, &l.InterviewID, &l.CreatedBy, &created, &expires, &revoked, &l.Revisions, &used, &opened}, extra...)
 	if err := sc.Scan(dst...); err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func scanLink(sc scanner, extra ...any) (*survey.Link, error) {
 	for _, t := range []struct {
 		dst *time.Time
 		s   string
-	}{{&l.CreatedAt, created}, {&l.ExpiresAt, expires}, {&l.RevokedAt, revoked}, {&l.LastUsedAt, used}} {
+	}{{&l.CreatedAt, created}, {&l.ExpiresAt, expires}, {&l.RevokedAt, revoked}, {&l.LastUsedAt, used}, {&l.OpenedAt, opened}} {
 		if *t.dst, err = parseTime(t.s); err != nil {
 			return nil, err
 		}
@@ -65,8 +65,8 @@ func scanLink(sc scanner, extra ...any) (*survey.Link, error) {
 // at once leave him one active link.
 func (s *LinkStore) MakeLinks(ctx context.Context, sel survey.AssignSelector, formID string, expires time.Time, by string) ([]*survey.NewLink, error) {
 	now := s.db.now()
-	if len(sel.RosterIDs) == 0 && sel.Batch == "" && sel.Kejuruan == "" {
-		return nil, survey.Errorf(survey.EINVALID, "Name the alumni: roster ids, a batch or a kejuruan.")
+	if sel.Named() != 1 {
+		return nil, survey.Errorf(survey.EINVALID, "Name the alumni: roster ids, a batch, a kejuruan or a regency (one of them).")
 	}
 	if !expires.After(now) {
 		return nil, survey.Errorf(survey.EINVALID, "A link must expire after now.")
@@ -97,8 +97,11 @@ func (s *LinkStore) MakeLinks(ctx context.Context, sel survey.AssignSelector, fo
 			}
 		} else {
 			field, value := "batch_id", sel.Batch
-			if sel.Kejuruan != "" {
+			switch {
+			case sel.Kejuruan != "":
 				field, value = "kejuruan", sel.Kejuruan
+			case sel.Regency != "":
+				field, value = "domicile_regency", sel.Regency
 			}
 			rows, err := tx.QueryContext(ctx, `SELECT body FROM server_roster WHERE body::jsonb ->> $1 = $2
 				ORDER BY roster_id COLLATE "C" FOR NO KEY UPDATE`, field, value)
@@ -227,6 +230,14 @@ func (s *LinkStore) LinkUsed(ctx context.Context, l *survey.Link, revision int) 
 	return s.db.inTx(ctx, nil, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE links SET revisions = GREATEST(revisions, $1), last_used_at = $2 WHERE id = $3`,
 			revision, formatTime(s.db.now()), l.ID)
+		return err
+	})
+}
+
+// LinkOpened records the first time l's form was loaded. See survey.LinkStore.
+func (s *LinkStore) LinkOpened(ctx context.Context, l *survey.Link) error {
+	return s.db.inTx(ctx, nil, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE links SET opened_at = $1 WHERE id = $2 AND opened_at = ''`, formatTime(s.db.now()), l.ID)
 		return err
 	})
 }

@@ -39,19 +39,19 @@ func linkID() string {
 	return "L" + string(b[:])
 }
 
-const linkColumns = `id, roster_id, form_id, interview_id, created_by, created_at, expires_at, revoked_at, revisions, last_used_at`
+const linkColumns = `id, roster_id, form_id, interview_id, created_by, created_at, expires_at, revoked_at, revisions, last_used_at, opened_at`
 
 func scanLink(sc interface{ Scan(...any) error }) (*survey.Link, error) {
 	var l survey.Link
-	var created, expires, revoked, used string
-	if err := sc.Scan(&l.ID, &l.RosterID, &l.FormID, &l.InterviewID, &l.CreatedBy, &created, &expires, &revoked, &l.Revisions, &used); err != nil {
+	var created, expires, revoked, used, opened string
+	if err := sc.Scan(&l.ID, &l.RosterID, &l.FormID, &l.InterviewID, &l.CreatedBy, &created, &expires, &revoked, &l.Revisions, &used, &opened); err != nil {
 		return nil, err
 	}
 	var err error
 	for _, t := range []struct {
 		dst *time.Time
 		s   string
-	}{{&l.CreatedAt, created}, {&l.ExpiresAt, expires}, {&l.RevokedAt, revoked}, {&l.LastUsedAt, used}} {
+	}{{&l.CreatedAt, created}, {&l.ExpiresAt, expires}, {&l.RevokedAt, revoked}, {&l.LastUsedAt, used}, {&l.OpenedAt, opened}} {
 		if *t.dst, err = parseTime(t.s); err != nil {
 			return nil, err
 		}
@@ -62,8 +62,8 @@ func scanLink(sc interface{ Scan(...any) error }) (*survey.Link, error) {
 // MakeLinks makes one link per selected roster row. See survey.LinkStore.
 func (s *LinkStore) MakeLinks(ctx context.Context, sel survey.AssignSelector, formID string, expires time.Time, by string) ([]*survey.NewLink, error) {
 	now := s.db.now()
-	if len(sel.RosterIDs) == 0 && sel.Batch == "" && sel.Kejuruan == "" {
-		return nil, survey.Errorf(survey.EINVALID, "Name the alumni: roster ids, a batch or a kejuruan.")
+	if sel.Named() != 1 {
+		return nil, survey.Errorf(survey.EINVALID, "Name the alumni: roster ids, a batch, a kejuruan or a regency (one of them).")
 	}
 	if !expires.After(now) {
 		return nil, survey.Errorf(survey.EINVALID, "A link must expire after now.")
@@ -93,8 +93,11 @@ func (s *LinkStore) MakeLinks(ctx context.Context, sel survey.AssignSelector, fo
 			}
 		} else {
 			field, value := "$.batch_id", sel.Batch
-			if sel.Kejuruan != "" {
+			switch {
+			case sel.Kejuruan != "":
 				field, value = "$.kejuruan", sel.Kejuruan
+			case sel.Regency != "":
+				field, value = "$.domicile_regency", sel.Regency
 			}
 			rows, err := tx.QueryContext(ctx, `SELECT body FROM server_roster WHERE json_extract(body, ?) = ? ORDER BY roster_id`, field, value)
 			if err != nil {
@@ -227,6 +230,14 @@ func (s *LinkStore) LinkUsed(ctx context.Context, l *survey.Link, revision int) 
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE links SET revisions = MAX(revisions, ?), last_used_at = ? WHERE id = ?`,
 			revision, formatTime(s.db.now()), l.ID)
+		return err
+	})
+}
+
+// LinkOpened records the first time l's form was loaded. See survey.LinkStore.
+func (s *LinkStore) LinkOpened(ctx context.Context, l *survey.Link) error {
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE links SET opened_at = ? WHERE id = ? AND opened_at = ''`, formatTime(s.db.now()), l.ID)
 		return err
 	})
 }

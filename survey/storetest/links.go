@@ -24,7 +24,7 @@ func testLinks(t *testing.T, open Opener) {
 	if _, err := s.Roster.Upload(ctx, []*survey.Respondent{
 		{RosterID: "R-2", Name: "Rina", BatchID: "B1", Kejuruan: "LAS", Phone: "+6281234567002"},
 		{RosterID: "R-1", Name: "Dimas", BatchID: "B1", Kejuruan: "TKR", Phone: "+6281234567001"},
-		{RosterID: "R-3", Name: "Sari", BatchID: "B2", Kejuruan: "LAS"},
+		{RosterID: "R-3", Name: "Sari", BatchID: "B2", Kejuruan: "LAS", Regency: "6471"},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +43,10 @@ func testLinks(t *testing.T, open Opener) {
 	wantCode(t, "a roster id the roster does not hold", err, survey.ENOTFOUND)
 	_, err = s.Links.MakeLinks(ctx, survey.AssignSelector{Batch: "B9"}, "tracer", later, "sri")
 	wantCode(t, "a batch with nobody", err, survey.ENOTFOUND)
+	_, err = s.Links.MakeLinks(ctx, survey.AssignSelector{Regency: "9999"}, "tracer", later, "sri")
+	wantCode(t, "a regency with nobody", err, survey.ENOTFOUND)
+	_, err = s.Links.MakeLinks(ctx, survey.AssignSelector{Batch: "B1", Kejuruan: "LAS"}, "tracer", later, "sri")
+	wantCode(t, "a batch and a kejuruan at once", err, survey.EINVALID)
 	if ls, err := s.Links.Links(ctx); err != nil || len(ls) != 0 {
 		t.Fatalf("refused makes left %d links (%v), want none", len(ls), err)
 	}
@@ -164,8 +168,30 @@ func testLinks(t *testing.T, open Opener) {
 	if err := s.Links.LinkUsed(ctx, rl, 1); err != nil {
 		t.Fatal(err)
 	}
-	if got := linkByID(t, s, rl.ID); got.Revisions != 2 || got.LastUsedAt.IsZero() {
-		t.Errorf("a used link: %d revisions, last used %s; want 2 and a time", got.Revisions, got.LastUsedAt)
+	if got := linkByID(t, s, rl.ID); got.Revisions != 2 || got.LastUsedAt.IsZero() || got.State(time.Now()) != survey.LinkRevoked {
+		t.Errorf("a used link: %d revisions, last used %s, %s; want 2, a time and revoked (R-2 has a newer link)", got.Revisions, got.LastUsedAt, got.State(time.Now()))
+	}
+
+	// A link by regency of domicile; opening its form is recorded the first time only.
+	byRegency, err := s.Links.MakeLinks(ctx, survey.AssignSelector{Regency: "6471"}, "tracer", later, "sri")
+	if err != nil || len(byRegency) != 1 || byRegency[0].Link.RosterID != "R-3" {
+		t.Fatalf("links for regency 6471: %d, %v", len(byRegency), err)
+	}
+	rg := byRegency[0].Link
+	if got := linkByID(t, s, rg.ID); !got.OpenedAt.IsZero() || got.State(time.Now()) != survey.LinkUnused {
+		t.Errorf("a new link: opened at %s, %s; want never and unused", got.OpenedAt, got.State(time.Now()))
+	}
+	firstOpen := time.Now().Add(-time.Minute).Truncate(time.Second)
+	s.SetNow(func() time.Time { return firstOpen })
+	if err := s.Links.LinkOpened(ctx, rg); err != nil {
+		t.Fatal(err)
+	}
+	s.SetNow(time.Now)
+	if err := s.Links.LinkOpened(ctx, rg); err != nil {
+		t.Fatal(err)
+	}
+	if got := linkByID(t, s, rg.ID); !got.OpenedAt.Equal(firstOpen) || got.State(time.Now()) != survey.LinkOpened {
+		t.Errorf("an opened link: opened at %s, %s; want %s and opened", got.OpenedAt, got.State(time.Now()), firstOpen)
 	}
 
 	// Supervisors on several handles making links for one alumnus at once leave him one

@@ -485,6 +485,29 @@ func (c *Client) Assign(ctx context.Context, to string, sel survey.AssignSelecto
 	return out, err
 }
 
+// MakeLinks makes one self-response link to form formID, valid until expires, for each
+// alumnus sel picks (supervisor or admin) and returns them with their tokens, the only
+// time the tokens are told. It is not retried: a second try would replace the first
+// try's links.
+func (c *Client) MakeLinks(ctx context.Context, sel survey.AssignSelector, formID string, expires time.Time) ([]*survey.NewLink, error) {
+	var out wire.LinksMade
+	err := c.do(ctx, http.MethodPost, wire.Prefix+"/links", &wire.LinkRequest{AssignSelector: sel, FormID: formID, Expires: expires}, &out, false)
+	return out.Links, err
+}
+
+// Links lists every self-response link on the server, newest first (supervisor or admin).
+func (c *Client) Links(ctx context.Context) ([]*survey.Link, error) {
+	var out wire.LinkList
+	err := c.do(ctx, http.MethodGet, wire.Prefix+"/links", nil, &out, true)
+	return out.Links, err
+}
+
+// RevokeLink revokes the self-response link with id; revoking twice is harmless.
+func (c *Client) RevokeLink(ctx context.Context, id string) error {
+	var out wire.LinkRevoked
+	return c.do(ctx, http.MethodPost, wire.Prefix+"/links/"+url.PathEscape(id)+"/revoke", nil, &out, true)
+}
+
 // Roster pulls a page of roster changes after the cursor.
 func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse, error) {
 	var out wire.RosterResponse

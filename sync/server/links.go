@@ -252,10 +252,81 @@ func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return survey.Errorf(survey.EINTERNAL, "prefill form %s: %v", pf.ID, err)
 	}
+	if l.OpenedAt.IsZero() {
+		if err := s.cfg.Links.LinkOpened(r.Context(), l); err != nil {
+			s.log.LogAttrs(r.Context(), slog.LevelWarn, "record link opened", slog.String("link", l.ID), slog.String("err", err.Error()))
+		}
+	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(out)
 	return err
+}
+
+// linkStore returns the server's link store, ENOTFOUND when it keeps none.
+func (s *Server) linkStore() (survey.LinkStore, error) {
+	if s.cfg.Links == nil {
+		return nil, survey.Errorf(survey.ENOTFOUND, "This server keeps no self-response links.")
+	}
+	return s.cfg.Links, nil
+}
+
+// makeLinks makes a supervisor's self-response links and answers with their tokens: the
+// only time they are told. Of each alumnus's roster row only his id, name and phone go
+// back, what the message to him needs.
+func (s *Server) makeLinks(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	links, err := s.linkStore()
+	if err != nil {
+		return err
+	}
+	var req wire.LinkRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	made, err := links.MakeLinks(r.Context(), req.AssignSelector, req.FormID, req.Expires, u.Name)
+	if err != nil {
+		return err
+	}
+	for _, nl := range made {
+		if p := nl.Respondent; p != nil {
+			nl.Respondent = &survey.Respondent{RosterID: p.RosterID, Name: p.Name, Phone: p.Phone}
+		}
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "links made", slog.String("user", u.Name), slog.String("form", req.FormID), slog.Int("links", len(made)))
+	writeJSON(w, http.StatusCreated, wire.LinksMade{Links: made})
+	return nil
+}
+
+// listLinks lists every self-response link, without tokens.
+func (s *Server) listLinks(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	links, err := s.linkStore()
+	if err != nil {
+		return err
+	}
+	ls, err := links.Links(r.Context())
+	if err != nil {
+		return err
+	}
+	if ls == nil {
+		ls = []*survey.Link{}
+	}
+	writeJSON(w, http.StatusOK, wire.LinkList{Links: ls})
+	return nil
+}
+
+// revokeLink revokes a link by its id: it stops opening at once.
+func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+	links, err := s.linkStore()
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := links.RevokeLink(r.Context(), id); err != nil {
+		return err
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "link revoked", slog.String("user", u.Name), slog.String("link", id))
+	writeJSON(w, http.StatusOK, wire.LinkRevoked{ID: id, Revoked: true})
+	return nil
 }
 
 // linkScript serves the embedded ODK Web Forms bundle.

@@ -13,6 +13,7 @@ import (
 
 	"tracer/survey"
 	"tracer/survey/sqlite"
+	"tracer/sync/client"
 	"tracer/sync/testbed"
 )
 
@@ -318,5 +319,76 @@ func TestLinkRefused(t *testing.T) {
 	}
 	if n, _ := e.Subs.Count(ctx); n != 5 {
 		t.Errorf("%d revisions stored through a rate-limited link, want 5", n)
+	}
+}
+
+// TestLinkAPI makes, lists and revokes links through the supervisor's API as the TUI does:
+// the tokens come back once with each alumnus's id, name and phone and nothing else of his
+// row; the list follows each link from unused to opened to answered, and to revoked.
+func TestLinkAPI(t *testing.T) {
+	ctx := context.Background()
+	e := newLinkEnv(t)
+	f, answers, _ := testbed.Builtin()
+	sup, err := client.NewClient(e.URL, client.WithToken(testbed.Token(t, e.Users, "sari", survey.RoleSupervisor)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sup.MakeLinks(ctx, survey.AssignSelector{Batch: "B1", Kejuruan: "LAS"}, f.ID, time.Now().Add(time.Hour)); survey.ErrorCode(err) != survey.EINVALID {
+		t.Errorf("two ways at once: %v, want EINVALID", err)
+	}
+	if _, err := sup.MakeLinks(ctx, survey.AssignSelector{Batch: "B9"}, f.ID, time.Now().Add(time.Hour)); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("a batch with nobody: %v, want ENOTFOUND", err)
+	}
+	made, err := sup.MakeLinks(ctx, survey.AssignSelector{Batch: "B1"}, f.ID, time.Now().Add(48*time.Hour))
+	if err != nil || len(made) != 2 {
+		t.Fatalf("make: %d links, %v", len(made), err)
+	}
+	rina := made[1]
+	if rina.Token == "" || rina.Respondent.Name != "Rina Wati" || rina.Respondent.Phone != "+6281234567002" || rina.Respondent.NIK != "" || rina.Link.CreatedBy != "sari" {
+		t.Errorf("made %+v %+v", rina.Link, rina.Respondent)
+	}
+	states := func() map[string]survey.LinkState {
+		t.Helper()
+		ls, err := sup.Links(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]survey.LinkState{}
+		for _, l := range ls {
+			out[l.ID] = l.State(time.Now())
+		}
+		return out
+	}
+	if got := states(); got[rina.Link.ID] != survey.LinkUnused || got[e.link.Link.ID] != survey.LinkRevoked || got[made[0].Link.ID] != survey.LinkUnused {
+		t.Errorf("states after making: %v", got)
+	}
+	url := e.URL + "/r/" + made[0].Token
+	resp, err := http.Get(url + "/form.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := states(); got[made[0].Link.ID] != survey.LinkOpened || got[rina.Link.ID] != survey.LinkUnused {
+		t.Errorf("states after opening Dimas's link: %v", got)
+	}
+	if status, msg := postLink(t, url, instanceXML(f, answers, "44444444-aaaa-4aaa-8aaa-000000000001")); status != http.StatusCreated {
+		t.Fatalf("submission: %d %q", status, msg)
+	}
+	if got := states(); got[made[0].Link.ID] != survey.LinkAnswered {
+		t.Errorf("states after answering: %v", got)
+	}
+	if err := sup.RevokeLink(ctx, rina.Link.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := states(); got[rina.Link.ID] != survey.LinkRevoked {
+		t.Errorf("states after revoking: %v", got)
+	}
+	if resp, err := http.Get(e.URL + "/r/" + rina.Token); err != nil || resp.StatusCode != http.StatusGone {
+		t.Errorf("a revoked link's page: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if err := sup.RevokeLink(ctx, "Lnope"); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("revoke an unknown link: %v", err)
 	}
 }

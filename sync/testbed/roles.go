@@ -104,6 +104,14 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 	if _, err := sup.Assign(ctx, m.Prefix+"ani", survey.AssignSelector{RosterIDs: []string{r1}}); err != nil {
 		t.Fatal(err)
 	}
+	// A self-response link to revoke.
+	if _, err := sup.Publish(ctx, builtin.Name, builtin.Source()); err != nil {
+		t.Fatal(err)
+	}
+	made, err := sup.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{r1}}, "blk_tracer", time.Now().Add(time.Hour))
+	if err != nil || len(made) != 1 || made[0].Token == "" || made[0].Respondent.Name != "Sari" {
+		t.Fatalf("fixture link: %+v %v", made, err)
+	}
 	proposal := func(f survey.UpdateField, v string) *survey.RosterUpdate {
 		return &survey.RosterUpdate{ID: survey.NewID(), RosterID: r1, Field: f, Value: v, ProposedBy: m.Prefix + "ani", ProposedAt: time.Now().Add(-time.Minute)}
 	}
@@ -188,6 +196,11 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		{"GET /api/v1/review/" + id, []string{S}, 200, nil, ""},
 		{"GET /api/v1/coverage", []string{S}, 200, nil, ""},
 		{"GET /api/v1/progress", []string{S}, 200, nil, ""},
+		{"GET /api/v1/links", []string{S, D}, 200, nil, ""},
+		{"POST /api/v1/links", []string{S, D}, 201, func() any {
+			return wire.LinkRequest{AssignSelector: survey.AssignSelector{RosterIDs: []string{r1}}, FormID: "blk_tracer", Expires: time.Now().Add(time.Hour)}
+		}, ""},
+		{"POST /api/v1/links/" + made[0].Link.ID + "/revoke", []string{S, D}, 200, nil, ""},
 		{"GET /api/v1/waves", []string{E, S, A, D}, 200, nil, ""},
 		{"POST /api/v1/waves", []string{S, D}, waves, func() any {
 			n++
