@@ -164,6 +164,8 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goUpdatesMsg{})
 		case msg.String() == "0" && h.c.cfg.Tracing != nil:
 			return send(goTracingMsg{})
+		case msg.String() == "l" && h.c.cfg.Links != nil:
+			return send(goLinksMsg{})
 		case msg.String() == "8" && h.c.cfg.Attempts != nil:
 			return send(goCallsMsg{})
 		case msg.String() == "f" && len(h.c.cfg.Forms) > 1:
@@ -250,7 +252,8 @@ func (h *homeScreen) view(compact bool) string {
 	action := func(k, label string) {
 		if compact {
 			// no-break spaces keep a key with its label while wrapping; they are spaces again after
-			inline = append(inline, st.Key.Render(k)+"\u00a0"+strings.ReplaceAll(label, " ", "\u00a0"))
+			// and non-breaking hyphens keep "Self-response" whole; both are restored after
+			inline = append(inline, st.Key.Render(k)+"\u00a0"+strings.NewReplacer(" ", "\u00a0", "-", "\u2011").Replace(label))
 			return
 		}
 		b.WriteString("  " + st.Key.Render(k) + "  " + label + "\n")
@@ -292,9 +295,12 @@ func (h *homeScreen) view(compact bool) string {
 	if c.cfg.Tracing != nil && !tracingShown {
 		action("0", t.Tracing.Home)
 	}
+	if c.cfg.Links != nil {
+		action("l", t.Links.Home)
+	}
 	action("q", t.HomeQuit)
 	if compact {
-		b.WriteString(strings.ReplaceAll(hang("  ", strings.Join(inline, "\u00a0· "), h.width), "\u00a0", " ") + "\n")
+		b.WriteString(strings.NewReplacer("\u00a0", " ", "\u2011", "-").Replace(hang("  ", strings.Join(inline, "\u00a0· "), h.width)) + "\n")
 	}
 	return b.String()
 }

@@ -405,6 +405,8 @@ type texts struct {
 
 	// Tracing is the supervisor's tracing screen.
 	Tracing tracingTexts
+	// Links is the supervisor's screen of self-response links.
+	Links linksTexts
 }
 
 // liveID names a problem an input finds while typing (an impossible date, a number that does
@@ -856,6 +858,7 @@ var textsID = texts{
 	HelpClose:   "Tekan ? atau Esc untuk menutup.",
 	TooSmall:    "Layar %dx%d terlalu kecil, perlu %dx%d.",
 	Tracing:     tracingID,
+	Links:       linksID,
 }
 
 // textsEN are the UI strings in English.
@@ -1232,6 +1235,7 @@ var textsEN = texts{
 	HelpClose:   "Press ? or Esc to close.",
 	TooSmall:    "Window %dx%d is too small; %dx%d needed.",
 	Tracing:     tracingEN,
+	Links:       linksEN,
 }
 
 // title is the header title of screen s; "" for a screen without one.
@@ -1269,6 +1273,8 @@ func (t *texts) title(s screen) string {
 		return t.TitleUpdates
 	case screenTracing:
 		return t.Tracing.Title
+	case screenLinks:
+		return t.Links.Title
 	}
 	return ""
 }

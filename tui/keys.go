@@ -16,6 +16,7 @@ type KeyMap struct {
 	Publish, Retire                                        key.Binding
 	VoidOffer, VoidDraft, Search                           key.Binding
 	Assign                                                 key.Binding
+	MakeLinks, RevokeLink, WriteCSV                        key.Binding
 }
 
 // DefaultKeyMap returns the key bindings with English help; localize translates them.
@@ -66,6 +67,9 @@ func DefaultKeyMap() KeyMap {
 		Search:         b([]string{"a-z 0-9"}, "a-z 0-9", "search"),
 		WalkIn:         b([]string{"ctrl+n"}, "ctrl+n", "walk-in"),
 		Assign:         b([]string{"a"}, "a", "assign"),
+		MakeLinks:      b([]string{"n"}, "n", "make links"),
+		RevokeLink:     b([]string{"x"}, "x", "revoke"),
+		WriteCSV:       b([]string{"w"}, "w", "write CSV"),
 		Filter:         b([]string{"left", "right"}, "←/→", "filter"),
 		PrevInstance:   b([]string{"ctrl+up"}, "ctrl+↑", "previous instance"),
 		NextInstance:   b([]string{"ctrl+down"}, "ctrl+↓", "next instance"),
@@ -118,6 +122,9 @@ func (km *KeyMap) localize(t *texts) {
 	set(&km.Search, t.KeySearch)
 	set(&km.WalkIn, t.KeyWalkIn)
 	set(&km.Assign, t.Tracing.KeyAssign)
+	set(&km.MakeLinks, t.Links.KeyMake)
+	set(&km.RevokeLink, t.Links.KeyRevoke)
+	set(&km.WriteCSV, t.Links.KeyWrite)
 	set(&km.Filter, t.KeyFilter)
 	set(&km.PrevInstance, t.KeyPrevInstance)
 	set(&km.NextInstance, t.KeyNextInstance)

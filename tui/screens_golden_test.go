@@ -37,6 +37,10 @@ func TestGoldenEveryScreen(t *testing.T) {
 				withCalls(t, e)
 				withUpdates(t, e)
 				withTracing(t, e)
+				links := withLinks(t, e)
+				if _, err := links.MakeLinks(context.Background(), survey.AssignSelector{Batch: "B1"}, e.form.ID, fixedNow.Add(30*24*time.Hour), "sri"); err != nil {
+					t.Fatal(err)
+				}
 				m := start(t, e)
 				snap := func(name string) {
 					t.Helper()
@@ -131,6 +135,17 @@ func TestGoldenEveryScreen(t *testing.T) {
 				typeText(t, m, "ani")
 				drive(t, m, keypress("enter"))
 				snap("tracing-assign")
+				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("esc"))
+				drive(t, m, keypress("l"))
+				snap("links")
+				drive(t, m, keypress("n"))
+				drive(t, m, keypress("b"))
+				typeText(t, m, "B1")
+				drive(t, m, keypress("enter"))
+				drive(t, m, keypress("enter"))
+				snap("links-make")
+				drive(t, m, keypress("esc"))
 
 				// A draft on a form version that has a newer one asks before moving.
 				e2 := newEnv(t, true)

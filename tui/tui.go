@@ -95,6 +95,8 @@ type Config struct {
 	Catalog Catalog
 	// Tracing gives a supervisor the tracing progress and the assignments; nil for others.
 	Tracing Tracing
+	// Links gives a supervisor the self-response links; nil for others.
+	Links Links
 	// SyncPoll is how often the server is probed in the background (0: never); a probe
 	// that finds it reachable syncs when the outbox holds something or the last sync is
 	// SyncEvery old.
@@ -135,6 +137,7 @@ const (
 	screenForms
 	screenUpdates
 	screenTracing
+	screenLinks
 
 	// numScreens counts the screens above; it stays last.
 	numScreens
@@ -238,6 +241,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		screenForms:    newFormsScreen(c),
 		screenUpdates:  newUpdatesScreen(c),
 		screenTracing:  newTracingScreen(c),
+		screenLinks:    newLinksScreen(c),
 	}}
 	m.setSize(80, 24)
 	return m
@@ -252,6 +256,7 @@ func (m *Model) list() *listScreen     { p, _ := m.pages[screenList].(*listScree
 func (m *Model) queue() *queueScreen   { p, _ := m.pages[screenQueue].(*queueScreen); return p }
 func (m *Model) detail() *detailScreen { p, _ := m.pages[screenDetail].(*detailScreen); return p }
 func (m *Model) forms() *formsScreen   { p, _ := m.pages[screenForms].(*formsScreen); return p }
+func (m *Model) links() *linksScreen   { p, _ := m.pages[screenLinks].(*linksScreen); return p }
 
 // Init asks the terminal for its background, loads the home screen's counts and, when
 // logged in, reads the last sync, probes the server and starts the background timer.
@@ -379,6 +384,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.to(screenTracing, msg)
 	case progressMsg, assignedMsg:
 		return m, m.to(screenTracing, msg)
+	case goLinksMsg:
+		if m.c.cfg.Links == nil {
+			return m, nil
+		}
+		m.screen = screenLinks
+		return m, m.to(screenLinks, msg)
+	case linksListedMsg, linksMadeMsg, linksWrittenMsg, linkRevokedMsg:
+		return m, m.to(screenLinks, msg)
 	case goFormsMsg:
 		if m.c.cfg.Catalog == nil {
 			return m, nil
@@ -502,6 +515,9 @@ func (m *Model) typing() bool {
 	case screenUpdates:
 		u, _ := m.pages[screenUpdates].(*updatesScreen)
 		return u != nil && u.deciding
+	case screenLinks:
+		l, _ := m.pages[screenLinks].(*linksScreen)
+		return l != nil && l.typing()
 	case screenHome:
 		return m.home().void.editing()
 	case screenList:

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/url"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -19,15 +17,17 @@ func (m *Main) runLink(ctx context.Context, args []string) error {
 		fmt.Fprint(m.Stdout, `Usage: tracer link <command> [arguments] [--db FILE] [--data DIR]
 
 Commands:
-  make --url URL (--batch B | --kejuruan K | ROSTER_ID...) [--form ID] [--days N] [-o links.csv]
+  make --url URL (--batch B | --kejuruan K | --regency R | ROSTER_ID...) [--form ID] [--days N] [-o links.csv]
                  one personal self-response link per alumnus, written as CSV (roster id,
                  name, phone, link, a WhatsApp message and a wa.me link to send it)
-  list           every link: alumnus, expiry, revisions received, status
+  list           every link: alumnus, expiry, revisions received, state (unused, opened,
+                 answered, expired or revoked)
   revoke ID      the link stops working at once
 
 A link opens the study's form in the alumnus's phone browser, prefilled from the roster;
 what he sends is his interview (mode web). Making a new link for an alumnus revokes his
-old one; his answers stay one interview. Run these on the server machine.
+old one; his answers stay one interview. Run these on the server machine; a supervisor's
+laptop does the same from the TUI (key l on Home).
 `)
 		return nil
 	}
@@ -41,19 +41,20 @@ old one; his answers stay one interview. Run these on the server machine.
 
 func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error {
 	usage := map[string]string{
-		"make":   "tracer link make --url URL (--batch B | --kejuruan K | ROSTER_ID...) [--form ID] [--days N] [--by NAME] [-o FILE] [--db FILE]",
+		"make":   "tracer link make --url URL (--batch B | --kejuruan K | --regency R | ROSTER_ID...) [--form ID] [--days N] [--by NAME] [-o FILE] [--db FILE]",
 		"list":   "tracer link list [--db FILE] [--data DIR]",
 		"revoke": "tracer link revoke ID [--db FILE] [--data DIR]",
 	}[cmd]
 	fs := m.newFlagSet("link "+cmd, usage)
 	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	var base, batch, kejuruan, form, out, by *string
+	var base, batch, kejuruan, regency, form, out, by *string
 	var days *int
 	if cmd == "make" {
 		base = fs.String("url", "", "the server's public `URL` as alumni's phones reach it (https://...)")
 		batch = fs.String("batch", "", "every alumnus of `BATCH`")
 		kejuruan = fs.String("kejuruan", "", "every alumnus of `KEJURUAN`")
+		regency = fs.String("regency", "", "every alumnus whose regency of domicile is `CODE`")
 		form = fs.String("form", "", "the `ID` of the published form the links open (default: the built-in form's)")
 		days = fs.Int("days", 30, "the links expire after `N` days")
 		out = fs.String("o", "", "write the CSV to `FILE` (default: standard output)")
@@ -75,14 +76,14 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 		}
 	case "make":
 		picked := 0
-		for _, on := range []bool{*batch != "", *kejuruan != "", fs.NArg() > 0} {
+		for _, on := range []bool{*batch != "", *kejuruan != "", *regency != "", fs.NArg() > 0} {
 			if on {
 				picked++
 			}
 		}
 		if picked != 1 {
 			fs.Usage()
-			return usageError("link make needs one of --batch, --kejuruan or roster ids")
+			return usageError("link make needs one of --batch, --kejuruan, --regency or roster ids")
 		}
 		u, err := url.Parse(*base)
 		if *base == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -110,7 +111,7 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 			}
 			*form = f.ID
 		}
-		sel := survey.AssignSelector{RosterIDs: fs.Args(), Batch: *batch, Kejuruan: *kejuruan}
+		sel := survey.AssignSelector{RosterIDs: fs.Args(), Batch: *batch, Kejuruan: *kejuruan, Regency: *regency}
 		made, err := links.MakeLinks(ctx, sel, *form, time.Now().Add(time.Duration(*days)*24*time.Hour), *by)
 		if err != nil {
 			return userError(err)
@@ -124,22 +125,7 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 			defer f.Close()
 			w = f
 		}
-		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"roster_id", "name", "phone", "link", "expires", "message", "whatsapp", "link_id"})
-		prefix := strings.TrimRight(*base, "/") + "/r/"
-		for _, nl := range made {
-			link := prefix + nl.Token
-			p := nl.Respondent
-			msg := fmt.Sprintf("Halo %s, kami dari BLK sedang menelusuri alumni pelatihan. Mohon isi kuesioner singkat (±10 menit) lewat tautan pribadi ini: %s (berlaku sampai %s). Jangan bagikan tautan ini. Terima kasih!",
-				firstName(p.Name), link, nl.Link.ExpiresAt.Local().Format("02-01-2006"))
-			wa := ""
-			if p.Phone != "" {
-				wa = "https://wa.me/" + strings.TrimPrefix(p.Phone, "+") + "?text=" + url.QueryEscape(msg)
-			}
-			_ = cw.Write([]string{p.RosterID, p.Name, p.Phone, link, nl.Link.ExpiresAt.Local().Format(time.DateOnly), msg, wa, nl.Link.ID})
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
+		if err := survey.WriteLinksCSV(w, *base, made); err != nil {
 			return err
 		}
 		if f != nil {
@@ -157,12 +143,14 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 		fmt.Fprintln(tw, "ID\tROSTER ID\tFORM\tBY\tEXPIRES\tREVISIONS\tSTATUS")
 		now := time.Now()
 		for _, l := range ls {
-			status := "active"
+			status := string(l.State(now))
 			switch {
 			case !l.RevokedAt.IsZero():
-				status = "revoked " + l.RevokedAt.Local().Format(time.DateOnly)
-			case !l.Active(now):
-				status = "expired"
+				status += " " + l.RevokedAt.Local().Format(time.DateOnly)
+			case !l.LastUsedAt.IsZero():
+				status += " " + l.LastUsedAt.Local().Format(time.DateOnly)
+			case !l.OpenedAt.IsZero() && l.Active(now):
+				status += " " + l.OpenedAt.Local().Format(time.DateOnly)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", l.ID, survey.Printable(l.RosterID), survey.Printable(l.FormID),
 				survey.Printable(l.CreatedBy), l.ExpiresAt.Local().Format(time.DateOnly), l.Revisions, status)
@@ -175,12 +163,4 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 		fmt.Fprintf(m.Stdout, "link %s revoked: it no longer opens\n", fs.Arg(0))
 	}
 	return nil
-}
-
-// firstName is the first word of a name, "" for none.
-func firstName(name string) string {
-	if f := strings.Fields(name); len(f) > 0 {
-		return f[0]
-	}
-	return ""
 }

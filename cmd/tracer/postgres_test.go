@@ -612,7 +612,7 @@ func TestLinksOnPostgres(t *testing.T) {
 	if code, body := get("/form.xml"); code != http.StatusOK || !strings.Contains(body, "<full_name>Dimas Gunawan</full_name>") || !strings.Contains(body, "<roster_id>R1</roster_id>") {
 		t.Fatalf("the link's form on PostgreSQL: %d %.300s", code, body)
 	}
-	if out, err := run("link", "list"); err != nil || !strings.Contains(out, id) || !strings.Contains(out, "active") {
+	if out, err := run("link", "list"); err != nil || !strings.Contains(out, id) || !strings.Contains(out, "opened") {
 		t.Fatalf("link list: %v\n%s", err, out)
 	}
 	if out, err := run("link", "revoke", id); err != nil || !strings.Contains(out, "revoked") {

@@ -173,6 +173,7 @@ func wireSync(cfg *tui.Config, enr *enrollment, token string, db *sqlite.DB, dir
 	}
 	if enr.Role == survey.RoleSupervisor || enr.Role == survey.RoleAdmin {
 		cfg.Catalog = tuiCatalog{serverCatalog{s.c}}
+		cfg.Links = s.c
 	}
 	cfg.SyncPoll, cfg.SyncEvery = tuiSyncPoll, tuiSyncEvery
 	return nil

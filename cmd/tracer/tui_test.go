@@ -140,6 +140,8 @@ func (r *tuiRun) press(keys ...string) {
 			r.p.Send(tea.KeyPressMsg{Code: tea.KeyRight})
 		case "ctrl+r":
 			r.p.Send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
+		case "ctrl+u":
+			r.p.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
 		default:
 			for _, c := range k {
 				if c == ' ' {
