@@ -18,7 +18,7 @@ import (
 
 // pageJS are the page helpers the browser test injects: find a question by its label, read
 // and set its value as a person would (clicks on choices, the date picker's year, month and
-// day), and press Send.
+// day), and press Kirim (Send).
 const pageJS = `
 window.t = {
   norm: s => s.replace(/[*_\s]+/g, ' ').trim().toLowerCase(),
@@ -72,6 +72,7 @@ window.t = {
     const yc = [...p.querySelectorAll('.p-datepicker-year')].find(e => parseInt(e.textContent.trim(), 10) === y);
     if (!yc) return 'no year ' + y + ' in ' + [...p.querySelectorAll('.p-datepicker-year')].map(e => e.textContent.trim()).join(',') + ' panel ' + p.textContent.slice(0, 200);
     yc.click(); await t.sleep(150);
+    t.monthNames = [...p.querySelectorAll('.p-datepicker-month')].map(e => e.textContent.trim()).join(' ');
     p.querySelectorAll('.p-datepicker-month')[m - 1].click(); await t.sleep(150);
     const dc = [...p.querySelectorAll('td:not(.p-datepicker-other-month) span')].find(e => parseInt(e.textContent.trim(), 10) === d);
     if (!dc) return 'no day ' + d;
@@ -82,8 +83,8 @@ window.t = {
     return inp.value ? '' : 'the date picker left the date empty';
   },
   send() {
-    const b = [...document.querySelectorAll('.footer button')].find(b => b.textContent.trim() === 'Send' || b.getAttribute('aria-label') === 'Send');
-    if (!b) return 'no Send button';
+    const b = [...document.querySelectorAll('.footer button')].find(b => b.textContent.trim() === 'Kirim' || b.getAttribute('aria-label') === 'Kirim');
+    if (!b) return 'no Kirim (Send) button among ' + [...document.querySelectorAll('.footer button')].map(b => b.textContent.trim()).join(', ');
     b.click();
     return '';
   },
@@ -133,6 +134,32 @@ func TestLinkInBrowser(t *testing.T) {
 	b.eval(`document.querySelector('.language-changer').textContent.trim()`, &lang)
 	if !strings.Contains(lang, "Indonesia") {
 		t.Errorf("the page opens in %q, not Indonesian", lang)
+	}
+	// Web Forms' own words are Indonesian too: the button, the footer, and what it says of
+	// a form sent with required questions empty (sent at once, before any answer: it
+	// stays on the page and nothing reaches the server).
+	var text string
+	b.eval(`document.body.innerText`, &text)
+	for _, english := range []string{"Send", "Powered by"} {
+		if strings.Contains(text, english) {
+			t.Errorf("the page says %q in English", english)
+		}
+	}
+	if !strings.Contains(text, "Didukung oleh") {
+		t.Errorf("the page's footer is not in Indonesian: %.300q", text)
+	}
+	var msg string
+	b.eval("t.send()", &msg)
+	if msg != "" {
+		t.Fatal(msg)
+	}
+	b.waitFor("the page's questions with errors", `document.body.innerText.includes('pertanyaan perlu diperbaiki')`)
+	b.eval(`document.body.innerText`, &text)
+	if strings.Contains(text, "Condition not satisfied") || strings.Contains(text, "question with error") || !strings.Contains(text, "wajib dijawab") {
+		t.Errorf("the messages of a form sent with questions empty are not Indonesian: %.600q", text)
+	}
+	if n, _ := env.Subs.Count(ctx); n != 0 {
+		t.Fatalf("%d revisions stored from a form with required questions empty", n)
 	}
 
 	// Through the link the persona is a self-response: the page answers the mode question
@@ -207,7 +234,11 @@ func TestLinkInBrowser(t *testing.T) {
 	if shown {
 		t.Error("the page asks the alumnus how he is interviewed")
 	}
-	var msg string
+	var monthNames string
+	b.eval(`t.monthNames || ''`, &monthNames)
+	if !strings.Contains(monthNames, "Agu") || !strings.Contains(monthNames, "Des") {
+		t.Errorf("the date picker's months are not Indonesian: %q", monthNames)
+	}
 	b.eval("t.send()", &msg)
 	if msg != "" {
 		t.Fatal(msg)
@@ -270,7 +301,6 @@ func TestLinkInBrowser(t *testing.T) {
 	// A forged link and an expired one say so, in Indonesian, and show no form.
 	b.navigate(env.URL + "/r/" + strings.Repeat("x", 43))
 	b.waitFor("the forged link's page", `document.getElementById('tracer-status') && document.readyState === 'complete'`)
-	var text string
 	b.eval(`document.body.textContent`, &text)
 	if !strings.Contains(text, "Tautan ini tidak berlaku") || strings.Contains(text, "Dimas") {
 		t.Errorf("forged link page: %q", text)

@@ -2,6 +2,7 @@
 // for one alumnus, and sends the filled instance back through the same personal link.
 import { createApp, h } from 'vue';
 import { OdkWebForm, webFormsPlugin, POST_SUBMIT__NEW_INSTANCE } from '@getodk/web-forms';
+import { primeVueLocale } from './id.mjs';
 
 const root = document.getElementById('tracer-form');
 const base = root.dataset.base; // /r/TOKEN
@@ -53,6 +54,10 @@ async function main() {
     }),
   });
   app.use(webFormsPlugin);
+  // PrimeVue, which Web Forms draws with, speaks Indonesian: the date picker's months and
+  // days, the dropdowns' messages.
+  const primevue = app.config.globalProperties.$primevue;
+  if (primevue) primevue.config.locale = { ...primevue.config.locale, ...primeVueLocale };
   app.mount(root);
 }
 

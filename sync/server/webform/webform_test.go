@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"os"
+	"strings"
 	"testing"
 
 	"tracer/sync/server/webform"
@@ -48,5 +49,25 @@ func TestBundleMatchesLock(t *testing.T) {
 	js, err := fs.ReadFile(webform.Assets, "app.js")
 	if err != nil || len(js) < 100000 {
 		t.Fatalf("app.js: %d bytes, %v", len(js), err)
+	}
+}
+
+// TestBundleIndonesian checks that the bundle carries Web Forms' own words in Indonesian
+// (build.mjs replaces them from id.mjs) and not the English they replace.
+func TestBundleIndonesian(t *testing.T) {
+	b, err := fs.ReadFile(webform.Assets, "app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := string(b)
+	for _, id := range []string{`"Kirim"`, `"Didukung oleh"`, `"Wajib diisi."`, `"Jawaban ini tidak memenuhi syarat."`, "pertanyaan perlu diperbaiki.", `" Tambah "`, `"Hapus"`, `"Ganti bahasa"`, "Januari", "Desember"} {
+		if !strings.Contains(js, id) {
+			t.Errorf("app.js lacks %s", id)
+		}
+	}
+	for _, en := range []string{`label:"Send"`, `"Powered by"`, "Condition not satisfied", "questions with errors", `" Add "`, `"Change language"`} {
+		if strings.Contains(js, en) {
+			t.Errorf("app.js still has %s", en)
+		}
 	}
 }
