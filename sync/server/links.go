@@ -354,7 +354,7 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 		return survey.Errorf(survey.ERATELIMIT, "Terlalu banyak kiriman lewat tautan ini; tunggu satu menit. / Too many submissions through this link; wait a minute.")
 	}
 	if r.ContentLength > s.cfg.MaxBody {
-		return survey.Errorf(survey.ETOOLARGE, "The submission has %d bytes; this server takes at most %d.", r.ContentLength, s.cfg.MaxBody)
+		return s.linkTooLarge()
 	}
 	// One decoding slot like any request with a body; the key is the request's own, so
 	// that a second submission through the same link waits for the lock below, not turned away.
@@ -365,7 +365,9 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer release()
 	doc, files, err := s.readSubmission(w, r)
-	if err != nil {
+	if survey.ErrorCode(err) == survey.ETOOLARGE {
+		return s.linkTooLarge()
+	} else if err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -432,6 +434,16 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 		slog.Int("revision", rev), slog.String("status", string(rc.Status)))
 	writeLinkText(w, http.StatusCreated, "Terima kasih! Jawaban Anda sudah tersimpan. Anda boleh menutup halaman ini. / Thank you! Your answers are saved. You may close this page.")
 	return nil
+}
+
+// linkTooLarge is the answer to a submission through a link over the server's limit, which
+// the page shows to the alumnus: his answers stay on his screen.
+func (s *Server) linkTooLarge() error {
+	size := fmt.Sprintf("%d KB", s.cfg.MaxBody>>10)
+	if s.cfg.MaxBody >= 1<<20 {
+		size = fmt.Sprintf("%d MB", s.cfg.MaxBody>>20)
+	}
+	return survey.Errorf(survey.ETOOLARGE, "Kiriman terlalu besar (lebih dari %s) dan belum tersimpan; hapus foto atau berkas lampiran, lalu tekan Kirim lagi. / The submission is too large (over %s) and was not saved; remove photos or attached files, then press Send again.", size, size)
 }
 
 // cmpCode is code, or ECONFLICT when empty.

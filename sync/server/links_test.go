@@ -227,6 +227,32 @@ func TestLinkAtOnce(t *testing.T) {
 		if _, err := e.Subs.Get(ctx, e.link.Link.InterviewID, want); err != nil {
 			t.Errorf("revision %d: %v", want, err)
 		}
+		if same {
+			continue
+		}
+		// Both answer sets are kept, one as revision 1 and the other as revision 2: neither
+		// is lost nor stored twice, and both senders were told their answers are saved.
+		hours := map[string]int{}
+		for rev := 1; rev <= 2; rev++ {
+			sub, err := e.Subs.Get(ctx, e.link.Link.InterviewID, rev)
+			if err != nil {
+				t.Fatalf("revision %d: %v", rev, err)
+			}
+			rec, err := survey.DecodeRecord(sub.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hours[rec.Answers["grp_job/hours_week"]]++
+		}
+		if len(hours) != 2 || hours["44"] != 1 {
+			t.Errorf("hours_week in revisions 1 and 2: %v, want each answer set once", hours)
+		}
+		if statuses[0] != http.StatusCreated || statuses[1] != http.StatusCreated {
+			t.Errorf("statuses %v, want 201 for both", statuses)
+		}
+		if ls, _ := e.links.Links(ctx); ls[0].Revisions != 2 {
+			t.Errorf("the link counts %d revisions, want 2", ls[0].Revisions)
+		}
 	}
 }
 
@@ -391,4 +417,90 @@ func TestLinkAPI(t *testing.T) {
 	if err := sup.RevokeLink(ctx, "Lnope"); survey.ErrorCode(err) != survey.ENOTFOUND {
 		t.Errorf("revoke an unknown link: %v", err)
 	}
+}
+
+// TestLinkBadInputKeepsWhatIsStored: after a first answer is stored through a link, a body
+// over the server's limit (declared, or sent in chunks as a 50 MB attachment), a forged
+// token, the link once expired and once revoked are each refused with a clear message;
+// the revision stored before is untouched and the server keeps serving.
+func TestLinkBadInputKeepsWhatIsStored(t *testing.T) {
+	ctx := context.Background()
+	e := newLinkEnv(t)
+	f, answers, _ := testbed.Builtin()
+	if status, msg := postLink(t, e.url, instanceXML(f, answers, "55555555-aaaa-4aaa-8aaa-000000000001")); status != http.StatusCreated {
+		t.Fatalf("first submission: %d %q", status, msg)
+	}
+	first, err := e.Subs.Get(ctx, e.link.Link.InterviewID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := append([]survey.Answer(nil), answers...)
+	for i := range changed {
+		if changed[i].Path == "grp_job/hours_week" {
+			changed[i].Value = "41"
+		}
+	}
+	doc := instanceXML(f, changed, "55555555-aaaa-4aaa-8aaa-000000000002")
+	kept := func(what string) {
+		t.Helper()
+		if n, _ := e.Subs.Count(ctx); n != 1 {
+			t.Errorf("%s: %d revisions stored, want the first one only", what, n)
+		}
+		got, err := e.Subs.Get(ctx, e.link.Link.InterviewID, 1)
+		if err != nil || !bytes.Equal(got.Body, first.Body) {
+			t.Errorf("%s: the first revision changed (%v)", what, err)
+		}
+		resp, err := http.Get(e.URL + "/healthz")
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: the server stopped serving: %v", what, err)
+		}
+		resp.Body.Close()
+	}
+
+	// A body declared over the limit is refused before it is read.
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/submission", io.LimitReader(zeros{}, 9<<20))
+	req.ContentLength = 9 << 20
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "Kiriman terlalu besar (lebih dari 8 MB)") {
+			t.Errorf("a body declared over the limit: %d %q", resp.StatusCode, b)
+		}
+	} else if !strings.Contains(err.Error(), "connection reset") && !strings.Contains(err.Error(), "broken pipe") {
+		t.Errorf("a body declared over the limit: %v", err)
+	}
+	kept("a body declared over the limit")
+
+	// The answers with a 50 MB attachment, sent in chunks: the server stops reading at its
+	// limit.
+	resp := postInstance(t, e.url+"/submission", doc, map[string]int64{"photo.jpg": 50 << 20})
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "Kiriman terlalu besar") || !strings.Contains(string(b), "too large") {
+		t.Errorf("a 50 MB attachment: %d %q", resp.StatusCode, b)
+	}
+	kept("a 50 MB attachment")
+
+	// A forged token.
+	if status, msg := postLink(t, e.URL+"/r/"+strings.Repeat("Q", 43), doc); status != http.StatusGone || !strings.Contains(msg, "Tautan ini tidak berlaku") {
+		t.Errorf("a forged link: %d %q", status, msg)
+	}
+	kept("a forged link")
+
+	// The link once it expired.
+	e.DB.Now = func() time.Time { return time.Now().Add(48 * time.Hour) }
+	if status, msg := postLink(t, e.url, doc); status != http.StatusGone || !strings.Contains(msg, "kedaluwarsa") {
+		t.Errorf("the expired link: %d %q", status, msg)
+	}
+	e.DB.Now = time.Now
+	kept("the expired link")
+
+	// The link revoked.
+	if err := e.links.RevokeLink(ctx, e.link.Link.ID); err != nil {
+		t.Fatal(err)
+	}
+	if status, msg := postLink(t, e.url, doc); status != http.StatusGone || !strings.Contains(msg, "dicabut") {
+		t.Errorf("the revoked link: %d %q", status, msg)
+	}
+	kept("the revoked link")
 }
