@@ -289,13 +289,23 @@ func (h *homeScreen) view(compact bool) string {
 	if c.cfg.Catalog != nil && !formsBeside {
 		action("9", t.HomeForms9)
 	}
+	// The links share the roster updates' line when both fit, as the tracing screen shares
+	// the coverage's: a supervisor's Home keeps its full layout at 80x24.
+	linksShown := false
 	if c.cfg.Decider != nil {
-		action("u", t.HomeUpdates)
+		upd := "  " + st.Key.Render("u") + "  " + t.HomeUpdates
+		lnk := st.Key.Render("l") + "  " + t.Links.Home
+		if !compact && c.cfg.Links != nil && ansi.StringWidth(upd)+4+ansi.StringWidth(lnk) <= h.width {
+			b.WriteString(upd + "    " + lnk + "\n")
+			linksShown = true
+		} else {
+			action("u", t.HomeUpdates)
+		}
 	}
 	if c.cfg.Tracing != nil && !tracingShown {
 		action("0", t.Tracing.Home)
 	}
-	if c.cfg.Links != nil {
+	if c.cfg.Links != nil && !linksShown {
 		action("l", t.Links.Home)
 	}
 	action("q", t.HomeQuit)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,26 +35,27 @@ type Links interface {
 
 // linksTexts are the links screen's texts in one language.
 type linksTexts struct {
-	Title, Home, Loading, Empty, Counts                  string
-	HeadRoster, HeadState, HeadExpires, HeadRevs, HeadBy string
-	HeadActivity                                         string
-	Unused, Opened, Answered, Expired, RevokedState      string
-	How, HowKeys                                         string
-	WayNames                                             [4]string
-	Days, URL, URLHint, Path, PathHint, EnterNext        string
-	Confirm, Made, MadeNone, NotMade, Written            string
-	NotWritten, WriteAgain, Exists, BadDays, BadURL      string
-	NoFolder                                             string
-	Empty1, BadList, RevokeConfirm, Revoked, NotRevoked  string
-	KeyMake, KeyRevoke, KeyWrite, Busy, Private          string
+	Title, Home, Loading, Empty, Counts                    string
+	HeadRoster, HeadState, HeadExpires, HeadRevs, HeadName string
+	HeadActivity, Loopback                                 string
+	Unused, Opened, Answered, Expired, RevokedState        string
+	How, HowKeys                                           string
+	WayNames                                               [4]string
+	Days, URL, URLHint, Path, PathHint, EnterNext          string
+	Confirm, Made, MadeNone, NotMade, Written              string
+	NotWritten, WriteAgain, Exists, BadDays, BadURL        string
+	NoFolder                                               string
+	Empty1, BadList, RevokeConfirm, Revoked, NotRevoked    string
+	KeyMake, KeyRevoke, KeyWrite, Busy, Private            string
 }
 
 var linksID = linksTexts{
-	Title: "Tautan isi mandiri", Home: "Tautan isi mandiri untuk WhatsApp", Loading: "Memuat…",
+	Title: "Tautan isi mandiri", Home: "Tautan isi mandiri (WhatsApp)", Loading: "Memuat…",
 	Empty:      "Belum ada tautan. Tekan n untuk membuat tautan bagi satu batch, kejuruan, kabupaten/kota atau daftar alumni.",
 	Counts:     "%d tautan · %d belum dibuka · %d dibuka · %d dijawab · %d kedaluwarsa · %d dicabut",
-	HeadRoster: "Roster id", HeadState: "Keadaan", HeadExpires: "Berlaku s.d.", HeadRevs: "Kiriman", HeadBy: "Oleh",
+	HeadRoster: "Roster id", HeadState: "Keadaan", HeadExpires: "Berlaku s.d.", HeadRevs: "Kiriman", HeadName: "Nama",
 	HeadActivity: "Terakhir",
+	Loopback:     "Alamat %s hanya terbuka di komputer ini: HP alumni tidak bisa membukanya. Ganti dengan alamat server yang dibuka dari internet, atau tekan Enter lagi untuk tetap memakainya (untuk mencoba).",
 	Unused:       "belum dibuka", Opened: "dibuka", Answered: "dijawab", Expired: "kedaluwarsa", RevokedState: "dicabut",
 	How: "Buat tautan untuk alumni menurut:", HowKeys: "b batch · k kejuruan · r kabupaten/kota · l daftar roster id · Esc batal",
 	WayNames: [4]string{"batch", "kejuruan", "kabupaten/kota", "roster id"},
@@ -78,11 +80,12 @@ var linksID = linksTexts{
 }
 
 var linksEN = linksTexts{
-	Title: "Self-response links", Home: "Self-response links for WhatsApp", Loading: "Loading…",
+	Title: "Self-response links", Home: "Self-response links (WhatsApp)", Loading: "Loading…",
 	Empty:      "No links yet. Press n to make links for a batch, kejuruan, regency or a list of alumni.",
 	Counts:     "%d links · %d unused · %d opened · %d answered · %d expired · %d revoked",
-	HeadRoster: "Roster id", HeadState: "State", HeadExpires: "Expires", HeadRevs: "Answers", HeadBy: "By",
+	HeadRoster: "Roster id", HeadState: "State", HeadExpires: "Expires", HeadRevs: "Answers", HeadName: "Name",
 	HeadActivity: "Latest",
+	Loopback:     "%s opens only on this computer: alumni's phones cannot reach it. Type the server's address as the internet reaches it, or press Enter again to keep it (for a try).",
 	Unused:       "unused", Opened: "opened", Answered: "answered", Expired: "expired", RevokedState: "revoked",
 	How: "Make links for alumni by:", HowKeys: "b batch · k kejuruan · r regency · l list of roster ids · Esc cancel",
 	WayNames: [4]string{"batch", "kejuruan", "regency", "roster ids"},
@@ -129,8 +132,9 @@ type (
 	goLinksMsg struct{}
 	// linksListedMsg carries the links read from the server.
 	linksListedMsg struct {
-		list []*survey.Link
-		err  error
+		list  []*survey.Link
+		names map[string]string // by roster id, from the laptop's roster
+		err   error
 	}
 	// linksMadeMsg says how making links and writing their CSV went: fileErr when the
 	// CSV file could not be created and err when the server refused (no link was made
@@ -178,6 +182,7 @@ const (
 type linksScreen struct {
 	c             *common
 	list          []*survey.Link
+	names         map[string]string
 	loaded        bool
 	err           error
 	cursor        int
@@ -193,6 +198,8 @@ type linksScreen struct {
 	pending []*survey.NewLink
 	// pendingBase is the address the pending links were made for.
 	pendingBase string
+	// loopbackOK is the loopback address the supervisor confirmed she means.
+	loopbackOK string
 }
 
 func newLinksScreen(c *common) *linksScreen { return &linksScreen{c: c} }
@@ -210,11 +217,33 @@ func (v *linksScreen) typing() bool {
 	return false
 }
 
+// maxNames is how many links the list names from the laptop's roster; beyond it (a
+// study's whole roster, twice over) a link shows its roster id alone.
+const maxNames = 5000
+
 func (v *linksScreen) load() tea.Cmd {
-	ls, ctx := v.c.cfg.Links, v.c.ctx
+	ls, roster, ctx := v.c.cfg.Links, v.c.cfg.Roster, v.c.ctx
 	return func() tea.Msg {
 		list, err := ls.Links(ctx)
-		return linksListedMsg{list: list, err: err}
+		if err != nil {
+			return linksListedMsg{err: err}
+		}
+		// The alumni's names come from the laptop's roster, not the server: the list of
+		// links carries no personal data.
+		names := map[string]string{}
+		for _, l := range list {
+			if roster == nil || len(names) >= maxNames {
+				break
+			}
+			if _, ok := names[l.RosterID]; ok {
+				continue
+			}
+			names[l.RosterID] = ""
+			if p, err := roster.Get(ctx, l.RosterID); err == nil && p != nil {
+				names[l.RosterID] = p.Name
+			}
+		}
+		return linksListedMsg{list: list, names: names}
 	}
 }
 
@@ -328,6 +357,14 @@ func (v *linksScreen) revokeCmd(id string) tea.Cmd {
 	return func() tea.Msg { return linkRevokedMsg{id: id, err: ls.RevokeLink(ctx, id)} }
 }
 
+// loopback reports whether host names this computer only (localhost, 127.0.0.0/8, ::1).
+func loopback(host string) bool {
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	return strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost")
+}
+
 // fileError is what the supervisor is told of a file that could not be created or
 // written.
 func (v *linksScreen) fileError(path string, err error) string {
@@ -352,7 +389,7 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 			v.c.log.Error("list links", "err", msg.err)
 			return nil
 		}
-		v.list = msg.list
+		v.list, v.names = msg.list, msg.names
 		v.cursor = min(v.cursor, max(len(v.list)-1, 0))
 	case linksMadeMsg:
 		v.busy = false
@@ -472,8 +509,14 @@ func (v *linksScreen) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 				return nil
 			}
 		case linkURL:
-			if u, err := url.Parse(val); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			u, err := url.Parse(val)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 				v.status, v.statusErr = lt.BadURL, true
+				return nil
+			}
+			if loopback(u.Hostname()) && v.loopbackOK != val {
+				v.loopbackOK = val
+				v.status, v.statusErr = fmt.Sprintf(lt.Loopback, val), true
 				return nil
 			}
 		case linkPath, linkRewrite:
@@ -577,11 +620,11 @@ func (v *linksScreen) View() string {
 	}
 	head = append(head, foot...)
 	var lines []string
-	if v.loaded && len(v.list) == 0 && v.err == nil {
+	if v.loaded && len(v.list) == 0 && v.err == nil && v.step == linkNone {
 		lines = append(lines, strings.Split(wrap(lt.Empty, w, st.Muted.Render), "\n")...)
 	} else if len(v.list) > 0 {
-		head = append(head, st.Muted.Render(ansi.Truncate(fmt.Sprintf("  %-14s %-12s %-12s %7s  %-16s %s", lt.HeadRoster, lt.HeadState,
-			lt.HeadExpires, lt.HeadRevs, lt.HeadActivity, lt.HeadBy), w, "…")))
+		head = append(head, st.Muted.Render(ansi.Truncate(fmt.Sprintf("  %-12s %-18s %-12s %-12s %7s %s", lt.HeadRoster, lt.HeadName,
+			lt.HeadState, lt.HeadExpires, lt.HeadRevs, lt.HeadActivity), w, "…")))
 	}
 	rows := max(v.height-len(head), 1)
 	start := 0
@@ -594,12 +637,13 @@ func (v *linksScreen) View() string {
 		latest := ""
 		switch {
 		case !l.LastUsedAt.IsZero():
-			latest = l.LastUsedAt.Local().Format("2006-01-02 15:04")
+			latest = l.LastUsedAt.Local().Format(time.DateOnly)
 		case !l.OpenedAt.IsZero():
-			latest = l.OpenedAt.Local().Format("2006-01-02 15:04")
+			latest = l.OpenedAt.Local().Format(time.DateOnly)
 		}
-		line := fmt.Sprintf("%-14s %-12s %-12s %7d  %-16s %s", ansi.Truncate(survey.Printable(l.RosterID), 14, "…"),
-			lt.state(state), l.ExpiresAt.Local().Format(time.DateOnly), l.Revisions, latest, ansi.Truncate(survey.Printable(l.CreatedBy), 10, "…"))
+		name := ansi.Truncate(survey.Printable(v.names[l.RosterID]), 18, "…")
+		line := fmt.Sprintf("%-12s %s %-12s %-12s %7d %s", ansi.Truncate(survey.Printable(l.RosterID), 12, "…"),
+			name+strings.Repeat(" ", max(18-ansi.StringWidth(name), 0)), lt.state(state), l.ExpiresAt.Local().Format(time.DateOnly), l.Revisions, latest)
 		switch {
 		case i == v.cursor:
 			line = st.Selected.Render("› " + line)
@@ -633,5 +677,9 @@ func (v *linksScreen) ShortHelp() []key.Binding {
 
 func (v *linksScreen) FullHelp() [][]key.Binding {
 	k := v.c.keys
-	return [][]key.Binding{{k.MakeLinks, k.RevokeLink, k.WriteCSV, k.Refresh}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Esc}}
+	first := []key.Binding{k.MakeLinks, k.RevokeLink, k.Refresh}
+	if len(v.pending) > 0 {
+		first = append(first, k.WriteCSV)
+	}
+	return [][]key.Binding{first, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Esc}}
 }

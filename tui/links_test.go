@@ -77,7 +77,7 @@ func TestLinksScreen(t *testing.T) {
 	e.cfg.Server = "https://tracer.example.id"
 	dir := t.TempDir()
 	m := start(t, e)
-	if v := plain(m); !strings.Contains(v, "l  Self-response links for WhatsApp") {
+	if v := plain(m); !strings.Contains(v, "l  Self-response links (WhatsApp)") {
 		t.Fatalf("home lacks the links action:\n%s", v)
 	}
 	drive(t, m, keypress("l"))
@@ -182,9 +182,24 @@ func TestLinksScreen(t *testing.T) {
 	if v := plain(m); !strings.Contains(v, "The address must be http:// or https://") {
 		t.Fatalf("an address without scheme:\n%s", v)
 	}
+	// An address phones cannot reach is said, and taken only on a second Enter.
 	drive(t, m, keypress("ctrl+u"))
-	typeText(t, m, "https://tracer.example.id")
+	typeText(t, m, "http://localhost:8080")
 	drive(t, m, keypress("enter"))
+	if v := plain(m); !strings.Contains(v, "http://localhost:8080 opens only on this computer") || m.links().step != linkURL {
+		t.Fatalf("a loopback address:\n%s", v)
+	}
+	drive(t, m, keypress("enter"))
+	if m.links().step != linkPath {
+		t.Fatalf("a loopback address confirmed: step %d", m.links().step)
+	}
+	drive(t, m, keypress("esc"))
+	drive(t, m, keypress("n"))
+	drive(t, m, keypress("r"))
+	typeText(t, m, "6474")
+	for range 3 {
+		drive(t, m, keypress("enter"))
+	}
 	drive(t, m, keypress("ctrl+u"))
 	typeText(t, m, filepath.Join(dir, "nope", "r.csv"))
 	drive(t, m, keypress("enter"))
@@ -231,7 +246,7 @@ func TestLinksScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	drive(t, m, keypress("ctrl+r"))
-	if v := plain(m); !strings.Contains(v, "3 links · 2 unused · 1 opened") || !strings.Contains(v, "BTG25-0071     opened") {
+	if v := plain(m); !strings.Contains(v, "3 links · 2 unused · 1 opened") || !strings.Contains(v, "BTG25-0071   Dimas Gunawan      opened") {
 		t.Fatalf("after Dimas opened his link:\n%s", v)
 	}
 
@@ -286,7 +301,7 @@ func TestLinksScreenIndonesian(t *testing.T) {
 	}
 	withLinks(t, e)
 	m = start(t, e)
-	if v := plain(m); !strings.Contains(v, "l  Tautan isi mandiri untuk WhatsApp") {
+	if v := plain(m); !strings.Contains(v, "l  Tautan isi mandiri (WhatsApp)") {
 		t.Fatalf("home lacks the links action:\n%s", v)
 	}
 	drive(t, m, keypress("l"))
