@@ -605,7 +605,8 @@ func (v *linksScreen) View() string {
 	case linkRevoke:
 		if v.cursor < len(v.list) {
 			l := v.list[v.cursor]
-			foot = append(foot, strings.Split(wrap(fmt.Sprintf(lt.RevokeConfirm, l.ID, l.RosterID), w, st.Warn.Render), "\n")...)
+			who := strings.TrimSpace(l.RosterID + " " + v.names[l.RosterID])
+			foot = append(foot, strings.Split(wrap(fmt.Sprintf(lt.RevokeConfirm, l.ID, who), w, st.Warn.Render), "\n")...)
 		}
 	}
 	if v.busy {

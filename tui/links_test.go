@@ -253,7 +253,7 @@ func TestLinksScreen(t *testing.T) {
 	// Revoke the link under the cursor (the first listed): n keeps it, y revokes it.
 	first := m.links().list[0]
 	drive(t, m, keypress("x"))
-	if v := plain(m); !strings.Contains(v, "Revoke link "+first.ID+" of "+first.RosterID+"?") {
+	if v := plain(m); !strings.Contains(v, "Revoke link "+first.ID+" of "+first.RosterID+" "+m.links().names[first.RosterID]+"?") || m.links().names[first.RosterID] == "" {
 		t.Fatalf("no question before revoking:\n%s", v)
 	}
 	drive(t, m, keypress("n"))

@@ -99,7 +99,7 @@ func TestTUILinks(t *testing.T) {
 
 	// Revoke R1's link (listed first: links of one make are listed by roster id).
 	sri.press("x")
-	sri.waitFor("Revoke link " + rows[1][7] + " of R1?")
+	sri.waitFor("Revoke link " + rows[1][7] + " of R1")
 	sri.press("y")
 	sri.waitFor("Link "+rows[1][7]+" revoked.", "1 revoked")
 	if code, body := get(rows[1][3]); code != http.StatusGone || !strings.Contains(body, "Tautan ini tidak berlaku") {
