@@ -441,156 +441,39 @@ func atof(s string) (float64, bool) {
 }
 
 // Compute builds the report from the roster and the interview records (any order, any
-// revisions). It stops at an error yielded by records.
+// revisions: the highest revision of each interview counts). It holds every record's
+// highest revision while it reads them: a caller with one record per interview (a store's
+// approved or latest revisions) and many of them calls ComputeRoster. It stops at an error
+// yielded by records.
 func Compute(roster []*survey.Respondent, records iter.Seq2[*survey.Record, error], cfg Config) (*Report, error) {
-	if cfg.UMK == nil {
-		cfg.UMK, cfg.UMKName = DefaultUMK(), "built-in"
-	}
-	if cfg.BandMidpoints == nil {
-		cfg.BandMidpoints = DefaultBandMidpoints()
-	}
-	if len(cfg.Windows) == 0 {
-		cfg.Windows = []int{3, 6, 12}
-	}
-	cfg.Windows = append([]int(nil), cfg.Windows...)
-	sort.Ints(cfg.Windows)
-	if cfg.By == nil {
-		cfg.By = Dimensions
-	}
-	rep := &Report{Settings: Settings{PaidOJTAbsorbed: cfg.PaidOJTAbsorbed, Windows: cfg.Windows, BandMidpoints: cfg.BandMidpoints,
-		UMK: cfg.UMKName, Study: cfg.Study}}
-	if !cfg.From.IsZero() {
-		rep.Settings.From = cfg.From.Format(time.DateOnly)
-	}
-	if !cfg.To.IsZero() {
-		rep.Settings.To = cfg.To.Format(time.DateOnly)
-	}
-
-	// T: persons by NIK (else roster id), with the roster ids that lead to them.
-	people := map[string]*person{}
-	var order []*person
-	byRoster := map[string]*person{}
-	for _, r := range roster {
-		rep.Counts.RosterRows++
-		if !cfg.InPeriod(r) {
-			continue
-		}
-		end := parseDate(r.TrainingEnd)
-		k := "id:" + r.RosterID
-		if r.NIK != "" {
-			k = "nik:" + r.NIK
-		}
-		p := people[k]
-		pass := r.Completion == "pass"
-		if p == nil {
-			p = &person{row: r, pass: pass, trainingEnd: end}
-			people[k] = p
-			order = append(order, p)
-		} else if pass && !p.pass || pass == p.pass && end.After(p.trainingEnd) {
-			p.row, p.trainingEnd = r, end
-		}
-		p.pass = p.pass || pass
-		byRoster[r.RosterID] = p
-	}
-
-	// Latest revision per interview id.
-	latest := map[string]*interview{}
+	latest := map[string]*survey.Record{}
+	n := 0
 	for rec, err := range records {
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
-		rep.Counts.Records++
-		if old := latest[rec.ID]; old != nil && old.rev >= rec.Revision {
+		n++
+		if old := latest[rec.ID]; old != nil && old.Revision >= rec.Revision {
 			continue
 		}
-		latest[rec.ID] = extract(rec)
+		latest[rec.ID] = rec
 	}
-	rep.Counts.Interviews = len(latest)
 	ids := make([]string, 0, len(latest))
 	for id := range latest {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	lost := map[*person][]*interview{}
-	for _, id := range ids {
-		iv := latest[id]
-		p := byRoster[iv.resp]
-		if p == nil && iv.resp == "" {
-			// An interview saved without a respondent (back-entry of paper, say) is linked by
-			// the roster id it confirms, else by its NIK.
-			if p = byRoster[iv.v[builtin.RosterID]]; p == nil && iv.v[builtin.NIK] != "" {
-				p = people["nik:"+survey.NormalizeNIK(iv.v[builtin.NIK])]
+	rep, err := ComputeRoster(RosterOf(roster), func(yield func(*survey.Record, error) bool) {
+		for _, id := range ids {
+			if !yield(latest[id], nil) {
+				return
 			}
 		}
-		if p == nil {
-			rep.Counts.Unlinked++
-			continue
-		}
-		p.reached = true
-		if !iv.valid {
-			continue
-		}
-		if p.iv == nil {
-			p.iv = iv
-			continue
-		}
-		rep.Counts.Superseded++
-		if later(iv, p.iv) {
-			lost[p] = append(lost[p], p.iv)
-			p.iv = iv
-		} else {
-			lost[p] = append(lost[p], iv)
-		}
+	}, cfg)
+	if err != nil {
+		return nil, err
 	}
-	for _, p := range order {
-		for _, iv := range lost[p] {
-			rep.Superseded = append(rep.Superseded, Supersession{RosterID: p.row.RosterID,
-				Interview: iv.id, Date: dateText(iv.date), By: p.iv.id, ByDate: dateText(p.iv.date)})
-		}
-	}
-	sort.SliceStable(rep.Superseded, func(i, j int) bool { return rep.Superseded[i].RosterID < rep.Superseded[j].RosterID })
-	asOf, source := cfg.AsOf, "study"
-	if asOf.IsZero() {
-		asOf, source = medianDate(order), "median interview date"
-	}
-	if !asOf.IsZero() {
-		rep.Settings.AsOf, rep.Settings.AsOfSource = asOf.Format(time.DateOnly), source
-	}
-	rep.Settings.Weights = cfg.Weights
-	for _, p := range order {
-		derive(p, cfg, asOf, &rep.Counts)
-		if p.pass && p.iv != nil && !math.IsNaN(p.firstJob) {
-			rep.FirstJob[firstJobBin(p.firstJob)]++
-		}
-	}
-	sort.SliceStable(order, func(i, j int) bool { return order[i].row.RosterID < order[j].row.RosterID })
-
-	if cfg.Weights {
-		rep.Weights = weights(order)
-	}
-	rep.Total = cell("total", order, cfg)
-	for _, d := range cfg.By {
-		groups := map[string][]*person{}
-		for _, p := range order {
-			k := p.attr[d]
-			groups[k] = append(groups[k], p)
-		}
-		keys := make([]string, 0, len(groups))
-		for k := range groups {
-			keys = append(keys, k)
-		}
-		sortKeys(d, keys)
-		b := Breakdown{Dimension: d}
-		for _, k := range keys {
-			c := cell(k, groups[k], cfg)
-			if cfg.Labels != nil {
-				c.Label = cfg.Labels(d, k)
-			}
-			b.Cells = append(b.Cells, c)
-		}
-		rep.Breakdowns = append(rep.Breakdowns, b)
-	}
-	rep.Distributions = distributions(order, cfg)
+	rep.Counts.Records = n
 	return rep, nil
 }
 
@@ -599,23 +482,6 @@ func dateText(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.DateOnly)
-}
-
-// medianDate returns the median interview date of the latest valid interviews of the
-// graduates among ps (the
-// lower middle one of an even count), zero when none has a date.
-func medianDate(ps []*person) time.Time {
-	var ds []time.Time
-	for _, p := range ps {
-		if p.pass && p.iv != nil && !p.iv.date.IsZero() {
-			ds = append(ds, p.iv.date)
-		}
-	}
-	if len(ds) == 0 {
-		return time.Time{}
-	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i].Before(ds[j]) })
-	return ds[(len(ds)-1)/2]
 }
 
 // firstJobBin is the FirstJob histogram bin of t months to a first job.
@@ -772,41 +638,4 @@ func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
 			}
 		}
 	}
-}
-
-// weights returns |G_cell|/|S_cell| by kejuruan × sex and sets each respondent's weight.
-func weights(ps []*person) []Weight {
-	type key struct{ k, s string }
-	g, s := map[key]int{}, map[key]int{}
-	for _, p := range ps {
-		if !p.pass {
-			continue
-		}
-		k := key{p.attr[ByKejuruan], p.attr[BySex]}
-		g[k]++
-		if p.iv != nil {
-			s[k]++
-		}
-	}
-	var out []Weight
-	for k, gn := range g {
-		w := Weight{Kejuruan: k.k, Sex: k.s, G: gn, S: s[k]}
-		if w.S > 0 {
-			w.Weight = float64(gn) / float64(w.S)
-		}
-		out = append(out, w)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Kejuruan != out[j].Kejuruan {
-			return out[i].Kejuruan < out[j].Kejuruan
-		}
-		return out[i].Sex < out[j].Sex
-	})
-	for _, p := range ps {
-		if p.pass && p.iv != nil {
-			k := key{p.attr[ByKejuruan], p.attr[BySex]}
-			p.weight = float64(g[k]) / float64(s[k])
-		}
-	}
-	return out
 }

@@ -189,16 +189,6 @@ type NonResponseRow struct {
 	Flagged     bool              `json:"flagged"`
 }
 
-// AlumnusOutcome is the final disposition of one alumnus and what it came from.
-type AlumnusOutcome struct {
-	RosterID    string `json:"roster_id"`
-	Final       string `json:"final"`
-	Attempts    int    `json:"attempts"`
-	Interviews  int    `json:"interviews"`
-	Enumerator  string `json:"enumerator"`
-	LastAttempt string `json:"last_attempt,omitempty"`
-}
-
 // Response is the response-rate section: the disposition table, the rates overall and by
 // cell, and the non-response comparison.
 type Response struct {
@@ -212,8 +202,7 @@ type Response struct {
 	// Modes counts the completes (I) and partials (P) by the interview's mode question
 	// (forms.ModeQuestion: event, phone, wa, visit, web ...; "" when not answered or when
 	// only an attempt's outcome says so).
-	Modes  []ModeCount      `json:"modes"`
-	Alumni []AlumnusOutcome `json:"-"`
+	Modes []ModeCount `json:"modes"`
 }
 
 // ModeCount is one row of the completes by interview mode.
@@ -230,44 +219,101 @@ type ModeCount struct {
 // activity answered counts as a complete (1.1), one with consent but without the main
 // activity as a partial (1.2), one with consent refused as a refusal (2.11). Where the
 // alumnus has an interview, its record decides: attempts coded 1.1 or 1.2 are left out.
+// It holds every record's latest revision while it reads them; ComputeResponseRoster
+// reads one record per interview as it streams.
 func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
-	if cfg.Threshold == 0 {
-		cfg.Threshold = 5
-	}
-	events := map[string][]survey.DispositionEvent{}   // from attempts
-	ivEvents := map[string][]survey.DispositionEvent{} // from interviews
-	who := map[string]string{}
-	whoAt := map[string]time.Time{}
-	nAttempts, nInterviews := map[string]int{}, map[string]int{}
-	type modeAt struct {
-		mode string
-		at   time.Time
-	}
-	ivMode := map[string]modeAt{} // alumnus's id and interview code -> the newest such interview's mode
-	lastAttempt := map[string]*survey.Attempt{}
-	see := func(id, by string, at time.Time) {
-		if by != "" && !at.Before(whoAt[id]) {
-			who[id], whoAt[id] = by, at
-		}
-	}
-	for _, a := range attempts {
-		events[a.RosterID] = append(events[a.RosterID], survey.DispositionEvent{Code: a.Outcome, At: a.At})
-		nAttempts[a.RosterID]++
-		see(a.RosterID, a.Enumerator, a.At)
-		if l := lastAttempt[a.RosterID]; l == nil || !a.At.Before(l.At) {
-			lastAttempt[a.RosterID] = a
-		}
-	}
 	latest := map[string]*survey.Record{}
+	var ids []string
 	for rec, err := range records {
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
 		if old := latest[rec.ID]; old == nil || rec.Revision > old.Revision {
+			if old == nil {
+				ids = append(ids, rec.ID)
+			}
 			latest[rec.ID] = rec
 		}
 	}
-	for _, rec := range latest {
+	return ComputeResponseRoster(RosterOf(roster), Config{}, func(yield func(*survey.Attempt, error) bool) {
+		for _, a := range attempts {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}, func(yield func(*survey.Record, error) bool) {
+		for _, id := range ids {
+			if !yield(latest[id], nil) {
+				return
+			}
+		}
+	}, cfg)
+}
+
+// event is one disposition event of an alumnus, in a list linked by next (-1 ends it).
+type event struct {
+	code, mode uint32 // interned
+	sec        int64
+	nsec       int32
+	next       int32
+}
+
+func (ev *event) at() time.Time { return time.Unix(ev.sec, int64(ev.nsec)).UTC() }
+
+// ComputeResponseRoster is ComputeResponse over the rows of ro in study's reporting
+// period (Config.InPeriod), the attempts as they stream and one record per interview
+// (the revision that counts) as they stream. Besides the roster it holds a few bytes per
+// alumnus and per attempt or interview, never a record. It stops at an error yielded by
+// attempts or records.
+func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.Attempt, error], records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
+	if cfg.Threshold == 0 {
+		cfg.Threshold = 5
+	}
+	strs := newDict()
+	n := ro.Len()
+	// Per roster row (the first of its roster id): the heads of its attempts' and
+	// interviews' events, and who saw it last.
+	head, ivHead := make([]int32, n), make([]int32, n)
+	for i := range head {
+		head[i], ivHead[i] = -1, -1
+	}
+	who := make([]uint32, n)
+	whoSec, whoNsec := make([]int64, n), make([]int32, n)
+	var events []event
+	rowOf := func(id string) int32 {
+		if rows := ro.rowsWithID(id); len(rows) > 0 {
+			return rows[0]
+		}
+		return -1
+	}
+	see := func(r int32, by string, at time.Time) {
+		if by == "" {
+			return
+		}
+		last := time.Unix(whoSec[r], int64(whoNsec[r])).UTC()
+		if who[r] == 0 || !at.Before(last) {
+			who[r], whoSec[r], whoNsec[r] = strs.id(by), at.Unix(), int32(at.Nanosecond())
+		}
+	}
+	push := func(list []int32, r int32, code, mode string, at time.Time) {
+		events = append(events, event{code: strs.id(code), mode: strs.id(mode), sec: at.Unix(), nsec: int32(at.Nanosecond()), next: list[r]})
+		list[r] = int32(len(events) - 1)
+	}
+	for a, err := range attempts {
+		if err != nil {
+			return nil, fmt.Errorf("read attempts: %w", err)
+		}
+		r := rowOf(a.RosterID)
+		if r < 0 {
+			continue
+		}
+		push(head, r, a.Outcome, "", a.At)
+		see(r, a.Enumerator, a.At)
+	}
+	for rec, err := range records {
+		if err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
 		id := rec.RespondentID
 		if id == "" {
 			id = AnswerNamed(rec, builtin.RosterID)
@@ -279,32 +325,57 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 		if code == "" {
 			continue
 		}
-		ivEvents[id] = append(ivEvents[id], survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
-		if m, ok := ivMode[id+" "+code]; !ok || !rec.FinalizedAt.Before(m.at) {
-			ivMode[id+" "+code] = modeAt{mode: AnswerNamed(rec, forms.ModeQuestion), at: rec.FinalizedAt}
+		r := rowOf(id)
+		if r < 0 {
+			continue
 		}
-		nInterviews[id]++
-		see(id, rec.Enumerator, rec.FinalizedAt)
+		push(ivHead, r, code, AnswerNamed(rec, forms.ModeQuestion), rec.FinalizedAt)
+		see(r, rec.Enumerator, rec.FinalizedAt)
+	}
+	// list returns the events of a list in the order they came.
+	list := func(dst []survey.DispositionEvent, h int32) []survey.DispositionEvent {
+		dst = dst[:0]
+		for i := h; i >= 0; i = events[i].next {
+			dst = append(dst, survey.DispositionEvent{Code: strs.strs[events[i].code], At: events[i].at()})
+		}
+		slices.Reverse(dst)
+		return dst
 	}
 
 	res := &Response{Threshold: cfg.Threshold}
 	finalCount := map[string]int{}
-	type unit struct {
-		attr  map[ResponseDimension]string
-		class survey.Class
-	}
-	units := make([]unit, 0, len(roster))
 	var total Outcomes
 	modes := map[string]*ModeCount{}
-	for _, r := range roster {
-		final := survey.AlumnusDisposition(events[r.RosterID], ivEvents[r.RosterID])
+	cells := make([]map[string]*Outcomes, len(ResponseDimensions))
+	for i := range cells {
+		cells[i] = map[string]*Outcomes{}
+	}
+	var evs, ivEvs []survey.DispositionEvent
+	for i := range int32(n) {
+		if !ro.inPeriod(study, i) {
+			continue
+		}
+		rid := ro.ids.str(i)
+		r := rowOf(rid)
+		evs, ivEvs = list(evs, head[r]), list(ivEvs, ivHead[r])
+		final := survey.AlumnusDisposition(evs, ivEvs)
 		d, _ := survey.LookupDisposition(final)
 		finalCount[final]++
 		if d.Class == survey.ClassComplete || d.Class == survey.ClassPartial {
-			mc := modes[ivMode[r.RosterID+" "+final].mode]
+			// the newest interview with the final code (the last of equal times) says the mode
+			var mode string
+			var at time.Time
+			found := false
+			for _, k := range listIndexes(events, ivHead[r]) {
+				ev := &events[k]
+				if strs.strs[ev.code] == final && (!found || !ev.at().Before(at)) {
+					mode, at, found = strs.strs[ev.mode], ev.at(), true
+				}
+			}
+			mc := modes[mode]
 			if mc == nil {
-				mc = &ModeCount{Mode: ivMode[r.RosterID+" "+final].mode}
-				modes[mc.Mode] = mc
+				mc = &ModeCount{Mode: mode}
+				modes[mode] = mc
 			}
 			if d.Class == survey.ClassComplete {
 				mc.Completes++
@@ -313,19 +384,19 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 			}
 		}
 		total.Add(d.Class)
-		enum := cfg.Assignments[r.RosterID]
+		enum := cfg.Assignments[rid]
 		if enum == "" {
-			enum = who[r.RosterID]
+			enum = strs.strs[who[r]]
 		}
-		ao := AlumnusOutcome{RosterID: r.RosterID, Final: final, Attempts: nAttempts[r.RosterID], Interviews: nInterviews[r.RosterID], Enumerator: enum}
-		if l := lastAttempt[r.RosterID]; l != nil {
-			ao.LastAttempt = l.Outcome
+		a := ro.row(i)
+		for k, v := range []string{a.kejuruan, a.batch, a.funding, a.sex, a.regency, enum} {
+			o := cells[k][v]
+			if o == nil {
+				o = &Outcomes{}
+				cells[k][v] = o
+			}
+			o.Add(d.Class)
 		}
-		res.Alumni = append(res.Alumni, ao)
-		units = append(units, unit{class: d.Class, attr: map[ResponseDimension]string{
-			RespByKejuruan: r.Kejuruan, RespByBatch: r.BatchID, RespByFunding: r.Funding, RespBySex: r.Sex,
-			RespByRegency: r.Regency, RespByEnumerator: enum,
-		}})
 	}
 	res.E, res.EEstimated = cfg.E, false
 	if cfg.E < 0 || math.IsNaN(cfg.E) {
@@ -347,24 +418,16 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 		return cmp.Or(cmp.Compare(b1(a.Mode == ""), b1(b.Mode == "")), strings.Compare(a.Mode, b.Mode))
 	})
 	res.Total = ResponseCell{Key: "", N: total.Total(), Outcomes: total, Rates: total.Rates(res.E)}
-	for _, dim := range ResponseDimensions {
-		cells := map[string]*Outcomes{}
-		for _, u := range units {
-			k := u.attr[dim]
-			if cells[k] == nil {
-				cells[k] = &Outcomes{}
-			}
-			cells[k].Add(u.class)
-		}
-		keys := make([]string, 0, len(cells))
-		for k := range cells {
+	for di, dim := range ResponseDimensions {
+		keys := make([]string, 0, len(cells[di]))
+		for k := range cells[di] {
 			keys = append(keys, k)
 		}
 		// the unknown cell ("") last
 		slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(b1(a == ""), b1(b == "")), strings.Compare(a, b)) })
 		bd := ResponseBreakdown{By: dim}
 		for _, k := range keys {
-			o := *cells[k]
+			o := *cells[di][k]
 			bd.Cells = append(bd.Cells, ResponseCell{Key: k, N: o.Total(), Outcomes: o, Rates: o.Rates(res.E)})
 		}
 		res.Breakdowns = append(res.Breakdowns, bd)
@@ -386,6 +449,16 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 		}
 	}
 	return res, nil
+}
+
+// listIndexes returns the indexes of the events of the list at h, in the order they came.
+func listIndexes(events []event, h int32) []int32 {
+	var out []int32
+	for i := h; i >= 0; i = events[i].next {
+		out = append(out, i)
+	}
+	slices.Reverse(out)
+	return out
 }
 
 // AnswerNamed returns the answer of r to the question called name outside any repeat

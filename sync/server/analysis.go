@@ -141,6 +141,26 @@ func RosterRows(ctx context.Context, store survey.ServerRosterStore) ([]*survey.
 	}
 }
 
+// ReportRoster reads the roster page by page into the report's compact form
+// (report.Roster), never holding more than a page of whole rows.
+func ReportRoster(ctx context.Context, store survey.ServerRosterStore) (*report.Roster, error) {
+	ro := report.NewRoster()
+	var after int64
+	for {
+		page, err := store.Changes(ctx, after, 5000, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page {
+			ro.Add(r.Respondent)
+			after = r.Seq
+		}
+		if len(page) < 5000 {
+			return ro, nil
+		}
+	}
+}
+
 // WriteExport streams the chosen revisions to w, one record at a time, with the roster
 // joined by the store (memory does not grow with the roster either). prepare, when not
 // nil, runs once the export is known to start (the form is found), before the first
@@ -248,7 +268,7 @@ type ReportOptions struct {
 // WriteReport computes the indicator report over the roster and the chosen revisions and
 // writes it to w.
 func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOptions) (*report.Report, error) {
-	rows, err := RosterRows(ctx, src.Roster)
+	rows, err := ReportRoster(ctx, src.Roster)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +308,7 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	if err != nil {
 		return nil, err
 	}
-	rep, err := report.Compute(rows, records(scope), cfg)
+	rep, err := computeReport(rows, records(scope), opt.Revisions, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +330,7 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 			if err != nil {
 				return nil, err
 			}
-			wr, err := report.Compute(rows, records(ws), cfg)
+			wr, err := computeReport(rows, records(ws), opt.Revisions, cfg)
 			if err != nil {
 				return nil, err
 			}
@@ -335,6 +355,58 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 		return nil, fmt.Errorf("write report: %w", err)
 	}
 	return rep, nil
+}
+
+// computeReport computes the report over the roster and the records of revisions revs:
+// streaming, when the store gives one revision per interview (approved or latest).
+func computeReport(ro *report.Roster, records iter.Seq2[*survey.Record, error], revs survey.RevisionSet, cfg report.Config) (*report.Report, error) {
+	n := 0
+	rep, err := report.ComputeRoster(ro, oneRevision(records, revs, &n), cfg)
+	if err != nil {
+		return nil, err
+	}
+	rep.Counts.Records = n
+	return rep, nil
+}
+
+// oneRevision returns records with one revision per interview: as they are, unless revs
+// is all, when the highest revision of each is found in memory first. n counts the records
+// read.
+func oneRevision(records iter.Seq2[*survey.Record, error], revs survey.RevisionSet, n *int) iter.Seq2[*survey.Record, error] {
+	if revs != survey.RevisionsAll {
+		return func(yield func(*survey.Record, error) bool) {
+			for r, err := range records {
+				if err == nil {
+					*n++
+				}
+				if !yield(r, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+	return func(yield func(*survey.Record, error) bool) {
+		var latest []*survey.Record
+		at := map[string]int{}
+		for r, err := range records {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			*n++
+			if i, ok := at[r.ID]; !ok {
+				at[r.ID] = len(latest)
+				latest = append(latest, r)
+			} else if r.Revision > latest[i].Revision {
+				latest[i] = r
+			}
+		}
+		for _, r := range latest {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
 }
 
 // reportForms returns the published form versions whose interviews feed the report (they

@@ -36,40 +36,51 @@ type ResponseOptions struct {
 // reporting period (rows is the whole roster), the stored attempts and the chosen
 // revisions of the interviews of the scope's wave, with its assignments, and e (nil: estimated by the proportion method). The
 // indicator report and the response section call it alike, so both give the same rates.
-func computeResponse(ctx context.Context, src Sources, rows []*survey.Respondent, revs survey.RevisionSet, study report.Config, e *float64, threshold float64, scope waveScope) (*report.Response, error) {
-	all, err := allAttempts(ctx, src.Attempts)
-	if err != nil {
-		return nil, err
-	}
-	var list []*survey.Attempt
-	for _, a := range all {
-		if scope.holds(a.At) {
-			list = append(list, a)
-		}
-	}
+func computeResponse(ctx context.Context, src Sources, rows *report.Roster, revs survey.RevisionSet, study report.Config, e *float64, threshold float64, scope waveScope) (*report.Response, error) {
 	cfg := report.ResponseConfig{E: -1, Threshold: threshold}
 	if e != nil {
 		cfg.E = *e
 	}
 	cfg.Assignments = scope.assignments
 	if cfg.Assignments == nil {
+		var err error
 		if cfg.Assignments, err = assignments(ctx, src.Roster); err != nil {
 			return nil, err
 		}
 	}
-	var in []*survey.Respondent
-	for _, r := range rows {
-		if study.InPeriod(r) {
-			in = append(in, r)
+	records := scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs}))
+	var n int
+	records = oneRevision(records, revs, &n)
+	attempts := func(yield func(*survey.Attempt, error) bool) {
+		if src.Attempts == nil {
+			return
+		}
+		const pageSize = 5000
+		var after int64
+		for {
+			page, err := src.Attempts.List(ctx, survey.AttemptFilter{After: after, Limit: pageSize})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, a := range page {
+				if scope.holds(a.At) && !yield(a, nil) {
+					return
+				}
+			}
+			if len(page) < pageSize {
+				return
+			}
+			after = page[len(page)-1].Seq
 		}
 	}
-	return report.ComputeResponse(in, list, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs})), cfg)
+	return report.ComputeResponseRoster(rows, study, attempts, records, cfg)
 }
 
 // WriteResponse computes the response rates over the roster, the stored attempts and
 // the chosen revisions of the interviews and writes them to w.
 func WriteResponse(ctx context.Context, w io.Writer, src Sources, opt ResponseOptions) (*report.Response, error) {
-	rows, err := RosterRows(ctx, src.Roster)
+	rows, err := ReportRoster(ctx, src.Roster)
 	if err != nil {
 		return nil, err
 	}

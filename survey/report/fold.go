@@ -1,0 +1,1015 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"tracer/forms/builtin"
+	"tracer/survey"
+)
+
+// member is one person of T as the report folds them: the roster row that describes them,
+// whether they passed and were reached, and their counted interview (an index into the
+// answers, -1 when none).
+type member struct {
+	rep      int32 // the roster row describing the person
+	first    int32 // the person's first roster row
+	ans      int32
+	pass     bool
+	reached  bool
+	multiple bool // more than one valid interview: see the supersession list
+}
+
+// Bits of summary.flags: the person's statuses and what each indicator reads of the
+// counted interview.
+const (
+	fA uint32 = 1 << iota
+	fW
+	fO
+	fSE
+	fOJT
+	fU
+	fED
+	fUMKIn      // in indicator 17's denominator
+	fUMKMet     // income ≥ UMK
+	fUMK120     // income ≥ 1.2 × UMK
+	fUMKUnknown // a full-time wage worker whose regency and year have no UMK
+	fMatchAns
+	fMatch12
+	fMatch123
+	fSkillAns
+	fSkill12
+	fJobSatAns
+	fJobSat12
+	fContractAns
+	fFormal
+	fCertAssessed // the interview's cert_assessed is yes
+	fCertCompetent
+	fBizOK
+	fEntryDen
+	fNPS
+)
+
+// summary is the part of a counted (valid) interview the indicators read, without its
+// answers: a few bytes per respondent instead of the interview's answers.
+type summary struct {
+	id                       [16]byte // a canonical UUID's bytes; idText otherwise
+	idText                   uint32   // 1 + index into engine.idTexts, 0 for a UUID
+	date                     int32    // days since 1970-01-01, noDate when not answered
+	rev                      int32
+	finalSec                 int64
+	finalNsec                int32
+	flags                    uint32
+	scores                   uint32 // 3 bits per satisfaction item, then recommend + 1 in 4 bits
+	months, firstJob, income float64
+	workers                  int64
+	domicile, workRegency    uint32 // interned answers, 0 when not answered
+	sector, occupation, empl uint32
+	howFound                 uint32
+}
+
+const noDate = math.MinInt32
+
+func dayNumber(t time.Time) int32 {
+	if t.IsZero() {
+		return noDate
+	}
+	return int32(t.Unix() / 86400)
+}
+
+func dayTime(d int32) time.Time {
+	if d == noDate {
+		return time.Time{}
+	}
+	return time.Unix(int64(d)*86400, 0).UTC()
+}
+
+func (s *summary) has(f uint32) bool { return s.flags&f != 0 }
+
+// sat returns the 1-5 answer of satisfaction item i, 0 when not a score.
+func (s *summary) sat(i int) int { return int(s.scores>>(3*i)) & 7 }
+
+// recommend returns the 0-10 answer, -1 when not one.
+func (s *summary) recommend() int { return int(s.scores>>12)&15 - 1 }
+
+// dict interns strings: 0 is "".
+type dict struct {
+	index map[string]uint32
+	strs  []string
+}
+
+func newDict() *dict { return &dict{index: map[string]uint32{"": 0}, strs: []string{""}} }
+
+func (d *dict) id(s string) uint32 {
+	if i, ok := d.index[s]; ok {
+		return i
+	}
+	i := uint32(len(d.strs))
+	d.strs = append(d.strs, s)
+	d.index[s] = i
+	return i
+}
+
+// lostInterview is a valid interview that competed for a person: the keys of later.
+type lostInterview struct {
+	person int32
+	id     string
+	date   int32
+	final  time.Time
+	rev    int
+}
+
+// engine folds the interviews into the persons of T.
+type engine struct {
+	ro      *Roster
+	cfg     Config
+	members []member
+	rowOf   []int32 // per roster row, its member; -1 outside the period
+	byKey   []int32 // in-period rows by person key (NIK, else roster id)
+	answers []summary
+	idTexts []string
+	dict    *dict
+	// competing are the valid interviews of persons with more than one.
+	competing []lostInterview
+	counts    Counts
+}
+
+// personKey is the key Compute groups roster rows by: the NIK, else the roster id.
+func (e *engine) personKey(row int32) (byte, []byte) {
+	if n := e.ro.niks.bytes(row); len(n) > 0 {
+		return 'n', n
+	}
+	return 'i', e.ro.ids.bytes(row)
+}
+
+func (e *engine) compareKeys(a, b int32) int {
+	ka, sa := e.personKey(a)
+	kb, sb := e.personKey(b)
+	return cmp.Or(cmp.Compare(ka, kb), compareBytes(sa, sb))
+}
+
+func sortRows(rows []int32, f func(a, b int32) int) {
+	slices.SortFunc(rows, func(a, b int32) int { return cmp.Or(f(a, b), cmp.Compare(a, b)) })
+}
+
+// newEngine makes T from the roster rows in cfg's period: persons by NIK (else roster id),
+// each described by a row they passed in, the latest such.
+func newEngine(ro *Roster, cfg Config) *engine {
+	e := &engine{ro: ro, cfg: cfg, dict: newDict(), rowOf: make([]int32, ro.Len())}
+	e.counts.RosterRows = ro.Len()
+	for i := range e.rowOf {
+		e.rowOf[i] = -1
+		if ro.inPeriod(cfg, int32(i)) {
+			e.byKey = append(e.byKey, int32(i))
+		}
+	}
+	sortRows(e.byKey, e.compareKeys)
+	for i := 0; i < len(e.byKey); {
+		j := i + 1
+		for j < len(e.byKey) && e.compareKeys(e.byKey[i], e.byKey[j]) == 0 {
+			j++
+		}
+		// e.byKey[i:j] are one person's rows in roster order.
+		m := member{rep: e.byKey[i], first: e.byKey[i], ans: -1}
+		a := ro.row(m.rep)
+		m.pass = a.completion == "pass"
+		end := a.trainingEnd
+		for _, r := range e.byKey[i+1 : j] {
+			b := ro.row(r)
+			pass := b.completion == "pass"
+			if pass && !m.pass || pass == m.pass && b.trainingEnd.After(end) {
+				m.rep, end = r, b.trainingEnd
+			}
+			m.pass = m.pass || pass
+		}
+		for _, r := range e.byKey[i:j] {
+			e.rowOf[r] = int32(len(e.members))
+		}
+		e.members = append(e.members, m)
+		i = j
+	}
+	return e
+}
+
+// byRoster returns the member whose roster row has id, -1 when none in the period.
+func (e *engine) byRoster(id string) int32 {
+	rows := e.ro.rowsWithID(id)
+	for k := len(rows) - 1; k >= 0; k-- {
+		if m := e.rowOf[rows[k]]; m >= 0 {
+			return m
+		}
+	}
+	return -1
+}
+
+// byNIK returns the member with NIK nik, -1 when none.
+func (e *engine) byNIK(nik string) int32 {
+	k := sort.Search(len(e.byKey), func(i int) bool {
+		kind, s := e.personKey(e.byKey[i])
+		return kind > 'n' || kind == 'n' && string(s) >= nik
+	})
+	if k < len(e.byKey) {
+		if kind, s := e.personKey(e.byKey[k]); kind == 'n' && string(s) == nik {
+			return e.rowOf[e.byKey[k]]
+		}
+	}
+	return -1
+}
+
+// add counts one interview record (the one revision of its interview that counts).
+func (e *engine) add(rec *survey.Record) {
+	e.counts.Records++
+	e.counts.Interviews++
+	iv := extract(rec)
+	p := e.byRoster(iv.resp)
+	if p < 0 && iv.resp == "" {
+		if p = e.byRoster(iv.v[builtin.RosterID]); p < 0 && iv.v[builtin.NIK] != "" {
+			p = e.byNIK(survey.NormalizeNIK(iv.v[builtin.NIK]))
+		}
+	}
+	if p < 0 {
+		e.counts.Unlinked++
+		return
+	}
+	m := &e.members[p]
+	m.reached = true
+	if !iv.valid {
+		return
+	}
+	if m.ans < 0 {
+		m.ans = int32(len(e.answers))
+		e.answers = append(e.answers, e.summarize(m, iv))
+		return
+	}
+	e.counts.Superseded++
+	cur := &e.answers[m.ans]
+	if !m.multiple {
+		m.multiple = true
+		e.competing = append(e.competing, e.lost(p, cur))
+	}
+	e.competing = append(e.competing, lostInterview{person: p, id: iv.id, date: dayNumber(iv.date), final: iv.final, rev: iv.rev})
+	if e.later(iv, cur) {
+		*cur = e.summarize(m, iv)
+	}
+}
+
+func (e *engine) lost(p int32, s *summary) lostInterview {
+	return lostInterview{person: p, id: e.idOf(s), date: s.date, final: time.Unix(s.finalSec, int64(s.finalNsec)).UTC(), rev: int(s.rev)}
+}
+
+// later is the package's later with b summarized.
+func (e *engine) later(a *interview, b *summary) bool {
+	return later(a, &interview{id: e.idOf(b), rev: int(b.rev), date: dayTime(b.date), final: time.Unix(b.finalSec, int64(b.finalNsec)).UTC()})
+}
+
+func (e *engine) idOf(s *summary) string {
+	if s.idText > 0 {
+		return e.idTexts[s.idText-1]
+	}
+	return formatUUID(s.id)
+}
+
+// summarize derives what the indicators read of the valid interview iv of member m.
+func (e *engine) summarize(m *member, iv *interview) summary {
+	a := e.ro.row(m.rep)
+	p := &person{row: &survey.Respondent{}, pass: m.pass, trainingEnd: a.trainingEnd, iv: iv, reached: true}
+	var c Counts
+	derive(p, e.cfg, time.Time{}, &c)
+	v := iv.v
+	s := summary{date: dayNumber(iv.date), rev: int32(iv.rev), finalSec: iv.final.Unix(), finalNsec: int32(iv.final.Nanosecond()),
+		months: p.months, firstJob: p.firstJob, income: p.income}
+	if u, ok := parseUUID(iv.id); ok {
+		s.id = u
+	} else {
+		e.idTexts = append(e.idTexts, iv.id)
+		s.idText = uint32(len(e.idTexts))
+	}
+	set := func(f uint32, b bool) {
+		if b {
+			s.flags |= f
+		}
+	}
+	set(fA, p.a)
+	set(fW, p.w)
+	set(fO, p.o)
+	set(fSE, p.se)
+	set(fOJT, p.ojt)
+	set(fU, p.u)
+	set(fED, p.ed)
+	set(fUMKUnknown, c.UMKUnknown > 0)
+	if wage, ok := umkOf(p, e.cfg); ok {
+		s.flags |= fUMKIn
+		set(fUMKMet, p.income >= wage)
+		set(fUMK120, p.income >= 1.2*wage)
+	}
+	if x := v[builtin.JobMatch]; x != "" {
+		s.flags |= fMatchAns
+		set(fMatch12, in(x, "1", "2"))
+		set(fMatch123, in(x, "1", "2", "3"))
+	}
+	if x := v[builtin.SkillUse]; x != "" {
+		s.flags |= fSkillAns
+		set(fSkill12, in(x, "1", "2"))
+	}
+	if x := v[builtin.JobSatisfaction]; x != "" {
+		s.flags |= fJobSatAns
+		set(fJobSat12, in(x, "1", "2"))
+	}
+	if x := v[builtin.Contract]; x != "" {
+		s.flags |= fContractAns
+		set(fFormal, in(x, "pkwtt", "pkwt"))
+	}
+	set(fCertAssessed, v[builtin.CertAssessed] == "yes")
+	set(fCertCompetent, v[builtin.CertResult] == "competent")
+	if w, ok := atoi(v[builtin.BizPaidWorkers]); ok {
+		s.flags |= fBizOK
+		s.workers = int64(w)
+	}
+	set(fEntryDen, in(v[builtin.StatusBefore], "4", "5", "6", "7"))
+	for i, item := range satItems {
+		if sc, ok := atoi(v[item.field]); ok && sc >= 1 && sc <= 5 {
+			s.scores |= uint32(sc) << (3 * i)
+		}
+	}
+	if r, ok := atoi(v[builtin.Recommend]); ok && r >= 0 && r <= 10 {
+		s.flags |= fNPS
+		s.scores |= uint32(r+1) << 12
+	}
+	s.domicile = e.dict.id(v[builtin.DomicileRegency])
+	s.workRegency = e.dict.id(v[builtin.WorkRegency])
+	s.sector = e.dict.id(v[builtin.SectorKBLI])
+	s.occupation = e.dict.id(v[builtin.OccupationKBJI])
+	s.empl = e.dict.id(v[builtin.EmployerType])
+	s.howFound = e.dict.id(v[builtin.HowFound])
+	return s
+}
+
+// attr is member m's breakdown attribute d, Unknown when missing.
+func (e *engine) attr(m *member, d Dimension, asOf time.Time) string {
+	a := e.ro.row(m.rep)
+	var s *summary
+	if m.ans >= 0 {
+		s = &e.answers[m.ans]
+	}
+	var v string
+	switch d {
+	case ByKejuruan:
+		v = a.kejuruan
+	case ByProgram:
+		v = a.program
+	case ByInstitution:
+		v = a.institution
+	case ByBatch:
+		v = a.batch
+	case ByBudgetYear:
+		v = a.budgetYear
+	case ByFunding:
+		v = a.funding
+	case BySex:
+		v = a.sex
+	case ByEducation:
+		v = a.education
+	case ByRegency:
+		v = a.regency
+		if s != nil && s.domicile != 0 {
+			v = e.dict.strs[s.domicile]
+		}
+	case ByWorkRegency:
+		if s != nil {
+			v = e.dict.strs[s.workRegency]
+		}
+	case ByYear:
+		if !a.trainingEnd.IsZero() {
+			v = strconv.Itoa(a.trainingEnd.Year())
+		}
+	case ByAge:
+		v = a.ageGroup
+	case ByWindow:
+		mo := math.NaN()
+		if s != nil {
+			mo = s.months
+		}
+		if math.IsNaN(mo) && !a.trainingEnd.IsZero() && !asOf.IsZero() {
+			mo = monthsBetween(a.trainingEnd, asOf)
+		}
+		v = window(mo, e.cfg.Windows)
+	}
+	if v == "" {
+		return Unknown
+	}
+	return v
+}
+
+// acc accumulates the indicators of one cell, person by person.
+type acc struct {
+	n                                                Populations
+	wa, ws                                           float64
+	atCompletion, nt                                 int
+	within                                           [][2]int
+	match12, match123, matchDen, skill, skillDen     int
+	jobSat, jobSatDen, umk, umk120, umkDen           int
+	formal, contractDen, assessed, competent, bizDen int
+	workers                                          int
+	entry, entryDen, promoters, detractors, npsDen   int
+	satSum                                           [4]float64
+	satTop, satDen                                   [4]int
+	ts, incA, incW, incSE                            []float64
+	keepValues                                       bool
+}
+
+// add counts member m, whose counted interview is s (nil when none), weighted w.
+func (c *acc) add(e *engine, m *member, s *summary, w float64) {
+	n := &c.n
+	n.T++
+	if m.pass {
+		a := e.ro.row(m.rep)
+		ca, cr := a.certAssessed, a.certResult
+		if ca == "" && s != nil {
+			ca, cr = "", ""
+			if s.has(fCertAssessed) {
+				ca = "yes"
+			}
+			if s.has(fCertCompetent) {
+				cr = "competent"
+			}
+		}
+		if ca == "yes" {
+			c.assessed++
+			if cr == "competent" {
+				c.competent++
+			}
+		}
+	}
+	if !m.pass {
+		return
+	}
+	n.G++
+	if m.reached {
+		n.Reached++
+	}
+	if s == nil {
+		return
+	}
+	n.S++
+	a, u, ojt := s.has(fA), s.has(fU), s.has(fOJT)
+	if a {
+		n.A++
+	}
+	if s.has(fW) {
+		n.W++
+	}
+	if s.has(fO) {
+		n.O++
+	}
+	if s.has(fSE) {
+		n.SE++
+	}
+	if ojt {
+		n.OJT++
+	}
+	if u {
+		n.U++
+	}
+	if s.has(fED) {
+		n.ED++
+	}
+	if !a && !u && !(ojt && !e.cfg.PaidOJTAbsorbed) {
+		n.I++
+	}
+	c.ws += w
+	if a {
+		c.wa += w
+	}
+	if !math.IsNaN(s.firstJob) {
+		t := s.firstJob
+		if t <= 0 {
+			t = 0
+			c.atCompletion++
+		}
+		c.nt++
+		if c.keepValues {
+			c.ts = append(c.ts, t)
+		}
+	}
+	if c.within == nil {
+		c.within = make([][2]int, len(e.cfg.Windows))
+	}
+	for i, k := range e.cfg.Windows {
+		if math.IsNaN(s.months) || s.months < float64(k) {
+			continue
+		}
+		c.within[i][1]++
+		if !math.IsNaN(s.firstJob) && math.Max(s.firstJob, 0) <= float64(k) {
+			c.within[i][0]++
+		}
+	}
+	if a {
+		if s.has(fMatchAns) {
+			c.matchDen++
+			if s.has(fMatch12) {
+				c.match12++
+			}
+			if s.has(fMatch123) {
+				c.match123++
+			}
+		}
+		if s.has(fSkillAns) {
+			c.skillDen++
+			if s.has(fSkill12) {
+				c.skill++
+			}
+		}
+		if s.has(fJobSatAns) {
+			c.jobSatDen++
+			if s.has(fJobSat12) {
+				c.jobSat++
+			}
+		}
+		if !math.IsNaN(s.income) && c.keepValues {
+			c.incA = append(c.incA, s.income)
+			if s.has(fW) {
+				c.incW = append(c.incW, s.income)
+			}
+			if s.has(fSE) {
+				c.incSE = append(c.incSE, s.income)
+			}
+		}
+	}
+	if s.has(fUMKIn) {
+		c.umkDen++
+		if s.has(fUMKMet) {
+			c.umk++
+		}
+		if s.has(fUMK120) {
+			c.umk120++
+		}
+	}
+	if s.has(fW) && s.has(fContractAns) {
+		c.contractDen++
+		if s.has(fFormal) {
+			c.formal++
+		}
+	}
+	if s.has(fSE) && s.has(fBizOK) {
+		c.workers += int(s.workers)
+		c.bizDen++
+	}
+	if s.has(fEntryDen) {
+		c.entryDen++
+		if a {
+			c.entry++
+		}
+	}
+	for i := range satItems {
+		if sc := s.sat(i); sc >= 1 {
+			c.satDen[i]++
+			c.satSum[i] += float64(6 - sc)
+			if sc <= 2 {
+				c.satTop[i]++
+			}
+		}
+	}
+	if s.has(fNPS) {
+		c.npsDen++
+		switch r := s.recommend(); {
+		case r >= 9:
+			c.promoters++
+		case r <= 6:
+			c.detractors++
+		}
+	}
+}
+
+// cell returns the cell's indicators in report order; its medians come from the values
+// kept (keepValues).
+func (c *acc) cell(key string, cfg Config) Cell {
+	out := Cell{Key: key, N: c.n}
+	n := &out.N
+	add := func(v Value) { out.Values = append(out.Values, v) }
+	add(rate("response_rate", n.S, n.G))
+	add(rate("contact_rate", n.Reached, n.G))
+	add(rate("absorption", n.A, n.S))
+	if cfg.Weights {
+		v := Value{ID: "absorption_weighted", Num: c.wa, Den: n.S, Flag: flag(n.S)}
+		if n.S >= 10 && c.ws > 0 {
+			pct := 100 * c.wa / c.ws
+			v.Pct = &pct
+		}
+		add(v)
+	}
+	add(rate("absorption_cohort", n.A, n.G))
+	add(rate("absorption_trainee", n.A, n.T))
+	add(rate("wage_employment", n.W, n.S))
+	add(rate("self_employment", n.SE, n.S))
+	add(rate("absorbed_industry", n.W, n.A))
+	add(rate("absorbed_self", n.SE, n.A))
+	if cfg.PaidOJTAbsorbed {
+		add(rate("absorbed_ojt", n.OJT, n.A))
+	}
+	add(rate("overseas", n.O, n.S))
+	add(rate("overseas_absorbed", n.O, n.A))
+	add(rate("unemployment", n.U, n.A+n.U))
+	add(rate("neet", neet(n), n.S))
+	add(median("first_job_months", c.ts))
+	add(rate("employed_at_completion", c.atCompletion, c.nt))
+	for i, k := range cfg.Windows {
+		var w [2]int
+		if c.within != nil {
+			w = c.within[i]
+		}
+		add(rate("employed_within_"+strconv.Itoa(k), w[0], w[1]))
+	}
+	add(rate("job_match", c.match12, c.matchDen))
+	add(rate("job_match_top3", c.match123, c.matchDen))
+	add(rate("relevant_employment", c.match12, n.S))
+	add(rate("skill_use", c.skill, c.skillDen))
+	add(median("income_median", c.incA))
+	add(median("income_median_wage", c.incW))
+	add(median("income_median_self", c.incSE))
+	add(rate("umk", c.umk, c.umkDen))
+	add(rate("umk_120", c.umk120, c.umkDen))
+	add(rate("formal_contract", c.formal, c.contractDen))
+	add(rate("cert_coverage", c.assessed, n.G))
+	add(rate("cert_pass", c.competent, c.assessed))
+	mean := math.NaN()
+	if c.bizDen > 0 {
+		mean = float64(c.workers) / float64(c.bizDen)
+	}
+	add(stat("biz_jobs", float64(c.workers), c.bizDen, mean))
+	add(rate("net_entry", c.entry, c.entryDen))
+	for i, item := range satItems {
+		mean := math.NaN()
+		if c.satDen[i] > 0 {
+			mean = c.satSum[i] / float64(c.satDen[i])
+		}
+		add(stat(item.id+"_mean", c.satSum[i], c.satDen[i], mean))
+		add(rate(item.id+"_top2", c.satTop[i], c.satDen[i]))
+	}
+	nps := math.NaN()
+	if c.npsDen > 0 {
+		nps = 100 * float64(c.promoters-c.detractors) / float64(c.npsDen)
+	}
+	add(stat("nps", float64(c.promoters-c.detractors), c.npsDen, nps))
+	add(rate("job_sat_top2", c.jobSat, c.jobSatDen))
+	return out
+}
+
+// ComputeRoster builds the report from the roster and the interview records, one record
+// per interview (the revision that counts, as a store's approved or latest revisions
+// give), in any order. It holds the roster compactly and, per person of T, a summary of
+// the interview that counts (about 130 bytes), never the records: the medians keep the
+// values of one breakdown at a time. It stops at an error yielded by records.
+func ComputeRoster(ro *Roster, records iter.Seq2[*survey.Record, error], cfg Config) (*Report, error) {
+	cfg = withDefaults(cfg)
+	e := newEngine(ro, cfg)
+	for rec, err := range records {
+		if err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
+		e.add(rec)
+	}
+	return e.report()
+}
+
+// withDefaults fills the defaults of cfg's tables, windows and breakdowns.
+func withDefaults(cfg Config) Config {
+	if cfg.UMK == nil {
+		cfg.UMK, cfg.UMKName = DefaultUMK(), "built-in"
+	}
+	if cfg.BandMidpoints == nil {
+		cfg.BandMidpoints = DefaultBandMidpoints()
+	}
+	if len(cfg.Windows) == 0 {
+		cfg.Windows = []int{3, 6, 12}
+	}
+	cfg.Windows = append([]int(nil), cfg.Windows...)
+	sort.Ints(cfg.Windows)
+	if cfg.By == nil {
+		cfg.By = Dimensions
+	}
+	return cfg
+}
+
+func (e *engine) report() (*Report, error) {
+	cfg := e.cfg
+	rep := &Report{Settings: Settings{PaidOJTAbsorbed: cfg.PaidOJTAbsorbed, Windows: cfg.Windows, BandMidpoints: cfg.BandMidpoints,
+		UMK: cfg.UMKName, Study: cfg.Study}, Counts: e.counts}
+	if !cfg.From.IsZero() {
+		rep.Settings.From = cfg.From.Format(time.DateOnly)
+	}
+	if !cfg.To.IsZero() {
+		rep.Settings.To = cfg.To.Format(time.DateOnly)
+	}
+	// Persons in the order of their describing rows' roster ids (then their first rows),
+	// as the cells sum them.
+	order := make([]int32, len(e.members))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sortRows(order, func(a, b int32) int {
+		ma, mb := &e.members[a], &e.members[b]
+		return cmp.Or(compareBytes(e.ro.ids.bytes(ma.rep), e.ro.ids.bytes(mb.rep)), cmp.Compare(ma.first, mb.first))
+	})
+	rep.Superseded = e.supersessions(order)
+	asOf, source := cfg.AsOf, "study"
+	if asOf.IsZero() {
+		asOf, source = e.medianDate(), "median interview date"
+	}
+	if !asOf.IsZero() {
+		rep.Settings.AsOf, rep.Settings.AsOfSource = asOf.Format(time.DateOnly), source
+	}
+	rep.Settings.Weights = cfg.Weights
+	for i := range e.members {
+		m := &e.members[i]
+		if m.ans < 0 {
+			continue
+		}
+		s := &e.answers[m.ans]
+		if s.has(fUMKUnknown) {
+			rep.Counts.UMKUnknown++
+		}
+		if m.pass && !math.IsNaN(s.firstJob) {
+			rep.FirstJob[firstJobBin(s.firstJob)]++
+		}
+	}
+	weight := func(*member) float64 { return 0 }
+	if cfg.Weights {
+		rep.Weights, weight = e.weights()
+	}
+	fold := func(key func(m *member) string, keep bool) map[string]*acc {
+		cells := map[string]*acc{}
+		for _, i := range order {
+			m := &e.members[i]
+			k := key(m)
+			c := cells[k]
+			if c == nil {
+				c = &acc{keepValues: keep}
+				cells[k] = c
+			}
+			var s *summary
+			if m.ans >= 0 {
+				s = &e.answers[m.ans]
+			}
+			c.add(e, m, s, weight(m))
+		}
+		return cells
+	}
+	total := fold(func(*member) string { return "total" }, true)["total"]
+	if total == nil {
+		total = &acc{}
+	}
+	rep.Total = total.cell("total", cfg)
+	for _, d := range cfg.By {
+		// One breakdown at a time, so only its cells' median values are held.
+		cells := fold(func(m *member) string { return e.attr(m, d, asOf) }, true)
+		keys := make([]string, 0, len(cells))
+		for k := range cells {
+			keys = append(keys, k)
+		}
+		sortKeys(d, keys)
+		b := Breakdown{Dimension: d}
+		for _, k := range keys {
+			c := cells[k].cell(k, cfg)
+			if cfg.Labels != nil {
+				c.Label = cfg.Labels(d, k)
+			}
+			b.Cells = append(b.Cells, c)
+		}
+		rep.Breakdowns = append(rep.Breakdowns, b)
+	}
+	rep.Distributions = e.distributions()
+	return rep, nil
+}
+
+// supersessions lists the valid interviews that lost to a later one of the same person,
+// as Compute always has: each person's competing interviews taken in id order.
+func (e *engine) supersessions(order []int32) []Supersession {
+	if len(e.competing) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(e.competing, func(a, b lostInterview) int {
+		return cmp.Or(cmp.Compare(a.person, b.person), strings.Compare(a.id, b.id))
+	})
+	by := map[int32][]lostInterview{}
+	for i := 0; i < len(e.competing); {
+		j := i
+		for j < len(e.competing) && e.competing[j].person == e.competing[i].person {
+			j++
+		}
+		by[e.competing[i].person] = e.competing[i:j]
+		i = j
+	}
+	var out []Supersession
+	for _, p := range order {
+		ivs := by[p]
+		if len(ivs) == 0 {
+			continue
+		}
+		key := func(l lostInterview) *interview {
+			return &interview{id: l.id, rev: l.rev, date: dayTime(l.date), final: l.final}
+		}
+		cur := ivs[0]
+		var lost []lostInterview
+		for _, l := range ivs[1:] {
+			if later(key(l), key(cur)) {
+				lost = append(lost, cur)
+				cur = l
+			} else {
+				lost = append(lost, l)
+			}
+		}
+		rid := e.ro.ids.str(e.members[p].rep)
+		for _, l := range lost {
+			out = append(out, Supersession{RosterID: rid, Interview: l.id, Date: dateText(dayTime(l.date)), By: cur.id, ByDate: dateText(dayTime(cur.date))})
+		}
+	}
+	return out
+}
+
+// medianDate returns the median interview date of the counted interviews of the
+// graduates (the lower middle one of an even count), zero when none has a date.
+func (e *engine) medianDate() time.Time {
+	days := map[int32]int{}
+	n := 0
+	for i := range e.members {
+		m := &e.members[i]
+		if m.pass && m.ans >= 0 && e.answers[m.ans].date != noDate {
+			days[e.answers[m.ans].date]++
+			n++
+		}
+	}
+	if n == 0 {
+		return time.Time{}
+	}
+	ds := make([]int32, 0, len(days))
+	for d := range days {
+		ds = append(ds, d)
+	}
+	slices.Sort(ds)
+	k := (n - 1) / 2
+	for _, d := range ds {
+		if k < days[d] {
+			return dayTime(d)
+		}
+		k -= days[d]
+	}
+	return time.Time{}
+}
+
+// weights returns |G_cell|/|S_cell| by kejuruan × sex and each member's weight.
+func (e *engine) weights() ([]Weight, func(*member) float64) {
+	type key struct{ k, s string }
+	g, s := map[key]int{}, map[key]int{}
+	keyOf := func(m *member) key {
+		return key{e.attr(m, ByKejuruan, time.Time{}), e.attr(m, BySex, time.Time{})}
+	}
+	for i := range e.members {
+		m := &e.members[i]
+		if !m.pass {
+			continue
+		}
+		k := keyOf(m)
+		g[k]++
+		if m.ans >= 0 {
+			s[k]++
+		}
+	}
+	var out []Weight
+	for k, gn := range g {
+		w := Weight{Kejuruan: k.k, Sex: k.s, G: gn, S: s[k]}
+		if w.S > 0 {
+			w.Weight = float64(gn) / float64(w.S)
+		}
+		out = append(out, w)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kejuruan != out[j].Kejuruan {
+			return out[i].Kejuruan < out[j].Kejuruan
+		}
+		return out[i].Sex < out[j].Sex
+	})
+	return out, func(m *member) float64 {
+		if !m.pass || m.ans < 0 {
+			return 0
+		}
+		k := keyOf(m)
+		return float64(g[k]) / float64(s[k])
+	}
+}
+
+// distributions computes indicator 24 over all respondents: KBLI category, KBJI group and
+// employer type of the absorbed, and how the wage-employed found their job (multi-select:
+// the share of W naming each option).
+func (e *engine) distributions() []Distribution {
+	var out []Distribution
+	for _, q := range []struct {
+		id, field string
+		answer    func(*summary) uint32
+		wage      bool
+		multi     bool
+	}{
+		{"sector_kbli", builtin.SectorKBLI, func(s *summary) uint32 { return s.sector }, false, false},
+		{"occupation_kbji", builtin.OccupationKBJI, func(s *summary) uint32 { return s.occupation }, false, false},
+		{"employer_type", builtin.EmployerType, func(s *summary) uint32 { return s.empl }, false, false},
+		{"how_found", builtin.HowFound, func(s *summary) uint32 { return s.howFound }, true, true},
+	} {
+		counts := map[string]int{}
+		den := 0
+		for i := range e.members {
+			m := &e.members[i]
+			if !m.pass || m.ans < 0 {
+				continue
+			}
+			s := &e.answers[m.ans]
+			if !s.has(fA) || q.wage && !s.has(fW) {
+				continue
+			}
+			v := e.dict.strs[q.answer(s)]
+			if q.multi {
+				den++
+				for _, c := range strings.Fields(v) {
+					counts[c]++
+				}
+				continue
+			}
+			if v != "" {
+				den++
+				counts[v]++
+			}
+		}
+		d := Distribution{ID: q.id, Den: den, Flag: flag(den)}
+		for code, num := range counts {
+			sh := Share{Code: code, Num: num}
+			if e.cfg.Labels != nil {
+				sh.Label = e.cfg.Labels(Dimension(q.field), code)
+			}
+			if den >= 10 {
+				pct := 100 * float64(num) / float64(den)
+				sh.Pct = &pct
+			}
+			d.Items = append(d.Items, sh)
+		}
+		sort.Slice(d.Items, func(i, j int) bool {
+			if d.Items[i].Num != d.Items[j].Num {
+				return d.Items[i].Num > d.Items[j].Num
+			}
+			return d.Items[i].Code < d.Items[j].Code
+		})
+		out = append(out, d)
+	}
+	return out
+}
+
+// parseUUID reads a canonical lower-case UUID (8-4-4-4-12 hex digits) into bytes whose
+// order is the text's order.
+func parseUUID(s string) ([16]byte, bool) {
+	var u [16]byte
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
+	}
+	j := 0
+	for i := 0; i < 36; {
+		if s[i] == '-' {
+			i++
+			continue
+		}
+		hi, ok1 := hexDigit(s[i])
+		lo, ok2 := hexDigit(s[i+1])
+		if !ok1 || !ok2 {
+			return u, false
+		}
+		u[j] = hi<<4 | lo
+		j++
+		i += 2
+	}
+	return u, true
+}
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	}
+	return 0, false
+}
+
+func formatUUID(u [16]byte) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, 0, 36)
+	for i, x := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b = append(b, '-')
+		}
+		b = append(b, digits[x>>4], digits[x&15])
+	}
+	return string(b)
+}

@@ -1,0 +1,157 @@
+package report
+
+import (
+	"strings"
+	"time"
+
+	"tracer/survey"
+)
+
+// Roster is the roster as the report keeps it while it streams the interviews: the roster
+// id and NIK of each row as bytes in one buffer, and the attributes the report reads
+// (kejuruan, programme, batch, funding, sex, regency, training end, completion, age group,
+// certification columns) shared by every row that has the same ones. A million rows take
+// about 40 bytes each besides their ids; nothing of a row's name, phone or other columns
+// is kept. Build it with NewRoster and Add, row by row in roster order.
+type Roster struct {
+	ids, niks strbuf
+	attr      []uint32 // per row, into attrs
+	attrs     []rowAttrs
+	attrIndex map[rowAttrs]uint32
+	// byID holds the row indexes sorted by roster id, then row; made on first use.
+	byID []int32
+}
+
+// rowAttrs are the attributes of a roster row the report and the response rates read.
+type rowAttrs struct {
+	kejuruan, program, institution, batch, budgetYear, funding, sex, regency, education string
+	trainingEndText                                                                     string
+	completion, certAssessed, certResult                                                string
+	ageGroup                                                                            string
+	trainingEnd                                                                         time.Time
+}
+
+// strbuf holds many short strings in one buffer.
+type strbuf struct {
+	b   []byte
+	end []uint32
+}
+
+func (t *strbuf) add(s string) {
+	t.b = append(t.b, s...)
+	t.end = append(t.end, uint32(len(t.b)))
+}
+
+func (t *strbuf) bytes(i int32) []byte {
+	start := uint32(0)
+	if i > 0 {
+		start = t.end[i-1]
+	}
+	return t.b[start:t.end[i]]
+}
+
+func (t *strbuf) str(i int32) string { return string(t.bytes(i)) }
+
+// NewRoster returns an empty roster.
+func NewRoster() *Roster {
+	return &Roster{attrIndex: map[rowAttrs]uint32{}}
+}
+
+// RosterOf returns the roster of rows.
+func RosterOf(rows []*survey.Respondent) *Roster {
+	ro := NewRoster()
+	for _, r := range rows {
+		ro.Add(r)
+	}
+	return ro
+}
+
+// Add appends roster row r.
+func (ro *Roster) Add(r *survey.Respondent) {
+	end := parseDate(r.TrainingEnd)
+	a := rowAttrs{kejuruan: r.Kejuruan, program: r.ProgramName, institution: r.Institution, batch: r.BatchID,
+		budgetYear: r.BudgetYear, funding: r.Funding, sex: r.Sex, regency: r.Regency, education: r.Education,
+		trainingEndText: r.TrainingEnd, completion: r.Completion, certAssessed: r.Extra["cert_assessed"],
+		certResult: r.Extra["cert_result"], ageGroup: ageGroup(r.BirthDate, end), trainingEnd: end}
+	i, ok := ro.attrIndex[a]
+	if !ok {
+		i = uint32(len(ro.attrs))
+		ro.attrs = append(ro.attrs, a)
+		ro.attrIndex[a] = i
+	}
+	ro.attr = append(ro.attr, i)
+	ro.ids.add(r.RosterID)
+	ro.niks.add(r.NIK)
+	ro.byID = nil
+}
+
+// Len is the number of rows.
+func (ro *Roster) Len() int { return len(ro.attr) }
+
+func (ro *Roster) row(i int32) *rowAttrs { return &ro.attrs[ro.attr[i]] }
+
+// inPeriod is Config.InPeriod of row i.
+func (ro *Roster) inPeriod(cfg Config, i int32) bool {
+	if cfg.From.IsZero() && cfg.To.IsZero() {
+		return true
+	}
+	end := ro.row(i).trainingEnd
+	if end.IsZero() {
+		return false
+	}
+	return !(!cfg.From.IsZero() && end.Before(cfg.From) || !cfg.To.IsZero() && end.After(cfg.To))
+}
+
+// sortedByID returns the row indexes sorted by roster id, then row.
+func (ro *Roster) sortedByID() []int32 {
+	if ro.byID == nil {
+		ro.byID = make([]int32, ro.Len())
+		for i := range ro.byID {
+			ro.byID[i] = int32(i)
+		}
+		sortRows(ro.byID, func(a, b int32) int { return compareBytes(ro.ids.bytes(a), ro.ids.bytes(b)) })
+	}
+	return ro.byID
+}
+
+// rowsWithID returns the rows whose roster id is id, in roster order.
+func (ro *Roster) rowsWithID(id string) []int32 {
+	s := ro.sortedByID()
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if string(ro.ids.bytes(s[m])) < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	j := lo
+	for j < len(s) && string(ro.ids.bytes(s[j])) == id {
+		j++
+	}
+	return s[lo:j]
+}
+
+// ageGroup is the age group of someone born on birth at the end of training end.
+func ageGroup(birth string, end time.Time) string {
+	b := parseDate(birth)
+	if b.IsZero() || end.IsZero() {
+		return ""
+	}
+	age := end.Year() - b.Year()
+	if end.Month() < b.Month() || end.Month() == b.Month() && end.Day() < b.Day() {
+		age--
+	}
+	switch {
+	case age < 15:
+		return ""
+	case age <= 24:
+		return "15-24"
+	case age <= 34:
+		return "25-34"
+	}
+	return "35+"
+}
+
+func compareBytes(a, b []byte) int { return strings.Compare(string(a), string(b)) }
