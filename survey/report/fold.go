@@ -55,24 +55,43 @@ const (
 	fBizOK
 	fEntryDen
 	fNPS
+	fIDText     // the interview id is not a UUID: engine.idTexts
+	fBigWorkers // engine.bigWorkers
 )
 
 // summary is the part of a counted (valid) interview the indicators read, without its
-// answers: a few bytes per respondent instead of the interview's answers.
+// answers: 72 bytes per respondent instead of the interview's answers.
 type summary struct {
-	id                       [16]byte // a canonical UUID's bytes; idText otherwise
-	idText                   uint32   // 1 + index into engine.idTexts, 0 for a UUID
+	id                       [16]byte // a canonical UUID's bytes; else engine.idTexts has it
 	date                     int32    // days since 1970-01-01, noDate when not answered
 	rev                      int32
-	finalSec                 int64
-	finalNsec                int32
+	final                    int64 // FinalizedAt in Unix nanoseconds, noTime when zero
 	flags                    uint32
 	scores                   uint32 // 3 bits per satisfaction item, then recommend + 1 in 4 bits
 	months, firstJob, income float64
-	workers                  int64
-	domicile, workRegency    uint32 // interned answers, 0 when not answered
-	sector, occupation, empl uint32
-	howFound                 uint32
+	workers                  int32  // biz_paid_workers; engine.bigWorkers has it when it does not fit
+	answers                  uint32 // the answers below, interned
+}
+
+// ivAnswers are the answers of a counted interview the breakdowns and distributions read.
+type ivAnswers struct {
+	domicile, workRegency, sector, occupation, employer, howFound string
+}
+
+const noTime = math.MinInt64
+
+func timeNumber(t time.Time) int64 {
+	if t.IsZero() {
+		return noTime
+	}
+	return t.UnixNano()
+}
+
+func numberTime(n int64) time.Time {
+	if n == noTime {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
 }
 
 const noDate = math.MinInt32
@@ -128,14 +147,16 @@ type lostInterview struct {
 
 // engine folds the interviews into the persons of T.
 type engine struct {
-	ro      *Roster
-	cfg     Config
-	members []member
-	rowOf   []int32 // per roster row, its member; -1 outside the period
-	byKey   []int32 // in-period rows by person key (NIK, else roster id)
-	answers []summary
-	idTexts []string
-	dict    *dict
+	ro         *Roster
+	cfg        Config
+	members    []member
+	rowOf      []int32 // per roster row, its member; -1 outside the period
+	byKey      []int32 // in-period rows by person key (NIK, else roster id)
+	answers    chunked[summary]
+	idTexts    map[int32]string // by member, the ids that are not UUIDs
+	bigWorkers map[int32]int64  // by member, biz_paid_workers beyond int32
+	ivAnswers  []ivAnswers
+	ivIndex    map[ivAnswers]uint32
 	// competing are the valid interviews of persons with more than one.
 	competing []lostInterview
 	counts    Counts
@@ -162,7 +183,7 @@ func sortRows(rows []int32, f func(a, b int32) int) {
 // newEngine makes T from the roster rows in cfg's period: persons by NIK (else roster id),
 // each described by a row they passed in, the latest such.
 func newEngine(ro *Roster, cfg Config) *engine {
-	e := &engine{ro: ro, cfg: cfg, dict: newDict(), rowOf: make([]int32, ro.Len())}
+	e := &engine{ro: ro, cfg: cfg, idTexts: map[int32]string{}, bigWorkers: map[int32]int64{}, ivIndex: map[ivAnswers]uint32{}, rowOf: make([]int32, ro.Len()), byKey: make([]int32, 0, ro.Len())}
 	e.counts.RosterRows = ro.Len()
 	for i := range e.rowOf {
 		e.rowOf[i] = -1
@@ -191,6 +212,9 @@ func newEngine(ro *Roster, cfg Config) *engine {
 		}
 		for _, r := range e.byKey[i:j] {
 			e.rowOf[r] = int32(len(e.members))
+		}
+		if e.members == nil {
+			e.members = make([]member, 0, len(e.byKey))
 		}
 		e.members = append(e.members, m)
 		i = j
@@ -244,70 +268,68 @@ func (e *engine) add(rec *survey.Record) {
 		return
 	}
 	if m.ans < 0 {
-		m.ans = int32(len(e.answers))
-		e.answers = append(e.answers, e.summarize(m, iv))
+		m.ans = e.answers.push(e.summarize(p, iv))
 		return
 	}
 	e.counts.Superseded++
-	cur := &e.answers[m.ans]
+	cur := e.answers.at(m.ans)
 	if !m.multiple {
 		m.multiple = true
-		e.competing = append(e.competing, e.lost(p, cur))
+		e.competing = append(e.competing, lostInterview{person: p, id: e.idOf(p, cur), date: cur.date, final: numberTime(cur.final), rev: int(cur.rev)})
 	}
 	e.competing = append(e.competing, lostInterview{person: p, id: iv.id, date: dayNumber(iv.date), final: iv.final, rev: iv.rev})
-	if e.later(iv, cur) {
-		*cur = e.summarize(m, iv)
+	if e.later(iv, p, cur) {
+		*cur = e.summarize(p, iv)
 	}
 }
 
-func (e *engine) lost(p int32, s *summary) lostInterview {
-	return lostInterview{person: p, id: e.idOf(s), date: s.date, final: time.Unix(s.finalSec, int64(s.finalNsec)).UTC(), rev: int(s.rev)}
+// later is the package's later with b, the summary of member p's interview.
+func (e *engine) later(a *interview, p int32, b *summary) bool {
+	return later(a, &interview{id: e.idOf(p, b), rev: int(b.rev), date: dayTime(b.date), final: numberTime(b.final)})
 }
 
-// later is the package's later with b summarized.
-func (e *engine) later(a *interview, b *summary) bool {
-	return later(a, &interview{id: e.idOf(b), rev: int(b.rev), date: dayTime(b.date), final: time.Unix(b.finalSec, int64(b.finalNsec)).UTC()})
-}
-
-func (e *engine) idOf(s *summary) string {
-	if s.idText > 0 {
-		return e.idTexts[s.idText-1]
+func (e *engine) idOf(p int32, s *summary) string {
+	if s.has(fIDText) {
+		return e.idTexts[p]
 	}
 	return formatUUID(s.id)
 }
 
 // summarize derives what the indicators read of the valid interview iv of member m.
-func (e *engine) summarize(m *member, iv *interview) summary {
+func (e *engine) summarize(p int32, iv *interview) summary {
+	m := &e.members[p]
 	a := e.ro.row(m.rep)
-	p := &person{row: &survey.Respondent{}, pass: m.pass, trainingEnd: a.trainingEnd, iv: iv, reached: true}
+	ps := &person{row: &survey.Respondent{}, pass: m.pass, trainingEnd: a.trainingEnd, iv: iv, reached: true}
 	var c Counts
-	derive(p, e.cfg, time.Time{}, &c)
+	derive(ps, e.cfg, time.Time{}, &c)
 	v := iv.v
-	s := summary{date: dayNumber(iv.date), rev: int32(iv.rev), finalSec: iv.final.Unix(), finalNsec: int32(iv.final.Nanosecond()),
-		months: p.months, firstJob: p.firstJob, income: p.income}
+	s := summary{date: dayNumber(iv.date), rev: int32(iv.rev), final: timeNumber(iv.final),
+		months: ps.months, firstJob: ps.firstJob, income: ps.income}
+	delete(e.idTexts, p)
+	delete(e.bigWorkers, p)
 	if u, ok := parseUUID(iv.id); ok {
 		s.id = u
 	} else {
-		e.idTexts = append(e.idTexts, iv.id)
-		s.idText = uint32(len(e.idTexts))
+		s.flags |= fIDText
+		e.idTexts[p] = iv.id
 	}
 	set := func(f uint32, b bool) {
 		if b {
 			s.flags |= f
 		}
 	}
-	set(fA, p.a)
-	set(fW, p.w)
-	set(fO, p.o)
-	set(fSE, p.se)
-	set(fOJT, p.ojt)
-	set(fU, p.u)
-	set(fED, p.ed)
+	set(fA, ps.a)
+	set(fW, ps.w)
+	set(fO, ps.o)
+	set(fSE, ps.se)
+	set(fOJT, ps.ojt)
+	set(fU, ps.u)
+	set(fED, ps.ed)
 	set(fUMKUnknown, c.UMKUnknown > 0)
-	if wage, ok := umkOf(p, e.cfg); ok {
+	if wage, ok := umkOf(ps, e.cfg); ok {
 		s.flags |= fUMKIn
-		set(fUMKMet, p.income >= wage)
-		set(fUMK120, p.income >= 1.2*wage)
+		set(fUMKMet, ps.income >= wage)
+		set(fUMK120, ps.income >= 1.2*wage)
 	}
 	if x := v[builtin.JobMatch]; x != "" {
 		s.flags |= fMatchAns
@@ -330,7 +352,12 @@ func (e *engine) summarize(m *member, iv *interview) summary {
 	set(fCertCompetent, v[builtin.CertResult] == "competent")
 	if w, ok := atoi(v[builtin.BizPaidWorkers]); ok {
 		s.flags |= fBizOK
-		s.workers = int64(w)
+		if int(int32(w)) == w {
+			s.workers = int32(w)
+		} else {
+			s.flags |= fBigWorkers
+			e.bigWorkers[p] = int64(w)
+		}
 	}
 	set(fEntryDen, in(v[builtin.StatusBefore], "4", "5", "6", "7"))
 	for i, item := range satItems {
@@ -342,12 +369,15 @@ func (e *engine) summarize(m *member, iv *interview) summary {
 		s.flags |= fNPS
 		s.scores |= uint32(r+1) << 12
 	}
-	s.domicile = e.dict.id(v[builtin.DomicileRegency])
-	s.workRegency = e.dict.id(v[builtin.WorkRegency])
-	s.sector = e.dict.id(v[builtin.SectorKBLI])
-	s.occupation = e.dict.id(v[builtin.OccupationKBJI])
-	s.empl = e.dict.id(v[builtin.EmployerType])
-	s.howFound = e.dict.id(v[builtin.HowFound])
+	ans := ivAnswers{domicile: v[builtin.DomicileRegency], workRegency: v[builtin.WorkRegency], sector: v[builtin.SectorKBLI],
+		occupation: v[builtin.OccupationKBJI], employer: v[builtin.EmployerType], howFound: v[builtin.HowFound]}
+	k, ok := e.ivIndex[ans]
+	if !ok {
+		k = uint32(len(e.ivAnswers))
+		e.ivAnswers = append(e.ivAnswers, ans)
+		e.ivIndex[ans] = k
+	}
+	s.answers = k
 	return s
 }
 
@@ -356,7 +386,7 @@ func (e *engine) attr(m *member, d Dimension, asOf time.Time) string {
 	a := e.ro.row(m.rep)
 	var s *summary
 	if m.ans >= 0 {
-		s = &e.answers[m.ans]
+		s = e.answers.at(m.ans)
 	}
 	var v string
 	switch d {
@@ -378,12 +408,12 @@ func (e *engine) attr(m *member, d Dimension, asOf time.Time) string {
 		v = a.education
 	case ByRegency:
 		v = a.regency
-		if s != nil && s.domicile != 0 {
-			v = e.dict.strs[s.domicile]
+		if s != nil && e.ivAnswers[s.answers].domicile != "" {
+			v = e.ivAnswers[s.answers].domicile
 		}
 	case ByWorkRegency:
 		if s != nil {
-			v = e.dict.strs[s.workRegency]
+			v = e.ivAnswers[s.answers].workRegency
 		}
 	case ByYear:
 		if !a.trainingEnd.IsZero() {
@@ -424,8 +454,13 @@ type acc struct {
 	keepValues                                       bool
 }
 
-// add counts member m, whose counted interview is s (nil when none), weighted w.
-func (c *acc) add(e *engine, m *member, s *summary, w float64) {
+// add counts member p, weighted w.
+func (c *acc) add(e *engine, p int32, w float64) {
+	m := &e.members[p]
+	var s *summary
+	if m.ans >= 0 {
+		s = e.answers.at(m.ans)
+	}
 	n := &c.n
 	n.T++
 	if m.pass {
@@ -558,7 +593,11 @@ func (c *acc) add(e *engine, m *member, s *summary, w float64) {
 		}
 	}
 	if s.has(fSE) && s.has(fBizOK) {
-		c.workers += int(s.workers)
+		if s.has(fBigWorkers) {
+			c.workers += int(e.bigWorkers[p])
+		} else {
+			c.workers += int(s.workers)
+		}
 		c.bizDen++
 	}
 	if s.has(fEntryDen) {
@@ -731,7 +770,7 @@ func (e *engine) report() (*Report, error) {
 		if m.ans < 0 {
 			continue
 		}
-		s := &e.answers[m.ans]
+		s := e.answers.at(m.ans)
 		if s.has(fUMKUnknown) {
 			rep.Counts.UMKUnknown++
 		}
@@ -753,11 +792,7 @@ func (e *engine) report() (*Report, error) {
 				c = &acc{keepValues: keep}
 				cells[k] = c
 			}
-			var s *summary
-			if m.ans >= 0 {
-				s = &e.answers[m.ans]
-			}
-			c.add(e, m, s, weight(m))
+			c.add(e, i, weight(m))
 		}
 		return cells
 	}
@@ -840,8 +875,8 @@ func (e *engine) medianDate() time.Time {
 	n := 0
 	for i := range e.members {
 		m := &e.members[i]
-		if m.pass && m.ans >= 0 && e.answers[m.ans].date != noDate {
-			days[e.answers[m.ans].date]++
+		if m.pass && m.ans >= 0 && e.answers.at(m.ans).date != noDate {
+			days[e.answers.at(m.ans).date]++
 			n++
 		}
 	}
@@ -911,14 +946,14 @@ func (e *engine) distributions() []Distribution {
 	var out []Distribution
 	for _, q := range []struct {
 		id, field string
-		answer    func(*summary) uint32
+		answer    func(*ivAnswers) string
 		wage      bool
 		multi     bool
 	}{
-		{"sector_kbli", builtin.SectorKBLI, func(s *summary) uint32 { return s.sector }, false, false},
-		{"occupation_kbji", builtin.OccupationKBJI, func(s *summary) uint32 { return s.occupation }, false, false},
-		{"employer_type", builtin.EmployerType, func(s *summary) uint32 { return s.empl }, false, false},
-		{"how_found", builtin.HowFound, func(s *summary) uint32 { return s.howFound }, true, true},
+		{"sector_kbli", builtin.SectorKBLI, func(a *ivAnswers) string { return a.sector }, false, false},
+		{"occupation_kbji", builtin.OccupationKBJI, func(a *ivAnswers) string { return a.occupation }, false, false},
+		{"employer_type", builtin.EmployerType, func(a *ivAnswers) string { return a.employer }, false, false},
+		{"how_found", builtin.HowFound, func(a *ivAnswers) string { return a.howFound }, true, true},
 	} {
 		counts := map[string]int{}
 		den := 0
@@ -927,11 +962,11 @@ func (e *engine) distributions() []Distribution {
 			if !m.pass || m.ans < 0 {
 				continue
 			}
-			s := &e.answers[m.ans]
+			s := e.answers.at(m.ans)
 			if !s.has(fA) || q.wage && !s.has(fW) {
 				continue
 			}
-			v := e.dict.strs[q.answer(s)]
+			v := q.answer(&e.ivAnswers[s.answers])
 			if q.multi {
 				den++
 				for _, c := range strings.Fields(v) {

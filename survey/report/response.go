@@ -279,7 +279,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 	}
 	who := make([]uint32, n)
 	whoSec, whoNsec := make([]int64, n), make([]int32, n)
-	var events []event
+	var events chunked[event]
 	rowOf := func(id string) int32 {
 		if rows := ro.rowsWithID(id); len(rows) > 0 {
 			return rows[0]
@@ -296,8 +296,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		}
 	}
 	push := func(list []int32, r int32, code, mode string, at time.Time) {
-		events = append(events, event{code: strs.id(code), mode: strs.id(mode), sec: at.Unix(), nsec: int32(at.Nanosecond()), next: list[r]})
-		list[r] = int32(len(events) - 1)
+		list[r] = events.push(event{code: strs.id(code), mode: strs.id(mode), sec: at.Unix(), nsec: int32(at.Nanosecond()), next: list[r]})
 	}
 	for a, err := range attempts {
 		if err != nil {
@@ -335,8 +334,9 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 	// list returns the events of a list in the order they came.
 	list := func(dst []survey.DispositionEvent, h int32) []survey.DispositionEvent {
 		dst = dst[:0]
-		for i := h; i >= 0; i = events[i].next {
-			dst = append(dst, survey.DispositionEvent{Code: strs.strs[events[i].code], At: events[i].at()})
+		for i := h; i >= 0; i = events.at(i).next {
+			ev := events.at(i)
+			dst = append(dst, survey.DispositionEvent{Code: strs.strs[ev.code], At: ev.at()})
 		}
 		slices.Reverse(dst)
 		return dst
@@ -366,8 +366,8 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 			var mode string
 			var at time.Time
 			found := false
-			for _, k := range listIndexes(events, ivHead[r]) {
-				ev := &events[k]
+			for _, k := range listIndexes(&events, ivHead[r]) {
+				ev := events.at(k)
 				if strs.strs[ev.code] == final && (!found || !ev.at().Before(at)) {
 					mode, at, found = strs.strs[ev.mode], ev.at(), true
 				}
@@ -452,9 +452,9 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 }
 
 // listIndexes returns the indexes of the events of the list at h, in the order they came.
-func listIndexes(events []event, h int32) []int32 {
+func listIndexes(events *chunked[event], h int32) []int32 {
 	var out []int32
-	for i := h; i >= 0; i = events[i].next {
+	for i := h; i >= 0; i = events.at(i).next {
 		out = append(out, i)
 	}
 	slices.Reverse(out)

@@ -15,7 +15,7 @@ import (
 // is kept. Build it with NewRoster and Add, row by row in roster order.
 type Roster struct {
 	ids, niks strbuf
-	attr      []uint32 // per row, into attrs
+	attr      chunked[uint32] // per row, into attrs
 	attrs     []rowAttrs
 	attrIndex map[rowAttrs]uint32
 	// byID holds the row indexes sorted by roster id, then row; made on first use.
@@ -31,23 +31,48 @@ type rowAttrs struct {
 	trainingEnd                                                                         time.Time
 }
 
-// strbuf holds many short strings in one buffer.
+// strbuf holds many short strings in chunks of bytes: 5 bytes besides each string's own.
+// A string never spans two chunks.
 type strbuf struct {
-	b   []byte
-	end []uint32
+	b     [][]byte
+	start chunked[uint32] // chunk × bufChunk + offset
+	size  chunked[uint8]  // longString: the length is in long
+	long  map[int32]int
 }
 
+const (
+	bufChunk   = 1 << 18
+	longString = 255
+)
+
 func (t *strbuf) add(s string) {
-	t.b = append(t.b, s...)
-	t.end = append(t.end, uint32(len(t.b)))
+	if len(s) > bufChunk {
+		s = s[:bufChunk] // no roster id or NIK is this long
+	}
+	if len(t.b) == 0 || len(t.b[len(t.b)-1])+len(s) > bufChunk {
+		t.b = append(t.b, make([]byte, 0, bufChunk))
+	}
+	last := &t.b[len(t.b)-1]
+	t.start.push(uint32((len(t.b)-1)*bufChunk + len(*last)))
+	*last = append(*last, s...)
+	if len(s) >= longString {
+		if t.long == nil {
+			t.long = map[int32]int{}
+		}
+		t.long[t.size.push(longString)] = len(s)
+	} else {
+		t.size.push(uint8(len(s)))
+	}
 }
 
 func (t *strbuf) bytes(i int32) []byte {
-	start := uint32(0)
-	if i > 0 {
-		start = t.end[i-1]
+	at := *t.start.at(i)
+	n := int(*t.size.at(i))
+	if n == longString {
+		n = t.long[i]
 	}
-	return t.b[start:t.end[i]]
+	c, off := at/bufChunk, at%bufChunk
+	return t.b[c][off : int(off)+n]
 }
 
 func (t *strbuf) str(i int32) string { return string(t.bytes(i)) }
@@ -79,16 +104,16 @@ func (ro *Roster) Add(r *survey.Respondent) {
 		ro.attrs = append(ro.attrs, a)
 		ro.attrIndex[a] = i
 	}
-	ro.attr = append(ro.attr, i)
+	ro.attr.push(i)
 	ro.ids.add(r.RosterID)
 	ro.niks.add(r.NIK)
 	ro.byID = nil
 }
 
 // Len is the number of rows.
-func (ro *Roster) Len() int { return len(ro.attr) }
+func (ro *Roster) Len() int { return ro.attr.len() }
 
-func (ro *Roster) row(i int32) *rowAttrs { return &ro.attrs[ro.attr[i]] }
+func (ro *Roster) row(i int32) *rowAttrs { return &ro.attrs[*ro.attr.at(i)] }
 
 // inPeriod is Config.InPeriod of row i.
 func (ro *Roster) inPeriod(cfg Config, i int32) bool {
@@ -155,3 +180,27 @@ func ageGroup(birth string, end time.Time) string {
 }
 
 func compareBytes(a, b []byte) int { return strings.Compare(string(a), string(b)) }
+
+// chunked is a growing list kept in fixed chunks, so that growing it never copies what it
+// holds (a slice of a million summaries would be copied into one a quarter larger, both
+// alive at once).
+type chunked[T any] struct {
+	chunks [][]T
+	n      int
+}
+
+const chunkSize = 1 << 14
+
+func (c *chunked[T]) push(v T) int32 {
+	if c.n%chunkSize == 0 {
+		c.chunks = append(c.chunks, make([]T, 0, chunkSize))
+	}
+	last := &c.chunks[len(c.chunks)-1]
+	*last = append(*last, v)
+	c.n++
+	return int32(c.n - 1)
+}
+
+func (c *chunked[T]) at(i int32) *T { return &c.chunks[i/chunkSize][i%chunkSize] }
+
+func (c *chunked[T]) len() int { return c.n }
