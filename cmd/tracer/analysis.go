@@ -276,6 +276,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
+		m.limitReportMemory()
 		if _, err := server.WriteReport(ctx, w, db.sources(), server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study, E: e, Threshold: *threshold, Wave: *wave}); err != nil {
 			abort()
 			return commandError(nil, err)
@@ -288,6 +289,23 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "wrote %s\n", *out)
 	}
 	return nil
+}
+
+// reportMemoryLimit is the soft limit of the Go heap while tracer report computes from a
+// database: the report keeps about 40 bytes per roster row and 72 per respondent, and the
+// limit keeps the garbage of the decoded records from growing the heap to twice that
+// (docs/REPORT.md, Memory).
+const reportMemoryLimit = 160 << 20
+
+// limitReportMemory sets the Go heap's soft limit to reportMemoryLimit, unless GOMEMLIMIT
+// sets one or one lower is in force.
+func (m *Main) limitReportMemory() {
+	if m.SetMemoryLimit == nil || m.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	if m.SetMemoryLimit(-1) > reportMemoryLimit {
+		m.SetMemoryLimit(reportMemoryLimit)
+	}
 }
 
 // flagSet reports whether the flag called name was given on the command line.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -40,11 +41,14 @@ type Main struct {
 	Stderr io.Writer
 	// Getenv looks up environment variables; tests replace it.
 	Getenv func(string) string
+	// SetMemoryLimit sets the process's Go heap soft limit (debug.SetMemoryLimit); nil
+	// leaves it alone, as tests that share one process do.
+	SetMemoryLimit func(int64) int64
 }
 
 // NewMain returns a Main wired to the process's standard streams and environment.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, SetMemoryLimit: debug.SetMemoryLimit}
 }
 
 // Run dispatches on the first argument to a subcommand; with no subcommand it starts the TUI.
