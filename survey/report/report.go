@@ -347,7 +347,6 @@ type person struct {
 	months       float64 // m, NaN when unknown
 	firstJob     float64 // t, NaN when no first job
 	income       float64 // NaN when none
-	weight       float64
 	attr         map[Dimension]string
 	trainingEnd  time.Time
 	interviewDay time.Time
