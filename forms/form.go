@@ -147,6 +147,7 @@ type Node struct {
 	triggers         []*Node // calculations whose trigger is this node
 	rank             int     // position in the evaluation order
 	closure          []*Node // everything a change of this node can affect, in order; set at load
+	path             string  // Path(), set at load: the path of its item outside repeat instances
 }
 
 // IsGroup reports whether the node is a group or repeat.

@@ -93,6 +93,7 @@ func (c *compiler) graph(t *table) {
 	}
 	for _, n := range f.Nodes {
 		n.closure = closure(n)
+		n.path = n.Path()
 	}
 }
 

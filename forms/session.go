@@ -50,6 +50,8 @@ type Session struct {
 	// zoneFromStart is set when Options gave no Location: a restored interview then takes
 	// the zone its start was written in.
 	zoneFromStart bool
+	// slab holds the items not yet handed out while the session's first tree is built.
+	slab []item
 }
 
 // item is one node in one repeat instance: the session's copy of the form tree.
@@ -62,6 +64,7 @@ type item struct {
 	path     string
 	value    string
 	selfRel  bool // the node's own relevance condition holds here
+	inRepeat bool // a repeat instance or inside one: its path names the instance
 }
 
 func (it *item) relevant() bool {
@@ -102,7 +105,7 @@ func newSession(f *Form, opt Options) *Session {
 	if opt.Random == nil {
 		opt.Random = mrand.Float64
 	}
-	s := &Session{form: f, opt: opt, lang: f.DefaultLang, byPath: make(map[string]*item)}
+	s := &Session{form: f, opt: opt, lang: f.DefaultLang, byPath: make(map[string]*item, len(f.Nodes))}
 	if opt.Lang != "" {
 		if l, ok := f.MatchLang(opt.Lang); ok {
 			s.lang = l
@@ -115,8 +118,17 @@ func newSession(f *Form, opt Options) *Session {
 	}
 	s.start = s.now()
 	s.items = make([][]*item, len(f.Nodes))
+	// Outside repeats each node has one item: the items, and each node's list of them, are
+	// cut from one allocation each. A list grows out of its window (into an allocation of
+	// its own) when a repeat instance adds to it.
+	s.slab = make([]item, len(f.Nodes))
+	lists := make([]*item, len(f.Nodes))
+	for i := range s.items {
+		s.items[i] = lists[i : i : i+1]
+	}
 	s.root = &item{node: f.Root, selfRel: true}
 	s.build(s.root, f.Root, false)
+	s.slab = nil
 	for name, v := range opt.Prefill {
 		if it := s.byPath[name]; it != nil {
 			it.value = v
@@ -147,8 +159,18 @@ func newUUID() string {
 // values and, when defaults is set, their defaults.
 func (s *Session) build(parent *item, n *Node, defaults bool) {
 	for _, c := range n.Children {
-		it := &item{node: c, parent: parent, selfRel: true}
-		it.path = joinPath(parent.path, c.Name)
+		var it *item
+		if len(s.slab) > 0 {
+			it, s.slab = &s.slab[0], s.slab[1:]
+		} else {
+			it = new(item)
+		}
+		*it = item{node: c, parent: parent, selfRel: true, inRepeat: parent.inRepeat}
+		if !parent.inRepeat && c.path != "" {
+			it.path = c.path
+		} else {
+			it.path = joinPath(parent.path, c.Name)
+		}
 		parent.children = append(parent.children, it)
 		s.addItem(it)
 		if c.Kind == KindRepeat {
@@ -739,7 +761,7 @@ func (it *item) isInside(anc *item) bool {
 // --- repeats ------------------------------------------------------------------------------
 
 func (s *Session) appendInstance(holder *item) *item {
-	inst := &item{node: holder.node, parent: holder, inst: len(holder.children) + 1, selfRel: true}
+	inst := &item{node: holder.node, parent: holder, inst: len(holder.children) + 1, selfRel: true, inRepeat: true}
 	inst.path = fmt.Sprintf("%s[%d]", holder.path, inst.inst)
 	holder.children = append(holder.children, inst)
 	s.byPath[inst.path] = inst
