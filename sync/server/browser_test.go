@@ -56,8 +56,9 @@ type cdpReply struct {
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	bin := chromium(t)
-	// A guard against a hung browser, not a timed assertion.
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// A guard against a hung browser, not a timed assertion: generous, since a loaded 2-core
+	// machine running the race-enabled suite has taken over four minutes for one page.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	t.Cleanup(cancel)
 	inR, inW, err := os.Pipe()
 	if err != nil {
