@@ -37,10 +37,22 @@ func (m *Main) remoteClient(url, dataFlag string) (*client.Client, error) {
 }
 
 // output opens -o FILE through a temporary file renamed into place by commit, so a failed
-// export leaves no half file; "" or "-" is standard output.
+// export leaves no half file; "" or "-" is standard output. A path that is not a regular
+// file (/dev/null, a named pipe, a terminal) is written in place: renaming onto it would
+// replace the device or pipe with a file.
 func (m *Main) output(path string) (w io.Writer, commit func() error, abort func(), err error) {
 	if path == "" || path == "-" {
 		return m.Stdout, func() error { return nil }, func() {}, nil
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return nil, nil, nil, fmt.Errorf("%s is a folder: name a file to write", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return f, f.Close, func() { f.Close() }, nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".tracer-out-*")
 	if err != nil {

@@ -52,7 +52,7 @@ func startServe(t *testing.T, u, data, addr, name string) *serveProc {
 	}
 	p := &serveProc{cmd: cmd}
 	t.Cleanup(func() { p.kill() })
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
 		if b, err := os.ReadFile(urlFile); err == nil && len(b) > 0 {
 			p.url = strings.TrimSpace(string(b))

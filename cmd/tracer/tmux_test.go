@@ -95,7 +95,7 @@ func (tm *tmuxTerm) settle(before string) {
 // waitFor waits until the screen holds every one of wants.
 func (tm *tmuxTerm) waitFor(wants ...string) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for {
 		s := tm.screen()
 		ok := true
@@ -264,7 +264,7 @@ func (tm *tmuxTerm) interview(persona map[string]any, shadow *forms.Session, wro
 		before := st.Path
 		tm.keys("Enter")
 		// the next question, the review or a refusal: never type into a screen still changing
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(60 * time.Second)
 		for time.Now().Before(deadline) {
 			s2 := tm.screen()
 			q, ok := questionOn(s2, shadow)

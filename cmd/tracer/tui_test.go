@@ -101,7 +101,7 @@ func (r *tuiRun) screen() string {
 	r.p.Send(lookMsg{fn: func(m tea.Model) { s = ansi.Strip(m.View().Content) }, done: d})
 	select {
 	case <-d:
-	case <-time.After(10 * time.Second):
+	case <-time.After(2 * time.Minute):
 		r.tb.Fatal("the program does not answer")
 	}
 	return s
