@@ -538,6 +538,25 @@ func (w *oracleWalk) answer(s *forms.Session, st forms.Stop, rng *rand.Rand) {
 func (w *oracleWalk) record(s *forms.Session, step oracleStep) {
 	w.steps = append(w.steps, step)
 	ws := walkState{nodes: map[string]nodeState{}}
+	eachNode(s, w.form.Root, func(p string, c *forms.Node, instance bool) {
+		st := nodeState{relevant: s.Relevant(p)}
+		if !instance && !c.IsGroup() && !w.volatile[c] {
+			st.hasValue = true
+			st.value = s.Value(p)
+			st.required = s.Required(p)
+			pr := s.Check(p)
+			st.valid = pr == nil || pr.Kind != forms.ProblemConstraint
+		}
+		ws.nodes[xref(p)] = st
+	})
+	w.classify(s, ws)
+	w.states = append(w.states, ws)
+}
+
+// eachNode calls fn, in form order, with the path of every node below root as the session
+// has it now: each instance of a repeat (instance true) before what it holds, each group
+// before its children, and every question, note and calculation.
+func eachNode(s *forms.Session, root *forms.Node, fn func(path string, n *forms.Node, instance bool)) {
 	var walk func(n *forms.Node, prefix string)
 	walk = func(n *forms.Node, prefix string) {
 		for _, c := range n.Children {
@@ -548,28 +567,18 @@ func (w *oracleWalk) record(s *forms.Session, step oracleStep) {
 			if c.Kind == forms.KindRepeat {
 				for i := 1; i <= s.Instances(p); i++ {
 					ip := fmt.Sprintf("%s[%d]", p, i)
-					ws.nodes[xref(ip)] = nodeState{relevant: s.Relevant(ip)}
+					fn(ip, c, true)
 					walk(c, ip)
 				}
 				continue
 			}
-			st := nodeState{relevant: s.Relevant(p)}
-			if !c.IsGroup() && !w.volatile[c] {
-				st.hasValue = true
-				st.value = s.Value(p)
-				st.required = s.Required(p)
-				pr := s.Check(p)
-				st.valid = pr == nil || pr.Kind != forms.ProblemConstraint
-			}
-			ws.nodes[xref(p)] = st
+			fn(p, c, false)
 			if c.Kind == forms.KindGroup {
 				walk(c, p)
 			}
 		}
 	}
-	walk(w.form.Root, "")
-	w.classify(s, ws)
-	w.states = append(w.states, ws)
+	walk(root, "")
 }
 
 // classify marks the nodes whose state depends now on a known cause of difference: a select

@@ -174,41 +174,21 @@ func timeTracer(b *testing.B, name, path string, w *oracleWalk) (loads, steps, r
 // required flag and constraint verdict, as oracle.mjs's snapshot does in ODK's engine.
 func readAll(s *forms.Session, f *forms.Form) int {
 	n := 0
-	var walk func(node *forms.Node, prefix string)
-	walk = func(node *forms.Node, prefix string) {
-		for _, c := range node.Children {
-			p := c.Name
-			if prefix != "" {
-				p = prefix + "/" + c.Name
-			}
-			if c.Kind == forms.KindRepeat {
-				for i := 1; i <= s.Instances(p); i++ {
-					ip := fmt.Sprintf("%s[%d]", p, i)
-					if s.Relevant(ip) {
-						n++
-					}
-					walk(c, ip)
-				}
-				continue
-			}
-			if s.Relevant(p) {
-				n++
-			}
-			if !c.IsGroup() {
-				n += len(s.Value(p))
-				if s.Required(p) {
-					n++
-				}
-				if s.Check(p) == nil {
-					n++
-				}
-			}
-			if c.Kind == forms.KindGroup {
-				walk(c, p)
-			}
+	eachNode(s, f.Root, func(p string, c *forms.Node, instance bool) {
+		if s.Relevant(p) {
+			n++
 		}
-	}
-	walk(f.Root, "")
+		if instance || c.IsGroup() {
+			return
+		}
+		n += len(s.Value(p))
+		if s.Required(p) {
+			n++
+		}
+		if s.Check(p) == nil {
+			n++
+		}
+	})
 	return n
 }
 
