@@ -287,7 +287,7 @@ func (m *Main) lockRelay(ctx context.Context, db *sqlite.DB, path string, enr *e
 		return fmt.Errorf("encrypt the relay's data: %w", err)
 	}
 	if rows+feed+items > 0 {
-		fmt.Fprintf(m.Stdout, "relay data locked with the PIN: %d roster rows, %d returns and approvals, %d records encrypted\n", rows, feed, items)
+		fmt.Fprintf(m.Stdout, "relay data locked with the PIN: %d roster rows, %d returns and approvals, %d records, attempts and roster updates encrypted\n", rows, feed, items)
 	}
 	return nil
 }

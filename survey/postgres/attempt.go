@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"tracer/survey"
 )
@@ -47,90 +48,77 @@ func NewAttemptLedger(db *DB) *AttemptLedger { return &AttemptLedger{db: db} }
 // Ingest stores a batch of attempts in one transaction. See survey.AttemptLedger.
 func (l *AttemptLedger) Ingest(ctx context.Context, attempts []*survey.Attempt, by string, enumerator bool) ([]survey.AttemptReceipt, error) {
 	now := l.db.now()
-	receipts := make([]survey.AttemptReceipt, len(attempts))
+	var receipts []survey.AttemptReceipt
 	err := l.db.inTx(ctx, []string{counterAttempt}, func(tx *sql.Tx) error {
-		var assigned bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM assignments)`).Scan(&assigned); err != nil {
-			return err
-		}
-		for i, a := range attempts {
-			r := &receipts[i]
-			*r = survey.AttemptReceipt{ID: a.ID}
-			refuse := func(err error) {
-				r.Status, r.Code, r.Message = survey.ReceiptRefused, survey.ErrorCode(err), survey.ErrorMessage(err)
-			}
-			if err := a.Validate(now); err != nil {
-				refuse(err)
-				continue
-			}
-			if enumerator && a.Enumerator != by {
-				refuse(survey.Errorf(survey.EFORBIDDEN, "Attempt %s names enumerator %q; an enumerator may send only her own attempts.", a.ID, a.Enumerator))
-				continue
-			}
-			old, err := l.get(ctx, tx, a.ID)
-			if err != nil {
-				return err
-			}
-			if old != nil {
-				r.Seq = old.Seq
-				if old.Same(a) {
-					r.Status = survey.ReceiptDuplicate
-					continue
-				}
-				body, err := json.Marshal(a)
-				if err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO attempt_conflicts (attempt_id, body, submitted_by, received_at) VALUES ($1, $2, $3, $4)`,
-					a.ID, string(body), by, formatTime(now)); err != nil {
-					return err
-				}
-				r.Status, r.Code = survey.ReceiptConflict, survey.ECONFLICT
-				r.Message = "Another content was stored for attempt " + a.ID + " before; both are kept for the supervisor."
-				continue
-			}
-			var owner sql.NullString
-			err = tx.QueryRowContext(ctx, `SELECT a.user_name FROM server_roster r LEFT JOIN assignments a ON a.roster_id = r.roster_id
-				WHERE r.roster_id = $1`, a.RosterID).Scan(&owner)
-			if errors.Is(err, sql.ErrNoRows) {
-				refuse(survey.Errorf(survey.ENOTFOUND, "Attempt %s: the server's roster has no alumnus %s yet; it is kept and sent again next sync.", a.ID, a.RosterID))
-				continue
-			} else if err != nil {
-				return err
-			}
-			if enumerator && assigned && owner.String != by {
-				if held, err := heldAt(ctx, tx, a.RosterID, by, a.At); err != nil {
-					return err
-				} else if held {
-					owner.String = by // made while the alumnus was hers: kept as hers
-				}
-			}
-			if enumerator && assigned && owner.String != by {
-				who := "nobody"
-				if owner.Valid {
-					who = "another enumerator"
-				}
-				refuse(survey.Errorf(survey.EFORBIDDEN, "Attempt %s: alumnus %s is not assigned to %s (assigned to %s); ask the supervisor to assign it.", a.ID, a.RosterID, by, who))
-				continue
-			}
-			seq, err := nextSeqs(ctx, tx, "attempt", 1)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO server_attempts (`+attemptColumns+`, seq, submitted_by, received_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-				a.ID, a.RosterID, formatTime(a.At), a.Enumerator, string(a.Mode), a.Channel, a.Outcome,
-				formatTime(a.Callback), a.Note, a.InterviewID, seq, by, formatTime(now)); err != nil {
-				return err
-			}
-			r.Status, r.Seq = survey.ReceiptStored, seq
-		}
-		return nil
+		var err error
+		receipts, err = survey.IngestEntries(ctx, attemptTx{l: l, tx: tx, now: now}, attempts, by, enumerator, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return receipts, nil
+}
+
+// attemptTx is the attempt ledger's SQL inside one ingest transaction (survey.LedgerTx).
+type attemptTx struct {
+	l   *AttemptLedger
+	tx  *sql.Tx
+	now time.Time
+}
+
+func (t attemptTx) Assigned(ctx context.Context) (bool, error) { return anyAssigned(ctx, t.tx) }
+
+func (t attemptTx) Stored(ctx context.Context, id string) (*survey.Attempt, bool, error) {
+	a, err := t.l.get(ctx, t.tx, id)
+	return a, a != nil, err
+}
+
+func (t attemptTx) KeepConflict(ctx context.Context, a *survey.Attempt, by string) error {
+	body, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO attempt_conflicts (attempt_id, body, submitted_by, received_at) VALUES ($1, $2, $3, $4)`,
+		a.ID, string(body), by, formatTime(t.now))
+	return err
+}
+
+func (t attemptTx) Roster(ctx context.Context, id string) (*survey.Respondent, string, bool, error) {
+	var owner sql.NullString
+	err := t.tx.QueryRowContext(ctx, `SELECT a.user_name FROM server_roster r LEFT JOIN assignments a ON a.roster_id = r.roster_id
+		WHERE r.roster_id = $1`, id).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", false, nil
+	}
+	return nil, owner.String, err == nil, err
+}
+
+func (t attemptTx) HeldAt(ctx context.Context, id, user string, at time.Time) (bool, error) {
+	return heldAt(ctx, t.tx, id, user, at)
+}
+
+func (t attemptTx) Settled(context.Context, *survey.Attempt, *survey.Respondent) (string, int64, error) {
+	return "", 0, nil
+}
+
+func (t attemptTx) Store(ctx context.Context, a *survey.Attempt, by string) (int64, error) {
+	seq, err := nextSeqs(ctx, t.tx, counterAttempt, 1)
+	if err != nil {
+		return 0, err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO server_attempts (`+attemptColumns+`, seq, submitted_by, received_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		a.ID, a.RosterID, formatTime(a.At), a.Enumerator, string(a.Mode), a.Channel, a.Outcome,
+		formatTime(a.Callback), a.Note, a.InterviewID, seq, by, formatTime(t.now))
+	return seq, err
+}
+
+// anyAssigned reports whether the server's roster has any assignment.
+func anyAssigned(ctx context.Context, tx *sql.Tx) (bool, error) {
+	var assigned bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM assignments)`).Scan(&assigned)
+	return assigned, err
 }
 
 func (l *AttemptLedger) get(ctx context.Context, tx *sql.Tx, id string) (*survey.Attempt, error) {

@@ -50,101 +50,81 @@ const serverUpdateColumns = updateColumns + `, seq, submitted_by, received_at, s
 // Ingest stores a batch of proposals in one transaction. See survey.RosterUpdateLedger.
 func (l *RosterUpdateLedger) Ingest(ctx context.Context, updates []*survey.RosterUpdate, by string, enumerator bool) ([]survey.AttemptReceipt, error) {
 	now := l.db.now()
-	receipts := make([]survey.AttemptReceipt, len(updates))
+	var receipts []survey.AttemptReceipt
 	err := l.db.inTx(ctx, []string{counterRosterUpdate}, func(tx *sql.Tx) error {
-		var assigned bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM assignments)`).Scan(&assigned); err != nil {
-			return err
-		}
-		for i, u := range updates {
-			r := &receipts[i]
-			*r = survey.AttemptReceipt{ID: u.ID}
-			refuse := func(err error) {
-				r.Status, r.Code, r.Message = survey.ReceiptRefused, survey.ErrorCode(err), survey.ErrorMessage(err)
-			}
-			if err := u.Validate(now); err != nil {
-				refuse(err)
-				continue
-			}
-			if enumerator && u.ProposedBy != by {
-				refuse(survey.Errorf(survey.EFORBIDDEN, "Roster update %s names %q as its proposer; an enumerator may send only her own.", u.ID, u.ProposedBy))
-				continue
-			}
-			old, err := l.get(ctx, tx, u.ID)
-			if err != nil {
-				return err
-			}
-			if old != nil {
-				r.Seq = old.Seq
-				if old.Same(u) {
-					r.Status = survey.ReceiptDuplicate
-					continue
-				}
-				body, err := json.Marshal(u)
-				if err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO roster_update_conflicts (update_id, body, submitted_by, received_at) VALUES ($1, $2, $3, $4)`,
-					u.ID, string(body), by, formatTime(now)); err != nil {
-					return err
-				}
-				r.Status, r.Code = survey.ReceiptConflict, survey.ECONFLICT
-				r.Message = "Another content was stored for roster update " + u.ID + " before; both are kept for the supervisor."
-				continue
-			}
-			row, owner, err := rosterRow(ctx, tx, u.RosterID)
-			if errors.Is(err, sql.ErrNoRows) {
-				refuse(survey.Errorf(survey.ENOTFOUND, "Roster update %s: the server's roster has no alumnus %s yet; it is kept and sent again next sync.", u.ID, u.RosterID))
-				continue
-			} else if err != nil {
-				return err
-			}
-			if enumerator && assigned && owner != by {
-				if held, err := heldAt(ctx, tx, u.RosterID, by, u.ProposedAt); err != nil {
-					return err
-				} else if held {
-					owner = by // proposed while the alumnus was hers
-				}
-			}
-			if enumerator && assigned && owner != by {
-				who := "nobody"
-				if owner != "" {
-					who = "another enumerator"
-				}
-				refuse(survey.Errorf(survey.EFORBIDDEN, "Roster update %s: alumnus %s is not assigned to %s (assigned to %s).", u.ID, u.RosterID, by, who))
-				continue
-			}
-			if u.Field.Of(row) == u.Value {
-				r.Status, r.Message = survey.ReceiptDuplicate, "The roster already has this "+string(u.Field)+" for "+u.RosterID+"."
-				continue
-			}
-			var same int64
-			err = tx.QueryRowContext(ctx, `SELECT seq FROM server_roster_updates WHERE roster_id = $1 AND field = $2 AND value = $3 AND status = $4`,
-				u.RosterID, string(u.Field), u.Value, string(survey.UpdatePending)).Scan(&same)
-			if err == nil {
-				r.Status, r.Seq, r.Message = survey.ReceiptDuplicate, same, "The same "+string(u.Field)+" is already proposed for "+u.RosterID+"."
-				continue
-			} else if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			seq, err := nextSeqs(ctx, tx, counterRosterUpdate, 1)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO server_roster_updates (`+updateColumns+`, seq, submitted_by, received_at, status)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-				u.ID, u.RosterID, string(u.Field), u.Value, u.Old, u.Note, u.ProposedBy, formatTime(u.ProposedAt), u.AttemptID,
-				u.InterviewID, seq, by, formatTime(now), string(survey.UpdatePending)); err != nil {
-				return err
-			}
-			r.Status, r.Seq = survey.ReceiptStored, seq
-		}
-		return nil
+		var err error
+		receipts, err = survey.IngestEntries(ctx, updateTx{l: l, tx: tx, now: now}, updates, by, enumerator, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return receipts, nil
+}
+
+// updateTx is the roster update ledger's SQL inside one ingest transaction (survey.LedgerTx).
+type updateTx struct {
+	l   *RosterUpdateLedger
+	tx  *sql.Tx
+	now time.Time
+}
+
+func (t updateTx) Assigned(ctx context.Context) (bool, error) { return anyAssigned(ctx, t.tx) }
+
+func (t updateTx) Stored(ctx context.Context, id string) (*survey.RosterUpdate, bool, error) {
+	u, err := t.l.get(ctx, t.tx, id)
+	return u, u != nil, err
+}
+
+func (t updateTx) KeepConflict(ctx context.Context, u *survey.RosterUpdate, by string) error {
+	body, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO roster_update_conflicts (update_id, body, submitted_by, received_at) VALUES ($1, $2, $3, $4)`,
+		u.ID, string(body), by, formatTime(t.now))
+	return err
+}
+
+func (t updateTx) Roster(ctx context.Context, id string) (*survey.Respondent, string, bool, error) {
+	row, owner, err := rosterRow(ctx, t.tx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", false, nil
+	}
+	return row, owner, err == nil, err
+}
+
+func (t updateTx) HeldAt(ctx context.Context, id, user string, at time.Time) (bool, error) {
+	return heldAt(ctx, t.tx, id, user, at)
+}
+
+// Settled answers for a proposal whose value the roster row has, or whose field and value
+// are pending for the alumnus already.
+func (t updateTx) Settled(ctx context.Context, u *survey.RosterUpdate, row *survey.Respondent) (string, int64, error) {
+	if u.Field.Of(row) == u.Value {
+		return "The roster already has this " + string(u.Field) + " for " + u.RosterID + ".", 0, nil
+	}
+	var same int64
+	err := t.tx.QueryRowContext(ctx, `SELECT seq FROM server_roster_updates WHERE roster_id = $1 AND field = $2 AND value = $3 AND status = $4`,
+		u.RosterID, string(u.Field), u.Value, string(survey.UpdatePending)).Scan(&same)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, nil
+	} else if err != nil {
+		return "", 0, err
+	}
+	return "The same " + string(u.Field) + " is already proposed for " + u.RosterID + ".", same, nil
+}
+
+func (t updateTx) Store(ctx context.Context, u *survey.RosterUpdate, by string) (int64, error) {
+	seq, err := nextSeqs(ctx, t.tx, counterRosterUpdate, 1)
+	if err != nil {
+		return 0, err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO server_roster_updates (`+updateColumns+`, seq, submitted_by, received_at, status)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		u.ID, u.RosterID, string(u.Field), u.Value, u.Old, u.Note, u.ProposedBy, formatTime(u.ProposedAt), u.AttemptID,
+		u.InterviewID, seq, by, formatTime(t.now), string(survey.UpdatePending))
+	return seq, err
 }
 
 // rosterRow reads the server roster's row of id and the enumerator it is assigned to

@@ -96,9 +96,11 @@ func itemPlace(id string, revision int, hash string) string {
 }
 
 // EncryptRelayInPlace encrypts, in one transaction, what a relay's database holds in clear
-// (stored before it had its data key): the mirrored roster's personal values, returns and
-// approvals, and records pushed in clear. It returns how many roster rows, feed entries
-// and records it encrypted; running it again finds nothing left in clear. Afterwards the
+// (stored before it had its data key, or by a relay that kept its ledgers in clear): the
+// mirrored roster's personal values, returns and approvals, records pushed in clear, and
+// the contact attempts and roster updates laptops pushed (with the other contents kept
+// beside them). It returns how many roster rows, feed entries, and records, attempts and
+// roster updates it encrypted; running it again finds nothing left in clear. Afterwards the
 // database file is rewritten so that no page keeps the clear values.
 func (db *DB) EncryptRelayInPlace(ctx context.Context) (rows, feed, items int, err error) {
 	c := db.cipher
@@ -199,7 +201,9 @@ func (db *DB) EncryptRelayInPlace(ctx context.Context) (rows, feed, items int, e
 			}
 		}
 		items = len(its)
-		return nil
+		n, err := encryptLedgersInPlace(ctx, c, tx)
+		items += n
+		return err
 	})
 	if err != nil || rows+feed+items == 0 {
 		return rows, feed, items, err
@@ -210,6 +214,84 @@ func (db *DB) EncryptRelayInPlace(ctx context.Context) (rows, feed, items int, e
 	}
 	db.scrubWAL(ctx)
 	return rows, feed, items, nil
+}
+
+// encryptLedgersInPlace encrypts, inside tx, the attempts and roster updates (and their
+// conflicting contents) a relay's ledgers hold in clear, and returns how many entries.
+func encryptLedgersInPlace(ctx context.Context, c survey.FieldCipher, tx *sql.Tx) (int, error) {
+	clear := func(col string) string { return "(" + col + " != '' AND substr(" + col + ", 1, 5) != 'enc1:')" }
+	n := 0
+	var as []*survey.Attempt
+	if err := queryEach(ctx, tx, `SELECT id, channel, note FROM server_attempts WHERE `+clear("channel")+` OR `+clear("note"), func(s scanner) error {
+		var a survey.Attempt
+		as = append(as, &a)
+		return s.Scan(&a.ID, &a.Channel, &a.Note)
+	}); err != nil {
+		return 0, err
+	}
+	for _, a := range as {
+		// Decrypt passes clear values through, so a row half encrypted comes out whole.
+		if err := cryptLedgerAttempt(c, a, true); err != nil {
+			return 0, err
+		}
+		if err := cryptLedgerAttempt(c, a, false); err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE server_attempts SET channel = ?, note = ? WHERE id = ?`, a.Channel, a.Note, a.ID); err != nil {
+			return 0, err
+		}
+	}
+	n += len(as)
+	var us []*survey.RosterUpdate
+	if err := queryEach(ctx, tx, `SELECT id, value, old, note, replaced FROM server_roster_updates
+		WHERE `+clear("value")+` OR `+clear("old")+` OR `+clear("note")+` OR `+clear("replaced"), func(s scanner) error {
+		var u survey.RosterUpdate
+		us = append(us, &u)
+		return s.Scan(&u.ID, &u.Value, &u.Old, &u.Note, &u.Replaced)
+	}); err != nil {
+		return 0, err
+	}
+	for _, u := range us {
+		if err := cryptLedgerUpdate(c, u, true); err != nil {
+			return 0, err
+		}
+		if err := cryptLedgerUpdate(c, u, false); err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE server_roster_updates SET value = ?, old = ?, note = ?, replaced = ? WHERE id = ?`,
+			u.Value, u.Old, u.Note, u.Replaced, u.ID); err != nil {
+			return 0, err
+		}
+	}
+	n += len(us)
+	for _, t := range []struct{ table, id string }{{"attempt_conflicts", "attempt_id"}, {"roster_update_conflicts", "update_id"}} {
+		type conflict struct {
+			rowid    int64
+			id, body string
+		}
+		var cs []conflict
+		if err := queryEach(ctx, tx, `SELECT rowid, `+t.id+`, body FROM `+t.table+` WHERE `+clear("body"), func(s scanner) error {
+			var x conflict
+			if err := s.Scan(&x.rowid, &x.id, &x.body); err != nil {
+				return err
+			}
+			cs = append(cs, x)
+			return nil
+		}); err != nil {
+			return 0, err
+		}
+		for _, x := range cs {
+			v, err := c.Encrypt(x.body, t.table+"/"+x.id)
+			if err != nil {
+				return 0, err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET body = ? WHERE rowid = ?`, v, x.rowid); err != nil {
+				return 0, err
+			}
+		}
+		n += len(cs)
+	}
+	return n, nil
 }
 
 // scanner is a row being read.
@@ -228,4 +310,54 @@ func queryEach(ctx context.Context, tx *sql.Tx, q string, fn func(scanner) error
 		}
 	}
 	return rows.Err()
+}
+
+// cryptLedgerAttempt encrypts (or, decrypt, opens) in place the personal values of an
+// attempt a relay's ledger keeps: the number or channel used and the note, each bound to
+// its attempt. Nothing happens without a cipher (the centre's ledger keeps them in clear).
+func cryptLedgerAttempt(c survey.FieldCipher, a *survey.Attempt, decrypt bool) error {
+	return cryptFields(c, decrypt, "server_attempts/%s/"+a.ID, map[string]*string{"channel": &a.Channel, "note": &a.Note})
+}
+
+// cryptLedgerUpdate is cryptLedgerAttempt for a roster update: its new and old values, its
+// note and the value it replaced (the regency's too: one rule for every field).
+func cryptLedgerUpdate(c survey.FieldCipher, u *survey.RosterUpdate, decrypt bool) error {
+	return cryptFields(c, decrypt, "server_roster_updates/%s/"+u.ID,
+		map[string]*string{"value": &u.Value, "old": &u.Old, "note": &u.Note, "replaced": &u.Replaced})
+}
+
+// cryptFields encrypts or opens each non-empty value under c, bound to the place the
+// pattern names with the value's name; values in clear open as they are.
+func cryptFields(c survey.FieldCipher, decrypt bool, pattern string, fields map[string]*string) error {
+	if c == nil {
+		return nil
+	}
+	for name, p := range fields {
+		if *p == "" {
+			continue
+		}
+		var err error
+		if decrypt {
+			*p, err = c.Decrypt(*p, fmt.Sprintf(pattern, name))
+		} else {
+			*p, err = c.Encrypt(*p, fmt.Sprintf(pattern, name))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sealConflict encodes v, another content pushed under a kept id, for its conflicts table:
+// JSON, encrypted under c (bound to place) on a relay.
+func sealConflict(c survey.FieldCipher, v any, place string) (string, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	if c == nil {
+		return string(body), nil
+	}
+	return c.Encrypt(string(body), place)
 }

@@ -35,7 +35,8 @@ func TestRelayEncryptsAtRest(t *testing.T) {
 			if !inPlace {
 				db.Encrypt(c)
 			}
-			secrets := []string{"6474061208000003", "Budi Santoso", "+6281234567803", "Jl. Melati 7", "Gaji pertama 4750000", "Catatan rahasia 9911"}
+			secrets := []string{"6474061208000003", "Budi Santoso", "+6281234567803", "Jl. Melati 7", "Gaji pertama 4750000", "Catatan rahasia 9911",
+				"+6281299887766", "Nomor istri 4417", "+6281377665544", "Jl. Kenanga 12", "Catatan lain 7734"}
 			store := sqlite.NewRelayStore(db)
 			row := &survey.Respondent{RosterID: "R3", NIK: secrets[0], Name: secrets[1], Phone: secrets[2], PhoneRaw: "081234567803",
 				BirthDate: "2000-08-12", Kejuruan: "TIK", BatchID: "B1", Extra: map[string]string{"alamat": secrets[3]}}
@@ -47,6 +48,26 @@ func TestRelayEncryptsAtRest(t *testing.T) {
 			if _, err := store.Accept(ctx, []*survey.RelayItem{{InterviewID: "iv-2", Revision: 1, Hash: survey.HashBytes(clear), Body: clear,
 				SubmittedBy: "ani", DeviceTime: time.Now()}}); err != nil {
 				t.Fatal(err)
+			}
+			// A contact attempt and roster updates laptops pushed, with the number used, a
+			// note, a new phone and a new address; and another content under the attempt's id.
+			at := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+			att := &survey.Attempt{ID: "at-1", RosterID: "R3", At: at, Enumerator: "ani", Mode: survey.ModePhone,
+				Channel: secrets[6], Outcome: "3.13", Note: secrets[7]}
+			other := *att
+			other.Note = secrets[10]
+			attempts := sqlite.NewAttemptLedger(db)
+			rcs, err := attempts.Ingest(ctx, []*survey.Attempt{att, &other}, "ani", true)
+			if err != nil || rcs[0].Status != survey.ReceiptStored || rcs[1].Status != survey.ReceiptConflict {
+				t.Fatalf("the attempts: %v %+v", err, rcs)
+			}
+			updates := sqlite.NewRosterUpdateLedger(db)
+			ups := []*survey.RosterUpdate{
+				{ID: "up-1", RosterID: "R3", Field: survey.FieldPhone, Value: secrets[8], Old: secrets[2], ProposedBy: "ani", ProposedAt: at},
+				{ID: "up-2", RosterID: "R3", Field: survey.FieldAddress, Value: secrets[9], Note: "pindah", ProposedBy: "ani", ProposedAt: at},
+			}
+			if rcs, err := updates.Ingest(ctx, ups, "ani", true); err != nil || rcs[0].Status != survey.ReceiptStored || rcs[1].Status != survey.ReceiptStored {
+				t.Fatalf("the roster updates: %v %+v", err, rcs)
 			}
 			inFile := func() []string {
 				t.Helper()
@@ -67,8 +88,8 @@ func TestRelayEncryptsAtRest(t *testing.T) {
 				}
 				db.Encrypt(c)
 				rows, feed, items, err := db.EncryptRelayInPlace(ctx)
-				if err != nil || rows != 1 || feed != 1 || items != 1 {
-					t.Fatalf("encrypted %d rows, %d feed entries, %d records (%v), want 1 of each", rows, feed, items, err)
+				if err != nil || rows != 1 || feed != 1 || items != 5 {
+					t.Fatalf("encrypted %d rows, %d feed entries, %d records, attempts and updates (%v), want 1, 1 and 5", rows, feed, items, err)
 				}
 				if rows, feed, items, err := db.EncryptRelayInPlace(ctx); err != nil || rows+feed+items != 0 {
 					t.Fatalf("a second pass encrypted %d, %d, %d (%v)", rows, feed, items, err)
@@ -92,8 +113,26 @@ func TestRelayEncryptsAtRest(t *testing.T) {
 			if err != nil || len(pend) != 1 || !bytes.Equal(pend[0].Body, clear) {
 				t.Fatalf("the record read back: %v %+v", err, pend)
 			}
-			other, _ := vault.NewCipher(vault.NewDataKey())
-			db.Encrypt(other)
+			gotA, err := attempts.List(ctx, survey.AttemptFilter{})
+			if err != nil || len(gotA) != 1 || !gotA[0].Same(att) {
+				t.Fatalf("the attempt read back: %v %+v", err, gotA)
+			}
+			gotU, err := updates.List(ctx, survey.UpdateFilter{})
+			if err != nil || len(gotU) != 2 || gotU[0].Value != secrets[8] || gotU[0].Old != secrets[2] || gotU[1].Value != secrets[9] {
+				t.Fatalf("the roster updates read back: %v %+v", err, gotU)
+			}
+			// The same proposal again is known for what it is, though its value is encrypted.
+			again := *ups[0]
+			again.ID = "up-3"
+			if rcs, err := updates.Ingest(ctx, []*survey.RosterUpdate{&again}, "ani", true); err != nil || rcs[0].Status != survey.ReceiptDuplicate || rcs[0].Seq != gotU[0].Seq {
+				t.Fatalf("the same phone proposed again: %v %+v, want a duplicate of seq %d", err, rcs, gotU[0].Seq)
+			}
+			other2, _ := vault.NewCipher(vault.NewDataKey())
+			db.Encrypt(other2)
+			if _, err := attempts.List(ctx, survey.AttemptFilter{}); err == nil {
+				t.Fatal("another key read the attempts")
+			}
+			db.Encrypt(other2)
 			if _, err := sqlite.NewServerRosterStore(db).Changes(ctx, 0, 10, "ani"); err == nil || strings.Contains(err.Error(), secrets[1]) {
 				t.Fatalf("another key read the roster: %v", err)
 			}

@@ -241,101 +241,87 @@ func (l *RosterUpdateLedger) Ingest(ctx context.Context, updates []*survey.Roste
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.db.now()
-	receipts := make([]survey.AttemptReceipt, len(updates))
+	var receipts []survey.AttemptReceipt
 	err := l.db.inTx(ctx, func(tx *sql.Tx) error {
-		var assigned bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM assignments)`).Scan(&assigned); err != nil {
-			return err
-		}
-		for i, u := range updates {
-			r := &receipts[i]
-			*r = survey.AttemptReceipt{ID: u.ID}
-			refuse := func(err error) {
-				r.Status, r.Code, r.Message = survey.ReceiptRefused, survey.ErrorCode(err), survey.ErrorMessage(err)
-			}
-			if err := u.Validate(now); err != nil {
-				refuse(err)
-				continue
-			}
-			if enumerator && u.ProposedBy != by {
-				refuse(survey.Errorf(survey.EFORBIDDEN, "Roster update %s names %q as its proposer; an enumerator may send only her own.", u.ID, u.ProposedBy))
-				continue
-			}
-			old, err := l.get(ctx, tx, u.ID)
-			if err != nil {
-				return err
-			}
-			if old != nil {
-				r.Seq = old.Seq
-				if old.Same(u) {
-					r.Status = survey.ReceiptDuplicate
-					continue
-				}
-				body, err := json.Marshal(u)
-				if err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO roster_update_conflicts (update_id, body, submitted_by, received_at) VALUES (?, ?, ?, ?)`,
-					u.ID, string(body), by, formatTime(now)); err != nil {
-					return err
-				}
-				r.Status, r.Code = survey.ReceiptConflict, survey.ECONFLICT
-				r.Message = "Another content was stored for roster update " + u.ID + " before; both are kept for the supervisor."
-				continue
-			}
-			row, owner, err := rosterRowOpen(ctx, l.db.cipher, tx, u.RosterID)
-			if errors.Is(err, sql.ErrNoRows) {
-				refuse(survey.Errorf(survey.ENOTFOUND, "Roster update %s: the server's roster has no alumnus %s yet; it is kept and sent again next sync.", u.ID, u.RosterID))
-				continue
-			} else if err != nil {
-				return err
-			}
-			if enumerator && assigned && owner != by {
-				if held, err := heldAt(ctx, tx, u.RosterID, by, u.ProposedAt); err != nil {
-					return err
-				} else if held {
-					owner = by // proposed while the alumnus was hers
-				}
-			}
-			if enumerator && assigned && owner != by {
-				who := "nobody"
-				if owner != "" {
-					who = "another enumerator"
-				}
-				refuse(survey.Errorf(survey.EFORBIDDEN, "Roster update %s: alumnus %s is not assigned to %s (assigned to %s).", u.ID, u.RosterID, by, who))
-				continue
-			}
-			if u.Field.Of(row) == u.Value {
-				r.Status, r.Message = survey.ReceiptDuplicate, "The roster already has this "+string(u.Field)+" for "+u.RosterID+"."
-				continue
-			}
-			var same int64
-			err = tx.QueryRowContext(ctx, `SELECT seq FROM server_roster_updates WHERE roster_id = ? AND field = ? AND value = ? AND status = ?`,
-				u.RosterID, string(u.Field), u.Value, string(survey.UpdatePending)).Scan(&same)
-			if err == nil {
-				r.Status, r.Seq, r.Message = survey.ReceiptDuplicate, same, "The same "+string(u.Field)+" is already proposed for "+u.RosterID+"."
-				continue
-			} else if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			seq, err := nextSeqs(ctx, tx, "roster_update", 1)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO server_roster_updates (`+updateColumns+`, seq, submitted_by, received_at, status)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				u.ID, u.RosterID, string(u.Field), u.Value, u.Old, u.Note, u.ProposedBy, formatTime(u.ProposedAt), u.AttemptID,
-				u.InterviewID, seq, by, formatTime(now), string(survey.UpdatePending)); err != nil {
-				return err
-			}
-			r.Status, r.Seq = survey.ReceiptStored, seq
-		}
-		return nil
+		var err error
+		receipts, err = survey.IngestEntries(ctx, updateTx{l: l, tx: tx, now: now}, updates, by, enumerator, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return receipts, nil
+}
+
+// updateTx is the roster update ledger's SQL inside one ingest transaction (survey.LedgerTx).
+type updateTx struct {
+	l   *RosterUpdateLedger
+	tx  *sql.Tx
+	now time.Time
+}
+
+func (t updateTx) Assigned(ctx context.Context) (bool, error) { return anyAssigned(ctx, t.tx) }
+
+func (t updateTx) Stored(ctx context.Context, id string) (*survey.RosterUpdate, bool, error) {
+	u, err := t.l.get(ctx, t.tx, id)
+	return u, u != nil, err
+}
+
+func (t updateTx) KeepConflict(ctx context.Context, u *survey.RosterUpdate, by string) error {
+	body, err := sealConflict(t.l.db.cipher, u, "roster_update_conflicts/"+u.ID)
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO roster_update_conflicts (update_id, body, submitted_by, received_at) VALUES (?, ?, ?, ?)`,
+		u.ID, body, by, formatTime(t.now))
+	return err
+}
+
+func (t updateTx) Roster(ctx context.Context, id string) (*survey.Respondent, string, bool, error) {
+	row, owner, err := rosterRowOpen(ctx, t.l.db.cipher, t.tx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", false, nil
+	}
+	return row, owner, err == nil, err
+}
+
+func (t updateTx) HeldAt(ctx context.Context, id, user string, at time.Time) (bool, error) {
+	return heldAt(ctx, t.tx, id, user, at)
+}
+
+// Settled answers for a proposal whose value the roster row has, or whose field and value
+// are pending for the alumnus already (compared once decrypted: a relay keeps them encrypted).
+func (t updateTx) Settled(ctx context.Context, u *survey.RosterUpdate, row *survey.Respondent) (string, int64, error) {
+	if u.Field.Of(row) == u.Value {
+		return "The roster already has this " + string(u.Field) + " for " + u.RosterID + ".", 0, nil
+	}
+	pending, err := t.l.list(ctx, t.tx, `SELECT `+serverUpdateColumns+` FROM server_roster_updates
+		WHERE roster_id = ? AND field = ? AND status = ? ORDER BY seq`, u.RosterID, string(u.Field), string(survey.UpdatePending))
+	if err != nil {
+		return "", 0, err
+	}
+	for _, p := range pending {
+		if p.Value == u.Value {
+			return "The same " + string(u.Field) + " is already proposed for " + u.RosterID + ".", p.Seq, nil
+		}
+	}
+	return "", 0, nil
+}
+
+func (t updateTx) Store(ctx context.Context, u *survey.RosterUpdate, by string) (int64, error) {
+	seq, err := nextSeqs(ctx, t.tx, "roster_update", 1)
+	if err != nil {
+		return 0, err
+	}
+	enc := *u
+	if err := cryptLedgerUpdate(t.l.db.cipher, &enc, false); err != nil {
+		return 0, err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO server_roster_updates (`+updateColumns+`, seq, submitted_by, received_at, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		enc.ID, enc.RosterID, string(enc.Field), enc.Value, enc.Old, enc.Note, enc.ProposedBy, formatTime(enc.ProposedAt), enc.AttemptID,
+		enc.InterviewID, seq, by, formatTime(t.now), string(survey.UpdatePending))
+	return seq, err
 }
 
 // rosterRow reads the server roster's row of id and the enumerator it is assigned to
@@ -366,26 +352,16 @@ func rosterRowOpen(ctx context.Context, c survey.FieldCipher, tx *sql.Tx, id str
 }
 
 func (l *RosterUpdateLedger) get(ctx context.Context, q querier, id string) (*survey.RosterUpdate, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+serverUpdateColumns+` FROM server_roster_updates WHERE id = ?`, id)
-	if err != nil {
+	list, err := l.list(ctx, q, `SELECT `+serverUpdateColumns+` FROM server_roster_updates WHERE id = ?`, id)
+	if err != nil || len(list) == 0 {
 		return nil, err
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return nil, rows.Err()
-	}
-	return scanUpdate(rows, false)
+	return list[0], nil
 }
 
-// List returns the matching proposals by sequence number. See survey.RosterUpdateLedger.
-func (l *RosterUpdateLedger) List(ctx context.Context, f survey.UpdateFilter) ([]*survey.RosterUpdate, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 1000
-	}
-	rows, err := l.db.db.QueryContext(ctx, `SELECT `+serverUpdateColumns+` FROM server_roster_updates
-		WHERE seq > ? AND (? = '' OR status = ?) AND (? = '' OR roster_id = ?) ORDER BY seq LIMIT ?`,
-		f.After, string(f.Status), string(f.Status), f.RosterID, f.RosterID, limit)
+// list runs a query of server_roster_updates and returns its proposals, opened.
+func (l *RosterUpdateLedger) list(ctx context.Context, q querier, text string, args ...any) ([]*survey.RosterUpdate, error) {
+	rows, err := q.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -396,9 +372,23 @@ func (l *RosterUpdateLedger) List(ctx context.Context, f survey.UpdateFilter) ([
 		if err != nil {
 			return nil, err
 		}
+		if err := cryptLedgerUpdate(l.db.cipher, u, true); err != nil {
+			return nil, err
+		}
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// List returns the matching proposals by sequence number. See survey.RosterUpdateLedger.
+func (l *RosterUpdateLedger) List(ctx context.Context, f survey.UpdateFilter) ([]*survey.RosterUpdate, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	return l.list(ctx, l.db.db, `SELECT `+serverUpdateColumns+` FROM server_roster_updates
+		WHERE seq > ? AND (? = '' OR status = ?) AND (? = '' OR roster_id = ?) ORDER BY seq LIMIT ?`,
+		f.After, string(f.Status), string(f.Status), f.RosterID, f.RosterID, limit)
 }
 
 // Decide accepts or rejects a pending proposal in one transaction; accepting changes the
