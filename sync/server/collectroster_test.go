@@ -502,3 +502,61 @@ func TestCollectRosterOwnForm(t *testing.T) {
 		t.Fatalf("stored %d (%v): %+v", len(subs), err, subs)
 	}
 }
+
+// rosterIDHints returns the roster_id question's hint in each language of an XForm.
+func rosterIDHints(t *testing.T, xform []byte) map[string]string {
+	t.Helper()
+	var doc struct {
+		Translations []struct {
+			Lang  string `xml:"lang,attr"`
+			Texts []struct {
+				ID    string `xml:"id,attr"`
+				Value string `xml:"value"`
+			} `xml:"text"`
+		} `xml:"head>model>itext>translation"`
+	}
+	if err := xml.Unmarshal(xform, &doc); err != nil {
+		t.Fatal(err)
+	}
+	hints := map[string]string{}
+	for _, tr := range doc.Translations {
+		for _, tx := range tr.Texts {
+			if tx.ID == "/data/grp_consent/roster_id:hint" {
+				hints[tr.Lang] = tx.Value
+			}
+		}
+	}
+	return hints
+}
+
+// TestBuiltinRosterIDHint: the built-in form's roster_id hint is true wherever the form is
+// shown, in both languages: Collect (where roster_id is chosen from roster.csv), the plain
+// XForm of a self-response link (filled in from the link's alumnus) and the laptop (the
+// picked alumnus; tui's goldens show it). It never says the answer cannot be changed, which
+// is untrue in Collect.
+func TestBuiltinRosterIDHint(t *testing.T) {
+	e := newRosterEnv(t)
+	collect := download(t, e.URL, e.sari).xform
+	if !bytes.Contains(collect, []byte(`<select1 ref="/data/grp_consent/roster_id" appearance="autocomplete">`)) {
+		t.Fatal("roster_id is not chosen from the roster in Collect's XForm")
+	}
+	links := newLinkEnv(t)
+	resp, err := http.Get(links.url + "/form.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for name, xf := range map[string][]byte{"Collect": collect, "web link": web} {
+		hints := rosterIDHints(t, xf)
+		if len(hints) != 2 {
+			t.Errorf("%s: roster_id hints %q, want one in each of the two languages", name, hints)
+		}
+		for lang, h := range hints {
+			low := strings.ToLower(h)
+			if h == "" || strings.Contains(low, "cannot be changed") || strings.Contains(low, "tidak dapat diubah") || strings.Contains(low, "tidak bisa diubah") {
+				t.Errorf("%s, %s: roster_id hint %q", name, lang, h)
+			}
+		}
+	}
+}
