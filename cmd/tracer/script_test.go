@@ -290,36 +290,27 @@ func cmdUnzip(ts *testscript.TestScript, neg bool, args []string) {
 // waitstored DB N waits up to 2 minutes until the server database DB holds N stored
 // revisions (a relay forwards in the background), and fails if it holds more.
 func cmdWaitStored(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: waitstored DB N")
-	}
-	want, err := strconv.Atoi(args[1])
-	ts.Check(err)
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, ts.MkAbs(args[0]))
-	ts.Check(err)
-	defer db.Close()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
+	waitCount(ts, neg, args, "waitstored", "revisions", func(ctx context.Context, db *sqlite.DB, _ int) (int, error) {
 		set, err := testbed.ServerSet(ctx, sqlite.NewSubmissionStore(db))
-		ts.Check(err)
-		switch {
-		case len(set) > want:
-			ts.Fatalf("%s holds %d revisions, more than %d", args[0], len(set), want)
-		case len(set) == want:
-			return
-		case time.Now().After(deadline):
-			ts.Fatalf("%s holds %d revisions after 2 minutes, want %d", args[0], len(set), want)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return len(set), err
+	})
 }
 
-// waitupdates DB N waits until the server database DB holds N roster updates, and fails
-// if it holds more.
+// waitupdates DB N waits up to 2 minutes until the server database DB holds N roster
+// updates, and fails if it holds more.
 func cmdWaitUpdates(ts *testscript.TestScript, neg bool, args []string) {
+	waitCount(ts, neg, args, "waitupdates", "roster updates", func(ctx context.Context, db *sqlite.DB, want int) (int, error) {
+		list, err := sqlite.NewRosterUpdateLedger(db).List(ctx, survey.UpdateFilter{Limit: want + 1})
+		return len(list), err
+	})
+}
+
+// waitCount is the body of the commands "NAME DB N": it opens the server database DB and
+// waits up to 2 minutes until count says it holds N things (what names them), failing as
+// soon as it holds more. count is given N to bound what it reads.
+func waitCount(ts *testscript.TestScript, neg bool, args []string, name, what string, count func(ctx context.Context, db *sqlite.DB, want int) (int, error)) {
 	if neg || len(args) != 2 {
-		ts.Fatalf("usage: waitupdates DB N")
+		ts.Fatalf("usage: %s DB N", name)
 	}
 	want, err := strconv.Atoi(args[1])
 	ts.Check(err)
@@ -329,15 +320,15 @@ func cmdWaitUpdates(ts *testscript.TestScript, neg bool, args []string) {
 	defer db.Close()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		list, err := sqlite.NewRosterUpdateLedger(db).List(ctx, survey.UpdateFilter{Limit: want + 1})
+		n, err := count(ctx, db, want)
 		ts.Check(err)
 		switch {
-		case len(list) > want:
-			ts.Fatalf("%s holds %d roster updates, more than %d", args[0], len(list), want)
-		case len(list) == want:
+		case n > want:
+			ts.Fatalf("%s holds %d %s, more than %d", args[0], n, what, want)
+		case n == want:
 			return
 		case time.Now().After(deadline):
-			ts.Fatalf("%s holds %d roster updates after 2 minutes, want %d", args[0], len(list), want)
+			ts.Fatalf("%s holds %d %s after 2 minutes, want %d", args[0], n, what, want)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
