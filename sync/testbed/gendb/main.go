@@ -1,89 +1,163 @@
 // Command gendb creates a real server database for measuring exports and reports: a roster
 // of -roster rows and -n finalized interviews of the built-in form, one per roster row in
-// turn, stored through the server's own stores (the roster upload and the submission
-// store's ingest, in transactions of -batch rows) as "tracer serve" would store them.
+// turn, stored as "tracer serve" stores what laptops push.
 //
 //	go run ./sync/testbed/gendb -o /tmp/1m.db -n 1000000
 //
-// Every interview is the built-in form's employed persona with the roster row's identity
-// (roster id, NIK, name, sex, birth date, kejuruan, batch), and answers that vary with its
-// number so that every indicator, breakdown and median of the report has something to work
-// on: the main activity cycles through its nine codes, one in 13 refuses consent, one in 4
-// gives an income band instead of an exact income, and the interview date, months to the
-// first job (answered, or from the first job's date), hours, job match, satisfaction,
-// recommendation, job search and paid workers vary. One interview in 50 is
-// a second interview of the previous person (the report keeps the later), one in 97 has no
-// respondent id and is linked by the roster id it confirms, one in 199 is a walk-in outside
-// the roster, and one in 20 is stored again as revision 2 with another main activity. In
-// the roster, one row in 10 did not pass, training ends vary over a year, and one row in
-// 1,000 shares the NIK of the row before (one person in two batches). No interview is
-// approved: read them with --revisions latest.
+// Every interview is made by the form engine: one session per shape of interview (refused,
+// each main activity, an exact income or a band, a first job before this one or not, looking
+// for work or not, worked before or not), filled once from the built-in form's personas,
+// then answered again for each interview with its roster row's identity (roster id, NIK,
+// name, sex, birth date, regency, kejuruan, programme, batch, training end, funding,
+// completion) and its own interview date, job dates, hours, income, ratings and so on, so
+// that the engine recomputes what depends on them (age, months to the first job, the
+// checks). An answer the engine refuses stops the run; every -check-th interview is also
+// checked for problems left in it and the way the server checks a push (the record restored
+// into a new session of the published form: no unknown question, no problem).
+//
+// Variations: the main activity cycles through its eight codes (1 twice as often), one
+// interview in 13 refuses consent, one in 4 gives an income band instead of an exact income,
+// one in 3 started with this job, two in 3 of those not working are looking for work, half
+// have worked since the training. One interview in 50 is a second interview of the previous
+// person (the report keeps the later), one in 97 has no respondent id and is linked by the
+// roster id it confirms, one in 199 is a walk-in outside the roster, and one in 20 is stored
+// again as revision 2 with another main activity. In the roster, one row in 10 did not pass,
+// training ends vary over 2025, and one row in 1,000 shares the NIK of the row before (one
+// person in two batches). Interview ids are derived from the interview's number, so the
+// same flags make the same database. No interview is approved: read them with
+// --revisions latest.
+//
+// The rows are written with prepared statements in large transactions, exactly as the
+// roster upload and the submission store's ingest write them (sequence numbers, review
+// state and history, the form's interview count); -stores writes through those stores
+// instead, one revision per call, which is slower and makes the same rows (the tests
+// compare the two).
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
+	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/testbed"
 )
 
 func main() {
-	out := flag.String("o", "", "the server database to create (must not exist)")
-	n := flag.Int("n", 10000, "interviews")
-	rosterRows := flag.Int("roster", 0, "roster rows (default: as many as interviews)")
-	batch := flag.Int("batch", 5000, "rows per transaction")
+	var o options
+	flag.StringVar(&o.path, "o", "", "the server database to create (must not exist)")
+	flag.IntVar(&o.n, "n", 10000, "interviews")
+	flag.IntVar(&o.roster, "roster", 0, "roster rows (default: as many as interviews)")
+	flag.IntVar(&o.batch, "batch", 20000, "rows per transaction")
+	flag.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "goroutines making interviews")
+	flag.IntVar(&o.check, "check", 50, "check every n-th interview for problems and as the server checks a push (1: all)")
+	flag.BoolVar(&o.stores, "stores", false, "write through the server's stores, one revision per call (slow)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if *out == "" || *n < 0 {
+	if o.path == "" || o.n < 0 || o.batch < 1 || o.workers < 1 || o.check < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if *rosterRows <= 0 {
-		*rosterRows = max(*n, 1)
+	if o.roster <= 0 {
+		o.roster = max(o.n, 1)
 	}
-	if _, err := os.Stat(*out); err == nil {
-		log.Fatalf("%s exists", *out)
+	if _, err := os.Stat(o.path); err == nil {
+		log.Fatalf("%s exists", o.path)
 	}
-	if err := run(context.Background(), *out, *n, *rosterRows, *batch); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+	}
+	err := run(context.Background(), o, os.Stdout)
+	if *cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
 		log.Fatal(err)
 	}
 }
 
+// options are the command's flags.
+type options struct {
+	path                             string
+	n, roster, batch, workers, check int
+	stores                           bool
+}
+
 var (
-	kejuruan = []string{"LAS", "TIK", "OTOMOTIF", "LISTRIK", "MENJAHIT", "KULINER", "BANGUNAN", "PERTANIAN"}
-	funding  = []string{"apbn", "apbd_prov", "apbd_kab_murni", "swasta"}
+	kejuruan = []string{"LAS", "OTO", "LIS", "REF", "ALB", "K3", "TIK", "PAR", "KEC", "GAR", "PRO", "BIS", "BAN"}
+	funding  = []string{"apbn", "apbd_prov_murni", "apbd_kab_murni", "apbd_kab_perubahan", "csr"}
 	regency  = []string{"6401", "6402", "6403", "6408", "6471", "6472", "6474"}
+	given    = []string{"Dimas", "Hana", "Rahmat", "Maya", "Budi", "Sari", "Agus", "Dewi", "Eko", "Putri", "Joko", "Rina", "Andi", "Lestari", "Yusuf", "Wulan"}
+	syllable = []string{"ra", "di", "su", "wan", "to", "ni", "ka", "ma", "ti", "ya", "no", "sa", "ri", "de", "lu", "pe"}
 )
 
-// respondent returns roster row i, with a NIK unique to it.
+// rosterAt is when the roster was uploaded; the interviews are finalized from firstDay on.
+var (
+	rosterAt = time.Date(2026, 8, 20, 8, 0, 0, 0, time.UTC)
+	firstDay = time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
+)
+
+// name returns a name made of letters only, unique to i.
+func name(i int) string {
+	var b strings.Builder
+	b.WriteString(given[i%len(given)])
+	b.WriteByte(' ')
+	start := b.Len()
+	for n := i / len(given); ; n /= len(syllable) {
+		b.WriteString(syllable[n%len(syllable)])
+		if n < len(syllable) {
+			break
+		}
+	}
+	s := b.String()
+	return s[:start] + strings.ToUpper(s[start:start+1]) + s[start+1:] + "wati"[:2*(i%2)]
+}
+
+// respondent returns roster row i, with a NIK unique to it that agrees with its sex and
+// birth date.
 func respondent(i int) *survey.Respondent {
 	d := i / 9999
-	day, month, year := d%28+1, (d/28)%12+1, (80+d/336)%100
-	sex := survey.SexMale
+	day, month, year := d%28+1, (d/28)%12+1, 76+i%23
+	sex, nikDay := survey.SexMale, day
 	if i%2 == 1 {
-		sex, day = survey.SexFemale, day+40 // a woman's NIK adds 40 to the day
+		sex, nikDay = survey.SexFemale, day+40 // a woman's NIK adds 40 to the day
 	}
-	nik := fmt.Sprintf("640806%02d%02d%02d%04d", day, month, year, i%9999+1)
+	nik := fmt.Sprintf("640806%02d%02d%02d%04d", nikDay, month, year, i%9999+1)
 	completion := "pass"
-	if i%10 == 7 {
-		completion = "fail"
+	switch i % 10 {
+	case 7:
+		completion = "finished_not_pass"
+	case 9:
+		if i%20 == 19 {
+			completion = "dropout"
+		}
 	}
-	bday := day
-	if bday > 40 {
-		bday -= 40
-	}
+	k := kejuruan[(i/2)%len(kejuruan)]
 	return &survey.Respondent{
-		RosterID: fmt.Sprintf("R%07d", i), NIK: nik, Name: fmt.Sprintf("Alumni %d", i), Sex: sex,
-		BirthDate: fmt.Sprintf("19%02d-%02d-%02d", year, month, bday), Phone: fmt.Sprintf("+62857%08d", i),
-		Education: "5", Institution: "UPTD BLKI Kota Bontang", Kejuruan: kejuruan[i%len(kejuruan)],
-		ProgramName: "Program " + kejuruan[i%len(kejuruan)], BatchID: fmt.Sprintf("BTG-2025-%02d", i%12+1),
+		RosterID: fmt.Sprintf("R%07d", i), NIK: nik, Name: name(i), Sex: sex,
+		BirthDate: fmt.Sprintf("19%02d-%02d-%02d", year, month, day), Phone: fmt.Sprintf("+62857%08d", i),
+		Education: strconv.Itoa(3 + i%5), Institution: "UPTD BLKI Kota Bontang", Kejuruan: k,
+		ProgramName: "Program " + k, BatchID: fmt.Sprintf("BTG-2025-%02d", i%12+1),
 		TrainingStart: "2025-02-03", TrainingEnd: fmt.Sprintf("2025-%02d-%02d", i%12+1, i%28+1), BudgetYear: "2025",
 		Funding: funding[i%len(funding)], Completion: completion, Regency: regency[i%len(regency)],
 	}
@@ -97,138 +171,317 @@ func sharesNIK(i int) bool { return i%1000 == 999 }
 func rosterRow(i int) *survey.Respondent {
 	r := respondent(i)
 	if sharesNIK(i) {
-		r.NIK = respondent(i - 1).NIK
+		p := respondent(i - 1)
+		r.NIK, r.Sex, r.BirthDate = p.NIK, p.Sex, p.BirthDate
 	}
 	return r
 }
 
-// answers returns interview i of roster row r at revision rev: the persona's answers with
-// r's identity and the variations of the package comment.
-func answers(persona []survey.Answer, i, rev int, r *survey.Respondent) []survey.Answer {
-	as := make([]survey.Answer, 0, len(persona)+1)
-	band := ""
-	for _, a := range persona {
-		name := a.Path[strings.LastIndexByte(a.Path, '/')+1:]
-		switch name {
-		case "roster_id":
-			a.Value = r.RosterID
-		case "nik":
-			a.Value = r.NIK
-		case "full_name":
-			a.Value = r.Name
-		case "sex":
-			a.Value = r.Sex
-		case "birth_date":
-			a.Value = r.BirthDate
-		case "kejuruan":
-			a.Value = r.Kejuruan
-		case "batch_id":
-			a.Value = r.BatchID
-		case "funding":
-			a.Value = r.Funding
-		case "domicile_regency":
-			a.Value = r.Regency
-		case "training_end_date":
-			a.Value = r.TrainingEnd
-		case "consent":
-			if i%13 == 5 {
-				a.Value = "no"
-			}
-		case "main_status":
-			a.Value = strconv.Itoa((i+rev-1)%9 + 1)
-			if a.Value == "9" {
-				a.Value = "1"
-			}
-		case "interview_date":
-			a.Value = fmt.Sprintf("2026-%02d-%02d", 9+i%3, i%28+1)
-		case "income_exact":
-			if i%4 == 1 {
-				a.Value, band = "", strconv.Itoa(i%9+1)
-			} else {
-				a.Value = strconv.Itoa(2_000_000 + (i*7919)%6_000_000)
-			}
-		case "hours_week":
-			a.Value = strconv.Itoa(20 + i%40)
-		case "job_match", "job_satisfaction", "sat_overall", "sat_relevance":
-			a.Value = strconv.Itoa((i+len(name))%5 + 1)
-		case "recommend":
-			a.Value = strconv.Itoa(i % 11)
-		case "first_job_date":
-			a.Value = fmt.Sprintf("2025-%02d-%02d", (i/7)%12+1, i%28+1)
-		case "status_before":
-			a.Value = strconv.Itoa(i%7 + 1)
-		case "contract":
-			a.Value = []string{"pkwtt", "pkwt", "none", "pkwt"}[i%4]
-		case "work_regency":
-			a.Value = regency[(i/3)%len(regency)]
-		case "sector_kbli":
-			a.Value = string(rune('A' + i%21))
-		case "months_to_first_job":
-			if i%3 != 0 {
-				a.Value = "" // from the first job's date
-			} else {
-				a.Value = strconv.Itoa(i%16 - 2)
-			}
-		}
-		if a.Value != "" {
-			as = append(as, a)
-		}
-	}
-	if band != "" {
-		as = append(as, survey.Answer{Path: "income_band", Value: band})
-	}
-	if i%3 != 2 {
-		as = append(as, survey.Answer{Path: "searching_4w", Value: "yes"}, survey.Answer{Path: "available_2w", Value: "yes"})
-	}
-	if i%6 == 2 {
-		as = append(as, survey.Answer{Path: "biz_paid_workers", Value: strconv.Itoa(i % 5)})
-	}
-	return as
+// idSpace makes the interview ids: name-based UUIDs of the interview's number.
+var idSpace = uuid.MustParse("3f0c8c1e-6a52-4c57-9a7e-4b1f0d2b9e11")
+
+// interviewID returns the id of interview i.
+func interviewID(i int) string { return uuid.NewSHA1(idSpace, []byte(strconv.Itoa(i))).String() }
+
+// finalAt returns when revision rev of interview i of n was finalized: the interviews are
+// spread over 90 days from firstDay, a second revision a day later.
+func finalAt(i, n, rev int) time.Time {
+	step := 90 * 24 * time.Hour / time.Duration(max(n, 1))
+	return firstDay.Add(time.Duration(i)*step + time.Duration(rev-1)*24*time.Hour).Truncate(time.Second)
 }
 
-func run(ctx context.Context, path string, n, rosterRows, batch int) error {
-	t0 := time.Now()
-	db, err := testbed.OpenServerDB(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	users := sqlite.NewUserStore(db)
-	const enumerator = "gen"
-	if _, _, err := users.CreateUser(ctx, enumerator, survey.RoleEnumerator); err != nil {
-		return err
-	}
-	roster := sqlite.NewServerRosterStore(db)
-	rows := make([]*survey.Respondent, 0, batch)
-	for i := range rosterRows {
-		rows = append(rows, rosterRow(i))
-		if len(rows) == batch || i == rosterRows-1 {
-			if _, err := roster.Upload(ctx, rows); err != nil {
-				return fmt.Errorf("roster rows to %d: %w", i+1, err)
-			}
-			rows = rows[:0]
-		}
-	}
-	fmt.Printf("roster: %d rows in %v\n", rosterRows, time.Since(t0).Round(time.Millisecond))
+// receivedAt returns when the server received a revision finalized at final.
+func receivedAt(final time.Time) time.Time {
+	return final.Add(5*time.Minute + time.Duration(final.Unix()%300)*time.Second)
+}
 
-	f, persona, err := testbed.Builtin()
+// shape is what decides which questions of an interview are relevant.
+type shape struct {
+	refused    bool
+	status     int  // main activity, 1 to 8
+	band       bool // an income band, not an exact income
+	firstJob   bool // this job is the first since the training
+	searching  bool
+	everWorked bool
+}
+
+// shapeOf returns the shape of revision rev of interview i.
+func shapeOf(i, rev int) shape {
+	if i%13 == 5 {
+		return shape{refused: true}
+	}
+	st := (i+rev-1)%9 + 1
+	if st == 9 {
+		st = 1
+	}
+	sh := shape{status: st}
+	if st <= 5 {
+		sh.band = i%4 == 1
+		sh.firstJob = i%3 == 0
+	} else {
+		sh.searching = i%3 != 2
+		sh.everWorked = i%2 == 0
+	}
+	return sh
+}
+
+// template returns the answers of the persona that fits sh, adjusted to sh.
+func template(sh shape) (map[string]any, error) {
+	persona := "employed"
+	switch {
+	case sh.refused:
+		persona = "refused"
+	case sh.status == 3:
+		persona = "self-employed"
+	case sh.status >= 6:
+		persona = "unemployed"
+	}
+	data, err := builtin.Persona(persona)
+	if err != nil {
+		return nil, err
+	}
+	var a map[string]any
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, err
+	}
+	if sh.refused {
+		return a, nil
+	}
+	a["main_status"] = strconv.Itoa(sh.status)
+	switch sh.status {
+	case 1, 4, 5:
+	case 2:
+		a["work_country"] = "MY"
+		a["employer_name"] = "Sdn Bhd Kuching Fabrication"
+	case 3:
+	default:
+		a["further_training"] = "lpk"
+		a["obstacles"] = "experience_req"
+		a["searching_4w"] = map[bool]string{true: "yes", false: "no"}[sh.searching]
+		a["ever_worked"] = map[bool]string{true: "yes", false: "no"}[sh.everWorked]
+		a["first_job_date_nw"] = "2025-07-01"
+	}
+	if sh.status <= 5 {
+		if sh.band {
+			delete(a, "income_exact")
+			a["income_band"] = "4"
+		} else {
+			a["income_exact"] = "4500000"
+			delete(a, "income_band")
+		}
+		if sh.firstJob {
+			a["first_after_training"] = "yes_first"
+		} else {
+			a["first_after_training"] = "earlier_job"
+			a["first_job_date"] = "2025-05-12"
+			a["job_start_date"] = "2025-09-01"
+		}
+	}
+	return a, nil
+}
+
+// maker makes interviews: one session per shape, answered again for each interview.
+type maker struct {
+	form     *forms.Form
+	n        int
+	check    int
+	now      time.Time
+	sessions map[shape]*forms.Session
+	paths    map[string]string
+}
+
+func newMaker(f *forms.Form, n, check int) *maker {
+	return &maker{form: f, n: n, check: check, sessions: map[shape]*forms.Session{}, paths: map[string]string{}}
+}
+
+// path returns the path of the question called name.
+func (m *maker) path(name string) string {
+	p, ok := m.paths[name]
+	if !ok {
+		node := m.form.Node(name)
+		if node == nil {
+			panic("the built-in form has no question " + name)
+		}
+		p = node.Path()
+		m.paths[name] = p
+	}
+	return p
+}
+
+// session returns the session of shape sh, filled from its template the first time.
+func (m *maker) session(sh shape) (*forms.Session, error) {
+	if s := m.sessions[sh]; s != nil {
+		return s, nil
+	}
+	a, err := template(sh)
+	if err != nil {
+		return nil, err
+	}
+	m.now = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) // the personas were interviewed that day
+	s := forms.NewSession(m.form, forms.Options{Now: func() time.Time { return m.now }, Location: time.UTC})
+	if errs := s.Fill(a); len(errs) > 0 {
+		return nil, fmt.Errorf("shape %+v: %v", sh, errs)
+	}
+	m.sessions[sh] = s
+	return s, nil
+}
+
+func day(t time.Time) string { return t.Format(time.DateOnly) }
+
+// submission returns revision rev of interview i, of roster row r (respondent id resp), as
+// the server stores it.
+func (m *maker) submission(i, rev int, r *survey.Respondent, resp, enumerator string) (*survey.Submission, error) {
+	sh := shapeOf(i, rev)
+	s, err := m.session(sh)
+	if err != nil {
+		return nil, err
+	}
+	final := finalAt(i, m.n, rev)
+	m.now = final
+	interview := final.AddDate(0, 0, -(i % 3))
+	trainingEnd, err := time.Parse(time.DateOnly, r.TrainingEnd)
+	if err != nil {
+		return nil, err
+	}
+	var problem error
+	set := func(name, value string) {
+		if problem != nil || s.Value(m.path(name)) == value || !s.Relevant(m.path(name)) {
+			return
+		}
+		p, err := s.Set(m.path(name), value)
+		switch {
+		case err != nil:
+			problem = err
+		case p != nil:
+			problem = fmt.Errorf("%s = %q: %s", name, value, p.Message)
+		}
+	}
+	nik := r.NIK
+	if i%37 == 4 {
+		nik = nik[:6] + " " + nik[6:12] + " " + nik[12:] // spaced as on the card; the form cleans it
+	}
+	set("interview_date", day(interview))
+	set("roster_id", r.RosterID)
+	set("nik", nik)
+	set("full_name", r.Name)
+	set("sex", r.Sex)
+	set("birth_date", r.BirthDate)
+	set("domicile_regency", r.Regency)
+	set("education", r.Education)
+	set("kejuruan", r.Kejuruan)
+	set("program_name", r.ProgramName)
+	set("batch_id", r.BatchID)
+	set("training_end_date", r.TrainingEnd)
+	set("funding", r.Funding)
+	set("completion", r.Completion)
+	set("status_before", strconv.Itoa(i%7+1))
+	set("interview_mode", []string{"phone", "wa", "visit", "phone"}[i%4])
+	if !sh.refused {
+		since := int(interview.Sub(trainingEnd).Hours() / 24) // days from the training's end to the interview
+		if sh.status <= 5 {
+			start := trainingEnd.AddDate(0, 0, (i*37)%max(since, 1))
+			if i%17 == 0 {
+				start = trainingEnd.AddDate(0, 0, -45) // a job from before the training ended
+			}
+			set("job_start_date", day(start))
+			if !sh.firstJob {
+				before := int(start.Sub(trainingEnd).Hours() / 24)
+				first := start
+				if before > 0 {
+					first = trainingEnd.AddDate(0, 0, (i*13)%before)
+				}
+				set("first_job_date", day(first))
+			}
+			set("hours_week", strconv.Itoa(20+i%40))
+			if sh.band {
+				set("income_band", strconv.Itoa(i%8+1))
+			} else {
+				set("income_exact", strconv.Itoa(1_500_000+(i*7919)%6_500_000))
+			}
+			set("job_match", strconv.Itoa((i+rev)%5+1))
+			set("job_satisfaction", strconv.Itoa((i/5+rev)%5+1))
+			set("skill_use", strconv.Itoa((i/3+rev)%5+1))
+			set("training_helped", strconv.Itoa((i/13)%5+1))
+			set("contract", []string{"pkwtt", "pkwt", "none", "pkwt"}[i%4])
+			set("work_regency", regency[(i/3)%len(regency)])
+			set("sector_kbli", string(rune('A'+i%21)))
+			set("biz_paid_workers", strconv.Itoa(i%5))
+		} else {
+			set("applications", strconv.Itoa(i%30))
+			if sh.everWorked {
+				set("first_job_date_nw", day(trainingEnd.AddDate(0, 0, (i*11)%max(since, 1))))
+			}
+		}
+		set("sat_overall", strconv.Itoa((i/7)%5+1))
+		set("sat_relevance", strconv.Itoa((i/11)%5+1))
+		set("sat_instructor", strconv.Itoa((i/17)%5+1))
+		set("sat_practice", strconv.Itoa((i/19)%5+1))
+		set("recommend", strconv.Itoa(i%11))
+	}
+	if problem != nil {
+		return nil, fmt.Errorf("interview %d revision %d: %w", i, rev, problem)
+	}
+	checked := i%m.check == 0
+	if checked {
+		// Each answer was checked as it was set; this finds what an answer set later broke.
+		if probs := s.Problems(); len(probs) > 0 {
+			return nil, fmt.Errorf("interview %d revision %d: question %s: %s", i, rev, probs[0].Name, probs[0].Message)
+		}
+	}
+	started := final.Add(-time.Duration(15+i%30) * time.Minute)
+	answers := s.Final()
+	for k := range answers {
+		switch answers[k].Path {
+		case "start":
+			answers[k].Value = started.Format("2006-01-02T15:04:05.000-07:00")
+		case "today":
+			answers[k].Value = day(started)
+		}
+	}
+	iv := &survey.Interview{ID: interviewID(i), Revision: rev, FormID: m.form.ID, FormVersion: m.form.Version, FormHash: m.form.Hash,
+		RespondentID: resp, Enumerator: enumerator, StartedAt: started}
+	body, err := survey.NewRecord(iv, answers, final).Canonical()
+	if err != nil {
+		return nil, err
+	}
+	if checked {
+		if err := serverCheck(m.form, body); err != nil {
+			return nil, fmt.Errorf("interview %d revision %d: %w", i, rev, err)
+		}
+	}
+	return &survey.Submission{InterviewID: iv.ID, Revision: rev, Hash: survey.HashBytes(body), Body: body,
+		FormID: m.form.ID, FormVersion: m.form.Version, RespondentID: resp, Enumerator: enumerator, SubmittedBy: enumerator,
+		DeviceTime: final}, nil
+}
+
+// serverCheck checks a record as the server checks a pushed one: its answers restored into a
+// new session of the form at its finalization time name only the form's questions and leave
+// no problem.
+func serverCheck(f *forms.Form, body []byte) error {
+	rec, err := survey.DecodeRecord(body)
 	if err != nil {
 		return err
 	}
-	subs := sqlite.NewSubmissionStore(db)
-	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	pending := make([]*survey.Submission, 0, batch)
-	t1 := time.Now()
-	add := func(s *survey.Submission) error {
-		pending = append(pending, s)
-		if len(pending) < batch {
-			return nil
-		}
-		_, err := subs.Ingest(ctx, pending)
-		pending = pending[:0]
-		return err
+	finalized := rec.FinalizedAt
+	sess, unknown := forms.RestoreSession(f, forms.Options{Now: func() time.Time { return finalized }}, rec.AnswerList())
+	if len(unknown) > 0 {
+		return fmt.Errorf("the form has no question %q", unknown[0])
 	}
-	for i := range n {
+	if probs := sess.Problems(); len(probs) > 0 {
+		return fmt.Errorf("question %s: %s", probs[0].Name, probs[0].Message)
+	}
+	return nil
+}
+
+// enumerators are the accounts the interviews are spread over.
+const enumerators = 25
+
+func enumeratorName(i int) string { return fmt.Sprintf("enum%02d", i%enumerators+1) }
+
+// interviews makes the revisions of interviews from to to-1.
+func (m *maker) interviews(from, to, rosterRows int) ([]*survey.Submission, error) {
+	var out []*survey.Submission
+	for i := from; i < to; i++ {
 		row := i % rosterRows
 		if i%50 == 49 && row > 0 {
 			row-- // a second interview of the previous person
@@ -241,31 +494,154 @@ func run(ctx context.Context, path string, n, rosterRows, batch int) error {
 		case i%199 == 11:
 			resp, r = fmt.Sprintf("WALKIN-%07d", i), respondent(rosterRows+i) // outside the roster
 		}
-		id := survey.NewID()
 		revs := 1
 		if i%20 == 13 {
 			revs = 2
 		}
 		for rev := 1; rev <= revs; rev++ {
-			iv := &survey.Interview{ID: id, Revision: rev, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
-				RespondentID: resp, Enumerator: enumerator, StartedAt: at.Add(-20 * time.Minute)}
-			final := at.Add(time.Duration(i)*time.Second + time.Duration(rev-1)*time.Hour)
-			body, err := survey.NewRecord(iv, answers(persona, i, rev, r), final).Canonical()
+			sub, err := m.submission(i, rev, r, resp, enumeratorName(i))
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if err := add(&survey.Submission{InterviewID: id, Revision: rev, Hash: survey.HashBytes(body), Body: body,
-				FormID: f.ID, FormVersion: f.Version, RespondentID: resp, Enumerator: enumerator, SubmittedBy: enumerator,
-				DeviceTime: final}); err != nil {
-				return fmt.Errorf("interviews to %d: %w", i+1, err)
-			}
+			out = append(out, sub)
 		}
 	}
-	if len(pending) > 0 {
-		if _, err := subs.Ingest(ctx, pending); err != nil {
-			return fmt.Errorf("interviews to %d: %w", n, err)
+	return out, nil
+}
+
+// chunk is how many interviews a worker makes at a time.
+const chunk = 500
+
+// generate makes the n interviews on workers goroutines and hands them to put in order.
+func generate(o options, f *forms.Form, put func([]*survey.Submission) error) error {
+	type result struct {
+		subs []*survey.Submission
+		err  error
+	}
+	order := make(chan chan result, 4*o.workers)
+	type job struct {
+		from int
+		out  chan result
+	}
+	work := make(chan job)
+	for range o.workers {
+		go func() {
+			m := newMaker(f, o.n, o.check)
+			for j := range work {
+				subs, err := m.interviews(j.from, min(j.from+chunk, o.n), o.roster)
+				j.out <- result{subs, err}
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	go func() {
+		defer close(order)
+		defer close(work)
+		for from := 0; from < o.n; from += chunk {
+			out := make(chan result, 1)
+			select {
+			case order <- out:
+			case <-stop:
+				return
+			}
+			select {
+			case work <- job{from, out}:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	defer close(stop)
+	for out := range order {
+		r := <-out
+		if r.err != nil {
+			return r.err
+		}
+		if err := put(r.subs); err != nil {
+			return err
 		}
 	}
-	fmt.Printf("interviews: %d in %v\n", n, time.Since(t1).Round(time.Millisecond))
 	return nil
 }
+
+func run(ctx context.Context, o options, log io.Writer) error {
+	t0 := time.Now()
+	db, err := testbed.OpenServerDB(ctx, o.path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users := sqlite.NewUserStore(db)
+	for e := range enumerators {
+		if _, _, err := users.CreateUser(ctx, enumeratorName(e), survey.RoleEnumerator); err != nil {
+			return err
+		}
+	}
+	f, _, err := testbed.Builtin()
+	if err != nil {
+		return err
+	}
+	var w writer
+	if o.stores {
+		w = &storeWriter{db: db, rosterStore: sqlite.NewServerRosterStore(db), subs: sqlite.NewSubmissionStore(db)}
+	} else {
+		w = &sqlWriter{db: db.SQL(), batch: o.batch}
+	}
+	rows := make([]*survey.Respondent, 0, o.batch)
+	for i := range o.roster {
+		rows = append(rows, rosterRow(i))
+		if len(rows) == o.batch || i == o.roster-1 {
+			if err := w.roster(ctx, rows); err != nil {
+				return fmt.Errorf("roster rows to %d: %w", i+1, err)
+			}
+			rows = rows[:0]
+		}
+	}
+	fmt.Fprintf(log, "roster: %d rows in %v\n", o.roster, time.Since(t0).Round(time.Millisecond))
+	t1 := time.Now()
+	if err := generate(o, f, func(subs []*survey.Submission) error { return w.submissions(ctx, subs) }); err != nil {
+		return err
+	}
+	if err := w.close(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "interviews: %d in %v\n", o.n, time.Since(t1).Round(time.Millisecond))
+	return nil
+}
+
+// writer stores roster rows and submissions.
+type writer interface {
+	roster(ctx context.Context, rows []*survey.Respondent) error
+	submissions(ctx context.Context, subs []*survey.Submission) error
+	close(ctx context.Context) error
+}
+
+// storeWriter writes through the server's stores, one revision per ingest.
+type storeWriter struct {
+	db          *sqlite.DB
+	rosterStore *sqlite.ServerRosterStore
+	subs        *sqlite.SubmissionStore
+}
+
+func (w *storeWriter) roster(ctx context.Context, rows []*survey.Respondent) error {
+	w.db.Now = func() time.Time { return rosterAt }
+	_, err := w.rosterStore.Upload(ctx, rows)
+	return err
+}
+
+func (w *storeWriter) submissions(ctx context.Context, subs []*survey.Submission) error {
+	for _, s := range subs {
+		at := receivedAt(s.DeviceTime)
+		w.db.Now = func() time.Time { return at }
+		rs, err := w.subs.Ingest(ctx, []*survey.Submission{s})
+		if err != nil {
+			return err
+		}
+		if rs[0].Status != survey.ReceiptStored {
+			return fmt.Errorf("interview %s revision %d: %s %s", s.InterviewID, s.Revision, rs[0].Status, rs[0].Message)
+		}
+	}
+	return nil
+}
+
+func (w *storeWriter) close(context.Context) error { return nil }

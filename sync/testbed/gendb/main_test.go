@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"tracer/survey"
+	"tracer/sync/client"
+	"tracer/sync/testbed"
+	"tracer/sync/wire"
+)
+
+// generated makes a database of n interviews over roster rows in a temporary folder.
+func generated(t *testing.T, n, roster int, stores bool) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "server.db")
+	o := options{path: path, n: n, roster: roster, batch: 97, workers: 3, check: 1, stores: stores}
+	if err := run(context.Background(), o, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// dump returns every row of the tables the roster upload and the ingest write, in key
+// order, one line per row.
+func dump(t *testing.T, path string) map[string][]string {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := map[string][]string{}
+	for _, table := range []string{"server_roster", "submissions", "submission_conflicts", "reviews", "review_history", "form_interviews", "counters"} {
+		rows, err := db.Query(`SELECT * FROM ` + table + ` ORDER BY 1, 2`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for i, v := range vals {
+				if i > 0 {
+					b.WriteString(" | ")
+				}
+				if bs, ok := v.([]byte); ok {
+					v = string(bs)
+				}
+				fmt.Fprint(&b, v)
+			}
+			out[table] = append(out[table], b.String())
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// TestWritesWhatTheStoresWrite checks that the generator's own writer leaves the same rows
+// as the server's roster upload and ingest do, sequence numbers and review history included.
+func TestWritesWhatTheStoresWrite(t *testing.T) {
+	const n, roster = 450, 400 // walk-ins, unlinked interviews, revisions, second interviews
+	fast, slow := dump(t, generated(t, n, roster, false)), dump(t, generated(t, n, roster, true))
+	if len(fast["submissions"]) < n+n/20 || len(fast["server_roster"]) != roster || len(fast["review_history"]) != len(fast["submissions"]) {
+		t.Fatalf("%d submissions, %d roster rows, %d review events", len(fast["submissions"]), len(fast["server_roster"]), len(fast["review_history"]))
+	}
+	for table, want := range slow {
+		got := fast[table]
+		if len(got) != len(want) {
+			t.Errorf("%s: %d rows, the stores wrote %d", table, len(got), len(want))
+			continue
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("%s row %d:\n got %s\nwant %s", table, i, got[i], want[i])
+				break
+			}
+		}
+	}
+}
+
+// TestServerTakesEveryInterview pushes every generated revision to a real server over HTTP,
+// which checks each with the form engine, and checks the answers vary.
+func TestServerTakesEveryInterview(t *testing.T) {
+	ctx := context.Background()
+	path := generated(t, 300, 300, false)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT interview_id, revision, hash, body, enumerator FROM submissions ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEnumerator := map[string][]wire.PushItem{}
+	statuses, consent, income := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	ids := map[string]bool{}
+	for rows.Next() {
+		var it wire.PushItem
+		var enumerator string
+		if err := rows.Scan(&it.ID, &it.Revision, &it.Hash, &it.Body, &enumerator); err != nil {
+			t.Fatal(err)
+		}
+		byEnumerator[enumerator] = append(byEnumerator[enumerator], it)
+		ids[it.ID] = true
+		rec, err := survey.DecodeRecord(it.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		statuses[rec.Answers["grp_status/main_status"]] = true
+		consent[rec.Answers["grp_consent/consent"]] = true
+		income[fmt.Sprint(rec.Answers["grp_job/income_exact"] != "", rec.Answers["grp_job/income_band"] != "")] = true
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 300 || len(statuses) != 9 || len(consent) != 2 || len(income) != 3 {
+		t.Fatalf("%d interviews, main activities %v, consent %v, income given %v", len(ids), statuses, consent, income)
+	}
+	env := testbed.NewEnv(t, nil, nil)
+	stored := 0
+	for enumerator, items := range byEnumerator {
+		c, err := client.NewClient(env.URL, client.WithToken(testbed.Token(t, env.Users, enumerator, survey.RoleEnumerator)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Push(ctx, items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range res.Receipts {
+			if r.Status != survey.ReceiptStored {
+				t.Fatalf("%s revision %d: %s %s", items[i].ID, items[i].Revision, r.Status, r.Message)
+			}
+			stored++
+		}
+	}
+	if stored < 300 {
+		t.Fatalf("%d revisions stored", stored)
+	}
+}
