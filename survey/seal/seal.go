@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -88,10 +87,14 @@ func (k *Key) Public() string { return k.id.Recipient().String() }
 // Open decrypts what a Recipient of this key sealed. It returns an EINVALID error for
 // anything else.
 func (k *Key) Open(sealed []byte) ([]byte, error) {
-	// The reader-at form authenticates the last chunk first and so knows the plaintext's
-	// size: the record is read into one buffer of that size, without the streaming
-	// reader's two 64 KiB chunk buffers per record.
-	r, size, err := age.DecryptReaderAt(bytes.NewReader(sealed), int64(len(sealed)), k.open)
+	// age reads and checks the header (its stanzas, the file key, the header's MAC); the
+	// payload after it is opened here into one buffer of the plaintext's size, where age's
+	// readers allocate a 64 KiB chunk buffer per file whatever its size.
+	hdr, err := age.ExtractHeader(bytes.NewReader(sealed))
+	if err != nil || !bytes.HasPrefix(sealed, hdr) {
+		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
+	}
+	fileKey, err := age.DecryptHeader(hdr, k.open)
 	if err != nil {
 		var none *age.NoIdentityMatchError
 		if errors.As(err, &none) {
@@ -99,8 +102,8 @@ func (k *Key) Open(sealed []byte) ([]byte, error) {
 		}
 		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
 	}
-	plain := make([]byte, size)
-	if n, err := r.ReadAt(plain, 0); n != len(plain) || err != nil && err != io.EOF {
+	plain, err := openPayload(fileKey, sealed[len(hdr):])
+	if err != nil {
 		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
 	}
 	return plain, nil

@@ -129,7 +129,8 @@ func TestKeyOpensWithOpener(t *testing.T) {
 	}
 }
 
-// BenchmarkOpen opens a sealed record of 3 KB with the opener and with age's identity.
+// BenchmarkOpen opens a sealed record of 3 KB with the opener and with age's identity
+// (through age's streaming reader), and with Key.Open, as the server does.
 func BenchmarkOpen(b *testing.B) {
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
@@ -155,6 +156,14 @@ func BenchmarkOpen(b *testing.B) {
 			}
 		})
 	}
+	b.Run("Key.Open", func(b *testing.B) {
+		k := newKey(id)
+		for b.Loop() {
+			if _, err := k.Open(buf.Bytes()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // TestOpenSizesAndDamage opens records of every chunk layout (empty, one short chunk, one
@@ -197,6 +206,17 @@ func TestOpenSizesAndDamage(t *testing.T) {
 			"last chunk":  flip(sealed, len(sealed)-1),
 			"cut short":   sealed[:len(sealed)-1],
 			"byte added":  append(append([]byte(nil), sealed...), 0),
+		}
+		if n > 64<<10 {
+			// The chunks after the first, cut off whole: the first chunk is left without
+			// the last-chunk flag.
+			bad["last chunks cut off"] = sealed[:len(sealed)-n+64<<10-16*((n-1)>>16)]
+		}
+		for name, b := range bad {
+			// age's own reader agrees: it refuses each of them too.
+			if _, err := openWith(b, k.id); err == nil {
+				t.Errorf("%d bytes, %s: age opened it", n, name)
+			}
 		}
 		for name, b := range bad {
 			if got, err := k.Open(b); err == nil {
