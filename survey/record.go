@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -159,6 +160,12 @@ func decodeRecord(r *Record, b []byte, base string, answers map[string]string) e
 			return Errorf(EINVALID, "Malformed record: %v.", err)
 		}
 	}
+	return v.record(r, nil)
+}
+
+// record checks v, a decoded record, and fills r. When answers is not nil it holds the
+// answers (v.Answers is then ignored), and r.Answers is left nil.
+func (v *recordJSON) record(r *Record, answers []Answer) error {
 	started, err1 := time.Parse(time.RFC3339Nano, v.StartedAt)
 	finalized, err2 := time.Parse(time.RFC3339Nano, v.FinalizedAt)
 	if err1 != nil || err2 != nil {
@@ -174,18 +181,77 @@ func decodeRecord(r *Record, b []byte, base string, answers map[string]string) e
 			return Errorf(EINVALID, "Record field %s holds a control character.", f.name)
 		}
 	}
-	for path := range v.Answers {
+	hidden := func(path string) error {
 		if HasHidden(path) {
 			return Errorf(EINVALID, "An answer path holds a control character: %s.", Printable(path))
 		}
+		return nil
 	}
-	if v.Answers == nil {
-		v.Answers = map[string]string{}
+	if answers != nil {
+		for _, a := range answers {
+			if err := hidden(a.Path); err != nil {
+				return err
+			}
+		}
+	} else {
+		for path := range v.Answers {
+			if err := hidden(path); err != nil {
+				return err
+			}
+		}
+		if v.Answers == nil {
+			v.Answers = map[string]string{}
+		}
 	}
 	*r = Record{
 		ID: v.ID, Revision: v.Revision, FormID: v.FormID, FormVersion: v.FormVersion,
 		FormHash: v.FormHash, RespondentID: v.RespondentID, Enumerator: v.Enumerator,
 		Lang: v.Lang, StartedAt: started.UTC(), FinalizedAt: finalized.UTC(), Mode: v.Mode, Device: v.Device, Answers: v.Answers,
 	}
+	if answers != nil {
+		r.Answers = nil
+	}
 	return nil
 }
+
+// DecodeCanonical decodes b as DecodeRecord does, and reports whether b is the record's
+// canonical encoding (what Canonical returns for it), for a reader that checks records as
+// they come (the server, for every pushed one). The answers come as AnswerList returns
+// them, sorted by path, and the Record's Answers map is left nil. Malformed input gives
+// DecodeRecord's error.
+//
+// A canonical record's answers come sorted, each path once: those are read in order into
+// the list and the record is encoded once from it to compare, without a map or a sort.
+// Any other input is read by DecodeRecord, then compared with Canonical's bytes.
+func DecodeCanonical(b []byte) (r *Record, answers []Answer, canonical bool, err error) {
+	r = new(Record)
+	list := make([]Answer, 0, 80)
+	d := recordDecoder{s: b, base: string(b), list: &list}
+	if v, ok := d.record(); ok && !d.unsorted {
+		if err := v.record(r, list); err != nil {
+			return nil, nil, false, err
+		}
+		w := recordJSON{
+			Device: r.Device, Enumerator: r.Enumerator, Mode: r.Mode,
+			FinalizedAt: r.FinalizedAt.Format(canonicalTime),
+			FormHash:    r.FormHash, FormID: r.FormID, FormVersion: r.FormVersion,
+			ID: r.ID, Lang: r.Lang, RespondentID: r.RespondentID, Revision: r.Revision,
+			StartedAt: r.StartedAt.Format(canonicalTime),
+		}
+		buf := canonicalBuffers.Get().(*[]byte)
+		*buf = appendCanonicalSorted((*buf)[:0], &w, list)
+		canonical = bytes.Equal(*buf, b)
+		canonicalBuffers.Put(buf)
+		return r, list, canonical, nil
+	}
+	if r, err = DecodeRecord(b); err != nil {
+		return nil, nil, false, err
+	}
+	c, err := r.Canonical()
+	canonical, answers = err == nil && bytes.Equal(c, b), r.AnswerList()
+	r.Answers = nil
+	return r, answers, canonical, nil
+}
+
+// canonicalBuffers holds the buffers DecodeCanonical encodes into.
+var canonicalBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}

@@ -3,6 +3,7 @@ package survey
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -26,6 +27,11 @@ func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
 // new map.
 func decodeRecordJSONShared(b []byte, base string, answers map[string]string) (v recordJSON, ok bool) {
 	d := recordDecoder{s: b, base: base, reuse: answers}
+	return d.record()
+}
+
+// record reads the whole of d.s as a record.
+func (d *recordDecoder) record() (v recordJSON, ok bool) {
 	if !d.object(func(key string) bool {
 		switch key {
 		case "answers":
@@ -76,6 +82,10 @@ type recordDecoder struct {
 	base string
 	// reuse, when not nil, is the map answers fills.
 	reuse map[string]string
+	// list, when not nil, gets the answers in the order they come instead of a map;
+	// unsorted is then set when a path does not sort after the one before it.
+	list     *[]Answer
+	unsorted bool
 }
 
 func (d *recordDecoder) space() {
@@ -140,6 +150,9 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 	if !d.next('{') {
 		return false
 	}
+	if d.list != nil {
+		return d.answerList()
+	}
 	out := d.reuse
 	if out == nil {
 		out = make(map[string]string, 80)
@@ -159,6 +172,32 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 			return false
 		}
 		out[k] = v
+		if d.next('}') {
+			return true
+		}
+		if !d.next(',') {
+			return false
+		}
+	}
+}
+
+// answerList reads an object of strings into d.list, in order, noting whether the paths
+// come sorted and once each.
+func (d *recordDecoder) answerList() bool {
+	if d.next('}') {
+		return true
+	}
+	out := (*d.list)[:0]
+	defer func() { *d.list = out }()
+	for {
+		var k, v string
+		if !d.str(&k) || !d.next(':') || !d.str(&v) {
+			return false
+		}
+		if len(out) > 0 && k <= out[len(out)-1].Path {
+			d.unsorted = true
+		}
+		out = append(out, Answer{Path: k, Value: v})
 		if d.next('}') {
 			return true
 		}
@@ -283,19 +322,25 @@ func (d *recordDecoder) escaped(start int, out *string) bool {
 // appendCanonical appends v as encoding/json writes it with HTML escaping off and without
 // the final newline: fields in declaration order (sorted), answers sorted by path.
 func appendCanonical(dst []byte, v *recordJSON) []byte {
-	dst = append(dst, `{"answers":{`...)
-	paths := make([]string, 0, len(v.Answers))
-	for p := range v.Answers {
-		paths = append(paths, p)
+	answers := make([]Answer, 0, len(v.Answers))
+	for p, a := range v.Answers {
+		answers = append(answers, Answer{Path: p, Value: a})
 	}
-	slices.Sort(paths)
-	for i, p := range paths {
+	slices.SortFunc(answers, func(a, b Answer) int { return strings.Compare(a.Path, b.Path) })
+	return appendCanonicalSorted(dst, v, answers)
+}
+
+// appendCanonicalSorted is appendCanonical with the answers given, sorted by path, instead
+// of v.Answers.
+func appendCanonicalSorted(dst []byte, v *recordJSON, answers []Answer) []byte {
+	dst = append(dst, `{"answers":{`...)
+	for i, a := range answers {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, p)
+		dst = appendJSONString(dst, a.Path)
 		dst = append(dst, ':')
-		dst = appendJSONString(dst, v.Answers[p])
+		dst = appendJSONString(dst, a.Value)
 	}
 	dst = append(dst, '}')
 	if v.Device != "" { // omitempty

@@ -286,3 +286,96 @@ func BenchmarkCanonical(b *testing.B) {
 		}
 	})
 }
+
+// decodeCanonicalSlow is what DecodeCanonical replaces: DecodeRecord, then Canonical's
+// bytes compared with the input, then AnswerList.
+func decodeCanonicalSlow(b []byte) (*Record, []Answer, bool, error) {
+	r, err := DecodeRecord(b)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	c, err := r.Canonical()
+	return r, r.AnswerList(), err == nil && bytes.Equal(c, b), nil
+}
+
+// checkDecodeCanonical compares DecodeCanonical with decodeCanonicalSlow on b: the same
+// error, record (but for the answers map), answers and canonical verdict.
+func checkDecodeCanonical(t *testing.T, b []byte) (canonical bool) {
+	t.Helper()
+	r, answers, canonical, err := DecodeCanonical(b)
+	wr, wanswers, wcanonical, werr := decodeCanonicalSlow(b)
+	if fmt.Sprint(err) != fmt.Sprint(werr) || ErrorCode(err) != ErrorCode(werr) {
+		t.Fatalf("%q: error %v, want %v", b, err, werr)
+	}
+	if err != nil {
+		return false
+	}
+	if r.Answers != nil {
+		t.Fatalf("%q: the record has an answers map", b)
+	}
+	wr.Answers = nil
+	if diff := cmp.Diff(wr, r); diff != "" {
+		t.Fatalf("%q: records differ (-slow +DecodeCanonical):\n%s", b, diff)
+	}
+	if len(answers) != len(wanswers) || len(answers) > 0 && !reflect.DeepEqual(answers, wanswers) {
+		t.Fatalf("%q: answers %v, want %v", b, answers, wanswers)
+	}
+	if canonical != wcanonical {
+		t.Fatalf("%q: canonical %v, want %v", b, canonical, wcanonical)
+	}
+	return canonical
+}
+
+// TestDecodeCanonicalAgrees checks DecodeCanonical against DecodeRecord, Canonical and
+// AnswerList on canonical records and on near misses: keys or answers out of order, a
+// repeated path, spaces, an escape written another way, times not in canonical form,
+// fields missing, malformed input.
+func TestDecodeCanonicalAgrees(t *testing.T) {
+	canon := sampleRecord(t)
+	if !checkDecodeCanonical(t, canon) {
+		t.Fatal("the sample record is not canonical")
+	}
+	empty, _ := (&Record{ID: "x", Revision: 1}).Canonical()
+	if !checkDecodeCanonical(t, empty) {
+		t.Fatal("a record without answers is not canonical")
+	}
+	s := string(canon)
+	for name, in := range map[string]string{
+		"answers swapped":             strings.Replace(s, `"/d/ctl":"\u0001\u001f\u2028","/d/kota":"Bontang — Kaltim ✓"`, `"/d/kota":"Bontang — Kaltim ✓","/d/ctl":"\u0001\u001f\u2028"`, 1),
+		"path repeated":               strings.Replace(s, `"/d/ctl":"\u0001\u001f\u2028",`, `"/d/ctl":"\u0001\u001f\u2028","/d/ctl":"\u0001\u001f\u2028",`, 1),
+		"path repeated, last differs": strings.Replace(s, `"/d/ctl":"\u0001\u001f\u2028",`, `"/d/ctl":"x","/d/ctl":"\u0001\u001f\u2028",`, 1),
+		"space":                       strings.Replace(s, `,"enumerator"`, `, "enumerator"`, 1),
+		"escape as \\u":               strings.Replace(s, `\n`, `\u000a`, 1),
+		"solidus escaped":             strings.Replace(s, `"/d/name"`, `"\/d/name"`, 1),
+		"time with offset":            strings.Replace(s, `"2026-01-02T04:04:05.000000000Z"`, `"2026-01-02T11:04:05.000000000+07:00"`, 1),
+		"time short":                  strings.Replace(s, `"2026-01-02T04:04:05.000000000Z"`, `"2026-01-02T04:04:05Z"`, 1),
+		"keys out of order":           strings.Replace(s, `"id":"a1","lang":"id"`, `"lang":"id","id":"a1"`, 1),
+		"no answers":                  strings.Replace(s, s[1:strings.Index(s, `},"`)+2], "", 1),
+		"device empty":                strings.Replace(s, `,"enumerator"`, `,"device":"","enumerator"`, 1),
+		"unknown field":               strings.Replace(s, `,"enumerator"`, `,"extra":"","enumerator"`, 1),
+		"revision 0":                  strings.Replace(s, `"revision":3`, `"revision":0`, 1),
+		"control in path":             strings.Replace(s, `"/d/ctl"`, `"/d/\u0001"`, 1),
+		"cut":                         s[:len(s)-1],
+		"empty":                       "",
+	} {
+		t.Run(name, func(t *testing.T) {
+			if in == s {
+				t.Fatal("the case changes nothing")
+			}
+			if checkDecodeCanonical(t, []byte(in)) {
+				t.Fatalf("%q is canonical", in)
+			}
+		})
+	}
+}
+
+// FuzzDecodeCanonical checks DecodeCanonical against DecodeRecord, Canonical and
+// AnswerList on any input.
+func FuzzDecodeCanonical(f *testing.F) {
+	f.Add(sampleRecord(f))
+	f.Add([]byte(`{"answers":{"/a":"1","/a":"2"},"enumerator":"","finalized_at":"2026-01-01T00:00:00.000000000Z","form_hash":"","form_id":"","form_version":"","id":"x","lang":"","respondent_id":"","revision":1,"started_at":"2026-01-01T00:00:00.000000000Z"}`))
+	f.Add([]byte(`{"answers":{"/b":"1","/a":"2"},"enumerator":"","finalized_at":"2026-01-01T00:00:00.000000000Z","form_hash":"","form_id":"","form_version":"","id":"x","lang":"","respondent_id":"","revision":1,"started_at":"2026-01-01T00:00:00.000000000Z"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkDecodeCanonical(t, b)
+	})
+}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -162,14 +161,14 @@ func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*
 	if survey.HashBytes(it.Body) != it.Hash {
 		return nil, survey.Errorf(survey.EINVALID, "The hash is not the SHA-256 of the body.")
 	}
-	rec, err := survey.DecodeRecord(it.Body)
+	rec, answers, canonical, err := survey.DecodeCanonical(it.Body)
 	if err != nil {
 		return nil, err
 	}
 	if rec.ID != it.ID || rec.Revision != it.Revision {
 		return nil, survey.Errorf(survey.EINVALID, "The record is interview %s revision %d, not the one named.", rec.ID, rec.Revision)
 	}
-	if canon, err := rec.Canonical(); err != nil || !bytes.Equal(canon, it.Body) {
+	if !canonical {
 		return nil, survey.Errorf(survey.EINVALID, "The body is not the record's canonical encoding.")
 	}
 	if u.Role == survey.RoleEnumerator && rec.Enumerator != u.Name {
@@ -187,7 +186,7 @@ func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*
 			rec.FormID, rec.FormVersion, f.Hash, rec.FormHash)
 	}
 	finalized := rec.FinalizedAt
-	sess, unknown := forms.RestoreSession(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }}, rec.AnswerList())
+	sess, unknown := forms.RestoreSession(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }}, answers)
 	if len(unknown) > 0 {
 		return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q (%d unknown paths).",
 			rec.FormID, rec.FormVersion, unknown[0], len(unknown))
