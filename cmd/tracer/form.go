@@ -491,7 +491,7 @@ func reorder(args []string) []string {
 // isBoolFlag lists the boolean flags of the commands that use reorder.
 func isBoolFlag(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "h", "help", "save", "json", "draft", "tracer", "xform":
+	case "h", "help", "save", "json", "draft", "tracer", "xform", "qr":
 		return true
 	}
 	return false

@@ -104,10 +104,14 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stdout, "tracer: relay for %s on %s (account %s, %s)\n", enr.URL, url, enr.User, path)
-	for _, u := range lanURLs(ln.Addr()) {
+	urls := lanURLs(ln.Addr())
+	for _, u := range urls {
 		fmt.Fprintf(m.Stdout, "laptops here sync with: tracer sync --server %s\n", u)
 	}
 	fmt.Fprintf(m.Stdout, "relay code: %s (laptops syncing here print it)\n", relayCode(enr.PublicKey))
+	if u := scannableURL(urls); u != "" {
+		m.printQR("the relay's address, "+u+", to scan", u)
+	}
 	if err := writeURLFile(o.urlFile, url); err != nil {
 		return err
 	}

@@ -102,6 +102,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", st.Name, url)
+	if u := scannableURL(lanURLs(ln.Addr())); u != "" {
+		m.printQR("the server's address on this network, "+u+", to scan", u)
+	}
 	if err := writeURLFile(*urlFile, url); err != nil {
 		return err
 	}

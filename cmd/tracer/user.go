@@ -21,7 +21,8 @@ Commands:
   list                   list the accounts
   revoke NAME            revoke an account: its codes and tokens stop working
   collect NAME --url URL print a server URL for ODK Collect holding a new token of the
-                         account (an enumerator or supervisor); revoke the account to stop it
+                         account (an enumerator or supervisor); revoke the account to stop it;
+                         with --qr also a QR code Collect's "Configure with QR code" scans
 
 Roles: enumerator, supervisor, analyst, admin. Codes work once, for 24 hours.
 Run these on the server machine; they open the server database directly.
@@ -42,15 +43,17 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 		"code":    "tracer user code NAME [--db FILE] [--data DIR]",
 		"list":    "tracer user list [--db FILE] [--data DIR]",
 		"revoke":  "tracer user revoke NAME [--db FILE] [--data DIR]",
-		"collect": "tracer user collect NAME --url URL [--device NAME] [--db FILE] [--data DIR]",
+		"collect": "tracer user collect NAME --url URL [--device NAME] [--qr] [--db FILE] [--data DIR]",
 	}[cmd]
 	fs := m.newFlagSet("user "+cmd, usage)
 	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	var role, base, device *string
+	var qrCode *bool
 	if cmd == "collect" {
 		base = fs.String("url", "", "the server's address as the phones reach it (https://...)")
 		device = fs.String("device", "ODK Collect", "a `NAME` for the phone, kept with the token")
+		qrCode = fs.Bool("qr", false, "also print Collect's settings (the URL with the token, the user name) as a QR code to scan: show it to that phone only")
 	}
 	if cmd == "add" {
 		role = fs.String("role", "", "the account's `ROLE`: enumerator, supervisor, analyst or admin")
@@ -101,8 +104,20 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 		if err != nil {
 			return userError(err)
 		}
-		fmt.Fprintf(m.Stdout, "ODK Collect server URL for %s (Settings > Project settings > Server > URL; keep it private):\n%s/v1/key/%s\n",
-			u.Name, strings.TrimRight(*base, "/"), token)
+		collectURL := strings.TrimRight(*base, "/") + "/v1/key/" + token
+		fmt.Fprintf(m.Stdout, "ODK Collect server URL for %s (Settings > Project settings > Server > URL; keep it private):\n%s\n",
+			u.Name, collectURL)
+		if *qrCode {
+			host := collectURL
+			if pu, err := url.Parse(*base); err == nil {
+				host = pu.Host
+			}
+			settings, err := collectSettings(collectURL, u.Name, "tracer "+host)
+			if err != nil {
+				return err
+			}
+			m.printQR("ODK Collect settings for "+u.Name+" (Add project > Configure with QR code; it holds the token: show it to this phone only)", settings)
+		}
 	case "add":
 		u, code, err := users.CreateUser(ctx, fs.Arg(0), survey.Role(*role))
 		if err != nil {
