@@ -153,14 +153,18 @@ type ApprovalFeed interface {
 	AllApprovals(ctx context.Context, after int64, limit int) ([]RelayApproval, error)
 }
 
-// LateRefusal is a revision a relay took from a laptop (its receipt said "safe on two
-// machines") that the centre then refused for good when the relay forwarded it: another
-// content for the revision (a conflict), another account's interview, a record its form
-// does not accept. The centre keeps one per revision and hash under its own sequence
-// numbers; the laptop that sent the revision learns it at its next sync, through a relay
-// or directly, and keeps the revision; supervisors see every one.
+// LateRefusal is what a relay took from a laptop (its receipt said "safe on two
+// machines") that the centre then refused for good when the relay forwarded it: a revision
+// (another content for it, a conflict; another account's interview; a record its form does
+// not accept), a contact attempt or a roster update (another content under its id, another
+// account's, or one that does not validate there). The centre keeps one per item and hash
+// under its own sequence numbers; the laptop that sent it learns it at its next sync,
+// through a relay or directly, and keeps it, not sent again; supervisors see every one.
 type LateRefusal struct {
 	Seq int64 `json:"seq"`
+	// Kind says what was refused; for an attempt or a roster update, InterviewID holds
+	// its id, and Revision and Hash are empty.
+	Kind ItemKind `json:"kind,omitempty"`
 	Refusal
 	// SubmittedBy is the account that pushed the revision to the relay; Relay is the
 	// relay's account at the centre.
@@ -180,4 +184,38 @@ type LateRefusalLedger interface {
 	// LateRefusals returns up to limit refusals after sequence number after, of the
 	// revisions submitter sent ("" for every one), in order.
 	LateRefusals(ctx context.Context, after int64, submitter string, limit int) ([]LateRefusal, error)
+}
+
+// ItemKind names what a laptop sends: a revision of an interview, a contact attempt or a
+// roster update.
+type ItemKind string
+
+// The kinds of item a laptop sends. An empty kind is an interview's revision (what a
+// late refusal from a centre that did not say the kind is).
+const (
+	ItemInterview    ItemKind = "interview"
+	ItemAttempt      ItemKind = "attempt"
+	ItemRosterUpdate ItemKind = "roster_update"
+)
+
+// Of returns the kind, ItemInterview when empty.
+func (k ItemKind) Of() ItemKind {
+	if k == "" {
+		return ItemInterview
+	}
+	return k
+}
+
+// LateRefusalsOf returns, for a batch of attempts or roster updates (kind) that account by
+// pushed through relay, the late refusals among the centre's receipts: those refused for
+// good.
+func LateRefusalsOf(kind ItemKind, receipts []AttemptReceipt, by, relay string) []LateRefusal {
+	var out []LateRefusal
+	for _, rc := range receipts {
+		if o := rc.Outcome(); o.Final() {
+			out = append(out, LateRefusal{Kind: kind, Refusal: Refusal{InterviewID: rc.ID, Code: rc.Code, Message: rc.Message},
+				SubmittedBy: by, Relay: relay, Outcome: o})
+		}
+	}
+	return out
 }

@@ -46,6 +46,10 @@ func (r *Receipt) Outcome() Outcome {
 // PushOutcome is the outcome of one pushed revision, with the server's code and reason
 // when it was refused or is waiting.
 type PushOutcome struct {
+	// Kind is what was pushed: a revision (the zero value), or, in a summary's
+	// RefusedLater, a contact attempt or a roster update, whose id InterviewID then holds
+	// (Revision 0).
+	Kind        ItemKind
 	InterviewID string
 	Revision    int
 	Outcome     Outcome
@@ -83,9 +87,9 @@ type SyncSummary struct {
 	// AttemptsPulled counts the attempts others made on this laptop's alumni that were
 	// pulled for context (some may have been on the laptop already).
 	AttemptsPulled int
-	// RefusedLater holds the revisions of this laptop that a relay had taken and the
-	// centre then refused for good (see LateRefusal), learnt by this sync: they count as
-	// not sent again, stay on the laptop and are not sent again.
+	// RefusedLater holds the revisions, contact attempts and roster updates of this laptop
+	// that a relay had taken and the centre then refused for good (see LateRefusal), learnt
+	// by this sync: each stays on the laptop, marked refused, and is not sent again.
 	RefusedLater []PushOutcome
 }
 

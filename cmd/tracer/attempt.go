@@ -205,10 +205,10 @@ func (m *Main) runAttemptList(ctx context.Context, args []string) error {
 	for _, a := range list {
 		state := "not sent"
 		switch {
+		case a.Refusal != "": // refused at push, or at the centre after a relay took it
+			state = "refused: " + a.Refusal
 		case !a.Sent.IsZero():
 			state = "sent"
-		case a.Refusal != "":
-			state = "refused: " + a.Refusal
 		}
 		line := fmt.Sprintf("%s  %-10s %-8s %-5s %-32s", a.At.Local().Format("2006-01-02 15:04"), a.RosterID, a.Mode, a.Outcome,
 			survey.DispositionLabel(a.Outcome, *langFlag))

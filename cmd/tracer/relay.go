@@ -88,8 +88,8 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 			fmt.Fprintf(m.Stdout, "nothing waits here now: after the event, stop the relay and run: tracer serve purge --db %s\n", path)
 		}
 		for _, x := range r.Late {
-			fmt.Fprintf(m.Stdout, "refused at the centre: %s revision %d of %s: %s (%s); the laptop learns it at its next sync and keeps it\n",
-				survey.Printable(x.InterviewID), x.Revision, survey.Printable(x.SubmittedBy), survey.Printable(x.Message), survey.Printable(x.Code))
+			fmt.Fprintf(m.Stdout, "refused at the centre: %s of %s: %s (%s); the laptop learns it at its next sync and keeps it\n",
+				lateItem(x.Kind, x.InterviewID, x.Revision), survey.Printable(x.SubmittedBy), survey.Printable(x.Message), survey.Printable(x.Code))
 		}
 	}
 	if st, err := store.Status(ctx); err == nil && st.Received > 0 {

@@ -157,9 +157,10 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		"show":    "tracer review show ID [--data DIR]",
 		"approve": "tracer review approve ID [--comment C] [--data DIR]",
 		"return":  "tracer review return ID --comment C [--question PATH=COMMENT]... [--data DIR]",
-		"refused": "tracer review refused [--data DIR]\n\nLists the revisions a relay at an event took from a laptop (\"safe on two machines\")\n" +
-			"that the centre then refused for good when the relay forwarded them, with the account,\n" +
-			"the relay and the reason. The laptops learn them at their next sync and keep them.",
+		"refused": "tracer review refused [--data DIR]\n\nLists the revisions, contact attempts and roster updates a relay at an event took from\n" +
+			"a laptop (\"safe on two machines\") that the centre then refused for good when the relay\n" +
+			"forwarded them, with the account, the relay and the reason. The laptops learn them at\n" +
+			"their next sync and keep them, not sent again.",
 	}[cmd]
 	fs := m.newFlagSet("review "+cmd, usage)
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
@@ -272,7 +273,7 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 // listRefused prints the late refusals the server keeps (survey.LateRefusal), oldest first.
 func (m *Main) listRefused(ctx context.Context, c *client.Client) error {
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tREV\tOUTCOME\tACCOUNT\tRELAY\tAT\tREASON")
+	fmt.Fprintln(tw, "KIND\tID\tREV\tOUTCOME\tACCOUNT\tRELAY\tAT\tREASON")
 	after, n := int64(0), 0
 	for range 100000 {
 		page, err := c.Refused(ctx, after)
@@ -281,7 +282,11 @@ func (m *Main) listRefused(ctx context.Context, c *client.Client) error {
 		}
 		p := survey.Printable
 		for _, x := range page.Refusals {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s (%s)\n", p(x.InterviewID), x.Revision, p(string(x.Outcome)), p(x.SubmittedBy),
+			rev := "-"
+			if x.Kind.Of() == survey.ItemInterview {
+				rev = fmt.Sprint(x.Revision)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s (%s)\n", p(string(x.Kind.Of())), p(x.InterviewID), rev, p(string(x.Outcome)), p(x.SubmittedBy),
 				p(x.Relay), x.At.Local().Format("2006-01-02 15:04"), p(x.Message), p(x.Code))
 			n++
 		}
@@ -293,6 +298,6 @@ func (m *Main) listRefused(ctx context.Context, c *client.Client) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d revisions refused at the centre after a relay took them\n", n)
+	fmt.Fprintf(m.Stdout, "%d refused at the centre after a relay took them (revisions, contact attempts, roster updates)\n", n)
 	return nil
 }

@@ -150,10 +150,10 @@ func (m *Main) runRosterProposed(ctx context.Context, args []string) error {
 	for _, u := range list {
 		state := "not sent"
 		switch {
+		case u.Refusal != "": // refused at push, or at the centre after a relay took it
+			state = "refused: " + u.Refusal
 		case !u.Sent.IsZero():
 			state = "sent"
-		case u.Refusal != "":
-			state = "refused: " + u.Refusal
 		}
 		fmt.Fprintln(m.Stdout, survey.Printable(fmt.Sprintf("%s  %-10s %-8s %s (was %s)  %s", u.ProposedAt.Local().Format("2006-01-02 15:04"),
 			u.RosterID, u.Field, u.Field.Shown(u.Value), orNone(u.Field.Shown(u.Old)), state)))

@@ -99,8 +99,8 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		}
 	}
 	for _, o := range sum.RefusedLater {
-		fmt.Fprintf(m.Stdout, "refused at the centre after a relay took it: %s revision %d: %s (%s); it stays on this laptop, not sent again\n",
-			o.InterviewID, o.Revision, survey.Printable(o.Reason), survey.Printable(o.Code))
+		fmt.Fprintf(m.Stdout, "refused at the centre after a relay took it: %s: %s (%s); it stays on this laptop, not sent again\n",
+			lateItem(o.Kind, o.InterviewID, o.Revision), survey.Printable(o.Reason), survey.Printable(o.Code))
 	}
 	for _, o := range sum.Attempts {
 		switch {
@@ -173,4 +173,16 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		return silentError{1}
 	}
 	return nil
+}
+
+// lateItem names in one line what a late refusal refused: "ID revision N" for an
+// interview, "attempt ID" or "roster update ID".
+func lateItem(kind survey.ItemKind, id string, revision int) string {
+	switch kind.Of() {
+	case survey.ItemAttempt:
+		return "attempt " + survey.Printable(id)
+	case survey.ItemRosterUpdate:
+		return "roster update " + survey.Printable(id)
+	}
+	return fmt.Sprintf("%s revision %d", survey.Printable(id), revision)
 }

@@ -48,7 +48,7 @@ var copyTables = []struct {
 	{name: "server_roster_updates", columns: []string{"id", "seq", "roster_id", "field", "value", "old", "note", "proposed_by",
 		"proposed_at", "attempt_id", "interview_id", "submitted_by", "received_at", "status", "decided_by", "decided_at", "reason", "replaced"}},
 	{name: "roster_update_conflicts", columns: []string{"id", "update_id", "body", "submitted_by", "received_at"}, identity: true},
-	{name: "late_refusals", columns: []string{"seq", "interview_id", "revision", "hash", "outcome", "code", "message", "submitted_by", "relay", "at"}},
+	{name: "late_refusals", columns: []string{"seq", "kind", "interview_id", "revision", "hash", "outcome", "code", "message", "submitted_by", "relay", "at"}},
 	{name: "counters", columns: []string{"name", "value"}},
 }
 

@@ -32,8 +32,8 @@ func (s *SubmissionStore) RecordLateRefusals(ctx context.Context, refusals []sur
 			if r.At.IsZero() {
 				r.At = now
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO late_refusals (seq, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, seq, r.InterviewID, r.Revision, r.Hash, string(r.Outcome), r.Code, r.Message,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO late_refusals (seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, seq, string(r.Kind.Of()), r.InterviewID, r.Revision, r.Hash, string(r.Outcome), r.Code, r.Message,
 				r.SubmittedBy, r.Relay, formatTime(r.At)); err != nil {
 				return err
 			}
@@ -47,7 +47,7 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
 		FROM late_refusals WHERE seq > $1 AND ($2 = '' OR submitted_by = $2) ORDER BY seq LIMIT $3`, after, submitter, limit)
 	if err != nil {
 		return nil, err
@@ -56,11 +56,11 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 	var out []survey.LateRefusal
 	for rows.Next() {
 		var r survey.LateRefusal
-		var outcome, at string
-		if err := rows.Scan(&r.Seq, &r.InterviewID, &r.Revision, &r.Hash, &outcome, &r.Code, &r.Message, &r.SubmittedBy, &r.Relay, &at); err != nil {
+		var kind, outcome, at string
+		if err := rows.Scan(&r.Seq, &kind, &r.InterviewID, &r.Revision, &r.Hash, &outcome, &r.Code, &r.Message, &r.SubmittedBy, &r.Relay, &at); err != nil {
 			return nil, err
 		}
-		r.Outcome = survey.Outcome(outcome)
+		r.Outcome, r.Kind = survey.Outcome(outcome), survey.ItemKind(kind)
 		if r.At, err = parseTime(at); err != nil {
 			return nil, err
 		}

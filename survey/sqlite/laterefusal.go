@@ -57,8 +57,8 @@ func (s *RelayStore) MirrorLateRefusals(ctx context.Context, refusals []survey.L
 }
 
 func insertLateRefusal(ctx context.Context, tx *sql.Tx, seq int64, r survey.LateRefusal) error {
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO late_refusals (seq, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, seq, r.InterviewID, r.Revision, r.Hash, string(r.Outcome), r.Code, r.Message,
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO late_refusals (seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, seq, string(r.Kind.Of()), r.InterviewID, r.Revision, r.Hash, string(r.Outcome), r.Code, r.Message,
 		r.SubmittedBy, r.Relay, formatTime(r.At))
 	return err
 }
@@ -68,7 +68,7 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
 		FROM late_refusals WHERE seq > ? AND (? = '' OR submitted_by = ?) ORDER BY seq LIMIT ?`, after, submitter, submitter, limit)
 	if err != nil {
 		return nil, err
@@ -77,11 +77,11 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 	var out []survey.LateRefusal
 	for rows.Next() {
 		var r survey.LateRefusal
-		var outcome, at string
-		if err := rows.Scan(&r.Seq, &r.InterviewID, &r.Revision, &r.Hash, &outcome, &r.Code, &r.Message, &r.SubmittedBy, &r.Relay, &at); err != nil {
+		var kind, outcome, at string
+		if err := rows.Scan(&r.Seq, &kind, &r.InterviewID, &r.Revision, &r.Hash, &outcome, &r.Code, &r.Message, &r.SubmittedBy, &r.Relay, &at); err != nil {
 			return nil, err
 		}
-		r.Outcome = survey.Outcome(outcome)
+		r.Outcome, r.Kind = survey.Outcome(outcome), survey.ItemKind(kind)
 		if r.At, err = parseTime(at); err != nil {
 			return nil, err
 		}

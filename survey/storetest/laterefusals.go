@@ -53,4 +53,32 @@ func testLateRefusals(t *testing.T, open Opener) {
 	if err != nil || len(rest) != 1 || rest[0].InterviewID != "iv-2" {
 		t.Fatalf("the page after the first: %v %+v", err, rest)
 	}
+	for _, x := range all {
+		if x.Kind != survey.ItemInterview {
+			t.Errorf("late refusal of %s is of kind %q, want an interview's", x.InterviewID, x.Kind)
+		}
+	}
+
+	// A contact attempt and a roster update refused after a relay took them: kept with
+	// their kind, once each.
+	kinds := []survey.LateRefusal{
+		{Kind: survey.ItemAttempt, Refusal: survey.Refusal{InterviewID: "at-1", Code: survey.ECONFLICT, Message: "other content"},
+			SubmittedBy: "ani", Relay: "rina", Outcome: survey.OutcomeConflict},
+		{Kind: survey.ItemRosterUpdate, Refusal: survey.Refusal{InterviewID: "up-1", Code: survey.EFORBIDDEN, Message: "not hers"},
+			SubmittedBy: "ani", Relay: "rina", Outcome: survey.OutcomeRefused},
+	}
+	for range 2 {
+		if err := ledger.RecordLateRefusals(ctx, kinds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ledger.LateRefusals(ctx, all[2].Seq, "ani", 10)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("the attempt's and the update's late refusals: %v %+v", err, got)
+	}
+	for i, x := range got {
+		if x.Kind != kinds[i].Kind || x.InterviewID != kinds[i].InterviewID || x.Outcome != kinds[i].Outcome || x.Code != kinds[i].Code {
+			t.Errorf("late refusal %+v, want %+v", x, kinds[i])
+		}
+	}
 }

@@ -658,10 +658,10 @@ func (c *Client) pullApproved(ctx context.Context, l Laptop, sum *Summary) error
 	return nil
 }
 
-// pullRefused learns which of the laptop's sent revisions the centre refused for good
-// after a relay took them: each counts as not sent again, stays on the laptop with its
-// refusal kept (so no sync sends it again) and is listed in the summary. Refusals of
-// revisions the laptop does not hold (another laptop's) are passed over.
+// pullRefused learns which of the laptop's sent revisions, contact attempts and roster
+// updates the centre refused for good after a relay took them: each stays on the laptop
+// with its refusal kept (so no sync sends it again) and is listed in the summary. Refusals
+// of what the laptop does not hold (another laptop's) are passed over.
 func (c *Client) pullRefused(ctx context.Context, l Laptop, sum *Summary) error {
 	after, err := c.cursor(ctx, l, CursorRefused)
 	if err != nil {
@@ -673,18 +673,18 @@ func (c *Client) pullRefused(ctx context.Context, l Laptop, sum *Summary) error 
 			return err
 		}
 		for _, x := range page.Refusals {
-			err := l.Interviews.RefuseSent(ctx, x.Refusal)
+			err := refuseLate(ctx, l, x)
 			switch survey.ErrorCode(err) {
 			case "":
 				outcome := x.Outcome
 				if !outcome.Final() {
 					outcome = survey.OutcomeRefused
 				}
-				sum.RefusedLater = append(sum.RefusedLater, survey.PushOutcome{InterviewID: x.InterviewID, Revision: x.Revision,
-					Outcome: outcome, Code: x.Code, Reason: x.Message})
-			case survey.ENOTFOUND, survey.ECONFLICT: // another laptop's revision
+				sum.RefusedLater = append(sum.RefusedLater, survey.PushOutcome{Kind: x.Kind.Of(), InterviewID: x.InterviewID,
+					Revision: x.Revision, Outcome: outcome, Code: x.Code, Reason: x.Message})
+			case survey.ENOTFOUND, survey.ECONFLICT: // another laptop's
 			default:
-				return fmt.Errorf("record the refusal of interview %s: %w", x.InterviewID, err)
+				return fmt.Errorf("record the refusal of %s %s: %w", x.Kind.Of(), x.InterviewID, err)
 			}
 		}
 		if len(page.Refusals) > 0 {
@@ -698,6 +698,31 @@ func (c *Client) pullRefused(ctx context.Context, l Laptop, sum *Summary) error 
 		}
 	}
 	return nil
+}
+
+// refuseLate keeps on the laptop the centre's late refusal x of what it sent, by its kind.
+// Returns ENOTFOUND when the laptop does not hold it (or keeps no such items) and ECONFLICT
+// for a revision the laptop holds with other content.
+func refuseLate(ctx context.Context, l Laptop, x survey.LateRefusal) error {
+	reason := x.Message
+	if x.Code != "" {
+		reason += " (" + x.Code + ")"
+	}
+	switch x.Kind.Of() {
+	case survey.ItemAttempt:
+		if l.Attempts == nil {
+			return survey.Errorf(survey.ENOTFOUND, "This laptop keeps no attempts.")
+		}
+		return l.Attempts.Refuse(ctx, x.InterviewID, reason)
+	case survey.ItemRosterUpdate:
+		if l.Updates == nil {
+			return survey.Errorf(survey.ENOTFOUND, "This laptop keeps no roster updates.")
+		}
+		return l.Updates.Refuse(ctx, x.InterviewID, reason)
+	case survey.ItemInterview:
+		return l.Interviews.RefuseSent(ctx, x.Refusal)
+	}
+	return survey.Errorf(survey.ENOTFOUND, "Refused %s %s: not a kind this laptop sends.", x.Kind, x.InterviewID)
 }
 
 func (c *Client) cursor(ctx context.Context, l Laptop, name string) (int64, error) {

@@ -2,6 +2,7 @@ package relay_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -210,5 +211,135 @@ func TestRevokedAccountDoesNotBlockTheOthers(t *testing.T) {
 	}
 	if st := relayStatus(t, w.relayDB); st.Waiting != ani {
 		t.Errorf("the relay holds %d waiting, want ani's %d", st.Waiting, ani)
+	}
+}
+
+// A relay took a contact attempt and a roster update from ani's laptop ("safe on two
+// machines") that the centre then refused when the relay forwarded them: another content
+// was stored at the centre under each id. Ani's laptop learns both at its next sync through
+// the relay, marks them refused (with the centre's reason) and sends neither again, while
+// the attempt and update the centre took stay sent; a supervisor sees both, at the centre
+// and at the relay, with their kind.
+func TestLateRefusalOfAttemptsAndRosterUpdates(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, nil)
+	w.keepUpdates = true
+	centre := newClient(t, w.centre.URL, w.relayTok)
+	if _, err := centre.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas", Phone: "+6281355550100"}}); err != nil {
+		t.Fatal(err)
+	}
+	fwd := forwarder(w.relayDB, centre, 5)
+	if _, err := fwd.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.serveRelay(t, centre, func() {})
+	ani := w.laptops[0]
+	laptop := client.Laptop{Interviews: ani.Interviews, State: ani.State, Roster: ani.Roster, Attempts: ani.Attempts, Updates: ani.Updates}
+	viaRelay := newClient(t, w.relayURL, w.tokens[0])
+	if _, err := viaRelay.Sync(ctx, laptop, nil); err != nil { // the roster row comes down
+		t.Fatal(err)
+	}
+	at := time.Now().Add(-time.Hour)
+	refusedAttempt := &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: at, Enumerator: "ani", Mode: survey.ModePhone,
+		Channel: "+6281355550100", Outcome: "3.13", Note: "diangkat adiknya"}
+	keptAttempt := &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: at.Add(time.Minute), Enumerator: "ani", Mode: survey.ModeWhatsApp, Outcome: "3.13"}
+	for _, a := range []*survey.Attempt{refusedAttempt, keptAttempt} {
+		if err := ani.Attempts.Add(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refusedUpdate, err := ani.Updates.Propose(ctx, &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: survey.FieldPhone,
+		Value: "081355550101", ProposedBy: "ani", ProposedAt: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keptUpdate, err := ani.Updates.Propose(ctx, &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: survey.FieldAddress,
+		Value: "Jl. Kenanga 12", ProposedBy: "ani", ProposedAt: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another laptop of ani's sent other contents under the same ids straight to the centre.
+	direct := newClient(t, w.centre.URL, w.tokens[0])
+	other := *refusedAttempt
+	other.Note = "nomor salah"
+	if resp, err := direct.PushAttempts(ctx, []*survey.Attempt{&other}); err != nil || resp.Receipts[0].Status != survey.ReceiptStored {
+		t.Fatalf("the other attempt at the centre: %v %+v", err, resp)
+	}
+	otherU := *refusedUpdate
+	otherU.Value = "+6281355550199"
+	if resp, err := direct.PushRosterUpdates(ctx, []*survey.RosterUpdate{&otherU}); err != nil || resp.Receipts[0].Status != survey.ReceiptStored {
+		t.Fatalf("the other roster update at the centre: %v %+v", err, resp)
+	}
+
+	sum, err := viaRelay.Sync(ctx, laptop, nil)
+	if err != nil || sum.AttemptCount(survey.OutcomeStored) != 2 || sum.UpdateCount(survey.OutcomeStored) != 2 {
+		t.Fatalf("the relay took %d attempts and %d updates (%v), want 2 and 2", sum.AttemptCount(survey.OutcomeStored), sum.UpdateCount(survey.OutcomeStored), err)
+	}
+	r, err := fwd.Round(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Attempts != 2 || r.Updates != 2 || len(r.Late) != 2 {
+		t.Fatalf("the round settled %d attempts and %d updates and pulled %d late refusals; want 2, 2 and 2", r.Attempts, r.Updates, len(r.Late))
+	}
+
+	sum, err = viaRelay.Sync(ctx, laptop, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]survey.ItemKind{refusedAttempt.ID: survey.ItemAttempt, refusedUpdate.ID: survey.ItemRosterUpdate}
+	if len(sum.RefusedLater) != 2 || sum.Complete() {
+		t.Fatalf("ani's sync learnt %+v (complete %v), want the attempt and the update", sum.RefusedLater, sum.Complete())
+	}
+	for _, o := range sum.RefusedLater {
+		if want[o.InterviewID] != o.Kind || o.Outcome != survey.OutcomeConflict || o.Code != survey.ECONFLICT || o.Reason == "" {
+			t.Errorf("late refusal %+v, want a conflict of the %s", o, want[o.InterviewID])
+		}
+	}
+	attempts, err := ani.Attempts.List(ctx, survey.AttemptFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range attempts {
+		switch a.ID {
+		case refusedAttempt.ID:
+			if !strings.Contains(a.Refusal, "Another content") || !a.Same(refusedAttempt) {
+				t.Errorf("the refused attempt on the laptop: refusal %q, %+v", a.Refusal, a)
+			}
+		case keptAttempt.ID:
+			if a.Refusal != "" || a.Sent.IsZero() {
+				t.Errorf("the attempt the centre took: refusal %q, sent %v", a.Refusal, a.Sent)
+			}
+		}
+	}
+	updates, err := ani.Updates.List(ctx, survey.UpdateFilter{})
+	if err != nil || len(updates) != 2 {
+		t.Fatalf("the laptop's roster updates: %v %d", err, len(updates))
+	}
+	for _, u := range updates {
+		if refused := u.Refusal != ""; refused != (u.ID == refusedUpdate.ID) || (u.ID == keptUpdate.ID && u.Sent.IsZero()) {
+			t.Errorf("roster update %s on the laptop: refusal %q, sent %v", u.Field, u.Refusal, u.Sent)
+		}
+	}
+	// Nothing is sent again, nothing learnt twice.
+	sum, err = viaRelay.Sync(ctx, laptop, nil)
+	if err != nil || len(sum.Attempts)+len(sum.Updates)+len(sum.RefusedLater) != 0 {
+		t.Fatalf("a later sync: %v, pushed %d attempts and %d updates, learnt %d again", err, len(sum.Attempts), len(sum.Updates), len(sum.RefusedLater))
+	}
+
+	// The supervisor sees both, with their kind, at the centre and at the relay.
+	for _, url := range []string{w.centre.URL, w.relayURL} {
+		page, err := newClient(t, url, w.relayTok).Refused(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Refusals) != 2 {
+			t.Fatalf("%s lists %d late refusals, want 2", url, len(page.Refusals))
+		}
+		for _, x := range page.Refusals {
+			if want[x.InterviewID] != x.Kind || x.SubmittedBy != "ani" || x.Relay != "rina" {
+				t.Errorf("%s: late refusal %+v", url, x)
+			}
+		}
 	}
 }

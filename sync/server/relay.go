@@ -69,24 +69,25 @@ func (s *Server) relayPush(w http.ResponseWriter, r *http.Request, relay *survey
 	if err != nil {
 		return err
 	}
-	if err := s.recordLate(r.Context(), relay, u, resp.Receipts); err != nil {
+	var late []survey.LateRefusal
+	for _, rc := range resp.Receipts {
+		if o := rc.Outcome(); o.Final() {
+			late = append(late, survey.LateRefusal{Kind: survey.ItemInterview, Refusal: survey.Refusal{InterviewID: rc.InterviewID,
+				Revision: rc.Revision, Hash: rc.Hash, Code: rc.Code, Message: rc.Message}, SubmittedBy: u.Name, Relay: relay.Name, Outcome: o})
+		}
+	}
+	if err := s.recordLate(r.Context(), relay, u, late); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 
-// recordLate keeps the refusals for good among the receipts of a relayed push, before the
-// relay hears them: the relay had told the laptop its revisions were safe, so the laptop
-// learns of these at its next sync (GET /api/v1/refused), through a relay or here.
-func (s *Server) recordLate(ctx context.Context, relay, u *survey.User, receipts []wire.Receipt) error {
-	var late []survey.LateRefusal
-	for _, rc := range receipts {
-		if o := rc.Outcome(); o.Final() {
-			late = append(late, survey.LateRefusal{Refusal: survey.Refusal{InterviewID: rc.InterviewID, Revision: rc.Revision,
-				Hash: rc.Hash, Code: rc.Code, Message: rc.Message}, SubmittedBy: u.Name, Relay: relay.Name, Outcome: o})
-		}
-	}
+// recordLate keeps the refusals for good among the receipts of a relayed push (of
+// revisions, contact attempts or roster updates), before the relay hears them: the relay
+// had told the laptop they were safe, so the laptop learns of these at its next sync (GET
+// /api/v1/refused), through a relay or here.
+func (s *Server) recordLate(ctx context.Context, relay, u *survey.User, late []survey.LateRefusal) error {
 	if len(late) == 0 {
 		return nil
 	}
@@ -97,13 +98,13 @@ func (s *Server) recordLate(ctx context.Context, relay, u *survey.User, receipts
 	if err := ledger.RecordLateRefusals(ctx, late); err != nil {
 		return fmt.Errorf("keep the refusals of relayed revisions: %w", err)
 	}
-	s.log.LogAttrs(ctx, slog.LevelWarn, "relayed revisions refused", slog.String("relay", relay.Name), slog.String("for", u.Name),
-		slog.Int("refused", len(late)))
+	s.log.LogAttrs(ctx, slog.LevelWarn, "relayed items refused", slog.String("relay", relay.Name), slog.String("for", u.Name),
+		slog.String("kind", string(late[0].Kind)), slog.Int("refused", len(late)))
 	return nil
 }
 
 // pullRefused gives the caller the late refusals (survey.LateRefusal): an enumerator those
-// of her revisions, a supervisor every one. A relay serves the copy it pulled from the
+// of her revisions, attempts and roster updates, a supervisor every one. A relay serves the copy it pulled from the
 // centre under the centre's sequence numbers.
 func (s *Server) pullRefused(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	after, limit, err := cursor(r)
@@ -150,6 +151,9 @@ func (s *Server) relayAttempts(w http.ResponseWriter, r *http.Request, relay *su
 	if err != nil {
 		return err
 	}
+	if err := s.recordLate(r.Context(), relay, u, survey.LateRefusalsOf(survey.ItemAttempt, receipts, u.Name, relay.Name)); err != nil {
+		return err
+	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "relayed attempts", slog.String("relay", relay.Name), slog.String("for", u.Name),
 		slog.Int("items", len(req.Attempts)))
 	writeJSON(w, http.StatusOK, wire.AttemptPushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
@@ -171,6 +175,9 @@ func (s *Server) relayRosterUpdatesIn(w http.ResponseWriter, r *http.Request, re
 	}
 	receipts, err := s.cfg.RosterUpdates.Ingest(r.Context(), req.Updates, u.Name, u.Role == survey.RoleEnumerator)
 	if err != nil {
+		return err
+	}
+	if err := s.recordLate(r.Context(), relay, u, survey.LateRefusalsOf(survey.ItemRosterUpdate, receipts, u.Name, relay.Name)); err != nil {
 		return err
 	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "relayed roster updates", slog.String("relay", relay.Name), slog.String("for", u.Name),
