@@ -27,9 +27,11 @@ type homeScreen struct {
 	loaded   bool
 	err      error
 	// offer is the draft just left that may be the wrong respondent's: v voids it.
-	offer         *draftRef
-	void          *voidPrompt
-	status        string
+	offer  *draftRef
+	void   *voidPrompt
+	status string
+	// addr is the server's address drawn as a QR code over Home (a), nil when hidden.
+	addr          *addressView
 	width, height int
 }
 
@@ -120,6 +122,8 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 	case voidedMsg:
 		h.status = h.void.done(msg)
 		return h.load()
+	case addressMsg:
+		h.addressFound(msg)
 	case homeMsg:
 		h.loaded = true
 		h.err = msg.err
@@ -136,6 +140,10 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 		k := h.c.keys
 		if h.void.editing() {
 			return h.void.update(msg)
+		}
+		if h.addr != nil {
+			h.addr = nil // any key closes the address
+			return nil
 		}
 		offer := h.offer
 		h.offer, h.status = nil, ""
@@ -168,6 +176,8 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goLinksMsg{})
 		case msg.String() == "8" && h.c.cfg.Attempts != nil:
 			return send(goCallsMsg{})
+		case msg.String() == "a" && h.addressOffered():
+			return h.showAddress(h.c.cfg.Server)
 		case msg.String() == "f" && len(h.c.cfg.Forms) > 1:
 			h.c.nextForm()
 			return nil
@@ -179,6 +189,9 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (h *homeScreen) View() string {
+	if h.addr != nil {
+		return h.addressViewText()
+	}
 	v := h.view(false)
 	if h.height > 0 && strings.Count(strings.TrimSuffix(v, "\n"), "\n")+1 > h.height {
 		v = h.view(true) // a window too short: the counts by state go, the actions are one paragraph
@@ -308,11 +321,27 @@ func (h *homeScreen) view(compact bool) string {
 	if c.cfg.Links != nil && !linksShown {
 		action("l", t.Links.Home)
 	}
+	if h.addressOffered() {
+		// the address shares the quit line when both fit, as the links share the updates'
+		adr := "  " + st.Key.Render("a") + "  " + t.Address.Home
+		quit := st.Key.Render("q") + "  " + t.HomeQuit
+		if !compact && ansi.StringWidth(adr)+4+ansi.StringWidth(quit) <= h.width {
+			b.WriteString(adr + "    " + quit + "\n")
+			return b.String()
+		}
+		action("a", t.Address.Home)
+	}
 	action("q", t.HomeQuit)
 	if compact {
 		b.WriteString(strings.NewReplacer("\u00a0", " ", "\u2011", "-").Replace(hang("  ", strings.Join(inline, "\u00a0· "), h.width)) + "\n")
 	}
 	return b.String()
+}
+
+// addressOffered reports whether Home offers the server's address as a QR code: to a
+// supervisor whose laptop knows the server's address.
+func (h *homeScreen) addressOffered() bool {
+	return h.c.cfg.Role == survey.RoleSupervisor && h.c.cfg.Server != ""
 }
 
 // homeLabels are the labels of the home screen's counts in the language of t.

@@ -407,6 +407,8 @@ type texts struct {
 	Tracing tracingTexts
 	// Links is the supervisor's screen of self-response links.
 	Links linksTexts
+	// Address is the server's address drawn as a QR code over Home.
+	Address addressTexts
 }
 
 // liveID names a problem an input finds while typing (an impossible date, a number that does
@@ -859,6 +861,7 @@ var textsID = texts{
 	TooSmall:    "Layar %dx%d terlalu kecil, perlu %dx%d.",
 	Tracing:     tracingID,
 	Links:       linksID,
+	Address:     addressID,
 }
 
 // textsEN are the UI strings in English.
@@ -1236,6 +1239,7 @@ var textsEN = texts{
 	TooSmall:    "Window %dx%d is too small; %dx%d needed.",
 	Tracing:     tracingEN,
 	Links:       linksEN,
+	Address:     addressEN,
 }
 
 // title is the header title of screen s; "" for a screen without one.

@@ -14,7 +14,11 @@ type Styles struct {
 	BarFull, BarEmpty, Input, Key              lipgloss.Style
 	// Em, Strong and Link show the emphasis of a label written with Markdown or HTML.
 	Em, Strong, Link lipgloss.Style
-	Help             help.Styles
+	// QR colours a QR code's half blocks: glyphs in white on black on a dark background,
+	// black on white on a light one (qr.Code.Blocks draws them the matching way round), so
+	// the code shows dark on light, and still does without colours.
+	QR   lipgloss.Style
+	Help help.Styles
 }
 
 // NewStyles returns the styles for a dark or light terminal background.
@@ -45,6 +49,8 @@ func NewStyles(isDark bool) Styles {
 		Em:       lipgloss.NewStyle().Italic(true),
 		Strong:   lipgloss.NewStyle().Bold(true),
 		Link:     lipgloss.NewStyle().Underline(true),
-		Help:     help.DefaultStyles(isDark),
+		QR: lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#000000"), lipgloss.Color("#FFFFFF"))).
+			Background(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#000000"))),
+		Help: help.DefaultStyles(isDark),
 	}
 }
