@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -246,4 +247,50 @@ func TestQRTooSmall(t *testing.T) {
 	if len(lines) != 1+25 || len([]rune(lines[1])) != 49 {
 		t.Fatalf("a 50-column terminal got:\n%s", b.String())
 	}
+}
+
+// TestTUIAddressQRInTmux runs a supervisor's TUI in a real terminal (tmux, 80x24), logged
+// in at a centre through 127.0.0.1 as on the laptop that runs it, presses a on Home and has
+// jsQR scan the screen tmux shows, colours included: it reads the laptop's network address
+// at the centre's port, where the centre answers.
+func TestTUIAddressQRInTmux(t *testing.T) {
+	node := qrtest.Node(t)
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	ip := lanAddress(t)
+	bin, err := exec.LookPath("tracer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	centreData, laptop := t.TempDir(), t.TempDir()
+	centre, _ := startTracer(t, nil, "serve", "--addr", "0.0.0.0:0", "--data", centreData)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(centre, "http://"))
+	stdout, _, err := runMain(t, centreData, "user", "add", "rina", "--role", "supervisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := regexp.MustCompile(`enrollment code: (\S+)`).FindStringSubmatch(stdout)
+	if code == nil {
+		t.Fatalf("no code in %q", stdout)
+	}
+	if _, _, err := runMain(t, laptop, "login", "http://127.0.0.1:"+port, code[1]); err != nil {
+		t.Fatal(err)
+	}
+	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("tracer-qr-%d", os.Getpid())}
+	t.Cleanup(func() { exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	tm.tmux("new-session", "-d", "-s", "day", "-x", "80", "-y", "24", "-e", "TRACER_PIN="+testPIN, "-e", "TRACER_DATA="+laptop,
+		bin, "--lang", "en", "--enumerator", "rina")
+	tm.waitFor("Server address as a QR code")
+	tm.keys("a")
+	want := "http://" + ip + ":" + port
+	tm.waitFor(want, "▄▄▄▄▄")
+	out, err := exec.Command("tmux", "-L", tm.socket, "capture-pane", "-e", "-p", "-t", "day").CombinedOutput()
+	if err != nil {
+		t.Fatalf("capture-pane: %v\n%s", err, out)
+	}
+	if got := scanned(t, node, string(out)); got != want {
+		t.Fatalf("the TUI's code reads %q, want %q:\n%s", got, want, out)
+	}
+	healthy(t, want)
 }
