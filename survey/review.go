@@ -77,6 +77,11 @@ type Review struct {
 	Conflicts int `json:"conflicts,omitempty"`
 	// Flags are filled in by the caller that computes them (see survey/flags).
 	Flags []Flag `json:"flags,omitempty"`
+	// Mode and Device say how the latest revision came (Record.Mode and Record.Device: ""
+	// from a tracer laptop); filled in by the caller that reads the records (the server's
+	// review queue).
+	Mode   string `json:"mode,omitempty"`
+	Device string `json:"device,omitempty"`
 }
 
 // Flag is a reason for a supervisor to look at an interview first: a name callers can

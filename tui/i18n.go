@@ -286,6 +286,10 @@ type texts struct {
 	ReviewHeadRespondent   string
 	ReviewHeadEnumerator   string
 	ReviewHeadReceived     string
+	ReviewHeadVia          string
+	ReviewViaLaptop        string
+	ReviewViaCollect       string
+	ReviewViaWeb           string
 	ReviewHeadFlags        string
 	ReviewEmpty            string
 	ReviewCount            string
@@ -751,6 +755,10 @@ var textsID = texts{
 	ReviewHeadRespondent:   "Responden",
 	ReviewHeadEnumerator:   "Pencacah",
 	ReviewHeadReceived:     "Diterima",
+	ReviewHeadVia:          "Lewat",
+	ReviewViaLaptop:        "laptop",
+	ReviewViaCollect:       "Collect %s",
+	ReviewViaWeb:           "tautan web",
 	ReviewHeadFlags:        "Tanda",
 	ReviewEmpty:            "Tidak ada wawancara dengan filter ini.",
 	ReviewCount:            "%d wawancara",
@@ -1129,6 +1137,10 @@ var textsEN = texts{
 	ReviewHeadRespondent:   "Respondent",
 	ReviewHeadEnumerator:   "Enumerator",
 	ReviewHeadReceived:     "Received",
+	ReviewHeadVia:          "Via",
+	ReviewViaLaptop:        "laptop",
+	ReviewViaCollect:       "Collect %s",
+	ReviewViaWeb:           "web link",
 	ReviewHeadFlags:        "Flags",
 	ReviewEmpty:            "No interview matches these filters.",
 	ReviewCount:            "%d interviews",

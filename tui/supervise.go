@@ -232,7 +232,7 @@ func (q *queueScreen) View() string {
 		b.WriteString(st.Muted.Render("  "+t.ReviewEmpty) + "\n")
 	}
 	if len(q.rows) > 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("  %-13s %-13s %-10s %-11s %s", t.ReviewHeadState, t.ReviewHeadRespondent, t.ReviewHeadEnumerator, t.ReviewHeadReceived, t.ReviewHeadFlags)) + "\n")
+		b.WriteString(st.Muted.Render(fmt.Sprintf("  %-13s %-13s %-10s %-11s %-14s %s", t.ReviewHeadState, t.ReviewHeadRespondent, t.ReviewHeadEnumerator, t.ReviewHeadReceived, t.ReviewHeadVia, t.ReviewHeadFlags)) + "\n")
 	}
 	rows := max(q.height-5, 1)
 	start := 0
@@ -252,9 +252,9 @@ func (q *queueScreen) View() string {
 		if r.Revision > 1 {
 			who = fmt.Sprintf("%s r%d", who, r.Revision)
 		}
-		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %s", ansi.Truncate(t.reviewState(r.State), 13, "…"),
+		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %-14s %s", ansi.Truncate(t.reviewState(r.State), 13, "…"),
 			ansi.Truncate(who, 13, "…"), ansi.Truncate(enumeratorOf(r), 10, "…"),
-			r.ReceivedAt.Local().Format("01-02 15:04"), strings.Join(flags, ","))
+			r.ReceivedAt.Local().Format("01-02 15:04"), ansi.Truncate(viaOf(t, r), 14, "…"), strings.Join(flags, ","))
 		if i == q.cursor {
 			line = st.Selected.Render("› " + line)
 		} else if len(flags) > 0 {
@@ -269,6 +269,21 @@ func (q *queueScreen) View() string {
 		foot += " +"
 	}
 	return fit(b.String(), w, max(q.height-1, 1)) + "\n" + st.Muted.Render(foot)
+}
+
+// viaOf says in a few words how the interview in r came: from a tracer laptop, from ODK
+// Collect on which phone (its deviceID without the "collect:" that Collect puts first), or
+// through a self-response link.
+func viaOf(t *texts, r *survey.Review) string {
+	switch r.Mode {
+	case survey.CaptureCollect:
+		return fmt.Sprintf(t.ReviewViaCollect, survey.Printable(strings.TrimPrefix(r.Device, "collect:")))
+	case survey.CaptureWeb:
+		return t.ReviewViaWeb
+	case "":
+		return t.ReviewViaLaptop
+	}
+	return survey.Printable(r.Mode)
 }
 
 func enumeratorOf(r *survey.Review) string {

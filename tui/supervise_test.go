@@ -328,14 +328,32 @@ func TestReviewDiffRevisions(t *testing.T) {
 	}
 }
 
-// TestReviewShowsCapture: the supervisor sees that an interview came from ODK Collect, and
-// from which phone.
+// TestReviewShowsCapture: the supervisor sees how each interview came (a laptop, ODK
+// Collect and from which phone, a self-response link), in the queue's list and in the
+// detail.
 func TestReviewShowsCapture(t *testing.T) {
 	e := newEnv(t, true)
 	f := withReviewer(t, e)
 	f.record.Mode, f.record.Device = survey.CaptureCollect, "collect:gB4gWSUAGwN1ahyy"
+	f.rows[0].Mode, f.rows[0].Device = f.record.Mode, f.record.Device
+	web := *f.rows[1]
+	web.InterviewID, web.RespondentID, web.Mode = "2f0d7c9a-3b1e-4c55-9a0e-5d1b2c3e4f50", "BTG25-0300", survey.CaptureWeb
+	f.rows = append(f.rows, &web)
 	m := start(t, e)
 	drive(t, m, keypress("6"))
+	lines := map[string]string{}
+	for _, l := range strings.Split(plain(m), "\n") {
+		for _, rid := range []string{"BTG25-0071", "BTG25-0232", "BTG25-0300"} {
+			if strings.Contains(l, rid) {
+				lines[rid] = l
+			}
+		}
+	}
+	for rid, want := range map[string]string{"BTG25-0071": "Collect gB4gW…", "BTG25-0232": "laptop", "BTG25-0300": "tautan web"} {
+		if !strings.Contains(lines[rid], want) {
+			t.Errorf("the queue's line of %s does not say %q:\n%s", rid, want, plain(m))
+		}
+	}
 	drive(t, m, keypress("enter"))
 	if m.screen != screenDetail || m.detail().d == nil {
 		t.Fatalf("detail:\n%s", plain(m))

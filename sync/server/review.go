@@ -23,15 +23,20 @@ func (s *Server) sources() Sources {
 	return Sources{Reviews: s.cfg.Reviews, Forms: s.cfg.Forms, Roster: s.cfg.Roster, Attempts: s.cfg.Attempts, Waves: s.cfg.Waves}
 }
 
-// flags computes the flags of every interview from the latest revision of each. The result
-// is kept until a revision, a conflict or a review changes the queue's stamp.
-func (s *Server) flags(ctx context.Context, reviews []*survey.Review, roster map[string]*survey.Respondent) (map[string][]survey.Flag, error) {
+// capture is how an interview's latest revision came: a record's Mode and Device.
+type capture struct{ mode, device string }
+
+// flags computes the flags of every interview from the latest revision of each, and how
+// each came (its capture). The result is kept until a revision, a conflict or a review
+// changes the queue's stamp.
+func (s *Server) flags(ctx context.Context, reviews []*survey.Review, roster map[string]*survey.Respondent) (map[string][]survey.Flag, map[string]capture, error) {
 	stamp := queueStamp(reviews) + "/" + strconv.Itoa(len(roster))
 	s.flagMu.Lock()
 	defer s.flagMu.Unlock()
 	if s.flagCache != nil && s.flagStamp == stamp {
-		return s.flagCache, nil
+		return s.flagCache, s.captures, nil
 	}
+	captures := map[string]capture{}
 	conflicts := make(map[string]int, len(reviews))
 	for _, v := range reviews {
 		conflicts[v.InterviewID] = v.Conflicts
@@ -39,7 +44,10 @@ func (s *Server) flags(ctx context.Context, reviews []*survey.Review, roster map
 	var items []review.Item
 	for rec, err := range s.cfg.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest}) {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if rec.Mode != "" {
+			captures[rec.ID] = capture{rec.Mode, rec.Device}
 		}
 		var f *forms.Form
 		if got, err := s.forms.get(ctx, rec.FormID, rec.FormVersion); err == nil {
@@ -51,8 +59,8 @@ func (s *Server) flags(ctx context.Context, reviews []*survey.Review, roster map
 		}
 		items = append(items, review.Item{Record: rec, Form: f, Kejuruan: kej, Conflicts: conflicts[rec.ID]})
 	}
-	s.flagCache, s.flagStamp = review.Compute(items, s.cfg.Flags), stamp
-	return s.flagCache, nil
+	s.flagCache, s.captures, s.flagStamp = review.Compute(items, s.cfg.Flags), captures, stamp
+	return s.flagCache, s.captures, nil
 }
 
 // queueStamp changes whenever a revision is stored, a conflict recorded or a review
@@ -107,7 +115,7 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, _ *survey.U
 	if err != nil {
 		return err
 	}
-	flags, err := s.flags(ctx, all, roster)
+	flags, captures, err := s.flags(ctx, all, roster)
 	if err != nil {
 		return err
 	}
@@ -125,6 +133,8 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, _ *survey.U
 			}
 		}
 		v.Flags = flags[v.InterviewID]
+		c := captures[v.InterviewID]
+		v.Mode, v.Device = c.mode, c.device
 		if flag != "" && !hasFlag(v.Flags, flag) {
 			continue
 		}
@@ -190,11 +200,13 @@ func (s *Server) reviewInterview(w http.ResponseWriter, r *http.Request, _ *surv
 	if err != nil {
 		return err
 	}
-	flags, err := s.flags(ctx, all, roster)
+	flags, captures, err := s.flags(ctx, all, roster)
 	if err != nil {
 		return err
 	}
 	v.Flags = flags[id]
+	c := captures[id]
+	v.Mode, v.Device = c.mode, c.device
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
@@ -392,5 +404,6 @@ func upperFirst(s string) string {
 type flagState struct {
 	flagMu    sync.Mutex
 	flagCache map[string][]survey.Flag
+	captures  map[string]capture // by interview id, for those not from a tracer laptop
 	flagStamp string
 }

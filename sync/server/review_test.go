@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +149,55 @@ func TestReviewRoutes(t *testing.T) {
 	if _, err := sup.Report(ctx, client.ReportQuery{By: "kejuruan", Format: "html", Revisions: "latest", Lang: "en"}, &rep); err != nil ||
 		!strings.Contains(rep.String(), `<html lang="en">`) || !strings.Contains(rep.String(), `data-chart="absorption-kejuruan"`) {
 		t.Fatalf("html report: %v\n%.300s", err, rep.String())
+	}
+}
+
+// TestQueueSaysHowInterviewsCame: the review queue's list and an interview's review say how
+// each came: from a tracer laptop (no mode), from ODK Collect with the phone's deviceID, or
+// through a self-response link.
+func TestQueueSaysHowInterviewsCame(t *testing.T) {
+	ctx := context.Background()
+	e := newLinkEnv(t)
+	f, answers, _ := testbed.Builtin()
+	if status, msg := postLink(t, e.url, instanceXML(f, answers, "11111111-aaaa-4aaa-8aaa-000000000001")); status != http.StatusCreated {
+		t.Fatalf("link submission: %d %q", status, msg)
+	}
+	sari := testbed.Token(t, e.Users, "sari", survey.RoleEnumerator)
+	other := append([]survey.Answer(nil), answers...)
+	for i := range other {
+		if other[i].Path == "grp_consent/roster_id" {
+			other[i].Value = "BTG25-0072"
+		}
+	}
+	resp := postInstance(t, e.URL+"/v1/key/"+sari+"/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy", instanceXML(f, other, "c0113c70-0000-4000-8000-000000000009"), nil)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("Collect submission: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	lap := testbed.NewLaptop(t)
+	if _, err := testbed.Seed(ctx, lap.Interviews, "sari", 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newClient(t, e.URL, sari).Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil); err != nil {
+		t.Fatal(err)
+	}
+	sup := newClient(t, e.URL, testbed.Token(t, e.Users, "sri", survey.RoleSupervisor))
+	page, err := sup.Queue(ctx, survey.ReviewQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, v := range page.Interviews {
+		got[v.RespondentID+"/"+v.SubmittedBy] = v.Mode + " " + v.Device
+		d, err := sup.Review(ctx, v.InterviewID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Review.Mode != v.Mode || d.Review.Device != v.Device {
+			t.Errorf("%s: the review says %q %q, the queue %q %q", v.InterviewID, d.Review.Mode, d.Review.Device, v.Mode, v.Device)
+		}
+	}
+	want := map[string]string{personaRosterID + "/web/link": "web ", "BTG25-0072/sari": "collect collect:gB4gWSUAGwN1ahyy", "R-sari-00000/sari": " "}
+	if !maps.Equal(got, want) {
+		t.Errorf("the queue says %q, want %q", got, want)
 	}
 }
