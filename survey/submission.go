@@ -28,6 +28,11 @@ type Submission struct {
 	Skew       time.Duration `json:"skew_ns"`
 	// Conflicts counts the different contents received for the same id and revision.
 	Conflicts int `json:"conflicts,omitempty"`
+	// InstanceID is the ODK Collect instanceID the revision came as, when it is not the
+	// interview's id (an edit sent from Collect): a store that is an InstanceIndex records
+	// it, in the transaction that stores the revision, when the revision is stored or was
+	// already stored.
+	InstanceID string `json:"-"`
 }
 
 // ReceiptStatus says what the server did with one pushed revision.
@@ -100,12 +105,10 @@ type SubmissionStore interface {
 // InstanceIndex is implemented by a SubmissionStore that remembers which interview revision
 // each ODK Collect instanceID was stored as, so that an edit sent from Collect (naming its
 // predecessor's instanceID as meta/deprecatedID) becomes the next revision of the same
-// interview however many times it was edited.
+// interview however many times it was edited. Its Ingest records a submission's InstanceID
+// with its revision, in the same transaction (Submission.InstanceID); recording an
+// instanceID again changes nothing, the first stays.
 type InstanceIndex interface {
-	// AddInstance records that instanceID was stored as revision of interview id. Recording
-	// it again changes nothing; the first record stays.
-	AddInstance(ctx context.Context, instanceID, id string, revision int) error
-
 	// Instance returns the interview and revision instanceID was stored as. Returns
 	// ENOTFOUND.
 	Instance(ctx context.Context, instanceID string) (id string, revision int, err error)

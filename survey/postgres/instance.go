@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"tracer/survey"
 )
@@ -11,12 +12,22 @@ import (
 // Ensure SubmissionStore implements survey.InstanceIndex.
 var _ survey.InstanceIndex = (*SubmissionStore)(nil)
 
-// AddInstance records which revision an ODK Collect instanceID was stored as. See
-// survey.InstanceIndex.
-func (s *SubmissionStore) AddInstance(ctx context.Context, instanceID, id string, revision int) error {
-	_, err := s.db.db.ExecContext(ctx, `INSERT INTO collect_instances (instance_id, interview_id, revision) VALUES ($1, $2, $3)
-		ON CONFLICT (instance_id) DO NOTHING`, instanceID, id, revision)
-	return err
+// addInstances records, inside an ingest's transaction, the Collect instanceID of each
+// submission of subs that carries one and whose receipt says it is stored (now or before).
+func addInstances(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, subs []*survey.Submission, receipts []survey.Receipt) error {
+	for i, sub := range subs {
+		if st := receipts[i].Status; sub.InstanceID == "" || sub.InstanceID == sub.InterviewID ||
+			(st != survey.ReceiptStored && st != survey.ReceiptDuplicate) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO collect_instances (instance_id, interview_id, revision) VALUES ($1, $2, $3)
+			ON CONFLICT (instance_id) DO NOTHING`, sub.InstanceID, sub.InterviewID, sub.Revision); err != nil {
+			return fmt.Errorf("record instance %s: %w", sub.InstanceID, err)
+		}
+	}
+	return nil
 }
 
 // Instance returns the interview and revision an ODK Collect instanceID was stored as. See

@@ -234,6 +234,9 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 				return err
 			}
 		}
+		if err := addInstances(ctx, tx, subs, receipts); err != nil {
+			return err
+		}
 		if len(fresh) == 0 {
 			return nil
 		}

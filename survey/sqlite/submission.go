@@ -247,6 +247,9 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 				}
 			}
 		}
+		if err := addInstances(ctx, tx, subs, receipts); err != nil {
+			return err
+		}
 		if len(fresh) == 0 {
 			return nil
 		}

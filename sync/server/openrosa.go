@@ -349,15 +349,10 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 	if err := s.placeInstance(ctx, rec, deprecated); err != nil {
 		return err
 	}
-	rc, err := s.storeRecord(ctx, rec, u, deviceTime(r))
+	// An edit's instanceID is recorded with its revision, in one transaction.
+	rc, err := s.storeRecord(ctx, rec, u, deviceTime(r), instanceID)
 	if err != nil {
 		return err
-	}
-	if idx, ok := s.cfg.Submissions.(survey.InstanceIndex); ok && instanceID != rec.ID &&
-		(rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate) {
-		if err := idx.AddInstance(ctx, instanceID, rec.ID, rec.Revision); err != nil {
-			return err
-		}
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "collect submission", slog.String("user", u.Name), slog.String("interview", rec.ID),
 		slog.String("status", string(rc.Status)))
@@ -621,8 +616,10 @@ func parseODKTime(v string) time.Time {
 }
 
 // storeRecord checks a record the server built from a submission exactly as a pushed one
-// (form version, form engine) and stores it, submitted by u; it returns the receipt.
-func (s *Server) storeRecord(ctx context.Context, rec *survey.Record, u *survey.User, at time.Time) (survey.Receipt, error) {
+// (form version, form engine) and stores it, submitted by u; it returns the receipt. An
+// instanceID other than rec.ID (a Collect edit's) is recorded with the revision, in the
+// same transaction (survey.Submission.InstanceID).
+func (s *Server) storeRecord(ctx context.Context, rec *survey.Record, u *survey.User, at time.Time, instanceID string) (survey.Receipt, error) {
 	body, err := rec.Canonical()
 	if err != nil {
 		return survey.Receipt{}, err
@@ -634,7 +631,7 @@ func (s *Server) storeRecord(ctx context.Context, rec *survey.Record, u *survey.
 	if err != nil {
 		return survey.Receipt{}, err
 	}
-	sub.SubmittedBy, sub.DeviceTime = u.Name, at
+	sub.SubmittedBy, sub.DeviceTime, sub.InstanceID = u.Name, at, instanceID
 	got, err := s.cfg.Submissions.Ingest(ctx, []*survey.Submission{sub})
 	if err != nil {
 		return survey.Receipt{}, err

@@ -560,3 +560,51 @@ func collectPost(t *testing.T, url string, doc []byte) *http.Response {
 	t.Cleanup(func() { resp.Body.Close() })
 	return resp
 }
+
+// TestCollectEditFault: a Collect edit's revision and the record of its instanceID are
+// written in one transaction. With the second write failing (the database refuses new
+// instanceID rows), the edit is refused and neither is kept; sent again once the fault is
+// gone, it is stored as the next revision.
+func TestCollectEditFault(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const a, b = "e0000000-0000-4000-8000-00000000001a", "e0000000-0000-4000-8000-00000000001b"
+	url := env.URL + "/v1/key/" + tok + "/submission?deviceID=collect%3AgB4gWSUAGwN1ahyy"
+	if resp := collectPost(t, url, instanceXML(f, answers, a)); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the instance: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	if _, err := env.DB.SQL().ExecContext(ctx, `CREATE TRIGGER refuse_instances BEFORE INSERT ON collect_instances
+		BEGIN SELECT RAISE(ABORT, 'instance refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range answers {
+		if answers[i].Path == "grp_job/hours_week" {
+			answers[i].Value = "41"
+		}
+	}
+	edit := edited(t, instanceXML(f, answers, a), a, b)
+	if resp := collectPost(t, url, edit); resp.StatusCode < 400 {
+		t.Fatalf("the edit while instanceIDs cannot be recorded: %d %s, want a refusal", resp.StatusCode, orMessage(t, resp))
+	}
+	if _, err := env.Subs.Get(ctx, a, 2); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("the edit's revision was kept without its instanceID (%v)", err)
+	}
+	var n int
+	if err := env.DB.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM collect_instances`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d instanceIDs recorded (%v), want none", n, err)
+	}
+	if _, err := env.DB.SQL().ExecContext(ctx, `DROP TRIGGER refuse_instances`); err != nil {
+		t.Fatal(err)
+	}
+	if resp := collectPost(t, url, edit); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the edit after the fault: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	if _, err := env.Subs.Get(ctx, a, 2); err != nil {
+		t.Errorf("the edit is not revision 2: %v", err)
+	}
+}
