@@ -17,6 +17,11 @@ type pickerScreen struct {
 	c       *common
 	query   lineEdit
 	matches []survey.Match
+	// matched is the query matches answer. While it is not the query on screen, the search
+	// for that query runs, and the keys that act on the matches (arrows, Enter), with every
+	// key after them, wait in queued until its answer comes.
+	matched string
+	queued  []tea.KeyPressMsg
 	cursor  int
 	err     error
 	busy    bool
@@ -31,7 +36,7 @@ func newPickerScreen(c *common) *pickerScreen { return &pickerScreen{c: c, roste
 
 func (p *pickerScreen) reset() tea.Cmd {
 	p.query.SetValue("")
-	p.matches, p.cursor, p.err, p.busy, p.prior = nil, 0, nil, false, nil
+	p.matches, p.matched, p.queued, p.cursor, p.err, p.busy, p.prior = nil, "", nil, 0, nil, false, nil
 	ctx, roster := p.c.ctx, p.c.cfg.Roster
 	if roster == nil {
 		return nil
@@ -131,13 +136,26 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.query != p.query.Value() {
 			return nil // a stale answer to an earlier keystroke
 		}
-		p.matches, p.err, p.cursor = msg.matches, msg.err, 0
+		p.matches, p.matched, p.err, p.cursor = msg.matches, msg.query, msg.err, 0
 		if msg.err != nil {
 			p.c.log.Error("search roster", "err", msg.err)
 		}
-		return nil
+		// The keys typed while the search ran act now, on its matches, in order.
+		keys := p.queued
+		p.queued = nil
+		cmds := make([]tea.Cmd, 0, len(keys))
+		for _, k := range keys {
+			cmds = append(cmds, p.Update(k))
+		}
+		return tea.Batch(cmds...)
 	case tea.KeyPressMsg:
 		if p.busy {
+			return nil
+		}
+		if len(p.queued) > 0 || (p.searching() && key.Matches(msg, k.Up, k.Down, k.Next)) {
+			if len(p.queued) < maxQueued {
+				p.queued = append(p.queued, msg)
+			}
 			return nil
 		}
 		if p.prior != nil {
@@ -173,12 +191,24 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 	if handled, _ := p.query.update(&p.c.fkeys.Edit, msg); handled && p.query.Value() != before {
 		q := p.query.Value()
 		if strings.TrimSpace(q) == "" {
-			p.matches = nil
+			p.matches, p.matched = nil, q
 			return nil
 		}
-		return p.searchCmd(q)
+		cmd := p.searchCmd(q)
+		if cmd == nil {
+			p.matches, p.matched = nil, q // no roster: nothing to wait for
+		}
+		return cmd
 	}
 	return nil
+}
+
+// maxQueued is the most keys the picker holds while a search runs.
+const maxQueued = 256
+
+// searching reports whether the roster search for the query on screen has not answered yet.
+func (p *pickerScreen) searching() bool {
+	return strings.TrimSpace(p.query.Value()) != "" && p.matched != p.query.Value()
 }
 
 func (p *pickerScreen) View() string {
@@ -209,7 +239,7 @@ func (p *pickerScreen) View() string {
 	if p.cursor >= rows {
 		start = p.cursor - rows + 1
 	}
-	if strings.TrimSpace(p.query.Value()) != "" && len(p.matches) == 0 {
+	if strings.TrimSpace(p.query.Value()) != "" && len(p.matches) == 0 && !p.searching() {
 		b.WriteString(st.Muted.Render("  "+t.PickerNone) + "\n")
 	}
 	if pr := p.prior; pr != nil {
