@@ -17,8 +17,8 @@ func TestPickerEnterWaitsForTheSearch(t *testing.T) {
 		name string
 		// shown is how much of the query has its results on screen before the rest is typed
 		shown, rest string
-		keys       []string
-		want       string
+		keys        []string
+		want        string
 	}{
 		{"nothing on screen yet", "", "BTG25-0105", []string{"enter"}, "BTG25-0105"},
 		{"a shorter query's results on screen", "BTG25-010", "5", []string{"enter"}, "BTG25-0105"},
