@@ -38,6 +38,10 @@ type RelayItem struct {
 	SubmittedBy string
 	DeviceTime  time.Time
 	ReceivedAt  time.Time
+	// Enrollment names the relay's offline enrollment (RelayEnrollment.ID) whose token
+	// pushed the item: it is forwarded only once the centre confirmed that enrollment
+	// (or the relay's supervisor released it). Empty for a token of the centre.
+	Enrollment string
 }
 
 // RelayForward is the centre's receipt for the relay's item Seq.
@@ -62,9 +66,10 @@ type RelayApproval struct {
 
 // RelayStatus counts a relay's items: received from laptops, answered for by the centre
 // (stored or already there), refused by it for good (conflict or refusal), and waiting to
-// be forwarded.
+// be forwarded; Held counts those of the waiting that were pushed under an enrollment the
+// centre has not confirmed (or refused).
 type RelayStatus struct {
-	Received, Forwarded, Refused, Waiting int
+	Received, Forwarded, Refused, Waiting, Held int
 }
 
 // RelayStore is a relay's own storage (beside the server stores it serves laptops from).
@@ -76,7 +81,8 @@ type RelayStore interface {
 	Accept(ctx context.Context, items []*RelayItem) ([]Receipt, error)
 
 	// Pending returns up to limit items after the relay's sequence number after that the
-	// centre has not answered for, oldest first.
+	// centre has not answered for and that are not held (see RelayItem.Enrollment),
+	// oldest first.
 	Pending(ctx context.Context, after int64, limit int) ([]*RelayItem, error)
 
 	// Forwarded records the centre's receipts in one transaction. An item whose receipt

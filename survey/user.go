@@ -43,6 +43,10 @@ func (r Role) Valid() bool {
 	return false
 }
 
+// Relayed reports whether a relay at an event serves accounts of role r: enumerators
+// and supervisors.
+func (r Role) Relayed() bool { return r == RoleEnumerator || r == RoleSupervisor }
+
 // User is an account on the server.
 type User struct {
 	Name      string    `json:"name"`

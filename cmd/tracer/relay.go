@@ -69,6 +69,7 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 	fwd := relay.New(relay.Config{
 		Centre: centre, Store: store, Forms: sqlite.NewFormStore(db), Attempts: sqlite.NewAttemptLedger(db),
 		RosterUpdates: sqlite.NewRosterUpdateLedger(db), Cursors: sqlite.NewSyncStateStore(db), Logger: log,
+		Enrollments: store,
 	})
 	srv := server.New(relayConfig(db, enr, relay.Upstream{Centre: centre}, fwd.Wake, log))
 	// A first round before laptops come: accounts, forms and the roster as the centre has
@@ -86,6 +87,13 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 			r.Forwarded, r.Refused, r.Attempts, r.Updates, st.Waiting, r.Forms, r.RosterRows, r.Returns)
 		if st.Waiting == 0 && r.Forwarded > 0 {
 			fmt.Fprintf(m.Stdout, "nothing waits here now: after the event, stop the relay and run: tracer serve purge --db %s\n", path)
+		}
+		if r.Confirmed > 0 {
+			fmt.Fprintf(m.Stdout, "the centre confirmed %d enrollments made here offline; their interviews go on\n", r.Confirmed)
+		}
+		for _, e := range r.Unconfirmed {
+			fmt.Fprintf(m.Stdout, "enrollment refused at the centre: %s on %s (%s): %s; its %d interviews stay held here (tracer serve enrollments)\n",
+				survey.Printable(e.User), survey.Printable(e.Device), e.ID, survey.Printable(e.Message), e.Held)
 		}
 		for _, x := range r.Late {
 			fmt.Fprintf(m.Stdout, "refused at the centre: %s of %s: %s (%s); the laptop learns it at its next sync and keeps it\n",
@@ -126,7 +134,8 @@ func relayConfig(db *sqlite.DB, enr *enrollment, up server.Upstream, wake func()
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db),
 		PublicKey: enr.PublicKey, Accounts: sqlite.NewUserStore(db),
-		Relay:  &server.RelayMode{Store: sqlite.NewRelayStore(db), Upstream: up, Name: enr.User, Accepted: wake},
+		Relay: &server.RelayMode{Store: sqlite.NewRelayStore(db), Upstream: up, Name: enr.User, Accepted: wake,
+			Enrollments: sqlite.NewRelayStore(db)},
 		Logger: log, CanWrite: db.CanWrite,
 	}
 }

@@ -22,7 +22,7 @@ var copyTables = []struct {
 	identity bool
 }{
 	{name: "users", columns: []string{"name", "role", "created_at", "revoked_at"}},
-	{name: "enrollment_codes", columns: []string{"code_hash", "user_name", "created_at", "expires_at", "used_at"}},
+	{name: "enrollment_codes", columns: []string{"code_hash", "user_name", "created_at", "expires_at", "used_at", "verifier", "token_hash"}},
 	{name: "tokens", columns: []string{"token_hash", "user_name", "device", "created_at", "revoked_at"}},
 	{name: "laptop_keys", columns: []string{"user_name", "laptop_id", "sealed", "created_at"}},
 	{name: "published_forms", columns: []string{"form_id", "version", "hash", "name", "title", "source", "published_at", "published_by"}},
@@ -73,6 +73,8 @@ var SkippedTables = map[string]string{
 	"sync_cursors":      "a laptop's pull cursors",
 	"relay_items":       "a relay's queue of pushed revisions",
 	"relay_feed":        "a relay's copy of the centre's returns and approvals",
+	"relay_verifiers":   "a relay's copy of the centre's enrollment code verifiers",
+	"relay_enrollments": "a relay's enrollments waiting for the centre",
 	"laptop_waves":      "a laptop's copy of the study's waves",
 }
 

@@ -55,6 +55,7 @@ func (s *UserStore) CreateUser(ctx context.Context, name string, role survey.Rol
 	if err != nil {
 		return nil, "", err
 	}
+	verifier := codeVerifier(code, role)
 	err = s.db.inTx(ctx, nil, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, created_at) VALUES ($1, $2, $3)`,
 			name, string(role), formatTime(now)); err != nil {
@@ -63,7 +64,7 @@ func (s *UserStore) CreateUser(ctx context.Context, name string, role survey.Rol
 			}
 			return err
 		}
-		return insertCode(ctx, tx, name, hash, now)
+		return insertCode(ctx, tx, name, hash, verifier, now)
 	})
 	if err != nil {
 		return nil, "", err
@@ -71,9 +72,18 @@ func (s *UserStore) CreateUser(ctx context.Context, name string, role survey.Rol
 	return u, code, nil
 }
 
-func insertCode(ctx context.Context, tx *sql.Tx, name, hash string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO enrollment_codes (code_hash, user_name, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		hash, name, formatTime(now), formatTime(now.Add(survey.EnrollmentTTL)))
+// codeVerifier returns the argon2id verifier kept beside a code of an account with role:
+// only a relay's accounts (enumerators, supervisors) have one, for a relay to pull.
+func codeVerifier(code string, role survey.Role) string {
+	if !role.Relayed() {
+		return ""
+	}
+	return survey.NewCodeVerifier(code)
+}
+
+func insertCode(ctx context.Context, tx *sql.Tx, name, hash, verifier string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO enrollment_codes (code_hash, user_name, created_at, expires_at, verifier) VALUES ($1, $2, $3, $4, $5)`,
+		hash, name, formatTime(now), formatTime(now.Add(survey.EnrollmentTTL)), verifier)
 	return err
 }
 
@@ -85,6 +95,8 @@ func (s *UserStore) NewCode(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The verifier costs tens of milliseconds: made before the transaction.
+	verifier := survey.NewCodeVerifier(code)
 	err = s.db.inTx(ctx, nil, func(tx *sql.Tx) error {
 		u, err := getUser(ctx, tx, name)
 		if err != nil {
@@ -93,7 +105,10 @@ func (s *UserStore) NewCode(ctx context.Context, name string) (string, error) {
 		if !u.RevokedAt.IsZero() {
 			return survey.Errorf(survey.ECONFLICT, "User %s is revoked.", name)
 		}
-		return insertCode(ctx, tx, name, hash, now)
+		if !u.Role.Relayed() {
+			verifier = ""
+		}
+		return insertCode(ctx, tx, name, hash, verifier, now)
 	})
 	return code, err
 }

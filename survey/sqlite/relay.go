@@ -54,9 +54,9 @@ func (s *RelayStore) Accept(ctx context.Context, items []*survey.RelayItem) ([]s
 					return err
 				}
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO relay_items (interview_id, revision, hash, body, sealed, submitted_by, device_time, received_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, it.InterviewID, it.Revision, it.Hash, body, nilIfEmpty(it.Sealed),
-				it.SubmittedBy, formatTime(it.DeviceTime), formatTime(now))
+			res, err := tx.ExecContext(ctx, `INSERT INTO relay_items (interview_id, revision, hash, body, sealed, submitted_by, device_time, received_at, enrollment)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, it.InterviewID, it.Revision, it.Hash, body, nilIfEmpty(it.Sealed),
+				it.SubmittedBy, formatTime(it.DeviceTime), formatTime(now), it.Enrollment)
 			if err != nil {
 				return err
 			}
@@ -87,13 +87,17 @@ func nilIfEmpty(b []byte) []byte {
 	return b
 }
 
+// notHeld is the condition on relay_items that an item was not pushed under an offline
+// enrollment the centre has not confirmed (nor the supervisor released).
+const notHeld = `(enrollment = '' OR enrollment IN (SELECT id FROM relay_enrollments WHERE state IN ('confirmed', 'released')))`
+
 // Pending returns items the centre has not answered for. See survey.RelayStore.
 func (s *RelayStore) Pending(ctx context.Context, after int64, limit int) ([]*survey.RelayItem, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, interview_id, revision, hash, body, sealed, submitted_by, device_time, received_at
-		FROM relay_items WHERE done_at = '' AND seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, interview_id, revision, hash, body, sealed, submitted_by, device_time, received_at, enrollment
+		FROM relay_items WHERE done_at = '' AND seq > ? AND `+notHeld+` ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +106,7 @@ func (s *RelayStore) Pending(ctx context.Context, after int64, limit int) ([]*su
 	for rows.Next() {
 		var it survey.RelayItem
 		var dev, rec string
-		if err := rows.Scan(&it.Seq, &it.InterviewID, &it.Revision, &it.Hash, &it.Body, &it.Sealed, &it.SubmittedBy, &dev, &rec); err != nil {
+		if err := rows.Scan(&it.Seq, &it.InterviewID, &it.Revision, &it.Hash, &it.Body, &it.Sealed, &it.SubmittedBy, &dev, &rec, &it.Enrollment); err != nil {
 			return nil, err
 		}
 		if it.DeviceTime, err = parseTime(dev); err != nil {
@@ -169,8 +173,11 @@ func (s *RelayStore) MirrorAccounts(ctx context.Context, accounts []survey.Relay
 			AND name NOT IN (SELECT key FROM temp.relay_live WHERE kind = 'user')`, now); err != nil {
 			return err
 		}
+		// A token the relay gave a laptop offline is not the centre's yet: it stays live
+		// until the centre has answered for its enrollment.
 		_, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE revoked_at = ''
-			AND token_hash NOT IN (SELECT key FROM temp.relay_live WHERE kind = 'token')`, now)
+			AND token_hash NOT IN (SELECT key FROM temp.relay_live WHERE kind = 'token')
+			AND token_hash NOT IN (SELECT token_hash FROM relay_enrollments WHERE state = 'pending')`, now)
 		return err
 	})
 }
@@ -341,7 +348,8 @@ func (s *RelayStore) Status(ctx context.Context) (survey.RelayStatus, error) {
 	err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(done_at <> '' AND status IN ('stored', 'duplicate')), 0),
 		COALESCE(SUM(done_at <> '' AND status NOT IN ('stored', 'duplicate')), 0),
-		COALESCE(SUM(done_at = ''), 0) FROM relay_items`).Scan(&st.Received, &st.Forwarded, &st.Refused, &st.Waiting)
+		COALESCE(SUM(done_at = ''), 0), COALESCE(SUM(done_at = '' AND NOT `+notHeld+`), 0)
+		FROM relay_items`).Scan(&st.Received, &st.Forwarded, &st.Refused, &st.Waiting, &st.Held)
 	return st, err
 }
 
@@ -450,6 +458,21 @@ func (s *RelayStore) Purge(ctx context.Context, p survey.RelayPurge) (survey.Rel
 			}
 			waiting += n
 		}
+		// Verifiers pulled from the centre go whatever waits (a relay started again pulls
+		// those still unused); so do enrollments the centre confirmed whose key it has and
+		// whose interviews are gone. One still waiting for the centre is kept, and counts.
+		if _, err := exec(tx, `DELETE FROM relay_verifiers`); err != nil {
+			return err
+		}
+		if _, err := exec(tx, `DELETE FROM relay_enrollments WHERE state = 'confirmed' AND (key_sent = 1 OR sealed_key IS NULL)
+			AND id NOT IN (SELECT enrollment FROM relay_items)`); err != nil {
+			return err
+		}
+		pending, err := count(tx, `SELECT COUNT(*) FROM relay_enrollments WHERE state = 'pending' OR (state = 'confirmed' AND key_sent = 0 AND sealed_key IS NOT NULL)`)
+		if err != nil {
+			return err
+		}
+		waiting += pending
 		out.Waiting = waiting
 		if waiting > 0 {
 			return nil // the roster and the pulled copies are still needed here

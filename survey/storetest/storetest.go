@@ -1,5 +1,6 @@
 // Package storetest is the contract of the server's survey stores, as one test suite that
-// every implementation runs (survey/sqlite and survey/postgres): accounts and enrollment,
+// every implementation runs (survey/sqlite and survey/postgres): accounts and enrollment
+// (a relay's offline enrollments too),
 // published forms, the roster and its assignments, pushed revisions with their receipts,
 // review and returns, contact attempts, self-response links, waves, the instanceIDs of
 // ODK Collect's revisions, and the cursors
@@ -58,6 +59,7 @@ func Run(t *testing.T, newDB NewDB) {
 	}{
 		{"Users", testUsers},
 		{"LaptopKeys", testLaptopKeys},
+		{"RelayEnroll", testRelayEnroll},
 		{"Forms", testForms},
 		{"FormInterviews", testFormInterviews},
 		{"Roster", testRoster},

@@ -88,3 +88,25 @@ func (c *Client) RelayRosterUpdates(ctx context.Context, forName string, updates
 	}
 	return &out, nil
 }
+
+// RelayCodes returns the verifiers of the unused enrollment codes of the accounts a relay
+// serves (the relay's supervisor account).
+func (c *Client) RelayCodes(ctx context.Context) ([]survey.RelayCode, error) {
+	var out wire.RelayCodesResponse
+	if err := c.do(ctx, http.MethodGet, wire.Prefix+"/relay/codes", nil, &out, true); err != nil {
+		return nil, err
+	}
+	return out.Codes, nil
+}
+
+// RelayEnroll asks the centre to confirm an enrollment the relay made offline. The
+// centre's refusal is an answer (EnrollConfirmation.Confirmed false), not an error.
+func (c *Client) RelayEnroll(ctx context.Context, e survey.RelayEnrollment) (survey.EnrollConfirmation, error) {
+	var out wire.RelayEnrollResponse
+	req := wire.RelayEnrollRequest{Code: e.Code, User: e.User, TokenHash: e.TokenHash, Device: e.Device,
+		EnrolledAt: e.EnrolledAt.UTC(), LaptopID: e.LaptopID, SealedKey: e.SealedKey}
+	if err := c.do(ctx, http.MethodPost, wire.Prefix+"/relay/enroll", req, &out, true); err != nil {
+		return survey.EnrollConfirmation{}, err
+	}
+	return out.EnrollConfirmation, nil
+}

@@ -29,6 +29,10 @@ type Config struct {
 	// RosterUpdates holds the roster updates laptops pushed to the relay; none are
 	// forwarded when nil.
 	RosterUpdates survey.RosterUpdateLedger
+	// Enrollments keeps the code verifiers pulled from the centre and the enrollments
+	// made at the relay while the centre was out of reach, which each round confirms
+	// there first; nil: neither.
+	Enrollments survey.RelayEnrollStore
 	// Cursors keeps how far each pull and the attempts' forwarding got.
 	Cursors survey.SyncStateStore
 	Logger  *slog.Logger
@@ -96,6 +100,12 @@ type Round struct {
 	Attempts, Updates int
 	// Forms, RosterRows, Returns and Approvals count what was pulled.
 	Forms, RosterRows, Returns, Approvals int
+	// Confirmed counts the enrollments made here offline that the centre confirmed;
+	// Unconfirmed lists those it refused (with its message), whose interviews stay held
+	// here; Codes counts the code verifiers the relay holds after the round.
+	Confirmed   int
+	Unconfirmed []survey.RelayEnrollment
+	Codes       int
 	// Late lists the late refusals pulled (survey.LateRefusal): revisions this relay or
 	// another took that the centre refused for good; the laptops that sent them learn it
 	// at their next sync.
@@ -104,7 +114,8 @@ type Round struct {
 
 // Changed reports whether the round moved anything.
 func (r Round) Changed() bool {
-	return r.Forwarded+r.Refused+r.Attempts+r.Updates+r.Forms+r.RosterRows+r.Returns+r.Approvals+len(r.Late) > 0
+	return r.Forwarded+r.Refused+r.Attempts+r.Updates+r.Forms+r.RosterRows+r.Returns+r.Approvals+len(r.Late)+
+		r.Confirmed+len(r.Unconfirmed) > 0
 }
 
 // Run runs rounds until ctx ends: after a round that went well it waits Every (or a
@@ -154,7 +165,7 @@ func (f *Forwarder) Round(ctx context.Context) (Round, error) {
 		name string
 		fn   func(context.Context, *Round) error
 	}{
-		{"accounts", f.accounts}, {"interviews", f.forward}, {"attempts", f.forwardAttempts}, {"roster updates", f.forwardUpdates},
+		{"enrollments", f.confirm}, {"accounts", f.accounts}, {"codes", f.codes}, {"interviews", f.forward}, {"attempts", f.forwardAttempts}, {"roster updates", f.forwardUpdates},
 		{"forms", f.forms}, {"roster", f.roster}, {"returns", f.returns}, {"approvals", f.approvals},
 		{"refusals", f.refusals},
 	}
@@ -172,6 +183,62 @@ func (f *Forwarder) accounts(ctx context.Context, _ *Round) error {
 		return err
 	}
 	return f.cfg.Store.MirrorAccounts(ctx, list)
+}
+
+// confirm asks the centre to confirm each enrollment made here offline (and to keep the
+// laptop's data key it carries), and records each answer. It runs first in a round, so
+// that a confirmed token is among the accounts' tokens pulled next and the interviews
+// it pushed go on in the same round. A relay cut off after the centre confirmed asks
+// again and is answered the same: the centre consumes each code once.
+func (f *Forwarder) confirm(ctx context.Context, r *Round) error {
+	if f.cfg.Enrollments == nil {
+		return nil
+	}
+	list, err := f.cfg.Enrollments.Enrollments(ctx, true)
+	if err != nil {
+		return err
+	}
+	for _, e := range list {
+		c, err := f.cfg.Centre.RelayEnroll(ctx, e)
+		if err != nil {
+			return err
+		}
+		keySent := c.Confirmed && len(e.SealedKey) > 0
+		if err := f.cfg.Enrollments.Settle(ctx, e.ID, c, keySent); err != nil {
+			return err
+		}
+		switch {
+		case c.Confirmed && e.State == survey.EnrollPending:
+			r.Confirmed++
+			f.log.LogAttrs(ctx, slog.LevelInfo, "the centre confirmed an enrollment made here", slog.String("user", e.User),
+				slog.String("enrollment", e.ID))
+		case !c.Confirmed && e.State == survey.EnrollPending:
+			e.State, e.RefusedCode, e.Message, e.Code, e.SealedKey = survey.EnrollRefused, c.Code, c.Message, "", nil
+			r.Unconfirmed = append(r.Unconfirmed, e)
+			f.log.LogAttrs(ctx, slog.LevelWarn, "the centre refused an enrollment made here; its interviews stay held",
+				slog.String("user", e.User), slog.String("enrollment", e.ID), slog.String("code", c.Code), slog.Int("held", e.Held))
+		}
+	}
+	return nil
+}
+
+// codes pulls the verifiers of the centre's unused codes, for laptops to enroll here
+// while the centre is out of reach. A centre that gives none (an older one) is no error.
+func (f *Forwarder) codes(ctx context.Context, r *Round) error {
+	if f.cfg.Enrollments == nil {
+		return nil
+	}
+	list, err := f.cfg.Centre.RelayCodes(ctx)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := f.cfg.Enrollments.MirrorCodes(ctx, list); err != nil {
+		return err
+	}
+	r.Codes = len(list)
+	return nil
 }
 
 // forward sends every pending item once in this round, in batches of one account's items.

@@ -24,17 +24,22 @@ import (
 )
 
 // forwardEnv turns the test binary into a relay's forwarder that runs one round and exits:
-// "CENTRE_URL|TOKEN|RELAY_DB".
+// "CENTRE_URL|TOKEN|RELAY_DB", with "|DATA_KEY_HEX" a relay that enrolls laptops offline.
 const forwardEnv = "TRACER_TEST_FORWARD"
 
 func TestMain(m *testing.M) {
 	if spec := os.Getenv(forwardEnv); spec != "" {
-		parts := strings.SplitN(spec, "|", 3)
+		parts := strings.SplitN(spec, "|", 4)
 		ctx := context.Background()
 		db, err := sqlite.Open(ctx, parts[2])
 		if err == nil {
 			c, _ := client.NewClient(parts[0], client.WithToken(parts[1]), client.WithRetry(1, time.Millisecond, time.Millisecond))
-			_, err = forwarder(db, c, 5).Round(ctx)
+			if len(parts) == 4 {
+				// With the relay's data key: a relay that enrolls laptops offline.
+				err = childEnrollRound(ctx, db, c, parts[3])
+			} else {
+				_, err = forwarder(db, c, 5).Round(ctx)
+			}
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "child forwarder:", err)

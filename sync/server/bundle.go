@@ -65,7 +65,7 @@ func (s *Server) ImportBundle(ctx context.Context, data []byte) (*Import, error)
 		req := wire.PushRequest{DeviceTime: out.DeviceTime, Items: out.Items}
 		var resp *wire.PushResponse
 		if s.cfg.Relay != nil {
-			resp, err = s.accept(ctx, u, req)
+			resp, err = s.accept(ctx, u, req, s.heldFor(ctx, tokenHash))
 		} else {
 			resp, err = s.ingest(ctx, u, req, func() {})
 		}

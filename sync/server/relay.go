@@ -271,8 +271,13 @@ type RelayMode struct {
 	Upstream Upstream
 	// Name is the relay's account at the centre, told to laptops in every push answer.
 	Name string
-	// Accepted is called after a push stored something new, to wake the forwarder.
+	// Accepted is called after a push stored something new, or a laptop enrolled through
+	// the relay, to wake the forwarder.
 	Accepted func()
+	// Enrollments keeps the code verifiers the forwarder pulled and the enrollments made
+	// while the centre was out of reach; without it a laptop enrolls only while the relay
+	// reaches the centre.
+	Enrollments survey.RelayEnrollStore
 }
 
 // Upstream is the part of the centre a relay reaches on a laptop's behalf. Either method
@@ -323,7 +328,9 @@ func (s *Server) relayEnroll(w http.ResponseWriter, r *http.Request, _ *survey.U
 		return err
 	}
 	resp, err := s.cfg.Relay.Upstream.Enroll(r.Context(), req.Code, req.Device, req.LaptopID)
-	if survey.ErrorCode(err) == survey.EUNAVAILABLE {
+	if survey.ErrorCode(err) == survey.EUNAVAILABLE && s.cfg.Relay.Enrollments != nil {
+		return s.enrollOffline(w, r, req)
+	} else if survey.ErrorCode(err) == survey.EUNAVAILABLE {
 		return survey.Errorf(survey.EUNAVAILABLE, "The relay cannot reach the centre, which issued this code: enroll when the relay is online (laptops enrolled before sync through it offline).")
 	} else if err != nil {
 		return err
@@ -333,6 +340,10 @@ func (s *Server) relayEnroll(w http.ResponseWriter, r *http.Request, _ *survey.U
 		return err
 	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "enrolled through the relay", slog.String("user", resp.User), slog.String("role", string(resp.Role)))
+	if s.cfg.Relay.Accepted != nil {
+		// The next round drops the code's verifier, used at the centre now.
+		s.cfg.Relay.Accepted()
+	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
@@ -345,7 +356,17 @@ func (s *Server) relayLaptopKey(w http.ResponseWriter, r *http.Request, _ *surve
 		return err
 	}
 	token := strings.TrimSpace(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
-	if err := s.cfg.Relay.Upstream.PutLaptopKey(r.Context(), token, req.LaptopID, req.Sealed); err != nil {
+	// A laptop enrolled here offline: the centre does not know its token yet, so its key
+	// goes with the enrollment's confirmation.
+	e := s.relayEnrollment(r)
+	var err error
+	if e == nil || e.State != survey.EnrollPending {
+		err = s.cfg.Relay.Upstream.PutLaptopKey(r.Context(), token, req.LaptopID, req.Sealed)
+	}
+	if e != nil && (e.State == survey.EnrollPending || survey.ErrorCode(err) == survey.EUNAVAILABLE) {
+		err = s.cfg.Relay.Enrollments.HoldLaptopKey(r.Context(), e.TokenHash, req.LaptopID, req.Sealed)
+	}
+	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
@@ -367,7 +388,11 @@ func (s *Server) relayAccept(w http.ResponseWriter, r *http.Request, u *survey.U
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	resp, err := s.accept(r.Context(), u, req)
+	enrollment := ""
+	if e := s.relayEnrollment(r); e != nil {
+		enrollment = e.ID
+	}
+	resp, err := s.accept(r.Context(), u, req, enrollment)
 	if err != nil {
 		return err
 	}
@@ -375,8 +400,10 @@ func (s *Server) relayAccept(w http.ResponseWriter, r *http.Request, u *survey.U
 	return nil
 }
 
-// accept keeps the batch req pushed by u on a relay and returns the receipts.
-func (s *Server) accept(ctx context.Context, u *survey.User, req wire.PushRequest) (*wire.PushResponse, error) {
+// accept keeps the batch req pushed by u on a relay and returns the receipts; enrollment
+// names the offline enrollment of the token that pushed it, if any (see
+// survey.RelayItem.Enrollment).
+func (s *Server) accept(ctx context.Context, u *survey.User, req wire.PushRequest, enrollment string) (*wire.PushResponse, error) {
 	receipts := make([]wire.Receipt, len(req.Items))
 	var items []*survey.RelayItem
 	var at []int
@@ -388,7 +415,7 @@ func (s *Server) accept(ctx context.Context, u *survey.User, req wire.PushReques
 			continue
 		}
 		items = append(items, &survey.RelayItem{InterviewID: it.ID, Revision: it.Revision, Hash: it.Hash, Body: it.Body,
-			Sealed: it.Sealed, SubmittedBy: u.Name, DeviceTime: req.DeviceTime.UTC()})
+			Sealed: it.Sealed, SubmittedBy: u.Name, DeviceTime: req.DeviceTime.UTC(), Enrollment: enrollment})
 		at = append(at, i)
 	}
 	stored := 0

@@ -120,6 +120,7 @@ type Server struct {
 	mux     *http.ServeMux
 	forms   *formCache
 	enrolls *limiter
+	offline *offlineEnroll
 	// decoding holds one token per request with a body being read, decoded and handled;
 	// holding names the accounts that hold one.
 	decoding chan struct{}
@@ -187,6 +188,7 @@ func New(cfg Config) *Server {
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
 		forms:    newFormCache(cfg.Forms),
 		enrolls:  newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		offline:  newOfflineEnroll(cfg.Now),
 		decoding: make(chan struct{}, cfg.MaxDecoding),
 		holding:  map[string]bool{},
 		queued:   semaphore.NewWeighted(cfg.MaxQueued),
@@ -261,6 +263,8 @@ var Routes = []Route{
 	{"GET /api/v1/relay/returned", supervisor},
 	{"GET /api/v1/relay/approved", supervisor},
 	{"POST /api/v1/relay/roster-updates", supervisor},
+	{"GET /api/v1/relay/codes", supervisor},
+	{"POST /api/v1/relay/enroll", supervisor},
 }
 
 // handlerFunc is a route's handler: u is the caller (nil on public routes); a returned
@@ -316,6 +320,8 @@ func (s *Server) routes() {
 		"GET /api/v1/relay/returned":              s.relayReturned,
 		"GET /api/v1/relay/approved":              s.relayApproved,
 		"POST /api/v1/relay/roster-updates":       s.relayRosterUpdatesIn,
+		"GET /api/v1/relay/codes":                 s.relayCodes,
+		"POST /api/v1/relay/enroll":               s.relayConfirm,
 	}
 	if s.cfg.Relay != nil {
 		s.relayHandlers(handlers)
@@ -416,7 +422,14 @@ func (s *Server) authenticate(r *http.Request) (*survey.User, error) {
 	if !ok || token == "" {
 		return nil, survey.Errorf(survey.EUNAUTHORIZED, "A bearer token is needed: run \"tracer login\".")
 	}
-	return s.cfg.Users.Authenticate(r.Context(), strings.TrimSpace(token))
+	u, err := s.cfg.Users.Authenticate(r.Context(), strings.TrimSpace(token))
+	if survey.ErrorCode(err) == survey.EUNAUTHORIZED {
+		// A relay tells a laptop it enrolled offline why its token stopped working.
+		if e := s.relayEnrollment(r); e != nil && (e.State == survey.EnrollRefused || e.State == survey.EnrollReleased) {
+			return nil, refusedEnrollment(e)
+		}
+	}
+	return u, err
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {

@@ -227,6 +227,13 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 				Updates: []*survey.RosterUpdate{{ID: survey.NewID(), RosterID: r1, Field: survey.FieldRegency, Value: "Kota Samarinda",
 					ProposedBy: m.Prefix + "ani", ProposedAt: time.Now().Add(-time.Minute)}}}}
 		}, ""},
+		// Verifiers of unused codes: on a server with an account directory only, as the
+		// accounts; a confirmation with a code the server never issued is refused, 200.
+		{"GET /api/v1/relay/codes", []string{S}, m.RelayAccountsStatus, nil, ""},
+		{"POST /api/v1/relay/enroll", []string{S}, 200, func() any {
+			return wire.RelayEnrollRequest{Code: "ACDE-2345", User: m.Prefix + "ani", TokenHash: survey.HashSecret(survey.NewToken()),
+				EnrolledAt: time.Now()}
+		}, ""},
 		{"GET /api/v1/users", []string{D}, 200, nil, ""},
 		{"POST /api/v1/users", []string{D}, 201, func() any {
 			n++

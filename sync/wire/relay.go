@@ -1,6 +1,10 @@
 package wire
 
-import "tracer/survey"
+import (
+	"time"
+
+	"tracer/survey"
+)
 
 // The centre's routes for a relay (tracer serve --relay URL), taken by the relay's
 // supervisor account: what laptops pushed to the relay goes up on behalf of the account
@@ -90,4 +94,41 @@ type RefusedResponse struct {
 	Refusals []survey.LateRefusal `json:"refusals"`
 	Next     int64                `json:"next"`
 	More     bool                 `json:"more"`
+}
+
+// RelayCodesResponse gives a relay the verifiers of the unused enrollment codes of the
+// accounts it serves, so that laptops enroll at it with no link to the centre.
+type RelayCodesResponse struct {
+	Codes []survey.RelayCode `json:"codes"`
+}
+
+// RelayEnrollRequest asks the centre to confirm an enrollment a relay made offline: the
+// code the laptop typed, the account its verifier named, the SHA-256 of the token the
+// relay gave the laptop, and the laptop's data key sealed to the centre's key when it
+// gave one.
+type RelayEnrollRequest struct {
+	Code       string    `json:"code"`
+	User       string    `json:"user"`
+	TokenHash  string    `json:"token_hash"`
+	Device     string    `json:"device,omitempty"`
+	EnrolledAt time.Time `json:"enrolled_at"`
+	LaptopID   string    `json:"laptop_id,omitempty"`
+	SealedKey  []byte    `json:"sealed_key,omitempty"`
+}
+
+// Enrollment returns the request as the store takes it.
+func (r *RelayEnrollRequest) Enrollment() survey.RelayEnrollment {
+	return survey.RelayEnrollment{Code: r.Code, User: r.User, TokenHash: r.TokenHash, Device: r.Device,
+		EnrolledAt: r.EnrolledAt, LaptopID: r.LaptopID, SealedKey: r.SealedKey}
+}
+
+// Validate checks the request's fields.
+func (r *RelayEnrollRequest) Validate() error {
+	e := r.Enrollment()
+	return e.Check()
+}
+
+// RelayEnrollResponse is the centre's answer: confirmed or refused (survey.EnrollConfirmation).
+type RelayEnrollResponse struct {
+	survey.EnrollConfirmation
 }

@@ -81,6 +81,10 @@ type EnrollResponse struct {
 	// DataKey is the laptop's data key when the request named a laptop whose key the
 	// server holds for the account.
 	DataKey []byte `json:"data_key,omitempty"`
+	// Relayed says a relay at an event enrolled the laptop while it could not reach the
+	// centre: the token works at the relay now, and at the centre once the relay has
+	// confirmed the enrollment there.
+	Relayed bool `json:"relayed,omitempty"`
 }
 
 // LaptopKeyRequest gives the server a laptop's data key sealed to its public key.

@@ -1,0 +1,175 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"tracer/survey"
+	"tracer/sync/wire"
+)
+
+// Enrollment through a relay that cannot reach the centre: the centre gives relays the
+// argon2id verifiers of unused codes and confirms what they enrolled offline; a relay
+// checks a code against its verifiers, gives the laptop a token of its own making and
+// queues the enrollment (survey.RelayEnrollStore), holding what that token pushes until
+// the centre has confirmed it.
+
+// relayCodes gives the relay's supervisor account the verifiers of the unused codes of
+// the accounts relays serve.
+func (s *Server) relayCodes(w http.ResponseWriter, r *http.Request, relay *survey.User) error {
+	en, ok := s.cfg.Users.(survey.RelayEnroller)
+	if !ok || s.cfg.Accounts == nil {
+		return survey.Errorf(survey.ENOTFOUND, "This server gives relays no enrollment code verifiers.")
+	}
+	list, err := en.RelayCodes(r.Context(), wire.MaxPage)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []survey.RelayCode{}
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "relay pulled code verifiers", slog.String("relay", relay.Name), slog.Int("codes", len(list)))
+	writeJSON(w, http.StatusOK, wire.RelayCodesResponse{Codes: list})
+	return nil
+}
+
+// relayConfirm consumes the code of an enrollment a relay made offline (once: asked again
+// for the same token it answers the same) and keeps the laptop's sealed data key.
+func (s *Server) relayConfirm(w http.ResponseWriter, r *http.Request, relay *survey.User) error {
+	en, ok := s.cfg.Users.(survey.RelayEnroller)
+	if !ok {
+		return survey.Errorf(survey.ENOTFOUND, "This server confirms no enrollment made at a relay.")
+	}
+	var req wire.RelayEnrollRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	e := req.Enrollment()
+	if len(e.SealedKey) > 0 {
+		// A key the centre cannot open would recover nothing: it is not kept.
+		if s.cfg.Key == nil || s.cfg.LaptopKeys == nil || e.LaptopID == "" {
+			e.SealedKey, e.LaptopID = nil, ""
+		} else if _, err := s.cfg.Key.Open(e.SealedKey); err != nil {
+			e.SealedKey, e.LaptopID = nil, ""
+		}
+	}
+	c, err := en.ConfirmEnrollment(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if !c.Confirmed {
+		level = slog.LevelWarn
+	}
+	s.log.LogAttrs(r.Context(), level, "enrollment made at a relay", slog.String("relay", relay.Name), slog.String("user", e.User),
+		slog.Bool("confirmed", c.Confirmed), slog.String("code", c.Code))
+	writeJSON(w, http.StatusOK, wire.RelayEnrollResponse{EnrollConfirmation: c})
+	return nil
+}
+
+// offlineEnroll bounds the guessing of codes at a relay: one argon2id check runs at a time
+// (its memory is bounded), and besides the per-address limit every enrollment route
+// has, each code string and the relay as a whole allow only so many attempts.
+type offlineEnroll struct {
+	mu     sync.Mutex
+	byCode *limiter
+	all    *limiter
+}
+
+func newOfflineEnroll(now func() time.Time) *offlineEnroll {
+	// A code may be tried 3 times at once and once more a minute; the relay takes 30
+	// attempts at once (a hall of laptops enrolling together) and one more every 20 s.
+	return &offlineEnroll{byCode: newLimiter(3, time.Minute, now), all: newLimiter(30, 20*time.Second, now)}
+}
+
+// enrollOffline enrolls a laptop at a relay that cannot reach the centre, with a code
+// whose verifier the relay pulled while it could.
+func (s *Server) enrollOffline(w http.ResponseWriter, r *http.Request, req wire.EnrollRequest) error {
+	store := s.cfg.Relay.Enrollments
+	ctx := r.Context()
+	code := survey.NormalizeCode(req.Code)
+	if !s.offline.all.allow("relay") || !s.offline.byCode.allow(code) {
+		w.Header().Set("Retry-After", "60")
+		return survey.Errorf(survey.ERATELIMIT, "Too many enrollment attempts at this relay; wait a minute.")
+	}
+	match, err := s.checkOffline(ctx, code)
+	if err != nil {
+		return err
+	}
+	if match == nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "offline enrollment refused: no verifier matches")
+		return survey.Errorf(survey.EUNAUTHORIZED, "The enrollment code is not valid at this relay: it may be mistyped, used or expired (the relay cannot reach the centre now).")
+	}
+	token := survey.NewToken()
+	e := survey.RelayEnrollment{ID: uuid.NewString(), Verifier: match.ID, Code: code, User: match.User, Role: match.Role,
+		TokenHash: survey.HashSecret(token), Device: req.Device, EnrolledAt: s.cfg.Now().UTC(), LaptopID: req.LaptopID}
+	if len(e.Device) > 128 {
+		e.Device = e.Device[:128]
+	}
+	if err := store.Enroll(ctx, e); err != nil {
+		return err
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "enrolled at the relay offline", slog.String("user", e.User), slog.String("role", string(e.Role)),
+		slog.String("enrollment", e.ID))
+	writeJSON(w, http.StatusOK, wire.EnrollResponse{Token: token, User: e.User, Role: e.Role, PublicKey: s.cfg.PublicKey, Relayed: true})
+	return nil
+}
+
+// checkOffline returns the verifier code matches, or nil. Every verifier is tried, one
+// check at a time.
+func (s *Server) checkOffline(ctx context.Context, code string) (*survey.RelayCode, error) {
+	s.offline.mu.Lock()
+	defer s.offline.mu.Unlock()
+	list, err := s.cfg.Relay.Enrollments.Verifiers(ctx, s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	var match *survey.RelayCode
+	for i := range list {
+		if survey.CheckCode(code, list[i].Verifier) && match == nil {
+			match = &list[i]
+		}
+	}
+	return match, nil
+}
+
+// heldFor names the offline enrollment of the token whose SHA-256 is tokenHash, "" when
+// there is none.
+func (s *Server) heldFor(ctx context.Context, tokenHash string) string {
+	if s.cfg.Relay == nil || s.cfg.Relay.Enrollments == nil {
+		return ""
+	}
+	if e, err := s.cfg.Relay.Enrollments.EnrollmentOf(ctx, tokenHash); err == nil {
+		return e.ID
+	}
+	return ""
+}
+
+// relayEnrollment returns the offline enrollment of the request's token, or nil.
+func (s *Server) relayEnrollment(r *http.Request) *survey.RelayEnrollment {
+	if s.cfg.Relay == nil || s.cfg.Relay.Enrollments == nil {
+		return nil
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || strings.TrimSpace(token) == "" {
+		return nil
+	}
+	e, err := s.cfg.Relay.Enrollments.EnrollmentOf(r.Context(), survey.HashSecret(strings.TrimSpace(token)))
+	if err != nil {
+		return nil
+	}
+	return e
+}
+
+// refusedEnrollment is what a laptop whose enrollment at the relay the centre refused
+// hears at its next sync there, in one line, in English and Bahasa Indonesia.
+func refusedEnrollment(e *survey.RelayEnrollment) error {
+	return survey.Errorf(survey.EUNAUTHORIZED, "The centre refused this laptop's enrollment at the relay (%s): its %d interviews are kept at the relay, not lost; ask the supervisor for a new code and log in again. / Pusat menolak pendaftaran laptop ini di relay: %d wawancaranya tetap tersimpan di relay; minta kode baru ke supervisor lalu login lagi.",
+		survey.Printable(e.Message), e.Held, e.Held)
+}
