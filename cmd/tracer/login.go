@@ -101,6 +101,9 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "enrolled as %s (%s) on %s\n", res.User, res.Role, c.BaseURL())
+	if res.Relayed {
+		fmt.Fprintln(m.Stdout, "enrolled at the relay while it cannot reach the centre: the centre confirms it when the relay is online; until then what this laptop sends waits at the relay")
+	}
 	if recovering && res.DataKey != nil {
 		fmt.Fprintln(m.Stdout, "the server gave back this laptop's data key: the new PIN opens every draft")
 	}

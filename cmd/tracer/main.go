@@ -139,6 +139,8 @@ Commands:
                             run the central sync server
   serve --relay URL | purge a relay at an event for the centre at URL; after it, drop
                             from the relay what is safe at the centre
+  serve enrollments [--release ID]
+                            laptops a relay enrolled offline; release held ones
   user add NAME --role ROLE create a server account; prints a one-time enrollment code
   user list | revoke NAME   list or revoke server accounts
   user collect NAME --url URL

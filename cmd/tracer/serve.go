@@ -43,9 +43,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "purge" {
 		return m.runServePurge(ctx, args[1:])
 	}
+	if len(args) > 0 && args[0] == "enrollments" {
+		return m.runServeEnrollments(ctx, args[1:])
+	}
 	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE | --db postgres://...] [--data DIR] [--study FILE]\n"+
 		"tracer serve migrate --from FILE --to postgres://...\n"+
-		"tracer serve purge [--db relay.db]    (a relay, after the event)\n\n"+
+		"tracer serve purge [--db relay.db]    (a relay, after the event)\n"+
+		"tracer serve enrollments [--db relay.db] [--release ID]    (a relay: laptops enrolled offline)\n\n"+
 		"Runs the sync server on a SQLite database (WAL, synchronous FULL), or on PostgreSQL with a\n"+
 		"--db postgres://USER@HOST/DB URL, where several servers may share one database (each needs\n"+
 		"the data folder's postgres.age and postgres.key). It publishes the built-in\n"+
