@@ -294,3 +294,32 @@ func TestTUIAddressQRInTmux(t *testing.T) {
 	}
 	healthy(t, want)
 }
+
+// TestQRNoColor: without colours the code is drawn for a dark background, or for a light
+// one when COLORFGBG names a light background colour; jsQR reads each on its own theme.
+func TestQRNoColor(t *testing.T) {
+	node := qrtest.Node(t)
+	const u = "http://192.168.43.17:8080"
+	for _, tc := range []struct {
+		colorfgbg string
+		light     bool
+	}{{"", false}, {"15;0", false}, {"0;15", true}, {"12;default;7", true}} {
+		m := &Main{Getenv: func(k string) string {
+			if k == "COLORFGBG" {
+				return tc.colorfgbg
+			}
+			return ""
+		}}
+		if got := m.lightBackground(); got != tc.light {
+			t.Errorf("COLORFGBG=%q: light %v, want %v", tc.colorfgbg, got, tc.light)
+		}
+		var b bytes.Buffer
+		writeQR(&b, "address", u, 0, 0, true, tc.light)
+		if strings.Contains(b.String(), "\x1b") {
+			t.Fatalf("NO_COLOR output has escape sequences: %q", b.String())
+		}
+		if got := string(qrtest.DecodeText(t, node, b.String(), !tc.light)); got != u {
+			t.Fatalf("COLORFGBG=%q: the code reads %q", tc.colorfgbg, got)
+		}
+	}
+}
