@@ -252,6 +252,16 @@ func TestRelayEnrollsOffline(t *testing.T) {
 	if st := relayStatus(t, w.relayDB); st.Waiting != 4 || st.Held != 4 {
 		t.Fatalf("relay status %+v, want 4 waiting, all held", st)
 	}
+	// A contact attempt waits on the laptop until the centre confirms it.
+	att := &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: time.Now().Add(-time.Minute), Enumerator: "dewi",
+		Mode: survey.ModePhone, Outcome: "3.13"}
+	if resp, err := c.PushAttempts(ctx, []*survey.Attempt{att}); err != nil || resp.Receipts[0].Outcome() != survey.OutcomeWaiting ||
+		!strings.Contains(resp.Receipts[0].Message, "until the centre confirms") {
+		t.Fatalf("an attempt pushed before the confirmation: %+v %v, want waiting for the confirmation", resp, err)
+	}
+	if n, err := sqlite.NewAttemptLedger(w.relayDB).List(ctx, survey.AttemptFilter{Limit: 10}); err != nil || len(n) != 0 {
+		t.Fatalf("the relay kept %d attempts of an unconfirmed laptop: %v", len(n), err)
+	}
 
 	// The same code at another laptop is refused; so is a wrong code, and guessing stops.
 	if _, err := w.enroll(code, "L2"); survey.ErrorCode(err) != survey.EUNAUTHORIZED {
@@ -293,6 +303,10 @@ func TestRelayEnrollsOffline(t *testing.T) {
 	testbed.CheckSame(t, w.world.centre.Subs, want, l)
 	if r := w.round(t); r.Confirmed != 0 || r.Forwarded != 0 {
 		t.Fatalf("a second round moved something again: %+v", r)
+	}
+	// Confirmed, the attempt goes to the relay's own checks (this roster has no R1 yet).
+	if resp, err := c.PushAttempts(ctx, []*survey.Attempt{att}); err != nil || strings.Contains(resp.Receipts[0].Message, "until the centre confirms") {
+		t.Fatalf("the attempt pushed after the confirmation: %+v %v, want it checked by the relay", resp, err)
 	}
 	// The code is consumed at the centre; the laptop's token works there now, its key kept.
 	if _, _, err := w.world.centre.Users.Enroll(ctx, code, "office"); survey.ErrorCode(err) != survey.EUNAUTHORIZED {

@@ -312,6 +312,10 @@ func (s *Server) relayHandlers(h map[string]handlerFunc) {
 	if s.cfg.RosterUpdates == nil {
 		h["POST /api/v1/roster/updates/push"] = s.relayRosterUpdates
 	}
+	if s.cfg.Relay.Enrollments != nil {
+		h["POST /api/v1/attempts/push"] = s.unlessPending(h["POST /api/v1/attempts/push"], false)
+		h["POST /api/v1/roster/updates/push"] = s.unlessPending(h["POST /api/v1/roster/updates/push"], true)
+	}
 	h["GET /api/v1/returned"] = s.relayPullReturned
 	h["GET /api/v1/approved"] = s.relayPullApproved
 }

@@ -173,3 +173,32 @@ func refusedEnrollment(e *survey.RelayEnrollment) error {
 	return survey.Errorf(survey.EUNAUTHORIZED, "The centre refused this laptop's enrollment at the relay (%s): its %d interviews are kept at the relay, not lost; ask the supervisor for a new code and log in again. / Pusat menolak pendaftaran laptop ini di relay: %d wawancaranya tetap tersimpan di relay; minta kode baru ke supervisor lalu login lagi.",
 		survey.Printable(e.Message), e.Held, e.Held)
 }
+
+// heldMessage is why a relay answers "waiting" to the contact attempts and roster updates
+// of a laptop whose enrollment at the relay the centre has not confirmed yet.
+const heldMessage = "Kept on this laptop until the centre confirms its enrollment at the relay; the next sync sends it again."
+
+// unlessPending wraps the push of contact attempts or roster updates on a relay: a laptop
+// enrolled here offline, not confirmed yet, gets every item answered "waiting" (the
+// laptop keeps it), so that nothing of that account reaches the centre before the
+// centre has confirmed the laptop; others go to next.
+func (s *Server) unlessPending(next handlerFunc, updates bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, u *survey.User) error {
+		if e := s.relayEnrollment(r); e == nil || e.State != survey.EnrollPending {
+			return next(w, r, u)
+		}
+		if updates {
+			return s.holdRosterUpdates(w, r, heldMessage)
+		}
+		var req wire.AttemptPushRequest
+		if err := s.decode(w, r, &req); err != nil {
+			return err
+		}
+		receipts := make([]survey.AttemptReceipt, len(req.Attempts))
+		for i, a := range req.Attempts {
+			receipts[i] = survey.AttemptReceipt{ID: a.ID, Status: survey.ReceiptRefused, Code: survey.EUNAVAILABLE, Message: heldMessage}
+		}
+		writeJSON(w, http.StatusOK, wire.AttemptPushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
+		return nil
+	}
+}
