@@ -33,6 +33,8 @@ type homeScreen struct {
 	// addr is the server's address drawn as a QR code over Home (a), nil when hidden.
 	addr          *addressView
 	width, height int
+	// late counts what the centre refused after relays took it (a supervisor's).
+	late int
 }
 
 func newHomeScreen(c *common) *homeScreen { return &homeScreen{c: c, void: &voidPrompt{c: c}} }
@@ -118,7 +120,11 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case goHomeMsg:
 		h.offer, h.status = msg.voidable, ""
-		return h.load()
+		return tea.Batch(h.load(), h.c.loadRefused())
+	case refusedListMsg:
+		if msg.err == nil {
+			h.late = len(msg.list)
+		}
 	case voidedMsg:
 		h.status = h.void.done(msg)
 		return h.load()
@@ -174,6 +180,8 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return send(goTracingMsg{})
 		case msg.String() == "l" && h.c.cfg.Links != nil:
 			return send(goLinksMsg{})
+		case msg.String() == "r" && h.c.cfg.Refusals != nil:
+			return send(goRefusedMsg{})
 		case msg.String() == "8" && h.c.cfg.Attempts != nil:
 			return send(goCallsMsg{})
 		case msg.String() == "a" && h.addressOffered():
@@ -320,6 +328,9 @@ func (h *homeScreen) view(compact bool) string {
 	}
 	if c.cfg.Links != nil && !linksShown {
 		action("l", t.Links.Home)
+	}
+	if c.cfg.Refusals != nil && h.late > 0 {
+		action("r", st.Error.Render(fmt.Sprintf(t.Refused.Home, h.late)))
 	}
 	if h.addressOffered() {
 		// the address shares the quit line when both fit, as the links share the updates'

@@ -271,7 +271,9 @@ type texts struct {
 	SyncOutcomeRefused string
 	SyncOutcomeLate    string
 	SyncRefusedLater   string
-	SyncOutcomeWaiting string
+	// SyncRefusedLaterOther counts the contact attempts and roster updates refused later.
+	SyncRefusedLaterOther string
+	SyncOutcomeWaiting    string
 
 	// The supervisor's review queue and review of one interview.
 	ReviewFilterState      string
@@ -413,6 +415,8 @@ type texts struct {
 	Links linksTexts
 	// Address is the server's address drawn as a QR code over Home.
 	Address addressTexts
+	// Refused is the supervisor's list of late refusals.
+	Refused refusedTexts
 }
 
 // liveID names a problem an input finds while typing (an impossible date, a number that does
@@ -715,33 +719,34 @@ var textsID = texts{
 	MigrateFailed:   "Draf tidak dipindahkan:",
 	MigrateContinue: "Tekan tombol apa saja untuk membuka draf.",
 
-	SyncNoLogin:        "Belum login ke server: sinkronisasi tidak aktif.",
-	SyncNoLoginShort:   "belum login · tracer login URL KODE",
-	SyncHowLogin:       "Minta kode pendaftaran ke admin, lalu jalankan di terminal:",
-	SyncLoginCmd:       "tracer login URL KODE",
-	SyncHowLogin2:      "Contoh: tracer login http://10.0.0.2:8080 K7QF2M9X. Wawancara tetap bisa dilakukan tanpa login; semuanya tersimpan di laptop ini.",
-	SyncChecking:       "memeriksa server…",
-	SyncRunning:        "⇅ sinkron…",
-	SyncOnline:         "terhubung",
-	SyncOffline:        "terputus",
-	SyncLast:           "sinkron terakhir",
-	SyncNever:          "belum pernah",
-	SyncServer:         "Server",
-	SyncProgress:       "%d/%d terkirim",
-	SyncHint:           "Tekan Enter untuk sinkron sekarang. Sinkronisasi juga berjalan sendiri saat server terjangkau.",
-	SyncFailed:         "Sinkronisasi gagal:",
-	SyncUnreachable:    "Server tidak terjangkau. Tidak ada yang berubah di laptop ini; coba lagi nanti.",
-	SyncSummary:        "%d baru terkirim · %d sudah ada · %d ditolak · %d menunggu",
-	SyncPulled:         "Diterima: %d formulir, %d baris daftar alumni, %d wawancara dikembalikan.",
-	SyncRelay:          "Aman di dua mesin: laptop ini dan relay %s; relay meneruskannya ke pusat saat terhubung.",
-	SyncHeld:           "Tidak untuk sinkronisasi: %d wawancara dibuat dengan formulir yang tidak diterbitkan server (%s). Tetap di laptop ini; terkirim setelah server menerbitkan berkas yang persis sama.",
-	SyncReturnedHint:   "Ada wawancara dikembalikan: buka lewat 5 di Beranda.",
-	SyncOutcomePushed:  "baru",
-	SyncOutcomeAlready: "sudah ada",
-	SyncOutcomeRefused: "ditolak",
-	SyncOutcomeLate:    "ditolak pusat",
-	SyncRefusedLater:   "%d wawancara yang sudah diterima relay ditolak di pusat. Wawancara tetap di laptop ini dan tidak dikirim lagi; hubungi supervisor.",
-	SyncOutcomeWaiting: "menunggu",
+	SyncNoLogin:           "Belum login ke server: sinkronisasi tidak aktif.",
+	SyncNoLoginShort:      "belum login · tracer login URL KODE",
+	SyncHowLogin:          "Minta kode pendaftaran ke admin, lalu jalankan di terminal:",
+	SyncLoginCmd:          "tracer login URL KODE",
+	SyncHowLogin2:         "Contoh: tracer login http://10.0.0.2:8080 K7QF2M9X. Wawancara tetap bisa dilakukan tanpa login; semuanya tersimpan di laptop ini.",
+	SyncChecking:          "memeriksa server…",
+	SyncRunning:           "⇅ sinkron…",
+	SyncOnline:            "terhubung",
+	SyncOffline:           "terputus",
+	SyncLast:              "sinkron terakhir",
+	SyncNever:             "belum pernah",
+	SyncServer:            "Server",
+	SyncProgress:          "%d/%d terkirim",
+	SyncHint:              "Tekan Enter untuk sinkron sekarang. Sinkronisasi juga berjalan sendiri saat server terjangkau.",
+	SyncFailed:            "Sinkronisasi gagal:",
+	SyncUnreachable:       "Server tidak terjangkau. Tidak ada yang berubah di laptop ini; coba lagi nanti.",
+	SyncSummary:           "%d baru terkirim · %d sudah ada · %d ditolak · %d menunggu",
+	SyncPulled:            "Diterima: %d formulir, %d baris daftar alumni, %d wawancara dikembalikan.",
+	SyncRelay:             "Aman di dua mesin: laptop ini dan relay %s; relay meneruskannya ke pusat saat terhubung.",
+	SyncHeld:              "Tidak untuk sinkronisasi: %d wawancara dibuat dengan formulir yang tidak diterbitkan server (%s). Tetap di laptop ini; terkirim setelah server menerbitkan berkas yang persis sama.",
+	SyncReturnedHint:      "Ada wawancara dikembalikan: buka lewat 5 di Beranda.",
+	SyncOutcomePushed:     "baru",
+	SyncOutcomeAlready:    "sudah ada",
+	SyncOutcomeRefused:    "ditolak",
+	SyncOutcomeLate:       "ditolak pusat",
+	SyncRefusedLater:      "%d wawancara yang sudah diterima relay ditolak di pusat. Wawancara tetap di laptop ini dan tidak dikirim lagi; hubungi supervisor.",
+	SyncRefusedLaterOther: "%d percobaan kontak atau usulan data yang sudah diterima relay ditolak di pusat. Semuanya tetap di laptop ini dan tidak dikirim lagi; hubungi supervisor.",
+	SyncOutcomeWaiting:    "menunggu",
 
 	ReviewFilterState:      "Status",
 	ReviewFilterFlag:       "Tanda",
@@ -870,6 +875,7 @@ var textsID = texts{
 	Tracing:     tracingID,
 	Links:       linksID,
 	Address:     addressID,
+	Refused:     refusedID,
 }
 
 // textsEN are the UI strings in English.
@@ -1097,33 +1103,34 @@ var textsEN = texts{
 	MigrateFailed:   "The draft was not moved:",
 	MigrateContinue: "Press any key to open the draft.",
 
-	SyncNoLogin:        "Not logged in to a server: sync is off.",
-	SyncNoLoginShort:   "not logged in · tracer login URL CODE",
-	SyncHowLogin:       "Ask the admin for an enrollment code, then run in a terminal:",
-	SyncLoginCmd:       "tracer login URL CODE",
-	SyncHowLogin2:      "For example: tracer login http://10.0.0.2:8080 K7QF2M9X. Interviews work without a login; everything is kept on this laptop.",
-	SyncChecking:       "checking the server…",
-	SyncRunning:        "⇅ syncing…",
-	SyncOnline:         "online",
-	SyncOffline:        "offline",
-	SyncLast:           "last sync",
-	SyncNever:          "never",
-	SyncServer:         "Server",
-	SyncProgress:       "%d/%d sent",
-	SyncHint:           "Press Enter to sync now. Sync also runs by itself when the server is reachable.",
-	SyncFailed:         "Sync failed:",
-	SyncUnreachable:    "The server cannot be reached. Nothing changed on this laptop; try again later.",
-	SyncSummary:        "%d pushed new · %d already there · %d refused · %d waiting",
-	SyncPulled:         "Pulled: %d forms, %d roster rows, %d returned interviews.",
-	SyncRelay:          "Safe on two machines: this laptop and the relay of %s; the relay sends them on to the centre when it reaches it.",
-	SyncHeld:           "Not for sync: %d interviews made with a form the server did not publish (%s). They stay on this laptop and sync once the server publishes exactly that file.",
-	SyncReturnedHint:   "Interviews were returned: open them with 5 on the Home screen.",
-	SyncOutcomePushed:  "new",
-	SyncOutcomeAlready: "already there",
-	SyncOutcomeRefused: "refused",
-	SyncOutcomeLate:    "refused later",
-	SyncRefusedLater:   "%d interviews the relay took were refused at the centre. They stay on this laptop and are not sent again; tell your supervisor.",
-	SyncOutcomeWaiting: "waiting",
+	SyncNoLogin:           "Not logged in to a server: sync is off.",
+	SyncNoLoginShort:      "not logged in · tracer login URL CODE",
+	SyncHowLogin:          "Ask the admin for an enrollment code, then run in a terminal:",
+	SyncLoginCmd:          "tracer login URL CODE",
+	SyncHowLogin2:         "For example: tracer login http://10.0.0.2:8080 K7QF2M9X. Interviews work without a login; everything is kept on this laptop.",
+	SyncChecking:          "checking the server…",
+	SyncRunning:           "⇅ syncing…",
+	SyncOnline:            "online",
+	SyncOffline:           "offline",
+	SyncLast:              "last sync",
+	SyncNever:             "never",
+	SyncServer:            "Server",
+	SyncProgress:          "%d/%d sent",
+	SyncHint:              "Press Enter to sync now. Sync also runs by itself when the server is reachable.",
+	SyncFailed:            "Sync failed:",
+	SyncUnreachable:       "The server cannot be reached. Nothing changed on this laptop; try again later.",
+	SyncSummary:           "%d pushed new · %d already there · %d refused · %d waiting",
+	SyncPulled:            "Pulled: %d forms, %d roster rows, %d returned interviews.",
+	SyncRelay:             "Safe on two machines: this laptop and the relay of %s; the relay sends them on to the centre when it reaches it.",
+	SyncHeld:              "Not for sync: %d interviews made with a form the server did not publish (%s). They stay on this laptop and sync once the server publishes exactly that file.",
+	SyncReturnedHint:      "Interviews were returned: open them with 5 on the Home screen.",
+	SyncOutcomePushed:     "new",
+	SyncOutcomeAlready:    "already there",
+	SyncOutcomeRefused:    "refused",
+	SyncOutcomeLate:       "refused later",
+	SyncRefusedLater:      "%d interviews the relay took were refused at the centre. They stay on this laptop and are not sent again; tell your supervisor.",
+	SyncRefusedLaterOther: "%d contact attempts or roster updates the relay took were refused at the centre. They stay on this laptop and are not sent again; tell your supervisor.",
+	SyncOutcomeWaiting:    "waiting",
 
 	ReviewFilterState:      "State",
 	ReviewFilterFlag:       "Flag",
@@ -1252,6 +1259,7 @@ var textsEN = texts{
 	Tracing:     tracingEN,
 	Links:       linksEN,
 	Address:     addressEN,
+	Refused:     refusedEN,
 }
 
 // title is the header title of screen s; "" for a screen without one.
@@ -1291,6 +1299,8 @@ func (t *texts) title(s screen) string {
 		return t.Tracing.Title
 	case screenLinks:
 		return t.Links.Title
+	case screenRefused:
+		return t.Refused.Screen
 	}
 	return ""
 }

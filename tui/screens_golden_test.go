@@ -158,6 +158,16 @@ func TestGoldenEveryScreen(t *testing.T) {
 				m = start(t, e2)
 				drive(t, m, m.c.openCmd(id)())
 				snap("migrate")
+
+				// A supervisor told of what the centre refused after relays took it.
+				e3 := newEnv(t, true)
+				e3.cfg.Lang = lang
+				withReviewer(t, e3)
+				withRefusals(e3)
+				m = start(t, e3)
+				snap("home-refused")
+				drive(t, m, keypress("r"))
+				snap("refused")
 			})
 		}
 	}

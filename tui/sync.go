@@ -146,6 +146,10 @@ func (c *common) syncCmd() tea.Cmd {
 			if _, ok := names[o.InterviewID]; ok {
 				continue
 			}
+			if o.Kind.Of() != survey.ItemInterview {
+				names[o.InterviewID] = alumnusOf(ctx, cfg, o.Kind, o.InterviewID)
+				continue
+			}
 			names[o.InterviewID] = respondentOf(ctx, cfg, o.InterviewID)
 		}
 		ch <- syncDoneMsg{sum: sum, names: names, at: cfg.Now(), err: err}
@@ -173,6 +177,44 @@ func respondentOf(ctx context.Context, cfg Config, id string) string {
 	name := iv.RespondentID
 	if cfg.Roster != nil {
 		if r, err := cfg.Roster.Get(ctx, iv.RespondentID); err == nil && r.Name != "" {
+			name += " " + r.Name
+		}
+	}
+	return survey.Printable(name)
+}
+
+// alumnusOf names the alumnus of a contact attempt or roster update (kind) for the sync's
+// outcome list; "" when the laptop does not hold it.
+func alumnusOf(ctx context.Context, cfg Config, kind survey.ItemKind, id string) string {
+	rosterID := ""
+	switch {
+	case kind == survey.ItemAttempt && cfg.Attempts != nil:
+		list, err := cfg.Attempts.List(ctx, survey.AttemptFilter{})
+		if err != nil {
+			return ""
+		}
+		for _, a := range list {
+			if a.ID == id {
+				rosterID = a.RosterID
+			}
+		}
+	case kind == survey.ItemRosterUpdate && cfg.Updates != nil:
+		list, err := cfg.Updates.List(ctx, survey.UpdateFilter{})
+		if err != nil {
+			return ""
+		}
+		for _, u := range list {
+			if u.ID == id {
+				rosterID = u.RosterID
+			}
+		}
+	}
+	if rosterID == "" {
+		return ""
+	}
+	name := rosterID
+	if cfg.Roster != nil {
+		if r, err := cfg.Roster.Get(ctx, rosterID); err == nil && r.Name != "" {
 			name += " " + r.Name
 		}
 	}
@@ -370,8 +412,17 @@ func (s *syncScreen) View() string {
 		if sum.Returned > 0 {
 			b.WriteString(wrap(t.SyncReturnedHint, w, st.Warn.Render) + "\n")
 		}
-		if len(sum.RefusedLater) > 0 {
-			b.WriteString(wrap(fmt.Sprintf(t.SyncRefusedLater, len(sum.RefusedLater)), w, st.Error.Render) + "\n")
+		ivs := 0
+		for _, x := range sum.RefusedLater {
+			if x.Kind.Of() == survey.ItemInterview {
+				ivs++
+			}
+		}
+		if ivs > 0 {
+			b.WriteString(wrap(fmt.Sprintf(t.SyncRefusedLater, ivs), w, st.Error.Render) + "\n")
+		}
+		if n := len(sum.RefusedLater) - ivs; n > 0 {
+			b.WriteString(wrap(fmt.Sprintf(t.SyncRefusedLaterOther, n), w, st.Error.Render) + "\n")
 		}
 		b.WriteString("\n")
 		head := strings.Count(b.String(), "\n")
@@ -416,7 +467,11 @@ func (s *syncScreen) outcomeLine(w int, mark, label string, x survey.PushOutcome
 	if who == "" {
 		who = t.ListWalkIn
 	}
-	line := fmt.Sprintf("%s %-*s %s · r%d", mark, outcomeWidth(), label, ansi.Truncate(who, 36, "…"), x.Revision)
+	what := fmt.Sprintf("r%d", x.Revision)
+	if x.Kind.Of() != survey.ItemInterview {
+		what = t.Refused.kind(x.Kind)
+	}
+	line := fmt.Sprintf("%s %-*s %s · %s", mark, outcomeWidth(), label, ansi.Truncate(who, 36, "…"), what)
 	out := []string{style(ansi.Truncate(line, w, "…"))}
 	if x.Reason != "" {
 		out = append(out, st.Muted.Render(ansi.Truncate("    "+x.Reason, w, "…")))

@@ -97,6 +97,9 @@ type Config struct {
 	Tracing Tracing
 	// Links gives a supervisor the self-response links; nil for others.
 	Links Links
+	// Refusals gives a supervisor what the centre refused after relays took it; Home
+	// counts them and lists them only with it.
+	Refusals LateRefusals
 	// SyncPoll is how often the server is probed in the background (0: never); a probe
 	// that finds it reachable syncs when the outbox holds something or the last sync is
 	// SyncEvery old.
@@ -138,6 +141,7 @@ const (
 	screenUpdates
 	screenTracing
 	screenLinks
+	screenRefused
 
 	// numScreens counts the screens above; it stays last.
 	numScreens
@@ -242,6 +246,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		screenUpdates:  newUpdatesScreen(c),
 		screenTracing:  newTracingScreen(c),
 		screenLinks:    newLinksScreen(c),
+		screenRefused:  newRefusedScreen(c),
 	}}
 	m.setSize(80, 24)
 	return m
@@ -261,7 +266,7 @@ func (m *Model) links() *linksScreen   { p, _ := m.pages[screenLinks].(*linksScr
 // Init asks the terminal for its background, loads the home screen's counts and, when
 // logged in, reads the last sync, probes the server and starts the background timer.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.home().load(), m.c.lastSyncCmd(), m.c.onlineCmd(true), m.c.syncTick())
+	return tea.Batch(tea.RequestBackgroundColor, m.home().load(), m.c.loadRefused(), m.c.lastSyncCmd(), m.c.onlineCmd(true), m.c.syncTick())
 }
 
 // current returns the screen on show; home when that screen is not open.
@@ -417,6 +422,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.to(screenUpdates, msg)
 	case updatesListMsg, updateDecidedMsg:
 		return m, m.to(screenUpdates, msg)
+	case goRefusedMsg:
+		if m.c.cfg.Refusals == nil {
+			return m, nil
+		}
+		m.screen = screenRefused
+		return m, m.to(screenRefused, msg)
+	case refusedListMsg:
+		// Home counts them; the list shows them.
+		return m, tea.Batch(m.to(screenHome, msg), m.to(screenRefused, msg))
 	case goDetailMsg:
 		d := newDetailScreen(m.c, msg.id)
 		m.open(screenDetail, d)

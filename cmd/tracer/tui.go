@@ -169,7 +169,7 @@ func wireSync(cfg *tui.Config, enr *enrollment, token string, db *sqlite.DB, dir
 	}
 	cfg.Sync, cfg.Server, cfg.Role = s, enr.URL, enr.Role
 	if enr.Role == survey.RoleSupervisor {
-		cfg.Reviewer, cfg.Decider, cfg.Tracing = s.c, s.c, s.c
+		cfg.Reviewer, cfg.Decider, cfg.Tracing, cfg.Refusals = s.c, s.c, s.c, s.c
 	}
 	if enr.Role == survey.RoleSupervisor || enr.Role == survey.RoleAdmin {
 		cfg.Catalog = tuiCatalog{serverCatalog{s.c}}

@@ -32,6 +32,8 @@ type tuiRun struct {
 	p     *tea.Program
 	model tea.Model
 	done  chan error
+	// db is the laptop's database.
+	db *sqlite.DB
 }
 
 type lookMsg struct {
@@ -76,7 +78,7 @@ func startLaptop(t *testing.T, url string, users survey.UserStore, name string, 
 	}
 	cfg.SyncPoll = 200 * time.Millisecond // the background sync, quickly
 	model := tui.New(ctx, cfg)
-	r := &tuiRun{tb: t, model: model, done: make(chan error, 1)}
+	r := &tuiRun{tb: t, model: model, done: make(chan error, 1), db: db}
 	r.p = tea.NewProgram(model, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24), tea.WithoutSignals(),
 		tea.WithFilter(func(m tea.Model, msg tea.Msg) tea.Msg {
 			if l, ok := msg.(lookMsg); ok {

@@ -538,6 +538,28 @@ func (c *Client) Refused(ctx context.Context, after int64) (*wire.RefusedRespons
 	return &out, err
 }
 
+// MaxLateRefusals is the most late refusals LateRefusals reads.
+const MaxLateRefusals = 10000
+
+// LateRefusals returns the late refusals the caller may see (see Refused), oldest first,
+// at most MaxLateRefusals of them.
+func (c *Client) LateRefusals(ctx context.Context) ([]survey.LateRefusal, error) {
+	var out []survey.LateRefusal
+	after := int64(0)
+	for len(out) < MaxLateRefusals {
+		page, err := c.Refused(ctx, after)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Refusals[:min(len(page.Refusals), MaxLateRefusals-len(out))]...)
+		if !page.More || len(page.Refusals) == 0 {
+			break
+		}
+		after = page.Next
+	}
+	return out, nil
+}
+
 // Return returns a stored revision for correction (supervisor). Returning twice gives the
 // first notice, so it is retried.
 func (c *Client) Return(ctx context.Context, id string, revision int, comment string) (*survey.ReturnNotice, error) {
