@@ -65,24 +65,25 @@ func TestScript(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"waiturl":     cmdWaitURL,
-			"setcode":     cmdSetCode,
-			"seed":        cmdSeed,
-			"nosecret":    cmdNoSecret,
-			"setenvfile":  cmdSetenvFile,
-			"holds":       cmdHolds,
-			"replace":     cmdReplace,
-			"dropline":    cmdDropLine,
-			"unzip":       cmdUnzip,
-			"pgdb":        cmdPGDB,
-			"waitstored":  cmdWaitStored,
-			"waitupdates": cmdWaitUpdates,
-			"waitrelay":   cmdWaitRelay,
-			"setglob":     cmdSetGlob,
-			"setmatch":    cmdSetMatch,
-			"fetch":       cmdFetch,
-			"replay":      cmdReplay,
-			"aapor":       cmdAAPOR,
+			"waiturl":      cmdWaitURL,
+			"setcode":      cmdSetCode,
+			"seed":         cmdSeed,
+			"nosecret":     cmdNoSecret,
+			"setenvfile":   cmdSetenvFile,
+			"holds":        cmdHolds,
+			"replace":      cmdReplace,
+			"dropline":     cmdDropLine,
+			"unzip":        cmdUnzip,
+			"pgdb":         cmdPGDB,
+			"waitstored":   cmdWaitStored,
+			"waitupdates":  cmdWaitUpdates,
+			"waitattempts": cmdWaitAttempts,
+			"waitrelay":    cmdWaitRelay,
+			"setglob":      cmdSetGlob,
+			"setmatch":     cmdSetMatch,
+			"fetch":        cmdFetch,
+			"replay":       cmdReplay,
+			"aapor":        cmdAAPOR,
 		},
 	})
 }
@@ -301,6 +302,15 @@ func cmdWaitStored(ts *testscript.TestScript, neg bool, args []string) {
 func cmdWaitUpdates(ts *testscript.TestScript, neg bool, args []string) {
 	waitCount(ts, neg, args, "waitupdates", "roster updates", func(ctx context.Context, db *sqlite.DB, want int) (int, error) {
 		list, err := sqlite.NewRosterUpdateLedger(db).List(ctx, survey.UpdateFilter{Limit: want + 1})
+		return len(list), err
+	})
+}
+
+// waitattempts DB N waits up to 2 minutes until the server database DB holds N contact
+// attempts, and fails if it holds more.
+func cmdWaitAttempts(ts *testscript.TestScript, neg bool, args []string) {
+	waitCount(ts, neg, args, "waitattempts", "attempts", func(ctx context.Context, db *sqlite.DB, want int) (int, error) {
+		list, err := sqlite.NewAttemptLedger(db).List(ctx, survey.AttemptFilter{Limit: want + 1})
 		return len(list), err
 	})
 }
