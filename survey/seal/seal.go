@@ -5,11 +5,13 @@
 package seal
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"filippo.io/age"
 
@@ -90,7 +92,11 @@ func (k *Key) Open(sealed []byte) ([]byte, error) {
 	// age reads and checks the header (its stanzas, the file key, the header's MAC); the
 	// payload after it is opened here into one buffer of the plaintext's size, where age's
 	// readers allocate a 64 KiB chunk buffer per file whatever its size.
-	hdr, err := age.ExtractHeader(bytes.NewReader(sealed))
+	br := headerReaders.Get().(*bufio.Reader)
+	br.Reset(bytes.NewReader(sealed))
+	hdr, err := age.ExtractHeader(br) // reads through br, which is large enough, as it is
+	br.Reset(nil)
+	headerReaders.Put(br)
 	if err != nil || !bytes.HasPrefix(sealed, hdr) {
 		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
 	}
@@ -108,6 +114,10 @@ func (k *Key) Open(sealed []byte) ([]byte, error) {
 	}
 	return plain, nil
 }
+
+// headerReaders holds the buffered readers Open reads headers through: age reads a header
+// through a 4 KiB bufio.Reader, its own unless it is given one of that size.
+var headerReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4<<10) }}
 
 // Recipient is the server's public key as a laptop holds it.
 type Recipient struct {
