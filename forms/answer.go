@@ -46,7 +46,7 @@ type Stop struct {
 
 // Value returns the stored answer at path ("" when none).
 func (s *Session) Value(path string) string {
-	if it := s.byPath[path]; it != nil {
+	if it := s.lookup(path); it != nil {
 		return it.value
 	}
 	return ""
@@ -54,13 +54,13 @@ func (s *Session) Value(path string) string {
 
 // Relevant reports whether the item at path is relevant now.
 func (s *Session) Relevant(path string) bool {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	return it != nil && it.relevant()
 }
 
 // NodeAt returns the node of the item at path, or nil.
 func (s *Session) NodeAt(path string) *Node {
-	if it := s.byPath[path]; it != nil {
+	if it := s.lookup(path); it != nil {
 		return it.node
 	}
 	return nil
@@ -70,7 +70,7 @@ func (s *Session) NodeAt(path string) *Node {
 // recomputes what depends on it. A refused answer is returned as a Problem and not stored. The
 // error is for paths that are not answerable questions.
 func (s *Session) Set(path, value string) (*Problem, error) {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	if it == nil {
 		return nil, fmt.Errorf("no question at %s", path)
 	}
@@ -118,7 +118,11 @@ func (s *Session) store(it *item, v string) {
 // Check returns the problem with the current answer at path, if any: a missing required
 // answer, a broken constraint, or a choice no longer allowed. Irrelevant questions have none.
 func (s *Session) Check(path string) *Problem {
-	it := s.byPath[path]
+	return s.check(s.lookup(path))
+}
+
+// check is Check of item it (nil: none).
+func (s *Session) check(it *item) *Problem {
 	if it == nil || !it.relevant() || !it.node.Answerable() || it.node.Kind != KindQuestion {
 		return nil
 	}
@@ -155,13 +159,13 @@ func (s *Session) required(it *item) bool {
 
 // Required reports whether the question at path must be answered now.
 func (s *Session) Required(path string) bool {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	return it != nil && s.required(it)
 }
 
 // ReadOnly reports whether the question at path cannot be changed now.
 func (s *Session) ReadOnly(path string) bool {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	if it == nil {
 		return true
 	}
@@ -360,7 +364,7 @@ func (s *Session) choiceAllowed(it *item, c *Choice, pos int) bool {
 // Choices returns the choices offered now at path: the question's list, through its choice
 // filter, plus "other" for or_other.
 func (s *Session) Choices(path string) []*Choice {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	if it == nil || it.node.ListName == "" {
 		return nil
 	}
@@ -395,7 +399,7 @@ func (s *Session) ChoiceLabel(c *Choice) string {
 // references replaced by their answers; for a node with only media, what the media would
 // show. The text keeps the form's Markdown and HTML: show it through RichText or PlainText.
 func (s *Session) Label(path string) string {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	if it == nil {
 		return ""
 	}
@@ -432,7 +436,7 @@ func (s *Session) mediaText(n *Node) string {
 // Hint returns the hint of the node at path in the session's language, with its markup (see
 // Label).
 func (s *Session) Hint(path string) string {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	if it == nil {
 		return ""
 	}
@@ -469,7 +473,7 @@ func (s *Session) interpolate(text string, it *item, cur *string) string {
 
 // Sections returns the labels of the groups and repeats around path, outermost first.
 func (s *Session) Sections(path string) []string {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	var out []string
 	for p := it; p != nil; p = p.parent {
 		if p == it || p.holder || p.parent == nil {

@@ -33,6 +33,9 @@ type Form struct {
 	paths  map[*expr.PathNode]*Node // the node each location path of an expression names
 	other  *Choice                  // the "other" choice that or_other adds
 	order  []*Node                  // nodes in dependency (evaluation) order
+	// outside maps the path of each node outside repeats to the node: such a node has one
+	// item in every session, at that path.
+	outside map[string]*Node
 }
 
 // Node returns the node with the given name, or nil.

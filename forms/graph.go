@@ -91,9 +91,13 @@ func (c *compiler) graph(t *table) {
 	for i, n := range f.order {
 		n.rank = i
 	}
+	f.outside = make(map[string]*Node, len(f.Nodes))
 	for _, n := range f.Nodes {
 		n.closure = closure(n)
 		n.path = n.Path()
+		if n.Repeat == nil {
+			f.outside[n.path] = n
+		}
 	}
 }
 

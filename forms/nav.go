@@ -2,10 +2,12 @@ package forms
 
 // walk calls fn for every stop in interview order until fn returns false.
 func (s *Session) walk(fn func(Stop) bool) {
-	s.walkItem(s.root, fn)
+	s.walkItem(s.root, func(st Stop, _ *item) bool { return fn(st) })
 }
 
-func (s *Session) walkItem(parent *item, fn func(Stop) bool) bool {
+// walkItem calls fn for every stop below parent, with the stop's item, in interview order
+// until fn returns false.
+func (s *Session) walkItem(parent *item, fn func(Stop, *item) bool) bool {
 	for _, it := range parent.children {
 		if !it.selfRel {
 			continue
@@ -18,7 +20,7 @@ func (s *Session) walkItem(parent *item, fn func(Stop) bool) bool {
 					return false
 				}
 			}
-			if n.RepeatCount == nil && !fn(Stop{Path: it.path, Node: n, Prompt: true}) {
+			if n.RepeatCount == nil && !fn(Stop{Path: it.path, Node: n, Prompt: true}, it) {
 				return false
 			}
 		case n.Kind == KindGroup:
@@ -26,7 +28,7 @@ func (s *Session) walkItem(parent *item, fn func(Stop) bool) bool {
 				return false
 			}
 		case n.Answerable():
-			if !fn(Stop{Path: it.path, Node: n}) {
+			if !fn(Stop{Path: it.path, Node: n}, it) {
 				return false
 			}
 		}
@@ -55,7 +57,7 @@ func (s *Session) First() (Stop, bool) {
 func (s *Session) Next(path string) (Stop, bool) {
 	var next Stop
 	found, passed := false, false
-	target := s.byPath[path]
+	target := s.lookup(path)
 	s.walk(func(st Stop) bool {
 		if passed {
 			next, found = st, true
@@ -63,7 +65,7 @@ func (s *Session) Next(path string) (Stop, bool) {
 		}
 		if st.Path == path {
 			passed = true
-		} else if target != nil && s.after(s.byPath[st.Path], target) {
+		} else if target != nil && s.after(s.lookup(st.Path), target) {
 			next, found = st, true
 			return false
 		}
@@ -76,9 +78,9 @@ func (s *Session) Next(path string) (Stop, bool) {
 func (s *Session) Prev(path string) (Stop, bool) {
 	var prev Stop
 	found := false
-	target := s.byPath[path]
+	target := s.lookup(path)
 	s.walk(func(st Stop) bool {
-		if st.Path == path || (target != nil && s.after(s.byPath[st.Path], target)) {
+		if st.Path == path || (target != nil && s.after(s.lookup(st.Path), target)) {
 			return false
 		}
 		prev, found = st, true
@@ -139,9 +141,9 @@ func (s *Session) Index(path string) (int, int) {
 // Problems returns the problems of every relevant question, in interview order.
 func (s *Session) Problems() []*Problem {
 	var out []*Problem
-	s.walk(func(st Stop) bool {
+	s.walkItem(s.root, func(st Stop, it *item) bool {
 		if !st.Prompt {
-			if p := s.Check(st.Path); p != nil {
+			if p := s.check(it); p != nil {
 				out = append(out, p)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,14 +49,17 @@ var instanceIndex = regexp.MustCompile(`\[(\d+)\]`)
 // values are set without validation (they were valid when saved), and everything is recomputed.
 // Paths the form no longer has are returned.
 func (s *Session) Restore(answers []Answer) (unknown []string) {
-	sorted := append([]Answer(nil), answers...)
-	sort.SliceStable(sorted, func(i, j int) bool { return instanceDepth(sorted[i].Path) < instanceDepth(sorted[j].Path) })
+	sorted := answers
+	if slices.ContainsFunc(answers, func(a Answer) bool { return strings.IndexByte(a.Path, '[') >= 0 }) {
+		sorted = append([]Answer(nil), answers...)
+		sort.SliceStable(sorted, func(i, j int) bool { return instanceDepth(sorted[i].Path) < instanceDepth(sorted[j].Path) })
+	}
 	for _, a := range sorted {
 		if !s.ensureInstances(a.Path) {
 			unknown = append(unknown, a.Path)
 			continue
 		}
-		it := s.byPath[a.Path]
+		it := s.lookup(a.Path)
 		if it == nil {
 			unknown = append(unknown, a.Path)
 			continue
@@ -99,11 +103,14 @@ func instanceDepth(p string) int { return strings.Count(p, "[") }
 
 // ensureInstances creates the repeat instances a path names, in order.
 func (s *Session) ensureInstances(path string) bool {
+	if strings.IndexByte(path, '[') < 0 {
+		return true
+	}
 	locs := instanceIndex.FindAllStringSubmatchIndex(path, -1)
 	for _, loc := range locs {
 		holderPath := path[:loc[0]]
 		want, _ := strconv.Atoi(path[loc[2]:loc[3]])
-		h := s.byPath[holderPath]
+		h := s.lookup(holderPath)
 		if h == nil || !h.holder || want < 1 || want > maxInstances {
 			return false
 		}

@@ -43,7 +43,9 @@ type Session struct {
 	lang string
 	root *item
 	// items holds each node's items (one per repeat instance), in document order.
-	items  [][]*item
+	items [][]*item
+	// byPath holds the items whose paths the form does not know: those inside repeat
+	// instances. An item outside repeats is found through the form (see lookup).
 	byPath map[string]*item
 	env    env
 	start  time.Time
@@ -59,10 +61,10 @@ type item struct {
 	node     *Node
 	parent   *item
 	children []*item // group or instance: one per child node; repeat holder: its instances
-	holder   bool    // a repeat's holder: its children are the instances
-	inst     int     // 1-based instance number for a repeat instance, 0 otherwise
 	path     string
 	value    string
+	inst     int  // 1-based instance number for a repeat instance, 0 otherwise
+	holder   bool // a repeat's holder: its children are the instances
 	selfRel  bool // the node's own relevance condition holds here
 	inRepeat bool // a repeat instance or inside one: its path names the instance
 }
@@ -105,7 +107,7 @@ func newSession(f *Form, opt Options) *Session {
 	if opt.Random == nil {
 		opt.Random = mrand.Float64
 	}
-	s := &Session{form: f, opt: opt, lang: f.DefaultLang, byPath: make(map[string]*item, len(f.Nodes))}
+	s := &Session{form: f, opt: opt, lang: f.DefaultLang, byPath: make(map[string]*item)}
 	if opt.Lang != "" {
 		if l, ok := f.MatchLang(opt.Lang); ok {
 			s.lang = l
@@ -130,7 +132,7 @@ func newSession(f *Form, opt Options) *Session {
 	s.build(s.root, f.Root, false)
 	s.slab = nil
 	for name, v := range opt.Prefill {
-		if it := s.byPath[name]; it != nil {
+		if it := s.lookup(name); it != nil {
 			it.value = v
 		} else if n := f.byName[name]; n != nil && n.Repeat == nil {
 			if its := s.items[n.Index]; len(its) == 1 {
@@ -187,6 +189,16 @@ func (s *Session) build(parent *item, n *Node, defaults bool) {
 	}
 }
 
+// lookup returns the item at path, or nil.
+func (s *Session) lookup(path string) *item {
+	if n := s.form.outside[path]; n != nil {
+		if its := s.items[n.Index]; len(its) == 1 && its[0].path == path {
+			return its[0]
+		}
+	}
+	return s.byPath[path]
+}
+
 func joinPath(parent, name string) string {
 	if parent == "" {
 		return name
@@ -195,7 +207,9 @@ func joinPath(parent, name string) string {
 }
 
 func (s *Session) addItem(it *item) {
-	s.byPath[it.path] = it
+	if it.inRepeat || it.path != it.node.path {
+		s.byPath[it.path] = it
+	}
 	list := s.items[it.node.Index]
 	// Keep document order: instances are appended at the end of their repeat, and items of
 	// later instances come after earlier ones, so a sorted insert by path order is rarely needed.
@@ -870,7 +884,7 @@ func instancePath(it *item) []int {
 // AddInstance adds an instance at the end of the repeat at holderPath (the repeat's path
 // without an index) and returns the new instance's path.
 func (s *Session) AddInstance(holderPath string) (string, error) {
-	h := s.byPath[holderPath]
+	h := s.lookup(holderPath)
 	if h == nil || !h.holder {
 		return "", fmt.Errorf("no repeat at %s", holderPath)
 	}
@@ -884,7 +898,7 @@ func (s *Session) AddInstance(holderPath string) (string, error) {
 
 // RemoveInstance removes the repeat instance at path; later instances move up one.
 func (s *Session) RemoveInstance(path string) error {
-	it := s.byPath[path]
+	it := s.lookup(path)
 	if it == nil || it.inst == 0 {
 		return fmt.Errorf("no repeat instance at %s", path)
 	}
@@ -900,7 +914,7 @@ func (s *Session) RemoveInstance(path string) error {
 
 // Instances returns the number of instances of the repeat at holderPath.
 func (s *Session) Instances(holderPath string) int {
-	if h := s.byPath[holderPath]; h != nil && h.holder {
+	if h := s.lookup(holderPath); h != nil && h.holder {
 		return len(h.children)
 	}
 	return 0
