@@ -263,6 +263,9 @@ func Decode(r io.Reader, v Validator) error {
 	if _, err := io.Copy(io.Discard, tee); err != nil {
 		return decodeError(err)
 	}
+	if r, ok := v.(*PushRequest); ok && decodePush(buf.Bytes(), r) {
+		return v.Validate()
+	}
 	dec := json.NewDecoder(bytes.NewReader(buf.Bytes()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
