@@ -83,6 +83,7 @@ type enrollWorld struct {
 	key     []byte
 	centre  *client.Client
 	fwd     *relay.Forwarder
+	srv     *server.Server
 	relayHS *httptest.Server
 }
 
@@ -105,13 +106,13 @@ func newEnrollWorld(t *testing.T, wrap func(http.Handler) http.Handler) *enrollW
 	w.fwd = enrollForwarder(w.relayDB, w.centre)
 	db := w.relayDB
 	store := sqlite.NewRelayStore(db)
-	srv := server.New(server.Config{
+	w.srv = server.New(server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db), PublicKey: w.rcpt.String(), EnrollBurst: 1000,
+		Attempts: sqlite.NewAttemptLedger(db), PublicKey: w.rcpt.String(), EnrollBurst: 1000, Accounts: sqlite.NewUserStore(db),
 		Relay: &server.RelayMode{Store: store, Upstream: relay.Upstream{Centre: w.centre}, Name: "rina", Enrollments: store},
 	})
-	w.relayHS = httptest.NewServer(srv)
+	w.relayHS = httptest.NewServer(w.srv)
 	t.Cleanup(w.relayHS.Close)
 	w.relayURL = w.relayHS.URL
 	return w
@@ -414,6 +415,40 @@ func TestRelayEnrollmentRevoked(t *testing.T) {
 	if got := centreHas(t, w, "fina"); got != 0 {
 		t.Fatalf("the centre holds %d revisions of a revoked account", got)
 	}
+}
+
+// A laptop enrolled at the relay offline brings its interviews on a USB stick: the relay
+// imports the bundle and holds them like a push until the centre confirms the laptop.
+func TestRelayEnrollOfflineBundle(t *testing.T) {
+	ctx := context.Background()
+	w := newEnrollWorld(t, nil)
+	code := w.code(t, "hana")
+	w.round(t)
+	w.link.down()
+	_, token, err := w.enrollToken(code, "L1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, want := w.laptop(t, "hana", 3)
+	stick := t.TempDir()
+	if wrote, err := client.WriteOutbox(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, "hana", token, time.Now()); err != nil || wrote.Items != 3 {
+		t.Fatalf("the laptop writes its outbox: %+v %v", wrote, err)
+	}
+	if errs := importDir(t, w.srv, stick); len(errs) != 0 {
+		t.Fatalf("import at the relay: %v", errs)
+	}
+	if st := relayStatus(t, w.relayDB); st.Held != 3 {
+		t.Fatalf("relay status %+v, want the bundle's 3 interviews held", st)
+	}
+	w.link.up()
+	if r := w.round(t); r.Confirmed != 1 || r.Forwarded != 3 {
+		t.Fatalf("round: %+v, want confirmed and 3 forwarded", r)
+	}
+	sum, bad, err := client.ReadReceipts(ctx, client.Laptop{Interviews: l.Interviews, State: l.State}, stick, "hana", token)
+	if err != nil || len(bad) != 0 || sum.Count(survey.OutcomeStored) != 3 {
+		t.Fatalf("the laptop reads its receipts: %+v %v %v", sum, bad, err)
+	}
+	testbed.CheckSame(t, w.world.centre.Subs, want, l)
 }
 
 // confirmHook holds the first confirmation of an offline enrollment after the centre

@@ -60,12 +60,23 @@ func (s *Server) ImportBundle(ctx context.Context, data []byte) (*Import, error)
 	if err != nil {
 		return nil, err
 	}
+	// A bundle of a laptop enrolled at this relay offline: its interviews are held and its
+	// attempts and roster updates wait on the laptop until the centre confirms it.
+	enrollment, err := s.enrollmentOf(ctx, tokenHash)
+	if err != nil {
+		return nil, err
+	}
+	pending := enrollment != nil && enrollment.State == survey.EnrollPending
+	heldFor := ""
+	if enrollment != nil {
+		heldFor = enrollment.ID
+	}
 	res := &Import{User: u.Name, Bundle: h.ID, Receipts: wire.BundleReceipts{Bundle: h.ID, Receipts: []wire.Receipt{}, Attempts: []survey.AttemptReceipt{}}}
 	if len(out.Items) > 0 {
 		req := wire.PushRequest{DeviceTime: out.DeviceTime, Items: out.Items}
 		var resp *wire.PushResponse
 		if s.cfg.Relay != nil {
-			resp, err = s.accept(ctx, u, req, s.heldFor(ctx, tokenHash))
+			resp, err = s.accept(ctx, u, req, heldFor)
 		} else {
 			resp, err = s.ingest(ctx, u, req, func() {})
 		}
@@ -73,6 +84,15 @@ func (s *Server) ImportBundle(ctx context.Context, data []byte) (*Import, error)
 			return nil, err
 		}
 		res.Receipts.Receipts, res.Receipts.Relay = resp.Receipts, resp.Relay
+	}
+	if pending {
+		for _, a := range out.Attempts {
+			res.Receipts.Attempts = append(res.Receipts.Attempts, held([]string{a.ID})...)
+		}
+		for _, up := range out.Updates {
+			res.Receipts.Updates = append(res.Receipts.Updates, held([]string{up.ID})...)
+		}
+		out.Attempts, out.Updates = nil, nil
 	}
 	if len(out.Attempts) > 0 {
 		if s.cfg.Attempts == nil {

@@ -362,8 +362,10 @@ func (s *Server) relayLaptopKey(w http.ResponseWriter, r *http.Request, _ *surve
 	token := strings.TrimSpace(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
 	// A laptop enrolled here offline: the centre does not know its token yet, so its key
 	// goes with the enrollment's confirmation.
-	e := s.relayEnrollment(r)
-	var err error
+	e, err := s.relayEnrollment(r)
+	if err != nil {
+		return err
+	}
 	if e == nil || e.State != survey.EnrollPending {
 		err = s.cfg.Relay.Upstream.PutLaptopKey(r.Context(), token, req.LaptopID, req.Sealed)
 	}
@@ -393,7 +395,9 @@ func (s *Server) relayAccept(w http.ResponseWriter, r *http.Request, u *survey.U
 		return err
 	}
 	enrollment := ""
-	if e := s.relayEnrollment(r); e != nil {
+	if e, err := s.relayEnrollment(r); err != nil {
+		return err
+	} else if e != nil {
 		enrollment = e.ID
 	}
 	resp, err := s.accept(r.Context(), u, req, enrollment)

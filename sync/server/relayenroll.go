@@ -139,32 +139,37 @@ func (s *Server) checkOffline(ctx context.Context, code string) (*survey.RelayCo
 	return match, nil
 }
 
-// heldFor names the offline enrollment of the token whose SHA-256 is tokenHash, "" when
-// there is none.
-func (s *Server) heldFor(ctx context.Context, tokenHash string) string {
-	if s.cfg.Relay == nil || s.cfg.Relay.Enrollments == nil {
-		return ""
+// enrollmentOf returns the offline enrollment of the token whose SHA-256 is tokenHash,
+// nil when there is none (or this is no relay).
+func (s *Server) enrollmentOf(ctx context.Context, tokenHash string) (*survey.RelayEnrollment, error) {
+	if s.cfg.Relay == nil || s.cfg.Relay.Enrollments == nil || tokenHash == "" {
+		return nil, nil
 	}
-	if e, err := s.cfg.Relay.Enrollments.EnrollmentOf(ctx, tokenHash); err == nil {
-		return e.ID
+	e, err := s.cfg.Relay.Enrollments.EnrollmentOf(ctx, tokenHash)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		return nil, nil
 	}
-	return ""
+	return e, err
 }
 
-// relayEnrollment returns the offline enrollment of the request's token, or nil.
-func (s *Server) relayEnrollment(r *http.Request) *survey.RelayEnrollment {
-	if s.cfg.Relay == nil || s.cfg.Relay.Enrollments == nil {
-		return nil
-	}
+// relayEnrollment returns the offline enrollment of the request's token, nil when there
+// is none.
+func (s *Server) relayEnrollment(r *http.Request) (*survey.RelayEnrollment, error) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || strings.TrimSpace(token) == "" {
-		return nil
+		return nil, nil
 	}
-	e, err := s.cfg.Relay.Enrollments.EnrollmentOf(r.Context(), survey.HashSecret(strings.TrimSpace(token)))
-	if err != nil {
-		return nil
+	return s.enrollmentOf(r.Context(), survey.HashSecret(strings.TrimSpace(token)))
+}
+
+// held answers every contact attempt (or roster update) "waiting" for the confirmation
+// of the laptop's enrollment.
+func held(ids []string) []survey.AttemptReceipt {
+	out := make([]survey.AttemptReceipt, len(ids))
+	for i, id := range ids {
+		out[i] = survey.AttemptReceipt{ID: id, Status: survey.ReceiptRefused, Code: survey.EUNAVAILABLE, Message: heldMessage}
 	}
-	return e
+	return out
 }
 
 // refusedEnrollment is what a laptop whose enrollment at the relay the centre refused
@@ -184,7 +189,11 @@ const heldMessage = "Kept on this laptop until the centre confirms its enrollmen
 // centre has confirmed the laptop; others go to next.
 func (s *Server) unlessPending(next handlerFunc, updates bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, u *survey.User) error {
-		if e := s.relayEnrollment(r); e == nil || e.State != survey.EnrollPending {
+		e, err := s.relayEnrollment(r)
+		if err != nil {
+			return err
+		}
+		if e == nil || e.State != survey.EnrollPending {
 			return next(w, r, u)
 		}
 		if updates {
@@ -194,11 +203,11 @@ func (s *Server) unlessPending(next handlerFunc, updates bool) handlerFunc {
 		if err := s.decode(w, r, &req); err != nil {
 			return err
 		}
-		receipts := make([]survey.AttemptReceipt, len(req.Attempts))
+		ids := make([]string, len(req.Attempts))
 		for i, a := range req.Attempts {
-			receipts[i] = survey.AttemptReceipt{ID: a.ID, Status: survey.ReceiptRefused, Code: survey.EUNAVAILABLE, Message: heldMessage}
+			ids[i] = a.ID
 		}
-		writeJSON(w, http.StatusOK, wire.AttemptPushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: receipts})
+		writeJSON(w, http.StatusOK, wire.AttemptPushResponse{ServerTime: s.cfg.Now().UTC(), Receipts: held(ids)})
 		return nil
 	}
 }

@@ -425,7 +425,7 @@ func (s *Server) authenticate(r *http.Request) (*survey.User, error) {
 	u, err := s.cfg.Users.Authenticate(r.Context(), strings.TrimSpace(token))
 	if survey.ErrorCode(err) == survey.EUNAUTHORIZED {
 		// A relay tells a laptop it enrolled offline why its token stopped working.
-		if e := s.relayEnrollment(r); e != nil && (e.State == survey.EnrollRefused || e.State == survey.EnrollReleased) {
+		if e, _ := s.relayEnrollment(r); e != nil && (e.State == survey.EnrollRefused || e.State == survey.EnrollReleased) {
 			return nil, refusedEnrollment(e)
 		}
 	}
