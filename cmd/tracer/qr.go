@@ -107,11 +107,10 @@ func scannableURL(urls []string) string {
 // username field), the admin section Collect requires (empty: every setting stays
 // changeable) and the project's name and icon.
 func collectSettings(serverURL, user, project string) (string, error) {
-	icon := "T"
 	settings := map[string]any{
 		"general": map[string]any{"server_url": serverURL, "username": user},
 		"admin":   map[string]any{},
-		"project": map[string]any{"name": project, "icon": icon},
+		"project": map[string]any{"name": project, "icon": "T"},
 	}
 	js, err := json.Marshal(settings)
 	if err != nil {
