@@ -94,7 +94,7 @@ func (s *Server) enrollOffline(w http.ResponseWriter, r *http.Request, req wire.
 	store := s.cfg.Relay.Enrollments
 	ctx := r.Context()
 	code := survey.NormalizeCode(req.Code)
-	if !s.offline.all.allow("relay") || !s.offline.byCode.allow(code) {
+	if !s.offline.byCode.allow(code) || !s.offline.all.allow("relay") {
 		w.Header().Set("Retry-After", "60")
 		return survey.Errorf(survey.ERATELIMIT, "Too many enrollment attempts at this relay; wait a minute.")
 	}
