@@ -112,7 +112,7 @@ func newEnrollWorld(t *testing.T, wrap func(http.Handler) http.Handler) *enrollW
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db), PublicKey: w.rcpt.String(), EnrollBurst: 1000, Accounts: sqlite.NewUserStore(db),
 		// The relay's clock stands still: its rate limits refill never during a test.
-		Now: func() time.Time { return start },
+		Now:   func() time.Time { return start },
 		Relay: &server.RelayMode{Store: store, Upstream: relay.Upstream{Centre: w.centre}, Name: "rina", Enrollments: store},
 	})
 	w.relayHS = httptest.NewServer(w.srv)
