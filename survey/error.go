@@ -3,6 +3,7 @@ package survey
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes of the domain. The server maps them to HTTP statuses and the client maps the
@@ -23,6 +24,12 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Key names the message whatever its language: the English format it was made from
+	// (Errorf's format), "" when the message has no arguments (the message is then its own
+	// key). Args are the arguments, each as its verb printed it, so that a client can put
+	// them into its own language's text (LocalMessage).
+	Key  string
+	Args []string
 }
 
 // Error implements the error interface.
@@ -30,9 +37,14 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("survey error: code=%s message=%s", e.Code, e.Message)
 }
 
-// Errorf returns an *Error with code and a formatted message.
+// Errorf returns an *Error with code and a formatted message; its Key is format and its
+// Args the arguments as format prints them.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	e := &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	if len(args) > 0 || strings.Contains(format, "%") {
+		e.Key, e.Args = format, printArgs(format, args)
+	}
+	return e
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, "" for a nil error and

@@ -183,7 +183,7 @@ func (v *callsScreen) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		f := survey.UpdateFields[v.field]
 		value, err := survey.NormalizeUpdateValue(f, string(v.value))
 		if err != nil {
-			v.status = v.c.t.CallsErr + survey.ErrorMessage(err)
+			v.status = v.c.t.CallsErr + v.c.errText(err)
 			return nil
 		}
 		v.entering = false
@@ -214,7 +214,7 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		v.cursor = min(v.cursor, max(len(v.calls)-1, 0))
 	case callSavedMsg:
 		if msg.err != nil {
-			v.status = v.c.t.CallsErr + survey.ErrorMessage(msg.err)
+			v.status = v.c.t.CallsErr + v.c.errText(msg.err)
 			return nil
 		}
 		v.status = v.c.t.CallsSaved
@@ -225,7 +225,7 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 	case proposedMsg:
 		switch {
 		case msg.err != nil:
-			v.status = v.c.t.CallsErr + survey.ErrorMessage(msg.err)
+			v.status = v.c.t.CallsErr + v.c.errText(msg.err)
 			return nil
 		case msg.again:
 			v.status = v.c.t.CallsProposedOld
@@ -340,7 +340,7 @@ func (v *callsScreen) View() string {
 		return st.Muted.Render(v.c.t.CallsLoading)
 	}
 	if v.err != nil {
-		return wrap(v.c.t.CallsErr+survey.ErrorMessage(v.err), w, st.Error.Render)
+		return wrap(v.c.t.CallsErr+v.c.errText(v.err), w, st.Error.Render)
 	}
 	var b strings.Builder
 	b.WriteString(st.Title.Render(fmt.Sprintf(v.c.t.CallsTitle, len(v.calls))) + "\n")

@@ -138,7 +138,7 @@ func TestCallListProposesRosterUpdate(t *testing.T) {
 	drive(t, m, keypress("enter"))
 	typeText(t, m, "0813-55")
 	drive(t, m, keypress("enter"))
-	if v := plain(m); !strings.Contains(v, "Gagal: ") || !strings.Contains(v, `"0813-55" is not valid`) {
+	if v := plain(m); !strings.Contains(v, "Gagal: ") || !strings.Contains(v, `"0813-55" tidak berlaku`) {
 		t.Fatalf("a malformed number:\n%s", v)
 	}
 	if list, _ := updates.List(ctx, survey.UpdateFilter{}); len(list) != 0 {

@@ -115,7 +115,11 @@ func (f *formsScreen) published(msg formPublishedMsg) {
 		f.outcome = fmt.Sprintf(t.FormsSame, msg.pf.ID, msg.pf.Version)
 	case survey.ErrorCode(msg.err) == survey.EINVALID:
 		f.outcome = fmt.Sprintf(t.FormsNotLoaded, msg.path)
+		// the form's own problems (sheet, row, column) as the server's form engine says them
 		text := strings.TrimPrefix(survey.ErrorMessage(msg.err), "The form does not load: ")
+		if se := (*survey.Error)(nil); errors.As(msg.err, &se) && se.Key != "The form does not load: %s" {
+			text = f.c.errText(msg.err)
+		}
 		for _, l := range strings.Split(text, "\n") {
 			if l = strings.TrimSpace(l); l != "" {
 				f.outcomeLines = append(f.outcomeLines, l)
@@ -123,19 +127,20 @@ func (f *formsScreen) published(msg formPublishedMsg) {
 		}
 	case survey.ErrorCode(msg.err) == survey.ECONFLICT:
 		f.outcome = t.FormsNeedVersion
-		f.outcomeLines = []string{survey.ErrorMessage(msg.err)}
+		f.outcomeLines = []string{f.c.errText(msg.err)}
 	default:
 		f.outcome = fmt.Sprintf(t.FormsPublishFailed, msg.path)
-		f.outcomeLines = []string{errorText(msg.err)}
+		f.outcomeLines = []string{f.c.errorText(msg.err)}
 	}
 }
 
-// errorText is what the supervisor is told of err: a domain error's message, else the
-// error itself (a file that cannot be read, a server out of reach).
-func errorText(err error) string {
+// errorText is what the supervisor is told of err: a domain error's message in the UI
+// language (errText), else the error itself (a file that cannot be read, a server out of
+// reach).
+func (c *common) errorText(err error) string {
 	var e *survey.Error
 	if errors.As(err, &e) {
-		return e.Message
+		return c.errText(err)
 	}
 	return err.Error()
 }
@@ -173,7 +178,7 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 		f.outcomeLines, f.outcomeOK = nil, msg.err == nil
 		if msg.err != nil {
 			f.outcome = fmt.Sprintf(t.FormsRetireFailed, msg.id)
-			f.outcomeLines = []string{errorText(msg.err)}
+			f.outcomeLines = []string{f.c.errorText(msg.err)}
 			return nil
 		}
 		f.outcome = fmt.Sprintf(t.FormsRetired, msg.id)
@@ -237,7 +242,7 @@ func (f *formsScreen) View() string {
 	w := max(f.width, 20)
 	var head, foot []string
 	if f.err != nil {
-		head = append(head, strings.Split(wrap(t.ErrLoad+" "+survey.ErrorMessage(f.err), w, st.Error.Render), "\n")...)
+		head = append(head, strings.Split(wrap(t.ErrLoad+" "+f.c.errText(f.err), w, st.Error.Render), "\n")...)
 	}
 	switch {
 	case !f.loaded && f.err == nil:

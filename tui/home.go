@@ -239,7 +239,7 @@ func (h *homeScreen) view(compact bool) string {
 	}
 	row(t.HomeRoster, roster)
 	if h.err != nil {
-		b.WriteString(st.Error.Render("  "+t.ErrLoad+" "+survey.ErrorMessage(h.err)) + "\n")
+		b.WriteString(st.Error.Render("  "+t.ErrLoad+" "+h.c.errText(h.err)) + "\n")
 	}
 	if !compact {
 		// with several forms, the counts are the form's in use, beside every form's

@@ -512,7 +512,7 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			s.c.log.Error("save", "interview", msg.id, "err", msg.err)
-			detail := survey.ErrorMessage(msg.err)
+			detail := s.c.errText(msg.err)
 			if survey.ErrorCode(msg.err) == survey.EFULL {
 				detail = s.c.t.ErrFull
 			}

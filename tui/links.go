@@ -375,7 +375,7 @@ func (v *linksScreen) fileError(path string, err error) string {
 	if errors.As(err, &pe) {
 		return path + ": " + pe.Err.Error()
 	}
-	return errorText(err)
+	return v.c.errorText(err)
 }
 
 func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
@@ -399,7 +399,7 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		case msg.err != nil:
 			v.c.log.Warn("make links", "err", msg.err)
-			v.status, v.statusErr = lt.NotMade+errorText(msg.err), true
+			v.status, v.statusErr = lt.NotMade+v.c.errorText(msg.err), true
 			return nil
 		case msg.writeErr != nil:
 			v.c.log.Error("write links CSV", "path", msg.path, "err", msg.writeErr)
@@ -422,7 +422,7 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 	case linkRevokedMsg:
 		v.busy = false
 		if msg.err != nil {
-			v.status, v.statusErr = lt.NotRevoked+survey.ErrorMessage(msg.err), true
+			v.status, v.statusErr = lt.NotRevoked+v.c.errText(msg.err), true
 			return nil
 		}
 		v.status, v.statusErr = fmt.Sprintf(lt.Revoked, msg.id), false
@@ -563,7 +563,7 @@ func (v *linksScreen) View() string {
 	w := max(v.width, 40)
 	var head []string
 	if v.err != nil {
-		head = append(head, strings.Split(wrap(t.ErrLoad+" "+survey.ErrorMessage(v.err), w, st.Error.Render), "\n")...)
+		head = append(head, strings.Split(wrap(t.ErrLoad+" "+v.c.errText(v.err), w, st.Error.Render), "\n")...)
 	}
 	now := v.c.cfg.Now()
 	switch {

@@ -190,7 +190,7 @@ func (l *listScreen) View() string {
 	b.WriteString(strings.Join(tabs, " ") + "\n")
 	b.WriteString("  " + t.ListSearch + " " + st.Input.Render(l.query) + st.Cursor.Render(" ") + "\n")
 	if l.err != nil {
-		b.WriteString(st.Error.Render(t.ErrLoad+" "+survey.ErrorMessage(l.err)) + "\n")
+		b.WriteString(st.Error.Render(t.ErrLoad+" "+l.c.errText(l.err)) + "\n")
 	}
 	switch {
 	case len(l.all) == 0:

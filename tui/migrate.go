@@ -71,7 +71,7 @@ func (s *migrateScreen) View() string {
 	b.WriteString(st.Title.Render(fmt.Sprintf(t.MigrateTitle, from.ID)) + "\n\n")
 	switch {
 	case s.err != nil:
-		b.WriteString(wrap(t.MigrateFailed+" "+survey.ErrorMessage(s.err), s.width, st.Error.Render) + "\n\n")
+		b.WriteString(wrap(t.MigrateFailed+" "+s.c.errText(s.err), s.width, st.Error.Render) + "\n\n")
 		b.WriteString(st.Muted.Render(t.MigrateContinue) + "\n")
 	case s.done != nil:
 		b.WriteString(wrap(fmt.Sprintf(t.MigrateDone, to.Version, s.done.Kept), s.width, st.OK.Render) + "\n")

@@ -223,7 +223,7 @@ func (p *pickerScreen) View() string {
 	}
 	b.WriteString(hint + "\n\n")
 	if p.err != nil {
-		b.WriteString(st.Error.Render(t.ErrLoad+" "+survey.ErrorMessage(p.err)) + "\n")
+		b.WriteString(st.Error.Render(t.ErrLoad+" "+p.c.errText(p.err)) + "\n")
 	}
 	esc := survey.Printable
 	detail := func(r *survey.Respondent) string {

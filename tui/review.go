@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tracer/forms"
-	"tracer/survey"
 )
 
 // reviewScreen shows the problems first, then every answer by section; finalizing asks once.
@@ -103,7 +102,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		r.busy = false
 		if msg.err != nil {
 			r.c.log.Error("finalize", "interview", msg.id, "err", msg.err)
-			r.err = r.c.t.ErrFinalize + " " + survey.ErrorMessage(msg.err)
+			r.err = r.c.t.ErrFinalize + " " + r.c.errText(msg.err)
 			return nil
 		}
 		r.ses.readOnly = true

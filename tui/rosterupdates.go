@@ -101,7 +101,7 @@ func (v *updatesScreen) Update(msg tea.Msg) tea.Cmd {
 		v.cursor = min(v.cursor, max(len(v.list)-1, 0))
 	case updateDecidedMsg:
 		if msg.err != nil {
-			v.status = v.c.t.CallsErr + survey.ErrorMessage(msg.err)
+			v.status = v.c.t.CallsErr + v.c.errText(msg.err)
 			return v.load()
 		}
 		v.status = fmt.Sprintf(v.c.t.UpdatesDecided, msg.u.RosterID, v.c.t.updateStatus(msg.u.Status))
@@ -195,7 +195,7 @@ func (v *updatesScreen) View() string {
 		return st.Muted.Render(t.CallsLoading)
 	}
 	if v.err != nil {
-		return wrap(t.ErrLoad+" "+survey.ErrorMessage(v.err), w, st.Error.Render)
+		return wrap(t.ErrLoad+" "+v.c.errText(v.err), w, st.Error.Render)
 	}
 	var b strings.Builder
 	title := t.UpdatesPending

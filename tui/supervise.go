@@ -226,7 +226,7 @@ func (q *queueScreen) View() string {
 	}
 	b.WriteString(strings.ReplaceAll(ansi.Wrap(strings.Join(parts, ""), w, ""), "\u00a0", " ") + "\n\n")
 	if q.err != nil {
-		b.WriteString(wrap(t.ErrLoad+" "+survey.ErrorMessage(q.err), w, st.Error.Render) + "\n")
+		b.WriteString(wrap(t.ErrLoad+" "+q.c.errText(q.err), w, st.Error.Render) + "\n")
 	}
 	if q.loaded && len(q.rows) == 0 && q.err == nil {
 		b.WriteString(st.Muted.Render("  "+t.ReviewEmpty) + "\n")
@@ -532,7 +532,7 @@ func (d *detailScreen) View() string {
 	var head []string
 	if d.d == nil {
 		if d.err != nil {
-			return wrap(t.ErrLoad+" "+survey.ErrorMessage(d.err), w, st.Error.Render)
+			return wrap(t.ErrLoad+" "+d.c.errText(d.err), w, st.Error.Render)
 		}
 		return st.Muted.Render(t.ReviewLoading)
 	}
@@ -593,7 +593,7 @@ func (d *detailScreen) View() string {
 	case d.busy:
 		foot = append(foot, st.Muted.Render(t.FinalizeBusy))
 	case d.err != nil:
-		foot = append(foot, st.Error.Render(ansi.Truncate(survey.ErrorMessage(d.err), w, "…")))
+		foot = append(foot, st.Error.Render(ansi.Truncate(d.c.errText(d.err), w, "…")))
 	case d.done != "":
 		foot = append(foot, st.OK.Render(d.done))
 	case len(d.notes) > 0:
@@ -697,7 +697,7 @@ func (v *coverageScreen) View() string {
 	w := max(v.width, 40)
 	if v.cov == nil {
 		if v.err != nil {
-			return wrap(t.ErrLoad+" "+survey.ErrorMessage(v.err), w, st.Error.Render)
+			return wrap(t.ErrLoad+" "+v.c.errText(v.err), w, st.Error.Render)
 		}
 		return st.Muted.Render(t.ReviewLoading)
 	}

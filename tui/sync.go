@@ -391,7 +391,7 @@ func (s *syncScreen) View() string {
 		b.WriteString(syncBar(st, n, max(n, 1), min(w-2, 50)) + "\n")
 	}
 	if ss.err != nil {
-		msg := t.SyncFailed + " " + survey.ErrorMessage(ss.err)
+		msg := t.SyncFailed + " " + s.c.errText(ss.err)
 		if errors.Is(ss.err, survey.ErrUnreachable) {
 			msg = t.SyncUnreachable
 		}

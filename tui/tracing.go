@@ -171,7 +171,7 @@ func (v *tracingScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	case assignedMsg:
 		if msg.err != nil {
-			v.status, v.statusErr = v.tt().AssignFailed+survey.ErrorMessage(msg.err), true
+			v.status, v.statusErr = v.tt().AssignFailed+v.c.errText(msg.err), true
 			return nil
 		}
 		v.status, v.statusErr = fmt.Sprintf(v.tt().Assigned1, msg.res.Assigned, msg.res.To), false
@@ -268,7 +268,7 @@ func (v *tracingScreen) View() string {
 	w := max(v.width, 40)
 	if v.p == nil {
 		if v.err != nil {
-			return wrap(t.ErrLoad+" "+survey.ErrorMessage(v.err), w, st.Error.Render)
+			return wrap(t.ErrLoad+" "+v.c.errText(v.err), w, st.Error.Render)
 		}
 		return st.Muted.Render(tt.Loading)
 	}

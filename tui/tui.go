@@ -179,6 +179,10 @@ type common struct {
 	sync syncState
 }
 
+// errText returns what err says, in the UI language when its message is known in it
+// (survey.LocalMessage): a server's refusal is shown in Indonesian on an Indonesian screen.
+func (c *common) errText(err error) string { return survey.LocalMessage(err, c.lang) }
+
 func (c *common) setLang(lang string) {
 	t, ok := textsFor(lang)
 	if !ok {
@@ -464,7 +468,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openedMsg:
 		if msg.err != nil {
 			m.c.log.Error("open interview", "err", msg.err)
-			m.status = m.c.t.ErrOpen + " " + survey.ErrorMessage(msg.err)
+			m.status = m.c.t.ErrOpen + " " + m.c.errText(msg.err)
 			if errors.Is(msg.err, errSealed) {
 				m.status = m.c.t.ErrSealed
 			}

@@ -7,8 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-
-	"tracer/survey"
 )
 
 // draftRef names a draft interview for the void flow.
@@ -73,7 +71,7 @@ func (v *voidPrompt) done(msg voidedMsg) string {
 	v.ref = nil
 	if msg.err != nil {
 		v.c.log.Error("void draft", "interview", msg.ref.id, "err", msg.err)
-		return v.c.t.ErrVoid + " " + survey.ErrorMessage(msg.err)
+		return v.c.t.ErrVoid + " " + v.c.errText(msg.err)
 	}
 	return fmt.Sprintf(v.c.t.VoidDone, msg.ref.who)
 }

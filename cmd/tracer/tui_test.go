@@ -45,6 +45,12 @@ type lookMsg struct {
 // through wireSync, as "tracer" does.
 func startLaptop(t *testing.T, url string, users survey.UserStore, name string, role survey.Role) *tuiRun {
 	t.Helper()
+	return startLaptopIn(t, url, users, name, role, "en")
+}
+
+// startLaptopIn is startLaptop with the UI in lang ("id" or "en").
+func startLaptopIn(t *testing.T, url string, users survey.UserStore, name string, role survey.Role, lang string) *tuiRun {
+	t.Helper()
 	ctx := context.Background()
 	_, code, err := users.CreateUser(ctx, name, role)
 	if err != nil {
@@ -71,7 +77,7 @@ func startLaptop(t *testing.T, url string, users survey.UserStore, name string, 
 	logger := slog.New(slog.DiscardHandler)
 	cfg := tui.Config{
 		Form: form, Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), Events: sqlite.NewEventStore(db),
-		Enumerator: res.User, Lang: "en", DeviceID: "laptop-" + name, Logger: logger,
+		Enumerator: res.User, Lang: lang, DeviceID: "laptop-" + name, Logger: logger,
 	}
 	if err := wireSync(&cfg, &enrollment{URL: url, User: res.User, Role: res.Role}, res.Token, db, dir, logger); err != nil {
 		t.Fatal(err)

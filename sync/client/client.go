@@ -238,7 +238,7 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 	}
 	var e wire.Error
 	if json.Unmarshal(data, &e) != nil || e.Code == "" {
-		e = wire.Error{Code: wire.Code(resp.StatusCode), Message: fmt.Sprintf("The server answered %s.", resp.Status)}
+		e = wire.ErrorOf(survey.Errorf(wire.Code(resp.StatusCode), "The server answered %s.", resp.Status))
 	}
 	if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
 		e.Code = want
@@ -248,7 +248,7 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 			c.log.LogAttrs(ctx, slog.LevelDebug, "rate limited", slog.Int("retry_after", s))
 		}
 	}
-	return retryable(resp.StatusCode), &survey.Error{Code: e.Code, Message: e.Message}
+	return retryable(resp.StatusCode), e.Err()
 }
 
 // Health checks that the server answers.

@@ -222,12 +222,12 @@ func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, e
 			resp.Body.Close()
 			var e wire.Error
 			if json.Unmarshal(data, &e) != nil || e.Code == "" {
-				e = wire.Error{Code: wire.Code(resp.StatusCode), Message: fmt.Sprintf("The server answered %s.", resp.Status)}
+				e = wire.ErrorOf(survey.Errorf(wire.Code(resp.StatusCode), "The server answered %s.", resp.Status))
 			}
 			if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
 				e.Code = want
 			}
-			last = &survey.Error{Code: e.Code, Message: e.Message}
+			last = e.Err()
 			if retryable(resp.StatusCode) {
 				continue
 			}

@@ -449,7 +449,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// The rest of a refused body is not worth reading.
 		w.Header().Set("Connection", "close")
 	}
-	writeJSON(w, status, wire.Error{Code: code, Message: storeMessage(err)})
+	body := wire.ErrorOf(err)
+	if msg := storeMessage(err); msg != body.Message {
+		body.Message, body.Key, body.Args = msg, "", nil
+	}
+	writeJSON(w, status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

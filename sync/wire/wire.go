@@ -42,9 +42,29 @@ const (
 )
 
 // Error is the body of every error response: a survey error code and a message for people.
+// Key and Args name the message whatever its language (survey.Error.Key and Args): a client
+// shows it in its user's language when it knows the key, and the message otherwise; a client
+// that predates them reads code and message as before.
 type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Key     string   `json:"key,omitempty"`
+	Args    []string `json:"args,omitempty"`
+}
+
+// ErrorOf returns the body that carries err: its code, message, key and arguments.
+func ErrorOf(err error) Error {
+	e := Error{Code: survey.ErrorCode(err), Message: survey.ErrorMessage(err)}
+	var se *survey.Error
+	if errors.As(err, &se) {
+		e.Key, e.Args = se.Key, se.Args
+	}
+	return e
+}
+
+// Err returns the survey error e carries.
+func (e Error) Err() *survey.Error {
+	return &survey.Error{Code: e.Code, Message: e.Message, Key: e.Key, Args: e.Args}
 }
 
 // EnrollRequest exchanges a one-time enrollment code for a token.

@@ -1,0 +1,109 @@
+package survey
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// verbs returns the formatting verbs of format in order, each with its flags, width and
+// precision ("%d", "%q", "%.1f"); "%%" is no verb.
+func verbs(format string) []string {
+	var out []string
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("+-# 0123456789.[]*", format[j]) >= 0 {
+			j++
+		}
+		if j == len(format) {
+			break
+		}
+		if format[j] != '%' {
+			out = append(out, format[i:j+1])
+		}
+		i = j
+	}
+	return out
+}
+
+// printArgs prints each of args with its verb in format.
+func printArgs(format string, args []any) []string {
+	vs := verbs(format)
+	out := make([]string, len(args))
+	for i, a := range args {
+		v := "%v"
+		if i < len(vs) && !strings.ContainsAny(vs[i], "[*") {
+			v = vs[i]
+		}
+		out[i] = fmt.Sprintf(v, a)
+	}
+	return out
+}
+
+// fill puts args, already printed, in place of the verbs of text, in order; a verb of
+// precision 0 ("%.0s") leaves its argument out, and "%%" becomes "%". It reports false when
+// the counts differ.
+func fill(text string, args []string) (string, bool) {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] != '%' {
+			b.WriteByte(text[i])
+			continue
+		}
+		j := i + 1
+		for j < len(text) && strings.IndexByte("+-# 0123456789.[]*", text[j]) >= 0 {
+			j++
+		}
+		if j == len(text) {
+			return "", false
+		}
+		switch {
+		case text[j] == '%':
+			b.WriteByte('%')
+		case n == len(args):
+			return "", false
+		case strings.HasSuffix(text[i:j], ".0"):
+			n++ // a verb of precision 0 drops its argument (said once already)
+		default:
+			b.WriteString(args[n])
+			n++
+		}
+		i = j
+	}
+	return b.String(), n == len(args)
+}
+
+// LocalMessage returns the message of err (ErrorMessage) in the UI language lang: for "id",
+// the Indonesian text of its key when the catalogue has it, with the same arguments; the
+// message as it came (English) otherwise. A server's refusal keeps its key and arguments
+// across the wire, so a laptop translates what any server version sends and falls back to
+// the server's words for what it does not know.
+func LocalMessage(err error, lang string) string {
+	msg := ErrorMessage(err)
+	if lang != "id" || err == nil {
+		return msg
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		if t, ok := indonesian[msg]; ok {
+			return t // "Internal error."
+		}
+		return msg
+	}
+	if e.Key == "" {
+		if t, ok := indonesian[e.Message]; ok {
+			return t
+		}
+		return msg
+	}
+	if t, ok := indonesian[e.Key]; ok {
+		if out, ok := fill(t, e.Args); ok {
+			return out
+		}
+	}
+	return msg
+}
