@@ -1,11 +1,13 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"iter"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,8 +45,8 @@ type ExportOptions struct {
 	// CSVDialect is the dialect of CSV exports; standard when empty.
 	CSVDialect export.CSVDialect
 	// Alumni adds the table "alumni": one row per roster row with its interviews and final
-	// disposition, so non-respondents can be listed for follow-up. It holds a summary of
-	// every alumnus in memory while the export runs.
+	// disposition, so non-respondents can be listed for follow-up. It is sorted in
+	// temporary files in TempDir, not in memory.
 	Alumni bool
 	// Attempts are the contact attempts the alumni table's dispositions come from; nil
 	// when there are none.
@@ -528,32 +530,19 @@ var alumniColumns = []export.DerivedColumn{
 	{Name: "disposition_label", Desc: "final disposition in words", Text: true},
 }
 
-// alumniTable returns the alumni table of an export: the roster, paged, with a summary of
-// the exported interviews and the attempts of each alumnus in the scope's wave, read when
-// the table is written.
+// alumniTable returns the alumni table of an export: the roster with a summary of the
+// exported interviews and the attempts of each alumnus in the scope's wave, read when the
+// table is written. Nothing is kept per alumnus: the roster rows, the interviews and the
+// attempts are sorted together by roster id (on disk past a run of alumniRun items), each
+// alumnus's row is made from its own, and the rows are sorted back into the roster's order.
 func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope waveScope) *export.Alumni {
 	rows := func() iter.Seq2[[]string, error] {
 		return func(yield func([]string, error) bool) {
-			type summary struct {
-				events      []survey.DispositionEvent // from attempts
-				ivEvents    []survey.DispositionEvent // from interviews
-				interviews  map[string]bool
-				respondent  bool
-				last        string
-				lastAt      time.Time
-				attempts    int
-				lastAttempt string
-				attemptAt   time.Time
-			}
-			by := map[string]*summary{}
-			get := func(id string) *summary {
-				s := by[id]
-				if s == nil {
-					s = &summary{interviews: map[string]bool{}}
-					by[id] = s
-				}
-				return s
-			}
+			byAlumnus := newSpillSorter(opt.TempDir, alumniRun, compareAlumnusItems, writeAlumnusItem, readAlumnusItem)
+			defer byAlumnus.close()
+			byRoster := newSpillSorter(opt.TempDir, alumniRun, func(a, b alumniRow) int { return cmp.Compare(a.seq, b.seq) }, writeAlumniRow, readAlumniRow)
+			defer byRoster.close()
+			var pos int64
 			for rec, err := range scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})) {
 				if err != nil {
 					yield(nil, err)
@@ -568,17 +557,11 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 				if id == "" {
 					continue
 				}
-				s := get(id)
-				s.interviews[rec.ID] = true
-				if !rec.FinalizedAt.Before(s.lastAt) {
-					s.last, s.lastAt = rec.ID, rec.FinalizedAt
-				}
+				pos++
 				code := survey.InterviewDisposition(report.AnswerNamed(rec, builtin.Consent), report.AnswerNamed(rec, builtin.MainStatus))
-				if code == "1.1" {
-					s.respondent = true
-				}
-				if code != "" {
-					s.ivEvents = append(s.ivEvents, survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
+				if err := byAlumnus.add(alumnusItem{roster: id, kind: itemInterview, pos: pos, id: rec.ID, code: code, at: rec.FinalizedAt}); err != nil {
+					yield(nil, err)
+					return
 				}
 			}
 			if opt.Attempts != nil {
@@ -593,11 +576,10 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 						if !scope.holds(a.At) {
 							continue
 						}
-						s := get(a.RosterID)
-						s.attempts++
-						s.events = append(s.events, survey.DispositionEvent{Code: a.Outcome, At: a.At})
-						if !a.At.Before(s.attemptAt) {
-							s.lastAttempt, s.attemptAt = a.Outcome, a.At
+						pos++
+						if err := byAlumnus.add(alumnusItem{roster: a.RosterID, kind: itemAttempt, pos: pos, code: a.Outcome, at: a.At}); err != nil {
+							yield(nil, err)
+							return
 						}
 					}
 					if len(page) < 5000 {
@@ -614,11 +596,6 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 					return
 				}
 			}
-			lang := "en"
-			if forms.LangCode(opt.Lang) == "id" {
-				lang = "id"
-			}
-			cells := make([]string, len(alumniColumns))
 			var after int64
 			for {
 				page, err := src.Roster.Changes(ctx, after, 5000, "")
@@ -629,27 +606,184 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 				for _, ch := range page {
 					after = ch.Seq
 					r := ch.Respondent
-					s := by[r.RosterID]
-					if s == nil {
-						s = &summary{}
-					}
-					final := survey.AlumnusDisposition(s.events, s.ivEvents)
-					resp := "0"
-					if s.respondent {
-						resp = "1"
-					}
-					cells = append(cells[:0], r.RosterID, r.NIK, r.Name, r.Sex, r.Phone, r.Kejuruan, r.BatchID, r.TrainingEnd, r.Completion,
-						assigned[r.RosterID], strconv.Itoa(len(s.interviews)), resp, s.last, strconv.Itoa(s.attempts), s.lastAttempt,
-						final, survey.DispositionLabel(final, lang))
-					if !yield(cells, nil) {
+					cells := []string{r.RosterID, r.NIK, r.Name, r.Sex, r.Phone, r.Kejuruan, r.BatchID, r.TrainingEnd, r.Completion, assigned[r.RosterID]}
+					if err := byAlumnus.add(alumnusItem{roster: r.RosterID, kind: itemRoster, pos: ch.Seq, cells: cells}); err != nil {
+						yield(nil, err)
 						return
 					}
 				}
 				if len(page) < 5000 {
+					break
+				}
+			}
+			lang := "en"
+			if forms.LangCode(opt.Lang) == "id" {
+				lang = "id"
+			}
+			var group []alumnusItem
+			flush := func() error {
+				if len(group) == 0 || group[0].kind != itemRoster {
+					return nil // interviews and attempts of no roster row
+				}
+				return byRoster.add(alumnusRow(group, lang))
+			}
+			for it, err := range byAlumnus.sorted() {
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				if len(group) > 0 && group[0].roster != it.roster {
+					if err := flush(); err != nil {
+						yield(nil, err)
+						return
+					}
+					group = group[:0]
+				}
+				group = append(group, it)
+			}
+			if err := flush(); err != nil {
+				yield(nil, err)
+				return
+			}
+			for row, err := range byRoster.sorted() {
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				if !yield(row.cells, nil) {
 					return
 				}
 			}
 		}
 	}
 	return &export.Alumni{Columns: alumniColumns, Rows: rows}
+}
+
+// alumniRun is how many items the alumni table sorts in memory before it writes them to a
+// temporary file (a variable for the tests).
+var alumniRun = 50_000
+
+// The kinds of alumnusItem, in the order they sort within one alumnus.
+const (
+	itemRoster = iota
+	itemInterview
+	itemAttempt
+)
+
+// alumnusItem is one thing the alumni table reads about an alumnus: its roster row (cells:
+// the roster's columns of the table and the assignment; pos: the row's sequence number), an
+// exported interview or a contact attempt (pos: the order it was read in).
+type alumnusItem struct {
+	roster string
+	kind   int
+	pos    int64
+	id     string
+	code   string
+	at     time.Time
+	cells  []string
+}
+
+// compareAlumnusItems orders the items by alumnus, then kind, interview id and reading
+// order.
+func compareAlumnusItems(a, b alumnusItem) int {
+	return cmp.Or(strings.Compare(a.roster, b.roster), cmp.Compare(a.kind, b.kind), strings.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
+}
+
+func writeAlumnusItem(w *spillWriter, it alumnusItem) {
+	w.string(it.roster)
+	w.int(int64(it.kind))
+	w.int(it.pos)
+	w.string(it.id)
+	w.string(it.code)
+	w.time(it.at)
+	w.int(int64(len(it.cells)))
+	for _, c := range it.cells {
+		w.string(c)
+	}
+}
+
+func readAlumnusItem(r *spillReader) alumnusItem {
+	it := alumnusItem{roster: r.string(), kind: int(r.int()), pos: r.int(), id: r.string(), code: r.string(), at: r.time()}
+	if n := r.int(); n > 0 && n <= int64(len(alumniColumns)) {
+		it.cells = make([]string, n)
+		for i := range it.cells {
+			it.cells[i] = r.string()
+		}
+	}
+	return it
+}
+
+// alumniRow is a row of the alumni table and the sequence number of its roster row.
+type alumniRow struct {
+	seq   int64
+	cells []string
+}
+
+func writeAlumniRow(w *spillWriter, row alumniRow) {
+	w.int(row.seq)
+	w.int(int64(len(row.cells)))
+	for _, c := range row.cells {
+		w.string(c)
+	}
+}
+
+func readAlumniRow(r *spillReader) alumniRow {
+	row := alumniRow{seq: r.int()}
+	if n := r.int(); n > 0 && n <= int64(len(alumniColumns)) {
+		row.cells = make([]string, n)
+		for i := range row.cells {
+			row.cells[i] = r.string()
+		}
+	}
+	return row
+}
+
+// alumnusRow makes the alumni table's row of one alumnus from its items, sorted: its roster
+// row first, then its interviews, then its attempts. The interviews and the attempts are
+// taken in the order they were read, as the disposition's ties are broken by that order.
+func alumnusRow(items []alumnusItem, lang string) alumniRow {
+	roster := items[0]
+	var ivs, attempts []alumnusItem
+	interviews := 0
+	for i, it := range items[1:] {
+		switch it.kind {
+		case itemInterview:
+			if i == 0 || items[i].kind != itemInterview || items[i].id != it.id {
+				interviews++ // items[i] is the one before it
+			}
+			ivs = append(ivs, it)
+		case itemAttempt:
+			attempts = append(attempts, it)
+		}
+	}
+	slices.SortFunc(ivs, func(a, b alumnusItem) int { return cmp.Compare(a.pos, b.pos) })
+	var events, ivEvents []survey.DispositionEvent
+	respondent := false
+	var last, lastAttempt string
+	var lastAt, attemptAt time.Time
+	for _, iv := range ivs {
+		if !iv.at.Before(lastAt) {
+			last, lastAt = iv.id, iv.at
+		}
+		if iv.code == "1.1" {
+			respondent = true
+		}
+		if iv.code != "" {
+			ivEvents = append(ivEvents, survey.DispositionEvent{Code: iv.code, At: iv.at})
+		}
+	}
+	for _, a := range attempts {
+		events = append(events, survey.DispositionEvent{Code: a.code, At: a.at})
+		if !a.at.Before(attemptAt) {
+			lastAttempt, attemptAt = a.code, a.at
+		}
+	}
+	final := survey.AlumnusDisposition(events, ivEvents)
+	resp := "0"
+	if respondent {
+		resp = "1"
+	}
+	cells := append(roster.cells, strconv.Itoa(interviews), resp, last, strconv.Itoa(len(attempts)), lastAttempt,
+		final, survey.DispositionLabel(final, lang))
+	return alumniRow{seq: roster.pos, cells: cells}
 }

@@ -1,0 +1,170 @@
+package server_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/export"
+	"tracer/survey/sqlite"
+	"tracer/sync/server"
+	"tracer/sync/testbed"
+)
+
+// alumniCSV returns the rows of the alumni table of a CSV export.
+func alumniCSV(t *testing.T, src server.Sources, attempts survey.AttemptLedger) [][]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := server.WriteExport(context.Background(), &buf, src, server.ExportOptions{Format: export.CSV, Revisions: survey.RevisionsLatest,
+		TempDir: t.TempDir(), Alumni: true, Attempts: attempts}, nil); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "alumni.csv" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		rows, err := csv.NewReader(rc).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	t.Fatal("no alumni.csv in the export")
+	return nil
+}
+
+// TestAlumniTableSpilled checks that the alumni table is the same whether its sort fits in
+// memory or runs through temporary files, and that each alumnus gets its own interviews,
+// attempts and disposition: alumni with two interviews, with attempts tied in time, linked
+// only by the roster id the interview confirms, and attempts on alumni not interviewed.
+func TestAlumniTableSpilled(t *testing.T) {
+	ctx := context.Background()
+	db, err := testbed.OpenServerDB(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	roster := sqlite.NewServerRosterStore(db)
+	const alumni = 40
+	var rows []*survey.Respondent
+	for i := range alumni {
+		// Uploaded in an order that is not the roster ids' order.
+		j := (i * 7) % alumni
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%03d", j), Name: fmt.Sprintf("Alumnus %d", j), Completion: "pass"})
+	}
+	if _, err := roster.Upload(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	f, persona, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	var subs []*survey.Submission
+	interview := func(i int, respondent, rosterID, consent string) {
+		as := make([]survey.Answer, 0, len(persona))
+		for _, a := range persona {
+			switch a.Path {
+			case "grp_consent/roster_id":
+				a.Value = rosterID
+			case "grp_consent/consent":
+				a.Value = consent
+			}
+			as = append(as, a)
+		}
+		iv := &survey.Interview{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Revision: 1, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
+			RespondentID: respondent, Enumerator: "gen", StartedAt: at}
+		final := at.Add(time.Duration(i%5) * time.Hour) // ties in time
+		body, err := survey.NewRecord(iv, as, final).Canonical()
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, &survey.Submission{InterviewID: iv.ID, Revision: 1, Hash: survey.HashBytes(body), Body: body, FormID: f.ID,
+			FormVersion: f.Version, RespondentID: respondent, Enumerator: "gen", SubmittedBy: "gen", DeviceTime: final})
+	}
+	for i := range 30 {
+		id := fmt.Sprintf("R%03d", i%20)
+		switch {
+		case i%9 == 4:
+			interview(i, "", id, "yes") // linked by the roster id it confirms
+		case i%4 == 1:
+			interview(i, id, id, "no")
+		default:
+			interview(i, id, id, "yes")
+		}
+	}
+	interview(99, "WALKIN-1", "", "yes")
+	if _, err := sqlite.NewSubmissionStore(db).Ingest(ctx, subs); err != nil {
+		t.Fatal(err)
+	}
+	ledger := sqlite.NewAttemptLedger(db)
+	var attempts []*survey.Attempt
+	for i := range 60 {
+		attempts = append(attempts, &survey.Attempt{ID: fmt.Sprintf("a%03d", i), RosterID: fmt.Sprintf("R%03d", 10+i%25), At: at.Add(time.Duration(i%3) * time.Hour),
+			Enumerator: "gen", Mode: survey.ModePhone, Outcome: []string{"3.13", "2.21", "1.1", "2.11", "3.31"}[i%5]})
+	}
+	if _, err := ledger.Ingest(ctx, attempts, "gen", false); err != nil {
+		t.Fatal(err)
+	}
+	src := server.Sources{Reviews: sqlite.NewReviewStore(db), Forms: sqlite.NewFormStore(db), Roster: roster}
+
+	inMemory := alumniCSV(t, src, ledger)
+	old := *server.AlumniRun
+	*server.AlumniRun = 3
+	defer func() { *server.AlumniRun = old }()
+	spilled := alumniCSV(t, src, ledger)
+	if fmt.Sprint(spilled) != fmt.Sprint(inMemory) {
+		t.Fatalf("spilled:\n%v\nin memory:\n%v", spilled, inMemory)
+	}
+	if len(inMemory) != alumni+1 {
+		t.Fatalf("%d rows, want a header and %d alumni", len(inMemory), alumni)
+	}
+	col := map[string]int{}
+	for i, c := range inMemory[0] {
+		col[c] = i
+	}
+	got := map[string][]string{}
+	for i, r := range inMemory[1:] {
+		if want := rows[i].RosterID; r[col["roster_id"]] != want {
+			t.Fatalf("row %d is %s, want the roster's order (%s)", i+1, r[col["roster_id"]], want)
+		}
+		got[r[col["roster_id"]]] = r
+	}
+	check := func(id, column, want string) {
+		t.Helper()
+		if v := got[id][col[column]]; v != want {
+			t.Errorf("%s %s = %q, want %q", id, column, v, want)
+		}
+	}
+	// R001: interviews 1 and 21, both refused; R002: 2 and 22 (linked by the roster id it
+	// confirms), complete; R004: 4 and 24, finalized at the same time (the later read is
+	// the last); R012: 12 and attempts 2, 27 and 52; R025: attempts 15 and 40 only.
+	check("R001", "interviews", "2")
+	check("R001", "respondent", "0")
+	check("R001", "disposition", "2.11")
+	check("R002", "interviews", "2")
+	check("R002", "respondent", "1")
+	check("R002", "disposition", "1.1")
+	check("R004", "last_interview_id", "00000000-0000-4000-8000-000000000024")
+	check("R012", "attempts", "3")
+	check("R025", "attempts", "2")
+	check("R025", "interviews", "0")
+	check("R025", "last_attempt", "3.13")
+	check("R039", "attempts", "0")
+	check("R039", "disposition", "3.11")
+}

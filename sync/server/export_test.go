@@ -1,0 +1,4 @@
+package server
+
+// AlumniRun is how many items the alumni table sorts in memory before it spills them.
+var AlumniRun = &alumniRun
