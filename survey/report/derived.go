@@ -2,7 +2,7 @@ package report
 
 import (
 	"math"
-	"time"
+	"sync"
 
 	"tracer/forms/builtin"
 	"tracer/survey"
@@ -41,6 +41,10 @@ type Derived struct {
 	UMKMet bool
 }
 
+// interviews holds the interviews Derive reads records into, so that deriving many records
+// does not make a map for each.
+var interviews = sync.Pool{New: func() any { return &interview{v: map[string]string{}} }}
+
 // Derive computes the Derived values of record r of roster row (nil for a walk-in) as
 // Compute does for the interview it counts. A caller deriving many records sets cfg.UMK
 // and cfg.BandMidpoints once: when nil, the default tables are made on every call.
@@ -55,10 +59,12 @@ func Derive(r *survey.Record, row *survey.Respondent, cfg Config) Derived {
 		row = &survey.Respondent{}
 	}
 	p := &person{row: row, pass: row.Completion == "pass", trainingEnd: parseDate(row.TrainingEnd)}
-	if iv := extract(r); iv.valid {
+	iv := interviews.Get().(*interview)
+	defer interviews.Put(iv)
+	if extractInto(iv, r); iv.valid {
 		p.iv, p.reached = iv, true
 	}
-	derive(p, cfg, time.Time{}, &Counts{})
+	derive(p, cfg, &Counts{})
 	d := Derived{Respondent: p.iv != nil, Absorbed: p.a, Wage: p.w, SelfEmployed: p.se, Unemployed: p.u,
 		Months: p.months, FirstJob: p.firstJob, Income: p.income, UMK: math.NaN()}
 	if wage, ok := umkOf(p, cfg); ok {

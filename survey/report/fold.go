@@ -147,6 +147,8 @@ type lostInterview struct {
 
 // engine folds the interviews into the persons of T.
 type engine struct {
+	// scratch is the interview each record is read into in turn.
+	scratch    interview
 	ro         *Roster
 	cfg        Config
 	members    []member
@@ -251,7 +253,11 @@ func (e *engine) byNIK(nik string) int32 {
 func (e *engine) add(rec *survey.Record) {
 	e.counts.Records++
 	e.counts.Interviews++
-	iv := extract(rec)
+	iv := &e.scratch
+	if iv.v == nil {
+		iv.v = map[string]string{}
+	}
+	extractInto(iv, rec)
 	p := e.byRoster(iv.resp)
 	if p < 0 && iv.resp == "" {
 		if p = e.byRoster(iv.v[builtin.RosterID]); p < 0 && iv.v[builtin.NIK] != "" {
@@ -301,7 +307,7 @@ func (e *engine) summarize(p int32, iv *interview) summary {
 	a := e.ro.row(m.rep)
 	ps := &person{row: &survey.Respondent{}, pass: m.pass, trainingEnd: a.trainingEnd, iv: iv, reached: true}
 	var c Counts
-	derive(ps, e.cfg, time.Time{}, &c)
+	derive(ps, e.cfg, &c)
 	v := iv.v
 	s := summary{date: dayNumber(iv.date), rev: int32(iv.rev), final: timeNumber(iv.final),
 		months: ps.months, firstJob: ps.firstJob, income: ps.income}

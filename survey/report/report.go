@@ -347,7 +347,6 @@ type person struct {
 	months       float64 // m, NaN when unknown
 	firstJob     float64 // t, NaN when no first job
 	income       float64 // NaN when none
-	attr         map[Dimension]string
 	trainingEnd  time.Time
 	interviewDay time.Time
 }
@@ -381,7 +380,15 @@ var fieldSet = func() map[string]bool {
 // extract keeps the answers the report reads, by question name (the last element of a
 // path outside any repeat).
 func extract(r *survey.Record) *interview {
-	iv := &interview{id: r.ID, rev: r.Revision, final: r.FinalizedAt, resp: r.RespondentID, v: map[string]string{}}
+	iv := &interview{v: map[string]string{}}
+	extractInto(iv, r)
+	return iv
+}
+
+// extractInto is extract into iv, whose answers map is emptied and used again.
+func extractInto(iv *interview, r *survey.Record) {
+	clear(iv.v)
+	iv.id, iv.rev, iv.final, iv.resp = r.ID, r.Revision, r.FinalizedAt, r.RespondentID
 	for k, val := range r.Answers {
 		if strings.IndexByte(k, '[') >= 0 || val == "" {
 			continue
@@ -393,7 +400,6 @@ func extract(r *survey.Record) *interview {
 	}
 	iv.valid = iv.v[builtin.Consent] == "yes" && iv.v[builtin.MainStatus] != ""
 	iv.date = parseDate(iv.v[builtin.InterviewDate])
-	return iv
 }
 
 // later reports whether a is a later interview than b: by the interview date answered (so
@@ -515,14 +521,6 @@ func window(m float64, ws []int) string {
 	return strconv.Itoa(from) + "+"
 }
 
-// domicile is the regency of domicile: the one answered in the interview, else the roster's.
-func domicile(r *survey.Respondent, iv *interview) string {
-	if iv != nil && iv.v[builtin.DomicileRegency] != "" {
-		return iv.v[builtin.DomicileRegency]
-	}
-	return r.Regency
-}
-
 // Unknown is the key of a breakdown cell whose attribute is missing.
 const Unknown = "(unknown)"
 
@@ -550,10 +548,10 @@ func sortKeys(d Dimension, keys []string) {
 	})
 }
 
-// derive fills a person's statuses, times, income and breakdown attributes.
-func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
+// derive fills a person's statuses, times and income, and counts a full-time wage earner
+// whose minimum wage is unknown.
+func derive(p *person, cfg Config, counts *Counts) {
 	p.months, p.firstJob, p.income = math.NaN(), math.NaN(), math.NaN()
-	r := p.row
 	end := p.trainingEnd
 	if p.iv != nil {
 		v := p.iv.v
@@ -587,47 +585,6 @@ func derive(p *person, cfg Config, asOf time.Time, counts *Counts) {
 			p.income = inc
 		} else if mid, ok := cfg.BandMidpoints[v[builtin.IncomeBand]]; ok {
 			p.income = mid
-		}
-	}
-	m := p.months
-	if math.IsNaN(m) && !p.trainingEnd.IsZero() && !asOf.IsZero() {
-		m = monthsBetween(p.trainingEnd, asOf)
-	}
-	p.attr = map[Dimension]string{
-		ByKejuruan: r.Kejuruan, ByProgram: r.ProgramName, ByInstitution: r.Institution, ByBatch: r.BatchID,
-		ByBudgetYear: r.BudgetYear, ByFunding: r.Funding, BySex: r.Sex, ByRegency: domicile(r, p.iv), ByEducation: r.Education,
-		ByWindow: window(m, cfg.Windows),
-	}
-	if p.iv != nil {
-		p.attr[ByWorkRegency] = p.iv.v[builtin.WorkRegency]
-	}
-	if !p.trainingEnd.IsZero() {
-		p.attr[ByYear] = strconv.Itoa(p.trainingEnd.Year())
-	}
-	if b := parseDate(r.BirthDate); !b.IsZero() && !p.trainingEnd.IsZero() {
-		e := p.trainingEnd
-		age := e.Year() - b.Year()
-		if e.Month() < b.Month() || e.Month() == b.Month() && e.Day() < b.Day() {
-			age--
-		}
-		switch {
-		case age < 15:
-		case age <= 24:
-			p.attr[ByAge] = "15-24"
-		case age <= 34:
-			p.attr[ByAge] = "25-34"
-		default:
-			p.attr[ByAge] = "35+"
-		}
-	}
-	for d, v := range p.attr {
-		if v == "" {
-			p.attr[d] = Unknown
-		}
-	}
-	for _, d := range Dimensions {
-		if _, ok := p.attr[d]; !ok {
-			p.attr[d] = Unknown
 		}
 	}
 	if p.iv != nil && p.w && !p.o {

@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -73,16 +74,34 @@ func ExportForm(ctx context.Context, src Sources, formID string) (*forms.Form, e
 // the other published versions the stored interviews were made with, oldest first: an
 // export merges their columns.
 func ExportForms(ctx context.Context, src Sources, formID string) (*forms.Form, []*forms.Form, error) {
-	uses, err := src.Reviews.FormUses(ctx)
+	// The published versions carry how many interviews each has (kept as they arrive), so
+	// finding the versions in use reads no submission.
+	published, err := src.Forms.Forms(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	versions := map[string]bool{}
 	ids := map[string]bool{}
-	for _, u := range uses {
-		if formID == "" || u.FormID == formID {
-			ids[u.FormID] = true
-			versions[u.FormID+"\x00"+u.FormVersion] = true
+	for _, pf := range published {
+		if pf.Interviews > 0 && (formID == "" || pf.ID == formID) {
+			ids[pf.ID] = true
+			versions[pf.ID+"\x00"+pf.Version] = true
+		}
+	}
+	if len(ids) == 0 {
+		// None of the published versions has an interview: count the stored ones to say
+		// why.
+		uses, err := src.Reviews.FormUses(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, u := range uses {
+			if formID == "" || u.FormID == formID {
+				ids[u.FormID] = true
+			}
+		}
+		if len(ids) == 1 {
+			return nil, nil, survey.Errorf(survey.ENOTFOUND, "The form of the stored interviews is not published.")
 		}
 	}
 	switch {
@@ -97,10 +116,6 @@ func ExportForms(ctx context.Context, src Sources, formID string) (*forms.Form, 
 		}
 		sort.Strings(names)
 		return nil, nil, survey.Errorf(survey.EINVALID, "The interviews use several forms (%s): choose one with form=.", strings.Join(names, ", "))
-	}
-	published, err := src.Forms.Forms(ctx)
-	if err != nil {
-		return nil, nil, err
 	}
 	var used []*survey.PublishedForm
 	for _, pf := range published { // by id and publication time
@@ -293,8 +308,7 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	}
 	// Only interviews of form versions with the core tracer questions count: another form
 	// (an employer survey) must not stand for an alumnus's tracer interview.
-	records := func(scope waveScope) iter.Seq2[*survey.Record, error] {
-		all := scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}))
+	feedingOf := func(all iter.Seq2[*survey.Record, error]) iter.Seq2[*survey.Record, error] {
 		return func(yield func(*survey.Record, error) bool) {
 			for r, err := range all {
 				if err == nil && !feeding[r.FormID+"\x00"+r.FormVersion] {
@@ -306,15 +320,13 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 			}
 		}
 	}
+	records := func(scope waveScope) iter.Seq2[*survey.Record, error] {
+		return feedingOf(scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})))
+	}
 	scope, err := resolveWave(ctx, src, opt.Wave)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := computeReport(rows, records(scope), opt.Revisions, cfg)
-	if err != nil {
-		return nil, err
-	}
-	rep.Settings.Wave = scope.wave.Name
 	e := cfg.EligibilityE
 	if opt.E != nil {
 		e = opt.E
@@ -322,9 +334,30 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 			e = nil
 		}
 	}
-	if rep.Response, err = computeResponse(ctx, src, rows, opt.Revisions, cfg, e, opt.Threshold, scope); err != nil {
+	rcfg, err := responseConfig(ctx, src, e, opt.Threshold, scope)
+	if err != nil {
 		return nil, err
 	}
+	// The indicators and the response rates read the records once: the rates are computed
+	// beside the indicators, from the same records.
+	forReport, forResponse, readDone := teeRecords(scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})))
+	var response *report.Response
+	responseDone := make(chan error, 1)
+	go func() {
+		var err error
+		response, err = computeResponseOf(ctx, src, rows, opt.Revisions, cfg, rcfg, scope, forResponse)
+		responseDone <- err
+	}()
+	rep, err := computeReport(rows, feedingOf(forReport), opt.Revisions, cfg)
+	readDone()
+	if rerr := <-responseDone; err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep.Settings.Wave = scope.wave.Name
+	rep.Response = response
 	// With two waves or more, each wave's own report and rates, side by side.
 	if len(scope.waves) >= 2 {
 		for _, w := range scope.waves {
@@ -357,6 +390,46 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 		return nil, fmt.Errorf("write report: %w", err)
 	}
 	return rep, nil
+}
+
+// teeRecords returns records twice: main reads them from the store, and side, read on
+// another goroutine at the same time, gets each record main reads (a record is not
+// changed by its readers). side must be read until it ends or stops. Call done once main's
+// reader has returned: unless main was read to its end, side then ends with an error.
+func teeRecords(records iter.Seq2[*survey.Record, error]) (main, side iter.Seq2[*survey.Record, error], done func()) {
+	type item struct {
+		r   *survey.Record
+		err error
+	}
+	ch := make(chan item, 256)
+	complete := false
+	main = func(yield func(*survey.Record, error) bool) {
+		for r, err := range records {
+			ch <- item{r, err}
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+		complete = true
+	}
+	side = func(yield func(*survey.Record, error) bool) {
+		defer func() {
+			for range ch { // let main go on
+			}
+		}()
+		for it := range ch {
+			if !yield(it.r, it.err) || it.err != nil {
+				return
+			}
+		}
+	}
+	done = func() {
+		if !complete {
+			ch <- item{err: errors.New("the records were not read to their end")}
+		}
+		close(ch)
+	}
+	return main, side, done
 }
 
 // computeReport computes the report over the roster and the records of revisions revs:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -37,6 +38,16 @@ type ResponseOptions struct {
 // revisions of the interviews of the scope's wave, with its assignments, and e (nil: estimated by the proportion method). The
 // indicator report and the response section call it alike, so both give the same rates.
 func computeResponse(ctx context.Context, src Sources, rows *report.Roster, revs survey.RevisionSet, study report.Config, e *float64, threshold float64, scope waveScope) (*report.Response, error) {
+	cfg, err := responseConfig(ctx, src, e, threshold, scope)
+	if err != nil {
+		return nil, err
+	}
+	return computeResponseOf(ctx, src, rows, revs, study, cfg, scope, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs})))
+}
+
+// responseConfig returns the response rates' settings: e (nil: estimated), the threshold
+// and the scope's assignments (the roster's when the scope has none of its own).
+func responseConfig(ctx context.Context, src Sources, e *float64, threshold float64, scope waveScope) (report.ResponseConfig, error) {
 	cfg := report.ResponseConfig{E: -1, Threshold: threshold}
 	if e != nil {
 		cfg.E = *e
@@ -45,10 +56,16 @@ func computeResponse(ctx context.Context, src Sources, rows *report.Roster, revs
 	if cfg.Assignments == nil {
 		var err error
 		if cfg.Assignments, err = assignments(ctx, src.Roster); err != nil {
-			return nil, err
+			return cfg, err
 		}
 	}
-	records := scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs}))
+	return cfg, nil
+}
+
+// computeResponseOf is computeResponse with its settings (responseConfig) over records,
+// the chosen revisions of the interviews of the scope's wave.
+func computeResponseOf(ctx context.Context, src Sources, rows *report.Roster, revs survey.RevisionSet, study report.Config, cfg report.ResponseConfig,
+	scope waveScope, records iter.Seq2[*survey.Record, error]) (*report.Response, error) {
 	var n int
 	records = oneRevision(records, revs, &n)
 	attempts := func(yield func(*survey.Attempt, error) bool) {
