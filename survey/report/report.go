@@ -377,15 +377,8 @@ var fieldSet = func() map[string]bool {
 	return m
 }()
 
-// extract keeps the answers the report reads, by question name (the last element of a
-// path outside any repeat).
-func extract(r *survey.Record) *interview {
-	iv := &interview{v: map[string]string{}}
-	extractInto(iv, r)
-	return iv
-}
-
-// extractInto is extract into iv, whose answers map is emptied and used again.
+// extractInto reads into iv the answers the report reads, by question name (the last
+// element of a path outside any repeat); the answers map of iv is emptied and used again.
 func extractInto(iv *interview, r *survey.Record) {
 	clear(iv.v)
 	iv.id, iv.rev, iv.final, iv.resp = r.ID, r.Revision, r.FinalizedAt, r.RespondentID
