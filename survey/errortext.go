@@ -6,6 +6,19 @@ import (
 	"strings"
 )
 
+// verbEnd returns the index just past the verb that starts with the '%' at text[i] (its
+// flags, width and precision, then its letter, or a second '%'), or -1 when text ends first.
+func verbEnd(text string, i int) int {
+	j := i + 1
+	for j < len(text) && strings.IndexByte("+-# 0123456789.[]*", text[j]) >= 0 {
+		j++
+	}
+	if j == len(text) {
+		return -1
+	}
+	return j + 1
+}
+
 // verbs returns the formatting verbs of format in order, each with its flags, width and
 // precision ("%d", "%q", "%.1f"); "%%" is no verb.
 func verbs(format string) []string {
@@ -14,17 +27,14 @@ func verbs(format string) []string {
 		if format[i] != '%' {
 			continue
 		}
-		j := i + 1
-		for j < len(format) && strings.IndexByte("+-# 0123456789.[]*", format[j]) >= 0 {
-			j++
-		}
-		if j == len(format) {
+		end := verbEnd(format, i)
+		if end < 0 {
 			break
 		}
-		if format[j] != '%' {
-			out = append(out, format[i:j+1])
+		if v := format[i:end]; v != "%%" {
+			out = append(out, v)
 		}
-		i = j
+		i = end - 1
 	}
 	return out
 }
@@ -54,25 +64,19 @@ func fill(text string, args []string) (string, bool) {
 			b.WriteByte(text[i])
 			continue
 		}
-		j := i + 1
-		for j < len(text) && strings.IndexByte("+-# 0123456789.[]*", text[j]) >= 0 {
-			j++
-		}
-		if j == len(text) {
+		end := verbEnd(text, i)
+		switch v := text[i:max(end, i)]; {
+		case end < 0 || (v != "%%" && n == len(args)):
 			return "", false
-		}
-		switch {
-		case text[j] == '%':
+		case v == "%%":
 			b.WriteByte('%')
-		case n == len(args):
-			return "", false
-		case strings.HasSuffix(text[i:j], ".0"):
+		case strings.HasPrefix(v, "%.0"):
 			n++ // a verb of precision 0 drops its argument (said once already)
 		default:
 			b.WriteString(args[n])
 			n++
 		}
-		i = j
+		i = end - 1
 	}
 	return b.String(), n == len(args)
 }
