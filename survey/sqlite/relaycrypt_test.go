@@ -127,6 +127,17 @@ func TestRelayEncryptsAtRest(t *testing.T) {
 			if rcs, err := updates.Ingest(ctx, []*survey.RosterUpdate{&again}, "ani", true); err != nil || rcs[0].Status != survey.ReceiptDuplicate || rcs[0].Seq != gotU[0].Seq {
 				t.Fatalf("the same phone proposed again: %v %+v, want a duplicate of seq %d", err, rcs, gotU[0].Seq)
 			}
+			// Accepting the new phone keeps the roster row and the value it replaced encrypted.
+			if x, err := updates.Decide(ctx, "up-1", true, "sri", ""); err != nil || x.Replaced != secrets[2] {
+				t.Fatalf("accepting the new phone: %v %+v", err, x)
+			}
+			if got, err := sqlite.NewServerRosterStore(db).Changes(ctx, 0, 10, "ani"); err != nil || len(got) != 1 || got[0].Respondent.Phone != secrets[8] ||
+				got[0].Respondent.Extra["phone_previous"] != secrets[2] {
+				t.Fatalf("the row after the accepted phone: %v %+v", err, got)
+			}
+			if found := inFile(); len(found) > 0 {
+				t.Fatalf("in clear in the relay's files after a decision: %v", found)
+			}
 			other2, _ := vault.NewCipher(vault.NewDataKey())
 			db.Encrypt(other2)
 			if _, err := attempts.List(ctx, survey.AttemptFilter{}); err == nil {

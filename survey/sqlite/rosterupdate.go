@@ -420,14 +420,18 @@ func (l *RosterUpdateLedger) Decide(ctx context.Context, id string, accept bool,
 		status := survey.UpdateRejected
 		if accept {
 			status = survey.UpdateAccepted
-			row, _, err := rosterRow(ctx, tx, u.RosterID)
+			row, _, err := rosterRowOpen(ctx, l.db.cipher, tx, u.RosterID)
 			if err != nil {
 				return fmt.Errorf("roster row of update %s: %w", id, err)
 			}
 			u.Replaced = u.Field.Of(row)
 			u.Field.Set(row, u.Value)
 			row.UpdatedAt = time.Time{}
-			body, err := json.Marshal(row)
+			sealed, err := sealRespondent(l.db.cipher, row)
+			if err != nil {
+				return err
+			}
+			body, err := json.Marshal(sealed)
 			if err != nil {
 				return err
 			}
@@ -441,8 +445,12 @@ func (l *RosterUpdateLedger) Decide(ctx context.Context, id string, accept bool,
 			}
 		}
 		u.Status, u.DecidedBy, u.DecidedAt, u.Reason = status, by, now.UTC(), reason
+		enc := *u // the value replaced is personal: encrypted on a relay
+		if err := cryptLedgerUpdate(l.db.cipher, &enc, false); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE server_roster_updates SET status = ?, decided_by = ?, decided_at = ?, reason = ?, replaced = ?
-			WHERE id = ?`, string(status), by, formatTime(now), reason, u.Replaced, id); err != nil {
+			WHERE id = ?`, string(status), by, formatTime(now), reason, enc.Replaced, id); err != nil {
 			return err
 		}
 		out = u
