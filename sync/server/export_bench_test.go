@@ -16,8 +16,8 @@ import (
 )
 
 // exportDB makes a real server database of n interviews of the built-in form and a roster
-// of rosterRows rows, stored through the server's own stores as sync/testbed/gendb stores
-// them: each interview is the employed persona with its roster row's identity.
+// of rosterRows rows, stored through the server's own stores: each interview is the
+// employed persona with its roster row's identity.
 func exportDB(tb testing.TB, n, rosterRows int) server.Sources {
 	tb.Helper()
 	ctx := context.Background()
