@@ -271,8 +271,9 @@ func (m *Model) updateSync(msg tea.Msg) tea.Cmd {
 			s.stuck = len(sum.Held) + sum.Skipped
 		}
 		s.checked = true
-		// A background sync that did nothing keeps the last outcome list on show.
-		if !s.auto || len(sum.Outcomes) > 0 || sum.Returned > 0 || len(sum.Held) > 0 || msg.err != nil {
+		// A background sync that did nothing keeps the last outcome list on show; one that
+		// learnt of a refusal after a relay took something shows it.
+		if !s.auto || len(sum.Outcomes) > 0 || sum.Returned > 0 || len(sum.Held) > 0 || len(sum.RefusedLater) > 0 || msg.err != nil {
 			s.sum, s.names, s.err = sum, msg.names, msg.err
 		}
 		// Counts change under the home screen only; an open interview is left alone.

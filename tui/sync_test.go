@@ -476,3 +476,26 @@ func TestSyncRefusedLater(t *testing.T) {
 		t.Errorf("counts after the late refusal %v, want it finalized (unsent) again", got)
 	}
 }
+
+// A background sync that learns of a revision refused later shows it on the sync screen,
+// though it pushed nothing: the enumerator finds it there without syncing by hand.
+func TestBackgroundSyncShowsRefusedLater(t *testing.T) {
+	e := newEnv(t, true)
+	f := withSync(e)
+	f.online = false
+	m := start(t, e)
+	refuseAndFinalize(t, m, "BTG25-0232")
+	f.online, f.relay = true, "rina"
+	drive(t, m, keypress("4"))
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("esc"))
+	ivs, _ := e.cfg.Interviews.List(context.Background(), survey.InterviewFilter{RespondentID: "BTG25-0232"})
+	f.late = []string{ivs[0].ID}
+	for _, msg := range runCmd(m.startSync(true)) {
+		drive(t, m, msg)
+	}
+	drive(t, m, keypress("4"))
+	if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, "✗ ditolak pusat BTG25-0232") {
+		t.Errorf("the sync screen after a background sync lacks the late refusal:\n%s", plain(m))
+	}
+}

@@ -55,12 +55,13 @@ func TestTUILateRefusals(t *testing.T) {
 	if err := attempts.Import(ctx, []*survey.Attempt{attempt}); err != nil {
 		t.Fatal(err)
 	}
-	ani.waitFor("● online")
+	// After the first background sync (the next comes minutes later), the centre refuses.
+	ani.waitFor("● online · last sync 2")
 	if err := subs.RecordLateRefusals(ctx, late); err != nil {
 		t.Fatal(err)
 	}
 	ani.press("4")
-	ani.waitFor("Sync")
+	ani.waitFor("Press Enter to sync now")
 	ani.press("enter")
 	ani.waitFor("1 contact attempts or roster updates the relay took were refused at the centre", "refused later", "contact attempt",
 		"Another content was stored for attempt")
