@@ -2,6 +2,7 @@ package report
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"tracer/survey"
@@ -18,8 +19,10 @@ type Roster struct {
 	attr      chunked[uint32] // per row, into attrs
 	attrs     []rowAttrs
 	attrIndex map[rowAttrs]uint32
-	// byID holds the row indexes sorted by roster id, then row; made on first use.
-	byID []int32
+	// byID holds the row indexes sorted by roster id, then row; made on first use, under
+	// byIDMu: the indicators and the response rates look rows up on two goroutines.
+	byIDMu sync.Mutex
+	byID   []int32
 }
 
 // rowAttrs are the attributes of a roster row the report and the response rates read.
@@ -129,12 +132,15 @@ func (ro *Roster) inPeriod(cfg Config, i int32) bool {
 
 // sortedByID returns the row indexes sorted by roster id, then row.
 func (ro *Roster) sortedByID() []int32 {
+	ro.byIDMu.Lock()
+	defer ro.byIDMu.Unlock()
 	if ro.byID == nil {
-		ro.byID = make([]int32, ro.Len())
-		for i := range ro.byID {
-			ro.byID[i] = int32(i)
+		s := make([]int32, ro.Len())
+		for i := range s {
+			s[i] = int32(i)
 		}
-		sortRows(ro.byID, func(a, b int32) int { return compareBytes(ro.ids.bytes(a), ro.ids.bytes(b)) })
+		sortRows(s, func(a, b int32) int { return compareBytes(ro.ids.bytes(a), ro.ids.bytes(b)) })
+		ro.byID = s
 	}
 	return ro.byID
 }
