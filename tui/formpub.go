@@ -213,7 +213,7 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Esc):
-			return send(goHomeMsg{})
+			return f.c.navigate(goHomeMsg{})
 		case key.Matches(msg, k.Up):
 			f.cursor = max(f.cursor-1, 0)
 		case key.Matches(msg, k.Down):

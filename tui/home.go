@@ -159,31 +159,31 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.NewInterview):
-			return send(goPickerMsg{})
+			return h.c.navigate(goPickerMsg{})
 		case key.Matches(msg, k.Interviews):
-			return send(goListMsg{})
+			return h.c.navigate(goListMsg{})
 		case key.Matches(msg, k.Settings):
-			return send(goSettingsMsg{})
+			return h.c.navigate(goSettingsMsg{})
 		case key.Matches(msg, k.Sync):
-			return send(goSyncMsg{})
+			return h.c.navigate(goSyncMsg{})
 		case key.Matches(msg, k.Returned):
-			return send(goListMsg{returned: true})
+			return h.c.navigate(goListMsg{returned: true})
 		case key.Matches(msg, k.Queue) && h.c.cfg.Reviewer != nil:
-			return send(goQueueMsg{})
+			return h.c.navigate(goQueueMsg{})
 		case msg.String() == "7" && h.c.cfg.Reviewer != nil:
-			return send(goCoverageMsg{})
+			return h.c.navigate(goCoverageMsg{})
 		case msg.String() == "9" && h.c.cfg.Catalog != nil:
-			return send(goFormsMsg{})
+			return h.c.navigate(goFormsMsg{})
 		case msg.String() == "u" && h.c.cfg.Decider != nil:
-			return send(goUpdatesMsg{})
+			return h.c.navigate(goUpdatesMsg{})
 		case msg.String() == "0" && h.c.cfg.Tracing != nil:
-			return send(goTracingMsg{})
+			return h.c.navigate(goTracingMsg{})
 		case msg.String() == "l" && h.c.cfg.Links != nil:
-			return send(goLinksMsg{})
+			return h.c.navigate(goLinksMsg{})
 		case msg.String() == "r" && h.c.cfg.Refusals != nil:
-			return send(goRefusedMsg{})
+			return h.c.navigate(goRefusedMsg{})
 		case msg.String() == "8" && h.c.cfg.Attempts != nil:
-			return send(goCallsMsg{})
+			return h.c.navigate(goCallsMsg{})
 		case msg.String() == "a" && h.addressOffered():
 			return h.showAddress(h.c.cfg.Server)
 		case msg.String() == "f" && len(h.c.cfg.Forms) > 1:

@@ -318,7 +318,7 @@ func (s *interviewScreen) next() tea.Cmd {
 	}
 	st, ok := s.neighbour(1)
 	if !ok {
-		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(goReviewMsg{}))
+		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(goReviewMsg{}))
 	}
 	return s.move(st)
 }
@@ -562,22 +562,22 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		if !s.commit() {
 			return nil
 		}
-		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(goJumpMsg{}))
+		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(goJumpMsg{}))
 	case key.Matches(msg, k.Review):
 		if !s.commit() {
 			return nil
 		}
-		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(goReviewMsg{}))
+		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(goReviewMsg{}))
 	case key.Matches(msg, k.FormLang):
 		return s.cycleLang()
 	case key.Matches(msg, k.SaveLeave):
 		if s.readOnly {
-			return send(goListMsg{})
+			return s.c.navigate(goListMsg{})
 		}
 		if !s.commit() {
 			return nil
 		}
-		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(s.leaveMsg()))
+		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(s.leaveMsg()))
 	case key.Matches(msg, k.Back):
 		return s.back()
 	}
@@ -588,12 +588,12 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Esc):
 		if s.readOnly {
-			return send(goReviewMsg{})
+			return s.c.navigate(goReviewMsg{})
 		}
 		if !s.commit() {
 			return nil
 		}
-		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), send(s.leaveMsg()))
+		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(s.leaveMsg()))
 	case key.Matches(msg, k.RemoveInstance):
 		if !s.readOnly && !s.stop.Prompt && s.growable(s.stop.Path) {
 			s.confirm = true

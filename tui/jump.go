@@ -41,7 +41,7 @@ func (j *jumpScreen) Update(msg tea.Msg) tea.Cmd {
 	last := max(len(j.stops)-1, 0)
 	switch {
 	case key.Matches(km, k.Esc), key.Matches(km, k.Jump):
-		return send(goInterviewMsg{})
+		return j.c.navigate(goInterviewMsg{})
 	case key.Matches(km, k.Up):
 		j.cursor = max(j.cursor-1, 0)
 	case key.Matches(km, k.Down):
@@ -56,7 +56,7 @@ func (j *jumpScreen) Update(msg tea.Msg) tea.Cmd {
 		j.cursor = last
 	case key.Matches(km, k.Next):
 		if len(j.stops) > 0 {
-			return send(goInterviewMsg{path: j.stops[j.cursor].Path})
+			return j.c.navigate(goInterviewMsg{path: j.stops[j.cursor].Path})
 		}
 	}
 	return nil

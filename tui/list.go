@@ -118,7 +118,7 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 			l.query = ""
 			l.search()
 		case key.Matches(msg, k.Esc):
-			return send(goHomeMsg{})
+			return l.c.navigate(goHomeMsg{})
 		case key.Matches(msg, k.VoidDraft):
 			if l.cursor < len(l.rows) {
 				r := l.rows[l.cursor]

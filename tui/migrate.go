@@ -59,7 +59,7 @@ func (s *migrateScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		kept := s.opened
 		kept.newer = nil
-		return send(kept)
+		return s.c.navigate(kept)
 	}
 	return nil
 }

@@ -66,6 +66,7 @@ type priorMsg struct {
 func (p *pickerScreen) priorCmd(resp *survey.Respondent) tea.Cmd {
 	ctx, cfg := p.c.ctx, p.c.cfg
 	year := cfg.Now().Year()
+	p.c.hold() // the keys typed until the interview opens are its
 	return func() tea.Msg {
 		ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{RespondentID: resp.RosterID, Limit: 50})
 		if err != nil {
@@ -145,6 +146,10 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 		p.queued = nil
 		cmds := make([]tea.Cmd, 0, len(keys))
 		for _, k := range keys {
+			if p.c.holding() {
+				p.c.holdKey(k) // typed after the Enter that opens an interview: for it
+				continue
+			}
 			cmds = append(cmds, p.Update(k))
 		}
 		return tea.Batch(cmds...)
@@ -169,7 +174,7 @@ func (p *pickerScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Esc):
-			return send(goHomeMsg{})
+			return p.c.navigate(goHomeMsg{})
 		case key.Matches(msg, k.Up):
 			p.cursor = max(p.cursor-1, 0)
 			return nil

@@ -81,6 +81,7 @@ func (r *reviewScreen) finalizeCmd() tea.Cmd {
 	iv := r.ses
 	final := iv.sess.Final()
 	id, store := iv.iv.ID, r.c.cfg.Interviews
+	r.c.hold() // the keys typed until home shows are home's
 	iv.saved = map[string]string{}
 	for _, a := range final {
 		iv.saved[a.Path] = a.Value
@@ -106,7 +107,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		r.ses.readOnly = true
-		return send(goHomeMsg{status: r.c.t.FinalizeDone})
+		return r.c.navigate(goHomeMsg{status: r.c.t.FinalizeDone})
 	case tea.KeyPressMsg:
 		if r.busy {
 			return nil
@@ -122,9 +123,9 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Esc):
 			if r.ses.readOnly {
-				return send(goListMsg{})
+				return r.c.navigate(goListMsg{})
 			}
-			return send(goInterviewMsg{})
+			return r.c.navigate(goInterviewMsg{})
 		case key.Matches(msg, k.Up):
 			r.moveTo(r.cursor-1, -1)
 		case key.Matches(msg, k.Down):
@@ -137,7 +138,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 			if r.ses.readOnly || r.cursor >= len(r.lines) || r.lines[r.cursor].path == "" {
 				return nil
 			}
-			return send(goInterviewMsg{path: r.lines[r.cursor].path})
+			return r.c.navigate(goInterviewMsg{path: r.lines[r.cursor].path})
 		case key.Matches(msg, k.Finalize), msg.String() == "f":
 			if r.ses.readOnly {
 				return nil

@@ -113,7 +113,7 @@ func (v *updatesScreen) Update(msg tea.Msg) tea.Cmd {
 		v.status = ""
 		switch {
 		case key.Matches(msg, k.Esc):
-			return send(goHomeMsg{})
+			return v.c.navigate(goHomeMsg{})
 		case key.Matches(msg, k.Up):
 			v.cursor = max(v.cursor-1, 0)
 		case key.Matches(msg, k.Down):

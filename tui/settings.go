@@ -29,7 +29,7 @@ func (s *settingsScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(km, k.Esc):
-		return send(goHomeMsg{})
+		return s.c.navigate(goHomeMsg{})
 	case key.Matches(km, k.Up), key.Matches(km, k.Down):
 		s.row = 1 - s.row
 	case key.Matches(km, k.Toggle), km.String() == "enter", km.String() == "left", km.String() == "right":

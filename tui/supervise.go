@@ -167,7 +167,7 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, k.Esc):
-			return send(goHomeMsg{})
+			return q.c.navigate(goHomeMsg{})
 		case msg.String() == "tab":
 			q.field = (q.field + 1) % nFilters
 		case msg.String() == "shift+tab":
@@ -190,12 +190,12 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PageDown):
 			q.cursor = max(min(q.cursor+10, len(q.rows)-1), 0)
 		case key.Matches(msg, k.Coverage):
-			return send(goCoverageMsg{})
+			return q.c.navigate(goCoverageMsg{})
 		case key.Matches(msg, k.Refresh):
 			return q.load()
 		case msg.String() == "enter":
 			if len(q.rows) > 0 {
-				return send(goDetailMsg{id: q.rows[q.cursor].InterviewID})
+				return q.c.navigate(goDetailMsg{id: q.rows[q.cursor].InterviewID})
 			}
 		}
 	}
@@ -500,7 +500,7 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Esc):
-			return send(goQueueMsg{})
+			return d.c.navigate(goQueueMsg{})
 		case key.Matches(msg, k.Up):
 			d.move(-1, 1)
 		case key.Matches(msg, k.Down):
@@ -672,7 +672,7 @@ func (v *coverageScreen) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, k.Esc):
-			return send(goQueueMsg{})
+			return v.c.navigate(goQueueMsg{})
 		case msg.String() == "left", msg.String() == "shift+tab":
 			v.tab, v.offset = (v.tab+v.tabs()-1)%v.tabs(), 0
 		case msg.String() == "right", msg.String() == "tab":

@@ -315,7 +315,7 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
 	switch {
 	case key.Matches(km, k.Esc), km.String() == "q":
-		return send(goHomeMsg{})
+		return s.c.navigate(goHomeMsg{})
 	case key.Matches(km, k.Next), key.Matches(km, k.SyncNow):
 		if s.c.cfg.Sync != nil {
 			s.offset = 0

@@ -182,7 +182,7 @@ func (v *tracingScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Esc):
-			return send(goHomeMsg{})
+			return v.c.navigate(goHomeMsg{})
 		case msg.String() == "left", msg.String() == "shift+tab":
 			v.tab, v.offset = (v.tab+2)%3, 0
 		case msg.String() == "right", msg.String() == "tab":

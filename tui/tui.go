@@ -177,6 +177,8 @@ type common struct {
 	formPref string
 	// sync is what the program knows of the server and the last sync.
 	sync syncState
+	// ahead holds the keys typed while a screen opens.
+	ahead typeahead
 }
 
 // errText returns what err says, in the UI language when its message is known in it
@@ -327,8 +329,15 @@ type (
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
 // Update handles the window size, the background colour, global keys and navigation, and
-// passes the rest to the screen on show.
+// passes the rest to the screen on show. Keys typed while a screen opens wait for it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.c.holding() && arrives(msg) {
+		return m, m.arrive(msg)
+	}
+	return m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
@@ -337,6 +346,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.setDark(msg.IsDark())
 		return m, nil
 	case tea.KeyPressMsg:
+		if m.c.holding() && !key.Matches(msg, m.c.keys.Quit) {
+			m.c.holdKey(msg)
+			return m, nil
+		}
 		if m.showHelp {
 			if key.Matches(msg, m.c.keys.Quit) {
 				return m, m.quit()
@@ -461,7 +474,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case goInterviewMsg:
 		if m.iv() == nil {
-			return m, send(goHomeMsg{})
+			return m, m.c.navigate(goHomeMsg{})
 		}
 		m.screen = screenInterview
 		return m, m.to(screenInterview, msg)

@@ -1,0 +1,101 @@
+package tui
+
+import tea "charm.land/bubbletea/v2"
+
+// maxTypeahead is the most keys held while a screen opens. A burst longer than this is
+// dropped whole: a part of it could record an answer cut short.
+const maxTypeahead = 64
+
+// typeahead holds the keys typed while the screen they are meant for is being opened by a
+// command: the interview being created or loaded after Enter on the picker or the list,
+// the next screen after a navigation key, home after finalizing. The runtime delivers a
+// command's message after keys already typed, so without it those keys would reach the
+// screen being left (which ignores them while busy, or worse, acts on them).
+type typeahead struct {
+	on   bool
+	keys []tea.KeyPressMsg
+	// lost is set when more than maxTypeahead keys came: none is delivered.
+	lost bool
+}
+
+// hold starts holding keys until the screen on its way arrives (arrives).
+func (c *common) hold() { c.ahead.on = true }
+
+// holding reports whether keys are held.
+func (c *common) holding() bool { return c.ahead.on }
+
+// holdKey keeps a key typed while a screen opens.
+func (c *common) holdKey(k tea.KeyPressMsg) {
+	if c.ahead.lost {
+		return
+	}
+	if len(c.ahead.keys) >= maxTypeahead {
+		c.ahead.keys, c.ahead.lost = nil, true
+		return
+	}
+	c.ahead.keys = append(c.ahead.keys, k)
+}
+
+// navigate returns a command that shows another screen and holds the keys typed until it
+// shows, for it.
+func (c *common) navigate(msg tea.Msg) tea.Cmd {
+	c.hold()
+	return send(msg)
+}
+
+// arrives reports whether msg ends a hold: a screen shown, an interview opened (or not),
+// the answer that asks before an interview opens, the outcome of finalizing.
+func arrives(msg tea.Msg) bool {
+	switch msg.(type) {
+	case goHomeMsg, goPickerMsg, goListMsg, goSettingsMsg, goSyncMsg, goJumpMsg, goReviewMsg, goInterviewMsg,
+		goQueueMsg, goCoverageMsg, goDetailMsg, goTracingMsg, goLinksMsg, goFormsMsg, goCallsMsg, goUpdatesMsg,
+		goRefusedMsg, openedMsg, priorMsg, finalizedMsg:
+		return true
+	}
+	return false
+}
+
+// arrive handles a message that ends a hold, then gives the held keys to the screen now on
+// show, in order, as if it had been there when they were typed. They are dropped when what
+// shows is not what the enumerator was going to: an error, a question asked first (a newer
+// form version, a second interview of the alumnus), or when too many came. When handling
+// msg started another hold (the picker found no earlier interview and creates one), the
+// keys wait for that.
+func (m *Model) arrive(msg tea.Msg) tea.Cmd {
+	keys, lost := m.c.ahead.keys, m.c.ahead.lost
+	m.c.ahead = typeahead{}
+	_, cmd := m.update(msg)
+	if m.c.holding() {
+		next := m.c.ahead.keys
+		m.c.ahead.keys = nil
+		for _, k := range append(keys, next...) {
+			m.c.holdKey(k)
+		}
+		m.c.ahead.lost = m.c.ahead.lost || lost
+		return cmd
+	}
+	if len(keys) == 0 && !lost {
+		return cmd
+	}
+	if lost || !m.expected(msg) {
+		m.c.log.Info("keys typed while a screen opened dropped", "keys", len(keys), "too_many", lost)
+		return cmd
+	}
+	cmds := []tea.Cmd{cmd}
+	for _, k := range keys {
+		_, c := m.Update(k)
+		cmds = append(cmds, c)
+	}
+	return tea.Batch(cmds...)
+}
+
+// expected reports whether the screen msg brought is the one the keys held were typed for.
+func (m *Model) expected(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case openedMsg:
+		return msg.err == nil && (m.screen == screenInterview || m.screen == screenReview)
+	case priorMsg, finalizedMsg:
+		return false
+	}
+	return true
+}
