@@ -20,10 +20,23 @@ import (
 
 // printQR prints the QR code of text (a URL, Collect's settings) for a phone or a laptop's
 // camera to scan, under a line saying what it is; when the terminal is too small to show
-// it whole it says so instead, as the text beside it already names the URL.
-func (m *Main) printQR(title, text string) {
+// it whole it says so instead, as the text beside it already names the URL. When standard
+// output is not a terminal (a file, a pipe, a service's log) it prints only that line and
+// how to see the code, unless force (--qr): there the colour codes would be noise, and a
+// code drawn without them reads only on a terminal of the theme it was drawn for.
+func (m *Main) printQR(title, text string, force bool) {
+	if !force && !m.stdoutTerminal() {
+		fmt.Fprintf(m.Stdout, "%s: no QR code, as standard output is not a terminal (run tracer in a terminal to see it, or add --qr)\n", title)
+		return
+	}
 	cols, rows := m.terminalSize()
 	writeQR(m.Stdout, title, text, cols, rows, m.Getenv("NO_COLOR") != "", m.lightBackground())
+}
+
+// stdoutTerminal reports whether standard output is a terminal.
+func (m *Main) stdoutTerminal() bool {
+	f, ok := m.Stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeQR writes the QR code of text to w under title for a terminal of cols by rows (0
@@ -62,11 +75,10 @@ func writeQR(w io.Writer, title, text string, cols, rows int, noColor, light boo
 // terminalSize is the size of the terminal standard output writes to; 0, 0 when it is
 // not one (a file, a pipe, a test's buffer), where the whole code is printed.
 func (m *Main) terminalSize() (cols, rows int) {
-	f, ok := m.Stdout.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !m.stdoutTerminal() {
 		return 0, 0
 	}
-	w, h, err := term.GetSize(int(f.Fd()))
+	w, h, err := term.GetSize(int(m.Stdout.(*os.File).Fd()))
 	if err != nil {
 		return 0, 0
 	}

@@ -112,7 +112,7 @@ func TestServeAndRelayShowQR(t *testing.T) {
 	node := qrtest.Node(t)
 	ip := lanAddress(t)
 	data := t.TempDir()
-	centre, out := startTracer(t, nil, "serve", "--addr", "0.0.0.0:0", "--data", data)
+	centre, out := startTracer(t, nil, "serve", "--addr", "0.0.0.0:0", "--data", data, "--qr")
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(centre, "http://"))
 	want := "http://" + ip + ":" + port
 	if !strings.Contains(out, "the server's address on this network, "+want+", to scan:") {
@@ -138,7 +138,7 @@ func TestServeAndRelayShowQR(t *testing.T) {
 		t.Fatalf("no code in %q", stdout)
 	}
 	relay, out := startTracer(t, []string{"TRACER_PIN=" + testPIN}, "serve", "--relay", "http://127.0.0.1:"+port,
-		"--code", code[1], "--addr", "0.0.0.0:0", "--data", t.TempDir())
+		"--code", code[1], "--addr", "0.0.0.0:0", "--data", t.TempDir(), "--qr")
 	_, port, _ = net.SplitHostPort(strings.TrimPrefix(relay, "http://"))
 	want = "http://" + ip + ":" + port
 	if !strings.Contains(out, "laptops here sync with: tracer sync --server "+want) || !strings.Contains(out, "relay code: ") {
@@ -148,6 +148,58 @@ func TestServeAndRelayShowQR(t *testing.T) {
 		t.Fatalf("the relay's code reads %q, want %q", got, want)
 	}
 	healthy(t, want)
+}
+
+// TestServeAndRelayToAFile starts a centre and a relay listening on every address with
+// their standard output in a file, as under a service manager: they print their addresses
+// with no escape code and, instead of a QR code, a line saying how to see it. With --qr and
+// NO_COLOR the code is drawn, still with no escape code, and reads on a dark terminal.
+func TestServeAndRelayToAFile(t *testing.T) {
+	ip := lanAddress(t)
+	noCode := func(what, out, title string) {
+		t.Helper()
+		if strings.ContainsRune(out, 0x1b) {
+			t.Errorf("%s printed an escape code to a file:\n%q", what, out)
+		}
+		if !strings.Contains(out, title+": no QR code, as standard output is not a terminal (run tracer in a terminal to see it, or add --qr)\n") {
+			t.Errorf("%s did not say how to see the code:\n%s", what, out)
+		}
+		if strings.ContainsAny(out, "█▀▄") {
+			t.Errorf("%s drew a code:\n%s", what, out)
+		}
+	}
+	data := t.TempDir()
+	centre, out := startTracer(t, nil, "serve", "--addr", "0.0.0.0:0", "--data", data)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(centre, "http://"))
+	noCode("tracer serve", out, "the server's address on this network, http://"+ip+":"+port+", to scan")
+
+	stdout, _, err := runMain(t, data, "user", "add", "rina", "--role", "supervisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := regexp.MustCompile(`enrollment code: (\S+)`).FindStringSubmatch(stdout)
+	if code == nil {
+		t.Fatalf("no code in %q", stdout)
+	}
+	relay, out := startTracer(t, []string{"TRACER_PIN=" + testPIN}, "serve", "--relay", "http://127.0.0.1:"+port,
+		"--code", code[1], "--addr", "0.0.0.0:0", "--data", t.TempDir())
+	_, rport, _ := net.SplitHostPort(strings.TrimPrefix(relay, "http://"))
+	want := "http://" + ip + ":" + rport
+	if !strings.Contains(out, "laptops here sync with: tracer sync --server "+want+"\n") {
+		t.Errorf("the relay printed:\n%s", out)
+	}
+	noCode("the relay", out, "the relay's address, "+want+", to scan")
+
+	node := qrtest.Node(t)
+	other, out := startTracer(t, []string{"NO_COLOR=1"}, "serve", "--addr", "0.0.0.0:0", "--data", t.TempDir(), "--qr")
+	_, port, _ = net.SplitHostPort(strings.TrimPrefix(other, "http://"))
+	want = "http://" + ip + ":" + port
+	if strings.ContainsRune(out, 0x1b) {
+		t.Errorf("tracer serve --qr under NO_COLOR printed an escape code:\n%q", out)
+	}
+	if got := string(qrtest.DecodeText(t, node, out, true)); got != want {
+		t.Errorf("the code drawn without colour reads %q, want %q", got, want)
+	}
 }
 
 // TestUserCollectQR has jsQR scan the Collect settings that "tracer user collect --qr"

@@ -32,6 +32,8 @@ const (
 
 type relayOptions struct {
 	centre, code, addr, db, data, urlFile string
+	// qr draws the address's QR code even when standard output is not a terminal.
+	qr bool
 }
 
 // runRelay runs a relay at an event for the centre at o.centre until ctx ends.
@@ -118,7 +120,7 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 	}
 	fmt.Fprintf(m.Stdout, "relay code: %s (laptops syncing here print it)\n", relayCode(enr.PublicKey))
 	if u := scannableURL(urls); u != "" {
-		m.printQR("the relay's address, "+u+", to scan", u)
+		m.printQR("the relay's address, "+u+", to scan", u, o.qr)
 	}
 	if err := writeURLFile(o.urlFile, url); err != nil {
 		return err

@@ -46,7 +46,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "enrollments" {
 		return m.runServeEnrollments(ctx, args[1:])
 	}
-	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE | --db postgres://...] [--data DIR] [--study FILE]\n"+
+	fs := m.newFlagSet("serve", "tracer serve [--addr HOST:PORT] [--db FILE | --db postgres://...] [--data DIR] [--study FILE] [--qr]\n"+
 		"tracer serve migrate --from FILE --to postgres://...\n"+
 		"tracer serve purge [--db relay.db]    (a relay, after the event)\n"+
 		"tracer serve enrollments [--db relay.db] [--release ID]    (a relay: laptops enrolled offline)\n\n"+
@@ -63,6 +63,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	pprofAddr := fs.String("pprof", "", "also serve Go's profiler (net/http/pprof) on `HOST:PORT`; keep it on 127.0.0.1")
 	relayURL := fs.String("relay", "", "run as a relay at an event for the centre at `URL`: laptops sync here, everything is sent on to the centre (docs/SERVER.md)")
 	relayCode := fs.String("code", "", "with --relay, at the first start: the one-time enrollment `CODE` of the relay's supervisor account at the centre")
+	qrFlag := fs.Bool("qr", false, "draw the address's QR code even when standard output is not a terminal (a file, a pipe): in colour, without with NO_COLOR")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return usageError("serve takes no arguments, got %q", fs.Arg(0))
 	}
 	if *relayURL != "" {
-		return m.runRelay(ctx, relayOptions{centre: *relayURL, code: *relayCode, addr: *addr, db: *dbFlag, data: *dataFlag, urlFile: *urlFile})
+		return m.runRelay(ctx, relayOptions{centre: *relayURL, code: *relayCode, addr: *addr, db: *dbFlag, data: *dataFlag, urlFile: *urlFile, qr: *qrFlag})
 	}
 	if *relayCode != "" {
 		return usageError("--code goes with --relay")
@@ -107,7 +108,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", st.Name, url)
 	if u := scannableURL(lanURLs(ln.Addr())); u != "" {
-		m.printQR("the server's address on this network, "+u+", to scan", u)
+		m.printQR("the server's address on this network, "+u+", to scan", u, *qrFlag)
 	}
 	if err := writeURLFile(*urlFile, url); err != nil {
 		return err

@@ -116,7 +116,7 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 			if err != nil {
 				return err
 			}
-			m.printQR("ODK Collect settings for "+u.Name+" (Add project > Configure with QR code; it holds the token: show it to this phone only)", settings)
+			m.printQR("ODK Collect settings for "+u.Name+" (Add project > Configure with QR code; it holds the token: show it to this phone only)", settings, true)
 		}
 	case "add":
 		u, code, err := users.CreateUser(ctx, fs.Arg(0), survey.Role(*role))
