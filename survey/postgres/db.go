@@ -78,8 +78,10 @@ func Open(ctx context.Context, u string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", Redact(u), err)
 	}
+	// Every connection the pool may open stays open between bursts of requests: closing
+	// the ones above an idle limit made the next burst connect again (a new backend each).
 	sqldb.SetMaxOpenConns(32)
-	sqldb.SetMaxIdleConns(16)
+	sqldb.SetMaxIdleConns(32)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{db: sqldb, url: u, Now: time.Now}
 	for _, o := range opts {

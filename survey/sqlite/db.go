@@ -74,6 +74,9 @@ func WithMaxPages(n int) Option { return func(o *options) { o.maxPages = n } }
 // in clear before stay readable; DB.EncryptInPlace encrypts them. Call it before using the stores.
 func (db *DB) Encrypt(c survey.FieldCipher) { db.cipher = c }
 
+// maxIdleConns is how many open connections the pool keeps between requests.
+const maxIdleConns = 64
+
 // Open opens the database at path, creating it readable and writable by the owner only,
 // checks that WAL, synchronous FULL, foreign keys and the busy timeout are in force, and
 // applies the embedded migrations that have not run yet.
@@ -97,8 +100,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// Keep connections for concurrent requests open between them: opening one costs more
-	// than most queries (the file, the pragmas, the schema, statements prepared again).
-	sqldb.SetMaxIdleConns(16)
+	// than most queries (the file, the pragmas, the schema, statements prepared again). A
+	// server answering a few dozen laptops at once holds that many; with fewer kept idle,
+	// each burst of requests closed the extra ones and the next opened them again.
+	sqldb.SetMaxIdleConns(maxIdleConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{db: sqldb, path: path, Now: time.Now, writer: make(chan struct{}, 1)}
 	if err := db.checkPragmas(ctx); err != nil {
