@@ -527,6 +527,65 @@ func translate(s, from, to string) string {
 	if from == "" {
 		return s
 	}
+	if out, ok := translateASCII(s, from, to); ok {
+		return out
+	}
+	return translateRunes(s, from, to)
+}
+
+// translateASCII is translate when from and to are ASCII and s is valid UTF-8, byte by
+// byte: the bytes of a multi-byte character are never ASCII, so they are kept as they
+// are, as translateRunes keeps the character. A string with nothing to replace is
+// returned as it is, without a copy. ok is false when it does not apply.
+func translateASCII(s, from, to string) (out string, ok bool) {
+	var table [128]int16                  // 0: keep; -1: drop; c+1: replace with c
+	for i := len(from) - 1; i >= 0; i-- { // the first occurrence of a character wins
+		c := from[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		switch {
+		case i >= len(to):
+			table[c] = -1
+		case to[i] >= utf8.RuneSelf:
+			return "", false
+		default:
+			table[c] = int16(to[i]) + 1
+		}
+	}
+	for i := len(from); i < len(to); i++ {
+		if to[i] >= utf8.RuneSelf {
+			return "", false
+		}
+	}
+	first := -1
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < utf8.RuneSelf && table[c] != 0 {
+			first = i
+			break
+		}
+	}
+	if !utf8.ValidString(s) {
+		return "", false
+	}
+	if first < 0 {
+		return s, true
+	}
+	b := make([]byte, first, len(s))
+	copy(b, s[:first])
+	for i := first; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || table[c] == 0 {
+			b = append(b, c)
+		} else if t := table[c]; t > 0 {
+			b = append(b, byte(t-1))
+		}
+	}
+	return string(b), true
+}
+
+// translateRunes is translate character by character, for any strings.
+func translateRunes(s, from, to string) string {
 	fr, tr := []rune(from), []rune(to)
 	var b strings.Builder
 	for _, c := range s {

@@ -87,3 +87,54 @@ func allPreds(n Node) []Node {
 	})
 	return preds
 }
+
+// translateCases are strings that take translate's byte-by-byte path, and those that do
+// not: non-ASCII characters, invalid UTF-8, a character named twice, a shorter or longer
+// replacement, a non-ASCII replacement.
+var translateCases = [][3]string{
+	{"0812-3456 (789)", " -.()", ""},
+	{"0812-3456 (789)", " -.()", "_"},
+	{"08123456789", " -.()", ""},
+	{"bar", "abc", "ABC"},
+	{"--aaa--", "a-", "A"},
+	{"aaa", "aa", "bc"},
+	{"Dévi Nür-Ayu", " -", "_"},
+	{"Dévi\xffNür\xc3", " -\xff", "_"},
+	{"Ab\x00c", "\x00b", "zy"},
+	{"hello", "lo", "LÖ"},
+	{"héllo", "é", "e"},
+	{"", "abc", ""},
+	{"abc", "", "x"},
+	{"abcabc", "cba", "xyzw"},
+}
+
+// TestTranslateFastPathAgrees checks translate, which works byte by byte on ASCII
+// arguments, against the character-by-character translateRunes.
+func TestTranslateFastPathAgrees(t *testing.T) {
+	for _, c := range translateCases {
+		if c[1] == "" {
+			continue // translate keeps s as it is
+		}
+		if got, want := translate(c[0], c[1], c[2]), translateRunes(c[0], c[1], c[2]); got != want {
+			t.Errorf("translate(%q, %q, %q) = %q, want %q", c[0], c[1], c[2], got, want)
+		}
+	}
+	if _, ok := translateASCII("0812-3456", " -", ""); !ok {
+		t.Error("an ASCII translate did not take the byte-by-byte path")
+	}
+}
+
+func FuzzTranslate(f *testing.F) {
+	for _, c := range translateCases {
+		f.Add(c[0], c[1], c[2])
+	}
+	f.Fuzz(func(t *testing.T, s, from, to string) {
+		want := s // an empty from keeps s as it is, invalid UTF-8 included
+		if from != "" {
+			want = translateRunes(s, from, to)
+		}
+		if got := translate(s, from, to); got != want {
+			t.Fatalf("translate(%q, %q, %q) = %q, want %q", s, from, to, got, want)
+		}
+	})
+}
