@@ -67,6 +67,10 @@ type item struct {
 	holder   bool // a repeat's holder: its children are the instances
 	selfRel  bool // the node's own relevance condition holds here
 	inRepeat bool // a repeat instance or inside one: its path names the instance
+	// typed is value as an expression value (see typedValue), made when value was typedOf:
+	// an answer read by many expressions is converted once, not at each read.
+	typed   expr.Value
+	typedOf string
 }
 
 func (it *item) relevant() bool {
@@ -299,7 +303,15 @@ func (s *Session) value(it *item) expr.Value {
 	if !it.relevant() {
 		return expr.String("")
 	}
-	return typedValue(it.node, it.value)
+	return it.typedValue()
+}
+
+// typedValue returns the item's value converted by its question type, as typedValue does.
+func (it *item) typedValue() expr.Value {
+	if it.typed == nil || it.typedOf != it.value {
+		it.typed, it.typedOf = typedValue(it.node, it.value), it.value
+	}
+	return it.typed
 }
 
 func typedValue(n *Node, v string) expr.Value {
@@ -504,7 +516,7 @@ func (e *env) Current() expr.Value {
 	if e.cur != nil {
 		return typedValue(e.ctx.node, *e.cur)
 	}
-	return typedValue(e.ctx.node, e.ctx.value)
+	return e.ctx.typedValue()
 }
 
 // instancePath resolves instance('list')/root/item[pred]/column against the form's choice
