@@ -712,6 +712,23 @@ func (c *acc) cell(key string, cfg Config) Cell {
 // the interview that counts (about 130 bytes), never the records: the medians keep the
 // values of one breakdown at a time. It stops at an error yielded by records.
 func ComputeRoster(ro *Roster, records iter.Seq2[*survey.Record, error], cfg Config) (*Report, error) {
+	f, err := FoldRoster(ro, records, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return f.Report()
+}
+
+// Folded is what ComputeRoster keeps once the records are read: the roster, the persons of
+// T and a summary of each respondent's counted interview. Its Report computes the cells.
+type Folded struct {
+	e *engine
+}
+
+// FoldRoster reads the records as ComputeRoster does and returns what it keeps, so that a
+// caller can let go of other memory (say, the response rates' state, computed beside it)
+// before Report holds the medians' values.
+func FoldRoster(ro *Roster, records iter.Seq2[*survey.Record, error], cfg Config) (*Folded, error) {
 	cfg = withDefaults(cfg)
 	e := newEngine(ro, cfg)
 	for rec, err := range records {
@@ -720,8 +737,11 @@ func ComputeRoster(ro *Roster, records iter.Seq2[*survey.Record, error], cfg Con
 		}
 		e.add(rec)
 	}
-	return e.report()
+	return &Folded{e: e}, nil
 }
+
+// Report computes the report from what was folded.
+func (f *Folded) Report() (*Report, error) { return f.e.report() }
 
 // withDefaults fills the defaults of cfg's tables, windows and breakdowns.
 func withDefaults(cfg Config) Config {

@@ -192,12 +192,13 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 		var weights []report.Weight
 		if opt.Study.Weights {
 			// The weights need the roster and every interview first: the report is computed
-			// once before (its memory grows with the roster, as the report's does).
-			rows, err := RosterRows(ctx, src.Roster)
+			// once before, folded as the records stream (its memory grows with the roster
+			// and the respondents, as the report's does, not with the answers).
+			rows, err := ReportRoster(ctx, src.Roster)
 			if err != nil {
 				return export.Stats{}, err
 			}
-			rep, err := report.Compute(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}), opt.Study)
+			rep, err := computeReport(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}), opt.Revisions, opt.Study)
 			if err != nil {
 				return export.Stats{}, err
 			}
@@ -348,7 +349,8 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 		response, err = computeResponseOf(ctx, src, rows, opt.Revisions, cfg, rcfg, scope, forResponse)
 		responseDone <- err
 	}()
-	rep, err := computeReport(rows, feedingOf(forReport), opt.Revisions, cfg)
+	nRecords := 0
+	folded, err := report.FoldRoster(rows, oneRevision(feedingOf(forReport), opt.Revisions, &nRecords), cfg)
 	readDone()
 	if rerr := <-responseDone; err == nil {
 		err = rerr
@@ -356,6 +358,13 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	if err != nil {
 		return nil, err
 	}
+	// The cells (and the medians' values) are computed once the response rates are done,
+	// so that their per-alumnus state is no longer held beside the values.
+	rep, err := folded.Report()
+	if err != nil {
+		return nil, err
+	}
+	rep.Counts.Records = nRecords
 	rep.Settings.Wave = scope.wave.Name
 	rep.Response = response
 	// With two waves or more, each wave's own report and rates, side by side.
