@@ -250,21 +250,46 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	}, cfg)
 }
 
-// event is one disposition event of an alumnus, in a list linked by next (-1 ends it).
-type event struct {
-	code, mode uint32 // interned
-	sec        int64
-	nsec       int32
-	next       int32
+// events are the disposition events of the alumni (attempts' outcomes, or interviews'),
+// each in a list per alumnus linked by next (-1 ends it), newest first. They are kept
+// field by field, so that no event pays for padding: 24 bytes an attempt, 28 an interview
+// (with its mode).
+type events struct {
+	sec             chunked[int64]
+	nsec, next      chunked[int32]
+	code, who, mode chunked[uint32] // interned; mode only when withMode
+	withMode        bool
 }
 
-func (ev *event) at() time.Time { return time.Unix(ev.sec, int64(ev.nsec)).UTC() }
+// push adds an event to the list whose head is *head.
+func (l *events) push(head *int32, code, who, mode uint32, at time.Time) {
+	l.sec.push(at.Unix())
+	l.nsec.push(int32(at.Nanosecond()))
+	l.code.push(code)
+	l.who.push(who)
+	if l.withMode {
+		l.mode.push(mode)
+	}
+	*head = l.next.push(*head)
+}
+
+func (l *events) at(i int32) time.Time { return time.Unix(*l.sec.at(i), int64(*l.nsec.at(i))).UTC() }
+
+// indexes appends to dst the events of the list at h in the order they came.
+func (l *events) indexes(dst []int32, h int32) []int32 {
+	dst = dst[:0]
+	for i := h; i >= 0; i = *l.next.at(i) {
+		dst = append(dst, i)
+	}
+	slices.Reverse(dst)
+	return dst
+}
 
 // ComputeResponseRoster is ComputeResponse over the rows of ro in study's reporting
 // period (Config.InPeriod), the attempts as they stream and one record per interview
-// (the revision that counts) as they stream. Besides the roster it holds a few bytes per
-// alumnus and per attempt or interview, never a record. It stops at an error yielded by
-// attempts or records.
+// (the revision that counts) as they stream. Besides the roster it holds 8 bytes per
+// alumnus and under 30 per attempt or interview, never a record. It stops at an error
+// yielded by attempts or records.
 func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.Attempt, error], records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
 	if cfg.Threshold == 0 {
 		cfg.Threshold = 5
@@ -272,31 +297,18 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 	strs := newDict()
 	n := ro.Len()
 	// Per roster row (the first of its roster id): the heads of its attempts' and
-	// interviews' events, and who saw it last.
+	// interviews' events. Who saw the alumnus last is found from the events at the end.
 	head, ivHead := make([]int32, n), make([]int32, n)
 	for i := range head {
 		head[i], ivHead[i] = -1, -1
 	}
-	who := make([]uint32, n)
-	whoSec, whoNsec := make([]int64, n), make([]int32, n)
-	var events chunked[event]
+	var tried events
+	ivs := events{withMode: true}
 	rowOf := func(id string) int32 {
 		if rows := ro.rowsWithID(id); len(rows) > 0 {
 			return rows[0]
 		}
 		return -1
-	}
-	see := func(r int32, by string, at time.Time) {
-		if by == "" {
-			return
-		}
-		last := time.Unix(whoSec[r], int64(whoNsec[r])).UTC()
-		if who[r] == 0 || !at.Before(last) {
-			who[r], whoSec[r], whoNsec[r] = strs.id(by), at.Unix(), int32(at.Nanosecond())
-		}
-	}
-	push := func(list []int32, r int32, code, mode string, at time.Time) {
-		list[r] = events.push(event{code: strs.id(code), mode: strs.id(mode), sec: at.Unix(), nsec: int32(at.Nanosecond()), next: list[r]})
 	}
 	for a, err := range attempts {
 		if err != nil {
@@ -306,8 +318,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if r < 0 {
 			continue
 		}
-		push(head, r, a.Outcome, "", a.At)
-		see(r, a.Enumerator, a.At)
+		tried.push(&head[r], strs.id(a.Outcome), strs.id(a.Enumerator), 0, a.At)
 	}
 	for rec, err := range records {
 		if err != nil {
@@ -328,18 +339,41 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if r < 0 {
 			continue
 		}
-		push(ivHead, r, code, AnswerNamed(rec, forms.ModeQuestion), rec.FinalizedAt)
-		see(r, rec.Enumerator, rec.FinalizedAt)
+		ivs.push(&ivHead[r], strs.id(code), strs.id(rec.Enumerator), strs.id(AnswerNamed(rec, forms.ModeQuestion)), rec.FinalizedAt)
 	}
+	var idx []int32
 	// list returns the events of a list in the order they came.
-	list := func(dst []survey.DispositionEvent, h int32) []survey.DispositionEvent {
+	list := func(dst []survey.DispositionEvent, l *events, h int32) []survey.DispositionEvent {
 		dst = dst[:0]
-		for i := h; i >= 0; i = events.at(i).next {
-			ev := events.at(i)
-			dst = append(dst, survey.DispositionEvent{Code: strs.strs[ev.code], At: ev.at()})
+		idx = l.indexes(idx, h)
+		for _, i := range idx {
+			dst = append(dst, survey.DispositionEvent{Code: strs.strs[*l.code.at(i)], At: l.at(i)})
 		}
-		slices.Reverse(dst)
 		return dst
+	}
+	// lastSeen returns who saw row r last: the enumerator of its latest event that names
+	// one (the last of equal times), its attempts taken before its interviews.
+	lastSeen := func(r int32) string {
+		var who uint32
+		var sec int64
+		var nsec int32
+		for _, l := range []struct {
+			ev *events
+			h  int32
+		}{{&tried, head[r]}, {&ivs, ivHead[r]}} {
+			idx = l.ev.indexes(idx, l.h)
+			for _, i := range idx {
+				w := *l.ev.who.at(i)
+				if w == 0 {
+					continue
+				}
+				s, ns := *l.ev.sec.at(i), *l.ev.nsec.at(i)
+				if who == 0 || s > sec || s == sec && ns >= nsec {
+					who, sec, nsec = w, s, ns
+				}
+			}
+		}
+		return strs.strs[who]
 	}
 
 	res := &Response{Threshold: cfg.Threshold}
@@ -357,7 +391,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		}
 		rid := ro.ids.str(i)
 		r := rowOf(rid)
-		evs, ivEvs = list(evs, head[r]), list(ivEvs, ivHead[r])
+		evs, ivEvs = list(evs, &tried, head[r]), list(ivEvs, &ivs, ivHead[r])
 		final := survey.AlumnusDisposition(evs, ivEvs)
 		d, _ := survey.LookupDisposition(final)
 		finalCount[final]++
@@ -366,10 +400,10 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 			var mode string
 			var at time.Time
 			found := false
-			for _, k := range listIndexes(&events, ivHead[r]) {
-				ev := events.at(k)
-				if strs.strs[ev.code] == final && (!found || !ev.at().Before(at)) {
-					mode, at, found = strs.strs[ev.mode], ev.at(), true
+			idx = ivs.indexes(idx, ivHead[r])
+			for _, k := range idx {
+				if strs.strs[*ivs.code.at(k)] == final && (!found || !ivs.at(k).Before(at)) {
+					mode, at, found = strs.strs[*ivs.mode.at(k)], ivs.at(k), true
 				}
 			}
 			mc := modes[mode]
@@ -386,7 +420,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		total.Add(d.Class)
 		enum := cfg.Assignments[rid]
 		if enum == "" {
-			enum = strs.strs[who[r]]
+			enum = lastSeen(r)
 		}
 		a := ro.row(i)
 		for k, v := range []string{a.kejuruan, a.batch, a.funding, a.sex, a.regency, enum} {
@@ -449,16 +483,6 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		}
 	}
 	return res, nil
-}
-
-// listIndexes returns the indexes of the events of the list at h, in the order they came.
-func listIndexes(events *chunked[event], h int32) []int32 {
-	var out []int32
-	for i := h; i >= 0; i = events.at(i).next {
-		out = append(out, i)
-	}
-	slices.Reverse(out)
-	return out
 }
 
 // AnswerNamed returns the answer of r to the question called name outside any repeat

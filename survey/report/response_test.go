@@ -275,3 +275,50 @@ func TestCompletesByMode(t *testing.T) {
 		t.Errorf("the XLSX Dispositions sheet has no phone row: %q", rows)
 	}
 }
+
+// TestResponseLastSeen checks who an alumnus not assigned is counted under: the
+// enumerator of its latest attempt or interview, read in any order; of equal times the
+// interview (read after the attempts); an attempt without an enumerator names no one.
+func TestResponseLastSeen(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	roster := []*survey.Respondent{{RosterID: "R1"}, {RosterID: "R2"}, {RosterID: "R3"}, {RosterID: "R4"}, {RosterID: "R5"}}
+	at := func(id, by string, h int) *survey.Attempt {
+		return &survey.Attempt{ID: survey.NewID(), RosterID: id, At: t0.Add(time.Duration(h) * time.Hour), Enumerator: by, Mode: survey.ModePhone, Outcome: "3.13"}
+	}
+	attempts := []*survey.Attempt{
+		at("R1", "ani", 2), at("R1", "budi", 1), // the later one was read first
+		at("R2", "ani", 1),
+		at("R3", "budi", 5), at("R3", "", 9),
+		at("R4", "", 1),
+		at("R5", "budi", 4), at("R5", "ani", 2),
+	}
+	iv := func(id, rid, by string, h int) *survey.Record {
+		return &survey.Record{ID: id, Revision: 1, RespondentID: rid, Enumerator: by, FinalizedAt: t0.Add(time.Duration(h) * time.Hour),
+			Answers: map[string]string{"consent": "yes", "main_status": "1"}}
+	}
+	records := []*survey.Record{iv("iv2", "R2", "citra", 1), iv("iv3", "R3", "ani", 3), iv("iv4", "R4", "dewi", 0)}
+	seq := func(yield func(*survey.Record, error) bool) {
+		for _, r := range records {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	res, err := report.ComputeResponse(roster, attempts, seq, report.ResponseConfig{E: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, b := range res.Breakdowns {
+		if b.By == report.RespByEnumerator {
+			for _, c := range b.Cells {
+				got[c.Key] = c.N
+			}
+		}
+	}
+	// R1 ani (2h), R2 citra (the interview at the attempt's time), R3 budi (5h), R4 dewi,
+	// R5 budi (4h).
+	if want := map[string]int{"ani": 1, "budi": 2, "citra": 1, "dewi": 1}; !maps.Equal(got, want) {
+		t.Errorf("by enumerator %v, want %v", got, want)
+	}
+}
