@@ -156,10 +156,71 @@ func dateOnly(d Date) Date {
 }
 
 func formatDate(d Date) string {
-	if d.HasTime {
-		return d.T.Format("2006-01-02T15:04:05.000Z07:00")
+	if y := d.T.Year(); y < 0 || y > 9999 {
+		if d.HasTime {
+			return d.T.Format(dateTimeLayout)
+		}
+		return d.T.Format(dateLayout)
 	}
-	return d.T.Format("2006-01-02")
+	return string(appendDate(make([]byte, 0, len(dateTimeLayout)), d))
+}
+
+// The layouts formatDate writes: ODK's date and dateTime.
+const (
+	dateLayout     = "2006-01-02"
+	dateTimeLayout = "2006-01-02T15:04:05.000Z07:00"
+)
+
+// appendDate appends d as time.Format writes it with dateLayout, or with dateTimeLayout
+// when d has a time, for a year from 0 to 9999, without parsing the layout.
+func appendDate(b []byte, d Date) []byte {
+	t := d.T
+	year, month, day := t.Date()
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	if !d.HasTime {
+		return b
+	}
+	hour, min, sec := t.Clock()
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, min, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond()/1e6, 3)
+	_, offset := t.Zone()
+	if offset == 0 {
+		return append(b, 'Z')
+	}
+	zone := offset / 60 // whole minutes, as time.Format has them
+	sign := byte('+')
+	if zone < 0 {
+		sign, zone = '-', -zone
+	}
+	b = append(b, sign)
+	b = appendDigits(b, zone/60, 2)
+	b = append(b, ':')
+	return appendDigits(b, zone%60, 2)
+}
+
+// appendDigits appends n (0 or more) in decimal, with leading zeros to width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	var buf [20]byte
+	i := len(buf)
+	for n >= 10 || width > 1 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+		width--
+	}
+	i--
+	buf[i] = byte('0' + n)
+	return append(b, buf[i:]...)
 }
 
 // parseTime reads the time of day of a time ("15:04", "15:04:05.000+07:00") or dateTime

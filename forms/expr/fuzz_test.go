@@ -2,6 +2,7 @@ package expr
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -135,6 +136,52 @@ func FuzzTranslate(f *testing.F) {
 		}
 		if got := translate(s, from, to); got != want {
 			t.Fatalf("translate(%q, %q, %q) = %q, want %q", s, from, to, got, want)
+		}
+	})
+}
+
+// TestFormatDateAsTimeFormat checks formatDate, which writes dates without time.Format,
+// against time.Format across years, zones (whole hours, minutes, seconds, both sides of
+// UTC) and fractions of a second.
+func TestFormatDateAsTimeFormat(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("WIB", 7*3600), time.FixedZone("", 5*3600+45*60),
+		time.FixedZone("", -(3*3600 + 30*60)), time.FixedZone("", -30), time.FixedZone("", 59), time.FixedZone("", -3599)}
+	times := []time.Time{
+		time.Date(2026, 11, 30, 16, 4, 5, 123456789, time.UTC),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 6, 15, 12, 0, 0, 1000000, time.UTC),
+		time.Date(1970, 1, 1, 0, 0, 0, 999999, time.UTC),
+		time.Date(2000, 2, 29, 9, 8, 7, 6000000, time.UTC),
+	}
+	for _, base := range times {
+		for _, z := range zones {
+			for _, hasTime := range []bool{false, true} {
+				d := Date{T: base.In(z), HasTime: hasTime}
+				want := d.T.Format(dateLayout)
+				if hasTime {
+					want = d.T.Format(dateTimeLayout)
+				}
+				if got := formatDate(d); got != want {
+					t.Errorf("formatDate(%v, time %v) = %q, want %q", d.T, hasTime, got, want)
+				}
+			}
+		}
+	}
+}
+
+func FuzzFormatDate(f *testing.F) {
+	f.Add(int64(1796054645), int64(123456789), 7*3600, true)
+	f.Add(int64(-62167219200), int64(0), -30, false)
+	f.Fuzz(func(t *testing.T, sec, nsec int64, offset int, hasTime bool) {
+		d := Date{T: time.Unix(sec, nsec).In(time.FixedZone("", offset%(24*3600))), HasTime: hasTime}
+		want := d.T.Format(dateLayout)
+		if hasTime {
+			want = d.T.Format(dateTimeLayout)
+		}
+		if got := formatDate(d); got != want {
+			t.Fatalf("formatDate(%v, time %v) = %q, want %q", d.T, hasTime, got, want)
 		}
 	})
 }
