@@ -181,8 +181,12 @@ func (s *Session) checkConstraint(it *item, v string) *Problem {
 	if v == "" || n.Constraint == nil {
 		return nil
 	}
+	cur := &it.value // the answer as it stands, checked again, needs no copy
+	if v != it.value {
+		cur = stringPtr(v)
+	}
 	saved := s.env
-	s.env = env{s: s, x: n.Constraint, ctx: it, cur: &v}
+	s.env = env{s: s, x: n.Constraint, ctx: it, cur: cur}
 	ok := expr.ToBool(n.Constraint.Eval(&s.env))
 	s.env = saved
 	if ok {
@@ -192,8 +196,11 @@ func (s *Session) checkConstraint(it *item, v string) *Problem {
 	if msg == "" {
 		msg = s.texts().Constraint
 	}
-	return &Problem{Path: it.path, Name: n.Name, Kind: ProblemConstraint, Message: s.interpolate(msg, it, &v)}
+	return &Problem{Path: it.path, Name: n.Name, Kind: ProblemConstraint, Message: s.interpolate(msg, it, cur)}
 }
+
+// stringPtr returns a pointer to a copy of v.
+func stringPtr(v string) *string { return &v }
 
 // normalize checks a typed answer against the question's type and writes it the way ODK
 // writes it in a submission.

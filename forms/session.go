@@ -513,7 +513,7 @@ func (e *env) Current() expr.Value {
 	if e.ctx == nil {
 		return expr.String("")
 	}
-	if e.cur != nil {
+	if e.cur != nil && *e.cur != e.ctx.value {
 		return typedValue(e.ctx.node, *e.cur)
 	}
 	return e.ctx.typedValue()
