@@ -205,6 +205,41 @@ func SoonestCodes(codes []RelayCode, limit int) []RelayCode {
 	return codes
 }
 
+// Rows is a result set as database/sql gives one (*sql.Rows): what ReadRelayCodes reads.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ReadRelayCodes reads the rows of an engine's query of unused enrollment codes (the
+// account, its role, the verifier and the expiry as the engine stores it, which parseTime
+// reads) and returns those not expired at now, soonest first, at most limit (SoonestCodes):
+// the part of RelayEnroller.RelayCodes every engine shares. The caller closes rows.
+func ReadRelayCodes(rows Rows, parseTime func(string) (time.Time, error), now time.Time, limit int) ([]RelayCode, error) {
+	var out []RelayCode
+	for rows.Next() {
+		var c RelayCode
+		var role, expires string
+		if err := rows.Scan(&c.User, &role, &c.Verifier, &expires); err != nil {
+			return nil, err
+		}
+		var err error
+		if c.ExpiresAt, err = parseTime(expires); err != nil {
+			return nil, err
+		}
+		if !now.Before(c.ExpiresAt) {
+			continue
+		}
+		c.Role, c.ID = Role(role), VerifierID(c.Verifier)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return SoonestCodes(out, limit), nil
+}
+
 // RelayDevice is the device name the centre keeps for a token a relay gave a laptop.
 func RelayDevice(device string) string {
 	d := "via relay: " + device

@@ -22,26 +22,7 @@ func (s *UserStore) RelayCodes(ctx context.Context, limit int) ([]survey.RelayCo
 		return nil, err
 	}
 	defer rows.Close()
-	var out []survey.RelayCode
-	for rows.Next() {
-		var c survey.RelayCode
-		var role, expires string
-		if err := rows.Scan(&c.User, &role, &c.Verifier, &expires); err != nil {
-			return nil, err
-		}
-		if c.ExpiresAt, err = parseTime(expires); err != nil {
-			return nil, err
-		}
-		if !now.Before(c.ExpiresAt) {
-			continue
-		}
-		c.Role, c.ID = survey.Role(role), survey.VerifierID(c.Verifier)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return survey.SoonestCodes(out, limit), nil
+	return survey.ReadRelayCodes(rows, parseTime, now, limit)
 }
 
 // ConfirmEnrollment consumes a code a relay checked offline. See survey.RelayEnroller.
