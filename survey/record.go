@@ -226,7 +226,7 @@ func (v *recordJSON) record(r *Record, answers []Answer) error {
 func DecodeCanonical(b []byte) (r *Record, answers []Answer, canonical bool, err error) {
 	r = new(Record)
 	list := make([]Answer, 0, 80)
-	d := recordDecoder{s: b, base: string(b), list: &list}
+	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, base: string(b), list: &list}
 	if v, ok := d.record(); ok && !d.unsorted {
 		if err := v.record(r, list); err != nil {
 			return nil, nil, false, err

@@ -26,11 +26,11 @@ func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
 // instead of its own copy; when answers is not nil, it is cleared and filled instead of a
 // new map.
 func decodeRecordJSONShared(b []byte, base string, answers map[string]string) (v recordJSON, ok bool) {
-	d := recordDecoder{s: b, base: base, reuse: answers}
+	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, base: base, reuse: answers}
 	return d.record()
 }
 
-// record reads the whole of d.s as a record.
+// record reads the whole of d.Buf as a record.
 func (d *recordDecoder) record() (v recordJSON, ok bool) {
 	if !d.object(func(key string) bool {
 		switch key {
@@ -57,7 +57,7 @@ func (d *recordDecoder) record() (v recordJSON, ok bool) {
 		case "respondent_id":
 			return d.str(&v.RespondentID)
 		case "revision":
-			return d.integer(&v.Revision)
+			return d.Integer(&v.Revision)
 		case "started_at":
 			return d.str(&v.StartedAt)
 		}
@@ -65,8 +65,8 @@ func (d *recordDecoder) record() (v recordJSON, ok bool) {
 	}) {
 		return recordJSON{}, false
 	}
-	d.space()
-	return v, d.i == len(d.s)
+	d.Space()
+	return v, d.Pos == len(d.Buf)
 }
 
 // recordKeys are the keys of recordJSON, for the duplicate check.
@@ -75,8 +75,7 @@ var recordKeys = [...]string{"answers", "device", "enumerator", "finalized_at", 
 
 // recordDecoder is the state of decodeRecordJSON.
 type recordDecoder struct {
-	s    []byte
-	i    int
+	JSONScanner
 	seen uint16 // bits of recordKeys met, to refuse a duplicate key
 	// base, when not "", is s as a string: strings are sliced from it.
 	base string
@@ -88,39 +87,18 @@ type recordDecoder struct {
 	unsorted bool
 }
 
-func (d *recordDecoder) space() {
-	for d.i < len(d.s) {
-		switch d.s[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
-	}
-}
-
-// next skips spaces and reports whether the next byte is c, consuming it if so.
-func (d *recordDecoder) next(c byte) bool {
-	d.space()
-	if d.i < len(d.s) && d.s[d.i] == c {
-		d.i++
-		return true
-	}
-	return false
-}
-
 // object reads the top-level object, calling field after each key and its colon; field
 // reads the value. Each key may come once.
 func (d *recordDecoder) object(field func(key string) bool) bool {
-	if !d.next('{') {
+	if !d.Next('{') {
 		return false
 	}
-	if d.next('}') {
+	if d.Next('}') {
 		return true
 	}
 	for {
 		var key string
-		if !d.str(&key) || !d.next(':') {
+		if !d.str(&key) || !d.Next(':') {
 			return false
 		}
 		bit := -1
@@ -136,10 +114,10 @@ func (d *recordDecoder) object(field func(key string) bool) bool {
 		if !field(key) {
 			return false
 		}
-		if d.next('}') {
+		if d.Next('}') {
 			return true
 		}
-		if !d.next(',') {
+		if !d.Next(',') {
 			return false
 		}
 	}
@@ -147,7 +125,7 @@ func (d *recordDecoder) object(field func(key string) bool) bool {
 
 // answers reads an object of strings into a new map; a repeated path fails.
 func (d *recordDecoder) answers(m *map[string]string) bool {
-	if !d.next('{') {
+	if !d.Next('{') {
 		return false
 	}
 	if d.list != nil {
@@ -160,22 +138,22 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 		clear(out)
 	}
 	*m = out
-	if d.next('}') {
+	if d.Next('}') {
 		return true
 	}
 	for {
 		var k, v string
-		if !d.str(&k) || !d.next(':') || !d.str(&v) {
+		if !d.str(&k) || !d.Next(':') || !d.str(&v) {
 			return false
 		}
 		if _, dup := out[k]; dup {
 			return false
 		}
 		out[k] = v
-		if d.next('}') {
+		if d.Next('}') {
 			return true
 		}
-		if !d.next(',') {
+		if !d.Next(',') {
 			return false
 		}
 	}
@@ -184,70 +162,48 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 // answerList reads an object of strings into d.list, in order, noting whether the paths
 // come sorted and once each.
 func (d *recordDecoder) answerList() bool {
-	if d.next('}') {
+	if d.Next('}') {
 		return true
 	}
 	out := (*d.list)[:0]
 	defer func() { *d.list = out }()
 	for {
 		var k, v string
-		if !d.str(&k) || !d.next(':') || !d.str(&v) {
+		if !d.str(&k) || !d.Next(':') || !d.str(&v) {
 			return false
 		}
 		if len(out) > 0 && k <= out[len(out)-1].Path {
 			d.unsorted = true
 		}
 		out = append(out, Answer{Path: k, Value: v})
-		if d.next('}') {
+		if d.Next('}') {
 			return true
 		}
-		if !d.next(',') {
+		if !d.Next(',') {
 			return false
 		}
 	}
 }
 
-// integer reads a whole number that fits an int.
-func (d *recordDecoder) integer(n *int) bool {
-	d.space()
-	start := d.i
-	if d.i < len(d.s) && d.s[d.i] == '-' {
-		d.i++
-	}
-	digits := d.i
-	for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
-		d.i++
-	}
-	if d.i == digits || d.s[digits] == '0' && d.i-digits > 1 {
-		return false
-	}
-	if d.i < len(d.s) && (d.s[d.i] == '.' || d.s[d.i] == 'e' || d.s[d.i] == 'E') {
-		return false
-	}
-	v, err := strconv.Atoi(string(d.s[start:d.i]))
-	*n = v
-	return err == nil
-}
-
 // str reads a JSON string. A control byte, a byte that is not UTF-8 or a
 // surrogate escape fails.
 func (d *recordDecoder) str(out *string) bool {
-	if !d.next('"') {
+	if !d.Next('"') {
 		return false
 	}
-	start := d.i
+	start := d.Pos
 	ascii := true
-	for d.i < len(d.s) {
-		c := d.s[d.i]
+	for d.Pos < len(d.Buf) {
+		c := d.Buf[d.Pos]
 		switch {
 		case c == '"':
-			s := d.s[start:d.i]
-			d.i++
+			s := d.Buf[start:d.Pos]
+			d.Pos++
 			if !ascii && !utf8.Valid(s) {
 				return false
 			}
 			if d.base != "" {
-				*out = d.base[start : d.i-1]
+				*out = d.base[start : d.Pos-1]
 			} else {
 				*out = string(s)
 			}
@@ -259,19 +215,19 @@ func (d *recordDecoder) str(out *string) bool {
 		case c >= utf8.RuneSelf:
 			ascii = false
 		}
-		d.i++
+		d.Pos++
 	}
 	return false
 }
 
-// escaped finishes a string that has an escape at d.i, started at start.
+// escaped finishes a string that has an escape at d.Pos, started at start.
 func (d *recordDecoder) escaped(start int, out *string) bool {
-	buf := append([]byte(nil), d.s[start:d.i]...)
-	for d.i < len(d.s) {
-		c := d.s[d.i]
+	buf := append([]byte(nil), d.Buf[start:d.Pos]...)
+	for d.Pos < len(d.Buf) {
+		c := d.Buf[d.Pos]
 		switch {
 		case c == '"':
-			d.i++
+			d.Pos++
 			if !utf8.Valid(buf) {
 				return false
 			}
@@ -281,14 +237,14 @@ func (d *recordDecoder) escaped(start int, out *string) bool {
 			return false
 		case c != '\\':
 			buf = append(buf, c)
-			d.i++
+			d.Pos++
 			continue
 		}
-		if d.i+1 >= len(d.s) {
+		if d.Pos+1 >= len(d.Buf) {
 			return false
 		}
-		e := d.s[d.i+1]
-		d.i += 2
+		e := d.Buf[d.Pos+1]
+		d.Pos += 2
 		switch e {
 		case '"', '\\', '/':
 			buf = append(buf, e)
@@ -303,15 +259,15 @@ func (d *recordDecoder) escaped(start int, out *string) bool {
 		case 't':
 			buf = append(buf, '\t')
 		case 'u':
-			if d.i+4 > len(d.s) {
+			if d.Pos+4 > len(d.Buf) {
 				return false
 			}
-			r, err := strconv.ParseUint(string(d.s[d.i:d.i+4]), 16, 32)
+			r, err := strconv.ParseUint(string(d.Buf[d.Pos:d.Pos+4]), 16, 32)
 			if err != nil || utf16.IsSurrogate(rune(r)) {
 				return false
 			}
 			buf = utf8.AppendRune(buf, rune(r))
-			d.i += 4
+			d.Pos += 4
 		default:
 			return false
 		}

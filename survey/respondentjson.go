@@ -32,13 +32,13 @@ func (rr *RecordReader) DecodeRespondent(b []byte) (*Respondent, error) {
 // duplicate, an escape it does not take), which encoding/json then reads with its own rules.
 // base is string(b), the strings are sliced from it.
 func decodeRespondentJSON(b []byte, base string, r *Respondent) bool {
-	d := recordDecoder{s: b, base: base}
-	if !d.next('{') {
+	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, base: base}
+	if !d.Next('{') {
 		return false
 	}
-	if d.next('}') {
-		d.space()
-		return d.i == len(d.s)
+	if d.Next('}') {
+		d.Space()
+		return d.Pos == len(d.Buf)
 	}
 	var seen uint32
 	fields := [...]*string{&r.RosterID, &r.NIK, &r.Name, &r.Sex, &r.BirthDate, &r.Phone, &r.PhoneRaw,
@@ -46,7 +46,7 @@ func decodeRespondentJSON(b []byte, base string, r *Respondent) bool {
 		&r.BudgetYear, &r.Funding, &r.Completion, &r.Regency}
 	for {
 		var key string
-		if !d.str(&key) || !d.next(':') {
+		if !d.str(&key) || !d.Next(':') {
 			return false
 		}
 		bit := -1
@@ -66,44 +66,44 @@ func decodeRespondentJSON(b []byte, base string, r *Respondent) bool {
 				return false
 			}
 		case key == "extra":
-			if !d.next('{') {
+			if !d.Next('{') {
 				return false
 			}
 			r.Extra = map[string]string{}
-			if !d.next('}') {
+			if !d.Next('}') {
 				for {
 					var k, v string
-					if !d.str(&k) || !d.next(':') || !d.str(&v) {
+					if !d.str(&k) || !d.Next(':') || !d.str(&v) {
 						return false
 					}
 					if _, dup := r.Extra[k]; dup {
 						return false
 					}
 					r.Extra[k] = v
-					if d.next('}') {
+					if d.Next('}') {
 						break
 					}
-					if !d.next(',') {
+					if !d.Next(',') {
 						return false
 					}
 				}
 			}
 		default: // updated_at
-			d.space()
-			start := d.i
+			d.Space()
+			start := d.Pos
 			var s string
 			if !d.str(&s) {
 				return false
 			}
-			if err := r.UpdatedAt.UnmarshalJSON(d.s[start:d.i]); err != nil {
+			if err := r.UpdatedAt.UnmarshalJSON(d.Buf[start:d.Pos]); err != nil {
 				return false
 			}
 		}
-		if d.next('}') {
-			d.space()
-			return d.i == len(d.s)
+		if d.Next('}') {
+			d.Space()
+			return d.Pos == len(d.Buf)
 		}
-		if !d.next(',') {
+		if !d.Next(',') {
 			return false
 		}
 	}

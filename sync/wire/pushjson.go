@@ -2,8 +2,9 @@ package wire
 
 import (
 	"encoding/base64"
-	"strconv"
 	"time"
+
+	"tracer/survey"
 )
 
 // decodePush reads b into r, which must be the zero PushRequest, without reflection when b
@@ -17,7 +18,7 @@ func decodePush(b []byte, r *PushRequest) bool {
 	if !r.DeviceTime.IsZero() || r.Items != nil {
 		return false
 	}
-	d := pushDecoder{s: b}
+	d := pushDecoder{JSONScanner: survey.JSONScanner{Buf: b}}
 	var v PushRequest
 	var seen [2]bool
 	ok := d.object(func(key []byte) bool {
@@ -29,8 +30,8 @@ func decodePush(b []byte, r *PushRequest) bool {
 		}
 		return false
 	})
-	d.space()
-	if !ok || d.i != len(d.s) {
+	d.Space()
+	if !ok || d.Pos != len(d.Buf) {
 		return false
 	}
 	*r = v
@@ -39,73 +40,51 @@ func decodePush(b []byte, r *PushRequest) bool {
 
 // pushDecoder is the state of decodePush.
 type pushDecoder struct {
-	s []byte
-	i int
+	survey.JSONScanner
 }
 
 func (d *pushDecoder) mark(b *bool) bool { *b = true; return true }
 
-func (d *pushDecoder) space() {
-	for d.i < len(d.s) {
-		switch d.s[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
-	}
-}
-
-// next skips spaces and reports whether the next byte is c, consuming it if so.
-func (d *pushDecoder) next(c byte) bool {
-	d.space()
-	if d.i < len(d.s) && d.s[d.i] == c {
-		d.i++
-		return true
-	}
-	return false
-}
-
 // object reads an object, calling field after each key and its colon; field reads the
 // value.
 func (d *pushDecoder) object(field func(key []byte) bool) bool {
-	if !d.next('{') {
+	if !d.Next('{') {
 		return false
 	}
-	if d.next('}') {
+	if d.Next('}') {
 		return true
 	}
 	for {
 		key, ok := d.raw()
-		if !ok || !d.next(':') || !field(key) {
+		if !ok || !d.Next(':') || !field(key) {
 			return false
 		}
-		if d.next('}') {
+		if d.Next('}') {
 			return true
 		}
-		if !d.next(',') {
+		if !d.Next(',') {
 			return false
 		}
 	}
 }
 
 // raw reads a string of printable ASCII without escapes and returns its bytes, which stay
-// those of d.s.
+// those of d.Buf.
 func (d *pushDecoder) raw() ([]byte, bool) {
-	if !d.next('"') {
+	if !d.Next('"') {
 		return nil, false
 	}
-	start := d.i
-	for d.i < len(d.s) {
-		c := d.s[d.i]
+	start := d.Pos
+	for d.Pos < len(d.Buf) {
+		c := d.Buf[d.Pos]
 		switch {
 		case c == '"':
-			d.i++
-			return d.s[start : d.i-1], true
+			d.Pos++
+			return d.Buf[start : d.Pos-1], true
 		case c == '\\' || c < 0x20 || c >= 0x7f:
 			return nil, false
 		}
-		d.i++
+		d.Pos++
 	}
 	return nil, false
 }
@@ -118,34 +97,12 @@ func (d *pushDecoder) str(out *string) bool {
 
 // time reads a time as encoding/json does, with time.Time's UnmarshalJSON.
 func (d *pushDecoder) time(t *time.Time) bool {
-	d.space()
-	start := d.i
+	d.Space()
+	start := d.Pos
 	if _, ok := d.raw(); !ok {
 		return false
 	}
-	return t.UnmarshalJSON(d.s[start:d.i]) == nil
-}
-
-// integer reads a whole number that fits an int, as JSON writes it.
-func (d *pushDecoder) integer(n *int) bool {
-	d.space()
-	start := d.i
-	if d.i < len(d.s) && d.s[d.i] == '-' {
-		d.i++
-	}
-	digits := d.i
-	for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
-		d.i++
-	}
-	if d.i == digits || d.s[digits] == '0' && d.i-digits > 1 {
-		return false
-	}
-	if d.i < len(d.s) && (d.s[d.i] == '.' || d.s[d.i] == 'e' || d.s[d.i] == 'E') {
-		return false
-	}
-	v, err := strconv.Atoi(string(d.s[start:d.i]))
-	*n = v
-	return err == nil
+	return t.UnmarshalJSON(d.Buf[start:d.Pos]) == nil
 }
 
 // bytes reads base64 (standard, padded) as encoding/json reads a []byte.
@@ -162,11 +119,11 @@ func (d *pushDecoder) bytes(out *[]byte) bool {
 
 // items reads the list of items.
 func (d *pushDecoder) items(out *[]PushItem) bool {
-	if !d.next('[') {
+	if !d.Next('[') {
 		return false
 	}
 	items := []PushItem{}
-	if d.next(']') {
+	if d.Next(']') {
 		*out = items
 		return true
 	}
@@ -178,7 +135,7 @@ func (d *pushDecoder) items(out *[]PushItem) bool {
 			case "id":
 				return !seen[0] && d.str(&it.ID) && d.mark(&seen[0])
 			case "revision":
-				return !seen[1] && d.integer(&it.Revision) && d.mark(&seen[1])
+				return !seen[1] && d.Integer(&it.Revision) && d.mark(&seen[1])
 			case "hash":
 				return !seen[2] && d.str(&it.Hash) && d.mark(&seen[2])
 			case "sealed":
@@ -189,11 +146,11 @@ func (d *pushDecoder) items(out *[]PushItem) bool {
 			return false
 		}
 		items = append(items, it)
-		if d.next(']') {
+		if d.Next(']') {
 			*out = items
 			return true
 		}
-		if !d.next(',') {
+		if !d.Next(',') {
 			return false
 		}
 	}
