@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -360,6 +361,35 @@ func (m *Main) unlockRelayDB(db *sqlite.DB, path string) error {
 	return nil
 }
 
+// relayDBFlags adds to fs the flags of a command run on a relay's database: --db and --data.
+func relayDBFlags(fs *flag.FlagSet) (dbFlag, dataFlag *string) {
+	dbFlag = fs.String("db", "", "the relay's database `FILE` (default: relay.db in the data folder)")
+	dataFlag = fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	return dbFlag, dataFlag
+}
+
+// openRelayDB opens a relay's database, dbFlag or else relay.db in the data folder
+// (dataFlag), and returns it with its path. A file without the relay's enrollment beside it
+// is refused, saying why the command needs a relay's (why: "purge runs on a relay").
+func (m *Main) openRelayDB(ctx context.Context, dbFlag, dataFlag, why string) (*sqlite.DB, string, error) {
+	path := dbFlag
+	if path == "" {
+		dir, err := m.dataDir(dataFlag)
+		if err != nil {
+			return nil, "", err
+		}
+		path = filepath.Join(dir, relayDBName)
+	}
+	if _, err := os.Stat(path + relayInfoSuffix); err != nil {
+		return nil, "", fmt.Errorf("%s is not a relay's database (no %s beside it): %s", path, filepath.Base(path+relayInfoSuffix), why)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, "", err
+	}
+	return db, path, nil
+}
+
 // runServePurge drops from a relay's database what is safe at the centre, after the event.
 func (m *Main) runServePurge(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("serve purge", "tracer serve purge [--db FILE] [--data DIR]\n\n"+
@@ -368,26 +398,14 @@ func (m *Main) runServePurge(ctx context.Context, args []string) error {
 		"waits, the roster, returns and approvals pulled from it. Nothing the centre has not taken\n"+
 		"is dropped: it stays, and the command exits 1 and says what waits. Run it with the relay\n"+
 		"stopped; the file is rewritten so that no page keeps what was dropped.\n")
-	dbFlag := fs.String("db", "", "the relay's database `FILE` (default: relay.db in the data folder)")
-	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	dbFlag, dataFlag := relayDBFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("serve purge takes no arguments, got %q", fs.Arg(0))
 	}
-	path := *dbFlag
-	if path == "" {
-		dir, err := m.dataDir(*dataFlag)
-		if err != nil {
-			return err
-		}
-		path = filepath.Join(dir, relayDBName)
-	}
-	if _, err := os.Stat(path + relayInfoSuffix); err != nil {
-		return fmt.Errorf("%s is not a relay's database (no %s beside it): purge runs on a relay", path, filepath.Base(path+relayInfoSuffix))
-	}
-	db, err := sqlite.Open(ctx, path)
+	db, path, err := m.openRelayDB(ctx, *dbFlag, *dataFlag, "purge runs on a relay")
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"tracer/survey"
 	"tracer/survey/sqlite"
@@ -19,8 +17,7 @@ func (m *Main) runServeEnrollments(ctx context.Context, args []string) error {
 		"here for it. --release ID lets the held interviews of a refused enrollment go to the centre\n"+
 		"under its account, which checks each one as usual: do it after review, when the interviews\n"+
 		"are that account's own. The relay's PIN is asked for (or TRACER_PIN).\n")
-	dbFlag := fs.String("db", "", "the relay's database `FILE` (default: relay.db in the data folder)")
-	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
+	dbFlag, dataFlag := relayDBFlags(fs)
 	release := fs.String("release", "", "release the held interviews of the refused enrollment `ID`")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -28,18 +25,7 @@ func (m *Main) runServeEnrollments(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("serve enrollments takes no arguments, got %q", fs.Arg(0))
 	}
-	path := *dbFlag
-	if path == "" {
-		dir, err := m.dataDir(*dataFlag)
-		if err != nil {
-			return err
-		}
-		path = filepath.Join(dir, relayDBName)
-	}
-	if _, err := os.Stat(path + relayInfoSuffix); err != nil {
-		return fmt.Errorf("%s is not a relay's database (no %s beside it): enrollments are a relay's", path, filepath.Base(path+relayInfoSuffix))
-	}
-	db, err := sqlite.Open(ctx, path)
+	db, path, err := m.openRelayDB(ctx, *dbFlag, *dataFlag, "enrollments are a relay's")
 	if err != nil {
 		return err
 	}
