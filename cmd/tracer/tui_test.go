@@ -41,6 +41,56 @@ type lookMsg struct {
 	done chan struct{}
 }
 
+// centre is a real server on 127.0.0.1 over a SQLite file in a test folder, with the stores
+// the TUI tests read and write behind its back.
+type centre struct {
+	url      string
+	db       *sqlite.DB
+	users    *sqlite.UserStore
+	forms    *sqlite.FormStore
+	roster   *sqlite.ServerRosterStore
+	subs     *sqlite.SubmissionStore
+	returns  *sqlite.ReturnStore
+	reviews  *sqlite.ReviewStore
+	links    *sqlite.LinkStore
+	attempts *sqlite.AttemptLedger
+}
+
+// startCentre starts a centre with every store, the forms (file name to source) published
+// by by and the roster uploaded, either of them nil for none; it stops when the test ends.
+func startCentre(t *testing.T, by string, forms map[string][]byte, rows []*survey.Respondent) *centre {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	c := &centre{db: db, users: sqlite.NewUserStore(db), forms: sqlite.NewFormStore(db), roster: sqlite.NewServerRosterStore(db),
+		subs: sqlite.NewSubmissionStore(db), returns: sqlite.NewReturnStore(db), reviews: sqlite.NewReviewStore(db),
+		links: sqlite.NewLinkStore(db), attempts: sqlite.NewAttemptLedger(db)}
+	for name, src := range forms {
+		if _, _, err := server.Publish(ctx, c.forms, name, src, by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(rows) > 0 {
+		if _, err := c.roster.Upload(ctx, rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(server.New(server.Config{
+		Users: c.users, Submissions: c.subs, Forms: c.forms, Roster: c.roster, Returns: c.returns, Reviews: c.reviews,
+		Links: c.links, Attempts: c.attempts, RosterUpdates: sqlite.NewRosterUpdateLedger(db), Waves: sqlite.NewWaveStore(db),
+	}))
+	t.Cleanup(srv.Close)
+	c.url = srv.URL
+	return c
+}
+
+// builtinForm is the built-in form to publish, by its file name.
+func builtinForm() map[string][]byte { return map[string][]byte{builtin.Name: builtin.Source()} }
+
 // startLaptop enrolls a laptop data folder with the server as user and runs the TUI on it
 // through wireSync, as "tracer" does.
 func startLaptop(t *testing.T, url string, users survey.UserStore, name string, role survey.Role) *tuiRun {
@@ -83,7 +133,13 @@ func startLaptopIn(t *testing.T, url string, users survey.UserStore, name string
 		t.Fatal(err)
 	}
 	cfg.SyncPoll = 200 * time.Millisecond // the background sync, quickly
-	model := tui.New(ctx, cfg)
+	return runTUI(t, tui.New(ctx, cfg), db)
+}
+
+// runTUI runs model in a real program at 80x24 until the test ends; db is the laptop's
+// database.
+func runTUI(t *testing.T, model tea.Model, db *sqlite.DB) *tuiRun {
+	t.Helper()
 	r := &tuiRun{tb: t, model: model, done: make(chan error, 1), db: db}
 	r.p = tea.NewProgram(model, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24), tea.WithoutSignals(),
 		tea.WithFilter(func(m tea.Model, msg tea.Msg) tea.Msg {
@@ -171,22 +227,6 @@ func TestTUIReviewFlow(t *testing.T) {
 		t.Skipf("sample roster absent: %v", err)
 	}
 	ctx := context.Background()
-	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	formStore := sqlite.NewFormStore(sdb)
-	if _, _, err := server.Publish(ctx, formStore, builtin.Name, builtin.Source(), "tracer"); err != nil {
-		t.Fatal(err)
-	}
-	users := sqlite.NewUserStore(sdb)
-	reviews := sqlite.NewReviewStore(sdb)
-	srv := httptest.NewServer(server.New(server.Config{
-		Users: users, Submissions: sqlite.NewSubmissionStore(sdb), Forms: formStore,
-		Roster: sqlite.NewServerRosterStore(sdb), Returns: sqlite.NewReturnStore(sdb), Reviews: reviews,
-	}))
-	defer srv.Close()
 	tbl, err := roster.ReadFile(context.Background(), sampleRoster)
 	if err != nil {
 		t.Fatal(err)
@@ -195,11 +235,10 @@ func TestTUIReviewFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sqlite.NewServerRosterStore(sdb).Upload(ctx, parsed.Respondents); err != nil {
-		t.Fatal(err)
-	}
+	cen := startCentre(t, "tracer", builtinForm(), parsed.Respondents)
+	users, reviews := cen.users, cen.reviews
 
-	sari := startLaptop(t, srv.URL, users, "sari", survey.RoleEnumerator)
+	sari := startLaptop(t, cen.url, users, "sari", survey.RoleEnumerator)
 	// the first background sync pulls the roster
 	sari.waitFor("● online", "672 alumni")
 	sari.press("1")
@@ -217,7 +256,7 @@ func TestTUIReviewFlow(t *testing.T) {
 	// finalizing syncs in the background
 	sari.waitFor("Sent                           1", "Finalized, not sent            0")
 
-	budi := startLaptop(t, srv.URL, users, "budi", survey.RoleSupervisor)
+	budi := startLaptop(t, cen.url, users, "budi", survey.RoleSupervisor)
 	budi.waitFor("6  Review queue")
 	budi.press("6")
 	budi.waitFor("received", "BTG25-0232")

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"io"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +15,6 @@ import (
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
-	"tracer/sync/server"
 	"tracer/tui"
 )
 
@@ -41,30 +38,14 @@ const employerForm = `| survey |
 // interview goes the same way, and home counts each form beside both.
 func TestTUIStudyForms(t *testing.T) {
 	ctx := context.Background()
-	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	formStore := sqlite.NewFormStore(sdb)
-	for name, src := range map[string][]byte{builtin.Name: builtin.Source(), "employer.md": []byte(employerForm)} {
-		if _, _, err := server.Publish(ctx, formStore, name, src, "sri"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	users := sqlite.NewUserStore(sdb)
-	subs := sqlite.NewSubmissionStore(sdb)
-	srv := httptest.NewServer(server.New(server.Config{
-		Users: users, Submissions: subs, Forms: formStore,
-		Roster: sqlite.NewServerRosterStore(sdb), Returns: sqlite.NewReturnStore(sdb), Reviews: sqlite.NewReviewStore(sdb),
-	}))
-	defer srv.Close()
+	cen := startCentre(t, "sri", map[string][]byte{builtin.Name: builtin.Source(), "employer.md": []byte(employerForm)}, nil)
+	users, subs := cen.users, cen.subs
 
 	_, code, err := users.CreateUser(ctx, "ani", survey.RoleEnumerator)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := client.NewClient(srv.URL)
+	c, err := client.NewClient(cen.url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,11 +64,11 @@ func TestTUIStudyForms(t *testing.T) {
 		Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), Events: sqlite.NewEventStore(db),
 		Enumerator: res.User, Lang: "en", DeviceID: "laptop-ani", Logger: logger,
 	}
-	if err := wireSync(&cfg, &enrollment{URL: srv.URL, User: res.User, Role: res.Role}, res.Token, db, dir, logger); err != nil {
+	if err := wireSync(&cfg, &enrollment{URL: cen.url, User: res.User, Role: res.Role}, res.Token, db, dir, logger); err != nil {
 		t.Fatal(err)
 	}
 	// The first sync pulls the forms, as "tracer sync" would before the screens start.
-	lc, err := client.NewClient(srv.URL, client.WithToken(res.Token))
+	lc, err := client.NewClient(cen.url, client.WithToken(res.Token))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,22 +82,7 @@ func TestTUIStudyForms(t *testing.T) {
 	}
 	sf.apply(&cfg)
 	cfg.SyncPoll = 200 * time.Millisecond
-	model := tui.New(ctx, cfg)
-	r := &tuiRun{tb: t, model: model, done: make(chan error, 1)}
-	r.p = tea.NewProgram(model, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24), tea.WithoutSignals(),
-		tea.WithFilter(func(m tea.Model, msg tea.Msg) tea.Msg {
-			if l, ok := msg.(lookMsg); ok {
-				l.fn(m)
-				close(l.done)
-				return nil
-			}
-			return msg
-		}))
-	go func() {
-		_, err := r.p.Run()
-		r.done <- err
-	}()
-	t.Cleanup(r.p.Kill)
+	r := runTUI(t, tui.New(ctx, cfg), db)
 
 	r.waitFor("Form blk_tracer", "1 of 2 · f switches form")
 	r.press("f")
@@ -173,21 +139,8 @@ func TestTUIStudyForms(t *testing.T) {
 // it.
 func TestTUIPublishForm(t *testing.T) {
 	ctx := context.Background()
-	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	formStore := sqlite.NewFormStore(sdb)
-	if _, _, err := server.Publish(ctx, formStore, builtin.Name, builtin.Source(), "tracer"); err != nil {
-		t.Fatal(err)
-	}
-	users := sqlite.NewUserStore(sdb)
-	srv := httptest.NewServer(server.New(server.Config{
-		Users: users, Submissions: sqlite.NewSubmissionStore(sdb), Forms: formStore,
-		Roster: sqlite.NewServerRosterStore(sdb), Returns: sqlite.NewReturnStore(sdb), Reviews: sqlite.NewReviewStore(sdb),
-	}))
-	defer srv.Close()
+	cen := startCentre(t, "tracer", builtinForm(), nil)
+	users, formStore := cen.users, cen.forms
 	dir := t.TempDir()
 	good := filepath.Join(dir, "employer.md")
 	bad := filepath.Join(dir, "bad.md")
@@ -198,7 +151,7 @@ func TestTUIPublishForm(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	r := startLaptop(t, srv.URL, users, "sri", survey.RoleSupervisor)
+	r := startLaptop(t, cen.url, users, "sri", survey.RoleSupervisor)
 	r.waitFor("9  Study forms")
 	r.press("9")
 	r.waitFor("blk_tracer     2026.11.2      offered")

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +11,6 @@ import (
 
 	"tracer/forms/builtin"
 	"tracer/survey"
-	"tracer/survey/sqlite"
-	"tracer/sync/server"
 )
 
 // TestTUILinks runs the supervisor's TUI against a real server on 127.0.0.1: the links
@@ -22,39 +18,17 @@ import (
 // link opens that alumnus's form, which the list then shows as opened; revoking through
 // the screen stops the link at once.
 func TestTUILinks(t *testing.T) {
-	ctx := context.Background()
-	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	users := sqlite.NewUserStore(sdb)
-	forms := sqlite.NewFormStore(sdb)
-	rosterStore := sqlite.NewServerRosterStore(sdb)
-	links := sqlite.NewLinkStore(sdb)
-	srv := httptest.NewServer(server.New(server.Config{
-		Users: users, Submissions: sqlite.NewSubmissionStore(sdb), Forms: forms,
-		Roster: rosterStore, Returns: sqlite.NewReturnStore(sdb), Reviews: sqlite.NewReviewStore(sdb),
-		Links: links,
-	}))
-	defer srv.Close()
+	cen := startCentre(t, "sri", builtinForm(), []*survey.Respondent{
+		{RosterID: "R1", Name: "Dimas Gunawan", BatchID: "B1", Phone: "+6281234567001"},
+		{RosterID: "R2", Name: "Sari Dewi", BatchID: "B1", Phone: "+6281234567002"},
+		{RosterID: "R3", Name: "Budi", BatchID: "B2"},
+	})
 	f, err := builtin.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := forms.Publish(ctx, &survey.PublishedForm{ID: f.ID, Version: f.Version, Name: builtin.Name, Title: f.Title,
-		Source: builtin.Source(), PublishedBy: "sri"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rosterStore.Upload(ctx, []*survey.Respondent{
-		{RosterID: "R1", Name: "Dimas Gunawan", BatchID: "B1", Phone: "+6281234567001"},
-		{RosterID: "R2", Name: "Sari Dewi", BatchID: "B1", Phone: "+6281234567002"},
-		{RosterID: "R3", Name: "Budi", BatchID: "B2"},
-	}); err != nil {
-		t.Fatal(err)
-	}
 
-	sri := startLaptop(t, srv.URL, users, "sri", survey.RoleSupervisor)
+	sri := startLaptop(t, cen.url, cen.users, "sri", survey.RoleSupervisor)
 	sri.waitFor("Self-response links (WhatsApp)")
 	sri.press("l")
 	sri.waitFor("No links yet. Press n")
@@ -62,7 +36,7 @@ func TestTUILinks(t *testing.T) {
 	sri.press("n", "b", "B1", "enter")
 	sri.waitFor("valid for (days, 1-366): › 30")
 	sri.press("ctrl+u", "14", "enter")
-	sri.waitFor("server address: › " + srv.URL)
+	sri.waitFor("server address: › " + cen.url)
 	// The test server is on 127.0.0.1: the screen says phones cannot reach it, and takes
 	// it on a second Enter.
 	sri.press("enter")
@@ -78,7 +52,7 @@ func TestTUILinks(t *testing.T) {
 	}
 	rows, err := csv.NewReader(fh).ReadAll()
 	fh.Close()
-	if err != nil || len(rows) != 3 || rows[1][0] != "R1" || rows[1][2] != "+6281234567001" || !strings.HasPrefix(rows[1][3], srv.URL+"/r/") {
+	if err != nil || len(rows) != 3 || rows[1][0] != "R1" || rows[1][2] != "+6281234567001" || !strings.HasPrefix(rows[1][3], cen.url+"/r/") {
 		t.Fatalf("CSV %q %v", rows, err)
 	}
 	get := func(url string) (int, string) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,9 +9,7 @@ import (
 
 	"tracer/forms/builtin"
 	"tracer/survey"
-	"tracer/survey/sqlite"
 	"tracer/sync/client"
-	"tracer/sync/server"
 	"tracer/sync/testbed"
 )
 
@@ -23,36 +20,16 @@ import (
 // English words reach the screen.
 func TestTUIRefusalsInIndonesian(t *testing.T) {
 	ctx := context.Background()
-	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	formStore := sqlite.NewFormStore(sdb)
-	for name, src := range map[string][]byte{builtin.Name: builtin.Source(), "employer.md": []byte(employerForm)} {
-		if _, _, err := server.Publish(ctx, formStore, name, src, "tracer"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	users := sqlite.NewUserStore(sdb)
-	returns := sqlite.NewReturnStore(sdb)
-	rosterStore := sqlite.NewServerRosterStore(sdb)
-	srv := httptest.NewServer(server.New(server.Config{
-		Users: users, Submissions: sqlite.NewSubmissionStore(sdb), Forms: formStore,
-		Roster: rosterStore, Returns: returns, Reviews: sqlite.NewReviewStore(sdb),
-		Attempts: sqlite.NewAttemptLedger(sdb), Waves: sqlite.NewWaveStore(sdb),
-	}))
-	defer srv.Close()
-	if _, err := rosterStore.Upload(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas", BatchID: "B1", Regency: "6474"}}); err != nil {
-		t.Fatal(err)
-	}
+	cen := startCentre(t, "tracer", map[string][]byte{builtin.Name: builtin.Source(), "employer.md": []byte(employerForm)},
+		[]*survey.Respondent{{RosterID: "R1", Name: "Dimas", BatchID: "B1", Regency: "6474"}})
+	users, returns := cen.users, cen.returns
 	ani := testbed.Token(t, users, "ani", survey.RoleEnumerator)
 	lap := testbed.NewLaptop(t)
 	items, err := testbed.Seed(ctx, lap.Interviews, "ani", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := client.NewClient(srv.URL, client.WithToken(ani))
+	c, err := client.NewClient(cen.url, client.WithToken(ani))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +41,7 @@ func TestTUIRefusalsInIndonesian(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sri := startLaptopIn(t, srv.URL, users, "sri", survey.RoleSupervisor, "id")
+	sri := startLaptopIn(t, cen.url, users, "sri", survey.RoleSupervisor, "id")
 	english := []string{"already published", "No roster row", "returned for correction", "The ", "Interview "}
 	noEnglish := func(what string) {
 		t.Helper()

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"tracer/survey"
 	"tracer/survey/sqlite"
-	"tracer/sync/server"
 )
 
 // TestTUILateRefusals runs an enumerator's and a supervisor's TUIs against a real centre
@@ -20,23 +17,8 @@ import (
 // counts the three and its list shows each with its kind.
 func TestTUILateRefusals(t *testing.T) {
 	ctx := context.Background()
-	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	users := sqlite.NewUserStore(sdb)
-	subs := sqlite.NewSubmissionStore(sdb)
-	rosterStore := sqlite.NewServerRosterStore(sdb)
-	srv := httptest.NewServer(server.New(server.Config{
-		Users: users, Submissions: subs, Forms: sqlite.NewFormStore(sdb), Roster: rosterStore,
-		Returns: sqlite.NewReturnStore(sdb), Reviews: sqlite.NewReviewStore(sdb),
-		Attempts: sqlite.NewAttemptLedger(sdb), RosterUpdates: sqlite.NewRosterUpdateLedger(sdb),
-	}))
-	defer srv.Close()
-	if _, err := rosterStore.Upload(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas Gunawan"}}); err != nil {
-		t.Fatal(err)
-	}
+	cen := startCentre(t, "", nil, []*survey.Respondent{{RosterID: "R1", Name: "Dimas Gunawan"}})
+	users, subs := cen.users, cen.subs
 	attempt := &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: time.Now().Add(-time.Hour), Enumerator: "ani",
 		Mode: survey.ModePhone, Outcome: "3.13"}
 	late := []survey.LateRefusal{
@@ -49,7 +31,7 @@ func TestTUILateRefusals(t *testing.T) {
 			Message: "The form does not accept it."}, SubmittedBy: "budi", Relay: "rina", Outcome: survey.OutcomeRefused},
 	}
 
-	ani := startLaptop(t, srv.URL, users, "ani", survey.RoleEnumerator)
+	ani := startLaptop(t, cen.url, users, "ani", survey.RoleEnumerator)
 	// The attempt went to the relay: on the laptop it is sent.
 	attempts := sqlite.NewAttemptStore(ani.db)
 	if err := attempts.Import(ctx, []*survey.Attempt{attempt}); err != nil {
@@ -73,7 +55,7 @@ func TestTUILateRefusals(t *testing.T) {
 		t.Fatalf("the attempt on ani's laptop: %v %+v", err, list)
 	}
 
-	sri := startLaptop(t, srv.URL, users, "sri", survey.RoleSupervisor)
+	sri := startLaptop(t, cen.url, users, "sri", survey.RoleSupervisor)
 	sri.waitFor("Refused at the centre after a relay took it (3)")
 	sri.press("r")
 	sri.waitFor("Refused at the centre after a relay took it: 3", "contact attempt "+attempt.ID[:8], "roster update up-7",

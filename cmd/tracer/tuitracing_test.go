@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"tracer/survey"
-	"tracer/survey/sqlite"
-	"tracer/sync/server"
 )
 
 // TestTUITracing runs the supervisor's TUI against a real server on 127.0.0.1: the
@@ -18,27 +14,12 @@ import (
 // server's assignments, and a refused assignment is said in one line and changes nothing.
 func TestTUITracing(t *testing.T) {
 	ctx := context.Background()
-	sdb, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	users := sqlite.NewUserStore(sdb)
-	rosterStore := sqlite.NewServerRosterStore(sdb)
-	ledger := sqlite.NewAttemptLedger(sdb)
-	srv := httptest.NewServer(server.New(server.Config{
-		Users: users, Submissions: sqlite.NewSubmissionStore(sdb), Forms: sqlite.NewFormStore(sdb),
-		Roster: rosterStore, Returns: sqlite.NewReturnStore(sdb), Reviews: sqlite.NewReviewStore(sdb),
-		Attempts: ledger, Waves: sqlite.NewWaveStore(sdb),
-	}))
-	defer srv.Close()
-	if _, err := rosterStore.Upload(ctx, []*survey.Respondent{
+	cen := startCentre(t, "", nil, []*survey.Respondent{
 		{RosterID: "R1", Name: "Dimas", BatchID: "B1", Regency: "6474"},
 		{RosterID: "R2", Name: "Sari", BatchID: "B1", Regency: "6474"},
 		{RosterID: "R3", Name: "Budi", BatchID: "B2", Regency: "6472"},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
+	users, rosterStore, ledger := cen.users, cen.roster, cen.attempts
 	for _, name := range []string{"ani", "eko"} {
 		if _, _, err := users.CreateUser(ctx, name, survey.RoleEnumerator); err != nil {
 			t.Fatal(err)
@@ -56,7 +37,7 @@ func TestTUITracing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sri := startLaptop(t, srv.URL, users, "sri", survey.RoleSupervisor)
+	sri := startLaptop(t, cen.url, users, "sri", survey.RoleSupervisor)
 	sri.waitFor("Tracing: progress, assignments")
 	sri.press("0")
 	// ani: 3 assigned, 3 attempts (all today), 2 contacts (the call-back request and the
