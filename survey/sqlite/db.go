@@ -373,6 +373,10 @@ func parseTime(s string) (time.Time, error) {
 // errFull is the domain error of a full disk: the write failed and nothing of it was kept.
 var errFull = &survey.Error{Code: survey.EFULL, Message: "The disk is full: free some disk space, then try again. Everything saved before is kept."}
 
+// immutableAbort is what the outbox's triggers (migration/001_initial.sql, 007_purge.sql)
+// raise when something tries to change or delete a finalized revision.
+const immutableAbort = "finalized revision is immutable"
+
 // translate turns SQLite constraint errors and a full disk into domain errors and leaves
 // others alone. The original error stays in the chain.
 func translate(err error) error {
@@ -395,7 +399,11 @@ func translate(err error) error {
 	case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY:
 		return &survey.Error{Code: survey.ENOTFOUND, Message: "What it refers to does not exist."}
 	case sqlite3lib.SQLITE_CONSTRAINT_TRIGGER:
-		return &survey.Error{Code: survey.ECONFLICT, Message: "A finalized revision cannot be changed."}
+		// Only the outbox's own triggers speak of a finalized revision; any other
+		// trigger's abort keeps its text.
+		if strings.Contains(se.Error(), immutableAbort) {
+			return &survey.Error{Code: survey.ECONFLICT, Message: "A finalized revision cannot be changed."}
+		}
 	case sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
 		return &survey.Error{Code: survey.EINVALID, Message: "The value breaks a rule of the store."}
 	}

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -428,4 +429,33 @@ func TestCreateFinalized(t *testing.T) {
 	}
 	_, err = s.CreateFinalized(ctx, &survey.Interview{Enumerator: "ani"}, nil)
 	wantCode(t, err, survey.EINVALID)
+}
+
+// TestTriggerAbortKeepsItsText: only the outbox triggers' abort says a finalized revision
+// cannot be changed; another trigger's abort reaches the caller with its own text.
+func TestTriggerAbortKeepsItsText(t *testing.T) {
+	ctx := context.Background()
+	db, s, _ := newStores(t)
+	iv := create(t, s, "")
+	if _, err := finalize(ctx, s, iv.ID); err != nil {
+		t.Fatal(err)
+	}
+	err := sqlite.ExecForTest(ctx, db, `DELETE FROM outbox`)
+	if survey.ErrorCode(err) != survey.ECONFLICT || survey.ErrorMessage(err) != "A finalized revision cannot be changed." {
+		t.Errorf("deleting a finalized revision: %v, want the finalized revision's conflict", err)
+	}
+	if err := sqlite.ExecForTest(ctx, db, `CREATE TRIGGER frozen_roster BEFORE INSERT ON respondents
+		BEGIN SELECT RAISE(ABORT, 'the roster is frozen for the wave'); END`); err != nil {
+		t.Fatal(err)
+	}
+	err = sqlite.ExecForTest(ctx, db, `INSERT INTO respondents (roster_id, name) VALUES ('R9', 'Sari')`)
+	if err == nil {
+		t.Fatal("the trigger did not abort the insert")
+	}
+	if !strings.Contains(err.Error(), "the roster is frozen for the wave") || strings.Contains(err.Error(), "finalized revision") {
+		t.Errorf("another trigger's abort: %q, want its own text", err)
+	}
+	if survey.ErrorCode(err) == survey.ECONFLICT {
+		t.Errorf("another trigger's abort became a conflict: %v", err)
+	}
 }
