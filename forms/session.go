@@ -52,8 +52,10 @@ type Session struct {
 	// zoneFromStart is set when Options gave no Location: a restored interview then takes
 	// the zone its start was written in.
 	zoneFromStart bool
-	// slab holds the items not yet handed out while the session's first tree is built.
+	// slab holds the items not yet handed out while the session's first tree is built, and
+	// kids the room for their lists of children.
 	slab []item
+	kids []*item
 }
 
 // item is one node in one repeat instance: the session's copy of the form tree.
@@ -128,13 +130,14 @@ func newSession(f *Form, opt Options) *Session {
 	// cut from one allocation each. A list grows out of its window (into an allocation of
 	// its own) when a repeat instance adds to it.
 	s.slab = make([]item, len(f.Nodes))
+	s.kids = make([]*item, 0, len(f.Nodes))
 	lists := make([]*item, len(f.Nodes))
 	for i := range s.items {
 		s.items[i] = lists[i : i : i+1]
 	}
 	s.root = &item{node: f.Root, selfRel: true}
 	s.build(s.root, f.Root, false)
-	s.slab = nil
+	s.slab, s.kids = nil, nil
 	for name, v := range opt.Prefill {
 		if it := s.lookup(name); it != nil {
 			it.value = v
@@ -164,6 +167,10 @@ func newUUID() string {
 // build creates the items below parent for the children of node n, with their metadata
 // values and, when defaults is set, their defaults.
 func (s *Session) build(parent *item, n *Node, defaults bool) {
+	if k := len(n.Children); parent.children == nil && k > 0 && k <= cap(s.kids)-len(s.kids) {
+		// A group's or an instance's children are its node's: room for exactly that many.
+		parent.children, s.kids = s.kids[len(s.kids):len(s.kids):len(s.kids)+k], s.kids[:len(s.kids)+k]
+	}
 	for _, c := range n.Children {
 		var it *item
 		if len(s.slab) > 0 {
