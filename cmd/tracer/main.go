@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -22,7 +23,10 @@ func main() {
 	defer stop()
 
 	m := NewMain()
-	if err := m.Run(ctx, os.Args[1:]); err != nil {
+	stopProfile := startCPUProfile(m.Stderr)
+	err := m.Run(ctx, os.Args[1:])
+	stopProfile()
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(2)
 		}
@@ -31,6 +35,32 @@ func main() {
 			fmt.Fprintln(m.Stderr, "tracer:", printable(message(err)))
 		}
 		os.Exit(exitCode(err))
+	}
+}
+
+// startCPUProfile writes a CPU profile of the whole command to the file named by
+// $TRACER_CPUPROFILE, when set (for `go tool pprof`; docs/BENCHMARKS.md). It returns the
+// function that ends the profile.
+func startCPUProfile(stderr io.Writer) (stop func()) {
+	path := os.Getenv("TRACER_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		if err = pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tracer: TRACER_CPUPROFILE:", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintln(stderr, "tracer: TRACER_CPUPROFILE:", err)
+		}
 	}
 }
 
