@@ -74,11 +74,14 @@ type Main struct {
 	// SetMemoryLimit sets the process's Go heap soft limit (debug.SetMemoryLimit); nil
 	// leaves it alone, as tests that share one process do.
 	SetMemoryLimit func(int64) int64
+	// SetGCPercent sets the Go garbage collector's target percentage (debug.SetGCPercent);
+	// nil leaves it alone, as tests that share one process do.
+	SetGCPercent func(int) int
 }
 
 // NewMain returns a Main wired to the process's standard streams and environment.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, SetMemoryLimit: debug.SetMemoryLimit}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, SetMemoryLimit: debug.SetMemoryLimit, SetGCPercent: debug.SetGCPercent}
 }
 
 // Run dispatches on the first argument to a subcommand; with no subcommand it starts the TUI.
