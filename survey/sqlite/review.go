@@ -463,11 +463,14 @@ func recordsQuery(f survey.RecordFilter, withRoster bool) (string, []any, error)
 	case survey.RevisionsApproved, "":
 		q = `SELECT ` + cols + ` FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision` + join + ` WHERE 1 = 1`
 	case survey.RevisionsLatest:
-		// Read in sequence order with the primary key telling whether a later revision
-		// exists: no sort of every body (a join with the latest revisions made SQLite
-		// sort all rows, bodies included, in a temporary B-tree).
-		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE NOT EXISTS (SELECT 1 FROM submissions x
-			WHERE x.interview_id = s.interview_id AND x.revision > s.revision)`
+		// Read in sequence order, leaving out the revisions that have a later one: SQLite
+		// lists those first in one walk of the primary key's index (each interview's
+		// revisions side by side) and looks each row up in that list, where asking the
+		// primary key for every row read a page at random; no sort of every body (a join
+		// with the latest revisions made SQLite sort all rows, bodies included, in a
+		// temporary B-tree).
+		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE s.rowid NOT IN (SELECT x.rowid FROM submissions x
+			JOIN submissions y ON y.interview_id = x.interview_id AND y.revision > x.revision)`
 	case survey.RevisionsAll:
 		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
 	default:

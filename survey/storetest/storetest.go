@@ -67,6 +67,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"ReviewStateMachine", testReviewStateMachine},
 		{"ReviewsOfOneBatch", testReviewsOfOneBatch},
 		{"RosterRecords", testRosterRecords},
+		{"LatestRecords", testLatestRecords},
 		{"Attempts", testAttempts},
 		{"RosterUpdates", testRosterUpdates},
 		{"Links", testLinks},
