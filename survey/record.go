@@ -151,7 +151,7 @@ func (rr *RecordReader) Decode(b []byte) (*Record, error) {
 
 // decodeRecord parses b into r; base and answers are decodeRecordJSONShared's.
 func decodeRecord(r *Record, b []byte, base string, answers map[string]string) error {
-	v, ok := decodeRecordJSONShared(b, base, answers)
+	v, plain, ok := decodeRecordJSONShared(b, base, answers)
 	if !ok { // what the fast decoder leaves is read by encoding/json, from scratch
 		v = recordJSON{}
 		dec := json.NewDecoder(bytes.NewReader(b))
@@ -160,12 +160,13 @@ func decodeRecord(r *Record, b []byte, base string, answers map[string]string) e
 			return Errorf(EINVALID, "Malformed record: %v.", err)
 		}
 	}
-	return v.record(r, nil)
+	return v.record(r, nil, plain)
 }
 
 // record checks v, a decoded record, and fills r. When answers is not nil it holds the
-// answers (v.Answers is then ignored), and r.Answers is left nil.
-func (v *recordJSON) record(r *Record, answers []Answer) error {
+// answers (v.Answers is then ignored), and r.Answers is left nil. plainPaths says the
+// decoder saw every answer path to be printable ASCII: they are not checked again.
+func (v *recordJSON) record(r *Record, answers []Answer, plainPaths bool) error {
 	started, err1 := time.Parse(time.RFC3339Nano, v.StartedAt)
 	finalized, err2 := time.Parse(time.RFC3339Nano, v.FinalizedAt)
 	if err1 != nil || err2 != nil {
@@ -187,21 +188,23 @@ func (v *recordJSON) record(r *Record, answers []Answer) error {
 		}
 		return nil
 	}
-	if answers != nil {
+	switch {
+	case plainPaths:
+	case answers != nil:
 		for _, a := range answers {
 			if err := hidden(a.Path); err != nil {
 				return err
 			}
 		}
-	} else {
+	default:
 		for path := range v.Answers {
 			if err := hidden(path); err != nil {
 				return err
 			}
 		}
-		if v.Answers == nil {
-			v.Answers = map[string]string{}
-		}
+	}
+	if answers == nil && v.Answers == nil {
+		v.Answers = map[string]string{}
 	}
 	*r = Record{
 		ID: v.ID, Revision: v.Revision, FormID: v.FormID, FormVersion: v.FormVersion,
@@ -228,7 +231,7 @@ func DecodeCanonical(b []byte) (r *Record, answers []Answer, canonical bool, err
 	list := make([]Answer, 0, 80)
 	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, base: string(b), list: &list}
 	if v, ok := d.record(); ok && !d.unsorted {
-		if err := v.record(r, list); err != nil {
+		if err := v.record(r, list, !d.oddPath); err != nil {
 			return nil, nil, false, err
 		}
 		w := recordJSON{

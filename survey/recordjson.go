@@ -18,16 +18,19 @@ import (
 // Every string is its own copy, never a slice of a larger one, so that a value kept
 // from a record does not keep the whole record in memory.
 func decodeRecordJSON(b []byte) (v recordJSON, ok bool) {
-	return decodeRecordJSONShared(b, "", nil)
+	v, _, ok = decodeRecordJSONShared(b, "", nil)
+	return v, ok
 }
 
 // decodeRecordJSONShared is decodeRecordJSON, with two savings for a reader of many records
 // that keeps none of them: when base is string(b), every unescaped string is a slice of it
 // instead of its own copy; when answers is not nil, it is cleared and filled instead of a
-// new map.
-func decodeRecordJSONShared(b []byte, base string, answers map[string]string) (v recordJSON, ok bool) {
+// new map. plainPaths reports that every answer path was printable ASCII written without
+// an escape, so that none of them can hold a hidden character (HasHidden).
+func decodeRecordJSONShared(b []byte, base string, answers map[string]string) (v recordJSON, plainPaths, ok bool) {
 	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, base: base, reuse: answers}
-	return d.record()
+	v, ok = d.record()
+	return v, ok && !d.oddPath, ok
 }
 
 // record reads the whole of d.Buf as a record.
@@ -85,6 +88,9 @@ type recordDecoder struct {
 	// unsorted is then set when a path does not sort after the one before it.
 	list     *[]Answer
 	unsorted bool
+	// plain tells whether the last string read was printable ASCII without an escape;
+	// oddPath is set once an answer path was not.
+	plain, oddPath bool
 }
 
 // object reads the top-level object, calling field after each key and its colon; field
@@ -143,13 +149,17 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 	}
 	for {
 		var k, v string
-		if !d.str(&k) || !d.Next(':') || !d.str(&v) {
+		if !d.str(&k) {
 			return false
 		}
-		if _, dup := out[k]; dup {
+		d.oddPath = d.oddPath || !d.plain
+		if !d.Next(':') || !d.str(&v) {
 			return false
 		}
-		out[k] = v
+		n := len(out)
+		if out[k] = v; len(out) == n { // a path met before
+			return false
+		}
 		if d.Next('}') {
 			return true
 		}
@@ -169,7 +179,11 @@ func (d *recordDecoder) answerList() bool {
 	defer func() { *d.list = out }()
 	for {
 		var k, v string
-		if !d.str(&k) || !d.Next(':') || !d.str(&v) {
+		if !d.str(&k) {
+			return false
+		}
+		d.oddPath = d.oddPath || !d.plain
+		if !d.Next(':') || !d.str(&v) {
 			return false
 		}
 		if len(out) > 0 && k <= out[len(out)-1].Path {
@@ -186,13 +200,14 @@ func (d *recordDecoder) answerList() bool {
 }
 
 // str reads a JSON string. A control byte, a byte that is not UTF-8 or a
-// surrogate escape fails.
+// surrogate escape fails. It sets d.plain.
 func (d *recordDecoder) str(out *string) bool {
+	d.plain = false
 	if !d.Next('"') {
 		return false
 	}
 	start := d.Pos
-	ascii := true
+	ascii := true // and no DEL
 	for d.Pos < len(d.Buf) {
 		c := d.Buf[d.Pos]
 		switch {
@@ -202,6 +217,7 @@ func (d *recordDecoder) str(out *string) bool {
 			if !ascii && !utf8.Valid(s) {
 				return false
 			}
+			d.plain = ascii
 			if d.base != "" {
 				*out = d.base[start : d.Pos-1]
 			} else {
@@ -212,7 +228,7 @@ func (d *recordDecoder) str(out *string) bool {
 			return d.escaped(start, out)
 		case c < 0x20:
 			return false
-		case c >= utf8.RuneSelf:
+		case c >= 0x7f:
 			ascii = false
 		}
 		d.Pos++

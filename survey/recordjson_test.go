@@ -121,7 +121,50 @@ func FuzzDecodeRecordJSON(f *testing.F) {
 		if diff := cmp.Diff(slow, fast); diff != "" {
 			t.Fatalf("decoders differ on %q (-encoding/json +fast):\n%s", b, diff)
 		}
+		// Paths the decoder calls plain are not checked again: none may hide anything.
+		if _, plain, _ := decodeRecordJSONShared(b, "", nil); plain {
+			for p := range fast.Answers {
+				if HasHidden(p) {
+					t.Fatalf("path %q of %q called plain", p, b)
+				}
+			}
+		}
 	})
+}
+
+// TestHiddenAnswerPath checks that every decoder refuses an answer path with a hidden
+// character however it is written (raw, escaped, in a record of sorted or unsorted paths),
+// though the fast decoder skips the check for paths it saw to be printable ASCII.
+func TestHiddenAnswerPath(t *testing.T) {
+	for _, path := range []string{`a\u0007`, `a\n`, "a\u007f", "a\x7f", `a\u200b`, "a\u200b", `a\u202e`} {
+		for _, order := range []string{"sorted", "unsorted"} {
+			answers := `"` + path + `":"1","b":"2"`
+			if order == "unsorted" {
+				answers = `"b":"2","` + path + `":"1"`
+			}
+			b := []byte(`{"answers":{` + answers + `},"id":"x","revision":1,"started_at":"2026-11-22T02:30:00Z","finalized_at":"2026-11-22T02:30:00Z"}`)
+			if _, plain, ok := decodeRecordJSONShared(b, "", nil); ok && plain {
+				t.Errorf("%s %q: called plain", order, b)
+			}
+			if _, err := DecodeRecord(b); ErrorCode(err) != EINVALID {
+				t.Errorf("DecodeRecord %s %q: %v, want EINVALID", order, b, err)
+			}
+			var rr RecordReader
+			if _, err := rr.Decode(b); ErrorCode(err) != EINVALID {
+				t.Errorf("RecordReader %s %q: %v, want EINVALID", order, b, err)
+			}
+			if _, _, _, err := DecodeCanonical(b); ErrorCode(err) != EINVALID {
+				t.Errorf("DecodeCanonical %s %q: %v, want EINVALID", order, b, err)
+			}
+		}
+	}
+	b := []byte(`{"answers":{"a b/~c":"\u0007"},"id":"x","revision":1,"started_at":"2026-11-22T02:30:00Z","finalized_at":"2026-11-22T02:30:00Z"}`)
+	if _, plain, ok := decodeRecordJSONShared(b, "", nil); !ok || !plain {
+		t.Errorf("%q: plain %v, read %v; want both", b, plain, ok)
+	}
+	if r, err := DecodeRecord(b); err != nil || r.Answers["a b/~c"] != "\a" {
+		t.Errorf("a plain path with a control character in its value: %+v %v", r, err)
+	}
 }
 
 // BenchmarkDecodeRecord decodes a canonical record of the built-in form's size (67
