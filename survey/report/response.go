@@ -1,10 +1,15 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"iter"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -151,6 +156,9 @@ type ResponseConfig struct {
 	// Assignments gives the enumerator each roster id is assigned to; an alumnus not
 	// assigned is counted under the enumerator of its latest attempt or interview.
 	Assignments map[string]string
+	// TempDir is where the attempts' and interviews' events go beyond a few MB (the
+	// system's temporary folder when empty).
+	TempDir string
 }
 
 // DispositionCount is one row of the disposition table: how many alumni ended with code.
@@ -262,9 +270,9 @@ type events struct {
 }
 
 // push adds an event to the list whose head is *head.
-func (l *events) push(head *int32, code, who, mode uint32, at time.Time) {
-	l.sec.push(at.Unix())
-	l.nsec.push(int32(at.Nanosecond()))
+func (l *events) push(head *int32, code, who, mode uint32, sec int64, nsec int32) {
+	l.sec.push(sec)
+	l.nsec.push(nsec)
 	l.code.push(code)
 	l.who.push(who)
 	if l.withMode {
@@ -285,25 +293,101 @@ func (l *events) indexes(dst []int32, h int32) []int32 {
 	return dst
 }
 
+// eventLog holds the disposition events of the alumni as they come, eventSize bytes each:
+// in memory up to responseSpill bytes, then in a temporary file. The events are read back
+// a slice of the roster's rows at a time, so that at most about responseSpill bytes of
+// them are held at once whatever the number of attempts and interviews.
+type eventLog struct {
+	buf []byte
+	f   *os.File
+	dir string
+	n   int // events
+}
+
+// eventSize is an event's size in the log: row, attempt or interview, code, who, mode,
+// seconds and nanoseconds.
+const eventSize = 4 + 1 + 4 + 4 + 4 + 8 + 4
+
+// responseSpill is how many bytes of events the response rates hold in memory.
+var responseSpill = 4 << 20
+
+func (l *eventLog) add(row int32, iv bool, code, who, mode uint32, at time.Time) error {
+	b := binary.LittleEndian.AppendUint32(l.buf, uint32(row))
+	if iv {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	b = binary.LittleEndian.AppendUint32(b, code)
+	b = binary.LittleEndian.AppendUint32(b, who)
+	b = binary.LittleEndian.AppendUint32(b, mode)
+	b = binary.LittleEndian.AppendUint64(b, uint64(at.Unix()))
+	b = binary.LittleEndian.AppendUint32(b, uint32(int32(at.Nanosecond())))
+	l.buf = b
+	l.n++
+	if len(l.buf) < responseSpill {
+		return nil
+	}
+	if l.f == nil {
+		f, err := os.CreateTemp(l.dir, "tracer-response-*")
+		if err != nil {
+			return fmt.Errorf("spill the response rates' events: %w", err)
+		}
+		l.f = f
+	}
+	if _, err := l.f.Write(l.buf); err != nil {
+		return fmt.Errorf("spill the response rates' events: %w", err)
+	}
+	l.buf = l.buf[:0]
+	return nil
+}
+
+// close removes the log's temporary file.
+func (l *eventLog) close() {
+	if l.f != nil {
+		l.f.Close()
+		os.Remove(l.f.Name())
+	}
+}
+
+// read calls fn with each event in the order they came.
+func (l *eventLog) read(fn func(row int32, iv bool, code, who, mode uint32, sec int64, nsec int32)) error {
+	var r io.Reader = bytes.NewReader(l.buf)
+	if l.f != nil {
+		if _, err := l.f.Write(l.buf); err != nil {
+			return fmt.Errorf("spill the response rates' events: %w", err)
+		}
+		l.buf = l.buf[:0]
+		if _, err := l.f.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("read the response rates' events: %w", err)
+		}
+		r = bufio.NewReaderSize(l.f, 1<<16)
+	}
+	var e [eventSize]byte
+	for range l.n {
+		if _, err := io.ReadFull(r, e[:]); err != nil {
+			return fmt.Errorf("read the response rates' events: %w", err)
+		}
+		le := binary.LittleEndian
+		fn(int32(le.Uint32(e[0:])), e[4] == 1, le.Uint32(e[5:]), le.Uint32(e[9:]), le.Uint32(e[13:]), int64(le.Uint64(e[17:])), int32(le.Uint32(e[25:])))
+	}
+	return nil
+}
+
 // ComputeResponseRoster is ComputeResponse over the rows of ro in study's reporting
 // period (Config.InPeriod), the attempts as they stream and one record per interview
-// (the revision that counts) as they stream. Besides the roster it holds 8 bytes per
-// alumnus and under 30 per attempt or interview, never a record. It stops at an error
-// yielded by attempts or records.
+// (the revision that counts) as they stream. Besides the roster it holds 4 bytes per
+// alumnus and a few MB of events, never a record: the events go to a temporary file in
+// cfg.TempDir beyond that and are read back a slice of the roster at a time. It stops at
+// an error yielded by attempts or records.
 func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.Attempt, error], records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
 	if cfg.Threshold == 0 {
 		cfg.Threshold = 5
 	}
 	strs := newDict()
 	n := ro.Len()
-	// Per roster row (the first of its roster id): the heads of its attempts' and
-	// interviews' events. Who saw the alumnus last is found from the events at the end.
-	head, ivHead := make([]int32, n), make([]int32, n)
-	for i := range head {
-		head[i], ivHead[i] = -1, -1
-	}
-	var tried events
-	ivs := events{withMode: true}
+	log := &eventLog{dir: cfg.TempDir}
+	defer log.close()
 	rowOf := func(id string) int32 {
 		if rows := ro.rowsWithID(id); len(rows) > 0 {
 			return rows[0]
@@ -318,7 +402,9 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if r < 0 {
 			continue
 		}
-		tried.push(&head[r], strs.id(a.Outcome), strs.id(a.Enumerator), 0, a.At)
+		if err := log.add(r, false, strs.id(a.Outcome), strs.id(a.Enumerator), 0, a.At); err != nil {
+			return nil, err
+		}
 	}
 	for rec, err := range records {
 		if err != nil {
@@ -339,8 +425,24 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if r < 0 {
 			continue
 		}
-		ivs.push(&ivHead[r], strs.id(code), strs.id(rec.Enumerator), strs.id(AnswerNamed(rec, forms.ModeQuestion)), rec.FinalizedAt)
+		if err := log.add(r, true, strs.id(code), strs.id(rec.Enumerator), strs.id(AnswerNamed(rec, forms.ModeQuestion)), rec.FinalizedAt); err != nil {
+			return nil, err
+		}
 	}
+	// Each alumnus's events are those of the first row of its roster id.
+	first := make([]int32, n)
+	for i := range int32(n) {
+		first[i] = -1
+		if ro.inPeriod(study, i) {
+			first[i] = rowOf(ro.ids.str(i))
+		}
+	}
+	// The rows [lo, hi) of one slice: the heads of their attempts' and interviews' events
+	// (at r-lo), linked newest first.
+	var lo, hi int32
+	var head, ivHead []int32
+	var tried, ivs events
+
 	var idx []int32
 	// list returns the events of a list in the order they came.
 	list := func(dst []survey.DispositionEvent, l *events, h int32) []survey.DispositionEvent {
@@ -360,7 +462,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		for _, l := range []struct {
 			ev *events
 			h  int32
-		}{{&tried, head[r]}, {&ivs, ivHead[r]}} {
+		}{{&tried, head[r-lo]}, {&ivs, ivHead[r-lo]}} {
 			idx = l.ev.indexes(idx, l.h)
 			for _, i := range idx {
 				w := *l.ev.who.at(i)
@@ -385,51 +487,76 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		cells[i] = map[string]*Outcomes{}
 	}
 	var evs, ivEvs []survey.DispositionEvent
-	for i := range int32(n) {
-		if !ro.inPeriod(study, i) {
-			continue
+	// The rows in slices of equal width, as many as the events take of responseSpill: with
+	// the events spread over the roster, each slice's take about responseSpill bytes.
+	parts := 1 + int32(log.n*eventSize/responseSpill)
+	width := max(1, (int32(n)+parts-1)/parts)
+	for lo = 0; lo < int32(n); lo += width {
+		hi = min(lo+width, int32(n))
+		head, ivHead = make([]int32, hi-lo), make([]int32, hi-lo)
+		for i := range head {
+			head[i], ivHead[i] = -1, -1
 		}
-		rid := ro.ids.str(i)
-		r := rowOf(rid)
-		evs, ivEvs = list(evs, &tried, head[r]), list(ivEvs, &ivs, ivHead[r])
-		final := survey.AlumnusDisposition(evs, ivEvs)
-		d, _ := survey.LookupDisposition(final)
-		finalCount[final]++
-		if d.Class == survey.ClassComplete || d.Class == survey.ClassPartial {
-			// the newest interview with the final code (the last of equal times) says the mode
-			var mode string
-			var at time.Time
-			found := false
-			idx = ivs.indexes(idx, ivHead[r])
-			for _, k := range idx {
-				if strs.strs[*ivs.code.at(k)] == final && (!found || !ivs.at(k).Before(at)) {
-					mode, at, found = strs.strs[*ivs.mode.at(k)], ivs.at(k), true
+		tried, ivs = events{}, events{withMode: true}
+		err := log.read(func(row int32, iv bool, code, who, mode uint32, sec int64, nsec int32) {
+			if row < lo || row >= hi {
+				return
+			}
+			if iv {
+				ivs.push(&ivHead[row-lo], code, who, mode, sec, nsec)
+			} else {
+				tried.push(&head[row-lo], code, who, mode, sec, nsec)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i := range int32(n) {
+			r := first[i]
+			if r < lo || r >= hi {
+				continue
+			}
+			rid := ro.ids.str(i)
+			evs, ivEvs = list(evs, &tried, head[r-lo]), list(ivEvs, &ivs, ivHead[r-lo])
+			final := survey.AlumnusDisposition(evs, ivEvs)
+			d, _ := survey.LookupDisposition(final)
+			finalCount[final]++
+			if d.Class == survey.ClassComplete || d.Class == survey.ClassPartial {
+				// the newest interview with the final code (the last of equal times) says the mode
+				var mode string
+				var at time.Time
+				found := false
+				idx = ivs.indexes(idx, ivHead[r-lo])
+				for _, k := range idx {
+					if strs.strs[*ivs.code.at(k)] == final && (!found || !ivs.at(k).Before(at)) {
+						mode, at, found = strs.strs[*ivs.mode.at(k)], ivs.at(k), true
+					}
+				}
+				mc := modes[mode]
+				if mc == nil {
+					mc = &ModeCount{Mode: mode}
+					modes[mode] = mc
+				}
+				if d.Class == survey.ClassComplete {
+					mc.Completes++
+				} else {
+					mc.Partials++
 				}
 			}
-			mc := modes[mode]
-			if mc == nil {
-				mc = &ModeCount{Mode: mode}
-				modes[mode] = mc
+			total.Add(d.Class)
+			enum := cfg.Assignments[rid]
+			if enum == "" {
+				enum = lastSeen(r)
 			}
-			if d.Class == survey.ClassComplete {
-				mc.Completes++
-			} else {
-				mc.Partials++
+			a := ro.row(i)
+			for k, v := range []string{a.kejuruan, a.batch, a.funding, a.sex, a.regency, enum} {
+				o := cells[k][v]
+				if o == nil {
+					o = &Outcomes{}
+					cells[k][v] = o
+				}
+				o.Add(d.Class)
 			}
-		}
-		total.Add(d.Class)
-		enum := cfg.Assignments[rid]
-		if enum == "" {
-			enum = lastSeen(r)
-		}
-		a := ro.row(i)
-		for k, v := range []string{a.kejuruan, a.batch, a.funding, a.sex, a.regency, enum} {
-			o := cells[k][v]
-			if o == nil {
-				o = &Outcomes{}
-				cells[k][v] = o
-			}
-			o.Add(d.Class)
 		}
 	}
 	res.E, res.EEstimated = cfg.E, false

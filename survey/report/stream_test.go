@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -123,5 +124,60 @@ func TestComputeResponseRosterStreams(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("streamed response rates differ (-ComputeResponse +streamed):\n%s", d)
+	}
+}
+
+// TestComputeResponseRosterSpilled checks that the response rates are the same when their
+// events go to a temporary file and are read back a few rows at a time: attempts and
+// interviews of one alumnus in different slices of the stream, ties in time, enumerators
+// and modes.
+func TestComputeResponseRosterSpilled(t *testing.T) {
+	rows := rosterRows()
+	t0 := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+	var attempts []*survey.Attempt
+	for i := range 60 {
+		attempts = append(attempts, &survey.Attempt{RosterID: rows[(i*7)%len(rows)].RosterID, At: t0.Add(time.Duration(i%4) * time.Hour),
+			Enumerator: []string{"ani", "budi", "", "citra"}[i%4], Outcome: []string{"2.22", "2.11", "3.13", "4.10", "1.1", "3.31"}[i%6]})
+	}
+	stream := func(yield func(*survey.Attempt, error) bool) {
+		for _, a := range attempts {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
+	cfg := report.ResponseConfig{E: -1, Assignments: map[string]string{"P20": "citra"}, TempDir: t.TempDir()}
+	want, err := report.ComputeResponseRoster(report.RosterOf(rows), report.Config{}, stream, seq(highest(records())), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Total.Outcomes.I == 0 || want.Total.Outcomes.R == 0 || want.Total.Outcomes.NE == 0 || len(want.Modes) == 0 {
+		t.Fatalf("outcomes %+v, modes %+v: the data should give completes, refusals, not eligible and modes", want.Total.Outcomes, want.Modes)
+	}
+	old := *report.ResponseSpill
+	defer func() { *report.ResponseSpill = old }()
+	*report.ResponseSpill = 100 // three events: the rest in a file, read back a few rows at a time
+	spilled := false
+	recs := func(yield func(*survey.Record, error) bool) {
+		for r, err := range seq(highest(records())) {
+			if !yield(r, err) {
+				return
+			}
+		}
+		files, _ := os.ReadDir(cfg.TempDir)
+		spilled = len(files) > 0
+	}
+	got, err := report.ComputeResponseRoster(report.RosterOf(rows), report.Config{}, stream, recs, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !spilled {
+		t.Fatal("the events were not spilled to a file")
+	}
+	if files, _ := os.ReadDir(cfg.TempDir); len(files) > 0 {
+		t.Errorf("left behind: %v", files)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("spilled response rates differ (-in memory +spilled):\n%s", d)
 	}
 }
