@@ -456,8 +456,10 @@ type acc struct {
 	entry, entryDen, promoters, detractors, npsDen   int
 	satSum                                           [4]float64
 	satTop, satDen                                   [4]int
-	ts, incA, incW, incSE                            []float64
-	keepValues                                       bool
+	// ts, incA, incW and incSE are the members whose months to the first job and
+	// incomes the medians read (engine.values), 4 bytes each instead of the value's 8.
+	ts, incA, incW, incSE []int32
+	keepValues            bool
 }
 
 // add counts member p, weighted w.
@@ -536,7 +538,7 @@ func (c *acc) add(e *engine, p int32, w float64) {
 		}
 		c.nt++
 		if c.keepValues {
-			c.ts = append(c.ts, t)
+			c.ts = append(c.ts, p)
 		}
 	}
 	if c.within == nil {
@@ -574,12 +576,12 @@ func (c *acc) add(e *engine, p int32, w float64) {
 			}
 		}
 		if !math.IsNaN(s.income) && c.keepValues {
-			c.incA = append(c.incA, s.income)
+			c.incA = append(c.incA, p)
 			if s.has(fW) {
-				c.incW = append(c.incW, s.income)
+				c.incW = append(c.incW, p)
 			}
 			if s.has(fSE) {
-				c.incSE = append(c.incSE, s.income)
+				c.incSE = append(c.incSE, p)
 			}
 		}
 	}
@@ -632,9 +634,28 @@ func (c *acc) add(e *engine, p int32, w float64) {
 	}
 }
 
-// cell returns the cell's indicators in report order; its medians come from the values
-// kept (keepValues).
-func (c *acc) cell(key string, cfg Config) Cell {
+// values returns the months to the first job (0 for a job at completion) of members ps
+// when firstJob, else their incomes.
+func (e *engine) values(ps []int32, firstJob bool) []float64 {
+	xs := make([]float64, len(ps))
+	for i, p := range ps {
+		s := e.answers.at(e.members[p].ans)
+		if !firstJob {
+			xs[i] = s.income
+			continue
+		}
+		t := s.firstJob
+		if t <= 0 {
+			t = 0
+		}
+		xs[i] = t
+	}
+	return xs
+}
+
+// cell returns the cell's indicators in report order; its medians come from the members
+// kept (keepValues), whose values are read from e one median at a time.
+func (c *acc) cell(e *engine, key string, cfg Config) Cell {
 	out := Cell{Key: key, N: c.n}
 	n := &out.N
 	add := func(v Value) { out.Values = append(out.Values, v) }
@@ -662,7 +683,7 @@ func (c *acc) cell(key string, cfg Config) Cell {
 	add(rate("overseas_absorbed", n.O, n.A))
 	add(rate("unemployment", n.U, n.A+n.U))
 	add(rate("neet", neet(n), n.S))
-	add(median("first_job_months", c.ts))
+	add(median("first_job_months", e.values(c.ts, true)))
 	add(rate("employed_at_completion", c.atCompletion, c.nt))
 	for i, k := range cfg.Windows {
 		var w [2]int
@@ -675,9 +696,9 @@ func (c *acc) cell(key string, cfg Config) Cell {
 	add(rate("job_match_top3", c.match123, c.matchDen))
 	add(rate("relevant_employment", c.match12, n.S))
 	add(rate("skill_use", c.skill, c.skillDen))
-	add(median("income_median", c.incA))
-	add(median("income_median_wage", c.incW))
-	add(median("income_median_self", c.incSE))
+	add(median("income_median", e.values(c.incA, false)))
+	add(median("income_median_wage", e.values(c.incW, false)))
+	add(median("income_median_self", e.values(c.incSE, false)))
 	add(rate("umk", c.umk, c.umkDen))
 	add(rate("umk_120", c.umk120, c.umkDen))
 	add(rate("formal_contract", c.formal, c.contractDen))
@@ -826,7 +847,7 @@ func (e *engine) report() (*Report, error) {
 	if total == nil {
 		total = &acc{}
 	}
-	rep.Total = total.cell("total", cfg)
+	rep.Total = total.cell(e, "total", cfg)
 	for _, d := range cfg.By {
 		// One breakdown at a time, so only its cells' median values are held.
 		cells := fold(func(m *member) string { return e.attr(m, d, asOf) }, true)
@@ -837,7 +858,8 @@ func (e *engine) report() (*Report, error) {
 		sortKeys(d, keys)
 		b := Breakdown{Dimension: d}
 		for _, k := range keys {
-			c := cells[k].cell(k, cfg)
+			c := cells[k].cell(e, k, cfg)
+			cells[k] = nil // its members' list can go
 			if cfg.Labels != nil {
 				c.Label = cfg.Labels(d, k)
 			}
