@@ -135,7 +135,7 @@ type langChangedMsg struct{ lang string }
 func (c *common) startCmd(resp *survey.Respondent, mode string) tea.Cmd {
 	ctx, cfg := c.ctx, c.cfg
 	formLang := c.formLang()
-	c.hold() // the keys typed until it opens are the interview's
+	c.hold(openedMsg{}) // the keys typed until it opens are the interview's
 	return func() tea.Msg {
 		if resp != nil {
 			// the alumnus's draft of this form; a draft of another form is another interview
@@ -204,7 +204,7 @@ func (c *common) load(ctx context.Context, iv *survey.Interview, resp *survey.Re
 // next revision (survey.InterviewStore.Correct), any other to read.
 func (c *common) openCmd(id string) tea.Cmd {
 	ctx, cfg := c.ctx, c.cfg
-	c.hold() // the keys typed until it opens are the interview's
+	c.hold(openedMsg{}) // the keys typed until it opens are the interview's
 	return func() tea.Msg {
 		iv, err := cfg.Interviews.Get(ctx, id)
 		if err != nil {

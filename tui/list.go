@@ -98,6 +98,7 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.returned {
 			l.filter, l.cursor = indexOf(listStatesStr(), string(survey.StateReturned)), 0
 		}
+		l.c.hold(listMsg{}) // keys typed for the list act on its rows
 		return l.load()
 	case voidedMsg:
 		l.status = l.void.done(msg)

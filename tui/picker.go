@@ -66,7 +66,7 @@ type priorMsg struct {
 func (p *pickerScreen) priorCmd(resp *survey.Respondent) tea.Cmd {
 	ctx, cfg := p.c.ctx, p.c.cfg
 	year := cfg.Now().Year()
-	p.c.hold() // the keys typed until the interview opens are its
+	p.c.hold(priorMsg{}) // the keys typed until the interview opens are its
 	return func() tea.Msg {
 		ivs, err := cfg.Interviews.List(ctx, survey.InterviewFilter{RespondentID: resp.RosterID, Limit: 50})
 		if err != nil {

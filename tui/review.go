@@ -81,7 +81,7 @@ func (r *reviewScreen) finalizeCmd() tea.Cmd {
 	iv := r.ses
 	final := iv.sess.Final()
 	id, store := iv.iv.ID, r.c.cfg.Interviews
-	r.c.hold() // the keys typed until home shows are home's
+	r.c.hold(finalizedMsg{}) // the keys typed until home shows are home's
 	iv.saved = map[string]string{}
 	for _, a := range final {
 		iv.saved[a.Path] = a.Value

@@ -331,7 +331,7 @@ func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 // Update handles the window size, the background colour, global keys and navigation, and
 // passes the rest to the screen on show. Keys typed while a screen opens wait for it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if m.c.holding() && arrives(msg) {
+	if m.c.arrives(msg) {
 		return m, m.arrive(msg)
 	}
 	return m.update(msg)
@@ -451,6 +451,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case goDetailMsg:
 		d := newDetailScreen(m.c, msg.id)
 		m.open(screenDetail, d)
+		m.c.hold(detailMsg{}) // keys typed for it act once it is loaded
 		return m, d.load()
 	case queueMsg:
 		return m, m.to(screenQueue, msg)

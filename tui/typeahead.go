@@ -1,6 +1,10 @@
 package tui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	"reflect"
+
+	tea "charm.land/bubbletea/v2"
+)
 
 // maxTypeahead is the most keys held while a screen opens. A burst longer than this is
 // dropped whole: a part of it could record an answer cut short.
@@ -8,18 +12,21 @@ const maxTypeahead = 64
 
 // typeahead holds the keys typed while the screen they are meant for is being opened by a
 // command: the interview being created or loaded after Enter on the picker or the list,
-// the next screen after a navigation key, home after finalizing. The runtime delivers a
-// command's message after keys already typed, so without it those keys would reach the
-// screen being left (which ignores them while busy, or worse, acts on them).
+// the next screen after a navigation key, home after finalizing, the rows of the list, the
+// review queue and an interview to review. The runtime delivers a command's message after
+// keys already typed, so without it those keys would reach the screen being left (which
+// ignores them while busy, or worse, acts on them) or a screen with nothing on it yet.
 type typeahead struct {
-	on   bool
+	on bool
+	// want is the type of the message that ends the hold.
+	want reflect.Type
 	keys []tea.KeyPressMsg
 	// lost is set when more than maxTypeahead keys came: none is delivered.
 	lost bool
 }
 
-// hold starts holding keys until the screen on its way arrives (arrives).
-func (c *common) hold() { c.ahead.on = true }
+// hold starts holding keys until a message of the type of until arrives (arrive).
+func (c *common) hold(until tea.Msg) { c.ahead.on, c.ahead.want = true, reflect.TypeOf(until) }
 
 // holding reports whether keys are held.
 func (c *common) holding() bool { return c.ahead.on }
@@ -39,20 +46,15 @@ func (c *common) holdKey(k tea.KeyPressMsg) {
 // navigate returns a command that shows another screen and holds the keys typed until it
 // shows, for it.
 func (c *common) navigate(msg tea.Msg) tea.Cmd {
-	c.hold()
+	c.hold(msg)
 	return send(msg)
 }
 
-// arrives reports whether msg ends a hold: a screen shown, an interview opened (or not),
-// the answer that asks before an interview opens, the outcome of finalizing.
-func arrives(msg tea.Msg) bool {
-	switch msg.(type) {
-	case goHomeMsg, goPickerMsg, goListMsg, goSettingsMsg, goSyncMsg, goJumpMsg, goReviewMsg, goInterviewMsg,
-		goQueueMsg, goCoverageMsg, goDetailMsg, goTracingMsg, goLinksMsg, goFormsMsg, goCallsMsg, goUpdatesMsg,
-		goRefusedMsg, openedMsg, priorMsg, finalizedMsg:
-		return true
-	}
-	return false
+// arrives reports whether msg ends the hold: the screen on its way, the interview opened
+// (or not), the answer that asks before an interview opens, the outcome of finalizing, the
+// rows a screen waited for.
+func (c *common) arrives(msg tea.Msg) bool {
+	return c.ahead.on && reflect.TypeOf(msg) == c.ahead.want
 }
 
 // arrive handles a message that ends a hold, then gives the held keys to the screen now on
@@ -94,6 +96,12 @@ func (m *Model) expected(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case openedMsg:
 		return msg.err == nil && (m.screen == screenInterview || m.screen == screenReview)
+	case listMsg:
+		return msg.err == nil
+	case queueMsg:
+		return msg.err == nil
+	case detailMsg:
+		return msg.err == nil
 	case priorMsg, finalizedMsg:
 		return false
 	}

@@ -171,6 +171,24 @@ func TestTypeaheadReachesTheScreenOpening(t *testing.T) {
 	})
 }
 
+// TestTypeaheadWaitsForTheRows: Enter typed at once after the key that opens the list acts
+// on the list's rows once they are read, and opens the draft, as it would on a quick laptop.
+func TestTypeaheadWaitsForTheRows(t *testing.T) {
+	e := newEnv(t, true)
+	draft := &survey.Interview{FormID: e.form.ID, FormVersion: e.form.Version, FormHash: e.form.Hash, Enumerator: "ani", RespondentID: "BTG25-0105"}
+	if err := e.cfg.Interviews.Create(context.Background(), draft); err != nil {
+		t.Fatal(err)
+	}
+	l := runLaggy(t, e, func(msg tea.Msg) bool { _, ok := msg.(listMsg); return ok })
+	l.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home().loaded })
+	l.press("2")
+	rows := l.held()
+	l.press("enter")
+	l.p.Send(letThrough{rows})
+	l.waitFor("the draft open", func(m *Model) bool { return m.screen == screenInterview && m.iv() != nil && m.iv().iv.ID == draft.ID })
+	l.quit()
+}
+
 // TestTypeaheadIsBounded: more keys than the hold keeps are dropped whole, never a part of
 // them; the program takes keys again once the screen shows.
 func TestTypeaheadIsBounded(t *testing.T) {
