@@ -140,7 +140,6 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 	k := q.c.keys
 	switch msg := msg.(type) {
 	case goQueueMsg:
-		q.c.hold(queueMsg{}) // keys typed for the queue act on its rows
 		return q.load()
 	case queueMsg:
 		q.loaded, q.err = true, msg.err

@@ -451,7 +451,6 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case goDetailMsg:
 		d := newDetailScreen(m.c, msg.id)
 		m.open(screenDetail, d)
-		m.c.hold(detailMsg{}) // keys typed for it act once it is loaded
 		return m, d.load()
 	case queueMsg:
 		return m, m.to(screenQueue, msg)

@@ -12,10 +12,13 @@ const maxTypeahead = 64
 
 // typeahead holds the keys typed while the screen they are meant for is being opened by a
 // command: the interview being created or loaded after Enter on the picker or the list,
-// the next screen after a navigation key, home after finalizing, the rows of the list, the
-// review queue and an interview to review. The runtime delivers a command's message after
-// keys already typed, so without it those keys would reach the screen being left (which
-// ignores them while busy, or worse, acts on them) or a screen with nothing on it yet.
+// the next screen after a navigation key, home after finalizing, the rows of the list. The
+// runtime delivers a command's message after keys already typed, so without it those keys
+// would reach the screen being left (which ignores them while busy, or worse, acts on them)
+// or a screen with nothing on it yet. Only what the laptop's own database answers is waited
+// for: the rows of the review queue and an interview under review come from the server,
+// and a slow server would leave every key held, Esc included; keys typed before they come
+// act on the screen as it is (arrows and Enter on nothing do nothing).
 type typeahead struct {
 	on bool
 	// want is the type of the message that ends the hold.
@@ -97,10 +100,6 @@ func (m *Model) expected(msg tea.Msg) bool {
 	case openedMsg:
 		return msg.err == nil && (m.screen == screenInterview || m.screen == screenReview)
 	case listMsg:
-		return msg.err == nil
-	case queueMsg:
-		return msg.err == nil
-	case detailMsg:
 		return msg.err == nil
 	case priorMsg, finalizedMsg:
 		return false
