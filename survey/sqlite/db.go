@@ -29,6 +29,12 @@ const FileName = "tracer.db"
 // pragmas are applied by the driver to every pooled connection, busy_timeout first.
 const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"
 
+// maxConns bounds the connections a DB keeps open, and the pool keeps them all between
+// requests. A write transaction holds one and may take a second to prepare a statement
+// the first time it runs; readers hold one at a time. Only one write transaction runs at
+// once, so the bound leaves ample room.
+const maxConns = 64
+
 //go:embed migration/*.sql
 var migrationFS embed.FS
 
@@ -74,9 +80,6 @@ func WithMaxPages(n int) Option { return func(o *options) { o.maxPages = n } }
 // in clear before stay readable; DB.EncryptInPlace encrypts them. Call it before using the stores.
 func (db *DB) Encrypt(c survey.FieldCipher) { db.cipher = c }
 
-// maxIdleConns is how many open connections the pool keeps between requests.
-const maxIdleConns = 64
-
 // Open opens the database at path, creating it readable and writable by the owner only,
 // checks that WAL, synchronous FULL, foreign keys and the busy timeout are in force, and
 // applies the embedded migrations that have not run yet.
@@ -102,8 +105,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// Keep connections for concurrent requests open between them: opening one costs more
 	// than most queries (the file, the pragmas, the schema, statements prepared again). A
 	// server answering a few dozen laptops at once holds that many; with fewer kept idle,
-	// each burst of requests closed the extra ones and the next opened them again.
-	sqldb.SetMaxIdleConns(maxIdleConns)
+	// each burst of requests closed the extra ones and the next opened them again. Bound
+	// them too: hundreds of laptops syncing at once would otherwise open one each, each
+	// with its own page cache; past the bound a query waits for a connection, which on a
+	// few cores is no slower.
+	sqldb.SetMaxOpenConns(maxConns)
+	sqldb.SetMaxIdleConns(maxConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{db: sqldb, path: path, Now: time.Now, writer: make(chan struct{}, 1)}
 	if err := db.checkPragmas(ctx); err != nil {

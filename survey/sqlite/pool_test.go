@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -41,5 +42,46 @@ func TestPoolKeepsConnections(t *testing.T) {
 	st := db.db.Stats()
 	if st.MaxIdleClosed != 0 || st.Idle != burst {
 		t.Errorf("after a burst of %d: %d idle, %d closed for exceeding the idle limit; want all %d kept", burst, st.Idle, st.MaxIdleClosed, burst)
+	}
+}
+
+// TestPoolBounded holds every connection the pool may open and checks that one more
+// request waits for one to be let go instead of opening another: hundreds of laptops at
+// once must not open hundreds of connections.
+func TestPoolBounded(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conns := make([]*sql.Conn, maxConns)
+	for i := range conns {
+		if conns[i], err = db.db.Conn(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make(chan error, 1)
+	go func() {
+		var n int
+		got <- db.db.QueryRowContext(ctx, `SELECT 1`).Scan(&n)
+	}()
+	for db.db.Stats().WaitCount == 0 {
+		select {
+		case err := <-got:
+			t.Fatalf("a query with %d connections held ran at once (%v): %d open", maxConns, err, db.db.Stats().OpenConnections)
+		default:
+			runtime.Gosched()
+		}
+	}
+	if st := db.db.Stats(); st.OpenConnections != maxConns {
+		t.Fatalf("%d connections open, want %d", st.OpenConnections, maxConns)
+	}
+	conns[0].Close()
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range conns[1:] {
+		c.Close()
 	}
 }
