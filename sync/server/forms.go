@@ -1,8 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 
 	"tracer/forms"
@@ -107,13 +111,86 @@ func (s *Server) publishForm(w http.ResponseWriter, r *http.Request, u *survey.U
 	return nil
 }
 
+// getForm answers one published version with its source. A published version never
+// changes (survey.FormStore), so its answer is encoded once and kept; its ETag is the
+// source's hash, and a request that names it in If-None-Match gets 304 with no body.
 func (s *Server) getForm(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
-	pf, err := s.cfg.Forms.Form(r.Context(), r.PathValue("id"), r.PathValue("version"))
+	k := formKey{r.PathValue("id"), r.PathValue("version")}
+	c, err := s.formFiles.get(r.Context(), s.cfg.Forms, k)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, wire.FormResponse{PublishedForm: pf, Source: pf.Source})
+	h := w.Header()
+	h.Set("ETag", c.etag)
+	h.Set("Cache-Control", "no-cache")
+	if etagMatches(r.Header.Get("If-None-Match"), c.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(c.body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(c.body) // the client is gone if this fails; nothing to do
 	return nil
+}
+
+// maxFormFiles bounds the bytes of encoded form versions a server keeps: past it, a version
+// is read and encoded for each request, as it was before any was kept.
+const maxFormFiles = 32 << 20
+
+// formFiles keeps the encoded answers of GET /api/v1/forms/{id}/{version}.
+type formFiles struct {
+	mu    sync.Mutex
+	files map[formKey]encodedForm
+	size  int
+}
+
+// encodedForm is a published version's answer, encoded, and its ETag.
+type encodedForm struct {
+	body []byte
+	etag string
+}
+
+// get returns the encoded answer for the version k, reading and encoding it once.
+func (c *formFiles) get(ctx context.Context, store survey.FormStore, k formKey) (encodedForm, error) {
+	c.mu.Lock()
+	e, ok := c.files[k]
+	c.mu.Unlock()
+	if ok {
+		return e, nil
+	}
+	pf, err := store.Form(ctx, k.id, k.version)
+	if err != nil {
+		return encodedForm{}, err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(wire.FormResponse{PublishedForm: pf, Source: pf.Source}); err != nil {
+		return encodedForm{}, err
+	}
+	e = encodedForm{body: b.Bytes(), etag: `"` + pf.Hash + `"`}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.files == nil {
+		c.files = map[formKey]encodedForm{}
+	}
+	if _, ok := c.files[k]; !ok && c.size+len(e.body) <= maxFormFiles {
+		c.files[k] = e
+		c.size += len(e.body)
+	}
+	return e, nil
+}
+
+// etagMatches reports whether an If-None-Match header names etag (or is "*").
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) retireForm(w http.ResponseWriter, r *http.Request, u *survey.User) error {

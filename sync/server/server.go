@@ -115,12 +115,14 @@ type Config struct {
 
 // Server is the tracer API as an http.Handler.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	mux     *http.ServeMux
-	forms   *formCache
-	enrolls *limiter
-	offline *offlineEnroll
+	cfg   Config
+	log   *slog.Logger
+	mux   *http.ServeMux
+	forms *formCache
+	// formFiles holds the encoded answers of the published versions asked for.
+	formFiles formFiles
+	enrolls   *limiter
+	offline   *offlineEnroll
 	// decoding holds one token per request with a body being read, decoded and handled;
 	// holding names the accounts that hold one.
 	decoding chan struct{}
