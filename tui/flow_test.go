@@ -144,6 +144,14 @@ func loadPersona(tb testing.TB, name string) map[string]string {
 // pickRespondent goes from home to the interview of the roster id.
 func (pr *program) pickRespondent(id string) {
 	pr.tb.Helper()
+	pr.findRespondent(id)
+	pr.press("enter")
+	pr.waitFor("interview", func(m *Model) bool { return m.screen == screenInterview && m.iv() != nil })
+}
+
+// findRespondent goes from home to the picker showing the roster id first.
+func (pr *program) findRespondent(id string) {
+	pr.tb.Helper()
 	pr.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home().loaded })
 	pr.press("1")
 	pr.waitFor("picker", func(m *Model) bool { return m.screen == screenPicker })
@@ -151,8 +159,6 @@ func (pr *program) pickRespondent(id string) {
 	pr.waitFor("match "+id, func(m *Model) bool {
 		return len(m.picker().matches) > 0 && m.picker().matches[0].Respondent.RosterID == id && m.picker().query.Value() == id
 	})
-	pr.press("enter")
-	pr.waitFor("interview", func(m *Model) bool { return m.screen == screenInterview && m.iv() != nil })
 }
 
 // stopInfo is what the test needs to know about the question on screen.

@@ -70,13 +70,7 @@ func TestTypeaheadReachesTheScreenOpening(t *testing.T) {
 	const id = "BTG25-0105"
 	pickWithLag := func(t *testing.T, e *env, lag func(tea.Msg) bool) *laggy {
 		l := runLaggy(t, e, lag)
-		l.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home().loaded })
-		l.press("1")
-		l.waitFor("picker", func(m *Model) bool { return m.screen == screenPicker })
-		l.typ(id)
-		l.waitFor("match "+id, func(m *Model) bool {
-			return len(m.picker().matches) > 0 && m.picker().matches[0].Respondent.RosterID == id && m.picker().query.Value() == id
-		})
+		l.findRespondent(id)
 		return l
 	}
 	openedLate := func(msg tea.Msg) bool { _, ok := msg.(openedMsg); return ok }
@@ -195,13 +189,7 @@ func TestTypeaheadIsBounded(t *testing.T) {
 	const id = "BTG25-0105"
 	e := newEnv(t, true)
 	l := runLaggy(t, e, func(msg tea.Msg) bool { _, ok := msg.(openedMsg); return ok })
-	l.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home().loaded })
-	l.press("1")
-	l.waitFor("picker", func(m *Model) bool { return m.screen == screenPicker })
-	l.typ(id)
-	l.waitFor("match "+id, func(m *Model) bool {
-		return len(m.picker().matches) > 0 && m.picker().matches[0].Respondent.RosterID == id && m.picker().query.Value() == id
-	})
+	l.findRespondent(id)
 	l.press("enter")
 	opened := l.held()
 	l.press("enter", "1", "enter")

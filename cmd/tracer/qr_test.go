@@ -92,6 +92,21 @@ func scanned(t *testing.T, node, out string) string {
 	return string(dark)
 }
 
+// supervisorCode adds a supervisor account name to the centre in data and returns its
+// enrollment code, for a relay to enroll with.
+func supervisorCode(t *testing.T, data, name string) string {
+	t.Helper()
+	stdout, _, err := runMain(t, data, "user", "add", name, "--role", "supervisor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := regexp.MustCompile(`enrollment code: (\S+)`).FindStringSubmatch(stdout)
+	if code == nil {
+		t.Fatalf("no code in %q", stdout)
+	}
+	return code[1]
+}
+
 // healthy fails t unless a tracer server answers at u.
 func healthy(t *testing.T, u string) {
 	t.Helper()
@@ -129,16 +144,9 @@ func TestServeAndRelayShowQR(t *testing.T) {
 		t.Fatalf("a loopback server printed a code:\n%s", out)
 	}
 
-	stdout, _, err := runMain(t, data, "user", "add", "rina", "--role", "supervisor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := regexp.MustCompile(`enrollment code: (\S+)`).FindStringSubmatch(stdout)
-	if code == nil {
-		t.Fatalf("no code in %q", stdout)
-	}
+	code := supervisorCode(t, data, "rina")
 	relay, out := startTracer(t, []string{"TRACER_PIN=" + testPIN}, "serve", "--relay", "http://127.0.0.1:"+port,
-		"--code", code[1], "--addr", "0.0.0.0:0", "--data", t.TempDir(), "--qr")
+		"--code", code, "--addr", "0.0.0.0:0", "--data", t.TempDir(), "--qr")
 	_, port, _ = net.SplitHostPort(strings.TrimPrefix(relay, "http://"))
 	want = "http://" + ip + ":" + port
 	if !strings.Contains(out, "laptops here sync with: tracer sync --server "+want) || !strings.Contains(out, "relay code: ") {
@@ -173,16 +181,9 @@ func TestServeAndRelayToAFile(t *testing.T) {
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(centre, "http://"))
 	noCode("tracer serve", out, "the server's address on this network, http://"+ip+":"+port+", to scan")
 
-	stdout, _, err := runMain(t, data, "user", "add", "rina", "--role", "supervisor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := regexp.MustCompile(`enrollment code: (\S+)`).FindStringSubmatch(stdout)
-	if code == nil {
-		t.Fatalf("no code in %q", stdout)
-	}
+	code := supervisorCode(t, data, "rina")
 	relay, out := startTracer(t, []string{"TRACER_PIN=" + testPIN}, "serve", "--relay", "http://127.0.0.1:"+port,
-		"--code", code[1], "--addr", "0.0.0.0:0", "--data", t.TempDir())
+		"--code", code, "--addr", "0.0.0.0:0", "--data", t.TempDir())
 	_, rport, _ := net.SplitHostPort(strings.TrimPrefix(relay, "http://"))
 	want := "http://" + ip + ":" + rport
 	if !strings.Contains(out, "laptops here sync with: tracer sync --server "+want+"\n") {
