@@ -87,18 +87,57 @@ func (m *Model) arrive(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	cmds := []tea.Cmd{cmd}
-	for _, k := range keys {
+	for i, k := range keys {
+		if !m.c.holding() && m.asking() {
+			// A key typed before the question showed never answers it.
+			m.c.log.Info("keys typed while a screen opened dropped at a question", "keys", len(keys)-i)
+			break
+		}
 		_, c := m.Update(k)
 		cmds = append(cmds, c)
 	}
 	return tea.Batch(cmds...)
 }
 
+// asker is a screen that can ask a question of its own: confirm finalizing or approving,
+// void a draft, remove a repeat's instance, start a second interview, record a call's
+// outcome, and the like.
+type asker interface {
+	// asking reports whether the question is on show, waiting for its answer.
+	asking() bool
+}
+
+// asking reports whether the screen on show asks a question of its own, which no key
+// typed before it showed may answer.
+func (m *Model) asking() bool {
+	a, ok := m.current().(asker)
+	return ok && a.asking()
+}
+
+func (s *interviewScreen) asking() bool { return s.confirm }
+func (r *reviewScreen) asking() bool    { return r.confirm }
+func (p *pickerScreen) asking() bool    { return p.prior != nil }
+func (h *homeScreen) asking() bool      { return h.void.editing() }
+func (l *listScreen) asking() bool      { return l.void.editing() }
+func (s *migrateScreen) asking() bool   { return s.done == nil && s.err == nil }
+func (f *formsScreen) asking() bool     { return f.confirm != "" }
+func (d *detailScreen) asking() bool    { return d.confirm || d.edit != nil }
+func (v *updatesScreen) asking() bool   { return v.deciding }
+func (v *callsScreen) asking() bool     { return v.picking || v.typing || v.choosing || v.entering }
+func (v *tracingScreen) asking() bool   { return v.step != assignNone }
+func (v *linksScreen) asking() bool     { return v.step != linkNone }
+
 // expected reports whether the screen msg brought is the one the keys held were typed for.
 func (m *Model) expected(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case openedMsg:
-		return msg.err == nil && (m.screen == screenInterview || m.screen == screenReview)
+		// Keys typed at once after opening an interview are for its first question, the one
+		// an enumerator knows before it shows: a draft resumes where it was left, at a
+		// question she has not seen yet, so they are dropped there.
+		if msg.err != nil {
+			return false
+		}
+		return m.screen == screenReview || m.screen == screenInterview && msg.created
 	case listMsg:
 		return msg.err == nil
 	case priorMsg, finalizedMsg:

@@ -3,11 +3,13 @@ package tui
 import (
 	"context"
 	"io"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"tracer/forms"
 	"tracer/survey"
 )
 
@@ -213,4 +215,76 @@ func TestTypeaheadIsBounded(t *testing.T) {
 	if got := storedAnswers(t, e, ivID)["grp_consent/consent"]; got != "yes" {
 		t.Errorf("consent stored %q after the burst, want yes", got)
 	}
+}
+
+// TestTypeaheadAnswersNothingUnseen: keys typed at once after the key that opens a screen
+// never answer a question the enumerator has not seen: not a question of a draft resumed
+// where it was left (she typed for the first question of a new interview), not a dialog a
+// key typed ahead opened (finalize, asked with y).
+func TestTypeaheadAnswersNothingUnseen(t *testing.T) {
+	const id = "BTG25-0105"
+	t.Run("a draft resumed mid-way", func(t *testing.T) {
+		e := newEnv(t, true)
+		ctx := context.Background()
+		draft := &survey.Interview{FormID: e.form.ID, FormVersion: e.form.Version, FormHash: e.form.Hash, Enumerator: "ani", RespondentID: id}
+		if err := e.cfg.Interviews.Create(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		const mode = "grp_consent/" + forms.ModeQuestion
+		ch := survey.Changes{Answers: []survey.Answer{{Path: "grp_consent/consent", Value: "yes"}, {Path: "grp_consent/roster_id", Value: id}}, Position: mode}
+		if err := e.cfg.Interviews.SaveProgress(ctx, draft.ID, ch); err != nil {
+			t.Fatal(err)
+		}
+		l := runLaggy(t, e, func(msg tea.Msg) bool { _, ok := msg.(openedMsg); return ok })
+		l.waitFor("home", func(m *Model) bool { return m.screen == screenHome && m.home().loaded })
+		l.press("1")
+		l.waitFor("picker", func(m *Model) bool { return m.screen == screenPicker })
+		l.typ(id)
+		l.waitFor("match "+id, func(m *Model) bool {
+			return len(m.picker().matches) > 0 && m.picker().matches[0].Respondent.RosterID == id && m.picker().query.Value() == id
+		})
+		l.press("enter")
+		opened := l.held()
+		l.press("2") // for a first question; the draft resumes at the mode, where 2 is "phone"
+		l.p.Send(letThrough{opened})
+		l.waitFor("the draft at the mode", func(m *Model) bool {
+			return m.screen == screenInterview && m.iv() != nil && m.iv().iv.ID == draft.ID && m.iv().stop.Path == mode
+		})
+		l.quit()
+		if got := storedAnswers(t, e, draft.ID)[mode]; got != "" {
+			t.Errorf("the mode stored %q, chosen by a key typed before it showed", got)
+		}
+	})
+
+	t.Run("finalize confirmed before it was asked", func(t *testing.T) {
+		e := newEnv(t, true)
+		persona := loadPersona(t, "employed")
+		var lag atomic.Bool
+		l := runLaggy(t, e, func(msg tea.Msg) bool { _, ok := msg.(goReviewMsg); return ok && lag.Load() })
+		l.pickRespondent(persona["roster_id"])
+		l.interview(persona, -1)
+		l.waitFor("review without problems", func(m *Model) bool { return m.screen == screenReview && m.review().problems == 0 })
+		l.press("esc")
+		l.waitFor("the interview", func(m *Model) bool { return m.screen == screenInterview })
+		lag.Store(true)
+		l.press("ctrl+r")
+		review := l.held()
+		l.press("f", "y")
+		l.p.Send(letThrough{review})
+		l.waitFor("the review", func(m *Model) bool { return m.screen == screenReview })
+		var asked bool
+		var ivID string
+		l.look(func(m *Model) { asked, ivID = m.review().confirm, m.review().ses.iv.ID })
+		l.quit()
+		if !asked {
+			t.Error("the question to finalize is not on show: the y typed before it showed answered it")
+		}
+		iv, err := e.cfg.Interviews.Get(context.Background(), ivID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if iv.State != survey.StateDraft {
+			t.Errorf("the interview is %s, finalized by keys typed before the review showed", iv.State)
+		}
+	})
 }
