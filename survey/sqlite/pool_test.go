@@ -3,9 +3,14 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
+
+	"tracer/survey"
+	"tracer/survey/storetest"
 )
 
 // TestPoolKeepsConnections holds as many connections at once as a server answering a few
@@ -82,6 +87,63 @@ func TestPoolBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range conns[1:] {
+		c.Close()
+	}
+}
+
+// TestTransactionNeedsOneConnection holds every connection of the pool but one and stores
+// an interview on a fresh database, whose statements are not prepared yet: the ingest's
+// transaction takes the last connection and must not wait for a second one to prepare its
+// statements. Were it to wait, hundreds of laptops at once, each request in a transaction,
+// would hold every connection and wait for each other for ever.
+func TestTransactionNeedsOneConnection(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	subs := NewSubmissionStore(db)
+	conns := make([]*sql.Conn, maxConns-1)
+	for i := range conns {
+		if conns[i], err = db.db.Conn(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var batches [][]*survey.Submission
+	for i := range 3 {
+		batches = append(batches, []*survey.Submission{storetest.Submission(t, survey.NewID(), 1, fmt.Sprint(i))})
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i, b := range batches {
+			got, err := subs.Ingest(ctx, b)
+			if err == nil && (len(got) != 1 || got[0].Status != survey.ReceiptStored) {
+				err = fmt.Errorf("receipts %+v, want one stored", got)
+			}
+			if err != nil {
+				done <- fmt.Errorf("ingest %d with one connection free: %w", i, err)
+				return
+			}
+		}
+		done <- nil
+	}()
+	// Deadlocked, the ingest waits for ever: the timer only ends the test, after which the
+	// held connections are let go so that it can finish.
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Errorf("the ingest waits for a second connection while its transaction holds the last one (%d waiting)", db.db.Stats().WaitCount)
+		for _, c := range conns {
+			c.Close()
+		}
+		<-done
+		return
+	}
+	for _, c := range conns {
 		c.Close()
 	}
 }

@@ -16,27 +16,66 @@ type txRunner interface {
 // stmtCache keeps one prepared statement per query text for the life of the database, so
 // that hot paths (a push, a token check) do not parse their SQL again on every call.
 type stmtCache struct {
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt
+	warming map[string]bool
 }
 
-// stmt returns the prepared statement of query, preparing it the first time.
-func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+// cached returns the prepared statement of query, or nil if it is not prepared yet.
+func (db *DB) cached(query string) *sql.Stmt {
 	c := &db.stmts
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st := c.stmts[query]; st != nil {
+	return c.stmts[query]
+}
+
+// stmt returns the prepared statement of query, preparing it the first time. Preparing
+// takes a connection from the pool, so the caller must hold none (a transaction prepares
+// through warm instead): with the pool bounded, callers that each hold a connection and
+// wait for a second one could wait for each other for ever. The cache's lock is not held
+// while preparing, for the same reason.
+func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := db.cached(query); st != nil {
 		return st, nil
 	}
 	st, err := db.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	c := &db.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.stmts[query]; old != nil {
+		st.Close()
+		return old, nil
+	}
 	if c.stmts == nil {
 		c.stmts = map[string]*sql.Stmt{}
 	}
 	c.stmts[query] = st
 	return st, nil
+}
+
+// warm prepares query's statement for the cache in the background, once at a time per
+// query, where no connection is held while waiting for one.
+func (db *DB) warm(query string) {
+	c := &db.stmts
+	c.mu.Lock()
+	if c.warming[query] || c.stmts[query] != nil {
+		c.mu.Unlock()
+		return
+	}
+	if c.warming == nil {
+		c.warming = map[string]bool{}
+	}
+	c.warming[query] = true
+	c.mu.Unlock()
+	go func() {
+		db.stmt(context.Background(), query) // an error here shows again when the query runs
+		c.mu.Lock()
+		delete(c.warming, query)
+		c.mu.Unlock()
+	}()
 }
 
 // closeStmts closes the cached statements.
@@ -57,21 +96,23 @@ type cachedTx struct {
 	db *DB
 }
 
-// ExecContext runs query's cached statement inside the transaction.
+// ExecContext runs query's cached statement inside the transaction; the first time, it
+// runs the query on the transaction's own connection and prepares it for the next.
 func (t cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := t.db.stmt(ctx, query)
-	if err != nil {
-		return nil, err
+	st := t.db.cached(query)
+	if st == nil {
+		t.db.warm(query)
+		return t.Tx.ExecContext(ctx, query, args...)
 	}
 	return t.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 }
 
-// QueryRowContext runs query's cached statement inside the transaction.
+// QueryRowContext runs query's cached statement inside the transaction; the first time,
+// it runs the query on the transaction's own connection and prepares it for the next.
 func (t cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := t.db.stmt(ctx, query)
-	if err != nil {
-		// sql.Row carries its error only from database/sql; a failed prepare is
-		// reported by running the query unprepared, which fails the same way.
+	st := t.db.cached(query)
+	if st == nil {
+		t.db.warm(query)
 		return t.Tx.QueryRowContext(ctx, query, args...)
 	}
 	return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
