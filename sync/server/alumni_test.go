@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tracer/forms"
 	"tracer/survey"
 	"tracer/survey/export"
 	"tracer/survey/sqlite"
@@ -18,6 +19,30 @@ import (
 )
 
 // alumniCSV returns the rows of the alumni table of a CSV export.
+// personaSubmission is interview i of the built-in persona as a laptop pushes it, naming
+// respondent, answering roster id rosterID and consent, started at and finalized at final.
+func personaSubmission(t *testing.T, f *forms.Form, persona []survey.Answer, i int, respondent, rosterID, consent string, at, final time.Time) *survey.Submission {
+	t.Helper()
+	as := make([]survey.Answer, 0, len(persona))
+	for _, a := range persona {
+		switch a.Path {
+		case "grp_consent/roster_id":
+			a.Value = rosterID
+		case "grp_consent/consent":
+			a.Value = consent
+		}
+		as = append(as, a)
+	}
+	iv := &survey.Interview{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Revision: 1, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
+		RespondentID: respondent, Enumerator: "gen", StartedAt: at}
+	body, err := survey.NewRecord(iv, as, final).Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &survey.Submission{InterviewID: iv.ID, Revision: 1, Hash: survey.HashBytes(body), Body: body, FormID: f.ID,
+		FormVersion: f.Version, RespondentID: respondent, Enumerator: "gen", SubmittedBy: "gen", DeviceTime: final}
+}
+
 func alumniCSV(t *testing.T, src server.Sources, attempts survey.AttemptLedger) [][]string {
 	t.Helper()
 	var buf bytes.Buffer
@@ -77,25 +102,8 @@ func TestAlumniTableSpilled(t *testing.T) {
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	var subs []*survey.Submission
 	interview := func(i int, respondent, rosterID, consent string) {
-		as := make([]survey.Answer, 0, len(persona))
-		for _, a := range persona {
-			switch a.Path {
-			case "grp_consent/roster_id":
-				a.Value = rosterID
-			case "grp_consent/consent":
-				a.Value = consent
-			}
-			as = append(as, a)
-		}
-		iv := &survey.Interview{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Revision: 1, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
-			RespondentID: respondent, Enumerator: "gen", StartedAt: at}
 		final := at.Add(time.Duration(i%5) * time.Hour) // ties in time
-		body, err := survey.NewRecord(iv, as, final).Canonical()
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs = append(subs, &survey.Submission{InterviewID: iv.ID, Revision: 1, Hash: survey.HashBytes(body), Body: body, FormID: f.ID,
-			FormVersion: f.Version, RespondentID: respondent, Enumerator: "gen", SubmittedBy: "gen", DeviceTime: final})
+		subs = append(subs, personaSubmission(t, f, persona, i, respondent, rosterID, consent, at, final))
 	}
 	for i := range 30 {
 		id := fmt.Sprintf("R%03d", i%20)

@@ -52,25 +52,7 @@ func TestExportWeights(t *testing.T) {
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	var subs []*survey.Submission
 	interview := func(i int, rosterID, consent string) {
-		as := make([]survey.Answer, 0, len(persona))
-		for _, a := range persona {
-			switch a.Path {
-			case "grp_consent/roster_id":
-				a.Value = rosterID
-			case "grp_consent/consent":
-				a.Value = consent
-			}
-			as = append(as, a)
-		}
-		iv := &survey.Interview{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Revision: 1, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
-			RespondentID: rosterID, Enumerator: "gen", StartedAt: at}
-		final := at.Add(time.Duration(i) * time.Minute)
-		body, err := survey.NewRecord(iv, as, final).Canonical()
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs = append(subs, &survey.Submission{InterviewID: iv.ID, Revision: 1, Hash: survey.HashBytes(body), Body: body, FormID: f.ID,
-			FormVersion: f.Version, RespondentID: rosterID, Enumerator: "gen", SubmittedBy: "gen", DeviceTime: final})
+		subs = append(subs, personaSubmission(t, f, persona, i, rosterID, rosterID, consent, at, at.Add(time.Duration(i)*time.Minute)))
 	}
 	interview(1, "R0", "yes")
 	interview(2, "R1", "yes")
