@@ -139,9 +139,11 @@ func (l *AttemptLedger) List(ctx context.Context, f survey.AttemptFilter) ([]*su
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := l.db.db.QueryContext(ctx, `SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts
-		WHERE seq > $1 AND ($2 = '' OR roster_id = $3) AND ($4 = '' OR enumerator = $5) ORDER BY seq LIMIT $6`,
-		f.After, f.RosterID, f.RosterID, f.Enumerator, f.Enumerator, limit)
+	q, args := andEq(`SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts
+		WHERE seq > $1`, []any{f.After}, "roster_id", f.RosterID)
+	q, args = andEq(q, args, "enumerator", f.Enumerator)
+	q, args = limited(q+` ORDER BY seq`, args, limit)
+	rows, err := l.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

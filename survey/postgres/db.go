@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -310,3 +311,22 @@ func translate(err error) error {
 
 // scanner is a row or rows being scanned.
 type scanner interface{ Scan(...any) error }
+
+// andEq adds "AND col = $n" with v to a query's text and arguments when v is set, n
+// being the next placeholder. A filter that also matches an empty argument in SQL (the
+// argument empty, or the column equal to it) keeps a prepared statement's generic plan
+// from the column's index; naming only the filters in use lets PostgreSQL seek.
+func andEq(q string, args []any, col, v string) (string, []any) {
+	if v == "" {
+		return q, args
+	}
+	args = append(args, v)
+	return q + " AND " + col + " = $" + strconv.Itoa(len(args)), args
+}
+
+// limited adds " LIMIT $n" with limit to a query's text and arguments, n being the next
+// placeholder.
+func limited(q string, args []any, limit any) (string, []any) {
+	args = append(args, limit)
+	return q + " LIMIT $" + strconv.Itoa(len(args)), args
+}

@@ -47,8 +47,10 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
-		FROM late_refusals WHERE seq > $1 AND ($2 = '' OR submitted_by = $2) ORDER BY seq LIMIT $3`, after, submitter, limit)
+	q, args := andEq(`SELECT seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
+		FROM late_refusals WHERE seq > $1`, []any{after}, "submitted_by", submitter)
+	q, args = limited(q+` ORDER BY seq`, args, limit)
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -182,9 +182,10 @@ func (s *ReviewStore) Queue(ctx context.Context, f survey.ReviewFilter) ([]*surv
 	if limit <= 0 {
 		limit = math.MaxInt64
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+reviewColumns+reviewFrom+` WHERE s.seq > $1
-		AND ($2 = '' OR r.state = $2) AND ($3 = '' OR s.submitted_by = $3) ORDER BY s.seq LIMIT $4`,
-		f.After, string(f.State), f.SubmittedBy, limit)
+	q, args := andEq(`SELECT `+reviewColumns+reviewFrom+` WHERE s.seq > $1`, []any{f.After}, "r.state", string(f.State))
+	q, args = andEq(q, args, "s.submitted_by", f.SubmittedBy)
+	q, args = limited(q+` ORDER BY s.seq`, args, limit)
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

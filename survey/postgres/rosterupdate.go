@@ -162,9 +162,11 @@ func (l *RosterUpdateLedger) List(ctx context.Context, f survey.UpdateFilter) ([
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := l.db.db.QueryContext(ctx, `SELECT `+serverUpdateColumns+` FROM server_roster_updates
-		WHERE seq > $1 AND ($2 = '' OR status = $3) AND ($4 = '' OR roster_id = $5) ORDER BY seq LIMIT $6`,
-		f.After, string(f.Status), string(f.Status), f.RosterID, f.RosterID, limit)
+	q, args := andEq(`SELECT `+serverUpdateColumns+` FROM server_roster_updates
+		WHERE seq > $1`, []any{f.After}, "status", string(f.Status))
+	q, args = andEq(q, args, "roster_id", f.RosterID)
+	q, args = limited(q+` ORDER BY seq`, args, limit)
+	rows, err := l.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

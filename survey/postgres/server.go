@@ -356,8 +356,9 @@ func (s *ReturnStore) Returned(ctx context.Context, after int64, submitter strin
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+returnColumns+` FROM returns WHERE seq > $1
-		AND ($2 = '' OR submitted_by = $2) ORDER BY seq LIMIT $3`, after, submitter, limit)
+	q, args := andEq(`SELECT `+returnColumns+` FROM returns WHERE seq > $1`, []any{after}, "submitted_by", submitter)
+	q, args = limited(q+` ORDER BY seq`, args, limit)
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -468,8 +468,10 @@ func (s *SubmissionStore) List(ctx context.Context, f survey.SubmissionFilter) (
 	}
 	q := `SELECT ` + submissionColumns + `, (SELECT COUNT(*) FROM submission_conflicts c
 		WHERE c.interview_id = s.interview_id AND c.revision = s.revision) FROM submissions s
-		WHERE seq > $1 AND ($2 = '' OR submitted_by = $2) ORDER BY seq LIMIT $3`
-	rows, err := s.db.db.QueryContext(ctx, q, f.After, f.SubmittedBy, limit)
+		WHERE seq > $1`
+	q, args := andEq(q, []any{f.After}, "submitted_by", f.SubmittedBy)
+	q, args = limited(q+` ORDER BY seq`, args, limit)
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -366,9 +366,8 @@ func (l *AttemptLedger) List(ctx context.Context, f survey.AttemptFilter) ([]*su
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := l.db.db.QueryContext(ctx, `SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts
-		WHERE seq > ? AND (? = '' OR roster_id = ?) AND (? = '' OR enumerator = ?) ORDER BY seq LIMIT ?`,
-		f.After, f.RosterID, f.RosterID, f.Enumerator, f.Enumerator, limit)
+	q, args := attemptsQuery(f, limit)
+	rows, err := l.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -385,4 +384,12 @@ func (l *AttemptLedger) List(ctx context.Context, f survey.AttemptFilter) ([]*su
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// attemptsQuery is the query of AttemptLedger.List and its arguments.
+func attemptsQuery(f survey.AttemptFilter, limit int) (string, []any) {
+	q, args := andEq(`SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts
+		WHERE seq > ?`, []any{f.After}, "roster_id", f.RosterID)
+	q, args = andEq(q, args, "enumerator", f.Enumerator)
+	return q + ` ORDER BY seq LIMIT ?`, append(args, limit)
 }

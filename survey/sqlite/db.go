@@ -426,3 +426,14 @@ func (db *DB) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	defer tx.Rollback()
 	return fn(tx)
 }
+
+// andEq adds "AND col = ?" with v to a query's text and arguments when v is set. A filter
+// that also matches an empty argument in SQL (the argument empty, or the column equal to
+// it) keeps SQLite from the column's index whatever the argument; naming only the
+// filters in use lets it seek.
+func andEq(q string, args []any, col, v string) (string, []any) {
+	if v == "" {
+		return q, args
+	}
+	return q + " AND " + col + " = ?", append(args, v)
+}

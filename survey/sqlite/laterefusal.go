@@ -68,8 +68,8 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
-		FROM late_refusals WHERE seq > ? AND (? = '' OR submitted_by = ?) ORDER BY seq LIMIT ?`, after, submitter, submitter, limit)
+	q, args := lateRefusalsQuery(after, submitter, limit)
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -88,4 +88,11 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// lateRefusalsQuery is the query of LateRefusals and its arguments.
+func lateRefusalsQuery(after int64, submitter string, limit int) (string, []any) {
+	q, args := andEq(`SELECT seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
+		FROM late_refusals WHERE seq > ?`, []any{after}, "submitted_by", submitter)
+	return q + ` ORDER BY seq LIMIT ?`, append(args, limit)
 }

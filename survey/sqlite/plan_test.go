@@ -80,3 +80,44 @@ func TestRecordsQueriesSortNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestFilteredPullsSeekTheirIndex checks, with SQLite's query plan, that the pulls a
+// laptop or relay makes with a filter (its own late refusals, its alumni's attempts, a
+// status of roster updates, its relay feed) seek the filter's index instead of walking
+// every row after the cursor, and that the same queries without a filter still read by
+// sequence number.
+func TestFilteredPullsSeekTheirIndex(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct {
+		name  string
+		q     string
+		args  []any
+		index string
+	}{
+		{name: "late refusals of one enumerator", index: "late_refusals_submitter", q: first(lateRefusalsQuery(0, "ani", 10)), args: second(lateRefusalsQuery(0, "ani", 10))},
+		{name: "attempts of one enumerator", index: "server_attempts_enumerator", q: first(attemptsQuery(survey.AttemptFilter{Enumerator: "ani"}, 10)), args: second(attemptsQuery(survey.AttemptFilter{Enumerator: "ani"}, 10))},
+		{name: "attempts of one alumnus", index: "server_attempts_roster", q: first(attemptsQuery(survey.AttemptFilter{RosterID: "R1"}, 10)), args: second(attemptsQuery(survey.AttemptFilter{RosterID: "R1"}, 10))},
+		{name: "pending roster updates", index: "server_roster_updates_status", q: first(updatesQuery(survey.UpdateFilter{Status: survey.UpdatePending}, 10)), args: second(updatesQuery(survey.UpdateFilter{Status: survey.UpdatePending}, 10))},
+		{name: "one owner's relay feed", index: "relay_feed_owner", q: first(feedQuery("returns", 0, "ani", 10)), args: second(feedQuery("returns", 0, "ani", 10))},
+	} {
+		plan := strings.Join(queryPlan(t, db, tc.q, tc.args...), "; ")
+		if !strings.Contains(plan, tc.index) {
+			t.Errorf("%s: plan %q does not use index %s", tc.name, plan, tc.index)
+		}
+	}
+	q, args := lateRefusalsQuery(0, "", 10)
+	if n := strings.Count(q, "?"); n != len(args) {
+		t.Fatalf("unfiltered query has %d placeholders for %d arguments", n, len(args))
+	}
+	if plan := strings.Join(queryPlan(t, db, q, args...), "; "); strings.Contains(plan, "late_refusals_submitter") {
+		t.Errorf("unfiltered late refusals use the submitter index: %q", plan)
+	}
+}
+
+func first(q string, _ []any) string { return q }
+func second(_ string, args []any) []any { return args }

@@ -303,8 +303,8 @@ func feed[T any](ctx context.Context, db *DB, kind string, after int64, owner st
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT seq, body FROM relay_feed WHERE kind = ? AND seq > ? AND (? = '' OR owner = ?)
-		ORDER BY seq LIMIT ?`, kind, after, owner, owner, limit)
+	q, args := feedQuery(kind, after, owner, limit)
+	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -507,4 +507,10 @@ func (s *RelayStore) Purge(ctx context.Context, p survey.RelayPurge) (survey.Rel
 	}
 	s.db.scrubWAL(ctx)
 	return out, nil
+}
+
+// feedQuery is the query of feed and its arguments.
+func feedQuery(kind string, after int64, owner string, limit int) (string, []any) {
+	q, args := andEq(`SELECT seq, body FROM relay_feed WHERE kind = ? AND seq > ?`, []any{kind, after}, "owner", owner)
+	return q + ` ORDER BY seq LIMIT ?`, append(args, limit)
 }

@@ -386,9 +386,8 @@ func (l *RosterUpdateLedger) List(ctx context.Context, f survey.UpdateFilter) ([
 	if limit <= 0 {
 		limit = 1000
 	}
-	return l.list(ctx, l.db.db, `SELECT `+serverUpdateColumns+` FROM server_roster_updates
-		WHERE seq > ? AND (? = '' OR status = ?) AND (? = '' OR roster_id = ?) ORDER BY seq LIMIT ?`,
-		f.After, string(f.Status), string(f.Status), f.RosterID, f.RosterID, limit)
+	q, args := updatesQuery(f, limit)
+	return l.list(ctx, l.db.db, q, args...)
 }
 
 // Decide accepts or rejects a pending proposal in one transaction; accepting changes the
@@ -460,4 +459,12 @@ func (l *RosterUpdateLedger) Decide(ctx context.Context, id string, accept bool,
 		return nil, err
 	}
 	return out, nil
+}
+
+// updatesQuery is the query of RosterUpdateLedger.List and its arguments.
+func updatesQuery(f survey.UpdateFilter, limit int) (string, []any) {
+	q, args := andEq(`SELECT `+serverUpdateColumns+` FROM server_roster_updates
+		WHERE seq > ?`, []any{f.After}, "status", string(f.Status))
+	q, args = andEq(q, args, "roster_id", f.RosterID)
+	return q + ` ORDER BY seq LIMIT ?`, append(args, limit)
 }
