@@ -119,5 +119,5 @@ func TestFilteredPullsSeekTheirIndex(t *testing.T) {
 	}
 }
 
-func first(q string, _ []any) string { return q }
+func first(q string, _ []any) string    { return q }
 func second(_ string, args []any) []any { return args }
