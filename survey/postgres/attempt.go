@@ -139,10 +139,7 @@ func (l *AttemptLedger) List(ctx context.Context, f survey.AttemptFilter) ([]*su
 	if limit <= 0 {
 		limit = 1000
 	}
-	q, args := andEq(`SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts
-		WHERE seq > $1`, []any{f.After}, "roster_id", f.RosterID)
-	q, args = andEq(q, args, "enumerator", f.Enumerator)
-	q, args = limited(q+` ORDER BY seq`, args, limit)
+	q, args := attemptsQuery(f, limit)
 	rows, err := l.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -157,4 +154,12 @@ func (l *AttemptLedger) List(ctx context.Context, f survey.AttemptFilter) ([]*su
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// attemptsQuery is the query of AttemptLedger.List and its arguments.
+func attemptsQuery(f survey.AttemptFilter, limit int) (string, []any) {
+	q, args := andEq(`SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts
+		WHERE seq > $1`, []any{f.After}, "roster_id", f.RosterID)
+	q, args = andEq(q, args, "enumerator", f.Enumerator)
+	return limited(q+` ORDER BY seq`, args, limit)
 }

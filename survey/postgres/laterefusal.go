@@ -47,9 +47,7 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 	if limit <= 0 {
 		limit = 500
 	}
-	q, args := andEq(`SELECT seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
-		FROM late_refusals WHERE seq > $1`, []any{after}, "submitted_by", submitter)
-	q, args = limited(q+` ORDER BY seq`, args, limit)
+	q, args := lateRefusalsQuery(after, submitter, limit)
 	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -69,4 +67,11 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// lateRefusalsQuery is the query of LateRefusals and its arguments.
+func lateRefusalsQuery(after int64, submitter string, limit int) (string, []any) {
+	q, args := andEq(`SELECT seq, kind, interview_id, revision, hash, outcome, code, message, submitted_by, relay, at
+		FROM late_refusals WHERE seq > $1`, []any{after}, "submitted_by", submitter)
+	return limited(q+` ORDER BY seq`, args, limit)
 }

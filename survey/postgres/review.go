@@ -182,9 +182,7 @@ func (s *ReviewStore) Queue(ctx context.Context, f survey.ReviewFilter) ([]*surv
 	if limit <= 0 {
 		limit = math.MaxInt64
 	}
-	q, args := andEq(`SELECT `+reviewColumns+reviewFrom+` WHERE s.seq > $1`, []any{f.After}, "r.state", string(f.State))
-	q, args = andEq(q, args, "s.submitted_by", f.SubmittedBy)
-	q, args = limited(q+` ORDER BY s.seq`, args, limit)
+	q, args := queueQuery(f, limit)
 	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -515,4 +513,11 @@ func (s *ReviewStore) FormUses(ctx context.Context) ([]survey.FormUse, error) {
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// queueQuery is the query of ReviewStore.Queue and its arguments.
+func queueQuery(f survey.ReviewFilter, limit int64) (string, []any) {
+	q, args := andEq(`SELECT `+reviewColumns+reviewFrom+` WHERE s.seq > $1`, []any{f.After}, "r.state", string(f.State))
+	q, args = andEq(q, args, "s.submitted_by", f.SubmittedBy)
+	return limited(q+` ORDER BY s.seq`, args, limit)
 }

@@ -162,10 +162,7 @@ func (l *RosterUpdateLedger) List(ctx context.Context, f survey.UpdateFilter) ([
 	if limit <= 0 {
 		limit = 1000
 	}
-	q, args := andEq(`SELECT `+serverUpdateColumns+` FROM server_roster_updates
-		WHERE seq > $1`, []any{f.After}, "status", string(f.Status))
-	q, args = andEq(q, args, "roster_id", f.RosterID)
-	q, args = limited(q+` ORDER BY seq`, args, limit)
+	q, args := updatesQuery(f, limit)
 	rows, err := l.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -241,4 +238,12 @@ func (l *RosterUpdateLedger) Decide(ctx context.Context, id string, accept bool,
 		return nil, err
 	}
 	return out, nil
+}
+
+// updatesQuery is the query of RosterUpdateLedger.List and its arguments.
+func updatesQuery(f survey.UpdateFilter, limit int) (string, []any) {
+	q, args := andEq(`SELECT `+serverUpdateColumns+` FROM server_roster_updates
+		WHERE seq > $1`, []any{f.After}, "status", string(f.Status))
+	q, args = andEq(q, args, "roster_id", f.RosterID)
+	return limited(q+` ORDER BY seq`, args, limit)
 }

@@ -356,8 +356,7 @@ func (s *ReturnStore) Returned(ctx context.Context, after int64, submitter strin
 	if limit <= 0 {
 		limit = 500
 	}
-	q, args := andEq(`SELECT `+returnColumns+` FROM returns WHERE seq > $1`, []any{after}, "submitted_by", submitter)
-	q, args = limited(q+` ORDER BY seq`, args, limit)
+	q, args := returnsQuery(after, submitter, limit)
 	rows, err := s.db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -372,4 +371,10 @@ func (s *ReturnStore) Returned(ctx context.Context, after int64, submitter strin
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// returnsQuery is the query of ReturnStore.Returned and its arguments.
+func returnsQuery(after int64, submitter string, limit int) (string, []any) {
+	q, args := andEq(`SELECT `+returnColumns+` FROM returns WHERE seq > $1`, []any{after}, "submitted_by", submitter)
+	return limited(q+` ORDER BY seq`, args, limit)
 }
