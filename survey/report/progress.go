@@ -115,36 +115,57 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 			last[a.RosterID] = a
 		}
 	}
-	latest := map[string]*survey.Record{}
+	// Only what the counts need is kept of each interview's latest revision, not the
+	// record: the records stream, and a server may hold a million of them.
+	type outcome struct {
+		revision       int
+		enumerator, id string
+		complete, done bool // done: a complete or a refusal
+		today          bool
+	}
+	latest := map[string]outcome{}
+	names := map[string]string{} // one copy of each enumerator's name
 	for rec, err := range records {
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
-		if old := latest[rec.ID]; old == nil || rec.Revision > old.Revision {
-			latest[rec.ID] = rec
-		}
-	}
-	closed := map[string]bool{}
-	for _, rec := range latest {
-		id := rec.RespondentID
-		if id == "" {
-			id = AnswerNamed(rec, builtin.RosterID)
-		}
-		if id == "" {
+		if old, ok := latest[rec.ID]; ok && rec.Revision <= old.revision {
 			continue
 		}
-		touched[id] = true
-		k := done{rec.Enumerator, id}
-		get(rec.Enumerator)
+		o := outcome{revision: rec.Revision, today: today(rec.FinalizedAt)}
+		if o.enumerator = names[rec.Enumerator]; o.enumerator == "" {
+			o.enumerator = strings.Clone(rec.Enumerator)
+			names[o.enumerator] = o.enumerator
+		}
+		if o.id = rec.RespondentID; o.id == "" {
+			o.id = AnswerNamed(rec, builtin.RosterID)
+		}
+		o.id = strings.Clone(o.id)
 		switch consent := AnswerNamed(rec, builtin.Consent); {
 		case consent == "yes" && AnswerNamed(rec, builtin.MainStatus) != "":
-			completes[k], closed[id] = true, true
-			if today(rec.FinalizedAt) {
+			o.complete, o.done = true, true
+		case consent != "" && consent != "yes":
+			o.done = true
+		}
+		latest[strings.Clone(rec.ID)] = o
+	}
+	closed := map[string]bool{}
+	for _, o := range latest {
+		if o.id == "" {
+			continue
+		}
+		touched[o.id] = true
+		k := done{o.enumerator, o.id}
+		get(o.enumerator)
+		switch {
+		case o.complete:
+			completes[k], closed[o.id] = true, true
+			if o.today {
 				completesToday[k] = true
 			}
-		case consent != "" && consent != "yes":
-			refusals[k], closed[id] = true, true
-			if today(rec.FinalizedAt) {
+		case o.done:
+			refusals[k], closed[o.id] = true, true
+			if o.today {
 				refusalsToday[k] = true
 			}
 		}

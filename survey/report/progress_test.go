@@ -1,6 +1,10 @@
 package report_test
 
 import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,5 +56,64 @@ func TestComputeProgress(t *testing.T) {
 	}
 	if p.Day != "2026-11-30" {
 		t.Errorf("day %s", p.Day)
+	}
+}
+
+// TestComputeProgressRecords: an interview counts by its latest revision only (a refusal
+// corrected into a complete is a complete), an interview without a respondent id is found
+// by its roster_id answer, and the records' answers are not kept while they stream: a
+// server may hold a million of them.
+func TestComputeProgressRecords(t *testing.T) {
+	loc := time.UTC
+	now := time.Date(2026, 11, 30, 14, 0, 0, 0, loc)
+	roster := []*survey.Respondent{{RosterID: "R1"}, {RosterID: "R2"}, {RosterID: "R3"}}
+	const many, pad = 400, 256 << 10 // 100 MiB of answers if they were kept
+	var grew uint64
+	records := func(yield func(*survey.Record, error) bool) {
+		rec := func(id string, rev int, who, respondent string, answers map[string]string) *survey.Record {
+			return &survey.Record{ID: id, Revision: rev, Enumerator: who, RespondentID: respondent, FinalizedAt: now.Add(-time.Hour), Answers: answers}
+		}
+		list := []*survey.Record{
+			rec("I1", 2, "ani", "R1", map[string]string{"/data/consent": "yes", "/data/main_status": "employed"}),
+			rec("I1", 1, "ani", "R1", map[string]string{"/data/consent": "no"}),
+			rec("I2", 1, "eko", "", map[string]string{"/data/roster_id": "R2", "/data/consent": "no"}),
+		}
+		for _, r := range list {
+			if !yield(r, nil) {
+				return
+			}
+		}
+		var before runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for i := range many {
+			big := map[string]string{"/data/consent": "yes", "/data/main_status": "employed", "/data/note": strings.Repeat("x", pad)}
+			if !yield(rec(fmt.Sprintf("B%d", i), 1, "eko", "R3", big), nil) {
+				return
+			}
+		}
+		var after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if after.HeapAlloc > before.HeapAlloc {
+			grew = after.HeapAlloc - before.HeapAlloc
+		}
+	}
+	p, err := report.ComputeProgress(roster, nil, records, map[string]string{"R1": "ani", "R2": "eko", "R3": "eko"}, now, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []report.EnumeratorProgress{
+		{Enumerator: "ani", Assigned: 1, Completes: 1, CompleteToday: 1},
+		{Enumerator: "eko", Assigned: 2, Completes: 1, CompleteToday: 1, Refusals: 1, RefusalsToday: 1},
+	}
+	if !slices.Equal(p.Enumerators, want) {
+		t.Errorf("enumerators %+v\nwant %+v", p.Enumerators, want)
+	}
+	if len(p.NotTried) != 0 {
+		t.Errorf("not tried %+v", p.NotTried)
+	}
+	if grew > 16<<20 {
+		t.Errorf("the heap grew by %d MiB while %d records of %d KiB streamed: they are kept", grew>>20, many, pad>>10)
 	}
 }
