@@ -63,8 +63,9 @@ func contact(code string) bool {
 
 // ComputeProgress counts the work per enumerator over the attempts and the interviews
 // (latest revision of each), "today" being now's day in loc, and lists the alumni never
-// tried and the call-backs overdue at now.
-func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, records iter.Seq2[*survey.Record, error],
+// tried and the call-backs overdue at now. The roster, attempts and records stream: it keeps
+// a few fields per alumnus and per interview, not the rows.
+func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.Seq2[*survey.Attempt, error], records iter.Seq2[*survey.Record, error],
 	assignments map[string]string, now time.Time, loc *time.Location) (*Progress, error) {
 	y, m, d := now.In(loc).Date()
 	dayStart := time.Date(y, m, d, 0, 0, 0, 0, loc)
@@ -84,8 +85,25 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	type done struct{ who, id string }
 	completes, completesToday := map[done]bool{}, map[done]bool{}
 	refusals, refusalsToday := map[done]bool{}, map[done]bool{}
-	last := map[string]*survey.Attempt{}
-	for _, a := range attempts {
+	// The latest attempt of each alumnus, as much of it as an overdue call-back needs.
+	type lastAttempt struct {
+		at, callback time.Time // callback: zero unless the outcome is a call-back
+		enumerator   string
+	}
+	last := map[string]lastAttempt{}
+	names := map[string]string{} // one copy of each enumerator's name
+	intern := func(name string) string {
+		if n, ok := names[name]; ok {
+			return n
+		}
+		name = strings.Clone(name)
+		names[name] = name
+		return name
+	}
+	for a, err := range attempts {
+		if err != nil {
+			return nil, err
+		}
 		touched[a.RosterID] = true
 		e := get(a.Enumerator)
 		e.Attempts++
@@ -111,8 +129,12 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 				refusalsToday[k] = true
 			}
 		}
-		if l := last[a.RosterID]; l == nil || !a.At.Before(l.At) {
-			last[a.RosterID] = a
+		if l, ok := last[a.RosterID]; !ok || !a.At.Before(l.at) {
+			l = lastAttempt{at: a.At, enumerator: intern(a.Enumerator)}
+			if a.Outcome == survey.DispositionCallback {
+				l.callback = a.Callback
+			}
+			last[strings.Clone(a.RosterID)] = l
 		}
 	}
 	// Only what the counts need is kept of each interview's latest revision, not the
@@ -124,7 +146,6 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 		today          bool
 	}
 	latest := map[string]outcome{}
-	names := map[string]string{} // one copy of each enumerator's name
 	for rec, err := range records {
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
@@ -133,10 +154,7 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 			continue
 		}
 		o := outcome{revision: rec.Revision, today: today(rec.FinalizedAt)}
-		if o.enumerator = names[rec.Enumerator]; o.enumerator == "" {
-			o.enumerator = strings.Clone(rec.Enumerator)
-			names[o.enumerator] = o.enumerator
-		}
+		o.enumerator = intern(rec.Enumerator)
 		if o.id = rec.RespondentID; o.id == "" {
 			o.id = AnswerNamed(rec, builtin.RosterID)
 		}
@@ -182,18 +200,21 @@ func ComputeProgress(roster []*survey.Respondent, attempts []*survey.Attempt, re
 	for k := range refusalsToday {
 		by[k.who].RefusalsToday++
 	}
-	for _, r := range roster {
+	for r, err := range roster {
+		if err != nil {
+			return nil, err
+		}
 		if !touched[r.RosterID] {
 			p.NotTried = append(p.NotTried, Pending{RosterID: r.RosterID, Enumerator: assignments[r.RosterID]})
 			continue
 		}
 		l := last[r.RosterID]
-		if l != nil && !closed[r.RosterID] && l.Outcome == survey.DispositionCallback && !l.Callback.IsZero() && l.Callback.Before(now) {
+		if !closed[r.RosterID] && !l.callback.IsZero() && l.callback.Before(now) {
 			who := assignments[r.RosterID]
 			if who == "" {
-				who = l.Enumerator
+				who = l.enumerator
 			}
-			p.Overdue = append(p.Overdue, Pending{RosterID: r.RosterID, Enumerator: who, Callback: l.Callback})
+			p.Overdue = append(p.Overdue, Pending{RosterID: r.RosterID, Enumerator: who, Callback: l.callback})
 		}
 	}
 	slices.SortFunc(p.Overdue, func(a, b Pending) int { return a.Callback.Compare(b.Callback) })

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"fmt"
+	"iter"
 	"runtime"
 	"slices"
 	"strings"
@@ -31,7 +32,7 @@ func TestComputeProgress(t *testing.T) {
 		at("R3", "eko", "2.21", now.Add(-time.Hour), now.Add(time.Hour)), // not due yet
 	}
 	none := func(func(*survey.Record, error) bool) {}
-	p, err := report.ComputeProgress(roster, attempts, none, map[string]string{"R1": "ani", "R2": "ani", "R3": "eko", "R4": "eko"}, now, loc)
+	p, err := report.ComputeProgress(each(roster), each(attempts), none, map[string]string{"R1": "ani", "R2": "ani", "R3": "eko", "R4": "eko"}, now, loc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestComputeProgressRecords(t *testing.T) {
 			grew = after.HeapAlloc - before.HeapAlloc
 		}
 	}
-	p, err := report.ComputeProgress(roster, nil, records, map[string]string{"R1": "ani", "R2": "eko", "R3": "eko"}, now, loc)
+	p, err := report.ComputeProgress(each(roster), each[*survey.Attempt](nil), records, map[string]string{"R1": "ani", "R2": "eko", "R3": "eko"}, now, loc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,5 +116,16 @@ func TestComputeProgressRecords(t *testing.T) {
 	}
 	if grew > 16<<20 {
 		t.Errorf("the heap grew by %d MiB while %d records of %d KiB streamed: they are kept", grew>>20, many, pad>>10)
+	}
+}
+
+// each yields the elements of list with no error, as a store's paged reader would.
+func each[T any](list []T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for _, x := range list {
+			if !yield(x, nil) {
+				return
+			}
+		}
 	}
 }

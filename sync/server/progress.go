@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"time"
 
@@ -14,23 +15,18 @@ import (
 // interviews of the wave called wave ("": the current wave; everything when the study has
 // no waves) and computes the supervisor's progress view at now ("today" in loc). Returns
 // ENOTFOUND for a wave the study does not have.
-func ComputeProgress(ctx context.Context, src Sources, attempts survey.AttemptLedger, now time.Time, loc *time.Location, wave string) (*report.Progress, error) {
+func ComputeProgress(ctx context.Context, src Sources, ledger survey.AttemptLedger, now time.Time, loc *time.Location, wave string) (*report.Progress, error) {
 	scope, err := resolveWave(ctx, src, wave)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := RosterRows(ctx, src.Roster)
-	if err != nil {
-		return nil, err
-	}
-	all, err := allAttempts(ctx, attempts)
-	if err != nil {
-		return nil, err
-	}
-	var list []*survey.Attempt
-	for _, a := range all {
-		if scope.holds(a.At) {
-			list = append(list, a)
+	attempts := func(yield func(*survey.Attempt, error) bool) {
+		for a, err := range attemptPages(ctx, ledger) {
+			if err != nil || scope.holds(a.At) {
+				if !yield(a, err) {
+					return
+				}
+			}
 		}
 	}
 	assigned := scope.assignments
@@ -39,7 +35,7 @@ func ComputeProgress(ctx context.Context, src Sources, attempts survey.AttemptLe
 			return nil, err
 		}
 	}
-	p, err := report.ComputeProgress(rows, list, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest})), assigned, now, loc)
+	p, err := report.ComputeProgress(rosterPages(ctx, src.Roster), attempts, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest})), assigned, now, loc)
 	if p != nil {
 		p.Wave = scope.wave.Name
 	}
@@ -56,24 +52,55 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request, _ *survey.User
 	return nil
 }
 
-// allAttempts reads every stored contact attempt, a page at a time; none when attempts is nil.
-func allAttempts(ctx context.Context, attempts survey.AttemptLedger) ([]*survey.Attempt, error) {
-	const pageSize = 5000
-	if attempts == nil {
-		return nil, nil
+// attemptPages yields every stored contact attempt, read a page at a time; none when
+// attempts is nil.
+func attemptPages(ctx context.Context, attempts survey.AttemptLedger) iter.Seq2[*survey.Attempt, error] {
+	return func(yield func(*survey.Attempt, error) bool) {
+		const pageSize = 5000
+		if attempts == nil {
+			return
+		}
+		var after int64
+		for {
+			page, err := attempts.List(ctx, survey.AttemptFilter{After: after, Limit: pageSize})
+			if err != nil {
+				yield(nil, fmt.Errorf("read attempts: %w", err))
+				return
+			}
+			for _, a := range page {
+				if !yield(a, nil) {
+					return
+				}
+			}
+			if len(page) < pageSize {
+				return
+			}
+			after = page[len(page)-1].Seq
+		}
 	}
-	var list []*survey.Attempt
-	var after int64
-	for {
-		page, err := attempts.List(ctx, survey.AttemptFilter{After: after, Limit: pageSize})
-		if err != nil {
-			return nil, fmt.Errorf("read attempts: %w", err)
+}
+
+// rosterPages yields every roster row, read a page at a time.
+func rosterPages(ctx context.Context, store survey.ServerRosterStore) iter.Seq2[*survey.Respondent, error] {
+	return func(yield func(*survey.Respondent, error) bool) {
+		const pageSize = 5000
+		var after int64
+		for {
+			page, err := store.Changes(ctx, after, pageSize, "")
+			if err != nil {
+				yield(nil, fmt.Errorf("read roster: %w", err))
+				return
+			}
+			for _, r := range page {
+				if !yield(r.Respondent, nil) {
+					return
+				}
+				after = r.Seq
+			}
+			if len(page) < pageSize {
+				return
+			}
 		}
-		list = append(list, page...)
-		if len(page) < pageSize {
-			return list, nil
-		}
-		after = page[len(page)-1].Seq
 	}
 }
 
