@@ -142,38 +142,48 @@ func ExportForms(ctx context.Context, src Sources, formID string) (*forms.Form, 
 // RosterRows reads the whole roster.
 func RosterRows(ctx context.Context, store survey.ServerRosterStore) ([]*survey.Respondent, error) {
 	var out []*survey.Respondent
-	var after int64
-	for {
-		page, err := store.Changes(ctx, after, 5000, "")
+	for r, err := range rosterPages(ctx, store) {
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range page {
-			out = append(out, r.Respondent)
-			after = r.Seq
-		}
-		if len(page) < 5000 {
-			return out, nil
-		}
+		out = append(out, r)
 	}
+	return out, nil
 }
 
 // ReportRoster reads the roster page by page into the report's compact form
 // (report.Roster), never holding more than a page of whole rows.
 func ReportRoster(ctx context.Context, store survey.ServerRosterStore) (*report.Roster, error) {
 	ro := report.NewRoster()
-	var after int64
-	for {
-		page, err := store.Changes(ctx, after, 5000, "")
+	for r, err := range rosterPages(ctx, store) {
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range page {
-			ro.Add(r.Respondent)
-			after = r.Seq
-		}
-		if len(page) < 5000 {
-			return ro, nil
+		ro.Add(r)
+	}
+	return ro, nil
+}
+
+// rosterPages yields every roster row, read a page at a time.
+func rosterPages(ctx context.Context, store survey.ServerRosterStore) iter.Seq2[*survey.Respondent, error] {
+	return func(yield func(*survey.Respondent, error) bool) {
+		const pageSize = 5000
+		var after int64
+		for {
+			page, err := store.Changes(ctx, after, pageSize, "")
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, r := range page {
+				if !yield(r.Respondent, nil) {
+					return
+				}
+				after = r.Seq
+			}
+			if len(page) < pageSize {
+				return
+			}
 		}
 	}
 }

@@ -80,30 +80,6 @@ func attemptPages(ctx context.Context, attempts survey.AttemptLedger) iter.Seq2[
 	}
 }
 
-// rosterPages yields every roster row, read a page at a time.
-func rosterPages(ctx context.Context, store survey.ServerRosterStore) iter.Seq2[*survey.Respondent, error] {
-	return func(yield func(*survey.Respondent, error) bool) {
-		const pageSize = 5000
-		var after int64
-		for {
-			page, err := store.Changes(ctx, after, pageSize, "")
-			if err != nil {
-				yield(nil, fmt.Errorf("read roster: %w", err))
-				return
-			}
-			for _, r := range page {
-				if !yield(r.Respondent, nil) {
-					return
-				}
-				after = r.Seq
-			}
-			if len(page) < pageSize {
-				return
-			}
-		}
-	}
-}
-
 // assignments returns who each roster row is assigned to, when the roster store keeps
 // assignments; nil otherwise.
 func assignments(ctx context.Context, roster any) (map[string]string, error) {
