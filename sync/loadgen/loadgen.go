@@ -9,9 +9,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +62,9 @@ type Config struct {
 	// batches with retries and backoff, each receipt recorded in the laptop's database,
 	// then forms, roster, waves, attempts, returns and approvals pulled). Pull is implied.
 	LaptopDir string
+	// CPUProfile, when not nil, receives a CPU profile of this process (the laptops) for
+	// the timed part of the run only, to see where the laptops' own time goes.
+	CPUProfile io.Writer
 }
 
 // SyncRetry is the retry policy of "tracer sync", which full syncs (Config.LaptopDir) use
@@ -93,7 +98,11 @@ type Report struct {
 	ServerCPU time.Duration
 	// DatabaseCPU is the database server's CPU time during the run (Config.DatabasePID).
 	DatabaseCPU time.Duration
-	Load        float64
+	// LaptopsCPU is this process's CPU time (user+sys) during the run: the simulated
+	// laptops' own work (their databases, sealing, HTTP), which shares the machine with the
+	// server when both run on it.
+	LaptopsCPU time.Duration
+	Load       float64
 }
 
 // CPUPerInterview is the server's CPU time per stored interview.
@@ -127,6 +136,9 @@ func (r *Report) String() string {
 	if r.ServerCPU > 0 {
 		s += fmt.Sprintf("; server CPU %v (%.3f ms/interview)", r.ServerCPU.Round(time.Millisecond),
 			float64(r.CPUPerInterview().Microseconds())/1000)
+	}
+	if r.LaptopsCPU > 0 {
+		s += fmt.Sprintf("; laptops' CPU %v", r.LaptopsCPU.Round(time.Millisecond))
 	}
 	if r.DatabaseCPU > 0 && r.Stored > 0 {
 		s += fmt.Sprintf("; database CPU %v (%.3f ms/interview)", r.DatabaseCPU.Round(time.Millisecond),
@@ -273,9 +285,22 @@ func measure(cfg Config, rep *Report, run func()) error {
 	if err != nil {
 		return err
 	}
+	// The laptops' CPU is read the same way; where /proc is missing it stays 0.
+	self0, selfErr := processCPU(os.Getpid())
+	if cfg.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(cfg.CPUProfile); err != nil {
+			return err
+		}
+	}
 	t0 := time.Now()
 	run()
 	rep.Elapsed = time.Since(t0)
+	if cfg.CPUProfile != nil {
+		pprof.StopCPUProfile()
+	}
+	if self1, err := processCPU(os.Getpid()); err == nil && selfErr == nil {
+		rep.LaptopsCPU = self1 - self0
+	}
 	cpu1, err := processesCPU(pids)
 	if err != nil {
 		return err

@@ -57,6 +57,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs")
 	plain := flag.Bool("plain", false, "push records unsealed")
 	laptopDir := flag.String("laptopdir", "", "make each laptop a real laptop database in a new folder under this one and sync it as \"tracer sync\" does (pushes, retries, every pull)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the laptops (this process) during the timed part of the last run to this file")
 	flag.Parse()
 	if *url == "" || *dbPath == "" {
 		flag.Usage()
@@ -109,7 +110,16 @@ func main() {
 		}
 	}
 	var rate, cpu, dbcpu, p50, p99, pmax, load, errs []float64
+	var laptopsCPU []float64
 	for i := range *runs {
+		if *cpuProfile != "" && i == *runs-1 {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				log.Fatal(err)
+			}
+			defer f.Close()
+			cfg.CPUProfile = f
+		}
 		rep, err := loadgen.Run(ctx, cfg)
 		if err != nil {
 			log.Fatal(err)
@@ -124,6 +134,9 @@ func main() {
 		p99 = append(p99, rep.Sync.P99.Seconds()*1000)
 		pmax = append(pmax, rep.Sync.Max.Seconds()*1000)
 		errs = append(errs, float64(rep.Errors))
+		if rep.LaptopsCPU > 0 {
+			laptopsCPU = append(laptopsCPU, rep.LaptopsCPU.Seconds())
+		}
 		load = append(load, rep.Load)
 	}
 	show := func(name, unit string, v []float64) {
@@ -139,6 +152,7 @@ func main() {
 	if *dbPID != 0 {
 		show("database CPU/interview", "ms", dbcpu)
 	}
+	show("laptops' CPU", "s", laptopsCPU)
 	show("sync p50", "ms", p50)
 	show("sync p99", "ms", p99)
 	show("sync max", "ms", pmax)
