@@ -1,10 +1,12 @@
 package loadgen_test
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	"tracer/survey"
@@ -69,9 +71,17 @@ func TestSmallLoad(t *testing.T) {
 // does, and checks that every finalized interview reached the server once.
 func TestSmallFullSync(t *testing.T) {
 	e, tokens := env(t, 12)
-	rep, err := loadgen.Run(context.Background(), loadgen.Config{URL: e.URL, Tokens: tokens, Interviews: 5, Batch: 2, LaptopDir: t.TempDir()})
+	var prof bytes.Buffer
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{URL: e.URL, Tokens: tokens, Interviews: 5, Batch: 2, LaptopDir: t.TempDir(), CPUProfile: &prof})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The timed window was profiled, and on Linux the process's own CPU was read.
+	if prof.Len() == 0 {
+		t.Errorf("no CPU profile written")
+	}
+	if runtime.GOOS == "linux" && rep.LaptopsCPU <= 0 {
+		t.Errorf("laptops' CPU not measured: %v", rep)
 	}
 	if rep.Errors > 0 || rep.Stored != 60 || rep.Duplicates != 0 {
 		t.Fatalf("%v", rep)
