@@ -13,19 +13,23 @@ import (
 var _ survey.InstanceIndex = (*SubmissionStore)(nil)
 
 // addInstances records, inside an ingest's transaction, the Collect instanceID of each
-// submission of subs that carries one and whose receipt says it is stored (now or before).
-func addInstances(ctx context.Context, tx interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, subs []*survey.Submission, receipts []survey.Receipt) error {
+// submission of subs that carries one and whose receipt says it is stored (now or before),
+// in the batch's order: the first revision to carry an instanceID keeps it.
+func addInstances(ctx context.Context, tx cachedTx, subs []*survey.Submission, receipts []survey.Receipt) error {
+	var with []int
 	for i, sub := range subs {
 		if st := receipts[i].Status; sub.InstanceID == "" || sub.InstanceID == sub.InterviewID ||
 			(st != survey.ReceiptStored && st != survey.ReceiptDuplicate) {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO collect_instances (instance_id, interview_id, revision) VALUES (?, ?, ?)
-			ON CONFLICT (instance_id) DO NOTHING`, sub.InstanceID, sub.InterviewID, sub.Revision); err != nil {
-			return fmt.Errorf("record instance %s: %w", sub.InstanceID, err)
-		}
+		with = append(with, i)
+	}
+	if err := execRows(ctx, tx, `INSERT INTO collect_instances (instance_id, interview_id, revision) VALUES `,
+		` ON CONFLICT (instance_id) DO NOTHING`, 3, len(with), func(n int, dst []any) []any {
+			sub := subs[with[n]]
+			return append(dst, sub.InstanceID, sub.InterviewID, sub.Revision)
+		}); err != nil {
+		return fmt.Errorf("record instances: %w", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,25 +33,6 @@ func addEvent(ctx context.Context, tx txRunner, e *survey.ReviewEvent) error {
 	}
 	e.Seq = seq
 	return insertEvent(ctx, tx, e)
-}
-
-// addEvents appends changes of review state to the history inside tx, in order, with
-// sequence numbers reserved in one step.
-func addEvents(ctx context.Context, tx txRunner, es []*survey.ReviewEvent) error {
-	if len(es) == 0 {
-		return nil
-	}
-	first, err := nextSeqs(ctx, tx, "review", len(es))
-	if err != nil {
-		return err
-	}
-	for i, e := range es {
-		e.Seq = first + int64(i)
-		if err := insertEvent(ctx, tx, e); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // insertEvent writes e, whose sequence number is set, to the history.
@@ -86,33 +68,101 @@ func putState(ctx context.Context, tx txRunner, e *survey.ReviewEvent, approved 
 	return err
 }
 
-// received starts or moves on the review of a newly stored revision, inside the ingesting
-// transaction: revision 1 (or the first one seen) is received, a later one resubmitted. A
-// revision older than the reviewed one changes nothing. It returns the change for the
-// history (nil for none), which the caller records with addEvents. unreviewed says that
-// the interview has no review yet (no revision of it was stored before), which spares
-// reading it.
-func received(ctx context.Context, tx txRunner, sub *survey.Submission, at time.Time, unreviewed bool) (*survey.ReviewEvent, error) {
-	var rev, approved int
-	var state string
-	err := sql.ErrNoRows
-	if !unreviewed {
-		err = tx.QueryRowContext(ctx, `SELECT revision, state, approved_revision FROM reviews WHERE interview_id = ?`, sub.InterviewID).Scan(&rev, &state, &approved)
+// reviewChanges are the review states and history rows that an ingest's new revisions
+// make, computed before they are written in one statement each.
+type reviewChanges struct {
+	events []*survey.ReviewEvent
+	// states holds each changed interview's last change and its approved revision, in
+	// the order the interviews first changed.
+	states   []*survey.ReviewEvent
+	approved []int
+}
+
+// received starts or moves on the reviews of the newly stored revisions subs[fresh[...]]
+// (in that order), inside the ingesting transaction: revision 1 (or the first one seen) is
+// received, a later one resubmitted. A revision older than the reviewed one changes
+// nothing. An interview with no revision stored before this transaction (owners' stored is
+// 0) has no review until its first revision here is received; the reviews of the others
+// are read in one query.
+func received(ctx context.Context, tx cachedTx, subs []*survey.Submission, fresh []int, owners map[string]*ownership, at time.Time) (*reviewChanges, error) {
+	type review struct {
+		rev, approved int
+		state         string
+		at            int // index in states, -1 before this transaction changes it
 	}
-	e := &survey.ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: survey.ReviewReceived, By: sub.SubmittedBy, At: at}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		if sub.Revision > 1 {
-			e.To = survey.ReviewResubmitted
+	reviews := map[string]*review{}
+	var old []string
+	for _, i := range fresh {
+		if id := subs[i].InterviewID; owners[id].stored > 0 {
+			old = append(old, id)
 		}
-	case err != nil:
-		return nil, err
-	case sub.Revision <= rev:
-		return nil, nil
-	default:
-		e.From, e.To = survey.ReviewState(state), survey.ReviewResubmitted
 	}
-	return e, putState(ctx, tx, e, approved)
+	if len(old) > 0 {
+		slices.Sort(old)
+		old = slices.Compact(old)
+		err := queryIn(ctx, tx, `SELECT interview_id, revision, state, approved_revision FROM reviews WHERE interview_id IN `, ``, old, func(rows *sql.Rows) error {
+			var id string
+			r := &review{at: -1}
+			if err := rows.Scan(&id, &r.rev, &r.state, &r.approved); err != nil {
+				return err
+			}
+			reviews[id] = r
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	c := &reviewChanges{}
+	for _, i := range fresh {
+		sub := subs[i]
+		e := &survey.ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: survey.ReviewReceived, By: sub.SubmittedBy, At: at}
+		r := reviews[sub.InterviewID]
+		switch {
+		case r == nil:
+			if sub.Revision > 1 {
+				e.To = survey.ReviewResubmitted
+			}
+			r = &review{at: -1}
+			reviews[sub.InterviewID] = r
+		case sub.Revision <= r.rev:
+			continue
+		default:
+			e.From, e.To = survey.ReviewState(r.state), survey.ReviewResubmitted
+		}
+		r.rev, r.state = e.Revision, string(e.To)
+		if r.at < 0 {
+			r.at = len(c.states)
+			c.states, c.approved = append(c.states, e), append(c.approved, r.approved)
+		}
+		c.states[r.at] = e
+		c.events = append(c.events, e)
+	}
+	return c, nil
+}
+
+// store writes the review states and the history rows, numbered from first.
+func (c *reviewChanges) store(ctx context.Context, tx cachedTx, first int64) error {
+	if len(c.events) == 0 {
+		return nil
+	}
+	if err := execRows(ctx, tx, `INSERT INTO reviews (interview_id, revision, state, approved_revision, updated_at, updated_by) VALUES `,
+		` ON CONFLICT (interview_id) DO UPDATE SET revision = excluded.revision, state = excluded.state,
+		approved_revision = excluded.approved_revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		6, len(c.states), func(n int, dst []any) []any {
+			e := c.states[n]
+			return append(dst, e.InterviewID, e.Revision, string(e.To), c.approved[n], formatTime(e.At), e.By)
+		}); err != nil {
+		return err
+	}
+	for n, e := range c.events {
+		e.Seq = first + int64(n)
+	}
+	return execRows(ctx, tx, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at) VALUES `,
+		``, 9, len(c.events), func(n int, dst []any) []any {
+			e := c.events[n]
+			return append(dst, e.Seq, e.InterviewID, e.Revision, string(e.From), string(e.To), e.Comment, "", e.By, formatTime(e.At))
+		})
 }
 
 const reviewColumns = `r.interview_id, r.revision, r.state, r.approved_revision, r.updated_at, r.updated_by,

@@ -117,3 +117,14 @@ func (t cachedTx) QueryRowContext(ctx context.Context, query string, args ...any
 	}
 	return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 }
+
+// QueryContext runs query's cached statement inside the transaction; the first time, it
+// runs the query on the transaction's own connection and prepares it for the next.
+func (t cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st := t.db.cached(query)
+	if st == nil {
+		t.db.warm(query)
+		return t.Tx.QueryContext(ctx, query, args...)
+	}
+	return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+}

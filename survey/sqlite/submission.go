@@ -58,6 +58,39 @@ func nextSeqs(ctx context.Context, tx txRunner, name string, n int) (int64, erro
 	return last - int64(n) + 1, nil
 }
 
+// nextSubmissionSeqs reserves, in one statement, subs sequence numbers of submissions and
+// reviews of the review history, and returns the first of each.
+func nextSubmissionSeqs(ctx context.Context, tx cachedTx, subs, reviews int) (firstSub, firstReview int64, err error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE counters SET value = value + CASE name WHEN 'submission' THEN ? ELSE ? END
+		WHERE name IN ('submission', 'review') RETURNING name, value`, subs, reviews)
+	if err != nil {
+		return 0, 0, fmt.Errorf("counters: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name string
+		var last int64
+		if err := rows.Scan(&name, &last); err != nil {
+			return 0, 0, fmt.Errorf("counters: %w", err)
+		}
+		switch name {
+		case "submission":
+			firstSub = last - int64(subs) + 1
+		case "review":
+			firstReview = last - int64(reviews) + 1
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, fmt.Errorf("counters: %w", err)
+	}
+	if n != 2 {
+		return 0, 0, fmt.Errorf("counters: %d of the submission and review counters found", n)
+	}
+	return firstSub, firstReview, nil
+}
+
 // Ingest stores a batch in one transaction, shared with the batches of concurrent calls.
 // The receipts come after the commit. See survey.SubmissionStore.
 func (s *SubmissionStore) Ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
@@ -159,19 +192,16 @@ func (s *SubmissionStore) answer(c *ingestCall) {
 	close(c.done)
 }
 
-// ingest stores subs in one transaction and returns one receipt each.
+// ingest stores subs in one transaction and returns one receipt each. It runs few
+// statements whatever the batch's size (each in chunks of at most maxChunk rows): one
+// query reads every stored revision of the batch's interviews, one their reviews, one
+// statement reserves the sequence numbers, and one each inserts the new revisions, their
+// review states and their review history.
 func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission) ([]survey.Receipt, error) {
 	now := s.db.now()
 	receipts := make([]survey.Receipt, len(subs))
 	err := s.db.inTx(ctx, func(sqlTx *sql.Tx) error {
 		tx := cachedTx{sqlTx, s.db}
-		type key struct {
-			id  string
-			rev int
-		}
-		owners := map[string]*ownership{} // per interview, as stored plus this batch
-		batch := map[key]int{}            // first index of each new (id, revision) in this batch
-		var fresh []int
 		// Revisions of one interview are judged in order, so a batch may carry 1 and 2.
 		order := make([]int, len(subs))
 		for i := range order {
@@ -180,16 +210,25 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		slices.SortStableFunc(order, func(a, b int) int {
 			return cmp.Or(cmp.Compare(subs[a].InterviewID, subs[b].InterviewID), cmp.Compare(subs[a].Revision, subs[b].Revision))
 		})
+		var ids []string
+		for n, i := range order {
+			if n == 0 || subs[i].InterviewID != subs[order[n-1]].InterviewID {
+				ids = append(ids, subs[i].InterviewID)
+			}
+		}
+		stored, owners, err := loadStored(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		batch := map[revisionKey]int{} // first index of each new (id, revision) in this batch
+		var fresh, conflicts []int
 		for _, i := range order {
 			sub := subs[i]
 			r := &receipts[i]
 			*r = survey.Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
 			own := owners[sub.InterviewID]
 			if own == nil {
-				var err error
-				if own, err = loadOwnership(ctx, tx, sub.InterviewID); err != nil {
-					return err
-				}
+				own = &ownership{}
 				owners[sub.InterviewID] = own
 			}
 			if !own.allows(sub.SubmittedBy) {
@@ -197,54 +236,44 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 				r.Message = fmt.Sprintf("Interview %s belongs to another account; only its enumerator can send its revisions.", sub.InterviewID)
 				continue
 			}
-			k := key{sub.InterviewID, sub.Revision}
-			var seq int64
-			var hash, received string
-			err := sql.ErrNoRows // a revision above the latest stored one is not stored
-			if sub.Revision <= own.stored {
-				err = tx.QueryRowContext(ctx, `SELECT seq, hash, received_at FROM submissions WHERE interview_id = ? AND revision = ?`,
-					sub.InterviewID, sub.Revision).Scan(&seq, &hash, &received)
-			}
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				if j, ok := batch[k]; ok {
-					hash = subs[j].Hash
-					r.Status = survey.ReceiptDuplicate // seq and time filled in below
-					if hash != sub.Hash {
-						r.Status = survey.ReceiptConflict
-					}
-				} else if sub.Revision != own.latest+1 {
-					r.Status, r.Code = survey.ReceiptRefused, survey.ECONFLICT
-					r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
-						sub.InterviewID, own.latest, sub.Revision, own.latest+1)
-					continue
-				} else {
-					batch[k] = i
-					fresh = append(fresh, i)
-					own.add(sub.Revision, sub.SubmittedBy)
-					r.Status = survey.ReceiptStored
-					continue
-				}
-			case err != nil:
-				return err
-			default:
-				r.Seq = seq
-				if r.ReceivedAt, err = parseTime(received); err != nil {
+			k := revisionKey{sub.InterviewID, sub.Revision}
+			var hash string
+			if old, ok := stored.revisions[k]; ok {
+				r.Seq, hash = old.seq, old.hash
+				if r.ReceivedAt, err = parseTime(old.received); err != nil {
 					return err
 				}
 				r.Status = survey.ReceiptDuplicate
-				if hash != sub.Hash {
-					r.Status = survey.ReceiptConflict
-				}
+			} else if j, ok := batch[k]; ok {
+				hash = subs[j].Hash
+				r.Status = survey.ReceiptDuplicate // seq and time filled in below
+			} else if sub.Revision != own.latest+1 {
+				r.Status, r.Code = survey.ReceiptRefused, survey.ECONFLICT
+				r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
+					sub.InterviewID, own.latest, sub.Revision, own.latest+1)
+				continue
+			} else {
+				batch[k] = i
+				fresh = append(fresh, i)
+				own.add(sub.Revision, sub.SubmittedBy)
+				r.Status = survey.ReceiptStored
+				continue
 			}
-			if r.Status == survey.ReceiptConflict {
-				r.Code = survey.ECONFLICT
+			if hash != sub.Hash {
+				r.Status, r.Code = survey.ReceiptConflict, survey.ECONFLICT
 				r.Message = fmt.Sprintf("Revision %d of interview %s is stored with other content; both are kept for the supervisor.", sub.Revision, sub.InterviewID)
-				if _, err := tx.ExecContext(ctx, `INSERT INTO submission_conflicts (interview_id, revision, hash, body, submitted_by, device_time, received_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (interview_id, revision, hash) DO NOTHING`,
-					sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.SubmittedBy, formatTime(sub.DeviceTime), formatTime(now)); err != nil {
-					return err
-				}
+				conflicts = append(conflicts, i)
+			}
+		}
+		if len(conflicts) > 0 {
+			slices.Sort(conflicts)
+			received := formatTime(now)
+			if err := execRows(ctx, tx, `INSERT INTO submission_conflicts (interview_id, revision, hash, body, submitted_by, device_time, received_at) VALUES `,
+				` ON CONFLICT (interview_id, revision, hash) DO NOTHING`, 7, len(conflicts), func(n int, dst []any) []any {
+					sub := subs[conflicts[n]]
+					return append(dst, sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.SubmittedBy, formatTime(sub.DeviceTime), received)
+				}); err != nil {
+				return err
 			}
 		}
 		if err := addInstances(ctx, tx, subs, receipts); err != nil {
@@ -254,41 +283,33 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 			return nil
 		}
 		slices.Sort(fresh) // sequence numbers follow the batch's order
-		first, err := nextSeqs(ctx, tx, "submission", len(fresh))
+		rv, err := received(ctx, tx, subs, fresh, owners, now)
 		if err != nil {
 			return err
 		}
-		counted := formCounter{}
-		var events []*survey.ReviewEvent
-		// An interview with no revision stored before this transaction has no review
-		// until its first revision here is received.
-		reviewed := map[string]bool{}
+		first, firstReview, err := nextSubmissionSeqs(ctx, tx, len(fresh), len(rv.events))
+		if err != nil {
+			return err
+		}
+		counted := formCounter{stored: stored.forms}
 		for n, i := range fresh {
-			sub := subs[i]
-			if err := counted.add(ctx, tx, sub); err != nil {
-				return err
-			}
+			counted.add(subs[i])
+			receipts[i].Seq, receipts[i].ReceivedAt = first+int64(n), now
+		}
+		receivedAt := formatTime(now)
+		if err := execRows(ctx, tx, `INSERT INTO submissions (seq, interview_id, revision, hash, body, form_id, form_version,
+			respondent_id, enumerator, submitted_by, device_time, skew_ms, received_at) VALUES `, ``, 13, len(fresh), func(n int, dst []any) []any {
+			sub := subs[fresh[n]]
 			var skew time.Duration
 			if !sub.DeviceTime.IsZero() {
 				skew = now.Sub(sub.DeviceTime)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO submissions (seq, interview_id, revision, hash, body, form_id, form_version,
-				respondent_id, enumerator, submitted_by, device_time, skew_ms, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, first+int64(n), sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.FormID,
-				sub.FormVersion, sub.RespondentID, sub.Enumerator, sub.SubmittedBy, formatTime(sub.DeviceTime),
-				skew.Milliseconds(), formatTime(now)); err != nil {
-				return err
-			}
-			receipts[i].Seq, receipts[i].ReceivedAt = first+int64(n), now
-			e, err := received(ctx, tx, sub, now, owners[sub.InterviewID].stored == 0 && !reviewed[sub.InterviewID])
-			if err != nil {
-				return err
-			}
-			reviewed[sub.InterviewID] = true
-			if e != nil {
-				events = append(events, e)
-			}
+			return append(dst, first+int64(n), sub.InterviewID, sub.Revision, sub.Hash, sub.Body, sub.FormID, sub.FormVersion,
+				sub.RespondentID, sub.Enumerator, sub.SubmittedBy, formatTime(sub.DeviceTime), skew.Milliseconds(), receivedAt)
+		}); err != nil {
+			return err
 		}
-		if err := addEvents(ctx, tx, events); err != nil {
+		if err := rv.store(ctx, tx, firstReview); err != nil {
 			return err
 		}
 		if err := counted.store(ctx, tx); err != nil {
@@ -297,7 +318,7 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		// Repeats of a new revision inside the batch share the first one's receipt.
 		for i := range receipts {
 			if receipts[i].Seq == 0 && receipts[i].Status != survey.ReceiptRefused {
-				j := batch[key{subs[i].InterviewID, subs[i].Revision}]
+				j := batch[revisionKey{subs[i].InterviewID, subs[i].Revision}]
 				receipts[i].Seq, receipts[i].ReceivedAt = receipts[j].Seq, now
 			}
 		}
@@ -309,37 +330,79 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 	return receipts, nil
 }
 
+// revisionKey names one revision of an interview.
+type revisionKey struct {
+	id  string
+	rev int
+}
+
+// storedRevision is what an ingest reads of a revision already stored.
+type storedRevision struct {
+	seq            int64
+	hash, received string
+}
+
+// storedSet is what an ingest reads of the stored revisions of its batch's interviews.
+type storedSet struct {
+	revisions map[revisionKey]storedRevision
+	// forms holds (interview, form, version) for each form version an interview's
+	// stored revisions used.
+	forms map[[3]string]bool
+}
+
+// loadStored reads inside tx every stored revision of the interviews ids (distinct), and
+// who may send each interview's next revision.
+func loadStored(ctx context.Context, tx cachedTx, ids []string) (storedSet, map[string]*ownership, error) {
+	set := storedSet{revisions: map[revisionKey]storedRevision{}, forms: map[[3]string]bool{}}
+	owners := make(map[string]*ownership, len(ids))
+	lowest := map[string]int{} // the lowest stored revision of each interview
+	err := queryIn(ctx, tx, `SELECT interview_id, revision, seq, hash, received_at, submitted_by, form_id, form_version
+		FROM submissions WHERE interview_id IN `, ``, ids, func(rows *sql.Rows) error {
+		var id, by, formID, version string
+		var rev int
+		var r storedRevision
+		if err := rows.Scan(&id, &rev, &r.seq, &r.hash, &r.received, &by, &formID, &version); err != nil {
+			return err
+		}
+		set.revisions[revisionKey{id, rev}] = r
+		set.forms[[3]string{id, formID, version}] = true
+		own := owners[id]
+		if own == nil {
+			own = &ownership{}
+			owners[id] = own
+		}
+		if low, ok := lowest[id]; !ok || rev < low {
+			lowest[id], own.first = rev, by
+		}
+		if rev > own.latest {
+			own.latest, own.last, own.stored = rev, by, rev
+		}
+		return nil
+	})
+	return set, owners, err
+}
+
 // formCounter counts, inside one ingest transaction, the interviews that are new to a
 // form version (form_interviews): an interview counts once per version any of its
 // revisions used.
 type formCounter struct {
-	seen map[[3]string]bool // interview, form, version already counted or stored
-	add1 map[[2]string]int  // form, version: interviews to add
+	stored map[[3]string]bool // interview, form, version of the revisions stored before
+	seen   map[[3]string]bool // interview, form, version already counted in this transaction
+	add1   map[[2]string]int  // form, version: interviews to add
 }
 
 // add counts sub unless its interview already has a revision of the same form version,
-// stored or earlier in this transaction. Call it before sub is inserted.
-func (c *formCounter) add(ctx context.Context, tx txRunner, sub *survey.Submission) error {
+// stored or earlier in this transaction.
+func (c *formCounter) add(sub *survey.Submission) {
 	k := [3]string{sub.InterviewID, sub.FormID, sub.FormVersion}
-	if c.seen[k] {
-		return nil
+	if c.seen[k] || c.stored[k] {
+		return
 	}
 	if c.seen == nil {
 		c.seen, c.add1 = map[[3]string]bool{}, map[[2]string]int{}
 	}
 	c.seen[k] = true
-	if sub.Revision > 1 { // a first revision has nothing stored before it
-		var stored bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM submissions WHERE interview_id = ? AND form_id = ? AND form_version = ?)`,
-			sub.InterviewID, sub.FormID, sub.FormVersion).Scan(&stored); err != nil {
-			return err
-		}
-		if stored {
-			return nil
-		}
-	}
 	c.add1[[2]string{sub.FormID, sub.FormVersion}]++
-	return nil
 }
 
 // store adds the counts to form_interviews.
@@ -359,24 +422,6 @@ type ownership struct {
 	latest      int
 	first, last string
 	stored      int // the latest revision stored before this transaction
-}
-
-// loadOwnership reads the stored revisions of interview id inside tx.
-func loadOwnership(ctx context.Context, tx txRunner, id string) (*ownership, error) {
-	var o ownership
-	err := tx.QueryRowContext(ctx, `SELECT revision, submitted_by FROM submissions WHERE interview_id = ?
-		ORDER BY revision DESC LIMIT 1`, id).Scan(&o.latest, &o.last)
-	if errors.Is(err, sql.ErrNoRows) {
-		return &o, nil
-	} else if err != nil {
-		return nil, err
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT submitted_by FROM submissions WHERE interview_id = ?
-		ORDER BY revision LIMIT 1`, id).Scan(&o.first); err != nil {
-		return nil, err
-	}
-	o.stored = o.latest
-	return &o, nil
 }
 
 // allows reports whether account may send revisions of the interview: anyone may send

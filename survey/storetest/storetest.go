@@ -66,6 +66,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"Ingest", testIngest},
 		{"ReviewStateMachine", testReviewStateMachine},
 		{"ReviewsOfOneBatch", testReviewsOfOneBatch},
+		{"LargeMixedBatch", testLargeMixedBatch},
 		{"RosterRecords", testRosterRecords},
 		{"LatestRecords", testLatestRecords},
 		{"Attempts", testAttempts},
