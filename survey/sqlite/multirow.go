@@ -11,16 +11,23 @@ import (
 // a chunk binds at most 3,328 values, well below SQLite's limit of 32,766 variables.
 const maxChunk = 256
 
-// chunks splits n rows into chunks whose sizes are powers of two, largest first, none
-// above maxChunk: a multi-row statement then has at most nine texts, each prepared once
-// and kept in the statement cache, whatever the sizes of the batches.
+// exactChunk is the size below which a remainder of rows is one chunk of its own size.
+const exactChunk = 16
+
+// chunks splits n rows into chunks of 256, 128, 64, 32 or 16 rows, largest first, then
+// one chunk of the rest (fewer than 16): a multi-row statement then has at most 20 texts,
+// each prepared once and kept in the statement cache whatever the batches' sizes, and a
+// small group (a few pushes of one interview each) is one statement.
 func chunks(n int) []int {
 	var out []int
-	for size := maxChunk; n > 0; size /= 2 {
+	for size := maxChunk; size >= exactChunk; size /= 2 {
 		for n >= size {
 			out = append(out, size)
 			n -= size
 		}
+	}
+	if n > 0 {
+		out = append(out, n)
 	}
 	return out
 }

@@ -506,9 +506,11 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v wire.Validator
 		return survey.Errorf(survey.ETOOLARGE, "The request body has %d bytes; the limit is %d.", r.ContentLength, s.cfg.MaxBody)
 	}
 	var body io.Reader = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	size := r.ContentLength
 	switch enc := r.Header.Get("Content-Encoding"); enc {
 	case "", "identity":
 	case "gzip":
+		size = -1 // the inflated size is not announced
 		zr, err := gzip.NewReader(body)
 		if err != nil {
 			var mbe *http.MaxBytesError
@@ -522,7 +524,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v wire.Validator
 	default:
 		return survey.Errorf(survey.EINVALID, "Content-Encoding %q is not supported; use gzip or none.", enc)
 	}
-	return wire.Decode(body, v)
+	return wire.DecodeSized(body, size, v)
 }
 
 // capReader fails with wire.ErrTooLarge once more than left bytes were read.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"sync"
 
 	"tracer/survey"
 )
@@ -249,13 +250,34 @@ func tooMany(f *frame) error {
 // built; only then is it decoded from the bytes read. Every failure is an EINVALID
 // *survey.Error, except a body or list over a limit, which is ETOOLARGE. r must be bounded
 // by the caller (the server's body limits).
-func Decode(r io.Reader, v Validator) error {
+func Decode(r io.Reader, v Validator) error { return DecodeSized(r, -1, v) }
+
+// maxPresize bounds the buffer DecodeSized makes ahead for a body of announced size: a
+// client announcing more than it sends makes the server hold no more than this for it.
+const maxPresize = 1 << 20
+
+// walkReaders are the read buffers of the walks, kept between requests.
+var walkReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4<<10) }}
+
+// DecodeSized is Decode for a body that announced its size (an HTTP Content-Length; -1 if
+// unknown): the bytes read are kept in a buffer of that size (at most maxPresize) made
+// once, instead of one that grows as it fills. The size is only a hint: a body of
+// another size decodes the same.
+func DecodeSized(r io.Reader, size int64, v Validator) error {
 	var lists Lists
 	if l, ok := v.(Lister); ok {
 		lists = l.Lists()
 	}
 	var buf bytes.Buffer
-	tee := bufio.NewReaderSize(io.TeeReader(r, &buf), 4<<10)
+	if size > 0 {
+		buf.Grow(int(min(size, maxPresize)))
+	}
+	tee := walkReaders.Get().(*bufio.Reader)
+	tee.Reset(io.TeeReader(r, &buf))
+	defer func() {
+		tee.Reset(nil)
+		walkReaders.Put(tee)
+	}()
 	if err := walk(tee, lists); err != nil && !errors.Is(err, io.EOF) {
 		return decodeError(err)
 	}

@@ -2,10 +2,13 @@ package wire_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"runtime/metrics"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"tracer/survey"
 	"tracer/sync/wire"
@@ -121,4 +124,33 @@ func TestControlCharactersRefused(t *testing.T) {
 			t.Errorf("%s: %v, want invalid", tt.body, err)
 		}
 	}
+}
+
+// FuzzDecodeSizedAgrees checks that the announced size is only a hint: whatever size a
+// body announces, it decodes to the same request, or fails with the same error, as a body
+// of unknown size; and that a pooled read buffer carries nothing from one decode to the
+// next (the same body decodes the same after another).
+func FuzzDecodeSizedAgrees(f *testing.F) {
+	push := `{"device_time":"2026-11-20T09:00:00Z","items":[{"id":"0b6f1f4e-8a44-4a8e-9a2b-6f0e4b1d2c3a","revision":1,"hash":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","body":{"answers":{}}}]}`
+	long := `{"items":[` + strings.Repeat(`{"id":"x","revision":1},`, 300) + `{"id":"x","revision":1}]}`
+	for _, body := range []string{push, long, `{"items":[]}`, `{"items":null,"extra":1}`, `[]`, push + ` x`, ``} {
+		for _, size := range []int64{-1, 0, 1, int64(len(body)) - 1, int64(len(body)), int64(len(body)) + 1, 1 << 40} {
+			f.Add([]byte(body), size)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, size int64) {
+		var want, got, again wire.PushRequest
+		werr := wire.Decode(bytes.NewReader(data), &want)
+		gerr := wire.DecodeSized(bytes.NewReader(data), size, &got)
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+			t.Fatalf("size %d: error %v, want %v", size, gerr, werr)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("size %d: (-unknown size +announced):\n%s", size, diff)
+		}
+		aerr := wire.DecodeSized(bytes.NewReader(data), size, &again)
+		if fmt.Sprint(aerr) != fmt.Sprint(werr) || !cmp.Equal(want, again) {
+			t.Fatalf("size %d: a second decode differs: %v %+v", size, aerr, again)
+		}
+	})
 }
