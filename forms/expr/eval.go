@@ -31,6 +31,32 @@ type Env interface {
 	Random() float64
 }
 
+// BoundEnv is an Env that also reads references resolved once, when the form loads,
+// instead of by name at each evaluation (see Expr.BindRefs).
+type BoundEnv interface {
+	Env
+	// Bound returns the value of the reference bound to id, what Ref returns for its
+	// name; nil if it cannot, and the reference is then read with Ref.
+	Bound(id int) Value
+}
+
+// BindRefs binds each ${name} reference of e, those in the predicates of paths included,
+// to the id that id returns for its name, if it returns one (ok): evaluated against a
+// BoundEnv, the reference is then read with Bound(id), not Ref(name). Call it before e is
+// evaluated, never while it is: the binding is part of the compiled expression, shared by
+// every evaluation.
+func (e *Expr) BindRefs(id func(name string) (int, bool)) {
+	if e == nil {
+		return
+	}
+	for _, r := range e.refs {
+		*r.id = 0
+		if k, ok := id(r.name); ok && k >= 0 {
+			*r.id = k + 1
+		}
+	}
+}
+
 // evalFn is a compiled expression or sub-expression. It never returns nil.
 type evalFn func(Env) Value
 
@@ -46,6 +72,8 @@ func (e *Expr) Eval(env Env) Value {
 	f := e.eval
 	if f == nil {
 		f = compile(e.Root)
+	} else if e.slots > 0 {
+		return evalShared(f, e.slots, env)
 	}
 	return f(env)
 }
@@ -91,7 +119,7 @@ func (e *Expr) Holds(pred Node, env Env) bool {
 
 // compilePreds compiles the predicates of the paths of root, nested ones included, or
 // returns nil if there are none.
-func compilePreds(root Node) map[Node]evalFn {
+func compilePreds(root Node, refs *[]refCell) map[Node]evalFn {
 	var m map[Node]evalFn
 	walk(root, func(n Node) bool {
 		if p, ok := n.(*PathNode); ok {
@@ -100,7 +128,7 @@ func compilePreds(root Node) map[Node]evalFn {
 					if m == nil {
 						m = make(map[Node]evalFn)
 					}
-					m[x] = compiler{pred: true}.compile(x)
+					m[x] = compiler{pred: true, refs: refs}.compile(x)
 				}
 			}
 		}
@@ -144,9 +172,28 @@ func compile(n Node) evalFn { return compiler{}.compile(n) }
 // read "." when called without arguments, and only current() reads Env.Current.
 type compiler struct {
 	pred bool
+	// slots holds the sub-expressions evaluated once per evaluation (see memoSlots), by
+	// node; nil inside predicates.
+	slots map[Node]int
+	// refs collects the ${name} references compiled, for Expr.BindRefs; nil when they are
+	// read by name only.
+	refs *[]refCell
+}
+
+// refCell is one compiled ${name} reference: id holds 1 + the id it is bound to, 0 if none.
+type refCell struct {
+	name string
+	id   *int
 }
 
 func (c compiler) compile(n Node) evalFn {
+	if slot, ok := c.slots[n]; ok && !c.pred {
+		return shared(slot, c.compileNode(n))
+	}
+	return c.compileNode(n)
+}
+
+func (c compiler) compileNode(n Node) evalFn {
 	switch n := n.(type) {
 	case *NumberNode:
 		return constant(Number(n.Value))
@@ -154,7 +201,21 @@ func (c compiler) compile(n Node) evalFn {
 		return constant(String(n.Value))
 	case *RefNode:
 		name := n.Name
-		return func(env Env) Value { return orEmpty(env.Ref(name)) }
+		if c.refs == nil {
+			return func(env Env) Value { return orEmpty(env.Ref(name)) }
+		}
+		id := new(int) // 1 + the id BindRefs gave the reference; 0 while it has none
+		*c.refs = append(*c.refs, refCell{name: name, id: id})
+		return func(env Env) Value {
+			if k := *id; k > 0 {
+				if b, ok := env.(BoundEnv); ok {
+					if v := b.Bound(k - 1); v != nil {
+						return v
+					}
+				}
+			}
+			return orEmpty(env.Ref(name))
+		}
 	case *PathNode:
 		if isCurrent(n) && !c.pred {
 			return func(env Env) Value { return orEmpty(env.Current()) }

@@ -53,6 +53,11 @@ func FuzzEval(f *testing.F) {
 			}
 			_, _, _ = ToString(v), ToNumber(v), ToBool(v)
 			_, _ = ToDate(v)
+			// Sub-expressions written twice are evaluated once; compiled without sharing
+			// they must give the same value.
+			if got, want := show(orEmpty(compile(e.Root)(env))), show(v); got != want {
+				t.Fatalf("Eval(%q) = %s, but without shared sub-expressions %s", src, want, got)
+			}
 			e2 := mustParse(t, e.Root.String())
 			if got, want := show(e2.Eval(env)), show(v); got != want {
 				t.Fatalf("Eval(%q) = %s, but its printed form %q gives %s", src, want, e2.Src, got)

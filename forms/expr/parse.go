@@ -13,6 +13,8 @@ type Expr struct {
 
 	eval  evalFn          // Root compiled by Parse; nil for an Expr built by hand
 	preds map[Node]evalFn // the predicates of Root's paths compiled by Parse, for EvalNode
+	slots int             // how many sub-expressions of eval are shared (see memoSlots)
+	refs  []refCell       // the compiled ${name} references, for BindRefs
 }
 
 // SyntaxError is an error in an expression, found by Parse or Check.
@@ -41,7 +43,12 @@ func Parse(src string) (e *Expr, err error) {
 	if t := p.peek(); t.typ != itemEOF {
 		p.unexpected(t)
 	}
-	return &Expr{Src: src, Root: root, eval: compile(root), preds: compilePreds(root)}, nil
+	e = &Expr{Src: src, Root: root}
+	slots, k := memoSlots(root)
+	e.eval = compiler{slots: slots, refs: &e.refs}.compile(root)
+	e.preds = compilePreds(root, &e.refs)
+	e.slots = k
+	return e, nil
 }
 
 // parser is a recursive-descent parser over the items of one expression.
