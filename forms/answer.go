@@ -210,7 +210,8 @@ func (s *Session) normalize(it *item, raw string) (string, *Problem) {
 	if v == "" {
 		return "", nil
 	}
-	t := s.texts()
+	// The engine's texts are looked up only to word a problem.
+	t := s.texts
 	bad := func(kind ProblemKind, msg string) (string, *Problem) {
 		return "", &Problem{Path: it.path, Name: n.Name, Kind: kind, Message: msg}
 	}
@@ -219,58 +220,58 @@ func (s *Session) normalize(it *item, raw string) (string, *Problem) {
 		i, err := strconv.ParseInt(ungroupThousands(strings.TrimPrefix(v, "+")), 10, 64)
 		if err != nil {
 			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-				return bad(ProblemType, t.BigInt)
+				return bad(ProblemType, t().BigInt)
 			}
-			return bad(ProblemType, t.Integer)
+			return bad(ProblemType, t().Integer)
 		}
 		if i > math.MaxInt32 || i < math.MinInt32 {
-			return bad(ProblemType, t.BigInt)
+			return bad(ProblemType, t().BigInt)
 		}
 		return strconv.FormatInt(i, 10), nil
 	case "decimal":
 		f, refused := parseDecimal(v)
 		if refused != nil {
-			return bad(ProblemType, refused(t))
+			return bad(ProblemType, refused(t()))
 		}
 		return fmtNum(f), nil
 	case "range":
 		f, refused := parseDecimal(v)
 		if refused != nil {
-			return bad(ProblemType, refused(t))
+			return bad(ProblemType, refused(t()))
 		}
 		lo, hi, step := rangeParams(n)
 		if f < math.Min(lo, hi) || f > math.Max(lo, hi) {
-			return bad(ProblemType, fmt.Sprintf(t.Range, fmtNum(lo), fmtNum(hi)))
+			return bad(ProblemType, fmt.Sprintf(t().Range, fmtNum(lo), fmtNum(hi)))
 		}
 		if step > 0 {
 			k := (f - lo) / step
 			if math.Abs(k-math.Round(k)) > 1e-9 {
-				return bad(ProblemType, fmt.Sprintf(t.Range, fmtNum(lo), fmtNum(hi)))
+				return bad(ProblemType, fmt.Sprintf(t().Range, fmtNum(lo), fmtNum(hi)))
 			}
 		}
 		return fmtNum(f), nil
 	case "date":
 		d, refused := parseDate(v, dateParts(n.Appearance))
 		if refused != nil {
-			return bad(ProblemType, refused(t))
+			return bad(ProblemType, refused(t()))
 		}
 		return d, nil
 	case "time":
 		if t, ok := parseTime(v, s.start, s.opt.Location); ok {
 			return t, nil
 		}
-		return bad(ProblemType, t.Time)
+		return bad(ProblemType, t().Time)
 	case "dateTime":
 		if t, ok := parseDateTime(v, s.opt.Location); ok {
 			return t, nil
 		}
-		return bad(ProblemType, t.DateTime)
+		return bad(ProblemType, t().DateTime)
 	case "acknowledge":
 		switch strings.ToLower(v) {
 		case "ok", "yes", "1", "true", "ya":
 			return "OK", nil
 		}
-		return bad(ProblemType, t.Ack)
+		return bad(ProblemType, t().Ack)
 	case "select_one":
 		if p := s.checkChoice(it, v); p != nil {
 			return "", p
@@ -281,7 +282,7 @@ func (s *Session) normalize(it *item, raw string) (string, *Problem) {
 		seen := make(map[string]bool, len(fields))
 		for _, f := range fields {
 			if seen[f] {
-				return bad(ProblemChoice, fmt.Sprintf(t.Dup, f))
+				return bad(ProblemChoice, fmt.Sprintf(t().Dup, f))
 			}
 			seen[f] = true
 			if p := s.checkChoice(it, f); p != nil {
@@ -341,11 +342,14 @@ func (s *Session) checkChoice(it *item, v string) *Problem {
 		return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: fmt.Sprintf(s.texts().Choice, v)}
 	}
 	if n.ChoiceFilter != nil {
-		pos := 0
-		for i, x := range l.Choices {
-			if x == c {
-				pos = i + 1
-				break
+		pos := c.pos
+		if pos < 1 || pos > len(l.Choices) || l.Choices[pos-1] != c {
+			pos = 0
+			for i, x := range l.Choices {
+				if x == c {
+					pos = i + 1
+					break
+				}
 			}
 		}
 		if !s.choiceAllowed(it, c, pos) {

@@ -214,4 +214,6 @@ type Choice struct {
 	// Media holds the choice's media files by column name ("image", "audio::English (en)").
 	Media map[string]string
 	Row   int
+
+	pos int // 1-based position in its list, set at load
 }

@@ -134,7 +134,40 @@ func (c *compiler) compile() *Form {
 		return f
 	}
 	c.graph(survey)
+	c.bindRefs()
 	return f
+}
+
+// bindRefs resolves the ${name} references of every expression to their nodes, once: a
+// session then reads a reference by the node's index (env.Bound) instead of looking its
+// name up at each evaluation. A name the form does not have stays unbound and reads empty,
+// as Ref reads it.
+func (c *compiler) bindRefs() {
+	f := c.form
+	id := func(name string) (int, bool) {
+		if n := f.byName[name]; n != nil {
+			return n.Index, true
+		}
+		return 0, false
+	}
+	f.eachExpr(func(x *expr.Expr) { x.BindRefs(id) })
+}
+
+// eachExpr calls fn for every expression of the form: the instance name and each node's
+// relevance, constraint, calculation, choice filter (as written and as the predicate the
+// session evaluates), repeat count, default, required and read-only conditions.
+func (f *Form) eachExpr(fn func(*expr.Expr)) {
+	if f.InstanceName != nil {
+		fn(f.InstanceName)
+	}
+	for _, n := range f.Nodes {
+		for _, x := range []*expr.Expr{n.Relevant, n.Constraint, n.Calculation, n.ChoiceFilter, n.filter,
+			n.RepeatCount, n.Default, n.RequiredIf, n.ReadOnlyIf} {
+			if x != nil {
+				fn(x)
+			}
+		}
+	}
 }
 
 // languages collects the form's languages from the translated columns of survey and choices.
@@ -276,6 +309,7 @@ func (c *compiler) choices() {
 				}
 			}
 			l.Choices = append(l.Choices, ch)
+			ch.pos = len(l.Choices)
 			if l.byName[name] == nil {
 				l.byName[name] = ch
 			}

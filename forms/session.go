@@ -346,6 +346,15 @@ func (e *env) Ref(name string) expr.Value {
 	return e.node(n)
 }
 
+// Bound reads a reference the form bound at load to the node at index id (see bindRefs):
+// what Ref reads for its name.
+func (e *env) Bound(id int) expr.Value {
+	if nodes := e.s.form.Nodes; id >= 0 && id < len(nodes) {
+		return e.node(nodes[id])
+	}
+	return nil
+}
+
 // node returns the value of node n seen from the context. The context's own node, named by
 // ${name} or by a path while a candidate answer is being checked, is that candidate, as "."
 // is: ODK reads the node being validated, which holds the new value.
