@@ -609,11 +609,11 @@ func translateRunes(s, from, to string) string {
 func compileRegex(n *CallNode, args []evalFn) evalFn {
 	s := args[0]
 	if lit, ok := n.Args[1].(*StringNode); ok {
-		re, err := regexp.Compile(lit.Value)
+		match, err := compileMatcher(lit.Value)
 		if err != nil {
 			return constant(Bool(false))
 		}
-		return func(env Env) Value { return Bool(re.MatchString(ToString(s(env)))) }
+		return func(env Env) Value { return Bool(match(ToString(s(env)))) }
 	}
 	pattern := args[1]
 	return func(env Env) Value {
