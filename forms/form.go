@@ -2,6 +2,7 @@ package forms
 
 import (
 	"strings"
+	"sync"
 
 	"tracer/forms/expr"
 )
@@ -36,6 +37,8 @@ type Form struct {
 	// outside maps the path of each node outside repeats to the node: such a node has one
 	// item in every session, at that path.
 	outside map[string]*Node
+	// memory keeps the memory of sessions that CheckAnswers is done with (*sessionMemory).
+	memory sync.Pool
 }
 
 // Node returns the node with the given name, or nil.

@@ -88,6 +88,20 @@ func RestoreSession(f *Form, opt Options, answers []Answer) (s *Session, unknown
 	return s, s.Restore(answers)
 }
 
+// CheckAnswers checks stored answers as a server checks a pushed interview: it returns
+// what RestoreSession followed by Problems gives, the problems of the restored interview
+// and the paths the form does not have. The session it restores into is not handed out,
+// so its memory is kept by the form and reused by the next check of that form: checking
+// allocates a fraction of what RestoreSession does. It is safe for concurrent use.
+func CheckAnswers(f *Form, opt Options, answers []Answer) (problems []*Problem, unknown []string) {
+	mem, _ := f.memory.Get().(*sessionMemory)
+	s := newSessionIn(f, opt, mem)
+	unknown = s.Restore(answers)
+	problems = s.Problems()
+	f.memory.Put(s.release())
+	return problems, unknown
+}
+
 // adoptZone makes the offset of a stored start time the session's time zone, so that
 // today(), now() and typed times read the enumerator's calendar and clock.
 func (s *Session) adoptZone(start string) {

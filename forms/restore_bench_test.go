@@ -14,7 +14,8 @@ import (
 
 // BenchmarkCheckStored checks a stored interview of the built-in form (the employed
 // persona) as the server does with every pushed one: restore the answers, then list the
-// problems. "restore" starts the session with RestoreSession, "new+restore" with
+// problems. "restore" starts the session with RestoreSession, "check" calls CheckAnswers,
+// which builds its session in the memory of the previous check, "new+restore" starts with
 // NewSession then Restore, which computes the form twice. Besides the wall time it reports
 // the process's CPU time per check (cpu-ns/op), which a busy machine does not inflate.
 func BenchmarkCheckStored(b *testing.B) {
@@ -41,6 +42,15 @@ func BenchmarkCheckStored(b *testing.B) {
 		for b.Loop() {
 			s, unknown := forms.RestoreSession(f, opt, answers)
 			if len(unknown) > 0 || len(s.Problems()) > 0 {
+				b.Fatal("the persona does not restore cleanly")
+			}
+		}
+	})
+	b.Run("check", func(b *testing.B) {
+		defer reportCPU(b)()
+		for b.Loop() {
+			probs, unknown := forms.CheckAnswers(f, opt, answers)
+			if len(unknown) > 0 || len(probs) > 0 {
 				b.Fatal("the persona does not restore cleanly")
 			}
 		}

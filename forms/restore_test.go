@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,19 +66,23 @@ func damaged(answers []forms.Answer, rng *rand.Rand) [][]forms.Answer {
 	return out
 }
 
-// TestRestoreSessionMatchesNewSessionAndRestore checks that a session started from stored
-// answers with one computation shows what NewSession followed by Restore shows: the same
-// unknown paths, problems and record, on the built-in form's personas and on every corpus
-// form filled by autofill, each as saved and damaged in many ways, and the same answers
-// for the answers as saved.
-func TestRestoreSessionMatchesNewSessionAndRestore(t *testing.T) {
-	opt := forms.Options{Now: func() time.Time { return fixedNow }, DeviceID: "test", Username: "enum1",
-		UUID: func() string { return "00000000-0000-4000-8000-000000000000" }, Random: func() float64 { return 0.5 }}
-	type filled struct {
-		name    string
-		form    *forms.Form
-		answers []forms.Answer
-	}
+// restoreOptions are the options of the restore tests: a fixed clock, fixed metadata, a
+// fixed UUID and a fixed random().
+var restoreOptions = forms.Options{Now: func() time.Time { return fixedNow }, DeviceID: "test", Username: "enum1",
+	UUID: func() string { return "00000000-0000-4000-8000-000000000000" }, Random: func() float64 { return 0.5 }}
+
+// filled is a form with the answers of one interview.
+type filled struct {
+	name    string
+	form    *forms.Form
+	answers []forms.Answer
+}
+
+// restoreCases returns the built-in form filled by each persona and every corpus form
+// filled by autofill, with no instance and with two instances of each repeat.
+func restoreCases(t *testing.T) []filled {
+	t.Helper()
+	opt := restoreOptions
 	var cases []filled
 	bf, err := builtin.Load()
 	if err != nil {
@@ -110,6 +116,17 @@ func TestRestoreSessionMatchesNewSessionAndRestore(t *testing.T) {
 			cases = append(cases, filled{fmt.Sprintf("%s/%d", filepath.Base(path), instances), f, s.Answers()})
 		}
 	}
+	return cases
+}
+
+// TestRestoreSessionMatchesNewSessionAndRestore checks that a session started from stored
+// answers with one computation shows what NewSession followed by Restore shows: the same
+// unknown paths, problems and record, on the built-in form's personas and on every corpus
+// form filled by autofill, each as saved and damaged in many ways, and the same answers
+// for the answers as saved.
+func TestRestoreSessionMatchesNewSessionAndRestore(t *testing.T) {
+	opt := restoreOptions
+	cases := restoreCases(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	compared, withProblems := 0, 0
 	for _, c := range cases {
@@ -139,4 +156,76 @@ func TestRestoreSessionMatchesNewSessionAndRestore(t *testing.T) {
 		t.Fatalf("compared %d restored interviews, %d with problems: not the mix this test needs", compared, withProblems)
 	}
 	t.Logf("compared %d restored interviews, %d with problems", compared, withProblems)
+}
+
+// problemsOf prints problems for comparison.
+func problemsOf(probs []*forms.Problem) []string {
+	var out []string
+	for _, p := range probs {
+		out = append(out, fmt.Sprintf("%s %s %v %s", p.Path, p.Name, p.Kind, p.Message))
+	}
+	return out
+}
+
+// TestCheckAnswersMatchesRestoreSession checks that CheckAnswers, which builds each session
+// in the memory of the form's previous check, gives the problems and unknown paths that
+// RestoreSession followed by Problems gives: on the cases of the restore test, each as
+// saved and damaged, one after the other on each form (interviews with and without repeat
+// instances, unknown paths and problems reuse each other's memory), then from several
+// goroutines at once on the built-in form.
+func TestCheckAnswersMatchesRestoreSession(t *testing.T) {
+	opt := restoreOptions
+	type variant struct {
+		name    string
+		form    *forms.Form
+		answers []forms.Answer
+		want    []string
+	}
+	var all []variant
+	rng := rand.New(rand.NewPCG(3, 4))
+	withProblems, withUnknown := 0, 0
+	for _, c := range restoreCases(t) {
+		for i, answers := range damaged(c.answers, rng) {
+			s, unknown := forms.RestoreSession(c.form, opt, answers)
+			want := append(problemsOf(s.Problems()), unknown...)
+			probs, unknown2 := forms.CheckAnswers(c.form, opt, answers)
+			got := append(problemsOf(probs), unknown2...)
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("%s, variant %d: CheckAnswers differs from RestoreSession and Problems (-want +got):\n%s", c.name, i, d)
+			}
+			if len(probs) > 0 {
+				withProblems++
+			}
+			if len(unknown) > 0 {
+				withUnknown++
+			}
+			all = append(all, variant{fmt.Sprintf("%s, variant %d", c.name, i), c.form, answers, want})
+		}
+	}
+	if withProblems == 0 || withProblems == len(all) || withUnknown == 0 {
+		t.Fatalf("%d checks, %d with problems, %d with unknown paths: not the mix this test needs", len(all), withProblems, withUnknown)
+	}
+	// Concurrent checks of one form share its memory.
+	var builtinCases []variant
+	for _, v := range all {
+		if strings.HasPrefix(v.name, "builtin/") {
+			builtinCases = append(builtinCases, v)
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 3 * len(builtinCases) {
+				v := builtinCases[(k*(g+1)+g)%len(builtinCases)]
+				probs, unknown := forms.CheckAnswers(v.form, opt, v.answers)
+				if d := cmp.Diff(v.want, append(problemsOf(probs), unknown...)); d != "" {
+					t.Errorf("goroutine %d: %s: CheckAnswers differs (-want +got):\n%s", g, v.name, d)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

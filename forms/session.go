@@ -56,6 +56,21 @@ type Session struct {
 	// kids the room for their lists of children.
 	slab []item
 	kids []*item
+	// mem is the memory the first tree was built in.
+	mem *sessionMemory
+}
+
+// release clears the memory of the session's first tree and returns it, for a new session
+// of the same form. The session must not be used afterwards.
+func (s *Session) release() *sessionMemory {
+	m := s.mem
+	clear(m.items)
+	clear(m.lists)
+	clear(m.slab)
+	clear(m.kids[:cap(m.kids)])
+	clear(m.byPath)
+	*s = Session{}
+	return m
 }
 
 // item is one node in one repeat instance: the session's copy of the form tree.
@@ -103,7 +118,22 @@ func NewSession(f *Form, opt Options) *Session {
 
 // newSession builds a session of f with its prefill and defaults, before anything is
 // computed.
-func newSession(f *Form, opt Options) *Session {
+func newSession(f *Form, opt Options) *Session { return newSessionIn(f, opt, nil) }
+
+// sessionMemory is the memory of a session's first tree: its items, the lists that hold
+// them and the index of the items inside repeats. A check that is done with its session
+// gives it back to the form (see CheckAnswers), cleared, for the next session of that form.
+type sessionMemory struct {
+	items  [][]*item
+	lists  []*item
+	slab   []item
+	kids   []*item
+	byPath map[string]*item
+}
+
+// newSessionIn is newSession building in mem, memory of an earlier session of f that is
+// no longer used, or in new memory when mem is nil.
+func newSessionIn(f *Form, opt Options, mem *sessionMemory) *Session {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -113,7 +143,16 @@ func newSession(f *Form, opt Options) *Session {
 	if opt.Random == nil {
 		opt.Random = mrand.Float64
 	}
-	s := &Session{form: f, opt: opt, lang: f.DefaultLang, byPath: make(map[string]*item)}
+	if mem == nil || len(mem.slab) != len(f.Nodes) {
+		mem = &sessionMemory{
+			items:  make([][]*item, len(f.Nodes)),
+			lists:  make([]*item, len(f.Nodes)),
+			slab:   make([]item, len(f.Nodes)),
+			kids:   make([]*item, 0, len(f.Nodes)),
+			byPath: make(map[string]*item),
+		}
+	}
+	s := &Session{form: f, opt: opt, lang: f.DefaultLang, byPath: mem.byPath, mem: mem}
 	if opt.Lang != "" {
 		if l, ok := f.MatchLang(opt.Lang); ok {
 			s.lang = l
@@ -125,13 +164,13 @@ func newSession(f *Form, opt Options) *Session {
 		s.zoneFromStart = true
 	}
 	s.start = s.now()
-	s.items = make([][]*item, len(f.Nodes))
 	// Outside repeats each node has one item: the items, and each node's list of them, are
 	// cut from one allocation each. A list grows out of its window (into an allocation of
 	// its own) when a repeat instance adds to it.
-	s.slab = make([]item, len(f.Nodes))
-	s.kids = make([]*item, 0, len(f.Nodes))
-	lists := make([]*item, len(f.Nodes))
+	s.items = mem.items
+	s.slab = mem.slab
+	s.kids = mem.kids[:0]
+	lists := mem.lists
 	for i := range s.items {
 		s.items[i] = lists[i : i : i+1]
 	}
