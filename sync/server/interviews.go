@@ -186,12 +186,12 @@ func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*
 			rec.FormID, rec.FormVersion, f.Hash, rec.FormHash)
 	}
 	finalized := rec.FinalizedAt
-	sess, unknown := forms.RestoreSession(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }}, answers)
+	probs, unknown := forms.CheckAnswers(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }}, answers)
 	if len(unknown) > 0 {
 		return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q (%d unknown paths).",
 			rec.FormID, rec.FormVersion, unknown[0], len(unknown))
 	}
-	if probs := sess.Problems(); len(probs) > 0 {
+	if len(probs) > 0 {
 		return nil, survey.Errorf(survey.EINVALID, "Question %s: %s (%d problems).", probs[0].Name, probs[0].Message, len(probs))
 	}
 	return &survey.Submission{
