@@ -24,8 +24,24 @@ var dateTimeLayouts = []string{
 	"2006-01-02T15:04",
 }
 
-// parseDate parses a date ("2006-01-02") or a dateTime. It does not trim s.
+// parseDate parses a date ("2006-01-02") or a dateTime. It does not trim s. A date read
+// from the very string formatDate would write for it keeps that string, so that an answer
+// read as a date is not formatted again each time an expression reads it as a string.
 func parseDate(s string) (Date, bool) {
+	d, ok := parseDateText(s)
+	if ok {
+		if y := d.T.Year(); y >= 0 && y <= 9999 {
+			var buf [len(dateTimeLayout) + 8]byte
+			if string(appendDate(buf[:0], d)) == s {
+				d.text = s
+			}
+		}
+	}
+	return d, ok
+}
+
+// parseDateText is parseDate without the text kept.
+func parseDateText(s string) (Date, bool) {
 	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
 		return Date{}, false
 	}
@@ -156,6 +172,9 @@ func dateOnly(d Date) Date {
 }
 
 func formatDate(d Date) string {
+	if d.text != "" {
+		return d.text
+	}
 	if y := d.T.Year(); y < 0 || y > 9999 {
 		if d.HasTime {
 			return d.T.Format(dateTimeLayout)

@@ -190,3 +190,46 @@ func FuzzFormatDate(f *testing.F) {
 		}
 	})
 }
+
+// TestParsedDateKeepsText checks that a date read from the string formatDate writes for it
+// keeps that string, and one read from another spelling is formatted as before.
+func TestParsedDateKeepsText(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		kept bool
+	}{
+		{"2026-11-22", true},
+		{"2026-11-22T09:30:00.000+07:00", true},
+		{"2026-11-22T09:30:00.000Z", true},
+		{"2026-11-22T09:30:00.000+00:00", false}, // written with Z
+		{"2026-11-22T09:30:00+07:00", false},     // written with milliseconds
+		{"2026-11-22T09:30", false},
+		{"0000-01-01", true},
+	} {
+		d, ok := ToDate(String(" " + c.s + " "))
+		if !ok {
+			t.Fatalf("%q is not a date", c.s)
+		}
+		if kept := d.text != ""; kept != c.kept {
+			t.Errorf("%q: text kept %v, want %v", c.s, kept, c.kept)
+		}
+		if got, want := ToString(d), formatDate(Date{T: d.T, HasTime: d.HasTime}); got != want {
+			t.Errorf("%q reads back as %q, formatted %q", c.s, got, want)
+		}
+	}
+}
+
+func FuzzParsedDateText(f *testing.F) {
+	for _, s := range []string{"2026-11-22", "2026-11-22T09:30:00.000+07:00", "2026-11-22T09:30:00.000Z", "9999-12-31T23:59:59.999-00:30", "2026-02-30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := parseDate(s)
+		if !ok {
+			return
+		}
+		if got, want := ToString(d), formatDate(Date{T: d.T, HasTime: d.HasTime}); got != want {
+			t.Fatalf("%q reads back as %q, formatted %q", s, got, want)
+		}
+	})
+}

@@ -26,6 +26,8 @@ type Bool bool
 type Date struct {
 	T       time.Time
 	HasTime bool
+
+	text string // what ToString gives, when the date was read from it; "" otherwise
 }
 
 // Nodes is a node-set: what a reference to a field inside a repeat gives from outside the
