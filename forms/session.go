@@ -2,6 +2,7 @@ package forms
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
@@ -200,7 +201,22 @@ func newUUID() string {
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	return formatUUID(b)
+}
+
+// formatUUID writes b as a UUID: lower-case hex in groups of 8, 4, 4, 4 and 12 digits.
+func formatUUID(b [16]byte) string {
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
 }
 
 // build creates the items below parent for the children of node n, with their metadata
