@@ -73,6 +73,36 @@ func TestBoundRefsAgreeByName(t *testing.T) {
 		}
 		cases = append(cases, filled{"builtin/" + p, s})
 	}
+	// References inside nested repeats (to the same instance, to the enclosing instance, to
+	// every instance from outside), across groups, next to relative paths, in a constraint
+	// that reads the question itself, in repeat counts, defaults and choice filters.
+	rf, err := forms.Parse("refs.md", []byte(refsForm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(rf, forms.Options{Now: func() time.Time { return fixedNow }})
+	set := func(path, v string) {
+		t.Helper()
+		if p, err := s.Set(path, v); err != nil || p != nil {
+			t.Fatalf("set %s = %s: %v %v", path, v, err, p)
+		}
+	}
+	set("g1/n", "2")
+	set("g1/prov", "64")
+	set("g2/reg", "6474")
+	for i := 1; i <= 2; i++ {
+		hh := fmt.Sprintf("hh[%d]", i)
+		set(hh+"/head", fmt.Sprintf("Head %d", i))
+		for j := 1; j <= i+1; j++ {
+			p, err := s.AddInstance(hh + "/member")
+			if err != nil {
+				t.Fatal(err)
+			}
+			set(p+"/age", fmt.Sprint(10*j+i))
+			set(p+"/name", fmt.Sprintf("M%d%d", i, j))
+		}
+	}
+	cases = append(cases, filled{"refs.md", s})
 	compared, withRefs := 0, 0
 	for _, c := range cases {
 		refs := false
@@ -101,3 +131,38 @@ func TestBoundRefsAgreeByName(t *testing.T) {
 	}
 	t.Logf("%d forms (%d with references), %d values compared", len(cases), withRefs, compared)
 }
+
+// refsForm puts ${name} references wherever a form can hold them.
+const refsForm = `
+| survey |
+| | type | name | label | relevant | constraint | calculation | repeat_count | choice_filter | default |
+| | begin group | g1 | G1 | | | | | | |
+| | integer | n | Households | | . >= ${n} and . < 10 | | | | |
+| | select_one prov | prov | Province | ${n} > 0 | | | | | |
+| | end group | | | | | | | | |
+| | begin group | g2 | G2 | ${g1_ok} = 'yes' | | | | | |
+| | select_one reg | reg | Regency | string-length(${prov}) > 0 | | | | prov = ${prov} | |
+| | calculate | reg_prov | | | | substr(${reg}, 0, 2) | | | |
+| | end group | | | | | | | | |
+| | calculate | g1_ok | | | | if(${n} > 0, 'yes', 'no') | | | |
+| | begin repeat | hh | Household | ${n} > 0 | | | ${n} | | |
+| | text | head | Head | | string-length(${head}) > 1 and ${head} != ${reg} | | | | |
+| | calculate | hh_pos | | | | position(..) | | | |
+| | begin repeat | member | Member | | | | | | |
+| | text | name | Name | string-length(${head}) > 0 | . != ${head} | | | | |
+| | integer | age | Age | ../name != '' | . < 120 and ${age} >= 0 | | | | ${hh_pos} |
+| | calculate | older | | | | if(${age} > 15 and current()/../age > 0, concat(${name}, '/', ${head}, '/', ${reg_prov}), '') | | | |
+| | end repeat | | | | | | | | |
+| | calculate | hh_total | | | | sum(${age}) | | | |
+| | calculate | first_age | | | | indexed-repeat(${age}, ${member}, 1) | | | |
+| | end repeat | | | | | | | | |
+| | calculate | all_total | | | | sum(${hh_total}) + count(${member}) | | | |
+| | calculate | names | | | | join(' ', ${name}) | | | |
+| choices |
+| | list_name | name | label | prov |
+| | prov | 64 | Kaltim | |
+| | prov | 63 | Kalsel | |
+| | reg | 6474 | Bontang | 64 |
+| | reg | 6472 | Samarinda | 64 |
+| | reg | 6371 | Banjarmasin | 63 |
+`
