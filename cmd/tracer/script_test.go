@@ -70,6 +70,7 @@ func TestScript(t *testing.T) {
 			"seed":         cmdSeed,
 			"nosecret":     cmdNoSecret,
 			"setenvfile":   cmdSetenvFile,
+			"noontz":       cmdNoonTZ,
 			"holds":        cmdHolds,
 			"replace":      cmdReplace,
 			"dropline":     cmdDropLine,
@@ -185,6 +186,19 @@ func cmdSetenvFile(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: setenvfile VAR FILE")
 	}
 	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
+}
+
+// noontz sets TZ to a zone where it is noon now (see noonZone), so that the commands after
+// it count attempts made a few hours ago as today's whatever the hour the script runs at.
+func cmdNoonTZ(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: noontz")
+	}
+	name, _ := noonZone(time.Now())
+	if _, err := time.LoadLocation(name); err != nil {
+		ts.Fatalf("noontz: %v", err)
+	}
+	ts.Setenv("TZ", name)
 }
 
 // holds FILE TEXT succeeds when the database FILE (or its -wal file) holds TEXT in clear.

@@ -60,6 +60,12 @@ type centre struct {
 // by by and the roster uploaded, either of them nil for none; it stops when the test ends.
 func startCentre(t *testing.T, by string, forms map[string][]byte, rows []*survey.Respondent) *centre {
 	t.Helper()
+	return startCentreIn(t, nil, by, forms, rows)
+}
+
+// startCentreIn is startCentre with the server counting "today" in loc (time.Local when nil).
+func startCentreIn(t *testing.T, loc *time.Location, by string, forms map[string][]byte, rows []*survey.Respondent) *centre {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
 	if err != nil {
@@ -82,6 +88,7 @@ func startCentre(t *testing.T, by string, forms map[string][]byte, rows []*surve
 	srv := httptest.NewServer(server.New(server.Config{
 		Users: c.users, Submissions: c.subs, Forms: c.forms, Roster: c.roster, Returns: c.returns, Reviews: c.reviews,
 		Links: c.links, Attempts: c.attempts, RosterUpdates: sqlite.NewRosterUpdateLedger(db), Waves: sqlite.NewWaveStore(db),
+		Location: loc,
 	}))
 	t.Cleanup(srv.Close)
 	c.url = srv.URL

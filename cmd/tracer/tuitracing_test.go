@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -14,7 +15,10 @@ import (
 // server's assignments, and a refused assignment is said in one line and changes nothing.
 func TestTUITracing(t *testing.T) {
 	ctx := context.Background()
-	cen := startCentre(t, "", nil, []*survey.Respondent{
+	// The attempts below are hours old; the server counts "today" where it is noon now, so
+	// they are today's whenever the test runs.
+	_, noon := noonZone(time.Now())
+	cen := startCentreIn(t, noon, "", nil, []*survey.Respondent{
 		{RosterID: "R1", Name: "Dimas", BatchID: "B1", Regency: "6474"},
 		{RosterID: "R2", Name: "Sari", BatchID: "B1", Regency: "6474"},
 		{RosterID: "R3", Name: "Budi", BatchID: "B2", Regency: "6472"},
@@ -63,4 +67,19 @@ func TestTUITracing(t *testing.T) {
 	if as2, _ := rosterStore.Assignments(ctx); len(as2) != 3 || as2["R1"] != "ani" || as2["R2"] != "ani" || as2["R3"] != "eko" {
 		t.Errorf("a refused assignment changed them: %v", as2)
 	}
+}
+
+// noonZone returns a whole-hour zone, by its name in the tz database and as a fixed zone,
+// where the hour of now is noon: times up to eleven hours before or after now fall on the
+// same day there, whatever the hour the test runs at. (Etc/GMT-7 is seven hours east of UTC.)
+func noonZone(now time.Time) (string, *time.Location) {
+	east := 12 - now.UTC().Hour() // -11 to 12, all in the tz database
+	name := "Etc/GMT"
+	switch {
+	case east > 0:
+		name += fmt.Sprintf("-%d", east)
+	case east < 0:
+		name += fmt.Sprintf("+%d", -east)
+	}
+	return name, time.FixedZone(name, east*3600)
 }
