@@ -133,6 +133,7 @@ func DecodeRecord(b []byte) (*Record, error) {
 type RecordReader struct {
 	rec     Record
 	answers map[string]string
+	list    []Answer
 }
 
 // Decode parses a record's canonical bytes as DecodeRecord does. The Record and its Answers
@@ -147,6 +148,41 @@ func (rr *RecordReader) Decode(b []byte) (*Record, error) {
 		return nil, err
 	}
 	return &rr.rec, nil
+}
+
+// DecodeSorted parses a record's canonical bytes as Decode does, but gives its answers as
+// AnswerList would, sorted by path and each path once, instead of a map: the Record's
+// Answers is nil. The Record and the list are overwritten by the next Decode or
+// DecodeSorted; a string taken from them stays valid but keeps the whole record's bytes in
+// memory. Returns EINVALID for malformed input.
+//
+// A stored record is canonical, its answers already sorted: they are read in order into
+// the list, without a map. Any other input (paths out of order or repeated, what only
+// encoding/json reads) is decoded as Decode does, then its answers are sorted.
+func (rr *RecordReader) DecodeSorted(b []byte) (*Record, []Answer, error) {
+	if rr.list == nil {
+		rr.list = make([]Answer, 0, 80)
+	}
+	rr.list = rr.list[:0]
+	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, base: string(b), list: &rr.list}
+	if v, ok := d.record(); ok && !d.unsorted {
+		rr.rec = Record{}
+		if err := v.record(&rr.rec, rr.list, !d.oddPath); err != nil {
+			return nil, nil, err
+		}
+		return &rr.rec, rr.list, nil
+	}
+	r, err := rr.Decode(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	rr.list = rr.list[:0]
+	for p, v := range r.Answers {
+		rr.list = append(rr.list, Answer{Path: p, Value: v})
+	}
+	slices.SortFunc(rr.list, func(a, b Answer) int { return strings.Compare(a.Path, b.Path) })
+	r.Answers = nil
+	return r, rr.list, nil
 }
 
 // decodeRecord parses b into r; base and answers are decodeRecordJSONShared's.

@@ -422,3 +422,87 @@ func FuzzDecodeCanonical(f *testing.F) {
 		checkDecodeCanonical(t, b)
 	})
 }
+
+// checkDecodeSorted checks RecordReader.DecodeSorted against DecodeRecord and AnswerList on
+// b, with a reader that decoded the sample record just before (whose list it must not
+// keep any of).
+func checkDecodeSorted(t *testing.T, b []byte) {
+	t.Helper()
+	want, wantErr := DecodeRecord(b)
+	var rr RecordReader
+	if _, _, err := rr.DecodeSorted(sampleRecord(t)); err != nil {
+		t.Fatal(err)
+	}
+	got, list, err := rr.DecodeSorted(b)
+	if (err != nil) != (wantErr != nil) || ErrorCode(err) != ErrorCode(wantErr) {
+		t.Fatalf("DecodeSorted(%q): %v, DecodeRecord: %v", b, err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	if got.Answers != nil {
+		t.Fatalf("DecodeSorted(%q) left an answers map", b)
+	}
+	wantList := want.AnswerList()
+	if len(wantList) == 0 {
+		wantList = nil
+	}
+	if len(list) == 0 {
+		list = nil
+	}
+	if diff := cmp.Diff(wantList, list); diff != "" {
+		t.Fatalf("answers of %q (-AnswerList +DecodeSorted):\n%s", b, diff)
+	}
+	w := *want
+	w.Answers = nil
+	if diff := cmp.Diff(w, *got); diff != "" {
+		t.Fatalf("record %q (-DecodeRecord +DecodeSorted):\n%s", b, diff)
+	}
+	// Decode after DecodeSorted still gives the map.
+	if r, err := rr.Decode(b); err != nil || !reflect.DeepEqual(r.Answers, want.Answers) {
+		t.Fatalf("Decode after DecodeSorted(%q): %v %v, want %v", b, r.Answers, err, want.Answers)
+	}
+}
+
+// TestDecodeSortedAgrees checks DecodeSorted against DecodeRecord on canonical records
+// and on inputs its ordered reading cannot take: answers out of order, a repeated path
+// (the last value wins, as in DecodeRecord), no answers, spaces, what only encoding/json
+// reads, and malformed input.
+func TestDecodeSortedAgrees(t *testing.T) {
+	canon := sampleRecord(t)
+	s := string(canon)
+	empty, _ := (&Record{ID: "x", Revision: 1}).Canonical()
+	for name, in := range map[string]string{
+		"canonical":                   s,
+		"empty answers":               string(empty),
+		"answers swapped":             strings.Replace(s, `"/d/ctl":"\u0001\u001f\u2028","/d/kota":"Bontang — Kaltim ✓"`, `"/d/kota":"Bontang — Kaltim ✓","/d/ctl":"\u0001\u001f\u2028"`, 1),
+		"path repeated, last differs": strings.Replace(s, `"/d/ctl":"\u0001\u001f\u2028",`, `"/d/ctl":"x","/d/ctl":"\u0001\u001f\u2028",`, 1),
+		"path repeated":               strings.Replace(s, `"/d/ctl":"\u0001\u001f\u2028",`, `"/d/ctl":"\u0001\u001f\u2028","/d/ctl":"\u0001\u001f\u2028",`, 1),
+		"no answers":                  strings.Replace(s, s[1:strings.Index(s, `},"`)+2], "", 1),
+		"space":                       strings.Replace(s, `,"enumerator"`, `, "enumerator"`, 1),
+		"other case key":              `{"ID":"x","Revision":2,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z","answers":{"/b":"2","/a":"1"}}`,
+		"control in path":             strings.Replace(s, `"/d/ctl"`, `"/d/\u0001"`, 1),
+		"unknown field":               strings.Replace(s, `,"enumerator"`, `,"extra":"","enumerator"`, 1),
+		"cut":                         s[:len(s)-1],
+		"empty":                       "",
+	} {
+		t.Run(name, func(t *testing.T) { checkDecodeSorted(t, []byte(in)) })
+	}
+	// The sorted list is what the case says: a repeated path keeps its last value.
+	var rr RecordReader
+	_, list, err := rr.DecodeSorted([]byte(strings.Replace(s, `"/d/ctl":"\u0001\u001f\u2028",`, `"/d/ctl":"x","/d/ctl":"y",`, 1)))
+	if err != nil || len(list) != 5 || list[0] != (Answer{Path: "/d/ctl", Value: "y"}) || list[1].Path != "/d/kota" {
+		t.Fatalf("repeated path: %q %v", list, err)
+	}
+}
+
+// FuzzDecodeSorted checks DecodeSorted against DecodeRecord and AnswerList on any input.
+func FuzzDecodeSorted(f *testing.F) {
+	f.Add(sampleRecord(f))
+	f.Add([]byte(`{"answers":{"/a":"1","/a":"2"},"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"}`))
+	f.Add([]byte(`{"answers":{"/b":"1","/a":"2"},"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"}`))
+	f.Add([]byte(`{"answers":{},"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkDecodeSorted(t, b)
+	})
+}

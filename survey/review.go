@@ -131,9 +131,11 @@ type RecordFilter struct {
 }
 
 // RosterRecord is a stored record with the roster row of its respondent (nil when the
-// roster has no row of that id).
+// roster has no row of that id). Its answers come as a list sorted by path, each path
+// once (as Record.AnswerList gives them); the Record's Answers map is nil.
 type RosterRecord struct {
 	Record     *Record
+	Answers    []Answer
 	Respondent *Respondent
 }
 
@@ -182,8 +184,9 @@ type ReviewStore interface {
 
 	// RosterRecords streams the records of Records, each with the server roster's row of
 	// its respondent joined by the store (nil when the roster has none), so that a caller
-	// never holds the roster in memory. The store may reuse a yielded Record (and its
-	// Answers map) for the next one: a caller keeps strings from it, never the Record.
+	// never holds the roster in memory, and with the answers as a sorted list instead of a
+	// map. The store may reuse a yielded Record and answer list for the next one: a
+	// caller keeps strings from them, never the Record or the list.
 	RosterRecords(ctx context.Context, filter RecordFilter) iter.Seq2[RosterRecord, error]
 
 	// FormUses lists the form versions of the stored revisions.

@@ -51,30 +51,33 @@ func benchForm(b *testing.B) (*forms.Form, []string) {
 	return f, names
 }
 
-// benchRecords yields n records lazily. The record and its answer map are reused, as a
+// benchInterviews yields n interviews lazily, their answers sorted by path (names are), as
+// a store's export reader gives them. The record and its answer list are reused, as a
 // database cursor would; the exporter must not keep them.
-func benchRecords(n int, names []string) iter.Seq2[*survey.Record, error] {
-	return func(yield func(*survey.Record, error) bool) {
+func benchInterviews(n int, names []string) iter.Seq2[export.Interview, error] {
+	return func(yield func(export.Interview, error) bool) {
 		rec := &survey.Record{Revision: 1, FormVersion: "2026.1", Enumerator: "enum01",
-			StartedAt: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC), Answers: make(map[string]string, len(names))}
+			StartedAt: time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)}
+		answers := make([]survey.Answer, len(names))
 		texts := []string{"Juru las SMAW", "PT Bontang Teknik, Divisi \"Fabrikasi\"", "=cmd", "Jl. Merdeka 12\nBontang", ""}
 		for i := range n {
 			rec.ID = fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
 			rec.RespondentID = "BTG25-" + strconv.Itoa(i%672)
 			rec.FinalizedAt = rec.StartedAt.Add(time.Duration(i) * time.Second)
 			for j, name := range names {
+				answers[j].Path = name
 				switch {
 				case j < 40:
-					rec.Answers[name] = strconv.Itoa((i*7 + j*13) % 5000000)
+					answers[j].Value = strconv.Itoa((i*7 + j*13) % 5000000)
 				case j < 70:
-					rec.Answers[name] = strconv.Itoa(1 + (i+j)%5)
+					answers[j].Value = strconv.Itoa(1 + (i+j)%5)
 				case j < 95:
-					rec.Answers[name] = texts[(i+j)%len(texts)]
+					answers[j].Value = texts[(i+j)%len(texts)]
 				default:
-					rec.Answers[name] = []string{"a", "a c", "b", "a b c"}[(i+j)%4]
+					answers[j].Value = []string{"a", "a c", "b", "a b c"}[(i+j)%4]
 				}
 			}
-			if !yield(rec, nil) {
+			if !yield(export.Interview{Record: rec, Answers: answers}, nil) {
 				return
 			}
 		}
@@ -105,8 +108,9 @@ func vmHWM() float64 {
 // BenchmarkExport writes b.N interviews of the 100-question form in one export, so
 // -benchtime=1000000x measures a 1,000,000-interview export. It reports the peak resident
 // set size of the process (VmHWM) and the output size. It measures the writers alone: one
-// reused record, no database, no roster, no derived columns. BenchmarkWriteExport in
-// sync/server drives the real path, from a server database.
+// reused record with its answers sorted (as WriteInterviews gets them from a store), no
+// database, no roster, no derived columns. BenchmarkWriteExport in sync/server drives the
+// real path, from a server database.
 //
 //	go test -run='^$' -bench='Export/csv' -benchtime=1000000x ./survey/export
 func BenchmarkExport(b *testing.B) {
@@ -115,7 +119,7 @@ func BenchmarkExport(b *testing.B) {
 			f, names := benchForm(b)
 			w := &countWriter{}
 			b.ResetTimer()
-			st, err := export.Write(w, f, benchRecords(b.N, names), export.Options{Format: format, TempDir: b.TempDir()})
+			st, err := export.WriteInterviews(w, f, benchInterviews(b.N, names), export.Options{Format: format, TempDir: b.TempDir()})
 			if err != nil {
 				b.Fatal(err)
 			}

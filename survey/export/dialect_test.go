@@ -183,9 +183,13 @@ func TestDerivedColumns(t *testing.T) {
 	var rows []*survey.Respondent
 	d := &export.Derived{
 		Columns: []export.DerivedColumn{{Name: "d_nik_len", Desc: "length of the NIK"}, {Name: "d_has_row", Desc: "1 = a roster row"}},
-		Values: func(r *survey.Record, row *survey.Respondent, dst []string) {
+		Values: func(r *survey.Record, answers []survey.Answer, row *survey.Respondent, dst []string) {
 			rows = append(rows, row)
-			dst[0] = strconv.Itoa(len(r.Answers["nik"]))
+			for _, a := range answers {
+				if a.Path == "nik" {
+					dst[0] = strconv.Itoa(len(a.Value))
+				}
+			}
 			if row != nil {
 				dst[1] = "1"
 			}

@@ -104,8 +104,12 @@ type Options struct {
 	// language when empty or unknown.
 	Lang string
 	// Roster looks up a respondent by roster id; when set, the roster fields (RosterColumns
-	// plus RosterExtra) are joined to each interview as roster_<name> columns.
+	// plus RosterExtra) are joined to each interview as roster_<name> columns. Write
+	// calls it; WriteInterviews never does (see RosterJoined).
 	Roster func(rosterID string) (*survey.Respondent, bool)
+	// RosterJoined joins the roster fields as Roster does, for WriteInterviews, whose
+	// interviews bring their roster rows.
+	RosterJoined bool
 	// RosterExtra names extra roster columns (survey.Respondent.Extra keys) to join.
 	RosterExtra []string
 	// TempDir holds the temporary files of CSV repeat tables and of SPSS and Stata tables;
@@ -131,9 +135,10 @@ type Options struct {
 type Derived struct {
 	// Columns name the columns and describe them for the codebook.
 	Columns []DerivedColumn
-	// Values writes one value per column into dst (len(Columns) long, cleared) for record r
-	// and its roster row, nil when it has none.
-	Values func(r *survey.Record, row *survey.Respondent, dst []string)
+	// Values writes one value per column into dst (len(Columns) long, cleared) for record r,
+	// its answers sorted by path (r.Answers is not read) and its roster row, nil when it
+	// has none.
+	Values func(r *survey.Record, answers []survey.Answer, row *survey.Respondent, dst []string)
 }
 
 // DerivedColumn is one derived or alumni column: its name and what it holds.
@@ -168,9 +173,44 @@ type sink interface {
 	abort()
 }
 
+// Interview is one record to export: the record, its answers sorted by path with each path
+// once (as survey.Record.AnswerList gives them; the record's Answers map is not read), and
+// the roster row of its respondent, nil when it has none.
+type Interview struct {
+	Record     *survey.Record
+	Answers    []survey.Answer
+	Respondent *survey.Respondent
+}
+
 // Write exports the records of form f to w in opt.Format. It stops at the first error,
 // including one yielded by records; the output is then incomplete.
 func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error], opt Options) (Stats, error) {
+	var list []survey.Answer
+	return WriteInterviews(w, f, func(yield func(Interview, error) bool) {
+		for r, err := range records {
+			if err != nil {
+				yield(Interview{}, err)
+				return
+			}
+			list = sortedAnswers(list[:0], r.Answers)
+			iv := Interview{Record: r, Answers: list}
+			if opt.Roster != nil && r.RespondentID != "" {
+				if p, ok := opt.Roster(r.RespondentID); ok {
+					iv.Respondent = p
+				}
+			}
+			if !yield(iv, nil) {
+				return
+			}
+		}
+	}, opt)
+}
+
+// WriteInterviews is Write for interviews whose answers come sorted, as a store reads
+// them, and whose roster rows come with them: it reads every column of the interview table
+// in one walk of the sorted answers. The roster columns are written when opt.RosterJoined
+// or opt.Roster is set; opt.Roster is not called.
+func WriteInterviews(w io.Writer, f *forms.Form, interviews iter.Seq2[Interview, error], opt Options) (Stats, error) {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
@@ -181,7 +221,7 @@ func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error],
 	s := newSchema(f, opt)
 	st := Stats{Rows: map[string]int{}}
 	if opt.Format == JSONL {
-		err := writeJSONL(w, s, records, &st)
+		err := writeJSONL(w, s, interviews, &st)
 		return st, err
 	}
 	var out sink
@@ -200,12 +240,12 @@ func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error],
 		return st, err
 	}
 	rw := newRowWriter(s, opt, out)
-	for rec, err := range records {
+	for iv, err := range interviews {
 		if err != nil {
 			out.abort()
 			return st, fmt.Errorf("read records: %w", err)
 		}
-		if err := rw.record(rec); err != nil {
+		if err := rw.record(iv); err != nil {
 			out.abort()
 			return st, err
 		}
@@ -250,6 +290,8 @@ type rowWriter struct {
 	derived []string
 	inst    instances
 	rows    []int
+	// slots holds the answers the interview table's columns read, for one record.
+	slots *slots
 }
 
 func newRowWriter(s *schema, opt Options, out sink) *rowWriter {
@@ -264,6 +306,7 @@ func newRowWriter(s *schema, opt Options, out sink) *rowWriter {
 	if s.repeats {
 		rw.inst = instances{}
 	}
+	rw.slots = newSlots(s.tables[0])
 	return rw
 }
 
@@ -296,48 +339,47 @@ func captureMode(mode string) string {
 	return mode
 }
 
-func (rw *rowWriter) rosterValues(r *survey.Record) {
+// rosterValues takes the roster row of iv (none for a record without a respondent id) and
+// its roster columns.
+func (rw *rowWriter) rosterValues(iv Interview) {
 	clear(rw.roster)
 	rw.row = nil
-	if rw.opt.Roster == nil || r.RespondentID == "" {
+	if iv.Respondent == nil || iv.Record.RespondentID == "" {
 		return
 	}
-	p, ok := rw.opt.Roster(r.RespondentID)
-	if !ok || p == nil {
-		return
-	}
-	rw.row = p
+	rw.row = iv.Respondent
 	for i, k := range rw.s.roster {
-		rw.roster[i] = p.Value(k)
+		rw.roster[i] = iv.Respondent.Value(k)
 	}
 }
 
-func (rw *rowWriter) derivedValues(r *survey.Record) {
+func (rw *rowWriter) derivedValues(iv Interview) {
 	if rw.derived == nil {
 		return
 	}
 	clear(rw.derived)
-	rw.s.derived.Values(r, rw.row, rw.derived)
+	rw.s.derived.Values(iv.Record, iv.Answers, rw.row, rw.derived)
 }
 
-func (rw *rowWriter) record(r *survey.Record) error {
-	metaValues(rw.meta, r)
-	rw.rosterValues(r)
-	rw.derivedValues(r)
+func (rw *rowWriter) record(iv Interview) error {
+	metaValues(rw.meta, iv.Record)
+	rw.rosterValues(iv)
+	rw.derivedValues(iv)
 	t := rw.s.tables[0]
-	if err := rw.fill(t, r.Answers, "", nil); err != nil {
+	rw.slots.load(iv.Answers)
+	if err := rw.fill(t, iv.Answers, "", nil); err != nil {
 		return err
 	}
 	if !rw.s.repeats {
 		return nil
 	}
-	rw.inst.collect(r.Answers)
-	return rw.repeats(r.Answers, t, "", nil)
+	rw.inst.collect(iv.Answers)
+	return rw.repeats(iv.Answers, t, "", nil)
 }
 
 // repeats writes the rows of every repeat directly below the instance at prefix of table
 // parent, then of the repeats nested in them.
-func (rw *rowWriter) repeats(answers map[string]string, parent *table, prefix string, idx []int) error {
+func (rw *rowWriter) repeats(answers []survey.Answer, parent *table, prefix string, idx []int) error {
 	for _, t := range rw.s.tables[1:] {
 		if t.parent != parent {
 			continue
@@ -374,8 +416,12 @@ func joinIdx(idx []int) string {
 	return b.String()
 }
 
-// fill builds one row of table t for the instance at prefix and hands it to the sink.
-func (rw *rowWriter) fill(t *table, answers map[string]string, prefix string, idx []int) error {
+// fill builds one row of table t for the instance at prefix and hands it to the sink. The
+// interview table's answers are read from rw.slots, a repeat's from answers.
+func (rw *rowWriter) fill(t *table, answers []survey.Answer, prefix string, idx []int) error {
+	if t.id == 0 {
+		return rw.fillInterview(t)
+	}
 	cells := rw.cells[t.id]
 	for i := range t.cols {
 		c := &t.cols[i]
@@ -398,24 +444,57 @@ func (rw *rowWriter) fill(t *table, answers map[string]string, prefix string, id
 				cells[i] = strconv.Itoa(idx[len(idx)-1])
 			}
 		case colValue:
-			v := answers[prefix+c.rel]
+			v := answerOf(answers, prefix+c.rel)
 			for _, alt := range c.alts {
 				if v != "" {
 					break
 				}
-				v = answers[prefix+alt]
+				v = answerOf(answers, prefix+alt)
 			}
 			cells[i] = rw.s.label(c, v)
 		case colDummy:
 			// read again: a choice only an older version had is not beside its question
-			v := answers[prefix+c.rel]
+			v := answerOf(answers, prefix+c.rel)
 			for _, alt := range c.alts {
 				if v != "" {
 					break
 				}
-				v = answers[prefix+alt]
+				v = answerOf(answers, prefix+alt)
 			}
 			cells[i] = dummy(v, c.choice.Name)
+		}
+	}
+	rw.rows[t.id]++
+	return rw.out.row(t, cells)
+}
+
+// fillInterview builds the interview table's row of the record whose answers rw.slots
+// holds and hands it to the sink.
+func (rw *rowWriter) fillInterview(t *table) error {
+	cells := rw.cells[t.id]
+	sl := rw.slots
+	for i := range t.cols {
+		c := &t.cols[i]
+		switch c.kind {
+		case colMeta:
+			cells[i] = rw.meta[c.idx]
+		case colRoster:
+			cells[i] = rw.roster[c.idx]
+		case colDerived:
+			cells[i] = rw.derived[c.idx]
+		case colValue, colDummy:
+			v := sl.vals[sl.col[i]]
+			for _, alt := range sl.alts[i] {
+				if v != "" {
+					break
+				}
+				v = sl.vals[alt]
+			}
+			if c.kind == colValue {
+				cells[i] = rw.s.label(c, v)
+			} else {
+				cells[i] = dummy(v, c.choice.Name)
+			}
 		}
 	}
 	rw.rows[t.id]++
@@ -427,9 +506,10 @@ func (rw *rowWriter) fill(t *table, answers map[string]string, prefix string, id
 type instances map[string][]int
 
 // collect finds every repeat instance an answer path names.
-func (in instances) collect(answers map[string]string) {
+func (in instances) collect(answers []survey.Answer) {
 	clear(in)
-	for k := range answers {
+	for _, a := range answers {
+		k := a.Path
 		for p := 0; p < len(k); p++ {
 			if k[p] != '[' {
 				continue

@@ -15,14 +15,15 @@ import (
 // writeJSONL writes one JSON object per record and line: the metadata, the roster fields
 // (roster_<name>, when joined), then every non-empty value in form order, keyed as the
 // columns are; a repeat is an array of objects, one per instance, at the repeat's place.
-func writeJSONL(w io.Writer, s *schema, records iter.Seq2[*survey.Record, error], st *Stats) error {
+func writeJSONL(w io.Writer, s *schema, interviews iter.Seq2[Interview, error], st *Stats) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	rw := newRowWriter(s, Options{}, nil)
 	var b []byte
-	for rec, err := range records {
+	for iv, err := range interviews {
 		if err != nil {
 			return fmt.Errorf("read records: %w", err)
 		}
+		rec := iv.Record
 		b = b[:0]
 		b = append(b, '{')
 		metaValues(rw.meta, rec)
@@ -38,8 +39,7 @@ func writeJSONL(w io.Writer, s *schema, records iter.Seq2[*survey.Record, error]
 				b = appendJSONString(b, rw.meta[i])
 			}
 		}
-		rw.opt.Roster = s.rosterFunc
-		rw.rosterValues(rec)
+		rw.rosterValues(iv)
 		for i, r := range s.roster {
 			if rw.roster[i] == "" {
 				continue
@@ -52,7 +52,7 @@ func writeJSONL(w io.Writer, s *schema, records iter.Seq2[*survey.Record, error]
 		if s.derived != nil {
 			rw.derived = rw.derived[:0]
 			rw.derived = append(rw.derived, make([]string, len(s.derived.Columns))...)
-			s.derived.Values(rec, rw.row, rw.derived)
+			s.derived.Values(rec, iv.Answers, rw.row, rw.derived)
 			for i, d := range s.derived.Columns {
 				if rw.derived[i] == "" {
 					continue
@@ -64,10 +64,10 @@ func writeJSONL(w io.Writer, s *schema, records iter.Seq2[*survey.Record, error]
 			}
 		}
 		if s.repeats {
-			rw.inst.collect(rec.Answers)
+			rw.inst.collect(iv.Answers)
 		}
 		g := s.versionOf(rec.FormVersion)
-		b = s.appendFields(b, g, rw.inst, rec.Answers, g.Root, "", true)
+		b = s.appendFields(b, g, rw.inst, iv.Answers, g.Root, "", true)
 		b = append(b, '}', '\n')
 		if _, err := bw.Write(b); err != nil {
 			return err
@@ -80,7 +80,7 @@ func writeJSONL(w io.Writer, s *schema, records iter.Seq2[*survey.Record, error]
 
 // appendFields appends the values below group n of form g, the version the record was made
 // with, of the instance at prefix as object members.
-func (s *schema) appendFields(b []byte, g *forms.Form, inst instances, answers map[string]string, n *forms.Node, prefix string, comma bool) []byte {
+func (s *schema) appendFields(b []byte, g *forms.Form, inst instances, answers []survey.Answer, n *forms.Node, prefix string, comma bool) []byte {
 	member := func(k string) {
 		if comma {
 			b = append(b, ',')
@@ -115,7 +115,7 @@ func (s *schema) appendFields(b []byte, g *forms.Form, inst instances, answers m
 				comma = true
 			}
 		case exported(c):
-			v := answers[prefix+c.Name]
+			v := answerOf(answers, prefix+c.Name)
 			if v == "" {
 				continue
 			}

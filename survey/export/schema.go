@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"tracer/forms"
-	"tracer/survey"
 )
 
 // colKind says where a column's value comes from.
@@ -84,18 +83,17 @@ type table struct {
 
 // schema is the layout of an export: its tables in document order, the interview table first.
 type schema struct {
-	form       *forms.Form
-	versions   []*forms.Form // every version exported, oldest first; nil for one version
-	tables     []*table
-	byNode     map[*forms.Node]*table
-	used       map[string]bool // table names taken
-	repeats    bool
-	lang       string
-	labels     map[string]map[string]string // list -> code -> label in lang, every version's
-	roster     []string                     // roster fields joined
-	rosterFunc func(string) (*survey.Respondent, bool)
-	derived    *Derived
-	alumni     *Alumni
+	form     *forms.Form
+	versions []*forms.Form // every version exported, oldest first; nil for one version
+	tables   []*table
+	byNode   map[*forms.Node]*table
+	used     map[string]bool // table names taken
+	repeats  bool
+	lang     string
+	labels   map[string]map[string]string // list -> code -> label in lang, every version's
+	roster   []string                     // roster fields joined
+	derived  *Derived
+	alumni   *Alumni
 }
 
 // key names a node as forms.Record does: its name, or its group path below its repeat when
@@ -133,8 +131,7 @@ func newSchema(f *forms.Form, opt Options) *schema {
 			s.lang = l
 		}
 	}
-	s.rosterFunc = opt.Roster
-	if opt.Roster != nil {
+	if opt.Roster != nil || opt.RosterJoined {
 		s.roster = append(slices.Clone(RosterColumns), opt.RosterExtra...)
 	}
 	if opt.Labels {

@@ -467,8 +467,8 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 			return
 		}
 		defer rows.Close()
-		// With the roster joined (an export), one record is decoded over the last: the
-		// caller keeps none of them.
+		// With the roster joined (an export), one record is decoded over the last, its
+		// answers into a sorted list: the caller keeps none of them.
 		var rd survey.RecordReader
 		var body, row sql.RawBytes
 		for rows.Next() {
@@ -478,7 +478,7 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 			}
 			var rr survey.RosterRecord
 			if withRoster {
-				rr.Record, err = rd.Decode(body)
+				rr.Record, rr.Answers, err = rd.DecodeSorted(body)
 			} else {
 				rr.Record, err = survey.DecodeRecord(body)
 			}

@@ -49,6 +49,20 @@ var interviews = sync.Pool{New: func() any { return &interview{v: map[string]str
 // Compute does for the interview it counts. A caller deriving many records sets cfg.UMK
 // and cfg.BandMidpoints once: when nil, the default tables are made on every call.
 func Derive(r *survey.Record, row *survey.Respondent, cfg Config) Derived {
+	return deriveFrom(r, nil, row, cfg)
+}
+
+// DeriveAnswers is Derive for a record whose answers come as a list (as a store's export
+// reader gives them; r.Answers is not read).
+func DeriveAnswers(r *survey.Record, answers []survey.Answer, row *survey.Respondent, cfg Config) Derived {
+	if answers == nil {
+		answers = []survey.Answer{}
+	}
+	return deriveFrom(r, answers, row, cfg)
+}
+
+// deriveFrom is Derive reading answers, or r.Answers when answers is nil.
+func deriveFrom(r *survey.Record, answers []survey.Answer, row *survey.Respondent, cfg Config) Derived {
 	if cfg.UMK == nil {
 		cfg.UMK = DefaultUMK()
 	}
@@ -61,7 +75,12 @@ func Derive(r *survey.Record, row *survey.Respondent, cfg Config) Derived {
 	p := &person{row: row, pass: row.Completion == "pass", trainingEnd: parseDate(row.TrainingEnd)}
 	iv := interviews.Get().(*interview)
 	defer interviews.Put(iv)
-	if extractInto(iv, r); iv.valid {
+	if answers != nil {
+		extractAnswers(iv, r, answers)
+	} else {
+		extractInto(iv, r)
+	}
+	if iv.valid {
 		p.iv, p.reached = iv, true
 	}
 	derive(p, cfg, &Counts{})

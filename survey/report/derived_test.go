@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"tracer/survey"
@@ -44,5 +45,39 @@ func TestDerive(t *testing.T) {
 	// A refusal is no respondent: no flags, nothing known.
 	if d := Derive(&survey.Record{ID: "e", Answers: map[string]string{"consent": "no", "main_status": "1"}}, row, Config{}); d.Respondent || d.Wage || !math.IsNaN(d.Months) {
 		t.Errorf("refusal = %+v", d)
+	}
+}
+
+// TestDeriveAnswersAgrees checks DeriveAnswers, reading a sorted answer list, against
+// Derive, reading the answer map, on records with answers missing, empty, in groups,
+// inside a repeat (not read) and at paths the report does not read.
+func TestDeriveAnswersAgrees(t *testing.T) {
+	row := &survey.Respondent{RosterID: "R1", TrainingEnd: "2025-11-20", Completion: "pass"}
+	choices := map[string][]string{
+		"grp_consent/consent": {"yes", "no", ""}, "grp_consent/interview_date": {"2026-11-20", "", "x"}, "grp_status/main_status": {"1", "2", "3", "5", "7", ""},
+		"searching_4w": {"yes", "no"}, "available_2w": {"yes", ""}, "grp_job/hours_week": {"40", "20", " 35 "},
+		"grp_job/income_exact": {"3800000", "", "abc"}, "income_band": {"3", "9"}, "grp_job/work_regency": {"6474", "6401", "9999"},
+		"grp_job/first_job_date": {"2026-01-20", ""}, "months_to_first_job": {"2.5", ""}, "training_end_date": {"2025-05-01", ""},
+		"jobs[1]/main_status": {"3"}, "grp_other/note": {"x"},
+	}
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := range 3000 {
+		answers := map[string]string{}
+		for p, vs := range choices {
+			if r.IntN(3) > 0 {
+				answers[p] = vs[r.IntN(len(vs))]
+			}
+		}
+		rec := &survey.Record{ID: "a", Revision: 1, Answers: answers}
+		want := Derive(rec, row, Config{PaidOJTAbsorbed: n%2 == 0})
+		bare := *rec
+		bare.Answers = nil
+		got := DeriveAnswers(&bare, rec.AnswerList(), row, Config{PaidOJTAbsorbed: n%2 == 0})
+		if got.Respondent != want.Respondent || got.Absorbed != want.Absorbed || got.Wage != want.Wage || got.SelfEmployed != want.SelfEmployed ||
+			got.Unemployed != want.Unemployed || !same(got.Months, want.Months) || !same(got.FirstJob, want.FirstJob) ||
+			!same(got.Income, want.Income) || !same(got.UMK, want.UMK) || got.UMKMet != want.UMKMet {
+			t.Fatalf("answers %v: DeriveAnswers %+v, Derive %+v", answers, got, want)
+		}
 	}
 }

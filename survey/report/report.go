@@ -380,17 +380,41 @@ var fieldSet = func() map[string]bool {
 // extractInto reads into iv the answers the report reads, by question name (the last
 // element of a path outside any repeat); the answers map of iv is emptied and used again.
 func extractInto(iv *interview, r *survey.Record) {
+	iv.start(r)
+	for k, val := range r.Answers {
+		iv.take(k, val)
+	}
+	iv.finish()
+}
+
+// extractAnswers is extractInto for a record whose answers come as a list.
+func extractAnswers(iv *interview, r *survey.Record, answers []survey.Answer) {
+	iv.start(r)
+	for _, a := range answers {
+		iv.take(a.Path, a.Value)
+	}
+	iv.finish()
+}
+
+// start empties iv for record r's answers.
+func (iv *interview) start(r *survey.Record) {
 	clear(iv.v)
 	iv.id, iv.rev, iv.final, iv.resp = r.ID, r.Revision, r.FinalizedAt, r.RespondentID
-	for k, val := range r.Answers {
-		if strings.IndexByte(k, '[') >= 0 || val == "" {
-			continue
-		}
-		name := k[strings.LastIndexByte(k, '/')+1:]
-		if fieldSet[name] {
-			iv.v[name] = val
-		}
+}
+
+// take keeps the answer val at path k when the report reads it.
+func (iv *interview) take(k, val string) {
+	if val == "" || strings.IndexByte(k, '[') >= 0 {
+		return
 	}
+	name := k[strings.LastIndexByte(k, '/')+1:]
+	if fieldSet[name] {
+		iv.v[name] = val
+	}
+}
+
+// finish sets what iv's answers decide.
+func (iv *interview) finish() {
 	iv.valid = iv.v[builtin.Consent] == "yes" && iv.v[builtin.MainStatus] != ""
 	iv.date = parseDate(iv.v[builtin.InterviewDate])
 }

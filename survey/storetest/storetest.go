@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -727,13 +728,29 @@ func testRosterRecords(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	var want []string
-	for _, rid := range []string{"B-2", "Z-9", "A-1"} {
+	answers := map[string][]survey.Answer{}
+	for i, rid := range []string{"B-2", "Z-9", "A-1"} {
 		sub := Submission(t, survey.NewID(), 1, "1")
 		sub.RespondentID = rid
+		// Answers of several paths, some in a repeat, and one record without any.
+		rec, err := survey.DecodeRecord(sub.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.RespondentID = rid
+		rec.Answers = map[string]string{"g/b": rid, "a": strconv.Itoa(i), "g/r[2]/x": "two", "g/r[10]/x": "", "g/a": "ä"}
+		if i == 1 {
+			rec.Answers = nil
+		}
+		if sub.Body, err = rec.Canonical(); err != nil {
+			t.Fatal(err)
+		}
+		sub.Hash = survey.HashBytes(sub.Body)
 		if _, err := s.Submissions.Ingest(ctx, []*survey.Submission{sub}); err != nil {
 			t.Fatal(err)
 		}
 		want = append(want, sub.InterviewID)
+		answers[sub.InterviewID] = rec.AnswerList()
 	}
 	var got []string
 	for rr, err := range s.Reviews.RosterRecords(ctx, survey.RecordFilter{Revisions: survey.RevisionsAll}) {
@@ -745,6 +762,9 @@ func testRosterRecords(t *testing.T, open Opener) {
 			name = rr.Respondent.Name + "/" + rr.Respondent.Kejuruan
 		}
 		got = append(got, rr.Record.ID+" "+name)
+		if w := answers[rr.Record.ID]; !slices.Equal(rr.Answers, w) || rr.Record.Answers != nil {
+			t.Errorf("answers of %s: %q (map %v), want %q", rr.Record.ID, rr.Answers, rr.Record.Answers, w)
+		}
 	}
 	wantRows := []string{want[0] + " Budi/TIK", want[1] + " -", want[2] + " Ani/LAS"}
 	if !slices.Equal(got, wantRows) {

@@ -227,23 +227,27 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	if prepare != nil {
 		prepare(f)
 	}
-	// The store joins each record's roster row; the export asks for it while it writes
-	// that record, so only the current row is held.
-	var current *survey.Respondent
+	// The store joins each record's roster row and reads its answers sorted, so only the
+	// current record and row are held.
 	joined := src.Reviews.RosterRecords(ctx, survey.RecordFilter{Revisions: opt.Revisions, FormID: f.ID})
-	records := func(yield func(*survey.Record, error) bool) {
+	interviews := func(yield func(export.Interview, error) bool) {
 		for rr, err := range joined {
-			current = rr.Respondent
-			if !yield(rr.Record, err) || err != nil {
+			if err != nil {
+				yield(export.Interview{}, err)
+				return
+			}
+			iv := export.Interview{Record: rr.Record, Answers: rr.Answers}
+			if p := rr.Respondent; p != nil && p.RosterID == rr.Record.RespondentID {
+				iv.Respondent = p
+			}
+			if !yield(iv, nil) {
 				return
 			}
 		}
 	}
-	return export.Write(w, f, records, export.Options{
+	return export.WriteInterviews(w, f, interviews, export.Options{
 		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect, Derived: derived, Alumni: alumni,
-		Roster: func(id string) (*survey.Respondent, bool) {
-			return current, current != nil && current.RosterID == id
-		},
+		RosterJoined: true,
 	})
 }
 
@@ -575,8 +579,8 @@ func DerivedColumns(cfg report.Config, weights []report.Weight) *export.Derived 
 	if cfg.BandMidpoints == nil {
 		cfg.BandMidpoints = report.DefaultBandMidpoints()
 	}
-	return &export.Derived{Columns: cols, Values: func(r *survey.Record, row *survey.Respondent, dst []string) {
-		d := report.Derive(r, row, cfg)
+	return &export.Derived{Columns: cols, Values: func(r *survey.Record, answers []survey.Answer, row *survey.Respondent, dst []string) {
+		d := report.DeriveAnswers(r, answers, row, cfg)
 		dst[0] = flag(d.Respondent)
 		if !d.Respondent {
 			return

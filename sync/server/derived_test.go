@@ -32,7 +32,7 @@ func TestDerivedColumnsWeight(t *testing.T) {
 		{nil, resp, ""}, // a walk-in
 	} {
 		dst := make([]string, len(d.Columns))
-		d.Values(tt.rec, tt.row, dst)
+		d.Values(tt.rec, tt.rec.AnswerList(), tt.row, dst)
 		if dst[w] != tt.want {
 			t.Errorf("weight of %+v = %q, want %q", tt.row, dst[w], tt.want)
 		}
