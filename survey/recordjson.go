@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,6 +210,12 @@ func (d *recordDecoder) str(out *string) bool {
 	start := d.Pos
 	ascii := true // and no DEL
 	for d.Pos < len(d.Buf) {
+		for d.Pos+8 <= len(d.Buf) && plainWord(binary.LittleEndian.Uint64(d.Buf[d.Pos:])) {
+			d.Pos += 8
+		}
+		if d.Pos >= len(d.Buf) {
+			break
+		}
 		c := d.Buf[d.Pos]
 		switch {
 		case c == '"':
@@ -234,6 +241,19 @@ func (d *recordDecoder) str(out *string) bool {
 		d.Pos++
 	}
 	return false
+}
+
+// plainWord reports whether the eight bytes of w are all printable ASCII other than '"'
+// and '\\': bytes str passes over without a second look. The tests are the exact "any
+// byte" forms of Bit Twiddling Hacks' hasless, hasmore and haszero.
+func plainWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	const quotes, backslashes = ones * '"', ones * '\\'
+	control := (w - ones*0x20) &^ w & highs // a byte below 0x20
+	high := ((w + ones) | w) & highs        // a byte above 0x7e
+	quote := (w ^ quotes - ones) &^ (w ^ quotes) & highs
+	backslash := (w ^ backslashes - ones) &^ (w ^ backslashes) & highs
+	return control|high|quote|backslash == 0
 }
 
 // escaped finishes a string that has an escape at d.Pos, started at start.

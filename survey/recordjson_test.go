@@ -506,3 +506,37 @@ func FuzzDecodeSorted(f *testing.F) {
 		checkDecodeSorted(t, b)
 	})
 }
+
+// TestPlainWord checks plainWord against a byte-by-byte test: every byte value at every
+// place in a word, and words of bytes drawn near the edges of what it must notice.
+func TestPlainWord(t *testing.T) {
+	plain := func(w uint64) bool {
+		for i := 0; i < 8; i++ {
+			c := byte(w >> (8 * i))
+			if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+				return false
+			}
+		}
+		return true
+	}
+	for pos := 0; pos < 8; pos++ {
+		for c := 0; c < 256; c++ {
+			w := uint64(0x6161616161616161)&^(0xff<<(8*pos)) | uint64(c)<<(8*pos)
+			if plainWord(w) != plain(w) {
+				t.Fatalf("plainWord(%#016x) = %v", w, plainWord(w))
+			}
+		}
+	}
+	edges := []byte{0x00, 0x01, 0x1f, 0x20, 0x21, '"', '#', '[', '\\', ']', 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff, 'a'}
+	seed := uint64(1)
+	for range 200000 {
+		var w uint64
+		for i := 0; i < 8; i++ {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			w |= uint64(edges[(seed>>33)%uint64(len(edges))]) << (8 * i)
+		}
+		if plainWord(w) != plain(w) {
+			t.Fatalf("plainWord(%#016x) = %v", w, plainWord(w))
+		}
+	}
+}
