@@ -2,6 +2,7 @@ package survey
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,8 +211,13 @@ func (d *recordDecoder) str(out *string) bool {
 	start := d.Pos
 	ascii := true // and no DEL
 	for d.Pos < len(d.Buf) {
-		for d.Pos+8 <= len(d.Buf) && plainWord(binary.LittleEndian.Uint64(d.Buf[d.Pos:])) {
-			d.Pos += 8
+		// Eight bytes at a time up to the next byte that needs a look.
+		for d.Pos+8 <= len(d.Buf) {
+			n := firstSpecial(binary.LittleEndian.Uint64(d.Buf[d.Pos:]))
+			d.Pos += n
+			if n < 8 {
+				break
+			}
 		}
 		if d.Pos >= len(d.Buf) {
 			break
@@ -243,17 +249,19 @@ func (d *recordDecoder) str(out *string) bool {
 	return false
 }
 
-// plainWord reports whether the eight bytes of w are all printable ASCII other than '"'
-// and '\\': bytes str passes over without a second look. The tests are the exact "any
-// byte" forms of Bit Twiddling Hacks' hasless, hasmore and haszero.
-func plainWord(w uint64) bool {
+// firstSpecial returns the index of the first of the eight bytes of w (little-endian)
+// that str must look at: '"', '\\', a byte below 0x20 or above 0x7e; 8 when there is
+// none. The tests are the "any byte" forms of Bit Twiddling Hacks' hasless, hasmore and
+// haszero: a borrow or carry can only mark a byte above one that is truly special, so the
+// lowest mark is exact.
+func firstSpecial(w uint64) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	const quotes, backslashes = ones * '"', ones * '\\'
 	control := (w - ones*0x20) &^ w & highs // a byte below 0x20
 	high := ((w + ones) | w) & highs        // a byte above 0x7e
 	quote := (w ^ quotes - ones) &^ (w ^ quotes) & highs
 	backslash := (w ^ backslashes - ones) &^ (w ^ backslashes) & highs
-	return control|high|quote|backslash == 0
+	return bits.TrailingZeros64(control|high|quote|backslash) / 8
 }
 
 // escaped finishes a string that has an escape at d.Pos, started at start.

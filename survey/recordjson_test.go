@@ -507,23 +507,23 @@ func FuzzDecodeSorted(f *testing.F) {
 	})
 }
 
-// TestPlainWord checks plainWord against a byte-by-byte test: every byte value at every
-// place in a word, and words of bytes drawn near the edges of what it must notice.
-func TestPlainWord(t *testing.T) {
-	plain := func(w uint64) bool {
+// TestFirstSpecial checks firstSpecial against a byte-by-byte search: every byte value at
+// every place in a word, and words of bytes drawn near the edges of what it must find.
+func TestFirstSpecial(t *testing.T) {
+	first := func(w uint64) int {
 		for i := 0; i < 8; i++ {
 			c := byte(w >> (8 * i))
 			if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-				return false
+				return i
 			}
 		}
-		return true
+		return 8
 	}
 	for pos := 0; pos < 8; pos++ {
 		for c := 0; c < 256; c++ {
 			w := uint64(0x6161616161616161)&^(0xff<<(8*pos)) | uint64(c)<<(8*pos)
-			if plainWord(w) != plain(w) {
-				t.Fatalf("plainWord(%#016x) = %v", w, plainWord(w))
+			if got, want := firstSpecial(w), first(w); got != want {
+				t.Fatalf("firstSpecial(%#016x) = %d, want %d", w, got, want)
 			}
 		}
 	}
@@ -535,8 +535,8 @@ func TestPlainWord(t *testing.T) {
 			seed = seed*6364136223846793005 + 1442695040888963407
 			w |= uint64(edges[(seed>>33)%uint64(len(edges))]) << (8 * i)
 		}
-		if plainWord(w) != plain(w) {
-			t.Fatalf("plainWord(%#016x) = %v", w, plainWord(w))
+		if got, want := firstSpecial(w), first(w); got != want {
+			t.Fatalf("firstSpecial(%#016x) = %d, want %d", w, got, want)
 		}
 	}
 }

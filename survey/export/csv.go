@@ -4,12 +4,13 @@ import (
 	"archive/zip"
 	"bufio"
 	"compress/flate"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // bom is the UTF-8 byte-order mark Excel needs to read a CSV file as UTF-8.
@@ -18,7 +19,7 @@ const bom = "\uFEFF"
 // csvTable is one table's CSV writer: the open zip entry for the interview table, a
 // temporary file for a repeat table.
 type csvTable struct {
-	w    *csv.Writer
+	w    *csvWriter
 	buf  *bufio.Writer
 	file *os.File
 }
@@ -62,7 +63,7 @@ func newCSVSink(w io.Writer, s *schema, opt Options) (*csvSink, error) {
 		k.tables = append(k.tables, ct)
 		ct.w = newCSVWriter(out, k.dialect)
 		if i == 0 {
-			// The zip entry is written to by the csv.Writer's own buffer.
+			// The zip entry is written to by the csvWriter's own buffer.
 			if _, err := io.WriteString(out, bom); err != nil {
 				return nil, err
 			}
@@ -86,17 +87,93 @@ func createEntry(zw *zip.Writer, name string, now time.Time) (io.Writer, error) 
 	return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: now})
 }
 
-func newCSVWriter(w io.Writer, d CSVDialect) *csv.Writer {
-	cw := csv.NewWriter(w)
+func newCSVWriter(w io.Writer, d CSVDialect) *csvWriter {
+	cw := &csvWriter{w: w, comma: ','}
 	if d == CSVExcelID {
-		cw.Comma = ';'
+		cw.comma = ';'
 	}
 	return cw
 }
 
+// csvWriter writes CSV records exactly as encoding/csv's Writer does with an ASCII comma
+// and lines ending in \n: a field is quoted when it holds the comma, a quote, CR or LF,
+// starts with a space (unicode.IsSpace) or is \., and a quote inside is doubled. Records
+// are appended to one buffer, written out past csvFlushSize.
+type csvWriter struct {
+	w     io.Writer
+	comma byte
+	buf   []byte
+	err   error
+}
+
+// csvFlushSize is how much a csvWriter holds before writing it out.
+const csvFlushSize = 32 << 10
+
+// Write writes one record.
+func (w *csvWriter) Write(record []string) error {
+	if w.err != nil {
+		return w.err
+	}
+	b := w.buf
+	for n, f := range record {
+		if n > 0 {
+			b = append(b, w.comma)
+		}
+		if !csvNeedsQuotes(f, w.comma) {
+			b = append(b, f...)
+			continue
+		}
+		b = append(b, '"')
+		for {
+			i := strings.IndexByte(f, '"')
+			if i < 0 {
+				break
+			}
+			b = append(b, f[:i+1]...)
+			b = append(b, '"')
+			f = f[i+1:]
+		}
+		b = append(b, f...)
+		b = append(b, '"')
+	}
+	w.buf = append(b, '\n')
+	if len(w.buf) >= csvFlushSize {
+		w.Flush()
+	}
+	return w.err
+}
+
+// Flush writes out what the writer holds.
+func (w *csvWriter) Flush() {
+	if w.err == nil && len(w.buf) > 0 {
+		_, w.err = w.w.Write(w.buf)
+	}
+	w.buf = w.buf[:0]
+}
+
+// Error returns the first error of a write.
+func (w *csvWriter) Error() error { return w.err }
+
+// csvNeedsQuotes reports whether encoding/csv quotes field f with comma.
+func csvNeedsQuotes(f string, comma byte) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` {
+		return true
+	}
+	for i := 0; i < len(f); i++ {
+		if c := f[i]; c == '\n' || c == '\r' || c == '"' || c == comma {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
+}
+
 // write writes one CSV record of a table with columns cols (nil for a header or the
 // codebook), neutralising formulas and turning CR LF into LF.
-func (k *csvSink) write(w *csv.Writer, cols []column, cells []string) error {
+func (k *csvSink) write(w *csvWriter, cols []column, cells []string) error {
 	if cap(k.cells) < len(cells) {
 		k.cells = make([]string, len(cells))
 	}
