@@ -3,7 +3,6 @@ package export
 import (
 	"archive/zip"
 	"bufio"
-	"compress/flate"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -85,10 +84,7 @@ type statSink struct {
 
 func newStatSink(w io.Writer, s *schema, format Format, tempDir string, now time.Time) (*statSink, error) {
 	zw := zip.NewWriter(w)
-	// Speed over size, as in CSV.
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
-	})
+	fastDeflate(zw)
 	k := &statSink{s: s, format: format, zw: zw, now: now}
 	sets := map[string]*valueLabels{}
 	for _, t := range s.tables {
