@@ -9,7 +9,7 @@ import (
 	"tracer/survey"
 )
 
-// testLargeMixedBatch ingests, in one call, 1,650 revisions of 1,300 interviews that mix
+// testLargeMixedBatch ingests, in one call, 1,906 revisions of 1,304 interviews that mix
 // every outcome a revision can have: duplicates and conflicts of stored revisions and of
 // revisions earlier in the batch, next revisions, revisions that skip one, another
 // account's, two new revisions of one interview (the later first), instanceIDs sent twice.
