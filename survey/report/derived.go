@@ -4,7 +4,6 @@ import (
 	"math"
 	"sync"
 
-	"tracer/forms/builtin"
 	"tracer/survey"
 )
 
@@ -15,11 +14,11 @@ func umkOf(p *person, cfg Config) (float64, bool) {
 	if p.iv == nil || !p.w || p.o || math.IsNaN(p.income) {
 		return 0, false
 	}
-	h, ok := atoi(p.iv.v[builtin.HoursWeek])
+	h, ok := atoi(p.iv.v[qHoursWeek])
 	if !ok || h < 35 {
 		return 0, false
 	}
-	return cfg.UMK.Wage(p.iv.v[builtin.WorkRegency], p.interviewDay.Year())
+	return cfg.UMK.Wage(p.iv.v[qWorkRegency], p.interviewDay.Year())
 }
 
 // Derived is what the report derives from one interview of a roster person: the inputs of
@@ -42,8 +41,8 @@ type Derived struct {
 }
 
 // interviews holds the interviews Derive reads records into, so that deriving many records
-// does not make a map for each.
-var interviews = sync.Pool{New: func() any { return &interview{v: map[string]string{}} }}
+// does not allocate one each.
+var interviews = sync.Pool{New: func() any { return new(interview) }}
 
 // Derive computes the Derived values of record r of roster row (nil for a walk-in) as
 // Compute does for the interview it counts. A caller deriving many records sets cfg.UMK

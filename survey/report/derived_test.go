@@ -81,3 +81,26 @@ func TestDeriveAnswersAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionsByNumber checks that every question the report reads has its own number: a
+// name given twice, or a number given no name, would leave an answer unread.
+func TestQuestionsByNumber(t *testing.T) {
+	if len(questionOf) != int(nQuestions) {
+		t.Fatalf("%d question names for %d numbers", len(questionOf), nQuestions)
+	}
+	for q, name := range questions {
+		if name == "" || questionOf[name] != question(q) {
+			t.Errorf("question %d is named %q, which is number %d", q, name, questionOf[name])
+		}
+	}
+	// An answer is kept under its question's number, whatever group the path names.
+	var iv interview
+	iv.start(&survey.Record{ID: "x"})
+	iv.take("grp_job/"+questions[qHoursWeek], "40")
+	iv.take("grp_rep[1]/"+questions[qNIK], "1") // inside a repeat: not read
+	iv.take(questions[qConsent], "yes")
+	iv.finish()
+	if iv.v[qHoursWeek] != "40" || iv.v[qNIK] != "" || iv.v[qConsent] != "yes" || iv.v[qMainStatus] != "" {
+		t.Errorf("answers by number: %q", iv.v)
+	}
+}

@@ -254,14 +254,11 @@ func (e *engine) add(rec *survey.Record) {
 	e.counts.Records++
 	e.counts.Interviews++
 	iv := &e.scratch
-	if iv.v == nil {
-		iv.v = map[string]string{}
-	}
 	extractInto(iv, rec)
 	p := e.byRoster(iv.resp)
 	if p < 0 && iv.resp == "" {
-		if p = e.byRoster(iv.v[builtin.RosterID]); p < 0 && iv.v[builtin.NIK] != "" {
-			p = e.byNIK(survey.NormalizeNIK(iv.v[builtin.NIK]))
+		if p = e.byRoster(iv.v[qRosterID]); p < 0 && iv.v[qNIK] != "" {
+			p = e.byNIK(survey.NormalizeNIK(iv.v[qNIK]))
 		}
 	}
 	if p < 0 {
@@ -308,7 +305,7 @@ func (e *engine) summarize(p int32, iv *interview) summary {
 	ps := &person{row: &survey.Respondent{}, pass: m.pass, trainingEnd: a.trainingEnd, iv: iv, reached: true}
 	var c Counts
 	derive(ps, e.cfg, &c)
-	v := iv.v
+	v := &iv.v
 	s := summary{date: dayNumber(iv.date), rev: int32(iv.rev), final: timeNumber(iv.final),
 		months: ps.months, firstJob: ps.firstJob, income: ps.income}
 	delete(e.idTexts, p)
@@ -337,26 +334,26 @@ func (e *engine) summarize(p int32, iv *interview) summary {
 		set(fUMKMet, ps.income >= wage)
 		set(fUMK120, ps.income >= 1.2*wage)
 	}
-	if x := v[builtin.JobMatch]; x != "" {
+	if x := v[qJobMatch]; x != "" {
 		s.flags |= fMatchAns
 		set(fMatch12, in(x, "1", "2"))
 		set(fMatch123, in(x, "1", "2", "3"))
 	}
-	if x := v[builtin.SkillUse]; x != "" {
+	if x := v[qSkillUse]; x != "" {
 		s.flags |= fSkillAns
 		set(fSkill12, in(x, "1", "2"))
 	}
-	if x := v[builtin.JobSatisfaction]; x != "" {
+	if x := v[qJobSatisfaction]; x != "" {
 		s.flags |= fJobSatAns
 		set(fJobSat12, in(x, "1", "2"))
 	}
-	if x := v[builtin.Contract]; x != "" {
+	if x := v[qContract]; x != "" {
 		s.flags |= fContractAns
 		set(fFormal, in(x, "pkwtt", "pkwt"))
 	}
-	set(fCertAssessed, v[builtin.CertAssessed] == "yes")
-	set(fCertCompetent, v[builtin.CertResult] == "competent")
-	if w, ok := atoi(v[builtin.BizPaidWorkers]); ok {
+	set(fCertAssessed, v[qCertAssessed] == "yes")
+	set(fCertCompetent, v[qCertResult] == "competent")
+	if w, ok := atoi(v[qBizPaidWorkers]); ok {
 		s.flags |= fBizOK
 		if int(int32(w)) == w {
 			s.workers = int32(w)
@@ -365,18 +362,18 @@ func (e *engine) summarize(p int32, iv *interview) summary {
 			e.bigWorkers[p] = int64(w)
 		}
 	}
-	set(fEntryDen, in(v[builtin.StatusBefore], "4", "5", "6", "7"))
+	set(fEntryDen, in(v[qStatusBefore], "4", "5", "6", "7"))
 	for i, item := range satItems {
 		if sc, ok := atoi(v[item.field]); ok && sc >= 1 && sc <= 5 {
 			s.scores |= uint32(sc) << (3 * i)
 		}
 	}
-	if r, ok := atoi(v[builtin.Recommend]); ok && r >= 0 && r <= 10 {
+	if r, ok := atoi(v[qRecommend]); ok && r >= 0 && r <= 10 {
 		s.flags |= fNPS
 		s.scores |= uint32(r+1) << 12
 	}
-	ans := ivAnswers{domicile: v[builtin.DomicileRegency], workRegency: v[builtin.WorkRegency], sector: v[builtin.SectorKBLI],
-		occupation: v[builtin.OccupationKBJI], employer: v[builtin.EmployerType], howFound: v[builtin.HowFound]}
+	ans := ivAnswers{domicile: v[qDomicileRegency], workRegency: v[qWorkRegency], sector: v[qSectorKBLI],
+		occupation: v[qOccupationKBJI], employer: v[qEmployerType], howFound: v[qHowFound]}
 	k, ok := e.ivIndex[ans]
 	if !ok {
 		k = uint32(len(e.ivAnswers))

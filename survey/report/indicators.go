@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"tracer/forms/builtin"
 )
 
 // Indicator names one indicator of docs/INDICATORS.md in both report languages.
@@ -164,9 +162,12 @@ func in(v string, set ...string) bool {
 
 // satItems are the training's 1-5 satisfaction items (sat5 in the questionnaire), by the
 // indicator id their rows start with.
-var satItems = []struct{ id, field string }{
-	{"training_sat", builtin.SatOverall},
-	{"sat_instructor", builtin.SatInstructor},
-	{"sat_practice", builtin.SatPractice},
-	{"sat_relevance", builtin.SatRelevance},
+var satItems = []struct {
+	id    string
+	field question
+}{
+	{"training_sat", qSatOverall},
+	{"sat_instructor", qSatInstructor},
+	{"sat_practice", qSatPractice},
+	{"sat_relevance", qSatRelevance},
 }

@@ -359,20 +359,93 @@ type interview struct {
 	final time.Time
 	resp  string
 	valid bool
-	v     map[string]string
+	v     [nQuestions]string // answers by question, "" when unanswered
 }
 
-// fields are the questions the report reads, by name.
-var fields = []string{builtin.Consent, builtin.InterviewDate, builtin.TrainingEndDate, builtin.MainStatus, builtin.Searching4W, builtin.Available2W,
-	builtin.MonthsToFirstJob, builtin.FirstJobDate, builtin.FirstJobDateNW, builtin.JobStartDate, builtin.JobMatch, builtin.SkillUse,
-	builtin.IncomeExact, builtin.IncomeBand, builtin.WorkRegency, builtin.HoursWeek, builtin.Contract, builtin.CertAssessed, builtin.CertResult,
-	builtin.BizPaidWorkers, builtin.StatusBefore, builtin.SatOverall, builtin.SatInstructor, builtin.SatPractice, builtin.SatRelevance, builtin.Recommend, builtin.JobSatisfaction, builtin.SectorKBLI,
-	builtin.OccupationKBJI, builtin.EmployerType, builtin.HowFound, builtin.RosterID, builtin.NIK, builtin.DomicileRegency}
+// question numbers the questions the report reads; questions[q] is q's name. An
+// interview keeps their answers in an array by number, read without a lookup.
+type question uint8
 
-var fieldSet = func() map[string]bool {
-	m := map[string]bool{}
-	for _, f := range fields {
-		m[f] = true
+const (
+	qConsent question = iota
+	qInterviewDate
+	qTrainingEndDate
+	qMainStatus
+	qSearching4W
+	qAvailable2W
+	qMonthsToFirstJob
+	qFirstJobDate
+	qFirstJobDateNW
+	qJobStartDate
+	qJobMatch
+	qSkillUse
+	qIncomeExact
+	qIncomeBand
+	qWorkRegency
+	qHoursWeek
+	qContract
+	qCertAssessed
+	qCertResult
+	qBizPaidWorkers
+	qStatusBefore
+	qSatOverall
+	qSatInstructor
+	qSatPractice
+	qSatRelevance
+	qRecommend
+	qJobSatisfaction
+	qSectorKBLI
+	qOccupationKBJI
+	qEmployerType
+	qHowFound
+	qRosterID
+	qNIK
+	qDomicileRegency
+	nQuestions
+)
+
+var questions = [nQuestions]string{
+	qConsent:          builtin.Consent,
+	qInterviewDate:    builtin.InterviewDate,
+	qTrainingEndDate:  builtin.TrainingEndDate,
+	qMainStatus:       builtin.MainStatus,
+	qSearching4W:      builtin.Searching4W,
+	qAvailable2W:      builtin.Available2W,
+	qMonthsToFirstJob: builtin.MonthsToFirstJob,
+	qFirstJobDate:     builtin.FirstJobDate,
+	qFirstJobDateNW:   builtin.FirstJobDateNW,
+	qJobStartDate:     builtin.JobStartDate,
+	qJobMatch:         builtin.JobMatch,
+	qSkillUse:         builtin.SkillUse,
+	qIncomeExact:      builtin.IncomeExact,
+	qIncomeBand:       builtin.IncomeBand,
+	qWorkRegency:      builtin.WorkRegency,
+	qHoursWeek:        builtin.HoursWeek,
+	qContract:         builtin.Contract,
+	qCertAssessed:     builtin.CertAssessed,
+	qCertResult:       builtin.CertResult,
+	qBizPaidWorkers:   builtin.BizPaidWorkers,
+	qStatusBefore:     builtin.StatusBefore,
+	qSatOverall:       builtin.SatOverall,
+	qSatInstructor:    builtin.SatInstructor,
+	qSatPractice:      builtin.SatPractice,
+	qSatRelevance:     builtin.SatRelevance,
+	qRecommend:        builtin.Recommend,
+	qJobSatisfaction:  builtin.JobSatisfaction,
+	qSectorKBLI:       builtin.SectorKBLI,
+	qOccupationKBJI:   builtin.OccupationKBJI,
+	qEmployerType:     builtin.EmployerType,
+	qHowFound:         builtin.HowFound,
+	qRosterID:         builtin.RosterID,
+	qNIK:              builtin.NIK,
+	qDomicileRegency:  builtin.DomicileRegency,
+}
+
+// questionOf finds a question the report reads by its name.
+var questionOf = func() map[string]question {
+	m := make(map[string]question, nQuestions)
+	for q, name := range questions {
+		m[name] = question(q)
 	}
 	return m
 }()
@@ -398,7 +471,7 @@ func extractAnswers(iv *interview, r *survey.Record, answers []survey.Answer) {
 
 // start empties iv for record r's answers.
 func (iv *interview) start(r *survey.Record) {
-	clear(iv.v)
+	iv.v = [nQuestions]string{}
 	iv.id, iv.rev, iv.final, iv.resp = r.ID, r.Revision, r.FinalizedAt, r.RespondentID
 }
 
@@ -408,15 +481,15 @@ func (iv *interview) take(k, val string) {
 		return
 	}
 	name := k[strings.LastIndexByte(k, '/')+1:]
-	if fieldSet[name] {
-		iv.v[name] = val
+	if q, ok := questionOf[name]; ok {
+		iv.v[q] = val
 	}
 }
 
 // finish sets what iv's answers decide.
 func (iv *interview) finish() {
-	iv.valid = iv.v[builtin.Consent] == "yes" && iv.v[builtin.MainStatus] != ""
-	iv.date = parseDate(iv.v[builtin.InterviewDate])
+	iv.valid = iv.v[qConsent] == "yes" && iv.v[qMainStatus] != ""
+	iv.date = parseDate(iv.v[qInterviewDate])
 }
 
 // later reports whether a is a later interview than b: by the interview date answered (so
@@ -571,12 +644,12 @@ func derive(p *person, cfg Config, counts *Counts) {
 	p.months, p.firstJob, p.income = math.NaN(), math.NaN(), math.NaN()
 	end := p.trainingEnd
 	if p.iv != nil {
-		v := p.iv.v
-		if d := parseDate(v[builtin.TrainingEndDate]); !d.IsZero() {
+		v := &p.iv.v
+		if d := parseDate(v[qTrainingEndDate]); !d.IsZero() {
 			end = d
 		}
 		p.interviewDay = p.iv.date
-		p.status, _ = atoi(v[builtin.MainStatus])
+		p.status, _ = atoi(v[qMainStatus])
 		s := p.status
 		p.w = s == 1 || s == 2 || s == 4
 		p.o = s == 2
@@ -584,29 +657,29 @@ func derive(p *person, cfg Config, counts *Counts) {
 		p.ojt = s == 5
 		p.a = p.w || p.se || p.ojt && cfg.PaidOJTAbsorbed
 		p.ed = s == 6
-		p.u = s >= 6 && s <= 8 && v[builtin.Searching4W] == "yes" && v[builtin.Available2W] == "yes"
+		p.u = s >= 6 && s <= 8 && v[qSearching4W] == "yes" && v[qAvailable2W] == "yes"
 		if !end.IsZero() && !p.interviewDay.IsZero() {
 			p.months = monthsBetween(end, p.interviewDay)
 		}
-		if t, ok := atof(v[builtin.MonthsToFirstJob]); ok {
+		if t, ok := atof(v[qMonthsToFirstJob]); ok {
 			p.firstJob = t
 		} else if !end.IsZero() {
-			for _, f := range []string{builtin.FirstJobDate, builtin.FirstJobDateNW, builtin.JobStartDate} {
+			for _, f := range []question{qFirstJobDate, qFirstJobDateNW, qJobStartDate} {
 				if d := parseDate(v[f]); !d.IsZero() {
 					p.firstJob = monthsBetween(end, d)
 					break
 				}
 			}
 		}
-		if inc, ok := atof(v[builtin.IncomeExact]); ok {
+		if inc, ok := atof(v[qIncomeExact]); ok {
 			p.income = inc
-		} else if mid, ok := cfg.BandMidpoints[v[builtin.IncomeBand]]; ok {
+		} else if mid, ok := cfg.BandMidpoints[v[qIncomeBand]]; ok {
 			p.income = mid
 		}
 	}
 	if p.iv != nil && p.w && !p.o {
-		if h, ok := atoi(p.iv.v[builtin.HoursWeek]); ok && h >= 35 && !math.IsNaN(p.income) {
-			if _, ok := cfg.UMK.Wage(p.iv.v[builtin.WorkRegency], p.interviewDay.Year()); !ok {
+		if h, ok := atoi(p.iv.v[qHoursWeek]); ok && h >= 35 && !math.IsNaN(p.income) {
+			if _, ok := cfg.UMK.Wage(p.iv.v[qWorkRegency], p.interviewDay.Year()); !ok {
 				counts.UMKUnknown++
 			}
 		}
