@@ -129,10 +129,15 @@ func (f *choiceInput) Update(msg tea.Msg) bool {
 }
 
 func (f *choiceInput) Value() (string, liveID) {
-	if f.kind == fieldOne && f.moved && len(f.chosen) == 0 && len(f.opts.items) > 0 {
-		return f.opts.items[f.cursor].Name, liveNone
-	}
 	return joinChosen(f.opts, f.chosen), liveNone
+}
+
+// takeHighlight picks the highlighted option of a single choice with nothing picked when the
+// arrows put the highlight there: Enter does this before leaving, and no other key does.
+func (f *choiceInput) takeHighlight() {
+	if f.kind == fieldOne && f.moved && len(f.chosen) == 0 && len(f.opts.items) > 0 && !f.readOnly {
+		f.pick(f.cursor)
+	}
 }
 
 // joinChosen writes the chosen names in list order.

@@ -177,10 +177,16 @@ func (f *listInput) Update(msg tea.Msg) bool {
 }
 
 func (f *listInput) Value() (string, liveID) {
-	if f.kind == fieldOne && f.armed && len(f.visible) > 0 {
-		return f.opts.items[f.visible[f.cursor]].Name, liveNone
-	}
 	return joinChosen(f.opts, f.chosen), liveNone
+}
+
+// takeHighlight picks the highlighted option of a single choice when Enter takes it (a search
+// on screen, or arrows moved with nothing picked): Enter does this before leaving, and no
+// other key does.
+func (f *listInput) takeHighlight() {
+	if f.kind == fieldOne && f.armed && len(f.visible) > 0 && !f.readOnly {
+		f.pick()
+	}
 }
 
 func (f *listInput) Note() liveID    { return f.note }

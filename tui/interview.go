@@ -298,6 +298,10 @@ func (s *interviewScreen) neighbour(step int) (forms.Stop, bool) {
 	return s.sess.Prev(s.stop.Path)
 }
 
+// highlightTaker is a choice input whose highlighted option Enter takes when nothing is
+// picked (see takeHighlight); leaving by any other key records only what was picked.
+type highlightTaker interface{ takeHighlight() }
+
 // next validates the answer (required and constraint included) and goes to the next stop,
 // or to the review at the end.
 func (s *interviewScreen) next() tea.Cmd {
@@ -306,6 +310,9 @@ func (s *interviewScreen) next() tea.Cmd {
 			s.show(st)
 		}
 		return nil
+	}
+	if h, ok := s.fld.(highlightTaker); ok && !s.sess.ReadOnly(s.stop.Path) {
+		h.takeHighlight()
 	}
 	if !s.commit() {
 		return nil

@@ -322,3 +322,41 @@ func TestShortLetteredListShowsDigits(t *testing.T) {
 		t.Errorf("2 picked %q", got)
 	}
 }
+
+// Arrows that move the highlight of an unanswered single choice, or a search on screen, are
+// taken by Enter only: leaving the question back, by the jump list, or by saving and leaving
+// records nothing, on a short list and on a searched one. Enter still takes the highlight.
+func TestHighlightTakenByEnterOnly(t *testing.T) {
+	for _, q := range []string{"one", "prov"} {
+		for _, typed := range [][]string{{"down"}, {"j", "a", "w", "a"}, {"down", "up"}} {
+			if q == "one" && typed[0] != "down" {
+				continue // a short list takes no search
+			}
+			for _, leaveBy := range [][]string{{"shift+tab"}, {"ctrl+j"}, {"ctrl+s"}, {"enter"}} {
+				t.Run(q+"/"+strings.Join(typed, "")+"/"+leaveBy[0], func(t *testing.T) {
+					e, m := kindsAt(t, q)
+					id := m.iv().iv.ID
+					for _, k := range typed {
+						drive(t, m, keypress(k))
+					}
+					for _, k := range leaveBy {
+						drive(t, m, keypress(k))
+					}
+					stored := storedAnswers(t, e, id)[q]
+					if leaveBy[0] == "enter" {
+						if stored == "" {
+							t.Errorf("Enter did not take the highlighted option")
+						}
+						return
+					}
+					if stored != "" {
+						t.Errorf("%v then %v recorded %q", typed, leaveBy, stored)
+					}
+					if iv := m.iv(); iv != nil && iv.sess.Value(q) != "" {
+						t.Errorf("%v then %v put %q in the session", typed, leaveBy, iv.sess.Value(q))
+					}
+				})
+			}
+		}
+	}
+}
