@@ -34,6 +34,27 @@ func (s ReviewState) Valid() bool {
 	return false
 }
 
+// ReceivedEvent returns the review event that newly storing sub makes, given the
+// interview's review before it: its state ("" when it has no review yet) and reviewed
+// revision. The first revision the server sees is received (resubmitted when it is not
+// revision 1); a later one is resubmitted, from whatever state the review was in. A
+// revision no newer than the reviewed one changes nothing: ReceivedEvent returns nil.
+// Every store applies this rule to each revision it stores, in order.
+func ReceivedEvent(state ReviewState, revision int, sub *Submission, at time.Time) *ReviewEvent {
+	e := &ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: ReviewReceived, By: sub.SubmittedBy, At: at}
+	switch {
+	case state == "":
+		if sub.Revision > 1 {
+			e.To = ReviewResubmitted
+		}
+	case sub.Revision <= revision:
+		return nil
+	default:
+		e.From, e.To = state, ReviewResubmitted
+	}
+	return e
+}
+
 // QuestionComment is a supervisor's comment on one question of a returned interview, by
 // the answer's path ("grp_job/income_exact").
 type QuestionComment struct {

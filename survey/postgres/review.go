@@ -92,19 +92,14 @@ func received(ctx context.Context, tx *sql.Tx, subs []*survey.Submission, at tim
 	var events []*survey.ReviewEvent
 	changed := map[string]bool{}
 	for _, sub := range subs {
-		e := &survey.ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: survey.ReviewReceived, By: sub.SubmittedBy, At: at}
 		r := reviews[sub.InterviewID]
-		switch {
-		case r == nil:
-			if sub.Revision > 1 {
-				e.To = survey.ReviewResubmitted
-			}
+		if r == nil {
 			r = &review{}
 			reviews[sub.InterviewID] = r
-		case sub.Revision <= r.rev:
+		}
+		e := survey.ReceivedEvent(survey.ReviewState(r.state), r.rev, sub, at)
+		if e == nil {
 			continue
-		default:
-			e.From, e.To = survey.ReviewState(r.state), survey.ReviewResubmitted
 		}
 		r.rev, r.state, r.by = e.Revision, string(e.To), e.By
 		changed[sub.InterviewID] = true

@@ -116,19 +116,14 @@ func received(ctx context.Context, tx cachedTx, subs []*survey.Submission, fresh
 	c := &reviewChanges{}
 	for _, i := range fresh {
 		sub := subs[i]
-		e := &survey.ReviewEvent{InterviewID: sub.InterviewID, Revision: sub.Revision, To: survey.ReviewReceived, By: sub.SubmittedBy, At: at}
 		r := reviews[sub.InterviewID]
-		switch {
-		case r == nil:
-			if sub.Revision > 1 {
-				e.To = survey.ReviewResubmitted
-			}
+		if r == nil {
 			r = &review{at: -1}
 			reviews[sub.InterviewID] = r
-		case sub.Revision <= r.rev:
+		}
+		e := survey.ReceivedEvent(survey.ReviewState(r.state), r.rev, sub, at)
+		if e == nil {
 			continue
-		default:
-			e.From, e.To = survey.ReviewState(r.state), survey.ReviewResubmitted
 		}
 		r.rev, r.state = e.Revision, string(e.To)
 		if r.at < 0 {

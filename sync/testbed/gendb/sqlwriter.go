@@ -145,17 +145,19 @@ func (w *sqlWriter) submissions(ctx context.Context, subs []*survey.Submission) 
 			formatTime(at)); err != nil {
 			return err
 		}
-		from, to := "", survey.ReviewReceived
+		// The generator writes an interview's revisions in order, each after a received one.
+		var prev survey.ReviewState
 		if s.Revision > 1 {
-			from, to = string(survey.ReviewReceived), survey.ReviewResubmitted
+			prev = survey.ReviewReceived
 		} else {
 			w.fresh[[2]string{s.FormID, s.FormVersion}]++
 		}
-		if _, err := w.insState.ExecContext(ctx, s.InterviewID, s.Revision, string(to), formatTime(at), s.SubmittedBy); err != nil {
+		e := survey.ReceivedEvent(prev, s.Revision-1, s, at)
+		if _, err := w.insState.ExecContext(ctx, s.InterviewID, s.Revision, string(e.To), formatTime(at), s.SubmittedBy); err != nil {
 			return err
 		}
 		w.eventSeq++
-		if _, err := w.insEvent.ExecContext(ctx, w.eventSeq, s.InterviewID, s.Revision, from, string(to), s.SubmittedBy, formatTime(at)); err != nil {
+		if _, err := w.insEvent.ExecContext(ctx, w.eventSeq, s.InterviewID, s.Revision, string(e.From), string(e.To), s.SubmittedBy, formatTime(at)); err != nil {
 			return err
 		}
 	}
