@@ -52,6 +52,9 @@ type callsScreen struct {
 	status        string
 	cursor        int
 	width, height int
+	// target is the alumnus an outcome or a roster update is being recorded for: the one
+	// under the cursor when it began, whatever the list's order when it is read again.
+	target *survey.Call
 	// picking: choosing an outcome (pick is the cursor in the codes); typing: the call-back
 	// time of outcome 2.21.
 	picking, typing bool
@@ -187,7 +190,7 @@ func (v *callsScreen) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		v.entering = false
-		return v.proposeCmd(v.calls[v.cursor], f, value)
+		return v.proposeCmd(v.target, f, value)
 	default:
 		if t := msg.Text; t != "" {
 			for _, r := range t {
@@ -255,7 +258,7 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 					return nil
 				}
 				v.picking = false
-				return v.saveCmd(v.calls[v.cursor], callCodes[v.pick].Code, time.Time{}, false)
+				return v.saveCmd(v.target, callCodes[v.pick].Code, time.Time{}, false)
 			}
 			return nil
 		}
@@ -268,9 +271,9 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Down):
 			v.cursor = min(v.cursor+1, max(len(v.calls)-1, 0))
 		case key.Matches(msg, v.outcome) && len(v.calls) > 0:
-			v.picking, v.pick = true, 0
+			v.picking, v.pick, v.target = true, 0, v.calls[v.cursor]
 		case key.Matches(msg, v.update) && len(v.calls) > 0 && v.c.cfg.Updates != nil:
-			v.choosing, v.field = true, 0
+			v.choosing, v.field, v.target = true, 0, v.calls[v.cursor]
 		case key.Matches(msg, v.start) && len(v.calls) > 0:
 			// The alumnus answered and agreed: the call is an interview begun by phone.
 			return v.saveCmd(v.calls[v.cursor], "1.2", time.Time{}, true)
@@ -296,7 +299,7 @@ func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		v.typing, v.picking = false, false
-		return v.saveCmd(v.calls[v.cursor], survey.DispositionCallback, at.UTC(), false)
+		return v.saveCmd(v.target, survey.DispositionCallback, at.UTC(), false)
 	default:
 		if t := msg.Text; t != "" && len(v.when) < 32 {
 			for _, r := range t {
@@ -350,7 +353,7 @@ func (v *callsScreen) View() string {
 	}
 	now := v.c.cfg.Now()
 	if v.choosing || v.entering {
-		call := v.calls[v.cursor]
+		call := v.target
 		b.WriteString(wrapPlain(fmt.Sprintf(v.c.t.CallsUpdatePick, survey.Printable(call.Respondent.RosterID+" "+call.Respondent.Name)), w) + "\n")
 		for i, f := range survey.UpdateFields {
 			line := "  " + v.c.t.UpdateFieldNames[i]
@@ -375,7 +378,7 @@ func (v *callsScreen) View() string {
 		return b.String()
 	}
 	if v.picking {
-		name := survey.Printable(v.calls[v.cursor].Respondent.Name)
+		name := survey.Printable(v.target.Respondent.Name)
 		b.WriteString(fmt.Sprintf(v.c.t.CallsPick, name) + "\n")
 		rows := max(v.height-4, 3) // title, prompt, the time being typed, a message
 		first := max(0, min(v.pick-rows/2, len(callCodes)-rows))

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"tracer/forms"
 	"tracer/survey"
 	"tracer/survey/sqlite"
@@ -308,4 +310,75 @@ func TestCallListWaves(t *testing.T) {
 		t.Fatalf("no warning naming the current wave for its completed interview:\n%s", plain(m))
 	}
 	openRespondent(t, start(t, e), "R2")
+}
+
+// An outcome is recorded for the alumnus it was chosen for: when the list is read again
+// (after the previous outcome was saved) between the key that opens the outcomes and the
+// Enter that records one, the list's new order moves nobody's outcome onto another alumnus.
+func TestCallOutcomeStaysWithItsAlumnus(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	attempts := sqlite.NewAttemptStore(e.db)
+	e.cfg.Attempts = attempts
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{
+		{RosterID: "R1", Name: "Dimas Gunawan", PhoneRaw: "081234567801"},
+		{RosterID: "R2", Name: "Sari Wulandari", PhoneRaw: "081234567802"},
+		{RosterID: "R3", Name: "Budi Santoso", PhoneRaw: "081234567803"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	v := m.pages[screenCalls].(*callsScreen)
+	if len(v.calls) != 3 {
+		t.Fatalf("call list: %d alumni", len(v.calls))
+	}
+	toCode := func(code string) {
+		t.Helper()
+		for range len(callCodes) {
+			if callCodes[v.pick].Code == code {
+				return
+			}
+			drive(t, m, keypress("down"))
+		}
+		t.Fatalf("no outcome %s", code)
+	}
+	first := v.calls[0].Respondent.RosterID
+	drive(t, m, keypress("o"))
+	toCode("3.13")
+	// Enter saves the outcome; the list is read again afterwards, and the keys typed
+	// meanwhile act on the list as it was on screen.
+	_, cmd := m.Update(keypress("enter"))
+	var reload []tea.Cmd
+	for _, msg := range runCmd(cmd) {
+		_, c := m.Update(msg)
+		reload = append(reload, c)
+	}
+	drive(t, m, keypress("down"))
+	shown, name := v.calls[v.cursor].Respondent.RosterID, v.calls[v.cursor].Respondent.Name
+	drive(t, m, keypress("o"))
+	if !strings.Contains(plain(m), name) {
+		t.Fatalf("the outcomes are not asked for %s:\n%s", shown, plain(m))
+	}
+	toCode("3.13")
+	for _, c := range reload {
+		for _, msg := range runCmd(c) {
+			drive(t, m, msg)
+		}
+	}
+	if !strings.Contains(plain(m), name) {
+		t.Errorf("the list was read again: the outcomes are no longer asked for %s:\n%s", shown, plain(m))
+	}
+	drive(t, m, keypress("enter"))
+	all, err := attempts.List(ctx, survey.AttemptFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, a := range all {
+		got[a.RosterID]++
+	}
+	if len(all) != 2 || got[first] != 1 || got[shown] != 1 {
+		t.Errorf("outcomes for %s then %s recorded as %v", first, shown, got)
+	}
 }
