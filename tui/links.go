@@ -189,7 +189,8 @@ type linksScreen struct {
 	width, height int
 
 	step                    linkStep
-	way                     int // 0 batch, 1 kejuruan, 2 regency, 3 list
+	revoke                  *survey.Link // the link x asked about, whatever the list's order when it is read again
+	way                     int          // 0 batch, 1 kejuruan, 2 regency, 3 list
 	value, days, base, path lineEdit
 	busy                    bool
 	status                  string
@@ -458,7 +459,7 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 			v.path.SetValue(fmt.Sprintf("tautan-%s.csv", v.c.cfg.Now().Format("20060102-1504")))
 		case key.Matches(msg, k.RevokeLink):
 			if v.cursor < len(v.list) && v.list[v.cursor].RevokedAt.IsZero() {
-				v.step, v.status = linkRevoke, ""
+				v.step, v.status, v.revoke = linkRevoke, "", v.list[v.cursor]
 			}
 		case key.Matches(msg, k.WriteCSV) && len(v.pending) > 0:
 			v.step, v.status = linkRewrite, ""
@@ -548,9 +549,7 @@ func (v *linksScreen) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch msg.String() {
 		case "y", "Y":
 			v.step = linkNone
-			if v.cursor < len(v.list) {
-				return v.revokeCmd(v.list[v.cursor].ID)
-			}
+			return v.revokeCmd(v.revoke.ID)
 		case "n", "N":
 			v.step = linkNone
 		}
@@ -603,11 +602,9 @@ func (v *linksScreen) View() string {
 		days, _ := strconv.Atoi(strings.TrimSpace(v.days.Value()))
 		foot = append(foot, strings.Split(wrap(fmt.Sprintf(lt.Confirm, v.what(), v.c.cfg.Form.ID, days, expandPath(v.path.Value())), w, st.Warn.Render), "\n")...)
 	case linkRevoke:
-		if v.cursor < len(v.list) {
-			l := v.list[v.cursor]
-			who := strings.TrimSpace(l.RosterID + " " + v.names[l.RosterID])
-			foot = append(foot, strings.Split(wrap(fmt.Sprintf(lt.RevokeConfirm, l.ID, who), w, st.Warn.Render), "\n")...)
-		}
+		l := v.revoke
+		who := strings.TrimSpace(l.RosterID + " " + v.names[l.RosterID])
+		foot = append(foot, strings.Split(wrap(fmt.Sprintf(lt.RevokeConfirm, l.ID, who), w, st.Warn.Render), "\n")...)
 	}
 	if v.busy {
 		foot = append(foot, st.Muted.Render(lt.Busy))

@@ -50,8 +50,11 @@ type updatesScreen struct {
 	cursor        int
 	width, height int
 	// deciding: a reason is being typed for accepting (accept) or rejecting the selected one.
-	deciding, accept                 bool
-	reason                           []rune
+	deciding, accept bool
+	reason           []rune
+	// deciding on: the proposal under the cursor when the decision began, whatever the
+	// list's order when it is read again.
+	decide                           *survey.RosterUpdate
 	keyAccept, keyReject, keyHistory key.Binding
 }
 
@@ -99,6 +102,14 @@ func (v *updatesScreen) Update(msg tea.Msg) tea.Cmd {
 			v.c.log.Error("roster updates", "err", msg.err)
 		}
 		v.cursor = min(v.cursor, max(len(v.list)-1, 0))
+		if v.deciding {
+			// the proposal being decided stays the one selected
+			for i, u := range v.list {
+				if u.ID == v.decide.ID {
+					v.cursor = i
+				}
+			}
+		}
 	case updateDecidedMsg:
 		if msg.err != nil {
 			v.status = v.c.t.CallsErr + v.c.errText(msg.err)
@@ -124,7 +135,7 @@ func (v *updatesScreen) Update(msg tea.Msg) tea.Cmd {
 			v.history, v.cursor = !v.history, 0
 			return v.load()
 		case key.Matches(msg, v.keyAccept, v.keyReject) && v.selectedPending():
-			v.deciding, v.accept, v.reason = true, key.Matches(msg, v.keyAccept), nil
+			v.deciding, v.accept, v.reason, v.decide = true, key.Matches(msg, v.keyAccept), nil, v.list[v.cursor]
 		}
 	}
 	return nil
@@ -150,7 +161,7 @@ func (v *updatesScreen) reasonKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		v.deciding = false
-		return v.decideCmd(v.list[v.cursor], v.accept, reason)
+		return v.decideCmd(v.decide, v.accept, reason)
 	default:
 		for _, r := range msg.Text {
 			if unicode.IsPrint(r) && len(v.reason) < 500 {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"tracer/survey"
 	"tracer/survey/sqlite"
 )
@@ -111,5 +113,54 @@ func TestRosterUpdatesScreen(t *testing.T) {
 	drive(t, m, keypress("a"))
 	if u := m.pages[screenUpdates].(*updatesScreen); u.deciding {
 		t.Error("a decided update offers a decision")
+	}
+}
+
+// A decision is taken on the proposal it was begun on: when the list is read again (after
+// the previous decision) while the reason is typed, the list's new order hands the decision
+// to no other proposal.
+func TestRosterUpdateDecisionStaysOnItsProposal(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	withReviewer(t, e)
+	l := withUpdates(t, e)
+	third := &survey.RosterUpdate{ID: "0f2b6a5e-0000-4000-8000-000000000003", RosterID: "BTG25-0071", Field: survey.FieldRegency,
+		Value: "Kota Samarinda", ProposedBy: "ani", ProposedAt: fixedNow.Add(-time.Hour)}
+	if rcs, err := l.Ingest(ctx, []*survey.RosterUpdate{third}, "ani", true); err != nil || rcs[0].Status != survey.ReceiptStored {
+		t.Fatalf("third proposal: %+v %v", rcs, err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("u"))
+	v := m.pages[screenUpdates].(*updatesScreen)
+	if len(v.list) != 3 {
+		t.Fatalf("%d pending", len(v.list))
+	}
+	first := v.list[0].ID
+	drive(t, m, keypress("a"))
+	_, cmd := m.Update(keypress("enter"))
+	var reload []tea.Cmd
+	for _, msg := range runCmd(cmd) {
+		_, c := m.Update(msg)
+		reload = append(reload, c)
+	}
+	drive(t, m, keypress("down"))
+	chosen := v.list[v.cursor].ID
+	drive(t, m, keypress("x"))
+	typeText(t, m, "salah")
+	for _, c := range reload {
+		for _, msg := range runCmd(c) {
+			drive(t, m, msg)
+		}
+	}
+	drive(t, m, keypress("enter"))
+	got, err := l.List(ctx, survey.UpdateFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]survey.UpdateStatus{first: survey.UpdateAccepted, chosen: survey.UpdateRejected}
+	for _, u := range got {
+		if w, ok := want[u.ID]; !ok && u.Status != survey.UpdatePending || ok && u.Status != w {
+			t.Errorf("%s %s is %s, want %s (the proposals decided: %s accepted, %s rejected)", u.ID, u.Field, u.Status, w, first, chosen)
+		}
 	}
 }
