@@ -162,8 +162,10 @@ type AttemptStore interface {
 	// Unsent returns attempts that no receipt marked safe nor refused for good, oldest first.
 	Unsent(ctx context.Context) ([]*Attempt, error)
 
-	// MarkSent records that the server holds attempt id.
-	MarkSent(ctx context.Context, id string) error
+	// MarkSent records that the server holds the attempts ids, all in one transaction. An id
+	// that is not on the laptop (ENOTFOUND) is passed over while the others are recorded,
+	// and the first such error is returned.
+	MarkSent(ctx context.Context, ids ...string) error
 
 	// Refuse records that the server refused attempt id for good, with its reason; the
 	// attempt is kept and not sent again.

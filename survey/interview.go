@@ -127,6 +127,14 @@ type InterviewFilter struct {
 	Offset int
 }
 
+// SentRevision names a revision the server's receipt says it holds: the interview, the
+// revision and the hash the receipt gives.
+type SentRevision struct {
+	InterviewID string
+	Revision    int
+	Hash        string
+}
+
 // OutboxItem is a finalized revision waiting for (or confirmed by) the server. Body holds the
 // record's canonical bytes and Hash their SHA-256; every retry sends these same bytes.
 type OutboxItem struct {
@@ -209,10 +217,12 @@ type InterviewStore interface {
 	// (limit 0: all of them).
 	Outbox(ctx context.Context, limit int) ([]*OutboxItem, error)
 
-	// MarkSent records the server's receipt for a revision; the interview becomes sent if
-	// that revision is its current one. Marking twice is harmless. Returns ENOTFOUND when
-	// there is no such revision and ECONFLICT when hash is not the revision's hash.
-	MarkSent(ctx context.Context, id string, revision int, hash string) error
+	// MarkSent records the server's receipts for revisions, all in one transaction: an
+	// interview becomes sent if the revision is its current one. Marking twice is harmless.
+	// A revision that is not in the outbox (ENOTFOUND) or whose hash is not the one given
+	// (ECONFLICT) is left as it was while the others are recorded, and the first such
+	// error is returned.
+	MarkSent(ctx context.Context, sent ...SentRevision) error
 
 	// Return records that a supervisor returned revision of the interview with comment.
 	// The server only returns what it stored, so the revision counts as sent as well.

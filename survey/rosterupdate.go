@@ -253,8 +253,9 @@ type RosterUpdateStore interface {
 	// Unsent returns proposals that no receipt marked safe nor refused for good, oldest first.
 	Unsent(ctx context.Context) ([]*RosterUpdate, error)
 
-	// MarkSent records that the server holds proposal id.
-	MarkSent(ctx context.Context, id string) error
+	// MarkSent records that the server holds the proposals ids, all in one transaction, as
+	// AttemptStore.MarkSent does for attempts.
+	MarkSent(ctx context.Context, ids ...string) error
 
 	// Refuse records that the server refused proposal id for good, with its reason.
 	Refuse(ctx context.Context, id, reason string) error

@@ -73,7 +73,7 @@ func (f *fakeSyncer) Sync(ctx context.Context, progress func(survey.SyncProgress
 		out := survey.PushOutcome{InterviewID: it.InterviewID, Revision: it.Revision, Outcome: o}
 		switch o {
 		case survey.OutcomeStored, survey.OutcomeDuplicate:
-			if err := f.store.MarkSent(ctx, it.InterviewID, it.Revision, it.Hash); err != nil {
+			if err := f.store.MarkSent(ctx, survey.SentRevision{InterviewID: it.InterviewID, Revision: it.Revision, Hash: it.Hash}); err != nil {
 				return sum, err
 			}
 			if f.sent == nil {

@@ -230,7 +230,7 @@ func syncError(c *client.Client, err error) error {
 	var ue *client.UnrecordedError
 	switch {
 	case errors.As(err, &ue) && survey.ErrorCode(err) == survey.EFULL:
-		return survey.Errorf(survey.EFULL, "%d interviews are safe on the server; this laptop could not record that: free disk space, then sync again (nothing will be sent twice).", ue.Safe)
+		return survey.Errorf(survey.EFULL, "%d %s are safe on the server; this laptop could not record that: free disk space, then sync again (nothing will be sent twice).", ue.Safe, ue.What)
 	case errors.As(err, &ue):
 		return ue
 	case client.IsUnreachable(err):

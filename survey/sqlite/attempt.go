@@ -198,9 +198,9 @@ func (s *AttemptStore) Import(ctx context.Context, attempts []*survey.Attempt) e
 	})
 }
 
-// MarkSent records that the server holds attempt id. See survey.AttemptStore.
-func (s *AttemptStore) MarkSent(ctx context.Context, id string) error {
-	return s.mark(ctx, `UPDATE attempts SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), id)
+// MarkSent records that the server holds the attempts ids. See survey.AttemptStore.
+func (s *AttemptStore) MarkSent(ctx context.Context, ids ...string) error {
+	return markRows(ctx, s.db, "attempt", `UPDATE attempts SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), ids...)
 }
 
 // Refuse records the server's refusal of attempt id. See survey.AttemptStore.
@@ -208,20 +208,7 @@ func (s *AttemptStore) Refuse(ctx context.Context, id, reason string) error {
 	if reason == "" {
 		reason = "refused"
 	}
-	return s.mark(ctx, `UPDATE attempts SET refusal = ? WHERE id = ?`, reason, id)
-}
-
-func (s *AttemptStore) mark(ctx context.Context, q, v, id string) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, q, v, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return survey.Errorf(survey.ENOTFOUND, "No attempt %s on this laptop.", id)
-		}
-		return nil
-	})
+	return markRows(ctx, s.db, "attempt", `UPDATE attempts SET refusal = ? WHERE id = ?`, reason, id)
 }
 
 // AttemptLedger is the SQLite implementation of survey.AttemptLedger: the server's record
@@ -392,4 +379,31 @@ func attemptsQuery(f survey.AttemptFilter, limit int) (string, []any) {
 		WHERE seq > ?`, []any{f.After}, "roster_id", f.RosterID)
 	q, args = andEq(q, args, "enumerator", f.Enumerator)
 	return q + ` ORDER BY seq LIMIT ?`, append(args, limit)
+}
+
+// markRows sets a column of the laptop's rows ids (attempts or roster updates, named by
+// what) to v, with q's two placeholders, in one transaction. An id with no row is passed
+// over while the others are set, and the first is returned as ENOTFOUND.
+func markRows(ctx context.Context, db *DB, what, q, v string, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var missing error
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		missing = nil
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, q, v, id)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 && missing == nil {
+				missing = survey.Errorf(survey.ENOTFOUND, "No %s %s on this laptop.", what, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return missing
 }

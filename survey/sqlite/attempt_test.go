@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -105,5 +106,21 @@ func TestAttemptStore(t *testing.T) {
 	}
 	if err := s.MarkSent(ctx, survey.NewID()); survey.ErrorCode(err) != survey.ENOTFOUND {
 		t.Errorf("mark an unknown attempt: %v", err)
+	}
+
+	// The receipts of one push are marked together; an unknown id is passed over.
+	var batch []string
+	for i := range 3 {
+		a := &survey.Attempt{ID: survey.NewID(), RosterID: fmt.Sprintf("R%d", i+2), At: now, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "3.13"}
+		if err := s.Add(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		batch = append(batch, a.ID)
+	}
+	if err := s.MarkSent(ctx, batch[0], survey.NewID(), batch[1]); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("mark a batch with an unknown attempt: %v", err)
+	}
+	if u, err := s.Unsent(ctx); err != nil || len(u) != 1 || u[0].ID != batch[2] {
+		t.Errorf("unsent after a batch: %v %v, want only %s", u, err, batch[2])
 	}
 }

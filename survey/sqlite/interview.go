@@ -558,11 +558,30 @@ func (s *InterviewStore) Outbox(ctx context.Context, limit int) ([]*survey.Outbo
 }
 
 // MarkSent records the server's receipt for a revision. See survey.InterviewStore.
-func (s *InterviewStore) MarkSent(ctx context.Context, id string, revision int, hash string) error {
+func (s *InterviewStore) MarkSent(ctx context.Context, sent ...survey.SentRevision) error {
+	if len(sent) == 0 {
+		return nil
+	}
 	now := s.db.now()
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		return markSent(ctx, tx, id, revision, hash, now)
+	var refused error
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		refused = nil
+		for _, r := range sent {
+			err := markSent(ctx, tx, r.InterviewID, r.Revision, r.Hash, now)
+			if c := survey.ErrorCode(err); c == survey.ENOTFOUND || c == survey.ECONFLICT {
+				if refused == nil {
+					refused = err
+				}
+			} else if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return refused
 }
 
 func markSent(ctx context.Context, tx *sql.Tx, id string, revision int, hash string, now time.Time) error {

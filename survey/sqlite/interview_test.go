@@ -105,10 +105,10 @@ func TestInterviewLifecycle(t *testing.T) {
 	}
 
 	// The receipt must match the hash; marking twice is harmless.
-	wantCode(t, s.MarkSent(ctx, iv.ID, 1, "bad"), survey.ECONFLICT)
-	wantCode(t, s.MarkSent(ctx, iv.ID, 2, item.Hash), survey.ENOTFOUND)
-	must(t, s.MarkSent(ctx, iv.ID, 1, item.Hash))
-	must(t, s.MarkSent(ctx, iv.ID, 1, item.Hash))
+	wantCode(t, s.MarkSent(ctx, survey.SentRevision{InterviewID: iv.ID, Revision: 1, Hash: "bad"}), survey.ECONFLICT)
+	wantCode(t, s.MarkSent(ctx, survey.SentRevision{InterviewID: iv.ID, Revision: 2, Hash: item.Hash}), survey.ENOTFOUND)
+	must(t, s.MarkSent(ctx, survey.SentRevision{InterviewID: iv.ID, Revision: 1, Hash: item.Hash}))
+	must(t, s.MarkSent(ctx, survey.SentRevision{InterviewID: iv.ID, Revision: 1, Hash: item.Hash}))
 	out, err = s.Outbox(ctx, 0)
 	must(t, err)
 	if len(out) != 0 {
@@ -187,7 +187,7 @@ func TestInterviewErrors(t *testing.T) {
 		{"save empty path", saveAnswer(ctx, s, iv.ID, "", "1"), survey.EINVALID},
 		{"delete empty prefix", second(deleteAnswers(ctx, s, iv.ID, "")), survey.EINVALID},
 		{"finalize missing", second(finalize(ctx, s, "nope")), survey.ENOTFOUND},
-		{"mark missing", s.MarkSent(ctx, iv.ID, 1, "x"), survey.ENOTFOUND},
+		{"mark missing", s.MarkSent(ctx, survey.SentRevision{InterviewID: iv.ID, Revision: 1, Hash: "x"}), survey.ENOTFOUND},
 		{"return draft", s.Return(ctx, iv.ID, 1, "x", nil), survey.ECONFLICT},
 		{"create duplicate", s.Create(ctx, &survey.Interview{ID: iv.ID, FormID: "f", Enumerator: "e"}), survey.ECONFLICT},
 		{"create no form", s.Create(ctx, &survey.Interview{Enumerator: "e"}), survey.EINVALID},
@@ -457,5 +457,49 @@ func TestTriggerAbortKeepsItsText(t *testing.T) {
 	}
 	if survey.ErrorCode(err) == survey.ECONFLICT {
 		t.Errorf("another trigger's abort became a conflict: %v", err)
+	}
+}
+
+// TestMarkSentBatch: the receipts of one push are recorded together; a revision that is not
+// in the outbox or has another hash is left as it was, the others are marked sent, and the
+// first refusal is returned.
+func TestMarkSentBatch(t *testing.T) {
+	ctx := context.Background()
+	_, s, _ := newStores(t)
+	var items []*survey.OutboxItem
+	for _, r := range []string{"BTG25-0001", "BTG25-0002", "BTG25-0003"} {
+		iv := create(t, s, r)
+		item, err := finalize(ctx, s, iv.ID)
+		must(t, err)
+		items = append(items, item)
+	}
+	sent := func(it *survey.OutboxItem) survey.SentRevision {
+		return survey.SentRevision{InterviewID: it.InterviewID, Revision: it.Revision, Hash: it.Hash}
+	}
+	bad := sent(items[1])
+	bad.Hash = "other"
+	missing := sent(items[2])
+	missing.Revision = 2
+	wantCode(t, s.MarkSent(ctx, sent(items[0]), bad, missing, sent(items[2])), survey.ECONFLICT)
+	out, err := s.Outbox(ctx, 0)
+	must(t, err)
+	if len(out) != 1 || out[0].InterviewID != items[1].InterviewID {
+		t.Fatalf("outbox after a batch with one wrong hash holds %v, want only %s", out, items[1].InterviewID)
+	}
+	for i, it := range items {
+		got, err := s.Get(ctx, it.InterviewID)
+		must(t, err)
+		want := survey.StateSent
+		if i == 1 {
+			want = survey.StateFinalized
+		}
+		if got.State != want {
+			t.Errorf("interview %d is %s, want %s", i+1, got.State, want)
+		}
+	}
+	must(t, s.MarkSent(ctx))
+	must(t, s.MarkSent(ctx, sent(items[1]), sent(items[0])))
+	if out, _ := s.Outbox(ctx, 0); len(out) != 0 {
+		t.Errorf("outbox after marking the rest holds %d", len(out))
 	}
 }

@@ -198,9 +198,9 @@ func scanUpdate(rows *sql.Rows, laptop bool) (*survey.RosterUpdate, error) {
 	return &u, nil
 }
 
-// MarkSent records that the server holds proposal id. See survey.RosterUpdateStore.
-func (s *RosterUpdateStore) MarkSent(ctx context.Context, id string) error {
-	return s.mark(ctx, `UPDATE roster_updates SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), id)
+// MarkSent records that the server holds the proposals ids. See survey.RosterUpdateStore.
+func (s *RosterUpdateStore) MarkSent(ctx context.Context, ids ...string) error {
+	return markRows(ctx, s.db, "roster update", `UPDATE roster_updates SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), ids...)
 }
 
 // Refuse records the server's refusal of proposal id. See survey.RosterUpdateStore.
@@ -208,20 +208,7 @@ func (s *RosterUpdateStore) Refuse(ctx context.Context, id, reason string) error
 	if reason == "" {
 		reason = "refused"
 	}
-	return s.mark(ctx, `UPDATE roster_updates SET refusal = ? WHERE id = ?`, reason, id)
-}
-
-func (s *RosterUpdateStore) mark(ctx context.Context, q, v, id string) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, q, v, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return survey.Errorf(survey.ENOTFOUND, "No roster update %s on this laptop.", id)
-		}
-		return nil
-	})
+	return markRows(ctx, s.db, "roster update", `UPDATE roster_updates SET refusal = ? WHERE id = ?`, reason, id)
 }
 
 // RosterUpdateLedger is the SQLite implementation of survey.RosterUpdateLedger: the

@@ -94,7 +94,7 @@ func TestSealedFinalize(t *testing.T) {
 
 	// The server returns it with its copy of the record: a record that is not the one
 	// finalized here is refused; the right one brings the answers back for the correction.
-	must(t, s.MarkSent(ctx, iv.ID, 1, item.Hash))
+	must(t, s.MarkSent(ctx, survey.SentRevision{InterviewID: iv.ID, Revision: 1, Hash: item.Hash}))
 	forged := bytes.Replace(plain, []byte(name), []byte("Someone Else!"), 1)
 	wantCode(t, s.Return(ctx, iv.ID, 1, "Cek NIK", forged), survey.EINVALID)
 	wantCode(t, s.Return(ctx, iv.ID, 1, "Cek NIK", nil), survey.EINVALID)

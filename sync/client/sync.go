@@ -230,20 +230,23 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 	if resp.Relay != "" {
 		sum.Relay = resp.Relay
 	}
+	sent := make([]survey.SentRevision, 0, len(batch))
 	for i, rc := range resp.Receipts {
 		it := batch[i]
 		if rc.InterviewID != it.InterviewID || rc.Revision != it.Revision || rc.Hash != it.Hash {
 			return fmt.Errorf("push: receipt %d names %s revision %d, not the interview sent", i+1, rc.InterviewID, rc.Revision)
 		}
+		if rc.Safe() {
+			sent = append(sent, survey.SentRevision{InterviewID: rc.InterviewID, Revision: rc.Revision, Hash: rc.Hash})
+		}
+	}
+	// Every revision the server holds is marked sent in one transaction, not one each.
+	if err := l.Interviews.MarkSent(ctx, sent...); err != nil {
+		safe := sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) + len(sent)
+		return &UnrecordedError{Safe: safe, What: "interviews", Err: fmt.Errorf("mark them sent: %w", err)}
+	}
+	for _, rc := range resp.Receipts {
 		if err := settle(ctx, l, rc.Receipt, sum); err != nil {
-			var ue *UnrecordedError
-			if errors.As(err, &ue) {
-				for _, rc := range resp.Receipts[i+1:] {
-					if rc.Safe() {
-						ue.Safe++
-					}
-				}
-			}
 			return err
 		}
 		p.Done++
@@ -252,18 +255,12 @@ func (c *Client) pushBatch(ctx context.Context, l Laptop, batch []*survey.Outbox
 	return nil
 }
 
-// settle acts on the receipt of one revision as its outcome says: marked sent, recorded
-// as refused for good, or left in the outbox; the outcome is added to sum. A revision the
-// server holds that the laptop could not mark sent is an UnrecordedError counting what is
-// safe so far.
+// settle adds the outcome of one revision's receipt to sum, once the revisions the server
+// holds are marked sent: a refusal for good is recorded, so that the revision is not sent
+// again; anything else stays in the outbox for the next sync.
 func settle(ctx context.Context, l Laptop, rc survey.Receipt, sum *Summary) error {
 	out := survey.PushOutcome{InterviewID: rc.InterviewID, Revision: rc.Revision, Outcome: rc.Outcome()}
-	if rc.Safe() {
-		if err := l.Interviews.MarkSent(ctx, rc.InterviewID, rc.Revision, rc.Hash); err != nil {
-			safe := sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) + 1
-			return &UnrecordedError{Safe: safe, Err: fmt.Errorf("mark %s sent: %w", rc.InterviewID, err)}
-		}
-	} else {
+	if !rc.Safe() {
 		out.Code, out.Reason = rc.Code, rc.Message
 		if out.Outcome.Final() && l.State != nil {
 			if err := l.State.Refuse(ctx, survey.Refusal{InterviewID: rc.InterviewID, Revision: rc.Revision, Hash: rc.Hash,
@@ -292,16 +289,15 @@ func (c *Client) pushAttempts(ctx context.Context, store survey.AttemptStore, su
 		if err != nil {
 			return err
 		}
+		ids, err := heldIDs(resp.Receipts, batch, func(a *survey.Attempt) string { return a.ID }, "attempt")
+		if err != nil {
+			return err
+		}
+		if err := store.MarkSent(ctx, ids...); err != nil {
+			return &UnrecordedError{Safe: len(ids), What: "contact attempts", Err: fmt.Errorf("mark them sent: %w", err)}
+		}
 		for i, rc := range resp.Receipts {
-			a := batch[i]
-			if rc.ID != a.ID {
-				return fmt.Errorf("push attempts: receipt %d names %s, not the attempt sent", i+1, rc.ID)
-			}
-			if err := settleAttempt(ctx, store, rc, a.RosterID, sum); err != nil {
-				var ue *UnrecordedError
-				if errors.As(err, &ue) {
-					ue.Safe = i + 1
-				}
+			if err := settleAttempt(ctx, store, rc, batch[i].RosterID, sum); err != nil {
 				return err
 			}
 		}
@@ -309,14 +305,27 @@ func (c *Client) pushAttempts(ctx context.Context, store survey.AttemptStore, su
 	return nil
 }
 
-// settleAttempt acts on the receipt of one attempt as settle does for a revision.
+// heldIDs checks that the receipts name the items sent, in order, and returns the ids of
+// those the server holds (stored or duplicate); what names the kind of item in an error.
+func heldIDs[T any](receipts []survey.AttemptReceipt, sent []T, id func(T) string, what string) ([]string, error) {
+	var ids []string
+	for i, rc := range receipts {
+		if rc.ID != id(sent[i]) {
+			return nil, fmt.Errorf("push %ss: receipt %d names %s, not the %s sent", what, i+1, rc.ID, what)
+		}
+		if rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate {
+			ids = append(ids, rc.ID)
+		}
+	}
+	return ids, nil
+}
+
+// settleAttempt adds the outcome of one attempt's receipt to sum as settle does for a
+// revision, once those the server holds are marked sent.
 func settleAttempt(ctx context.Context, store survey.AttemptStore, rc survey.AttemptReceipt, rosterID string, sum *Summary) error {
 	out := survey.AttemptOutcome{ID: rc.ID, RosterID: rosterID, Outcome: rc.Outcome(), Code: rc.Code, Reason: rc.Message}
 	switch {
 	case rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate:
-		if err := store.MarkSent(ctx, rc.ID); err != nil {
-			return &UnrecordedError{Safe: 1, Err: fmt.Errorf("mark attempt %s sent: %w", rc.ID, err)}
-		}
 	case out.Outcome.Final():
 		if err := store.Refuse(ctx, rc.ID, rc.Message+" ("+rc.Code+")"); err != nil {
 			return fmt.Errorf("record refusal of attempt %s: %w", rc.ID, err)
@@ -341,16 +350,15 @@ func (c *Client) pushRosterUpdates(ctx context.Context, store survey.RosterUpdat
 		if err != nil {
 			return err
 		}
+		ids, err := heldIDs(resp.Receipts, batch, func(u *survey.RosterUpdate) string { return u.ID }, "roster update")
+		if err != nil {
+			return err
+		}
+		if err := store.MarkSent(ctx, ids...); err != nil {
+			return &UnrecordedError{Safe: len(ids), What: "roster updates", Err: fmt.Errorf("mark them sent: %w", err)}
+		}
 		for i, rc := range resp.Receipts {
-			u := batch[i]
-			if rc.ID != u.ID {
-				return fmt.Errorf("push roster updates: receipt %d names %s, not the update sent", i+1, rc.ID)
-			}
-			if err := settleUpdate(ctx, store, rc, u.RosterID, sum); err != nil {
-				var ue *UnrecordedError
-				if errors.As(err, &ue) {
-					ue.Safe = i + 1
-				}
+			if err := settleUpdate(ctx, store, rc, batch[i].RosterID, sum); err != nil {
 				return err
 			}
 		}
@@ -358,14 +366,12 @@ func (c *Client) pushRosterUpdates(ctx context.Context, store survey.RosterUpdat
 	return nil
 }
 
-// settleUpdate acts on the receipt of one roster update as settle does for a revision.
+// settleUpdate adds the outcome of one roster update's receipt to sum as settleAttempt
+// does for an attempt.
 func settleUpdate(ctx context.Context, store survey.RosterUpdateStore, rc survey.AttemptReceipt, rosterID string, sum *Summary) error {
 	out := survey.AttemptOutcome{ID: rc.ID, RosterID: rosterID, Outcome: rc.Outcome(), Code: rc.Code, Reason: rc.Message}
 	switch {
 	case rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate:
-		if err := store.MarkSent(ctx, rc.ID); err != nil {
-			return &UnrecordedError{Safe: 1, Err: fmt.Errorf("mark roster update %s sent: %w", rc.ID, err)}
-		}
 	case out.Outcome.Final():
 		if err := store.Refuse(ctx, rc.ID, rc.Message+" ("+rc.Code+")"); err != nil {
 			return fmt.Errorf("record refusal of roster update %s: %w", rc.ID, err)
@@ -375,17 +381,19 @@ func settleUpdate(ctx context.Context, store survey.RosterUpdateStore, rc survey
 	return nil
 }
 
-// UnrecordedError is a sync that stopped after the server had stored Safe revisions, because
-// the laptop could not record that they were sent (most often a full disk). Nothing is
-// lost: the next sync sends them again and the server recognises each as already there.
+// UnrecordedError is a sync that stopped after the server had stored Safe revisions (or
+// contact attempts, or roster updates: What names them), because the laptop could not
+// record that they were sent (most often a full disk). Nothing is lost: the next sync
+// sends them again and the server recognises each as already there.
 type UnrecordedError struct {
 	Safe int
+	What string // "interviews", "contact attempts" or "roster updates"
 	Err  error
 }
 
 // Error says what is safe and what went wrong.
 func (e *UnrecordedError) Error() string {
-	return fmt.Sprintf("%d interviews are safe on the server; this laptop could not record that: %v", e.Safe, e.Err)
+	return fmt.Sprintf("%d %s are safe on the server; this laptop could not record that: %v", e.Safe, e.What, e.Err)
 }
 
 // Unwrap returns the laptop's error.
