@@ -391,8 +391,10 @@ func markRows(ctx context.Context, db *DB, what, q, v string, ids ...string) err
 	var missing error
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		missing = nil
+		b := newBatchTx(tx)
+		defer b.close()
 		for _, id := range ids {
-			res, err := tx.ExecContext(ctx, q, v, id)
+			res, err := b.ExecContext(ctx, q, v, id)
 			if err != nil {
 				return err
 			}

@@ -566,8 +566,10 @@ func (s *InterviewStore) MarkSent(ctx context.Context, sent ...survey.SentRevisi
 	var refused error
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		refused = nil
+		b := newBatchTx(tx)
+		defer b.close()
 		for _, r := range sent {
-			err := markSent(ctx, tx, r.InterviewID, r.Revision, r.Hash, now)
+			err := markSent(ctx, b, r.InterviewID, r.Revision, r.Hash, now)
 			if c := survey.ErrorCode(err); c == survey.ENOTFOUND || c == survey.ECONFLICT {
 				if refused == nil {
 					refused = err
@@ -584,7 +586,7 @@ func (s *InterviewStore) MarkSent(ctx context.Context, sent ...survey.SentRevisi
 	return refused
 }
 
-func markSent(ctx context.Context, tx *sql.Tx, id string, revision int, hash string, now time.Time) error {
+func markSent(ctx context.Context, tx txRunner, id string, revision int, hash string, now time.Time) error {
 	var stored string
 	err := tx.QueryRowContext(ctx, `SELECT hash FROM outbox WHERE interview_id = ? AND revision = ?`, id, revision).Scan(&stored)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -128,3 +128,51 @@ func (t cachedTx) QueryContext(ctx context.Context, query string, args ...any) (
 	}
 	return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 }
+
+// batchTx is a transaction that runs the same few statements for every item of a batch
+// (the receipts of one push): each is prepared once on the transaction's connection, on
+// first use, and closed by close.
+type batchTx struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func newBatchTx(tx *sql.Tx) *batchTx { return &batchTx{Tx: tx, stmts: map[string]*sql.Stmt{}} }
+
+func (b *batchTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := b.stmts[query]; st != nil {
+		return st, nil
+	}
+	st, err := b.Tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[query] = st
+	return st, nil
+}
+
+// ExecContext runs query's statement, prepared once per batch.
+func (b *batchTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := b.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryRowContext runs query's statement, prepared once per batch; a statement that does
+// not prepare runs unprepared, so that its Scan reports the error.
+func (b *batchTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := b.stmt(ctx, query)
+	if err != nil {
+		return b.Tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// close closes the batch's statements.
+func (b *batchTx) close() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
+}
