@@ -89,6 +89,10 @@ func (f *choiceInput) Update(msg tea.Msg) bool {
 	if f.readOnly {
 		return false
 	}
+	if _, ok := msg.(tea.PasteMsg); ok {
+		f.note = livePickDigit // a paste picks nothing
+		return true
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return false

@@ -307,19 +307,11 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 	if f.readOnly {
 		return false
 	}
-	replaceFresh(&f.fresh, msg, func() { f.digits, f.layout = f.digits[:0], f.entryLayout(false) })
 	if p, ok := msg.(tea.PasteMsg); ok {
-		for i := 0; i < len(p.Content); i++ {
-			switch c := p.Content[i]; {
-			case c >= '0' && c <= '9':
-				f.typeDigit(c)
-			case c == '-' || c == '/' || c == '.':
-				f.separator()
-			}
-		}
-		f.note, f.args = liveNone, nil
+		f.paste(p.Content)
 		return true
 	}
+	replaceFresh(&f.fresh, msg, func() { f.digits, f.layout = f.digits[:0], f.entryLayout(false) })
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return false
@@ -351,6 +343,39 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 		return true
 	}
 	return false
+}
+
+// paste types a pasted date or time whole, or not at all: a digit the entry refuses (a month
+// 13, 30 February), a character that is not a digit or a separator, or more digits than the
+// entry holds leave the entry as it was and say why, so that the rest of the paste is never
+// read as another date. A paste replaces the value the entry opened with, as typing does.
+func (f *maskInput) paste(s string) {
+	trial := *f
+	trial.digits = append([]byte(nil), f.digits...)
+	if f.fresh {
+		trial.digits, trial.layout = trial.digits[:0], f.entryLayout(false)
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if len(trial.digits) >= trial.slots() {
+				f.note, f.args = livePasteLong, nil
+				return
+			}
+			trial.typeDigit(c)
+			if trial.note != liveNone {
+				f.note, f.args = trial.note, trial.args
+				return
+			}
+		case c == '-' || c == '/' || c == '.':
+			trial.separator()
+		case c == ':' || c == 'T' || c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		default:
+			f.note, f.args = liveMaskKey, nil
+			return
+		}
+	}
+	f.digits, f.layout, f.fresh = trial.digits, trial.layout, false
 }
 
 // Value returns the date in the form's layout (YYYY-MM-DD, hh:mm, YYYY-MM-DDThh:mm).

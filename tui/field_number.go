@@ -41,6 +41,20 @@ func (f *numberInput) Update(msg tea.Msg) bool {
 	if f.readOnly {
 		return false
 	}
+	if p, ok := msg.(tea.PasteMsg); ok {
+		// a paste replaces the value the entry opened with, as typing does, and is taken
+		// whole or not at all
+		trial := f.edit
+		if f.fresh {
+			trial.SetValue("")
+		}
+		if trial.paste(p.Content) {
+			f.note = liveNumber
+			return true
+		}
+		f.edit, f.fresh = trial, false
+		return true
+	}
 	replaceFresh(&f.fresh, msg, func() { f.edit.SetValue("") })
 	handled, refused := f.edit.update(f.keys, msg)
 	if refused {

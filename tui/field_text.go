@@ -28,13 +28,17 @@ func newTextInput(km *EditKeyMap, v string, ro bool) *textInput {
 
 func (f *textInput) Kind() fieldKind { return fieldText }
 
-// replaceFresh empties an entry that still shows its opening value when k types a character.
+// replaceFresh empties an entry that still shows its opening value when msg types a
+// character or pastes text.
 func replaceFresh(fresh *bool, msg tea.Msg, clear func()) {
 	if !*fresh {
 		return
 	}
 	*fresh = false
 	if k, ok := msg.(tea.KeyPressMsg); ok && len(k.Text) > 0 && k.Text != " " && k.Mod&^tea.ModShift == 0 {
+		clear()
+	}
+	if p, ok := msg.(tea.PasteMsg); ok && strings.TrimSpace(p.Content) != "" {
 		clear()
 	}
 }

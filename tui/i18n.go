@@ -195,6 +195,16 @@ type texts struct {
 	LiveMinute       string
 	LiveNoOption     string
 	LivePickDigit    string
+	// LiveMaskKey .. LiveSearchMany say which keys a question takes after a key it does not.
+	LiveMaskKey       string
+	LivePasteLong     string
+	LivePromptKey     string
+	LiveAckKey        string
+	LiveRankKey       string
+	LiveNoteKey       string
+	LiveReadOnlyKey   string
+	LiveSearchNoMatch string
+	LiveSearchMany    string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -440,6 +450,15 @@ const (
 	liveMinute
 	liveNoOption
 	livePickDigit
+	liveMaskKey
+	livePasteLong
+	livePromptKey
+	liveAckKey
+	liveRankKey
+	liveNoteKey
+	liveReadOnlyKey
+	liveSearchNoMatch
+	liveSearchMany
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -475,6 +494,24 @@ func (t *texts) live(p liveID) string {
 		return t.LiveNoOption
 	case livePickDigit:
 		return t.LivePickDigit
+	case liveMaskKey:
+		return t.LiveMaskKey
+	case livePasteLong:
+		return t.LivePasteLong
+	case livePromptKey:
+		return t.LivePromptKey
+	case liveAckKey:
+		return t.LiveAckKey
+	case liveRankKey:
+		return t.LiveRankKey
+	case liveNoteKey:
+		return t.LiveNoteKey
+	case liveReadOnlyKey:
+		return t.LiveReadOnlyKey
+	case liveSearchNoMatch:
+		return t.LiveSearchNoMatch
+	case liveSearchMany:
+		return t.LiveSearchMany
 	}
 	return ""
 }
@@ -662,21 +699,30 @@ var textsID = texts{
 	PlaceholderMinute: "M",
 	FieldDateOrder:    "(boleh juga %s)",
 
-	LiveDate:         "Tanggal atau jam itu tidak ada.",
-	LiveIncomplete:   "Lengkapi tanggal/jam, atau hapus semuanya.",
-	LiveNumber:       "Hanya angka yang bisa diketik di sini.",
-	LiveNumberFormat: "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
-	LiveNotInteger:   "Harus bilangan bulat, tanpa koma.",
-	LiveYear:         "Tahun harus 19xx atau 20xx.",
-	LiveMonth:        "Bulan hanya 01 sampai 12.",
-	LiveDay:          "Tanggal hanya 01 sampai 31.",
-	LiveNoDay:        "%d %s tidak ada.",
-	LiveNoDayYear:    "%d %s %d tidak ada (bukan tahun kabisat).",
-	LiveHour:         "Jam hanya 00 sampai 23.",
-	LiveMinute:       "Menit hanya 00 sampai 59.",
-	LiveNoOption:     "Tidak ada pilihan dengan nomor itu.",
-	LivePickDigit:    "Pilih dengan angka, atau ↑/↓ lalu Spasi.",
-	Months:           [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
+	LiveDate:          "Tanggal atau jam itu tidak ada.",
+	LiveIncomplete:    "Lengkapi tanggal/jam, atau hapus semuanya.",
+	LiveNumber:        "Hanya angka yang bisa diketik di sini.",
+	LiveNumberFormat:  "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
+	LiveNotInteger:    "Harus bilangan bulat, tanpa koma.",
+	LiveYear:          "Tahun harus 19xx atau 20xx.",
+	LiveMonth:         "Bulan hanya 01 sampai 12.",
+	LiveDay:           "Tanggal hanya 01 sampai 31.",
+	LiveNoDay:         "%d %s tidak ada.",
+	LiveNoDayYear:     "%d %s %d tidak ada (bukan tahun kabisat).",
+	LiveHour:          "Jam hanya 00 sampai 23.",
+	LiveMinute:        "Menit hanya 00 sampai 59.",
+	LiveNoOption:      "Tidak ada pilihan dengan nomor itu.",
+	LivePickDigit:     "Pilih dengan angka, atau ↑/↓ lalu Spasi.",
+	LiveMaskKey:       "Ketik tanggal/jam dengan angka saja (pemisah - / . boleh).",
+	LivePasteLong:     "Yang ditempel lebih panjang dari isian ini; tidak diambil.",
+	LivePromptKey:     "Tekan 1 atau y untuk menambah; 2, n atau Enter untuk lanjut.",
+	LiveAckKey:        "Tekan Spasi atau 1 untuk OK; Enter untuk lanjut.",
+	LiveRankKey:       "Urutkan dengan Shift+↑/↓ atau angka; Spasi menyimpan urutan yang tampil.",
+	LiveNoteKey:       "Ini catatan, tidak perlu dijawab: Enter untuk lanjut.",
+	LiveReadOnlyKey:   "Jawaban ini tidak bisa diubah di sini: Enter untuk lanjut.",
+	LiveSearchNoMatch: "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu Enter untuk lanjut.",
+	LiveSearchMany:    "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
+	Months:            [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
 	ThousandsSep: ".",
 	DecimalSep:   ",",
@@ -1046,21 +1092,30 @@ var textsEN = texts{
 	PlaceholderMinute: "m",
 	FieldDateOrder:    "(or %s)",
 
-	LiveDate:         "That date or time does not exist.",
-	LiveIncomplete:   "Complete the date/time, or clear it.",
-	LiveNumber:       "Only numbers can be typed here.",
-	LiveNumberFormat: "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
-	LiveNotInteger:   "A whole number is needed, without a decimal comma.",
-	LiveYear:         "The year must be 19xx or 20xx.",
-	LiveMonth:        "The month is 01 to 12 only.",
-	LiveDay:          "The day is 01 to 31 only.",
-	LiveNoDay:        "There is no %[2]s %[1]d.",
-	LiveNoDayYear:    "There is no %[2]s %[1]d in %[3]d (not a leap year).",
-	LiveHour:         "The hour is 00 to 23 only.",
-	LiveMinute:       "The minutes are 00 to 59 only.",
-	LiveNoOption:     "No option has that number.",
-	LivePickDigit:    "Pick with a number, or ↑/↓ then Space.",
-	Months:           [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	LiveDate:          "That date or time does not exist.",
+	LiveIncomplete:    "Complete the date/time, or clear it.",
+	LiveNumber:        "Only numbers can be typed here.",
+	LiveNumberFormat:  "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
+	LiveNotInteger:    "A whole number is needed, without a decimal comma.",
+	LiveYear:          "The year must be 19xx or 20xx.",
+	LiveMonth:         "The month is 01 to 12 only.",
+	LiveDay:           "The day is 01 to 31 only.",
+	LiveNoDay:         "There is no %[2]s %[1]d.",
+	LiveNoDayYear:     "There is no %[2]s %[1]d in %[3]d (not a leap year).",
+	LiveHour:          "The hour is 00 to 23 only.",
+	LiveMinute:        "The minutes are 00 to 59 only.",
+	LiveNoOption:      "No option has that number.",
+	LivePickDigit:     "Pick with a number, or ↑/↓ then Space.",
+	LiveMaskKey:       "Type the date/time in digits only (- / . may separate).",
+	LivePasteLong:     "What was pasted is longer than this entry; it was not taken.",
+	LivePromptKey:     "Press 1 or y to add; 2, n or Enter to go on.",
+	LiveAckKey:        "Press Space or 1 for OK; Enter to go on.",
+	LiveRankKey:       "Order with Shift+↑/↓ or a digit; Space keeps the order shown.",
+	LiveNoteKey:       "This is a note, nothing to answer: Enter goes on.",
+	LiveReadOnlyKey:   "This answer cannot be changed here: Enter goes on.",
+	LiveSearchNoMatch: "No option matches the search: correct it, or clear it with Esc, then Enter to go on.",
+	LiveSearchMany:    "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
+	Months:            [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
 	ThousandsSep: ",",
 	DecimalSep:   ".",

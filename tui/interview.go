@@ -545,8 +545,8 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	case tea.PasteMsg:
-		if s.fld != nil && !s.readOnly {
-			s.fld.Update(msg)
+		if s.fld != nil && !s.readOnly && s.fld.Update(msg) {
+			s.problem, s.live, s.liveArgs = "", s.fld.Note(), s.fld.NoteArgs()
 		}
 	}
 	return nil
@@ -623,12 +623,41 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, pk.No):
 			return s.next()
 		}
+		s.wrongKey(msg)
 		return nil
 	}
 	if key.Matches(msg, k.Next) {
 		return s.next()
 	}
+	s.wrongKey(msg)
 	return nil
+}
+
+// wrongKey says which keys the question takes when msg types a character it does not take
+// (a letter on a date, any character on a note): a key never does nothing in silence.
+func (s *interviewScreen) wrongKey(msg tea.KeyPressMsg) {
+	if s.fld == nil || s.readOnly || msg.Text == "" || msg.Mod&^tea.ModShift != 0 {
+		return
+	}
+	id := liveNone
+	switch s.fld.Kind() {
+	case fieldNote:
+		id = liveNoteKey
+	case fieldPrompt:
+		id = livePromptKey
+	case fieldAck:
+		id = liveAckKey
+	case fieldRank:
+		id = liveRankKey
+	case fieldMask:
+		id = liveMaskKey
+	}
+	if s.fld.Kind() != fieldNote && s.fld.Kind() != fieldPrompt && s.sess.ReadOnly(s.stop.Path) {
+		id = liveReadOnlyKey
+	}
+	if id != liveNone {
+		s.problem, s.live, s.liveArgs = "", id, nil
+	}
 }
 
 // masked returns the answer at path for display away from its question: a number that

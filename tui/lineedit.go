@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -60,11 +61,23 @@ func (e *lineEdit) insert(s string) (refused bool) {
 	return refused
 }
 
+// paste types s at the cursor when every rune of it may be typed; a paste with a rune accept
+// refuses changes nothing (the rest of it would read as another value: "2-3" as 23), and it
+// reports that it was refused.
+func (e *lineEdit) paste(s string) (refused bool) {
+	trial := lineEdit{buf: slices.Clone(e.buf), pos: e.pos, accept: e.accept}
+	if trial.insert(s) {
+		return true
+	}
+	*e = trial
+	return false
+}
+
 // update handles editing keys and typed text; handled is false for keys it does not use.
 func (e *lineEdit) update(km *EditKeyMap, msg tea.Msg) (handled, refused bool) {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		return true, e.insert(msg.Content)
+		return true, e.paste(msg.Content)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, km.Left):

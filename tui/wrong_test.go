@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // kindsForm has one question of every choice shape and the typed kinds, each unanswered and
@@ -357,6 +359,122 @@ func TestHighlightTakenByEnterOnly(t *testing.T) {
 					}
 				})
 			}
+		}
+	}
+}
+
+// A paste is taken whole or not at all: a pasted date or number with a character the entry
+// refuses (a month 13, a letter, a minus inside a number) leaves the entry as it was, says
+// why, and records nothing; the rest of the paste is never read as another value.
+func TestPasteTakenWholeOrNotAtAll(t *testing.T) {
+	for _, c := range []struct{ q, paste, msg string }{
+		{"born", "2004-13-05", "Bulan"},
+		{"born", "2004-02-30", "30 Februari tidak ada"},
+		{"born", "12 Feb 2004", "angka"},
+		{"income", "2-3", "angka"},
+		{"income", "Rp 6.500.000", "angka"},
+		{"dec", "4,5 jam", "angka"},
+	} {
+		t.Run(c.q+"/"+c.paste, func(t *testing.T) {
+			e, m := kindsAt(t, c.q)
+			drive(t, m, tea.PasteMsg{Content: c.paste})
+			if v := plain(m); !strings.Contains(v, c.msg) {
+				t.Errorf("no %q after pasting %q:\n%s", c.msg, c.paste, v)
+			}
+			if v, _ := m.iv().fld.Value(); v != "" {
+				t.Errorf("pasting %q put %q in the entry", c.paste, v)
+			}
+			if s, st := leave(t, e, m, c.q); s != "" || st != "" {
+				t.Errorf("pasting %q recorded %q (stored %q)", c.paste, s, st)
+			}
+		})
+	}
+	// a paste the entry takes whole is the answer
+	for _, c := range []struct{ q, paste, want string }{
+		{"born", "12/02/2004", "2004-02-12"}, {"income", "6.500.000", "6500000"}, {"dec", "4,5", "4.5"},
+	} {
+		e, m := kindsAt(t, c.q)
+		drive(t, m, tea.PasteMsg{Content: c.paste})
+		if s, st := leave(t, e, m, c.q); s != c.want || st != c.want {
+			t.Errorf("pasting %q recorded %q (stored %q), want %q", c.paste, s, st, c.want)
+		}
+		// back on the answer, a paste replaces it as typing does; a refused one keeps it
+		drive(t, m, keypress("shift+tab"))
+		drive(t, m, tea.PasteMsg{Content: "x"})
+		if s, st := leave(t, e, m, c.q); s != c.want || st != c.want {
+			t.Errorf("a refused paste on %q changed it to %q (stored %q)", c.want, s, st)
+		}
+		drive(t, m, keypress("shift+tab"))
+		drive(t, m, tea.PasteMsg{Content: c.paste})
+		if s, st := leave(t, e, m, c.q); s != c.want || st != c.want {
+			t.Errorf("pasting %q again on %q recorded %q (stored %q)", c.paste, c.want, s, st)
+		}
+	}
+}
+
+// stopsForm has the stops that take no typing: a note, an acknowledge, a repeat's prompt, a
+// calculated read-only value, beside a date and a rank.
+const stopsForm = `
+| settings |
+| | form_id | form_title | version |
+| | stops | Stops | 1 |
+
+| survey |
+| | type | name | label | calculation | read_only |
+| | note | intro | Welcome | | |
+| | acknowledge | ok | Understood? | | |
+| | date | born | Born | | |
+| | rank few | order | Order | | |
+| | begin repeat | kids | Kids | | |
+| | text | kname | Name | | |
+| | end repeat | | | | |
+| | integer | fixed | Fixed | | yes |
+| | text | last | Last | | |
+
+| choices |
+| | list_name | name | label |
+| | few | a | Alpha |
+| | few | b | Beta |
+| | few | c | Gamma |
+`
+
+// A key a question does not take says which keys it takes, in one line in the UI language,
+// records nothing and moves nowhere: a letter on a date, a rank, an acknowledge, a note, a
+// read-only value and a repeat's prompt.
+func TestWrongKeySaysWhichKeys(t *testing.T) {
+	for _, c := range []struct{ path, msg, en string }{
+		{"intro", "Ini catatan", "This is a note"},
+		{"ok", "Spasi atau 1", "Space or 1"},
+		{"born", "dengan angka saja", "digits only"},
+		{"order", "Shift+↑/↓ atau angka", "Shift+↑/↓ or a digit"},
+		{"kids", "1 atau y untuk menambah", "1 or y to add"},
+		{"fixed", "tidak bisa diubah", "cannot be changed"},
+	} {
+		for _, k := range []string{"x", "Q", "%"} {
+			t.Run(c.path+"/"+k, func(t *testing.T) {
+				e, _ := newFormEnv(t, stopsForm)
+				m := start(t, e)
+				walkIn(t, m)
+				drive(t, m, goInterviewMsg{path: c.path})
+				at(t, m, c.path)
+				typeText(t, m, k)
+				at(t, m, c.path)
+				if v := plain(m); !strings.Contains(v, c.msg) {
+					t.Errorf("%q says nothing of the keys to use:\n%s", k, v)
+				}
+				drive(t, m, langChangedMsg{lang: "en"})
+				if v := plain(m); !strings.Contains(v, c.en) {
+					t.Errorf("%q: no English message:\n%s", k, v)
+				}
+				if got := storedAnswers(t, e, m.iv().iv.ID); got[c.path] != "" || m.iv().sess.Instances("kids") != 0 {
+					t.Errorf("%q recorded %q (%d kids)", k, got[c.path], m.iv().sess.Instances("kids"))
+				}
+				// the message goes with the move
+				drive(t, m, keypress("enter"))
+				if v := plain(m); strings.Contains(v, c.en) {
+					t.Errorf("the message stayed after moving:\n%s", v)
+				}
+			})
 		}
 	}
 }
