@@ -144,6 +144,9 @@ func (f *choiceInput) takeHighlight() {
 	}
 }
 
+// untaken is never a reason to stay: a short list takes no search.
+func (f *choiceInput) untaken() liveID { return liveNone }
+
 // joinChosen writes the chosen names in list order.
 func joinChosen(o *options, chosen map[string]bool) string {
 	var names []string

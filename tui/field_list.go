@@ -189,6 +189,20 @@ func (f *listInput) takeHighlight() {
 	}
 }
 
+// untaken says why Enter stays when a search is on screen after takeHighlight: nothing
+// matches it, or it is a multiple choice's, where Space picks the highlighted option.
+func (f *listInput) untaken() liveID {
+	switch {
+	case strings.TrimSpace(f.query) == "" || f.readOnly:
+		return liveNone
+	case len(f.visible) == 0:
+		return liveSearchNoMatch
+	case f.kind == fieldMany:
+		return liveSearchMany
+	}
+	return liveNone
+}
+
 func (f *listInput) Note() liveID    { return f.note }
 func (f *listInput) NoteArgs() []any { return nil }
 func (f *listInput) Typing() bool    { return false }

@@ -300,7 +300,12 @@ func (s *interviewScreen) neighbour(step int) (forms.Stop, bool) {
 
 // highlightTaker is a choice input whose highlighted option Enter takes when nothing is
 // picked (see takeHighlight); leaving by any other key records only what was picked.
-type highlightTaker interface{ takeHighlight() }
+// untaken says why Enter cannot go on when a search stays on screen that Enter did not take
+// (nothing matches it, or a multiple choice, where Space picks), liveNone otherwise.
+type highlightTaker interface {
+	takeHighlight()
+	untaken() liveID
+}
 
 // next validates the answer (required and constraint included) and goes to the next stop,
 // or to the review at the end.
@@ -313,6 +318,10 @@ func (s *interviewScreen) next() tea.Cmd {
 	}
 	if h, ok := s.fld.(highlightTaker); ok && !s.sess.ReadOnly(s.stop.Path) {
 		h.takeHighlight()
+		if id := h.untaken(); id != liveNone {
+			s.problem, s.live, s.liveArgs = "", id, nil
+			return nil
+		}
 	}
 	if !s.commit() {
 		return nil

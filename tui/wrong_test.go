@@ -478,3 +478,34 @@ func TestWrongKeySaysWhichKeys(t *testing.T) {
 		}
 	}
 }
+
+// Enter with a search on screen that it cannot take (nothing matches it, or the list is a
+// multiple choice, where Space picks) keeps the enumerator on the question and says why:
+// the search typed is never dropped in silence. Esc clears it, and Enter then goes on.
+func TestEnterKeepsAnUntakenSearch(t *testing.T) {
+	for _, c := range []struct{ q, typed, msg string }{
+		{"prov", "xyz", "Tidak ada pilihan yang cocok"},
+		{"provs", "xyz", "Tidak ada pilihan yang cocok"},
+		{"provs", "jawa timur", "Spasi memilih yang disorot"},
+	} {
+		t.Run(c.q+"/"+c.typed, func(t *testing.T) {
+			e, m := kindsAt(t, c.q)
+			typeText(t, m, c.typed)
+			for _, k := range []string{"enter", "tab"} {
+				drive(t, m, keypress(k))
+				at(t, m, c.q)
+				if s, st := m.iv().sess.Value(c.q), storedAnswers(t, e, m.iv().iv.ID)[c.q]; s != "" || st != "" {
+					t.Errorf("%q then %s recorded %q (stored %q)", c.typed, k, s, st)
+				}
+				if v := plain(m); !strings.Contains(v, c.msg) {
+					t.Errorf("%q then %s says nothing:\n%s", c.typed, k, v)
+				}
+			}
+			drive(t, m, keypress("esc"))
+			drive(t, m, keypress("enter"))
+			if m.iv().stop.Path == c.q {
+				t.Errorf("Enter after Esc cleared the search stayed:\n%s", plain(m))
+			}
+		})
+	}
+}
