@@ -151,6 +151,7 @@ type texts struct {
 	InterviewLangKept      string
 	InterviewSavedMark     string
 	InterviewQuitSaved     string
+	InterviewQuitRefused   string
 
 	// A returned interview: the supervisor's comments.
 	ReturnedComment  string
@@ -673,6 +674,7 @@ var textsID = texts{
 	InterviewLangKept:      "Ctrl+L: ganti. Bahasa formulir responden ini tetap: %s.",
 	InterviewSavedMark:     "tersimpan",
 	InterviewQuitSaved:     "Draf wawancara %s tersimpan; lanjutkan lewat Daftar wawancara.",
+	InterviewQuitRefused:   "Isian di “%s” tidak disimpan: %s",
 
 	ReturnedComment:  "Catatan pemeriksa:",
 	ReturnedQuestion: "Catatan untuk pertanyaan ini:",
@@ -1066,6 +1068,7 @@ var textsEN = texts{
 	InterviewLangKept:      "Ctrl+L: switch. This respondent's form language is kept: %s.",
 	InterviewSavedMark:     "saved",
 	InterviewQuitSaved:     "The draft interview of %s is saved; continue it from the interviews list.",
+	InterviewQuitRefused:   "The entry at “%s” was not saved: %s",
 
 	ReturnedComment:  "Supervisor's comment:",
 	ReturnedQuestion: "Comment on this question:",

@@ -371,15 +371,21 @@ func (s *interviewScreen) goTo(path string) tea.Cmd {
 	return s.move(st)
 }
 
-// saveNow keeps what is on screen (when the form accepts it) and saves everything.
-func (s *interviewScreen) saveNow() tea.Cmd {
+// saveNow keeps what is on screen (when the form accepts it) and saves everything. refused
+// says, in the UI language, where and why the entry on screen was not kept ("" when it was).
+func (s *interviewScreen) saveNow() (cmd tea.Cmd, refused string) {
 	if s.readOnly {
-		return s.c.flush()
+		return s.c.flush(), ""
 	}
 	if !s.commit() {
 		s.c.log.Info("left a question with a refused entry", "interview", s.iv.ID, "path", s.stop.Path)
+		why := s.problem
+		if s.live != liveNone {
+			why = liveText(s.c.t, s.live, s.liveArgs)
+		}
+		refused = survey.Printable(fmt.Sprintf(s.c.t.InterviewQuitRefused, forms.PlainText(s.sess.Label(s.stop.Path)), why))
 	}
-	return s.persist(s.stop.Path, s.stop.Path)
+	return s.persist(s.stop.Path, s.stop.Path), refused
 }
 
 // instanceOf returns the innermost repeat instance path around path, "" outside repeats.

@@ -563,7 +563,11 @@ func (m *Model) typing() bool {
 func (m *Model) quit() tea.Cmd {
 	if iv := m.iv(); iv != nil && m.screen == screenInterview && !iv.readOnly {
 		m.quitNote = fmt.Sprintf(m.c.t.InterviewQuitSaved, iv.who())
-		return tea.Sequence(iv.saveNow(), send(quitMsg{}))
+		save, refused := iv.saveNow()
+		if refused != "" {
+			m.quitNote += " " + refused
+		}
+		return tea.Sequence(save, send(quitMsg{}))
 	}
 	return tea.Sequence(m.c.flush(), send(quitMsg{}))
 }

@@ -509,3 +509,36 @@ func TestEnterKeepsAnUntakenSearch(t *testing.T) {
 		})
 	}
 }
+
+// Ctrl+C always quits and keeps every saved answer; an entry on screen the form refuses is
+// not saved, and the note printed after the program ends says so, where and why, instead of
+// calling everything saved.
+func TestQuitSaysWhatWasNotSaved(t *testing.T) {
+	for _, c := range []struct{ q, typed string }{
+		{"dec", "4,5,6"}, {"born", "2004-02"}, {"income", "65.00.000"},
+	} {
+		t.Run(c.q, func(t *testing.T) {
+			e, m := kindsAt(t, c.q)
+			typeText(t, m, c.typed)
+			if !drive(t, m, keypress("ctrl+c")) {
+				t.Fatalf("ctrl+c did not quit")
+			}
+			note := m.QuitNote()
+			if !strings.Contains(note, "tersimpan") || !strings.Contains(note, "tidak disimpan") || !strings.Contains(note, m.iv().sess.Label(c.q)) {
+				t.Errorf("quit note %q does not say the entry at %s was not saved", note, c.q)
+			}
+			if st := storedAnswers(t, e, m.iv().iv.ID)[c.q]; st != "" {
+				t.Errorf("a refused entry was stored: %q", st)
+			}
+		})
+	}
+	e, m := kindsAt(t, "dec")
+	typeText(t, m, "4,5")
+	drive(t, m, keypress("ctrl+c"))
+	if note := m.QuitNote(); strings.Contains(note, "tidak disimpan") {
+		t.Errorf("an accepted entry: %q", note)
+	}
+	if st := storedAnswers(t, e, m.iv().iv.ID)["dec"]; st != "4.5" {
+		t.Errorf("ctrl+c stored %q, want 4.5", st)
+	}
+}
