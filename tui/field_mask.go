@@ -41,10 +41,15 @@ type maskInput struct {
 	fresh    bool
 	note     liveID
 	args     []any
+	// orig is the value the entry opened with, kept as it is until the digits or the layout
+	// change: the slots cannot show its seconds, its time zone, the day of a date asked by
+	// year, or a time written "9:05", and passing over it must not rewrite it.
+	orig   string
+	edited bool
 }
 
 func newMaskInput(km *MaskKeyMap, n *forms.Node, v string, ro bool) *maskInput {
-	f := &maskInput{keys: km, typ: n.Type, readOnly: ro, fresh: v != ""}
+	f := &maskInput{keys: km, typ: n.Type, readOnly: ro, fresh: v != "", orig: v}
 	if n.Type == "date" {
 		f.period = n.DateParts()
 	}
@@ -307,6 +312,12 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 	if f.readOnly {
 		return false
 	}
+	digits, layout := string(f.digits), f.layout
+	defer func() {
+		if string(f.digits) != digits || f.layout != layout {
+			f.edited = true
+		}
+	}()
 	if p, ok := msg.(tea.PasteMsg); ok {
 		f.paste(p.Content)
 		return true
@@ -318,6 +329,7 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 	}
 	switch {
 	case key.Matches(k, f.keys.Backspace):
+		f.edited = true // even when the slots show nothing of the value opened with
 		if len(f.digits) > 0 {
 			f.digits = f.digits[:len(f.digits)-1]
 		}
@@ -326,6 +338,7 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 		}
 		return true
 	case key.Matches(k, f.keys.Clear):
+		f.edited = true
 		f.digits, f.layout = f.digits[:0], f.entryLayout(false)
 		return true
 	}
@@ -378,8 +391,12 @@ func (f *maskInput) paste(s string) {
 	f.digits, f.layout, f.fresh = trial.digits, trial.layout, false
 }
 
-// Value returns the date in the form's layout (YYYY-MM-DD, hh:mm, YYYY-MM-DDThh:mm).
+// Value returns the date in the form's layout (YYYY-MM-DD, hh:mm, YYYY-MM-DDThh:mm), or the
+// value the entry opened with while it is not edited.
 func (f *maskInput) Value() (string, liveID) {
+	if !f.edited && f.orig != "" {
+		return f.orig, liveNone
+	}
 	if len(f.digits) == 0 {
 		return "", liveNone
 	}

@@ -542,3 +542,66 @@ func TestQuitSaysWhatWasNotSaved(t *testing.T) {
 		t.Errorf("ctrl+c stored %q, want 4.5", st)
 	}
 }
+
+// timesForm has date and time answers the entry cannot show in full: seconds and a time
+// zone (from a default, or from ODK Collect in a returned interview), a whole date under the
+// year appearance, a time written with one digit for the hour.
+const timesForm = `
+| settings |
+| | form_id | form_title | version |
+| | times | Times | 1 |
+
+| survey |
+| | type | name | label | default | appearance |
+| | time | t | Time | 14:30:15 | |
+| | dateTime | dt | When | 2004-02-12T14:30:15.123+07:00 | |
+| | date | y | Year | 2019-05-17 | year |
+| | time | short | Short time | 9:05 | |
+| | text | last | Last | | |
+`
+
+// A date or time the enumerator did not edit is kept exactly as it was, whichever key
+// leaves it: passing over it never drops its seconds, moves it to the laptop's time zone,
+// turns a whole date into the first of its year, or clears what the entry cannot show.
+// An edit still records what was typed, and clearing still clears.
+func TestUneditedTimeKept(t *testing.T) {
+	for _, q := range []string{"t", "dt", "y", "short"} {
+		for _, leaveBy := range []string{"enter", "shift+tab", "ctrl+j", "ctrl+s", "esc", "ctrl+r", "ctrl+c"} {
+			t.Run(q+"/"+leaveBy, func(t *testing.T) {
+				e, _ := newFormEnv(t, timesForm)
+				m := start(t, e)
+				walkIn(t, m)
+				iv := m.iv()
+				want := iv.sess.Value(q)
+				if want == "" || storedAnswers(t, e, iv.iv.ID)[q] != want {
+					t.Fatalf("the default of %s is not stored: %q", q, want)
+				}
+				drive(t, m, goInterviewMsg{path: q}) // t is the first question: this leaves it too
+				at(t, m, q)
+				drive(t, m, keypress(leaveBy))
+				if got := iv.sess.Value(q); got != want {
+					t.Errorf("%s changed %q to %q", leaveBy, want, got)
+				}
+				if got := storedAnswers(t, e, iv.iv.ID)[q]; got != want {
+					t.Errorf("%s stored %q, want %q", leaveBy, got, want)
+				}
+			})
+		}
+	}
+	e, _ := newFormEnv(t, timesForm)
+	m := start(t, e)
+	walkIn(t, m)
+	typeText(t, m, "0915")
+	drive(t, m, keypress("enter"))
+	if got := m.iv().sess.Value("t"); !strings.HasPrefix(got, "09:15:00") {
+		t.Errorf("typed 0915, recorded %q", got)
+	}
+	for _, q := range []string{"dt", "y", "short"} {
+		at(t, m, q)
+		drive(t, m, keypress("ctrl+u"))
+		drive(t, m, keypress("enter"))
+		if got := storedAnswers(t, e, m.iv().iv.ID)[q]; got != "" {
+			t.Errorf("%s cleared, stored %q", q, got)
+		}
+	}
+}
