@@ -200,7 +200,17 @@ func (s *AttemptStore) Import(ctx context.Context, attempts []*survey.Attempt) e
 
 // MarkSent records that the server holds the attempts ids. See survey.AttemptStore.
 func (s *AttemptStore) MarkSent(ctx context.Context, ids ...string) error {
-	return markRows(ctx, s.db, "attempt", `UPDATE attempts SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), ids...)
+	return s.mark(ctx, `UPDATE attempts SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), ids...)
+}
+
+// mark sets a column of the attempts ids as markRows does; an id with no attempt is
+// ENOTFOUND.
+func (s *AttemptStore) mark(ctx context.Context, q, v string, ids ...string) error {
+	missing, err := markRows(ctx, s.db, q, v, ids...)
+	if err == nil && missing != "" {
+		err = survey.Errorf(survey.ENOTFOUND, "No attempt %s on this laptop.", missing)
+	}
+	return err
 }
 
 // Refuse records the server's refusal of attempt id. See survey.AttemptStore.
@@ -208,7 +218,7 @@ func (s *AttemptStore) Refuse(ctx context.Context, id, reason string) error {
 	if reason == "" {
 		reason = "refused"
 	}
-	return markRows(ctx, s.db, "attempt", `UPDATE attempts SET refusal = ? WHERE id = ?`, reason, id)
+	return s.mark(ctx, `UPDATE attempts SET refusal = ? WHERE id = ?`, reason, id)
 }
 
 // AttemptLedger is the SQLite implementation of survey.AttemptLedger: the server's record
@@ -381,16 +391,15 @@ func attemptsQuery(f survey.AttemptFilter, limit int) (string, []any) {
 	return q + ` ORDER BY seq LIMIT ?`, append(args, limit)
 }
 
-// markRows sets a column of the laptop's rows ids (attempts or roster updates, named by
-// what) to v, with q's two placeholders, in one transaction. An id with no row is passed
-// over while the others are set, and the first is returned as ENOTFOUND.
-func markRows(ctx context.Context, db *DB, what, q, v string, ids ...string) error {
+// markRows sets a column of the laptop's rows ids (attempts or roster updates) to v, with
+// q's two placeholders, in one transaction. An id with no row is passed over while the
+// others are set; the first such id is returned as missing.
+func markRows(ctx context.Context, db *DB, q, v string, ids ...string) (missing string, err error) {
 	if len(ids) == 0 {
-		return nil
+		return "", nil
 	}
-	var missing error
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		missing = nil
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		missing = ""
 		b := newBatchTx(tx)
 		defer b.close()
 		for _, id := range ids {
@@ -398,14 +407,11 @@ func markRows(ctx context.Context, db *DB, what, q, v string, ids ...string) err
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 0 && missing == nil {
-				missing = survey.Errorf(survey.ENOTFOUND, "No %s %s on this laptop.", what, id)
+			if n, _ := res.RowsAffected(); n == 0 && missing == "" {
+				missing = id
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return missing
+	return missing, err
 }

@@ -200,7 +200,17 @@ func scanUpdate(rows *sql.Rows, laptop bool) (*survey.RosterUpdate, error) {
 
 // MarkSent records that the server holds the proposals ids. See survey.RosterUpdateStore.
 func (s *RosterUpdateStore) MarkSent(ctx context.Context, ids ...string) error {
-	return markRows(ctx, s.db, "roster update", `UPDATE roster_updates SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), ids...)
+	return s.mark(ctx, `UPDATE roster_updates SET sent_at = ? WHERE id = ?`, formatTime(s.db.now()), ids...)
+}
+
+// mark sets a column of the proposals ids as markRows does; an id with no proposal is
+// ENOTFOUND.
+func (s *RosterUpdateStore) mark(ctx context.Context, q, v string, ids ...string) error {
+	missing, err := markRows(ctx, s.db, q, v, ids...)
+	if err == nil && missing != "" {
+		err = survey.Errorf(survey.ENOTFOUND, "No roster update %s on this laptop.", missing)
+	}
+	return err
 }
 
 // Refuse records the server's refusal of proposal id. See survey.RosterUpdateStore.
@@ -208,7 +218,7 @@ func (s *RosterUpdateStore) Refuse(ctx context.Context, id, reason string) error
 	if reason == "" {
 		reason = "refused"
 	}
-	return markRows(ctx, s.db, "roster update", `UPDATE roster_updates SET refusal = ? WHERE id = ?`, reason, id)
+	return s.mark(ctx, `UPDATE roster_updates SET refusal = ? WHERE id = ?`, reason, id)
 }
 
 // RosterUpdateLedger is the SQLite implementation of survey.RosterUpdateLedger: the
