@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -47,6 +48,59 @@ const (
 	ReceiptConflict  ReceiptStatus = "conflict"
 	ReceiptRefused   ReceiptStatus = "refused"
 )
+
+// Ownership is what a store knows, while storing a batch, of who may send an interview's
+// next revision: its latest revision (stored, or accepted earlier in the batch), and the
+// accounts that sent its first and its latest revision. The zero Ownership is an interview
+// the server has never seen.
+type Ownership struct {
+	Latest      int
+	First, Last string
+}
+
+// Allows reports whether account may send revisions of the interview: anyone may send the
+// first, only its owner the rest.
+func (o *Ownership) Allows(account string) bool {
+	return o.Latest == 0 || account == o.First || account == o.Last
+}
+
+// Add records a revision accepted in this batch, sent by account.
+func (o *Ownership) Add(revision int, account string) {
+	if o.Latest == 0 {
+		o.First = account
+	}
+	o.Latest, o.Last = revision, account
+}
+
+// Admit decides the receipt of a pushed revision sub, the rule every store applies to each
+// revision of a batch in order of interview and revision. own is the interview's ownership
+// so far; prior is the hash of the same revision when the server already holds it or an
+// earlier entry of the batch carries it, "" otherwise. The receipt is refused when another
+// account owns the interview (EFORBIDDEN); a duplicate, or a conflict kept for the
+// supervisor when prior is other content; refused when the revision does not follow the
+// latest (ECONFLICT); otherwise stored, and own takes the revision. Its Seq and ReceivedAt
+// are the store's to fill.
+func Admit(sub *Submission, own *Ownership, prior string) Receipt {
+	r := Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
+	switch {
+	case !own.Allows(sub.SubmittedBy):
+		r.Status, r.Code = ReceiptRefused, EFORBIDDEN
+		r.Message = fmt.Sprintf("Interview %s belongs to another account; only its enumerator can send its revisions.", sub.InterviewID)
+	case prior != "" && prior == sub.Hash:
+		r.Status = ReceiptDuplicate
+	case prior != "":
+		r.Status, r.Code = ReceiptConflict, ECONFLICT
+		r.Message = fmt.Sprintf("Revision %d of interview %s is stored with other content; both are kept for the supervisor.", sub.Revision, sub.InterviewID)
+	case sub.Revision != own.Latest+1:
+		r.Status, r.Code = ReceiptRefused, ECONFLICT
+		r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
+			sub.InterviewID, own.Latest, sub.Revision, own.Latest+1)
+	default:
+		r.Status = ReceiptStored
+		own.Add(sub.Revision, sub.SubmittedBy)
+	}
+	return r
+}
 
 // Receipt is the server's answer for one pushed revision.
 type Receipt struct {

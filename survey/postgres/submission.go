@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -185,45 +184,36 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		})
 		for _, i := range order {
 			sub := subs[i]
-			r := &receipts[i]
-			*r = survey.Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
 			own := owners[sub.InterviewID]
 			if own == nil {
-				own = &ownership{}
+				own = &survey.Ownership{}
 				owners[sub.InterviewID] = own
 			}
-			if !own.allows(sub.SubmittedBy) {
-				r.Status, r.Code = survey.ReceiptRefused, survey.EFORBIDDEN
-				r.Message = fmt.Sprintf("Interview %s belongs to another account; only its enumerator can send its revisions.", sub.InterviewID)
+			k := key{sub.InterviewID, sub.Revision}
+			var prior string
+			old, held := stored.revisions[revisionKey{sub.InterviewID, sub.Revision}]
+			if held {
+				prior = old.hash
+			} else if j, ok := batch[k]; ok {
+				prior = subs[j].Hash // seq and time filled in below
+			}
+			r := &receipts[i]
+			*r = survey.Admit(sub, own, prior)
+			switch r.Status {
+			case survey.ReceiptStored:
+				batch[k] = i
+				fresh = append(fresh, i)
+				continue
+			case survey.ReceiptConflict:
+				conflicts = append(conflicts, i)
+			case survey.ReceiptRefused:
 				continue
 			}
-			k := key{sub.InterviewID, sub.Revision}
-			var hash string
-			if old, ok := stored.revisions[revisionKey{sub.InterviewID, sub.Revision}]; ok {
-				r.Seq, hash = old.seq, old.hash
+			if held {
+				r.Seq = old.seq
 				if r.ReceivedAt, err = parseTime(old.received); err != nil {
 					return err
 				}
-				r.Status = survey.ReceiptDuplicate
-			} else if j, ok := batch[k]; ok {
-				hash = subs[j].Hash
-				r.Status = survey.ReceiptDuplicate // seq and time filled in below
-			} else if sub.Revision != own.latest+1 {
-				r.Status, r.Code = survey.ReceiptRefused, survey.ECONFLICT
-				r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
-					sub.InterviewID, own.latest, sub.Revision, own.latest+1)
-				continue
-			} else {
-				batch[k] = i
-				fresh = append(fresh, i)
-				own.add(sub.Revision, sub.SubmittedBy)
-				r.Status = survey.ReceiptStored
-				continue
-			}
-			if hash != sub.Hash {
-				r.Status, r.Code = survey.ReceiptConflict, survey.ECONFLICT
-				r.Message = fmt.Sprintf("Revision %d of interview %s is stored with other content; both are kept for the supervisor.", sub.Revision, sub.InterviewID)
-				conflicts = append(conflicts, i)
 			}
 		}
 		for _, i := range conflicts {
@@ -307,9 +297,9 @@ type storedSet struct {
 
 // loadStored reads inside tx, in one query, every stored revision of the interviews ids,
 // and who may send each interview's next revision.
-func loadStored(ctx context.Context, tx *sql.Tx, ids []string) (storedSet, map[string]*ownership, error) {
+func loadStored(ctx context.Context, tx *sql.Tx, ids []string) (storedSet, map[string]*survey.Ownership, error) {
 	set := storedSet{revisions: map[revisionKey]storedRevision{}, forms: map[[3]string]bool{}}
-	owners := map[string]*ownership{}
+	owners := map[string]*survey.Ownership{}
 	rows, err := tx.QueryContext(ctx, `SELECT interview_id, revision, seq, hash, received_at, submitted_by, form_id, form_version
 		FROM submissions WHERE interview_id = ANY($1) ORDER BY interview_id, revision`, ids)
 	if err != nil {
@@ -327,10 +317,10 @@ func loadStored(ctx context.Context, tx *sql.Tx, ids []string) (storedSet, map[s
 		set.forms[[3]string{id, formID, version}] = true
 		own := owners[id]
 		if own == nil { // the lowest revision comes first
-			own = &ownership{first: by}
+			own = &survey.Ownership{First: by}
 			owners[id] = own
 		}
-		own.latest, own.last = rev, by
+		own.Latest, own.Last = rev, by
 	}
 	return set, owners, rows.Err()
 }
@@ -400,27 +390,6 @@ func (c *formCounter) store(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
-}
-
-// ownership is who may send an interview's next revision: the account that sent its first
-// revision (its enumerator) and the one that sent its latest (to whom a return goes).
-type ownership struct {
-	latest      int
-	first, last string
-}
-
-// allows reports whether account may send revisions of the interview: anyone may send
-// the first, only its owner the rest.
-func (o *ownership) allows(account string) bool {
-	return o.latest == 0 || account == o.first || account == o.last
-}
-
-// add records a revision accepted in this batch.
-func (o *ownership) add(revision int, account string) {
-	if o.latest == 0 {
-		o.first = account
-	}
-	o.latest, o.last = revision, account
 }
 
 const submissionColumns = `seq, interview_id, revision, hash, form_id, form_version, respondent_id, enumerator,

@@ -224,45 +224,36 @@ func (s *SubmissionStore) ingest(ctx context.Context, subs []*survey.Submission)
 		var fresh, conflicts []int
 		for _, i := range order {
 			sub := subs[i]
-			r := &receipts[i]
-			*r = survey.Receipt{InterviewID: sub.InterviewID, Revision: sub.Revision, Hash: sub.Hash}
 			own := owners[sub.InterviewID]
 			if own == nil {
 				own = &ownership{}
 				owners[sub.InterviewID] = own
 			}
-			if !own.allows(sub.SubmittedBy) {
-				r.Status, r.Code = survey.ReceiptRefused, survey.EFORBIDDEN
-				r.Message = fmt.Sprintf("Interview %s belongs to another account; only its enumerator can send its revisions.", sub.InterviewID)
+			k := revisionKey{sub.InterviewID, sub.Revision}
+			var prior string
+			old, held := stored.revisions[k]
+			if held {
+				prior = old.hash
+			} else if j, ok := batch[k]; ok {
+				prior = subs[j].Hash // seq and time filled in below
+			}
+			r := &receipts[i]
+			*r = survey.Admit(sub, &own.Ownership, prior)
+			switch r.Status {
+			case survey.ReceiptStored:
+				batch[k] = i
+				fresh = append(fresh, i)
+				continue
+			case survey.ReceiptConflict:
+				conflicts = append(conflicts, i)
+			case survey.ReceiptRefused:
 				continue
 			}
-			k := revisionKey{sub.InterviewID, sub.Revision}
-			var hash string
-			if old, ok := stored.revisions[k]; ok {
-				r.Seq, hash = old.seq, old.hash
+			if held {
+				r.Seq = old.seq
 				if r.ReceivedAt, err = parseTime(old.received); err != nil {
 					return err
 				}
-				r.Status = survey.ReceiptDuplicate
-			} else if j, ok := batch[k]; ok {
-				hash = subs[j].Hash
-				r.Status = survey.ReceiptDuplicate // seq and time filled in below
-			} else if sub.Revision != own.latest+1 {
-				r.Status, r.Code = survey.ReceiptRefused, survey.ECONFLICT
-				r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
-					sub.InterviewID, own.latest, sub.Revision, own.latest+1)
-				continue
-			} else {
-				batch[k] = i
-				fresh = append(fresh, i)
-				own.add(sub.Revision, sub.SubmittedBy)
-				r.Status = survey.ReceiptStored
-				continue
-			}
-			if hash != sub.Hash {
-				r.Status, r.Code = survey.ReceiptConflict, survey.ECONFLICT
-				r.Message = fmt.Sprintf("Revision %d of interview %s is stored with other content; both are kept for the supervisor.", sub.Revision, sub.InterviewID)
-				conflicts = append(conflicts, i)
 			}
 		}
 		if len(conflicts) > 0 {
@@ -372,10 +363,10 @@ func loadStored(ctx context.Context, tx cachedTx, ids []string) (storedSet, map[
 			owners[id] = own
 		}
 		if low, ok := lowest[id]; !ok || rev < low {
-			lowest[id], own.first = rev, by
+			lowest[id], own.First = rev, by
 		}
-		if rev > own.latest {
-			own.latest, own.last, own.stored = rev, by, rev
+		if rev > own.Latest {
+			own.Latest, own.Last, own.stored = rev, by, rev
 		}
 		return nil
 	})
@@ -416,26 +407,12 @@ func (c *formCounter) store(ctx context.Context, tx txRunner) error {
 	return nil
 }
 
-// ownership is who may send an interview's next revision: the account that sent its first
-// revision (its enumerator) and the one that sent its latest (to whom a return goes).
+// ownership is who may send an interview's next revision (survey.Ownership: the account
+// that sent its first revision, its enumerator, and the one that sent its latest, to whom
+// a return goes), and the latest revision stored before this transaction.
 type ownership struct {
-	latest      int
-	first, last string
-	stored      int // the latest revision stored before this transaction
-}
-
-// allows reports whether account may send revisions of the interview: anyone may send
-// the first, only its owner the rest.
-func (o *ownership) allows(account string) bool {
-	return o.latest == 0 || account == o.first || account == o.last
-}
-
-// add records a revision accepted in this batch.
-func (o *ownership) add(revision int, account string) {
-	if o.latest == 0 {
-		o.first = account
-	}
-	o.latest, o.last = revision, account
+	survey.Ownership
+	stored int // the latest revision stored before this transaction
 }
 
 const submissionColumns = `seq, interview_id, revision, hash, form_id, form_version, respondent_id, enumerator,
