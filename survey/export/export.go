@@ -426,12 +426,8 @@ func (rw *rowWriter) fill(t *table, answers []survey.Answer, prefix string, idx 
 	for i := range t.cols {
 		c := &t.cols[i]
 		switch c.kind {
-		case colMeta:
-			cells[i] = rw.meta[c.idx]
-		case colRoster:
-			cells[i] = rw.roster[c.idx]
-		case colDerived:
-			cells[i] = rw.derived[c.idx]
+		case colMeta, colRoster, colDerived:
+			cells[i] = rw.recordCell(c)
 		case colKey:
 			switch c.idx {
 			case 0:
@@ -443,7 +439,9 @@ func (rw *rowWriter) fill(t *table, answers []survey.Answer, prefix string, idx 
 			case 3:
 				cells[i] = strconv.Itoa(idx[len(idx)-1])
 			}
-		case colValue:
+		case colValue, colDummy:
+			// read again for a dummy: a choice only an older version had is not beside its
+			// question
 			v := answerOf(answers, prefix+c.rel)
 			for _, alt := range c.alts {
 				if v != "" {
@@ -451,21 +449,27 @@ func (rw *rowWriter) fill(t *table, answers []survey.Answer, prefix string, idx 
 				}
 				v = answerOf(answers, prefix+alt)
 			}
-			cells[i] = rw.s.label(c, v)
-		case colDummy:
-			// read again: a choice only an older version had is not beside its question
-			v := answerOf(answers, prefix+c.rel)
-			for _, alt := range c.alts {
-				if v != "" {
-					break
-				}
-				v = answerOf(answers, prefix+alt)
+			if c.kind == colValue {
+				cells[i] = rw.s.label(c, v)
+			} else {
+				cells[i] = dummy(v, c.choice.Name)
 			}
-			cells[i] = dummy(v, c.choice.Name)
 		}
 	}
 	rw.rows[t.id]++
 	return rw.out.row(t, cells)
+}
+
+// recordCell is the cell of a column whose value is the record's, the same in every table:
+// its metadata, its roster row's and the derived columns.
+func (rw *rowWriter) recordCell(c *column) string {
+	switch c.kind {
+	case colMeta:
+		return rw.meta[c.idx]
+	case colRoster:
+		return rw.roster[c.idx]
+	}
+	return rw.derived[c.idx]
 }
 
 // fillInterview builds the interview table's row of the record whose answers rw.slots
@@ -476,12 +480,8 @@ func (rw *rowWriter) fillInterview(t *table) error {
 	for i := range t.cols {
 		c := &t.cols[i]
 		switch c.kind {
-		case colMeta:
-			cells[i] = rw.meta[c.idx]
-		case colRoster:
-			cells[i] = rw.roster[c.idx]
-		case colDerived:
-			cells[i] = rw.derived[c.idx]
+		case colMeta, colRoster, colDerived:
+			cells[i] = rw.recordCell(c)
 		case colValue, colDummy:
 			v := sl.vals[sl.col[i]]
 			for _, alt := range sl.alts[i] {
