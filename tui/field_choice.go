@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -37,10 +38,15 @@ type choiceInput struct {
 	moved    bool // the arrows moved the highlight since the last pick
 	readOnly bool
 	note     liveID
+	// orig is the answer the input opened with, kept as it is until a pick: a choice an
+	// earlier answer made inapplicable does not show as picked, and passing over it must
+	// not clear it (the form flags it until another option is picked).
+	orig   string
+	edited bool
 }
 
 func newChoiceInput(km *ChoiceKeyMap, kind fieldKind, o *options, v string, ro bool) *choiceInput {
-	f := &choiceInput{keys: km, kind: kind, opts: o, chosen: chosenSet(kind, v), readOnly: ro}
+	f := &choiceInput{keys: km, kind: kind, opts: o, chosen: chosenSet(kind, v), readOnly: ro, orig: v}
 	for i, c := range o.items {
 		if f.chosen[c.Name] {
 			f.cursor = i
@@ -82,6 +88,7 @@ func (f *choiceInput) pick(i int) {
 	}
 	f.cursor = i
 	f.moved = false
+	f.edited = true
 }
 
 func (f *choiceInput) Update(msg tea.Msg) bool {
@@ -133,6 +140,9 @@ func (f *choiceInput) Update(msg tea.Msg) bool {
 }
 
 func (f *choiceInput) Value() (string, liveID) {
+	if !f.edited {
+		return f.orig, liveNone
+	}
 	return joinChosen(f.opts, f.chosen), liveNone
 }
 
@@ -142,6 +152,32 @@ func (f *choiceInput) takeHighlight() {
 	if f.kind == fieldOne && f.moved && len(f.chosen) == 0 && len(f.opts.items) > 0 && !f.readOnly {
 		f.pick(f.cursor)
 	}
+}
+
+// dropInapplicable makes the input hold what it shows when the answer it opened with has a
+// choice it does not show (one an earlier answer made inapplicable): Enter does this, and
+// returns the answer dropped ("" when none).
+func (f *choiceInput) dropInapplicable() string {
+	if f.edited || f.readOnly {
+		return ""
+	}
+	dropped := inapplicable(f.opts, f.kind, f.orig)
+	if dropped != "" {
+		f.edited = true
+	}
+	return dropped
+}
+
+// inapplicable returns the names of answer v that are not among the options, "" when none.
+func inapplicable(o *options, kind fieldKind, v string) string {
+	var out []string
+	for name := range chosenSet(kind, v) {
+		if o.index(name) < 0 {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
 }
 
 // untaken is never a reason to stay: a short list takes no search.

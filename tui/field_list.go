@@ -52,10 +52,14 @@ type listInput struct {
 	moved    bool
 	readOnly bool
 	note     liveID
+	// orig is the answer the input opened with, kept as it is until a pick (see
+	// choiceInput).
+	orig   string
+	edited bool
 }
 
 func newListInput(km *ListKeyMap, kind fieldKind, o *options, v string, ro bool) *listInput {
-	f := &listInput{keys: km, kind: kind, opts: o, chosen: chosenSet(kind, v), readOnly: ro}
+	f := &listInput{keys: km, kind: kind, opts: o, chosen: chosenSet(kind, v), readOnly: ro, orig: v}
 	f.filter()
 	for i, idx := range f.visible {
 		if f.chosen[o.items[idx].Name] {
@@ -99,6 +103,7 @@ func (f *listInput) pick() {
 	f.filter()
 	f.cursor = idx
 	f.armed = false
+	f.edited = true
 }
 
 // codeTyped reports whether the search is the code shown before the highlighted option
@@ -177,6 +182,9 @@ func (f *listInput) Update(msg tea.Msg) bool {
 }
 
 func (f *listInput) Value() (string, liveID) {
+	if !f.edited {
+		return f.orig, liveNone
+	}
 	return joinChosen(f.opts, f.chosen), liveNone
 }
 
@@ -187,6 +195,18 @@ func (f *listInput) takeHighlight() {
 	if f.kind == fieldOne && f.armed && len(f.visible) > 0 && !f.readOnly {
 		f.pick()
 	}
+}
+
+// dropInapplicable is choiceInput's: Enter drops an answer's choices the list does not show.
+func (f *listInput) dropInapplicable() string {
+	if f.edited || f.readOnly {
+		return ""
+	}
+	dropped := inapplicable(f.opts, f.kind, f.orig)
+	if dropped != "" {
+		f.edited = true
+	}
+	return dropped
 }
 
 // untaken says why Enter stays when a search is on screen after takeHighlight: nothing

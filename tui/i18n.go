@@ -206,6 +206,7 @@ type texts struct {
 	LiveReadOnlyKey   string
 	LiveSearchNoMatch string
 	LiveSearchMany    string
+	LiveInapplicable  string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -460,6 +461,7 @@ const (
 	liveReadOnlyKey
 	liveSearchNoMatch
 	liveSearchMany
+	liveInapplicable
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -513,6 +515,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveSearchNoMatch
 	case liveSearchMany:
 		return t.LiveSearchMany
+	case liveInapplicable:
+		return t.LiveInapplicable
 	}
 	return ""
 }
@@ -724,6 +728,7 @@ var textsID = texts{
 	LiveReadOnlyKey:   "Jawaban ini tidak bisa diubah di sini: Enter untuk lanjut.",
 	LiveSearchNoMatch: "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu Enter untuk lanjut.",
 	LiveSearchMany:    "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
+	LiveInapplicable:  "Jawaban sebelumnya (%s) tidak berlaku lagi karena jawaban sebelumnya berubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
 	Months:            [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
 	ThousandsSep: ".",
@@ -1118,6 +1123,7 @@ var textsEN = texts{
 	LiveReadOnlyKey:   "This answer cannot be changed here: Enter goes on.",
 	LiveSearchNoMatch: "No option matches the search: correct it, or clear it with Esc, then Enter to go on.",
 	LiveSearchMany:    "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
+	LiveInapplicable:  "The answer given (%s) no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
 	Months:            [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
 	ThousandsSep: ",",

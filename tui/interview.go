@@ -305,6 +305,7 @@ func (s *interviewScreen) neighbour(step int) (forms.Stop, bool) {
 type highlightTaker interface {
 	takeHighlight()
 	untaken() liveID
+	dropInapplicable() string
 }
 
 // next validates the answer (required and constraint included) and goes to the next stop,
@@ -321,6 +322,15 @@ func (s *interviewScreen) next() tea.Cmd {
 		if id := h.untaken(); id != liveNone {
 			s.problem, s.live, s.liveArgs = "", id, nil
 			return nil
+		}
+		if dropped := h.dropInapplicable(); dropped != "" {
+			// What the screen shows is recorded, and the enumerator stays to see that the
+			// earlier answer is gone: pick again, or Enter goes on.
+			if !s.commit() {
+				return nil
+			}
+			s.problem, s.live, s.liveArgs = "", liveInapplicable, []any{survey.Printable(dropped)}
+			return s.persist(s.stop.Path, s.stop.Path)
 		}
 	}
 	if !s.commit() {

@@ -605,3 +605,119 @@ func TestUneditedTimeKept(t *testing.T) {
 		}
 	}
 }
+
+// filterForm has a choice list filtered by an earlier answer, short and searched, single and
+// multiple.
+const filterForm = `
+| settings |
+| | form_id | form_title | version |
+| | filter | Filter | 1 |
+
+| survey |
+| | type | name | label | choice_filter |
+| | select_one state | state | State | |
+| | select_one county | county | County | state=${state} |
+| | select_multiple county | counties | Counties | state=${state} |
+| | select_one city | city | City | state=${state} |
+| | text | last | Last | |
+
+| choices |
+| | list_name | name | label | state |
+| | state | tx | Texas | |
+| | state | wa | Washington | |
+| | county | king | King | wa |
+| | county | pierce | Pierce | wa |
+| | county | cameron | Cameron | tx |
+| | county | harris | Harris | tx |
+| | city | c1 | Brownsville | tx |
+| | city | c2 | Harlingen | tx |
+| | city | c3 | Houston | tx |
+| | city | c4 | Dallas | tx |
+| | city | c5 | Austin | tx |
+| | city | c6 | El Paso | tx |
+| | city | c7 | Laredo | tx |
+| | city | c8 | Plano | tx |
+| | city | c9 | Irving | tx |
+| | city | c10 | Frisco | tx |
+| | city | c11 | Seattle | wa |
+| | city | c12 | Tacoma | wa |
+| | city | c13 | Spokane | wa |
+| | city | c14 | Vancouver | wa |
+| | city | c15 | Bellevue | wa |
+| | city | c16 | Kent | wa |
+| | city | c17 | Everett | wa |
+| | city | c18 | Renton | wa |
+| | city | c19 | Yakima | wa |
+| | city | c20 | Olympia | wa |
+`
+
+// A choice that an earlier change made inapplicable is not cleared in silence by passing
+// over its question (the screen shows nothing picked): leaving it back, by the jump list,
+// by saving or by quitting keeps it for the review to flag. Enter records what the screen
+// shows and stays, saying which answer was removed; the next Enter goes on.
+func TestInapplicableChoiceKeptUntilChanged(t *testing.T) {
+	answers := map[string]string{"county": "cameron", "counties": "cameron harris", "city": "c2"}
+	for _, q := range []string{"county", "counties", "city"} {
+		for _, leaveBy := range []string{"shift+tab", "ctrl+j", "ctrl+s", "esc", "ctrl+r", "ctrl+c", "enter"} {
+			t.Run(q+"/"+leaveBy, func(t *testing.T) {
+				e, _ := newFormEnv(t, filterForm)
+				m := start(t, e)
+				walkIn(t, m)
+				drive(t, m, keypress("1")) // Texas
+				drive(t, m, keypress("enter"))
+				for _, p := range []string{"county", "counties", "city"} {
+					if p, err := m.iv().sess.Set(p, answers[p]); p != nil || err != nil {
+						t.Fatalf("set %v %v", p, err)
+					}
+				}
+				m.iv().show(m.iv().stop) // the county's input shows them
+				drive(t, m, goInterviewMsg{path: "state"})
+				drive(t, m, keypress("2")) // Washington: the answers no longer apply
+				drive(t, m, goInterviewMsg{path: q})
+				at(t, m, q)
+				iv := m.iv()
+				if _, searched := iv.fld.(*listInput); searched != (q == "city") {
+					t.Fatalf("%s: searched list %v", q, searched)
+				}
+				drive(t, m, keypress(leaveBy))
+				want := answers[q]
+				if leaveBy == "enter" {
+					want = ""
+					at(t, m, q)
+					if v := plain(m); !strings.Contains(v, "tidak berlaku lagi") || !strings.Contains(v, strings.Fields(answers[q])[0]) {
+						t.Errorf("Enter does not say what it removed:\n%s", v)
+					}
+				}
+				if got := iv.sess.Value(q); got != want {
+					t.Errorf("%s changed %q to %q", leaveBy, answers[q], got)
+				}
+				if got := storedAnswers(t, e, iv.iv.ID)[q]; got != want {
+					t.Errorf("%s stored %q, want %q", leaveBy, got, want)
+				}
+				if leaveBy == "enter" {
+					drive(t, m, keypress("enter"))
+					if m.iv().stop.Path == q {
+						t.Errorf("the second Enter stayed:\n%s", plain(m))
+					}
+				}
+			})
+		}
+	}
+	// a pick replaces it
+	e, _ := newFormEnv(t, filterForm)
+	m := start(t, e)
+	walkIn(t, m)
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1")) // Cameron
+	drive(t, m, keypress("enter"))
+	drive(t, m, goInterviewMsg{path: "state"})
+	drive(t, m, keypress("2"))
+	drive(t, m, keypress("enter"))
+	at(t, m, "county")
+	drive(t, m, keypress("2")) // Pierce
+	drive(t, m, keypress("enter"))
+	if got := storedAnswers(t, e, m.iv().iv.ID)["county"]; got != "pierce" {
+		t.Errorf("picked Pierce, stored %q", got)
+	}
+}
