@@ -40,10 +40,15 @@ type rankInput struct {
 	ranked   bool
 	cursor   int
 	readOnly bool
+	// orig is the answer the input opened with, kept as it is until the order is changed,
+	// kept or reset: passing over a rank never rewrites it (an option an earlier answer
+	// filtered out, or one the stored order did not name).
+	orig   string
+	edited bool
 }
 
 func newRankInput(km *RankKeyMap, s *forms.Session, path, v string, ro bool) *rankInput {
-	f := &rankInput{keys: km, opts: newOptions(s, path), readOnly: ro}
+	f := &rankInput{keys: km, opts: newOptions(s, path), readOnly: ro, orig: v}
 	f.setRank(v)
 	return f
 }
@@ -75,6 +80,7 @@ func (f *rankInput) moveRank(to int) {
 		return
 	}
 	to = max(min(to, len(f.order)-1), 0)
+	f.edited = true
 	it := f.order[f.cursor]
 	f.order = append(f.order[:f.cursor], f.order[f.cursor+1:]...)
 	f.order = append(f.order[:to], append([]int{it}, f.order[to:]...)...)
@@ -99,9 +105,10 @@ func (f *rankInput) Update(msg tea.Msg) bool {
 	case key.Matches(k, f.keys.MoveDown):
 		f.moveRank(f.cursor + 1)
 	case key.Matches(k, f.keys.Keep):
-		f.ranked = true
+		f.ranked, f.edited = true, true
 	case key.Matches(k, f.keys.Reset):
 		f.setRank("")
+		f.edited = true
 	case key.Matches(k, f.keys.Place):
 		if n := digitKey(k) + 1; n >= 1 && n <= len(f.order) {
 			f.moveRank(n - 1)
@@ -113,6 +120,9 @@ func (f *rankInput) Update(msg tea.Msg) bool {
 }
 
 func (f *rankInput) Value() (string, liveID) {
+	if !f.edited {
+		return f.orig, liveNone
+	}
 	if !f.ranked {
 		return "", liveNone
 	}

@@ -619,6 +619,7 @@ const filterForm = `
 | | select_one county | county | County | state=${state} |
 | | select_multiple county | counties | Counties | state=${state} |
 | | select_one city | city | City | state=${state} |
+| | rank county | ranked | Counties in order | state=${state} |
 | | text | last | Last | |
 
 | choices |
@@ -656,16 +657,19 @@ const filterForm = `
 // by saving or by quitting keeps it for the review to flag. Enter records what the screen
 // shows and stays, saying which answer was removed; the next Enter goes on.
 func TestInapplicableChoiceKeptUntilChanged(t *testing.T) {
-	answers := map[string]string{"county": "cameron", "counties": "cameron harris", "city": "c2"}
-	for _, q := range []string{"county", "counties", "city"} {
+	answers := map[string]string{"county": "cameron", "counties": "cameron harris", "city": "c2", "ranked": "harris cameron"}
+	for _, q := range []string{"county", "counties", "city", "ranked"} {
 		for _, leaveBy := range []string{"shift+tab", "ctrl+j", "ctrl+s", "esc", "ctrl+r", "ctrl+c", "enter"} {
+			if q == "ranked" && leaveBy == "enter" {
+				continue // below: a rank is put in order again
+			}
 			t.Run(q+"/"+leaveBy, func(t *testing.T) {
 				e, _ := newFormEnv(t, filterForm)
 				m := start(t, e)
 				walkIn(t, m)
 				drive(t, m, keypress("1")) // Texas
 				drive(t, m, keypress("enter"))
-				for _, p := range []string{"county", "counties", "city"} {
+				for _, p := range []string{"county", "counties", "city", "ranked"} {
 					if p, err := m.iv().sess.Set(p, answers[p]); p != nil || err != nil {
 						t.Fatalf("set %v %v", p, err)
 					}
@@ -676,7 +680,7 @@ func TestInapplicableChoiceKeptUntilChanged(t *testing.T) {
 				drive(t, m, goInterviewMsg{path: q})
 				at(t, m, q)
 				iv := m.iv()
-				if _, searched := iv.fld.(*listInput); searched != (q == "city") {
+				if _, searched := iv.fld.(*listInput); searched != (q == "city") && q != "ranked" {
 					t.Fatalf("%s: searched list %v", q, searched)
 				}
 				drive(t, m, keypress(leaveBy))
@@ -703,9 +707,31 @@ func TestInapplicableChoiceKeptUntilChanged(t *testing.T) {
 			})
 		}
 	}
-	// a pick replaces it
+	// a rank stays until it is put in order again: Enter says why, Space keeps the new order
 	e, _ := newFormEnv(t, filterForm)
 	m := start(t, e)
+	walkIn(t, m)
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+	if p, err := m.iv().sess.Set("ranked", answers["ranked"]); p != nil || err != nil {
+		t.Fatalf("set %v %v", p, err)
+	}
+	drive(t, m, goInterviewMsg{path: "state"})
+	drive(t, m, keypress("2"))
+	drive(t, m, goInterviewMsg{path: "ranked"})
+	drive(t, m, keypress("enter"))
+	at(t, m, "ranked")
+	if got := storedAnswers(t, e, m.iv().iv.ID)["ranked"]; got != answers["ranked"] || m.iv().problem == "" {
+		t.Errorf("Enter on the stale rank: stored %q, problem %q", got, m.iv().problem)
+	}
+	drive(t, m, keypress("space"))
+	drive(t, m, keypress("enter"))
+	if got := storedAnswers(t, e, m.iv().iv.ID)["ranked"]; got != "king pierce" {
+		t.Errorf("the order kept: stored %q", got)
+	}
+	// a pick replaces it
+	e, _ = newFormEnv(t, filterForm)
+	m = start(t, e)
 	walkIn(t, m)
 	drive(t, m, keypress("1"))
 	drive(t, m, keypress("enter"))
