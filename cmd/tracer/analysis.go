@@ -162,7 +162,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		m.tuneGC(exportGC)
+		m.tuneExportGC()
 		st, err := server.WriteExport(ctx, w, db.sources(), server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: db.Attempts, Wave: *wave}, nil)
 		if err != nil {
 			abort()
@@ -321,29 +321,25 @@ func (m *Main) limitReportMemory() {
 	}
 }
 
-// gcTuning is how a command runs the Go garbage collector: at percent (GOGC) under a soft
-// limit of the heap (GOMEMLIMIT), so that it runs less often while the heap is small.
-type gcTuning struct {
-	percent int
-	limit   int64
-}
+// Export's garbage collection: an export holds little (the current record, its roster row,
+// the writers' buffers) and makes about 3 KB of garbage per interview, so the collector
+// runs less often (exportGCPercent) under a soft heap limit (exportMemoryLimit) that keeps
+// the formats that hold more (XLSX's sheet buffer, the alumni table's sort runs) flat.
+const (
+	exportGCPercent   = 400
+	exportMemoryLimit = 128 << 20
+)
 
-// exportGC is export's garbage collection: an export holds little (the current record, its
-// roster row, the writers' buffers) and makes about 3 KB of garbage per interview, so the
-// collector runs less often under a soft heap limit that keeps the formats that hold more
-// (XLSX's sheet buffer, the alumni table's sort runs) flat.
-var exportGC = gcTuning{percent: 400, limit: 128 << 20}
-
-// tuneGC sets t's percentage and soft heap limit, unless GOGC or GOMEMLIMIT sets its own,
-// or a lower limit is in force.
-func (m *Main) tuneGC(t gcTuning) {
+// tuneExportGC sets exportGCPercent and exportMemoryLimit, unless GOGC or GOMEMLIMIT sets
+// its own or a lower limit is in force.
+func (m *Main) tuneExportGC() {
 	if m.SetGCPercent == nil || m.SetMemoryLimit == nil || m.Getenv("GOGC") != "" || m.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	if m.SetMemoryLimit(-1) > t.limit {
-		m.SetMemoryLimit(t.limit)
+	if m.SetMemoryLimit(-1) > exportMemoryLimit {
+		m.SetMemoryLimit(exportMemoryLimit)
 	}
-	m.SetGCPercent(t.percent)
+	m.SetGCPercent(exportGCPercent)
 }
 
 // flagSet reports whether the flag called name was given on the command line.

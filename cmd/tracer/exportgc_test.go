@@ -2,19 +2,10 @@ package main
 
 import "testing"
 
-// TestTuneGC checks that an export from a database and the server set the collector's
-// percentage and a soft heap limit, keep a lower limit in force, and leave both alone when
-// GOGC or GOMEMLIMIT is set.
-func TestTuneGC(t *testing.T) {
-	for _, gc := range []gcTuning{exportGC, serveGC} {
-		testTuneGC(t, gc)
-	}
-}
-
-func testTuneGC(t *testing.T, gc gcTuning) {
-	if gc.percent <= 100 || gc.limit <= 64<<20 {
-		t.Fatalf("%+v: the cases below need a percentage over 100 and a limit over 64 MiB", gc)
-	}
+// TestTuneExportGC checks that an export from a database sets the collector's percentage
+// and a soft heap limit, keeps a lower limit in force, and leaves both alone when GOGC or
+// GOMEMLIMIT is set.
+func TestTuneExportGC(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
 		env           string
@@ -23,8 +14,8 @@ func testTuneGC(t *testing.T, gc gcTuning) {
 		wantLimit     int64
 		wantLimitCall bool
 	}{
-		{"defaults", "", 1 << 62, gc.percent, gc.limit, true},
-		{"lower limit kept", "", 64 << 20, gc.percent, 64 << 20, false},
+		{"defaults", "", 1 << 62, exportGCPercent, exportMemoryLimit, true},
+		{"lower limit kept", "", 64 << 20, exportGCPercent, 64 << 20, false},
 		{"GOGC set", "GOGC", 1 << 62, 100, 1 << 62, false},
 		{"GOMEMLIMIT set", "GOMEMLIMIT", 1 << 62, 100, 1 << 62, false},
 	} {
@@ -46,7 +37,7 @@ func testTuneGC(t *testing.T, gc gcTuning) {
 					return old
 				},
 			}
-			m.tuneGC(gc)
+			m.tuneExportGC()
 			if percent != tc.wantPercent || limit != tc.wantLimit || limitSet != tc.wantLimitCall {
 				t.Errorf("GC percent %d, limit %d (set %v); want %d, %d (set %v)", percent, limit, limitSet, tc.wantPercent, tc.wantLimit, tc.wantLimitCall)
 			}

@@ -70,7 +70,6 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("serve takes no arguments, got %q", fs.Arg(0))
 	}
-	m.tuneGC(serveGC)
 	if *relayURL != "" {
 		return m.runRelay(ctx, relayOptions{centre: *relayURL, code: *relayCode, addr: *addr, db: *dbFlag, data: *dataFlag, urlFile: *urlFile, qr: *qrFlag})
 	}
@@ -129,12 +128,6 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	return serveUntilDone(ctx, ln, srv, log)
 }
-
-// serveGC is the server's garbage collection (a centre's or a relay's): checking a pushed
-// interview makes a few KB of garbage that the collector, at Go's default, spent about a
-// tenth of the server's CPU on; it runs less often under a soft heap limit that keeps a
-// burst of laptops within a quarter of a GB (docs/BENCHMARKS.md).
-var serveGC = gcTuning{percent: 400, limit: 256 << 20}
 
 // centreConfig is the configuration of the centre's server on db with its key pair.
 func centreConfig(db *sqlite.DB, key *seal.Key, log *slog.Logger) server.Config {
