@@ -180,8 +180,19 @@ func inapplicable(o *options, kind fieldKind, v string) string {
 	return strings.Join(out, " ")
 }
 
-// untaken is never a reason to stay: a short list takes no search.
-func (f *choiceInput) untaken() liveID { return liveNone }
+// untaken says why Enter stays once: the arrows moved the highlight off the answer given
+// (or onto an option a multiple choice has not ticked) since the last pick, and Enter does
+// not take it. The answer stays; the next Enter goes on with it.
+func (f *choiceInput) untaken() liveID {
+	if !f.moved || f.readOnly || len(f.opts.items) == 0 || f.chosen[f.opts.items[f.cursor].Name] {
+		return liveNone
+	}
+	if f.kind == fieldOne && len(f.chosen) == 0 {
+		return liveNone // Enter took the highlight
+	}
+	f.moved = false
+	return liveArrowsKept
+}
 
 // joinChosen writes the chosen names in list order.
 func joinChosen(o *options, chosen map[string]bool) string {

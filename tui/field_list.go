@@ -210,17 +210,30 @@ func (f *listInput) dropInapplicable() string {
 }
 
 // untaken says why Enter stays when a search is on screen after takeHighlight: nothing
-// matches it, or it is a multiple choice's, where Space picks the highlighted option.
+// matches it, or it is a multiple choice's, where Space picks the highlighted option; with
+// no search, once when the arrows moved off the answer (see choiceInput).
 func (f *listInput) untaken() liveID {
 	switch {
 	case strings.TrimSpace(f.query) == "" || f.readOnly:
-		return liveNone
+		return f.arrowsKept()
 	case len(f.visible) == 0:
 		return liveSearchNoMatch
 	case f.kind == fieldMany:
 		return liveSearchMany
 	}
 	return liveNone
+}
+
+// arrowsKept is choiceInput's untaken for a list with no search on screen.
+func (f *listInput) arrowsKept() liveID {
+	if !f.moved || f.readOnly || f.query != "" || len(f.visible) == 0 || f.chosen[f.opts.items[f.visible[f.cursor]].Name] {
+		return liveNone
+	}
+	if f.kind == fieldOne && len(f.chosen) == 0 {
+		return liveNone // Enter took the highlight
+	}
+	f.moved = false
+	return liveArrowsKept
 }
 
 func (f *listInput) Note() liveID    { return f.note }

@@ -320,8 +320,12 @@ func (s *interviewScreen) next() tea.Cmd {
 	if h, ok := s.fld.(highlightTaker); ok && !s.sess.ReadOnly(s.stop.Path) {
 		h.takeHighlight()
 		if id := h.untaken(); id != liveNone {
+			// what is picked on screen is recorded; the enumerator stays to read why
+			if !s.commit() {
+				return nil
+			}
 			s.problem, s.live, s.liveArgs = "", id, nil
-			return nil
+			return s.persist(s.stop.Path, s.stop.Path)
 		}
 		if dropped := h.dropInapplicable(); dropped != "" {
 			// What the screen shows is recorded, and the enumerator stays to see that the

@@ -747,3 +747,39 @@ func TestInapplicableChoiceKeptUntilChanged(t *testing.T) {
 		t.Errorf("picked Pierce, stored %q", got)
 	}
 }
+
+// Arrows that moved the highlight off the answer given (or, on a multiple choice, onto an
+// option not ticked) and then Enter: the answer stays as it was, and the first Enter says so
+// and stays, so that the enumerator who meant the highlighted option learns that Space picks
+// it; Enter again goes on with the answer unchanged.
+func TestEnterAfterArrowsSaysTheAnswerStays(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		pick []string
+		want string
+	}{
+		{"one", []string{"1"}, "yes"},
+		{"prov", []string{"2", "space"}, "32"},
+		{"few", []string{"1"}, "a"},
+		{"provs", []string{"2", "space"}, "32"},
+	} {
+		t.Run(c.q, func(t *testing.T) {
+			e, m := kindsAt(t, c.q)
+			for _, k := range c.pick {
+				drive(t, m, keypress(k))
+			}
+			drive(t, m, keypress("down"))
+			drive(t, m, keypress("enter"))
+			at(t, m, c.q)
+			if v := plain(m); !strings.Contains(v, "Jawaban tidak berubah") {
+				t.Errorf("Enter says nothing:\n%s", v)
+			}
+			if s, st := leave(t, e, m, c.q); s != c.want || st != c.want {
+				t.Errorf("recorded %q (stored %q), want %q", s, st, c.want)
+			}
+			if m.iv().stop.Path == c.q {
+				t.Errorf("the second Enter stayed:\n%s", plain(m))
+			}
+		})
+	}
+}
