@@ -275,7 +275,9 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, v.update) && len(v.calls) > 0 && v.c.cfg.Updates != nil:
 			v.choosing, v.field, v.target = true, 0, v.calls[v.cursor]
 		case key.Matches(msg, v.start) && len(v.calls) > 0:
-			// The alumnus answered and agreed: the call is an interview begun by phone.
+			// The alumnus answered and agreed: the call is an interview begun by phone. The
+			// keys typed until the interview opens are its own (a second i records nothing).
+			v.c.hold(callSavedMsg{})
 			return v.saveCmd(v.calls[v.cursor], "1.2", time.Time{}, true)
 		}
 	}

@@ -382,3 +382,36 @@ func TestCallOutcomeStaysWithItsAlumnus(t *testing.T) {
 		t.Errorf("outcomes for %s then %s recorded as %v", first, shown, got)
 	}
 }
+
+// The key that starts the interview from a call, pressed twice (or followed by any key)
+// before the interview opens, records one attempt and opens one interview: the keys typed
+// meanwhile wait for the interview, as they do from the picker.
+func TestCallStartTwiceRecordsOneAttempt(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	attempts := sqlite.NewAttemptStore(e.db)
+	e.cfg.Attempts = attempts
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{
+		{RosterID: "R1", Name: "Dimas Gunawan", PhoneRaw: "081234567801"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	_, cmd := m.Update(keypress("i")) // saving the attempt takes a while
+	drive(t, m, keypress("i"))
+	for _, msg := range runCmd(cmd) {
+		drive(t, m, msg)
+	}
+	list, err := attempts.List(ctx, survey.AttemptFilter{RosterID: "R1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Outcome != "1.2" {
+		t.Errorf("attempts after i, i: %+v", list)
+	}
+	ivs, err := e.cfg.Interviews.List(ctx, survey.InterviewFilter{RespondentID: "R1"})
+	if err != nil || len(ivs) != 1 || m.screen != screenInterview {
+		t.Errorf("interviews after i, i: %d (%v), screen %d", len(ivs), err, m.screen)
+	}
+}

@@ -142,6 +142,8 @@ func (m *Model) expected(msg tea.Msg) bool {
 		return msg.err == nil
 	case priorMsg, finalizedMsg:
 		return false
+	case callSavedMsg:
+		return msg.err == nil // the call list says why the interview did not start
 	}
 	return true
 }
