@@ -576,6 +576,8 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 	case tea.PasteMsg:
 		if s.fld != nil && !s.readOnly && s.fld.Update(msg) {
 			s.problem, s.live, s.liveArgs = "", s.fld.Note(), s.fld.NoteArgs()
+		} else if strings.TrimSpace(msg.Content) != "" {
+			s.wrongKey(tea.KeyPressMsg{Text: msg.Content}) // a paste where nothing is typed
 		}
 	}
 	return nil

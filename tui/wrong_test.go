@@ -457,6 +457,11 @@ func TestWrongKeySaysWhichKeys(t *testing.T) {
 				walkIn(t, m)
 				drive(t, m, goInterviewMsg{path: c.path})
 				at(t, m, c.path)
+				drive(t, m, tea.PasteMsg{Content: k + k})
+				at(t, m, c.path)
+				if v := plain(m); !strings.Contains(v, c.msg) {
+					t.Errorf("pasting %q says nothing of the keys to use:\n%s", k+k, v)
+				}
 				typeText(t, m, k)
 				at(t, m, c.path)
 				if v := plain(m); !strings.Contains(v, c.msg) {
