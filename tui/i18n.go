@@ -732,7 +732,7 @@ var textsID = texts{
 	LiveReadOnlyKey:   "Jawaban ini tidak bisa diubah di sini: Enter untuk lanjut.",
 	LiveSearchNoMatch: "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu Enter untuk lanjut.",
 	LiveSearchMany:    "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
-	LiveInapplicable:  "Jawaban sebelumnya (%s) tidak berlaku lagi karena jawaban sebelumnya berubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
+	LiveInapplicable:  "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
 	LiveArrowsKept:    "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
 	Months:            [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
@@ -1128,7 +1128,7 @@ var textsEN = texts{
 	LiveReadOnlyKey:   "This answer cannot be changed here: Enter goes on.",
 	LiveSearchNoMatch: "No option matches the search: correct it, or clear it with Esc, then Enter to go on.",
 	LiveSearchMany:    "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
-	LiveInapplicable:  "The answer given (%s) no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
+	LiveInapplicable:  "The answer “%s” no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
 	LiveArrowsKept:    "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",
 	Months:            [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 

@@ -333,7 +333,7 @@ func (s *interviewScreen) next() tea.Cmd {
 			if !s.commit() {
 				return nil
 			}
-			s.problem, s.live, s.liveArgs = "", liveInapplicable, []any{survey.Printable(dropped)}
+			s.problem, s.live, s.liveArgs = "", liveInapplicable, []any{survey.Printable(s.choiceLabels(dropped))}
 			return s.persist(s.stop.Path, s.stop.Path)
 		}
 	}
@@ -662,6 +662,24 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	s.wrongKey(msg)
 	return nil
+}
+
+// choiceLabels names the choices of the question on screen in names (space-separated), from
+// its whole list, filtered or not: "Kabupaten Kutai Timur".
+func (s *interviewScreen) choiceLabels(names string) string {
+	n := s.stop.Node
+	list := s.sess.Form().Lists[n.ListName]
+	var out []string
+	for _, name := range strings.Fields(names) {
+		label := name
+		if list != nil {
+			if c := list.Choice(name); c != nil {
+				label = forms.PlainText(s.sess.ChoiceLabel(c))
+			}
+		}
+		out = append(out, label)
+	}
+	return strings.Join(out, ", ")
 }
 
 // wrongKey says which keys the question takes when msg types a character it does not take
