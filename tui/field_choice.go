@@ -191,6 +191,9 @@ func (f *choiceInput) untaken() liveID {
 		return liveNone // Enter took the highlight
 	}
 	f.moved = false
+	if len(f.chosen) == 0 {
+		return liveArrowsNone
+	}
 	return liveArrowsKept
 }
 

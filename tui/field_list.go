@@ -233,6 +233,9 @@ func (f *listInput) arrowsKept() liveID {
 		return liveNone // Enter took the highlight
 	}
 	f.moved = false
+	if len(f.chosen) == 0 {
+		return liveArrowsNone
+	}
 	return liveArrowsKept
 }
 

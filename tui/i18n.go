@@ -208,6 +208,7 @@ type texts struct {
 	LiveSearchMany    string
 	LiveInapplicable  string
 	LiveArrowsKept    string
+	LiveArrowsNone    string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -464,6 +465,7 @@ const (
 	liveSearchMany
 	liveInapplicable
 	liveArrowsKept
+	liveArrowsNone
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -521,6 +523,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveInapplicable
 	case liveArrowsKept:
 		return t.LiveArrowsKept
+	case liveArrowsNone:
+		return t.LiveArrowsNone
 	}
 	return ""
 }
@@ -734,6 +738,7 @@ var textsID = texts{
 	LiveSearchMany:    "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
 	LiveInapplicable:  "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
 	LiveArrowsKept:    "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
+	LiveArrowsNone:    "Belum ada yang dipilih: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut tanpa jawaban.",
 	Months:            [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
 	ThousandsSep: ".",
@@ -1130,6 +1135,7 @@ var textsEN = texts{
 	LiveSearchMany:    "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
 	LiveInapplicable:  "The answer “%s” no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
 	LiveArrowsKept:    "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",
+	LiveArrowsNone:    "Nothing is picked: the arrows only highlight. Space picks the highlighted option; Enter again goes on without an answer.",
 	Months:            [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
 	ThousandsSep: ",",

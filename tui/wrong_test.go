@@ -788,4 +788,17 @@ func TestEnterAfterArrowsSaysTheAnswerStays(t *testing.T) {
 			}
 		})
 	}
+	// a multiple choice with nothing ticked says that nothing is picked
+	for _, q := range []string{"few", "provs"} {
+		e, m := kindsAt(t, q)
+		drive(t, m, keypress("down"))
+		drive(t, m, keypress("enter"))
+		at(t, m, q)
+		if v := plain(m); !strings.Contains(v, "Belum ada yang dipilih") {
+			t.Errorf("%s: Enter says nothing:\n%s", q, v)
+		}
+		if s, st := leave(t, e, m, q); s != "" || st != "" || m.iv().stop.Path == q {
+			t.Errorf("%s: recorded %q (stored %q), at %s", q, s, st, m.iv().stop.Path)
+		}
+	}
 }
