@@ -98,9 +98,42 @@ func (f *maskInput) load(v string) {
 		}
 	}
 	if len(ds) < f.slots() {
-		return
+		ds = padParts(f.layout, v)
+		if len(ds) < f.slots() {
+			return
+		}
 	}
 	f.digits = append(f.digits, ds[:f.slots()]...)
+}
+
+// padParts reads a value written with short parts ("9:05", "2004-2-5") into the digits of
+// layout, each part padded with zeros to its slots; nil when the parts do not fit.
+func padParts(layout, v string) []byte {
+	var widths []int
+	for i := 0; i < len(layout); {
+		if !isSlot(layout[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(layout) && layout[j] == layout[i] {
+			j++
+		}
+		widths = append(widths, j-i)
+		i = j
+	}
+	parts := strings.FieldsFunc(v, func(r rune) bool { return r < '0' || r > '9' })
+	if len(parts) < len(widths) {
+		return nil
+	}
+	var out []byte
+	for i, w := range widths {
+		if len(parts[i]) > w {
+			return nil
+		}
+		out = append(out, strings.Repeat("0", w-len(parts[i]))+parts[i]...)
+	}
+	return out
 }
 
 func isSlot(c byte) bool { return c == 'Y' || c == 'M' || c == 'D' || c == 'h' || c == 'm' }

@@ -583,6 +583,10 @@ func TestUneditedTimeKept(t *testing.T) {
 				}
 				drive(t, m, goInterviewMsg{path: q}) // t is the first question: this leaves it too
 				at(t, m, q)
+				shown := map[string]string{"t": "14:30", "dt": "2004-02-12 14:30", "y": "2019", "short": "09:05"}[q]
+				if v := plain(m); !strings.Contains(v, "› "+shown) {
+					t.Errorf("%s shows no %q:\n%s", q, shown, v)
+				}
 				drive(t, m, keypress(leaveBy))
 				if got := iv.sess.Value(q); got != want {
 					t.Errorf("%s changed %q to %q", leaveBy, want, got)
