@@ -494,7 +494,7 @@ func (f *maskInput) View(t *texts, st Styles, width, height int) string {
 	if f.typ != "time" {
 		line += "  " + st.Muted.Render(fmt.Sprintf(t.FieldDateOrder, placeholder(f.entryLayout(!f.dayFirst()), t)))
 	}
-	return line
+	return line + freshHint(f.fresh && len(f.digits) > 0, t.FieldFreshMaskHint, st, width, height)
 }
 
 // prefixLen is the length of the mask text up to the last typed digit.

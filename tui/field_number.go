@@ -86,7 +86,7 @@ func (f *numberInput) View(t *texts, st Styles, width, height int) string {
 			line += st.Muted.Render("  = " + shown)
 		}
 	}
-	return line
+	return line + freshHint(f.fresh && f.edit.Value() != "", t.FieldFreshHint, st, width, height)
 }
 
 func (f *numberInput) ShortHelp() []key.Binding {

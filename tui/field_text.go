@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"tracer/forms"
 )
@@ -62,7 +63,16 @@ func (f *textInput) View(t *texts, st Styles, width, height int) string {
 	if f.readOnly {
 		return "  " + f.edit.Value() + "  " + st.Muted.Render(t.FieldReadOnly)
 	}
-	return f.edit.view(min(width-2, 60), st, true)
+	return f.edit.view(min(width-2, 60), st, true) + freshHint(f.fresh && f.edit.Value() != "", t.FieldFreshHint, st, width, height)
+}
+
+// freshHint is the line under an entry that still shows its opening value: typing replaces
+// it (see replaceFresh), which nothing else on screen says.
+func freshHint(fresh bool, hint string, st Styles, width, height int) string {
+	if !fresh || height < 2 {
+		return ""
+	}
+	return "\n" + st.Muted.Render(ansi.Truncate("  "+hint, max(width, 10), "…"))
 }
 
 func (f *textInput) ShortHelp() []key.Binding {

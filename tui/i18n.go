@@ -165,21 +165,24 @@ type texts struct {
 	VoidDone       string
 
 	// The question inputs.
-	FieldAck          string
-	FieldFilter       string
-	FieldNoMatch      string
-	FieldNote         string
-	PromptYes         string
-	PromptNo          string
-	FieldReadOnly     string
-	RankHint          string
-	RankUnranked      string
-	PlaceholderYear   string
-	PlaceholderMonth  string
-	PlaceholderDay    string
-	PlaceholderHour   string
-	PlaceholderMinute string
-	FieldDateOrder    string
+	FieldAck      string
+	FieldFilter   string
+	FieldNoMatch  string
+	FieldNote     string
+	PromptYes     string
+	PromptNo      string
+	FieldReadOnly string
+	// FieldFreshHint and FieldFreshMaskHint say that typing replaces the answer shown.
+	FieldFreshHint     string
+	FieldFreshMaskHint string
+	RankHint           string
+	RankUnranked       string
+	PlaceholderYear    string
+	PlaceholderMonth   string
+	PlaceholderDay     string
+	PlaceholderHour    string
+	PlaceholderMinute  string
+	FieldDateOrder     string
 
 	// Problems the inputs find while typing.
 	LiveDate         string
@@ -697,21 +700,23 @@ var textsID = texts{
 	VoidNeedReason: "Alasan wajib diisi.",
 	VoidDone:       "Draf %s dibatalkan.",
 
-	FieldAck:          "Ya, sudah dikonfirmasi",
-	FieldFilter:       "Cari:",
-	FieldNoMatch:      "Tidak ada pilihan yang cocok.",
-	FieldNote:         "Tekan Enter untuk lanjut.",
-	PromptYes:         "Ya, tambah",
-	PromptNo:          "Tidak, lanjut",
-	FieldReadOnly:     "(tidak dapat diubah)",
-	RankHint:          "Urutan tersimpan. Shift+↑/↓ atau angka memindah pilihan; Ctrl+U mengulang.",
-	RankUnranked:      "Belum diurutkan: Shift+↑/↓ atau angka memindah pilihan; Spasi = urutan ini.",
-	PlaceholderYear:   "T",
-	PlaceholderMonth:  "B",
-	PlaceholderDay:    "H",
-	PlaceholderHour:   "J",
-	PlaceholderMinute: "M",
-	FieldDateOrder:    "(boleh juga %s)",
+	FieldAck:           "Ya, sudah dikonfirmasi",
+	FieldFilter:        "Cari:",
+	FieldNoMatch:       "Tidak ada pilihan yang cocok.",
+	FieldNote:          "Tekan Enter untuk lanjut.",
+	PromptYes:          "Ya, tambah",
+	PromptNo:           "Tidak, lanjut",
+	FieldReadOnly:      "(tidak dapat diubah)",
+	FieldFreshHint:     "Ketikan baru menggantikan jawaban ini; ←/→ atau Backspace untuk mengubah sebagiannya.",
+	FieldFreshMaskHint: "Ketikan baru menggantikan jawaban ini; Backspace untuk mengubah sebagiannya.",
+	RankHint:           "Urutan tersimpan. Shift+↑/↓ atau angka memindah pilihan; Ctrl+U mengulang.",
+	RankUnranked:       "Belum diurutkan: Shift+↑/↓ atau angka memindah pilihan; Spasi = urutan ini.",
+	PlaceholderYear:    "T",
+	PlaceholderMonth:   "B",
+	PlaceholderDay:     "H",
+	PlaceholderHour:    "J",
+	PlaceholderMinute:  "M",
+	FieldDateOrder:     "(boleh juga %s)",
 
 	LiveDate:          "Tanggal atau jam itu tidak ada.",
 	LiveIncomplete:    "Lengkapi tanggal/jam, atau hapus semuanya.",
@@ -1094,21 +1099,23 @@ var textsEN = texts{
 	VoidNeedReason: "A reason is needed.",
 	VoidDone:       "Draft of %s voided.",
 
-	FieldAck:          "Yes, confirmed",
-	FieldFilter:       "Search:",
-	FieldNoMatch:      "No choice matches.",
-	FieldNote:         "Press Enter to continue.",
-	PromptYes:         "Yes, add",
-	PromptNo:          "No, continue",
-	FieldReadOnly:     "(cannot be changed)",
-	RankHint:          "Order kept. Shift+↑/↓ or a number moves the option; Ctrl+U starts over.",
-	RankUnranked:      "Not ranked yet: Shift+↑/↓ or a number moves the option; Space = this order.",
-	PlaceholderYear:   "Y",
-	PlaceholderMonth:  "M",
-	PlaceholderDay:    "D",
-	PlaceholderHour:   "h",
-	PlaceholderMinute: "m",
-	FieldDateOrder:    "(or %s)",
+	FieldAck:           "Yes, confirmed",
+	FieldFilter:        "Search:",
+	FieldNoMatch:       "No choice matches.",
+	FieldNote:          "Press Enter to continue.",
+	PromptYes:          "Yes, add",
+	PromptNo:           "No, continue",
+	FieldReadOnly:      "(cannot be changed)",
+	FieldFreshHint:     "Typing replaces this answer; ←/→ or Backspace edit part of it.",
+	FieldFreshMaskHint: "Typing replaces this answer; Backspace edits part of it.",
+	RankHint:           "Order kept. Shift+↑/↓ or a number moves the option; Ctrl+U starts over.",
+	RankUnranked:       "Not ranked yet: Shift+↑/↓ or a number moves the option; Space = this order.",
+	PlaceholderYear:    "Y",
+	PlaceholderMonth:   "M",
+	PlaceholderDay:     "D",
+	PlaceholderHour:    "h",
+	PlaceholderMinute:  "m",
+	FieldDateOrder:     "(or %s)",
 
 	LiveDate:          "That date or time does not exist.",
 	LiveIncomplete:    "Complete the date/time, or clear it.",

@@ -806,3 +806,28 @@ func TestEnterAfterArrowsSaysTheAnswerStays(t *testing.T) {
 		}
 	}
 }
+
+// An entry showing an answer already given (or a roster value) says that typing replaces
+// it, until a key starts editing it: the first character typed never wipes an answer the
+// enumerator had no way to know would go.
+func TestFreshAnswerSaysTypingReplaces(t *testing.T) {
+	for _, c := range []struct{ q, typed string }{{"income", "6500000"}, {"last", "Budi"}, {"born", "2004-02-12"}} {
+		t.Run(c.q, func(t *testing.T) {
+			_, m := kindsAt(t, c.q)
+			if strings.Contains(plain(m), "menggantikan") {
+				t.Errorf("an empty entry speaks of replacing:\n%s", plain(m))
+			}
+			typeText(t, m, c.typed)
+			drive(t, m, keypress("enter"))
+			drive(t, m, goInterviewMsg{path: c.q})
+			at(t, m, c.q)
+			if v := plain(m); !strings.Contains(v, "Ketikan baru menggantikan jawaban ini") {
+				t.Errorf("the answer shown does not say typing replaces it:\n%s", v)
+			}
+			drive(t, m, keypress("backspace"))
+			if v := plain(m); strings.Contains(v, "menggantikan") {
+				t.Errorf("still says typing replaces after an edit began:\n%s", v)
+			}
+		})
+	}
+}
