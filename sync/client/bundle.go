@@ -234,8 +234,15 @@ func ReadReceipts(ctx context.Context, l Laptop, dir, user, token string) (*Summ
 		if rcs.Relay != "" {
 			sum.Relay = rcs.Relay
 		}
+		// Receipts read from a bundle are marked one by one: one for a revision this laptop
+		// no longer holds is passed over and left out of the summary.
 		for _, rc := range rcs.Receipts {
-			err := settle(ctx, l, rc.Receipt, sum)
+			err := markOne(rc.Safe(), sum, "interviews", func() error {
+				return l.Interviews.MarkSent(ctx, survey.SentRevision{InterviewID: rc.InterviewID, Revision: rc.Revision, Hash: rc.Hash})
+			})
+			if err == nil {
+				err = settle(ctx, l, rc.Receipt, sum)
+			}
 			if survey.ErrorCode(err) == survey.ENOTFOUND {
 				continue // this laptop's data folder was replaced since
 			}
@@ -245,7 +252,12 @@ func ReadReceipts(ctx context.Context, l Laptop, dir, user, token string) (*Summ
 		}
 		if l.Attempts != nil {
 			for _, rc := range rcs.Attempts {
-				err := settleAttempt(ctx, l.Attempts, rc, "", sum)
+				err := markOne(rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate, sum, "contact attempts", func() error {
+					return l.Attempts.MarkSent(ctx, rc.ID)
+				})
+				if err == nil {
+					err = settleAttempt(ctx, l.Attempts, rc, "", sum)
+				}
 				if survey.ErrorCode(err) == survey.ENOTFOUND {
 					continue
 				}
@@ -256,7 +268,12 @@ func ReadReceipts(ctx context.Context, l Laptop, dir, user, token string) (*Summ
 		}
 		if l.Updates != nil {
 			for _, rc := range rcs.Updates {
-				err := settleUpdate(ctx, l.Updates, rc, "", sum)
+				err := markOne(rc.Status == survey.ReceiptStored || rc.Status == survey.ReceiptDuplicate, sum, "roster updates", func() error {
+					return l.Updates.MarkSent(ctx, rc.ID)
+				})
+				if err == nil {
+					err = settleUpdate(ctx, l.Updates, rc, "", sum)
+				}
 				if survey.ErrorCode(err) == survey.ENOTFOUND {
 					continue
 				}
@@ -267,4 +284,21 @@ func ReadReceipts(ctx context.Context, l Laptop, dir, user, token string) (*Summ
 		}
 	}
 	return sum, bad, nil
+}
+
+// markOne runs mark, which records one receipt's item sent, when held (the server holds the
+// item); a failure is an UnrecordedError for what (interviews, contact attempts, roster
+// updates), counting the interviews already settled and this one.
+func markOne(held bool, sum *Summary, what string, mark func() error) error {
+	if !held {
+		return nil
+	}
+	if err := mark(); err != nil {
+		safe := 1
+		if what == "interviews" {
+			safe += sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate)
+		}
+		return &UnrecordedError{Safe: safe, What: what, Err: fmt.Errorf("mark sent: %w", err)}
+	}
+	return nil
 }
