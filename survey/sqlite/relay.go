@@ -131,13 +131,15 @@ func (s *RelayStore) Pending(ctx context.Context, after int64, limit int) ([]*su
 func (s *RelayStore) Forwarded(ctx context.Context, results []survey.RelayForward) error {
 	now := formatTime(s.db.now())
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		b := newBatchTx(tx)
+		defer b.close()
 		for _, r := range results {
 			rc := r.Receipt
 			done := ""
 			if rc.Safe() || rc.Outcome().Final() {
 				done = now
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE relay_items SET done_at = ?, status = ?, code = ?, message = ?, tries = tries + 1
+			if _, err := b.ExecContext(ctx, `UPDATE relay_items SET done_at = ?, status = ?, code = ?, message = ?, tries = tries + 1
 				WHERE seq = ? AND done_at = ''`, done, string(rc.Status), rc.Code, rc.Message, r.Seq); err != nil {
 				return err
 			}
