@@ -59,7 +59,10 @@ type callsScreen struct {
 	// time of outcome 2.21.
 	picking, typing bool
 	pick            int
-	when            []rune
+	// picked is set once the arrows moved in the outcomes: Enter records only an outcome
+	// chosen, never the one the list opened on.
+	picked bool
+	when   []rune
 	// choosing: the roster field to update (field is the cursor in survey.UpdateFields);
 	// entering: its new value.
 	choosing, entering     bool
@@ -247,12 +250,16 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		if v.picking {
 			switch {
 			case key.Matches(msg, k.Esc):
-				v.picking = false
+				v.picking, v.status = false, ""
 			case key.Matches(msg, k.Up):
-				v.pick = max(v.pick-1, 0)
+				v.pick, v.picked, v.status = max(v.pick-1, 0), true, ""
 			case key.Matches(msg, k.Down):
-				v.pick = min(v.pick+1, len(callCodes)-1)
+				v.pick, v.picked, v.status = min(v.pick+1, len(callCodes)-1), true, ""
 			case msg.String() == "enter":
+				if !v.picked {
+					v.status = v.c.t.CallsChooseFirst
+					return nil
+				}
 				if callCodes[v.pick].Callback {
 					v.typing, v.when = true, nil
 					return nil
@@ -271,7 +278,7 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Down):
 			v.cursor = min(v.cursor+1, max(len(v.calls)-1, 0))
 		case key.Matches(msg, v.outcome) && len(v.calls) > 0:
-			v.picking, v.pick, v.target = true, 0, v.calls[v.cursor]
+			v.picking, v.pick, v.picked, v.target = true, 0, false, v.calls[v.cursor]
 		case key.Matches(msg, v.update) && len(v.calls) > 0 && v.c.cfg.Updates != nil:
 			v.choosing, v.field, v.target = true, 0, v.calls[v.cursor]
 		case key.Matches(msg, v.start) && len(v.calls) > 0:

@@ -173,6 +173,7 @@ func TestCallListProposesRosterUpdate(t *testing.T) {
 	}
 	// The attempt recorded next uses the proposed number.
 	drive(t, m, keypress("o"))
+	drive(t, m, keypress("down")) // an outcome is chosen with the arrows
 	drive(t, m, keypress("enter"))
 	as, err := e.cfg.Attempts.List(ctx, survey.AttemptFilter{RosterID: "R1"})
 	if err != nil || len(as) != 1 || as[0].Channel != "081355550101" {
@@ -413,5 +414,36 @@ func TestCallStartTwiceRecordsOneAttempt(t *testing.T) {
 	ivs, err := e.cfg.Interviews.List(ctx, survey.InterviewFilter{RespondentID: "R1"})
 	if err != nil || len(ivs) != 1 || m.screen != screenInterview {
 		t.Errorf("interviews after i, i: %d (%v), screen %d", len(ivs), err, m.screen)
+	}
+}
+
+// The outcome the list opens on (1.1, a complete interview) is recorded only once the arrows
+// chose it: o then Enter at once records nothing and says how to choose, and Esc leaves
+// nothing behind.
+func TestCallOutcomeNeedsChoosing(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	attempts := sqlite.NewAttemptStore(e.db)
+	e.cfg.Attempts = attempts
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas Gunawan", PhoneRaw: "081234567801"}}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	drive(t, m, keypress("o"))
+	drive(t, m, keypress("enter"))
+	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 0 {
+		t.Errorf("o, enter recorded %+v", as)
+	}
+	if v := plain(m); !strings.Contains(v, "Pilih hasil dengan ↑/↓") {
+		t.Errorf("no word on how to choose:\n%s", v)
+	}
+	drive(t, m, keypress("esc"))
+	drive(t, m, keypress("o"))
+	drive(t, m, keypress("down"))
+	drive(t, m, keypress("up"))
+	drive(t, m, keypress("enter"))
+	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 1 || as[0].Outcome != "1.1" {
+		t.Errorf("1.1 chosen with the arrows: %+v", as)
 	}
 }

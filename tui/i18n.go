@@ -379,11 +379,13 @@ type texts struct {
 	CallsBestHour string
 	CallsNumbers  string
 	CallsPick     string
-	CallsWhen     string
-	CallsSaved    string
-	CallsErr      string
-	CallsBadTime  string
-	CallsNoRoster string
+	// CallsChooseFirst says that Enter records only an outcome chosen with the arrows.
+	CallsChooseFirst string
+	CallsWhen        string
+	CallsSaved       string
+	CallsErr         string
+	CallsBadTime     string
+	CallsNoRoster    string
 	// The roster update proposed from the call list.
 	CallsUpdatePick  string
 	CallsUpdateValue string
@@ -899,6 +901,7 @@ var textsID = texts{
 	CallsBestHour:       "jam terbaik %02d:00",
 	CallsNumbers:        "Nomor: %s",
 	CallsPick:           "Hasil upaya untuk %s (↑↓, enter; esc batal):",
+	CallsChooseFirst:    "Pilih hasil dengan ↑/↓ dulu, lalu Enter.",
 	CallsWhen:           "Telepon lagi kapan? (15:04, +2h, 2006-01-02 15:04) ",
 	CallsSaved:          "Upaya tersimpan.",
 	CallsErr:            "Gagal: ",
@@ -1298,6 +1301,7 @@ var textsEN = texts{
 	CallsBestHour:       "best hour %02d:00",
 	CallsNumbers:        "Numbers: %s",
 	CallsPick:           "Outcome for %s (↑↓, enter; esc cancels):",
+	CallsChooseFirst:    "Choose the outcome with ↑/↓ first, then Enter.",
 	CallsWhen:           "Call back when? (15:04, +2h, 2006-01-02 15:04) ",
 	CallsSaved:          "Attempt saved.",
 	CallsErr:            "Failed: ",
