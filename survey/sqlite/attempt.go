@@ -336,7 +336,7 @@ func (l *AttemptLedger) AssignedAttempts(ctx context.Context, user string, after
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := l.db.db.QueryContext(ctx, `SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts a
+	rows, err := l.db.query(ctx, `SELECT `+attemptColumns+`, seq, submitted_by, received_at FROM server_attempts a
 		WHERE seq > ? AND enumerator != ? AND EXISTS (SELECT 1 FROM assignments s WHERE s.roster_id = a.roster_id AND s.user_name = ?)
 		ORDER BY seq LIMIT ?`, after, user, user, limit)
 	if err != nil {

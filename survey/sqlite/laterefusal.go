@@ -69,7 +69,7 @@ func (s *SubmissionStore) LateRefusals(ctx context.Context, after int64, submitt
 		limit = 500
 	}
 	q, args := lateRefusalsQuery(after, submitter, limit)
-	rows, err := s.db.db.QueryContext(ctx, q, args...)
+	rows, err := s.db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -255,7 +255,7 @@ func (s *ReviewStore) Approvals(ctx context.Context, after int64, submitter stri
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT h.seq, h.interview_id, h.revision, h.by_user, h.at FROM review_history h
+	rows, err := s.db.query(ctx, `SELECT h.seq, h.interview_id, h.revision, h.by_user, h.at FROM review_history h
 		JOIN submissions s ON s.interview_id = h.interview_id AND s.revision = h.revision
 		WHERE h.seq > ? AND h.to_state = ? AND s.submitted_by = ? ORDER BY h.seq LIMIT ?`,
 		after, string(survey.ReviewApproved), submitter, limit)

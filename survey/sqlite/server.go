@@ -84,7 +84,7 @@ const formsQuery = `SELECT ` + formColumns + `,
 
 // Forms returns every published version without its source. See survey.FormStore.
 func (s *FormStore) Forms(ctx context.Context) ([]*survey.PublishedForm, error) {
-	rows, err := s.db.db.QueryContext(ctx, formsQuery)
+	rows, err := s.db.query(ctx, formsQuery)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, body FROM server_roster r WHERE seq > ?
+	rows, err := s.db.query(ctx, `SELECT seq, body FROM server_roster r WHERE seq > ?
 		AND (? = '' OR NOT EXISTS (SELECT 1 FROM assignments)
 			OR EXISTS (SELECT 1 FROM assignments a WHERE a.roster_id = r.roster_id AND a.user_name = ?))
 		ORDER BY seq LIMIT ?`, after, assignedTo, assignedTo, limit)
@@ -363,7 +363,7 @@ func (s *ReturnStore) Returned(ctx context.Context, after int64, submitter strin
 	if submitter != "" {
 		q, args = q+` AND submitted_by = ?`, append(args, submitter)
 	}
-	rows, err := s.db.db.QueryContext(ctx, q+` ORDER BY seq LIMIT ?`, append(args, limit)...)
+	rows, err := s.db.query(ctx, q+` ORDER BY seq LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}

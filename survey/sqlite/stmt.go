@@ -56,6 +56,17 @@ func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// query runs query's cached statement (see stmt): for the reads every sync repeats, which
+// would otherwise parse their SQL again on each call. As for stmt, the caller must hold no
+// connection, and query must be one of a few fixed texts.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
 // warm prepares query's statement for the cache in the background, once at a time per
 // query, where no connection is held while waiting for one.
 func (db *DB) warm(query string) {

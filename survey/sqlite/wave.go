@@ -69,7 +69,7 @@ func (s *WaveStore) AddWave(ctx context.Context, w survey.Wave) error {
 
 // Waves returns the waves, first to current. See survey.WaveStore.
 func (s *WaveStore) Waves(ctx context.Context) ([]survey.Wave, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT name, starts_at, created_by, created_at FROM waves ORDER BY position`)
+	rows, err := s.db.query(ctx, `SELECT name, starts_at, created_by, created_at FROM waves ORDER BY position`)
 	if err != nil {
 		return nil, err
 	}
