@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tracer/survey/sqlite"
+	"tracer/survey/storetest"
 )
 
 // openDB opens a fresh database file in a temporary folder and closes it after the test.
@@ -128,3 +129,7 @@ func TestOpenWhileAnotherWrites(t *testing.T) {
 	}
 	second.Close()
 }
+
+// TestNoPoolInTransactions: no statement inside a transaction takes a second connection
+// from the pool.
+func TestNoPoolInTransactions(t *testing.T) { storetest.NoPoolInTransactions(t, ".") }
