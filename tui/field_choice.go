@@ -184,14 +184,24 @@ func inapplicable(o *options, kind fieldKind, v string) string {
 // (or onto an option a multiple choice has not ticked) since the last pick, and Enter does
 // not take it. The answer stays; the next Enter goes on with it.
 func (f *choiceInput) untaken() liveID {
-	if !f.moved || f.readOnly || len(f.opts.items) == 0 || f.chosen[f.opts.items[f.cursor].Name] {
+	if f.readOnly || len(f.opts.items) == 0 {
 		return liveNone
 	}
-	if f.kind == fieldOne && len(f.chosen) == 0 {
+	return keptAfterArrows(&f.moved, f.kind, f.chosen, f.opts.items[f.cursor].Name)
+}
+
+// keptAfterArrows is the rule of untaken for any list of choices: moved says the arrows
+// moved the highlight since the last pick (it is cleared once the message is given), and
+// highlighted names the option under it.
+func keptAfterArrows(moved *bool, kind fieldKind, chosen map[string]bool, highlighted string) liveID {
+	if !*moved || chosen[highlighted] {
+		return liveNone
+	}
+	if kind == fieldOne && len(chosen) == 0 {
 		return liveNone // Enter took the highlight
 	}
-	f.moved = false
-	if len(f.chosen) == 0 {
+	*moved = false
+	if len(chosen) == 0 {
 		return liveArrowsNone
 	}
 	return liveArrowsKept

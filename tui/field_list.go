@@ -226,17 +226,10 @@ func (f *listInput) untaken() liveID {
 
 // arrowsKept is choiceInput's untaken for a list with no search on screen.
 func (f *listInput) arrowsKept() liveID {
-	if !f.moved || f.readOnly || f.query != "" || len(f.visible) == 0 || f.chosen[f.opts.items[f.visible[f.cursor]].Name] {
+	if f.readOnly || f.query != "" || len(f.visible) == 0 {
 		return liveNone
 	}
-	if f.kind == fieldOne && len(f.chosen) == 0 {
-		return liveNone // Enter took the highlight
-	}
-	f.moved = false
-	if len(f.chosen) == 0 {
-		return liveArrowsNone
-	}
-	return liveArrowsKept
+	return keptAfterArrows(&f.moved, f.kind, f.chosen, f.opts.items[f.visible[f.cursor]].Name)
 }
 
 func (f *listInput) Note() liveID    { return f.note }
