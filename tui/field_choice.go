@@ -158,12 +158,19 @@ func (f *choiceInput) takeHighlight() {
 // choice it does not show (one an earlier answer made inapplicable): Enter does this, and
 // returns the answer dropped ("" when none).
 func (f *choiceInput) dropInapplicable() string {
-	if f.edited || f.readOnly {
+	return dropOpening(&f.edited, f.readOnly, f.opts, f.kind, f.orig)
+}
+
+// dropOpening is dropInapplicable for any list of choices: unless the input was edited (or
+// is read-only), it returns the inapplicable names of orig, the answer it opened with, and
+// marks it edited when there are some, so that it holds what it shows.
+func dropOpening(edited *bool, readOnly bool, o *options, kind fieldKind, orig string) string {
+	if *edited || readOnly {
 		return ""
 	}
-	dropped := inapplicable(f.opts, f.kind, f.orig)
+	dropped := inapplicable(o, kind, orig)
 	if dropped != "" {
-		f.edited = true
+		*edited = true
 	}
 	return dropped
 }

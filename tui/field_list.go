@@ -199,14 +199,7 @@ func (f *listInput) takeHighlight() {
 
 // dropInapplicable is choiceInput's: Enter drops an answer's choices the list does not show.
 func (f *listInput) dropInapplicable() string {
-	if f.edited || f.readOnly {
-		return ""
-	}
-	dropped := inapplicable(f.opts, f.kind, f.orig)
-	if dropped != "" {
-		f.edited = true
-	}
-	return dropped
+	return dropOpening(&f.edited, f.readOnly, f.opts, f.kind, f.orig)
 }
 
 // untaken says why Enter stays when a search is on screen after takeHighlight: nothing
