@@ -1063,7 +1063,7 @@ var textsEN = texts{
 	HomeSupervisor:     "Supervisor",
 	HomeSupervisorRole: "supervisor account: review queue on 6",
 	HomeToday:          "Today",
-	HomeTodayCounts:    "%d done · %d drafts · %d waiting to send",
+	HomeTodayCounts:    "%d done · %d in draft · %d waiting to send",
 	HomeCalls:          "Call list (follow-up)",
 	HomeUpdates:        "Roster updates from the field",
 
