@@ -3,9 +3,13 @@ package tui
 import (
 	"context"
 	"encoding/csv"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,10 +32,25 @@ type env struct {
 
 var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 
+// newEnv opens a test database in tb's temporary directory; withRoster copies one that holds
+// the sample roster already (rosterDB), and skips the test when the roster is absent.
 func newEnv(tb testing.TB, withRoster bool) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, tb.TempDir()+"/"+sqlite.FileName)
+	path := tb.TempDir() + "/" + sqlite.FileName
+	if withRoster {
+		src, err := rosterDB()
+		if errors.Is(err, fs.ErrNotExist) {
+			tb.Skipf("sample roster absent: %v", err)
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := copyFile(path, src); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -46,23 +65,71 @@ func newEnv(tb testing.TB, withRoster bool) *env {
 		Form: f, Interviews: sqlite.NewInterviewStore(db), Roster: sqlite.NewRosterStore(db), Events: sqlite.NewEventStore(db),
 		Enumerator: "ani", Lang: "id", DeviceID: "laptop-7", Now: func() time.Time { return fixedNow }, Dark: true,
 	}
-	if withRoster {
-		importRoster(tb, e.cfg.Roster)
-	}
 	return e
 }
 
-// importRoster loads the sample roster CSV (its header names the respondent fields).
-func importRoster(tb testing.TB, store survey.RosterStore) {
-	tb.Helper()
-	fh, err := os.Open(rosterCSV)
+// templateDir holds the databases the tests copy; TestMain makes it and removes it.
+var templateDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tracer-tui-")
 	if err != nil {
-		tb.Skipf("sample roster absent: %v", err)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	templateDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// rosterDB returns the path of a database, migrated and holding the sample roster, made
+// once per test binary: building one takes a tenth of a second of fsyncs, copying it less
+// than a millisecond.
+var rosterDB = sync.OnceValues(func() (string, error) {
+	ctx := context.Background()
+	rows, err := readRoster(rosterCSV)
+	if err != nil {
+		return "", err
+	}
+	path := templateDir + "/roster-" + sqlite.FileName
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	db.Now = func() time.Time { return fixedNow }
+	if _, err := sqlite.NewRosterStore(db).Upsert(ctx, rows); err != nil {
+		db.Close()
+		return "", err
+	}
+	if err := db.Close(); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		return "", fmt.Errorf("the roster database %s left a WAL file on closing", path)
+	}
+	return path, nil
+})
+
+// copyFile copies the file src to dst, readable by its owner only, as the store makes it.
+func copyFile(dst, src string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o600)
+}
+
+// readRoster reads a roster CSV whose header names the respondent fields.
+func readRoster(path string) ([]*survey.Respondent, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
 	defer fh.Close()
 	recs, err := csv.NewReader(fh).ReadAll()
 	if err != nil {
-		tb.Fatal(err)
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	head := recs[0]
 	var rows []*survey.Respondent
@@ -78,9 +145,7 @@ func importRoster(tb testing.TB, store survey.RosterStore) {
 			TrainingEnd: v["training_end_date"], Funding: v["funding"], Completion: v["completion"], Regency: v["domicile_regency"],
 		})
 	}
-	if _, err := store.Upsert(context.Background(), rows); err != nil {
-		tb.Fatal(err)
-	}
+	return rows, nil
 }
 
 // keypress makes a key press from its name: "enter", "shift+tab", "ctrl+j", "a", "space".
