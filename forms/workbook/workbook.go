@@ -1,4 +1,4 @@
-// Package workbook opens .xlsx workbooks that come from outside (XLSForms, rosters) with
+// Package workbook opens .xlsx and legacy .xls workbooks that come from outside (XLSForms, rosters) with
 // limits on everything they can make the program read: the file, each zip entry and all of
 // them together (as declared and as really decompressed, so a zip bomb is refused after
 // reading no more than the limit), the rows and columns of a sheet, and the length of a
@@ -12,7 +12,9 @@
 //	defer wb.Close()
 //	err = wb.Rows(ctx, "survey", func(row int, cells []string) error { ... })
 //
-// It wraps github.com/xuri/excelize/v2 and uses the standard library otherwise.
+// It wraps github.com/xuri/excelize/v2 for .xlsx, reads .xls (Excel 97-2003, BIFF8) itself
+// from the compound file github.com/richardlehane/mscfb opens, and uses the standard
+// library otherwise.
 package workbook
 
 import (
@@ -93,19 +95,28 @@ func bytesText(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// Workbook is an open .xlsx workbook. Close it when done.
+// Workbook is an open workbook. Close it when done.
 type Workbook struct {
-	f   *excelize.File
-	lim Limits
+	f      *excelize.File
+	legacy *legacyBook // an .xls workbook, when f is nil
+	lim    Limits
 }
 
-// Open checks the bytes of an .xlsx file against lim and opens it. Every zip entry is
-// decompressed once into nothing, counting, to learn its real size (a header may lie);
-// nothing larger than lim.EntryBytes is ever held. The error is a *LimitError for a limit,
-// ctx.Err() when cancelled, or says the file is not an .xlsx workbook.
+// Open checks the bytes of an .xlsx or .xls file against lim and opens it. Every zip entry
+// of an .xlsx is decompressed once into nothing, counting, to learn its real size (a header
+// may lie); nothing larger than lim.EntryBytes is ever held. An .xls is known by its first
+// bytes, whatever its name. The error is a *LimitError for a limit, ctx.Err() when
+// cancelled, or matches ErrCorrupt and says why the file is not a readable workbook.
 func Open(ctx context.Context, data []byte, lim Limits) (*Workbook, error) {
 	if int64(len(data)) > lim.FileBytes {
 		return nil, &LimitError{Limit: "file size", Max: lim.FileBytes}
+	}
+	if isLegacy(data) {
+		b, err := openLegacy(ctx, data, lim)
+		if err != nil {
+			return nil, err
+		}
+		return &Workbook{legacy: b, lim: lim}, nil
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -167,10 +178,24 @@ func realSize(ctx context.Context, e *zip.File, max int64) (int64, error) {
 }
 
 // Close releases the workbook's temporary files.
-func (w *Workbook) Close() error { return w.f.Close() }
+func (w *Workbook) Close() error {
+	if w.f == nil {
+		return nil
+	}
+	return w.f.Close()
+}
 
 // Sheets returns the names of the workbook's sheets, in order.
-func (w *Workbook) Sheets() []string { return w.f.GetSheetList() }
+func (w *Workbook) Sheets() []string {
+	if w.legacy != nil {
+		names := make([]string, len(w.legacy.sheets))
+		for i, s := range w.legacy.sheets {
+			names[i] = s.name
+		}
+		return names
+	}
+	return w.f.GetSheetList()
+}
 
 // Rows calls fn with each row of sheet in order: its 1-based number and its cells' text,
 // empty rows included. It stops at the first error fn returns, at a row, column or cell over
@@ -186,6 +211,9 @@ func (w *Workbook) RawRows(ctx context.Context, sheet string, fn func(row int, c
 }
 
 func (w *Workbook) rows(ctx context.Context, sheet string, opts excelize.Options, fn func(row int, cells []string) error) error {
+	if w.legacy != nil {
+		return w.legacy.legacyRows(ctx, sheet, w.lim, opts.RawCellValue, fn)
+	}
 	rows, err := w.f.Rows(sheet)
 	if err != nil {
 		return fmt.Errorf("read sheet %s: %w", sheet, err)
