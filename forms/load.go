@@ -18,10 +18,7 @@ import (
 	"tracer/forms/workbook"
 )
 
-// ErrLegacyXLS is returned for .xls files: tracer reads .xlsx only.
-var ErrLegacyXLS = errors.New("legacy .xls workbooks are not read; open the file in Excel or LibreOffice and save it as .xlsx")
-
-// Load reads and compiles the form in path: an .xlsx XLSForm or an XLSForm written as
+// Load reads and compiles the form in path: an .xlsx or .xls XLSForm, or an XLSForm written as
 // Markdown tables (.md). A form with errors does not load: the error is a *LoadError listing
 // every problem found, each naming the file, sheet, cell and cause.
 func Load(path string) (*Form, error) { return LoadContext(context.Background(), path) }
@@ -58,15 +55,13 @@ func ParseContext(ctx context.Context, name string, data []byte) (*Form, error) 
 	var tables map[string]*table
 	var err error
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".xlsx", ".xlsm":
-		tables, err = readXLSX(ctx, data)
+	case ".xlsx", ".xlsm", ".xls":
+		tables, err = readWorkbook(ctx, data)
 	case ".md", ".markdown":
 		tables, err = readMarkdown(data)
-	case ".xls":
-		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1, Msg: ErrLegacyXLS.Error()}}}
 	default:
 		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1,
-			Msg: fmt.Sprintf("unknown form format %q: give an XLSForm as .xlsx or .md", filepath.Ext(name))}}}
+			Msg: fmt.Sprintf("unknown form format %q: give an XLSForm as .xlsx, .xls or .md", filepath.Ext(name))}}}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return nil, err

@@ -47,8 +47,9 @@ func (t *table) colIndex(col string) int {
 // are skipped unread.
 var formSheets = map[string]bool{"survey": true, "choices": true, "settings": true, "select_choices": true}
 
-// readXLSX reads the form's sheets of an XLSX workbook, within the workbook limits.
-func readXLSX(ctx context.Context, data []byte) (map[string]*table, error) {
+// readWorkbook reads the form's sheets of an .xlsx or .xls workbook, within the workbook
+// limits.
+func readWorkbook(ctx context.Context, data []byte) (map[string]*table, error) {
 	wb, err := workbook.Open(ctx, data, workbook.DefaultLimits)
 	if err != nil {
 		return nil, err

@@ -78,16 +78,24 @@ function snapshot(root) {
 	return out;
 }
 
+// clearRepeats removes every instance of the repeats the user controls below node; a
+// repeat inside a removed instance went with it, and is not touched again.
+function clearRepeats(node) {
+	for (const child of [...(node.currentState.children ?? [])]) {
+		if (child.nodeType === 'repeat-range:uncontrolled') {
+			const count = child.currentState.children.length;
+			if (count > 0) {
+				child.removeInstances(0, count);
+			}
+			continue;
+		}
+		clearRepeats(child);
+	}
+}
+
 function apply(root, step) {
 	if (step.op === 'clear') {
-		for (const n of [...walk(root)]) {
-			if (n.nodeType === 'repeat-range:uncontrolled') {
-				const count = n.currentState.children.length;
-				if (count > 0) {
-					n.removeInstances(0, count);
-				}
-			}
-		}
+		clearRepeats(root);
 		return;
 	}
 	const node = find(root, step.ref);
