@@ -326,6 +326,8 @@ func TestOrOtherAddsTheChoiceAndTheSpecifyQuestion(t *testing.T) {
 | | type | name | label::English (en) | label::Bahasa Indonesia (id) |
 | | select_one colors or_other | color | Colour | Warna |
 | | select_multiple colors or_other | colors | Colours | Warna-warna |
+| | select_one colors or specify other | color2 | Colour | Warna |
+| | select_one colors or other | color3 | Colour | Warna |
 | | text | after | After | Sesudah |
 | choices |
 | | list_name | name | label::English (en) | label::Bahasa Indonesia (id) |
@@ -333,7 +335,7 @@ func TestOrOtherAddsTheChoiceAndTheSpecifyQuestion(t *testing.T) {
 | | colors | blue | Blue | Biru |
 `
 	f := mustParse(t, form)
-	for _, name := range []string{"color_other", "colors_other"} {
+	for _, name := range []string{"color_other", "colors_other", "color2_other", "color3_other"} { // pyxform's three spellings
 		n := f.Node(name)
 		if n == nil || n.Type != "text" || n.Kind != forms.KindQuestion {
 			t.Fatalf("node %s = %+v, want a text question", name, n)
@@ -364,8 +366,8 @@ func TestOrOtherAddsTheChoiceAndTheSpecifyQuestion(t *testing.T) {
 	for _, st := range s.Stops() {
 		order = append(order, st.Path)
 	}
-	if got := strings.Join(order, " "); got != "color colors after" {
-		t.Fatalf("stops before any answer = %s, want color colors after", got)
+	if got := strings.Join(order, " "); got != "color colors color2 color3 after" {
+		t.Fatalf("stops before any answer = %s, want color colors color2 color3 after", got)
 	}
 	runSteps(t, s, []step{
 		{path: "color", value: "red", wantPath: "color_other", relevant: no()},
@@ -374,12 +376,13 @@ func TestOrOtherAddsTheChoiceAndTheSpecifyQuestion(t *testing.T) {
 		{path: "colors", value: "other blue", want: "blue other"},
 		{wantPath: "colors_other", relevant: yes()},
 		{path: "colors", value: "purple", refused: true},
+		{path: "color2", value: "other", wantPath: "color2_other", relevant: yes()},
 	})
 	order = order[:0]
 	for _, st := range s.Stops() {
 		order = append(order, st.Path)
 	}
-	if got := strings.Join(order, " "); got != "color color_other colors colors_other after" {
+	if got := strings.Join(order, " "); got != "color color_other colors colors_other color2 color2_other color3 after" {
 		t.Fatalf("stops = %s, want the specify questions right after their selects", got)
 	}
 }

@@ -115,7 +115,8 @@ type parsedType struct {
 	orOther bool
 }
 
-// parseType takes a type cell apart: "select_one yes_no or_other" -> select_one, yes_no, true.
+// parseType takes a type cell apart: "select_one yes_no or_other" -> select_one, yes_no, true
+// ("or other" and "or specify other" too).
 func parseType(cell string) (parsedType, bool) {
 	s := strings.Join(strings.Fields(cell), " ")
 	if len(s) > 4 && strings.EqualFold(s[:4], "uri:") {
@@ -123,10 +124,13 @@ func parseType(cell string) (parsedType, bool) {
 	}
 	low := strings.ToLower(s)
 	var pt parsedType
-	if strings.HasSuffix(low, " or_other") || strings.HasSuffix(low, " or other") {
-		pt.orOther = true
-		s = strings.TrimSpace(s[:len(s)-len(" or_other")])
-		low = strings.ToLower(s)
+	for _, suffix := range []string{" or_other", " or other", " or specify other"} { // pyxform's three spellings
+		if strings.HasSuffix(low, suffix) {
+			pt.orOther = true
+			s = strings.TrimSpace(s[:len(s)-len(suffix)])
+			low = strings.ToLower(s)
+			break
+		}
 	}
 	// Longest alias or type that prefixes the cell wins, so "select one from file x.csv"
 	// is not read as "select one".
