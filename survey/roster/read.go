@@ -82,8 +82,8 @@ type Row struct {
 	Cells []string
 }
 
-// ReadFile reads a roster from a .xlsx file or a delimited text file (.csv, .txt, .tsv),
-// within Limits, stopping when ctx is cancelled.
+// ReadFile reads a roster from an .xlsx or .xls workbook or a delimited text file (.csv,
+// .txt, .tsv), within Limits, stopping when ctx is cancelled.
 func ReadFile(ctx context.Context, path string) (*Table, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -91,7 +91,7 @@ func ReadFile(ctx context.Context, path string) (*Table, error) {
 	}
 	defer f.Close()
 	var t *Table
-	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+	if ext := filepath.Ext(path); strings.EqualFold(ext, ".xlsx") || strings.EqualFold(ext, ".xls") {
 		t, err = ReadXLSX(ctx, f)
 	} else {
 		t, err = ReadCSV(ctx, f)
@@ -269,7 +269,7 @@ func sniffDelimiter(text string) rune {
 	return best
 }
 
-// ReadXLSX reads a roster from the first sheet of an XLSX workbook, opened within Limits
+// ReadXLSX reads a roster from the first sheet of an .xlsx (or .xls) workbook, opened within Limits
 // (each part's declared and real size, rows, columns, cell length), stopping when ctx is
 // cancelled. Cells are read raw, so dates come as Excel serial numbers and numbers keep
 // all their digits (a NIK typed as a number stays sixteen digits).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -227,6 +228,55 @@ func TestXLSX(t *testing.T) {
 	set("G6", "Las")
 	must(t, f.SaveAs(path))
 
+	tbl, err := roster.ReadFile(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := roster.Parse(tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{`row 6: NIK: NIK serial number is 0000`}, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	want := []*survey.Respondent{{RosterID: "X-1", Name: "Dewi Lestari", NIK: "6474064307910001", Sex: "P", BirthDate: "1991-07-03",
+		Phone: "+6281234561234", PhoneRaw: "81234561234", Kejuruan: "Menjahit", BatchID: "1", Funding: "APBN"}}
+	if diff := cmp.Diff(want, p.Respondents); diff != "" {
+		t.Errorf("respondents (-want +got):\n%s", diff)
+	}
+}
+
+// TestXLS reads the roster of TestXLSX from a legacy .xls workbook that xlwt writes: the
+// same respondents and the same problem, the date typed as a date and the NIK as a number.
+func TestXLS(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import xlwt").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s cannot import xlwt: %v", py, err)
+		}
+		t.Skipf("%s with xlwt is needed (Debian's python3-xlwt): %v", py, err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "roster.xls")
+	script := `import datetime, sys, xlwt
+b = xlwt.Workbook(encoding="utf-8")
+s = b.add_sheet("Alumni")
+s.write(0, 0, "Daftar Alumni BLK 2025")
+for i, h in enumerate(["ID", "Nama", "NIK", "JK", "Tgl Lahir", "No HP", "Kejuruan", "Gelombang", "Sumber Dana"]):
+    s.write(2, i, h)
+for i, v in enumerate(["X-1", "Dewi Lestari", 6474064307910001, "P"]):
+    s.write(3, i, v)
+s.write(3, 4, datetime.date(1991, 7, 3), xlwt.easyxf(num_format_str="m/d/yy"))
+for i, v in enumerate([81234561234, "Menjahit", 1, "APBN"]):
+    s.write(3, 5 + i, v)
+for i, v in [(0, "X-2"), (1, "Rudi"), (2, "6474060307910000"), (6, "Las")]:
+    s.write(5, i, v)
+b.add_sheet("Catatan").write(0, 0, "not read")
+b.save(sys.argv[1])
+`
+	if out, err := exec.Command(py, "-c", script, path).CombinedOutput(); err != nil {
+		t.Fatalf("xlwt: %v\n%s", err, out)
+	}
 	tbl, err := roster.ReadFile(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
