@@ -82,7 +82,7 @@ func (m *Main) runForm(ctx context.Context, args []string) error {
 		fmt.Fprint(m.Stdout, `Usage: tracer form <command> [arguments]
 
 Commands:
-  check FILE...                           validate XLSForms (.xlsx or Markdown .md)
+  check FILE...                           validate XLSForms (.xlsx, .xls or Markdown .md)
   fill FILE --answers A.json [--lang L]   fill a form headless and print the record as JSON
   export [FILE] -o OUT.xlsx|OUT.md        write a form (the built-in one by default) as an XLSForm
   export [FILE] --xform -o OUT.xml        write a form as an ODK XForm, as pyxform compiles it

@@ -163,7 +163,7 @@ func (m *Main) catalogFlags(name, usage string) (fs *flag.FlagSet, db, srv, data
 // runFormPublish publishes an XLSForm version for the study.
 func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 	fs, dbFlag, srvFlag, dataFlag := m.catalogFlags("form publish", "tracer form publish FILE [--server URL | --db FILE] [--data DIR]\n\n"+
-		"Publishes an XLSForm (.xlsx or .md) for the study: the server loads it with the form engine\n"+
+		"Publishes an XLSForm (.xlsx, .xls or .md) for the study: the server loads it with the form engine\n"+
 		"and refuses it when it does not load. Laptops pull it on their next sync and offer it for\n"+
 		"new interviews. A changed form needs a new version in its settings sheet. Needs a\n"+
 		"supervisor or admin login, or the server database (--db).\n")

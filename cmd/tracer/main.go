@@ -161,7 +161,7 @@ Commands:
   form publish FILE | list | retire ID
                             publish the study's forms, list them, retire one (supervisor)
   form migrate ID...        move drafts to a newer version of their form
-  roster import FILE        load the alumni roster (CSV or XLSX)
+  roster import FILE        load the alumni roster (CSV, XLSX or XLS)
   roster upload FILE        upload the roster to the server (supervisor)
   attempt add ROSTER_ID --mode MODE --outcome CODE
                             record a contact attempt (phone, WhatsApp, visit, event)

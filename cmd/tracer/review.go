@@ -66,7 +66,7 @@ func (m *Main) runRosterAssign(ctx context.Context, args []string) error {
 // laptop's supervisor login.
 func (m *Main) runRosterUpload(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("roster upload", "tracer roster upload FILE [--data DIR]\n\n"+
-		"Uploads the alumni roster (CSV or XLSX, as \"roster import\" reads it) to the server this\n"+
+		"Uploads the alumni roster (CSV, XLSX or XLS, as \"roster import\" reads it) to the server this\n"+
 		"laptop is enrolled with; laptops pull it on their next sync. Needs a supervisor login.\n"+
 		"Rows with errors are reported and left out.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")

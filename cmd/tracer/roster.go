@@ -16,7 +16,7 @@ func (m *Main) runRoster(ctx context.Context, args []string) error {
 		fmt.Fprint(m.Stdout, `Usage: tracer roster <command> [arguments]
 
 Commands:
-  import FILE [--data DIR] [--dry-run]   load the alumni roster from CSV or XLSX
+  import FILE [--data DIR] [--dry-run]   load the alumni roster from CSV, XLSX or XLS
   upload FILE [--data DIR]               upload the roster to the server (supervisor)
   assign --to NAME ID...|--batch B|--kejuruan K|--regency R [--data DIR]
                                          assign alumni to an enumerator (supervisor)
