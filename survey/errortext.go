@@ -3,6 +3,7 @@ package survey
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -83,9 +84,11 @@ func fill(text string, args []string) (string, bool) {
 
 // LocalMessage returns the message of err (ErrorMessage) in the UI language lang: for "id",
 // the Indonesian text of its key when the catalogue has it, with the same arguments; the
-// message as it came (English) otherwise. A server's refusal keeps its key and arguments
-// across the wire, so a laptop translates what any server version sends and falls back to
-// the server's words for what it does not know.
+// message as it came (English) otherwise. An argument that is itself a message of the
+// catalogue taking no arguments (the cause of a failure, "The disk is full: ...") is put in
+// Indonesian too. A server's refusal keeps its key and arguments across the wire, so a
+// laptop translates what any server version sends and falls back to the server's words for
+// what it does not know.
 func LocalMessage(err error, lang string) string {
 	msg := ErrorMessage(err)
 	if lang != "id" || err == nil {
@@ -105,9 +108,21 @@ func LocalMessage(err error, lang string) string {
 		return msg
 	}
 	if t, ok := indonesian[e.Key]; ok {
-		if out, ok := fill(t, e.Args); ok {
+		if out, ok := fill(t, localArgs(e.Args)); ok {
 			return out
 		}
 	}
 	return msg
+}
+
+// localArgs returns args with each that is a message of the catalogue taking no arguments
+// in Indonesian; the others as they are.
+func localArgs(args []string) []string {
+	out := slices.Clone(args)
+	for i, a := range out {
+		if t, ok := indonesian[a]; ok && len(verbs(a)) == 0 {
+			out[i] = t
+		}
+	}
+	return out
 }

@@ -166,6 +166,12 @@ func TestLocalMessage(t *testing.T) {
 		{&Error{Code: EINVALID, Message: "Sent by a newer server", Key: "Sent by a %s server", Args: []string{"newer"}}, "id", "Sent by a newer server"},
 		{&Error{Code: ENOTFOUND, Message: "Interview x is not stored.", Key: "Interview %s is not stored.", Args: []string{"x", "y"}}, "id", "Interview x is not stored."},
 		{fmt.Errorf("open: %w", os.ErrNotExist), "id", "Kesalahan internal."},
+		// an argument that is a message of the catalogue (a cause) is put in Indonesian too
+		{Errorf(EFULL, "%d interviews are safe on the server; this laptop could not record that: %s", 12, "The disk is full: free some disk space, then try again. Everything saved before is kept."),
+			"id", "12 wawancara sudah aman di server; laptop ini tidak dapat mencatatnya: Disk penuh: kosongkan sebagian ruang disk, lalu coba lagi. Semua yang tersimpan sebelumnya tetap ada."},
+		{Errorf(EINTERNAL, "%d roster updates are safe on the server; this laptop could not record that: %s", 2, "Something new."),
+			"id", "2 pembaruan daftar sudah aman di server; laptop ini tidak dapat mencatatnya: Something new."},
+		{Errorf(EINVALID, "Interview %s is not stored.", "Internal error."), "en", "Interview Internal error. is not stored."},
 	} {
 		if got := LocalMessage(tc.err, tc.lang); got != tc.out {
 			t.Errorf("LocalMessage(%q, %s) = %q, want %q", ErrorMessage(tc.err), tc.lang, got, tc.out)
