@@ -14,6 +14,9 @@ var extraTexts = map[string]bool{
 var indonesian = map[string]string{
 	"Internal error.": "Kesalahan internal.",
 	"The server's disk is full: its administrator must free disk space. Nothing sent before is lost; laptops keep what they could not send and sync again later.": "Disk server penuh: administratornya harus mengosongkan ruang disk. Tidak ada yang sudah terkirim yang hilang; laptop menyimpan yang belum terkirim dan menyinkronkan lagi nanti.",
+	"%d contact attempts are safe on the server; this laptop could not record that: %s":                                                                           "%d upaya kontak sudah aman di server; laptop ini tidak dapat mencatatnya: %s",
+	"%d interviews are safe on the server; this laptop could not record that: %s":                                                                                 "%d wawancara sudah aman di server; laptop ini tidak dapat mencatatnya: %s",
+	"%d roster updates are safe on the server; this laptop could not record that: %s":                                                                             "%d pembaruan daftar sudah aman di server; laptop ini tidak dapat mencatatnya: %s",
 	"%q is not an enumerator account.":                                                           "%q bukan akun pencacah.",
 	"%q is not an enumerator or supervisor account of this server.":                              "%q bukan akun pencacah atau pengawas di server ini.",
 	"%s %s names %q as its maker; an enumerator sends only her own (%s).":                        "%s %s menyebut %q sebagai pembuatnya; pencacah hanya mengirim miliknya sendiri (%s).",

@@ -46,6 +46,14 @@ func TestLaptopDiskFullAfterPush(t *testing.T) {
 	if !errors.As(err, &ue) || ue.Safe != 12 || ue.What != "interviews" || survey.ErrorCode(err) != survey.EFULL {
 		t.Fatalf("sync on a laptop whose disk filled: %v, want 12 safe and disk_full", err)
 	}
+	for lang, want := range map[string]string{
+		"en": "12 interviews are safe on the server; this laptop could not record that: The disk is full: free some disk space, then try again. Everything saved before is kept.",
+		"id": "12 wawancara sudah aman di server; laptop ini tidak dapat mencatatnya: Disk penuh: kosongkan sebagian ruang disk, lalu coba lagi. Semua yang tersimpan sebelumnya tetap ada.",
+	} {
+		if got := survey.LocalMessage(err, lang); got != want {
+			t.Errorf("in %q: %q, want %q", lang, got, want)
+		}
+	}
 	if n, _ := env.Subs.Count(ctx); n != 12 {
 		t.Fatalf("%d on the server", n)
 	}
@@ -124,6 +132,14 @@ func TestLaptopDiskFullAfterAttemptsPush(t *testing.T) {
 	var ue *client.UnrecordedError
 	if !errors.As(err, &ue) || ue.Safe != 5 || ue.What != "contact attempts" || survey.ErrorCode(err) != survey.EFULL {
 		t.Fatalf("sync on a laptop whose disk filled: %v, want 5 contact attempts safe and disk_full", err)
+	}
+	for lang, want := range map[string]string{
+		"en": "5 contact attempts are safe on the server; this laptop could not record that: The disk is full: free some disk space, then try again. Everything saved before is kept.",
+		"id": "5 upaya kontak sudah aman di server; laptop ini tidak dapat mencatatnya: Disk penuh: kosongkan sebagian ruang disk, lalu coba lagi. Semua yang tersimpan sebelumnya tetap ada.",
+	} {
+		if got := survey.LocalMessage(err, lang); got != want {
+			t.Errorf("in %q: %q, want %q", lang, got, want)
+		}
 	}
 	(*free)()
 	sum, err := c.Sync(ctx, laptop, nil)

@@ -385,19 +385,44 @@ func settleUpdate(ctx context.Context, store survey.RosterUpdateStore, rc survey
 // contact attempts, or roster updates: What names them), because the laptop could not
 // record that they were sent (most often a full disk). Nothing is lost: the next sync
 // sends them again and the server recognises each as already there.
+//
+// Its chain holds what people are told as a survey.Error with the code of the laptop's
+// error: survey.ErrorMessage and survey.ErrorCode read that one, and survey.LocalMessage
+// says it in Indonesian, with the laptop's error in Indonesian too when the catalogue knows
+// its message (a full disk).
 type UnrecordedError struct {
 	Safe int
 	What string // "interviews", "contact attempts" or "roster updates"
 	Err  error
 }
 
-// Error says what is safe and what went wrong.
+// Error says what is safe and what went wrong, with the laptop's error in full.
 func (e *UnrecordedError) Error() string {
 	return fmt.Sprintf("%d %s are safe on the server; this laptop could not record that: %v", e.Safe, e.What, e.Err)
 }
 
-// Unwrap returns the laptop's error.
-func (e *UnrecordedError) Unwrap() error { return e.Err }
+// Unwrap returns what people are told (message) and the laptop's error.
+func (e *UnrecordedError) Unwrap() []error {
+	if m := e.message(); m != nil {
+		return []error{m, e.Err}
+	}
+	return []error{e.Err}
+}
+
+// message returns the sentence people are told, with a key for each kind of item and the
+// message of the laptop's error as the cause; nil for a What it does not know.
+func (e *UnrecordedError) message() *survey.Error {
+	code, cause := survey.ErrorCode(e.Err), survey.ErrorMessage(e.Err)
+	switch e.What {
+	case "interviews":
+		return survey.Errorf(code, "%d interviews are safe on the server; this laptop could not record that: %s", e.Safe, cause)
+	case "contact attempts":
+		return survey.Errorf(code, "%d contact attempts are safe on the server; this laptop could not record that: %s", e.Safe, cause)
+	case "roster updates":
+		return survey.Errorf(code, "%d roster updates are safe on the server; this laptop could not record that: %s", e.Safe, cause)
+	}
+	return nil
+}
 
 // pullForms keeps in the laptop's forms folder the versions of list it needs (the newest
 // version of each form, and every version a draft, a returned interview or an unsent one
