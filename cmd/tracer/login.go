@@ -229,10 +229,8 @@ func (m *Main) enrolled(dir string) (*enrollment, string, error) {
 func syncError(c *client.Client, err error) error {
 	var ue *client.UnrecordedError
 	switch {
-	case errors.As(err, &ue) && survey.ErrorCode(err) == survey.EFULL:
-		return survey.Errorf(survey.EFULL, "%d %s are safe on the server; this laptop could not record that: free disk space, then sync again (nothing will be sent twice).", ue.Safe, ue.What)
 	case errors.As(err, &ue):
-		return ue
+		return ue // it says what is safe, in the UI's language too (survey.LocalMessage)
 	case client.IsUnreachable(err):
 		var ue *client.UnreachableError
 		if errors.As(err, &ue) {
