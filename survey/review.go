@@ -175,6 +175,12 @@ type ReviewStore interface {
 	// their latest revision.
 	Queue(ctx context.Context, filter ReviewFilter) ([]*Review, error)
 
+	// FlagStamp returns a value that changes whenever what the interviews' flags are made
+	// of changes: a revision stored, a differing content recorded, a roster row added or
+	// changed. It costs a few index lookups, so a server can keep the flags until it
+	// changes.
+	FlagStamp(ctx context.Context) (string, error)
+
 	// Review returns one interview's review status. Returns ENOTFOUND.
 	Review(ctx context.Context, id string) (*Review, error)
 

@@ -194,6 +194,15 @@ func (s *ReviewStore) Queue(ctx context.Context, f survey.ReviewFilter) ([]*surv
 	return out, rows.Err()
 }
 
+// FlagStamp returns the latest revision's and roster row's sequence numbers and the count
+// of differing contents. See survey.ReviewStore.
+func (s *ReviewStore) FlagStamp(ctx context.Context) (string, error) {
+	var subs, roster, conflicts int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM submissions),
+		(SELECT COALESCE(MAX(seq), 0) FROM server_roster), (SELECT COUNT(*) FROM submission_conflicts)`).Scan(&subs, &roster, &conflicts)
+	return fmt.Sprintf("%d/%d/%d", subs, roster, conflicts), err
+}
+
 // Review returns one interview's review status. See survey.ReviewStore.
 func (s *ReviewStore) Review(ctx context.Context, id string) (*survey.Review, error) {
 	v, err := scanReview(s.db.db.QueryRowContext(ctx, `SELECT `+reviewColumns+reviewFrom+` WHERE r.interview_id = $1`, id))

@@ -102,6 +102,38 @@ type Item struct {
 var fields = []string{builtin.NIK, builtin.InterviewDate, builtin.TrainingEndDate, builtin.JobStartDate, builtin.StatusBefore, builtin.MainStatus,
 	builtin.WorkLastWeek, builtin.TempAbsent, builtin.WorkCountry, builtin.IncomeExact, builtin.HoursWeek, builtin.WorkRegency, builtin.Kejuruan}
 
+// Slim returns it with its record cut down to what Compute reads: the record's identity,
+// form, respondent and times, and the answers of the questions the flags look at, each
+// copied. A server holds the slim items of every interview at once while it computes the
+// flags; a whole record is a hundred answers.
+func Slim(it Item) Item {
+	r := it.Record
+	out := &survey.Record{ID: strings.Clone(r.ID), Revision: r.Revision, FormID: strings.Clone(r.FormID),
+		FormVersion: strings.Clone(r.FormVersion), RespondentID: strings.Clone(r.RespondentID),
+		StartedAt: r.StartedAt, FinalizedAt: r.FinalizedAt, Answers: make(map[string]string, len(fields))}
+	if it.Form != nil {
+		for _, name := range fields {
+			if n := it.Form.Node(name); n != nil {
+				if x := r.Answers[n.Path()]; x != "" {
+					out.Answers[n.Path()] = strings.Clone(x)
+				}
+			}
+		}
+	} else {
+		for k, x := range r.Answers {
+			if x == "" || strings.IndexByte(k, '[') >= 0 {
+				continue
+			}
+			if name := k[strings.LastIndexByte(k, '/')+1:]; in(name, fields...) {
+				out.Answers[strings.Clone(k)] = strings.Clone(x)
+			}
+		}
+	}
+	it.Record = out
+	it.Kejuruan = strings.Clone(it.Kejuruan)
+	return it
+}
+
 // values reads the questions the flags need from a record.
 func values(it Item, paths map[*forms.Form]map[string]string) map[string]string {
 	v := make(map[string]string, len(fields))

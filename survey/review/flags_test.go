@@ -181,3 +181,41 @@ func TestSecondInterviewFlagged(t *testing.T) {
 		}
 	}
 }
+
+// TestSlimFlagsAlike computes the flags of the items of every test above, whole and slim:
+// the same flags with the same reasons, from records holding only what the flags read.
+func TestSlimFlagsAlike(t *testing.T) {
+	var items []review.Item
+	for i := range 40 {
+		items = append(items, item(fmt.Sprintf("s-%d", i), 10+i%30, func(a map[string]string) {
+			switch i % 5 {
+			case 1:
+				a["nik"] = "6408 0612 0204 7777"
+			case 2:
+				a["income_exact"] = fmt.Sprint(100000 * (i + 1))
+			case 3:
+				a["job_start_date"] = "2027-01-01"
+			case 4:
+				a["main_status"] = "7"
+			}
+			a["unrelated_question"] = "a long answer the flags never read"
+		}))
+	}
+	items[3].Conflicts = 2
+	whole := review.Compute(items, review.Config{IncomeMin: 5})
+	var slim []review.Item
+	for _, it := range items {
+		s := review.Slim(it)
+		if _, ok := s.Record.Answers["grp/unrelated_question"]; ok || len(s.Record.Answers) == 0 {
+			t.Fatalf("slim answers: %v", s.Record.Answers)
+		}
+		slim = append(slim, s)
+	}
+	got := review.Compute(slim, review.Config{IncomeMin: 5})
+	if len(whole) < 10 {
+		t.Fatalf("only %d interviews flagged: the test proves little", len(whole))
+	}
+	if fmt.Sprint(got) != fmt.Sprint(whole) {
+		t.Errorf("slim flags differ:\n got %v\nwant %v", got, whole)
+	}
+}

@@ -184,7 +184,10 @@ func scanReview(sc interface{ Scan(...any) error }) (*survey.Review, error) {
 
 // Queue returns the review status of matching interviews. See survey.ReviewStore.
 func (s *ReviewStore) Queue(ctx context.Context, f survey.ReviewFilter) ([]*survey.Review, error) {
-	q := `SELECT ` + reviewColumns + reviewFrom + ` WHERE s.seq > ?`
+	// Revisions in sequence order, each joined with its review: SQLite reads a page from the
+	// sequence index and stops at the limit. Left to itself, with a state, it read every
+	// review in that state and sorted them all for each page (0.2 s a page at 100,000).
+	q := `SELECT ` + reviewColumns + ` FROM submissions s CROSS JOIN reviews r ON r.interview_id = s.interview_id AND r.revision = s.revision WHERE s.seq > ?`
 	args := []any{f.After}
 	if f.State != "" {
 		q, args = q+` AND r.state = ?`, append(args, string(f.State))
@@ -210,6 +213,15 @@ func (s *ReviewStore) Queue(ctx context.Context, f survey.ReviewFilter) ([]*surv
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// FlagStamp returns the latest revision's and roster row's sequence numbers and the count
+// of differing contents. See survey.ReviewStore.
+func (s *ReviewStore) FlagStamp(ctx context.Context) (string, error) {
+	var subs, roster, conflicts int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM submissions),
+		(SELECT COALESCE(MAX(seq), 0) FROM server_roster), (SELECT COUNT(*) FROM submission_conflicts)`).Scan(&subs, &roster, &conflicts)
+	return fmt.Sprintf("%d/%d/%d", subs, roster, conflicts), err
 }
 
 // Review returns one interview's review status. See survey.ReviewStore.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,20 +26,35 @@ func (s *Server) sources() Sources {
 type capture struct{ mode, device string }
 
 // flags computes the flags of every interview from the latest revision of each, and how
-// each came (its capture). The result is kept until a revision, a conflict or a review
-// changes the queue's stamp.
-func (s *Server) flags(ctx context.Context, reviews []*survey.Review, roster map[string]*survey.Respondent) (map[string][]survey.Flag, map[string]capture, error) {
-	stamp := queueStamp(reviews) + "/" + strconv.Itoa(len(roster))
+// each came (its capture). The result is kept until the store's flag stamp changes (a
+// revision stored, a differing content, a roster row), so a page of the queue or one
+// interview costs a few index lookups, not a read of every interview and the roster.
+func (s *Server) flags(ctx context.Context) (map[string][]survey.Flag, map[string]capture, error) {
+	stamp, err := s.cfg.Reviews.FlagStamp(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	s.flagMu.Lock()
 	defer s.flagMu.Unlock()
 	if s.flagCache != nil && s.flagStamp == stamp {
 		return s.flagCache, s.captures, nil
+	}
+	reviews, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	roster, _, err := s.rosterMap(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	captures := map[string]capture{}
 	conflicts := make(map[string]int, len(reviews))
 	for _, v := range reviews {
 		conflicts[v.InterviewID] = v.Conflicts
 	}
+	reviews = nil
+	// Each item keeps only what the flags read: every interview's whole record at once
+	// took gigabytes at a hundred thousand interviews.
 	var items []review.Item
 	for rec, err := range s.cfg.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest}) {
 		if err != nil {
@@ -57,26 +71,10 @@ func (s *Server) flags(ctx context.Context, reviews []*survey.Review, roster map
 		if r := roster[rec.RespondentID]; r != nil {
 			kej = r.Kejuruan
 		}
-		items = append(items, review.Item{Record: rec, Form: f, Kejuruan: kej, Conflicts: conflicts[rec.ID]})
+		items = append(items, review.Slim(review.Item{Record: rec, Form: f, Kejuruan: kej, Conflicts: conflicts[rec.ID]}))
 	}
 	s.flagCache, s.captures, s.flagStamp = review.Compute(items, s.cfg.Flags), captures, stamp
 	return s.flagCache, s.captures, nil
-}
-
-// queueStamp changes whenever a revision is stored, a conflict recorded or a review
-// changes: the latest sequence numbers and the counts.
-func queueStamp(reviews []*survey.Review) string {
-	var seq int64
-	var updated time.Time
-	conflicts := 0
-	for _, v := range reviews {
-		seq = max(seq, v.Seq)
-		if v.UpdatedAt.After(updated) {
-			updated = v.UpdatedAt
-		}
-		conflicts += v.Conflicts
-	}
-	return strconv.FormatInt(seq, 10) + "/" + strconv.Itoa(len(reviews)) + "/" + strconv.Itoa(conflicts) + "/" + updated.String()
 }
 
 // rosterMap reads the roster by roster id.
@@ -107,43 +105,55 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, _ *survey.U
 		return survey.Errorf(survey.EINVALID, "Unknown flag %q: use any or one of %s.", flag, strings.Join(review.FlagNames, ", "))
 	}
 	ctx := r.Context()
-	all, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{})
-	if err != nil {
-		return err
-	}
-	roster, _, err := s.rosterMap(ctx)
-	if err != nil {
-		return err
-	}
-	flags, captures, err := s.flags(ctx, all, roster)
+	flags, captures, err := s.flags(ctx)
 	if err != nil {
 		return err
 	}
 	enumerator, kejuruan, program := q.Get("enumerator"), q.Get("kejuruan"), q.Get("program")
-	resp := survey.ReviewPage{Interviews: []*survey.Review{}, Next: after}
-	for _, v := range all {
-		if v.Seq <= after || (state != "" && v.State != state) ||
-			(enumerator != "" && v.Enumerator != enumerator && v.SubmittedBy != enumerator) {
-			continue
+	var roster map[string]*survey.Respondent
+	if kejuruan != "" || program != "" {
+		if roster, _, err = s.rosterMap(ctx); err != nil {
+			return err
 		}
-		if kejuruan != "" || program != "" {
-			p := roster[v.RespondentID]
-			if p == nil || (kejuruan != "" && p.Kejuruan != kejuruan) || (program != "" && p.ProgramName != program) {
+	}
+	resp := survey.ReviewPage{Interviews: []*survey.Review{}, Next: after}
+	// The queue is read in chunks from after, the state chosen in SQL, until the page is
+	// full and one more matches (More) or the queue ends: a page costs its own rows, not
+	// the whole queue's.
+	chunk := max(2*limit, 256)
+	for from := after; ; {
+		batch, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{State: state, After: from, Limit: chunk})
+		if err != nil {
+			return err
+		}
+		for _, v := range batch {
+			from = v.Seq
+			if enumerator != "" && v.Enumerator != enumerator && v.SubmittedBy != enumerator {
 				continue
 			}
+			if roster != nil {
+				p := roster[v.RespondentID]
+				if p == nil || (kejuruan != "" && p.Kejuruan != kejuruan) || (program != "" && p.ProgramName != program) {
+					continue
+				}
+			}
+			v.Flags = flags[v.InterviewID]
+			c := captures[v.InterviewID]
+			v.Mode, v.Device = c.mode, c.device
+			if flag != "" && !hasFlag(v.Flags, flag) {
+				continue
+			}
+			if len(resp.Interviews) == limit {
+				resp.More = true
+				writeJSON(w, http.StatusOK, resp)
+				return nil
+			}
+			resp.Interviews = append(resp.Interviews, v)
+			resp.Next = v.Seq
 		}
-		v.Flags = flags[v.InterviewID]
-		c := captures[v.InterviewID]
-		v.Mode, v.Device = c.mode, c.device
-		if flag != "" && !hasFlag(v.Flags, flag) {
-			continue
-		}
-		if len(resp.Interviews) == limit {
-			resp.More = true
+		if len(batch) < chunk {
 			break
 		}
-		resp.Interviews = append(resp.Interviews, v)
-		resp.Next = v.Seq
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
@@ -192,15 +202,7 @@ func (s *Server) reviewInterview(w http.ResponseWriter, r *http.Request, _ *surv
 	if resp.Conflicts, err = s.cfg.Submissions.Conflicts(ctx, id, v.Revision); err != nil {
 		return err
 	}
-	all, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{})
-	if err != nil {
-		return err
-	}
-	roster, _, err := s.rosterMap(ctx)
-	if err != nil {
-		return err
-	}
-	flags, captures, err := s.flags(ctx, all, roster)
+	flags, captures, err := s.flags(ctx)
 	if err != nil {
 		return err
 	}

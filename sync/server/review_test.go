@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"tracer/survey/review"
 	"tracer/sync/client"
 	"tracer/sync/testbed"
+	"tracer/sync/wire"
 )
 
 // TestReviewRoutes drives the supervisor's client API over HTTP: the queue with filters
@@ -200,4 +202,132 @@ func TestQueueSaysHowInterviewsCame(t *testing.T) {
 	if !maps.Equal(got, want) {
 		t.Errorf("the queue says %q, want %q", got, want)
 	}
+}
+
+// TestQueuePagesAndFlagsFollowTheStore: a queue longer than one read of the store pages
+// with a sparse filter (every page full until the last, More right, nothing twice, nothing
+// missed); the flags the server keeps change as soon as the store does: a new interview
+// with a NIK already seen flags both, a differing content flags a conflict, and an
+// interview's detail says the same as the queue.
+func TestQueuePagesAndFlagsFollowTheStore(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	enumTok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	enum := newClient(t, env.URL, enumTok)
+	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	lap := testbed.NewLaptop(t)
+	// Every seeded interview has the same NIK; the first one alone is pushed first.
+	items, err := testbed.Seed(ctx, lap.Interviews, "ani", 601)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := items[0]
+	if resp, err := enum.Push(ctx, []wire.PushItem{{ID: first.InterviewID, Revision: 1, Hash: first.Hash, Body: first.Body}}); err != nil || !resp.Receipts[0].Safe() {
+		t.Fatalf("push: %+v %v", resp, err)
+	}
+	d, err := sup.Review(ctx, first.InterviewID)
+	if err != nil || len(d.Review.Flags) != 0 {
+		t.Fatalf("one interview: flags %+v %v", d.Review.Flags, err)
+	}
+	if _, err := enum.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil); err != nil {
+		t.Fatal(err)
+	}
+	d, err = sup.Review(ctx, first.InterviewID)
+	if err != nil || !hasFlagNamed(d.Review.Flags, review.FlagDuplicateNIK) {
+		t.Fatalf("after 600 more with its NIK: flags %+v %v", d.Review.Flags, err)
+	}
+
+	// Approve every 37th interview and put three alumni, hundreds apart, in kejuruan LAS,
+	// then page through each, two at a time: the state is chosen in SQL, the kejuruan after
+	// (a page then spans several reads of the store).
+	var approved, las []string
+	var rows []*survey.Respondent
+	for i := range items {
+		if i%37 == 0 {
+			if _, err := sup.Approve(ctx, items[i].InterviewID, 1, ""); err != nil {
+				t.Fatal(err)
+			}
+			approved = append(approved, items[i].InterviewID)
+		}
+		kej := "TIK"
+		if i == 5 || i == 300 || i == 590 {
+			kej = "LAS"
+			las = append(las, items[i].InterviewID)
+		}
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R-ani-%05d", i), Name: "Alumnus", Kejuruan: kej})
+	}
+	if _, err := sup.UploadRoster(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	pageAll := func(q survey.ReviewQuery, want []string) {
+		t.Helper()
+		var got []string
+		for pages := 0; ; pages++ {
+			if pages > len(want) {
+				t.Fatal("paging does not end")
+			}
+			p, err := sup.Queue(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range p.Interviews {
+				got = append(got, v.InterviewID)
+				if !hasFlagNamed(v.Flags, review.FlagDuplicateNIK) {
+					t.Errorf("%s in the queue without its flag: %+v", v.InterviewID, v.Flags)
+				}
+			}
+			if p.More != (len(p.Interviews) == 2 && len(got) < len(want)) {
+				t.Fatalf("%+v page %d: %d interviews, More %v, %d of %d seen", q, pages, len(p.Interviews), p.More, len(got), len(want))
+			}
+			if !p.More {
+				break
+			}
+			q.After = p.Next
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%+v: pages gave %d interviews %v, want %d %v", q, len(got), got, len(want), want)
+		}
+	}
+	pageAll(survey.ReviewQuery{State: survey.ReviewApproved, Limit: 2}, approved)
+	pageAll(survey.ReviewQuery{Kejuruan: "LAS", Limit: 2}, las)
+
+	// Another content under a stored revision: the conflict flag appears at once.
+	last := items[len(items)-1]
+	if _, err := sup.Queue(ctx, survey.ReviewQuery{Flag: review.FlagConflict}); err != nil {
+		t.Fatal(err)
+	}
+	other := testbed.NewLaptop(t)
+	orig, _ := lap.Interviews.Get(ctx, last.InterviewID)
+	twin := *orig
+	twin.State, twin.Revision = "", 0
+	if err := other.Interviews.Create(ctx, &twin); err != nil {
+		t.Fatal(err)
+	}
+	_, as, _ := testbed.Builtin()
+	changed := append([]survey.Answer(nil), as...)
+	for i := range changed {
+		if changed[i].Path == "hours_week" {
+			changed[i].Value = "41"
+		}
+	}
+	twinItem, err := other.Interviews.Finalize(ctx, twin.ID, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := enum.Push(ctx, []wire.PushItem{{ID: twinItem.InterviewID, Revision: 1, Hash: twinItem.Hash, Body: twinItem.Body}}); err != nil {
+		t.Fatal(err)
+	}
+	conflicted, err := sup.Queue(ctx, survey.ReviewQuery{Flag: review.FlagConflict})
+	if err != nil || len(conflicted.Interviews) != 1 || conflicted.Interviews[0].InterviewID != last.InterviewID {
+		t.Fatalf("conflict queue: %+v %v", conflicted, err)
+	}
+}
+
+func hasFlagNamed(fs []survey.Flag, name string) bool {
+	for _, f := range fs {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
