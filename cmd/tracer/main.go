@@ -225,8 +225,8 @@ func printable(s string) string {
 }
 
 // message returns what the user is told about err: an interruption (Ctrl-C, SIGTERM) and a
-// full disk in plain words (a sync's
-// says what it did get onto the server, see syncError); any other error as it is.
+// full disk in plain words (a sync's own message says what it did get onto the server, see
+// syncError); any other error as it is.
 func message(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return "stopped: interrupted before it finished."
