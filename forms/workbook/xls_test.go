@@ -27,6 +27,20 @@ func python(t *testing.T) string {
 	return py
 }
 
+// madeXLS returns the bytes of the workbook testdata/xlwt_make.py writes.
+func madeXLS(t *testing.T, py string) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "made.xls")
+	if b, err := exec.Command(py, "testdata/xlwt_make.py", path).CombinedOutput(); err != nil {
+		t.Fatalf("xlwt_make: %v\n%s", err, b)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 type dumpedSheet struct {
 	Name string     `json:"name"`
 	Rows [][]string `json:"rows"`
@@ -158,14 +172,7 @@ func TestXLSLikeXlrd(t *testing.T) {
 // again still works.
 func TestXLSDamaged(t *testing.T) {
 	py := python(t)
-	path := filepath.Join(t.TempDir(), "made.xls")
-	if b, err := exec.Command(py, "testdata/xlwt_make.py", path).CombinedOutput(); err != nil {
-		t.Fatalf("xlwt_make: %v\n%s", err, b)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := madeXLS(t, py)
 	readAll := func(d []byte) error {
 		wb, err := workbook.Open(context.Background(), d, workbook.DefaultLimits)
 		if err != nil {
@@ -227,14 +234,7 @@ func TestXLSDamaged(t *testing.T) {
 // TestXLSLimits refuses an .xls over the column and cell limits, naming the limit.
 func TestXLSLimits(t *testing.T) {
 	py := python(t)
-	path := filepath.Join(t.TempDir(), "made.xls")
-	if b, err := exec.Command(py, "testdata/xlwt_make.py", path).CombinedOutput(); err != nil {
-		t.Fatalf("xlwt_make: %v\n%s", err, b)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := madeXLS(t, py)
 	for _, c := range []struct {
 		lim  workbook.Limits
 		want string
