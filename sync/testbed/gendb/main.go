@@ -19,7 +19,8 @@
 // interview in 13 refuses consent, one in 4 gives an income band instead of an exact income,
 // one in 3 started with this job, two in 3 of those not working are looking for work, half
 // have worked since the training. One interview in 50 is a second interview of the previous
-// person (the report keeps the later), one in 97 has no respondent id and is linked by the
+// person (the report keeps the later; with -shuffle the rows are taken in a scattered order
+// instead of the roster's, as people come in the field), one in 97 has no respondent id and is linked by the
 // roster id it confirms, one in 199 is a walk-in outside the roster, and one in 20 is stored
 // again as revision 2 with another main activity. In the roster, one row in 10 did not pass,
 // training ends vary over 2025, and one row in 1,000 shares the NIK of the row before (one
@@ -66,6 +67,7 @@ func main() {
 	flag.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "goroutines making interviews")
 	flag.IntVar(&o.check, "check", 50, "check every n-th interview for problems and as the server checks a push (1: all)")
 	flag.BoolVar(&o.stores, "stores", false, "write through the server's stores, one revision per call (slow)")
+	flag.BoolVar(&o.shuffle, "shuffle", false, "interview the roster's rows in a scattered order instead of the roster's")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if o.path == "" || o.n < 0 || o.batch < 1 || o.workers < 1 || o.check < 1 {
@@ -100,7 +102,7 @@ func main() {
 type options struct {
 	path                             string
 	n, roster, batch, workers, check int
-	stores                           bool
+	stores, shuffle                  bool
 }
 
 var (
@@ -479,14 +481,15 @@ const enumerators = 25
 func enumeratorName(i int) string { return fmt.Sprintf("enum%02d", i%enumerators+1) }
 
 // interviews makes the revisions of interviews from to to-1.
-func (m *maker) interviews(from, to, rosterRows int) ([]*survey.Submission, error) {
+func (m *maker) interviews(from, to int, order rosterOrder) ([]*survey.Submission, error) {
 	var out []*survey.Submission
+	rosterRows := order.n
 	for i := from; i < to; i++ {
-		row := i % rosterRows
-		if i%50 == 49 && row > 0 {
-			row-- // a second interview of the previous person
+		turn := i % rosterRows
+		if i%50 == 49 && turn > 0 {
+			turn-- // a second interview of the previous person
 		}
-		r := rosterRow(row)
+		r := rosterRow(order.row(turn))
 		resp := r.RosterID
 		switch {
 		case i%97 == 3:
@@ -509,6 +512,33 @@ func (m *maker) interviews(from, to, rosterRows int) ([]*survey.Submission, erro
 	return out, nil
 }
 
+// rosterOrder is the order in which the roster's n rows are interviewed: the roster's own
+// order, or with a multiplier a scattered one (row = turn * a mod n, a coprime to n, so each
+// row has one turn), as in the field, where the people who come to an event or answer the
+// phone are in no order of the roster's, and the export's roster join reads at random.
+type rosterOrder struct{ n, a int }
+
+func newRosterOrder(n int, shuffle bool) rosterOrder {
+	if !shuffle || n < 3 {
+		return rosterOrder{n: n, a: 1}
+	}
+	a := int(float64(n)*0.6180339887) | 1 // near the golden ratio: neighbours land far apart
+	for gcd(a, n) != 1 {
+		a += 2
+	}
+	return rosterOrder{n: n, a: a % n}
+}
+
+// row returns the roster row interviewed at turn (0 <= turn < n).
+func (o rosterOrder) row(turn int) int { return int(uint64(turn) * uint64(o.a) % uint64(o.n)) }
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
 // chunk is how many interviews a worker makes at a time.
 const chunk = 500
 
@@ -528,7 +558,7 @@ func generate(o options, f *forms.Form, put func([]*survey.Submission) error) er
 		go func() {
 			m := newMaker(f, o.n, o.check)
 			for j := range work {
-				subs, err := m.interviews(j.from, min(j.from+chunk, o.n), o.roster)
+				subs, err := m.interviews(j.from, min(j.from+chunk, o.n), newRosterOrder(o.roster, o.shuffle))
 				j.out <- result{subs, err}
 			}
 		}()

@@ -157,3 +157,50 @@ func TestServerTakesEveryInterview(t *testing.T) {
 		t.Fatalf("%d revisions stored", stored)
 	}
 }
+
+// TestShuffleVisitsEveryRowOnce checks the scattered roster order is a permutation that
+// moves neighbouring turns far apart, and that a shuffled database interviews every roster
+// row once outside the planned second interviews.
+func TestShuffleVisitsEveryRowOnce(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 10, 97, 400, 1000, 999983, 1000000} {
+		o := newRosterOrder(n, true)
+		seen := make([]bool, n)
+		near := 0
+		for turn := range n {
+			r := o.row(turn)
+			if r < 0 || r >= n || seen[r] {
+				t.Fatalf("n=%d: turn %d gives row %d twice or outside the roster", n, turn, r)
+			}
+			seen[r] = true
+			if turn > 0 && max(r-o.row(turn-1), o.row(turn-1)-r) < 2 {
+				near++
+			}
+		}
+		if n >= 97 && near > n/50 {
+			t.Errorf("n=%d: %d turns follow a neighbouring row", n, near)
+		}
+	}
+	db, err := sql.Open("sqlite", func() string {
+		path := filepath.Join(t.TempDir(), "server.db")
+		o := options{path: path, n: 200, roster: 200, batch: 97, workers: 3, check: 1, shuffle: true}
+		if err := run(context.Background(), o, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows, people, rising int
+	err = db.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT id), SUM(id > prev) FROM (SELECT respondent_id AS id,
+		LAG(respondent_id) OVER (ORDER BY seq) AS prev FROM submissions WHERE respondent_id LIKE 'R%' AND revision = 1)`).Scan(&rows, &people, &rising)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In the roster's order nearly every interview's row follows the one before; scattered,
+	// about half do.
+	if people < rows-rows/50-1 || rising > rows*3/4 {
+		t.Fatalf("%d interviews of roster rows, %d people, %d after a row earlier in the roster", rows, people, rising)
+	}
+}
