@@ -88,6 +88,9 @@ func newCSVWriter(w io.Writer, d CSVDialect) *csvWriter {
 	if d == CSVExcelID {
 		cw.comma = ';'
 	}
+	for _, c := range []byte{'\n', '\r', '"', cw.comma} {
+		cw.quoted[c] = true
+	}
 	return cw
 }
 
@@ -96,10 +99,11 @@ func newCSVWriter(w io.Writer, d CSVDialect) *csvWriter {
 // starts with a space (unicode.IsSpace) or is \., and a quote inside is doubled. Records
 // are appended to one buffer, written out past csvFlushSize.
 type csvWriter struct {
-	w     io.Writer
-	comma byte
-	buf   []byte
-	err   error
+	w      io.Writer
+	comma  byte
+	quoted [256]bool // the bytes that make a field quoted: the comma, a quote, CR, LF
+	buf    []byte
+	err    error
 }
 
 // csvFlushSize is how much a csvWriter holds before writing it out.
@@ -115,7 +119,7 @@ func (w *csvWriter) Write(record []string) error {
 		if n > 0 {
 			b = append(b, w.comma)
 		}
-		if !csvNeedsQuotes(f, w.comma) {
+		if !w.needsQuotes(f) {
 			b = append(b, f...)
 			continue
 		}
@@ -150,18 +154,18 @@ func (w *csvWriter) Flush() {
 // Error returns the first error of a write.
 func (w *csvWriter) Error() error { return w.err }
 
-// csvNeedsQuotes reports whether encoding/csv quotes field f with comma.
-func csvNeedsQuotes(f string, comma byte) bool {
+// needsQuotes reports whether encoding/csv quotes field f with w's comma.
+func (w *csvWriter) needsQuotes(f string) bool {
 	if f == "" {
 		return false
 	}
-	if f == `\.` {
-		return true
-	}
 	for i := 0; i < len(f); i++ {
-		if c := f[i]; c == '\n' || c == '\r' || c == '"' || c == comma {
+		if w.quoted[f[i]] {
 			return true
 		}
+	}
+	if c := f[0]; c < utf8.RuneSelf {
+		return c == ' ' || c == '\t' || c == '\v' || c == '\f' || f == `\.`
 	}
 	r, _ := utf8.DecodeRuneInString(f)
 	return unicode.IsSpace(r)
@@ -186,7 +190,7 @@ func (k *csvSink) write(w *csvWriter, cols []column, cells []string) error {
 
 func csvValue(v string) string {
 	v = Neutralize(v)
-	if strings.Contains(v, "\r\n") {
+	if strings.IndexByte(v, '\r') >= 0 && strings.Contains(v, "\r\n") {
 		v = strings.ReplaceAll(v, "\r\n", "\n")
 	}
 	return v

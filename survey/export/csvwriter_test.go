@@ -13,8 +13,14 @@ func checkCSVWriter(t *testing.T, record []string, comma byte) {
 	var want, got bytes.Buffer
 	std := csv.NewWriter(&want)
 	std.Comma = rune(comma)
-	mine := newCSVWriter(&got, CSVStandard)
-	mine.comma = comma
+	dialect := CSVStandard
+	if comma == ';' {
+		dialect = CSVExcelID
+	}
+	mine := newCSVWriter(&got, dialect)
+	if mine.comma != comma {
+		t.Fatalf("dialect %s writes %q, want %q", dialect, mine.comma, comma)
+	}
 	for range 3 {
 		if err := std.Write(record); err != nil {
 			t.Fatal(err)
