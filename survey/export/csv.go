@@ -58,6 +58,7 @@ func newCSVSink(w io.Writer, s *schema, opt Options) (*csvSink, error) {
 		}
 		k.tables = append(k.tables, ct)
 		ct.w = newCSVWriter(out, k.dialect)
+		ct.w.lf = true
 		if i == 0 {
 			// The zip entry is written to by the csvWriter's own buffer.
 			if _, err := io.WriteString(out, bom); err != nil {
@@ -102,6 +103,7 @@ type csvWriter struct {
 	w      io.Writer
 	comma  byte
 	quoted [256]bool // the bytes that make a field quoted: the comma, a quote, CR, LF
+	lf     bool      // write CR LF inside a field as LF
 	buf    []byte
 	err    error
 }
@@ -122,6 +124,10 @@ func (w *csvWriter) Write(record []string) error {
 		if !w.needsQuotes(f) {
 			b = append(b, f...)
 			continue
+		}
+		// A field with CR is quoted before and after CR LF becomes LF.
+		if w.lf && strings.Contains(f, "\r\n") {
+			f = strings.ReplaceAll(f, "\r\n", "\n")
 		}
 		b = append(b, '"')
 		for {
@@ -159,7 +165,21 @@ func (w *csvWriter) needsQuotes(f string) bool {
 	if f == "" {
 		return false
 	}
-	for i := 0; i < len(f); i++ {
+	i := 0
+	// Eight bytes at a time while none is a control byte, a quote or the comma.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quotes, commas := uint64(ones*'"'), uint64(ones)*uint64(w.comma)
+	for ; i+8 <= len(f); i += 8 {
+		x := uint64(f[i]) | uint64(f[i+1])<<8 | uint64(f[i+2])<<16 | uint64(f[i+3])<<24 |
+			uint64(f[i+4])<<32 | uint64(f[i+5])<<40 | uint64(f[i+6])<<48 | uint64(f[i+7])<<56
+		control := (x - ones*0x20) &^ x
+		quote := (x ^ quotes - ones) &^ (x ^ quotes)
+		comma := (x ^ commas - ones) &^ (x ^ commas)
+		if (control|quote|comma)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(f); i++ {
 		if w.quoted[f[i]] {
 			return true
 		}
@@ -182,7 +202,7 @@ func (k *csvSink) write(w *csvWriter, cols []column, cells []string) error {
 		if k.dialect == CSVExcelID && cols != nil {
 			out[i] = excelIDValue(&cols[i], v)
 		} else {
-			out[i] = csvValue(v)
+			out[i] = Neutralize(v) // the writer turns CR LF into LF (w.lf)
 		}
 	}
 	return w.Write(out)

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 	"testing"
 )
 
@@ -33,6 +34,26 @@ func checkCSVWriter(t *testing.T, record []string, comma byte) {
 	mine.Flush()
 	if !bytes.Equal(got.Bytes(), want.Bytes()) {
 		t.Fatalf("record %q with %q:\n%q\nencoding/csv:\n%q", record, comma, got.Bytes(), want.Bytes())
+	}
+	// Writing CR LF as LF is encoding/csv on the fields with CR LF replaced.
+	want.Reset()
+	got.Reset()
+	lf := newCSVWriter(&got, dialect)
+	lf.lf = true
+	replaced := make([]string, len(record))
+	for i, f := range record {
+		replaced[i] = strings.ReplaceAll(f, "\r\n", "\n")
+	}
+	if err := std.Write(replaced); err != nil {
+		t.Fatal(err)
+	}
+	if err := lf.Write(record); err != nil {
+		t.Fatal(err)
+	}
+	std.Flush()
+	lf.Flush()
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("record %q with %q, CR LF as LF:\n%q\nencoding/csv:\n%q", record, comma, got.Bytes(), want.Bytes())
 	}
 }
 

@@ -40,9 +40,15 @@ type Derived struct {
 	UMKMet bool
 }
 
-// interviews holds the interviews Derive reads records into, so that deriving many records
-// does not allocate one each.
-var interviews = sync.Pool{New: func() any { return new(interview) }}
+// scratch is what deriving one record reads it into: kept in a pool, so that deriving many
+// records does not allocate for each, and the paths of one record's answers are matched
+// with the last one's.
+type scratch struct {
+	iv   interview
+	memo pathMemo
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
 
 // Derive computes the Derived values of record r of roster row (nil for a walk-in) as
 // Compute does for the interview it counts. A caller deriving many records sets cfg.UMK
@@ -72,10 +78,11 @@ func deriveFrom(r *survey.Record, answers []survey.Answer, row *survey.Responden
 		row = &survey.Respondent{}
 	}
 	p := &person{row: row, pass: row.Completion == "pass", trainingEnd: parseDate(row.TrainingEnd)}
-	iv := interviews.Get().(*interview)
-	defer interviews.Put(iv)
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
+	iv := &sc.iv
 	if answers != nil {
-		extractAnswers(iv, r, answers)
+		extractAnswers(iv, &sc.memo, r, answers)
 	} else {
 		extractInto(iv, r)
 	}

@@ -1,9 +1,13 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"tracer/survey"
 )
@@ -85,6 +89,9 @@ func TestDeriveAnswersAgrees(t *testing.T) {
 // TestQuestionsByNumber checks that every question the report reads has its own number: a
 // name given twice, or a number given no name, would leave an answer unread.
 func TestQuestionsByNumber(t *testing.T) {
+	if nQuestions >= noQuestion {
+		t.Fatalf("%d questions: number %d means none", nQuestions, noQuestion)
+	}
 	if len(questionOf) != int(nQuestions) {
 		t.Fatalf("%d question names for %d numbers", len(questionOf), nQuestions)
 	}
@@ -102,5 +109,64 @@ func TestQuestionsByNumber(t *testing.T) {
 	iv.finish()
 	if iv.v[qHoursWeek] != "40" || iv.v[qNIK] != "" || iv.v[qConsent] != "yes" || iv.v[qMainStatus] != "" {
 		t.Errorf("answers by number: %q", iv.v)
+	}
+}
+
+// TestExtractAnswersMatchesPaths reads lists of answers one after another through one memo,
+// sorted as a store gives them or shuffled, with paths added, dropped, inside repeats and in
+// other groups, and checks each reads what the answers' paths say, as take does.
+func TestExtractAnswersMatchesPaths(t *testing.T) {
+	var pool []string
+	for _, name := range questions {
+		pool = append(pool, name, "grp_a/"+name, "grp_b/c/"+name, "rep[2]/"+name)
+	}
+	pool = append(pool, "note", "grp_a/note", "a", "zz/zz", "grp_a/main_statusx", "")
+	r := rand.New(rand.NewPCG(5, 6))
+	var memo pathMemo
+	var got, want interview
+	for n := range 5000 {
+		var answers []survey.Answer
+		for _, p := range pool {
+			if r.IntN(4) > 0 {
+				answers = append(answers, survey.Answer{Path: p, Value: fmt.Sprint(r.IntN(3))})
+			}
+		}
+		switch n % 3 {
+		case 0:
+			slices.SortFunc(answers, func(a, b survey.Answer) int { return strings.Compare(a.Path, b.Path) })
+		case 1:
+			r.Shuffle(len(answers), func(i, j int) { answers[i], answers[j] = answers[j], answers[i] })
+		}
+		rec := &survey.Record{ID: "a", Revision: 1}
+		extractAnswers(&got, &memo, rec, answers)
+		want.start(rec)
+		for _, a := range answers {
+			want.take(a.Path, a.Value)
+		}
+		want.finish()
+		if got.v != want.v || got.valid != want.valid || !got.date.Equal(want.date) {
+			t.Fatalf("list %d %v:\n got %q\nwant %q", n, answers, got.v, want.v)
+		}
+	}
+}
+
+// TestParseDateAsTimeParse checks parseDate against time.Parse on dates around the edges
+// of months and leap years and on strings that are not dates.
+func TestParseDateAsTimeParse(t *testing.T) {
+	in := []string{"", "2026-11-30", "2026-11-30T08:00:00Z", "2024-02-29", "2025-02-29", "1900-02-29", "2000-02-29",
+		"0000-01-01", "9999-12-31", "2026-13-01", "2026-00-10", "2026-04-31", "2026-04-00", "+026-01-01", "2026-1-01",
+		"2026/01/01", "２０２６-01-01", "2026-01-1x", "20260101", "2026-01-01 ", " 2026-01-01"}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		in = append(in, fmt.Sprintf("%04d-%02d-%02d", r.IntN(10000), r.IntN(14), r.IntN(33)))
+	}
+	for _, s := range in {
+		want, err := time.Parse("2006-01-02", s[:min(len(s), 10)])
+		if err != nil {
+			want = time.Time{}
+		}
+		if got := parseDate(s); !got.Equal(want) || got.Location() != want.Location() {
+			t.Fatalf("parseDate(%q) = %v, time.Parse %v", s, got, want)
+		}
 	}
 }

@@ -460,13 +460,61 @@ func extractInto(iv *interview, r *survey.Record) {
 	iv.finish()
 }
 
-// extractAnswers is extractInto for a record whose answers come as a list.
-func extractAnswers(iv *interview, r *survey.Record, answers []survey.Answer) {
+// extractAnswers is extractInto for a record whose answers come as a list. The list's
+// paths are matched with the previous list's in memo, so that records of one form, their
+// answers sorted by path as a store's export reader gives them, seldom look a name up; the
+// result does not depend on the order.
+func extractAnswers(iv *interview, memo *pathMemo, r *survey.Record, answers []survey.Answer) {
 	iv.start(r)
+	prev, next := memo.paths, memo.spare[:0]
+	j := 0
 	for _, a := range answers {
-		iv.take(a.Path, a.Value)
+		q, c := noQuestion, 1
+		for j < len(prev) {
+			if c = strings.Compare(prev[j].path, a.Path); c >= 0 {
+				break
+			}
+			j++
+		}
+		if c == 0 {
+			q = prev[j].q
+			j++
+		} else {
+			q = questionAt(a.Path)
+		}
+		next = append(next, pathQuestion{a.Path, q})
+		if q != noQuestion && a.Value != "" {
+			iv.v[q] = a.Value
+		}
 	}
+	memo.paths, memo.spare = next, prev
 	iv.finish()
+}
+
+// pathMemo holds the answer paths of the last list extractAnswers read, with the question
+// each one is.
+type pathMemo struct {
+	paths, spare []pathQuestion
+}
+
+type pathQuestion struct {
+	path string
+	q    question
+}
+
+// noQuestion is the question of a path the report does not read.
+const noQuestion = question(255)
+
+// questionAt returns the question the report reads at answer path k, noQuestion for
+// another path: by the path's last element, outside any repeat.
+func questionAt(k string) question {
+	if strings.IndexByte(k, '[') >= 0 {
+		return noQuestion
+	}
+	if q, ok := questionOf[k[strings.LastIndexByte(k, '/')+1:]]; ok {
+		return q
+	}
+	return noQuestion
 }
 
 // start empties iv for record r's answers.
@@ -477,11 +525,10 @@ func (iv *interview) start(r *survey.Record) {
 
 // take keeps the answer val at path k when the report reads it.
 func (iv *interview) take(k, val string) {
-	if val == "" || strings.IndexByte(k, '[') >= 0 {
+	if val == "" {
 		return
 	}
-	name := k[strings.LastIndexByte(k, '/')+1:]
-	if q, ok := questionOf[name]; ok {
+	if q := questionAt(k); q != noQuestion {
 		iv.v[q] = val
 	}
 }
@@ -509,15 +556,41 @@ func later(a, b *interview) bool {
 	return a.id > b.id
 }
 
+// parseDate reads the date at the start of s (YYYY-MM-DD, as time.Parse reads it), the
+// zero time when there is none.
 func parseDate(s string) time.Time {
 	if len(s) > 10 {
 		s = s[:10]
+	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, m, d := digits(s[:4]), digits(s[5:7]), digits(s[8:])
+		if y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(time.Month(m), y) {
+			return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+		}
 	}
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
 		return time.Time{}
 	}
 	return t
+}
+
+// digits returns the number s writes in decimal digits only, -1 when it holds another byte.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// daysIn returns the number of days of month m of year y.
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // monthsBetween is (b − a) in days / 30.4375, as docs/INDICATORS.md defines m.
