@@ -25,6 +25,17 @@ func (rr *RecordReader) DecodeRespondent(b []byte) (*Respondent, error) {
 	return r, nil
 }
 
+// UnmarshalRespondent parses a roster row's JSON into r exactly as json.Unmarshal does on
+// a zero Respondent, without reflection for the rows the server writes. Every string is
+// its own copy: a caller may keep any of them without keeping the row's bytes.
+func UnmarshalRespondent(b []byte, r *Respondent) error {
+	if decodeRespondentJSON(b, "", r) {
+		return nil
+	}
+	*r = Respondent{}
+	return json.Unmarshal(b, r)
+}
+
 // decodeRespondentJSON parses a roster row without reflection: an object whose keys are
 // Respondent's, each once and spelled exactly, with string values (extra an object of
 // strings, updated_at a time as time.Time reads it from JSON), with or without spaces. It

@@ -67,6 +67,13 @@ func TestDecodeRespondentAgrees(t *testing.T) {
 			if diff := cmp.Diff(&slow, got); diff != "" {
 				t.Fatalf("decoders differ (-encoding/json +DecodeRespondent):\n%s", diff)
 			}
+			var own Respondent
+			if err := UnmarshalRespondent([]byte(tc.in), &own); err != nil {
+				t.Fatalf("UnmarshalRespondent: %v", err)
+			}
+			if diff := cmp.Diff(slow, own); diff != "" {
+				t.Fatalf("decoders differ (-encoding/json +UnmarshalRespondent):\n%s", diff)
+			}
 		})
 	}
 }
@@ -82,12 +89,15 @@ func FuzzDecodeRespondentJSON(f *testing.F) {
 		if !decodeRespondentJSON(b, string(b), &fast) {
 			return
 		}
-		var slow Respondent
+		var slow, own Respondent
 		if err := json.Unmarshal(b, &slow); err != nil {
 			t.Fatalf("encoding/json refuses %q, which the fast decoder read: %v", b, err)
 		}
 		if diff := cmp.Diff(slow, fast); diff != "" {
 			t.Fatalf("decoders differ on %q (-encoding/json +fast):\n%s", b, diff)
+		}
+		if !decodeRespondentJSON(b, "", &own) || !cmp.Equal(slow, own) {
+			t.Fatalf("decoding %q with strings of their own differs: %+v", b, own)
 		}
 	})
 }

@@ -219,7 +219,8 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 		if err := rows.Scan(&row.Seq, &body); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal(body, &row.Respondent); err != nil {
+		row.Respondent = new(survey.Respondent)
+		if err := survey.UnmarshalRespondent(body, row.Respondent); err != nil {
 			return nil, fmt.Errorf("roster row %d: %w", row.Seq, err)
 		}
 		if err := openRespondent(s.db.cipher, row.Respondent); err != nil {
