@@ -261,8 +261,19 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.closeStmts()
-	return db.db.Close()
+	err := db.db.Close()
+	// database/sql closes a connection still being opened, or not yet handed back, only
+	// once it is; wait for that (a little), so that when Close returns no connection is
+	// left to delete or write the -wal and -shm files under a caller that now moves,
+	// copies or removes them.
+	for deadline := time.Now().Add(closeWait); db.db.Stats().OpenConnections > 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	return err
 }
+
+// closeWait bounds how long Close waits for the pool's last connections to close.
+const closeWait = 5 * time.Second
 
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }

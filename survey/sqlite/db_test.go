@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -133,3 +134,48 @@ func TestOpenWhileAnotherWrites(t *testing.T) {
 // TestNoPoolInTransactions: no statement inside a transaction takes a second connection
 // from the pool.
 func TestNoPoolInTransactions(t *testing.T) { storetest.NoPoolInTransactions(t, ".") }
+
+// TestCloseWaitsForConnections checks that Close returns only once the pool's last
+// connection is closed, so that nothing writes or deletes the database's -wal and -shm
+// files after it: here a query's rows still hold a connection when Close is called.
+func TestCloseWaitsForConnections(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.SQL().QueryContext(ctx, `SELECT 1 UNION ALL SELECT 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const hold = 100 * time.Millisecond
+	go func() {
+		time.Sleep(hold)
+		rows.Close()
+	}()
+	start := time.Now()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waited := time.Since(start)
+	files := func() []string {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	atClose := files()
+	time.Sleep(2 * hold)
+	if later := files(); waited < hold || !slices.Equal(atClose, later) {
+		t.Fatalf("Close returned after %v with the rows open for %v: files %v, then %v", waited, hold, atClose, later)
+	}
+	if len(atClose) != 1 {
+		t.Fatalf("files after Close: %v, want the database alone", atClose)
+	}
+}
