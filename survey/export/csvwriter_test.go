@@ -8,52 +8,44 @@ import (
 )
 
 // checkCSVWriter checks that csvWriter writes record as encoding/csv's Writer does with
-// comma, several times over so that the buffer is written out in between.
+// comma, several times over so that the buffer is written out in between; and, set to
+// write CR LF as LF, as encoding/csv writes the fields with CR LF replaced.
 func checkCSVWriter(t *testing.T, record []string, comma byte) {
 	t.Helper()
-	var want, got bytes.Buffer
-	std := csv.NewWriter(&want)
-	std.Comma = rune(comma)
 	dialect := CSVStandard
 	if comma == ';' {
 		dialect = CSVExcelID
 	}
-	mine := newCSVWriter(&got, dialect)
-	if mine.comma != comma {
-		t.Fatalf("dialect %s writes %q, want %q", dialect, mine.comma, comma)
-	}
-	for range 3 {
-		if err := std.Write(record); err != nil {
-			t.Fatal(err)
-		}
-		if err := mine.Write(record); err != nil {
-			t.Fatal(err)
-		}
-	}
-	std.Flush()
-	mine.Flush()
-	if !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("record %q with %q:\n%q\nencoding/csv:\n%q", record, comma, got.Bytes(), want.Bytes())
-	}
-	// Writing CR LF as LF is encoding/csv on the fields with CR LF replaced.
-	want.Reset()
-	got.Reset()
-	lf := newCSVWriter(&got, dialect)
-	lf.lf = true
 	replaced := make([]string, len(record))
 	for i, f := range record {
 		replaced[i] = strings.ReplaceAll(f, "\r\n", "\n")
 	}
-	if err := std.Write(replaced); err != nil {
-		t.Fatal(err)
-	}
-	if err := lf.Write(record); err != nil {
-		t.Fatal(err)
-	}
-	std.Flush()
-	lf.Flush()
-	if !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("record %q with %q, CR LF as LF:\n%q\nencoding/csv:\n%q", record, comma, got.Bytes(), want.Bytes())
+	for _, lf := range []bool{false, true} {
+		var want, got bytes.Buffer
+		std := csv.NewWriter(&want)
+		std.Comma = rune(comma)
+		mine := newCSVWriter(&got, dialect)
+		mine.lf = lf
+		if mine.comma != comma {
+			t.Fatalf("dialect %s writes %q, want %q", dialect, mine.comma, comma)
+		}
+		stdRecord := record
+		if lf {
+			stdRecord = replaced
+		}
+		for range 3 {
+			if err := std.Write(stdRecord); err != nil {
+				t.Fatal(err)
+			}
+			if err := mine.Write(record); err != nil {
+				t.Fatal(err)
+			}
+		}
+		std.Flush()
+		mine.Flush()
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Fatalf("record %q with %q, CR LF as LF %v:\n%q\nencoding/csv:\n%q", record, comma, lf, got.Bytes(), want.Bytes())
+		}
 	}
 }
 
