@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -124,6 +125,45 @@ func DecodeRecord(b []byte) (*Record, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// DecodeRecordNamed is DecodeRecord keeping only the answers whose paths keep accepts
+// (NamedAnswers makes one): the others are read past without a copy, for a reader of many
+// records that looks at a few questions (the report, the review flags). Every string is
+// its own copy, as DecodeRecord's. A record DecodeRecord refuses is refused.
+func DecodeRecordNamed(b []byte, keep func(path string) bool) (*Record, error) {
+	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, base: string(b), keep: keep}
+	v, ok := d.record()
+	if !ok { // what the fast decoder leaves is read whole, then cut
+		r, err := DecodeRecord(b)
+		if err != nil {
+			return nil, err
+		}
+		maps.DeleteFunc(r.Answers, func(path, _ string) bool { return !keep(path) })
+		return r, nil
+	}
+	r := new(Record)
+	if err := v.record(r, nil, !d.oddPath); err != nil {
+		return nil, err
+	}
+	// The answers kept are copies; the record's own fields are slices of base until now.
+	for _, s := range [...]*string{&r.ID, &r.FormID, &r.FormVersion, &r.FormHash, &r.RespondentID,
+		&r.Enumerator, &r.Lang, &r.Mode, &r.Device} {
+		*s = strings.Clone(*s)
+	}
+	return r, nil
+}
+
+// NamedAnswers returns a keep function for DecodeRecordNamed: the answers outside any
+// repeat whose question name (the path's last element) is one of names.
+func NamedAnswers(names ...string) func(path string) bool {
+	set := make(map[string]bool, len(names))
+	for _, n := range names {
+		set[n] = true
+	}
+	return func(path string) bool {
+		return strings.IndexByte(path, '[') < 0 && set[path[strings.LastIndexByte(path, '/')+1:]]
+	}
 }
 
 // RecordReader decodes one stored record after another as DecodeRecord does, for a reader

@@ -86,6 +86,9 @@ type recordDecoder struct {
 	base string
 	// reuse, when not nil, is the map answers fills.
 	reuse map[string]string
+	// keep, when not nil, says which answer paths the answers map keeps: the others are
+	// read past (base must then be set: the kept ones are copied out of it).
+	keep func(path string) bool
 	// list, when not nil, gets the answers in the order they come instead of a map;
 	// unsorted is then set when a path does not sort after the one before it.
 	list     *[]Answer
@@ -140,9 +143,12 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 		return d.answerList()
 	}
 	out := d.reuse
-	if out == nil {
+	switch {
+	case out == nil && d.keep != nil:
+		out = make(map[string]string, 16)
+	case out == nil:
 		out = make(map[string]string, 80)
-	} else {
+	default:
 		clear(out)
 	}
 	*m = out
@@ -154,9 +160,25 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 		if !d.str(&k) {
 			return false
 		}
+		keyPlain := d.plain
 		d.oddPath = d.oddPath || !d.plain
 		if !d.Next(':') || !d.str(&v) {
 			return false
+		}
+		switch {
+		case d.keep == nil:
+		case d.keep(k):
+			k, v = strings.Clone(k), strings.Clone(v)
+		case !keyPlain && HasHidden(k):
+			return false // encoding/json reads it, and the record is refused
+		default:
+			if d.Next('}') {
+				return true
+			}
+			if !d.Next(',') {
+				return false
+			}
+			continue
 		}
 		n := len(out)
 		if out[k] = v; len(out) == n { // a path met before

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
 	"strings"
@@ -539,4 +540,79 @@ func TestFirstSpecial(t *testing.T) {
 			t.Fatalf("firstSpecial(%#016x) = %d, want %d", w, got, want)
 		}
 	}
+}
+
+// checkDecodeNamed checks DecodeRecordNamed against DecodeRecord with the answers keep
+// refuses taken out: the same record, or an error from both.
+func checkDecodeNamed(t *testing.T, b []byte, keep func(string) bool) {
+	t.Helper()
+	want, errWant := DecodeRecord(b)
+	got, err := DecodeRecordNamed(b, keep)
+	if (err == nil) != (errWant == nil) {
+		t.Fatalf("%q: DecodeRecordNamed error %v, DecodeRecord %v", b, err, errWant)
+	}
+	if err != nil {
+		return
+	}
+	maps.DeleteFunc(want.Answers, func(path, _ string) bool { return !keep(path) })
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("%q: DecodeRecordNamed differs (-DecodeRecord cut +DecodeRecordNamed):\n%s", b, diff)
+	}
+}
+
+// TestDecodeRecordNamedAgrees checks DecodeRecordNamed on records with kept and skipped
+// answers: inside repeats, at the top level, with escapes, duplicates, hidden characters.
+func TestDecodeRecordNamedAgrees(t *testing.T) {
+	keep := NamedAnswers("name", "kota", "ctl", "a")
+	meta := `"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"`
+	for _, in := range []string{
+		string(sampleRecord(t)),
+		`{"answers":{"/d/name":"1","/d/r[1]/name":"2","name":"3","/d/other":"4","/d/n\u0061me2":"5"},` + meta + `}`,
+		`{"answers":{"/d/skip":"1","/d/skip":"2","/d/a":"3"},` + meta + `}`,
+		`{"answers":{"/d/a":"1","/d/a":"2"},` + meta + `}`,
+		`{"answers":{"/d/sk\u0001ip":"1","/d/a":"3"},` + meta + `}`,
+		"{\"answers\":{\"/d/sk\x01ip\":\"1\"}," + meta + `}`,
+		`{"answers":{"/d/\u0061":"x\u00e9"},` + meta + `}`,
+		`{"answers":{},` + meta + `}`,
+		`{` + meta + `}`,
+		`{"answers":{"/d/a":"1"},` + meta + `,"extra":1}`,
+		`{"answers":{"/d/a":1},` + meta + `}`,
+	} {
+		checkDecodeNamed(t, []byte(in), keep)
+	}
+	// The record's own strings and the answers kept are copies: keeping them keeps no
+	// record in memory.
+	r := &Record{ID: "a", Revision: 1, FormID: "f", Answers: map[string]string{"/big": strings.Repeat("x", 1<<20), "/d/a": "kept"}}
+	body, err := r.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var kept []string
+	for range 20 {
+		rec, err := DecodeRecordNamed(body, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, rec.ID, rec.FormID, rec.Answers["/d/a"])
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 4<<20 {
+		t.Fatalf("keeping %d short strings keeps %d MB in use", len(kept), grown>>20)
+	}
+	runtime.KeepAlive(kept)
+}
+
+// FuzzDecodeRecordNamed checks DecodeRecordNamed against DecodeRecord on any input.
+func FuzzDecodeRecordNamed(f *testing.F) {
+	f.Add(sampleRecord(f))
+	f.Add([]byte(`{"answers":{"/d/a":"1","/d/b[1]/a":"2","/x":"3"},"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"}`))
+	f.Add([]byte(`{"answers":{"/x":"1","/x":"2","a":"3"},"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"}`))
+	keep := NamedAnswers("a", "name", "kota")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkDecodeNamed(t, b, keep)
+	})
 }

@@ -149,6 +149,10 @@ type RecordFilter struct {
 	Revisions RevisionSet
 	// FormID, when set, gives only that form's records.
 	FormID string
+	// Names, when set, keeps of each record only the answers to these questions, by name
+	// outside any repeat (DecodeRecordNamed): for a reader that looks at a few questions.
+	// RosterRecords ignores it.
+	Names []string
 }
 
 // RosterRecord is a stored record with the roster row of its respondent (nil when the

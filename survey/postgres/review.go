@@ -474,6 +474,10 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 		// With the roster joined (an export), one record is decoded over the last, its
 		// answers into a sorted list: the caller keeps none of them.
 		var rd survey.RecordReader
+		var keep func(path string) bool
+		if len(f.Names) > 0 {
+			keep = survey.NamedAnswers(f.Names...)
+		}
 		var body, row sql.RawBytes
 		for rows.Next() {
 			if err := rows.Scan(&body, &row); err != nil {
@@ -481,9 +485,12 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 				return
 			}
 			var rr survey.RosterRecord
-			if withRoster {
+			switch {
+			case withRoster:
 				rr.Record, rr.Answers, err = rd.DecodeSorted(body)
-			} else {
+			case keep != nil:
+				rr.Record, err = survey.DecodeRecordNamed(body, keep)
+			default:
 				rr.Record, err = survey.DecodeRecord(body)
 			}
 			if err == nil && row != nil {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -42,17 +43,16 @@ func testLatestRecords(t *testing.T, open Opener) {
 	for _, p := range plan {
 		sub := Submission(t, p.id, p.rev, fmt.Sprint(p.rev))
 		sub.RespondentID = p.respondent
-		if p.form != "f" {
-			rec, err := survey.DecodeRecord(sub.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec.FormID = p.form
-			if sub.Body, err = rec.Canonical(); err != nil {
-				t.Fatal(err)
-			}
-			sub.Hash, sub.FormID = survey.HashBytes(sub.Body), p.form
+		rec, err := survey.DecodeRecord(sub.Body)
+		if err != nil {
+			t.Fatal(err)
 		}
+		// Answers a reader by name skips: another question, the same name in a repeat.
+		rec.FormID, rec.Answers["grp/note"], rec.Answers["rep[1]/income_exact"] = p.form, "n"+p.id, "9"
+		if sub.Body, err = rec.Canonical(); err != nil {
+			t.Fatal(err)
+		}
+		sub.Hash, sub.FormID = survey.HashBytes(sub.Body), p.form
 		rc, err := s.Submissions.Ingest(ctx, []*survey.Submission{sub})
 		if err != nil || len(rc) != 1 || rc[0].Status != survey.ReceiptStored {
 			t.Fatalf("ingest %+v: %+v %v", p, rc, err)
@@ -89,11 +89,34 @@ func testLatestRecords(t *testing.T, open Opener) {
 				}
 				joined = append(joined, fmt.Sprintf("%s/%d %s", rr.Record.ID, rr.Record.Revision, name))
 			}
+			var whole []*survey.Record
 			for r, err := range s.Reviews.Records(ctx, f) {
 				if err != nil {
 					t.Fatal(err)
 				}
 				plain = append(plain, fmt.Sprintf("%s/%d", r.ID, r.Revision))
+				whole = append(whole, r)
+			}
+			// By name: the same records with the one answer asked for.
+			named := f
+			named.Names = []string{"income_exact"}
+			var n int
+			for r, err := range s.Reviews.Records(ctx, named) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n >= len(whole) {
+					t.Fatalf("%s, form %q, by name: more records than %d", revs, form, len(whole))
+				}
+				w := *whole[n]
+				w.Answers = map[string]string{"income_exact": whole[n].Answers["income_exact"]}
+				if !reflect.DeepEqual(r, &w) || len(whole[n].Answers) != 3 {
+					t.Errorf("%s, form %q, by name: %+v, want %+v", revs, form, r, &w)
+				}
+				n++
+			}
+			if n != len(whole) {
+				t.Errorf("%s, form %q, by name: %d records, want %d", revs, form, n, len(whole))
 			}
 			w := want(revs == survey.RevisionsLatest, form)
 			if !slices.Equal(joined, w) {
