@@ -612,6 +612,13 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 	return res, nil
 }
 
+// AnswerNames are the questions, by name outside any repeat, that the report and the
+// response rates read of a record: a store may give them records with these answers alone
+// (survey.RecordFilter.Names).
+func AnswerNames() []string {
+	return slices.Concat(questions[:], []string{builtin.RosterID, builtin.Consent, builtin.MainStatus, forms.ModeQuestion})
+}
+
 // AnswerNamed returns the answer of r to the question called name outside any repeat
 // (the last element of its path), "" when there is none.
 func AnswerNamed(r *survey.Record, name string) string {

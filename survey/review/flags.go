@@ -8,6 +8,7 @@ package review
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,6 +102,10 @@ type Item struct {
 // fields are the questions the flags read, by name.
 var fields = []string{builtin.NIK, builtin.InterviewDate, builtin.TrainingEndDate, builtin.JobStartDate, builtin.StatusBefore, builtin.MainStatus,
 	builtin.WorkLastWeek, builtin.TempAbsent, builtin.WorkCountry, builtin.IncomeExact, builtin.HoursWeek, builtin.WorkRegency, builtin.Kejuruan}
+
+// Fields are the questions, by name, the flags read of a record: a store may give Slim
+// and Compute records with these answers alone (survey.RecordFilter.Names).
+func Fields() []string { return slices.Clone(fields) }
 
 // Slim returns it with its record cut down to what Compute reads: the record's identity,
 // form, respondent and times, and the answers of the questions the flags look at, each

@@ -208,7 +208,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 			if err != nil {
 				return export.Stats{}, err
 			}
-			rep, err := computeReport(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}), opt.Revisions, opt.Study)
+			rep, err := computeReport(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames()}), opt.Revisions, opt.Study)
 			if err != nil {
 				return export.Stats{}, err
 			}
@@ -336,7 +336,7 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 		}
 	}
 	records := func(scope waveScope) iter.Seq2[*survey.Record, error] {
-		return feedingOf(scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})))
+		return feedingOf(scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames()})))
 	}
 	scope, err := resolveWave(ctx, src, opt.Wave)
 	if err != nil {
@@ -355,7 +355,9 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	}
 	// The indicators and the response rates read the records once: the rates are computed
 	// beside the indicators, from the same records.
-	forReport, forResponse, readDone := teeRecords(scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})))
+	// Of each record, only the answers the two read (report.AnswerNames).
+	forReport, forResponse, readDone := teeRecords(scope.records(src.Reviews.Records(ctx,
+		survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames()})))
 	var response *report.Response
 	responseDone := make(chan error, 1)
 	go func() {

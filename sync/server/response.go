@@ -42,7 +42,7 @@ func computeResponse(ctx context.Context, src Sources, rows *report.Roster, revs
 	if err != nil {
 		return nil, err
 	}
-	return computeResponseOf(ctx, src, rows, revs, study, cfg, scope, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs})))
+	return computeResponseOf(ctx, src, rows, revs, study, cfg, scope, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs, Names: report.AnswerNames()})))
 }
 
 // responseConfig returns the response rates' settings: e (nil: estimated), the threshold

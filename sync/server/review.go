@@ -56,7 +56,7 @@ func (s *Server) flags(ctx context.Context) (map[string][]survey.Flag, map[strin
 	// Each item keeps only what the flags read: every interview's whole record at once
 	// took gigabytes at a hundred thousand interviews.
 	var items []review.Item
-	for rec, err := range s.cfg.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest}) {
+	for rec, err := range s.cfg.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest, Names: review.Fields()}) {
 		if err != nil {
 			return nil, nil, err
 		}

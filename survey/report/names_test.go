@@ -1,0 +1,62 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"testing"
+
+	"tracer/forms"
+	"tracer/survey"
+	"tracer/survey/report"
+)
+
+// TestAnswerNamesSuffice checks that the report and the response rates computed from
+// records cut down to AnswerNames are those computed from the whole records: the built-in
+// form's personas, one linked only by the roster id it confirms, one captured on a phone.
+func TestAnswerNamesSuffice(t *testing.T) {
+	recs, roster := personaRecords(t)
+	recs[1].RespondentID = ""                                   // linked by its roster_id answer
+	recs[2].Answers["grp_meta/"+forms.ModeQuestion] = "collect" // captured by ODK Collect
+	keep := survey.NamedAnswers(report.AnswerNames()...)
+	var cut []*survey.Record
+	skipped := 0
+	for _, r := range recs {
+		c := *r
+		c.Answers = maps.Clone(r.Answers)
+		maps.DeleteFunc(c.Answers, func(path, _ string) bool { return !keep(path) })
+		skipped += len(r.Answers) - len(c.Answers)
+		cut = append(cut, &c)
+	}
+	if skipped == 0 {
+		t.Fatal("the personas have no answer the report does not read")
+	}
+	reportJSON := func(recs []*survey.Record) string {
+		rep, err := report.Compute(roster, seq(recs), report.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := report.WriteJSON(&b, rep); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	responseJSON := func(recs []*survey.Record) string {
+		res, err := report.ComputeResponse(roster, nil, seq(recs), report.ResponseConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if whole, part := reportJSON(recs), reportJSON(cut); whole != part {
+		t.Errorf("report from the cut records differs:\n%s\nwhole:\n%s", part, whole)
+	}
+	if whole, part := responseJSON(recs), responseJSON(cut); whole != part {
+		t.Errorf("response rates from the cut records differ:\n%s\nwhole:\n%s", part, whole)
+	}
+}
