@@ -297,23 +297,7 @@ func TestQueuePagesAndFlagsFollowTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := testbed.NewLaptop(t)
-	orig, _ := lap.Interviews.Get(ctx, last.InterviewID)
-	twin := *orig
-	twin.State, twin.Revision = "", 0
-	if err := other.Interviews.Create(ctx, &twin); err != nil {
-		t.Fatal(err)
-	}
-	_, as, _ := testbed.Builtin()
-	changed := append([]survey.Answer(nil), as...)
-	for i := range changed {
-		if changed[i].Path == "hours_week" {
-			changed[i].Value = "41"
-		}
-	}
-	twinItem, err := other.Interviews.Finalize(ctx, twin.ID, changed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	twinItem := twinOf(t, lap, other, last.InterviewID, "41")
 	if _, err := enum.Push(ctx, []wire.PushItem{{ID: twinItem.InterviewID, Revision: 1, Hash: twinItem.Hash, Body: twinItem.Body}}); err != nil {
 		t.Fatal(err)
 	}

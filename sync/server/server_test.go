@@ -35,6 +35,34 @@ func newClient(t *testing.T, url, token string, opts ...client.Option) *client.C
 	return c
 }
 
+// twinOf makes on laptop to the interview id of laptop from, finalized again with
+// hours_week answered hours: the same id and revision with other content.
+func twinOf(t *testing.T, from, to *testbed.Laptop, id, hours string) *survey.OutboxItem {
+	t.Helper()
+	ctx := context.Background()
+	orig, err := from.Interviews.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twin := *orig
+	twin.State, twin.Revision = "", 0
+	if err := to.Interviews.Create(ctx, &twin); err != nil {
+		t.Fatal(err)
+	}
+	_, as, _ := testbed.Builtin()
+	changed := append([]survey.Answer(nil), as...)
+	for i := range changed {
+		if changed[i].Path == "hours_week" {
+			changed[i].Value = hours
+		}
+	}
+	item, err := to.Interviews.Finalize(ctx, twin.ID, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return item
+}
+
 func syncOnce(t *testing.T, c *client.Client, l *testbed.Laptop) *client.Summary {
 	t.Helper()
 	sum, err := c.Sync(context.Background(), client.Laptop{Interviews: l.Interviews, Roster: l.Roster, State: l.State}, nil)
@@ -115,23 +143,7 @@ func TestConflictingResubmission(t *testing.T) {
 		t.Fatalf("first laptop: %+v", sum)
 	}
 	// The second laptop holds the same id with a different answer.
-	_, as, _ := testbed.Builtin()
-	orig, _ := a.Interviews.Get(ctx, want[0].InterviewID)
-	twin := *orig
-	twin.State, twin.Revision = "", 0
-	if err := b.Interviews.Create(ctx, &twin); err != nil {
-		t.Fatal(err)
-	}
-	changed := append([]survey.Answer(nil), as...)
-	for i := range changed {
-		if changed[i].Path == "hours_week" {
-			changed[i].Value = "40"
-		}
-	}
-	other, err := b.Interviews.Finalize(ctx, twin.ID, changed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := twinOf(t, a, b, want[0].InterviewID, "40")
 	if other.Hash == want[0].Hash {
 		t.Fatal("the twin has the same hash")
 	}
