@@ -154,15 +154,25 @@ func DecodeRecordNamed(b []byte, keep func(path string) bool) (*Record, error) {
 	return r, nil
 }
 
+// QuestionName returns the name of the question answered at path (its last element), and
+// false for an answer inside a repeat, which a reader by name does not take.
+func QuestionName(path string) (string, bool) {
+	if strings.IndexByte(path, '[') >= 0 {
+		return "", false
+	}
+	return path[strings.LastIndexByte(path, '/')+1:], true
+}
+
 // NamedAnswers returns a keep function for DecodeRecordNamed: the answers outside any
-// repeat whose question name (the path's last element) is one of names.
+// repeat whose question name (QuestionName) is one of names.
 func NamedAnswers(names ...string) func(path string) bool {
 	set := make(map[string]bool, len(names))
 	for _, n := range names {
 		set[n] = true
 	}
 	return func(path string) bool {
-		return strings.IndexByte(path, '[') < 0 && set[path[strings.LastIndexByte(path, '/')+1:]]
+		name, ok := QuestionName(path)
+		return ok && set[name]
 	}
 }
 

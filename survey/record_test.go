@@ -107,3 +107,14 @@ func TestRecordCaptureMode(t *testing.T) {
 		t.Errorf("a mode with a control character: %v, want EINVALID", err)
 	}
 }
+
+// TestQuestionName checks the name a reader by name finds at an answer path.
+func TestQuestionName(t *testing.T) {
+	for path, want := range map[string]string{"consent": "consent", "grp/consent": "consent", "/d/g/h/x": "x", "g/": "",
+		"rep[1]/x": "!", "g/rep[2]/h/x": "!", "g/x[1]": "!"} {
+		name, ok := QuestionName(path)
+		if got := map[bool]string{true: name, false: "!"}[ok]; got != want {
+			t.Errorf("QuestionName(%q) = %q %v, want %q", path, name, ok, want)
+		}
+	}
+}

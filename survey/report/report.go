@@ -508,11 +508,10 @@ const noQuestion = question(255)
 // questionAt returns the question the report reads at answer path k, noQuestion for
 // another path: by the path's last element, outside any repeat.
 func questionAt(k string) question {
-	if strings.IndexByte(k, '[') >= 0 {
-		return noQuestion
-	}
-	if q, ok := questionOf[k[strings.LastIndexByte(k, '/')+1:]]; ok {
-		return q
+	if name, ok := survey.QuestionName(k); ok {
+		if q, ok := questionOf[name]; ok {
+			return q
+		}
 	}
 	return noQuestion
 }

@@ -126,10 +126,7 @@ func Slim(it Item) Item {
 		}
 	} else {
 		for k, x := range r.Answers {
-			if x == "" || strings.IndexByte(k, '[') >= 0 {
-				continue
-			}
-			if name := k[strings.LastIndexByte(k, '/')+1:]; in(name, fields...) {
+			if name, ok := survey.QuestionName(k); ok && x != "" && in(name, fields...) {
 				out.Answers[strings.Clone(k)] = strings.Clone(x)
 			}
 		}
@@ -161,10 +158,10 @@ func values(it Item, paths map[*forms.Form]map[string]string) map[string]string 
 		return v
 	}
 	for k, x := range it.Record.Answers {
-		if x == "" || strings.IndexByte(k, '[') >= 0 {
+		name, ok := survey.QuestionName(k)
+		if !ok || x == "" {
 			continue
 		}
-		name := k[strings.LastIndexByte(k, '/')+1:]
 		for _, f := range fields {
 			if f == name {
 				v[name] = x
