@@ -112,7 +112,7 @@ func TestRecordCaptureMode(t *testing.T) {
 func TestQuestionName(t *testing.T) {
 	for path, want := range map[string]string{"consent": "consent", "grp/consent": "consent", "/d/g/h/x": "x", "g/": "",
 		"rep[1]/x": "!", "g/rep[2]/h/x": "!", "g/x[1]": "!"} {
-		name, ok := QuestionName(path)
+		name, ok := survey.QuestionName(path)
 		if got := map[bool]string{true: name, false: "!"}[ok]; got != want {
 			t.Errorf("QuestionName(%q) = %q %v, want %q", path, name, ok, want)
 		}
