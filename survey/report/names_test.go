@@ -17,7 +17,15 @@ import (
 func TestAnswerNamesSuffice(t *testing.T) {
 	recs, roster := personaRecords(t)
 	recs[1].RespondentID = ""                                   // linked by its roster_id answer
-	recs[2].Answers["grp_meta/"+forms.ModeQuestion] = "collect" // captured by ODK Collect
+	// Captured by ODK Collect: the mode answered at the path the form gives it (one answer
+	// of that name, or which one AnswerNamed finds would depend on the map's order).
+	modePath := forms.ModeQuestion
+	for path := range recs[2].Answers {
+		if name, ok := survey.QuestionName(path); ok && name == forms.ModeQuestion {
+			modePath = path
+		}
+	}
+	recs[2].Answers[modePath] = "collect"
 	keep := survey.NamedAnswers(report.AnswerNames()...)
 	var cut []*survey.Record
 	skipped := 0
