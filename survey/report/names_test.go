@@ -16,7 +16,7 @@ import (
 // form's personas, one linked only by the roster id it confirms, one captured on a phone.
 func TestAnswerNamesSuffice(t *testing.T) {
 	recs, roster := personaRecords(t)
-	recs[1].RespondentID = ""                                   // linked by its roster_id answer
+	recs[1].RespondentID = "" // linked by its roster_id answer
 	// Captured by ODK Collect: the mode answered at the path the form gives it (one answer
 	// of that name, or which one AnswerNamed finds would depend on the map's order).
 	modePath := forms.ModeQuestion
