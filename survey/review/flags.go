@@ -6,6 +6,9 @@
 package review
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -99,60 +102,143 @@ type Item struct {
 	Conflicts int
 }
 
+// field numbers the questions the flags read; fields[f] is f's name.
+type field uint8
+
+const (
+	fNIK field = iota
+	fInterviewDate
+	fTrainingEndDate
+	fJobStartDate
+	fStatusBefore
+	fMainStatus
+	fWorkLastWeek
+	fTempAbsent
+	fWorkCountry
+	fIncomeExact
+	fHoursWeek
+	fWorkRegency
+	fKejuruan
+	nFields
+)
+
 // fields are the questions the flags read, by name.
-var fields = []string{builtin.NIK, builtin.InterviewDate, builtin.TrainingEndDate, builtin.JobStartDate, builtin.StatusBefore, builtin.MainStatus,
-	builtin.WorkLastWeek, builtin.TempAbsent, builtin.WorkCountry, builtin.IncomeExact, builtin.HoursWeek, builtin.WorkRegency, builtin.Kejuruan}
-
-// Fields are the questions, by name, the flags read of a record: a store may give Slim
-// and Compute records with these answers alone (survey.RecordFilter.Names).
-func Fields() []string { return slices.Clone(fields) }
-
-// Slim returns it with its record cut down to what Compute reads: the record's identity,
-// form, respondent and times, and the answers of the questions the flags look at, each
-// copied. A server holds the slim items of every interview at once while it computes the
-// flags; a whole record is a hundred answers.
-func Slim(it Item) Item {
-	r := it.Record
-	out := &survey.Record{ID: strings.Clone(r.ID), Revision: r.Revision, FormID: strings.Clone(r.FormID),
-		FormVersion: strings.Clone(r.FormVersion), RespondentID: strings.Clone(r.RespondentID),
-		StartedAt: r.StartedAt, FinalizedAt: r.FinalizedAt, Answers: make(map[string]string, len(fields))}
-	if it.Form != nil {
-		for _, name := range fields {
-			if n := it.Form.Node(name); n != nil {
-				if x := r.Answers[n.Path()]; x != "" {
-					out.Answers[n.Path()] = strings.Clone(x)
-				}
-			}
-		}
-	} else {
-		for k, x := range r.Answers {
-			if name, ok := survey.QuestionName(k); ok && x != "" && in(name, fields...) {
-				out.Answers[strings.Clone(k)] = strings.Clone(x)
-			}
-		}
-	}
-	it.Record = out
-	it.Kejuruan = strings.Clone(it.Kejuruan)
-	return it
+var fields = [nFields]string{
+	fNIK: builtin.NIK, fInterviewDate: builtin.InterviewDate, fTrainingEndDate: builtin.TrainingEndDate,
+	fJobStartDate: builtin.JobStartDate, fStatusBefore: builtin.StatusBefore, fMainStatus: builtin.MainStatus,
+	fWorkLastWeek: builtin.WorkLastWeek, fTempAbsent: builtin.TempAbsent, fWorkCountry: builtin.WorkCountry,
+	fIncomeExact: builtin.IncomeExact, fHoursWeek: builtin.HoursWeek, fWorkRegency: builtin.WorkRegency,
+	fKejuruan: builtin.Kejuruan,
 }
 
-// values reads the questions the flags need from a record.
-func values(it Item, paths map[*forms.Form]map[string]string) map[string]string {
-	v := make(map[string]string, len(fields))
+// Fields are the questions, by name, the flags read of a record: a store may give a
+// Flagger records with these answers alone (survey.RecordFilter.Names).
+func Fields() []string { return slices.Clone(fields[:]) }
+
+// Compute returns the flags of each interview by id; interviews without flags are left
+// out. Items are the latest revision of each interview (one per id). It is a Flagger
+// given every item.
+func Compute(items []Item, cfg Config) map[string][]survey.Flag {
+	f := NewFlagger(cfg)
+	for _, it := range items {
+		f.Add(it)
+	}
+	return f.Flags()
+}
+
+// A Flagger computes the flags of interviews given one at a time, for a server that reads
+// them from its store: the checks within one interview are made as it comes, and what the
+// flags across interviews need is kept in a few dozen bytes per interview (its id,
+// respondent and NIK in one growing text, numbers for the rest), never the record.
+//
+// A wave is a form id and the calendar year of interview_date (of FinalizedAt when the date
+// is missing): the same normalised NIK in two interviews of one wave flags both. The fast
+// flag looks at first revisions only: a corrected revision's FinalizedAt − StartedAt spans
+// the return, so it is neither flagged nor counted in the median.
+type Flagger struct {
+	cfg   Config
+	paths map[*forms.Form]*[nFields]string // each field's path in a form, "" when absent
+	rows  [][]flagRow                      // in chunks of rowChunk: growing never copies
+	n     int
+	text  [][]byte // id, respondent id and NIK of each row, length-prefixed, in chunks
+	// Form ids, form versions (id and version) and kejuruan names, numbered.
+	formIDs  names[string]
+	versions names[[2]string]
+	kejuruan names[string]
+	// durations holds the minutes of each first revision by form version; incomes the
+	// incomes by kejuruan.
+	durations map[uint32][]float64
+	incomes   map[uint32][]float64
+	// checks holds the flags of the checks within one interview, by row.
+	checks map[int32][]survey.Flag
+}
+
+// flagRow is what a Flagger keeps of one interview.
+type flagRow struct {
+	chunk, at int32 // where its id, respondent id and NIK are in text
+	form      uint32
+	version   uint32
+	kejuruan  uint32
+	year      int32 // of its wave
+	revision  int32
+	conflicts int32
+	started   int64 // StartedAt, in seconds and nanoseconds
+	nanos     int32
+	income    float64
+	hasIncome bool
+	minutes   float64 // FinalizedAt − StartedAt, 0 when a time is missing
+}
+
+const (
+	rowChunk  = 1 << 13
+	textChunk = 1 << 18
+)
+
+// names numbers the distinct values it is given.
+type names[K comparable] struct {
+	index map[K]uint32
+	list  []K
+}
+
+func (n *names[K]) id(k K, clone func(K) K) uint32 {
+	if i, ok := n.index[k]; ok {
+		return i
+	}
+	if n.index == nil {
+		n.index = map[K]uint32{}
+	}
+	k = clone(k)
+	n.index[k] = uint32(len(n.list))
+	n.list = append(n.list, k)
+	return n.index[k]
+}
+
+func cloneString(s string) string { return strings.Clone(s) }
+
+func clonePair(p [2]string) [2]string { return [2]string{strings.Clone(p[0]), strings.Clone(p[1])} }
+
+// NewFlagger returns an empty Flagger.
+func NewFlagger(cfg Config) *Flagger {
+	return &Flagger{cfg: cfg.withDefaults(), paths: map[*forms.Form]*[nFields]string{},
+		durations: map[uint32][]float64{}, incomes: map[uint32][]float64{}, checks: map[int32][]survey.Flag{}}
+}
+
+// values reads the questions the flags need from a record, "" for those unanswered.
+func (f *Flagger) values(it Item) (v [nFields]string) {
 	if it.Form != nil {
-		m, ok := paths[it.Form]
+		paths, ok := f.paths[it.Form]
 		if !ok {
-			m = map[string]string{}
-			for _, name := range fields {
+			paths = new([nFields]string)
+			for i, name := range fields {
 				if n := it.Form.Node(name); n != nil {
-					m[name] = n.Path()
+					paths[i] = n.Path()
 				}
 			}
-			paths[it.Form] = m
+			f.paths[it.Form] = paths
 		}
-		for name, p := range m {
-			if x := it.Record.Answers[p]; x != "" {
-				v[name] = x
+		for i, p := range paths {
+			if p != "" {
+				v[i] = it.Record.Answers[p]
 			}
 		}
 		return v
@@ -162,200 +248,262 @@ func values(it Item, paths map[*forms.Form]map[string]string) map[string]string 
 		if !ok || x == "" {
 			continue
 		}
-		for _, f := range fields {
+		for i, f := range fields {
 			if f == name {
-				v[name] = x
+				v[i] = x
 			}
 		}
 	}
 	return v
 }
 
-// Compute returns the flags of each interview by id; interviews without flags are left
-// out. Items are the latest revision of each interview (one per id).
-//
-// A wave is a form id and the calendar year of interview_date (of FinalizedAt when the date
-// is missing): the same normalised NIK in two interviews of one wave flags both. The fast
-// flag looks at first revisions only: a corrected revision's FinalizedAt − StartedAt spans
-// the return, so it is neither flagged nor counted in the median.
-func Compute(items []Item, cfg Config) map[string][]survey.Flag {
-	cfg = cfg.withDefaults()
+// row returns the i-th row.
+func (f *Flagger) row(i int32) *flagRow { return &f.rows[i/rowChunk][i%rowChunk] }
+
+// strings returns the id, respondent id and normalised NIK of row r.
+func (f *Flagger) strings(r *flagRow) (id, resp, nik []byte) {
+	b := f.text[r.chunk][r.at:]
+	next := func() []byte {
+		n, k := binary.Uvarint(b)
+		s := b[k : k+int(n)]
+		b = b[k+int(n):]
+		return s
+	}
+	return next(), next(), next()
+}
+
+// id returns the interview id of row i.
+func (f *Flagger) id(i int32) string {
+	id, _, _ := f.strings(f.row(i))
+	return string(id)
+}
+
+// store appends the strings of a row to text and says where they are.
+func (f *Flagger) store(r *flagRow, ss ...string) {
+	need := 0
+	for _, s := range ss {
+		need += binary.MaxVarintLen64 + len(s)
+	}
+	last := len(f.text) - 1
+	if last < 0 || cap(f.text[last])-len(f.text[last]) < need {
+		f.text = append(f.text, make([]byte, 0, max(textChunk, need)))
+		last++
+	}
+	b := f.text[last]
+	r.chunk, r.at = int32(last), int32(len(b))
+	for _, s := range ss {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	f.text[last] = b
+}
+
+// Add reads one interview: its latest revision, one per interview id.
+func (f *Flagger) Add(it Item) {
+	rec := it.Record
+	v := f.values(it)
+	if f.n%rowChunk == 0 {
+		f.rows = append(f.rows, make([]flagRow, 0, rowChunk))
+	}
+	i := int32(f.n)
+	f.rows[len(f.rows)-1] = append(f.rows[len(f.rows)-1], flagRow{})
+	f.n++
+	r := f.row(i)
+
+	nik := survey.NormalizeNIK(v[fNIK])
+	if len(nik) < 8 {
+		nik = ""
+	}
+	f.store(r, rec.ID, rec.RespondentID, nik)
+	interview := parseDate(v[fInterviewDate])
+	year := interview.Year()
+	if interview.IsZero() {
+		year = rec.FinalizedAt.Year()
+	}
+	r.form = f.formIDs.id(rec.FormID, cloneString)
+	r.version = f.versions.id([2]string{rec.FormID, rec.FormVersion}, clonePair)
+	r.year, r.revision, r.conflicts = int32(year), int32(rec.Revision), int32(it.Conflicts)
+	r.started, r.nanos = rec.StartedAt.Unix(), int32(rec.StartedAt.Nanosecond())
+	if d := duration(rec); d > 0 {
+		r.minutes = d.Minutes()
+		if rec.Revision == 1 {
+			f.durations[r.version] = append(f.durations[r.version], r.minutes)
+		}
+	}
+	kej := it.Kejuruan
+	if kej == "" {
+		kej = v[fKejuruan]
+	}
+	r.kejuruan = f.kejuruan.id(kej, cloneString)
+
+	// The checks within the interview (docs/INDICATORS.md).
+	var out []survey.Flag
+	add := func(name, format string, args ...any) {
+		out = append(out, survey.Flag{Name: name, Reason: fmt.Sprintf(format, args...)})
+	}
+	trainEnd, jobStart := parseDate(v[fTrainingEndDate]), parseDate(v[fJobStartDate])
+	if !interview.IsZero() && !trainEnd.IsZero() && !trainEnd.Before(interview) {
+		add(FlagTrainingAfterIntvw, "Training end date %s is not before the interview date %s.", v[fTrainingEndDate], v[fInterviewDate])
+	}
+	if !interview.IsZero() && !jobStart.IsZero() && jobStart.After(interview) {
+		add(FlagJobAfterInterview, "Job start date %s is after the interview date %s.", v[fJobStartDate], v[fInterviewDate])
+	}
+	if !trainEnd.IsZero() && !jobStart.IsZero() && jobStart.Before(trainEnd) && in(v[fStatusBefore], "4", "5", "6", "7") {
+		add(FlagJobBeforeTraining, "Job started %s, before the training ended (%s), but status before training was %s (not working).",
+			v[fJobStartDate], v[fTrainingEndDate], v[fStatusBefore])
+	}
+	if ms, ok := atoi(v[fMainStatus]); ok && v[fWorkLastWeek] != "" {
+		working := v[fWorkLastWeek] == "yes" || v[fTempAbsent] == "yes"
+		if working != (ms <= 5) {
+			add(FlagStatusInconsistent, "Main status %d disagrees with worked last week %q / temporarily absent %q.",
+				ms, v[fWorkLastWeek], v[fTempAbsent])
+		}
+	}
+	if v[fMainStatus] == "2" && strings.EqualFold(v[fWorkCountry], "ID") {
+		add(FlagAbroadInIndonesia, "Main status 2 (working abroad) with Indonesia as the country of work.")
+	}
+	if income, ok := atof(v[fIncomeExact]); ok {
+		r.income, r.hasIncome = income, true
+		f.incomes[r.kejuruan] = append(f.incomes[r.kejuruan], income)
+		hours, _ := atoi(v[fHoursWeek])
+		if v[fMainStatus] == "1" && hours >= 35 {
+			if umk, ok := f.cfg.UMK.Wage(v[fWorkRegency], year); ok && income < f.cfg.UMKShare*umk {
+				add(FlagIncomeBelowUMK, "Full-time employee earning Rp%.0f, under %.2f × the UMK of %s in %d (Rp%.0f).",
+					income, f.cfg.UMKShare, v[fWorkRegency], year, umk)
+			}
+		}
+	}
+	if out != nil {
+		f.checks[i] = out
+	}
+}
+
+// Flags returns the flags of each interview added, by id; interviews without flags are
+// left out. Each interview's flags come in the same order: the same NIK, a second
+// interview, a conflict, fast, the checks within it, an income outlier.
+func (f *Flagger) Flags() map[string][]survey.Flag {
+	cfg := f.cfg
 	out := map[string][]survey.Flag{}
-	add := func(id, name, format string, args ...any) {
+	add := func(i int32, name, format string, args ...any) {
+		id := f.id(i)
 		out[id] = append(out[id], survey.Flag{Name: name, Reason: fmt.Sprintf(format, args...)})
 	}
-	paths := map[*forms.Form]map[string]string{}
-	vals := make([]map[string]string, len(items))
-	for i, it := range items {
-		vals[i] = values(it, paths)
+	// The rows in a wave with a NIK (or a respondent), sorted so that each group is a run.
+	wave := func(keep func(r *flagRow) bool, cmpRows func(a, b *flagRow) int) []int32 {
+		var is []int32
+		for i := range int32(f.n) {
+			if keep(f.row(i)) {
+				is = append(is, i)
+			}
+		}
+		slices.SortFunc(is, func(a, b int32) int {
+			ra, rb := f.row(a), f.row(b)
+			return cmp.Or(cmp.Compare(ra.form, rb.form), cmp.Compare(ra.year, rb.year), cmpRows(ra, rb))
+		})
+		return is
 	}
+	runs := func(is []int32, same func(a, b *flagRow) bool, each func(run []int32)) {
+		for len(is) > 0 {
+			n := 1
+			for n < len(is) && same(f.row(is[0]), f.row(is[n])) {
+				n++
+			}
+			if n > 1 {
+				each(is[:n])
+			}
+			is = is[n:]
+		}
+	}
+	nikOf := func(r *flagRow) []byte { _, _, nik := f.strings(r); return nik }
+	respOf := func(r *flagRow) []byte { _, resp, _ := f.strings(r); return resp }
+	inWave := func(a, b *flagRow) bool { return a.form == b.form && a.year == b.year }
 
 	// The same NIK twice in a wave.
-	type waveNIK struct{ form, year, nik string }
-	byNIK := map[waveNIK][]int{}
-	for i, it := range items {
-		nik := survey.NormalizeNIK(vals[i][builtin.NIK])
-		if len(nik) < 8 {
-			continue
-		}
-		year := ""
-		if d := parseDate(vals[i][builtin.InterviewDate]); !d.IsZero() {
-			year = strconv.Itoa(d.Year())
-		} else {
-			year = strconv.Itoa(it.Record.FinalizedAt.Year())
-		}
-		k := waveNIK{it.Record.FormID, year, nik}
-		byNIK[k] = append(byNIK[k], i)
-	}
-	for k, is := range byNIK {
-		if len(is) < 2 {
-			continue
-		}
-		for _, i := range is {
+	byNIK := wave(func(r *flagRow) bool { return len(nikOf(r)) > 0 }, func(a, b *flagRow) int { return bytes.Compare(nikOf(a), nikOf(b)) })
+	runs(byNIK, func(a, b *flagRow) bool { return inWave(a, b) && bytes.Equal(nikOf(a), nikOf(b)) }, func(run []int32) {
+		r := f.row(run[0])
+		nik := nikOf(r)
+		for _, i := range run {
 			var others []string
-			for _, j := range is {
+			for _, j := range run {
 				if j != i {
-					others = append(others, short(items[j].Record.ID))
+					others = append(others, short(f.id(j)))
 				}
 			}
 			sort.Strings(others)
-			add(items[i].Record.ID, FlagDuplicateNIK, "NIK ending %s is also in interview %s of wave %s %s.",
-				k.nik[len(k.nik)-4:], strings.Join(others, ", "), k.form, k.year)
+			add(i, FlagDuplicateNIK, "NIK ending %s is also in interview %s of wave %s %d.",
+				nik[len(nik)-4:], strings.Join(others, ", "), f.formIDs.list[r.form], r.year)
 		}
-	}
+	})
+	byNIK = nil
 
 	// One interview per roster alumnus per form per wave: every later one is flagged.
-	type waveResp struct{ form, year, resp string }
-	byResp := map[waveResp][]int{}
-	for i, it := range items {
-		if it.Record.RespondentID == "" {
-			continue
+	byResp := wave(func(r *flagRow) bool { return len(respOf(r)) > 0 }, func(a, b *flagRow) int {
+		ida, _, _ := f.strings(a)
+		idb, _, _ := f.strings(b)
+		return cmp.Or(bytes.Compare(respOf(a), respOf(b)), cmp.Compare(a.started, b.started), cmp.Compare(a.nanos, b.nanos), bytes.Compare(ida, idb))
+	})
+	runs(byResp, func(a, b *flagRow) bool { return inWave(a, b) && bytes.Equal(respOf(a), respOf(b)) }, func(run []int32) {
+		r := f.row(run[0])
+		first := f.id(run[0])
+		for _, i := range run[1:] {
+			add(i, FlagSecondInterview, "Alumnus %s already has interview %s of wave %s %d: one interview per alumnus per wave; correct the first through a return instead.",
+				respOf(r), short(first), f.formIDs.list[r.form], r.year)
 		}
-		k := waveResp{it.Record.FormID, waveYear(vals[i], it.Record), it.Record.RespondentID}
-		byResp[k] = append(byResp[k], i)
-	}
-	for k, is := range byResp {
-		if len(is) < 2 {
-			continue
-		}
-		sort.Slice(is, func(a, b int) bool {
-			ra, rb := items[is[a]].Record, items[is[b]].Record
-			if !ra.StartedAt.Equal(rb.StartedAt) {
-				return ra.StartedAt.Before(rb.StartedAt)
-			}
-			return ra.ID < rb.ID
-		})
-		first := items[is[0]].Record.ID
-		for _, i := range is[1:] {
-			add(items[i].Record.ID, FlagSecondInterview, "Alumnus %s already has interview %s of wave %s %s: one interview per alumnus per wave; correct the first through a return instead.",
-				k.resp, short(first), k.form, k.year)
-		}
-	}
+	})
+	byResp = nil
 
 	// Conflicting resubmissions.
-	for _, it := range items {
-		if it.Conflicts > 0 {
-			add(it.Record.ID, FlagConflict, "%d differing content(s) were received for a stored revision; both are kept.", it.Conflicts)
+	for i := range int32(f.n) {
+		if r := f.row(i); r.conflicts > 0 {
+			add(i, FlagConflict, "%d differing content(s) were received for a stored revision; both are kept.", r.conflicts)
 		}
 	}
 
 	// Much faster than the form version's median.
-	type formKey struct{ id, version string }
-	durations := map[formKey][]float64{}
-	for _, it := range items {
-		if d := duration(it.Record); it.Record.Revision == 1 && d > 0 {
-			k := formKey{it.Record.FormID, it.Record.FormVersion}
-			durations[k] = append(durations[k], d.Minutes())
-		}
-	}
-	medians := map[formKey]float64{}
-	for k, ds := range durations {
+	medians := map[uint32]float64{}
+	for k, ds := range f.durations {
 		if len(ds) >= cfg.FastMin {
 			medians[k] = quantile(ds, 0.5)
 		}
 	}
-	for _, it := range items {
-		d := duration(it.Record)
-		med, ok := medians[formKey{it.Record.FormID, it.Record.FormVersion}]
-		if !ok || it.Record.Revision != 1 || d <= 0 {
+	for i := range int32(f.n) {
+		r := f.row(i)
+		med, ok := medians[r.version]
+		if !ok || r.revision != 1 || r.minutes <= 0 {
 			continue
 		}
-		if d.Minutes() < cfg.FastShare*med {
-			add(it.Record.ID, FlagFast, "Finished in %.0f min; the median of form version %s is %.0f min (n=%d).",
-				d.Minutes(), it.Record.FormVersion, med, len(durations[formKey{it.Record.FormID, it.Record.FormVersion}]))
+		if r.minutes < cfg.FastShare*med {
+			add(i, FlagFast, "Finished in %.0f min; the median of form version %s is %.0f min (n=%d).",
+				r.minutes, f.versions.list[r.version][1], med, len(f.durations[r.version]))
 		}
 	}
 
-	// Cross-field checks (docs/INDICATORS.md).
-	incomes := map[string][]float64{}
-	for i, it := range items {
-		v := vals[i]
-		id := it.Record.ID
-		interview, trainEnd, jobStart := parseDate(v[builtin.InterviewDate]), parseDate(v[builtin.TrainingEndDate]), parseDate(v[builtin.JobStartDate])
-		if !interview.IsZero() && !trainEnd.IsZero() && !trainEnd.Before(interview) {
-			add(id, FlagTrainingAfterIntvw, "Training end date %s is not before the interview date %s.", v[builtin.TrainingEndDate], v[builtin.InterviewDate])
-		}
-		if !interview.IsZero() && !jobStart.IsZero() && jobStart.After(interview) {
-			add(id, FlagJobAfterInterview, "Job start date %s is after the interview date %s.", v[builtin.JobStartDate], v[builtin.InterviewDate])
-		}
-		if !trainEnd.IsZero() && !jobStart.IsZero() && jobStart.Before(trainEnd) && in(v[builtin.StatusBefore], "4", "5", "6", "7") {
-			add(id, FlagJobBeforeTraining, "Job started %s, before the training ended (%s), but status before training was %s (not working).",
-				v[builtin.JobStartDate], v[builtin.TrainingEndDate], v[builtin.StatusBefore])
-		}
-		if ms, ok := atoi(v[builtin.MainStatus]); ok && v[builtin.WorkLastWeek] != "" {
-			working := v[builtin.WorkLastWeek] == "yes" || v[builtin.TempAbsent] == "yes"
-			if working != (ms <= 5) {
-				add(id, FlagStatusInconsistent, "Main status %d disagrees with worked last week %q / temporarily absent %q.",
-					ms, v[builtin.WorkLastWeek], v[builtin.TempAbsent])
-			}
-		}
-		if v[builtin.MainStatus] == "2" && strings.EqualFold(v[builtin.WorkCountry], "ID") {
-			add(id, FlagAbroadInIndonesia, "Main status 2 (working abroad) with Indonesia as the country of work.")
-		}
-		income, ok := atof(v[builtin.IncomeExact])
-		if !ok {
-			continue
-		}
-		kej := it.Kejuruan
-		if kej == "" {
-			kej = v[builtin.Kejuruan]
-		}
-		incomes[kej] = append(incomes[kej], income)
-		hours, _ := atoi(v[builtin.HoursWeek])
-		if v[builtin.MainStatus] == "1" && hours >= 35 {
-			year := interview.Year()
-			if interview.IsZero() {
-				year = it.Record.FinalizedAt.Year()
-			}
-			if umk, ok := cfg.UMK.Wage(v[builtin.WorkRegency], year); ok && income < cfg.UMKShare*umk {
-				add(id, FlagIncomeBelowUMK, "Full-time employee earning Rp%.0f, under %.2f × the UMK of %s in %d (Rp%.0f).",
-					income, cfg.UMKShare, v[builtin.WorkRegency], year, umk)
-			}
+	// The checks within each interview.
+	for i := range int32(f.n) {
+		if fs := f.checks[i]; fs != nil {
+			id := f.id(i)
+			out[id] = append(out[id], fs...)
 		}
 	}
+
+	// Incomes beyond the kejuruan's percentiles.
 	type bounds struct{ lo, hi float64 }
-	limits := map[string]bounds{}
-	for k, xs := range incomes {
+	limits := map[uint32]bounds{}
+	for k, xs := range f.incomes {
 		if len(xs) >= cfg.IncomeMin {
 			limits[k] = bounds{quantile(xs, cfg.IncomeLow), quantile(xs, cfg.IncomeHigh)}
 		}
 	}
-	for i, it := range items {
-		income, ok := atof(vals[i][builtin.IncomeExact])
-		if !ok {
+	for i := range int32(f.n) {
+		r := f.row(i)
+		b, ok := limits[r.kejuruan]
+		if !r.hasIncome || !ok {
 			continue
 		}
-		kej := it.Kejuruan
-		if kej == "" {
-			kej = vals[i][builtin.Kejuruan]
-		}
-		b, ok := limits[kej]
-		if !ok {
-			continue
-		}
-		if income < b.lo || income > b.hi {
-			add(it.Record.ID, FlagIncomeOutlier, "Income Rp%.0f is outside Rp%.0f–Rp%.0f, the %g–%g percentiles of kejuruan %q (n=%d).",
-				income, b.lo, b.hi, cfg.IncomeLow*100, cfg.IncomeHigh*100, kej, len(incomes[kej]))
+		if r.income < b.lo || r.income > b.hi {
+			add(i, FlagIncomeOutlier, "Income Rp%.0f is outside Rp%.0f–Rp%.0f, the %g–%g percentiles of kejuruan %q (n=%d).",
+				r.income, b.lo, b.hi, cfg.IncomeLow*100, cfg.IncomeHigh*100, f.kejuruan.list[r.kejuruan], len(f.incomes[r.kejuruan]))
 		}
 	}
 	return out
@@ -416,12 +564,4 @@ func in(v string, set ...string) bool {
 		}
 	}
 	return false
-}
-
-// waveYear is the year of an interview's wave: that of interview_date, else of FinalizedAt.
-func waveYear(vals map[string]string, r *survey.Record) string {
-	if d := parseDate(vals[builtin.InterviewDate]); !d.IsZero() {
-		return strconv.Itoa(d.Year())
-	}
-	return strconv.Itoa(r.FinalizedAt.Year())
 }

@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"testing"
 	"time"
@@ -182,9 +183,10 @@ func TestSecondInterviewFlagged(t *testing.T) {
 	}
 }
 
-// TestSlimFlagsAlike computes the flags of the items of every test above, whole and slim:
-// the same flags with the same reasons, from records holding only what the flags read.
-func TestSlimFlagsAlike(t *testing.T) {
+// TestFieldsSuffice computes the flags of the items of every test above from whole
+// records and from records holding only the answers named by Fields, as a store gives them
+// (survey.RecordFilter.Names): the same flags with the same reasons.
+func TestFieldsSuffice(t *testing.T) {
 	var items []review.Item
 	for i := range 40 {
 		items = append(items, item(fmt.Sprintf("s-%d", i), 10+i%30, func(a map[string]string) {
@@ -203,19 +205,23 @@ func TestSlimFlagsAlike(t *testing.T) {
 	}
 	items[3].Conflicts = 2
 	whole := review.Compute(items, review.Config{IncomeMin: 5})
-	var slim []review.Item
+	keep := survey.NamedAnswers(review.Fields()...)
+	var cut []review.Item
 	for _, it := range items {
-		s := review.Slim(it)
-		if _, ok := s.Record.Answers["grp/unrelated_question"]; ok || len(s.Record.Answers) == 0 {
-			t.Fatalf("slim answers: %v", s.Record.Answers)
+		r := *it.Record
+		r.Answers = maps.Clone(r.Answers)
+		maps.DeleteFunc(r.Answers, func(path, _ string) bool { return !keep(path) })
+		if _, ok := r.Answers["grp/unrelated_question"]; ok || len(r.Answers) == 0 {
+			t.Fatalf("cut answers: %v", r.Answers)
 		}
-		slim = append(slim, s)
+		it.Record = &r
+		cut = append(cut, it)
 	}
-	got := review.Compute(slim, review.Config{IncomeMin: 5})
+	got := review.Compute(cut, review.Config{IncomeMin: 5})
 	if len(whole) < 10 {
 		t.Fatalf("only %d interviews flagged: the test proves little", len(whole))
 	}
 	if fmt.Sprint(got) != fmt.Sprint(whole) {
-		t.Errorf("slim flags differ:\n got %v\nwant %v", got, whole)
+		t.Errorf("flags of cut records differ:\n got %v\nwant %v", got, whole)
 	}
 }

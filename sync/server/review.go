@@ -39,23 +39,19 @@ func (s *Server) flags(ctx context.Context) (map[string][]survey.Flag, map[strin
 	if s.flagCache != nil && s.flagStamp == stamp {
 		return s.flagCache, s.captures, nil
 	}
-	reviews, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{})
+	conflicts, err := s.conflicts(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	roster, _, err := s.rosterMap(ctx)
+	kejuruan, err := s.rosterKejuruan(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	captures := map[string]capture{}
-	conflicts := make(map[string]int, len(reviews))
-	for _, v := range reviews {
-		conflicts[v.InterviewID] = v.Conflicts
-	}
-	reviews = nil
-	// Each item keeps only what the flags read: every interview's whole record at once
-	// took gigabytes at a hundred thousand interviews.
-	var items []review.Item
+	// The flagger keeps a few numbers per interview, never its record: holding every
+	// interview's record (even cut to the questions the flags read) took gigabytes at a
+	// hundred thousand interviews.
+	flagger := review.NewFlagger(s.cfg.Flags)
 	for rec, err := range s.cfg.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest, Names: review.Fields()}) {
 		if err != nil {
 			return nil, nil, err
@@ -67,14 +63,54 @@ func (s *Server) flags(ctx context.Context) (map[string][]survey.Flag, map[strin
 		if got, err := s.forms.get(ctx, rec.FormID, rec.FormVersion); err == nil {
 			f = got
 		}
-		kej := ""
-		if r := roster[rec.RespondentID]; r != nil {
-			kej = r.Kejuruan
-		}
-		items = append(items, review.Slim(review.Item{Record: rec, Form: f, Kejuruan: kej, Conflicts: conflicts[rec.ID]}))
+		flagger.Add(review.Item{Record: rec, Form: f, Kejuruan: kejuruan[rec.RespondentID], Conflicts: conflicts[rec.ID]})
 	}
-	s.flagCache, s.captures, s.flagStamp = review.Compute(items, s.cfg.Flags), captures, stamp
+	s.flagCache, s.captures, s.flagStamp = flagger.Flags(), captures, stamp
 	return s.flagCache, s.captures, nil
+}
+
+// conflicts counts the differing contents received for each interview that has any,
+// reading the queue a page at a time.
+func (s *Server) conflicts(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	const page = 5000
+	for after := int64(0); ; {
+		batch, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{After: after, Limit: page})
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range batch {
+			after = v.Seq
+			if v.Conflicts > 0 {
+				out[v.InterviewID] = v.Conflicts
+			}
+		}
+		if len(batch) < page {
+			return out, nil
+		}
+	}
+}
+
+// rosterKejuruan reads the kejuruan of each roster row that has one, by roster id, a
+// page of rows at a time; each kejuruan name is held once.
+func (s *Server) rosterKejuruan(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	names := map[string]string{}
+	for r, err := range rosterPages(ctx, s.cfg.Roster) {
+		if err != nil {
+			return nil, err
+		}
+		if r.Kejuruan == "" {
+			continue
+		}
+		name, ok := names[r.Kejuruan]
+		if !ok {
+			name = r.Kejuruan
+			names[name] = name
+		}
+		out[r.RosterID] = name
+	}
+	return out, nil
 }
 
 // rosterMap reads the roster by roster id.

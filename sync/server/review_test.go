@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -314,4 +315,86 @@ func hasFlagNamed(fs []survey.Flag, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestIncomeOutlierByRosterKejuruan: the income percentiles are taken within the roster's
+// kejuruan of each alumnus, over the kejuruan the interview answered. Forty-one interviews
+// answer one kejuruan; one earns far more than the rest, and is an outlier among them until
+// the roster puts that alumnus in a kejuruan of its own.
+func TestIncomeOutlierByRosterKejuruan(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	enum := newClient(t, env.URL, testbed.Token(t, env.Users, "ani", survey.RoleEnumerator))
+	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	lap := testbed.NewLaptop(t)
+	f, as, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 41 {
+		income := fmt.Sprint(5_000_000 + i*10_000)
+		if i == 40 {
+			income = "45000000" // under the form's confirmation threshold
+		}
+		answers := slices.Clone(as)
+		set := false
+		for j, a := range answers {
+			if name, ok := survey.QuestionName(a.Path); ok && name == "income_exact" {
+				answers[j].Value, set = income, true
+			}
+		}
+		if !set {
+			t.Fatal("the seed persona has no income_exact answer")
+		}
+		iv := &survey.Interview{FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash, Enumerator: "ani", RespondentID: fmt.Sprintf("R-%02d", i)}
+		it, err := lap.Interviews.CreateFinalized(ctx, iv, answers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, it.InterviewID)
+	}
+	if rep, err := enum.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil); err != nil || len(rep.Outcomes) != 41 {
+		t.Fatalf("sync: %+v %v", rep, err)
+	} else {
+		for _, o := range rep.Outcomes {
+			if o.Outcome != "stored" {
+				t.Fatalf("sync: %+v", o)
+			}
+		}
+	}
+	outlier := func(id string) string {
+		t.Helper()
+		d, err := sup.Review(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fl := range d.Review.Flags {
+			if fl.Name == review.FlagIncomeOutlier {
+				return fl.Reason
+			}
+		}
+		return ""
+	}
+	high, low := ids[40], ids[0]
+	if r := outlier(high); !strings.Contains(r, "n=41") {
+		t.Fatalf("before the roster, the highest income among 41: %q", r)
+	}
+	var rows []*survey.Respondent
+	for i := range 41 {
+		kej := "TIK"
+		if i == 40 {
+			kej = "OTO"
+		}
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R-%02d", i), Name: "Alumnus", Kejuruan: kej})
+	}
+	if _, err := sup.UploadRoster(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if r := outlier(high); r != "" {
+		t.Errorf("alone in the roster's kejuruan OTO, still an outlier: %q", r)
+	}
+	if r := outlier(low); !strings.Contains(r, `kejuruan "TIK" (n=40)`) {
+		t.Errorf("the lowest income among the roster's TIK: %q", r)
+	}
 }
