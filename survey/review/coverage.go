@@ -2,6 +2,7 @@ package review
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"tracer/survey"
@@ -62,90 +63,137 @@ func dimension(r *survey.Respondent, d string) string {
 
 // ComputeCoverage counts the roster's coverage by reviews (one per interview). "Today" is
 // the day of now in now's location, and an interview counts for the day its latest
-// revision was received.
+// revision was received. It is a CoverageCounter given every review, then the roster.
 func ComputeCoverage(roster []*survey.Respondent, reviews []*survey.Review, now time.Time) *Coverage {
-	type status struct{ traced, approved bool }
-	byID := map[string]*status{}
-	for _, r := range roster {
-		byID[r.RosterID] = &status{}
-	}
-	day := now.Format(time.DateOnly)
-	cov := &Coverage{Day: day}
-	enums := map[string]*EnumeratorDay{}
+	c := NewCoverageCounter(now)
 	for _, v := range reviews {
-		who := v.Enumerator
-		if who == "" {
-			who = v.SubmittedBy
-		}
-		e := enums[who]
-		if e == nil {
-			e = &EnumeratorDay{Enumerator: who}
-			enums[who] = e
-		}
-		e.Total++
-		if v.ReceivedAt.In(now.Location()).Format(time.DateOnly) == day {
-			e.Today++
-		}
-		if v.ApprovedRevision > 0 {
-			e.Approved++
-		}
-		if v.State == survey.ReviewReturned {
-			e.Returned++
-		}
-		st := byID[v.RespondentID]
-		if st == nil {
-			cov.Unlinked++
-			continue
-		}
-		st.traced = true
-		if v.ApprovedRevision > 0 {
-			st.approved = true
-		}
+		c.AddReview(v)
 	}
-	count := func(row *CoverageRow, st *status) {
+	for _, r := range roster {
+		c.AddRoster(r)
+	}
+	return c.Coverage()
+}
+
+// A CoverageCounter counts the coverage from reviews and roster rows given one at a time,
+// every review before the first roster row, for a server that reads both from its store a
+// page at a time. It keeps a few bytes per alumnus (roster row or respondent reviewed) and
+// a count per cell, never the rows themselves.
+type CoverageCounter struct {
+	now   time.Time
+	day   string
+	cov   Coverage
+	enums map[string]*EnumeratorDay
+	// alumni holds each respondent id met, in a review or the roster.
+	alumni map[string]alumnus
+	cells  [][]CoverageRow // by dimension, the rows of each key
+	keys   []map[string]int
+}
+
+// alumnus is what a CoverageCounter knows of one respondent id.
+type alumnus struct {
+	reviews          int32 // interviews of it
+	traced, approved bool
+	inRoster         bool
+}
+
+// NewCoverageCounter returns an empty counter whose "today" is the day of now in now's
+// location.
+func NewCoverageCounter(now time.Time) *CoverageCounter {
+	c := &CoverageCounter{now: now, day: now.Format(time.DateOnly), enums: map[string]*EnumeratorDay{},
+		alumni: map[string]alumnus{}, cells: make([][]CoverageRow, len(CoverageDimensions)), keys: make([]map[string]int, len(CoverageDimensions))}
+	for i := range c.keys {
+		c.keys[i] = map[string]int{}
+	}
+	return c
+}
+
+// AddReview counts one interview's review.
+func (c *CoverageCounter) AddReview(v *survey.Review) {
+	who := v.Enumerator
+	if who == "" {
+		who = v.SubmittedBy
+	}
+	e := c.enums[who]
+	if e == nil {
+		e = &EnumeratorDay{Enumerator: strings.Clone(who)}
+		c.enums[e.Enumerator] = e
+	}
+	e.Total++
+	if v.ReceivedAt.In(c.now.Location()).Format(time.DateOnly) == c.day {
+		e.Today++
+	}
+	if v.ApprovedRevision > 0 {
+		e.Approved++
+	}
+	if v.State == survey.ReviewReturned {
+		e.Returned++
+	}
+	a, ok := c.alumni[v.RespondentID]
+	a.reviews++
+	a.traced = true
+	a.approved = a.approved || v.ApprovedRevision > 0
+	if ok {
+		c.alumni[v.RespondentID] = a
+	} else {
+		c.alumni[strings.Clone(v.RespondentID)] = a
+	}
+}
+
+// AddRoster counts one roster row; a roster id met before is not counted again.
+func (c *CoverageCounter) AddRoster(r *survey.Respondent) {
+	a, ok := c.alumni[r.RosterID]
+	if a.inRoster {
+		return
+	}
+	a.inRoster = true
+	if ok {
+		c.alumni[r.RosterID] = a
+	} else {
+		c.alumni[strings.Clone(r.RosterID)] = a
+	}
+	count := func(row *CoverageRow) {
 		row.Roster++
-		if st.traced {
+		if a.traced {
 			row.Traced++
 		}
-		if st.approved {
+		if a.approved {
 			row.Approved++
 		}
 	}
-	seen := map[string]bool{}
-	cells := make([]map[string]*CoverageRow, len(CoverageDimensions))
-	for i := range cells {
-		cells[i] = map[string]*CoverageRow{}
-	}
-	for _, r := range roster {
-		if seen[r.RosterID] {
-			continue
-		}
-		seen[r.RosterID] = true
-		st := byID[r.RosterID]
-		count(&cov.Total, st)
-		for i, d := range CoverageDimensions {
-			k := dimension(r, d)
-			c := cells[i][k]
-			if c == nil {
-				c = &CoverageRow{Key: k}
-				cells[i][k] = c
-			}
-			count(c, st)
-		}
-	}
-	cov.Total.Key = "total"
+	count(&c.cov.Total)
 	for i, d := range CoverageDimensions {
-		b := CoverageBreakdown{Dimension: d, Rows: []CoverageRow{}}
-		for _, c := range cells[i] {
-			b.Rows = append(b.Rows, *c)
+		k := dimension(r, d)
+		j, ok := c.keys[i][k]
+		if !ok {
+			j = len(c.cells[i])
+			k = strings.Clone(k)
+			c.keys[i][k] = j
+			c.cells[i] = append(c.cells[i], CoverageRow{Key: k})
 		}
-		sort.Slice(b.Rows, func(x, y int) bool { return b.Rows[x].Key < b.Rows[y].Key })
-		cov.Breakdowns = append(cov.Breakdowns, b)
+		count(&c.cells[i][j])
+	}
+}
+
+// Coverage returns the counts.
+func (c *CoverageCounter) Coverage() *Coverage {
+	cov := c.cov
+	cov.Day = c.day
+	cov.Total.Key = "total"
+	for _, a := range c.alumni {
+		if !a.inRoster {
+			cov.Unlinked += int(a.reviews)
+		}
+	}
+	for i, d := range CoverageDimensions {
+		rows := append([]CoverageRow{}, c.cells[i]...)
+		sort.Slice(rows, func(x, y int) bool { return rows[x].Key < rows[y].Key })
+		cov.Breakdowns = append(cov.Breakdowns, CoverageBreakdown{Dimension: d, Rows: rows})
 	}
 	cov.Enumerators = []EnumeratorDay{}
-	for _, e := range enums {
+	for _, e := range c.enums {
 		cov.Enumerators = append(cov.Enumerators, *e)
 	}
 	sort.Slice(cov.Enumerators, func(i, j int) bool { return cov.Enumerators[i].Enumerator < cov.Enumerators[j].Enumerator })
-	return cov
+	return &cov
 }

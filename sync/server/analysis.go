@@ -139,18 +139,6 @@ func ExportForms(ctx context.Context, src Sources, formID string) (*forms.Form, 
 	return all[len(all)-1], all[:len(all)-1], nil
 }
 
-// RosterRows reads the whole roster.
-func RosterRows(ctx context.Context, store survey.ServerRosterStore) ([]*survey.Respondent, error) {
-	var out []*survey.Respondent
-	for r, err := range rosterPages(ctx, store) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
 // ReportRoster reads the roster page by page into the report's compact form
 // (report.Roster), never holding more than a page of whole rows.
 func ReportRoster(ctx context.Context, store survey.ServerRosterStore) (*report.Roster, error) {

@@ -73,20 +73,28 @@ func (s *Server) flags(ctx context.Context) (map[string][]survey.Flag, map[strin
 // reading the queue a page at a time.
 func (s *Server) conflicts(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
+	err := queuePages(ctx, s.cfg.Reviews, func(v *survey.Review) {
+		if v.Conflicts > 0 {
+			out[v.InterviewID] = v.Conflicts
+		}
+	})
+	return out, err
+}
+
+// queuePages calls each with every review of the queue, read a page at a time.
+func queuePages(ctx context.Context, store survey.ReviewStore, each func(v *survey.Review)) error {
 	const page = 5000
 	for after := int64(0); ; {
-		batch, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{After: after, Limit: page})
+		batch, err := store.Queue(ctx, survey.ReviewFilter{After: after, Limit: page})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, v := range batch {
 			after = v.Seq
-			if v.Conflicts > 0 {
-				out[v.InterviewID] = v.Conflicts
-			}
+			each(v)
 		}
 		if len(batch) < page {
-			return out, nil
+			return nil
 		}
 	}
 }
@@ -113,17 +121,19 @@ func (s *Server) rosterKejuruan(ctx context.Context) (map[string]string, error) 
 	return out, nil
 }
 
-// rosterMap reads the roster by roster id.
-func (s *Server) rosterMap(ctx context.Context) (map[string]*survey.Respondent, []*survey.Respondent, error) {
-	rows, err := RosterRows(ctx, s.cfg.Roster)
-	if err != nil {
-		return nil, nil, err
+// rosterMatching reads the ids of the roster rows in kejuruan and program ("" for any), a
+// page of rows at a time, keeping those ids alone.
+func (s *Server) rosterMatching(ctx context.Context, kejuruan, program string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for r, err := range rosterPages(ctx, s.cfg.Roster) {
+		if err != nil {
+			return nil, err
+		}
+		if (kejuruan == "" || r.Kejuruan == kejuruan) && (program == "" || r.ProgramName == program) {
+			out[r.RosterID] = true
+		}
 	}
-	m := make(map[string]*survey.Respondent, len(rows))
-	for _, r := range rows {
-		m[r.RosterID] = r
-	}
-	return m, rows, nil
+	return out, nil
 }
 
 func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
@@ -146,9 +156,9 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, _ *survey.U
 		return err
 	}
 	enumerator, kejuruan, program := q.Get("enumerator"), q.Get("kejuruan"), q.Get("program")
-	var roster map[string]*survey.Respondent
+	var inRoster map[string]bool
 	if kejuruan != "" || program != "" {
-		if roster, _, err = s.rosterMap(ctx); err != nil {
+		if inRoster, err = s.rosterMatching(ctx, kejuruan, program); err != nil {
 			return err
 		}
 	}
@@ -167,11 +177,8 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, _ *survey.U
 			if enumerator != "" && v.Enumerator != enumerator && v.SubmittedBy != enumerator {
 				continue
 			}
-			if roster != nil {
-				p := roster[v.RespondentID]
-				if p == nil || (kejuruan != "" && p.Kejuruan != kejuruan) || (program != "" && p.ProgramName != program) {
-					continue
-				}
+			if inRoster != nil && !inRoster[v.RespondentID] {
+				continue
 			}
 			v.Flags = flags[v.InterviewID]
 			c := captures[v.InterviewID]
@@ -266,14 +273,6 @@ func (s *Server) approveInterview(w http.ResponseWriter, r *http.Request, u *sur
 
 func (s *Server) coverage(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
 	ctx := r.Context()
-	all, err := s.cfg.Reviews.Queue(ctx, survey.ReviewFilter{})
-	if err != nil {
-		return err
-	}
-	_, rows, err := s.rosterMap(ctx)
-	if err != nil {
-		return err
-	}
 	now := s.cfg.Now().In(s.cfg.Location)
 	if d := r.URL.Query().Get("day"); d != "" {
 		t, err := time.ParseInLocation(time.DateOnly, d, s.cfg.Location)
@@ -282,7 +281,19 @@ func (s *Server) coverage(w http.ResponseWriter, r *http.Request, _ *survey.User
 		}
 		now = t
 	}
-	writeJSON(w, http.StatusOK, review.ComputeCoverage(rows, all, now))
+	// The queue, then the roster, a page at a time: the counter keeps a few bytes per
+	// alumnus, never the rows.
+	c := review.NewCoverageCounter(now)
+	if err := queuePages(ctx, s.cfg.Reviews, func(v *survey.Review) { c.AddReview(v) }); err != nil {
+		return err
+	}
+	for row, err := range rosterPages(ctx, s.cfg.Roster) {
+		if err != nil {
+			return err
+		}
+		c.AddRoster(row)
+	}
+	writeJSON(w, http.StatusOK, c.Coverage())
 	return nil
 }
 
