@@ -220,12 +220,17 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", p(v.InterviewID), v.Revision, p(string(v.State)), p(v.Enumerator), p(v.RespondentID),
 					v.ReceivedAt.Local().Format("2006-01-02 15:04"), p(strings.Join(names, ",")))
 			}
+			// Each page is written as it comes, aligned on its own: memory stays that of
+			// one page however long the queue.
+			if err := tw.Flush(); err != nil {
+				return err
+			}
 			if !page.More {
-				break
+				return nil
 			}
 			q.After = page.Next
 		}
-		return tw.Flush()
+		return nil
 	case "show":
 		d, err := c.Review(ctx, fs.Arg(0))
 		if err != nil {
