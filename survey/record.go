@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Record is a frozen, finalized revision of an interview: its metadata and every answer.
@@ -132,7 +133,12 @@ func DecodeRecord(b []byte) (*Record, error) {
 // records that looks at a few questions (the report, the review flags). Every string is
 // its own copy, as DecodeRecord's. A record DecodeRecord refuses is refused.
 func DecodeRecordNamed(b []byte, keep func(path string) bool) (*Record, error) {
-	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, base: string(b), keep: keep}
+	// base is b seen as a string, without a copy: every string the decoder slices from it
+	// and the record keeps is cloned below or in answers, and b does not change meanwhile.
+	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, keep: keep}
+	if len(b) > 0 {
+		d.base = unsafe.String(&b[0], len(b))
+	}
 	v, ok := d.record()
 	if !ok { // what the fast decoder leaves is read whole, then cut
 		r, err := DecodeRecord(b)
@@ -167,13 +173,29 @@ func QuestionName(path string) (string, bool) {
 // repeat whose question name (QuestionName) is one of names.
 func NamedAnswers(names ...string) func(path string) bool {
 	set := make(map[string]bool, len(names))
+	// sieve has the bit of nameBit(n) of each name n set: most paths of questions not
+	// named are turned away by it without hashing their name.
+	var sieve [4]uint64
 	for _, n := range names {
 		set[n] = true
+		b := nameBit(n)
+		sieve[b/64] |= 1 << (b % 64)
 	}
 	return func(path string) bool {
 		name, ok := QuestionName(path)
-		return ok && set[name]
+		if b := nameBit(name); !ok || sieve[b/64]&(1<<(b%64)) == 0 {
+			return false
+		}
+		return set[name]
 	}
+}
+
+// nameBit mixes a name's length and its first and last bytes into a number below 256.
+func nameBit(name string) uint {
+	if name == "" {
+		return 0
+	}
+	return (uint(len(name))*37 + uint(name[0])*7 + uint(name[len(name)-1])) % 256
 }
 
 // RecordReader decodes one stored record after another as DecodeRecord does, for a reader

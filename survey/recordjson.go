@@ -142,10 +142,11 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 	if d.list != nil {
 		return d.answerList()
 	}
+	if d.keep != nil {
+		return d.keptAnswers(m)
+	}
 	out := d.reuse
 	switch {
-	case out == nil && d.keep != nil:
-		out = make(map[string]string, 16)
 	case out == nil:
 		out = make(map[string]string, 80)
 	default:
@@ -160,25 +161,9 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 		if !d.str(&k) {
 			return false
 		}
-		keyPlain := d.plain
 		d.oddPath = d.oddPath || !d.plain
 		if !d.Next(':') || !d.str(&v) {
 			return false
-		}
-		switch {
-		case d.keep == nil:
-		case d.keep(k):
-			k, v = strings.Clone(k), strings.Clone(v)
-		case !keyPlain && HasHidden(k):
-			return false // encoding/json reads it, and the record is refused
-		default:
-			if d.Next('}') {
-				return true
-			}
-			if !d.Next(',') {
-				return false
-			}
-			continue
 		}
 		n := len(out)
 		if out[k] = v; len(out) == n { // a path met before
@@ -191,6 +176,45 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 			return false
 		}
 	}
+}
+
+// keptAnswers is answers for a decoder with keep: the paths keep accepts go, copied, into
+// a map made once their number is known; the others are read past. A repeated kept path
+// fails.
+func (d *recordDecoder) keptAnswers(m *map[string]string) bool {
+	var buf [64]Answer
+	kept := buf[:0]
+	for more := !d.Next('}'); more; {
+		var k, v string
+		if !d.str(&k) {
+			return false
+		}
+		keyPlain := d.plain
+		d.oddPath = d.oddPath || !d.plain
+		if !d.Next(':') || !d.str(&v) {
+			return false
+		}
+		switch {
+		case d.keep(k):
+			kept = append(kept, Answer{Path: k, Value: v})
+		case !keyPlain && HasHidden(k):
+			return false // encoding/json reads it, and the record is refused
+		}
+		if d.Next('}') {
+			more = false
+		} else if !d.Next(',') {
+			return false
+		}
+	}
+	out := make(map[string]string, len(kept))
+	for _, a := range kept {
+		if _, ok := out[a.Path]; ok {
+			return false
+		}
+		out[strings.Clone(a.Path)] = strings.Clone(a.Value)
+	}
+	*m = out
+	return true
 }
 
 // answerList reads an object of strings into d.list, in order, noting whether the paths

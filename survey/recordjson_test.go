@@ -7,6 +7,7 @@ import (
 	"maps"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -598,4 +599,66 @@ func FuzzDecodeRecordNamed(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkDecodeNamed(t, b, keep)
 	})
+}
+
+// TestNamedAnswersSieve: the keep function of NamedAnswers accepts exactly the paths
+// outside any repeat whose last element is one of the names, whatever the sieve in front of
+// its lookup lets through; among many names of every length, and paths that differ from a
+// name by a byte at either end or by their length.
+func TestNamedAnswersSieve(t *testing.T) {
+	var names []string
+	for n := 1; n <= 40; n++ {
+		names = append(names, strings.Repeat("q", n-1)+string(rune('a'+n%26)))
+	}
+	names = append(names, "income_exact", "main_status", "nik", "")
+	set := map[string]bool{}
+	for _, n := range names {
+		set[n] = true
+	}
+	keep := NamedAnswers(names...)
+	accepted := 0
+	for _, n := range names {
+		for _, name := range []string{n, n + "x", "x" + n, strings.TrimSuffix(n, "a"), strings.ToUpper(n)} {
+			for _, path := range []string{name, "/data/" + name, "/data/grp/" + name, "/data/rep[1]/" + name} {
+				want := !strings.Contains(path, "[") && set[path[strings.LastIndexByte(path, '/')+1:]]
+				if got := keep(path); got != want {
+					t.Errorf("keep(%q) = %v, want %v", path, got, want)
+				}
+				if want {
+					accepted++
+				}
+			}
+		}
+	}
+	if accepted < 3*len(names) {
+		t.Fatalf("only %d paths accepted: the test proves little", accepted)
+	}
+}
+
+// TestDecodeRecordNamedOwnsItsStrings: DecodeRecordNamed reads the caller's bytes without
+// copying them whole, so every string it returns must be its own copy. Overwriting the
+// bytes after the decode must change nothing in the record.
+func TestDecodeRecordNamedOwnsItsStrings(t *testing.T) {
+	r := &Record{ID: "interview-1", Revision: 2, FormID: "blk_tracer", FormVersion: "2026", FormHash: "h",
+		RespondentID: "R-0001", Enumerator: "ani", Lang: "id", Mode: "web", Device: "dev",
+		Answers: map[string]string{"/d/a": "kept", "/d/name": "Siti", "/d/other": "read past"}}
+	body, err := r.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := NamedAnswers("a", "name")
+	buf := slices.Clone(body)
+	got, err := DecodeRecordNamed(buf, keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range buf {
+		buf[i] = '#'
+	}
+	want := *r
+	want.Answers = map[string]string{"/d/a": "kept", "/d/name": "Siti"}
+	want.StartedAt, want.FinalizedAt = got.StartedAt, got.FinalizedAt
+	if fmt.Sprintf("%+v", *got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("after its bytes were overwritten:\n got %+v\nwant %+v", *got, want)
+	}
 }

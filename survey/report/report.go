@@ -597,13 +597,21 @@ func monthsBetween(a, b time.Time) float64 {
 	return b.Sub(a).Hours() / 24 / 30.4375
 }
 
+// atoi and atof read a number, leading and trailing space allowed; an empty answer, the
+// most common, is turned away before strconv (whose error is an allocation).
 func atoi(s string) (int, bool) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if s = strings.TrimSpace(s); s == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
 	return n, err == nil
 }
 
 func atof(s string) (float64, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if s = strings.TrimSpace(s); s == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 }
 

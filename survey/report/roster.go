@@ -1,7 +1,7 @@
 package report
 
 import (
-	"strings"
+	"bytes"
 	"sync"
 	"time"
 
@@ -185,7 +185,7 @@ func ageGroup(birth string, end time.Time) string {
 	return "35+"
 }
 
-func compareBytes(a, b []byte) int { return strings.Compare(string(a), string(b)) }
+func compareBytes(a, b []byte) int { return bytes.Compare(a, b) }
 
 // chunked is a growing list kept in fixed chunks, so that growing it never copies what it
 // holds (a slice of a million summaries would be copied into one a quarter larger, both
