@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"tracer/survey"
 	"tracer/survey/roster"
@@ -204,8 +206,9 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		return m.listRefused(ctx, c)
 	case "list":
 		q := survey.ReviewQuery{State: survey.ReviewState(*state), Flag: *flag, Enumerator: *enumerator, Kejuruan: *kejuruan}
-		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tREV\tSTATE\tENUMERATOR\tRESPONDENT\tRECEIVED\tFLAGS")
+		writeReviewLine(m.Stdout, "ID", "REV", "STATE", "ENUMERATOR", "RESPONDENT", "RECEIVED", "FLAGS")
+		// Each page is written as it comes, in columns of fixed widths: memory stays that
+		// of one page however long the queue, and the pages line up.
 		for range 100000 {
 			page, err := c.Queue(ctx, q)
 			if err != nil {
@@ -217,13 +220,8 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 					names = append(names, f.Name)
 				}
 				p := survey.Printable
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", p(v.InterviewID), v.Revision, p(string(v.State)), p(v.Enumerator), p(v.RespondentID),
+				writeReviewLine(m.Stdout, p(v.InterviewID), strconv.Itoa(v.Revision), p(string(v.State)), p(v.Enumerator), p(v.RespondentID),
 					v.ReceivedAt.Local().Format("2006-01-02 15:04"), p(strings.Join(names, ",")))
-			}
-			// Each page is written as it comes, aligned on its own: memory stays that of
-			// one page however long the queue.
-			if err := tw.Flush(); err != nil {
-				return err
 			}
 			if !page.More {
 				return nil
@@ -273,6 +271,23 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		fmt.Fprintf(m.Stdout, "returned %s revision %d to %s\n", n.InterviewID, n.Revision, survey.Printable(n.SubmittedBy))
 	}
 	return nil
+}
+
+// reviewWidths are the widths of the columns of tracer review list but the last: an
+// interview id, a revision, the longest state, then room for most names, respondent ids
+// and a date and time. A longer value pushes the rest of its line only.
+var reviewWidths = [...]int{36, 3, 11, 12, 14, 16}
+
+// writeReviewLine writes one line of tracer review list, cells two spaces apart.
+func writeReviewLine(w io.Writer, cells ...string) {
+	var b strings.Builder
+	for i, c := range cells {
+		b.WriteString(c)
+		if i < len(reviewWidths) && i < len(cells)-1 {
+			b.WriteString(strings.Repeat(" ", max(reviewWidths[i]-utf8.RuneCountInString(c), 0)+2))
+		}
+	}
+	fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 }
 
 // listRefused prints the late refusals the server keeps (survey.LateRefusal), oldest first.

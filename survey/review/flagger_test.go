@@ -23,12 +23,27 @@ func TestFlaggerAgrees(t *testing.T) {
 	}
 	for seed := range uint64(4) {
 		rng := rand.New(rand.NewPCG(seed, 7))
-		items := randomItems(rng, form, 600)
+		items, roster := randomItems(rng, form, 600)
 		cfg := Config{IncomeMin: 5, FastMin: 5}
 		want := referenceCompute(items, cfg)
 		got := Compute(items, cfg)
 		if g, w := fmt.Sprint(got), fmt.Sprint(want); g != w {
 			t.Fatalf("seed %d: flags differ:\n got %.3000s\nwant %.3000s", seed, g, w)
+		}
+		// As the server gives it: the roster's kejuruan after the interviews, by roster id.
+		f := NewFlagger(cfg)
+		for _, it := range items {
+			if it.Record.RespondentID != "" {
+				it.Kejuruan = ""
+			}
+			f.Add(it)
+		}
+		for id, kej := range roster {
+			f.RosterKejuruan(id, kej)
+		}
+		f.RosterKejuruan("R-without-interviews", "LAS")
+		if g, w := fmt.Sprint(f.Flags()), fmt.Sprint(want); g != w {
+			t.Fatalf("seed %d: flags with the roster's kejuruan given after differ:\n got %.3000s\nwant %.3000s", seed, g, w)
 		}
 		seen := map[string]int{}
 		for _, fs := range want {
@@ -44,7 +59,10 @@ func TestFlaggerAgrees(t *testing.T) {
 	}
 }
 
-func randomItems(rng *rand.Rand, form *forms.Form, n int) []Item {
+// randomItems returns n random items and the roster's kejuruan of their respondents: an
+// item of a respondent has it as its Kejuruan (which may be ""), a walk-in any.
+func randomItems(rng *rand.Rand, form *forms.Form, n int) ([]Item, map[string]string) {
+	roster := map[string]string{}
 	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 	base := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	var items []Item
@@ -80,6 +98,14 @@ func randomItems(rng *rand.Rand, form *forms.Form, n int) []Item {
 			rec.FinalizedAt = time.Time{}
 		}
 		it := Item{Record: rec, Conflicts: max(0, rng.IntN(12)-9), Kejuruan: pick("", "", "LAS", "TIK")}
+		if resp := rec.RespondentID; resp != "" {
+			kej, ok := roster[resp]
+			if !ok {
+				kej = it.Kejuruan
+				roster[resp] = kej
+			}
+			it.Kejuruan = kej
+		}
 		rec.Answers = map[string]string{}
 		if rng.IntN(2) == 0 {
 			it.Form = form
@@ -96,5 +122,5 @@ func randomItems(rng *rand.Rand, form *forms.Form, n int) []Item {
 		rec.Answers["grp/other"] = "not read"
 		items = append(items, it)
 	}
-	return items
+	return items, roster
 }

@@ -165,10 +165,11 @@ type Flagger struct {
 	formIDs  names[string]
 	versions names[[2]string]
 	kejuruan names[string]
-	// durations holds the minutes of each first revision by form version; incomes the
-	// incomes by kejuruan.
+	// durations holds the minutes of each first revision by form version.
 	durations map[uint32][]float64
-	incomes   map[uint32][]float64
+	// byResp holds the rows with a respondent id, sorted by it (then wave, start, id), once
+	// RosterKejuruan or Flags needs them.
+	byResp []int32
 	// checks holds the flags of the checks within one interview, by row.
 	checks map[int32][]survey.Flag
 }
@@ -182,10 +183,9 @@ type flagRow struct {
 	year      int32 // of its wave
 	revision  int32
 	conflicts int32
-	started   int64 // StartedAt, in seconds and nanoseconds
 	nanos     int32
-	income    float64
-	hasIncome bool
+	started   int64   // StartedAt, in seconds and nanoseconds
+	income    float64 // NaN when there is none
 	minutes   float64 // FinalizedAt − StartedAt, 0 when a time is missing
 }
 
@@ -220,7 +220,7 @@ func clonePair(p [2]string) [2]string { return [2]string{strings.Clone(p[0]), st
 // NewFlagger returns an empty Flagger.
 func NewFlagger(cfg Config) *Flagger {
 	return &Flagger{cfg: cfg.withDefaults(), paths: map[*forms.Form]*[nFields]string{},
-		durations: map[uint32][]float64{}, incomes: map[uint32][]float64{}, checks: map[int32][]survey.Flag{}}
+		durations: map[uint32][]float64{}, checks: map[int32][]survey.Flag{}}
 }
 
 // values reads the questions the flags need from a record, "" for those unanswered.
@@ -309,6 +309,7 @@ func (f *Flagger) Add(it Item) {
 	f.rows[len(f.rows)-1] = append(f.rows[len(f.rows)-1], flagRow{})
 	f.n++
 	r := f.row(i)
+	f.byResp = nil
 
 	nik := survey.NormalizeNIK(v[fNIK])
 	if len(nik) < 8 {
@@ -362,9 +363,9 @@ func (f *Flagger) Add(it Item) {
 	if v[fMainStatus] == "2" && strings.EqualFold(v[fWorkCountry], "ID") {
 		add(FlagAbroadInIndonesia, "Main status 2 (working abroad) with Indonesia as the country of work.")
 	}
+	r.income = math.NaN()
 	if income, ok := atof(v[fIncomeExact]); ok {
-		r.income, r.hasIncome = income, true
-		f.incomes[r.kejuruan] = append(f.incomes[r.kejuruan], income)
+		r.income = income
 		hours, _ := atoi(v[fHoursWeek])
 		if v[fMainStatus] == "1" && hours >= 35 {
 			if umk, ok := f.cfg.UMK.Wage(v[fWorkRegency], year); ok && income < f.cfg.UMKShare*umk {
@@ -376,6 +377,55 @@ func (f *Flagger) Add(it Item) {
 	if out != nil {
 		f.checks[i] = out
 	}
+}
+
+// RosterKejuruan gives, after the interviews are added, the roster's kejuruan of one
+// respondent: it takes the place of the kejuruan of every interview of that respondent
+// (the item's, else its answer) for the income percentiles. A server reads its roster a
+// page at a time and calls it for each row; "" changes nothing.
+func (f *Flagger) RosterKejuruan(rosterID, kejuruan string) {
+	if kejuruan == "" {
+		return
+	}
+	is := f.respondents()
+	id := []byte(rosterID)
+	n, _ := slices.BinarySearchFunc(is, id, func(i int32, id []byte) int { return bytes.Compare(f.resp(f.row(i)), id) })
+	k := uint32(0)
+	for ; n < len(is) && bytes.Equal(f.resp(f.row(is[n])), id); n++ {
+		if k == 0 {
+			k = f.kejuruan.id(kejuruan, cloneString) + 1
+		}
+		f.row(is[n]).kejuruan = k - 1
+	}
+}
+
+// resp returns the respondent id of row r.
+func (f *Flagger) resp(r *flagRow) []byte {
+	_, resp, _ := f.strings(r)
+	return resp
+}
+
+// respondents returns the rows with a respondent id, sorted by it, then by wave, start
+// and id: the interviews of one respondent in one wave are a run, earliest first.
+func (f *Flagger) respondents() []int32 {
+	if f.byResp != nil {
+		return f.byResp
+	}
+	is := []int32{}
+	for i := range int32(f.n) {
+		if len(f.resp(f.row(i))) > 0 {
+			is = append(is, i)
+		}
+	}
+	slices.SortFunc(is, func(a, b int32) int {
+		ra, rb := f.row(a), f.row(b)
+		ida, respA, _ := f.strings(ra)
+		idb, respB, _ := f.strings(rb)
+		return cmp.Or(bytes.Compare(respA, respB), cmp.Compare(ra.form, rb.form), cmp.Compare(ra.year, rb.year),
+			cmp.Compare(ra.started, rb.started), cmp.Compare(ra.nanos, rb.nanos), bytes.Compare(ida, idb))
+	})
+	f.byResp = is
+	return is
 }
 
 // Flags returns the flags of each interview added, by id; interviews without flags are
@@ -438,12 +488,7 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 	byNIK = nil
 
 	// One interview per roster alumnus per form per wave: every later one is flagged.
-	byResp := wave(func(r *flagRow) bool { return len(respOf(r)) > 0 }, func(a, b *flagRow) int {
-		ida, _, _ := f.strings(a)
-		idb, _, _ := f.strings(b)
-		return cmp.Or(bytes.Compare(respOf(a), respOf(b)), cmp.Compare(a.started, b.started), cmp.Compare(a.nanos, b.nanos), bytes.Compare(ida, idb))
-	})
-	runs(byResp, func(a, b *flagRow) bool { return inWave(a, b) && bytes.Equal(respOf(a), respOf(b)) }, func(run []int32) {
+	runs(f.respondents(), func(a, b *flagRow) bool { return inWave(a, b) && bytes.Equal(respOf(a), respOf(b)) }, func(run []int32) {
 		r := f.row(run[0])
 		first := f.id(run[0])
 		for _, i := range run[1:] {
@@ -451,7 +496,6 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 				respOf(r), short(first), f.formIDs.list[r.form], r.year)
 		}
 	})
-	byResp = nil
 
 	// Conflicting resubmissions.
 	for i := range int32(f.n) {
@@ -488,9 +532,15 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 	}
 
 	// Incomes beyond the kejuruan's percentiles.
+	incomes := map[uint32][]float64{}
+	for i := range int32(f.n) {
+		if r := f.row(i); !math.IsNaN(r.income) {
+			incomes[r.kejuruan] = append(incomes[r.kejuruan], r.income)
+		}
+	}
 	type bounds struct{ lo, hi float64 }
 	limits := map[uint32]bounds{}
-	for k, xs := range f.incomes {
+	for k, xs := range incomes {
 		if len(xs) >= cfg.IncomeMin {
 			limits[k] = bounds{quantile(xs, cfg.IncomeLow), quantile(xs, cfg.IncomeHigh)}
 		}
@@ -498,12 +548,12 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 	for i := range int32(f.n) {
 		r := f.row(i)
 		b, ok := limits[r.kejuruan]
-		if !r.hasIncome || !ok {
+		if math.IsNaN(r.income) || !ok {
 			continue
 		}
 		if r.income < b.lo || r.income > b.hi {
 			add(i, FlagIncomeOutlier, "Income Rp%.0f is outside Rp%.0f–Rp%.0f, the %g–%g percentiles of kejuruan %q (n=%d).",
-				r.income, b.lo, b.hi, cfg.IncomeLow*100, cfg.IncomeHigh*100, f.kejuruan.list[r.kejuruan], len(f.incomes[r.kejuruan]))
+				r.income, b.lo, b.hi, cfg.IncomeLow*100, cfg.IncomeHigh*100, f.kejuruan.list[r.kejuruan], len(incomes[r.kejuruan]))
 		}
 	}
 	return out

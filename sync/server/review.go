@@ -43,10 +43,6 @@ func (s *Server) flags(ctx context.Context) (map[string][]survey.Flag, map[strin
 	if err != nil {
 		return nil, nil, err
 	}
-	kejuruan, err := s.rosterKejuruan(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
 	captures := map[string]capture{}
 	// The flagger keeps a few numbers per interview, never its record: holding every
 	// interview's record (even cut to the questions the flags read) took gigabytes at a
@@ -63,7 +59,14 @@ func (s *Server) flags(ctx context.Context) (map[string][]survey.Flag, map[strin
 		if got, err := s.forms.get(ctx, rec.FormID, rec.FormVersion); err == nil {
 			f = got
 		}
-		flagger.Add(review.Item{Record: rec, Form: f, Kejuruan: kejuruan[rec.RespondentID], Conflicts: conflicts[rec.ID]})
+		flagger.Add(review.Item{Record: rec, Form: f, Conflicts: conflicts[rec.ID]})
+	}
+	// The roster's kejuruan, a page of rows at a time, over the interviews' answers.
+	for row, err := range rosterPages(ctx, s.cfg.Roster) {
+		if err != nil {
+			return nil, nil, err
+		}
+		flagger.RosterKejuruan(row.RosterID, row.Kejuruan)
 	}
 	s.flagCache, s.captures, s.flagStamp = flagger.Flags(), captures, stamp
 	return s.flagCache, s.captures, nil
@@ -97,28 +100,6 @@ func queuePages(ctx context.Context, store survey.ReviewStore, each func(v *surv
 			return nil
 		}
 	}
-}
-
-// rosterKejuruan reads the kejuruan of each roster row that has one, by roster id, a
-// page of rows at a time; each kejuruan name is held once.
-func (s *Server) rosterKejuruan(ctx context.Context) (map[string]string, error) {
-	out := map[string]string{}
-	names := map[string]string{}
-	for r, err := range rosterPages(ctx, s.cfg.Roster) {
-		if err != nil {
-			return nil, err
-		}
-		if r.Kejuruan == "" {
-			continue
-		}
-		name, ok := names[r.Kejuruan]
-		if !ok {
-			name = r.Kejuruan
-			names[name] = name
-		}
-		out[r.RosterID] = name
-	}
-	return out, nil
 }
 
 // rosterMatching reads the ids of the roster rows in kejuruan and program ("" for any), a
