@@ -185,6 +185,11 @@ type ReviewStore interface {
 	// changes.
 	FlagStamp(ctx context.Context) (string, error)
 
+	// CoverageStamp returns a value that changes whenever the coverage of the roster can:
+	// a revision stored, a review state changed, a roster row added or changed. It costs a
+	// few index lookups, so a server can keep the coverage until it changes.
+	CoverageStamp(ctx context.Context) (string, error)
+
 	// Review returns one interview's review status. Returns ENOTFOUND.
 	Review(ctx context.Context, id string) (*Review, error)
 

@@ -203,6 +203,15 @@ func (s *ReviewStore) FlagStamp(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%d/%d/%d", subs, roster, conflicts), err
 }
 
+// CoverageStamp returns the latest revision's, review event's and roster row's sequence
+// numbers. See survey.ReviewStore.
+func (s *ReviewStore) CoverageStamp(ctx context.Context) (string, error) {
+	var subs, events, roster int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM submissions),
+		(SELECT COALESCE(MAX(seq), 0) FROM review_history), (SELECT COALESCE(MAX(seq), 0) FROM server_roster)`).Scan(&subs, &events, &roster)
+	return fmt.Sprintf("%d/%d/%d", subs, events, roster), err
+}
+
 // Review returns one interview's review status. See survey.ReviewStore.
 func (s *ReviewStore) Review(ctx context.Context, id string) (*survey.Review, error) {
 	v, err := scanReview(s.db.db.QueryRowContext(ctx, `SELECT `+reviewColumns+reviewFrom+` WHERE r.interview_id = $1`, id))

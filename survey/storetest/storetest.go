@@ -592,6 +592,22 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 		}
 	}
 	check(survey.ReviewReceived, 1, 0)
+	// The coverage stamp changes with every change of what the coverage counts, and only
+	// then.
+	last := ""
+	stamp := func(what string, changed bool) {
+		t.Helper()
+		got, err := reviews.CoverageStamp(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (got != last) != changed {
+			t.Fatalf("coverage stamp %q after %s, was %q: want changed %v", got, what, last, changed)
+		}
+		last = got
+	}
+	stamp("the first revisions", true)
+	stamp("nothing", false)
 
 	_, err := reviews.ReturnWithComments(ctx, id, 1, "", nil, "sri")
 	wantCode(t, "a return without a comment", err, survey.EINVALID)
@@ -599,10 +615,12 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 	if err != nil || len(n.Questions) != 1 || n.SubmittedBy != "ani" {
 		t.Fatalf("return: %+v %v", n, err)
 	}
+	stamp("a return", true)
 	again, err := reviews.ReturnWithComments(ctx, id, 1, "other", nil, "sri")
 	if err != nil || again.Seq != n.Seq || again.Comment != "Cek upah" {
 		t.Fatalf("second return: %+v %v", again, err)
 	}
+	stamp("the same return again", false)
 	check(survey.ReviewReturned, 1, 0)
 	_, err = reviews.Approve(ctx, id, 1, "", "sri")
 	wantCode(t, "approve a returned interview", err, survey.ECONFLICT) // wait for the correction
@@ -627,8 +645,10 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	check(survey.ReviewResubmitted, 2, 0)
+	stamp("a correction", true)
 	_, err = reviews.Approve(ctx, id, 1, "", "sri")
 	wantCode(t, "approve an old revision", err, survey.ECONFLICT)
+	stamp("a refused approval", false)
 	// Returning the returned revision again gives the first notice.
 	if late, err := st.Returns.Return(ctx, id, 1, "late", "sri"); err != nil || late.Seq != n.Seq || late.Comment != "Cek upah" {
 		t.Fatalf("return revision 1 again: %+v %v", late, err)
@@ -637,10 +657,16 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 	if err != nil || e.To != survey.ReviewApproved {
 		t.Fatalf("approve: %+v %v", e, err)
 	}
+	stamp("an approval", true)
 	e2, err := reviews.Approve(ctx, id, 2, "twice", "sri")
 	if err != nil || e2.Seq != e.Seq {
 		t.Fatalf("approve twice: %+v %v", e2, err)
 	}
+	stamp("the same approval again", false)
+	if _, err := st.Roster.Upload(ctx, []*survey.Respondent{{RosterID: "R-stamp", Name: "Siti"}}); err != nil {
+		t.Fatal(err)
+	}
+	stamp("a roster row", true)
 	check(survey.ReviewApproved, 2, 2)
 	ap, err := reviews.Approvals(ctx, 0, "ani", 10)
 	if err != nil || len(ap) != 1 || ap[0].InterviewID != id || ap[0].Revision != 2 {
@@ -674,6 +700,7 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 	if _, err := reviews.ReturnWithComments(ctx, id, 2, "Salah NIK", nil, "sri"); err != nil {
 		t.Fatal(err)
 	}
+	stamp("a withdrawn approval", true)
 	check(survey.ReviewReturned, 2, 0)
 	if got := records(survey.RevisionsApproved); got != "" {
 		t.Errorf("approved records after the return %q", got)

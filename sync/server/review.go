@@ -262,20 +262,43 @@ func (s *Server) coverage(w http.ResponseWriter, r *http.Request, _ *survey.User
 		}
 		now = t
 	}
+	cov, err := s.coverageOf(ctx, now)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cov)
+	return nil
+}
+
+// coverageOf returns the coverage with "today" the day of now. It is kept until the
+// store's coverage stamp changes (a revision, a review, a roster row) or another day is
+// asked for: the supervisor's queue asks for it at every load, and it reads every review
+// and roster row.
+func (s *Server) coverageOf(ctx context.Context, now time.Time) (*review.Coverage, error) {
+	stamp, err := s.cfg.Reviews.CoverageStamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := stamp + " " + now.Format(time.DateOnly) + " " + now.Location().String()
+	s.coverMu.Lock()
+	defer s.coverMu.Unlock()
+	if s.coverCache != nil && s.coverKey == key {
+		return s.coverCache, nil
+	}
 	// The queue, then the roster, a page at a time: the counter keeps a few bytes per
 	// alumnus, never the rows.
 	c := review.NewCoverageCounter(now)
 	if err := queuePages(ctx, s.cfg.Reviews, func(v *survey.Review) { c.AddReview(v) }); err != nil {
-		return err
+		return nil, err
 	}
 	for row, err := range rosterPages(ctx, s.cfg.Roster) {
 		if err != nil {
-			return err
+			return nil, err
 		}
 		c.AddRoster(row)
 	}
-	writeJSON(w, http.StatusOK, c.Coverage())
-	return nil
+	s.coverCache, s.coverKey = c.Coverage(), key
+	return s.coverCache, nil
 }
 
 // deadlineWriter pushes the connection's write deadline forward while an export streams,
@@ -430,10 +453,15 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// flagState is the server's cache of computed flags.
+// flagState is the server's cache of computed flags and coverage.
 type flagState struct {
 	flagMu    sync.Mutex
 	flagCache map[string][]survey.Flag
 	captures  map[string]capture // by interview id, for those not from a tracer laptop
 	flagStamp string
+
+	// The coverage last computed, and the store's coverage stamp and the day it counts.
+	coverMu    sync.Mutex
+	coverCache *review.Coverage
+	coverKey   string
 }

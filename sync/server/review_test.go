@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"tracer/survey"
 	"tracer/survey/review"
 	"tracer/sync/client"
+	"tracer/sync/server"
 	"tracer/sync/testbed"
 	"tracer/sync/wire"
 )
@@ -397,4 +399,79 @@ func TestIncomeOutlierByRosterKejuruan(t *testing.T) {
 	if r := outlier(low); !strings.Contains(r, `kejuruan "TIK" (n=40)`) {
 		t.Errorf("the lowest income among the roster's TIK: %q", r)
 	}
+}
+
+// countingReviews counts the queue reads of a review store.
+type countingReviews struct {
+	survey.ReviewStore
+	queues atomic.Int64
+}
+
+func (c *countingReviews) Queue(ctx context.Context, f survey.ReviewFilter) ([]*survey.Review, error) {
+	c.queues.Add(1)
+	return c.ReviewStore.Queue(ctx, f)
+}
+
+// TestCoverageKeptUntilItChanges: the coverage is computed once and kept while nothing it
+// counts changes, and computed again after a push, an approval, a return, a roster upload
+// or for another day, each change showing in it.
+func TestCoverageKeptUntilItChanges(t *testing.T) {
+	ctx := context.Background()
+	counted := &countingReviews{}
+	env := testbed.NewEnv(t, func(c *server.Config) {
+		counted.ReviewStore = c.Reviews
+		c.Reviews = counted
+	}, nil)
+	enum := newClient(t, env.URL, testbed.Token(t, env.Users, "ani", survey.RoleEnumerator))
+	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	lap := testbed.NewLaptop(t)
+	items, err := testbed.Seed(ctx, lap.Interviews, "ani", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R-ani-00000", Name: "Dimas", Kejuruan: "LAS"},
+		{RosterID: "R-ani-00001", Name: "Sari", Kejuruan: "TIK"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := enum.Push(ctx, []wire.PushItem{{ID: items[0].InterviewID, Revision: 1, Hash: items[0].Hash, Body: items[0].Body}}); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now()
+	cover := func(day time.Time, read bool, want string) {
+		t.Helper()
+		before := counted.queues.Load()
+		cov, err := sup.Coverage(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fmt.Sprintf("roster %d traced %d approved %d unlinked %d", cov.Total.Roster, cov.Total.Traced, cov.Total.Approved, cov.Unlinked)
+		if got != want {
+			t.Fatalf("coverage %s, want %s", got, want)
+		}
+		if did := counted.queues.Load() > before; did != read {
+			t.Fatalf("coverage read the queue: %v, want %v", did, read)
+		}
+	}
+	cover(day, true, "roster 2 traced 1 approved 0 unlinked 0")
+	cover(day, false, "roster 2 traced 1 approved 0 unlinked 0")
+	if _, err := enum.Push(ctx, []wire.PushItem{{ID: items[1].InterviewID, Revision: 1, Hash: items[1].Hash, Body: items[1].Body},
+		{ID: items[2].InterviewID, Revision: 1, Hash: items[2].Hash, Body: items[2].Body}}); err != nil {
+		t.Fatal(err)
+	}
+	cover(day, true, "roster 2 traced 2 approved 0 unlinked 1")
+	cover(day, false, "roster 2 traced 2 approved 0 unlinked 1")
+	if _, err := sup.Approve(ctx, items[0].InterviewID, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	cover(day, true, "roster 2 traced 2 approved 1 unlinked 1")
+	if _, err := sup.ReturnWithComments(ctx, items[0].InterviewID, 1, "Cek upah", nil); err != nil {
+		t.Fatal(err)
+	}
+	cover(day, true, "roster 2 traced 2 approved 0 unlinked 1")
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R-ani-00002", Name: "Budi", Kejuruan: "LAS"}}); err != nil {
+		t.Fatal(err)
+	}
+	cover(day, true, "roster 3 traced 3 approved 0 unlinked 0")
+	cover(day.AddDate(0, 0, -1), true, "roster 3 traced 3 approved 0 unlinked 0")
+	cover(day.AddDate(0, 0, -1), false, "roster 3 traced 3 approved 0 unlinked 0")
 }
