@@ -61,20 +61,6 @@ func dimension(r *survey.Respondent, d string) string {
 	return ""
 }
 
-// ComputeCoverage counts the roster's coverage by reviews (one per interview). "Today" is
-// the day of now in now's location, and an interview counts for the day its latest
-// revision was received. It is a CoverageCounter given every review, then the roster.
-func ComputeCoverage(roster []*survey.Respondent, reviews []*survey.Review, now time.Time) *Coverage {
-	c := NewCoverageCounter(now)
-	for _, v := range reviews {
-		c.AddReview(v)
-	}
-	for _, r := range roster {
-		c.AddRoster(r)
-	}
-	return c.Coverage()
-}
-
 // A CoverageCounter counts the coverage from reviews and roster rows given one at a time,
 // every review before the first roster row, for a server that reads both from its store a
 // page at a time. It keeps a few bytes per alumnus (roster row or respondent reviewed) and

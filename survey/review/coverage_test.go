@@ -38,7 +38,14 @@ func TestCoverageCounterAgrees(t *testing.T) {
 			reviews = append(reviews, v)
 		}
 		want := referenceCoverage(roster, reviews, now)
-		got := ComputeCoverage(roster, reviews, now)
+		c := NewCoverageCounter(now)
+		for _, v := range reviews {
+			c.AddReview(v)
+		}
+		for _, r := range roster {
+			c.AddRoster(r)
+		}
+		got := c.Coverage()
 		g, _ := json.Marshal(got)
 		w, _ := json.Marshal(want)
 		if string(g) != string(w) {

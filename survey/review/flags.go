@@ -438,20 +438,7 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 		id := f.id(i)
 		out[id] = append(out[id], survey.Flag{Name: name, Reason: fmt.Sprintf(format, args...)})
 	}
-	// The rows in a wave with a NIK (or a respondent), sorted so that each group is a run.
-	wave := func(keep func(r *flagRow) bool, cmpRows func(a, b *flagRow) int) []int32 {
-		var is []int32
-		for i := range int32(f.n) {
-			if keep(f.row(i)) {
-				is = append(is, i)
-			}
-		}
-		slices.SortFunc(is, func(a, b int32) int {
-			ra, rb := f.row(a), f.row(b)
-			return cmp.Or(cmp.Compare(ra.form, rb.form), cmp.Compare(ra.year, rb.year), cmpRows(ra, rb))
-		})
-		return is
-	}
+	// runs calls each with every run of two or more rows of is that are the same.
 	runs := func(is []int32, same func(a, b *flagRow) bool, each func(run []int32)) {
 		for len(is) > 0 {
 			n := 1
@@ -465,11 +452,19 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 		}
 	}
 	nikOf := func(r *flagRow) []byte { _, _, nik := f.strings(r); return nik }
-	respOf := func(r *flagRow) []byte { _, resp, _ := f.strings(r); return resp }
 	inWave := func(a, b *flagRow) bool { return a.form == b.form && a.year == b.year }
 
-	// The same NIK twice in a wave.
-	byNIK := wave(func(r *flagRow) bool { return len(nikOf(r)) > 0 }, func(a, b *flagRow) int { return bytes.Compare(nikOf(a), nikOf(b)) })
+	// The same NIK twice in a wave: the rows with a NIK sorted by wave and NIK.
+	var byNIK []int32
+	for i := range int32(f.n) {
+		if len(nikOf(f.row(i))) > 0 {
+			byNIK = append(byNIK, i)
+		}
+	}
+	slices.SortFunc(byNIK, func(a, b int32) int {
+		ra, rb := f.row(a), f.row(b)
+		return cmp.Or(cmp.Compare(ra.form, rb.form), cmp.Compare(ra.year, rb.year), bytes.Compare(nikOf(ra), nikOf(rb)))
+	})
 	runs(byNIK, func(a, b *flagRow) bool { return inWave(a, b) && bytes.Equal(nikOf(a), nikOf(b)) }, func(run []int32) {
 		r := f.row(run[0])
 		nik := nikOf(r)
@@ -485,15 +480,14 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 				nik[len(nik)-4:], strings.Join(others, ", "), f.formIDs.list[r.form], r.year)
 		}
 	})
-	byNIK = nil
 
 	// One interview per roster alumnus per form per wave: every later one is flagged.
-	runs(f.respondents(), func(a, b *flagRow) bool { return inWave(a, b) && bytes.Equal(respOf(a), respOf(b)) }, func(run []int32) {
+	runs(f.respondents(), func(a, b *flagRow) bool { return inWave(a, b) && bytes.Equal(f.resp(a), f.resp(b)) }, func(run []int32) {
 		r := f.row(run[0])
 		first := f.id(run[0])
 		for _, i := range run[1:] {
 			add(i, FlagSecondInterview, "Alumnus %s already has interview %s of wave %s %d: one interview per alumnus per wave; correct the first through a return instead.",
-				respOf(r), short(first), f.formIDs.list[r.form], r.year)
+				f.resp(r), short(first), f.formIDs.list[r.form], r.year)
 		}
 	})
 

@@ -30,8 +30,8 @@ const FileName = "tracer.db"
 //
 // temp_store(MEMORY) keeps SQLite's temporary files in memory. The one that matters is the
 // statement journal: a multi-row insert of an ingest (up to 256 interviews) journals more
-// than the 64 KiB SQLite holds in memory, and wrote the rest to a temporary file, about an
-// eighth of the server's CPU for pushes in batches. It also keeps sorts and temporary
+// than the 64 KiB SQLite holds in memory, and wrote the rest to a temporary file: 6% of the
+// server's CPU samples for pushes in batches (docs/BENCHMARKS.md). It also keeps sorts and temporary
 // tables, and the personal data in them, off the disk; no query of a large table sorts
 // without an index but the count of revisions by form version (tens of bytes a revision).
 const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=temp_store(2)&_txlock=immediate"
