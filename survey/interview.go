@@ -32,9 +32,26 @@ func (s State) Valid() bool {
 	return false
 }
 
-// NewID returns a new random interview id (a version 4 UUID). The laptop makes it when the
-// interview starts and it never changes; clocks play no part in it.
-func NewID() string { return uuid.NewString() }
+// NewID returns a new id for an interview, a contact attempt, a roster update or a bundle: a
+// version 7 UUID (RFC 9562), the creation time in milliseconds followed by 74 bits of which
+// 62 are random. The laptop makes an interview's id when the interview starts and it never
+// changes. Uniqueness rests on the random bits alone: a laptop with a wrong clock makes ids as
+// unique as any other, and nothing orders, dedupes or identifies by the time in an id (the
+// server orders by its own sequence numbers). The time only places the id in an index: ids
+// made one after another sort one after another, so the server's indexes keyed by id grow at
+// their ends instead of writing a page at random for every id (docs/BENCHMARKS.md, "Ids in
+// the order they are made"). ShortID gives a part of an id that a person can tell apart.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// ShortID returns the last 8 characters of id, or id when it is shorter: random in the ids
+// NewID makes and in random (version 4) UUIDs alike, where an id's first characters are its
+// time and two ids made in the same minute share them.
+func ShortID(id string) string {
+	if len(id) > 8 {
+		return id[len(id)-8:]
+	}
+	return id
+}
 
 // Interview is one interview of one respondent with one form. Its answers are kept apart
 // (see Answer) and read with InterviewStore.Answers.

@@ -155,7 +155,7 @@ func (c *common) startCmd(resp *survey.Respondent, mode string) tea.Cmd {
 		if resp != nil {
 			iv.RespondentID = resp.RosterID
 		} else {
-			resp = &survey.Respondent{RosterID: "WALKIN-" + strings.ToUpper(survey.NewID()[:8])}
+			resp = &survey.Respondent{RosterID: "WALKIN-" + strings.ToUpper(survey.ShortID(survey.NewID()))}
 		}
 		if err := cfg.Interviews.Create(ctx, iv); err != nil {
 			return openedMsg{err: err}

@@ -472,7 +472,7 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 			var others []string
 			for _, j := range run {
 				if j != i {
-					others = append(others, short(f.id(j)))
+					others = append(others, survey.ShortID(f.id(j)))
 				}
 			}
 			sort.Strings(others)
@@ -487,7 +487,7 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 		first := f.id(run[0])
 		for _, i := range run[1:] {
 			add(i, FlagSecondInterview, "Alumnus %s already has interview %s of wave %s %d: one interview per alumnus per wave; correct the first through a return instead.",
-				f.resp(r), short(first), f.formIDs.list[r.form], r.year)
+				f.resp(r), survey.ShortID(first), f.formIDs.list[r.form], r.year)
 		}
 	})
 
@@ -551,14 +551,6 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 		}
 	}
 	return out
-}
-
-// short returns the first 8 characters of an interview id.
-func short(id string) string {
-	if len(id) > 8 {
-		return id[:8]
-	}
-	return id
 }
 
 func duration(r *survey.Record) time.Duration {

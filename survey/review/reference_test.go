@@ -91,7 +91,7 @@ func referenceCompute(items []Item, cfg Config) map[string][]survey.Flag {
 			var others []string
 			for _, j := range is {
 				if j != i {
-					others = append(others, short(items[j].Record.ID))
+					others = append(others, survey.ShortID(items[j].Record.ID))
 				}
 			}
 			sort.Strings(others)
@@ -124,7 +124,7 @@ func referenceCompute(items []Item, cfg Config) map[string][]survey.Flag {
 		first := items[is[0]].Record.ID
 		for _, i := range is[1:] {
 			add(items[i].Record.ID, FlagSecondInterview, "Alumnus %s already has interview %s of wave %s %s: one interview per alumnus per wave; correct the first through a return instead.",
-				k.resp, short(first), k.form, k.year)
+				k.resp, survey.ShortID(first), k.form, k.year)
 		}
 	}
 

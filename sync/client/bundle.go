@@ -143,7 +143,7 @@ func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now tim
 }
 
 // bundleName is a bundle's file name without its extension: the account, the time and
-// the start of its id, with nothing a file system could mind.
+// the random end of its id (survey.ShortID), with nothing a file system could mind.
 func bundleName(user, id string, at time.Time) string {
 	clean := strings.Map(func(r rune) rune {
 		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
@@ -151,7 +151,7 @@ func bundleName(user, id string, at time.Time) string {
 		}
 		return '_'
 	}, user)
-	return "tracer-" + clean + "-" + at.UTC().Format("20060102T150405") + "-" + id[:8]
+	return "tracer-" + clean + "-" + at.UTC().Format("20060102T150405") + "-" + survey.ShortID(id)
 }
 
 // ReceiptFile returns the receipts file that answers the outbox bundle at path.
