@@ -409,16 +409,32 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 // another goroutine at the same time, gets each record main reads (a record is not
 // changed by its readers). side must be read until it ends or stops. Call done once main's
 // reader has returned: unless main was read to its end, side then ends with an error.
+// Records cross to side in batches, so that the two goroutines meet once a batch rather
+// than once a record.
 func teeRecords(records iter.Seq2[*survey.Record, error]) (main, side iter.Seq2[*survey.Record, error], done func()) {
 	type item struct {
 		r   *survey.Record
 		err error
 	}
-	ch := make(chan item, 256)
+	const batch = 64
+	ch := make(chan []item, 8)
+	var pending []item
+	flush := func() {
+		if len(pending) > 0 {
+			ch <- pending
+			pending = nil
+		}
+	}
 	complete := false
 	main = func(yield func(*survey.Record, error) bool) {
+		defer flush()
 		for r, err := range records {
-			ch <- item{r, err}
+			if pending == nil {
+				pending = make([]item, 0, batch)
+			}
+			if pending = append(pending, item{r, err}); len(pending) == batch || err != nil {
+				flush()
+			}
 			if !yield(r, err) || err != nil {
 				return
 			}
@@ -430,15 +446,17 @@ func teeRecords(records iter.Seq2[*survey.Record, error]) (main, side iter.Seq2[
 			for range ch { // let main go on
 			}
 		}()
-		for it := range ch {
-			if !yield(it.r, it.err) || it.err != nil {
-				return
+		for items := range ch {
+			for _, it := range items {
+				if !yield(it.r, it.err) || it.err != nil {
+					return
+				}
 			}
 		}
 	}
 	done = func() {
 		if !complete {
-			ch <- item{err: errors.New("the records were not read to their end")}
+			ch <- []item{{err: errors.New("the records were not read to their end")}}
 		}
 		close(ch)
 	}
