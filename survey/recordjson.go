@@ -206,29 +206,12 @@ func (d *recordDecoder) keptAnswers(m *map[string]string) bool {
 			return false
 		}
 	}
-	// The kept paths and values are copied into one string (they point into the record's
-	// bytes, which the caller reuses), one allocation for them all.
-	size := 0
-	for _, a := range kept {
-		size += len(a.Path) + len(a.Value)
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for _, a := range kept {
-		b.WriteString(a.Path)
-		b.WriteString(a.Value)
-	}
-	slab, at := b.String(), 0
 	out := make(map[string]string, len(kept))
 	for _, a := range kept {
-		path := slab[at : at+len(a.Path)]
-		at += len(a.Path)
-		value := slab[at : at+len(a.Value)]
-		at += len(a.Value)
-		if _, ok := out[path]; ok {
+		if _, ok := out[a.Path]; ok {
 			return false
 		}
-		out[path] = value
+		out[strings.Clone(a.Path)] = strings.Clone(a.Value)
 	}
 	*m = out
 	return true
