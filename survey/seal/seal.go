@@ -1,6 +1,7 @@
 // Package seal encrypts finalized interviews on the laptop to the server's public key, so
-// that only the server can read them, with age (X25519; filippo.io/age). The server keeps
-// its private key in a file beside its database; laptops learn the public key when they
+// that only the server can read them, with age (X25519; filippo.io/age): one key exchange
+// per record (Recipient), or one per run of the program (Session). The server keeps its
+// private key in a file beside its database; laptops learn the public key when they
 // enroll.
 package seal
 
@@ -136,10 +137,16 @@ func ParseRecipient(s string) (*Recipient, error) {
 // String returns the public key ("age1...").
 func (r *Recipient) String() string { return r.r.String() }
 
-// Seal encrypts plain so that only the server's key can open it.
+// Seal encrypts plain so that only the server's key can open it, with a key exchange of
+// its own (age's X25519 recipient). Finalized interviews are sealed with a Session.
 func (r *Recipient) Seal(plain []byte) ([]byte, error) {
+	return sealTo(plain, r.r)
+}
+
+// sealTo encrypts plain to one age recipient.
+func sealTo(plain []byte, to age.Recipient) ([]byte, error) {
 	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, r.r)
+	w, err := age.Encrypt(&buf, to)
 	if err != nil {
 		return nil, err
 	}
@@ -152,9 +159,9 @@ func (r *Recipient) Seal(plain []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// CheckEnvelope checks, without a key, that sealed is what a Recipient seals: an age file
-// with one X25519 recipient stanza, its header's MAC line and a payload of at least one
-// chunk. A relay, which cannot open what laptops seal to the centre, checks this much.
+// CheckEnvelope checks, without a key, that sealed is what a Recipient or a Session seals:
+// an age file with one stanza, X25519 or a Session's, its header's MAC line and a payload
+// of at least one chunk. A relay, which cannot open what laptops seal to the centre, checks this much.
 // It returns an EINVALID error naming what is wrong.
 func CheckEnvelope(sealed []byte) error {
 	bad := func(what string) error {
@@ -175,7 +182,10 @@ func CheckEnvelope(sealed []byte) error {
 	}
 	stanza, ok := line()
 	args := strings.Fields(stanza)
-	if !ok || len(args) != 3 || args[0] != "->" || args[1] != "X25519" || len(args[2]) != 43 {
+	switch {
+	case ok && len(args) == 3 && args[0] == "->" && args[1] == "X25519" && len(args[2]) == 43:
+	case ok && len(args) == 4 && args[0] == "->" && args[1] == sessionType && len(args[2]) == 43 && len(args[3]) == 32:
+	default:
 		return bad("no X25519 recipient stanza")
 	}
 	if body, ok := line(); !ok || len(body) != 43 {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
+	"sync/atomic"
 
 	"filippo.io/age"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -18,13 +19,23 @@ import (
 // age.X25519Identity also derives its own public key again on every file. The server
 // opens every pushed interview, so this halves the cost of the key exchange. It follows
 // age's X25519 recipient stanza exactly (age-encryption.org/v1, "X25519" stanzas).
+//
+// It also opens a Session's stanzas (session.go), keeping the wrapping keys of the
+// sessions it has seen.
 type x25519Opener struct {
 	priv *ecdh.PrivateKey
 	pub  []byte
+
+	sessions  sessionKeys
+	exchanges atomic.Int64 // key exchanges made, for the tests
 }
 
-// x25519Label is the HKDF info of age's X25519 stanzas.
-const x25519Label = "age-encryption.org/v1/X25519"
+// x25519Label is the HKDF info of age's X25519 stanzas; fileKeySize is the size of age's
+// file keys.
+const (
+	x25519Label = "age-encryption.org/v1/X25519"
+	fileKeySize = 16
+)
 
 // newX25519Opener makes the opener of id, checking that the scalar it reads from the
 // identity's encoding gives the identity's own public key.
@@ -61,6 +72,9 @@ func (o *x25519Opener) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 }
 
 func (o *x25519Opener) unwrap(s *age.Stanza) ([]byte, error) {
+	if s.Type == sessionType {
+		return o.unwrapSession(s)
+	}
 	if s.Type != "X25519" {
 		return nil, age.ErrIncorrectIdentity
 	}
@@ -76,6 +90,7 @@ func (o *x25519Opener) unwrap(s *age.Stanza) ([]byte, error) {
 	if err != nil {
 		return nil, errors.New("invalid X25519 recipient block")
 	}
+	o.exchanges.Add(1)
 	shared, err := o.priv.ECDH(peer) // fails on a low-order share, as age's does
 	if err != nil {
 		return nil, errors.New("invalid X25519 recipient")
@@ -90,7 +105,6 @@ func (o *x25519Opener) unwrap(s *age.Stanza) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	const fileKeySize = 16
 	if len(s.Body) != fileKeySize+aead.Overhead() {
 		return nil, errors.New("invalid X25519 recipient block: incorrect file key size")
 	}
