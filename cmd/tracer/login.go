@@ -30,6 +30,9 @@ type enrollment struct {
 	Role survey.Role `json:"role"`
 	// PublicKey is the server's public key: finalized interviews are sealed to it.
 	PublicKey string `json:"public_key,omitempty"`
+	// SessionSealing says the server opens interviews sealed with one key exchange per
+	// run of the program (seal.Session); without it each is sealed with its own.
+	SessionSealing bool `json:"session_sealing,omitempty"`
 }
 
 func (m *Main) runLogin(ctx context.Context, args []string) error {
@@ -80,7 +83,8 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 	if err := writePrivate(filepath.Join(dir, tokenFile), []byte(res.Token+"\n")); err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
-	info, _ := json.MarshalIndent(enrollment{URL: c.BaseURL(), User: res.User, Role: res.Role, PublicKey: res.PublicKey}, "", "  ")
+	info, _ := json.MarshalIndent(enrollment{URL: c.BaseURL(), User: res.User, Role: res.Role, PublicKey: res.PublicKey,
+		SessionSealing: res.SessionSealing}, "", "  ")
 	if err := writePrivate(filepath.Join(dir, serverFile), append(info, '\n')); err != nil {
 		return fmt.Errorf("save server address: %w", err)
 	}
@@ -190,7 +194,8 @@ func readEnrollment(dir string) (*enrollment, error) {
 }
 
 // interviewStore returns the laptop's interview store on db. Once the laptop is enrolled
-// with a server that gave its public key, finalized interviews are sealed to that key.
+// with a server that gave its public key, finalized interviews are sealed to that key, in
+// one session for this run of the program when the server opens those.
 func interviewStore(db *sqlite.DB, dir string) (*sqlite.InterviewStore, error) {
 	e, err := readEnrollment(dir)
 	if errors.Is(err, errNotEnrolled) {
@@ -205,7 +210,14 @@ func interviewStore(db *sqlite.DB, dir string) (*sqlite.InterviewStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, serverFile), err)
 	}
-	return sqlite.NewInterviewStore(db, sqlite.SealedTo(r)), nil
+	if !e.SessionSealing {
+		return sqlite.NewInterviewStore(db, sqlite.SealedTo(r)), nil
+	}
+	s, err := seal.NewSession(r)
+	if err != nil {
+		return nil, err
+	}
+	return sqlite.NewInterviewStore(db, sqlite.SealedTo(s)), nil
 }
 
 // enrolled reads the server address and the token: TRACER_TOKEN wins over the token file.

@@ -136,7 +136,7 @@ func relayConfig(db *sqlite.DB, enr *enrollment, up server.Upstream, wake func()
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
 		Attempts: sqlite.NewAttemptLedger(db), RosterUpdates: sqlite.NewRosterUpdateLedger(db),
-		PublicKey: enr.PublicKey, Accounts: sqlite.NewUserStore(db),
+		PublicKey: enr.PublicKey, SessionSealing: enr.SessionSealing, Accounts: sqlite.NewUserStore(db),
 		Relay: &server.RelayMode{Store: sqlite.NewRelayStore(db), Upstream: up, Name: enr.User, Accepted: wake,
 			Enrollments: sqlite.NewRelayStore(db)},
 		Logger: log, CanWrite: db.CanWrite,
@@ -226,7 +226,7 @@ func (m *Main) relayEnrollment(ctx context.Context, path string, o relayOptions)
 	if err := writePrivate(path+relayTokenSuffix, []byte(res.Token+"\n")); err != nil {
 		return nil, "", nil, fmt.Errorf("save the relay's token: %w", err)
 	}
-	*enr = enrollment{URL: c.BaseURL(), User: res.User, Role: res.Role, PublicKey: res.PublicKey}
+	*enr = enrollment{URL: c.BaseURL(), User: res.User, Role: res.Role, PublicKey: res.PublicKey, SessionSealing: res.SessionSealing}
 	info, _ := json.MarshalIndent(enr, "", "  ")
 	if err := writePrivate(path+relayInfoSuffix, append(info, '\n')); err != nil {
 		return nil, "", nil, err

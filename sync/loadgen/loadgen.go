@@ -41,9 +41,9 @@ type Config struct {
 	Pull bool
 	// Gzip compresses push bodies larger than 16 KiB.
 	Gzip bool
-	// Seal, when not nil, seals every record to the server's public key, as an enrolled
-	// laptop does, so the server opens each one on push.
-	Seal survey.Sealer
+	// Seal, when not nil, makes each laptop's sealer: every record is sealed to the server's
+	// public key, as an enrolled laptop does, so the server opens each one on push.
+	Seal func() (survey.Sealer, error)
 	// ServerPID, when not 0, is the server's process: its CPU time (user+sys, from
 	// /proc/PID/stat) during the run goes into the report. Linux only.
 	ServerPID int
@@ -190,6 +190,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, fmt.Errorf("laptop %d: %w", i+1, err)
 		}
 		clients[i] = c
+		var sealer survey.Sealer
+		if cfg.Seal != nil {
+			if sealer, err = cfg.Seal(); err != nil {
+				return nil, err
+			}
+		}
 		for range cfg.Interviews {
 			id := survey.NewID()
 			body, hash, err := testbed.Record(id, me.Name, 1, at)
@@ -197,8 +203,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				return nil, err
 			}
 			it := wire.PushItem{ID: id, Revision: 1, Hash: hash, Body: body}
-			if cfg.Seal != nil {
-				if it.Sealed, err = cfg.Seal.Seal(body); err != nil {
+			if sealer != nil {
+				if it.Sealed, err = sealer.Seal(body); err != nil {
 					return nil, err
 				}
 				it.Body = nil
@@ -372,7 +378,11 @@ func runFull(ctx context.Context, cfg Config) (*Report, error) {
 		dbs = append(dbs, db)
 		var opts []sqlite.InterviewOption
 		if cfg.Seal != nil {
-			opts = append(opts, sqlite.SealedTo(cfg.Seal))
+			sealer, err := cfg.Seal()
+			if err != nil {
+				return nil, err
+			}
+			opts = append(opts, sqlite.SealedTo(sealer))
 		}
 		laptops[i] = laptop{c: c, l: client.Laptop{
 			Interviews: sqlite.NewInterviewStore(db, opts...), Roster: sqlite.NewRosterStore(db),

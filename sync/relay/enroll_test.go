@@ -110,7 +110,7 @@ func newEnrollWorld(t *testing.T, wrap func(http.Handler) http.Handler) *enrollW
 	w.srv = server.New(server.Config{
 		Users: sqlite.NewUserStore(db), Submissions: sqlite.NewSubmissionStore(db), Forms: sqlite.NewFormStore(db),
 		Roster: sqlite.NewServerRosterStore(db), Returns: sqlite.NewReturnStore(db), Reviews: sqlite.NewReviewStore(db),
-		Attempts: sqlite.NewAttemptLedger(db), PublicKey: w.rcpt.String(), EnrollBurst: 1000, Accounts: sqlite.NewUserStore(db),
+		Attempts: sqlite.NewAttemptLedger(db), PublicKey: w.rcpt.String(), SessionSealing: true, EnrollBurst: 1000, Accounts: sqlite.NewUserStore(db),
 		// The relay's clock stands still: its rate limits refill never during a test.
 		Now:   func() time.Time { return start },
 		Relay: &server.RelayMode{Store: store, Upstream: relay.Upstream{Centre: w.centre}, Name: "rina", Enrollments: store},
@@ -163,7 +163,7 @@ func (w *enrollWorld) enrollToken(code, laptopID string) (*client.Client, string
 	if err != nil {
 		return nil, "", err
 	}
-	if !res.Relayed || res.PublicKey != w.rcpt.String() || res.User == "" {
+	if !res.Relayed || res.PublicKey != w.rcpt.String() || !res.SessionSealing || res.User == "" {
 		return nil, "", errors.New("the relay's offline enrollment gave no centre key or account, or did not say it was relayed")
 	}
 	c, err = client.NewClient(w.relayURL, client.WithToken(res.Token), client.WithBatch(3, 1<<20))

@@ -101,11 +101,15 @@ func newWorld(t *testing.T, wrap func(http.Handler) http.Handler) *world {
 }
 
 // laptop returns a new laptop whose n finalized interviews by enumerator are sealed to
-// the centre's key.
+// the centre's key, in one session as a laptop's program does.
 func (w *world) laptop(t *testing.T, enumerator string, n int) (*testbed.Laptop, []*survey.OutboxItem) {
 	t.Helper()
 	l := testbed.NewLaptop(t)
-	l.Interviews = sqlite.NewInterviewStore(l.DB, sqlite.SealedTo(w.rcpt))
+	session, err := seal.NewSession(w.rcpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Interviews = sqlite.NewInterviewStore(l.DB, sqlite.SealedTo(session))
 	items, err := testbed.Seed(context.Background(), l.Interviews, enumerator, n)
 	if err != nil {
 		t.Fatal(err)

@@ -117,7 +117,8 @@ func (s *Server) enrollOffline(w http.ResponseWriter, r *http.Request, req wire.
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "enrolled at the relay offline", slog.String("user", e.User), slog.String("role", string(e.Role)),
 		slog.String("enrollment", e.ID))
-	writeJSON(w, http.StatusOK, wire.EnrollResponse{Token: token, User: e.User, Role: e.Role, PublicKey: s.cfg.PublicKey, Relayed: true})
+	writeJSON(w, http.StatusOK, wire.EnrollResponse{Token: token, User: e.User, Role: e.Role, PublicKey: s.cfg.PublicKey,
+		SessionSealing: s.cfg.SessionSealing, Relayed: true})
 	return nil
 }
 

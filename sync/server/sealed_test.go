@@ -14,8 +14,10 @@ import (
 	"tracer/sync/testbed"
 )
 
-// TestSealedPush: enrollment gives the laptop the server's public key; interviews sealed
-// to it are opened and checked by the server and stored as plaintext records; a returned
+// TestSealedPush: enrollment gives the laptop the server's public key and says the server
+// opens interviews sealed in a session; interviews sealed to it, in a session or each on
+// its own (a laptop enrolled with an older server), are opened and checked by the server
+// and stored as plaintext records; a returned
 // one comes back with its record so the laptop, which cannot read it, can correct it; a
 // server without the key refuses sealed interviews for good.
 func TestSealedPush(t *testing.T) {
@@ -24,13 +26,13 @@ func TestSealedPush(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := testbed.NewEnv(t, func(c *server.Config) { c.Key, c.PublicKey = key, key.Public() }, nil)
+	env := testbed.NewEnv(t, func(c *server.Config) { c.Key, c.PublicKey, c.SessionSealing = key, key.Public(), true }, nil)
 	if _, code, err := env.Users.CreateUser(ctx, "ani", survey.RoleEnumerator); err != nil {
 		t.Fatal(err)
 	} else {
 		anon := newClient(t, env.URL, "")
 		res, err := anon.Enroll(ctx, code, "laptop-1", "")
-		if err != nil || res.PublicKey != key.Public() {
+		if err != nil || res.PublicKey != key.Public() || !res.SessionSealing {
 			t.Fatalf("enroll: %+v %v", res, err)
 		}
 	}
@@ -40,8 +42,12 @@ func TestSealedPush(t *testing.T) {
 	}
 	ani := newClient(t, env.URL, testbed.Token(t, env.Users, "ani2", survey.RoleEnumerator))
 	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	session, err := seal.NewSession(rcpt)
+	if err != nil {
+		t.Fatal(err)
+	}
 	lap := testbed.NewLaptop(t)
-	store := sqlite.NewInterviewStore(lap.DB, sqlite.SealedTo(rcpt))
+	store := sqlite.NewInterviewStore(lap.DB, sqlite.SealedTo(session))
 	items, err := testbed.Seed(ctx, store, "ani2", 3)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +56,23 @@ func TestSealedPush(t *testing.T) {
 	if sum, err := ani.Sync(ctx, laptop, nil); err != nil || sum.Count(survey.OutcomeStored) != 3 || !sum.Complete() {
 		t.Fatalf("sealed sync: %+v %v", sum, err)
 	}
-	for _, it := range items {
+	older := testbed.NewLaptop(t)
+	olderStore := sqlite.NewInterviewStore(older.DB, sqlite.SealedTo(rcpt))
+	olderItems, err := testbed.Seed(ctx, olderStore, "ani2", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := ani.Sync(ctx, client.Laptop{Interviews: olderStore, State: older.State}, nil); err != nil || sum.Count(survey.OutcomeStored) != 1 {
+		t.Fatalf("sealed on its own: %+v %v", sum, err)
+	}
+	for i, it := range append(items, olderItems...) {
+		stanza := "-> tracer-X25519-session "
+		if i == len(items) {
+			stanza = "-> X25519 "
+		}
+		if !bytes.Contains(it.Body, []byte(stanza)) {
+			t.Fatalf("interview %d is not sealed with %q", i, stanza)
+		}
 		if !it.Sealed || bytes.Contains(it.Body, []byte("Dimas")) {
 			t.Fatalf("the laptop's outbox holds plaintext")
 		}

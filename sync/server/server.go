@@ -50,6 +50,10 @@ type Config struct {
 	// are given to laptops' enrollment. Without them laptops push plaintext records.
 	Key       survey.Opener
 	PublicKey string
+	// SessionSealing tells enrolling laptops that the server opens interviews sealed with
+	// one key exchange per run (seal.Session): a centre whose Key opens them, or a relay
+	// whose centre said so.
+	SessionSealing bool
 	// LaptopKeys keeps laptops' data keys sealed to Key; without it (or Key) no laptop
 	// key is kept and a forgotten PIN cannot be recovered.
 	LaptopKeys survey.LaptopKeyStore
@@ -646,7 +650,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *survey.User) 
 	if err != nil {
 		return err
 	}
-	resp := wire.EnrollResponse{Token: token, User: u.Name, Role: u.Role, PublicKey: s.cfg.PublicKey}
+	resp := wire.EnrollResponse{Token: token, User: u.Name, Role: u.Role, PublicKey: s.cfg.PublicKey, SessionSealing: s.cfg.SessionSealing}
 	// Enrolling again with a new code recovers the laptop's data key: the code is what
 	// proves the right to it, never a token alone.
 	if req.LaptopID != "" && s.cfg.LaptopKeys != nil && s.cfg.Key != nil {

@@ -98,6 +98,10 @@ type EnrollResponse struct {
 	// PublicKey is the server's public key ("age1..."): the laptop seals finalized
 	// interviews to it. Empty when the server has none.
 	PublicKey string `json:"public_key,omitempty"`
+	// SessionSealing says the server opens interviews sealed with one key exchange per
+	// run of the laptop's program (seal.Session); a laptop enrolled with a server that does
+	// not say so seals each interview with its own exchange, which every server opens.
+	SessionSealing bool `json:"session_sealing,omitempty"`
 	// DataKey is the laptop's data key when the request named a laptop whose key the
 	// server holds for the account.
 	DataKey []byte `json:"data_key,omitempty"`

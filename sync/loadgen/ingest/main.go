@@ -56,6 +56,7 @@ func main() {
 	pull := flag.Bool("pull", false, "also pull forms, the roster and returns, as a sync does")
 	runs := flag.Int("runs", 3, "runs")
 	plain := flag.Bool("plain", false, "push records unsealed")
+	sealing := flag.String("seal", "session", "how laptops seal: \"session\", one key exchange per laptop, as a laptop enrolled with this server does, or \"record\", one per record, as a laptop enrolled with an older server does")
 	laptopDir := flag.String("laptopdir", "", "make each laptop a real laptop database in a new folder under this one and sync it as \"tracer sync\" does (pushes, retries, every pull)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the laptops (this process) during the timed part of the last run to this file")
 	flag.Parse()
@@ -105,8 +106,17 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if cfg.Seal, err = seal.ParseRecipient(key.Public()); err != nil {
+		r, err := seal.ParseRecipient(key.Public())
+		if err != nil {
 			log.Fatal(err)
+		}
+		switch *sealing {
+		case "session":
+			cfg.Seal = func() (survey.Sealer, error) { return seal.NewSession(r) }
+		case "record":
+			cfg.Seal = func() (survey.Sealer, error) { return r, nil }
+		default:
+			log.Fatalf("-seal %q: \"session\" or \"record\"", *sealing)
 		}
 	}
 	var rate, cpu, dbcpu, p50, p99, pmax, load, errs []float64
@@ -146,7 +156,7 @@ func main() {
 		slices.Sort(v)
 		fmt.Printf("%-22s min %.3f  median %.3f  max %.3f %s\n", name, v[0], v[len(v)/2], v[len(v)-1], unit)
 	}
-	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v, full sync %v, %d servers, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, cfg.LaptopDir != "", len(cfg.URLs), time.Now().UTC().Format(time.RFC3339))
+	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v (%s), full sync %v, %d servers, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, *sealing, cfg.LaptopDir != "", len(cfg.URLs), time.Now().UTC().Format(time.RFC3339))
 	show("stored/s", "", rate)
 	show("server CPU/interview", "ms", cpu)
 	if *dbPID != 0 {
