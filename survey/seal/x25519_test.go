@@ -130,7 +130,8 @@ func TestKeyOpensWithOpener(t *testing.T) {
 }
 
 // BenchmarkOpen opens a sealed record of 3 KB with the opener and with age's identity
-// (through age's streaming reader), and with Key.Open, as the server does.
+// (through age's streaming reader), and with Key.Open, as the server does, sealed on its
+// own and in a session.
 func BenchmarkOpen(b *testing.B) {
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
@@ -160,6 +161,27 @@ func BenchmarkOpen(b *testing.B) {
 		k := newKey(id)
 		for b.Loop() {
 			if _, err := k.Open(buf.Bytes()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// A record sealed in a session whose key the server already holds.
+	b.Run("Key.Open/session", func(b *testing.B) {
+		k := newKey(id)
+		r, err := ParseRecipient(k.Public())
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := NewSession(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sealed, err := s.Seal(bytes.Repeat([]byte("x"), 3000))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := k.Open(sealed); err != nil {
 				b.Fatal(err)
 			}
 		}
