@@ -5,12 +5,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"tracer/survey"
 	"tracer/survey/seal"
 	"tracer/survey/sqlite"
+	"tracer/sync/client"
 	"tracer/sync/server"
 	"tracer/sync/testbed"
 )
@@ -63,5 +65,36 @@ func TestSealingFollowsEnrollment(t *testing.T) {
 		if n, err := env.Subs.Count(ctx); err != nil || n != 1 {
 			t.Fatalf("session sealing %v: %d on the server, %v", session, n, err)
 		}
+	}
+}
+
+// TestServeOffersSessionSealing: "tracer serve" tells enrolling laptops that it opens
+// interviews sealed in a session, and a relay enrolled with it keeps that, to tell the
+// laptops it enrolls.
+func TestServeOffersSessionSealing(t *testing.T) {
+	data := t.TempDir()
+	centre, _ := startTracer(t, nil, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	stdout, _, err := runMain(t, data, "user", "add", "ani", "--role", "enumerator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := regexp.MustCompile(`enrollment code: (\S+)`).FindStringSubmatch(stdout)
+	if code == nil {
+		t.Fatalf("no code in %q", stdout)
+	}
+	c, err := client.NewClient(centre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Enroll(t.Context(), code[1], "laptop-ani", "")
+	if err != nil || res.PublicKey == "" || !res.SessionSealing {
+		t.Fatalf("enrollment at tracer serve: %+v %v", res, err)
+	}
+	relayData := t.TempDir()
+	startTracer(t, []string{"TRACER_PIN=" + testPIN}, "serve", "--relay", centre,
+		"--code", supervisorCode(t, data, "rina"), "--addr", "127.0.0.1:0", "--data", relayData)
+	info, err := os.ReadFile(filepath.Join(relayData, relayDBName+relayInfoSuffix))
+	if err != nil || !strings.Contains(string(info), `"session_sealing": true`) {
+		t.Fatalf("the relay's enrollment: %s %v", info, err)
 	}
 }

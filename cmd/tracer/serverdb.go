@@ -57,7 +57,7 @@ func (s *serverStores) config(key *seal.Key, log *slog.Logger) server.Config {
 	return server.Config{
 		Users: s.Users, Submissions: s.Submissions, Forms: s.Forms, Roster: s.Roster, Returns: s.Returns, Reviews: s.Reviews,
 		Attempts: s.Attempts, RosterUpdates: s.RosterUpdates, Accounts: s.Accounts, Links: s.Links, Waves: s.Waves,
-		Key: key, PublicKey: key.Public(), SessionSealing: true, LaptopKeys: s.LaptopKeys,
+		Key: key, PublicKey: key.Public(), SessionSealing: key.OpensSessions(), LaptopKeys: s.LaptopKeys,
 		Logger: log, CanWrite: s.CanWrite,
 	}
 }

@@ -84,6 +84,13 @@ func LoadOrCreate(path string) (*Key, error) {
 	return nil, fmt.Errorf("server key %s holds no X25519 key", path)
 }
 
+// OpensSessions says the key opens what a Session seals (it holds its scalar as an
+// x25519Opener, as every key LoadOrCreate reads or makes does).
+func (k *Key) OpensSessions() bool {
+	_, ok := k.open.(*x25519Opener)
+	return ok
+}
+
 // Public returns the public key ("age1...") laptops seal to.
 func (k *Key) Public() string { return k.id.Recipient().String() }
 
@@ -161,7 +168,8 @@ func sealTo(plain []byte, to age.Recipient) ([]byte, error) {
 
 // CheckEnvelope checks, without a key, that sealed is what a Recipient or a Session seals:
 // an age file with one stanza, X25519 or a Session's, its header's MAC line and a payload
-// of at least one chunk. A relay, which cannot open what laptops seal to the centre, checks this much.
+// of at least one chunk. A relay, which cannot open what laptops seal to the centre,
+// checks this much.
 // It returns an EINVALID error naming what is wrong.
 func CheckEnvelope(sealed []byte) error {
 	bad := func(what string) error {

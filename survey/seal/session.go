@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -63,7 +64,7 @@ func NewSession(r *Recipient) (*Session, error) {
 	}
 	server, err := ecdh.X25519().NewPublicKey(pub)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("server public key: %w", err)
 	}
 	eph, err := ecdh.X25519().GenerateKey(rand.Reader)
 	if err != nil {
@@ -71,7 +72,7 @@ func NewSession(r *Recipient) (*Session, error) {
 	}
 	shared, err := eph.ECDH(server)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("server public key: %w", err)
 	}
 	share := eph.PublicKey().Bytes()
 	aead, err := sessionAEAD(shared, share, pub)

@@ -112,7 +112,7 @@ func TestKeyOpensWithOpener(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := k.open.(*x25519Opener); !ok {
+		if _, ok := k.open.(*x25519Opener); !ok || !k.OpensSessions() {
 			t.Fatalf("key opens with %T", k.open)
 		}
 		r, err := ParseRecipient(k.Public())
