@@ -96,7 +96,14 @@ func scanned(t *testing.T, node, out string) string {
 // enrollment code, for a relay to enroll with.
 func supervisorCode(t *testing.T, data, name string) string {
 	t.Helper()
-	stdout, _, err := runMain(t, data, "user", "add", name, "--role", "supervisor")
+	return userCode(t, data, name, "supervisor")
+}
+
+// userCode adds the account name with role to the server whose data folder is data and
+// returns its enrollment code.
+func userCode(t *testing.T, data, name, role string) string {
+	t.Helper()
+	stdout, _, err := runMain(t, data, "user", "add", name, "--role", role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,15 +326,8 @@ func TestTUIAddressQRInTmux(t *testing.T) {
 	centreData, laptop := t.TempDir(), t.TempDir()
 	centre, _ := startTracer(t, nil, "serve", "--addr", "0.0.0.0:0", "--data", centreData)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(centre, "http://"))
-	stdout, _, err := runMain(t, centreData, "user", "add", "rina", "--role", "supervisor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := regexp.MustCompile(`enrollment code: (\S+)`).FindStringSubmatch(stdout)
-	if code == nil {
-		t.Fatalf("no code in %q", stdout)
-	}
-	if _, _, err := runMain(t, laptop, "login", "http://127.0.0.1:"+port, code[1]); err != nil {
+	code := supervisorCode(t, centreData, "rina")
+	if _, _, err := runMain(t, laptop, "login", "http://127.0.0.1:"+port, code); err != nil {
 		t.Fatal(err)
 	}
 	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("tracer-qr-%d", os.Getpid())}

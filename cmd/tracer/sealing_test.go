@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -74,19 +73,11 @@ func TestSealingFollowsEnrollment(t *testing.T) {
 func TestServeOffersSessionSealing(t *testing.T) {
 	data := t.TempDir()
 	centre, _ := startTracer(t, nil, "serve", "--addr", "127.0.0.1:0", "--data", data)
-	stdout, _, err := runMain(t, data, "user", "add", "ani", "--role", "enumerator")
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := regexp.MustCompile(`enrollment code: (\S+)`).FindStringSubmatch(stdout)
-	if code == nil {
-		t.Fatalf("no code in %q", stdout)
-	}
 	c, err := client.NewClient(centre)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.Enroll(t.Context(), code[1], "laptop-ani", "")
+	res, err := c.Enroll(t.Context(), userCode(t, data, "ani", "enumerator"), "laptop-ani", "")
 	if err != nil || res.PublicKey == "" || !res.SessionSealing {
 		t.Fatalf("enrollment at tracer serve: %+v %v", res, err)
 	}

@@ -8,13 +8,12 @@ import (
 	"sync"
 	"testing"
 
-	"filippo.io/age"
-
 	"tracer/survey"
 )
 
-// sessionFixture is a server key, its opener and its public key as a laptop holds it.
-func sessionFixture(t *testing.T) (*Key, *x25519Opener, *Recipient) {
+// keyFixture makes a server key and returns it, its opener and its public key as a laptop
+// holds it.
+func keyFixture(t *testing.T) (*Key, *x25519Opener, *Recipient) {
 	t.Helper()
 	k, err := LoadOrCreate(t.TempDir() + "/k.age")
 	if err != nil {
@@ -48,7 +47,7 @@ func stanzaArgs(t *testing.T, sealed []byte) []string {
 // session's records share its key and never a nonce, and that a record sealed on its
 // own still costs its own exchange.
 func TestSessionOneExchange(t *testing.T) {
-	k, o, r := sessionFixture(t)
+	k, o, r := keyFixture(t)
 	var sessions [2]*Session
 	for i := range sessions {
 		var err error
@@ -118,7 +117,7 @@ func TestSessionOneExchange(t *testing.T) {
 // with another server; none of them leaves a session key behind, and a key that fails to
 // open a record is not taken for one that works.
 func TestSessionDamage(t *testing.T) {
-	k, o, r := sessionFixture(t)
+	k, o, r := keyFixture(t)
 	s, err := NewSession(r)
 	if err != nil {
 		t.Fatal(err)
@@ -127,14 +126,7 @@ func TestSessionDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	otherR, err := ParseRecipient(other.Recipient().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, otherR := keyFixture(t)
 	otherS, err := NewSession(otherR)
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +177,7 @@ func TestSessionDamage(t *testing.T) {
 // TestSessionKeysBounded fills the server's session keys past their bound: it keeps
 // maxSessions, and a session's record still opens, with at most one more exchange.
 func TestSessionKeysBounded(t *testing.T) {
-	k, o, r := sessionFixture(t)
+	k, o, r := keyFixture(t)
 	s, err := NewSession(r)
 	if err != nil {
 		t.Fatal(err)

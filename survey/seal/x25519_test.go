@@ -193,22 +193,8 @@ func BenchmarkOpen(b *testing.B) {
 // damaged in its header, in its first and last chunk, cut short or with a byte added, as
 // well as one sealed to another key.
 func TestOpenSizesAndDamage(t *testing.T) {
-	k, err := LoadOrCreate(t.TempDir() + "/k.age")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := ParseRecipient(k.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	otherR, err := ParseRecipient(other.Recipient().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	k, _, r := keyFixture(t)
+	_, _, otherR := keyFixture(t)
 	for _, n := range []int{0, 1, 3000, 64 << 10, 64<<10 + 1, 200 << 10} {
 		plain := make([]byte, n)
 		for i := range plain {
