@@ -13,21 +13,31 @@ import (
 
 // keyFixture makes a server key and returns it, its opener and its public key as a laptop
 // holds it.
-func keyFixture(t *testing.T) (*Key, *x25519Opener, *Recipient) {
-	t.Helper()
-	k, err := LoadOrCreate(t.TempDir() + "/k.age")
+func keyFixture(tb testing.TB) (*Key, *x25519Opener, *Recipient) {
+	tb.Helper()
+	k, err := LoadOrCreate(tb.TempDir() + "/k.age")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	o, ok := k.open.(*x25519Opener)
 	if !ok {
-		t.Fatalf("key opens with %T", k.open)
+		tb.Fatalf("key opens with %T", k.open)
 	}
 	r, err := ParseRecipient(k.Public())
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return k, o, r
+}
+
+// newSession starts a session sealing to r.
+func newSession(tb testing.TB, r *Recipient) *Session {
+	tb.Helper()
+	s, err := NewSession(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }
 
 // stanzaArgs returns the arguments of a sealed record's first stanza line.
@@ -48,13 +58,7 @@ func stanzaArgs(t *testing.T, sealed []byte) []string {
 // own still costs its own exchange.
 func TestSessionOneExchange(t *testing.T) {
 	k, o, r := keyFixture(t)
-	var sessions [2]*Session
-	for i := range sessions {
-		var err error
-		if sessions[i], err = NewSession(r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sessions := [2]*Session{newSession(t, r), newSession(t, r)}
 	const n = 40
 	sealed := make([][]byte, 2*n)
 	var wg sync.WaitGroup
@@ -118,20 +122,12 @@ func TestSessionOneExchange(t *testing.T) {
 // open a record is not taken for one that works.
 func TestSessionDamage(t *testing.T) {
 	k, o, r := keyFixture(t)
-	s, err := NewSession(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	good, err := s.Seal([]byte(`{"a":1}`))
+	good, err := newSession(t, r).Seal([]byte(`{"a":1}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _, otherR := keyFixture(t)
-	otherS, err := NewSession(otherR)
-	if err != nil {
-		t.Fatal(err)
-	}
-	foreign, err := otherS.Seal([]byte(`{"a":1}`))
+	foreign, err := newSession(t, otherR).Seal([]byte(`{"a":1}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,11 +174,7 @@ func TestSessionDamage(t *testing.T) {
 // maxSessions, and a session's record still opens, with at most one more exchange.
 func TestSessionKeysBounded(t *testing.T) {
 	k, o, r := keyFixture(t)
-	s, err := NewSession(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealed, err := s.Seal([]byte("x"))
+	sealed, err := newSession(t, r).Seal([]byte("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,18 +212,8 @@ func flipB64(s string) string {
 // BenchmarkSeal seals a record of 3 KB on its own (age's X25519 recipient: an ephemeral
 // key and two scalar multiplications) and in a session, as a laptop does at finalize.
 func BenchmarkSeal(b *testing.B) {
-	k, err := LoadOrCreate(b.TempDir() + "/k.age")
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, err := ParseRecipient(k.Public())
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := NewSession(r)
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, _, r := keyFixture(b)
+	s := newSession(b, r)
 	plain := bytes.Repeat([]byte("x"), 3000)
 	for _, c := range []struct {
 		name string

@@ -167,16 +167,8 @@ func BenchmarkOpen(b *testing.B) {
 	})
 	// A record sealed in a session whose key the server already holds.
 	b.Run("Key.Open/session", func(b *testing.B) {
-		k := newKey(id)
-		r, err := ParseRecipient(k.Public())
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := NewSession(r)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sealed, err := s.Seal(bytes.Repeat([]byte("x"), 3000))
+		k, _, r := keyFixture(b)
+		sealed, err := newSession(b, r).Seal(bytes.Repeat([]byte("x"), 3000))
 		if err != nil {
 			b.Fatal(err)
 		}
