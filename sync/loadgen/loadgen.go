@@ -61,7 +61,12 @@ type Config struct {
 	// sync (client.Sync, as "tracer sync" runs it: the forms list, the outbox pushed in
 	// batches with retries and backoff, each receipt recorded in the laptop's database,
 	// then forms, roster, waves, attempts, returns and approvals pulled). Pull is implied.
+	// Each laptop holds the forms the server publishes, as a laptop that filled its
+	// interviews in them does, unless NewLaptops is set.
 	LaptopDir string
+	// NewLaptops makes the laptops of a full sync hold no form, as on their first sync
+	// after enrollment: each downloads every published form in the timed sync.
+	NewLaptops bool
 	// CPUProfile, when not nil, receives a CPU profile of this process (the laptops) for
 	// the timed part of the run only, to see where the laptops' own time goes.
 	CPUProfile io.Writer
@@ -320,6 +325,35 @@ func measure(cfg Config, rep *Report, run func()) error {
 	return nil
 }
 
+// holdForms downloads every form the server publishes, once, and writes it into each of
+// the forms folders, named as client.Sync names it, so that the laptops' syncs find them
+// there.
+func holdForms(ctx context.Context, c *client.Client, dirs []string) error {
+	list, err := c.Forms(ctx)
+	if err != nil {
+		return fmt.Errorf("forms: %w", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range list {
+		full, err := c.Form(ctx, f.ID, f.Version)
+		if err != nil {
+			return fmt.Errorf("form %s version %s: %w", f.ID, f.Version, err)
+		}
+		files[client.FormFileName(f)] = full.Source
+	}
+	for _, dir := range dirs {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		for name, b := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // runFull runs the laptops as real laptop databases, each syncing with client.Sync (see
 // Config.LaptopDir).
 func runFull(ctx context.Context, cfg Config) (*Report, error) {
@@ -419,6 +453,15 @@ func runFull(ctx context.Context, cfg Config) (*Report, error) {
 	seeders.Wait()
 	if seedErr != nil {
 		return nil, seedErr
+	}
+	if !cfg.NewLaptops && len(laptops) > 0 {
+		dirs := make([]string, len(laptops))
+		for i, lt := range laptops {
+			dirs[i] = lt.l.FormsDir
+		}
+		if err := holdForms(ctx, laptops[0].c, dirs); err != nil {
+			return nil, err
+		}
 	}
 
 	var mu sync.Mutex

@@ -5,14 +5,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"tracer/survey"
 	"tracer/sync/loadgen"
 	"tracer/sync/server"
 	"tracer/sync/testbed"
+	"tracer/sync/wire"
 )
 
 var (
@@ -23,11 +27,20 @@ var (
 
 // env starts a server on a real SQLite file with n enrolled enumerators.
 func env(tb testing.TB, n int) (*testbed.Env, []string) {
+	return envWrapped(tb, n, nil)
+}
+
+// envWrapped is env with the server's handler wrapped by wrap, when not nil.
+func envWrapped(tb testing.TB, n int, wrap func(http.Handler) http.Handler) (*testbed.Env, []string) {
 	e := testbed.NewEnv(tb, func(c *server.Config) {}, nil)
 	e.HTTP.Close()
 	// A server with room for many connections at once.
-	e.HTTP = httptest.NewUnstartedServer(e.Server)
-	e.HTTP.Config = server.NewHTTPServer("", e.Server, server.DefaultTimeouts, nil)
+	var h http.Handler = e.Server
+	if wrap != nil {
+		h = wrap(h)
+	}
+	e.HTTP = httptest.NewUnstartedServer(h)
+	e.HTTP.Config = server.NewHTTPServer("", h, server.DefaultTimeouts, nil)
 	e.HTTP.Start()
 	tb.Cleanup(e.HTTP.Close)
 	e.URL = e.HTTP.URL
@@ -68,11 +81,33 @@ func TestSmallLoad(t *testing.T) {
 }
 
 // TestSmallFullSync runs laptops as real laptop databases, each syncing as "tracer sync"
-// does, and checks that every finalized interview reached the server once.
+// does, and checks that every finalized interview reached the server once, and that the
+// laptops hold the published forms before they sync (the form is downloaded once, before
+// the clock) unless they are new laptops (each downloads it).
 func TestSmallFullSync(t *testing.T) {
-	e, tokens := env(t, 12)
+	for _, fresh := range []bool{false, true} {
+		var downloads atomic.Int64
+		e, tokens := envWrapped(t, 12, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// A form's download is GET /api/v1/forms/ID/VERSION; the list is GET .../forms.
+				if id, ok := strings.CutPrefix(r.URL.Path, wire.Prefix+"/forms/"); ok && r.Method == http.MethodGet && strings.Count(id, "/") == 1 {
+					downloads.Add(1)
+				}
+				next.ServeHTTP(w, r)
+			})
+		})
+		smallFullSync(t, e, tokens, fresh)
+		if want := map[bool]int64{false: 1, true: 12}[fresh]; downloads.Load() != want {
+			t.Errorf("new laptops %v: the form was downloaded %d times, want %d", fresh, downloads.Load(), want)
+		}
+	}
+}
+
+func smallFullSync(t *testing.T, e *testbed.Env, tokens []string, fresh bool) {
+	t.Helper()
 	var prof bytes.Buffer
-	rep, err := loadgen.Run(context.Background(), loadgen.Config{URL: e.URL, Tokens: tokens, Interviews: 5, Batch: 2, LaptopDir: t.TempDir(), CPUProfile: &prof})
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{URL: e.URL, Tokens: tokens, Interviews: 5, Batch: 2, LaptopDir: t.TempDir(),
+		NewLaptops: fresh, CPUProfile: &prof})
 	if err != nil {
 		t.Fatal(err)
 	}

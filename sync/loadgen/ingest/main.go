@@ -58,6 +58,7 @@ func main() {
 	plain := flag.Bool("plain", false, "push records unsealed")
 	sealing := flag.String("seal", "session", "how laptops seal: \"session\", one key exchange per laptop, as a laptop enrolled with this server does, or \"record\", one per record, as a laptop enrolled with an older server does")
 	laptopDir := flag.String("laptopdir", "", "make each laptop a real laptop database in a new folder under this one and sync it as \"tracer sync\" does (pushes, retries, every pull)")
+	newLaptops := flag.Bool("newlaptops", false, "with -laptopdir: laptops that hold no form yet, as at their first sync, download every form in the timed sync (otherwise they hold the forms their interviews were filled in)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the laptops (this process) during the timed part of the last run to this file")
 	flag.Parse()
 	if *url == "" || *dbPath == "" {
@@ -65,7 +66,7 @@ func main() {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	cfg := loadgen.Config{URLs: strings.Split(*url, ","), Interviews: *interviews, Batch: *batch, Pull: *pull, DatabasePID: *dbPID, LaptopDir: *laptopDir}
+	cfg := loadgen.Config{URLs: strings.Split(*url, ","), Interviews: *interviews, Batch: *batch, Pull: *pull, DatabasePID: *dbPID, LaptopDir: *laptopDir, NewLaptops: *newLaptops}
 	for _, p := range strings.Split(*pidList, ",") {
 		if p == "" {
 			continue
@@ -156,7 +157,7 @@ func main() {
 		slices.Sort(v)
 		fmt.Printf("%-22s min %.3f  median %.3f  max %.3f %s\n", name, v[0], v[len(v)/2], v[len(v)-1], unit)
 	}
-	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v (%s), full sync %v, %d servers, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, *sealing, cfg.LaptopDir != "", len(cfg.URLs), time.Now().UTC().Format(time.RFC3339))
+	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v (%s), full sync %v (new laptops %v), %d servers, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, *sealing, cfg.LaptopDir != "", *newLaptops, len(cfg.URLs), time.Now().UTC().Format(time.RFC3339))
 	show("stored/s", "", rate)
 	show("server CPU/interview", "ms", cpu)
 	if *dbPID != 0 {
