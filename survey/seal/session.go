@@ -35,9 +35,9 @@ import (
 //
 // What it changes: the laptop keeps the wrapping key (not the ephemeral scalar, which is
 // dropped once the key is derived) for the life of the process, so a memory image of the
-// running program opens what it sealed in that run, as it holds the data key that opens
-// the drafts; nothing sealed in an earlier run, and nothing on the disk of a laptop that
-// is off. The server keeps the wrapping keys of the sessions it has seen, bounded.
+// running program (or a hibernation file written while it ran) opens what it sealed in
+// that run, as it holds the data key that opens the drafts; nothing sealed in an earlier
+// run. The server keeps the wrapping keys of the sessions it has seen, bounded.
 
 // sessionType is the stanza type of a Session's file keys, sessionLabel its HKDF info.
 const (
