@@ -215,7 +215,7 @@ func interviewStore(db *sqlite.DB, dir string) (*sqlite.InterviewStore, error) {
 	}
 	s, err := seal.NewSession(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, serverFile), err)
 	}
 	return sqlite.NewInterviewStore(db, sqlite.SealedTo(s)), nil
 }
