@@ -27,6 +27,18 @@ func TestFilteredPullsSeekTheirIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	// A history like a server's: receptions and approvals of a hundred accounts'
+	// interviews, with the planner's statistics, so that the plan of one account's
+	// approvals is the one a server settles on (on a few thousand rows in sequence order,
+	// walking every approval is as cheap, and the planner rightly takes it).
+	for _, q := range []string{`INSERT INTO review_history (seq, interview_id, revision, to_state, by_user, at, submitted_by)
+		SELECT g, 'i' || (g / 2), 1, CASE WHEN g % 2 = 0 THEN 'received' ELSE 'approved' END, 'sri', '2026-01-01T00:00:00Z',
+			CASE WHEN g % 2 = 0 THEN '' ELSE 'u' || (g % 200) END FROM generate_series(1, 100000) AS g`,
+		`ANALYZE review_history`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, set := range []string{`SET enable_seqscan = off`, `SET plan_cache_mode = force_generic_plan`} {
 		if _, err := conn.ExecContext(ctx, set); err != nil {
 			t.Fatal(err)
@@ -74,6 +86,8 @@ func TestFilteredPullsSeekTheirIndex(t *testing.T) {
 		{"attempts_roster", "server_attempts_roster", first(attemptsQuery(survey.AttemptFilter{RosterID: "R1"}, 10)), second(attemptsQuery(survey.AttemptFilter{RosterID: "R1"}, 10))},
 		{"updates_status", "server_roster_updates_status", first(updatesQuery(survey.UpdateFilter{Status: survey.UpdatePending}, 10)), second(updatesQuery(survey.UpdateFilter{Status: survey.UpdatePending}, 10))},
 		{"returns", "returns_submitter", first(returnsQuery(0, "ani", 10)), second(returnsQuery(0, "ani", 10))},
+		{"approvals", "review_history_approvals", approvalsQuery, []any{"ani", 0, 10}},
+		{"all_approvals", "review_history_approved", allApprovalsQuery, []any{0, 10}},
 	} {
 		if got := plan(tc.name, tc.q, tc.args); !strings.Contains(got, tc.index) {
 			t.Errorf("%s: generic plan %q does not use index %s", tc.name, got, tc.index)

@@ -82,8 +82,9 @@ func TestRecordsQueriesSortNothing(t *testing.T) {
 }
 
 // TestFilteredPullsSeekTheirIndex checks, with SQLite's query plan, that the pulls a
-// laptop or relay makes with a filter (its own late refusals, its alumni's attempts, a
-// status of roster updates, its relay feed) seek the filter's index instead of walking
+// laptop or relay makes with a filter (its own late refusals and approvals, its alumni's
+// attempts, a status of roster updates, its relay feed, a relay's approvals) seek the
+// filter's index instead of walking
 // every row after the cursor, and that the same queries without a filter still read by
 // sequence number.
 func TestFilteredPullsSeekTheirIndex(t *testing.T) {
@@ -104,6 +105,8 @@ func TestFilteredPullsSeekTheirIndex(t *testing.T) {
 		{name: "attempts of one alumnus", index: "server_attempts_roster", q: first(attemptsQuery(survey.AttemptFilter{RosterID: "R1"}, 10)), args: second(attemptsQuery(survey.AttemptFilter{RosterID: "R1"}, 10))},
 		{name: "pending roster updates", index: "server_roster_updates_status", q: first(updatesQuery(survey.UpdateFilter{Status: survey.UpdatePending}, 10)), args: second(updatesQuery(survey.UpdateFilter{Status: survey.UpdatePending}, 10))},
 		{name: "one owner's relay feed", index: "relay_feed_owner", q: first(feedQuery("returns", 0, "ani", 10)), args: second(feedQuery("returns", 0, "ani", 10))},
+		{name: "one account's approvals", index: "review_history_approvals", q: approvalsQuery, args: []any{"ani", 0, 10}},
+		{name: "every account's approvals", index: "review_history_approved", q: allApprovalsQuery, args: []any{0, 10}},
 	} {
 		plan := strings.Join(queryPlan(t, db, tc.q, tc.args...), "; ")
 		if !strings.Contains(plan, tc.index) {

@@ -741,6 +741,42 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 	if err != nil || len(uses) != 1 || uses[0].Revisions != 4 {
 		t.Fatalf("form uses %+v %v", uses, err)
 	}
+	// Another account's approved interview is hers alone; a relay's feed names whose each is.
+	budis := Submission(t, survey.NewID(), 1, "9")
+	budis.Enumerator, budis.SubmittedBy = "budi", "budi"
+	if _, err := subs.Ingest(ctx, []*survey.Submission{budis}); err != nil {
+		t.Fatal(err)
+	}
+	eb, err := reviews.Approve(ctx, budis.InterviewID, 1, "", "sri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anis, err := reviews.Approvals(ctx, 0, "ani", 10)
+	if err != nil || len(anis) == 0 {
+		t.Fatalf("ani's approvals: %+v %v", anis, err)
+	}
+	for _, a := range anis {
+		if a.InterviewID != id {
+			t.Errorf("ani's approvals hold %s", a.InterviewID)
+		}
+	}
+	if ap, err := reviews.Approvals(ctx, 0, "budi", 10); err != nil || len(ap) != 1 || ap[0].InterviewID != budis.InterviewID || ap[0].Seq != eb.Seq {
+		t.Fatalf("budi's approvals: %+v %v", ap, err)
+	}
+	if ap, err := reviews.Approvals(ctx, eb.Seq, "budi", 10); err != nil || len(ap) != 0 {
+		t.Fatalf("budi's approvals after the last: %+v %v", ap, err)
+	}
+	if feed, ok := reviews.(survey.ApprovalFeed); ok {
+		all, err := feed.AllApprovals(ctx, 0, 10)
+		if err != nil || len(all) != len(anis)+1 || all[len(all)-1].SubmittedBy != "budi" || all[len(all)-1].Seq != eb.Seq {
+			t.Fatalf("every account's approvals: %+v %v", all, err)
+		}
+		for _, a := range all[:len(anis)] {
+			if a.SubmittedBy != "ani" {
+				t.Errorf("approval of %s names %q", a.InterviewID, a.SubmittedBy)
+			}
+		}
+	}
 }
 
 // testRosterRecords checks that the store joins each record's roster row, and none for a
