@@ -36,17 +36,9 @@ func TestApprovalsMigration(t *testing.T) {
 		approved[sub.InterviewID] = who
 	}
 	// The database as it was before the migration.
-	for _, q := range []string{`DROP INDEX review_history_approvals`, `DROP INDEX review_history_approved`,
+	db = reopenBefore(t, db, path, `DROP INDEX review_history_approvals`, `DROP INDEX review_history_approved`,
 		`ALTER TABLE review_history DROP COLUMN submitted_by`,
-		`DELETE FROM schema_migrations WHERE name = 'migration/019_approvals_by_submitter.sql'`} {
-		if err := sqlite.ExecForTest(ctx, db, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
-	if db, err = sqlite.Open(ctx, path); err != nil {
-		t.Fatal(err)
-	}
+		`DELETE FROM schema_migrations WHERE name = 'migration/019_approvals_by_submitter.sql'`)
 	defer db.Close()
 	reviews = sqlite.NewReviewStore(db)
 	for who, want := range map[string]int{"ani": 2, "budi": 1, "citra": 0} {
@@ -69,4 +61,22 @@ func TestApprovalsMigration(t *testing.T) {
 			t.Errorf("approval of %s names %q, sent by %q", a.InterviewID, a.SubmittedBy, approved[a.InterviewID])
 		}
 	}
+}
+
+// reopenBefore runs undo on db, which takes it back to how it was before a migration, closes
+// it and opens the file at path again, which runs the migration.
+func reopenBefore(t *testing.T, db *sqlite.DB, path string, undo ...string) *sqlite.DB {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range undo {
+		if err := sqlite.ExecForTest(ctx, db, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

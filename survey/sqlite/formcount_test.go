@@ -75,15 +75,7 @@ func TestFormInterviewsCount(t *testing.T) {
 	}
 
 	// The migration builds the same counts from the submissions of an older database.
-	for _, q := range []string{`DROP TABLE form_interviews`, `DELETE FROM schema_migrations WHERE name = 'migration/011_form_interviews.sql'`} {
-		if err := sqlite.ExecForTest(ctx, db, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
-	if db, err = sqlite.Open(ctx, path); err != nil {
-		t.Fatal(err)
-	}
+	db = reopenBefore(t, db, path, `DROP TABLE form_interviews`, `DELETE FROM schema_migrations WHERE name = 'migration/011_form_interviews.sql'`)
 	defer db.Close()
 	if diff := cmp.Diff(want, formCounts(t, sqlite.NewFormStore(db))); diff != "" {
 		t.Fatalf("counts after the migration (-want +got):\n%s", diff)
