@@ -94,25 +94,29 @@ func (k *Key) OpensSessions() bool {
 // Public returns the public key ("age1...") laptops seal to.
 func (k *Key) Public() string { return k.id.Recipient().String() }
 
-// Open decrypts what a Recipient of this key sealed. It returns an EINVALID error for
-// anything else.
+// Open decrypts what a Recipient or a Session sealed to this key. It returns an EINVALID
+// error for anything else.
 func (k *Key) Open(sealed []byte) ([]byte, error) {
+	var plain []byte
+	var err error
+	matched := false
 	if o, ok := k.open.(*x25519Opener); ok {
-		plain, matched, err := o.openExact(sealed)
-		switch {
-		case !matched:
-		case errors.Is(err, errIncorrectKey):
-			return nil, survey.Errorf(survey.EINVALID, "The sealed record cannot be opened with this server's key.")
-		case err != nil:
-			return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
-		default:
-			return plain, nil
-		}
+		plain, matched, err = o.openExact(sealed)
 	}
-	return k.openAge(sealed)
+	if !matched {
+		plain, err = k.openAge(sealed)
+	}
+	switch {
+	case errors.Is(err, errIncorrectKey):
+		return nil, survey.Errorf(survey.EINVALID, "The sealed record cannot be opened with this server's key.")
+	case err != nil:
+		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
+	}
+	return plain, nil
 }
 
-// openAge opens sealed with age's own header reader, for any header age reads.
+// openAge opens sealed with age's own header reader, for any header age reads. It returns
+// errIncorrectKey for a header made for another key.
 func (k *Key) openAge(sealed []byte) ([]byte, error) {
 	// age reads and checks the header (its stanzas, the file key, the header's MAC); the
 	// payload after it is opened here into one buffer of the plaintext's size, where age's
@@ -122,22 +126,19 @@ func (k *Key) openAge(sealed []byte) ([]byte, error) {
 	hdr, err := age.ExtractHeader(br) // reads through br, which is large enough, as it is
 	br.Reset(nil)
 	headerReaders.Put(br)
-	if err != nil || !bytes.HasPrefix(sealed, hdr) {
-		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
+	if err == nil && !bytes.HasPrefix(sealed, hdr) {
+		err = errors.New("the header read is not the record's start")
+	}
+	if err != nil {
+		return nil, err
 	}
 	fileKey, err := age.DecryptHeader(hdr, k.open)
-	if err != nil {
-		var none *age.NoIdentityMatchError
-		if errors.As(err, &none) {
-			return nil, survey.Errorf(survey.EINVALID, "The sealed record cannot be opened with this server's key.")
-		}
-		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
+	if none := (*age.NoIdentityMatchError)(nil); errors.As(err, &none) {
+		return nil, errIncorrectKey
+	} else if err != nil {
+		return nil, err
 	}
-	plain, err := openPayload(fileKey, sealed[len(hdr):])
-	if err != nil {
-		return nil, survey.Errorf(survey.EINVALID, "The sealed record is damaged.")
-	}
-	return plain, nil
+	return openPayload(fileKey, sealed[len(hdr):])
 }
 
 // headerReaders holds the buffered readers Open reads headers through: age reads a header
