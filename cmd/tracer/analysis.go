@@ -304,20 +304,14 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	return nil
 }
 
-// reportMemoryLimit is the soft limit of the Go heap while tracer report computes from a
-// database: the report keeps about 40 bytes per roster row and 72 per respondent, and the
-// limit keeps the garbage of the decoded records from growing the heap to twice that
-// (docs/REPORT.md, Memory).
-const reportMemoryLimit = 160 << 20
-
-// limitReportMemory sets the Go heap's soft limit to reportMemoryLimit, unless GOMEMLIMIT
-// sets one or one lower is in force.
+// limitReportMemory sets the Go heap's soft limit to report.HeapLimit while tracer report
+// computes from a database, unless GOMEMLIMIT sets one or one lower is in force.
 func (m *Main) limitReportMemory() {
 	if m.SetMemoryLimit == nil || m.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	if m.SetMemoryLimit(-1) > reportMemoryLimit {
-		m.SetMemoryLimit(reportMemoryLimit)
+	if m.SetMemoryLimit(-1) > report.HeapLimit {
+		m.SetMemoryLimit(report.HeapLimit)
 	}
 }
 

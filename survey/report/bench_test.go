@@ -64,12 +64,12 @@ func BenchmarkReport(b *testing.B) {
 // BenchmarkReportStream folds a report as tracer report does from a database: a roster of
 // a million rows added to a Roster one at a time (never held as rows) and a million
 // interviews streamed one record at a time with UUID ids, under the soft heap limit tracer
-// report sets (160 MiB). It reports the process's peak RSS (VmHWM, Linux) after the run.
+// report sets (report.HeapLimit). It reports the process's peak RSS (VmHWM, Linux) after the run.
 //
 //	go test -run='^$' -bench=ReportStream -benchtime=1x ./survey/report
 func BenchmarkReportStream(b *testing.B) {
 	const n = 1_000_000
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(160 << 20))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(report.HeapLimit))
 	kej := []string{"LAS", "OTO", "LIS", "REF", "ALB", "TIK", "PAR", "KEC"}
 	reg := []string{"6474", "6472", "6408", "6471", "6402"}
 	row := func(i int) *survey.Respondent {
