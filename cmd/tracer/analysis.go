@@ -162,7 +162,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		m.tuneExportGC()
+		m.tuneExportGC(study.Weights)
 		st, err := server.WriteExport(ctx, w, db.sources(), server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: db.Attempts, Wave: *wave}, nil)
 		if err != nil {
 			abort()
@@ -318,20 +318,29 @@ func (m *Main) limitReportMemory() {
 // Export's garbage collection: an export holds little (the current record, its roster row,
 // the writers' buffers) and makes about 3 KB of garbage per interview, so the collector
 // runs less often (exportGCPercent) under a soft heap limit (exportMemoryLimit) that keeps
-// the formats that hold more (XLSX's sheet buffer, the alumni table's sort runs) flat.
+// the formats that hold more (XLSX's sheet buffer, the alumni table's sort runs) flat. An
+// export with the study's non-response weights computes the report first and holds what the
+// report holds meanwhile: it gets the report's limit (report.HeapLimit), since under a limit
+// below what is kept the collector runs without pause (a weighted export of a million
+// interviews took 140 s of CPU under 128 MiB, 88 s under the report's limit).
 const (
 	exportGCPercent   = 400
 	exportMemoryLimit = 128 << 20
 )
 
-// tuneExportGC sets exportGCPercent and exportMemoryLimit, unless GOGC or GOMEMLIMIT sets
-// its own or a lower limit is in force.
-func (m *Main) tuneExportGC() {
+// tuneExportGC sets exportGCPercent and exportMemoryLimit (report.HeapLimit for an export
+// that computes the non-response weights), unless GOGC or GOMEMLIMIT sets its own or a
+// lower limit is in force.
+func (m *Main) tuneExportGC(weights bool) {
 	if m.SetGCPercent == nil || m.SetMemoryLimit == nil || m.Getenv("GOGC") != "" || m.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	if m.SetMemoryLimit(-1) > exportMemoryLimit {
-		m.SetMemoryLimit(exportMemoryLimit)
+	limit := int64(exportMemoryLimit)
+	if weights {
+		limit = report.HeapLimit
+	}
+	if m.SetMemoryLimit(-1) > limit {
+		m.SetMemoryLimit(limit)
 	}
 	m.SetGCPercent(exportGCPercent)
 }

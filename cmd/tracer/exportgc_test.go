@@ -1,23 +1,30 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"tracer/survey/report"
+)
 
 // TestTuneExportGC checks that an export from a database sets the collector's percentage
-// and a soft heap limit, keeps a lower limit in force, and leaves both alone when GOGC or
-// GOMEMLIMIT is set.
+// and a soft heap limit (the report's for an export with non-response weights), keeps a
+// lower limit in force, and leaves both alone when GOGC or GOMEMLIMIT is set.
 func TestTuneExportGC(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
+		weights       bool
 		env           string
 		limit         int64
 		wantPercent   int
 		wantLimit     int64
 		wantLimitCall bool
 	}{
-		{"defaults", "", 1 << 62, exportGCPercent, exportMemoryLimit, true},
-		{"lower limit kept", "", 64 << 20, exportGCPercent, 64 << 20, false},
-		{"GOGC set", "GOGC", 1 << 62, 100, 1 << 62, false},
-		{"GOMEMLIMIT set", "GOMEMLIMIT", 1 << 62, 100, 1 << 62, false},
+		{"defaults", false, "", 1 << 62, exportGCPercent, exportMemoryLimit, true},
+		{"weights", true, "", 1 << 62, exportGCPercent, report.HeapLimit, true},
+		{"lower limit kept", false, "", 64 << 20, exportGCPercent, 64 << 20, false},
+		{"lower limit kept with weights", true, "", 64 << 20, exportGCPercent, 64 << 20, false},
+		{"GOGC set", false, "GOGC", 1 << 62, 100, 1 << 62, false},
+		{"GOMEMLIMIT set", true, "GOMEMLIMIT", 1 << 62, 100, 1 << 62, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			percent, limit, limitSet := 100, tc.limit, false
@@ -37,7 +44,7 @@ func TestTuneExportGC(t *testing.T) {
 					return old
 				},
 			}
-			m.tuneExportGC()
+			m.tuneExportGC(tc.weights)
 			if percent != tc.wantPercent || limit != tc.wantLimit || limitSet != tc.wantLimitCall {
 				t.Errorf("GC percent %d, limit %d (set %v); want %d, %d (set %v)", percent, limit, limitSet, tc.wantPercent, tc.wantLimit, tc.wantLimitCall)
 			}
