@@ -162,7 +162,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		m.tuneExportGC(study.Weights)
+		defer m.tuneExportGC(study.Weights)()
 		st, err := server.WriteExport(ctx, w, db.sources(), server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: db.Attempts, Wave: *wave}, nil)
 		if err != nil {
 			abort()
@@ -289,7 +289,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		m.limitReportMemory()
+		defer m.limitReportMemory()()
 		if _, err := server.WriteReport(ctx, w, db.sources(), server.ReportOptions{Format: f, By: dims, Revisions: rs, Lang: *lang, Study: study, E: e, Threshold: *threshold, Wave: *wave}); err != nil {
 			abort()
 			return commandError(nil, err)
@@ -305,14 +305,59 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 }
 
 // limitReportMemory sets the Go heap's soft limit to report.HeapLimit while tracer report
-// computes from a database, unless GOMEMLIMIT sets one or one lower is in force.
-func (m *Main) limitReportMemory() {
-	if m.SetMemoryLimit == nil || m.Getenv("GOMEMLIMIT") != "" {
-		return
+// computes from a database, and keeps room above what the heap holds (keepHeapRoom),
+// unless GOMEMLIMIT sets a limit or one lower is in force. Call the function it returns when
+// the report is written.
+func (m *Main) limitReportMemory() (stop func()) {
+	if m.SetMemoryLimit == nil || m.Getenv("GOMEMLIMIT") != "" || m.SetMemoryLimit(-1) <= report.HeapLimit {
+		return func() {}
 	}
-	if m.SetMemoryLimit(-1) > report.HeapLimit {
-		m.SetMemoryLimit(report.HeapLimit)
+	m.SetMemoryLimit(report.HeapLimit)
+	return m.keepHeapRoom(report.HeapLimit)
+}
+
+// heapRoomEvery is how often keepHeapRoom reads the live heap.
+const heapRoomEvery = 100 * time.Millisecond
+
+// keepHeapRoom raises the Go heap's soft limit, set to limit, when what the heap holds live
+// grows to within a sixth of it: to 6/5 of the live heap, read every heapRoomEvery. A
+// soft limit a little above what a command keeps makes the collector run almost without
+// pause (a report of a million interviews under a limit a few megabytes above it spent a
+// quarter of its CPU collecting); the limit is there to keep the garbage from doubling the
+// heap, not to hold the heap below what the command needs. It never lowers the limit. Call
+// the function it returns to stop it.
+func (m *Main) keepHeapRoom(limit int64) (stop func()) {
+	if m.ReadLiveHeap == nil || m.SetMemoryLimit == nil {
+		return func() {}
 	}
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(heapRoomEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				limit = m.raiseHeapLimit(limit)
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+// raiseHeapLimit sets the soft limit to 6/5 of the live heap when that is above limit, and
+// returns the limit in force. A fifth of the live heap is room enough: at a million
+// interviews the report took as little CPU under a limit a fifth above what it keeps as
+// under larger ones (docs/BENCHMARKS.md).
+func (m *Main) raiseHeapLimit(limit int64) int64 {
+	live := m.ReadLiveHeap()
+	if want := int64(live / 5 * 6); live < 1<<61 && want > limit {
+		m.SetMemoryLimit(want)
+		return want
+	}
+	return limit
 }
 
 // Export's garbage collection: an export holds little (the current record, its roster row,
@@ -329,20 +374,23 @@ const (
 )
 
 // tuneExportGC sets exportGCPercent and exportMemoryLimit (report.HeapLimit for an export
-// that computes the non-response weights), unless GOGC or GOMEMLIMIT sets its own or a
-// lower limit is in force.
-func (m *Main) tuneExportGC(weights bool) {
+// that computes the non-response weights) and keeps room above what the heap holds
+// (keepHeapRoom), unless GOGC or GOMEMLIMIT sets its own or a lower limit is in force. Call
+// the function it returns when the export is written.
+func (m *Main) tuneExportGC(weights bool) (stop func()) {
 	if m.SetGCPercent == nil || m.SetMemoryLimit == nil || m.Getenv("GOGC") != "" || m.Getenv("GOMEMLIMIT") != "" {
-		return
+		return func() {}
 	}
+	m.SetGCPercent(exportGCPercent)
 	limit := int64(exportMemoryLimit)
 	if weights {
 		limit = report.HeapLimit
 	}
-	if m.SetMemoryLimit(-1) > limit {
-		m.SetMemoryLimit(limit)
+	if m.SetMemoryLimit(-1) <= limit {
+		return func() {}
 	}
-	m.SetGCPercent(exportGCPercent)
+	m.SetMemoryLimit(limit)
+	return m.keepHeapRoom(limit)
 }
 
 // flagSet reports whether the flag called name was given on the command line.

@@ -44,7 +44,7 @@ func TestTuneExportGC(t *testing.T) {
 					return old
 				},
 			}
-			m.tuneExportGC(tc.weights)
+			m.tuneExportGC(tc.weights)()
 			if percent != tc.wantPercent || limit != tc.wantLimit || limitSet != tc.wantLimitCall {
 				t.Errorf("GC percent %d, limit %d (set %v); want %d, %d (set %v)", percent, limit, limitSet, tc.wantPercent, tc.wantLimit, tc.wantLimitCall)
 			}

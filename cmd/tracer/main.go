@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -77,11 +78,24 @@ type Main struct {
 	// SetGCPercent sets the Go garbage collector's target percentage (debug.SetGCPercent);
 	// nil leaves it alone, as tests that share one process do.
 	SetGCPercent func(int) int
+	// ReadLiveHeap returns the bytes the Go heap held live at the end of the last
+	// collection (runtime/metrics); nil leaves the soft limit where it was set.
+	ReadLiveHeap func() uint64
+}
+
+// liveHeap reads the live heap from runtime/metrics, 0 when the runtime does not say.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 // NewMain returns a Main wired to the process's standard streams and environment.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, SetMemoryLimit: debug.SetMemoryLimit, SetGCPercent: debug.SetGCPercent}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, SetMemoryLimit: debug.SetMemoryLimit, SetGCPercent: debug.SetGCPercent, ReadLiveHeap: liveHeap}
 }
 
 // Run dispatches on the first argument to a subcommand; with no subcommand it starts the TUI.
