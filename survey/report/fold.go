@@ -151,7 +151,7 @@ type lostInterview struct {
 // million interviews, besides the garbage of the records read, about 7 KB each. The limit
 // collects that garbage before the heap grows to twice what is kept, and leaves it room: a
 // limit only a little above what is kept makes the collector run almost without pause
-// (under 160 MiB, 1,500 collections at a million interviews, a fifth of the report's CPU);
+// (under 160 MiB, 1,500 collections at a million interviews, a quarter of the report's CPU);
 // tracer report raises it as the live heap grows, for a roster larger than that.
 const HeapLimit = 192 << 20
 
