@@ -309,11 +309,21 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 // unless GOMEMLIMIT sets a limit or one lower is in force. Call the function it returns when
 // the report is written.
 func (m *Main) limitReportMemory() (stop func()) {
-	if m.SetMemoryLimit == nil || m.Getenv("GOMEMLIMIT") != "" || m.SetMemoryLimit(-1) <= report.HeapLimit {
+	if m.SetMemoryLimit == nil || m.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	m.SetMemoryLimit(report.HeapLimit)
-	return m.keepHeapRoom(report.HeapLimit)
+	return m.softHeapLimit(report.HeapLimit)
+}
+
+// softHeapLimit sets the Go heap's soft limit to limit, unless one lower is in force, and
+// keeps room above what the heap holds (keepHeapRoom). Call the function it returns to stop
+// that.
+func (m *Main) softHeapLimit(limit int64) (stop func()) {
+	if m.SetMemoryLimit(-1) <= limit {
+		return func() {}
+	}
+	m.SetMemoryLimit(limit)
+	return m.keepHeapRoom(limit)
 }
 
 // heapRoomEvery is how often keepHeapRoom reads the live heap.
@@ -327,7 +337,7 @@ const heapRoomEvery = 100 * time.Millisecond
 // heap, not to hold the heap below what the command needs. It never lowers the limit. Call
 // the function it returns to stop it.
 func (m *Main) keepHeapRoom(limit int64) (stop func()) {
-	if m.ReadLiveHeap == nil || m.SetMemoryLimit == nil {
+	if m.ReadLiveHeap == nil {
 		return func() {}
 	}
 	done, stopped := make(chan struct{}), make(chan struct{})
@@ -382,15 +392,10 @@ func (m *Main) tuneExportGC(weights bool) (stop func()) {
 		return func() {}
 	}
 	m.SetGCPercent(exportGCPercent)
-	limit := int64(exportMemoryLimit)
 	if weights {
-		limit = report.HeapLimit
+		return m.softHeapLimit(report.HeapLimit)
 	}
-	if m.SetMemoryLimit(-1) <= limit {
-		return func() {}
-	}
-	m.SetMemoryLimit(limit)
-	return m.keepHeapRoom(limit)
+	return m.softHeapLimit(exportMemoryLimit)
 }
 
 // flagSet reports whether the flag called name was given on the command line.

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"tracer/survey/report"
 )
 
 // TestRaiseHeapLimit: the soft limit rises to 6/5 of the live heap once the live heap comes
@@ -74,5 +76,43 @@ func TestKeepHeapRoom(t *testing.T) {
 	defer mu.Unlock()
 	if len(set) != n {
 		t.Errorf("limits set after stop: %v", set[n:])
+	}
+}
+
+// TestLimitReportMemory: tracer report sets report.HeapLimit, keeps a lower limit in force,
+// and leaves the limit alone when GOMEMLIMIT is set.
+func TestLimitReportMemory(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		env       string
+		limit     int64
+		wantLimit int64
+	}{
+		{"defaults", "", 1 << 62, report.HeapLimit},
+		{"lower limit kept", "", 64 << 20, 64 << 20},
+		{"GOMEMLIMIT set", "1GiB", 1 << 62, 1 << 62},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			limit := tc.limit
+			m := &Main{
+				Getenv: func(k string) string {
+					if k == "GOMEMLIMIT" {
+						return tc.env
+					}
+					return ""
+				},
+				SetMemoryLimit: func(l int64) int64 {
+					old := limit
+					if l >= 0 {
+						limit = l
+					}
+					return old
+				},
+			}
+			m.limitReportMemory()()
+			if limit != tc.wantLimit {
+				t.Errorf("limit %d, want %d", limit, tc.wantLimit)
+			}
+		})
 	}
 }
