@@ -25,8 +25,10 @@
 // again as revision 2 with another main activity. In the roster, one row in 10 did not pass,
 // training ends vary over 2025, and one row in 1,000 shares the NIK of the row before (one
 // person in two batches). Interview ids are derived from the interview's number, so the
-// same flags make the same database. No interview is approved: read them with
-// --revisions latest.
+// same flags make the same database. With -approve, a share of the interviews, scattered
+// over them, is approved at its latest revision by a supervisor after every interview is
+// received, as "tracer review approve" stores it; without it none is, and a report or an
+// export reads them with --revisions latest.
 //
 // The rows are written with prepared statements in large transactions, exactly as the
 // roster upload and the submission store's ingest write them (sequence numbers, review
@@ -68,9 +70,10 @@ func main() {
 	flag.IntVar(&o.check, "check", 50, "check every n-th interview for problems and as the server checks a push (1: all)")
 	flag.BoolVar(&o.stores, "stores", false, "write through the server's stores, one revision per call (slow)")
 	flag.BoolVar(&o.shuffle, "shuffle", false, "interview the roster's rows in a scattered order instead of the roster's")
+	flag.Float64Var(&o.approve, "approve", 0, "the share of interviews approved at their latest revision, 0 to 1")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if o.path == "" || o.n < 0 || o.batch < 1 || o.workers < 1 || o.check < 1 {
+	if o.path == "" || o.n < 0 || o.batch < 1 || o.workers < 1 || o.check < 1 || !(o.approve >= 0 && o.approve <= 1) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -103,6 +106,7 @@ type options struct {
 	path                             string
 	n, roster, batch, workers, check int
 	stores, shuffle                  bool
+	approve                          float64
 }
 
 var (
@@ -613,7 +617,7 @@ func run(ctx context.Context, o options, log io.Writer) error {
 	}
 	var w writer
 	if o.stores {
-		w = &storeWriter{db: db, rosterStore: sqlite.NewServerRosterStore(db), subs: sqlite.NewSubmissionStore(db)}
+		w = &storeWriter{db: db, rosterStore: sqlite.NewServerRosterStore(db), subs: sqlite.NewSubmissionStore(db), reviews: sqlite.NewReviewStore(db)}
 	} else {
 		w = &sqlWriter{db: db.SQL(), batch: o.batch}
 	}
@@ -636,13 +640,67 @@ func run(ctx context.Context, o options, log io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(log, "interviews: %d in %v\n", o.n, time.Since(t1).Round(time.Millisecond))
+	if o.approve > 0 {
+		t2 := time.Now()
+		if _, _, err := users.CreateUser(ctx, supervisor, survey.RoleSupervisor); err != nil {
+			return err
+		}
+		all := approvals(o)
+		for as := all; len(as) > 0; {
+			k := min(len(as), o.batch)
+			if err := w.approve(ctx, as[:k]); err != nil {
+				return err
+			}
+			as = as[k:]
+		}
+		if err := w.close(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "approvals: %d in %v\n", len(all), time.Since(t2).Round(time.Millisecond))
+	}
 	return nil
+}
+
+// supervisor is the account that approves interviews.
+const supervisor = "spv01"
+
+// approval is one interview's approval: its latest revision, who sent it, when it was
+// approved.
+type approval struct {
+	id, enumerator string
+	revision       int
+	at             time.Time
+}
+
+// approved reports whether interview i is among the share approved: a share of each
+// thousand interviews, scattered over them by a multiplicative hash.
+func approved(i int, share float64) bool {
+	return uint64(i)*2654435761%1000 < uint64(share*1000+0.5)
+}
+
+// approvals returns the approvals of o's interviews in the order they are made: each
+// chosen interview's latest revision, a day after the server received it.
+func approvals(o options) []approval {
+	var out []approval
+	for i := range o.n {
+		if !approved(i, o.approve) {
+			continue
+		}
+		rev := 1
+		if i%20 == 13 {
+			rev = 2
+		}
+		out = append(out, approval{id: interviewID(i), enumerator: enumeratorName(i), revision: rev,
+			at: receivedAt(finalAt(i, o.n, rev)).Add(24 * time.Hour)})
+	}
+	return out
 }
 
 // writer stores roster rows and submissions.
 type writer interface {
 	roster(ctx context.Context, rows []*survey.Respondent) error
 	submissions(ctx context.Context, subs []*survey.Submission) error
+	approve(ctx context.Context, as []approval) error
 	close(ctx context.Context) error
 }
 
@@ -651,6 +709,7 @@ type storeWriter struct {
 	db          *sqlite.DB
 	rosterStore *sqlite.ServerRosterStore
 	subs        *sqlite.SubmissionStore
+	reviews     *sqlite.ReviewStore
 }
 
 func (w *storeWriter) roster(ctx context.Context, rows []*survey.Respondent) error {
@@ -669,6 +728,16 @@ func (w *storeWriter) submissions(ctx context.Context, subs []*survey.Submission
 		}
 		if rs[0].Status != survey.ReceiptStored {
 			return fmt.Errorf("interview %s revision %d: %s %s", s.InterviewID, s.Revision, rs[0].Status, rs[0].Message)
+		}
+	}
+	return nil
+}
+
+func (w *storeWriter) approve(ctx context.Context, as []approval) error {
+	for _, a := range as {
+		w.db.Now = func() time.Time { return a.at }
+		if _, err := w.reviews.Approve(ctx, a.id, a.revision, "", supervisor); err != nil {
+			return fmt.Errorf("approve interview %s revision %d: %w", a.id, a.revision, err)
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"tracer/survey"
+	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/testbed"
 	"tracer/sync/wire"
@@ -20,12 +21,19 @@ import (
 // generated makes a database of n interviews over roster rows in a temporary folder.
 func generated(t *testing.T, n, roster int, stores bool) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "server.db")
-	o := options{path: path, n: n, roster: roster, batch: 97, workers: 3, check: 1, stores: stores}
+	return generatedWith(t, options{n: n, roster: roster, stores: stores})
+}
+
+// generatedWith makes the database o describes (its path, batch, workers and check set
+// here) in a temporary folder.
+func generatedWith(t *testing.T, o options) string {
+	t.Helper()
+	o.path = filepath.Join(t.TempDir(), "server.db")
+	o.batch, o.workers, o.check = 97, 3, 1
 	if err := run(context.Background(), o, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	return path
+	return o.path
 }
 
 // dump returns every row of the tables the roster upload and the ingest write, in key
@@ -81,6 +89,68 @@ func TestWritesWhatTheStoresWrite(t *testing.T) {
 	if len(fast["submissions"]) < n+n/20 || len(fast["server_roster"]) != roster || len(fast["review_history"]) != len(fast["submissions"]) {
 		t.Fatalf("%d submissions, %d roster rows, %d review events", len(fast["submissions"]), len(fast["server_roster"]), len(fast["review_history"]))
 	}
+	sameRows(t, fast, slow)
+}
+
+// TestApprovesAsTheStoreApproves checks -approve: the generator's writer leaves the rows
+// the review store's approvals leave, the share asked for is approved at each interview's
+// latest revision, and the default report reads those.
+func TestApprovesAsTheStoreApproves(t *testing.T) {
+	const n, roster, share = 450, 400, 0.6
+	fastPath := generatedWith(t, options{n: n, roster: roster, approve: share})
+	fast, slow := dump(t, fastPath), dump(t, generatedWith(t, options{n: n, roster: roster, approve: share, stores: true}))
+	sameRows(t, fast, slow)
+	db, err := sql.Open("sqlite", fastPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var approvedN, latest, events, carried int
+	if err := db.QueryRow(`SELECT count(*), count(CASE WHEN approved_revision = revision THEN 1 END) FROM reviews WHERE state = 'approved'`).Scan(&approvedN, &latest); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*), count(CASE WHEN submitted_by LIKE 'enum%' THEN 1 END) FROM review_history WHERE to_state = 'approved'`).Scan(&events, &carried); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(approvals(options{n: n, approve: share})); approvedN != want || latest != want || events != want || carried != want {
+		t.Errorf("%d approved (%d at their latest revision), %d approval events (%d with their sender); want %d each", approvedN, latest, events, carried, want)
+	}
+	if approvedN < n*share*0.9 || approvedN > n*share*1.1 {
+		t.Errorf("%d of %d interviews approved, want about %.0f%%", approvedN, n, share*100)
+	}
+	sdb, err := testbed.OpenServerDB(context.Background(), fastPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	want := map[string]int{}
+	for _, a := range approvals(options{n: n, approve: share}) {
+		want[a.id] = a.revision
+	}
+	read := 0
+	for rec, err := range sqlite.NewReviewStore(sdb).Records(context.Background(), survey.RecordFilter{Revisions: survey.RevisionsApproved}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Revision != want[rec.ID] {
+			t.Fatalf("the approved revisions' reader gave interview %s revision %d, want %d", rec.ID, rec.Revision, want[rec.ID])
+		}
+		read++
+	}
+	if read != approvedN {
+		t.Errorf("the approved revisions' reader read %d records, want %d", read, approvedN)
+	}
+	for _, s := range []float64{0, 1} {
+		if got := len(approvals(options{n: n, approve: s})); got != int(s)*n {
+			t.Errorf("share %v: %d approvals, want %d", s, got, int(s)*n)
+		}
+	}
+}
+
+// sameRows reports every table whose rows differ between the generator's writer (fast) and
+// the stores (slow).
+func sameRows(t *testing.T, fast, slow map[string][]string) {
+	t.Helper()
 	for table, want := range slow {
 		got := fast[table]
 		if len(got) != len(want) {

@@ -30,7 +30,8 @@ type sqlWriter struct {
 	tx                          *sql.Tx
 	rows                        int
 	insRoster, insSub, insState *sql.Stmt
-	insEvent                    *sql.Stmt
+	insEvent, insApproval       *sql.Stmt
+	setApproved                 *sql.Stmt
 	rosterSeq, subSeq, eventSeq int64
 	fresh                       map[[2]string]int // new interviews per form version in tx
 }
@@ -70,6 +71,10 @@ func (w *sqlWriter) begin(ctx context.Context) error {
 			approved_revision = excluded.approved_revision, updated_at = excluded.updated_at, updated_by = excluded.updated_by`},
 		{&w.insEvent, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at)
 			VALUES (?, ?, ?, ?, ?, '', '', ?, ?)`},
+		// An approval moves the review on and carries the account that sent the revision.
+		{&w.insApproval, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at, submitted_by)
+			SELECT ?, interview_id, revision, state, 'approved', '', '', ?, ?, ? FROM reviews WHERE interview_id = ?`},
+		{&w.setApproved, `UPDATE reviews SET state = 'approved', approved_revision = revision, updated_at = ?, updated_by = ? WHERE interview_id = ?`},
 	} {
 		if *s.stmt, err = tx.PrepareContext(ctx, s.sql); err != nil {
 			return err
@@ -162,6 +167,25 @@ func (w *sqlWriter) submissions(ctx context.Context, subs []*survey.Submission) 
 		}
 	}
 	return w.grow(ctx, len(subs))
+}
+
+// approve approves each interview of as at its latest revision, which the generator has
+// stored and not reviewed.
+func (w *sqlWriter) approve(ctx context.Context, as []approval) error {
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
+	for _, a := range as {
+		w.eventSeq++
+		at := formatTime(a.at)
+		if _, err := w.insApproval.ExecContext(ctx, w.eventSeq, supervisor, at, a.enumerator, a.id); err != nil {
+			return err
+		}
+		if _, err := w.setApproved.ExecContext(ctx, at, supervisor, a.id); err != nil {
+			return err
+		}
+	}
+	return w.grow(ctx, len(as))
 }
 
 func (w *sqlWriter) close(ctx context.Context) error { return w.commit(ctx) }
