@@ -24,9 +24,10 @@
 // roster id it confirms, one in 199 is a walk-in outside the roster, and one in 20 is stored
 // again as revision 2 with another main activity. In the roster, one row in 10 did not pass,
 // training ends vary over 2025, and one row in 1,000 shares the NIK of the row before (one
-// person in two batches). Interview ids are derived from the interview's number, so the
-// same flags make the same database. With -approve, a share of the interviews, scattered
-// over them, is approved at its latest revision by a supervisor after every interview is
+// person in two batches). Interview ids are version 7 UUIDs of when each interview started,
+// as laptops make them, their random bits derived from the interview's number, so the same
+// flags make the same database. With -approve, a share of the interviews, scattered over
+// them, is approved at its latest revision by a supervisor after every interview is
 // received, as "tracer review approve" stores it; without it none is, and a report or an
 // export reads them with --revisions latest.
 //
@@ -183,11 +184,31 @@ func rosterRow(i int) *survey.Respondent {
 	return r
 }
 
-// idSpace makes the interview ids: name-based UUIDs of the interview's number.
+// idSpace makes the random bits of the interview ids: those of the name-based UUID of the
+// interview's number.
 var idSpace = uuid.MustParse("3f0c8c1e-6a52-4c57-9a7e-4b1f0d2b9e11")
 
-// interviewID returns the id of interview i.
-func interviewID(i int) string { return uuid.NewSHA1(idSpace, []byte(strconv.Itoa(i))).String() }
+// interviewID returns the id of interview i of n: a version 7 UUID, as a laptop makes when
+// the interview starts (survey.NewID), of the time its first revision started, its random
+// bits taken from its number so that the same flags make the same ids. Ids made in time
+// order put the server's lookups by interview id near one another, as they are in the
+// field; random ones would make every lookup read a page of its own.
+func interviewID(i, n int) string {
+	id := uuid.NewSHA1(idSpace, []byte(strconv.Itoa(i)))
+	ms := uint64(startedAt(i, n, 1).UnixMilli())
+	for k := range 6 {
+		id[k] = byte(ms >> (40 - 8*k))
+	}
+	id[6] = 0x70 | id[6]&0x0f // version 7
+	id[8] = 0x80 | id[8]&0x3f // RFC 9562's variant
+	return id.String()
+}
+
+// startedAt returns when revision rev of interview i of n was started: 15 to 44 minutes
+// before it was finalized.
+func startedAt(i, n, rev int) time.Time {
+	return finalAt(i, n, rev).Add(-time.Duration(15+i%30) * time.Minute)
+}
 
 // finalAt returns when revision rev of interview i of n was finalized: the interviews are
 // spread over 90 days from firstDay, a second revision a day later.
@@ -434,7 +455,7 @@ func (m *maker) submission(i, rev int, r *survey.Respondent, resp, enumerator st
 			return nil, fmt.Errorf("interview %d revision %d: question %s: %s", i, rev, probs[0].Name, probs[0].Message)
 		}
 	}
-	started := final.Add(-time.Duration(15+i%30) * time.Minute)
+	started := startedAt(i, m.n, rev)
 	answers := s.Final()
 	for k := range answers {
 		switch answers[k].Path {
@@ -444,7 +465,7 @@ func (m *maker) submission(i, rev int, r *survey.Respondent, resp, enumerator st
 			answers[k].Value = day(started)
 		}
 	}
-	iv := &survey.Interview{ID: interviewID(i), Revision: rev, FormID: m.form.ID, FormVersion: m.form.Version, FormHash: m.form.Hash,
+	iv := &survey.Interview{ID: interviewID(i, m.n), Revision: rev, FormID: m.form.ID, FormVersion: m.form.Version, FormHash: m.form.Hash,
 		RespondentID: resp, Enumerator: enumerator, StartedAt: started}
 	body, err := survey.NewRecord(iv, answers, final).Canonical()
 	if err != nil {
@@ -690,7 +711,7 @@ func approvals(o options) []approval {
 		if i%20 == 13 {
 			rev = 2
 		}
-		out = append(out, approval{id: interviewID(i), enumerator: enumeratorName(i), revision: rev,
+		out = append(out, approval{id: interviewID(i, o.n), enumerator: enumeratorName(i), revision: rev,
 			at: receivedAt(finalAt(i, o.n, rev)).Add(24 * time.Hour)})
 	}
 	return out

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	_ "modernc.org/sqlite"
 
 	"tracer/survey"
@@ -144,6 +146,39 @@ func TestApprovesAsTheStoreApproves(t *testing.T) {
 		if got := len(approvals(options{n: n, approve: s})); got != int(s)*n {
 			t.Errorf("share %v: %d approvals, want %d", s, got, int(s)*n)
 		}
+	}
+}
+
+// TestInterviewIDs checks the generated ids: version 7 UUIDs of when the interview started,
+// one per interview, the same for the same number, in the order the interviews started.
+func TestInterviewIDs(t *testing.T) {
+	const n = 20000
+	seen := map[string]int{}
+	var last time.Time
+	for i := range n {
+		id := interviewID(i, n)
+		u, err := uuid.Parse(id)
+		if err != nil || u.Version() != 7 || u.Variant() != uuid.RFC4122 {
+			t.Fatalf("interview %d: id %s (%v): version %d, variant %v; want a version 7 UUID", i, id, err, u.Version(), u.Variant())
+		}
+		sec, nsec := u.Time().UnixTime()
+		at := time.Unix(sec, nsec).UTC()
+		if want := startedAt(i, n, 1); !at.Equal(want) {
+			t.Fatalf("interview %d: id %s holds %v, want when it started, %v", i, id, at, want)
+		}
+		if j, ok := seen[id]; ok {
+			t.Fatalf("interviews %d and %d share id %s", j, i, id)
+		}
+		seen[id] = i
+		if interviewID(i, n) != id {
+			t.Fatalf("interview %d: two ids", i)
+		}
+		if at.After(last) {
+			last = at
+		}
+	}
+	if first := startedAt(0, n, 1); !last.After(first.Add(80 * 24 * time.Hour)) {
+		t.Errorf("ids span %v to %v; want the 90 days of interviews", first, last)
 	}
 }
 
