@@ -377,7 +377,7 @@ func (m *Main) raiseHeapLimit(limit int64) int64 {
 // export with the study's non-response weights computes the report first and holds what the
 // report holds meanwhile: it gets the report's limit (report.HeapLimit), since under a limit
 // below what is kept the collector runs without pause (a weighted export of a million
-// interviews took 140 s of CPU under 128 MiB, 88 s under the report's limit).
+// interviews took 132-139 s of CPU under 128 MiB, 81-82 s under the report's limit).
 const (
 	exportGCPercent   = 400
 	exportMemoryLimit = 128 << 20
