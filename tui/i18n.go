@@ -212,6 +212,7 @@ type texts struct {
 	LiveInapplicable  string
 	LiveArrowsKept    string
 	LiveArrowsNone    string
+	LiveEditUndone    string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -471,6 +472,7 @@ const (
 	liveInapplicable
 	liveArrowsKept
 	liveArrowsNone
+	liveEditUndone
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -530,6 +532,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveArrowsKept
 	case liveArrowsNone:
 		return t.LiveArrowsNone
+	case liveEditUndone:
+		return t.LiveEditUndone
 	}
 	return ""
 }
@@ -709,8 +713,8 @@ var textsID = texts{
 	PromptYes:          "Ya, tambah",
 	PromptNo:           "Tidak, lanjut",
 	FieldReadOnly:      "(tidak dapat diubah)",
-	FieldFreshHint:     "Ketikan baru menggantikan jawaban ini; ←/→ atau Backspace untuk mengubah sebagiannya.",
-	FieldFreshMaskHint: "Ketikan baru menggantikan jawaban ini; Backspace untuk mengubah sebagiannya.",
+	FieldFreshHint:     "Ketikan baru menggantikan jawaban ini; ←/→ atau Backspace untuk mengubah sebagiannya; Esc mengembalikannya.",
+	FieldFreshMaskHint: "Ketikan baru menggantikan jawaban ini; Backspace untuk mengubah sebagiannya; Esc mengembalikannya.",
 	RankHint:           "Urutan tersimpan. Shift+↑/↓ atau angka memindah pilihan; Ctrl+U mengulang.",
 	RankUnranked:       "Belum diurutkan: Shift+↑/↓ atau angka memindah pilihan; Spasi = urutan ini.",
 	PlaceholderYear:    "T",
@@ -746,6 +750,7 @@ var textsID = texts{
 	LiveInapplicable:  "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
 	LiveArrowsKept:    "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
 	LiveArrowsNone:    "Belum ada yang dipilih: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut tanpa jawaban.",
+	LiveEditUndone:    "Perubahan dibatalkan: jawaban tersimpan kembali. Esc lagi untuk kembali.",
 	Months:            [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
 	ThousandsSep: ".",
@@ -1109,8 +1114,8 @@ var textsEN = texts{
 	PromptYes:          "Yes, add",
 	PromptNo:           "No, continue",
 	FieldReadOnly:      "(cannot be changed)",
-	FieldFreshHint:     "Typing replaces this answer; ←/→ or Backspace edit part of it.",
-	FieldFreshMaskHint: "Typing replaces this answer; Backspace edits part of it.",
+	FieldFreshHint:     "Typing replaces this answer; ←/→ or Backspace edit part of it; Esc brings it back.",
+	FieldFreshMaskHint: "Typing replaces this answer; Backspace edits part of it; Esc brings it back.",
 	RankHint:           "Order kept. Shift+↑/↓ or a number moves the option; Ctrl+U starts over.",
 	RankUnranked:       "Not ranked yet: Shift+↑/↓ or a number moves the option; Space = this order.",
 	PlaceholderYear:    "Y",
@@ -1146,6 +1151,7 @@ var textsEN = texts{
 	LiveInapplicable:  "The answer “%s” no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
 	LiveArrowsKept:    "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",
 	LiveArrowsNone:    "Nothing is picked: the arrows only highlight. Space picks the highlighted option; Enter again goes on without an answer.",
+	LiveEditUndone:    "Edit undone: the saved answer is back. Esc again to go back.",
 	Months:            [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
 	ThousandsSep: ",",

@@ -37,6 +37,8 @@ type interviewScreen struct {
 	// savedMark shows "saved" after a save the store confirmed, until the next key.
 	savedMark bool
 	confirm   bool // asking whether to remove the current repeat instance
+	// undid is set when the last key was an Esc that undid an edit: Esc again goes back.
+	undid bool
 	// langKept is the form language of a resumed draft when it differs from the one the UI
 	// language would choose now: the interview keeps it (it is the respondent's language) and
 	// a one-line hint says so until the enumerator moves on or switches.
@@ -180,6 +182,20 @@ func (s *interviewScreen) commit() bool {
 		return false
 	}
 	return true
+}
+
+// unconfirmed reports whether the question on screen holds an edit that differs from the
+// answer in the session (or does not read yet).
+func (s *interviewScreen) unconfirmed() bool {
+	if s.fld == nil || s.readOnly || s.sess.ReadOnly(s.stop.Path) {
+		return false
+	}
+	switch s.fld.Kind() {
+	case fieldNote, fieldPrompt:
+		return false
+	}
+	v, live := s.fld.Value()
+	return live != liveNone || v != s.sess.Value(s.stop.Path)
 }
 
 // persist saves every answer that changed since the last save and records the position,
@@ -586,6 +602,8 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.keys
 	s.savedMark = false
+	undid := s.undid
+	s.undid = false
 	if s.confirm {
 		switch {
 		case key.Matches(msg, k.Yes):
@@ -627,6 +645,14 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Esc):
 		if s.readOnly {
 			return s.c.navigate(goReviewMsg{})
+		}
+		if !undid && s.unconfirmed() {
+			// Esc is not a way to take an answer: an edit not taken with Enter (a stray
+			// key over a roster value, a digit that picked another option) is undone,
+			// and the saved answer comes back; Esc again goes back.
+			s.show(s.stop)
+			s.live, s.undid = liveEditUndone, true
+			return nil
 		}
 		if !s.commit() {
 			return nil

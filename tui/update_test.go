@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -358,5 +359,74 @@ func TestDisplaySelectOneWithSpaces(t *testing.T) {
 	}
 	if got := display(&textsEN, s, "cert"); got != "BLK certificate, BNSP" {
 		t.Errorf("select_multiple = %q", got)
+	}
+}
+
+// TestEscUndoesAnEditNotTaken checks that Esc never takes an answer: over a roster value, a
+// digit that picked another option, a stray key then Backspace, or a partial entry, the
+// first Esc brings the saved answer back and says so, and the second goes back with the
+// saved answer unchanged in the session and in the store.
+func TestEscUndoesAnEditNotTaken(t *testing.T) {
+	for _, tc := range []struct {
+		question string
+		keys     []string
+	}{
+		{"sex", nil}, // a digit picking the other option, found below
+		{"nik", []string{"1", "backspace"}},
+		{"nik", []string{"1"}},
+		{"full_name", []string{"X", "Y", "Z"}},
+	} {
+		t.Run(tc.question+strings.Join(tc.keys, ""), func(t *testing.T) {
+			e := newEnv(t, true)
+			m := start(t, e)
+			openRespondent(t, m, "BTG25-0071")
+			iv := m.iv()
+			goToQuestion(t, m, "consent")
+			drive(t, m, keypress("1")) // Ya
+			drive(t, m, keypress("enter"))
+			goToQuestion(t, m, tc.question)
+			path := iv.stop.Path
+			was := iv.sess.Value(path)
+			if was == "" {
+				t.Fatalf("%s has no roster value to keep", tc.question)
+			}
+			stored := storedAnswers(t, e, iv.iv.ID)[path]
+			keys := tc.keys
+			if keys == nil {
+				names, _ := fieldItems(iv.fld)
+				for i, c := range names {
+					if c != was {
+						keys = []string{fmt.Sprint(i + 1)}
+						break
+					}
+				}
+			}
+			for _, k := range keys {
+				drive(t, m, keypress(k))
+			}
+			if v, live := iv.fld.Value(); v == was && live == liveNone {
+				t.Fatalf("keys %v left the entry at %q: nothing to undo", keys, v)
+			}
+			drive(t, m, keypress("esc"))
+			if m.screen != screenInterview || iv.stop.Path != path || iv.live != liveEditUndone {
+				t.Fatalf("first Esc: screen %d at %s, live %d; want the question with the edit undone:\n%s", m.screen, iv.stop.Path, iv.live, plain(m))
+			}
+			if v, live := iv.fld.Value(); v != was || live != liveNone || iv.sess.Value(path) != was {
+				t.Errorf("after the first Esc the entry holds %q (live %d), the session %q; want %q", v, live, iv.sess.Value(path), was)
+			}
+			if !strings.Contains(plain(m), textsID.LiveEditUndone) {
+				t.Errorf("the undo is not said:\n%s", plain(m))
+			}
+			drive(t, m, keypress("esc"))
+			if m.screen == screenInterview {
+				t.Fatalf("second Esc stays in the interview:\n%s", plain(m))
+			}
+			if got := storedAnswers(t, e, iv.iv.ID)[path]; got != stored && got != was {
+				t.Errorf("stored %s = %q after leaving; it was %q (session %q)", path, got, stored, was)
+			}
+			if got := iv.sess.Value(path); got != was {
+				t.Errorf("session %s = %q after leaving, want %q", path, got, was)
+			}
+		})
 	}
 }
