@@ -1096,12 +1096,14 @@ func (s *interviewScreen) leaveMsg() goHomeMsg {
 }
 
 // fillRoster puts the respondent's institution from the roster in place of the form's
-// "[BLK]" placeholder ("Kami dari UPTD BLKI Kota Bontang ...").
-func (s *interviewScreen) fillRoster(text string) string {
-	if s.resp == nil || s.resp.Institution == "" {
-		return text
+// "[BLK]" placeholder ("Kami dari UPTD BLKI Kota Bontang ..."); with none (a walk-in), the
+// plain "BLK", so that no bracket is read aloud.
+func (s *ivSession) fillRoster(text string) string {
+	inst := "BLK"
+	if s.resp != nil && s.resp.Institution != "" {
+		inst = s.resp.Institution
 	}
-	return strings.ReplaceAll(text, "[BLK]", s.resp.Institution)
+	return strings.ReplaceAll(text, "[BLK]", inst)
 }
 
 // identity is the roster's identity of the respondent, for the question that asks whether

@@ -75,7 +75,7 @@ func (j *jumpScreen) View() string {
 	for i := start; i < len(j.stops) && i < start+rows; i++ {
 		stp := j.stops[i]
 		mark := "·"
-		label := s.Label(stp.Path)
+		label := j.ses.fillRoster(s.Label(stp.Path))
 		ans := ""
 		switch {
 		case stp.Prompt:

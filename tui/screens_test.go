@@ -307,6 +307,27 @@ func TestIdentityOnScreen(t *testing.T) {
 	if strings.Contains(v, "6408061202040071") {
 		t.Errorf("the full NIK shown to an enumerator:\n%s", v)
 	}
+	// The jump list reads the intro as the question does (wide enough to show it).
+	drive(t, m, tea.WindowSizeMsg{Width: 240, Height: 40})
+	drive(t, m, keypress("ctrl+j"))
+	if v := plain(m); m.screen != screenJump || strings.Contains(v, "[BLK]") || !strings.Contains(v, "Kami dari UPTD BLKI") {
+		t.Errorf("jump list (screen %d):\n%s", m.screen, v)
+	}
+}
+
+// A walk-in has no roster row to name the institution: the intro reads "BLK", never the
+// placeholder's brackets.
+func TestWalkInIntroHasNoPlaceholder(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("ctrl+n"))
+	if m.screen != screenInterview {
+		t.Fatalf("no walk-in interview:\n%s", plain(m))
+	}
+	if v := plain(m); strings.Contains(v, "[BLK]") || !strings.Contains(v, "Kami dari BLK melakukan") {
+		t.Errorf("walk-in intro:\n%s", v)
+	}
 }
 
 // Labels, hints and options written with Markdown or HTML show their text, not the markup.
