@@ -131,6 +131,9 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 				if who == "" {
 					who = r.iv.RespondentID
 				}
+				if who == "" {
+					who = l.c.t.ListWalkIn // a walk-in: no roster entry to name
+				}
 				l.void.offer(draftRef{id: r.iv.ID, who: who})
 			}
 		case msg.String() == "backspace":

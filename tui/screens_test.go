@@ -234,6 +234,29 @@ func TestVoidWrongRespondent(t *testing.T) {
 	}
 }
 
+// A walk-in's draft, with no roster entry to name it, is called a walk-in when the list
+// offers to void it and when it is voided.
+func TestVoidWalkInNamesIt(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("ctrl+n"))
+	drive(t, m, keypress("esc"))
+	drive(t, m, keypress("2"))
+	if m.screen != screenList || len(m.list().rows) != 1 {
+		t.Fatalf("no list of one draft:\n%s", plain(m))
+	}
+	drive(t, m, keypress("ctrl+d"))
+	if v := plain(m); !strings.Contains(v, "Batalkan draf (walk-in)?") {
+		t.Fatalf("the void offer does not name the walk-in:\n%s", v)
+	}
+	typeText(t, m, "uji")
+	drive(t, m, keypress("enter"))
+	if v := plain(m); !strings.Contains(v, "(walk-in)") || strings.Contains(v, "draf  ") {
+		t.Errorf("the voided walk-in is not named:\n%s", v)
+	}
+}
+
 // The interviews list is searched by id or name, and a draft is voided there with a
 // reason; a finalized interview cannot be.
 func TestListSearchAndVoid(t *testing.T) {
