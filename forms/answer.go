@@ -353,7 +353,7 @@ func (s *Session) checkChoice(it *item, v string) *Problem {
 			}
 		}
 		if !s.choiceAllowed(it, c, pos) {
-			return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: fmt.Sprintf(s.texts().Filtered, v)}
+			return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: fmt.Sprintf(s.texts().Filtered, s.choiceNamed(c))}
 		}
 	}
 	return nil
@@ -396,6 +396,16 @@ func (s *Session) Choices(path string) []*Choice {
 		out = append(out[:len(out):len(out)], s.form.other)
 	}
 	return out
+}
+
+// choiceNamed names choice c for a message: its label in the session's language, quoted,
+// with its name after it when they differ (`"Kota Bontang" (6474)`).
+func (s *Session) choiceNamed(c *Choice) string {
+	label := strings.TrimSpace(PlainText(s.ChoiceLabel(c)))
+	if label == "" || label == c.Name {
+		return strconv.Quote(c.Name)
+	}
+	return strconv.Quote(label) + " (" + c.Name + ")"
 }
 
 // ChoiceLabel returns a choice's label in the session's language.

@@ -10,7 +10,8 @@ type engineTexts struct {
 	// Integer, BigInt, Decimal and Ambiguous refuse a number; Range takes the bounds.
 	Integer, BigInt, Decimal, Ambiguous, Range string
 	Year, MonthYear, Date, Time, DateTime      string
-	// Choice, Filtered and Dup take the choice name.
+	// Choice and Dup take the choice name, Filtered the choice named for a reader (its
+	// label, then its name).
 	Choice, Filtered, Dup string
 	Ack, Label            string
 	// Image, BigImage, Audio and Video name a medium the terminal cannot show.
@@ -31,7 +32,7 @@ var indonesianTexts = engineTexts{
 	Time:       "Masukkan jam dengan format JJ:MM.",
 	DateTime:   "Masukkan tanggal dan jam, format TTTT-BB-HHTJJ:MM.",
 	Choice:     "Pilihan %q tidak ada dalam daftar.",
-	Filtered:   "Pilihan %q tidak berlaku untuk jawaban sebelumnya.",
+	Filtered:   "Pilihan %s tidak berlaku untuk jawaban sebelumnya.",
 	Dup:        "Pilihan %q dipilih dua kali.",
 	Ack:        "Jawab OK untuk mengonfirmasi.",
 	Label:      "Ini judul tabel, bukan pertanyaan: tidak ada jawaban di sini.",
@@ -55,7 +56,7 @@ var englishTexts = engineTexts{
 	Time:       "Enter a time as HH:MM.",
 	DateTime:   "Enter a date and time as YYYY-MM-DDTHH:MM.",
 	Choice:     "%q is not one of the choices.",
-	Filtered:   "%q does not apply given the earlier answers.",
+	Filtered:   "%s does not apply given the earlier answers.",
 	Dup:        "%q is chosen twice.",
 	Ack:        "Answer OK to acknowledge.",
 	Label:      "This is a table header, not a question: it takes no answer.",

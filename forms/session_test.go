@@ -2,6 +2,7 @@ package forms_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,12 +123,16 @@ func TestRepeatsCalculationsAndRelevance(t *testing.T) {
 	}
 	if p, _ := s.Set("reg", "6474"); p == nil || p.Kind != forms.ProblemChoice {
 		t.Errorf("a filtered-out choice was accepted: %+v", p)
+	} else if !strings.Contains(p.Message, `"Bontang" (6474)`) {
+		t.Errorf("the filtered-out choice is not named by its label: %q", p.Message)
 	}
 	set(t, s, "reg", "6371")
 	// Changing the province makes the regency invalid: Check says so.
 	set(t, s, "prov", "64")
 	if p := s.Check("reg"); p == nil {
 		t.Error("regency of another province not flagged after the province changed")
+	} else if !strings.Contains(p.Message, `"Banjarmasin" (6371)`) {
+		t.Errorf("the regency left is not named by its label: %q", p.Message)
 	}
 }
 
