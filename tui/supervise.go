@@ -370,6 +370,11 @@ func (d *detailScreen) build() {
 		if st.Prompt || st.Node.Kind == forms.KindNote {
 			continue
 		}
+		if st.Node.Type == "acknowledge" && rec.Answers[st.Path] == "" {
+			// A check the enumerator did not acknowledge was not shown to her: here it
+			// would be computed from the masked personal data (a birth date's "**").
+			continue
+		}
 		if sec := strings.Join(s.Sections(st.Path), " › "); sec != section {
 			section = sec
 			d.lines = append(d.lines, reviewLine{text: "## " + sec})
