@@ -122,8 +122,10 @@ Commands:
                               the review queue: state, flags, revision, enumerator
   show ID                     one interview's state, flags, answers and history
   approve ID [--comment C]    approve the latest revision
-  return ID --comment C [--question PATH=COMMENT]...
-                              return the latest revision for correction
+  return ID --comment C [--question Q=COMMENT]...
+                              return the latest revision for correction; Q is a
+                              question's name (income_exact) or its path, a
+                              repeat's instance numbered (members[2]/age)
   refused                     revisions a relay took that the centre then refused
 
 They talk to the server this laptop is enrolled with and need a supervisor login.
@@ -139,7 +141,7 @@ States: received, approved, returned, resubmitted.
 	}
 }
 
-// questionFlags collects repeated --question PATH=COMMENT flags.
+// questionFlags collects repeated --question Q=COMMENT flags (Q a question's name or path).
 type questionFlags []survey.QuestionComment
 
 func (q *questionFlags) String() string { return "" }
@@ -147,7 +149,7 @@ func (q *questionFlags) String() string { return "" }
 func (q *questionFlags) Set(v string) error {
 	path, comment, ok := strings.Cut(v, "=")
 	if !ok || path == "" || comment == "" {
-		return fmt.Errorf("want PATH=COMMENT")
+		return fmt.Errorf("want QUESTION=COMMENT")
 	}
 	*q = append(*q, survey.QuestionComment{Path: path, Comment: comment})
 	return nil
@@ -158,7 +160,7 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		"list":    "tracer review list [--state S] [--flag F] [--enumerator NAME] [--kejuruan K] [--data DIR]",
 		"show":    "tracer review show ID [--data DIR]",
 		"approve": "tracer review approve ID [--comment C] [--data DIR]",
-		"return":  "tracer review return ID --comment C [--question PATH=COMMENT]... [--data DIR]",
+		"return":  "tracer review return ID --comment C [--question Q=COMMENT]... [--data DIR]",
 		"refused": "tracer review refused [--data DIR]\n\nLists the revisions, contact attempts and roster updates a relay at an event took from\n" +
 			"a laptop (\"safe on two machines\") that the centre then refused for good when the relay\n" +
 			"forwarded them, with the account, the relay and the reason. The laptops learn them at\n" +
@@ -178,7 +180,7 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		comment = fs.String("comment", "", "the `comment` for the enumerator")
 	}
 	if cmd == "return" {
-		fs.Var(&questions, "question", "a comment on one question, `PATH=COMMENT` (repeatable)")
+		fs.Var(&questions, "question", "a comment on one question, `Q=COMMENT`: its name or path (repeatable)")
 	}
 	if err := parseInterspersed(fs, args); err != nil {
 		return err

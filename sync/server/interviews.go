@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -291,6 +293,20 @@ func (s *Server) returnInterview(w http.ResponseWriter, r *http.Request, u *surv
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
+	if len(req.Questions) > 0 {
+		// Comments go to questions of the revision's form, by path or by bare name.
+		sub, err := s.cfg.Submissions.Get(r.Context(), r.PathValue("id"), req.Revision)
+		if err != nil {
+			return err
+		}
+		f, err := s.forms.get(r.Context(), sub.FormID, sub.FormVersion)
+		if err != nil {
+			return fmt.Errorf("form of stored record: %w", err)
+		}
+		if req.Questions, err = questionPaths(f, req.Questions); err != nil {
+			return err
+		}
+	}
 	n, err := s.cfg.Reviews.ReturnWithComments(r.Context(), r.PathValue("id"), req.Revision, req.Comment, req.Questions, u.Name)
 	if err != nil {
 		return err
@@ -299,6 +315,69 @@ func (s *Server) returnInterview(w http.ResponseWriter, r *http.Request, u *surv
 		slog.Int("revision", n.Revision), slog.String("user", u.Name))
 	writeJSON(w, http.StatusOK, n)
 	return nil
+}
+
+// questionPaths returns the comments qs on questions of form f with each question's path:
+// a question outside any repeat may be named alone ("income_exact"); a path must be one of
+// the form's questions, a repeat's instance numbered ("members[2]/age"). EINVALID names the
+// comment's question that is not one.
+func questionPaths(f *forms.Form, qs []survey.QuestionComment) ([]survey.QuestionComment, error) {
+	out := make([]survey.QuestionComment, len(qs))
+	for i, q := range qs {
+		p := strings.TrimSpace(q.Path)
+		name := p[strings.LastIndexByte(p, '/')+1:]
+		if j := strings.IndexByte(name, '['); j >= 0 {
+			name = name[:j]
+		}
+		n := f.Node(name)
+		if n == nil || !n.Answerable() {
+			return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q to comment on.", f.ID, f.Version, q.Path)
+		}
+		switch bare := !strings.Contains(p, "/"); {
+		case bare && n.Repeat == nil:
+			p = n.Path()
+		case n.Repeat != nil && (bare || !strings.Contains(p, "[")):
+			return nil, survey.Errorf(survey.EINVALID, "Question %q is in a repeat: name its instance, as in %q.", q.Path, instancePath(n))
+		case unnumbered(p) != n.Path():
+			return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question at %q: %s is at %q.", f.ID, f.Version, q.Path, name, n.Path())
+		}
+		out[i] = survey.QuestionComment{Path: p, Comment: q.Comment}
+	}
+	return out, nil
+}
+
+// unnumbered returns path without its repeats' instance numbers ("members/age" for
+// "members[2]/age").
+func unnumbered(path string) string {
+	var b strings.Builder
+	for len(path) > 0 {
+		i := strings.IndexByte(path, '[')
+		if i < 0 {
+			b.WriteString(path)
+			break
+		}
+		b.WriteString(path[:i])
+		j := strings.IndexByte(path[i:], ']')
+		if j < 0 {
+			break
+		}
+		path = path[i+j+1:]
+	}
+	return b.String()
+}
+
+// instancePath returns the path of n in the first instance of each repeat around it.
+func instancePath(n *forms.Node) string {
+	var parts []string
+	for p := n; p != nil && p.Parent != nil; p = p.Parent {
+		step := p.Name
+		if p.Kind == forms.KindRepeat {
+			step += "[1]"
+		}
+		parts = append(parts, step)
+	}
+	slices.Reverse(parts)
+	return strings.Join(parts, "/")
 }
 
 func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.User) error {

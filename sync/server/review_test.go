@@ -70,7 +70,18 @@ func TestReviewRoutes(t *testing.T) {
 	}
 
 	id := items[0].InterviewID
-	if _, err := sup.ReturnWithComments(ctx, id, 1, "Cek upah", []survey.QuestionComment{{Path: "grp_job/income_exact", Comment: "Bulanan?"}}); err != nil {
+	// A comment names a question of the form: by its path or, outside repeats, by its
+	// name alone; anything else is refused, naming it, and the interview stays as it was.
+	for _, bad := range []string{"nosuchq", "grp_job/nosuchq", "grp_identity/income_exact"} {
+		_, err := sup.ReturnWithComments(ctx, id, 1, "Cek", []survey.QuestionComment{{Path: bad, Comment: "x"}})
+		if survey.ErrorCode(err) != survey.EINVALID || !strings.Contains(err.Error(), bad) {
+			t.Errorf("a comment on %q: %v, want EINVALID naming it", bad, err)
+		}
+	}
+	if d, err := sup.Review(ctx, id); err != nil || d.Review.State != survey.ReviewReceived {
+		t.Fatalf("after refused returns: %+v %v", d, err)
+	}
+	if _, err := sup.ReturnWithComments(ctx, id, 1, "Cek upah", []survey.QuestionComment{{Path: "income_exact", Comment: "Bulanan?"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := sup.Approve(ctx, items[1].InterviewID, 1, "ok"); err != nil {
