@@ -67,3 +67,29 @@ func TestControlCharactersAreRefusedOrEscaped(t *testing.T) {
 	}
 	noEscapes(t, "roster import", out)
 }
+
+// TestUserCommandsFindTheServerDatabase checks that only the first account makes a server
+// database, saying so (an account added in the wrong folder is unknown to the server that
+// runs), and that the other user commands refuse a folder without one.
+func TestUserCommandsFindTheServerDatabase(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"user", "list"}, {"user", "code", "ani"}, {"user", "revoke", "ani"}} {
+		if _, _, err := runMain(t, dir, args...); err == nil || !strings.Contains(err.Error(), "no server database at "+filepath.Join(dir, "server.db")) {
+			t.Errorf("%v in an empty folder: %v", args, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "server.db")); err == nil {
+		t.Fatal("a command that reads accounts made a server database")
+	}
+	_, stderr, err := runMain(t, dir, "user", "add", "ani", "--role", "enumerator")
+	if err != nil || !strings.Contains(stderr, "no server database was at "+filepath.Join(dir, "server.db")) {
+		t.Errorf("first account: %v, stderr %q", err, stderr)
+	}
+	_, stderr, err = runMain(t, dir, "user", "add", "budi", "--role", "enumerator")
+	if err != nil || stderr != "" {
+		t.Errorf("second account: %v, stderr %q", err, stderr)
+	}
+	if out, _, err := runMain(t, dir, "user", "list"); err != nil || !strings.Contains(out, "ani") || !strings.Contains(out, "budi") {
+		t.Errorf("user list: %v\n%s", err, out)
+	}
+}

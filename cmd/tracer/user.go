@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/postgres"
 )
 
 func (m *Main) runUser(ctx context.Context, args []string) error {
@@ -78,11 +81,24 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 			return usageError("user collect needs --url, the server's address as the phones reach it (https://...)")
 		}
 	}
-	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, false)
+	// Only the first account may make the server database; the other commands read one.
+	fresh := ""
+	if !postgres.IsURL(*dbFlag) {
+		if path, err := m.serverDB(*dbFlag, *dataFlag); err == nil {
+			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+				fresh = path
+			}
+		}
+	}
+	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, cmd != "add")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if fresh != "" {
+		// A user added in the wrong folder would be unknown to the server that runs.
+		fmt.Fprintf(m.Stderr, "tracer: no server database was at %s: made a new one; a server using another folder or --db does not know this account\n", fresh)
+	}
 	users := st.Users
 	switch cmd {
 	case "collect":
