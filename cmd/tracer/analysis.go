@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"tracer/survey"
@@ -118,6 +119,9 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	f, err := export.ParseFormat(*format)
 	if err != nil {
 		return usageError("%v", err)
+	}
+	if err := m.checkExportName(f, *out); err != nil {
+		return err
 	}
 	d, err := export.ParseCSVDialect(*dialect)
 	if err != nil {
@@ -300,6 +304,33 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	}
 	if *out != "" && *out != "-" {
 		fmt.Fprintf(m.Stdout, "wrote %s\n", *out)
+	}
+	return nil
+}
+
+// checkExportName refuses to write a binary export (a zip or a workbook) onto a terminal,
+// and notes on standard error an output file whose name says another kind of file: a
+// ".sav" that is a zip holding the .sav, a ".csv" that is a workbook.
+func (m *Main) checkExportName(f export.Format, out string) error {
+	want := ".zip"
+	switch f {
+	case export.JSONL:
+		return nil
+	case export.XLSX:
+		want = ".xlsx"
+	}
+	if out == "" || out == "-" {
+		if m.stdoutTerminal() {
+			return usageError("a %s export is a binary file (%s): give -o FILE, or send it to a pipe", f, want)
+		}
+		return nil
+	}
+	if ext := strings.ToLower(filepath.Ext(out)); ext != want {
+		what := "a zip (the data file with its codebook): unzip it, or name it .zip"
+		if f == export.XLSX {
+			what = "an Excel workbook: name it .xlsx"
+		}
+		fmt.Fprintf(m.Stderr, "tracer: note: %s will be %s\n", out, what)
 	}
 	return nil
 }

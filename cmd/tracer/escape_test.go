@@ -93,3 +93,26 @@ func TestUserCommandsFindTheServerDatabase(t *testing.T) {
 		t.Errorf("user list: %v\n%s", err, out)
 	}
 }
+
+// TestExportNameNotes checks the note an export gives when its file's name says another
+// kind of file than it will be.
+func TestExportNameNotes(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		format, out, note string
+	}{
+		{"sav", "x.sav", "x.sav will be a zip"},
+		{"dta", "x.dta", "x.dta will be a zip"},
+		{"csv", "x.csv", "x.csv will be a zip"},
+		{"xlsx", "x.csv", "x.csv will be an Excel workbook"},
+		{"sav", "x.zip", ""},
+		{"xlsx", "x.XLSX", ""},
+		{"jsonl", "x.json", ""},
+	} {
+		out := filepath.Join(dir, tc.out)
+		_, stderr, _ := runMain(t, dir, "export", "--format", tc.format, "-o", out)
+		if tc.note == "" && stderr != "" || tc.note != "" && !strings.Contains(stderr, tc.note) {
+			t.Errorf("%s to %s: stderr %q, want %q", tc.format, tc.out, stderr, tc.note)
+		}
+	}
+}
