@@ -287,6 +287,9 @@ type Settings struct {
 	// Wave names the wave whose attempts and interviews the report counts, "" when the
 	// study has no waves.
 	Wave string `json:"wave,omitempty"`
+	// Revisions names the revisions of each interview the report counts ("approved",
+	// "latest" or "all"), "" when the caller did not say.
+	Revisions string `json:"revisions,omitempty"`
 }
 
 // Counts says how the input was used.

@@ -50,11 +50,14 @@ type texts struct {
 	Weighting  string
 	UMKTable   string
 	Windows    string
-	Legend     string
-	Unknown    string
-	Replaced   string
-	Legends    [][2]string
-	NEETNote   string
+	// Revisions names the setting of the revisions counted; RevisionSets says each set.
+	Revisions    string
+	RevisionSets map[string]string
+	Legend       string
+	Unknown      string
+	Replaced     string
+	Legends      [][2]string
+	NEETNote     string
 }
 
 var indonesian = texts{
@@ -93,9 +96,15 @@ var indonesian = texts{
 	Weighting:  "Bobot non-respons",
 	UMKTable:   "Tabel UMK",
 	Windows:    "Jendela \"bekerja dalam k bulan\"",
-	Legend:     "Keterangan",
-	Unknown:    "\"-\": tidak dihitung (tidak ada nilai, atau n < 10); bukan nol.",
-	Replaced:   "Wawancara yang digantikan (tanggal wawancara lebih baru menang)",
+	Revisions:  "Revisi dihitung",
+	RevisionSets: map[string]string{
+		"approved": "yang disetujui saja; yang belum disetujui tidak dihitung (--revisions latest menghitungnya)",
+		"latest":   "terbaru tiap wawancara, disetujui atau belum",
+		"all":      "setiap revisi",
+	},
+	Legend:   "Keterangan",
+	Unknown:  "\"-\": tidak dihitung (tidak ada nilai, atau n < 10); bukan nol.",
+	Replaced: "Wawancara yang digantikan (tanggal wawancara lebih baru menang)",
 	Legends: [][2]string{
 		{"T", "dilatih: orang di roster yang pelatihannya selesai dalam periode"},
 		{"G", "lulus: T dengan completion = pass (populasi sasaran)"},
@@ -148,9 +157,15 @@ var english = texts{
 	Weighting:  "Non-response weights",
 	UMKTable:   "UMK table",
 	Windows:    "\"Employed within k months\" windows",
-	Legend:     "Legend",
-	Unknown:    "\"-\": not computed (no values, or n < 10); not zero.",
-	Replaced:   "Superseded interviews (the later interview date wins)",
+	Revisions:  "Revisions counted",
+	RevisionSets: map[string]string{
+		"approved": "approved only; interviews not yet approved are left out (--revisions latest counts them)",
+		"latest":   "each interview's latest, approved or not",
+		"all":      "every revision",
+	},
+	Legend:   "Legend",
+	Unknown:  "\"-\": not computed (no values, or n < 10); not zero.",
+	Replaced: "Superseded interviews (the later interview date wins)",
 	Legends: [][2]string{
 		{"T", "trained: roster persons whose training ended in the period"},
 		{"G", "graduates: T with completion = pass (the target population)"},
@@ -225,9 +240,9 @@ func SettingLines(r *Report, lang string) [][2]string {
 	if study == "" {
 		study = t.Defaults
 	}
-	from, to := st.From, st.To
-	if from == "" && to == "" {
-		from = t.Open
+	period := st.From + " – " + st.To
+	if st.From == "" && st.To == "" {
+		period = t.Open
 	}
 	ref := st.AsOf
 	if st.AsOfSource != "" {
@@ -253,13 +268,20 @@ func SettingLines(r *Report, lang string) [][2]string {
 	}
 	lines := [][2]string{
 		{t.Study, study},
-		{t.Period, from + " – " + to},
+		{t.Period, period},
 		{t.RefDate, ref},
 		{t.OJT, yn(st.PaidOJTAbsorbed)},
 		{t.Weighting, yn(st.Weights)},
 		{t.UMKTable, umk},
 		{t.Bands, strings.Join(mids, " ")},
 		{t.Windows, strings.Join(ws, ", ")},
+	}
+	if st.Revisions != "" {
+		set := t.RevisionSets[st.Revisions]
+		if set == "" {
+			set = st.Revisions
+		}
+		lines = append(lines, [2]string{t.Revisions, set})
 	}
 	if st.Wave != "" {
 		_, _, wave := waveTexts(lang)

@@ -370,6 +370,10 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	}
 	rep.Counts.Records = nRecords
 	rep.Settings.Wave = scope.wave.Name
+	rep.Settings.Revisions = string(opt.Revisions)
+	if opt.Revisions == "" {
+		rep.Settings.Revisions = string(survey.RevisionsApproved)
+	}
 	rep.Response = response
 	// With two waves or more, each wave's own report and rates, side by side.
 	if len(scope.waves) >= 2 {

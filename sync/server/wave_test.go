@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +85,8 @@ func TestWaves(t *testing.T) {
 
 	type out struct {
 		Settings struct {
-			Wave string `json:"wave"`
+			Wave      string `json:"wave"`
+			Revisions string `json:"revisions"`
 		} `json:"settings"`
 		Response struct {
 			Total struct {
@@ -127,6 +129,9 @@ func TestWaves(t *testing.T) {
 		return m
 	}
 	cur := get("")
+	if cur.Settings.Revisions != "latest" {
+		t.Errorf("the report says it counted revisions %q, want latest", cur.Settings.Revisions)
+	}
 	if cur.Settings.Wave != "12 bulan" || cur.Response.Total.Outcomes["NE"] != 1 || cur.Response.Total.Outcomes["R"] != 0 || cur.Response.Total.Outcomes["U"] != 1 {
 		t.Errorf("current wave: %+v", cur)
 	}
@@ -144,6 +149,11 @@ func TestWaves(t *testing.T) {
 		t.Errorf("waves compared: %+v", cur.Waves)
 	}
 	var b bytes.Buffer
+	if _, err := sup.Report(ctx, client.ReportQuery{Format: "text", Lang: "en"}, &b); err != nil || !strings.Contains(b.String(), "Revisions counted:") ||
+		!strings.Contains(b.String(), "approved only; interviews not yet approved are left out") {
+		t.Errorf("the default report does not say it counts approved revisions only (%v):\n%s", err, b.String())
+	}
+	b.Reset()
 	if _, err := sup.Report(ctx, client.ReportQuery{Format: "json", Wave: "24 bulan"}, &b); survey.ErrorCode(err) != survey.ENOTFOUND {
 		t.Errorf("report of an unknown wave: %v", err)
 	}
