@@ -239,8 +239,17 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		v, p := d.Review, survey.Printable
 		fmt.Fprintf(m.Stdout, "interview %s revision %d: %s\n", p(v.InterviewID), v.Revision, p(string(v.State)))
 		fmt.Fprintf(m.Stdout, "form %s %s, respondent %s, enumerator %s\n", p(v.FormID), p(v.FormVersion), p(v.RespondentID), p(v.Enumerator))
+		if len(v.Flags) == 0 {
+			fmt.Fprintln(m.Stdout, "flags: none")
+		}
 		for _, f := range v.Flags {
 			fmt.Fprintf(m.Stdout, "flag %s: %s\n", p(f.Name), p(f.Reason))
+		}
+		if d.Record != nil {
+			fmt.Fprintf(m.Stdout, "answers of revision %d (personal data masked):\n", d.Record.Revision)
+			for _, a := range d.Record.AnswerList() {
+				fmt.Fprintf(m.Stdout, "  %s = %s\n", p(a.Path), p(a.Value))
+			}
 		}
 		for _, e := range d.History {
 			fmt.Fprintf(m.Stdout, "history: %s revision %d %s by %s", e.At.Local().Format("2006-01-02 15:04"), e.Revision, p(string(e.To)), p(e.By))

@@ -61,4 +61,23 @@ func TestReviewListPages(t *testing.T) {
 			t.Fatalf("interview %s not listed", it.InterviewID)
 		}
 	}
+	// One interview shown: its state, flags, answers (personal data masked) and history.
+	out, _, err = runMain(t, sri, "review", "show", items[0].InterviewID)
+	if err != nil {
+		t.Fatalf("review show: %v\n%s", err, out)
+	}
+	rec, err := survey.DecodeRecord(items[0].Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nik := rec.Answers["grp_identity/nik"]
+	for _, want := range []string{"revision 1: received", "flag duplicate_nik:", "answers of revision 1 (personal data masked):",
+		"  grp_consent/consent = yes\n", "  grp_identity/nik = " + survey.MaskNIK(nik) + "\n", "history: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("review show lacks %q:\n%s", want, out)
+		}
+	}
+	if nik == "" || strings.Contains(out, nik) {
+		t.Errorf("review show prints the NIK %q in full, or the record has none:\n%s", nik, out)
+	}
 }
