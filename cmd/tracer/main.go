@@ -175,7 +175,7 @@ Commands:
   form publish FILE | list | retire ID
                             publish the study's forms, list them, retire one (supervisor)
   form migrate ID...        move drafts to a newer version of their form
-  roster import FILE        load the alumni roster (CSV, XLSX or XLS)
+  roster import FILE        load the alumni roster (CSV, XLSX or XLS) on a laptop whose server sends none
   roster upload FILE        upload the roster to the server (supervisor)
   attempt add ROSTER_ID --mode MODE --outcome CODE
                             record a contact attempt (phone, WhatsApp, visit, event)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -79,5 +81,52 @@ func TestReviewListPages(t *testing.T) {
 	}
 	if nik == "" || strings.Contains(out, nik) {
 		t.Errorf("review show prints the NIK %q in full, or the record has none:\n%s", nik, out)
+	}
+}
+
+// TestRosterImportOnALaptopFedByItsServer: once a laptop's sync brought the server's
+// roster, "tracer roster import" refuses to change rows the server keeps (no sync would put
+// them back), naming the server and the upload; --local imports all the same.
+func TestRosterImportOnALaptopFedByItsServer(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	sup, err := client.NewClient(env.URL, client.WithToken(testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lap := t.TempDir()
+	_, code, err := env.Users.CreateUser(ctx, "ani", survey.RoleEnumerator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runMain(t, lap, "login", env.URL, code); err != nil {
+		t.Fatalf("login: %v %s", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "roster.csv")
+	if err := os.WriteFile(file, []byte("roster_id,nik,full_name,sex,kejuruan\nR-1,6474060307910001,Joko Permana,L,TIK\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Before the server has a roster, the laptop may keep its own.
+	if out, _, err := runMain(t, lap, "roster", "import", file, "--dry-run"); err != nil {
+		t.Fatalf("dry run: %v %s", err, out)
+	}
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R-1", NIK: "6474060307910001", Name: "Joko", Sex: "L", Kejuruan: "TIK"}}); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runMain(t, lap, "sync"); err != nil {
+		t.Fatalf("sync: %v %s", err, out)
+	}
+	_, _, err = runMain(t, lap, "roster", "import", file)
+	if err == nil || !strings.Contains(err.Error(), "takes its roster from "+env.URL) || !strings.Contains(err.Error(), "tracer roster upload "+file) {
+		t.Fatalf("import on a laptop fed by its server: %v", err)
+	}
+	if out, _, err := runMain(t, lap, "roster", "show", "R-1"); err != nil || !strings.Contains(out, "Joko") || strings.Contains(out, "Permana") {
+		t.Errorf("the refused import changed the row: %v\n%s", err, out)
+	}
+	if out, _, err := runMain(t, lap, "roster", "import", file, "--local"); err != nil {
+		t.Fatalf("--local: %v %s", err, out)
+	}
+	if out, _, err := runMain(t, lap, "roster", "show", "R-1"); err != nil || !strings.Contains(out, "Joko Permana") {
+		t.Errorf("--local did not import: %v\n%s", err, out)
 	}
 }

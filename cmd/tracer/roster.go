@@ -9,6 +9,7 @@ import (
 	"tracer/survey"
 	"tracer/survey/roster"
 	"tracer/survey/sqlite"
+	"tracer/sync/client"
 )
 
 func (m *Main) runRoster(ctx context.Context, args []string) error {
@@ -70,6 +71,7 @@ func (m *Main) runRosterImport(ctx context.Context, args []string) error {
 		"by roster id.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	dryRun := fs.Bool("dry-run", false, "check the file and report, store nothing")
+	local := fs.Bool("local", false, "import on a laptop that takes its roster from its server all the same: the rows stay changed here only")
 	if err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
@@ -101,6 +103,17 @@ func (m *Main) runRosterImport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
+		// A laptop whose server sent it a roster keeps the server's rows: a local import
+		// would change them here only, and no sync would put them back.
+		if e, err := readEnrollment(dir); err == nil && !*local {
+			pulled, err := sqlite.NewSyncStateStore(db).Cursor(ctx, client.CursorRoster)
+			if err != nil {
+				return err
+			}
+			if pulled > 0 {
+				return fmt.Errorf("this laptop takes its roster from %s at each sync: importing %s here would change rows the server keeps; a supervisor uploads it with \"tracer roster upload %s\" (or give --local to change this laptop's copy only)", e.URL, path, path)
+			}
+		}
 		rep, err = roster.Import(ctx, sqlite.NewRosterStore(db), tbl, now)
 		if err != nil {
 			return rosterError(path, err)
