@@ -208,13 +208,16 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		return m.listRefused(ctx, c)
 	case "list":
 		q := survey.ReviewQuery{State: survey.ReviewState(*state), Flag: *flag, Enumerator: *enumerator, Kejuruan: *kejuruan}
-		writeReviewLine(m.Stdout, "ID", "REV", "STATE", "ENUMERATOR", "RESPONDENT", "RECEIVED", "FLAGS")
 		// Each page is written as it comes, in columns of fixed widths: memory stays that
-		// of one page however long the queue, and the pages line up.
-		for range 100000 {
+		// of one page however long the queue, and the pages line up. The header waits for
+		// the first page, so that a refusal is all that is written.
+		for i := range 100000 {
 			page, err := c.Queue(ctx, q)
 			if err != nil {
 				return syncError(c, err)
+			}
+			if i == 0 {
+				writeReviewLine(m.Stdout, "ID", "REV", "STATE", "ENUMERATOR", "RESPONDENT", "RECEIVED", "FLAGS")
 			}
 			for _, v := range page.Interviews {
 				var names []string

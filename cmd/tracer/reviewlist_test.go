@@ -63,6 +63,18 @@ func TestReviewListPages(t *testing.T) {
 			t.Fatalf("interview %s not listed", it.InterviewID)
 		}
 	}
+	// An account that may not review gets the refusal alone, no header before it.
+	ana := t.TempDir()
+	_, acode, err := env.Users.CreateUser(ctx, "ana", survey.RoleAnalyst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runMain(t, ana, "login", env.URL, acode); err != nil {
+		t.Fatalf("login: %v %s", err, out)
+	}
+	if out, _, err := runMain(t, ana, "review", "list"); err == nil || out != "" {
+		t.Errorf("an analyst's review list: %v, stdout %q", err, out)
+	}
 	// One interview shown: its state, flags, answers (personal data masked) and history.
 	out, _, err = runMain(t, sri, "review", "show", items[0].InterviewID)
 	if err != nil {
