@@ -223,7 +223,10 @@ func interviewStore(db *sqlite.DB, dir string) (*sqlite.InterviewStore, error) {
 // enrolled reads the server address and the token: TRACER_TOKEN wins over the token file.
 func (m *Main) enrolled(dir string) (*enrollment, string, error) {
 	e, err := readEnrollment(dir)
-	if err != nil {
+	if errors.Is(err, errNotEnrolled) {
+		// Say where it looked: a command run with another data folder is a common slip.
+		return nil, "", fmt.Errorf(`the data folder %s is not enrolled with a server: run "tracer login URL CODE" there first, or give the enrolled folder with --data`, dir)
+	} else if err != nil {
 		return nil, "", err
 	}
 	token := strings.TrimSpace(m.Getenv("TRACER_TOKEN"))

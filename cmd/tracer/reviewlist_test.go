@@ -142,3 +142,15 @@ func TestRosterImportOnALaptopFedByItsServer(t *testing.T) {
 		t.Errorf("--local did not import: %v\n%s", err, out)
 	}
 }
+
+// TestNotEnrolledNamesTheFolder: a command that needs the server, run in a data folder that
+// was never enrolled, says which folder it looked in.
+func TestNotEnrolledNamesTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"review", "list"}, {"sync"}} {
+		_, _, err := runMain(t, dir, args...)
+		if err == nil || !strings.Contains(err.Error(), "data folder "+dir+" is not enrolled") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
