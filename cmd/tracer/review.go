@@ -272,6 +272,10 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		}
 		rev := d.Review.Revision
 		if cmd == "approve" {
+			if d.Review.State == survey.ReviewApproved && d.Review.ApprovedRevision == rev {
+				fmt.Fprintf(m.Stdout, "%s revision %d was already approved: nothing changed\n", fs.Arg(0), rev)
+				return nil
+			}
 			if _, err := c.Approve(ctx, fs.Arg(0), rev, *comment); err != nil {
 				return syncError(c, err)
 			}

@@ -75,6 +75,13 @@ func TestReviewListPages(t *testing.T) {
 	if out, _, err := runMain(t, ana, "review", "list"); err == nil || out != "" {
 		t.Errorf("an analyst's review list: %v, stdout %q", err, out)
 	}
+	// Approving twice says the second time that nothing changed.
+	if out, _, err := runMain(t, sri, "review", "approve", items[1].InterviewID); err != nil || !strings.HasPrefix(out, "approved ") {
+		t.Errorf("approve: %v %q", err, out)
+	}
+	if out, _, err := runMain(t, sri, "review", "approve", items[1].InterviewID); err != nil || !strings.Contains(out, "was already approved: nothing changed") {
+		t.Errorf("approve again: %v %q", err, out)
+	}
 	// One interview shown: its state, flags, answers (personal data masked) and history.
 	out, _, err = runMain(t, sri, "review", "show", items[0].InterviewID)
 	if err != nil {
