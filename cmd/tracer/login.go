@@ -254,6 +254,9 @@ func syncError(c *client.Client, err error) error {
 		return fmt.Errorf("cannot reach the server at %s: %w", c.BaseURL(), err)
 	case survey.ErrorCode(err) == survey.EUNAUTHORIZED:
 		return fmt.Errorf("the server refused: %s", survey.ErrorMessage(err))
+	case survey.ErrorCode(err) == survey.ENOTFOUND && survey.ErrorMessage(err) == "No such route.":
+		// A tracer server that does not know the request: the address has a path too many.
+		return fmt.Errorf("%s has no such request: is %s the server's address, without a path after it?", c.BaseURL(), c.BaseURL())
 	case survey.ErrorCode(err) != survey.EINTERNAL:
 		return fmt.Errorf("%s (%s)", survey.ErrorMessage(err), survey.ErrorCode(err))
 	}

@@ -75,6 +75,10 @@ func TestReviewListPages(t *testing.T) {
 	if out, _, err := runMain(t, ana, "review", "list"); err == nil || out != "" {
 		t.Errorf("an analyst's review list: %v, stdout %q", err, out)
 	}
+	// A server address with a path too many is named in the message.
+	if _, _, err := runMain(t, ana, "report", "--server", env.URL+"/tracer"); err == nil || !strings.Contains(err.Error(), env.URL+"/tracer has no such request") {
+		t.Errorf("a report from a wrong address: %v", err)
+	}
 	// Approving twice says the second time that nothing changed.
 	if out, _, err := runMain(t, sri, "review", "approve", items[1].InterviewID); err != nil || !strings.HasPrefix(out, "approved ") {
 		t.Errorf("approve: %v %q", err, out)
