@@ -72,7 +72,17 @@ func freshHint(fresh bool, hint string, st Styles, width, height int) string {
 	if !fresh || height < 2 {
 		return ""
 	}
-	return "\n" + st.Muted.Render(ansi.Truncate("  "+hint, max(width, 10), "…"))
+	// Word-wrapped to the lines the field has below its entry, the last cut if need be: the
+	// hint's end (Esc brings the answer back) is the part a stray key needs.
+	lines := strings.Split(ansi.Wrap(hint, max(width-2, 10), ""), "\n")
+	if n := height - 1; len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = ansi.Truncate(lines[n-1]+" …", max(width-2, 10), "…")
+	}
+	for i, l := range lines {
+		lines[i] = st.Muted.Render("  " + l)
+	}
+	return "\n" + strings.Join(lines, "\n")
 }
 
 func (f *textInput) ShortHelp() []key.Binding {

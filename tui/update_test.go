@@ -391,6 +391,9 @@ func TestEscUndoesAnEditNotTaken(t *testing.T) {
 				t.Fatalf("%s has no roster value to keep", tc.question)
 			}
 			stored := storedAnswers(t, e, iv.iv.ID)[path]
+			if tc.question == "nik" && !strings.Contains(strings.Join(strings.Fields(plain(m)), " "), "Esc mengembalikannya.") {
+				t.Errorf("the hint under the roster's NIK does not say Esc brings it back, whole:\n%s", plain(m))
+			}
 			keys := tc.keys
 			if keys == nil {
 				names, _ := fieldItems(iv.fld)
