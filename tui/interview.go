@@ -156,11 +156,7 @@ func (s *interviewScreen) typing() bool {
 // commit validates what the field holds and stores it in the session; false keeps the
 // enumerator on the question with the problem shown.
 func (s *interviewScreen) commit() bool {
-	if s.fld == nil || s.readOnly || s.sess.ReadOnly(s.stop.Path) {
-		return true
-	}
-	switch s.fld.Kind() {
-	case fieldNote, fieldPrompt:
+	if !s.answering() {
 		return true
 	}
 	v, live := s.fld.Value()
@@ -187,15 +183,21 @@ func (s *interviewScreen) commit() bool {
 // unconfirmed reports whether the question on screen holds an edit that differs from the
 // answer in the session (or does not read yet).
 func (s *interviewScreen) unconfirmed() bool {
-	if s.fld == nil || s.readOnly || s.sess.ReadOnly(s.stop.Path) {
-		return false
-	}
-	switch s.fld.Kind() {
-	case fieldNote, fieldPrompt:
+	if !s.answering() {
 		return false
 	}
 	v, live := s.fld.Value()
 	return live != liveNone || v != s.sess.Value(s.stop.Path)
+}
+
+// answering reports whether the question on screen takes an answer the enumerator edits
+// (not a note, a repeat's prompt, or a read-only answer).
+func (s *interviewScreen) answering() bool {
+	if s.fld == nil || s.readOnly || s.sess.ReadOnly(s.stop.Path) {
+		return false
+	}
+	k := s.fld.Kind()
+	return k != fieldNote && k != fieldPrompt
 }
 
 // persist saves every answer that changed since the last save and records the position,
