@@ -105,6 +105,12 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "enrolled as %s (%s) on %s\n", res.User, res.Role, c.BaseURL())
+	// What the server refused for the account that sent it goes again under this one.
+	if n, err := forgetAccountRefusals(ctx, dir); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(m.Stdout, "%d revision(s) refused for the account that sent them go again at the next sync\n", n)
+	}
 	if res.Relayed {
 		fmt.Fprintln(m.Stdout, "enrolled at the relay while it cannot reach the centre: the centre confirms it when the relay is online; until then what this laptop sends waits at the relay")
 	}
@@ -173,6 +179,23 @@ func writePrivate(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// forgetAccountRefusals forgets, in the laptop's database in dir when there is one, the
+// revisions the server refused for the account that sent them (survey.EFORBIDDEN: an
+// interview of another enumerator sent while the laptop was logged in as someone else),
+// and returns how many.
+func forgetAccountRefusals(ctx context.Context, dir string) (int, error) {
+	path := filepath.Join(dir, sqlite.FileName)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	return sqlite.NewSyncStateStore(db).ForgetRefusals(ctx, survey.EFORBIDDEN)
 }
 
 // errNotEnrolled says the laptop has no server.json.

@@ -165,3 +165,48 @@ func TestNotEnrolledNamesTheFolder(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginSendsAgainWhatWasRefusedForTheAccount: an interview finalized under sari and
+// sent while the laptop was logged in as dewi is refused for the account; logged in as sari
+// again, the laptop says it will send it again, and the next sync stores it.
+func TestLoginSendsAgainWhatWasRefusedForTheAccount(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	lap := t.TempDir()
+	login := func(name string) string {
+		t.Helper()
+		code, err := env.Users.NewCode(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _, err := runMain(t, lap, "login", env.URL, code)
+		if err != nil {
+			t.Fatalf("login %s: %v %s", name, err, out)
+		}
+		return out
+	}
+	for _, name := range []string{"sari", "dewi"} {
+		if _, _, err := env.Users.CreateUser(ctx, name, survey.RoleEnumerator); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login("sari")
+	if out, _, err := runMain(t, lap, "form", "fill", "builtin", "--answers", personasDir(t)+"employed.json", "--save"); err != nil {
+		t.Fatalf("form fill: %v %s", err, out)
+	}
+	login("dewi")
+	out, _, err := runMain(t, lap, "sync")
+	if err == nil || !strings.Contains(out, "sari") {
+		t.Fatalf("sync as dewi of sari's interview: %v\n%s", err, out)
+	}
+	if out, _, _ := runMain(t, lap, "sync"); !strings.Contains(out, "1 refused earlier, not sent again") {
+		t.Fatalf("second sync as dewi:\n%s", out)
+	}
+	if out := login("sari"); !strings.Contains(out, "1 revision(s) refused for the account that sent them go again at the next sync") {
+		t.Errorf("login as sari again:\n%s", out)
+	}
+	out, _, err = runMain(t, lap, "sync")
+	if err != nil || !strings.Contains(out, "pushed 1 new") {
+		t.Fatalf("sync as sari: %v\n%s", err, out)
+	}
+}

@@ -401,6 +401,18 @@ func (s *SyncStateStore) Refuse(ctx context.Context, r survey.Refusal) error {
 	})
 }
 
+// ForgetRefusals forgets the refused revisions whose refusal has code, so that the next sync
+// sends them again, and returns how many. A laptop logged in with another account forgets
+// those refused for the account that sent them (survey.EFORBIDDEN).
+func (s *SyncStateStore) ForgetRefusals(ctx context.Context, code string) (int, error) {
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM sync_refusals WHERE code = ?`, code)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // Refusals returns every refused revision. See survey.SyncStateStore.
 func (s *SyncStateStore) Refusals(ctx context.Context) ([]survey.Refusal, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, code, message, at FROM sync_refusals ORDER BY at, interview_id`)
