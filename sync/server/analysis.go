@@ -370,9 +370,8 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	}
 	rep.Counts.Records = nRecords
 	rep.Settings.Wave = scope.wave.Name
-	rep.Settings.Revisions = string(opt.Revisions)
-	if opt.Revisions == "" {
-		rep.Settings.Revisions = string(survey.RevisionsApproved)
+	if rs, err := survey.ParseRevisionSet(string(opt.Revisions)); err == nil {
+		rep.Settings.Revisions = string(rs) // "" is the default set, named
 	}
 	rep.Response = response
 	// With two waves or more, each wave's own report and rates, side by side.
