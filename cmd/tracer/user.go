@@ -83,7 +83,7 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 	}
 	// Only the first account may make the server database; the other commands read one.
 	fresh := ""
-	if !postgres.IsURL(*dbFlag) {
+	if cmd == "add" && !postgres.IsURL(*dbFlag) {
 		if path, err := m.serverDB(*dbFlag, *dataFlag); err == nil {
 			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 				fresh = path
