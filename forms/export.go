@@ -43,6 +43,21 @@ func WriteXLSX(w io.Writer, name string, data []byte) error {
 		} else if _, err := x.NewSheet(sheet); err != nil {
 			return err
 		}
+		// Declare the cells the sheet holds: excelize would declare "A1", which readers
+		// that trust the declaration (openpyxl in read-only mode) read as one cell.
+		width := len(t.header)
+		for _, r := range t.rows {
+			width = max(width, len(r.cells))
+		}
+		if width > 0 {
+			end, err := excelize.CoordinatesToCellName(width, len(t.rows)+1)
+			if err != nil {
+				return err
+			}
+			if err := x.SetSheetDimension(sheet, "A1:"+end); err != nil {
+				return err
+			}
+		}
 		sw, err := x.NewStreamWriter(sheet)
 		if err != nil {
 			return err

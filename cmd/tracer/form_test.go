@@ -10,6 +10,7 @@ import (
 
 	"tracer/forms"
 	"tracer/forms/builtin"
+	"tracer/forms/workbook/xlsxtest"
 )
 
 func TestFormCheck(t *testing.T) {
@@ -163,6 +164,13 @@ func TestFormExport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("exported form does not load: %v", err)
 	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := xlsxtest.CheckDimensions(t, data); n != 3 {
+		t.Errorf("%d worksheets, want survey, choices and settings", n)
+	}
 	want, _ := builtin.Load()
 	if len(got.Nodes) != len(want.Nodes) || len(got.Lists) != len(want.Lists) || len(got.Warnings) != 0 {
 		t.Fatalf("exported form: %d nodes, %d lists, %d warnings; want %d, %d, 0", len(got.Nodes), len(got.Lists), len(got.Warnings), len(want.Nodes), len(want.Lists))
@@ -178,7 +186,7 @@ func TestFormExport(t *testing.T) {
 	}
 	// Filling the exported form gives the same record as the built-in one.
 	s := forms.NewSession(got, forms.Options{})
-	data, _ := os.ReadFile(personas + "self-employed.json")
+	data, _ = os.ReadFile(personas + "self-employed.json")
 	var answers map[string]any
 	_ = json.Unmarshal(data, &answers)
 	if errs := s.Fill(answers); len(errs) > 0 {

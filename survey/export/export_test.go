@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tracer/forms"
+	"tracer/forms/workbook/xlsxtest"
 	"tracer/survey"
 	"tracer/survey/export"
 )
@@ -332,6 +333,9 @@ func TestXLSX(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]int{"interviews": 2, "hh": 2, "job": 2}, st.Rows); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	if n := xlsxtest.CheckDimensions(t, buf.Bytes()); n != 4 {
+		t.Errorf("%d worksheets checked, want 4", n)
 	}
 	x, err := excelize.OpenReader(&buf)
 	if err != nil {

@@ -62,7 +62,7 @@ func newXLSXSink(w io.Writer, s *schema, now time.Time) (*xlsxSink, error) {
 		} else if _, err := x.f.NewSheet(t.name); err != nil {
 			return nil, err
 		}
-		sw, err := x.f.NewStreamWriter(t.name)
+		sw, err := x.streamWriter(t.name)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +174,7 @@ func (x *xlsxSink) finish(codebook [][]string) error {
 			return fmt.Errorf("export %s: %w", x.s.tables[i].name, err)
 		}
 	}
-	sw, err := x.f.NewStreamWriter("codebook")
+	sw, err := x.streamWriter("codebook")
 	if err != nil {
 		return err
 	}
@@ -196,6 +196,17 @@ func (x *xlsxSink) finish(codebook [][]string) error {
 		return err
 	}
 	return x.f.Write(io.Discard)
+}
+
+// streamWriter returns a stream writer of the sheet, which declares no used range: the
+// rows to come are not counted yet, and excelize would declare the "A1" of a new sheet,
+// which readers that trust the declaration (openpyxl in read-only mode) read as one cell.
+// Without one, they read the sheet whole.
+func (x *xlsxSink) streamWriter(sheet string) (*excelize.StreamWriter, error) {
+	if err := x.f.SetSheetDimension(sheet, ""); err != nil {
+		return nil, err
+	}
+	return x.f.NewStreamWriter(sheet)
 }
 
 func (x *xlsxSink) abort() { x.f.Close() }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"tracer/forms/workbook/xlsxtest"
 	"tracer/survey"
 	"tracer/survey/report"
 )
@@ -157,6 +158,7 @@ func TestReportCarriesResponseXLSX(t *testing.T) {
 	if err := report.WriteXLSX(&b, respondedReport(t), "en"); err != nil {
 		t.Fatal(err)
 	}
+	xlsxtest.CheckDimensions(t, b.Bytes())
 	f, err := excelize.OpenReader(&b)
 	if err != nil {
 		t.Fatal(err)

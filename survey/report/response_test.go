@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"tracer/forms/workbook/xlsxtest"
 	"tracer/survey"
 	"tracer/survey/report"
 )
@@ -157,6 +158,9 @@ func TestResponseXLSX(t *testing.T) {
 	var buf bytes.Buffer
 	if err := report.WriteResponseXLSX(&buf, res, "en"); err != nil {
 		t.Fatal(err)
+	}
+	if n := xlsxtest.CheckDimensions(t, buf.Bytes()); n != 3 {
+		t.Errorf("%d worksheets checked, want 3", n)
 	}
 	f, err := excelize.OpenReader(&buf)
 	if err != nil {

@@ -297,7 +297,11 @@ func WriteResponseJSON(w io.Writer, r *Response) error {
 func WriteResponseXLSX(w io.Writer, r *Response, lang string) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := addResponseSheets(f, r, lang, "Sheet1"); err != nil {
+	used := usedRanges{}
+	if err := addResponseSheets(f, r, lang, "Sheet1", used); err != nil {
+		return err
+	}
+	if err := used.declare(f); err != nil {
 		return err
 	}
 	return f.Write(w)
@@ -306,8 +310,8 @@ func WriteResponseXLSX(w io.Writer, r *Response, lang string) error {
 // addResponseSheets adds the response-rate sheets to f: Dispositions (with e and the
 // formulas), Rates (a row for the whole cohort, then one per cell of every breakdown,
 // with the counts I to NE and every rate) and Non-response. The first of them takes the
-// place of the sheet called reuse when it is not "".
-func addResponseSheets(f *excelize.File, r *Response, lang, reuse string) error {
+// place of the sheet called reuse when it is not "". It notes the cells it writes in used.
+func addResponseSheets(f *excelize.File, r *Response, lang, reuse string, used usedRanges) error {
 	en := strings.EqualFold(lang, "en")
 	t := func(id, e string) string {
 		if en {
@@ -327,6 +331,7 @@ func addResponseSheets(f *excelize.File, r *Response, lang, reuse string) error 
 		if s, ok := v.(string); ok {
 			v = survey.Printable(s) // a string cell, never a formula
 		}
+		used.add(sheet, col, row)
 		return f.SetCellValue(sheet, ref, v)
 	}
 	setRow := func(sheet string, row int, vals ...any) error {

@@ -32,21 +32,23 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 	if err := f.SetSheetName("Sheet1", summary); err != nil {
 		return err
 	}
+	used := usedRanges{}
 	set := func(sheet string, col, row int, v any) {
 		cell, _ := excelize.CoordinatesToCellName(col, row)
 		f.SetCellValue(sheet, cell, v)
+		used.add(sheet, col, row)
 	}
 	setBold := func(sheet string, col, row int, v any) {
+		set(sheet, col, row, v)
 		cell, _ := excelize.CoordinatesToCellName(col, row)
-		f.SetCellValue(sheet, cell, v)
 		f.SetCellStyle(sheet, cell, cell, bold)
 	}
 	setPct := func(sheet string, col, row int, p *float64) {
 		if p == nil {
 			return
 		}
+		set(sheet, col, row, *p)
 		cell, _ := excelize.CoordinatesToCellName(col, row)
-		f.SetCellValue(sheet, cell, *p)
 		f.SetCellStyle(sheet, cell, cell, pctStyle)
 	}
 
@@ -228,7 +230,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 		}
 	}
 	if r.Response != nil {
-		if err := addResponseSheets(f, r.Response, lang, ""); err != nil {
+		if err := addResponseSheets(f, r.Response, lang, "", used); err != nil {
 			return err
 		}
 	}
@@ -253,8 +255,35 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 			}
 		}
 	}
+	if err := used.declare(f); err != nil {
+		return err
+	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// usedRanges keeps the extent of the cells written to each sheet of a workbook, to
+// declare it: excelize leaves a new sheet's <dimension> at "A1", and readers that trust
+// the declaration (openpyxl in read-only mode, and what is built on it) read one cell.
+type usedRanges map[string][2]int
+
+func (u usedRanges) add(sheet string, col, row int) {
+	r := u[sheet]
+	u[sheet] = [2]int{max(r[0], col), max(r[1], row)}
+}
+
+// declare sets the declared range of every sheet written to.
+func (u usedRanges) declare(f *excelize.File) error {
+	for sheet, r := range u {
+		end, err := excelize.CoordinatesToCellName(r[0], r[1])
+		if err != nil {
+			return err
+		}
+		if err := f.SetSheetDimension(sheet, "A1:"+end); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func ptr[T any](v T) *T { return &v }

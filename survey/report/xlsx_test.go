@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"tracer/forms/workbook/xlsxtest"
 	"tracer/survey/report"
 )
 
@@ -20,6 +21,7 @@ func TestXLSXBreakdownColumns(t *testing.T) {
 	if err := report.WriteXLSX(&x, r, "en"); err != nil {
 		t.Fatal(err)
 	}
+	xlsxtest.CheckDimensions(t, x.Bytes())
 	f, err := excelize.OpenReader(bytes.NewReader(x.Bytes()))
 	if err != nil {
 		t.Fatal(err)
