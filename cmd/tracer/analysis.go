@@ -97,7 +97,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		"with the number of interviews. From the server machine's database (--db, default server.db\n"+
 		"in the data folder) or from a server (--server URL, with this laptop's analyst login).\n"+
 		"Personal data is exported in full: keep the file safe.\n")
-	format := fs.String("format", "csv", "`csv` (a zip), xlsx, jsonl, sav (SPSS, a zip) or dta (Stata, a zip)")
+	format := fs.String("format", "csv", "`csv` (a zip), xlsx, jsonl, sav (SPSS, a zip) or dta (Stata, a zip); without it, -o's extension (.xlsx, .jsonl, .sav, .dta) chooses")
 	dialect := fs.String("csv-dialect", "standard", "CSV `dialect`: standard, or excel-id for Excel set to Indonesian (semicolons, decimal comma)")
 	out := fs.String("o", "", "output `FILE` (default: standard output)")
 	studyFile := fs.String("study", "", "study `FILE` (TOML): the settings the derived variables are computed with, as the report's")
@@ -116,6 +116,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("export takes no arguments, got %q", fs.Arg(0))
 	}
+	formatFromName(fs, format, *out, exportFormatOfExt)
 	f, err := export.ParseFormat(*format)
 	if err != nil {
 		return usageError("%v", err)
@@ -196,7 +197,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		"file (TOML, docs/REPORT.md) sets the period, the reference date, the UMK table and the other\n"+
 		"settings; a server reports with the study file it was started with (tracer serve --study).\n")
 	by := fs.String("by", "", "comma-separated `breakdowns` (default: all of them)")
-	format := fs.String("format", "text", "`text`, xlsx, json or html")
+	format := fs.String("format", "text", "`text`, xlsx, json or html; without it, -o's extension (.txt, .xlsx, .json, .html) chooses")
 	out := fs.String("o", "", "output `FILE` (default: standard output)")
 	revs := fs.String("revisions", "approved", "which revision of each interview: `approved` or latest")
 	studyFile := fs.String("study", "", "study `FILE` (TOML) with the report's settings (docs/REPORT.md)")
@@ -214,9 +215,15 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("report takes no arguments, got %q", fs.Arg(0))
 	}
+	if _, err := server.ParseReportFormat(*format); err == nil && !formatFromName(fs, format, *out, reportFormatOfExt) {
+		fmt.Fprintf(m.Stderr, "tracer: note: %s will be a %s report (--format %s)\n", *out, *format, *format)
+	}
 	switch *section {
 	case "indicators":
 	case "response":
+		if *format == string(server.ReportHTML) && !flagSet(fs, "format") {
+			return usageError("the response rates are written as text, xlsx or json, not to %s: name it .txt, .xlsx or .json, or give --format", *out)
+		}
 		e := *eFlag
 		var study report.Config
 		if *studyFile != "" {
@@ -333,6 +340,28 @@ func (m *Main) checkExportName(f export.Format, out string) error {
 		fmt.Fprintf(m.Stderr, "tracer: note: %s will be %s\n", out, what)
 	}
 	return nil
+}
+
+// The formats an output file's extension asks for, when --format is not given.
+var (
+	exportFormatOfExt = map[string]string{".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".sav": "sav", ".dta": "dta"}
+	reportFormatOfExt = map[string]string{".xlsx": "xlsx", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}
+)
+
+// formatFromName sets *format from the extension of the output file out when the command
+// line gave no --format (tracer report -o indicators.xlsx writes a workbook, not text under
+// that name). It returns false when --format was given and the extension asks for another
+// format, for the caller to note.
+func formatFromName(fs *flag.FlagSet, format *string, out string, byExt map[string]string) bool {
+	want, ok := byExt[strings.ToLower(filepath.Ext(out))]
+	if !ok || out == "-" {
+		return true
+	}
+	if !flagSet(fs, "format") {
+		*format = want
+		return true
+	}
+	return strings.EqualFold(*format, want)
 }
 
 // limitReportMemory sets the Go heap's soft limit to report.HeapLimit while tracer report

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"os"
@@ -113,6 +114,39 @@ func TestExportNameNotes(t *testing.T) {
 		_, stderr, _ := runMain(t, dir, "export", "--format", tc.format, "-o", out)
 		if tc.note == "" && stderr != "" || tc.note != "" && !strings.Contains(stderr, tc.note) {
 			t.Errorf("%s to %s: stderr %q, want %q", tc.format, tc.out, stderr, tc.note)
+		}
+	}
+}
+
+// TestOutputFormatFromName: without --format, the output file's extension chooses the
+// format of a report or an export; with one that disagrees, the report notes it.
+func TestOutputFormatFromName(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "admin", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, head := range map[string]string{"r.xlsx": "PK", "r.json": "{", "r.html": "<!DOCTYPE html>", "r.txt": "Laporan"} {
+		out := filepath.Join(dir, name)
+		if _, stderr, err := runMain(t, dir, "report", "--data", dir, "-o", out); err != nil || stderr != "" {
+			t.Fatalf("report -o %s: %v, stderr %q", name, err, stderr)
+		}
+		if b, _ := os.ReadFile(out); !bytes.HasPrefix(b, []byte(head)) {
+			t.Errorf("report -o %s begins %.20q, want %q", name, b, head)
+		}
+	}
+	out := filepath.Join(dir, "t.xlsx")
+	_, stderr, err := runMain(t, dir, "report", "--data", dir, "--format", "text", "-o", out)
+	if b, _ := os.ReadFile(out); err != nil || !bytes.HasPrefix(b, []byte("Laporan")) || !strings.Contains(stderr, "t.xlsx will be a text report (--format text)") {
+		t.Errorf("report --format text -o t.xlsx: %v, stderr %q, file begins %.20q", err, stderr, b)
+	}
+	if _, _, err := runMain(t, dir, "report", "--data", dir, "--section", "response", "-o", filepath.Join(dir, "r2.html")); err == nil || !strings.Contains(err.Error(), "name it .txt, .xlsx or .json") {
+		t.Errorf("response rates to .html: %v", err)
+	}
+	// An export's format shows in the note on a name that says another kind of file.
+	for name, note := range map[string]string{"e.xlsx": "", "e.jsonl": "", "e.dta": "e.dta will be a zip", "e.sav": "e.sav will be a zip"} {
+		_, stderr, _ := runMain(t, dir, "export", "--data", dir, "-o", filepath.Join(dir, name))
+		if note == "" && strings.Contains(stderr, "note:") || note != "" && !strings.Contains(stderr, note) {
+			t.Errorf("export -o %s: stderr %q, want %q", name, stderr, note)
 		}
 	}
 }
