@@ -193,6 +193,11 @@ type ReviewStore interface {
 	// Review returns one interview's review status. Returns ENOTFOUND.
 	Review(ctx context.Context, id string) (*Review, error)
 
+	// IDsEndingWith returns up to limit ids of stored interviews that end with suffix (the
+	// short id people read, ShortID), in no set order. It reads every id: for a person who
+	// typed one, not for a program.
+	IDsEndingWith(ctx context.Context, suffix string, limit int) ([]string, error)
+
 	// History returns every change of an interview's review state, oldest first.
 	History(ctx context.Context, id string) ([]*ReviewEvent, error)
 

@@ -158,9 +158,9 @@ func (q *questionFlags) Set(v string) error {
 func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) error {
 	usage := map[string]string{
 		"list":    "tracer review list [--state S] [--flag F] [--enumerator NAME] [--kejuruan K] [--data DIR]",
-		"show":    "tracer review show ID [--data DIR]",
-		"approve": "tracer review approve ID [--comment C] [--data DIR]",
-		"return":  "tracer review return ID --comment C [--question Q=COMMENT]... [--data DIR]",
+		"show":    "tracer review show ID [--data DIR]\n\nID is an interview's whole id or its last 8 characters, as flags print it.",
+		"approve": "tracer review approve ID [--comment C] [--data DIR]\n\nID is an interview's whole id or its last 8 characters, as flags print it.",
+		"return":  "tracer review return ID --comment C [--question Q=COMMENT]... [--data DIR]\n\nID is an interview's whole id or its last 8 characters, as flags print it.",
 		"refused": "tracer review refused [--data DIR]\n\nLists the revisions, contact attempts and roster updates a relay at an event took from\n" +
 			"a laptop (\"safe on two machines\") that the centre then refused for good when the relay\n" +
 			"forwarded them, with the account, the relay and the reason. The laptops learn them at\n" +
@@ -270,19 +270,20 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 		if err != nil {
 			return syncError(c, err)
 		}
-		rev := d.Review.Revision
+		// The review names the whole id of a short one (the last characters, as flags print).
+		id, rev := d.Review.InterviewID, d.Review.Revision
 		if cmd == "approve" {
 			if d.Review.State == survey.ReviewApproved && d.Review.ApprovedRevision == rev {
-				fmt.Fprintf(m.Stdout, "%s revision %d was already approved: nothing changed\n", fs.Arg(0), rev)
+				fmt.Fprintf(m.Stdout, "%s revision %d was already approved: nothing changed\n", id, rev)
 				return nil
 			}
-			if _, err := c.Approve(ctx, fs.Arg(0), rev, *comment); err != nil {
+			if _, err := c.Approve(ctx, id, rev, *comment); err != nil {
 				return syncError(c, err)
 			}
-			fmt.Fprintf(m.Stdout, "approved %s revision %s\n", fs.Arg(0), strconv.Itoa(rev))
+			fmt.Fprintf(m.Stdout, "approved %s revision %s\n", id, strconv.Itoa(rev))
 			return nil
 		}
-		n, err := c.ReturnWithComments(ctx, fs.Arg(0), rev, *comment, questions)
+		n, err := c.ReturnWithComments(ctx, id, rev, *comment, questions)
 		if err != nil {
 			return syncError(c, err)
 		}

@@ -246,6 +246,28 @@ func (s *ReviewStore) Review(ctx context.Context, id string) (*survey.Review, er
 	return v, err
 }
 
+// IDsEndingWith returns up to limit interview ids that end with suffix. See
+// survey.ReviewStore.
+func (s *ReviewStore) IDsEndingWith(ctx context.Context, suffix string, limit int) ([]string, error) {
+	if suffix == "" {
+		return nil, nil
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id FROM reviews WHERE substr(interview_id, -?) = ? LIMIT ?`, len(suffix), suffix, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // History returns every change of an interview's review state. See survey.ReviewStore.
 func (s *ReviewStore) History(ctx context.Context, id string) ([]*survey.ReviewEvent, error) {
 	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at

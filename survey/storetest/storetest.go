@@ -67,6 +67,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"Ingest", testIngest},
 		{"ReviewStateMachine", testReviewStateMachine},
 		{"ReviewsOfOneBatch", testReviewsOfOneBatch},
+		{"IDsEndingWith", testIDsEndingWith},
 		{"LargeMixedBatch", testLargeMixedBatch},
 		{"RosterRecords", testRosterRecords},
 		{"LatestRecords", testLatestRecords},
@@ -570,6 +571,40 @@ func testReviewsOfOneBatch(t *testing.T, open Opener) {
 		}
 		if !slices.Equal(h, c.history) {
 			t.Errorf("history of %s: %v, want %v", c.id, h, c.history)
+		}
+	}
+}
+
+// testIDsEndingWith finds interviews by the end of their ids, as a supervisor types the
+// short id a flag prints.
+func testIDsEndingWith(t *testing.T, open Opener) {
+	ctx := context.Background()
+	st := open(t)
+	a, b, c := "019a0000-0000-7000-8000-00000000beef", "019a0000-0000-7000-8000-00001234beef", "019a0000-0000-7000-8000-0000cafe0001"
+	if _, err := st.Submissions.Ingest(ctx, []*survey.Submission{Submission(t, a, 1, "1"), Submission(t, b, 1, "2"), Submission(t, b, 2, "3"), Submission(t, c, 1, "4")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		suffix string
+		limit  int
+		want   []string
+	}{
+		{"1234beef", 5, []string{b}},
+		{"cafe0001", 5, []string{c}},
+		{"beef", 5, []string{a, b}},
+		{"beef", 1, nil}, // one of the two
+		{"deadbeef", 5, nil},
+		{"", 5, nil},
+	} {
+		got, err := st.Reviews.IDsEndingWith(ctx, tc.suffix, tc.limit)
+		slices.Sort(got)
+		switch {
+		case err != nil:
+			t.Errorf("%q: %v", tc.suffix, err)
+		case tc.limit == 1 && (len(got) != 1 || got[0] != a && got[0] != b):
+			t.Errorf("%q limit 1: %q", tc.suffix, got)
+		case tc.limit > 1 && !slices.Equal(got, tc.want):
+			t.Errorf("%q: %q, want %q", tc.suffix, got, tc.want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -201,9 +202,32 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// wholeInterviewID returns the interview a supervisor named: a whole id as it is, or the
+// interview whose id ends with the short id (survey.ShortID) that the flags and the TUI
+// print, when one does. More than one is refused with their ids.
+func (s *Server) wholeInterviewID(ctx context.Context, id string) (string, error) {
+	if len(id) < 8 || len(id) >= 36 || strings.Trim(strings.ToLower(id), "0123456789abcdef-") != "" {
+		return id, nil
+	}
+	ids, err := s.cfg.Reviews.IDsEndingWith(ctx, strings.ToLower(id), 5)
+	switch {
+	case err != nil:
+		return "", err
+	case len(ids) == 0:
+		return "", survey.Errorf(survey.ENOTFOUND, "No stored interview's id ends with %s.", id)
+	case len(ids) > 1:
+		slices.Sort(ids)
+		return "", survey.Errorf(survey.EINVALID, "The ids of several interviews end with %s: give more of the id (%s).", id, strings.Join(ids, ", "))
+	}
+	return ids[0], nil
+}
+
 func (s *Server) reviewInterview(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
 	ctx := r.Context()
-	id := r.PathValue("id")
+	id, err := s.wholeInterviewID(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
 	v, err := s.cfg.Reviews.Review(ctx, id)
 	if err != nil {
 		return err

@@ -98,6 +98,13 @@ func TestReviewRoutes(t *testing.T) {
 	if _, err := sup.Review(ctx, survey.NewID()); survey.ErrorCode(err) != survey.ENOTFOUND {
 		t.Fatalf("unknown interview: %v", err)
 	}
+	// The short id the flags print names the interview, in either case.
+	if d, err := sup.Review(ctx, strings.ToUpper(survey.ShortID(id))); err != nil || d.Review.InterviewID != id || d.Record.ID != id {
+		t.Fatalf("by the short id %s: %+v %v", survey.ShortID(id), d, err)
+	}
+	if _, err := sup.Review(ctx, survey.ShortID(survey.NewID())); survey.ErrorCode(err) != survey.ENOTFOUND || !strings.Contains(err.Error(), "ends with") {
+		t.Fatalf("an unknown short id: %v", err)
+	}
 
 	// The laptop keeps the question comments with the return.
 	sum, err := enum.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil)
