@@ -75,6 +75,8 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	_, err = readEnrollment(dir)
+	first := errors.Is(err, errNotEnrolled)
 	host, _ := os.Hostname()
 	res, err := c.Enroll(ctx, fs.Arg(1), host, laptopID)
 	if err != nil {
@@ -105,6 +107,18 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "enrolled as %s (%s) on %s\n", res.User, res.Role, c.BaseURL())
+	// What the laptop made before its first enrollment, in the computer user's name, is
+	// this account's.
+	if first {
+		a, err := adoptUnenrolled(ctx, dir, res.User)
+		if err != nil {
+			return err
+		}
+		if a.Total() > 0 {
+			fmt.Fprintf(m.Stdout, "made on this laptop before it was enrolled, now %s's and sent at the next sync: %d interview(s), %d contact attempt(s), %d roster update(s)\n",
+				res.User, a.Interviews, a.Attempts, a.RosterUpdates)
+		}
+	}
 	// What the server refused for the account that sent it goes again under this one.
 	if n, err := forgetAccountRefusals(ctx, dir); err != nil {
 		return err
@@ -196,6 +210,21 @@ func forgetAccountRefusals(ctx context.Context, dir string) (int, error) {
 	}
 	defer db.Close()
 	return sqlite.NewSyncStateStore(db).ForgetRefusals(ctx, survey.EFORBIDDEN)
+}
+
+// adoptUnenrolled makes account the maker of what the laptop's database holds from before
+// its first enrollment and has not sent (sqlite.DB.Adopt).
+func adoptUnenrolled(ctx context.Context, dir, account string) (sqlite.Adopted, error) {
+	path := filepath.Join(dir, sqlite.FileName)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return sqlite.Adopted{}, nil
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return sqlite.Adopted{}, err
+	}
+	defer db.Close()
+	return db.Adopt(ctx, account)
 }
 
 // errNotEnrolled says the laptop has no server.json.

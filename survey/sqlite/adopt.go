@@ -1,0 +1,90 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"tracer/survey"
+)
+
+// Adopted counts what an account adopted at a laptop's first enrollment.
+type Adopted struct {
+	Interviews, Attempts, RosterUpdates int
+}
+
+// Total is the number of things adopted.
+func (a Adopted) Total() int { return a.Interviews + a.Attempts + a.RosterUpdates }
+
+// Adopt makes account the maker of what this laptop made before its first enrollment and
+// has not sent: interviews (drafts, and finalized revisions not sent nor sealed, whose
+// records are written again in its name, hashed anew), contact attempts and roster
+// updates. Made in the computer user's name, which no server account is, they would be
+// refused by the server, which takes an enumerator's own only. Call it at the first
+// enrollment only: after it, what another account made stays that account's. Revisions
+// already sent, sealed or adopted are left as they are.
+func (db *DB) Adopt(ctx context.Context, account string) (Adopted, error) {
+	var a Adopted
+	now := formatTime(db.now())
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		a = Adopted{}
+		rows, err := tx.QueryContext(ctx, `SELECT o.interview_id, o.revision, o.body FROM outbox o JOIN interviews i ON i.id = o.interview_id
+			WHERE o.sent_at IS NULL AND NOT o.sealed AND o.adopted_at IS NULL AND i.enumerator != ?`, account)
+		if err != nil {
+			return err
+		}
+		type revision struct {
+			id        string
+			rev       int
+			body []byte
+		}
+		var revs []revision
+		for rows.Next() {
+			var r revision
+			if err := rows.Scan(&r.id, &r.rev, &r.body); err != nil {
+				rows.Close()
+				return err
+			}
+			revs = append(revs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range revs {
+			rec, err := survey.DecodeRecord(r.body)
+			if err != nil {
+				return fmt.Errorf("interview %s revision %d: %w", r.id, r.rev, err)
+			}
+			rec.Enumerator = account
+			body, err := rec.Canonical()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET body = ?, hash = ?, adopted_at = ? WHERE interview_id = ? AND revision = ?`,
+				body, survey.HashBytes(body), now, r.id, r.rev); err != nil {
+				return fmt.Errorf("interview %s revision %d: %w", r.id, r.rev, err)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE interviews SET enumerator = ? WHERE enumerator != ? AND state IN (?, ?)
+			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.interview_id = interviews.id AND (o.sent_at IS NOT NULL OR o.sealed))`,
+			account, account, string(survey.StateDraft), string(survey.StateFinalized))
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		a.Interviews = int(n)
+		if res, err = tx.ExecContext(ctx, `UPDATE attempts SET enumerator = ? WHERE enumerator != ? AND sent_at = '' AND refusal = ''`, account, account); err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		a.Attempts = int(n)
+		if res, err = tx.ExecContext(ctx, `UPDATE roster_updates SET proposed_by = ? WHERE proposed_by != ? AND sent_at = '' AND refusal = ''`, account, account); err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		a.RosterUpdates = int(n)
+		return nil
+	})
+	return a, err
+}

@@ -1,0 +1,74 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+
+	"tracer/survey"
+	"tracer/survey/sqlite"
+)
+
+// TestAdopt: at a laptop's first enrollment the account adopts the drafts, the revisions
+// not sent and the attempts made in the computer user's name; a revision already sent
+// keeps its maker, adopting again changes nothing, and the outbox is immutable after as
+// before.
+func TestAdopt(t *testing.T) {
+	ctx := context.Background()
+	db, s, _ := newStores(t)
+	made := func(respondent string) *survey.Interview {
+		t.Helper()
+		iv := &survey.Interview{FormID: "blk_tracer", FormVersion: "2026.1", FormHash: "f00d", RespondentID: respondent, Enumerator: "komputer", Lang: "id"}
+		must(t, s.Create(ctx, iv))
+		must(t, saveAnswer(ctx, s, iv.ID, "consent", "1"))
+		return iv
+	}
+	draft, unsent, sent := made("R1"), made("R2"), made("R3")
+	before, err := finalize(ctx, s, unsent.ID)
+	must(t, err)
+	item, err := finalize(ctx, s, sent.ID)
+	must(t, err)
+	must(t, s.MarkSent(ctx, survey.SentRevision{InterviewID: sent.ID, Revision: 1, Hash: item.Hash}))
+	attempts := sqlite.NewAttemptStore(db)
+	must(t, attempts.Add(ctx, &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: db.Now(), Enumerator: "komputer", Mode: survey.ModePhone, Outcome: "2.21"}))
+
+	got, err := db.Adopt(ctx, "sari")
+	if err != nil || got != (sqlite.Adopted{Interviews: 2, Attempts: 1}) {
+		t.Fatalf("Adopt: %+v %v, want 2 interviews and 1 attempt", got, err)
+	}
+	for id, want := range map[string]string{draft.ID: "sari", unsent.ID: "sari", sent.ID: "komputer"} {
+		iv, err := s.Get(ctx, id)
+		if err != nil || iv.Enumerator != want {
+			t.Errorf("interview %s: %v, enumerator %q, want %q", id, err, iv.Enumerator, want)
+		}
+	}
+	outbox, err := s.Outbox(ctx, 0)
+	must(t, err)
+	if len(outbox) != 1 || outbox[0].InterviewID != unsent.ID {
+		t.Fatalf("outbox %+v", outbox)
+	}
+	rec, err := survey.DecodeRecord(outbox[0].Body)
+	must(t, err)
+	if rec.Enumerator != "sari" || outbox[0].Hash != survey.HashBytes(outbox[0].Body) || outbox[0].Hash == before.Hash || rec.Answers["consent"] != "1" {
+		t.Errorf("the adopted revision: enumerator %q, hash %s of body %s (was %s), answers %v", rec.Enumerator, outbox[0].Hash, survey.HashBytes(outbox[0].Body), before.Hash, rec.Answers)
+	}
+	list, err := attempts.Unsent(ctx)
+	if err != nil || len(list) != 1 || list[0].Enumerator != "sari" {
+		t.Errorf("attempts %v %+v", err, list)
+	}
+	if again, err := db.Adopt(ctx, "sari"); err != nil || again.Total() != 0 {
+		t.Errorf("adopting again: %+v %v", again, err)
+	}
+	// Once adopted, or once sent, a revision cannot be rewritten.
+	for _, q := range []string{
+		`UPDATE outbox SET body = 'x', adopted_at = 'now' WHERE interview_id = '` + unsent.ID + `'`,
+		`UPDATE outbox SET hash = 'x', adopted_at = 'now' WHERE interview_id = '` + unsent.ID + `'`,
+		`UPDATE outbox SET body = 'x', adopted_at = 'now' WHERE interview_id = '` + sent.ID + `'`,
+		`UPDATE outbox SET adopted_at = NULL WHERE interview_id = '` + unsent.ID + `'`,
+		`UPDATE outbox SET body = 'x'`,
+		`UPDATE outbox SET hash = 'x'`,
+	} {
+		if err := sqlite.ExecForTest(ctx, db, q); survey.ErrorCode(err) != survey.ECONFLICT {
+			t.Errorf("%s: %v, want ECONFLICT", q, err)
+		}
+	}
+}
