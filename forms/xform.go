@@ -1077,9 +1077,17 @@ func (x *xformWriter) writeExpr(b *strings.Builder, n expr.Node, ctx *Node, pred
 	case *expr.PathNode:
 		x.writePath(b, n, ctx, pred)
 	case *expr.UnaryNode:
-		b.WriteString(n.Op.String())
+		// "--x" is no XPath: a negated negation, or a negative number, keeps its
+		// parentheses, as a binary operand does.
+		var inner strings.Builder
+		x.writeExpr(&inner, n.X, ctx, pred, absolute)
 		_, isBin := n.X.(*expr.BinaryNode)
-		operand(n.X, isBin)
+		b.WriteString(n.Op.String())
+		if isBin || strings.HasPrefix(inner.String(), "-") {
+			b.WriteString("(" + inner.String() + ")")
+		} else {
+			b.WriteString(inner.String())
+		}
 	case *expr.BinaryNode:
 		p := n.Op.Prec()
 		operand(n.L, precOfNode(n.L) < p)

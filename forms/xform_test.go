@@ -337,6 +337,28 @@ func TestXFormShapes(t *testing.T) {
 
 // TestXFormGuidanceHint: a guidance hint is a "guidance" form of the hint's itext, even
 // without a hint, and it turns the untranslated form to itext, as pyxform does.
+// TestXFormNegation: a negation of a negation or of a negative number keeps its
+// parentheses ("--x" is a syntax error to ODK), and one of a sum too.
+func TestXFormNegation(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label | calculation |
+| | integer | i | I | |
+| | calculate | a | | -(-${i}) |
+| | calculate | b | | -(-1) |
+| | calculate | c | | -(${i} - 1) |
+| | calculate | d | | - ${i} |
+| | calculate | e | | 2 - -${i} |
+`)
+	doc, _ := xformOf(t, f)
+	for name, want := range map[string]string{"a": "-(-/data/i)", "b": "-(-1)", "c": "-(/data/i - 1)", "d": "-/data/i", "e": "2 - -/data/i"} {
+		b := doc.find("bind", "nodeset", "/data/"+name)
+		if b == nil || b.Attrs["calculate"] != want {
+			t.Errorf("%s: calculate %v, want %q", name, b, want)
+		}
+	}
+}
+
 func TestXFormGuidanceHint(t *testing.T) {
 	f := mustParse(t, `
 | survey |
