@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"tracer/forms/expr"
 	"tracer/forms/workbook"
@@ -438,6 +439,14 @@ func (c *compiler) survey(t *table) {
 				c.errorf(t, r, "type", "%s needs a choice list name", typeCell)
 			case f.Lists[pt.list] == nil:
 				c.errorf(t, r, "type", "unknown choice list %q (not on the choices sheet)", pt.list)
+			case pt.info.base == "select_multiple":
+				// Its answer is its choices' names separated by spaces (pyxform refuses too).
+				for _, ch := range f.Lists[pt.list].Choices {
+					if strings.ContainsFunc(ch.Name, unicode.IsSpace) {
+						c.errorf(t, r, "type", "%s: choice %q of list %s (choices row %d) has a space in its name, and a select_multiple keeps its choices separated by spaces: it could never record that one", typeCell, ch.Name, pt.list, ch.Row)
+						break
+					}
+				}
 			}
 		}
 		if pt.info.external {

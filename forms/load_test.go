@@ -40,6 +40,15 @@ func TestLoadErrors(t *testing.T) {
 | survey |
 | | type | name | label |
 | | select_one colours | q1 | Q1 |`, []string{"unknown choice list \"colours\""}},
+		{"select_multiple choice with a space", `
+| survey |
+| | type | name | label |
+| | select_one colours | q1 | Q1 |
+| | select_multiple colours | q2 | Q2 |
+| choices |
+| | list_name | name | label |
+| | colours | red | Red |
+| | colours | dark blue | Dark blue |`, []string{"line 5, sheet survey, column type: select_multiple colours: choice \"dark blue\" of list colours (choices row 9) has a space in its name"}},
 		{"group not closed", `
 | survey |
 | | type | name | label |
