@@ -16,7 +16,8 @@ import (
 // TestLoginAdoptsWhatTheLaptopMadeBefore: an interview finalized, a draft and a contact
 // attempt made on a laptop before its first enrollment, in the computer user's name, are
 // the account's after "tracer login", and the sync stores them at the server (it takes an
-// enumerator's own only). A later login as another account adopts nothing of hers.
+// enumerator's own only). A later login as another account adopts nothing of hers and
+// says what of hers waits.
 func TestLoginAdoptsWhatTheLaptopMadeBefore(t *testing.T) {
 	ctx := context.Background()
 	env := testbed.NewEnv(t, nil, nil)
@@ -78,7 +79,8 @@ func TestLoginAdoptsWhatTheLaptopMadeBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := run("login", env.URL, code); err != nil || strings.Contains(out, "before it was enrolled") {
+	if out, err := run("login", env.URL, code); err != nil || strings.Contains(out, "before it was enrolled") ||
+		!strings.Contains(out, "note: this laptop holds ani's work (1 draft(s)): the server takes an enumerator's own only, so budi's syncs leave it here until ani logs in again") {
 		t.Fatalf("the second login: %v %s", err, out)
 	}
 	db, err = sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))

@@ -107,23 +107,8 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "enrolled as %s (%s) on %s\n", res.User, res.Role, c.BaseURL())
-	// What the laptop made before its first enrollment, in the computer user's name, is
-	// this account's.
-	if first {
-		a, err := adoptUnenrolled(ctx, dir, res.User)
-		if err != nil {
-			return err
-		}
-		if a.Total() > 0 {
-			fmt.Fprintf(m.Stdout, "made on this laptop before it was enrolled, now %s's and sent at the next sync: %d interview(s), %d contact attempt(s), %d roster update(s)\n",
-				res.User, a.Interviews, a.Attempts, a.RosterUpdates)
-		}
-	}
-	// What the server refused for the account that sent it goes again under this one.
-	if n, err := forgetAccountRefusals(ctx, dir); err != nil {
+	if err := m.laptopAfterLogin(ctx, dir, res.User, first); err != nil {
 		return err
-	} else if n > 0 {
-		fmt.Fprintf(m.Stdout, "%d revision(s) refused for the account that sent them go again at the next sync\n", n)
 	}
 	if res.Relayed {
 		fmt.Fprintln(m.Stdout, "enrolled at the relay while it cannot reach the centre: the centre confirms it when the relay is online; until then what this laptop sends waits at the relay")
@@ -195,36 +180,58 @@ func writePrivate(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// forgetAccountRefusals forgets, in the laptop's database in dir when there is one, the
+// laptopAfterLogin tells the laptop's database in dir, when there is one, that account
+// logged in. At the first enrollment, what the laptop made before it, in the computer
+// user's name, becomes the account's (sqlite.DB.Adopt); at a later one, what another
+// account made and has not sent stays that account's, and login says what. Either way the
 // revisions the server refused for the account that sent them (survey.EFORBIDDEN: an
-// interview of another enumerator sent while the laptop was logged in as someone else),
-// and returns how many.
-func forgetAccountRefusals(ctx context.Context, dir string) (int, error) {
+// interview of another enumerator sent while the laptop was logged in as someone else)
+// are forgotten, to go again under their maker.
+func (m *Main) laptopAfterLogin(ctx context.Context, dir, account string, first bool) error {
 	path := filepath.Join(dir, sqlite.FileName)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return 0, nil
+		return nil
 	}
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer db.Close()
-	return sqlite.NewSyncStateStore(db).ForgetRefusals(ctx, survey.EFORBIDDEN)
-}
-
-// adoptUnenrolled makes account the maker of what the laptop's database holds from before
-// its first enrollment and has not sent (sqlite.DB.Adopt).
-func adoptUnenrolled(ctx context.Context, dir, account string) (sqlite.Adopted, error) {
-	path := filepath.Join(dir, sqlite.FileName)
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return sqlite.Adopted{}, nil
+	if first {
+		a, err := db.Adopt(ctx, account)
+		if err != nil {
+			return err
+		}
+		if a.Total() > 0 {
+			fmt.Fprintf(m.Stdout, "made on this laptop before it was enrolled, now %s's and sent at the next sync: %d interview(s), %d contact attempt(s), %d roster update(s)\n",
+				account, a.Interviews, a.Attempts, a.RosterUpdates)
+		}
+	} else {
+		waiting, err := db.WaitingOfOthers(ctx, account)
+		if err != nil {
+			return err
+		}
+		for _, w := range waiting {
+			var parts []string
+			for _, c := range []struct {
+				n    int
+				what string
+			}{{w.Unsent, "interview(s) not sent"}, {w.Returned, "returned for correction"}, {w.Drafts, "draft(s)"}, {w.Attempts, "contact attempt(s) not sent"}} {
+				if c.n > 0 {
+					parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+				}
+			}
+			p := survey.Printable(w.Account)
+			fmt.Fprintf(m.Stdout, "note: this laptop holds %s's work (%s): the server takes an enumerator's own only, so %s's syncs leave it here until %s logs in again\n",
+				p, strings.Join(parts, ", "), survey.Printable(account), p)
+		}
 	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return sqlite.Adopted{}, err
+	if n, err := sqlite.NewSyncStateStore(db).ForgetRefusals(ctx, survey.EFORBIDDEN); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(m.Stdout, "%d revision(s) refused for the account that sent them go again at the next sync\n", n)
 	}
-	defer db.Close()
-	return db.Adopt(ctx, account)
+	return nil
 }
 
 // errNotEnrolled says the laptop has no server.json.

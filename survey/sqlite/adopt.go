@@ -34,8 +34,8 @@ func (db *DB) Adopt(ctx context.Context, account string) (Adopted, error) {
 			return err
 		}
 		type revision struct {
-			id        string
-			rev       int
+			id   string
+			rev  int
 			body []byte
 		}
 		var revs []revision
@@ -87,4 +87,48 @@ func (db *DB) Adopt(ctx context.Context, account string) (Adopted, error) {
 		return nil
 	})
 	return a, err
+}
+
+// Waiting is what one account made on this laptop and has not sent.
+type Waiting struct {
+	Account                            string
+	Drafts, Unsent, Returned, Attempts int
+}
+
+// WaitingOfOthers returns, by account in name order, the drafts, the finalized revisions
+// not sent, the interviews returned for correction and the contact attempts not sent that
+// accounts other than account made on this laptop: its syncs leave them, as the server
+// takes an enumerator's own only, until their maker logs in again.
+func (db *DB) WaitingOfOthers(ctx context.Context, account string) ([]Waiting, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT enumerator, state, COUNT(*) FROM interviews
+		WHERE enumerator != ? AND state IN (?, ?, ?) GROUP BY enumerator, state
+		UNION ALL SELECT enumerator, 'attempt', COUNT(*) FROM attempts WHERE enumerator != ? AND sent_at = '' AND refusal = '' GROUP BY enumerator
+		ORDER BY 1`, account, string(survey.StateDraft), string(survey.StateFinalized), string(survey.StateReturned), account)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Waiting
+	for rows.Next() {
+		var who, what string
+		var n int
+		if err := rows.Scan(&who, &what, &n); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].Account != who {
+			out = append(out, Waiting{Account: who})
+		}
+		w := &out[len(out)-1]
+		switch what {
+		case string(survey.StateDraft):
+			w.Drafts = n
+		case string(survey.StateFinalized):
+			w.Unsent = n
+		case string(survey.StateReturned):
+			w.Returned = n
+		default:
+			w.Attempts = n
+		}
+	}
+	return out, rows.Err()
 }

@@ -58,6 +58,14 @@ func TestAdopt(t *testing.T) {
 	if again, err := db.Adopt(ctx, "sari"); err != nil || again.Total() != 0 {
 		t.Errorf("adopting again: %+v %v", again, err)
 	}
+	// Logged in as another account, the laptop holds sari's work; the sent interview is
+	// no one's to wait for.
+	if w, err := db.WaitingOfOthers(ctx, "budi"); err != nil || len(w) != 1 || w[0] != (sqlite.Waiting{Account: "sari", Drafts: 1, Unsent: 1, Attempts: 1}) {
+		t.Errorf("waiting of others than budi: %+v %v", w, err)
+	}
+	if w, err := db.WaitingOfOthers(ctx, "sari"); err != nil || len(w) != 0 {
+		t.Errorf("waiting of others than sari: %+v %v", w, err)
+	}
 	// Once adopted, or once sent, a revision cannot be rewritten.
 	for _, q := range []string{
 		`UPDATE outbox SET body = 'x', adopted_at = 'now' WHERE interview_id = '` + unsent.ID + `'`,
