@@ -36,6 +36,31 @@ func (s *Session) walkItem(parent *item, fn func(Stop, *item) bool) bool {
 	return true
 }
 
+// EveryQuestion calls fn for every question and note of the interview as it stands, in
+// order, relevant or not, with whether it is relevant now (it and every group and repeat
+// instance around it). A reader of a record whose answers it cannot all see (personal data
+// masked) can list what the record holds where the relevance computed from the masks says
+// otherwise.
+func (s *Session) EveryQuestion(fn func(st Stop, relevant bool)) {
+	var walk func(parent *item, rel bool)
+	walk = func(parent *item, rel bool) {
+		for _, it := range parent.children {
+			r := rel && it.selfRel
+			switch n := it.node; {
+			case it.holder:
+				for _, inst := range it.children {
+					walk(inst, r && inst.selfRel)
+				}
+			case n.Kind == KindGroup:
+				walk(it, r)
+			case n.Answerable():
+				fn(Stop{Path: it.path, Node: n}, r)
+			}
+		}
+	}
+	walk(s.root, true)
+}
+
 // Stops returns every stop of the interview as it stands, in order: relevant questions and
 // notes, and each repeat's add-another prompt.
 func (s *Session) Stops() []Stop {

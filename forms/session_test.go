@@ -2,6 +2,8 @@ package forms_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -343,5 +345,52 @@ func TestTrigger(t *testing.T) {
 	set(t, s, "b", "6")
 	if got := s.Value("snap"); got != "20" {
 		t.Fatalf("snap = %q after the trigger again, want 20", got)
+	}
+}
+
+// TestEveryQuestion: every question in interview order, relevant or not, each with whether
+// it and everything around it is relevant; the relevant ones are the stops.
+func TestEveryQuestion(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label | relevant | repeat_count |
+| | integer | n | N | | |
+| | begin group | g | G | ${n} > 1 | |
+| | text | a | A | | |
+| | end group | | | | |
+| | begin repeat | r | R | | ${n} |
+| | text | b | B | position(..) = 2 | |
+| | note | c | C | | |
+| | end repeat | | | | |
+`)
+	s := forms.NewSession(f, forms.Options{})
+	if _, err := s.Set("n", "2"); err != nil {
+		t.Fatal(err)
+	}
+	s2 := forms.NewSession(f, forms.Options{})
+	if _, err := s2.Set("n", "1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		s    *forms.Session
+		want []string
+	}{
+		{s, []string{"n true", "g/a true", "r[1]/b false", "r[1]/c true", "r[2]/b true", "r[2]/c true"}},
+		{s2, []string{"n true", "g/a false", "r[1]/b false", "r[1]/c true"}},
+	} {
+		var got, stops []string
+		tc.s.EveryQuestion(func(st forms.Stop, relevant bool) {
+			got = append(got, fmt.Sprint(st.Path, " ", relevant))
+			if relevant {
+				stops = append(stops, st.Path)
+			}
+		})
+		var want []string
+		for _, st := range tc.s.Stops() {
+			want = append(want, st.Path)
+		}
+		if !slices.Equal(got, tc.want) || !slices.Equal(stops, want) {
+			t.Errorf("EveryQuestion: %q, want %q; relevant %q, stops %q", got, tc.want, stops, want)
+		}
 	}
 }

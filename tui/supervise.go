@@ -366,14 +366,14 @@ func (d *detailScreen) build() {
 	s := forms.NewSession(f, forms.Options{Lang: d.c.formLang(), Now: d.c.cfg.Now})
 	s.Restore(rec.AnswerList())
 	section := "\x00"
-	for _, st := range s.Stops() {
-		if st.Prompt || st.Node.Kind == forms.KindNote {
-			continue
-		}
-		if st.Node.Type == "acknowledge" && rec.Answers[st.Path] == "" {
-			// A check the enumerator did not acknowledge was not shown to her: here it
-			// would be computed from the masked personal data (a birth date's "**").
-			continue
+	// Relevance here is computed from the record with its personal data masked (a birth
+	// date's "**"), so it can be wrong both ways: a question the record answers was
+	// relevant when the interview was finalized (ODK clears the others), and is listed
+	// whatever the masks make of it; an unanswered check was not shown to the enumerator.
+	s.EveryQuestion(func(st forms.Stop, relevant bool) {
+		answered := rec.Answers[st.Path] != ""
+		if st.Node.Kind == forms.KindNote || !relevant && !answered || st.Node.Type == "acknowledge" && !answered {
+			return
 		}
 		if sec := strings.Join(s.Sections(st.Path), " › "); sec != section {
 			section = sec
@@ -395,7 +395,7 @@ func (d *detailScreen) build() {
 			}
 		}
 		d.lines = append(d.lines, l)
-	}
+	})
 	d.cursor = 0
 	for i, l := range d.lines {
 		if l.path != "" {

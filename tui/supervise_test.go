@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -172,6 +173,46 @@ func TestReviewDetailOfAMaskedRecord(t *testing.T) {
 		if strings.HasSuffix(l.path, "_nik_confirm") {
 			t.Errorf("a check never acknowledged is listed: %s %q", l.path, l.label)
 		}
+	}
+}
+
+// The detail lists what the record answers wherever the masks send relevance: computed
+// from a birth date masked to "1990-**-**", a question asked of adults was not relevant
+// and its answer was left out, and one never asked stays out.
+func TestReviewDetailListsWhatTheRecordAnswers(t *testing.T) {
+	e := newEnv(t, false)
+	f, err := forms.Parse("adults.md", []byte(`
+| survey |
+| | type | name | label | personal_data | relevant |
+| | date | dob | Birth date | date | |
+| | text | work | Work of an adult | | ${dob} <= '2008-12-31' |
+| | text | school | School of a minor | | ${dob} > '2008-12-31' |
+| | acknowledge | odd | An odd birth date | | ${dob} < '1930-01-01' |
+| settings |
+| | form_id | version |
+| | adults | 1 |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := withReviewer(t, e)
+	e.form, e.cfg.Form = f, f
+	r.record = (&survey.Record{ID: "0b6c3f0e-5d59-4a4e-9c43-0d5f2f9a7b11", Revision: 1, FormID: "adults", FormVersion: "1", RespondentID: "BTG25-0071",
+		Enumerator: "sari", StartedAt: fixedNow.Add(-time.Hour), FinalizedAt: fixedNow, Answers: map[string]string{"dob": "1990-05-01", "work": "Tukang las"}}).Masked(f)
+	m := start(t, e)
+	drive(t, m, keypress("6"))
+	drive(t, m, keypress("enter"))
+	if m.screen != screenDetail {
+		t.Fatalf("detail:\n%s", plain(m))
+	}
+	var paths []string
+	for _, l := range m.detail().lines {
+		if l.path != "" {
+			paths = append(paths, l.path+"="+l.value)
+		}
+	}
+	if want := []string{"dob=1990-**-**", "work=Tukang las"}; !slices.Equal(paths, want) {
+		t.Errorf("the detail lists %q, want %q", paths, want)
 	}
 }
 
