@@ -149,3 +149,29 @@ func TestHomeLabelColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeHelpFits: the help of a supervisor's Home, which lists every key Home offers
+// (the queue, coverage, calls, forms, tracing, roster updates, links, the address), fits
+// at 80x24 in both languages.
+func TestHomeHelpFits(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		e := newEnv(t, true)
+		e.cfg.Lang = lang
+		withReviewer(t, e)
+		withCalls(t, e)
+		withTracing(t, e)
+		withUpdates(t, e)
+		withLinks(t, e)
+		e.cfg.Server = "http://192.168.1.10:8080"
+		m := start(t, e)
+		drive(t, m, keypressSize([2]int{80, 24}))
+		drive(t, m, keypress("?"))
+		checkFits(t, m, "supervisor's home help")
+		help := ansi.Strip(m.c.help.FullHelpView(m.current().FullHelp()))
+		for _, k := range []string{"6 ", "7 ", "8 ", "9 ", "0 ", "u ", "l ", "a ", "q "} {
+			if !strings.Contains(help, k) {
+				t.Errorf("%s: the help has no key %q:\n%s", lang, k, help)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -382,8 +383,43 @@ func (h *homeScreen) ShortHelp() []key.Binding {
 }
 
 func (h *homeScreen) FullHelp() [][]key.Binding {
-	k := h.c.keys
-	return [][]key.Binding{{k.NewInterview, k.Interviews, k.Settings}, {k.Sync, k.Returned}, {k.Help, k.Quit}}
+	c, k, t := h.c, h.c.keys, h.c.t
+	// The keys Home offers besides, labelled as Home lists them.
+	on := func(keys, label string) key.Binding {
+		// "Keluar" as the key help writes its words: "keluar" (but "BLK" stays).
+		if r := []rune(label); len(r) > 1 && unicode.IsUpper(r[0]) && unicode.IsLower(r[1]) {
+			label = string(unicode.ToLower(r[0])) + string(r[1:])
+		}
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, label))
+	}
+	var more []key.Binding
+	if c.cfg.Reviewer != nil {
+		more = append(more, k.Queue, on("7", t.HomeCoverage))
+	}
+	if c.cfg.Attempts != nil {
+		more = append(more, on("8", callLabel(c.lang)))
+	}
+	if c.cfg.Catalog != nil {
+		more = append(more, on("9", t.HomeForms9))
+	}
+	if c.cfg.Tracing != nil {
+		more = append(more, on("0", t.Tracing.Home))
+	}
+	if c.cfg.Decider != nil {
+		more = append(more, on("u", t.HomeUpdates))
+	}
+	if c.cfg.Links != nil {
+		more = append(more, on("l", t.Links.Home))
+	}
+	if h.addressOffered() {
+		more = append(more, on("a", t.Address.Home))
+	}
+	// Two columns at most, so that a supervisor's long labels fit 80 columns.
+	groups := [][]key.Binding{{k.NewInterview, k.Interviews, k.Settings, k.Sync, k.Returned, k.Help, on("q", t.HomeQuit), k.Quit}}
+	if len(more) > 0 {
+		groups = append(groups, more)
+	}
+	return groups
 }
 
 // formIndex returns the place of the form in use among the study's forms.
