@@ -337,6 +337,9 @@ func TestXLSX(t *testing.T) {
 	if n := xlsxtest.CheckDimensions(t, buf.Bytes()); n != 4 {
 		t.Errorf("%d worksheets checked, want 4", n)
 	}
+	if empty := xlsxtest.EmptyTextCells(t, buf.Bytes()); len(empty) > 0 {
+		t.Errorf("%d cells hold an empty text: %v", len(empty), empty)
+	}
 	x, err := excelize.OpenReader(&buf)
 	if err != nil {
 		t.Fatal(err)

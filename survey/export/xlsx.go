@@ -181,9 +181,10 @@ func (x *xlsxSink) finish(codebook [][]string) error {
 	for r, row := range codebook {
 		vals := make([]any, len(row))
 		for i, v := range row {
-			if r == 0 {
+			switch {
+			case r == 0:
 				vals[i] = excelize.Cell{StyleID: x.bold, Value: v}
-			} else {
+			case v != "": // an empty one stays a blank cell, not an empty text
 				vals[i] = v
 			}
 		}

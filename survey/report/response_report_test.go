@@ -159,6 +159,9 @@ func TestReportCarriesResponseXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	xlsxtest.CheckDimensions(t, b.Bytes())
+	if empty := xlsxtest.EmptyTextCells(t, b.Bytes()); len(empty) > 0 {
+		t.Errorf("%d cells hold an empty text: %v", len(empty), empty[:min(len(empty), 5)])
+	}
 	f, err := excelize.OpenReader(&b)
 	if err != nil {
 		t.Fatal(err)

@@ -329,6 +329,9 @@ func addResponseSheets(f *excelize.File, r *Response, lang, reuse string, used u
 			return err
 		}
 		if s, ok := v.(string); ok {
+			if s == "" {
+				return nil // a blank cell, not an empty text that COUNTA counts
+			}
 			v = survey.Printable(s) // a string cell, never a formula
 		}
 		used.add(sheet, col, row)

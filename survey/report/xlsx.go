@@ -34,6 +34,9 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 	}
 	used := usedRanges{}
 	set := func(sheet string, col, row int, v any) {
+		if v == "" {
+			return // a blank cell, not an empty text that COUNTA counts
+		}
 		cell, _ := excelize.CoordinatesToCellName(col, row)
 		f.SetCellValue(sheet, cell, v)
 		used.add(sheet, col, row)

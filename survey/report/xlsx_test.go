@@ -22,6 +22,10 @@ func TestXLSXBreakdownColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	xlsxtest.CheckDimensions(t, x.Bytes())
+	// A cell with nothing to say is blank, not an empty text (which COUNTA counts).
+	if empty := xlsxtest.EmptyTextCells(t, x.Bytes()); len(empty) > 0 {
+		t.Errorf("%d cells hold an empty text: %v", len(empty), empty[:min(len(empty), 5)])
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(x.Bytes()))
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,5 @@
-// Package xlsxtest checks workbooks the program writes as readers that trust them read them.
+// Package xlsxtest checks workbooks the program writes as the spreadsheets and readers that
+// open them see them.
 package xlsxtest
 
 import (
@@ -7,6 +8,7 @@ import (
 	"encoding/xml"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,4 +84,78 @@ func scanSheet(t testing.TB, name string, r io.Reader) (declared string, maxCol,
 			}
 		}
 	}
+}
+
+// EmptyTextCells returns the cells of the .xlsx in data that hold an empty text (a shared
+// string "", an empty inline string, an empty formula string): Excel counts them as
+// non-blank (COUNTA), where a cell with nothing to say should be no cell at all.
+func EmptyTextCells(t testing.TB, data []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	emptyShared := map[string]bool{}
+	if f, err := zr.Open("xl/sharedStrings.xml"); err == nil {
+		d := xml.NewDecoder(f)
+		i, text, in := 0, "", false
+		for {
+			tok, err := d.Token()
+			if err != nil {
+				break
+			}
+			switch e := tok.(type) {
+			case xml.StartElement:
+				if e.Name.Local == "si" {
+					text, in = "", true
+				}
+			case xml.CharData:
+				if in {
+					text += string(e)
+				}
+			case xml.EndElement:
+				if e.Name.Local == "si" {
+					if text == "" {
+						emptyShared[strconv.Itoa(i)] = true
+					}
+					i, in = i+1, false
+				}
+			}
+		}
+		f.Close()
+	}
+	var out []string
+	for _, f := range zr.File {
+		if dir, _ := path.Split(f.Name); dir != "xl/worksheets/" || !strings.HasSuffix(f.Name, ".xml") {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatalf("xlsx %s: %v", f.Name, err)
+		}
+		var c struct {
+			R  string `xml:"r,attr"`
+			T  string `xml:"t,attr"`
+			V  string `xml:"v"`
+			Is string `xml:"is>t"`
+		}
+		d := xml.NewDecoder(r)
+		for {
+			tok, err := d.Token()
+			if err != nil {
+				break
+			}
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "c" {
+				c.R, c.T, c.V, c.Is = "", "", "", ""
+				if err := d.DecodeElement(&c, &se); err != nil {
+					t.Fatalf("xlsx %s: %v", f.Name, err)
+				}
+				if c.T == "s" && emptyShared[c.V] || c.T == "inlineStr" && c.Is == "" || c.T == "str" && c.V == "" {
+					out = append(out, f.Name+"!"+c.R)
+				}
+			}
+		}
+		r.Close()
+	}
+	return out
 }
