@@ -269,8 +269,8 @@ func (c compiler) binary(n *BinaryNode) evalFn {
 	return empty
 }
 
-// compare compares a and b as XPath 1.0 does, with ODK's dates. If either is a Bool both
-// are compared as booleans; a node-set compares true if any of its nodes does; a Date
+// compare compares a and b as XPath 1.0 does, with ODK's dates. If either is a Bool, =
+// and != compare both as booleans, < <= > >= as numbers; a node-set compares true if any of its nodes does; a Date
 // compares with the other side read as a date, a Number with the other side read as a
 // number; two strings compare as strings for = and !=, as numbers otherwise. NaN compares
 // false, except with != where it compares true.
@@ -279,7 +279,12 @@ func compare(op Op, a, b Value) bool {
 	_, aBool := a.(Bool)
 	_, bBool := b.(Bool)
 	if aBool || bBool {
-		return compareNumbers(op, boolNumber(ToBool(a)), boolNumber(ToBool(b)))
+		if op == OpEq || op == OpNe {
+			return compareNumbers(op, boolNumber(ToBool(a)), boolNumber(ToBool(b)))
+		}
+		// A relational comparison converts both sides to numbers (XPath 1.0 3.4), a
+		// node-set by way of its boolean: 1 < 2 < 3 is (1 < 2) < 3, 1 < 3.
+		return compareNumbers(op, relNumber(a), relNumber(b))
 	}
 	if as, ok := a.(Nodes); ok {
 		for _, x := range as {
@@ -326,6 +331,15 @@ func compareNumbers(op Op, x, y float64) bool {
 		return x >= y
 	}
 	return false
+}
+
+// relNumber is the number a side of a relational comparison with a boolean stands for: a
+// node-set's boolean as a number, any other value as a number.
+func relNumber(v Value) float64 {
+	if _, ok := v.(Nodes); ok {
+		return boolNumber(ToBool(v))
+	}
+	return ToNumber(v)
 }
 
 func boolNumber(b bool) float64 {

@@ -55,6 +55,12 @@ func TestEval(t *testing.T) {
 		{"${empty} = false()", nil, Bool(true)},
 		{"true() > false()", nil, Bool(true)},
 		{"(1 = 1) = 1", nil, Bool(true)},
+		// but < <= > >= convert both sides to numbers.
+		{"1 < 2 < 3", nil, Bool(true)},
+		{"3 > 2 > 1", nil, Bool(false)},
+		{"true() < 2", nil, Bool(true)},
+		{"true() >= 'x'", nil, Bool(false)},
+		{"true() = 2", nil, Bool(true)},
 
 		// Dates.
 		{". <= today()", String("2026-11-22"), Bool(true)},
