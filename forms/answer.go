@@ -362,11 +362,15 @@ func (s *Session) checkChoice(it *item, v string) *Problem {
 // choiceAllowed reports whether choice c, at 1-based position pos in its list, passes the
 // choice filter of it's question. The filter is evaluated as the predicate pyxform makes of
 // it, instance('list')/root/item[filter]: "." and bare names are the choice and its
-// columns, position() its position, current() the question.
+// columns, position() its position, last() the list's length, current() the question.
 func (s *Session) choiceAllowed(it *item, c *Choice, pos int) bool {
 	n := it.node
 	saved := s.env
-	s.env = env{s: s, x: n.filter, ctx: it, choice: c, pos: pos}
+	size := 0
+	if l := s.form.Lists[n.ListName]; l != nil {
+		size = len(l.Choices)
+	}
+	s.env = env{s: s, x: n.filter, ctx: it, choice: c, pos: pos, size: size}
 	ok := n.filter.Holds(n.filterPred, &s.env)
 	s.env = saved
 	return ok

@@ -617,3 +617,52 @@ func TestRestoredInterviewKeepsTheEnumeratorsCalendar(t *testing.T) {
 		t.Fatalf("start = %s, want the enumerator's", got)
 	}
 }
+
+// TestPositionOfAPathIsThePositionOfThatNode: position(path) is the position of the node the
+// path names among its like-named siblings, as ODK's engine gives it: 1 for a node that is
+// not a repeat instance (position(.) of a question outside any repeat), and for ../.. inside
+// a repeat nested in another the index of the outer instance, not the inner one.
+func TestPositionOfAPathIsThePositionOfThatNode(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation | repeat_count |
+| | calculate | top | | position(.) | |
+| | begin repeat | r | R | | 2 |
+| | calculate | here | | position(..) | |
+| | begin repeat | i | I | | 3 |
+| | calculate | pair | | concat(position(../..), '.', position(..)) | |
+| | end repeat | | | | |
+| | end repeat | | | | |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{wantPath: "top", want: "1"},
+		{wantPath: "r[2]/here", want: "2"},
+		{wantPath: "r[1]/i[3]/pair", want: "1.3"},
+		{wantPath: "r[2]/i[1]/pair", want: "2.1"},
+	})
+}
+
+// TestLastInAPredicateIsTheNumberOfCandidates: last() (XPath 1.0) is the size of the
+// candidates a predicate is tested on, so item[last()] is the last item of a list.
+func TestLastInAPredicateIsTheNumberOfCandidates(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation | choice_filter |
+| | calculate | lastname | | instance('c')/root/item[last()]/name | |
+| | calculate | butlast | | count(instance('c')/root/item[position() < last()]) | |
+| | select_one c | pick | Pick | | position() = last() |
+| choices |
+| | list_name | name | label |
+| | c | a | A |
+| | c | b | B |
+| | c | z | Z |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{wantPath: "lastname", want: "z"},
+		{wantPath: "butlast", want: "2"},
+		{path: "pick", value: "b", refused: true},
+		{path: "pick", value: "z", want: "z"},
+	})
+}

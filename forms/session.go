@@ -348,6 +348,7 @@ type env struct {
 	cur    *string // a candidate value standing in for ctx's value, during validation
 	choice *Choice // the choice under test, in choice filters and instance predicates
 	pos    int     // the candidate's 1-based position, in predicates
+	size   int     // the number of candidates, in predicates, for last()
 }
 
 func (s *Session) eval(x *expr.Expr, ctx *item) expr.Value {
@@ -603,7 +604,7 @@ func (e *env) instancePath(p *expr.PathNode) expr.Value {
 	for _, pred := range p.StepPreds(1) {
 		var kept []*Choice
 		for i, c := range cands {
-			sub := env{s: e.s, x: e.x, ctx: e.ctx, cur: e.cur, choice: c, pos: i + 1}
+			sub := env{s: e.s, x: e.x, ctx: e.ctx, cur: e.cur, choice: c, pos: i + 1, size: len(cands)}
 			if e.x.Holds(pred, &sub) {
 				kept = append(kept, c)
 			}
@@ -639,6 +640,42 @@ func (e *env) Position() int {
 		return inst.inst
 	}
 	return 0
+}
+
+// PositionOf returns the position of the node p names, for position(path): the index of
+// the instance of a repeat seen from the context (an outer repeat's for ../.. inside a nested
+// one), 1 for any other node, which is the only one of its name in its parent.
+func (e *env) PositionOf(p *expr.PathNode) int {
+	if e.pos > 0 || e.choice != nil {
+		return e.Position()
+	}
+	n := e.s.form.paths[p]
+	if n == nil {
+		return e.Position()
+	}
+	if n.Kind != KindRepeat {
+		return 1
+	}
+	if e.ctx != nil {
+		if inst := e.ctx.enclosingInstanceOf(n); inst != nil {
+			return inst.inst
+		}
+	}
+	for _, h := range e.s.resolve(e.ctx, n, nil) {
+		if len(h.children) > 0 {
+			return 1
+		}
+	}
+	return 0
+}
+
+// Last returns the size of the context for last(): the number of candidates inside a
+// predicate, 1 elsewhere.
+func (e *env) Last() int {
+	if e.size > 0 {
+		return e.size
+	}
+	return 1
 }
 
 func (e *env) IndexedRepeat(name string, repeats []string, indexes []int) expr.Value {

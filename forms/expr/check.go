@@ -71,6 +71,7 @@ const (
 	fnUUID
 	fnRandom
 	fnPosition
+	fnLast
 	fnIndexedRepeat
 	fnChecklist
 	fnWeightedChecklist
@@ -192,6 +193,7 @@ var funcs = map[string]funcSpec{
 	"uuid":                {fnUUID, 0, 1, 0},
 	"random":              {fnRandom, 0, 0, 0},
 	"position":            {fnPosition, 0, 1, 0},
+	"last":                {fnLast, 0, 0, 0},
 	"indexed-repeat":      {fnIndexedRepeat, 3, -1, 2},
 	"checklist":           {fnChecklist, 2, -1, 0},
 	"weighted-checklist":  {fnWeightedChecklist, 2, -1, 2},

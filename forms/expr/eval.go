@@ -31,6 +31,21 @@ type Env interface {
 	Random() float64
 }
 
+// PositionEnv is an Env that also tells the position of the node a path names, for
+// position(path): the 1-based index of a repeat instance among its siblings, 1 for any
+// other node. Without it position(path) is Env.Position.
+type PositionEnv interface {
+	Env
+	PositionOf(p *PathNode) int
+}
+
+// LastEnv is an Env that also tells the size of the context, for last(): inside a
+// predicate the number of candidates the predicate is tested on. Without it last() is 1.
+type LastEnv interface {
+	Env
+	Last() int
+}
+
 // BoundEnv is an Env that also reads references resolved once, when the form loads,
 // instead of by name at each evaluation (see Expr.BindRefs).
 type BoundEnv interface {

@@ -33,7 +33,7 @@ func (c compiler) call(n *CallNode) evalFn {
 // readsEnv reports whether a call of function id with n arguments reads the Env.
 func readsEnv(id funcID, n int) bool {
 	switch id {
-	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnOnce, fnIndexedRepeat, fnChoiceName,
+	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnLast, fnOnce, fnIndexedRepeat, fnChoiceName,
 		fnCurrent, fnParseTimestampToDate:
 		return true
 	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
@@ -348,7 +348,24 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnRandom:
 		return func(env Env) Value { return Number(env.Random()) }
 	case fnPosition:
+		if len(n.Args) == 1 {
+			if p, ok := n.Args[0].(*PathNode); ok {
+				return func(env Env) Value {
+					if pe, ok := env.(PositionEnv); ok {
+						return Number(pe.PositionOf(p))
+					}
+					return Number(env.Position())
+				}
+			}
+		}
 		return func(env Env) Value { return Number(env.Position()) }
+	case fnLast:
+		return func(env Env) Value {
+			if le, ok := env.(LastEnv); ok {
+				return Number(le.Last())
+			}
+			return Number(1)
+		}
 	case fnIndexedRepeat:
 		return compileIndexedRepeat(n, args)
 	case fnChecklist:
