@@ -666,3 +666,32 @@ func TestLastInAPredicateIsTheNumberOfCandidates(t *testing.T) {
 		{path: "pick", value: "z", want: "z"},
 	})
 }
+
+// TestCountCountsNodesAnsweredOrNot: count() of a question counts its nodes, as ODK does: an
+// unanswered question outside repeats is one node, and a question in three repeat
+// instances is three, whether answered and relevant or not. count() of a repeat counts its
+// instances.
+func TestCountCountsNodesAnsweredOrNot(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | relevant | calculation | repeat_count |
+| | text | s | S | | | |
+| | calculate | cs | | | count(${s}) | |
+| | begin repeat | r | R | | | 3 |
+| | integer | x | X | | | |
+| | text | y | Y | ../x > 100 | | |
+| | end repeat | | | | | |
+| | calculate | cy | | | count(${y}) | |
+| | calculate | cx | | | count(/data/r/x) | |
+| | calculate | cr | | | count(${r}) | |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{wantPath: "cs", want: "1"},
+		{wantPath: "cy", want: "3"},
+		{wantPath: "cx", want: "3"},
+		{wantPath: "cr", want: "3"},
+		{path: "r[1]/x", value: "200", wantPath: "cy", want: "3"},
+		{path: "s", value: "hi", wantPath: "cs", want: "1"},
+	})
+}

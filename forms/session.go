@@ -669,6 +669,29 @@ func (e *env) PositionOf(p *expr.PathNode) int {
 	return 0
 }
 
+// NodeCount counts the nodes of the question a reference or a path names, seen from the
+// context, for count(): every one, answered or not, relevant or not, as ODK counts nodes. A
+// repeat's instances are left to the value of the reference (ok false).
+func (e *env) NodeCount(x expr.Node) (int, bool) {
+	if e.choice != nil {
+		return 0, false
+	}
+	var n *Node
+	switch x := x.(type) {
+	case *expr.RefNode:
+		n = e.s.form.byName[x.Name]
+	case *expr.PathNode:
+		n = e.s.form.paths[x]
+	}
+	if n == nil || n.Kind == KindRepeat || n == e.s.form.Root {
+		return 0, false
+	}
+	if n.Repeat == nil {
+		return len(e.s.items[n.Index]), true
+	}
+	return len(e.s.resolve(e.ctx, n, nil)), true
+}
+
 // Last returns the size of the context for last(): the number of candidates inside a
 // predicate, 1 elsewhere.
 func (e *env) Last() int {

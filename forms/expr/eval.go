@@ -46,6 +46,14 @@ type LastEnv interface {
 	Last() int
 }
 
+// CountEnv is an Env that also counts the nodes a reference or a path names, for count():
+// every node, answered or not, relevant or not, as XPath counts a node-set. ok is false
+// when it leaves the count to the value of the argument (a repeat's instances, say).
+type CountEnv interface {
+	Env
+	NodeCount(n Node) (count int, ok bool)
+}
+
 // BoundEnv is an Env that also reads references resolved once, when the form loads,
 // instead of by name at each evaluation (see Expr.BindRefs).
 type BoundEnv interface {

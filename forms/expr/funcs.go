@@ -195,7 +195,19 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		}
 	case fnCount:
 		a := args[0]
+		arg := n.Args[0]
+		_, named := arg.(*RefNode)
+		if p, ok := arg.(*PathNode); ok && p.Instance == "" && !c.pred {
+			named = true
+		}
 		return func(env Env) Value {
+			if named {
+				if ce, ok := env.(CountEnv); ok {
+					if k, ok := ce.NodeCount(arg); ok {
+						return Number(k)
+					}
+				}
+			}
 			v := a(env)
 			if ns, ok := v.(Nodes); ok {
 				return Number(len(ns))
