@@ -32,8 +32,12 @@ type Form struct {
 
 	byName map[string]*Node
 	paths  map[*expr.PathNode]*Node // the node each location path of an expression names
-	other  *Choice                  // the "other" choice that or_other adds
-	order  []*Node                  // nodes in dependency (evaluation) order
+	// pathTop holds, for each path that climbs out of a repeat instance around its context
+	// and back down into that repeat, the highest node it climbs to: it reads every
+	// instance from there (see escapeTop).
+	pathTop map[*expr.PathNode]*Node
+	other   *Choice // the "other" choice that or_other adds
+	order   []*Node // nodes in dependency (evaluation) order
 	// outside maps the path of each node outside repeats to the node: such a node has one
 	// item in every session, at that path.
 	outside map[string]*Node
@@ -152,8 +156,12 @@ type Node struct {
 	deps, dependents []*Node // dependency graph among relevance, calculations and repeat counts
 	triggers         []*Node // calculations whose trigger is this node
 	rank             int     // position in the evaluation order
-	closure          []*Node // everything a change of this node can affect, in order; set at load
-	path             string  // Path(), set at load: the path of its item outside repeat instances
+	// crossInst is set when the node's relevance, calculation or repeat count may read
+	// another instance of a repeat it is in (indexed-repeat, a path out of the instance and
+	// back): a change in one instance is recomputed for it in every instance.
+	crossInst bool
+	closure   []*Node // everything a change of this node can affect, in order; set at load
+	path      string  // Path(), set at load: the path of its item outside repeat instances
 }
 
 // IsGroup reports whether the node is a group or repeat.

@@ -28,6 +28,14 @@ func (c *compiler) graph(t *table) {
 			if x == nil {
 				continue
 			}
+			if x.Calls("indexed-repeat") {
+				n.crossInst = true
+			}
+			for _, p := range x.Paths() {
+				if f.pathTop[p] != nil {
+					n.crossInst = true
+				}
+			}
 			for _, d := range f.exprNodes(x) {
 				add(d)
 				// What a reference sees also depends on the relevance of the groups around it.

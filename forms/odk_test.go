@@ -695,3 +695,61 @@ func TestCountCountsNodesAnsweredOrNot(t *testing.T) {
 		{path: "s", value: "hi", wantPath: "cs", want: "1"},
 	})
 }
+
+// TestPathOutOfARepeatAndBackReadsEveryInstance: inside repeat r, a path that climbs out of
+// the instance and comes back down (../../r/x, or an absolute /data/r/x) names x in every
+// instance of r, as in ODK; ${x} and ../x keep naming the same instance.
+func TestPathOutOfARepeatAndBackReadsEveryInstance(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation | repeat_count |
+| | begin repeat | r | R | | 3 |
+| | integer | x | X | | |
+| | calculate | all | | sum(../../r/x) | |
+| | calculate | abs | | sum(/data/r/x) | |
+| | calculate | mine | | sum(${x}) | |
+| | calculate | sib | | ../x * 2 | |
+| | calculate | n | | count(../../r/x) | |
+| | end repeat | | | | |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "r[1]/x", value: "6"},
+		{path: "r[2]/x", value: "5"},
+		{path: "r[3]/x", value: "1"},
+		{wantPath: "r[1]/all", want: "12"},
+		{wantPath: "r[3]/all", want: "12"},
+		{wantPath: "r[2]/abs", want: "12"},
+		{wantPath: "r[2]/mine", want: "5"},
+		{wantPath: "r[2]/sib", want: "10"},
+		{wantPath: "r[2]/n", want: "3"},
+		{path: "r[1]/x", value: "7", wantPath: "r[3]/all", want: "13"},
+	})
+}
+
+// TestCalculationReadingAnotherInstanceFollowsIt: a calculation in repeat r that reads
+// another instance (indexed-repeat(${x}, ${r}, 1), the previous member through
+// position(..) - 1) is recomputed in every instance when that instance changes, as ODK
+// does, not only in the instance that changed.
+func TestCalculationReadingAnotherInstanceFollowsIt(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation | repeat_count |
+| | begin repeat | r | R | | 3 |
+| | integer | x | X | | |
+| | calculate | first | | indexed-repeat(${x}, ${r}, 1) | |
+| | calculate | prev | | if(position(..) > 1, indexed-repeat(${x}, ${r}, position(..) - 1), 'none') | |
+| | end repeat | | | | |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "r[1]/x", value: "6", wantPath: "r[2]/first", want: "6"},
+		{wantPath: "r[3]/first", want: "6"},
+		{wantPath: "r[2]/prev", want: "6"},
+		{wantPath: "r[1]/prev", want: "none"},
+		{path: "r[2]/x", value: "5", wantPath: "r[3]/prev", want: "5"},
+		{path: "r[1]/x", value: "7", wantPath: "r[2]/first", want: "7"},
+		{wantPath: "r[3]/first", want: "7"},
+		{wantPath: "r[2]/prev", want: "7"},
+	})
+}

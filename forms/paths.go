@@ -78,7 +78,74 @@ func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.N
 			return
 		}
 		c.form.paths[n] = target
+		if top := escapeTop(n, sc.ctx, target); top != nil {
+			c.form.pathTop[n] = top
+		}
 	}
+}
+
+// escapeTop returns the highest node path p, evaluated for ctx, climbs to on its way to
+// target, if it climbs out of a repeat around ctx that is also around target and so comes
+// back down into every instance of it: in ODK sum(../../r/x) inside repeat r reads x in
+// every instance of r, though ../x reads the same instance. It returns nil for a path that
+// stays inside the instances it starts in.
+func escapeTop(p *expr.PathNode, ctx, target *Node) *Node {
+	if ctx == nil || target == nil {
+		return nil
+	}
+	top := ctx
+	if p.Absolute {
+		top = nil // the form's root, above every repeat
+	} else {
+		cur := ctx
+		for _, s := range p.Steps {
+			switch s {
+			case ".":
+			case "..":
+				if cur.Parent == nil {
+					return nil
+				}
+				cur = cur.Parent
+				if isAncestor(cur, top) {
+					top = cur
+				}
+			default:
+				for _, ch := range cur.Children {
+					if ch.Name == s {
+						cur = ch
+						break
+					}
+				}
+			}
+		}
+	}
+	for r := target.Repeat; r != nil; r = r.Repeat {
+		if (ctx == r || isInside(ctx, r)) && top != r && (top == nil || !isInside(top, r)) {
+			if top == nil {
+				return target.rootOf()
+			}
+			return top
+		}
+	}
+	return nil
+}
+
+// isAncestor reports whether a is a proper ancestor of b.
+func isAncestor(a, b *Node) bool {
+	for p := b.Parent; p != nil; p = p.Parent {
+		if p == a {
+			return true
+		}
+	}
+	return false
+}
+
+// rootOf returns the root of n's tree.
+func (n *Node) rootOf() *Node {
+	for n.Parent != nil {
+		n = n.Parent
+	}
+	return n
 }
 
 // checkChoiceColumn checks a relative path evaluated for a choice: "." or a column name.

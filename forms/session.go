@@ -578,7 +578,22 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 	if n == e.s.form.Root {
 		return expr.String("")
 	}
+	if top := e.s.form.pathTop[p]; top != nil {
+		// The path leaves the instances it starts in: it reads every one from top.
+		return e.s.nodeValue(e.ctx.liftTo(top), n, nil)
+	}
 	return e.node(n)
+}
+
+// liftTo returns the item of node top around it (it itself if it is of top), or nil if
+// there is none, as for the form's root.
+func (it *item) liftTo(top *Node) *item {
+	for p := it; p != nil; p = p.parent {
+		if p.node == top && !p.holder {
+			return p
+		}
+	}
+	return nil
 }
 
 func (e *env) Current() expr.Value {
@@ -677,11 +692,15 @@ func (e *env) NodeCount(x expr.Node) (int, bool) {
 		return 0, false
 	}
 	var n *Node
+	ctx := e.ctx
 	switch x := x.(type) {
 	case *expr.RefNode:
 		n = e.s.form.byName[x.Name]
 	case *expr.PathNode:
 		n = e.s.form.paths[x]
+		if top := e.s.form.pathTop[x]; top != nil {
+			ctx = e.ctx.liftTo(top)
+		}
 	}
 	if n == nil || n.Kind == KindRepeat || n == e.s.form.Root {
 		return 0, false
@@ -689,7 +708,7 @@ func (e *env) NodeCount(x expr.Node) (int, bool) {
 	if n.Repeat == nil {
 		return len(e.s.items[n.Index]), true
 	}
-	return len(e.s.resolve(e.ctx, n, nil)), true
+	return len(e.s.resolve(ctx, n, nil)), true
 }
 
 // Last returns the size of the context for last(): the number of candidates inside a
@@ -837,7 +856,7 @@ func (s *Session) propagate(it *item) {
 		hit := false
 		merge := func(ds scope) {
 			one := scope{all: true}
-			if !ds.all && ds.inst != nil && isInside(n, ds.inst.node) {
+			if !ds.all && ds.inst != nil && isInside(n, ds.inst.node) && !n.crossInst {
 				one = scope{inst: ds.inst}
 			}
 			if !hit {

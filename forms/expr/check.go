@@ -343,6 +343,17 @@ func (e *Expr) Paths() []*PathNode {
 	return out
 }
 
+// Calls reports whether e calls the function of that name anywhere, in predicates too.
+func (e *Expr) Calls(name string) bool {
+	if e == nil {
+		return false
+	}
+	return !walk(e.Root, func(n Node) bool {
+		c, ok := n.(*CallNode)
+		return !ok || c.Name != name
+	})
+}
+
 // UsesCurrent reports whether e refers to "." (the current answer), explicitly or through
 // a function that reads it: current(), string-length, normalize-space, string and number
 // without arguments, and once. A "." inside a predicate, which stands for the node being
