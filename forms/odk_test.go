@@ -1,6 +1,7 @@
 package forms_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -752,4 +753,95 @@ func TestCalculationReadingAnotherInstanceFollowsIt(t *testing.T) {
 		{wantPath: "r[3]/first", want: "7"},
 		{wantPath: "r[2]/prev", want: "7"},
 	})
+}
+
+// TestCalculationOnAnEditableQuestionFollowsWhatItReads: a calculation on a question the
+// enumerator can edit gives its starting value and, as in ODK, replaces the answer, typed or
+// not, each time what it reads changes so that it gives a new value; a change that leaves
+// the result as it was keeps the typed answer, as ODK keeps it. Restoring a draft never
+// recomputes an answer: the stored values come back exactly, and only a later change of
+// what the calculation reads replaces them.
+func TestCalculationOnAnEditableQuestionFollowsWhatItReads(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation |
+| | integer | n | N | |
+| | integer | dbl | Double | ${n} * 2 |
+| | text | txt | Text | concat('t', ${n}) |
+| | select_one ab | pick | Pick | if(${n} > 5, 'b', 'a') |
+| | date | when | When | date('2026-01-01') + ${n} |
+| | begin repeat | r | R | |
+| | integer | x | X | |
+| | integer | y | Y | ../x * 2 |
+| | end repeat | | | |
+| choices |
+| | list_name | name | label |
+| | ab | a | A |
+| | ab | b | B |
+| | ab | c | C |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "n", value: "3", wantPath: "dbl", want: "6"},
+		{wantPath: "txt", want: "t3"},
+		{wantPath: "pick", want: "a"},
+		{wantPath: "when", want: "2026-01-04"},
+		{path: "dbl", value: "100", want: "100"},
+		{path: "txt", value: "typed", want: "typed"},
+		{path: "pick", value: "c", want: "c"},
+		{path: "n", value: "9", wantPath: "dbl", want: "18"},
+		{wantPath: "txt", want: "t9"},
+		{wantPath: "pick", want: "b"},
+		{wantPath: "when", want: "2026-01-10"},
+		{path: "pick", value: "c", want: "c"},
+		{path: "n", value: "10", wantPath: "pick", want: "c"}, // still 'b': the typed answer stays
+		{path: "dbl", value: "7", want: "7"},
+	})
+	for i := 0; i < 3; i++ {
+		if _, err := s.AddInstance("r"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runSteps(t, s, []step{
+		{path: "r[1]/x", value: "1", wantPath: "r[1]/y", want: "2"},
+		{path: "r[2]/x", value: "2", wantPath: "r[2]/y", want: "4"},
+		{path: "r[3]/x", value: "3", wantPath: "r[3]/y", want: "6"},
+		{path: "r[1]/y", value: "11", want: "11"},
+		{path: "r[3]/y", value: "33", want: "33"},
+	})
+	if _, err := s.AddInstance("r"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveInstance("r[2]"); err != nil {
+		t.Fatal(err)
+	}
+	runSteps(t, s, []step{
+		{wantPath: "r[1]/y", want: "11"},
+		{wantPath: "r[2]/y", want: "33"},
+		{wantPath: "dbl", want: "7"},
+	})
+
+	// A restored draft keeps every stored answer, computed or typed.
+	saved := s.Answers()
+	restored := []*forms.Session{newSession(t, form)}
+	restored[0].Restore(saved)
+	rs, _ := forms.RestoreSession(mustParse(t, form), forms.Options{Now: func() time.Time { return fixedNow }}, saved)
+	restored = append(restored, rs)
+	for i, s2 := range restored {
+		for _, a := range saved {
+			if got := s2.Value(a.Path); got != a.Value {
+				t.Errorf("restore %d: %s = %q, want the stored %q", i, a.Path, got, a.Value)
+			}
+		}
+		if got := s2.Answers(); !slices.Equal(got, saved) {
+			t.Errorf("restore %d: answers\n got %v\nwant %v", i, got, saved)
+		}
+		runSteps(t, s2, []step{
+			{path: "r[2]/x", value: "4", wantPath: "r[2]/y", want: "8"},
+			{wantPath: "r[1]/y", want: "11"},
+			{path: "n", value: "4", wantPath: "dbl", want: "8"},
+			{wantPath: "txt", want: "t4"},
+			{wantPath: "pick", want: "a"},
+		})
+	}
 }

@@ -89,6 +89,9 @@ type item struct {
 	// an answer read by many expressions is converted once, not at each read.
 	typed   expr.Value
 	typedOf string
+	// calc is the value the calculation of an editable question gave last: the answer is
+	// replaced only when the calculation gives something else (see recomputeItem).
+	calc string
 }
 
 func (it *item) relevant() bool {
@@ -772,14 +775,17 @@ func (e *env) Random() float64 { return e.s.opt.Random() }
 func (s *Session) recomputeAll() {
 	for _, n := range s.form.order {
 		for _, it := range s.items[n.Index] {
-			s.recomputeItem(it)
+			s.recomputeItem(it, false)
 		}
 	}
 }
 
 // recomputeItem refreshes one item's relevance, calculation and (for a repeat holder) its
-// instances. It reports whether anything a reference could see changed.
-func (s *Session) recomputeItem(it *item) bool {
+// instances. It reports whether anything a reference could see changed. live is set when
+// something the item reads has just changed: only then does the calculation of an editable
+// question replace its answer; otherwise (a new session, a restored draft, a new instance)
+// it fills an empty one, and an answer already there is kept exactly.
+func (s *Session) recomputeItem(it *item, live bool) bool {
 	n := it.node
 	changed := false
 	if it.holder {
@@ -814,11 +820,24 @@ func (s *Session) recomputeItem(it *item) bool {
 			changed = true
 		}
 	}
-	if n.Calculation != nil && n.Trigger == "" && (it.value == "" || !n.editable()) {
-		// A calculation on an editable question only gives its starting value.
-		if v := s.calcValue(n, s.eval(n.Calculation, it)); v != it.value {
-			it.value = v
-			changed = true
+	if n.Calculation != nil && n.Trigger == "" {
+		switch {
+		case !n.editable():
+			if v := s.calcValue(n, s.eval(n.Calculation, it)); v != it.value {
+				it.value = v
+				changed = true
+			}
+		default:
+			// A calculation on an editable question gives its starting value, and then, as
+			// in ODK, replaces the answer, typed or not, each time what it reads changes
+			// so that it gives a new value. Anything else (a new session, a restored draft,
+			// a new instance) only fills an empty answer and keeps one already there.
+			v := s.calcValue(n, s.eval(n.Calculation, it))
+			if (live && v != it.calc || it.value == "") && v != it.value {
+				it.value = v
+				changed = true
+			}
+			it.calc = v
 		}
 	}
 	return changed
@@ -881,13 +900,13 @@ func (s *Session) propagate(it *item) {
 		changed := false
 		if sc.all {
 			for _, x := range s.items[n.Index] {
-				if s.recomputeItem(x) {
+				if s.recomputeItem(x, true) {
 					changed = true
 				}
 			}
 		} else {
 			for _, x := range s.itemsIn(sc.inst, n) {
-				if s.recomputeItem(x) {
+				if s.recomputeItem(x, true) {
 					changed = true
 				}
 			}
@@ -961,7 +980,7 @@ func (s *Session) appendInstance(holder *item) *item {
 	collect(inst)
 	sort.SliceStable(sub, func(i, j int) bool { return sub[i].node.rank < sub[j].node.rank })
 	for _, x := range sub {
-		s.recomputeItem(x)
+		s.recomputeItem(x, false)
 	}
 	return inst
 }
