@@ -845,3 +845,23 @@ func TestCalculationOnAnEditableQuestionFollowsWhatItReads(t *testing.T) {
 		})
 	}
 }
+
+// TestDecimalDateTimeCountsTheOffset: decimal-date-time() of a dateTime written with an
+// offset is the instant it names, counted in days on the session's clock:
+// 1970-01-01T07:00:00+07:00 is 0 in UTC, as ODK gives it, and 7/24 at +07:00.
+func TestDecimalDateTimeCountsTheOffset(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation |
+| | calculate | d | | decimal-date-time('1970-01-01T07:00:00+07:00') * 24 |
+`
+	for _, tc := range []struct {
+		loc  *time.Location
+		want string
+	}{{time.UTC, "0"}, {time.FixedZone("WIB", 7*3600), "7"}} {
+		s := forms.NewSession(mustParse(t, form), forms.Options{Location: tc.loc, Now: func() time.Time { return fixedNow }})
+		if got := s.Value("d"); got != tc.want {
+			t.Errorf("in %s: decimal-date-time(...) * 24 = %q, want %q", tc.loc, got, tc.want)
+		}
+	}
+}

@@ -88,8 +88,11 @@ func TestEval(t *testing.T) {
 		{"now() > today()", nil, Bool(true)},
 		{"now() < today() + 1", nil, Bool(true)},
 		{"decimal-date-time('1970-01-02')", nil, Number(1)},
-		{"decimal-date-time('1970-01-01T06:00:00Z')", nil, Number(0.25)},
-		{"decimal-date-time('1970-01-01T18:00:00.000+07:00')", nil, Number(0.75)},
+		// The offset counts: a dateTime is the instant it names, read on the session's
+		// clock (here +08:00): 06:00Z is 14:00, 18:00 at +07:00 is 19:00.
+		{"decimal-date-time('1970-01-01T06:00:00Z')", nil, Number(14.0 / 24)},
+		{"decimal-date-time('1970-01-01T18:00:00.000+07:00')", nil, Number(19.0 / 24)},
+		{"decimal-date-time('1970-01-01T01:00:00+09:00')", nil, Number(0)},
 		{"decimal-date-time('junk')", nil, nan},
 		{"decimal-date-time(now())", nil, Number(20779 + (14*3600+5*60+9.123)/86400)},
 		{"decimal-time('06:00:00.000+07:00')", nil, Number(0.25)},

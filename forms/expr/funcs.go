@@ -33,7 +33,7 @@ func (c compiler) call(n *CallNode) evalFn {
 // readsEnv reports whether a call of function id with n arguments reads the Env.
 func readsEnv(id funcID, n int) bool {
 	switch id {
-	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnLast, fnOnce, fnIndexedRepeat, fnChoiceName,
+	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnLast, fnOnce, fnIndexedRepeat, fnChoiceName, fnDecimalDateTime,
 		fnCurrent, fnParseTimestampToDate:
 		return true
 	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
@@ -305,6 +305,12 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 			d, ok := ToDate(a(env))
 			if !ok {
 				return Number(math.NaN())
+			}
+			if d.HasTime {
+				// The days since 1970-01-01 on the session's clock, as ODK counts them from
+				// local midnight: a dateTime written with another offset is that instant,
+				// so 1970-01-01T07:00:00+07:00 is 0 in UTC.
+				d.T = d.T.In(env.Now().Location())
 			}
 			return Number(days(d))
 		}
