@@ -64,3 +64,6 @@ func EvalBothWays(s *Session, fn func(where string, bound, byName expr.Value)) i
 	}
 	return reads
 }
+
+// DefaultIsDynamicForTest is defaultIsDynamic.
+func DefaultIsDynamicForTest(def, typ string) bool { return defaultIsDynamic(def, typ) }

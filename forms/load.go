@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"tracer/forms/expr"
 	"tracer/forms/workbook"
@@ -579,7 +580,7 @@ func (c *compiler) expressions(t *table) {
 		n.ChoiceFilter = c.parseExpr(t, r, "choice_filter", get("choice_filter"))
 		n.RepeatCount = c.parseExpr(t, r, "repeat_count", get("repeat_count"))
 		if d := get("default"); d != "" {
-			if looksLikeExpr(d) {
+			if defaultIsDynamic(d, n.Type) {
 				n.Default = c.parseExpr(t, r, "default", d)
 			} else {
 				n.DefaultText = d
@@ -879,9 +880,54 @@ func escapedAt(s string, i int) bool {
 	return n%2 == 1
 }
 
-func looksLikeExpr(s string) bool {
-	return strings.Contains(s, "${") || strings.Contains(s, "(")
+// defaultIsDynamic reports whether a default is an expression computed when the interview
+// starts rather than a value, as pyxform decides (default_is_dynamic): read as pyxform's
+// lexer reads it, left to right, the first token that matches at each place, it holds a
+// ${reference}, a function call, a predicate, a union or an arithmetic operator. A date,
+// dateTime or geo default with a minus between its tokens is a value ("2026-01-01" is one
+// token anyway, and "-5" a number).
+func defaultIsDynamic(s, typ string) bool {
+	dashOK := typ == "date" || typ == "dateTime" || typ == "geopoint" || typ == "geotrace" || typ == "geoshape"
+	for s != "" {
+		if strings.HasPrefix(s, " mod ") || strings.HasPrefix(s, " div ") {
+			return true
+		}
+		if n := defaultLiteral.FindStringIndex(s); n != nil {
+			s = s[n[1]:]
+			continue
+		}
+		if defaultRef.MatchString(s) {
+			return true
+		}
+		switch s[0] {
+		case '*', '+', '|':
+			return true
+		case '-': // not a number's sign, which the literals took
+			return !dashOK
+		}
+		if n := defaultName.FindStringIndex(s); n != nil {
+			if n[1] < len(s) && (s[n[1]] == '(' || s[n[1]] == '[') {
+				return true // a function call or a predicate
+			}
+			s = s[n[1]:]
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+	}
+	return false
 }
+
+// The tokens of pyxform's lexer that make no default dynamic and may hold what would
+// otherwise read as an operator: dates, times, numbers (signed), quoted literals,
+// whitespace and the other single characters; a name; a ${reference}. A time's fraction of
+// a second is read as one (pyxform's pattern wants a dot and a space there, and would make
+// "14:30:15.123+07:00" an addition).
+var (
+	defaultLiteral = regexp.MustCompile(`^(?:-?\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?)?|\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?|-?\d+\.\d*|-?\.\d+|-?\d+|!=|<=|>=|[=<>(),/]|\.\.?|\[\]\{\}|"[^"]*"|'[^']*'|\s+)`)
+	defaultRef     = regexp.MustCompile(`^\$\{[^}]+\}`)
+	defaultName    = regexp.MustCompile(`^[\pL_][\pL\pN_.\-\x{b7}]*(?::[\pL_][\pL\pN_.\-\x{b7}]*)?`)
+)
 
 // flag reads a yes/no column that may also hold an expression.
 func (c *compiler) flag(t *table, r row, col, v string) (bool, *expr.Expr) {

@@ -214,3 +214,42 @@ func TestRegexThatODKClientsReadOtherwise(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultIsDynamic: a default is an expression exactly when pyxform's lexer finds a
+// reference, a call, a predicate, a union or an arithmetic operator in it.
+func TestDefaultIsDynamic(t *testing.T) {
+	for _, tc := range []struct {
+		def, typ string
+		want     bool
+	}{
+		{"today()", "date", true},
+		{"${age} + 1", "integer", true},
+		{"2+2", "integer", true},
+		{"5 * 3", "integer", true},
+		{"+62812", "text", true},
+		{"a|b", "text", true},
+		{"item[1]", "text", true},
+		{"7 mod 2", "integer", true},
+		{"5 - 3", "integer", true},
+		{"today() - 1", "date", true},
+		{"5 - 3", "date", false},
+		{"-5", "integer", false},
+		{"5-3", "integer", false}, // two numbers, "5" and "-3"
+		{"2026-01-01", "date", false},
+		{"2026-01-01", "text", false},
+		{"2026-01-01T08:00:00+07:00", "dateTime", false},
+		{"2004-02-12T14:30:15.123+07:00", "dateTime", false},
+		{"14:30:15.123+07:00", "time", false},
+		{"well-being", "text", false},
+		{"model", "text", false},
+		{"(5)", "integer", false},
+		{"'a + b'", "text", false},
+		{"N/A", "text", false},
+		{"Kota Bontang", "text", false},
+		{"0.5", "decimal", false},
+	} {
+		if got := forms.DefaultIsDynamicForTest(tc.def, tc.typ); got != tc.want {
+			t.Errorf("default %q of a %s: dynamic %v, want %v", tc.def, tc.typ, got, tc.want)
+		}
+	}
+}
