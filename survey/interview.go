@@ -171,6 +171,9 @@ type OutboxItem struct {
 	FormID      string `json:"form_id,omitempty"`
 	FormVersion string `json:"form_version,omitempty"`
 	FormHash    string `json:"form_hash,omitempty"`
+	// Enumerator is the account the interview was made by, when the store knows it: a
+	// sync leaves another account's revisions for that account's login.
+	Enumerator string `json:"-"`
 }
 
 // InterviewStore keeps interviews, their answers and their finalized revisions. Each write

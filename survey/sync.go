@@ -63,6 +63,10 @@ type SyncSummary struct {
 	Outcomes []PushOutcome
 	// Skipped counts revisions refused by an earlier sync and not sent again.
 	Skipped int
+	// Others counts the revisions, contact attempts and roster updates another account
+	// made on this laptop: the server takes an enumerator's own only, so they wait there
+	// for that account's login.
+	Others int
 	// Held lists the revisions not pushed because the server has not published the form
 	// they were made with (its id, version and bytes): a file tried on the laptop, or one
 	// edited without a new version. They stay in the outbox and are pushed by the first

@@ -74,14 +74,31 @@ func TestLoginAdoptsWhatTheLaptopMadeBefore(t *testing.T) {
 	if err != nil || len(drafts) != 1 || drafts[0].Enumerator != "ani" {
 		t.Fatalf("the draft: %v %+v", err, drafts)
 	}
-	// Enrolled again as another account, the laptop keeps ani's draft hers.
+	// ani calls an alumnus once more, then the laptop is enrolled again as another
+	// account: it keeps ani's draft and attempt hers, and budi's sync leaves them.
+	if out, err := run("attempt", "add", "R2", "--mode", "phone", "--outcome", "2.21"); err != nil {
+		t.Fatalf("attempt add: %v %s", err, out)
+	}
 	_, code, err = env.Users.CreateUser(ctx, "budi", survey.RoleEnumerator)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out, err := run("login", env.URL, code); err != nil || strings.Contains(out, "before it was enrolled") ||
-		!strings.Contains(out, "note: this laptop holds ani's work (1 draft(s)): the server takes an enumerator's own only, so budi's syncs leave it here until ani logs in again") {
+		!strings.Contains(out, "note: this laptop holds ani's work (1 draft(s), 1 contact attempt(s) not sent): the server takes an enumerator's own only, so budi's syncs leave it here until ani logs in again") {
 		t.Fatalf("the second login: %v %s", err, out)
+	}
+	if out, err := run("sync"); err != nil || !strings.Contains(out, "left on this laptop: 1 interview revision(s), contact attempt(s) or roster update(s) another account made") || strings.Contains(out, "refused:") {
+		t.Fatalf("budi's sync: %v %s", err, out)
+	}
+	code, err = env.Users.NewCode(ctx, "ani")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("login", env.URL, code); err != nil {
+		t.Fatalf("ani's login again: %v %s", err, out)
+	}
+	if out, err := run("sync"); err != nil || !strings.Contains(out, "attempts: pushed 1 new") {
+		t.Fatalf("ani's sync again: %v %s", err, out)
 	}
 	db, err = sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
 	if err != nil {

@@ -35,7 +35,7 @@ func (m *Main) syncTo(ctx context.Context, dir, to string) error {
 		return err
 	}
 	l := client.Laptop{Interviews: ivs, State: sqlite.NewSyncStateStore(db), Attempts: sqlite.NewAttemptStore(db),
-		Updates: sqlite.NewRosterUpdateStore(db), FormsDir: filepath.Join(dir, "forms")}
+		Updates: sqlite.NewRosterUpdateStore(db), FormsDir: filepath.Join(dir, "forms"), Account: enr.ownOnly()}
 	wrote, err := client.WriteOutbox(ctx, l, to, enr.User, token, time.Now())
 	if err != nil {
 		return err

@@ -231,7 +231,21 @@ func (m *Main) laptopAfterLogin(ctx context.Context, dir, account string, first 
 	} else if n > 0 {
 		fmt.Fprintf(m.Stdout, "%d revision(s) refused for the account that sent them go again at the next sync\n", n)
 	}
+	if n, err := db.ForgetForbidden(ctx, account); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(m.Stdout, "%d contact attempt(s) or roster update(s) of %s refused as sent by another account go again at the next sync\n", n, survey.Printable(account))
+	}
 	return nil
+}
+
+// ownOnly is the account whose own work alone a sync sends (client.Laptop.Account): an
+// enumerator's, as the server takes an enumerator's own only; "" (everything) for others.
+func (e *enrollment) ownOnly() string {
+	if e.Role == survey.RoleEnumerator {
+		return e.User
+	}
+	return ""
 }
 
 // errNotEnrolled says the laptop has no server.json.

@@ -78,6 +78,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	sum, err := c.Sync(ctx, client.Laptop{
 		Interviews: ivs, Roster: sqlite.NewRosterStore(db), State: state, Attempts: sqlite.NewAttemptStore(db),
 		Updates: sqlite.NewRosterUpdateStore(db), Waves: sqlite.NewPulledWaves(db), FormsDir: filepath.Join(dir, "forms"),
+		Account: enr.ownOnly(),
 	}, func(p survey.SyncProgress) {
 		if p.Done == p.Total || p.Done%100 == 0 {
 			fmt.Fprintf(m.Stdout, "pushed %d/%d\n", p.Done, p.Total)
@@ -148,6 +149,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if sum.Purged > 0 {
 		fmt.Fprintf(m.Stdout, "approved on the server, their content dropped from this laptop: %d interviews\n", sum.Purged)
 	}
+	if sum.Others > 0 {
+		fmt.Fprintf(m.Stdout, "left on this laptop: %d interview revision(s), contact attempt(s) or roster update(s) another account made; the server takes an enumerator's own only, so they go at that account's login\n", sum.Others)
+	}
 	if len(sum.Held) > 0 {
 		fmt.Fprintf(m.Stdout, "not for sync: %d interviews made with a form the server did not publish (%s) stay on this laptop; they sync once the server publishes exactly that file\n",
 			len(sum.Held), survey.Printable(sum.HeldForms()))
@@ -166,7 +170,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
 		return fmt.Errorf("store the time of the sync: %w", err)
 	}
-	if len(sum.Outcomes)+len(sum.Attempts)+len(sum.Updates)+sum.Skipped+len(sum.Held)+sum.Forms+sum.RosterRows+sum.Returned+len(sum.RefusedLater) == 0 {
+	if len(sum.Outcomes)+len(sum.Attempts)+len(sum.Updates)+sum.Skipped+sum.Others+len(sum.Held)+sum.Forms+sum.RosterRows+sum.Returned+len(sum.RefusedLater) == 0 {
 		fmt.Fprintln(m.Stdout, "nothing new")
 	}
 	if !sum.Complete() {

@@ -162,7 +162,7 @@ func wireSync(cfg *tui.Config, enr *enrollment, token string, db *sqlite.DB, dir
 	s, err := newTUISyncer(enr.URL, token, client.Laptop{
 		Interviews: cfg.Interviews, Roster: cfg.Roster, State: sqlite.NewSyncStateStore(db),
 		Attempts: sqlite.NewAttemptStore(db), Updates: sqlite.NewRosterUpdateStore(db),
-		Waves: cfg.Waves, FormsDir: filepath.Join(dir, "forms"),
+		Waves: cfg.Waves, FormsDir: filepath.Join(dir, "forms"), Account: enr.ownOnly(),
 	}, nil, client.WithLogger(logger))
 	if err != nil {
 		return err

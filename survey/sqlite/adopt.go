@@ -132,3 +132,28 @@ func (db *DB) WaitingOfOthers(ctx context.Context, account string) ([]Waiting, e
 	}
 	return out, rows.Err()
 }
+
+// ForgetForbidden forgets the server's refusals, as forbidden (survey.EFORBIDDEN), of the
+// contact attempts and roster updates account made and has not sent: refused when another
+// account's sync sent them (an enumerator sends only her own), they go again at account's
+// next sync. It returns how many.
+func (db *DB) ForgetForbidden(ctx context.Context, account string) (int, error) {
+	n := 0
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		n = 0
+		suffix := "%(" + survey.EFORBIDDEN + ")"
+		for _, q := range []string{
+			`UPDATE attempts SET refusal = '' WHERE enumerator = ? AND sent_at = '' AND refusal LIKE ?`,
+			`UPDATE roster_updates SET refusal = '' WHERE proposed_by = ? AND sent_at = '' AND refusal LIKE ?`,
+		} {
+			res, err := tx.ExecContext(ctx, q, account, suffix)
+			if err != nil {
+				return err
+			}
+			k, _ := res.RowsAffected()
+			n += int(k)
+		}
+		return nil
+	})
+	return n, err
+}

@@ -66,6 +66,17 @@ func TestAdopt(t *testing.T) {
 	if w, err := db.WaitingOfOthers(ctx, "sari"); err != nil || len(w) != 0 {
 		t.Errorf("waiting of others than sari: %+v %v", w, err)
 	}
+	// sari's attempt, refused as sent by budi's sync, goes again after sari's login.
+	must(t, attempts.Refuse(ctx, list[0].ID, `Attempt x names "sari" as its maker; an enumerator sends only her own (budi). (forbidden)`))
+	if n, err := db.ForgetForbidden(ctx, "budi"); err != nil || n != 0 {
+		t.Errorf("ForgetForbidden(budi): %d %v", n, err)
+	}
+	if n, err := db.ForgetForbidden(ctx, "sari"); err != nil || n != 1 {
+		t.Errorf("ForgetForbidden(sari): %d %v", n, err)
+	}
+	if again, err := attempts.Unsent(ctx); err != nil || len(again) != 1 {
+		t.Errorf("after ForgetForbidden: %v %+v", err, again)
+	}
 	// Once adopted, or once sent, a revision cannot be rewritten.
 	for _, q := range []string{
 		`UPDATE outbox SET body = 'x', adopted_at = 'now' WHERE interview_id = '` + unsent.ID + `'`,

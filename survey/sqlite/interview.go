@@ -492,7 +492,7 @@ func (s *InterviewStore) finalize(ctx context.Context, create *survey.Interview,
 			return err
 		}
 		item = &survey.OutboxItem{InterviewID: id, Revision: iv.Revision, Hash: survey.HashBytes(body), Body: body, CreatedAt: now,
-			FormID: iv.FormID, FormVersion: iv.FormVersion, FormHash: iv.FormHash}
+			FormID: iv.FormID, FormVersion: iv.FormVersion, FormHash: iv.FormHash, Enumerator: iv.Enumerator}
 		if s.sealer != nil {
 			if item.Body, err = s.sealer.Seal(body); err != nil {
 				return fmt.Errorf("seal interview %s: %w", id, err)
@@ -534,7 +534,7 @@ func (s *InterviewStore) Outbox(ctx context.Context, limit int) ([]*survey.Outbo
 		limit = -1
 	}
 	rows, err := s.db.db.QueryContext(ctx, `SELECT o.interview_id, o.revision, o.hash, o.body, o.created_at, o.sealed,
-		coalesce(i.form_id, ''), coalesce(i.form_version, ''), coalesce(i.form_hash, '')
+		coalesce(i.form_id, ''), coalesce(i.form_version, ''), coalesce(i.form_hash, ''), coalesce(i.enumerator, '')
 		FROM outbox o LEFT JOIN interviews i ON i.id = o.interview_id
 		WHERE o.sent_at IS NULL ORDER BY o.created_at, o.interview_id, o.revision LIMIT ?`, limit)
 	if err != nil {
@@ -546,7 +546,7 @@ func (s *InterviewStore) Outbox(ctx context.Context, limit int) ([]*survey.Outbo
 		var it survey.OutboxItem
 		var created string
 		if err := rows.Scan(&it.InterviewID, &it.Revision, &it.Hash, &it.Body, &created, &it.Sealed,
-			&it.FormID, &it.FormVersion, &it.FormHash); err != nil {
+			&it.FormID, &it.FormVersion, &it.FormHash, &it.Enumerator); err != nil {
 			return nil, err
 		}
 		if it.CreatedAt, err = parseTime(created); err != nil {

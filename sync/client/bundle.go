@@ -81,7 +81,8 @@ func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now tim
 	}
 	var todo []wire.PushItem
 	for _, it := range all {
-		if refused[fmt.Sprint(it.InterviewID, "/", it.Revision, "/", it.Hash)] || have.holds(it) {
+		if refused[fmt.Sprint(it.InterviewID, "/", it.Revision, "/", it.Hash)] || have.holds(it) ||
+			l.Account != "" && it.Enumerator != "" && it.Enumerator != l.Account {
 			continue
 		}
 		p := wire.PushItem{ID: it.InterviewID, Revision: it.Revision, Hash: it.Hash, Body: it.Body}
@@ -95,12 +96,14 @@ func WriteOutbox(ctx context.Context, l Laptop, dir, user, token string, now tim
 		if tries, err = l.Attempts.Unsent(ctx); err != nil {
 			return out, fmt.Errorf("read attempts: %w", err)
 		}
+		tries = ownOnly(tries, l.Account, func(a *survey.Attempt) string { return a.Enumerator }, &Summary{})
 	}
 	var updates []*survey.RosterUpdate
 	if l.Updates != nil {
 		if updates, err = l.Updates.Unsent(ctx); err != nil {
 			return out, fmt.Errorf("read roster updates: %w", err)
 		}
+		updates = ownOnly(updates, l.Account, func(u *survey.RosterUpdate) string { return u.ProposedBy }, &Summary{})
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return out, err

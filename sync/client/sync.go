@@ -25,6 +25,11 @@ type Laptop struct {
 	Updates survey.RosterUpdateStore
 	// Waves keeps the study's waves as pulled; they are not pulled when nil.
 	Waves survey.PulledWaves
+	// Account is the account the laptop is enrolled as: revisions, contact attempts and
+	// roster updates another account made are not pushed (the server takes an
+	// enumerator's own only) but counted in the summary's Others, to go at that account's
+	// login. Empty pushes everything.
+	Account string
 	// FormsDir receives pulled forms as "ID@VERSION.EXT"; no forms are pulled when empty.
 	// With it, a revision made with a form the server has not published (its id, version
 	// and hash) is held back: not pushed, listed in the summary's Held.
@@ -64,12 +69,12 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 		return sum, err
 	}
 	if l.Attempts != nil {
-		if err := c.pushAttempts(ctx, l.Attempts, sum); err != nil {
+		if err := c.pushAttempts(ctx, l.Attempts, l.Account, sum); err != nil {
 			return sum, err
 		}
 	}
 	if l.Updates != nil {
-		if err := c.pushRosterUpdates(ctx, l.Updates, sum); err != nil {
+		if err := c.pushRosterUpdates(ctx, l.Updates, l.Account, sum); err != nil {
 			return sum, err
 		}
 	}
@@ -112,6 +117,23 @@ func (c *Client) Sync(ctx context.Context, l Laptop, progress Progress) (*Summar
 	return sum, nil
 }
 
+// ownOnly returns the entries of todo that account made (all of them when account is
+// empty), counting the others in sum.Others.
+func ownOnly[T any](todo []T, account string, maker func(T) string, sum *Summary) []T {
+	if account == "" {
+		return todo
+	}
+	own := todo[:0:0]
+	for _, x := range todo {
+		if m := maker(x); m != "" && m != account {
+			sum.Others++
+			continue
+		}
+		own = append(own, x)
+	}
+	return own
+}
+
 // pushOutbox pushes what the outbox holds, less what an earlier sync saw refused for good
 // and, when published is not nil, what was made with a form it does not list.
 func (c *Client) pushOutbox(ctx context.Context, l Laptop, published []*survey.PublishedForm, sum *Summary, progress Progress) error {
@@ -141,6 +163,10 @@ func (c *Client) pushOutbox(ctx context.Context, l Laptop, published []*survey.P
 		}
 		if have.holds(it) {
 			sum.Held = append(sum.Held, held(it))
+			continue
+		}
+		if l.Account != "" && it.Enumerator != "" && it.Enumerator != l.Account {
+			sum.Others++
 			continue
 		}
 		todo = append(todo, it)
@@ -276,11 +302,12 @@ func settle(ctx context.Context, l Laptop, rc survey.Receipt, sum *Summary) erro
 // pushAttempts pushes the attempts no receipt has settled, in batches: an attempt is
 // marked sent only on a stored or duplicate receipt naming it, recorded as refused for
 // good on a final refusal, and otherwise left for the next sync.
-func (c *Client) pushAttempts(ctx context.Context, store survey.AttemptStore, sum *Summary) error {
+func (c *Client) pushAttempts(ctx context.Context, store survey.AttemptStore, account string, sum *Summary) error {
 	todo, err := store.Unsent(ctx)
 	if err != nil {
 		return fmt.Errorf("read attempts: %w", err)
 	}
+	todo = ownOnly(todo, account, func(a *survey.Attempt) string { return a.Enumerator }, sum)
 	for len(todo) > 0 {
 		n := min(len(todo), c.batchCount, wire.MaxAttempts)
 		batch := todo[:n]
@@ -337,11 +364,12 @@ func settleAttempt(ctx context.Context, store survey.AttemptStore, rc survey.Att
 
 // pushRosterUpdates pushes the roster updates no receipt has settled, before the roster is
 // pulled, as pushAttempts does for attempts.
-func (c *Client) pushRosterUpdates(ctx context.Context, store survey.RosterUpdateStore, sum *Summary) error {
+func (c *Client) pushRosterUpdates(ctx context.Context, store survey.RosterUpdateStore, account string, sum *Summary) error {
 	todo, err := store.Unsent(ctx)
 	if err != nil {
 		return fmt.Errorf("read roster updates: %w", err)
 	}
+	todo = ownOnly(todo, account, func(u *survey.RosterUpdate) string { return u.ProposedBy }, sum)
 	for len(todo) > 0 {
 		n := min(len(todo), c.batchCount, wire.MaxRosterUpdates)
 		batch := todo[:n]
