@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -321,13 +322,32 @@ func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// parseCallback reads "15:04" (today, or tomorrow when passed), "+2h", or
-// "2006-01-02 15:04", in now's time zone.
+// parseCallback reads "15:04" (today, or tomorrow when passed), "besok 15:04" or
+// "tomorrow 15:04" (tomorrow at that time; alone, this time tomorrow), a time from now
+// ("+2h", "+2j" for jam, "+30m", "+1d" for days), or "2006-01-02 15:04", in now's zone.
 func parseCallback(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
 	if d, ok := strings.CutPrefix(s, "+"); ok {
-		dur, err := time.ParseDuration(d)
+		if n, ok := strings.CutSuffix(d, "d"); ok { // days
+			days, err := strconv.Atoi(n)
+			return now.AddDate(0, 0, days), err
+		}
+		dur, err := time.ParseDuration(strings.Replace(d, "j", "h", 1))
 		return now.Add(dur), err
+	}
+	for _, word := range []string{"besok", "tomorrow"} {
+		if rest, ok := strings.CutPrefix(s, word); ok {
+			rest = strings.TrimSpace(rest)
+			if rest == "" {
+				return now.AddDate(0, 0, 1), nil
+			}
+			t, err := time.ParseInLocation("15:04", rest, now.Location())
+			if err != nil {
+				return time.Time{}, err
+			}
+			y, m, d := now.AddDate(0, 0, 1).Date()
+			return time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, now.Location()), nil
+		}
 	}
 	if t, err := time.ParseInLocation("2006-01-02 15:04", s, now.Location()); err == nil {
 		return t, nil

@@ -447,3 +447,30 @@ func TestCallOutcomeNeedsChoosing(t *testing.T) {
 		t.Errorf("1.1 chosen with the arrows: %+v", as)
 	}
 }
+
+// TestParseCallback reads the call-back times the prompt offers, in both languages.
+func TestParseCallback(t *testing.T) {
+	wita := time.FixedZone("WITA", 8*3600)
+	now := time.Date(2026, 12, 1, 16, 0, 0, 0, wita)
+	for in, want := range map[string]time.Time{
+		"14:30":            time.Date(2026, 12, 2, 14, 30, 0, 0, wita),
+		"17:15":            time.Date(2026, 12, 1, 17, 15, 0, 0, wita),
+		"besok 09:00":      time.Date(2026, 12, 2, 9, 0, 0, 0, wita),
+		"Tomorrow  09:00":  time.Date(2026, 12, 2, 9, 0, 0, 0, wita),
+		"besok":            time.Date(2026, 12, 2, 16, 0, 0, 0, wita),
+		"+2h":              now.Add(2 * time.Hour),
+		"+2j":              now.Add(2 * time.Hour),
+		"+30m":             now.Add(30 * time.Minute),
+		"+1d":              time.Date(2026, 12, 2, 16, 0, 0, 0, wita),
+		"2026-12-03 08:45": time.Date(2026, 12, 3, 8, 45, 0, 0, wita),
+	} {
+		if got, err := parseCallback(in, now); err != nil || !got.Equal(want) {
+			t.Errorf("%q: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "lusa", "besok pagi", "+2x", "25:00", "2026-13-01 08:00"} {
+		if got, err := parseCallback(bad, now); err == nil {
+			t.Errorf("%q: %v, want an error", bad, got)
+		}
+	}
+}

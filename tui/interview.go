@@ -836,7 +836,10 @@ func (s *interviewScreen) View() string {
 	if s.problem != "" {
 		bottom = append(bottom, wrap("✗ "+s.problem, w, st.Error.Render))
 	}
-	if s.live != liveNone {
+	switch {
+	case s.live == liveEditUndone: // what Esc did, not a mistake
+		bottom = append(bottom, wrap("↺ "+liveText(t, s.live, s.liveArgs), w, st.Prefill.Render))
+	case s.live != liveNone:
 		bottom = append(bottom, wrap("✗ "+liveText(t, s.live, s.liveArgs), w, st.Error.Render))
 	}
 	if s.confirm {
