@@ -96,6 +96,7 @@ var indonesian = map[string]string{
 	"Form %s version %s is already published with other content: change the version in the settings sheet to publish a changed form.": "Formulir %s versi %s sudah diterbitkan dengan isi lain: ubah versi di sheet settings untuk menerbitkan formulir yang diubah.",
 	"Form %s version %s is not published.": "Formulir %s versi %s tidak diterbitkan.",
 	"Form %s version %s was published with other content (sha256 %.12s); this interview was made with a form whose sha256 is %.12s, which was never published.": "Formulir %s versi %s diterbitkan dengan isi lain (sha256 %.12s); wawancara ini dibuat dengan formulir bersha256 %.12s, yang tidak pernah diterbitkan.",
+	"%q is too short to name one interview: give its whole id, or its last 8 characters.":                                                                       "%q terlalu pendek untuk menunjuk satu wawancara: berikan id lengkapnya, atau 8 karakter terakhirnya.",
 	"No stored interview's id ends with %s.":                                                 "Tidak ada wawancara tersimpan yang id-nya berakhir dengan %s.",
 	"The ids of several interviews end with %s: give more of the id (%s).":                   "Id beberapa wawancara berakhir dengan %s: berikan id yang lebih lengkap (%s).",
 	"Interview %s already exists.":                                                           "Wawancara %s sudah ada.",

@@ -55,7 +55,7 @@ func TestLoginAdoptsWhatTheLaptopMadeBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := run("login", env.URL, code)
-	if err != nil || !strings.Contains(out, "now ani's and sent at the next sync: 2 interview(s), 1 contact attempt(s)") {
+	if err != nil || !strings.Contains(out, "now ani's: 1 finalized interview(s), 1 contact attempt(s) and 0 roster update(s), sent at the next sync, and 1 draft(s)") {
 		t.Fatalf("login: %v %s", err, out)
 	}
 	if out, err := run("sync"); err != nil || !strings.Contains(out, "attempts: pushed 1 new") || !strings.Contains(out, "pushed 1 new, 0 already there, 0 refused") {

@@ -203,8 +203,8 @@ func (m *Main) laptopAfterLogin(ctx context.Context, dir, account string, first 
 			return err
 		}
 		if a.Total() > 0 {
-			fmt.Fprintf(m.Stdout, "made on this laptop before it was enrolled, now %s's and sent at the next sync: %d interview(s), %d contact attempt(s), %d roster update(s)\n",
-				account, a.Interviews, a.Attempts, a.RosterUpdates)
+			fmt.Fprintf(m.Stdout, "made on this laptop before it was enrolled, now %s's: %d finalized interview(s), %d contact attempt(s) and %d roster update(s), sent at the next sync, and %d draft(s)\n",
+				account, a.Interviews, a.Attempts, a.RosterUpdates, a.Drafts)
 		}
 	} else {
 		waiting, err := db.WaitingOfOthers(ctx, account)

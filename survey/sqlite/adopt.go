@@ -8,13 +8,14 @@ import (
 	"tracer/survey"
 )
 
-// Adopted counts what an account adopted at a laptop's first enrollment.
+// Adopted counts what an account adopted at a laptop's first enrollment: finalized
+// interviews (sent at the next sync), drafts, attempts and roster updates.
 type Adopted struct {
-	Interviews, Attempts, RosterUpdates int
+	Interviews, Drafts, Attempts, RosterUpdates int
 }
 
 // Total is the number of things adopted.
-func (a Adopted) Total() int { return a.Interviews + a.Attempts + a.RosterUpdates }
+func (a Adopted) Total() int { return a.Interviews + a.Drafts + a.Attempts + a.RosterUpdates }
 
 // Adopt makes account the maker of what this laptop made before its first enrollment and
 // has not sent: interviews (drafts, and finalized revisions not sent nor sealed, whose
@@ -66,18 +67,24 @@ func (db *DB) Adopt(ctx context.Context, account string) (Adopted, error) {
 				return fmt.Errorf("interview %s revision %d: %w", r.id, r.rev, err)
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE interviews SET enumerator = ? WHERE enumerator != ? AND state IN (?, ?)
-			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.interview_id = interviews.id AND (o.sent_at IS NOT NULL OR o.sealed))`,
-			account, account, string(survey.StateDraft), string(survey.StateFinalized))
+		for _, st := range []struct {
+			state survey.State
+			n     *int
+		}{{survey.StateDraft, &a.Drafts}, {survey.StateFinalized, &a.Interviews}} {
+			res, err := tx.ExecContext(ctx, `UPDATE interviews SET enumerator = ? WHERE enumerator != ? AND state = ?
+				AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.interview_id = interviews.id AND (o.sent_at IS NOT NULL OR o.sealed))`,
+				account, account, string(st.state))
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			*st.n = int(n)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE attempts SET enumerator = ? WHERE enumerator != ? AND sent_at = '' AND refusal = ''`, account, account)
 		if err != nil {
 			return err
 		}
 		n, _ := res.RowsAffected()
-		a.Interviews = int(n)
-		if res, err = tx.ExecContext(ctx, `UPDATE attempts SET enumerator = ? WHERE enumerator != ? AND sent_at = '' AND refusal = ''`, account, account); err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
 		a.Attempts = int(n)
 		if res, err = tx.ExecContext(ctx, `UPDATE roster_updates SET proposed_by = ? WHERE proposed_by != ? AND sent_at = '' AND refusal = ''`, account, account); err != nil {
 			return err

@@ -32,8 +32,8 @@ func TestAdopt(t *testing.T) {
 	must(t, attempts.Add(ctx, &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: db.Now(), Enumerator: "komputer", Mode: survey.ModePhone, Outcome: "2.21"}))
 
 	got, err := db.Adopt(ctx, "sari")
-	if err != nil || got != (sqlite.Adopted{Interviews: 2, Attempts: 1}) {
-		t.Fatalf("Adopt: %+v %v, want 2 interviews and 1 attempt", got, err)
+	if err != nil || got != (sqlite.Adopted{Interviews: 1, Drafts: 1, Attempts: 1}) {
+		t.Fatalf("Adopt: %+v %v, want 1 finalized interview, 1 draft and 1 attempt", got, err)
 	}
 	for id, want := range map[string]string{draft.ID: "sari", unsent.ID: "sari", sent.ID: "komputer"} {
 		iv, err := s.Get(ctx, id)

@@ -206,8 +206,11 @@ func contains(list []string, s string) bool {
 // interview whose id ends with the short id (survey.ShortID) that the flags and the TUI
 // print, when one does. More than one is refused with their ids.
 func (s *Server) wholeInterviewID(ctx context.Context, id string) (string, error) {
-	if len(id) < 8 || len(id) >= 36 || strings.Trim(strings.ToLower(id), "0123456789abcdef-") != "" {
+	if len(id) >= 36 || strings.Trim(strings.ToLower(id), "0123456789abcdef-") != "" {
 		return id, nil
+	}
+	if len(id) < 8 {
+		return "", survey.Errorf(survey.EINVALID, "%q is too short to name one interview: give its whole id, or its last 8 characters.", id)
 	}
 	ids, err := s.cfg.Reviews.IDsEndingWith(ctx, strings.ToLower(id), 5)
 	switch {

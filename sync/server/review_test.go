@@ -105,6 +105,9 @@ func TestReviewRoutes(t *testing.T) {
 	if _, err := sup.Review(ctx, survey.ShortID(survey.NewID())); survey.ErrorCode(err) != survey.ENOTFOUND || !strings.Contains(err.Error(), "ends with") {
 		t.Fatalf("an unknown short id: %v", err)
 	}
+	if _, err := sup.Review(ctx, survey.ShortID(id)[1:]); survey.ErrorCode(err) != survey.EINVALID || !strings.Contains(err.Error(), "its last 8 characters") {
+		t.Fatalf("seven characters of an id: %v", err)
+	}
 
 	// The laptop keeps the question comments with the return.
 	sum, err := enum.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil)
