@@ -328,6 +328,7 @@ type texts struct {
 	ReviewConfirm          string
 	ReviewNeedComment      string
 	ReviewNotes            string
+	ReviewNotesLeave       string
 	ReviewReturned         string
 	ReviewApproved         string
 
@@ -857,6 +858,7 @@ var textsID = texts{
 	ReviewConfirm:          "Setujui revisi ini? y = ya, tombol lain = batal",
 	ReviewNeedComment:      "Pengembalian perlu catatan.",
 	ReviewNotes:            "Catatan pertanyaan yang ikut dikembalikan (x): %d.",
+	ReviewNotesLeave:       "%d catatan pertanyaan belum terkirim: hanya ikut bila dikembalikan (x). Esc lagi membuangnya.",
 	ReviewReturned:         "Dikembalikan ke pencacah.",
 	ReviewApproved:         "Disetujui.",
 
@@ -1258,6 +1260,7 @@ var textsEN = texts{
 	ReviewConfirm:          "Approve this revision? y = yes, any other key = cancel",
 	ReviewNeedComment:      "A return needs a comment.",
 	ReviewNotes:            "Question comments that go with the return (x): %d.",
+	ReviewNotesLeave:       "%d question comment(s) not sent: they go with a return (x) only. Esc again drops them.",
 	ReviewReturned:         "Returned to the enumerator.",
 	ReviewApproved:         "Approved.",
 

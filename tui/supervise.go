@@ -319,6 +319,7 @@ type detailScreen struct {
 	edit          *lineEdit         // the comment being typed
 	editPath      string            // "" for the comment on the interview
 	confirm       bool              // approve asked
+	leaving       bool              // Esc asked with question comments not sent
 	busy          bool
 	done          string
 	width, height int
@@ -503,7 +504,12 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
+		leaving := d.leaving
+		d.leaving = false
 		switch {
+		case key.Matches(msg, k.Esc) && len(d.notes) > 0 && !leaving:
+			// the comments typed on questions go with a return (x) only: say so first
+			d.err, d.done, d.leaving = nil, "", true
 		case key.Matches(msg, k.Esc):
 			return d.c.navigate(goQueueMsg{})
 		case key.Matches(msg, k.Up):
@@ -595,6 +601,8 @@ func (d *detailScreen) View() string {
 		foot = append(foot, st.Warn.Render(t.ReviewComment), d.edit.view(w-2, st, true))
 	case d.confirm:
 		foot = append(foot, st.Warn.Render(ansi.Truncate(t.ReviewConfirm, w, "…")))
+	case d.leaving:
+		foot = append(foot, strings.Split(wrap(fmt.Sprintf(t.ReviewNotesLeave, len(d.notes)), w, st.Warn.Render), "\n")...)
 	case d.busy:
 		foot = append(foot, st.Muted.Render(t.FinalizeBusy))
 	case d.err != nil:
@@ -606,8 +614,21 @@ func (d *detailScreen) View() string {
 	}
 	rows := max(d.height-len(head)-len(foot)-1, 1)
 	lines := make([]reviewLine, len(d.lines))
+	// The comments of the last return on its questions, unless one is being written anew.
+	var returned map[string]string
+	for i := len(d.d.History) - 1; i >= 0; i-- {
+		if h := d.d.History[i]; h.To == survey.ReviewReturned {
+			returned = map[string]string{}
+			for _, q := range h.Questions {
+				returned[q.Path] = q.Comment
+			}
+			break
+		}
+	}
 	for i, l := range d.lines {
 		if n := d.notes[l.path]; n != "" {
+			l.mark, l.note = "✎", n
+		} else if n := returned[l.path]; n != "" {
 			l.mark, l.note = "✎", n
 		}
 		lines[i] = l

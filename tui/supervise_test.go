@@ -22,6 +22,7 @@ type fakeReviewer struct {
 	rows     []*survey.Review
 	record   *survey.Record
 	earlier  map[int]*survey.Record // earlier revisions by number; absent: the same as record
+	history  []*survey.ReviewEvent  // after the first event, received
 	queries  []survey.ReviewQuery
 	approved []string
 	returned []survey.ReturnNotice
@@ -72,7 +73,7 @@ func (f *fakeReviewer) Review(_ context.Context, id string) (*survey.ReviewDetai
 			cp := *r
 			return &survey.ReviewDetail{Review: &cp, Record: f.record,
 				Revisions: []*survey.Submission{{InterviewID: id, Revision: 1}},
-				History:   []*survey.ReviewEvent{{InterviewID: id, Revision: 1, To: survey.ReviewReceived, By: "sari", At: r.ReceivedAt}}}, nil
+				History:   append([]*survey.ReviewEvent{{InterviewID: id, Revision: 1, To: survey.ReviewReceived, By: "sari", At: r.ReceivedAt}}, f.history...)}, nil
 		}
 	}
 	return nil, survey.Errorf(survey.ENOTFOUND, "No interview %s.", id)
@@ -216,6 +217,24 @@ func TestReviewDetailListsWhatTheRecordAnswers(t *testing.T) {
 	}
 }
 
+// The detail shows the comments the last return made on questions, on their lines.
+func TestReviewDetailShowsTheReturnsComments(t *testing.T) {
+	e := newEnv(t, true)
+	f := withReviewer(t, e)
+	f.history = []*survey.ReviewEvent{{Revision: 1, From: survey.ReviewReceived, To: survey.ReviewReturned, By: "rina", At: fixedNow,
+		Comment: "cek lagi", Questions: []survey.QuestionComment{{Path: "grp_identity/full_name", Comment: "ejaan nama?"}}}}
+	m := start(t, e)
+	drive(t, m, keypress("6"))
+	drive(t, m, keypress("enter"))
+	var found bool
+	for _, l := range m.detail().lines {
+		found = found || l.path == "grp_identity/full_name"
+	}
+	if v := plain(m); !found || !strings.Contains(v, "cek lagi") || !strings.Contains(v, "ejaan nama?") {
+		t.Errorf("the return's comments are not shown:\n%s", v)
+	}
+}
+
 func TestReviewQueueFilters(t *testing.T) {
 	e := newEnv(t, true)
 	f := withReviewer(t, e)
@@ -352,6 +371,11 @@ func TestGoldenReview(t *testing.T) {
 			typeText(t, m, "Durasi terlalu singkat")
 			snapshot(t, m, "detail-return-"+lang)
 			drive(t, m, keypress("esc"))
+			drive(t, m, keypress("esc"))
+			// the comment on a question is not sent: the first Esc says so, the next drops it
+			if v := plain(m); m.screen != screenDetail || !strings.Contains(v, map[string]string{"id": "catatan pertanyaan belum terkirim", "en": "question comment(s) not sent"}[lang]) {
+				t.Errorf("Esc over a comment not sent:\n%s", v)
+			}
 			drive(t, m, keypress("esc"))
 			drive(t, m, keypress("c"))
 			snapshot(t, m, "coverage-"+lang)
