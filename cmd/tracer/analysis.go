@@ -37,6 +37,33 @@ func (m *Main) remoteClient(url, dataFlag string) (*client.Client, error) {
 	return c, nil
 }
 
+// enrolledServer returns where an analysis command given neither --db nor --server reads
+// from: serverURL itself when given, else, on a laptop enrolled with a server that holds no
+// server database in its data folder, the server it is enrolled with (and says so on
+// standard error); "" reads the data folder's server database.
+func (m *Main) enrolledServer(dbFlag, serverURL, dataFlag string) string {
+	if dbFlag != "" || serverURL != "" {
+		return serverURL
+	}
+	path, err := m.serverDB("", dataFlag)
+	if err != nil {
+		return ""
+	}
+	if _, err := os.Stat(path); err == nil {
+		return ""
+	}
+	dir, err := m.dataDir(dataFlag)
+	if err != nil {
+		return ""
+	}
+	enr, err := readEnrollment(dir)
+	if err != nil {
+		return ""
+	}
+	fmt.Fprintf(m.Stderr, "tracer: from %s, the server this laptop is enrolled with (no server database in %s; --db FILE reads one)\n", enr.URL, dir)
+	return enr.URL
+}
+
 // output opens -o FILE through a temporary file renamed into place by commit, so a failed
 // export leaves no half file; "" or "-" is standard output. A path that is not a regular
 // file (/dev/null, a named pipe, a terminal) is written in place: renaming onto it would
@@ -116,6 +143,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("export takes no arguments, got %q", fs.Arg(0))
 	}
+	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	formatFromName(fs, format, *out, exportFormatOfExt)
 	f, err := export.ParseFormat(*format)
 	if err != nil {
@@ -215,6 +243,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("report takes no arguments, got %q", fs.Arg(0))
 	}
+	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	if _, err := server.ParseReportFormat(*format); err == nil && !formatFromName(fs, format, *out, reportFormatOfExt) {
 		fmt.Fprintf(m.Stderr, "tracer: note: %s will be a %s report (--format %s)\n", *out, *format, *format)
 	}

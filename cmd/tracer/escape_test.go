@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"tracer/survey"
 	"tracer/survey/sqlite"
+	"tracer/sync/testbed"
 )
 
 // hostile holds what a terminal would act on: clear the screen, set the title, a C1 CSI,
@@ -148,5 +150,37 @@ func TestOutputFormatFromName(t *testing.T) {
 		if note == "" && strings.Contains(stderr, "note:") || note != "" && !strings.Contains(stderr, note) {
 			t.Errorf("export -o %s: stderr %q, want %q", name, stderr, note)
 		}
+	}
+}
+
+// TestAnalysisFromTheEnrolledServer: on an analyst's laptop, enrolled and holding no server
+// database, report, export and progress read from the server it is enrolled with, and say so.
+func TestAnalysisFromTheEnrolledServer(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	login := func(name string, role survey.Role) string {
+		t.Helper()
+		dir := t.TempDir()
+		_, code, err := env.Users.CreateUser(ctx, name, role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, _, err := runMain(t, dir, "login", env.URL, code); err != nil {
+			t.Fatalf("login: %v %s", err, out)
+		}
+		return dir
+	}
+	dir, rina := login("andi", survey.RoleAnalyst), login("rina", survey.RoleSupervisor)
+	out := filepath.Join(dir, "r.json")
+	_, stderr, err := runMain(t, dir, "report", "-o", out)
+	if b, _ := os.ReadFile(out); err != nil || !strings.Contains(stderr, "from "+env.URL+", the server this laptop is enrolled with") || !bytes.HasPrefix(b, []byte("{")) {
+		t.Errorf("report: %v, stderr %q, wrote %.20q", err, stderr, b)
+	}
+	if _, stderr, err := runMain(t, rina, "progress"); err != nil || !strings.Contains(stderr, "the server this laptop is enrolled with") {
+		t.Errorf("progress: %v, stderr %q", err, stderr)
+	}
+	// --db still reads a database, which must then exist.
+	if _, _, err := runMain(t, dir, "report", "--db", filepath.Join(dir, "server.db")); err == nil || !strings.Contains(err.Error(), "no server database at") {
+		t.Errorf("report --db of nothing: %v", err)
 	}
 }

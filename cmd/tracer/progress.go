@@ -26,6 +26,7 @@ func (m *Main) runProgress(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("progress takes no arguments, got %q", fs.Arg(0))
 	}
+	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	if *serverURL != "" && *dbFlag != "" {
 		return usageError("give --db or --server, not both")
 	}
