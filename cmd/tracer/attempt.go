@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -100,6 +101,9 @@ func (m *Main) runAttemptAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := m.noteUnenrolled(ctx, db, dir, user); err != nil {
+		return err
+	}
 	r, err := sqlite.NewRosterStore(db).Get(ctx, rosterID)
 	onRoster := err == nil && r != nil
 	if err != nil && survey.ErrorCode(err) != survey.ENOTFOUND {
@@ -134,6 +138,15 @@ func (m *Main) runAttemptAdd(ctx context.Context, args []string) error {
 		u.AttemptID, u.Note = a.ID, a.Note // the attempt's note says how it was learnt
 	}
 	return m.proposeAll(ctx, sqlite.NewRosterUpdateStore(db), updates)
+}
+
+// noteUnenrolled notes name as a maker of this laptop's work while it is not enrolled
+// (sqlite.DB.NoteUnenrolled): the account that logs in adopts it.
+func (m *Main) noteUnenrolled(ctx context.Context, db *sqlite.DB, dir, name string) error {
+	if _, err := readEnrollment(dir); errors.Is(err, errNotEnrolled) {
+		return db.NoteUnenrolled(ctx, name)
+	}
+	return nil
 }
 
 // enumeratorName is the account the server knows this laptop's work by: the enrolled

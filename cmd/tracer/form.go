@@ -332,6 +332,9 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		if who == "" {
 			who = "enumerator"
 		}
+		if err := m.noteUnenrolled(ctx, st.db, st.dir, who); err != nil {
+			return err
+		}
 		resp := *respondent
 		if n := f.Node("roster_id"); resp == "" && n != nil && n.Repeat == nil {
 			// Paper back-entry names the alumnus in the form: link it when the roster has it.

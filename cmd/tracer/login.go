@@ -197,16 +197,15 @@ func (m *Main) laptopAfterLogin(ctx context.Context, dir, account string, first 
 		return err
 	}
 	defer db.Close()
-	if first {
-		a, err := db.Adopt(ctx, account)
-		if err != nil {
-			return err
-		}
-		if a.Total() > 0 {
-			fmt.Fprintf(m.Stdout, "made on this laptop before it was enrolled, now %s's: %d finalized interview(s), %d contact attempt(s) and %d roster update(s), sent at the next sync, and %d draft(s)\n",
-				account, a.Interviews, a.Attempts, a.RosterUpdates, a.Drafts)
-		}
-	} else {
+	a, err := db.Adopt(ctx, account, first)
+	if err != nil {
+		return err
+	}
+	if a.Total() > 0 {
+		fmt.Fprintf(m.Stdout, "made on this laptop while it was not enrolled, now %s's: %d finalized interview(s), %d contact attempt(s) and %d roster update(s), sent at the next sync, and %d draft(s)\n",
+			account, a.Interviews, a.Attempts, a.RosterUpdates, a.Drafts)
+	}
+	if !first {
 		waiting, err := db.WaitingOfOthers(ctx, account)
 		if err != nil {
 			return err

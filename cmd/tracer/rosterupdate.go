@@ -119,6 +119,9 @@ func (m *Main) runRosterPropose(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := m.noteUnenrolled(ctx, db, dir, us[0].ProposedBy); err != nil {
+		return err
+	}
 	return m.proposeAll(ctx, sqlite.NewRosterUpdateStore(db), us)
 }
 

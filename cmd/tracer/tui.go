@@ -108,6 +108,10 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	sf.apply(&cfg)
 	if enrErr != nil {
 		logger.Info("not logged in: sync is off", "reason", enrErr)
+		// what is made under this name is the first account's to log in (sqlite.DB.Adopt)
+		if err := db.NoteUnenrolled(ctx, enumerator); err != nil {
+			return err
+		}
 	} else if err := wireSync(&cfg, enr, token, db, dir, logger); err != nil {
 		logger.Warn("sync is off", "err", err)
 	}

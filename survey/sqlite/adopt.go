@@ -17,20 +17,29 @@ type Adopted struct {
 // Total is the number of things adopted.
 func (a Adopted) Total() int { return a.Interviews + a.Drafts + a.Attempts + a.RosterUpdates }
 
-// Adopt makes account the maker of what this laptop made before its first enrollment and
-// has not sent: interviews (drafts, and finalized revisions not sent nor sealed, whose
-// records are written again in its name, hashed anew), contact attempts and roster
-// updates. Made in the computer user's name, which no server account is, they would be
-// refused by the server, which takes an enumerator's own only. Call it at the first
-// enrollment only: after it, what another account made stays that account's. Revisions
-// already sent, sealed or adopted are left as they are.
-func (db *DB) Adopt(ctx context.Context, account string) (Adopted, error) {
+// Adopt makes account the maker of what this laptop made while it was not enrolled and has
+// not sent: interviews (drafts, and finalized revisions not sent nor sealed, whose records
+// are written again in its name, hashed anew), contact attempts and roster updates. Made in
+// the computer user's name, which no server account is, they would be refused by the
+// server, which takes an enumerator's own only. At the first enrollment (all) that is
+// everything another name made; at a later one, what the names noted by NoteUnenrolled
+// made (a screen left open across the first login), but for account's own name, which is
+// forgotten as such. What another account made stays that account's. Revisions already sent, sealed or
+// adopted are left as they are.
+func (db *DB) Adopt(ctx context.Context, account string, all bool) (Adopted, error) {
 	var a Adopted
 	now := formatTime(db.now())
+	// on is the condition on a maker's column that picks the makers adopted from.
+	on := func(col string) string {
+		if all {
+			return `1`
+		}
+		return col + ` IN (SELECT name FROM unenrolled_makers)`
+	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		a = Adopted{}
 		rows, err := tx.QueryContext(ctx, `SELECT o.interview_id, o.revision, o.body FROM outbox o JOIN interviews i ON i.id = o.interview_id
-			WHERE o.sent_at IS NULL AND NOT o.sealed AND o.adopted_at IS NULL AND i.enumerator != ?`, account)
+			WHERE o.sent_at IS NULL AND NOT o.sealed AND o.adopted_at IS NULL AND i.enumerator != ? AND `+on("i.enumerator"), account)
 		if err != nil {
 			return err
 		}
@@ -71,7 +80,7 @@ func (db *DB) Adopt(ctx context.Context, account string) (Adopted, error) {
 			state survey.State
 			n     *int
 		}{{survey.StateDraft, &a.Drafts}, {survey.StateFinalized, &a.Interviews}} {
-			res, err := tx.ExecContext(ctx, `UPDATE interviews SET enumerator = ? WHERE enumerator != ? AND state = ?
+			res, err := tx.ExecContext(ctx, `UPDATE interviews SET enumerator = ? WHERE enumerator != ? AND state = ? AND `+on("enumerator")+`
 				AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.interview_id = interviews.id AND (o.sent_at IS NOT NULL OR o.sealed))`,
 				account, account, string(st.state))
 			if err != nil {
@@ -80,20 +89,31 @@ func (db *DB) Adopt(ctx context.Context, account string) (Adopted, error) {
 			n, _ := res.RowsAffected()
 			*st.n = int(n)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE attempts SET enumerator = ? WHERE enumerator != ? AND sent_at = '' AND refusal = ''`, account, account)
+		res, err := tx.ExecContext(ctx, `UPDATE attempts SET enumerator = ? WHERE enumerator != ? AND sent_at = '' AND refusal = '' AND `+on("enumerator"), account, account)
 		if err != nil {
 			return err
 		}
 		n, _ := res.RowsAffected()
 		a.Attempts = int(n)
-		if res, err = tx.ExecContext(ctx, `UPDATE roster_updates SET proposed_by = ? WHERE proposed_by != ? AND sent_at = '' AND refusal = ''`, account, account); err != nil {
+		if res, err = tx.ExecContext(ctx, `UPDATE roster_updates SET proposed_by = ? WHERE proposed_by != ? AND sent_at = '' AND refusal = '' AND `+on("proposed_by"), account, account); err != nil {
 			return err
 		}
 		n, _ = res.RowsAffected()
 		a.RosterUpdates = int(n)
-		return nil
+		// An account's own name is no name of unenrolled work.
+		_, err = tx.ExecContext(ctx, `DELETE FROM unenrolled_makers WHERE name = ?`, account)
+		return err
 	})
 	return a, err
+}
+
+// NoteUnenrolled notes that this laptop, not enrolled, makes work under name: the next
+// login's account adopts it (Adopt).
+func (db *DB) NoteUnenrolled(ctx context.Context, name string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO unenrolled_makers (name, noted_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, formatTime(db.now()))
+		return err
+	})
 }
 
 // Waiting is what one account made on this laptop and has not sent.

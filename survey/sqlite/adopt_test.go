@@ -31,7 +31,7 @@ func TestAdopt(t *testing.T) {
 	attempts := sqlite.NewAttemptStore(db)
 	must(t, attempts.Add(ctx, &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: db.Now(), Enumerator: "komputer", Mode: survey.ModePhone, Outcome: "2.21"}))
 
-	got, err := db.Adopt(ctx, "sari")
+	got, err := db.Adopt(ctx, "sari", true)
 	if err != nil || got != (sqlite.Adopted{Interviews: 1, Drafts: 1, Attempts: 1}) {
 		t.Fatalf("Adopt: %+v %v, want 1 finalized interview, 1 draft and 1 attempt", got, err)
 	}
@@ -55,7 +55,7 @@ func TestAdopt(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Enumerator != "sari" {
 		t.Errorf("attempts %v %+v", err, list)
 	}
-	if again, err := db.Adopt(ctx, "sari"); err != nil || again.Total() != 0 {
+	if again, err := db.Adopt(ctx, "sari", true); err != nil || again.Total() != 0 {
 		t.Errorf("adopting again: %+v %v", again, err)
 	}
 	// Logged in as another account, the laptop holds sari's work; the sent interview is
@@ -88,6 +88,36 @@ func TestAdopt(t *testing.T) {
 	} {
 		if err := sqlite.ExecForTest(ctx, db, q); survey.ErrorCode(err) != survey.ECONFLICT {
 			t.Errorf("%s: %v, want ECONFLICT", q, err)
+		}
+	}
+}
+
+// TestAdoptNotedNames: at a login after the first, the account adopts only what names noted
+// as unenrolled made (a screen open across the first login); a noted name that is the
+// account's own is forgotten as such, and another account's work stays its own.
+func TestAdoptNotedNames(t *testing.T) {
+	ctx := context.Background()
+	db, s, _ := newStores(t)
+	made := func(by string) *survey.Interview {
+		t.Helper()
+		iv := &survey.Interview{FormID: "blk_tracer", FormVersion: "2026.1", RespondentID: "R1", Enumerator: by, Lang: "id"}
+		must(t, s.Create(ctx, iv))
+		return iv
+	}
+	must(t, db.NoteUnenrolled(ctx, "enumerator"))
+	must(t, db.NoteUnenrolled(ctx, "sari"))
+	placeholder, sari, budi := made("enumerator"), made("sari"), made("budi")
+	// sari logs in: her own name is no unenrolled one any more; "enumerator"'s draft is hers.
+	if a, err := db.Adopt(ctx, "sari", false); err != nil || a != (sqlite.Adopted{Drafts: 1}) {
+		t.Fatalf("sari's login: %+v %v", a, err)
+	}
+	// dewi logs in later: nothing of sari's, nor budi's, is hers.
+	if a, err := db.Adopt(ctx, "dewi", false); err != nil || a.Total() != 0 {
+		t.Fatalf("dewi's login: %+v %v", a, err)
+	}
+	for id, want := range map[string]string{placeholder.ID: "sari", sari.ID: "sari", budi.ID: "budi"} {
+		if iv, err := s.Get(ctx, id); err != nil || iv.Enumerator != want {
+			t.Errorf("%s: %v %q, want %q", id, err, iv.Enumerator, want)
 		}
 	}
 }
