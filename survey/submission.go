@@ -232,6 +232,12 @@ type ServerRosterStore interface {
 	Assign(ctx context.Context, sel AssignSelector, to, by string) (AssignResult, error)
 }
 
+// RosterRowReader is implemented by a ServerRosterStore that reads one row by roster id.
+type RosterRowReader interface {
+	// RosterRow returns the row with roster id id, nil when the roster has none.
+	RosterRow(ctx context.Context, id string) (*Respondent, error)
+}
+
 // AssignmentLister is implemented by a ServerRosterStore that can list its assignments.
 type AssignmentLister interface {
 	// Assignments returns the enumerator each assigned roster id is assigned to.

@@ -42,6 +42,7 @@ import (
 
 	"tracer/forms"
 	"tracer/survey"
+	"tracer/survey/report"
 )
 
 // Format is an export file format.
@@ -104,8 +105,9 @@ type Options struct {
 	// language when empty or unknown.
 	Lang string
 	// Roster looks up a respondent by roster id; when set, the roster fields (RosterColumns
-	// plus RosterExtra) are joined to each interview as roster_<name> columns. Write
-	// calls it; WriteInterviews never does (see RosterJoined).
+	// plus RosterExtra) are joined to each interview as roster_<name> columns, from the row
+	// of report.LinkedRosterID (the respondent id, else the roster id the interview
+	// confirms). Write calls it; WriteInterviews never does (see RosterJoined).
 	Roster func(rosterID string) (*survey.Respondent, bool)
 	// RosterJoined joins the roster fields as Roster does, for WriteInterviews, whose
 	// interviews bring their roster rows.
@@ -194,8 +196,8 @@ func Write(w io.Writer, f *forms.Form, records iter.Seq2[*survey.Record, error],
 			}
 			list = sortedAnswers(list[:0], r.Answers)
 			iv := Interview{Record: r, Answers: list}
-			if opt.Roster != nil && r.RespondentID != "" {
-				if p, ok := opt.Roster(r.RespondentID); ok {
+			if id := report.LinkedRosterID(r, list); opt.Roster != nil && id != "" {
+				if p, ok := opt.Roster(id); ok {
 					iv.Respondent = p
 				}
 			}
@@ -339,12 +341,13 @@ func captureMode(mode string) string {
 	return mode
 }
 
-// rosterValues takes the roster row of iv (none for a record without a respondent id) and
-// its roster columns.
+// rosterValues takes the roster row of iv and its roster columns. The row is the caller's
+// join: the respondent's, else that of the roster id the interview confirms
+// (report.LinkedRosterID), as the report and the alumni table link an interview.
 func (rw *rowWriter) rosterValues(iv Interview) {
 	clear(rw.roster)
 	rw.row = nil
-	if iv.Respondent == nil || iv.Record.RespondentID == "" {
+	if iv.Respondent == nil {
 		return
 	}
 	rw.row = iv.Respondent

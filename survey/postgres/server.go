@@ -225,6 +225,23 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 	return out, rows.Err()
 }
 
+// RosterRow returns the row with a roster id, nil when none. See survey.RosterRowReader.
+func (s *ServerRosterStore) RosterRow(ctx context.Context, id string) (*survey.Respondent, error) {
+	var body []byte
+	err := s.db.db.QueryRowContext(ctx, `SELECT body FROM server_roster WHERE roster_id = $1`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := new(survey.Respondent)
+	if err := survey.UnmarshalRespondent(body, r); err != nil {
+		return nil, fmt.Errorf("roster row %s: %w", id, err)
+	}
+	return r, nil
+}
+
 // Assign gives roster rows to an enumerator. See survey.ServerRosterStore.
 func (s *ServerRosterStore) Assign(ctx context.Context, sel survey.AssignSelector, to, by string) (survey.AssignResult, error) {
 	n := 0

@@ -265,11 +265,9 @@ func (e *engine) add(rec *survey.Record) {
 	e.counts.Interviews++
 	iv := &e.scratch
 	extractInto(iv, rec)
-	p := e.byRoster(iv.resp)
-	if p < 0 && iv.resp == "" {
-		if p = e.byRoster(iv.v[qRosterID]); p < 0 && iv.v[qNIK] != "" {
-			p = e.byNIK(survey.NormalizeNIK(iv.v[qNIK]))
-		}
+	p := e.byRoster(linkID(iv.resp, iv.v[qRosterID]))
+	if p < 0 && iv.resp == "" && iv.v[qNIK] != "" {
+		p = e.byNIK(survey.NormalizeNIK(iv.v[qNIK]))
 	}
 	if p < 0 {
 		e.counts.Unlinked++

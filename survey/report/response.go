@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -410,10 +411,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
-		id := rec.RespondentID
-		if id == "" {
-			id = AnswerNamed(rec, builtin.RosterID)
-		}
+		id := LinkedRosterID(rec, nil)
 		if id == "" {
 			continue
 		}
@@ -617,6 +615,41 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 // (survey.RecordFilter.Names).
 func AnswerNames() []string {
 	return slices.Concat(questions[:], []string{builtin.RosterID, builtin.Consent, builtin.MainStatus, forms.ModeQuestion})
+}
+
+// LinkedRosterID returns the roster id an interview counts for, as the report, the
+// response rates and the export's alumni table and roster join link it: its respondent id,
+// else the roster id it confirms (the built-in form's roster_id question, outside any
+// repeat). answers are r's answers sorted by path (as survey.Record.AnswerList gives them);
+// when nil, r.Answers is read. The report then tries the interview's NIK when neither names
+// a roster row in the period (docs/INDICATORS.md); this is the rule without that step.
+func LinkedRosterID(r *survey.Record, answers []survey.Answer) string {
+	if r.RespondentID != "" || answers == nil {
+		return linkID(r.RespondentID, AnswerNamed(r, builtin.RosterID))
+	}
+	return linkID(r.RespondentID, answerNamedIn(answers, builtin.RosterID))
+}
+
+// linkID is LinkedRosterID's rule: the respondent id, else the confirmed roster id.
+func linkID(respondentID, confirmed string) string {
+	if respondentID != "" {
+		return respondentID
+	}
+	return confirmed
+}
+
+// answerNamedIn is AnswerNamed over answers sorted by path.
+func answerNamedIn(answers []survey.Answer, name string) string {
+	i := sort.Search(len(answers), func(i int) bool { return answers[i].Path >= name })
+	if i < len(answers) && answers[i].Path == name {
+		return answers[i].Value
+	}
+	for _, a := range answers {
+		if strings.IndexByte(a.Path, '[') < 0 && strings.HasSuffix(a.Path, "/"+name) {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // AnswerNamed returns the answer of r to the question called name outside any repeat

@@ -217,6 +217,10 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	}
 	// The store joins each record's roster row and reads its answers sorted, so only the
 	// current record and row are held.
+	// An interview without a respondent id is joined to the row of the roster id it
+	// confirms (report.LinkedRosterID, as the report and the alumni table count it), read
+	// by itself: the store joins on the respondent id alone.
+	rowReader, _ := src.Roster.(survey.RosterRowReader)
 	joined := src.Reviews.RosterRecords(ctx, survey.RecordFilter{Revisions: opt.Revisions, FormID: f.ID})
 	interviews := func(yield func(export.Interview, error) bool) {
 		for rr, err := range joined {
@@ -225,7 +229,15 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 				return
 			}
 			iv := export.Interview{Record: rr.Record, Answers: rr.Answers}
-			if p := rr.Respondent; p != nil && p.RosterID == rr.Record.RespondentID {
+			id := report.LinkedRosterID(rr.Record, rr.Answers)
+			if p := rr.Respondent; p != nil && p.RosterID == id {
+				iv.Respondent = p
+			} else if rr.Record.RespondentID == "" && id != "" && rowReader != nil {
+				p, err := rowReader.RosterRow(ctx, id)
+				if err != nil {
+					yield(export.Interview{}, fmt.Errorf("roster row %s: %w", id, err))
+					return
+				}
 				iv.Respondent = p
 			}
 			if !yield(iv, nil) {
@@ -657,10 +669,7 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 				}
 				// Linked as the response rates link it: by respondent, else by the roster id
 				// the interview confirms.
-				id := rec.RespondentID
-				if id == "" {
-					id = report.AnswerNamed(rec, builtin.RosterID)
-				}
+				id := report.LinkedRosterID(rec, nil)
 				if id == "" {
 					continue
 				}
