@@ -24,12 +24,15 @@ var reservedNames = map[string]bool{
 // ASCII letters, digits and _, starting with a letter, at most 32 characters, not a
 // reserved word, unique without regard to case. Other characters (the / of a choice column,
 // letters with accents) become _, a name not starting with a letter gets a v in front, and
-// a name already taken gets _2, _3, ... (cut so that it still fits).
-func varNames(cols []string) []string {
+// a name already taken gets _2, _3, ... (cut so that it still fits). The columns marked
+// first (a question's own column) whose name is already such a name keep it: they are named
+// before the others, in order, so that a made name (how_found/other, a choice's 0/1 column,
+// made how_found_other) never takes a question's (the text question how_found_other).
+func varNames(cols []string, first []bool) []string {
 	used := map[string]bool{}
 	out := make([]string, len(cols))
-	for i, c := range cols {
-		base := varName(c)
+	name := func(i int) {
+		base := varName(cols[i])
 		name := base
 		for n := 2; used[strings.ToLower(name)]; n++ {
 			suffix := "_" + strconv.Itoa(n)
@@ -41,6 +44,16 @@ func varNames(cols []string) []string {
 		}
 		used[strings.ToLower(name)] = true
 		out[i] = name
+	}
+	for i, c := range cols {
+		if first[i] && varName(c) == c && !used[strings.ToLower(c)] {
+			name(i)
+		}
+	}
+	for i := range cols {
+		if out[i] == "" {
+			name(i)
+		}
 	}
 	return out
 }

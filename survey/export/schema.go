@@ -165,8 +165,11 @@ func newSchema(f *forms.Form, opt Options) *schema {
 	}
 	s.tables = append(s.tables, main)
 	s.byNode[nil] = main
+	// The tables the export makes keep their names; a repeat called so gets _2.
 	s.used = map[string]bool{"interviews": true, "codebook": true}
-	used := s.used
+	if opt.Alumni != nil && opt.Alumni.Rows != nil && opt.Format != JSONL {
+		s.used["alumni"] = true
+	}
 	for _, n := range f.Nodes {
 		if n.Kind == forms.KindRepeat {
 			s.byNode[n] = s.addRepeat(f, n, s.byNode[n.Repeat])
@@ -206,7 +209,7 @@ func newSchema(f *forms.Form, opt Options) *schema {
 	}
 	if opt.Alumni != nil && opt.Alumni.Rows != nil && opt.Format != JSONL {
 		s.alumni = opt.Alumni
-		t := &table{name: sheetName("alumni", used), key: "alumni", id: len(s.tables)}
+		t := &table{name: "alumni", key: "alumni", id: len(s.tables)}
 		for i, c := range opt.Alumni.Columns {
 			t.cols = append(t.cols, column{name: c.Name, kind: colAlumni, idx: i, num: !c.Text})
 		}
@@ -214,10 +217,12 @@ func newSchema(f *forms.Form, opt Options) *schema {
 	}
 	for _, t := range s.tables {
 		names := make([]string, len(t.cols))
+		questions := make([]bool, len(t.cols))
 		for i, c := range t.cols {
 			names[i] = c.name
+			questions[i] = c.kind == colValue
 		}
-		for i, n := range varNames(names) {
+		for i, n := range varNames(names, questions) {
 			t.cols[i].stat = n
 		}
 	}
