@@ -107,10 +107,23 @@ func (x *xlsxSink) row(t *table, cells []string) error {
 
 // cellValue gives numeric columns numbers, so they sum and sort in Excel, date columns
 // dates (a number with a date format), and every other value a text cell holding the value
-// exactly: Excel never evaluates a text cell, so no quote is added.
+// exactly: Excel never evaluates a text cell, so no quote is added. A select_one's code
+// that is a number written as a number is written so ("1", "-99", not "01"), so that
+// AVERAGE and the like work on main_status or a satisfaction scale; its labels
+// (--labels), text codes and a select_multiple's codes stay text.
 func (x *xlsxSink) cellValue(c *column, v string) any {
 	if v == "" {
 		return nil
+	}
+	if c.single && x.s.labels == nil {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && strconv.FormatInt(n, 10) == v {
+			return n
+		}
+		if plainNumber(v) {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && strconv.FormatFloat(f, 'f', -1, 64) == v {
+				return f
+			}
+		}
 	}
 	if c.num {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
