@@ -177,6 +177,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		return err
 	}
 	var n int
+	var cut []export.Cut
 	if *serverURL != "" {
 		c, err := m.remoteClient(*serverURL, *dataFlag)
 		if err != nil {
@@ -201,10 +202,13 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			abort()
 			return commandError(nil, err)
 		}
-		n = st.Interviews
+		n, cut = st.Interviews, st.Cut
 	}
 	if err := commit(); err != nil {
 		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	for _, c := range cut {
+		fmt.Fprintf(m.Stderr, "tracer: note: %d values of %s in %s were cut to %d bytes, the longest string the format holds; CSV, XLSX and JSON Lines hold them whole\n", c.Values, c.Variable, c.Table, c.Limit)
 	}
 	if *out != "" && *out != "-" {
 		if n >= 0 {

@@ -12,17 +12,25 @@ import (
 
 // This file writes a Stata dataset in format 118 (Stata 14 and later, UTF-8), as Stata's
 // "dta" documentation specifies it: tagged sections, little-endian, fixed-width str#
-// strings, numbers as long (integers) or double, dates as %td (days since 1 January 1960)
-// and date-times as %tc (milliseconds since then), empty values as Stata's missing value.
+// strings, a strL for a column with a value longer than str# holds, numbers as long
+// (integers) or double, dates as %td (days since 1 January 1960) and date-times as %tc
+// (milliseconds since then), empty values as Stata's missing value.
 
-// dtaMaxString is the longest str# Stata allows; longer values are cut (at a character).
+// dtaMaxString is the longest str# Stata allows; a column with a longer value is a strL.
 const dtaMaxString = 2045
 
 // Stata type codes.
 const (
+	dtaStrL   = 32768
 	dtaDouble = 65526
 	dtaLong   = 65528
 )
+
+// A strL cell holds (v, o), the variable and observation (from 1) of its GSO, the value
+// in the strls section: v in the low 2 bytes, o in the high 6 (format 118), (0, 0) for an
+// empty value. A GSO is "GSO", v (4 bytes), o (8 bytes), the type 130 (a string ending in
+// NUL), the length with the NUL (4 bytes), the bytes and the NUL.
+const dtaGSOHead = 3 + 4 + 8 + 1 + 4
 
 var (
 	dtaEpoch          = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
@@ -34,8 +42,10 @@ var (
 // dtaType is the Stata storage type of a variable: its str# width, long or double.
 func dtaType(v *statVar) int {
 	switch {
+	case v.kind == varString && v.width > dtaMaxString:
+		return dtaStrL
 	case v.kind == varString:
-		return min(max(v.width, 1), dtaMaxString)
+		return max(v.width, 1)
 	case v.kind == varDate, v.kind == varNumber && v.ints:
 		return dtaLong
 	}
@@ -46,7 +56,7 @@ func dtaSize(typ int) int {
 	switch typ {
 	case dtaLong:
 		return 4
-	case dtaDouble:
+	case dtaDouble, dtaStrL:
 		return 8
 	}
 	return typ
@@ -65,11 +75,18 @@ func writeDTA(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 	if k > 32767 {
 		return fmt.Errorf("%d variables: a Stata 118 file holds at most 32,767", k)
 	}
+	if uint64(st.n) >= 1<<48 {
+		return fmt.Errorf("%d rows: a Stata 118 strL holds at most 2^48", st.n)
+	}
 	types := make([]int, k)
 	rowSize := 0
+	strls := uint64(0) // the size of the GSOs
 	for i := range st.vars {
 		types[i] = dtaType(&st.vars[i])
 		rowSize += dtaSize(types[i])
+		if types[i] == dtaStrL {
+			strls += uint64(st.vars[i].filled)*(dtaGSOHead+1) + uint64(st.vars[i].bytes)
+		}
 	}
 
 	var head bytes.Buffer
@@ -97,6 +114,8 @@ func writeDTA(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 		sections["varnames"].Write(fixed(v.name, 129))
 		var format string
 		switch {
+		case types[i] == dtaStrL:
+			format = "%-9s"
 		case v.kind == varString:
 			format = fmt.Sprintf("%%-%ds", min(types[i], 244))
 		case v.kind == varDate:
@@ -170,7 +189,7 @@ func writeDTA(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 	offsets = append(offsets, pos) // data
 	pos += uint64(len("<data>")+len("</data>")) + uint64(st.n)*uint64(rowSize)
 	offsets = append(offsets, pos) // strls
-	pos += uint64(len("<strls></strls>"))
+	pos += uint64(len("<strls></strls>")) + strls
 	offsets = append(offsets, pos) // value_labels
 	pos += uint64(labels.Len())
 	offsets = append(offsets, pos) // </stata_dta>
@@ -188,7 +207,7 @@ func writeDTA(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 	}
 	w.put("<data>")
 	row := make([]byte, 0, rowSize)
-	for range st.n {
+	for o := range st.n {
 		cells, err := rows.next()
 		if err != nil {
 			return fmt.Errorf("read spooled rows: %w", err)
@@ -196,6 +215,12 @@ func writeDTA(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 		row = row[:0]
 		for i, c := range cells {
 			switch t := types[i]; t {
+			case dtaStrL:
+				var vo uint64
+				if c != "" {
+					vo = uint64(i+1) | uint64(o+1)<<16
+				}
+				row = le.AppendUint64(row, vo)
 			case dtaLong:
 				row = le.AppendUint32(row, uint32(dtaInt(st.vars[i].kind, st.vars[i].labels.number(c))))
 			case dtaDouble:
@@ -208,7 +233,34 @@ func writeDTA(bw *bufio.Writer, st *statTable, rows *spooled, now time.Time) err
 		}
 		w.put(row)
 	}
-	w.put("</data><strls></strls>", labels.Bytes(), "</stata_dta>")
+	w.put("</data><strls>")
+	if strls > 0 {
+		// The GSOs, in the order of the cells: the spooled rows read again.
+		again, err := st.rows()
+		if err != nil {
+			return err
+		}
+		var gso []byte
+		for o := range st.n {
+			cells, err := again.next()
+			if err != nil {
+				return fmt.Errorf("read spooled rows: %w", err)
+			}
+			for i, c := range cells {
+				if types[i] != dtaStrL || c == "" {
+					continue
+				}
+				gso = append(gso[:0], "GSO"...)
+				gso = le.AppendUint32(gso, uint32(i+1))
+				gso = le.AppendUint64(gso, uint64(o+1))
+				gso = append(gso, 130)
+				gso = le.AppendUint32(gso, uint32(len(c)+1))
+				gso = append(append(gso, c...), 0)
+				w.put(gso)
+			}
+		}
+	}
+	w.put("</strls>", labels.Bytes(), "</stata_dta>")
 	return w.err
 }
 

@@ -163,6 +163,15 @@ type Stats struct {
 	Interviews int
 	// Rows counts the data rows written per table (the interview table included).
 	Rows map[string]int
+	// Cut lists the variables of which values were cut to fit the format (strings over
+	// 32,767 bytes in SPSS files), for the caller to tell; nil when none was.
+	Cut []Cut
+}
+
+// Cut says that Values values of variable Variable in table Table were cut to Limit bytes.
+type Cut struct {
+	Table, Variable string
+	Values, Limit   int
 }
 
 // ErrTooManyRows is returned when an XLSX sheet would exceed Excel's 1,048,576 rows.
@@ -276,6 +285,9 @@ func WriteInterviews(w io.Writer, f *forms.Form, interviews iter.Seq2[Interview,
 	}
 	if err := out.finish(s.codebook()); err != nil {
 		return st, err
+	}
+	if c, ok := out.(interface{ cut() []Cut }); ok {
+		st.Cut = c.cut()
 	}
 	return st, nil
 }

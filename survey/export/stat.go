@@ -57,8 +57,11 @@ type statVar struct {
 	name   string
 	label  string
 	kind   varKind
-	width  int  // longest value in bytes
-	ints   bool // every value is an integer that fits in 32 bits
+	width  int   // longest value in bytes
+	filled int   // values not empty
+	long   int   // values longer than an SPSS string holds (savMaxString), which are cut
+	bytes  int64 // bytes of the values
+	ints   bool  // every value is an integer that fits in 32 bits
 	labels *valueLabels
 	// outside is the first value of a text-coded select that is not one of its codes: the
 	// variable is then a string holding the codes
@@ -351,6 +354,11 @@ func (v *statVar) see(s string) {
 	if s == "" {
 		return
 	}
+	v.filled++
+	v.bytes += int64(len(s))
+	if len(s) > savMaxString {
+		v.long++
+	}
 	switch {
 	case v.kind == varNumber && v.labels != nil && v.labels.text != nil:
 		if _, ok := v.labels.text[s]; !ok {
@@ -512,6 +520,23 @@ func (k *statSink) finish(codebook [][]string) error {
 		return err
 	}
 	return k.zw.Close()
+}
+
+// cut lists the variables whose values the files cut: in SPSS files, those over
+// savMaxString bytes. Stata files hold every value whole (a strL past str#).
+func (k *statSink) cut() []Cut {
+	if k.format != SAV {
+		return nil
+	}
+	var out []Cut
+	for _, st := range k.tables {
+		for _, v := range st.vars {
+			if v.long > 0 {
+				out = append(out, Cut{Table: st.t.name, Variable: v.name, Values: v.long, Limit: savMaxString})
+			}
+		}
+	}
+	return out
 }
 
 func (k *statSink) abort() {

@@ -401,6 +401,10 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "export", slog.String("user", u.Name), slog.String("format", string(format)),
 		slog.String("revisions", string(revs)), slog.Int("interviews", st.Interviews))
+	for _, c := range st.Cut {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "export cut long strings", slog.String("user", u.Name), slog.String("table", c.Table),
+			slog.String("variable", c.Variable), slog.Int("values", c.Values), slog.Int("limit", c.Limit))
+	}
 	return nil
 }
 
