@@ -21,8 +21,8 @@
 // with a byte-order mark so Excel detects the encoding, fields are quoted as RFC 4180 says
 // and lines end in \n; a CR LF inside a value is written as LF, because encoding/csv (and
 // RFC 4180 readers generally) read a quoted CR LF back as LF. With that, reading a file back
-// with encoding/csv gives exactly the values written, and writing them again gives the same
-// bytes. The excel-id dialect (CSVExcelID) trades that for Excel set to Indonesian.
+// with encoding/csv gives exactly the values written (the guarded ones with their quote,
+// not the answers), and writing them again gives the same bytes. The excel-id dialect (CSVExcelID) trades that for Excel set to Indonesian.
 //
 // Output is streamed: one record is held at a time, rows go straight to the writer (CSV), to
 // excelize's StreamWriter (XLSX, which spools to temporary files) or to temporary files
