@@ -186,7 +186,8 @@ type sink interface {
 
 // Interview is one record to export: the record, its answers sorted by path with each path
 // once (as survey.Record.AnswerList gives them; the record's Answers map is not read), and
-// the roster row of its respondent, nil when it has none.
+// its roster row, nil when it has none: its respondent's, else that of the roster id it
+// confirms (report.LinkedRosterID).
 type Interview struct {
 	Record     *survey.Record
 	Answers    []survey.Answer

@@ -868,6 +868,17 @@ func testRosterRecords(t *testing.T, open Opener) {
 	if !slices.Equal(got, wantRows) {
 		t.Fatalf("joined %q, want %q", got, wantRows)
 	}
+	// The export reads the row of an interview without respondent id by itself.
+	rr, ok := s.Roster.(survey.RosterRowReader)
+	if !ok {
+		t.Fatal("the server roster store reads no row by roster id (survey.RosterRowReader)")
+	}
+	if p, err := rr.RosterRow(ctx, "B-2"); err != nil || p == nil || p.Name != "Budi" || p.Kejuruan != "TIK" {
+		t.Errorf("RosterRow(B-2) = %+v, %v; want Budi/TIK", p, err)
+	}
+	if p, err := rr.RosterRow(ctx, "Z-9"); err != nil || p != nil {
+		t.Errorf("RosterRow(Z-9) = %+v, %v; want none", p, err)
+	}
 }
 
 func attempt(id, roster, enumerator string) *survey.Attempt {
