@@ -76,6 +76,7 @@ var SkippedTables = map[string]string{
 	"relay_verifiers":   "a relay's copy of the centre's enrollment code verifiers",
 	"relay_enrollments": "a relay's enrollments waiting for the centre",
 	"laptop_waves":      "a laptop's copy of the study's waves",
+	"unenrolled_makers": "the names a laptop made work under before it was enrolled",
 }
 
 // CopiedTables returns the names of the tables CopyFrom copies, in order.
