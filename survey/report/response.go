@@ -624,13 +624,17 @@ func AnswerNames() []string {
 // when nil, r.Answers is read. The report then tries the interview's NIK when neither names
 // a roster row in the period (docs/INDICATORS.md); this is the rule without that step.
 func LinkedRosterID(r *survey.Record, answers []survey.Answer) string {
-	if r.RespondentID != "" || answers == nil {
-		return linkID(r.RespondentID, AnswerNamed(r, builtin.RosterID))
+	switch {
+	case r.RespondentID != "":
+		return r.RespondentID // the answers are not read: most records stop here
+	case answers == nil:
+		return AnswerNamed(r, builtin.RosterID)
 	}
-	return linkID(r.RespondentID, answerNamedIn(answers, builtin.RosterID))
+	return answerNamedIn(answers, builtin.RosterID)
 }
 
-// linkID is LinkedRosterID's rule: the respondent id, else the confirmed roster id.
+// linkID is LinkedRosterID's rule on values already read: the respondent id, else the
+// confirmed roster id.
 func linkID(respondentID, confirmed string) string {
 	if respondentID != "" {
 		return respondentID
