@@ -668,7 +668,12 @@ func (c *acc) cell(e *engine, key string, cfg Config) Cell {
 	add(rate("contact_rate", n.Reached, n.G))
 	add(rate("absorption", n.A, n.S))
 	if cfg.Weights {
-		v := Value{ID: "absorption_weighted", Num: c.wa, Den: n.S, Flag: flag(n.S)}
+		// The weighted absorbed are counted on the respondents' scale (their share of
+		// the weighted respondents times S), so that Num / Den is the percentage.
+		v := Value{ID: "absorption_weighted", Den: n.S, Flag: flag(n.S)}
+		if c.ws > 0 {
+			v.Num = c.wa / c.ws * float64(n.S)
+		}
 		if n.S >= 10 && c.ws > 0 {
 			pct := 100 * c.wa / c.ws
 			v.Pct = &pct

@@ -401,6 +401,11 @@ func TestBreakdowns(t *testing.T) {
 	if v := r.Total.Get("absorption_weighted"); v == nil || v.Pct == nil || math.Abs(*v.Pct-100*(8+5.0/3)/20) > 1e-9 {
 		t.Errorf("weighted absorption = %+v, want 48.33%%", v)
 	}
+	// Its numerator and denominator give its percentage: the weighted absorbed counted
+	// on the respondents' scale (S = 15).
+	if v := r.Total.Get("absorption_weighted"); v == nil || v.Pct == nil || v.Den != 15 || math.Abs(100*v.Num/float64(v.Den)-*v.Pct) > 1e-9 {
+		t.Errorf("weighted absorption = %+v: num/den is not its percentage", v)
+	}
 }
 
 func TestDistributions(t *testing.T) {
