@@ -363,6 +363,10 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	go func() {
 		var err error
 		response, err = computeResponseOf(ctx, src, rows, opt.Revisions, cfg, rcfg, scope, forResponse)
+		// The rates may end (on an error) before reading every record: the records the
+		// indicators go on reading must still be taken, or the indicators wait forever.
+		for range forResponse {
+		}
 		responseDone <- err
 	}()
 	nRecords := 0
