@@ -82,6 +82,8 @@ func TestEval(t *testing.T) {
 		{"date(0)", nil, Date{T: time.Unix(0, 0).UTC()}},
 		{"date('2026-02-30')", nil, String("")},
 		{"date(${visit})", nil, Date{T: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}},
+		// The day of a dateTime is its day on the session's clock (+08:00).
+		{"date('2026-11-22T20:00:00Z')", nil, Date{T: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}},
 		{"string(date('2024-02-29'))", nil, String("2024-02-29")},
 		{"today() - ${dob}", nil, Number(10549)},
 		{"int((today() - date(${dob})) div 365.25)", nil, Number(28)},
@@ -100,8 +102,12 @@ func TestEval(t *testing.T) {
 		{"decimal-time('25:00')", nil, nan},
 		{"format-date('2026-03-07', '%Y-%m-%d %e/%n/%y %b %a')", nil, String("2026-03-07 7/3/26 Mar Sat")},
 		{"format-date(${dob}, '%d %b %Y')", nil, String("04 Jan 1998")},
-		{"format-date(${visit}, '%H:%M')", nil, String("00:00")},
-		{"format-date-time(${visit}, '%Y-%m-%d %H:%M:%S.%3 %h')", nil, String("2026-11-22 09:30:00.000 9")},
+		// format-date keeps the time, as format-date-time does, and both read a dateTime on
+		// the session's clock (+08:00): 09:30 at +07:00 is 10:30, 23:30Z the next day.
+		{"format-date(${visit}, '%H:%M')", nil, String("10:30")},
+		{"format-date-time(${visit}, '%Y-%m-%d %H:%M:%S.%3 %h')", nil, String("2026-11-22 10:30:00.000 10")},
+		{"format-date('2026-11-22T23:30:00Z', '%Y-%m-%d %H:%M %a')", nil, String("2026-11-23 07:30 Mon")},
+		{"format-date(now(), '%H:%M')", nil, String("14:05")},
 		{"format-date-time(now(), '%H:%M:%S.%3')", nil, String("14:05:09.123")},
 		{"format-date(${junk}, '%Y')", nil, String("")},
 		{"format-date(0, '%Y %q %%')", nil, String("1970 %q %")},

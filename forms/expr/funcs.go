@@ -34,7 +34,7 @@ func (c compiler) call(n *CallNode) evalFn {
 func readsEnv(id funcID, n int) bool {
 	switch id {
 	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnLast, fnOnce, fnIndexedRepeat, fnChoiceName, fnDecimalDateTime,
-		fnCurrent, fnParseTimestampToDate:
+		fnCurrent, fnParseTimestampToDate, fnFormatDate, fnFormatDateTime, fnDate:
 		return true
 	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
 		return n == 0 // they read "."
@@ -296,9 +296,27 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnNow:
 		return func(env Env) Value { return Date{T: env.Now(), HasTime: true} }
 	case fnDate:
-		return dateFn(args[0], func(d Date) Value { return dateOnly(d) })
+		a := args[0]
+		return func(env Env) Value {
+			d, ok := ToDate(a(env))
+			if !ok {
+				return String("")
+			}
+			if d.HasTime {
+				// The day of a dateTime is its day on the session's clock, as in ODK.
+				d.T = d.T.In(env.Now().Location())
+			}
+			return dateOnly(d)
+		}
 	case fnDateTime:
-		return dateFn(args[0], func(d Date) Value { return Date{T: d.T, HasTime: true} })
+		a := args[0]
+		return func(env Env) Value {
+			d, ok := ToDate(a(env))
+			if !ok {
+				return String("")
+			}
+			return Date{T: d.T, HasTime: true}
+		}
 	case fnDecimalDateTime:
 		a := args[0]
 		return func(env Env) Value {
@@ -331,15 +349,17 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 			return Number(f)
 		}
 	case fnFormatDate, fnFormatDateTime:
+		// Both keep the time, as ODK Collect and ODK Web Forms do (format-date(${start},
+		// '%H:%M') is the hour the interview began), and read a dateTime on the session's
+		// clock: one written with another offset is that instant.
 		d, layout := args[0], args[1]
-		keepTime := spec.id == fnFormatDateTime
 		return func(env Env) Value {
 			date, ok := ToDate(d(env))
 			if !ok {
 				return String("")
 			}
-			if !keepTime {
-				date = dateOnly(date)
+			if date.HasTime {
+				date.T = date.T.In(env.Now().Location())
 			}
 			return String(formatDateODK(date, ToString(layout(env))))
 		}
@@ -444,16 +464,6 @@ func strFn2(a, b evalFn, f func(s, t string) string) evalFn {
 
 func strPred(a, b evalFn, f func(s, t string) bool) evalFn {
 	return func(env Env) Value { return Bool(f(ToString(a(env)), ToString(b(env)))) }
-}
-
-func dateFn(a evalFn, f func(Date) Value) evalFn {
-	return func(env Env) Value {
-		d, ok := ToDate(a(env))
-		if !ok {
-			return String("")
-		}
-		return f(d)
-	}
 }
 
 // eachSelected calls f on each value of a space-separated list of choices until f returns
