@@ -77,6 +77,38 @@ func parseYMD(s string) (y, m, d int, ok bool) {
 	return y, m, d, true
 }
 
+// padMonthDay pads a month or day of one digit in a date or dateTime, 2025-1-5 or
+// 2025-1-5T10:00, to two: it reports false when s is not of that form or has nothing to pad.
+func padMonthDay(s string) (string, bool) {
+	if len(s) < 8 || s[4] != '-' {
+		return "", false
+	}
+	if _, ok := atoi(s[:4]); !ok {
+		return "", false
+	}
+	date, rest, hasTime := strings.Cut(s, "T")
+	if hasTime {
+		rest = "T" + rest
+	}
+	parts := strings.Split(date[5:], "-")
+	if len(parts) != 2 {
+		return "", false
+	}
+	padded := false
+	for i, p := range parts {
+		if _, ok := atoi(p); !ok || len(p) > 2 {
+			return "", false
+		}
+		if len(p) == 1 {
+			if p == "0" {
+				return "", false
+			}
+			parts[i], padded = "0"+p, true
+		}
+	}
+	return date[:5] + parts[0] + "-" + parts[1] + rest, padded
+}
+
 // stringDays reads a date or dateTime string as days since 1970-01-01.
 func stringDays(s string) (float64, bool) {
 	if y, m, d, ok := parseYMD(s); ok {

@@ -84,6 +84,17 @@ func TestEval(t *testing.T) {
 		{"date(${visit})", nil, Date{T: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}},
 		// The day of a dateTime is its day on the session's clock (+08:00).
 		{"date('2026-11-22T20:00:00Z')", nil, Date{T: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}},
+		// date() and date-time() read a month or day of one digit, as ODK does; other
+		// date functions do not.
+		{"string(date('2025-1-5'))", nil, String("2025-01-05")},
+		{"string(date(concat('2025', '-', 3, '-', 15)))", nil, String("2025-03-15")},
+		{"string(date('2025-12-5T10:00:00Z'))", nil, String("2025-12-05")},
+		{"string(date-time('2025-1-05T10:00:00Z'))", nil, String("2025-01-05T10:00:00.000Z")},
+		{"date('2025-2-30')", nil, String("")},
+		{"date('2025-0-5')", nil, String("")},
+		{"date('2025-1-')", nil, String("")},
+		{"date('25-1-5')", nil, String("")},
+		{"date('2025-001-5')", nil, String("")},
 		{"string(date('2024-02-29'))", nil, String("2024-02-29")},
 		{"today() - ${dob}", nil, Number(10549)},
 		{"int((today() - date(${dob})) div 365.25)", nil, Number(28)},

@@ -298,7 +298,7 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnDate:
 		a := args[0]
 		return func(env Env) Value {
-			d, ok := ToDate(a(env))
+			d, ok := unpaddedDate(a(env))
 			if !ok {
 				return String("")
 			}
@@ -311,7 +311,7 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnDateTime:
 		a := args[0]
 		return func(env Env) Value {
-			d, ok := ToDate(a(env))
+			d, ok := unpaddedDate(a(env))
 			if !ok {
 				return String("")
 			}
@@ -464,6 +464,18 @@ func strFn2(a, b evalFn, f func(s, t string) string) evalFn {
 
 func strPred(a, b evalFn, f func(s, t string) bool) evalFn {
 	return func(env Env) Value { return Bool(f(ToString(a(env)), ToString(b(env)))) }
+}
+
+// unpaddedDate is ToDate for date() and date-time(), which also read, as ODK does, a month
+// or day of one digit, so that date(concat(${y}, '-', ${m}, '-', ${d})) needs no padding.
+func unpaddedDate(v Value) (Date, bool) {
+	d, ok := ToDate(v)
+	if !ok {
+		if s, padded := padMonthDay(strings.TrimSpace(ToString(v))); padded {
+			d, ok = parseDate(s)
+		}
+	}
+	return d, ok
 }
 
 // eachSelected calls f on each value of a space-separated list of choices until f returns
