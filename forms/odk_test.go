@@ -865,3 +865,43 @@ func TestDecimalDateTimeCountsTheOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestNonRelevantNodesStayInNodeSets: a question in repeat instances where it is not
+// relevant is still a node of ${x} across the instances, with an empty value, as ODK reads
+// it: join() writes an empty place for it, max() and sum() of a set with an empty value are
+// empty, and count() of a repeat counts the instances that are not relevant too.
+func TestNonRelevantNodesStayInNodeSets(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | relevant | calculation | repeat_count |
+| | integer | hh | HH | | | |
+| | begin repeat | r | R | | | 3 |
+| | integer | flag | F | | | |
+| | text | t | T | ${flag} = 1 | | |
+| | integer | v | V | ${flag} = 1 | | |
+| | end repeat | | | | | |
+| | calculate | jn | | | join(',', ${t}) | |
+| | calculate | mx | | | max(${v}) | |
+| | calculate | sm | | | sum(${v}) | |
+| | begin repeat | r2 | R2 | ${hh} = 1 | | 2 |
+| | integer | y | Y | | | |
+| | end repeat | | | | | |
+| | calculate | cr2 | | | count(${r2}) | |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "r[1]/flag", value: "1"},
+		{path: "r[1]/t", value: "a"},
+		{path: "r[1]/v", value: "5"},
+		{path: "r[3]/flag", value: "1"},
+		{path: "r[3]/t", value: "c"},
+		{path: "r[3]/v", value: "2", wantPath: "jn", want: "a,,c"},
+		{wantPath: "mx", want: ""},
+		{wantPath: "sm", want: ""},
+		{path: "r[2]/flag", value: "1"},
+		{path: "r[2]/v", value: "9", wantPath: "mx", want: "9"},
+		{wantPath: "sm", want: "16"},
+		{wantPath: "cr2", want: "2"},
+		{path: "hh", value: "1", wantPath: "cr2", want: "2"},
+	})
+}

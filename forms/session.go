@@ -425,7 +425,8 @@ func (e *env) node(n *Node) expr.Value {
 }
 
 // nodeValue resolves n as seen from ctx: inside the repeat instances that ctx is in, the same
-// instance; elsewhere every instance. pin overrides the instance chosen for some repeats.
+// instance; elsewhere every instance, relevant or not (one that is not relevant reads as
+// empty, as in ODK). pin overrides the instance chosen for some repeats.
 func (s *Session) nodeValue(ctx *item, n *Node, pin map[*Node]int) expr.Value {
 	if n.Repeat == nil && n.Kind != KindRepeat {
 		its := s.items[n.Index]
@@ -446,10 +447,8 @@ func (s *Session) nodeValue(ctx *item, n *Node, pin map[*Node]int) expr.Value {
 	if n.Kind == KindRepeat {
 		out := make(expr.Nodes, 0, len(its))
 		for _, it := range its {
-			for _, inst := range it.children {
-				if inst.relevant() {
-					out = append(out, expr.String(""))
-				}
+			for range it.children {
+				out = append(out, expr.String(""))
 			}
 		}
 		return out
@@ -459,9 +458,7 @@ func (s *Session) nodeValue(ctx *item, n *Node, pin map[*Node]int) expr.Value {
 	}
 	out := make(expr.Nodes, 0, len(its))
 	for _, it := range its {
-		if it.relevant() {
-			out = append(out, s.value(it))
-		}
+		out = append(out, s.value(it))
 	}
 	return out
 }
