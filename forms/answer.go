@@ -103,11 +103,14 @@ func (s *Session) store(it *item, v string) {
 	it.value = v
 	s.propagate(it)
 	for _, n := range it.node.triggers {
-		if n.Calculation == nil {
-			continue
-		}
 		for _, x := range s.items[n.Index] {
-			if nv := s.calcValue(n, s.eval(n.Calculation, x)); nv != x.value {
+			// Without a calculation the trigger clears the question: pyxform writes a
+			// setvalue with no value, which ODK sets to empty.
+			nv := ""
+			if n.Calculation != nil {
+				nv = s.calcValue(n, s.eval(n.Calculation, x))
+			}
+			if nv != x.value {
 				x.value = nv
 				s.propagate(x)
 			}

@@ -905,3 +905,29 @@ func TestNonRelevantNodesStayInNodeSets(t *testing.T) {
 		{path: "hh", value: "1", wantPath: "cr2", want: "2"},
 	})
 }
+
+// TestTriggerWithoutCalculationClearsTheQuestion: a question with a trigger and no
+// calculation is cleared each time its trigger changes, as the setvalue with no value that
+// pyxform writes for it does in ODK; it may be answered again after.
+func TestTriggerWithoutCalculationClearsTheQuestion(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | trigger |
+| | select_one yn | sick | Sick? | |
+| | integer | days | Days sick | ${sick} |
+| | text | other | Note | |
+| choices |
+| | list_name | name | label |
+| | yn | yes | Yes |
+| | yn | no | No |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "sick", value: "yes"},
+		{path: "days", value: "4", want: "4"},
+		{path: "other", value: "x", wantPath: "days", want: "4"},
+		{path: "sick", value: "no", wantPath: "days", want: ""},
+		{path: "days", value: "2", want: "2"},
+		{path: "sick", value: "yes", wantPath: "days", want: ""},
+	})
+}
