@@ -187,6 +187,9 @@ func TestEval(t *testing.T) {
 		{"selected(${symptoms}, ' cough ')", nil, Bool(true)},
 		{"selected(${symptoms}, 'cou')", nil, Bool(false)},
 		{"selected(${symptoms}, '')", nil, Bool(false)},
+		// An empty value is selected in an empty answer, as ODK reads it.
+		{"selected(${empty}, '')", nil, Bool(true)},
+		{"selected(' ', ${empty})", nil, Bool(true)},
 		{"selected(${empty}, 'cough')", nil, Bool(false)},
 		{"selected(${consent}, 'yes')", nil, Bool(true)},
 		{"count-selected(${symptoms})", nil, Number(3)},

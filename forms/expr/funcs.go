@@ -85,7 +85,9 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		list, v := args[0], args[1]
 		return func(env Env) Value {
 			want := strings.TrimSpace(ToString(v(env)))
-			found := false
+			// An empty value is selected in an empty answer, as in ODK (Collect looks for
+			// " " + want + " " in " " + list + " ").
+			found := want == ""
 			eachSelected(ToString(list(env)), func(s string) bool {
 				found = s == want
 				return !found
