@@ -274,30 +274,24 @@ func appendDigits(b []byte, n, width int) []byte {
 	return append(b, buf[i:]...)
 }
 
-// parseTime reads the time of day of a time ("15:04", "15:04:05.000+07:00") or dateTime
-// string as a fraction of a day on its wall clock.
-func parseTime(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	if d, ok := parseDate(s); ok {
-		if !d.HasTime {
-			return 0, true
-		}
-		return dayFraction(d.T), true
-	}
+// parseTime reads a time ("15:04", "15:04:05.000+07:00") as the seconds since midnight on
+// its wall clock, with the offset it is written with in seconds (zoned false when it has
+// none).
+func parseTime(s string) (secs float64, offset int, zoned, ok bool) {
 	if len(s) < 5 || s[2] != ':' {
-		return 0, false
+		return 0, 0, false, false
 	}
 	h, ok1 := atoi(s[0:2])
 	m, ok2 := atoi(s[3:5])
 	if !ok1 || !ok2 || h > 23 || m > 59 {
-		return 0, false
+		return 0, 0, false, false
 	}
-	secs := float64(h*3600 + m*60)
+	secs = float64(h*3600 + m*60)
 	rest := s[5:]
 	if len(rest) >= 3 && rest[0] == ':' {
 		sec, ok := atoi(rest[1:3])
 		if !ok || sec > 59 {
-			return 0, false
+			return 0, 0, false, false
 		}
 		secs += float64(sec)
 		rest = rest[3:]
@@ -308,16 +302,32 @@ func parseTime(s string) (float64, bool) {
 			}
 			frac, err := strconv.ParseFloat("0"+rest[:i], 64)
 			if err != nil {
-				return 0, false
+				return 0, 0, false, false
 			}
 			secs += frac
 			rest = rest[i:]
 		}
 	}
-	if rest != "" && rest != "Z" && !isZone(rest) {
-		return 0, false
+	switch {
+	case rest == "":
+	case rest == "Z":
+		zoned = true
+	case isZone(rest):
+		zoned = true
+		digits := strings.Replace(rest[1:], ":", "", 1)
+		oh, _ := atoi(digits[:2])
+		om := 0
+		if len(digits) == 4 {
+			om, _ = atoi(digits[2:])
+		}
+		offset = oh*3600 + om*60
+		if rest[0] == '-' {
+			offset = -offset
+		}
+	default:
+		return 0, 0, false, false
 	}
-	return secs / secondsPerDay, true
+	return secs, offset, zoned, true
 }
 
 // isZone reports whether s is a zone offset: +07:00, -0700 or +07.

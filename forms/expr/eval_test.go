@@ -108,7 +108,15 @@ func TestEval(t *testing.T) {
 		{"decimal-date-time('1970-01-01T01:00:00+09:00')", nil, Number(0)},
 		{"decimal-date-time('junk')", nil, nan},
 		{"decimal-date-time(now())", nil, Number(20779 + (14*3600+5*60+9.123)/86400)},
-		{"decimal-time('06:00:00.000+07:00')", nil, Number(0.25)},
+		// decimal-time() reads a time or dateTime with an offset on the session's clock
+		// (+08:00), as decimal-date-time() does; a time without one is read as written.
+		{"decimal-time('06:00:00.000+07:00')", nil, Number(7.0 / 24)},
+		{"decimal-time('23:00:00Z')", nil, Number(7.0 / 24)},
+		{"decimal-time('01:00:00.000+09:00')", nil, Number(0)},
+		{"decimal-time('20:00:00.000-04:00')", nil, Number(8.0 / 24)},
+		{"decimal-time('01:00:00+14:00')", nil, Number(19.0 / 24)},
+		{"decimal-time('2026-11-22T01:00:00Z')", nil, Number(9.0 / 24)},
+		{"decimal-time(${visit})", nil, Number(10.5 / 24)},
 		{"decimal-time('18:00')", nil, Number(0.75)},
 		{"decimal-time('25:00')", nil, nan},
 		{"format-date('2026-03-07', '%Y-%m-%d %e/%n/%y %b %a')", nil, String("2026-03-07 7/3/26 Mar Sat")},

@@ -34,7 +34,7 @@ func (c compiler) call(n *CallNode) evalFn {
 func readsEnv(id funcID, n int) bool {
 	switch id {
 	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnLast, fnOnce, fnIndexedRepeat, fnChoiceName, fnDecimalDateTime,
-		fnCurrent, fnParseTimestampToDate, fnFormatDate, fnFormatDateTime, fnDate:
+		fnCurrent, fnParseTimestampToDate, fnFormatDate, fnFormatDateTime, fnDate, fnDecimalTime:
 		return true
 	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
 		return n == 0 // they read "."
@@ -335,20 +335,32 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 			return Number(days(d))
 		}
 	case fnDecimalTime:
+		// The time of day on the session's clock, as ODK reads it: a time or dateTime
+		// written with another offset is that instant, so 09:15+07:00 is 02:15 in UTC.
 		a := args[0]
 		return func(env Env) Value {
 			v := a(env)
-			if d, ok := v.(Date); ok {
+			d, ok := v.(Date)
+			if !ok {
+				d, ok = parseDate(strings.TrimSpace(ToString(v)))
+			}
+			if ok {
 				if !d.HasTime {
 					return Number(0)
 				}
-				return Number(dayFraction(d.T))
+				return Number(dayFraction(d.T.In(env.Now().Location())))
 			}
-			f, ok := parseTime(ToString(v))
+			secs, offset, zoned, ok := parseTime(strings.TrimSpace(ToString(v)))
 			if !ok {
 				return Number(math.NaN())
 			}
-			return Number(f)
+			if zoned {
+				_, here := env.Now().Zone()
+				if secs = math.Mod(secs+float64(here-offset), secondsPerDay); secs < 0 {
+					secs += secondsPerDay
+				}
+			}
+			return Number(secs / secondsPerDay)
 		}
 	case fnFormatDate, fnFormatDateTime:
 		// Both keep the time, as ODK Collect and ODK Web Forms do (format-date(${start},
