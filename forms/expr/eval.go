@@ -294,7 +294,8 @@ func (c compiler) binary(n *BinaryNode) evalFn {
 
 // compare compares a and b as XPath 1.0 does, with ODK's dates. If either is a Bool, =
 // and != compare both as booleans, < <= > >= as numbers; a node-set compares true if any of its nodes does; a Date
-// compares with the other side read as a date, a Number with the other side read as a
+// compares with the other side read as a date (with = and !=, as strings when the other
+// side is a string that is no date), a Number with the other side read as a
 // number; two strings compare as strings for = and !=, as numbers otherwise. NaN compares
 // false, except with != where it compares true.
 func compare(op Op, a, b Value) bool {
@@ -328,6 +329,11 @@ func compare(op Op, a, b Value) bool {
 	_, aDate := a.(Date)
 	_, bDate := b.(Date)
 	if aDate || bDate {
+		if (op == OpEq || op == OpNe) && (!dateLike(a) || !dateLike(b)) {
+			// = and != of a date with a string that is no date compare the strings, as
+			// ODK does: a date is not '20119', though 20119 is its number of days.
+			return (ToString(a) == ToString(b)) == (op == OpEq)
+		}
 		return compareNumbers(op, dateNumber(a), dateNumber(b))
 	}
 	_, aNum := a.(Number)
@@ -370,6 +376,19 @@ func boolNumber(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// dateLike reports whether v is a date, a dateTime, a number, or a string that reads as
+// a date or dateTime: what = compares with a date as a date.
+func dateLike(v Value) bool {
+	switch v := v.(type) {
+	case String:
+		_, ok := stringDays(strings.TrimSpace(string(v)))
+		return ok
+	case Date, Number:
+		return true
+	}
+	return false
 }
 
 // dateNumber reads v as days since 1970-01-01: a String as a date or dateTime if it is one,

@@ -73,6 +73,15 @@ func TestEval(t *testing.T) {
 		{"${dob} > date('1997-12-31')", nil, Bool(true)},
 		{"${today_date} = '2026-11-22'", nil, Bool(true)},
 		{"${today_date} != '2026-11-22'", nil, Bool(false)},
+		// = and != of a date with a string that is no date compare strings, as in ODK; with
+		// a number, and < <= > >= with anything, they compare days.
+		{"${today_date} = '20779'", nil, Bool(false)},
+		{"${today_date} != '20779'", nil, Bool(true)},
+		{"${today_date} = 20779", nil, Bool(true)},
+		{"${today_date} = today()", nil, Bool(true)},
+		{"${today_date} < '20780'", nil, Bool(true)},
+		{"${today_date} = ${empty}", nil, Bool(false)},
+		{"${today_date} != ${empty}", nil, Bool(true)},
 		{"${today_date} > ${dob}", nil, Bool(true)},
 		{"today() > 20000", nil, Bool(true)},
 		{"today() = 'soon'", nil, Bool(false)},
