@@ -163,7 +163,6 @@ type engine struct {
 	cfg        Config
 	members    []member
 	rowOf      []int32 // per roster row, its member; -1 outside the period
-	byKey      []int32 // in-period rows by person key (NIK, else roster id)
 	answers    chunked[summary]
 	idTexts    map[int32]string // by member, the ids that are not UUIDs
 	bigWorkers map[int32]int64  // by member, biz_paid_workers beyond int32
@@ -195,68 +194,35 @@ func sortRows(rows []int32, f func(a, b int32) int) {
 // newEngine makes T from the roster rows in cfg's period: persons by NIK (else roster id),
 // each described by a row they passed in, the latest such.
 func newEngine(ro *Roster, cfg Config) *engine {
-	e := &engine{ro: ro, cfg: cfg, idTexts: map[int32]string{}, bigWorkers: map[int32]int64{}, ivIndex: map[ivAnswers]uint32{}, rowOf: make([]int32, ro.Len()), byKey: make([]int32, 0, ro.Len())}
+	e := &engine{ro: ro, cfg: cfg, idTexts: map[int32]string{}, bigWorkers: map[int32]int64{}, ivIndex: map[ivAnswers]uint32{}, rowOf: make([]int32, ro.Len())}
+	// byKey are the rows of the period by person key (NIK, else roster id).
+	byKey := make([]int32, 0, ro.Len())
 	e.counts.RosterRows = ro.Len()
 	for i := range e.rowOf {
 		e.rowOf[i] = -1
 		if ro.inPeriod(cfg, int32(i)) {
-			e.byKey = append(e.byKey, int32(i))
+			byKey = append(byKey, int32(i))
 		}
 	}
-	sortRows(e.byKey, e.compareKeys)
-	for i := 0; i < len(e.byKey); {
+	sortRows(byKey, e.compareKeys)
+	for i := 0; i < len(byKey); {
 		j := i + 1
-		for j < len(e.byKey) && e.compareKeys(e.byKey[i], e.byKey[j]) == 0 {
+		for j < len(byKey) && e.compareKeys(byKey[i], byKey[j]) == 0 {
 			j++
 		}
-		// e.byKey[i:j] are one person's rows in roster order.
-		m := member{rep: e.byKey[i], first: e.byKey[i], ans: -1}
-		a := ro.row(m.rep)
-		m.pass = a.completion == "pass"
-		end := a.trainingEnd
-		for _, r := range e.byKey[i+1 : j] {
-			b := ro.row(r)
-			pass := b.completion == "pass"
-			if pass && !m.pass || pass == m.pass && b.trainingEnd.After(end) {
-				m.rep, end = r, b.trainingEnd
-			}
-			m.pass = m.pass || pass
-		}
-		for _, r := range e.byKey[i:j] {
+		// byKey[i:j] are one person's rows in roster order.
+		m := member{first: byKey[i], ans: -1}
+		m.rep, m.pass = ro.describing(byKey[i:j])
+		for _, r := range byKey[i:j] {
 			e.rowOf[r] = int32(len(e.members))
 		}
 		if e.members == nil {
-			e.members = make([]member, 0, len(e.byKey))
+			e.members = make([]member, 0, len(byKey))
 		}
 		e.members = append(e.members, m)
 		i = j
 	}
 	return e
-}
-
-// byRoster returns the member whose roster row has id, -1 when none in the period.
-func (e *engine) byRoster(id string) int32 {
-	rows := e.ro.rowsWithID(id)
-	for k := len(rows) - 1; k >= 0; k-- {
-		if m := e.rowOf[rows[k]]; m >= 0 {
-			return m
-		}
-	}
-	return -1
-}
-
-// byNIK returns the member with NIK nik, -1 when none.
-func (e *engine) byNIK(nik string) int32 {
-	k := sort.Search(len(e.byKey), func(i int) bool {
-		kind, s := e.personKey(e.byKey[i])
-		return kind > 'n' || kind == 'n' && string(s) >= nik
-	})
-	if k < len(e.byKey) {
-		if kind, s := e.personKey(e.byKey[k]); kind == 'n' && string(s) == nik {
-			return e.rowOf[e.byKey[k]]
-		}
-	}
-	return -1
 }
 
 // add counts one interview record (the one revision of its interview that counts).
@@ -265,9 +231,9 @@ func (e *engine) add(rec *survey.Record) {
 	e.counts.Interviews++
 	iv := &e.scratch
 	extractInto(iv, rec)
-	p := e.byRoster(linkID(iv.resp, iv.v[qRosterID]))
-	if p < 0 && iv.resp == "" && iv.v[qNIK] != "" {
-		p = e.byNIK(survey.NormalizeNIK(iv.v[qNIK]))
+	p := int32(-1)
+	if r := e.ro.LinkRow(e.cfg, iv.resp, iv.v[qRosterID], iv.v[qNIK]); r >= 0 {
+		p = e.rowOf[r]
 	}
 	if p < 0 {
 		e.counts.Unlinked++

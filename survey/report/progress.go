@@ -61,6 +61,9 @@ func contact(code string) bool {
 	return d.Code == survey.DispositionCallback
 }
 
+// nikKey starts the key of a NIK in ComputeProgress's maps, which a roster id never is.
+const nikKey = "\x00nik:"
+
 // ComputeProgress counts the work per enumerator over the attempts and the interviews
 // (latest revision of each), "today" being now's day in loc, and lists the alumni never
 // tried and the call-backs overdue at now. The roster, attempts and records stream: it keeps
@@ -142,7 +145,8 @@ func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.
 	type outcome struct {
 		revision       int
 		enumerator, id string
-		complete, done bool // done: a complete or a refusal
+		nik            string // nikKey and the NIK of a walk-in, else ""
+		complete, done bool   // done: a complete or a refusal
 		today          bool
 	}
 	latest := map[string]outcome{}
@@ -155,10 +159,16 @@ func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.
 		}
 		o := outcome{revision: rec.Revision, today: today(rec.FinalizedAt)}
 		o.enumerator = intern(rec.Enumerator)
-		if o.id = rec.RespondentID; o.id == "" {
-			o.id = AnswerNamed(rec, builtin.RosterID)
+		resp, confirmed, nik := LinkKeys(rec, nil)
+		o.id = strings.Clone(linkID(resp, confirmed))
+		if nik = survey.NormalizeNIK(nik); nik != "" {
+			// A walk-in counts for the rows of its NIK too (Roster.LinkRow links it by
+			// NIK when its roster id names no row): its person was reached.
+			o.nik = nikKey + nik
+			if o.id == "" {
+				o.id = o.nik
+			}
 		}
-		o.id = strings.Clone(o.id)
 		switch consent := AnswerNamed(rec, builtin.Consent); {
 		case consent == "yes" && AnswerNamed(rec, builtin.MainStatus) != "":
 			o.complete, o.done = true, true
@@ -173,6 +183,10 @@ func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.
 			continue
 		}
 		touched[o.id] = true
+		if o.nik != "" {
+			touched[o.nik] = true
+			closed[o.nik] = closed[o.nik] || o.done
+		}
 		k := done{o.enumerator, o.id}
 		get(o.enumerator)
 		switch {
@@ -204,12 +218,16 @@ func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.
 		if err != nil {
 			return nil, err
 		}
-		if !touched[r.RosterID] {
+		byNIK := nikKey + r.NIK
+		if r.NIK == "" {
+			byNIK = "" // never a key the records set
+		}
+		if !touched[r.RosterID] && (byNIK == "" || !touched[byNIK]) {
 			p.NotTried = append(p.NotTried, Pending{RosterID: r.RosterID, Enumerator: assignments[r.RosterID]})
 			continue
 		}
 		l := last[r.RosterID]
-		if !closed[r.RosterID] && !l.callback.IsZero() && l.callback.Before(now) {
+		if !closed[r.RosterID] && !closed[byNIK] && !l.callback.IsZero() && l.callback.Before(now) {
 			who := assignments[r.RosterID]
 			if who == "" {
 				who = l.enumerator

@@ -411,18 +411,18 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
-		id := LinkedRosterID(rec, nil)
-		if id == "" {
-			continue
-		}
 		code := survey.InterviewDisposition(AnswerNamed(rec, builtin.Consent), AnswerNamed(rec, builtin.MainStatus))
 		if code == "" {
 			continue
 		}
-		r := rowOf(id)
+		// The interview's events go to the first row of the roster id it counts for, as
+		// an attempt's do.
+		resp, confirmed, nik := LinkKeys(rec, nil)
+		r := ro.LinkRow(study, resp, confirmed, nik)
 		if r < 0 {
 			continue
 		}
+		r = rowOf(ro.ids.str(r))
 		if err := log.add(r, true, strs.id(code), strs.id(rec.Enumerator), strs.id(AnswerNamed(rec, forms.ModeQuestion)), rec.FinalizedAt); err != nil {
 			return nil, err
 		}
@@ -617,12 +617,11 @@ func AnswerNames() []string {
 	return slices.Concat(questions[:], []string{builtin.RosterID, builtin.Consent, builtin.MainStatus, forms.ModeQuestion})
 }
 
-// LinkedRosterID returns the roster id an interview counts for, as the report, the
-// response rates and the export's alumni table and roster join link it: its respondent id,
-// else the roster id it confirms (the built-in form's roster_id question, outside any
-// repeat). answers are r's answers sorted by path (as survey.Record.AnswerList gives them);
-// when nil, r.Answers is read. The report then tries the interview's NIK when neither names
-// a roster row in the period (docs/INDICATORS.md); this is the rule without that step.
+// LinkedRosterID returns the roster id an interview names: its respondent id, else the
+// roster id it confirms (the built-in form's roster_id question, outside any repeat).
+// answers are r's answers sorted by path (as survey.Record.AnswerList gives them); when
+// nil, r.Answers is read. The roster row it counts for is Roster.LinkRow's, which also
+// links by NIK an interview without respondent id that names no row (LinkKeys).
 func LinkedRosterID(r *survey.Record, answers []survey.Answer) string {
 	switch {
 	case r.RespondentID != "":
@@ -631,6 +630,19 @@ func LinkedRosterID(r *survey.Record, answers []survey.Answer) string {
 		return AnswerNamed(r, builtin.RosterID)
 	}
 	return answerNamedIn(answers, builtin.RosterID)
+}
+
+// LinkKeys returns what Roster.LinkRow links an interview by: its respondent id, else the
+// roster id it confirms and its NIK answer (the built-in form's roster_id and nik, outside
+// any repeat). answers are as LinkedRosterID's.
+func LinkKeys(r *survey.Record, answers []survey.Answer) (respondentID, confirmed, nik string) {
+	switch {
+	case r.RespondentID != "":
+		return r.RespondentID, "", ""
+	case answers == nil:
+		return "", AnswerNamed(r, builtin.RosterID), AnswerNamed(r, builtin.NIK)
+	}
+	return "", answerNamedIn(answers, builtin.RosterID), answerNamedIn(answers, builtin.NIK)
 }
 
 // linkID is LinkedRosterID's rule on values already read: the respondent id, else the

@@ -19,10 +19,12 @@ type Roster struct {
 	attr      chunked[uint32] // per row, into attrs
 	attrs     []rowAttrs
 	attrIndex map[rowAttrs]uint32
-	// byID holds the row indexes sorted by roster id, then row; made on first use, under
-	// byIDMu: the indicators and the response rates look rows up on two goroutines.
+	// byID holds the row indexes sorted by roster id, then row, and byNIK those of the rows
+	// with a NIK sorted by NIK, then row; each made on first use, under byIDMu: the
+	// indicators and the response rates look rows up on two goroutines.
 	byIDMu sync.Mutex
 	byID   []int32
+	byNIK  []int32
 }
 
 // rowAttrs are the attributes of a roster row the report and the response rates read.
@@ -110,8 +112,11 @@ func (ro *Roster) Add(r *survey.Respondent) {
 	ro.attr.push(i)
 	ro.ids.add(r.RosterID)
 	ro.niks.add(r.NIK)
-	ro.byID = nil
+	ro.byID, ro.byNIK = nil, nil
 }
+
+// ID returns the roster id of row i.
+func (ro *Roster) ID(i int32) string { return ro.ids.str(i) }
 
 // Len is the number of rows.
 func (ro *Roster) Len() int { return ro.attr.len() }
@@ -135,33 +140,109 @@ func (ro *Roster) sortedByID() []int32 {
 	ro.byIDMu.Lock()
 	defer ro.byIDMu.Unlock()
 	if ro.byID == nil {
-		s := make([]int32, ro.Len())
-		for i := range s {
-			s[i] = int32(i)
-		}
-		sortRows(s, func(a, b int32) int { return compareBytes(ro.ids.bytes(a), ro.ids.bytes(b)) })
-		ro.byID = s
+		ro.byID = ro.sortedBy(&ro.ids, false)
 	}
 	return ro.byID
 }
 
+// sortedByNIK returns the indexes of the rows with a NIK sorted by NIK, then row.
+func (ro *Roster) sortedByNIK() []int32 {
+	ro.byIDMu.Lock()
+	defer ro.byIDMu.Unlock()
+	if ro.byNIK == nil {
+		ro.byNIK = ro.sortedBy(&ro.niks, true)
+	}
+	return ro.byNIK
+}
+
+// sortedBy returns the row indexes sorted by their string in t, then row; without the
+// rows whose string is empty when nonEmpty.
+func (ro *Roster) sortedBy(t *strbuf, nonEmpty bool) []int32 {
+	s := make([]int32, 0, ro.Len())
+	for i := range int32(ro.Len()) {
+		if !nonEmpty || len(t.bytes(i)) > 0 {
+			s = append(s, i)
+		}
+	}
+	sortRows(s, func(a, b int32) int { return compareBytes(t.bytes(a), t.bytes(b)) })
+	return s
+}
+
 // rowsWithID returns the rows whose roster id is id, in roster order.
-func (ro *Roster) rowsWithID(id string) []int32 {
-	s := ro.sortedByID()
+func (ro *Roster) rowsWithID(id string) []int32 { return rowsWith(ro.sortedByID(), &ro.ids, id) }
+
+// rowsWithNIK returns the rows whose NIK is nik, in roster order.
+func (ro *Roster) rowsWithNIK(nik string) []int32 { return rowsWith(ro.sortedByNIK(), &ro.niks, nik) }
+
+// rowsWith returns the run of s, rows sorted by their string in t, whose string is v.
+func rowsWith(s []int32, t *strbuf, v string) []int32 {
 	lo, hi := 0, len(s)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if string(ro.ids.bytes(s[m])) < id {
+		if string(t.bytes(s[m])) < v {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
 	j := lo
-	for j < len(s) && string(ro.ids.bytes(s[j])) == id {
+	for j < len(s) && string(t.bytes(s[j])) == v {
 		j++
 	}
 	return s[lo:j]
+}
+
+// describing returns, of one person's rows in roster order, the row that describes them:
+// of the batches they passed (of all, when none) the one that ended last, the first of
+// equal ones. It reports whether they passed any.
+func (ro *Roster) describing(rows []int32) (int32, bool) {
+	rep := rows[0]
+	a := ro.row(rep)
+	pass, end := a.completion == "pass", a.trainingEnd
+	for _, r := range rows[1:] {
+		b := ro.row(r)
+		p := b.completion == "pass"
+		if p && !pass || p == pass && b.trainingEnd.After(end) {
+			rep, end = r, b.trainingEnd
+		}
+		pass = pass || p
+	}
+	return rep, pass
+}
+
+// LinkRow returns the roster row an interview counts for, -1 when none: the last row of
+// cfg's period with its respondent id, else with the roster id it confirms (the built-in
+// form's roster_id question). An interview without respondent id that names no such row
+// is linked by its NIK to the row that describes that person in the period (describing:
+// the latest batch they passed). The report, the response rates, the export's roster join
+// and its alumni table all link an interview by this rule (docs/INDICATORS.md, Linking).
+func (ro *Roster) LinkRow(cfg Config, respondentID, confirmed, nik string) int32 {
+	if id := linkID(respondentID, confirmed); id != "" {
+		rows := ro.rowsWithID(id)
+		for k := len(rows) - 1; k >= 0; k-- {
+			if ro.inPeriod(cfg, rows[k]) {
+				return rows[k]
+			}
+		}
+	}
+	if respondentID != "" {
+		return -1
+	}
+	if nik = survey.NormalizeNIK(nik); nik == "" {
+		return -1
+	}
+	var buf [4]int32
+	in := buf[:0]
+	for _, r := range ro.rowsWithNIK(nik) {
+		if ro.inPeriod(cfg, r) {
+			in = append(in, r)
+		}
+	}
+	if len(in) == 0 {
+		return -1
+	}
+	r, _ := ro.describing(in)
+	return r
 }
 
 // ageGroup is the age group of someone born on birth at the end of training end.

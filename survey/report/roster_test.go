@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"tracer/survey"
 )
@@ -36,6 +37,47 @@ func TestRowsWithIDConcurrent(t *testing.T) {
 	for g, m := range missed {
 		if m != 0 {
 			t.Errorf("goroutine %d: %d of %d roster ids not found at their row", g, m, n)
+		}
+	}
+}
+
+// TestLinkRow checks each step of the linking rule (docs/INDICATORS.md, "Linking an
+// interview to the roster") on a roster with people trained twice and a reporting period.
+func TestLinkRow(t *testing.T) {
+	const nik = "64080612020400"
+	ro := RosterOf([]*survey.Respondent{
+		{RosterID: "R1", NIK: nik + "71", Completion: "pass", TrainingEnd: "2025-06-30"},
+		{RosterID: "R2", NIK: nik + "72", Completion: "pass", TrainingEnd: "2025-03-31"},
+		{RosterID: "R3", NIK: nik + "72", Completion: "fail", TrainingEnd: "2025-09-30"},
+		{RosterID: "R4", NIK: nik + "72", Completion: "pass", TrainingEnd: "2025-08-31"},
+		{RosterID: "R5", NIK: nik + "75", Completion: "pass", TrainingEnd: "2023-06-30"},
+		{RosterID: "R6", NIK: nik + "76", Completion: "fail", TrainingEnd: "2025-02-28"},
+		{RosterID: "R7", NIK: nik + "76", Completion: "fail", TrainingEnd: "2025-05-31"},
+		{RosterID: "R8", NIK: nik + "76", Completion: "fail", TrainingEnd: "2025-05-31"},
+	})
+	cfg := Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
+	for _, c := range []struct {
+		name                 string
+		resp, confirmed, nik string
+		want                 string
+	}{
+		{"respondent id", "R1", "R2", nik + "72", "R1"},
+		{"respondent id out of the period, NIK not tried", "R5", "", nik + "71", ""},
+		{"confirmed roster id", "", "R2", nik + "71", "R2"},
+		{"confirmed id not in the roster: the NIK's latest passed batch", "", "R404", nik + "72", "R4"},
+		{"confirmed id out of the period", "", "R5", nik + "71", "R1"},
+		{"NIK written with spaces", "", "", "6408 0612 0204 0071", "R1"},
+		{"NIK whose rows all failed: the latest, the first of equal ones", "", "", nik + "76", "R7"},
+		{"NIK only out of the period", "", "", nik + "75", ""},
+		{"NIK no row has", "", "", nik + "99", ""},
+		{"nothing", "", "", "", ""},
+	} {
+		got := ""
+		if r := ro.LinkRow(cfg, c.resp, c.confirmed, c.nik); r >= 0 {
+			got = ro.ID(r)
+		}
+		if got != c.want {
+			t.Errorf("%s: linked to %q, want %q", c.name, got, c.want)
 		}
 	}
 }

@@ -1,76 +1,24 @@
 package server_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"tracer/forms"
 	"tracer/survey"
-	"tracer/survey/export"
 	"tracer/survey/sqlite"
 	"tracer/sync/server"
-	"tracer/sync/testbed"
 )
 
 // alumniCSV returns the rows of the alumni table of a CSV export.
-// personaSubmission is interview i of the built-in persona as a laptop pushes it, naming
-// respondent, answering roster id rosterID and consent, started at and finalized at final.
-func personaSubmission(t *testing.T, f *forms.Form, persona []survey.Answer, i int, respondent, rosterID, consent string, at, final time.Time) *survey.Submission {
-	t.Helper()
-	as := make([]survey.Answer, 0, len(persona))
-	for _, a := range persona {
-		switch a.Path {
-		case "grp_consent/roster_id":
-			a.Value = rosterID
-		case "grp_consent/consent":
-			a.Value = consent
-		}
-		as = append(as, a)
-	}
-	iv := &survey.Interview{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Revision: 1, FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash,
-		RespondentID: respondent, Enumerator: "gen", StartedAt: at}
-	body, err := survey.NewRecord(iv, as, final).Canonical()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &survey.Submission{InterviewID: iv.ID, Revision: 1, Hash: survey.HashBytes(body), Body: body, FormID: f.ID,
-		FormVersion: f.Version, RespondentID: respondent, Enumerator: "gen", SubmittedBy: "gen", DeviceTime: final}
-}
-
 func alumniCSV(t *testing.T, src server.Sources, attempts survey.AttemptLedger) [][]string {
 	t.Helper()
-	var buf bytes.Buffer
-	if _, err := server.WriteExport(context.Background(), &buf, src, server.ExportOptions{Format: export.CSV, Revisions: survey.RevisionsLatest,
-		TempDir: t.TempDir(), Alumni: true, Attempts: attempts}, nil); err != nil {
-		t.Fatal(err)
+	rows, ok := exportTables(t, src, server.ExportOptions{Revisions: survey.RevisionsLatest, Alumni: true, Attempts: attempts})["alumni.csv"]
+	if !ok {
+		t.Fatal("no alumni.csv in the export")
 	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range zr.File {
-		if f.Name != "alumni.csv" {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rc.Close()
-		rows, err := csv.NewReader(rc).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rows
-	}
-	t.Fatal("no alumni.csv in the export")
-	return nil
+	return rows
 }
 
 // TestAlumniTableSpilled checks that the alumni table is the same whether its sort fits in
@@ -79,12 +27,6 @@ func alumniCSV(t *testing.T, src server.Sources, attempts survey.AttemptLedger) 
 // only by the roster id the interview confirms, and attempts on alumni not interviewed.
 func TestAlumniTableSpilled(t *testing.T) {
 	ctx := context.Background()
-	db, err := testbed.OpenServerDB(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	roster := sqlite.NewServerRosterStore(db)
 	const alumni = 40
 	var rows []*survey.Respondent
 	for i := range alumni {
@@ -92,18 +34,12 @@ func TestAlumniTableSpilled(t *testing.T) {
 		j := (i * 7) % alumni
 		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%03d", j), Name: fmt.Sprintf("Alumnus %d", j), Completion: "pass"})
 	}
-	if _, err := roster.Upload(ctx, rows); err != nil {
-		t.Fatal(err)
-	}
-	f, persona, err := testbed.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	adb := newAnalysisDB(t, rows)
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	var subs []*survey.Submission
 	interview := func(i int, respondent, rosterID, consent string) {
 		final := at.Add(time.Duration(i%5) * time.Hour) // ties in time
-		subs = append(subs, personaSubmission(t, f, persona, i, respondent, rosterID, consent, at, final))
+		subs = append(subs, adb.submission(i, respondent, rosterID, consent, at, final))
 	}
 	for i := range 30 {
 		id := fmt.Sprintf("R%03d", i%20)
@@ -117,10 +53,8 @@ func TestAlumniTableSpilled(t *testing.T) {
 		}
 	}
 	interview(99, "WALKIN-1", "", "yes")
-	if _, err := sqlite.NewSubmissionStore(db).Ingest(ctx, subs); err != nil {
-		t.Fatal(err)
-	}
-	ledger := sqlite.NewAttemptLedger(db)
+	adb.ingest(subs)
+	ledger := sqlite.NewAttemptLedger(adb.db)
 	var attempts []*survey.Attempt
 	for i := range 60 {
 		attempts = append(attempts, &survey.Attempt{ID: fmt.Sprintf("a%03d", i), RosterID: fmt.Sprintf("R%03d", 10+i%25), At: at.Add(time.Duration(i%3) * time.Hour),
@@ -129,7 +63,7 @@ func TestAlumniTableSpilled(t *testing.T) {
 	if _, err := ledger.Ingest(ctx, attempts, "gen", false); err != nil {
 		t.Fatal(err)
 	}
-	src := server.Sources{Reviews: sqlite.NewReviewStore(db), Forms: sqlite.NewFormStore(db), Roster: roster}
+	src := adb.src
 
 	inMemory := alumniCSV(t, src, ledger)
 	old := *server.AlumniRun

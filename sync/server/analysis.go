@@ -217,10 +217,12 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	}
 	// The store joins each record's roster row and reads its answers sorted, so only the
 	// current record and row are held.
-	// An interview without a respondent id is joined to the row of the roster id it
-	// confirms (report.LinkedRosterID, as the report and the alumni table count it), read
-	// by itself: the store joins on the respondent id alone.
-	rowReader, _ := src.Roster.(survey.RosterRowReader)
+	// An interview without a respondent id is joined to the row it counts for by the
+	// report's rule (rosterLink), read by itself: the store joins on the respondent id alone.
+	linker, err := newRosterLink(ctx, src.Roster, opt.Study)
+	if err != nil {
+		return export.Stats{}, err
+	}
 	joined := src.Reviews.RosterRecords(ctx, survey.RecordFilter{Revisions: opt.Revisions, FormID: f.ID})
 	interviews := func(yield func(export.Interview, error) bool) {
 		for rr, err := range joined {
@@ -229,15 +231,14 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 				return
 			}
 			iv := export.Interview{Record: rr.Record, Answers: rr.Answers}
-			id := report.LinkedRosterID(rr.Record, rr.Answers)
-			if p := rr.Respondent; p != nil && p.RosterID == id {
-				iv.Respondent = p
-			} else if rr.Record.RespondentID == "" && id != "" && rowReader != nil {
-				p, err := rowReader.RosterRow(ctx, id)
-				if err != nil {
-					yield(export.Interview{}, fmt.Errorf("roster row %s: %w", id, err))
-					return
+			if p := rr.Respondent; rr.Record.RespondentID != "" {
+				if p != nil && p.RosterID == rr.Record.RespondentID {
+					iv.Respondent = p
 				}
+			} else if _, p, err := linker.link(rr.Record, rr.Answers); err != nil {
+				yield(export.Interview{}, err)
+				return
+			} else {
 				iv.Respondent = p
 			}
 			if !yield(iv, nil) {
@@ -666,14 +667,22 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 			byRoster := newSpillSorter(opt.TempDir, alumniRun, func(a, b alumniRow) int { return cmp.Compare(a.seq, b.seq) }, writeAlumniRow, readAlumniRow)
 			defer byRoster.close()
 			var pos int64
+			linker, err := newRosterLink(ctx, src.Roster, opt.Study)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
 			for rec, err := range scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})) {
 				if err != nil {
 					yield(nil, err)
 					return
 				}
-				// Linked as the response rates link it: by respondent, else by the roster id
-				// the interview confirms.
-				id := report.LinkedRosterID(rec, nil)
+				// Linked as the report and the response rates link it (report.Roster.LinkRow).
+				id, _, err := linker.link(rec, nil)
+				if err != nil {
+					yield(nil, err)
+					return
+				}
 				if id == "" {
 					continue
 				}

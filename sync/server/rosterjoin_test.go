@@ -1,73 +1,37 @@
 package server_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"encoding/csv"
-	"path/filepath"
+	"io"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
 	"tracer/survey"
-	"tracer/survey/export"
-	"tracer/survey/sqlite"
+	"tracer/survey/report"
 	"tracer/sync/server"
-	"tracer/sync/testbed"
 )
 
 // TestExportJoinsConfirmedRosterID checks that the export joins an interview without a
 // respondent id to the roster row of the roster id it confirms, the row the report and the
 // alumni table count it for, and computes its derived variables with that row.
 func TestExportJoinsConfirmedRosterID(t *testing.T) {
-	ctx := context.Background()
-	db, err := testbed.OpenServerDB(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	roster := sqlite.NewServerRosterStore(db)
-	if _, err := roster.Upload(ctx, []*survey.Respondent{
+	adb := newAnalysisDB(t, []*survey.Respondent{
 		{RosterID: "R001", Name: "Ani", Completion: "pass", TrainingEnd: "2025-06-30"},
 		{RosterID: "R002", Name: "Budi", Completion: "pass", TrainingEnd: "2025-06-30"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	f, persona, err := testbed.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	subs := []*survey.Submission{
-		personaSubmission(t, f, persona, 1, "R001", "R001", "yes", at, at),
-		personaSubmission(t, f, persona, 2, "", "R002", "yes", at, at),
-		personaSubmission(t, f, persona, 3, "", "R404", "yes", at, at),
+	adb.ingest([]*survey.Submission{
+		adb.submission(1, "R001", "R001", "yes", at, at),
+		adb.submission(2, "", "R002", "yes", at, at),
+		adb.submission(3, "", "R404", "yes", at, at),
+	})
+	rows := exportTables(t, adb.src, server.ExportOptions{Revisions: survey.RevisionsLatest})["interviews.csv"]
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want a header and 3 interviews", len(rows))
 	}
-	if _, err := sqlite.NewSubmissionStore(db).Ingest(ctx, subs); err != nil {
-		t.Fatal(err)
-	}
-	src := server.Sources{Reviews: sqlite.NewReviewStore(db), Forms: sqlite.NewFormStore(db), Roster: roster}
-	var buf bytes.Buffer
-	if _, err := server.WriteExport(ctx, &buf, src, server.ExportOptions{Format: export.CSV, Revisions: survey.RevisionsLatest, TempDir: t.TempDir()}, nil); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, err := zr.Open("interviews.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	rows, err := csv.NewReader(rc).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
+	col := columns(rows[0])
 	want := map[string]string{"R001": "R001", "R002": "R002", "R404": ""}
 	for _, r := range rows[1:] {
 		confirmed := r[col["roster_id"]]
@@ -78,7 +42,99 @@ func TestExportJoinsConfirmedRosterID(t *testing.T) {
 			t.Errorf("interview confirming %s: roster_full_name %q", confirmed, got)
 		}
 	}
-	if len(rows) != 4 {
-		t.Fatalf("%d rows, want 3 interviews", len(rows)-1)
+}
+
+// TestLinkByNIKEverywhere checks that an interview without respondent id whose roster id
+// names no row of the reporting period is counted for the alumnus of its NIK alike by the
+// report, the response rates, the export's roster join, the alumni table and the
+// progress: the same person is never a respondent and "not attempted" at once.
+func TestLinkByNIKEverywhere(t *testing.T) {
+	ctx := context.Background()
+	const nik = "64080612020400"
+	adb := newAnalysisDB(t, []*survey.Respondent{
+		{RosterID: "R001", Name: "Ani", NIK: nik + "71", Completion: "pass", TrainingEnd: "2025-06-30"},
+		// Budi failed a batch and passed a later one: the later one describes him.
+		{RosterID: "R002", Name: "Budi", NIK: nik + "72", Completion: "fail", TrainingEnd: "2025-03-31"},
+		{RosterID: "R003", Name: "Budi", NIK: nik + "72", Completion: "pass", TrainingEnd: "2025-06-30"},
+		{RosterID: "R004", Name: "Citra", NIK: nik + "74", Completion: "pass", TrainingEnd: "2025-06-30"},
+		// Dedi's first batch ended before the period.
+		{RosterID: "R005", Name: "Dedi", NIK: nik + "75", Completion: "pass", TrainingEnd: "2023-06-30"},
+		{RosterID: "R006", Name: "Dedi", NIK: nik + "75", Completion: "pass", TrainingEnd: "2025-09-30"},
+		{RosterID: "R007", Name: "Eka", NIK: nik + "77", Completion: "pass", TrainingEnd: "2025-06-30"},
+	})
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	sub := func(i int, respondent, confirmed, nik string) *survey.Submission {
+		return adb.submissionWith(i, respondent, map[string]string{"grp_consent/roster_id": confirmed, "grp_identity/nik": nik, "grp_identity/nik_clean": nik}, at, at)
+	}
+	// want is the roster row each interview counts for, by its id's last digit.
+	subs := []*survey.Submission{
+		sub(1, "R001", "R001", nik+"71"),
+		sub(2, "", "", nik+"72"),
+		sub(3, "", "R404", nik[:4]+" "+nik[4:]+"74"),
+		sub(4, "", "R005", nik+"75"),
+		sub(5, "", "", nik+"99"),
+	}
+	want := map[string]string{"1": "R001", "2": "R003", "3": "R004", "4": "R006", "5": ""}
+	adb.ingest(subs)
+	study := report.Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
+	src := adb.src
+	tables := exportTables(t, src, server.ExportOptions{Revisions: survey.RevisionsLatest, Alumni: true, Study: study})
+	table := func(name string) (map[string]int, [][]string) {
+		rows := tables[name]
+		if len(rows) == 0 {
+			t.Fatalf("no %s in the export", name)
+		}
+		return columns(rows[0]), rows[1:]
+	}
+	col, rows := table("interviews.csv")
+	if len(rows) != len(subs) {
+		t.Fatalf("%d interviews exported, want %d", len(rows), len(subs))
+	}
+	for _, r := range rows {
+		id := r[col["interview_id"]]
+		if got, w := r[col["roster_roster_id"]], want[id[len(id)-1:]]; got != w {
+			t.Errorf("interview %s: roster_roster_id %q, want %q", id, got, w)
+		}
+	}
+	col, rows = table("alumni.csv")
+	disposition := map[string]string{}
+	for _, r := range rows {
+		disposition[r[col["roster_id"]]] = r[col["disposition"]]
+	}
+	wantDisp := map[string]string{"R001": "1.1", "R002": "3.11", "R003": "1.1", "R004": "1.1", "R005": "3.11", "R006": "1.1", "R007": "3.11"}
+	if !maps.Equal(disposition, wantDisp) {
+		t.Errorf("alumni table's dispositions %v\nwant %v", disposition, wantDisp)
+	}
+
+	rep, err := server.WriteReport(ctx, io.Discard, src, server.ReportOptions{Format: server.ReportJSON, Revisions: survey.RevisionsLatest, Study: study})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.Total.N; n.T != 5 || n.G != 5 || n.S != 4 || n.Reached != 4 {
+		t.Errorf("report: T %d G %d reached %d S %d, want 5 5 4 4", n.T, n.G, n.Reached, n.S)
+	}
+	if rep.Counts.Unlinked != 1 {
+		t.Errorf("report: %d interviews unlinked, want 1 (the NIK no roster row has)", rep.Counts.Unlinked)
+	}
+	got := map[string]int{}
+	for _, d := range rep.Response.Dispositions {
+		got[d.Code] = d.N
+	}
+	// The cases are the period's rows: R001-R004, R006, R007.
+	if got["1.1"] != 4 || got["3.11"] != 2 {
+		t.Errorf("response rates' dispositions %v, want 4 of 1.1 and 2 of 3.11 (R002 and R007)", got)
+	}
+
+	p, err := server.ComputeProgress(ctx, src, nil, at, time.UTC, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notTried []string
+	for _, n := range p.NotTried {
+		notTried = append(notTried, n.RosterID)
+	}
+	// Budi's and Dedi's other rows are their persons' too: reached by NIK.
+	if !slices.Equal(notTried, []string{"R007"}) {
+		t.Errorf("progress lists %v as never tried, want [R007]", notTried)
 	}
 }

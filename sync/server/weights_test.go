@@ -1,23 +1,15 @@
 package server_test
 
 import (
-	"archive/zip"
-	"bytes"
-	"context"
-	"encoding/csv"
 	"fmt"
 	"maps"
-	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 
 	"tracer/survey"
-	"tracer/survey/export"
 	"tracer/survey/report"
-	"tracer/survey/sqlite"
 	"tracer/sync/server"
-	"tracer/sync/testbed"
 )
 
 // TestExportWeights checks the d_weight column of an export whose study turns the
@@ -25,13 +17,6 @@ import (
 // graduate respondent gets G/S of their kejuruan × sex cell, counting a person's second
 // interview and a refusal once.
 func TestExportWeights(t *testing.T) {
-	ctx := context.Background()
-	db, err := testbed.OpenServerDB(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	roster := sqlite.NewServerRosterStore(db)
 	// LAS men: 6 graduates, 3 of them respondents (weight 2); TIK women: 3 graduates, 1
 	// respondent (weight 3), one more refused.
 	var rows []*survey.Respondent
@@ -42,17 +27,11 @@ func TestExportWeights(t *testing.T) {
 		}
 		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%d", i), Name: "x", Kejuruan: k, Sex: sex, Completion: "pass"})
 	}
-	if _, err := roster.Upload(ctx, rows); err != nil {
-		t.Fatal(err)
-	}
-	f, persona, err := testbed.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	adb := newAnalysisDB(t, rows)
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	var subs []*survey.Submission
 	interview := func(i int, rosterID, consent string) {
-		subs = append(subs, personaSubmission(t, f, persona, i, rosterID, rosterID, consent, at, at.Add(time.Duration(i)*time.Minute)))
+		subs = append(subs, adb.submission(i, rosterID, rosterID, consent, at, at.Add(time.Duration(i)*time.Minute)))
 	}
 	interview(1, "R0", "yes")
 	interview(2, "R1", "yes")
@@ -60,44 +39,17 @@ func TestExportWeights(t *testing.T) {
 	interview(4, "R2", "yes") // R2 again: one respondent
 	interview(5, "R6", "yes")
 	interview(6, "R7", "no")
-	if _, err := sqlite.NewSubmissionStore(db).Ingest(ctx, subs); err != nil {
-		t.Fatal(err)
-	}
-	src := server.Sources{Reviews: sqlite.NewReviewStore(db), Forms: sqlite.NewFormStore(db), Roster: roster}
-	var buf bytes.Buffer
-	if _, err := server.WriteExport(ctx, &buf, src, server.ExportOptions{Format: export.CSV, Revisions: survey.RevisionsLatest,
-		TempDir: t.TempDir(), Study: report.Config{Weights: true}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	adb.ingest(subs)
 	var table [][]string
-	for _, zf := range zr.File {
-		if strings.Contains(zf.Name, "/") || !strings.HasSuffix(zf.Name, ".csv") || zf.Name == "codebook.csv" {
-			continue
+	for _, rows := range exportTables(t, adb.src, server.ExportOptions{Revisions: survey.RevisionsLatest, Study: report.Config{Weights: true}}) {
+		if len(rows) > 0 && slices.Contains(rows[0], "d_weight") {
+			table = rows
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if table, err = csv.NewReader(rc).ReadAll(); err != nil {
-			t.Fatal(err)
-		}
-		rc.Close()
-		if len(table) > 0 && strings.Contains(strings.Join(table[0], ","), "d_weight") {
-			break
-		}
-		table = nil
 	}
 	if table == nil {
 		t.Fatal("no table with d_weight in the export")
 	}
-	col := map[string]int{}
-	for i, c := range table[0] {
-		col[strings.TrimPrefix(c, "\ufeff")] = i
-	}
+	col := columns(table[0])
 	got := map[string]string{}
 	for _, r := range table[1:] {
 		got[r[col["interview_id"]]] = r[col["d_weight"]]
