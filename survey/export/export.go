@@ -107,7 +107,9 @@ type Options struct {
 	// Roster looks up a respondent by roster id; when set, the roster fields (RosterColumns
 	// plus RosterExtra) are joined to each interview as roster_<name> columns, from the row
 	// of report.LinkedRosterID (the respondent id, else the roster id the interview
-	// confirms). Write calls it; WriteInterviews never does (see RosterJoined).
+	// confirms; an interview linked by its NIK needs the whole rule, report.Roster.LinkRow,
+	// which the caller applies through WriteInterviews). Write calls it; WriteInterviews
+	// never does (see RosterJoined).
 	Roster func(rosterID string) (*survey.Respondent, bool)
 	// RosterJoined joins the roster fields as Roster does, for WriteInterviews, whose
 	// interviews bring their roster rows.
@@ -186,8 +188,8 @@ type sink interface {
 
 // Interview is one record to export: the record, its answers sorted by path with each path
 // once (as survey.Record.AnswerList gives them; the record's Answers map is not read), and
-// its roster row, nil when it has none: its respondent's, else that of the roster id it
-// confirms (report.LinkedRosterID).
+// its roster row, nil when it has none: the row the interview counts for
+// (report.Roster.LinkRow).
 type Interview struct {
 	Record     *survey.Record
 	Answers    []survey.Answer
@@ -355,8 +357,8 @@ func captureMode(mode string) string {
 }
 
 // rosterValues takes the roster row of iv and its roster columns. The row is the caller's
-// join: the respondent's, else that of the roster id the interview confirms
-// (report.LinkedRosterID), as the report and the alumni table link an interview.
+// join: the row the interview counts for (report.Roster.LinkRow), as the report and the
+// alumni table link it.
 func (rw *rowWriter) rosterValues(iv Interview) {
 	clear(rw.roster)
 	rw.row = nil
