@@ -259,7 +259,7 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		}
 	case fnStringLength:
 		s := arg(0)
-		return func(env Env) Value { return Number(utf8.RuneCountInString(ToString(s(env)))) }
+		return func(env Env) Value { return Number(utf16Len(ToString(s(env)))) }
 	case fnSubstr:
 		return compileSubstr(args)
 	case fnSubstring:
@@ -561,11 +561,11 @@ func extremum(args []evalFn, f func(x, y float64) float64) evalFn {
 
 // compileSubstr compiles ODK's substr(s, start[, end]): start is 0-based, end exclusive; a
 // negative index counts from the end of s, as in JavaRosa; both are then clamped to the
-// string. Indexes count characters.
+// string. Indexes count UTF-16 code units, as string-length does.
 func compileSubstr(args []evalFn) evalFn {
 	return func(env Env) Value {
 		s := ToString(args[0](env))
-		n := utf8.RuneCountInString(s)
+		n := utf16Len(s)
 		start := clampIndex(ToNumber(args[1](env)), n)
 		end := n
 		if len(args) == 3 {
@@ -577,8 +577,46 @@ func compileSubstr(args []evalFn) evalFn {
 		if n == len(s) {
 			return String(s[start:end])
 		}
-		return String(string([]rune(s)[start:end]))
+		return String(utf16Slice(s, start, end))
 	}
+}
+
+// utf16Len is the length of s in UTF-16 code units, as ODK's engines (Java and
+// JavaScript strings) count a string: a character beyond U+FFFF, an emoji say, is 2.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+// utf16Slice returns the characters of s at UTF-16 code units [start, end). Half of a
+// character beyond U+FFFF (a surrogate, which ODK's engines would keep alone and no UTF-8
+// text holds) becomes U+FFFD.
+func utf16Slice(s string, start, end int) string {
+	var b strings.Builder
+	p := 0
+	for _, r := range s {
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		switch {
+		case p >= start && p+w <= end:
+			b.WriteRune(r)
+		case p < end && p+w > start:
+			b.WriteRune(utf8.RuneError)
+		}
+		p += w
+		if p >= end {
+			break
+		}
+	}
+	return b.String()
 }
 
 // clampIndex truncates f to an index into a string of n characters, counting a negative f
@@ -808,19 +846,26 @@ func randomHex(env Env, n int) string {
 // selects nothing.
 func compileSubstring(args []evalFn) evalFn {
 	return func(env Env) Value {
-		r := []rune(ToString(args[0](env)))
+		s := ToString(args[0](env))
 		from := xpathRound(ToNumber(args[1](env)))
 		to := math.Inf(1)
 		if len(args) == 3 {
 			to = from + xpathRound(ToNumber(args[2](env)))
 		}
-		var b strings.Builder
-		for i, c := range r {
-			if p := float64(i + 1); p >= from && p < to {
-				b.WriteRune(c)
-			}
+		// The 1-based positions p of s's UTF-16 code units with from <= p < to.
+		n := utf16Len(s)
+		if !(from < to) || math.IsNaN(from) || math.IsNaN(to) {
+			return String("")
 		}
-		return String(b.String())
+		start := int(max(0, math.Ceil(from)-1))
+		end := n
+		if to <= float64(n)+1 {
+			end = int(math.Ceil(to) - 1)
+		}
+		if end <= start {
+			return String("")
+		}
+		return String(utf16Slice(s, start, end))
 	}
 }
 
