@@ -173,20 +173,6 @@ type engine struct {
 	counts    Counts
 }
 
-// personKey is the key Compute groups roster rows by: the NIK, else the roster id.
-func (e *engine) personKey(row int32) (byte, []byte) {
-	if n := e.ro.niks.bytes(row); len(n) > 0 {
-		return 'n', n
-	}
-	return 'i', e.ro.ids.bytes(row)
-}
-
-func (e *engine) compareKeys(a, b int32) int {
-	ka, sa := e.personKey(a)
-	kb, sb := e.personKey(b)
-	return cmp.Or(cmp.Compare(ka, kb), compareBytes(sa, sb))
-}
-
 func sortRows(rows []int32, f func(a, b int32) int) {
 	slices.SortFunc(rows, func(a, b int32) int { return cmp.Or(f(a, b), cmp.Compare(a, b)) })
 }
@@ -204,10 +190,10 @@ func newEngine(ro *Roster, cfg Config) *engine {
 			byKey = append(byKey, int32(i))
 		}
 	}
-	sortRows(byKey, e.compareKeys)
+	sortRows(byKey, ro.comparePersons)
 	for i := 0; i < len(byKey); {
 		j := i + 1
-		for j < len(byKey) && e.compareKeys(byKey[i], byKey[j]) == 0 {
+		for j < len(byKey) && ro.comparePersons(byKey[i], byKey[j]) == 0 {
 			j++
 		}
 		// byKey[i:j] are one person's rows in roster order.

@@ -221,8 +221,8 @@ type ModeCount struct {
 	Partials  int    `json:"partials"`
 }
 
-// ComputeResponse computes the response-rate section over the roster (every row is one
-// sampled alumnus), the contact attempts and the interviews (the latest revision of each;
+// ComputeResponse computes the response-rate section over the roster (the cases are its
+// persons of G, as ComputeResponseRoster's with no reporting period), the contact attempts and the interviews (the latest revision of each;
 // records holds them). Each alumnus gets one final disposition (survey.FinalDisposition)
 // from its attempts' outcomes and its interviews: an interview with consent and the main
 // activity answered counts as a complete (1.1), one with consent but without the main
@@ -375,10 +375,10 @@ func (l *eventLog) read(fn func(row int32, iv bool, code, who, mode uint32, sec 
 	return nil
 }
 
-// ComputeResponseRoster is ComputeResponse over the rows of ro in study's reporting
-// period (Config.InPeriod), the attempts as they stream and one record per interview
-// (the revision that counts) as they stream. Besides the roster it holds 4 bytes per
-// alumnus and a few MB of events, never a record: the events go to a temporary file in
+// ComputeResponseRoster is ComputeResponse over the persons of G in ro (the graduates of
+// study's reporting period, Config.InPeriod), the attempts as they stream and one record
+// per interview (the revision that counts) as they stream. Besides the roster it holds 12
+// bytes per roster row while it groups the rows by person, 8 after, and a few MB of events, never a record: the events go to a temporary file in
 // cfg.TempDir beyond that and are read back a slice of the roster at a time. It stops at
 // an error yielded by attempts or records.
 func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.Attempt, error], records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
@@ -389,9 +389,42 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 	n := ro.Len()
 	log := &eventLog{dir: cfg.TempDir}
 	defer log.close()
+	// The cases are the persons of G (docs/INDICATORS.md): rows with one NIK, else one
+	// roster id, are one person, a case when a row of theirs in the period passed, and
+	// described by the row that describes them (Roster.describing). A person's attempts
+	// and interviews, on whichever of their rows, are kept at their first row: eventRow.
+	// first holds, at each case's describing row, the case's first row; -1 elsewhere.
+	eventRow, first := make([]int32, n), make([]int32, n)
+	{
+		byPerson := make([]int32, n)
+		for i := range byPerson {
+			byPerson[i] = int32(i)
+		}
+		sortRows(byPerson, ro.comparePersons)
+		var in []int32
+		for i := 0; i < n; {
+			j := i + 1
+			for j < n && ro.comparePersons(byPerson[i], byPerson[j]) == 0 {
+				j++
+			}
+			in = in[:0]
+			for _, r := range byPerson[i:j] { // in roster order
+				eventRow[r], first[r] = byPerson[i], -1
+				if ro.inPeriod(study, r) {
+					in = append(in, r)
+				}
+			}
+			if len(in) > 0 {
+				if rep, pass := ro.describing(in); pass {
+					first[rep] = byPerson[i]
+				}
+			}
+			i = j
+		}
+	}
 	rowOf := func(id string) int32 {
 		if rows := ro.rowsWithID(id); len(rows) > 0 {
-			return rows[0]
+			return eventRow[rows[0]]
 		}
 		return -1
 	}
@@ -422,17 +455,9 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if r < 0 {
 			continue
 		}
-		r = rowOf(ro.ids.str(r))
+		r = eventRow[r]
 		if err := log.add(r, true, strs.id(code), strs.id(rec.Enumerator), strs.id(AnswerNamed(rec, forms.ModeQuestion)), rec.FinalizedAt); err != nil {
 			return nil, err
-		}
-	}
-	// Each alumnus's events are those of the first row of its roster id.
-	first := make([]int32, n)
-	for i := range int32(n) {
-		first[i] = -1
-		if ro.inPeriod(study, i) {
-			first[i] = rowOf(ro.ids.str(i))
 		}
 	}
 	// The rows [lo, hi) of one slice: the heads of their attempts' and interviews' events

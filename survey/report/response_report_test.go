@@ -20,12 +20,13 @@ import (
 )
 
 // respondedReport is the report of compute(t, Config{}) with its response-rate section:
-// the 30 alumni of the reporting period (P31 ended training in 2024), the interviews of
-// records() and two attempts. By hand: P01-P15 and P21 complete (I=16), P16 and P17
-// refuse at consent (R=2), P18 is out of the cohort (4.10, NE=1), P19 asked for a
-// message (2.22, NC=1), the other 10 were never tried (U=10). e by the proportion method
-// = 19/20; RR1 = 16/29, RR3 = 16/(19+0.95·10) = 16/28.5, RR5 = 16/19, REF1 = 2/29,
-// CON1 = 18/29, CON2 = 18/28.5, CON3 = 18/19.
+// the cases are the 20 graduates of the reporting period (P01-P20 passed; P21-P30 did not,
+// P31 ended training in 2024), with the interviews of records() and two attempts. By hand:
+// P01-P15 complete (I=15; P21's complete interview is not a graduate's), P16 and P17 refuse
+// at consent (R=2), P18 is out of the cohort (4.10, NE=1), P19 asked for a message (2.22,
+// NC=1), P20 was never tried (U=1). e by the proportion method = 18/19; RR1 = 15/19,
+// RR3 = 15/(18+18/19), RR5 = 15/18, REF1 = 2/19, CON1 = 17/19, CON2 = 17/(18+18/19),
+// CON3 = 17/18.
 func respondedReport(t *testing.T) *report.Report {
 	t.Helper()
 	r := compute(t, report.Config{})
@@ -49,21 +50,21 @@ func respondedReport(t *testing.T) *report.Report {
 	return r
 }
 
-var handRates = map[string]float64{"RR1": 16.0 / 29, "RR3": 16 / 28.5, "RR5": 16.0 / 19, "REF1": 2.0 / 29, "CON1": 18.0 / 29}
+var handRates = map[string]float64{"RR1": 15.0 / 19, "RR3": 15 / (18 + 18.0/19), "RR5": 15.0 / 18, "REF1": 2.0 / 19, "CON1": 17.0 / 19}
 
 // TestReportCarriesResponseText: the text report holds the response-rate section, with
 // the hand-computed rates, in both languages, every line at most 80 columns.
 func TestReportCarriesResponseText(t *testing.T) {
 	r := respondedReport(t)
-	if want := (report.Outcomes{I: 16, R: 2, NC: 1, U: 10, NE: 1}); r.Response.Total.Outcomes != want {
+	if want := (report.Outcomes{I: 15, R: 2, NC: 1, U: 1, NE: 1}); r.Response.Total.Outcomes != want {
 		t.Fatalf("outcomes %+v, want %+v", r.Response.Total.Outcomes, want)
 	}
 	for lang, want := range map[string][]string{
-		"en": {`^RESPONSE RATES \(AAPOR\)$`, `^e = 0\.9500 \(estimated, proportion method\)$`, `^  4\.10 +NE +not in the cohort`,
-			`^  All +30 +55\.2 +55\.2 +56\.1 +56\.1 +84\.2 +84\.2 +6\.9 +7\.0 +10\.5$`, `^  All +30 +16 +0 +2 +1 +0 +10 +1$`,
-			`^  All +30 +88\.9 +88\.9 +88\.9 +88\.9 +62\.1 +63\.2 +94\.7$`, `^  By kejuruan \(vocation\)$`, `^    LAS `, `^  By enumerator$`,
+		"en": {`^RESPONSE RATES \(AAPOR\)$`, `^e = 0\.9474 \(estimated, proportion method\)$`, `^  4\.10 +NE +not in the cohort`,
+			`^  All +20 +78\.9 +78\.9 +79\.2 +79\.2 +83\.3 +83\.3 +10\.5 +10\.6 +11\.1$`, `^  All +20 +15 +0 +2 +1 +0 +1 +1$`,
+			`^  All +20 +88\.2 +88\.2 +88\.2 +88\.2 +89\.5 +89\.7 +94\.4$`, `^  By kejuruan \(vocation\)$`, `^    LAS `, `^  By enumerator$`,
 			`^Respondents differ from the cohort in`, `^  RR3   = I / \(\(I\+P\) \+ \(R\+NC\+O\) \+ e·U\)$`},
-		"id": {`^TINGKAT RESPONS \(AAPOR\)$`, `^e = 0,9500 \(diperkirakan, metode proporsi\)$`, `^  Semua +30 +55,2 +55,2 +56,1 `,
+		"id": {`^TINGKAT RESPONS \(AAPOR\)$`, `^e = 0,9474 \(diperkirakan, metode proporsi\)$`, `^  Semua +20 +78,9 +78,9 +79,2 `,
 			`^  Menurut kejuruan`, `^Responden berbeda dari kohort pada`},
 	} {
 		var b bytes.Buffer
@@ -112,14 +113,14 @@ func TestReportCarriesResponseJSON(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Response.E != 0.95 {
-		t.Errorf("e = %v, want 0.95", got.Response.E)
+	if got.Response.E != 18.0/19 {
+		t.Errorf("e = %v, want 18/19", got.Response.E)
 	}
 	codes := map[string]int{}
 	for _, d := range got.Response.Dispositions {
 		codes[d.Code] = d.N
 	}
-	if want := map[string]int{"1.1": 16, "2.11": 2, "2.22": 1, "3.11": 10, "4.10": 1}; !mapsEqual(codes, want) {
+	if want := map[string]int{"1.1": 15, "2.11": 2, "2.22": 1, "3.11": 1, "4.10": 1}; !mapsEqual(codes, want) {
 		t.Errorf("dispositions %v, want %v", codes, want)
 	}
 	for name, w := range handRates {

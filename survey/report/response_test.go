@@ -57,12 +57,12 @@ func TestRatesByHand(t *testing.T) {
 func TestComputeResponse(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	roster := []*survey.Respondent{
-		{RosterID: "R1", Name: "a", Sex: "1", Kejuruan: "LAS"},
-		{RosterID: "R2", Name: "b", Sex: "1", Kejuruan: "LAS"},
-		{RosterID: "R3", Name: "c", Sex: "2", Kejuruan: "TIK"},
-		{RosterID: "R4", Name: "d", Sex: "2", Kejuruan: "TIK"},
-		{RosterID: "R5", Name: "e", Sex: "2", Kejuruan: "TIK"},
-		{RosterID: "R6", Name: "f", Sex: "2", Kejuruan: "TIK"},
+		{RosterID: "R1", Completion: "pass", Name: "a", Sex: "1", Kejuruan: "LAS"},
+		{RosterID: "R2", Completion: "pass", Name: "b", Sex: "1", Kejuruan: "LAS"},
+		{RosterID: "R3", Completion: "pass", Name: "c", Sex: "2", Kejuruan: "TIK"},
+		{RosterID: "R4", Completion: "pass", Name: "d", Sex: "2", Kejuruan: "TIK"},
+		{RosterID: "R5", Completion: "pass", Name: "e", Sex: "2", Kejuruan: "TIK"},
+		{RosterID: "R6", Completion: "pass", Name: "f", Sex: "2", Kejuruan: "TIK"},
 	}
 	at := func(id, code string, h int) *survey.Attempt {
 		return &survey.Attempt{ID: survey.NewID(), RosterID: id, At: t0.Add(time.Duration(h) * time.Hour), Enumerator: "ani", Mode: survey.ModePhone, Outcome: code}
@@ -145,7 +145,7 @@ func TestComputeResponse(t *testing.T) {
 // TestResponseXLSX: the workbook holds the dispositions, the rates as numbers (RR1 of the
 // whole cohort in the first data row) and the non-response table.
 func TestResponseXLSX(t *testing.T) {
-	roster := []*survey.Respondent{{RosterID: "R1", Name: "a", Sex: "1"}, {RosterID: "R2", Name: "b", Sex: "2"}}
+	roster := []*survey.Respondent{{RosterID: "R1", Completion: "pass", Name: "a", Sex: "1"}, {RosterID: "R2", Completion: "pass", Name: "b", Sex: "2"}}
 	attempts := []*survey.Attempt{
 		{ID: survey.NewID(), RosterID: "R1", At: time.Now(), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "1.1"},
 		{ID: survey.NewID(), RosterID: "R2", At: time.Now(), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "2.11"},
@@ -187,7 +187,7 @@ func TestResponseXLSX(t *testing.T) {
 // alumnus then refuses at the consent question, the interview's record decides: 2.11.
 func TestInterviewDecides(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	roster := []*survey.Respondent{{RosterID: "R1", Name: "a"}, {RosterID: "R2", Name: "b"}}
+	roster := []*survey.Respondent{{RosterID: "R1", Completion: "pass", Name: "a"}, {RosterID: "R2", Completion: "pass", Name: "b"}}
 	attempts := []*survey.Attempt{
 		{ID: survey.NewID(), RosterID: "R1", At: t0, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "1.2"},
 		{ID: survey.NewID(), RosterID: "R2", At: t0, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "1.2"},
@@ -210,7 +210,7 @@ func TestInterviewDecides(t *testing.T) {
 // known only from an attempt has no mode; the text report shows the table.
 func TestCompletesByMode(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	roster := []*survey.Respondent{{RosterID: "R1"}, {RosterID: "R2"}, {RosterID: "R3"}, {RosterID: "R4"}, {RosterID: "R5"}}
+	roster := []*survey.Respondent{{RosterID: "R1", Completion: "pass"}, {RosterID: "R2", Completion: "pass"}, {RosterID: "R3", Completion: "pass"}, {RosterID: "R4", Completion: "pass"}, {RosterID: "R5", Completion: "pass"}}
 	attempts := []*survey.Attempt{
 		{ID: survey.NewID(), RosterID: "R5", At: t0, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "1.2"},
 	}
@@ -285,7 +285,7 @@ func TestCompletesByMode(t *testing.T) {
 // interview (read after the attempts); an attempt without an enumerator names no one.
 func TestResponseLastSeen(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	roster := []*survey.Respondent{{RosterID: "R1"}, {RosterID: "R2"}, {RosterID: "R3"}, {RosterID: "R4"}, {RosterID: "R5"}}
+	roster := []*survey.Respondent{{RosterID: "R1", Completion: "pass"}, {RosterID: "R2", Completion: "pass"}, {RosterID: "R3", Completion: "pass"}, {RosterID: "R4", Completion: "pass"}, {RosterID: "R5", Completion: "pass"}}
 	at := func(id, by string, h int) *survey.Attempt {
 		return &survey.Attempt{ID: survey.NewID(), RosterID: id, At: t0.Add(time.Duration(h) * time.Hour), Enumerator: by, Mode: survey.ModePhone, Outcome: "3.13"}
 	}
@@ -324,5 +324,61 @@ func TestResponseLastSeen(t *testing.T) {
 	// R5 budi (4h).
 	if want := map[string]int{"ani": 1, "budi": 2, "citra": 1, "dewi": 1}; !maps.Equal(got, want) {
 		t.Errorf("by enumerator %v, want %v", got, want)
+	}
+}
+
+// TestResponseCasesAreGraduates checks that the response rates' cases are the persons of G
+// (docs/INDICATORS.md): a non-graduate's interview is no case, a person's two rows (one
+// NIK) are one case described by the batch they passed last, with the attempts and
+// interviews of both rows.
+func TestResponseCasesAreGraduates(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	const nik = "64740101010000"
+	roster := []*survey.Respondent{
+		{RosterID: "A1", NIK: nik + "01", Completion: "pass", Kejuruan: "LAS", TrainingEnd: "2025-06-30"},
+		{RosterID: "A2", NIK: nik + "01", Completion: "dropout", Kejuruan: "LAS", TrainingEnd: "2025-03-31"},
+		{RosterID: "B1", Completion: "dropout", Kejuruan: "LAS", TrainingEnd: "2025-06-30"},
+		{RosterID: "C1", NIK: nik + "03", Completion: "pass", Kejuruan: "LAS", TrainingEnd: "2025-03-31"},
+		{RosterID: "C2", NIK: nik + "03", Completion: "pass", Kejuruan: "TIK", TrainingEnd: "2025-09-30"},
+		{RosterID: "D1", Completion: "pass", Kejuruan: "TIK", TrainingEnd: "2025-06-30"},
+	}
+	attempts := []*survey.Attempt{
+		{ID: survey.NewID(), RosterID: "C1", At: t0, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "2.11"},
+		{ID: survey.NewID(), RosterID: "A2", At: t0, Enumerator: "ani", Mode: survey.ModePhone, Outcome: "3.13"},
+	}
+	records := func(yield func(*survey.Record, error) bool) {
+		for _, id := range []string{"A1", "B1"} {
+			r := &survey.Record{ID: "iv-" + id, Revision: 1, RespondentID: id, Enumerator: "ani", FinalizedAt: t0.Add(time.Hour),
+				Answers: map[string]string{"consent": "yes", "main_status": "1"}}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	res, err := report.ComputeResponse(roster, attempts, records, report.ResponseConfig{E: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, d := range res.Dispositions {
+		got[d.Code] = d.N
+	}
+	if want := map[string]int{"1.1": 1, "2.11": 1, "3.11": 1}; !maps.Equal(got, want) {
+		t.Errorf("dispositions %v, want %v (A complete, C refused on C1, D never tried)", got, want)
+	}
+	if want := (report.Outcomes{I: 1, R: 1, U: 1}); res.Total.Outcomes != want {
+		t.Errorf("outcomes %+v, want %+v", res.Total.Outcomes, want)
+	}
+	for _, b := range res.Breakdowns {
+		if b.By != report.ResponseDimensions[0] {
+			continue
+		}
+		cells := map[string]report.Outcomes{}
+		for _, c := range b.Cells {
+			cells[c.Key] = c.Outcomes
+		}
+		if want := (map[string]report.Outcomes{"LAS": {I: 1}, "TIK": {R: 1, U: 1}}); !maps.Equal(cells, want) {
+			t.Errorf("by %s: %+v, want %+v (C described by C2, TIK)", b.By, cells, want)
+		}
 	}
 }

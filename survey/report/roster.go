@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"sync"
 	"time"
 
@@ -190,6 +191,21 @@ func rowsWith(s []int32, t *strbuf, v string) []int32 {
 		j++
 	}
 	return s[lo:j]
+}
+
+// personKey is the key that makes roster rows one person: the NIK, else the roster id.
+func (ro *Roster) personKey(row int32) (byte, []byte) {
+	if n := ro.niks.bytes(row); len(n) > 0 {
+		return 'n', n
+	}
+	return 'i', ro.ids.bytes(row)
+}
+
+// comparePersons orders rows by personKey.
+func (ro *Roster) comparePersons(a, b int32) int {
+	ka, sa := ro.personKey(a)
+	kb, sb := ro.personKey(b)
+	return cmp.Or(cmp.Compare(ka, kb), compareBytes(sa, sb))
 }
 
 // describing returns, of one person's rows in roster order, the row that describes them:

@@ -33,8 +33,8 @@ func newLinkEnv(t *testing.T) *linkEnv {
 	ctx := context.Background()
 	env := testbed.NewEnv(t, nil, nil)
 	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{
-		{RosterID: personaRosterID, Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Phone: "+6281234567001"},
-		{RosterID: "BTG25-0072", Name: "Rina Wati", Sex: "P", BatchID: "B1", Phone: "+6281234567002", NIK: "6408064507040072"},
+		{RosterID: personaRosterID, Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Phone: "+6281234567001", Completion: "pass"},
+		{RosterID: "BTG25-0072", Name: "Rina Wati", Sex: "P", BatchID: "B1", Phone: "+6281234567002", NIK: "6408064507040072", Completion: "pass"},
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -120,9 +120,10 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 	for _, d := range rep.Response.Dispositions {
 		got[d.Code] = d.N
 	}
-	// The cases are the period's rows: R001-R004, R006, R007.
-	if got["1.1"] != 4 || got["3.11"] != 2 {
-		t.Errorf("response rates' dispositions %v, want 4 of 1.1 and 2 of 3.11 (R002 and R007)", got)
+	// The cases are the graduates of the period: Ani, Budi (R002 and R003), Citra, Dedi
+	// (R006) and Eka, who alone was never tried.
+	if want := map[string]int{"1.1": 4, "3.11": 1}; !maps.Equal(got, want) {
+		t.Errorf("response rates' dispositions %v, want %v", got, want)
 	}
 
 	p, err := server.ComputeProgress(ctx, src, nil, at, time.UTC, "")

@@ -24,7 +24,7 @@ func TestWaves(t *testing.T) {
 	testbed.Token(t, env.Users, "eko", survey.RoleEnumerator)
 	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
 	ana := newClient(t, env.URL, testbed.Token(t, env.Users, "ana", survey.RoleAnalyst))
-	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}, {RosterID: "R2", Name: "Sari"}}); err != nil {
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas", Completion: "pass"}, {RosterID: "R2", Name: "Sari", Completion: "pass"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := sup.Assign(ctx, "ani", survey.AssignSelector{RosterIDs: []string{"R1", "R2"}}); err != nil {
