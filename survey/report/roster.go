@@ -137,23 +137,19 @@ func (ro *Roster) inPeriod(cfg Config, i int32) bool {
 }
 
 // sortedByID returns the row indexes sorted by roster id, then row.
-func (ro *Roster) sortedByID() []int32 {
-	ro.byIDMu.Lock()
-	defer ro.byIDMu.Unlock()
-	if ro.byID == nil {
-		ro.byID = ro.sortedBy(&ro.ids, false)
-	}
-	return ro.byID
-}
+func (ro *Roster) sortedByID() []int32 { return ro.sortedOnce(&ro.byID, &ro.ids, false) }
 
 // sortedByNIK returns the indexes of the rows with a NIK sorted by NIK, then row.
-func (ro *Roster) sortedByNIK() []int32 {
+func (ro *Roster) sortedByNIK() []int32 { return ro.sortedOnce(&ro.byNIK, &ro.niks, true) }
+
+// sortedOnce returns *index, made by sortedBy(t, nonEmpty) on first use, under byIDMu.
+func (ro *Roster) sortedOnce(index *[]int32, t *strbuf, nonEmpty bool) []int32 {
 	ro.byIDMu.Lock()
 	defer ro.byIDMu.Unlock()
-	if ro.byNIK == nil {
-		ro.byNIK = ro.sortedBy(&ro.niks, true)
+	if *index == nil {
+		*index = ro.sortedBy(t, nonEmpty)
 	}
-	return ro.byNIK
+	return *index
 }
 
 // sortedBy returns the row indexes sorted by their string in t, then row; without the
