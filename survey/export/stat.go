@@ -131,7 +131,7 @@ func (s *schema) statVar(c *column, sets map[string]*valueLabels) statVar {
 	case colDerived, colAlumni:
 		if c.kind == colAlumni && c.name == "sex" {
 			v.kind, v.labels = varNumber, s.sexLabels(sets)
-		} else if c.kind == colAlumni && (c.name == "disposition" || c.name == "last_attempt") {
+		} else if c.kind == colAlumni && (c.name == "disposition" || c.name == "last_attempt" || c.name == "case_disposition") {
 			v.kind, v.labels = varNumber, s.dispositionLabels(sets)
 		} else if c.num {
 			v.kind = varNumber

@@ -160,6 +160,10 @@ type ResponseConfig struct {
 	// TempDir is where the attempts' and interviews' events go beyond a few MB (the
 	// system's temporary folder when empty).
 	TempDir string
+	// Case, when set, is called with each case's roster id (of the row that describes the
+	// person) and final disposition, in no particular order; an error stops the
+	// computation with it. The export's alumni table marks its cases with it.
+	Case func(rosterID, code string) error
 }
 
 // DispositionCount is one row of the disposition table: how many alumni ended with code.
@@ -542,6 +546,11 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 			rid := ro.ids.str(i)
 			evs, ivEvs = list(evs, &tried, head[r-lo]), list(ivEvs, &ivs, ivHead[r-lo])
 			final := survey.AlumnusDisposition(evs, ivEvs)
+			if cfg.Case != nil {
+				if err := cfg.Case(rid, final); err != nil {
+					return nil, err
+				}
+			}
 			d, _ := survey.LookupDisposition(final)
 			finalCount[final]++
 			if d.Class == survey.ClassComplete || d.Class == survey.ClassPartial {

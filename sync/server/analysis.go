@@ -652,6 +652,8 @@ var alumniColumns = []export.DerivedColumn{
 	{Name: "last_attempt", Desc: "outcome code of the latest contact attempt (AAPOR)", Text: true},
 	{Name: "disposition", Desc: "final disposition code (AAPOR, docs/TRACING.md) from the attempts and the exported interviews", Text: true},
 	{Name: "disposition_label", Desc: "final disposition in words", Text: true},
+	{Name: "case", Desc: "1 = the row describing a graduate of the period, one case of the response rates"},
+	{Name: "case_disposition", Desc: "the case's final disposition (AAPOR) as the response rates count it, from the attempts and interviews of all the person's rows; empty when not a case", Text: true},
 }
 
 // alumniTable returns the alumni table of an export: the roster with a summary of the
@@ -670,6 +672,29 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 			linker, err := newRosterLink(ctx, src.Roster, opt.Study)
 			if err != nil {
 				yield(nil, err)
+				return
+			}
+			// The response rates' cases, each with its final disposition, computed as the
+			// report computes them (computeResponseOf) over the same wave, so the table
+			// recounts the report's rates: one item on the row that describes each case.
+			ro, err := ReportRoster(ctx, src.Roster)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			linker.ro = ro
+			revs := opt.Revisions
+			if revs == survey.RevisionsAll {
+				revs = survey.RevisionsLatest // the rates read one revision per interview
+			}
+			rsrc := src
+			rsrc.Attempts = opt.Attempts
+			rcfg := report.ResponseConfig{TempDir: opt.TempDir, Case: func(id, code string) error {
+				return byAlumnus.add(alumnusItem{roster: id, kind: itemCase, code: code})
+			}}
+			if _, err := computeResponseOf(ctx, rsrc, ro, revs, opt.Study, rcfg, scope,
+				scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs, Names: report.AnswerNames()}))); err != nil {
+				yield(nil, fmt.Errorf("the alumni table's cases: %w", err))
 				return
 			}
 			for rec, err := range scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})) {
@@ -795,13 +820,15 @@ var alumniRun = 50_000
 // The kinds of alumnusItem, in the order they sort within one alumnus.
 const (
 	itemRoster = iota
+	itemCase
 	itemInterview
 	itemAttempt
 )
 
 // alumnusItem is one thing the alumni table reads about an alumnus: its roster row (cells:
-// the roster's columns of the table and the assignment; pos: the row's sequence number), an
-// exported interview or a contact attempt (pos: the order it was read in).
+// the roster's columns of the table and the assignment; pos: the row's sequence number),
+// the response rates' case it describes (code: the case's final disposition), an exported
+// interview or a contact attempt (pos: the order it was read in).
 type alumnusItem struct {
 	roster string
 	kind   int
@@ -874,8 +901,11 @@ func alumnusRow(items []alumnusItem, lang string) alumniRow {
 	roster := items[0]
 	var ivs, attempts []alumnusItem
 	interviews := 0
+	isCase, caseCode := "0", ""
 	for i, it := range items[1:] {
 		switch it.kind {
+		case itemCase:
+			isCase, caseCode = "1", it.code
 		case itemInterview:
 			if i == 0 || items[i].kind != itemInterview || items[i].id != it.id {
 				interviews++ // items[i] is the one before it
@@ -913,6 +943,6 @@ func alumnusRow(items []alumnusItem, lang string) alumniRow {
 		resp = "1"
 	}
 	cells := append(roster.cells, strconv.Itoa(interviews), resp, last, strconv.Itoa(len(attempts)), lastAttempt,
-		final, survey.DispositionLabel(final, lang))
+		final, survey.DispositionLabel(final, lang), isCase, caseCode)
 	return alumniRow{seq: roster.pos, cells: cells}
 }

@@ -97,9 +97,22 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 		}
 	}
 	col, rows = table("alumni.csv")
-	disposition := map[string]string{}
+	disposition, cases := map[string]string{}, map[string]string{}
+	caseCodes := map[string]int{}
 	for _, r := range rows {
 		disposition[r[col["roster_id"]]] = r[col["disposition"]]
+		if r[col["case"]] == "1" {
+			cases[r[col["roster_id"]]] = r[col["case_disposition"]]
+			caseCodes[r[col["case_disposition"]]]++
+		} else if r[col["case"]] != "0" || r[col["case_disposition"]] != "" {
+			t.Errorf("alumni row %s: case %q, case_disposition %q", r[col["roster_id"]], r[col["case"]], r[col["case_disposition"]])
+		}
+	}
+	// One case per graduate of the period, on the row describing them: Budi's passed R003,
+	// Dedi's R006 in the period.
+	wantCases := map[string]string{"R001": "1.1", "R003": "1.1", "R004": "1.1", "R006": "1.1", "R007": "3.11"}
+	if !maps.Equal(cases, wantCases) {
+		t.Errorf("alumni table's cases %v\nwant %v", cases, wantCases)
 	}
 	wantDisp := map[string]string{"R001": "1.1", "R002": "3.11", "R003": "1.1", "R004": "1.1", "R005": "3.11", "R006": "1.1", "R007": "3.11"}
 	if !maps.Equal(disposition, wantDisp) {
@@ -124,6 +137,9 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 	// (R006) and Eka, who alone was never tried.
 	if want := map[string]int{"1.1": 4, "3.11": 1}; !maps.Equal(got, want) {
 		t.Errorf("response rates' dispositions %v, want %v", got, want)
+	}
+	if !maps.Equal(caseCodes, got) {
+		t.Errorf("the alumni table's cases count %v, the report's rates %v", caseCodes, got)
 	}
 
 	p, err := server.ComputeProgress(ctx, src, nil, at, time.UTC, "")
