@@ -463,12 +463,17 @@ func cmdAAPOR(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))).ReadAll()
 	ts.Check(err)
-	col := slices.Index(rows[0], "disposition")
-	if col < 0 {
-		ts.Fatalf("%s has no disposition column", args[0])
+	// The report's cases are the rows with case = 1, counted by case_disposition
+	// (docs/EXPORT.md, the alumni table).
+	isCase, col := slices.Index(rows[0], "case"), slices.Index(rows[0], "case_disposition")
+	if isCase < 0 || col < 0 {
+		ts.Fatalf("%s has no case or case_disposition column", args[0])
 	}
 	var I, P, R, NC, O, U, NE float64
 	for _, row := range rows[1:] {
+		if row[isCase] != "1" {
+			continue
+		}
 		switch c := row[col]; {
 		case c == "1.1":
 			I++
