@@ -100,9 +100,13 @@ func RosterOf(rows []*survey.Respondent) *Roster {
 // Add appends roster row r.
 func (ro *Roster) Add(r *survey.Respondent) {
 	end := parseDate(r.TrainingEnd)
+	completion := r.Completion
+	if c, ok := survey.ParseCompletion(completion); ok && c != completion {
+		completion = c // a row stored before uploads read the words rosters use
+	}
 	a := rowAttrs{kejuruan: r.Kejuruan, program: r.ProgramName, institution: r.Institution, batch: r.BatchID,
 		budgetYear: r.BudgetYear, funding: r.Funding, sex: r.Sex, regency: r.Regency, education: r.Education,
-		trainingEndText: r.TrainingEnd, completion: r.Completion, certAssessed: r.Extra["cert_assessed"],
+		trainingEndText: r.TrainingEnd, completion: completion, certAssessed: r.Extra["cert_assessed"],
 		certResult: r.Extra["cert_result"], ageGroup: ageGroup(r.BirthDate, end), trainingEnd: end}
 	i, ok := ro.attrIndex[a]
 	if !ok {

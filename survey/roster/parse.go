@@ -251,6 +251,14 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			r.Sex = nik.Sex()
 		}
 
+		if r.Completion != "" {
+			if c, ok := survey.ParseCompletion(r.Completion); ok {
+				r.Completion = c
+			} else {
+				reject(fieldCompletion, "%q is not pass, finished_not_pass or dropout (lulus, belum kompeten, tidak menyelesaikan)", r.Completion)
+			}
+		}
+
 		dates := []struct {
 			f field
 			v *string

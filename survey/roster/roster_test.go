@@ -426,3 +426,42 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestCompletionWords checks that the training outcome, written as BLK spreadsheets write
+// it, is read as the code the report counts (only pass is in G), and that a value that is
+// none of them refuses its row with a message naming the codes.
+func TestCompletionWords(t *testing.T) {
+	csv := "Nama,NIK,Kejuruan,Status Kelulusan\n" +
+		"Ani,6474064307910001,TIK,Lulus\n" +
+		"Budi,6474060307910002,TIK,BELUM KOMPETEN\n" +
+		"Citra,6474064307910003,TIK,\"Selesai, belum kompeten\"\n" +
+		"Dedi,6474060307910004,TIK,Tidak menyelesaikan\n" +
+		"Eka,6474064307910005,TIK,kompeten\n" +
+		"Fajar,6474060307910006,TIK,cuti\n" +
+		"Gita,6474064307910007,TIK,\n"
+	tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := roster.Parse(tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range p.Respondents {
+		got[r.Name] = r.Completion
+	}
+	want := map[string]string{"Ani": "pass", "Budi": "finished_not_pass", "Citra": "finished_not_pass", "Dedi": "dropout", "Eka": "pass", "Gita": ""}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("completion (-want +got):\n%s", diff)
+	}
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	if diff := cmp.Diff([]string{`row 7: Status Kelulusan: "cuti" is not pass, finished_not_pass or dropout (lulus, belum kompeten, tidak menyelesaikan)`}, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,4 +154,22 @@ func FuzzDecodeSizedAgrees(f *testing.F) {
 			t.Fatalf("size %d: a second decode differs: %v %+v", size, aerr, again)
 		}
 	})
+}
+
+// TestRosterUploadCompletion checks that an uploaded row's training outcome is stored as
+// its code, in whichever words the roster wrote it, and that one that is none of them
+// refuses the upload naming the row.
+func TestRosterUploadCompletion(t *testing.T) {
+	var up wire.RosterUpload
+	body := `{"rows":[{"roster_id":"A-1","full_name":"Dewi","completion":"LULUS"},{"roster_id":"A-2","full_name":"Eko","completion":"Belum kompeten"},{"roster_id":"A-3","full_name":"Fajar"}]}`
+	if err := wire.Decode(strings.NewReader(body), &up); err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{up.Rows[0].Completion, up.Rows[1].Completion, up.Rows[2].Completion}; !slices.Equal(got, []string{"pass", "finished_not_pass", ""}) {
+		t.Errorf("completion %q", got)
+	}
+	err := wire.Decode(strings.NewReader(`{"rows":[{"roster_id":"A-1","full_name":"Dewi","completion":"cuti"}]}`), &wire.RosterUpload{})
+	if survey.ErrorCode(err) != survey.EINVALID || !strings.Contains(err.Error(), `Row 1 (A-1): completion "cuti" is not pass`) {
+		t.Errorf("completion cuti: %v", err)
+	}
 }

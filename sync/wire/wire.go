@@ -272,8 +272,8 @@ func (r *RosterUpload) Lists() Lists {
 	return Lists{"rows": MaxRosterRows, "rows[].extra": MaxRosterExtra}
 }
 
-// Validate checks the request's fields; a NIK must pass survey.ParseNIK and is stored in its
-// normalised form.
+// Validate checks the request's fields; a NIK must pass survey.ParseNIK and a completion
+// survey.ParseCompletion, and each is stored in its normalised form.
 func (r *RosterUpload) Validate() error {
 	if len(r.Rows) == 0 || len(r.Rows) > MaxRosterRows {
 		return survey.Errorf(survey.EINVALID, "A roster upload needs 1 to %d rows.", MaxRosterRows)
@@ -291,6 +291,13 @@ func (r *RosterUpload) Validate() error {
 				return survey.Errorf(survey.EINVALID, "Row %d (%s): %s.", i+1, row.RosterID, survey.ErrorMessage(err))
 			}
 			row.NIK = n.String()
+		}
+		if row.Completion != "" {
+			c, ok := survey.ParseCompletion(row.Completion)
+			if !ok {
+				return survey.Errorf(survey.EINVALID, "Row %d (%s): completion %q is not pass, finished_not_pass or dropout (lulus, belum kompeten, tidak menyelesaikan).", i+1, row.RosterID, row.Completion)
+			}
+			row.Completion = c
 		}
 	}
 	return nil
