@@ -214,6 +214,9 @@ func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.
 	for k := range refusalsToday {
 		by[k.who].RefusalsToday++
 	}
+	// A row not tried is listed unless its person (its NIK) was reached on another row:
+	// the NIKs of the rows not tried wait, beside the list, for the roster's end.
+	var notTriedNIK []string
 	for r, err := range roster {
 		if err != nil {
 			return nil, err
@@ -224,7 +227,11 @@ func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.
 		}
 		if !touched[r.RosterID] && (byNIK == "" || !touched[byNIK]) {
 			p.NotTried = append(p.NotTried, Pending{RosterID: r.RosterID, Enumerator: assignments[r.RosterID]})
+			notTriedNIK = append(notTriedNIK, byNIK)
 			continue
+		}
+		if byNIK != "" {
+			touched[byNIK] = true
 		}
 		l := last[r.RosterID]
 		if !closed[r.RosterID] && !closed[byNIK] && !l.callback.IsZero() && l.callback.Before(now) {
@@ -235,6 +242,13 @@ func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.
 			p.Overdue = append(p.Overdue, Pending{RosterID: r.RosterID, Enumerator: who, Callback: l.callback})
 		}
 	}
+	kept := p.NotTried[:0]
+	for i, n := range p.NotTried {
+		if notTriedNIK[i] == "" || !touched[notTriedNIK[i]] {
+			kept = append(kept, n)
+		}
+	}
+	p.NotTried = kept
 	slices.SortFunc(p.Overdue, func(a, b Pending) int { return a.Callback.Compare(b.Callback) })
 	for _, e := range by {
 		p.Enumerators = append(p.Enumerators, *e)

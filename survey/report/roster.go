@@ -226,12 +226,14 @@ func (ro *Roster) describing(rows []int32) (int32, bool) {
 	return rep, pass
 }
 
-// LinkRow returns the roster row an interview counts for, -1 when none: the last row of
-// cfg's period with its respondent id, else with the roster id it confirms (the built-in
-// form's roster_id question). An interview without respondent id that names no such row
-// is linked by its NIK to the row that describes that person in the period (describing:
-// the latest batch they passed). The report, the response rates, the export's roster join
-// and its alumni table all link an interview by this rule (docs/INDICATORS.md, Linking).
+// LinkRow returns the roster row an interview counts for, -1 when none (docs/INDICATORS.md,
+// "Linking an interview to the roster"): the last row of cfg's period with its respondent
+// id, else with the roster id it confirms (the built-in form's roster_id question). A row
+// it names outside the period stands for its person: the row that describes the person
+// with that row's NIK in the period (describing: the latest batch they passed). An
+// interview without respondent id that names no such row is linked by its own NIK answer
+// the same way. The report, the response rates, the export's roster join and its alumni
+// table all link an interview by this rule.
 func (ro *Roster) LinkRow(cfg Config, respondentID, confirmed, nik string) int32 {
 	if id := linkID(respondentID, confirmed); id != "" {
 		rows := ro.rowsWithID(id)
@@ -240,11 +242,22 @@ func (ro *Roster) LinkRow(cfg Config, respondentID, confirmed, nik string) int32
 				return rows[k]
 			}
 		}
+		if len(rows) > 0 {
+			if r := ro.personRow(cfg, string(ro.niks.bytes(rows[len(rows)-1]))); r >= 0 {
+				return r
+			}
+		}
 	}
 	if respondentID != "" {
 		return -1
 	}
-	if nik = survey.NormalizeNIK(nik); nik == "" {
+	return ro.personRow(cfg, survey.NormalizeNIK(nik))
+}
+
+// personRow returns the row that describes the person with NIK nik in cfg's period, -1
+// when none (or nik is "").
+func (ro *Roster) personRow(cfg Config, nik string) int32 {
+	if nik == "" {
 		return -1
 	}
 	var buf [4]int32

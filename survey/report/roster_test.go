@@ -54,6 +54,7 @@ func TestLinkRow(t *testing.T) {
 		{RosterID: "R6", NIK: nik + "76", Completion: "fail", TrainingEnd: "2025-02-28"},
 		{RosterID: "R7", NIK: nik + "76", Completion: "fail", TrainingEnd: "2025-05-31"},
 		{RosterID: "R8", NIK: nik + "76", Completion: "fail", TrainingEnd: "2025-05-31"},
+		{RosterID: "R9", NIK: nik + "72", Completion: "pass", TrainingEnd: "2024-05-31"},
 	})
 	cfg := Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
 	for _, c := range []struct {
@@ -62,7 +63,9 @@ func TestLinkRow(t *testing.T) {
 		want                 string
 	}{
 		{"respondent id", "R1", "R2", nik + "72", "R1"},
-		{"respondent id out of the period, NIK not tried", "R5", "", nik + "71", ""},
+		{"respondent id out of the period, its person not in it, the NIK answer not tried", "R5", "", nik + "71", ""},
+		{"respondent id out of the period: its person's row in it", "R9", "", "", "R4"},
+		{"confirmed id out of the period: its person's row in it", "", "R9", nik + "71", "R4"},
 		{"confirmed roster id", "", "R2", nik + "71", "R2"},
 		{"confirmed id not in the roster: the NIK's latest passed batch", "", "R404", nik + "72", "R4"},
 		{"confirmed id out of the period", "", "R5", nik + "71", "R1"},

@@ -231,14 +231,16 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 				return
 			}
 			iv := export.Interview{Record: rr.Record, Answers: rr.Answers}
-			if p := rr.Respondent; rr.Record.RespondentID != "" {
-				if p != nil && p.RosterID == rr.Record.RespondentID {
-					iv.Respondent = p
-				}
-			} else if _, p, err := linker.link(rr.Record, rr.Answers); err != nil {
+			id, p, err := linker.link(rr.Record, rr.Answers)
+			switch {
+			case err != nil:
 				yield(export.Interview{}, err)
 				return
-			} else {
+			case id != "" && id == rr.Record.RespondentID:
+				if p := rr.Respondent; p != nil && p.RosterID == id {
+					iv.Respondent = p
+				}
+			default:
 				iv.Respondent = p
 			}
 			if !yield(iv, nil) {

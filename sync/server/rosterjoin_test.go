@@ -45,9 +45,10 @@ func TestExportJoinsConfirmedRosterID(t *testing.T) {
 }
 
 // TestLinkByNIKEverywhere checks that an interview without respondent id whose roster id
-// names no row of the reporting period is counted for the alumnus of its NIK alike by the
-// report, the response rates, the export's roster join, the alumni table and the
-// progress: the same person is never a respondent and "not attempted" at once.
+// names no row of the reporting period is counted for the alumnus of its NIK, and one that
+// names a row before the period for that row's person in it, alike by the report, the
+// response rates, the export's roster join, the alumni table and the progress: the same
+// person is never a respondent and "not attempted" at once.
 func TestLinkByNIKEverywhere(t *testing.T) {
 	ctx := context.Background()
 	const nik = "64080612020400"
@@ -61,6 +62,9 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 		{RosterID: "R005", Name: "Dedi", NIK: nik + "75", Completion: "pass", TrainingEnd: "2023-06-30"},
 		{RosterID: "R006", Name: "Dedi", NIK: nik + "75", Completion: "pass", TrainingEnd: "2025-09-30"},
 		{RosterID: "R007", Name: "Eka", NIK: nik + "77", Completion: "pass", TrainingEnd: "2025-06-30"},
+		// Fajar was interviewed as the alumnus of his batch before the period.
+		{RosterID: "R008", Name: "Fajar", NIK: nik + "78", Completion: "pass", TrainingEnd: "2024-06-30"},
+		{RosterID: "R009", Name: "Fajar", NIK: nik + "78", Completion: "pass", TrainingEnd: "2025-06-30"},
 	})
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	sub := func(i int, respondent, confirmed, nik string) *survey.Submission {
@@ -73,8 +77,9 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 		sub(3, "", "R404", nik[:4]+" "+nik[4:]+"74"),
 		sub(4, "", "R005", nik+"75"),
 		sub(5, "", "", nik+"99"),
+		sub(6, "R008", "R008", nik+"78"),
 	}
-	want := map[string]string{"1": "R001", "2": "R003", "3": "R004", "4": "R006", "5": ""}
+	want := map[string]string{"1": "R001", "2": "R003", "3": "R004", "4": "R006", "5": "", "6": "R009"}
 	adb.ingest(subs)
 	study := report.Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
 	src := adb.src
@@ -110,11 +115,12 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 	}
 	// One case per graduate of the period, on the row describing them: Budi's passed R003,
 	// Dedi's R006 in the period.
-	wantCases := map[string]string{"R001": "1.1", "R003": "1.1", "R004": "1.1", "R006": "1.1", "R007": "3.11"}
+	wantCases := map[string]string{"R001": "1.1", "R003": "1.1", "R004": "1.1", "R006": "1.1", "R007": "3.11", "R009": "1.1"}
 	if !maps.Equal(cases, wantCases) {
 		t.Errorf("alumni table's cases %v\nwant %v", cases, wantCases)
 	}
-	wantDisp := map[string]string{"R001": "1.1", "R002": "3.11", "R003": "1.1", "R004": "1.1", "R005": "3.11", "R006": "1.1", "R007": "3.11"}
+	wantDisp := map[string]string{"R001": "1.1", "R002": "3.11", "R003": "1.1", "R004": "1.1", "R005": "3.11", "R006": "1.1", "R007": "3.11",
+		"R008": "3.11", "R009": "1.1"}
 	if !maps.Equal(disposition, wantDisp) {
 		t.Errorf("alumni table's dispositions %v\nwant %v", disposition, wantDisp)
 	}
@@ -123,8 +129,8 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := rep.Total.N; n.T != 5 || n.G != 5 || n.S != 4 || n.Reached != 4 {
-		t.Errorf("report: T %d G %d reached %d S %d, want 5 5 4 4", n.T, n.G, n.Reached, n.S)
+	if n := rep.Total.N; n.T != 6 || n.G != 6 || n.S != 5 || n.Reached != 5 {
+		t.Errorf("report: T %d G %d reached %d S %d, want 6 6 5 5", n.T, n.G, n.Reached, n.S)
 	}
 	if rep.Counts.Unlinked != 1 {
 		t.Errorf("report: %d interviews unlinked, want 1 (the NIK no roster row has)", rep.Counts.Unlinked)
@@ -134,8 +140,8 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 		got[d.Code] = d.N
 	}
 	// The cases are the graduates of the period: Ani, Budi (R002 and R003), Citra, Dedi
-	// (R006) and Eka, who alone was never tried.
-	if want := map[string]int{"1.1": 4, "3.11": 1}; !maps.Equal(got, want) {
+	// (R006), Eka, who alone was never tried, and Fajar (R009).
+	if want := map[string]int{"1.1": 5, "3.11": 1}; !maps.Equal(got, want) {
 		t.Errorf("response rates' dispositions %v, want %v", got, want)
 	}
 	if !maps.Equal(caseCodes, got) {
@@ -150,7 +156,7 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 	for _, n := range p.NotTried {
 		notTried = append(notTried, n.RosterID)
 	}
-	// Budi's and Dedi's other rows are their persons' too: reached by NIK.
+	// Budi's, Dedi's and Fajar's other rows are their persons' too: reached by NIK.
 	if !slices.Equal(notTried, []string{"R007"}) {
 		t.Errorf("progress lists %v as never tried, want [R007]", notTried)
 	}
