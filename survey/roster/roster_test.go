@@ -438,7 +438,8 @@ func TestCompletionWords(t *testing.T) {
 		"Dedi,6474060307910004,TIK,Tidak menyelesaikan\n" +
 		"Eka,6474064307910005,TIK,kompeten\n" +
 		"Fajar,6474060307910006,TIK,cuti\n" +
-		"Gita,6474064307910007,TIK,\n"
+		"Gita,6474064307910007,TIK,\n" +
+		"Hadi,6474060307910008,TIK,Failed\n"
 	tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(csv))
 	if err != nil {
 		t.Fatal(err)
@@ -451,7 +452,7 @@ func TestCompletionWords(t *testing.T) {
 	for _, r := range p.Respondents {
 		got[r.Name] = r.Completion
 	}
-	want := map[string]string{"Ani": "pass", "Budi": "finished_not_pass", "Citra": "finished_not_pass", "Dedi": "dropout", "Eka": "pass", "Gita": ""}
+	want := map[string]string{"Ani": "pass", "Budi": "finished_not_pass", "Citra": "finished_not_pass", "Dedi": "dropout", "Eka": "pass", "Gita": "", "Hadi": "finished_not_pass"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("completion (-want +got):\n%s", diff)
 	}
