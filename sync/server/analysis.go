@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"tracer/forms"
@@ -685,21 +686,47 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 				return
 			}
 			linker.ro = ro
-			revs := opt.Revisions
-			if revs == survey.RevisionsAll {
-				revs = survey.RevisionsLatest // the rates read one revision per interview
+			// The rates take the records the table reads, on another goroutine (teeRecords),
+			// and add their cases to byAlumnus as they end: add is shared under mu. With
+			// every revision exported they read the latest of each by themselves.
+			var mu sync.Mutex
+			add := func(it alumnusItem) error {
+				mu.Lock()
+				defer mu.Unlock()
+				return byAlumnus.add(it)
 			}
 			rsrc := src
 			rsrc.Attempts = opt.Attempts
 			rcfg := report.ResponseConfig{TempDir: opt.TempDir, Case: func(id, code string) error {
-				return byAlumnus.add(alumnusItem{roster: id, kind: itemCase, code: code})
+				return add(alumnusItem{roster: id, kind: itemCase, code: code})
 			}}
-			if _, err := computeResponseOf(ctx, rsrc, ro, revs, opt.Study, rcfg, scope,
-				scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs, Names: report.AnswerNames()}))); err != nil {
-				yield(nil, fmt.Errorf("the alumni table's cases: %w", err))
-				return
+			records := scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}))
+			forCases := scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest, Names: report.AnswerNames()}))
+			readDone := func() {}
+			if opt.Revisions != survey.RevisionsAll {
+				records, forCases, readDone = teeRecords(records)
 			}
-			for rec, err := range scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions})) {
+			casesDone := make(chan error, 1)
+			go func() {
+				_, err := computeResponseOf(ctx, rsrc, ro, survey.RevisionsLatest, opt.Study, rcfg, scope, forCases)
+				for range forCases { // the table's reader must not wait for the rates
+				}
+				casesDone <- err
+			}()
+			waited := false
+			cases := func() error {
+				if waited {
+					return nil
+				}
+				waited = true
+				readDone()
+				if err := <-casesDone; err != nil {
+					return fmt.Errorf("the alumni table's cases: %w", err)
+				}
+				return nil
+			}
+			defer cases()
+			for rec, err := range records {
 				if err != nil {
 					yield(nil, err)
 					return
@@ -715,10 +742,14 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 				}
 				pos++
 				code := survey.InterviewDisposition(report.AnswerNamed(rec, builtin.Consent), report.AnswerNamed(rec, builtin.MainStatus))
-				if err := byAlumnus.add(alumnusItem{roster: id, kind: itemInterview, pos: pos, id: rec.ID, code: code, at: rec.FinalizedAt}); err != nil {
+				if err := add(alumnusItem{roster: id, kind: itemInterview, pos: pos, id: rec.ID, code: code, at: rec.FinalizedAt}); err != nil {
 					yield(nil, err)
 					return
 				}
+			}
+			if err := cases(); err != nil {
+				yield(nil, err)
+				return
 			}
 			if opt.Attempts != nil {
 				var after int64
