@@ -119,6 +119,17 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 	if !maps.Equal(cases, wantCases) {
 		t.Errorf("alumni table's cases %v\nwant %v", cases, wantCases)
 	}
+	// With every revision exported, the cases read the latest of each themselves.
+	all := exportTables(t, src, server.ExportOptions{Revisions: survey.RevisionsAll, Alumni: true, Study: study})["alumni.csv"]
+	allCases := map[string]string{}
+	for _, r := range all[1:] {
+		if r[col["case"]] == "1" {
+			allCases[r[col["roster_id"]]] = r[col["case_disposition"]]
+		}
+	}
+	if !maps.Equal(allCases, wantCases) {
+		t.Errorf("alumni table's cases with every revision %v\nwant %v", allCases, wantCases)
+	}
 	wantDisp := map[string]string{"R001": "1.1", "R002": "3.11", "R003": "1.1", "R004": "1.1", "R005": "3.11", "R006": "1.1", "R007": "3.11",
 		"R008": "3.11", "R009": "1.1"}
 	if !maps.Equal(disposition, wantDisp) {
