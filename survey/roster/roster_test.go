@@ -161,14 +161,7 @@ func TestSemicolonBOM(t *testing.T) {
 		"\r\n" +
 		"A-3;José Ñandú;6474060307910003;X;1991-07-03;;TIK;2025-1;dua ribu;\r\n" +
 		"A-4;Ani;6474060307910004;;;0541 123456;TIK;2025-1;;\r\n"
-	tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(csv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := roster.Parse(tbl, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := parseCSV(t, csv)
 	want := []string{
 		`row 3: Nama Lengkap: warning: unusual characters ';'; check the name`,
 		`row 5: Jenis Kelamin: "X" is not L or P (laki-laki, perempuan)`,
@@ -364,14 +357,7 @@ func TestParseHeaderErrors(t *testing.T) {
 
 // TestNoRosterID: a minimal Indonesian roster without an id column uses the NIK as id.
 func TestNoRosterID(t *testing.T) {
-	tbl, err := roster.ReadCSV(context.Background(), strings.NewReader("Nama,NIK,No HP,Jenis Kelamin,Kejuruan,Angkatan\nAni,6474064307910001,081298761234,P,TIK,3\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := roster.Parse(tbl, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := parseCSV(t, "Nama,NIK,No HP,Jenis Kelamin,Kejuruan,Angkatan\nAni,6474064307910001,081298761234,P,TIK,3\n")
 	if diff := cmp.Diff([]string{"row 1: header: warning: no roster id column; the NIK is used as roster id"}, lines(p.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
@@ -440,14 +426,7 @@ func TestCompletionWords(t *testing.T) {
 		"Fajar,6474060307910006,TIK,cuti\n" +
 		"Gita,6474064307910007,TIK,\n" +
 		"Hadi,6474060307910008,TIK,Failed\n"
-	tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(csv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := roster.Parse(tbl, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := parseCSV(t, csv)
 	got := map[string]string{}
 	for _, r := range p.Respondents {
 		got[r.Name] = r.Completion
@@ -465,4 +444,18 @@ func TestCompletionWords(t *testing.T) {
 	if diff := cmp.Diff([]string{`row 7: Status Kelulusan: "cuti" is not pass, finished_not_pass or dropout (lulus, belum kompeten, tidak menyelesaikan)`}, refused); diff != "" {
 		t.Errorf("refusals (-want +got):\n%s", diff)
 	}
+}
+
+// parseCSV reads text as a CSV roster and checks it by Parse.
+func parseCSV(t *testing.T, text string) *roster.Parsed {
+	t.Helper()
+	tbl, err := roster.ReadCSV(context.Background(), strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := roster.Parse(tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
