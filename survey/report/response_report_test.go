@@ -190,3 +190,41 @@ func TestReportCarriesResponseXLSX(t *testing.T) {
 }
 
 func strconvParse(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// TestNoGraduatesSaid: a roster without its completion column puts people in T and no one
+// in G; the report's settings say why, in both languages, within 80 columns, and a report
+// with graduates says nothing of it.
+func TestNoGraduatesSaid(t *testing.T) {
+	rows := rosterRows()
+	for _, r := range rows {
+		r.Completion = ""
+	}
+	r, err := report.Compute(rows, seq(records()), report.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total.N.T == 0 || r.Total.N.G != 0 {
+		t.Fatalf("T %d, G %d: want people in T and no one in G", r.Total.N.T, r.Total.N.G)
+	}
+	for lang, want := range map[string]string{"en": "Warning:\n  G is 0: no alumnus of the period passed", "id": "Perhatian:\n  G = 0: tidak ada alumni periode ini yang lulus"} {
+		var b bytes.Buffer
+		if err := report.WriteText(&b, r, lang); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s: no line %q", lang, want)
+		}
+		for i, l := range strings.Split(b.String(), "\n") {
+			if n := utf8.RuneCountInString(l); n > 80 {
+				t.Errorf("%s: line %d is %d columns: %q", lang, i+1, n, l)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := report.WriteText(&b, compute(t, report.Config{}), "en"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "G is 0") {
+		t.Error("a report with graduates says G is 0")
+	}
+}
