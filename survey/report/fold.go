@@ -190,24 +190,17 @@ func newEngine(ro *Roster, cfg Config) *engine {
 			byKey = append(byKey, int32(i))
 		}
 	}
-	sortRows(byKey, ro.comparePersons)
-	for i := 0; i < len(byKey); {
-		j := i + 1
-		for j < len(byKey) && ro.comparePersons(byKey[i], byKey[j]) == 0 {
-			j++
-		}
-		// byKey[i:j] are one person's rows in roster order.
-		m := member{first: byKey[i], ans: -1}
-		m.rep, m.pass = ro.describing(byKey[i:j])
-		for _, r := range byKey[i:j] {
+	ro.eachPerson(byKey, func(rows []int32) {
+		m := member{first: rows[0], ans: -1}
+		m.rep, m.pass = ro.describing(rows)
+		for _, r := range rows {
 			e.rowOf[r] = int32(len(e.members))
 		}
 		if e.members == nil {
 			e.members = make([]member, 0, len(byKey))
 		}
 		e.members = append(e.members, m)
-		i = j
-	}
+	})
 	return e
 }
 

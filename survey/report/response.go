@@ -226,12 +226,13 @@ type ModeCount struct {
 }
 
 // ComputeResponse computes the response-rate section over the roster (the cases are its
-// persons of G, as ComputeResponseRoster's with no reporting period), the contact attempts and the interviews (the latest revision of each;
-// records holds them). Each alumnus gets one final disposition (survey.FinalDisposition)
-// from its attempts' outcomes and its interviews: an interview with consent and the main
-// activity answered counts as a complete (1.1), one with consent but without the main
-// activity as a partial (1.2), one with consent refused as a refusal (2.11). Where the
-// alumnus has an interview, its record decides: attempts coded 1.1 or 1.2 are left out.
+// persons of G, as ComputeResponseRoster's with no reporting period), the contact attempts
+// and the interviews (the latest revision of each; records holds them). Each alumnus gets
+// one final disposition (survey.FinalDisposition) from its attempts' outcomes and its
+// interviews: an interview with consent and the main activity answered counts as a
+// complete (1.1), one with consent but without the main activity as a partial (1.2), one
+// with consent refused as a refusal (2.11). Where the alumnus has an interview, its record
+// decides: attempts coded 1.1 or 1.2 are left out.
 // It holds every record's latest revision while it reads them; ComputeResponseRoster
 // reads one record per interview as it streams.
 func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
@@ -382,8 +383,9 @@ func (l *eventLog) read(fn func(row int32, iv bool, code, who, mode uint32, sec 
 // ComputeResponseRoster is ComputeResponse over the persons of G in ro (the graduates of
 // study's reporting period, Config.InPeriod), the attempts as they stream and one record
 // per interview (the revision that counts) as they stream. Besides the roster it holds 12
-// bytes per roster row while it groups the rows by person, 8 after, and a few MB of events, never a record: the events go to a temporary file in
-// cfg.TempDir beyond that and are read back a slice of the roster at a time. It stops at
+// bytes per roster row while it groups the rows by person, 8 after, and a few MB of
+// events, never a record: the events go to a temporary file in cfg.TempDir beyond that
+// and are read back a slice of the roster at a time. It stops at
 // an error yielded by attempts or records.
 func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.Attempt, error], records iter.Seq2[*survey.Record, error], cfg ResponseConfig) (*Response, error) {
 	if cfg.Threshold == 0 {
@@ -400,31 +402,25 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 	// first holds, at each case's describing row, the case's first row; -1 elsewhere.
 	eventRow, first := make([]int32, n), make([]int32, n)
 	{
-		byPerson := make([]int32, n)
-		for i := range byPerson {
-			byPerson[i] = int32(i)
+		all := make([]int32, n)
+		for i := range all {
+			all[i] = int32(i)
 		}
-		sortRows(byPerson, ro.comparePersons)
 		var in []int32
-		for i := 0; i < n; {
-			j := i + 1
-			for j < n && ro.comparePersons(byPerson[i], byPerson[j]) == 0 {
-				j++
-			}
+		ro.eachPerson(all, func(rows []int32) {
 			in = in[:0]
-			for _, r := range byPerson[i:j] { // in roster order
-				eventRow[r], first[r] = byPerson[i], -1
+			for _, r := range rows {
+				eventRow[r], first[r] = rows[0], -1
 				if ro.inPeriod(study, r) {
 					in = append(in, r)
 				}
 			}
 			if len(in) > 0 {
 				if rep, pass := ro.describing(in); pass {
-					first[rep] = byPerson[i]
+					first[rep] = rows[0]
 				}
 			}
-			i = j
-		}
+		})
 	}
 	rowOf := func(id string) int32 {
 		if rows := ro.rowsWithID(id); len(rows) > 0 {
@@ -452,8 +448,8 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if code == "" {
 			continue
 		}
-		// The interview's events go to the first row of the roster id it counts for, as
-		// an attempt's do.
+		// The interview's events go to the first row of the person it counts for, as an
+		// attempt's do.
 		resp, confirmed, nik := LinkKeys(rec, nil)
 		r := ro.LinkRow(study, resp, confirmed, nik)
 		if r < 0 {

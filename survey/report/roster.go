@@ -208,6 +208,20 @@ func (ro *Roster) comparePersons(a, b int32) int {
 	return cmp.Or(cmp.Compare(ka, kb), compareBytes(sa, sb))
 }
 
+// eachPerson sorts rows by person (comparePersons, then row) and calls fn with each
+// person's rows, in roster order.
+func (ro *Roster) eachPerson(rows []int32, fn func(person []int32)) {
+	sortRows(rows, ro.comparePersons)
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && ro.comparePersons(rows[i], rows[j]) == 0 {
+			j++
+		}
+		fn(rows[i:j])
+		i = j
+	}
+}
+
 // describing returns, of one person's rows in roster order, the row that describes them:
 // of the batches they passed (of all, when none) the one that ended last, the first of
 // equal ones. It reports whether they passed any.
