@@ -36,6 +36,9 @@ type Form struct {
 	// and back down into that repeat, the highest node it climbs to: it reads every
 	// instance from there (see escapeTop).
 	pathTop map[*expr.PathNode]*Node
+	// filters holds the filtered steps of each path of the form with predicates
+	// (${member}[age >= 18]/name), root first (see filterPath).
+	filters map[*expr.PathNode][]pathFilter
 	other   *Choice // the "other" choice that or_other adds
 	order   []*Node // nodes in dependency (evaluation) order
 	// outside maps the path of each node outside repeats to the node: such a node has one

@@ -32,7 +32,7 @@ func (c *compiler) graph(t *table) {
 				n.crossInst = true
 			}
 			for _, p := range x.Paths() {
-				if f.pathTop[p] != nil {
+				if f.pathTop[p] != nil || f.filters[p] != nil {
 					n.crossInst = true
 				}
 			}

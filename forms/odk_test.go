@@ -222,13 +222,20 @@ func TestPathThatNamesNoNodeIsALoadError(t *testing.T) {
 | | text | q | Hello ${nama} | |
 | | text | r | R | Untuk ${q} dan ${nam} |`, "line 4, sheet survey, column label: ${nama} in the text refers to a question that does not exist\n" +
 			"test.md: line 5, sheet survey, column hint::Bahasa Indonesia (id): ${nam} in the text refers to a question that does not exist"},
-		{"filter on a form path", `
+		{"filter on a question", `
 | survey |
 | | type | name | label | calculation |
 | | begin repeat | member | Member | |
 | | integer | age | Age | |
 | | end repeat | | | |
-| | calculate | first_age | | /data/member[1]/age |`, `column calculation: in "/data/member[1]/age": at column 1: /data/member[1]/age: a [...] filter on a path of the form is not supported; for one instance of a repeat write indexed-repeat(${question}, ${repeat}, n)`},
+| | calculate | first_age | | /data/member/age[1] |`, `column calculation: in "/data/member/age[1]": at column 1: /data/member/age[1]: a [...] filter may follow only a repeat, and integer age (row 5) is not one`},
+		{"filter on a reference that names nothing", `
+| survey |
+| | type | name | label | calculation |
+| | begin repeat | member | Member | |
+| | integer | age | Age | |
+| | end repeat | | | |
+| | calculate | n | | count(${membr}[age > 1]) |`, `column calculation: ${membr} refers to a question that does not exist`},
 		{"choice-name of nothing", `
 | survey |
 | | type | name | label | calculation |

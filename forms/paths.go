@@ -28,6 +28,42 @@ type pathScope struct {
 	ctx    *Node       // the context node: the question, or the repeat of a repeat_count
 	choice *ChoiceList // set inside a choice filter or an instance predicate: "." is a choice
 	loose  bool        // the choice list is not loaded (an attachment): its columns are unknown
+	outer  *Node       // inside the filter of a repeat ([...] on a path): the expression's own node
+}
+
+// pathFilter is one filtered step of a path of the form: the instances of repeat that the
+// predicates keep, in order (${member}[age >= 18], /data/hh/member[2]).
+type pathFilter struct {
+	repeat *Node
+	preds  []expr.Node
+}
+
+// filterPath checks the predicates of a path of the form, whose steps name nodes, resolves
+// the paths inside them and records them for the session (Form.filters). A predicate may
+// follow only a step that names a repeat: it chooses among the repeat's instances, each
+// the context of its relative paths, position() its index and last() their number.
+func (c *compiler) filterPath(t *table, r row, col string, x *expr.Expr, p *expr.PathNode, nodes []*Node, sc pathScope) bool {
+	var filters []pathFilter
+	for i, preds := range p.Preds {
+		if len(preds) == 0 {
+			continue
+		}
+		n := nodes[i]
+		if n.Kind != KindRepeat {
+			c.errorf(t, r, col, "in %q: at column %d: %s: a [...] filter may follow only a repeat, and %s is not one", x.Src, p.Pos+1, p, describe(n))
+			return false
+		}
+		outer := sc.ctx
+		if sc.outer != nil {
+			outer = sc.outer
+		}
+		for _, pred := range preds {
+			c.walkPaths(t, r, col, x, pred, pathScope{ctx: n, outer: outer})
+		}
+		filters = append(filters, pathFilter{repeat: n, preds: preds})
+	}
+	c.form.filters[p] = filters
+	return true
 }
 
 // resolvePaths resolves every location path of x, evaluated for sc, into c.form.paths,
@@ -62,23 +98,32 @@ func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.N
 			return
 		}
 		if sc.choice != nil || sc.loose {
-			if !n.Absolute && !n.Current {
+			if !n.Absolute && !n.Current && n.Ref == "" {
 				c.checkChoiceColumn(t, r, col, x, n, sc)
 				return
 			}
 		}
-		if n.Preds != nil {
-			// Evaluating it by its names alone would give every instance, or the wrong one.
-			c.errorf(t, r, col, "in %q: at column %d: %s: a [...] filter on a path of the form is not supported; for one instance of a repeat write indexed-repeat(${question}, ${repeat}, n)", x.Src, n.Pos+1, n)
-			return
+		ctx := sc.ctx
+		if n.Current && sc.outer != nil {
+			ctx = sc.outer // current() is the expression's node, also inside a filter
 		}
-		target, msg := c.resolvePath(n, sc.ctx)
+		nodes, msg := c.resolveSteps(n, ctx)
 		if msg != "" {
 			c.errorf(t, r, col, "in %q: at column %d: %s names no node: %s", x.Src, n.Pos+1, n, msg)
 			return
 		}
+		target := ctx
+		if len(nodes) > 0 {
+			target = nodes[len(nodes)-1]
+		}
+		if n.Preds != nil && !c.filterPath(t, r, col, x, n, nodes, sc) {
+			return
+		}
 		c.form.paths[n] = target
-		if top := escapeTop(n, sc.ctx, target); top != nil {
+		if n.Preds != nil {
+			return // filterPath chose the instances it reads
+		}
+		if top := escapeTop(n, ctx, target); top != nil {
 			c.form.pathTop[n] = top
 		}
 	}
@@ -90,8 +135,8 @@ func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.N
 // every instance of r, though ../x reads the same instance. It returns nil for a path that
 // stays inside the instances it starts in.
 func escapeTop(p *expr.PathNode, ctx, target *Node) *Node {
-	if ctx == nil || target == nil {
-		return nil
+	if ctx == nil || target == nil || p.Ref != "" {
+		return nil // ${name}/x reads as ${x} does
 	}
 	top := ctx
 	if p.Absolute {
@@ -167,18 +212,26 @@ func (c *compiler) checkChoiceColumn(t *table, r row, col string, x *expr.Expr, 
 		x.Src, n.Pos+1, n, sc.choice.Name, name, strings.Join(cols, ", "))
 }
 
-// resolvePath returns the node a non-instance path names, evaluated for ctx, or a message
-// saying why it names none.
-func (c *compiler) resolvePath(p *expr.PathNode, ctx *Node) (*Node, string) {
+// resolveSteps returns the node each step of a non-instance path names, evaluated for ctx,
+// or a message saying why the path names none.
+func (c *compiler) resolveSteps(p *expr.PathNode, ctx *Node) ([]*Node, string) {
 	root := c.form.Root
 	cur := ctx
+	nodes := make([]*Node, 0, len(p.Steps))
 	steps := p.Steps
-	if p.Absolute {
+	switch {
+	case p.Absolute:
 		if len(steps) == 0 {
-			return root, ""
+			return nil, ""
 		}
 		// The first step is the root element (data, or the form's own name).
 		cur, steps = root, steps[1:]
+		nodes = append(nodes, root)
+	case p.Ref != "":
+		cur = c.form.byName[p.Ref]
+		if cur == nil {
+			return nil, fmt.Sprintf("no question or group is named %q", p.Ref)
+		}
 	}
 	for _, s := range steps {
 		switch s {
@@ -204,8 +257,9 @@ func (c *compiler) resolvePath(p *expr.PathNode, ctx *Node) (*Node, string) {
 			}
 			cur = next
 		}
+		nodes = append(nodes, cur)
 	}
-	return cur, ""
+	return nodes, ""
 }
 
 // describe names a node for a message: "the form's root" or "group hh (row 4)".
@@ -244,6 +298,9 @@ func (f *Form) exprNodes(x *expr.Expr) []*Node {
 	for _, p := range x.Paths() {
 		if n := f.paths[p]; n != nil && n != f.Root {
 			add(n)
+		}
+		for _, fl := range f.filters[p] {
+			add(fl.repeat) // its instances come and go
 		}
 	}
 	return out

@@ -352,6 +352,8 @@ type env struct {
 	choice *Choice // the choice under test, in choice filters and instance predicates
 	pos    int     // the candidate's 1-based position, in predicates
 	size   int     // the number of candidates, in predicates, for last()
+	outer  *item   // in the filter of a repeat's instances (ctx the one under test): the expression's own item
+	outCur *string // cur of the expression's own item, in such a filter
 }
 
 func (s *Session) eval(x *expr.Expr, ctx *item) expr.Value {
@@ -402,14 +404,24 @@ func (e *env) Ref(name string) expr.Value {
 	if n == nil {
 		return expr.String("")
 	}
-	return e.node(n)
+	return e.own().node(n)
+}
+
+// own returns the env of the expression's own item: e itself, or, inside the filter of a
+// repeat's instances, where ${name} and current() read what the expression itself reads
+// (pyxform writes ${name} there as current()/../name), the env around the filter.
+func (e *env) own() *env {
+	if e.outer == nil {
+		return e
+	}
+	return &env{s: e.s, x: e.x, ctx: e.outer, cur: e.outCur}
 }
 
 // Bound reads a reference the form bound at load to the node at index id (see bindRefs):
 // what Ref reads for its name.
 func (e *env) Bound(id int) expr.Value {
 	if nodes := e.s.form.Nodes; id >= 0 && id < len(nodes) {
-		return e.node(nodes[id])
+		return e.own().node(nodes[id])
 	}
 	return nil
 }
@@ -552,11 +564,14 @@ func within(inst *item, n *Node) *item {
 }
 
 func (e *env) Path(p *expr.PathNode) expr.Value {
+	if p.Current && e.outer != nil {
+		return e.own().Path(p)
+	}
 	if p.Instance != "" {
 		return e.instancePath(p)
 	}
 	steps := p.Steps
-	if len(steps) == 1 && !p.Absolute && !p.Current {
+	if len(steps) == 1 && !p.Absolute && !p.Current && p.Ref == "" {
 		if steps[0] == "." && e.choice == nil {
 			return e.Current()
 		}
@@ -575,6 +590,9 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 	if n == nil {
 		return expr.String("")
 	}
+	if fl, ok := e.s.form.filters[p]; ok {
+		return e.filtered(n, fl)
+	}
 	if n == e.s.form.Root {
 		return expr.String("")
 	}
@@ -583,6 +601,78 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 		return e.s.nodeValue(e.ctx.liftTo(top), n, nil)
 	}
 	return e.node(n)
+}
+
+// filtered returns the values of n through the instances of the repeats of fl that their
+// predicates keep: one value per item of n (an empty one per instance when n is the
+// repeat), in document order. The instances of other repeats on the way are those the
+// context is in, else all, as a reference reads them.
+func (e *env) filtered(n *Node, fl []pathFilter) expr.Value {
+	ctx := e.ctx
+	if e.outer != nil {
+		ctx = e.outer
+	}
+	var chain []*Node
+	for p := n; p != nil && p != e.s.form.Root; p = p.Parent {
+		chain = append(chain, p)
+	}
+	cur := []*item{e.s.root}
+	for i := len(chain) - 1; i >= 0; i-- {
+		c := chain[i]
+		var next []*item
+		for _, it := range cur {
+			child := childFor(it, c)
+			switch {
+			case child == nil:
+			case !child.holder:
+				next = append(next, child)
+			default:
+				insts := child.children
+				kept := false
+				for _, f := range fl {
+					if f.repeat == c {
+						insts, kept = e.keep(insts, f.preds), true
+					}
+				}
+				if !kept && ctx != nil {
+					if inst := ctx.enclosingInstanceOf(c); inst != nil && inst.parent == child {
+						insts = []*item{inst}
+					}
+				}
+				next = append(next, insts...)
+			}
+		}
+		cur = next
+	}
+	out := make(expr.Nodes, 0, len(cur))
+	for _, it := range cur {
+		if n.Kind == KindRepeat {
+			out = append(out, expr.String(""))
+			continue
+		}
+		out = append(out, e.item(it))
+	}
+	return out
+}
+
+// keep returns the instances that every predicate holds for, each tested as the context
+// with its position among those the previous predicate kept.
+func (e *env) keep(insts []*item, preds []expr.Node) []*item {
+	outer, cur := e.ctx, e.cur
+	if e.outer != nil {
+		outer, cur = e.outer, e.outCur
+	}
+	for _, pred := range preds {
+		var kept []*item
+		for i, it := range insts {
+			sub := env{s: e.s, x: e.x, ctx: it, pos: i + 1, size: len(insts), outer: outer, outCur: cur}
+			if e.x.Holds(pred, &sub) {
+				kept = append(kept, it)
+			}
+		}
+		insts = kept
+	}
+	return insts
 }
 
 // liftTo returns the item of node top around it (it itself if it is of top), or nil if
@@ -597,6 +687,9 @@ func (it *item) liftTo(top *Node) *item {
 }
 
 func (e *env) Current() expr.Value {
+	if e.outer != nil {
+		return e.own().Current()
+	}
 	if e.ctx == nil {
 		return expr.String("")
 	}
@@ -697,6 +790,9 @@ func (e *env) NodeCount(x expr.Node) (int, bool) {
 	case *expr.RefNode:
 		n = e.s.form.byName[x.Name]
 	case *expr.PathNode:
+		if e.s.form.filters[x] != nil {
+			return 0, false // its value holds the nodes the filters keep
+		}
 		n = e.s.form.paths[x]
 		if top := e.s.form.pathTop[x]; top != nil {
 			ctx = e.ctx.liftTo(top)
@@ -786,11 +882,14 @@ func (s *Session) recomputeItem(it *item, live bool) bool {
 	n := it.node
 	changed := false
 	if it.holder {
+		// A count that is empty, or no number, leaves the instances and their answers
+		// as they are, as ODK does: the enumerator clearing the number to type it again,
+		// or its question turning not relevant (it then reads empty), loses nothing.
 		if n.RepeatCount != nil && it.parent.relevant() {
 			k := expr.ToNumber(s.eval(n.RepeatCount, it))
-			count := 0
-			if !math.IsNaN(k) && k > 0 {
-				count = int(math.Min(k, maxInstances))
+			count := len(it.children)
+			if !math.IsNaN(k) {
+				count = int(math.Max(0, math.Min(k, maxInstances)))
 			}
 			for len(it.children) < count {
 				s.appendInstance(it)

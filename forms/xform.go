@@ -859,7 +859,13 @@ func (x *xformWriter) control(n *Node) *xel {
 		if n.RepeatCount != nil {
 			if name := x.countNode(n); name != "" {
 				p := "/" + XFormRoot + "/" + name
-				if n.Parent != x.f.Root {
+				switch {
+				case n.Repeat != nil:
+					// Inside another repeat: the count of this instance of it, which
+					// JavaRosa and ODK Web Forms both read relative to the repeat (an
+					// absolute path reads the first instance's count in ODK Web Forms).
+					p = "../" + name
+				case n.Parent != x.f.Root:
 					p = XFormPath(n.Parent) + "/" + name
 				}
 				r.attr("jr:count", p)
@@ -1131,18 +1137,29 @@ func (x *xformWriter) writePath(b *strings.Builder, p *expr.PathNode, ctx *Node,
 	case p.Absolute:
 		b.WriteByte('/')
 	}
-	inPred := pred || p.Instance != ""
 	for i, s := range p.Steps {
 		if i > 0 {
 			b.WriteByte('/')
 		}
-		if i == 0 && p.Absolute && p.Instance == "" && !p.Current {
+		switch {
+		case i == 0 && p.Absolute && p.Instance == "" && !p.Current:
 			s = XFormRoot
+		case i == 0 && p.Ref != "":
+			// ${name}[...]/x: the node's name after the path to its parent, so that the
+			// step the filters follow selects every instance of a repeat (a path
+			// ending in ".." selects one, and takes no filter).
+			s = "${" + p.Ref + "}"
+			if t := x.f.byName[p.Ref]; t != nil {
+				s = XFormPath(t)
+				if t.Parent != nil && t.Parent != x.f.Root {
+					s = x.refPath(t.Parent, ctx, pred) + "/" + t.Name
+				}
+			}
 		}
 		b.WriteString(s)
 		for _, q := range p.StepPreds(i) {
 			b.WriteByte('[')
-			x.writeExpr(b, q, ctx, inPred, false)
+			x.writeExpr(b, q, ctx, true, false) // a ${name} in it reads from current()
 			b.WriteByte(']')
 		}
 	}

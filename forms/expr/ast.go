@@ -44,7 +44,10 @@ type RefNode struct {
 // A path may also start from instance('name'), a secondary instance such as a choice list
 // (Instance is then the name), or from current(), the node the whole expression is
 // evaluated for (Current is then true): instance('list')/root/item/label, current()/../x.
-// Such a path has at least one step and is not Absolute.
+// Such a path has at least one step and is not Absolute. A path may also start from the
+// node a ${name} reference names (Ref is then the name, and the first step is "." standing
+// for that node, with its predicates): ${member}[age >= 18]/name, as pyxform writes
+// /data/member[age >= 18]/name.
 //
 // A step that is a name may carry predicates, [expr], that filter the nodes it selects:
 // item[name = ${x}], data[2]. Preds is nil when no step has any; otherwise it has one entry
@@ -55,6 +58,7 @@ type PathNode struct {
 	Steps    []string
 	Instance string   // the name in instance('name'), or ""
 	Current  bool     // the path starts at current()
+	Ref      string   // the path starts at the node ${Ref} names, or ""
 	Preds    [][]Node // the predicates of each step; nil if no step has predicates
 }
 
@@ -290,6 +294,9 @@ func (n *PathNode) writeTo(b *strings.Builder) {
 	for i, s := range n.Steps {
 		if i > 0 {
 			b.WriteByte('/')
+		}
+		if i == 0 && n.Ref != "" {
+			s = "${" + n.Ref + "}"
 		}
 		b.WriteString(s)
 		for _, pred := range n.StepPreds(i) {

@@ -312,15 +312,22 @@ func walk(n Node, f func(Node) bool) bool {
 }
 
 // Refs returns the distinct ${name} references of e in source order, those inside the
-// predicates of paths included.
+// predicates of paths and those that start a path (${name}[...]/x) included.
 func (e *Expr) Refs() []string {
 	var refs []string
 	if e == nil {
 		return refs
 	}
 	walk(e.Root, func(n Node) bool {
-		if r, ok := n.(*RefNode); ok && !slices.Contains(refs, r.Name) {
-			refs = append(refs, r.Name)
+		name := ""
+		switch n := n.(type) {
+		case *RefNode:
+			name = n.Name
+		case *PathNode:
+			name = n.Ref
+		}
+		if name != "" && !slices.Contains(refs, name) {
+			refs = append(refs, name)
 		}
 		return true
 	})
@@ -380,5 +387,5 @@ func (e *Expr) UsesCurrent() bool {
 
 // isCurrent reports whether p is ".".
 func isCurrent(p *PathNode) bool {
-	return !p.Absolute && !p.Current && p.Instance == "" && len(p.Steps) == 1 && p.Steps[0] == "."
+	return !p.Absolute && !p.Current && p.Instance == "" && p.Ref == "" && len(p.Steps) == 1 && p.Steps[0] == "."
 }

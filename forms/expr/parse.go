@@ -212,7 +212,15 @@ func (p *parser) parsePrimary() Node {
 		n = &StringNode{Pos: t.pos, Value: t.val}
 	case itemRef:
 		p.next()
-		n = &RefNode{Pos: t.pos, Name: t.val}
+		if next := p.peek().typ; next != itemLBracket && next != itemSlash {
+			n = &RefNode{Pos: t.pos, Name: t.val}
+			break
+		}
+		// ${name}[filter]/x: a path from the node the reference names, as pyxform writes
+		// it (/data/name[filter]/x).
+		path := &PathNode{Pos: t.pos, Ref: t.val, Steps: []string{"."}}
+		p.addPreds(path, "")
+		return p.parseSteps(path)
 	case itemLParen:
 		p.next()
 		n = p.parseExpr()
@@ -330,6 +338,12 @@ func (p *parser) parseSteps(path *PathNode) Node {
 func (p *parser) addStep(path *PathNode, after item) {
 	name := p.step(after)
 	path.Steps = append(path.Steps, name)
+	p.addPreds(path, name)
+}
+
+// addPreds parses the predicates of the last step of path, named name ("" for the node a
+// ${name} reference starts the path at).
+func (p *parser) addPreds(path *PathNode, name string) {
 	var preds []Node
 	for p.peek().typ == itemLBracket {
 		open := p.next()

@@ -1,0 +1,149 @@
+package forms_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/forms"
+)
+
+// filterForm has a household roster read through filters on the repeat, as forms write
+// them for pyxform: ${member}[...] and /data/member[...].
+const filterForm = `| survey |
+| | type | name | label | repeat_count | calculation | relevant |
+| | integer | k | K | | | |
+| | integer | min_age | Min | | | |
+| | begin_repeat | member | Member | ${k} | | |
+| | text | mname | Name | | | |
+| | integer | age | Age | | | |
+| | text | msex | Sex | | | |
+| | calculate | older | | | count(${member}[age > current()/../age]) | |
+| | calculate | older2 | | | count(${member}[age > ${age}]) | |
+| | end_repeat | | | | | |
+| | calculate | women | | | count(${member}[msex = 'f']) | |
+| | calculate | adults | | | count(/data/member[age >= ${min_age}]) | |
+| | calculate | first_adult | | | ${member}[age >= 18][1]/mname | |
+| | calculate | second | | | ${member}[2]/mname | |
+| | calculate | last | | | ${member}[last()]/age | |
+| | calculate | women_age | | | sum(${member}[msex = 'f']/age) | |
+| | calculate | names | | | join(',', ${member}[position() > 1]/mname) | |
+| | calculate | any_old | | | if(boolean(${member}[age > 60]), 'yes', 'no') | |
+`
+
+func TestFilteredRepeatPaths(t *testing.T) {
+	f, err := forms.Parse("filter.md", []byte(filterForm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	set := func(path, v string) {
+		t.Helper()
+		if p, err := s.Set(path, v); err != nil || p != nil {
+			t.Fatalf("set %s = %q: %v %v", path, v, err, p)
+		}
+	}
+	want := func(when string, vals map[string]string) {
+		t.Helper()
+		for name, w := range vals {
+			if got := s.Value(name); got != w {
+				t.Errorf("%s: %s = %q, want %q", when, name, got, w)
+			}
+		}
+	}
+	set("k", "3")
+	set("min_age", "18")
+	want("three empty members", map[string]string{"women": "0", "adults": "0", "first_adult": "", "second": "", "last": "", "women_age": "0", "names": ",", "any_old": "no"})
+	for i, m := range [][3]string{{"Ani", "34", "f"}, {"Budi", "12", "m"}, {"Citra", "70", "f"}} {
+		p := "member[" + string(rune('1'+i)) + "]/"
+		set(p+"mname", m[0])
+		set(p+"age", m[1])
+		set(p+"msex", m[2])
+	}
+	want("Ani 34 f, Budi 12 m, Citra 70 f", map[string]string{
+		"women": "2", "adults": "2", "first_adult": "Ani", "second": "Budi", "last": "70",
+		"women_age": "104", "names": "Budi,Citra", "any_old": "yes",
+		"member[1]/older": "1", "member[2]/older": "2", "member[3]/older": "0",
+		"member[1]/older2": "1", "member[2]/older2": "2", "member[3]/older2": "0",
+	})
+	set("min_age", "50")
+	set("member[1]/age", "10")
+	want("the threshold and Ani's age changed", map[string]string{
+		"adults": "1", "first_adult": "Citra", "women_age": "80", "member[1]/older": "2", "member[2]/older": "1",
+	})
+	set("k", "2")
+	want("Citra removed", map[string]string{"women": "1", "adults": "0", "last": "12", "any_old": "no", "names": "Budi"})
+
+	// The XForm writes the filters as pyxform does, on the repeat's absolute path.
+	var x bytes.Buffer
+	if err := forms.WriteXForm(&x, f); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`count( /data/member [msex = 'f'])`, `count(/data/member[age &gt;= /data/min_age])`, `/data/member[2]/mname`} {
+		if !strings.Contains(strings.ReplaceAll(x.String(), " /data/member [", "/data/member["), strings.ReplaceAll(w, " /data/member [", "/data/member[")) {
+			t.Errorf("the XForm lacks %s", w)
+		}
+	}
+}
+
+func TestFilterOnlyOnARepeat(t *testing.T) {
+	for _, c := range []struct{ calc, want string }{
+		{"/data/k[1]", "a [...] filter may follow only a repeat, and integer k (row 3) is not one"},
+		{"${member}[age > 1]/nope", "names no node: repeat member (row 4) has no question or group named \"nope\""},
+		{"count(${nobody}[age > 1])", "${nobody} refers to a question that does not exist"},
+		{"${member}[agee > 1]/age", "names no node: repeat member (row 4) has no question or group named \"agee\""},
+	} {
+		md := "| survey |\n| | type | name | label | calculation |\n| | integer | k | K | |\n| | begin_repeat | member | M | |\n| | integer | age | Age | |\n| | end_repeat | | | |\n| | calculate | c | | " + c.calc + " |\n"
+		_, err := forms.Parse("f.md", []byte(md))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.calc, err, c.want)
+		}
+	}
+}
+
+// TestEmptyCountKeepsInstances: a repeat count that reads empty (its question cleared to
+// type the number again, or not relevant) leaves the instances and their answers as they
+// are, as ODK does; a number applies both ways.
+func TestEmptyCountKeepsInstances(t *testing.T) {
+	md := `| survey |
+| | type | name | label | repeat_count | relevant |
+| | text | working | Working? | | |
+| | integer | n_jobs | Jobs | | ${working} = 'yes' |
+| | begin_repeat | job | Job | ${n_jobs} | ${working} = 'yes' |
+| | text | employer | Employer | | |
+| | end_repeat | | | | |
+| | integer | k | Count | | |
+| | begin_repeat | other | Other | ${k} | |
+| | text | what | What | | |
+| | end_repeat | | | | |
+`
+	f, err := forms.Parse("f.md", []byte(md))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	steps := []struct{ path, value, wantPath, want string }{
+		{"working", "yes", "", ""},
+		{"n_jobs", "2", "", ""},
+		{"job[2]/employer", "Acme", "", ""},
+		{"working", "no", "job[2]/employer", "Acme"}, // n_jobs not relevant: reads empty
+		{"working", "yes", "job[2]/employer", "Acme"},
+		{"k", "2", "", ""},
+		{"other[2]/what", "x", "", ""},
+		{"k", "", "other[2]/what", "x"}, // cleared to be typed again
+		{"k", "2", "other[2]/what", "x"},
+		{"k", "1", "other[2]/what", ""}, // a smaller number removes the instance
+		{"k", "2", "other[2]/what", ""}, // and a new one is empty
+	}
+	for i, st := range steps {
+		if p, err := s.Set(st.path, st.value); err != nil || p != nil {
+			t.Fatalf("step %d: set %s = %q: %v %v", i, st.path, st.value, err, p)
+		}
+		if st.wantPath != "" {
+			if got := s.Value(st.wantPath); got != st.want {
+				t.Errorf("step %d (%s = %q): %s is %q, want %q", i, st.path, st.value, st.wantPath, got, st.want)
+			}
+		}
+	}
+}
