@@ -708,10 +708,25 @@ func srcOf(x *expr.Expr) string {
 func oracleCandidates(s *forms.Session, st forms.Stop, rng *rand.Rand) []string {
 	n := st.Node
 	switch n.Type {
-	case "select_one", "rank":
+	case "select_one":
 		var out []string
 		for _, c := range s.Choices(st.Path) {
 			out = append(out, c.Name)
+		}
+		return out
+	case "rank":
+		// A ranking orders every choice offered.
+		var names []string
+		for _, c := range s.Choices(st.Path) {
+			names = append(names, c.Name)
+		}
+		if len(names) == 0 {
+			return nil
+		}
+		var out []string
+		for range 3 {
+			rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+			out = append(out, strings.Join(names, " "))
 		}
 		return out
 	case "select_multiple":
