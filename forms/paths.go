@@ -108,6 +108,9 @@ func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.N
 			ctx = sc.outer // current() is the expression's node, also inside a filter
 		}
 		nodes, msg := c.resolveSteps(n, ctx)
+		if n.Ref != "" && c.form.byName[n.Ref] == nil {
+			return // the reference itself is reported (lookup)
+		}
 		if msg != "" {
 			c.errorf(t, r, col, "in %q: at column %d: %s names no node: %s", x.Src, n.Pos+1, n, msg)
 			return
