@@ -147,3 +147,76 @@ func TestEmptyCountKeepsInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestODKOracleCountedRepeatInHiddenGroup: a counted repeat inside a group that turns not
+// relevant and back keeps its instances and answers, in tracer and in ODK's engine alike,
+// whether the count's question is outside the group or inside it (then reading empty).
+func TestODKOracleCountedRepeatInHiddenGroup(t *testing.T) {
+	node := oracleNode(t)
+	for _, c := range []struct{ name, md, count string }{
+		{"count outside", `| survey |
+| | type | name | label | relevant | repeat_count |
+| | text | show | S | | |
+| | integer | n | N | | |
+| | begin_group | g | G | ${show} = 'yes' | |
+| | begin_repeat | r | R | | ${n} |
+| | text | x | X | | |
+| | end_repeat | | | | |
+| | end_group | | | | |
+`, "n"},
+		{"count inside", `| survey |
+| | type | name | label | relevant | repeat_count |
+| | text | show | S | | |
+| | begin_group | g | G | ${show} = 'yes' | |
+| | integer | n | N | | |
+| | begin_repeat | r | R | | ${n} |
+| | text | x | X | | |
+| | end_repeat | | | | |
+| | end_group | | | | |
+`, "g/n"},
+	} {
+		f, err := forms.Parse("g.md", []byte(c.md))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var x bytes.Buffer
+		if err := forms.WriteXForm(&x, f); err != nil {
+			t.Fatal(err)
+		}
+		s := forms.NewSession(f, forms.Options{Location: time.UTC})
+		steps := []oracleStep{{Op: "clear"}}
+		var mine []string
+		for _, kv := range [][2]string{{"show", "yes"}, {c.count, "2"}, {"g/r[2]/x", "a"}, {"show", "no"}, {"show", "yes"}} {
+			if p, err := s.Set(kv[0], kv[1]); err != nil || p != nil {
+				t.Fatalf("%s: set %s: %v %v", c.name, kv[0], err, p)
+			}
+			steps = append(steps, oracleStep{Op: "set", Ref: xref(kv[0]), Value: kv[1]})
+			mine = append(mine, s.Value("g/r[2]/x"))
+		}
+		if mine[len(mine)-1] != "a" {
+			t.Errorf("%s: tracer's r[2]/x after the group came back is %q, want a", c.name, mine[len(mine)-1])
+		}
+		res := runOracle(t, node, struct {
+			Forms []oracleForm `json:"forms"`
+		}{[]oracleForm{{Name: "g", XForm: x.String(), DeviceID: "test", Username: "enum1", Steps: steps}}})["g"]
+		if res.Error != "" || len(res.States) != len(steps)+1 {
+			t.Fatalf("%s: ODK's engine: %s, %d states", c.name, res.Error, len(res.States))
+		}
+		for i := 2; i < len(steps); i++ { // from the instances' making on
+			raw, ok := res.States[i+1][xref("g/r[2]/x")]
+			if !ok {
+				t.Errorf("%s: step %d: r[2] is not in ODK's instance", c.name, i)
+				continue
+			}
+			st, err := decodeState(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A hidden node reads empty in tracer's Value only through relevance; compare
+			// the stored answer where ODK's node is relevant.
+			if st.relevant && st.value != mine[i-1] {
+				t.Errorf("%s: step %d: r[2]/x is %q in tracer, %q in ODK", c.name, i, mine[i-1], st.value)
+			}
+		}
+	}
+}
