@@ -608,10 +608,7 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 // repeat), in document order. The instances of other repeats on the way are those the
 // context is in, else all, as a reference reads them.
 func (e *env) filtered(n *Node, fl []pathFilter) expr.Value {
-	ctx := e.ctx
-	if e.outer != nil {
-		ctx = e.outer
-	}
+	ctx := e.own().ctx
 	var chain []*Node
 	for p := n; p != nil && p != e.s.form.Root; p = p.Parent {
 		chain = append(chain, p)
@@ -658,14 +655,11 @@ func (e *env) filtered(n *Node, fl []pathFilter) expr.Value {
 // keep returns the instances that every predicate holds for, each tested as the context
 // with its position among those the previous predicate kept.
 func (e *env) keep(insts []*item, preds []expr.Node) []*item {
-	outer, cur := e.ctx, e.cur
-	if e.outer != nil {
-		outer, cur = e.outer, e.outCur
-	}
+	own := e.own()
 	for _, pred := range preds {
 		var kept []*item
 		for i, it := range insts {
-			sub := env{s: e.s, x: e.x, ctx: it, pos: i + 1, size: len(insts), outer: outer, outCur: cur}
+			sub := env{s: e.s, x: e.x, ctx: it, pos: i + 1, size: len(insts), outer: own.ctx, outCur: own.cur}
 			if e.x.Holds(pred, &sub) {
 				kept = append(kept, it)
 			}
