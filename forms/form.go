@@ -23,12 +23,20 @@ type Form struct {
 	Nodes []*Node
 	// Lists holds the choice lists by name.
 	Lists map[string]*ChoiceList
-	// Hash is the SHA-256 (hex) of the source bytes the form was loaded from.
+	// Hash is the SHA-256 (hex) of the source bytes the form was loaded from; for a form
+	// read with attached files, of the bundle that publishing it sends (see Bundle), so that
+	// the file on disk and the published bundle are one form.
 	Hash string
 	// Source is the file name the form was loaded from.
 	Source string
 	// Warnings lists problems that do not stop the form from loading.
 	Warnings []*Issue
+	// Attachments holds the data files the form read (select_one_from_file, pulldata,
+	// instance()), in the order it named them.
+	Attachments []Attachment
+
+	bundleName string // with attachments: the bundle publishing the form sends (see Bundle)
+	bundle     []byte
 
 	byName map[string]*Node
 	paths  map[*expr.PathNode]*Node // the node each location path of an expression names
@@ -213,7 +221,11 @@ type ChoiceList struct {
 	Choices []*Choice
 	// Columns lists the extra columns the choices carry, for choice filters.
 	Columns []string
-	byName  map[string]*Choice
+	// File is the attached file the list was read from (regencies.csv), "" for a list of
+	// the choices sheet.
+	File   string
+	header []string // an attached file's columns, in its order
+	byName map[string]*Choice
 }
 
 // Choice returns the choice with the given name, or nil.

@@ -80,3 +80,44 @@ func FuzzRichText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAttachment feeds arbitrary attached files to a form that chooses from them, looks up
+// in them and filters them. Properties: no panic; a file that does not read gives an error
+// with a message; one that reads offers only choices a select can record, and every choice
+// offered can be set.
+func FuzzAttachment(f *testing.F) {
+	f.Add("name,label,region\na,A,1\nb,\"B, b\",2\n", "<root><item><name>x</name><label>X</label></item></root>")
+	f.Add("name;label\n1;One\n;Blank\nc d;CD\n", "<root/>")
+	f.Add("\xef\xbb\xbfname,label\n\"a\nb\",x\n", "<root><item><name>1</name></item><item/></root>")
+	f.Add("name\n", "")
+	f.Fuzz(func(t *testing.T, csv, xml string) {
+		src := "| survey |\n| | type | name | label | choice_filter | calculation |\n" +
+			"| | select_one_from_file l.csv | one | One | | |\n" +
+			"| | select_multiple_from_file l.csv | many | Many | region != ${one} | |\n" +
+			"| | select_one_from_file x.xml | x | X | | |\n" +
+			"| | calculate | look | | | pulldata('l', 'label', 'name', ${one}) |\n" +
+			"| | calculate | n | | | count(instance('x')/root/item[name = ${x}]) |\n"
+		form, err := forms.Parse("f.zip", zipOf(t, "f.md", src, "l.csv", csv, "x.xml", xml))
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("load error with an empty message")
+			}
+			return
+		}
+		s := forms.NewSession(form, forms.Options{Now: func() time.Time { return fixedNow }})
+		for _, q := range []string{"one", "many", "x"} {
+			if !s.Relevant(q) || form.Node(q).Unsupported {
+				continue
+			}
+			for _, c := range s.Choices(q) {
+				if c.Name == "" || (q == "many" && strings.ContainsAny(c.Name, " \t\n")) {
+					t.Fatalf("%s offers %q, which it cannot record", q, c.Name)
+				}
+				if p, err := s.Set(q, c.Name); err != nil || p != nil {
+					t.Fatalf("%s: the offered %q does not set: %v %v", q, c.Name, err, p)
+				}
+			}
+		}
+		_ = s.Record()
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,11 +43,25 @@ func LoadContext(ctx context.Context, path string) (*Form, error) {
 		lim := &workbook.LimitError{Limit: "file size", Max: max}
 		return nil, &LoadError{File: path, Issues: []*Issue{{File: path, col: -1, Msg: lim.Error()}}}
 	}
-	return ParseContext(ctx, path, data)
+	if strings.EqualFold(filepath.Ext(path), ".zip") {
+		return ParseContext(ctx, path, data)
+	}
+	f, err := parse(ctx, path, data, dirSource(path))
+	if err != nil || len(f.Attachments) == 0 {
+		return f, err
+	}
+	base := filepath.Base(path)
+	if f.bundle, err = writeBundle(base, data, f.Attachments); err != nil {
+		return nil, err
+	}
+	f.bundleName = strings.TrimSuffix(base, filepath.Ext(base)) + ".zip"
+	f.Hash = attachmentsHash(f.bundle)
+	return f, nil
 }
 
 // Parse compiles a form from the bytes of a file; name's extension says the format and name
-// is used in messages.
+// is used in messages. A .zip is a bundle of a form and the files it reads (see Bundle);
+// any other form file is read without attachments.
 func Parse(name string, data []byte) (*Form, error) {
 	return ParseContext(context.Background(), name, data)
 }
@@ -54,6 +69,29 @@ func Parse(name string, data []byte) (*Form, error) {
 // ParseContext is Parse that stops when ctx is cancelled. An .xlsx workbook is read within
 // workbook.DefaultLimits: one over a limit is refused with a message naming the limit.
 func ParseContext(ctx context.Context, name string, data []byte) (*Form, error) {
+	if !strings.EqualFold(filepath.Ext(name), ".zip") {
+		return parse(ctx, name, data, nil)
+	}
+	formName, form, files, err := openBundle(data)
+	if err != nil {
+		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1, Msg: err.Error()}}}
+	}
+	f, err := parse(ctx, name+": "+formName, form, func(file string) ([]byte, error) {
+		if b, ok := files[file]; ok {
+			return b, nil
+		}
+		return nil, fs.ErrNotExist
+	})
+	if err != nil {
+		return nil, err
+	}
+	f.Hash = attachmentsHash(data)
+	f.Source = name
+	f.bundleName, f.bundle = name, data
+	return f, nil
+}
+
+func parse(ctx context.Context, name string, data []byte, files fileSource) (*Form, error) {
 	var tables map[string]*table
 	var err error
 	switch strings.ToLower(filepath.Ext(name)) {
@@ -63,7 +101,7 @@ func ParseContext(ctx context.Context, name string, data []byte) (*Form, error) 
 		tables, err = readMarkdown(data)
 	default:
 		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1,
-			Msg: fmt.Sprintf("unknown form format %q: give an XLSForm as .xlsx, .xls or .md", filepath.Ext(name))}}}
+			Msg: fmt.Sprintf("unknown form format %q: give an XLSForm as .xlsx, .xls or .md (or a .zip bundle of one and its files)", filepath.Ext(name))}}}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return nil, err
@@ -72,7 +110,7 @@ func ParseContext(ctx context.Context, name string, data []byte) (*Form, error) 
 		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1, Msg: err.Error()}}}
 	}
 	sum := sha256.Sum256(data)
-	c := &compiler{file: name, tables: tables}
+	c := &compiler{file: name, tables: tables, files: files}
 	f := c.compile()
 	if len(c.issues) > 0 {
 		return nil, &LoadError{File: name, Issues: c.issues}
@@ -89,6 +127,7 @@ type compiler struct {
 	form   *Form
 	issues []*Issue
 	names  map[string][]*Node // every node by name (names may repeat in different groups)
+	files  fileSource         // the form's attachments, nil when it was given without them
 }
 
 func (c *compiler) errorf(t *table, r row, col string, format string, args ...any) {
@@ -122,6 +161,10 @@ func (c *compiler) compile() *Form {
 	c.languages(survey)
 	c.settings()
 	c.choices()
+	c.attachments(survey)
+	if len(c.issues) > 0 {
+		return f
+	}
 	c.survey(survey)
 	if len(c.issues) > 0 {
 		return f
@@ -451,7 +494,13 @@ func (c *compiler) survey(t *table) {
 			}
 		}
 		if pt.info.external {
-			if f.Lists[pt.list] == nil {
+			if l := c.attachedList(t, r, n, pt.list); l != nil {
+				n.ListName, n.External = l.Name, false
+				if l != f.Lists[l.Name] {
+					n.ListName = l.Name + "\x00" + n.Name
+					f.Lists[n.ListName] = l
+				}
+			} else if f.Lists[pt.list] == nil {
 				n.Unsupported = true
 				c.warnf(t, r, "type", "%s %q: its choices are in an attachment that is not loaded; the question is skipped", typeCell, name)
 			} else {

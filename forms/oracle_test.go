@@ -49,6 +49,8 @@ type oracleForm struct {
 	DeviceID string       `json:"deviceID"`
 	Username string       `json:"username"`
 	Steps    []oracleStep `json:"steps"`
+	// Attachments maps each attached file the form reads to its text.
+	Attachments map[string]string `json:"attachments,omitempty"`
 	// Timing asks for the engine's times instead of its states (see versus_odk_test.go).
 	Timing bool `json:"timing,omitempty"`
 }
@@ -176,6 +178,18 @@ func oracleForms(t testing.TB) map[string]*forms.Form {
 	return out
 }
 
+// attachmentTexts returns the texts of the files f read, for ODK's engine.
+func attachmentTexts(f *forms.Form) map[string]string {
+	if len(f.Attachments) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for _, a := range f.Attachments {
+		out[a.Name] = string(a.Data)
+	}
+	return out
+}
+
 // oracleNode returns the path of Node with ODK's engine installed beside the oracle, or
 // skips t with one line saying what is missing.
 func oracleNode(t testing.TB) string {
@@ -217,7 +231,8 @@ func TestODKOracle(t *testing.T) {
 		for k := range oracleWalks {
 			w := walkForm(t, name, k, all[name])
 			walks = append(walks, w)
-			input.Forms = append(input.Forms, oracleForm{Name: w.id(), XForm: buf.String(), DeviceID: "test", Username: "enum1", Steps: w.steps})
+			input.Forms = append(input.Forms, oracleForm{Name: w.id(), XForm: buf.String(), DeviceID: "test", Username: "enum1", Steps: w.steps,
+				Attachments: attachmentTexts(all[name])})
 		}
 	}
 	results := runOracle(t, node, input)

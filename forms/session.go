@@ -407,6 +407,11 @@ func (e *env) Ref(name string) expr.Value {
 	return e.own().node(n)
 }
 
+// Lookup answers pulldata() from the form's attached files.
+func (e *env) Lookup(instance, column, keyColumn, key string) string {
+	return e.s.form.Lookup(instance, column, keyColumn, key)
+}
+
 // own returns the env of the expression's own item: e itself, or, inside the filter of a
 // repeat's instances, where ${name} and current() read what the expression itself reads
 // (pyxform writes ${name} there as current()/../name), the env around the filter.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -247,8 +248,10 @@ func (x *xformWriter) planLists() {
 		}
 	}
 	names := make([]string, 0, len(f.Lists))
-	for name := range f.Lists {
-		names = append(names, name)
+	for name, l := range f.Lists {
+		if l.File == "" { // an attached file is an external instance (see attachments)
+			names = append(names, name)
+		}
 	}
 	sort.Slice(names, func(i, j int) bool {
 		a, b := f.Lists[names[i]], f.Lists[names[j]]
@@ -282,7 +285,7 @@ func (x *xformWriter) planLists() {
 		}
 	}
 	for _, n := range f.Nodes {
-		if n.ListName == "" || f.Lists[n.ListName] == nil {
+		if n.ListName == "" || f.Lists[n.ListName] == nil || f.Lists[n.ListName].File != "" {
 			continue
 		}
 		if n.OrOther {
@@ -480,12 +483,12 @@ func (x *xformWriter) secondaryInstances() []*xel {
 		out = append(out, r)
 		seen[x.roster.id] = true
 	}
-	for _, name := range x.attachments() {
-		if seen[name] {
+	for _, a := range x.attachments() {
+		if seen[a.id] {
 			continue
 		}
-		seen[name] = true
-		out = append(out, el("instance", "id", name, "src", attachmentSrc(name)))
+		seen[a.id] = true
+		out = append(out, el("instance", "id", a.id, "src", attachmentSrc(a.file)))
 	}
 	return out
 }
@@ -501,17 +504,32 @@ func attachmentSrc(name string) string {
 	return "jr://file-csv/" + name + ".csv"
 }
 
-// attachments lists the secondary instances the form reads that are not choice lists:
-// instance('x') in an expression, pulldata('x', ...), select_one_from_file x.csv.
-func (x *xformWriter) attachments() []string {
-	var out []string
+// attachment is an external secondary instance: its id and the file it is read from.
+type attachment struct{ id, file string }
+
+// attachments lists the secondary instances the form reads that are not choice lists of the
+// choices sheet: instance('x') in an expression, pulldata('x', ...), select_one_from_file
+// x.csv, each with the file it reads (loaded or not): instance x, file x.csv.
+func (x *xformWriter) attachments() []attachment {
+	var out []attachment
 	add := func(s string) {
-		if s != "" && x.f.Lists[s] == nil && !contains(out, s) {
-			out = append(out, s)
+		if s == "" {
+			return
+		}
+		l := x.f.Lists[s]
+		if l != nil && l.File == "" {
+			return
+		}
+		a := attachment{id: strings.TrimSuffix(s, path.Ext(s)), file: s}
+		if l != nil {
+			a = attachment{id: l.Name, file: l.File}
+		}
+		if !slices.Contains(out, a) {
+			out = append(out, a)
 		}
 	}
 	for _, n := range x.f.Nodes {
-		if n.ListName != "" && x.f.Lists[n.ListName] == nil {
+		if n.ListName != "" {
 			add(n.ListName)
 		}
 		for _, e := range n.exprs() {
@@ -937,6 +955,9 @@ func (x *xformWriter) itemset(n *Node) *xel {
 	if !ok {
 		// Choices from an attached file.
 		id = strings.TrimSuffix(n.ListName, path.Ext(n.ListName))
+		if l := x.f.Lists[n.ListName]; l != nil {
+			id = l.Name
+		}
 		if v := n.Parameters["value"]; v != "" {
 			value = v
 		}

@@ -216,8 +216,21 @@ func summary(f *forms.Form) string {
 	if f.Version != "" {
 		version = " v" + f.Version
 	}
+	lists := 0
+	for _, l := range f.Lists {
+		if l.File == "" {
+			lists++
+		}
+	}
 	s := fmt.Sprintf("%s%s, %d questions, %d calculations, %d groups, %d repeats, %d choice lists; languages: %s",
-		f.ID, version, questions, calcs, groups, repeats, len(f.Lists), strings.Join(langs, ", "))
+		f.ID, version, questions, calcs, groups, repeats, lists, strings.Join(langs, ", "))
+	if len(f.Attachments) > 0 {
+		names := make([]string, len(f.Attachments))
+		for i, a := range f.Attachments {
+			names[i] = a.Name
+		}
+		s += "; attached files: " + strings.Join(names, ", ")
+	}
 	if skipped > 0 {
 		s += fmt.Sprintf("; %d not answerable here", skipped)
 	}
@@ -430,8 +443,8 @@ func (m *Main) runFormExport(_ context.Context, args []string) error {
 			return err
 		}
 	}
-	// Refuse to export a form that does not load.
-	f, err := forms.Parse(name, data)
+	// Refuse to export a form that does not load; a form file is read with its attached files.
+	f, err := loadForm(fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -456,6 +469,9 @@ func (m *Main) runFormExport(_ context.Context, args []string) error {
 		}
 		fmt.Fprintf(m.Stdout, "wrote %s (%s)\n", *out, filepath.Base(name))
 		return nil
+	}
+	if strings.EqualFold(filepath.Ext(name), ".zip") {
+		return usageError("%s is a bundle of a form and its files: export it as an XForm (--xform), or export its form file", filepath.Base(name))
 	}
 	var buf bytes.Buffer
 	if err := forms.WriteXLSX(&buf, name, data); err != nil {

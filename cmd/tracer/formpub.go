@@ -31,8 +31,11 @@ type formCatalog interface {
 const maxFormFile = wire.MaxBody
 
 // readFormFile reads an XLSForm to publish, within maxFormFile; a leading ~/ is the
-// user's home folder.
-func readFormFile(path string) ([]byte, error) {
+// user's home folder. It returns the name to publish it under and its bytes: the file
+// itself, or, for a form that reads attached files (select_one_from_file, pulldata,
+// instance()), the bundle of the form and those files (NAME.zip), so that laptops get them
+// with the form.
+func readFormFile(path string) (string, []byte, error) {
 	if rest, ok := strings.CutPrefix(path, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			path = filepath.Join(home, rest)
@@ -40,17 +43,25 @@ func readFormFile(path string) ([]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read form: %w", err)
+		return "", nil, fmt.Errorf("read form: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxFormFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("read form: %w", err)
+		return "", nil, fmt.Errorf("read form: %w", err)
 	}
 	if len(data) > maxFormFile {
-		return nil, fmt.Errorf("read form: %s has over %d MiB, more than a form the server takes", path, maxFormFile>>20)
+		return "", nil, fmt.Errorf("read form: %s has over %d MiB, more than a form the server takes", path, maxFormFile>>20)
 	}
-	return data, nil
+	name := filepath.Base(path)
+	// A form that does not load here is sent as it is: the server says what is wrong.
+	if bname, bundle, err := forms.Bundle(path); err == nil && bname != name {
+		if len(bundle) > maxFormFile {
+			return "", nil, fmt.Errorf("read form: %s with its attached files comes to over %d MiB, more than a form the server takes", path, maxFormFile>>20)
+		}
+		return bname, bundle, nil
+	}
+	return name, data, nil
 }
 
 // tuiCatalog gives the supervisor's forms screen the calls of tracer form publish, list
@@ -64,11 +75,11 @@ func (t tuiCatalog) Forms(ctx context.Context) ([]*survey.PublishedForm, error) 
 
 // PublishFile reads the XLSForm at path and publishes it under its file name.
 func (t tuiCatalog) PublishFile(ctx context.Context, path string) (*survey.PublishedForm, bool, error) {
-	source, err := readFormFile(path)
+	name, source, err := readFormFile(path)
 	if err != nil {
 		return nil, false, err
 	}
-	return t.cat.Publish(ctx, filepath.Base(path), source)
+	return t.cat.Publish(ctx, name, source)
 }
 
 // Retire retires form id.
@@ -164,7 +175,9 @@ func (m *Main) catalogFlags(name, usage string) (fs *flag.FlagSet, db, srv, data
 func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 	fs, dbFlag, srvFlag, dataFlag := m.catalogFlags("form publish", "tracer form publish FILE [--server URL | --db FILE] [--data DIR]\n\n"+
 		"Publishes an XLSForm (.xlsx, .xls or .md) for the study: the server loads it with the form engine\n"+
-		"and refuses it when it does not load. Laptops pull it on their next sync and offer it for\n"+
+		"and refuses it when it does not load. The CSV and XML files the form reads (select_one_from_file,\n"+
+		"pulldata, instance()), beside it or in its NAME-media folder, are published with it in one bundle\n"+
+		"(NAME.zip). Laptops pull it on their next sync and offer it for\n"+
 		"new interviews. A changed form needs a new version in its settings sheet. Needs a\n"+
 		"supervisor or admin login, or the server database (--db).\n")
 	if err := fs.Parse(reorder(args)); err != nil {
@@ -174,7 +187,7 @@ func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 		return usageError("form publish needs one FILE")
 	}
 	path := fs.Arg(0)
-	source, err := readFormFile(path)
+	name, source, err := readFormFile(path)
 	if err != nil {
 		return err
 	}
@@ -183,7 +196,7 @@ func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cat.Close()
-	pf, added, err := cat.Publish(ctx, filepath.Base(path), source)
+	pf, added, err := cat.Publish(ctx, name, source)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, commandError(c, err))
 	}

@@ -5,7 +5,8 @@ package expr
 // answers), and extensions of Enketo and of the Community Health Toolkit (CHT).
 //
 //   - pulldata(instance, column, keyColumn, key) (ODK) looks a value up in a CSV file
-//     attached to the form. No file is attached to forms here: it gives "".
+//     attached to the form: the column of its first row whose keyColumn is key, through
+//     LookupEnv. Without the file (or an Env that has none) it gives "".
 //   - randomize(nodeset[, seed]) (ODK) shuffles a node-set, for choice lists in random
 //     order. It gives the node-set in its own order: the order of a list is not meaningful
 //     to an expression, and a fixed order keeps evaluation a pure function of the answers.
@@ -66,6 +67,22 @@ func compileDigest(args []evalFn) evalFn {
 		h := newHash()
 		h.Write([]byte(ToString(args[0](env))))
 		return String(encode(h.Sum(nil)))
+	}
+}
+
+// LookupEnv is an Env that holds the form's attached files, for pulldata().
+type LookupEnv interface {
+	Env
+	Lookup(instance, column, keyColumn, key string) string
+}
+
+func compilePulldata(args []evalFn) evalFn {
+	return func(env Env) Value {
+		le, ok := env.(LookupEnv)
+		if !ok {
+			return String("")
+		}
+		return String(le.Lookup(ToString(args[0](env)), ToString(args[1](env)), ToString(args[2](env)), ToString(args[3](env))))
 	}
 }
 

@@ -427,7 +427,7 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnCurrent:
 		return func(env Env) Value { return orEmpty(env.Current()) }
 	case fnPulldata:
-		return empty // no CSV is attached to forms on this device
+		return compilePulldata(args)
 	case fnRandomize:
 		return args[0] // the order is kept: see the comment on randomize in ext.go
 	case fnDigest:

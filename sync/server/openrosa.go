@@ -14,6 +14,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +40,7 @@ var OpenRosaRoutes = []Route{
 	{"GET /v1/key/{token}/forms/{id}/{version}/form.xml", collectors},
 	{"GET /v1/key/{token}/forms/{id}/{version}/manifest", collectors},
 	{"GET /v1/key/{token}/forms/{id}/{version}/" + RosterFile, collectors},
+	{"GET /v1/key/{token}/forms/{id}/{version}/media/{file}", collectors},
 	{"HEAD /v1/key/{token}/submission", collectors},
 	{"POST /v1/key/{token}/submission", collectors},
 }
@@ -51,6 +54,7 @@ func (s *Server) openRosaRoutes() {
 		"GET /v1/key/{token}/forms/{id}/{version}/form.xml":      s.xformDownload,
 		"GET /v1/key/{token}/forms/{id}/{version}/manifest":      s.manifest,
 		"GET /v1/key/{token}/forms/{id}/{version}/" + RosterFile: s.rosterDownload,
+		"GET /v1/key/{token}/forms/{id}/{version}/media/{file}":  s.attachmentDownload,
 		"HEAD /v1/key/{token}/submission":                        s.submissionPreflight,
 		"POST /v1/key/{token}/submission":                        s.submission,
 	}
@@ -290,18 +294,47 @@ type mediaFile struct {
 }
 
 // manifest answers a form's OpenRosa manifest: the account's roster file when the form
-// chooses its respondent from the roster, nothing otherwise.
+// chooses its respondent from the roster, and the data files the form reads (published
+// with it in its bundle: select_one_from_file, pulldata, instance()).
 func (s *Server) manifest(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	f, spec, csv, err := s.collectForm(r, u)
 	if err != nil {
 		return err
 	}
 	m := xformsManifest{Files: []mediaFile{}}
+	base := baseURL(r) + "/forms/" + url.PathEscape(f.ID) + "/" + url.PathEscape(f.Version) + "/"
 	if spec != nil {
-		m.Files = append(m.Files, mediaFile{Filename: spec.File, Hash: md5Hash(csv),
-			DownloadURL: baseURL(r) + "/forms/" + url.PathEscape(f.ID) + "/" + url.PathEscape(f.Version) + "/" + spec.File})
+		m.Files = append(m.Files, mediaFile{Filename: spec.File, Hash: md5Hash(csv), DownloadURL: base + spec.File})
+	}
+	for _, a := range f.Attachments {
+		if spec != nil && a.Name == spec.File {
+			continue // the roster file of the account is the one Collect gets
+		}
+		m.Files = append(m.Files, mediaFile{Filename: a.Name, Hash: md5Hash(a.Data), DownloadURL: base + "media/" + url.PathEscape(a.Name)})
 	}
 	return writeXML(w, http.StatusOK, m)
+}
+
+// attachmentDownload serves a data file of a form's manifest.
+func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	f, err := s.forms.get(r.Context(), r.PathValue("id"), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	name := r.PathValue("file")
+	for _, a := range f.Attachments {
+		if a.Name == name {
+			ct := "text/csv; charset=utf-8"
+			if strings.EqualFold(path.Ext(name), ".xml") {
+				ct = "text/xml; charset=utf-8"
+			}
+			w.Header().Set("Content-Type", ct)
+			w.Header().Set("Content-Length", strconv.Itoa(len(a.Data)))
+			_, err := w.Write(a.Data)
+			return err
+		}
+	}
+	return survey.Errorf(survey.ENOTFOUND, "Form %s version %s has no file %q.", f.ID, f.Version, name)
 }
 
 // submissionPreflight answers Collect's HEAD before a submission: 204 with the largest body

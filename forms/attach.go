@@ -1,0 +1,544 @@
+package forms
+
+// Attached data files: the CSV and XML files an XLSForm reads beside its sheets, as ODK
+// loads them (docs/XLSFORM.md, "Attached files").
+//
+//   - select_one_from_file regencies.csv (and select_multiple_from_file, .xml too) takes its
+//     choices from the file: the instance regencies, one item per row, its value in the
+//     column name and its label in label (or label::Language), unless parameters says
+//     value=... label=...;
+//   - csv-external NAME and xml-external NAME declare the instance NAME read from NAME.csv or
+//     NAME.xml, for expressions;
+//   - instance('NAME')/root/item[...]/column reads any of them, as it reads a choice list;
+//   - pulldata('NAME', column, keyColumn, key) is the column of the first row of NAME.csv
+//     whose keyColumn is key.
+//
+// A form file loaded from disk finds its attachments beside it or in NAME-media/ (ODK
+// Collect's layout). A published form that has attachments travels as a bundle: a zip
+// holding the form file and the files it reads, which Parse reads like a form file.
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Attachment is a data file a form reads: its file name and bytes.
+type Attachment struct {
+	Name string
+	Data []byte
+}
+
+// Limits of attached files: a list of every village of Indonesia (about 84,000) fits with room.
+const (
+	maxAttachmentBytes = 32 << 20
+	maxAttachmentItems = 250000
+	maxBundleEntries   = 64
+	maxBundleBytes     = 128 << 20
+)
+
+// fileSource returns the bytes of an attachment by file name, fs.ErrNotExist when there is
+// none. nil means the form was given without its files.
+type fileSource func(name string) ([]byte, error)
+
+// dirSource finds a form's attachments beside it, then in its NAME-media folder.
+func dirSource(formPath string) fileSource {
+	dir := filepath.Dir(formPath)
+	stem := strings.TrimSuffix(filepath.Base(formPath), filepath.Ext(formPath))
+	return func(name string) ([]byte, error) {
+		var last error
+		for _, p := range []string{filepath.Join(dir, name), filepath.Join(dir, stem+"-media", name)} {
+			data, err := readLimited(p, maxAttachmentBytes)
+			if err == nil {
+				return data, nil
+			}
+			last = err
+			if !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+		}
+		return nil, last
+	}
+}
+
+func readLimited(p string, max int64) ([]byte, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		return nil, fs.ErrNotExist
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s has more than %d MiB", filepath.Base(p), max>>20)
+	}
+	return data, nil
+}
+
+// openBundle reads a bundle: the one form file (.xlsx, .xls, .md) it holds and the files
+// beside it. Entries in folders are refused: a bundle is flat, as a form's media are.
+func openBundle(data []byte) (formName string, form []byte, files map[string][]byte, err error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("not a form bundle (a zip of the form and its files): %v", err)
+	}
+	if len(zr.File) > maxBundleEntries {
+		return "", nil, nil, fmt.Errorf("the bundle holds %d files; at most %d are read", len(zr.File), maxBundleEntries)
+	}
+	files = make(map[string][]byte)
+	var total int64
+	for _, zf := range zr.File {
+		if zf.FileInfo().IsDir() {
+			continue
+		}
+		name := zf.Name
+		if name != path.Base(name) || name == "" || strings.ContainsAny(name, `\:`) {
+			return "", nil, nil, fmt.Errorf("bundle entry %q is in a folder: a bundle holds the form and its files side by side", name)
+		}
+		if _, dup := files[name]; dup {
+			return "", nil, nil, fmt.Errorf("bundle entry %q appears twice", name)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("bundle entry %s: %v", name, err)
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, maxAttachmentBytes+1))
+		rc.Close()
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("bundle entry %s: %v", name, err)
+		}
+		if len(b) > maxAttachmentBytes {
+			return "", nil, nil, fmt.Errorf("bundle entry %s has more than %d MiB", name, maxAttachmentBytes>>20)
+		}
+		if total += int64(len(b)); total > maxBundleBytes {
+			return "", nil, nil, fmt.Errorf("the bundle's files come to more than %d MiB", maxBundleBytes>>20)
+		}
+		files[name] = b
+		switch strings.ToLower(path.Ext(name)) {
+		case ".xlsx", ".xlsm", ".xls", ".md", ".markdown":
+			if formName != "" {
+				return "", nil, nil, fmt.Errorf("the bundle holds two forms, %s and %s", formName, name)
+			}
+			formName = name
+		}
+	}
+	if formName == "" {
+		return "", nil, nil, errors.New("the bundle holds no form file (.xlsx, .xls or .md)")
+	}
+	form = files[formName]
+	delete(files, formName)
+	return formName, form, files, nil
+}
+
+// writeBundle writes the bundle of a form and its attachments, the same bytes for the same
+// files: fixed order and times, so that a form loaded from disk and the bundle published
+// from it have one hash.
+func writeBundle(formName string, form []byte, atts []Attachment) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func(name string, data []byte) error {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	}
+	if err := add(formName, form); err != nil {
+		return nil, err
+	}
+	sorted := slices.Clone(atts)
+	slices.SortFunc(sorted, func(a, b Attachment) int { return strings.Compare(a.Name, b.Name) })
+	for _, a := range sorted {
+		if err := add(a.Name, a.Data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Bundle returns what publishing the form file at path sends: the file itself when the form
+// reads no attachment, else a bundle (NAME.zip) of the form and the files it reads. The
+// form must load.
+func Bundle(formPath string) (name string, data []byte, err error) {
+	f, err := Load(formPath)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(f.Attachments) == 0 {
+		data, err := os.ReadFile(formPath)
+		return filepath.Base(formPath), data, err
+	}
+	return f.bundleName, f.bundle, nil
+}
+
+var (
+	instanceCall = regexp.MustCompile(`instance\s*\(\s*(?:'([^']*)'|"([^"]*)")\s*\)`)
+	pulldataCall = regexp.MustCompile(`pulldata\s*\(\s*(?:'([^']*)'|"([^"]*)")`)
+)
+
+// attachments loads the data files the survey sheet names, before the survey is compiled:
+// the files of select_*_from_file, csv-external and xml-external rows, and the instances
+// that expressions read with instance('x') or pulldata('x', ...) that no choice list on the
+// choices sheet names. A file that is not there leaves its questions and expressions as
+// they were without it (skipped, with a warning); a file that is there but does not read is
+// an error naming it and the place.
+func (c *compiler) attachments(survey *table) {
+	if c.files == nil {
+		return
+	}
+	f := c.form
+	tried := map[string]bool{}
+	load := func(r row, col, file, id string) {
+		if tried[file] {
+			return
+		}
+		tried[file] = true
+		if file != path.Base(file) || strings.ContainsAny(file, `/\:`) {
+			c.errorf(survey, r, col, "attached file %q must be a plain file name, without a folder", file)
+			return
+		}
+		data, err := c.files(file)
+		if errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		if err != nil {
+			c.errorf(survey, r, col, "attached file %s: %v", file, err)
+			return
+		}
+		var l *ChoiceList
+		switch strings.ToLower(path.Ext(file)) {
+		case ".csv":
+			l, err = readCSVList(id, data)
+		case ".xml":
+			l, err = readXMLList(id, data)
+		default:
+			c.warnf(survey, r, col, "attached file %s: only .csv and .xml files are read here; its values are not loaded", file)
+			return
+		}
+		if err != nil {
+			c.errorf(survey, r, col, "attached file %s: %v", file, err)
+			return
+		}
+		l.File = file
+		f.Lists[id] = l
+		f.Attachments = append(f.Attachments, Attachment{Name: file, Data: data})
+	}
+	exprCols := []string{"relevant", "constraint", "calculation", "choice_filter", "default", "repeat_count", "required", "read_only", "trigger", "label", "hint"}
+	for _, r := range survey.rows {
+		typeCell := survey.get(r, "type")
+		if pt, ok := parseType(typeCell); ok {
+			switch {
+			case pt.info.external && pt.name != "select_one_external" && pt.list != "":
+				id := strings.TrimSuffix(pt.list, path.Ext(pt.list))
+				if f.Lists[id] == nil || f.Lists[id].File != "" {
+					load(r, "type", pt.list, id)
+				}
+			case pt.info.attachment:
+				name := survey.get(r, "name")
+				ext := ".csv"
+				if pt.info.base == "xml-external" {
+					ext = ".xml"
+				}
+				if name != "" && f.Lists[name] == nil {
+					load(r, "name", name+ext, name)
+				}
+			}
+		}
+		for _, col := range exprCols {
+			text := survey.get(r, col)
+			if !strings.Contains(text, "instance") && !strings.Contains(text, "pulldata") {
+				continue
+			}
+			for _, re := range []*regexp.Regexp{instanceCall, pulldataCall} {
+				for _, m := range re.FindAllStringSubmatch(text, -1) {
+					id := m[1] + m[2]
+					if id == "" || (f.Lists[id] != nil && f.Lists[id].File == "") {
+						continue
+					}
+					load(r, col, id+".csv", id)
+					if f.Lists[id] == nil && re == instanceCall {
+						load(r, col, id+".xml", id)
+					}
+				}
+			}
+		}
+	}
+}
+
+// readCSVList reads a CSV attachment as ODK Collect does: the first row names the columns,
+// separated by semicolons if that row has one (as a spreadsheet saves CSV where the decimal
+// mark is a comma), else by commas; every other row is an item whose children are the
+// columns, values kept as written, a missing cell empty and cells past the last column
+// ignored. The columns name and label are also the item's value and label as a choice.
+func readCSVList(id string, data []byte) (*ChoiceList, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, errors.New("not UTF-8 text: save it as CSV UTF-8")
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if bytes.IndexByte(first, ';') >= 0 {
+		r.Comma = ';'
+	}
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err == io.EOF {
+		return nil, errors.New("empty: the first row must name the columns")
+	}
+	if err != nil {
+		return nil, csvError(err)
+	}
+	header = slices.Clone(header)
+	seen := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		header[i] = h
+		if h == "" {
+			continue
+		}
+		if j, dup := seen[h]; dup {
+			return nil, fmt.Errorf("line 1: column %q appears twice (columns %d and %d)", h, j+1, i+1)
+		}
+		seen[h] = i
+	}
+	l := newAttachedList(id, header)
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvError(err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
+		}
+		if len(l.Choices) >= maxAttachmentItems {
+			return nil, fmt.Errorf("more than %d rows", maxAttachmentItems)
+		}
+		ch := &Choice{Label: make(Text), Extra: make(map[string]string, len(header)), Row: line}
+		for i, h := range header {
+			if h == "" || i >= len(rec) {
+				continue
+			}
+			l.setColumn(ch, h, rec[i])
+		}
+		l.add(ch)
+	}
+	return l, nil
+}
+
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+	}
+	return err
+}
+
+// readXMLList reads an XML attachment: the children of its root element are the items, and
+// each item's child elements are its columns.
+func readXMLList(id string, data []byte) (*ChoiceList, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	l := newAttachedList(id, nil)
+	depth := 0
+	var ch *Choice
+	var col string
+	var text strings.Builder
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			line, _ := d.InputPos()
+			return nil, fmt.Errorf("line %d: %v", line, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch depth {
+			case 2:
+				if len(l.Choices) >= maxAttachmentItems {
+					return nil, fmt.Errorf("more than %d items", maxAttachmentItems)
+				}
+				line, _ := d.InputPos()
+				ch = &Choice{Label: make(Text), Extra: make(map[string]string), Row: line}
+			case 3:
+				col = t.Name.Local
+				text.Reset()
+			}
+		case xml.CharData:
+			if depth == 3 && text.Len() < 64<<10 {
+				text.Write(t)
+			}
+		case xml.EndElement:
+			switch depth {
+			case 3:
+				if !slices.Contains(l.header, col) {
+					l.header = append(l.header, col)
+				}
+				l.setColumn(ch, col, text.String())
+			case 2:
+				l.add(ch)
+			}
+			depth--
+		}
+	}
+	return l, nil
+}
+
+func newAttachedList(id string, header []string) *ChoiceList {
+	l := &ChoiceList{Name: id, byName: make(map[string]*Choice), header: header}
+	for _, h := range header {
+		if h != "" && h != "name" && h != "label" {
+			l.Columns = append(l.Columns, h)
+		}
+	}
+	return l
+}
+
+// setColumn records column h of an attached item: every column is kept under its own name
+// for instance() and pulldata(); name and label are also the item's value and label (in
+// every language: an attached file has one label column, as in ODK).
+func (l *ChoiceList) setColumn(ch *Choice, h, v string) {
+	if h == "name" {
+		// A value is an answer, which tracer takes without surrounding spaces.
+		v = strings.TrimSpace(v)
+	}
+	ch.Extra[h] = v
+	switch {
+	case h == "name":
+		ch.Name = v
+	case h == "label":
+		ch.Label[""] = v
+	default:
+		if !slices.Contains(l.Columns, h) {
+			l.Columns = append(l.Columns, h)
+		}
+	}
+}
+
+func (l *ChoiceList) add(ch *Choice) {
+	l.Choices = append(l.Choices, ch)
+	ch.pos = len(l.Choices)
+	if _, ok := l.byName[ch.Name]; !ok {
+		l.byName[ch.Name] = ch
+	}
+}
+
+// attachedList returns the list a select_*_from_file question takes its choices from, nil
+// when its file is not loaded.
+func (c *compiler) attachedList(t *table, r row, n *Node, file string) *ChoiceList {
+	id := strings.TrimSuffix(file, path.Ext(file))
+	l := c.form.Lists[id]
+	if l == nil || l.File != file {
+		return nil
+	}
+	value, label := n.Parameters["value"], n.Parameters["label"]
+	for _, col := range []string{value, label} {
+		if col != "" && col != "name" && col != "label" && !slices.Contains(l.header, col) {
+			c.errorf(t, r, "parameters", "%s has no column %q (it has %s)", file, col, strings.Join(l.header, ", "))
+			return nil
+		}
+	}
+	l = l.withColumns(value, label)
+	// Items a select could not record as chosen are not offered: no value, or, for a
+	// select_multiple, a value with a space (its answer keeps values apart with spaces).
+	bad := func(ch *Choice) bool {
+		return ch.Name == "" || (n.Type == "select_multiple" && strings.ContainsFunc(ch.Name, unicode.IsSpace))
+	}
+	i := slices.IndexFunc(l.Choices, bad)
+	if i < 0 {
+		return l
+	}
+	c.warnf(t, r, "type", "%s: the item on line %d has no value or one with a space (%q), which this %s cannot record; such items are not offered", file, l.Choices[i].Row, l.Choices[i].Name, n.Type)
+	out := &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, byName: make(map[string]*Choice)}
+	for _, ch := range l.Choices {
+		if !bad(ch) {
+			cp := *ch
+			out.add(&cp)
+		}
+	}
+	return out
+}
+
+// withColumns returns the list of a select that names its value and label columns with
+// parameters (value=code label=nama): a copy whose choices take those columns.
+func (l *ChoiceList) withColumns(value, label string) *ChoiceList {
+	if (value == "" || value == "name") && (label == "" || label == "label") {
+		return l
+	}
+	out := &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, byName: make(map[string]*Choice)}
+	for _, c := range l.Choices {
+		cp := *c
+		if value != "" {
+			cp.Name = strings.TrimSpace(c.Extra[value])
+		}
+		if label != "" {
+			cp.Label = Text{"": c.Extra[label]}
+		}
+		out.add(&cp)
+	}
+	return out
+}
+
+// Lookup returns column of the first item of list id whose keyColumn is key: pulldata().
+func (f *Form) Lookup(id, column, keyColumn, key string) string {
+	l := f.Lists[id]
+	if l == nil {
+		return ""
+	}
+	for _, c := range l.Choices {
+		if choiceColumn(c, keyColumn) == key {
+			return choiceColumn(c, column)
+		}
+	}
+	return ""
+}
+
+func choiceColumn(c *Choice, col string) string {
+	if v, ok := c.Extra[col]; ok {
+		return v
+	}
+	switch col {
+	case "name":
+		return c.Name
+	case "label":
+		return c.Label[""]
+	}
+	return ""
+}
+
+// attachmentsHash is the hash of a form loaded with attachments: that of the bundle
+// publishing it sends, so that an interview made with the form on disk is one made with the
+// published form.
+func attachmentsHash(bundle []byte) string {
+	sum := sha256.Sum256(bundle)
+	return hex.EncodeToString(sum[:])
+}

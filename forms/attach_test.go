@@ -1,0 +1,280 @@
+package forms_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"tracer/forms"
+)
+
+// placesForm is the oracle form that reads five attached files: two CSV lists (one with
+// semicolons), an XML list, a CSV for pulldata() and a csv-external instance.
+var placesForm = filepath.Join("testdata", "oracle", "places.md")
+
+// checkPlaces answers the places form and checks what the attached files give.
+func checkPlaces(t *testing.T, f *forms.Form) {
+	t.Helper()
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	set := func(path, v string) {
+		t.Helper()
+		if p, err := s.Set(path, v); err != nil || p != nil {
+			t.Fatalf("set %s = %q: %v %v", path, v, err, p)
+		}
+	}
+	offered := func(path string) []string {
+		var out []string
+		for _, c := range s.Choices(path) {
+			out = append(out, c.Name+"="+s.ChoiceLabel(c))
+		}
+		return out
+	}
+	if got, want := offered("prov"), []string{"31=DKI Jakarta", "32=Jawa Barat", "33=Jawa Tengah"}; !slices.Equal(got, want) {
+		t.Errorf("provinces offered %q, want %q", got, want)
+	}
+	// Before a province, the alumni filter keeps everyone; the value and label come
+	// from the columns parameters names.
+	if got := offered("pick"); len(got) != 3 || got[0] != "3171010101900001=Siti Aminah" {
+		t.Errorf("alumni offered %q, want three, Siti Aminah first by NIK", got)
+	}
+	set("prov", "32")
+	if got, want := offered("reg"), []string{"3201=Kab. Bogor", `3273=Kota Bandung, "Paris van Java"`}; !slices.Equal(got, want) {
+		t.Errorf("regencies of province 32 offered %q, want %q", got, want)
+	}
+	if got := offered("pick"); len(got) != 2 {
+		t.Errorf("alumni of batch 2025-1 offered %q, want two", got)
+	}
+	set("reg", "3273")
+	set("prog", "weld cook")
+	set("pick", "3201020202910002")
+	set("wage", "4500000")
+	for name, want := range map[string]string{
+		"reg_label":    `Kota Bandung, "Paris van Java"`,
+		"reg_count":    "2",
+		"prog_sectors": "industry hospitality",
+		"alum_name":    "Budi Santoso",
+		"alum_regency": "3273",
+		"same_place":   "yes",
+		"min_wage":     "4482914",
+		"above_min":    "1",
+	} {
+		if got := s.Value(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if got := s.Label("hello"); got != "Budi Santoso dari Kota Bandung, \"Paris van Java\": UMK 4482914" {
+		t.Errorf("note reads %q", got)
+	}
+	// A NIK no row has: pulldata() gives nothing; the first row of a key repeated wins.
+	if got := f.Lookup("alumni", "nama", "nik", "9999"); got != "" {
+		t.Errorf("pulldata of an unknown NIK = %q, want empty", got)
+	}
+	if got := f.Lookup("wages", "regency", "umk", "5396761"); got != "3171" {
+		t.Errorf("pulldata of a repeated key = %q, want the first row's 3171", got)
+	}
+}
+
+func TestAttachedFiles(t *testing.T) {
+	f, err := forms.Load(placesForm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, a := range f.Attachments {
+		names = append(names, a.Name)
+	}
+	slices.Sort(names)
+	if want := []string{"alumni.csv", "programmes.xml", "provinces.csv", "regencies.csv", "wages.csv"}; !slices.Equal(names, want) {
+		t.Fatalf("attachments %q, want %q", names, want)
+	}
+	for _, w := range f.Warnings {
+		t.Errorf("warning: %v", w)
+	}
+	checkPlaces(t, f)
+
+	// The XForm reads them as ODK's clients do: external instances named by the file.
+	var x bytes.Buffer
+	if err := forms.WriteXForm(&x, f); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<instance id="regencies" src="jr://file-csv/regencies.csv"/>`,
+		`<instance id="programmes" src="jr://file/programmes.xml"/>`,
+		`<instance id="wages" src="jr://file-csv/wages.csv"/>`,
+		`<itemset nodeset="instance('regencies')/root/item[province = /data/prov]">`,
+		`<value ref="nik"/>`, `<label ref="nama"/>`,
+		`pulldata('alumni', 'nama', 'nik', /data/pick)`,
+	} {
+		if !strings.Contains(x.String(), want) {
+			t.Errorf("XForm lacks %s", want)
+		}
+	}
+	if strings.Contains(x.String(), "<item><name>3201</name>") {
+		t.Error("XForm copies an attached list into the form")
+	}
+}
+
+// The form's own bytes, without its files: the selects from files are skipped, as before
+// files were read, and say why.
+func TestAttachedFilesMissing(t *testing.T) {
+	data, err := os.ReadFile(placesForm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := forms.Parse("places.md", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Attachments) != 0 {
+		t.Errorf("attachments %d, want none", len(f.Attachments))
+	}
+	if n := f.Node("prov"); !n.Unsupported {
+		t.Error("prov answerable without provinces.csv")
+	}
+	var msgs []string
+	for _, w := range f.Warnings {
+		msgs = append(msgs, w.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{`select_one_from_file provinces.csv "prov": its choices are in an attachment that is not loaded`, `reads instance('wages')`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+}
+
+// A bundle carries the form and its files: it loads anywhere with the same hash as the
+// form loaded beside its files, so that interviews made either way are of one form.
+func TestBundle(t *testing.T) {
+	name, data, err := forms.Bundle(placesForm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name != "places.zip" {
+		t.Errorf("bundle name %q", name)
+	}
+	onDisk, err := forms.Load(placesForm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := forms.Parse(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Hash != onDisk.Hash {
+		t.Errorf("bundle hash %s, form on disk %s", f.Hash, onDisk.Hash)
+	}
+	checkPlaces(t, f)
+	// The same files give the same bytes.
+	if _, again, _ := forms.Bundle(placesForm); !bytes.Equal(again, data) {
+		t.Error("two bundles of the same files differ")
+	}
+	// Written to disk and loaded as a file, a bundle is the same form.
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if g, err := forms.Load(p); err != nil || g.Hash != f.Hash {
+		t.Fatalf("bundle from disk: %v", err)
+	}
+	// A form without attachments is published as itself.
+	plain := filepath.Join(t.TempDir(), "plain.md")
+	src := "| survey |\n| | type | name | label |\n| | text | a | A |\n"
+	if err := os.WriteFile(plain, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if name, data, err := forms.Bundle(plain); err != nil || name != "plain.md" || string(data) != src {
+		t.Errorf("plain form bundled as %q (%v)", name, err)
+	}
+}
+
+func zipOf(t *testing.T, files ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i < len(files); i += 2 {
+		w, err := zw.Create(files[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(files[i+1]))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Broken attachments and bundles are refused in one line naming the file and the place.
+func TestAttachedFileErrors(t *testing.T) {
+	form := func(typ, params string) string {
+		return "| survey |\n| | type | name | label | parameters |\n| | " + typ + " | q | Q | " + params + " |\n"
+	}
+	cases := []struct {
+		name string
+		zip  []byte
+		want string
+	}{
+		{"unterminated quote", zipOf(t, "f.md", form("select_one_from_file l.csv", ""), "l.csv", "name,label\n1,\"One\n2,Two\n"),
+			`b.zip: f.md: line 3, sheet survey, column type: attached file l.csv: line 3, column 7: extraneous or missing " in quoted-field`},
+		{"not UTF-8", zipOf(t, "f.md", form("select_one_from_file l.csv", ""), "l.csv", "name,label\n1,Caf\xe9\n"),
+			"attached file l.csv: not UTF-8 text"},
+		{"missing value column", zipOf(t, "f.md", form("select_one_from_file l.csv", "value=code"), "l.csv", "name,label\n1,One\n"),
+			`column parameters: l.csv has no column "code" (it has name, label)`},
+		{"folder in the name", zipOf(t, "f.md", form("select_one_from_file ../l.csv", "")),
+			`attached file "../l.csv" must be a plain file name`},
+		{"broken XML", zipOf(t, "f.md", form("select_one_from_file l.xml", ""), "l.xml", "<root><item><name>1</name></root>"),
+			"attached file l.xml: line 1:"},
+		{"entry in a folder", zipOf(t, "f.md", form("text", ""), "media/l.csv", "name\n"),
+			`bundle entry "media/l.csv" is in a folder`},
+		{"two forms", zipOf(t, "f.md", form("text", ""), "g.md", form("text", "")),
+			"the bundle holds two forms, f.md and g.md"},
+		{"no form", zipOf(t, "l.csv", "name\n"), "the bundle holds no form file"},
+		{"not a zip", []byte("name,label\n"), "not a form bundle"},
+	}
+	for _, c := range cases {
+		_, err := forms.Parse("b.zip", c.zip)
+		if err == nil {
+			t.Errorf("%s: loaded", c.name)
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, c.want) {
+			t.Errorf("%s: error %q, want it to contain %q", c.name, msg, c.want)
+		}
+		if strings.Count(strings.TrimSpace(msg), "\n") > 0 {
+			t.Errorf("%s: error of more than one line: %q", c.name, msg)
+		}
+	}
+}
+
+// Items a select could not record are not offered: no value, or a space in the value of a
+// select_multiple's item.
+func TestAttachedItemsASelectCannotRecord(t *testing.T) {
+	src := "| survey |\n| | type | name | label |\n| | select_multiple_from_file l.csv | m | M |\n| | select_one_from_file l.csv | o | O |\n"
+	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "l.csv", "name,label\na,A\n,Blank\nb c,BC\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	names := func(path string) (out []string) {
+		for _, c := range s.Choices(path) {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	if got := names("m"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("select_multiple offers %q, want [a]", got)
+	}
+	if got := names("o"); !slices.Equal(got, []string{"a", "b c"}) {
+		t.Errorf("select_one offers %q, want [a, b c]", got)
+	}
+	if len(f.Warnings) != 2 {
+		t.Errorf("warnings %v, want one per select", f.Warnings)
+	}
+}
