@@ -1,8 +1,12 @@
 package export
 
 import (
+	"archive/zip"
+	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"tracer/forms"
@@ -90,6 +94,43 @@ func TestSlotsAgreeWithMap(t *testing.T) {
 			if got, want := sink.rows[0], mapRow(rw, s.tables[0], answers); !slices.Equal(got, want) {
 				t.Fatalf("record %d %v, labels %v: row\n%q\nwant\n%q", n, answers, labels, got, want)
 			}
+		}
+	}
+}
+
+// TestFileListDummies: a select_multiple from an attached file gets one 0/1 column per
+// choice while the file is short, and only its answer column when the file is longer than
+// a table can take.
+func TestFileListDummies(t *testing.T) {
+	for _, n := range []int{3, maxFileDummies + 1} {
+		var csv strings.Builder
+		csv.WriteString("name,label\n")
+		for i := range n {
+			fmt.Fprintf(&csv, "v%d,Village %d\n", i, i)
+		}
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, file := range [][2]string{{"f.md", "| survey |\n| | type | name | label |\n| | select_multiple_from_file villages.csv | pick | Pick |\n"}, {"villages.csv", csv.String()}} {
+			w, _ := zw.Create(file[0])
+			w.Write([]byte(file[1]))
+		}
+		zw.Close()
+		f, err := forms.Parse("f.zip", buf.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		dummies := 0
+		for _, c := range newSchema(f, Options{}).tables[0].cols {
+			if c.kind == colDummy {
+				dummies++
+			}
+		}
+		want := n
+		if n > maxFileDummies {
+			want = 0
+		}
+		if dummies != want {
+			t.Errorf("%d villages: %d choice columns, want %d", n, dummies, want)
 		}
 	}
 }

@@ -189,7 +189,7 @@ func newSchema(f *forms.Form, opt Options) *schema {
 			c.multi = true
 		}
 		t.cols = append(t.cols, c)
-		if c.multi {
+		if c.multi && dummies(list) {
 			for _, ch := range offered(f, n, list) {
 				t.cols = append(t.cols, column{name: k + "/" + ch.Name, kind: colDummy, node: n, rel: c.rel, choice: ch, num: true})
 			}
@@ -315,7 +315,7 @@ func (s *schema) addVersion(g *forms.Form) {
 		if !have[k] {
 			t.cols = append(t.cols, c)
 		}
-		if list := g.Lists[n.ListName]; c.multi && list != nil {
+		if list := g.Lists[n.ListName]; c.multi && list != nil && dummies(list) {
 			for _, ch := range list.Choices {
 				if !have[k+"/"+ch.Name] {
 					t.cols = append(t.cols, column{name: k + "/" + ch.Name, kind: colDummy, node: n, rel: c.rel, choice: ch, num: true})
@@ -323,6 +323,16 @@ func (s *schema) addVersion(g *forms.Form) {
 			}
 		}
 	}
+}
+
+// maxFileDummies bounds the choice columns of a select_multiple from an attached file.
+const maxFileDummies = 250
+
+// dummies reports whether a select_multiple of list l gets one 0/1 column per choice: always,
+// except for a list from an attached file longer than a table can take (every village of a
+// province), whose answer column alone is written.
+func dummies(l *forms.ChoiceList) bool {
+	return l == nil || l.File == "" || len(l.Choices) <= maxFileDummies
 }
 
 // versionOf returns the exported version named version; the form written with when
