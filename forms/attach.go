@@ -95,9 +95,10 @@ func readLimited(p string, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// openBundle reads a bundle: the one form file (.xlsx, .xls, .md) it holds and the files
-// beside it. Entries in folders are refused: a bundle is flat, as a form's media are.
-func openBundle(data []byte) (formName string, form []byte, files map[string][]byte, err error) {
+// openBundle opens a bundle: the one form file (.xlsx, .xls, .md) it holds, read, and a
+// source of the files beside it, each read when the form names it. Entries in folders are
+// refused: a bundle is flat, as a form's media are.
+func openBundle(data []byte) (formName string, form []byte, files fileSource, err error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("not a form bundle (a zip of the form and its files): %v", err)
@@ -105,8 +106,7 @@ func openBundle(data []byte) (formName string, form []byte, files map[string][]b
 	if len(zr.File) > maxBundleEntries {
 		return "", nil, nil, fmt.Errorf("the bundle holds %d files; at most %d are read", len(zr.File), maxBundleEntries)
 	}
-	files = make(map[string][]byte)
-	var total int64
+	entries := make(map[string]*zip.File)
 	for _, zf := range zr.File {
 		if zf.FileInfo().IsDir() {
 			continue
@@ -115,25 +115,10 @@ func openBundle(data []byte) (formName string, form []byte, files map[string][]b
 		if name != path.Base(name) || name == "" || strings.ContainsAny(name, `\:`) {
 			return "", nil, nil, fmt.Errorf("bundle entry %q is in a folder: a bundle holds the form and its files side by side", name)
 		}
-		if _, dup := files[name]; dup {
+		if _, dup := entries[name]; dup {
 			return "", nil, nil, fmt.Errorf("bundle entry %q appears twice", name)
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			return "", nil, nil, fmt.Errorf("bundle entry %s: %v", name, err)
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxAttachmentBytes+1))
-		rc.Close()
-		if err != nil {
-			return "", nil, nil, fmt.Errorf("bundle entry %s: %v", name, err)
-		}
-		if len(b) > maxAttachmentBytes {
-			return "", nil, nil, fmt.Errorf("bundle entry %s has more than %d MiB", name, maxAttachmentBytes>>20)
-		}
-		if total += int64(len(b)); total > maxBundleBytes {
-			return "", nil, nil, fmt.Errorf("the bundle's files come to more than %d MiB", maxBundleBytes>>20)
-		}
-		files[name] = b
+		entries[name] = zf
 		switch strings.ToLower(path.Ext(name)) {
 		case ".xlsx", ".xlsm", ".xls", ".md", ".markdown":
 			if formName != "" {
@@ -145,9 +130,34 @@ func openBundle(data []byte) (formName string, form []byte, files map[string][]b
 	if formName == "" {
 		return "", nil, nil, errors.New("the bundle holds no form file (.xlsx, .xls or .md)")
 	}
-	form = files[formName]
-	delete(files, formName)
-	return formName, form, files, nil
+	var total int64
+	read := func(name string) ([]byte, error) {
+		zf := entries[name]
+		if zf == nil {
+			return nil, fs.ErrNotExist
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, fmt.Errorf("bundle entry %s: %v", name, err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(io.LimitReader(rc, maxAttachmentBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("bundle entry %s: %v", name, err)
+		}
+		if len(b) > maxAttachmentBytes {
+			return nil, fmt.Errorf("bundle entry %s has more than %d MiB", name, maxAttachmentBytes>>20)
+		}
+		if total += int64(len(b)); total > maxBundleBytes {
+			return nil, fmt.Errorf("the bundle's files come to more than %d MiB", maxBundleBytes>>20)
+		}
+		return b, nil
+	}
+	if form, err = read(formName); err != nil {
+		return "", nil, nil, err
+	}
+	delete(entries, formName)
+	return formName, form, read, nil
 }
 
 // writeBundle writes the bundle of a form and its attachments, the same bytes for the same

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,12 +75,7 @@ func ParseContext(ctx context.Context, name string, data []byte) (*Form, error) 
 	if err != nil {
 		return nil, &LoadError{File: name, Issues: []*Issue{{File: name, col: -1, Msg: err.Error()}}}
 	}
-	f, err := parse(ctx, name+": "+formName, form, func(file string) ([]byte, error) {
-		if b, ok := files[file]; ok {
-			return b, nil
-		}
-		return nil, fs.ErrNotExist
-	})
+	f, err := parse(ctx, name+": "+formName, form, files)
 	if err != nil {
 		return nil, err
 	}
