@@ -225,16 +225,21 @@ func summary(f *forms.Form) string {
 	s := fmt.Sprintf("%s%s, %d questions, %d calculations, %d groups, %d repeats, %d choice lists; languages: %s",
 		f.ID, version, questions, calcs, groups, repeats, lists, strings.Join(langs, ", "))
 	if len(f.Attachments) > 0 {
-		names := make([]string, len(f.Attachments))
-		for i, a := range f.Attachments {
-			names[i] = a.Name
-		}
-		s += "; attached files: " + strings.Join(names, ", ")
+		s += "; attached files: " + attachmentNames(f)
 	}
 	if skipped > 0 {
 		s += fmt.Sprintf("; %d not answerable here", skipped)
 	}
 	return s
+}
+
+// attachmentNames lists the files f read, in the order it named them.
+func attachmentNames(f *forms.Form) string {
+	names := make([]string, len(f.Attachments))
+	for i, a := range f.Attachments {
+		names[i] = a.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func (m *Main) runFormFill(ctx context.Context, args []string) error {
@@ -457,6 +462,9 @@ func (m *Main) runFormExport(_ context.Context, args []string) error {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "wrote %s (%s as an XForm)\n", *out, filepath.Base(name))
+		if len(f.Attachments) > 0 {
+			fmt.Fprintf(m.Stdout, "it reads %s: give them with it (ODK Central: the form's attachments)\n", attachmentNames(f))
+		}
 		return nil
 	}
 	if strings.EqualFold(filepath.Ext(*out), ".md") {
