@@ -36,6 +36,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"tracer/forms/expr"
 )
 
 // Attachment is a data file a form reads: its file name and bytes.
@@ -372,14 +374,16 @@ func csvError(err error) error {
 }
 
 // readXMLList reads an XML attachment: the children of its root element are the items, and
-// each item's child elements are its columns.
+// each item's elements are its columns, a nested one named by its path from the item
+// (P_Demographic/P_Name), as a path in an expression reaches it.
 func readXMLList(id string, data []byte) (*ChoiceList, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	l := newAttachedList(id, nil)
-	depth := 0
+	l.root, l.item = "", ""
+	var path []string // the open elements, the root first
 	var ch *Choice
-	var col string
 	var text strings.Builder
+	leaf := false // the innermost open element has no child element yet
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -391,40 +395,53 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			depth++
-			switch depth {
+			path = append(path, t.Name.Local)
+			switch len(path) {
+			case 1:
+				l.root = t.Name.Local
 			case 2:
 				if len(l.Choices) >= maxAttachmentItems {
 					return nil, fmt.Errorf("more than %d items", maxAttachmentItems)
 				}
-				line, _ := d.InputPos()
-				ch = &Choice{Label: make(Text), Extra: make(map[string]string), Row: line}
-			case 3:
-				col = t.Name.Local
-				text.Reset()
+				if l.item == "" {
+					l.item = t.Name.Local
+				}
+				ch = nil // the items are the root's children named as its first
+				if t.Name.Local == l.item {
+					line, _ := d.InputPos()
+					ch = &Choice{Label: make(Text), Extra: make(map[string]string), Row: line}
+				}
 			}
+			if len(path) > 64 {
+				return nil, errors.New("elements nested more than 64 deep")
+			}
+			text.Reset()
+			leaf = true
 		case xml.CharData:
-			if depth == 3 && text.Len() < 64<<10 {
+			if len(path) >= 3 && text.Len() < 64<<10 {
 				text.Write(t)
 			}
 		case xml.EndElement:
-			switch depth {
-			case 3:
+			switch {
+			case len(path) >= 3 && leaf && ch != nil:
+				col := strings.Join(path[2:], "/")
 				if !slices.Contains(l.header, col) {
 					l.header = append(l.header, col)
 				}
 				l.setColumn(ch, col, text.String())
-			case 2:
+			case len(path) == 2 && ch != nil:
 				l.add(ch)
 			}
-			depth--
+			path = path[:len(path)-1]
+			leaf = false
+			text.Reset()
 		}
 	}
 	return l, nil
 }
 
 func newAttachedList(id string, header []string) *ChoiceList {
-	l := &ChoiceList{Name: id, byName: make(map[string]*Choice), header: header}
+	l := &ChoiceList{Name: id, byName: make(map[string]*Choice), header: header, root: "root", item: "item"}
 	for _, h := range header {
 		if h != "" && h != "name" && h != "label" {
 			l.Columns = append(l.Columns, h)
@@ -454,7 +471,21 @@ func (l *ChoiceList) setColumn(ch *Choice, h, v string) {
 	}
 }
 
+// column is what a path read from an attached item (in its list's predicate or choice
+// filter) gives: the element's value, or no node when the item has no such element, so
+// that [P_Enumerator] tests that the element is there, as XPath does.
+func (c *Choice) column(col string) expr.Value {
+	if col == "." {
+		return expr.String(c.Name)
+	}
+	if v, ok := c.Extra[col]; ok {
+		return expr.Nodes{expr.String(v)}
+	}
+	return expr.Nodes{}
+}
+
 func (l *ChoiceList) add(ch *Choice) {
+	ch.attached = true
 	l.Choices = append(l.Choices, ch)
 	ch.pos = len(l.Choices)
 	if _, ok := l.byName[ch.Name]; !ok {
@@ -469,6 +500,11 @@ func (c *compiler) attachedList(t *table, r row, n *Node, file string) *ChoiceLi
 	l := c.form.Lists[id]
 	if l == nil || l.File != file {
 		return nil
+	}
+	if l.root != "root" || l.item != "item" {
+		// The select reads instance('x')/root/item, as pyxform writes it for ODK.
+		c.warnf(t, r, "type", "%s holds <%s> items in <%s>, and a select from a file offers the <item> elements of <root>, as in ODK: it offers nothing", file, l.item, l.root)
+		return &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, root: l.root, item: l.item, byName: make(map[string]*Choice)}
 	}
 	value, label := n.Parameters["value"], n.Parameters["label"]
 	for _, col := range []string{value, label} {
@@ -488,7 +524,7 @@ func (c *compiler) attachedList(t *table, r row, n *Node, file string) *ChoiceLi
 		return l
 	}
 	c.warnf(t, r, "type", "%s: the item on line %d has no value or one with a space (%q), which this %s cannot record; such items are not offered", file, l.Choices[i].Row, l.Choices[i].Name, n.Type)
-	out := &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, byName: make(map[string]*Choice)}
+	out := &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, root: l.root, item: l.item, byName: make(map[string]*Choice)}
 	for _, ch := range l.Choices {
 		if !bad(ch) {
 			cp := *ch
@@ -504,7 +540,7 @@ func (l *ChoiceList) withColumns(value, label string) *ChoiceList {
 	if (value == "" || value == "name") && (label == "" || label == "label") {
 		return l
 	}
-	out := &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, byName: make(map[string]*Choice)}
+	out := &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, root: l.root, item: l.item, byName: make(map[string]*Choice)}
 	for _, c := range l.Choices {
 		cp := *c
 		if value != "" {

@@ -278,3 +278,50 @@ func TestAttachedItemsASelectCannotRecord(t *testing.T) {
 		t.Errorf("warnings %v, want one per select", f.Warnings)
 	}
 }
+
+// TestAttachedXMLNested reads a Kobo-style XML file of an earlier round: items named data,
+// nested columns read by their path, an element an item lacks being no node.
+func TestAttachedXMLNested(t *testing.T) {
+	f, err := forms.Load(filepath.Join("testdata", "oracle", "lookup.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	for _, step := range [][2]string{{"enum", "sari"}, {"follow/sn", "101"}, {"follow/wage", "3700000"}} {
+		if p, err := s.Set(step[0], step[1]); err != nil || p != nil {
+			t.Fatalf("set %s: %v %v", step[0], err, p)
+		}
+	}
+	for name, want := range map[string]string{
+		"done_by_enum":         "2",
+		"any_enum":             "3", // Dedi's item has no P_Enumerator element
+		"follow/prev_name":     "Ani",
+		"follow/prev_wage":     "3500000",
+		"follow/change":        "200000",
+		"follow/total_prev":    "", // Budi's P_Wage is there and empty: sum() of a set with an empty value is empty (docs/XLSFORM.md)
+		"follow/employed_prev": "2",
+	} {
+		if got := s.Value(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	// A select from an XML file offers its root's item elements, as ODK reads
+	// instance('x')/root/item: a file of data elements offers nothing, and says so.
+	src := "| survey |\n| | type | name | label |\n| | select_one_from_file w.xml | q | Q |\n"
+	g, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "w.xml", "<root><data><name>1</name></data></root>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(forms.NewSession(g, forms.Options{}).Choices("q")); n != 0 {
+		t.Errorf("%d choices offered from data elements", n)
+	}
+	if len(g.Warnings) != 1 || !strings.Contains(g.Warnings[0].Error(), "w.xml holds <data> items in <root>") {
+		t.Errorf("warnings %v", g.Warnings)
+	}
+	// A column the file's items do not have is a load error naming the file and what it has.
+	bad := "| survey |\n| | type | name | label | calculation |\n| | calculate | c | | instance('w')/root/data[P_X/P_Y = 1]/name |\n"
+	_, err = forms.Parse("b.zip", zipOf(t, "f.md", bad, "w.xml", "<root><data><name>1</name><P_X><P_Z>2</P_Z></P_X></data></root>"))
+	if err == nil || !strings.Contains(err.Error(), `the items of w.xml have no "P_X/P_Y" (they have name, P_X/P_Z)`) {
+		t.Errorf("error %v", err)
+	}
+}

@@ -175,3 +175,74 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
 }
+
+// villagesForm writes, in dir, a form that chooses a regency, then a village of it from an
+// attached file of n villages (Indonesia has about 84,000), and looks the village's name up
+// with pulldata(). It returns the form's path.
+func villagesForm(b *testing.B, dir string, n int) string {
+	var csv strings.Builder
+	csv.WriteString("name,label,regency\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "%d,Desa %d,%d\n", 3200000000+i, i, 1000+i%514)
+	}
+	var regs strings.Builder
+	regs.WriteString("name,label\n")
+	for r := range 514 {
+		fmt.Fprintf(&regs, "%d,Kabupaten %d\n", 1000+r, r)
+	}
+	form := "| survey |\n| | type | name | label | choice_filter | calculation |\n" +
+		"| | select_one_from_file regencies.csv | reg | Regency | | |\n" +
+		"| | select_one_from_file villages.csv | vil | Village | regency = ${reg} | |\n" +
+		"| | calculate | vname | | | pulldata('villages', 'label', 'name', ${vil}) |\n"
+	for name, text := range map[string]string{"villages.csv": csv.String(), "regencies.csv": regs.String(), "villages.md": form} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "villages.md")
+}
+
+// BenchmarkAttachedVillages: a form with a list of 84,000 villages in an attached CSV.
+// load: forms.Load from disk, reading both files and making the bundle whose hash the form
+// takes; choices: the villages of one regency offered (the choice filter run over every
+// row), as the interview screen asks on entering the question; set: choosing a village,
+// with the pulldata() lookup it triggers.
+func BenchmarkAttachedVillages(b *testing.B) {
+	path := villagesForm(b, b.TempDir(), 84000)
+	b.Run("load", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := forms.Load(path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	f, err := forms.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{})
+	if p, err := s.Set("reg", "1005"); err != nil || p != nil {
+		b.Fatal(err, p)
+	}
+	b.Run("choices", func(b *testing.B) {
+		for b.Loop() {
+			if n := len(s.Choices("vil")); n != 164 {
+				b.Fatalf("%d villages offered, want 164", n)
+			}
+		}
+	})
+	b.Run("set", func(b *testing.B) {
+		vals := []string{"3200000005", "3200000519"}
+		names := map[string]string{"3200000005": "Desa 5", "3200000519": "Desa 519"}
+		i := 0
+		for b.Loop() {
+			if _, err := s.Set("vil", vals[i%2]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+		if last := vals[(i-1)%2]; s.Value("vname") != names[last] {
+			b.Fatalf("vname = %q after %s, want %q", s.Value("vname"), last, names[last])
+		}
+	})
+}

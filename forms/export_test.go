@@ -67,3 +67,7 @@ func EvalBothWays(s *Session, fn func(where string, bound, byName expr.Value)) i
 
 // DefaultIsDynamicForTest is defaultIsDynamic.
 func DefaultIsDynamicForTest(def, typ string) bool { return defaultIsDynamic(def, typ) }
+
+// Reads returns the nodes n's relevance, calculation and repeat count read, through
+// references and paths alike (the graph built at load).
+func Reads(n *Node) []*Node { return n.deps }

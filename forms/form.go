@@ -35,7 +35,8 @@ type Form struct {
 	// instance()), in the order it named them.
 	Attachments []Attachment
 
-	bundleName string // with attachments: the bundle publishing the form sends (see Bundle)
+	declared   map[string]string // the instances csv-external and xml-external rows declare: id to file
+	bundleName string            // with attachments: the bundle publishing the form sends (see Bundle)
 	bundle     []byte
 
 	byName map[string]*Node
@@ -225,7 +226,10 @@ type ChoiceList struct {
 	// the choices sheet.
 	File   string
 	header []string // an attached file's columns, in its order
-	byName map[string]*Choice
+	// root and item name an attached file's elements (root/item for a CSV file); "" for a
+	// list of the choices sheet, whose paths are not checked by name.
+	root, item string
+	byName     map[string]*Choice
 }
 
 // Choice returns the choice with the given name, or nil.
@@ -241,5 +245,6 @@ type Choice struct {
 	Media map[string]string
 	Row   int
 
-	pos int // 1-based position in its list, set at load
+	pos      int  // 1-based position in its list, set at load
+	attached bool // an item of an attached file (see Choice.column)
 }

@@ -436,6 +436,13 @@ func (c *compiler) survey(t *table) {
 			continue
 		}
 		if pt.info.attachment {
+			// csv-external x and xml-external x: the instance x, read from x.csv or x.xml.
+			if name != "" {
+				if f.declared == nil {
+					f.declared = make(map[string]string)
+				}
+				f.declared[name] = name + map[string]string{"csv-external": ".csv", "xml-external": ".xml"}[pt.info.base]
+			}
 			continue
 		}
 		parent := stack[len(stack)-1]

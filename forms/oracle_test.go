@@ -664,6 +664,12 @@ func (w *oracleWalk) classify(s *forms.Session, ws walkState) {
 					}
 				}
 			}
+			// Paths too (current()/../sn in an instance's predicate).
+			for _, r := range forms.Reads(n) {
+				if class[n] == "" && class[r] != "" {
+					class[n], changed = class[r], true
+				}
+			}
 		}
 	}
 	for ref, st := range ws.nodes {

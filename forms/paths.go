@@ -202,6 +202,16 @@ func (c *compiler) checkChoiceColumn(t *table, r row, col string, x *expr.Expr, 
 		// An attachment that is not loaded: nothing is known of its items.
 		return
 	}
+	if l := sc.choice; l.File != "" {
+		// An item of an attached file: its columns, nested ones by their path.
+		name := strings.Join(n.Steps, "/")
+		if name == "name" || name == "label" || slices.Contains(l.header, name) {
+			return
+		}
+		c.errorf(t, r, col, "in %q: at column %d: %s names no node: the items of %s have no %q (they have %s)",
+			x.Src, n.Pos+1, n, l.File, name, strings.Join(l.header, ", "))
+		return
+	}
 	if len(n.Steps) != 1 || n.Steps[0] == ".." {
 		c.errorf(t, r, col, "in %q: at column %d: %s names no node: here the context is a choice, whose columns are single names (name, label or a column of the choices sheet)", x.Src, n.Pos+1, n)
 		return

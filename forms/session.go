@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"tracer/forms/expr"
@@ -576,6 +578,9 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 		return e.instancePath(p)
 	}
 	steps := p.Steps
+	if e.choice != nil && e.choice.attached && !p.Absolute && !p.Current && p.Ref == "" && !slices.Contains(steps, "..") {
+		return e.choice.column(strings.Join(steps, "/"))
+	}
 	if len(steps) == 1 && !p.Absolute && !p.Current && p.Ref == "" {
 		if steps[0] == "." && e.choice == nil {
 			return e.Current()
@@ -674,6 +679,46 @@ func (e *env) keep(insts []*item, preds []expr.Node) []*item {
 	return insts
 }
 
+// choicesWhere returns the choices (the items of a list) that every predicate holds for,
+// each tested with its position among those the previous predicate kept.
+func (e *env) choicesWhere(cands []*Choice, preds []expr.Node) []*Choice {
+	for _, pred := range preds {
+		var kept []*Choice
+		for i, c := range cands {
+			sub := env{s: e.s, x: e.x, ctx: e.ctx, cur: e.cur, choice: c, pos: i + 1, size: len(cands)}
+			if e.x.Holds(pred, &sub) {
+				kept = append(kept, c)
+			}
+		}
+		cands = kept
+	}
+	return cands
+}
+
+// attachedPath resolves instance('x')/root/item[pred]/column/... against the items of an
+// attached file: the path's first steps must name its root and items, as in the file; a
+// column an item does not have is no node.
+func (e *env) attachedPath(l *ChoiceList, p *expr.PathNode) expr.Value {
+	if p.Steps[0] != l.root || p.Steps[1] != l.item {
+		return expr.Nodes{}
+	}
+	cands := e.choicesWhere(l.Choices, p.StepPreds(1))
+	out := make(expr.Nodes, 0, len(cands))
+	if len(p.Steps) == 2 {
+		for _, c := range cands {
+			out = append(out, expr.String(c.Name)) // an item itself, as in count(...)
+		}
+		return out
+	}
+	col := strings.Join(p.Steps[2:], "/")
+	for _, c := range cands {
+		if v, ok := c.Extra[col]; ok {
+			out = append(out, expr.String(v))
+		}
+	}
+	return out
+}
+
 // liftTo returns the item of node top around it (it itself if it is of top), or nil if
 // there is none, as for the form's root.
 func (it *item) liftTo(top *Node) *item {
@@ -704,20 +749,16 @@ func (e *env) Current() expr.Value {
 // have (an unattached external file) is an empty node set.
 func (e *env) instancePath(p *expr.PathNode) expr.Value {
 	l := e.s.form.Lists[p.Instance]
-	if l == nil || len(p.Steps) < 2 || len(p.Steps) > 3 {
+	if l == nil || len(p.Steps) < 2 {
 		return expr.Nodes{}
 	}
-	cands := l.Choices
-	for _, pred := range p.StepPreds(1) {
-		var kept []*Choice
-		for i, c := range cands {
-			sub := env{s: e.s, x: e.x, ctx: e.ctx, cur: e.cur, choice: c, pos: i + 1, size: len(cands)}
-			if e.x.Holds(pred, &sub) {
-				kept = append(kept, c)
-			}
-		}
-		cands = kept
+	if l.File != "" {
+		return e.attachedPath(l, p)
 	}
+	if len(p.Steps) > 3 {
+		return expr.Nodes{}
+	}
+	cands := e.choicesWhere(l.Choices, p.StepPreds(1))
 	out := make(expr.Nodes, 0, len(cands))
 	for _, c := range cands {
 		col := "name" // an item itself, as in count(instance('l')/root/item[...])

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -521,12 +522,18 @@ func (x *xformWriter) attachments() []attachment {
 			return
 		}
 		a := attachment{id: strings.TrimSuffix(s, path.Ext(s)), file: s}
+		if file := x.f.declared[s]; file != "" {
+			a.file = file
+		}
 		if l != nil {
 			a = attachment{id: l.Name, file: l.File}
 		}
 		if !slices.Contains(out, a) {
 			out = append(out, a)
 		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(x.f.declared)) {
+		add(id) // declared by a csv-external or xml-external row, read or not
 	}
 	for _, n := range x.f.Nodes {
 		if n.ListName != "" {

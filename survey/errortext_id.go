@@ -265,6 +265,7 @@ var indonesian = map[string]string{
 	"The token is not valid.":                                                                                                   "Token tidak berlaku.",
 	"The value breaks a rule of the store.":                                                                                     "Nilai melanggar aturan penyimpanan.",
 	"This file is not a tracer bundle.":                                                                                         "Berkas ini bukan bundel tracer.",
+	"Form %s version %s has no file %q.":                                                                                        "Formulir %s versi %s tidak punya berkas %q.",
 	"This form has no roster file for %s: download the form again (Get Blank Form).":                                            "Formulir ini tidak punya berkas daftar alumni untuk %s: unduh formulir lagi (Get Blank Form).",
 	"This is a %s bundle; a relay or server imports outbox bundles.":                                                            "Ini bundel %s; relay atau server mengimpor bundel kotak keluar.",
 	"This is a relay at an event; do this on the centre's server.":                                                              "Ini relay di acara; lakukan ini di server pusat.",
