@@ -391,7 +391,11 @@ func (s *Session) Choices(path string) []*Choice {
 		return nil
 	}
 	out := l.Choices
-	if it.node.ChoiceFilter != nil {
+	indexed := false
+	if eq := it.node.filterEq; eq != nil && !s.scanChoices {
+		out, indexed = s.indexed(it, l, eq)
+	}
+	if it.node.ChoiceFilter != nil && !indexed {
 		out = make([]*Choice, 0, len(l.Choices))
 		for i, c := range l.Choices {
 			if s.choiceAllowed(it, c, i+1) {

@@ -71,3 +71,9 @@ func DefaultIsDynamicForTest(def, typ string) bool { return defaultIsDynamic(def
 // Reads returns the nodes n's relevance, calculation and repeat count read, through
 // references and paths alike (the graph built at load).
 func Reads(n *Node) []*Node { return n.deps }
+
+// ScanChoices makes s test every choice against choice filters, as without their index.
+func ScanChoices(s *Session) { s.scanChoices = true }
+
+// Indexed reports whether the choice filter of the node named name is answered from an index.
+func Indexed(f *Form, name string) bool { return f.Node(name).filterEq != nil }

@@ -164,6 +164,7 @@ type Node struct {
 	// that predicate: how ODK evaluates a choice filter.
 	filter     *expr.Expr
 	filterPred expr.Node
+	filterEq   *eqFilter // the filter answered from an index, when it is column = value
 
 	deps, dependents []*Node // dependency graph among relevance, calculations and repeat counts
 	triggers         []*Node // calculations whose trigger is this node

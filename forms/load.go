@@ -777,6 +777,7 @@ func (c *compiler) choicePredicate(t *table, r row, n *Node) {
 	c.resolvePaths(t, r, "choice_filter", x, pathScope{ctx: n})
 	c.issues = c.issues[:issues]
 	n.filter, n.filterPred = x, p.StepPreds(1)[0]
+	n.filterEq = planEqFilter(n, c.form.Lists[n.ListName])
 }
 
 // choiceNameArgs checks the quoted question of each jr:choice-name(value, '${q}') call in x:

@@ -45,6 +45,9 @@ type Session struct {
 	opt  Options
 	lang string
 	root *item
+	// scanChoices tests every choice against a choice filter, never the filter's index:
+	// the tests compare both ways.
+	scanChoices bool
 	// items holds each node's items (one per repeat instance), in document order.
 	items [][]*item
 	// byPath holds the items whose paths the form does not know: those inside repeat
