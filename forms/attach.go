@@ -504,7 +504,7 @@ func (c *compiler) attachedList(t *table, r row, n *Node, file string) *ChoiceLi
 	if l.root != "root" || l.item != "item" {
 		// The select reads instance('x')/root/item, as pyxform writes it for ODK.
 		c.warnf(t, r, "type", "%s holds <%s> items in <%s>, and a select from a file offers the <item> elements of <root>, as in ODK: it offers nothing", file, l.item, l.root)
-		return &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, root: l.root, item: l.item, byName: make(map[string]*Choice)}
+		return l.emptyCopy()
 	}
 	value, label := n.Parameters["value"], n.Parameters["label"]
 	for _, col := range []string{value, label} {
@@ -524,7 +524,7 @@ func (c *compiler) attachedList(t *table, r row, n *Node, file string) *ChoiceLi
 		return l
 	}
 	c.warnf(t, r, "type", "%s: the item on line %d has no value or one with a space (%q), which this %s cannot record; such items are not offered", file, l.Choices[i].Row, l.Choices[i].Name, n.Type)
-	out := &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, root: l.root, item: l.item, byName: make(map[string]*Choice)}
+	out := l.emptyCopy()
 	for _, ch := range l.Choices {
 		if !bad(ch) {
 			cp := *ch
@@ -534,13 +534,18 @@ func (c *compiler) attachedList(t *table, r row, n *Node, file string) *ChoiceLi
 	return out
 }
 
+// emptyCopy returns a list of the same file and columns with no choices yet.
+func (l *ChoiceList) emptyCopy() *ChoiceList {
+	return &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, root: l.root, item: l.item, byName: make(map[string]*Choice)}
+}
+
 // withColumns returns the list of a select that names its value and label columns with
 // parameters (value=code label=nama): a copy whose choices take those columns.
 func (l *ChoiceList) withColumns(value, label string) *ChoiceList {
 	if (value == "" || value == "name") && (label == "" || label == "label") {
 		return l
 	}
-	out := &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, root: l.root, item: l.item, byName: make(map[string]*Choice)}
+	out := l.emptyCopy()
 	for _, c := range l.Choices {
 		cp := *c
 		if value != "" {
