@@ -256,10 +256,15 @@ func (c *compiler) attachments(survey *table) {
 			return
 		}
 		l.File = file
-		f.Lists[id] = l
+		key := id
+		if prev := f.Lists[id]; prev != nil && prev.File == "" {
+			// search('fruits') beside the choices sheet's placeholder list fruits
+			key = "\x00" + id
+		}
+		f.Lists[key] = l
 		f.Attachments = append(f.Attachments, Attachment{Name: file, Data: data})
 	}
-	exprCols := []string{"relevant", "constraint", "calculation", "choice_filter", "default", "repeat_count", "required", "read_only", "trigger", "label", "hint"}
+	exprCols := []string{"relevant", "constraint", "calculation", "choice_filter", "default", "repeat_count", "required", "read_only", "trigger", "label", "hint", "appearance"}
 	for _, r := range survey.rows {
 		typeCell := survey.get(r, "type")
 		if pt, ok := parseType(typeCell); ok {
@@ -282,17 +287,17 @@ func (c *compiler) attachments(survey *table) {
 		}
 		for _, col := range exprCols {
 			text := survey.get(r, col)
-			if !strings.Contains(text, "instance") && !strings.Contains(text, "pulldata") {
+			if !strings.Contains(text, "instance") && !strings.Contains(text, "pulldata") && !strings.Contains(text, "search") {
 				continue
 			}
-			for _, re := range []*regexp.Regexp{instanceCall, pulldataCall} {
+			for _, re := range []*regexp.Regexp{instanceCall, pulldataCall, searchCall} {
 				for _, m := range re.FindAllStringSubmatch(text, -1) {
 					id := m[1] + m[2]
-					if id == "" || (f.Lists[id] != nil && f.Lists[id].File == "") {
+					if id == "" || (f.Lists[id] != nil && f.Lists[id].File == "" && re != searchCall) {
 						continue
 					}
 					load(r, col, id+".csv", id)
-					if f.Lists[id] == nil && re == instanceCall {
+					if f.Lists[id] == nil && re == instanceCall { // an XML file for instance() only
 						load(r, col, id+".xml", id)
 					}
 				}
@@ -498,6 +503,9 @@ func (l *ChoiceList) add(ch *Choice) {
 func (c *compiler) attachedList(t *table, r row, n *Node, file string) *ChoiceList {
 	id := strings.TrimSuffix(file, path.Ext(file))
 	l := c.form.Lists[id]
+	if l == nil || l.File != file {
+		l = c.form.Lists["\x00"+id] // beside a list of the choices sheet of that name
+	}
 	if l == nil || l.File != file {
 		return nil
 	}

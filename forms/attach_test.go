@@ -325,3 +325,76 @@ func TestAttachedXMLNested(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestSearchAppearance: ODK Collect's search() appearance chooses from a CSV file through
+// the placeholder row of the choices sheet, which is never offered itself.
+func TestSearchAppearance(t *testing.T) {
+	path := filepath.Join("testdata", "oracle", "search.md")
+	f, err := forms.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	offered := func(q string) (out []string) {
+		for _, c := range s.Choices(q) {
+			out = append(out, c.Name+"="+s.ChoiceLabel(c))
+		}
+		return out
+	}
+	if got, want := offered("region"), []string{"JB=Jawa Barat", "JT=Jawa Tengah"}; !slices.Equal(got, want) {
+		t.Errorf("regions %q, want %q", got, want)
+	}
+	for _, step := range [][2]string{{"region", "JB"}, {"prefix", "C1"}} {
+		if p, err := s.Set(step[0], step[1]); err != nil || p != nil {
+			t.Fatalf("set %s: %v %v", step[0], err, p)
+		}
+	}
+	for q, want := range map[string][]string{
+		"regency": {"3201=Kab. Bogor", "3273=Kota Bandung"},
+		"sector":  {"C10=Industri makanan", "C13=Industri tekstil"},
+		"more":    {"C10=Industri makanan", "G47=Perdagangan eceran", "I56=Penyediaan makanan"},
+	} {
+		if got := offered(q); !slices.Equal(got, want) {
+			t.Errorf("%s offers %q, want %q", q, got, want)
+		}
+	}
+	if got := f.Node("regency").Appearance; got != "minimal" {
+		t.Errorf("appearance left %q, want minimal", got)
+	}
+	var x bytes.Buffer
+	if err := forms.WriteXForm(&x, f); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<instance id="regions" src="jr://file-csv/regions.csv"/>`,
+		`<itemset nodeset="instance('regencies2')/root/item[region = /data/region]">`, `<value ref="code"/>`, `<label ref="nama"/>`} {
+		if !strings.Contains(x.String(), want) {
+			t.Errorf("XForm lacks %s", want)
+		}
+	}
+	if strings.Contains(x.String(), "search(") || strings.Contains(x.String(), `<instance id="regions">`) {
+		t.Error("XForm keeps search() or the placeholder list")
+	}
+
+	// Without its files the questions are skipped, never offering the placeholder row.
+	data, _ := os.ReadFile(path)
+	g, err := forms.Parse("search.md", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.Node("region").Unsupported || !g.Node("regency").Unsupported {
+		t.Error("a search() select without its file is answerable")
+	}
+	for _, c := range []struct{ appearance, want string }{
+		{"search('regions', 'like', 'name', 'x')", `"like" is not a way to search`},
+		{"search('regions', 'contains', 'name', 'a', 'label', 'b')", "two columns only with 'matches'"},
+		{"search('regions'", "has no closing parenthesis"},
+		{"search('regions', 'matches', 'nope', 'x')", `"nope"`},
+	} {
+		src := "| survey |\n| | type | name | label | appearance |\n| | select_one regions | q | Q | " + c.appearance + " |\n" +
+			"| choices |\n| | list_name | name | label |\n| | regions | name | label |\n"
+		_, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "regions.csv", "name,label\nJB,Jawa Barat\n"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.appearance, err, c.want)
+		}
+	}
+}

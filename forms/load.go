@@ -387,6 +387,8 @@ type rowSource struct {
 	// relevant is set for a node the loader made itself (or_other's text question): its
 	// relevance, and the row's cells are not its own.
 	relevant string
+	// search is the choice filter a search() appearance stands for (see search.go).
+	search string
 }
 
 func (c *compiler) survey(t *table) {
@@ -461,6 +463,10 @@ func (c *compiler) survey(t *table) {
 		}
 		c.nodeColumns(t, r, n)
 		c.appearanceKind(t, r, n)
+		searchFilter := ""
+		if pt.info.list && !pt.info.external && strings.Contains(n.Appearance, "search") {
+			searchFilter = c.search(t, r, n, typeCell)
+		}
 		if name == "" && n.Kind == KindNote {
 			// Old pyxform accepted nameless notes; give one a name nobody can type.
 			name = fmt.Sprintf("_note_row%d", r.num)
@@ -522,7 +528,7 @@ func (c *compiler) survey(t *table) {
 		n.childIdx = len(parent.Children)
 		parent.Children = append(parent.Children, n)
 		c.names[name] = append(c.names[name], n)
-		c.rows = append(c.rows, rowSource{r: r, node: n})
+		c.rows = append(c.rows, rowSource{r: r, node: n, search: searchFilter})
 		if n.OrOther {
 			c.orOther(t, r, n)
 		}
@@ -628,6 +634,9 @@ func (c *compiler) expressions(t *table) {
 		n.Constraint = c.parseExpr(t, r, "constraint", get("constraint"))
 		n.Calculation = c.parseExpr(t, r, "calculation", get("calculation"))
 		n.ChoiceFilter = c.parseExpr(t, r, "choice_filter", get("choice_filter"))
+		if rs.search != "" {
+			n.ChoiceFilter = c.parseExpr(t, r, "appearance", rs.search)
+		}
 		n.RepeatCount = c.parseExpr(t, r, "repeat_count", get("repeat_count"))
 		if d := get("default"); d != "" {
 			if defaultIsDynamic(d, n.Type) {

@@ -248,9 +248,17 @@ func (x *xformWriter) planLists() {
 			plain[n.ListName] = true
 		}
 	}
+	files := map[string]bool{}
+	for _, l := range f.Lists {
+		if l.File != "" {
+			files[l.Name] = true
+		}
+	}
 	names := make([]string, 0, len(f.Lists))
 	for name, l := range f.Lists {
-		if l.File == "" { // an attached file is an external instance (see attachments)
+		// An attached file is an external instance (see attachments), and takes its id
+		// from a list of the choices sheet of that name (search()'s placeholder).
+		if l.File == "" && !files[name] {
 			names = append(names, name)
 		}
 	}
