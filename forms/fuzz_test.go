@@ -20,6 +20,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("| survey |\n| | type | name | label | repeat_count |\n| | begin repeat | r | R | 3 |\n| | integer | x | X | |\n| | end repeat | | | |\n")
 	f.Add("| survey |\n| | type | name | label | repeat_count | calculation |\n| | integer | k | K | | |\n| | begin repeat | r | R | ${k} | |\n| | integer | x | X | | |\n| | calculate | o | | | count(${r}[x > current()/../x]) |\n| | end repeat | | | | |\n| | calculate | c | | | sum(${r}[x > 1][last()]/x) |\n")
 	f.Add("| survey |\n| | type | name | label | relevant | constraint |\n| | select_one l or_other | a | A | | |\n| | begin group | g | G | ../a = 'x' | |\n| | integer | b | B | current()/../../a != '' | ${b} &gt; 1 |\n| | end group | | | | |\n| choices |\n| | list_name | name | label |\n| | l | x | X |\n")
+	f.Add("| survey |\n| | type | name | label | appearance |\n| | select_one l | q | Q | minimal search('l', 'matches', 'a', ${q}, 'b', \"(x)\") |\n| choices |\n| | list_name | name | label |\n| | l | a | b |\n")
 	if data, err := os.ReadFile(filepath.Join("builtin", "blk-tracer.md")); err == nil {
 		f.Add(string(data))
 	}
