@@ -542,6 +542,17 @@ func (c *compiler) attachedList(t *table, r row, n *Node, file string) *ChoiceLi
 	return out
 }
 
+// useList makes l, from an attached file, the list of select n: under its own name when it
+// is the list the form holds by that name, else (its own columns or items) under a name
+// of n's own, which no list of the choices sheet can have.
+func (c *compiler) useList(n *Node, l *ChoiceList) {
+	n.ListName = l.Name
+	if c.form.Lists[l.Name] != l {
+		n.ListName = l.Name + "\x00" + n.Name
+		c.form.Lists[n.ListName] = l
+	}
+}
+
 // emptyCopy returns a list of the same file and columns with no choices yet.
 func (l *ChoiceList) emptyCopy() *ChoiceList {
 	return &ChoiceList{Name: l.Name, File: l.File, Columns: l.Columns, header: l.header, root: l.root, item: l.item, byName: make(map[string]*Choice)}

@@ -502,11 +502,8 @@ func (c *compiler) survey(t *table) {
 		}
 		if pt.info.external {
 			if l := c.attachedList(t, r, n, pt.list); l != nil {
-				n.ListName, n.External = l.Name, false
-				if l != f.Lists[l.Name] {
-					n.ListName = l.Name + "\x00" + n.Name
-					f.Lists[n.ListName] = l
-				}
+				c.useList(n, l)
+				n.External = false
 			} else if f.Lists[pt.list] == nil {
 				n.Unsupported = true
 				c.warnf(t, r, "type", "%s %q: its choices are in an attachment that is not loaded; the question is skipped", typeCell, name)

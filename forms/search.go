@@ -11,6 +11,7 @@ package forms
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"strings"
@@ -128,19 +129,13 @@ func (c *compiler) search(t *table, r row, n *Node, typeCell string) (filter str
 		return filter // reported as an unknown list
 	}
 	value, label := placeholder.Choices[0].Name, placeholder.Choices[0].Label.In(c.form.DefaultLang, c.form.Languages)
-	n.Parameters = cloneParams(n.Parameters)
+	n.Parameters = maps.Clone(n.Parameters)
+	if n.Parameters == nil {
+		n.Parameters = make(map[string]string, 2)
+	}
 	n.Parameters["value"], n.Parameters["label"] = value, label
 	if fl := c.attachedList(t, r, n, l.File); fl != nil {
-		n.ListName = fl.Name + "\x00" + n.Name
-		c.form.Lists[n.ListName] = fl
+		c.useList(n, fl)
 	}
 	return filter
-}
-
-func cloneParams(p map[string]string) map[string]string {
-	out := make(map[string]string, len(p)+2)
-	for k, v := range p {
-		out[k] = v
-	}
-	return out
 }
