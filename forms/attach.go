@@ -316,6 +316,20 @@ func readCSVList(id string, data []byte) (*ChoiceList, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("not UTF-8 text: save it as CSV UTF-8")
 	}
+	if bytes.IndexByte(data, '\n') < 0 {
+		// Lines ended by CR alone, as Excel's "CSV (Macintosh)" saves them.
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
+	l, err := parseCSVList(id, data, false)
+	if errors.Is(err, csv.ErrBareQuote) {
+		// A quote inside a field that does not start with one is a character of the
+		// field, as the CSV parser of ODK (Apache Commons CSV) reads it.
+		l, err = parseCSVList(id, data, true)
+	}
+	return l, err
+}
+
+func parseCSVList(id string, data []byte, lazyQuotes bool) (*ChoiceList, error) {
 	r := csv.NewReader(bytes.NewReader(data))
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	if bytes.IndexByte(first, ';') >= 0 {
@@ -323,6 +337,7 @@ func readCSVList(id string, data []byte) (*ChoiceList, error) {
 	}
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
+	r.LazyQuotes = lazyQuotes
 	header, err := r.Read()
 	if err == io.EOF {
 		return nil, errors.New("empty: the first row must name the columns")
@@ -360,10 +375,14 @@ func readCSVList(id string, data []byte) (*ChoiceList, error) {
 		}
 		ch := &Choice{Label: make(Text), Extra: make(map[string]string, len(header)), Row: line}
 		for i, h := range header {
-			if h == "" || i >= len(rec) {
+			if h == "" {
 				continue
 			}
-			l.setColumn(ch, h, rec[i])
+			v := "" // a short row's missing cells are empty, as in ODK
+			if i < len(rec) {
+				v = rec[i]
+			}
+			l.setColumn(ch, h, v)
 		}
 		l.add(ch)
 	}
@@ -373,7 +392,7 @@ func readCSVList(id string, data []byte) (*ChoiceList, error) {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+		return fmt.Errorf("line %d, column %d: %w", pe.Line, pe.Column, pe.Err)
 	}
 	return err
 }
@@ -387,6 +406,8 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 	l.root, l.item = "", ""
 	var path []string // the open elements, the root first
 	var ch *Choice
+	var items []xmlItem
+	hasItem := false
 	var text strings.Builder
 	leaf := false // the innermost open element has no child element yet
 	for {
@@ -408,14 +429,10 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 				if len(l.Choices) >= maxAttachmentItems {
 					return nil, fmt.Errorf("more than %d items", maxAttachmentItems)
 				}
-				if l.item == "" {
-					l.item = t.Name.Local
-				}
-				ch = nil // the items are the root's children named as its first
-				if t.Name.Local == l.item {
-					line, _ := d.InputPos()
-					ch = &Choice{Label: make(Text), Extra: make(map[string]string), Row: line}
-				}
+				line, _ := d.InputPos()
+				ch = &Choice{Label: make(Text), Extra: make(map[string]string), Row: line}
+				items = append(items, xmlItem{t.Name.Local, ch})
+				hasItem = hasItem || t.Name.Local == "item"
 			}
 			if len(path) > 64 {
 				return nil, errors.New("elements nested more than 64 deep")
@@ -433,16 +450,35 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 				if !slices.Contains(l.header, col) {
 					l.header = append(l.header, col)
 				}
-				l.setColumn(ch, col, text.String())
-			case len(path) == 2 && ch != nil:
-				l.add(ch)
+				// Text is read without the spaces around it, as JavaRosa reads it.
+				l.setColumn(ch, col, strings.TrimSpace(text.String()))
 			}
 			path = path[:len(path)-1]
 			leaf = false
 			text.Reset()
 		}
 	}
+	// The items are the root's children named item, as a select from the file reads
+	// them (root/item), the others left out; in a file with no item, the children named
+	// as the first.
+	for _, it := range items {
+		if l.item == "" {
+			l.item = it.elem
+			if hasItem {
+				l.item = "item"
+			}
+		}
+		if it.elem == l.item {
+			l.add(it.ch)
+		}
+	}
 	return l, nil
+}
+
+// xmlItem is a child of an XML attachment's root, read before the items are chosen.
+type xmlItem struct {
+	elem string
+	ch   *Choice
 }
 
 func newAttachedList(id string, header []string) *ChoiceList {

@@ -398,3 +398,47 @@ func TestSearchAppearance(t *testing.T) {
 		}
 	}
 }
+
+// Files as ODK reads them where a spreadsheet or an editor leaves them untidy: a short row's
+// missing cells are empty, a quote inside an unquoted field is a character, lines may end
+// with CR alone, an XML file's text is read without the spaces around it and its items are
+// the root's children named item; and pulldata() of literal arguments reads the file.
+func TestAttachedFilesAsODKReadsThem(t *testing.T) {
+	src := "| survey |\n| | type | name | label | choice_filter | calculation |\n" +
+		"| | select_one_from_file l.csv | q | Q | grp = '' | |\n" +
+		"| | select_one_from_file p.xml | x | X | | |\n" +
+		"| | select_one_from_file m.csv | m | M | | |\n" +
+		"| | calculate | year | | | pulldata('config', 'value', 'key', 'survey_year') |\n" +
+		"| | calculate | blank | | | count(instance('l')/root/item[grp = '']) |\n" +
+		"| | calculate | bee | | | instance('p')/root/item[name = 'b']/label |\n"
+	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src,
+		"l.csv", "name,label,grp\na,A\nb,B,x\nc,C,\n",
+		"p.xml", "<root><meta><name>z</name></meta><item><name>a</name><label>Ay</label></item>\n<item>\n  <name> b </name>\n  <label>\n     Bee\n  </label>\n</item></root>",
+		"m.csv", "name,label\r1,Kota \"Paris\" Jawa\r2,Two\r",
+		"config.csv", "key,value\nsurvey_year,2025\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	offered := func(path string) []string {
+		var out []string
+		for _, c := range s.Choices(path) {
+			out = append(out, c.Name+"="+s.ChoiceLabel(c))
+		}
+		return out
+	}
+	for path, want := range map[string][]string{
+		"q": {"a=A", "c=C"},
+		"x": {"a=Ay", "b=Bee"},
+		"m": {`1=Kota "Paris" Jawa`, "2=Two"},
+	} {
+		if got := offered(path); !slices.Equal(got, want) {
+			t.Errorf("%s offers %q, want %q", path, got, want)
+		}
+	}
+	for name, want := range map[string]string{"year": "2025", "blank": "2", "bee": "Bee"} {
+		if got := s.Value(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -34,7 +34,8 @@ func (c compiler) call(n *CallNode) evalFn {
 func readsEnv(id funcID, n int) bool {
 	switch id {
 	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnLast, fnOnce, fnIndexedRepeat, fnChoiceName, fnDecimalDateTime,
-		fnCurrent, fnParseTimestampToDate, fnFormatDate, fnFormatDateTime, fnDate, fnDecimalTime:
+		fnCurrent, fnParseTimestampToDate, fnFormatDate, fnFormatDateTime, fnDate, fnDecimalTime,
+		fnPulldata: // reads the form's attached files
 		return true
 	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
 		return n == 0 // they read "."
