@@ -175,6 +175,9 @@ func TestResponseXLSX(t *testing.T) {
 	if head != "RR1" || rr1 != "0.5" {
 		t.Errorf("Rates K1..K2: %q %q, want RR1 0.5", head, rr1)
 	}
+	if by, cell := cellValue(f, "Rates", "A2"), cellValue(f, "Rates", "B2"); by != "all" || cell != "all" {
+		t.Errorf("the whole cohort's row is %q %q, want all all (no cell of unknown key)", by, cell)
+	}
 	if v, _ := f.GetCellValue("Dispositions", "A2"); v != "1.1" {
 		t.Errorf("first disposition %q", v)
 	}
@@ -381,4 +384,9 @@ func TestResponseCasesAreGraduates(t *testing.T) {
 			t.Errorf("by %s: %+v, want %+v (C described by C2, TIK)", b.By, cells, want)
 		}
 	}
+}
+
+func cellValue(f *excelize.File, sheet, ref string) string {
+	v, _ := f.GetCellValue(sheet, ref)
+	return v
 }

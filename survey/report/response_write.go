@@ -406,9 +406,9 @@ func addResponseSheets(f *excelize.File, r *Response, lang, reuse string, used u
 		return err
 	}
 	rowN := 2
-	write := func(by string, c ResponseCell) error {
+	write := func(by, cell string, c ResponseCell) error {
 		o := c.Outcomes
-		vals := []any{by, cellKey(c.Key, lang), c.N, o.I, o.P, o.R, o.NC, o.O, o.U, o.NE}
+		vals := []any{by, cell, c.N, o.I, o.P, o.R, o.NC, o.O, o.U, o.NE}
 		if err := setRow(rates, rowN, vals...); err != nil {
 			return err
 		}
@@ -427,12 +427,13 @@ func addResponseSheets(f *excelize.File, r *Response, lang, reuse string, used u
 		rowN++
 		return nil
 	}
-	if err := write(t("semua", "all"), r.Total); err != nil {
+	// The whole cohort's row is "all" in both columns: it is no cell of unknown key.
+	if err := write(t("semua", "all"), t("semua", "all"), r.Total); err != nil {
 		return err
 	}
 	for _, b := range r.Breakdowns {
 		for _, c := range b.Cells {
-			if err := write(responseDimLabel(b.By, lang), c); err != nil {
+			if err := write(responseDimLabel(b.By, lang), cellKey(c.Key, lang), c); err != nil {
 				return err
 			}
 		}
