@@ -33,6 +33,9 @@ type Record struct {
 	Device string
 	// Answers maps each answer's path to its value.
 	Answers map[string]string
+	// Latest and Approved say, of a record read with RevisionsLatestAndApproved, whether it
+	// is its interview's latest revision and whether it is the approved one.
+	Latest, Approved bool
 }
 
 // The capture modes of a record other than a tracer laptop's.

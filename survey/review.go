@@ -131,6 +131,12 @@ const (
 	RevisionsApproved RevisionSet = "approved"
 	RevisionsLatest   RevisionSet = "latest"
 	RevisionsAll      RevisionSet = "all"
+	// RevisionsLatestAndApproved is for a reader that needs both sets at once (the report:
+	// its indicators count the approved revisions, its response rates what happened in the
+	// field, the latest): each interview's latest revision and its approved one, a record
+	// read once when they are the same, each marked (Record.Latest, Record.Approved). It is
+	// no set a user names (ParseRevisionSet refuses it).
+	RevisionsLatestAndApproved RevisionSet = "latest+approved"
 )
 
 // ParseRevisionSet returns the set named s; "" is RevisionsApproved. Returns EINVALID.

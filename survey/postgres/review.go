@@ -484,9 +484,9 @@ func (s *ReviewStore) RosterRecords(ctx context.Context, f survey.RecordFilter) 
 func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRoster bool) iter.Seq2[survey.RosterRecord, error] {
 	return func(yield func(survey.RosterRecord, error) bool) {
 		var q string
-		cols, join := `s.body, NULL`, ``
+		cols, join := `s.body, NULL, false, false`, ``
 		if withRoster {
-			cols, join = `s.body, ro.body`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
+			cols, join = `s.body, ro.body, false, false`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
 		}
 		switch f.Revisions {
 		case survey.RevisionsApproved, "":
@@ -496,6 +496,12 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 			// on SQLite: no join with every interview's highest revision to sort.
 			q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE NOT EXISTS (SELECT 1 FROM submissions x
 				WHERE x.interview_id = s.interview_id AND x.revision > s.revision)`
+		case survey.RevisionsLatestAndApproved:
+			// The latest revisions read as above, and the approved ones through the review.
+			q = `SELECT * FROM (SELECT ` + strings.Replace(cols, `, false, false`, `, NOT EXISTS (SELECT 1 FROM submissions x
+				WHERE x.interview_id = s.interview_id AND x.revision > s.revision) AS latest,
+				coalesce(r.approved_revision = s.revision, false) AS approved, s.seq, s.form_id`, 1) + `
+				FROM submissions s LEFT JOIN reviews r ON r.interview_id = s.interview_id` + join + `) s WHERE (latest OR approved)`
 		case survey.RevisionsAll:
 			q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
 		default:
@@ -517,8 +523,14 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 			keep = survey.NamedAnswers(f.Names...)
 		}
 		var body, row sql.RawBytes
+		var latest, approved bool
 		for rows.Next() {
-			if err := rows.Scan(&body, &row); err != nil {
+			if f.Revisions == survey.RevisionsLatestAndApproved {
+				err = rows.Scan(&body, &row, &latest, &approved, new(int64), new(string))
+			} else {
+				err = rows.Scan(&body, &row, &latest, &approved)
+			}
+			if err != nil {
 				yield(survey.RosterRecord{}, err)
 				return
 			}
@@ -530,6 +542,9 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 				rr.Record, err = survey.DecodeRecordNamed(body, keep)
 			default:
 				rr.Record, err = survey.DecodeRecord(body)
+			}
+			if err == nil && f.Revisions == survey.RevisionsLatestAndApproved {
+				rr.Record.Latest, rr.Record.Approved = latest, approved
 			}
 			if err == nil && row != nil {
 				if rr.Respondent, err = rd.DecodeRespondent(row); err != nil {

@@ -524,8 +524,9 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 			keep = survey.NamedAnswers(f.Names...)
 		}
 		var body, row sql.RawBytes
+		var latest, approved bool
 		for rows.Next() {
-			if err := rows.Scan(&body, &row); err != nil {
+			if err := rows.Scan(&body, &row, &latest, &approved); err != nil {
 				yield(survey.RosterRecord{}, err)
 				return
 			}
@@ -537,6 +538,9 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 				rr.Record, err = survey.DecodeRecordNamed(body, keep)
 			default:
 				rr.Record, err = survey.DecodeRecord(body)
+			}
+			if err == nil && f.Revisions == survey.RevisionsLatestAndApproved {
+				rr.Record.Latest, rr.Record.Approved = latest, approved
 			}
 			if err == nil && row != nil {
 				if rr.Respondent, err = rd.DecodeRespondent(row); err != nil {
@@ -557,9 +561,9 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 // roster rows' bodies when withRoster) in sequence order.
 func recordsQuery(f survey.RecordFilter, withRoster bool) (string, []any, error) {
 	var q string
-	cols, join := `s.body, NULL`, ``
+	cols, join := `s.body, NULL, 0, 0`, ``
 	if withRoster {
-		cols, join = `s.body, ro.body`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
+		cols, join = `s.body, ro.body, 0, 0`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
 	}
 	switch f.Revisions {
 	case survey.RevisionsApproved, "":
@@ -573,6 +577,12 @@ func recordsQuery(f survey.RecordFilter, withRoster bool) (string, []any, error)
 		// temporary B-tree).
 		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE s.rowid NOT IN (SELECT x.rowid FROM submissions x
 			JOIN submissions y ON y.interview_id = x.interview_id AND y.revision > x.revision)`
+	case survey.RevisionsLatestAndApproved:
+		// The latest revisions read as above, and the approved ones through the review.
+		cols = strings.Replace(cols, `, 0, 0`, `, s.rowid NOT IN (SELECT x.rowid FROM submissions x
+			JOIN submissions y ON y.interview_id = x.interview_id AND y.revision > x.revision) AS latest,
+			coalesce(r.approved_revision = s.revision, 0) AS approved`, 1)
+		q = `SELECT ` + cols + ` FROM submissions s LEFT JOIN reviews r ON r.interview_id = s.interview_id` + join + ` WHERE (latest OR approved)`
 	case survey.RevisionsAll:
 		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
 	default:

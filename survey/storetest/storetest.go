@@ -714,7 +714,19 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s += fmt.Sprintf("%s/%d ", rec.Answers["income_exact"], rec.Revision)
+			s += fmt.Sprintf("%s/%d", rec.Answers["income_exact"], rec.Revision)
+			if set == survey.RevisionsLatestAndApproved {
+				s += ":"
+				if rec.Latest {
+					s += "L"
+				}
+				if rec.Approved {
+					s += "A"
+				}
+			} else if rec.Latest || rec.Approved {
+				t.Errorf("a record of %s marked latest %v, approved %v", set, rec.Latest, rec.Approved)
+			}
+			s += " "
 		}
 		return s
 	}
@@ -726,6 +738,9 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 	}
 	if got := records(survey.RevisionsAll); got != "100/1 7/1 200/2 " {
 		t.Errorf("all records %q", got)
+	}
+	if got := records(survey.RevisionsLatestAndApproved); got != "7/1:L 200/2:LA " {
+		t.Errorf("latest and approved records %q", got)
 	}
 	for _, err := range reviews.Records(ctx, survey.RecordFilter{Revisions: "some"}) {
 		wantCode(t, "unknown revisions", err, survey.EINVALID)
@@ -811,6 +826,16 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 				t.Errorf("approval of %s names %q", a.InterviewID, a.SubmittedBy)
 			}
 		}
+	}
+	// A revision sent after the approval, with no return: the approval stays on its own.
+	if _, err := subs.Ingest(ctx, []*survey.Submission{Submission(t, id, 4, "400")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := records(survey.RevisionsLatestAndApproved); got != "7/1:L 300/3:A 9/1:LA 400/4:L " {
+		t.Errorf("latest and approved records, a revision after the approval %q", got)
+	}
+	if got := records(survey.RevisionsApproved); got != "300/3 9/1 " {
+		t.Errorf("approved records, a revision after the approval %q", got)
 	}
 }
 

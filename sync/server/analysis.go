@@ -360,13 +360,13 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	// The indicators and the response rates read the records once: the rates are computed
 	// beside the indicators, from the same records.
 	// Of each record, only the answers the two read (report.AnswerNames).
-	forReport, forResponse, readDone := teeRecords(scope.records(src.Reviews.Records(ctx,
-		survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames()})))
+	forReport, forResponse, readDone := recordsAndLatest(ctx, src, scope,
+		survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames()})
 	var response *report.Response
 	responseDone := make(chan error, 1)
 	go func() {
 		var err error
-		response, err = computeResponseOf(ctx, src, rows, opt.Revisions, cfg, rcfg, scope, forResponse)
+		response, err = computeResponseOf(ctx, src, rows, cfg, rcfg, scope, forResponse)
 		// The rates may end (on an error) before reading every record: the records the
 		// indicators go on reading must still be taken, or the indicators wait forever.
 		for range forResponse {
@@ -405,7 +405,7 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 			if err != nil {
 				return nil, err
 			}
-			res, err := computeResponse(ctx, src, rows, opt.Revisions, cfg, e, opt.Threshold, ws)
+			res, err := computeResponse(ctx, src, rows, cfg, e, opt.Threshold, ws)
 			if err != nil {
 				return nil, err
 			}
@@ -426,6 +426,44 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 		return nil, fmt.Errorf("write report: %w", err)
 	}
 	return rep, nil
+}
+
+// recordsAndLatest reads the records of f for a reader of them (main) and, for the response
+// rates, each interview's latest revision (latest): a final disposition is what happened in
+// the field, whether a supervisor has approved the interview yet or not (docs/TRACING.md).
+// Both come from one read of the store when it can give them (teeRecords, whose done it
+// returns): the latest revisions as they are, the approved ones with the latest marked
+// (survey.RevisionsLatestAndApproved). Every revision is read twice.
+func recordsAndLatest(ctx context.Context, src Sources, scope waveScope, f survey.RecordFilter) (main, latest iter.Seq2[*survey.Record, error], done func()) {
+	read := func(f survey.RecordFilter) iter.Seq2[*survey.Record, error] {
+		return scope.records(src.Reviews.Records(ctx, f))
+	}
+	switch f.Revisions {
+	case survey.RevisionsAll:
+		lf := f
+		lf.Revisions, lf.Names = survey.RevisionsLatest, report.AnswerNames()
+		return read(f), read(lf), func() {}
+	case survey.RevisionsLatest:
+		return teeRecords(read(f))
+	}
+	f.Revisions = survey.RevisionsLatestAndApproved
+	main, latest, done = teeRecords(read(f))
+	return marked(main, func(r *survey.Record) bool { return r.Approved }),
+		marked(latest, func(r *survey.Record) bool { return r.Latest }), done
+}
+
+// marked returns the records of records that keep says to keep, and every error.
+func marked(records iter.Seq2[*survey.Record, error], keep func(*survey.Record) bool) iter.Seq2[*survey.Record, error] {
+	return func(yield func(*survey.Record, error) bool) {
+		for r, err := range records {
+			if err == nil && !keep(r) {
+				continue
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
 }
 
 // teeRecords returns records twice: main reads them from the store, and side, read on
@@ -700,15 +738,10 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 			rcfg := report.ResponseConfig{TempDir: opt.TempDir, Case: func(id, code string) error {
 				return add(alumnusItem{roster: id, kind: itemCase, code: code})
 			}}
-			records := scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions}))
-			forCases := scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest, Names: report.AnswerNames()}))
-			readDone := func() {}
-			if opt.Revisions != survey.RevisionsAll {
-				records, forCases, readDone = teeRecords(records)
-			}
+			records, forCases, readDone := recordsAndLatest(ctx, src, scope, survey.RecordFilter{Revisions: opt.Revisions})
 			casesDone := make(chan error, 1)
 			go func() {
-				_, err := computeResponseOf(ctx, rsrc, ro, survey.RevisionsLatest, opt.Study, rcfg, scope, forCases)
+				_, err := computeResponseOf(ctx, rsrc, ro, opt.Study, rcfg, scope, forCases)
 				for range forCases { // the table's reader must not wait for the rates
 				}
 				casesDone <- err

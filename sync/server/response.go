@@ -17,7 +17,9 @@ import (
 
 // ResponseOptions say how to write the response-rate section.
 type ResponseOptions struct {
-	Format    ReportFormat
+	Format ReportFormat
+	// Revisions is the report's choice of revisions, which the rates do not follow: they
+	// count the latest revision of every interview (computeResponse).
 	Revisions survey.RevisionSet
 	Lang      string
 	// E is the share of unknown-eligibility cases taken as eligible; negative: estimated
@@ -34,15 +36,16 @@ type ResponseOptions struct {
 }
 
 // computeResponse computes the response rates over the roster rows of the study's
-// reporting period (rows is the whole roster), the stored attempts and the chosen
-// revisions of the interviews of the scope's wave, with its assignments, and e (nil: estimated by the proportion method). The
+// reporting period (rows is the whole roster), the stored attempts and the latest
+// revision of each interview of the scope's wave (approved or not: a disposition is what
+// happened in the field), with its assignments, and e (nil: estimated by the proportion method). The
 // indicator report and the response section call it alike, so both give the same rates.
-func computeResponse(ctx context.Context, src Sources, rows *report.Roster, revs survey.RevisionSet, study report.Config, e *float64, threshold float64, scope waveScope) (*report.Response, error) {
+func computeResponse(ctx context.Context, src Sources, rows *report.Roster, study report.Config, e *float64, threshold float64, scope waveScope) (*report.Response, error) {
 	cfg, err := responseConfig(ctx, src, e, threshold, scope)
 	if err != nil {
 		return nil, err
 	}
-	return computeResponseOf(ctx, src, rows, revs, study, cfg, scope, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: revs, Names: report.AnswerNames()})))
+	return computeResponseOf(ctx, src, rows, study, cfg, scope, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest, Names: report.AnswerNames()})))
 }
 
 // responseConfig returns the response rates' settings: e (nil: estimated), the threshold
@@ -63,11 +66,9 @@ func responseConfig(ctx context.Context, src Sources, e *float64, threshold floa
 }
 
 // computeResponseOf is computeResponse with its settings (responseConfig) over records,
-// the chosen revisions of the interviews of the scope's wave.
-func computeResponseOf(ctx context.Context, src Sources, rows *report.Roster, revs survey.RevisionSet, study report.Config, cfg report.ResponseConfig,
+// the latest revision of each interview of the scope's wave.
+func computeResponseOf(ctx context.Context, src Sources, rows *report.Roster, study report.Config, cfg report.ResponseConfig,
 	scope waveScope, records iter.Seq2[*survey.Record, error]) (*report.Response, error) {
-	var n int
-	records = oneRevision(records, revs, &n)
 	attempts := func(yield func(*survey.Attempt, error) bool) {
 		if src.Attempts == nil {
 			return
@@ -109,7 +110,7 @@ func WriteResponse(ctx context.Context, w io.Writer, src Sources, opt ResponseOp
 	if err != nil {
 		return nil, err
 	}
-	res, err := computeResponse(ctx, src, rows, opt.Revisions, opt.Study, e, opt.Threshold, scope)
+	res, err := computeResponse(ctx, src, rows, opt.Study, e, opt.Threshold, scope)
 	if err != nil {
 		return nil, err
 	}

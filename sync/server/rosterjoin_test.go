@@ -159,6 +159,38 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 		t.Errorf("the alumni table's cases count %v, the report's rates %v", caseCodes, got)
 	}
 
+	// The default report and export count the approved revisions; the response rates
+	// and the alumni table's cases still count every interview (its latest revision): a
+	// disposition is what happened in the field, reviewed yet or not. Interview 1 is
+	// approved; the rest wait for review.
+	if _, err := src.Reviews.Approve(ctx, subs[0].InterviewID, 1, "", "sri"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = server.WriteReport(ctx, io.Discard, src, server.ReportOptions{Format: server.ReportJSON, Study: study})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.Total.N; n.S != 1 {
+		t.Errorf("report of approved revisions: S %d, want 1", n.S)
+	}
+	got = map[string]int{}
+	for _, d := range rep.Response.Dispositions {
+		got[d.Code] = d.N
+	}
+	if want := map[string]int{"1.1": 5, "3.11": 1}; !maps.Equal(got, want) {
+		t.Errorf("response rates' dispositions in the report of approved revisions %v, want %v", got, want)
+	}
+	approved := exportTables(t, src, server.ExportOptions{Alumni: true, Study: study})["alumni.csv"]
+	apCases := map[string]string{}
+	for _, r := range approved[1:] {
+		if r[col["case"]] == "1" {
+			apCases[r[col["roster_id"]]] = r[col["case_disposition"]]
+		}
+	}
+	if !maps.Equal(apCases, wantCases) {
+		t.Errorf("alumni table's cases in the export of approved revisions %v\nwant %v", apCases, wantCases)
+	}
+
 	p, err := server.ComputeProgress(ctx, src, nil, at, time.UTC, "")
 	if err != nil {
 		t.Fatal(err)
