@@ -40,7 +40,11 @@ type maskInput struct {
 	readOnly bool
 	fresh    bool
 	note     liveID
-	args     []any
+	// blocked is set by a refused digit: no more digits or separators are taken until one
+	// is deleted, so that the keys typed after it never make another date of what was
+	// meant ("31/11/1996" is never 31-01-1996).
+	blocked bool
+	args    []any
 	// orig is the value the entry opened with, kept as it is until the digits or the layout
 	// change: the slots cannot show its seconds, its time zone, the day of a date asked by
 	// year, or a time written "9:05", and passing over it must not rewrite it.
@@ -260,6 +264,7 @@ func (f *maskInput) typeDigit(c byte) {
 		return
 	}
 	f.note, f.args = id, args
+	f.blocked = true
 }
 
 // padded returns the digits with "0c" typed when the next slot begins a two-digit day,
@@ -352,6 +357,10 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 		}
 	}()
 	if p, ok := msg.(tea.PasteMsg); ok {
+		if f.blocked {
+			f.note = liveMaskBlocked
+			return true
+		}
 		f.paste(p.Content)
 		return true
 	}
@@ -363,6 +372,7 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 	switch {
 	case key.Matches(k, f.keys.Backspace):
 		f.edited = true // even when the slots show nothing of the value opened with
+		f.blocked = false
 		if len(f.digits) > 0 {
 			f.digits = f.digits[:len(f.digits)-1]
 		}
@@ -372,11 +382,16 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 		return true
 	case key.Matches(k, f.keys.Clear):
 		f.edited = true
+		f.blocked = false
 		f.digits, f.layout = f.digits[:0], f.entryLayout(false)
 		return true
 	}
 	if len(k.Text) != 1 || k.Mod&^tea.ModShift != 0 {
 		return false
+	}
+	if c := k.Text[0]; f.blocked && (c >= '0' && c <= '9' || strings.IndexByte("-/.: T", c) >= 0) {
+		f.note = liveMaskBlocked
+		return true
 	}
 	switch c := k.Text[0]; {
 	case c >= '0' && c <= '9':

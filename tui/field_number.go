@@ -23,6 +23,9 @@ type numberInput struct {
 	readOnly bool
 	fresh    bool
 	note     liveID
+	// refused is set by a key the entry did not take ("4O"): the next Enter says so
+	// instead of saving what is shown, which is not what was typed.
+	refused bool
 }
 
 func newNumberInput(km *EditKeyMap, kind fieldKind, v string, ro bool) *numberInput {
@@ -55,10 +58,17 @@ func (f *numberInput) Update(msg tea.Msg) bool {
 		f.edit, f.fresh = trial, false
 		return true
 	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.Code == tea.KeyEnter && f.refused {
+		f.refused = false
+		f.note = liveKeyRefused
+		return true
+	}
 	replaceFresh(&f.fresh, msg, func() { f.edit.SetValue("") })
 	handled, refused := f.edit.update(f.keys, msg)
 	if refused {
-		f.note = liveNumber
+		f.note, f.refused = liveNumber, true
+	} else if k, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(k, f.keys.Backspace, f.keys.Delete, f.keys.ClearBefore, f.keys.ClearAfter, f.keys.DeleteWord)) {
+		f.refused = false // what is shown is being corrected
 	}
 	return handled
 }

@@ -213,6 +213,9 @@ type texts struct {
 	LiveArrowsKept    string
 	LiveArrowsNone    string
 	LiveEditUndone    string
+	LiveStayed        string
+	LiveKeyRefused    string
+	LiveMaskBlocked   string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -474,6 +477,9 @@ const (
 	liveArrowsKept
 	liveArrowsNone
 	liveEditUndone
+	liveStayed
+	liveKeyRefused
+	liveMaskBlocked
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -535,6 +541,12 @@ func (t *texts) live(p liveID) string {
 		return t.LiveArrowsNone
 	case liveEditUndone:
 		return t.LiveEditUndone
+	case liveStayed:
+		return t.LiveStayed
+	case liveKeyRefused:
+		return t.LiveKeyRefused
+	case liveMaskBlocked:
+		return t.LiveMaskBlocked
 	}
 	return ""
 }
@@ -752,6 +764,9 @@ var textsID = texts{
 	LiveArrowsKept:    "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
 	LiveArrowsNone:    "Belum ada yang dipilih: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut tanpa jawaban.",
 	LiveEditUndone:    "Perubahan dibatalkan: jawaban tersimpan kembali. Esc lagi untuk kembali.",
+	LiveStayed:        "Masih di pertanyaan ini: perbaiki jawabannya, atau Esc untuk membatalkan perubahan dan kembali ke jawaban tersimpan.",
+	LiveKeyRefused:    "Ada tombol yang tidak diterima: periksa angkanya; Enter lagi untuk menyimpannya seperti yang tampil.",
+	LiveMaskBlocked:   "Angka tadi tidak diterima, jadi angka berikutnya juga tidak: hapus dengan Backspace (atau Ctrl+U) lalu ketik lagi.",
 	Months:            [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
 	ThousandsSep: ".",
@@ -1154,6 +1169,9 @@ var textsEN = texts{
 	LiveArrowsKept:    "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",
 	LiveArrowsNone:    "Nothing is picked: the arrows only highlight. Space picks the highlighted option; Enter again goes on without an answer.",
 	LiveEditUndone:    "Edit undone: the saved answer is back. Esc again to go back.",
+	LiveStayed:        "Still on this question: correct the answer, or Esc to undo the edit and get the saved answer back.",
+	LiveKeyRefused:    "A key was not taken: check the number; Enter again saves it as shown.",
+	LiveMaskBlocked:   "A digit was refused, so no more are taken: delete with Backspace (or Ctrl+U) and type again.",
 	Months:            [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
 	ThousandsSep: ",",

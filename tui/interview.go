@@ -180,6 +180,16 @@ func (s *interviewScreen) commit() bool {
 	return true
 }
 
+// stayed says, under why the answer on screen cannot be taken, that a key that leaves the
+// question did not: else the key seems to do nothing, and the next keys are typed into an
+// answer the enumerator thinks she left.
+func (s *interviewScreen) stayed() {
+	if s.live != liveNone && s.problem == "" {
+		s.problem = liveText(s.c.t, s.live, s.liveArgs)
+	}
+	s.live, s.liveArgs = liveStayed, nil
+}
+
 // unconfirmed reports whether the question on screen holds an edit that differs from the
 // answer in the session (or does not read yet).
 func (s *interviewScreen) unconfirmed() bool {
@@ -374,6 +384,7 @@ func (s *interviewScreen) next() tea.Cmd {
 // back goes to the previous stop; an answer the form refuses keeps the enumerator here.
 func (s *interviewScreen) back() tea.Cmd {
 	if !s.commit() {
+		s.stayed()
 		return nil
 	}
 	st, ok := s.neighbour(-1)
@@ -390,6 +401,7 @@ func (s *interviewScreen) back() tea.Cmd {
 // goTo jumps to the stop at path.
 func (s *interviewScreen) goTo(path string) tea.Cmd {
 	if !s.commit() {
+		s.stayed()
 		return nil
 	}
 	st, ok := s.stopAt(path)
@@ -618,11 +630,13 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Jump):
 		if !s.commit() {
+			s.stayed()
 			return nil
 		}
 		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(goJumpMsg{}))
 	case key.Matches(msg, k.Review):
 		if !s.commit() {
+			s.stayed()
 			return nil
 		}
 		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(goReviewMsg{}))
@@ -633,6 +647,7 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			return s.c.navigate(goListMsg{})
 		}
 		if !s.commit() {
+			s.stayed()
 			return nil
 		}
 		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(s.leaveMsg()))

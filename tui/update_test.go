@@ -433,3 +433,61 @@ func TestEscUndoesAnEditNotTaken(t *testing.T) {
 		})
 	}
 }
+
+// A refused key never lets the keys after it make another answer than the one typed: a
+// date entry takes no more digits after a refused one ("31/11/1996" was saved as
+// 1996-01-31), a number entry's Enter after a refused key says so before saving what is
+// shown ("4O" was saved as 4), and a key that leaves the question says why it stayed.
+func TestRefusedKeyStopsTheEntry(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	iv := m.iv()
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1")) // consent: Ya
+	drive(t, m, keypress("enter"))
+	goToQuestion(t, m, "birth_date")
+	before := iv.sess.Value(iv.stop.Path)
+	drive(t, m, keypress("ctrl+u"))
+	typeText(t, m, "31/11/1996")
+	if got := iv.fld.(*maskInput).maskText(false); got != "31-1_-____" {
+		t.Errorf("31/11/1996 typed as %q, want the entry stopped at 31-1", got)
+	}
+	if iv.live != liveMaskBlocked {
+		t.Errorf("note %d after the keys past a refused digit, want liveMaskBlocked", iv.live)
+	}
+	drive(t, m, keypress("enter"))
+	if got := iv.sess.Value(iv.stop.Path); got != before {
+		t.Errorf("birth date %q after Enter, want it unchanged (%q)", got, before)
+	}
+	// Shift+Tab does not leave an answer that cannot be taken, and says so.
+	at := iv.stop.Path
+	drive(t, m, keypress("shift+tab"))
+	if iv.stop.Path != at || iv.live != liveStayed || iv.problem == "" {
+		t.Errorf("shift+tab on an incomplete date: at %s, note %d, problem %q", iv.stop.Path, iv.live, iv.problem)
+	}
+	if !strings.Contains(plain(m), "Masih di pertanyaan ini") {
+		t.Errorf("no word of staying:\n%s", plain(m))
+	}
+	drive(t, m, keypress("backspace"))
+	typeText(t, m, "10/1996")
+	if got := iv.fld.(*maskInput).maskText(false); got != "31-10-1996" {
+		t.Errorf("after Backspace, typed as %q", got)
+	}
+
+	f := newInput(&m.c.fkeys, iv.sess, forms.Stop{Path: "grp_status/n_jobs", Node: e.form.Node("n_jobs")}).(*numberInput)
+	f.Update(keypress("4"))
+	f.Update(keypress("O"))
+	f.Update(keypress("5"))
+	if !f.Update(keypress("enter")) || f.Note() != liveKeyRefused {
+		t.Errorf("Enter after a refused key: note %d, want liveKeyRefused and the Enter taken by the entry", f.Note())
+	}
+	if f.Update(keypress("enter")) {
+		t.Error("the second Enter is kept by the entry, want it to go on")
+	}
+	f.Update(keypress("O"))
+	f.Update(keypress("backspace"))
+	if f.Update(keypress("enter")) {
+		t.Error("Enter after a correction is kept by the entry, want it to go on")
+	}
+}
