@@ -59,7 +59,10 @@ type callsScreen struct {
 	// picking: choosing an outcome (pick is the cursor in the codes); typing: the call-back
 	// time of outcome 2.21.
 	picking, typing bool
-	pick            int
+	// starting: i was pressed once; i or y again starts the interview, any other key
+	// cancels (a stray i in typed text must not record an attempt).
+	starting bool
+	pick     int
 	// picked is set once the arrows moved in the outcomes: Enter records only an outcome
 	// chosen, never the one the list opened on.
 	picked bool
@@ -271,6 +274,18 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		v.status = ""
+		if v.starting {
+			v.starting = false
+			if (key.Matches(msg, v.start) || msg.String() == "y") && len(v.calls) > 0 {
+				// The alumnus answered and agreed: the call is an interview begun by phone.
+				// The keys typed until the interview opens are its own (a second i records
+				// nothing).
+				v.c.hold(callSavedMsg{})
+				return v.saveCmd(v.calls[v.cursor], "1.2", time.Time{}, true)
+			}
+			v.status = v.c.t.CallsStartCancelled
+			return nil
+		}
 		switch {
 		case key.Matches(msg, k.Esc):
 			return v.c.navigate(goHomeMsg{})
@@ -283,10 +298,8 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, v.update) && len(v.calls) > 0 && v.c.cfg.Updates != nil:
 			v.choosing, v.field, v.target = true, 0, v.calls[v.cursor]
 		case key.Matches(msg, v.start) && len(v.calls) > 0:
-			// The alumnus answered and agreed: the call is an interview begun by phone. The
-			// keys typed until the interview opens are its own (a second i records nothing).
-			v.c.hold(callSavedMsg{})
-			return v.saveCmd(v.calls[v.cursor], "1.2", time.Time{}, true)
+			v.starting = true
+			v.status = fmt.Sprintf(v.c.t.CallsStartConfirm, survey.Printable(v.calls[v.cursor].Respondent.Name))
 		}
 	}
 	return nil

@@ -98,6 +98,18 @@ func TestCallList(t *testing.T) {
 	// i starts the interview of the alumnus under the cursor, recorded as begun by phone.
 	cur := m.pages[screenCalls].(*callsScreen)
 	who := cur.calls[cur.cursor].Respondent.RosterID
+	before, _ := attempts.List(ctx, survey.AttemptFilter{RosterID: who})
+	// A stray i (in "Samarinda" typed after a closed entry) only asks; the next key, not
+	// i or y, cancels and records nothing.
+	drive(t, m, keypress("i"))
+	if m.screen != screenCalls || !strings.Contains(plain(m), "Mulai wawancara") {
+		t.Fatalf("i did not ask first:\n%s", plain(m))
+	}
+	drive(t, m, keypress("n"))
+	if after, _ := attempts.List(ctx, survey.AttemptFilter{RosterID: who}); len(after) != len(before) || m.screen != screenCalls {
+		t.Fatalf("i then n recorded %d attempts (had %d), screen %d", len(after), len(before), m.screen)
+	}
+	drive(t, m, keypress("i"))
 	drive(t, m, keypress("i"))
 	if m.screen != screenInterview || m.iv() == nil {
 		t.Fatalf("i did not open the interview:\n%s", plain(m))
@@ -210,8 +222,9 @@ func TestCallListInterviewIsByPhone(t *testing.T) {
 	m := start(t, e)
 	drive(t, m, keypress("8"))
 	drive(t, m, keypress("i"))
+	drive(t, m, keypress("y"))
 	if m.screen != screenInterview || m.iv() == nil {
-		t.Fatalf("i did not open the interview:\n%s", plain(m))
+		t.Fatalf("i, y did not open the interview:\n%s", plain(m))
 	}
 	id := m.iv().iv.ID
 	if got := m.iv().sess.Value(mode); got != "phone" {
@@ -399,6 +412,7 @@ func TestCallStartTwiceRecordsOneAttempt(t *testing.T) {
 	}
 	m := start(t, e)
 	drive(t, m, keypress("8"))
+	drive(t, m, keypress("i"))
 	_, cmd := m.Update(keypress("i")) // saving the attempt takes a while
 	drive(t, m, keypress("i"))
 	for _, msg := range runCmd(cmd) {

@@ -386,11 +386,14 @@ type texts struct {
 	CallsPick     string
 	// CallsChooseFirst says that Enter records only an outcome chosen with the arrows.
 	CallsChooseFirst string
-	CallsWhen        string
-	CallsSaved       string
-	CallsErr         string
-	CallsBadTime     string
-	CallsNoRoster    string
+	// CallsStartConfirm asks before i records the call as an interview begun by phone and
+	// opens it (%s: the alumnus's name); CallsStartCancelled says that nothing was recorded.
+	CallsStartConfirm, CallsStartCancelled string
+	CallsWhen                              string
+	CallsSaved                             string
+	CallsErr                               string
+	CallsBadTime                           string
+	CallsNoRoster                          string
 	// The roster update proposed from the call list.
 	CallsUpdatePick  string
 	CallsUpdateValue string
@@ -924,6 +927,8 @@ var textsID = texts{
 	CallsNumbers:        "Nomor: %s",
 	CallsPick:           "Hasil upaya untuk %s (↑↓, enter; esc batal):",
 	CallsChooseFirst:    "Pilih hasil dengan ↑/↓ dulu, lalu Enter.",
+	CallsStartConfirm:   "Mulai wawancara %s lewat telepon sekarang (dicatat sebagai upaya kontak)? i atau y = ya, tombol lain = batal.",
+	CallsStartCancelled: "Wawancara tidak dimulai; tidak ada yang dicatat.",
 	CallsWhen:           "Telepon lagi kapan? (mis. 14:30, besok 09:00, +2j, 2026-12-01 09:00) ",
 	CallsSaved:          "Upaya tersimpan.",
 	CallsErr:            "Gagal: ",
@@ -1329,6 +1334,8 @@ var textsEN = texts{
 	CallsNumbers:        "Numbers: %s",
 	CallsPick:           "Outcome for %s (↑↓, enter; esc cancels):",
 	CallsChooseFirst:    "Choose the outcome with ↑/↓ first, then Enter.",
+	CallsStartConfirm:   "Start the interview of %s by phone now (recorded as a contact attempt)? i or y = yes, any other key = cancel.",
+	CallsStartCancelled: "The interview was not started; nothing was recorded.",
 	CallsWhen:           "Call back when? (e.g. 14:30, tomorrow 09:00, +2h, 2026-12-01 09:00) ",
 	CallsSaved:          "Attempt saved.",
 	CallsErr:            "Failed: ",
