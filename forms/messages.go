@@ -66,9 +66,16 @@ var englishTexts = engineTexts{
 	Video:      "Video",
 }
 
-// texts returns the engine's messages in the session's form language: Indonesian for a
-// language whose code is id or whose name says Indonesia, English otherwise.
+// texts returns the engine's messages in Options.MessageLang, else in the session's form
+// language: Indonesian for a language whose code is id or whose name says Indonesia,
+// English otherwise.
 func (s *Session) texts() *engineTexts {
+	switch s.opt.MessageLang {
+	case "id":
+		return &indonesianTexts
+	case "en":
+		return &englishTexts
+	}
 	if LangCode(s.lang) == "id" || strings.Contains(strings.ToLower(s.lang), "indonesia") {
 		return &indonesianTexts
 	}

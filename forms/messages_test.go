@@ -2,6 +2,7 @@ package forms
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +19,32 @@ func TestEngineTextsComplete(t *testing.T) {
 	for _, m := range []message{msgDecimal, msgAmbiguous, msgYear, msgMonthYear, msgDate} {
 		if m(&indonesianTexts) == "" || m(&englishTexts) == "" || m(&indonesianTexts) == m(&englishTexts) {
 			t.Errorf("a parser's refusal has no message in one language: %q / %q", m(&indonesianTexts), m(&englishTexts))
+		}
+	}
+}
+
+// TestMessageLang: the engine's own messages follow Options.MessageLang (the UI's) whatever
+// the form's language, and the form's language when it is not set.
+func TestMessageLang(t *testing.T) {
+	f, err := Parse("f.md", []byte("| survey |\n| | type | name | label | required |\n| | decimal | amount | Amount | yes |\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ lang, want string }{
+		{"id", indonesianTexts.Ambiguous},
+		{"en", englishTexts.Ambiguous},
+		{"", englishTexts.Ambiguous}, // the form is in English
+	} {
+		s := NewSession(f, Options{MessageLang: c.lang})
+		p, err := s.Set("amount", "1,234")
+		if err == nil && p != nil {
+			err = p
+		}
+		if err == nil || !strings.HasSuffix(err.Error(), c.want) {
+			t.Errorf("MessageLang %q: %v, want %q", c.lang, err, c.want)
+		}
+		if p := s.Check("amount"); c.lang == "id" && (p == nil || p.Message != indonesianTexts.Required) {
+			t.Errorf("MessageLang id: required says %v", p)
 		}
 	}
 }

@@ -36,6 +36,10 @@ type Options struct {
 	UUID func() string
 	// Random makes random() values; math/rand when nil.
 	Random func() float64
+	// MessageLang is the language of the engine's own messages (a required answer, a
+	// number that reads two ways), "id" or "en": the UI's, on a screen. When empty they
+	// follow the form language. The form's own messages are in the form language.
+	MessageLang string
 }
 
 // Session is the runtime of one interview: answers, relevance, calculations, validation,

@@ -68,7 +68,7 @@ func newSession(c *common, msg openedMsg) *ivSession {
 	if lang == "" {
 		lang = c.formLang()
 	}
-	opt := forms.Options{Lang: lang, Now: c.cfg.Now, DeviceID: c.cfg.DeviceID, Username: c.cfg.Enumerator}
+	opt := forms.Options{Lang: lang, Now: c.cfg.Now, DeviceID: c.cfg.DeviceID, Username: c.cfg.Enumerator, MessageLang: c.lang}
 	f := msg.form
 	if f == nil {
 		f = c.cfg.Form

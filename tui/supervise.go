@@ -364,7 +364,7 @@ func (d *detailScreen) build() {
 		return
 	}
 	f := d.c.cfg.Form
-	s := forms.NewSession(f, forms.Options{Lang: d.c.formLang(), Now: d.c.cfg.Now})
+	s := forms.NewSession(f, forms.Options{Lang: d.c.formLang(), Now: d.c.cfg.Now, MessageLang: d.c.lang})
 	s.Restore(rec.AnswerList())
 	section := "\x00"
 	// Relevance here is computed from the record with its personal data masked (a birth
