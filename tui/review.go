@@ -162,16 +162,21 @@ func (r *reviewScreen) View() string {
 	} else {
 		b.WriteString(wrap(t.FinalizeHelp, r.width, st.Muted.Render) + "\n")
 	}
-	foot := ""
+	// The line under the list is wrapped, as long as it takes: the question that
+	// finalizes says in full which key confirms and that any other cancels.
+	foot, footLines := "", 1
 	switch {
 	case r.confirm:
-		foot = st.Warn.Render(t.FinalizeConfirm)
+		foot = wrap(t.FinalizeConfirm, r.width, st.Warn.Render)
 	case r.busy:
-		foot = st.Muted.Render(t.FinalizeBusy)
+		foot = wrap(t.FinalizeBusy, r.width, st.Muted.Render)
 	case r.err != "":
-		foot = st.Error.Render(r.err)
+		foot = wrap(r.err, r.width, st.Error.Render)
 	}
-	rows := max(r.height-2, 1)
+	if foot != "" {
+		footLines = strings.Count(foot, "\n") + 1
+	}
+	rows := max(r.height-1-footLines, 1)
 	b.WriteString(entriesView(r.lines, r.cursor, r.width, rows, st) + "\n")
 	return fit(b.String(), r.width, rows+1) + "\n" + foot
 }

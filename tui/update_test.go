@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"tracer/forms"
@@ -239,6 +240,11 @@ func TestJumpReviewFinalizeAsksOnce(t *testing.T) {
 	drive(t, m, keypress("f"))
 	if !m.review().confirm {
 		t.Fatalf("f does not ask:\n%s", plain(m))
+	}
+	// The question is shown whole at 80 columns, the key that cancels included.
+	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := plain(m); !strings.Contains(v, "lain = batal") {
+		t.Errorf("the finalize question is cut at 80 columns:\n%s", v)
 	}
 	drive(t, m, keypress("x")) // anything else cancels
 	if m.review().confirm || m.screen != screenReview {
