@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"cmp"
+	"slices"
 	"sync"
 	"time"
 
@@ -266,6 +267,48 @@ func (ro *Roster) LinkRow(cfg Config, respondentID, confirmed, nik string) int32
 		return -1
 	}
 	return ro.personRow(cfg, survey.NormalizeNIK(nik))
+}
+
+// WeightCell returns the kejuruan × sex cell of the non-response weights (Report.Weights)
+// that an interview linked to the row with roster id rosterID counts in: the cell of the
+// row describing that row's person in cfg's period (the batch they passed last), as the
+// report weighs them. ok is false when no row of that id is in the period, or the person
+// passed no batch of it: no graduate of the period, no weight.
+func (ro *Roster) WeightCell(cfg Config, rosterID string) (kejuruan, sex string, ok bool) {
+	row := int32(-1)
+	rows := ro.rowsWithID(rosterID)
+	for k := len(rows) - 1; k >= 0 && row < 0; k-- {
+		if ro.inPeriod(cfg, rows[k]) {
+			row = rows[k]
+		}
+	}
+	if row < 0 {
+		return "", "", false
+	}
+	person := rows
+	if nik := ro.niks.bytes(row); len(nik) > 0 {
+		person = ro.rowsWithNIK(string(nik))
+	}
+	in := make([]int32, 0, len(person))
+	for _, r := range person {
+		if ro.inPeriod(cfg, r) {
+			in = append(in, r)
+		}
+	}
+	slices.Sort(in) // describing reads a person's rows in roster order
+	rep, pass := ro.describing(in)
+	if !pass {
+		return "", "", false
+	}
+	a := ro.row(rep)
+	kejuruan, sex = a.kejuruan, a.sex
+	if kejuruan == "" {
+		kejuruan = Unknown
+	}
+	if sex == "" {
+		sex = Unknown
+	}
+	return kejuruan, sex, true
 }
 
 // personRow returns the row that describes the person with NIK nik in cfg's period, -1

@@ -189,6 +189,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	var derived *export.Derived
 	if report.FeedsReport(f) {
 		var weights []report.Weight
+		var weighed *report.Roster
 		if opt.Study.Weights {
 			// The weights need the roster and every interview first: the report is computed
 			// once before, folded as the records stream (its memory grows with the roster
@@ -201,9 +202,9 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 			if err != nil {
 				return export.Stats{}, err
 			}
-			weights = rep.Weights
+			weights, weighed = rep.Weights, rows
 		}
-		derived = DerivedColumns(opt.Study, weights)
+		derived = DerivedColumns(opt.Study, weights, weighed)
 	}
 	var alumni *export.Alumni
 	if opt.Alumni {
@@ -606,8 +607,9 @@ func reportForms(ctx context.Context, src Sources) (map[string]bool, *forms.Form
 
 // DerivedColumns returns the report's derived variables as export columns (docs/EXPORT.md),
 // computed by report.Derive with cfg; with weights (report.Compute's, when the study turns
-// them on) a d_weight column gives each respondent the weight of their kejuruan × sex cell.
-func DerivedColumns(cfg report.Config, weights []report.Weight) *export.Derived {
+// them on) and ro, the roster they were computed with, a d_weight column gives each
+// respondent the weight of their kejuruan × sex cell (report.Roster.WeightCell).
+func DerivedColumns(cfg report.Config, weights []report.Weight, ro *report.Roster) *export.Derived {
 	cols := []export.DerivedColumn{
 		{Name: "d_respondent", Desc: "1 = a respondent: consent given and main_status answered (S counts each person's latest such interview)"},
 		{Name: "d_absorbed", Desc: "1 = absorbed (A): main_status 1-4, and 5 when the study counts paid OJT; empty for a non-respondent"},
@@ -659,16 +661,15 @@ func DerivedColumns(cfg report.Config, weights []report.Weight) *export.Derived 
 		if !math.IsNaN(d.UMK) {
 			dst[9] = flag(d.UMKMet)
 		}
-		if byCell != nil && row != nil && row.Completion == "pass" {
-			k := cellKey{row.Kejuruan, row.Sex}
-			if k.kejuruan == "" {
-				k.kejuruan = report.Unknown
-			}
-			if k.sex == "" {
-				k.sex = report.Unknown
-			}
-			if w, ok := byCell[k]; ok && w > 0 {
-				dst[10] = number(w)
+		if byCell != nil && row != nil {
+			// The cell of the person the joined row stands for in the period, as the
+			// report weighs them: a person who dropped out of one batch and passed
+			// another weighs as the graduate of the latter; a row outside the period
+			// weighs nothing.
+			if kej, sex, ok := ro.WeightCell(cfg, row.RosterID); ok {
+				if w, ok := byCell[cellKey{kej, sex}]; ok && w > 0 {
+					dst[10] = number(w)
+				}
 			}
 		}
 	}}
