@@ -212,10 +212,13 @@ type texts struct {
 	LiveInapplicable  string
 	LiveArrowsKept    string
 	LiveArrowsNone    string
-	LiveEditUndone    string
-	LiveStayed        string
-	LiveKeyRefused    string
-	LiveMaskBlocked   string
+	// LiveArrowsNoneRequired is LiveArrowsNone on a required question, which takes no
+	// Enter without an answer.
+	LiveArrowsNoneRequired string
+	LiveEditUndone         string
+	LiveStayed             string
+	LiveKeyRefused         string
+	LiveMaskBlocked        string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -479,6 +482,7 @@ const (
 	liveInapplicable
 	liveArrowsKept
 	liveArrowsNone
+	liveArrowsNoneRequired
 	liveEditUndone
 	liveStayed
 	liveKeyRefused
@@ -542,6 +546,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveArrowsKept
 	case liveArrowsNone:
 		return t.LiveArrowsNone
+	case liveArrowsNoneRequired:
+		return t.LiveArrowsNoneRequired
 	case liveEditUndone:
 		return t.LiveEditUndone
 	case liveStayed:
@@ -740,37 +746,38 @@ var textsID = texts{
 	PlaceholderMinute:  "M",
 	FieldDateOrder:     "(boleh juga %s)",
 
-	LiveDate:          "Tanggal atau jam itu tidak ada.",
-	LiveIncomplete:    "Lengkapi tanggal/jam, atau hapus semuanya.",
-	LiveNumber:        "Hanya angka yang bisa diketik di sini.",
-	LiveNumberFormat:  "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
-	LiveNotInteger:    "Harus bilangan bulat, tanpa koma.",
-	LiveYear:          "Tahun harus 19xx atau 20xx.",
-	LiveMonth:         "Bulan hanya 01 sampai 12.",
-	LiveDay:           "Tanggal hanya 01 sampai 31.",
-	LiveNoDay:         "%d %s tidak ada.",
-	LiveNoDayYear:     "%d %s %d tidak ada (bukan tahun kabisat).",
-	LiveHour:          "Jam hanya 00 sampai 23.",
-	LiveMinute:        "Menit hanya 00 sampai 59.",
-	LiveNoOption:      "Tidak ada pilihan dengan nomor itu.",
-	LivePickDigit:     "Pilih dengan angka, atau ↑/↓ lalu Spasi.",
-	LiveMaskKey:       "Ketik tanggal/jam dengan angka saja (pemisah - / . boleh).",
-	LivePasteLong:     "Yang ditempel lebih panjang dari isian ini; tidak diambil.",
-	LivePromptKey:     "Tekan 1 atau y untuk menambah; 2, n atau Enter untuk lanjut.",
-	LiveAckKey:        "Tekan Spasi atau 1 untuk OK; Enter untuk lanjut.",
-	LiveRankKey:       "Urutkan dengan Shift+↑/↓ atau angka; Spasi menyimpan urutan yang tampil.",
-	LiveNoteKey:       "Ini catatan, tidak perlu dijawab: Enter untuk lanjut.",
-	LiveReadOnlyKey:   "Jawaban ini tidak bisa diubah di sini: Enter untuk lanjut.",
-	LiveSearchNoMatch: "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu Enter untuk lanjut.",
-	LiveSearchMany:    "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
-	LiveInapplicable:  "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
-	LiveArrowsKept:    "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
-	LiveArrowsNone:    "Belum ada yang dipilih: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut tanpa jawaban.",
-	LiveEditUndone:    "Perubahan dibatalkan: jawaban tersimpan kembali. Esc lagi untuk kembali.",
-	LiveStayed:        "Masih di pertanyaan ini: perbaiki jawabannya, atau Esc untuk membatalkan perubahan dan kembali ke jawaban tersimpan.",
-	LiveKeyRefused:    "Ada tombol yang tidak diterima: periksa angkanya; Enter lagi untuk menyimpannya seperti yang tampil.",
-	LiveMaskBlocked:   "Angka tadi tidak diterima, jadi angka berikutnya juga tidak: hapus dengan Backspace (atau Ctrl+U) lalu ketik lagi.",
-	Months:            [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
+	LiveDate:               "Tanggal atau jam itu tidak ada.",
+	LiveIncomplete:         "Lengkapi tanggal/jam, atau hapus semuanya.",
+	LiveNumber:             "Hanya angka yang bisa diketik di sini.",
+	LiveNumberFormat:       "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
+	LiveNotInteger:         "Harus bilangan bulat, tanpa koma.",
+	LiveYear:               "Tahun harus 19xx atau 20xx.",
+	LiveMonth:              "Bulan hanya 01 sampai 12.",
+	LiveDay:                "Tanggal hanya 01 sampai 31.",
+	LiveNoDay:              "%d %s tidak ada.",
+	LiveNoDayYear:          "%d %s %d tidak ada (bukan tahun kabisat).",
+	LiveHour:               "Jam hanya 00 sampai 23.",
+	LiveMinute:             "Menit hanya 00 sampai 59.",
+	LiveNoOption:           "Tidak ada pilihan dengan nomor itu.",
+	LivePickDigit:          "Pilih dengan angka, atau ↑/↓ lalu Spasi.",
+	LiveMaskKey:            "Ketik tanggal/jam dengan angka saja (pemisah - / . boleh).",
+	LivePasteLong:          "Yang ditempel lebih panjang dari isian ini; tidak diambil.",
+	LivePromptKey:          "Tekan 1 atau y untuk menambah; 2, n atau Enter untuk lanjut.",
+	LiveAckKey:             "Tekan Spasi atau 1 untuk OK; Enter untuk lanjut.",
+	LiveRankKey:            "Urutkan dengan Shift+↑/↓ atau angka; Spasi menyimpan urutan yang tampil.",
+	LiveNoteKey:            "Ini catatan, tidak perlu dijawab: Enter untuk lanjut.",
+	LiveReadOnlyKey:        "Jawaban ini tidak bisa diubah di sini: Enter untuk lanjut.",
+	LiveSearchNoMatch:      "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu Enter untuk lanjut.",
+	LiveSearchMany:         "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
+	LiveInapplicable:       "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
+	LiveArrowsKept:         "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
+	LiveArrowsNone:         "Belum ada yang dipilih: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut tanpa jawaban.",
+	LiveArrowsNoneRequired: "Belum ada yang dipilih: panah hanya menyorot. Pertanyaan ini wajib dijawab: Spasi memilih yang disorot.",
+	LiveEditUndone:         "Perubahan dibatalkan: jawaban tersimpan kembali. Esc lagi untuk kembali.",
+	LiveStayed:             "Masih di pertanyaan ini: perbaiki jawabannya, atau Esc untuk membatalkan perubahan dan kembali ke jawaban tersimpan.",
+	LiveKeyRefused:         "Ada tombol yang tidak diterima: periksa angkanya; Enter lagi untuk menyimpannya seperti yang tampil.",
+	LiveMaskBlocked:        "Angka tadi tidak diterima, jadi angka berikutnya juga tidak: hapus dengan Backspace (atau Ctrl+U) lalu ketik lagi.",
+	Months:                 [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
 	ThousandsSep: ".",
 	DecimalSep:   ",",
@@ -1147,37 +1154,38 @@ var textsEN = texts{
 	PlaceholderMinute:  "m",
 	FieldDateOrder:     "(or %s)",
 
-	LiveDate:          "That date or time does not exist.",
-	LiveIncomplete:    "Complete the date/time, or clear it.",
-	LiveNumber:        "Only numbers can be typed here.",
-	LiveNumberFormat:  "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
-	LiveNotInteger:    "A whole number is needed, without a decimal comma.",
-	LiveYear:          "The year must be 19xx or 20xx.",
-	LiveMonth:         "The month is 01 to 12 only.",
-	LiveDay:           "The day is 01 to 31 only.",
-	LiveNoDay:         "There is no %[2]s %[1]d.",
-	LiveNoDayYear:     "There is no %[2]s %[1]d in %[3]d (not a leap year).",
-	LiveHour:          "The hour is 00 to 23 only.",
-	LiveMinute:        "The minutes are 00 to 59 only.",
-	LiveNoOption:      "No option has that number.",
-	LivePickDigit:     "Pick with a number, or ↑/↓ then Space.",
-	LiveMaskKey:       "Type the date/time in digits only (- / . may separate).",
-	LivePasteLong:     "What was pasted is longer than this entry; it was not taken.",
-	LivePromptKey:     "Press 1 or y to add; 2, n or Enter to go on.",
-	LiveAckKey:        "Press Space or 1 for OK; Enter to go on.",
-	LiveRankKey:       "Order with Shift+↑/↓ or a digit; Space keeps the order shown.",
-	LiveNoteKey:       "This is a note, nothing to answer: Enter goes on.",
-	LiveReadOnlyKey:   "This answer cannot be changed here: Enter goes on.",
-	LiveSearchNoMatch: "No option matches the search: correct it, or clear it with Esc, then Enter to go on.",
-	LiveSearchMany:    "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
-	LiveInapplicable:  "The answer “%s” no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
-	LiveArrowsKept:    "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",
-	LiveArrowsNone:    "Nothing is picked: the arrows only highlight. Space picks the highlighted option; Enter again goes on without an answer.",
-	LiveEditUndone:    "Edit undone: the saved answer is back. Esc again to go back.",
-	LiveStayed:        "Still on this question: correct the answer, or Esc to undo the edit and get the saved answer back.",
-	LiveKeyRefused:    "A key was not taken: check the number; Enter again saves it as shown.",
-	LiveMaskBlocked:   "A digit was refused, so no more are taken: delete with Backspace (or Ctrl+U) and type again.",
-	Months:            [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	LiveDate:               "That date or time does not exist.",
+	LiveIncomplete:         "Complete the date/time, or clear it.",
+	LiveNumber:             "Only numbers can be typed here.",
+	LiveNumberFormat:       "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
+	LiveNotInteger:         "A whole number is needed, without a decimal comma.",
+	LiveYear:               "The year must be 19xx or 20xx.",
+	LiveMonth:              "The month is 01 to 12 only.",
+	LiveDay:                "The day is 01 to 31 only.",
+	LiveNoDay:              "There is no %[2]s %[1]d.",
+	LiveNoDayYear:          "There is no %[2]s %[1]d in %[3]d (not a leap year).",
+	LiveHour:               "The hour is 00 to 23 only.",
+	LiveMinute:             "The minutes are 00 to 59 only.",
+	LiveNoOption:           "No option has that number.",
+	LivePickDigit:          "Pick with a number, or ↑/↓ then Space.",
+	LiveMaskKey:            "Type the date/time in digits only (- / . may separate).",
+	LivePasteLong:          "What was pasted is longer than this entry; it was not taken.",
+	LivePromptKey:          "Press 1 or y to add; 2, n or Enter to go on.",
+	LiveAckKey:             "Press Space or 1 for OK; Enter to go on.",
+	LiveRankKey:            "Order with Shift+↑/↓ or a digit; Space keeps the order shown.",
+	LiveNoteKey:            "This is a note, nothing to answer: Enter goes on.",
+	LiveReadOnlyKey:        "This answer cannot be changed here: Enter goes on.",
+	LiveSearchNoMatch:      "No option matches the search: correct it, or clear it with Esc, then Enter to go on.",
+	LiveSearchMany:         "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
+	LiveInapplicable:       "The answer “%s” no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
+	LiveArrowsKept:         "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",
+	LiveArrowsNone:         "Nothing is picked: the arrows only highlight. Space picks the highlighted option; Enter again goes on without an answer.",
+	LiveArrowsNoneRequired: "Nothing is picked: the arrows only highlight. This question is required: Space picks the highlighted option.",
+	LiveEditUndone:         "Edit undone: the saved answer is back. Esc again to go back.",
+	LiveStayed:             "Still on this question: correct the answer, or Esc to undo the edit and get the saved answer back.",
+	LiveKeyRefused:         "A key was not taken: check the number; Enter again saves it as shown.",
+	LiveMaskBlocked:        "A digit was refused, so no more are taken: delete with Backspace (or Ctrl+U) and type again.",
+	Months:                 [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
 	ThousandsSep: ",",
 	DecimalSep:   ".",

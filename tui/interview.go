@@ -352,6 +352,9 @@ func (s *interviewScreen) next() tea.Cmd {
 			if !s.commit() {
 				return nil
 			}
+			if id == liveArrowsNone && s.sess.Check(s.stop.Path) != nil {
+				id = liveArrowsNoneRequired // no "Enter again goes on": it would not
+			}
 			s.problem, s.live, s.liveArgs = "", id, nil
 			return s.persist(s.stop.Path, s.stop.Path)
 		}

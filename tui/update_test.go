@@ -497,3 +497,29 @@ func TestRefusedKeyStopsTheEntry(t *testing.T) {
 		t.Error("Enter after a correction is kept by the entry, want it to go on")
 	}
 }
+
+// On a required multiple choice with nothing picked, Enter after the arrows does not
+// promise that Enter again goes on without an answer: it would not.
+func TestArrowsOnARequiredChoice(t *testing.T) {
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	iv := m.iv()
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1")) // consent: Ya
+	drive(t, m, keypress("enter"))
+	for path, v := range map[string]string{"grp_status/work_last_week": "no", "grp_status/temp_absent": "no"} {
+		if _, err := iv.sess.Set(path, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, err := iv.sess.Set("grp_status/main_status", "7"); err != nil || p != nil {
+		t.Fatalf("main_status 7: %v %v", err, p)
+	}
+	goToQuestion(t, m, "obstacles")
+	drive(t, m, keypress("down"))
+	drive(t, m, keypress("enter"))
+	if iv.live != liveArrowsNoneRequired || strings.Contains(plain(m), "tanpa jawaban") {
+		t.Errorf("note %d after the arrows on a required choice:\n%s", iv.live, plain(m))
+	}
+}
