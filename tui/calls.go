@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -310,6 +311,8 @@ func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "esc":
 		v.typing = false
+	case "ctrl+u":
+		v.when = nil
 	case "backspace":
 		if len(v.when) > 0 {
 			v.when = v.when[:len(v.when)-1]
@@ -317,8 +320,12 @@ func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		now := v.c.cfg.Now()
 		at, err := parseCallback(string(v.when), now)
-		if err != nil || !at.After(now) {
+		if err != nil {
 			v.status = v.c.t.CallsBadTime + survey.Printable(string(v.when))
+			return nil
+		}
+		if !at.After(now) {
+			v.status = fmt.Sprintf(v.c.t.CallsPastTime, at.Format("2006-01-02 15:04"))
 			return nil
 		}
 		v.typing, v.picking = false, false
@@ -335,11 +342,25 @@ func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// clockTime is a time of day as typed alone or after a day: 9, 14.30 or 14:30.
+var clockTime = regexp.MustCompile(`(?:^|(?:besok|tomorrow|\d{4}-\d\d-\d\d) )(\d{1,2}(?:[.:]\d\d)?)$`)
+
 // parseCallback reads "15:04" (today, or tomorrow when passed), "besok 15:04" or
 // "tomorrow 15:04" (tomorrow at that time; alone, this time tomorrow), a time from now
 // ("+2h", "+2j" for jam, "+30m", "+1d" for days), or "2006-01-02 15:04", in now's zone.
 func parseCallback(s string, now time.Time) (time.Time, error) {
 	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	if g := clockTime.FindStringSubmatchIndex(s); g != nil {
+		// 14.30, as Indonesians write the time, is 14:30; an hour alone, 9, is 09:00.
+		h, m, ok := strings.Cut(strings.Replace(s[g[2]:g[3]], ".", ":", 1), ":")
+		if !ok {
+			m = "00"
+		}
+		if len(h) == 1 {
+			h = "0" + h
+		}
+		s = s[:g[2]] + h + ":" + m
+	}
 	if d, ok := strings.CutPrefix(s, "+"); ok {
 		if n, ok := strings.CutSuffix(d, "d"); ok { // days
 			days, err := strconv.Atoi(n)
@@ -421,8 +442,24 @@ func (v *callsScreen) View() string {
 	}
 	if v.picking {
 		name := survey.Printable(v.target.Respondent.Name)
-		b.WriteString(fmt.Sprintf(v.c.t.CallsPick, name) + "\n")
-		rows := max(v.height-4, 3) // title, prompt, the time being typed, a message
+		b.WriteString(wrapPlain(fmt.Sprintf(v.c.t.CallsPick, name), w) + "\n")
+		// Under the codes: the question of the call-back time (wrapped), what is typed on
+		// a line of its own (its end in view), and a message; the codes take the rest.
+		var tail []string
+		if v.typing {
+			ex := v.c.cfg.Now().AddDate(0, 0, 1).Format("2006-01-02")
+			tail = append(tail, wrap(fmt.Sprintf(v.c.t.CallsWhen, ex), w, st.Muted.Render))
+			typed := survey.Printable(string(v.when))
+			if over := ansi.StringWidth(typed) - (w - 4); over > 0 {
+				typed = ansi.TruncateLeft(typed, over, "…")
+			}
+			tail = append(tail, "› "+typed+st.Cursor.Render(" "))
+		}
+		if v.status != "" {
+			tail = append(tail, wrap(v.status, w, st.Error.Render))
+		}
+		tailText := strings.Join(tail, "\n")
+		rows := max(v.height-3-strings.Count(tailText, "\n"), 3) // the title, the prompt, the tail
 		first := max(0, min(v.pick-rows/2, len(callCodes)-rows))
 		for i := first; i < len(callCodes) && i < first+rows; i++ {
 			d := callCodes[i]
@@ -436,11 +473,8 @@ func (v *callsScreen) View() string {
 			}
 			b.WriteString(ansi.Truncate(line, w, "…") + "\n")
 		}
-		if v.typing {
-			b.WriteString(v.c.t.CallsWhen + string(v.when) + st.Cursor.Render(" ") + "\n")
-		}
-		if v.status != "" {
-			b.WriteString(st.Error.Render(v.status) + "\n")
+		if tailText != "" {
+			b.WriteString(tailText + "\n")
 		}
 		return b.String()
 	}

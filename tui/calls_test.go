@@ -85,9 +85,14 @@ func TestCallList(t *testing.T) {
 	if v := plain(m); !strings.Contains(v, "Waktu tidak dikenali: nanti") {
 		t.Fatalf("a bad time:\n%s", v)
 	}
-	for range 5 {
-		drive(t, m, keypress("backspace"))
+	// A time that has passed is said to have passed; Ctrl+U clears what was typed.
+	drive(t, m, keypress("ctrl+u"))
+	typeText(t, m, "2020-01-01 10.00")
+	drive(t, m, keypress("enter"))
+	if v := plain(m); !strings.Contains(v, "Waktu itu sudah lewat: 2020-01-01 10:00") {
+		t.Fatalf("a past time:\n%s", v)
 	}
+	drive(t, m, keypress("ctrl+u"))
 	typeText(t, m, "+2h")
 	drive(t, m, keypress("enter"))
 	list, err = attempts.List(ctx, survey.AttemptFilter{RosterID: "R1"})
@@ -477,12 +482,16 @@ func TestParseCallback(t *testing.T) {
 		"+30m":             now.Add(30 * time.Minute),
 		"+1d":              time.Date(2026, 12, 2, 16, 0, 0, 0, wita),
 		"2026-12-03 08:45": time.Date(2026, 12, 3, 8, 45, 0, 0, wita),
+		"15.30":            time.Date(2026, 12, 2, 15, 30, 0, 0, wita), // as Indonesians write it
+		"besok 9":          time.Date(2026, 12, 2, 9, 0, 0, 0, wita),
+		"17":               time.Date(2026, 12, 1, 17, 0, 0, 0, wita),
+		"2026-12-03 8.45":  time.Date(2026, 12, 3, 8, 45, 0, 0, wita),
 	} {
 		if got, err := parseCallback(in, now); err != nil || !got.Equal(want) {
 			t.Errorf("%q: %v %v, want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "lusa", "besok pagi", "+2x", "25:00", "2026-13-01 08:00"} {
+	for _, bad := range []string{"", "lusa", "besok pagi", "+2x", "25:00", "25", "9.5", "2026-13-01 08:00", "jam 3 sore"} {
 		if got, err := parseCallback(bad, now); err == nil {
 			t.Errorf("%q: %v, want an error", bad, got)
 		}

@@ -396,7 +396,9 @@ type texts struct {
 	CallsSaved                             string
 	CallsErr                               string
 	CallsBadTime                           string
-	CallsNoRoster                          string
+	// CallsPastTime says that the call-back time typed has passed (%s: the time read).
+	CallsPastTime string
+	CallsNoRoster string
 	// The roster update proposed from the call list.
 	CallsUpdatePick  string
 	CallsUpdateValue string
@@ -936,10 +938,11 @@ var textsID = texts{
 	CallsChooseFirst:    "Pilih hasil dengan ↑/↓ dulu, lalu Enter.",
 	CallsStartConfirm:   "Mulai wawancara %s lewat telepon sekarang (dicatat sebagai upaya kontak)? i atau y = ya, tombol lain = batal.",
 	CallsStartCancelled: "Wawancara tidak dimulai; tidak ada yang dicatat.",
-	CallsWhen:           "Telepon lagi kapan? (mis. 14:30, besok 09:00, +2j, 2026-12-01 09:00) ",
+	CallsWhen:           "Telepon lagi kapan? (mis. 14:30, 14.30, besok 9, +2j, %s 09:00; Ctrl+U mengosongkan)",
 	CallsSaved:          "Upaya tersimpan.",
 	CallsErr:            "Gagal: ",
 	CallsBadTime:        "Waktu tidak dikenali: ",
+	CallsPastTime:       "Waktu itu sudah lewat: %s. Ketik waktu yang akan datang.",
 	CallsNoRoster:       "Daftar telepon perlu roster dan penyimpan upaya.",
 	CallsUpdatePick:     "Data baru untuk %s, diusulkan ke supervisor (↑↓, enter; esc batal):",
 	CallsUpdateValue:    "%s baru: ",
@@ -1344,10 +1347,11 @@ var textsEN = texts{
 	CallsChooseFirst:    "Choose the outcome with ↑/↓ first, then Enter.",
 	CallsStartConfirm:   "Start the interview of %s by phone now (recorded as a contact attempt)? i or y = yes, any other key = cancel.",
 	CallsStartCancelled: "The interview was not started; nothing was recorded.",
-	CallsWhen:           "Call back when? (e.g. 14:30, tomorrow 09:00, +2h, 2026-12-01 09:00) ",
+	CallsWhen:           "Call back when? (e.g. 14:30, 14.30, tomorrow 9, +2h, %s 09:00; Ctrl+U clears)",
 	CallsSaved:          "Attempt saved.",
 	CallsErr:            "Failed: ",
 	CallsBadTime:        "Not a time: ",
+	CallsPastTime:       "That time has passed: %s. Type a time to come.",
 	CallsNoRoster:       "The call list needs the roster and the attempt store.",
 	CallsUpdatePick:     "New data for %s, proposed to the supervisor (↑↓, enter; esc cancels):",
 	CallsUpdateValue:    "New %s: ",
