@@ -847,7 +847,8 @@ func (s *interviewScreen) View() string {
 	top = append(top, "")
 	var bottom []string
 	if s.fld.Kind() != fieldPrompt && !s.readOnly {
-		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) {
+		// The note stands over the roster's value only: not over an edit of it on screen.
+		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) && !s.unconfirmed() {
 			bottom = append(bottom, wrap(t.InterviewPrefill, w, st.Prefill.Render))
 		}
 	}
