@@ -52,7 +52,14 @@ const (
 	maxAttachmentItems = 250000
 	maxBundleEntries   = 64
 	maxBundleBytes     = 128 << 20
+	// A file's columns and cells are bounded too: what it makes in memory grows with them,
+	// not with its bytes (a row of one cell under 20,000 columns is 20,000 cells).
+	maxAttachmentColumns = 1000
+	maxAttachmentCells   = 1000000
 )
+
+// errTooManyCells is what a file that holds more than maxAttachmentCells says.
+var errTooManyCells = fmt.Errorf("more than %d cells (rows × columns): split it, or keep only the columns the form reads", maxAttachmentCells)
 
 // fileSource returns the bytes of an attachment by file name, fs.ErrNotExist when there is
 // none. nil means the form was given without its files.
@@ -320,6 +327,17 @@ func readCSVList(id string, data []byte) (*ChoiceList, error) {
 		// Lines ended by CR alone, as Excel's "CSV (Macintosh)" saves them.
 		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	}
+	// A line of more cells than a file may have columns is refused before the CSV reader
+	// makes a field of each.
+	sep := byte(',')
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.IndexByte(first, ';') >= 0 {
+		sep = ';'
+	}
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		if bytes.Count(line, []byte{sep}) >= maxAttachmentColumns {
+			return nil, fmt.Errorf("line %d has more than %d cells", n+1, maxAttachmentColumns)
+		}
+	}
 	l, err := parseCSVList(id, data, false)
 	if errors.Is(err, csv.ErrBareQuote) {
 		// A quote inside a field that does not start with one is a character of the
@@ -359,6 +377,7 @@ func parseCSVList(id string, data []byte, lazyQuotes bool) (*ChoiceList, error) 
 		seen[h] = i
 	}
 	l := newAttachedList(id, header)
+	named := len(seen) // the columns that have a name
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -373,7 +392,10 @@ func parseCSVList(id string, data []byte, lazyQuotes bool) (*ChoiceList, error) 
 		if len(l.Choices) >= maxAttachmentItems {
 			return nil, fmt.Errorf("more than %d rows", maxAttachmentItems)
 		}
-		ch := &Choice{Label: make(Text), Extra: make(map[string]string, len(header)), Row: line}
+		ch := &Choice{Label: make(Text), Extra: make(map[string]string, named), Row: line}
+		if l.cells += named; l.cells > maxAttachmentCells {
+			return nil, errTooManyCells
+		}
 		for i, h := range header {
 			if h == "" {
 				continue
@@ -386,6 +408,7 @@ func parseCSVList(id string, data []byte, lazyQuotes bool) (*ChoiceList, error) 
 		}
 		l.add(ch)
 	}
+	l.known = nil
 	return l, nil
 }
 
@@ -426,7 +449,7 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 			case 1:
 				l.root = t.Name.Local
 			case 2:
-				if len(l.Choices) >= maxAttachmentItems {
+				if len(items) >= maxAttachmentItems {
 					return nil, fmt.Errorf("more than %d items", maxAttachmentItems)
 				}
 				line, _ := d.InputPos()
@@ -447,8 +470,14 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 			switch {
 			case len(path) >= 3 && leaf && ch != nil:
 				col := strings.Join(path[2:], "/")
-				if !slices.Contains(l.header, col) {
+				if !l.known[col] {
+					if len(l.header) >= maxAttachmentColumns {
+						return nil, fmt.Errorf("more than %d columns (kinds of element in an item)", maxAttachmentColumns)
+					}
 					l.header = append(l.header, col)
+				}
+				if l.cells++; l.cells > maxAttachmentCells {
+					return nil, errTooManyCells
 				}
 				// Text is read without the spaces around it, as JavaRosa reads it.
 				l.setColumn(ch, col, strings.TrimSpace(text.String()))
@@ -472,6 +501,7 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 			l.add(it.ch)
 		}
 	}
+	l.known = nil
 	return l, nil
 }
 
@@ -482,10 +512,11 @@ type xmlItem struct {
 }
 
 func newAttachedList(id string, header []string) *ChoiceList {
-	l := &ChoiceList{Name: id, byName: make(map[string]*Choice), header: header, root: "root", item: "item"}
+	l := &ChoiceList{Name: id, byName: make(map[string]*Choice), header: header, root: "root", item: "item", known: map[string]bool{}}
 	for _, h := range header {
 		if h != "" && h != "name" && h != "label" {
 			l.Columns = append(l.Columns, h)
+			l.known[h] = true
 		}
 	}
 	return l
@@ -506,9 +537,12 @@ func (l *ChoiceList) setColumn(ch *Choice, h, v string) {
 	case h == "label":
 		ch.Label[""] = v
 	default:
-		if !slices.Contains(l.Columns, h) {
+		if !l.known[h] {
 			l.Columns = append(l.Columns, h)
 		}
+	}
+	if l.known != nil {
+		l.known[h] = true
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -439,6 +440,47 @@ func TestAttachedFilesAsODKReadsThem(t *testing.T) {
 	for name, want := range map[string]string{"year": "2025", "blank": "2", "bee": "Bee"} {
 		if got := s.Value(name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// A file's bytes do not bound what it makes: its columns and cells are bounded, and a
+// file past them is one line of refusal before it is read into memory.
+func TestAttachedFileBounds(t *testing.T) {
+	src := "| survey |\n| | type | name | label |\n| | select_one_from_file big.csv | q | Q |\n"
+	var wide strings.Builder
+	wide.WriteString("name,label")
+	for i := range 20000 {
+		wide.WriteString(",c" + strconv.Itoa(i))
+	}
+	wide.WriteString("\n")
+	for i := range 100 {
+		wide.WriteString("v" + strconv.Itoa(i) + "\n")
+	}
+	var cells strings.Builder
+	cells.WriteString("name,label,a,b,c,d,e,f,g,h\n")
+	for i := range 120000 {
+		cells.WriteString("v" + strconv.Itoa(i) + ",L,,,,,,,,\n")
+	}
+	var xmlCols strings.Builder
+	xmlCols.WriteString("<root><item><name>a</name>")
+	for i := range 2000 {
+		xmlCols.WriteString("<c" + strconv.Itoa(i) + "/>")
+	}
+	xmlCols.WriteString("</item></root>")
+	for _, c := range []struct{ name, file, data, want string }{
+		{"a header of 20,000 columns", "big.csv", wide.String(), "line 1 has more than 1000 cells"},
+		{"one line of commas", "big.csv", "name,label\n" + strings.Repeat(",", 3<<20) + "\n", "line 2 has more than 1000 cells"},
+		{"1,200,000 cells", "big.csv", cells.String(), "more than 1000000 cells"},
+		{"an item of 2,000 elements", "big.xml", xmlCols.String(), "more than 1000 columns"},
+	} {
+		form := src
+		if strings.HasSuffix(c.file, ".xml") {
+			form = strings.Replace(src, "big.csv", "big.xml", 1)
+		}
+		_, err := forms.Parse("b.zip", zipOf(t, "f.md", form, c.file, c.data))
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(strings.TrimSpace(err.Error()), "\n") {
+			t.Errorf("%s: %v, want one line saying %q", c.name, err, c.want)
 		}
 	}
 }

@@ -231,6 +231,10 @@ type ChoiceList struct {
 	// list of the choices sheet, whose paths are not checked by name.
 	root, item string
 	byName     map[string]*Choice
+	// known holds the columns of an attached file while it is read; cells counts what
+	// was read of it (see maxAttachmentCells).
+	known map[string]bool
+	cells int
 }
 
 // Choice returns the choice with the given name, or nil.

@@ -479,8 +479,8 @@ func (c *compiler) survey(t *table) {
 		case !xmlName.MatchString(name):
 			c.errorf(t, r, "name", "name %q is not allowed: start with a letter or _, then letters, digits, _ - or .", name)
 		}
-		for _, sib := range parent.Children {
-			if sib.Name == name && name != "" {
+		for _, sib := range c.names[name] { // the nodes of that name, not every sibling
+			if sib.Parent == parent && name != "" {
 				c.errorf(t, r, "name", "duplicate name %q (also on row %d)", name, sib.Row)
 			}
 		}
