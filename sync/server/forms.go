@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,40 +15,122 @@ import (
 	"tracer/sync/wire"
 )
 
-// formCache compiles each published form version once.
+// formCache compiles each published form version once, and keeps the forms used most
+// recently within a bound (maxCachedWeight): a form that reads a large attached file takes
+// hundreds of megabytes, and every version ever published, retired ones too, could be
+// asked for. Requests for a form being compiled wait for that one compilation.
 type formCache struct {
 	store survey.FormStore
 
-	mu    sync.Mutex
-	forms map[formKey]*forms.Form
+	mu     sync.Mutex
+	forms  map[formKey]*cachedForm
+	tick   uint64
+	weight int
+	// loads counts compilations, for the tests.
+	loads int
 }
 
 type formKey struct{ id, version string }
 
+type cachedForm struct {
+	ready  chan struct{} // closed once f or err is set
+	f      *forms.Form
+	err    error
+	used   uint64
+	weight int
+}
+
+// maxCachedWeight bounds the forms kept, in formWeight's units (about 200 bytes each):
+// a few forms with the largest attached files, or hundreds of ordinary ones.
+const maxCachedWeight = 2_000_000
+
+// formWeight estimates what a compiled form holds: its questions and the cells of its
+// choice lists.
+func formWeight(f *forms.Form) int {
+	w := len(f.Nodes)
+	for _, l := range f.Lists {
+		w += len(l.Choices) * (2 + len(l.Columns))
+	}
+	return max(w, 1)
+}
+
 func newFormCache(store survey.FormStore) *formCache {
-	return &formCache{store: store, forms: map[formKey]*forms.Form{}}
+	return &formCache{store: store, forms: map[formKey]*cachedForm{}}
 }
 
 // get returns the compiled form id at version. Returns ENOTFOUND when it is not published.
 func (c *formCache) get(ctx context.Context, id, version string) (*forms.Form, error) {
 	k := formKey{id, version}
 	c.mu.Lock()
-	f := c.forms[k]
-	c.mu.Unlock()
-	if f != nil {
-		return f, nil
+	c.tick++
+	if e := c.forms[k]; e != nil {
+		e.used = c.tick
+		c.mu.Unlock()
+		select {
+		case <-e.ready:
+			if e.err != nil && ctx.Err() == nil && (errors.Is(e.err, context.Canceled) || errors.Is(e.err, context.DeadlineExceeded)) {
+				return c.get(ctx, id, version) // the request that compiled it went away
+			}
+			return e.f, e.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+	e := &cachedForm{ready: make(chan struct{}), used: c.tick}
+	c.forms[k] = e
+	c.loads++
+	c.mu.Unlock()
+
+	e.f, e.err = c.load(ctx, id, version)
+	c.mu.Lock()
+	if e.err != nil {
+		delete(c.forms, k) // asked again, it is read again
+	} else {
+		e.weight = formWeight(e.f)
+		c.weight += e.weight
+		c.evict(k)
+	}
+	c.mu.Unlock()
+	close(e.ready)
+	return e.f, e.err
+}
+
+func (c *formCache) load(ctx context.Context, id, version string) (*forms.Form, error) {
 	pf, err := c.store.Form(ctx, id, version)
 	if err != nil {
 		return nil, err
 	}
-	if f, err = forms.ParseContext(ctx, pf.Name, pf.Source); err != nil {
+	f, err := forms.ParseContext(ctx, pf.Name, pf.Source)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, survey.Errorf(survey.EINTERNAL, "Published form %s version %s no longer loads.", id, version)
 	}
-	c.mu.Lock()
-	c.forms[k] = f
-	c.mu.Unlock()
 	return f, nil
+}
+
+// evict drops the forms used least recently, other than keep, until the cache is within
+// its bound. Called with mu held.
+func (c *formCache) evict(keep formKey) {
+	for c.weight > maxCachedWeight {
+		var oldest formKey
+		var at uint64
+		found := false
+		for k, e := range c.forms {
+			if k == keep || e.weight == 0 { // being compiled
+				continue
+			}
+			if !found || e.used < at {
+				oldest, at, found = k, e.used, true
+			}
+		}
+		if !found {
+			return
+		}
+		c.weight -= c.forms[oldest].weight
+		delete(c.forms, oldest)
+	}
 }
 
 // Publish compiles an XLSForm and stores it as a published version: the server's side of
