@@ -2,7 +2,9 @@ package client
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -479,7 +481,11 @@ func (c *Client) pullForms(ctx context.Context, l Laptop, list []*survey.Publish
 			continue
 		}
 		if statErr == nil {
-			continue
+			// A file of another form under this name (an older laptop's naming) or a
+			// damaged one is fetched again, never kept for this form.
+			if b, err := os.ReadFile(path); err == nil && survey.HashBytes(b) == f.Hash {
+				continue
+			}
 		}
 		full, err := c.Form(ctx, f.ID, f.Version)
 		if err != nil {
@@ -526,10 +532,33 @@ func neededForms(ctx context.Context, store survey.InterviewStore) (map[string]b
 const ManifestName = "published.json"
 
 // FormFileName returns the file name a pulled form is saved as: "ID@VERSION" with the
-// extension it was published with, path separators replaced.
+// extension it was published with. An id or version with a character other than a
+// lowercase letter, a digit, '_', '-' or '.' has those replaced by '_' and a short hash of
+// the two added ("a_b@1~3f9c0a1b.md"), so that two forms never share a file, on a
+// file system that ignores case (Windows) too.
 func FormFileName(f *survey.PublishedForm) string {
-	clean := strings.NewReplacer("/", "_", `\`, "_", "..", "_", ":", "_").Replace
-	return clean(f.ID) + "@" + clean(f.Version) + filepath.Ext(f.Name)
+	plain := true
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' {
+				return r
+			}
+			plain = false
+			return '_'
+		}, s)
+	}
+	name := clean(f.ID) + "@" + clean(f.Version)
+	if strings.Contains(f.ID+f.Version, "..") || f.ID == "" || f.Version == "" {
+		plain = false
+	}
+	if strings.HasPrefix(name, ".") { // no hidden file
+		name, plain = "_"+name[1:], false
+	}
+	if !plain {
+		sum := sha256.Sum256([]byte(f.ID + "\x00" + f.Version))
+		name += "~" + hex.EncodeToString(sum[:4])
+	}
+	return name + filepath.Ext(f.Name)
 }
 
 func writeFileAtomic(path string, data []byte) error {
