@@ -226,9 +226,6 @@ var (
 // they were without it (skipped, with a warning); a file that is there but does not read is
 // an error naming it and the place.
 func (c *compiler) attachments(survey *table) {
-	if c.files == nil {
-		return
-	}
 	f := c.form
 	tried := map[string]bool{}
 	load := func(r row, col, file, id string) {
@@ -236,12 +233,22 @@ func (c *compiler) attachments(survey *table) {
 			return
 		}
 		tried[file] = true
+		ext := strings.ToLower(path.Ext(file))
+		if c.files == nil { // given without its files
+			if ext == ".csv" || ext == ".xml" {
+				f.Missing = append(f.Missing, file)
+			}
+			return
+		}
 		if file != path.Base(file) || strings.ContainsAny(file, `/\:`) {
 			c.errorf(survey, r, col, "attached file %q must be a plain file name, without a folder", file)
 			return
 		}
 		data, err := c.files(file)
 		if errors.Is(err, fs.ErrNotExist) {
+			if ext == ".csv" || ext == ".xml" {
+				f.Missing = append(f.Missing, file)
+			}
 			return
 		}
 		if err != nil {

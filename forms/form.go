@@ -34,6 +34,9 @@ type Form struct {
 	// Attachments holds the data files the form read (select_one_from_file, pulldata,
 	// instance()), in the order it named them.
 	Attachments []Attachment
+	// Missing names the CSV and XML files the form reads that it was not given (beside
+	// it, in its bundle): their selects are skipped and their lookups give nothing.
+	Missing []string
 
 	declared   map[string]string // the instances csv-external and xml-external rows declare: id to file
 	bundleName string            // with attachments: the bundle publishing the form sends (see Bundle)

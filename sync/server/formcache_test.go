@@ -91,3 +91,25 @@ func zipFiles(t *testing.T, files ...string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// A form that reads attached files is refused without them, naming them: published so, its
+// selects would be skipped on every laptop while ODK's clients get the files.
+func TestPublishNeedsTheFormsFiles(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store := sqlite.NewFormStore(db)
+	src := "| survey |\n| | type | name | label | calculation |\n| | select_one_from_file regencies.csv | q | Q | |\n" +
+		"| | calculate | w | | pulldata('wages', 'umk', 'regency', ${q}) |\n| settings |\n| | form_id | version |\n| | job | 1 |\n"
+	_, _, err = Publish(ctx, store, "job.md", []byte(src), "sri")
+	if err == nil || !strings.Contains(err.Error(), "The form reads regencies.csv, wages.csv, which did not come with it") {
+		t.Fatalf("published without its files: %v", err)
+	}
+	bundle := zipFiles(t, "job.md", src, "regencies.csv", "name,label\n6472,Samarinda\n", "wages.csv", "regency,umk\n6472,3500000\n")
+	if _, added, err := Publish(ctx, store, "job.zip", bundle, "sri"); err != nil || !added {
+		t.Fatalf("published with its files: %v %v", added, err)
+	}
+}

@@ -147,6 +147,11 @@ func Publish(ctx context.Context, store survey.FormStore, name string, source []
 	if f.ID == "" || f.Version == "" {
 		return nil, false, survey.Errorf(survey.EINVALID, "The form needs form_id and version in its settings sheet to be published.")
 	}
+	if len(f.Missing) > 0 {
+		// Published without them, its selects would be skipped on every laptop and its
+		// answers never checked against the files, where ODK's clients get them.
+		return nil, false, survey.Errorf(survey.EINVALID, "The form reads %s, which did not come with it: publish it from the folder that holds them (tracer form publish sends them with it), or as a .zip of the form and its files.", strings.Join(f.Missing, ", "))
+	}
 	pf := &survey.PublishedForm{ID: f.ID, Version: f.Version, Name: name, Title: f.Title, Source: source, PublishedBy: by}
 	added, err := store.Publish(ctx, pf)
 	return pf, added, err
