@@ -183,6 +183,10 @@ func TestBundle(t *testing.T) {
 	if g, err := forms.Load(p); err != nil || g.Hash != f.Hash {
 		t.Fatalf("bundle from disk: %v", err)
 	}
+	// Published under its file name, not the folders it was loaded from.
+	if bname, _, err := forms.Bundle(p); err != nil || bname != name {
+		t.Errorf("a bundle loaded from %s is published as %q (%v), want %q", p, bname, err, name)
+	}
 	// A form without attachments is published as itself.
 	plain := filepath.Join(t.TempDir(), "plain.md")
 	src := "| survey |\n| | type | name | label |\n| | text | a | A |\n"

@@ -81,7 +81,9 @@ func ParseContext(ctx context.Context, name string, data []byte) (*Form, error) 
 	}
 	f.Hash = attachmentsHash(data)
 	f.Source = name
-	f.bundleName, f.bundle = name, data
+	// The bundle is published under its file name, never the folders of a path it was
+	// loaded from.
+	f.bundleName, f.bundle = filepath.Base(name), data
 	return f, nil
 }
 
