@@ -154,7 +154,7 @@ func (s *Server) rosterDownload(w http.ResponseWriter, r *http.Request, u *surve
 	if spec == nil {
 		return survey.Errorf(survey.ENOTFOUND, "This form has no roster file for %s: download the form again (Get Blank Form).", u.Name)
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	mediaHeaders(w, "text/csv; charset=utf-8", RosterFile, len(file))
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(file)
 	return err

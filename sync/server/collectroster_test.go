@@ -147,6 +147,11 @@ func downloadForm(t *testing.T, base, token, formID string) collectDownload {
 		if resp.StatusCode != http.StatusOK || md5Of(b) != f.Hash {
 			t.Fatalf("media file %s: %d, md5 %s, manifest says %s", f.Filename, resp.StatusCode, md5Of(b), f.Hash)
 		}
+		// Data, never a page a browser would run.
+		if h := resp.Header; h.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") ||
+			!strings.HasPrefix(h.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("media file %s served with %v", f.Filename, h)
+		}
 		d.files[f.Filename] = b
 	}
 	return d

@@ -328,13 +328,24 @@ func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request, _ *s
 			if strings.EqualFold(path.Ext(name), ".xml") {
 				ct = "text/xml; charset=utf-8"
 			}
-			w.Header().Set("Content-Type", ct)
-			w.Header().Set("Content-Length", strconv.Itoa(len(a.Data)))
+			mediaHeaders(w, ct, a.Name, len(a.Data))
 			_, err := w.Write(a.Data)
 			return err
 		}
 	}
 	return survey.Errorf(survey.ENOTFOUND, "Form %s version %s has no file %q.", f.ID, f.Version, name)
+}
+
+// mediaHeaders sets the headers of a file of a form's manifest. A file is data, never a
+// page: a browser that opens its address (which holds a Collect token) downloads it, and
+// runs no script an XML file a supervisor published may hold.
+func mediaHeaders(w http.ResponseWriter, contentType, name string, size int) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(size))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 }
 
 // submissionPreflight answers Collect's HEAD before a submission: 204 with the largest body
