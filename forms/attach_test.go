@@ -488,3 +488,33 @@ func TestAttachedFileBounds(t *testing.T) {
 		}
 	}
 }
+
+// instance('list')/root/item/label reads the label element pyxform writes: a form whose
+// texts are translated writes its items with an itextId and no label, so the path gives
+// nothing, in every language, as in ODK; an untranslated form's items have their label.
+func TestInstanceLabelOfAList(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      map[string]string
+	}{
+		{"translated", "| survey |\n| | type | name | label::English (en) | label::French (fr) | calculation |\n" +
+			"| | select_one fruits | f | Fruit | Fruit | |\n| | calculate | c | | | instance('fruits')/root/item[name='b']/label |\n" +
+			"| choices |\n| | list_name | name | label::English (en) | label::French (fr) |\n| | fruits | a | Apple | Pomme |\n| | fruits | b | Banana | Banane |\n",
+			map[string]string{"English (en)": "", "French (fr)": ""}},
+		{"plain", "| survey |\n| | type | name | label | calculation |\n" +
+			"| | select_one fruits | f | Fruit | |\n| | calculate | c | | instance('fruits')/root/item[name='b']/label |\n" +
+			"| choices |\n| | list_name | name | label |\n| | fruits | a | Apple |\n| | fruits | b | Banana |\n",
+			map[string]string{"": "Banana"}},
+	} {
+		f, err := forms.Parse(c.name+".md", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for lang, want := range c.want {
+			s := forms.NewSession(f, forms.Options{Lang: lang, Location: time.UTC})
+			if got := s.Value("c"); got != want {
+				t.Errorf("%s form in %q: label read %q, want %q", c.name, lang, got, want)
+			}
+		}
+	}
+}

@@ -38,8 +38,11 @@ type Form struct {
 	// it, in its bundle): their selects are skipped and their lookups give nothing.
 	Missing []string
 
-	declared   map[string]string // the instances csv-external and xml-external rows declare: id to file
-	bundleName string            // with attachments: the bundle publishing the form sends (see Bundle)
+	declared map[string]string // the instances csv-external and xml-external rows declare: id to file
+	// itext says that the form's texts are itext in its XForm (usesItext): the items of its
+	// choice lists then have no label element for a path to read.
+	itext      bool
+	bundleName string // with attachments: the bundle publishing the form sends (see Bundle)
 	bundle     []byte
 
 	byName map[string]*Node

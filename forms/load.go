@@ -171,6 +171,7 @@ func (c *compiler) compile() *Form {
 	}
 	c.graph(survey)
 	c.bindRefs()
+	f.itext = usesItext(f)
 	return f
 }
 

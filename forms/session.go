@@ -597,7 +597,7 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 			case ".", "name":
 				return expr.String(e.choice.Name)
 			case "label":
-				return expr.String(e.choice.Label.In(e.s.lang, e.s.form.Languages))
+				return e.s.itemLabel(e.choice)
 			}
 			return expr.String(e.choice.Extra[steps[0]])
 		}
@@ -776,7 +776,9 @@ func (e *env) instancePath(p *expr.PathNode) expr.Value {
 		case "name":
 			out = append(out, expr.String(c.Name))
 		case "label":
-			out = append(out, expr.String(c.Label.In(e.s.lang, e.s.form.Languages)))
+			if v, ok := e.s.itemLabel(c).(expr.String); ok {
+				out = append(out, v)
+			}
 		default:
 			out = append(out, expr.String(c.Extra[col]))
 		}
@@ -1242,4 +1244,15 @@ func (s *Session) Instances(holderPath string) int {
 		return len(h.children)
 	}
 	return 0
+}
+
+// itemLabel is the label element of a choice as instance('list')/root/item/label reads it.
+// A list of the choices sheet in a form whose texts are itext has none (pyxform writes an
+// itextId instead), so it gives no node, as in ODK; an attached file's label column is its
+// label.
+func (s *Session) itemLabel(c *Choice) expr.Value {
+	if s.form.itext && !c.attached {
+		return expr.Nodes{}
+	}
+	return expr.String(c.Label.In(s.lang, s.form.Languages))
 }

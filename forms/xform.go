@@ -206,29 +206,7 @@ var mediaForms = []string{"image", "big-image", "audio", "video"}
 func newXFormWriter(f *Form) *xformWriter {
 	x := &xformWriter{f: f, texts: make(map[string][]*xel), textIDs: make(map[string]bool),
 		counts: make(map[*Node]string), listInstance: make(map[*Node]string)}
-	for _, l := range f.Languages {
-		if l != "" {
-			x.itext = true
-		}
-	}
-	for _, n := range f.Nodes {
-		// pyxform writes media and guidance hints as itext only.
-		if len(x.media(n.Extra, "")) > 0 || len(guidanceHint(n)) > 0 {
-			x.itext = true
-		}
-		for _, l := range f.Languages {
-			if len(x.media(n.Extra, l)) > 0 {
-				x.itext = true
-			}
-		}
-	}
-	for _, l := range f.Lists {
-		for _, c := range l.Choices {
-			if len(c.Media) > 0 {
-				x.itext = true
-			}
-		}
-	}
+	x.itext = f.itext
 	x.planLists()
 	return x
 }
@@ -619,6 +597,41 @@ func (x *xformWriter) item(xl xlist, li, ci int, c *Choice) *xel {
 // media returns the media files of a row's columns in language lang ("" for the untranslated
 // columns), by form: image, big-image, audio, video.
 func (x *xformWriter) media(cols map[string]string, lang string) map[string]string {
+	return mediaOf(cols, lang)
+}
+
+// usesItext reports whether pyxform writes the form's texts as itext: with a language
+// other than the default, or media or a guidance hint anywhere. Then the items of its
+// choice lists hold no label element, only an itextId.
+func usesItext(f *Form) bool {
+	for _, l := range f.Languages {
+		if l != "" {
+			return true
+		}
+	}
+	for _, n := range f.Nodes {
+		// pyxform writes media and guidance hints as itext only.
+		if len(mediaOf(n.Extra, "")) > 0 || len(guidanceHint(n)) > 0 {
+			return true
+		}
+		for _, l := range f.Languages {
+			if len(mediaOf(n.Extra, l)) > 0 {
+				return true
+			}
+		}
+	}
+	for _, l := range f.Lists {
+		for _, c := range l.Choices {
+			if len(c.Media) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mediaOf returns the media columns of cols in lang, by media kind.
+func mediaOf(cols map[string]string, lang string) map[string]string {
 	out := map[string]string{}
 	for k, v := range cols {
 		if v == "" {
