@@ -307,6 +307,9 @@ func (c *compiler) attachments(survey *table) {
 			for _, re := range []*regexp.Regexp{instanceCall, pulldataCall, searchCall} {
 				for _, m := range re.FindAllStringSubmatch(text, -1) {
 					id := m[1] + m[2]
+					if re != instanceCall {
+						id = strings.TrimSuffix(id, ".csv") // Collect reads pulldata('a.csv') and search('a.csv') as a
+					}
 					if id == "" || (f.Lists[id] != nil && f.Lists[id].File == "" && re != searchCall) {
 						continue
 					}
@@ -656,17 +659,47 @@ func (l *ChoiceList) withColumns(value, label string) *ChoiceList {
 }
 
 // Lookup returns column of the first item of list id whose keyColumn is key: pulldata().
+// As ODK Collect, which loads the file into SQLite, reads it: the file may be named with
+// .csv, columns are found ignoring case (and reading other characters than letters and
+// digits as _), and the key matches ignoring the case of ASCII letters (NOCASE).
 func (f *Form) Lookup(id, column, keyColumn, key string) string {
-	l := f.Lists[id]
+	l := f.Lists[strings.TrimSuffix(id, ".csv")]
 	if l == nil {
 		return ""
 	}
+	if col := searchColumn(l, column); col != "" {
+		column = col
+	}
+	if col := searchColumn(l, keyColumn); col != "" {
+		keyColumn = col
+	}
 	for _, c := range l.Choices {
-		if choiceColumn(c, keyColumn) == key {
+		if asciiEqualFold(choiceColumn(c, keyColumn), key) {
 			return choiceColumn(c, column)
 		}
 	}
 	return ""
+}
+
+// asciiEqualFold reports whether a and b are equal ignoring the case of ASCII letters, as
+// SQLite's NOCASE compares.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func choiceColumn(c *Choice, col string) string {

@@ -78,6 +78,11 @@ func checkPlaces(t *testing.T, f *forms.Form) {
 	if got := f.Lookup("wages", "regency", "umk", "5396761"); got != "3171" {
 		t.Errorf("pulldata of a repeated key = %q, want the first row's 3171", got)
 	}
+	// As Collect's SQLite reads it: the file named with .csv, columns in any case, the key
+	// ignoring the case of its letters.
+	if got := f.Lookup("wages.csv", "REGENCY", "Umk", "5396761"); got != "3171" {
+		t.Errorf("pulldata('wages.csv', 'REGENCY', 'Umk', ...) = %q, want 3171", got)
+	}
 }
 
 func TestAttachedFiles(t *testing.T) {
@@ -371,7 +376,7 @@ func TestSearchAppearance(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`<instance id="regions" src="jr://file-csv/regions.csv"/>`,
-		`<itemset nodeset="instance('regencies2')/root/item[region = /data/region]">`, `<value ref="code"/>`, `<label ref="nama"/>`} {
+		`<itemset nodeset="instance('regencies2')/root/item[translate(region, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = translate(/data/region, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')]">`, `<value ref="code"/>`, `<label ref="nama"/>`} {
 		if !strings.Contains(x.String(), want) {
 			t.Errorf("XForm lacks %s", want)
 		}
@@ -390,8 +395,6 @@ func TestSearchAppearance(t *testing.T) {
 		t.Error("a search() select without its file is answerable")
 	}
 	for _, c := range []struct{ appearance, want string }{
-		{"search('regions', 'like', 'name', 'x')", `"like" is not a way to search`},
-		{"search('regions', 'contains', 'name', 'a', 'label', 'b')", "two columns only with 'matches'"},
 		{"search('regions'", "has no closing parenthesis"},
 		{"search('regions', 'matches', 'nope', 'x')", `"nope"`},
 	} {
@@ -400,6 +403,37 @@ func TestSearchAppearance(t *testing.T) {
 		_, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "regions.csv", "name,label\nJB,Jawa Barat\n"))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.appearance, err, c.want)
+		}
+	}
+
+	// As Collect runs it: the way to search in any case, an unknown one is contains, the
+	// case of letters ignored, several columns to search, a fifth and sixth argument with
+	// any way, column names ignoring case, the file named with .csv, each value once.
+	csv := "CODE,Nama,region\nC1,Kab. Bogor,JB\nC2,Kota Bandung,jb\nC1,Kab. Bogor again,JB\nC4,Kota Semarang,JT\n"
+	for _, c := range []struct {
+		appearance string
+		want       []string
+	}{
+		{"search('r.csv', 'matches', 'region', 'JB')", []string{"C1=Kab. Bogor", "C2=Kota Bandung"}},
+		{"search('r', 'startsWith', 'nama', 'kota')", []string{"C2=Kota Bandung", "C4=Kota Semarang"}},
+		{"search('r', 'like', 'nama', 'BOGOR')", []string{"C1=Kab. Bogor"}},
+		{"search('r', 'contains', 'nama,code', 'c4')", []string{"C4=Kota Semarang"}},
+		{"search('r', 'contains', 'nama', 'kota', 'region', 'JB')", []string{"C2=Kota Bandung"}},
+	} {
+		src := "| survey |\n| | type | name | label | appearance |\n| | select_one regs | q | Q | " + c.appearance + " |\n" +
+			"| choices |\n| | list_name | name | label |\n| | regs | code | nama |\n"
+		f, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "r.csv", csv))
+		if err != nil {
+			t.Errorf("%s: %v", c.appearance, err)
+			continue
+		}
+		s := forms.NewSession(f, forms.Options{Location: time.UTC})
+		var got []string
+		for _, ch := range s.Choices("q") {
+			got = append(got, ch.Name+"="+s.ChoiceLabel(ch))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s offers %q, want %q", c.appearance, got, c.want)
 		}
 	}
 }
@@ -415,7 +449,9 @@ func TestAttachedFilesAsODKReadsThem(t *testing.T) {
 		"| | select_one_from_file m.csv | m | M | | |\n" +
 		"| | calculate | year | | | pulldata('config', 'value', 'key', 'survey_year') |\n" +
 		"| | calculate | blank | | | count(instance('l')/root/item[grp = '']) |\n" +
-		"| | calculate | bee | | | instance('p')/root/item[name = 'b']/label |\n"
+		"| | calculate | bee | | | instance('p')/root/item[name = 'b']/label |\n" +
+		"| | calculate | year2 | | | pulldata('config.csv', 'Value', 'KEY', ${year_key}) |\n" +
+		"| | calculate | year_key | | | 'SURVEY_YEAR' |\n"
 	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src,
 		"l.csv", "name,label,grp\na,A\nb,B,x\nc,C,\n",
 		"p.xml", "<root><meta><name>z</name></meta><item><name>a</name><label>Ay</label></item>\n<item>\n  <name> b </name>\n  <label>\n     Bee\n  </label>\n</item></root>",
@@ -441,7 +477,7 @@ func TestAttachedFilesAsODKReadsThem(t *testing.T) {
 			t.Errorf("%s offers %q, want %q", path, got, want)
 		}
 	}
-	for name, want := range map[string]string{"year": "2025", "blank": "2", "bee": "Bee"} {
+	for name, want := range map[string]string{"year": "2025", "blank": "2", "bee": "Bee", "year2": "2025"} {
 		if got := s.Value(name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}

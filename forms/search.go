@@ -10,10 +10,10 @@ package forms
 // offered as a choice.
 
 import (
-	"fmt"
 	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -65,7 +65,13 @@ func unquote(s string) (string, bool) {
 // search reads the search() appearance of select n: it points n at the list of the file,
 // taking the columns its placeholder row names, and returns the choice filter the call
 // stands for ("" for none). A file that is not loaded leaves the question skipped, as any
-// select from a missing file.
+// select from a missing file. It follows ODK Collect, which loads the file into SQLite and
+// queries it: the way to search is read whatever its case ('startsWith'), an unknown one is
+// 'contains'; matching ignores the case of ASCII letters (SQLite's LIKE and NOCASE);
+// several columns to search, 'nama,kode', match when any does; the fifth and sixth
+// arguments add a column that must equal a value, whatever the way; column names are read
+// as Collect makes them, ignoring case and reading other characters as _; a value that
+// appears twice is offered once, the first.
 func (c *compiler) search(t *table, r row, n *Node, typeCell string) (filter string) {
 	args, rest, ok := searchAppearance(n.Appearance)
 	if !ok {
@@ -76,38 +82,9 @@ func (c *compiler) search(t *table, r row, n *Node, typeCell string) (filter str
 		return ""
 	}
 	id, _ := unquote(args[0])
-	n.Appearance = rest // the rest (minimal, autocomplete ...) still applies
-	switch len(args) {
-	case 1:
-	case 4, 6:
-		mode, _ := unquote(args[1])
-		col, okCol := unquote(args[2])
-		if !okCol || (len(args) == 6 && mode != "matches") {
-			c.errorf(t, r, "appearance", "search(%s): write search('file', 'matches', 'column', value), or with 'contains', 'startswith' or 'endswith'; two columns only with 'matches'", strings.Join(args, ", "))
-			return ""
-		}
-		switch mode {
-		case "matches":
-			filter = fmt.Sprintf("%s = %s", col, args[3])
-			if len(args) == 6 {
-				col2, ok := unquote(args[4])
-				if !ok {
-					c.errorf(t, r, "appearance", "search(%s): the second column must be quoted, as the first", strings.Join(args, ", "))
-					return ""
-				}
-				filter += fmt.Sprintf(" and %s = %s", col2, args[5])
-			}
-		case "contains":
-			filter = fmt.Sprintf("contains(%s, %s)", col, args[3])
-		case "startswith":
-			filter = fmt.Sprintf("starts-with(%s, %s)", col, args[3])
-		case "endswith":
-			filter = fmt.Sprintf("ends-with(%s, %s)", col, args[3])
-		default:
-			c.errorf(t, r, "appearance", "search(): %q is not a way to search: use matches, contains, startswith or endswith", mode)
-			return ""
-		}
-	default:
+	id = strings.TrimSuffix(id, ".csv") // search('regencies.csv') is the file regencies.csv too
+	n.Appearance = rest                 // the rest (minimal, autocomplete ...) still applies
+	if len(args) != 1 && len(args) != 4 && len(args) != 6 {
 		c.errorf(t, r, "appearance", "search() takes the file, or the file, a way to search, a column and a value (%d arguments given)", len(args))
 		return ""
 	}
@@ -125,17 +102,128 @@ func (c *compiler) search(t *table, r row, n *Node, typeCell string) (filter str
 		c.warnf(t, r, "appearance", "%s %q: its choices are in %s.csv (search()), which is not loaded; the question is skipped", typeCell, n.Name, id)
 		return ""
 	}
+	column := func(arg string) (string, bool) {
+		name, ok := unquote(arg)
+		if !ok {
+			c.errorf(t, r, "appearance", "search(%s): %s must be a column name in quotes", strings.Join(args, ", "), arg)
+			return "", false
+		}
+		if col := searchColumn(l, name); col != "" {
+			return col, true
+		}
+		c.errorf(t, r, "appearance", "search(%s): %s has no column %q (it has %s)", strings.Join(args, ", "), l.File, name, strings.Join(l.header, ", "))
+		return "", false
+	}
+	if len(args) >= 4 {
+		mode, _ := unquote(args[1])
+		names, ok := unquote(args[2])
+		if !ok {
+			c.errorf(t, r, "appearance", "search(%s): write search('file', 'matches', 'column', value), or with 'contains', 'startswith' or 'endswith'", strings.Join(args, ", "))
+			return ""
+		}
+		var any []string
+		for _, name := range strings.Split(names, ",") {
+			col, ok := column("'" + strings.TrimSpace(name) + "'")
+			if !ok {
+				return ""
+			}
+			any = append(any, searchTest(strings.ToLower(mode), col, args[3]))
+		}
+		filter = strings.Join(any, " or ")
+		if len(any) > 1 {
+			filter = "(" + filter + ")"
+		}
+		if len(args) == 6 {
+			col2, ok := column(args[4])
+			if !ok {
+				return ""
+			}
+			filter += " and " + searchTest("matches", col2, args[5])
+		}
+	}
 	if placeholder == nil || len(placeholder.Choices) == 0 {
 		return filter // reported as an unknown list
 	}
 	value, label := placeholder.Choices[0].Name, placeholder.Choices[0].Label.In(c.form.DefaultLang, c.form.Languages)
+	if col := searchColumn(l, value); col != "" {
+		value = col
+	}
+	if col := searchColumn(l, label); col != "" {
+		label = col
+	}
 	n.Parameters = maps.Clone(n.Parameters)
 	if n.Parameters == nil {
 		n.Parameters = make(map[string]string, 2)
 	}
 	n.Parameters["value"], n.Parameters["label"] = value, label
 	if fl := c.attachedList(t, r, n, l.File); fl != nil {
-		c.useList(n, fl)
+		c.useList(n, fl.firstOfEachValue())
 	}
 	return filter
+}
+
+// searchTest is the test of one column in a search() call, ignoring the case of ASCII
+// letters as Collect's SQLite does.
+func searchTest(mode, col, value string) string {
+	fold := func(x string) string {
+		return "translate(" + x + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+	}
+	switch mode {
+	case "matches":
+		return fold(col) + " = " + fold(value)
+	case "startswith":
+		return "starts-with(" + fold(col) + ", " + fold(value) + ")"
+	case "endswith":
+		return "ends-with(" + fold(col) + ", " + fold(value) + ")"
+	}
+	return "contains(" + fold(col) + ", " + fold(value) + ")" // contains, and any other word
+}
+
+// searchColumn returns the column of l's file that Collect reads for name: the same name,
+// else the one of the same name once both are made as Collect makes its SQLite columns
+// (lower case, any character but a letter or digit as _); "" for none.
+func searchColumn(l *ChoiceList, name string) string {
+	if name == "name" || name == "label" || slices.Contains(l.header, name) {
+		return name
+	}
+	safe := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			if r >= 'A' && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			return '_'
+		}, strings.TrimSpace(s))
+	}
+	want := safe(name)
+	for _, h := range l.header {
+		if h != "" && safe(h) == want {
+			return h
+		}
+	}
+	return ""
+}
+
+// firstOfEachValue returns l with each value once, its first item: Collect's search()
+// offers each value once.
+func (l *ChoiceList) firstOfEachValue() *ChoiceList {
+	seen := make(map[string]bool, len(l.Choices))
+	dup := false
+	for _, ch := range l.Choices {
+		dup = dup || seen[ch.Name]
+		seen[ch.Name] = true
+	}
+	if !dup {
+		return l
+	}
+	out := l.emptyCopy()
+	for _, ch := range l.Choices {
+		if out.byName[ch.Name] == nil {
+			cp := *ch
+			out.add(&cp)
+		}
+	}
+	return out
 }
