@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -75,10 +76,20 @@ func (f *numberInput) Update(msg tea.Msg) bool {
 
 func (f *numberInput) Value() (string, liveID) {
 	if f.kind == fieldDecimal {
-		return strings.TrimSpace(f.edit.Value()), liveNone
+		v := strings.TrimSpace(f.edit.Value())
+		if dottedThousands.MatchString(v) {
+			// 1.234 is one thousand two hundred and thirty-four to an Indonesian, and
+			// 1.234 to the form: as 1,234 is refused, so is this, never guessed.
+			return "", liveDecimalDot
+		}
+		return v, liveNone
 	}
 	return readInteger(f.edit.Value())
 }
+
+// dottedThousands is a decimal typed as Indonesians group thousands: a non-zero whole part
+// of one to three digits, a dot, exactly three digits (1.234, 12.500).
+var dottedThousands = regexp.MustCompile(`^[+-]?[1-9][0-9]{0,2}\.[0-9]{3}$`)
 
 func (f *numberInput) Note() liveID           { return f.note }
 func (f *numberInput) NoteArgs() []any        { return nil }

@@ -523,3 +523,19 @@ func TestArrowsOnARequiredChoice(t *testing.T) {
 		t.Errorf("note %d after the arrows on a required choice:\n%s", iv.live, plain(m))
 	}
 }
+
+// A decimal typed as Indonesians group thousands, 1.234, reads two ways and is refused, as
+// 1,234 is; a decimal that cannot be a grouping is taken.
+func TestDecimalDottedThousands(t *testing.T) {
+	km := defaultEditKeyMap()
+	for in, want := range map[string]liveID{"1.234": liveDecimalDot, "12.500": liveDecimalDot, "-1.234": liveDecimalDot,
+		"0.125": liveNone, "1.25": liveNone, "1234.5": liveNone, "1.2345": liveNone, "4,5": liveNone} {
+		f := newNumberInput(&km, fieldDecimal, "", false)
+		for _, r := range in {
+			f.Update(keypress(string(r)))
+		}
+		if _, got := f.Value(); got != want {
+			t.Errorf("%s: note %d, want %d", in, got, want)
+		}
+	}
+}
