@@ -77,7 +77,7 @@ func (f *numberInput) Update(msg tea.Msg) bool {
 func (f *numberInput) Value() (string, liveID) {
 	if f.kind == fieldDecimal {
 		v := strings.TrimSpace(f.edit.Value())
-		if dottedThousands.MatchString(v) {
+		if !f.fresh && dottedThousands.MatchString(v) { // a saved answer opened as it is stays
 			// 1.234 is one thousand two hundred and thirty-four to an Indonesian, and
 			// 1.234 to the form: as 1,234 is refused, so is this, never guessed.
 			return "", liveDecimalDot

@@ -539,3 +539,12 @@ func TestDecimalDottedThousands(t *testing.T) {
 		}
 	}
 }
+
+// A decimal saved as 1.234 (from ODK Collect, say) and opened as it is stays taken.
+func TestDecimalSavedDottedStays(t *testing.T) {
+	km := defaultEditKeyMap()
+	f := newNumberInput(&km, fieldDecimal, "1.234", false)
+	if v, got := f.Value(); got != liveNone || v != "1.234" {
+		t.Errorf("a saved 1.234: %q note %d", v, got)
+	}
+}
