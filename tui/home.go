@@ -215,7 +215,10 @@ func (h *homeScreen) view(compact bool) string {
 	f := c.cfg.Form
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.Title) + "\n")
-	line := fmt.Sprintf("%s %s · %s %s", t.HomeForm, f.ID, t.HomeVersion, f.Version)
+	line := fmt.Sprintf("%s %s", t.HomeForm, f.ID)
+	if f.Version != "" { // a form tried with --form may have none
+		line += fmt.Sprintf(" · %s %s", t.HomeVersion, f.Version)
+	}
 	if n := len(c.cfg.Forms); n > 1 {
 		line += " · " + fmt.Sprintf(t.HomeForms, c.formIndex()+1, n)
 	}
