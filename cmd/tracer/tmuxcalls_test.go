@@ -83,10 +83,12 @@ func TestTmuxCallList(t *testing.T) {
 	tm.waitFor("> " + ids[1])
 	tm.keys("o")
 	tm.pickOutcome("2.21")    // asked to be called back
-	tm.waitFor("besok 09:00") // the call-back prompt shows its formats
+	tm.waitFor("besok 9") // the call-back prompt shows its formats
 	tm.text("+2j")            // two hours (jam)
 	tm.keys("Enter")
 	tm.waitFor("> " + ids[2])
+	tm.keys("i") // asks first
+	tm.waitFor("Mulai wawancara")
 	tm.keys("i")
 	tm.waitFor("Wawancara", ids[2])
 	tm.keys("C-s")
