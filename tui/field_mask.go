@@ -44,6 +44,10 @@ type maskInput struct {
 	// is deleted, so that the keys typed after it never make another date of what was
 	// meant ("31/11/1996" is never 31-01-1996).
 	blocked bool
+	// why and whyArgs are the refusal that blocked the entry, said again with each key
+	// it does not take.
+	why     liveID
+	whyArgs []any
 	args    []any
 	// orig is the value the entry opened with, kept as it is until the digits or the layout
 	// change: the slots cannot show its seconds, its time zone, the day of a date asked by
@@ -264,7 +268,7 @@ func (f *maskInput) typeDigit(c byte) {
 		return
 	}
 	f.note, f.args = id, args
-	f.blocked = true
+	f.blocked, f.why, f.whyArgs = true, id, args
 }
 
 // padded returns the digits with "0c" typed when the next slot begins a two-digit day,
@@ -358,7 +362,7 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 	}()
 	if p, ok := msg.(tea.PasteMsg); ok {
 		if f.blocked {
-			f.note = liveMaskBlocked
+			f.note, f.args = liveMaskBlocked, append([]any{f.why}, f.whyArgs...)
 			return true
 		}
 		f.paste(p.Content)
@@ -390,7 +394,7 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 		return false
 	}
 	if c := k.Text[0]; f.blocked && (c >= '0' && c <= '9' || strings.IndexByte("-/.: T", c) >= 0) {
-		f.note = liveMaskBlocked
+		f.note, f.args = liveMaskBlocked, append([]any{f.why}, f.whyArgs...)
 		return true
 	}
 	switch c := k.Text[0]; {

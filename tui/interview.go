@@ -1058,6 +1058,12 @@ func (s *interviewScreen) FullHelp() [][]key.Binding {
 // liveText renders a problem the input found, in the UI language: "30 Februari tidak ada".
 // A day-of-month message's month argument is a month number, named here.
 func liveText(t *texts, id liveID, args []any) string {
+	if id == liveMaskBlocked && len(args) > 0 {
+		// The reason the digit was refused, then why the keys after it are not taken.
+		if why, ok := args[0].(liveID); ok && why != liveNone {
+			return liveText(t, why, args[1:]) + " " + t.live(liveMaskBlocked)
+		}
+	}
 	if (id == liveNoDay || id == liveNoDayYear) && len(args) >= 2 {
 		if m, ok := args[1].(int); ok && m >= 1 && m <= 12 {
 			args = append([]any{args[0], t.month(m)}, args[2:]...)

@@ -445,13 +445,7 @@ func TestEscUndoesAnEditNotTaken(t *testing.T) {
 // 1996-01-31), a number entry's Enter after a refused key says so before saving what is
 // shown ("4O" was saved as 4), and a key that leaves the question says why it stayed.
 func TestRefusedKeyStopsTheEntry(t *testing.T) {
-	e := newEnv(t, true)
-	m := start(t, e)
-	openRespondent(t, m, "BTG25-0071")
-	iv := m.iv()
-	drive(t, m, keypress("enter"))
-	drive(t, m, keypress("1")) // consent: Ya
-	drive(t, m, keypress("enter"))
+	e, m, iv := consented(t)
 	goToQuestion(t, m, "birth_date")
 	before := iv.sess.Value(iv.stop.Path)
 	drive(t, m, keypress("ctrl+u"))
@@ -461,6 +455,9 @@ func TestRefusedKeyStopsTheEntry(t *testing.T) {
 	}
 	if iv.live != liveMaskBlocked {
 		t.Errorf("note %d after the keys past a refused digit, want liveMaskBlocked", iv.live)
+	}
+	if v := plain(m); !strings.Contains(v, "31 November tidak ada") {
+		t.Errorf("the keys past a refused digit lost its reason:\n%s", v)
 	}
 	drive(t, m, keypress("enter"))
 	if got := iv.sess.Value(iv.stop.Path); got != before {
@@ -501,13 +498,7 @@ func TestRefusedKeyStopsTheEntry(t *testing.T) {
 // On a required multiple choice with nothing picked, Enter after the arrows does not
 // promise that Enter again goes on without an answer: it would not.
 func TestArrowsOnARequiredChoice(t *testing.T) {
-	e := newEnv(t, true)
-	m := start(t, e)
-	openRespondent(t, m, "BTG25-0071")
-	iv := m.iv()
-	drive(t, m, keypress("enter"))
-	drive(t, m, keypress("1")) // consent: Ya
-	drive(t, m, keypress("enter"))
+	_, m, iv := consented(t)
 	for path, v := range map[string]string{"grp_status/work_last_week": "no", "grp_status/temp_absent": "no"} {
 		if _, err := iv.sess.Set(path, v); err != nil {
 			t.Fatal(err)
@@ -547,4 +538,17 @@ func TestDecimalSavedDottedStays(t *testing.T) {
 	if v, got := f.Value(); got != liveNone || v != "1.234" {
 		t.Errorf("a saved 1.234: %q note %d", v, got)
 	}
+}
+
+// consented opens an alumnus's interview past the consent question, answered yes.
+func consented(t *testing.T) (*env, *Model, *interviewScreen) {
+	t.Helper()
+	e := newEnv(t, true)
+	m := start(t, e)
+	openRespondent(t, m, "BTG25-0071")
+	iv := m.iv()
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1")) // consent: Ya
+	drive(t, m, keypress("enter"))
+	return e, m, iv
 }

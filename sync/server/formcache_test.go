@@ -18,12 +18,7 @@ import (
 // published, each with a large attached list, does not stay in memory.
 func TestFormCacheBounded(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	store := sqlite.NewFormStore(db)
+	store := formStore(t)
 	// Each version lists 100,000 villages in a file: 400,000 of formWeight's units.
 	var villages strings.Builder
 	villages.WriteString("name,label,regency\n")
@@ -96,15 +91,10 @@ func zipFiles(t *testing.T, files ...string) []byte {
 // selects would be skipped on every laptop while ODK's clients get the files.
 func TestPublishNeedsTheFormsFiles(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	store := sqlite.NewFormStore(db)
+	store := formStore(t)
 	src := "| survey |\n| | type | name | label | calculation |\n| | select_one_from_file regencies.csv | q | Q | |\n" +
 		"| | calculate | w | | pulldata('wages', 'umk', 'regency', ${q}) |\n| settings |\n| | form_id | version |\n| | job | 1 |\n"
-	_, _, err = Publish(ctx, store, "job.md", []byte(src), "sri")
+	_, _, err := Publish(ctx, store, "job.md", []byte(src), "sri")
 	if err == nil || !strings.Contains(err.Error(), "The form reads regencies.csv, wages.csv, which did not come with it") {
 		t.Fatalf("published without its files: %v", err)
 	}
@@ -112,4 +102,15 @@ func TestPublishNeedsTheFormsFiles(t *testing.T) {
 	if _, added, err := Publish(ctx, store, "job.zip", bundle, "sri"); err != nil || !added {
 		t.Fatalf("published with its files: %v %v", added, err)
 	}
+}
+
+// formStore is the form store of a new server database.
+func formStore(t *testing.T) *sqlite.FormStore {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return sqlite.NewFormStore(db)
 }
