@@ -82,9 +82,9 @@ func TestTmuxCallList(t *testing.T) {
 	tm.pickOutcome("3.13") // no answer
 	tm.waitFor("> " + ids[1])
 	tm.keys("o")
-	tm.pickOutcome("2.21")    // asked to be called back
-	tm.waitFor("besok 9") // the call-back prompt shows its formats
-	tm.text("+2j")            // two hours (jam)
+	tm.pickOutcome("2.21") // asked to be called back
+	tm.waitFor("besok 9")  // the call-back prompt shows its formats
+	tm.text("+2j")         // two hours (jam)
 	tm.keys("Enter")
 	tm.waitFor("> " + ids[2])
 	tm.keys("i") // asks first
