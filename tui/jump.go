@@ -88,6 +88,11 @@ func (j *jumpScreen) View() string {
 			mark = " "
 		case s.Check(stp.Path) != nil:
 			mark = "!"
+			if s.Value(stp.Path) != "" {
+				// A refused value is still what the interview holds
+				// (a roster's name the form's rule refuses, say): show it.
+				ans = display(j.c.t, s, stp.Path)
+			}
 		case s.Value(stp.Path) != "":
 			mark = "✓"
 			ans = display(j.c.t, s, stp.Path)
