@@ -938,3 +938,54 @@ func TestTriggerWithoutCalculationClearsTheQuestion(t *testing.T) {
 		{path: "sick", value: "yes", wantPath: "days", want: ""},
 	})
 }
+
+// TestChoiceNameReadsTheChoicesTheFilterKeeps: jr:choice-name() of a filtered select looks
+// the value up among the choices the filter keeps now, as ODK Collect (JavaRosa's
+// ChoiceNameFunctionHandler reads the itemset for the question) and ODK Web Forms do: a
+// choice the filter leaves out has no name, and the calculation follows what the filter
+// reads. Inside a repeat the filter is the instance's; from outside, the first instance's.
+func TestChoiceNameReadsTheChoicesTheFilterKeeps(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | choice_filter | calculation |
+| | select_one prov | prov | Province | | |
+| | select_one reg | reg | Regency | prov = ${prov} | |
+| | calculate | reg_name | | | jr:choice-name(${reg}, '${reg}') |
+| | calculate | b2_name | | | jr:choice-name('b2', '${reg}') |
+| | begin repeat | r | R | | |
+| | select_one prov | rprov | Province | | |
+| | select_one reg | rreg | Regency | prov = current()/../rprov | |
+| | calculate | rname | | | jr:choice-name(${rreg}, '${rreg}') |
+| | end repeat | | | | |
+| | calculate | first_a1 | | | jr:choice-name('a1', '${rreg}') |
+| choices |
+| | list_name | name | label | prov |
+| | prov | a | A | |
+| | prov | b | B | |
+| | reg | a1 | A one | a |
+| | reg | a2 | A two | a |
+| | reg | b1 | B one | b |
+| | reg | b2 | B two | b |
+`
+	s := newSession(t, form)
+	if _, err := s.AddInstance("r"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddInstance("r"); err != nil {
+		t.Fatal(err)
+	}
+	runSteps(t, s, []step{
+		{path: "prov", value: "a"},
+		{path: "reg", value: "a1", wantPath: "reg_name", want: "A one"},
+		{wantPath: "b2_name", want: ""},
+		// The regency is kept, off the list now: it has no name.
+		{path: "prov", value: "b", wantPath: "reg_name", want: ""},
+		{wantPath: "b2_name", want: "B two"},
+		{path: "r[1]/rprov", value: "a"},
+		{path: "r[2]/rprov", value: "b"},
+		{path: "r[1]/rreg", value: "a2", wantPath: "r[1]/rname", want: "A two"},
+		{wantPath: "first_a1", want: "A one"},
+		{path: "r[1]/rprov", value: "b", wantPath: "r[1]/rname", want: ""},
+		{wantPath: "first_a1", want: ""},
+	})
+}

@@ -895,15 +895,26 @@ func (e *env) item(it *item) expr.Value {
 	return e.s.value(it)
 }
 
+// ChoiceLabel returns the label of choice value of question for jr:choice-name(): "" when
+// the question's choice filter leaves the choice out now, as ODK Collect (JavaRosa) reads
+// the choices through the filter, evaluated for the question as seen from the context (its
+// first instance, seen from outside its repeat).
 func (e *env) ChoiceLabel(question, value string) string {
 	n := e.s.form.byName[question]
 	if n == nil || n.ListName == "" {
 		return ""
 	}
-	if c := e.s.form.ChoiceOf(n, value); c != nil {
-		return c.Label.In(e.s.lang, e.s.form.Languages)
+	c := e.s.form.ChoiceOf(n, value)
+	if c == nil {
+		return ""
 	}
-	return ""
+	if n.ChoiceFilter != nil && c != e.s.form.other {
+		its := e.s.resolve(e.own().ctx, n, nil)
+		if len(its) == 0 || !e.s.choiceAllowed(its[0], c, e.s.choicePos(n, c)) {
+			return ""
+		}
+	}
+	return c.Label.In(e.s.lang, e.s.form.Languages)
 }
 
 func (e *env) Now() time.Time  { return e.s.now() }
