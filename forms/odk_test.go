@@ -853,22 +853,33 @@ func TestCalculationOnAnEditableQuestionFollowsWhatItReads(t *testing.T) {
 	}
 }
 
-// TestDecimalDateTimeCountsTheOffset: decimal-date-time() of a dateTime written with an
-// offset is the instant it names, counted in days on the session's clock:
-// 1970-01-01T07:00:00+07:00 is 0 in UTC, as ODK gives it, and 7/24 at +07:00.
-func TestDecimalDateTimeCountsTheOffset(t *testing.T) {
+// TestDecimalDateTimeCountsTheInstant: decimal-date-time() is the days from
+// 1970-01-01T00:00Z to the instant a dateTime names, whatever the session's zone, as ODK
+// Collect (JavaRosa divides the instant's milliseconds by a day), ODK Web Forms and Enketo
+// give it: 1970-01-01T07:00:00+07:00 is 0 in UTC and at +07:00. A dateTime written without
+// an offset, and a date (its midnight), are read on the session's clock, and a number
+// back from decimal-date-time() formats as the time it came from.
+func TestDecimalDateTimeCountsTheInstant(t *testing.T) {
 	const form = `
 | survey |
 | | type | name | label | calculation |
 | | calculate | d | | decimal-date-time('1970-01-01T07:00:00+07:00') * 24 |
+| | calculate | local | | decimal-date-time('1970-01-01T07:00:00') * 24 |
+| | calculate | day | | decimal-date-time('1970-01-02') * 24 |
+| | calculate | back | | format-date-time(decimal-date-time('2026-01-02T23:30:00+07:00'), '%Y-%m-%d %H:%M') |
 `
 	for _, tc := range []struct {
-		loc  *time.Location
-		want string
-	}{{time.UTC, "0"}, {time.FixedZone("WIB", 7*3600), "7"}} {
+		loc                 *time.Location
+		d, local, day, back string
+	}{
+		{time.UTC, "0", "7", "24", "2026-01-02 16:30"},
+		{time.FixedZone("WIB", 7*3600), "0", "0", "17", "2026-01-02 23:30"},
+	} {
 		s := forms.NewSession(mustParse(t, form), forms.Options{Location: tc.loc, Now: func() time.Time { return fixedNow }})
-		if got := s.Value("d"); got != tc.want {
-			t.Errorf("in %s: decimal-date-time(...) * 24 = %q, want %q", tc.loc, got, tc.want)
+		for path, want := range map[string]string{"d": tc.d, "local": tc.local, "day": tc.day, "back": tc.back} {
+			if got := s.Value(path); got != want {
+				t.Errorf("in %s: %s = %q, want %q", tc.loc, path, got, want)
+			}
 		}
 	}
 }

@@ -109,14 +109,18 @@ func TestEval(t *testing.T) {
 		{"int((today() - date(${dob})) div 365.25)", nil, Number(28)},
 		{"now() > today()", nil, Bool(true)},
 		{"now() < today() + 1", nil, Bool(true)},
-		{"decimal-date-time('1970-01-02')", nil, Number(1)},
-		// The offset counts: a dateTime is the instant it names, read on the session's
-		// clock (here +08:00): 06:00Z is 14:00, 18:00 at +07:00 is 19:00.
-		{"decimal-date-time('1970-01-01T06:00:00Z')", nil, Number(14.0 / 24)},
-		{"decimal-date-time('1970-01-01T18:00:00.000+07:00')", nil, Number(19.0 / 24)},
-		{"decimal-date-time('1970-01-01T01:00:00+09:00')", nil, Number(0)},
+		// decimal-date-time() counts the days from 1970-01-01T00:00Z to the instant, as ODK
+		// does: a date is its midnight on the session's clock (here +08:00), a dateTime
+		// with an offset the instant it names, one without a time on the session's clock,
+		// and a number is itself.
+		{"decimal-date-time('1970-01-02')", nil, Number(16.0 / 24)},
+		{"decimal-date-time('1970-01-01T06:00:00Z')", nil, Number(6.0 / 24)},
+		{"decimal-date-time('1970-01-01T18:00:00.000+07:00')", nil, Number(11.0 / 24)},
+		{"decimal-date-time('1970-01-01T01:00:00+09:00')", nil, Number(-8.0 / 24)},
+		{"decimal-date-time('1970-01-01T08:00:00')", nil, Number(0)},
+		{"decimal-date-time(20455.5)", nil, Number(20455.5)},
 		{"decimal-date-time('junk')", nil, nan},
-		{"decimal-date-time(now())", nil, Number(20779 + (14*3600+5*60+9.123)/86400)},
+		{"decimal-date-time(now())", nil, Number(20779 + (6*3600+5*60+9.123)/86400)},
 		// decimal-time() reads a time or dateTime with an offset on the session's clock
 		// (+08:00), as decimal-date-time() does; a time without one is read as written.
 		{"decimal-time('06:00:00.000+07:00')", nil, Number(7.0 / 24)},

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -322,19 +323,7 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		}
 	case fnDecimalDateTime:
 		a := args[0]
-		return func(env Env) Value {
-			d, ok := ToDate(a(env))
-			if !ok {
-				return Number(math.NaN())
-			}
-			if d.HasTime {
-				// The days since 1970-01-01 on the session's clock, as ODK counts them from
-				// local midnight: a dateTime written with another offset is that instant,
-				// so 1970-01-01T07:00:00+07:00 is 0 in UTC.
-				d.T = d.T.In(env.Now().Location())
-			}
-			return Number(days(d))
-		}
+		return func(env Env) Value { return Number(decimalDateTime(a(env), env.Now().Location())) }
 	case fnDecimalTime:
 		// The time of day on the session's clock, as ODK reads it: a time or dateTime
 		// written with another offset is that instant, so 09:15+07:00 is 02:15 in UTC.
@@ -491,6 +480,49 @@ func unpaddedDate(v Value) (Date, bool) {
 		}
 	}
 	return d, ok
+}
+
+// decimalDateTime is decimal-date-time(v): the days from 1970-01-01T00:00:00Z to the instant
+// v names, as ODK Collect (JavaRosa divides the instant's milliseconds by a day), ODK Web
+// Forms and Enketo count them. A dateTime written with an offset is that instant
+// (1970-01-01T07:00:00+07:00 is 0 in any zone); one written without, and a date (its
+// midnight), are read on the session's clock, loc; a number is itself.
+func decimalDateTime(v Value, loc *time.Location) float64 {
+	if n, ok := v.(Number); ok {
+		return float64(n)
+	}
+	d, ok := ToDate(v)
+	if !ok {
+		return math.NaN()
+	}
+	t := d.T
+	if !d.HasTime || !zoned(v) {
+		y, m, dd := t.Date()
+		h, mi, sec := t.Clock()
+		if !d.HasTime {
+			h, mi, sec = 0, 0, 0
+		}
+		t = time.Date(y, m, dd, h, mi, sec, t.Nanosecond(), loc)
+	}
+	return float64(t.UnixMilli()) / (secondsPerDay * 1000)
+}
+
+// zoned reports whether v, a date or dateTime, names an instant: a Date with a time (which
+// carries its zone), or a string written with an offset or Z. A dateTime string without
+// one is a time on the local clock.
+func zoned(v Value) bool {
+	switch v := v.(type) {
+	case Nodes:
+		if len(v) == 0 {
+			return false
+		}
+		return zoned(v[0])
+	case String:
+		s := strings.TrimSpace(string(v))
+		_, clock, ok := strings.Cut(s, "T")
+		return ok && (strings.HasSuffix(clock, "Z") || strings.ContainsAny(clock, "+-"))
+	}
+	return true
 }
 
 // eachSelected calls f on each value of a space-separated list of choices until f returns
