@@ -1000,3 +1000,24 @@ func TestChoiceNameReadsTheChoicesTheFilterKeeps(t *testing.T) {
 		{wantPath: "first_a1", want: ""},
 	})
 }
+
+// TestDateOfNoNumberEqualsNothing: date() of NaN, such as an empty date plus 30 days, is NaN
+// in ODK Collect (JavaRosa's toDate keeps NaN), so a constraint or relevance comparing it with
+// another empty date is false, not true as two empty strings would be.
+func TestDateOfNoNumberEqualsNothing(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation |
+| | date | d1 | D1 | |
+| | date | d2 | D2 | |
+| | calculate | same | | ${d2} = date(${d1} + 30) |
+| | calculate | both_empty | | ${d2} = date(${d1}) |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{wantPath: "same", want: "false"},
+		{wantPath: "both_empty", want: "true"},
+		{path: "d1", value: "2026-01-01"},
+		{path: "d2", value: "2026-01-31", wantPath: "same", want: "true"},
+	})
+}

@@ -99,6 +99,12 @@ func TestEval(t *testing.T) {
 		{"string(date(concat('2025', '-', 3, '-', 15)))", nil, String("2025-03-15")},
 		{"string(date('2025-12-5T10:00:00Z'))", nil, String("2025-12-05")},
 		{"string(date-time('2025-1-05T10:00:00Z'))", nil, String("2025-01-05T10:00:00.000Z")},
+		// The date of NaN (an empty answer plus 30 days) is NaN, as in ODK Collect: it
+		// equals nothing, not even an empty answer, which the date of "" still is.
+		{"date(number('') + 30) = ''", nil, Bool(false)},
+		{"date(number('') + 30) != ''", nil, Bool(true)},
+		{"date-time(number('')) = ''", nil, Bool(false)},
+		{"date('') = ''", nil, Bool(true)},
 		{"date('2025-2-30')", nil, String("")},
 		{"date('2025-0-5')", nil, String("")},
 		{"date('2025-1-')", nil, String("")},

@@ -302,9 +302,10 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnDate:
 		a := args[0]
 		return func(env Env) Value {
-			d, ok := unpaddedDate(a(env))
+			v := a(env)
+			d, ok := unpaddedDate(v)
 			if !ok {
-				return String("")
+				return notADate(v)
 			}
 			if d.HasTime {
 				// The day of a dateTime is its day on the session's clock, as in ODK.
@@ -315,9 +316,10 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnDateTime:
 		a := args[0]
 		return func(env Env) Value {
-			d, ok := unpaddedDate(a(env))
+			v := a(env)
+			d, ok := unpaddedDate(v)
 			if !ok {
-				return String("")
+				return notADate(v)
 			}
 			return Date{T: d.T, HasTime: true}
 		}
@@ -468,6 +470,16 @@ func strFn2(a, b evalFn, f func(s, t string) string) evalFn {
 
 func strPred(a, b evalFn, f func(s, t string) bool) evalFn {
 	return func(env Env) Value { return Bool(f(ToString(a(env)), ToString(b(env)))) }
+}
+
+// notADate is what date() and date-time() give for v, which is no date: NaN for a number
+// that is NaN (the date of an empty answer plus 30 days), as ODK Collect gives it, so that it
+// equals nothing, not even an empty answer; "" for anything else (an empty answer, no node).
+func notADate(v Value) Value {
+	if n, ok := v.(Number); ok && math.IsNaN(float64(n)) {
+		return n
+	}
+	return String("")
 }
 
 // unpaddedDate is ToDate for date() and date-time(), which also read, as ODK does, a month
