@@ -554,3 +554,52 @@ func TestInstanceLabelOfAList(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachedXMLAttributesAndRepeats: an XML file's items may hold values in attributes
+// (<item id="2">) and repeat an element (<tag>x</tag><tag>y</tag>), as JavaRosa and ODK
+// Web Forms read them: @id is a column of the item (tag/@city of its element), and a
+// repeated element is one node each, the first read as the column's value, every one seen
+// by a predicate, count() and join().
+func TestAttachedXMLAttributesAndRepeats(t *testing.T) {
+	src := "| survey |\n| | type | name | label | calculation | choice_filter |\n" +
+		"| | xml-external | people | | | |\n" +
+		"| | integer | n | N | | |\n" +
+		"| | calculate | by_id | | instance('people')/root/item[@id = ${n}]/label | |\n" +
+		"| | calculate | kind_a | | count(instance('people')/root/item[@kind = 'a']) | |\n" +
+		"| | calculate | kind_of | | instance('people')/root/item[name = 'p1']/@kind | |\n" +
+		"| | calculate | tagged_y | | count(instance('people')/root/item[tag = 'y']) | |\n" +
+		"| | calculate | first_tag | | instance('people')/root/item[name = 'p1']/tag | |\n" +
+		"| | calculate | tags | | join(',', instance('people')/root/item/tag) | |\n" +
+		"| | calculate | in_bogor | | instance('people')/root/item[addr/@city = 'Bogor']/name | |\n" +
+		"| | calculate | city | | instance('people')/root/item[@id = ${n}]/addr/@city | |\n" +
+		"| | select_one_from_file people.xml | who | Who | | @kind = 'a' |\n"
+	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "people.xml", `<root>
+  <item id="1" kind="a"><name>p1</name><label>Person one</label><tag>x</tag><tag>y</tag><addr city="Bandung">Jl. A</addr></item>
+  <item id="2" kind="b"><name>p2</name><label>Person two</label><tag>z</tag><addr city="Bogor">Jl. B</addr></item>
+  <item id="3" kind="a"><name>p3</name><label>Person three</label></item>
+</root>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	set(t, s, "n", "2")
+	for name, want := range map[string]string{"by_id": "Person two", "kind_a": "2", "kind_of": "a", "tagged_y": "1",
+		"first_tag": "x", "tags": "x,y,z", "in_bogor": "p2", "city": "Bogor"} {
+		if got := s.Value(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	var offered []string
+	for _, c := range s.Choices("who") {
+		offered = append(offered, c.Name)
+	}
+	if !slices.Equal(offered, []string{"p1", "p3"}) {
+		t.Errorf("who offers %q, want p1 p3", offered)
+	}
+	// An attribute no item has is a load error, as a missing element is.
+	bad := strings.Replace(src, "@kind = 'a' |", "@sex = 'a' |", 1)
+	_, err = forms.Parse("b.zip", zipOf(t, "f.md", bad, "people.xml", `<root><item id="1"><name>p1</name></item></root>`))
+	if err == nil || !strings.Contains(err.Error(), `"@sex"`) {
+		t.Errorf("error %v", err)
+	}
+}

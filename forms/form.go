@@ -258,4 +258,7 @@ type Choice struct {
 
 	pos      int  // 1-based position in its list, set at load
 	attached bool // an item of an attached file (see Choice.column)
+	// more holds, for an item of an attached XML file with an element repeated
+	// (<tag>a</tag><tag>b</tag>), the values after the first, which Extra holds.
+	more map[string][]string
 }

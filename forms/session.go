@@ -719,9 +719,7 @@ func (e *env) attachedPath(l *ChoiceList, p *expr.PathNode) expr.Value {
 	}
 	col := strings.Join(p.Steps[2:], "/")
 	for _, c := range cands {
-		if v, ok := c.Extra[col]; ok {
-			out = append(out, expr.String(v))
-		}
+		out = c.nodes(out, col)
 	}
 	return out
 }
