@@ -327,8 +327,15 @@ func (c *compiler) attachments(survey *table) {
 // separated by semicolons if that row has one (as a spreadsheet saves CSV where the decimal
 // mark is a comma), else by commas; every other row is an item whose children are the
 // columns, values kept as written, a missing cell empty and cells past the last column
-// ignored. The columns name and label are also the item's value and label as a choice.
+// ignored; a line of spaces is an item, an empty line none. The columns name and label are also the item's value and label as a choice.
 func readCSVList(id string, data []byte) (*ChoiceList, error) {
+	if string(data) == "\xef\xbb\xbf" {
+		// A byte-order mark alone: no columns and no items, as ODK Collect reads it (it
+		// skips the mark, then finds no header and no record). An empty file is refused.
+		l := newAttachedList(id, nil)
+		l.known = nil
+		return l, nil
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		return nil, errors.New("not UTF-8 text: save it as CSV UTF-8")
@@ -396,9 +403,8 @@ func parseCSVList(id string, data []byte, lazyQuotes bool) (*ChoiceList, error) 
 		if err != nil {
 			return nil, csvError(err)
 		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // a blank line
-		}
+		// A line of spaces is an item, as ODK Collect's CSV reader (Apache Commons CSV)
+		// skips only empty lines, which encoding/csv skips too.
 		if len(l.Choices) >= maxAttachmentItems {
 			return nil, fmt.Errorf("more than %d rows", maxAttachmentItems)
 		}

@@ -603,3 +603,33 @@ func TestAttachedXMLAttributesAndRepeats(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestAttachedCSVLinesAsCollectReadsThem: ODK Collect's CSV reader (Apache Commons CSV)
+// skips empty lines only: a line of spaces is an item, with an empty value for a select (not
+// offered) and its spaces in its first column elsewhere. A file of a byte-order mark alone
+// has no columns and no items, and loads, as in Collect; an empty file is refused.
+func TestAttachedCSVLinesAsCollectReadsThem(t *testing.T) {
+	src := "| survey |\n| | type | name | label | calculation |\n" +
+		"| | csv-external | bom | | |\n" +
+		"| | calculate | n_bom | | count(instance('bom')/root/item) |\n" +
+		"| | calculate | lab_bom | | instance('bom')/root/item[name = 'a']/label |\n" +
+		"| | select_one_from_file ws.csv | q | Q | |\n" +
+		"| | calculate | n_ws | | count(instance('ws')/root/item) |\n" +
+		"| | calculate | grp | | join('-', instance('ws')/root/item/grp) |\n"
+	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "bom.csv", "\xef\xbb\xbf", "ws.csv", "name,label,grp\na,A,x\n   \n\nb,B,y\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	for name, want := range map[string]string{"n_bom": "0", "lab_bom": "", "n_ws": "3", "grp": "x--y"} {
+		if got := s.Value(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if n := len(s.Choices("q")); n != 2 {
+		t.Errorf("q offers %d choices, want 2", n)
+	}
+	if _, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "bom.csv", "", "ws.csv", "name,label\n")); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("an empty file: error %v", err)
+	}
+}
