@@ -633,3 +633,39 @@ func TestAttachedCSVLinesAsCollectReadsThem(t *testing.T) {
 		t.Errorf("an empty file: error %v", err)
 	}
 }
+
+// TestSearchLabelColumnsAndSortBy: as ODK Collect builds search() choices from its SQLite
+// copy of the file, a placeholder label naming two columns ('nama,prov', or 'nama prov')
+// labels each choice "Kab. Bogor (prov: 32)", a sortby column orders the choices by its
+// number, and a row with no data is left out; a sortby that is no number refuses the file.
+func TestSearchLabelColumnsAndSortBy(t *testing.T) {
+	src := "| survey |\n| | type | name | label | appearance |\n" +
+		"| | select_one regs | reg | Regency | search('regs') |\n" +
+		"| | select_one regs2 | reg2 | Regency | search('regs', 'matches', 'prov', '32') |\n" +
+		"| choices |\n| | list_name | name | label |\n| | regs | code | nama prov |\n| | regs2 | code | nama |\n"
+	csv := "code,nama,prov,SortBy\n3201,Kab. Bogor,32,3\n3171,Jakarta Selatan,31,1\n,,,\n3273,Kota Bandung,32,2.5\n3201,Bogor again,32,4\n"
+	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "regs.csv", csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	offered := func(path string) []string {
+		var out []string
+		for _, c := range s.Choices(path) {
+			out = append(out, c.Name+"="+s.ChoiceLabel(c))
+		}
+		return out
+	}
+	for path, want := range map[string][]string{
+		"reg":  {"3171=Jakarta Selatan (prov: 31)", "3273=Kota Bandung (prov: 32)", "3201=Kab. Bogor (prov: 32)"},
+		"reg2": {"3273=Kota Bandung", "3201=Kab. Bogor"},
+	} {
+		if got := offered(path); !slices.Equal(got, want) {
+			t.Errorf("%s offers %q, want %q", path, got, want)
+		}
+	}
+	bad := strings.Replace(csv, "2.5", "dua", 1)
+	if _, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "regs.csv", bad)); err == nil || !strings.Contains(err.Error(), `holds "dua", not a number`) {
+		t.Errorf("a sortby that is no number: error %v", err)
+	}
+}
