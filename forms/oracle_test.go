@@ -338,8 +338,15 @@ func firstLine(s string) string {
 	return s
 }
 
-// runOracle runs oracle.mjs on the forms and returns its results by form name.
+// runOracle runs oracle.mjs on the forms, its clock in UTC, and returns its results by form
+// name.
 func runOracle(t testing.TB, node string, input any) map[string]oracleResult {
+	t.Helper()
+	return runOracleIn(t, node, input, "UTC")
+}
+
+// runOracleIn is runOracle with ODK's engine on the clock of time zone tz (an IANA name).
+func runOracleIn(t testing.TB, node string, input any, tz string) map[string]oracleResult {
 	t.Helper()
 	data, err := json.Marshal(input)
 	if err != nil {
@@ -360,7 +367,7 @@ func runOracle(t testing.TB, node string, input any) map[string]oracleResult {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "oracle.mjs", in)
 	cmd.Dir = oracleDir
-	cmd.Env = append(os.Environ(), "TZ=UTC")
+	cmd.Env = append(os.Environ(), "TZ="+tz)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
