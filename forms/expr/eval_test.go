@@ -299,16 +299,25 @@ func TestEval(t *testing.T) {
 		{"regex('abc', concat('(', ''))", nil, Bool(false)},
 
 		// Numbers.
+		// round() is ODK Collect's: a half rounds toward positive infinity, as in XPath.
 		{"round(2.5)", nil, Number(3)},
-		{"round(-2.5)", nil, Number(-3)},
+		{"round(-2.5)", nil, Number(-2)},
+		{"round(-2.51)", nil, Number(-3)},
+		{"round(-0.5)", nil, Number(0)},
 		{"round(2.4)", nil, Number(2)},
 		{"round(1.005, 2)", nil, Number(1.01)},
 		{"round(2.675, 2)", nil, Number(2.68)},
-		{"round(-2.675, 2)", nil, Number(-2.68)},
+		{"round(-2.675, 2)", nil, Number(-2.67)},
+		{"round(-2.6751, 2)", nil, Number(-2.68)},
 		{"round(1234.5678, -2)", nil, Number(1200)},
+		{"round(1250, -2)", nil, Number(1300)},
+		{"round(-1250, -2)", nil, Number(-1200)},
+		{"round(1.5, 31)", nil, nan},
+		{"round(0.1 + 0.2, 16)", nil, Number(0.3)},
+		{"round(123.456, 1.9)", nil, Number(123.5)},
 		{"round(1.5, 0)", nil, Number(2)},
 		{"round(${empty})", nil, nan},
-		{"round(1.23, 'x')", nil, nan},
+		{"round(1.23, 'x')", nil, Number(1)}, // digits that are no number are 0, as in Collect
 		{"int(3.7)", nil, Number(3)},
 		{"int(-3.7)", nil, Number(-3)},
 		{"int('12.9')", nil, Number(12)},

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -146,7 +147,7 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		return numFn(args[0], math.Trunc)
 	case fnRound:
 		if len(args) == 1 {
-			return numFn(args[0], math.Round)
+			return numFn(args[0], func(x float64) float64 { return roundDigits(x, 0) })
 		}
 		return numFn2(args[0], args[1], roundDigits)
 	case fnFloor:
@@ -557,27 +558,55 @@ func eachSelected(list string, f func(string) bool) {
 	}
 }
 
-// roundDigits rounds x to the given number of decimal digits, halves away from zero. The
-// scaled value is first rounded to 15 significant digits, so that 2.675 rounds to 2.68 as it
-// reads, not to 2.67 as it is stored.
+// roundDigits rounds x to the given number of decimal digits as ODK Collect does (JavaRosa's
+// round): the digits are truncated to a whole number (NaN is 0); more than 30 either way
+// give NaN. With 0 or more, x is rounded as it reads in decimal (2.675 is 2.68, not 2.67 as
+// it is stored), a half toward positive infinity as XPath rounds: round(2.5) is 3,
+// round(-2.5) is -2, round(-2.675, 2) is -2.67. With fewer, x scaled down is rounded by
+// adding a half and cutting the fraction, as Collect does: round(1250, -2) is 1300,
+// round(-1250, -2) is -1200.
 func roundDigits(x, digits float64) float64 {
-	if math.IsNaN(digits) || math.IsNaN(x) || math.IsInf(x, 0) {
-		return x + digits // NaN or ±Inf
-	}
-	d := math.Trunc(digits)
-	switch {
-	case d > 15:
-		return x
-	case d < -308:
-		return math.Copysign(0, x)
-	}
-	p := math.Pow(10, d)
-	y := x * p
-	if math.IsInf(y, 0) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return x
 	}
-	y, _ = strconv.ParseFloat(strconv.FormatFloat(y, 'g', 15, 64), 64)
-	return math.Round(y) / p
+	d := 0
+	if !math.IsNaN(digits) {
+		d = int(math.Max(math.Min(math.Trunc(digits), math.MaxInt32), math.MinInt32))
+	}
+	if d > 30 || d < -30 {
+		return math.NaN()
+	}
+	if d < 0 {
+		p := math.Pow(10, float64(-d))
+		scaled, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', -1, 64), 64)
+		return math.Trunc(scaled/p+0.5) * p
+	}
+	return roundDecimal(x, d)
+}
+
+// roundDecimal rounds x to d decimal digits on its shortest decimal form, a half toward
+// positive infinity (up for a positive x, toward zero for a negative one).
+func roundDecimal(x float64, d int) float64 {
+	digits := strconv.FormatFloat(math.Abs(x), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(digits, ".")
+	if len(frac) <= d {
+		return x
+	}
+	keep := whole + frac[:d]
+	next, rest := frac[d], strings.TrimRight(frac[d+1:], "0")
+	up := next > '5' || next == '5' && (x > 0 || rest != "")
+	n, ok := new(big.Int).SetString(keep, 10)
+	if !ok {
+		return x
+	}
+	if up {
+		n.Add(n, big.NewInt(1))
+	}
+	r, _ := new(big.Float).SetPrec(200).Quo(new(big.Float).SetInt(n), new(big.Float).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d)), nil))).Float64()
+	if x < 0 {
+		r = -r
+	}
+	return r
 }
 
 // extremum folds the numbers of all arguments with f; NaN if there are none or any is NaN.
