@@ -787,8 +787,9 @@ func translateRunes(s, from, to string) string {
 }
 
 // compileRegex compiles regex(s, pattern). A literal pattern is compiled once, here; one
-// that does not compile makes the call false (Check reports it). Like ODK, the pattern
-// matches anywhere in s unless it is anchored.
+// that does not compile makes the call false (Check reports it). As in ODK Web Forms and
+// Enketo, the pattern matches anywhere in s unless it is anchored (ODK Collect matches the
+// whole of s: docs/XLSFORM.md, "Known differences not yet closed").
 func compileRegex(n *CallNode, args []evalFn) evalFn {
 	s := args[0]
 	if lit, ok := n.Args[1].(*StringNode); ok {
