@@ -350,6 +350,9 @@ func TestEval(t *testing.T) {
 		{"boolean-from-string('true')", nil, Bool(true)},
 		{"boolean-from-string('1')", nil, Bool(true)},
 		{"boolean-from-string('yes')", nil, Bool(false)},
+		{"boolean-from-string('TRUE')", nil, Bool(true)}, // Collect ignores the case
+		{"boolean-from-string(' true')", nil, Bool(false)},
+		{"boolean-from-string('1 ')", nil, Bool(false)},
 
 		// if, coalesce, once: only the branch taken is evaluated.
 		{"if(${five} > 3, 'big', 'small')", nil, String("big")},

@@ -134,10 +134,12 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnBoolean:
 		return boolFn(args[0], func(b bool) bool { return b })
 	case fnBooleanFromString:
+		// "true" in any case, or "1", as ODK Collect reads it (equalsIgnoreCase), the text
+		// as it is: " true" is false in every ODK engine.
 		a := args[0]
 		return func(env Env) Value {
-			s := strings.TrimSpace(ToString(a(env)))
-			return Bool(s == "true" || s == "1")
+			s := ToString(a(env))
+			return Bool(strings.EqualFold(s, "true") || s == "1")
 		}
 	case fnNumber:
 		return numFn(arg(0), func(x float64) float64 { return x })
