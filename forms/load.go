@@ -146,7 +146,7 @@ func (c *compiler) issue(t *table, r row, col string, format string, args ...any
 }
 
 func (c *compiler) compile() *Form {
-	f := &Form{Lists: make(map[string]*ChoiceList), byName: make(map[string]*Node), paths: make(map[*expr.PathNode]*Node), pathTop: make(map[*expr.PathNode]*Node), filters: make(map[*expr.PathNode][]pathFilter)}
+	f := &Form{Lists: make(map[string]*ChoiceList), byName: make(map[string]*Node), paths: make(map[*expr.PathNode]*Node), pathTop: make(map[*expr.PathNode]*Node), filters: make(map[*expr.PathNode][]pathFilter), rootAttrs: make(map[*expr.PathNode]string)}
 	c.form = f
 	c.names = make(map[string][]*Node)
 	survey := c.tables["survey"]

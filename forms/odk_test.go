@@ -1021,3 +1021,37 @@ func TestDateOfNoNumberEqualsNothing(t *testing.T) {
 		{path: "d2", value: "2026-01-31", wantPath: "same", want: "true"},
 	})
 }
+
+// TestRootAttributesAreTheFormsIDAndVersion: /data/@id and /data/@version read the form's id
+// and version, as ODK reads the attributes of the XForm's root element; no other node of the
+// form has attributes, and a path to one is a load error.
+func TestRootAttributesAreTheFormsIDAndVersion(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation |
+| | text | t | T | |
+| | calculate | fid | | /data/@id |
+| | calculate | ver | | concat('v', /data/@version, '-', ${t}) |
+| | begin group | g | G | |
+| | calculate | gver | | ../../@version |
+| | end group | | | |
+| settings |
+| | form_id | version |
+| | root_attr | 2026.1 |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{wantPath: "fid", want: "root_attr"},
+		{wantPath: "g/gver", want: "2026.1"},
+		{path: "t", value: "x", wantPath: "ver", want: "v2026.1-x"},
+	})
+	for _, tc := range []struct{ calc, want string }{
+		{"/data/@name", "the form's root has no attribute @name (it has @id and @version)"},
+		{"/data/t/@id", "t has no attribute @id: in the form, only its root has attributes"},
+	} {
+		_, err := forms.Parse("test.md", []byte("| survey |\n| | type | name | label | calculation |\n| | text | t | T | |\n| | calculate | c | | "+tc.calc+" |\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.calc, err, tc.want)
+		}
+	}
+}

@@ -584,6 +584,9 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 	if p.Instance != "" {
 		return e.instancePath(p)
 	}
+	if v, ok := e.s.form.rootAttrs[p]; ok {
+		return expr.String(v)
+	}
 	steps := p.Steps
 	if e.choice != nil && e.choice.attached && !p.Absolute && !p.Current && p.Ref == "" && !slices.Contains(steps, "..") {
 		return e.choice.column(strings.Join(steps, "/"))
