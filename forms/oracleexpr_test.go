@@ -52,6 +52,8 @@ var oracleExpressions = []string{
 	"format-date-time(date-time(decimal-date-time('2026-01-02T23:30:00+07:00')), '%H:%M')",
 	"format-date('2025-01-01T23:00:00-05:00', '%Y-%m-%d %H')",
 	"format-date-time('2026-01-02T23:30:00+07:00', '%Y-%m-%d %H:%M')",
+	"date-time('2026-01-02T23:30:00+07:00') = date-time('2026-01-02T16:30:00Z')",
+	"date-time('2026-01-02T23:30:00+07:00') < date-time(concat('2026-01-02T1', ${n}, ':00:00Z'))",
 	"int(${n} div 2)",
 	"pow(${n}, 0.5)",
 	"string(1 div 3)",

@@ -114,6 +114,10 @@ func TestEval(t *testing.T) {
 		{"today() - ${dob}", nil, Number(10549)},
 		{"int((today() - date(${dob})) div 365.25)", nil, Number(28)},
 		{"now() > today()", nil, Bool(true)},
+		// dateTimes with their offsets compare as instants, as in ODK.
+		{"date-time('2026-01-02T23:30:00+07:00') = date-time('2026-01-02T16:30:00Z')", nil, Bool(true)},
+		{"date-time('2026-01-02T23:30:00+07:00') < '2026-01-02T17:00:00Z'", nil, Bool(true)},
+		{"date-time('2026-01-02T23:30:00+07:00') > date-time('2026-01-02T17:00:00+00:00')", nil, Bool(false)},
 		{"now() < today() + 1", nil, Bool(true)},
 		// decimal-date-time() counts the days from 1970-01-01T00:00Z to the instant, as ODK
 		// does: a date is its midnight on the session's clock (here +08:00), a dateTime
