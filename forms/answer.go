@@ -345,21 +345,28 @@ func (s *Session) checkChoice(it *item, v string) *Problem {
 		return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: fmt.Sprintf(s.texts().Choice, v)}
 	}
 	if n.ChoiceFilter != nil {
-		pos := c.pos
-		if pos < 1 || pos > len(l.Choices) || l.Choices[pos-1] != c {
-			pos = 0
-			for i, x := range l.Choices {
-				if x == c {
-					pos = i + 1
-					break
-				}
-			}
-		}
-		if !s.choiceAllowed(it, c, pos) {
+		if !s.choiceAllowed(it, c, s.choicePos(n, c)) {
 			return &Problem{Path: it.path, Name: n.Name, Kind: ProblemChoice, Message: fmt.Sprintf(s.texts().Filtered, s.choiceNamed(c))}
 		}
 	}
 	return nil
+}
+
+// choicePos returns the 1-based position of choice c in the list of n, 0 if it is not there.
+func (s *Session) choicePos(n *Node, c *Choice) int {
+	l := s.form.Lists[n.ListName]
+	if l == nil {
+		return 0
+	}
+	if pos := c.pos; pos >= 1 && pos <= len(l.Choices) && l.Choices[pos-1] == c {
+		return pos
+	}
+	for i, x := range l.Choices {
+		if x == c {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // choiceAllowed reports whether choice c, at 1-based position pos in its list, passes the

@@ -327,8 +327,15 @@ func (c *compiler) attachments(survey *table) {
 // separated by semicolons if that row has one (as a spreadsheet saves CSV where the decimal
 // mark is a comma), else by commas; every other row is an item whose children are the
 // columns, values kept as written, a missing cell empty and cells past the last column
-// ignored. The columns name and label are also the item's value and label as a choice.
+// ignored; a line of spaces is an item, an empty line none. The columns name and label are also the item's value and label as a choice.
 func readCSVList(id string, data []byte) (*ChoiceList, error) {
+	if string(data) == "\xef\xbb\xbf" {
+		// A byte-order mark alone: no columns and no items, as ODK Collect reads it (it
+		// skips the mark, then finds no header and no record). An empty file is refused.
+		l := newAttachedList(id, nil)
+		l.known = nil
+		return l, nil
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		return nil, errors.New("not UTF-8 text: save it as CSV UTF-8")
@@ -396,9 +403,8 @@ func parseCSVList(id string, data []byte, lazyQuotes bool) (*ChoiceList, error) 
 		if err != nil {
 			return nil, csvError(err)
 		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // a blank line
-		}
+		// A line of spaces is an item, as ODK Collect's CSV reader (Apache Commons CSV)
+		// skips only empty lines, which encoding/csv skips too.
 		if len(l.Choices) >= maxAttachmentItems {
 			return nil, fmt.Errorf("more than %d rows", maxAttachmentItems)
 		}
@@ -470,6 +476,22 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 			if len(path) > 64 {
 				return nil, errors.New("elements nested more than 64 deep")
 			}
+			// An attribute of an item, or of an element in it, is a column too, named
+			// @id (or tag/@id), as a path reaches it: instance('x')/root/item[@id = 2].
+			if len(path) >= 2 && ch != nil {
+				for _, a := range t.Attr {
+					if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" {
+						continue
+					}
+					col := "@" + a.Name.Local
+					if len(path) > 2 {
+						col = strings.Join(path[2:], "/") + "/" + col
+					}
+					if err := l.xmlColumn(ch, col, a.Value); err != nil {
+						return nil, err
+					}
+				}
+			}
 			text.Reset()
 			leaf = true
 		case xml.CharData:
@@ -479,18 +501,10 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 		case xml.EndElement:
 			switch {
 			case len(path) >= 3 && leaf && ch != nil:
-				col := strings.Join(path[2:], "/")
-				if !l.known[col] {
-					if len(l.header) >= maxAttachmentColumns {
-						return nil, fmt.Errorf("more than %d columns (kinds of element in an item)", maxAttachmentColumns)
-					}
-					l.header = append(l.header, col)
-				}
-				if l.cells++; l.cells > maxAttachmentCells {
-					return nil, errTooManyCells
-				}
 				// Text is read without the spaces around it, as JavaRosa reads it.
-				l.setColumn(ch, col, strings.TrimSpace(text.String()))
+				if err := l.xmlColumn(ch, strings.Join(path[2:], "/"), strings.TrimSpace(text.String())); err != nil {
+					return nil, err
+				}
 			}
 			path = path[:len(path)-1]
 			leaf = false
@@ -513,6 +527,30 @@ func readXMLList(id string, data []byte) (*ChoiceList, error) {
 	}
 	l.known = nil
 	return l, nil
+}
+
+// xmlColumn records the value of column col (an element or an attribute) of an XML item. An
+// element the item repeats (<tag>a</tag><tag>b</tag>) is one node each, as in ODK: the
+// column reads the first, a path across the items or a predicate sees them all.
+func (l *ChoiceList) xmlColumn(ch *Choice, col, v string) error {
+	if !l.known[col] {
+		if len(l.header) >= maxAttachmentColumns {
+			return fmt.Errorf("more than %d columns (kinds of element in an item)", maxAttachmentColumns)
+		}
+		l.header = append(l.header, col)
+	}
+	if l.cells++; l.cells > maxAttachmentCells {
+		return errTooManyCells
+	}
+	if _, seen := ch.Extra[col]; seen {
+		if ch.more == nil {
+			ch.more = map[string][]string{}
+		}
+		ch.more[col] = append(ch.more[col], v)
+		return nil
+	}
+	l.setColumn(ch, col, v)
+	return nil
 }
 
 // xmlItem is a child of an XML attachment's root, read before the items are chosen.
@@ -563,10 +601,24 @@ func (c *Choice) column(col string) expr.Value {
 	if col == "." {
 		return expr.String(c.Name)
 	}
-	if v, ok := c.Extra[col]; ok {
-		return expr.Nodes{expr.String(v)}
+	return c.nodes(nil, col)
+}
+
+// nodes appends to dst the values of column col of an attached item: none when the item
+// has no such element, several when it repeats it.
+func (c *Choice) nodes(dst expr.Nodes, col string) expr.Nodes {
+	if dst == nil {
+		dst = expr.Nodes{}
 	}
-	return expr.Nodes{}
+	v, ok := c.Extra[col]
+	if !ok {
+		return dst
+	}
+	dst = append(dst, expr.String(v))
+	for _, m := range c.more[col] {
+		dst = append(dst, expr.String(m))
+	}
+	return dst
 }
 
 func (l *ChoiceList) add(ch *Choice) {

@@ -554,3 +554,118 @@ func TestInstanceLabelOfAList(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachedXMLAttributesAndRepeats: an XML file's items may hold values in attributes
+// (<item id="2">) and repeat an element (<tag>x</tag><tag>y</tag>), as JavaRosa and ODK
+// Web Forms read them: @id is a column of the item (tag/@city of its element), and a
+// repeated element is one node each, the first read as the column's value, every one seen
+// by a predicate, count() and join().
+func TestAttachedXMLAttributesAndRepeats(t *testing.T) {
+	src := "| survey |\n| | type | name | label | calculation | choice_filter |\n" +
+		"| | xml-external | people | | | |\n" +
+		"| | integer | n | N | | |\n" +
+		"| | calculate | by_id | | instance('people')/root/item[@id = ${n}]/label | |\n" +
+		"| | calculate | kind_a | | count(instance('people')/root/item[@kind = 'a']) | |\n" +
+		"| | calculate | kind_of | | instance('people')/root/item[name = 'p1']/@kind | |\n" +
+		"| | calculate | tagged_y | | count(instance('people')/root/item[tag = 'y']) | |\n" +
+		"| | calculate | first_tag | | instance('people')/root/item[name = 'p1']/tag | |\n" +
+		"| | calculate | tags | | join(',', instance('people')/root/item/tag) | |\n" +
+		"| | calculate | in_bogor | | instance('people')/root/item[addr/@city = 'Bogor']/name | |\n" +
+		"| | calculate | city | | instance('people')/root/item[@id = ${n}]/addr/@city | |\n" +
+		"| | select_one_from_file people.xml | who | Who | | @kind = 'a' |\n"
+	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "people.xml", `<root>
+  <item id="1" kind="a"><name>p1</name><label>Person one</label><tag>x</tag><tag>y</tag><addr city="Bandung">Jl. A</addr></item>
+  <item id="2" kind="b"><name>p2</name><label>Person two</label><tag>z</tag><addr city="Bogor">Jl. B</addr></item>
+  <item id="3" kind="a"><name>p3</name><label>Person three</label></item>
+</root>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	set(t, s, "n", "2")
+	for name, want := range map[string]string{"by_id": "Person two", "kind_a": "2", "kind_of": "a", "tagged_y": "1",
+		"first_tag": "x", "tags": "x,y,z", "in_bogor": "p2", "city": "Bogor"} {
+		if got := s.Value(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	var offered []string
+	for _, c := range s.Choices("who") {
+		offered = append(offered, c.Name)
+	}
+	if !slices.Equal(offered, []string{"p1", "p3"}) {
+		t.Errorf("who offers %q, want p1 p3", offered)
+	}
+	// An attribute no item has is a load error, as a missing element is.
+	bad := strings.Replace(src, "@kind = 'a' |", "@sex = 'a' |", 1)
+	_, err = forms.Parse("b.zip", zipOf(t, "f.md", bad, "people.xml", `<root><item id="1"><name>p1</name></item></root>`))
+	if err == nil || !strings.Contains(err.Error(), `"@sex"`) {
+		t.Errorf("error %v", err)
+	}
+}
+
+// TestAttachedCSVLinesAsCollectReadsThem: ODK Collect's CSV reader (Apache Commons CSV)
+// skips empty lines only: a line of spaces is an item, with an empty value for a select (not
+// offered) and its spaces in its first column elsewhere. A file of a byte-order mark alone
+// has no columns and no items, and loads, as in Collect; an empty file is refused.
+func TestAttachedCSVLinesAsCollectReadsThem(t *testing.T) {
+	src := "| survey |\n| | type | name | label | calculation |\n" +
+		"| | csv-external | bom | | |\n" +
+		"| | calculate | n_bom | | count(instance('bom')/root/item) |\n" +
+		"| | calculate | lab_bom | | instance('bom')/root/item[name = 'a']/label |\n" +
+		"| | select_one_from_file ws.csv | q | Q | |\n" +
+		"| | calculate | n_ws | | count(instance('ws')/root/item) |\n" +
+		"| | calculate | grp | | join('-', instance('ws')/root/item/grp) |\n"
+	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "bom.csv", "\xef\xbb\xbf", "ws.csv", "name,label,grp\na,A,x\n   \n\nb,B,y\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	for name, want := range map[string]string{"n_bom": "0", "lab_bom": "", "n_ws": "3", "grp": "x--y"} {
+		if got := s.Value(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if n := len(s.Choices("q")); n != 2 {
+		t.Errorf("q offers %d choices, want 2", n)
+	}
+	if _, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "bom.csv", "", "ws.csv", "name,label\n")); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("an empty file: error %v", err)
+	}
+}
+
+// TestSearchLabelColumnsAndSortBy: as ODK Collect builds search() choices from its SQLite
+// copy of the file, a placeholder label naming two columns ('nama,prov', or 'nama prov')
+// labels each choice "Kab. Bogor (prov: 32)", a sortby column orders the choices by its
+// number, and a row with no data is left out; a sortby that is no number refuses the file.
+func TestSearchLabelColumnsAndSortBy(t *testing.T) {
+	src := "| survey |\n| | type | name | label | appearance |\n" +
+		"| | select_one regs | reg | Regency | search('regs') |\n" +
+		"| | select_one regs2 | reg2 | Regency | search('regs', 'matches', 'prov', '32') |\n" +
+		"| choices |\n| | list_name | name | label |\n| | regs | code | nama prov |\n| | regs2 | code | nama |\n"
+	csv := "code,nama,prov,SortBy\n3201,Kab. Bogor,32,3\n3171,Jakarta Selatan,31,1\n,,,\n3273,Kota Bandung,32,2.5\n3201,Bogor again,32,4\n"
+	f, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "regs.csv", csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	offered := func(path string) []string {
+		var out []string
+		for _, c := range s.Choices(path) {
+			out = append(out, c.Name+"="+s.ChoiceLabel(c))
+		}
+		return out
+	}
+	for path, want := range map[string][]string{
+		"reg":  {"3171=Jakarta Selatan (prov: 31)", "3273=Kota Bandung (prov: 32)", "3201=Kab. Bogor (prov: 32)"},
+		"reg2": {"3273=Kota Bandung", "3201=Kab. Bogor"},
+	} {
+		if got := offered(path); !slices.Equal(got, want) {
+			t.Errorf("%s offers %q, want %q", path, got, want)
+		}
+	}
+	bad := strings.Replace(csv, "2.5", "dua", 1)
+	if _, err := forms.Parse("b.zip", zipOf(t, "f.md", src, "regs.csv", bad)); err == nil || !strings.Contains(err.Error(), `holds "dua", not a number`) {
+		t.Errorf("a sortby that is no number: error %v", err)
+	}
+}

@@ -54,8 +54,11 @@ type Form struct {
 	// filters holds the filtered steps of each path of the form with predicates
 	// (${member}[age >= 18]/name), root first (see filterPath).
 	filters map[*expr.PathNode][]pathFilter
-	other   *Choice // the "other" choice that or_other adds
-	order   []*Node // nodes in dependency (evaluation) order
+	// rootAttrs holds the value of each path that names an attribute of the form's root,
+	// /data/@id or /data/@version, as the XForm writes them.
+	rootAttrs map[*expr.PathNode]string
+	other     *Choice // the "other" choice that or_other adds
+	order     []*Node // nodes in dependency (evaluation) order
 	// outside maps the path of each node outside repeats to the node: such a node has one
 	// item in every session, at that path.
 	outside map[string]*Node
@@ -258,4 +261,7 @@ type Choice struct {
 
 	pos      int  // 1-based position in its list, set at load
 	attached bool // an item of an attached file (see Choice.column)
+	// more holds, for an item of an attached XML file with an element repeated
+	// (<tag>a</tag><tag>b</tag>), the values after the first, which Extra holds.
+	more map[string][]string
 }

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,6 +17,7 @@ import (
 // counts, reports cycles, and fixes the evaluation order.
 func (c *compiler) graph(t *table) {
 	f := c.form
+	soft := map[*Node][]*Node{}
 	for _, n := range f.Nodes {
 		seen := map[*Node]bool{}
 		add := func(d *Node) {
@@ -34,6 +36,14 @@ func (c *compiler) graph(t *table) {
 			for _, p := range x.Paths() {
 				if f.pathTop[p] != nil || f.filters[p] != nil {
 					n.crossInst = true
+				}
+			}
+			// jr:choice-name() of a filtered select reads the choices its filter keeps: what
+			// the filter reads is a dependency too, though not one that can make a cycle
+			// (ODK sees no dependency there), so it is added after the order is fixed.
+			for _, name := range choiceNameQuestions(x) {
+				if q := f.byName[name]; q != nil && q.filter != nil {
+					soft[n] = append(soft[n], f.exprNodes(q.filter)...)
 				}
 			}
 			for _, d := range f.exprNodes(x) {
@@ -98,6 +108,16 @@ func (c *compiler) graph(t *table) {
 	}
 	for i, n := range f.order {
 		n.rank = i
+	}
+	for _, n := range f.Nodes {
+		for _, d := range soft[n] {
+			for p := d; p != nil && p != f.Root; p = p.Parent {
+				if (p == d || p.Relevant != nil) && p.rank < n.rank && !slices.Contains(n.deps, p) {
+					n.deps = append(n.deps, p)
+					p.dependents = append(p.dependents, n)
+				}
+			}
+		}
 	}
 	f.outside = make(map[string]*Node, len(f.Nodes))
 	for _, n := range f.Nodes {

@@ -146,7 +146,7 @@ func (c *compiler) issue(t *table, r row, col string, format string, args ...any
 }
 
 func (c *compiler) compile() *Form {
-	f := &Form{Lists: make(map[string]*ChoiceList), byName: make(map[string]*Node), paths: make(map[*expr.PathNode]*Node), pathTop: make(map[*expr.PathNode]*Node), filters: make(map[*expr.PathNode][]pathFilter)}
+	f := &Form{Lists: make(map[string]*ChoiceList), byName: make(map[string]*Node), paths: make(map[*expr.PathNode]*Node), pathTop: make(map[*expr.PathNode]*Node), filters: make(map[*expr.PathNode][]pathFilter), rootAttrs: make(map[*expr.PathNode]string)}
 	c.form = f
 	c.names = make(map[string][]*Node)
 	survey := c.tables["survey"]
@@ -792,6 +792,17 @@ func (c *compiler) choicePredicate(t *table, r row, n *Node) {
 // choiceNameArgs checks the quoted question of each jr:choice-name(value, '${q}') call in x:
 // it must name a select, or the call would give "" without a word.
 func (c *compiler) choiceNameArgs(t *table, r row, col string, x *expr.Expr) {
+	for _, name := range choiceNameQuestions(x) {
+		if q := c.lookup(t, r, col, name); q != nil && q.ListName == "" {
+			c.errorf(t, r, col, "jr:choice-name() names %s %q, which has no choice list", q.Type, q.Name)
+		}
+	}
+}
+
+// choiceNameQuestions returns the names of the questions the jr:choice-name(value, '${q}')
+// calls of x name with a literal ('${q}' or a path '/data/g/q').
+func choiceNameQuestions(x *expr.Expr) []string {
+	var out []string
 	var walk func(n expr.Node)
 	walk = func(n expr.Node) {
 		switch n := n.(type) {
@@ -803,9 +814,7 @@ func (c *compiler) choiceNameArgs(t *table, r row, col string, x *expr.Expr) {
 				} else if i := strings.LastIndexByte(name, '/'); i >= 0 {
 					name = name[i+1:]
 				}
-				if q := c.lookup(t, r, col, name); q != nil && q.ListName == "" {
-					c.errorf(t, r, col, "jr:choice-name() names %s %q, which has no choice list", q.Type, q.Name)
-				}
+				out = append(out, name)
 			}
 			for _, a := range n.Args {
 				walk(a)
@@ -823,7 +832,10 @@ func (c *compiler) choiceNameArgs(t *table, r row, col string, x *expr.Expr) {
 			}
 		}
 	}
-	walk(x.Root)
+	if x != nil {
+		walk(x.Root)
+	}
+	return out
 }
 
 // argString returns argument i of call n when it is a string literal.

@@ -853,22 +853,33 @@ func TestCalculationOnAnEditableQuestionFollowsWhatItReads(t *testing.T) {
 	}
 }
 
-// TestDecimalDateTimeCountsTheOffset: decimal-date-time() of a dateTime written with an
-// offset is the instant it names, counted in days on the session's clock:
-// 1970-01-01T07:00:00+07:00 is 0 in UTC, as ODK gives it, and 7/24 at +07:00.
-func TestDecimalDateTimeCountsTheOffset(t *testing.T) {
+// TestDecimalDateTimeCountsTheInstant: decimal-date-time() is the days from
+// 1970-01-01T00:00Z to the instant a dateTime names, whatever the session's zone, as ODK
+// Collect (JavaRosa divides the instant's milliseconds by a day), ODK Web Forms and Enketo
+// give it: 1970-01-01T07:00:00+07:00 is 0 in UTC and at +07:00. A dateTime written without
+// an offset, and a date (its midnight), are read on the session's clock, and a number
+// back from decimal-date-time() formats as the time it came from.
+func TestDecimalDateTimeCountsTheInstant(t *testing.T) {
 	const form = `
 | survey |
 | | type | name | label | calculation |
 | | calculate | d | | decimal-date-time('1970-01-01T07:00:00+07:00') * 24 |
+| | calculate | local | | decimal-date-time('1970-01-01T07:00:00') * 24 |
+| | calculate | day | | decimal-date-time('1970-01-02') * 24 |
+| | calculate | back | | format-date-time(decimal-date-time('2026-01-02T23:30:00+07:00'), '%Y-%m-%d %H:%M') |
 `
 	for _, tc := range []struct {
-		loc  *time.Location
-		want string
-	}{{time.UTC, "0"}, {time.FixedZone("WIB", 7*3600), "7"}} {
+		loc                 *time.Location
+		d, local, day, back string
+	}{
+		{time.UTC, "0", "7", "24", "2026-01-02 16:30"},
+		{time.FixedZone("WIB", 7*3600), "0", "0", "17", "2026-01-02 23:30"},
+	} {
 		s := forms.NewSession(mustParse(t, form), forms.Options{Location: tc.loc, Now: func() time.Time { return fixedNow }})
-		if got := s.Value("d"); got != tc.want {
-			t.Errorf("in %s: decimal-date-time(...) * 24 = %q, want %q", tc.loc, got, tc.want)
+		for path, want := range map[string]string{"d": tc.d, "local": tc.local, "day": tc.day, "back": tc.back} {
+			if got := s.Value(path); got != want {
+				t.Errorf("in %s: %s = %q, want %q", tc.loc, path, got, want)
+			}
 		}
 	}
 }
@@ -937,4 +948,110 @@ func TestTriggerWithoutCalculationClearsTheQuestion(t *testing.T) {
 		{path: "days", value: "2", want: "2"},
 		{path: "sick", value: "yes", wantPath: "days", want: ""},
 	})
+}
+
+// TestChoiceNameReadsTheChoicesTheFilterKeeps: jr:choice-name() of a filtered select looks
+// the value up among the choices the filter keeps now, as ODK Collect (JavaRosa's
+// ChoiceNameFunctionHandler reads the itemset for the question) and ODK Web Forms do: a
+// choice the filter leaves out has no name, and the calculation follows what the filter
+// reads. Inside a repeat the filter is the instance's; from outside, the first instance's.
+func TestChoiceNameReadsTheChoicesTheFilterKeeps(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | choice_filter | calculation |
+| | select_one prov | prov | Province | | |
+| | select_one reg | reg | Regency | prov = ${prov} | |
+| | calculate | reg_name | | | jr:choice-name(${reg}, '${reg}') |
+| | calculate | b2_name | | | jr:choice-name('b2', '${reg}') |
+| | begin repeat | r | R | | |
+| | select_one prov | rprov | Province | | |
+| | select_one reg | rreg | Regency | prov = current()/../rprov | |
+| | calculate | rname | | | jr:choice-name(${rreg}, '${rreg}') |
+| | end repeat | | | | |
+| | calculate | first_a1 | | | jr:choice-name('a1', '${rreg}') |
+| choices |
+| | list_name | name | label | prov |
+| | prov | a | A | |
+| | prov | b | B | |
+| | reg | a1 | A one | a |
+| | reg | a2 | A two | a |
+| | reg | b1 | B one | b |
+| | reg | b2 | B two | b |
+`
+	s := newSession(t, form)
+	if _, err := s.AddInstance("r"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddInstance("r"); err != nil {
+		t.Fatal(err)
+	}
+	runSteps(t, s, []step{
+		{path: "prov", value: "a"},
+		{path: "reg", value: "a1", wantPath: "reg_name", want: "A one"},
+		{wantPath: "b2_name", want: ""},
+		// The regency is kept, off the list now: it has no name.
+		{path: "prov", value: "b", wantPath: "reg_name", want: ""},
+		{wantPath: "b2_name", want: "B two"},
+		{path: "r[1]/rprov", value: "a"},
+		{path: "r[2]/rprov", value: "b"},
+		{path: "r[1]/rreg", value: "a2", wantPath: "r[1]/rname", want: "A two"},
+		{wantPath: "first_a1", want: "A one"},
+		{path: "r[1]/rprov", value: "b", wantPath: "r[1]/rname", want: ""},
+		{wantPath: "first_a1", want: ""},
+	})
+}
+
+// TestDateOfNoNumberEqualsNothing: date() of NaN, such as an empty date plus 30 days, is NaN
+// in ODK Collect (JavaRosa's toDate keeps NaN), so a constraint or relevance comparing it with
+// another empty date is false, not true as two empty strings would be.
+func TestDateOfNoNumberEqualsNothing(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation |
+| | date | d1 | D1 | |
+| | date | d2 | D2 | |
+| | calculate | same | | ${d2} = date(${d1} + 30) |
+| | calculate | both_empty | | ${d2} = date(${d1}) |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{wantPath: "same", want: "false"},
+		{wantPath: "both_empty", want: "true"},
+		{path: "d1", value: "2026-01-01"},
+		{path: "d2", value: "2026-01-31", wantPath: "same", want: "true"},
+	})
+}
+
+// TestRootAttributesAreTheFormsIDAndVersion: /data/@id and /data/@version read the form's id
+// and version, as ODK reads the attributes of the XForm's root element; no other node of the
+// form has attributes, and a path to one is a load error.
+func TestRootAttributesAreTheFormsIDAndVersion(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation |
+| | text | t | T | |
+| | calculate | fid | | /data/@id |
+| | calculate | ver | | concat('v', /data/@version, '-', ${t}) |
+| | begin group | g | G | |
+| | calculate | gver | | ../../@version |
+| | end group | | | |
+| settings |
+| | form_id | version |
+| | root_attr | 2026.1 |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{wantPath: "fid", want: "root_attr"},
+		{wantPath: "g/gver", want: "2026.1"},
+		{path: "t", value: "x", wantPath: "ver", want: "v2026.1-x"},
+	})
+	for _, tc := range []struct{ calc, want string }{
+		{"/data/@name", "the form's root has no attribute @name (it has @id and @version)"},
+		{"/data/t/@id", "t has no attribute @id: in the form, only its root has attributes"},
+	} {
+		_, err := forms.Parse("test.md", []byte("| survey |\n| | type | name | label | calculation |\n| | text | t | T | |\n| | calculate | c | | "+tc.calc+" |\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.calc, err, tc.want)
+		}
+	}
 }

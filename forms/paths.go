@@ -107,6 +107,10 @@ func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.N
 		if n.Current && sc.outer != nil {
 			ctx = sc.outer // current() is the expression's node, also inside a filter
 		}
+		if last := len(n.Steps) - 1; last >= 0 && strings.HasPrefix(n.Steps[last], "@") {
+			c.rootAttribute(t, r, col, x, n, ctx)
+			return
+		}
 		nodes, msg := c.resolveSteps(n, ctx)
 		if n.Ref != "" && c.form.byName[n.Ref] == nil {
 			return // the reference itself is reported (lookup)
@@ -130,6 +134,38 @@ func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.N
 			c.form.pathTop[n] = top
 		}
 	}
+}
+
+// rootAttribute resolves a path that ends in an attribute: in the form, only its root has
+// attributes, @id and @version, as the XForm's root element has them (ODK reads
+// /data/@version); any other is reported.
+func (c *compiler) rootAttribute(t *table, r row, col string, x *expr.Expr, n *expr.PathNode, ctx *Node) {
+	last := len(n.Steps) - 1
+	up := *n
+	up.Steps = n.Steps[:last]
+	if len(n.Preds) > last {
+		up.Preds = n.Preds[:last]
+	}
+	nodes, msg := c.resolveSteps(&up, ctx)
+	target := ctx
+	if len(nodes) > 0 {
+		target = nodes[len(nodes)-1]
+	}
+	attr := n.Steps[last]
+	switch {
+	case msg != "":
+	case target != c.form.Root:
+		msg = fmt.Sprintf("%s has no attribute %s: in the form, only its root has attributes (@id, @version)", target.Name, attr)
+	case attr == "@id":
+		c.form.rootAttrs[n] = c.form.ID
+		return
+	case attr == "@version":
+		c.form.rootAttrs[n] = c.form.Version
+		return
+	default:
+		msg = fmt.Sprintf("the form's root has no attribute %s (it has @id and @version)", attr)
+	}
+	c.errorf(t, r, col, "in %q: at column %d: %s names no node: %s", x.Src, n.Pos+1, n, msg)
 }
 
 // escapeTop returns the highest node path p, evaluated for ctx, climbs to on its way to

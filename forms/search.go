@@ -10,10 +10,13 @@ package forms
 // offered as a choice.
 
 import (
+	"cmp"
+	"fmt"
 	"maps"
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -148,8 +151,23 @@ func (c *compiler) search(t *table, r row, n *Node, typeCell string) (filter str
 	if col := searchColumn(l, value); col != "" {
 		value = col
 	}
-	if col := searchColumn(l, label); col != "" {
-		label = col
+	// The label may name several columns, 'nama,kode' (or 'nama kode'): Collect shows
+	// the first, then (kode: 3201) for each other.
+	display := searchDisplayColumns(label)
+	var labels []string
+	for _, name := range display {
+		col := searchColumn(l, name)
+		if col == "" {
+			if len(display) > 1 {
+				c.errorf(t, r, "label", "the label of the search() placeholder names %q, which %s does not have (it has %s)", name, l.File, strings.Join(l.header, ", "))
+				return ""
+			}
+			col = name // reported by attachedList
+		}
+		labels = append(labels, col)
+	}
+	if len(labels) > 0 {
+		label = labels[0]
 	}
 	n.Parameters = maps.Clone(n.Parameters)
 	if n.Parameters == nil {
@@ -157,9 +175,90 @@ func (c *compiler) search(t *table, r row, n *Node, typeCell string) (filter str
 	}
 	n.Parameters["value"], n.Parameters["label"] = value, label
 	if fl := c.attachedList(t, r, n, l.File); fl != nil {
+		fl, err := fl.searchOrder(display, labels)
+		if err != nil {
+			c.errorf(t, r, "appearance", "%s: %v", l.File, err)
+			return ""
+		}
 		c.useList(n, fl.firstOfEachValue())
 	}
 	return filter
+}
+
+// searchDisplayColumns splits the label of a search() placeholder into the columns it
+// names, as Collect does: by commas, or by spaces when it has no comma.
+func searchDisplayColumns(label string) []string {
+	split := func(sep string) []string {
+		var out []string
+		for _, p := range strings.Split(label, sep) {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	parts := split(",")
+	if len(parts) == 1 && strings.Contains(label, " ") {
+		parts = split(" ")
+	}
+	return parts
+}
+
+// searchOrder returns the choices of a search() select as Collect makes them from its SQLite
+// copy of the file: rows with no data at all left out; in the order of the file's sortby
+// column (read as a number, as Collect requires) when it has one; labelled with the first
+// display column, then "(name: value)" for each other (names as the placeholder writes
+// them), or with the value when that is blank.
+func (l *ChoiceList) searchOrder(names, cols []string) (*ChoiceList, error) {
+	sortCol := searchColumn(l, "sortby") // SortBy too, as Collect names its columns
+	if sortCol == "" && len(cols) < 2 {
+		return l, nil
+	}
+	out := l.emptyCopy()
+	type keyed struct {
+		ch  *Choice
+		key float64
+	}
+	var items []keyed
+	for _, ch := range l.Choices {
+		blank := true
+		for _, v := range ch.Extra {
+			if strings.TrimSpace(v) != "" {
+				blank = false
+				break
+			}
+		}
+		if blank {
+			continue
+		}
+		k := keyed{ch: ch}
+		if sortCol != "" {
+			f, err := strconv.ParseFloat(strings.TrimSpace(ch.Extra[sortCol]), 64)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: the %s column holds %q, not a number (ODK Collect sorts search() choices by it, and refuses such a file)", ch.Row, sortCol, ch.Extra[sortCol])
+			}
+			k.key = f
+		}
+		items = append(items, k)
+	}
+	slices.SortStableFunc(items, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	for _, it := range items {
+		cp := *it.ch
+		if len(cols) > 1 {
+			var b strings.Builder
+			b.WriteString(it.ch.Extra[cols[0]])
+			for i := 1; i < len(cols); i++ {
+				fmt.Fprintf(&b, " (%s: %s)", names[i], it.ch.Extra[cols[i]])
+			}
+			label := b.String()
+			if strings.TrimSpace(label) == "" {
+				label = cp.Name
+			}
+			cp.Label = Text{"": label}
+		}
+		out.add(&cp)
+	}
+	return out, nil
 }
 
 // searchTest is the test of one column in a search() call, ignoring the case of ASCII

@@ -584,6 +584,9 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 	if p.Instance != "" {
 		return e.instancePath(p)
 	}
+	if v, ok := e.s.form.rootAttrs[p]; ok {
+		return expr.String(v)
+	}
 	steps := p.Steps
 	if e.choice != nil && e.choice.attached && !p.Absolute && !p.Current && p.Ref == "" && !slices.Contains(steps, "..") {
 		return e.choice.column(strings.Join(steps, "/"))
@@ -719,9 +722,7 @@ func (e *env) attachedPath(l *ChoiceList, p *expr.PathNode) expr.Value {
 	}
 	col := strings.Join(p.Steps[2:], "/")
 	for _, c := range cands {
-		if v, ok := c.Extra[col]; ok {
-			out = append(out, expr.String(v))
-		}
+		out = c.nodes(out, col)
 	}
 	return out
 }
@@ -895,15 +896,26 @@ func (e *env) item(it *item) expr.Value {
 	return e.s.value(it)
 }
 
+// ChoiceLabel returns the label of choice value of question for jr:choice-name(): "" when
+// the question's choice filter leaves the choice out now, as ODK Collect (JavaRosa) reads
+// the choices through the filter, evaluated for the question as seen from the context (its
+// first instance, seen from outside its repeat).
 func (e *env) ChoiceLabel(question, value string) string {
 	n := e.s.form.byName[question]
 	if n == nil || n.ListName == "" {
 		return ""
 	}
-	if c := e.s.form.ChoiceOf(n, value); c != nil {
-		return c.Label.In(e.s.lang, e.s.form.Languages)
+	c := e.s.form.ChoiceOf(n, value)
+	if c == nil {
+		return ""
 	}
-	return ""
+	if n.ChoiceFilter != nil && c != e.s.form.other {
+		its := e.s.resolve(e.own().ctx, n, nil)
+		if len(its) == 0 || !e.s.choiceAllowed(its[0], c, e.s.choicePos(n, c)) {
+			return ""
+		}
+	}
+	return c.Label.In(e.s.lang, e.s.form.Languages)
 }
 
 func (e *env) Now() time.Time  { return e.s.now() }

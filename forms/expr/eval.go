@@ -328,6 +328,13 @@ func compare(op Op, a, b Value) bool {
 	}
 	_, aDate := a.(Date)
 	_, bDate := b.(Date)
+	if ta, ok := instant(a); ok && (aDate || bDate) {
+		if tb, ok := instant(b); ok {
+			// Two dateTimes that carry their offsets compare as the instants they name,
+			// as ODK does: 23:30+07:00 is 16:30Z.
+			return compareNumbers(op, float64(ta.UnixMilli()), float64(tb.UnixMilli()))
+		}
+	}
 	if aDate || bDate {
 		if (op == OpEq || op == OpNe) && (!dateLike(a) || !dateLike(b)) {
 			// = and != of a date with a string that is no date compare the strings, as
@@ -389,6 +396,23 @@ func dateLike(v Value) bool {
 		return true
 	}
 	return false
+}
+
+// instant returns the instant v names when v is a dateTime with its offset: a Date with a
+// time, or a string written with an offset or Z.
+func instant(v Value) (time.Time, bool) {
+	switch v := v.(type) {
+	case Date:
+		return v.T, v.HasTime
+	case String:
+		if !zoned(v) {
+			return time.Time{}, false
+		}
+		if d, ok := parseDate(strings.TrimSpace(string(v))); ok && d.HasTime {
+			return d.T, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // dateNumber reads v as days since 1970-01-01: a String as a date or dateTime if it is one,

@@ -99,6 +99,12 @@ func TestEval(t *testing.T) {
 		{"string(date(concat('2025', '-', 3, '-', 15)))", nil, String("2025-03-15")},
 		{"string(date('2025-12-5T10:00:00Z'))", nil, String("2025-12-05")},
 		{"string(date-time('2025-1-05T10:00:00Z'))", nil, String("2025-01-05T10:00:00.000Z")},
+		// The date of NaN (an empty answer plus 30 days) is NaN, as in ODK Collect: it
+		// equals nothing, not even an empty answer, which the date of "" still is.
+		{"date(number('') + 30) = ''", nil, Bool(false)},
+		{"date(number('') + 30) != ''", nil, Bool(true)},
+		{"date-time(number('')) = ''", nil, Bool(false)},
+		{"date('') = ''", nil, Bool(true)},
 		{"date('2025-2-30')", nil, String("")},
 		{"date('2025-0-5')", nil, String("")},
 		{"date('2025-1-')", nil, String("")},
@@ -108,15 +114,23 @@ func TestEval(t *testing.T) {
 		{"today() - ${dob}", nil, Number(10549)},
 		{"int((today() - date(${dob})) div 365.25)", nil, Number(28)},
 		{"now() > today()", nil, Bool(true)},
+		// dateTimes with their offsets compare as instants, as in ODK.
+		{"date-time('2026-01-02T23:30:00+07:00') = date-time('2026-01-02T16:30:00Z')", nil, Bool(true)},
+		{"date-time('2026-01-02T23:30:00+07:00') < '2026-01-02T17:00:00Z'", nil, Bool(true)},
+		{"date-time('2026-01-02T23:30:00+07:00') > date-time('2026-01-02T17:00:00+00:00')", nil, Bool(false)},
 		{"now() < today() + 1", nil, Bool(true)},
-		{"decimal-date-time('1970-01-02')", nil, Number(1)},
-		// The offset counts: a dateTime is the instant it names, read on the session's
-		// clock (here +08:00): 06:00Z is 14:00, 18:00 at +07:00 is 19:00.
-		{"decimal-date-time('1970-01-01T06:00:00Z')", nil, Number(14.0 / 24)},
-		{"decimal-date-time('1970-01-01T18:00:00.000+07:00')", nil, Number(19.0 / 24)},
-		{"decimal-date-time('1970-01-01T01:00:00+09:00')", nil, Number(0)},
+		// decimal-date-time() counts the days from 1970-01-01T00:00Z to the instant, as ODK
+		// does: a date is its midnight on the session's clock (here +08:00), a dateTime
+		// with an offset the instant it names, one without a time on the session's clock,
+		// and a number is itself.
+		{"decimal-date-time('1970-01-02')", nil, Number(16.0 / 24)},
+		{"decimal-date-time('1970-01-01T06:00:00Z')", nil, Number(6.0 / 24)},
+		{"decimal-date-time('1970-01-01T18:00:00.000+07:00')", nil, Number(11.0 / 24)},
+		{"decimal-date-time('1970-01-01T01:00:00+09:00')", nil, Number(-8.0 / 24)},
+		{"decimal-date-time('1970-01-01T08:00:00')", nil, Number(0)},
+		{"decimal-date-time(20455.5)", nil, Number(20455.5)},
 		{"decimal-date-time('junk')", nil, nan},
-		{"decimal-date-time(now())", nil, Number(20779 + (14*3600+5*60+9.123)/86400)},
+		{"decimal-date-time(now())", nil, Number(20779 + (6*3600+5*60+9.123)/86400)},
 		// decimal-time() reads a time or dateTime with an offset on the session's clock
 		// (+08:00), as decimal-date-time() does; a time without one is read as written.
 		{"decimal-time('06:00:00.000+07:00')", nil, Number(7.0 / 24)},
@@ -289,16 +303,25 @@ func TestEval(t *testing.T) {
 		{"regex('abc', concat('(', ''))", nil, Bool(false)},
 
 		// Numbers.
+		// round() is ODK Collect's: a half rounds toward positive infinity, as in XPath.
 		{"round(2.5)", nil, Number(3)},
-		{"round(-2.5)", nil, Number(-3)},
+		{"round(-2.5)", nil, Number(-2)},
+		{"round(-2.51)", nil, Number(-3)},
+		{"round(-0.5)", nil, Number(0)},
 		{"round(2.4)", nil, Number(2)},
 		{"round(1.005, 2)", nil, Number(1.01)},
 		{"round(2.675, 2)", nil, Number(2.68)},
-		{"round(-2.675, 2)", nil, Number(-2.68)},
+		{"round(-2.675, 2)", nil, Number(-2.67)},
+		{"round(-2.6751, 2)", nil, Number(-2.68)},
 		{"round(1234.5678, -2)", nil, Number(1200)},
+		{"round(1250, -2)", nil, Number(1300)},
+		{"round(-1250, -2)", nil, Number(-1200)},
+		{"round(1.5, 31)", nil, nan},
+		{"round(0.1 + 0.2, 16)", nil, Number(0.3)},
+		{"round(123.456, 1.9)", nil, Number(123.5)},
 		{"round(1.5, 0)", nil, Number(2)},
 		{"round(${empty})", nil, nan},
-		{"round(1.23, 'x')", nil, nan},
+		{"round(1.23, 'x')", nil, Number(1)}, // digits that are no number are 0, as in Collect
 		{"int(3.7)", nil, Number(3)},
 		{"int(-3.7)", nil, Number(-3)},
 		{"int('12.9')", nil, Number(12)},
@@ -331,6 +354,9 @@ func TestEval(t *testing.T) {
 		{"boolean-from-string('true')", nil, Bool(true)},
 		{"boolean-from-string('1')", nil, Bool(true)},
 		{"boolean-from-string('yes')", nil, Bool(false)},
+		{"boolean-from-string('TRUE')", nil, Bool(true)}, // Collect ignores the case
+		{"boolean-from-string(' true')", nil, Bool(false)},
+		{"boolean-from-string('1 ')", nil, Bool(false)},
 
 		// if, coalesce, once: only the branch taken is evaluated.
 		{"if(${five} > 3, 'big', 'small')", nil, String("big")},

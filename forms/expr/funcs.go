@@ -2,9 +2,11 @@ package expr
 
 import (
 	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -132,10 +134,12 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnBoolean:
 		return boolFn(args[0], func(b bool) bool { return b })
 	case fnBooleanFromString:
+		// "true" in any case, or "1", as ODK Collect reads it (equalsIgnoreCase), the text
+		// as it is: " true" is false in every ODK engine.
 		a := args[0]
 		return func(env Env) Value {
-			s := strings.TrimSpace(ToString(a(env)))
-			return Bool(s == "true" || s == "1")
+			s := ToString(a(env))
+			return Bool(strings.EqualFold(s, "true") || s == "1")
 		}
 	case fnNumber:
 		return numFn(arg(0), func(x float64) float64 { return x })
@@ -145,7 +149,7 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		return numFn(args[0], math.Trunc)
 	case fnRound:
 		if len(args) == 1 {
-			return numFn(args[0], math.Round)
+			return numFn(args[0], func(x float64) float64 { return roundDigits(x, 0) })
 		}
 		return numFn2(args[0], args[1], roundDigits)
 	case fnFloor:
@@ -301,9 +305,10 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnDate:
 		a := args[0]
 		return func(env Env) Value {
-			d, ok := unpaddedDate(a(env))
+			v := a(env)
+			d, ok := unpaddedDate(v)
 			if !ok {
-				return String("")
+				return notADate(v)
 			}
 			if d.HasTime {
 				// The day of a dateTime is its day on the session's clock, as in ODK.
@@ -314,27 +319,16 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnDateTime:
 		a := args[0]
 		return func(env Env) Value {
-			d, ok := unpaddedDate(a(env))
+			v := a(env)
+			d, ok := unpaddedDate(v)
 			if !ok {
-				return String("")
+				return notADate(v)
 			}
 			return Date{T: d.T, HasTime: true}
 		}
 	case fnDecimalDateTime:
 		a := args[0]
-		return func(env Env) Value {
-			d, ok := ToDate(a(env))
-			if !ok {
-				return Number(math.NaN())
-			}
-			if d.HasTime {
-				// The days since 1970-01-01 on the session's clock, as ODK counts them from
-				// local midnight: a dateTime written with another offset is that instant,
-				// so 1970-01-01T07:00:00+07:00 is 0 in UTC.
-				d.T = d.T.In(env.Now().Location())
-			}
-			return Number(days(d))
-		}
+		return func(env Env) Value { return Number(decimalDateTime(a(env), env.Now().Location())) }
 	case fnDecimalTime:
 		// The time of day on the session's clock, as ODK reads it: a time or dateTime
 		// written with another offset is that instant, so 09:15+07:00 is 02:15 in UTC.
@@ -481,6 +475,16 @@ func strPred(a, b evalFn, f func(s, t string) bool) evalFn {
 	return func(env Env) Value { return Bool(f(ToString(a(env)), ToString(b(env)))) }
 }
 
+// notADate is what date() and date-time() give for v, which is no date: NaN for a number
+// that is NaN (the date of an empty answer plus 30 days), as ODK Collect gives it, so that it
+// equals nothing, not even an empty answer; "" for anything else (an empty answer, no node).
+func notADate(v Value) Value {
+	if n, ok := v.(Number); ok && math.IsNaN(float64(n)) {
+		return n
+	}
+	return String("")
+}
+
 // unpaddedDate is ToDate for date() and date-time(), which also read, as ODK does, a month
 // or day of one digit, so that date(concat(${y}, '-', ${m}, '-', ${d})) needs no padding.
 func unpaddedDate(v Value) (Date, bool) {
@@ -491,6 +495,49 @@ func unpaddedDate(v Value) (Date, bool) {
 		}
 	}
 	return d, ok
+}
+
+// decimalDateTime is decimal-date-time(v): the days from 1970-01-01T00:00:00Z to the instant
+// v names, as ODK Collect (JavaRosa divides the instant's milliseconds by a day), ODK Web
+// Forms and Enketo count them. A dateTime written with an offset is that instant
+// (1970-01-01T07:00:00+07:00 is 0 in any zone); one written without, and a date (its
+// midnight), are read on the session's clock, loc; a number is itself.
+func decimalDateTime(v Value, loc *time.Location) float64 {
+	if n, ok := v.(Number); ok {
+		return float64(n)
+	}
+	d, ok := ToDate(v)
+	if !ok {
+		return math.NaN()
+	}
+	t := d.T
+	if !d.HasTime || !zoned(v) {
+		y, m, dd := t.Date()
+		h, mi, sec := t.Clock()
+		if !d.HasTime {
+			h, mi, sec = 0, 0, 0
+		}
+		t = time.Date(y, m, dd, h, mi, sec, t.Nanosecond(), loc)
+	}
+	return float64(t.UnixMilli()) / (secondsPerDay * 1000)
+}
+
+// zoned reports whether v, a date or dateTime, names an instant: a Date with a time (which
+// carries its zone), or a string written with an offset or Z. A dateTime string without
+// one is a time on the local clock.
+func zoned(v Value) bool {
+	switch v := v.(type) {
+	case Nodes:
+		if len(v) == 0 {
+			return false
+		}
+		return zoned(v[0])
+	case String:
+		s := strings.TrimSpace(string(v))
+		_, clock, ok := strings.Cut(s, "T")
+		return ok && (strings.HasSuffix(clock, "Z") || strings.ContainsAny(clock, "+-"))
+	}
+	return true
 }
 
 // eachSelected calls f on each value of a space-separated list of choices until f returns
@@ -513,27 +560,55 @@ func eachSelected(list string, f func(string) bool) {
 	}
 }
 
-// roundDigits rounds x to the given number of decimal digits, halves away from zero. The
-// scaled value is first rounded to 15 significant digits, so that 2.675 rounds to 2.68 as it
-// reads, not to 2.67 as it is stored.
+// roundDigits rounds x to the given number of decimal digits as ODK Collect does (JavaRosa's
+// round): the digits are truncated to a whole number (NaN is 0); more than 30 either way
+// give NaN. With 0 or more, x is rounded as it reads in decimal (2.675 is 2.68, not 2.67 as
+// it is stored), a half toward positive infinity as XPath rounds: round(2.5) is 3,
+// round(-2.5) is -2, round(-2.675, 2) is -2.67. With fewer, x scaled down is rounded by
+// adding a half and cutting the fraction, as Collect does: round(1250, -2) is 1300,
+// round(-1250, -2) is -1200.
 func roundDigits(x, digits float64) float64 {
-	if math.IsNaN(digits) || math.IsNaN(x) || math.IsInf(x, 0) {
-		return x + digits // NaN or ±Inf
-	}
-	d := math.Trunc(digits)
-	switch {
-	case d > 15:
-		return x
-	case d < -308:
-		return math.Copysign(0, x)
-	}
-	p := math.Pow(10, d)
-	y := x * p
-	if math.IsInf(y, 0) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return x
 	}
-	y, _ = strconv.ParseFloat(strconv.FormatFloat(y, 'g', 15, 64), 64)
-	return math.Round(y) / p
+	d := 0
+	if !math.IsNaN(digits) {
+		d = int(math.Max(math.Min(math.Trunc(digits), math.MaxInt32), math.MinInt32))
+	}
+	if d > 30 || d < -30 {
+		return math.NaN()
+	}
+	if d < 0 {
+		p := math.Pow(10, float64(-d))
+		scaled, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', -1, 64), 64)
+		return math.Trunc(scaled/p+0.5) * p
+	}
+	return roundDecimal(x, d)
+}
+
+// roundDecimal rounds x to d decimal digits on its shortest decimal form, a half toward
+// positive infinity (up for a positive x, toward zero for a negative one).
+func roundDecimal(x float64, d int) float64 {
+	digits := strconv.FormatFloat(math.Abs(x), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(digits, ".")
+	if len(frac) <= d {
+		return x
+	}
+	keep := whole + frac[:d]
+	next, rest := frac[d], strings.TrimRight(frac[d+1:], "0")
+	up := next > '5' || next == '5' && (x > 0 || rest != "")
+	n, ok := new(big.Int).SetString(keep, 10)
+	if !ok {
+		return x
+	}
+	if up {
+		n.Add(n, big.NewInt(1))
+	}
+	r, _ := new(big.Float).SetPrec(200).Quo(new(big.Float).SetInt(n), new(big.Float).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d)), nil))).Float64()
+	if x < 0 {
+		r = -r
+	}
+	return r
 }
 
 // extremum folds the numbers of all arguments with f; NaN if there are none or any is NaN.
@@ -714,8 +789,9 @@ func translateRunes(s, from, to string) string {
 }
 
 // compileRegex compiles regex(s, pattern). A literal pattern is compiled once, here; one
-// that does not compile makes the call false (Check reports it). Like ODK, the pattern
-// matches anywhere in s unless it is anchored.
+// that does not compile makes the call false (Check reports it). As in ODK Web Forms and
+// Enketo, the pattern matches anywhere in s unless it is anchored (ODK Collect matches the
+// whole of s: docs/XLSFORM.md, "Known differences not yet closed").
 func compileRegex(n *CallNode, args []evalFn) evalFn {
 	s := args[0]
 	if lit, ok := n.Args[1].(*StringNode); ok {

@@ -242,12 +242,10 @@ func (p *parser) parsePrimary() Node {
 			return p.parseSteps(&PathNode{Pos: call.Pos, Current: true})
 		}
 		n = call
-	case itemDot, itemDotDot, itemSlash:
+	case itemDot, itemDotDot, itemSlash, itemAt:
 		return p.parsePath()
 	case itemDoubleSlash:
 		p.fail(t.pos, "'//' is not supported")
-	case itemAt:
-		p.fail(t.pos, "attributes (@) are not supported")
 	case itemEOF:
 		p.fail(t.pos, "unexpected end of expression")
 	default:
@@ -384,7 +382,18 @@ func (p *parser) step(after item) string {
 		p.next()
 		return t.val
 	case itemAt:
-		p.fail(t.pos, "attributes (@) are not supported")
+		// An attribute, @name, as the last step: an attached XML file's items may hold
+		// their values in attributes (<item id="2">).
+		p.next()
+		n := p.peek()
+		if n.typ != itemName {
+			p.fail(n.pos, "expected an attribute name after '@'")
+		}
+		p.next()
+		if next := p.peek(); next.typ == itemSlash || next.typ == itemLBracket || next.typ == itemDoubleSlash {
+			p.fail(next.pos, "an attribute (@%s) is the last step of a path", n.val)
+		}
+		return "@" + n.val
 	case itemOp:
 		if t.val == "*" {
 			p.fail(t.pos, "wildcard steps (*) are not supported")

@@ -85,7 +85,7 @@ func formatNumber(f float64) string {
 
 // ToNumber converts v to a number as XPath's number() does, with ODK's reading of dates. A
 // String is trimmed and read as a decimal number (an optional '-', digits, an optional
-// '.'); a date ("2006-01-02") or dateTime string gives its days since 1970-01-01; anything
+// '.', or a ',' as ODK Collect reads it); a date ("2006-01-02") or dateTime string gives its days since 1970-01-01; anything
 // else, the empty string included, gives NaN. A Bool is 1 or 0; a Date is its days since
 // 1970-01-01, fractional when it has a time; a Nodes is the number of its first node, or
 // NaN if it is empty.
@@ -113,6 +113,11 @@ func ToNumber(v Value) float64 {
 
 func stringToNumber(s string) float64 {
 	s = strings.TrimSpace(s)
+	if strings.IndexByte(s, ',') >= 0 {
+		// ODK Collect reads a comma as the decimal point ("some locales use ','"):
+		// number('4,5') is 4.5, and a text or file value written so computes as one.
+		s = strings.ReplaceAll(s, ",", ".")
+	}
 	if isDecimal(s) {
 		f, _ := strconv.ParseFloat(s, 64) // only a range error is possible, with ±Inf
 		return f

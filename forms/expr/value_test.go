@@ -60,7 +60,10 @@ func TestToNumber(t *testing.T) {
 		{String("+1"), math.NaN()},
 		{String("Infinity"), math.NaN()},
 		{String("NaN"), math.NaN()},
-		{String("1,5"), math.NaN()},
+		{String("1,5"), 1.5}, // ODK Collect reads a comma as the decimal point
+		{String(" -0,25 "), -0.25},
+		{String("1,234,5"), math.NaN()},
+		{String("1,2.5"), math.NaN()},
 		{String("1970-01-02"), 1},
 		{String("1969-12-31"), -1},
 		{String("1970-01-01T12:00:00Z"), 0.5},
