@@ -715,6 +715,8 @@ func (c *compiler) expressions(t *table) {
 				if pat, ok := argString(call, 1); ok && call.Name == "regex" {
 					if what := unportableRegex(pat); what != "" {
 						c.warnf(t, rs.r, e.col, "regex pattern %q uses %s, which ODK Web Forms and Enketo (JavaScript) read otherwise than ODK Collect and tracer: spell it out (list the letters, [0-9], ^ and $)", pat, what)
+					} else if !wholeTextRegex(pat) {
+						c.warnf(t, rs.r, e.col, "regex pattern %q is not anchored at both ends: tracer, ODK Web Forms and Enketo match a part of the text, ODK Collect only the whole text; write ^...$ (with .* where a part is meant) so that every client agrees", pat)
 					}
 				}
 			})
@@ -941,6 +943,40 @@ func unportableRegex(pat string) string {
 		}
 	}
 	return ""
+}
+
+// wholeTextRegex reports whether pat can only match a whole text: it starts with ^, ends
+// with an unescaped $, and has no | outside parentheses and brackets (^a|b$ matches a part).
+// ODK Collect matches regex() against the whole text (Java's Pattern.matches), ODK Web
+// Forms, Enketo and tracer anywhere in it; such a pattern reads alike in all of them.
+func wholeTextRegex(pat string) bool {
+	if !strings.HasPrefix(pat, "^") || !strings.HasSuffix(pat, "$") || escapedAt(pat, len(pat)-1) {
+		return false
+	}
+	depth, class := 0, false
+	for i := 0; i < len(pat); i++ {
+		switch b := pat[i]; {
+		case b == '\\':
+			i++ // the escaped byte is a literal
+		case class:
+			class = b != ']'
+		case b == '[':
+			class = true
+			if i+1 < len(pat) && pat[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(pat) && pat[i+1] == ']' {
+				i++ // a ] first in a class is one of its members
+			}
+		case b == '(':
+			depth++
+		case b == ')':
+			depth--
+		case b == '|' && depth == 0:
+			return false
+		}
+	}
+	return true
 }
 
 // escapedAt reports whether the byte at i follows an odd number of backslashes.

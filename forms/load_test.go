@@ -182,7 +182,8 @@ func TestMatchLangByName(t *testing.T) {
 
 // TestRegexThatODKClientsReadOtherwise: a regex() pattern with a construct that JavaScript
 // (ODK Web Forms, Enketo) reads otherwise than Java (ODK Collect) and Go (tracer) loads with
-// a warning naming the construct; a portable pattern, or an escaped backslash, does not.
+// a warning naming the construct, and so does one that can match a part of the text; a
+// portable pattern anchored at both ends, or an escaped backslash, does not.
 func TestRegexThatODKClientsReadOtherwise(t *testing.T) {
 	tests := []struct {
 		pattern, want string
@@ -196,9 +197,24 @@ func TestRegexThatODKClientsReadOtherwise(t *testing.T) {
 		{`^[A-Za-zÀ-ÖØ-öø-ÿ .'-]+$`, ""},
 		{`^\\p{x}$`, ""},
 		{`^(?:ab)+[0-9]{3}$`, ""},
+		// ODK Collect matches the whole text, the others a part: a pattern that is not
+		// anchored at both ends reads otherwise in Collect.
+		{`^\+62[2-79]`, "not anchored"},
+		{`[0-9]{3}$`, "not anchored"},
+		{`(0123456|1234567)`, "not anchored"},
+		{`^a|b$`, "not anchored"},
+		{`^(a|b)|c$`, "not anchored"},
+		{`^[0-9]+\$`, "not anchored"},
+		{`^(a|b)$`, ""},
+		{`^.*(0123456|1234567).*$`, ""},
+		{`^[|(]+$`, ""},
+		{`^[]|]+$`, ""},
+		{`^[^]|]+$`, ""},
+		{`^\(a|b\)$`, "not anchored"},
 	}
 	for _, tt := range tests {
-		md := "| survey |\n| | type | name | label | constraint |\n| | text | q | Q | regex(., \"" + tt.pattern + "\") |\n"
+		cell := strings.ReplaceAll(tt.pattern, "|", `\|`)
+		md := "| survey |\n| | type | name | label | constraint |\n| | text | q | Q | regex(., \"" + cell + "\") |\n"
 		f := mustParse(t, md)
 		var got []string
 		for _, w := range f.Warnings {

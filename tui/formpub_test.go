@@ -97,7 +97,7 @@ func TestFormsPublishListRetire(t *testing.T) {
 		t.Fatalf("home lacks the forms action:\n%s", v)
 	}
 	drive(t, m, keypress("9"))
-	if m.screen != screenForms || !strings.Contains(plain(m), "blk_tracer     2026.11.2      offered    2026-11-20") {
+	if m.screen != screenForms || !strings.Contains(plain(m), "blk_tracer     2026.12.1      offered    2026-11-20") {
 		t.Fatalf("forms screen:\n%s", plain(m))
 	}
 

@@ -154,7 +154,7 @@ func TestTUIPublishForm(t *testing.T) {
 	r := startLaptop(t, cen.url, users, "sri", survey.RoleSupervisor)
 	r.waitFor("9  Study forms")
 	r.press("9")
-	r.waitFor("blk_tracer     2026.11.2      offered")
+	r.waitFor("blk_tracer     2026.12.1      offered")
 	r.press("p", bad, "enter")
 	r.waitFor("bad.md does not load and was not", `bad.md: line 4, sheet survey, column type: unknown choice list "nolist"`)
 	r.press("p", good, "enter")

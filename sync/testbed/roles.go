@@ -160,7 +160,7 @@ func RoleMatrix(t *testing.T, m Matrix) []*survey.OutboxItem {
 		}, ""},
 		{"GET /api/v1/forms", []string{E, S, A, D}, 200, nil, ""},
 		{"POST /api/v1/forms", []string{S, D}, 200, func() any { return wire.PublishRequest{Name: builtin.Name, Source: builtin.Source()} }, ""},
-		{"GET /api/v1/forms/blk_tracer/2026.11.2", []string{E, S, A, D}, 200, nil, ""},
+		{"GET /api/v1/forms/blk_tracer/2026.12.1", []string{E, S, A, D}, 200, nil, ""},
 		{"POST /api/v1/forms/blk_tracer/retire", []string{S, D}, 200, nil, ""},
 		{"POST /api/v1/roster", []string{S, D}, 200, func() any {
 			return wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: r1, Name: "Sari"}}}
