@@ -154,7 +154,13 @@ func TestEval(t *testing.T) {
 		{"format-date(${junk}, '%Y')", nil, String("")},
 		{"format-date(0, '%Y %q %%')", nil, String("1970 %q %")},
 		{"string(now())", nil, String("2026-11-22T14:05:09.123+08:00")},
-		{"string(date-time('2026-11-22'))", nil, String("2026-11-22T00:00:00.000Z")},
+		// A date, or a dateTime written without an offset, is a time on the session's
+		// clock (+08:00 here), as ODK Collect and ODK Web Forms read it.
+		{"string(date-time('2026-11-22'))", nil, String("2026-11-22T00:00:00.000+08:00")},
+		{"string(date-time('2026-11-22T10:30'))", nil, String("2026-11-22T10:30:00.000+08:00")},
+		{"date-time('2026-11-22T10:30') = date-time('2026-11-22T10:30:00+08:00')", nil, Bool(true)},
+		{"date-time('2026-11-22T10:30') = date-time('2026-11-22T10:30:00Z')", nil, Bool(false)},
+		{"string(date-time('2026-11-22T10:30:00Z'))", nil, String("2026-11-22T10:30:00.000Z")},
 
 		// Arithmetic.
 		{"1 + 2 * 3", nil, Number(7)},

@@ -36,7 +36,7 @@ func (c compiler) call(n *CallNode) evalFn {
 func readsEnv(id funcID, n int) bool {
 	switch id {
 	case fnToday, fnNow, fnUUID, fnRandom, fnPosition, fnLast, fnOnce, fnIndexedRepeat, fnChoiceName, fnDecimalDateTime,
-		fnCurrent, fnParseTimestampToDate, fnFormatDate, fnFormatDateTime, fnDate, fnDecimalTime,
+		fnCurrent, fnParseTimestampToDate, fnFormatDate, fnFormatDateTime, fnDate, fnDateTime, fnDecimalTime,
 		fnPulldata: // reads the form's attached files
 		return true
 	case fnString, fnNumber, fnStringLength, fnNormalizeSpace:
@@ -323,6 +323,13 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 			d, ok := unpaddedDate(v)
 			if !ok {
 				return notADate(v)
+			}
+			if !d.HasTime || !zoned(v) {
+				// A date, or a dateTime written without an offset, is a time on the
+				// session's clock, as ODK Collect and ODK Web Forms read it.
+				y, m, dd := d.T.Date()
+				h, mi, sec := d.T.Clock()
+				d.T = time.Date(y, m, dd, h, mi, sec, d.T.Nanosecond(), env.Now().Location())
 			}
 			return Date{T: d.T, HasTime: true}
 		}
