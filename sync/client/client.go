@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,6 +63,7 @@ type Client struct {
 	batchCount int
 	batchBytes int
 	gzipAbove  int
+	maxAnswer  int64
 }
 
 // Option configures a Client.
@@ -122,6 +124,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		attempts: 6, backoff: 250 * time.Millisecond, maxOff: 8 * time.Second,
 		jitter:     rand.Float64,
 		batchCount: 500, batchBytes: 2 << 20, gzipAbove: 16 << 10,
+		maxAnswer: maxAnswer,
 	}
 	for _, o := range opts {
 		o(c)
@@ -191,6 +194,10 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, retry
 			return nil
 		}
 		if !again {
+			var fe *foreignError
+			if errors.As(err, &fe) {
+				return &UnreachableError{URL: c.base, Err: err}
+			}
 			return err
 		}
 		last = err
@@ -234,13 +241,27 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 		return true, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	ok := resp.StatusCode/100 == 2
+	if ok && out == nil {
+		return false, nil
+	}
+	ct := resp.Header.Get("Content-Type")
+	if ok && !jsonType(ct) {
+		// A Wi-Fi login page or a proxy's page answered in the server's place: its body is
+		// not read, and asking again once the network lets the request through is safe.
+		return true, &foreignError{Status: resp.Status, ContentType: ct}
+	}
+	limit := int64(maxErrorAnswer)
+	if ok {
+		limit = c.maxAnswer
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return true, fmt.Errorf("read answer: %w", err)
 	}
-	if resp.StatusCode/100 == 2 {
-		if out == nil {
-			return false, nil
+	if ok {
+		if int64(len(data)) > limit {
+			return false, &foreignError{Status: resp.Status, ContentType: ct, Over: limit}
 		}
 		if err := json.Unmarshal(data, out); err != nil {
 			// A cut-short answer: the request may have been done, and every request that
@@ -249,19 +270,66 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 		}
 		return false, nil
 	}
-	var e wire.Error
-	if json.Unmarshal(data, &e) != nil || e.Code == "" {
-		e = wire.ErrorOf(survey.Errorf(wire.Code(resp.StatusCode), "The server answered %s.", resp.Status))
-	}
-	if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
-		e.Code = want
-	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "rate limited", slog.Int("retry_after", s))
 		}
 	}
-	return retryable(resp.StatusCode), e.Err()
+	return retryable(resp.StatusCode), refusal(resp, data)
+}
+
+// refusal is the error of a non-2xx answer whose body (at most maxErrorAnswer bytes of it is
+// read) is data: tracer's own refusal with its code, or a foreignError for a 5xx page that
+// is not tracer's (a gateway or proxy in front of the server that could not reach it: 502,
+// 503, 504, which is the server being unreachable).
+func refusal(resp *http.Response, data []byte) error {
+	var e wire.Error
+	if json.Unmarshal(data[:min(len(data), maxErrorAnswer)], &e) != nil || e.Code == "" {
+		if resp.StatusCode >= 500 {
+			return &foreignError{Status: resp.Status, ContentType: resp.Header.Get("Content-Type")}
+		}
+		e = wire.ErrorOf(survey.Errorf(wire.Code(resp.StatusCode), "The server answered %s.", resp.Status))
+	}
+	if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
+		e.Code = want
+	}
+	return e.Err()
+}
+
+// maxAnswer bounds what is read of one successful answer: the largest is a form published
+// with its attached files (128 MiB of them, in base64). maxErrorAnswer bounds an error's.
+const (
+	maxAnswer      = 256 << 20
+	maxErrorAnswer = 64 << 10
+)
+
+// jsonType reports whether a Content-Type names JSON; an answer without one is read as JSON.
+func jsonType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// foreignError is an answer that did not come from a tracer server: a page of another
+// kind (a Wi-Fi login page, a proxy's error page), or one over the size any tracer answer
+// has. After the retries it means the server was not reached (UnreachableError).
+type foreignError struct {
+	Status      string
+	ContentType string
+	Over        int64 // the limit the answer went over; 0 when it did not
+}
+
+func (e *foreignError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	if e.Over > 0 {
+		return fmt.Sprintf("the answer (%s, %s) is over %d MB, more than any tracer server sends; it was not kept", e.Status, ct, e.Over>>20)
+	}
+	return fmt.Sprintf("something other than a tracer server answered (%s, %s): a Wi-Fi login page, or a proxy that could not reach the server?", e.Status, ct)
 }
 
 // Health checks that the server answers.

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -218,18 +217,14 @@ func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, e
 			continue
 		}
 		if resp.StatusCode/100 != 2 {
-			data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+			data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorAnswer))
 			resp.Body.Close()
-			var e wire.Error
-			if json.Unmarshal(data, &e) != nil || e.Code == "" {
-				e = wire.ErrorOf(survey.Errorf(wire.Code(resp.StatusCode), "The server answered %s.", resp.Status))
-			}
-			if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
-				e.Code = want
-			}
-			last = e.Err()
+			last = refusal(resp, data)
 			if retryable(resp.StatusCode) {
 				continue
+			}
+			if errors.As(last, new(*foreignError)) {
+				return 0, &UnreachableError{URL: c.base, Err: last}
 			}
 			return 0, last
 		}
