@@ -7,6 +7,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -238,6 +239,9 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
+		if ce := certTimeError(err, c.now()); ce != nil {
+			return false, ce // the laptop's clock stays wrong until someone sets it
+		}
 		return true, err
 	}
 	defer resp.Body.Close()
@@ -294,6 +298,23 @@ func refusal(resp *http.Response, data []byte) error {
 		e.Code = want
 	}
 	return e.Err()
+}
+
+// certTimeError returns what to tell people when err is an HTTPS certificate refused for
+// the time, which is most often the laptop's clock (a dead clock battery, a date set by
+// hand): the laptop's time now and the certificate's dates. nil for any other error.
+func certTimeError(err error, now time.Time) error {
+	var ce x509.CertificateInvalidError
+	if !errors.As(err, &ce) || ce.Reason != x509.Expired || ce.Cert == nil {
+		return nil
+	}
+	const layout = "2006-01-02 15:04 UTC"
+	if now.Before(ce.Cert.NotBefore) {
+		return survey.Errorf(survey.EINVALID, "This laptop's clock says %s, before the server's certificate is valid (from %s): set the laptop's date and time, then sync again.",
+			now.UTC().Format(layout), ce.Cert.NotBefore.UTC().Format(layout))
+	}
+	return survey.Errorf(survey.EINVALID, "The server's certificate expired on %s and this laptop's clock says %s: if that date is right, the server's administrator must renew the certificate; if not, set the laptop's date and time, then sync again.",
+		ce.Cert.NotAfter.UTC().Format(layout), now.UTC().Format(layout))
 }
 
 // maxAnswer bounds what is read of one successful answer: the largest is a form published
