@@ -17,6 +17,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -272,6 +273,9 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 			// retries is idempotent, so asking again is safe.
 			return true, fmt.Errorf("answer cut short or malformed: %w", err)
 		}
+		if at := missing(reflect.ValueOf(out), "answer"); at != "" {
+			return false, &foreignError{Status: resp.Status, ContentType: ct, Missing: at}
+		}
 		return false, nil
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
@@ -339,13 +343,17 @@ func jsonType(ct string) bool {
 type foreignError struct {
 	Status      string
 	ContentType string
-	Over        int64 // the limit the answer went over; 0 when it did not
+	Over        int64  // the limit the answer went over; 0 when it did not
+	Missing     string // where the answer has null for what a tracer server always sends
 }
 
 func (e *foreignError) Error() string {
 	ct := e.ContentType
 	if ct == "" {
 		ct = "no content type"
+	}
+	if e.Missing != "" {
+		return fmt.Sprintf("the answer (%s, %s) has null for %s, which a tracer server always sends; nothing of it was kept", e.Status, ct, e.Missing)
 	}
 	if e.Over > 0 {
 		return fmt.Sprintf("the answer (%s, %s) is over %d MB, more than any tracer server sends; it was not kept", e.Status, ct, e.Over>>20)
