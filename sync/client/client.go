@@ -361,6 +361,17 @@ func (e *foreignError) Error() string {
 	return fmt.Sprintf("something other than a tracer server answered (%s, %s): a Wi-Fi login page, or a proxy that could not reach the server?", e.Status, ct)
 }
 
+// checkPage refuses a page of what that says there is more without moving the cursor on
+// past after with at least one entry, as a tracer server's always does: its reader would
+// ask for the same page again and again. It means the server was not reached.
+func (c *Client) checkPage(what string, after, next int64, n int, more bool) error {
+	if more && (n == 0 || next <= after) {
+		return &UnreachableError{URL: c.base, Err: fmt.Errorf(
+			"its pages of %s do not move on (after %d: %d entries, more from %d), which a tracer server's always do", what, after, n, next)}
+	}
+	return nil
+}
+
 // Health checks that the server answers.
 func (c *Client) Health(ctx context.Context) error {
 	return c.do(ctx, http.MethodGet, "/healthz", nil, nil, false)
@@ -447,6 +458,9 @@ func (c *Client) RosterUpdates(ctx context.Context, after int64, st survey.Updat
 		q.Set("roster_id", rosterID)
 	}
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/roster/updates?"+q.Encode(), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("roster updates", after, out.Next, len(out.Updates), out.More)
+	}
 	return &out, err
 }
 
@@ -505,6 +519,9 @@ func (c *Client) DecideRosterUpdate(ctx context.Context, id string, accept bool,
 func (c *Client) AssignedAttempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
 	var out wire.AttemptsPage
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/attempts/assigned?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("attempts", after, out.Next, len(out.Attempts), out.More)
+	}
 	return &out, err
 }
 
@@ -512,6 +529,9 @@ func (c *Client) AssignedAttempts(ctx context.Context, after int64) (*wire.Attem
 func (c *Client) Attempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
 	var out wire.AttemptsPage
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/attempts?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("attempts", after, out.Next, len(out.Attempts), out.More)
+	}
 	return &out, err
 }
 
@@ -622,6 +642,9 @@ func (c *Client) RevokeLink(ctx context.Context, id string) error {
 func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse, error) {
 	var out wire.RosterResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/roster?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("roster rows", after, out.Next, len(out.Rows), out.More)
+	}
 	return &out, err
 }
 
@@ -629,6 +652,9 @@ func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse,
 func (c *Client) Approved(ctx context.Context, after int64) (*wire.ApprovedResponse, error) {
 	var out wire.ApprovedResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/approved?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("approvals", after, out.Next, len(out.Approvals), out.More)
+	}
 	return &out, err
 }
 
@@ -636,6 +662,9 @@ func (c *Client) Approved(ctx context.Context, after int64) (*wire.ApprovedRespo
 func (c *Client) Returned(ctx context.Context, after int64) (*wire.ReturnedResponse, error) {
 	var out wire.ReturnedResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/returned?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("returned interviews", after, out.Next, len(out.Returns), out.More)
+	}
 	return &out, err
 }
 
@@ -645,6 +674,9 @@ func (c *Client) Returned(ctx context.Context, after int64) (*wire.ReturnedRespo
 func (c *Client) Refused(ctx context.Context, after int64) (*wire.RefusedResponse, error) {
 	var out wire.RefusedResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/refused?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("refusals", after, out.Next, len(out.Refusals), out.More)
+	}
 	return &out, err
 }
 
@@ -683,5 +715,8 @@ func (c *Client) Return(ctx context.Context, id string, revision int, comment st
 func (c *Client) Interviews(ctx context.Context, after int64) (*wire.InterviewsResponse, error) {
 	var out wire.InterviewsResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/interviews?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("interviews", after, out.Next, len(out.Interviews), out.More)
+	}
 	return &out, err
 }

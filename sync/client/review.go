@@ -40,6 +40,9 @@ func (c *Client) Queue(ctx context.Context, q survey.ReviewQuery) (*survey.Revie
 	if err := c.do(ctx, http.MethodGet, wire.Prefix+"/review?"+v.Encode(), nil, &out, true); err != nil {
 		return nil, err
 	}
+	if err := c.checkPage("the review queue", q.After, out.Next, len(out.Interviews), out.More); err != nil {
+		return nil, err
+	}
 	return &out, nil
 }
 
