@@ -238,7 +238,7 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.noRedirects().Do(req)
 	if err != nil {
 		if ce := certTimeError(err, c.now()); ce != nil {
 			return false, ce // the laptop's clock stays wrong until someone sets it
@@ -246,6 +246,9 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 		return true, err
 	}
 	defer resp.Body.Close()
+	if err := c.redirected(resp, path); err != nil {
+		return false, err
+	}
 	ok := resp.StatusCode/100 == 2
 	if ok && out == nil {
 		return false, nil
@@ -302,6 +305,50 @@ func refusal(resp *http.Response, data []byte) error {
 		e.Code = want
 	}
 	return e.Err()
+}
+
+// noRedirects returns the client's HTTP client, made to follow only the redirects that
+// keep the request as it was (a GET, or a 307 or 308): a POST redirected by 301, 302 or 303
+// would go on as a GET without its body, which no tracer server takes. Such a redirect is
+// answered as it came (redirected tells what it means).
+func (c *Client) noRedirects() *http.Client {
+	hc := *c.hc
+	next := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.Method != via[0].Method {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &hc
+}
+
+// redirected returns the error of a redirect answering the request for path: the server
+// moved (a Location with the same path on another address: http to https, a new host),
+// told with its new address; any other redirect (a Wi-Fi login page) is a foreignError.
+// nil for an answer that is no redirect.
+func (c *Client) redirected(resp *http.Response, path string) error {
+	if resp.StatusCode/100 != 3 || resp.StatusCode == http.StatusNotModified {
+		return nil
+	}
+	loc, err := resp.Location()
+	if err == nil {
+		want, _, _ := strings.Cut(path, "?")
+		if base, ok := strings.CutSuffix(loc.Path, want); ok && loc.Host != "" {
+			moved := (&url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: base}).String()
+			if moved != c.base {
+				return survey.Errorf(survey.EINVALID, "The server at %s has moved to %s (HTTP %d): sync with its new address (tracer sync --server %s).",
+					c.base, moved, resp.StatusCode, moved)
+			}
+		}
+	}
+	return &foreignError{Status: resp.Status, ContentType: resp.Header.Get("Content-Type")}
 }
 
 // certTimeError returns what to tell people when err is an HTTPS certificate refused for

@@ -189,7 +189,7 @@ func (c *Client) Report(ctx context.Context, q ReportQuery, w io.Writer) (int64,
 // stream GETs path and copies a 2xx body to w. It tries again, with backoff, only while no
 // byte has reached w.
 func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, error) {
-	hc := *c.hc
+	hc := *c.noRedirects()
 	hc.Timeout = 0 // a long export must not be cut by the client's overall timeout
 	var last error
 	for try := 0; try < c.attempts; try++ {
@@ -218,6 +218,13 @@ func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, e
 			}
 			last = err
 			continue
+		}
+		if err := c.redirected(resp, path); err != nil {
+			resp.Body.Close()
+			if errors.As(err, new(*foreignError)) {
+				return 0, &UnreachableError{URL: c.base, Err: err}
+			}
+			return 0, err
 		}
 		if resp.StatusCode/100 != 2 {
 			data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorAnswer))
