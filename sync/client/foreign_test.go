@@ -65,3 +65,40 @@ func TestOversizedAnswer(t *testing.T) {
 		t.Fatalf("outbox has %d, want 2 untouched", len(left))
 	}
 }
+
+// TestExportThroughLoginPage: an analyst's export or report asked through a Wi-Fi that
+// answers every request with its login page (200 text/html): nothing of the page reaches
+// the output, and the export fails as the server not reached, naming the page's type.
+func TestExportThroughLoginPage(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var mu gosync.Mutex
+	asked := 0
+	page := "<html><body><form>Masuk ke Wi-Fi</form></body></html>"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(page))
+	}))
+	defer srv.Close()
+	c, _ := client.NewClient(srv.URL, client.WithToken("x"), client.WithRetry(3, time.Millisecond, 5*time.Millisecond))
+	var out strings.Builder
+	n, err := c.Export(ctx, client.ExportQuery{Format: "xlsx"}, &out)
+	mu.Lock()
+	n0 := asked
+	mu.Unlock()
+	if n0 == 0 {
+		t.Fatal("the login page never answered")
+	}
+	if n != 0 || out.Len() != 0 {
+		t.Errorf("the export wrote %d bytes of the login page: %q", out.Len(), out.String())
+	}
+	if !client.IsUnreachable(err) || !strings.Contains(err.Error(), "something other than a tracer server answered (200 OK, text/html; charset=utf-8)") {
+		t.Fatalf("export: err = %v, want the server unreachable, a page answered", err)
+	}
+	if _, err := c.Report(ctx, client.ReportQuery{Format: "text"}, &out); !client.IsUnreachable(err) || out.Len() != 0 {
+		t.Fatalf("report: err = %v, %d bytes written, want the server unreachable and none", err, out.Len())
+	}
+}

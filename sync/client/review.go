@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -154,7 +155,7 @@ func (c *Client) Export(ctx context.Context, q ExportQuery, w io.Writer) (int64,
 			v.Set("wave", q.Wave)
 		}
 	}
-	return c.stream(ctx, wire.Prefix+"/export?"+v.Encode(), w)
+	return c.stream(ctx, wire.Prefix+"/export?"+v.Encode(), w, false)
 }
 
 // ReportQuery says what report to compute: breakdowns ("kejuruan,batch"), format text,
@@ -183,12 +184,13 @@ func (c *Client) Report(ctx context.Context, q ReportQuery, w io.Writer) (int64,
 			v.Set(k, x)
 		}
 	}
-	return c.stream(ctx, wire.Prefix+"/report?"+v.Encode(), w)
+	return c.stream(ctx, wire.Prefix+"/report?"+v.Encode(), w, q.Format == "html")
 }
 
 // stream GETs path and copies a 2xx body to w. It tries again, with backoff, only while no
-// byte has reached w.
-func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, error) {
+// byte has reached w. A web page (text/html) is no answer of the server unless html says
+// it was asked for: a Wi-Fi login page answering in the server's place never reaches w.
+func (c *Client) stream(ctx context.Context, path string, w io.Writer, html bool) (int64, error) {
 	hc := *c.noRedirects()
 	hc.Timeout = 0 // a long export must not be cut by the client's overall timeout
 	var last error
@@ -237,6 +239,11 @@ func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, e
 				return 0, &UnreachableError{URL: c.base, Err: last}
 			}
 			return 0, last
+		}
+		if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "text/html" && !html {
+			resp.Body.Close()
+			last = &foreignError{Status: resp.Status, ContentType: resp.Header.Get("Content-Type")}
+			continue
 		}
 		ew := &errWriter{w: w}
 		n, err := io.Copy(ew, resp.Body)
