@@ -332,5 +332,9 @@ func syncError(c *client.Client, err error) error {
 	case survey.ErrorCode(err) != survey.EINTERNAL:
 		return fmt.Errorf("%s (%s)", survey.ErrorMessage(err), survey.ErrorCode(err))
 	}
+	if se, ok := err.(*survey.Error); ok {
+		// The server's own failure (500), said as a sentence, not as the error's fields.
+		return fmt.Errorf("the server failed: %s (%s)", se.Message, se.Code)
+	}
 	return err
 }

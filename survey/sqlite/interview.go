@@ -634,14 +634,17 @@ func (s *InterviewStore) Return(ctx context.Context, id string, revision int, co
 			id, revision).Scan(&hash, &sealed, &purged); err != nil {
 			return fmt.Errorf("outbox of %s: %w", id, err)
 		}
+		if rec != nil && survey.HashBytes(record) != hash {
+			// Another laptop's content of this revision (a copy of this laptop's data
+			// folder corrected it too, and the server kept this one's as a conflict): the
+			// return is that laptop's, and the answers here stay as they are.
+			return survey.Errorf(survey.ECONFLICT, "The returned record of interview %s is not the revision finalized here.", id)
+		}
 		if sealed || purged {
 			// The laptop sealed or purged the answers away: the correction starts from the
-			// server's copy, which must be exactly what was finalized here.
+			// server's copy, which is exactly what was finalized here.
 			if rec == nil {
 				return survey.Errorf(survey.EINVALID, "Interview %s was sealed on this laptop; its return must carry the record.", id)
-			}
-			if survey.HashBytes(record) != hash {
-				return survey.Errorf(survey.EINVALID, "The returned record of interview %s is not the revision finalized here.", id)
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM answers WHERE interview_id = ?`, id); err != nil {
 				return err

@@ -93,10 +93,11 @@ func TestSealedFinalize(t *testing.T) {
 	}
 
 	// The server returns it with its copy of the record: a record that is not the one
-	// finalized here is refused; the right one brings the answers back for the correction.
+	// finalized here is refused as another laptop's (conflict), a return without one as
+	// invalid; the right one brings the answers back for the correction.
 	must(t, s.MarkSent(ctx, survey.SentRevision{InterviewID: iv.ID, Revision: 1, Hash: item.Hash}))
 	forged := bytes.Replace(plain, []byte(name), []byte("Someone Else!"), 1)
-	wantCode(t, s.Return(ctx, iv.ID, 1, "Cek NIK", forged), survey.EINVALID)
+	wantCode(t, s.Return(ctx, iv.ID, 1, "Cek NIK", forged), survey.ECONFLICT)
 	wantCode(t, s.Return(ctx, iv.ID, 1, "Cek NIK", nil), survey.EINVALID)
 	must(t, s.Return(ctx, iv.ID, 1, "Cek NIK", plain))
 	if _, err := s.Correct(ctx, iv.ID); err != nil {

@@ -7,14 +7,17 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,6 +65,7 @@ type Client struct {
 	batchCount int
 	batchBytes int
 	gzipAbove  int
+	maxAnswer  int64
 }
 
 // Option configures a Client.
@@ -122,6 +126,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		attempts: 6, backoff: 250 * time.Millisecond, maxOff: 8 * time.Second,
 		jitter:     rand.Float64,
 		batchCount: 500, batchBytes: 2 << 20, gzipAbove: 16 << 10,
+		maxAnswer: maxAnswer,
 	}
 	for _, o := range opts {
 		o(c)
@@ -191,6 +196,10 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, retry
 			return nil
 		}
 		if !again {
+			var fe *foreignError
+			if errors.As(err, &fe) {
+				return &UnreachableError{URL: c.base, Err: err}
+			}
 			return err
 		}
 		last = err
@@ -229,39 +238,185 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, gz 
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.noRedirects().Do(req)
 	if err != nil {
+		if ce := certTimeError(err, c.now()); ce != nil {
+			return false, ce // the laptop's clock stays wrong until someone sets it
+		}
 		return true, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err := c.redirected(resp, path); err != nil {
+		return false, err
+	}
+	ok := resp.StatusCode/100 == 2
+	if ok && out == nil {
+		return false, nil
+	}
+	ct := resp.Header.Get("Content-Type")
+	if ok && !jsonType(ct) {
+		// A Wi-Fi login page or a proxy's page answered in the server's place: its body is
+		// not read, and asking again once the network lets the request through is safe.
+		return true, &foreignError{Status: resp.Status, ContentType: ct}
+	}
+	limit := int64(maxErrorAnswer)
+	if ok {
+		limit = c.maxAnswer
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return true, fmt.Errorf("read answer: %w", err)
 	}
-	if resp.StatusCode/100 == 2 {
-		if out == nil {
-			return false, nil
+	if ok {
+		if int64(len(data)) > limit {
+			return false, &foreignError{Status: resp.Status, ContentType: ct, Over: limit}
 		}
 		if err := json.Unmarshal(data, out); err != nil {
 			// A cut-short answer: the request may have been done, and every request that
 			// retries is idempotent, so asking again is safe.
 			return true, fmt.Errorf("answer cut short or malformed: %w", err)
 		}
+		if at := missing(reflect.ValueOf(out), "answer"); at != "" {
+			return false, &foreignError{Status: resp.Status, ContentType: ct, Missing: at}
+		}
 		return false, nil
-	}
-	var e wire.Error
-	if json.Unmarshal(data, &e) != nil || e.Code == "" {
-		e = wire.ErrorOf(survey.Errorf(wire.Code(resp.StatusCode), "The server answered %s.", resp.Status))
-	}
-	if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
-		e.Code = want
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "rate limited", slog.Int("retry_after", s))
 		}
 	}
-	return retryable(resp.StatusCode), e.Err()
+	return retryable(resp.StatusCode), refusal(resp, data)
+}
+
+// refusal is the error of a non-2xx answer whose body (at most maxErrorAnswer bytes of it is
+// read) is data: tracer's own refusal with its code, or a foreignError for a 5xx page that
+// is not tracer's (a gateway or proxy in front of the server that could not reach it: 502,
+// 503, 504, which is the server being unreachable).
+func refusal(resp *http.Response, data []byte) error {
+	var e wire.Error
+	if json.Unmarshal(data[:min(len(data), maxErrorAnswer)], &e) != nil || e.Code == "" {
+		if resp.StatusCode >= 500 {
+			return &foreignError{Status: resp.Status, ContentType: resp.Header.Get("Content-Type")}
+		}
+		e = wire.ErrorOf(survey.Errorf(wire.Code(resp.StatusCode), "The server answered %s.", resp.Status))
+	}
+	if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
+		e.Code = want
+	}
+	return e.Err()
+}
+
+// noRedirects returns the client's HTTP client, made to follow only the redirects that
+// keep the request as it was (a GET, or a 307 or 308): a POST redirected by 301, 302 or 303
+// would go on as a GET without its body, which no tracer server takes. Such a redirect is
+// answered as it came (redirected tells what it means).
+func (c *Client) noRedirects() *http.Client {
+	hc := *c.hc
+	next := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.Method != via[0].Method {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &hc
+}
+
+// redirected returns the error of a redirect answering the request for path: the server
+// moved (a Location with the same path on another address: http to https, a new host),
+// told with its new address; any other redirect (a Wi-Fi login page) is a foreignError.
+// nil for an answer that is no redirect.
+func (c *Client) redirected(resp *http.Response, path string) error {
+	if resp.StatusCode/100 != 3 || resp.StatusCode == http.StatusNotModified {
+		return nil
+	}
+	loc, err := resp.Location()
+	if err == nil {
+		want, _, _ := strings.Cut(path, "?")
+		if base, ok := strings.CutSuffix(loc.Path, want); ok && loc.Host != "" {
+			moved := (&url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: base}).String()
+			if moved != c.base {
+				return survey.Errorf(survey.EINVALID, "The server at %s has moved to %s (HTTP %d): sync with its new address (tracer sync --server %s).",
+					c.base, moved, resp.StatusCode, moved)
+			}
+		}
+	}
+	return &foreignError{Status: resp.Status, ContentType: resp.Header.Get("Content-Type")}
+}
+
+// certTimeError returns what to tell people when err is an HTTPS certificate refused for
+// the time, which is most often the laptop's clock (a dead clock battery, a date set by
+// hand): the laptop's time now and the certificate's dates. nil for any other error.
+func certTimeError(err error, now time.Time) error {
+	var ce x509.CertificateInvalidError
+	if !errors.As(err, &ce) || ce.Reason != x509.Expired || ce.Cert == nil {
+		return nil
+	}
+	const layout = "2006-01-02 15:04 UTC"
+	if now.Before(ce.Cert.NotBefore) {
+		return survey.Errorf(survey.EINVALID, "This laptop's clock says %s, before the server's certificate is valid (from %s): set the laptop's date and time, then sync again.",
+			now.UTC().Format(layout), ce.Cert.NotBefore.UTC().Format(layout))
+	}
+	return survey.Errorf(survey.EINVALID, "The server's certificate expired on %s and this laptop's clock says %s: if that date is right, the server's administrator must renew the certificate; if not, set the laptop's date and time, then sync again.",
+		ce.Cert.NotAfter.UTC().Format(layout), now.UTC().Format(layout))
+}
+
+// maxAnswer bounds what is read of one successful answer: the largest is a form published
+// with its attached files (128 MiB of them, in base64). maxErrorAnswer bounds an error's.
+const (
+	maxAnswer      = 256 << 20
+	maxErrorAnswer = 64 << 10
+)
+
+// jsonType reports whether a Content-Type names JSON; an answer without one is read as JSON.
+func jsonType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// foreignError is an answer that did not come from a tracer server: a page of another
+// kind (a Wi-Fi login page, a proxy's error page), or one over the size any tracer answer
+// has. After the retries it means the server was not reached (UnreachableError).
+type foreignError struct {
+	Status      string
+	ContentType string
+	Over        int64  // the limit the answer went over; 0 when it did not
+	Missing     string // where the answer has null for what a tracer server always sends
+}
+
+func (e *foreignError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	if e.Missing != "" {
+		return fmt.Sprintf("the answer (%s, %s) has null for %s, which a tracer server always sends; nothing of it was kept", e.Status, ct, e.Missing)
+	}
+	if e.Over > 0 {
+		return fmt.Sprintf("the answer (%s, %s) is over %d MB, more than any tracer server sends; it was not kept", e.Status, ct, e.Over>>20)
+	}
+	return fmt.Sprintf("something other than a tracer server answered (%s, %s): a Wi-Fi login page, or a proxy that could not reach the server?", e.Status, ct)
+}
+
+// checkPage refuses a page of what that says there is more without moving the cursor on
+// past after with at least one entry, as a tracer server's always does: its reader would
+// ask for the same page again and again. It means the server was not reached.
+func (c *Client) checkPage(what string, after, next int64, n int, more bool) error {
+	if more && (n == 0 || next <= after) {
+		return &UnreachableError{URL: c.base, Err: fmt.Errorf(
+			"its pages of %s do not move on (after %d: %d entries, more from %d), which a tracer server's always do", what, after, n, next)}
+	}
+	return nil
 }
 
 // Health checks that the server answers.
@@ -350,6 +505,9 @@ func (c *Client) RosterUpdates(ctx context.Context, after int64, st survey.Updat
 		q.Set("roster_id", rosterID)
 	}
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/roster/updates?"+q.Encode(), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("roster updates", after, out.Next, len(out.Updates), out.More)
+	}
 	return &out, err
 }
 
@@ -408,6 +566,9 @@ func (c *Client) DecideRosterUpdate(ctx context.Context, id string, accept bool,
 func (c *Client) AssignedAttempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
 	var out wire.AttemptsPage
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/attempts/assigned?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("attempts", after, out.Next, len(out.Attempts), out.More)
+	}
 	return &out, err
 }
 
@@ -415,6 +576,9 @@ func (c *Client) AssignedAttempts(ctx context.Context, after int64) (*wire.Attem
 func (c *Client) Attempts(ctx context.Context, after int64) (*wire.AttemptsPage, error) {
 	var out wire.AttemptsPage
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/attempts?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("attempts", after, out.Next, len(out.Attempts), out.More)
+	}
 	return &out, err
 }
 
@@ -525,6 +689,9 @@ func (c *Client) RevokeLink(ctx context.Context, id string) error {
 func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse, error) {
 	var out wire.RosterResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/roster?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("roster rows", after, out.Next, len(out.Rows), out.More)
+	}
 	return &out, err
 }
 
@@ -532,6 +699,9 @@ func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse,
 func (c *Client) Approved(ctx context.Context, after int64) (*wire.ApprovedResponse, error) {
 	var out wire.ApprovedResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/approved?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("approvals", after, out.Next, len(out.Approvals), out.More)
+	}
 	return &out, err
 }
 
@@ -539,6 +709,9 @@ func (c *Client) Approved(ctx context.Context, after int64) (*wire.ApprovedRespo
 func (c *Client) Returned(ctx context.Context, after int64) (*wire.ReturnedResponse, error) {
 	var out wire.ReturnedResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/returned?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("returned interviews", after, out.Next, len(out.Returns), out.More)
+	}
 	return &out, err
 }
 
@@ -548,6 +721,9 @@ func (c *Client) Returned(ctx context.Context, after int64) (*wire.ReturnedRespo
 func (c *Client) Refused(ctx context.Context, after int64) (*wire.RefusedResponse, error) {
 	var out wire.RefusedResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/refused?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("refusals", after, out.Next, len(out.Refusals), out.More)
+	}
 	return &out, err
 }
 
@@ -586,5 +762,8 @@ func (c *Client) Return(ctx context.Context, id string, revision int, comment st
 func (c *Client) Interviews(ctx context.Context, after int64) (*wire.InterviewsResponse, error) {
 	var out wire.InterviewsResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/interviews?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("interviews", after, out.Next, len(out.Interviews), out.More)
+	}
 	return &out, err
 }

@@ -59,6 +59,9 @@ func (c *Client) RelayAttempts(ctx context.Context, forName string, attempts []*
 func (c *Client) RelayRoster(ctx context.Context, after int64) (*wire.RelayRosterResponse, error) {
 	var out wire.RelayRosterResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/relay/roster?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("roster rows", after, out.Next, len(out.Rows), out.More)
+	}
 	return &out, err
 }
 
@@ -66,6 +69,9 @@ func (c *Client) RelayRoster(ctx context.Context, after int64) (*wire.RelayRoste
 func (c *Client) RelayReturned(ctx context.Context, after int64) (*wire.ReturnedResponse, error) {
 	var out wire.ReturnedResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/relay/returned?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("returned interviews", after, out.Next, len(out.Returns), out.More)
+	}
 	return &out, err
 }
 
@@ -73,6 +79,9 @@ func (c *Client) RelayReturned(ctx context.Context, after int64) (*wire.Returned
 func (c *Client) RelayApproved(ctx context.Context, after int64) (*wire.RelayApprovedResponse, error) {
 	var out wire.RelayApprovedResponse
 	err := c.do(ctx, http.MethodGet, wire.Prefix+"/relay/approved?after="+strconv.FormatInt(after, 10), nil, &out, true)
+	if err == nil {
+		err = c.checkPage("approvals", after, out.Next, len(out.Approvals), out.More)
+	}
 	return &out, err
 }
 

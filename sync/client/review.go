@@ -2,10 +2,10 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,6 +39,9 @@ func (c *Client) Queue(ctx context.Context, q survey.ReviewQuery) (*survey.Revie
 	}
 	var out survey.ReviewPage
 	if err := c.do(ctx, http.MethodGet, wire.Prefix+"/review?"+v.Encode(), nil, &out, true); err != nil {
+		return nil, err
+	}
+	if err := c.checkPage("the review queue", q.After, out.Next, len(out.Interviews), out.More); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -152,7 +155,7 @@ func (c *Client) Export(ctx context.Context, q ExportQuery, w io.Writer) (int64,
 			v.Set("wave", q.Wave)
 		}
 	}
-	return c.stream(ctx, wire.Prefix+"/export?"+v.Encode(), w)
+	return c.stream(ctx, wire.Prefix+"/export?"+v.Encode(), w, false)
 }
 
 // ReportQuery says what report to compute: breakdowns ("kejuruan,batch"), format text,
@@ -181,13 +184,14 @@ func (c *Client) Report(ctx context.Context, q ReportQuery, w io.Writer) (int64,
 			v.Set(k, x)
 		}
 	}
-	return c.stream(ctx, wire.Prefix+"/report?"+v.Encode(), w)
+	return c.stream(ctx, wire.Prefix+"/report?"+v.Encode(), w, q.Format == "html")
 }
 
 // stream GETs path and copies a 2xx body to w. It tries again, with backoff, only while no
-// byte has reached w.
-func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, error) {
-	hc := *c.hc
+// byte has reached w. A web page (text/html) is no answer of the server unless html says
+// it was asked for: a Wi-Fi login page answering in the server's place never reaches w.
+func (c *Client) stream(ctx context.Context, path string, w io.Writer, html bool) (int64, error) {
+	hc := *c.noRedirects()
 	hc.Timeout = 0 // a long export must not be cut by the client's overall timeout
 	var last error
 	for try := 0; try < c.attempts; try++ {
@@ -217,21 +221,29 @@ func (c *Client) stream(ctx context.Context, path string, w io.Writer) (int64, e
 			last = err
 			continue
 		}
-		if resp.StatusCode/100 != 2 {
-			data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		if err := c.redirected(resp, path); err != nil {
 			resp.Body.Close()
-			var e wire.Error
-			if json.Unmarshal(data, &e) != nil || e.Code == "" {
-				e = wire.ErrorOf(survey.Errorf(wire.Code(resp.StatusCode), "The server answered %s.", resp.Status))
+			if errors.As(err, new(*foreignError)) {
+				return 0, &UnreachableError{URL: c.base, Err: err}
 			}
-			if want := wire.Code(resp.StatusCode); e.Code != want && want != survey.EINTERNAL {
-				e.Code = want
-			}
-			last = e.Err()
+			return 0, err
+		}
+		if resp.StatusCode/100 != 2 {
+			data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorAnswer))
+			resp.Body.Close()
+			last = refusal(resp, data)
 			if retryable(resp.StatusCode) {
 				continue
 			}
+			if errors.As(last, new(*foreignError)) {
+				return 0, &UnreachableError{URL: c.base, Err: last}
+			}
 			return 0, last
+		}
+		if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "text/html" && !html {
+			resp.Body.Close()
+			last = &foreignError{Status: resp.Status, ContentType: resp.Header.Get("Content-Type")}
+			continue
 		}
 		ew := &errWriter{w: w}
 		n, err := io.Copy(ew, resp.Body)
