@@ -68,6 +68,11 @@ func TestSyncThroughForeignAnswers(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusInternalServerError)
 			json.NewEncoder(w).Encode(map[string]string{"code": survey.EINTERNAL, "message": "Internal error."})
+		case "stub":
+			// Another service at a mistyped address, answering any request with an empty
+			// JSON object.
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte("{}"))
 		default:
 			pass.ServeHTTP(w, r)
 		}
@@ -91,6 +96,7 @@ func TestSyncThroughForeignAnswers(t *testing.T) {
 		{"portal", "tracer: cannot reach the server at " + front.URL + ": something other than a tracer server answered (200 OK, text/html; charset=utf-8): a Wi-Fi login page, or a proxy that could not reach the server?"},
 		{"gateway", "tracer: cannot reach the server at " + front.URL + ": something other than a tracer server answered (502 Bad Gateway, text/html): a Wi-Fi login page, or a proxy that could not reach the server?"},
 		{"failure", "tracer: the server failed: Internal error. (internal)"},
+		{"stub", "tracer: " + front.URL + " answered, but not as a tracer server or relay that knows account ani (it named \"\"): nothing was sent or pulled; this laptop still syncs with " + env.URL},
 	} {
 		mu.Lock()
 		mode, faults = tt.mode, 0
@@ -113,6 +119,9 @@ func TestSyncThroughForeignAnswers(t *testing.T) {
 		}
 		if b, _ := os.ReadFile(filepath.Join(ani, serverFile)); string(b) != string(serverJSON) {
 			t.Errorf("%s: the laptop's server address changed:\n%s", tt.mode, b)
+		}
+		if b, err := os.ReadFile(filepath.Join(ani, "forms", "published.json")); err == nil && !strings.Contains(string(b), "blk_tracer") {
+			t.Errorf("%s: the laptop's list of published forms was overwritten:\n%s", tt.mode, b)
 		}
 	}
 

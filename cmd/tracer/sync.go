@@ -64,6 +64,19 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if enr.URL != enrolledURL {
+		// Another address: before anything is sent or pulled, it must know this laptop's
+		// account, as the centre and its relays do. A mistyped address that answers
+		// anything (another service, a stub) is not adopted.
+		u, err := c.Me(ctx)
+		if err != nil {
+			return syncError(c, err)
+		}
+		if u.Name != enr.User {
+			return fmt.Errorf("%s answered, but not as a tracer server or relay that knows account %s (it named %q): nothing was sent or pulled; this laptop still syncs with %s",
+				enr.URL, enr.User, survey.Printable(u.Name), enrolledURL)
+		}
+	}
 	db, err := m.openLaptopDB(ctx, dir)
 	if err != nil {
 		return err
