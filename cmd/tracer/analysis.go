@@ -84,25 +84,48 @@ func (m *Main) output(path string) (w io.Writer, commit func() error, abort func
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".tracer-out-*")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, outputError(path, err)
 	}
 	commit = func() error {
 		if err := f.Sync(); err != nil {
 			f.Close()
 			os.Remove(f.Name())
-			return err
+			return outputError(path, err)
 		}
 		if err := f.Close(); err != nil {
 			os.Remove(f.Name())
-			return err
+			return outputError(path, err)
 		}
 		if err := os.Chmod(f.Name(), 0o600); err != nil {
-			return err
+			os.Remove(f.Name())
+			return outputError(path, err)
 		}
-		return os.Rename(f.Name(), path)
+		if err := os.Rename(f.Name(), path); err != nil {
+			os.Remove(f.Name())
+			return outputError(path, err)
+		}
+		return nil
 	}
 	abort = func() { f.Close(); os.Remove(f.Name()) }
 	return f, commit, abort, nil
+}
+
+// outputError says that the output file path cannot be written and why, in the words of
+// path itself: the error at hand is about the temporary file beside it, a name the user never
+// gave. The cause stays wrapped (a full disk is told as such).
+func outputError(path string, err error) error {
+	var pe *os.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, filepath.Dir(path))
+	}
+	return fmt.Errorf("cannot write %s: %w", path, err)
 }
 
 // commandError shows a domain error by its message and code.

@@ -153,6 +153,32 @@ func TestOutputFormatFromName(t *testing.T) {
 	}
 }
 
+// TestOutputIntoAMissingFolder: a report or an export to -o FILE in a folder that does not
+// exist is refused naming FILE and its folder, not the temporary file written beside it.
+func TestOutputIntoAMissingFolder(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "admin", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "no-such-folder")
+	for _, args := range [][]string{
+		{"report", "--data", dir, "-o", filepath.Join(missing, "r.txt")},
+		{"report", "--data", dir, "--section", "response", "-o", filepath.Join(missing, "r.json")},
+		{"export", "--data", dir, "-o", filepath.Join(missing, "e.zip")},
+		{"export", "--data", dir, "--format", "jsonl", "-o", filepath.Join(missing, "e.jsonl")},
+	} {
+		_, _, err := runMain(t, dir, args...)
+		out := args[len(args)-1]
+		want := "cannot write " + out + ": the folder " + missing + " does not exist"
+		if err == nil || err.Error() != want {
+			t.Errorf("%s -o %s: %v, want %q", args[0], out, err, want)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Errorf("%s made the folder %s", args[0], missing)
+		}
+	}
+}
+
 // TestAnalysisFromTheEnrolledServer: on an analyst's laptop, enrolled and holding no server
 // database, report, export and progress read from the server it is enrolled with, and say so.
 func TestAnalysisFromTheEnrolledServer(t *testing.T) {
