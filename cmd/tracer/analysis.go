@@ -373,11 +373,17 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 
 // checkExportName refuses to write a binary export (a zip or a workbook) onto a terminal,
 // and notes on standard error an output file whose name says another kind of file: a
-// ".sav" that is a zip holding the .sav, a ".csv" that is a workbook.
+// ".sav" that is a zip holding the .sav, a ".csv" that is a workbook, a ".zip" that is JSON
+// lines.
 func (m *Main) checkExportName(f export.Format, out string) error {
 	want := ".zip"
 	switch f {
 	case export.JSONL:
+		// Text: any name may do, but one that says a zip, a workbook or a data file misleads.
+		switch ext := strings.ToLower(filepath.Ext(out)); ext {
+		case ".zip", ".xlsx", ".xls", ".sav", ".dta", ".csv":
+			fmt.Fprintf(m.Stderr, "tracer: note: %s will be JSON lines (text, one interview a line): name it .jsonl\n", out)
+		}
 		return nil
 	case export.XLSX:
 		want = ".xlsx"

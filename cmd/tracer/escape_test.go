@@ -111,6 +111,12 @@ func TestExportNameNotes(t *testing.T) {
 		{"sav", "x.zip", ""},
 		{"xlsx", "x.XLSX", ""},
 		{"jsonl", "x.json", ""},
+		{"jsonl", "x.jsonl", ""},
+		{"jsonl", "x.txt", ""},
+		{"jsonl", "x.zip", "x.zip will be JSON lines"},
+		{"jsonl", "x.xlsx", "x.xlsx will be JSON lines"},
+		{"jsonl", "x.sav", "x.sav will be JSON lines"},
+		{"jsonl", "x.CSV", "x.CSV will be JSON lines"},
 	} {
 		out := filepath.Join(dir, tc.out)
 		_, stderr, _ := runMain(t, dir, "export", "--format", tc.format, "-o", out)
