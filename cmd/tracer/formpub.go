@@ -180,7 +180,7 @@ func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 		"(NAME.zip). Laptops pull it on their next sync and offer it for\n"+
 		"new interviews. A changed form needs a new version in its settings sheet. Needs a\n"+
 		"supervisor or admin login, or the server database (--db).\n")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -211,7 +211,7 @@ func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 // runFormList lists the published forms, their versions and how much each is used.
 func (m *Main) runFormList(ctx context.Context, args []string) error {
 	fs, dbFlag, srvFlag, dataFlag := m.catalogFlags("form list", "tracer form list [--server URL | --db FILE] [--data DIR]")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -249,7 +249,7 @@ func (m *Main) runFormRetire(ctx context.Context, args []string) error {
 		"Retires every version of form ID: laptops stop offering it for new interviews at their next\n"+
 		"sync; drafts already started on it still finish and sync. Publishing a new version offers\n"+
 		"it again.\n")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -276,7 +276,7 @@ func (m *Main) runFormMigrate(ctx context.Context, args []string) error {
 		"interview's history.\n")
 	to := fs.String("to", "", "the form `VERSION` to move to (default: the newest pulled)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +144,49 @@ func TestRosterHeaderError(t *testing.T) {
 	_, _, err := runMain(t, t.TempDir(), "roster", "import", file)
 	if err == nil || err.Error() != file+": header: no NIK column" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestEmptyArgumentRefused: an empty argument (a shell variable that was not set) is refused
+// naming the command and the argument, before anything is read or sent: it never reaches a
+// server as no id at all, nor stands for the built-in form or every assignment.
+func TestEmptyArgumentRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"review", "approve", ""},
+		{"review", "show", " "},
+		{"review", "return", "", "--comment", "x"},
+		{"form", "retire", ""},
+		{"form", "publish", ""},
+		{"form", "export", "", "-o", filepath.Join(dir, "f.xlsx")},
+		{"form", "migrate", "A", ""},
+		{"form", "fill", "", "--answers", "a.json"},
+		{"user", "revoke", ""},
+		{"roster", "import", ""},
+		{"roster", "accept", ""},
+		{"roster", "assignments", ""},
+		{"attempt", "add", "", "--mode", "phone", "--outcome", "3.13"},
+		{"link", "revoke", ""},
+		{"login", "http://127.0.0.1:1", ""},
+		{"wave", "add", ""},
+	} {
+		_, _, err := runMain(t, dir, args...)
+		n := 1
+		for i, a := range args[2:] {
+			if strings.TrimSpace(a) == "" {
+				n = i + 1
+				break
+			}
+		}
+		want := fmt.Sprintf("%s %s: argument %d is empty", args[0], args[1], n)
+		if args[0] == "login" {
+			want = "login: argument 2 is empty"
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), want) || exitCode(err) != 2 {
+			t.Errorf("%q: %v (exit %d), want %q (exit 2)", args, err, exitCode(err), want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "f.xlsx")); err == nil {
+		t.Error(`form export "" wrote the built-in form`)
 	}
 }

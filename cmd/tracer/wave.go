@@ -31,7 +31,7 @@ func (m *Main) runWaveAdd(ctx context.Context, args []string) error {
 	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "add the wave on the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
