@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/sync/client"
 	"tracer/sync/server"
@@ -31,11 +32,14 @@ type formCatalog interface {
 const maxFormFile = wire.MaxBody
 
 // readFormFile reads an XLSForm to publish, within maxFormFile; a leading ~/ is the
-// user's home folder. It returns the name to publish it under and its bytes: the file
+// user's home folder, and "builtin" names the built-in form, as everywhere else. It returns the name to publish it under and its bytes: the file
 // itself, or, for a form that reads attached files (select_one_from_file, pulldata,
 // instance()), the bundle of the form and those files (NAME.zip), so that laptops get them
 // with the form.
 func readFormFile(path string) (string, []byte, error) {
+	if path == "builtin" {
+		return builtin.Name, builtin.Source(), nil
+	}
 	if rest, ok := strings.CutPrefix(path, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			path = filepath.Join(home, rest)
@@ -179,7 +183,7 @@ func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 		"pulldata, instance()), beside it or in its NAME-media folder, are published with it in one bundle\n"+
 		"(NAME.zip). Laptops pull it on their next sync and offer it for\n"+
 		"new interviews. A changed form needs a new version in its settings sheet. Needs a\n"+
-		"supervisor or admin login, or the server database (--db).\n")
+		"supervisor or admin login, or the server database (--db). FILE builtin is the built-in form.\n")
 	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
