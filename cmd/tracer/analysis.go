@@ -321,7 +321,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		}
 		e = &x
 	}
-	if *threshold <= 0 || *threshold > 100 {
+	if !(*threshold > 0 && *threshold <= 100) { // NaN too
 		return usageError("--threshold must be above 0 and at most 100 percentage points")
 	}
 	var study report.Config

@@ -216,3 +216,22 @@ func TestAnalysisFromTheEnrolledServer(t *testing.T) {
 		t.Errorf("report --db of nothing: %v", err)
 	}
 }
+
+// TestReportThresholdNaN: --threshold NaN is refused as any other number out of its range,
+// for the whole report as for the response rates alone.
+func TestReportThresholdNaN(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "admin", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"report", "--data", dir, "--threshold", "NaN"},
+		{"report", "--data", dir, "--section", "response", "--threshold", "NaN"},
+		{"report", "--data", dir, "--section", "response", "--e", "NaN"},
+	} {
+		_, _, err := runMain(t, dir, args...)
+		if exitCode(err) != 2 {
+			t.Errorf("%q: %v (exit %d), want a usage error", args, err, exitCode(err))
+		}
+	}
+}

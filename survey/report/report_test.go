@@ -480,6 +480,11 @@ func TestUMKTable(t *testing.T) {
 	if _, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,x,1\n")); err == nil {
 		t.Error("a bad year is accepted")
 	}
+	for _, wage := range []string{"NaN", "nan", "Inf", "+Inf", "0", "-1"} {
+		if _, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,2026,1\n6474,2025," + wage + "\n")); err == nil || !strings.Contains(err.Error(), "row 3: wage") {
+			t.Errorf("wage %s: %v, want the row refused", wage, err)
+		}
+	}
 }
 
 func TestWriters(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -71,7 +72,7 @@ func ReadUMK(r io.Reader) (*UMKTable, error) {
 			return nil, fmt.Errorf("read UMK table: row %d: year %q: %w", n+2, row[yi], err)
 		}
 		wage, err := strconv.ParseFloat(strings.TrimSpace(row[wi]), 64)
-		if err != nil || wage <= 0 {
+		if err != nil || !(wage > 0) || math.IsInf(wage, 1) { // ParseFloat reads NaN and Inf
 			return nil, fmt.Errorf("read UMK table: row %d: wage %q is not a positive number", n+2, row[wi])
 		}
 		t.wages[umkKey{strings.TrimSpace(row[ri]), year}] = wage
