@@ -270,6 +270,11 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("report takes no arguments, got %q", fs.Arg(0))
 	}
+	if l, err := server.ParseReportLang(*lang); err != nil {
+		return usageError("--lang must be id or en, not %q", *lang)
+	} else {
+		*lang = l
+	}
 	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	if _, err := server.ParseReportFormat(*format); err == nil && !formatFromName(fs, format, *out, reportFormatOfExt) {
 		fmt.Fprintf(m.Stderr, "tracer: note: %s will be a %s report (--format %s)\n", *out, *format, *format)

@@ -235,3 +235,26 @@ func TestReportThresholdNaN(t *testing.T) {
 		}
 	}
 }
+
+// TestReportLang: the report is written in id or en, named by code or name in any case;
+// another --lang is refused, not written in Indonesian as if asked for.
+func TestReportLang(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "admin", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	for lang, head := range map[string]string{"": "Laporan", "id": "Laporan", "EN": "Tracer study", "English": "Tracer study"} {
+		out, _, err := runMain(t, dir, "report", "--data", dir, "--lang", lang)
+		if err != nil || !strings.HasPrefix(out, head) {
+			t.Errorf("--lang %q: %v, report begins %.20q, want %q", lang, err, out, head)
+		}
+	}
+	for _, args := range [][]string{
+		{"report", "--data", dir, "--lang", "fr"},
+		{"report", "--data", dir, "--section", "response", "--lang", "xx"},
+	} {
+		if out, _, err := runMain(t, dir, args...); exitCode(err) != 2 || !strings.Contains(err.Error(), "--lang must be id or en") || out != "" {
+			t.Errorf("%q: %v (exit %d), wrote %.20q", args, err, exitCode(err), out)
+		}
+	}
+}

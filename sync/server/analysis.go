@@ -278,6 +278,21 @@ func ParseReportFormat(s string) (ReportFormat, error) {
 	return "", survey.Errorf(survey.EINVALID, "Unknown report format %q: use text, json, xlsx or html.", s)
 }
 
+// ParseReportLang reads the language a report is written in: "" (Indonesian, the default),
+// id or en, by code or by name, in any case. Any other is refused, not written in
+// Indonesian as if it had been asked for.
+func ParseReportLang(s string) (string, error) {
+	switch l := forms.LangCode(s); l {
+	case "":
+		return "", nil
+	case "id", "ind", "indonesian", "indonesia", "bahasa indonesia":
+		return "id", nil
+	case "en", "eng", "english", "inggris", "bahasa inggris":
+		return "en", nil
+	}
+	return "", survey.Errorf(survey.EINVALID, "A report is written in id (Bahasa Indonesia) or en (English), not %q.", s)
+}
+
 // ReportOptions say what to report.
 type ReportOptions struct {
 	Format    ReportFormat

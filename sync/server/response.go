@@ -176,8 +176,12 @@ func (s *Server) responseReport(w http.ResponseWriter, r *http.Request, u *surve
 	if err != nil {
 		return err
 	}
+	lang, err := ParseReportLang(q.Get("lang"))
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if _, err := WriteResponse(r.Context(), &buf, s.sources(), ResponseOptions{Format: format, Revisions: revs, Lang: q.Get("lang"), E: e, Threshold: th, Study: s.cfg.Study, Wave: q.Get("wave")}); err != nil {
+	if _, err := WriteResponse(r.Context(), &buf, s.sources(), ResponseOptions{Format: format, Revisions: revs, Lang: lang, E: e, Threshold: th, Study: s.cfg.Study, Wave: q.Get("wave")}); err != nil {
 		return err
 	}
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"io"
+	"strings"
 	"testing"
 
 	"tracer/survey"
@@ -38,5 +39,21 @@ func TestResponseParamsRefuseNaN(t *testing.T) {
 	}
 	if _, err := sup.Report(ctx, client.ReportQuery{Format: "json", Section: "response", E: "0.9", Threshold: "5"}, io.Discard); err != nil {
 		t.Errorf("report e=0.9 threshold=5: %v", err)
+	}
+}
+
+// TestReportLangRefused: the report route writes id or en and refuses another language.
+func TestReportLangRefused(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	for _, q := range []client.ReportQuery{{Format: "text", Lang: "fr"}, {Format: "text", Section: "response", Lang: "xx"}} {
+		if _, err := sup.Report(ctx, q, io.Discard); survey.ErrorCode(err) != survey.EINVALID {
+			t.Errorf("report lang %q section %q: %v, want EINVALID", q.Lang, q.Section, err)
+		}
+	}
+	var b strings.Builder
+	if _, err := sup.Report(ctx, client.ReportQuery{Format: "text", Lang: "English"}, &b); err != nil || !strings.HasPrefix(b.String(), "Tracer study") {
+		t.Errorf("report lang English: %v, begins %.20q", err, b.String())
 	}
 }
