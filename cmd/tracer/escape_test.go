@@ -211,6 +211,13 @@ func TestAnalysisFromTheEnrolledServer(t *testing.T) {
 	if _, stderr, err := runMain(t, rina, "progress"); err != nil || !strings.Contains(stderr, "the server this laptop is enrolled with") {
 		t.Errorf("progress: %v, stderr %q", err, stderr)
 	}
+	// The supervisor opens a wave and lists the waves from her laptop too.
+	if out, stderr, err := runMain(t, rina, "wave", "add", "6 bulan"); err != nil || !strings.Contains(out, `wave "6 bulan" starts`) || !strings.Contains(stderr, "the server this laptop is enrolled with") {
+		t.Errorf("wave add: %v, stdout %q, stderr %q", err, out, stderr)
+	}
+	if out, _, err := runMain(t, rina, "wave", "list"); err != nil || !strings.Contains(out, "6 bulan") {
+		t.Errorf("wave list: %v\n%s", err, out)
+	}
 	// --db still reads a database, which must then exist.
 	if _, _, err := runMain(t, dir, "report", "--db", filepath.Join(dir, "server.db")); err == nil || !strings.Contains(err.Error(), "no server database at") {
 		t.Errorf("report --db of nothing: %v", err)

@@ -44,6 +44,7 @@ func (m *Main) runWaveAdd(ctx context.Context, args []string) error {
 	if *serverURL != "" && *dbFlag != "" {
 		return usageError("give --db or --server, not both")
 	}
+	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	var start time.Time
 	if *from != "" {
 		t, err := parseWhen(*from, time.Now())
@@ -100,6 +101,7 @@ func (m *Main) runWaveList(ctx context.Context, args []string) error {
 	if *serverURL != "" && *dbFlag != "" {
 		return usageError("give --db or --server, not both")
 	}
+	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	var waves []survey.Wave
 	if *serverURL != "" {
 		c, err := m.remoteClient(*serverURL, *dataFlag)
