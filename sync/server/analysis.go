@@ -212,7 +212,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 		if err != nil {
 			return export.Stats{}, err
 		}
-		alumni = alumniTable(ctx, src, opt, scope)
+		alumni = alumniTable(ctx, src, opt, scope, f)
 	}
 	if prepare != nil {
 		prepare(f)
@@ -718,7 +718,7 @@ var alumniColumns = []export.DerivedColumn{
 // table is written. Nothing is kept per alumnus: the roster rows, the interviews and the
 // attempts are sorted together by roster id (on disk past a run of alumniRun items), each
 // alumnus's row is made from its own, and the rows are sorted back into the roster's order.
-func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope waveScope) *export.Alumni {
+func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope waveScope, form *forms.Form) *export.Alumni {
 	rows := func() iter.Seq2[[]string, error] {
 		return func(yield func([]string, error) bool) {
 			byAlumnus := newSpillSorter(opt.TempDir, alumniRun, compareAlumnusItems, writeAlumnusItem, readAlumnusItem)
@@ -852,10 +852,7 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 					break
 				}
 			}
-			lang := "en"
-			if forms.LangCode(opt.Lang) == "id" {
-				lang = "id"
-			}
+			lang := export.DispositionLang(form, opt.Lang)
 			var group []alumnusItem
 			flush := func() error {
 				if len(group) == 0 || group[0].kind != itemRoster {
