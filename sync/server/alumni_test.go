@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,5 +139,26 @@ func TestAlumniDispositionLabelLanguage(t *testing.T) {
 	}
 	if got := export.DispositionLang(nil, "Bahasa Indonesia"); got != "id" {
 		t.Errorf("DispositionLang(Bahasa Indonesia) = %q", got)
+	}
+}
+
+// TestExportUnknownLanguage: an export in a language the form does not have, and that the
+// dispositions' labels are not written in, is refused naming the form's languages, not
+// written in the form's default language as if asked for; a language of either kind is
+// taken.
+func TestExportUnknownLanguage(t *testing.T) {
+	adb := newAnalysisDB(t, []*survey.Respondent{{RosterID: "R001", Name: "Sari", Completion: "pass"}})
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	adb.ingest([]*survey.Submission{adb.submission(1, "R001", "R001", "yes", at, at)})
+	for _, lang := range []string{"xx", "fr", "Klingon"} {
+		_, err := server.WriteExport(context.Background(), io.Discard, adb.src, server.ExportOptions{Format: export.CSV, Revisions: survey.RevisionsLatest, Lang: lang, TempDir: t.TempDir()}, nil)
+		if survey.ErrorCode(err) != survey.EINVALID || !strings.Contains(survey.ErrorMessage(err), "(its languages: ") {
+			t.Errorf("--lang %q: %v, want EINVALID naming the form's languages", lang, err)
+		}
+	}
+	for _, lang := range []string{"id", "EN", "English", "Bahasa Indonesia (id)"} {
+		if _, err := server.WriteExport(context.Background(), io.Discard, adb.src, server.ExportOptions{Format: export.CSV, Revisions: survey.RevisionsLatest, Lang: lang, TempDir: t.TempDir()}, nil); err != nil {
+			t.Errorf("--lang %q: %v", lang, err)
+		}
 	}
 }

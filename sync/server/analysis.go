@@ -186,6 +186,18 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	if err != nil {
 		return export.Stats{}, err
 	}
+	// A language neither the form nor the dispositions' labels have would be written in the
+	// form's default language as if it had been asked for.
+	if opt.Lang != "" {
+		_, inForm := f.MatchLang(opt.Lang)
+		if l, err := ParseReportLang(opt.Lang); !inForm && (err != nil || l == "") {
+			langs := strings.Join(f.Languages, ", ")
+			if langs == "" {
+				langs = "none"
+			}
+			return export.Stats{}, survey.Errorf(survey.EINVALID, "Form %s has no language %q (its languages: %s), and labels are written in id or en.", f.ID, opt.Lang, langs)
+		}
+	}
 	var derived *export.Derived
 	if report.FeedsReport(f) {
 		var weights []report.Weight
