@@ -585,3 +585,35 @@ func TestWindowsFollowTheStudy(t *testing.T) {
 		t.Errorf("window T (-want +got):\n%s", diff)
 	}
 }
+
+// TestBuiltinUMKNamedInTheReportsLanguage: the settings name the built-in UMK table in the
+// report's language (the text, the workbook and the page share these lines); the JSON keeps
+// its name "built-in", and a study's own table is named by its file.
+func TestBuiltinUMKNamedInTheReportsLanguage(t *testing.T) {
+	r := compute(t, report.Config{})
+	umk := func(lang string) string {
+		for _, kv := range report.SettingLines(r, lang) {
+			if kv[0] == "Tabel UMK" || kv[0] == "UMK table" {
+				return kv[1]
+			}
+		}
+		return ""
+	}
+	if got := umk("id"); got != "bawaan" {
+		t.Errorf("id: UMK table %q, want bawaan", got)
+	}
+	if got := umk("en"); got != "built-in" {
+		t.Errorf("en: UMK table %q, want built-in", got)
+	}
+	if r.Settings.UMK != "built-in" {
+		t.Errorf("settings UMK %q, want built-in", r.Settings.UMK)
+	}
+	own, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,2025,3500000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = compute(t, report.Config{UMK: own, UMKName: "umk-2025.csv"})
+	if got := umk("id"); got != "umk-2025.csv" {
+		t.Errorf("own table: %q", got)
+	}
+}

@@ -25,6 +25,10 @@ type umkKey struct {
 //go:embed umk_kaltim.csv
 var kaltimCSV string
 
+// builtinUMK names the built-in table in a report's settings (its JSON keeps this name; the
+// text and the workbook say it in the report's language).
+const builtinUMK = "built-in"
+
 // DefaultUMK returns the embedded example table: the UMK of the ten regencies and cities of
 // Kalimantan Timur (64) for 2025 (Keputusan Gubernur Kaltim 100.3.3.1/530/2024) and the nine
 // that set one for 2026 (Pengumuman Gubernur 500.15.14.1/5096/DTKT.Srk-IV/2025; Mahakam Ulu
