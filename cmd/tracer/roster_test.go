@@ -12,6 +12,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"tracer/survey"
+	"tracer/sync/testbed"
 )
 
 // runMain runs the command line args with the data folder dir and returns stdout, stderr
@@ -188,5 +191,43 @@ func TestEmptyArgumentRefused(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "f.xlsx")); err == nil {
 		t.Error(`form export "" wrote the built-in form`)
+	}
+}
+
+// TestSyncUSBFolder: sync --to and --from need the folder of the USB stick to be there: a
+// stick not mounted is said so, not written to the laptop's own disk or read as holding no
+// receipts; a file is not taken for the folder.
+func TestSyncUSBFolder(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	_, code, err := env.Users.CreateUser(context.Background(), "ani", survey.RoleEnumerator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if out, _, err := runMain(t, dir, "login", env.URL, code); err != nil {
+		t.Fatalf("login: %v %s", err, out)
+	}
+	missing := filepath.Join(dir, "media", "usb")
+	file := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sync", "--to", missing}, "--to " + missing + ": no such folder"},
+		{[]string{"sync", "--from", missing}, "--from " + missing + ": no such folder"},
+		{[]string{"sync", "--from", missing, "--db", filepath.Join(dir, "relay.db")}, "--from " + missing + ": no such folder"},
+		{[]string{"sync", "--to", file}, "--to " + file + " is a file"},
+		{[]string{"sync", "--from", file}, "--from " + file + " is a file"},
+	} {
+		_, _, err := runMain(t, dir, tc.args...)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "media")); err == nil {
+		t.Errorf("sync made the missing folder")
 	}
 }
