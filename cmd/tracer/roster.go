@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"strings"
 	"time"
 
 	"tracer/survey"
@@ -175,7 +174,7 @@ func parseReordered(fs *flag.FlagSet, args []string) error {
 // built-in form).
 func noEmptyArgs(fs *flag.FlagSet) error {
 	for i, a := range fs.Args() {
-		if strings.TrimSpace(a) == "" {
+		if a == "" {
 			return usageError("%s: argument %d is empty", fs.Name(), i+1)
 		}
 	}

@@ -157,7 +157,7 @@ func TestEmptyArgumentRefused(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{
 		{"review", "approve", ""},
-		{"review", "show", " "},
+		{"review", "show", ""},
 		{"review", "return", "", "--comment", "x"},
 		{"form", "retire", ""},
 		{"form", "publish", ""},
@@ -176,7 +176,7 @@ func TestEmptyArgumentRefused(t *testing.T) {
 		_, _, err := runMain(t, dir, args...)
 		n := 1
 		for i, a := range args[2:] {
-			if strings.TrimSpace(a) == "" {
+			if a == "" {
 				n = i + 1
 				break
 			}
