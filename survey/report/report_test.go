@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -615,5 +616,18 @@ func TestBuiltinUMKNamedInTheReportsLanguage(t *testing.T) {
 	r = compute(t, report.Config{UMK: own, UMKName: "umk-2025.csv"})
 	if got := umk("id"); got != "umk-2025.csv" {
 		t.Errorf("own table: %q", got)
+	}
+}
+
+// TestParseDimensionsOnce: a breakdown named twice, or by two of its names, is one table of
+// the report, not two.
+func TestParseDimensionsOnce(t *testing.T) {
+	got, err := report.ParseDimensions("kejuruan, KEJURUAN,batch,batch_id,program,program_name,,sex")
+	want := []report.Dimension{report.ByKejuruan, report.ByBatch, report.ByProgram, report.BySex}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("ParseDimensions = %v, %v; want %v", got, err, want)
+	}
+	if _, err := report.ParseDimensions("kejuruan,nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("an unknown breakdown: %v", err)
 	}
 }
