@@ -30,7 +30,7 @@ func (s *Session) Fill(answers map[string]any) []FillError {
 	}
 	sort.Strings(unused)
 	for _, k := range unused {
-		errs = append(errs, FillError{Name: k, Message: "no question has this name"})
+		errs = append(errs, FillError{Name: k, Message: s.texts().NoQuestion})
 	}
 	for _, p := range s.Problems() {
 		if !hasError(errs, p.Name) {
@@ -77,7 +77,7 @@ func (s *Session) fillItem(parent *item, answers map[string]any, used map[string
 			used[key] = true
 			list, _ := raw.([]any)
 			if ok && list == nil {
-				*errs = append(*errs, FillError{Name: key, Message: "a repeat's answers must be a list of objects"})
+				*errs = append(*errs, FillError{Name: key, Message: s.texts().RepeatList})
 				continue
 			}
 			if n.RepeatCount == nil {
@@ -91,7 +91,7 @@ func (s *Session) fillItem(parent *item, answers map[string]any, used map[string
 				}
 				obj, isObj := list[i].(map[string]any)
 				if !isObj {
-					*errs = append(*errs, FillError{Name: fmt.Sprintf("%s[%d]", key, i+1), Message: "each instance's answers must be an object"})
+					*errs = append(*errs, FillError{Name: fmt.Sprintf("%s[%d]", key, i+1), Message: s.texts().InstanceObject})
 					continue
 				}
 				s.fillItem(inst, obj, map[string]bool{}, errs)
@@ -105,7 +105,7 @@ func (s *Session) fillItem(parent *item, answers map[string]any, used map[string
 			}
 			v, err := answerString(raw)
 			if err != nil {
-				*errs = append(*errs, FillError{Name: key, Message: err.Error()})
+				*errs = append(*errs, FillError{Name: key, Message: s.texts().AnswerType})
 				continue
 			}
 			p, err := s.Set(it.path, v)

@@ -16,6 +16,9 @@ type engineTexts struct {
 	Ack, Label            string
 	// Image, BigImage, Audio and Video name a medium the terminal cannot show.
 	Image, BigImage, Audio, Video string
+	// NoQuestion, RepeatList, InstanceObject and AnswerType refuse what a headless fill's
+	// answers file holds (Session.Fill).
+	NoQuestion, RepeatList, InstanceObject, AnswerType string
 }
 
 var indonesianTexts = engineTexts{
@@ -40,6 +43,11 @@ var indonesianTexts = engineTexts{
 	BigImage:   "Gambar besar",
 	Audio:      "Audio",
 	Video:      "Video",
+
+	NoQuestion:     "Tidak ada pertanyaan dengan nama ini.",
+	RepeatList:     "Jawaban sebuah pengulangan harus berupa daftar objek, satu per isian.",
+	InstanceObject: "Jawaban setiap isian pengulangan harus berupa objek.",
+	AnswerType:     "Jawaban berupa teks, angka, true/false, atau daftar teks (untuk pilihan ganda).",
 }
 
 var englishTexts = engineTexts{
@@ -64,6 +72,11 @@ var englishTexts = engineTexts{
 	BigImage:   "Large image",
 	Audio:      "Audio",
 	Video:      "Video",
+
+	NoQuestion:     "No question has this name.",
+	RepeatList:     "A repeat's answers must be a list of objects, one per instance.",
+	InstanceObject: "Each instance's answers must be an object.",
+	AnswerType:     "An answer is a string, a number, true/false, or a list of strings (for a select_multiple).",
 }
 
 // texts returns the engine's messages in Options.MessageLang, else in the session's form

@@ -48,3 +48,43 @@ func TestMessageLang(t *testing.T) {
 		}
 	}
 }
+
+// TestFillMessagesInTheFormsLanguage: what a headless fill refuses in its answers file (a
+// name no question has, a repeat not given as a list, an instance not an object, an answer
+// of another type) is said in the language of the engine's other messages, never English
+// alone beside Indonesian.
+func TestFillMessagesInTheFormsLanguage(t *testing.T) {
+	src := "| survey |\n| | type | name | label::Bahasa Indonesia (id) | label::English (en) |\n" +
+		"| | text | nama | Nama | Name |\n| | begin repeat | anggota | Anggota | Member |\n| | integer | umur | Umur | Age |\n| | end repeat | | | |\n"
+	f, err := Parse("f.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := map[string]any{"nosuch": "x", "nama": map[string]any{"a": 1}, "anggota": []any{"x"}}
+	for lang, tx := range map[string]*engineTexts{"id": &indonesianTexts, "en": &englishTexts} {
+		s := NewSession(f, Options{MessageLang: lang})
+		got := map[string]string{}
+		for _, e := range s.Fill(answers) {
+			got[e.Name] = e.Message
+		}
+		want := map[string]string{"nosuch": tx.NoQuestion, "nama": tx.AnswerType, "anggota[1]": tx.InstanceObject}
+		for name, msg := range want {
+			if got[name] != msg {
+				t.Errorf("%s: %s says %q, want %q", lang, name, got[name], msg)
+			}
+		}
+		s = NewSession(f, Options{MessageLang: lang})
+		for _, e := range s.Fill(map[string]any{"anggota": "x"}) {
+			got[e.Name] = e.Message
+		}
+		if got["anggota"] != tx.RepeatList {
+			t.Errorf("%s: a repeat not a list says %q, want %q", lang, got["anggota"], tx.RepeatList)
+		}
+	}
+	// Without MessageLang, the form's default language (here the first, Indonesian).
+	for _, e := range NewSession(f, Options{}).Fill(map[string]any{"nosuch": "x"}) {
+		if e.Name == "nosuch" && e.Message != indonesianTexts.NoQuestion {
+			t.Errorf("default: %q", e.Message)
+		}
+	}
+}

@@ -35,6 +35,8 @@ var indonesian = map[string]string{
 	"A link needs its expiry.":                                                                                           "Tautan perlu tanggal berakhir.",
 	"A link needs the id of a published form.":                                                                           "Tautan perlu ID formulir yang sudah diterbitkan.",
 	"A published form needs an id, a version, a file name and its bytes.":                                                "Formulir terbit perlu ID, versi, nama berkas dan isinya.",
+	"Form %s has no language %q (its languages: %s), and labels are written in id or en.":                                "Formulir %s tidak memiliki bahasa %q (bahasanya: %s), dan label ditulis dalam id atau en.",
+	"A report is written in id (Bahasa Indonesia) or en (English), not %q.":                                              "Laporan ditulis dalam id (Bahasa Indonesia) atau en (Inggris), bukan %q.",
 	"A push may carry at most %d attempts, not %d.":                                                                      "Satu kiriman paling banyak memuat %d upaya kontak, bukan %d.",
 	"A push may carry at most %d interviews, not %d.":                                                                    "Satu kiriman paling banyak memuat %d wawancara, bukan %d.",
 	"A push may carry at most %d roster updates, not %d.":                                                                "Satu kiriman paling banyak memuat %d pembaruan daftar, bukan %d.",

@@ -84,25 +84,48 @@ func (m *Main) output(path string) (w io.Writer, commit func() error, abort func
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".tracer-out-*")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, outputError(path, err)
 	}
 	commit = func() error {
 		if err := f.Sync(); err != nil {
 			f.Close()
 			os.Remove(f.Name())
-			return err
+			return outputError(path, err)
 		}
 		if err := f.Close(); err != nil {
 			os.Remove(f.Name())
-			return err
+			return outputError(path, err)
 		}
 		if err := os.Chmod(f.Name(), 0o600); err != nil {
-			return err
+			os.Remove(f.Name())
+			return outputError(path, err)
 		}
-		return os.Rename(f.Name(), path)
+		if err := os.Rename(f.Name(), path); err != nil {
+			os.Remove(f.Name())
+			return outputError(path, err)
+		}
+		return nil
 	}
 	abort = func() { f.Close(); os.Remove(f.Name()) }
 	return f, commit, abort, nil
+}
+
+// outputError says that the output file path cannot be written and why, in the words of
+// path itself: the error at hand is about the temporary file beside it, a name the user never
+// gave. The cause stays wrapped (a full disk is told as such).
+func outputError(path string, err error) error {
+	var pe *os.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, filepath.Dir(path))
+	}
+	return fmt.Errorf("cannot write %s: %w", path, err)
 }
 
 // commandError shows a domain error by its message and code.
@@ -247,6 +270,11 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("report takes no arguments, got %q", fs.Arg(0))
 	}
+	if l, err := server.ParseReportLang(*lang); err != nil {
+		return usageError("--lang must be id or en, not %q", *lang)
+	} else {
+		*lang = l
+	}
 	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	if _, err := server.ParseReportFormat(*format); err == nil && !formatFromName(fs, format, *out, reportFormatOfExt) {
 		fmt.Fprintf(m.Stderr, "tracer: note: %s will be a %s report (--format %s)\n", *out, *format, *format)
@@ -298,7 +326,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		}
 		e = &x
 	}
-	if *threshold <= 0 || *threshold > 100 {
+	if !(*threshold > 0 && *threshold <= 100) { // NaN too
 		return usageError("--threshold must be above 0 and at most 100 percentage points")
 	}
 	var study report.Config
@@ -350,11 +378,17 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 
 // checkExportName refuses to write a binary export (a zip or a workbook) onto a terminal,
 // and notes on standard error an output file whose name says another kind of file: a
-// ".sav" that is a zip holding the .sav, a ".csv" that is a workbook.
+// ".sav" that is a zip holding the .sav, a ".csv" that is a workbook, a ".zip" that is JSON
+// lines.
 func (m *Main) checkExportName(f export.Format, out string) error {
 	want := ".zip"
 	switch f {
 	case export.JSONL:
+		// Text: any name may do, but one that says a zip, a workbook or a data file misleads.
+		switch ext := strings.ToLower(filepath.Ext(out)); ext {
+		case ".zip", ".xlsx", ".xls", ".sav", ".dta", ".csv":
+			fmt.Fprintf(m.Stderr, "tracer: note: %s will be JSON lines (text, one interview a line): name it .jsonl\n", out)
+		}
 		return nil
 	case export.XLSX:
 		want = ".xlsx"

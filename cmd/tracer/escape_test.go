@@ -111,6 +111,12 @@ func TestExportNameNotes(t *testing.T) {
 		{"sav", "x.zip", ""},
 		{"xlsx", "x.XLSX", ""},
 		{"jsonl", "x.json", ""},
+		{"jsonl", "x.jsonl", ""},
+		{"jsonl", "x.txt", ""},
+		{"jsonl", "x.zip", "x.zip will be JSON lines"},
+		{"jsonl", "x.xlsx", "x.xlsx will be JSON lines"},
+		{"jsonl", "x.sav", "x.sav will be JSON lines"},
+		{"jsonl", "x.CSV", "x.CSV will be JSON lines"},
 	} {
 		out := filepath.Join(dir, tc.out)
 		_, stderr, _ := runMain(t, dir, "export", "--format", tc.format, "-o", out)
@@ -153,6 +159,32 @@ func TestOutputFormatFromName(t *testing.T) {
 	}
 }
 
+// TestOutputIntoAMissingFolder: a report or an export to -o FILE in a folder that does not
+// exist is refused naming FILE and its folder, not the temporary file written beside it.
+func TestOutputIntoAMissingFolder(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "admin", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "no-such-folder")
+	for _, args := range [][]string{
+		{"report", "--data", dir, "-o", filepath.Join(missing, "r.txt")},
+		{"report", "--data", dir, "--section", "response", "-o", filepath.Join(missing, "r.json")},
+		{"export", "--data", dir, "-o", filepath.Join(missing, "e.zip")},
+		{"export", "--data", dir, "--format", "jsonl", "-o", filepath.Join(missing, "e.jsonl")},
+	} {
+		_, _, err := runMain(t, dir, args...)
+		out := args[len(args)-1]
+		want := "cannot write " + out + ": the folder " + missing + " does not exist"
+		if err == nil || err.Error() != want {
+			t.Errorf("%s -o %s: %v, want %q", args[0], out, err, want)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Errorf("%s made the folder %s", args[0], missing)
+		}
+	}
+}
+
 // TestAnalysisFromTheEnrolledServer: on an analyst's laptop, enrolled and holding no server
 // database, report, export and progress read from the server it is enrolled with, and say so.
 func TestAnalysisFromTheEnrolledServer(t *testing.T) {
@@ -179,8 +211,57 @@ func TestAnalysisFromTheEnrolledServer(t *testing.T) {
 	if _, stderr, err := runMain(t, rina, "progress"); err != nil || !strings.Contains(stderr, "the server this laptop is enrolled with") {
 		t.Errorf("progress: %v, stderr %q", err, stderr)
 	}
+	// The supervisor opens a wave and lists the waves from her laptop too.
+	if out, stderr, err := runMain(t, rina, "wave", "add", "6 bulan"); err != nil || !strings.Contains(out, `wave "6 bulan" starts`) || !strings.Contains(stderr, "the server this laptop is enrolled with") {
+		t.Errorf("wave add: %v, stdout %q, stderr %q", err, out, stderr)
+	}
+	if out, _, err := runMain(t, rina, "wave", "list"); err != nil || !strings.Contains(out, "6 bulan") {
+		t.Errorf("wave list: %v\n%s", err, out)
+	}
 	// --db still reads a database, which must then exist.
 	if _, _, err := runMain(t, dir, "report", "--db", filepath.Join(dir, "server.db")); err == nil || !strings.Contains(err.Error(), "no server database at") {
 		t.Errorf("report --db of nothing: %v", err)
+	}
+}
+
+// TestReportThresholdNaN: --threshold NaN is refused as any other number out of its range,
+// for the whole report as for the response rates alone.
+func TestReportThresholdNaN(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "admin", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"report", "--data", dir, "--threshold", "NaN"},
+		{"report", "--data", dir, "--section", "response", "--threshold", "NaN"},
+		{"report", "--data", dir, "--section", "response", "--e", "NaN"},
+	} {
+		_, _, err := runMain(t, dir, args...)
+		if exitCode(err) != 2 {
+			t.Errorf("%q: %v (exit %d), want a usage error", args, err, exitCode(err))
+		}
+	}
+}
+
+// TestReportLang: the report is written in id or en, named by code or name in any case;
+// another --lang is refused, not written in Indonesian as if asked for.
+func TestReportLang(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "admin", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	for lang, head := range map[string]string{"": "Laporan", "id": "Laporan", "EN": "Tracer study", "English": "Tracer study"} {
+		out, _, err := runMain(t, dir, "report", "--data", dir, "--lang", lang)
+		if err != nil || !strings.HasPrefix(out, head) {
+			t.Errorf("--lang %q: %v, report begins %.20q, want %q", lang, err, out, head)
+		}
+	}
+	for _, args := range [][]string{
+		{"report", "--data", dir, "--lang", "fr"},
+		{"report", "--data", dir, "--section", "response", "--lang", "xx"},
+	} {
+		if out, _, err := runMain(t, dir, args...); exitCode(err) != 2 || !strings.Contains(err.Error(), "--lang must be id or en") || out != "" {
+			t.Errorf("%q: %v (exit %d), wrote %.20q", args, err, exitCode(err), out)
+		}
 	}
 }

@@ -126,7 +126,7 @@ func loadForm(path string) (*forms.Form, error) {
 func (m *Main) runFormCheck(_ context.Context, args []string) error {
 	fs := m.newFlagSet("form check", "tracer form check [--tracer] FILE...")
 	tracer := fs.Bool("tracer", false, "also list the tracer indicators each form can and cannot feed, and why")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -252,7 +252,7 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 	respondent := fs.String("respondent", "", "with --save: the roster id of the alumnus; roster values prefill the form")
 	enumerator := fs.String("enumerator", "", "with --save: who entered it (default the enrolled account, else $USER)")
 	interview := fs.String("interview", "", "with --save: correct this returned interview `ID`: its next revision gets these answers")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -431,7 +431,7 @@ func (m *Main) runFormExport(_ context.Context, args []string) error {
 	fs := m.newFlagSet("form export", "tracer form export [FILE] [--xform] -o OUT.xlsx|OUT.md|OUT.xml")
 	out := fs.String("o", "", "output `file` (.xlsx, .md, or .xml with --xform)")
 	xform := fs.Bool("xform", false, "write an ODK XForm (what ODK Collect and Enketo load)")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -252,3 +252,26 @@ func TestFormExportXForm(t *testing.T) {
 		t.Fatalf("a broken form wrote %s (%v)", bad, err)
 	}
 }
+
+// TestFormPublishBuiltin: "builtin" names the built-in form to form publish as to every
+// other form command: publishing it where it is published already changes nothing and says
+// so; on a server whose study published another form first, it is offered beside it.
+func TestFormPublishBuiltin(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "server.db")
+	if _, _, err := runMain(t, dir, "user", "add", "ani", "--role", "admin", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runMain(t, dir, "form", "publish", "builtin", "--db", db)
+	if err != nil || !strings.Contains(out, "blk_tracer") {
+		t.Fatalf("form publish builtin: %v\n%s", err, out)
+	}
+	again, _, err := runMain(t, dir, "form", "publish", "builtin", "--db", db)
+	if err != nil || !strings.Contains(again, "already published with these bytes") {
+		t.Errorf("form publish builtin again: %v\n%s", err, again)
+	}
+	list, _, err := runMain(t, dir, "form", "list", "--db", db)
+	if err != nil || !strings.Contains(list, "blk_tracer") || !strings.Contains(list, "offered") {
+		t.Errorf("form list: %v\n%s", err, list)
+	}
+}

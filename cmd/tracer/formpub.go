@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/sync/client"
 	"tracer/sync/server"
@@ -31,11 +32,14 @@ type formCatalog interface {
 const maxFormFile = wire.MaxBody
 
 // readFormFile reads an XLSForm to publish, within maxFormFile; a leading ~/ is the
-// user's home folder. It returns the name to publish it under and its bytes: the file
+// user's home folder, and "builtin" names the built-in form, as everywhere else. It returns the name to publish it under and its bytes: the file
 // itself, or, for a form that reads attached files (select_one_from_file, pulldata,
 // instance()), the bundle of the form and those files (NAME.zip), so that laptops get them
 // with the form.
 func readFormFile(path string) (string, []byte, error) {
+	if path == "builtin" {
+		return builtin.Name, builtin.Source(), nil
+	}
 	if rest, ok := strings.CutPrefix(path, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			path = filepath.Join(home, rest)
@@ -179,8 +183,8 @@ func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 		"pulldata, instance()), beside it or in its NAME-media folder, are published with it in one bundle\n"+
 		"(NAME.zip). Laptops pull it on their next sync and offer it for\n"+
 		"new interviews. A changed form needs a new version in its settings sheet. Needs a\n"+
-		"supervisor or admin login, or the server database (--db).\n")
-	if err := fs.Parse(reorder(args)); err != nil {
+		"supervisor or admin login, or the server database (--db). FILE builtin is the built-in form.\n")
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -211,7 +215,7 @@ func (m *Main) runFormPublish(ctx context.Context, args []string) error {
 // runFormList lists the published forms, their versions and how much each is used.
 func (m *Main) runFormList(ctx context.Context, args []string) error {
 	fs, dbFlag, srvFlag, dataFlag := m.catalogFlags("form list", "tracer form list [--server URL | --db FILE] [--data DIR]")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -249,7 +253,7 @@ func (m *Main) runFormRetire(ctx context.Context, args []string) error {
 		"Retires every version of form ID: laptops stop offering it for new interviews at their next\n"+
 		"sync; drafts already started on it still finish and sync. Publishing a new version offers\n"+
 		"it again.\n")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -276,7 +280,7 @@ func (m *Main) runFormMigrate(ctx context.Context, args []string) error {
 		"interview's history.\n")
 	to := fs.String("to", "", "the form `VERSION` to move to (default: the newest pulled)")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

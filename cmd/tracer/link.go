@@ -60,7 +60,7 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 		out = fs.String("o", "", "write the CSV to `FILE` (default: standard output)")
 		by = fs.String("by", "supervisor", "the supervisor `NAME` responsible for the links")
 	}
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	switch cmd {

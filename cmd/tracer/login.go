@@ -43,7 +43,7 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 		"drafts and the roster's personal columns are encrypted from now on, those already here\n"+
 		"at once. Forgot the PIN? Ask for a new code and run login again: nothing is lost.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {

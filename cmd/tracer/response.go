@@ -25,7 +25,7 @@ func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, e
 	if err != nil {
 		return usageError("--e: %s", survey.ErrorMessage(err))
 	}
-	if threshold <= 0 || threshold > 100 {
+	if !(threshold > 0 && threshold <= 100) { // NaN too
 		return usageError("--threshold must be above 0 and at most 100 percentage points")
 	}
 	if serverURL != "" && dbFlag != "" {

@@ -154,5 +154,29 @@ func parseInterspersed(fs *flag.FlagSet, args []string) error {
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	return fs.Parse(append([]string{"--"}, pos...))
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
+		return err
+	}
+	return noEmptyArgs(fs)
+}
+
+// parseReordered parses flags that may come after the positional arguments (see reorder).
+func parseReordered(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(reorder(args)); err != nil {
+		return err
+	}
+	return noEmptyArgs(fs)
+}
+
+// noEmptyArgs refuses an empty positional argument, most often a shell variable that was
+// not set: it names no file, account or id, and passed on it would be taken for another
+// thing (an empty id reaches the server as no id at all, an empty form file as the
+// built-in form).
+func noEmptyArgs(fs *flag.FlagSet) error {
+	for i, a := range fs.Args() {
+		if a == "" {
+			return usageError("%s: argument %d is empty", fs.Name(), i+1)
+		}
+	}
+	return nil
 }

@@ -5,12 +5,16 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"tracer/survey"
+	"tracer/sync/testbed"
 )
 
 // runMain runs the command line args with the data folder dir and returns stdout, stderr
@@ -143,5 +147,87 @@ func TestRosterHeaderError(t *testing.T) {
 	_, _, err := runMain(t, t.TempDir(), "roster", "import", file)
 	if err == nil || err.Error() != file+": header: no NIK column" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestEmptyArgumentRefused: an empty argument (a shell variable that was not set) is refused
+// naming the command and the argument, before anything is read or sent: it never reaches a
+// server as no id at all, nor stands for the built-in form or every assignment.
+func TestEmptyArgumentRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"review", "approve", ""},
+		{"review", "show", ""},
+		{"review", "return", "", "--comment", "x"},
+		{"form", "retire", ""},
+		{"form", "publish", ""},
+		{"form", "export", "", "-o", filepath.Join(dir, "f.xlsx")},
+		{"form", "migrate", "A", ""},
+		{"form", "fill", "", "--answers", "a.json"},
+		{"user", "revoke", ""},
+		{"roster", "import", ""},
+		{"roster", "accept", ""},
+		{"roster", "assignments", ""},
+		{"attempt", "add", "", "--mode", "phone", "--outcome", "3.13"},
+		{"link", "revoke", ""},
+		{"login", "http://127.0.0.1:1", ""},
+		{"wave", "add", ""},
+	} {
+		_, _, err := runMain(t, dir, args...)
+		n := 1
+		for i, a := range args[2:] {
+			if a == "" {
+				n = i + 1
+				break
+			}
+		}
+		want := fmt.Sprintf("%s %s: argument %d is empty", args[0], args[1], n)
+		if args[0] == "login" {
+			want = "login: argument 2 is empty"
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), want) || exitCode(err) != 2 {
+			t.Errorf("%q: %v (exit %d), want %q (exit 2)", args, err, exitCode(err), want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "f.xlsx")); err == nil {
+		t.Error(`form export "" wrote the built-in form`)
+	}
+}
+
+// TestSyncUSBFolder: sync --to and --from need the folder of the USB stick to be there: a
+// stick not mounted is said so, not written to the laptop's own disk or read as holding no
+// receipts; a file is not taken for the folder.
+func TestSyncUSBFolder(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	_, code, err := env.Users.CreateUser(context.Background(), "ani", survey.RoleEnumerator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if out, _, err := runMain(t, dir, "login", env.URL, code); err != nil {
+		t.Fatalf("login: %v %s", err, out)
+	}
+	missing := filepath.Join(dir, "media", "usb")
+	file := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sync", "--to", missing}, "--to " + missing + ": no such folder"},
+		{[]string{"sync", "--from", missing}, "--from " + missing + ": no such folder"},
+		{[]string{"sync", "--from", missing, "--db", filepath.Join(dir, "relay.db")}, "--from " + missing + ": no such folder"},
+		{[]string{"sync", "--to", file}, "--to " + file + " is a file"},
+		{[]string{"sync", "--from", file}, "--from " + file + " is a file"},
+	} {
+		_, _, err := runMain(t, dir, tc.args...)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "media")); err == nil {
+		t.Errorf("sync made the missing folder")
 	}
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -41,10 +43,16 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	case *toFlag != "" && (*fromFlag != "" || *serverFlag != "" || *dbFlag != ""):
 		return usageError("--to goes alone")
 	case *toFlag != "":
+		if err := usbFolder("--to", *toFlag); err != nil {
+			return err
+		}
 		return m.syncTo(ctx, dir, *toFlag)
 	case *fromFlag != "" && *serverFlag != "":
 		return usageError("--from and --server do not go together")
 	case *fromFlag != "":
+		if err := usbFolder("--from", *fromFlag); err != nil {
+			return err
+		}
 		if db := m.importDB(dir, *dbFlag); db != "" {
 			return m.importBundles(ctx, db, *fromFlag, *dataFlag)
 		}
@@ -202,4 +210,21 @@ func lateItem(kind survey.ItemKind, id string, revision int) string {
 		return "roster update " + survey.Printable(id)
 	}
 	return fmt.Sprintf("%s revision %d", survey.Printable(id), revision)
+}
+
+// usbFolder checks the folder of sync --to or --from: it must be there, a folder. A stick not
+// mounted leaves a path that is no folder, or an empty one on the laptop's own disk: writing
+// the bundles there would leave the stick empty, and reading receipts from it would say
+// nothing was found as if the stick held none.
+func usbFolder(flag, dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s %s: no such folder: is the USB stick plugged in and mounted there?", flag, dir)
+	case err != nil:
+		return fmt.Errorf("%s %s: %w", flag, dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s %s is a file: give the folder the bundles are in (the USB stick)", flag, dir)
+	}
+	return nil
 }

@@ -61,7 +61,7 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 	if cmd == "add" {
 		role = fs.String("role", "", "the account's `ROLE`: enumerator, supervisor, analyst or admin")
 	}
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	wantArgs := 1

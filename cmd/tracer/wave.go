@@ -31,7 +31,7 @@ func (m *Main) runWaveAdd(ctx context.Context, args []string) error {
 	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "add the wave on the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseReordered(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -44,6 +44,7 @@ func (m *Main) runWaveAdd(ctx context.Context, args []string) error {
 	if *serverURL != "" && *dbFlag != "" {
 		return usageError("give --db or --server, not both")
 	}
+	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	var start time.Time
 	if *from != "" {
 		t, err := parseWhen(*from, time.Now())
@@ -100,6 +101,7 @@ func (m *Main) runWaveList(ctx context.Context, args []string) error {
 	if *serverURL != "" && *dbFlag != "" {
 		return usageError("give --db or --server, not both")
 	}
+	*serverURL = m.enrolledServer(*dbFlag, *serverURL, *dataFlag)
 	var waves []survey.Wave
 	if *serverURL != "" {
 		c, err := m.remoteClient(*serverURL, *dataFlag)

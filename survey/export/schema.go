@@ -90,6 +90,7 @@ type schema struct {
 	used     map[string]bool // table names taken
 	repeats  bool
 	lang     string
+	aapor    string                       // the AAPOR dispositions' labels' language (DispositionLang)
 	labels   map[string]map[string]string // list -> code -> label in lang, every version's
 	roster   []string                     // roster fields joined
 	derived  *Derived
@@ -123,6 +124,20 @@ func numericType(t string) bool {
 	return t == "integer" || t == "decimal" || t == "range"
 }
 
+// DispositionLang returns the language, "id" or "en", of the AAPOR dispositions' labels in
+// an export of form f asked in lang: lang when given, else the form's default language. The
+// alumni table's disposition_label and the SPSS and Stata value labels of its codes follow
+// it alike.
+func DispositionLang(f *forms.Form, lang string) string {
+	if lang == "" && f != nil {
+		lang = f.DefaultLang
+	}
+	if forms.LangCode(lang) == "id" || strings.Contains(strings.ToLower(lang), "indonesia") {
+		return "id"
+	}
+	return "en"
+}
+
 func newSchema(f *forms.Form, opt Options) *schema {
 	s := &schema{form: f, byNode: map[*forms.Node]*table{}}
 	s.lang = f.DefaultLang
@@ -131,6 +146,7 @@ func newSchema(f *forms.Form, opt Options) *schema {
 			s.lang = l
 		}
 	}
+	s.aapor = DispositionLang(f, opt.Lang)
 	if opt.Roster != nil || opt.RosterJoined {
 		s.roster = append(slices.Clone(RosterColumns), opt.RosterExtra...)
 	}

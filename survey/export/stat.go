@@ -290,7 +290,7 @@ func (s *schema) dispositionLabels(sets map[string]*valueLabels) *valueLabels {
 			continue
 		}
 		l := d.EN
-		if forms.LangCode(s.lang) == "id" {
+		if s.aapor == "id" {
 			l = d.ID
 		}
 		vl.codes = append(vl.codes, n)

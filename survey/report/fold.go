@@ -722,7 +722,7 @@ func (f *Folded) Report() (*Report, error) { return f.e.report() }
 // withDefaults fills the defaults of cfg's tables, windows and breakdowns.
 func withDefaults(cfg Config) Config {
 	if cfg.UMK == nil {
-		cfg.UMK, cfg.UMKName = DefaultUMK(), "built-in"
+		cfg.UMK, cfg.UMKName = DefaultUMK(), builtinUMK
 	}
 	if cfg.BandMidpoints == nil {
 		cfg.BandMidpoints = DefaultBandMidpoints()

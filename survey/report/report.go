@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,7 +92,10 @@ func ParseDimensions(s string) ([]Dimension, error) {
 		ok := false
 		for _, d := range Dimensions {
 			if string(d) == p {
-				out, ok = append(out, d), true
+				ok = true
+				if !slices.Contains(out, d) { // named twice, or by two names: one table
+					out = append(out, d)
+				}
 			}
 		}
 		if !ok {

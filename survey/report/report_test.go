@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -480,6 +481,11 @@ func TestUMKTable(t *testing.T) {
 	if _, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,x,1\n")); err == nil {
 		t.Error("a bad year is accepted")
 	}
+	for _, wage := range []string{"NaN", "nan", "Inf", "+Inf", "0", "-1"} {
+		if _, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,2026,1\n6474,2025," + wage + "\n")); err == nil || !strings.Contains(err.Error(), "row 3: wage") {
+			t.Errorf("wage %s: %v, want the row refused", wage, err)
+		}
+	}
 }
 
 func TestWriters(t *testing.T) {
@@ -578,5 +584,50 @@ func TestWindowsFollowTheStudy(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]int{"0-6": 5, "6-12": 19, "12+": 6}, got); diff != "" {
 		t.Errorf("window T (-want +got):\n%s", diff)
+	}
+}
+
+// TestBuiltinUMKNamedInTheReportsLanguage: the settings name the built-in UMK table in the
+// report's language (the text, the workbook and the page share these lines); the JSON keeps
+// its name "built-in", and a study's own table is named by its file.
+func TestBuiltinUMKNamedInTheReportsLanguage(t *testing.T) {
+	r := compute(t, report.Config{})
+	umk := func(lang string) string {
+		for _, kv := range report.SettingLines(r, lang) {
+			if kv[0] == "Tabel UMK" || kv[0] == "UMK table" {
+				return kv[1]
+			}
+		}
+		return ""
+	}
+	if got := umk("id"); got != "bawaan" {
+		t.Errorf("id: UMK table %q, want bawaan", got)
+	}
+	if got := umk("en"); got != "built-in" {
+		t.Errorf("en: UMK table %q, want built-in", got)
+	}
+	if r.Settings.UMK != "built-in" {
+		t.Errorf("settings UMK %q, want built-in", r.Settings.UMK)
+	}
+	own, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,2025,3500000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = compute(t, report.Config{UMK: own, UMKName: "umk-2025.csv"})
+	if got := umk("id"); got != "umk-2025.csv" {
+		t.Errorf("own table: %q", got)
+	}
+}
+
+// TestParseDimensionsOnce: a breakdown named twice, or by two of its names, is one table of
+// the report, not two.
+func TestParseDimensionsOnce(t *testing.T) {
+	got, err := report.ParseDimensions("kejuruan, KEJURUAN,batch,batch_id,program,program_name,,sex")
+	want := []report.Dimension{report.ByKejuruan, report.ByBatch, report.ByProgram, report.BySex}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("ParseDimensions = %v, %v; want %v", got, err, want)
+	}
+	if _, err := report.ParseDimensions("kejuruan,nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("an unknown breakdown: %v", err)
 	}
 }

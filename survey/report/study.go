@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -86,7 +87,7 @@ func ReadStudy(path string) (Config, error) {
 	}
 	cfg.Windows = ws
 	if e := s.EligibilityE; e != nil {
-		if *e < 0 || *e > 1 {
+		if !(*e >= 0 && *e <= 1) { // TOML has nan
 			return Config{}, fmt.Errorf("study file %s: eligibility_e: %v is not a share from 0 to 1", path, *e)
 		}
 		cfg.EligibilityE = e
@@ -94,7 +95,7 @@ func ReadStudy(path string) (Config, error) {
 	if len(s.IncomeBandMidpoints) > 0 {
 		cfg.BandMidpoints = DefaultBandMidpoints()
 		for code, v := range s.IncomeBandMidpoints {
-			if v <= 0 {
+			if !(v > 0) || math.IsInf(v, 1) { // TOML has nan and inf
 				return Config{}, fmt.Errorf("study file %s: income_band_midpoints: band %s: %v is not a positive income", path, code, v)
 			}
 			cfg.BandMidpoints[code] = v

@@ -79,6 +79,9 @@ func TestReadStudyErrors(t *testing.T) {
 		"order":    {"period_from = 2025-12-31\nperiod_to = 2025-01-01\n", "period_to 2025-01-01 is before period_from 2025-12-31"},
 		"window":   {"windows = [0]\n", "windows: 0 is not a number of months"},
 		"midpoint": {"[income_band_midpoints]\n3 = -1\n", "band 3: -1 is not a positive income"},
+		"nan band": {"[income_band_midpoints]\n3 = nan\n", "band 3: NaN is not a positive income"},
+		"inf band": {"[income_band_midpoints]\n3 = inf\n", "band 3: +Inf is not a positive income"},
+		"nan e":    {"eligibility_e = nan\n", "eligibility_e: NaN is not a share from 0 to 1"},
 		"umk":      {"umk_file = \"none.csv\"\n", "umk_file"},
 		"syntax":   {"windows = [3,\n", "line"},
 	} {

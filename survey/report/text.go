@@ -51,6 +51,7 @@ type texts struct {
 	// Warning names the settings line NoGraduates is on: T holds people, G no one.
 	Warning, NoGraduates string
 	UMKTable             string
+	BuiltinUMK           string // the name of the built-in UMK table
 	Windows              string
 	// Revisions names the setting of the revisions counted; RevisionSets says each set.
 	Revisions    string
@@ -99,6 +100,7 @@ var indonesian = texts{
 	Warning:     "Perhatian",
 	NoGraduates: "G = 0: tidak ada alumni periode ini yang lulus (kolom completion = pass)",
 	UMKTable:    "Tabel UMK",
+	BuiltinUMK:  "bawaan",
 	Windows:     "Jendela \"bekerja dalam k bulan\"",
 	Revisions:   "Revisi dihitung",
 	RevisionSets: map[string]string{
@@ -162,6 +164,7 @@ var english = texts{
 	Warning:     "Warning",
 	NoGraduates: "G is 0: no alumnus of the period passed (the roster's completion = pass)",
 	UMKTable:    "UMK table",
+	BuiltinUMK:  "built-in",
 	Windows:     "\"Employed within k months\" windows",
 	Revisions:   "Revisions counted",
 	RevisionSets: map[string]string{
@@ -269,8 +272,8 @@ func SettingLines(r *Report, lang string) [][2]string {
 		ws = append(ws, strconv.Itoa(k))
 	}
 	umk := st.UMK
-	if umk == "" {
-		umk = "built-in"
+	if umk == "" || umk == builtinUMK {
+		umk = t.BuiltinUMK
 	}
 	lines := [][2]string{
 		{t.Study, study},

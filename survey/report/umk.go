@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -23,6 +24,10 @@ type umkKey struct {
 
 //go:embed umk_kaltim.csv
 var kaltimCSV string
+
+// builtinUMK names the built-in table in a report's settings (its JSON keeps this name; the
+// text and the workbook say it in the report's language).
+const builtinUMK = "built-in"
 
 // DefaultUMK returns the embedded example table: the UMK of the ten regencies and cities of
 // Kalimantan Timur (64) for 2025 (Keputusan Gubernur Kaltim 100.3.3.1/530/2024) and the nine
@@ -71,7 +76,7 @@ func ReadUMK(r io.Reader) (*UMKTable, error) {
 			return nil, fmt.Errorf("read UMK table: row %d: year %q: %w", n+2, row[yi], err)
 		}
 		wage, err := strconv.ParseFloat(strings.TrimSpace(row[wi]), 64)
-		if err != nil || wage <= 0 {
+		if err != nil || !(wage > 0) || math.IsInf(wage, 1) { // ParseFloat reads NaN and Inf
 			return nil, fmt.Errorf("read UMK table: row %d: wage %q is not a positive number", n+2, row[wi])
 		}
 		t.wages[umkKey{strings.TrimSpace(row[ri]), year}] = wage

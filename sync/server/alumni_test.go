@@ -3,10 +3,13 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/export"
 	"tracer/survey/sqlite"
 	"tracer/sync/server"
 )
@@ -109,4 +112,53 @@ func TestAlumniTableSpilled(t *testing.T) {
 	check("R025", "last_attempt", "3.13")
 	check("R039", "attempts", "0")
 	check("R039", "disposition", "3.11")
+}
+
+// TestAlumniDispositionLabelLanguage: the alumni table's disposition_label is in --lang,
+// else in the form's default language (the built-in form's is Indonesian), as the SPSS and
+// Stata value labels of the same codes are.
+func TestAlumniDispositionLabelLanguage(t *testing.T) {
+	adb := newAnalysisDB(t, []*survey.Respondent{{RosterID: "R001", Name: "Sari", Completion: "pass"}, {RosterID: "R002", Name: "Dimas", Completion: "pass"}})
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	adb.ingest([]*survey.Submission{adb.submission(1, "R001", "R001", "yes", at, at)})
+	for lang, want := range map[string][2]string{
+		"":   {"wawancara selesai", "belum dihubungi"},
+		"id": {"wawancara selesai", "belum dihubungi"},
+		"en": {"complete interview", "not attempted"},
+	} {
+		rows := exportTables(t, adb.src, server.ExportOptions{Revisions: survey.RevisionsLatest, Alumni: true, Lang: lang})["alumni.csv"]
+		col := map[string]int{}
+		for i, c := range rows[0] {
+			col[c] = i
+		}
+		for i, w := range want {
+			if got := rows[i+1][col["disposition_label"]]; got != w {
+				t.Errorf("--lang %q: %s disposition_label = %q, want %q", lang, rows[i+1][col["roster_id"]], got, w)
+			}
+		}
+	}
+	if got := export.DispositionLang(nil, "Bahasa Indonesia"); got != "id" {
+		t.Errorf("DispositionLang(Bahasa Indonesia) = %q", got)
+	}
+}
+
+// TestExportUnknownLanguage: an export in a language the form does not have, and that the
+// dispositions' labels are not written in, is refused naming the form's languages, not
+// written in the form's default language as if asked for; a language of either kind is
+// taken.
+func TestExportUnknownLanguage(t *testing.T) {
+	adb := newAnalysisDB(t, []*survey.Respondent{{RosterID: "R001", Name: "Sari", Completion: "pass"}})
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	adb.ingest([]*survey.Submission{adb.submission(1, "R001", "R001", "yes", at, at)})
+	for _, lang := range []string{"xx", "fr", "Klingon"} {
+		_, err := server.WriteExport(context.Background(), io.Discard, adb.src, server.ExportOptions{Format: export.CSV, Revisions: survey.RevisionsLatest, Lang: lang, TempDir: t.TempDir()}, nil)
+		if survey.ErrorCode(err) != survey.EINVALID || !strings.Contains(survey.ErrorMessage(err), "(its languages: ") {
+			t.Errorf("--lang %q: %v, want EINVALID naming the form's languages", lang, err)
+		}
+	}
+	for _, lang := range []string{"id", "EN", "English", "Bahasa Indonesia (id)"} {
+		if _, err := server.WriteExport(context.Background(), io.Discard, adb.src, server.ExportOptions{Format: export.CSV, Revisions: survey.RevisionsLatest, Lang: lang, TempDir: t.TempDir()}, nil); err != nil {
+			t.Errorf("--lang %q: %v", lang, err)
+		}
+	}
 }

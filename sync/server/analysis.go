@@ -186,6 +186,18 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	if err != nil {
 		return export.Stats{}, err
 	}
+	// A language neither the form nor the dispositions' labels have would be written in the
+	// form's default language as if it had been asked for.
+	if opt.Lang != "" {
+		_, inForm := f.MatchLang(opt.Lang)
+		if l, err := ParseReportLang(opt.Lang); !inForm && (err != nil || l == "") {
+			langs := strings.Join(f.Languages, ", ")
+			if langs == "" {
+				langs = "none"
+			}
+			return export.Stats{}, survey.Errorf(survey.EINVALID, "Form %s has no language %q (its languages: %s), and labels are written in id or en.", f.ID, opt.Lang, langs)
+		}
+	}
 	var derived *export.Derived
 	if report.FeedsReport(f) {
 		var weights []report.Weight
@@ -212,7 +224,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 		if err != nil {
 			return export.Stats{}, err
 		}
-		alumni = alumniTable(ctx, src, opt, scope)
+		alumni = alumniTable(ctx, src, opt, scope, f)
 	}
 	if prepare != nil {
 		prepare(f)
@@ -276,6 +288,21 @@ func ParseReportFormat(s string) (ReportFormat, error) {
 		return f, nil
 	}
 	return "", survey.Errorf(survey.EINVALID, "Unknown report format %q: use text, json, xlsx or html.", s)
+}
+
+// ParseReportLang reads the language a report is written in: "" (Indonesian, the default),
+// id or en, by code or by name, in any case. Any other is refused, not written in
+// Indonesian as if it had been asked for.
+func ParseReportLang(s string) (string, error) {
+	switch l := forms.LangCode(s); l {
+	case "":
+		return "", nil
+	case "id", "ind", "indonesian", "indonesia", "bahasa indonesia":
+		return "id", nil
+	case "en", "eng", "english", "inggris", "bahasa inggris":
+		return "en", nil
+	}
+	return "", survey.Errorf(survey.EINVALID, "A report is written in id (Bahasa Indonesia) or en (English), not %q.", s)
 }
 
 // ReportOptions say what to report.
@@ -703,7 +730,7 @@ var alumniColumns = []export.DerivedColumn{
 // table is written. Nothing is kept per alumnus: the roster rows, the interviews and the
 // attempts are sorted together by roster id (on disk past a run of alumniRun items), each
 // alumnus's row is made from its own, and the rows are sorted back into the roster's order.
-func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope waveScope) *export.Alumni {
+func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope waveScope, form *forms.Form) *export.Alumni {
 	rows := func() iter.Seq2[[]string, error] {
 		return func(yield func([]string, error) bool) {
 			byAlumnus := newSpillSorter(opt.TempDir, alumniRun, compareAlumnusItems, writeAlumnusItem, readAlumnusItem)
@@ -837,10 +864,7 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 					break
 				}
 			}
-			lang := "en"
-			if forms.LangCode(opt.Lang) == "id" {
-				lang = "id"
-			}
+			lang := export.DispositionLang(form, opt.Lang)
 			var group []alumnusItem
 			flush := func() error {
 				if len(group) == 0 || group[0].kind != itemRoster {

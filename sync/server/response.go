@@ -135,7 +135,7 @@ func ParseE(s string) (float64, error) {
 		return -1, nil
 	}
 	e, err := strconv.ParseFloat(s, 64)
-	if err != nil || e < 0 || e > 1 {
+	if err != nil || !(e >= 0 && e <= 1) { // NaN is no share
 		return 0, survey.Errorf(survey.EINVALID, "e is \"estimate\" or a share from 0 to 1, not %q.", s)
 	}
 	return e, nil
@@ -151,7 +151,7 @@ func (s *Server) responseParams(q url.Values) (e, th float64, err error) {
 		e = *s.cfg.Study.EligibilityE // the study's setting
 	}
 	if v := q.Get("threshold"); v != "" {
-		if th, err = strconv.ParseFloat(v, 64); err != nil || th <= 0 || th > 100 {
+		if th, err = strconv.ParseFloat(v, 64); err != nil || !(th > 0 && th <= 100) { // nor NaN
 			return 0, 0, survey.Errorf(survey.EINVALID, "threshold is a number of percentage points above 0, not %q.", v)
 		}
 	}
@@ -176,8 +176,12 @@ func (s *Server) responseReport(w http.ResponseWriter, r *http.Request, u *surve
 	if err != nil {
 		return err
 	}
+	lang, err := ParseReportLang(q.Get("lang"))
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if _, err := WriteResponse(r.Context(), &buf, s.sources(), ResponseOptions{Format: format, Revisions: revs, Lang: q.Get("lang"), E: e, Threshold: th, Study: s.cfg.Study, Wave: q.Get("wave")}); err != nil {
+	if _, err := WriteResponse(r.Context(), &buf, s.sources(), ResponseOptions{Format: format, Revisions: revs, Lang: lang, E: e, Threshold: th, Study: s.cfg.Study, Wave: q.Get("wave")}); err != nil {
 		return err
 	}
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",

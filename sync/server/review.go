@@ -454,6 +454,10 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	if err != nil {
 		return err
 	}
+	lang, err := ParseReportLang(q.Get("lang"))
+	if err != nil {
+		return err
+	}
 	var ep *float64
 	if e >= 0 {
 		ep = &e
@@ -461,7 +465,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	// The report is computed in memory before a byte is written, so a failure is still a
 	// JSON error.
 	var buf bytes.Buffer
-	if _, err := WriteReport(r.Context(), &buf, s.sources(), ReportOptions{Format: format, By: by, Revisions: revs, Lang: q.Get("lang"), Study: s.cfg.Study, E: ep, Threshold: th, Wave: q.Get("wave")}); err != nil {
+	if _, err := WriteReport(r.Context(), &buf, s.sources(), ReportOptions{Format: format, By: by, Revisions: revs, Lang: lang, Study: s.cfg.Study, E: ep, Threshold: th, Wave: q.Get("wave")}); err != nil {
 		return err
 	}
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",
