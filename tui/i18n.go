@@ -220,6 +220,8 @@ type texts struct {
 	LiveKeyRefused         string
 	LiveMaskBlocked        string
 	LiveDecimalDot         string
+	// LiveMaskFull answers a digit typed past a complete date or time.
+	LiveMaskFull string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -491,6 +493,7 @@ const (
 	liveKeyRefused
 	liveMaskBlocked
 	liveDecimalDot
+	liveMaskFull
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -562,6 +565,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveMaskBlocked
 	case liveDecimalDot:
 		return t.LiveDecimalDot
+	case liveMaskFull:
+		return t.LiveMaskFull
 	}
 	return ""
 }
@@ -783,6 +788,7 @@ var textsID = texts{
 	LiveStayed:             "Masih di pertanyaan ini: perbaiki jawabannya, atau Esc untuk membatalkan perubahan dan kembali ke jawaban tersimpan.",
 	LiveKeyRefused:         "Ada tombol yang tidak diterima: periksa angkanya; Enter lagi untuk menyimpannya seperti yang tampil.",
 	LiveMaskBlocked:        "Angka tadi tidak diterima, jadi angka berikutnya juga tidak: hapus dengan Backspace (atau Ctrl+U) lalu ketik lagi.",
+	LiveMaskFull:           "Tanggal/jam sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
 	LiveDecimalDot:         "Angka ini bisa dibaca dua cara (ribuan atau desimal): tulis ribuan tanpa titik (1234), desimal dengan koma dan satu atau dua angka di belakangnya (1,5 atau 1,25).",
 	Months:                 [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
@@ -1193,6 +1199,7 @@ var textsEN = texts{
 	LiveStayed:             "Still on this question: correct the answer, or Esc to undo the edit and get the saved answer back.",
 	LiveKeyRefused:         "A key was not taken: check the number; Enter again saves it as shown.",
 	LiveMaskBlocked:        "A digit was refused, so no more are taken: delete with Backspace (or Ctrl+U) and type again.",
+	LiveMaskFull:           "The date/time is complete: Backspace deletes its last digit, Ctrl+U clears it.",
 	LiveDecimalDot:         "This number reads two ways (thousands or a decimal): write thousands without a dot (1234), a decimal with one or two digits after the comma or dot (1,5 or 1.25).",
 	Months:                 [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 

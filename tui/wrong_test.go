@@ -831,3 +831,63 @@ func TestFreshAnswerSaysTypingReplaces(t *testing.T) {
 		})
 	}
 }
+
+// A key a date entry does not take changes nothing of the date it shows: a letter does not
+// empty a saved date (Enter then saved it blank), an arrow does not stop the next digits
+// from typing a new date over it, and a digit past a complete date says why it is not taken.
+func TestDateEntryKeysItDoesNotTake(t *testing.T) {
+	for _, stray := range []string{"a", ":", "left", "right", "home", "end", "delete", "pgup"} {
+		e, m := kindsAt(t, "born")
+		typeText(t, m, "12/02/2004")
+		if s, _ := leave(t, e, m, "born"); s != "2004-02-12" {
+			t.Fatalf("12/02/2004 saved as %q", s)
+		}
+		drive(t, m, goInterviewMsg{path: "born"})
+		at(t, m, "born")
+		drive(t, m, keypress(stray))
+		if got := m.iv().fld.(*maskInput).maskText(false); got != "2004-02-12" {
+			t.Errorf("%s: the entry shows %q, want the saved date", stray, got)
+		}
+		if stray == "a" || stray == ":" {
+			if s, st := leave(t, e, m, "born"); s != "2004-02-12" || st != "2004-02-12" {
+				t.Errorf("%s then Enter saved %q (stored %q), want 2004-02-12 kept", stray, s, st)
+			}
+			continue
+		}
+		typeText(t, m, "5/3/2001")
+		if s, st := leave(t, e, m, "born"); s != "2001-03-05" || st != "2001-03-05" {
+			t.Errorf("%s then 5/3/2001 saved %q (stored %q)", stray, s, st)
+		}
+	}
+	_, m := kindsAt(t, "born")
+	typeText(t, m, "12/02/2004")
+	drive(t, m, keypress("7"))
+	if got := m.iv().fld.(*maskInput).maskText(false); got != "12-02-2004" {
+		t.Errorf("a digit past a complete date: %q", got)
+	}
+	if v := plain(m); !strings.Contains(v, "Tanggal/jam sudah lengkap") {
+		t.Errorf("a digit past a complete date says nothing:\n%s", v)
+	}
+}
+
+// A key a number entry refuses leaves the answer it shows as it was: a letter over a saved
+// amount does not empty it, and the two Enters after it keep the amount.
+func TestNumberEntryRefusedKeyKeepsTheAnswer(t *testing.T) {
+	for _, q := range []string{"income", "dec"} {
+		e, m := kindsAt(t, q)
+		typeText(t, m, "6500")
+		if s, _ := leave(t, e, m, q); s != "6500" {
+			t.Fatalf("%s: 6500 saved as %q", q, s)
+		}
+		drive(t, m, goInterviewMsg{path: q})
+		at(t, m, q)
+		drive(t, m, keypress("x"))
+		if v, _ := m.iv().fld.Value(); v != "6500" {
+			t.Errorf("%s: a refused letter left %q in the entry", q, v)
+		}
+		drive(t, m, keypress("enter"))
+		if s, st := leave(t, e, m, q); s != "6500" || st != "6500" {
+			t.Errorf("%s: a refused letter then Enter twice saved %q (stored %q), want 6500", q, s, st)
+		}
+	}
+}
