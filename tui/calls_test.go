@@ -497,3 +497,53 @@ func TestParseCallback(t *testing.T) {
 		}
 	}
 }
+
+// An outcome is chosen by typing its code as well as with the arrows; a code no outcome
+// begins, or another key, says how to choose; and the help line names the keys of the
+// outcomes and of the call-back time, not the call list's.
+func TestCallOutcomeByItsCode(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	attempts := sqlite.NewAttemptStore(e.db)
+	e.cfg.Attempts = attempts
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas Gunawan", PhoneRaw: "081234567801"}}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	drive(t, m, keypress("o"))
+	footer := func() string {
+		lines := strings.Split(strings.TrimRight(plain(m), "\n"), "\n")
+		return lines[len(lines)-1]
+	}
+	if f := footer(); strings.Contains(f, "mulai wawancara") || !strings.Contains(f, "ketik kode") || !strings.Contains(f, "esc batal") {
+		t.Errorf("the outcomes' help line: %q", f)
+	}
+	typeText(t, m, "9")
+	if v := plain(m); !strings.Contains(v, "Tidak ada kode hasil yang diawali 9") {
+		t.Errorf("a code no outcome begins says nothing:\n%s", v)
+	}
+	typeText(t, m, "x")
+	if v := plain(m); !strings.Contains(v, "ketik kodenya") {
+		t.Errorf("a letter says nothing:\n%s", v)
+	}
+	typeText(t, m, "3.13")
+	if got := callCodes[m.pages[screenCalls].(*callsScreen).pick].Code; got != "3.13" {
+		t.Errorf("3.13 typed highlights %s", got)
+	}
+	drive(t, m, keypress("enter"))
+	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 1 || as[0].Outcome != "3.13" {
+		t.Errorf("3.13 typed, then Enter recorded %+v", as)
+	}
+	drive(t, m, keypress("o"))
+	typeText(t, m, "2,21")
+	drive(t, m, keypress("enter"))
+	if f := footer(); !strings.Contains(f, "ctrl+u") || strings.Contains(f, "ketik kode") {
+		t.Errorf("the call-back time's help line: %q", f)
+	}
+	typeText(t, m, "besok 9")
+	drive(t, m, keypress("enter"))
+	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 2 {
+		t.Errorf("2,21 typed, then a time: %d attempts", len(as))
+	}
+}

@@ -88,6 +88,9 @@ type texts struct {
 	KeyAddYes          string
 	KeyAddNo           string
 	KeyOutcome         string
+	KeyRecord          string
+	KeyCode            string
+	KeyCancel          string
 	KeyStartInterview  string
 	KeyRosterUpdate    string
 	KeyAcceptUpdate    string
@@ -392,6 +395,8 @@ type texts struct {
 	CallsPick     string
 	// CallsChooseFirst says that Enter records only an outcome chosen with the arrows.
 	CallsChooseFirst string
+	// CallsNoCode says that no outcome code begins with what was typed.
+	CallsNoCode string
 	// CallsStartConfirm asks before i records the call as an interview begun by phone and
 	// opens it (%s: the alumnus's name); CallsStartCancelled says that nothing was recorded.
 	CallsStartConfirm, CallsStartCancelled string
@@ -668,6 +673,9 @@ var textsID = texts{
 	KeyAddYes:          "tambah",
 	KeyAddNo:           "lanjut",
 	KeyOutcome:         "hasil",
+	KeyRecord:          "catat",
+	KeyCode:            "ketik kode",
+	KeyCancel:          "batal",
 	KeyStartInterview:  "mulai wawancara",
 	KeyRosterUpdate:    "perbarui data",
 	KeyAcceptUpdate:    "terima",
@@ -945,8 +953,9 @@ var textsID = texts{
 	CallsTries:          "%d upaya",
 	CallsBestHour:       "jam terbaik %02d:00",
 	CallsNumbers:        "Nomor: %s",
-	CallsPick:           "Hasil upaya untuk %s (↑↓, enter; esc batal):",
-	CallsChooseFirst:    "Pilih hasil dengan ↑/↓ dulu, lalu Enter.",
+	CallsPick:           "Hasil upaya untuk %s (↑↓ atau ketik kodenya, enter; esc batal):",
+	CallsChooseFirst:    "Pilih hasil dengan ↑/↓ atau ketik kodenya (mis. 3.13) dulu, lalu Enter.",
+	CallsNoCode:         "Tidak ada kode hasil yang diawali %s: pilih dengan ↑/↓ atau ketik kodenya (mis. 3.13), lalu Enter.",
 	CallsStartConfirm:   "Mulai wawancara %s lewat telepon sekarang (dicatat sebagai upaya kontak)? i atau y = ya, tombol lain = batal.",
 	CallsStartCancelled: "Wawancara tidak dimulai; tidak ada yang dicatat.",
 	CallsWhen:           "Telepon lagi kapan? (mis. 14:30, 14.30, besok 9, +2j, %s 09:00; Ctrl+U mengosongkan)",
@@ -1079,6 +1088,9 @@ var textsEN = texts{
 	KeyAddYes:          "add",
 	KeyAddNo:           "continue",
 	KeyOutcome:         "outcome",
+	KeyRecord:          "record",
+	KeyCode:            "type the code",
+	KeyCancel:          "cancel",
 	KeyStartInterview:  "start interview",
 	KeyRosterUpdate:    "update roster",
 	KeyAcceptUpdate:    "accept",
@@ -1356,8 +1368,9 @@ var textsEN = texts{
 	CallsTries:          "%d tries",
 	CallsBestHour:       "best hour %02d:00",
 	CallsNumbers:        "Numbers: %s",
-	CallsPick:           "Outcome for %s (↑↓, enter; esc cancels):",
-	CallsChooseFirst:    "Choose the outcome with ↑/↓ first, then Enter.",
+	CallsPick:           "Outcome for %s (↑↓ or type its code, enter; esc cancels):",
+	CallsChooseFirst:    "Choose the outcome with ↑/↓ or type its code (e.g. 3.13) first, then Enter.",
+	CallsNoCode:         "No outcome code begins with %s: choose with ↑/↓ or type the code (e.g. 3.13), then Enter.",
 	CallsStartConfirm:   "Start the interview of %s by phone now (recorded as a contact attempt)? i or y = yes, any other key = cancel.",
 	CallsStartCancelled: "The interview was not started; nothing was recorded.",
 	CallsWhen:           "Call back when? (e.g. 14:30, 14.30, tomorrow 9, +2h, %s 09:00; Ctrl+U clears)",
