@@ -542,7 +542,10 @@ func (v *callsScreen) View() string {
 	if v.cursor >= 0 && v.cursor < len(v.calls) {
 		selected = st.Selected.Render(hang("> ", lineOf(v.cursor), w))
 	}
-	rows := max(v.height-4-strings.Count(selected, "\n"), 1)
+	// The message under the list (a question to answer, or what was saved) is wrapped in
+	// full, and the list gives it the lines it takes.
+	status := wrap(v.status, w, st.Muted.Render)
+	rows := max(v.height-4-strings.Count(selected, "\n")-strings.Count(status, "\n"), 1)
 	first := max(0, min(v.cursor-rows/2, len(v.calls)-rows))
 	for i := first; i < len(v.calls) && i < first+rows; i++ {
 		if i == v.cursor {
@@ -557,8 +560,8 @@ func (v *callsScreen) View() string {
 		nums = append(nums, survey.Printable(n))
 	}
 	b.WriteString("\n" + ansi.Truncate(fmt.Sprintf(v.c.t.CallsNumbers, strings.Join(nums, ", ")), w, "…") + "\n")
-	if v.status != "" {
-		b.WriteString(st.Muted.Render(v.status) + "\n")
+	if status != "" {
+		b.WriteString(status + "\n")
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -545,5 +546,31 @@ func TestCallOutcomeByItsCode(t *testing.T) {
 	drive(t, m, keypress("enter"))
 	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 2 {
 		t.Errorf("2,21 typed, then a time: %d attempts", len(as))
+	}
+}
+
+// The question that i asks is shown whole, with the number to call, in a window of 80 or
+// 60 columns: its last words say what a key other than i or y does.
+func TestCallStartQuestionIsWhole(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	e.cfg.Attempts = sqlite.NewAttemptStore(e.db)
+	var rs []*survey.Respondent
+	for i := range 40 {
+		rs = append(rs, &survey.Respondent{RosterID: fmt.Sprintf("R%02d", i), Name: "Muhammad Syahputra Ramadhan", PhoneRaw: "081234567801"})
+	}
+	if _, err := e.cfg.Roster.Upsert(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{80, 24}, {60, 20}} {
+		m := start(t, e)
+		drive(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		drive(t, m, keypress("8"))
+		drive(t, m, keypress("i"))
+		v := plain(m)
+		if flat := strings.Join(strings.Fields(v), " "); !strings.Contains(flat, "tombol lain = batal") || !strings.Contains(flat, "Nomor: 081234567801") {
+			t.Errorf("%dx%d: the question to start is cut:\n%s", size[0], size[1], v)
+		}
+		drive(t, m, keypress("esc"))
 	}
 }
