@@ -225,6 +225,12 @@ type texts struct {
 	LiveDecimalDot         string
 	// LiveMaskFull answers a digit typed past a complete date or time.
 	LiveMaskFull string
+	// LiveNoRepeat .. LiveOneLang say why a key of the repeats or of the form language
+	// changed nothing.
+	LiveNoRepeat        string
+	LiveRepeatCounted   string
+	LiveNoOtherInstance string
+	LiveOneLang         string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -499,6 +505,10 @@ const (
 	liveMaskBlocked
 	liveDecimalDot
 	liveMaskFull
+	liveNoRepeat
+	liveRepeatCounted
+	liveNoOtherInstance
+	liveOneLang
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -572,6 +582,14 @@ func (t *texts) live(p liveID) string {
 		return t.LiveDecimalDot
 	case liveMaskFull:
 		return t.LiveMaskFull
+	case liveNoRepeat:
+		return t.LiveNoRepeat
+	case liveRepeatCounted:
+		return t.LiveRepeatCounted
+	case liveNoOtherInstance:
+		return t.LiveNoOtherInstance
+	case liveOneLang:
+		return t.LiveOneLang
 	}
 	return ""
 }
@@ -796,6 +814,10 @@ var textsID = texts{
 	LiveStayed:             "Masih di pertanyaan ini: perbaiki jawabannya, atau Esc untuk membatalkan perubahan dan kembali ke jawaban tersimpan.",
 	LiveKeyRefused:         "Ada tombol yang tidak diterima: periksa angkanya; Enter lagi untuk menyimpannya seperti yang tampil.",
 	LiveMaskBlocked:        "Angka tadi tidak diterima, jadi angka berikutnya juga tidak: hapus dengan Backspace (atau Ctrl+U) lalu ketik lagi.",
+	LiveNoRepeat:           "Pertanyaan ini tidak di dalam isian berulang: Ctrl+N, Ctrl+D dan Ctrl+↑/↓ hanya berlaku di dalamnya.",
+	LiveRepeatCounted:      "Jumlah isian ini ditentukan oleh jawaban lain di formulir: ubah jawaban itu untuk menambah atau menghapus isian.",
+	LiveNoOtherInstance:    "Tidak ada isian lain ke arah itu.",
+	LiveOneLang:            "Formulir ini hanya punya satu bahasa.",
 	LiveMaskFull:           "Tanggal/jam sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
 	LiveDecimalDot:         "Angka ini bisa dibaca dua cara (ribuan atau desimal): tulis ribuan tanpa titik (1234), desimal dengan koma dan satu atau dua angka di belakangnya (1,5 atau 1,25).",
 	Months:                 [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
@@ -1211,6 +1233,10 @@ var textsEN = texts{
 	LiveStayed:             "Still on this question: correct the answer, or Esc to undo the edit and get the saved answer back.",
 	LiveKeyRefused:         "A key was not taken: check the number; Enter again saves it as shown.",
 	LiveMaskBlocked:        "A digit was refused, so no more are taken: delete with Backspace (or Ctrl+U) and type again.",
+	LiveNoRepeat:           "This question is in no repeat: Ctrl+N, Ctrl+D and Ctrl+↑/↓ work inside one.",
+	LiveRepeatCounted:      "How many of these there are is set by another answer of the form: change that answer to add or remove one.",
+	LiveNoOtherInstance:    "There is no other instance that way.",
+	LiveOneLang:            "This form has one language only.",
 	LiveMaskFull:           "The date/time is complete: Backspace deletes its last digit, Ctrl+U clears it.",
 	LiveDecimalDot:         "This number reads two ways (thousands or a decimal): write thousands without a dot (1234), a decimal with one or two digits after the comma or dot (1,5 or 1.25).",
 	Months:                 [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},

@@ -486,6 +486,20 @@ func (s *interviewScreen) growable(path string) bool {
 	return n != nil && n.Kind == forms.KindRepeat && n.RepeatCount == nil
 }
 
+// repeatKeyRefused says why a key of the repeats changed nothing: the question is in no
+// repeat, or its repeat's count is set by the form.
+func (s *interviewScreen) repeatKeyRefused() {
+	if s.readOnly {
+		return
+	}
+	s.problem, s.liveArgs = "", nil
+	if instanceOf(s.stop.Path) == "" {
+		s.live = liveNoRepeat
+	} else {
+		s.live = liveRepeatCounted
+	}
+}
+
 // instanceName names a repeat instance for the enumerator: "Member 2".
 func (s *interviewScreen) instanceName(inst string) string {
 	holder := holderOf(inst)
@@ -525,8 +539,11 @@ func (s *interviewScreen) removeInstance() tea.Cmd {
 func (s *interviewScreen) otherInstance(step int) tea.Cmd {
 	inst := instanceOf(s.stop.Path)
 	if inst == "" {
+		s.repeatKeyRefused()
 		return nil
 	}
+	// a move that finds no instance says so
+	s.problem, s.live, s.liveArgs = "", liveNoOtherInstance, nil
 	holder := holderOf(inst)
 	var n int
 	fmt.Sscanf(inst[len(holder):], "[%d]", &n)
@@ -644,6 +661,10 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(goReviewMsg{}))
 	case key.Matches(msg, k.FormLang):
+		if len(s.sess.Form().Languages) < 2 {
+			s.live, s.liveArgs = liveOneLang, nil
+			return nil
+		}
 		return s.cycleLang()
 	case key.Matches(msg, k.SaveLeave):
 		if s.readOnly {
@@ -681,12 +702,15 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.RemoveInstance):
 		if !s.readOnly && !s.stop.Prompt && s.growable(s.stop.Path) {
 			s.confirm = true
+			return nil
 		}
+		s.repeatKeyRefused()
 		return nil
 	case key.Matches(msg, k.AddInstance):
 		if !s.readOnly && (s.stop.Prompt || s.growable(s.stop.Path)) {
 			return s.addInstance()
 		}
+		s.repeatKeyRefused()
 		return nil
 	case key.Matches(msg, k.PrevInstance):
 		return s.otherInstance(-1)
