@@ -25,6 +25,9 @@ type interviewScreen struct {
 	c       *common
 	fld     input
 	problem string
+	// formProblem is the last problem the form found with an answer (a constraint's
+	// message), said again in the form's language when it changes.
+	formProblem string
 	// live is the kind (and arguments) of a problem found by the input itself (an
 	// impossible date, a number that does not read): it is rendered in the UI language on
 	// every View, so that it follows a change of language.
@@ -174,7 +177,7 @@ func (s *interviewScreen) commit() bool {
 	}
 	s.touched = true
 	if p != nil {
-		s.problem = p.Message
+		s.problem, s.formProblem = p.Message, p.Message
 		return false
 	}
 	return true
@@ -373,7 +376,7 @@ func (s *interviewScreen) next() tea.Cmd {
 	}
 	if !s.stop.Prompt {
 		if p := s.sess.Check(s.stop.Path); p != nil {
-			s.problem = p.Message
+			s.problem, s.formProblem = p.Message, p.Message
 			return nil
 		}
 	}
@@ -571,6 +574,7 @@ func (s *interviewScreen) setFormLang(lang string) tea.Cmd {
 	}
 	s.langKept = ""
 	s.relabel()
+	s.reproblem()
 	if s.readOnly {
 		return nil
 	}
@@ -578,6 +582,24 @@ func (s *interviewScreen) setFormLang(lang string) tea.Cmd {
 	s.iv.Lang = l
 	return s.c.write(func(ctx context.Context) error { return store.SetLang(ctx, id, l) },
 		func(err error) tea.Msg { return savedMsg{id: id, err: err} })
+}
+
+// reproblem says again, in the form's language just chosen, the form's problem with the
+// answer on screen (a constraint's message, a required answer missing): a message in the
+// other language would stay under the question otherwise.
+func (s *interviewScreen) reproblem() {
+	if s.problem == "" || s.problem != s.formProblem || !s.answering() {
+		return
+	}
+	var p *forms.Problem
+	if v, live := s.fld.Value(); live == liveNone && v != s.sess.Value(s.stop.Path) {
+		p = s.sess.Validate(s.stop.Path, v)
+	} else if live == liveNone {
+		p = s.sess.Check(s.stop.Path)
+	}
+	if p != nil {
+		s.problem, s.formProblem = p.Message, p.Message
+	}
 }
 
 // cycleLang switches to the form's next language.

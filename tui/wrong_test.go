@@ -891,3 +891,49 @@ func TestNumberEntryRefusedKeyKeepsTheAnswer(t *testing.T) {
 		}
 	}
 }
+
+// twoLangForm has a constraint message and a required message in two languages.
+const twoLangForm = `
+| settings |
+| | form_id | form_title | version | default_language |
+| | two | Two | 1 | English (en) |
+
+| survey |
+| | type | name | label::English (en) | label::Bahasa (id) | required | required_message::English (en) | required_message::Bahasa (id) | constraint | constraint_message::English (en) | constraint_message::Bahasa (id) |
+| | integer | kg | Kilograms | Kilogram | yes | Say how many | Sebutkan berapa | . < 1000 | Under 1000 | Di bawah 1000 |
+`
+
+// The form's message about the answer on screen follows the form's language when Ctrl+L
+// changes it, as the label does: a constraint broken by what is typed, and a required
+// answer missing.
+func TestFormProblemFollowsTheFormLanguage(t *testing.T) {
+	e, _ := newFormEnv(t, twoLangForm)
+	m := start(t, e)
+	walkIn(t, m)
+	at(t, m, "kg")
+	lang := m.iv().sess.Lang()
+	other := map[bool]string{true: "Di bawah 1000", false: "Under 1000"}
+	typeText(t, m, "5000")
+	drive(t, m, keypress("enter"))
+	if v := plain(m); !strings.Contains(v, other[strings.Contains(lang, "id")]) {
+		t.Fatalf("no constraint message in %s:\n%s", lang, v)
+	}
+	drive(t, m, keypress("ctrl+l"))
+	if v := plain(m); !strings.Contains(v, other[!strings.Contains(lang, "id")]) || strings.Contains(v, other[strings.Contains(lang, "id")]) {
+		t.Errorf("after ctrl+l the constraint message is not in %s:\n%s", m.iv().sess.Lang(), v)
+	}
+	if got := m.iv().sess.Value("kg"); got != "" {
+		t.Errorf("ctrl+l recorded %q", got)
+	}
+	drive(t, m, keypress("ctrl+u"))
+	drive(t, m, keypress("enter"))
+	lang = m.iv().sess.Lang()
+	req := map[bool]string{true: "Sebutkan berapa", false: "Say how many"}
+	if v := plain(m); !strings.Contains(v, req[strings.Contains(lang, "id")]) {
+		t.Fatalf("no required message in %s:\n%s", lang, v)
+	}
+	drive(t, m, keypress("ctrl+l"))
+	if v := plain(m); !strings.Contains(v, req[!strings.Contains(lang, "id")]) {
+		t.Errorf("after ctrl+l the required message is not in %s:\n%s", m.iv().sess.Lang(), v)
+	}
+}
