@@ -231,6 +231,7 @@ type texts struct {
 	LiveRepeatCounted   string
 	LiveNoOtherInstance string
 	LiveOneLang         string
+	LiveOnPrompt        string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -509,6 +510,7 @@ const (
 	liveRepeatCounted
 	liveNoOtherInstance
 	liveOneLang
+	liveOnPrompt
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -590,6 +592,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveNoOtherInstance
 	case liveOneLang:
 		return t.LiveOneLang
+	case liveOnPrompt:
+		return t.LiveOnPrompt
 	}
 	return ""
 }
@@ -818,6 +822,7 @@ var textsID = texts{
 	LiveRepeatCounted:      "Jumlah isian ini ditentukan oleh jawaban lain di formulir: ubah jawaban itu untuk menambah atau menghapus isian.",
 	LiveNoOtherInstance:    "Tidak ada isian lain ke arah itu.",
 	LiveOneLang:            "Formulir ini hanya punya satu bahasa.",
+	LiveOnPrompt:           "Di sini hanya ditanya apakah menambah isian: 1 menambah, 2 lanjut; Shift+Tab kembali ke isian terakhir.",
 	LiveMaskFull:           "Tanggal/jam sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
 	LiveDecimalDot:         "Angka ini bisa dibaca dua cara (ribuan atau desimal): tulis ribuan tanpa titik (1234), desimal dengan koma dan satu atau dua angka di belakangnya (1,5 atau 1,25).",
 	Months:                 [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
@@ -1237,6 +1242,7 @@ var textsEN = texts{
 	LiveRepeatCounted:      "How many of these there are is set by another answer of the form: change that answer to add or remove one.",
 	LiveNoOtherInstance:    "There is no other instance that way.",
 	LiveOneLang:            "This form has one language only.",
+	LiveOnPrompt:           "This only asks whether to add another: 1 adds one, 2 goes on; Shift+Tab goes back to the last one.",
 	LiveMaskFull:           "The date/time is complete: Backspace deletes its last digit, Ctrl+U clears it.",
 	LiveDecimalDot:         "This number reads two ways (thousands or a decimal): write thousands without a dot (1234), a decimal with one or two digits after the comma or dot (1,5 or 1.25).",
 	Months:                 [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},

@@ -496,9 +496,12 @@ func (s *interviewScreen) repeatKeyRefused() {
 		return
 	}
 	s.problem, s.liveArgs = "", nil
-	if instanceOf(s.stop.Path) == "" {
+	switch {
+	case s.stop.Prompt:
+		s.live = liveOnPrompt
+	case instanceOf(s.stop.Path) == "":
 		s.live = liveNoRepeat
-	} else {
+	default:
 		s.live = liveRepeatCounted
 	}
 }
@@ -540,6 +543,10 @@ func (s *interviewScreen) removeInstance() tea.Cmd {
 
 // otherInstance moves to the same question in the previous (-1) or next (+1) instance.
 func (s *interviewScreen) otherInstance(step int) tea.Cmd {
+	if s.stop.Prompt {
+		s.repeatKeyRefused()
+		return nil
+	}
 	inst := instanceOf(s.stop.Path)
 	if inst == "" {
 		s.repeatKeyRefused()

@@ -137,6 +137,13 @@ func TestRepeatRoster(t *testing.T) {
 	answerHere(t, m, "Budi")
 	answerHere(t, m, "9")
 	at(t, m, "member") // works is not relevant at 9
+	for _, k := range []string{"ctrl+d", "ctrl+up", "ctrl+down"} {
+		drive(t, m, keypress(k))
+		at(t, m, "member")
+		if m.iv().live != liveOnPrompt || !strings.Contains(plain(m), "apakah menambah isian") {
+			t.Errorf("%s on the prompt to add another says nothing or the wrong thing:\n%s", k, plain(m))
+		}
+	}
 
 	// the add key inside an instance adds one at the end
 	drive(t, m, keypress("shift+tab"))
