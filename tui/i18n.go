@@ -232,6 +232,7 @@ type texts struct {
 	LiveNoOtherInstance string
 	LiveOneLang         string
 	LiveOnPrompt        string
+	LiveUnusedKey       string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -511,6 +512,7 @@ const (
 	liveNoOtherInstance
 	liveOneLang
 	liveOnPrompt
+	liveUnusedKey
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -594,6 +596,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveOneLang
 	case liveOnPrompt:
 		return t.LiveOnPrompt
+	case liveUnusedKey:
+		return t.LiveUnusedKey
 	}
 	return ""
 }
@@ -822,6 +826,7 @@ var textsID = texts{
 	LiveRepeatCounted:      "Jumlah isian ini ditentukan oleh jawaban lain di formulir: ubah jawaban itu untuk menambah atau menghapus isian.",
 	LiveNoOtherInstance:    "Tidak ada isian lain ke arah itu.",
 	LiveOneLang:            "Formulir ini hanya punya satu bahasa.",
+	LiveUnusedKey:          "Tombol itu tidak dipakai di pertanyaan ini; ? menampilkan tombol yang dipakai.",
 	LiveOnPrompt:           "Di sini hanya ditanya apakah menambah isian: 1 menambah, 2 lanjut; Shift+Tab kembali ke isian terakhir.",
 	LiveMaskFull:           "Tanggal/jam sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
 	LiveDecimalDot:         "Angka ini bisa dibaca dua cara (ribuan atau desimal): tulis ribuan tanpa titik (1234), desimal dengan koma dan satu atau dua angka di belakangnya (1,5 atau 1,25).",
@@ -1242,6 +1247,7 @@ var textsEN = texts{
 	LiveRepeatCounted:      "How many of these there are is set by another answer of the form: change that answer to add or remove one.",
 	LiveNoOtherInstance:    "There is no other instance that way.",
 	LiveOneLang:            "This form has one language only.",
+	LiveUnusedKey:          "That key is not used on this question; ? lists the keys that are.",
 	LiveOnPrompt:           "This only asks whether to add another: 1 adds one, 2 goes on; Shift+Tab goes back to the last one.",
 	LiveMaskFull:           "The date/time is complete: Backspace deletes its last digit, Ctrl+U clears it.",
 	LiveDecimalDot:         "This number reads two ways (thousands or a decimal): write thousands without a dot (1234), a decimal with one or two digits after the comma or dot (1,5 or 1.25).",

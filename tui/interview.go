@@ -784,6 +784,10 @@ func (s *interviewScreen) choiceLabels(names string) string {
 // wrongKey says which keys the question takes when msg types a character it does not take
 // (a letter on a date, any character on a note): a key never does nothing in silence.
 func (s *interviewScreen) wrongKey(msg tea.KeyPressMsg) {
+	if s.fld != nil && !s.readOnly && msg.Text == "" && msg.Mod == 0 && unusedKey(msg.Code) {
+		s.problem, s.live, s.liveArgs = "", liveUnusedKey, nil
+		return
+	}
 	if s.fld == nil || s.readOnly || msg.Text == "" || msg.Mod&^tea.ModShift != 0 {
 		return
 	}
@@ -806,6 +810,16 @@ func (s *interviewScreen) wrongKey(msg tea.KeyPressMsg) {
 	if id != liveNone {
 		s.problem, s.live, s.liveArgs = "", id, nil
 	}
+}
+
+// unusedKey reports whether code is a key a newcomer may press expecting it to do
+// something (a function key, a page or line key) that the question did not take.
+func unusedKey(code rune) bool {
+	switch code {
+	case tea.KeyPgUp, tea.KeyPgDown, tea.KeyHome, tea.KeyEnd, tea.KeyInsert, tea.KeyDelete:
+		return true
+	}
+	return code >= tea.KeyF2 && code <= tea.KeyF63
 }
 
 // masked returns the answer at path for display away from its question: a number that

@@ -937,3 +937,19 @@ func TestFormProblemFollowsTheFormLanguage(t *testing.T) {
 		t.Errorf("after ctrl+l the required message is not in %s:\n%s", m.iv().sess.Lang(), v)
 	}
 }
+
+// A function key or a page key a question does not take says so, and changes nothing.
+func TestUnusedKeysSaySo(t *testing.T) {
+	for _, c := range []struct{ q, key string }{
+		{"one", "pgdown"}, {"one", "home"}, {"one", "f5"}, {"born", "delete"}, {"born", "end"}, {"few", "insert"},
+	} {
+		e, m := kindsAt(t, c.q)
+		drive(t, m, keypress(c.key))
+		if m.iv().live != liveUnusedKey || !strings.Contains(plain(m), "Tombol itu tidak dipakai") {
+			t.Errorf("%s on %s says nothing:\n%s", c.key, c.q, plain(m))
+		}
+		if s, st := leave(t, e, m, c.q); s != "" || st != "" {
+			t.Errorf("%s on %s recorded %q (stored %q)", c.key, c.q, s, st)
+		}
+	}
+}
