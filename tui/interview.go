@@ -1100,10 +1100,17 @@ func (s *interviewScreen) bar(w int) string {
 	return s.c.st.BarFull.Render(strings.Repeat("█", full)) + s.c.st.BarEmpty.Render(strings.Repeat("░", width-full)) + label
 }
 
+// answerReadOnly reports whether the question on screen is one the form does not let the
+// enumerator change (read_only, a value from the roster): the keys of its entry are not
+// offered.
+func (s *interviewScreen) answerReadOnly() bool {
+	return s.fld != nil && s.fld.Kind() != fieldNote && s.fld.Kind() != fieldPrompt && s.sess.ReadOnly(s.stop.Path)
+}
+
 func (s *interviewScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
 	b := []key.Binding{k.Next}
-	if s.fld != nil && !s.readOnly {
+	if s.fld != nil && !s.readOnly && !s.answerReadOnly() {
 		b = append(b, s.fld.ShortHelp()...)
 	}
 	return append(b, k.Back, k.Jump, k.SaveLeave)
@@ -1112,7 +1119,7 @@ func (s *interviewScreen) ShortHelp() []key.Binding {
 func (s *interviewScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	var own []key.Binding
-	if s.fld != nil && !s.readOnly {
+	if s.fld != nil && !s.readOnly && !s.answerReadOnly() {
 		own = s.fld.FullHelp()
 	}
 	return [][]key.Binding{

@@ -953,3 +953,18 @@ func TestUnusedKeysSaySo(t *testing.T) {
 		}
 	}
 }
+
+// A question the form does not let the enumerator change (the funding source, read-only
+// from the roster) offers none of its entry's keys on the help line or in the help.
+func TestReadOnlyChoiceOffersNoPickKeys(t *testing.T) {
+	_, m, _ := consented(t)
+	goToQuestion(t, m, "funding")
+	lines := strings.Split(strings.TrimRight(plain(m), "\n"), "\n")
+	if footer := lines[len(lines)-1]; strings.Contains(footer, "1-9") {
+		t.Errorf("the help line of a read-only choice offers picking: %q", footer)
+	}
+	drive(t, m, keypress("?"))
+	if v := plain(m); strings.Contains(v, "1-9") {
+		t.Errorf("the help of a read-only choice offers picking:\n%s", v)
+	}
+}
