@@ -574,3 +574,43 @@ func TestCallStartQuestionIsWhole(t *testing.T) {
 		drive(t, m, keypress("esc"))
 	}
 }
+
+// A paste types into the call list's entries as typing does: a number copied from a chat
+// (with its line break) into the new phone number, a call-back time; a line break in it is
+// never an Enter.
+func TestCallListTakesAPaste(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	attempts := sqlite.NewAttemptStore(e.db)
+	e.cfg.Attempts = attempts
+	updates := sqlite.NewRosterUpdateStore(e.db)
+	e.cfg.Updates = updates
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{
+		{RosterID: "R1", Name: "Dimas Gunawan", Phone: "+6281234567801", PhoneRaw: "081234567801"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	drive(t, m, keypress("u"))
+	drive(t, m, keypress("enter"))
+	drive(t, m, tea.PasteMsg{Content: "0813-5555-0101\n"})
+	if list, _ := updates.List(ctx, survey.UpdateFilter{}); len(list) != 0 {
+		t.Fatalf("the line break of a paste was an Enter: %+v", list)
+	}
+	if v := plain(m); !strings.Contains(v, "0813-5555-0101") {
+		t.Fatalf("the pasted number is not in the entry:\n%s", v)
+	}
+	drive(t, m, keypress("enter"))
+	if list, _ := updates.List(ctx, survey.UpdateFilter{}); len(list) != 1 || list[0].Value != "+6281355550101" {
+		t.Errorf("the pasted number proposed: %+v", list)
+	}
+	drive(t, m, keypress("o"))
+	typeText(t, m, "2.21")
+	drive(t, m, keypress("enter"))
+	drive(t, m, tea.PasteMsg{Content: "besok\t9"})
+	drive(t, m, keypress("enter"))
+	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 1 || as[0].Outcome != "2.21" || as[0].Callback.IsZero() {
+		t.Errorf("a pasted call-back time: %+v", as)
+	}
+}
