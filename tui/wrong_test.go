@@ -968,3 +968,19 @@ func TestReadOnlyChoiceOffersNoPickKeys(t *testing.T) {
 		t.Errorf("the help of a read-only choice offers picking:\n%s", v)
 	}
 }
+
+// While the reason to void a draft is typed, the help line names the prompt's keys, not the
+// list's (Ctrl+D, the search) that it does not take then.
+func TestVoidPromptHelpLine(t *testing.T) {
+	_, m, _ := consented(t)
+	drive(t, m, keypress("ctrl+s"))
+	drive(t, m, keypress("2"))
+	drive(t, m, keypress("ctrl+d"))
+	if !m.list().void.editing() {
+		t.Fatalf("no void prompt:\n%s", plain(m))
+	}
+	lines := strings.Split(strings.TrimRight(plain(m), "\n"), "\n")
+	if f := lines[len(lines)-1]; !strings.Contains(f, "enter batalkan draf") || strings.Contains(f, "cari") {
+		t.Errorf("the help line while the reason is typed: %q", f)
+	}
+}
