@@ -95,6 +95,21 @@ func (s *Session) Set(path, value string) (*Problem, error) {
 	return nil, nil
 }
 
+// Validate returns the problem Set would find with value at path (its type, its choices,
+// its constraint), in the session's language, without storing anything; nil when Set
+// would take it or there is no answerable question at path.
+func (s *Session) Validate(path, value string) *Problem {
+	it := s.lookup(path)
+	if it == nil || it.node.Kind != KindQuestion && it.node.Kind != KindHidden || it.node.Unsupported {
+		return nil
+	}
+	v, p := s.normalize(it, value)
+	if p != nil {
+		return p
+	}
+	return s.checkConstraint(it, v)
+}
+
 // store writes a value and recomputes its dependents and triggered calculations.
 func (s *Session) store(it *item, v string) {
 	if it.value == v {

@@ -20,7 +20,11 @@ func (s *Session) walkItem(parent *item, fn func(Stop, *item) bool) bool {
 					return false
 				}
 			}
-			if n.RepeatCount == nil && !fn(Stop{Path: it.path, Node: n, Prompt: true}, it) {
+			// The question whether to add another is asked only while the repeat is
+			// relevant, as Collect asks it only when the repeat's template is: a repeat
+			// whose relevance fails is passed over whole.
+			if n.RepeatCount == nil && (n.Relevant == nil || s.evalBool(n.Relevant, it)) &&
+				!fn(Stop{Path: it.path, Node: n, Prompt: true}, it) {
 				return false
 			}
 		case n.Kind == KindGroup:

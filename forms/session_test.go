@@ -394,3 +394,44 @@ func TestEveryQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestIrrelevantRepeatHasNoPrompt: a repeat whose relevance fails is passed over whole, the
+// question whether to add one too, as Collect does; it is asked once the repeat is relevant.
+func TestIrrelevantRepeatHasNoPrompt(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | relevant |
+| | select_one yn | has_kids | Any kids? | |
+| | begin repeat | kid | Child | ${has_kids} = 'yes' |
+| | text | kname | Name | |
+| | end repeat | | | |
+| | text | last | Last | |
+
+| choices |
+| | list_name | name | label |
+| | yn | yes | Yes |
+| | yn | no | No |
+`)
+	prompts := func() (n int) {
+		for _, st := range s.Stops() {
+			if st.Prompt {
+				n++
+			}
+		}
+		return n
+	}
+	if n := prompts(); n != 0 {
+		t.Errorf("unanswered: %d prompts to add a child, want none", n)
+	}
+	if next, ok := s.Next("has_kids"); !ok || next.Path != "last" {
+		t.Errorf("Next(has_kids) unanswered = %+v, want last", next)
+	}
+	set(t, s, "has_kids", "no")
+	if n := prompts(); n != 0 {
+		t.Errorf("no kids: %d prompts to add a child, want none", n)
+	}
+	set(t, s, "has_kids", "yes")
+	if next, ok := s.Next("has_kids"); !ok || !next.Prompt || next.Path != "kid" {
+		t.Errorf("Next(has_kids) with kids = %+v, want the prompt", next)
+	}
+}

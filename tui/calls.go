@@ -67,13 +67,19 @@ type callsScreen struct {
 	// picked is set once the arrows moved in the outcomes: Enter records only an outcome
 	// chosen, never the one the list opened on.
 	picked bool
-	when   []rune
+	// code is the outcome code typed while picking ("3.13"): the highlight goes to the
+	// first code it begins.
+	code []rune
+	when []rune
 	// choosing: the roster field to update (field is the cursor in survey.UpdateFields);
 	// entering: its new value.
 	choosing, entering     bool
 	field                  int
 	value                  []rune
 	outcome, start, update key.Binding
+	// record, typeCode, cancel and clear are the keys of the outcomes and of the call-back
+	// time, for the help line.
+	record, codeKey, cancel, clear, next key.Binding
 }
 
 // callCodes are the outcomes offered after a call: every code but "not attempted".
@@ -93,6 +99,11 @@ func newCallsScreen(c *common) *callsScreen {
 		outcome: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", t.KeyOutcome)),
 		start:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t.KeyStartInterview)),
 		update:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", t.KeyRosterUpdate)),
+		record:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyRecord)),
+		codeKey: key.NewBinding(key.WithKeys("0-9 ."), key.WithHelp("0-9 .", t.KeyCode)),
+		cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.KeyCancel)),
+		clear:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", t.KeyClear)),
+		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyNext)),
 	}
 }
 
@@ -257,9 +268,19 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 			case key.Matches(msg, k.Esc):
 				v.picking, v.status = false, ""
 			case key.Matches(msg, k.Up):
-				v.pick, v.picked, v.status = max(v.pick-1, 0), true, ""
+				v.pick, v.picked, v.status, v.code = max(v.pick-1, 0), true, "", nil
 			case key.Matches(msg, k.Down):
-				v.pick, v.picked, v.status = min(v.pick+1, len(callCodes)-1), true, ""
+				v.pick, v.picked, v.status, v.code = min(v.pick+1, len(callCodes)-1), true, "", nil
+			case msg.String() == "backspace" && len(v.code) > 0:
+				v.typeCode(v.code[:len(v.code)-1])
+			case len(msg.Text) == 1 && (msg.Text[0] >= '0' && msg.Text[0] <= '9' || msg.Text[0] == '.' || msg.Text[0] == ','):
+				c := rune(msg.Text[0])
+				if c == ',' {
+					c = '.' // 3,13 as a decimal comma
+				}
+				if !v.typeCode(append(append([]rune(nil), v.code...), c)) && !v.typeCode([]rune{c}) {
+					v.status = fmt.Sprintf(v.c.t.CallsNoCode, survey.Printable(string(append(v.code, c))))
+				}
 			case msg.String() == "enter":
 				if !v.picked {
 					v.status = v.c.t.CallsChooseFirst
@@ -271,6 +292,8 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 				}
 				v.picking = false
 				return v.saveCmd(v.target, callCodes[v.pick].Code, time.Time{}, false)
+			case msg.Text != "":
+				v.status = v.c.t.CallsChooseFirst
 			}
 			return nil
 		}
@@ -295,7 +318,7 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Down):
 			v.cursor = min(v.cursor+1, max(len(v.calls)-1, 0))
 		case key.Matches(msg, v.outcome) && len(v.calls) > 0:
-			v.picking, v.pick, v.picked, v.target = true, 0, false, v.calls[v.cursor]
+			v.picking, v.pick, v.picked, v.target, v.code = true, 0, false, v.calls[v.cursor], nil
 		case key.Matches(msg, v.update) && len(v.calls) > 0 && v.c.cfg.Updates != nil:
 			v.choosing, v.field, v.target = true, 0, v.calls[v.cursor]
 		case key.Matches(msg, v.start) && len(v.calls) > 0:
@@ -304,6 +327,23 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// typeCode moves the highlight to the first outcome whose code begins with code, and
+// reports whether there is one; code is then what was typed. An empty code keeps the
+// highlight where it is.
+func (v *callsScreen) typeCode(code []rune) bool {
+	if len(code) == 0 {
+		v.code, v.status = nil, ""
+		return true
+	}
+	for i, d := range callCodes {
+		if strings.HasPrefix(d.Code, string(code)) {
+			v.code, v.pick, v.picked, v.status = code, i, true, ""
+			return true
+		}
+	}
+	return false
 }
 
 // typeKey edits the call-back time; enter saves the attempt when the time reads.
@@ -502,7 +542,10 @@ func (v *callsScreen) View() string {
 	if v.cursor >= 0 && v.cursor < len(v.calls) {
 		selected = st.Selected.Render(hang("> ", lineOf(v.cursor), w))
 	}
-	rows := max(v.height-4-strings.Count(selected, "\n"), 1)
+	// The message under the list (a question to answer, or what was saved) is wrapped in
+	// full, and the list gives it the lines it takes.
+	status := wrap(v.status, w, st.Muted.Render)
+	rows := max(v.height-4-strings.Count(selected, "\n")-strings.Count(status, "\n"), 1)
 	first := max(0, min(v.cursor-rows/2, len(v.calls)-rows))
 	for i := first; i < len(v.calls) && i < first+rows; i++ {
 		if i == v.cursor {
@@ -517,8 +560,8 @@ func (v *callsScreen) View() string {
 		nums = append(nums, survey.Printable(n))
 	}
 	b.WriteString("\n" + ansi.Truncate(fmt.Sprintf(v.c.t.CallsNumbers, strings.Join(nums, ", ")), w, "…") + "\n")
-	if v.status != "" {
-		b.WriteString(st.Muted.Render(v.status) + "\n")
+	if status != "" {
+		b.WriteString(status + "\n")
 	}
 	return b.String()
 }
@@ -526,11 +569,24 @@ func (v *callsScreen) View() string {
 // ShortHelp lists the call list's main keys.
 func (v *callsScreen) ShortHelp() []key.Binding {
 	k := v.c.keys
+	switch {
+	case v.typing:
+		return []key.Binding{v.record, v.clear, v.cancel}
+	case v.picking:
+		return []key.Binding{k.Up, k.Down, v.codeKey, v.record, v.cancel}
+	case v.choosing:
+		return []key.Binding{k.Up, k.Down, v.next, v.cancel}
+	case v.entering:
+		return []key.Binding{v.next, v.cancel}
+	}
 	return []key.Binding{v.outcome, v.start, v.update, k.Up, k.Down, k.Esc}
 }
 
 // FullHelp lists every key of the call list.
 func (v *callsScreen) FullHelp() [][]key.Binding {
 	k := v.c.keys
+	if v.typing || v.picking || v.choosing || v.entering {
+		return [][]key.Binding{v.ShortHelp()}
+	}
 	return [][]key.Binding{{v.outcome, v.start, v.update, k.Esc}, {k.Up, k.Down}}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -495,5 +496,121 @@ func TestParseCallback(t *testing.T) {
 		if got, err := parseCallback(bad, now); err == nil {
 			t.Errorf("%q: %v, want an error", bad, got)
 		}
+	}
+}
+
+// An outcome is chosen by typing its code as well as with the arrows; a code no outcome
+// begins, or another key, says how to choose; and the help line names the keys of the
+// outcomes and of the call-back time, not the call list's.
+func TestCallOutcomeByItsCode(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	attempts := sqlite.NewAttemptStore(e.db)
+	e.cfg.Attempts = attempts
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas Gunawan", PhoneRaw: "081234567801"}}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	drive(t, m, keypress("o"))
+	footer := func() string {
+		lines := strings.Split(strings.TrimRight(plain(m), "\n"), "\n")
+		return lines[len(lines)-1]
+	}
+	if f := footer(); strings.Contains(f, "mulai wawancara") || !strings.Contains(f, "ketik kode") || !strings.Contains(f, "esc batal") {
+		t.Errorf("the outcomes' help line: %q", f)
+	}
+	typeText(t, m, "9")
+	if v := plain(m); !strings.Contains(v, "Tidak ada kode hasil yang diawali 9") {
+		t.Errorf("a code no outcome begins says nothing:\n%s", v)
+	}
+	typeText(t, m, "x")
+	if v := plain(m); !strings.Contains(v, "ketik kodenya") {
+		t.Errorf("a letter says nothing:\n%s", v)
+	}
+	typeText(t, m, "3.13")
+	if got := callCodes[m.pages[screenCalls].(*callsScreen).pick].Code; got != "3.13" {
+		t.Errorf("3.13 typed highlights %s", got)
+	}
+	drive(t, m, keypress("enter"))
+	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 1 || as[0].Outcome != "3.13" {
+		t.Errorf("3.13 typed, then Enter recorded %+v", as)
+	}
+	drive(t, m, keypress("o"))
+	typeText(t, m, "2,21")
+	drive(t, m, keypress("enter"))
+	if f := footer(); !strings.Contains(f, "ctrl+u") || strings.Contains(f, "ketik kode") {
+		t.Errorf("the call-back time's help line: %q", f)
+	}
+	typeText(t, m, "besok 9")
+	drive(t, m, keypress("enter"))
+	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 2 {
+		t.Errorf("2,21 typed, then a time: %d attempts", len(as))
+	}
+}
+
+// The question that i asks is shown whole, with the number to call, in a window of 80 or
+// 60 columns: its last words say what a key other than i or y does.
+func TestCallStartQuestionIsWhole(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	e.cfg.Attempts = sqlite.NewAttemptStore(e.db)
+	var rs []*survey.Respondent
+	for i := range 40 {
+		rs = append(rs, &survey.Respondent{RosterID: fmt.Sprintf("R%02d", i), Name: "Muhammad Syahputra Ramadhan", PhoneRaw: "081234567801"})
+	}
+	if _, err := e.cfg.Roster.Upsert(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{80, 24}, {60, 20}} {
+		m := start(t, e)
+		drive(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		drive(t, m, keypress("8"))
+		drive(t, m, keypress("i"))
+		v := plain(m)
+		if flat := strings.Join(strings.Fields(v), " "); !strings.Contains(flat, "tombol lain = batal") || !strings.Contains(flat, "Nomor: 081234567801") {
+			t.Errorf("%dx%d: the question to start is cut:\n%s", size[0], size[1], v)
+		}
+		drive(t, m, keypress("esc"))
+	}
+}
+
+// A paste types into the call list's entries as typing does: a number copied from a chat
+// (with its line break) into the new phone number, a call-back time; a line break in it is
+// never an Enter.
+func TestCallListTakesAPaste(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	attempts := sqlite.NewAttemptStore(e.db)
+	e.cfg.Attempts = attempts
+	updates := sqlite.NewRosterUpdateStore(e.db)
+	e.cfg.Updates = updates
+	if _, err := e.cfg.Roster.Upsert(ctx, []*survey.Respondent{
+		{RosterID: "R1", Name: "Dimas Gunawan", Phone: "+6281234567801", PhoneRaw: "081234567801"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, keypress("8"))
+	drive(t, m, keypress("u"))
+	drive(t, m, keypress("enter"))
+	drive(t, m, tea.PasteMsg{Content: "0813-5555-0101\n"})
+	if list, _ := updates.List(ctx, survey.UpdateFilter{}); len(list) != 0 {
+		t.Fatalf("the line break of a paste was an Enter: %+v", list)
+	}
+	if v := plain(m); !strings.Contains(v, "0813-5555-0101") {
+		t.Fatalf("the pasted number is not in the entry:\n%s", v)
+	}
+	drive(t, m, keypress("enter"))
+	if list, _ := updates.List(ctx, survey.UpdateFilter{}); len(list) != 1 || list[0].Value != "+6281355550101" {
+		t.Errorf("the pasted number proposed: %+v", list)
+	}
+	drive(t, m, keypress("o"))
+	typeText(t, m, "2.21")
+	drive(t, m, keypress("enter"))
+	drive(t, m, tea.PasteMsg{Content: "besok\t9"})
+	drive(t, m, keypress("enter"))
+	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 1 || as[0].Outcome != "2.21" || as[0].Callback.IsZero() {
+		t.Errorf("a pasted call-back time: %+v", as)
 	}
 }

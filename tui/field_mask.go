@@ -368,10 +368,21 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 		f.paste(p.Content)
 		return true
 	}
-	replaceFresh(&f.fresh, msg, func() { f.digits, f.layout = f.digits[:0], f.entryLayout(false) })
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return false
+	}
+	// The value opened with stays until a key the entry takes: a digit types a new date
+	// over it, Backspace and Ctrl+U edit it. A letter or an arrow changes nothing, and the
+	// digits after an arrow still replace the value, as the hint under it says.
+	if f.fresh {
+		switch {
+		case key.Matches(k, f.keys.Backspace), key.Matches(k, f.keys.Clear):
+			f.fresh = false
+		case len(k.Text) == 1 && k.Mod&^tea.ModShift == 0 && k.Text[0] >= '0' && k.Text[0] <= '9':
+			f.fresh = false
+			f.digits, f.layout = f.digits[:0], f.entryLayout(false)
+		}
 	}
 	switch {
 	case key.Matches(k, f.keys.Backspace):
@@ -397,7 +408,12 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 		f.note, f.args = liveMaskBlocked, append([]any{f.why}, f.whyArgs...)
 		return true
 	}
-	switch c := k.Text[0]; {
+	c := k.Text[0]
+	if len(f.digits) >= f.slots() && (c >= '0' && c <= '9' || strings.IndexByte("-/.: T", c) >= 0) {
+		f.note, f.args = liveMaskFull, nil
+		return true
+	}
+	switch {
 	case c >= '0' && c <= '9':
 		f.typeDigit(c)
 		return true

@@ -64,9 +64,14 @@ func (f *numberInput) Update(msg tea.Msg) bool {
 		f.note = liveKeyRefused
 		return true
 	}
+	// a key the entry refuses leaves the value opened with as it was, still to be replaced
+	opened, fresh := f.edit, f.fresh
 	replaceFresh(&f.fresh, msg, func() { f.edit.SetValue("") })
 	handled, refused := f.edit.update(f.keys, msg)
-	if refused {
+	if refused && fresh {
+		f.edit, f.fresh = opened, true
+		f.note = liveNumber
+	} else if refused {
 		f.note, f.refused = liveNumber, true
 	} else if k, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(k, f.keys.Backspace, f.keys.Delete, f.keys.ClearBefore, f.keys.ClearAfter, f.keys.DeleteWord)) {
 		f.refused = false // what is shown is being corrected

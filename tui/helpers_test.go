@@ -154,7 +154,7 @@ func keypress(name string) tea.KeyPressMsg {
 		"enter": tea.KeyEnter, "tab": tea.KeyTab, "esc": tea.KeyEscape, "space": tea.KeySpace,
 		"backspace": tea.KeyBackspace, "up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft,
 		"right": tea.KeyRight, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
-		"f1": tea.KeyF1, "delete": tea.KeyDelete,
+		"f1": tea.KeyF1, "f5": tea.KeyF5, "delete": tea.KeyDelete, "insert": tea.KeyInsert,
 	}
 	var mod tea.KeyMod
 	for {

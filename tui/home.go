@@ -379,6 +379,9 @@ func homeLabelWidth() int {
 
 func (h *homeScreen) ShortHelp() []key.Binding {
 	k := h.c.keys
+	if h.void.editing() {
+		return h.void.keys()
+	}
 	if h.c.cfg.Reviewer != nil {
 		return []key.Binding{k.NewInterview, k.Interviews, k.Sync, k.Queue, k.Quit}
 	}
@@ -387,6 +390,9 @@ func (h *homeScreen) ShortHelp() []key.Binding {
 
 func (h *homeScreen) FullHelp() [][]key.Binding {
 	c, k, t := h.c, h.c.keys, h.c.t
+	if h.void.editing() {
+		return [][]key.Binding{h.void.keys()}
+	}
 	// The keys Home offers besides, labelled as Home lists them.
 	on := func(keys, label string) key.Binding {
 		// "Keluar" as the key help writes its words: "keluar" (but "BLK" stays).

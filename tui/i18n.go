@@ -88,6 +88,9 @@ type texts struct {
 	KeyAddYes          string
 	KeyAddNo           string
 	KeyOutcome         string
+	KeyRecord          string
+	KeyCode            string
+	KeyCancel          string
 	KeyStartInterview  string
 	KeyRosterUpdate    string
 	KeyAcceptUpdate    string
@@ -220,6 +223,16 @@ type texts struct {
 	LiveKeyRefused         string
 	LiveMaskBlocked        string
 	LiveDecimalDot         string
+	// LiveMaskFull answers a digit typed past a complete date or time.
+	LiveMaskFull string
+	// LiveNoRepeat .. LiveOneLang say why a key of the repeats or of the form language
+	// changed nothing.
+	LiveNoRepeat        string
+	LiveRepeatCounted   string
+	LiveNoOtherInstance string
+	LiveOneLang         string
+	LiveOnPrompt        string
+	LiveUnusedKey       string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -390,6 +403,8 @@ type texts struct {
 	CallsPick     string
 	// CallsChooseFirst says that Enter records only an outcome chosen with the arrows.
 	CallsChooseFirst string
+	// CallsNoCode says that no outcome code begins with what was typed.
+	CallsNoCode string
 	// CallsStartConfirm asks before i records the call as an interview begun by phone and
 	// opens it (%s: the alumnus's name); CallsStartCancelled says that nothing was recorded.
 	CallsStartConfirm, CallsStartCancelled string
@@ -491,6 +506,13 @@ const (
 	liveKeyRefused
 	liveMaskBlocked
 	liveDecimalDot
+	liveMaskFull
+	liveNoRepeat
+	liveRepeatCounted
+	liveNoOtherInstance
+	liveOneLang
+	liveOnPrompt
+	liveUnusedKey
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -562,6 +584,20 @@ func (t *texts) live(p liveID) string {
 		return t.LiveMaskBlocked
 	case liveDecimalDot:
 		return t.LiveDecimalDot
+	case liveMaskFull:
+		return t.LiveMaskFull
+	case liveNoRepeat:
+		return t.LiveNoRepeat
+	case liveRepeatCounted:
+		return t.LiveRepeatCounted
+	case liveNoOtherInstance:
+		return t.LiveNoOtherInstance
+	case liveOneLang:
+		return t.LiveOneLang
+	case liveOnPrompt:
+		return t.LiveOnPrompt
+	case liveUnusedKey:
+		return t.LiveUnusedKey
 	}
 	return ""
 }
@@ -663,6 +699,9 @@ var textsID = texts{
 	KeyAddYes:          "tambah",
 	KeyAddNo:           "lanjut",
 	KeyOutcome:         "hasil",
+	KeyRecord:          "catat",
+	KeyCode:            "ketik kode",
+	KeyCancel:          "batal",
 	KeyStartInterview:  "mulai wawancara",
 	KeyRosterUpdate:    "perbarui data",
 	KeyAcceptUpdate:    "terima",
@@ -783,6 +822,13 @@ var textsID = texts{
 	LiveStayed:             "Masih di pertanyaan ini: perbaiki jawabannya, atau Esc untuk membatalkan perubahan dan kembali ke jawaban tersimpan.",
 	LiveKeyRefused:         "Ada tombol yang tidak diterima: periksa angkanya; Enter lagi untuk menyimpannya seperti yang tampil.",
 	LiveMaskBlocked:        "Angka tadi tidak diterima, jadi angka berikutnya juga tidak: hapus dengan Backspace (atau Ctrl+U) lalu ketik lagi.",
+	LiveNoRepeat:           "Pertanyaan ini tidak di dalam isian berulang: Ctrl+N, Ctrl+D dan Ctrl+↑/↓ hanya berlaku di dalamnya.",
+	LiveRepeatCounted:      "Jumlah isian ini ditentukan oleh jawaban lain di formulir: ubah jawaban itu untuk menambah atau menghapus isian.",
+	LiveNoOtherInstance:    "Tidak ada isian lain ke arah itu.",
+	LiveOneLang:            "Formulir ini hanya punya satu bahasa.",
+	LiveUnusedKey:          "Tombol itu tidak dipakai di pertanyaan ini; ? menampilkan tombol yang dipakai.",
+	LiveOnPrompt:           "Di sini hanya ditanya apakah menambah isian: 1 menambah, 2 lanjut; Shift+Tab kembali ke isian terakhir.",
+	LiveMaskFull:           "Tanggal/jam sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
 	LiveDecimalDot:         "Angka ini bisa dibaca dua cara (ribuan atau desimal): tulis ribuan tanpa titik (1234), desimal dengan koma dan satu atau dua angka di belakangnya (1,5 atau 1,25).",
 	Months:                 [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
@@ -939,8 +985,9 @@ var textsID = texts{
 	CallsTries:          "%d upaya",
 	CallsBestHour:       "jam terbaik %02d:00",
 	CallsNumbers:        "Nomor: %s",
-	CallsPick:           "Hasil upaya untuk %s (↑↓, enter; esc batal):",
-	CallsChooseFirst:    "Pilih hasil dengan ↑/↓ dulu, lalu Enter.",
+	CallsPick:           "Hasil upaya untuk %s (↑↓ atau ketik kodenya, enter; esc batal):",
+	CallsChooseFirst:    "Pilih hasil dengan ↑/↓ atau ketik kodenya (mis. 3.13) dulu, lalu Enter.",
+	CallsNoCode:         "Tidak ada kode hasil yang diawali %s: pilih dengan ↑/↓ atau ketik kodenya (mis. 3.13), lalu Enter.",
 	CallsStartConfirm:   "Mulai wawancara %s lewat telepon sekarang (dicatat sebagai upaya kontak)? i atau y = ya, tombol lain = batal.",
 	CallsStartCancelled: "Wawancara tidak dimulai; tidak ada yang dicatat.",
 	CallsWhen:           "Telepon lagi kapan? (mis. 14:30, 14.30, besok 9, +2j, %s 09:00; Ctrl+U mengosongkan)",
@@ -1073,6 +1120,9 @@ var textsEN = texts{
 	KeyAddYes:          "add",
 	KeyAddNo:           "continue",
 	KeyOutcome:         "outcome",
+	KeyRecord:          "record",
+	KeyCode:            "type the code",
+	KeyCancel:          "cancel",
 	KeyStartInterview:  "start interview",
 	KeyRosterUpdate:    "update roster",
 	KeyAcceptUpdate:    "accept",
@@ -1193,6 +1243,13 @@ var textsEN = texts{
 	LiveStayed:             "Still on this question: correct the answer, or Esc to undo the edit and get the saved answer back.",
 	LiveKeyRefused:         "A key was not taken: check the number; Enter again saves it as shown.",
 	LiveMaskBlocked:        "A digit was refused, so no more are taken: delete with Backspace (or Ctrl+U) and type again.",
+	LiveNoRepeat:           "This question is in no repeat: Ctrl+N, Ctrl+D and Ctrl+↑/↓ work inside one.",
+	LiveRepeatCounted:      "How many of these there are is set by another answer of the form: change that answer to add or remove one.",
+	LiveNoOtherInstance:    "There is no other instance that way.",
+	LiveOneLang:            "This form has one language only.",
+	LiveUnusedKey:          "That key is not used on this question; ? lists the keys that are.",
+	LiveOnPrompt:           "This only asks whether to add another: 1 adds one, 2 goes on; Shift+Tab goes back to the last one.",
+	LiveMaskFull:           "The date/time is complete: Backspace deletes its last digit, Ctrl+U clears it.",
 	LiveDecimalDot:         "This number reads two ways (thousands or a decimal): write thousands without a dot (1234), a decimal with one or two digits after the comma or dot (1,5 or 1.25).",
 	Months:                 [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
@@ -1349,8 +1406,9 @@ var textsEN = texts{
 	CallsTries:          "%d tries",
 	CallsBestHour:       "best hour %02d:00",
 	CallsNumbers:        "Numbers: %s",
-	CallsPick:           "Outcome for %s (↑↓, enter; esc cancels):",
-	CallsChooseFirst:    "Choose the outcome with ↑/↓ first, then Enter.",
+	CallsPick:           "Outcome for %s (↑↓ or type its code, enter; esc cancels):",
+	CallsChooseFirst:    "Choose the outcome with ↑/↓ or type its code (e.g. 3.13) first, then Enter.",
+	CallsNoCode:         "No outcome code begins with %s: choose with ↑/↓ or type the code (e.g. 3.13), then Enter.",
 	CallsStartConfirm:   "Start the interview of %s by phone now (recorded as a contact attempt)? i or y = yes, any other key = cancel.",
 	CallsStartCancelled: "The interview was not started; nothing was recorded.",
 	CallsWhen:           "Call back when? (e.g. 14:30, 14.30, tomorrow 9, +2h, %s 09:00; Ctrl+U clears)",

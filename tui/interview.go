@@ -25,6 +25,9 @@ type interviewScreen struct {
 	c       *common
 	fld     input
 	problem string
+	// formProblem is the last problem the form found with an answer (a constraint's
+	// message), said again in the form's language when it changes.
+	formProblem string
 	// live is the kind (and arguments) of a problem found by the input itself (an
 	// impossible date, a number that does not read): it is rendered in the UI language on
 	// every View, so that it follows a change of language.
@@ -174,7 +177,7 @@ func (s *interviewScreen) commit() bool {
 	}
 	s.touched = true
 	if p != nil {
-		s.problem = p.Message
+		s.problem, s.formProblem = p.Message, p.Message
 		return false
 	}
 	return true
@@ -373,7 +376,7 @@ func (s *interviewScreen) next() tea.Cmd {
 	}
 	if !s.stop.Prompt {
 		if p := s.sess.Check(s.stop.Path); p != nil {
-			s.problem = p.Message
+			s.problem, s.formProblem = p.Message, p.Message
 			return nil
 		}
 	}
@@ -486,6 +489,23 @@ func (s *interviewScreen) growable(path string) bool {
 	return n != nil && n.Kind == forms.KindRepeat && n.RepeatCount == nil
 }
 
+// repeatKeyRefused says why a key of the repeats changed nothing: the question is in no
+// repeat, or its repeat's count is set by the form.
+func (s *interviewScreen) repeatKeyRefused() {
+	if s.readOnly {
+		return
+	}
+	s.problem, s.liveArgs = "", nil
+	switch {
+	case s.stop.Prompt:
+		s.live = liveOnPrompt
+	case instanceOf(s.stop.Path) == "":
+		s.live = liveNoRepeat
+	default:
+		s.live = liveRepeatCounted
+	}
+}
+
 // instanceName names a repeat instance for the enumerator: "Member 2".
 func (s *interviewScreen) instanceName(inst string) string {
 	holder := holderOf(inst)
@@ -523,10 +543,17 @@ func (s *interviewScreen) removeInstance() tea.Cmd {
 
 // otherInstance moves to the same question in the previous (-1) or next (+1) instance.
 func (s *interviewScreen) otherInstance(step int) tea.Cmd {
-	inst := instanceOf(s.stop.Path)
-	if inst == "" {
+	if s.stop.Prompt {
+		s.repeatKeyRefused()
 		return nil
 	}
+	inst := instanceOf(s.stop.Path)
+	if inst == "" {
+		s.repeatKeyRefused()
+		return nil
+	}
+	// a move that finds no instance says so
+	s.problem, s.live, s.liveArgs = "", liveNoOtherInstance, nil
 	holder := holderOf(inst)
 	var n int
 	fmt.Sscanf(inst[len(holder):], "[%d]", &n)
@@ -554,6 +581,7 @@ func (s *interviewScreen) setFormLang(lang string) tea.Cmd {
 	}
 	s.langKept = ""
 	s.relabel()
+	s.reproblem()
 	if s.readOnly {
 		return nil
 	}
@@ -561,6 +589,24 @@ func (s *interviewScreen) setFormLang(lang string) tea.Cmd {
 	s.iv.Lang = l
 	return s.c.write(func(ctx context.Context) error { return store.SetLang(ctx, id, l) },
 		func(err error) tea.Msg { return savedMsg{id: id, err: err} })
+}
+
+// reproblem says again, in the form's language just chosen, the form's problem with the
+// answer on screen (a constraint's message, a required answer missing): a message in the
+// other language would stay under the question otherwise.
+func (s *interviewScreen) reproblem() {
+	if s.problem == "" || s.problem != s.formProblem || !s.answering() {
+		return
+	}
+	var p *forms.Problem
+	if v, live := s.fld.Value(); live == liveNone && v != s.sess.Value(s.stop.Path) {
+		p = s.sess.Validate(s.stop.Path, v)
+	} else if live == liveNone {
+		p = s.sess.Check(s.stop.Path)
+	}
+	if p != nil {
+		s.problem, s.formProblem = p.Message, p.Message
+	}
 }
 
 // cycleLang switches to the form's next language.
@@ -644,6 +690,10 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return tea.Sequence(s.persist(s.stop.Path, s.stop.Path), s.c.navigate(goReviewMsg{}))
 	case key.Matches(msg, k.FormLang):
+		if len(s.sess.Form().Languages) < 2 {
+			s.live, s.liveArgs = liveOneLang, nil
+			return nil
+		}
 		return s.cycleLang()
 	case key.Matches(msg, k.SaveLeave):
 		if s.readOnly {
@@ -681,12 +731,15 @@ func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.RemoveInstance):
 		if !s.readOnly && !s.stop.Prompt && s.growable(s.stop.Path) {
 			s.confirm = true
+			return nil
 		}
+		s.repeatKeyRefused()
 		return nil
 	case key.Matches(msg, k.AddInstance):
 		if !s.readOnly && (s.stop.Prompt || s.growable(s.stop.Path)) {
 			return s.addInstance()
 		}
+		s.repeatKeyRefused()
 		return nil
 	case key.Matches(msg, k.PrevInstance):
 		return s.otherInstance(-1)
@@ -731,6 +784,10 @@ func (s *interviewScreen) choiceLabels(names string) string {
 // wrongKey says which keys the question takes when msg types a character it does not take
 // (a letter on a date, any character on a note): a key never does nothing in silence.
 func (s *interviewScreen) wrongKey(msg tea.KeyPressMsg) {
+	if s.fld != nil && !s.readOnly && msg.Text == "" && msg.Mod == 0 && unusedKey(msg.Code) {
+		s.problem, s.live, s.liveArgs = "", liveUnusedKey, nil
+		return
+	}
 	if s.fld == nil || s.readOnly || msg.Text == "" || msg.Mod&^tea.ModShift != 0 {
 		return
 	}
@@ -753,6 +810,16 @@ func (s *interviewScreen) wrongKey(msg tea.KeyPressMsg) {
 	if id != liveNone {
 		s.problem, s.live, s.liveArgs = "", id, nil
 	}
+}
+
+// unusedKey reports whether code is a key a newcomer may press expecting it to do
+// something (a function key, a page or line key) that the question did not take.
+func unusedKey(code rune) bool {
+	switch code {
+	case tea.KeyPgUp, tea.KeyPgDown, tea.KeyHome, tea.KeyEnd, tea.KeyInsert, tea.KeyDelete:
+		return true
+	}
+	return code >= tea.KeyF2 && code <= tea.KeyF63
 }
 
 // masked returns the answer at path for display away from its question: a number that
@@ -1033,10 +1100,17 @@ func (s *interviewScreen) bar(w int) string {
 	return s.c.st.BarFull.Render(strings.Repeat("█", full)) + s.c.st.BarEmpty.Render(strings.Repeat("░", width-full)) + label
 }
 
+// answerReadOnly reports whether the question on screen is one the form does not let the
+// enumerator change (read_only, a value from the roster): the keys of its entry are not
+// offered.
+func (s *interviewScreen) answerReadOnly() bool {
+	return s.fld != nil && s.fld.Kind() != fieldNote && s.fld.Kind() != fieldPrompt && s.sess.ReadOnly(s.stop.Path)
+}
+
 func (s *interviewScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
 	b := []key.Binding{k.Next}
-	if s.fld != nil && !s.readOnly {
+	if s.fld != nil && !s.readOnly && !s.answerReadOnly() {
 		b = append(b, s.fld.ShortHelp()...)
 	}
 	return append(b, k.Back, k.Jump, k.SaveLeave)
@@ -1045,7 +1119,7 @@ func (s *interviewScreen) ShortHelp() []key.Binding {
 func (s *interviewScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	var own []key.Binding
-	if s.fld != nil && !s.readOnly {
+	if s.fld != nil && !s.readOnly && !s.answerReadOnly() {
 		own = s.fld.FullHelp()
 	}
 	return [][]key.Binding{

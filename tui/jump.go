@@ -80,6 +80,9 @@ func (j *jumpScreen) View() string {
 		switch {
 		case stp.Prompt:
 			mark = "+"
+			if label == "" { // a repeat with no label is called by its name, as on its prompt
+				label = stp.Node.Name
+			}
 			label = fmt.Sprintf(t.InterviewAddAnother, label, s.Instances(stp.Path))
 		case comments[stp.Path] != "":
 			mark = "✎" // the supervisor commented on it

@@ -53,3 +53,23 @@ func TestJumpListShowsRefusedValues(t *testing.T) {
 		t.Errorf("the refused answer's line is %q, want its mark and its value 250:\n%s", line, plain(m))
 	}
 }
+
+// The jump list names a repeat with no label by its name on the question whether to add
+// another, as that question's screen does, never "Add another ?".
+func TestJumpNamesAnUnlabelledRepeat(t *testing.T) {
+	e, _ := newFormEnv(t, `
+| survey |
+| | type | name | label |
+| | begin repeat | immunization | |
+| | text | info | An immunization record |
+| | end repeat | | |
+| | text | last | Last |
+`)
+	m := start(t, e)
+	walkIn(t, m)
+	drive(t, m, keypress("ctrl+j"))
+	v := plain(m)
+	if !strings.Contains(v, "immunization? (") && !strings.Contains(v, "immunization lagi? (") {
+		t.Errorf("the jump list does not name the repeat:\n%s", v)
+	}
+}

@@ -282,10 +282,16 @@ func (l *listScreen) commentView() string {
 
 func (l *listScreen) ShortHelp() []key.Binding {
 	k := l.c.keys
+	if l.void.editing() {
+		return l.void.keys()
+	}
 	return []key.Binding{k.Next, k.VoidDraft, k.Search, k.Filter, k.Esc}
 }
 
 func (l *listScreen) FullHelp() [][]key.Binding {
 	k := l.c.keys
+	if l.void.editing() {
+		return [][]key.Binding{l.void.keys()}
+	}
 	return [][]key.Binding{{k.Next, k.Search, k.Filter, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.VoidDraft}}
 }

@@ -137,6 +137,13 @@ func TestRepeatRoster(t *testing.T) {
 	answerHere(t, m, "Budi")
 	answerHere(t, m, "9")
 	at(t, m, "member") // works is not relevant at 9
+	for _, k := range []string{"ctrl+d", "ctrl+up", "ctrl+down"} {
+		drive(t, m, keypress(k))
+		at(t, m, "member")
+		if m.iv().live != liveOnPrompt || !strings.Contains(plain(m), "apakah menambah isian") {
+			t.Errorf("%s on the prompt to add another says nothing or the wrong thing:\n%s", k, plain(m))
+		}
+	}
 
 	// the add key inside an instance adds one at the end
 	drive(t, m, keypress("shift+tab"))
@@ -212,21 +219,40 @@ func TestRepeatRoster(t *testing.T) {
 	at(t, m, "kid[1]/kid_age")
 	answerHere(t, m, "4")
 	at(t, m, "kid[2]/kid_age")
-	drive(t, m, keypress("ctrl+d"))
-	drive(t, m, keypress("ctrl+n"))
+	for _, k := range []string{"ctrl+d", "ctrl+n"} {
+		drive(t, m, keypress(k))
+		if m.iv().live != liveRepeatCounted || !strings.Contains(plain(m), "ditentukan oleh jawaban lain") {
+			t.Errorf("%s in a fixed-count repeat says nothing:\n%s", k, plain(m))
+		}
+	}
 	if m.iv().confirm || m.iv().sess.Instances("kid") != 2 {
 		t.Fatalf("fixed-count repeat: confirm %v, %d instances", m.iv().confirm, m.iv().sess.Instances("kid"))
 	}
 	at(t, m, "kid[2]/kid_age")
 	drive(t, m, keypress("ctrl+up"))
 	at(t, m, "kid[1]/kid_age")
+	drive(t, m, keypress("ctrl+up"))
+	at(t, m, "kid[1]/kid_age")
+	if m.iv().live != liveNoOtherInstance {
+		t.Errorf("ctrl+up on the first instance says nothing:\n%s", plain(m))
+	}
 	drive(t, m, keypress("ctrl+down"))
 	answerHere(t, m, "1")
 	at(t, m, "prio")
 
-	// the add key outside a repeat does nothing
-	drive(t, m, keypress("ctrl+n"))
-	at(t, m, "prio")
+	// the keys of the repeats outside one, and of the form language in a form of one
+	// language, do nothing and say why
+	for _, k := range []string{"ctrl+n", "ctrl+d", "ctrl+up"} {
+		drive(t, m, keypress(k))
+		at(t, m, "prio")
+		if m.iv().live != liveNoRepeat || !strings.Contains(plain(m), "tidak di dalam isian berulang") {
+			t.Errorf("%s outside a repeat says nothing:\n%s", k, plain(m))
+		}
+	}
+	drive(t, m, keypress("ctrl+l"))
+	if m.iv().live != liveOneLang || !strings.Contains(plain(m), "hanya punya satu bahasa") {
+		t.Errorf("ctrl+l in a form of one language says nothing:\n%s", plain(m))
+	}
 }
 
 // TestRepeatQuitResumeFinalize runs the roster in the real program: add from the prompt and

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -339,6 +340,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if !m.showHelp && m.screen != screenInterview && m.screen != screenPicker && m.typing() {
+			return m, m.typePaste(msg.Content)
+		}
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
 		return m, nil
@@ -557,6 +562,34 @@ func (m *Model) typing() bool {
 		return m.iv() != nil && m.iv().typing()
 	}
 	return false
+}
+
+// maxPaste bounds the runes a paste types into a screen's entry.
+const maxPaste = 4096
+
+// typePaste types a paste into the entry a screen is typing in (a call-back time, a new
+// phone number, a reason, a comment, a path), one character at a time as if typed: a line
+// break or a tab is a space, never an Enter that would take the entry half pasted, and
+// control characters are dropped.
+func (m *Model) typePaste(s string) tea.Cmd {
+	var cmds []tea.Cmd
+	n := 0
+	for _, r := range strings.TrimSpace(s) {
+		if n >= maxPaste {
+			break
+		}
+		k := tea.KeyPressMsg{Code: r, Text: string(r)}
+		switch {
+		case r == '\n' || r == '\r' || r == '\t' || r == ' ':
+			k = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+		case !unicode.IsPrint(r):
+			continue
+		}
+		n++
+		_, cmd := m.update(k)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }
 
 // quit saves what is on screen and ends the program once the write queue is empty.

@@ -46,6 +46,14 @@ func (v *voidPrompt) offer(ref draftRef) {
 // editing reports whether the reason is being typed (so "?" is a character).
 func (v *voidPrompt) editing() bool { return v != nil && v.asking }
 
+// keys are the keys of the prompt, for the help line of the screen it is open on.
+func (v *voidPrompt) keys() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", v.c.t.KeyVoidDraft)),
+		v.c.keys.Esc,
+	}
+}
+
 // update handles a key while the reason is typed: Enter voids, Esc cancels.
 func (v *voidPrompt) update(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys

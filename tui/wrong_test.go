@@ -831,3 +831,156 @@ func TestFreshAnswerSaysTypingReplaces(t *testing.T) {
 		})
 	}
 }
+
+// A key a date entry does not take changes nothing of the date it shows: a letter does not
+// empty a saved date (Enter then saved it blank), an arrow does not stop the next digits
+// from typing a new date over it, and a digit past a complete date says why it is not taken.
+func TestDateEntryKeysItDoesNotTake(t *testing.T) {
+	for _, stray := range []string{"a", ":", "left", "right", "home", "end", "delete", "pgup"} {
+		e, m := kindsAt(t, "born")
+		typeText(t, m, "12/02/2004")
+		if s, _ := leave(t, e, m, "born"); s != "2004-02-12" {
+			t.Fatalf("12/02/2004 saved as %q", s)
+		}
+		drive(t, m, goInterviewMsg{path: "born"})
+		at(t, m, "born")
+		drive(t, m, keypress(stray))
+		if got := m.iv().fld.(*maskInput).maskText(false); got != "2004-02-12" {
+			t.Errorf("%s: the entry shows %q, want the saved date", stray, got)
+		}
+		if stray == "a" || stray == ":" {
+			if s, st := leave(t, e, m, "born"); s != "2004-02-12" || st != "2004-02-12" {
+				t.Errorf("%s then Enter saved %q (stored %q), want 2004-02-12 kept", stray, s, st)
+			}
+			continue
+		}
+		typeText(t, m, "5/3/2001")
+		if s, st := leave(t, e, m, "born"); s != "2001-03-05" || st != "2001-03-05" {
+			t.Errorf("%s then 5/3/2001 saved %q (stored %q)", stray, s, st)
+		}
+	}
+	_, m := kindsAt(t, "born")
+	typeText(t, m, "12/02/2004")
+	drive(t, m, keypress("7"))
+	if got := m.iv().fld.(*maskInput).maskText(false); got != "12-02-2004" {
+		t.Errorf("a digit past a complete date: %q", got)
+	}
+	if v := plain(m); !strings.Contains(v, "Tanggal/jam sudah lengkap") {
+		t.Errorf("a digit past a complete date says nothing:\n%s", v)
+	}
+}
+
+// A key a number entry refuses leaves the answer it shows as it was: a letter over a saved
+// amount does not empty it, and the two Enters after it keep the amount.
+func TestNumberEntryRefusedKeyKeepsTheAnswer(t *testing.T) {
+	for _, q := range []string{"income", "dec"} {
+		e, m := kindsAt(t, q)
+		typeText(t, m, "6500")
+		if s, _ := leave(t, e, m, q); s != "6500" {
+			t.Fatalf("%s: 6500 saved as %q", q, s)
+		}
+		drive(t, m, goInterviewMsg{path: q})
+		at(t, m, q)
+		drive(t, m, keypress("x"))
+		if v, _ := m.iv().fld.Value(); v != "6500" {
+			t.Errorf("%s: a refused letter left %q in the entry", q, v)
+		}
+		drive(t, m, keypress("enter"))
+		if s, st := leave(t, e, m, q); s != "6500" || st != "6500" {
+			t.Errorf("%s: a refused letter then Enter twice saved %q (stored %q), want 6500", q, s, st)
+		}
+	}
+}
+
+// twoLangForm has a constraint message and a required message in two languages.
+const twoLangForm = `
+| settings |
+| | form_id | form_title | version | default_language |
+| | two | Two | 1 | English (en) |
+
+| survey |
+| | type | name | label::English (en) | label::Bahasa (id) | required | required_message::English (en) | required_message::Bahasa (id) | constraint | constraint_message::English (en) | constraint_message::Bahasa (id) |
+| | integer | kg | Kilograms | Kilogram | yes | Say how many | Sebutkan berapa | . < 1000 | Under 1000 | Di bawah 1000 |
+`
+
+// The form's message about the answer on screen follows the form's language when Ctrl+L
+// changes it, as the label does: a constraint broken by what is typed, and a required
+// answer missing.
+func TestFormProblemFollowsTheFormLanguage(t *testing.T) {
+	e, _ := newFormEnv(t, twoLangForm)
+	m := start(t, e)
+	walkIn(t, m)
+	at(t, m, "kg")
+	lang := m.iv().sess.Lang()
+	other := map[bool]string{true: "Di bawah 1000", false: "Under 1000"}
+	typeText(t, m, "5000")
+	drive(t, m, keypress("enter"))
+	if v := plain(m); !strings.Contains(v, other[strings.Contains(lang, "id")]) {
+		t.Fatalf("no constraint message in %s:\n%s", lang, v)
+	}
+	drive(t, m, keypress("ctrl+l"))
+	if v := plain(m); !strings.Contains(v, other[!strings.Contains(lang, "id")]) || strings.Contains(v, other[strings.Contains(lang, "id")]) {
+		t.Errorf("after ctrl+l the constraint message is not in %s:\n%s", m.iv().sess.Lang(), v)
+	}
+	if got := m.iv().sess.Value("kg"); got != "" {
+		t.Errorf("ctrl+l recorded %q", got)
+	}
+	drive(t, m, keypress("ctrl+u"))
+	drive(t, m, keypress("enter"))
+	lang = m.iv().sess.Lang()
+	req := map[bool]string{true: "Sebutkan berapa", false: "Say how many"}
+	if v := plain(m); !strings.Contains(v, req[strings.Contains(lang, "id")]) {
+		t.Fatalf("no required message in %s:\n%s", lang, v)
+	}
+	drive(t, m, keypress("ctrl+l"))
+	if v := plain(m); !strings.Contains(v, req[!strings.Contains(lang, "id")]) {
+		t.Errorf("after ctrl+l the required message is not in %s:\n%s", m.iv().sess.Lang(), v)
+	}
+}
+
+// A function key or a page key a question does not take says so, and changes nothing.
+func TestUnusedKeysSaySo(t *testing.T) {
+	for _, c := range []struct{ q, key string }{
+		{"one", "pgdown"}, {"one", "home"}, {"one", "f5"}, {"born", "delete"}, {"born", "end"}, {"few", "insert"},
+	} {
+		e, m := kindsAt(t, c.q)
+		drive(t, m, keypress(c.key))
+		if m.iv().live != liveUnusedKey || !strings.Contains(plain(m), "Tombol itu tidak dipakai") {
+			t.Errorf("%s on %s says nothing:\n%s", c.key, c.q, plain(m))
+		}
+		if s, st := leave(t, e, m, c.q); s != "" || st != "" {
+			t.Errorf("%s on %s recorded %q (stored %q)", c.key, c.q, s, st)
+		}
+	}
+}
+
+// A question the form does not let the enumerator change (the funding source, read-only
+// from the roster) offers none of its entry's keys on the help line or in the help.
+func TestReadOnlyChoiceOffersNoPickKeys(t *testing.T) {
+	_, m, _ := consented(t)
+	goToQuestion(t, m, "funding")
+	lines := strings.Split(strings.TrimRight(plain(m), "\n"), "\n")
+	if footer := lines[len(lines)-1]; strings.Contains(footer, "1-9") {
+		t.Errorf("the help line of a read-only choice offers picking: %q", footer)
+	}
+	drive(t, m, keypress("?"))
+	if v := plain(m); strings.Contains(v, "1-9") {
+		t.Errorf("the help of a read-only choice offers picking:\n%s", v)
+	}
+}
+
+// While the reason to void a draft is typed, the help line names the prompt's keys, not the
+// list's (Ctrl+D, the search) that it does not take then.
+func TestVoidPromptHelpLine(t *testing.T) {
+	_, m, _ := consented(t)
+	drive(t, m, keypress("ctrl+s"))
+	drive(t, m, keypress("2"))
+	drive(t, m, keypress("ctrl+d"))
+	if !m.list().void.editing() {
+		t.Fatalf("no void prompt:\n%s", plain(m))
+	}
+	lines := strings.Split(strings.TrimRight(plain(m), "\n"), "\n")
+	if f := lines[len(lines)-1]; !strings.Contains(f, "enter batalkan draf") || strings.Contains(f, "cari") {
+		t.Errorf("the help line while the reason is typed: %q", f)
+	}
+}
