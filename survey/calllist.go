@@ -36,8 +36,11 @@ func (c *Call) Due(now time.Time) bool { return !c.Callback.IsZero() && !c.Callb
 // to the best hour of day learnt from earlier attempts (the hours at which the alumnus, or
 // else anyone in the cohort, was reached), then by roster id. An alumnus leaves the list
 // with an interview (interviewed holds their roster ids) or with a final outcome (see
-// Disposition.Temporary). now is in the enumerator's time zone.
-func CallList(roster []*Respondent, attempts []*Attempt, interviewed map[string]bool, now time.Time) []*Call {
+// Disposition.Temporary). An alumnus whose interview was begun here and not finalized
+// (begun holds their roster ids, see Begun) stays: the attempts coded 1.1 or 1.2 that began
+// it by phone are not final until the interview is, so a call that dropped can be called
+// back. now is in the enumerator's time zone.
+func CallList(roster []*Respondent, attempts []*Attempt, interviewed, begun map[string]bool, now time.Time) []*Call {
 	by := map[string][]*Attempt{}
 	cohort := make([]int, 24)
 	for _, a := range attempts {
@@ -54,11 +57,14 @@ func CallList(roster []*Respondent, attempts []*Attempt, interviewed map[string]
 		}
 		as := by[r.RosterID]
 		slices.SortStableFunc(as, func(a, b *Attempt) int { return a.At.Compare(b.At) })
-		events := make([]DispositionEvent, len(as))
-		for i, a := range as {
-			events[i] = DispositionEvent{Code: a.Outcome, At: a.At}
+		events := make([]DispositionEvent, 0, len(as))
+		for _, a := range as {
+			if begun[r.RosterID] && (a.Outcome == "1.1" || a.Outcome == "1.2") {
+				continue // the interview decides once it is finalized
+			}
+			events = append(events, DispositionEvent{Code: a.Outcome, At: a.At})
 		}
-		if len(as) > 0 {
+		if len(events) > 0 {
 			if d, _ := LookupDisposition(FinalDisposition(events)); !d.Temporary {
 				continue
 			}
@@ -158,6 +164,20 @@ func samePhone(a, b string) bool {
 		return a == b
 	}
 	return ea == eb
+}
+
+// Begun returns the roster ids of the alumni with an interview of ivs begun and not
+// finalized (a draft) in the current of waves (see InterviewTime); in any interview of ivs
+// when there are no waves.
+func Begun(waves []Wave, ivs []*Interview) map[string]bool {
+	cur := CurrentWave(waves)
+	out := map[string]bool{}
+	for _, iv := range ivs {
+		if iv.RespondentID != "" && iv.State == StateDraft && InWave(waves, cur, InterviewTime(iv.StartedAt, iv.UpdatedAt)) {
+			out[iv.RespondentID] = true
+		}
+	}
+	return out
 }
 
 // Interviewed returns the roster ids of the alumni with a completed interview (not a

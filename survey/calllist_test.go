@@ -18,6 +18,7 @@ func TestCallList(t *testing.T) {
 	roster := []*survey.Respondent{
 		{RosterID: "R1", PhoneRaw: "0811"}, {RosterID: "R2"}, {RosterID: "R3"}, {RosterID: "R4"},
 		{RosterID: "R5"}, {RosterID: "R6"}, {RosterID: "R7"}, {RosterID: "R8"},
+		{RosterID: "R9"}, {RosterID: "R10"},
 	}
 	at := func(id, code string, h int, cb time.Time, ch string) *survey.Attempt {
 		return &survey.Attempt{ID: survey.NewID(), RosterID: id, At: day.Add(time.Duration(h) * time.Hour), Enumerator: "ani",
@@ -32,15 +33,18 @@ func TestCallList(t *testing.T) {
 		at("R5", "3.13", 16, time.Time{}, ""), // 1 attempt, cohort's best hour
 		at("R6", "4.10", 9, time.Time{}, ""),  // not eligible: off
 		// R7 never tried; R8 interviewed
+		at("R9", "1.2", 16, time.Time{}, ""),  // interview begun by phone, a draft here: stays
+		at("R10", "1.2", 16, time.Time{}, ""), // begun, no draft here: off
 	}
-	got := survey.CallList(roster, attempts, map[string]bool{"R8": true}, now)
+	got := survey.CallList(roster, attempts, map[string]bool{"R8": true}, map[string]bool{"R9": true}, now)
 	var ids []string
 	for _, c := range got {
 		ids = append(ids, c.Respondent.RosterID)
 	}
 	// R7: 0 attempts; R2 and R5: 1 attempt each; the cohort was reached most at 16:
-	// R2 was reached at 10 (6 hours from now), R5 takes the cohort's best hour.
-	if want := []string{"R1", "R7", "R5", "R2", "R4"}; !slices.Equal(ids, want) {
+	// R2 was reached at 10 (6 hours from now), R5 takes the cohort's best hour, R9 was
+	// reached at 16 (its interview begun, the call may have dropped).
+	if want := []string{"R1", "R7", "R5", "R9", "R2", "R4"}; !slices.Equal(ids, want) {
 		t.Fatalf("order %v, want %v", ids, want)
 	}
 	if !got[0].Due(now) || !slices.Equal(got[0].Numbers, []string{"0811", "0822"}) || got[0].BestHour != 16 {

@@ -134,8 +134,9 @@ func (v *callsScreen) load() tea.Cmd {
 		if err != nil {
 			return callsMsg{err: err}
 		}
-		// only the current wave's attempts and interviews keep an alumnus off the list
-		calls := survey.CallList(roster, survey.WaveAttempts(waves, attempts), survey.Interviewed(waves, ivs), cfg.Now())
+		// only the current wave's attempts and interviews keep an alumnus off the list; one
+		// whose interview was begun (by phone, say) and not finalized stays, to call back
+		calls := survey.CallList(roster, survey.WaveAttempts(waves, attempts), survey.Interviewed(waves, ivs), survey.Begun(waves, ivs), cfg.Now())
 		if cfg.Updates != nil {
 			updates, err := cfg.Updates.List(ctx, survey.UpdateFilter{})
 			if err != nil {

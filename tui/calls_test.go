@@ -130,6 +130,20 @@ func TestCallList(t *testing.T) {
 	if begun != 1 {
 		t.Fatalf("the call that started the interview: %+v", list)
 	}
+
+	// The call drops after the first answers: the alumnus stays on the list, to call back,
+	// while the interview is a draft.
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("1"))
+	drive(t, m, keypress("enter"))
+	if ivs, err := e.cfg.Interviews.List(ctx, survey.InterviewFilter{}); err != nil || len(ivs) != 1 || ivs[0].RespondentID != who || ivs[0].State != survey.StateDraft {
+		t.Fatalf("the draft begun by phone: %v %v", ivs, err)
+	}
+	drive(t, m, goHomeMsg{})
+	drive(t, m, keypress("8"))
+	if v := plain(m); m.screen != screenCalls || !strings.Contains(v, who+" ") {
+		t.Fatalf("the alumnus whose interview was begun left the call list:\n%s", v)
+	}
 }
 
 // TestCallListProposesRosterUpdate: from the call list the enumerator proposes a new number
