@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -75,27 +76,59 @@ func entryLines(l reviewLine, width int, st Styles, selected bool) []string {
 }
 
 // entriesView draws the entries in height rows with the cursor's entry in full, scrolling
-// as little as needed.
-func entriesView(lines []reviewLine, cursor, width, height int, st Styles) string {
+// as little as needed. When they do not all fit, a line above says how many entries are
+// above and one below how many are below, so that none is out of sight unannounced.
+func entriesView(lines []reviewLine, cursor, width, height int, st Styles, t *texts) string {
 	height = max(height, 1)
 	blocks := make([][]string, len(lines))
+	total := 0
 	for i, l := range lines {
 		blocks[i] = entryLines(l, width, st, i == cursor)
+		total += len(blocks[i])
 	}
-	start, used := 0, 0
-	for i := 0; i <= cursor && i < len(blocks); i++ {
-		used += len(blocks[i])
+	if total <= height {
+		var out []string
+		for _, b := range blocks {
+			out = append(out, b...)
+		}
+		return strings.Join(out, "\n")
 	}
-	for used > height && start < cursor {
-		used -= len(blocks[start])
-		start++
+	// window returns the first entry shown when avail rows hold the cursor's entry.
+	window := func(avail int) int {
+		start, used := 0, 0
+		for i := 0; i <= cursor && i < len(blocks); i++ {
+			used += len(blocks[i])
+		}
+		for used > avail && start < cursor {
+			used -= len(blocks[start])
+			start++
+		}
+		return start
+	}
+	avail := max(height-1, 1) // the line below
+	start := window(avail)
+	if start > 0 && height >= 3 {
+		avail = height - 2 // and the line above
+		start = window(avail)
 	}
 	var out []string
-	for i := start; i < len(blocks) && len(out) < height; i++ {
-		out = append(out, blocks[i]...)
+	if start > 0 && height >= 3 {
+		out = append(out, st.Muted.Render(fmt.Sprintf(t.EntriesAbove, start)))
 	}
-	if len(out) > height {
-		out = out[:height]
+	shown := start // the entries shown whole end before shown
+	var body []string
+	for i := start; i < len(blocks) && len(body) < avail; i++ {
+		body = append(body, blocks[i]...)
+		if len(body) <= avail {
+			shown = i + 1
+		}
+	}
+	if len(body) > avail {
+		body = body[:avail]
+	}
+	out = append(out, body...)
+	if below := len(blocks) - shown; below > 0 && height >= 2 {
+		out = append(out, st.Muted.Render(fmt.Sprintf(t.EntriesBelow, below)))
 	}
 	return strings.Join(out, "\n")
 }

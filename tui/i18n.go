@@ -279,6 +279,8 @@ type texts struct {
 	MigrateAllFit   string
 	MigrateDropped  string
 	MigrateMore     string
+	EntriesAbove    string
+	EntriesBelow    string
 	MigrateFailed   string
 	MigrateContinue string
 
@@ -870,6 +872,8 @@ var textsID = texts{
 	MigrateAllFit:   "Semua jawaban cocok dengan versi baru.",
 	MigrateDropped:  "%d jawaban tidak cocok (disimpan di riwayat wawancara, tidak dihapus diam-diam):",
 	MigrateMore:     "… dan %d lagi",
+	EntriesAbove:    "↑ %d lagi di atas",
+	EntriesBelow:    "↓ %d lagi di bawah",
 	MigrateFailed:   "Draf tidak dipindahkan:",
 	MigrateContinue: "Tekan tombol apa saja untuk membuka draf.",
 
@@ -1291,6 +1295,8 @@ var textsEN = texts{
 	MigrateAllFit:   "Every answer fits the new version.",
 	MigrateDropped:  "%d answers do not fit (kept in the interview's history, not silently dropped):",
 	MigrateMore:     "… and %d more",
+	EntriesAbove:    "↑ %d more above",
+	EntriesBelow:    "↓ %d more below",
 	MigrateFailed:   "The draft was not moved:",
 	MigrateContinue: "Press any key to open the draft.",
 

@@ -177,7 +177,7 @@ func (r *reviewScreen) View() string {
 		footLines = strings.Count(foot, "\n") + 1
 	}
 	rows := max(r.height-1-footLines, 1)
-	b.WriteString(entriesView(r.lines, r.cursor, r.width, rows, st) + "\n")
+	b.WriteString(entriesView(r.lines, r.cursor, r.width, rows, st, r.c.t) + "\n")
 	return fit(b.String(), r.width, rows+1) + "\n" + foot
 }
 

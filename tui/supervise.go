@@ -633,7 +633,7 @@ func (d *detailScreen) View() string {
 		}
 		lines[i] = l
 	}
-	body := entriesView(lines, d.cursor, w, rows, st)
+	body := entriesView(lines, d.cursor, w, rows, st, d.c.t)
 	out := strings.Join(head, "\n") + "\n" + fit(body, w, rows)
 	if len(foot) > 0 {
 		out += "\n" + strings.Join(foot, "\n")
