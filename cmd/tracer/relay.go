@@ -39,6 +39,13 @@ type relayOptions struct {
 
 // runRelay runs a relay at an event for the centre at o.centre until ctx ends.
 func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
+	// The address first: one that cannot be listened on is said before the relay's
+	// database is made or the centre's enrollment code spent.
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.addr, err)
+	}
+	defer ln.Close()
 	path := o.db
 	if path == "" {
 		dir, err := m.dataDir(o.data)
@@ -109,10 +116,6 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 	}
 	r, err := fwd.Round(ctx)
 	report(r, err)
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.addr, err)
-	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stdout, "tracer: relay for %s on %s (account %s, %s)\n", enr.URL, url, enr.User, path)
 	urls := lanURLs(ln.Addr())

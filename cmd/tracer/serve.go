@@ -83,6 +83,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	// The address first: one that cannot be listened on (taken, malformed) is said before
+	// a database or key is made for a server that never ran.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	defer ln.Close()
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, false)
 	if err != nil {
@@ -101,10 +108,6 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	cfg := st.config(key, log)
 	cfg.Study = study
 	srv := server.New(cfg)
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", st.Name, url)
 	if u := scannableURL(lanURLs(ln.Addr())); u != "" {

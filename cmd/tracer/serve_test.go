@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -153,5 +155,36 @@ func TestPublishBuiltinNewVersion(t *testing.T) {
 	}
 	if strings.Contains(logged.String(), "published built-in form") {
 		t.Errorf("the second start published again: %s", logged.String())
+	}
+}
+
+// An address the server or a relay cannot listen on is said in one line before anything is
+// made: no database, no key, no relay file in the data folder.
+func TestServeAddressFirst(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"malformed port", []string{"serve", "--addr", "127.0.0.1:99999"}},
+		{"taken", []string{"serve", "--addr", busy.Addr().String()}},
+		{"relay, taken", []string{"serve", "--relay", "http://127.0.0.1:1", "--code", "ABCD-EFGH", "--addr", busy.Addr().String()}},
+	} {
+		dir := filepath.Join(t.TempDir(), "data")
+		out, _, err := runMain(t, dir, append(tc.args, "--data", dir)...)
+		if err == nil || !strings.HasPrefix(err.Error(), "listen on ") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v\n%s", tc.name, err, out)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			t.Errorf("%s: the failed start left %v in the data folder", tc.name, names)
+		}
 	}
 }
