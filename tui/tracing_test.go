@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"tracer/survey"
 	"tracer/survey/report"
 )
@@ -130,6 +132,26 @@ func TestTracingScreen(t *testing.T) {
 	}
 	if v := plain(m); !strings.Contains(v, `Not assigned: The roster has no row "X9"; nothing was assigned.`) {
 		t.Errorf("refusal not shown:\n%s", v)
+	}
+	// A column of ids pasted from a spreadsheet, and a ? typed in the enumerator's name,
+	// are typed in: the paste's line breaks separate ids and never send the entry.
+	f.failure = nil
+	drive(t, m, keypress("a"))
+	drive(t, m, keypress("l"))
+	drive(t, m, tea.PasteMsg{Content: "BTG25-0071\r\nBTG25-0072\nBTG25-0073\n"})
+	if v := plain(m); strings.Contains(v, "(y/n)") || !strings.Contains(v, "BTG25-0073") {
+		t.Fatalf("the pasted ids:\n%s", v)
+	}
+	drive(t, m, keypress("enter"))
+	typeText(t, m, "eko?")
+	if m.showHelp {
+		t.Fatalf("? in the enumerator's name opened the help")
+	}
+	drive(t, m, keypress("backspace"))
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("y"))
+	if got := f.asked[len(f.asked)-1]; len(got.RosterIDs) != 3 || got.RosterIDs[2] != "BTG25-0073" || f.to[len(f.to)-1] != "eko" {
+		t.Errorf("pasted ids sent: %v to %v", got.RosterIDs, f.to)
 	}
 	drive(t, m, keypress("esc"))
 	if m.screen != screenHome {

@@ -554,6 +554,9 @@ func (m *Model) typing() bool {
 	case screenLinks:
 		l, _ := m.pages[screenLinks].(*linksScreen)
 		return l != nil && l.typing()
+	case screenTracing:
+		v, _ := m.pages[screenTracing].(*tracingScreen)
+		return v != nil && (v.step == assignValue || v.step == assignTo)
 	case screenHome:
 		return m.home().void.editing()
 	case screenList:
