@@ -29,7 +29,10 @@
 // Choices made where docs/INDICATORS.md leaves room, each documented at its indicator: numerators
 // of "employed within k months" and "share earning ≥ UMK" are restricted to their
 // denominators; NEET follows its formula S − A − ED, so paid OJT not counted as absorbed is
-// NEET; quartiles are interpolated (Excel QUARTILE.INC).
+// NEET; the job-match, skill-use and job-satisfaction answers counted are the absorbed's, so
+// relevant employment (14) is the numerator of the job-training match (13) over S and a paid
+// OJT trainee not counted as absorbed is not in it; quartiles are interpolated (Excel
+// QUARTILE.INC).
 package report
 
 import (
