@@ -77,7 +77,8 @@ var Dimensions = []Dimension{ByKejuruan, ByProgram, ByInstitution, ByBatch, ByBu
 	ByFunding, BySex, ByRegency, ByWorkRegency, ByWindow, ByAge, ByEducation}
 
 // ParseDimensions reads a comma-separated list of breakdowns ("kejuruan,batch,sex").
-// "regency" and "window" are accepted, and "program" and "age" as short forms.
+// "regency" and "window" are accepted, "program", "programme" and "age" as short forms; an
+// unknown name is refused with the list of the names.
 func ParseDimensions(s string) ([]Dimension, error) {
 	var out []Dimension
 	for _, p := range strings.Split(s, ",") {
@@ -85,7 +86,7 @@ func ParseDimensions(s string) ([]Dimension, error) {
 		switch p {
 		case "":
 			continue
-		case "program":
+		case "program", "programme":
 			p = string(ByProgram)
 		case "age":
 			p = string(ByAge)
@@ -102,7 +103,11 @@ func ParseDimensions(s string) ([]Dimension, error) {
 			}
 		}
 		if !ok {
-			return nil, fmt.Errorf("unknown breakdown %q", p)
+			names := make([]string, len(Dimensions))
+			for i, d := range Dimensions {
+				names[i] = string(d)
+			}
+			return nil, fmt.Errorf("unknown breakdown %q (the breakdowns: %s)", p, strings.Join(names, ", "))
 		}
 	}
 	return out, nil

@@ -630,4 +630,11 @@ func TestParseDimensionsOnce(t *testing.T) {
 	if _, err := report.ParseDimensions("kejuruan,nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("an unknown breakdown: %v", err)
 	}
+	// docs/INDICATORS.md calls it the programme; a refusal names every breakdown.
+	if got, err := report.ParseDimensions("programme"); err != nil || !slices.Equal(got, []report.Dimension{report.ByProgram}) {
+		t.Errorf(`ParseDimensions("programme") = %v, %v`, got, err)
+	}
+	if _, err := report.ParseDimensions("funding_source"); err == nil || !strings.Contains(err.Error(), "kejuruan, program_name, institution, batch, budget_year, year, funding, sex, regency, work_regency, window, age_group, education") {
+		t.Errorf("an unknown breakdown does not list the names: %v", err)
+	}
 }
