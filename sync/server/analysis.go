@@ -264,7 +264,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	}
 	return export.WriteInterviews(w, f, interviews, export.Options{
 		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect, Derived: derived, Alumni: alumni,
-		RosterJoined: true,
+		RosterJoined: true, RosterExtra: report.RosterExtra,
 	})
 }
 

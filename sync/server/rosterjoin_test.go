@@ -204,3 +204,65 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 		t.Errorf("progress lists %v as never tried, want [R007]", notTried)
 	}
 }
+
+// TestExportJoinsRosterCertification checks that the export carries the roster's
+// certification record, which the report's certification indicator (19) reads before the
+// answers, so that the indicator is recomputed from the export: Ani's record says assessed
+// and competent while she answered neither, Budi has no record and answered no.
+func TestExportJoinsRosterCertification(t *testing.T) {
+	adb := newAnalysisDB(t, []*survey.Respondent{
+		{RosterID: "R001", Name: "Ani", Completion: "pass", TrainingEnd: "2025-06-30",
+			Extra: map[string]string{"cert_assessed": "yes", "cert_result": "competent"}},
+		{RosterID: "R002", Name: "Budi", Completion: "pass", TrainingEnd: "2025-06-30"},
+	})
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	adb.ingest([]*survey.Submission{
+		adb.submission(1, "R001", "R001", "yes", at, at),
+		adb.submissionWith(2, "R002", map[string]string{"grp_consent/roster_id": "R002", "grp_training/cert_assessed": "no"}, at, at),
+	})
+	rows := exportTables(t, adb.src, server.ExportOptions{Revisions: survey.RevisionsLatest})["interviews.csv"]
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want a header and 2 interviews", len(rows))
+	}
+	col := columns(rows[0])
+	for _, c := range []string{"roster_cert_assessed", "roster_cert_result"} {
+		if _, ok := col[c]; !ok {
+			t.Fatalf("no %s column in %v", c, rows[0])
+		}
+	}
+	assessed, competent := 0, 0
+	for _, r := range rows[1:] {
+		a, res := r[col["roster_cert_assessed"]], r[col["roster_cert_result"]]
+		if a == "" {
+			a, res = r[col["cert_assessed"]], r[col["cert_result"]]
+		}
+		if a == "yes" {
+			assessed++
+			if res == "competent" {
+				competent++
+			}
+		}
+	}
+	rep, err := server.WriteReport(context.Background(), io.Discard, adb.src, server.ReportOptions{Format: server.ReportJSON, Revisions: survey.RevisionsLatest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, v := range rep.Total.Values {
+		switch v.ID {
+		case "cert_coverage":
+			found++
+			if v.Num != 1 || v.Num != float64(assessed) || v.Den != 2 {
+				t.Errorf("report: cert_coverage %v/%v; the export gives %d assessed of 2, want 1", v.Num, v.Den, assessed)
+			}
+		case "cert_pass":
+			found++
+			if v.Num != 1 || v.Num != float64(competent) {
+				t.Errorf("report: cert_pass %v/%v; the export gives %d competent, want 1", v.Num, v.Den, competent)
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("the report has %d of the certification indicators, want 2", found)
+	}
+}
