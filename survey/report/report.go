@@ -29,7 +29,10 @@
 // Choices made where docs/INDICATORS.md leaves room, each documented at its indicator: numerators
 // of "employed within k months" and "share earning ≥ UMK" are restricted to their
 // denominators; NEET follows its formula S − A − ED, so paid OJT not counted as absorbed is
-// NEET; quartiles are interpolated (Excel QUARTILE.INC).
+// NEET; the job-match, skill-use and job-satisfaction answers counted are the absorbed's, so
+// relevant employment (14) is the numerator of the job-training match (13) over S and a paid
+// OJT trainee not counted as absorbed is not in it; quartiles are interpolated (Excel
+// QUARTILE.INC).
 package report
 
 import (
@@ -74,7 +77,8 @@ var Dimensions = []Dimension{ByKejuruan, ByProgram, ByInstitution, ByBatch, ByBu
 	ByFunding, BySex, ByRegency, ByWorkRegency, ByWindow, ByAge, ByEducation}
 
 // ParseDimensions reads a comma-separated list of breakdowns ("kejuruan,batch,sex").
-// "regency" and "window" are accepted, and "program" and "age" as short forms.
+// "regency" and "window" are accepted, "program", "programme" and "age" as short forms; an
+// unknown name is refused with the list of the names.
 func ParseDimensions(s string) ([]Dimension, error) {
 	var out []Dimension
 	for _, p := range strings.Split(s, ",") {
@@ -82,7 +86,7 @@ func ParseDimensions(s string) ([]Dimension, error) {
 		switch p {
 		case "":
 			continue
-		case "program":
+		case "program", "programme":
 			p = string(ByProgram)
 		case "age":
 			p = string(ByAge)
@@ -99,7 +103,11 @@ func ParseDimensions(s string) ([]Dimension, error) {
 			}
 		}
 		if !ok {
-			return nil, fmt.Errorf("unknown breakdown %q", p)
+			names := make([]string, len(Dimensions))
+			for i, d := range Dimensions {
+				names[i] = string(d)
+			}
+			return nil, fmt.Errorf("unknown breakdown %q (the breakdowns: %s)", p, strings.Join(names, ", "))
 		}
 	}
 	return out, nil

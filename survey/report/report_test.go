@@ -245,8 +245,8 @@ func TestIndicators(t *testing.T) {
 		{"employed_within_12", want{5, 5, sup, ""}},           // P01-P05 all found work by 8 months
 		{"job_match", want{5, 8, sup, ""}},                    // A with an answer (P08 none; P09 is OJT): 1,2,3,4,5,1,2,1
 		{"job_match_top3", want{6, 8, sup, ""}},
-		{"relevant_employment", want{5, 15, 100.0 / 3, small}},
-		{"skill_use", want{5, 9, sup, ""}}, // 1,1,2,3,4,2,5,1,3
+		{"relevant_employment", want{5, 15, 100.0 / 3, small}}, // job_match 1-2 of A: not P09 (OJT, match 1)
+		{"skill_use", want{5, 9, sup, ""}},                     // 1,1,2,3,4,2,5,1,3
 		// Full-time W in Indonesia: P01 (6411 -> UMP 2026 3,762,431; 4.0 m >=), P02 (6472 2026
 		// 3,983,882; 3.5 m <), P03 (6474 2026 3,799,480; 5.2 m >= 1.2x = 4,559,376), P15 (6474
 		// 2025 3,780,012.66; 3.8 m >=). P05 works 30 hours, P04 is overseas.
@@ -629,5 +629,12 @@ func TestParseDimensionsOnce(t *testing.T) {
 	}
 	if _, err := report.ParseDimensions("kejuruan,nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("an unknown breakdown: %v", err)
+	}
+	// docs/INDICATORS.md calls it the programme; a refusal names every breakdown.
+	if got, err := report.ParseDimensions("programme"); err != nil || !slices.Equal(got, []report.Dimension{report.ByProgram}) {
+		t.Errorf(`ParseDimensions("programme") = %v, %v`, got, err)
+	}
+	if _, err := report.ParseDimensions("funding_source"); err == nil || !strings.Contains(err.Error(), "kejuruan, program_name, institution, batch, budget_year, year, funding, sex, regency, work_regency, window, age_group, education") {
+		t.Errorf("an unknown breakdown does not list the names: %v", err)
 	}
 }

@@ -98,6 +98,12 @@ func RosterOf(rows []*survey.Respondent) *Roster {
 	return ro
 }
 
+// RosterExtra are the roster columns beyond survey.Respondent's fields that the report
+// reads: the certification record of indicator 19, which wins over the answers. The export
+// joins them to each interview (roster_cert_assessed, roster_cert_result), so that an
+// analyst recomputes the indicator from the export.
+var RosterExtra = []string{"cert_assessed", "cert_result"}
+
 // Add appends roster row r.
 func (ro *Roster) Add(r *survey.Respondent) {
 	end := parseDate(r.TrainingEnd)
@@ -107,8 +113,8 @@ func (ro *Roster) Add(r *survey.Respondent) {
 	}
 	a := rowAttrs{kejuruan: r.Kejuruan, program: r.ProgramName, institution: r.Institution, batch: r.BatchID,
 		budgetYear: r.BudgetYear, funding: r.Funding, sex: r.Sex, regency: r.Regency, education: r.Education,
-		trainingEndText: r.TrainingEnd, completion: completion, certAssessed: r.Extra["cert_assessed"],
-		certResult: r.Extra["cert_result"], ageGroup: ageGroup(r.BirthDate, end), trainingEnd: end}
+		trainingEndText: r.TrainingEnd, completion: completion, certAssessed: r.Extra[RosterExtra[0]],
+		certResult: r.Extra[RosterExtra[1]], ageGroup: ageGroup(r.BirthDate, end), trainingEnd: end}
 	i, ok := ro.attrIndex[a]
 	if !ok {
 		i = uint32(len(ro.attrs))

@@ -264,7 +264,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	}
 	return export.WriteInterviews(w, f, interviews, export.Options{
 		Format: opt.Format, Labels: opt.Labels, Lang: opt.Lang, TempDir: opt.TempDir, Versions: older, CSVDialect: opt.CSVDialect, Derived: derived, Alumni: alumni,
-		RosterJoined: true,
+		RosterJoined: true, RosterExtra: report.RosterExtra,
 	})
 }
 
@@ -713,6 +713,9 @@ var alumniColumns = []export.DerivedColumn{
 	{Name: "batch_id", Desc: "batch", Text: true},
 	{Name: "training_end_date", Desc: "end of the training", Text: true},
 	{Name: "completion", Desc: "completion (pass, ...)", Text: true},
+	{Name: "program_name", Desc: "programme", Text: true},
+	{Name: "funding", Desc: "funding source", Text: true},
+	{Name: "domicile_regency", Desc: "regency of domicile in the roster", Text: true},
 	{Name: "assigned_to", Desc: "enumerator the alumnus is assigned to", Text: true},
 	{Name: "interviews", Desc: "number of interviews exported for the alumnus (any outcome)"},
 	{Name: "respondent", Desc: "1 = an exported interview gave consent and answered main_status"},
@@ -854,7 +857,7 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 				for _, ch := range page {
 					after = ch.Seq
 					r := ch.Respondent
-					cells := []string{r.RosterID, r.NIK, r.Name, r.Sex, r.Phone, r.Kejuruan, r.BatchID, r.TrainingEnd, r.Completion, assigned[r.RosterID]}
+					cells := []string{r.RosterID, r.NIK, r.Name, r.Sex, r.Phone, r.Kejuruan, r.BatchID, r.TrainingEnd, r.Completion, r.ProgramName, r.Funding, r.Regency, assigned[r.RosterID]}
 					if err := byAlumnus.add(alumnusItem{roster: r.RosterID, kind: itemRoster, pos: ch.Seq, cells: cells}); err != nil {
 						yield(nil, err)
 						return

@@ -204,3 +204,139 @@ func TestLinkByNIKEverywhere(t *testing.T) {
 		t.Errorf("progress lists %v as never tried, want [R007]", notTried)
 	}
 }
+
+// TestExportJoinsRosterCertification checks that the export carries the roster's
+// certification record, which the report's certification indicator (19) reads before the
+// answers, so that the indicator is recomputed from the export: Ani's record says assessed
+// and competent while she answered neither, Budi has no record and answered no.
+func TestExportJoinsRosterCertification(t *testing.T) {
+	adb := newAnalysisDB(t, []*survey.Respondent{
+		{RosterID: "R001", Name: "Ani", Completion: "pass", TrainingEnd: "2025-06-30",
+			Extra: map[string]string{"cert_assessed": "yes", "cert_result": "competent"}},
+		{RosterID: "R002", Name: "Budi", Completion: "pass", TrainingEnd: "2025-06-30"},
+	})
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	adb.ingest([]*survey.Submission{
+		adb.submission(1, "R001", "R001", "yes", at, at),
+		adb.submissionWith(2, "R002", map[string]string{"grp_consent/roster_id": "R002", "grp_training/cert_assessed": "no"}, at, at),
+	})
+	rows := exportTables(t, adb.src, server.ExportOptions{Revisions: survey.RevisionsLatest})["interviews.csv"]
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want a header and 2 interviews", len(rows))
+	}
+	col := columns(rows[0])
+	for _, c := range []string{"roster_cert_assessed", "roster_cert_result"} {
+		if _, ok := col[c]; !ok {
+			t.Fatalf("no %s column in %v", c, rows[0])
+		}
+	}
+	assessed, competent := 0, 0
+	for _, r := range rows[1:] {
+		a, res := r[col["roster_cert_assessed"]], r[col["roster_cert_result"]]
+		if a == "" {
+			a, res = r[col["cert_assessed"]], r[col["cert_result"]]
+		}
+		if a == "yes" {
+			assessed++
+			if res == "competent" {
+				competent++
+			}
+		}
+	}
+	rep, err := server.WriteReport(context.Background(), io.Discard, adb.src, server.ReportOptions{Format: server.ReportJSON, Revisions: survey.RevisionsLatest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, v := range rep.Total.Values {
+		switch v.ID {
+		case "cert_coverage":
+			found++
+			if v.Num != 1 || v.Num != float64(assessed) || v.Den != 2 {
+				t.Errorf("report: cert_coverage %v/%v; the export gives %d assessed of 2, want 1", v.Num, v.Den, assessed)
+			}
+		case "cert_pass":
+			found++
+			if v.Num != 1 || v.Num != float64(competent) {
+				t.Errorf("report: cert_pass %v/%v; the export gives %d competent, want 1", v.Num, v.Den, competent)
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("the report has %d of the certification indicators, want 2", found)
+	}
+}
+
+// TestAlumniTableRecountsResponseBreakdowns checks that the alumni table carries the roster
+// attributes the response rates break down by (funding and the roster's regency, besides
+// kejuruan, batch and sex), so that each cell's cases are recounted from it: Ani (APBN,
+// 6474) completed, Budi (APBN, 6472) was never tried, Citra (APBD, 6474) completed, and
+// Dedi (APBD, 6472) did not pass and is no case.
+func TestAlumniTableRecountsResponseBreakdowns(t *testing.T) {
+	adb := newAnalysisDB(t, []*survey.Respondent{
+		{RosterID: "R001", Name: "Ani", Completion: "pass", TrainingEnd: "2025-06-30", Funding: "apbn", Regency: "6474", ProgramName: "Las"},
+		{RosterID: "R002", Name: "Budi", Completion: "pass", TrainingEnd: "2025-06-30", Funding: "apbn", Regency: "6472", ProgramName: "Las"},
+		{RosterID: "R003", Name: "Citra", Completion: "pass", TrainingEnd: "2025-06-30", Funding: "apbd", Regency: "6474", ProgramName: "Tata boga"},
+		{RosterID: "R004", Name: "Dedi", Completion: "fail", TrainingEnd: "2025-06-30", Funding: "apbd", Regency: "6472", ProgramName: "Tata boga"},
+	})
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	adb.ingest([]*survey.Submission{
+		adb.submission(1, "R001", "R001", "yes", at, at),
+		adb.submission(2, "R003", "R003", "yes", at, at),
+	})
+	rows := exportTables(t, adb.src, server.ExportOptions{Revisions: survey.RevisionsLatest, Alumni: true})["alumni.csv"]
+	if len(rows) != 5 {
+		t.Fatalf("%d rows, want a header and 4 alumni", len(rows))
+	}
+	col := columns(rows[0])
+	for _, c := range []string{"program_name", "funding", "domicile_regency"} {
+		if _, ok := col[c]; !ok {
+			t.Fatalf("no %s column in the alumni table: %v", c, rows[0])
+		}
+	}
+	if got := rows[3][col["program_name"]]; got != "Tata boga" {
+		t.Errorf("Citra's program_name %q, want Tata boga", got)
+	}
+	// I and U of each cell, from the table's cases.
+	type iu struct{ I, U int }
+	recount := map[string]map[string]iu{"funding": {}, "regency": {}}
+	for _, r := range rows[1:] {
+		if r[col["case"]] != "1" {
+			continue
+		}
+		for by, c := range map[string]string{"funding": "funding", "regency": "domicile_regency"} {
+			v := recount[by][r[col[c]]]
+			switch r[col["case_disposition"]] {
+			case "1.1":
+				v.I++
+			case "3.11":
+				v.U++
+			}
+			recount[by][r[col[c]]] = v
+		}
+	}
+	want := map[string]map[string]iu{
+		"funding": {"apbn": {1, 1}, "apbd": {1, 0}},
+		"regency": {"6474": {2, 0}, "6472": {0, 1}},
+	}
+	if !maps.EqualFunc(recount, want, maps.Equal) {
+		t.Errorf("cells recounted from the alumni table %v, want %v", recount, want)
+	}
+	rep, err := server.WriteReport(context.Background(), io.Discard, adb.src, server.ReportOptions{Format: server.ReportJSON, Revisions: survey.RevisionsLatest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]iu{}
+	for _, b := range rep.Response.Breakdowns {
+		if b.By != "funding" && b.By != "regency" {
+			continue
+		}
+		got[string(b.By)] = map[string]iu{}
+		for _, c := range b.Cells {
+			got[string(b.By)][c.Key] = iu{c.Outcomes.I, c.Outcomes.U}
+		}
+	}
+	if !maps.EqualFunc(got, recount, maps.Equal) {
+		t.Errorf("the report's response cells %v, the alumni table's %v", got, recount)
+	}
+}
