@@ -170,24 +170,23 @@ func samePhone(a, b string) bool {
 // finalized (a draft) in the current of waves (see InterviewTime); in any interview of ivs
 // when there are no waves.
 func Begun(waves []Wave, ivs []*Interview) map[string]bool {
-	cur := CurrentWave(waves)
-	out := map[string]bool{}
-	for _, iv := range ivs {
-		if iv.RespondentID != "" && iv.State == StateDraft && InWave(waves, cur, InterviewTime(iv.StartedAt, iv.UpdatedAt)) {
-			out[iv.RespondentID] = true
-		}
-	}
-	return out
+	return inCurrentWave(waves, ivs, true)
 }
 
 // Interviewed returns the roster ids of the alumni with a completed interview (not a
 // draft) of ivs begun in the current of waves (see InterviewTime); in any interview of
 // ivs when there are no waves.
 func Interviewed(waves []Wave, ivs []*Interview) map[string]bool {
+	return inCurrentWave(waves, ivs, false)
+}
+
+// inCurrentWave returns the roster ids of the alumni with an interview of ivs begun in the
+// current of waves (in any when there are no waves) that is a draft, or is not one.
+func inCurrentWave(waves []Wave, ivs []*Interview, draft bool) map[string]bool {
 	cur := CurrentWave(waves)
 	out := map[string]bool{}
 	for _, iv := range ivs {
-		if iv.RespondentID != "" && iv.State != StateDraft && InWave(waves, cur, InterviewTime(iv.StartedAt, iv.UpdatedAt)) {
+		if iv.RespondentID != "" && (iv.State == StateDraft) == draft && InWave(waves, cur, InterviewTime(iv.StartedAt, iv.UpdatedAt)) {
 			out[iv.RespondentID] = true
 		}
 	}
