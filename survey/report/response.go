@@ -161,9 +161,10 @@ type ResponseConfig struct {
 	// system's temporary folder when empty).
 	TempDir string
 	// Case, when set, is called with each case's roster id (of the row that describes the
-	// person) and final disposition, in no particular order; an error stops the
-	// computation with it. The export's alumni table marks its cases with it.
-	Case func(rosterID, code string) error
+	// person), final disposition and the enumerator whose cell counts it, in no particular
+	// order; an error stops the computation with it. The export's alumni table marks its
+	// cases with it.
+	Case func(rosterID, code, enumerator string) error
 }
 
 // DispositionCount is one row of the disposition table: how many alumni ended with code.
@@ -542,8 +543,12 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 			rid := ro.ids.str(i)
 			evs, ivEvs = list(evs, &tried, head[r-lo]), list(ivEvs, &ivs, ivHead[r-lo])
 			final := survey.AlumnusDisposition(evs, ivEvs)
+			enum := cfg.Assignments[rid]
+			if enum == "" {
+				enum = lastSeen(r)
+			}
 			if cfg.Case != nil {
-				if err := cfg.Case(rid, final); err != nil {
+				if err := cfg.Case(rid, final, enum); err != nil {
 					return nil, err
 				}
 			}
@@ -572,10 +577,6 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 				}
 			}
 			total.Add(d.Class)
-			enum := cfg.Assignments[rid]
-			if enum == "" {
-				enum = lastSeen(r)
-			}
 			a := ro.row(i)
 			for k, v := range []string{a.kejuruan, a.batch, a.funding, a.sex, a.regency, enum} {
 				o := cells[k][v]

@@ -726,6 +726,7 @@ var alumniColumns = []export.DerivedColumn{
 	{Name: "disposition_label", Desc: "final disposition in words", Text: true},
 	{Name: "case", Desc: "1 = the row describing a graduate of the period, one case of the response rates"},
 	{Name: "case_disposition", Desc: "the case's final disposition (AAPOR) as the response rates count it, from the attempts and interviews of all the person's rows; empty when not a case", Text: true},
+	{Name: "case_enumerator", Desc: "the enumerator whose cell of the response rates counts the case: the one the person is assigned to, else the one who last tried or interviewed them; empty when not a case", Text: true},
 }
 
 // alumniTable returns the alumni table of an export: the roster with a summary of the
@@ -766,9 +767,16 @@ func alumniTable(ctx context.Context, src Sources, opt ExportOptions, scope wave
 			}
 			rsrc := src
 			rsrc.Attempts = opt.Attempts
-			rcfg := report.ResponseConfig{TempDir: opt.TempDir, Case: func(id, code string) error {
-				return add(alumnusItem{roster: id, kind: itemCase, code: code})
-			}}
+			// The assignments as the report's rates take them, for the enumerator of each case.
+			rcfg, err := responseConfig(ctx, rsrc, nil, 0, scope)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			rcfg.TempDir = opt.TempDir
+			rcfg.Case = func(id, code, enumerator string) error {
+				return add(alumnusItem{roster: id, kind: itemCase, code: code, cells: []string{enumerator}})
+			}
 			records, forCases, readDone := recordsAndLatest(ctx, src, scope, survey.RecordFilter{Revisions: opt.Revisions})
 			casesDone := make(chan error, 1)
 			go func() {
@@ -921,7 +929,8 @@ const (
 
 // alumnusItem is one thing the alumni table reads about an alumnus: its roster row (cells:
 // the roster's columns of the table and the assignment; pos: the row's sequence number),
-// the response rates' case it describes (code: the case's final disposition), an exported
+// the response rates' case it describes (code: the case's final disposition; cells: the
+// enumerator of its cell), an exported
 // interview or a contact attempt (pos: the order it was read in).
 type alumnusItem struct {
 	roster string
@@ -995,11 +1004,14 @@ func alumnusRow(items []alumnusItem, lang string) alumniRow {
 	roster := items[0]
 	var ivs, attempts []alumnusItem
 	interviews := 0
-	isCase, caseCode := "0", ""
+	isCase, caseCode, caseEnum := "0", "", ""
 	for i, it := range items[1:] {
 		switch it.kind {
 		case itemCase:
 			isCase, caseCode = "1", it.code
+			if len(it.cells) > 0 {
+				caseEnum = it.cells[0]
+			}
 		case itemInterview:
 			if i == 0 || items[i].kind != itemInterview || items[i].id != it.id {
 				interviews++ // items[i] is the one before it
@@ -1037,6 +1049,6 @@ func alumnusRow(items []alumnusItem, lang string) alumniRow {
 		resp = "1"
 	}
 	cells := append(roster.cells, strconv.Itoa(interviews), resp, last, strconv.Itoa(len(attempts)), lastAttempt,
-		final, survey.DispositionLabel(final, lang), isCase, caseCode)
+		final, survey.DispositionLabel(final, lang), isCase, caseCode, caseEnum)
 	return alumniRow{seq: roster.pos, cells: cells}
 }

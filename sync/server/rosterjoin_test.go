@@ -10,7 +10,9 @@ import (
 
 	"tracer/survey"
 	"tracer/survey/report"
+	"tracer/survey/sqlite"
 	"tracer/sync/server"
+	"tracer/sync/testbed"
 )
 
 // TestExportJoinsConfirmedRosterID checks that the export joins an interview without a
@@ -269,9 +271,10 @@ func TestExportJoinsRosterCertification(t *testing.T) {
 
 // TestAlumniTableRecountsResponseBreakdowns checks that the alumni table carries the roster
 // attributes the response rates break down by (funding and the roster's regency, besides
-// kejuruan, batch and sex), so that each cell's cases are recounted from it: Ani (APBN,
-// 6474) completed, Budi (APBN, 6472) was never tried, Citra (APBD, 6474) completed, and
-// Dedi (APBD, 6472) did not pass and is no case.
+// kejuruan, batch and sex) and the enumerator each case counts under, so that each cell's
+// cases are recounted from it: Ani (APBN, 6474) completed, Budi (APBN, 6472, assigned to
+// sri) was never tried, Citra (APBD, 6474) completed, both interviewed by gen and assigned to
+// no one, and Dedi (APBD, 6472) did not pass and is no case.
 func TestAlumniTableRecountsResponseBreakdowns(t *testing.T) {
 	adb := newAnalysisDB(t, []*survey.Respondent{
 		{RosterID: "R001", Name: "Ani", Completion: "pass", TrainingEnd: "2025-06-30", Funding: "apbn", Regency: "6474", ProgramName: "Las"},
@@ -284,12 +287,16 @@ func TestAlumniTableRecountsResponseBreakdowns(t *testing.T) {
 		adb.submission(1, "R001", "R001", "yes", at, at),
 		adb.submission(2, "R003", "R003", "yes", at, at),
 	})
+	testbed.Token(t, sqlite.NewUserStore(adb.db), "sri", survey.RoleEnumerator)
+	if _, err := sqlite.NewServerRosterStore(adb.db).Assign(context.Background(), survey.AssignSelector{RosterIDs: []string{"R002"}}, "sri", "sup"); err != nil {
+		t.Fatal(err)
+	}
 	rows := exportTables(t, adb.src, server.ExportOptions{Revisions: survey.RevisionsLatest, Alumni: true})["alumni.csv"]
 	if len(rows) != 5 {
 		t.Fatalf("%d rows, want a header and 4 alumni", len(rows))
 	}
 	col := columns(rows[0])
-	for _, c := range []string{"program_name", "funding", "domicile_regency"} {
+	for _, c := range []string{"program_name", "funding", "domicile_regency", "case_enumerator"} {
 		if _, ok := col[c]; !ok {
 			t.Fatalf("no %s column in the alumni table: %v", c, rows[0])
 		}
@@ -299,12 +306,15 @@ func TestAlumniTableRecountsResponseBreakdowns(t *testing.T) {
 	}
 	// I and U of each cell, from the table's cases.
 	type iu struct{ I, U int }
-	recount := map[string]map[string]iu{"funding": {}, "regency": {}}
+	recount := map[string]map[string]iu{"funding": {}, "regency": {}, "enumerator": {}}
 	for _, r := range rows[1:] {
 		if r[col["case"]] != "1" {
+			if r[col["case_enumerator"]] != "" {
+				t.Errorf("%s is no case but has case_enumerator %q", r[col["roster_id"]], r[col["case_enumerator"]])
+			}
 			continue
 		}
-		for by, c := range map[string]string{"funding": "funding", "regency": "domicile_regency"} {
+		for by, c := range map[string]string{"funding": "funding", "regency": "domicile_regency", "enumerator": "case_enumerator"} {
 			v := recount[by][r[col[c]]]
 			switch r[col["case_disposition"]] {
 			case "1.1":
@@ -316,8 +326,9 @@ func TestAlumniTableRecountsResponseBreakdowns(t *testing.T) {
 		}
 	}
 	want := map[string]map[string]iu{
-		"funding": {"apbn": {1, 1}, "apbd": {1, 0}},
-		"regency": {"6474": {2, 0}, "6472": {0, 1}},
+		"funding":    {"apbn": {1, 1}, "apbd": {1, 0}},
+		"regency":    {"6474": {2, 0}, "6472": {0, 1}},
+		"enumerator": {"gen": {2, 0}, "sri": {0, 1}},
 	}
 	if !maps.EqualFunc(recount, want, maps.Equal) {
 		t.Errorf("cells recounted from the alumni table %v, want %v", recount, want)
@@ -328,7 +339,7 @@ func TestAlumniTableRecountsResponseBreakdowns(t *testing.T) {
 	}
 	got := map[string]map[string]iu{}
 	for _, b := range rep.Response.Breakdowns {
-		if b.By != "funding" && b.By != "regency" {
+		if b.By != "funding" && b.By != "regency" && b.By != "enumerator" {
 			continue
 		}
 		got[string(b.By)] = map[string]iu{}
