@@ -22,6 +22,7 @@ var indonesian = map[string]string{
 	"%s %s names %q as its maker; an enumerator sends only her own (%s).":                        "%s %s menyebut %q sebagai pembuatnya; pencacah hanya mengirim miliknya sendiri (%s).",
 	"%s %s: alumnus %s is not assigned to %s (assigned to %s); ask the supervisor to assign it.": "%s %s: alumni %s tidak ditugaskan ke %s (ditugaskan ke %s); minta pengawas menugaskannya.",
 	"%s %s: the server's roster has no alumnus %s yet; it is kept and sent again next sync.":     "%s %s: daftar alumni server belum memuat alumni %s; data disimpan dan dikirim lagi pada sinkronisasi berikutnya.",
+	"%s %s for %s is dated %s, after this server's clock (now %s): it stays on the laptop and is sent again at each sync. Check the laptop's date and time; if they are right, the server's clock is wrong: tell the supervisor.": "%s %s untuk %s bertanggal %s, sesudah jam server ini (sekarang %s): data tetap di laptop dan dikirim lagi setiap sinkronisasi. Periksa tanggal dan jam laptop; jika sudah benar, jam server yang salah: beri tahu supervisor.",
 	"%s":  "%s",
 	"%s.": "%s.",
 	"A bearer token is needed: run \"tracer login\".":                                                                    "Perlu token: jalankan \"tracer login\".",

@@ -64,7 +64,8 @@ type LedgerTx[T any] interface {
 
 // IngestEntries decides, inside the engine's transaction tx, what becomes of each entry of
 // a batch pushed by account by (enumerator: an enumerator account) at now, and returns one
-// receipt per entry, in order: refused (an entry that does not validate; an enumerator's
+// receipt per entry, in order: refused (an entry dated after now, EUNAVAILABLE, which the
+// laptop sends again; an entry that does not validate; an enumerator's
 // entry naming another account, or an alumnus not assigned to her once the roster has
 // assignments, EFORBIDDEN; an alumnus not on the roster, ENOTFOUND, which the laptop sends
 // again), duplicate (the same entry kept before, or settled in substance), conflict
@@ -82,6 +83,16 @@ func IngestEntries[T LedgerEntry[T]](ctx context.Context, tx LedgerTx[T], entrie
 		*r = AttemptReceipt{ID: e.id}
 		refuse := func(err error) {
 			r.Status, r.Code, r.Message = ReceiptRefused, ErrorCode(err), ErrorMessage(err)
+		}
+		// An entry dated after this clock waits rather than being refused for good: the laptop
+		// checked the date against its own clock when the entry was made, so one of the two
+		// clocks is wrong, and it may be this one (a relay at an event whose clock was never
+		// set). Refused for good, it would never reach the centre; waiting, the laptop sends it
+		// again at each sync and it is taken once the clocks agree.
+		if !e.at.IsZero() && e.at.After(now.Add(FutureSlack)) {
+			refuse(Errorf(EUNAVAILABLE, "%s %s for %s is dated %s, after this server's clock (now %s): it stays on the laptop and is sent again at each sync. Check the laptop's date and time; if they are right, the server's clock is wrong: tell the supervisor.",
+				e.noun, e.id, e.rosterID, e.at.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+			continue
 		}
 		if err := x.Validate(now); err != nil {
 			refuse(err)

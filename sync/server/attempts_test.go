@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tracer/survey"
+	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/testbed"
 )
@@ -133,13 +134,14 @@ func TestAttemptsSync(t *testing.T) {
 	if s, _ := ledger.List(ctx, survey.AttemptFilter{RosterID: "R1"}); len(s) != 2 || s[1].Outcome != "2.21" {
 		t.Errorf("after a conflict the server holds %+v", s)
 	}
-	// An enumerator's attempt naming someone else, and one dated in the future (the
-	// server checks too: a laptop's clock may be wrong).
+	// An enumerator's attempt naming someone else is refused; one dated after the server's
+	// clock waits (the server checks too, and either clock may be wrong:
+	// TestAttemptAfterServersClockWaits).
 	other := &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: now, Enumerator: "eko", Mode: survey.ModePhone, Outcome: "3.13"}
 	future.ID = survey.NewID()
 	resp, err = ani.PushAttempts(ctx, []*survey.Attempt{other, future})
-	if err != nil || resp.Receipts[0].Code != survey.EFORBIDDEN || resp.Receipts[1].Code != survey.EINVALID ||
-		!strings.Contains(resp.Receipts[1].Message, "in the future") {
+	if err != nil || resp.Receipts[0].Code != survey.EFORBIDDEN || resp.Receipts[1].Outcome() != survey.OutcomeWaiting ||
+		!strings.Contains(resp.Receipts[1].Message, "after this server's clock") {
 		t.Fatalf("bad attempts: %+v %v", resp, err)
 	}
 
@@ -163,5 +165,62 @@ func TestAttemptsSync(t *testing.T) {
 		if strings.Contains(a.Channel, "4567") {
 			t.Errorf("a supervisor sees the number in full: %q", a.Channel)
 		}
+	}
+}
+
+// TestAttemptAfterServersClockWaits: a server (or a relay at an event) whose clock is
+// behind the laptops' finds their attempts and roster updates dated in its future. Refused
+// for good, they would stay on the laptops and never reach the centre; they wait instead,
+// with a reason naming both clocks, and go with the first sync after the server's clock is
+// set, with the times they were made.
+func TestAttemptAfterServersClockWaits(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	ani := newClient(t, env.URL, testbed.Token(t, env.Users, "ani", survey.RoleEnumerator))
+	sup := newClient(t, env.URL, testbed.Token(t, env.Users, "sri", survey.RoleSupervisor))
+	if _, err := sup.UploadRoster(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Dimas"}}); err != nil {
+		t.Fatal(err)
+	}
+	lap := testbed.NewLaptop(t)
+	if _, err := ani.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State, Roster: lap.Roster}, nil); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	a := &survey.Attempt{ID: survey.NewID(), RosterID: "R1", At: now.Add(-time.Minute), Enumerator: "ani", Mode: survey.ModePhone, Outcome: "3.13"}
+	if err := lap.Attempts.Add(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	u := &survey.RosterUpdate{ID: survey.NewID(), RosterID: "R1", Field: survey.FieldRegency, Value: "6474", ProposedBy: "ani", ProposedAt: now.Add(-time.Minute)}
+	if _, err := lap.Updates.Propose(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	laptop := client.Laptop{Interviews: lap.Interviews, State: lap.State, Roster: lap.Roster, Attempts: lap.Attempts, Updates: lap.Updates}
+
+	env.DB.Now = func() time.Time { return time.Now().Add(-3 * time.Hour) }
+	sum, err := ani.Sync(ctx, laptop, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Attempts) != 1 || sum.Attempts[0].Outcome != survey.OutcomeWaiting || !strings.Contains(sum.Attempts[0].Reason, "the server's clock is wrong") {
+		t.Fatalf("an attempt after the server's clock: %+v", sum.Attempts)
+	}
+	if len(sum.Updates) != 1 || sum.Updates[0].Outcome != survey.OutcomeWaiting || !strings.Contains(sum.Updates[0].Reason, "after this server's clock") {
+		t.Fatalf("a roster update after the server's clock: %+v", sum.Updates)
+	}
+	if s, err := sqlite.NewAttemptLedger(env.DB).List(ctx, survey.AttemptFilter{}); err != nil || len(s) != 0 {
+		t.Fatalf("the server stored %+v (%v) with its clock behind", s, err)
+	}
+
+	env.DB.Now = time.Now
+	sum, err = ani.Sync(ctx, laptop, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Attempts) != 1 || sum.Attempts[0].Outcome != survey.OutcomeStored || len(sum.Updates) != 1 || sum.Updates[0].Outcome != survey.OutcomeStored {
+		t.Fatalf("once the server's clock is set: attempts %+v, updates %+v", sum.Attempts, sum.Updates)
+	}
+	s, err := sqlite.NewAttemptLedger(env.DB).List(ctx, survey.AttemptFilter{})
+	if err != nil || len(s) != 1 || !s[0].At.Equal(a.At) {
+		t.Fatalf("the server holds %+v (%v), want the attempt made at %s", s, err, a.At)
 	}
 }
