@@ -160,12 +160,15 @@ func respondent(i int) *survey.Respondent {
 		}
 	}
 	k := kejuruan[(i/2)%len(kejuruan)]
+	// Training of six to nine weeks, ending in the batch's month.
+	end := time.Date(2025, time.Month(i%12+1), i%28+1, 0, 0, 0, 0, time.UTC)
+	start := end.AddDate(0, 0, -7*(6+i%4))
 	return &survey.Respondent{
 		RosterID: fmt.Sprintf("R%07d", i), NIK: nik, Name: name(i), Sex: sex,
 		BirthDate: fmt.Sprintf("19%02d-%02d-%02d", year, month, day), Phone: fmt.Sprintf("+62857%08d", i),
 		Education: strconv.Itoa(3 + i%5), Institution: "UPTD BLKI Kota Bontang", Kejuruan: k,
 		ProgramName: "Program " + k, BatchID: fmt.Sprintf("BTG-2025-%02d", i%12+1),
-		TrainingStart: "2025-02-03", TrainingEnd: fmt.Sprintf("2025-%02d-%02d", i%12+1, i%28+1), BudgetYear: "2025",
+		TrainingStart: start.Format(time.DateOnly), TrainingEnd: end.Format(time.DateOnly), BudgetYear: "2025",
 		Funding: funding[i%len(funding)], Completion: completion, Regency: regency[i%len(regency)],
 	}
 }

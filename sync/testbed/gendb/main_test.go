@@ -309,3 +309,19 @@ func TestShuffleVisitsEveryRowOnce(t *testing.T) {
 		t.Fatalf("%d interviews of roster rows, %d people, %d after a row earlier in the roster", rows, people, rising)
 	}
 }
+
+// TestTrainingEndsAfterItStarts: every generated roster row's training starts before it
+// ends, in the batch's month, as a real roster's does.
+func TestTrainingEndsAfterItStarts(t *testing.T) {
+	for i := range 5000 {
+		r := respondent(i)
+		start, err1 := time.Parse(time.DateOnly, r.TrainingStart)
+		end, err2 := time.Parse(time.DateOnly, r.TrainingEnd)
+		if err1 != nil || err2 != nil || !start.Before(end) || end.Sub(start) > 70*24*time.Hour {
+			t.Fatalf("row %d: training %s to %s", i, r.TrainingStart, r.TrainingEnd)
+		}
+		if want := fmt.Sprintf("BTG-2025-%02d", end.Month()); r.BatchID != want {
+			t.Fatalf("row %d: batch %s ends in %s", i, r.BatchID, r.TrainingEnd)
+		}
+	}
+}
