@@ -257,7 +257,7 @@ var indonesian = map[string]string{
 	"The sealed record is not an age envelope sealed to one key: %s.":                                                           "Rekaman tersegel bukan amplop age yang disegel untuk satu kunci: %s.",
 	"The server address %q is not an http:// or https:// URL.":                                                                  "Alamat server %q bukan URL http:// atau https://.",
 	"The server holds no key for this laptop.":                                                                                  "Server tidak menyimpan kunci untuk laptop ini.",
-	"The server is busy; the laptop tries again in a few seconds.":                                                              "Server sedang sibuk; laptop mencoba lagi dalam beberapa detik.",
+	"The server is busy; try again in a minute.":                                                                                "Server sedang sibuk; coba lagi dalam satu menit.",
 	"The study already has a wave %q.":                                                                                          "Studi sudah punya gelombang %q.",
 	"The study has no wave %q.":                                                                                                 "Studi tidak punya gelombang %q.",
 	"The study has no wave %q; its waves are %s.":                                                                               "Studi tidak punya gelombang %q; gelombangnya %s.",

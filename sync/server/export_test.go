@@ -2,3 +2,13 @@ package server
 
 // AlumniRun is how many items the alumni table sorts in memory before it spills them.
 var AlumniRun = &alumniRun
+
+// Waiting returns how many requests with a body of account user hold or wait for its turn.
+func (s *Server) Waiting(user string) int {
+	s.holdMu.Lock()
+	defer s.holdMu.Unlock()
+	if a := s.holding[user]; a != nil {
+		return a.waiting
+	}
+	return 0
+}

@@ -153,8 +153,9 @@ func TestBusyServerSaysComeBack(t *testing.T) {
 	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
-// One account holds at most one of the slots: its second body at once is told to come back,
-// and another account's push is served while the first body trickles.
+// One account holds at most one of the slots: its other bodies wait their turn and are told
+// to come back after DecodeWait, and another account's push is served while the first body
+// trickles.
 func TestOneSlotPerAccount(t *testing.T) {
 	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait = time.Second }, nil)
 	slowTok := testbed.Token(t, env.Users, "eve", survey.RoleEnumerator)

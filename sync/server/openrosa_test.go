@@ -17,9 +17,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"tracer/forms"
 	"tracer/survey"
+	"tracer/sync/server"
 	"tracer/sync/testbed"
 )
 
@@ -607,4 +609,66 @@ func TestCollectEditFault(t *testing.T) {
 	if _, err := env.Subs.Get(ctx, a, 2); err != nil {
 		t.Errorf("the edit is not revision 2: %v", err)
 	}
+}
+
+// TestCollectPhonesOfOneAccount: several ODK Collect phones set up with one account's URL
+// send at once, while the account's laptop pushes too. A request of an account whose turn is
+// held waits for it (it was turned away at once, and Collect does not send again by itself);
+// with eight held or waiting, one more is turned away at once, so that one account cannot
+// pile up connections.
+func TestCollectPhonesOfOneAccount(t *testing.T) {
+	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait = 30 * time.Second }, nil)
+	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor := func(n int) {
+		t.Helper()
+		for range 500 {
+			if env.Server.Waiting("sari") == n {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("%d of sari's requests hold or wait for her turn, want %d", env.Server.Waiting("sari"), n)
+	}
+	slow := slowBody(t, env.HTTP.Listener.Addr().String(), tok)
+	defer slow.Close()
+	waitFor(1)
+
+	url := env.URL + "/v1/key/" + tok + "/submission"
+	type result struct {
+		status int
+		msg    string
+	}
+	results := make(chan result, 7)
+	for i := range 7 {
+		doc := instanceXML(f, answers, fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1))
+		go func() {
+			resp := postInstance(t, url, doc, nil)
+			results <- result{resp.StatusCode, orMessage(t, resp)}
+		}()
+	}
+	waitFor(8)
+	select {
+	case r := <-results:
+		t.Fatalf("a phone's submission answered %d %q while the account's turn was held, want it to wait", r.status, r.msg)
+	default:
+	}
+	ninth := postInstance(t, url, instanceXML(f, answers, "00000000-0000-4000-8000-000000000009"), nil)
+	if msg := orMessage(t, ninth); ninth.StatusCode != http.StatusServiceUnavailable || !strings.Contains(msg, "try again in a minute") {
+		t.Fatalf("a ninth request of one account: %d %q, want 503 at once", ninth.StatusCode, msg)
+	}
+
+	slow.Close() // the laptop's push ends; the phones' submissions go in turn
+	for range 7 {
+		if r := <-results; r.status != http.StatusCreated {
+			t.Errorf("a phone's submission: %d %q", r.status, r.msg)
+		}
+	}
+	if n, err := env.Subs.Count(context.Background()); err != nil || n != 7 {
+		t.Errorf("%d interviews stored (%v), want 7", n, err)
+	}
+	waitFor(0)
 }

@@ -107,7 +107,8 @@ type Config struct {
 	// body is at most 4 KB) are read, decoded and handled at once, server-wide (default 2:
 	// the database takes one write at a time anyway), at most one per account; a request
 	// over it waits up to DecodeWait (default 1 minute) without its body being read, then gets
-	// 503 with Retry-After. This bounds the memory bodies can take.
+	// 503 with Retry-After, as does a ninth of one account waiting at once. This bounds the
+	// memory bodies can take.
 	MaxDecoding int
 	DecodeWait  time.Duration
 	// MaxQueued bounds the bytes of checked records that pushes hold while they wait for
@@ -128,10 +129,10 @@ type Server struct {
 	enrolls   *limiter
 	offline   *offlineEnroll
 	// decoding holds one token per request with a body being read, decoded and handled;
-	// holding names the accounts that hold one.
+	// holding has the turn of each account with such a request held or waiting.
 	decoding chan struct{}
 	holdMu   sync.Mutex
-	holding  map[string]bool
+	holding  map[string]*accountTurn
 	// queued weighs the checked records of pushes waiting for their commit.
 	queued *semaphore.Weighted
 	probe  writeProbe
@@ -196,7 +197,7 @@ func New(cfg Config) *Server {
 		enrolls:  newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
 		offline:  newOfflineEnroll(cfg.Now),
 		decoding: make(chan struct{}, cfg.MaxDecoding),
-		holding:  map[string]bool{},
+		holding:  map[string]*accountTurn{},
 		queued:   semaphore.NewWeighted(cfg.MaxQueued),
 		xforms:   map[xformKey]cachedXForm{},
 	}
@@ -472,36 +473,68 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // admit waits up to DecodeWait for one of the MaxDecoding slots for requests with a body
-// and returns the function that frees it (calling it again does nothing). An account holds at most one slot at a time (a
-// laptop syncs one request after the other), so one account's slow or large bodies cannot
-// take every slot. A request that finds no room is told to come back later (EUNAVAILABLE),
-// so a burst of large bodies cannot exhaust the server's memory.
+// and returns the function that frees it (calling it again does nothing). An account holds
+// at most one slot at a time, so one account's slow or large bodies cannot take every slot;
+// its other requests wait their turn within the same DecodeWait (a laptop syncs one request
+// after the other, but several ODK Collect phones may send as one account at once), at most
+// maxAccountQueue of them: a request that finds no room is told to come back later
+// (EUNAVAILABLE), so a burst of bodies cannot exhaust the server's memory.
 func (s *Server) admit(r *http.Request, user string) (release func(), err error) {
-	busy := survey.Errorf(survey.EUNAVAILABLE, "The server is busy; the laptop tries again in a few seconds.")
+	busy := survey.Errorf(survey.EUNAVAILABLE, "The server is busy; try again in a minute.")
 	s.holdMu.Lock()
-	if s.holding[user] {
+	a := s.holding[user]
+	if a == nil {
+		a = &accountTurn{turn: make(chan struct{}, 1)}
+		s.holding[user] = a
+	}
+	if a.waiting >= maxAccountQueue {
 		s.holdMu.Unlock()
 		return nil, busy
 	}
-	s.holding[user] = true
+	a.waiting++
 	s.holdMu.Unlock()
-	unhold := func() {
+	leave := func() {
 		s.holdMu.Lock()
-		delete(s.holding, user)
+		if a.waiting--; a.waiting == 0 {
+			delete(s.holding, user)
+		}
 		s.holdMu.Unlock()
 	}
 	t := time.NewTimer(s.cfg.DecodeWait)
 	defer t.Stop()
 	select {
-	case s.decoding <- struct{}{}:
-		return sync.OnceFunc(func() { <-s.decoding; unhold() }), nil
+	case a.turn <- struct{}{}:
 	case <-t.C:
-		unhold()
+		leave()
 		return nil, busy
 	case <-r.Context().Done():
-		unhold()
+		leave()
 		return nil, r.Context().Err()
 	}
+	select {
+	case s.decoding <- struct{}{}:
+		return sync.OnceFunc(func() { <-s.decoding; <-a.turn; leave() }), nil
+	case <-t.C:
+		<-a.turn
+		leave()
+		return nil, busy
+	case <-r.Context().Done():
+		<-a.turn
+		leave()
+		return nil, r.Context().Err()
+	}
+}
+
+// maxAccountQueue is how many requests with a body one account may have holding or
+// waiting for its turn (admit).
+const maxAccountQueue = 8
+
+// accountTurn is one account's turn at the decoding slots: turn holds a token while one of
+// its requests has it; waiting counts its requests holding or waiting for it (under
+// Server.holdMu), and the turn is dropped when none is left.
+type accountTurn struct {
+	turn    chan struct{}
+	waiting int
 }
 
 // decode reads the request body, inflating gzip, within the size limits, into v.
