@@ -12,3 +12,7 @@ func (s *Server) Waiting(user string) int {
 	}
 	return 0
 }
+
+// MaxAccountQueue is how many requests with a body one account may have holding or waiting
+// for its turn.
+const MaxAccountQueue = maxAccountQueue

@@ -614,8 +614,8 @@ func TestCollectEditFault(t *testing.T) {
 // TestCollectPhonesOfOneAccount: several ODK Collect phones set up with one account's URL
 // send at once, while the account's laptop pushes too. A request of an account whose turn is
 // held waits for it (it was turned away at once, and Collect does not send again by itself);
-// with eight held or waiting, one more is turned away at once, so that one account cannot
-// pile up connections.
+// with server.MaxAccountQueue held or waiting, one more is turned away at once, so that one
+// account cannot pile up connections.
 func TestCollectPhonesOfOneAccount(t *testing.T) {
 	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait = 30 * time.Second }, nil)
 	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
@@ -642,33 +642,34 @@ func TestCollectPhonesOfOneAccount(t *testing.T) {
 		status int
 		msg    string
 	}
-	results := make(chan result, 7)
-	for i := range 7 {
+	phones := server.MaxAccountQueue - 1
+	results := make(chan result, phones)
+	for i := range phones {
 		doc := instanceXML(f, answers, fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1))
 		go func() {
 			resp := postInstance(t, url, doc, nil)
 			results <- result{resp.StatusCode, orMessage(t, resp)}
 		}()
 	}
-	waitFor(8)
+	waitFor(server.MaxAccountQueue)
 	select {
 	case r := <-results:
 		t.Fatalf("a phone's submission answered %d %q while the account's turn was held, want it to wait", r.status, r.msg)
 	default:
 	}
-	ninth := postInstance(t, url, instanceXML(f, answers, "00000000-0000-4000-8000-000000000009"), nil)
-	if msg := orMessage(t, ninth); ninth.StatusCode != http.StatusServiceUnavailable || !strings.Contains(msg, "try again in a minute") {
-		t.Fatalf("a ninth request of one account: %d %q, want 503 at once", ninth.StatusCode, msg)
+	more := postInstance(t, url, instanceXML(f, answers, "00000000-0000-4000-8000-999999999999"), nil)
+	if msg := orMessage(t, more); more.StatusCode != http.StatusServiceUnavailable || !strings.Contains(msg, "try again in a minute") {
+		t.Fatalf("one more request of the account: %d %q, want 503 at once", more.StatusCode, msg)
 	}
 
 	slow.Close() // the laptop's push ends; the phones' submissions go in turn
-	for range 7 {
+	for range phones {
 		if r := <-results; r.status != http.StatusCreated {
 			t.Errorf("a phone's submission: %d %q", r.status, r.msg)
 		}
 	}
-	if n, err := env.Subs.Count(context.Background()); err != nil || n != 7 {
-		t.Errorf("%d interviews stored (%v), want 7", n, err)
+	if n, err := env.Subs.Count(context.Background()); err != nil || n != phones {
+		t.Errorf("%d interviews stored (%v), want %d", n, err, phones)
 	}
 	waitFor(0)
 }

@@ -107,7 +107,7 @@ type Config struct {
 	// body is at most 4 KB) are read, decoded and handled at once, server-wide (default 2:
 	// the database takes one write at a time anyway), at most one per account; a request
 	// over it waits up to DecodeWait (default 1 minute) without its body being read, then gets
-	// 503 with Retry-After, as does a ninth of one account waiting at once. This bounds the
+	// 503 with Retry-After, as does one more of an account with maxAccountQueue waiting. This bounds the
 	// memory bodies can take.
 	MaxDecoding int
 	DecodeWait  time.Duration
@@ -527,7 +527,7 @@ func (s *Server) admit(r *http.Request, user string) (release func(), err error)
 
 // maxAccountQueue is how many requests with a body one account may have holding or
 // waiting for its turn (admit).
-const maxAccountQueue = 8
+const maxAccountQueue = 32
 
 // accountTurn is one account's turn at the decoding slots: turn holds a token while one of
 // its requests has it; waiting counts its requests holding or waiting for it (under
