@@ -428,6 +428,15 @@ func (s *Session) Choices(path string) []*Choice {
 	if it.node.OrOther && l.Choice("other") == nil {
 		out = append(out[:len(out):len(out)], s.form.other)
 	}
+	if it.node.seed != nil && len(out) > 1 {
+		// randomize=true with a seed: ODK Collect's order for that seed. Without a seed
+		// the list keeps its order (docs/XLSFORM.md).
+		shuffled := make([]*Choice, len(out))
+		for k, i := range expr.Shuffle(len(out), expr.ToNumber(s.eval(it.node.seed, it))) {
+			shuffled[k] = out[i]
+		}
+		out = shuffled
+	}
 	return out
 }
 

@@ -431,7 +431,21 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnPulldata:
 		return compilePulldata(args)
 	case fnRandomize:
-		return args[0] // the order is kept: see the comment on randomize in ext.go
+		if len(args) == 1 {
+			return args[0] // the order is kept: see the comment on randomize in ext.go
+		}
+		set, seed := args[0], args[1]
+		return func(env Env) Value {
+			nodes, ok := set(env).(Nodes)
+			if !ok || len(nodes) < 2 {
+				return set(env)
+			}
+			out := make(Nodes, len(nodes))
+			for k, i := range Shuffle(len(nodes), ToNumber(seed(env))) {
+				out[k] = nodes[i]
+			}
+			return out
+		}
 	case fnDigest:
 		return compileDigest(args)
 	case fnBase64Decode:
