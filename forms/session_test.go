@@ -348,6 +348,45 @@ func TestTrigger(t *testing.T) {
 	}
 }
 
+// TestTriggerInRepeat: a trigger inside a repeat sets the question in the instance whose
+// answer changed only, as ODK contextualizes the setvalue to it; a trigger outside the
+// repeats sets every instance of a question inside one of them that holds the trigger too.
+func TestTriggerInRepeat(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | calculation | trigger |
+| | integer | a | A | | |
+| | begin_repeat | r | R | | |
+| | integer | x | X | | |
+| | text | tx | TX | concat('x=', ${x}, ' a=', ${a}) | ${x} |
+| | begin_repeat | in | In | | |
+| | text | ty | TY | concat('x=', ${x}) | ${x} |
+| | end_repeat | | | | |
+| | end_repeat | | | | |`)
+	set(t, s, "a", "2")
+	for _, p := range []string{"r", "r"} {
+		if _, err := s.AddInstance(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"r[1]/in", "r[2]/in"} {
+		if _, err := s.AddInstance(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(t, s, "r[1]/x", "1")
+	set(t, s, "a", "3")
+	set(t, s, "r[2]/x", "7")
+	for path, want := range map[string]string{
+		"r[1]/tx": "x=1 a=2", "r[2]/tx": "x=7 a=3",
+		"r[1]/in[1]/ty": "x=1", "r[2]/in[1]/ty": "x=7",
+	} {
+		if got := s.Value(path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+}
+
 // TestEveryQuestion: every question in interview order, relevant or not, each with whether
 // it and everything around it is relevant; the relevant ones are the stops.
 func TestEveryQuestion(t *testing.T) {
