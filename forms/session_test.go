@@ -474,3 +474,33 @@ func TestIrrelevantRepeatHasNoPrompt(t *testing.T) {
 		t.Errorf("Next(has_kids) with kids = %+v, want the prompt", next)
 	}
 }
+
+// TestCalculatedNumbersAsCollectWritesThem: a calculation's number is stored, and written
+// into a text, as ODK Collect writes it (JavaRosa's conversions, then Java's
+// Double.toString): a whole number within 1e-9 as that integer, any other decimal in Java's
+// notation, scientific from 10^7 up; in a text a whole number beyond 32 bits is a double too.
+func TestCalculatedNumbersAsCollectWritesThem(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | calculation |
+| | integer | wage | Wage | |
+| | calculate | third | | ${wage} div 3 |
+| | calculate | yearly | | ${wage} * 12 * 100 |
+| | calculate | tenths | | 0.1 * 3 * 10 |
+| | calculate | small | | ${wage} div 100000000000 |
+| | calculate | txt | | concat('Rp ', ${wage} * 12 * 100, ' / ', ${wage} div 3) |
+| | calculate | plain | | concat(${wage} div 4, '/', 0.1 * 3 * 10) |`)
+	set(t, s, "wage", "35000000")
+	for path, want := range map[string]string{
+		"third":  "1.1666666666666666E7",
+		"yearly": "42000000000",
+		"tenths": "3",
+		"small":  "3.5E-4",
+		"txt":    "Rp 4.2E10 / 1.1666666666666666E7",
+		"plain":  "8750000/3",
+	} {
+		if got := s.Value(path); got != want {
+			t.Errorf("%s = %q, want %q (as ODK Collect)", path, got, want)
+		}
+	}
+}
