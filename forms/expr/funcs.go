@@ -87,15 +87,11 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnSelected:
 		list, v := args[0], args[1]
 		return func(env Env) Value {
-			want := strings.TrimSpace(ToString(v(env)))
-			// An empty value is selected in an empty answer, as in ODK (Collect looks for
-			// " " + want + " " in " " + list + " ").
-			found := want == ""
-			eachSelected(ToString(list(env)), func(s string) bool {
-				found = s == want
-				return !found
-			})
-			return Bool(found)
+			// As ODK Collect reads it: " " + value + " " is in " " + list + " ", the value
+			// trimmed as Java trims. So an empty value is selected in an empty answer, and
+			// 'a b' in 'a b c' (two choices in a row).
+			want := strings.TrimFunc(ToString(v(env)), func(r rune) bool { return r <= ' ' })
+			return Bool(strings.Contains(" "+ToString(list(env))+" ", " "+want+" "))
 		}
 	case fnCountSelected:
 		list := args[0]
