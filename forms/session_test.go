@@ -489,9 +489,22 @@ func TestCalculatedNumbersAsCollectWritesThem(t *testing.T) {
 | | calculate | tenths | | 0.1 * 3 * 10 |
 | | calculate | small | | ${wage} div 100000000000 |
 | | calculate | txt | | concat('Rp ', ${wage} * 12 * 100, ' / ', ${wage} div 3) |
-| | calculate | plain | | concat(${wage} div 4, '/', 0.1 * 3 * 10) |`)
+| | calculate | plain | | concat(${wage} div 4, '/', 0.1 * 3 * 10) |
+| | calculate | back | | ${third} * 3 |
+| | calculate | sback | | ${small} * 2 |
+| | calculate | more | | ${third} > 11666666 |
+| | decimal | dthird | Third | ${wage} div 3 |
+| | text | tthird | Third | ${wage} div 3 |
+| | calculate | tback | | ${tthird} * 3 |`)
 	set(t, s, "wage", "35000000")
+	// A decimal question keeps its plain form, which it takes back as an answer.
+	if p := s.Check("dthird"); p != nil || s.Value("dthird") != "11666666.666666666" {
+		t.Errorf("dthird = %q (%v), want 11666666.666666666 and no problem", s.Value("dthird"), p)
+	}
 	for path, want := range map[string]string{
+		// A calculation's number stays a number for what reads it, as in Collect, in a text
+		// question too.
+		"back": "35000000", "sback": "7.0E-4", "more": "true", "tback": "35000000",
 		"third":  "1.1666666666666666E7",
 		"yearly": "42000000000",
 		"tenths": "3",

@@ -181,13 +181,29 @@ func storedNumber(f float64) string {
 	return expr.JavaNumber(f)
 }
 
+// plainNumber writes f in plain notation with the fewest digits that read back as f.
+func plainNumber(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
 func (s *Session) calcValue(n *Node, v expr.Value) string {
 	str := expr.ToString(v)
 	if str == "NaN" || str == "" {
 		return ""
 	}
-	if num, ok := v.(expr.Number); ok && n.Type != "integer" && n.Type != "date" && n.Type != "dateTime" {
-		return storedNumber(float64(num))
+	if num, ok := v.(expr.Number); ok {
+		switch n.Type {
+		case "integer", "date", "dateTime":
+		case "decimal", "range":
+			// A decimal answer is written in its shortest plain form (docs/XLSFORM.md),
+			// which the question itself takes back.
+			return plainNumber(float64(num))
+		default:
+			return storedNumber(float64(num))
+		}
 	}
 	switch n.Type {
 	case "integer":
