@@ -95,6 +95,26 @@ func (s *Session) Set(path, value string) (*Problem, error) {
 	return nil, nil
 }
 
+// sameInstances reports whether b is in the same instance as a of every repeat around both:
+// a trigger in a repeat sets the question in the instance of the answer that changed, as
+// ODK contextualizes the setvalue's reference to it.
+func sameInstances(a, b *item) bool {
+	inA := map[*Node]*item{}
+	for p := a; p != nil; p = p.parent {
+		if p.inst != 0 {
+			inA[p.node] = p
+		}
+	}
+	for p := b; p != nil; p = p.parent {
+		if p.inst != 0 {
+			if q, ok := inA[p.node]; ok && q != p {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Validate returns the problem Set would find with value at path (its type, its choices,
 // its constraint), in the session's language, without storing anything; nil when Set
 // would take it or there is no answerable question at path.
@@ -119,6 +139,10 @@ func (s *Session) store(it *item, v string) {
 	s.propagate(it)
 	for _, n := range it.node.triggers {
 		for _, x := range s.items[n.Index] {
+			if !sameInstances(it, x) {
+				// ODK sets the question in the repeat instances of the changed answer only.
+				continue
+			}
 			// Without a calculation the trigger clears the question: pyxform writes a
 			// setvalue with no value, which ODK sets to empty.
 			nv := ""
@@ -427,6 +451,15 @@ func (s *Session) Choices(path string) []*Choice {
 	}
 	if it.node.OrOther && l.Choice("other") == nil {
 		out = append(out[:len(out):len(out)], s.form.other)
+	}
+	if it.node.seed != nil && len(out) > 1 {
+		// randomize=true with a seed: ODK Collect's order for that seed. Without a seed
+		// the list keeps its order (docs/XLSFORM.md).
+		shuffled := make([]*Choice, len(out))
+		for k, i := range expr.Shuffle(len(out), expr.ToNumber(s.eval(it.node.seed, it))) {
+			shuffled[k] = out[i]
+		}
+		out = shuffled
 	}
 	return out
 }

@@ -174,6 +174,10 @@ type Node struct {
 	filter     *expr.Expr
 	filterPred expr.Node
 	filterEq   *eqFilter // the filter answered from an index, when it is column = value
+	// randomize is the parameter randomize=true of a select; seed its seed parameter (a
+	// number or ${name}), nil without one.
+	randomize bool
+	seed      *expr.Expr
 
 	deps, dependents []*Node // dependency graph among relevance, calculations and repeat counts
 	triggers         []*Node // calculations whose trigger is this node

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -199,7 +200,7 @@ func (f *Form) eachExpr(fn func(*expr.Expr)) {
 	}
 	for _, n := range f.Nodes {
 		for _, x := range []*expr.Expr{n.Relevant, n.Constraint, n.Calculation, n.ChoiceFilter, n.filter,
-			n.RepeatCount, n.Default, n.RequiredIf, n.ReadOnlyIf} {
+			n.RepeatCount, n.Default, n.RequiredIf, n.ReadOnlyIf, n.seed} {
 			if x != nil {
 				fn(x)
 			}
@@ -658,6 +659,9 @@ func (c *compiler) expressions(t *table) {
 			c.warnf(t, r, "choice_filter", "choice_filter on %s %q, which is not a select: it is ignored", n.Type, n.Name)
 			n.ChoiceFilter = nil
 		}
+		if n.ListName != "" {
+			c.randomizeParams(t, r, n)
+		}
 		if n.RepeatCount != nil && n.Kind != KindRepeat {
 			c.errorf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat", n.Type, n.Name)
 		}
@@ -730,7 +734,7 @@ func (c *compiler) expressions(t *table) {
 			x   *expr.Expr
 		}{{"relevant", n.Relevant}, {"constraint", n.Constraint}, {"calculation", n.Calculation},
 			{"choice_filter", n.ChoiceFilter}, {"repeat_count", n.RepeatCount}, {"default", n.Default},
-			{"required", n.RequiredIf}, {"read_only", n.ReadOnlyIf}} {
+			{"required", n.RequiredIf}, {"read_only", n.ReadOnlyIf}, {"parameters", n.seed}} {
 			if e.x == nil {
 				continue
 			}
@@ -765,6 +769,37 @@ func (c *compiler) expressions(t *table) {
 				}
 			}
 		}
+	}
+}
+
+// randomizeParams reads a select's randomize and seed parameters as pyxform does: randomize
+// is true or false, a seed needs randomize and is a number or a ${name}.
+func (c *compiler) randomizeParams(t *table, r row, n *Node) {
+	rnd, hasRnd := n.Parameters["randomize"]
+	seed, hasSeed := n.Parameters["seed"]
+	if hasRnd {
+		switch strings.ToLower(rnd) {
+		case "true":
+			n.randomize = true
+		case "false":
+		default:
+			c.errorf(t, r, "parameters", "randomize must be true or false, not %q", rnd)
+			return
+		}
+	}
+	if !hasSeed {
+		return
+	}
+	if !hasRnd {
+		c.errorf(t, r, "parameters", "seed=%s needs randomize=true beside it, as pyxform requires", seed)
+		return
+	}
+	if _, err := strconv.ParseFloat(seed, 64); err != nil && !strings.HasPrefix(seed, "${") {
+		c.errorf(t, r, "parameters", "seed must be a number or a ${name} reference, not %q", seed)
+		return
+	}
+	if n.randomize {
+		n.seed = c.parseExpr(t, r, "parameters", seed)
 	}
 }
 

@@ -141,6 +141,7 @@ var knownDiffs = map[knownDiff]string{
 	{"household.md", "pos_sum", "value"}:                         sumOfNothing,
 	{"household.md", "total_income", "value"}:                    sumOfNothing,
 	{"household.md", "women_age", "value"}:                       sumOfNothing,
+	{"interplay.md", "age_sum", "value"}:                         sumOfNothing,
 }
 
 // choiceNameInRepeat explains jr:choice-name() of a filtered select inside a repeat.

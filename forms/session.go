@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -404,9 +405,21 @@ func typedValue(n *Node, v string) expr.Value {
 		if d, ok := expr.ToDate(expr.String(v)); ok {
 			return d
 		}
+	default:
+		// A calculated number stored in Java's scientific notation (storedNumber) is that
+		// number, as ODK Collect keeps the number a calculation gives, in a text question
+		// too.
+		if n.Calculation != nil && javaScientific.MatchString(v) {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				return expr.Number(f)
+			}
+		}
 	}
 	return expr.String(v)
 }
+
+// javaScientific matches a number as Java writes a double in scientific notation.
+var javaScientific = regexp.MustCompile(`^-?[0-9]\.[0-9]+E-?[0-9]+$`)
 
 func (e *env) Ref(name string) expr.Value {
 	n := e.s.form.byName[name]

@@ -348,6 +348,45 @@ func TestTrigger(t *testing.T) {
 	}
 }
 
+// TestTriggerInRepeat: a trigger inside a repeat sets the question in the instance whose
+// answer changed only, as ODK contextualizes the setvalue to it; a trigger outside the
+// repeats sets every instance of a question inside one of them that holds the trigger too.
+func TestTriggerInRepeat(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | calculation | trigger |
+| | integer | a | A | | |
+| | begin_repeat | r | R | | |
+| | integer | x | X | | |
+| | text | tx | TX | concat('x=', ${x}, ' a=', ${a}) | ${x} |
+| | begin_repeat | in | In | | |
+| | text | ty | TY | concat('x=', ${x}) | ${x} |
+| | end_repeat | | | | |
+| | end_repeat | | | | |`)
+	set(t, s, "a", "2")
+	for _, p := range []string{"r", "r"} {
+		if _, err := s.AddInstance(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"r[1]/in", "r[2]/in"} {
+		if _, err := s.AddInstance(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(t, s, "r[1]/x", "1")
+	set(t, s, "a", "3")
+	set(t, s, "r[2]/x", "7")
+	for path, want := range map[string]string{
+		"r[1]/tx": "x=1 a=2", "r[2]/tx": "x=7 a=3",
+		"r[1]/in[1]/ty": "x=1", "r[2]/in[1]/ty": "x=7",
+	} {
+		if got := s.Value(path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+}
+
 // TestEveryQuestion: every question in interview order, relevant or not, each with whether
 // it and everything around it is relevant; the relevant ones are the stops.
 func TestEveryQuestion(t *testing.T) {
@@ -433,5 +472,48 @@ func TestIrrelevantRepeatHasNoPrompt(t *testing.T) {
 	set(t, s, "has_kids", "yes")
 	if next, ok := s.Next("has_kids"); !ok || !next.Prompt || next.Path != "kid" {
 		t.Errorf("Next(has_kids) with kids = %+v, want the prompt", next)
+	}
+}
+
+// TestCalculatedNumbersAsCollectWritesThem: a calculation's number is stored, and written
+// into a text, as ODK Collect writes it (JavaRosa's conversions, then Java's
+// Double.toString): a whole number within 1e-9 as that integer, any other decimal in Java's
+// notation, scientific from 10^7 up; in a text a whole number beyond 32 bits is a double too.
+func TestCalculatedNumbersAsCollectWritesThem(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | calculation |
+| | integer | wage | Wage | |
+| | calculate | third | | ${wage} div 3 |
+| | calculate | yearly | | ${wage} * 12 * 100 |
+| | calculate | tenths | | 0.1 * 3 * 10 |
+| | calculate | small | | ${wage} div 100000000000 |
+| | calculate | txt | | concat('Rp ', ${wage} * 12 * 100, ' / ', ${wage} div 3) |
+| | calculate | plain | | concat(${wage} div 4, '/', 0.1 * 3 * 10) |
+| | calculate | back | | ${third} * 3 |
+| | calculate | sback | | ${small} * 2 |
+| | calculate | more | | ${third} > 11666666 |
+| | decimal | dthird | Third | ${wage} div 3 |
+| | text | tthird | Third | ${wage} div 3 |
+| | calculate | tback | | ${tthird} * 3 |`)
+	set(t, s, "wage", "35000000")
+	// A decimal question keeps its plain form, which it takes back as an answer.
+	if p := s.Check("dthird"); p != nil || s.Value("dthird") != "11666666.666666666" {
+		t.Errorf("dthird = %q (%v), want 11666666.666666666 and no problem", s.Value("dthird"), p)
+	}
+	for path, want := range map[string]string{
+		// A calculation's number stays a number for what reads it, as in Collect, in a text
+		// question too.
+		"back": "35000000", "sback": "7.0E-4", "more": "true", "tback": "35000000",
+		"third":  "1.1666666666666666E7",
+		"yearly": "42000000000",
+		"tenths": "3",
+		"small":  "3.5E-4",
+		"txt":    "Rp 4.2E10 / 1.1666666666666666E7",
+		"plain":  "8750000/3",
+	} {
+		if got := s.Value(path); got != want {
+			t.Errorf("%s = %q, want %q (as ODK Collect)", path, got, want)
+		}
 	}
 }

@@ -162,10 +162,48 @@ func parseDateTime(v string, loc *time.Location) (string, bool) {
 // calculation of 2.5 stores 2); a date question stores the date a number of days or a
 // dateTime stands for (today() + 30 stores a date, not 20547); a dateTime question stores a
 // dateTime with its offset.
+// storedNumber is a number a calculation gives as ODK Collect stores it (JavaRosa wraps it
+// by its value): within 1e-9 of a whole number, that number; any other as Java writes a
+// double (expr.JavaNumber: "0.30000000000000004", "1.1666666666666666E7").
+func storedNumber(f float64) string {
+	if math.IsInf(f, 0) {
+		return expr.JavaNumber(f)
+	}
+	// Java's (long) cast: toward zero, saturated.
+	l := math.Trunc(f)
+	l = math.Max(math.Min(l, math.MaxInt64), math.MinInt64)
+	if math.Abs(f-l) < 1e-9 {
+		if l >= math.MaxInt64 {
+			return strconv.FormatInt(math.MaxInt64, 10)
+		}
+		return strconv.FormatInt(int64(l), 10)
+	}
+	return expr.JavaNumber(f)
+}
+
+// plainNumber writes f in plain notation with the fewest digits that read back as f.
+func plainNumber(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
 func (s *Session) calcValue(n *Node, v expr.Value) string {
 	str := expr.ToString(v)
 	if str == "NaN" || str == "" {
 		return ""
+	}
+	if num, ok := v.(expr.Number); ok {
+		switch n.Type {
+		case "integer", "date", "dateTime":
+		case "decimal", "range":
+			// A decimal answer is written in its shortest plain form (docs/XLSFORM.md),
+			// which the question itself takes back.
+			return plainNumber(float64(num))
+		default:
+			return storedNumber(float64(num))
+		}
 	}
 	switch n.Type {
 	case "integer":

@@ -1005,13 +1005,15 @@ func (x *xformWriter) itemset(n *Node) *xel {
 		}
 		nodeset += "[" + pred + "]"
 	}
-	is := el("itemset", "nodeset", nodeset)
-	if n.Parameters["randomize"] == "true" {
-		is.attr("randomize", "true()")
-		if s := n.Parameters["seed"]; s != "" {
-			is.attr("seed", x.refText(s, n))
+	if n.randomize {
+		// As pyxform writes it: the nodeset wrapped in randomize(), with the seed.
+		seed := ""
+		if n.seed != nil {
+			seed = ", " + x.xpath(n.seed, n)
 		}
+		nodeset = "randomize(" + nodeset + seed + ")"
 	}
+	is := el("itemset", "nodeset", nodeset)
 	is.add(el("value", "ref", value))
 	if ok && x.itext {
 		is.add(el("label", "ref", "jr:itext(itextId)"))
@@ -1019,16 +1021,6 @@ func (x *xformWriter) itemset(n *Node) *xel {
 		is.add(el("label", "ref", label))
 	}
 	return is
-}
-
-// refText writes a ${name} parameter as a path, anything else unchanged.
-func (x *xformWriter) refText(s string, ctx *Node) string {
-	if name, ok := strings.CutPrefix(strings.TrimSpace(s), "${"); ok {
-		if t := x.f.byName[strings.TrimSuffix(name, "}")]; t != nil {
-			return x.refPath(t, ctx, false)
-		}
-	}
-	return s
 }
 
 // refPath is how an expression evaluated for ctx names t: a relative path when both are in

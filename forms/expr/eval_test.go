@@ -220,14 +220,23 @@ func TestEval(t *testing.T) {
 		{"count(${ages} | ${none})", nil, Number(3)},
 
 		// Selection lists.
-		{"selected(${symptoms}, 'cough')", nil, Bool(true)},
-		{"selected(${symptoms}, ' cough ')", nil, Bool(true)},
+		{"selected(${symptoms}, 'fever')", nil, Bool(true)},
+		{"selected(${symptoms}, ' fever ')", nil, Bool(true)},
+		// A tab is no separator for Collect: 'cough' is followed by one here.
+		{"selected(${symptoms}, 'cough')", nil, Bool(false)},
+		{"selected(${symptoms}, 'headache')", nil, Bool(false)},
 		{"selected(${symptoms}, 'cou')", nil, Bool(false)},
-		{"selected(${symptoms}, '')", nil, Bool(false)},
+		{"selected(${symptoms}, '')", nil, Bool(true)}, // its two spaces in a row, for Collect
+		{"selected('fever cough', '')", nil, Bool(false)},
 		// An empty value is selected in an empty answer, as ODK reads it.
 		{"selected(${empty}, '')", nil, Bool(true)},
 		{"selected(' ', ${empty})", nil, Bool(true)},
 		{"selected(${empty}, 'cough')", nil, Bool(false)},
+		// Collect looks for " value " in " list ": two choices in a row are found, in their order.
+		{"selected('a b c', 'a b')", nil, Bool(true)},
+		{"selected('a b c', 'b\tc')", nil, Bool(false)},
+		{"selected('a b c', 'c a')", nil, Bool(false)},
+		{"selected('a  b', '')", nil, Bool(true)},
 		{"selected(${consent}, 'yes')", nil, Bool(true)},
 		{"count-selected(${symptoms})", nil, Number(3)},
 		{"count-selected(${empty})", nil, Number(0)},

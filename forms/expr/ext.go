@@ -8,8 +8,9 @@ package expr
 //     attached to the form: the column of its first row whose keyColumn is key, through
 //     LookupEnv. Without the file (or an Env that has none) it gives "".
 //   - randomize(nodeset[, seed]) (ODK) shuffles a node-set, for choice lists in random
-//     order. It gives the node-set in its own order: the order of a list is not meaningful
-//     to an expression, and a fixed order keeps evaluation a pure function of the answers.
+//     order. With a seed it gives ODK Collect's order for that seed (Shuffle); without one
+//     it gives the node-set in its own order: a fixed order keeps evaluation a pure
+//     function of the answers.
 //   - area(geoshape) and distance(geo...) (ODK) measure geo answers, which this device does
 //     not take: they give NaN.
 //   - digest(s, algorithm[, encoding]) and base64-decode(s) are ODK's.

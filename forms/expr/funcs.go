@@ -87,15 +87,11 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnSelected:
 		list, v := args[0], args[1]
 		return func(env Env) Value {
-			want := strings.TrimSpace(ToString(v(env)))
-			// An empty value is selected in an empty answer, as in ODK (Collect looks for
-			// " " + want + " " in " " + list + " ").
-			found := want == ""
-			eachSelected(ToString(list(env)), func(s string) bool {
-				found = s == want
-				return !found
-			})
-			return Bool(found)
+			// As ODK Collect reads it: " " + value + " " is in " " + list + " ", the value
+			// trimmed as Java trims. So an empty value is selected in an empty answer, and
+			// 'a b' in 'a b c' (two choices in a row).
+			want := strings.TrimFunc(ToString(v(env)), func(r rune) bool { return r <= ' ' })
+			return Bool(strings.Contains(" "+ToString(list(env))+" ", " "+want+" "))
 		}
 	case fnCountSelected:
 		list := args[0]
@@ -431,7 +427,21 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 	case fnPulldata:
 		return compilePulldata(args)
 	case fnRandomize:
-		return args[0] // the order is kept: see the comment on randomize in ext.go
+		if len(args) == 1 {
+			return args[0] // the order is kept: see the comment on randomize in ext.go
+		}
+		set, seed := args[0], args[1]
+		return func(env Env) Value {
+			nodes, ok := set(env).(Nodes)
+			if !ok || len(nodes) < 2 {
+				return set(env)
+			}
+			out := make(Nodes, len(nodes))
+			for k, i := range Shuffle(len(nodes), ToNumber(seed(env))) {
+				out[k] = nodes[i]
+			}
+			return out
+		}
 	case fnDigest:
 		return compileDigest(args)
 	case fnBase64Decode:

@@ -68,6 +68,44 @@ func ToString(v Value) string {
 }
 
 func formatNumber(f float64) string {
+	// As ODK Collect writes a number as text (JavaRosa's XPath toString): 0 within 1e-12, a
+	// whole number within 1e-12 of one that fits in 32 bits as that integer, and any other
+	// number as Java writes a double (JavaNumber).
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.Abs(f) < 1e-12:
+		return "0" // and not "-0"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	if i := javaInt(f); math.Abs(f-float64(i)) < 1e-12 {
+		return strconv.FormatInt(int64(i), 10)
+	}
+	return JavaNumber(f)
+}
+
+// javaInt is Java's (int) cast of a double: toward zero, NaN 0, saturated at the bounds of
+// 32 bits.
+func javaInt(f float64) int32 {
+	switch {
+	case math.IsNaN(f):
+		return 0
+	case f >= math.MaxInt32:
+		return math.MaxInt32
+	case f <= math.MinInt32:
+		return math.MinInt32
+	}
+	return int32(f)
+}
+
+// JavaNumber writes f as Java's Double.toString does, which ODK Collect uses for a decimal
+// it stores or writes as text: the shortest digits that read back as f, in plain notation
+// with at least one decimal ("65.0", "0.001") from 10^-3 up to 10^7, and in scientific
+// notation outside it ("1.1666666666666666E7", "1.0E-5").
+func JavaNumber(f float64) string {
 	switch {
 	case math.IsNaN(f):
 		return "NaN"
@@ -76,11 +114,29 @@ func formatNumber(f float64) string {
 	case math.IsInf(f, -1):
 		return "-Infinity"
 	case f == 0:
-		return "0" // and not "-0"
-	case f == math.Trunc(f) && math.Abs(f) < 1e15:
-		return strconv.FormatInt(int64(f), 10)
+		if math.Signbit(f) {
+			return "-0.0"
+		}
+		return "0.0"
 	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
+	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	s := strconv.FormatFloat(f, 'E', -1, 64) // 1.1666666666666666E+07
+	mant, exp, _ := strings.Cut(s, "E")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	neg := strings.HasPrefix(exp, "-")
+	exp = strings.TrimLeft(exp, "+-0")
+	if neg {
+		exp = "-" + exp
+	}
+	return mant + "E" + exp
 }
 
 // ToNumber converts v to a number as XPath's number() does, with ODK's reading of dates. A
