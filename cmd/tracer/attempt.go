@@ -246,7 +246,15 @@ func (m *Main) runAttemptList(ctx context.Context, args []string) error {
 }
 
 func (m *Main) runAttemptCodes(args []string) error {
-	if len(args) > 0 {
+	fs := m.newFlagSet("attempt codes", "tracer attempt codes\n\n"+
+		"Lists the outcome codes of contact attempts (AAPOR dispositions): code, class, whether the\n"+
+		"alumnus stays on the call list (try again) or not (final), and the labels in Bahasa\n"+
+		"Indonesia and English (docs/TRACING.md).\n")
+	if err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
 		return usageError("attempt codes takes no arguments")
 	}
 	for _, d := range survey.Dispositions {
