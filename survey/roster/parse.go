@@ -279,6 +279,13 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		if dateOK && r.TrainingStart != "" && r.TrainingEnd != "" && r.TrainingEnd < r.TrainingStart {
 			reject(fieldTrainingEnd, "training ends (%s) before it starts (%s)", r.TrainingEnd, r.TrainingStart)
 		}
+		if r.Regency != "" {
+			if code, err := survey.ParseRegency(r.Regency); err != nil {
+				reject(fieldRegency, "%s", strings.TrimSuffix(survey.ErrorMessage(err), "."))
+			} else {
+				r.Regency = code
+			}
+		}
 		if r.BudgetYear != "" {
 			if y, err := strconv.Atoi(r.BudgetYear); err != nil || y < 2000 || y > 2100 {
 				reject(fieldBudgetYear, "%q is not a year", r.BudgetYear)

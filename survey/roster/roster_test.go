@@ -459,3 +459,40 @@ func parseCSV(t *testing.T, text string) *roster.Parsed {
 	}
 	return p
 }
+
+// TestRegencyNames checks that the regency of domicile, written as a BPS code or as a name
+// in the ways rosters write it, is stored as its code, and that a value that is neither
+// refuses its row naming it: a made-up code never reaches the roster.
+func TestRegencyNames(t *testing.T) {
+	csv := "Nama,NIK,Kejuruan,Kabupaten/Kota\n" +
+		"Ani,6474064307910001,TIK,6474\n" +
+		"Budi,6474060307910002,TIK,KOTA BANDUNG\n" +
+		"Citra,6474064307910003,TIK,Kab. Bandung\n" +
+		"Dedi,6474060307910004,TIK,abc\n" +
+		"Eka,6474064307910005,TIK,Bandung\n" +
+		"Fajar,6474060307910006,TIK,\n" +
+		"Gita,6474064307910007,TIK,9999\n"
+	p := parseCSV(t, csv)
+	got := map[string]string{}
+	for _, r := range p.Respondents {
+		got[r.Name] = r.Regency
+	}
+	want := map[string]string{"Ani": "6474", "Budi": "3273", "Citra": "3204", "Fajar": ""}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("regency (-want +got):\n%s", diff)
+	}
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	wantRefused := []string{
+		`row 5: Kabupaten/Kota: "abc" is not a regency or city of the Kepmendagri list: give its code (3273) or its name (Kota Bandung, Kab. Bandung)`,
+		`row 6: Kabupaten/Kota: "Bandung" names more than one regency or city (3204 Kabupaten Bandung, 3273 Kota Bandung): give the code, or Kab. or Kota before the name`,
+		`row 8: Kabupaten/Kota: "9999" is not the code of a regency or city of the Kepmendagri list (3204 Kabupaten Bandung, 3273 Kota Bandung)`,
+	}
+	if diff := cmp.Diff(wantRefused, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+}
