@@ -12,18 +12,19 @@ import (
 	"tracer/survey"
 )
 
-// Problem is what is wrong with one cell of a roster: Row as a spreadsheet user counts rows,
-// Column as the file's header names it (or "header" for the file as a whole). A warning
-// does not keep the row out.
+// Problem is what is wrong with one cell of a roster: Sheet the workbook's sheet ("" in a
+// text file), Row as a spreadsheet user counts rows, Column as the file's header names it
+// (or "header" for the file as a whole). A warning does not keep the row out.
 type Problem struct {
+	Sheet   string
 	Row     int
 	Column  string
 	Message string
 	Warning bool
 }
 
-// String returns "row N: column: reason", or "row N: column: warning: reason", with the
-// file's text escaped for a terminal (survey.Printable).
+// String returns "row N: column: reason", or "row N: column: warning: reason" ("sheet S
+// row N: ..." in a workbook), with the file's text escaped for a terminal (survey.Printable).
 func (p Problem) String() string {
 	w := ""
 	if p.Warning {
@@ -32,7 +33,7 @@ func (p Problem) String() string {
 	if p.Row == 0 {
 		return fmt.Sprintf("%s: %s%s", survey.Printable(p.Column), w, survey.Printable(p.Message))
 	}
-	return fmt.Sprintf("row %d: %s: %s%s", p.Row, survey.Printable(p.Column), w, survey.Printable(p.Message))
+	return fmt.Sprintf("%s: %s: %s%s", survey.Printable(where(p.Sheet, p.Row)), survey.Printable(p.Column), w, survey.Printable(p.Message))
 }
 
 // field is a Respondent field a roster column can fill.
@@ -97,6 +98,8 @@ type Parsed struct {
 	Respondents []*survey.Respondent
 	// Rows holds the row number of each accepted respondent.
 	Rows []int
+	// Sheets holds the sheet of each accepted respondent ("" in a text file).
+	Sheets []string
 	// Problems lists rejections and warnings in row order.
 	Problems []Problem
 	// Rejected counts the rows kept out.
@@ -138,30 +141,31 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 	}
 	_, haveID := seen[fieldRosterID]
 	if !haveID {
-		out.Problems = append(out.Problems, Problem{Row: t.HeaderRow, Column: "header", Message: "no roster id column; the NIK is used as roster id", Warning: true})
+		out.Problems = append(out.Problems, Problem{Sheet: t.HeaderSheet, Row: t.HeaderRow, Column: "header", Message: "no roster id column; the NIK is used as roster id", Warning: true})
 	}
 	_, haveKejuruan := seen[fieldKejuruan]
 
+	// The row (its index in t.Rows) where each roster id, NIK and phone number was first seen.
 	idRow := map[string]int{}
 	nikRow := map[string]int{}
 	phoneRow := map[string]int{}
-	for _, row := range t.Rows {
+	for ri, row := range t.Rows {
 		if blank(row.Cells) {
 			continue
 		}
 		var ps []Problem
 		reject := func(f field, format string, args ...any) {
-			ps = append(ps, Problem{Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...)})
+			ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...)})
 		}
 		warn := func(f field, format string, args ...any) {
-			ps = append(ps, Problem{Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...), Warning: true})
+			ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...), Warning: true})
 		}
 		r := &survey.Respondent{}
 		for i, cell := range row.Cells {
 			v := cleanSpace(cell)
 			if i >= len(cols) {
 				if v != "" {
-					ps = append(ps, Problem{Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value outside the header's columns", Warning: true})
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value outside the header's columns", Warning: true})
 				}
 				continue
 			}
@@ -339,37 +343,47 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		}
 		if !rejected {
 			if first, dup := idRow[r.RosterID]; dup {
-				ps = append(ps, Problem{Row: row.N, Column: label(fieldRosterID), Message: fmt.Sprintf("duplicate roster id %s, first on row %d", r.RosterID, first)})
+				ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: label(fieldRosterID), Message: fmt.Sprintf("duplicate roster id %s, first on %s", r.RosterID, t.Rows[first].Where())})
 				rejected = true
 			}
 		}
 		if !rejected {
-			idRow[r.RosterID] = row.N
+			idRow[r.RosterID] = ri
 			if first, dup := nikRow[r.NIK]; dup {
-				warn(fieldNIK, "same NIK as row %d; the same person in two batches is fine, else correct it", first)
+				warn(fieldNIK, "same NIK as %s; the same person in two batches is fine, else correct it", t.Rows[first].Where())
 			} else {
-				nikRow[r.NIK] = row.N
+				nikRow[r.NIK] = ri
 			}
 			if r.Phone != "" {
 				if first, dup := phoneRow[r.Phone]; dup {
-					warn(fieldPhone, "same number as row %d (a shared family phone?)", first)
+					warn(fieldPhone, "same number as %s (a shared family phone?)", t.Rows[first].Where())
 				} else {
-					phoneRow[r.Phone] = row.N
+					phoneRow[r.Phone] = ri
 				}
 			}
 			out.Respondents = append(out.Respondents, r)
 			out.Rows = append(out.Rows, row.N)
+			out.Sheets = append(out.Sheets, row.Sheet)
 		} else {
 			out.Rejected++
 		}
 		out.Problems = append(out.Problems, ps...)
 	}
-	sortProblems(out.Problems)
+	sortProblems(t, out.Problems)
 	return &out, nil
 }
 
-func sortProblems(ps []Problem) {
-	slices.SortStableFunc(ps, func(a, b Problem) int { return cmp.Compare(a.Row, b.Row) })
+// sortProblems orders problems as t holds their rows: sheet by sheet, row by row.
+func sortProblems(t *Table, ps []Problem) {
+	sheet := map[string]int{t.HeaderSheet: 0}
+	for _, r := range t.Rows {
+		if _, ok := sheet[r.Sheet]; !ok {
+			sheet[r.Sheet] = len(sheet)
+		}
+	}
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(sheet[a.Sheet], sheet[b.Sheet]), cmp.Compare(a.Row, b.Row))
+	})
 }
 
 // cleanSpace trims a cell and turns runs of white space (no-break spaces included) into one

@@ -221,7 +221,7 @@ func TestXLSX(t *testing.T) {
 	set("G6", "Las")
 	must(t, f.SaveAs(path))
 
-	checkSpreadsheetRoster(t, path)
+	checkSpreadsheetRoster(t, path, sheet)
 }
 
 // TestXLS reads the roster of TestXLSX from a legacy .xls workbook that xlwt writes: the
@@ -255,11 +255,12 @@ b.save(sys.argv[1])
 	if out, err := exec.Command(py, "-c", script, path).CombinedOutput(); err != nil {
 		t.Fatalf("xlwt: %v\n%s", err, out)
 	}
-	checkSpreadsheetRoster(t, path)
+	checkSpreadsheetRoster(t, path, "Alumni")
 }
 
-// checkSpreadsheetRoster reads the roster TestXLSX and TestXLS write, from path.
-func checkSpreadsheetRoster(t *testing.T, path string) {
+// checkSpreadsheetRoster reads the roster TestXLSX and TestXLS write, from path, where it
+// is on sheet.
+func checkSpreadsheetRoster(t *testing.T, path, sheet string) {
 	t.Helper()
 	tbl, err := roster.ReadFile(context.Background(), path)
 	if err != nil {
@@ -269,7 +270,7 @@ func checkSpreadsheetRoster(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{`row 6: NIK: NIK serial number is 0000`}, lines(p.Problems)); diff != "" {
+	if diff := cmp.Diff([]string{`sheet ` + sheet + ` row 6: NIK: NIK serial number is 0000`}, lines(p.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	want := []*survey.Respondent{{RosterID: "X-1", Name: "Dewi Lestari", NIK: "6474064307910001", Sex: "P", BirthDate: "1991-07-03",
@@ -494,5 +495,61 @@ func TestRegencyNames(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantRefused, refused); diff != "" {
 		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+}
+
+// TestXLSXSheets reads a workbook as offices keep one: a cover sheet first, then one sheet
+// per batch, each with a merged title above its header, the second with its columns in
+// another order and named otherwise. Every batch's rows are read, under the right columns,
+// and each problem names its sheet.
+func TestXLSXSheets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "alumni.xlsx")
+	f := excelize.NewFile()
+	must(t, f.SetSheetName("Sheet1", "Petunjuk"))
+	must(t, f.SetCellValue("Petunjuk", "A1", "Isi satu sheet per angkatan"))
+	row := func(sheet, cell string, v ...any) {
+		t.Helper()
+		must(t, f.SetSheetRow(sheet, cell, &v))
+	}
+	for _, s := range []string{"Angkatan 1", "Angkatan 2"} {
+		if _, err := f.NewSheet(s); err != nil {
+			t.Fatal(err)
+		}
+		row(s, "A1", "DAFTAR ALUMNI "+strings.ToUpper(s))
+		must(t, f.MergeCell(s, "A1", "E1"))
+	}
+	row("Angkatan 1", "A3", "No Peserta", "Nama", "NIK", "Kejuruan", "No HP")
+	row("Angkatan 1", "A4", "B-1", "Ani", "6474064307910001", "TIK", "081234560001")
+	row("Angkatan 1", "A5", "B-2", "Budi", "6474060307910002", "TIK", "0812")
+	row("Angkatan 2", "A3", "NIK", "Nama Lengkap", "No Peserta", "Kejuruan", "Telepon")
+	row("Angkatan 2", "A4", "6474064307910003", "Citra", "B-3", "LAS", "081234560003")
+	row("Angkatan 2", "A5", "6474060307910004", "Dedi", "B-1", "LAS", "")
+	must(t, f.SaveAs(path))
+
+	tbl, err := roster.ReadFile(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := roster.Parse(tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`sheet Angkatan 1 row 5: No HP: mobile number must have 10-13 digits written as 08..., got 4`,
+		`sheet Angkatan 2 row 5: No Peserta: duplicate roster id B-1, first on sheet Angkatan 1 row 4`,
+	}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	var got []string
+	for i, r := range p.Respondents {
+		got = append(got, p.Sheets[i]+" "+r.RosterID+" "+r.Name+" "+r.NIK+" "+r.Kejuruan+" "+r.Phone)
+	}
+	wantRows := []string{
+		"Angkatan 1 B-1 Ani 6474064307910001 TIK +6281234560001",
+		"Angkatan 2 B-3 Citra 6474064307910003 LAS +6281234560003",
+	}
+	if diff := cmp.Diff(wantRows, got); diff != "" {
+		t.Errorf("respondents (-want +got):\n%s", diff)
 	}
 }
