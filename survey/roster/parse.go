@@ -407,7 +407,10 @@ func parseSex(s string) (string, bool) {
 var dateLayouts = []string{"2006-01-02", "2006/01/02", "02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006", "2.1.2006"}
 
 // parseDate returns s as YYYY-MM-DD. It accepts ISO dates, day-first dates with slashes,
-// dashes or dots, and Excel serial day numbers (as XLSX cells hold dates).
+// dashes or dots, dates with the month's name in Bahasa Indonesia or English, whole or
+// short ("12 Agustus 2024", "3-Mar-24", "1 Nop 1999"), and Excel serial day numbers (as
+// XLSX cells hold dates). A two-digit year is read as Excel reads one: 00-29 are 2000-2029,
+// 30-99 are 1930-1999.
 func parseDate(s string) (string, error) {
 	if n, err := strconv.Atoi(s); err == nil {
 		if n >= 7000 && n <= 73000 { // 1919 to 2099
@@ -415,18 +418,86 @@ func parseDate(s string) (string, error) {
 		}
 		return "", fmt.Errorf("%q is not a date", s)
 	}
-	if i := strings.IndexAny(s, "T "); i > 0 && len(s) > 10 { // 1991-07-03 00:00:00
-		s = s[:i]
+	d := s
+	if len(d) > 10 && (d[10] == 'T' || d[10] == ' ') && strings.Contains(d[10:], ":") { // 1991-07-03 00:00:00
+		d = d[:10]
 	}
-	for _, l := range dateLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			if t.Year() < 1900 || t.Year() > 2100 {
-				return "", fmt.Errorf("%q is not a plausible date", s)
+	t, ok := dayMonthYear(d)
+	if !ok {
+		for _, l := range dateLayouts {
+			if pt, err := time.Parse(l, d); err == nil {
+				t, ok = pt, true
+				break
 			}
-			return t.Format(time.DateOnly), nil
 		}
 	}
-	return "", fmt.Errorf("%q is not a real date (use YYYY-MM-DD or DD/MM/YYYY)", s)
+	if !ok {
+		return "", fmt.Errorf("%q is not a real date (use YYYY-MM-DD, DD/MM/YYYY or 12 Agustus 2024)", s)
+	}
+	if t.Year() < 1900 || t.Year() > 2100 {
+		return "", fmt.Errorf("%q is not a plausible date", s)
+	}
+	return t.Format(time.DateOnly), nil
+}
+
+// months maps the names of months, whole and short, in Bahasa Indonesia and English (folded)
+// to their numbers.
+var months = map[string]time.Month{}
+
+func init() {
+	for i, names := range []string{
+		"januari january jan", "februari pebruari february feb peb", "maret march mar",
+		"april apr", "mei may", "juni june jun", "juli july jul",
+		"agustus august agu agt ags aug", "september sept sep", "oktober october okt oct",
+		"november nopember nov nop", "desember december des dec",
+	} {
+		for _, n := range strings.Fields(names) {
+			months[n] = time.Month(i + 1)
+		}
+	}
+}
+
+// dayMonthYear reads a day, a month and a year separated by spaces, dashes, slashes or dots,
+// the month a number or a name ("12 Agustus 2024", "3-Mar-24", "01-01-96"), the year of two
+// or four digits. It reports false for anything else, and for a day the month does not have.
+func dayMonthYear(s string) (time.Time, bool) {
+	parts := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '/' || r == '.' || r == ','
+	})
+	if len(parts) != 3 {
+		return time.Time{}, false
+	}
+	day, err := strconv.Atoi(parts[0])
+	if err != nil || len(parts[0]) > 2 {
+		return time.Time{}, false
+	}
+	month, named := months[parts[1]]
+	if !named {
+		m, err := strconv.Atoi(parts[1])
+		if err != nil || len(parts[1]) > 2 || len(parts[2]) != 2 {
+			return time.Time{}, false // numeric months with a four-digit year: dateLayouts
+		}
+		month = time.Month(m)
+	}
+	year, err := strconv.Atoi(parts[2])
+	switch {
+	case err != nil:
+		return time.Time{}, false
+	case len(parts[2]) == 2 && year < 30:
+		year += 2000
+	case len(parts[2]) == 2:
+		year += 1900
+	case len(parts[2]) != 4:
+		return time.Time{}, false
+	}
+	if month < 1 || month > 12 || day < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day { // 31 April
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // yearsBetween returns the completed years from a to b.

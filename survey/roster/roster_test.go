@@ -3,6 +3,7 @@ package roster_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,7 +69,7 @@ func TestDirtyRoster(t *testing.T) {
 		`row 6: nik: NIK birth day 32 is not 01-31 or 41-71`,                                                 // woman's day without +40
 		`row 7: phone_main: warning: phone number looks made up (a run of consecutive digits)`,               // +62 812-3456-7890
 		`row 8: phone_main: phone number must start with 0, 62 or +62`,                                       // 12345
-		`row 9: birth_date: "31/02/1999" is not a real date (use YYYY-MM-DD or DD/MM/YYYY)`,                  // 31 February
+		`row 9: birth_date: "31/02/1999" is not a real date (use YYYY-MM-DD, DD/MM/YYYY or 12 Agustus 2024)`, // 31 February
 		`row 10: full_name: warning: unusual characters ')' ';'; check the name`,                             // SQL injection
 		`row 11: kejuruan: required`,                                                                          // empty kejuruan
 		`row 13: roster_id: duplicate roster id BTG25-0012, first on row 12`,                                  // duplicate id
@@ -551,5 +552,57 @@ func TestXLSXSheets(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantRows, got); diff != "" {
 		t.Errorf("respondents (-want +got):\n%s", diff)
+	}
+}
+
+// TestDateForms reads the dates as BLK rosters write them: serial numbers, day first with
+// any separator, month names in Bahasa Indonesia and English, two-digit years as Excel
+// reads them; a date it cannot read is refused quoting the cell whole.
+func TestDateForms(t *testing.T) {
+	dates := []struct{ in, want string }{
+		{"1991-07-03", "1991-07-03"},
+		{"33422", "1991-07-03"},
+		{"03/07/1991", "1991-07-03"},
+		{"3-7-1991", "1991-07-03"},
+		{"03.07.1991", "1991-07-03"},
+		{"12 Agustus 2024", "2024-08-12"},
+		{"12 AGUSTUS 2024", "2024-08-12"},
+		{"3-Mar-24", "2024-03-03"},
+		{"1 Nop 1999", "1999-11-01"},
+		{"01-01-96", "1996-01-01"},
+		{"5 Mei 2001", "2001-05-05"},
+		{"7 July 1992", "1992-07-07"},
+		{"1991-07-03 00:00:00", "1991-07-03"},
+	}
+	csv := "Nama;NIK;Kejuruan;Tgl Mulai\n"
+	for i, d := range dates {
+		csv += fmt.Sprintf("A%d;64740643079100%02d;TIK;%s\n", i, i+1, d.in)
+	}
+	csv += "Z1;6474064307910091;TIK;31 April 2024\nZ2;6474064307910092;TIK;12 Agst. 2024 (?)\n"
+	p := parseCSV(t, csv)
+	var got []string
+	for _, r := range p.Respondents {
+		got = append(got, r.TrainingStart)
+	}
+	var want []string
+	for _, d := range dates {
+		want = append(want, d.want)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dates (-want +got):\n%s", diff)
+	}
+	n := len(dates) + 2
+	wantProblems := []string{
+		fmt.Sprintf(`row %d: Tgl Mulai: "31 April 2024" is not a real date (use YYYY-MM-DD, DD/MM/YYYY or 12 Agustus 2024)`, n),
+		fmt.Sprintf(`row %d: Tgl Mulai: "12 Agst. 2024 (?)" is not a real date (use YYYY-MM-DD, DD/MM/YYYY or 12 Agustus 2024)`, n+1),
+	}
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	if diff := cmp.Diff(wantProblems, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
 	}
 }
