@@ -231,8 +231,14 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		var nik survey.NIK
 		if r.NIK == "" {
 			reject(fieldNIK, "required")
+		} else if scientific(r.NIK) {
+			reject(fieldNIK, "%q is a number in scientific notation: Excel keeps only 15 digits of a number, so the NIK's last digits are lost; format the column as Text and type the NIKs again", r.NIK)
 		} else if n, err := survey.ParseNIK(r.NIK); err != nil {
-			reject(fieldNIK, "%s", survey.ErrorMessage(err))
+			msg := survey.ErrorMessage(err)
+			if d := survey.NormalizeNIK(r.NIK); len(d) == 16 && strings.HasSuffix(d, "0000") {
+				msg += "; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again"
+			}
+			reject(fieldNIK, "%s", msg)
 		} else {
 			nik, r.NIK = n, n.String()
 		}
@@ -299,6 +305,8 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		if r.PhoneRaw != "" {
 			e164, kind, err := survey.NormalizePhone(r.PhoneRaw)
 			switch {
+			case scientific(r.PhoneRaw):
+				reject(fieldPhone, "%q is a number in scientific notation, whose digits may be lost: format the column as Text and type the number again", r.PhoneRaw)
 			case err != nil:
 				reject(fieldPhone, "%s", survey.ErrorMessage(err))
 			case kind != survey.PhoneMobile:
@@ -390,6 +398,17 @@ func sortProblems(t *Table, ps []Problem) {
 // space.
 func cleanSpace(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+// scientific reports whether s is a number in scientific notation, as Excel shows and
+// saves as CSV a long number in a cell formatted General (6.47406E+15).
+func scientific(s string) bool {
+	m, e, ok := strings.Cut(strings.ToUpper(strings.ReplaceAll(s, ",", ".")), "E")
+	if !ok || m == "" || e == "" {
+		return false
+	}
+	e = strings.TrimPrefix(strings.TrimPrefix(e, "+"), "-")
+	return strings.Trim(m, "0123456789.") == "" && e != "" && strings.Trim(e, "0123456789") == ""
 }
 
 // parseSex reads the ways rosters write sex.

@@ -76,7 +76,7 @@ func TestDirtyRoster(t *testing.T) {
 		`row 14: birth_date: warning: birth date 1996-10-06 differs from the NIK's 15-05-99 (day-month-year)`, // spaced NIK
 		`row 15: full_name: warning: unusual characters '–'; check the name`,                                  // en dash
 		`row 15: full_name: warning: no-break space replaced by a space`,                                      // NBSP
-		`row 16: nik: NIK serial number is 0000`,                                                              // serial 0000
+		`row 16: nik: NIK serial number is 0000; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again`, // serial 0000
 	}
 	if diff := cmp.Diff(want, lines(rep.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
@@ -271,7 +271,7 @@ func checkSpreadsheetRoster(t *testing.T, path, sheet string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{`sheet ` + sheet + ` row 6: NIK: NIK serial number is 0000`}, lines(p.Problems)); diff != "" {
+	if diff := cmp.Diff([]string{`sheet ` + sheet + ` row 6: NIK: NIK serial number is 0000; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again`}, lines(p.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	want := []*survey.Respondent{{RosterID: "X-1", Name: "Dewi Lestari", NIK: "6474064307910001", Sex: "P", BirthDate: "1991-07-03",
@@ -604,5 +604,36 @@ func TestDateForms(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantProblems, refused); diff != "" {
 		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+}
+
+// TestNumbersInScientificNotation: a NIK or phone number that Excel showed, and saved as
+// CSV, in scientific notation has lost digits; its row is refused saying so, never stored
+// with the digits Excel made up. A NIK whose last four digits Excel turned to zeros says
+// why too.
+func TestNumbersInScientificNotation(t *testing.T) {
+	csv := "Nama;NIK;Kejuruan;No HP\n" +
+		"Ani;6,47406E+15;TIK;081234560001\n" +
+		"Budi;6.47406E+15;TIK;081234560002\n" +
+		"Citra;6474064307910003;TIK;6,28123E+11\n" +
+		"Dedi;6474060307910000;TIK;081234560004\n"
+	p := parseCSV(t, csv)
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	want := []string{
+		`row 2: NIK: "6,47406E+15" is a number in scientific notation: Excel keeps only 15 digits of a number, so the NIK's last digits are lost; format the column as Text and type the NIKs again`,
+		`row 3: NIK: "6.47406E+15" is a number in scientific notation: Excel keeps only 15 digits of a number, so the NIK's last digits are lost; format the column as Text and type the NIKs again`,
+		`row 4: No HP: "6,28123E+11" is a number in scientific notation, whose digits may be lost: format the column as Text and type the number again`,
+		`row 5: NIK: NIK serial number is 0000; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again`,
+	}
+	if diff := cmp.Diff(want, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 0 {
+		t.Errorf("stored %d rows, want none", len(p.Respondents))
 	}
 }
