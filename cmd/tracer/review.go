@@ -77,7 +77,8 @@ func (m *Main) runRosterUpload(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("roster upload", "tracer roster upload FILE [--data DIR]\n\n"+
 		"Uploads the alumni roster (CSV, XLSX or XLS, as \"roster import\" reads it) to the server this\n"+
 		"laptop is enrolled with; laptops pull it on their next sync. Needs a supervisor login.\n"+
-		"Rows with errors are reported and left out.\n")
+		"Rows with errors are reported and left out; a column the file lacks, or a cell left empty,\n"+
+		"keeps the value the server has.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	if err := parseInterspersed(fs, args); err != nil {
 		return err

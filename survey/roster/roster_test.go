@@ -637,3 +637,39 @@ func TestNumbersInScientificNotation(t *testing.T) {
 		t.Errorf("stored %d rows, want none", len(p.Respondents))
 	}
 }
+
+// TestReimportKeepsValues imports a roster, then a corrected file that changes one phone
+// number and lacks the regency column and a birth date: the new number replaces the old,
+// and no stored value is erased by a column or a cell the file does not fill.
+func TestReimportKeepsValues(t *testing.T) {
+	ctx := context.Background()
+	store := openStore(t)
+	imp := func(csv string) *roster.Report {
+		t.Helper()
+		tbl, err := roster.ReadCSV(ctx, strings.NewReader(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := roster.Import(ctx, store, tbl, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	imp("ID;Nama;NIK;Kejuruan;No HP;Tgl Lahir;Kab/Kota\n" +
+		"R1;Ani;6474064307910001;TIK;081234560001;03/07/1991;6474\n" +
+		"R2;Budi;6474060307910002;TIK;081234560002;03/07/1991;6474\n")
+	rep := imp("ID;Nama;NIK;Kejuruan;No HP;Tgl Lahir\n" +
+		"R1;Ani;6474064307910001;TIK;081234569999;03/07/1991\n" +
+		"R2;Budi;6474060307910002;TIK;081234560002;\n")
+	if got := rep.Summary(); got != "imported 2, rejected 0 (0 new, 1 updated, 1 unchanged)" {
+		t.Errorf("summary = %q", got)
+	}
+	r1, err := store.Get(ctx, "R1")
+	must(t, err)
+	r2, err := store.Get(ctx, "R2")
+	must(t, err)
+	if r1.Phone != "+6281234569999" || r1.Regency != "6474" || r2.BirthDate != "1991-07-03" || r2.Regency != "6474" {
+		t.Errorf("after the re-import: R1 %s %s, R2 %s %s", r1.Phone, r1.Regency, r2.BirthDate, r2.Regency)
+	}
+}

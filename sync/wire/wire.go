@@ -269,7 +269,8 @@ func (r *AssignRequest) Validate() error {
 	return nil
 }
 
-// RosterUpload uploads roster rows; they are added or updated by roster id.
+// RosterUpload uploads roster rows; they are added or updated by roster id, an empty value
+// keeping the stored one (survey.Respondent.KeepFrom).
 type RosterUpload struct {
 	Rows []*survey.Respondent `json:"rows"`
 }
