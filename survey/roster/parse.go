@@ -214,6 +214,11 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			}
 		}
 
+		if row.Hidden {
+			ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: "row", Warning: true,
+				Message: "hidden in the sheet, read all the same; delete the row from the file if it is not an alumnus"})
+		}
+
 		// Required values.
 		if r.Name == "" {
 			reject(fieldName, "required")

@@ -80,9 +80,10 @@ type Table struct {
 
 // Row is one row of a Table.
 type Row struct {
-	Sheet string // the workbook's sheet, "" in a text file
-	N     int
-	Cells []string
+	Sheet  string // the workbook's sheet, "" in a text file
+	N      int
+	Cells  []string
+	Hidden bool // hidden in the workbook's sheet
 }
 
 // Where names the row as a spreadsheet user finds it: "row 5", or "sheet Angkatan 2 row 5".
@@ -315,8 +316,12 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 	var union map[string]int // a column's key (columnKey) -> its place in t.Header
 	for _, sheet := range sheets {
 		start := len(all.rows)
-		err = wb.RawRows(ctx, sheet, func(n int, cells []string) error {
-			return all.add(n, cells, func() string { return fmt.Sprintf("sheet %s row %d", sheet, n) })
+		err = wb.RawRowsHidden(ctx, sheet, func(n int, cells []string, hidden bool) error {
+			if err := all.add(n, cells, func() string { return fmt.Sprintf("sheet %s row %d", sheet, n) }); err != nil {
+				return err
+			}
+			all.rows[len(all.rows)-1].Hidden = hidden
+			return nil
 		})
 		if err != nil {
 			return nil, err

@@ -673,3 +673,32 @@ func TestReimportKeepsValues(t *testing.T) {
 		t.Errorf("after the re-import: R1 %s %s, R2 %s %s", r1.Phone, r1.Regency, r2.BirthDate, r2.Regency)
 	}
 }
+
+// TestXLSXHiddenRow: a row hidden in the sheet (a dropout an office hid rather than
+// deleted) is read, as every row is, and its warning says it was hidden, so the supervisor
+// who never saw it in Excel learns it is in the roster.
+func TestXLSXHiddenRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hidden.xlsx")
+	f := excelize.NewFile()
+	for i, r := range [][]any{
+		{"ID", "Nama", "NIK", "Kejuruan"},
+		{"H-1", "Ani", "6474064307910001", "TIK"},
+		{"H-2", "Budi", "6474060307910002", "TIK"},
+		{"H-3", "Citra", "6474064307910003", "TIK"},
+	} {
+		must(t, f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r))
+	}
+	must(t, f.SetRowVisible("Sheet1", 3, false))
+	must(t, f.SaveAs(path))
+	tbl, err := roster.ReadFile(context.Background(), path)
+	must(t, err)
+	p, err := roster.Parse(tbl, ref)
+	must(t, err)
+	want := []string{`sheet Sheet1 row 3: row: warning: hidden in the sheet, read all the same; delete the row from the file if it is not an alumnus`}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 3 {
+		t.Errorf("read %d rows, want 3", len(p.Respondents))
+	}
+}
