@@ -312,6 +312,8 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			switch {
 			case scientific(r.PhoneRaw):
 				reject(fieldPhone, "%q is a number in scientific notation, whose digits may be lost: format the column as Text and type the number again", r.PhoneRaw)
+			case err != nil && len(twoPhones(r.PhoneRaw)) > 1:
+				reject(fieldPhone, "%q holds more than one number: keep the main one here and put the others in another column", r.PhoneRaw)
 			case err != nil:
 				reject(fieldPhone, "%s", survey.ErrorMessage(err))
 			case kind != survey.PhoneMobile:
@@ -403,6 +405,22 @@ func sortProblems(t *Table, ps []Problem) {
 // space.
 func cleanSpace(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+// twoPhones splits a cell that holds several phone numbers ("0812 3333 4444 / 0857 1111
+// 2222", "0812...; 0857...", "0812... atau 0857...") into them, when each is a number.
+func twoPhones(s string) []string {
+	parts := strings.FieldsFunc(strings.ReplaceAll(strings.ToLower(s), "atau", "/"), func(r rune) bool {
+		return r == '/' || r == ';' || r == ',' || r == '&' || r == '|' || r == '\n'
+	})
+	var out []string
+	for _, p := range parts {
+		if _, _, err := survey.NormalizePhone(strings.TrimSpace(p)); err != nil {
+			return nil
+		}
+		out = append(out, strings.TrimSpace(p))
+	}
+	return out
 }
 
 // scientific reports whether s is a number in scientific notation, as Excel shows and

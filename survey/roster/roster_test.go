@@ -702,3 +702,26 @@ func TestXLSXHiddenRow(t *testing.T) {
 		t.Errorf("read %d rows, want 3", len(p.Respondents))
 	}
 }
+
+// TestTwoPhonesInACell: a cell holding two numbers refuses its row saying so, rather than
+// naming the character between them.
+func TestTwoPhonesInACell(t *testing.T) {
+	p := parseCSV(t, "Nama;NIK;Kejuruan;No HP\n"+
+		"Ani;6474064307910001;TIK;0812 3333 4444 / 0857 1111 2222\n"+
+		"Budi;6474060307910002;TIK;0812-3333-5555 atau 0857-1111-6666\n"+
+		"Citra;6474064307910003;TIK;0812 3333 4444 / kantor\n")
+	want := []string{
+		`row 2: No HP: "0812 3333 4444 / 0857 1111 2222" holds more than one number: keep the main one here and put the others in another column`,
+		`row 3: No HP: "0812-3333-5555 atau 0857-1111-6666" holds more than one number: keep the main one here and put the others in another column`,
+		`row 4: No HP: phone number may hold only digits, spaces and + - . ( ), got '/'`,
+	}
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	if diff := cmp.Diff(want, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+}
