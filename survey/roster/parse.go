@@ -171,7 +171,11 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			}
 			switch cols[i] {
 			case fieldNone:
-				if v != "" && strings.TrimSpace(t.Header[i]) != "" {
+				switch {
+				case v == "":
+				case strings.TrimSpace(t.Header[i]) == "":
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value under a column with no header, not read; give the column a header", Warning: true})
+				default:
 					if r.Extra == nil {
 						r.Extra = map[string]string{}
 					}

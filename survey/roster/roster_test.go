@@ -725,3 +725,18 @@ func TestTwoPhonesInACell(t *testing.T) {
 		t.Errorf("refusals (-want +got):\n%s", diff)
 	}
 }
+
+// TestValueWithoutHeader: a value in a column whose header cell is empty is not read, and
+// a warning says so rather than dropping it without a word.
+func TestValueWithoutHeader(t *testing.T) {
+	p := parseCSV(t, "ID,Nama,NIK,Kejuruan,,Catatan\r\n"+
+		"R1,Ani,6474064307910001,TIK,pindah ke Samarinda,\r\n"+
+		"R2,Budi,6474060307910002,TIK,,ok\r\n")
+	want := []string{`row 2: column 5: warning: value under a column with no header, not read; give the column a header`}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 2 || p.Respondents[1].Extra["Catatan"] != "ok" {
+		t.Errorf("respondents: %+v", p.Respondents)
+	}
+}
