@@ -12,6 +12,10 @@ var extraTexts = map[string]bool{
 // the same arguments in the same order; TestRefusalsInIndonesian checks that every
 // message has one.
 var indonesian = map[string]string{
+	"Row %d (%s): %s": "Baris %d (%s): %s",
+	"%q is not the code of a regency or city of the Kepmendagri list (3204 Kabupaten Bandung, 3273 Kota Bandung).":        "%q bukan kode kabupaten atau kota dalam daftar Kepmendagri (3204 Kabupaten Bandung, 3273 Kota Bandung).",
+	"%q is not a regency or city of the Kepmendagri list: give its code (3273) or its name (Kota Bandung, Kab. Bandung).": "%q bukan kabupaten atau kota dalam daftar Kepmendagri: tulis kodenya (3273) atau namanya (Kota Bandung, Kab. Bandung).",
+	"%q names more than one regency or city (%s): give the code, or Kab. or Kota before the name.":                        "%q adalah nama lebih dari satu kabupaten atau kota (%s): tulis kodenya, atau Kab. atau Kota sebelum namanya.",
 	"Internal error.": "Kesalahan internal.",
 	"The server's disk is full: its administrator must free disk space. Nothing sent before is lost; laptops keep what they could not send and sync again later.": "Disk server penuh: administratornya harus mengosongkan ruang disk. Tidak ada yang sudah terkirim yang hilang; laptop menyimpan yang belum terkirim dan menyinkronkan lagi nanti.",
 	"%d contact attempts are safe on the server; this laptop could not record that: %s":                                                                           "%d upaya kontak sudah aman di server; laptop ini tidak dapat mencatatnya: %s",

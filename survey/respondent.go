@@ -97,8 +97,8 @@ type UpsertResult struct {
 // RosterStore keeps the alumni roster and searches it.
 type RosterStore interface {
 	// Upsert inserts new rows and updates changed ones by roster id, in one transaction;
-	// rows equal to the stored ones are left alone, so upserting the same rows twice
-	// changes nothing. Returns EINVALID for a row without roster id or name.
+	// a value a row lacks keeps the stored one (Respondent.KeepFrom); rows equal to the
+	// stored ones are left alone, so upserting the same rows twice changes nothing. Returns EINVALID for a row without roster id or name.
 	Upsert(ctx context.Context, rows []*Respondent) (UpsertResult, error)
 
 	// Get returns one respondent by roster id. Returns ENOTFOUND.
@@ -196,4 +196,37 @@ func (r *Respondent) column(name string) string {
 		return r.BudgetYear
 	}
 	return ""
+}
+
+// KeepFrom returns r with each value it lacks taken from stored, the row of the same roster
+// id already in a roster: a roster file re-imported without a column, or with a cell left
+// empty, replaces no stored value by nothing. A value is replaced only by another value;
+// the phone number goes with its raw text, and the extra columns are merged, r's winning.
+func (r *Respondent) KeepFrom(stored *Respondent) *Respondent {
+	c := *r
+	for _, f := range []struct{ to, from *string }{
+		{&c.NIK, &stored.NIK}, {&c.Name, &stored.Name}, {&c.Sex, &stored.Sex}, {&c.BirthDate, &stored.BirthDate},
+		{&c.Education, &stored.Education}, {&c.Institution, &stored.Institution}, {&c.Kejuruan, &stored.Kejuruan},
+		{&c.ProgramName, &stored.ProgramName}, {&c.BatchID, &stored.BatchID}, {&c.TrainingStart, &stored.TrainingStart},
+		{&c.TrainingEnd, &stored.TrainingEnd}, {&c.BudgetYear, &stored.BudgetYear}, {&c.Funding, &stored.Funding},
+		{&c.Completion, &stored.Completion}, {&c.Regency, &stored.Regency},
+	} {
+		if *f.to == "" {
+			*f.to = *f.from
+		}
+	}
+	if c.Phone == "" && c.PhoneRaw == "" {
+		c.Phone, c.PhoneRaw = stored.Phone, stored.PhoneRaw
+	}
+	if len(stored.Extra) > 0 {
+		extra := make(map[string]string, len(stored.Extra)+len(c.Extra))
+		for k, v := range stored.Extra {
+			extra[k] = v
+		}
+		for k, v := range c.Extra {
+			extra[k] = v
+		}
+		c.Extra = extra
+	}
+	return &c
 }

@@ -88,7 +88,8 @@ const (
 )
 
 // NormalizeUpdateValue returns the value as the roster stores it for field f: a phone
-// number in E.164 (see NormalizePhone), other values trimmed with inner spaces collapsed.
+// number in E.164 (see NormalizePhone), a regency as its BPS code (see ParseRegency), other
+// values trimmed with inner spaces collapsed.
 // Returns EINVALID naming the field for a value that cannot be stored.
 func NormalizeUpdateValue(f UpdateField, v string) (string, error) {
 	v = strings.Join(strings.Fields(v), " ")
@@ -105,6 +106,9 @@ func NormalizeUpdateValue(f UpdateField, v string) (string, error) {
 	case FieldName, FieldRegency:
 		if v == "" || len(v) > 200 {
 			return "", Errorf(EINVALID, "The new %s must have 1 to 200 characters.", f)
+		}
+		if f == FieldRegency {
+			return ParseRegency(v)
 		}
 	case FieldAddress:
 		if v == "" || len(v) > 500 {

@@ -214,8 +214,9 @@ type RosterRow struct {
 
 // ServerRosterStore keeps the roster on the server so laptops can pull what changed.
 type ServerRosterStore interface {
-	// Upload inserts new rows and updates changed ones by roster id in one transaction;
-	// each changed row gets the next sequence number. Returns EINVALID for a row without
+	// Upload inserts new rows and updates changed ones by roster id in one transaction, a
+	// value a row lacks keeping the stored one (Respondent.KeepFrom); each changed row gets
+	// the next sequence number. Returns EINVALID for a row without
 	// roster id or name.
 	Upload(ctx context.Context, rows []*Respondent) (UpsertResult, error)
 

@@ -125,7 +125,7 @@ func TestRosterUpdateDecisionStaysOnItsProposal(t *testing.T) {
 	withReviewer(t, e)
 	l := withUpdates(t, e)
 	third := &survey.RosterUpdate{ID: "0f2b6a5e-0000-4000-8000-000000000003", RosterID: "BTG25-0071", Field: survey.FieldRegency,
-		Value: "Kota Samarinda", ProposedBy: "ani", ProposedAt: fixedNow.Add(-time.Hour)}
+		Value: "6472", ProposedBy: "ani", ProposedAt: fixedNow.Add(-time.Hour)}
 	if rcs, err := l.Ingest(ctx, []*survey.RosterUpdate{third}, "ani", true); err != nil || rcs[0].Status != survey.ReceiptStored {
 		t.Fatalf("third proposal: %+v %v", rcs, err)
 	}

@@ -128,13 +128,13 @@ func outputError(path string, err error) error {
 	return fmt.Errorf("cannot write %s: %w", path, err)
 }
 
-// commandError shows a domain error by its message and code.
+// commandError shows a domain error by its message alone, as syncError shows the server's.
 func commandError(c *client.Client, err error) error {
 	if c != nil {
 		return syncError(c, err)
 	}
-	if code := survey.ErrorCode(err); code != survey.EINTERNAL {
-		return fmt.Errorf("%s (%s)", survey.ErrorMessage(err), code)
+	if survey.ErrorCode(err) != survey.EINTERNAL {
+		return fmt.Errorf("%s", survey.ErrorMessage(err))
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"tracer/survey"
@@ -215,6 +216,9 @@ func (m *Main) runAttemptList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The columns are as wide as their longest value: a long roster id or an Indonesian
+	// label does not push the columns after it out of line.
+	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
 	for _, a := range list {
 		state := "not sent"
 		switch {
@@ -223,19 +227,34 @@ func (m *Main) runAttemptList(ctx context.Context, args []string) error {
 		case !a.Sent.IsZero():
 			state = "sent"
 		}
-		line := fmt.Sprintf("%s  %-10s %-8s %-5s %-32s", a.At.Local().Format("2006-01-02 15:04"), a.RosterID, a.Mode, a.Outcome,
-			survey.DispositionLabel(a.Outcome, *langFlag))
 		if !a.Callback.IsZero() {
-			line += " call back " + a.Callback.Local().Format("2006-01-02 15:04")
+			state = "call back " + a.Callback.Local().Format("2006-01-02 15:04") + "  " + state
 		}
-		fmt.Fprintln(m.Stdout, survey.Printable(line+"  "+state))
+		cells := []string{a.At.Local().Format("2006-01-02 15:04"), a.RosterID, string(a.Mode), a.Outcome,
+			survey.DispositionLabel(a.Outcome, *langFlag), state}
+		for i, c := range cells {
+			// A tab or newline in a value would break the table: Printable escapes them.
+			cells[i] = survey.Printable(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
 	}
 	fmt.Fprintf(m.Stdout, "%d attempts\n", len(list))
 	return nil
 }
 
 func (m *Main) runAttemptCodes(args []string) error {
-	if len(args) > 0 {
+	fs := m.newFlagSet("attempt codes", "tracer attempt codes\n\n"+
+		"Lists the outcome codes of contact attempts (AAPOR dispositions): code, class, whether the\n"+
+		"alumnus stays on the call list (try again) or not (final), and the labels in Bahasa\n"+
+		"Indonesia and English (docs/TRACING.md).\n")
+	if err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
 		return usageError("attempt codes takes no arguments")
 	}
 	for _, d := range survey.Dispositions {

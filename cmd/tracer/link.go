@@ -85,6 +85,13 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 			fs.Usage()
 			return usageError("link make needs one of --batch, --kejuruan, --regency or roster ids")
 		}
+		if *regency != "" {
+			code, err := regencyFlag(*regency)
+			if err != nil {
+				return err
+			}
+			*regency = code
+		}
 		u, err := url.Parse(*base)
 		if *base == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return usageError("link make needs --url, the server's address as phones reach it (https://...)")

@@ -330,11 +330,13 @@ func syncError(c *client.Client, err error) error {
 		// A tracer server that does not know the request: the address has a path too many.
 		return fmt.Errorf("%s has no such request: is %s the server's address, without a path after it?", c.BaseURL(), c.BaseURL())
 	case survey.ErrorCode(err) != survey.EINTERNAL:
-		return fmt.Errorf("%s (%s)", survey.ErrorMessage(err), survey.ErrorCode(err))
+		// The server's refusal in its own words, as the laptop's own refusals are said: the
+		// error's code is for programs, not people.
+		return fmt.Errorf("%s", survey.ErrorMessage(err))
 	}
 	if se, ok := err.(*survey.Error); ok {
 		// The server's own failure (500), said as a sentence, not as the error's fields.
-		return fmt.Errorf("the server failed: %s (%s)", se.Message, se.Code)
+		return fmt.Errorf("the server failed: %s", se.Message)
 	}
 	return err
 }

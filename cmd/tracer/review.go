@@ -24,7 +24,7 @@ const rosterChunk = 2000
 func (m *Main) runRosterAssign(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("roster assign", "tracer roster assign --to NAME (ID... | --batch BATCH | --kejuruan KEJURUAN | --regency CODE) [--data DIR]\n\n"+
 		"Assigns alumni of the server's roster to the enumerator account NAME: the listed roster ids,\n"+
-		"or every alumnus of a batch, of a kejuruan or whose regency of domicile (BPS code) is CODE.\n"+
+		"or every alumnus of a batch, of a kejuruan or whose regency of domicile (its BPS code, or its name: \"Kota Bandung\") is CODE.\n"+
 		"Once the roster has assignments, an enumerator's\n"+
 		"laptop pulls only the alumni assigned to her. Needs a supervisor login.\n")
 	to := fs.String("to", "", "the enumerator account `NAME`")
@@ -39,6 +39,13 @@ func (m *Main) runRosterAssign(ctx context.Context, args []string) error {
 	if *to == "" || sel.Named() != 1 {
 		fs.Usage()
 		return usageError("roster assign needs --to and one of: roster ids, --batch, --kejuruan, --regency")
+	}
+	if sel.Regency != "" {
+		code, err := regencyFlag(*regency)
+		if err != nil {
+			return err
+		}
+		sel.Regency = code
 	}
 	c, _, err := m.enrolledClient(*dataFlag)
 	if err != nil {
@@ -70,7 +77,8 @@ func (m *Main) runRosterUpload(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("roster upload", "tracer roster upload FILE [--data DIR]\n\n"+
 		"Uploads the alumni roster (CSV, XLSX or XLS, as \"roster import\" reads it) to the server this\n"+
 		"laptop is enrolled with; laptops pull it on their next sync. Needs a supervisor login.\n"+
-		"Rows with errors are reported and left out.\n")
+		"Rows with errors are reported and left out; a column the file lacks, or a cell left empty,\n"+
+		"keeps the value the server has.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	if err := parseInterspersed(fs, args); err != nil {
 		return err
@@ -339,4 +347,14 @@ func (m *Main) listRefused(ctx context.Context, c *client.Client) error {
 	}
 	fmt.Fprintf(m.Stdout, "%d refused at the centre after a relay took them (revisions, contact attempts, roster updates)\n", n)
 	return nil
+}
+
+// regencyFlag reads a --regency flag's value as the roster stores it, its BPS code
+// (survey.ParseRegency: a code, or a name of the Kepmendagri list).
+func regencyFlag(v string) (string, error) {
+	code, err := survey.ParseRegency(v)
+	if err != nil {
+		return "", usageError("--regency: %s", survey.ErrorMessage(err))
+	}
+	return code, nil
 }

@@ -68,7 +68,7 @@ func (m *Main) runRosterImport(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("roster import", "tracer roster import FILE [--data DIR] [--dry-run]\n\n"+
 		"FILE is CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX, with headers in English\n"+
 		"or Indonesian. Rows with errors are reported and left out; the rest are added or updated\n"+
-		"by roster id.\n")
+		"by roster id. A column the file lacks, or a cell left empty, keeps the value stored.\n")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
 	dryRun := fs.Bool("dry-run", false, "check the file and report, store nothing")
 	local := fs.Bool("local", false, "import on a laptop that takes its roster from its server all the same: the rows stay changed here only")

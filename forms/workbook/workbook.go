@@ -210,9 +210,19 @@ func (w *Workbook) RawRows(ctx context.Context, sheet string, fn func(row int, c
 	return w.rows(ctx, sheet, excelize.Options{RawCellValue: true}, fn)
 }
 
+// RawRowsHidden is RawRows telling fn too whether the row is hidden in the sheet (always
+// false in a legacy .xls workbook).
+func (w *Workbook) RawRowsHidden(ctx context.Context, sheet string, fn func(row int, cells []string, hidden bool) error) error {
+	return w.visibleRows(ctx, sheet, excelize.Options{RawCellValue: true}, fn)
+}
+
 func (w *Workbook) rows(ctx context.Context, sheet string, opts excelize.Options, fn func(row int, cells []string) error) error {
+	return w.visibleRows(ctx, sheet, opts, func(row int, cells []string, _ bool) error { return fn(row, cells) })
+}
+
+func (w *Workbook) visibleRows(ctx context.Context, sheet string, opts excelize.Options, fn func(row int, cells []string, hidden bool) error) error {
 	if w.legacy != nil {
-		return w.legacy.legacyRows(ctx, sheet, w.lim, opts.RawCellValue, fn)
+		return w.legacy.legacyRows(ctx, sheet, w.lim, opts.RawCellValue, func(row int, cells []string) error { return fn(row, cells, false) })
 	}
 	rows, err := w.f.Rows(sheet)
 	if err != nil {
@@ -239,7 +249,7 @@ func (w *Workbook) rows(ctx context.Context, sheet string, opts excelize.Options
 				return &LimitError{Limit: "cell length", Max: int64(w.lim.CellBytes), Where: fmt.Sprintf("%s!%s", sheet, name)}
 			}
 		}
-		if err := fn(n, cells); err != nil {
+		if err := fn(n, cells, len(cells) > 0 && rows.GetRowOpts().Hidden); err != nil {
 			return err
 		}
 	}

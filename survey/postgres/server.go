@@ -164,14 +164,26 @@ func (s *ServerRosterStore) Upload(ctx context.Context, rows []*survey.Responden
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				res.Inserted++
+				changed = append(changed, i)
+				continue
 			case err != nil:
 				return err
-			case bytes.Equal(old, bodies[i]):
+			}
+			// A value the row lacks is kept, not erased (survey.Respondent.KeepFrom).
+			var prev survey.Respondent
+			if err := json.Unmarshal(old, &prev); err != nil {
+				return fmt.Errorf("roster row %s: %w", r.RosterID, err)
+			}
+			c := *r.KeepFrom(&prev)
+			c.UpdatedAt = time.Time{}
+			if bodies[i], err = json.Marshal(c); err != nil {
+				return err
+			}
+			if bytes.Equal(old, bodies[i]) {
 				res.Unchanged++
 				continue
-			default:
-				res.Updated++
 			}
+			res.Updated++
 			changed = append(changed, i)
 		}
 		if len(changed) == 0 {

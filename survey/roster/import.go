@@ -52,12 +52,12 @@ func Import(ctx context.Context, store survey.RosterStore, t *Table, ref time.Ti
 		}
 		for _, o := range others {
 			if !inFile[o.RosterID] { // rows of this file are compared in Parse
-				rep.Problems = append(rep.Problems, Problem{Row: p.Rows[i], Column: nikCol, Warning: true,
+				rep.Problems = append(rep.Problems, Problem{Sheet: p.Sheets[i], Row: p.Rows[i], Column: nikCol, Warning: true,
 					Message: fmt.Sprintf("same NIK as roster id %s already in the roster", o.RosterID)})
 			}
 		}
 	}
-	sortProblems(rep.Problems)
+	sortProblems(t, rep.Problems)
 	if len(p.Respondents) > 0 {
 		if rep.Result, err = store.Upsert(ctx, p.Respondents); err != nil {
 			return nil, fmt.Errorf("store roster: %w", err)

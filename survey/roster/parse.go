@@ -12,18 +12,19 @@ import (
 	"tracer/survey"
 )
 
-// Problem is what is wrong with one cell of a roster: Row as a spreadsheet user counts rows,
-// Column as the file's header names it (or "header" for the file as a whole). A warning
-// does not keep the row out.
+// Problem is what is wrong with one cell of a roster: Sheet the workbook's sheet ("" in a
+// text file), Row as a spreadsheet user counts rows, Column as the file's header names it
+// (or "header" for the file as a whole). A warning does not keep the row out.
 type Problem struct {
+	Sheet   string
 	Row     int
 	Column  string
 	Message string
 	Warning bool
 }
 
-// String returns "row N: column: reason", or "row N: column: warning: reason", with the
-// file's text escaped for a terminal (survey.Printable).
+// String returns "row N: column: reason", or "row N: column: warning: reason" ("sheet S
+// row N: ..." in a workbook), with the file's text escaped for a terminal (survey.Printable).
 func (p Problem) String() string {
 	w := ""
 	if p.Warning {
@@ -32,7 +33,7 @@ func (p Problem) String() string {
 	if p.Row == 0 {
 		return fmt.Sprintf("%s: %s%s", survey.Printable(p.Column), w, survey.Printable(p.Message))
 	}
-	return fmt.Sprintf("row %d: %s: %s%s", p.Row, survey.Printable(p.Column), w, survey.Printable(p.Message))
+	return fmt.Sprintf("%s: %s: %s%s", survey.Printable(where(p.Sheet, p.Row)), survey.Printable(p.Column), w, survey.Printable(p.Message))
 }
 
 // field is a Respondent field a roster column can fill.
@@ -97,6 +98,8 @@ type Parsed struct {
 	Respondents []*survey.Respondent
 	// Rows holds the row number of each accepted respondent.
 	Rows []int
+	// Sheets holds the sheet of each accepted respondent ("" in a text file).
+	Sheets []string
 	// Problems lists rejections and warnings in row order.
 	Problems []Problem
 	// Rejected counts the rows kept out.
@@ -138,36 +141,41 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 	}
 	_, haveID := seen[fieldRosterID]
 	if !haveID {
-		out.Problems = append(out.Problems, Problem{Row: t.HeaderRow, Column: "header", Message: "no roster id column; the NIK is used as roster id", Warning: true})
+		out.Problems = append(out.Problems, Problem{Sheet: t.HeaderSheet, Row: t.HeaderRow, Column: "header", Message: "no roster id column; the NIK is used as roster id", Warning: true})
 	}
 	_, haveKejuruan := seen[fieldKejuruan]
 
+	// The row (its index in t.Rows) where each roster id, NIK and phone number was first seen.
 	idRow := map[string]int{}
 	nikRow := map[string]int{}
 	phoneRow := map[string]int{}
-	for _, row := range t.Rows {
+	for ri, row := range t.Rows {
 		if blank(row.Cells) {
 			continue
 		}
 		var ps []Problem
 		reject := func(f field, format string, args ...any) {
-			ps = append(ps, Problem{Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...)})
+			ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...)})
 		}
 		warn := func(f field, format string, args ...any) {
-			ps = append(ps, Problem{Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...), Warning: true})
+			ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...), Warning: true})
 		}
 		r := &survey.Respondent{}
 		for i, cell := range row.Cells {
 			v := cleanSpace(cell)
 			if i >= len(cols) {
 				if v != "" {
-					ps = append(ps, Problem{Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value outside the header's columns", Warning: true})
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value outside the header's columns", Warning: true})
 				}
 				continue
 			}
 			switch cols[i] {
 			case fieldNone:
-				if v != "" && strings.TrimSpace(t.Header[i]) != "" {
+				switch {
+				case v == "":
+				case strings.TrimSpace(t.Header[i]) == "":
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value under a column with no header, not read; give the column a header", Warning: true})
+				default:
 					if r.Extra == nil {
 						r.Extra = map[string]string{}
 					}
@@ -210,6 +218,11 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			}
 		}
 
+		if row.Hidden {
+			ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: "row", Warning: true,
+				Message: "hidden in the sheet, read all the same; delete the row from the file if it is not an alumnus"})
+		}
+
 		// Required values.
 		if r.Name == "" {
 			reject(fieldName, "required")
@@ -227,8 +240,14 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		var nik survey.NIK
 		if r.NIK == "" {
 			reject(fieldNIK, "required")
+		} else if scientific(r.NIK) {
+			reject(fieldNIK, "%q is a number in scientific notation: Excel keeps only 15 digits of a number, so the NIK's last digits are lost; format the column as Text and type the NIKs again", r.NIK)
 		} else if n, err := survey.ParseNIK(r.NIK); err != nil {
-			reject(fieldNIK, "%s", survey.ErrorMessage(err))
+			msg := survey.ErrorMessage(err)
+			if d := survey.NormalizeNIK(r.NIK); len(d) == 16 && strings.HasSuffix(d, "0000") {
+				msg += "; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again"
+			}
+			reject(fieldNIK, "%s", msg)
 		} else {
 			nik, r.NIK = n, n.String()
 		}
@@ -279,6 +298,13 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		if dateOK && r.TrainingStart != "" && r.TrainingEnd != "" && r.TrainingEnd < r.TrainingStart {
 			reject(fieldTrainingEnd, "training ends (%s) before it starts (%s)", r.TrainingEnd, r.TrainingStart)
 		}
+		if r.Regency != "" {
+			if code, err := survey.ParseRegency(r.Regency); err != nil {
+				reject(fieldRegency, "%s", strings.TrimSuffix(survey.ErrorMessage(err), "."))
+			} else {
+				r.Regency = code
+			}
+		}
 		if r.BudgetYear != "" {
 			if y, err := strconv.Atoi(r.BudgetYear); err != nil || y < 2000 || y > 2100 {
 				reject(fieldBudgetYear, "%q is not a year", r.BudgetYear)
@@ -288,6 +314,10 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		if r.PhoneRaw != "" {
 			e164, kind, err := survey.NormalizePhone(r.PhoneRaw)
 			switch {
+			case scientific(r.PhoneRaw):
+				reject(fieldPhone, "%q is a number in scientific notation, whose digits may be lost: format the column as Text and type the number again", r.PhoneRaw)
+			case err != nil && len(twoPhones(r.PhoneRaw)) > 1:
+				reject(fieldPhone, "%q holds more than one number: keep the main one here and put the others in another column", r.PhoneRaw)
 			case err != nil:
 				reject(fieldPhone, "%s", survey.ErrorMessage(err))
 			case kind != survey.PhoneMobile:
@@ -332,43 +362,80 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		}
 		if !rejected {
 			if first, dup := idRow[r.RosterID]; dup {
-				ps = append(ps, Problem{Row: row.N, Column: label(fieldRosterID), Message: fmt.Sprintf("duplicate roster id %s, first on row %d", r.RosterID, first)})
+				ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: label(fieldRosterID), Message: fmt.Sprintf("duplicate roster id %s, first on %s", r.RosterID, t.Rows[first].Where())})
 				rejected = true
 			}
 		}
 		if !rejected {
-			idRow[r.RosterID] = row.N
+			idRow[r.RosterID] = ri
 			if first, dup := nikRow[r.NIK]; dup {
-				warn(fieldNIK, "same NIK as row %d; the same person in two batches is fine, else correct it", first)
+				warn(fieldNIK, "same NIK as %s; the same person in two batches is fine, else correct it", t.Rows[first].Where())
 			} else {
-				nikRow[r.NIK] = row.N
+				nikRow[r.NIK] = ri
 			}
 			if r.Phone != "" {
 				if first, dup := phoneRow[r.Phone]; dup {
-					warn(fieldPhone, "same number as row %d (a shared family phone?)", first)
+					warn(fieldPhone, "same number as %s (a shared family phone?)", t.Rows[first].Where())
 				} else {
-					phoneRow[r.Phone] = row.N
+					phoneRow[r.Phone] = ri
 				}
 			}
 			out.Respondents = append(out.Respondents, r)
 			out.Rows = append(out.Rows, row.N)
+			out.Sheets = append(out.Sheets, row.Sheet)
 		} else {
 			out.Rejected++
 		}
 		out.Problems = append(out.Problems, ps...)
 	}
-	sortProblems(out.Problems)
+	sortProblems(t, out.Problems)
 	return &out, nil
 }
 
-func sortProblems(ps []Problem) {
-	slices.SortStableFunc(ps, func(a, b Problem) int { return cmp.Compare(a.Row, b.Row) })
+// sortProblems orders problems as t holds their rows: sheet by sheet, row by row.
+func sortProblems(t *Table, ps []Problem) {
+	sheet := map[string]int{t.HeaderSheet: 0}
+	for _, r := range t.Rows {
+		if _, ok := sheet[r.Sheet]; !ok {
+			sheet[r.Sheet] = len(sheet)
+		}
+	}
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(sheet[a.Sheet], sheet[b.Sheet]), cmp.Compare(a.Row, b.Row))
+	})
 }
 
 // cleanSpace trims a cell and turns runs of white space (no-break spaces included) into one
 // space.
 func cleanSpace(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+// twoPhones splits a cell that holds several phone numbers ("0812 3333 4444 / 0857 1111
+// 2222", "0812...; 0857...", "0812... atau 0857...") into them, when each is a number.
+func twoPhones(s string) []string {
+	parts := strings.FieldsFunc(strings.ReplaceAll(strings.ToLower(s), "atau", "/"), func(r rune) bool {
+		return r == '/' || r == ';' || r == ',' || r == '&' || r == '|' || r == '\n'
+	})
+	var out []string
+	for _, p := range parts {
+		if _, _, err := survey.NormalizePhone(strings.TrimSpace(p)); err != nil {
+			return nil
+		}
+		out = append(out, strings.TrimSpace(p))
+	}
+	return out
+}
+
+// scientific reports whether s is a number in scientific notation, as Excel shows and
+// saves as CSV a long number in a cell formatted General (6.47406E+15).
+func scientific(s string) bool {
+	m, e, ok := strings.Cut(strings.ToUpper(strings.ReplaceAll(s, ",", ".")), "E")
+	if !ok || m == "" || e == "" {
+		return false
+	}
+	e = strings.TrimPrefix(strings.TrimPrefix(e, "+"), "-")
+	return strings.Trim(m, "0123456789.") == "" && e != "" && strings.Trim(e, "0123456789") == ""
 }
 
 // parseSex reads the ways rosters write sex.
@@ -386,7 +453,10 @@ func parseSex(s string) (string, bool) {
 var dateLayouts = []string{"2006-01-02", "2006/01/02", "02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006", "2.1.2006"}
 
 // parseDate returns s as YYYY-MM-DD. It accepts ISO dates, day-first dates with slashes,
-// dashes or dots, and Excel serial day numbers (as XLSX cells hold dates).
+// dashes or dots, dates with the month's name in Bahasa Indonesia or English, whole or
+// short ("12 Agustus 2024", "3-Mar-24", "1 Nop 1999"), and Excel serial day numbers (as
+// XLSX cells hold dates). A two-digit year is read as Excel reads one: 00-29 are 2000-2029,
+// 30-99 are 1930-1999.
 func parseDate(s string) (string, error) {
 	if n, err := strconv.Atoi(s); err == nil {
 		if n >= 7000 && n <= 73000 { // 1919 to 2099
@@ -394,18 +464,86 @@ func parseDate(s string) (string, error) {
 		}
 		return "", fmt.Errorf("%q is not a date", s)
 	}
-	if i := strings.IndexAny(s, "T "); i > 0 && len(s) > 10 { // 1991-07-03 00:00:00
-		s = s[:i]
+	d := s
+	if len(d) > 10 && (d[10] == 'T' || d[10] == ' ') && strings.Contains(d[10:], ":") { // 1991-07-03 00:00:00
+		d = d[:10]
 	}
-	for _, l := range dateLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			if t.Year() < 1900 || t.Year() > 2100 {
-				return "", fmt.Errorf("%q is not a plausible date", s)
+	t, ok := dayMonthYear(d)
+	if !ok {
+		for _, l := range dateLayouts {
+			if pt, err := time.Parse(l, d); err == nil {
+				t, ok = pt, true
+				break
 			}
-			return t.Format(time.DateOnly), nil
 		}
 	}
-	return "", fmt.Errorf("%q is not a real date (use YYYY-MM-DD or DD/MM/YYYY)", s)
+	if !ok {
+		return "", fmt.Errorf("%q is not a real date (use YYYY-MM-DD, DD/MM/YYYY or 12 Agustus 2024)", s)
+	}
+	if t.Year() < 1900 || t.Year() > 2100 {
+		return "", fmt.Errorf("%q is not a plausible date", s)
+	}
+	return t.Format(time.DateOnly), nil
+}
+
+// months maps the names of months, whole and short, in Bahasa Indonesia and English (folded)
+// to their numbers.
+var months = map[string]time.Month{}
+
+func init() {
+	for i, names := range []string{
+		"januari january jan", "februari pebruari february feb peb", "maret march mar",
+		"april apr", "mei may", "juni june jun", "juli july jul",
+		"agustus august agu agt ags aug", "september sept sep", "oktober october okt oct",
+		"november nopember nov nop", "desember december des dec",
+	} {
+		for _, n := range strings.Fields(names) {
+			months[n] = time.Month(i + 1)
+		}
+	}
+}
+
+// dayMonthYear reads a day, a month and a year separated by spaces, dashes, slashes or dots,
+// the month a number or a name ("12 Agustus 2024", "3-Mar-24", "01-01-96"), the year of two
+// or four digits. It reports false for anything else, and for a day the month does not have.
+func dayMonthYear(s string) (time.Time, bool) {
+	parts := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '/' || r == '.' || r == ','
+	})
+	if len(parts) != 3 {
+		return time.Time{}, false
+	}
+	day, err := strconv.Atoi(parts[0])
+	if err != nil || len(parts[0]) > 2 {
+		return time.Time{}, false
+	}
+	month, named := months[parts[1]]
+	if !named {
+		m, err := strconv.Atoi(parts[1])
+		if err != nil || len(parts[1]) > 2 || len(parts[2]) != 2 {
+			return time.Time{}, false // numeric months with a four-digit year: dateLayouts
+		}
+		month = time.Month(m)
+	}
+	year, err := strconv.Atoi(parts[2])
+	switch {
+	case err != nil:
+		return time.Time{}, false
+	case len(parts[2]) == 2 && year < 30:
+		year += 2000
+	case len(parts[2]) == 2:
+		year += 1900
+	case len(parts[2]) != 4:
+		return time.Time{}, false
+	}
+	if month < 1 || month > 12 || day < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day { // 31 April
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // yearsBetween returns the completed years from a to b.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -69,17 +70,30 @@ func (c *collector) add(n int, cells []string, where func() string) error {
 }
 
 // Table is a roster file as text: its header and its rows, each with the row number a
-// spreadsheet user would see (the header is usually row 1).
+// spreadsheet user would see (the header is usually row 1) and, in a workbook, its sheet.
 type Table struct {
-	HeaderRow int
-	Header    []string
-	Rows      []Row
+	HeaderSheet string
+	HeaderRow   int
+	Header      []string
+	Rows        []Row
 }
 
 // Row is one row of a Table.
 type Row struct {
-	N     int
-	Cells []string
+	Sheet  string // the workbook's sheet, "" in a text file
+	N      int
+	Cells  []string
+	Hidden bool // hidden in the workbook's sheet
+}
+
+// Where names the row as a spreadsheet user finds it: "row 5", or "sheet Angkatan 2 row 5".
+func (r Row) Where() string { return where(r.Sheet, r.N) }
+
+func where(sheet string, n int) string {
+	if sheet == "" {
+		return fmt.Sprintf("row %d", n)
+	}
+	return fmt.Sprintf("sheet %s row %d", sheet, n)
 }
 
 // ReadFile reads a roster from an .xlsx or .xls workbook or a delimited text file (.csv,
@@ -174,22 +188,7 @@ const headerSearch = 20
 // the first rows that names at least two known columns (title rows above it are skipped),
 // else the first non-blank row.
 func newTable(rows []Row) (*Table, error) {
-	h := -1
-	for i, r := range rows {
-		if i == headerSearch {
-			break
-		}
-		known := 0
-		for _, c := range r.Cells {
-			if aliases[headerKey(c)] != fieldNone {
-				known++
-			}
-		}
-		if known >= 2 {
-			h = i
-			break
-		}
-	}
+	h := headerIndex(rows)
 	if h < 0 {
 		for i, r := range rows {
 			if !blank(r.Cells) {
@@ -201,7 +200,27 @@ func newTable(rows []Row) (*Table, error) {
 	if h < 0 {
 		return nil, errors.New("file is empty")
 	}
-	return &Table{HeaderRow: rows[h].N, Header: rows[h].Cells, Rows: rows[h+1:]}, nil
+	return &Table{HeaderSheet: rows[h].Sheet, HeaderRow: rows[h].N, Header: rows[h].Cells, Rows: rows[h+1:]}, nil
+}
+
+// headerIndex returns the index of the first of the first rows that names at least two
+// known columns, -1 when none does.
+func headerIndex(rows []Row) int {
+	for i, r := range rows {
+		if i == headerSearch {
+			break
+		}
+		known := 0
+		for _, c := range r.Cells {
+			if aliases[headerKey(c)] != fieldNone {
+				known++
+			}
+		}
+		if known >= 2 {
+			return i
+		}
+	}
+	return -1
 }
 
 // decodeText turns file bytes into UTF-8 text without a byte order mark.
@@ -269,10 +288,15 @@ func sniffDelimiter(text string) rune {
 	return best
 }
 
-// ReadXLSX reads a roster from the first sheet of an .xlsx (or .xls) workbook, opened within Limits
-// (each part's declared and real size, rows, columns, cell length), stopping when ctx is
-// cancelled. Cells are read raw, so dates come as Excel serial numbers and numbers keep
-// all their digits (a NIK typed as a number stays sixteen digits).
+// ReadXLSX reads a roster from an .xlsx (or .xls) workbook, opened within Limits (each
+// part's declared and real size, rows, columns, cell length), stopping when ctx is
+// cancelled. It reads every sheet whose header, in its first rows below any title rows,
+// names at least two roster columns, so a workbook with a cover sheet, or one sheet per
+// batch, is read whole; the other sheets (instructions, lists) are left out. The sheets'
+// headers are joined by column: a column of a later sheet goes under the column of the
+// first that means the same (Nama and Nama Lengkap alike), else after the others. A
+// workbook with no such sheet is read from its first sheet. Cells are read raw, so dates
+// come as Excel serial numbers and numbers as the workbook stores them.
 func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 	data, err := io.ReadAll(io.LimitReader(r, Limits.FileBytes+1))
 	if err != nil {
@@ -288,17 +312,96 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 		return nil, errors.New("workbook has no sheet")
 	}
 	all := collector{ctx: ctx}
+	var t *Table
+	var union map[string]int // a column's key (columnKey) -> its place in t.Header
+	for _, sheet := range sheets {
+		start := len(all.rows)
+		err = wb.RawRowsHidden(ctx, sheet, func(n int, cells []string, hidden bool) error {
+			if err := all.add(n, cells, func() string { return fmt.Sprintf("sheet %s row %d", sheet, n) }); err != nil {
+				return err
+			}
+			all.rows[len(all.rows)-1].Hidden = hidden
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		rows := all.rows[start:]
+		for i := range rows {
+			rows[i].Sheet = sheet
+		}
+		h := headerIndex(rows)
+		if h < 0 {
+			all.rows = all.rows[:start] // not a roster sheet
+			continue
+		}
+		if t == nil {
+			t = &Table{HeaderSheet: sheet, HeaderRow: rows[h].N, Header: rows[h].Cells}
+			union = map[string]int{}
+			for i, c := range t.Header {
+				if k := columnKey(c); k != "" {
+					union[k] = i
+				}
+			}
+			t.Rows = slices.Clip(rows[h+1:]) // the later sheets' rows are appended to a copy
+			continue
+		}
+		// Put the sheet's columns where the first sheet's header has them.
+		header := rows[h].Cells
+		place := make([]int, len(header))
+		for i, c := range header {
+			k := columnKey(c)
+			j, ok := union[k]
+			if !ok || k == "" {
+				j = len(t.Header)
+				t.Header = append(t.Header, c)
+				if k != "" {
+					union[k] = j
+				}
+			}
+			place[i] = j
+		}
+		for _, row := range rows[h+1:] {
+			cells := make([]string, len(t.Header))
+			for i, c := range row.Cells {
+				if i < len(place) {
+					cells[place[i]] = c
+				} else if strings.TrimSpace(c) != "" {
+					cells = append(cells, c) // outside its header: Parse warns
+				}
+			}
+			row.Cells = cells
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	if t != nil {
+		return t, nil
+	}
+	// No roster header anywhere: the first sheet, for Parse to say what its header lacks.
+	all = collector{ctx: ctx}
 	err = wb.RawRows(ctx, sheets[0], func(n int, cells []string) error {
 		return all.add(n, cells, func() string { return fmt.Sprintf("sheet %s row %d", sheets[0], n) })
 	})
 	if err != nil {
 		return nil, err
 	}
-	t, err := newTable(all.rows)
-	if err != nil {
+	for i := range all.rows {
+		all.rows[i].Sheet = sheets[0]
+	}
+	if t, err = newTable(all.rows); err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", sheets[0], err)
 	}
 	return t, nil
+}
+
+// columnKey is what makes two header cells the same column: the roster field they name,
+// else their folded text; "" for an empty header cell.
+func columnKey(h string) string {
+	k := headerKey(h)
+	if f := aliases[k]; f != fieldNone {
+		return fmt.Sprintf("field %d", f)
+	}
+	return k
 }
 
 func blank(cells []string) bool {

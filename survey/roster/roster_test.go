@@ -3,6 +3,7 @@ package roster_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,14 +69,14 @@ func TestDirtyRoster(t *testing.T) {
 		`row 6: nik: NIK birth day 32 is not 01-31 or 41-71`,                                                 // woman's day without +40
 		`row 7: phone_main: warning: phone number looks made up (a run of consecutive digits)`,               // +62 812-3456-7890
 		`row 8: phone_main: phone number must start with 0, 62 or +62`,                                       // 12345
-		`row 9: birth_date: "31/02/1999" is not a real date (use YYYY-MM-DD or DD/MM/YYYY)`,                  // 31 February
+		`row 9: birth_date: "31/02/1999" is not a real date (use YYYY-MM-DD, DD/MM/YYYY or 12 Agustus 2024)`, // 31 February
 		`row 10: full_name: warning: unusual characters ')' ';'; check the name`,                             // SQL injection
 		`row 11: kejuruan: required`,                                                                          // empty kejuruan
 		`row 13: roster_id: duplicate roster id BTG25-0012, first on row 12`,                                  // duplicate id
 		`row 14: birth_date: warning: birth date 1996-10-06 differs from the NIK's 15-05-99 (day-month-year)`, // spaced NIK
 		`row 15: full_name: warning: unusual characters '–'; check the name`,                                  // en dash
 		`row 15: full_name: warning: no-break space replaced by a space`,                                      // NBSP
-		`row 16: nik: NIK serial number is 0000`,                                                              // serial 0000
+		`row 16: nik: NIK serial number is 0000; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again`, // serial 0000
 	}
 	if diff := cmp.Diff(want, lines(rep.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
@@ -221,7 +222,7 @@ func TestXLSX(t *testing.T) {
 	set("G6", "Las")
 	must(t, f.SaveAs(path))
 
-	checkSpreadsheetRoster(t, path)
+	checkSpreadsheetRoster(t, path, sheet)
 }
 
 // TestXLS reads the roster of TestXLSX from a legacy .xls workbook that xlwt writes: the
@@ -255,11 +256,12 @@ b.save(sys.argv[1])
 	if out, err := exec.Command(py, "-c", script, path).CombinedOutput(); err != nil {
 		t.Fatalf("xlwt: %v\n%s", err, out)
 	}
-	checkSpreadsheetRoster(t, path)
+	checkSpreadsheetRoster(t, path, "Alumni")
 }
 
-// checkSpreadsheetRoster reads the roster TestXLSX and TestXLS write, from path.
-func checkSpreadsheetRoster(t *testing.T, path string) {
+// checkSpreadsheetRoster reads the roster TestXLSX and TestXLS write, from path, where it
+// is on sheet.
+func checkSpreadsheetRoster(t *testing.T, path, sheet string) {
 	t.Helper()
 	tbl, err := roster.ReadFile(context.Background(), path)
 	if err != nil {
@@ -269,7 +271,7 @@ func checkSpreadsheetRoster(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{`row 6: NIK: NIK serial number is 0000`}, lines(p.Problems)); diff != "" {
+	if diff := cmp.Diff([]string{`sheet ` + sheet + ` row 6: NIK: NIK serial number is 0000; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again`}, lines(p.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	want := []*survey.Respondent{{RosterID: "X-1", Name: "Dewi Lestari", NIK: "6474064307910001", Sex: "P", BirthDate: "1991-07-03",
@@ -458,4 +460,283 @@ func parseCSV(t *testing.T, text string) *roster.Parsed {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestRegencyNames checks that the regency of domicile, written as a BPS code or as a name
+// in the ways rosters write it, is stored as its code, and that a value that is neither
+// refuses its row naming it: a made-up code never reaches the roster.
+func TestRegencyNames(t *testing.T) {
+	csv := "Nama,NIK,Kejuruan,Kabupaten/Kota\n" +
+		"Ani,6474064307910001,TIK,6474\n" +
+		"Budi,6474060307910002,TIK,KOTA BANDUNG\n" +
+		"Citra,6474064307910003,TIK,Kab. Bandung\n" +
+		"Dedi,6474060307910004,TIK,abc\n" +
+		"Eka,6474064307910005,TIK,Bandung\n" +
+		"Fajar,6474060307910006,TIK,\n" +
+		"Gita,6474064307910007,TIK,9999\n"
+	p := parseCSV(t, csv)
+	got := map[string]string{}
+	for _, r := range p.Respondents {
+		got[r.Name] = r.Regency
+	}
+	want := map[string]string{"Ani": "6474", "Budi": "3273", "Citra": "3204", "Fajar": ""}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("regency (-want +got):\n%s", diff)
+	}
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	wantRefused := []string{
+		`row 5: Kabupaten/Kota: "abc" is not a regency or city of the Kepmendagri list: give its code (3273) or its name (Kota Bandung, Kab. Bandung)`,
+		`row 6: Kabupaten/Kota: "Bandung" names more than one regency or city (3204 Kabupaten Bandung, 3273 Kota Bandung): give the code, or Kab. or Kota before the name`,
+		`row 8: Kabupaten/Kota: "9999" is not the code of a regency or city of the Kepmendagri list (3204 Kabupaten Bandung, 3273 Kota Bandung)`,
+	}
+	if diff := cmp.Diff(wantRefused, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+}
+
+// TestXLSXSheets reads a workbook as offices keep one: a cover sheet first, then one sheet
+// per batch, each with a merged title above its header, the second with its columns in
+// another order and named otherwise. Every batch's rows are read, under the right columns,
+// and each problem names its sheet.
+func TestXLSXSheets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "alumni.xlsx")
+	f := excelize.NewFile()
+	must(t, f.SetSheetName("Sheet1", "Petunjuk"))
+	must(t, f.SetCellValue("Petunjuk", "A1", "Isi satu sheet per angkatan"))
+	row := func(sheet, cell string, v ...any) {
+		t.Helper()
+		must(t, f.SetSheetRow(sheet, cell, &v))
+	}
+	for _, s := range []string{"Angkatan 1", "Angkatan 2"} {
+		if _, err := f.NewSheet(s); err != nil {
+			t.Fatal(err)
+		}
+		row(s, "A1", "DAFTAR ALUMNI "+strings.ToUpper(s))
+		must(t, f.MergeCell(s, "A1", "E1"))
+	}
+	row("Angkatan 1", "A3", "No Peserta", "Nama", "NIK", "Kejuruan", "No HP")
+	row("Angkatan 1", "A4", "B-1", "Ani", "6474064307910001", "TIK", "081234560001")
+	row("Angkatan 1", "A5", "B-2", "Budi", "6474060307910002", "TIK", "0812")
+	row("Angkatan 2", "A3", "NIK", "Nama Lengkap", "No Peserta", "Kejuruan", "Telepon")
+	row("Angkatan 2", "A4", "6474064307910003", "Citra", "B-3", "LAS", "081234560003")
+	row("Angkatan 2", "A5", "6474060307910004", "Dedi", "B-1", "LAS", "")
+	must(t, f.SaveAs(path))
+
+	tbl, err := roster.ReadFile(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := roster.Parse(tbl, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`sheet Angkatan 1 row 5: No HP: mobile number must have 10-13 digits written as 08..., got 4`,
+		`sheet Angkatan 2 row 5: No Peserta: duplicate roster id B-1, first on sheet Angkatan 1 row 4`,
+	}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	var got []string
+	for i, r := range p.Respondents {
+		got = append(got, p.Sheets[i]+" "+r.RosterID+" "+r.Name+" "+r.NIK+" "+r.Kejuruan+" "+r.Phone)
+	}
+	wantRows := []string{
+		"Angkatan 1 B-1 Ani 6474064307910001 TIK +6281234560001",
+		"Angkatan 2 B-3 Citra 6474064307910003 LAS +6281234560003",
+	}
+	if diff := cmp.Diff(wantRows, got); diff != "" {
+		t.Errorf("respondents (-want +got):\n%s", diff)
+	}
+}
+
+// TestDateForms reads the dates as BLK rosters write them: serial numbers, day first with
+// any separator, month names in Bahasa Indonesia and English, two-digit years as Excel
+// reads them; a date it cannot read is refused quoting the cell whole.
+func TestDateForms(t *testing.T) {
+	dates := []struct{ in, want string }{
+		{"1991-07-03", "1991-07-03"},
+		{"33422", "1991-07-03"},
+		{"03/07/1991", "1991-07-03"},
+		{"3-7-1991", "1991-07-03"},
+		{"03.07.1991", "1991-07-03"},
+		{"12 Agustus 2024", "2024-08-12"},
+		{"12 AGUSTUS 2024", "2024-08-12"},
+		{"3-Mar-24", "2024-03-03"},
+		{"1 Nop 1999", "1999-11-01"},
+		{"01-01-96", "1996-01-01"},
+		{"5 Mei 2001", "2001-05-05"},
+		{"7 July 1992", "1992-07-07"},
+		{"1991-07-03 00:00:00", "1991-07-03"},
+	}
+	csv := "Nama;NIK;Kejuruan;Tgl Mulai\n"
+	for i, d := range dates {
+		csv += fmt.Sprintf("A%d;64740643079100%02d;TIK;%s\n", i, i+1, d.in)
+	}
+	csv += "Z1;6474064307910091;TIK;31 April 2024\nZ2;6474064307910092;TIK;12 Agst. 2024 (?)\n"
+	p := parseCSV(t, csv)
+	var got []string
+	for _, r := range p.Respondents {
+		got = append(got, r.TrainingStart)
+	}
+	var want []string
+	for _, d := range dates {
+		want = append(want, d.want)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dates (-want +got):\n%s", diff)
+	}
+	n := len(dates) + 2
+	wantProblems := []string{
+		fmt.Sprintf(`row %d: Tgl Mulai: "31 April 2024" is not a real date (use YYYY-MM-DD, DD/MM/YYYY or 12 Agustus 2024)`, n),
+		fmt.Sprintf(`row %d: Tgl Mulai: "12 Agst. 2024 (?)" is not a real date (use YYYY-MM-DD, DD/MM/YYYY or 12 Agustus 2024)`, n+1),
+	}
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	if diff := cmp.Diff(wantProblems, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+}
+
+// TestNumbersInScientificNotation: a NIK or phone number that Excel showed, and saved as
+// CSV, in scientific notation has lost digits; its row is refused saying so, never stored
+// with the digits Excel made up. A NIK whose last four digits Excel turned to zeros says
+// why too.
+func TestNumbersInScientificNotation(t *testing.T) {
+	csv := "Nama;NIK;Kejuruan;No HP\n" +
+		"Ani;6,47406E+15;TIK;081234560001\n" +
+		"Budi;6.47406E+15;TIK;081234560002\n" +
+		"Citra;6474064307910003;TIK;6,28123E+11\n" +
+		"Dedi;6474060307910000;TIK;081234560004\n"
+	p := parseCSV(t, csv)
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	want := []string{
+		`row 2: NIK: "6,47406E+15" is a number in scientific notation: Excel keeps only 15 digits of a number, so the NIK's last digits are lost; format the column as Text and type the NIKs again`,
+		`row 3: NIK: "6.47406E+15" is a number in scientific notation: Excel keeps only 15 digits of a number, so the NIK's last digits are lost; format the column as Text and type the NIKs again`,
+		`row 4: No HP: "6,28123E+11" is a number in scientific notation, whose digits may be lost: format the column as Text and type the number again`,
+		`row 5: NIK: NIK serial number is 0000; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again`,
+	}
+	if diff := cmp.Diff(want, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 0 {
+		t.Errorf("stored %d rows, want none", len(p.Respondents))
+	}
+}
+
+// TestReimportKeepsValues imports a roster, then a corrected file that changes one phone
+// number and lacks the regency column and a birth date: the new number replaces the old,
+// and no stored value is erased by a column or a cell the file does not fill.
+func TestReimportKeepsValues(t *testing.T) {
+	ctx := context.Background()
+	store := openStore(t)
+	imp := func(csv string) *roster.Report {
+		t.Helper()
+		tbl, err := roster.ReadCSV(ctx, strings.NewReader(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := roster.Import(ctx, store, tbl, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	imp("ID;Nama;NIK;Kejuruan;No HP;Tgl Lahir;Kab/Kota\n" +
+		"R1;Ani;6474064307910001;TIK;081234560001;03/07/1991;6474\n" +
+		"R2;Budi;6474060307910002;TIK;081234560002;03/07/1991;6474\n")
+	rep := imp("ID;Nama;NIK;Kejuruan;No HP;Tgl Lahir\n" +
+		"R1;Ani;6474064307910001;TIK;081234569999;03/07/1991\n" +
+		"R2;Budi;6474060307910002;TIK;081234560002;\n")
+	if got := rep.Summary(); got != "imported 2, rejected 0 (0 new, 1 updated, 1 unchanged)" {
+		t.Errorf("summary = %q", got)
+	}
+	r1, err := store.Get(ctx, "R1")
+	must(t, err)
+	r2, err := store.Get(ctx, "R2")
+	must(t, err)
+	if r1.Phone != "+6281234569999" || r1.Regency != "6474" || r2.BirthDate != "1991-07-03" || r2.Regency != "6474" {
+		t.Errorf("after the re-import: R1 %s %s, R2 %s %s", r1.Phone, r1.Regency, r2.BirthDate, r2.Regency)
+	}
+}
+
+// TestXLSXHiddenRow: a row hidden in the sheet (a dropout an office hid rather than
+// deleted) is read, as every row is, and its warning says it was hidden, so the supervisor
+// who never saw it in Excel learns it is in the roster.
+func TestXLSXHiddenRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hidden.xlsx")
+	f := excelize.NewFile()
+	for i, r := range [][]any{
+		{"ID", "Nama", "NIK", "Kejuruan"},
+		{"H-1", "Ani", "6474064307910001", "TIK"},
+		{"H-2", "Budi", "6474060307910002", "TIK"},
+		{"H-3", "Citra", "6474064307910003", "TIK"},
+	} {
+		must(t, f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r))
+	}
+	must(t, f.SetRowVisible("Sheet1", 3, false))
+	must(t, f.SaveAs(path))
+	tbl, err := roster.ReadFile(context.Background(), path)
+	must(t, err)
+	p, err := roster.Parse(tbl, ref)
+	must(t, err)
+	want := []string{`sheet Sheet1 row 3: row: warning: hidden in the sheet, read all the same; delete the row from the file if it is not an alumnus`}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 3 {
+		t.Errorf("read %d rows, want 3", len(p.Respondents))
+	}
+}
+
+// TestTwoPhonesInACell: a cell holding two numbers refuses its row saying so, rather than
+// naming the character between them.
+func TestTwoPhonesInACell(t *testing.T) {
+	p := parseCSV(t, "Nama;NIK;Kejuruan;No HP\n"+
+		"Ani;6474064307910001;TIK;0812 3333 4444 / 0857 1111 2222\n"+
+		"Budi;6474060307910002;TIK;0812-3333-5555 atau 0857-1111-6666\n"+
+		"Citra;6474064307910003;TIK;0812 3333 4444 / kantor\n")
+	want := []string{
+		`row 2: No HP: "0812 3333 4444 / 0857 1111 2222" holds more than one number: keep the main one here and put the others in another column`,
+		`row 3: No HP: "0812-3333-5555 atau 0857-1111-6666" holds more than one number: keep the main one here and put the others in another column`,
+		`row 4: No HP: phone number may hold only digits, spaces and + - . ( ), got '/'`,
+	}
+	var refused []string
+	for _, l := range lines(p.Problems) {
+		if !strings.Contains(l, "warning:") {
+			refused = append(refused, l)
+		}
+	}
+	if diff := cmp.Diff(want, refused); diff != "" {
+		t.Errorf("refusals (-want +got):\n%s", diff)
+	}
+}
+
+// TestValueWithoutHeader: a value in a column whose header cell is empty is not read, and
+// a warning says so rather than dropping it without a word.
+func TestValueWithoutHeader(t *testing.T) {
+	p := parseCSV(t, "ID,Nama,NIK,Kejuruan,,Catatan\r\n"+
+		"R1,Ani,6474064307910001,TIK,pindah ke Samarinda,\r\n"+
+		"R2,Budi,6474060307910002,TIK,,ok\r\n")
+	want := []string{`row 2: column 5: warning: value under a column with no header, not read; give the column a header`}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 2 || p.Respondents[1].Extra["Catatan"] != "ok" {
+		t.Errorf("respondents: %+v", p.Respondents)
+	}
 }

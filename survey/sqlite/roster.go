@@ -171,15 +171,18 @@ func (s *RosterStore) Upsert(ctx context.Context, rows []*survey.Respondent) (su
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		res = survey.UpsertResult{}
 		for _, r := range rows {
-			vals, err := respondentValues(r)
-			if err != nil {
-				return err
-			}
 			q, err := tx.QueryContext(ctx, `SELECT `+respondentColumns+` FROM respondents WHERE roster_id = ?`, r.RosterID)
 			if err != nil {
 				return err
 			}
 			found, err := s.scan(q)
+			if err != nil {
+				return err
+			}
+			if len(found) > 0 {
+				r = r.KeepFrom(found[0]) // a value the row lacks is kept, not erased
+			}
+			vals, err := respondentValues(r)
 			if err != nil {
 				return err
 			}

@@ -356,6 +356,25 @@ func testRoster(t *testing.T, open Opener) {
 	if err != nil || len(after) != 1 || after[0].Respondent.Name != "Agus Salim" || after[0].Seq <= last {
 		t.Fatalf("changes after %d: %+v %v", last, after, err)
 	}
+	// A row uploaded again without some of its values (a file without those columns) keeps
+	// the stored ones: nothing is erased, and nothing changed.
+	res, err = s.Roster.Upload(ctx, []*survey.Respondent{{RosterID: "T-1", Name: "Tini", Extra: map[string]string{"alamat": "Jl. Mawar"}}})
+	if err != nil || res.Updated != 1 {
+		t.Fatalf("upload without kejuruan and batch: %+v %v", res, err)
+	}
+	res, err = s.Roster.Upload(ctx, []*survey.Respondent{{RosterID: "T-1", Name: "Tini"}})
+	if err != nil || res.Unchanged != 1 {
+		t.Fatalf("upload without the extra column: %+v %v", res, err)
+	}
+	got, err := s.Roster.Changes(ctx, 0, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range got {
+		if r := g.Respondent; r.RosterID == "T-1" && (r.Kejuruan != "TIK" || r.BatchID != "B2" || r.Extra["alamat"] != "Jl. Mawar") {
+			t.Fatalf("a partial upload erased values: %+v", r)
+		}
+	}
 	page, err := s.Roster.Changes(ctx, 0, 2, "")
 	if err != nil || len(page) != 2 || page[0].Seq >= page[1].Seq {
 		t.Fatalf("a page of 2: %+v %v", page, err)

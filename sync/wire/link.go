@@ -27,6 +27,13 @@ func (r *LinkRequest) Validate() error {
 	if len(r.RosterIDs) > MaxRosterRows {
 		return survey.Errorf(survey.EINVALID, "A request may list up to %d roster ids.", MaxRosterRows)
 	}
+	if r.Regency != "" { // a code, or a name of the list, picks the rows holding its code
+		code, err := survey.ParseRegency(r.Regency)
+		if err != nil {
+			return err
+		}
+		r.Regency = code
+	}
 	if r.FormID == "" {
 		return survey.Errorf(survey.EINVALID, "A link needs the id of a published form.")
 	}

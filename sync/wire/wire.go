@@ -259,10 +259,18 @@ func (r *AssignRequest) Validate() error {
 	if len(r.RosterIDs) > MaxRosterRows {
 		return survey.Errorf(survey.EINVALID, "An assignment may list up to %d roster ids.", MaxRosterRows)
 	}
+	if r.Regency != "" { // a code, or a name of the list, picks the rows holding its code
+		code, err := survey.ParseRegency(r.Regency)
+		if err != nil {
+			return err
+		}
+		r.Regency = code
+	}
 	return nil
 }
 
-// RosterUpload uploads roster rows; they are added or updated by roster id.
+// RosterUpload uploads roster rows; they are added or updated by roster id, an empty value
+// keeping the stored one (survey.Respondent.KeepFrom).
 type RosterUpload struct {
 	Rows []*survey.Respondent `json:"rows"`
 }
@@ -272,8 +280,9 @@ func (r *RosterUpload) Lists() Lists {
 	return Lists{"rows": MaxRosterRows, "rows[].extra": MaxRosterExtra}
 }
 
-// Validate checks the request's fields; a NIK must pass survey.ParseNIK and a completion
-// survey.ParseCompletion, and each is stored in its normalised form.
+// Validate checks the request's fields; a NIK must pass survey.ParseNIK, a regency
+// survey.ParseRegency and a completion survey.ParseCompletion, and each is stored in its
+// normalised form.
 func (r *RosterUpload) Validate() error {
 	if len(r.Rows) == 0 || len(r.Rows) > MaxRosterRows {
 		return survey.Errorf(survey.EINVALID, "A roster upload needs 1 to %d rows.", MaxRosterRows)
@@ -291,6 +300,13 @@ func (r *RosterUpload) Validate() error {
 				return survey.Errorf(survey.EINVALID, "Row %d (%s): %s.", i+1, row.RosterID, survey.ErrorMessage(err))
 			}
 			row.NIK = n.String()
+		}
+		if row.Regency != "" {
+			code, err := survey.ParseRegency(row.Regency)
+			if err != nil {
+				return survey.Errorf(survey.EINVALID, "Row %d (%s): %s", i+1, row.RosterID, survey.ErrorMessage(err))
+			}
+			row.Regency = code
 		}
 		if row.Completion != "" {
 			c, ok := survey.ParseCompletion(row.Completion)
