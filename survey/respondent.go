@@ -96,9 +96,11 @@ type UpsertResult struct {
 
 // RosterStore keeps the alumni roster and searches it.
 type RosterStore interface {
-	// Upsert inserts new rows and updates changed ones by roster id, in one transaction;
-	// a value a row lacks keeps the stored one (Respondent.KeepFrom); rows equal to the
-	// stored ones are left alone, so upserting the same rows twice changes nothing. Returns EINVALID for a row without roster id or name.
+	// Upsert inserts new rows and updates changed ones by roster id, in one transaction,
+	// each stored row becoming the given one (a laptop's roster mirrors its server's rows;
+	// an import keeps stored values itself, Respondent.KeepFrom); rows equal to the stored
+	// ones are left alone, so upserting the same rows twice changes nothing. Returns
+	// EINVALID for a row without roster id or name.
 	Upsert(ctx context.Context, rows []*Respondent) (UpsertResult, error)
 
 	// Get returns one respondent by roster id. Returns ENOTFOUND.

@@ -58,6 +58,17 @@ func Import(ctx context.Context, store survey.RosterStore, t *Table, ref time.Ti
 		}
 	}
 	sortProblems(t, rep.Problems)
+	// A value the file lacks (a column it does not have, a cell left empty) keeps the
+	// stored one: a file replaces no stored value by nothing.
+	for i, r := range p.Respondents {
+		old, err := store.Get(ctx, r.RosterID)
+		switch {
+		case err == nil:
+			p.Respondents[i] = r.KeepFrom(old)
+		case survey.ErrorCode(err) != survey.ENOTFOUND:
+			return nil, fmt.Errorf("read roster row %s: %w", r.RosterID, err)
+		}
+	}
 	if len(p.Respondents) > 0 {
 		if rep.Result, err = store.Upsert(ctx, p.Respondents); err != nil {
 			return nil, fmt.Errorf("store roster: %w", err)

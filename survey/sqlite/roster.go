@@ -179,9 +179,6 @@ func (s *RosterStore) Upsert(ctx context.Context, rows []*survey.Respondent) (su
 			if err != nil {
 				return err
 			}
-			if len(found) > 0 {
-				r = r.KeepFrom(found[0]) // a value the row lacks is kept, not erased
-			}
 			vals, err := respondentValues(r)
 			if err != nil {
 				return err

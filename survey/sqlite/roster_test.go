@@ -85,3 +85,20 @@ func TestRosterStore(t *testing.T) {
 		t.Errorf("Count = %d, %v", n, err)
 	}
 }
+
+// TestRosterUpsertMirrors: a laptop's roster takes each pulled row as the server has it,
+// an emptied value and a dropped extra column included; keeping stored values is the
+// importer's part (roster.Import), not the store's.
+func TestRosterUpsertMirrors(t *testing.T) {
+	ctx := context.Background()
+	rs := sqlite.NewRosterStore(openAt(t, filepath.Join(t.TempDir(), sqlite.FileName)))
+	_, err := rs.Upsert(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Ani", Regency: "6474", Extra: map[string]string{"alamat": "Jl. Mawar"}}})
+	must(t, err)
+	res, err := rs.Upsert(ctx, []*survey.Respondent{{RosterID: "R1", Name: "Ani"}})
+	must(t, err)
+	got, err := rs.Get(ctx, "R1")
+	must(t, err)
+	if res.Updated != 1 || got.Regency != "" || len(got.Extra) != 0 {
+		t.Errorf("after the server's row without regency and extra column: %+v, stored %+v", res, got)
+	}
+}
