@@ -96,7 +96,7 @@ func newInput(fk *fieldKeys, s *forms.Session, st forms.Stop) input {
 	case fieldNote:
 		return &noteInput{}
 	case fieldText:
-		return newTextInput(&fk.Edit, v, ro)
+		return newTextInput(&fk.Edit, st.Node, v, ro)
 	case fieldInteger, fieldDecimal:
 		return newNumberInput(&fk.Edit, kind, v, ro)
 	case fieldMask:

@@ -233,6 +233,9 @@ type texts struct {
 	LiveOneLang         string
 	LiveOnPrompt        string
 	LiveUnusedKey       string
+	// LiveNumbersText answers a key a text question with the numbers appearance does not
+	// take.
+	LiveNumbersText string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -515,6 +518,7 @@ const (
 	liveOneLang
 	liveOnPrompt
 	liveUnusedKey
+	liveNumbersText
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -600,6 +604,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveOnPrompt
 	case liveUnusedKey:
 		return t.LiveUnusedKey
+	case liveNumbersText:
+		return t.LiveNumbersText
 	}
 	return ""
 }
@@ -796,6 +802,7 @@ var textsID = texts{
 	LiveDate:               "Tanggal atau jam itu tidak ada.",
 	LiveIncomplete:         "Lengkapi tanggal/jam, atau hapus semuanya.",
 	LiveNumber:             "Hanya angka yang bisa diketik di sini.",
+	LiveNumbersText:        "Hanya angka, spasi dan . , - + yang bisa diketik di sini: formulir meminta angka.",
 	LiveNumberFormat:       "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
 	LiveNotInteger:         "Harus bilangan bulat, tanpa koma.",
 	LiveYear:               "Tahun harus 19xx atau 20xx.",
@@ -1219,6 +1226,7 @@ var textsEN = texts{
 	LiveDate:               "That date or time does not exist.",
 	LiveIncomplete:         "Complete the date/time, or clear it.",
 	LiveNumber:             "Only numbers can be typed here.",
+	LiveNumbersText:        "Only digits, spaces and . , - + can be typed here: the form asks for numbers.",
 	LiveNumberFormat:       "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
 	LiveNotInteger:         "A whole number is needed, without a decimal comma.",
 	LiveYear:               "The year must be 19xx or 20xx.",

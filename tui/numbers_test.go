@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// numbersForm has a text question with the numbers appearance, as ODK's widgets form asks
+// for a phone number, and one without it.
+const numbersForm = `
+| settings |
+| | form_id | form_title | version |
+| | numtext | Numbers | 1 |
+
+| survey |
+| | type | name | label | appearance |
+| | text | phone | Phone number | numbers |
+| | text | note | Anything else? | |
+`
+
+// A text question with the numbers appearance takes what ODK Collect's keyboard for it
+// types (digits, space, '.', ',', '-', '+'): a letter typed, or a paste with a letter,
+// changes nothing of the answer and says which keys it takes; a text question without it
+// still takes every key.
+func TestNumbersAppearanceText(t *testing.T) {
+	e, _ := newFormEnv(t, numbersForm)
+	m := start(t, e)
+	walkIn(t, m)
+	id := m.iv().iv.ID
+	at(t, m, "phone")
+	typeText(t, m, "+62 81a")
+	if m.iv().live != liveNumbersText || !strings.Contains(plain(m), "Hanya angka, spasi dan . , - +") {
+		t.Errorf("a refused key does not say which keys are taken (live %d):\n%s", m.iv().live, plain(m))
+	}
+	typeText(t, m, "2-3,4.5")
+	if v, _ := m.iv().fld.Value(); v != "+62 812-3,4.5" {
+		t.Errorf("entry %q, want the letter left out", v)
+	}
+	drive(t, m, tea.PasteMsg{Content: "0812 abc"})
+	if v, _ := m.iv().fld.Value(); v != "+62 812-3,4.5" || m.iv().live != liveNumbersText {
+		t.Errorf("a paste with letters: entry %q, live %d; want it refused whole", v, m.iv().live)
+	}
+	drive(t, m, keypress("enter"))
+	at(t, m, "note")
+	typeText(t, m, "abc 12?")
+	drive(t, m, keypress("enter"))
+	// back on the saved answer: a letter does not empty it
+	if m.screen == screenReview {
+		drive(t, m, keypress("esc"))
+	}
+	drive(t, m, keypress("shift+tab"))
+	at(t, m, "phone")
+	typeText(t, m, "x")
+	if v, _ := m.iv().fld.Value(); v != "+62 812-3,4.5" {
+		t.Errorf("a letter over the saved answer left %q", v)
+	}
+	drive(t, m, keypress("ctrl+s"))
+	got := storedAnswers(t, e, id)
+	if got["phone"] != "+62 812-3,4.5" || got["note"] != "abc 12?" {
+		t.Errorf("stored %v", got)
+	}
+}
