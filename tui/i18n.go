@@ -1,6 +1,10 @@
 package tui
 
-import "tracer/survey"
+import (
+	"strings"
+
+	"tracer/survey"
+)
 
 // texts are the UI strings of one language, one field per text: a text the code names and
 // a language does not have is a compile error, and TestTextsComplete fails on an empty one.
@@ -223,8 +227,12 @@ type texts struct {
 	LiveKeyRefused         string
 	LiveMaskBlocked        string
 	LiveDecimalDot         string
-	// LiveMaskFull answers a digit typed past a complete date or time.
+	// LiveMaskFull answers a digit typed past a complete date or time; LiveIncomplete and it
+	// name the entry (MaskEntries), LiveIncomplete also its first part not typed
+	// (MaskParts: year, month, day, hour, minutes).
 	LiveMaskFull string
+	MaskEntries  [5]string
+	MaskParts    [5]string
 	// LiveNoRepeat .. LiveOneLang say why a key of the repeats or of the form language
 	// changed nothing.
 	LiveNoRepeat        string
@@ -800,7 +808,7 @@ var textsID = texts{
 	FieldDateOrder:     "(boleh juga %s)",
 
 	LiveDate:               "Tanggal atau jam itu tidak ada.",
-	LiveIncomplete:         "Lengkapi tanggal/jam, atau hapus semuanya.",
+	LiveIncomplete:         "Isian %s belum lengkap: ketik %s, atau Ctrl+U mengosongkannya.",
 	LiveNumber:             "Hanya angka yang bisa diketik di sini.",
 	LiveNumbersText:        "Hanya angka, spasi dan . , - + yang bisa diketik di sini: formulir meminta angka.",
 	LiveNumberFormat:       "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
@@ -837,7 +845,9 @@ var textsID = texts{
 	LiveOneLang:            "Formulir ini hanya punya satu bahasa.",
 	LiveUnusedKey:          "Tombol itu tidak dipakai di pertanyaan ini; ? menampilkan tombol yang dipakai.",
 	LiveOnPrompt:           "Di sini hanya ditanya apakah menambah isian: 1 menambah, 2 lanjut; Shift+Tab kembali ke isian terakhir.",
-	LiveMaskFull:           "Tanggal/jam sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
+	LiveMaskFull:           "Isian %s sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
+	MaskEntries:            [5]string{"tanggal", "jam", "tanggal dan jam", "tahun", "bulan dan tahun"},
+	MaskParts:              [5]string{"tahunnya", "bulannya", "harinya", "jamnya", "menitnya"},
 	LiveDecimalDot:         "Angka ini bisa dibaca dua cara (ribuan atau desimal): tulis ribuan tanpa titik (1234), desimal dengan koma dan satu atau dua angka di belakangnya (1,5 atau 1,25).",
 	Months:                 [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
@@ -1224,7 +1234,7 @@ var textsEN = texts{
 	FieldDateOrder:     "(or %s)",
 
 	LiveDate:               "That date or time does not exist.",
-	LiveIncomplete:         "Complete the date/time, or clear it.",
+	LiveIncomplete:         "The %s entry is not complete: type its %s, or Ctrl+U clears it.",
 	LiveNumber:             "Only numbers can be typed here.",
 	LiveNumbersText:        "Only digits, spaces and . , - + can be typed here: the form asks for numbers.",
 	LiveNumberFormat:       "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
@@ -1261,7 +1271,9 @@ var textsEN = texts{
 	LiveOneLang:            "This form has one language only.",
 	LiveUnusedKey:          "That key is not used on this question; ? lists the keys that are.",
 	LiveOnPrompt:           "This only asks whether to add another: 1 adds one, 2 goes on; Shift+Tab goes back to the last one.",
-	LiveMaskFull:           "The date/time is complete: Backspace deletes its last digit, Ctrl+U clears it.",
+	LiveMaskFull:           "The %s entry is complete: Backspace deletes its last digit, Ctrl+U clears it.",
+	MaskEntries:            [5]string{"date", "time", "date and time", "year", "month and year"},
+	MaskParts:              [5]string{"year", "month", "day", "hour", "minutes"},
 	LiveDecimalDot:         "This number reads two ways (thousands or a decimal): write thousands without a dot (1234), a decimal with one or two digits after the comma or dot (1,5 or 1.25).",
 	Months:                 [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
@@ -1585,6 +1597,14 @@ func (t *texts) coverageBy(dim string) string {
 }
 
 // month names month m (1 to 12); "" for another number.
+// maskPart names the part of a date or time entry of a layout letter (Y, M, D, h, m).
+func (t *texts) maskPart(letter byte) string {
+	if i := strings.IndexByte("YMDhm", letter); i >= 0 {
+		return t.MaskParts[i]
+	}
+	return ""
+}
+
 func (t *texts) month(m int) string {
 	if m < 1 || m > 12 {
 		return ""

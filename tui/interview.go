@@ -164,7 +164,7 @@ func (s *interviewScreen) commit() bool {
 	}
 	v, live := s.fld.Value()
 	if live != liveNone {
-		s.problem, s.live, s.liveArgs = "", live, nil
+		s.problem, s.live, s.liveArgs = "", live, valueArgs(s.fld)
 		return false
 	}
 	if v == s.sess.Value(s.stop.Path) {
@@ -1137,6 +1137,21 @@ func liveText(t *texts, id liveID, args []any) string {
 		if why, ok := args[0].(liveID); ok && why != liveNone {
 			return liveText(t, why, args[1:]) + " " + t.live(liveMaskBlocked)
 		}
+	}
+	if len(args) > 0 {
+		// the names of a date entry and of its parts, in the UI language
+		named := make([]any, len(args))
+		for i, a := range args {
+			switch a := a.(type) {
+			case maskEntry:
+				named[i] = t.MaskEntries[a]
+			case maskPart:
+				named[i] = t.maskPart(byte(a))
+			default:
+				named[i] = a
+			}
+		}
+		args = named
 	}
 	if (id == liveNoDay || id == liveNoDayYear) && len(args) >= 2 {
 		if m, ok := args[1].(int); ok && m >= 1 && m <= 12 {
