@@ -156,9 +156,12 @@ type texts struct {
 	InterviewSaved         string
 	InterviewPart          string
 	InterviewLangKept      string
-	InterviewSavedMark     string
-	InterviewQuitSaved     string
-	InterviewQuitRefused   string
+	// InterviewLangNow names the form language Ctrl+L switched to, its place and how many
+	// the form has.
+	InterviewLangNow     string
+	InterviewSavedMark   string
+	InterviewQuitSaved   string
+	InterviewQuitRefused string
 
 	// A returned interview: the supervisor's comments.
 	ReturnedComment  string
@@ -776,6 +779,7 @@ var textsID = texts{
 	InterviewSaved:         "Wawancara disimpan sebagai draf.",
 	InterviewPart:          "Bagian %d/%d",
 	InterviewLangKept:      "Ctrl+L: ganti. Bahasa formulir responden ini tetap: %s.",
+	InterviewLangNow:       "Bahasa formulir sekarang: %s (%d dari %d); Ctrl+L ganti ke berikutnya.",
 	InterviewSavedMark:     "tersimpan",
 	InterviewQuitSaved:     "Draf wawancara %s tersimpan; lanjutkan lewat Daftar wawancara.",
 	InterviewQuitRefused:   "Isian di “%s” tidak disimpan: %s",
@@ -1202,6 +1206,7 @@ var textsEN = texts{
 	InterviewSaved:         "Interview saved as a draft.",
 	InterviewPart:          "Part %d/%d",
 	InterviewLangKept:      "Ctrl+L: switch. This respondent's form language is kept: %s.",
+	InterviewLangNow:       "Form language now: %s (%d of %d); Ctrl+L switches to the next.",
 	InterviewSavedMark:     "saved",
 	InterviewQuitSaved:     "The draft interview of %s is saved; continue it from the interviews list.",
 	InterviewQuitRefused:   "The entry at “%s” was not saved: %s",

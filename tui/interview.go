@@ -46,9 +46,13 @@ type interviewScreen struct {
 	// language would choose now: the interview keeps it (it is the respondent's language) and
 	// a one-line hint says so until the enumerator moves on or switches.
 	langKept string
-	plan     *progressPlan
-	width    int
-	height   int
+	// langNow says, after Ctrl+L and until the next key, which of the form's languages the
+	// interview is now in: two languages may word a question alike, and then nothing else
+	// on screen shows that the key did anything.
+	langNow string
+	plan    *progressPlan
+	width   int
+	height  int
 }
 
 // ivSession is an open interview: the stored record, the form session with its answers,
@@ -615,8 +619,12 @@ func (s *interviewScreen) cycleLang() tea.Cmd {
 	if len(langs) < 2 {
 		return nil
 	}
-	i := indexOf(langs, s.sess.Lang())
-	return s.setFormLang(langs[(i+1)%len(langs)])
+	i := (indexOf(langs, s.sess.Lang()) + 1) % len(langs)
+	cmd := s.setFormLang(langs[i])
+	if s.sess.Lang() == langs[i] {
+		s.langNow = fmt.Sprintf(s.c.t.InterviewLangNow, langName(langs[i]), i+1, len(langs))
+	}
+	return cmd
 }
 
 func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
@@ -665,6 +673,7 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.keys
 	s.savedMark = false
+	s.langNow = ""
 	undid := s.undid
 	s.undid = false
 	if s.confirm {
@@ -933,6 +942,9 @@ func (s *interviewScreen) View() string {
 	}
 	if s.langKept != "" {
 		bottom = append(bottom, wrap(fmt.Sprintf(t.InterviewLangKept, langName(s.langKept)), w, st.Hint.Render))
+	}
+	if s.langNow != "" {
+		bottom = append(bottom, wrap(s.langNow, w, st.Hint.Render))
 	}
 	if s.saveErr != "" {
 		bottom = append(bottom, wrap(s.saveErr, w, st.Error.Render))
