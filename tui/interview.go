@@ -901,7 +901,12 @@ func (s *interviewScreen) View() string {
 	top = append(top, s.bar(w))
 	sec := strings.Join(s.sess.Sections(s.stop.Path), " › ")
 	if s.stop.Prompt {
-		sec = strings.Join(append(s.sess.Sections(s.stop.Path), s.sess.Label(s.stop.Path)), " › ")
+		// a repeat with no label is called by its name, as on its prompt and its instances
+		name := s.sess.Label(s.stop.Path)
+		if name == "" {
+			name = s.stop.Node.Name
+		}
+		sec = strings.Join(append(s.sess.Sections(s.stop.Path), name), " › ")
 	}
 	top = append(top, st.Section.Render(ansi.Truncate(sec, w, "…")), "")
 	label := s.sess.Label(s.stop.Path)

@@ -412,3 +412,37 @@ func TestJumpListNamesTheInstance(t *testing.T) {
 		drive(t, m, keypress("up"))
 	}
 }
+
+// The section line over the question whether to add another instance of a repeat with no
+// label names the repeat, as its instances are named, rather than ending on a bare "›".
+func TestPromptOfUnlabelledRepeatNamesIt(t *testing.T) {
+	e, _ := newFormEnv(t, `
+| settings |
+| | form_id | form_title | version |
+| | kids | Kids | 1 |
+
+| survey |
+| | type | name | label |
+| | begin repeat | kid | Child |
+| | text | kname | Name |
+| | begin repeat | shot | |
+| | text | info | An immunization |
+| | end repeat | | |
+| | end repeat | | |
+`)
+	m := start(t, e)
+	walkIn(t, m)
+	drive(t, m, keypress("1"))
+	answerHere(t, m, "Ani")
+	at(t, m, "kid[1]/shot")
+	drive(t, m, keypress("1"))
+	at(t, m, "kid[1]/shot[1]/info")
+	if v := plain(m); !strings.Contains(v, "Child 1 › shot 1") {
+		t.Errorf("the instance's section line:\n%s", v)
+	}
+	answerHere(t, m, "BCG")
+	at(t, m, "kid[1]/shot")
+	if v := plain(m); !strings.Contains(v, "Child 1 › shot\n") {
+		t.Errorf("the prompt's section line does not name the repeat:\n%s", v)
+	}
+}
