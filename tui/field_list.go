@@ -241,7 +241,7 @@ func (f *listInput) View(t *texts, st Styles, width, height int) string {
 	if len(f.visible) == 0 {
 		return q + "\n" + st.Muted.Render("  "+t.FieldNoMatch)
 	}
-	return q + "\n" + optionRows(f.opts, f.visible, f.kind == fieldMany, f.chosen, f.cursor, f.readOnly, st, width, max(height-1, 1))
+	return q + "\n" + optionRows(f.opts, f.visible, f.kind == fieldMany, f.chosen, f.cursor, f.readOnly, st, t, width, max(height-1, 1))
 }
 
 func (f *listInput) ShortHelp() []key.Binding {
