@@ -158,7 +158,9 @@ type texts struct {
 	InterviewLangKept      string
 	// InterviewLangNow names the form language Ctrl+L switched to, its place and how many
 	// the form has.
-	InterviewLangNow     string
+	InterviewLangNow string
+	// InterviewLabelCut ends a question's label cut to leave its entry room in a short window.
+	InterviewLabelCut    string
 	InterviewSavedMark   string
 	InterviewQuitSaved   string
 	InterviewQuitRefused string
@@ -780,6 +782,7 @@ var textsID = texts{
 	InterviewPart:          "Bagian %d/%d",
 	InterviewLangKept:      "Ctrl+L: ganti. Bahasa formulir responden ini tetap: %s.",
 	InterviewLangNow:       "Bahasa formulir sekarang: %s (%d dari %d); Ctrl+L ganti ke berikutnya.",
+	InterviewLabelCut:      "… (terpotong; Ctrl+R menampilkannya utuh)",
 	InterviewSavedMark:     "tersimpan",
 	InterviewQuitSaved:     "Draf wawancara %s tersimpan; lanjutkan lewat Daftar wawancara.",
 	InterviewQuitRefused:   "Isian di “%s” tidak disimpan: %s",
@@ -1207,6 +1210,7 @@ var textsEN = texts{
 	InterviewPart:          "Part %d/%d",
 	InterviewLangKept:      "Ctrl+L: switch. This respondent's form language is kept: %s.",
 	InterviewLangNow:       "Form language now: %s (%d of %d); Ctrl+L switches to the next.",
+	InterviewLabelCut:      "… (cut; Ctrl+R shows it whole)",
 	InterviewSavedMark:     "saved",
 	InterviewQuitSaved:     "The draft interview of %s is saved; continue it from the interviews list.",
 	InterviewQuitRefused:   "The entry at “%s” was not saved: %s",

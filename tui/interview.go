@@ -909,6 +909,7 @@ func (s *interviewScreen) View() string {
 		sec = strings.Join(append(s.sess.Sections(s.stop.Path), name), " › ")
 	}
 	top = append(top, st.Section.Render(ansi.Truncate(sec, w, "…")), "")
+	labelAt := len(top) // the label and its hint: what gives way when the window is short
 	label := s.sess.Label(s.stop.Path)
 	if s.stop.Prompt {
 		if label == "" {
@@ -922,6 +923,7 @@ func (s *interviewScreen) View() string {
 	if h := s.sess.Hint(s.stop.Path); h != "" && !s.stop.Prompt {
 		top = append(top, richWrap(s.fillRoster(h), w, st.Hint, st))
 	}
+	labelEnd := len(top)
 	if id := s.identity(); id != "" {
 		top = append(top, wrap(id, w, st.Prefill.Render))
 	}
@@ -976,9 +978,26 @@ func (s *interviewScreen) View() string {
 			bottom = append(bottom, list)
 		}
 	}
-	head := strings.Join(top, "\n")
 	tail := strings.Join(bottom, "\n")
-	used := strings.Count(head, "\n") + 1
+	used := 0
+	for _, l := range top {
+		used += strings.Count(l, "\n") + 1
+	}
+	if tail != "" {
+		used += strings.Count(tail, "\n") + 2
+	}
+	// A label too long for the window is cut, its last line kept ending in "…", rather
+	// than the entry under it and what is typed there.
+	const minBody = 3
+	if over := used + minBody - s.height; over > 0 && s.height > 0 {
+		block := strings.Split(strings.Join(top[labelAt:labelEnd], "\n"), "\n")
+		if keep := max(len(block)-over-1, 1); keep < len(block) {
+			block = append(block[:keep], st.Muted.Render(t.InterviewLabelCut))
+			top = append(top[:labelAt], append([]string{strings.Join(block, "\n")}, top[labelEnd:]...)...)
+		}
+	}
+	head := strings.Join(top, "\n")
+	used = strings.Count(head, "\n") + 1
 	if tail != "" {
 		used += strings.Count(tail, "\n") + 2
 	}

@@ -70,3 +70,35 @@ func TestOptionsOutOfSightAreAnnounced(t *testing.T) {
 		t.Errorf("the searched list of 12 does not say what is below:\n%s", plain(m))
 	}
 }
+
+// A label too long for the window is cut, saying so, rather than the entry under it: what
+// is typed, and the form's message about it, stay on screen.
+func TestLongLabelLeavesTheEntryOnScreen(t *testing.T) {
+	e, _ := newFormEnv(t, `
+| settings |
+| | form_id | form_title | version |
+| | longl | Long label | 1 |
+
+| survey |
+| | type | name | label | constraint | constraint_message |
+| | integer | n | `+strings.Repeat("Ini adalah keterangan panjang yang dibacakan kepada responden sebelum pertanyaan. ", 16)+`Berapa jumlah karyawan di tempat kerja Anda? | . < 10 | Jumlah karyawan harus kurang dari sepuluh |
+`)
+	m := start(t, e)
+	for _, size := range [][2]int{{60, 20}, {80, 24}} {
+		drive(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		if m.screen != screenInterview {
+			walkIn(t, m)
+		}
+		at(t, m, "n")
+		drive(t, m, keypress("ctrl+u"))
+		typeText(t, m, "12")
+		drive(t, m, keypress("enter"))
+		v := plain(m)
+		if !strings.Contains(v, "› 12") || !strings.Contains(v, "Jumlah karyawan harus kurang dari sepuluh") {
+			t.Errorf("%dx%d: the entry or its message is off screen:\n%s", size[0], size[1], v)
+		}
+		if !strings.Contains(v, "(terpotong; Ctrl+R menampilkannya utuh)") {
+			t.Errorf("%dx%d: the label is cut without saying so:\n%s", size[0], size[1], v)
+		}
+	}
+}
