@@ -359,16 +359,19 @@ type texts struct {
 	ReviewWeb              string
 	ReviewMoreFlags        string
 	ReviewWas              string
-	ReviewIdentity         string
-	ReviewLast             string
-	ReviewQuestionComment  string
-	ReviewComment          string
-	ReviewConfirm          string
-	ReviewNeedComment      string
-	ReviewNotes            string
-	ReviewNotesLeave       string
-	ReviewReturned         string
-	ReviewApproved         string
+	// ReviewNoForm says that the form of the interview under review (its id and version) is
+	// not on this laptop.
+	ReviewNoForm          string
+	ReviewIdentity        string
+	ReviewLast            string
+	ReviewQuestionComment string
+	ReviewComment         string
+	ReviewConfirm         string
+	ReviewNeedComment     string
+	ReviewNotes           string
+	ReviewNotesLeave      string
+	ReviewReturned        string
+	ReviewApproved        string
 
 	// Coverage against the roster.
 	CoverageTotal        string
@@ -957,6 +960,7 @@ var textsID = texts{
 	ReviewWeb:              "Diisi sendiri oleh alumni lewat tautan",
 	ReviewMoreFlags:        "… dan %d tanda lain",
 	ReviewWas:              "(r%d: %s)",
+	ReviewNoForm:           "Formulir %s versi %s, tempat wawancara ini dibuat, tidak ada di laptop ini: sinkronkan (4 di Beranda) untuk mengambilnya. Sementara itu jawaban ditampilkan menurut namanya.",
 	ReviewIdentity:         "Daftar alumni: %s · NIK %s · lahir %s · %s",
 	ReviewLast:             "Terakhir: %s oleh %s, %s",
 	ReviewQuestionComment:  "Catatan untuk pertanyaan ini (Enter simpan, Esc batal):",
@@ -1385,6 +1389,7 @@ var textsEN = texts{
 	ReviewWeb:              "Self-response by the alumnus through a link",
 	ReviewMoreFlags:        "… and %d more flags",
 	ReviewWas:              "(r%d: %s)",
+	ReviewNoForm:           "Form %s version %s, which this interview was made with, is not on this laptop: sync (4 on Home) to pull it. Until then the answers are listed by their names.",
 	ReviewIdentity:         "Roster: %s · NIK %s · born %s · %s",
 	ReviewLast:             "Last: %s by %s, %s",
 	ReviewQuestionComment:  "Comment on this question (Enter keeps, Esc cancels):",
