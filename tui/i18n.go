@@ -359,6 +359,8 @@ type texts struct {
 	ReviewWeb              string
 	ReviewMoreFlags        string
 	ReviewWas              string
+	// ReviewDropped heads the answers of revision %d that the correction left out.
+	ReviewDropped string
 	// ReviewNoForm says that the form of the interview under review (its id and version) is
 	// not on this laptop.
 	ReviewNoForm          string
@@ -960,6 +962,7 @@ var textsID = texts{
 	ReviewWeb:              "Diisi sendiri oleh alumni lewat tautan",
 	ReviewMoreFlags:        "… dan %d tanda lain",
 	ReviewWas:              "(r%d: %s)",
+	ReviewDropped:          "Jawaban r%d yang tidak ada lagi di koreksi ini",
 	ReviewNoForm:           "Formulir %s versi %s, tempat wawancara ini dibuat, tidak ada di laptop ini: sinkronkan (4 di Beranda) untuk mengambilnya. Sementara itu jawaban ditampilkan menurut namanya.",
 	ReviewIdentity:         "Daftar alumni: %s · NIK %s · lahir %s · %s",
 	ReviewLast:             "Terakhir: %s oleh %s, %s",
@@ -1389,6 +1392,7 @@ var textsEN = texts{
 	ReviewWeb:              "Self-response by the alumnus through a link",
 	ReviewMoreFlags:        "… and %d more flags",
 	ReviewWas:              "(r%d: %s)",
+	ReviewDropped:          "Answers of r%d this correction no longer has",
 	ReviewNoForm:           "Form %s version %s, which this interview was made with, is not on this laptop: sync (4 on Home) to pull it. Until then the answers are listed by their names.",
 	ReviewIdentity:         "Roster: %s · NIK %s · born %s · %s",
 	ReviewLast:             "Last: %s by %s, %s",

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -387,11 +388,13 @@ func (d *detailScreen) build() {
 	// date's "**"), so it can be wrong both ways: a question the record answers was
 	// relevant when the interview was finalized (ODK clears the others), and is listed
 	// whatever the masks make of it; an unanswered check was not shown to the enumerator.
+	listed := map[string]bool{}
 	s.EveryQuestion(func(st forms.Stop, relevant bool) {
 		answered := rec.Answers[st.Path] != ""
 		if st.Node.Kind == forms.KindNote || !relevant && !answered || st.Node.Type == "acknowledge" && !answered {
 			return
 		}
+		listed[st.Path] = true
 		if sec := strings.Join(s.Sections(st.Path), " › "); sec != section {
 			section = sec
 			d.lines = append(d.lines, reviewLine{text: "## " + sec})
@@ -413,6 +416,7 @@ func (d *detailScreen) build() {
 		}
 		d.lines = append(d.lines, l)
 	})
+	d.dropped(s, listed)
 	d.cursor = 0
 	for i, l := range d.lines {
 		if l.path != "" {
@@ -421,6 +425,41 @@ func (d *detailScreen) build() {
 		}
 	}
 }
+
+// dropped lists, under a heading of their own, the answers of the revision before that the
+// correction left out and that the questions above do not show (those of a repeat's
+// instance it removed): else an answer taken away would go unseen.
+func (d *detailScreen) dropped(s *forms.Session, listed map[string]bool) {
+	if d.prev == nil {
+		return
+	}
+	var paths []string
+	for p, was := range d.prev.Answers {
+		if was != "" && d.d.Record.Answers[p] == "" && !listed[p] {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	sort.Strings(paths)
+	d.lines = append(d.lines, reviewLine{text: "## " + fmt.Sprintf(d.c.t.ReviewDropped, d.prev.Revision)})
+	for _, p := range paths {
+		// the question's label from its first instance, the path naming the one removed
+		first := firstInstance.ReplaceAllString(p, "[1]")
+		label, was := s.Label(first), d.prev.Answers[p]
+		if label == "" {
+			label = p
+		} else {
+			label = forms.PlainText(label) + " [" + p + "]"
+			was = displayAs(d.c.t, s, first, was) // a choice by its label
+		}
+		d.lines = append(d.lines, reviewLine{text: "Δ " + label + ": — " + fmt.Sprintf(d.c.t.ReviewWas, d.prev.Revision, was)})
+	}
+}
+
+// firstInstance matches the instance numbers of a path.
+var firstInstance = regexp.MustCompile(`\[\d+\]`)
 
 // buildRaw lists the record's answers by their names, when this laptop does not have the
 // form the record was made with: under a line saying why, every answer still shows, and

@@ -509,3 +509,46 @@ func TestReviewDetailReadsTheRecordsOwnForm(t *testing.T) {
 		}
 	}
 }
+
+// A correction that removed a repeat's instance shows, for each answer it took away, what
+// the revision before said: the questions the record still has cannot show them.
+func TestReviewDiffShowsAnswersDropped(t *testing.T) {
+	e := newEnv(t, false)
+	f, err := forms.Parse("cities.md", []byte(`
+| survey |
+| | type | name | label |
+| | begin repeat | rep | City |
+| | select_one c | city | Which city? |
+| | end repeat | | |
+| choices |
+| | list_name | name | label |
+| | c | mel | Melbourne |
+| | c | gee | Geelong |
+| settings |
+| | form_id | version |
+| | cities | 7 |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := withReviewer(t, e)
+	e.form, e.cfg.Form = f, f
+	r.rows[0].Revision = 2
+	r.record = &survey.Record{ID: "0b6c3f0e-5d59-4a4e-9c43-0d5f2f9a7b11", Revision: 2, FormID: "cities", FormVersion: "7",
+		RespondentID: "BTG25-0071", Enumerator: "sari", StartedAt: fixedNow.Add(-time.Hour), FinalizedAt: fixedNow,
+		Answers: map[string]string{"rep[1]": "", "rep[1]/city": "mel"}}
+	r1 := *r.record
+	r1.Revision = 1
+	r1.Answers = map[string]string{"rep[1]": "", "rep[1]/city": "mel", "rep[2]": "", "rep[2]/city": "gee"}
+	r.earlier = map[int]*survey.Record{1: &r1}
+	m := start(t, e)
+	drive(t, m, keypress("6"))
+	drive(t, m, keypress("enter"))
+	v := strings.Join(strings.Fields(plain(m)), " ")
+	if !strings.Contains(v, "Jawaban r1 yang tidak ada lagi di koreksi ini") || !strings.Contains(v, "Δ Which city? [rep[2]/city]: — (r1: Geelong)") {
+		t.Errorf("the answer the correction dropped is not shown:\n%s", plain(m))
+	}
+	if strings.Count(plain(m), "Δ") != 1 {
+		t.Errorf("unchanged answers marked:\n%s", plain(m))
+	}
+}
