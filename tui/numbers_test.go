@@ -62,3 +62,27 @@ func TestNumbersAppearanceText(t *testing.T) {
 		t.Errorf("stored %v", got)
 	}
 }
+
+// Enter after a key a number entry refused names that key, so that the enumerator knows what
+// to look for in the number shown ("4O": the letter O, not a zero).
+func TestNumberEntryNamesTheRefusedKey(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		e, _ := newFormEnv(t, kindsForm)
+		e.cfg.Lang = lang
+		m := start(t, e)
+		walkIn(t, m)
+		drive(t, m, goInterviewMsg{path: "income"})
+		at(t, m, "income")
+		typeText(t, m, "45O0")
+		drive(t, m, keypress("enter"))
+		at(t, m, "income")
+		want := map[string]string{"id": `Tombol "O" tadi tidak diterima`, "en": `The key "O" typed was not taken`}[lang]
+		if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, want) {
+			t.Errorf("%s: Enter after a refused key does not say %q:\n%s", lang, want, plain(m))
+		}
+		drive(t, m, keypress("enter"))
+		if got := storedAnswers(t, e, m.iv().iv.ID)["income"]; got != "450" {
+			t.Errorf("%s: the second Enter saved %q, want 450", lang, got)
+		}
+	}
+}
