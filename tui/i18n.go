@@ -249,6 +249,8 @@ type texts struct {
 	// LiveNumbersText answers a key a text question with the numbers appearance does not
 	// take.
 	LiveNumbersText string
+	// LiveSearchSpace answers a second Space in a search, which separates no words.
+	LiveSearchSpace string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -537,6 +539,7 @@ const (
 	liveOnPrompt
 	liveUnusedKey
 	liveNumbersText
+	liveSearchSpace
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -624,6 +627,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveUnusedKey
 	case liveNumbersText:
 		return t.LiveNumbersText
+	case liveSearchSpace:
+		return t.LiveSearchSpace
 	}
 	return ""
 }
@@ -823,6 +828,7 @@ var textsID = texts{
 	LiveIncomplete:         "Isian %s belum lengkap: ketik %s, atau Ctrl+U mengosongkannya.",
 	LiveNumber:             "Hanya angka yang bisa diketik di sini.",
 	LiveNumbersText:        "Hanya angka, spasi dan . , - + yang bisa diketik di sini: formulir meminta angka.",
+	LiveSearchSpace:        "Dalam pencarian, Spasi memisahkan kata: untuk memilih yang disorot, pindah ke sana dengan ↑/↓ lalu tekan Spasi (atau Enter dulu).",
 	LiveNumberFormat:       "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
 	LiveNotInteger:         "Harus bilangan bulat, tanpa koma.",
 	LiveYear:               "Tahun harus 19xx atau 20xx.",
@@ -1253,6 +1259,7 @@ var textsEN = texts{
 	LiveIncomplete:         "The %s entry is not complete: type its %s, or Ctrl+U clears it.",
 	LiveNumber:             "Only numbers can be typed here.",
 	LiveNumbersText:        "Only digits, spaces and . , - + can be typed here: the form asks for numbers.",
+	LiveSearchSpace:        "In a search, Space separates words: to pick the highlighted option, move to it with ↑/↓ and press Space (or press Enter first).",
 	LiveNumberFormat:       "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
 	LiveNotInteger:         "A whole number is needed, without a decimal comma.",
 	LiveYear:               "The year must be 19xx or 20xx.",

@@ -86,3 +86,33 @@ func TestNumberEntryNamesTheRefusedKey(t *testing.T) {
 		}
 	}
 }
+
+// In a searched multiple choice, Space separates the search's words; a second Space says how
+// to pick rather than nothing, and after Enter said "Space picks the highlighted option", the
+// next Space does.
+func TestSearchSpaceSaysHowToPick(t *testing.T) {
+	e, _ := newFormEnv(t, kindsForm)
+	m := start(t, e)
+	walkIn(t, m)
+	drive(t, m, goInterviewMsg{path: "provs"})
+	at(t, m, "provs")
+	typeText(t, m, "jawa")
+	drive(t, m, keypress("space"))
+	drive(t, m, keypress("space"))
+	f := m.iv().fld.(*listInput)
+	if len(f.chosen) != 0 || m.iv().live != liveSearchSpace || !strings.Contains(plain(m), "Spasi memisahkan kata") {
+		t.Errorf("a second Space: chosen %v, live %d:\n%s", f.chosen, m.iv().live, plain(m))
+	}
+	drive(t, m, keypress("enter"))
+	if m.iv().live != liveSearchMany {
+		t.Fatalf("Enter on the search: live %d\n%s", m.iv().live, plain(m))
+	}
+	drive(t, m, keypress("space"))
+	if v, _ := m.iv().fld.Value(); v != "32" {
+		t.Errorf("Space after Enter said it picks: value %q, want 32 (Jawa Barat)\n%s", v, plain(m))
+	}
+	drive(t, m, keypress("enter"))
+	if got := storedAnswers(t, e, m.iv().iv.ID)["provs"]; got != "32" {
+		t.Errorf("stored %q, want 32", got)
+	}
+}
