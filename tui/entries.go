@@ -79,12 +79,21 @@ func entryLines(l reviewLine, width int, st Styles, selected bool) []string {
 // as little as needed. When they do not all fit, a line above says how many entries are
 // above and one below how many are below, so that none is out of sight unannounced.
 func entriesView(lines []reviewLine, cursor, width, height int, st Styles, t *texts) string {
-	height = max(height, 1)
 	blocks := make([][]string, len(lines))
-	total := 0
 	for i, l := range lines {
 		blocks[i] = entryLines(l, width, st, i == cursor)
-		total += len(blocks[i])
+	}
+	return windowView(blocks, cursor, height, st, t)
+}
+
+// windowView shows the blocks of lines (an entry, an option) that fit in height rows around
+// the cursor's block, shown whole, with a line above saying how many blocks are above and
+// one below how many are below, so that none is out of sight unannounced.
+func windowView(blocks [][]string, cursor, height int, st Styles, t *texts) string {
+	height = max(height, 1)
+	total := 0
+	for _, b := range blocks {
+		total += len(b)
 	}
 	if total <= height {
 		var out []string
@@ -105,14 +114,24 @@ func entriesView(lines []reviewLine, cursor, width, height int, st Styles, t *te
 		}
 		return start
 	}
-	avail := max(height-1, 1) // the line below
+	// The lines above and below take a row each only where the cursor's block still shows
+	// whole beside them: in fewer rows, what is under the cursor comes first.
+	cur := 0
+	if cursor >= 0 && cursor < len(blocks) {
+		cur = len(blocks[cursor])
+	}
+	avail, below := height, height-1 >= cur
+	if below {
+		avail = height - 1 // the line below
+	}
 	start := window(avail)
-	if start > 0 && height >= 3 {
-		avail = height - 2 // and the line above
+	above := start > 0 && height >= 3 && avail-1 >= cur
+	if above {
+		avail-- // and the line above
 		start = window(avail)
 	}
 	var out []string
-	if start > 0 && height >= 3 {
+	if above && start > 0 {
 		out = append(out, st.Muted.Render(fmt.Sprintf(t.EntriesAbove, start)))
 	}
 	shown := start // the entries shown whole end before shown
@@ -127,8 +146,8 @@ func entriesView(lines []reviewLine, cursor, width, height int, st Styles, t *te
 		body = body[:avail]
 	}
 	out = append(out, body...)
-	if below := len(blocks) - shown; below > 0 && height >= 2 {
-		out = append(out, st.Muted.Render(fmt.Sprintf(t.EntriesBelow, below)))
+	if n := len(blocks) - shown; n > 0 && below && height >= 2 {
+		out = append(out, st.Muted.Render(fmt.Sprintf(t.EntriesBelow, n)))
 	}
 	return strings.Join(out, "\n")
 }

@@ -54,6 +54,20 @@ type input interface {
 	Relabel(s *forms.Session)
 }
 
+// valueArgser is an input whose problem from Value is formatted with values (a date entry
+// names itself and its part not typed yet).
+type valueArgser interface {
+	ValueArgs() []any
+}
+
+// valueArgs returns the values in's problem from Value is formatted with, nil when none.
+func valueArgs(in input) []any {
+	if a, ok := in.(valueArgser); ok {
+		return a.ValueArgs()
+	}
+	return nil
+}
+
 // kindOf returns the field kind for a node type.
 func kindOf(n *forms.Node) fieldKind {
 	switch n.Type {
@@ -96,7 +110,7 @@ func newInput(fk *fieldKeys, s *forms.Session, st forms.Stop) input {
 	case fieldNote:
 		return &noteInput{}
 	case fieldText:
-		return newTextInput(&fk.Edit, v, ro)
+		return newTextInput(&fk.Edit, st.Node, v, ro)
 	case fieldInteger, fieldDecimal:
 		return newNumberInput(&fk.Edit, kind, v, ro)
 	case fieldMask:

@@ -235,7 +235,7 @@ func (f *choiceInput) View(t *texts, st Styles, width, height int) string {
 	for i := range rows {
 		rows[i] = i
 	}
-	return optionRows(f.opts, rows, f.kind == fieldMany, f.chosen, f.cursor, f.readOnly, st, width, height)
+	return optionRows(f.opts, rows, f.kind == fieldMany, f.chosen, f.cursor, f.readOnly, st, t, width, height)
 }
 
 func (f *choiceInput) ShortHelp() []key.Binding { return []key.Binding{f.keys.Pick} }
@@ -245,7 +245,7 @@ func (f *choiceInput) FullHelp() []key.Binding {
 
 // optionRows draws the options at rows (indexes into o) with their marks, wrapping long
 // labels under themselves and scrolling so that the highlighted row shows in full.
-func optionRows(o *options, rows []int, many bool, chosen map[string]bool, cursor int, ro bool, st Styles, width, height int) string {
+func optionRows(o *options, rows []int, many bool, chosen map[string]bool, cursor int, ro bool, st Styles, t *texts, width, height int) string {
 	type block struct{ lines []string }
 	blocks := make([]block, len(rows))
 	for r, i := range rows {
@@ -285,25 +285,13 @@ func optionRows(o *options, rows []int, many bool, chosen map[string]bool, curso
 		}
 		blocks[r].lines = lines
 	}
-	// the window of rows: the cursor's row in full, as many around it as fit
-	height = max(height, 1)
-	start := 0
-	used := 0
-	for r := 0; r <= cursor && r < len(blocks); r++ {
-		used += len(blocks[r].lines)
+	// the window of rows: the cursor's row in full, as many around it as fit, and how many
+	// options are above and below it
+	lines := make([][]string, len(blocks))
+	for r := range blocks {
+		lines[r] = blocks[r].lines
 	}
-	for used > height && start < cursor {
-		used -= len(blocks[start].lines)
-		start++
-	}
-	var out []string
-	for r := start; r < len(blocks) && len(out) < height; r++ {
-		out = append(out, blocks[r].lines...)
-	}
-	if len(out) > height {
-		out = out[:height]
-	}
-	return strings.Join(out, "\n")
+	return windowView(lines, max(cursor, 0), height, st, t)
 }
 
 // ackInput is an acknowledge (or trigger) question: OK or nothing.

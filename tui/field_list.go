@@ -33,8 +33,10 @@ func defaultListKeyMap() ListKeyMap {
 
 // listInput is a single or multiple choice among many options (provinces, regencies, KBLI
 // sectors), searched by typing. The answer is only ever an option the enumerator picked:
-// Space picks the highlighted option when the arrows put the highlight there or the search
-// is its code ("7"); while words are searched, Space separates them ("kutai timur"); for a single choice, Enter takes the highlighted option of a
+// Space picks the highlighted option when the arrows put the highlight there, the search
+// is its code ("7"), or Enter just said that Space picks it; while words are searched,
+// Space separates them ("kutai timur"), and a second one says how to pick; for a single
+// choice, Enter takes the highlighted option of a
 // search that is on screen (or of arrows moved while nothing was picked). Clearing the
 // search picks nothing.
 type listInput struct {
@@ -151,9 +153,12 @@ func (f *listInput) Update(msg tea.Msg) bool {
 		f.move(f.cursor + 8)
 		return true
 	case key.Matches(k, f.keys.Select) && f.query != "" && !f.moved && !f.codeTyped():
-		if !strings.HasSuffix(f.query, " ") {
-			f.query += " " // a word of the search ends; the results stay as they are
+		if strings.HasSuffix(f.query, " ") {
+			// a second Space separates no words: say how to pick, rather than nothing
+			f.note = liveSearchSpace
+			return true
 		}
+		f.query += " " // a word of the search ends; the results stay as they are
 		return true
 	case key.Matches(k, f.keys.Select):
 		f.pick()
@@ -212,6 +217,7 @@ func (f *listInput) untaken() liveID {
 	case len(f.visible) == 0:
 		return liveSearchNoMatch
 	case f.kind == fieldMany:
+		f.moved = true // as the message says, the next Space picks the highlighted option
 		return liveSearchMany
 	}
 	return liveNone
@@ -241,7 +247,7 @@ func (f *listInput) View(t *texts, st Styles, width, height int) string {
 	if len(f.visible) == 0 {
 		return q + "\n" + st.Muted.Render("  "+t.FieldNoMatch)
 	}
-	return q + "\n" + optionRows(f.opts, f.visible, f.kind == fieldMany, f.chosen, f.cursor, f.readOnly, st, width, max(height-1, 1))
+	return q + "\n" + optionRows(f.opts, f.visible, f.kind == fieldMany, f.chosen, f.cursor, f.readOnly, st, t, width, max(height-1, 1))
 }
 
 func (f *listInput) ShortHelp() []key.Binding {

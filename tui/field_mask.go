@@ -410,7 +410,7 @@ func (f *maskInput) Update(msg tea.Msg) bool {
 	}
 	c := k.Text[0]
 	if len(f.digits) >= f.slots() && (c >= '0' && c <= '9' || strings.IndexByte("-/.: T", c) >= 0) {
-		f.note, f.args = liveMaskFull, nil
+		f.note, f.args = liveMaskFull, []any{f.entry()}
 		return true
 	}
 	switch {
@@ -487,6 +487,45 @@ func (f *maskInput) Value() (string, liveID) {
 	}
 	return get('Y') + "-" + get('M') + "-" + get('D'), liveNone
 }
+
+// ValueArgs are the values the problem Value reports is formatted with: the entry and,
+// for one not complete, its first part not typed ("the date entry is not complete: type
+// its year").
+func (f *maskInput) ValueArgs() []any {
+	letter, _ := f.slotAt(len(f.digits))
+	return []any{f.entry(), maskPart(letter)}
+}
+
+// entry names what the entry asks for, for the messages about it.
+func (f *maskInput) entry() maskEntry {
+	switch {
+	case f.typ == "time":
+		return entryTime
+	case f.typ == "dateTime":
+		return entryDateTime
+	case f.period == "year":
+		return entryYear
+	case f.period == "month-year":
+		return entryMonthYear
+	}
+	return entryDate
+}
+
+// maskEntry names a kind of date or time entry in a message; liveText words it in the UI
+// language.
+type maskEntry uint8
+
+const (
+	entryDate maskEntry = iota
+	entryTime
+	entryDateTime
+	entryYear
+	entryMonthYear
+)
+
+// maskPart names a part of a date or time entry by its layout letter (Y, M, D, h, m) in a
+// message; liveText words it in the UI language.
+type maskPart byte
 
 func (f *maskInput) Note() liveID           { return f.note }
 func (f *maskInput) NoteArgs() []any        { return f.args }

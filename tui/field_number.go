@@ -27,6 +27,8 @@ type numberInput struct {
 	// refused is set by a key the entry did not take ("4O"): the next Enter says so
 	// instead of saving what is shown, which is not what was typed.
 	refused bool
+	// refusedKey is the last key refused, which the next Enter names.
+	refusedKey string
 }
 
 func newNumberInput(km *EditKeyMap, kind fieldKind, v string, ro bool) *numberInput {
@@ -73,6 +75,9 @@ func (f *numberInput) Update(msg tea.Msg) bool {
 		f.note = liveNumber
 	} else if refused {
 		f.note, f.refused = liveNumber, true
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			f.refusedKey = k.Text
+		}
 	} else if k, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(k, f.keys.Backspace, f.keys.Delete, f.keys.ClearBefore, f.keys.ClearAfter, f.keys.DeleteWord)) {
 		f.refused = false // what is shown is being corrected
 	}
@@ -96,8 +101,13 @@ func (f *numberInput) Value() (string, liveID) {
 // of one to three digits, a dot, exactly three digits (1.234, 12.500).
 var dottedThousands = regexp.MustCompile(`^[+-]?[1-9][0-9]{0,2}\.[0-9]{3}$`)
 
-func (f *numberInput) Note() liveID           { return f.note }
-func (f *numberInput) NoteArgs() []any        { return nil }
+func (f *numberInput) Note() liveID { return f.note }
+func (f *numberInput) NoteArgs() []any {
+	if f.note == liveKeyRefused {
+		return []any{f.refusedKey}
+	}
+	return nil
+}
 func (f *numberInput) Typing() bool           { return false }
 func (f *numberInput) Relabel(*forms.Session) {}
 

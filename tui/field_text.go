@@ -10,21 +10,37 @@ import (
 	"tracer/forms"
 )
 
-// textInput enters free text on one line.
+// textInput enters free text on one line. Under the numbers appearance it takes only what
+// ODK Collect's keyboard for it types: digits, '.', '-', '+', ',' and the space.
 type textInput struct {
 	keys     *EditKeyMap
 	edit     lineEdit
 	readOnly bool
+	numbers  bool
+	note     liveID
 	// fresh is set while the entry still shows the value it opened with (a roster value, a
 	// default or an earlier answer): the first character typed replaces it, any other key
 	// starts editing it.
 	fresh bool
 }
 
-func newTextInput(km *EditKeyMap, v string, ro bool) *textInput {
-	f := &textInput{keys: km, readOnly: ro, fresh: v != ""}
+func newTextInput(km *EditKeyMap, n *forms.Node, v string, ro bool) *textInput {
+	f := &textInput{keys: km, readOnly: ro, fresh: v != "", numbers: numbersAppearance(n)}
+	if f.numbers {
+		f.edit.accept = func(r rune, _ []rune) bool { return r >= '0' && r <= '9' || strings.ContainsRune(".-+ ,", r) }
+	}
 	f.edit.SetValue(v)
 	return f
+}
+
+// numbersAppearance reports whether a text question has the numbers appearance.
+func numbersAppearance(n *forms.Node) bool {
+	for _, w := range strings.Fields(strings.ToLower(n.Appearance)) {
+		if w == "numbers" {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *textInput) Kind() fieldKind { return fieldText }
@@ -45,19 +61,32 @@ func replaceFresh(fresh *bool, msg tea.Msg, clear func()) {
 }
 
 func (f *textInput) Update(msg tea.Msg) bool {
+	f.note = liveNone
 	if f.readOnly {
 		return false
 	}
+	// a key or paste the entry refuses leaves the value opened with as it was, still to be
+	// replaced
+	opened, fresh := f.edit, f.fresh
 	replaceFresh(&f.fresh, msg, func() { f.edit.SetValue("") })
-	handled, _ := f.edit.update(f.keys, msg)
+	handled, refused := f.edit.update(f.keys, msg)
+	if refused {
+		if _, ok := msg.(tea.PasteMsg); ok || fresh {
+			f.edit, f.fresh = opened, fresh
+		}
+		f.note = liveNumbersText
+	}
 	return handled
 }
 
 func (f *textInput) Value() (string, liveID) { return strings.TrimSpace(f.edit.Value()), liveNone }
-func (f *textInput) Note() liveID            { return liveNone }
+func (f *textInput) Note() liveID            { return f.note }
 func (f *textInput) NoteArgs() []any         { return nil }
-func (f *textInput) Typing() bool            { return !f.readOnly }
-func (f *textInput) Relabel(*forms.Session)  {}
+
+// Typing is false under the numbers appearance, whose keys are no letters: "?" opens the
+// help there.
+func (f *textInput) Typing() bool           { return !f.readOnly && !f.numbers }
+func (f *textInput) Relabel(*forms.Session) {}
 
 func (f *textInput) View(t *texts, st Styles, width, height int) string {
 	if f.readOnly {

@@ -1,6 +1,10 @@
 package tui
 
-import "tracer/survey"
+import (
+	"strings"
+
+	"tracer/survey"
+)
 
 // texts are the UI strings of one language, one field per text: a text the code names and
 // a language does not have is a compile error, and TestTextsComplete fails on an empty one.
@@ -152,9 +156,14 @@ type texts struct {
 	InterviewSaved         string
 	InterviewPart          string
 	InterviewLangKept      string
-	InterviewSavedMark     string
-	InterviewQuitSaved     string
-	InterviewQuitRefused   string
+	// InterviewLangNow names the form language Ctrl+L switched to, its place and how many
+	// the form has.
+	InterviewLangNow string
+	// InterviewLabelCut ends a question's label cut to leave its entry room in a short window.
+	InterviewLabelCut    string
+	InterviewSavedMark   string
+	InterviewQuitSaved   string
+	InterviewQuitRefused string
 
 	// A returned interview: the supervisor's comments.
 	ReturnedComment  string
@@ -223,8 +232,12 @@ type texts struct {
 	LiveKeyRefused         string
 	LiveMaskBlocked        string
 	LiveDecimalDot         string
-	// LiveMaskFull answers a digit typed past a complete date or time.
+	// LiveMaskFull answers a digit typed past a complete date or time; LiveIncomplete and it
+	// name the entry (MaskEntries), LiveIncomplete also its first part not typed
+	// (MaskParts: year, month, day, hour, minutes).
 	LiveMaskFull string
+	MaskEntries  [5]string
+	MaskParts    [5]string
 	// LiveNoRepeat .. LiveOneLang say why a key of the repeats or of the form language
 	// changed nothing.
 	LiveNoRepeat        string
@@ -233,6 +246,11 @@ type texts struct {
 	LiveOneLang         string
 	LiveOnPrompt        string
 	LiveUnusedKey       string
+	// LiveNumbersText answers a key a text question with the numbers appearance does not
+	// take.
+	LiveNumbersText string
+	// LiveSearchSpace answers a second Space in a search, which separates no words.
+	LiveSearchSpace string
 	// Months are the names of the months, January first.
 	Months [12]string
 
@@ -343,16 +361,21 @@ type texts struct {
 	ReviewWeb              string
 	ReviewMoreFlags        string
 	ReviewWas              string
-	ReviewIdentity         string
-	ReviewLast             string
-	ReviewQuestionComment  string
-	ReviewComment          string
-	ReviewConfirm          string
-	ReviewNeedComment      string
-	ReviewNotes            string
-	ReviewNotesLeave       string
-	ReviewReturned         string
-	ReviewApproved         string
+	// ReviewDropped heads the answers of revision %d that the correction left out.
+	ReviewDropped string
+	// ReviewNoForm says that the form of the interview under review (its id and version) is
+	// not on this laptop.
+	ReviewNoForm          string
+	ReviewIdentity        string
+	ReviewLast            string
+	ReviewQuestionComment string
+	ReviewComment         string
+	ReviewConfirm         string
+	ReviewNeedComment     string
+	ReviewNotes           string
+	ReviewNotesLeave      string
+	ReviewReturned        string
+	ReviewApproved        string
 
 	// Coverage against the roster.
 	CoverageTotal        string
@@ -515,6 +538,8 @@ const (
 	liveOneLang
 	liveOnPrompt
 	liveUnusedKey
+	liveNumbersText
+	liveSearchSpace
 	// nLive counts the problems; it is none.
 	nLive
 )
@@ -600,6 +625,10 @@ func (t *texts) live(p liveID) string {
 		return t.LiveOnPrompt
 	case liveUnusedKey:
 		return t.LiveUnusedKey
+	case liveNumbersText:
+		return t.LiveNumbersText
+	case liveSearchSpace:
+		return t.LiveSearchSpace
 	}
 	return ""
 }
@@ -762,6 +791,8 @@ var textsID = texts{
 	InterviewSaved:         "Wawancara disimpan sebagai draf.",
 	InterviewPart:          "Bagian %d/%d",
 	InterviewLangKept:      "Ctrl+L: ganti. Bahasa formulir responden ini tetap: %s.",
+	InterviewLangNow:       "Bahasa formulir sekarang: %s (%d dari %d); Ctrl+L ganti ke berikutnya.",
+	InterviewLabelCut:      "… (terpotong; Ctrl+R menampilkannya utuh)",
 	InterviewSavedMark:     "tersimpan",
 	InterviewQuitSaved:     "Draf wawancara %s tersimpan; lanjutkan lewat Daftar wawancara.",
 	InterviewQuitRefused:   "Isian di “%s” tidak disimpan: %s",
@@ -794,8 +825,10 @@ var textsID = texts{
 	FieldDateOrder:     "(boleh juga %s)",
 
 	LiveDate:               "Tanggal atau jam itu tidak ada.",
-	LiveIncomplete:         "Lengkapi tanggal/jam, atau hapus semuanya.",
+	LiveIncomplete:         "Isian %s belum lengkap: ketik %s, atau Ctrl+U mengosongkannya.",
 	LiveNumber:             "Hanya angka yang bisa diketik di sini.",
+	LiveNumbersText:        "Hanya angka, spasi dan . , - + yang bisa diketik di sini: formulir meminta angka.",
+	LiveSearchSpace:        "Dalam pencarian, Spasi memisahkan kata: untuk memilih yang disorot, pindah ke sana dengan ↑/↓ lalu tekan Spasi (atau Enter dulu).",
 	LiveNumberFormat:       "Angka itu tidak terbaca. Contoh: 4500000, 4.500.000 atau 4,5.",
 	LiveNotInteger:         "Harus bilangan bulat, tanpa koma.",
 	LiveYear:               "Tahun harus 19xx atau 20xx.",
@@ -822,7 +855,7 @@ var textsID = texts{
 	LiveArrowsNoneRequired: "Belum ada yang dipilih: panah hanya menyorot. Pertanyaan ini wajib dijawab: Spasi memilih yang disorot.",
 	LiveEditUndone:         "Perubahan dibatalkan: jawaban tersimpan kembali. Esc lagi untuk kembali.",
 	LiveStayed:             "Masih di pertanyaan ini: perbaiki jawabannya, atau Esc untuk membatalkan perubahan dan kembali ke jawaban tersimpan.",
-	LiveKeyRefused:         "Ada tombol yang tidak diterima: periksa angkanya; Enter lagi untuk menyimpannya seperti yang tampil.",
+	LiveKeyRefused:         "Tombol %q tadi tidak diterima: periksa angkanya; Enter lagi untuk menyimpannya seperti yang tampil.",
 	LiveMaskBlocked:        "Angka tadi tidak diterima, jadi angka berikutnya juga tidak: hapus dengan Backspace (atau Ctrl+U) lalu ketik lagi.",
 	LiveNoRepeat:           "Pertanyaan ini tidak di dalam isian berulang: Ctrl+N, Ctrl+D dan Ctrl+↑/↓ hanya berlaku di dalamnya.",
 	LiveRepeatCounted:      "Jumlah isian ini ditentukan oleh jawaban lain di formulir: ubah jawaban itu untuk menambah atau menghapus isian.",
@@ -830,7 +863,9 @@ var textsID = texts{
 	LiveOneLang:            "Formulir ini hanya punya satu bahasa.",
 	LiveUnusedKey:          "Tombol itu tidak dipakai di pertanyaan ini; ? menampilkan tombol yang dipakai.",
 	LiveOnPrompt:           "Di sini hanya ditanya apakah menambah isian: 1 menambah, 2 lanjut; Shift+Tab kembali ke isian terakhir.",
-	LiveMaskFull:           "Tanggal/jam sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
+	LiveMaskFull:           "Isian %s sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
+	MaskEntries:            [5]string{"tanggal", "jam", "tanggal dan jam", "tahun", "bulan dan tahun"},
+	MaskParts:              [5]string{"tahunnya", "bulannya", "harinya", "jamnya", "menitnya"},
 	LiveDecimalDot:         "Angka ini bisa dibaca dua cara (ribuan atau desimal): tulis ribuan tanpa titik (1234), desimal dengan koma dan satu atau dua angka di belakangnya (1,5 atau 1,25).",
 	Months:                 [12]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
 
@@ -933,6 +968,8 @@ var textsID = texts{
 	ReviewWeb:              "Diisi sendiri oleh alumni lewat tautan",
 	ReviewMoreFlags:        "… dan %d tanda lain",
 	ReviewWas:              "(r%d: %s)",
+	ReviewDropped:          "Jawaban r%d yang tidak ada lagi di koreksi ini",
+	ReviewNoForm:           "Formulir %s versi %s, tempat wawancara ini dibuat, tidak ada di laptop ini: sinkronkan (4 di Beranda) untuk mengambilnya. Sementara itu jawaban ditampilkan menurut namanya.",
 	ReviewIdentity:         "Daftar alumni: %s · NIK %s · lahir %s · %s",
 	ReviewLast:             "Terakhir: %s oleh %s, %s",
 	ReviewQuestionComment:  "Catatan untuk pertanyaan ini (Enter simpan, Esc batal):",
@@ -1185,6 +1222,8 @@ var textsEN = texts{
 	InterviewSaved:         "Interview saved as a draft.",
 	InterviewPart:          "Part %d/%d",
 	InterviewLangKept:      "Ctrl+L: switch. This respondent's form language is kept: %s.",
+	InterviewLangNow:       "Form language now: %s (%d of %d); Ctrl+L switches to the next.",
+	InterviewLabelCut:      "… (cut; Ctrl+R shows it whole)",
 	InterviewSavedMark:     "saved",
 	InterviewQuitSaved:     "The draft interview of %s is saved; continue it from the interviews list.",
 	InterviewQuitRefused:   "The entry at “%s” was not saved: %s",
@@ -1217,8 +1256,10 @@ var textsEN = texts{
 	FieldDateOrder:     "(or %s)",
 
 	LiveDate:               "That date or time does not exist.",
-	LiveIncomplete:         "Complete the date/time, or clear it.",
+	LiveIncomplete:         "The %s entry is not complete: type its %s, or Ctrl+U clears it.",
 	LiveNumber:             "Only numbers can be typed here.",
+	LiveNumbersText:        "Only digits, spaces and . , - + can be typed here: the form asks for numbers.",
+	LiveSearchSpace:        "In a search, Space separates words: to pick the highlighted option, move to it with ↑/↓ and press Space (or press Enter first).",
 	LiveNumberFormat:       "That number does not read. For example: 4500000, 4.500.000 or 4,5.",
 	LiveNotInteger:         "A whole number is needed, without a decimal comma.",
 	LiveYear:               "The year must be 19xx or 20xx.",
@@ -1245,7 +1286,7 @@ var textsEN = texts{
 	LiveArrowsNoneRequired: "Nothing is picked: the arrows only highlight. This question is required: Space picks the highlighted option.",
 	LiveEditUndone:         "Edit undone: the saved answer is back. Esc again to go back.",
 	LiveStayed:             "Still on this question: correct the answer, or Esc to undo the edit and get the saved answer back.",
-	LiveKeyRefused:         "A key was not taken: check the number; Enter again saves it as shown.",
+	LiveKeyRefused:         "The key %q typed was not taken: check the number; Enter again saves it as shown.",
 	LiveMaskBlocked:        "A digit was refused, so no more are taken: delete with Backspace (or Ctrl+U) and type again.",
 	LiveNoRepeat:           "This question is in no repeat: Ctrl+N, Ctrl+D and Ctrl+↑/↓ work inside one.",
 	LiveRepeatCounted:      "How many of these there are is set by another answer of the form: change that answer to add or remove one.",
@@ -1253,7 +1294,9 @@ var textsEN = texts{
 	LiveOneLang:            "This form has one language only.",
 	LiveUnusedKey:          "That key is not used on this question; ? lists the keys that are.",
 	LiveOnPrompt:           "This only asks whether to add another: 1 adds one, 2 goes on; Shift+Tab goes back to the last one.",
-	LiveMaskFull:           "The date/time is complete: Backspace deletes its last digit, Ctrl+U clears it.",
+	LiveMaskFull:           "The %s entry is complete: Backspace deletes its last digit, Ctrl+U clears it.",
+	MaskEntries:            [5]string{"date", "time", "date and time", "year", "month and year"},
+	MaskParts:              [5]string{"year", "month", "day", "hour", "minutes"},
 	LiveDecimalDot:         "This number reads two ways (thousands or a decimal): write thousands without a dot (1234), a decimal with one or two digits after the comma or dot (1,5 or 1.25).",
 	Months:                 [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 
@@ -1356,6 +1399,8 @@ var textsEN = texts{
 	ReviewWeb:              "Self-response by the alumnus through a link",
 	ReviewMoreFlags:        "… and %d more flags",
 	ReviewWas:              "(r%d: %s)",
+	ReviewDropped:          "Answers of r%d this correction no longer has",
+	ReviewNoForm:           "Form %s version %s, which this interview was made with, is not on this laptop: sync (4 on Home) to pull it. Until then the answers are listed by their names.",
 	ReviewIdentity:         "Roster: %s · NIK %s · born %s · %s",
 	ReviewLast:             "Last: %s by %s, %s",
 	ReviewQuestionComment:  "Comment on this question (Enter keeps, Esc cancels):",
@@ -1577,6 +1622,14 @@ func (t *texts) coverageBy(dim string) string {
 }
 
 // month names month m (1 to 12); "" for another number.
+// maskPart names the part of a date or time entry of a layout letter (Y, M, D, h, m).
+func (t *texts) maskPart(letter byte) string {
+	if i := strings.IndexByte("YMDhm", letter); i >= 0 {
+		return t.MaskParts[i]
+	}
+	return ""
+}
+
 func (t *texts) month(m int) string {
 	if m < 1 || m > 12 {
 		return ""

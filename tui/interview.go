@@ -46,9 +46,13 @@ type interviewScreen struct {
 	// language would choose now: the interview keeps it (it is the respondent's language) and
 	// a one-line hint says so until the enumerator moves on or switches.
 	langKept string
-	plan     *progressPlan
-	width    int
-	height   int
+	// langNow says, after Ctrl+L and until the next key, which of the form's languages the
+	// interview is now in: two languages may word a question alike, and then nothing else
+	// on screen shows that the key did anything.
+	langNow string
+	plan    *progressPlan
+	width   int
+	height  int
 }
 
 // ivSession is an open interview: the stored record, the form session with its answers,
@@ -164,7 +168,7 @@ func (s *interviewScreen) commit() bool {
 	}
 	v, live := s.fld.Value()
 	if live != liveNone {
-		s.problem, s.live, s.liveArgs = "", live, nil
+		s.problem, s.live, s.liveArgs = "", live, valueArgs(s.fld)
 		return false
 	}
 	if v == s.sess.Value(s.stop.Path) {
@@ -615,8 +619,12 @@ func (s *interviewScreen) cycleLang() tea.Cmd {
 	if len(langs) < 2 {
 		return nil
 	}
-	i := indexOf(langs, s.sess.Lang())
-	return s.setFormLang(langs[(i+1)%len(langs)])
+	i := (indexOf(langs, s.sess.Lang()) + 1) % len(langs)
+	cmd := s.setFormLang(langs[i])
+	if s.sess.Lang() == langs[i] {
+		s.langNow = fmt.Sprintf(s.c.t.InterviewLangNow, langName(langs[i]), i+1, len(langs))
+	}
+	return cmd
 }
 
 func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
@@ -665,6 +673,7 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *interviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.c.keys
 	s.savedMark = false
+	s.langNow = ""
 	undid := s.undid
 	s.undid = false
 	if s.confirm {
@@ -892,9 +901,15 @@ func (s *interviewScreen) View() string {
 	top = append(top, s.bar(w))
 	sec := strings.Join(s.sess.Sections(s.stop.Path), " › ")
 	if s.stop.Prompt {
-		sec = strings.Join(append(s.sess.Sections(s.stop.Path), s.sess.Label(s.stop.Path)), " › ")
+		// a repeat with no label is called by its name, as on its prompt and its instances
+		name := s.sess.Label(s.stop.Path)
+		if name == "" {
+			name = s.stop.Node.Name
+		}
+		sec = strings.Join(append(s.sess.Sections(s.stop.Path), name), " › ")
 	}
 	top = append(top, st.Section.Render(ansi.Truncate(sec, w, "…")), "")
+	labelAt := len(top) // the label and its hint: what gives way when the window is short
 	label := s.sess.Label(s.stop.Path)
 	if s.stop.Prompt {
 		if label == "" {
@@ -908,6 +923,7 @@ func (s *interviewScreen) View() string {
 	if h := s.sess.Hint(s.stop.Path); h != "" && !s.stop.Prompt {
 		top = append(top, richWrap(s.fillRoster(h), w, st.Hint, st))
 	}
+	labelEnd := len(top)
 	if id := s.identity(); id != "" {
 		top = append(top, wrap(id, w, st.Prefill.Render))
 	}
@@ -934,6 +950,9 @@ func (s *interviewScreen) View() string {
 	if s.langKept != "" {
 		bottom = append(bottom, wrap(fmt.Sprintf(t.InterviewLangKept, langName(s.langKept)), w, st.Hint.Render))
 	}
+	if s.langNow != "" {
+		bottom = append(bottom, wrap(s.langNow, w, st.Hint.Render))
+	}
 	if s.saveErr != "" {
 		bottom = append(bottom, wrap(s.saveErr, w, st.Error.Render))
 	}
@@ -959,9 +978,26 @@ func (s *interviewScreen) View() string {
 			bottom = append(bottom, list)
 		}
 	}
-	head := strings.Join(top, "\n")
 	tail := strings.Join(bottom, "\n")
-	used := strings.Count(head, "\n") + 1
+	used := 0
+	for _, l := range top {
+		used += strings.Count(l, "\n") + 1
+	}
+	if tail != "" {
+		used += strings.Count(tail, "\n") + 2
+	}
+	// A label too long for the window is cut, its last line kept ending in "…", rather
+	// than the entry under it and what is typed there.
+	const minBody = 3
+	if over := used + minBody - s.height; over > 0 && s.height > 0 {
+		block := strings.Split(strings.Join(top[labelAt:labelEnd], "\n"), "\n")
+		if keep := max(len(block)-over-1, 1); keep < len(block) {
+			block = append(block[:keep], st.Muted.Render(t.InterviewLabelCut))
+			top = append(top[:labelAt], append([]string{strings.Join(block, "\n")}, top[labelEnd:]...)...)
+		}
+	}
+	head := strings.Join(top, "\n")
+	used = strings.Count(head, "\n") + 1
 	if tail != "" {
 		used += strings.Count(tail, "\n") + 2
 	}
@@ -1137,6 +1173,21 @@ func liveText(t *texts, id liveID, args []any) string {
 		if why, ok := args[0].(liveID); ok && why != liveNone {
 			return liveText(t, why, args[1:]) + " " + t.live(liveMaskBlocked)
 		}
+	}
+	if len(args) > 0 {
+		// the names of a date entry and of its parts, in the UI language
+		named := make([]any, len(args))
+		for i, a := range args {
+			switch a := a.(type) {
+			case maskEntry:
+				named[i] = t.MaskEntries[a]
+			case maskPart:
+				named[i] = t.maskPart(byte(a))
+			default:
+				named[i] = a
+			}
+		}
+		args = named
 	}
 	if (id == liveNoDay || id == liveNoDayYear) && len(args) >= 2 {
 		if m, ok := args[1].(int); ok && m >= 1 && m <= 12 {

@@ -62,17 +62,57 @@ func (j *jumpScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// jumpRow is a line of the jump list: a stop (its index), or the name of the repeat
+// instance the stops under it are in (stop -1), so that the same question of two instances
+// can be told apart ("Member 2").
+type jumpRow struct {
+	stop   int
+	header string
+}
+
+// rows lays out the stops with a header line where the repeat instance they are in changes:
+// the instance's sections, "Household › Member 2". Stops outside any repeat get one only
+// after a repeat, when they are in a section to name.
+func (j *jumpScreen) rows() []jumpRow {
+	s := j.ses.sess
+	out := make([]jumpRow, 0, len(j.stops))
+	inst := ""
+	for i, stp := range j.stops {
+		// a repeat's prompt (its path the repeat's) is in the instance around the repeat
+		if in := instanceOf(stp.Path); in != inst {
+			inst = in
+			if sec := strings.Join(s.Sections(stp.Path), " › "); sec != "" {
+				out = append(out, jumpRow{stop: -1, header: sec})
+			}
+		}
+		out = append(out, jumpRow{stop: i})
+	}
+	return out
+}
+
 func (j *jumpScreen) View() string {
 	t, st := j.c.t, j.c.st
 	s := j.ses.sess
 	comments := j.ses.comments()
 	var b strings.Builder
 	rows := max(j.height, 1)
-	start := 0
-	if j.cursor >= rows {
-		start = j.cursor - rows + 1
+	all := j.rows()
+	at := 0 // the cursor's row
+	for r, row := range all {
+		if row.stop == j.cursor {
+			at = r
+		}
 	}
-	for i := start; i < len(j.stops) && i < start+rows; i++ {
+	start := 0
+	if at >= rows {
+		start = at - rows + 1
+	}
+	for r := start; r < len(all) && r < start+rows; r++ {
+		if all[r].stop < 0 {
+			b.WriteString(st.Section.Render(ansi.Truncate("  "+all[r].header, max(j.width-1, 10), "…")) + "\n")
+			continue
+		}
+		i := all[r].stop
 		stp := j.stops[i]
 		mark := "·"
 		label := j.ses.fillRoster(s.Label(stp.Path))

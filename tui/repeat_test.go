@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"tracer/forms"
 	"tracer/survey"
 )
@@ -365,5 +367,82 @@ func TestRepeatQuitResumeFinalize(t *testing.T) {
 	iv, err := e.cfg.Interviews.Get(context.Background(), id)
 	if err != nil || iv.State != survey.StateFinalized {
 		t.Errorf("state %v (%v)", iv, err)
+	}
+}
+
+// The jump list names the repeat instance its questions are in, as the review does: the
+// same question of two members is told apart, an empty answer too; and with the header
+// lines the question under the cursor stays on screen in a small window.
+func TestJumpListNamesTheInstance(t *testing.T) {
+	e, _ := newFormEnv(t, rosterForm)
+	m := start(t, e)
+	drive(t, m, tea.WindowSizeMsg{Width: 60, Height: 20})
+	walkIn(t, m)
+	drive(t, m, keypress("enter")) // the intro
+	for _, name := range []string{"Ani", "Budi", "Citra"} {
+		drive(t, m, keypress("1"))
+		answerHere(t, m, name)
+		answerHere(t, m, "9")
+	}
+	at(t, m, "member")
+	drive(t, m, keypress("ctrl+j"))
+	if m.screen != screenJump {
+		t.Fatalf("ctrl+j: screen %d", m.screen)
+	}
+	lines := strings.Split(plain(m), "\n")
+	var order []string
+	for _, l := range lines {
+		switch f := strings.TrimSpace(l); {
+		case strings.HasPrefix(f, "Member "):
+			order = append(order, f)
+		case strings.Contains(f, " Name "):
+			order = append(order, strings.Fields(f)[len(strings.Fields(f))-1])
+		}
+	}
+	if want := "Member 1,Ani,Member 2,Budi,Member 3,Citra"; strings.Join(order, ",") != want {
+		t.Errorf("instances and names %q, want %q:\n%s", strings.Join(order, ","), want, plain(m))
+	}
+	for range 12 { // to the end of the list and back up: the cursor's row stays on screen
+		drive(t, m, keypress("down"))
+	}
+	for i := range 12 {
+		if !strings.Contains(plain(m), "› ") {
+			t.Fatalf("the cursor is off screen after %d up:\n%s", i, plain(m))
+		}
+		drive(t, m, keypress("up"))
+	}
+}
+
+// The section line over the question whether to add another instance of a repeat with no
+// label names the repeat, as its instances are named, rather than ending on a bare "›".
+func TestPromptOfUnlabelledRepeatNamesIt(t *testing.T) {
+	e, _ := newFormEnv(t, `
+| settings |
+| | form_id | form_title | version |
+| | kids | Kids | 1 |
+
+| survey |
+| | type | name | label |
+| | begin repeat | kid | Child |
+| | text | kname | Name |
+| | begin repeat | shot | |
+| | text | info | An immunization |
+| | end repeat | | |
+| | end repeat | | |
+`)
+	m := start(t, e)
+	walkIn(t, m)
+	drive(t, m, keypress("1"))
+	answerHere(t, m, "Ani")
+	at(t, m, "kid[1]/shot")
+	drive(t, m, keypress("1"))
+	at(t, m, "kid[1]/shot[1]/info")
+	if v := plain(m); !strings.Contains(v, "Child 1 › shot 1") {
+		t.Errorf("the instance's section line:\n%s", v)
+	}
+	answerHere(t, m, "BCG")
+	at(t, m, "kid[1]/shot")
+	if v := plain(m); !strings.Contains(v, "Child 1 › shot\n") {
+		t.Errorf("the prompt's section line does not name the repeat:\n%s", v)
 	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -54,7 +55,11 @@ type (
 		// prev is the revision before the latest, nil for a first revision: the answers
 		// the correction changed are marked with what they were.
 		prev *survey.Record
-		err  error
+		// form is the form the record was made with, nil when this laptop does not have
+		// it (formErr says why): the answers are then listed by their names.
+		form    *forms.Form
+		formErr error
+		err     error
 	}
 	// decidedMsg reports an approval or a return; returned says which.
 	decidedMsg struct {
@@ -312,6 +317,8 @@ type detailScreen struct {
 	d             *survey.ReviewDetail
 	resp          *survey.Respondent
 	prev          *survey.Record
+	form          *forms.Form
+	formErr       error
 	err           error
 	lines         []reviewLine
 	cursor        int
@@ -333,7 +340,7 @@ func (d *detailScreen) SetSize(w, h int) { d.width, d.height = w, h }
 
 func (d *detailScreen) load() tea.Cmd {
 	r, ctx, id := d.c.cfg.Reviewer, d.c.ctx, d.id
-	roster := d.c.cfg.Roster
+	roster, form, formOf := d.c.cfg.Roster, d.c.cfg.Form, d.c.cfg.FormOf
 	return func() tea.Msg {
 		det, err := r.Review(ctx, id)
 		if err != nil {
@@ -349,7 +356,13 @@ func (d *detailScreen) load() tea.Cmd {
 				return detailMsg{err: err}
 			}
 		}
-		return detailMsg{d: det, resp: resp, prev: prev}
+		// the record is read through the form it was made with, which need not be the one
+		// new interviews start on
+		var formErr error
+		if rec := det.Record; rec != nil && formOf != nil {
+			form, formErr = formOf(ctx, &survey.Interview{ID: rec.ID, FormID: rec.FormID, FormVersion: rec.FormVersion, FormHash: rec.FormHash})
+		}
+		return detailMsg{d: det, resp: resp, prev: prev, form: form, formErr: formErr}
 	}
 }
 
@@ -363,7 +376,11 @@ func (d *detailScreen) build() {
 	if rec == nil {
 		return
 	}
-	f := d.c.cfg.Form
+	f := d.form
+	if f == nil {
+		d.buildRaw()
+		return
+	}
 	s := forms.NewSession(f, forms.Options{Lang: d.c.formLang(), Now: d.c.cfg.Now, MessageLang: d.c.lang})
 	s.Restore(rec.AnswerList())
 	section := "\x00"
@@ -371,11 +388,13 @@ func (d *detailScreen) build() {
 	// date's "**"), so it can be wrong both ways: a question the record answers was
 	// relevant when the interview was finalized (ODK clears the others), and is listed
 	// whatever the masks make of it; an unanswered check was not shown to the enumerator.
+	listed := map[string]bool{}
 	s.EveryQuestion(func(st forms.Stop, relevant bool) {
 		answered := rec.Answers[st.Path] != ""
 		if st.Node.Kind == forms.KindNote || !relevant && !answered || st.Node.Type == "acknowledge" && !answered {
 			return
 		}
+		listed[st.Path] = true
 		if sec := strings.Join(s.Sections(st.Path), " › "); sec != section {
 			section = sec
 			d.lines = append(d.lines, reviewLine{text: "## " + sec})
@@ -397,6 +416,80 @@ func (d *detailScreen) build() {
 		}
 		d.lines = append(d.lines, l)
 	})
+	d.dropped(s, listed)
+	d.cursor = 0
+	for i, l := range d.lines {
+		if l.path != "" {
+			d.cursor = i
+			break
+		}
+	}
+}
+
+// dropped lists, under a heading of their own, the answers of the revision before that the
+// correction left out and that the questions above do not show (those of a repeat's
+// instance it removed): else an answer taken away would go unseen.
+func (d *detailScreen) dropped(s *forms.Session, listed map[string]bool) {
+	if d.prev == nil {
+		return
+	}
+	var paths []string
+	for p, was := range d.prev.Answers {
+		if was != "" && d.d.Record.Answers[p] == "" && !listed[p] {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	sort.Strings(paths)
+	d.lines = append(d.lines, reviewLine{text: "## " + fmt.Sprintf(d.c.t.ReviewDropped, d.prev.Revision)})
+	for _, p := range paths {
+		// the question's label from its first instance, the path naming the one removed
+		first := firstInstance.ReplaceAllString(p, "[1]")
+		label, was := s.Label(first), d.prev.Answers[p]
+		if label == "" {
+			label = p
+		} else {
+			label = forms.PlainText(label) + " [" + p + "]"
+			was = displayAs(d.c.t, s, first, was) // a choice by its label
+		}
+		d.lines = append(d.lines, reviewLine{text: "Δ " + label + ": — " + fmt.Sprintf(d.c.t.ReviewWas, d.prev.Revision, was)})
+	}
+}
+
+// firstInstance matches the instance numbers of a path.
+var firstInstance = regexp.MustCompile(`\[\d+\]`)
+
+// buildRaw lists the record's answers by their names, when this laptop does not have the
+// form the record was made with: under a line saying why, every answer still shows, and
+// can be commented on.
+func (d *detailScreen) buildRaw() {
+	rec := d.d.Record
+	if d.formErr != nil {
+		d.c.log.Warn("review detail: the record's form", "err", d.formErr)
+	}
+	d.lines = append(d.lines, reviewLine{text: fmt.Sprintf(d.c.t.ReviewNoForm, rec.FormID, rec.FormVersion), problem: true})
+	paths := make([]string, 0, len(rec.Answers))
+	for p, v := range rec.Answers {
+		if v != "" {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		l := reviewLine{label: p, value: rec.Answers[p], path: p}
+		if d.prev != nil {
+			if was := d.prev.Answers[p]; was != rec.Answers[p] {
+				if was == "" {
+					was = "—"
+				}
+				l.mark = "Δ"
+				l.value += "  " + fmt.Sprintf(d.c.t.ReviewWas, d.prev.Revision, was)
+			}
+		}
+		d.lines = append(d.lines, l)
+	}
 	d.cursor = 0
 	for i, l := range d.lines {
 		if l.path != "" {
@@ -445,6 +538,7 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case detailMsg:
 		d.d, d.resp, d.prev, d.err = msg.d, msg.resp, msg.prev, msg.err
+		d.form, d.formErr = msg.form, msg.formErr
 		if msg.err != nil {
 			d.c.log.Error("review detail", "err", msg.err)
 			return nil

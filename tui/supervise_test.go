@@ -450,3 +450,105 @@ func TestReviewShowsCapture(t *testing.T) {
 		t.Errorf("detail does not say the interview came from Collect:\n%s", v)
 	}
 }
+
+// The detail reads a record through the form it was made with, not the one Home starts new
+// interviews on: a study of two forms reviews each interview's own questions. A form this
+// laptop does not have is said, and the answers are listed by their names.
+func TestReviewDetailReadsTheRecordsOwnForm(t *testing.T) {
+	e := newEnv(t, true) // Home's form: the built-in one
+	other, err := forms.Parse("repeat.md", []byte(`
+| survey |
+| | type | name | label |
+| | select_one st | state | Select a state |
+| | begin repeat | rep | City |
+| | text | city | Which city? |
+| | end repeat | | |
+| choices |
+| | list_name | name | label |
+| | st | VIC | Victoria |
+| settings |
+| | form_id | version |
+| | cities | 7 |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := withReviewer(t, e)
+	r.record = &survey.Record{ID: "0b6c3f0e-5d59-4a4e-9c43-0d5f2f9a7b11", Revision: 1, FormID: "cities", FormVersion: "7", FormHash: other.Hash,
+		RespondentID: "BTG25-0071", Enumerator: "sari", StartedAt: fixedNow.Add(-time.Hour), FinalizedAt: fixedNow,
+		Answers: map[string]string{"state": "VIC", "rep[1]": "", "rep[1]/city": "Melbourne", "rep[2]": "", "rep[2]/city": "Geelong"}}
+	have := true
+	e.cfg.FormOf = func(_ context.Context, iv *survey.Interview) (*forms.Form, error) {
+		if have && iv.FormID == other.ID && iv.FormVersion == other.Version && iv.FormHash == other.Hash {
+			return other, nil
+		}
+		return nil, survey.Errorf(survey.ENOTFOUND, "Form %s version %s (sha256 %.12s) is not on this laptop: sync to pull it.", iv.FormID, iv.FormVersion, iv.FormHash)
+	}
+	for _, have = range []bool{true, false} {
+		m := start(t, e)
+		drive(t, m, keypress("6"))
+		drive(t, m, keypress("enter"))
+		if m.screen != screenDetail {
+			t.Fatalf("detail:\n%s", plain(m))
+		}
+		var got []string
+		for _, l := range m.detail().lines {
+			if l.path != "" {
+				got = append(got, l.label+"="+l.value)
+			}
+		}
+		want := []string{"Select a state=Victoria", "Which city?=Melbourne", "Which city?=Geelong"}
+		if !have {
+			want = []string{"rep[1]/city=Melbourne", "rep[2]/city=Geelong", "state=VIC"}
+			if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, "Formulir cities versi 7, tempat wawancara ini dibuat, tidak ada di laptop ini") || !strings.Contains(v, "menurut namanya") {
+				t.Errorf("the form missing is not said:\n%s", plain(m))
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("with the form %v: the detail lists %q, want %q", have, got, want)
+		}
+	}
+}
+
+// A correction that removed a repeat's instance shows, for each answer it took away, what
+// the revision before said: the questions the record still has cannot show them.
+func TestReviewDiffShowsAnswersDropped(t *testing.T) {
+	e := newEnv(t, false)
+	f, err := forms.Parse("cities.md", []byte(`
+| survey |
+| | type | name | label |
+| | begin repeat | rep | City |
+| | select_one c | city | Which city? |
+| | end repeat | | |
+| choices |
+| | list_name | name | label |
+| | c | mel | Melbourne |
+| | c | gee | Geelong |
+| settings |
+| | form_id | version |
+| | cities | 7 |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := withReviewer(t, e)
+	e.form, e.cfg.Form = f, f
+	r.rows[0].Revision = 2
+	r.record = &survey.Record{ID: "0b6c3f0e-5d59-4a4e-9c43-0d5f2f9a7b11", Revision: 2, FormID: "cities", FormVersion: "7",
+		RespondentID: "BTG25-0071", Enumerator: "sari", StartedAt: fixedNow.Add(-time.Hour), FinalizedAt: fixedNow,
+		Answers: map[string]string{"rep[1]": "", "rep[1]/city": "mel"}}
+	r1 := *r.record
+	r1.Revision = 1
+	r1.Answers = map[string]string{"rep[1]": "", "rep[1]/city": "mel", "rep[2]": "", "rep[2]/city": "gee"}
+	r.earlier = map[int]*survey.Record{1: &r1}
+	m := start(t, e)
+	drive(t, m, keypress("6"))
+	drive(t, m, keypress("enter"))
+	v := strings.Join(strings.Fields(plain(m)), " ")
+	if !strings.Contains(v, "Jawaban r1 yang tidak ada lagi di koreksi ini") || !strings.Contains(v, "Δ Which city? [rep[2]/city]: — (r1: Geelong)") {
+		t.Errorf("the answer the correction dropped is not shown:\n%s", plain(m))
+	}
+	if strings.Count(plain(m), "Δ") != 1 {
+		t.Errorf("unchanged answers marked:\n%s", plain(m))
+	}
+}

@@ -140,7 +140,7 @@ func TestInterviewInputs(t *testing.T) {
 		t.Errorf("month 13 typed as %q", got)
 	}
 	drive(t, m, keypress("enter"))
-	if !strings.Contains(plain(m), "Lengkapi") {
+	if !strings.Contains(plain(m), "belum lengkap: ketik bulannya") {
 		t.Errorf("incomplete date accepted:\n%s", plain(m))
 	}
 	drive(t, m, keypress("ctrl+u"))

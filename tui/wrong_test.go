@@ -865,7 +865,7 @@ func TestDateEntryKeysItDoesNotTake(t *testing.T) {
 	if got := m.iv().fld.(*maskInput).maskText(false); got != "12-02-2004" {
 		t.Errorf("a digit past a complete date: %q", got)
 	}
-	if v := plain(m); !strings.Contains(v, "Tanggal/jam sudah lengkap") {
+	if v := plain(m); !strings.Contains(v, "Isian tanggal sudah lengkap") {
 		t.Errorf("a digit past a complete date says nothing:\n%s", v)
 	}
 }
