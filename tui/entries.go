@@ -62,7 +62,11 @@ func entryLines(l reviewLine, width int, st Styles, selected bool) []string {
 		if v == "" {
 			v = "—"
 		}
-		if one := label + ": " + v; ansi.StringWidth(one)+2 <= width && !strings.Contains(v, "\n") {
+		sep := ": "
+		if strings.HasSuffix(label, ":") || strings.HasSuffix(label, "?") {
+			sep = " " // a label that ends as a question or a colon takes no second colon
+		}
+		if one := label + sep + v; ansi.StringWidth(one)+2 <= width && !strings.Contains(v, "\n") {
 			add("  ", one, style) // fits on one line
 		} else {
 			add("  ", label, style)

@@ -41,3 +41,20 @@ func TestEntriesSayWhatIsOutOfSight(t *testing.T) {
 		}
 	}
 }
+
+// An entry whose label ends in a colon or a question mark is followed by its value without
+// a second colon ("Select a state: Victoria", not "Select a state:: Victoria").
+func TestEntryLabelsTakeOneColon(t *testing.T) {
+	e := newEnv(t, false)
+	m := start(t, e)
+	for label, want := range map[string]string{
+		"Select a state:": "Select a state: Victoria",
+		"Which state?":    "Which state? Victoria",
+		"State":           "State: Victoria",
+	} {
+		got := ansi.Strip(strings.Join(entryLines(reviewLine{label: label, value: "Victoria", path: "s"}, 80, m.c.st, false), "\n"))
+		if strings.TrimSpace(got) != want {
+			t.Errorf("label %q: %q, want %q", label, got, want)
+		}
+	}
+}
