@@ -16,8 +16,9 @@ import (
 )
 
 // refusalRoots are the folders whose code makes the messages a server or a laptop shows as
-// a survey.Error: every refusal the server can send comes from them.
-var refusalRoots = []string{".", "../sync"}
+// a survey.Error: every refusal the server can send comes from them, and the laptop's
+// program (cmd, tui) makes some of its own.
+var refusalRoots = []string{".", "../sync", "../cmd", "../tui"}
 
 // literal returns the string a constant expression of string literals joined by + gives.
 func literal(e ast.Expr) (string, bool) {
