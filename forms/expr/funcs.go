@@ -558,14 +558,17 @@ func zoned(v Value) bool {
 }
 
 // eachSelected calls f on each value of a space-separated list of choices until f returns
-// false.
+// false. As ODK Collect reads it (JavaRosa's count-selected and selected-at), the list is
+// trimmed of whitespace and control characters at both ends, then split on spaces alone:
+// a tab or a line break inside it belongs to a value, as it does for selected().
 func eachSelected(list string, f func(string) bool) {
+	list = strings.TrimFunc(list, func(r rune) bool { return r <= ' ' })
 	for {
-		list = strings.TrimLeft(list, " \t\n\r")
+		list = strings.TrimLeft(list, " ")
 		if list == "" {
 			return
 		}
-		i := strings.IndexAny(list, " \t\n\r")
+		i := strings.IndexByte(list, ' ')
 		if i < 0 {
 			f(list)
 			return
