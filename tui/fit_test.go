@@ -16,7 +16,7 @@ func checkFits(t *testing.T, m *Model, what string) {
 	w, h := m.c.width, max(m.c.height-3, 1)
 	body := m.current().View()
 	if m.showHelp {
-		body = m.c.st.Title.Render(m.c.t.HelpTitle) + "\n\n" + m.c.help.FullHelpView(m.current().FullHelp()) + "\n\n" + m.c.t.HelpClose
+		body = m.helpView(1 << 20) // all of it: the screen sizes checked fit every key
 	}
 	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
 	if len(lines) > h {
@@ -172,6 +172,33 @@ func TestHomeHelpFits(t *testing.T) {
 			if !strings.Contains(help, k) {
 				t.Errorf("%s: the help has no key %q:\n%s", lang, k, help)
 			}
+		}
+	}
+}
+
+// TestHelpInASmallWindow: in a window too small for the whole help, its first lines still
+// say how to close it, and the keys that do not fit are counted on the last line rather
+// than cut without a word.
+func TestHelpInASmallWindow(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		e := newEnv(t, true)
+		e.cfg.Lang = lang
+		m := start(t, e)
+		drive(t, m, keypressSize([2]int{60, 12}))
+		drive(t, m, keypress("?"))
+		screen := ansi.Strip(m.render())
+		rows := strings.Split(screen, "\n")
+		if len(rows) != 12 || !strings.Contains(screen, m.c.t.HelpClose) {
+			t.Fatalf("%s: %d rows, the help's close line shown: %v\n%s", lang, len(rows), strings.Contains(screen, m.c.t.HelpClose), screen)
+		}
+		full := strings.Count(m.helpView(1<<20), "\n") + 1
+		if body := 12 - 3; full > body {
+			want := fmt.Sprintf(m.c.t.EntriesBelow, full-body+1)
+			if last := strings.TrimSpace(rows[body]); last != want {
+				t.Errorf("%s: the help's last line %q, want %q\n%s", lang, last, want, screen)
+			}
+		} else {
+			t.Errorf("%s: the whole help (%d lines) fits 60x12: the test needs a smaller window", lang, full)
 		}
 	}
 }

@@ -632,7 +632,7 @@ func (m *Model) render() string {
 	header := left + strings.Repeat(" ", max(w-ansi.StringWidth(left)-ansi.StringWidth(right), 1)) + right
 	var body string
 	if m.showHelp {
-		body = c.st.Title.Render(c.t.HelpTitle) + "\n\n" + c.fullHelp(p.FullHelp()) + "\n\n" + c.st.Muted.Render(c.t.HelpClose)
+		body = m.helpView(max(h-3, 1))
 	} else {
 		body = p.View()
 	}
@@ -646,6 +646,19 @@ func (m *Model) render() string {
 	}
 	short := c.help.ShortHelpView(append([]key.Binding{c.keys.Help}, p.ShortHelp()...))
 	return fit(header, w, 1) + "\n" + fit(body, w, max(h-3, 1)) + "\n" + fit(status, w, 1) + "\n" + fit(short, w, 1)
+}
+
+// helpView is the screen's full help in at most h lines: the title with how to close it,
+// then every key; keys that do not fit are counted on the last line, so that a small window
+// neither hides how to close the help nor leaves keys out unannounced.
+func (m *Model) helpView(h int) string {
+	c := m.c
+	lines := strings.Split(c.st.Title.Render(c.t.HelpTitle)+"\n"+c.st.Muted.Render(c.t.HelpClose)+"\n\n"+c.fullHelp(m.current().FullHelp()), "\n")
+	if len(lines) > h {
+		more := len(lines) - h + 1
+		lines = append(lines[:h-1], c.st.Muted.Render(fmt.Sprintf(c.t.EntriesBelow, more)))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // The window size every screen is laid out for; a smaller window is told so.
