@@ -39,7 +39,11 @@ func addInstances(ctx context.Context, tx cachedTx, subs []*survey.Submission, r
 func (s *SubmissionStore) Instance(ctx context.Context, instanceID string) (string, int, error) {
 	var id string
 	var rev int
-	err := s.db.db.QueryRowContext(ctx, `SELECT interview_id, revision FROM collect_instances WHERE instance_id = ?`, instanceID).Scan(&id, &rev)
+	st, err := s.db.stmt(ctx, `SELECT interview_id, revision FROM collect_instances WHERE instance_id = ?`)
+	if err != nil {
+		return "", 0, err
+	}
+	err = st.QueryRowContext(ctx, instanceID).Scan(&id, &rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", 0, survey.Errorf(survey.ENOTFOUND, "No interview was stored from instance %s.", instanceID)
 	}

@@ -246,7 +246,11 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 // RosterRow returns the row with a roster id, nil when none. See survey.RosterRowReader.
 func (s *ServerRosterStore) RosterRow(ctx context.Context, id string) (*survey.Respondent, error) {
 	var body []byte
-	err := s.db.db.QueryRowContext(ctx, `SELECT body FROM server_roster WHERE roster_id = ?`, id).Scan(&body)
+	st, err := s.db.stmt(ctx, `SELECT body FROM server_roster WHERE roster_id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	err = st.QueryRowContext(ctx, id).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -147,5 +148,26 @@ func BenchmarkIngest(b *testing.B) {
 			}
 			b.ReportMetric(float64(stored)/total, "interviews/s")
 		})
+	}
+}
+
+// TestSmallCollect sends OpenRosa submissions from a few phones sharing one account's
+// Collect URL: every one is stored, each as its own interview.
+func TestSmallCollect(t *testing.T) {
+	e, tokens := env(t, 1)
+	raw, err := os.ReadFile("../server/testdata/openrosa/collect-submission.http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := raw[bytes.Index(raw, []byte("<?xml")) : bytes.LastIndex(raw, []byte("</data>"))+len("</data>")]
+	rep, err := loadgen.RunCollect(context.Background(), loadgen.CollectConfig{URL: e.URL + "/v1/key/" + tokens[0], Phones: 3, Submissions: 4, Instance: doc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors > 0 || rep.Stored != 12 {
+		t.Fatalf("%d stored, %d errors, first: %v", rep.Stored, rep.Errors, rep.FirstError)
+	}
+	if n, _ := e.Subs.Count(context.Background()); n != 12 {
+		t.Fatalf("server holds %d, want 12", n)
 	}
 }

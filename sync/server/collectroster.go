@@ -162,27 +162,39 @@ func (s *Server) rosterDownload(w http.ResponseWriter, r *http.Request, u *surve
 
 // checkRespondent refuses a Collect record whose roster id is not in the server's roster,
 // when the server has a roster: the interview would be tied to no alumnus. An alumnus
-// assigned to someone else since is accepted. The roster is read page by page until the
-// row is found.
+// assigned to someone else since is accepted. The row is read by its roster id when the
+// store can (survey.RosterRowReader), else the roster page by page until it is found.
 func (s *Server) checkRespondent(ctx context.Context, rec *survey.Record) error {
 	if rec.RespondentID == "" || s.cfg.Roster == nil {
 		return nil
 	}
 	hasRows := false
-	after := int64(0)
-	for {
-		page, err := s.cfg.Roster.Changes(ctx, after, 1000, "")
+	if rr, ok := s.cfg.Roster.(survey.RosterRowReader); ok {
+		row, err := rr.RosterRow(ctx, rec.RespondentID)
+		if err != nil || row != nil {
+			return err
+		}
+		page, err := s.cfg.Roster.Changes(ctx, 0, 1, "")
 		if err != nil {
 			return err
 		}
-		for _, r := range page {
-			if r.Respondent.RosterID == rec.RespondentID {
-				return nil
+		hasRows = len(page) > 0
+	} else {
+		after := int64(0)
+		for {
+			page, err := s.cfg.Roster.Changes(ctx, after, 1000, "")
+			if err != nil {
+				return err
 			}
-			after, hasRows = r.Seq, true
-		}
-		if len(page) < 1000 {
-			break
+			for _, r := range page {
+				if r.Respondent.RosterID == rec.RespondentID {
+					return nil
+				}
+				after, hasRows = r.Seq, true
+			}
+			if len(page) < 1000 {
+				break
+			}
 		}
 	}
 	if !hasRows {

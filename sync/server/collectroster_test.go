@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"tracer/forms"
@@ -563,5 +565,68 @@ func TestBuiltinRosterIDHint(t *testing.T) {
 				t.Errorf("%s, %s: roster_id hint %q", name, lang, h)
 			}
 		}
+	}
+}
+
+// rowCountingRoster is the server's roster store, counting the rows its Changes returns.
+type rowCountingRoster struct {
+	*sqlite.ServerRosterStore
+	rows atomic.Int64
+}
+
+func (r *rowCountingRoster) Changes(ctx context.Context, after int64, limit int, assignedTo string) ([]survey.RosterRow, error) {
+	rows, err := r.ServerRosterStore.Changes(ctx, after, limit, assignedTo)
+	r.rows.Add(int64(len(rows)))
+	return rows, err
+}
+
+// TestCollectRosterIDReadByRow: a Collect submission's roster id is looked up by its row,
+// not by reading the roster up to it: with 2,500 alumni before the persona's, a
+// submission for the persona and one for an alumnus not in the roster read at most one
+// row of the roster's changes each, and are stored and refused as before.
+func TestCollectRosterIDReadByRow(t *testing.T) {
+	ctx := context.Background()
+	var roster *rowCountingRoster
+	env := testbed.NewEnv(t, func(c *server.Config) {
+		roster = &rowCountingRoster{ServerRosterStore: c.Roster.(*sqlite.ServerRosterStore)}
+		c.Roster = roster
+	}, nil)
+	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	var rows []*survey.Respondent
+	for i := range 2500 {
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%07d", i), Name: fmt.Sprintf("Alumnus %d", i)})
+	}
+	if _, err := roster.Upload(ctx, append(rows, personaRow(t))); err != nil {
+		t.Fatal(err)
+	}
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := env.URL + "/v1/key/" + tok + "/submission"
+	roster.rows.Store(0)
+	resp := postInstance(t, url, instanceXML(f, answers, "c0113c70-0000-4000-8000-000000000003"), nil)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the persona's submission: %d %s", resp.StatusCode, orMessage(t, resp))
+	}
+	if n := roster.rows.Load(); n > 1 {
+		t.Errorf("the submission read %d rows of the roster to find its roster id, want one lookup", n)
+	}
+	stranger := append([]survey.Answer(nil), answers...)
+	for i := range stranger {
+		if stranger[i].Path == "grp_consent/roster_id" {
+			stranger[i].Value = "BTG25-9999"
+		}
+	}
+	roster.rows.Store(0)
+	resp = postInstance(t, url, instanceXML(f, stranger, "c0113c70-0000-4000-8000-000000000004"), nil)
+	if msg := orMessage(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(msg, `Roster id "BTG25-9999" is not in the server's roster`) {
+		t.Errorf("unknown roster id: %d %q", resp.StatusCode, msg)
+	}
+	if n := roster.rows.Load(); n > 1 {
+		t.Errorf("refusing an unknown roster id read %d rows of the roster, want at most one", n)
+	}
+	if n, _ := env.Subs.Count(ctx); n != 1 {
+		t.Errorf("%d revisions stored, want the persona's", n)
 	}
 }

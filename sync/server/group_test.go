@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	gosync "sync"
@@ -14,6 +16,7 @@ import (
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
+	"tracer/sync/server"
 	"tracer/sync/testbed"
 	"tracer/sync/wire"
 )
@@ -198,5 +201,73 @@ func TestKillBeforeGroupCommit(t *testing.T) {
 		if rc := resp.Receipts[0]; rc.Status != survey.ReceiptStored {
 			t.Fatalf("after the restart: %+v, want stored", rc)
 		}
+	}
+}
+
+// TestCollectPhonesShareGroupCommit: the submissions of ODK Collect phones sharing one
+// account join one group commit, as pushes of several laptops do: once a submission is
+// checked, the account's turn goes to the next one while it waits for the commit. Another
+// process holds the database's write lock until every submission waits for the commit.
+func TestCollectPhonesShareGroupCommit(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "server.db")
+	db, err := testbed.OpenServerDB(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg := testbed.Config(db, nil)
+	store := cfg.Submissions.(*sqlite.SubmissionStore)
+	hs := httptest.NewServer(server.New(cfg))
+	defer hs.Close()
+	tok := testbed.Token(t, sqlite.NewUserStore(db), "sari", survey.RoleEnumerator)
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	const phones = 4
+	statuses := make(chan int, phones)
+	for i := range phones {
+		doc := instanceXML(f, answers, fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1))
+		go func() {
+			resp := postInstance(t, hs.URL+"/v1/key/"+tok+"/submission", doc, nil)
+			statuses <- resp.StatusCode
+		}()
+	}
+	for i := 0; store.Waiting() < phones; i++ {
+		if i == 300 {
+			conn.ExecContext(ctx, "ROLLBACK")
+			t.Fatalf("%d of %d submissions of one account wait for the commit, want all: the account's turn is held until each commits", store.Waiting(), phones)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	for range phones {
+		if s := <-statuses; s != http.StatusCreated {
+			t.Errorf("a phone's submission: %d, want 201", s)
+		}
+	}
+	if n, err := store.Count(ctx); err != nil || n != phones {
+		t.Errorf("%d interviews stored (%v), want %d", n, err, phones)
+	}
+	// The writer took the first submission alone and the rest together.
+	if commits, calls := store.Commits(); calls != phones || commits > 2 {
+		t.Errorf("%d commits for %d submissions, want at most 2", commits, calls)
 	}
 }

@@ -417,7 +417,7 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	rec.Revision = rev
-	rc, err := s.storeRecord(ctx, rec, &survey.User{Name: linkSubmitter, Role: survey.RoleSupervisor}, time.Time{}, "")
+	rc, err := s.storeRecord(ctx, rec, &survey.User{Name: linkSubmitter, Role: survey.RoleSupervisor}, time.Time{}, "", nil)
 	if err != nil {
 		return err
 	}

@@ -101,14 +101,22 @@ type openRosaResponse struct {
 }
 
 func writeOpenRosa(w http.ResponseWriter, status int, nature, msg string) {
+	writeOpenRosaBody(w, status, openRosaBody(nature, msg))
+}
+
+// openRosaBody is the OpenRosa response document with a message.
+func openRosaBody(nature, msg string) []byte {
 	var resp openRosaResponse
 	resp.Message.Nature, resp.Message.Text = nature, msg
 	b, _ := xml.Marshal(resp) // a struct of strings always marshals
+	return append([]byte(xml.Header), b...)
+}
+
+func writeOpenRosaBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = io.WriteString(w, xml.Header)
-	_, _ = w.Write(b)
+	_, _ = w.Write(body)
 }
 
 func (s *Server) writeOpenRosaError(w http.ResponseWriter, r *http.Request, err error) {
@@ -393,8 +401,10 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 	if err := s.placeInstance(ctx, rec, deprecated); err != nil {
 		return err
 	}
-	// An edit's instanceID is recorded with its revision, in one transaction.
-	rc, err := s.storeRecord(ctx, rec, u, deviceTime(r), instanceID)
+	// An edit's instanceID is recorded with its revision, in one transaction. The account's
+	// turn is handed on once the record is checked, as a push's is, so that the submissions
+	// of phones sharing the account are stored in one group commit.
+	rc, err := s.storeRecord(ctx, rec, u, deviceTime(r), instanceID, release)
 	if err != nil {
 		return err
 	}
@@ -484,16 +494,23 @@ func refuseFiles(rec *survey.Record, files []string) error {
 		files[0], len(files), files[0], where)
 }
 
+// The answers to a stored, a duplicate and a conflicting submission, written once.
+var (
+	storedBody    = openRosaBody("submit_success", "Tersimpan di server tracer. / Stored on the tracer server.")
+	duplicateBody = openRosaBody("submit_success", "Sudah diterima sebelumnya; tidak ada yang berubah. / Already received; nothing changed.")
+	conflictBody  = openRosaBody("submit_success",
+		"Isi lain dengan instanceID ini sudah ada: keduanya disimpan dan ditandai untuk supervisor. / Another content with this instanceID was received before: both are kept and flagged for the supervisor.")
+)
+
 // answerReceipt writes the OpenRosa answer for a receipt of a stored or refused submission.
 func answerReceipt(w http.ResponseWriter, rc survey.Receipt) error {
 	switch rc.Status {
 	case survey.ReceiptStored:
-		writeOpenRosa(w, http.StatusCreated, "submit_success", "Tersimpan di server tracer. / Stored on the tracer server.")
+		writeOpenRosaBody(w, http.StatusCreated, storedBody)
 	case survey.ReceiptDuplicate:
-		writeOpenRosa(w, http.StatusCreated, "submit_success", "Sudah diterima sebelumnya; tidak ada yang berubah. / Already received; nothing changed.")
+		writeOpenRosaBody(w, http.StatusCreated, duplicateBody)
 	case survey.ReceiptConflict:
-		writeOpenRosa(w, http.StatusAccepted, "submit_success",
-			"Isi lain dengan instanceID ini sudah ada: keduanya disimpan dan ditandai untuk supervisor. / Another content with this instanceID was received before: both are kept and flagged for the supervisor.")
+		writeOpenRosaBody(w, http.StatusAccepted, conflictBody)
 	default:
 		return survey.Errorf(rc.Code, "%s", rc.Message)
 	}
@@ -662,8 +679,9 @@ func parseODKTime(v string) time.Time {
 // storeRecord checks a record the server built from a submission exactly as a pushed one
 // (form version, form engine) and stores it, submitted by u; it returns the receipt. An
 // instanceID other than rec.ID (a Collect edit's) is recorded with the revision, in the
-// same transaction (survey.Submission.InstanceID).
-func (s *Server) storeRecord(ctx context.Context, rec *survey.Record, u *survey.User, at time.Time, instanceID string) (survey.Receipt, error) {
+// same transaction (survey.Submission.InstanceID). release, when not nil, frees the
+// caller's decoding slot once the record is checked and weighed for its commit.
+func (s *Server) storeRecord(ctx context.Context, rec *survey.Record, u *survey.User, at time.Time, instanceID string, release func()) (survey.Receipt, error) {
 	body, err := rec.Canonical()
 	if err != nil {
 		return survey.Receipt{}, err
@@ -676,6 +694,14 @@ func (s *Server) storeRecord(ctx context.Context, rec *survey.Record, u *survey.
 		return survey.Receipt{}, err
 	}
 	sub.SubmittedBy, sub.DeviceTime, sub.InstanceID = u.Name, at, instanceID
+	if release != nil {
+		weight := min(int64(len(sub.Body))+512, s.cfg.MaxQueued)
+		if err := s.queued.Acquire(ctx, weight); err != nil {
+			return survey.Receipt{}, err
+		}
+		defer s.queued.Release(weight)
+		release()
+	}
 	got, err := s.cfg.Submissions.Ingest(ctx, []*survey.Submission{sub})
 	if err != nil {
 		return survey.Receipt{}, err

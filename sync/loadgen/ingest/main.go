@@ -23,9 +23,17 @@
 // sync is the real client's whole sync (client.Sync with the retry policy of "tracer
 // sync"): the forms list, the outbox pushed in batches, each receipt recorded on the
 // laptop, then forms, roster, waves, attempts, returns and approvals pulled.
+//
+// With -collect URL the senders are ODK Collect phones instead, all on the Collect URL of
+// one account ("tracer user collect NAME --url URL"), as the phones of a centre share one:
+// -laptops phones send -interviews submissions each over OpenRosa, one at a time per
+// phone, each a copy of the XML instance of -instance with a new instanceID (no -db):
+//
+//	go run ./sync/loadgen/ingest -collect COLLECT_URL -pid PID -laptops 8 -interviews 50 -runs 3
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -60,7 +68,13 @@ func main() {
 	laptopDir := flag.String("laptopdir", "", "make each laptop a real laptop database in a new folder under this one and sync it as \"tracer sync\" does (pushes, retries, every pull)")
 	newLaptops := flag.Bool("newlaptops", false, "with -laptopdir: laptops that hold no form yet, as at their first sync, download every form in the timed sync (otherwise they hold the forms their interviews were filled in)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the laptops (this process) during the timed part of the last run to this file")
+	collect := flag.String("collect", "", "send OpenRosa submissions as ODK Collect phones to this Collect URL (.../v1/key/TOKEN) instead of laptop pushes; -laptops is the phones, -interviews the submissions of each")
+	instance := flag.String("instance", "sync/server/testdata/openrosa/collect-submission.http", "with -collect: the XML instance each submission copies (an .http file's first <?xml ...</data>)")
 	flag.Parse()
+	if *collect != "" {
+		runCollect(*collect, *instance, *pidList, *laptops, *interviews, *runs)
+		return
+	}
 	if *url == "" || *dbPath == "" {
 		flag.Usage()
 		os.Exit(2)
@@ -150,13 +164,6 @@ func main() {
 		}
 		load = append(load, rep.Load)
 	}
-	show := func(name, unit string, v []float64) {
-		if len(v) == 0 {
-			return
-		}
-		slices.Sort(v)
-		fmt.Printf("%-22s min %.3f  median %.3f  max %.3f %s\n", name, v[0], v[len(v)/2], v[len(v)-1], unit)
-	}
 	fmt.Printf("%d laptops x %d interviews, batch %d, sealed %v (%s), full sync %v (new laptops %v), %d servers, %s\n", *laptops, *interviews, *batch, cfg.Seal != nil, *sealing, cfg.LaptopDir != "", *newLaptops, len(cfg.URLs), time.Now().UTC().Format(time.RFC3339))
 	show("stored/s", "", rate)
 	show("server CPU/interview", "ms", cpu)
@@ -167,6 +174,58 @@ func main() {
 	show("sync p50", "ms", p50)
 	show("sync p99", "ms", p99)
 	show("sync max", "ms", pmax)
+	show("errors", "", errs)
+	show("load average (1 min)", "", load)
+}
+
+// show prints the minimum, median and maximum of the figures v.
+func show(name, unit string, v []float64) {
+	if len(v) == 0 {
+		return
+	}
+	slices.Sort(v)
+	fmt.Printf("%-22s min %.3f  median %.3f  max %.3f %s\n", name, v[0], v[len(v)/2], v[len(v)-1], unit)
+}
+
+// runCollect makes the runs of -collect and prints each and the summary.
+func runCollect(url, instanceFile, pid string, phones, submissions, runs int) {
+	doc, err := os.ReadFile(instanceFile)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if i := bytes.Index(doc, []byte("<?xml")); i >= 0 {
+		doc = doc[i:]
+	}
+	if i := bytes.LastIndex(doc, []byte("</data>")); i >= 0 {
+		doc = doc[:i+len("</data>")]
+	}
+	cfg := loadgen.CollectConfig{URL: url, Phones: phones, Submissions: submissions, Instance: doc}
+	if pid != "" {
+		if cfg.ServerPID, err = strconv.Atoi(pid); err != nil {
+			log.Fatalf("-pid %q: %v", pid, err)
+		}
+	}
+	var rate, cpu, p50, p99, pmax, load, errs []float64
+	for i := range runs {
+		rep, err := loadgen.RunCollect(context.Background(), cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("run %d: %v\n", i+1, rep)
+		rate = append(rate, rep.PerSecond)
+		cpu = append(cpu, float64(rep.CPUPerInterview().Microseconds())/1000)
+		p50 = append(p50, rep.Push.P50.Seconds()*1000)
+		p99 = append(p99, rep.Push.P99.Seconds()*1000)
+		pmax = append(pmax, rep.Push.Max.Seconds()*1000)
+		errs = append(errs, float64(rep.Errors))
+		load = append(load, rep.Load)
+	}
+	fmt.Printf("%d phones x %d submissions (OpenRosa), %s\n", phones, submissions, time.Now().UTC().Format(time.RFC3339))
+	show("stored/s", "", rate)
+	show("server CPU/submission", "ms", cpu)
+	show("submission p50", "ms", p50)
+	show("submission p99", "ms", p99)
+	show("submission max", "ms", pmax)
 	show("errors", "", errs)
 	show("load average (1 min)", "", load)
 }
