@@ -245,6 +245,7 @@ type texts struct {
 	LiveNoOtherInstance string
 	LiveOneLang         string
 	LiveOnPrompt        string
+	LiveOnFirstPrompt   string
 	LiveUnusedKey       string
 	// LiveNumbersText answers a key a text question with the numbers appearance does not
 	// take.
@@ -537,6 +538,7 @@ const (
 	liveNoOtherInstance
 	liveOneLang
 	liveOnPrompt
+	liveOnFirstPrompt
 	liveUnusedKey
 	liveNumbersText
 	liveSearchSpace
@@ -623,6 +625,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveOneLang
 	case liveOnPrompt:
 		return t.LiveOnPrompt
+	case liveOnFirstPrompt:
+		return t.LiveOnFirstPrompt
 	case liveUnusedKey:
 		return t.LiveUnusedKey
 	case liveNumbersText:
@@ -863,6 +867,7 @@ var textsID = texts{
 	LiveOneLang:            "Formulir ini hanya punya satu bahasa.",
 	LiveUnusedKey:          "Tombol itu tidak dipakai di pertanyaan ini; ? menampilkan tombol yang dipakai.",
 	LiveOnPrompt:           "Di sini hanya ditanya apakah menambah isian: 1 menambah, 2 lanjut; Shift+Tab kembali ke isian terakhir.",
+	LiveOnFirstPrompt:      "Di sini hanya ditanya apakah menambah isian (belum ada): 1 menambah, 2 lanjut.",
 	LiveMaskFull:           "Isian %s sudah lengkap: Backspace menghapus angka terakhir, Ctrl+U mengosongkannya.",
 	MaskEntries:            [5]string{"tanggal", "jam", "tanggal dan jam", "tahun", "bulan dan tahun"},
 	MaskParts:              [5]string{"tahunnya", "bulannya", "harinya", "jamnya", "menitnya"},
@@ -1294,6 +1299,7 @@ var textsEN = texts{
 	LiveOneLang:            "This form has one language only.",
 	LiveUnusedKey:          "That key is not used on this question; ? lists the keys that are.",
 	LiveOnPrompt:           "This only asks whether to add another: 1 adds one, 2 goes on; Shift+Tab goes back to the last one.",
+	LiveOnFirstPrompt:      "This only asks whether to add one (there is none yet): 1 adds one, 2 goes on.",
 	LiveMaskFull:           "The %s entry is complete: Backspace deletes its last digit, Ctrl+U clears it.",
 	MaskEntries:            [5]string{"date", "time", "date and time", "year", "month and year"},
 	MaskParts:              [5]string{"year", "month", "day", "hour", "minutes"},

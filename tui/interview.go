@@ -501,6 +501,8 @@ func (s *interviewScreen) repeatKeyRefused() {
 	}
 	s.problem, s.liveArgs = "", nil
 	switch {
+	case s.stop.Prompt && s.sess.Instances(s.stop.Path) == 0:
+		s.live = liveOnFirstPrompt // no instance to go back to
 	case s.stop.Prompt:
 		s.live = liveOnPrompt
 	case instanceOf(s.stop.Path) == "":

@@ -119,6 +119,11 @@ func TestRepeatRoster(t *testing.T) {
 	if v := plain(m); !strings.Contains(v, "Member") || !strings.Contains(v, "(0 so far)") && !strings.Contains(v, "(sudah 0)") {
 		t.Errorf("prompt:\n%s", v)
 	}
+	// with none yet, the prompt's repeat keys offer no last instance to go back to
+	drive(t, m, keypress("ctrl+up"))
+	if v := plain(m); m.iv().live != liveOnFirstPrompt || strings.Contains(v, "Shift+Tab") || !strings.Contains(v, "belum ada") {
+		t.Errorf("ctrl+up on the prompt before the first instance:\n%s", v)
+	}
 	drive(t, m, keypress("1")) // yes, add
 	at(t, m, "member[1]/mname")
 	answerHere(t, m, "Ani")
