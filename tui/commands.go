@@ -224,12 +224,21 @@ func (c *common) openCmd(id string) tea.Cmd {
 
 // formLang returns the form language that follows the UI language, "" when the form does
 // not have it.
-func (c *common) formLang() string {
+func (c *common) formLang() string { return c.formLangOf(c.cfg.Form) }
+
+// formLangOf is formLang for form f, which may be another form than Home's: the language
+// chosen with Ctrl+L when f has it, else f's language matching the UI's, else f's default.
+func (c *common) formLangOf(f *forms.Form) string {
 	if c.formPref != "" {
-		return c.formPref
+		if l, ok := f.MatchLang(c.formPref); ok {
+			return l
+		}
+		if f == c.cfg.Form {
+			return c.formPref
+		}
 	}
-	if l, ok := c.cfg.Form.MatchLang(c.lang); ok {
+	if l, ok := f.MatchLang(c.lang); ok {
 		return l
 	}
-	return c.cfg.Form.DefaultLang
+	return f.DefaultLang
 }

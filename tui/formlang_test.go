@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"tracer/forms"
 )
 
 // threeLangForm has three languages, two of which word the first question alike, as the
@@ -47,5 +49,30 @@ func TestFormLangKeySaysTheLanguage(t *testing.T) {
 	typeText(t, m, "x")
 	if strings.Contains(plain(m), "Bahasa formulir sekarang") {
 		t.Errorf("the language line stays after the next key:\n%s", plain(m))
+	}
+}
+
+// formLangOf gives another form than Home's a language of its own: the one chosen with
+// Ctrl+L when that form has it, else the one matching the UI's, else its default; never
+// Home's language the other form lacks.
+func TestFormLangOfAnotherForm(t *testing.T) {
+	e := newEnv(t, false) // Home: the built-in form, Indonesian and English
+	m := start(t, e)
+	other, err := forms.Parse("t.md", []byte(threeLangForm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := m.c
+	c.lang, c.formPref = "id", ""
+	if got := c.formLangOf(other); got != other.DefaultLang {
+		t.Errorf("UI in Indonesian, a form without it: %q, want its default %q", got, other.DefaultLang)
+	}
+	c.lang = "en"
+	if got := c.formLangOf(other); got != "English" {
+		t.Errorf("UI in English: %q, want English", got)
+	}
+	c.formPref = "French"
+	if got := c.formLangOf(other); got != "French" {
+		t.Errorf("French chosen with Ctrl+L: %q, want French", got)
 	}
 }

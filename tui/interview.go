@@ -71,15 +71,15 @@ type ivSession struct {
 // newSession builds the form session of an opened interview from its stored answers.
 func newSession(c *common, msg openedMsg) *ivSession {
 	s := &ivSession{iv: msg.iv, resp: msg.resp, roster: msg.resp.Values(), readOnly: msg.readOnly, saved: map[string]string{}}
-	lang := msg.iv.Lang
-	if lang == "" {
-		lang = c.formLang()
-	}
-	opt := forms.Options{Lang: lang, Now: c.cfg.Now, DeviceID: c.cfg.DeviceID, Username: c.cfg.Enumerator, MessageLang: c.lang}
 	f := msg.form
 	if f == nil {
 		f = c.cfg.Form
 	}
+	lang := msg.iv.Lang
+	if lang == "" {
+		lang = c.formLangOf(f)
+	}
+	opt := forms.Options{Lang: lang, Now: c.cfg.Now, DeviceID: c.cfg.DeviceID, Username: c.cfg.Enumerator, MessageLang: c.lang}
 	if msg.created {
 		opt.Prefill = s.roster
 		if f.ModeChoice(msg.mode) {
@@ -123,7 +123,7 @@ func newInterviewScreen(c *common, ses *ivSession, msg openedMsg) (*interviewScr
 	if s.readOnly {
 		return s, nil
 	}
-	if !msg.created && s.sess.Lang() != c.formLang() && len(ses.sess.Form().Languages) > 1 {
+	if !msg.created && s.sess.Lang() != c.formLangOf(ses.sess.Form()) && len(ses.sess.Form().Languages) > 1 {
 		s.langKept = s.sess.Lang()
 	}
 	return s, s.persist("", st.Path)

@@ -381,7 +381,7 @@ func (d *detailScreen) build() {
 		d.buildRaw()
 		return
 	}
-	s := forms.NewSession(f, forms.Options{Lang: d.c.formLang(), Now: d.c.cfg.Now, MessageLang: d.c.lang})
+	s := forms.NewSession(f, forms.Options{Lang: d.c.formLangOf(f), Now: d.c.cfg.Now, MessageLang: d.c.lang})
 	s.Restore(rec.AnswerList())
 	section := "\x00"
 	// Relevance here is computed from the record with its personal data masked (a birth
