@@ -95,7 +95,7 @@ func TestSyncThroughForeignAnswers(t *testing.T) {
 	for _, tt := range []struct{ mode, want string }{
 		{"portal", "tracer: cannot reach the server at " + front.URL + ": something other than a tracer server answered (200 OK, text/html; charset=utf-8): a Wi-Fi login page, or a proxy that could not reach the server?"},
 		{"gateway", "tracer: cannot reach the server at " + front.URL + ": something other than a tracer server answered (502 Bad Gateway, text/html): a Wi-Fi login page, or a proxy that could not reach the server?"},
-		{"failure", "tracer: the server failed: Internal error. (internal)"},
+		{"failure", "tracer: the server failed: Internal error."},
 		{"stub", "tracer: " + front.URL + " answered, but not as a tracer server or relay that knows account ani (it named \"\"): nothing was sent or pulled; this laptop still syncs with " + env.URL},
 	} {
 		mu.Lock()

@@ -268,7 +268,7 @@ func TestTUIReviewFlow(t *testing.T) {
 	budi.press("6")
 	budi.waitFor("received", "BTG25-0232")
 	budi.press("enter")
-	budi.waitFor("BTG25-0232 · r1 · received · sari", "Do you agree to be interviewed?: No")
+	budi.waitFor("BTG25-0232 · r1 · received · sari", "Do you agree to be interviewed? No")
 	budi.press("down", "down", "c", "Not the event day", "enter")
 	budi.waitFor("Question comments that go with the return (x): 1.")
 	budi.press("x", "The interview date is wrong", "enter")

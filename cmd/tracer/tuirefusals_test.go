@@ -66,8 +66,8 @@ func TestTUIRefusalsInIndonesian(t *testing.T) {
 	sri.waitFor("0  ")
 	sri.press("0")
 	sri.waitFor("Pelacakan", "ani  ")
-	sri.press("a", "r", "9999", "enter", "ani", "enter", "y")
-	sri.waitFor(`Tidak ada baris daftar alumni dengan domicile_regency "9999".`)
+	sri.press("a", "r", "3273", "enter", "ani", "enter", "y")
+	sri.waitFor(`Tidak ada baris daftar alumni dengan domicile_regency "3273".`)
 	noEnglish("assign")
 	sri.press("esc")
 

@@ -61,9 +61,9 @@ func TestTUITracing(t *testing.T) {
 	if err != nil || as["R3"] != "eko" || as["R1"] != "ani" {
 		t.Fatalf("assignments on the server: %v %v", as, err)
 	}
-	// A regency nobody lives in: refused, nothing changes.
-	sri.press("a", "r", "9999", "enter", "eko", "enter", "y")
-	sri.waitFor(`Not assigned: No roster row has domicile_regency "9999".`)
+	// A regency nobody on the roster lives in (Kota Bandung): refused, nothing changes.
+	sri.press("a", "r", "3273", "enter", "eko", "enter", "y")
+	sri.waitFor(`Not assigned: No roster row has domicile_regency "3273".`)
 	if as2, _ := rosterStore.Assignments(ctx); len(as2) != 3 || as2["R1"] != "ani" || as2["R2"] != "ani" || as2["R3"] != "eko" {
 		t.Errorf("a refused assignment changed them: %v", as2)
 	}
