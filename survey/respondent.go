@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"maps"
 	"time"
 )
 
@@ -231,4 +232,27 @@ func (r *Respondent) KeepFrom(stored *Respondent) *Respondent {
 		c.Extra = extra
 	}
 	return &c
+}
+
+// KeepAccepted returns r, a roster row uploaded again, with each correction a supervisor
+// accepted from the field (accepted, the row's accepted roster updates in the order they
+// were decided) kept where r still holds the value that correction replaced and stored,
+// the row as the server has it, still holds the correction: an office's file made before
+// the correction does not undo it. A value the file changes to anything else replaces it.
+func (r *Respondent) KeepAccepted(stored *Respondent, accepted []*RosterUpdate) *Respondent {
+	c := r
+	for _, u := range accepted {
+		if u.Status != UpdateAccepted || u.Replaced == u.Value {
+			continue
+		}
+		if u.Field.Of(c) == u.Replaced && u.Field.Of(stored) == u.Value {
+			if c == r {
+				cp := *r
+				cp.Extra = maps.Clone(r.Extra)
+				c = &cp
+			}
+			u.Field.Set(c, u.Value) // a phone keeps the replaced number as phone_previous
+		}
+	}
+	return c
 }

@@ -247,3 +247,23 @@ func updatesQuery(f survey.UpdateFilter, limit int) (string, []any) {
 	q, args = andEq(q, args, "roster_id", f.RosterID)
 	return limited(q+` ORDER BY seq`, args, limit)
 }
+
+// acceptedUpdates returns the accepted roster updates of roster row id, in the order they
+// were decided.
+func acceptedUpdates(ctx context.Context, tx *sql.Tx, id string) ([]*survey.RosterUpdate, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+serverUpdateColumns+` FROM server_roster_updates
+		WHERE roster_id = $1 AND status = 'accepted' ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.RosterUpdate
+	for rows.Next() {
+		u, err := scanUpdate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

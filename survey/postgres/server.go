@@ -174,7 +174,13 @@ func (s *ServerRosterStore) Upload(ctx context.Context, rows []*survey.Responden
 			if err := json.Unmarshal(old, &prev); err != nil {
 				return fmt.Errorf("roster row %s: %w", r.RosterID, err)
 			}
-			c := *r.KeepFrom(&prev)
+			// A correction accepted from the field stays when the file still holds the value
+			// it replaced (survey.Respondent.KeepAccepted).
+			accepted, err := acceptedUpdates(ctx, tx, r.RosterID)
+			if err != nil {
+				return err
+			}
+			c := *r.KeepFrom(&prev).KeepAccepted(&prev, accepted)
 			c.UpdatedAt = time.Time{}
 			if bodies[i], err = json.Marshal(c); err != nil {
 				return err

@@ -177,7 +177,14 @@ func (s *ServerRosterStore) Upload(ctx context.Context, rows []*survey.Responden
 			if err := json.Unmarshal(old, &prev); err != nil {
 				return fmt.Errorf("roster row %s: %w", r.RosterID, err)
 			}
-			c := *r.KeepFrom(&prev)
+			// A correction accepted from the field stays when the file still holds the value
+			// it replaced (survey.Respondent.KeepAccepted).
+			accepted, err := (&RosterUpdateLedger{db: s.db}).list(ctx, tx, `SELECT `+serverUpdateColumns+`
+				FROM server_roster_updates WHERE roster_id = ? AND status = 'accepted' ORDER BY seq`, r.RosterID)
+			if err != nil {
+				return err
+			}
+			c := *r.KeepFrom(&prev).KeepAccepted(&prev, accepted)
 			c.UpdatedAt = time.Time{}
 			if bodies[i], err = json.Marshal(c); err != nil {
 				return err

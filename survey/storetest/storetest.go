@@ -1347,4 +1347,28 @@ func testRosterUpdates(t *testing.T, open Opener) {
 	if list, err := s.RosterUpdates.List(ctx, survey.UpdateFilter{RosterID: "B-1"}); err != nil || len(list) != 0 {
 		t.Fatalf("B-1's updates: %+v %v", list, err)
 	}
+	// The office's file uploaded again, made before the correction: the regency accepted
+	// from the field stays; a file that gives another value replaces it.
+	regency := func() string {
+		t.Helper()
+		rows, err := s.Roster.Changes(ctx, 0, 0, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.Respondent.RosterID == "A-1" {
+				return r.Respondent.Regency
+			}
+		}
+		t.Fatal("no row A-1")
+		return ""
+	}
+	for _, tc := range []struct{ file, want string }{{"6471", "6474"}, {"6472", "6472"}} {
+		if _, err := s.Roster.Upload(ctx, []*survey.Respondent{{RosterID: "A-1", Name: "Ani", Regency: tc.file}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := regency(); got != tc.want {
+			t.Errorf("the file's regency %s uploaded after the correction 6471 -> 6474: the row has %s, want %s", tc.file, got, tc.want)
+		}
+	}
 }
