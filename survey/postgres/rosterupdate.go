@@ -163,7 +163,14 @@ func (l *RosterUpdateLedger) List(ctx context.Context, f survey.UpdateFilter) ([
 		limit = 1000
 	}
 	q, args := updatesQuery(f, limit)
-	rows, err := l.db.db.QueryContext(ctx, q, args...)
+	return queryUpdates(ctx, l.db.db, q, args...)
+}
+
+// queryUpdates runs a query of server_roster_updates and returns its proposals.
+func queryUpdates(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, text string, args ...any) ([]*survey.RosterUpdate, error) {
+	rows, err := q.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -251,19 +258,6 @@ func updatesQuery(f survey.UpdateFilter, limit int) (string, []any) {
 // acceptedUpdates returns the accepted roster updates of roster row id, in the order they
 // were decided.
 func acceptedUpdates(ctx context.Context, tx *sql.Tx, id string) ([]*survey.RosterUpdate, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+serverUpdateColumns+` FROM server_roster_updates
+	return queryUpdates(ctx, tx, `SELECT `+serverUpdateColumns+` FROM server_roster_updates
 		WHERE roster_id = $1 AND status = 'accepted' ORDER BY seq`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*survey.RosterUpdate
-	for rows.Next() {
-		u, err := scanUpdate(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
