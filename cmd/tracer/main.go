@@ -104,8 +104,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	if run, ok := m.commands()[cmd]; ok {
+		return run(ctx, args)
+	}
 	switch cmd {
 	case "":
+		if moved, ok := m.commandAfterFlags(args); ok {
+			return m.Run(ctx, moved)
+		}
 		for _, a := range args {
 			if a == "-h" || a == "-help" || a == "--help" {
 				// the program's help: its commands, then the interview screens' flags
@@ -119,32 +125,6 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			}
 		}
 		return m.runTUI(ctx, args)
-	case "form":
-		return m.runForm(ctx, args)
-	case "roster":
-		return m.runRoster(ctx, args)
-	case "attempt":
-		return m.runAttempt(ctx, args)
-	case "progress":
-		return m.runProgress(ctx, args)
-	case "wave":
-		return m.runWave(ctx, args)
-	case "serve":
-		return m.runServe(ctx, args)
-	case "user":
-		return m.runUser(ctx, args)
-	case "link":
-		return m.runLink(ctx, args)
-	case "login":
-		return m.runLogin(ctx, args)
-	case "sync":
-		return m.runSync(ctx, args)
-	case "export":
-		return m.runExport(ctx, args)
-	case "report":
-		return m.runReport(ctx, args)
-	case "review":
-		return m.runReview(ctx, args)
 	case "version":
 		fmt.Fprintln(m.Stdout, "tracer", version)
 		return nil
@@ -154,6 +134,37 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	default:
 		return usageError("unknown command %q", cmd)
 	}
+}
+
+// commands returns the subcommands that take their own flags, by name.
+func (m *Main) commands() map[string]func(context.Context, []string) error {
+	return map[string]func(context.Context, []string) error{
+		"form": m.runForm, "roster": m.runRoster, "attempt": m.runAttempt,
+		"progress": m.runProgress, "wave": m.runWave, "serve": m.runServe,
+		"user": m.runUser, "link": m.runLink, "login": m.runLogin, "sync": m.runSync,
+		"export": m.runExport, "report": m.runReport, "review": m.runReview,
+	}
+}
+
+// commandAfterFlags finds a command written after the interview screens' flags, as in
+// `tracer --data DIR sync`, and returns the arguments with those flags moved after the
+// command's own, where the command parses them (a flag it does not take is refused by
+// it, naming the flag).
+func (m *Main) commandAfterFlags(args []string) ([]string, bool) {
+	fs := flag.NewFlagSet("tracer", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	m.tuiFlags(fs)
+	if fs.Parse(args) != nil || fs.NArg() == 0 {
+		return nil, false
+	}
+	if _, ok := m.commands()[fs.Arg(0)]; !ok {
+		return nil, false
+	}
+	flags := args[:len(args)-fs.NArg()]
+	if n := len(flags); n > 0 && flags[n-1] == "--" {
+		flags = flags[:n-1]
+	}
+	return append(append([]string{}, fs.Args()...), flags...), true
 }
 
 // version is set at build time with -ldflags "-X main.version=...".
