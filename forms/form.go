@@ -29,6 +29,9 @@ type Form struct {
 	Hash string
 	// Source is the file name the form was loaded from.
 	Source string
+	// VersionFromContent says that the form's settings give no version and Version was
+	// named from the form's content (see nameVersion).
+	VersionFromContent bool
 	// Warnings lists problems that do not stop the form from loading.
 	Warnings []*Issue
 	// Attachments holds the data files the form read (select_one_from_file, pulldata,
@@ -54,9 +57,10 @@ type Form struct {
 	// filters holds the filtered steps of each path of the form with predicates
 	// (${member}[age >= 18]/name), root first (see filterPath).
 	filters map[*expr.PathNode][]pathFilter
-	// rootAttrs holds the value of each path that names an attribute of the form's root,
-	// /data/@id or /data/@version, as the XForm writes them.
+	// rootAttrs holds the attribute of the form's root each path names, "@id" or
+	// "@version", read as the XForm writes them.
 	rootAttrs map[*expr.PathNode]string
+
 	other     *Choice // the "other" choice that or_other adds
 	order     []*Node // nodes in dependency (evaluation) order
 	// outside maps the path of each node outside repeats to the node: such a node has one

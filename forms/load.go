@@ -56,6 +56,7 @@ func LoadContext(ctx context.Context, path string) (*Form, error) {
 	}
 	f.bundleName = strings.TrimSuffix(base, filepath.Ext(base)) + ".zip"
 	f.Hash = attachmentsHash(f.bundle)
+	f.nameVersion()
 	return f, nil
 }
 
@@ -81,6 +82,7 @@ func ParseContext(ctx context.Context, name string, data []byte) (*Form, error) 
 		return nil, err
 	}
 	f.Hash = attachmentsHash(data)
+	f.nameVersion()
 	f.Source = name
 	// The bundle is published under its file name, never the folders of a path it was
 	// loaded from.
@@ -114,6 +116,7 @@ func parse(ctx context.Context, name string, data []byte, files fileSource) (*Fo
 	}
 	f.Hash = hex.EncodeToString(sum[:])
 	f.Source = name
+	f.nameVersion()
 	return f, nil
 }
 
@@ -264,8 +267,21 @@ func (c *compiler) settings() {
 		base := filepath.Base(c.file)
 		f.ID = strings.TrimSuffix(base, filepath.Ext(base))
 	}
+	f.VersionFromContent = f.Version == ""
 	if f.Title == "" {
 		f.Title = f.ID
+	}
+}
+
+// nameVersion gives a form whose settings name no version one from its hash. Interviews
+// are kept by form and version, so a form needs one to be published and filled; as
+// KoboToolbox does for such a form, the version is named from the content: the same form
+// is the same version wherever it is loaded (the server, a laptop, an export), from a file
+// with its attachments beside it or from the bundle publishing sent, and a changed form is
+// a new version (where ODK Central refuses it for repeating its empty version).
+func (f *Form) nameVersion() {
+	if f.VersionFromContent {
+		f.Version = f.Hash[:10]
 	}
 }
 

@@ -156,11 +156,8 @@ func (c *compiler) rootAttribute(t *table, r row, col string, x *expr.Expr, n *e
 	case msg != "":
 	case target != c.form.Root:
 		msg = fmt.Sprintf("%s has no attribute %s: in the form, only its root has attributes (@id, @version)", target.Name, attr)
-	case attr == "@id":
-		c.form.rootAttrs[n] = c.form.ID
-		return
-	case attr == "@version":
-		c.form.rootAttrs[n] = c.form.Version
+	case attr == "@id", attr == "@version":
+		c.form.rootAttrs[n] = attr
 		return
 	default:
 		msg = fmt.Sprintf("the form's root has no attribute %s (it has @id and @version)", attr)

@@ -597,8 +597,11 @@ func (e *env) Path(p *expr.PathNode) expr.Value {
 	if p.Instance != "" {
 		return e.instancePath(p)
 	}
-	if v, ok := e.s.form.rootAttrs[p]; ok {
-		return expr.String(v)
+	if a, ok := e.s.form.rootAttrs[p]; ok {
+		if a == "@id" {
+			return expr.String(e.s.form.ID)
+		}
+		return expr.String(e.s.form.Version)
 	}
 	steps := p.Steps
 	if e.choice != nil && e.choice.attached && !p.Absolute && !p.Current && p.Ref == "" && !slices.Contains(steps, "..") {

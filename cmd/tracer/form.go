@@ -148,6 +148,9 @@ func (m *Main) runFormCheck(_ context.Context, args []string) error {
 			continue
 		}
 		fmt.Fprintf(m.Stdout, "%s: ok: %s\n", path, summary(f))
+		if f.VersionFromContent {
+			fmt.Fprintf(m.Stdout, "note: %s: no version in the settings sheet: the form is version %s, named from its content (a changed form is a new version); give one in a version column to name it yourself\n", path, f.Version)
+		}
 		for _, w := range f.Warnings {
 			fmt.Fprintf(m.Stdout, "warning: %s\n", w.Error())
 		}
