@@ -93,14 +93,16 @@ type pinResultMsg struct {
 // pinTickMsg refreshes the countdown of a delay.
 type pinTickMsg time.Time
 
-// Init starts nothing.
-func (m *PINModel) Init() tea.Cmd { return nil }
+// Init asks the terminal for its background, to pick the styles.
+func (m *PINModel) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
 // Update handles keys and the outcome of a PIN tried.
 func (m *PINModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width = msg.Width
+	case tea.BackgroundColorMsg:
+		m.st = newPINStyles(msg.IsDark())
 	case pinTickMsg:
 		m.now = time.Time(msg)
 		if m.now.Before(m.retryAt) {

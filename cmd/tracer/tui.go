@@ -8,10 +8,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"tracer/forms"
 	"tracer/survey"
@@ -81,7 +81,10 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	dark := lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
+	// The screens ask the terminal for its background once they run (Bubble Tea reads the
+	// answer among the keys); asking here, before them, would read and drop the keys an
+	// enumerator typed ahead while the program started.
+	dark := darkGuess(m.Getenv("COLORFGBG"))
 	if err := m.unlockTUI(ctx, db, dir, lang, dark); err != nil {
 		return err
 	}
@@ -126,6 +129,18 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 		return fmt.Errorf("run interview screens: %w", err)
 	}
 	return nil
+}
+
+// darkGuess is the background the screens start with until the terminal answers: dark,
+// as most terminals are, unless $COLORFGBG (set by rxvt, Konsole and others as "fg;bg")
+// names a light one.
+func darkGuess(colorfgbg string) bool {
+	i := strings.LastIndexByte(colorfgbg, ';')
+	switch colorfgbg[i+1:] {
+	case "7", "15":
+		return false
+	}
+	return true
 }
 
 // unlockTUI gives db the laptop's data key when the laptop has a vault: from TRACER_PIN
