@@ -61,8 +61,8 @@ type Form struct {
 	// "@version", read as the XForm writes them.
 	rootAttrs map[*expr.PathNode]string
 
-	other     *Choice // the "other" choice that or_other adds
-	order     []*Node // nodes in dependency (evaluation) order
+	other *Choice // the "other" choice that or_other adds
+	order []*Node // nodes in dependency (evaluation) order
 	// outside maps the path of each node outside repeats to the node: such a node has one
 	// item in every session, at that path.
 	outside map[string]*Node
