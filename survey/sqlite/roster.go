@@ -168,7 +168,9 @@ func (s *RosterStore) Upsert(ctx context.Context, rows []*survey.Respondent) (su
 		}
 	}
 	at := formatTime(s.db.now())
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := newBatchTx(sqlTx) // the same three statements for every row
+		defer tx.close()
 		res = survey.UpsertResult{}
 		for _, r := range rows {
 			q, err := tx.QueryContext(ctx, `SELECT `+respondentColumns+` FROM respondents WHERE roster_id = ?`, r.RosterID)
@@ -225,7 +227,7 @@ func (s *RosterStore) Upsert(ctx context.Context, rows []*survey.Respondent) (su
 
 // Get returns one respondent by roster id. See survey.RosterStore.
 func (s *RosterStore) Get(ctx context.Context, rosterID string) (*survey.Respondent, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+respondentColumns+` FROM respondents WHERE roster_id = ?`, rosterID)
+	rows, err := s.db.query(ctx, `SELECT `+respondentColumns+` FROM respondents WHERE roster_id = ?`, rosterID)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +254,7 @@ func (s *RosterStore) ByNIK(ctx context.Context, nik string) ([]*survey.Responde
 		}
 		return idx.ByNIK(nik), nil
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+respondentColumns+` FROM respondents WHERE nik = ? ORDER BY roster_id`, nik)
+	rows, err := s.db.query(ctx, `SELECT `+respondentColumns+` FROM respondents WHERE nik = ? ORDER BY roster_id`, nik)
 	if err != nil {
 		return nil, err
 	}

@@ -181,6 +181,15 @@ func (b *batchTx) QueryRowContext(ctx context.Context, query string, args ...any
 	return st.QueryRowContext(ctx, args...)
 }
 
+// QueryContext runs query's statement, prepared once per batch.
+func (b *batchTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := b.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
 // close closes the batch's statements.
 func (b *batchTx) close() {
 	for _, st := range b.stmts {
