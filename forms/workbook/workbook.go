@@ -99,6 +99,7 @@ func bytesText(n int64) string {
 type Workbook struct {
 	f      *excelize.File
 	legacy *legacyBook // an .xls workbook, when f is nil
+	parts  *sheetParts // an .xlsx workbook's parts TypedRows reads
 	lim    Limits
 }
 
@@ -142,7 +143,7 @@ func Open(ctx context.Context, data []byte, lim Limits) (*Workbook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	return &Workbook{f: f, lim: lim}, nil
+	return &Workbook{f: f, parts: readParts(ctx, zr), lim: lim}, nil
 }
 
 // realSize decompresses entry e into nothing and returns its size, refusing it as soon as

@@ -63,6 +63,7 @@ const (
 type xlsCell struct {
 	row, col int
 	kind     byte
+	formula  bool
 	xf       uint16
 	num      float64
 	text     string
@@ -633,6 +634,7 @@ func (b *legacyBook) sheetCells(ctx context.Context, sh xlsSheet, lim Limits) ([
 			if len(d) < 14 {
 				return nil, short(14)
 			}
+			c.formula = true
 			v := d[6:14]
 			if v[6] != 0xFF || v[7] != 0xFF {
 				c.kind, c.num = cellNumber, math.Float64frombits(binary.LittleEndian.Uint64(v))
@@ -694,6 +696,11 @@ func (b *legacyBook) sheetCells(ctx context.Context, sh xlsSheet, lim Limits) ([
 // its 1-based number and its cells' text (raw: numbers with all their digits and dates as
 // serial numbers), empty rows included, trailing empty cells left out.
 func (b *legacyBook) legacyRows(ctx context.Context, name string, lim Limits, raw bool, fn func(row int, cells []string) error) error {
+	return b.legacyTypedRows(ctx, name, lim, raw, func(row int, cells []string, _ []Cell, _ bool) error { return fn(row, cells) })
+}
+
+// legacyTypedRows is legacyRows telling fn, too, each cell's kind; no row is hidden.
+func (b *legacyBook) legacyTypedRows(ctx context.Context, name string, lim Limits, raw bool, fn func(row int, cells []string, kinds []Cell, hidden bool) error) error {
 	var sh *xlsSheet
 	for i := range b.sheets {
 		if b.sheets[i].name == name {
@@ -712,27 +719,29 @@ func (b *legacyBook) legacyRows(ctx context.Context, name string, lim Limits, ra
 	for i := 0; i < len(cells); {
 		r := cells[i].row
 		for ; next < r; next++ {
-			if err := fn(next+1, nil); err != nil {
+			if err := fn(next+1, nil, nil, false); err != nil {
 				return err
 			}
 		}
 		var row []string
+		var kinds []Cell
 		for ; i < len(cells) && cells[i].row == r; i++ {
 			c := cells[i]
 			for len(row) < c.col {
 				row = append(row, "")
+				kinds = append(kinds, Cell{})
 			}
-			v := b.text(c, raw)
+			v, k := b.text(c, raw), b.kind(c)
 			if len(row) == c.col {
-				row = append(row, v)
+				row, kinds = append(row, v), append(kinds, k)
 			} else {
-				row[c.col] = v // a second record for the same cell: the last one counts
+				row[c.col], kinds[c.col] = v, k // a second record for the same cell: the last one counts
 			}
 		}
 		for len(row) > 0 && row[len(row)-1] == "" {
-			row = row[:len(row)-1]
+			row, kinds = row[:len(row)-1], kinds[:len(row)-1]
 		}
-		if err := fn(r+1, row); err != nil {
+		if err := fn(r+1, row, kinds, false); err != nil {
 			return err
 		}
 		next = r + 1
@@ -764,6 +773,25 @@ func (b *legacyBook) text(c xlsCell, raw bool) string {
 		return numberText(c.num)
 	}
 	return ""
+}
+
+// kind is what cell c holds.
+func (b *legacyBook) kind(c xlsCell) Cell {
+	k := Cell{Formula: c.formula}
+	switch c.kind {
+	case cellText:
+		k.Kind = Text
+	case cellBool:
+		k.Kind = Bool
+	case cellError:
+		k.Kind = Error
+	case cellNumber:
+		k.Kind = Number
+		if int(c.xf) < len(b.dateXF) && b.dateXF[c.xf] {
+			k.Kind = Date
+		}
+	}
+	return k
 }
 
 // numberText prints x as Python's str() does after pyxform's int() test: an integer
