@@ -211,12 +211,6 @@ func (w *Workbook) RawRows(ctx context.Context, sheet string, fn func(row int, c
 	return w.rows(ctx, sheet, excelize.Options{RawCellValue: true}, fn)
 }
 
-// RawRowsHidden is RawRows telling fn too whether the row is hidden in the sheet (always
-// false in a legacy .xls workbook).
-func (w *Workbook) RawRowsHidden(ctx context.Context, sheet string, fn func(row int, cells []string, hidden bool) error) error {
-	return w.visibleRows(ctx, sheet, excelize.Options{RawCellValue: true}, fn)
-}
-
 func (w *Workbook) rows(ctx context.Context, sheet string, opts excelize.Options, fn func(row int, cells []string) error) error {
 	return w.visibleRows(ctx, sheet, opts, func(row int, cells []string, _ bool) error { return fn(row, cells) })
 }

@@ -76,6 +76,21 @@ type Table struct {
 	HeaderRow   int
 	Header      []string
 	Rows        []Row
+	// Date1904: the workbook counts its serial day numbers from 1904 (see
+	// workbook.Workbook.Date1904).
+	Date1904 bool
+	// HiddenColumns are the columns hidden in the workbook's sheets that hold a header or
+	// a value.
+	HiddenColumns []HiddenColumn
+}
+
+// HiddenColumn is a column hidden in a sheet: its number (1 for A), the sheet's header
+// row and the column's header there ("" when it has none).
+type HiddenColumn struct {
+	Sheet     string
+	HeaderRow int
+	Col       int
+	Header    string
 }
 
 // Row is one row of a Table.
@@ -84,6 +99,25 @@ type Row struct {
 	N      int
 	Cells  []string
 	Hidden bool // hidden in the workbook's sheet
+	// Types says what each of Cells held in the workbook, where it was not plain text; nil
+	// in a text file.
+	Types []CellType
+}
+
+// CellType is what a workbook cell held, for Parse to judge its value by its type and not
+// only by its text.
+type CellType struct {
+	workbook.Cell
+	Col int // the cell's column in its sheet, 1 for A
+}
+
+// typeOf returns what cell i of the row held, the zero CellType for plain text or when
+// unknown.
+func (r Row) typeOf(i int) CellType {
+	if i < len(r.Types) {
+		return r.Types[i]
+	}
+	return CellType{}
 }
 
 // Where names the row as a spreadsheet user finds it: "row 5", or "sheet Angkatan 2 row 5".
@@ -296,7 +330,9 @@ func sniffDelimiter(text string) rune {
 // headers are joined by column: a column of a later sheet goes under the column of the
 // first that means the same (Nama and Nama Lengkap alike), else after the others. A
 // workbook with no such sheet is read from its first sheet. Cells are read raw, so dates
-// come as Excel serial numbers and numbers as the workbook stores them.
+// come as Excel serial numbers and numbers as the workbook stores them, each with what the
+// cell holds (Row.Types: a number, a date, an error value, a formula's result) for Parse
+// to judge it by; the table says too which columns are hidden and the date system.
 func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 	data, err := io.ReadAll(io.LimitReader(r, Limits.FileBytes+1))
 	if err != nil {
@@ -316,11 +352,20 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 	var union map[string]int // a column's key (columnKey) -> its place in t.Header
 	for _, sheet := range sheets {
 		start := len(all.rows)
-		err = wb.RawRowsHidden(ctx, sheet, func(n int, cells []string, hidden bool) error {
+		err = wb.TypedRows(ctx, sheet, func(n int, cells []string, kinds []workbook.Cell, hidden bool) error {
 			if err := all.add(n, cells, func() string { return fmt.Sprintf("sheet %s row %d", sheet, n) }); err != nil {
 				return err
 			}
-			all.rows[len(all.rows)-1].Hidden = hidden
+			row := &all.rows[len(all.rows)-1]
+			row.Hidden = hidden
+			for i, k := range kinds {
+				if k.Kind != workbook.Unknown && k.Kind != workbook.Text || k.Formula { // text is the default
+					if row.Types == nil {
+						row.Types = make([]CellType, len(cells))
+					}
+					row.Types[i] = CellType{Cell: k, Col: i + 1}
+				}
+			}
 			return nil
 		})
 		if err != nil {
@@ -335,8 +380,16 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 			all.rows = all.rows[:start] // not a roster sheet
 			continue
 		}
-		if t == nil {
-			t = &Table{HeaderSheet: sheet, HeaderRow: rows[h].N, Header: rows[h].Cells}
+		hiddenCols, err := wb.HiddenColumns(ctx, sheet)
+		if err != nil {
+			return nil, err
+		}
+		first := t == nil
+		if first {
+			t = &Table{HeaderSheet: sheet, HeaderRow: rows[h].N, Header: rows[h].Cells, Date1904: wb.Date1904()}
+		}
+		t.HiddenColumns = append(t.HiddenColumns, hiddenColumns(sheet, rows[h:], hiddenCols)...)
+		if first {
 			union = map[string]int{}
 			for i, c := range t.Header {
 				if k := columnKey(c); k != "" {
@@ -363,14 +416,24 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 		}
 		for _, row := range rows[h+1:] {
 			cells := make([]string, len(t.Header))
+			var types []CellType
+			if row.Types != nil {
+				types = make([]CellType, len(t.Header))
+			}
 			for i, c := range row.Cells {
 				if i < len(place) {
 					cells[place[i]] = c
+					if types != nil {
+						types[place[i]] = row.typeOf(i)
+					}
 				} else if strings.TrimSpace(c) != "" {
 					cells = append(cells, c) // outside its header: Parse warns
+					if types != nil {
+						types = append(types, row.typeOf(i))
+					}
 				}
 			}
-			row.Cells = cells
+			row.Cells, row.Types = cells, types
 			t.Rows = append(t.Rows, row)
 		}
 	}
@@ -392,6 +455,29 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 		return nil, fmt.Errorf("sheet %s: %w", sheets[0], err)
 	}
 	return t, nil
+}
+
+// hiddenColumns returns those of the columns hidden (their numbers) that hold a header or a
+// value in rows, the sheet's header row first.
+func hiddenColumns(sheet string, rows []Row, hidden []int) []HiddenColumn {
+	var out []HiddenColumn
+	for _, c := range hidden {
+		header := ""
+		if c <= len(rows[0].Cells) {
+			header = strings.TrimSpace(rows[0].Cells[c-1])
+		}
+		used := header != ""
+		for _, r := range rows[1:] {
+			if used {
+				break
+			}
+			used = c <= len(r.Cells) && strings.TrimSpace(r.Cells[c-1]) != ""
+		}
+		if used {
+			out = append(out, HiddenColumn{Sheet: sheet, HeaderRow: rows[0].N, Col: c, Header: header})
+		}
+	}
+	return out
 }
 
 // columnKey is what makes two header cells the same column: the roster field they name,
