@@ -214,8 +214,8 @@ func (w *Workbook) Date1904() bool {
 	return w.parts != nil && w.parts.date1904
 }
 
-// TypedRows is RawRows telling fn, too, whether the row is hidden in the sheet (never in a
-// legacy .xls workbook) and what each cell holds: kinds[i] is the kind of cells[i]. An
+// TypedRows is RawRows telling fn, too, whether the row is hidden in the sheet and what
+// each cell holds: kinds[i] is the kind of cells[i]. An
 // .xlsx row's kinds are read from the sheet's XML in step with its text, so memory stays
 // bounded by one row.
 func (w *Workbook) TypedRows(ctx context.Context, sheet string, fn func(row int, cells []string, kinds []Cell, hidden bool) error) error {
@@ -242,11 +242,15 @@ func (w *Workbook) TypedRows(ctx context.Context, sheet string, fn func(row int,
 	})
 }
 
-// HiddenColumns returns the 1-based numbers of the columns hidden in sheet, in order (none
-// in a legacy .xls workbook). It reads the sheet's XML only up to its cells.
+// HiddenColumns returns the 1-based numbers of the columns hidden in sheet, in order. It
+// reads an .xlsx sheet's XML only up to its cells.
 func (w *Workbook) HiddenColumns(ctx context.Context, sheet string) ([]int, error) {
 	if w.legacy != nil {
-		return nil, nil
+		data, err := w.legacy.sheet(ctx, sheet, w.lim)
+		if err != nil {
+			return nil, err
+		}
+		return data.hiddenCols, nil
 	}
 	name, ok := w.parts.sheets[sheet]
 	if !ok {

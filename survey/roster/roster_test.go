@@ -266,6 +266,59 @@ b.save(sys.argv[1])
 	checkSpreadsheetRoster(t, path, "Alumni")
 }
 
+// TestXLSCellKinds reads a legacy .xls workbook by what its cells hold, as an .xlsx: a NIK
+// and a phone number stored as numbers, a date cell in a workbook that counts its days from
+// 1904, an error value, a hidden row and a hidden column.
+func TestXLSCellKinds(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import xlwt").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s cannot import xlwt: %v", py, err)
+		}
+		t.Skipf("%s with xlwt is needed (Debian's python3-xlwt): %v", py, err)
+	}
+	path := filepath.Join(t.TempDir(), "roster.xls")
+	script := `import datetime, sys, xlwt
+b = xlwt.Workbook(encoding="utf-8")
+b.dates_1904 = True
+s = b.add_sheet("Alumni")
+for i, h in enumerate(["ID", "Nama", "NIK", "Kejuruan", "No HP", "Tgl Lahir", "Catatan"]):
+    s.write(0, i, h)
+for i, v in enumerate(["L-1", "Ani", "6474064307910001", "TIK", 81234560001]):
+    s.write(1, i, v)
+s.write(1, 5, datetime.date(1991, 7, 3), xlwt.easyxf(num_format_str="dd/mm/yyyy"))
+s.write(1, 6, "ok")
+for i, v in enumerate(["L-2", "Budi", 6474060307910002, "TIK", "081234560002"]):
+    s.write(2, i, v)
+for i, v in enumerate(["L-3", "Citra", "6474064307910003", "TIK", "081234560003"]):
+    s.write(3, i, v)
+s.row(3).set_cell_error(6, 0x2A)  # #N/A
+s.row(2).hidden = True
+s.col(6).hidden = True
+b.save(sys.argv[1])
+`
+	if out, err := exec.Command(py, "-c", script, path).CombinedOutput(); err != nil {
+		t.Fatalf("xlwt: %v\n%s", err, out)
+	}
+	tbl, err := roster.ReadFile(context.Background(), path)
+	must(t, err)
+	p, err := roster.Parse(tbl, ref)
+	must(t, err)
+	want := []string{
+		`sheet Alumni row 1: Catatan: warning: column G is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data`,
+		`sheet Alumni row 2: No HP: warning: stored as a number (cell E2), which drops the leading 0: read as 081234560001; format the column as Text to keep it`,
+		`sheet Alumni row 3: row: warning: hidden in the sheet, read all the same; delete the row from the file if it is not an alumnus`,
+		`sheet Alumni row 3: NIK: NIK stored as a number (cell C3, 6474060307910002): Excel keeps only 15 digits of a number, so the NIK's last digit may be lost even where it looks right; format the column as Text and type the NIK again`,
+		`sheet Alumni row 4: Catatan: cell G4 holds the error #N/A, not a value: type the value`,
+	}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 1 || p.Respondents[0].BirthDate != "1991-07-03" || p.Respondents[0].Phone != "+6281234560001" {
+		t.Errorf("respondents: %+v", p.Respondents)
+	}
+}
+
 // checkSpreadsheetRoster reads the roster TestXLSX and TestXLS write, from path, where it
 // is on sheet.
 func checkSpreadsheetRoster(t *testing.T, path, sheet string) {
