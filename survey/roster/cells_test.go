@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -239,16 +240,28 @@ func TestXLSXDates(t *testing.T) {
 		}
 		x.set(6, 2, day) // an extra column keeps the date Excel shows
 		x.style(6, 2, 14)
-		x.set(6, 3, serial) // and a number as the number
+		x.set(6, 3, serial)    // and a number as the number
+		last := len(cases) + 2 // a day number no roster date has
+		x.set(1, last, "Rz")
+		x.set(2, last, "Alumni Z")
+		x.set(3, last, "6474064307910099")
+		x.set(4, last, "TIK")
+		x.set(5, last, int64(12))
+		x.style(5, last, 14)
 		path := x.save(nil)
 		tbl, err := roster.ReadFile(context.Background(), path)
 		must(t, err)
 		p, err := roster.Parse(tbl, ref)
 		must(t, err)
+		var refused []string
 		for _, l := range lines(p.Problems) {
 			if !strings.Contains(l, "warning:") {
-				t.Errorf("date1904 %v: %s", date1904, l)
+				refused = append(refused, l)
 			}
+		}
+		want := []string{fmt.Sprintf(`sheet Sheet1 row %d: Tgl Lahir: 12 (cell E%d) is not a date from 1919 to 2099`, last, last)}
+		if diff := cmp.Diff(want, refused); diff != "" {
+			t.Errorf("date1904 %v: refusals (-want +got):\n%s", date1904, diff)
 		}
 		if len(p.Respondents) != len(cases) {
 			t.Fatalf("date1904 %v: read %d rows, want %d", date1904, len(p.Respondents), len(cases))
@@ -293,7 +306,7 @@ func TestXLSXHiddenColumns(t *testing.T) {
 	want := []string{
 		`sheet Angkatan 1 row 2: No HP: warning: column E is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data`,
 		`sheet Angkatan 1 row 2: column F: warning: column F is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data`,
-		`sheet Angkatan 1 row 3: column 6: warning: value under a column with no header, not read; give the column a header`,
+		`sheet Angkatan 1 row 3: column F: warning: value under a column with no header, not read; give the column a header`,
 		`sheet Angkatan 2 row 2: Catatan: warning: column H is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -356,5 +369,42 @@ func TestXLSXFormulas(t *testing.T) {
 	r := p.Respondents[0]
 	if r.Name != "Budi Santoso" || r.NIK != "6474064307910002" || r.BirthDate != "1991-07-03" {
 		t.Errorf("the formulas' results: %q %q %q", r.Name, r.NIK, r.BirthDate)
+	}
+}
+
+// TestXLSXSheetsColumnsOutside: a value right of a sheet's header is warned of naming the
+// sheet's own column, and is never read as the column a later sheet has there (the first
+// sheet's stray note under the second sheet's Tgl Lahir); nor is a value under a later
+// sheet's column without a header named by another sheet's column.
+func TestXLSXSheetsColumnsOutside(t *testing.T) {
+	f := excelize.NewFile()
+	must(t, f.SetSheetName("Sheet1", "Angkatan 1"))
+	_, err := f.NewSheet("Angkatan 2")
+	must(t, err)
+	row := func(sheet, cell string, v ...any) {
+		t.Helper()
+		must(t, f.SetSheetRow(sheet, cell, &v))
+	}
+	row("Angkatan 1", "A1", "ID", "Nama", "NIK", "Kejuruan")
+	row("Angkatan 1", "A2", "S-1", "Ani", "6474064307910001", "TIK", "", "catatan: pindah")
+	row("Angkatan 2", "A1", "ID", "Nama", "NIK", "Kejuruan", "", "Tgl Lahir")
+	row("Angkatan 2", "A2", "S-2", "Budi", "6474060307910002", "TIK", "x", "1991-07-03")
+	path := filepath.Join(t.TempDir(), "sheets.xlsx")
+	must(t, f.SaveAs(path))
+	rep, got, store := importFile(t, path)
+	want := []string{
+		`sheet Angkatan 1 row 2: column F: warning: value outside the header's columns`,
+		`sheet Angkatan 2 row 2: column E: warning: value under a column with no header, not read; give the column a header`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if rep.Imported != 2 {
+		t.Fatalf("imported %d, want 2", rep.Imported)
+	}
+	r, err := store.Get(context.Background(), "S-1")
+	must(t, err)
+	if r.BirthDate != "" || len(r.Extra) != 0 {
+		t.Errorf("S-1 took a value from outside its sheet's header: birth date %q, extra %v", r.BirthDate, r.Extra)
 	}
 }

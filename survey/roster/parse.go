@@ -186,13 +186,13 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			v := cleanSpace(cell)
 			if i >= len(cols) {
 				if v != "" {
-					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value outside the header's columns", Warning: true})
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: t.columnName(row, i), Message: "value outside the header's columns", Warning: true})
 				}
 				continue
 			}
-			typ := row.typeOf(i)
+			typ, ref := row.typeOf(i), cellName(t.column(row, i), row.N)
 			if cols[i] != fieldNone || strings.TrimSpace(t.Header[i]) != "" {
-				if msg := cellFault(typ, row.N, v); msg != "" {
+				if msg := cellFault(typ, ref, v); msg != "" {
 					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: strings.TrimSpace(t.Header[i]), Message: msg})
 					refused = withField(refused, cols[i])
 					continue
@@ -203,7 +203,7 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			case fieldNIK, fieldPhone:
 				if numeric {
 					if x, err := strconv.ParseFloat(v, 64); err == nil {
-						n := &number{value: x, raw: v, cell: cellName(typ.Col, row.N)}
+						n := &number{value: x, raw: v, cell: ref}
 						if cols[i] == fieldNIK {
 							nikNumber = n
 						} else {
@@ -217,7 +217,7 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 				if x, err := strconv.ParseFloat(v, 64); err == nil && numeric {
 					iso, ok := serialDate(x, t.Date1904)
 					if !ok {
-						reject(cols[i], "%s (cell %s) is not a date from 1919 to 2099", v, cellName(typ.Col, row.N))
+						reject(cols[i], "%s (cell %s) is not a date from 1919 to 2099", v, ref)
 						refused = withField(refused, cols[i])
 						continue
 					}
@@ -235,7 +235,7 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 				switch {
 				case v == "":
 				case strings.TrimSpace(t.Header[i]) == "":
-					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value under a column with no header, not read; give the column a header", Warning: true})
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: t.columnName(row, i), Message: "value under a column with no header, not read; give the column a header", Warning: true})
 				default:
 					if r.Extra == nil {
 						r.Extra = map[string]string{}
@@ -523,17 +523,17 @@ func (n *number) digits() (string, bool) {
 	return strconv.FormatFloat(n.value, 'f', 0, 64), true
 }
 
-// cellFault returns why a workbook cell of row n whose text is v cannot be read as a value,
-// "" when it can: an error value (#N/A, #REF!), typed or a formula's, or a formula whose
-// result the file does not hold.
-func cellFault(typ CellType, n int, v string) string {
+// cellFault returns why the workbook cell named cell, whose text is v, cannot be read as a
+// value, "" when it can: an error value (#N/A, #REF!), typed or a formula's, or a formula
+// whose result the file does not hold.
+func cellFault(typ workbook.Cell, cell, v string) string {
 	switch {
 	case typ.Kind == workbook.Error && typ.Formula:
-		return fmt.Sprintf("cell %s: its formula gives the error %s, not a value: correct the formula, or type the value", cellName(typ.Col, n), v)
+		return fmt.Sprintf("cell %s: its formula gives the error %s, not a value: correct the formula, or type the value", cell, v)
 	case typ.Kind == workbook.Error:
-		return fmt.Sprintf("cell %s holds the error %s, not a value: type the value", cellName(typ.Col, n), v)
+		return fmt.Sprintf("cell %s holds the error %s, not a value: type the value", cell, v)
 	case typ.Formula && typ.Kind == workbook.Unknown && v == "":
-		return fmt.Sprintf("cell %s holds a formula whose result the file does not keep (a program saved it without calculating): open the file in Excel or LibreOffice and save it again", cellName(typ.Col, n))
+		return fmt.Sprintf("cell %s holds a formula whose result the file does not keep (a program saved it without calculating): open the file in Excel or LibreOffice and save it again", cell)
 	}
 	return ""
 }

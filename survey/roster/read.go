@@ -82,6 +82,40 @@ type Table struct {
 	// HiddenColumns are the columns hidden in the workbook's sheets that hold a header or
 	// a value.
 	HiddenColumns []HiddenColumn
+	// layouts says, by sheet, where a workbook's sheets have the table's columns; nil for
+	// a text file, whose columns are the table's.
+	layouts map[string]*layout
+}
+
+// layout is where one sheet of a workbook has the columns of a Table.
+type layout struct {
+	cols   []int // by the table's column, the sheet's (1 for A); 0 where the sheet has none
+	header int   // the columns of the sheet's header row
+}
+
+// column returns the column of row's sheet that holds the row's cell i (1 for A), 0 when
+// the sheet has no such column. Cells from len(t.Header) on are those right of the
+// sheet's header, in order.
+func (t *Table) column(row Row, i int) int {
+	l := t.layouts[row.Sheet]
+	switch {
+	case l == nil:
+		return i + 1
+	case i >= len(t.Header):
+		return l.header + i - len(t.Header) + 1
+	case i < len(l.cols):
+		return l.cols[i]
+	}
+	return 0
+}
+
+// columnName names the column of row's sheet that holds the row's cell i: "column F" in a
+// workbook, "column 6" in a text file.
+func (t *Table) columnName(row Row, i int) string {
+	if t.layouts[row.Sheet] == nil {
+		return fmt.Sprintf("column %d", i+1)
+	}
+	return "column " + columnName(t.column(row, i))
 }
 
 // HiddenColumn is a column hidden in a sheet: its number (1 for A), the sheet's header
@@ -99,25 +133,19 @@ type Row struct {
 	N      int
 	Cells  []string
 	Hidden bool // hidden in the workbook's sheet
-	// Types says what each of Cells held in the workbook, where it was not plain text; nil
-	// in a text file.
-	Types []CellType
+	// Types says what each of Cells held in the workbook (a number, a date, an error
+	// value, a formula's result), for Parse to judge the cell by its type and not only by
+	// its text; nil in a text file and in a row of plain text.
+	Types []workbook.Cell
 }
 
-// CellType is what a workbook cell held, for Parse to judge its value by its type and not
-// only by its text.
-type CellType struct {
-	workbook.Cell
-	Col int // the cell's column in its sheet, 1 for A
-}
-
-// typeOf returns what cell i of the row held, the zero CellType for plain text or when
-// unknown.
-func (r Row) typeOf(i int) CellType {
+// typeOf returns what cell i of the row held, the zero workbook.Cell for plain text or
+// when unknown.
+func (r Row) typeOf(i int) workbook.Cell {
 	if i < len(r.Types) {
 		return r.Types[i]
 	}
-	return CellType{}
+	return workbook.Cell{}
 }
 
 // Where names the row as a spreadsheet user finds it: "row 5", or "sheet Angkatan 2 row 5".
@@ -361,9 +389,9 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 			for i, k := range kinds {
 				if k.Kind != workbook.Unknown && k.Kind != workbook.Text || k.Formula { // text is the default
 					if row.Types == nil {
-						row.Types = make([]CellType, len(cells))
+						row.Types = make([]workbook.Cell, len(cells))
 					}
-					row.Types[i] = CellType{Cell: k, Col: i + 1}
+					row.Types[i] = k
 				}
 			}
 			return nil
@@ -386,7 +414,7 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 		}
 		first := t == nil
 		if first {
-			t = &Table{HeaderSheet: sheet, HeaderRow: rows[h].N, Header: rows[h].Cells, Date1904: wb.Date1904()}
+			t = &Table{HeaderSheet: sheet, HeaderRow: rows[h].N, Header: rows[h].Cells, Date1904: wb.Date1904(), layouts: map[string]*layout{}}
 		}
 		t.HiddenColumns = append(t.HiddenColumns, hiddenColumns(sheet, rows[h:], hiddenCols)...)
 		if first {
@@ -397,6 +425,11 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 				}
 			}
 			t.Rows = slices.Clip(rows[h+1:]) // the later sheets' rows are appended to a copy
+			l := &layout{header: len(t.Header)}
+			for i := range t.Header {
+				l.cols = append(l.cols, i+1)
+			}
+			t.layouts[sheet] = l
 			continue
 		}
 		// Put the sheet's columns where the first sheet's header has them.
@@ -414,23 +447,27 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 			}
 			place[i] = j
 		}
+		l := &layout{header: len(header), cols: make([]int, len(t.Header))}
+		for i, j := range place {
+			l.cols[j] = i + 1
+		}
+		t.layouts[sheet] = l
 		for _, row := range rows[h+1:] {
-			cells := make([]string, len(t.Header))
-			var types []CellType
+			// The cells right of the sheet's header follow the table's columns, in order.
+			width := len(t.Header) + max(0, len(row.Cells)-len(place))
+			cells := make([]string, width)
+			var types []workbook.Cell
 			if row.Types != nil {
-				types = make([]CellType, len(t.Header))
+				types = make([]workbook.Cell, width)
 			}
 			for i, c := range row.Cells {
+				j := len(t.Header) + i - len(place)
 				if i < len(place) {
-					cells[place[i]] = c
-					if types != nil {
-						types[place[i]] = row.typeOf(i)
-					}
-				} else if strings.TrimSpace(c) != "" {
-					cells = append(cells, c) // outside its header: Parse warns
-					if types != nil {
-						types = append(types, row.typeOf(i))
-					}
+					j = place[i]
+				}
+				cells[j] = c
+				if types != nil {
+					types[j] = row.typeOf(i)
 				}
 			}
 			row.Cells, row.Types = cells, types
@@ -438,6 +475,7 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 		}
 	}
 	if t != nil {
+		t.moveOutside()
 		return t, nil
 	}
 	// No roster header anywhere: the first sheet, for Parse to say what its header lacks.
@@ -455,6 +493,30 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 		return nil, fmt.Errorf("sheet %s: %w", sheets[0], err)
 	}
 	return t, nil
+}
+
+// moveOutside moves the cells right of their sheet's header past the last of the table's
+// columns, where the columns a later sheet added to the table had put them.
+func (t *Table) moveOutside() {
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		width := len(t.layouts[r.Sheet].cols) // the table's columns when the sheet was read
+		if width == len(t.Header) || len(r.Cells) <= width {
+			continue
+		}
+		cells := make([]string, len(t.Header)+len(r.Cells)-width)
+		copy(cells, r.Cells[:width])
+		copy(cells[len(t.Header):], r.Cells[width:])
+		if r.Types != nil {
+			types := make([]workbook.Cell, len(cells))
+			copy(types, r.Types[:min(width, len(r.Types))])
+			if len(r.Types) > width {
+				copy(types[len(t.Header):], r.Types[width:])
+			}
+			r.Types = types
+		}
+		r.Cells = cells
+	}
 }
 
 // hiddenColumns returns those of the columns hidden (their numbers) that hold a header or a
