@@ -234,7 +234,9 @@ func (w *Workbook) TypedRows(ctx context.Context, sheet string, fn func(row int,
 		if meta != nil {
 			row, err := meta.row(n)
 			if err != nil {
-				return fmt.Errorf("read sheet %s row %d: %w", sheet, n, err)
+				// XML excelize reads with more leniency (another encoding, a damaged
+				// end): the rest of the cells are read by their text alone.
+				meta, row = nil, nil
 			}
 			copy(kinds, row)
 		}

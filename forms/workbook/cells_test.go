@@ -150,3 +150,34 @@ func rewriteSheet(tb testing.TB, data []byte, name string, fn func([]byte) []byt
 	}
 	return out.Bytes()
 }
+
+// TestTypedRowsOtherEncoding: a sheet whose XML declares another encoding than UTF-8,
+// which excelize reads, is read by TypedRows as by RawRows, its cells' kinds left unknown.
+func TestTypedRowsOtherEncoding(t *testing.T) {
+	f := excelize.NewFile()
+	must(t, f.SetCellValue("Sheet1", "A1", 42))
+	must(t, f.SetCellValue("Sheet1", "A2", 43))
+	var b bytes.Buffer
+	must(t, f.Write(&b))
+	data := rewriteSheet(t, b.Bytes(), "xl/worksheets/sheet1.xml", func(x []byte) []byte {
+		x = bytes.Replace(x, []byte(`encoding="UTF-8"`), []byte(`encoding="ISO-8859-1"`), 1)
+		if !bytes.Contains(x, []byte(`ISO-8859-1`)) {
+			x = append([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?>`), x...)
+		}
+		return x
+	})
+	wb, err := workbook.Open(context.Background(), data, workbook.DefaultLimits)
+	must(t, err)
+	defer wb.Close()
+	var got []string
+	err = wb.TypedRows(context.Background(), "Sheet1", func(n int, cells []string, kinds []workbook.Cell, hidden bool) error {
+		if len(kinds) != len(cells) {
+			t.Errorf("row %d: %d kinds for %d cells", n, len(kinds), len(cells))
+		}
+		got = append(got, cells...)
+		return nil
+	})
+	if err != nil || !cmp.Equal([]string{"42", "43"}, got) {
+		t.Errorf("TypedRows: %v, %q", err, got)
+	}
+}
