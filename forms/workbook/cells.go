@@ -47,7 +47,6 @@ const maxStyles = 1 << 16
 // sheetParts is what TypedRows needs of an .xlsx workbook beyond what excelize gives:
 // where each sheet's XML is, which cell formats show dates, and the date system.
 type sheetParts struct {
-	zr       *zip.Reader
 	sheets   map[string]string // sheet name -> zip entry name
 	dateXF   []bool            // by cell format (the s attribute of a cell)
 	date1904 bool
@@ -75,7 +74,7 @@ type xmlWorkbook struct {
 // A part it cannot read leaves what it would tell unknown: excelize has opened the
 // workbook, and the cells keep their text.
 func readParts(ctx context.Context, zr *zip.Reader) *sheetParts {
-	p := &sheetParts{zr: zr, sheets: map[string]string{}}
+	p := &sheetParts{sheets: map[string]string{}}
 	wbPath := "xl/workbook.xml"
 	var rels xmlRels
 	if readXML(zr, "_rels/.rels", &rels) == nil {
@@ -211,7 +210,16 @@ func (w *Workbook) Date1904() bool {
 	if w.legacy != nil {
 		return w.legacy.date1904
 	}
-	return w.parts != nil && w.parts.date1904
+	return w.xlsxParts(context.Background()).date1904
+}
+
+// xlsxParts returns what TypedRows reads of an .xlsx workbook's parts, read when first
+// asked for: a form never needs them.
+func (w *Workbook) xlsxParts(ctx context.Context) *sheetParts {
+	if w.parts == nil {
+		w.parts = readParts(ctx, w.zr)
+	}
+	return w.parts
 }
 
 // TypedRows is RawRows telling fn, too, whether the row is hidden in the sheet and what
@@ -223,10 +231,11 @@ func (w *Workbook) TypedRows(ctx context.Context, sheet string, fn func(row int,
 		return w.legacy.legacyTypedRows(ctx, sheet, w.lim, true, fn)
 	}
 	var meta *cellReader
-	if name, ok := w.parts.sheets[sheet]; ok {
-		if rc, err := openPart(w.parts.zr, name); err == nil {
+	parts := w.xlsxParts(ctx)
+	if name, ok := parts.sheets[sheet]; ok {
+		if rc, err := openPart(w.zr, name); err == nil {
 			defer rc.Close()
-			meta = &cellReader{d: xml.NewDecoder(rc), dateXF: w.parts.dateXF, max: w.lim.Columns}
+			meta = &cellReader{d: xml.NewDecoder(rc), dateXF: parts.dateXF, max: w.lim.Columns}
 		}
 	}
 	return w.visibleRows(ctx, sheet, excelize.Options{RawCellValue: true}, func(n int, cells []string, hidden bool) error {
@@ -254,11 +263,11 @@ func (w *Workbook) HiddenColumns(ctx context.Context, sheet string) ([]int, erro
 		}
 		return data.hiddenCols, nil
 	}
-	name, ok := w.parts.sheets[sheet]
+	name, ok := w.xlsxParts(ctx).sheets[sheet]
 	if !ok {
 		return nil, nil
 	}
-	rc, err := openPart(w.parts.zr, name)
+	rc, err := openPart(w.zr, name)
 	if err != nil {
 		return nil, nil
 	}

@@ -99,7 +99,8 @@ func bytesText(n int64) string {
 type Workbook struct {
 	f      *excelize.File
 	legacy *legacyBook // an .xls workbook, when f is nil
-	parts  *sheetParts // an .xlsx workbook's parts TypedRows reads
+	zr     *zip.Reader // an .xlsx workbook's parts
+	parts  *sheetParts // what TypedRows reads of them, once read
 	lim    Limits
 }
 
@@ -143,7 +144,7 @@ func Open(ctx context.Context, data []byte, lim Limits) (*Workbook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	return &Workbook{f: f, parts: readParts(ctx, zr), lim: lim}, nil
+	return &Workbook{f: f, zr: zr, lim: lim}, nil
 }
 
 // realSize decompresses entry e into nothing and returns its size, refusing it as soon as
