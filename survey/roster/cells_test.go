@@ -408,3 +408,38 @@ func TestXLSXSheetsColumnsOutside(t *testing.T) {
 		t.Errorf("S-1 took a value from outside its sheet's header: birth date %q, extra %v", r.BirthDate, r.Extra)
 	}
 }
+
+// TestXLSXLongNumbersElsewhere: a number of 16 or more digits has lost digits to Excel in
+// any column, not only the NIK's: as the roster id it refuses its row (two ids could have
+// become one); in another column (the family card's number) a warning names the cell.
+func TestXLSXLongNumbersElsewhere(t *testing.T) {
+	x := newXLSXRoster(t, "ID", "Nama", "NIK", "Kejuruan", "No KK")
+	x.set(1, 2, int64(6474010101010001))
+	x.set(2, 2, "Ani")
+	x.set(3, 2, "6474064307910001")
+	x.set(4, 2, "TIK")
+	x.set(1, 3, "L-2")
+	x.set(2, 3, "Budi")
+	x.set(3, 3, "6474060307910002")
+	x.set(4, 3, "TIK")
+	x.set(5, 3, int64(6474010101010002))
+	x.set(1, 4, int64(1001)) // a short id typed as a number is its digits
+	x.set(2, 4, "Citra")
+	x.set(3, 4, "6474064307910003")
+	x.set(4, 4, "TIK")
+	x.set(5, 4, int64(647401010101))
+	rep, got, store := importFile(t, x.save(nil))
+	want := []string{
+		`sheet Sheet1 row 2: ID: stored as a number (cell A2, 6474010101010001): Excel keeps only 15 digits of a number, so its last digits may be lost; format the column as Text and type the values again`,
+		`sheet Sheet1 row 3: No KK: warning: stored as a number (cell E3, 6474010101010002): Excel keeps only 15 digits of a number, so its last digits may be lost; format the column as Text and type the values again`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if rep.Imported != 2 {
+		t.Errorf("imported %d, want 2", rep.Imported)
+	}
+	if r, err := store.Get(context.Background(), "1001"); err != nil || r.Extra["No KK"] != "647401010101" {
+		t.Errorf("row 1001: %+v, %v", r, err)
+	}
+}

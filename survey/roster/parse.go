@@ -200,6 +200,19 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			}
 			numeric := typ.Kind == workbook.Number || typ.Kind == workbook.Date
 			switch cols[i] {
+			case fieldNIK, fieldPhone, fieldBirthDate, fieldTrainingStart, fieldTrainingEnd: // read below
+			default:
+				if x, err := strconv.ParseFloat(v, 64); err == nil && numeric && math.Abs(x) >= 1e15 && strings.TrimSpace(t.Header[i]) != "" {
+					p := Problem{Sheet: row.Sheet, Row: row.N, Column: strings.TrimSpace(t.Header[i]), Warning: cols[i] != fieldRosterID,
+						Message: fmt.Sprintf("stored as a number (cell %s, %s): Excel keeps only 15 digits of a number, so its last digits may be lost; format the column as Text and type the values again", ref, v)}
+					ps = append(ps, p)
+					if !p.Warning {
+						refused = withField(refused, cols[i])
+						continue
+					}
+				}
+			}
+			switch cols[i] {
 			case fieldNIK, fieldPhone:
 				if numeric {
 					if x, err := strconv.ParseFloat(v, 64); err == nil {
