@@ -177,8 +177,9 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...), Warning: true})
 		}
 		r := &survey.Respondent{}
-		// The fields whose cell was refused for what it holds (an error value, a formula
-		// without its result), so no other problem is told about them.
+		// The fields whose workbook cell was refused for what it holds (an error value, a
+		// formula without its result, a number that lost digits, a day number no date has),
+		// so no other problem is told about them.
 		var refused map[field]bool
 		// The workbook's number cells of the NIK and phone columns, read by their value.
 		var nikNumber, phoneNumber *number
