@@ -253,6 +253,21 @@ func (w *Workbook) TypedRows(ctx context.Context, sheet string, fn func(row int,
 	})
 }
 
+// SheetHidden reports whether sheet is hidden in the workbook (hidden, or very hidden:
+// shown again only by a macro).
+func (w *Workbook) SheetHidden(sheet string) bool {
+	if w.legacy != nil {
+		for _, s := range w.legacy.sheets {
+			if s.name == sheet {
+				return s.hidden
+			}
+		}
+		return false
+	}
+	visible, err := w.f.GetSheetVisible(sheet)
+	return err == nil && !visible
+}
+
 // HiddenColumns returns the 1-based numbers of the columns hidden in sheet, in order. It
 // reads an .xlsx sheet's XML only up to its cells.
 func (w *Workbook) HiddenColumns(ctx context.Context, sheet string) ([]int, error) {

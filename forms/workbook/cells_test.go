@@ -74,6 +74,9 @@ func TestTypedRows(t *testing.T) {
 		must(t, f.SetCellFormula("Sheet1", "J1", "A1"))
 		must(t, f.SetColVisible("Sheet1", "C", false))
 		must(t, f.SetColVisible("Sheet1", "E:F", false))
+		_, err = f.NewSheet("Arsip")
+		must(t, err)
+		must(t, f.SetSheetVisible("Arsip", false))
 		var b bytes.Buffer
 		must(t, f.Write(&b))
 		data := withCachedResults(t, b.Bytes(), map[string][2]string{"G1": {"e", "#N/A"}, "H1": {"str", "Nama"}, "I1": {"", "6474064307910001"}})
@@ -101,6 +104,9 @@ func TestTypedRows(t *testing.T) {
 			{Kind: workbook.Error, Formula: true}, {Kind: workbook.Text, Formula: true}, {Kind: workbook.Number, Formula: true}, {Formula: true}}
 		if diff := cmp.Diff(want, kinds); diff != "" {
 			t.Errorf("date1904 %v: kinds (-want +got):\n%s", date1904, diff)
+		}
+		if wb.SheetHidden("Sheet1") || !wb.SheetHidden("Arsip") {
+			t.Errorf("hidden sheets: Sheet1 %v, Arsip %v", wb.SheetHidden("Sheet1"), wb.SheetHidden("Arsip"))
 		}
 		hidden, err := wb.HiddenColumns(context.Background(), "Sheet1")
 		must(t, err)

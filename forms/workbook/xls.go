@@ -73,7 +73,8 @@ type xlsCell struct {
 
 type xlsSheet struct {
 	name   string
-	offset int // of its BOF record in the stream
+	offset int  // of its BOF record in the stream
+	hidden bool // hidden or very hidden (hsState)
 }
 
 // legacyBook is an open .xls workbook: its stream, its sheets, its shared strings and
@@ -259,7 +260,7 @@ func (b *legacyBook) readGlobals(ctx context.Context) error {
 			if err != nil {
 				return corrupt("sheet name: %v", err)
 			}
-			b.sheets = append(b.sheets, xlsSheet{name: name, offset: int(binary.LittleEndian.Uint32(d))})
+			b.sheets = append(b.sheets, xlsSheet{name: name, offset: int(binary.LittleEndian.Uint32(d)), hidden: d[4]&3 != 0})
 		case recFormat:
 			if len(d) < 2 {
 				return corrupt("short format record")

@@ -282,7 +282,7 @@ func TestXLSXDates(t *testing.T) {
 
 // TestXLSXHiddenColumns: a column hidden in a sheet is read all the same, and a warning on
 // the sheet's header row names the sheet and the column, as for a hidden row; a hidden
-// column that holds nothing is not worth a word.
+// column that holds nothing is not worth a word. A hidden sheet is warned of too.
 func TestXLSXHiddenColumns(t *testing.T) {
 	f := excelize.NewFile()
 	must(t, f.SetSheetName("Sheet1", "Angkatan 1"))
@@ -300,6 +300,7 @@ func TestXLSXHiddenColumns(t *testing.T) {
 	must(t, f.SetCellValue("Angkatan 1", "F3", "pindah"))
 	must(t, f.SetColVisible("Angkatan 1", "E:G", false)) // No HP, a value without a header, nothing
 	must(t, f.SetColVisible("Angkatan 2", "H", false))   // Catatan, empty below its header
+	must(t, f.SetSheetVisible("Angkatan 2", false))
 	path := filepath.Join(t.TempDir(), "hidden.xlsx")
 	must(t, f.SaveAs(path))
 	rep, got, _ := importFile(t, path)
@@ -307,6 +308,7 @@ func TestXLSXHiddenColumns(t *testing.T) {
 		`sheet Angkatan 1 row 2: No HP: warning: column E is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data`,
 		`sheet Angkatan 1 row 2: column F: warning: column F is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data`,
 		`sheet Angkatan 1 row 3: column F: warning: value under a column with no header, not read; give the column a header`,
+		`sheet Angkatan 2 row 2: sheet: warning: hidden in the workbook, read all the same; delete the sheet from the file if its rows are not alumni`,
 		`sheet Angkatan 2 row 2: Catatan: warning: column H is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

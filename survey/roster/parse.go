@@ -118,7 +118,7 @@ type Parsed struct {
 // number) are warnings. In a workbook a cell is judged by what it holds too: a NIK stored
 // as a number of 16 or more digits, a phone number stored as a number that lost a leading 0
 // which cannot be put back, an error value or a formula without its result refuse the row;
-// a mobile number whose 0 is put back, a hidden row or column are warnings; date cells and
+// a mobile number whose 0 is put back, a hidden row, column or sheet are warnings; date cells and
 // day numbers count as the workbook's date system does. ref is the date ages are judged at.
 // It returns an EINVALID error when the header lacks a name or NIK column.
 func Parse(t *Table, ref time.Time) (*Parsed, error) {
@@ -152,6 +152,10 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		out.Problems = append(out.Problems, Problem{Sheet: t.HeaderSheet, Row: t.HeaderRow, Column: "header", Message: "no roster id column; the NIK is used as roster id", Warning: true})
 	}
 	_, haveKejuruan := seen[fieldKejuruan]
+	for _, h := range t.HiddenSheets {
+		out.Problems = append(out.Problems, Problem{Sheet: h.Sheet, Row: h.HeaderRow, Column: "sheet", Warning: true,
+			Message: "hidden in the workbook, read all the same; delete the sheet from the file if its rows are not alumni"})
+	}
 	for _, h := range t.HiddenColumns {
 		col := "column " + columnName(h.Col)
 		if h.Header != "" {
@@ -503,6 +507,11 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 // sortProblems orders problems as t holds their rows: sheet by sheet, row by row.
 func sortProblems(t *Table, ps []Problem) {
 	sheet := map[string]int{t.HeaderSheet: 0}
+	for _, s := range t.sheets {
+		if _, ok := sheet[s]; !ok {
+			sheet[s] = len(sheet)
+		}
+	}
 	for _, r := range t.Rows {
 		if _, ok := sheet[r.Sheet]; !ok {
 			sheet[r.Sheet] = len(sheet)

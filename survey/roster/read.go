@@ -82,6 +82,11 @@ type Table struct {
 	// HiddenColumns are the columns hidden in the workbook's sheets that hold a header or
 	// a value.
 	HiddenColumns []HiddenColumn
+	// HiddenSheets are the workbook's sheets read that are hidden in it, each with its
+	// header row (Col 0).
+	HiddenSheets []HiddenColumn
+	// sheets are the workbook's sheets read, in order.
+	sheets []string
 	// layouts says, by sheet, where a workbook's sheets have the table's columns; nil for
 	// a text file, whose columns are the table's.
 	layouts map[string]*layout
@@ -417,6 +422,10 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 			t = &Table{HeaderSheet: sheet, HeaderRow: rows[h].N, Header: rows[h].Cells, Date1904: wb.Date1904(), layouts: map[string]*layout{}}
 		}
 		t.HiddenColumns = append(t.HiddenColumns, hiddenColumns(sheet, rows[h:], hiddenCols)...)
+		t.sheets = append(t.sheets, sheet)
+		if wb.SheetHidden(sheet) {
+			t.HiddenSheets = append(t.HiddenSheets, HiddenColumn{Sheet: sheet, HeaderRow: rows[h].N})
+		}
 		if first {
 			union = map[string]int{}
 			for i, c := range t.Header {

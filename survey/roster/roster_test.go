@@ -268,7 +268,7 @@ b.save(sys.argv[1])
 
 // TestXLSCellKinds reads a legacy .xls workbook by what its cells hold, as an .xlsx: a NIK
 // and a phone number stored as numbers, a date cell in a workbook that counts its days from
-// 1904, an error value, a hidden row and a hidden column.
+// 1904, an error value, a hidden row, a hidden column and a hidden sheet.
 func TestXLSCellKinds(t *testing.T) {
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import xlwt").Run(); err != nil {
@@ -295,6 +295,10 @@ for i, v in enumerate(["L-3", "Citra", "6474064307910003", "TIK", "081234560003"
 s.row(3).set_cell_error(6, 0x2A)  # #N/A
 s.row(2).hidden = True
 s.col(6).hidden = True
+a = b.add_sheet("Arsip")
+for i, h in enumerate(["ID", "Nama", "NIK", "Kejuruan"]):
+    a.write(0, i, h)
+a.visibility = 1
 b.save(sys.argv[1])
 `
 	if out, err := exec.Command(py, "-c", script, path).CombinedOutput(); err != nil {
@@ -310,6 +314,7 @@ b.save(sys.argv[1])
 		`sheet Alumni row 3: row: warning: hidden in the sheet, read all the same; delete the row from the file if it is not an alumnus`,
 		`sheet Alumni row 3: NIK: NIK stored as a number (cell C3, 6474060307910002): Excel keeps only 15 digits of a number, so the NIK's last digit may be lost even where it looks right; format the column as Text and type the NIK again`,
 		`sheet Alumni row 4: Catatan: cell G4 holds the error #N/A, not a value: type the value`,
+		`sheet Arsip row 1: sheet: warning: hidden in the workbook, read all the same; delete the sheet from the file if its rows are not alumni`,
 	}
 	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
