@@ -99,6 +99,8 @@ func bytesText(n int64) string {
 type Workbook struct {
 	f      *excelize.File
 	legacy *legacyBook // an .xls workbook, when f is nil
+	zr     *zip.Reader // an .xlsx workbook's parts
+	parts  *sheetParts // what TypedRows reads of them, once read
 	lim    Limits
 }
 
@@ -142,7 +144,7 @@ func Open(ctx context.Context, data []byte, lim Limits) (*Workbook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	return &Workbook{f: f, lim: lim}, nil
+	return &Workbook{f: f, zr: zr, lim: lim}, nil
 }
 
 // realSize decompresses entry e into nothing and returns its size, refusing it as soon as
@@ -208,12 +210,6 @@ func (w *Workbook) Rows(ctx context.Context, sheet string, fn func(row int, cell
 // Excel serial numbers and numbers keep all their digits (a NIK typed as a number).
 func (w *Workbook) RawRows(ctx context.Context, sheet string, fn func(row int, cells []string) error) error {
 	return w.rows(ctx, sheet, excelize.Options{RawCellValue: true}, fn)
-}
-
-// RawRowsHidden is RawRows telling fn too whether the row is hidden in the sheet (always
-// false in a legacy .xls workbook).
-func (w *Workbook) RawRowsHidden(ctx context.Context, sheet string, fn func(row int, cells []string, hidden bool) error) error {
-	return w.visibleRows(ctx, sheet, excelize.Options{RawCellValue: true}, fn)
 }
 
 func (w *Workbook) rows(ctx context.Context, sheet string, opts excelize.Options, fn func(row int, cells []string) error) error {

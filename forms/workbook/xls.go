@@ -37,6 +37,7 @@ const (
 	recDateMode   = 0x0022
 	recFilePass   = 0x002F
 	recContinue   = 0x003C
+	recColInfo    = 0x007D
 	recBoundSheet = 0x0085
 	recMulRK      = 0x00BD
 	recRString    = 0x00D6
@@ -47,6 +48,7 @@ const (
 	recLabel      = 0x0204
 	recBoolErr    = 0x0205
 	recString     = 0x0207
+	recRow        = 0x0208
 	recRK         = 0x027E
 	recFormat     = 0x041E
 	recBOF        = 0x0809
@@ -63,6 +65,7 @@ const (
 type xlsCell struct {
 	row, col int
 	kind     byte
+	formula  bool
 	xf       uint16
 	num      float64
 	text     string
@@ -70,7 +73,8 @@ type xlsCell struct {
 
 type xlsSheet struct {
 	name   string
-	offset int // of its BOF record in the stream
+	offset int  // of its BOF record in the stream
+	hidden bool // hidden or very hidden (hsState)
 }
 
 // legacyBook is an open .xls workbook: its stream, its sheets, its shared strings and
@@ -256,7 +260,7 @@ func (b *legacyBook) readGlobals(ctx context.Context) error {
 			if err != nil {
 				return corrupt("sheet name: %v", err)
 			}
-			b.sheets = append(b.sheets, xlsSheet{name: name, offset: int(binary.LittleEndian.Uint32(d))})
+			b.sheets = append(b.sheets, xlsSheet{name: name, offset: int(binary.LittleEndian.Uint32(d)), hidden: d[4]&3 != 0})
 		case recFormat:
 			if len(d) < 2 {
 				return corrupt("short format record")
@@ -511,8 +515,16 @@ func rk(v uint32) float64 {
 	return x
 }
 
-// sheetCells reads the cells of sheet in row, then column order.
-func (b *legacyBook) sheetCells(ctx context.Context, sh xlsSheet, lim Limits) ([]xlsCell, error) {
+// xlsSheetData is what sheetCells reads of a sheet.
+type xlsSheetData struct {
+	cells      []xlsCell    // in row, then column order
+	hiddenRows map[int]bool // 0-based
+	hiddenCols []int        // 1-based, in order
+}
+
+// sheetCells reads the cells of sheet in row, then column order, and which of its rows
+// (ROW records) and columns (COLINFO records) are hidden.
+func (b *legacyBook) sheetCells(ctx context.Context, sh xlsSheet, lim Limits) (*xlsSheetData, error) {
 	rec, err := b.recordAt(sh.offset)
 	if err != nil {
 		return nil, err
@@ -521,7 +533,9 @@ func (b *legacyBook) sheetCells(ctx context.Context, sh xlsSheet, lim Limits) ([
 		return nil, corrupt("sheet %s does not start with a BOF record", sh.name)
 	}
 	var cells []xlsCell
-	pending := -1 // the formula cell whose string result the next STRING record holds
+	data := &xlsSheetData{}
+	var hiddenCol []bool // by 0-based column
+	pending := -1        // the formula cell whose string result the next STRING record holds
 	add := func(c xlsCell) error {
 		if c.col >= lim.Columns {
 			return &LimitError{Limit: "columns", Max: int64(lim.Columns), Where: fmt.Sprintf("sheet %s row %d", sh.name, c.row+1)}
@@ -573,6 +587,27 @@ func (b *legacyBook) sheetCells(ctx context.Context, sh xlsSheet, lim Limits) ([
 			return corrupt("sheet %s: record 0x%04X shorter than %d bytes", sh.name, rec.typ, n)
 		}
 		switch rec.typ {
+		case recRow:
+			if len(d) >= 16 && binary.LittleEndian.Uint32(d[12:])&0x20 != 0 { // fDyZero
+				if r := int(binary.LittleEndian.Uint16(d)); r < lim.Rows {
+					if data.hiddenRows == nil {
+						data.hiddenRows = map[int]bool{}
+					}
+					data.hiddenRows[r] = true
+				}
+			}
+			continue
+		case recColInfo:
+			if len(d) >= 10 && binary.LittleEndian.Uint16(d[8:])&1 != 0 { // fHidden
+				first, last := int(binary.LittleEndian.Uint16(d)), int(binary.LittleEndian.Uint16(d[2:]))
+				for c := first; c <= min(last, lim.Columns-1); c++ {
+					if hiddenCol == nil {
+						hiddenCol = make([]bool, lim.Columns)
+					}
+					hiddenCol[c] = true
+				}
+			}
+			continue
 		case recLabelSST:
 			if len(d) < 10 {
 				return nil, short(10)
@@ -633,6 +668,7 @@ func (b *legacyBook) sheetCells(ctx context.Context, sh xlsSheet, lim Limits) ([
 			if len(d) < 14 {
 				return nil, short(14)
 			}
+			c.formula = true
 			v := d[6:14]
 			if v[6] != 0xFF || v[7] != 0xFF {
 				c.kind, c.num = cellNumber, math.Float64frombits(binary.LittleEndian.Uint64(v))
@@ -687,52 +723,67 @@ func (b *legacyBook) sheetCells(ctx context.Context, sh xlsSheet, lim Limits) ([
 		}
 		return cells[i].col < cells[j].col
 	})
-	return cells, nil
+	for c, h := range hiddenCol {
+		if h {
+			data.hiddenCols = append(data.hiddenCols, c+1)
+		}
+	}
+	data.cells = cells
+	return data, nil
 }
 
 // legacyRows calls fn with each row of the sheet named name, as workbook.Rows does:
 // its 1-based number and its cells' text (raw: numbers with all their digits and dates as
 // serial numbers), empty rows included, trailing empty cells left out.
 func (b *legacyBook) legacyRows(ctx context.Context, name string, lim Limits, raw bool, fn func(row int, cells []string) error) error {
-	var sh *xlsSheet
-	for i := range b.sheets {
-		if b.sheets[i].name == name {
-			sh = &b.sheets[i]
-			break
+	return b.legacyTypedRows(ctx, name, lim, raw, func(row int, cells []string, _ []Cell, _ bool) error { return fn(row, cells) })
+}
+
+// sheet reads the sheet named name.
+func (b *legacyBook) sheet(ctx context.Context, name string, lim Limits) (*xlsSheetData, error) {
+	for _, sh := range b.sheets {
+		if sh.name == name {
+			return b.sheetCells(ctx, sh, lim)
 		}
 	}
-	if sh == nil {
-		return fmt.Errorf("read sheet %s: no such sheet", name)
-	}
-	cells, err := b.sheetCells(ctx, *sh, lim)
+	return nil, fmt.Errorf("read sheet %s: no such sheet", name)
+}
+
+// legacyTypedRows is legacyRows telling fn, too, each cell's kind and whether the row is
+// hidden.
+func (b *legacyBook) legacyTypedRows(ctx context.Context, name string, lim Limits, raw bool, fn func(row int, cells []string, kinds []Cell, hidden bool) error) error {
+	data, err := b.sheet(ctx, name, lim)
 	if err != nil {
 		return err
 	}
+	cells := data.cells
 	next := 0 // the next row number to give fn, 0-based
 	for i := 0; i < len(cells); {
 		r := cells[i].row
 		for ; next < r; next++ {
-			if err := fn(next+1, nil); err != nil {
+			if err := fn(next+1, nil, nil, false); err != nil {
 				return err
 			}
 		}
 		var row []string
+		var kinds []Cell
 		for ; i < len(cells) && cells[i].row == r; i++ {
 			c := cells[i]
 			for len(row) < c.col {
 				row = append(row, "")
+				kinds = append(kinds, Cell{})
 			}
-			v := b.text(c, raw)
+			v, k := b.text(c, raw), b.kind(c)
 			if len(row) == c.col {
-				row = append(row, v)
+				row, kinds = append(row, v), append(kinds, k)
 			} else {
-				row[c.col] = v // a second record for the same cell: the last one counts
+				row[c.col], kinds[c.col] = v, k // a second record for the same cell: the last one counts
 			}
 		}
 		for len(row) > 0 && row[len(row)-1] == "" {
-			row = row[:len(row)-1]
+			row, kinds = row[:len(row)-1], kinds[:len(row)-1]
 		}
-		if err := fn(r+1, row); err != nil {
+		if err := fn(r+1, row, kinds, len(row) > 0 && data.hiddenRows[r]); err != nil {
 			return err
 		}
 		next = r + 1
@@ -764,6 +815,25 @@ func (b *legacyBook) text(c xlsCell, raw bool) string {
 		return numberText(c.num)
 	}
 	return ""
+}
+
+// kind is what cell c holds.
+func (b *legacyBook) kind(c xlsCell) Cell {
+	k := Cell{Formula: c.formula}
+	switch c.kind {
+	case cellText:
+		k.Kind = Text
+	case cellBool:
+		k.Kind = Bool
+	case cellError:
+		k.Kind = Error
+	case cellNumber:
+		k.Kind = Number
+		if int(c.xf) < len(b.dateXF) && b.dateXF[c.xf] {
+			k.Kind = Date
+		}
+	}
+	return k
 }
 
 // numberText prints x as Python's str() does after pyxform's int() test: an integer

@@ -3,12 +3,16 @@ package roster
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/xuri/excelize/v2"
+
+	"tracer/forms/workbook"
 	"tracer/survey"
 )
 
@@ -111,8 +115,12 @@ type Parsed struct {
 // number must pass the hard rules (the phone is stored as E.164, the raw text kept);
 // dates must be real; a roster id may appear once. Soft findings (a NIK that disagrees
 // with the sex or birth date, a NIK or phone number on several rows, a made-up looking
-// number) are warnings. ref is the date ages are judged at. It returns an EINVALID error
-// when the header lacks a name or NIK column.
+// number) are warnings. In a workbook a cell is judged by what it holds too: a NIK stored
+// as a number of 16 or more digits, a phone number stored as a number that lost a leading 0
+// which cannot be put back, an error value or a formula without its result refuse the row;
+// a mobile number whose 0 is put back, a hidden row, column or sheet are warnings; date cells and
+// day numbers count as the workbook's date system does. ref is the date ages are judged at.
+// It returns an EINVALID error when the header lacks a name or NIK column.
 func Parse(t *Table, ref time.Time) (*Parsed, error) {
 	cols := make([]field, len(t.Header))
 	seen := map[field]int{}
@@ -144,6 +152,18 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		out.Problems = append(out.Problems, Problem{Sheet: t.HeaderSheet, Row: t.HeaderRow, Column: "header", Message: "no roster id column; the NIK is used as roster id", Warning: true})
 	}
 	_, haveKejuruan := seen[fieldKejuruan]
+	for _, h := range t.HiddenSheets {
+		out.Problems = append(out.Problems, Problem{Sheet: h.Sheet, Row: h.HeaderRow, Column: "sheet", Warning: true,
+			Message: "hidden in the workbook, read all the same; delete the sheet from the file if its rows are not alumni"})
+	}
+	for _, h := range t.HiddenColumns {
+		col := "column " + columnName(h.Col)
+		if h.Header != "" {
+			col = h.Header
+		}
+		out.Problems = append(out.Problems, Problem{Sheet: h.Sheet, Row: h.HeaderRow, Column: col, Warning: true,
+			Message: fmt.Sprintf("column %s is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data", columnName(h.Col))})
+	}
 
 	// The row (its index in t.Rows) where each roster id, NIK and phone number was first seen.
 	idRow := map[string]int{}
@@ -161,20 +181,79 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: label(f), Message: fmt.Sprintf(format, args...), Warning: true})
 		}
 		r := &survey.Respondent{}
+		// The fields whose workbook cell was refused for what it holds (an error value, a
+		// formula without its result, a number that lost digits, a day number no date has),
+		// so no other problem is told about them.
+		var refused map[field]bool
+		// The workbook's number cells of the NIK and phone columns, read by their value.
+		var nikNumber, phoneNumber *number
 		for i, cell := range row.Cells {
 			v := cleanSpace(cell)
 			if i >= len(cols) {
 				if v != "" {
-					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value outside the header's columns", Warning: true})
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: t.columnName(row, i), Message: "value outside the header's columns", Warning: true})
 				}
 				continue
+			}
+			typ, ref := row.typeOf(i), cellName(t.column(row, i), row.N)
+			if cols[i] != fieldNone || strings.TrimSpace(t.Header[i]) != "" {
+				if msg := cellFault(typ, ref, v); msg != "" {
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: strings.TrimSpace(t.Header[i]), Message: msg})
+					refused = withField(refused, cols[i])
+					continue
+				}
+			}
+			numeric := typ.Kind == workbook.Number || typ.Kind == workbook.Date
+			switch cols[i] {
+			case fieldNIK, fieldPhone, fieldBirthDate, fieldTrainingStart, fieldTrainingEnd: // read below
+			default:
+				if x, err := strconv.ParseFloat(v, 64); err == nil && numeric && math.Abs(x) >= 1e15 && strings.TrimSpace(t.Header[i]) != "" {
+					p := Problem{Sheet: row.Sheet, Row: row.N, Column: strings.TrimSpace(t.Header[i]), Warning: cols[i] != fieldRosterID,
+						Message: fmt.Sprintf("stored as a number (cell %s, %s): Excel keeps only 15 digits of a number, so its last digits may be lost; format the column as Text and type the values again", ref, v)}
+					ps = append(ps, p)
+					if !p.Warning {
+						refused = withField(refused, cols[i])
+						continue
+					}
+				}
+			}
+			switch cols[i] {
+			case fieldNIK, fieldPhone:
+				if numeric {
+					if x, err := strconv.ParseFloat(v, 64); err == nil {
+						n := &number{value: x, raw: v, cell: ref}
+						if cols[i] == fieldNIK {
+							nikNumber = n
+						} else {
+							phoneNumber = n
+						}
+					}
+				}
+			case fieldBirthDate, fieldTrainingStart, fieldTrainingEnd:
+				// A date cell, or a day number in a cell formatted General, counted as
+				// the workbook counts its days.
+				if x, err := strconv.ParseFloat(v, 64); err == nil && numeric {
+					iso, ok := serialDate(x, t.Date1904)
+					if !ok {
+						reject(cols[i], "%s (cell %s) is not a date from 1919 to 2099", v, ref)
+						refused = withField(refused, cols[i])
+						continue
+					}
+					v = iso
+				}
+			case fieldNone:
+				if x, err := strconv.ParseFloat(v, 64); err == nil && typ.Kind == workbook.Date {
+					if iso, ok := serialDate(x, t.Date1904); ok {
+						v = iso // kept as the date Excel shows, not its day number
+					}
+				}
 			}
 			switch cols[i] {
 			case fieldNone:
 				switch {
 				case v == "":
 				case strings.TrimSpace(t.Header[i]) == "":
-					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: fmt.Sprintf("column %d", i+1), Message: "value under a column with no header, not read; give the column a header", Warning: true})
+					ps = append(ps, Problem{Sheet: row.Sheet, Row: row.N, Column: t.columnName(row, i), Message: "value under a column with no header, not read; give the column a header", Warning: true})
 				default:
 					if r.Extra == nil {
 						r.Extra = map[string]string{}
@@ -224,21 +303,33 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		}
 
 		// Required values.
-		if r.Name == "" {
+		switch odd := unusual(r.Name); {
+		case refused[fieldName]: // said already
+		case r.Name == "":
 			reject(fieldName, "required")
-		} else if odd := unusual(r.Name); odd != "" {
+		case odd != "":
 			warn(fieldName, "unusual characters %s; check the name", odd)
 		}
 		if i, ok := seen[fieldName]; ok && i < len(row.Cells) && strings.ContainsRune(row.Cells[i], '\u00a0') {
 			warn(fieldName, "no-break space replaced by a space")
 		}
-		if haveKejuruan && r.Kejuruan == "" {
+		if haveKejuruan && r.Kejuruan == "" && !refused[fieldKejuruan] {
 			reject(fieldKejuruan, "required")
 		}
 
 		// NIK (hard rules, then soft ones below once sex and birth date are known).
 		var nik survey.NIK
-		if r.NIK == "" {
+		if nikNumber != nil {
+			if digits, ok := nikNumber.digits(); !ok || len(digits) >= 16 {
+				reject(fieldNIK, "NIK stored as a number (cell %s, %s): Excel keeps only 15 digits of a number, so the NIK's last digit may be lost even where it looks right; format the column as Text and type the NIK again", nikNumber.cell, nikNumber.raw)
+				refused = withField(refused, fieldNIK)
+			} else {
+				r.NIK = digits // too short for a NIK: ParseNIK says so
+			}
+		}
+		if refused[fieldNIK] {
+			// said already
+		} else if r.NIK == "" {
 			reject(fieldNIK, "required")
 		} else if scientific(r.NIK) {
 			reject(fieldNIK, "%q is a number in scientific notation: Excel keeps only 15 digits of a number, so the NIK's last digits are lost; format the column as Text and type the NIKs again", r.NIK)
@@ -254,9 +345,11 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 		if !haveID {
 			r.RosterID = r.NIK
 		}
-		if r.RosterID == "" && haveID {
+		switch {
+		case refused[fieldRosterID] || refused[fieldNIK] && !haveID: // said already
+		case r.RosterID == "" && haveID:
 			reject(fieldRosterID, "required")
-		} else if survey.HasHidden(r.RosterID) {
+		case survey.HasHidden(r.RosterID):
 			reject(fieldRosterID, "holds a control character")
 		}
 
@@ -311,7 +404,23 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 			}
 		}
 
-		if r.PhoneRaw != "" {
+		restored := false // the leading 0 of a phone number stored as a number put back
+		if phoneNumber != nil {
+			digits, ok := phoneNumber.digits()
+			switch {
+			case !ok || len(digits) > 15:
+				reject(fieldPhone, "stored as a number (cell %s, %s) that is not a phone number's digits: format the column as Text and type the number again", phoneNumber.cell, phoneNumber.raw)
+				refused = withField(refused, fieldPhone)
+			case strings.HasPrefix(digits, "62"):
+				r.PhoneRaw = digits
+			case strings.HasPrefix(digits, "8"):
+				r.PhoneRaw, restored = "0"+digits, true
+			default:
+				reject(fieldPhone, "stored as a number (cell %s, %s), which loses the leading 0, and not a mobile number whose 0 can be put back: format the column as Text and type the number again", phoneNumber.cell, digits)
+				refused = withField(refused, fieldPhone)
+			}
+		}
+		if r.PhoneRaw != "" && !refused[fieldPhone] {
 			e164, kind, err := survey.NormalizePhone(r.PhoneRaw)
 			switch {
 			case scientific(r.PhoneRaw):
@@ -324,6 +433,9 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 				reject(fieldPhone, "a landline; the main phone must be a mobile number (08...)")
 			default:
 				r.Phone = e164
+				if restored {
+					warn(fieldPhone, "stored as a number (cell %s), which drops the leading 0: read as %s; format the column as Text to keep it", phoneNumber.cell, r.PhoneRaw)
+				}
 				for _, p := range survey.CheckPhone(e164) {
 					warn(fieldPhone, "%s", p.Message)
 				}
@@ -395,6 +507,11 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 // sortProblems orders problems as t holds their rows: sheet by sheet, row by row.
 func sortProblems(t *Table, ps []Problem) {
 	sheet := map[string]int{t.HeaderSheet: 0}
+	for _, s := range t.sheets {
+		if _, ok := sheet[s]; !ok {
+			sheet[s] = len(sheet)
+		}
+	}
 	for _, r := range t.Rows {
 		if _, ok := sheet[r.Sheet]; !ok {
 			sheet[r.Sheet] = len(sheet)
@@ -403,6 +520,80 @@ func sortProblems(t *Table, ps []Problem) {
 	slices.SortStableFunc(ps, func(a, b Problem) int {
 		return cmp.Or(cmp.Compare(sheet[a.Sheet], sheet[b.Sheet]), cmp.Compare(a.Row, b.Row))
 	})
+}
+
+// withField returns set with f added, made when nil.
+func withField(set map[field]bool, f field) map[field]bool {
+	if set == nil {
+		set = map[field]bool{}
+	}
+	set[f] = true
+	return set
+}
+
+// number is a workbook's number cell: its value, its text in the file and its name (C4).
+type number struct {
+	value float64
+	raw   string
+	cell  string
+}
+
+// digits returns the number's digits when it is a whole number not below 0.
+func (n *number) digits() (string, bool) {
+	if n.value < 0 || n.value != math.Trunc(n.value) || math.IsInf(n.value, 0) {
+		return "", false
+	}
+	return strconv.FormatFloat(n.value, 'f', 0, 64), true
+}
+
+// cellFault returns why the workbook cell named cell, whose text is v, cannot be read as a
+// value, "" when it can: an error value (#N/A, #REF!), typed or a formula's, or a formula
+// whose result the file does not hold.
+func cellFault(typ workbook.Cell, cell, v string) string {
+	switch {
+	case typ.Kind == workbook.Error && typ.Formula:
+		return fmt.Sprintf("cell %s: its formula gives the error %s, not a value: correct the formula, or type the value", cell, v)
+	case typ.Kind == workbook.Error:
+		return fmt.Sprintf("cell %s holds the error %s, not a value: type the value", cell, v)
+	case typ.Formula && typ.Kind == workbook.Unknown && v == "":
+		return fmt.Sprintf("cell %s holds a formula whose result the file does not keep (a program saved it without calculating): open the file in Excel or LibreOffice and save it again", cell)
+	}
+	return ""
+}
+
+// cellName names the cell of column col (1 for A) and row n: "C4".
+func cellName(col, n int) string {
+	name, err := excelize.CoordinatesToCellName(col, n)
+	if err != nil {
+		return fmt.Sprintf("R%dC%d", n, col)
+	}
+	return name
+}
+
+// columnName names column col (1 for A): "E".
+func columnName(col int) string {
+	name, err := excelize.ColumnNumberToName(col)
+	if err != nil {
+		return strconv.Itoa(col)
+	}
+	return name
+}
+
+// serialDate returns the date of an Excel serial day number x (its time of day left out) as
+// YYYY-MM-DD, counted from 1904 when date1904 holds, as that workbook counts. It reports
+// false for a day before 1919 or after 2099, as no roster date is.
+func serialDate(x float64, date1904 bool) (string, bool) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "", false
+	}
+	days := math.Floor(x)
+	if date1904 {
+		days += 1462 // 1904-01-01 is day 1462 of the 1900 date system
+	}
+	if days < 7000 || days > 73000 {
+		return "", false
+	}
+	return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(days)).Format(time.DateOnly), true
 }
 
 // cleanSpace trims a cell and turns runs of white space (no-break spaces included) into one
@@ -459,8 +650,8 @@ var dateLayouts = []string{"2006-01-02", "2006/01/02", "02/01/2006", "2/1/2006",
 // 30-99 are 1930-1999.
 func parseDate(s string) (string, error) {
 	if n, err := strconv.Atoi(s); err == nil {
-		if n >= 7000 && n <= 73000 { // 1919 to 2099
-			return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly), nil
+		if iso, ok := serialDate(float64(n), false); ok {
+			return iso, nil
 		}
 		return "", fmt.Errorf("%q is not a date", s)
 	}

@@ -76,6 +76,60 @@ type Table struct {
 	HeaderRow   int
 	Header      []string
 	Rows        []Row
+	// Date1904: the workbook counts its serial day numbers from 1904 (see
+	// workbook.Workbook.Date1904).
+	Date1904 bool
+	// HiddenColumns are the columns hidden in the workbook's sheets that hold a header or
+	// a value.
+	HiddenColumns []HiddenColumn
+	// HiddenSheets are the workbook's sheets read that are hidden in it, each with its
+	// header row (Col 0).
+	HiddenSheets []HiddenColumn
+	// sheets are the workbook's sheets read, in order.
+	sheets []string
+	// layouts says, by sheet, where a workbook's sheets have the table's columns; nil for
+	// a text file, whose columns are the table's.
+	layouts map[string]*layout
+}
+
+// layout is where one sheet of a workbook has the columns of a Table.
+type layout struct {
+	cols   []int // by the table's column, the sheet's (1 for A); 0 where the sheet has none
+	header int   // the columns of the sheet's header row
+}
+
+// column returns the column of row's sheet that holds the row's cell i (1 for A), 0 when
+// the sheet has no such column. Cells from len(t.Header) on are those right of the
+// sheet's header, in order.
+func (t *Table) column(row Row, i int) int {
+	l := t.layouts[row.Sheet]
+	switch {
+	case l == nil:
+		return i + 1
+	case i >= len(t.Header):
+		return l.header + i - len(t.Header) + 1
+	case i < len(l.cols):
+		return l.cols[i]
+	}
+	return 0
+}
+
+// columnName names the column of row's sheet that holds the row's cell i: "column F" in a
+// workbook, "column 6" in a text file.
+func (t *Table) columnName(row Row, i int) string {
+	if t.layouts[row.Sheet] == nil {
+		return fmt.Sprintf("column %d", i+1)
+	}
+	return "column " + columnName(t.column(row, i))
+}
+
+// HiddenColumn is a column hidden in a sheet: its number (1 for A), the sheet's header
+// row and the column's header there ("" when it has none).
+type HiddenColumn struct {
+	Sheet     string
+	HeaderRow int
+	Col       int
+	Header    string
 }
 
 // Row is one row of a Table.
@@ -84,6 +138,19 @@ type Row struct {
 	N      int
 	Cells  []string
 	Hidden bool // hidden in the workbook's sheet
+	// Types says what each of Cells held in the workbook (a number, a date, an error
+	// value, a formula's result), for Parse to judge the cell by its type and not only by
+	// its text; nil in a text file and in a row of plain text.
+	Types []workbook.Cell
+}
+
+// typeOf returns what cell i of the row held, the zero workbook.Cell for plain text or
+// when unknown.
+func (r Row) typeOf(i int) workbook.Cell {
+	if i < len(r.Types) {
+		return r.Types[i]
+	}
+	return workbook.Cell{}
 }
 
 // Where names the row as a spreadsheet user finds it: "row 5", or "sheet Angkatan 2 row 5".
@@ -296,7 +363,9 @@ func sniffDelimiter(text string) rune {
 // headers are joined by column: a column of a later sheet goes under the column of the
 // first that means the same (Nama and Nama Lengkap alike), else after the others. A
 // workbook with no such sheet is read from its first sheet. Cells are read raw, so dates
-// come as Excel serial numbers and numbers as the workbook stores them.
+// come as Excel serial numbers and numbers as the workbook stores them, each with what the
+// cell holds (Row.Types: a number, a date, an error value, a formula's result) for Parse
+// to judge it by; the table says too which columns are hidden and the date system.
 func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 	data, err := io.ReadAll(io.LimitReader(r, Limits.FileBytes+1))
 	if err != nil {
@@ -316,11 +385,20 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 	var union map[string]int // a column's key (columnKey) -> its place in t.Header
 	for _, sheet := range sheets {
 		start := len(all.rows)
-		err = wb.RawRowsHidden(ctx, sheet, func(n int, cells []string, hidden bool) error {
+		err = wb.TypedRows(ctx, sheet, func(n int, cells []string, kinds []workbook.Cell, hidden bool) error {
 			if err := all.add(n, cells, func() string { return fmt.Sprintf("sheet %s row %d", sheet, n) }); err != nil {
 				return err
 			}
-			all.rows[len(all.rows)-1].Hidden = hidden
+			row := &all.rows[len(all.rows)-1]
+			row.Hidden = hidden
+			for i, k := range kinds {
+				if k.Kind != workbook.Unknown && k.Kind != workbook.Text || k.Formula { // text is the default
+					if row.Types == nil {
+						row.Types = make([]workbook.Cell, len(cells))
+					}
+					row.Types[i] = k
+				}
+			}
 			return nil
 		})
 		if err != nil {
@@ -335,8 +413,20 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 			all.rows = all.rows[:start] // not a roster sheet
 			continue
 		}
-		if t == nil {
-			t = &Table{HeaderSheet: sheet, HeaderRow: rows[h].N, Header: rows[h].Cells}
+		hiddenCols, err := wb.HiddenColumns(ctx, sheet)
+		if err != nil {
+			return nil, err
+		}
+		first := t == nil
+		if first {
+			t = &Table{HeaderSheet: sheet, HeaderRow: rows[h].N, Header: rows[h].Cells, Date1904: wb.Date1904(), layouts: map[string]*layout{}}
+		}
+		t.HiddenColumns = append(t.HiddenColumns, hiddenColumns(sheet, rows[h:], hiddenCols)...)
+		t.sheets = append(t.sheets, sheet)
+		if wb.SheetHidden(sheet) {
+			t.HiddenSheets = append(t.HiddenSheets, HiddenColumn{Sheet: sheet, HeaderRow: rows[h].N})
+		}
+		if first {
 			union = map[string]int{}
 			for i, c := range t.Header {
 				if k := columnKey(c); k != "" {
@@ -344,6 +434,11 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 				}
 			}
 			t.Rows = slices.Clip(rows[h+1:]) // the later sheets' rows are appended to a copy
+			l := &layout{header: len(t.Header)}
+			for i := range t.Header {
+				l.cols = append(l.cols, i+1)
+			}
+			t.layouts[sheet] = l
 			continue
 		}
 		// Put the sheet's columns where the first sheet's header has them.
@@ -361,20 +456,35 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 			}
 			place[i] = j
 		}
+		l := &layout{header: len(header), cols: make([]int, len(t.Header))}
+		for i, j := range place {
+			l.cols[j] = i + 1
+		}
+		t.layouts[sheet] = l
 		for _, row := range rows[h+1:] {
-			cells := make([]string, len(t.Header))
+			// The cells right of the sheet's header follow the table's columns, in order.
+			width := len(t.Header) + max(0, len(row.Cells)-len(place))
+			cells := make([]string, width)
+			var types []workbook.Cell
+			if row.Types != nil {
+				types = make([]workbook.Cell, width)
+			}
 			for i, c := range row.Cells {
+				j := len(t.Header) + i - len(place)
 				if i < len(place) {
-					cells[place[i]] = c
-				} else if strings.TrimSpace(c) != "" {
-					cells = append(cells, c) // outside its header: Parse warns
+					j = place[i]
+				}
+				cells[j] = c
+				if types != nil {
+					types[j] = row.typeOf(i)
 				}
 			}
-			row.Cells = cells
+			row.Cells, row.Types = cells, types
 			t.Rows = append(t.Rows, row)
 		}
 	}
 	if t != nil {
+		t.moveOutside()
 		return t, nil
 	}
 	// No roster header anywhere: the first sheet, for Parse to say what its header lacks.
@@ -392,6 +502,53 @@ func ReadXLSX(ctx context.Context, r io.Reader) (*Table, error) {
 		return nil, fmt.Errorf("sheet %s: %w", sheets[0], err)
 	}
 	return t, nil
+}
+
+// moveOutside moves the cells right of their sheet's header past the last of the table's
+// columns, where the columns a later sheet added to the table had put them.
+func (t *Table) moveOutside() {
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		width := len(t.layouts[r.Sheet].cols) // the table's columns when the sheet was read
+		if width == len(t.Header) || len(r.Cells) <= width {
+			continue
+		}
+		cells := make([]string, len(t.Header)+len(r.Cells)-width)
+		copy(cells, r.Cells[:width])
+		copy(cells[len(t.Header):], r.Cells[width:])
+		if r.Types != nil {
+			types := make([]workbook.Cell, len(cells))
+			copy(types, r.Types[:min(width, len(r.Types))])
+			if len(r.Types) > width {
+				copy(types[len(t.Header):], r.Types[width:])
+			}
+			r.Types = types
+		}
+		r.Cells = cells
+	}
+}
+
+// hiddenColumns returns those of the columns hidden (their numbers) that hold a header or a
+// value in rows, the sheet's header row first.
+func hiddenColumns(sheet string, rows []Row, hidden []int) []HiddenColumn {
+	var out []HiddenColumn
+	for _, c := range hidden {
+		header := ""
+		if c <= len(rows[0].Cells) {
+			header = strings.TrimSpace(rows[0].Cells[c-1])
+		}
+		used := header != ""
+		for _, r := range rows[1:] {
+			if used {
+				break
+			}
+			used = c <= len(r.Cells) && strings.TrimSpace(r.Cells[c-1]) != ""
+		}
+		if used {
+			out = append(out, HiddenColumn{Sheet: sheet, HeaderRow: rows[0].N, Col: c, Header: header})
+		}
+	}
+	return out
 }
 
 // columnKey is what makes two header cells the same column: the roster field they name,

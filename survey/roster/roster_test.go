@@ -185,7 +185,7 @@ func TestSemicolonBOM(t *testing.T) {
 }
 
 // TestXLSX writes a roster workbook as users make them (a title row above the header,
-// NIK and phone typed as numbers, dates as date cells, a blank row) and imports it.
+// a phone and a NIK typed as numbers, dates as date cells, a blank row) and imports it.
 func TestXLSX(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "roster.xlsx")
 	f := excelize.NewFile()
@@ -207,7 +207,7 @@ func TestXLSX(t *testing.T) {
 	}
 	set("A4", "X-1")
 	set("B4", "Dewi Lestari")
-	set("C4", 6474064307910001)
+	set("C4", "6474064307910001")
 	set("D4", "P")
 	set("E4", time.Date(1991, 7, 3, 0, 0, 0, 0, time.UTC))
 	must(t, f.SetCellStyle(sheet, "E4", "E4", dateStyle))
@@ -220,13 +220,18 @@ func TestXLSX(t *testing.T) {
 	set("B6", "Rudi")
 	set("C6", "6474060307910000")
 	set("G6", "Las")
+	set("A7", "X-3")
+	set("B7", "Sari")
+	set("C7", 6474064307910003)
+	set("G7", "Las")
 	must(t, f.SaveAs(path))
 
 	checkSpreadsheetRoster(t, path, sheet)
 }
 
 // TestXLS reads the roster of TestXLSX from a legacy .xls workbook that xlwt writes: the
-// same respondents and the same problem, the date typed as a date and the NIK as a number.
+// same respondents and the same problems, the date typed as a date, the phone and a NIK as
+// numbers.
 func TestXLS(t *testing.T) {
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import xlwt").Run(); err != nil {
@@ -243,13 +248,15 @@ s = b.add_sheet("Alumni")
 s.write(0, 0, "Daftar Alumni BLK 2025")
 for i, h in enumerate(["ID", "Nama", "NIK", "JK", "Tgl Lahir", "No HP", "Kejuruan", "Gelombang", "Sumber Dana"]):
     s.write(2, i, h)
-for i, v in enumerate(["X-1", "Dewi Lestari", 6474064307910001, "P"]):
+for i, v in enumerate(["X-1", "Dewi Lestari", "6474064307910001", "P"]):
     s.write(3, i, v)
 s.write(3, 4, datetime.date(1991, 7, 3), xlwt.easyxf(num_format_str="m/d/yy"))
 for i, v in enumerate([81234561234, "Menjahit", 1, "APBN"]):
     s.write(3, 5 + i, v)
 for i, v in [(0, "X-2"), (1, "Rudi"), (2, "6474060307910000"), (6, "Las")]:
     s.write(5, i, v)
+for i, v in [(0, "X-3"), (1, "Sari"), (2, 6474064307910003), (6, "Las")]:
+    s.write(6, i, v)
 b.add_sheet("Catatan").write(0, 0, "not read")
 b.save(sys.argv[1])
 `
@@ -257,6 +264,64 @@ b.save(sys.argv[1])
 		t.Fatalf("xlwt: %v\n%s", err, out)
 	}
 	checkSpreadsheetRoster(t, path, "Alumni")
+}
+
+// TestXLSCellKinds reads a legacy .xls workbook by what its cells hold, as an .xlsx: a NIK
+// and a phone number stored as numbers, a date cell in a workbook that counts its days from
+// 1904, an error value, a hidden row, a hidden column and a hidden sheet.
+func TestXLSCellKinds(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import xlwt").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s cannot import xlwt: %v", py, err)
+		}
+		t.Skipf("%s with xlwt is needed (Debian's python3-xlwt): %v", py, err)
+	}
+	path := filepath.Join(t.TempDir(), "roster.xls")
+	script := `import datetime, sys, xlwt
+b = xlwt.Workbook(encoding="utf-8")
+b.dates_1904 = True
+s = b.add_sheet("Alumni")
+for i, h in enumerate(["ID", "Nama", "NIK", "Kejuruan", "No HP", "Tgl Lahir", "Catatan"]):
+    s.write(0, i, h)
+for i, v in enumerate(["L-1", "Ani", "6474064307910001", "TIK", 81234560001]):
+    s.write(1, i, v)
+s.write(1, 5, datetime.date(1991, 7, 3), xlwt.easyxf(num_format_str="dd/mm/yyyy"))
+s.write(1, 6, "ok")
+for i, v in enumerate(["L-2", "Budi", 6474060307910002, "TIK", "081234560002"]):
+    s.write(2, i, v)
+for i, v in enumerate(["L-3", "Citra", "6474064307910003", "TIK", "081234560003"]):
+    s.write(3, i, v)
+s.row(3).set_cell_error(6, 0x2A)  # #N/A
+s.row(2).hidden = True
+s.col(6).hidden = True
+a = b.add_sheet("Arsip")
+for i, h in enumerate(["ID", "Nama", "NIK", "Kejuruan"]):
+    a.write(0, i, h)
+a.visibility = 1
+b.save(sys.argv[1])
+`
+	if out, err := exec.Command(py, "-c", script, path).CombinedOutput(); err != nil {
+		t.Fatalf("xlwt: %v\n%s", err, out)
+	}
+	tbl, err := roster.ReadFile(context.Background(), path)
+	must(t, err)
+	p, err := roster.Parse(tbl, ref)
+	must(t, err)
+	want := []string{
+		`sheet Alumni row 1: Catatan: warning: column G is hidden in the sheet, read all the same; unhide it to check its values, or delete it if it is not roster data`,
+		`sheet Alumni row 2: No HP: warning: stored as a number (cell E2), which drops the leading 0: read as 081234560001; format the column as Text to keep it`,
+		`sheet Alumni row 3: row: warning: hidden in the sheet, read all the same; delete the row from the file if it is not an alumnus`,
+		`sheet Alumni row 3: NIK: NIK stored as a number (cell C3, 6474060307910002): Excel keeps only 15 digits of a number, so the NIK's last digit may be lost even where it looks right; format the column as Text and type the NIK again`,
+		`sheet Alumni row 4: Catatan: cell G4 holds the error #N/A, not a value: type the value`,
+		`sheet Arsip row 1: sheet: warning: hidden in the workbook, read all the same; delete the sheet from the file if its rows are not alumni`,
+	}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if len(p.Respondents) != 1 || p.Respondents[0].BirthDate != "1991-07-03" || p.Respondents[0].Phone != "+6281234560001" {
+		t.Errorf("respondents: %+v", p.Respondents)
+	}
 }
 
 // checkSpreadsheetRoster reads the roster TestXLSX and TestXLS write, from path, where it
@@ -271,11 +336,16 @@ func checkSpreadsheetRoster(t *testing.T, path, sheet string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{`sheet ` + sheet + ` row 6: NIK: NIK serial number is 0000; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again`}, lines(p.Problems)); diff != "" {
+	wantProblems := []string{
+		`sheet ` + sheet + ` row 4: No HP: warning: stored as a number (cell F4), which drops the leading 0: read as 081234561234; format the column as Text to keep it`,
+		`sheet ` + sheet + ` row 6: NIK: NIK serial number is 0000; a NIK typed as a number in Excel loses its last digit (Excel keeps 15): format the column as Text and type the NIK again`,
+		`sheet ` + sheet + ` row 7: NIK: NIK stored as a number (cell C7, 6474064307910003): Excel keeps only 15 digits of a number, so the NIK's last digit may be lost even where it looks right; format the column as Text and type the NIK again`,
+	}
+	if diff := cmp.Diff(wantProblems, lines(p.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	want := []*survey.Respondent{{RosterID: "X-1", Name: "Dewi Lestari", NIK: "6474064307910001", Sex: "P", BirthDate: "1991-07-03",
-		Phone: "+6281234561234", PhoneRaw: "81234561234", Kejuruan: "Menjahit", BatchID: "1", Funding: "APBN"}}
+		Phone: "+6281234561234", PhoneRaw: "081234561234", Kejuruan: "Menjahit", BatchID: "1", Funding: "APBN"}}
 	if diff := cmp.Diff(want, p.Respondents); diff != "" {
 		t.Errorf("respondents (-want +got):\n%s", diff)
 	}
