@@ -129,6 +129,20 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "tracer", version)
 		return nil
 	case "help":
+		if len(args) > 0 {
+			if run, ok := m.commands()[args[0]]; ok {
+				// tracer help form: the command's own help, as tracer form -h prints it,
+				// on standard output as the program's help is
+				stderr := m.Stderr
+				m.Stderr = m.Stdout
+				err := run(ctx, []string{"-h"})
+				m.Stderr = stderr
+				if errors.Is(err, flag.ErrHelp) {
+					return nil
+				}
+				return err
+			}
+		}
 		m.usage(m.Stdout)
 		return nil
 	default:

@@ -9,8 +9,16 @@ import (
 )
 
 func (m *Main) runWave(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usageError("wave needs add or list")
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(m.Stdout, `Usage: tracer wave <command> [arguments] (--db FILE | --server URL) [--data DIR]
+
+Commands:
+  add NAME [--from TIME]   open the study's next wave, say "12 bulan" (supervisor)
+  list                     the study's waves, when each began
+
+docs/TRACING.md, Waves.
+`)
+		return nil
 	}
 	switch args[0] {
 	case "add":
