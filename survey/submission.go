@@ -239,6 +239,23 @@ type RosterRowReader interface {
 	RosterRow(ctx context.Context, id string) (*Respondent, error)
 }
 
+// RosterState names what a server roster holds as a whole: the highest sequence number,
+// the number of rows and of assigned rows. A change to any row or its assignment gives it a new sequence
+// number, and rows are only removed all together (a relay's purge), so an unchanged state
+// means an unchanged roster.
+type RosterState struct {
+	MaxSeq int64
+	Rows   int64
+	// Assigned counts the rows assigned to an enumerator: while none is, every account
+	// pulls the whole roster.
+	Assigned int64
+}
+
+// RosterStater is implemented by a ServerRosterStore that tells its state in one query.
+type RosterStater interface {
+	RosterState(ctx context.Context) (RosterState, error)
+}
+
 // AssignmentLister is implemented by a ServerRosterStore that can list its assignments.
 type AssignmentLister interface {
 	// Assignments returns the enumerator each assigned roster id is assigned to.

@@ -250,6 +250,19 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 	return out, rows.Err()
 }
 
+// RosterState returns the roster's highest sequence number, its number of rows and of
+// assigned rows. See
+// survey.RosterStater.
+func (s *ServerRosterStore) RosterState(ctx context.Context) (survey.RosterState, error) {
+	var st survey.RosterState
+	q, err := s.db.stmt(ctx, `SELECT COALESCE(MAX(seq), 0), COUNT(*), (SELECT COUNT(*) FROM assignments) FROM server_roster`)
+	if err != nil {
+		return st, err
+	}
+	err = q.QueryRowContext(ctx).Scan(&st.MaxSeq, &st.Rows, &st.Assigned)
+	return st, err
+}
+
 // RosterRow returns the row with a roster id, nil when none. See survey.RosterRowReader.
 func (s *ServerRosterStore) RosterRow(ctx context.Context, id string) (*survey.Respondent, error) {
 	var body []byte

@@ -380,6 +380,35 @@ func testRoster(t *testing.T, open Opener) {
 		t.Fatalf("a page of 2: %+v %v", page, err)
 	}
 
+	// The roster's state moves with every change to a row or an assignment, and only then.
+	stater, ok := s.Roster.(survey.RosterStater)
+	if !ok {
+		t.Fatal("the server roster store tells no state (survey.RosterStater)")
+	}
+	state := func() survey.RosterState {
+		t.Helper()
+		st, err := stater.RosterState(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	before := state()
+	if before.Rows != 3 || before.MaxSeq < 3 || before.Assigned != 0 {
+		t.Fatalf("state of 3 rows: %+v", before)
+	}
+	if _, err := s.Roster.Upload(ctx, []*survey.Respondent{{RosterID: "T-1", Name: "Tini"}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(); st != before {
+		t.Errorf("an upload that changed nothing moved the state from %+v to %+v", before, st)
+	}
+	defer func() {
+		if st := state(); st == before || st.Rows != 3 || st.Assigned == 0 {
+			t.Errorf("assignments left the state at %+v (before them %+v)", st, before)
+		}
+	}()
+
 	// Before any assignment an enumerator pulls every row.
 	if got, err := s.Roster.Changes(ctx, 0, 0, "ani"); err != nil || len(got) != 3 {
 		t.Fatalf("ani before assignments: %v %v", rosterIDs(got), err)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"tracer/forms"
 	"tracer/forms/builtin"
@@ -32,10 +33,7 @@ func (s *Server) collectRows(ctx context.Context, u *survey.User) ([]*survey.Res
 	if s.cfg.Roster == nil {
 		return nil, nil
 	}
-	assignedTo := ""
-	if u.Role == survey.RoleEnumerator {
-		assignedTo = u.Name
-	}
+	assignedTo := assignedTo(u)
 	var rows []*survey.Respondent
 	after := int64(0)
 	for {
@@ -54,14 +52,118 @@ func (s *Server) collectRows(ctx context.Context, u *survey.User) ([]*survey.Res
 			break
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := strings.ToLower(rows[i].Name), strings.ToLower(rows[j].Name)
-		if a != b {
-			return a < b
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = strings.ToLower(r.Name)
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(i, j int) bool {
+		a, b := idx[i], idx[j]
+		if keys[a] != keys[b] {
+			return keys[a] < keys[b]
 		}
-		return rows[i].RosterID < rows[j].RosterID
+		if rows[a].RosterID != rows[b].RosterID {
+			return rows[a].RosterID < rows[b].RosterID
+		}
+		return a < b
 	})
-	return rows, nil
+	sorted := make([]*survey.Respondent, len(rows))
+	for i, k := range idx {
+		sorted[i] = rows[k]
+	}
+	return sorted, nil
+}
+
+// collectFile is the roster file of one account's filter and one form version, as
+// rosterFile makes it, with its OpenRosa hash.
+type collectFile struct {
+	spec *forms.XFormRoster
+	csv  []byte
+	hash string
+}
+
+type collectFileKey struct{ assignedTo, form, version string }
+
+// maxCollectFiles bounds the bytes of roster files kept: a file of MaxCollectRoster rows
+// is about 20 MB.
+const maxCollectFiles = 128 << 20
+
+// collectFiles keeps the roster files Collect's requests make, while the roster is as it
+// was when they were made (survey.RosterState): Collect asks for the form list at every
+// "Get Blank Form" and on its own every few minutes, then the form, its manifest and the
+// file, each of which would otherwise read and write the account's whole roster.
+type collectFiles struct {
+	mu    sync.Mutex
+	state survey.RosterState
+	files map[collectFileKey]*collectFile
+	bytes int
+}
+
+// collectFile returns the roster file of f for u (spec nil when f has none), made at most
+// once while the roster stays as it is; rows reads the account's rows when it must be made.
+func (s *Server) collectFile(ctx context.Context, f *forms.Form, u *survey.User, rows func() ([]*survey.Respondent, error)) (*collectFile, error) {
+	if rosterKey(f) == nil {
+		return &collectFile{}, nil
+	}
+	stater, ok := s.cfg.Roster.(survey.RosterStater)
+	var state survey.RosterState
+	key := collectFileKey{assignedTo: assignedTo(u), form: f.ID, version: f.Version}
+	if ok {
+		var err error
+		if state, err = stater.RosterState(ctx); err != nil {
+			return nil, err
+		}
+		if state.Assigned == 0 {
+			key.assignedTo = "" // every account's file is the whole roster: one file for all
+		}
+		c := &s.collect
+		c.mu.Lock()
+		cf := c.files[key]
+		if c.state != state {
+			cf = nil
+		}
+		c.mu.Unlock()
+		if cf != nil {
+			return cf, nil
+		}
+	}
+	rs, err := rows()
+	if err != nil {
+		return nil, err
+	}
+	spec, file := rosterFile(f, rs)
+	cf := &collectFile{spec: spec, csv: file, hash: md5Hash(file)}
+	if ok && len(file) <= maxCollectFiles/2 {
+		// Kept under the state read before the rows: a change made meanwhile gives a new
+		// state, and the next request makes the file again.
+		c := &s.collect
+		c.mu.Lock()
+		if c.state != state || c.bytes+len(file) > maxCollectFiles {
+			c.state, c.files, c.bytes = state, nil, 0
+		}
+		if c.files == nil {
+			c.files = map[collectFileKey]*collectFile{}
+		}
+		if old := c.files[key]; old != nil {
+			c.bytes -= len(old.csv)
+		}
+		c.files[key] = cf
+		c.bytes += len(file)
+		c.mu.Unlock()
+	}
+	return cf, nil
+}
+
+// assignedTo is the account whose assigned rows u's roster holds: an enumerator's own,
+// "" (every row) for others.
+func assignedTo(u *survey.User) string {
+	if u.Role == survey.RoleEnumerator {
+		return u.Name
+	}
+	return ""
 }
 
 // rosterKey returns the question of f that identifies the respondent, nil when f has none
@@ -128,30 +230,27 @@ func rosterFile(f *forms.Form, rows []*survey.Respondent) (*forms.XFormRoster, [
 }
 
 // collectForm reads the form version of the request's path and the roster file u's Collect
-// gets with it (spec nil when it has none).
-func (s *Server) collectForm(r *http.Request, u *survey.User) (*forms.Form, *forms.XFormRoster, []byte, error) {
+// gets with it (its spec nil when it has none).
+func (s *Server) collectForm(r *http.Request, u *survey.User) (*forms.Form, *collectFile, error) {
 	f, err := s.forms.get(r.Context(), r.PathValue("id"), r.PathValue("version"))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	if rosterKey(f) == nil {
-		return f, nil, nil, nil
-	}
-	rows, err := s.collectRows(r.Context(), u)
+	cf, err := s.collectFile(r.Context(), f, u, func() ([]*survey.Respondent, error) { return s.collectRows(r.Context(), u) })
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	spec, file := rosterFile(f, rows)
-	return f, spec, file, nil
+	return f, cf, nil
 }
 
 // rosterDownload serves the roster file of a form's manifest.
 func (s *Server) rosterDownload(w http.ResponseWriter, r *http.Request, u *survey.User) error {
-	_, spec, file, err := s.collectForm(r, u)
+	_, cf, err := s.collectForm(r, u)
 	if err != nil {
 		return err
 	}
-	if spec == nil {
+	file := cf.csv
+	if cf.spec == nil {
 		return survey.Errorf(survey.ENOTFOUND, "This form has no roster file for %s: download the form again (Get Blank Form).", u.Name)
 	}
 	mediaHeaders(w, "text/csv; charset=utf-8", RosterFile, len(file))

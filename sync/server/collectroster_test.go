@@ -630,3 +630,75 @@ func TestCollectRosterIDReadByRow(t *testing.T) {
 		t.Errorf("%d revisions stored, want the persona's", n)
 	}
 }
+
+// TestCollectRosterFileKept: Collect's form list, form, manifest and roster file are made
+// from the account's roster once while the roster stays as it is, and made again at once
+// after any change to a row or an assignment, so a phone never gets a stale list.
+func TestCollectRosterFileKept(t *testing.T) {
+	ctx := context.Background()
+	var roster *rowCountingRoster
+	env := testbed.NewEnv(t, func(c *server.Config) {
+		roster = &rowCountingRoster{ServerRosterStore: c.Roster.(*sqlite.ServerRosterStore)}
+		c.Roster = roster
+	}, nil)
+	sari := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	budi := testbed.Token(t, env.Users, "budi", survey.RoleEnumerator)
+	var rows []*survey.Respondent
+	for i := range 2500 {
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%07d", i), Name: fmt.Sprintf("Alumnus %d", i)})
+	}
+	if _, err := roster.Upload(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	lines := func(d collectDownload) int { return bytes.Count(d.files[server.RosterFile], []byte("\n")) }
+
+	roster.rows.Store(0)
+	first := download(t, env.URL, sari)
+	if n := roster.rows.Load(); n < 2500 {
+		t.Fatalf("the first download read %d rows, want the whole roster", n)
+	}
+	if got := lines(first); got != 2501 {
+		t.Fatalf("roster.csv has %d lines, want a header and 2,500 rows", got)
+	}
+	roster.rows.Store(0)
+	again := download(t, env.URL, sari)
+	if n := roster.rows.Load(); n != 0 {
+		t.Errorf("a second download with the roster unchanged read %d rows, want none", n)
+	}
+	if !bytes.Equal(again.files[server.RosterFile], first.files[server.RosterFile]) || again.formHash != first.formHash {
+		t.Error("the second download differs from the first with the roster unchanged")
+	}
+	// While nothing is assigned, every enumerator's file is the whole roster: made once.
+	roster.rows.Store(0)
+	if d := download(t, env.URL, budi); lines(d) != 2501 {
+		t.Errorf("budi's roster.csv with nothing assigned: %d lines, want 2,501", lines(d))
+	}
+	if n := roster.rows.Load(); n != 0 {
+		t.Errorf("a second enumerator's download with nothing assigned read %d rows, want none", n)
+	}
+
+	// A changed name is in the next download.
+	if _, err := roster.Upload(ctx, []*survey.Respondent{{RosterID: "R0000007", Name: "Ani Renamed"}}); err != nil {
+		t.Fatal(err)
+	}
+	if d := download(t, env.URL, sari); !bytes.Contains(d.files[server.RosterFile], []byte("Ani Renamed (R0000007)")) {
+		t.Error("the download after a changed name lacks it")
+	}
+	// An assignment narrows each enumerator's file at once.
+	if _, err := roster.Assign(ctx, survey.AssignSelector{RosterIDs: []string{"R0000001", "R0000002"}}, "sari", "sri"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lines(download(t, env.URL, sari)); got != 3 {
+		t.Errorf("sari's roster.csv after two rows were assigned to her: %d lines, want 3", got)
+	}
+	resp, _ := openRosaGet(t, env.URL+"/v1/key/"+budi+"/formList")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("budi's form list: %d", resp.StatusCode)
+	}
+	if _, err := roster.Assign(ctx, survey.AssignSelector{RosterIDs: []string{"R0000003"}}, "budi", "sri"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lines(download(t, env.URL, budi)); got != 2 {
+		t.Errorf("budi's roster.csv after one row was assigned to him: %d lines, want 2", got)
+	}
+}

@@ -231,23 +231,29 @@ func (s *Server) formList(w http.ResponseWriter, r *http.Request, u *survey.User
 	base := baseURL(r)
 	var rows []*survey.Respondent
 	rowsRead := false
+	readRows := func() ([]*survey.Respondent, error) { // once, for the forms whose file is not kept
+		if !rowsRead {
+			if rows, err = s.collectRows(r.Context(), u); err != nil {
+				return nil, err
+			}
+			rowsRead = true
+		}
+		return rows, nil
+	}
 	for _, id := range order {
 		pf := newest[id]
 		if only != "" && id != only {
 			continue
 		}
-		if !rowsRead {
-			if rows, err = s.collectRows(r.Context(), u); err != nil {
-				return err
-			}
-			rowsRead = true
-		}
 		f, err := s.forms.get(r.Context(), pf.ID, pf.Version)
 		if err != nil {
 			return err
 		}
-		spec, _ := rosterFile(f, rows)
-		_, hash, err := s.xformFor(r.Context(), pf.ID, pf.Version, spec)
+		cf, err := s.collectFile(r.Context(), f, u, readRows)
+		if err != nil {
+			return err
+		}
+		_, hash, err := s.xformFor(r.Context(), pf.ID, pf.Version, cf.spec)
 		if err != nil {
 			return err
 		}
@@ -276,11 +282,11 @@ func writeXML(w http.ResponseWriter, status int, v any) error {
 }
 
 func (s *Server) xformDownload(w http.ResponseWriter, r *http.Request, u *survey.User) error {
-	f, spec, _, err := s.collectForm(r, u)
+	f, cf, err := s.collectForm(r, u)
 	if err != nil {
 		return err
 	}
-	b, _, err := s.xformFor(r.Context(), f.ID, f.Version, spec)
+	b, _, err := s.xformFor(r.Context(), f.ID, f.Version, cf.spec)
 	if err != nil {
 		return err
 	}
@@ -305,14 +311,15 @@ type mediaFile struct {
 // chooses its respondent from the roster, and the data files the form reads (published
 // with it in its bundle: select_one_from_file, pulldata, instance()).
 func (s *Server) manifest(w http.ResponseWriter, r *http.Request, u *survey.User) error {
-	f, spec, csv, err := s.collectForm(r, u)
+	f, cf, err := s.collectForm(r, u)
 	if err != nil {
 		return err
 	}
+	spec := cf.spec
 	m := xformsManifest{Files: []mediaFile{}}
 	base := baseURL(r) + "/forms/" + url.PathEscape(f.ID) + "/" + url.PathEscape(f.Version) + "/"
 	if spec != nil {
-		m.Files = append(m.Files, mediaFile{Filename: spec.File, Hash: md5Hash(csv), DownloadURL: base + spec.File})
+		m.Files = append(m.Files, mediaFile{Filename: spec.File, Hash: cf.hash, DownloadURL: base + spec.File})
 	}
 	for _, a := range f.Attachments {
 		if spec != nil && a.Name == spec.File {

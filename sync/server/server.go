@@ -137,6 +137,8 @@ type Server struct {
 	queued *semaphore.Weighted
 	probe  writeProbe
 	links  *linkState
+	// collect keeps the roster files of Collect's forms while the roster is unchanged.
+	collect collectFiles
 	// xforms holds the published versions written as XForms.
 	xformMu sync.Mutex
 	xforms  map[xformKey]cachedXForm
