@@ -580,25 +580,33 @@ func (r *rowCountingRoster) Changes(ctx context.Context, after int64, limit int,
 	return rows, err
 }
 
+// countingRosterEnv is a server whose roster store counts the rows it reads, holding 2,500
+// alumni (R0000000 to R0002499) and then more.
+func countingRosterEnv(t *testing.T, more ...*survey.Respondent) (*testbed.Env, *rowCountingRoster) {
+	t.Helper()
+	var roster *rowCountingRoster
+	env := testbed.NewEnv(t, func(c *server.Config) {
+		roster = &rowCountingRoster{ServerRosterStore: c.Roster.(*sqlite.ServerRosterStore)}
+		c.Roster = roster
+	}, nil)
+	var rows []*survey.Respondent
+	for i := range 2500 {
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%07d", i), Name: fmt.Sprintf("Alumnus %d", i)})
+	}
+	if _, err := roster.Upload(context.Background(), append(rows, more...)); err != nil {
+		t.Fatal(err)
+	}
+	return env, roster
+}
+
 // TestCollectRosterIDReadByRow: a Collect submission's roster id is looked up by its row,
 // not by reading the roster up to it: with 2,500 alumni before the persona's, a
 // submission for the persona and one for an alumnus not in the roster read at most one
 // row of the roster's changes each, and are stored and refused as before.
 func TestCollectRosterIDReadByRow(t *testing.T) {
 	ctx := context.Background()
-	var roster *rowCountingRoster
-	env := testbed.NewEnv(t, func(c *server.Config) {
-		roster = &rowCountingRoster{ServerRosterStore: c.Roster.(*sqlite.ServerRosterStore)}
-		c.Roster = roster
-	}, nil)
+	env, roster := countingRosterEnv(t, personaRow(t))
 	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
-	var rows []*survey.Respondent
-	for i := range 2500 {
-		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%07d", i), Name: fmt.Sprintf("Alumnus %d", i)})
-	}
-	if _, err := roster.Upload(ctx, append(rows, personaRow(t))); err != nil {
-		t.Fatal(err)
-	}
 	f, answers, err := testbed.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -636,20 +644,9 @@ func TestCollectRosterIDReadByRow(t *testing.T) {
 // after any change to a row or an assignment, so a phone never gets a stale list.
 func TestCollectRosterFileKept(t *testing.T) {
 	ctx := context.Background()
-	var roster *rowCountingRoster
-	env := testbed.NewEnv(t, func(c *server.Config) {
-		roster = &rowCountingRoster{ServerRosterStore: c.Roster.(*sqlite.ServerRosterStore)}
-		c.Roster = roster
-	}, nil)
+	env, roster := countingRosterEnv(t)
 	sari := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
 	budi := testbed.Token(t, env.Users, "budi", survey.RoleEnumerator)
-	var rows []*survey.Respondent
-	for i := range 2500 {
-		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%07d", i), Name: fmt.Sprintf("Alumnus %d", i)})
-	}
-	if _, err := roster.Upload(ctx, rows); err != nil {
-		t.Fatal(err)
-	}
 	lines := func(d collectDownload) int { return bytes.Count(d.files[server.RosterFile], []byte("\n")) }
 
 	roster.rows.Store(0)
