@@ -191,15 +191,28 @@ func rosterFile(f *forms.Form, rows []*survey.Respondent) (*forms.XFormRoster, [
 	if key == nil || len(rows) == 0 {
 		return nil, nil
 	}
+	// The columns: the roster's own and extra ones that some row holds and that name a
+	// question the form prefills.
 	seen := map[*forms.Node]bool{}
 	var cols []*forms.Node
-	vals := make([]map[string]string, len(rows))
-	for i, r := range rows {
-		vals[i] = r.Values()
-		for k := range vals[i] {
-			if n := f.Node(k); n != key && prefilled(n) && !seen[n] {
-				seen[n] = true
-				cols = append(cols, n)
+	add := func(name string) {
+		if n := f.Node(name); n != key && prefilled(n) && !seen[n] {
+			seen[n] = true
+			cols = append(cols, n)
+		}
+	}
+	for _, name := range survey.RosterColumnNames {
+		for _, r := range rows {
+			if r.Value(name) != "" {
+				add(name)
+				break
+			}
+		}
+	}
+	for _, r := range rows {
+		for name, v := range r.Extra {
+			if v != "" {
+				add(name)
 			}
 		}
 	}
@@ -211,17 +224,18 @@ func rosterFile(f *forms.Form, rows []*survey.Respondent) (*forms.XFormRoster, [
 		header = append(header, n.Name)
 	}
 	var b bytes.Buffer
+	b.Grow(len(rows) * (64 + 24*len(cols)))
 	w := csv.NewWriter(&b)
 	_ = w.Write(header) // a bytes.Buffer does not fail
 	rec := make([]string, len(header))
-	for i, r := range rows {
+	for _, r := range rows {
 		label := r.Name + " (" + r.RosterID
 		if r.BatchID != "" {
 			label += ", " + r.BatchID
 		}
 		rec[0], rec[1] = r.RosterID, label+")"
 		for j, n := range cols {
-			rec[2+j] = vals[i][n.Name]
+			rec[2+j] = r.Value(n.Name)
 		}
 		_ = w.Write(rec)
 	}
