@@ -94,12 +94,48 @@ const maxCollectFiles = 128 << 20
 // collectFiles keeps the roster files Collect's requests make, while the roster is as it
 // was when they were made (survey.RosterState): Collect asks for the form list at every
 // "Get Blank Form" and on its own every few minutes, then the form, its manifest and the
-// file, each of which would otherwise read and write the account's whole roster.
+// file, each of which would otherwise read and write the account's whole roster. A file is
+// made by one request at a time, the others asking for it wait for it, and at most
+// maxCollectBuilds are made at once: phones asking together after a change hold one copy of
+// the rows, not one each.
 type collectFiles struct {
-	mu    sync.Mutex
-	state survey.RosterState
-	files map[collectFileKey]*collectFile
-	bytes int
+	mu       sync.Mutex
+	state    survey.RosterState
+	files    map[collectFileKey]*collectFile
+	bytes    int
+	inflight map[collectFileKey]chan struct{}
+	builds   chan struct{}
+}
+
+// maxCollectBuilds bounds the roster files made at once.
+const maxCollectBuilds = 2
+
+// kept returns the file of key kept under state, nil when none.
+func (c *collectFiles) kept(key collectFileKey, state survey.RosterState) *collectFile {
+	if c.state != state {
+		return nil
+	}
+	return c.files[key]
+}
+
+// keep keeps cf as the file of key under state, within maxCollectFiles.
+func (c *collectFiles) keep(key collectFileKey, state survey.RosterState, cf *collectFile) {
+	if len(cf.csv) > maxCollectFiles/2 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != state || c.bytes+len(cf.csv) > maxCollectFiles {
+		c.state, c.files, c.bytes = state, nil, 0
+	}
+	if c.files == nil {
+		c.files = map[collectFileKey]*collectFile{}
+	}
+	if old := c.files[key]; old != nil {
+		c.bytes -= len(old.csv)
+	}
+	c.files[key] = cf
+	c.bytes += len(cf.csv)
 }
 
 // collectFile returns the roster file of f for u (spec nil when f has none), made at most
@@ -108,10 +144,11 @@ func (s *Server) collectFile(ctx context.Context, f *forms.Form, u *survey.User,
 	if rosterKey(f) == nil {
 		return &collectFile{}, nil
 	}
-	stater, ok := s.cfg.Roster.(survey.RosterStater)
+	c := &s.collect
+	stater, keeps := s.cfg.Roster.(survey.RosterStater)
 	var state survey.RosterState
 	key := collectFileKey{assignedTo: assignedTo(u), form: f.ID, version: f.Version}
-	if ok {
+	if keeps {
 		var err error
 		if state, err = stater.RosterState(ctx); err != nil {
 			return nil, err
@@ -119,16 +156,44 @@ func (s *Server) collectFile(ctx context.Context, f *forms.Form, u *survey.User,
 		if state.Assigned == 0 {
 			key.assignedTo = "" // every account's file is the whole roster: one file for all
 		}
-		c := &s.collect
-		c.mu.Lock()
-		cf := c.files[key]
-		if c.state != state {
-			cf = nil
-		}
-		c.mu.Unlock()
-		if cf != nil {
+	}
+	c.mu.Lock()
+	for {
+		if cf := c.kept(key, state); keeps && cf != nil {
+			c.mu.Unlock()
 			return cf, nil
 		}
+		ch, busy := c.inflight[key]
+		if !busy {
+			break
+		}
+		c.mu.Unlock()
+		select {
+		case <-ch: // made, or given up: look again
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		c.mu.Lock()
+	}
+	if c.inflight == nil {
+		c.inflight = map[collectFileKey]chan struct{}{}
+		c.builds = make(chan struct{}, maxCollectBuilds)
+	}
+	done := make(chan struct{})
+	c.inflight[key] = done
+	builds := c.builds
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.inflight, key)
+		c.mu.Unlock()
+		close(done)
+	}()
+	select {
+	case builds <- struct{}{}:
+		defer func() { <-builds }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	rs, err := rows()
 	if err != nil {
@@ -136,23 +201,10 @@ func (s *Server) collectFile(ctx context.Context, f *forms.Form, u *survey.User,
 	}
 	spec, file := rosterFile(f, rs)
 	cf := &collectFile{spec: spec, csv: file, hash: md5Hash(file)}
-	if ok && len(file) <= maxCollectFiles/2 {
+	if keeps {
 		// Kept under the state read before the rows: a change made meanwhile gives a new
 		// state, and the next request makes the file again.
-		c := &s.collect
-		c.mu.Lock()
-		if c.state != state || c.bytes+len(file) > maxCollectFiles {
-			c.state, c.files, c.bytes = state, nil, 0
-		}
-		if c.files == nil {
-			c.files = map[collectFileKey]*collectFile{}
-		}
-		if old := c.files[key]; old != nil {
-			c.bytes -= len(old.csv)
-		}
-		c.files[key] = cf
-		c.bytes += len(file)
-		c.mu.Unlock()
+		c.keep(key, state, cf)
 	}
 	return cf, nil
 }

@@ -699,3 +699,41 @@ func TestCollectRosterFileKept(t *testing.T) {
 		t.Errorf("budi's roster.csv after one row was assigned to him: %d lines, want 2", got)
 	}
 }
+
+// TestCollectRosterFileMadeOnce: eight phones asking for the form list together, nothing
+// assigned, make the roster file once: the others wait for it rather than each reading the
+// whole roster into memory at the same time.
+func TestCollectRosterFileMadeOnce(t *testing.T) {
+	env, roster := countingRosterEnv(t)
+	var tokens []string
+	for i := range 8 {
+		tokens = append(tokens, testbed.Token(t, env.Users, fmt.Sprintf("hp%d", i), survey.RoleEnumerator))
+	}
+	roster.rows.Store(0)
+	start := make(chan struct{})
+	errs := make(chan error, len(tokens))
+	for _, tok := range tokens {
+		go func() {
+			<-start
+			req, _ := http.NewRequest(http.MethodGet, env.URL+"/v1/key/"+tok+"/formList", nil)
+			req.Header.Set("X-OpenRosa-Version", "1.0")
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					err = fmt.Errorf("form list: %d", resp.StatusCode)
+				}
+			}
+			errs <- err
+		}()
+	}
+	close(start)
+	for range tokens {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := roster.rows.Load(); n != 2500 {
+		t.Errorf("eight phones together read %d rows of the roster, want it read once (2,500)", n)
+	}
+}
