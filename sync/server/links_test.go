@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	gosync "sync"
@@ -16,6 +17,7 @@ import (
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
+	"tracer/sync/server"
 	"tracer/sync/testbed"
 )
 
@@ -552,4 +554,49 @@ func TestLinksCSVNeutralisesFormulas(t *testing.T) {
 			t.Errorf("name %q is not in the CSV as text ('%s): %v", name, name, names)
 		}
 	}
+}
+
+// TestSlowLinkBodiesLeaveASlot: bodies trickling in through self-response links (anyone
+// holding one link can send them) never take every decoding slot: a laptop's push is
+// served meanwhile.
+func TestSlowLinkBodiesLeaveASlot(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait = 300 * time.Millisecond }, nil)
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{
+		{RosterID: "BTG25-0001", Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Completion: "pass"},
+		{RosterID: "BTG25-0002", Name: "Rina Wati", Sex: "P", BatchID: "B1", Completion: "pass"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f, _, _ := testbed.Builtin()
+	made, err := sqlite.NewLinkStore(env.DB).MakeLinks(ctx, survey.AssignSelector{Batch: "B1"}, f.ID, time.Now().Add(time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := range 4 { // two bodies through each link
+		conn, err := net.Dial("tcp", env.HTTP.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, conn)
+		fmt.Fprintf(conn, "POST /r/%s/submission HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"xml_submission_file\"\r\n\r\n<data",
+			made[i%2].Token)
+	}
+	time.Sleep(200 * time.Millisecond) // the slow bodies are being read
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(ctx, lap.Interviews, "ani", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := syncOnce(t, newClient(t, env.URL, tok), lap); sum.Count(survey.OutcomeStored) != 3 {
+		t.Fatalf("a laptop's sync while link bodies trickle: %+v", sum)
+	}
+	testbed.CheckSame(t, env.Subs, want, lap)
 }

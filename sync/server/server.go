@@ -131,8 +131,13 @@ type Server struct {
 	// decoding holds one token per request with a body being read, decoded and handled;
 	// holding has the turn of each account with such a request held or waiting.
 	decoding chan struct{}
-	holdMu   sync.Mutex
-	holding  map[string]*accountTurn
+	// linkSlots holds one token per submission through a self-response link that holds or
+	// is about to take a decoding slot: at most MaxDecoding-1 of them (at least one), so
+	// that bodies anyone holding a link can send, however slowly, always leave a slot to
+	// the accounts' laptops and phones.
+	linkSlots chan struct{}
+	holdMu    sync.Mutex
+	holding   map[string]*accountTurn
 	// queued weighs the checked records of pushes waiting for their commit.
 	queued *semaphore.Weighted
 	probe  writeProbe
@@ -193,13 +198,14 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		forms:    newFormCache(cfg.Forms),
-		enrolls:  newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
-		offline:  newOfflineEnroll(cfg.Now),
-		decoding: make(chan struct{}, cfg.MaxDecoding),
-		holding:  map[string]*accountTurn{},
-		queued:   semaphore.NewWeighted(cfg.MaxQueued),
-		xforms:   map[xformKey]cachedXForm{},
+		forms:     newFormCache(cfg.Forms),
+		enrolls:   newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		offline:   newOfflineEnroll(cfg.Now),
+		decoding:  make(chan struct{}, cfg.MaxDecoding),
+		linkSlots: make(chan struct{}, max(1, cfg.MaxDecoding-1)),
+		holding:   map[string]*accountTurn{},
+		queued:    semaphore.NewWeighted(cfg.MaxQueued),
+		xforms:    map[xformKey]cachedXForm{},
 	}
 	s.routes()
 	return s
@@ -480,6 +486,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // maxAccountQueue of them: a request that finds no room is told to come back later
 // (EUNAVAILABLE), so a burst of bodies cannot exhaust the server's memory.
 func (s *Server) admit(r *http.Request, user string) (release func(), err error) {
+	return s.admitIn(r, user, nil)
+}
+
+// admitIn is admit for a request that, once its account's turn has come, also needs a token
+// of pool (nil: none) before it takes a decoding slot: see Server.linkSlots.
+func (s *Server) admitIn(r *http.Request, user string, pool chan struct{}) (release func(), err error) {
 	busy := survey.Errorf(survey.EUNAVAILABLE, "The server is busy; try again in a minute.")
 	s.holdMu.Lock()
 	a := s.holding[user]
@@ -511,14 +523,34 @@ func (s *Server) admit(r *http.Request, user string) (release func(), err error)
 		leave()
 		return nil, r.Context().Err()
 	}
+	if pool != nil {
+		select {
+		case pool <- struct{}{}:
+		case <-t.C:
+			<-a.turn
+			leave()
+			return nil, busy
+		case <-r.Context().Done():
+			<-a.turn
+			leave()
+			return nil, r.Context().Err()
+		}
+	}
+	unpool := func() {
+		if pool != nil {
+			<-pool
+		}
+	}
 	select {
 	case s.decoding <- struct{}{}:
-		return sync.OnceFunc(func() { <-s.decoding; <-a.turn; leave() }), nil
+		return sync.OnceFunc(func() { <-s.decoding; unpool(); <-a.turn; leave() }), nil
 	case <-t.C:
+		unpool()
 		<-a.turn
 		leave()
 		return nil, busy
 	case <-r.Context().Done():
+		unpool()
 		<-a.turn
 		leave()
 		return nil, r.Context().Err()
