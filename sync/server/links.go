@@ -366,6 +366,7 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer release()
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.LinkBodyTime))
 	doc, files, err := s.readSubmission(w, r)
 	if survey.ErrorCode(err) == survey.ETOOLARGE {
 		return s.linkTooLarge()

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -599,4 +600,57 @@ func TestSlowLinkBodiesLeaveASlot(t *testing.T) {
 		t.Fatalf("a laptop's sync while link bodies trickle: %+v", sum)
 	}
 	testbed.CheckSame(t, env.Subs, want, lap)
+}
+
+// TestSlowLinkBodyIsCutOff: a body trickled through one link is cut off after LinkBodyTime
+// with a message saying to send again, and another alumnus's answers sent meanwhile
+// through his own link are stored.
+func TestSlowLinkBodyIsCutOff(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait, c.LinkBodyTime = 5*time.Second, 300*time.Millisecond }, nil)
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{
+		{RosterID: personaRosterID, Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Phone: "+6281234567001", Completion: "pass"},
+		{RosterID: "BTG25-0072", Name: "Rina Wati", Sex: "P", BatchID: "B1", Phone: "+6281234567002", Completion: "pass"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f, answers, _ := testbed.Builtin()
+	links := sqlite.NewLinkStore(env.DB)
+	dimas, err := links.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{personaRosterID}}, f.ID, time.Now().Add(time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rina, err := links.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{"BTG25-0072"}}, f.ID, time.Now().Add(time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", env.HTTP.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /r/%s/submission HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"xml_submission_file\"\r\n\r\n<data",
+		rina[0].Token)
+	go func() {
+		for range 200 { // a byte every 50 ms, for 10 s
+			if _, err := conn.Write([]byte(" ")); err != nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // the slow body holds the links' slot
+	status, msg := postLink(t, env.URL+"/r/"+dimas[0].Token, instanceXML(f, answers, "55555555-aaaa-4aaa-8aaa-000000000001"))
+	if status != http.StatusCreated {
+		t.Errorf("another alumnus's answers while a body trickles: %d %q, want 201", status, msg)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the slow body got no answer: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "took too long to arrive") {
+		t.Errorf("the slow body: %d %q, want 400 saying it took too long", resp.StatusCode, b)
+	}
 }

@@ -87,6 +87,11 @@ type Config struct {
 	Links     survey.LinkStore
 	LinkBurst int
 	LinkEvery time.Duration
+	// LinkBodyTime is how long the body of a submission through a link may take to arrive
+	// once it holds a decoding slot (default 1 minute: an instance is a few kilobytes, sent
+	// from a phone on a slow connection in seconds), so that a body trickled through one link
+	// does not keep the slot from other alumni for the server's whole read timeout.
+	LinkBodyTime time.Duration
 
 	// XForm writes a compiled form as an ODK XForm, for ODK Collect (choosing the
 	// respondent from a roster attachment when roster is not nil) and the self-response
@@ -188,6 +193,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.LinkEvery <= 0 {
 		cfg.LinkEvery = 2 * time.Second
+	}
+	if cfg.LinkBodyTime <= 0 {
+		cfg.LinkBodyTime = time.Minute
 	}
 	if cfg.ProbeEvery <= 0 {
 		cfg.ProbeEvery = 5 * time.Second
