@@ -18,7 +18,7 @@ const (
 )
 
 // LimitConns returns ln accepting at most total connections open at once, and at most
-// perAddr from one address: a connection over either bound is closed as soon as it is
+// perAddr from one address (an IPv6 /64 network): a connection over either bound is closed as soon as it is
 // accepted (the client sees the connection reset and tries again later), and one warning
 // line is logged at most every 10 seconds.
 func LimitConns(ln net.Listener, total, perAddr int, log *slog.Logger) net.Listener {
@@ -49,6 +49,9 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		addr := c.RemoteAddr().String()
 		if host, _, err := net.SplitHostPort(addr); err == nil {
 			addr = host
+		}
+		if ip := net.ParseIP(addr); ip != nil {
+			addr = addrKey(ip) // an IPv6 client counts as its /64 network
 		}
 		l.mu.Lock()
 		if l.open >= l.total || l.byAddr[addr] >= l.perAddr {

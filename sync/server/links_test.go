@@ -654,3 +654,38 @@ func TestSlowLinkBodyIsCutOff(t *testing.T) {
 		t.Errorf("the slow body: %d %q, want 400 saying it took too long", resp.StatusCode, b)
 	}
 }
+
+// TestLinkLimitsPerClientBehindProxy: behind a reverse proxy on the server's machine (every
+// connection from loopback), the per-address limit of the link routes counts the client
+// the proxy names in X-Forwarded-For: one client that uses up its share is refused while
+// another alumnus's page still opens. The client's own X-Forwarded-For entries, which the
+// proxy keeps before the address it adds, are not believed.
+func TestLinkLimitsPerClientBehindProxy(t *testing.T) {
+	e := newLinkEnv(t)
+	get := func(fwd string) int {
+		req, _ := http.NewRequest(http.MethodGet, e.url, nil)
+		req.Header.Set("X-Forwarded-For", fwd)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	refused := false
+	for i := range 40 { // over the burst of 30, each claiming another address first
+		if get(fmt.Sprintf("10.9.9.%d, 203.0.113.5", i)) == http.StatusTooManyRequests {
+			refused = true
+			break
+		}
+	}
+	if !refused {
+		t.Fatal("40 requests at once from one client behind the proxy were all served")
+	}
+	if status := get("203.0.113.6"); status != http.StatusOK {
+		t.Errorf("another client's page behind the proxy: %d, want 200", status)
+	}
+	if status := get("2001:db8:1:2::7, 2001:db8:1:2::8"); status != http.StatusOK {
+		t.Errorf("an IPv6 client's page: %d, want 200", status)
+	}
+}

@@ -646,13 +646,41 @@ func (c *capReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// clientIP returns the address of the connection's far end, without the port.
+// clientIP returns the client the rate limits count a request against: the address of the
+// connection's far end, without the port; when that is this machine (a reverse proxy in
+// front of the server, as docs/SECURITY.md describes), the address the proxy added last to
+// X-Forwarded-For, so that one client behind the proxy cannot use up the limits of every
+// other. An IPv6 address counts as its /64 network, which one client usually holds whole.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	ip := net.ParseIP(host)
+	if ip != nil && ip.IsLoopback() {
+		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
+			last := fwd[len(fwd)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if fip := net.ParseIP(strings.TrimSpace(last)); fip != nil {
+				ip = fip
+			}
+		}
+	}
+	if ip == nil {
+		return host
+	}
+	return addrKey(ip)
+}
+
+// addrKey is the key of a client address in the rate limits and connection bounds: an IPv4
+// address itself, an IPv6 address its /64 network.
+func addrKey(ip net.IP) string {
+	if ip4 := ip.To4(); ip4 != nil {
+		return ip4.String()
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // Timeouts bound how long the HTTP server waits for a slow or idle client.
