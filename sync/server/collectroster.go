@@ -54,25 +54,14 @@ func (s *Server) collectRows(ctx context.Context, u *survey.User) ([]*survey.Res
 			break
 		}
 	}
-	keys := make([]string, len(rows))
-	for i, r := range rows {
-		keys[i] = strings.ToLower(r.Name) + "\x00" + r.RosterID
-	}
-	sort.Sort(byKey{keys, rows})
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := strings.ToLower(rows[i].Name), strings.ToLower(rows[j].Name)
+		if a != b {
+			return a < b
+		}
+		return rows[i].RosterID < rows[j].RosterID
+	})
 	return rows, nil
-}
-
-// byKey sorts rows by their keys.
-type byKey struct {
-	keys []string
-	rows []*survey.Respondent
-}
-
-func (b byKey) Len() int           { return len(b.keys) }
-func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
-func (b byKey) Swap(i, j int) {
-	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
-	b.rows[i], b.rows[j] = b.rows[j], b.rows[i]
 }
 
 // rosterKey returns the question of f that identifies the respondent, nil when f has none
@@ -148,54 +137,12 @@ func (s *Server) collectForm(r *http.Request, u *survey.User) (*forms.Form, *for
 	if rosterKey(f) == nil {
 		return f, nil, nil, nil
 	}
-	spec, file, err := s.collectRoster(r.Context(), u, f)
+	rows, err := s.collectRows(r.Context(), u)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	spec, file := rosterFile(f, rows)
 	return f, spec, file, nil
-}
-
-// maxRosterBuilds is how many roster files (collectRoster) are built at once, server-wide.
-const maxRosterBuilds = 2
-
-// builtRoster is a roster file built for an account and a form.
-type builtRoster struct {
-	spec *forms.XFormRoster
-	file []byte
-}
-
-// collectRoster returns how f's Collect XForm chooses its respondent for u and u's roster
-// file (rosterFile; nil when f has none). Building it reads every row u's phone gets (up to
-// MaxCollectRoster): requests of one account for one form at once share one build (the
-// form list, manifest and file that phones of one account ask for together), and at most
-// maxRosterBuilds builds run at once server-wide, so that the memory and processor
-// time they take stay bounded whatever number of phones ask. A request whose client goes
-// away stops waiting.
-func (s *Server) collectRoster(ctx context.Context, u *survey.User, f *forms.Form) (*forms.XFormRoster, []byte, error) {
-	if rosterKey(f) == nil {
-		return nil, nil, nil
-	}
-	build := context.WithoutCancel(ctx) // shared with the other requests that wait for it
-	ch := s.rosterFlight.DoChan(u.Name+"\x00"+f.ID+"\x00"+f.Version, func() (any, error) {
-		s.rosterBuilds <- struct{}{}
-		defer func() { <-s.rosterBuilds }()
-		rows, err := s.collectRows(build, u)
-		if err != nil {
-			return nil, err
-		}
-		spec, file := rosterFile(f, rows)
-		return builtRoster{spec: spec, file: file}, nil
-	})
-	select {
-	case res := <-ch:
-		if res.Err != nil {
-			return nil, nil, res.Err
-		}
-		b := res.Val.(builtRoster)
-		return b.spec, b.file, nil
-	case <-ctx.Done():
-		return nil, nil, ctx.Err()
-	}
 }
 
 // rosterDownload serves the roster file of a form's manifest.

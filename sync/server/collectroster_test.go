@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	gosync "sync"
 	"sync/atomic"
 	"testing"
 
@@ -629,52 +628,5 @@ func TestCollectRosterIDReadByRow(t *testing.T) {
 	}
 	if n, _ := env.Subs.Count(ctx); n != 1 {
 		t.Errorf("%d revisions stored, want the persona's", n)
-	}
-}
-
-// TestCollectRosterBuiltOnce: the phones of one account asking at once for the form list
-// and the roster file of a 30,000-row roster share one build of the file: eight requests
-// allocate little more than one, and every answer is whole.
-func TestCollectRosterBuiltOnce(t *testing.T) {
-	ctx := context.Background()
-	env := testbed.NewEnv(t, nil, nil)
-	var rows []*survey.Respondent
-	for i := range 30000 {
-		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("BTG25-%05d", i), Name: fmt.Sprintf("Alumni %d", 30000-i), NIK: "6474014101030002",
-			Sex: "P", BatchID: "BTG-2025-03", Regency: "6474", PhoneRaw: "081299990090", Kejuruan: "LAS", Institution: "UPTD BLKI Kota Bontang"})
-	}
-	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, rows); err != nil {
-		t.Fatal(err)
-	}
-	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
-	f, _, _ := testbed.Builtin()
-	base := env.URL + "/v1/key/" + tok
-	get := func(n int) uint64 {
-		before := heapAllocated()
-		var wg gosync.WaitGroup
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				u := base + "/formList"
-				if i%2 == 1 {
-					u = base + "/forms/" + f.ID + "/" + f.Version + "/" + server.RosterFile
-				}
-				resp, b := openRosaGet(t, u)
-				if resp.StatusCode != http.StatusOK {
-					t.Errorf("%s: %d %.200s", u, resp.StatusCode, b)
-				} else if i%2 == 1 && bytes.Count(b, []byte("\n")) != len(rows)+1 {
-					t.Errorf("the roster file has %d lines, want %d", bytes.Count(b, []byte("\n")), len(rows)+1)
-				}
-			}()
-		}
-		wg.Wait()
-		return heapAllocated() - before
-	}
-	one := get(1)
-	eight := get(8)
-	t.Logf("one request: %d MB allocated; eight at once: %d MB", one>>20, eight>>20)
-	if eight > 3*one {
-		t.Errorf("eight requests at once allocated %d MB, one %d MB: the roster file is built for each", eight>>20, one>>20)
 	}
 }

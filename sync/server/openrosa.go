@@ -230,19 +230,24 @@ func (s *Server) formList(w http.ResponseWriter, r *http.Request, u *survey.User
 	only := r.URL.Query().Get("formID")
 	list := xformsList{Forms: []xformsEntry{}}
 	base := baseURL(r)
+	var rows []*survey.Respondent
+	rowsRead := false
 	for _, id := range order {
 		pf := newest[id]
 		if only != "" && id != only {
 			continue
 		}
+		if !rowsRead {
+			if rows, err = s.collectRows(r.Context(), u); err != nil {
+				return err
+			}
+			rowsRead = true
+		}
 		f, err := s.forms.get(r.Context(), pf.ID, pf.Version)
 		if err != nil {
 			return err
 		}
-		spec, _, err := s.collectRoster(r.Context(), u, f)
-		if err != nil {
-			return err
-		}
+		spec, _ := rosterFile(f, rows)
 		_, hash, err := s.xformFor(r.Context(), pf.ID, pf.Version, spec)
 		if err != nil {
 			return err

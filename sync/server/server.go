@@ -22,7 +22,6 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/semaphore"
-	"golang.org/x/sync/singleflight"
 
 	"tracer/forms"
 	"tracer/survey"
@@ -148,10 +147,6 @@ type Server struct {
 	queued *semaphore.Weighted
 	probe  writeProbe
 	links  *linkState
-	// rosterBuilds holds one token per Collect roster file being built (maxRosterBuilds);
-	// rosterFlight shares a build among the requests of one account for one form.
-	rosterBuilds chan struct{}
-	rosterFlight singleflight.Group
 	// xforms holds the published versions written as XForms.
 	xformMu sync.Mutex
 	xforms  map[xformKey]cachedXForm
@@ -211,15 +206,14 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		forms:        newFormCache(cfg.Forms),
-		enrolls:      newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
-		offline:      newOfflineEnroll(cfg.Now),
-		decoding:     make(chan struct{}, cfg.MaxDecoding),
-		linkSlots:    make(chan struct{}, max(1, cfg.MaxDecoding-1)),
-		rosterBuilds: make(chan struct{}, maxRosterBuilds),
-		holding:      map[string]*accountTurn{},
-		queued:       semaphore.NewWeighted(cfg.MaxQueued),
-		xforms:       map[xformKey]cachedXForm{},
+		forms:     newFormCache(cfg.Forms),
+		enrolls:   newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		offline:   newOfflineEnroll(cfg.Now),
+		decoding:  make(chan struct{}, cfg.MaxDecoding),
+		linkSlots: make(chan struct{}, max(1, cfg.MaxDecoding-1)),
+		holding:   map[string]*accountTurn{},
+		queued:    semaphore.NewWeighted(cfg.MaxQueued),
+		xforms:    map[xformKey]cachedXForm{},
 	}
 	s.routes()
 	return s
