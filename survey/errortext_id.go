@@ -129,6 +129,7 @@ var indonesian = map[string]string{
 	"Item %d: the id is not a UUID.":                                                         "Item %d: ID bukan UUID.",
 	"Item %d: the revision must be at least 1.":                                              "Item %d: revisi paling kecil 1.",
 	"Item %d: the sealed body must have at most %d bytes.":                                   "Item %d: isi tersegel paling banyak %d byte.",
+	"Kiriman terlalu lama sampai dan belum tersimpan; tekan Kirim lagi. / The submission took too long to arrive and was not saved; send it again.":                                                                                         "Kiriman terlalu lama sampai dan belum tersimpan; tekan Kirim lagi.",
 	"Kiriman terlalu besar (lebih dari %s) dan belum tersimpan; hapus foto atau berkas lampiran, lalu tekan Kirim lagi. / The submission is too large (over %s) and was not saved; remove photos or attached files, then press Send again.": "Kiriman terlalu besar (lebih dari %s) dan belum tersimpan; hapus foto atau berkas lampiran, lalu tekan Kirim lagi.%.0s",
 	"Malformed record times.":                                                                     "Waktu pada rekaman rusak.",
 	"Malformed record: %v.":                                                                       "Rekaman rusak: %v.",

@@ -87,7 +87,8 @@ var LinkCSVHeader = []string{"roster_id", "name", "phone", "link", "expires", "m
 // WriteLinksCSV writes the links just made as CSV, one row per alumnus: roster id, name,
 // phone, link, expiry date, the WhatsApp message and a wa.me address that opens it
 // addressed to his phone ("" without a phone), and the link's id. base is the server's
-// public address.
+// public address. Supervisors open it in a spreadsheet, so every cell is neutralised
+// (Neutralize): a name from the roster such as =HYPERLINK(...) is shown, never run.
 func WriteLinksCSV(w io.Writer, base string, made []*NewLink) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write(LinkCSVHeader)
@@ -102,7 +103,11 @@ func WriteLinksCSV(w io.Writer, base string, made []*NewLink) error {
 		if p.Phone != "" {
 			wa = "https://wa.me/" + strings.TrimPrefix(p.Phone, "+") + "?text=" + url.QueryEscape(msg)
 		}
-		_ = cw.Write([]string{p.RosterID, p.Name, p.Phone, link, nl.Link.ExpiresAt.Local().Format(time.DateOnly), msg, wa, nl.Link.ID})
+		row := []string{p.RosterID, p.Name, p.Phone, link, nl.Link.ExpiresAt.Local().Format(time.DateOnly), msg, wa, nl.Link.ID}
+		for i, v := range row {
+			row[i] = Neutralize(v) // a roster value is never run as a formula
+		}
+		_ = cw.Write(row)
 	}
 	cw.Flush()
 	return cw.Error()

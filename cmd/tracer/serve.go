@@ -152,6 +152,7 @@ func writeURLFile(path, url string) error {
 func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
 	log.Info("serving", "addr", ln.Addr().String())
 	hs := server.NewHTTPServer(ln.Addr().String(), h, server.DefaultTimeouts, log)
+	ln = server.LimitConns(ln, server.MaxConns, server.MaxConnsPerAddr, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

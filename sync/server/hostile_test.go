@@ -6,10 +6,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"runtime/metrics"
 	"strings"
 	"testing"
@@ -307,5 +309,76 @@ func TestEnrollBodyIsSmall(t *testing.T) {
 	body := []byte(`{"code":"ACDE-2346","device":"` + strings.Repeat("a", 8<<10) + `"}`)
 	if status, e, _ := postRaw(t, env.URL, "/api/v1/enroll", "", body, false); status != http.StatusRequestEntityTooLarge || e.Code != survey.ETOOLARGE {
 		t.Errorf("%d %+v, want 413 too_large", status, e)
+	}
+}
+
+// TestConnectionFlood: a client that opens many connections and trickles a header on each
+// keeps at most its share of connections open (the rest are closed at once), a header over
+// the limit is answered 431 at once, and a client at another address is served meanwhile.
+func TestConnectionFlood(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	env.HTTP.Close()
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := server.LimitConns(raw, 400, 100, nil)
+	hs := server.NewHTTPServer("", env.Server, server.DefaultTimeouts, nil)
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	addr := raw.Addr().String()
+	dial := func(from string) (net.Conn, error) {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 2 * time.Second}
+		return d.Dial("tcp", addr)
+	}
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range 300 {
+		c, err := dial("127.0.0.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: %s", strings.Repeat("a", 8<<10))
+		conns = append(conns, c)
+	}
+	// The connections over the address's share are closed by the server: reading them ends
+	// at once; the others wait for the rest of their header.
+	closed := 0
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+		if _, err := c.Read(make([]byte, 1)); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			closed++
+		}
+	}
+	if closed != 200 {
+		t.Errorf("%d of 300 connections from one address closed, want 200", closed)
+	}
+	// Another address is served while the flood holds its connections.
+	c, err := dial("127.0.0.3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	fmt.Fprintf(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "HTTP/1.1 200") || time.Since(start) > time.Second {
+		t.Errorf("another client: %q %v after %v, want 200 within 1 s", line, err, time.Since(start))
+	}
+	// A header over the limit is refused at once.
+	big, err := dial("127.0.0.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer big.Close()
+	fmt.Fprintf(big, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: %s", strings.Repeat("a", 20<<10))
+	big.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if line, err := bufio.NewReader(big).ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 431") {
+		t.Errorf("a 20 KB header: %q %v, want 431", line, err)
 	}
 }

@@ -356,14 +356,17 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > s.cfg.MaxBody {
 		return s.linkTooLarge()
 	}
-	// One decoding slot like any request with a body; the key is the request's own, so
-	// that a second submission through the same link waits for the lock below, not turned away.
-	release, err := s.admit(r, fmt.Sprintf("%s/%p", linkSubmitter, r))
+	// One decoding slot like any request with a body, as the link's own account: a second
+	// submission through the same link waits its turn. Bodies through links together hold
+	// fewer slots than there are (Server.linkSlots): a link is in an alumnus's hands, and
+	// his slow or forged bodies must not keep laptops and phones from syncing.
+	release, err := s.admitIn(r, linkSubmitter+"/"+l.ID, s.linkSlots)
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
 		return err
 	}
 	defer release()
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.LinkBodyTime))
 	doc, files, err := s.readSubmission(w, r)
 	if survey.ErrorCode(err) == survey.ETOOLARGE {
 		return s.linkTooLarge()

