@@ -149,7 +149,7 @@ type SubmissionStore interface {
 	List(ctx context.Context, filter SubmissionFilter) ([]*Submission, error)
 
 	// Conflicts returns the contents received for id and revision that differ from the
-	// stored one, oldest first.
+	// stored one, oldest first, without their bodies, at most MaxConflictsListed of them.
 	Conflicts(ctx context.Context, id string, revision int) ([]*Submission, error)
 
 	// Count returns the number of stored revisions.
@@ -238,6 +238,10 @@ type RosterRowReader interface {
 	// RosterRow returns the row with roster id id, nil when the roster has none.
 	RosterRow(ctx context.Context, id string) (*Respondent, error)
 }
+
+// MaxConflictsListed is the most differing contents of one revision SubmissionStore.Conflicts
+// lists: each stays stored, and a list of them is for a reviewer to see that they exist.
+const MaxConflictsListed = 100
 
 // RosterState names what a server roster holds as a whole: the highest sequence number,
 // the number of rows and of assigned rows. A change to any row or its assignment gives it a new sequence

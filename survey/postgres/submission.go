@@ -458,10 +458,11 @@ func (s *SubmissionStore) List(ctx context.Context, f survey.SubmissionFilter) (
 	return out, rows.Err()
 }
 
-// Conflicts returns the differing contents received for a revision. See survey.SubmissionStore.
+// Conflicts returns the differing contents received for a revision, without their bodies.
+// See survey.SubmissionStore.
 func (s *SubmissionStore) Conflicts(ctx context.Context, id string, revision int) ([]*survey.Submission, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, body, submitted_by, device_time, received_at
-		FROM submission_conflicts WHERE interview_id = $1 AND revision = $2 ORDER BY received_at, hash COLLATE "C"`, id, revision)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT interview_id, revision, hash, submitted_by, device_time, received_at
+		FROM submission_conflicts WHERE interview_id = $1 AND revision = $2 ORDER BY received_at, hash COLLATE "C" LIMIT $3`, id, revision, survey.MaxConflictsListed)
 	if err != nil {
 		return nil, err
 	}
@@ -470,7 +471,7 @@ func (s *SubmissionStore) Conflicts(ctx context.Context, id string, revision int
 	for rows.Next() {
 		var sub survey.Submission
 		var device, received string
-		if err := rows.Scan(&sub.InterviewID, &sub.Revision, &sub.Hash, &sub.Body, &sub.SubmittedBy, &device, &received); err != nil {
+		if err := rows.Scan(&sub.InterviewID, &sub.Revision, &sub.Hash, &sub.SubmittedBy, &device, &received); err != nil {
 			return nil, err
 		}
 		if sub.DeviceTime, err = parseTime(device); err != nil {

@@ -487,13 +487,30 @@ func testIngest(t *testing.T, open Opener) {
 		t.Fatalf("stored revision 1: %+v %v", got, err)
 	}
 	cs, err := s.Submissions.Conflicts(ctx, id, 1)
-	if err != nil || len(cs) != 1 || cs[0].Hash != other.Hash || string(cs[0].Body) != string(other.Body) {
+	if err != nil || len(cs) != 1 || cs[0].Hash != other.Hash || cs[0].Body != nil || cs[0].SubmittedBy != other.SubmittedBy {
 		t.Fatalf("conflicts: %+v %v", cs, err)
 	}
 	list, err := s.Submissions.List(ctx, survey.SubmissionFilter{})
 	if err != nil || len(list) != 2 || list[0].Conflicts != 1 || list[1].Conflicts != 0 || list[0].Body != nil {
 		t.Fatalf("list: %+v %v", list, err)
 	}
+	defer func() {
+		// More differing contents than a list holds: all kept, the oldest listed.
+		var many []*survey.Submission
+		for i := range survey.MaxConflictsListed + 5 {
+			many = append(many, Submission(t, id, 2, fmt.Sprintf("9%04d", i)))
+		}
+		if _, err := s.Submissions.Ingest(ctx, many); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := s.Submissions.Conflicts(ctx, id, 2)
+		if err != nil || len(cs) != survey.MaxConflictsListed {
+			t.Fatalf("%d differing contents listed (%v), want %d", len(cs), err, survey.MaxConflictsListed)
+		}
+		if v, err := s.Reviews.Review(ctx, id); err != nil || v.Conflicts != survey.MaxConflictsListed+6 {
+			t.Errorf("review counts %d differing contents (%v), want all %d of its revisions", v.Conflicts, err, survey.MaxConflictsListed+6)
+		}
+	}()
 	v, err := s.Reviews.Review(ctx, id)
 	if err != nil || v.Conflicts != 1 || v.Revision != 2 || v.State != survey.ReviewResubmitted {
 		t.Fatalf("review with a conflict: %+v %v", v, err)
