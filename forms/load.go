@@ -483,6 +483,10 @@ func (c *compiler) survey(t *table) {
 		}
 		c.nodeColumns(t, r, n)
 		c.appearanceKind(t, r, n)
+		if n.Kind == KindQuestion && (t.get(r, "calculation") != "" || n.Trigger != "") && len(n.Label) == 0 && len(n.Hint) == 0 {
+			// pyxform writes no control for it: ODK computes it and never asks it.
+			n.Kind, n.noControl = KindHidden, true
+		}
 		searchFilter := ""
 		if pt.info.list && !pt.info.external && strings.Contains(n.Appearance, "search") {
 			searchFilter = c.search(t, r, n, typeCell)
@@ -683,7 +687,15 @@ func (c *compiler) expressions(t *table) {
 		}
 		if n.Trigger != "" {
 			name := strings.TrimSuffix(strings.TrimPrefix(n.Trigger, "${"), "}")
-			if src := c.lookup(t, r, "trigger", name); src == nil {
+			if !strings.HasPrefix(n.Trigger, "${") || !strings.HasSuffix(n.Trigger, "}") || strings.ContainsAny(name, "${} ") {
+				c.errorf(t, r, "trigger", "trigger %q is not a reference: write the question whose change sets %q as ${name}", n.Trigger, n.Name)
+				n.Trigger = ""
+			} else if src := c.lookup(t, r, "trigger", name); src == nil {
+				n.Trigger = ""
+			} else if !src.shown() {
+				// pyxform refuses it: the setvalue belongs in the trigger's control, which
+				// a question nobody answers does not have.
+				c.errorf(t, r, "trigger", "${%s} is not shown to the enumerator (a calculation, or a question with a calculation and no label or hint), so it cannot trigger %q", name, n.Name)
 				n.Trigger = ""
 			} else {
 				n.Trigger = name

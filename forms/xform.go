@@ -882,7 +882,7 @@ func (x *xformWriter) control(n *Node) *xel {
 	case KindCalculate, KindMeta:
 		return nil
 	case KindHidden:
-		if n.Type == "hidden" {
+		if !n.shown() {
 			return nil
 		}
 	case KindGroup:
