@@ -313,6 +313,10 @@ func (c *compiler) choices() {
 			c.errorf(t, row{}, "", "the %s sheet has no name column", t.name)
 			return
 		}
+		allowDup := false
+		if st := c.tables["settings"]; st != nil && len(st.rows) > 0 {
+			allowDup = strings.EqualFold(st.get(st.rows[0], "allow_choice_duplicates"), "yes")
+		}
 		for _, r := range t.rows {
 			listName := t.get(r, "list_name")
 			if listName == "" {
@@ -328,9 +332,9 @@ func (c *compiler) choices() {
 				l = &ChoiceList{Name: listName, byName: make(map[string]*Choice)}
 				c.form.Lists[listName] = l
 			}
-			if prev := l.byName[name]; prev != nil {
-				// pyxform allows this with allow_choice_duplicates; choice filters tell them apart.
-				c.warnf(t, r, "name", "choice %q appears twice in list %s (first on row %d)", name, listName, prev.Row)
+			if prev := l.byName[name]; prev != nil && !allowDup {
+				// pyxform refuses it without the setting: the answers could not be told apart.
+				c.errorf(t, r, "name", "choice %q appears twice in list %s (first on row %d): give each choice its own name, or set allow_choice_duplicates to yes on the settings sheet if a choice filter tells them apart", name, listName, prev.Row)
 			}
 			ch := &Choice{Name: name, Label: make(Text), Row: r.num}
 			for i, h := range t.header {

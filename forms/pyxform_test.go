@@ -84,3 +84,36 @@ func TestQuestionWithCalculationAndNoLabelIsNotAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateChoiceNamesNeedTheSetting: pyxform refuses a choice list that names a choice
+// twice unless the settings sheet sets allow_choice_duplicates to yes (test_fields.py).
+func TestDuplicateChoiceNamesNeedTheSetting(t *testing.T) {
+	form := `
+| survey |
+| | type | name | label |
+| | select_one list | s1 | S1 |
+| choices |
+| | list name | name | label |
+| | list | a | A |
+| | list | b | B |
+| | list | b | C |
+`
+	if got, want := loadIssue(t, form), `line 9, sheet choices, column name: choice "b" appears twice in list list (first on row 8)`; !strings.Contains(got, want) {
+		t.Errorf("load error %q, want it to contain %q", got, want)
+	}
+	for _, setting := range []string{"yes", "Yes", "YES"} {
+		f := mustParse(t, form+`| settings |
+| | form_id | allow_choice_duplicates |
+| | dups | `+setting+` |
+`)
+		if n := len(f.Lists["list"].Choices); n != 3 {
+			t.Errorf("allow_choice_duplicates %s: %d choices, want 3", setting, n)
+		}
+	}
+	if got := loadIssue(t, form+`| settings |
+| | form_id | allow_choice_duplicates |
+| | dups | Bob |
+`); !strings.Contains(got, "appears twice") {
+		t.Errorf("allow_choice_duplicates Bob: load error %q, want the duplicate refused", got)
+	}
+}
