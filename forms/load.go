@@ -512,6 +512,7 @@ func (c *compiler) survey(t *table) {
 				c.errorf(t, r, "name", "duplicate name %q (also on row %d)", name, sib.Row)
 			}
 		}
+		c.reservedName(t, r, n, parent, name)
 		if pt.info.list && !pt.info.external {
 			switch {
 			case pt.list == "":
@@ -577,6 +578,50 @@ func (c *compiler) survey(t *table) {
 	for name, ns := range c.names {
 		if len(ns) == 1 {
 			f.byName[name] = ns[0]
+		}
+	}
+}
+
+// singleRef matches a repeat_count that is one ${name}, which pyxform's jr:count reads
+// directly.
+var singleRef = regexp.MustCompile(`^\s*\$\{[^{}\s]+\}\s*$`)
+
+// reservedName refuses the names pyxform refuses for the place they are in: "meta" anywhere
+// (the form's metadata group; a group of that name, as the Community Health Toolkit's
+// forms have, only warns), a repeat named as the XForm's root or as another repeat of
+// the form, wherever it is; and warns of a sibling whose name differs only in case (a
+// spreadsheet or database that ignores case mixes their columns up).
+func (c *compiler) reservedName(t *table, r row, n, parent *Node, name string) {
+	if name == "" {
+		return
+	}
+	switch {
+	case name == "meta" && n.Kind == KindGroup:
+		// The Community Health Toolkit's forms hold a group "meta" of their own, which its
+		// pyxform takes; ODK's pyxform refuses it.
+		c.warnf(t, r, "name", "a group named \"meta\": pyxform refuses it for ODK, which keeps that name for the form's metadata; rename the group to use the form with ODK Collect")
+	case name == "meta":
+		what := "question"
+		if n.IsGroup() {
+			what = kindWord(n.Kind)
+		}
+		c.errorf(t, r, "name", "the name \"meta\" is reserved for the form's metadata (instanceID, instanceName): give the %s another name", what)
+	}
+	if n.Kind == KindRepeat {
+		if name == XFormRoot {
+			c.errorf(t, r, "name", "a repeat may not be named %q, the name of the form's root in its XForm: give it another name", name)
+		}
+		for _, o := range c.names[name] {
+			if o.Kind == KindRepeat {
+				c.errorf(t, r, "name", "repeat %q has the name of the repeat on row %d: repeat names must be unique in the whole form (pyxform refuses it)", name, o.Row)
+				break
+			}
+		}
+	}
+	for _, sib := range parent.Children {
+		if sib.Name != name && strings.EqualFold(sib.Name, name) {
+			c.warnf(t, r, "name", "name %q differs from %q (row %d) only in case: tools that ignore case will mix their data up", name, sib.Name, sib.Row)
+			break
 		}
 	}
 }
@@ -688,6 +733,15 @@ func (c *compiler) expressions(t *table) {
 		}
 		if n.RepeatCount != nil && n.Kind != KindRepeat {
 			c.errorf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat", n.Type, n.Name)
+		}
+		if n.RepeatCount != nil && n.Kind == KindRepeat && !singleRef.MatchString(get("repeat_count")) {
+			// pyxform computes any other count in a calculate named REPEAT_count beside the
+			// repeat, and refuses a form that already has that name there.
+			for _, sib := range n.Parent.Children {
+				if sib.Name == n.Name+"_count" {
+					c.errorf(t, r, "repeat_count", "repeat_count of repeat %q is not a single ${name}, so pyxform computes it in a question named %q beside the repeat, and row %d already has that name: rename that question", n.Name, sib.Name, sib.Row)
+				}
+			}
 		}
 		if n.Trigger != "" {
 			name := strings.TrimSuffix(strings.TrimPrefix(n.Trigger, "${"), "}")

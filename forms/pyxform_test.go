@@ -117,3 +117,99 @@ func TestDuplicateChoiceNamesNeedTheSetting(t *testing.T) {
 		t.Errorf("allow_choice_duplicates Bob: load error %q, want the duplicate refused", got)
 	}
 }
+
+// TestNamesPyxformRefuses: the names pyxform's unique_names.py refuses (NAMES001, 003, 004,
+// 005) and the repeat_count its generated REPEAT_count question clashes with
+// (test_repeat_count.py); a name that differs from a sibling's only in case loads with a
+// warning (NAMES002).
+func TestNamesPyxformRefuses(t *testing.T) {
+	for _, c := range []struct{ name, md, want string }{
+		{"question named meta", `
+| survey |
+| | type | name | label |
+| | text | meta | A |`, `line 4, sheet survey, column name: the name "meta" is reserved for the form's metadata`},
+		{"repeat named meta in a group", `
+| survey |
+| | type | name | label |
+| | begin_group | g | G |
+| | begin_repeat | meta | R |
+| | text | a | A |
+| | end_repeat | | |
+| | end_group | | |`, `line 5, sheet survey, column name: the name "meta" is reserved`},
+		{"repeat named as the root", `
+| survey |
+| | type | name | label |
+| | begin_repeat | data | R |
+| | text | a | A |
+| | end_repeat | | |`, `line 4, sheet survey, column name: a repeat may not be named "data"`},
+		{"two repeats of one name in different groups", `
+| survey |
+| | type | name | label |
+| | begin_group | g1 | G1 |
+| | begin_repeat | r | R |
+| | text | a | A |
+| | end_repeat | | |
+| | end_group | | |
+| | begin_group | g2 | G2 |
+| | begin_repeat | r | R |
+| | text | b | B |
+| | end_repeat | | |
+| | end_group | | |`, `line 10, sheet survey, column name: repeat "r" has the name of the repeat on row 5`},
+		{"constant count beside REPEAT_count", `
+| survey |
+| | type | name | label | repeat_count |
+| | integer | r1_count | Q1 | |
+| | begin_repeat | r1 | R1 | 2 |
+| | text | q2 | Q2 | |
+| | end_repeat | | | |`, `line 5, sheet survey, column repeat_count: repeat_count of repeat "r1" is not a single ${name}, so pyxform computes it in a question named "r1_count"`},
+		{"computed count beside REPEAT_count", `
+| survey |
+| | type | name | label | repeat_count |
+| | select_multiple l1 | r1_count | Q1 | |
+| | begin_repeat | r1 | R1 | count-selected(${r1_count}) |
+| | text | q2 | Q2 | |
+| | end_repeat | | | |
+| choices |
+| | list_name | name | label |
+| | l1 | c1 | C1 |`, `line 5, sheet survey, column repeat_count: repeat_count of repeat "r1"`},
+	} {
+		if got := loadIssue(t, c.md); !strings.Contains(got, c.want) {
+			t.Errorf("%s: load error %q, want it to contain %q", c.name, got, c.want)
+		}
+	}
+	for _, c := range []struct{ name, md, warn string }{
+		{"count that reads REPEAT_count itself", `
+| survey |
+| | type | name | label | repeat_count |
+| | integer | r1_count | Q1 | |
+| | begin_repeat | r1 | R1 | ${r1_count} |
+| | text | q2 | Q2 | |
+| | end_repeat | | | |`, ""},
+		{"a group named meta (the Community Health Toolkit's)", `
+| survey |
+| | type | name | label | calculation |
+| | begin_group | person | P | |
+| | begin_group | meta | M | |
+| | calculate | created_by | | 'x' |
+| | end_group | | | |
+| | end_group | | | |`, `line 5, sheet survey, column name: a group named "meta"`},
+		{"names that differ in case", `
+| survey |
+| | type | name | label |
+| | integer | age | Age |
+| | integer | Age | Age again |`, `line 5, sheet survey, column name: name "Age" differs from "age" (row 4) only in case`},
+	} {
+		f, err := forms.Parse("test.md", []byte(c.md))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		var ws []string
+		for _, w := range f.Warnings {
+			ws = append(ws, w.Error())
+		}
+		if got := strings.Join(ws, "\n"); c.warn != "" && !strings.Contains(got, c.warn) {
+			t.Errorf("%s: warnings %q, want one containing %q", c.name, got, c.warn)
+		}
+	}
+}
