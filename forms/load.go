@@ -734,6 +734,14 @@ func (c *compiler) expressions(t *table) {
 		if n.RepeatCount != nil && n.Kind != KindRepeat {
 			c.errorf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat", n.Type, n.Name)
 		}
+		if n.RepeatCount != nil && n.Kind == KindRepeat && singleRef.MatchString(get("repeat_count")) {
+			name := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(get("repeat_count")), "${"), "}")
+			if ns := c.names[name]; len(ns) == 1 && ns[0].Type == "decimal" {
+				// JavaRosa casts the count's value to an Integer: a decimal answer, even 2.0,
+				// stops ODK Collect with an error, and ODK Web Forms makes no instances.
+				c.warnf(t, r, "repeat_count", "repeat_count of repeat %q reads decimal %q: ODK Collect stops with an error on a count that is a decimal (ODK Web Forms makes no instances); make %q an integer", n.Name, name, name)
+			}
+		}
 		if n.RepeatCount != nil && n.Kind == KindRepeat && !singleRef.MatchString(get("repeat_count")) {
 			// pyxform computes any other count in a calculate named REPEAT_count beside the
 			// repeat, and refuses a form that already has that name there.

@@ -213,3 +213,66 @@ func TestNamesPyxformRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestComputedIntegerPastThirtyTwoBitsIsStoredAsCollectStoresIt: JavaRosa stores a
+// calculation on an integer question as Java's (int) cast of the number (the whole part,
+// and the nearest 32-bit bound past them), so Collect keeps 2147483647 where the number is
+// 3000000000, and the interview can be finalized.
+func TestComputedIntegerPastThirtyTwoBitsIsStoredAsCollectStoresIt(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label | calculation |
+| | integer | a | A | |
+| | integer | big | Big | ${a} * 1000000000 |
+| | integer | neg | Neg | ${a} * -1000000000 |
+| | integer | half | Half | ${a} div -2 |
+| | integer | fixed | | ${a} * 1000000000 |
+| | calculate | c | | ${a} * 1000000000 |
+`)
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	runSteps(t, s, []step{
+		{path: "a", value: "3", wantPath: "big", want: "2147483647"},
+		{wantPath: "neg", want: "-2147483648"},
+		{wantPath: "half", want: "-1"},
+		{wantPath: "fixed", want: "2147483647"},
+		{wantPath: "c", want: "3000000000"},
+		{path: "a", value: "2", wantPath: "big", want: "2000000000"},
+	})
+	if _, err := s.Set("a", "3"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"big", "neg", "fixed"} {
+		if p := s.Check(q); p != nil {
+			t.Errorf("%s: %s; Collect finalizes it", q, p.Message)
+		}
+	}
+}
+
+// TestDecimalRepeatCountWarns: JavaRosa casts a repeat count's value to an Integer, so a
+// repeat counted by a decimal question stops ODK Collect with an error as soon as it has
+// an answer (ODK Web Forms makes no instance): the form loads with a warning saying so.
+// tracer makes the whole part of a count in instances.
+func TestDecimalRepeatCountWarns(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label | repeat_count |
+| | decimal | n | N | |
+| | begin_repeat | r | R | ${n} |
+| | text | q | Q | |
+| | end_repeat | | | |
+`)
+	var ws []string
+	for _, w := range f.Warnings {
+		ws = append(ws, w.Error())
+	}
+	if want := `line 5, sheet survey, column repeat_count: repeat_count of repeat "r" reads decimal "n": ODK Collect stops with an error`; !strings.Contains(strings.Join(ws, "\n"), want) {
+		t.Errorf("warnings %q, want one containing %q", ws, want)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	if _, err := s.Set("n", "2.5"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Instances("r"); got != 2 {
+		t.Errorf("instances for a count of 2.5: %d, want 2", got)
+	}
+}
