@@ -160,6 +160,7 @@ func (c *compiler) compile() *Form {
 	}
 	c.languages(survey)
 	c.settings()
+	c.unsupportedFeatures(survey)
 	c.choices()
 	c.attachments(survey)
 	if len(c.issues) > 0 {
@@ -238,6 +239,26 @@ func (c *compiler) languages(survey *table) {
 	}
 	if len(c.form.Languages) == 0 || untranslated {
 		c.form.Languages = append(c.form.Languages, "")
+	}
+}
+
+// unsupportedFeatures warns of what pyxform compiles for ODK Central and ODK Collect and
+// tracer does not do, so that nobody counts on it: entities (the entities sheet, save_to
+// columns) and encryption (public_key).
+func (c *compiler) unsupportedFeatures(survey *table) {
+	if t := c.tables["entities"]; t != nil && len(t.rows) > 0 {
+		c.warnf(t, t.rows[0], "", "the entities sheet is not supported: the form's interviews create or update no entity (ODK Central's entity lists); the rest of the form runs")
+	}
+	if i := survey.colIndex("save_to"); i >= 0 {
+		for _, r := range survey.rows {
+			if i < len(r.cells) && strings.TrimSpace(r.cells[i]) != "" {
+				c.warnf(survey, r, "save_to", "save_to saves an answer to an entity, which tracer does not support: the answer is kept in the interview only")
+				break
+			}
+		}
+	}
+	if t := c.tables["settings"]; t != nil && len(t.rows) > 0 && t.get(t.rows[0], "public_key") != "" {
+		c.warnf(t, t.rows[0], "public_key", "public_key: tracer does not encrypt interviews with the form's key (ODK Collect does); they are kept and sent as every interview is")
 	}
 }
 

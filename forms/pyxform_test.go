@@ -276,3 +276,36 @@ func TestDecimalRepeatCountWarns(t *testing.T) {
 		t.Errorf("instances for a count of 2.5: %d, want 2", got)
 	}
 }
+
+// TestWhatTracerDoesNotDoIsSaid: an entities sheet, a save_to column and a public_key
+// compile in pyxform for ODK Central and Collect; tracer runs the rest of the form and
+// says, in a warning naming the sheet and column, what it does not do.
+func TestWhatTracerDoesNotDoIsSaid(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label | save_to |
+| | text | tree | Tree | species |
+| entities |
+| | dataset | label |
+| | trees | ${tree} |
+| settings |
+| | form_id | version | public_key |
+| | trees | 1 | MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA |
+`)
+	var ws []string
+	for _, w := range f.Warnings {
+		ws = append(ws, w.Error())
+	}
+	got := strings.Join(ws, "\n")
+	for _, want := range []string{
+		"line 7, sheet entities: the entities sheet is not supported",
+		"line 4, sheet survey, column save_to: save_to saves an answer to an entity",
+		"line 10, sheet settings, column public_key: public_key: tracer does not encrypt",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings %q, want one containing %q", got, want)
+		}
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	runSteps(t, s, []step{{path: "tree", value: "mango", want: "mango"}})
+}
