@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -550,7 +553,10 @@ func (c *compiler) survey(t *table) {
 				}
 			}
 		}
-		if pt.info.external {
+		if pt.info.external && strings.HasSuffix(pt.name, "_from_file") && !fileListName(pt.list) {
+			// pyxform refuses it: ODK reads a choice file as CSV, XML or GeoJSON by its name.
+			c.errorf(t, r, "type", "%s: the file name %q should be a name with one extension, .csv, .xml or .geojson (pyxform takes no other)", typeCell, pt.list)
+		} else if pt.info.external {
 			if l := c.attachedList(t, r, n, pt.list); l != nil {
 				c.useList(n, l)
 				n.External = false
@@ -749,6 +755,7 @@ func (c *compiler) expressions(t *table) {
 			c.warnf(t, r, "choice_filter", "choice_filter on %s %q, which is not a select: it is ignored", n.Type, n.Name)
 			n.ChoiceFilter = nil
 		}
+		c.checkParameters(t, r, n)
 		if n.ListName != "" {
 			c.randomizeParams(t, r, n)
 		}
@@ -889,6 +896,118 @@ func (c *compiler) expressions(t *table) {
 
 // randomizeParams reads a select's randomize and seed parameters as pyxform does: randomize
 // is true or false, a seed needs randomize and is a number or a ${name}.
+// fileListName reports whether a select_one_from_file's file name ends with one extension
+// pyxform accepts (it refuses list.txt, and list.v2.csv for its two suffixes).
+func fileListName(name string) bool {
+	ext := path.Ext(name)
+	switch ext {
+	case ".csv", ".xml", ".geojson":
+	default:
+		return false
+	}
+	base := strings.TrimSuffix(name, ext)
+	return base != "" && path.Ext(base) == ""
+}
+
+// rangeParamNames, selectParamNames and fileParamNames are the parameters pyxform accepts on
+// a range, a select, and a select from a file; it refuses any other.
+var (
+	rangeParamNames  = []string{"end", "placeholder", "start", "step", "tick_interval", "tick_labelset"}
+	selectParamNames = []string{"randomize", "seed"}
+	fileParamNames   = []string{"label", "randomize", "seed", "value"}
+)
+
+// checkParameters refuses the parameters pyxform refuses on a range or a select: a part
+// that is not name=value, a name the type does not take, and for a range numbers that are
+// no numbers or that no answer could meet (a step of 0, or wider than the range, a
+// tick_interval that is no multiple of the step, a placeholder off the steps or outside
+// the range, a tick_labelset that names no list).
+func (c *compiler) checkParameters(t *table, r row, n *Node) {
+	raw := t.get(r, "parameters")
+	var allowed []string
+	switch {
+	case n.Type == "range":
+		allowed = rangeParamNames
+	case n.ListName != "" && strings.Contains(strings.ReplaceAll(strings.ToLower(t.get(r, "type")), " ", "_"), "_from_file"):
+		allowed = fileParamNames
+	case n.ListName != "":
+		allowed = selectParamNames
+	}
+	if raw == "" || allowed == nil {
+		return
+	}
+	// pyxform splits on ";", else on ",", else on spaces, and wants name=value in each part.
+	parts := strings.Split(raw, ";")
+	if len(parts) == 1 {
+		parts = strings.Split(raw, ",")
+	}
+	if len(parts) == 1 {
+		parts = strings.Fields(raw)
+	}
+	var unknown []string
+	for _, p := range parts {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok {
+			c.errorf(t, r, "parameters", "parameters %q: write each as name=value (%q has no =)", raw, strings.TrimSpace(p))
+			return
+		}
+		if k = strings.ToLower(strings.TrimSpace(k)); !slices.Contains(allowed, k) && !slices.Contains(unknown, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		c.errorf(t, r, "parameters", "%s takes the parameters %s, not %s", n.Type, strings.Join(allowed, ", "), strings.Join(unknown, ", "))
+		return
+	}
+	if n.Type != "range" {
+		return
+	}
+	num := func(k string, def float64) (float64, bool) {
+		v, ok := n.Parameters[k]
+		if !ok {
+			return def, true
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			c.errorf(t, r, "parameters", "range parameter %s=%s is not a number", k, v)
+			return 0, false
+		}
+		return f, true
+	}
+	start, ok1 := num("start", 1)
+	end, ok2 := num("end", 10)
+	step, ok3 := num("step", 1)
+	tick, ok4 := num("tick_interval", math.NaN())
+	place, ok5 := num("placeholder", math.NaN())
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+		return
+	}
+	width := math.Abs(end - start)
+	onGrid := func(v, unit float64) bool {
+		k := v / unit
+		return math.Abs(k-math.Round(k)) < 1e-9
+	}
+	switch {
+	case step == 0:
+		c.errorf(t, r, "parameters", "range step must not be 0")
+	case step > width:
+		c.errorf(t, r, "parameters", "range step %s is larger than the range from %s to %s", fmtNum(step), fmtNum(start), fmtNum(end))
+	case !math.IsNaN(tick) && tick == 0:
+		c.errorf(t, r, "parameters", "range tick_interval must not be 0")
+	case !math.IsNaN(tick) && tick > width:
+		c.errorf(t, r, "parameters", "range tick_interval %s is larger than the range from %s to %s", fmtNum(tick), fmtNum(start), fmtNum(end))
+	case !math.IsNaN(tick) && !onGrid(tick, step):
+		c.errorf(t, r, "parameters", "range tick_interval %s is not a multiple of the step %s", fmtNum(tick), fmtNum(step))
+	case !math.IsNaN(place) && !onGrid(place-start, step):
+		c.errorf(t, r, "parameters", "range placeholder %s is not on a step of %s from %s", fmtNum(place), fmtNum(step), fmtNum(start))
+	case !math.IsNaN(place) && (place < math.Min(start, end) || place > math.Max(start, end)):
+		c.errorf(t, r, "parameters", "range placeholder %s is outside the range from %s to %s", fmtNum(place), fmtNum(start), fmtNum(end))
+	}
+	if ls, ok := n.Parameters["tick_labelset"]; ok && c.form.Lists[ls] == nil {
+		c.errorf(t, r, "parameters", "range tick_labelset %q names no list of the choices sheet", ls)
+	}
+}
+
 func (c *compiler) randomizeParams(t *table, r row, n *Node) {
 	rnd, hasRnd := n.Parameters["randomize"]
 	seed, hasSeed := n.Parameters["seed"]

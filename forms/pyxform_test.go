@@ -309,3 +309,51 @@ func TestWhatTracerDoesNotDoIsSaid(t *testing.T) {
 	s := forms.NewSession(f, forms.Options{Location: time.UTC})
 	runSteps(t, s, []step{{path: "tree", value: "mango", want: "mango"}})
 }
+
+// TestParametersPyxformRefuses: pyxform's range validator (RANGE_001 to RANGE_006), its
+// generic parameter check (a name the type does not take, a part without =) and its check
+// of a select_one_from_file's file name.
+func TestParametersPyxformRefuses(t *testing.T) {
+	row := func(typ, params string) string {
+		return `
+| survey |
+| | type | name | label | parameters |
+| | ` + typ + ` | q | Q | ` + params + ` |
+| choices |
+| | list_name | name | label |
+| | l | 1 | One |
+`
+	}
+	for _, c := range []struct{ typ, params, want string }{
+		{"range", "start=a end=10 step=1", "range parameter start=a is not a number"},
+		{"range", "start=1 end=10 step=0", "range step must not be 0"},
+		{"range", "start=1 end=3 step=5", "range step 5 is larger than the range from 1 to 3"},
+		{"range", "start=1 end=10 stepp=2", "range takes the parameters end, placeholder, start, step, tick_interval, tick_labelset, not stepp"},
+		{"range", "start=0 end=10 step=2 tick_interval=3", "range tick_interval 3 is not a multiple of the step 2"},
+		{"range", "start=0 end=10 step=2 placeholder=3", "range placeholder 3 is not on a step of 2 from 0"},
+		{"range", "start=0 end=10 step=2 placeholder=12", "range placeholder 12 is outside the range from 0 to 10"},
+		{"range", "start=0 end=10 tick_labelset=nolist", `range tick_labelset "nolist" names no list`},
+		{"range", "start 1", `parameters "start 1": write each as name=value ("start" has no =)`},
+		{"select_one l", "randomise=true", "select_one takes the parameters randomize, seed, not randomise"},
+		{"select_one_from_file cities.txt", "", `select_one_from_file cities.txt: the file name "cities.txt" should be a name with one extension, .csv, .xml or .geojson`},
+		{"select_one_from_file cities.v2.csv", "", `select_one_from_file cities.v2.csv: the file name "cities.v2.csv" should be a name with one extension`},
+	} {
+		want := "line 4, sheet survey, column parameters: " + c.want
+		if strings.HasPrefix(c.typ, "select_one_from_file") {
+			want = "line 4, sheet survey, column type: " + c.want
+		}
+		if got := loadIssue(t, row(c.typ, c.params)); !strings.Contains(got, want) {
+			t.Errorf("%s %s: load error %q, want it to contain %q", c.typ, c.params, got, want)
+		}
+	}
+	for _, c := range []struct{ typ, params string }{
+		{"range", "start=0 end=10 step=2 tick_interval=4 placeholder=6 tick_labelset=l"},
+		{"range", "start=0.5;end=2.5;step=0.5"},
+		{"select_one l", "randomize=true, seed=3"},
+		{"select_one_from_file cities.csv", "value=code label=nama"},
+	} {
+		if got := loadIssue(t, row(c.typ, c.params)); got != "" {
+			t.Errorf("%s %s: refused (%s), pyxform takes it", c.typ, c.params, got)
+		}
+	}
+}
