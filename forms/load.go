@@ -915,6 +915,19 @@ var (
 	rangeParamNames  = []string{"end", "placeholder", "start", "step", "tick_interval", "tick_labelset"}
 	selectParamNames = []string{"randomize", "seed"}
 	fileParamNames   = []string{"label", "randomize", "seed", "value"}
+	// typeParamNames are those of the other types pyxform checks.
+	typeParamNames = map[string][]string{
+		"text":             {"rows"},
+		"image":            {"app", "max-pixels"},
+		"audio":            {"quality"},
+		"background-audio": {"quality"},
+		"geopoint":         {"allow-mock-accuracy", "capture-accuracy", "warning-accuracy"},
+		"geoshape":         {"allow-mock-accuracy", "incremental"},
+		"geotrace":         {"allow-mock-accuracy", "incremental"},
+	}
+	// fileColumnName is what pyxform takes for the value= and label= of a select from a
+	// file: a name that reads as an XPath step.
+	fileColumnName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9\-_.]*$`)
 )
 
 // checkParameters refuses the parameters pyxform refuses on a range or a select: a part
@@ -932,6 +945,8 @@ func (c *compiler) checkParameters(t *table, r row, n *Node) {
 		allowed = fileParamNames
 	case n.ListName != "":
 		allowed = selectParamNames
+	default:
+		allowed = typeParamNames[n.Type]
 	}
 	if raw == "" || allowed == nil {
 		return
@@ -958,6 +973,40 @@ func (c *compiler) checkParameters(t *table, r row, n *Node) {
 	if len(unknown) > 0 {
 		c.errorf(t, r, "parameters", "%s takes the parameters %s, not %s", n.Type, strings.Join(allowed, ", "), strings.Join(unknown, ", "))
 		return
+	}
+	for _, k := range []string{"value", "label"} {
+		if v, ok := n.Parameters[k]; ok && slices.Equal(allowed, fileParamNames) && !fileColumnName.MatchString(v) {
+			c.errorf(t, r, "parameters", "%s=%s is not a column name: it begins with a letter or _, then letters, digits, - _ or .", k, v)
+		}
+	}
+	if v, ok := n.Parameters["rows"]; ok {
+		if _, err := strconv.Atoi(v); err != nil {
+			c.errorf(t, r, "parameters", "rows=%s is not a whole number", v)
+		}
+	}
+	if v, ok := n.Parameters["max-pixels"]; ok {
+		if _, err := strconv.Atoi(v); err != nil {
+			c.errorf(t, r, "parameters", "max-pixels=%s is not a whole number", v)
+		}
+	}
+	if v, ok := n.Parameters["quality"]; ok {
+		q := []string{"voice-only", "low", "normal"}
+		if n.Type == "audio" {
+			q = append(q, "external")
+		}
+		if !slices.Contains(q, strings.ToLower(v)) {
+			c.errorf(t, r, "parameters", "quality=%s is not one of %s", v, strings.Join(q, ", "))
+		}
+	}
+	if v, ok := n.Parameters["allow-mock-accuracy"]; ok && v != "true" && v != "false" {
+		c.errorf(t, r, "parameters", "allow-mock-accuracy=%s is neither true nor false", v)
+	}
+	for _, k := range []string{"capture-accuracy", "warning-accuracy"} {
+		if v, ok := n.Parameters[k]; ok {
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				c.errorf(t, r, "parameters", "%s=%s is not a number", k, v)
+			}
+		}
 	}
 	if n.Type != "range" {
 		return

@@ -357,3 +357,60 @@ func TestParametersPyxformRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestOrOtherWithChoiceFilterIsRefused: pyxform refuses "Choice filter not supported with
+// or_other" (its filter would leave out the "other" it adds, which has none of the list's
+// columns, so ODK would never offer it).
+func TestOrOtherWithChoiceFilterIsRefused(t *testing.T) {
+	md := `
+| survey |
+| | type | name | label | choice_filter |
+| | select_one prov | prov | Province | |
+| | select_one city or_other | city | City | %s |
+| choices |
+| | list_name | name | label | prov |
+| | prov | a | A | |
+| | city | x | X | a |
+`
+	if got, want := loadIssue(t, strings.Replace(md, "%s", "prov = ${prov}", 1)), "line 5, sheet survey, column choice_filter: a choice_filter does not go with or_other"; !strings.Contains(got, want) {
+		t.Errorf("load error %q, want it to contain %q", got, want)
+	}
+	if got := loadIssue(t, strings.Replace(md, "%s", "", 1)); got != "" {
+		t.Errorf("or_other without a filter: %s", got)
+	}
+}
+
+// TestParametersOfOtherTypesPyxformChecks: the parameters pyxform checks on text, image,
+// audio and geo questions, and the value= and label= columns of a select from a file.
+func TestParametersOfOtherTypesPyxformChecks(t *testing.T) {
+	row := func(typ, params string) string {
+		return "\n| survey |\n| | type | name | label | parameters |\n| | " + typ + " | q | Q | " + params + " |\n"
+	}
+	for _, c := range []struct{ typ, params, want string }{
+		{"text", "rows=two", "rows=two is not a whole number"},
+		{"text", "lines=2", "text takes the parameters rows, not lines"},
+		{"image", "max-pixels=big", "max-pixels=big is not a whole number"},
+		{"audio", "quality=best", "quality=best is not one of voice-only, low, normal, external"},
+		{"geopoint", "capture-accuracy=near", "capture-accuracy=near is not a number"},
+		{"geopoint", "allow-mock-accuracy=yes", "allow-mock-accuracy=yes is neither true nor false"},
+		{"geotrace", "capture-accuracy=5", "geotrace takes the parameters allow-mock-accuracy, incremental, not capture-accuracy"},
+		{"select_one_from_file kab.csv", "value=1code", "value=1code is not a column name"},
+		{"select_one_from_file kab.csv", "label=nama*", "label=nama* is not a column name"},
+	} {
+		want := "line 4, sheet survey, column parameters: " + c.want
+		if got := loadIssue(t, row(c.typ, c.params)); !strings.Contains(got, want) {
+			t.Errorf("%s %s: load error %q, want it to contain %q", c.typ, c.params, got, want)
+		}
+	}
+	for _, c := range []struct{ typ, params string }{
+		{"text", "rows=3"},
+		{"image", "max-pixels=1024"},
+		{"audio", "quality=voice-only"},
+		{"geopoint", "capture-accuracy=5 warning-accuracy=10.5 allow-mock-accuracy=true"},
+		{"select_one_from_file kab.csv", "value=kode_kab label=nama.kab"},
+	} {
+		if got := loadIssue(t, row(c.typ, c.params)); got != "" {
+			t.Errorf("%s %s: refused (%s), pyxform takes it", c.typ, c.params, got)
+		}
+	}
+}

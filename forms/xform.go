@@ -998,12 +998,7 @@ func (x *xformWriter) itemset(n *Node) *xel {
 	}
 	nodeset := "instance('" + id + "')/root/item"
 	if n.ChoiceFilter != nil {
-		pred := x.predicate(n.ChoiceFilter, n)
-		if n.OrOther {
-			// The "other" of or_other is offered whatever the filter says.
-			pred = "(" + pred + ") or name = 'other'"
-		}
-		nodeset += "[" + pred + "]"
+		nodeset += "[" + x.predicate(n.ChoiceFilter, n) + "]"
 	}
 	if n.randomize {
 		// As pyxform writes it: the nodeset wrapped in randomize(), with the seed.
