@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path"
@@ -452,6 +453,7 @@ func (c *compiler) survey(t *table) {
 	f.Root = &Node{Name: "data", Type: "root", Kind: KindGroup}
 	stack := []*Node{f.Root}
 	begins := []row{{}}
+	listUse := map[string][]listUser{}
 	c.rows = nil
 	for _, r := range t.rows {
 		typeCell := t.get(r, "type")
@@ -516,6 +518,10 @@ func (c *compiler) survey(t *table) {
 			n.Kind, n.noControl = KindHidden, true
 		}
 		searchFilter := ""
+		if pt.info.list && !pt.info.external && pt.list != "" {
+			_, _, isSearch := searchAppearance(n.Appearance)
+			listUse[pt.list] = append(listUse[pt.list], listUser{n, r, isSearch})
+		}
 		if pt.info.list && !pt.info.external && strings.Contains(n.Appearance, "search") {
 			searchFilter = c.search(t, r, n, typeCell)
 		}
@@ -593,6 +599,8 @@ func (c *compiler) survey(t *table) {
 	for i := len(stack) - 1; i >= 1; i-- {
 		c.errorf(t, begins[i], "type", "%s %q is never closed (add an end %s row)", kindWord(stack[i].Kind), stack[i].Name, kindWord(stack[i].Kind))
 	}
+	c.searchLists(t, listUse)
+	c.tableLists(t)
 	questions := 0
 	for _, n := range f.Nodes {
 		if !n.IsGroup() {
@@ -605,6 +613,63 @@ func (c *compiler) survey(t *table) {
 	for name, ns := range c.names {
 		if len(ns) == 1 {
 			f.byName[name] = ns[0]
+		}
+	}
+}
+
+// listUser is a select of a choice list on the survey sheet: whether it chooses through
+// search().
+type listUser struct {
+	n      *Node
+	r      row
+	search bool
+}
+
+// searchLists refuses a list that a search() select and a select without it both use, as
+// pyxform refuses it: the list of a search() is the placeholder of a file's columns, no
+// choices another select could offer.
+func (c *compiler) searchLists(t *table, use map[string][]listUser) {
+	for _, list := range slices.Sorted(maps.Keys(use)) {
+		us := use[list]
+		var s *listUser
+		var others []string
+		for i, u := range us {
+			if u.search && s == nil {
+				s = &us[i]
+			} else if !u.search {
+				others = append(others, fmt.Sprintf("%q (row %d)", u.n.Name, u.r.num))
+			}
+		}
+		if s != nil && len(others) > 0 {
+			c.errorf(t, s.r, "appearance", "%q uses search() with the list %s, also used without search() by %s: give the search() its own list", s.n.Name, list, strings.Join(others, ", "))
+		}
+	}
+}
+
+// tableLists refuses what pyxform refuses in a group of appearance table-list: a choice
+// filter on its first select (whose choices head the table's columns), and selects of
+// different lists (a table has one set of columns).
+func (c *compiler) tableLists(t *table) {
+	for _, g := range c.form.Nodes {
+		if g.Kind != KindGroup || !slices.Contains(strings.Fields(strings.ToLower(g.Appearance)), "table-list") {
+			continue
+		}
+		var first *Node
+		for _, n := range g.Children {
+			if n.ListName == "" || n.IsGroup() {
+				continue
+			}
+			r := c.rowOf(n)
+			if first == nil {
+				first = n
+				if t.get(r, "choice_filter") != "" {
+					c.errorf(t, r, "choice_filter", "a choice_filter on the first select of table-list group %q is not supported (pyxform refuses it): its choices head the table's columns", g.Name)
+				}
+				continue
+			}
+			if n.ListName != first.ListName {
+				c.errorf(t, r, "type", "select %q of table-list group %q uses list %s, the first select %q list %s: a table's selects share one list", n.Name, g.Name, n.ListName, first.Name, first.ListName)
+			}
 		}
 	}
 }

@@ -414,3 +414,45 @@ func TestParametersOfOtherTypesPyxformChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchAndTableListsPyxformRefuses: a list that a search() select and a plain select
+// share (test_search_function.py), and in a table-list group a choice filter on the first
+// select or selects of different lists (xls2json's table-list checks).
+func TestSearchAndTableListsPyxformRefuses(t *testing.T) {
+	for _, c := range []struct{ name, md, want string }{
+		{"search() list shared", `
+| survey |
+| | type | name | label | appearance |
+| | select_one regs | a | A | search('regencies') |
+| | select_one regs | b | B | |
+| choices |
+| | list_name | name | label |
+| | regs | name | label |`, `line 4, sheet survey, column appearance: "a" uses search() with the list regs, also used without search() by "b" (row 5)`},
+		{"table-list first select filtered", `
+| survey |
+| | type | name | label | appearance | choice_filter |
+| | text | t | T | | |
+| | begin_group | g | G | table-list | |
+| | select_one yn | a | A | | name != ${t} |
+| | select_one yn | b | B | | |
+| | end_group | | | | |
+| choices |
+| | list_name | name | label |
+| | yn | y | Yes |`, `line 6, sheet survey, column choice_filter: a choice_filter on the first select of table-list group "g"`},
+		{"table-list of two lists", `
+| survey |
+| | type | name | label | appearance |
+| | begin_group | g | G | table-list |
+| | select_one yn | a | A | |
+| | select_one abc | b | B | |
+| | end_group | | | |
+| choices |
+| | list_name | name | label |
+| | yn | y | Yes |
+| | abc | a | A |`, `line 6, sheet survey, column type: select "b" of table-list group "g" uses list abc, the first select "a" list yn`},
+	} {
+		if got := loadIssue(t, c.md); !strings.Contains(got, c.want) {
+			t.Errorf("%s: load error %q, want it to contain %q", c.name, got, c.want)
+		}
+	}
+}
