@@ -957,10 +957,41 @@ func (c *compiler) expressions(t *table) {
 			}
 		}
 	}
+	c.choiceLabelRefs()
 }
 
-// randomizeParams reads a select's randomize and seed parameters as pyxform does: randomize
-// is true or false, a seed needs randomize and is a number or a ${name}.
+// choiceLabelRefs refuses a ${name} in a choice's label that names no question, as pyxform
+// refuses it (it writes the reference as an <output/> that ODK fills in).
+func (c *compiler) choiceLabelRefs() {
+	t := c.tables["choices"]
+	if t == nil {
+		t = c.tables["select_choices"]
+	}
+	if t == nil {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.form.Lists)) {
+		l := c.form.Lists[name]
+		if l.File != "" {
+			continue
+		}
+		for _, ch := range l.Choices {
+			for _, lang := range sortedLangs(ch.Label) {
+				for _, ref := range labelRefs(ch.Label[lang]) {
+					if len(c.names[ref]) > 0 {
+						continue
+					}
+					col := "label"
+					if lang != "" {
+						col += "::" + lang
+					}
+					c.errorf(t, row{num: ch.Row}, col, "${%s} in the label of choice %q (list %s) refers to a question that does not exist", ref, ch.Name, name)
+				}
+			}
+		}
+	}
+}
+
 // fileListName reports whether a select_one_from_file's file name ends with one extension
 // pyxform accepts (it refuses list.txt, and list.v2.csv for its two suffixes).
 func fileListName(name string) bool {
@@ -1122,6 +1153,8 @@ func (c *compiler) checkParameters(t *table, r row, n *Node) {
 	}
 }
 
+// randomizeParams reads a select's randomize and seed parameters as pyxform does: randomize
+// is true or false, a seed needs randomize and is a number or a ${name}.
 func (c *compiler) randomizeParams(t *table, r row, n *Node) {
 	rnd, hasRnd := n.Parameters["randomize"]
 	seed, hasSeed := n.Parameters["seed"]

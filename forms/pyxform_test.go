@@ -456,3 +456,63 @@ func TestSearchAndTableListsPyxformRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestChoiceLabelReferencesShowTheAnswer: pyxform writes a ${name} in a choice's label as an
+// <output/> that ODK fills in with the answer (test_choices_sheet.py,
+// test_label_from_reference), and refuses one that names no question; a select inside a
+// repeat reads the answer of its own instance.
+func TestChoiceLabelReferencesShowTheAnswer(t *testing.T) {
+	if got, want := loadIssue(t, `
+| survey |
+| | type | name | label |
+| | select_one c1 | q1 | Q1 |
+| choices |
+| | list_name | name | label::English (en) |
+| | c1 | n1 | ${q1x} |`), `line 7, sheet choices, column label::English (en): ${q1x} in the label of choice "n1" (list c1) refers to a question that does not exist`; !strings.Contains(got, want) {
+		t.Errorf("load error %q, want it to contain %q", got, want)
+	}
+	f := mustParse(t, `
+| survey |
+| | type | name | label |
+| | text | hh | Head |
+| | select_one c1 | q1 | Q1 |
+| | begin_repeat | m | Member |
+| | text | mname | Name |
+| | select_one c2 | rel | Relation |
+| | end_repeat | | |
+| choices |
+| | list_name | name | label |
+| | c1 | n1 | Head is ${hh} |
+| | c1 | n2 | Again: ${q1} |
+| | c2 | sp | Spouse of ${hh}, not ${mname} |
+`)
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	runSteps(t, s, []step{{path: "hh", value: "Budi", want: "Budi"}, {path: "q1", value: "n1", want: "n1"}})
+	got := []string{}
+	for _, c := range s.Choices("q1") {
+		got = append(got, s.ChoiceLabel(c))
+	}
+	if want := "Head is Budi|Again: Head is ${hh}"; strings.Join(got, "|") != want {
+		t.Errorf("q1's choices read %q, want %q", strings.Join(got, "|"), want)
+	}
+	for _, inst := range []string{"m[1]", "m[2]"} {
+		if s.Instances("m") < 2 && s.NodeAt(inst+"/mname") == nil {
+			if _, err := s.AddInstance("m"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Set(inst+"/mname", "Ani "+inst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := s.ChoiceLabelAt("m[2]/rel", s.Choices("m[2]/rel")[0]), "Spouse of Budi, not Ani m[2]"; got != want {
+		t.Errorf("m[2]/rel's choice reads %q, want %q", got, want)
+	}
+	var x bytes.Buffer
+	if err := forms.WriteXForm(&x, f); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<value>Head is <output value="/data/hh"/></value>`; !strings.Contains(x.String(), want) {
+		t.Errorf("the XForm lacks %s", want)
+	}
+}
