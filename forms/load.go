@@ -271,6 +271,10 @@ func (c *compiler) settings() {
 	t := c.tables["settings"]
 	if t != nil && len(t.rows) > 0 {
 		r := t.rows[0]
+		if name := t.get(r, "name"); name != "" && !xmlName.MatchString(name) {
+			// pyxform names the XForm's root with it, so it must be an XML name.
+			c.errorf(t, r, "name", "the form's name %q is not allowed: start with a letter or _, then letters, digits, _ - or .", name)
+		}
 		f.Title = t.get(r, "form_title")
 		f.ID = t.get(r, "form_id")
 		f.Version = t.get(r, "version")

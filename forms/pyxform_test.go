@@ -516,3 +516,15 @@ func TestChoiceLabelReferencesShowTheAnswer(t *testing.T) {
 		t.Errorf("the XForm lacks %s", want)
 	}
 }
+
+// TestSettingsNameMustBeAnXMLName: pyxform names the XForm's root element with the
+// settings sheet's name, and refuses one that is no XML name (NAMES008).
+func TestSettingsNameMustBeAnXMLName(t *testing.T) {
+	form := "\n| survey |\n| | type | name | label |\n| | integer | a | A |\n| settings |\n| | form_id | name |\n| | x | %s |\n"
+	if got, want := loadIssue(t, strings.Replace(form, "%s", "1hh", 1)), `line 7, sheet settings, column name: the form's name "1hh" is not allowed`; !strings.Contains(got, want) {
+		t.Errorf("load error %q, want it to contain %q", got, want)
+	}
+	if got := loadIssue(t, strings.Replace(form, "%s", "household_2026", 1)); got != "" {
+		t.Errorf("a valid name: %s", got)
+	}
+}
