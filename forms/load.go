@@ -181,7 +181,38 @@ func (c *compiler) compile() *Form {
 	c.graph(survey)
 	c.bindRefs()
 	f.itext = usesItext(f)
+	c.unlabelledLists()
 	return f
+}
+
+// unlabelledLists refuses a choice list, used by a select, whose first choice has no label
+// in a form whose texts are not itext: pyxform writes the item without a label element, and
+// ODK Collect refuses to open the form ("<label> node for itemset doesn't exist", which
+// JavaRosa checks on the list's first item).
+func (c *compiler) unlabelledLists() {
+	f := c.form
+	if f.itext {
+		return
+	}
+	t := c.tables["choices"]
+	if t == nil {
+		t = c.tables["select_choices"]
+	}
+	used := map[string]bool{}
+	for _, n := range f.Nodes {
+		if n.ListName != "" && !n.Unsupported {
+			used[n.ListName] = true
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(used)) {
+		l := f.Lists[name]
+		if l == nil || l.File != "" || len(l.Choices) == 0 || t == nil {
+			continue
+		}
+		if first := l.Choices[0]; first.Row > 0 && first.Label.In("", f.Languages) == "" && len(first.Media) == 0 {
+			c.errorf(t, row{num: first.Row}, "label", "choice %q, the first of list %s, has no label: ODK Collect refuses such a form (the list's items then have no label); give it one", first.Name, name)
+		}
+	}
 }
 
 // bindRefs resolves the ${name} references of every expression to their nodes, once: a

@@ -528,3 +528,49 @@ func TestSettingsNameMustBeAnXMLName(t *testing.T) {
 		t.Errorf("a valid name: %s", got)
 	}
 }
+
+// TestListWhoseFirstChoiceHasNoLabelIsRefused: pyxform writes a choice without a label as
+// an item without a label element, and ODK Collect refuses the form ("<label> node for
+// itemset doesn't exist", JavaRosa checking the list's first item;
+// test_choices_without_labels__for_static_selects__forbidden). In a form of itext (here
+// translated) the items carry an itextId instead, and the form loads.
+func TestListWhoseFirstChoiceHasNoLabelIsRefused(t *testing.T) {
+	if got, want := loadIssue(t, `
+| survey |
+| | type | name | label |
+| | select_one choices | a | A |
+| choices |
+| | list_name | name | label |
+| | choices | 1 | |
+| | choices | 2 | Two |`), `line 7, sheet choices, column label: choice "1", the first of list choices, has no label`; !strings.Contains(got, want) {
+		t.Errorf("load error %q, want it to contain %q", got, want)
+	}
+	for name, md := range map[string]string{
+		"a later choice without a label": `
+| survey |
+| | type | name | label |
+| | select_one choices | a | A |
+| choices |
+| | list_name | name | label |
+| | choices | 1 | One |
+| | choices | 2 | |`,
+		"a translated form": `
+| survey |
+| | type | name | label::English (en) |
+| | select_one choices | a | A |
+| choices |
+| | list_name | name | label::English (en) |
+| | choices | 1 | |`,
+		"a list no select uses": `
+| survey |
+| | type | name | label |
+| | text | a | A |
+| choices |
+| | list_name | name | label |
+| | choices | 1 | |`,
+	} {
+		if got := loadIssue(t, md); got != "" {
+			t.Errorf("%s: refused: %s", name, got)
+		}
+	}
+}
