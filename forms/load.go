@@ -860,7 +860,9 @@ func (c *compiler) expressions(t *table) {
 			c.randomizeParams(t, r, n)
 		}
 		if n.RepeatCount != nil && n.Kind != KindRepeat {
-			c.errorf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat", n.Type, n.Name)
+			// pyxform writes it as a jr:count on the control, which ODK ignores.
+			c.warnf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat: it is ignored", n.Type, n.Name)
+			n.RepeatCount = nil
 		}
 		if n.RepeatCount != nil && n.Kind == KindRepeat && singleRef.MatchString(get("repeat_count")) {
 			name := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(get("repeat_count")), "${"), "}")

@@ -574,3 +574,26 @@ func TestListWhoseFirstChoiceHasNoLabelIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatCountOutsideARepeatIsIgnored: pyxform writes a repeat_count on a group or a
+// question as a jr:count attribute of its control, which ODK ignores; the form loads, with a
+// warning, and the group is asked as any group.
+func TestRepeatCountOutsideARepeatIsIgnored(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label | repeat_count |
+| | integer | n | N | |
+| | begin_group | g | G | ${n} |
+| | text | a | A | |
+| | end_group | | | |
+`)
+	var ws []string
+	for _, w := range f.Warnings {
+		ws = append(ws, w.Error())
+	}
+	if want := `line 5, sheet survey, column repeat_count: repeat_count on group "g", which is not a repeat: it is ignored`; !strings.Contains(strings.Join(ws, "\n"), want) {
+		t.Errorf("warnings %q, want one containing %q", ws, want)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	runSteps(t, s, []step{{path: "n", value: "3", want: "3"}, {path: "g/a", value: "x", want: "x"}})
+}
