@@ -474,8 +474,33 @@ func (s *Session) choiceNamed(c *Choice) string {
 	return strconv.Quote(label) + " (" + c.Name + ")"
 }
 
-// ChoiceLabel returns a choice's label in the session's language.
+// ChoiceLabel returns a choice's label in the session's language, with ${name} references
+// replaced by their answers (pyxform writes them as <output/>, which ODK fills in), read
+// from the top of the form: a select inside a repeat reads them through ChoiceLabelAt.
 func (s *Session) ChoiceLabel(c *Choice) string {
+	return s.choiceLabelIn(c, s.root)
+}
+
+// ChoiceLabelAt is ChoiceLabel for the choice as the select at path offers it: a ${name}
+// in its label reads the answer of the repeat instance the select is in.
+func (s *Session) ChoiceLabelAt(path string, c *Choice) string {
+	it := s.lookup(path)
+	if it == nil {
+		it = s.root
+	}
+	return s.choiceLabelIn(c, it)
+}
+
+func (s *Session) choiceLabelIn(c *Choice, it *item) string {
+	if l := c.Label.In(s.lang, s.form.Languages); l != "" {
+		return s.interpolate(l, it, nil)
+	}
+	return c.Name
+}
+
+// rawChoiceLabel is a choice's label as written: what a ${name} of a select_one shows, so
+// that a choice label naming its own select does not loop.
+func (s *Session) rawChoiceLabel(c *Choice) string {
 	if l := c.Label.In(s.lang, s.form.Languages); l != "" {
 		return l
 	}
@@ -551,7 +576,7 @@ func (s *Session) interpolate(text string, it *item, cur *string) string {
 		str := expr.ToString(v)
 		if n.ListName != "" && n.Type == "select_one" {
 			if c := s.form.ChoiceOf(n, str); c != nil {
-				return s.ChoiceLabel(c)
+				return s.rawChoiceLabel(c)
 			}
 		}
 		return str

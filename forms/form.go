@@ -186,12 +186,28 @@ type Node struct {
 	deps, dependents []*Node // dependency graph among relevance, calculations and repeat counts
 	triggers         []*Node // calculations whose trigger is this node
 	rank             int     // position in the evaluation order
+	// noControl is set for a question with a calculation or a trigger and neither label nor
+	// hint: pyxform writes no body control for it, so ODK never shows it and only its
+	// calculation or trigger sets it.
+	noControl bool
 	// crossInst is set when the node's relevance, calculation or repeat count may read
 	// another instance of a repeat it is in (indexed-repeat, a path out of the instance and
 	// back): a change in one instance is recomputed for it in every instance.
 	crossInst bool
 	closure   []*Node // everything a change of this node can affect, in order; set at load
 	path      string  // Path(), set at load: the path of its item outside repeat instances
+}
+
+// shown reports whether ODK has a control for n, one the enumerator sees and answers (a
+// group or repeat, a question, a note, a question hidden only by its appearance).
+func (n *Node) shown() bool {
+	switch n.Kind {
+	case KindCalculate, KindMeta:
+		return false
+	case KindHidden:
+		return n.Type != "hidden" && !n.noControl
+	}
+	return true
 }
 
 // IsGroup reports whether the node is a group or repeat.

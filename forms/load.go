@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
+	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -160,6 +164,7 @@ func (c *compiler) compile() *Form {
 	}
 	c.languages(survey)
 	c.settings()
+	c.unsupportedFeatures(survey)
 	c.choices()
 	c.attachments(survey)
 	if len(c.issues) > 0 {
@@ -176,7 +181,38 @@ func (c *compiler) compile() *Form {
 	c.graph(survey)
 	c.bindRefs()
 	f.itext = usesItext(f)
+	c.unlabelledLists()
 	return f
+}
+
+// unlabelledLists refuses a choice list, used by a select, whose first choice has no label
+// in a form whose texts are not itext: pyxform writes the item without a label element, and
+// ODK Collect refuses to open the form ("<label> node for itemset doesn't exist", which
+// JavaRosa checks on the list's first item).
+func (c *compiler) unlabelledLists() {
+	f := c.form
+	if f.itext {
+		return
+	}
+	t := c.tables["choices"]
+	if t == nil {
+		t = c.tables["select_choices"]
+	}
+	used := map[string]bool{}
+	for _, n := range f.Nodes {
+		if n.ListName != "" && !n.Unsupported {
+			used[n.ListName] = true
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(used)) {
+		l := f.Lists[name]
+		if l == nil || l.File != "" || len(l.Choices) == 0 || t == nil {
+			continue
+		}
+		if first := l.Choices[0]; first.Row > 0 && first.Label.In("", f.Languages) == "" && len(first.Media) == 0 {
+			c.errorf(t, row{num: first.Row}, "label", "choice %q, the first of list %s, has no label: ODK Collect refuses such a form (the list's items then have no label); give it one", first.Name, name)
+		}
+	}
 }
 
 // bindRefs resolves the ${name} references of every expression to their nodes, once: a
@@ -241,11 +277,35 @@ func (c *compiler) languages(survey *table) {
 	}
 }
 
+// unsupportedFeatures warns of what pyxform compiles for ODK Central and ODK Collect and
+// tracer does not do, so that nobody counts on it: entities (the entities sheet, save_to
+// columns) and encryption (public_key).
+func (c *compiler) unsupportedFeatures(survey *table) {
+	if t := c.tables["entities"]; t != nil && len(t.rows) > 0 {
+		c.warnf(t, t.rows[0], "", "the entities sheet is not supported: the form's interviews create or update no entity (ODK Central's entity lists); the rest of the form runs")
+	}
+	if i := survey.colIndex("save_to"); i >= 0 {
+		for _, r := range survey.rows {
+			if i < len(r.cells) && strings.TrimSpace(r.cells[i]) != "" {
+				c.warnf(survey, r, "save_to", "save_to saves an answer to an entity, which tracer does not support: the answer is kept in the interview only")
+				break
+			}
+		}
+	}
+	if t := c.tables["settings"]; t != nil && len(t.rows) > 0 && t.get(t.rows[0], "public_key") != "" {
+		c.warnf(t, t.rows[0], "public_key", "public_key: tracer does not encrypt interviews with the form's key (ODK Collect does); they are kept and sent as every interview is")
+	}
+}
+
 func (c *compiler) settings() {
 	f := c.form
 	t := c.tables["settings"]
 	if t != nil && len(t.rows) > 0 {
 		r := t.rows[0]
+		if name := t.get(r, "name"); name != "" && !xmlName.MatchString(name) {
+			// pyxform names the XForm's root with it, so it must be an XML name.
+			c.errorf(t, r, "name", "the form's name %q is not allowed: start with a letter or _, then letters, digits, _ - or .", name)
+		}
 		f.Title = t.get(r, "form_title")
 		f.ID = t.get(r, "form_id")
 		f.Version = t.get(r, "version")
@@ -313,6 +373,10 @@ func (c *compiler) choices() {
 			c.errorf(t, row{}, "", "the %s sheet has no name column", t.name)
 			return
 		}
+		allowDup := false
+		if st := c.tables["settings"]; st != nil && len(st.rows) > 0 {
+			allowDup = strings.EqualFold(st.get(st.rows[0], "allow_choice_duplicates"), "yes")
+		}
 		for _, r := range t.rows {
 			listName := t.get(r, "list_name")
 			if listName == "" {
@@ -328,9 +392,9 @@ func (c *compiler) choices() {
 				l = &ChoiceList{Name: listName, byName: make(map[string]*Choice)}
 				c.form.Lists[listName] = l
 			}
-			if prev := l.byName[name]; prev != nil {
-				// pyxform allows this with allow_choice_duplicates; choice filters tell them apart.
-				c.warnf(t, r, "name", "choice %q appears twice in list %s (first on row %d)", name, listName, prev.Row)
+			if prev := l.byName[name]; prev != nil && !allowDup {
+				// pyxform refuses it without the setting: the answers could not be told apart.
+				c.errorf(t, r, "name", "choice %q appears twice in list %s (first on row %d): give each choice its own name, or set allow_choice_duplicates to yes on the settings sheet if a choice filter tells them apart", name, listName, prev.Row)
 			}
 			ch := &Choice{Name: name, Label: make(Text), Row: r.num}
 			for i, h := range t.header {
@@ -424,6 +488,7 @@ func (c *compiler) survey(t *table) {
 	f.Root = &Node{Name: "data", Type: "root", Kind: KindGroup}
 	stack := []*Node{f.Root}
 	begins := []row{{}}
+	listUse := map[string][]listUser{}
 	c.rows = nil
 	for _, r := range t.rows {
 		typeCell := t.get(r, "type")
@@ -483,7 +548,15 @@ func (c *compiler) survey(t *table) {
 		}
 		c.nodeColumns(t, r, n)
 		c.appearanceKind(t, r, n)
+		if n.Kind == KindQuestion && (t.get(r, "calculation") != "" || n.Trigger != "") && len(n.Label) == 0 && len(n.Hint) == 0 {
+			// pyxform writes no control for it: ODK computes it and never asks it.
+			n.Kind, n.noControl = KindHidden, true
+		}
 		searchFilter := ""
+		if pt.info.list && !pt.info.external && pt.list != "" {
+			_, _, isSearch := searchAppearance(n.Appearance)
+			listUse[pt.list] = append(listUse[pt.list], listUser{n, r, isSearch})
+		}
 		if pt.info.list && !pt.info.external && strings.Contains(n.Appearance, "search") {
 			searchFilter = c.search(t, r, n, typeCell)
 		}
@@ -504,6 +577,7 @@ func (c *compiler) survey(t *table) {
 				c.errorf(t, r, "name", "duplicate name %q (also on row %d)", name, sib.Row)
 			}
 		}
+		c.reservedName(t, r, n, parent, name)
 		if pt.info.list && !pt.info.external {
 			switch {
 			case pt.list == "":
@@ -520,7 +594,10 @@ func (c *compiler) survey(t *table) {
 				}
 			}
 		}
-		if pt.info.external {
+		if pt.info.external && strings.HasSuffix(pt.name, "_from_file") && !fileListName(pt.list) {
+			// pyxform refuses it: ODK reads a choice file as CSV, XML or GeoJSON by its name.
+			c.errorf(t, r, "type", "%s: the file name %q should be a name with one extension, .csv, .xml or .geojson (pyxform takes no other)", typeCell, pt.list)
+		} else if pt.info.external {
 			if l := c.attachedList(t, r, n, pt.list); l != nil {
 				c.useList(n, l)
 				n.External = false
@@ -557,6 +634,8 @@ func (c *compiler) survey(t *table) {
 	for i := len(stack) - 1; i >= 1; i-- {
 		c.errorf(t, begins[i], "type", "%s %q is never closed (add an end %s row)", kindWord(stack[i].Kind), stack[i].Name, kindWord(stack[i].Kind))
 	}
+	c.searchLists(t, listUse)
+	c.tableLists(t)
 	questions := 0
 	for _, n := range f.Nodes {
 		if !n.IsGroup() {
@@ -569,6 +648,107 @@ func (c *compiler) survey(t *table) {
 	for name, ns := range c.names {
 		if len(ns) == 1 {
 			f.byName[name] = ns[0]
+		}
+	}
+}
+
+// listUser is a select of a choice list on the survey sheet: whether it chooses through
+// search().
+type listUser struct {
+	n      *Node
+	r      row
+	search bool
+}
+
+// searchLists refuses a list that a search() select and a select without it both use, as
+// pyxform refuses it: the list of a search() is the placeholder of a file's columns, no
+// choices another select could offer.
+func (c *compiler) searchLists(t *table, use map[string][]listUser) {
+	for _, list := range slices.Sorted(maps.Keys(use)) {
+		us := use[list]
+		var s *listUser
+		var others []string
+		for i, u := range us {
+			if u.search && s == nil {
+				s = &us[i]
+			} else if !u.search {
+				others = append(others, fmt.Sprintf("%q (row %d)", u.n.Name, u.r.num))
+			}
+		}
+		if s != nil && len(others) > 0 {
+			c.errorf(t, s.r, "appearance", "%q uses search() with the list %s, also used without search() by %s: give the search() its own list", s.n.Name, list, strings.Join(others, ", "))
+		}
+	}
+}
+
+// tableLists refuses what pyxform refuses in a group of appearance table-list: a choice
+// filter on its first select (whose choices head the table's columns), and selects of
+// different lists (a table has one set of columns).
+func (c *compiler) tableLists(t *table) {
+	for _, g := range c.form.Nodes {
+		if g.Kind != KindGroup || !slices.Contains(strings.Fields(strings.ToLower(g.Appearance)), "table-list") {
+			continue
+		}
+		var first *Node
+		for _, n := range g.Children {
+			if n.ListName == "" || n.IsGroup() {
+				continue
+			}
+			r := c.rowOf(n)
+			if first == nil {
+				first = n
+				if t.get(r, "choice_filter") != "" {
+					c.errorf(t, r, "choice_filter", "a choice_filter on the first select of table-list group %q is not supported (pyxform refuses it): its choices head the table's columns", g.Name)
+				}
+				continue
+			}
+			if n.ListName != first.ListName {
+				c.errorf(t, r, "type", "select %q of table-list group %q uses list %s, the first select %q list %s: a table's selects share one list", n.Name, g.Name, n.ListName, first.Name, first.ListName)
+			}
+		}
+	}
+}
+
+// singleRef matches a repeat_count that is one ${name}, which pyxform's jr:count reads
+// directly.
+var singleRef = regexp.MustCompile(`^\s*\$\{[^{}\s]+\}\s*$`)
+
+// reservedName refuses the names pyxform refuses for the place they are in: "meta" anywhere
+// (the form's metadata group; a group of that name, as the Community Health Toolkit's
+// forms have, only warns), a repeat named as the XForm's root or as another repeat of
+// the form, wherever it is; and warns of a sibling whose name differs only in case (a
+// spreadsheet or database that ignores case mixes their columns up).
+func (c *compiler) reservedName(t *table, r row, n, parent *Node, name string) {
+	if name == "" {
+		return
+	}
+	switch {
+	case name == "meta" && n.Kind == KindGroup:
+		// The Community Health Toolkit's forms hold a group "meta" of their own, which its
+		// pyxform takes; ODK's pyxform refuses it.
+		c.warnf(t, r, "name", "a group named \"meta\": pyxform refuses it for ODK, which keeps that name for the form's metadata; rename the group to use the form with ODK Collect")
+	case name == "meta":
+		what := "question"
+		if n.IsGroup() {
+			what = kindWord(n.Kind)
+		}
+		c.errorf(t, r, "name", "the name \"meta\" is reserved for the form's metadata (instanceID, instanceName): give the %s another name", what)
+	}
+	if n.Kind == KindRepeat {
+		if name == XFormRoot {
+			c.errorf(t, r, "name", "a repeat may not be named %q, the name of the form's root in its XForm: give it another name", name)
+		}
+		for _, o := range c.names[name] {
+			if o.Kind == KindRepeat {
+				c.errorf(t, r, "name", "repeat %q has the name of the repeat on row %d: repeat names must be unique in the whole form (pyxform refuses it)", name, o.Row)
+				break
+			}
+		}
+	}
+	for _, sib := range parent.Children {
+		if sib.Name != name && strings.EqualFold(sib.Name, name) {
+			c.warnf(t, r, "name", "name %q differs from %q (row %d) only in case: tools that ignore case will mix their data up", name, sib.Name, sib.Row)
+			break
 		}
 	}
 }
@@ -675,15 +855,43 @@ func (c *compiler) expressions(t *table) {
 			c.warnf(t, r, "choice_filter", "choice_filter on %s %q, which is not a select: it is ignored", n.Type, n.Name)
 			n.ChoiceFilter = nil
 		}
+		c.checkParameters(t, r, n)
 		if n.ListName != "" {
 			c.randomizeParams(t, r, n)
 		}
 		if n.RepeatCount != nil && n.Kind != KindRepeat {
-			c.errorf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat", n.Type, n.Name)
+			// pyxform writes it as a jr:count on the control, which ODK ignores.
+			c.warnf(t, r, "repeat_count", "repeat_count on %s %q, which is not a repeat: it is ignored", n.Type, n.Name)
+			n.RepeatCount = nil
+		}
+		if n.RepeatCount != nil && n.Kind == KindRepeat && singleRef.MatchString(get("repeat_count")) {
+			name := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(get("repeat_count")), "${"), "}")
+			if ns := c.names[name]; len(ns) == 1 && ns[0].Type == "decimal" {
+				// JavaRosa casts the count's value to an Integer: a decimal answer, even 2.0,
+				// stops ODK Collect with an error, and ODK Web Forms makes no instances.
+				c.warnf(t, r, "repeat_count", "repeat_count of repeat %q reads decimal %q: ODK Collect stops with an error on a count that is a decimal (ODK Web Forms makes no instances); make %q an integer", n.Name, name, name)
+			}
+		}
+		if n.RepeatCount != nil && n.Kind == KindRepeat && !singleRef.MatchString(get("repeat_count")) {
+			// pyxform computes any other count in a calculate named REPEAT_count beside the
+			// repeat, and refuses a form that already has that name there.
+			for _, sib := range n.Parent.Children {
+				if sib.Name == n.Name+"_count" {
+					c.errorf(t, r, "repeat_count", "repeat_count of repeat %q is not a single ${name}, so pyxform computes it in a question named %q beside the repeat, and row %d already has that name: rename that question", n.Name, sib.Name, sib.Row)
+				}
+			}
 		}
 		if n.Trigger != "" {
 			name := strings.TrimSuffix(strings.TrimPrefix(n.Trigger, "${"), "}")
-			if src := c.lookup(t, r, "trigger", name); src == nil {
+			if !strings.HasPrefix(n.Trigger, "${") || !strings.HasSuffix(n.Trigger, "}") || strings.ContainsAny(name, "${} ") {
+				c.errorf(t, r, "trigger", "trigger %q is not a reference: write the question whose change sets %q as ${name}", n.Trigger, n.Name)
+				n.Trigger = ""
+			} else if src := c.lookup(t, r, "trigger", name); src == nil {
+				n.Trigger = ""
+			} else if !src.shown() {
+				// pyxform refuses it: the setvalue belongs in the trigger's control, which
+				// a question nobody answers does not have.
+				c.errorf(t, r, "trigger", "${%s} is not shown to the enumerator (a calculation, or a question with a calculation and no label or hint), so it cannot trigger %q", name, n.Name)
 				n.Trigger = ""
 			} else {
 				n.Trigger = name
@@ -785,6 +993,200 @@ func (c *compiler) expressions(t *table) {
 				}
 			}
 		}
+	}
+	c.choiceLabelRefs()
+}
+
+// choiceLabelRefs refuses a ${name} in a choice's label that names no question, as pyxform
+// refuses it (it writes the reference as an <output/> that ODK fills in).
+func (c *compiler) choiceLabelRefs() {
+	t := c.tables["choices"]
+	if t == nil {
+		t = c.tables["select_choices"]
+	}
+	if t == nil {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.form.Lists)) {
+		l := c.form.Lists[name]
+		if l.File != "" {
+			continue
+		}
+		for _, ch := range l.Choices {
+			for _, lang := range sortedLangs(ch.Label) {
+				for _, ref := range labelRefs(ch.Label[lang]) {
+					if len(c.names[ref]) > 0 {
+						continue
+					}
+					col := "label"
+					if lang != "" {
+						col += "::" + lang
+					}
+					c.errorf(t, row{num: ch.Row}, col, "${%s} in the label of choice %q (list %s) refers to a question that does not exist", ref, ch.Name, name)
+				}
+			}
+		}
+	}
+}
+
+// fileListName reports whether a select_one_from_file's file name ends with one extension
+// pyxform accepts (it refuses list.txt, and list.v2.csv for its two suffixes).
+func fileListName(name string) bool {
+	ext := path.Ext(name)
+	switch ext {
+	case ".csv", ".xml", ".geojson":
+	default:
+		return false
+	}
+	base := strings.TrimSuffix(name, ext)
+	return base != "" && path.Ext(base) == ""
+}
+
+// rangeParamNames, selectParamNames and fileParamNames are the parameters pyxform accepts on
+// a range, a select, and a select from a file; it refuses any other.
+var (
+	rangeParamNames  = []string{"end", "placeholder", "start", "step", "tick_interval", "tick_labelset"}
+	selectParamNames = []string{"randomize", "seed"}
+	fileParamNames   = []string{"label", "randomize", "seed", "value"}
+	// typeParamNames are those of the other types pyxform checks.
+	typeParamNames = map[string][]string{
+		"text":             {"rows"},
+		"image":            {"app", "max-pixels"},
+		"audio":            {"quality"},
+		"background-audio": {"quality"},
+		"geopoint":         {"allow-mock-accuracy", "capture-accuracy", "warning-accuracy"},
+		"geoshape":         {"allow-mock-accuracy", "incremental"},
+		"geotrace":         {"allow-mock-accuracy", "incremental"},
+	}
+	// fileColumnName is what pyxform takes for the value= and label= of a select from a
+	// file: a name that reads as an XPath step.
+	fileColumnName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9\-_.]*$`)
+)
+
+// checkParameters refuses the parameters pyxform refuses on a range or a select: a part
+// that is not name=value, a name the type does not take, and for a range numbers that are
+// no numbers or that no answer could meet (a step of 0, or wider than the range, a
+// tick_interval that is no multiple of the step, a placeholder off the steps or outside
+// the range, a tick_labelset that names no list).
+func (c *compiler) checkParameters(t *table, r row, n *Node) {
+	raw := t.get(r, "parameters")
+	var allowed []string
+	switch {
+	case n.Type == "range":
+		allowed = rangeParamNames
+	case n.ListName != "" && strings.Contains(strings.ReplaceAll(strings.ToLower(t.get(r, "type")), " ", "_"), "_from_file"):
+		allowed = fileParamNames
+	case n.ListName != "":
+		allowed = selectParamNames
+	default:
+		allowed = typeParamNames[n.Type]
+	}
+	if raw == "" || allowed == nil {
+		return
+	}
+	// pyxform splits on ";", else on ",", else on spaces, and wants name=value in each part.
+	parts := strings.Split(raw, ";")
+	if len(parts) == 1 {
+		parts = strings.Split(raw, ",")
+	}
+	if len(parts) == 1 {
+		parts = strings.Fields(raw)
+	}
+	var unknown []string
+	for _, p := range parts {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok {
+			c.errorf(t, r, "parameters", "parameters %q: write each as name=value (%q has no =)", raw, strings.TrimSpace(p))
+			return
+		}
+		if k = strings.ToLower(strings.TrimSpace(k)); !slices.Contains(allowed, k) && !slices.Contains(unknown, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		c.errorf(t, r, "parameters", "%s takes the parameters %s, not %s", n.Type, strings.Join(allowed, ", "), strings.Join(unknown, ", "))
+		return
+	}
+	for _, k := range []string{"value", "label"} {
+		if v, ok := n.Parameters[k]; ok && slices.Equal(allowed, fileParamNames) && !fileColumnName.MatchString(v) {
+			c.errorf(t, r, "parameters", "%s=%s is not a column name: it begins with a letter or _, then letters, digits, - _ or .", k, v)
+		}
+	}
+	if v, ok := n.Parameters["rows"]; ok {
+		if _, err := strconv.Atoi(v); err != nil {
+			c.errorf(t, r, "parameters", "rows=%s is not a whole number", v)
+		}
+	}
+	if v, ok := n.Parameters["max-pixels"]; ok {
+		if _, err := strconv.Atoi(v); err != nil {
+			c.errorf(t, r, "parameters", "max-pixels=%s is not a whole number", v)
+		}
+	}
+	if v, ok := n.Parameters["quality"]; ok {
+		q := []string{"voice-only", "low", "normal"}
+		if n.Type == "audio" {
+			q = append(q, "external")
+		}
+		if !slices.Contains(q, strings.ToLower(v)) {
+			c.errorf(t, r, "parameters", "quality=%s is not one of %s", v, strings.Join(q, ", "))
+		}
+	}
+	if v, ok := n.Parameters["allow-mock-accuracy"]; ok && v != "true" && v != "false" {
+		c.errorf(t, r, "parameters", "allow-mock-accuracy=%s is neither true nor false", v)
+	}
+	for _, k := range []string{"capture-accuracy", "warning-accuracy"} {
+		if v, ok := n.Parameters[k]; ok {
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				c.errorf(t, r, "parameters", "%s=%s is not a number", k, v)
+			}
+		}
+	}
+	if n.Type != "range" {
+		return
+	}
+	num := func(k string, def float64) (float64, bool) {
+		v, ok := n.Parameters[k]
+		if !ok {
+			return def, true
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			c.errorf(t, r, "parameters", "range parameter %s=%s is not a number", k, v)
+			return 0, false
+		}
+		return f, true
+	}
+	start, ok1 := num("start", 1)
+	end, ok2 := num("end", 10)
+	step, ok3 := num("step", 1)
+	tick, ok4 := num("tick_interval", math.NaN())
+	place, ok5 := num("placeholder", math.NaN())
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+		return
+	}
+	width := math.Abs(end - start)
+	onGrid := func(v, unit float64) bool {
+		k := v / unit
+		return math.Abs(k-math.Round(k)) < 1e-9
+	}
+	switch {
+	case step == 0:
+		c.errorf(t, r, "parameters", "range step must not be 0")
+	case step > width:
+		c.errorf(t, r, "parameters", "range step %s is larger than the range from %s to %s", fmtNum(step), fmtNum(start), fmtNum(end))
+	case !math.IsNaN(tick) && tick == 0:
+		c.errorf(t, r, "parameters", "range tick_interval must not be 0")
+	case !math.IsNaN(tick) && tick > width:
+		c.errorf(t, r, "parameters", "range tick_interval %s is larger than the range from %s to %s", fmtNum(tick), fmtNum(start), fmtNum(end))
+	case !math.IsNaN(tick) && !onGrid(tick, step):
+		c.errorf(t, r, "parameters", "range tick_interval %s is not a multiple of the step %s", fmtNum(tick), fmtNum(step))
+	case !math.IsNaN(place) && !onGrid(place-start, step):
+		c.errorf(t, r, "parameters", "range placeholder %s is not on a step of %s from %s", fmtNum(place), fmtNum(step), fmtNum(start))
+	case !math.IsNaN(place) && (place < math.Min(start, end) || place > math.Max(start, end)):
+		c.errorf(t, r, "parameters", "range placeholder %s is outside the range from %s to %s", fmtNum(place), fmtNum(start), fmtNum(end))
+	}
+	if ls, ok := n.Parameters["tick_labelset"]; ok && c.form.Lists[ls] == nil {
+		c.errorf(t, r, "parameters", "range tick_labelset %q names no list of the choices sheet", ls)
 	}
 }
 

@@ -132,6 +132,8 @@ var knownDiffs = map[knownDiff]string{
 	{"medic__pregnancy.xlsx", "*", "load"}:                       chtFunctions,
 	{"medic__pregnancy_danger_sign_follow_up.xlsx", "*", "load"}: chtFunctions,
 	{"followup.md", "note_t", "value"}:                           "the walk gives score a value its constraint refuses: ODK Web Forms stores it and fires note_t's trigger, and again when the walk puts the old value back; tracer refuses it, so score never changed and the trigger never fired, as ODK Collect, which keeps no refused answer",
+	{"pyxform.md", "size_at_change", "value"}:                    "the walk gives size a value its constraint refuses: ODK Web Forms stores it and fires size_at_change's trigger, and again when the walk puts the old value back; tracer refuses it, so size never changed and the trigger never fired, as ODK Collect, which keeps no refused answer",
+	{"pyxform.md", "big", "value"}:                               "an integer computed past 32 bits: tracer stores 2147483647 as ODK Collect does (JavaRosa's (int) cast); ODK Web Forms leaves it empty",
 	{"choices.md", "visit/vname", "value"}:                       choiceNameInRepeat,
 	{"choices.md", "visit/vfixed", "value"}:                      choiceNameInRepeat,
 	{"nested.md", "total_found", "value"}:                        sumOfNothing,

@@ -23,6 +23,11 @@ func (c *compiler) orOther(t *table, r row, n *Node) {
 		n.OrOther = false
 		return
 	}
+	if t.get(r, "choice_filter") != "" {
+		// pyxform refuses it: its filter would apply to the "other" choice too, which has
+		// none of the list's columns.
+		c.errorf(t, r, "choice_filter", "a choice_filter does not go with or_other (pyxform refuses it): add a choice named other to the list, with the columns the filter reads, and a text question relevant when it is selected")
+	}
 	if f.other == nil {
 		f.other = &Choice{Name: "other", Label: c.otherText("Other", "Lainnya")}
 	}

@@ -208,10 +208,12 @@ func (s *Session) calcValue(n *Node, v expr.Value) string {
 	switch n.Type {
 	case "integer":
 		f := expr.ToNumber(v)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
+		if math.IsNaN(f) {
 			return str
 		}
-		return strconv.FormatFloat(math.Trunc(f), 'f', -1, 64)
+		// JavaRosa stores it as Java's (int) cast of the double: the whole part, and past
+		// 32 bits the nearest bound (Recalculate.wrapData), so 3e9 is 2147483647.
+		return strconv.FormatFloat(math.Max(math.MinInt32, math.Min(math.MaxInt32, math.Trunc(f))), 'f', -1, 64)
 	case "date":
 		if d, ok := expr.ToDate(v); ok {
 			return d.T.Format("2006-01-02")

@@ -601,7 +601,8 @@ func (x *xformWriter) media(cols map[string]string, lang string) map[string]stri
 }
 
 // usesItext reports whether pyxform writes the form's texts as itext: with a language
-// other than the default, or media or a guidance hint anywhere. Then the items of its
+// other than the default, or media or a guidance hint anywhere, or a ${name} in a choice's
+// label. Then the items of its
 // choice lists hold no label element, only an itextId.
 func usesItext(f *Form) bool {
 	for _, l := range f.Languages {
@@ -624,6 +625,12 @@ func usesItext(f *Form) bool {
 		for _, c := range l.Choices {
 			if len(c.Media) > 0 {
 				return true
+			}
+			// A ${name} in a choice's label is an <output/>, which only itext holds.
+			for _, t := range c.Label {
+				if labelRef.MatchString(t) {
+					return true
+				}
 			}
 		}
 	}
@@ -882,7 +889,7 @@ func (x *xformWriter) control(n *Node) *xel {
 	case KindCalculate, KindMeta:
 		return nil
 	case KindHidden:
-		if n.Type == "hidden" {
+		if !n.shown() {
 			return nil
 		}
 	case KindGroup:
@@ -998,12 +1005,7 @@ func (x *xformWriter) itemset(n *Node) *xel {
 	}
 	nodeset := "instance('" + id + "')/root/item"
 	if n.ChoiceFilter != nil {
-		pred := x.predicate(n.ChoiceFilter, n)
-		if n.OrOther {
-			// The "other" of or_other is offered whatever the filter says.
-			pred = "(" + pred + ") or name = 'other'"
-		}
-		nodeset += "[" + pred + "]"
+		nodeset += "[" + x.predicate(n.ChoiceFilter, n) + "]"
 	}
 	if n.randomize {
 		// As pyxform writes it: the nodeset wrapped in randomize(), with the seed.

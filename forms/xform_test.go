@@ -222,7 +222,7 @@ func TestXFormShapes(t *testing.T) {
 | | deviceid | device | | | | | | | | | | | | |
 | | integer | age | Age | Umur | | . >= 15 | Too young | | | | | | yes | age.png |
 | | select_one prov | prov | Province | Provinsi | | | | | | | | | | |
-| | select_one city or_other | city | City | Kota | ${age} > 17 | | | | prov = ${prov} | | | | | |
+| | select_one city or_other | city | City | Kota | ${age} > 17 | | | | | | | | | |
 | | integer | n | How many | Berapa | | | | | | | | | | |
 | | begin repeat | kids | Kid | Anak | | | | | | ${n} + 1 | | | | |
 | | integer | kage | Age | Umur | | . < ${age} | | | | | | | | |
@@ -277,7 +277,7 @@ func TestXFormShapes(t *testing.T) {
 		{"required", bind("/data/age")["required"], "true()"},
 		{"translated constraint message", bind("/data/age")["jr:constraintMsg"], "jr:itext('/data/age:jr:constraintMsg')"},
 		{"relevant", bind("/data/city")["relevant"], "/data/age > 17"},
-		{"choice filter; or_other's list with other, as another select uses the list without", itemset("/data/city"), "instance('city_or_other')/root/item[(prov = /data/prov) or name = 'other']"},
+		{"or_other's list with other, as another select uses the list without", itemset("/data/city"), "instance('city_or_other')/root/item"},
 		{"filter inside a repeat", itemset("/data/kids/kcity"), "instance('city')/root/item[prov = current()/../kprov]"},
 		{"or_other question", bind("/data/city_other")["relevant"], "selected(../city, 'other')"},
 		{"reference outside the repeat", bind("/data/kids/kage")["constraint"], ". < /data/age"},

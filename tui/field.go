@@ -131,6 +131,7 @@ func newInput(fk *fieldKeys, s *forms.Session, st forms.Stop) input {
 // each: the option's number, or, in a long list, its own letter code when it has one (KBLI
 // A-U).
 type options struct {
+	path   string // the select's path, which its choices' labels are read from
 	items  []*forms.Choice
 	labels []string
 	codes  []string
@@ -139,14 +140,14 @@ type options struct {
 }
 
 func newOptions(s *forms.Session, path string) *options {
-	o := &options{items: s.Choices(path)}
+	o := &options{path: path, items: s.Choices(path)}
 	o.labels = make([]string, len(o.items))
 	o.codes = make([]string, len(o.items))
 	// letter codes are shown (and searched) in a long list only: a short list picks by
 	// digit, so it shows the digits
 	o.lettered = len(o.items) > shortList
 	for i, c := range o.items {
-		o.labels[i] = forms.PlainText(s.ChoiceLabel(c))
+		o.labels[i] = forms.PlainText(s.ChoiceLabelAt(path, c))
 		if !letterCode(c.Name) {
 			o.lettered = false
 		}
@@ -178,7 +179,7 @@ func letterCode(name string) bool {
 
 func (o *options) relabel(s *forms.Session) {
 	for i, c := range o.items {
-		o.labels[i] = forms.PlainText(s.ChoiceLabel(c))
+		o.labels[i] = forms.PlainText(s.ChoiceLabelAt(o.path, c))
 	}
 }
 

@@ -784,7 +784,7 @@ func (s *interviewScreen) choiceLabels(names string) string {
 		label := name
 		if list != nil {
 			if c := list.Choice(name); c != nil {
-				label = forms.PlainText(s.sess.ChoiceLabel(c))
+				label = forms.PlainText(s.sess.ChoiceLabelAt(s.stop.Path, c))
 			}
 		}
 		out = append(out, label)
@@ -874,7 +874,7 @@ func readAs(t *texts, s *forms.Session, path, v string) string {
 		label := name
 		for _, c := range cs {
 			if c.Name == name {
-				label = s.ChoiceLabel(c)
+				label = s.ChoiceLabelAt(path, c)
 				break
 			}
 		}
