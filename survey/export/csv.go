@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"tracer/survey"
 )
 
 // bom is the UTF-8 byte-order mark Excel needs to read a CSV file as UTF-8.
@@ -202,14 +204,14 @@ func (k *csvSink) write(w *csvWriter, cols []column, cells []string) error {
 		if k.dialect == CSVExcelID && cols != nil {
 			out[i] = excelIDValue(&cols[i], v)
 		} else {
-			out[i] = Neutralize(v) // the writer turns CR LF into LF (w.lf)
+			out[i] = survey.Neutralize(v) // the writer turns CR LF into LF (w.lf)
 		}
 	}
 	return w.Write(out)
 }
 
 func csvValue(v string) string {
-	v = Neutralize(v)
+	v = survey.Neutralize(v)
 	if strings.IndexByte(v, '\r') >= 0 && strings.Contains(v, "\r\n") {
 		v = strings.ReplaceAll(v, "\r\n", "\n")
 	}
@@ -223,7 +225,7 @@ func csvValue(v string) string {
 // (YYYY-MM-DD) are left for Excel to read as dates, and small whole numbers in text columns
 // (select codes) as numbers, since Excel shows them unchanged.
 func excelIDValue(c *column, v string) string {
-	if c.num && plainNumber(v) {
+	if c.num && survey.PlainNumber(v) {
 		return strings.Replace(v, ".", ",", 1)
 	}
 	n := csvValue(v)
@@ -318,7 +320,7 @@ func (k *csvSink) abort() {
 // numberLike reports whether Excel could take text v for a number, a date or a time: a
 // plain number, or a digit followed only by digits, spaces and . , / : - characters.
 func numberLike(v string) bool {
-	if plainNumber(v) {
+	if survey.PlainNumber(v) {
 		return true
 	}
 	if v == "" || v[0] < '0' || v[0] > '9' {

@@ -559,9 +559,3 @@ func containsInt(s []int, n int) bool {
 	}
 	return false
 }
-
-// Neutralize returns v made safe to open in a spreadsheet (survey.Neutralize).
-func Neutralize(v string) string { return survey.Neutralize(v) }
-
-// plainNumber reports whether v is a decimal number (survey.PlainNumber).
-func plainNumber(v string) bool { return survey.PlainNumber(v) }

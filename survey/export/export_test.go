@@ -287,7 +287,7 @@ func TestNeutralize(t *testing.T) {
 		{"Ani", "Ani"},
 	}
 	for _, tt := range tests {
-		if got := export.Neutralize(tt.in); got != tt.want {
+		if got := survey.Neutralize(tt.in); got != tt.want {
 			t.Errorf("Neutralize(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

@@ -386,7 +386,7 @@ func (v *statVar) see(s string) {
 }
 
 func parseNumber(s string) (float64, bool) {
-	if !plainNumber(s) {
+	if !survey.PlainNumber(s) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)

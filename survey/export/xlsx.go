@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"tracer/survey"
 )
 
 type xlsxSink struct {
@@ -119,7 +121,7 @@ func (x *xlsxSink) cellValue(c *column, v string) any {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && strconv.FormatInt(n, 10) == v {
 			return n
 		}
-		if plainNumber(v) {
+		if survey.PlainNumber(v) {
 			if f, err := strconv.ParseFloat(v, 64); err == nil && strconv.FormatFloat(f, 'f', -1, 64) == v {
 				return f
 			}
@@ -129,7 +131,7 @@ func (x *xlsxSink) cellValue(c *column, v string) any {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return n
 		}
-		if plainNumber(v) {
+		if survey.PlainNumber(v) {
 			if f, err := strconv.ParseFloat(v, 64); err == nil {
 				return f
 			}
