@@ -234,10 +234,11 @@ func (s *Server) formList(w http.ResponseWriter, r *http.Request, u *survey.User
 	rowsRead := false
 	readRows := func() ([]*survey.Respondent, error) { // once, for the forms whose file is not kept
 		if !rowsRead {
-			if rows, err = s.collectRows(r.Context(), u); err != nil {
+			read, err := s.collectRows(r.Context(), u)
+			if err != nil {
 				return nil, err
 			}
-			rowsRead = true
+			rows, rowsRead = read, true
 		}
 		return rows, nil
 	}
