@@ -49,7 +49,10 @@ type Form struct {
 	bundle     []byte
 
 	byName map[string]*Node
-	paths  map[*expr.PathNode]*Node // the node each location path of an expression names
+	// byPath maps each node's Path to the node, made at the first NodeAt.
+	byPath     map[string]*Node
+	byPathOnce sync.Once
+	paths      map[*expr.PathNode]*Node // the node each location path of an expression names
 	// pathTop holds, for each path that climbs out of a repeat instance around its context
 	// and back down into that repeat, the highest node it climbs to: it reads every
 	// instance from there (see escapeTop).
@@ -70,8 +73,41 @@ type Form struct {
 	memory sync.Pool
 }
 
-// Node returns the node with the given name, or nil.
+// Node returns the node with the given name, or nil: also nil for a name the form gives
+// two nodes (in different groups), which NodeAt tells apart.
 func (f *Form) Node(name string) *Node { return f.byName[name] }
+
+// NodeAt returns the node an answer's path names ("work/income", "members[2]/age": repeat
+// instances numbered or not), or nil.
+func (f *Form) NodeAt(path string) *Node {
+	f.byPathOnce.Do(func() {
+		f.byPath = make(map[string]*Node, len(f.Nodes))
+		for _, n := range f.Nodes {
+			f.byPath[n.Path()] = n
+		}
+	})
+	if strings.IndexByte(path, '[') >= 0 {
+		path = Unnumbered(path)
+	}
+	return f.byPath[path]
+}
+
+// Unnumbered returns path without its repeat instance numbers: "members/age" for
+// "members[2]/age".
+func Unnumbered(path string) string {
+	var b strings.Builder
+	b.Grow(len(path))
+	for i := 0; i < len(path); i++ {
+		if path[i] != '[' {
+			b.WriteByte(path[i])
+			continue
+		}
+		for i < len(path) && path[i] != ']' {
+			i++
+		}
+	}
+	return b.String()
+}
 
 // LangCode returns the short code of a language column name, "id" for "Bahasa Indonesia (id)";
 // a name without a code in parentheses is returned lower-cased.

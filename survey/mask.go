@@ -108,13 +108,19 @@ func MaskValue(kind, value string) string {
 
 // MaskAnswer returns the answer at path of a record made with form f as shown to someone who
 // may not see personal data in full: masked as the question's personal_data column says
-// (see MaskValue). The question is found by the last step of path without its repeat index.
+// (see MaskValue). The question is found by its path, else (an answer of another version
+// of the form, the question since moved to another group) by the last step of path
+// without its repeat index.
 func MaskAnswer(f *forms.Form, path, value string) string {
-	name := path[strings.LastIndexByte(path, '/')+1:]
-	if i := strings.IndexByte(name, '['); i >= 0 {
-		name = name[:i]
+	n := f.NodeAt(path)
+	if n == nil {
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		if i := strings.IndexByte(name, '['); i >= 0 {
+			name = name[:i]
+		}
+		n = f.Node(name)
 	}
-	return MaskValue(PersonalData(f.Node(name)), value)
+	return MaskValue(PersonalData(n), value)
 }
 
 // Masked returns a copy of r, made with form f, with its personal answers masked (see

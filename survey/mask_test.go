@@ -35,6 +35,10 @@ const personalForm = `
 | | begin group | grp_job | Job | |
 | | text | employer_name | Employer | |
 | | integer | income_exact | Income | |
+| | text | contact_phone | Employer's phone | |
+| | end group | | | |
+| | begin group | grp_referee | Referee | |
+| | text | contact_phone | Referee's phone | phone |
 | | end group | | | |
 
 | choices |
@@ -63,6 +67,9 @@ func TestMaskAnswer(t *testing.T) {
 		{"grp_job/employer_name", "PT Bontang", "PT Bontang"},
 		{"grp_job/income_exact", "5200000", "5200000"},
 		{"grp_identity/nik", "", ""},
+		// One name in two groups: each question masked as its own row says.
+		{"grp_referee/contact_phone", "0857-1224-451", "0857***4451"},
+		{"grp_job/contact_phone", "0541-123456", "0541-123456"},
 	} {
 		if got := survey.MaskAnswer(f, tc.path, tc.value); got != tc.want {
 			t.Errorf("MaskAnswer(%q, %q) = %q, want %q", tc.path, tc.value, got, tc.want)
