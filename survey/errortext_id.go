@@ -167,6 +167,7 @@ var indonesian = map[string]string{
 	"Revision %d of interview %s is not in the outbox.":                                           "Revisi %d wawancara %s tidak ada di kotak keluar.",
 	"Revision %d of interview %s is not on this laptop.":                                          "Revisi %d wawancara %s tidak ada di laptop ini.",
 	"Form %s version %s has no question %q to comment on.":                                        "Formulir %s versi %s tidak punya pertanyaan %q untuk diberi catatan.",
+	"Form %s version %s has more than one question %q: name its path, as in %q.":                  "Formulir %s versi %s punya lebih dari satu pertanyaan %q: sebut jalurnya, seperti %q.",
 	"Question %q is in a repeat: name its instance, as in %q.":                                    "Pertanyaan %q ada di dalam ulangan: sebut isiannya, seperti %q.",
 	"Form %s version %s has no question at %q: %s is at %q.":                                      "Formulir %s versi %s tidak punya pertanyaan di %q: %s ada di %q.",
 	"Revision %d of interview %s is not stored.":                                                  "Revisi %d wawancara %s tidak tersimpan.",

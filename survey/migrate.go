@@ -38,17 +38,21 @@ var repeatIndex = regexp.MustCompile(`\[\d+\]`)
 
 // FitAnswers splits a draft's answers made with form from into those that carry over to
 // form to and those that do not. An answer carries over by question name when the
-// question keeps its kind and type; one that moved between groups takes its new path
-// (inside a repeat only when the repeat is the same). A select keeps the choices to's list
+// question keeps its kind and type (a name to gives two questions, by path); one that
+// moved between groups takes its new path (inside a repeat only when the repeat is the
+// same). A select keeps the choices to's list
 // still has; a choice no longer listed is a misfit, as are a removed question and a
 // question whose type changed.
 func FitAnswers(from, to *forms.Form, answers []Answer) (keep []Answer, misfits []Misfit) {
 	for _, a := range answers {
 		bare := repeatIndex.ReplaceAllString(a.Path, "")
 		name := bare[strings.LastIndex(bare, "/")+1:]
-		fn, tn := from.Node(name), to.Node(name)
+		fn, tn := from.NodeAt(bare), to.Node(name)
+		if tn == nil {
+			tn = to.NodeAt(bare) // a name two groups use: the question at the same path
+		}
 		switch {
-		case fn == nil || fn.Path() != bare:
+		case fn == nil:
 			misfits = append(misfits, Misfit{a.Path, a.Value, "not a question of version " + from.Version})
 			continue
 		case tn == nil:

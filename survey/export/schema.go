@@ -95,6 +95,7 @@ type schema struct {
 	roster   []string                     // roster fields joined
 	derived  *Derived
 	alumni   *Alumni
+	twins    map[twinKey]*forms.Node // counterpart's answers
 }
 
 // key names a node as forms.Record does: its name, or its group path below its repeat when
@@ -104,6 +105,37 @@ func key(f *forms.Form, n *forms.Node) string {
 		return n.Name
 	}
 	return rel(n, n.Repeat)
+}
+
+type twinKey struct {
+	v *forms.Form
+	n *forms.Node
+}
+
+// counterpart returns the node of version v that node n of a column stands for: the node
+// of n's name, matched by name across versions wherever its group is, or, where v uses the
+// name more than once (in two groups), the one at n's path; nil when v has neither.
+func (s *schema) counterpart(v *forms.Form, n *forms.Node) *forms.Node {
+	if m := v.Node(n.Name); m != nil {
+		return m
+	}
+	k := twinKey{v, n}
+	if m, ok := s.twins[k]; ok {
+		return m
+	}
+	var twin *forms.Node
+	p := n.Path()
+	for _, m := range v.Nodes {
+		if m.Name == n.Name && m.Path() == p {
+			twin = m
+			break
+		}
+	}
+	if s.twins == nil {
+		s.twins = map[twinKey]*forms.Node{}
+	}
+	s.twins[k] = twin
+	return twin
 }
 
 // rel returns n's static path relative to repeat r (the full path when r is nil).
@@ -388,7 +420,7 @@ func (s *schema) columnVersions(t *table, c *column) string {
 	}
 	var out []string
 	for _, v := range s.versions {
-		n := v.Node(c.node.Name)
+		n := s.counterpart(v, c.node)
 		if n == nil || !exported(n) || rel(n, n.Repeat) != c.rel && !slices.Contains(c.alts, rel(n, n.Repeat)) {
 			continue
 		}
@@ -417,7 +449,7 @@ func (s *schema) choiceVersions(t *table, c *column) (choices []*forms.Choice, i
 		if !slices.Contains(have, v.Version) {
 			continue
 		}
-		n := v.Node(c.node.Name)
+		n := s.counterpart(v, c.node)
 		for _, ch := range offered(v, n, v.Lists[n.ListName]) {
 			i, ok := at[ch.Name]
 			if !ok {
@@ -506,7 +538,7 @@ func (s *schema) choiceLabel(m map[string]string, n *forms.Node, v string) strin
 		return l
 	}
 	for _, g := range append([]*forms.Form{s.form}, reversed(s.versions)...) {
-		gn := g.Node(n.Name)
+		gn := s.counterpart(g, n)
 		if gn == nil {
 			continue
 		}

@@ -178,7 +178,7 @@ func (s *schema) intLabels(c *column, sets map[string]*valueLabels) *valueLabels
 	seen := map[string]bool{}
 	var key strings.Builder
 	for _, f := range versions {
-		n := f.Node(c.node.Name)
+		n := s.counterpart(f, c.node)
 		if n == nil || n.Type != "select_one" || f.Lists[n.ListName] == nil {
 			continue
 		}
@@ -226,7 +226,7 @@ func (s *schema) textLabels(c *column, sets map[string]*valueLabels) *valueLabel
 	vl := &valueLabels{text: map[string]int{}}
 	var key strings.Builder
 	for _, f := range versions {
-		n := f.Node(c.node.Name)
+		n := s.counterpart(f, c.node)
 		if n == nil || n.Type != "select_one" {
 			continue
 		}

@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +147,63 @@ func TestExportOlderVersionsRepeatsAndChoices(t *testing.T) {
 		if !strings.HasSuffix(lines[i], want) {
 			t.Errorf("jsonl line %d:\n%s\nwant it to end with\n%s", i+1, lines[i], want)
 		}
+	}
+}
+
+// A name two groups use (pyxform allows it) is two columns, each found in every version by
+// its path: a text-coded select of either is numbered with value labels in SPSS and Stata,
+// the codebook gives each the versions that have it, and a code only an older version's
+// list has is written with its label.
+func TestExportNameInTwoGroups(t *testing.T) {
+	rows := "| | begin repeat | kids | Kids |\n| | begin group | health | Health |\n| | select_one yn | ok | Well? |\n| | end group | | |\n" +
+		"| | begin group | school | School |\n| | select_one yn | ok | Enrolled? |\n| | text | score | Score |\n| | end group | | |\n" +
+		"| | begin group | health2 | Again |\n| | integer | ok | Times |\n| | end group | | |\n| | end repeat | | |\n"
+	v1 := versionForm(t, "1", rows, "| | yn | yes | Yes |\n| | yn | no | No |\n| | yn | dk | Don't know |\n")
+	v2 := versionForm(t, "2", rows, "| | yn | yes | Yes |\n| | yn | no | No |\n")
+	t0 := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	recs := []*survey.Record{
+		{ID: "11111111-1111-4111-8111-111111111111", Revision: 1, FormVersion: "1", StartedAt: t0, FinalizedAt: t0,
+			Answers: map[string]string{"kids[1]": "", "kids[1]/health/ok": "dk", "kids[1]/school/ok": "yes", "kids[1]/health2/ok": "7"}},
+		{ID: "22222222-2222-4222-8222-222222222222", Revision: 1, FormVersion: "2", StartedAt: t0, FinalizedAt: t0,
+			Answers: map[string]string{"kids[1]": "", "kids[1]/health/ok": "no", "kids[1]/school/ok": "no", "kids[1]/health2/ok": "8"}},
+	}
+	for _, f := range []export.Format{export.SAV, export.DTA} {
+		var buf bytes.Buffer
+		if _, err := export.Write(&buf, v2, seq(recs), export.Options{Format: f, TempDir: t.TempDir(), Versions: []*forms.Form{v1}}); err != nil {
+			t.Fatal(err)
+		}
+		_, files := unzip(t, buf.Bytes())
+		cb := readCSV(t, files["codebook.csv"])
+		values, versions := slices.Index(cb[0], "stat_values"), slices.Index(cb[0], "versions")
+		if values < 0 || versions < 0 {
+			t.Fatalf("%s codebook header %q lacks stat_values or versions", f, cb[0])
+		}
+		got := map[string][2]string{}
+		for _, r := range cb[1:] {
+			got[r[0]+"."+r[1]] = [2]string{r[values], r[versions]}
+		}
+		for col, want := range map[string][2]string{
+			"kids.health/ok":  {"1 = yes\n2 = no\n3 = dk", "1, 2"},
+			"kids.school/ok":  {"1 = yes\n2 = no\n3 = dk", "1, 2"},
+			"kids.health2/ok": {"", "1, 2"},
+		} {
+			if got[col] != want {
+				t.Errorf("%s codebook: %s has stat_values and versions %q, want %q", f, col, got[col], want)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := export.Write(&buf, v2, seq(recs), export.Options{Format: export.CSV, Labels: true, TempDir: t.TempDir(), Versions: []*forms.Form{v1}}); err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, buf.Bytes())
+	kids := readCSV(t, files["kids.csv"])
+	want := [][]string{
+		{"interview_id", "instance", "parent_instance", "index", "health/ok", "school/ok", "score", "health2/ok"},
+		{recs[0].ID, "1", "", "1", "Don't know", "Yes", "", "7"},
+		{recs[1].ID, "1", "", "1", "No", "No", "", "8"},
+	}
+	if diff := cmp.Diff(want, kids); diff != "" {
+		t.Errorf("kids (-want +got):\n%s", diff)
 	}
 }

@@ -330,6 +330,15 @@ func questionPaths(f *forms.Form, qs []survey.QuestionComment) ([]survey.Questio
 			name = name[:j]
 		}
 		n := f.Node(name)
+		if n == nil && strings.Contains(p, "/") {
+			n = f.NodeAt(p) // a name two groups use, told apart by its path
+		} else if n == nil {
+			for _, m := range f.Nodes {
+				if m.Name == name && m.Answerable() {
+					return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has more than one question %q: name its path, as in %q.", f.ID, f.Version, name, instancePath(m))
+				}
+			}
+		}
 		if n == nil || !n.Answerable() {
 			return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q to comment on.", f.ID, f.Version, q.Path)
 		}
@@ -338,32 +347,12 @@ func questionPaths(f *forms.Form, qs []survey.QuestionComment) ([]survey.Questio
 			p = n.Path()
 		case n.Repeat != nil && (bare || !strings.Contains(p, "[")):
 			return nil, survey.Errorf(survey.EINVALID, "Question %q is in a repeat: name its instance, as in %q.", q.Path, instancePath(n))
-		case unnumbered(p) != n.Path():
+		case forms.Unnumbered(p) != n.Path():
 			return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question at %q: %s is at %q.", f.ID, f.Version, q.Path, name, n.Path())
 		}
 		out[i] = survey.QuestionComment{Path: p, Comment: q.Comment}
 	}
 	return out, nil
-}
-
-// unnumbered returns path without its repeats' instance numbers ("members/age" for
-// "members[2]/age").
-func unnumbered(path string) string {
-	var b strings.Builder
-	for len(path) > 0 {
-		i := strings.IndexByte(path, '[')
-		if i < 0 {
-			b.WriteString(path)
-			break
-		}
-		b.WriteString(path[:i])
-		j := strings.IndexByte(path[i:], ']')
-		if j < 0 {
-			break
-		}
-		path = path[i+j+1:]
-	}
-	return b.String()
 }
 
 // instancePath returns the path of n in the first instance of each repeat around it.

@@ -9,8 +9,8 @@ import (
 )
 
 // TestQuestionPaths checks how a return's comments name questions: a bare name outside
-// repeats becomes its path, a question in a repeat needs its instance, and a path or name
-// the form lacks is refused.
+// repeats becomes its path, a question in a repeat needs its instance, a name two groups
+// use needs its path, and a path or name the form lacks is refused.
 func TestQuestionPaths(t *testing.T) {
 	f, err := forms.Parse("q.md", []byte(`
 | survey |
@@ -20,7 +20,13 @@ func TestQuestionPaths(t *testing.T) {
 | | end group | | |
 | | begin repeat | members | Members |
 | | text | mname | Name |
+| | begin group | work | Work |
+| | text | phone | Employer's phone |
+| | end group | | |
 | | end repeat | | |
+| | begin group | referee | Referee |
+| | text | phone | Referee's phone |
+| | end group | | |
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +40,12 @@ func TestQuestionPaths(t *testing.T) {
 		{"members/mname", "", `as in "members[1]/mname"`},
 		{"x/age", "", `age is at "g/age"`},
 		{"nope", "", `no question "nope"`},
+		// One name in two groups: each question by its path.
+		{"referee/phone", "referee/phone", ""},
+		{"members[3]/work/phone", "members[3]/work/phone", ""},
+		{"phone", "", `more than one question "phone": name its path, as in "members[1]/work/phone"`},
+		{"work/phone", "", `no question "work/phone"`},
+		{"members/work/phone", "", `as in "members[1]/work/phone"`},
 	} {
 		got, err := questionPaths(f, []survey.QuestionComment{{Path: tc.in, Comment: "c"}})
 		switch {
