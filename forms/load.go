@@ -987,8 +987,12 @@ func (c *compiler) expressions(t *table) {
 					if lang != "" {
 						col += "::" + lang
 					}
-					if len(c.names[ref]) == 0 {
+					switch ns := c.names[ref]; len(ns) {
+					case 0:
 						c.errorf(t, rs.r, col, "${%s} in the text refers to a question that does not exist", ref)
+					case 1:
+					default:
+						c.errorf(t, rs.r, col, "${%s} in the text is ambiguous: that name is used on rows %s", ref, nodeRows(ns))
 					}
 				}
 			}
@@ -1015,12 +1019,17 @@ func (c *compiler) choiceLabelRefs() {
 		for _, ch := range l.Choices {
 			for _, lang := range sortedLangs(ch.Label) {
 				for _, ref := range labelRefs(ch.Label[lang]) {
-					if len(c.names[ref]) > 0 {
+					ns := c.names[ref]
+					if len(ns) == 1 {
 						continue
 					}
 					col := "label"
 					if lang != "" {
 						col += "::" + lang
+					}
+					if len(ns) > 1 {
+						c.errorf(t, row{num: ch.Row}, col, "${%s} in the label of choice %q (list %s) is ambiguous: that name is used on rows %s", ref, ch.Name, name, nodeRows(ns))
+						continue
 					}
 					c.errorf(t, row{num: ch.Row}, col, "${%s} in the label of choice %q (list %s) refers to a question that does not exist", ref, ch.Name, name)
 				}
@@ -1325,13 +1334,18 @@ func (c *compiler) lookup(t *table, r row, col, name string) *Node {
 	case 1:
 		return ns[0]
 	default:
-		rows := make([]string, len(ns))
-		for i, n := range ns {
-			rows[i] = fmt.Sprint(n.Row)
-		}
-		c.errorf(t, r, col, "${%s} is ambiguous: that name is used on rows %s", name, strings.Join(rows, ", "))
+		c.errorf(t, r, col, "${%s} is ambiguous: that name is used on rows %s", name, nodeRows(ns))
 		return nil
 	}
+}
+
+// nodeRows lists the rows of ns, as "4, 7".
+func nodeRows(ns []*Node) string {
+	rows := make([]string, len(ns))
+	for i, n := range ns {
+		rows[i] = fmt.Sprint(n.Row)
+	}
+	return strings.Join(rows, ", ")
 }
 
 // instances returns the names of the secondary instances an expression reads, once each.

@@ -222,6 +222,20 @@ func TestPathThatNamesNoNodeIsALoadError(t *testing.T) {
 | | text | q | Hello ${nama} | |
 | | text | r | R | Untuk ${q} dan ${nam} |`, "line 4, sheet survey, column label: ${nama} in the text refers to a question that does not exist\n" +
 			"test.md: line 5, sheet survey, column hint::Bahasa Indonesia (id): ${nam} in the text refers to a question that does not exist"},
+		{"text naming a name two groups use", `
+| survey |
+| | type | name | label |
+| | begin group | a | A |
+| | text | phone | Phone |
+| | end group | | |
+| | begin group | b | B |
+| | text | phone | Phone |
+| | select_one l | q | Call ${phone}? |
+| | end group | | |
+| choices |
+| | list_name | name | label |
+| | l | y | Yes, ${phone} |`, "line 9, sheet survey, column label: ${phone} in the text is ambiguous: that name is used on rows 5, 8\n" +
+			"test.md: line 13, sheet choices, column label: ${phone} in the label of choice \"y\" (list l) is ambiguous: that name is used on rows 5, 8"},
 		{"filter on a question", `
 | survey |
 | | type | name | label | calculation |
