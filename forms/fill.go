@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // FillError is one answer the form refused during Fill, or a required answer missing.
@@ -30,7 +31,11 @@ func (s *Session) Fill(answers map[string]any) []FillError {
 	}
 	sort.Strings(unused)
 	for _, k := range unused {
-		errs = append(errs, FillError{Name: k, Message: s.texts().NoQuestion})
+		msg := s.texts().NoQuestion
+		if paths := s.pathsNamed(k); len(paths) > 1 {
+			msg = fmt.Sprintf(s.texts().SameName, strings.Join(paths, ", "))
+		}
+		errs = append(errs, FillError{Name: k, Message: msg})
 	}
 	for _, p := range s.Problems() {
 		if !hasError(errs, p.Name) {
@@ -47,6 +52,17 @@ func hasError(errs []FillError, name string) bool {
 		}
 	}
 	return false
+}
+
+// pathsNamed returns the paths of the questions and groups named name.
+func (s *Session) pathsNamed(name string) []string {
+	var out []string
+	for _, n := range s.form.Nodes {
+		if n.Name == name {
+			out = append(out, n.Path())
+		}
+	}
+	return out
 }
 
 func (s *Session) findNode(key string) *Node {

@@ -16,9 +16,10 @@ type engineTexts struct {
 	Ack, Label            string
 	// Image, BigImage, Audio and Video name a medium the terminal cannot show.
 	Image, BigImage, Audio, Video string
-	// NoQuestion, RepeatList, InstanceObject and AnswerType refuse what a headless fill's
-	// answers file holds (Session.Fill).
-	NoQuestion, RepeatList, InstanceObject, AnswerType string
+	// NoQuestion, SameName (%s: the paths of the questions of that name), RepeatList,
+	// InstanceObject and AnswerType refuse what a headless fill's answers file holds
+	// (Session.Fill).
+	NoQuestion, SameName, RepeatList, InstanceObject, AnswerType string
 }
 
 var indonesianTexts = engineTexts{
@@ -45,6 +46,7 @@ var indonesianTexts = engineTexts{
 	Video:      "Video",
 
 	NoQuestion:     "Tidak ada pertanyaan dengan nama ini.",
+	SameName:       "Beberapa pertanyaan bernama ini: tulis jalur yang dimaksud (%s).",
 	RepeatList:     "Jawaban sebuah pengulangan harus berupa daftar objek, satu per isian.",
 	InstanceObject: "Jawaban setiap isian pengulangan harus berupa objek.",
 	AnswerType:     "Jawaban berupa teks, angka, true/false, atau daftar teks (untuk pilihan ganda).",
@@ -74,6 +76,7 @@ var englishTexts = engineTexts{
 	Video:      "Video",
 
 	NoQuestion:     "No question has this name.",
+	SameName:       "Several questions have this name: give the path of the one meant (%s).",
 	RepeatList:     "A repeat's answers must be a list of objects, one per instance.",
 	InstanceObject: "Each instance's answers must be an object.",
 	AnswerType:     "An answer is a string, a number, true/false, or a list of strings (for a select_multiple).",

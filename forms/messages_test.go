@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -50,24 +51,27 @@ func TestMessageLang(t *testing.T) {
 }
 
 // TestFillMessagesInTheFormsLanguage: what a headless fill refuses in its answers file (a
-// name no question has, a repeat not given as a list, an instance not an object, an answer
+// name no question has or two have, a repeat not given as a list, an instance not an object, an answer
 // of another type) is said in the language of the engine's other messages, never English
 // alone beside Indonesian.
 func TestFillMessagesInTheFormsLanguage(t *testing.T) {
 	src := "| survey |\n| | type | name | label::Bahasa Indonesia (id) | label::English (en) |\n" +
-		"| | text | nama | Nama | Name |\n| | begin repeat | anggota | Anggota | Member |\n| | integer | umur | Umur | Age |\n| | end repeat | | | |\n"
+		"| | text | nama | Nama | Name |\n| | begin repeat | anggota | Anggota | Member |\n| | integer | umur | Umur | Age |\n| | end repeat | | | |\n" +
+		"| | begin group | kerja | Kerja | Work |\n| | text | telepon | Telepon | Phone |\n| | end group | | | |\n" +
+		"| | begin group | rujukan | Rujukan | Referee |\n| | text | telepon | Telepon | Phone |\n| | end group | | | |\n"
 	f, err := Parse("f.md", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	answers := map[string]any{"nosuch": "x", "nama": map[string]any{"a": 1}, "anggota": []any{"x"}}
+	answers := map[string]any{"nosuch": "x", "nama": map[string]any{"a": 1}, "anggota": []any{"x"}, "telepon": "0812"}
 	for lang, tx := range map[string]*engineTexts{"id": &indonesianTexts, "en": &englishTexts} {
 		s := NewSession(f, Options{MessageLang: lang})
 		got := map[string]string{}
 		for _, e := range s.Fill(answers) {
 			got[e.Name] = e.Message
 		}
-		want := map[string]string{"nosuch": tx.NoQuestion, "nama": tx.AnswerType, "anggota[1]": tx.InstanceObject}
+		want := map[string]string{"nosuch": tx.NoQuestion, "nama": tx.AnswerType, "anggota[1]": tx.InstanceObject,
+			"telepon": fmt.Sprintf(tx.SameName, "kerja/telepon, rujukan/telepon")}
 		for name, msg := range want {
 			if got[name] != msg {
 				t.Errorf("%s: %s says %q, want %q", lang, name, got[name], msg)
