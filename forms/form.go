@@ -7,12 +7,19 @@ import (
 	"tracer/forms/expr"
 )
 
+// Namespace is an XML namespace prefix and its URI.
+type Namespace struct{ Prefix, URI string }
+
 // Form is a compiled form, ready to run interviews.
 type Form struct {
 	ID           string
 	Title        string
 	Version      string
 	InstanceName *expr.Expr
+	// Namespaces holds the XML namespaces the settings sheet declares (namespaces:
+	// esri="http://esri.com/xforms"), in the order written, for names with a prefix
+	// (esri:code); the XForm declares them on its root as pyxform does.
+	Namespaces []Namespace
 	// Languages lists the form's languages in the order their columns appear; DefaultLang is
 	// one of them. An untranslated form has the single language "" (shown as "default").
 	Languages   []string

@@ -302,10 +302,11 @@ func (c *compiler) settings() {
 	t := c.tables["settings"]
 	if t != nil && len(t.rows) > 0 {
 		r := t.rows[0]
-		if name := t.get(r, "name"); name != "" && !xmlName.MatchString(name) {
+		if name := t.get(r, "name"); name != "" && !isXMLName(name) {
 			// pyxform names the XForm's root with it, so it must be an XML name.
-			c.errorf(t, r, "name", "the form's name %q is not allowed: start with a letter or _, then letters, digits, _ - or .", name)
+			c.errorf(t, r, "name", "the form's name %q is not allowed: start with a letter or _, then letters, digits, _ - or . (a namespace prefix, prefix:name, may come first)", name)
 		}
+		f.Namespaces = parseNamespaces(t.get(r, "namespaces"))
 		f.Title = t.get(r, "form_title")
 		f.ID = t.get(r, "form_id")
 		f.Version = t.get(r, "version")
@@ -461,8 +462,40 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// xmlName is what XLSForm allows as a name: an XML element name.
-var xmlName = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_.\-]*$`)
+// parseNamespaces reads the settings' namespaces cell as pyxform reads it: prefix="uri"
+// pairs separated by spaces; a pair without "=" or without a prefix is left out, and so is a
+// prefix the XForm declares already (h, jr, odk, orx, ev, xsd).
+func parseNamespaces(cell string) []Namespace {
+	var out []Namespace
+	for _, part := range strings.Fields(cell) {
+		p, uri, ok := strings.Cut(part, "=")
+		if !ok || p == "" || strings.Contains(uri, "=") || builtinPrefixes[p] {
+			continue
+		}
+		uri = strings.NewReplacer(`"`, "", "'", "").Replace(uri)
+		if !slices.ContainsFunc(out, func(n Namespace) bool { return n.Prefix == p }) {
+			out = append(out, Namespace{p, uri})
+		}
+	}
+	return out
+}
+
+// builtinPrefixes are the namespace prefixes every XForm pyxform (and tracer) writes declares.
+var builtinPrefixes = map[string]bool{"h": true, "jr": true, "odk": true, "orx": true, "ev": true, "xsd": true}
+
+// namePrefix warns of a name whose namespace prefix the form does not declare: pyxform
+// writes it so, and ODK Collect refuses the XForm (its XML parser finds an undefined prefix).
+func (c *compiler) namePrefix(t *table, r row, name string) {
+	prefix, _, ok := strings.Cut(name, ":")
+	if !ok || builtinPrefixes[prefix] || slices.ContainsFunc(c.form.Namespaces, func(n Namespace) bool { return n.Prefix == prefix }) {
+		return
+	}
+	c.warnf(t, r, "name", "name %q has the namespace prefix %q, which the settings sheet's namespaces column does not declare (%s=\"URI\"): ODK Collect refuses such a form", name, prefix, prefix)
+}
+
+// isXMLName reports whether name is what XLSForm allows as a name: an XML element name,
+// which may carry one namespace prefix (esri:code), as pyxform allows it.
+func isXMLName(name string) bool { return expr.IsName(name) }
 
 // rowSource remembers where a node came from, for messages after the first pass.
 type rowSource struct {
@@ -485,7 +518,12 @@ func (c *compiler) survey(t *table) {
 		c.errorf(t, row{}, "", "the survey sheet has no type column")
 		return
 	}
-	f.Root = &Node{Name: "data", Type: "root", Kind: KindGroup}
+	f.Root = &Node{Name: XFormRoot, Type: "root", Kind: KindGroup}
+	if st := c.tables["settings"]; st != nil && len(st.rows) > 0 {
+		if name := st.get(st.rows[0], "name"); name != "" && isXMLName(name) {
+			f.Root.Name = name // pyxform names the XForm's root with it
+		}
+	}
 	stack := []*Node{f.Root}
 	begins := []row{{}}
 	listUse := map[string][]listUser{}
@@ -569,8 +607,10 @@ func (c *compiler) survey(t *table) {
 		switch {
 		case name == "":
 			c.errorf(t, r, "name", "%s row has no name", typeCell)
-		case !xmlName.MatchString(name):
-			c.errorf(t, r, "name", "name %q is not allowed: start with a letter or _, then letters, digits, _ - or .", name)
+		case !isXMLName(name):
+			c.errorf(t, r, "name", "name %q is not allowed: start with a letter or _, then letters, digits, _ - or . (a namespace prefix, prefix:name, may come first)", name)
+		default:
+			c.namePrefix(t, r, name)
 		}
 		for _, sib := range c.names[name] { // the nodes of that name, not every sibling
 			if sib.Parent == parent && name != "" {
@@ -735,7 +775,7 @@ func (c *compiler) reservedName(t *table, r row, n, parent *Node, name string) {
 		c.errorf(t, r, "name", "the name \"meta\" is reserved for the form's metadata (instanceID, instanceName): give the %s another name", what)
 	}
 	if n.Kind == KindRepeat {
-		if name == XFormRoot {
+		if name == c.form.Root.Name {
 			c.errorf(t, r, "name", "a repeat may not be named %q, the name of the form's root in its XForm: give it another name", name)
 		}
 		for _, o := range c.names[name] {

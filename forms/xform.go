@@ -25,7 +25,8 @@ import (
 // choice filter, which ODK evaluates for each choice, a question is reached from current(),
 // the select itself.
 
-// XFormRoot is the name of the primary instance's root element in the XForms tracer writes.
+// XFormRoot is the name of the primary instance's root element in the XForms tracer writes,
+// and of Form.Root, when the settings sheet gives no name (pyxform's name setting).
 const XFormRoot = "data"
 
 // WriteXForm writes f as an ODK XForm to w.
@@ -68,10 +69,17 @@ func WriteXFormRoster(w io.Writer, f *Form, r *XFormRoster) error {
 
 // XFormPath returns the absolute XPath of n in the XForm WriteXForm writes: /data/g/name.
 func XFormPath(n *Node) string {
-	if n == nil || n.Parent == nil {
+	if n == nil {
 		return "/" + XFormRoot
 	}
-	return "/" + XFormRoot + "/" + n.Path()
+	root := n
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	if n == root {
+		return "/" + root.Name
+	}
+	return "/" + root.Name + "/" + n.Path()
 }
 
 // XFormType returns the bind type of n in the XForm: string, int, decimal, date, dateTime,
@@ -301,6 +309,9 @@ func (x *xformWriter) document() *xel {
 		"xmlns:odk", "http://www.opendatakit.org/xforms",
 		"xmlns:orx", "http://openrosa.org/xforms",
 		"xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
+	for _, ns := range f.Namespaces {
+		html.attr("xmlns:"+ns.Prefix, ns.URI)
+	}
 	head := el("h:head")
 	head.add(&xel{name: "h:title", text: f.Title})
 	model := el("model", "odk:xforms-version", "1.0.0")
@@ -340,7 +351,7 @@ func (x *xformWriter) document() *xel {
 // first instance per repeat, and the meta group with the instanceID.
 func (x *xformWriter) primaryInstance() *xel {
 	f := x.f
-	root := el(XFormRoot, "id", f.ID)
+	root := el(f.Root.Name, "id", f.ID)
 	if f.Version != "" {
 		root.attr("version", f.Version)
 	}
@@ -584,7 +595,7 @@ func (x *xformWriter) item(xl xlist, li, ci int, c *Choice) *xel {
 	}
 	it.add(&xel{name: "name", text: c.Name})
 	for _, col := range xl.list.Columns {
-		if !xmlName.MatchString(col) || col == "label" || col == "name" || col == "itextId" {
+		if !isXMLName(col) || col == "label" || col == "name" || col == "itextId" {
 			continue
 		}
 		if v := c.Extra[col]; v != "" {
@@ -783,7 +794,7 @@ func (x *xformWriter) binds() []*xel {
 			if name := x.countNode(n); name != "" {
 				p := XFormPath(n.Parent) + "/" + name
 				if n.Parent == x.f.Root {
-					p = "/" + XFormRoot + "/" + name
+					p = "/" + x.f.Root.Name + "/" + name
 				}
 				ctx := &Node{Name: name, Parent: n.Parent, Repeat: n.Repeat}
 				out = append(out, el("bind", "nodeset", p, "type", "string", "readonly", "true()",
@@ -841,10 +852,10 @@ func (x *xformWriter) binds() []*xel {
 			out = append(out, b)
 		}
 	}
-	out = append(out, el("bind", "nodeset", "/"+XFormRoot+"/meta/instanceID", "type", "string",
+	out = append(out, el("bind", "nodeset", "/"+x.f.Root.Name+"/meta/instanceID", "type", "string",
 		"readonly", "true()", "jr:preload", "uid"))
 	if x.f.InstanceName != nil {
-		out = append(out, el("bind", "nodeset", "/"+XFormRoot+"/meta/instanceName", "type", "string",
+		out = append(out, el("bind", "nodeset", "/"+x.f.Root.Name+"/meta/instanceName", "type", "string",
 			"calculate", x.xpath(x.f.InstanceName, x.f.Root)))
 	}
 	return out
@@ -911,7 +922,7 @@ func (x *xformWriter) control(n *Node) *xel {
 		r := el("repeat", "nodeset", ref)
 		if n.RepeatCount != nil {
 			if name := x.countNode(n); name != "" {
-				p := "/" + XFormRoot + "/" + name
+				p := "/" + x.f.Root.Name + "/" + name
 				switch {
 				case n.Repeat != nil:
 					// Inside another repeat: the count of this instance of it, which
@@ -1186,7 +1197,7 @@ func (x *xformWriter) writePath(b *strings.Builder, p *expr.PathNode, ctx *Node,
 		}
 		switch {
 		case i == 0 && p.Absolute && p.Instance == "" && !p.Current:
-			s = XFormRoot
+			s = x.f.Root.Name
 		case i == 0 && p.Ref != "":
 			// ${name}[...]/x: the node's name after the path to its parent, so that the
 			// step the filters follow selects every instance of a repeat (a path
