@@ -270,7 +270,10 @@ type ChoiceList struct {
 	// root and item name an attached file's elements (root/item for a CSV file); "" for a
 	// list of the choices sheet, whose paths are not checked by name.
 	root, item string
-	byName     map[string]*Choice
+	// itext says that pyxform writes the list's items with an itextId and no label: a
+	// choice has a translated label, media, or a ${name} in its label (see listUsesItext).
+	itext  bool
+	byName map[string]*Choice
 	// known holds the columns of an attached file while it is read; cells counts what
 	// was read of it (see maxAttachmentCells).
 	known map[string]bool
@@ -292,6 +295,7 @@ type Choice struct {
 
 	pos      int  // 1-based position in its list, set at load
 	attached bool // an item of an attached file (see Choice.column)
+	itext    bool // its list's items have an itextId and no label (ChoiceList.itext)
 	// more holds, for an item of an attached XML file with an element repeated
 	// (<tag>a</tag><tag>b</tag>), the values after the first, which Extra holds.
 	more map[string][]string

@@ -181,6 +181,12 @@ func (c *compiler) compile() *Form {
 	c.graph(survey)
 	c.bindRefs()
 	f.itext = usesItext(f)
+	for _, l := range f.Lists {
+		l.itext = l.File == "" && listUsesItext(l)
+		for _, ch := range l.Choices {
+			ch.itext = l.itext
+		}
+	}
 	c.unlabelledLists()
 	return f
 }
@@ -191,9 +197,6 @@ func (c *compiler) compile() *Form {
 // JavaRosa checks on the list's first item).
 func (c *compiler) unlabelledLists() {
 	f := c.form
-	if f.itext {
-		return
-	}
 	t := c.tables["choices"]
 	if t == nil {
 		t = c.tables["select_choices"]
@@ -206,7 +209,7 @@ func (c *compiler) unlabelledLists() {
 	}
 	for _, name := range slices.Sorted(maps.Keys(used)) {
 		l := f.Lists[name]
-		if l == nil || l.File != "" || len(l.Choices) == 0 || t == nil {
+		if l == nil || l.File != "" || l.itext || len(l.Choices) == 0 || t == nil {
 			continue
 		}
 		if first := l.Choices[0]; first.Row > 0 && first.Label.In("", f.Languages) == "" && len(first.Media) == 0 {

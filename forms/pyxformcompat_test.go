@@ -92,3 +92,73 @@ func TestAbsolutePathsStartAtTheFormsRootName(t *testing.T) {
 		t.Errorf("error %v, want /data/n refused", err)
 	}
 }
+
+// TestChoiceListsAreItextEachOnItsOwn: pyxform writes a list's items with an itextId and no
+// label only when that list needs it (a translated label, media, a ${name} in a label);
+// the form's other lists keep their label, which a choice_filter and instance() read.
+func TestChoiceListsAreItextEachOnItsOwn(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label::English (en) | label::Bahasa Indonesia (id) | choice_filter | calculation |
+| | text | nick | Nickname | Panggilan | | |
+| | select_one who | who | Whose? | Milik siapa? | | |
+| | select_one color | color | Colour | Warna | label != 'Red' | |
+| | calculate | color_label | | | | instance('color')/root/item[name = ${color}]/label |
+| | calculate | n_labelled | | | | count(instance('color')/root/item[label != '']) |
+| | select_one fruit | fruit | Fruit | Buah | | |
+| | calculate | fruit_label | | | | instance('fruit')/root/item[name = ${fruit}]/label |
+| choices |
+| | list_name | name | label | label::English (en) | label::Bahasa Indonesia (id) |
+| | who | mine | ${nick}'s | | |
+| | who | other | Someone else | | |
+| | color | red | Red | | |
+| | color | blue | Blue | | |
+| | fruit | mango | | Mango | Mangga |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "color", value: "red", refused: true},
+		{path: "color", value: "blue", wantPath: "color_label", want: "Blue"},
+		{wantPath: "n_labelled", want: "2"},
+		{path: "fruit", value: "mango", wantPath: "fruit_label", want: ""},
+	})
+	var buf bytes.Buffer
+	if err := forms.WriteXForm(&buf, s.Form()); err != nil {
+		t.Fatal(err)
+	}
+	x := buf.String()
+	for _, want := range []string{"<itextId>who-0</itextId>", "<itextId>fruit-0</itextId>", "<label>Red</label>",
+		`<itemset nodeset="instance('color')/root/item[label != 'Red']">` + "\n        <value ref=\"name\"/>\n        <label ref=\"label\"/>"} {
+		if !strings.Contains(x, want) {
+			t.Errorf("XForm lacks %s", want)
+		}
+	}
+}
+
+// TestChoiceNameFillsTheLabelsReferences: jr:choice-name() of a choice whose label holds
+// ${name} gives the label with the answer in it, as ODK fills the <output/>, and follows
+// that answer as ODK Web Forms does.
+func TestChoiceNameFillsTheLabelsReferences(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation |
+| | text | nick | Nickname | |
+| | select_one yn | yn | OK? | |
+| | select_one who | who | Whose? | |
+| | calculate | who_name | | jr:choice-name(${who}, '${who}') |
+| choices |
+| | list_name | name | label |
+| | yn | yes | Yes |
+| | yn | no | No |
+| | who | mine | ${nick}'s (${yn}) |
+| | who | other | Someone else |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "nick", value: "Budi"},
+		{path: "yn", value: "yes"},
+		{path: "who", value: "mine", wantPath: "who_name", want: "Budi's (yes)"},
+		{path: "nick", value: "Ani", wantPath: "who_name", want: "Ani's (yes)"},
+		{path: "yn", value: "no", wantPath: "who_name", want: "Ani's (no)"},
+	})
+}

@@ -586,7 +586,7 @@ func walkCalls(n expr.Node, fn func(*expr.CallNode)) {
 // item builds one choice of a secondary instance.
 func (x *xformWriter) item(xl xlist, li, ci int, c *Choice) *xel {
 	it := el("item")
-	if x.itext {
+	if xl.list.itext {
 		id := fmt.Sprintf("%s-%d", xl.id, ci)
 		x.addText(id, c.Label, c.Media, nil)
 		it.add(&xel{name: "itextId", text: id})
@@ -613,8 +613,8 @@ func (x *xformWriter) media(cols map[string]string, lang string) map[string]stri
 
 // usesItext reports whether pyxform writes the form's texts as itext: with a language
 // other than the default, or media or a guidance hint anywhere, or a ${name} in a choice's
-// label. Then the items of its
-// choice lists hold no label element, only an itextId.
+// label. Whether a choice list's items hold a label element or only an itextId is decided
+// per list (listUsesItext), as pyxform decides it.
 func usesItext(f *Form) bool {
 	for _, l := range f.Languages {
 		if l != "" {
@@ -642,6 +642,23 @@ func usesItext(f *Form) bool {
 				if labelRef.MatchString(t) {
 					return true
 				}
+			}
+		}
+	}
+	return false
+}
+
+// listUsesItext reports whether pyxform writes the items of l with an itextId and no label:
+// when a choice of l has a translated label, media, or a ${name} in its label. The form's
+// other lists keep their labels, whatever the form's languages.
+func listUsesItext(l *ChoiceList) bool {
+	for _, c := range l.Choices {
+		if len(c.Media) > 0 {
+			return true
+		}
+		for lang, t := range c.Label {
+			if lang != "" && t != "" || labelRef.MatchString(t) {
+				return true
 			}
 		}
 	}
@@ -1028,7 +1045,7 @@ func (x *xformWriter) itemset(n *Node) *xel {
 	}
 	is := el("itemset", "nodeset", nodeset)
 	is.add(el("value", "ref", value))
-	if ok && x.itext {
+	if l := x.f.Lists[n.ListName]; ok && l != nil && l.itext {
 		is.add(el("label", "ref", "jr:itext(itextId)"))
 	} else {
 		is.add(el("label", "ref", label))
