@@ -163,6 +163,12 @@ func (c *compiler) compile() *Form {
 		return f
 	}
 	c.languages(survey)
+	c.translationGaps(survey, surveyTranslatable)
+	if t := c.tables["choices"]; t != nil {
+		c.translationGaps(t, choicesTranslatable)
+	} else if t := c.tables["select_choices"]; t != nil {
+		c.translationGaps(t, choicesTranslatable)
+	}
 	c.settings()
 	c.unsupportedFeatures(survey)
 	c.choices()
@@ -277,6 +283,73 @@ func (c *compiler) languages(survey *table) {
 	}
 	if len(c.form.Languages) == 0 || untranslated {
 		c.form.Languages = append(c.form.Languages, "")
+	}
+}
+
+// The columns pyxform translates, on the survey and the choices sheet.
+var (
+	surveyTranslatable  = []string{"label", "hint", "guidance_hint", "constraint_message", "required_message", "image", "big-image", "audio", "video"}
+	choicesTranslatable = []string{"label", "image", "big-image", "audio", "video"}
+)
+
+// translationGaps warns, as pyxform does, of a language of sheet t (the untranslated
+// columns being the language "default") that lacks a column of cols another language has:
+// with hint::English (en) and no hint::Bahasa Indonesia (id), pyxform writes "-" as the
+// Indonesian hint of every question with an English one, and ODK shows that dash; tracer
+// shows the English hint there.
+func (c *compiler) translationGaps(t *table, cols []string) {
+	var langs []string
+	has := map[string]map[string]string{} // language -> column kind -> the header naming it
+	kinds := map[string]string{}          // column kind -> a header naming it
+	for _, h := range t.header {
+		kind, lang, ok := mediaColumn(h)
+		if !ok {
+			kind, lang, _ = strings.Cut(h, "::")
+			if !slices.Contains(cols, kind) {
+				continue
+			}
+		}
+		if has[lang] == nil {
+			has[lang] = map[string]string{}
+			langs = append(langs, lang)
+		}
+		has[lang][kind] = h
+		if kinds[kind] == "" {
+			kinds[kind] = h
+		}
+	}
+	if len(langs) == 0 || len(langs) == 1 && langs[0] == "" {
+		return
+	}
+	for _, lang := range langs {
+		var missing, other []string
+		for _, kind := range cols {
+			if kinds[kind] != "" && has[lang][kind] == "" {
+				missing = append(missing, kind)
+				for _, l := range langs {
+					if h := has[l][kind]; h != "" {
+						other = append(other, h)
+						break
+					}
+				}
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		name := fmt.Sprintf("language %q has", lang)
+		if lang == "" {
+			name = "the untranslated columns (language \"default\") have"
+		}
+		what := "no " + missing[0] + " column"
+		if len(missing) > 1 {
+			what = "no " + strings.Join(missing, ", ") + " columns"
+		}
+		effect := "ODK shows \"-\" for each such text (pyxform fills the gap with it), tracer the other language's text"
+		if !slices.ContainsFunc(missing, func(k string) bool { _, _, media := mediaColumn(k); return !media }) {
+			effect = "ODK shows no media file there"
+		}
+		c.warnf(t, row{}, "", "%s %s on the %s sheet, where another language has one (%s): %s", name, what, t.name, strings.Join(other, ", "), effect)
 	}
 }
 

@@ -162,3 +162,33 @@ func TestChoiceNameFillsTheLabelsReferences(t *testing.T) {
 		{path: "yn", value: "no", wantPath: "who_name", want: "Ani's (no)"},
 	})
 }
+
+// TestMissingTranslationColumnsWarn: as pyxform warns, a language that lacks a translated
+// column another language of the sheet has is named with the column.
+func TestMissingTranslationColumnsWarn(t *testing.T) {
+	f := mustParse(t, `
+| survey |
+| | type | name | label::English (en) | label::Bahasa Indonesia (id) | hint::English (en) | constraint | constraint_message::Bahasa Indonesia (id) | image::English (en) |
+| | integer | age | Age | Umur | In years | . > 14 | Minimal 15 | |
+| choices |
+| | list_name | name | label | label::English (en) | image::English (en) |
+| | yn | yes | Yes | Yes | y.png |
+`)
+	var all []string
+	for _, w := range f.Warnings {
+		all = append(all, w.Error())
+	}
+	got := strings.Join(all, "\n")
+	for _, want := range []string{
+		`test.md: sheet survey: language "English (en)" has no constraint_message column on the survey sheet, where another language has one (constraint_message::Bahasa Indonesia (id)): ODK shows "-"`,
+		`test.md: sheet survey: language "Bahasa Indonesia (id)" has no hint, image columns on the survey sheet, where another language has one (hint::English (en), image::English (en))`,
+		`test.md: sheet choices: the untranslated columns (language "default") have no image column on the choices sheet, where another language has one (image::English (en)): ODK shows no media file there`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings:\n%s\nwant one containing:\n%s", got, want)
+		}
+	}
+	if strings.Contains(got, "label column") {
+		t.Errorf("warnings:\n%s\nwant none of a label column, which every language has", got)
+	}
+}
