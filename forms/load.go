@@ -1179,6 +1179,39 @@ var (
 	fileColumnName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9\-_.]*$`)
 )
 
+// trueWords are the spellings of true pyxform reads as yes (its yes_no aliases).
+var trueWords = map[string]bool{"yes": true, "Yes": true, "YES": true, "true": true, "True": true, "TRUE": true, "true()": true}
+
+// androidPackageProblem says why name is no Android package name, as pyxform checks the
+// app= of an image (com.example.camera), or "" when it is one.
+func androidPackageProblem(name string) string {
+	segments := strings.Split(name, ".")
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "it is empty"
+	case len(segments) < 2:
+		return "it needs at least one '.' (com.example.app)"
+	case strings.HasSuffix(name, "."):
+		return "it cannot end in '.'"
+	}
+	for _, seg := range segments {
+		switch {
+		case seg == "":
+			return "a part between dots is empty"
+		case seg[0] == '_':
+			return "a part cannot start with '_'"
+		case seg[0] >= '0' && seg[0] <= '9':
+			return "a part cannot start with a digit"
+		}
+		for _, r := range seg {
+			if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return "it may hold only letters a-z and A-Z, digits and _, in parts separated by '.'"
+			}
+		}
+	}
+	return ""
+}
+
 // checkParameters refuses the parameters pyxform refuses on a range or a select: a part
 // that is not name=value, a name the type does not take, and for a range numbers that are
 // no numbers or that no answer could meet (a step of 0, or wider than the range, a
@@ -1237,6 +1270,15 @@ func (c *compiler) checkParameters(t *table, r row, n *Node) {
 		if _, err := strconv.Atoi(v); err != nil {
 			c.errorf(t, r, "parameters", "max-pixels=%s is not a whole number", v)
 		}
+	}
+	if v, ok := n.Parameters["app"]; ok && n.Type == "image" && (n.Appearance == "" || n.Appearance == "annotate") {
+		// pyxform checks the app (an Android package) only where Collect launches it.
+		if why := androidPackageProblem(v); why != "" {
+			c.errorf(t, r, "parameters", "app=%s is not an Android package name: %s", v, why)
+		}
+	}
+	if v, ok := n.Parameters["incremental"]; ok && !trueWords[v] {
+		c.errorf(t, r, "parameters", "incremental=%s: a %s takes only incremental=true (or yes)", v, n.Type)
 	}
 	if v, ok := n.Parameters["quality"]; ok {
 		q := []string{"voice-only", "low", "normal"}
