@@ -7,6 +7,14 @@ import (
 	"tracer/forms/expr"
 )
 
+// IsVersion reports whether an interview saved as of form version version was made with
+// f's version: the same version, or, for a form whose settings give no version (named from
+// its content), an empty one, as interviews of such a form were saved before versions were
+// named so. The caller compares the form's hash too, which tells the content apart.
+func (f *Form) IsVersion(version string) bool {
+	return version == f.Version || version == "" && f.VersionFromContent
+}
+
 // Namespace is an XML namespace prefix and its URI.
 type Namespace struct{ Prefix, URI string }
 
