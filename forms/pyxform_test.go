@@ -556,6 +556,17 @@ func TestListWhoseFirstChoiceHasNoLabelIsRefused(t *testing.T) {
 | | choices | 2 | Two |`), `line 7, sheet choices, column label: choice "1", the first of list choices, has no label`; !strings.Contains(got, want) {
 		t.Errorf("load error %q, want it to contain %q", got, want)
 	}
+	// pyxform decides itext per list: in a translated form, a list none of whose choices
+	// has a translated label is written with label elements, so its first needs one.
+	if got, want := loadIssue(t, `
+| survey |
+| | type | name | label::English (en) |
+| | select_one choices | a | A |
+| choices |
+| | list_name | name | label::English (en) |
+| | choices | 1 | |`), `choice "1", the first of list choices, has no label`; !strings.Contains(got, want) {
+		t.Errorf("translated form, list with no label: load error %q, want it to contain %q", got, want)
+	}
 	for name, md := range map[string]string{
 		"a later choice without a label": `
 | survey |
@@ -565,13 +576,14 @@ func TestListWhoseFirstChoiceHasNoLabelIsRefused(t *testing.T) {
 | | list_name | name | label |
 | | choices | 1 | One |
 | | choices | 2 | |`,
-		"a translated form": `
+		"a list with a translated label": `
 | survey |
 | | type | name | label::English (en) |
 | | select_one choices | a | A |
 | choices |
 | | list_name | name | label::English (en) |
-| | choices | 1 | |`,
+| | choices | 1 | |
+| | choices | 2 | Two |`,
 		"a list no select uses": `
 | survey |
 | | type | name | label |
