@@ -174,7 +174,8 @@ type Node struct {
 	ChoiceFilter, RepeatCount, Default *expr.Expr
 	// DefaultText is a default that is a plain value, not an expression.
 	DefaultText string
-	// Trigger names the question whose change recomputes this calculation.
+	// Trigger names the questions whose change recomputes this calculation, separated
+	// by ", " (the trigger column's ${a}, ${b}).
 	Trigger    string
 	Appearance string
 	Parameters map[string]string

@@ -998,21 +998,7 @@ func (c *compiler) expressions(t *table) {
 			}
 		}
 		if n.Trigger != "" {
-			name := strings.TrimSuffix(strings.TrimPrefix(n.Trigger, "${"), "}")
-			if !strings.HasPrefix(n.Trigger, "${") || !strings.HasSuffix(n.Trigger, "}") || strings.ContainsAny(name, "${} ") {
-				c.errorf(t, r, "trigger", "trigger %q is not a reference: write the question whose change sets %q as ${name}", n.Trigger, n.Name)
-				n.Trigger = ""
-			} else if src := c.lookup(t, r, "trigger", name); src == nil {
-				n.Trigger = ""
-			} else if !src.shown() {
-				// pyxform refuses it: the setvalue belongs in the trigger's control, which
-				// a question nobody answers does not have.
-				c.errorf(t, r, "trigger", "${%s} is not shown to the enumerator (a calculation, or a question with a calculation and no label or hint), so it cannot trigger %q", name, n.Name)
-				n.Trigger = ""
-			} else {
-				n.Trigger = name
-				src.triggers = append(src.triggers, n)
-			}
+			c.triggers(t, r, n)
 		}
 	}
 	if f := c.form; f.InstanceName != nil {
@@ -1178,6 +1164,36 @@ var (
 	// file: a name that reads as an XPath step.
 	fileColumnName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9\-_.]*$`)
 )
+
+// triggers resolves the trigger column of n: one ${name}, or several separated by commas
+// (${a}, ${b}), as pyxform takes them, each a question shown to the enumerator whose
+// change sets n. n.Trigger keeps the names of those that resolve, joined by ", ".
+func (c *compiler) triggers(t *table, r row, n *Node) {
+	cell := n.Trigger
+	var names []string
+	for _, part := range strings.Split(cell, ",") {
+		part = strings.TrimSpace(part)
+		name := strings.TrimSuffix(strings.TrimPrefix(part, "${"), "}")
+		if !strings.HasPrefix(part, "${") || !strings.HasSuffix(part, "}") || strings.ContainsAny(name, "${} ") || name == "" {
+			c.errorf(t, r, "trigger", "trigger %q is not a reference: write the question whose change sets %q as ${name} (several separated by commas)", cell, n.Name)
+			n.Trigger = ""
+			return
+		}
+		src := c.lookup(t, r, "trigger", name)
+		switch {
+		case src == nil:
+		case !src.shown():
+			// pyxform refuses it: the setvalue belongs in the trigger's control, which
+			// a question nobody answers does not have.
+			c.errorf(t, r, "trigger", "${%s} is not shown to the enumerator (a calculation, or a question with a calculation and no label or hint), so it cannot trigger %q", name, n.Name)
+		case slices.Contains(names, name):
+		default:
+			names = append(names, name)
+			src.triggers = append(src.triggers, n)
+		}
+	}
+	n.Trigger = strings.Join(names, ", ")
+}
 
 // trueWords are the spellings of true pyxform reads as yes (its yes_no aliases).
 var trueWords = map[string]bool{"yes": true, "Yes": true, "YES": true, "true": true, "True": true, "TRUE": true, "true()": true}

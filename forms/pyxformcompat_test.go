@@ -192,3 +192,36 @@ func TestMissingTranslationColumnsWarn(t *testing.T) {
 		t.Errorf("warnings:\n%s\nwant none of a label column, which every language has", got)
 	}
 }
+
+// TestSeveralTriggers: pyxform takes several references in the trigger column, separated by
+// commas, and writes a setvalue in each one's control: a change of any of them sets the
+// question, and nothing else does.
+func TestSeveralTriggers(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | calculation | trigger |
+| | text | a | A | | |
+| | text | b | B | | |
+| | text | c | C | | |
+| | text | ab | Both | concat(${a}, '-', ${b}, '-', ${c}) | ${a}, ${b} |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{
+		{path: "a", value: "x", wantPath: "ab", want: "x--"},
+		{path: "c", value: "z", wantPath: "ab", want: "x--"},
+		{path: "b", value: "y", wantPath: "ab", want: "x-y-z"},
+	})
+	var buf bytes.Buffer
+	if err := forms.WriteXForm(&buf, s.Form()); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), `<setvalue event="xforms-value-changed" ref="/data/ab"`); n != 2 {
+		t.Errorf("XForm has %d setvalues of ab, want one in a's control and one in b's:\n%s", n, buf.String())
+	}
+	for _, bad := range []string{"${a} ${b}", "${a},", "a, ${b}"} {
+		_, err := forms.Parse("test.md", []byte(strings.Replace(form, "${a}, ${b} |", bad+" |", 1)))
+		if err == nil || !strings.Contains(err.Error(), "is not a reference") {
+			t.Errorf("trigger %q: error %v, want it refused", bad, err)
+		}
+	}
+}
