@@ -997,6 +997,16 @@ func (c *compiler) expressions(t *table) {
 				}
 			}
 		}
+		if n.Type == "background-geopoint" {
+			// As pyxform checks it: the trigger says when the location is taken, and the
+			// location is the device's, never a calculation.
+			if n.Trigger == "" {
+				c.errorf(t, r, "trigger", "background-geopoint %q needs a trigger: the ${name} of the question whose change takes the location", n.Name)
+			}
+			if t.get(r, "calculation") != "" {
+				c.errorf(t, r, "calculation", "background-geopoint %q takes no calculation: its value is the device's location", n.Name)
+			}
+		}
 		if n.Trigger != "" {
 			c.triggers(t, r, n)
 		}

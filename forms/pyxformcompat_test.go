@@ -225,3 +225,39 @@ func TestSeveralTriggers(t *testing.T) {
 		}
 	}
 }
+
+// TestBackgroundGeopoint: pyxform's background-geopoint takes the device's location when
+// its trigger question changes; it loads (and is skipped, as every location is here), its
+// XForm has the odk:setgeopoint in the trigger's control, and pyxform's checks apply: a
+// trigger is needed, a calculation refused.
+func TestBackgroundGeopoint(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | trigger | calculation |
+| | select_one yn | consent | Consent? | | |
+| | background-geopoint | gps | GPS | ${consent} | |
+| choices |
+| | list_name | name | label |
+| | yn | yes | Yes |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{{path: "consent", value: "yes", wantPath: "gps", want: ""}})
+	var buf bytes.Buffer
+	if err := forms.WriteXForm(&buf, s.Form()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<bind nodeset="/data/gps" type="geopoint"`, `<odk:setgeopoint event="xforms-value-changed" ref="/data/gps"/>`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("XForm lacks %s", want)
+		}
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{"| ${consent} | |", "| | |", `line 5, sheet survey, column trigger: background-geopoint "gps" needs a trigger`},
+		{"| ${consent} | |", "| ${consent} | 1 |", `line 5, sheet survey, column calculation: background-geopoint "gps" takes no calculation`},
+	} {
+		_, err := forms.Parse("test.md", []byte(strings.Replace(form, c.from, c.to, 1)))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
+	}
+}

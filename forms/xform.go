@@ -103,7 +103,7 @@ func XFormType(n *Node) string {
 		return "time"
 	case "dateTime", "start", "end":
 		return "dateTime"
-	case "geopoint", "start-geopoint":
+	case "geopoint", "start-geopoint", "background-geopoint":
 		return "geopoint"
 	case "geotrace":
 		return "geotrace"
@@ -1000,6 +1000,10 @@ func (x *xformWriter) control(n *Node) *xel {
 		val := ""
 		if t.Calculation != nil {
 			val = x.xpath(t.Calculation, t)
+		}
+		if t.Type == "background-geopoint" {
+			c.add(el("odk:setgeopoint", "event", "xforms-value-changed", "ref", XFormPath(t)))
+			continue
 		}
 		sv := el("setvalue", "event", "xforms-value-changed", "ref", XFormPath(t))
 		if val != "" {
