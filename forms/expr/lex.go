@@ -305,6 +305,10 @@ func lexRef(l *lexer) stateFn {
 		}
 	}
 	name := l.src[nameStart:l.pos]
+	if name == "last-saved" && l.peek() == '#' {
+		rest, _, _ := strings.Cut(l.src[l.pos+1:], "}")
+		return l.errorf("${last-saved#%s} reads the interview saved last on the device (ODK Collect's last-saved instance), which tracer does not keep: give the question a default, or ask it", rest)
+	}
 	if l.next() != '}' {
 		return l.errorf("missing '}' after ${%s", name)
 	}
