@@ -281,10 +281,30 @@ func (c *compiler) languages(survey *table) {
 			}
 		}
 	}
+	var uncoded []string
+	for _, l := range c.form.Languages {
+		if m := langCode.FindStringSubmatch(l); len(l) >= 3 && (m == nil || !langSubtag.MatchString(m[1])) {
+			uncoded = append(uncoded, fmt.Sprintf("%q", l))
+		}
+	}
+	if len(uncoded) > 0 {
+		what := "the language " + uncoded[0] + " has"
+		if len(uncoded) > 1 {
+			what = "the languages " + strings.Join(uncoded, ", ") + " have"
+		}
+		c.warnf(survey, row{}, "", "%s no language code in brackets, as pyxform warns: write Bahasa Indonesia (id), English (en), so that software reading the form knows each language", what)
+	}
 	if len(c.form.Languages) == 0 || untranslated {
 		c.form.Languages = append(c.form.Languages, "")
 	}
 }
+
+// langCode is the code that ends a language's name, English (en); langSubtag what pyxform
+// takes as one, an IANA language subtag (approximated as two or three small letters).
+var (
+	langCode   = regexp.MustCompile(`\((.*)\)$`)
+	langSubtag = regexp.MustCompile(`^[a-z]{2,3}$`)
+)
 
 // The columns pyxform translates, on the survey and the choices sheet.
 var (

@@ -261,3 +261,21 @@ func TestBackgroundGeopoint(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguagesWithoutACodeWarn: as pyxform warns, a language named without its code in
+// brackets (English rather than English (en)) is named in a warning; coded ones are not.
+func TestLanguagesWithoutACodeWarn(t *testing.T) {
+	f := mustParse(t, "| survey |\n| | type | name | label::English | label::Bahasa Indonesia (id) | label::Jawa (JV) |\n| | text | t | T | T | T |\n")
+	var all []string
+	for _, w := range f.Warnings {
+		all = append(all, w.Error())
+	}
+	want := `test.md: sheet survey: the languages "English", "Jawa (JV)" have no language code in brackets, as pyxform warns`
+	if got := strings.Join(all, "\n"); !strings.Contains(got, want) {
+		t.Errorf("warnings:\n%s\nwant one containing %s", got, want)
+	}
+	f = mustParse(t, "| survey |\n| | type | name | label::English (en) | label::Bahasa Indonesia (id) |\n| | text | t | T | T |\n")
+	if len(f.Warnings) > 0 {
+		t.Errorf("warnings %v, want none", f.Warnings)
+	}
+}
