@@ -132,6 +132,10 @@ type compiler struct {
 	issues []*Issue
 	names  map[string][]*Node // every node by name (names may repeat in different groups)
 	files  fileSource         // the form's attachments, nil when it was given without them
+	// plainSurvey says the survey sheet has an untranslated label or hint column beside
+	// translated ones: pyxform's language "default", its default language unless the
+	// settings name another.
+	plainSurvey bool
 }
 
 func (c *compiler) errorf(t *table, r row, col string, format string, args ...any) {
@@ -272,6 +276,7 @@ func (c *compiler) languages(survey *table) {
 			if !ok {
 				if base == "label" || base == "hint" {
 					untranslated = true
+					c.plainSurvey = c.plainSurvey || t == survey
 				}
 				continue
 			}
@@ -407,7 +412,7 @@ func (c *compiler) settings() {
 		f.ID = t.get(r, "form_id")
 		f.Version = t.get(r, "version")
 		if dl := t.get(r, "default_language"); dl != "" {
-			if l, ok := f.MatchLang(dl); ok {
+			if l, ok := f.MatchLang(dl); ok && l != "" {
 				f.DefaultLang = l
 			} else if dl != "default" {
 				c.warnf(t, r, "default_language", "default_language %q is not one of the form's languages (%s)", dl, langList(f.Languages))
@@ -417,7 +422,9 @@ func (c *compiler) settings() {
 			f.InstanceName = c.parseExpr(t, r, "instance_name", in)
 		}
 	}
-	if f.DefaultLang == "" {
+	if f.DefaultLang == "" && (!c.plainSurvey || !slices.Contains(f.Languages, "")) {
+		// Without a default_language, pyxform's default is "default", the untranslated
+		// columns, when the survey sheet has them; otherwise ODK opens the first language.
 		f.DefaultLang = f.Languages[0]
 	}
 	if f.ID == "" {

@@ -279,3 +279,29 @@ func TestLanguagesWithoutACodeWarn(t *testing.T) {
 		t.Errorf("warnings %v, want none", f.Warnings)
 	}
 }
+
+// TestUntranslatedColumnsAreTheDefaultLanguage: with label and label::Bahasa Indonesia (id)
+// and no default_language, pyxform's default language is "default", the untranslated
+// columns, which ODK opens in and jr:choice-name() reads; default_language chooses another.
+func TestUntranslatedColumnsAreTheDefaultLanguage(t *testing.T) {
+	const form = `
+| survey |
+| | type | name | label | label::Bahasa Indonesia (id) | calculation |
+| | select_one yn | q | OK? | Setuju? | |
+| | calculate | c | | | jr:choice-name(${q}, '${q}') |
+| choices |
+| | list_name | name | label | label::Bahasa Indonesia (id) |
+| | yn | yes | Yes | Ya |
+`
+	s := newSession(t, form)
+	runSteps(t, s, []step{{path: "q", value: "yes", wantPath: "c", want: "Yes"}})
+	var buf bytes.Buffer
+	if err := forms.WriteXForm(&buf, s.Form()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `<translation default="true()" lang="default">`) {
+		t.Errorf("XForm's default translation is not the untranslated one:\n%s", buf.String())
+	}
+	s = newSession(t, form+"| settings |\n| | default_language |\n| | Bahasa Indonesia (id) |\n")
+	runSteps(t, s, []step{{path: "q", value: "yes", wantPath: "c", want: "Ya"}})
+}
