@@ -558,6 +558,14 @@ func (s *Session) Hint(path string) string {
 // interpolate replaces ${name} in a text with the answer as seen from it. When cur is not
 // nil it is the candidate answer of it being checked, and ${name} of it itself reads it.
 func (s *Session) interpolate(text string, it *item, cur *string) string {
+	return s.fillRefs(text, it, cur, true)
+}
+
+// fillRefs replaces ${name} in text with the answer as seen from it; with labels, a
+// select_one's answer by its choice's label (what the enumerator reads), otherwise by the
+// stored value, as ODK fills an <output/> (jr:choice-name() of a choice whose label holds
+// one).
+func (s *Session) fillRefs(text string, it *item, cur *string, labels bool) string {
 	if !strings.Contains(text, "${") {
 		return text
 	}
@@ -574,7 +582,7 @@ func (s *Session) interpolate(text string, it *item, cur *string) string {
 			v = s.nodeValue(it, n, nil)
 		}
 		str := expr.ToString(v)
-		if n.ListName != "" && n.Type == "select_one" {
+		if labels && n.ListName != "" && n.Type == "select_one" {
 			if c := s.form.ChoiceOf(n, str); c != nil {
 				return s.rawChoiceLabel(c)
 			}

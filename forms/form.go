@@ -7,12 +7,27 @@ import (
 	"tracer/forms/expr"
 )
 
+// IsVersion reports whether an interview saved as of form version version was made with
+// f's version: the same version, or, for a form whose settings give no version (named from
+// its content), an empty one, as interviews of such a form were saved before versions were
+// named so. The caller compares the form's hash too, which tells the content apart.
+func (f *Form) IsVersion(version string) bool {
+	return version == f.Version || version == "" && f.VersionFromContent
+}
+
+// Namespace is an XML namespace prefix and its URI.
+type Namespace struct{ Prefix, URI string }
+
 // Form is a compiled form, ready to run interviews.
 type Form struct {
 	ID           string
 	Title        string
 	Version      string
 	InstanceName *expr.Expr
+	// Namespaces holds the XML namespaces the settings sheet declares (namespaces:
+	// esri="http://esri.com/xforms"), in the order written, for names with a prefix
+	// (esri:code); the XForm declares them on its root as pyxform does.
+	Namespaces []Namespace
 	// Languages lists the form's languages in the order their columns appear; DefaultLang is
 	// one of them. An untranslated form has the single language "" (shown as "default").
 	Languages   []string
@@ -195,7 +210,8 @@ type Node struct {
 	ChoiceFilter, RepeatCount, Default *expr.Expr
 	// DefaultText is a default that is a plain value, not an expression.
 	DefaultText string
-	// Trigger names the question whose change recomputes this calculation.
+	// Trigger names the questions whose change recomputes this calculation, separated
+	// by ", " (the trigger column's ${a}, ${b}).
 	Trigger    string
 	Appearance string
 	Parameters map[string]string
@@ -299,7 +315,10 @@ type ChoiceList struct {
 	// root and item name an attached file's elements (root/item for a CSV file); "" for a
 	// list of the choices sheet, whose paths are not checked by name.
 	root, item string
-	byName     map[string]*Choice
+	// itext says that pyxform writes the list's items with an itextId and no label: a
+	// choice has a translated label, media, or a ${name} in its label (see listUsesItext).
+	itext  bool
+	byName map[string]*Choice
 	// known holds the columns of an attached file while it is read; cells counts what
 	// was read of it (see maxAttachmentCells).
 	known map[string]bool
@@ -321,6 +340,7 @@ type Choice struct {
 
 	pos      int  // 1-based position in its list, set at load
 	attached bool // an item of an attached file (see Choice.column)
+	itext    bool // its list's items have an itextId and no label (ChoiceList.itext)
 	// more holds, for an item of an attached XML file with an element repeated
 	// (<tag>a</tag><tag>b</tag>), the values after the first, which Extra holds.
 	more map[string][]string

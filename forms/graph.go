@@ -41,9 +41,17 @@ func (c *compiler) graph(t *table) {
 			// jr:choice-name() of a filtered select reads the choices its filter keeps: what
 			// the filter reads is a dependency too, though not one that can make a cycle
 			// (ODK sees no dependency there), so it is added after the order is fixed.
+			// So are the answers a choice's label shows (${nick}'s), which it fills in.
 			for _, name := range choiceNameQuestions(x) {
-				if q := f.byName[name]; q != nil && q.filter != nil {
+				q := f.byName[name]
+				if q == nil {
+					continue
+				}
+				if q.filter != nil {
 					soft[n] = append(soft[n], f.exprNodes(q.filter)...)
+				}
+				if l := f.Lists[q.ListName]; l != nil {
+					soft[n] = append(soft[n], labelRefNodes(f, l)...)
 				}
 			}
 			for _, d := range f.exprNodes(x) {
@@ -151,5 +159,20 @@ func closure(n *Node) []*Node {
 	}
 	walk(n)
 	sort.Slice(out, func(i, j int) bool { return out[i].rank < out[j].rank })
+	return out
+}
+
+// labelRefNodes returns the nodes the ${name} references in the labels of l's choices name.
+func labelRefNodes(f *Form, l *ChoiceList) []*Node {
+	var out []*Node
+	for _, c := range l.Choices {
+		for _, text := range c.Label {
+			for _, m := range labelRef.FindAllStringSubmatch(text, -1) {
+				if d := f.byName[m[1]]; d != nil {
+					out = append(out, d)
+				}
+			}
+		}
+	}
 	return out
 }

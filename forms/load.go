@@ -132,6 +132,10 @@ type compiler struct {
 	issues []*Issue
 	names  map[string][]*Node // every node by name (names may repeat in different groups)
 	files  fileSource         // the form's attachments, nil when it was given without them
+	// plainSurvey says the survey sheet has an untranslated label or hint column beside
+	// translated ones: pyxform's language "default", its default language unless the
+	// settings name another.
+	plainSurvey bool
 }
 
 func (c *compiler) errorf(t *table, r row, col string, format string, args ...any) {
@@ -163,6 +167,12 @@ func (c *compiler) compile() *Form {
 		return f
 	}
 	c.languages(survey)
+	c.translationGaps(survey, surveyTranslatable)
+	if t := c.tables["choices"]; t != nil {
+		c.translationGaps(t, choicesTranslatable)
+	} else if t := c.tables["select_choices"]; t != nil {
+		c.translationGaps(t, choicesTranslatable)
+	}
 	c.settings()
 	c.unsupportedFeatures(survey)
 	c.choices()
@@ -181,6 +191,12 @@ func (c *compiler) compile() *Form {
 	c.graph(survey)
 	c.bindRefs()
 	f.itext = usesItext(f)
+	for _, l := range f.Lists {
+		l.itext = l.File == "" && listUsesItext(l)
+		for _, ch := range l.Choices {
+			ch.itext = l.itext
+		}
+	}
 	c.unlabelledLists()
 	return f
 }
@@ -191,9 +207,6 @@ func (c *compiler) compile() *Form {
 // JavaRosa checks on the list's first item).
 func (c *compiler) unlabelledLists() {
 	f := c.form
-	if f.itext {
-		return
-	}
 	t := c.tables["choices"]
 	if t == nil {
 		t = c.tables["select_choices"]
@@ -206,7 +219,7 @@ func (c *compiler) unlabelledLists() {
 	}
 	for _, name := range slices.Sorted(maps.Keys(used)) {
 		l := f.Lists[name]
-		if l == nil || l.File != "" || len(l.Choices) == 0 || t == nil {
+		if l == nil || l.File != "" || l.itext || len(l.Choices) == 0 || t == nil {
 			continue
 		}
 		if first := l.Choices[0]; first.Row > 0 && first.Label.In("", f.Languages) == "" && len(first.Media) == 0 {
@@ -263,6 +276,7 @@ func (c *compiler) languages(survey *table) {
 			if !ok {
 				if base == "label" || base == "hint" {
 					untranslated = true
+					c.plainSurvey = c.plainSurvey || t == survey
 				}
 				continue
 			}
@@ -272,8 +286,95 @@ func (c *compiler) languages(survey *table) {
 			}
 		}
 	}
+	var uncoded []string
+	for _, l := range c.form.Languages {
+		if m := langCode.FindStringSubmatch(l); len(l) >= 3 && (m == nil || !langSubtag.MatchString(m[1])) {
+			uncoded = append(uncoded, fmt.Sprintf("%q", l))
+		}
+	}
+	if len(uncoded) > 0 {
+		what := "the language " + uncoded[0] + " has"
+		if len(uncoded) > 1 {
+			what = "the languages " + strings.Join(uncoded, ", ") + " have"
+		}
+		c.warnf(survey, row{}, "", "%s no language code in brackets, as pyxform warns: write Bahasa Indonesia (id), English (en), so that software reading the form knows each language", what)
+	}
 	if len(c.form.Languages) == 0 || untranslated {
 		c.form.Languages = append(c.form.Languages, "")
+	}
+}
+
+// langCode is the code that ends a language's name, English (en); langSubtag what pyxform
+// takes as one, an IANA language subtag (approximated as two or three small letters).
+var (
+	langCode   = regexp.MustCompile(`\((.*)\)$`)
+	langSubtag = regexp.MustCompile(`^[a-z]{2,3}$`)
+)
+
+// The columns pyxform translates, on the survey and the choices sheet.
+var (
+	surveyTranslatable  = []string{"label", "hint", "guidance_hint", "constraint_message", "required_message", "image", "big-image", "audio", "video"}
+	choicesTranslatable = []string{"label", "image", "big-image", "audio", "video"}
+)
+
+// translationGaps warns, as pyxform does, of a language of sheet t (the untranslated
+// columns being the language "default") that lacks a column of cols another language has:
+// with hint::English (en) and no hint::Bahasa Indonesia (id), pyxform writes "-" as the
+// Indonesian hint of every question with an English one, and ODK shows that dash; tracer
+// shows the English hint there.
+func (c *compiler) translationGaps(t *table, cols []string) {
+	var langs []string
+	has := map[string]map[string]string{} // language -> column kind -> the header naming it
+	kinds := map[string]string{}          // column kind -> a header naming it
+	for _, h := range t.header {
+		kind, lang, ok := mediaColumn(h)
+		if !ok {
+			kind, lang, _ = strings.Cut(h, "::")
+			if !slices.Contains(cols, kind) {
+				continue
+			}
+		}
+		if has[lang] == nil {
+			has[lang] = map[string]string{}
+			langs = append(langs, lang)
+		}
+		has[lang][kind] = h
+		if kinds[kind] == "" {
+			kinds[kind] = h
+		}
+	}
+	if len(langs) == 0 || len(langs) == 1 && langs[0] == "" {
+		return
+	}
+	for _, lang := range langs {
+		var missing, other []string
+		for _, kind := range cols {
+			if kinds[kind] != "" && has[lang][kind] == "" {
+				missing = append(missing, kind)
+				for _, l := range langs {
+					if h := has[l][kind]; h != "" {
+						other = append(other, h)
+						break
+					}
+				}
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		name := fmt.Sprintf("language %q has", lang)
+		if lang == "" {
+			name = "the untranslated columns (language \"default\") have"
+		}
+		what := "no " + missing[0] + " column"
+		if len(missing) > 1 {
+			what = "no " + strings.Join(missing, ", ") + " columns"
+		}
+		effect := "ODK shows \"-\" for each such text (pyxform fills the gap with it), tracer the other language's text"
+		if !slices.ContainsFunc(missing, func(k string) bool { _, _, media := mediaColumn(k); return !media }) {
+			effect = "ODK shows no media file there"
+		}
+		c.warnf(t, row{}, "", "%s %s on the %s sheet, where another language has one (%s): %s", name, what, t.name, strings.Join(other, ", "), effect)
 	}
 }
 
@@ -302,15 +403,16 @@ func (c *compiler) settings() {
 	t := c.tables["settings"]
 	if t != nil && len(t.rows) > 0 {
 		r := t.rows[0]
-		if name := t.get(r, "name"); name != "" && !xmlName.MatchString(name) {
+		if name := t.get(r, "name"); name != "" && !isXMLName(name) {
 			// pyxform names the XForm's root with it, so it must be an XML name.
-			c.errorf(t, r, "name", "the form's name %q is not allowed: start with a letter or _, then letters, digits, _ - or .", name)
+			c.errorf(t, r, "name", "the form's name %q is not allowed: start with a letter or _, then letters, digits, _ - or . (a namespace prefix, prefix:name, may come first)", name)
 		}
+		f.Namespaces = parseNamespaces(t.get(r, "namespaces"))
 		f.Title = t.get(r, "form_title")
 		f.ID = t.get(r, "form_id")
 		f.Version = t.get(r, "version")
 		if dl := t.get(r, "default_language"); dl != "" {
-			if l, ok := f.MatchLang(dl); ok {
+			if l, ok := f.MatchLang(dl); ok && l != "" {
 				f.DefaultLang = l
 			} else if dl != "default" {
 				c.warnf(t, r, "default_language", "default_language %q is not one of the form's languages (%s)", dl, langList(f.Languages))
@@ -320,7 +422,9 @@ func (c *compiler) settings() {
 			f.InstanceName = c.parseExpr(t, r, "instance_name", in)
 		}
 	}
-	if f.DefaultLang == "" {
+	if f.DefaultLang == "" && (!c.plainSurvey || !slices.Contains(f.Languages, "")) {
+		// Without a default_language, pyxform's default is "default", the untranslated
+		// columns, when the survey sheet has them; otherwise ODK opens the first language.
 		f.DefaultLang = f.Languages[0]
 	}
 	if f.ID == "" {
@@ -461,8 +565,40 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// xmlName is what XLSForm allows as a name: an XML element name.
-var xmlName = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_.\-]*$`)
+// parseNamespaces reads the settings' namespaces cell as pyxform reads it: prefix="uri"
+// pairs separated by spaces; a pair without "=" or without a prefix is left out, and so is a
+// prefix the XForm declares already (h, jr, odk, orx, ev, xsd).
+func parseNamespaces(cell string) []Namespace {
+	var out []Namespace
+	for _, part := range strings.Fields(cell) {
+		p, uri, ok := strings.Cut(part, "=")
+		if !ok || p == "" || strings.Contains(uri, "=") || builtinPrefixes[p] {
+			continue
+		}
+		uri = strings.NewReplacer(`"`, "", "'", "").Replace(uri)
+		if !slices.ContainsFunc(out, func(n Namespace) bool { return n.Prefix == p }) {
+			out = append(out, Namespace{p, uri})
+		}
+	}
+	return out
+}
+
+// builtinPrefixes are the namespace prefixes every XForm pyxform (and tracer) writes declares.
+var builtinPrefixes = map[string]bool{"h": true, "jr": true, "odk": true, "orx": true, "ev": true, "xsd": true}
+
+// namePrefix warns of a name whose namespace prefix the form does not declare: pyxform
+// writes it so, and ODK Collect refuses the XForm (its XML parser finds an undefined prefix).
+func (c *compiler) namePrefix(t *table, r row, name string) {
+	prefix, _, ok := strings.Cut(name, ":")
+	if !ok || builtinPrefixes[prefix] || slices.ContainsFunc(c.form.Namespaces, func(n Namespace) bool { return n.Prefix == prefix }) {
+		return
+	}
+	c.warnf(t, r, "name", "name %q has the namespace prefix %q, which the settings sheet's namespaces column does not declare (%s=\"URI\"): ODK Collect refuses such a form", name, prefix, prefix)
+}
+
+// isXMLName reports whether name is what XLSForm allows as a name: an XML element name,
+// which may carry one namespace prefix (esri:code), as pyxform allows it.
+func isXMLName(name string) bool { return expr.IsName(name) }
 
 // rowSource remembers where a node came from, for messages after the first pass.
 type rowSource struct {
@@ -485,7 +621,12 @@ func (c *compiler) survey(t *table) {
 		c.errorf(t, row{}, "", "the survey sheet has no type column")
 		return
 	}
-	f.Root = &Node{Name: "data", Type: "root", Kind: KindGroup}
+	f.Root = &Node{Name: XFormRoot, Type: "root", Kind: KindGroup}
+	if st := c.tables["settings"]; st != nil && len(st.rows) > 0 {
+		if name := st.get(st.rows[0], "name"); name != "" && isXMLName(name) {
+			f.Root.Name = name // pyxform names the XForm's root with it
+		}
+	}
 	stack := []*Node{f.Root}
 	begins := []row{{}}
 	listUse := map[string][]listUser{}
@@ -569,8 +710,10 @@ func (c *compiler) survey(t *table) {
 		switch {
 		case name == "":
 			c.errorf(t, r, "name", "%s row has no name", typeCell)
-		case !xmlName.MatchString(name):
-			c.errorf(t, r, "name", "name %q is not allowed: start with a letter or _, then letters, digits, _ - or .", name)
+		case !isXMLName(name):
+			c.errorf(t, r, "name", "name %q is not allowed: start with a letter or _, then letters, digits, _ - or . (a namespace prefix, prefix:name, may come first)", name)
+		default:
+			c.namePrefix(t, r, name)
 		}
 		for _, sib := range c.names[name] { // the nodes of that name, not every sibling
 			if sib.Parent == parent && name != "" {
@@ -735,7 +878,7 @@ func (c *compiler) reservedName(t *table, r row, n, parent *Node, name string) {
 		c.errorf(t, r, "name", "the name \"meta\" is reserved for the form's metadata (instanceID, instanceName): give the %s another name", what)
 	}
 	if n.Kind == KindRepeat {
-		if name == XFormRoot {
+		if name == c.form.Root.Name {
 			c.errorf(t, r, "name", "a repeat may not be named %q, the name of the form's root in its XForm: give it another name", name)
 		}
 		for _, o := range c.names[name] {
@@ -881,22 +1024,18 @@ func (c *compiler) expressions(t *table) {
 				}
 			}
 		}
-		if n.Trigger != "" {
-			name := strings.TrimSuffix(strings.TrimPrefix(n.Trigger, "${"), "}")
-			if !strings.HasPrefix(n.Trigger, "${") || !strings.HasSuffix(n.Trigger, "}") || strings.ContainsAny(name, "${} ") {
-				c.errorf(t, r, "trigger", "trigger %q is not a reference: write the question whose change sets %q as ${name}", n.Trigger, n.Name)
-				n.Trigger = ""
-			} else if src := c.lookup(t, r, "trigger", name); src == nil {
-				n.Trigger = ""
-			} else if !src.shown() {
-				// pyxform refuses it: the setvalue belongs in the trigger's control, which
-				// a question nobody answers does not have.
-				c.errorf(t, r, "trigger", "${%s} is not shown to the enumerator (a calculation, or a question with a calculation and no label or hint), so it cannot trigger %q", name, n.Name)
-				n.Trigger = ""
-			} else {
-				n.Trigger = name
-				src.triggers = append(src.triggers, n)
+		if n.Type == "background-geopoint" {
+			// As pyxform checks it: the trigger says when the location is taken, and the
+			// location is the device's, never a calculation.
+			if n.Trigger == "" {
+				c.errorf(t, r, "trigger", "background-geopoint %q needs a trigger: the ${name} of the question whose change takes the location", n.Name)
 			}
+			if t.get(r, "calculation") != "" {
+				c.errorf(t, r, "calculation", "background-geopoint %q takes no calculation: its value is the device's location", n.Name)
+			}
+		}
+		if n.Trigger != "" {
+			c.triggers(t, r, n)
 		}
 	}
 	if f := c.form; f.InstanceName != nil {
@@ -1072,6 +1211,69 @@ var (
 	fileColumnName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9\-_.]*$`)
 )
 
+// triggers resolves the trigger column of n: one ${name}, or several separated by commas
+// (${a}, ${b}), as pyxform takes them, each a question shown to the enumerator whose
+// change sets n. n.Trigger keeps the names of those that resolve, joined by ", ".
+func (c *compiler) triggers(t *table, r row, n *Node) {
+	cell := n.Trigger
+	var names []string
+	for _, part := range strings.Split(cell, ",") {
+		part = strings.TrimSpace(part)
+		name := strings.TrimSuffix(strings.TrimPrefix(part, "${"), "}")
+		if !strings.HasPrefix(part, "${") || !strings.HasSuffix(part, "}") || strings.ContainsAny(name, "${} ") || name == "" {
+			c.errorf(t, r, "trigger", "trigger %q is not a reference: write the question whose change sets %q as ${name} (several separated by commas)", cell, n.Name)
+			n.Trigger = ""
+			return
+		}
+		src := c.lookup(t, r, "trigger", name)
+		switch {
+		case src == nil:
+		case !src.shown():
+			// pyxform refuses it: the setvalue belongs in the trigger's control, which
+			// a question nobody answers does not have.
+			c.errorf(t, r, "trigger", "${%s} is not shown to the enumerator (a calculation, or a question with a calculation and no label or hint), so it cannot trigger %q", name, n.Name)
+		case slices.Contains(names, name):
+		default:
+			names = append(names, name)
+			src.triggers = append(src.triggers, n)
+		}
+	}
+	n.Trigger = strings.Join(names, ", ")
+}
+
+// trueWords are the spellings of true pyxform reads as yes (its yes_no aliases).
+var trueWords = map[string]bool{"yes": true, "Yes": true, "YES": true, "true": true, "True": true, "TRUE": true, "true()": true}
+
+// androidPackageProblem says why name is no Android package name, as pyxform checks the
+// app= of an image (com.example.camera), or "" when it is one.
+func androidPackageProblem(name string) string {
+	segments := strings.Split(name, ".")
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "it is empty"
+	case len(segments) < 2:
+		return "it needs at least one '.' (com.example.app)"
+	case strings.HasSuffix(name, "."):
+		return "it cannot end in '.'"
+	}
+	for _, seg := range segments {
+		switch {
+		case seg == "":
+			return "a part between dots is empty"
+		case seg[0] == '_':
+			return "a part cannot start with '_'"
+		case seg[0] >= '0' && seg[0] <= '9':
+			return "a part cannot start with a digit"
+		}
+		for _, r := range seg {
+			if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return "it may hold only letters a-z and A-Z, digits and _, in parts separated by '.'"
+			}
+		}
+	}
+	return ""
+}
+
 // checkParameters refuses the parameters pyxform refuses on a range or a select: a part
 // that is not name=value, a name the type does not take, and for a range numbers that are
 // no numbers or that no answer could meet (a step of 0, or wider than the range, a
@@ -1130,6 +1332,15 @@ func (c *compiler) checkParameters(t *table, r row, n *Node) {
 		if _, err := strconv.Atoi(v); err != nil {
 			c.errorf(t, r, "parameters", "max-pixels=%s is not a whole number", v)
 		}
+	}
+	if v, ok := n.Parameters["app"]; ok && n.Type == "image" && (n.Appearance == "" || n.Appearance == "annotate") {
+		// pyxform checks the app (an Android package) only where Collect launches it.
+		if why := androidPackageProblem(v); why != "" {
+			c.errorf(t, r, "parameters", "app=%s is not an Android package name: %s", v, why)
+		}
+	}
+	if v, ok := n.Parameters["incremental"]; ok && !trueWords[v] {
+		c.errorf(t, r, "parameters", "incremental=%s: a %s takes only incremental=true (or yes)", v, n.Type)
 	}
 	if v, ok := n.Parameters["quality"]; ok {
 		q := []string{"voice-only", "low", "normal"}

@@ -17,8 +17,8 @@ import (
 // even inside a predicate. Inside a choice_filter, and inside the predicates of
 // instance('list')/root/item[...], relative paths name the columns of the choice under test
 // (name, label, or an extra column of the choices sheet); only current() paths go back to
-// the question. An absolute path /data/g/x starts at the form's root element, whatever it is
-// called.
+// the question. An absolute path /data/g/x starts at the form's root element, named
+// data or by the settings' name (/NAME/g/x), as in the XForm pyxform writes.
 //
 // Every path must name a node: one that does not is a load error, never an empty value at
 // run time. The resolution is kept on the Form (paths), read-only once loaded.
@@ -270,7 +270,11 @@ func (c *compiler) resolveSteps(p *expr.PathNode, ctx *Node) ([]*Node, string) {
 		if len(steps) == 0 {
 			return nil, ""
 		}
-		// The first step is the root element (data, or the form's own name).
+		// The first step is the root element: data, or the settings' name, as pyxform
+		// names it; any other names nothing in ODK.
+		if steps[0] != root.Name {
+			return nil, fmt.Sprintf("the form's root is named %q, not %q", root.Name, steps[0])
+		}
 		cur, steps = root, steps[1:]
 		nodes = append(nodes, root)
 	case p.Ref != "":

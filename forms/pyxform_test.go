@@ -394,6 +394,14 @@ func TestParametersOfOtherTypesPyxformChecks(t *testing.T) {
 		{"geopoint", "capture-accuracy=near", "capture-accuracy=near is not a number"},
 		{"geopoint", "allow-mock-accuracy=yes", "allow-mock-accuracy=yes is neither true nor false"},
 		{"geotrace", "capture-accuracy=5", "geotrace takes the parameters allow-mock-accuracy, incremental, not capture-accuracy"},
+		{"geotrace", "incremental=false", "incremental=false: a geotrace takes only incremental=true (or yes)"},
+		{"geoshape", "incremental=1", "incremental=1: a geoshape takes only incremental=true (or yes)"},
+		{"image", "app=camera", "app=camera is not an Android package name: it needs at least one '.'"},
+		{"image", "app=com.example.", "app=com.example. is not an Android package name: it cannot end in '.'"},
+		{"image", "app=com..cam", "app=com..cam is not an Android package name: a part between dots is empty"},
+		{"image", "app=com._cam", "app=com._cam is not an Android package name: a part cannot start with '_'"},
+		{"image", "app=com.2cam", "app=com.2cam is not an Android package name: a part cannot start with a digit"},
+		{"image", "app=com.ex-ample.cam", "app=com.ex-ample.cam is not an Android package name: it may hold only letters"},
 		{"select_one_from_file kab.csv", "value=1code", "value=1code is not a column name"},
 		{"select_one_from_file kab.csv", "label=nama*", "label=nama* is not a column name"},
 	} {
@@ -405,6 +413,9 @@ func TestParametersOfOtherTypesPyxformChecks(t *testing.T) {
 	for _, c := range []struct{ typ, params string }{
 		{"text", "rows=3"},
 		{"image", "max-pixels=1024"},
+		{"image", "app=org.example.camera_2 max-pixels=640"},
+		{"geotrace", "incremental=true"},
+		{"geoshape", "incremental=yes allow-mock-accuracy=false"},
 		{"audio", "quality=voice-only"},
 		{"geopoint", "capture-accuracy=5 warning-accuracy=10.5 allow-mock-accuracy=true"},
 		{"select_one_from_file kab.csv", "value=kode_kab label=nama.kab"},
@@ -545,6 +556,17 @@ func TestListWhoseFirstChoiceHasNoLabelIsRefused(t *testing.T) {
 | | choices | 2 | Two |`), `line 7, sheet choices, column label: choice "1", the first of list choices, has no label`; !strings.Contains(got, want) {
 		t.Errorf("load error %q, want it to contain %q", got, want)
 	}
+	// pyxform decides itext per list: in a translated form, a list none of whose choices
+	// has a translated label is written with label elements, so its first needs one.
+	if got, want := loadIssue(t, `
+| survey |
+| | type | name | label::English (en) |
+| | select_one choices | a | A |
+| choices |
+| | list_name | name | label::English (en) |
+| | choices | 1 | |`), `choice "1", the first of list choices, has no label`; !strings.Contains(got, want) {
+		t.Errorf("translated form, list with no label: load error %q, want it to contain %q", got, want)
+	}
 	for name, md := range map[string]string{
 		"a later choice without a label": `
 | survey |
@@ -554,13 +576,14 @@ func TestListWhoseFirstChoiceHasNoLabelIsRefused(t *testing.T) {
 | | list_name | name | label |
 | | choices | 1 | One |
 | | choices | 2 | |`,
-		"a translated form": `
+		"a list with a translated label": `
 | survey |
 | | type | name | label::English (en) |
 | | select_one choices | a | A |
 | choices |
 | | list_name | name | label::English (en) |
-| | choices | 1 | |`,
+| | choices | 1 | |
+| | choices | 2 | Two |`,
 		"a list no select uses": `
 | survey |
 | | type | name | label |

@@ -925,13 +925,23 @@ func (e *env) ChoiceLabel(question, value string) string {
 	if c == nil {
 		return ""
 	}
+	its := e.s.resolve(e.own().ctx, n, nil)
 	if n.ChoiceFilter != nil && c != e.s.form.other {
-		its := e.s.resolve(e.own().ctx, n, nil)
 		if len(its) == 0 || !e.s.choiceAllowed(its[0], c, e.s.choicePos(n, c)) {
 			return ""
 		}
 	}
-	return c.Label.In(e.s.lang, e.s.form.Languages)
+	label := c.Label.In(e.s.lang, e.s.form.Languages)
+	if strings.Contains(label, "${") {
+		// The label's ${name} is an <output/>, which ODK fills as seen from the select
+		// (JavaRosa's fillTemplateString; ODK Web Forms alike).
+		at := e.own().ctx
+		if len(its) > 0 {
+			at = its[0]
+		}
+		label = e.s.fillRefs(label, at, nil, false)
+	}
+	return label
 }
 
 func (e *env) Now() time.Time  { return e.s.now() }
@@ -1275,11 +1285,11 @@ func (s *Session) Instances(holderPath string) int {
 }
 
 // itemLabel is the label element of a choice as instance('list')/root/item/label reads it.
-// A list of the choices sheet in a form whose texts are itext has none (pyxform writes an
-// itextId instead), so it gives no node, as in ODK; an attached file's label column is its
-// label.
+// A list of the choices sheet whose labels are itext (translated, with media or with a
+// ${name}) has none (pyxform writes an itextId instead), so it gives no node, as in ODK;
+// the form's other lists, and an attached file's label column, have their labels.
 func (s *Session) itemLabel(c *Choice) expr.Value {
-	if s.form.itext && !c.attached {
+	if c.itext {
 		return expr.Nodes{}
 	}
 	return expr.String(c.Label.In(s.lang, s.form.Languages))

@@ -51,7 +51,9 @@ var typeTable = map[string]typeInfo{
 	"simserial":      {kind: KindMeta, base: "simserial"},
 	"audit":          {kind: KindMeta, base: "audit", unsupported: true},
 	"start-geopoint": {kind: KindMeta, base: "start-geopoint", unsupported: true},
-	"instanceid":     {kind: KindMeta, base: "instanceID"},
+	// Taken when its trigger question changes (the XForm's odk:setgeopoint there).
+	"background-geopoint": {kind: KindMeta, base: "background-geopoint", unsupported: true},
+	"instanceid":          {kind: KindMeta, base: "instanceID"},
 	// Captured by sensors or pens: they load, but a terminal cannot answer them.
 	"image":            {kind: KindQuestion, base: "image", unsupported: true},
 	"photo":            {kind: KindQuestion, base: "image", unsupported: true},

@@ -25,7 +25,8 @@ import (
 // choice filter, which ODK evaluates for each choice, a question is reached from current(),
 // the select itself.
 
-// XFormRoot is the name of the primary instance's root element in the XForms tracer writes.
+// XFormRoot is the name of the primary instance's root element in the XForms tracer writes,
+// and of Form.Root, when the settings sheet gives no name (pyxform's name setting).
 const XFormRoot = "data"
 
 // WriteXForm writes f as an ODK XForm to w.
@@ -68,10 +69,17 @@ func WriteXFormRoster(w io.Writer, f *Form, r *XFormRoster) error {
 
 // XFormPath returns the absolute XPath of n in the XForm WriteXForm writes: /data/g/name.
 func XFormPath(n *Node) string {
-	if n == nil || n.Parent == nil {
+	if n == nil {
 		return "/" + XFormRoot
 	}
-	return "/" + XFormRoot + "/" + n.Path()
+	root := n
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	if n == root {
+		return "/" + root.Name
+	}
+	return "/" + root.Name + "/" + n.Path()
 }
 
 // XFormType returns the bind type of n in the XForm: string, int, decimal, date, dateTime,
@@ -95,7 +103,7 @@ func XFormType(n *Node) string {
 		return "time"
 	case "dateTime", "start", "end":
 		return "dateTime"
-	case "geopoint", "start-geopoint":
+	case "geopoint", "start-geopoint", "background-geopoint":
 		return "geopoint"
 	case "geotrace":
 		return "geotrace"
@@ -301,6 +309,9 @@ func (x *xformWriter) document() *xel {
 		"xmlns:odk", "http://www.opendatakit.org/xforms",
 		"xmlns:orx", "http://openrosa.org/xforms",
 		"xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
+	for _, ns := range f.Namespaces {
+		html.attr("xmlns:"+ns.Prefix, ns.URI)
+	}
 	head := el("h:head")
 	head.add(&xel{name: "h:title", text: f.Title})
 	model := el("model", "odk:xforms-version", "1.0.0")
@@ -340,7 +351,7 @@ func (x *xformWriter) document() *xel {
 // first instance per repeat, and the meta group with the instanceID.
 func (x *xformWriter) primaryInstance() *xel {
 	f := x.f
-	root := el(XFormRoot, "id", f.ID)
+	root := el(f.Root.Name, "id", f.ID)
 	if f.Version != "" {
 		root.attr("version", f.Version)
 	}
@@ -575,7 +586,7 @@ func walkCalls(n expr.Node, fn func(*expr.CallNode)) {
 // item builds one choice of a secondary instance.
 func (x *xformWriter) item(xl xlist, li, ci int, c *Choice) *xel {
 	it := el("item")
-	if x.itext {
+	if xl.list.itext {
 		id := fmt.Sprintf("%s-%d", xl.id, ci)
 		x.addText(id, c.Label, c.Media, nil)
 		it.add(&xel{name: "itextId", text: id})
@@ -584,7 +595,7 @@ func (x *xformWriter) item(xl xlist, li, ci int, c *Choice) *xel {
 	}
 	it.add(&xel{name: "name", text: c.Name})
 	for _, col := range xl.list.Columns {
-		if !xmlName.MatchString(col) || col == "label" || col == "name" || col == "itextId" {
+		if !isXMLName(col) || col == "label" || col == "name" || col == "itextId" {
 			continue
 		}
 		if v := c.Extra[col]; v != "" {
@@ -602,8 +613,8 @@ func (x *xformWriter) media(cols map[string]string, lang string) map[string]stri
 
 // usesItext reports whether pyxform writes the form's texts as itext: with a language
 // other than the default, or media or a guidance hint anywhere, or a ${name} in a choice's
-// label. Then the items of its
-// choice lists hold no label element, only an itextId.
+// label. Whether a choice list's items hold a label element or only an itextId is decided
+// per list (listUsesItext), as pyxform decides it.
 func usesItext(f *Form) bool {
 	for _, l := range f.Languages {
 		if l != "" {
@@ -631,6 +642,23 @@ func usesItext(f *Form) bool {
 				if labelRef.MatchString(t) {
 					return true
 				}
+			}
+		}
+	}
+	return false
+}
+
+// listUsesItext reports whether pyxform writes the items of l with an itextId and no label:
+// when a choice of l has a translated label, media, or a ${name} in its label. The form's
+// other lists keep their labels, whatever the form's languages.
+func listUsesItext(l *ChoiceList) bool {
+	for _, c := range l.Choices {
+		if len(c.Media) > 0 {
+			return true
+		}
+		for lang, t := range c.Label {
+			if lang != "" && t != "" || labelRef.MatchString(t) {
+				return true
 			}
 		}
 	}
@@ -783,7 +811,7 @@ func (x *xformWriter) binds() []*xel {
 			if name := x.countNode(n); name != "" {
 				p := XFormPath(n.Parent) + "/" + name
 				if n.Parent == x.f.Root {
-					p = "/" + XFormRoot + "/" + name
+					p = "/" + x.f.Root.Name + "/" + name
 				}
 				ctx := &Node{Name: name, Parent: n.Parent, Repeat: n.Repeat}
 				out = append(out, el("bind", "nodeset", p, "type", "string", "readonly", "true()",
@@ -841,10 +869,10 @@ func (x *xformWriter) binds() []*xel {
 			out = append(out, b)
 		}
 	}
-	out = append(out, el("bind", "nodeset", "/"+XFormRoot+"/meta/instanceID", "type", "string",
+	out = append(out, el("bind", "nodeset", "/"+x.f.Root.Name+"/meta/instanceID", "type", "string",
 		"readonly", "true()", "jr:preload", "uid"))
 	if x.f.InstanceName != nil {
-		out = append(out, el("bind", "nodeset", "/"+XFormRoot+"/meta/instanceName", "type", "string",
+		out = append(out, el("bind", "nodeset", "/"+x.f.Root.Name+"/meta/instanceName", "type", "string",
 			"calculate", x.xpath(x.f.InstanceName, x.f.Root)))
 	}
 	return out
@@ -911,7 +939,7 @@ func (x *xformWriter) control(n *Node) *xel {
 		r := el("repeat", "nodeset", ref)
 		if n.RepeatCount != nil {
 			if name := x.countNode(n); name != "" {
-				p := "/" + XFormRoot + "/" + name
+				p := "/" + x.f.Root.Name + "/" + name
 				switch {
 				case n.Repeat != nil:
 					// Inside another repeat: the count of this instance of it, which
@@ -973,6 +1001,10 @@ func (x *xformWriter) control(n *Node) *xel {
 		if t.Calculation != nil {
 			val = x.xpath(t.Calculation, t)
 		}
+		if t.Type == "background-geopoint" {
+			c.add(el("odk:setgeopoint", "event", "xforms-value-changed", "ref", XFormPath(t)))
+			continue
+		}
 		sv := el("setvalue", "event", "xforms-value-changed", "ref", XFormPath(t))
 		if val != "" {
 			sv.attr("value", val)
@@ -1017,7 +1049,7 @@ func (x *xformWriter) itemset(n *Node) *xel {
 	}
 	is := el("itemset", "nodeset", nodeset)
 	is.add(el("value", "ref", value))
-	if ok && x.itext {
+	if l := x.f.Lists[n.ListName]; ok && l != nil && l.itext {
 		is.add(el("label", "ref", "jr:itext(itextId)"))
 	} else {
 		is.add(el("label", "ref", label))
@@ -1186,7 +1218,7 @@ func (x *xformWriter) writePath(b *strings.Builder, p *expr.PathNode, ctx *Node,
 		}
 		switch {
 		case i == 0 && p.Absolute && p.Instance == "" && !p.Current:
-			s = XFormRoot
+			s = x.f.Root.Name
 		case i == 0 && p.Ref != "":
 			// ${name}[...]/x: the node's name after the path to its parent, so that the
 			// step the filters follow selects every instance of a repeat (a path

@@ -169,7 +169,7 @@ func (s *studyForms) formOf(ctx context.Context, id, version, hash string) (*for
 	if err := s.refresh(); err != nil {
 		return nil, err
 	}
-	if f := s.loaded[hash]; f != nil && f.ID == id && f.Version == version {
+	if f := s.loaded[hash]; f != nil && f.ID == id && f.IsVersion(version) {
 		return f, nil
 	}
 	if b, err := builtin.Load(); err == nil && b.ID == id && b.Version == version && b.Hash == hash {

@@ -65,7 +65,7 @@ func (l *laptopStore) saveCorrection(ctx context.Context, f *forms.Form, s *form
 	if err != nil {
 		return 0, fmt.Errorf("correct interview %s: %s", id, survey.ErrorMessage(err))
 	}
-	if iv.FormID != f.ID || iv.FormVersion != f.Version {
+	if iv.FormID != f.ID || !f.IsVersion(iv.FormVersion) {
 		return 0, fmt.Errorf("interview %s was made with form %s version %s, not %s version %s", id, iv.FormID, iv.FormVersion, f.ID, f.Version)
 	}
 	if iv, err = l.interviews.Correct(ctx, id); err != nil {

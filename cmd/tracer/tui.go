@@ -242,7 +242,7 @@ func (t *tuiForms) apply(cfg *tui.Config) {
 	cfg.Form, cfg.Forms, cfg.LocalForm = form, t.offered, t.local
 	local, study := t.local, t.study
 	cfg.FormOf = func(ctx context.Context, iv *survey.Interview) (*forms.Form, error) {
-		if local && iv.FormID == form.ID && iv.FormVersion == form.Version && iv.FormHash == form.Hash {
+		if local && iv.FormID == form.ID && form.IsVersion(iv.FormVersion) && iv.FormHash == form.Hash {
 			return form, nil
 		}
 		return study.formOf(ctx, iv.FormID, iv.FormVersion, iv.FormHash)

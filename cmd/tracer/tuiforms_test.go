@@ -181,3 +181,48 @@ func builtinVersion(t *testing.T) string {
 	}
 	return f.Version
 }
+
+// TestDraftOfAVersionlessFormReopens: a draft of a form whose settings give no version,
+// saved before such a form was named a version from its content, has version "" and the
+// form's hash; the file tried with --form still opens it (the same bytes), and only it.
+func TestDraftOfAVersionlessFormReopens(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "walkin.md")
+	if err := os.WriteFile(path, []byte(strings.Replace(employerForm, "| | employer_survey | 1 | Employer survey |", "| | employer_survey | | Employer survey |", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sf, err := NewMain().studyFormsFor(ctx, filepath.Join(dir, "data"), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg tui.Config
+	sf.apply(&cfg)
+	form := cfg.Form
+	if !form.VersionFromContent || form.Version == "" {
+		t.Fatalf("form version %q (from content: %v), want one named from its content", form.Version, form.VersionFromContent)
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ivs := sqlite.NewInterviewStore(db)
+	draft := &survey.Interview{ID: survey.NewID(), FormID: form.ID, FormVersion: "", FormHash: form.Hash, Enumerator: "ani", State: survey.StateDraft}
+	if err := ivs.CreateDraft(ctx, draft, []survey.Answer{{Path: "employer", Value: "PT Lama"}}); err != nil {
+		t.Fatal(err)
+	}
+	iv, err := ivs.Get(ctx, draft.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cfg.FormOf(ctx, iv)
+	if err != nil || got != form {
+		t.Fatalf("FormOf(draft of version %q) = %v, %v; want the form tried", iv.FormVersion, got, err)
+	}
+	other := *iv
+	other.FormHash = strings.Repeat("0", 64)
+	if f, err := cfg.FormOf(ctx, &other); err == nil {
+		t.Fatalf("FormOf(another form's draft with no version) = %s %s, want an error", f.ID, f.Version)
+	}
+}

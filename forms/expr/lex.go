@@ -117,7 +117,29 @@ func isDigit(r rune) bool { return '0' <= r && r <= '9' }
 func isNameStart(r rune) bool { return r == '_' || unicode.IsLetter(r) }
 
 func isNameChar(r rune) bool {
-	return isNameStart(r) || isDigit(r) || r == '-' || r == '.' || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	return isNameStart(r) || isDigit(r) || r == '-' || r == '.' || unicode.IsDigit(r) ||
+		unicode.In(r, unicode.Mn, unicode.Mc) || r == '\u00b7' || r == '\u203f' || r == '\u2040'
+}
+
+// IsName reports whether s is a name of a form's node as XLSForm takes it: an XML name of
+// one part (an NCName: a letter or _, then letters, digits, combining marks, _ - . or ·),
+// or of two joined by one colon, a namespace prefix and a local name (esri:code), as
+// pyxform takes it.
+func IsName(s string) bool {
+	prefix, local, prefixed := strings.Cut(s, ":")
+	if prefixed {
+		return isNCName(prefix) && isNCName(local)
+	}
+	return isNCName(s)
+}
+
+func isNCName(s string) bool {
+	for i, r := range s {
+		if i == 0 && !isNameStart(r) || !isNameChar(r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // lexAny scans the next item between tokens.
@@ -276,7 +298,17 @@ func lexRef(l *lexer) stateFn {
 	for isNameChar(l.peek()) {
 		l.next()
 	}
+	if l.peek() == ':' && l.pos+1 < len(l.src) && isNameStartAt(l.src, l.pos+1) {
+		l.next() // a prefixed name, ${esri:code}
+		for isNameChar(l.peek()) {
+			l.next()
+		}
+	}
 	name := l.src[nameStart:l.pos]
+	if name == "last-saved" && l.peek() == '#' {
+		rest, _, _ := strings.Cut(l.src[l.pos+1:], "}")
+		return l.errorf("${last-saved#%s} reads the interview saved last on the device (ODK Collect's last-saved instance), which tracer does not keep: give the question a default, or ask it", rest)
+	}
 	if l.next() != '}' {
 		return l.errorf("missing '}' after ${%s", name)
 	}

@@ -63,6 +63,9 @@ func TestLex(t *testing.T) {
 		{"${}", []tok{{itemError, 0, "expected name after ${"}}},
 		{"${x", []tok{{itemError, 0, "missing '}' after ${x"}}},
 		{"$x", []tok{{itemError, 0, "unexpected '$' (references are written ${name})"}}},
+		// pyxform's ${last-saved#name} reads the device's last saved interview.
+		{"${last-saved#nama}", []tok{{itemError, 0, "${last-saved#nama} reads the interview saved last on the device (ODK Collect's last-saved instance), which tracer does not keep: give the question a default, or ask it"}}},
+		{"${esri:code} + ${a:b", []tok{{itemRef, 0, "esri:code"}, {itemOp, 13, "+"}, {itemError, 15, "missing '}' after ${a:b"}}},
 		{"a ! b", []tok{{itemName, 0, "a"}, {itemError, 2, "unexpected '!' (write != for 'not equal', not(x) for negation)"}}},
 		{"a # b", []tok{{itemName, 0, "a"}, {itemError, 2, "unexpected character '#'"}}},
 		{"\xff", []tok{{itemError, 0, "invalid UTF-8"}}},

@@ -822,7 +822,7 @@ func (s *InterviewStore) Migrate(ctx context.Context, id string, from, to *forms
 		if err != nil {
 			return err
 		}
-		if iv.FormID != from.ID || iv.FormVersion != from.Version || iv.FormHash != from.Hash {
+		if iv.FormID != from.ID || !from.IsVersion(iv.FormVersion) || iv.FormHash != from.Hash {
 			return survey.Errorf(survey.EINVALID, "Interview %s was made with form %s version %s, not %s version %s.",
 				id, iv.FormID, iv.FormVersion, from.ID, from.Version)
 		}
