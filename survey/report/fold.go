@@ -772,11 +772,14 @@ func (e *engine) report() (*Report, error) {
 		if m.ans < 0 {
 			continue
 		}
+		if !m.pass {
+			continue // indicator 17 and time to first job are over the graduates' answers
+		}
 		s := e.answers.at(m.ans)
 		if s.has(fUMKUnknown) {
 			rep.Counts.UMKUnknown++
 		}
-		if m.pass && !math.IsNaN(s.firstJob) {
+		if !math.IsNaN(s.firstJob) {
 			rep.FirstJob[firstJobBin(s.firstJob)]++
 		}
 	}

@@ -314,7 +314,9 @@ type Counts struct {
 	Unlinked int `json:"unlinked"`
 	// Superseded valid interviews lost to a later one of the same person.
 	Superseded int `json:"superseded"`
-	// UMKUnknown counts full-time wage workers whose regency and year have no minimum wage.
+	// UMKUnknown counts the full-time wage workers of indicator 17 (respondents of G, in
+	// Indonesia, with an income) whose regency and year have no minimum wage: they are
+	// left out of its denominator.
 	UMKUnknown int `json:"umk_unknown"`
 }
 

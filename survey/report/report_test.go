@@ -488,6 +488,24 @@ func TestUMKTable(t *testing.T) {
 	}
 }
 
+// TestUMKUnknownCountsGraduates: the count of full-time wage earners whose regency has no
+// minimum wage is over indicator 17's population, the wage earners among the respondents
+// (S, graduates): a trainee who did not pass is in neither. P01 (graduate) and P21 (not
+// passed) both work full time in 6411, which the study's table lacks; P15 was interviewed
+// in 2025, a year the table lacks.
+func TestUMKUnknownCountsGraduates(t *testing.T) {
+	u, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,2026,3799480\n6472,2026,3983882\n6408,2026,3883812\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := compute(t, report.Config{UMK: u})
+	if r.Counts.UMKUnknown != 2 {
+		t.Errorf("umk_unknown %d, want 2 (P01 and P15; P21 did not pass)", r.Counts.UMKUnknown)
+	}
+	// P02 and P03 have a UMK; P05 works part time, P04 abroad.
+	checkValue(t, &r.Total, "umk", want{1, 2, sup, ""})
+}
+
 func TestWriters(t *testing.T) {
 	r := compute(t, report.Config{Weights: true})
 	for _, lang := range []string{"id", "en"} {
