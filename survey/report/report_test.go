@@ -506,6 +506,42 @@ func TestUMKUnknownCountsGraduates(t *testing.T) {
 	checkValue(t, &r.Total, "umk", want{1, 2, sup, ""})
 }
 
+// TestTextWithin80Columns: the text report stays within 80 columns with what the command
+// adds to a computed report (the revisions counted, in both languages) and with interview
+// ids as laptops make them (UUIDs of 36 characters) in the superseded interviews.
+func TestTextWithin80Columns(t *testing.T) {
+	recs := records()
+	for _, r := range recs {
+		r.ID = fmt.Sprintf("01a121f1-1878-78b7-b6ef-%012x", len(r.ID)*1000+int(r.ID[len(r.ID)-1]))
+	}
+	recs[len(recs)-1].ID = "01a121ec-1350-7fa4-baf3-0672770dc7a1"
+	cfg := report.Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
+	r, err := report.Compute(rosterRows(), seq(recs), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Superseded) == 0 {
+		t.Fatal("no superseded interview")
+	}
+	for _, revisions := range []string{"approved", "latest", "all"} {
+		r.Settings.Revisions = revisions
+		for _, lang := range []string{"id", "en"} {
+			var b bytes.Buffer
+			if err := report.WriteText(&b, r, lang); err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range strings.Split(b.String(), "\n") {
+				if n := utf8.RuneCountInString(l); n > 80 {
+					t.Errorf("%s, revisions %s: text line %d is %d columns: %q", lang, revisions, i+1, n, l)
+				}
+			}
+			if !strings.Contains(b.String(), r.Superseded[0].By) {
+				t.Errorf("%s: the superseded interview's replacement %s is not named", lang, r.Superseded[0].By)
+			}
+		}
+	}
+}
+
 func TestWriters(t *testing.T) {
 	r := compute(t, report.Config{Weights: true})
 	for _, lang := range []string{"id", "en"} {
