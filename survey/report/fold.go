@@ -926,7 +926,8 @@ func (e *engine) weights() ([]Weight, func(*member) float64) {
 	for k, gn := range g {
 		w := Weight{Kejuruan: k.k, Sex: k.s, G: gn, S: s[k]}
 		if w.S > 0 {
-			w.Weight = float64(gn) / float64(w.S)
+			x := float64(gn) / float64(w.S)
+			w.Weight = &x
 		}
 		out = append(out, w)
 	}

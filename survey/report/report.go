@@ -272,11 +272,12 @@ type Distribution struct {
 
 // Weight is the non-response weight of one kejuruan × sex cell.
 type Weight struct {
-	Kejuruan string  `json:"kejuruan"`
-	Sex      string  `json:"sex"`
-	G        int     `json:"G"`
-	S        int     `json:"S"`
-	Weight   float64 `json:"weight"`
+	Kejuruan string `json:"kejuruan"`
+	Sex      string `json:"sex"`
+	G        int    `json:"G"`
+	S        int    `json:"S"`
+	// Weight is G/S; nil (JSON null) when the cell has no respondent.
+	Weight *float64 `json:"weight"`
 }
 
 // Settings records what the report was computed with, for its readers.

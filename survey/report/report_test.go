@@ -391,9 +391,10 @@ func TestBreakdowns(t *testing.T) {
 		checkValue(t, c, "absorption", tt.absorbe)
 	}
 	// Weights |G|/|S| by kejuruan x sex.
+	ptr := func(x float64) *float64 { return &x }
 	wantW := []report.Weight{
-		{Kejuruan: "LAS", Sex: "L", G: 5, S: 5, Weight: 1}, {Kejuruan: "LAS", Sex: "P", G: 5, S: 5, Weight: 1},
-		{Kejuruan: "OTO", Sex: "L", G: 5, S: 3, Weight: 5.0 / 3}, {Kejuruan: "OTO", Sex: "P", G: 5, S: 2, Weight: 2.5},
+		{Kejuruan: "LAS", Sex: "L", G: 5, S: 5, Weight: ptr(1)}, {Kejuruan: "LAS", Sex: "P", G: 5, S: 5, Weight: ptr(1)},
+		{Kejuruan: "OTO", Sex: "L", G: 5, S: 3, Weight: ptr(5.0 / 3)}, {Kejuruan: "OTO", Sex: "P", G: 5, S: 2, Weight: ptr(2.5)},
 	}
 	if diff := cmp.Diff(wantW, r.Weights); diff != "" {
 		t.Errorf("weights (-want +got):\n%s", diff)
@@ -539,6 +540,52 @@ func TestTextWithin80Columns(t *testing.T) {
 				t.Errorf("%s: the superseded interview's replacement %s is not named", lang, r.Superseded[0].By)
 			}
 		}
+	}
+}
+
+// TestWeightOfACellWithoutRespondents: a kejuruan × sex cell with graduates and no
+// respondent has no weight G/S (its denominator is zero): JSON null, as a rate with a zero
+// denominator, not 0, which reads as a weight.
+func TestWeightOfACellWithoutRespondents(t *testing.T) {
+	var recs []*survey.Record
+	for _, r := range records() {
+		if r.RespondentID != "P12" && r.RespondentID != "P14" { // OTO women: only P12 and P14 answered
+			recs = append(recs, r)
+		}
+	}
+	cfg := report.Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC), Weights: true}
+	r, err := report.Compute(rosterRows(), seq(recs), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Weights []struct {
+			Kejuruan, Sex string
+			G, S          int
+			Weight        *float64 `json:"weight"`
+		} `json:"weights"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range doc.Weights {
+		switch {
+		case w.Kejuruan == "OTO" && w.Sex == "P":
+			found = true
+			if w.G != 5 || w.S != 0 || w.Weight != nil {
+				t.Errorf("OTO P: G %d, S %d, weight %v; want 5, 0, null", w.G, w.S, w.Weight)
+			}
+		case w.Weight == nil || *w.Weight != float64(w.G)/float64(w.S):
+			t.Errorf("%s %s: weight %v, want %d/%d", w.Kejuruan, w.Sex, w.Weight, w.G, w.S)
+		}
+	}
+	if !found {
+		t.Errorf("no OTO P cell in %+v", doc.Weights)
 	}
 }
 

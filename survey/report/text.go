@@ -466,8 +466,8 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 		line("%s", textsIn(lang).Weights)
 		for _, wt := range r.Weights {
 			w := "-" // no respondent in the cell: no weight
-			if wt.S > 0 {
-				w = num(wt.Weight, 3, lang)
+			if wt.Weight != nil {
+				w = num(*wt.Weight, 3, lang)
 			}
 			line("  %s %s %4d %4d %8s", fit(wt.Kejuruan, 20), fit(wt.Sex, 10), wt.G, wt.S, w)
 		}
