@@ -772,11 +772,14 @@ func (e *engine) report() (*Report, error) {
 		if m.ans < 0 {
 			continue
 		}
+		if !m.pass {
+			continue // indicator 17 and time to first job are over the graduates' answers
+		}
 		s := e.answers.at(m.ans)
 		if s.has(fUMKUnknown) {
 			rep.Counts.UMKUnknown++
 		}
-		if m.pass && !math.IsNaN(s.firstJob) {
+		if !math.IsNaN(s.firstJob) {
 			rep.FirstJob[firstJobBin(s.firstJob)]++
 		}
 	}
@@ -923,7 +926,8 @@ func (e *engine) weights() ([]Weight, func(*member) float64) {
 	for k, gn := range g {
 		w := Weight{Kejuruan: k.k, Sex: k.s, G: gn, S: s[k]}
 		if w.S > 0 {
-			w.Weight = float64(gn) / float64(w.S)
+			x := float64(gn) / float64(w.S)
+			w.Weight = &x
 		}
 		out = append(out, w)
 	}

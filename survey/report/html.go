@@ -181,7 +181,7 @@ func responseView(r *Response, lang string) *htmlResponse {
 		v.Rows = append(v.Rows, hr)
 	}
 	for _, n := range r.NonResponse {
-		v.NonResponse = append(v.NonResponse, htmlNonResponse{By: responseDimLabel(n.By, lang), Key: cellKey(n.Key, lang),
+		v.NonResponse = append(v.NonResponse, htmlNonResponse{By: responseDimLabel(n.Dimension, lang), Key: cellKey(n.Key, lang),
 			Cohort: n.Cohort, Respondents: n.Respondents, CohortPct: num(n.CohortPct, 1, lang), RespPct: num(n.RespPct, 1, lang),
 			Diff: signed(n.DiffPP, lang), Flagged: n.Flagged})
 	}

@@ -272,11 +272,12 @@ type Distribution struct {
 
 // Weight is the non-response weight of one kejuruan × sex cell.
 type Weight struct {
-	Kejuruan string  `json:"kejuruan"`
-	Sex      string  `json:"sex"`
-	G        int     `json:"G"`
-	S        int     `json:"S"`
-	Weight   float64 `json:"weight"`
+	Kejuruan string `json:"kejuruan"`
+	Sex      string `json:"sex"`
+	G        int    `json:"G"`
+	S        int    `json:"S"`
+	// Weight is G/S; nil (JSON null) when the cell has no respondent.
+	Weight *float64 `json:"weight"`
 }
 
 // Settings records what the report was computed with, for its readers.
@@ -314,7 +315,9 @@ type Counts struct {
 	Unlinked int `json:"unlinked"`
 	// Superseded valid interviews lost to a later one of the same person.
 	Superseded int `json:"superseded"`
-	// UMKUnknown counts full-time wage workers whose regency and year have no minimum wage.
+	// UMKUnknown counts the full-time wage workers of indicator 17 (respondents of G, in
+	// Indonesia, with an income) whose regency and year have no minimum wage: they are
+	// left out of its denominator.
 	UMKUnknown int `json:"umk_unknown"`
 }
 

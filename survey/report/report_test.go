@@ -391,9 +391,10 @@ func TestBreakdowns(t *testing.T) {
 		checkValue(t, c, "absorption", tt.absorbe)
 	}
 	// Weights |G|/|S| by kejuruan x sex.
+	ptr := func(x float64) *float64 { return &x }
 	wantW := []report.Weight{
-		{Kejuruan: "LAS", Sex: "L", G: 5, S: 5, Weight: 1}, {Kejuruan: "LAS", Sex: "P", G: 5, S: 5, Weight: 1},
-		{Kejuruan: "OTO", Sex: "L", G: 5, S: 3, Weight: 5.0 / 3}, {Kejuruan: "OTO", Sex: "P", G: 5, S: 2, Weight: 2.5},
+		{Kejuruan: "LAS", Sex: "L", G: 5, S: 5, Weight: ptr(1)}, {Kejuruan: "LAS", Sex: "P", G: 5, S: 5, Weight: ptr(1)},
+		{Kejuruan: "OTO", Sex: "L", G: 5, S: 3, Weight: ptr(5.0 / 3)}, {Kejuruan: "OTO", Sex: "P", G: 5, S: 2, Weight: ptr(2.5)},
 	}
 	if diff := cmp.Diff(wantW, r.Weights); diff != "" {
 		t.Errorf("weights (-want +got):\n%s", diff)
@@ -485,6 +486,106 @@ func TestUMKTable(t *testing.T) {
 		if _, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,2026,1\n6474,2025," + wage + "\n")); err == nil || !strings.Contains(err.Error(), "row 3: wage") {
 			t.Errorf("wage %s: %v, want the row refused", wage, err)
 		}
+	}
+}
+
+// TestUMKUnknownCountsGraduates: the count of full-time wage earners whose regency has no
+// minimum wage is over indicator 17's population, the wage earners among the respondents
+// (S, graduates): a trainee who did not pass is in neither. P01 (graduate) and P21 (not
+// passed) both work full time in 6411, which the study's table lacks; P15 was interviewed
+// in 2025, a year the table lacks.
+func TestUMKUnknownCountsGraduates(t *testing.T) {
+	u, err := report.ReadUMK(strings.NewReader("region,year,wage\n6474,2026,3799480\n6472,2026,3983882\n6408,2026,3883812\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := compute(t, report.Config{UMK: u})
+	if r.Counts.UMKUnknown != 2 {
+		t.Errorf("umk_unknown %d, want 2 (P01 and P15; P21 did not pass)", r.Counts.UMKUnknown)
+	}
+	// P02 and P03 have a UMK; P05 works part time, P04 abroad.
+	checkValue(t, &r.Total, "umk", want{1, 2, sup, ""})
+}
+
+// TestTextWithin80Columns: the text report stays within 80 columns with what the command
+// adds to a computed report (the revisions counted, in both languages) and with interview
+// ids as laptops make them (UUIDs of 36 characters) in the superseded interviews.
+func TestTextWithin80Columns(t *testing.T) {
+	recs := records()
+	for _, r := range recs {
+		r.ID = fmt.Sprintf("01a121f1-1878-78b7-b6ef-%012x", len(r.ID)*1000+int(r.ID[len(r.ID)-1]))
+	}
+	recs[len(recs)-1].ID = "01a121ec-1350-7fa4-baf3-0672770dc7a1"
+	cfg := report.Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
+	r, err := report.Compute(rosterRows(), seq(recs), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Superseded) == 0 {
+		t.Fatal("no superseded interview")
+	}
+	for _, revisions := range []string{"approved", "latest", "all"} {
+		r.Settings.Revisions = revisions
+		for _, lang := range []string{"id", "en"} {
+			var b bytes.Buffer
+			if err := report.WriteText(&b, r, lang); err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range strings.Split(b.String(), "\n") {
+				if n := utf8.RuneCountInString(l); n > 80 {
+					t.Errorf("%s, revisions %s: text line %d is %d columns: %q", lang, revisions, i+1, n, l)
+				}
+			}
+			if !strings.Contains(b.String(), r.Superseded[0].By) {
+				t.Errorf("%s: the superseded interview's replacement %s is not named", lang, r.Superseded[0].By)
+			}
+		}
+	}
+}
+
+// TestWeightOfACellWithoutRespondents: a kejuruan × sex cell with graduates and no
+// respondent has no weight G/S (its denominator is zero): JSON null, as a rate with a zero
+// denominator, not 0, which reads as a weight.
+func TestWeightOfACellWithoutRespondents(t *testing.T) {
+	var recs []*survey.Record
+	for _, r := range records() {
+		if r.RespondentID != "P12" && r.RespondentID != "P14" { // OTO women: only P12 and P14 answered
+			recs = append(recs, r)
+		}
+	}
+	cfg := report.Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC), Weights: true}
+	r, err := report.Compute(rosterRows(), seq(recs), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Weights []struct {
+			Kejuruan, Sex string
+			G, S          int
+			Weight        *float64 `json:"weight"`
+		} `json:"weights"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range doc.Weights {
+		switch {
+		case w.Kejuruan == "OTO" && w.Sex == "P":
+			found = true
+			if w.G != 5 || w.S != 0 || w.Weight != nil {
+				t.Errorf("OTO P: G %d, S %d, weight %v; want 5, 0, null", w.G, w.S, w.Weight)
+			}
+		case w.Weight == nil || *w.Weight != float64(w.G)/float64(w.S):
+			t.Errorf("%s %s: weight %v, want %d/%d", w.Kejuruan, w.Sex, w.Weight, w.G, w.S)
+		}
+	}
+	if !found {
+		t.Errorf("no OTO P cell in %+v", doc.Weights)
 	}
 }
 

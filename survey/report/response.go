@@ -186,6 +186,10 @@ type ResponseCell struct {
 
 // ResponseBreakdown is the rates of every cell of one breakdown.
 type ResponseBreakdown struct {
+	// Dimension names the breakdown, under the name the indicators' breakdowns give it.
+	Dimension ResponseDimension `json:"dimension"`
+	// By is Dimension again, under the name reports gave it before; kept for programs
+	// that read it (docs/REPORT.md).
 	By    ResponseDimension `json:"by"`
 	Cells []ResponseCell    `json:"cells"`
 }
@@ -193,6 +197,8 @@ type ResponseBreakdown struct {
 // NonResponseRow compares, for one category, the share of respondents (I+P) with the
 // share of the whole cohort; Flagged when they differ by more than the threshold.
 type NonResponseRow struct {
+	// Dimension and By (its earlier name, kept) name the breakdown, as in ResponseBreakdown.
+	Dimension   ResponseDimension `json:"dimension"`
 	By          ResponseDimension `json:"by"`
 	Key         string            `json:"key"`
 	Cohort      int               `json:"cohort"`
@@ -615,7 +621,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		}
 		// the unknown cell ("") last
 		slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(b1(a == ""), b1(b == "")), strings.Compare(a, b)) })
-		bd := ResponseBreakdown{By: dim}
+		bd := ResponseBreakdown{Dimension: dim, By: dim}
 		for _, k := range keys {
 			o := *cells[di][k]
 			bd.Cells = append(bd.Cells, ResponseCell{Key: k, N: o.Total(), Outcomes: o, Rates: o.Rates(res.E)})
@@ -626,7 +632,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		}
 		resp := total.I + total.P
 		for _, c := range bd.Cells {
-			row := NonResponseRow{By: dim, Key: c.Key, Cohort: c.N, Respondents: c.Outcomes.I + c.Outcomes.P}
+			row := NonResponseRow{Dimension: dim, By: dim, Key: c.Key, Cohort: c.N, Respondents: c.Outcomes.I + c.Outcomes.P}
 			if total.Total() > 0 {
 				row.CohortPct = 100 * float64(row.Cohort) / float64(total.Total())
 			}

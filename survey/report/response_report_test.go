@@ -103,12 +103,18 @@ func TestReportCarriesResponseJSON(t *testing.T) {
 				Rates map[string]*float64 `json:"rates"`
 			} `json:"total"`
 			Breakdowns []struct {
-				By string `json:"by"`
+				Dimension string `json:"dimension"`
+				By        string `json:"by"`
 			} `json:"breakdowns"`
 			NonResponse []struct {
-				Flagged bool `json:"flagged"`
+				Dimension string `json:"dimension"`
+				By        string `json:"by"`
+				Flagged   bool   `json:"flagged"`
 			} `json:"nonresponse"`
 		} `json:"response"`
+		Breakdowns []struct {
+			Dimension string `json:"dimension"`
+		} `json:"breakdowns"`
 	}
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatal(err)
@@ -128,15 +134,28 @@ func TestReportCarriesResponseJSON(t *testing.T) {
 			t.Errorf("%s = %v, want %v", name, g, w)
 		}
 	}
+	// Every breakdown, of the indicators and of the rates, names itself "dimension"; the
+	// rates' keep "by", their earlier name, for the programs that read it.
 	var bys []string
 	for _, b := range got.Response.Breakdowns {
-		bys = append(bys, b.By)
+		bys = append(bys, b.Dimension)
+		if b.By != b.Dimension {
+			t.Errorf("response breakdown %q has by %q", b.Dimension, b.By)
+		}
 	}
 	if want := []string{"kejuruan", "batch", "funding", "sex", "regency", "enumerator"}; !slices.Equal(bys, want) {
 		t.Errorf("breakdowns %v, want %v", bys, want)
 	}
+	if len(got.Breakdowns) == 0 || got.Breakdowns[0].Dimension == "" {
+		t.Errorf("indicator breakdowns %v name no dimension", got.Breakdowns)
+	}
 	if len(got.Response.NonResponse) == 0 {
 		t.Error("no non-response table")
+	}
+	for _, n := range got.Response.NonResponse {
+		if n.Dimension == "" || n.By != n.Dimension {
+			t.Errorf("non-response row: dimension %q, by %q", n.Dimension, n.By)
+		}
 	}
 }
 

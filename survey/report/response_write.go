@@ -147,7 +147,7 @@ func responseRows(r *Response, lang string) []responseRow {
 	rt := responseTextsIn(lang)
 	rows := []responseRow{{Name: rt.All, Cell: r.Total}}
 	for _, b := range r.Breakdowns {
-		rows = append(rows, responseRow{Name: rt.By + " " + responseDimLabel(b.By, lang), Heading: true})
+		rows = append(rows, responseRow{Name: rt.By + " " + responseDimLabel(b.Dimension, lang), Heading: true})
 		for _, c := range b.Cells {
 			rows = append(rows, responseRow{Name: cellKey(c.Key, lang), Cell: c})
 		}
@@ -160,7 +160,7 @@ func differences(r *Response, lang string) []string {
 	var out []string
 	for _, n := range r.NonResponse {
 		if n.Flagged {
-			out = append(out, fmt.Sprintf("%s %s (%s)", responseDimLabel(n.By, lang), cellKey(n.Key, lang), signed(n.DiffPP, lang)))
+			out = append(out, fmt.Sprintf("%s %s (%s)", responseDimLabel(n.Dimension, lang), cellKey(n.Key, lang), signed(n.DiffPP, lang)))
 		}
 	}
 	return out
@@ -255,7 +255,7 @@ func writeResponseLines(line func(format string, args ...any), r *Response, lang
 		if n.Flagged {
 			mark = " *"
 		}
-		line("  %s %s %7d %6s %6d %6s %8s%s", fit(responseDimLabel(n.By, lang), 18), fit(cellKey(n.Key, lang), 16),
+		line("  %s %s %7d %6s %6d %6s %8s%s", fit(responseDimLabel(n.Dimension, lang), 18), fit(cellKey(n.Key, lang), 16),
 			n.Cohort, num(n.CohortPct, 1, lang), n.Respondents, num(n.RespPct, 1, lang), signed(n.DiffPP, lang), mark)
 	}
 	if flagged := differences(r, lang); len(flagged) == 0 {
@@ -433,7 +433,7 @@ func addResponseSheets(f *excelize.File, r *Response, lang, reuse string, used u
 	}
 	for _, b := range r.Breakdowns {
 		for _, c := range b.Cells {
-			if err := write(responseDimLabel(b.By, lang), cellKey(c.Key, lang), c); err != nil {
+			if err := write(responseDimLabel(b.Dimension, lang), cellKey(c.Key, lang), c); err != nil {
 				return err
 			}
 		}
@@ -451,7 +451,7 @@ func addResponseSheets(f *excelize.File, r *Response, lang, reuse string, used u
 		if x.Flagged {
 			flag = "*"
 		}
-		if err := setRow(nr, i+2, responseDimLabel(x.By, lang), cellKey(x.Key, lang), x.Cohort, x.CohortPct, x.Respondents, x.RespPct, x.DiffPP, flag); err != nil {
+		if err := setRow(nr, i+2, responseDimLabel(x.Dimension, lang), cellKey(x.Key, lang), x.Cohort, x.CohortPct, x.Respondents, x.RespPct, x.DiffPP, flag); err != nil {
 			return err
 		}
 	}

@@ -393,7 +393,9 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 	for _, kv := range SettingLines(r, lang) {
 		if utf8.RuneCountInString(kv[0]+kv[1]) > 76 {
 			line("%s:", kv[0])
-			line("  %s", kv[1])
+			for _, l := range wrapWords(kv[1], 78) {
+				line("  %s", l)
+			}
 			continue
 		}
 		line("%s: %s", kv[0], kv[1])
@@ -464,8 +466,8 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 		line("%s", textsIn(lang).Weights)
 		for _, wt := range r.Weights {
 			w := "-" // no respondent in the cell: no weight
-			if wt.S > 0 {
-				w = num(wt.Weight, 3, lang)
+			if wt.Weight != nil {
+				w = num(*wt.Weight, 3, lang)
 			}
 			line("  %s %s %4d %4d %8s", fit(wt.Kejuruan, 20), fit(wt.Sex, 10), wt.G, wt.S, w)
 		}
@@ -474,7 +476,16 @@ func WriteText(w io.Writer, r *Report, lang string) error {
 		line("")
 		line("%s", textsIn(lang).Replaced)
 		for _, s := range r.Superseded {
-			line("  %s: %s (%s) → %s (%s)", s.RosterID, s.Interview, s.Date, s.By, s.ByDate)
+			// Interview ids as laptops make them are 36 characters: the replacement goes
+			// on a line of its own when both do not fit 80 columns.
+			lost := fmt.Sprintf("  %s: %s (%s)", s.RosterID, s.Interview, s.Date)
+			by := fmt.Sprintf("→ %s (%s)", s.By, s.ByDate)
+			if utf8.RuneCountInString(lost)+1+utf8.RuneCountInString(by) <= 80 {
+				line("%s %s", lost, by)
+				continue
+			}
+			line("%s", lost)
+			line("    %s", by)
 		}
 	}
 	if r.Response != nil {

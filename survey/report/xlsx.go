@@ -227,7 +227,11 @@ func WriteXLSX(w io.Writer, r *Report, lang string) error {
 			setBold(sheet, i+1, 1, h)
 		}
 		for i, wt := range r.Weights {
-			for j, v := range []any{wt.Kejuruan, wt.Sex, wt.G, wt.S, wt.Weight} {
+			var w any = "" // no respondent in the cell: no weight, left blank
+			if wt.Weight != nil {
+				w = *wt.Weight
+			}
+			for j, v := range []any{wt.Kejuruan, wt.Sex, wt.G, wt.S, w} {
 				set(sheet, j+1, i+2, v)
 			}
 		}

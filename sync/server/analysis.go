@@ -655,7 +655,9 @@ func DerivedColumns(cfg report.Config, weights []report.Weight, ro *report.Roste
 		cols = append(cols, export.DerivedColumn{Name: "d_weight", Desc: "non-response weight G/S of the respondent's kejuruan × sex cell (graduates only)"})
 		byCell = map[cellKey]float64{}
 		for _, w := range weights {
-			byCell[cellKey{w.Kejuruan, w.Sex}] = w.Weight
+			if w.Weight != nil { // a cell without respondents has no weight, and no interview to weigh
+				byCell[cellKey{w.Kejuruan, w.Sex}] = *w.Weight
+			}
 		}
 	}
 	flag := func(b bool) string {

@@ -11,9 +11,9 @@ import (
 
 func TestDerivedColumnsWeight(t *testing.T) {
 	weights := []report.Weight{
-		{Kejuruan: "LAS", Sex: "L", G: 10, S: 4, Weight: 2.5},
-		{Kejuruan: report.Unknown, Sex: "P", G: 3, S: 3, Weight: 1},
-		{Kejuruan: "TIK", Sex: "P", G: 6, S: 4, Weight: 1.5},
+		{Kejuruan: "LAS", Sex: "L", G: 10, S: 4, Weight: new(2.5)},
+		{Kejuruan: report.Unknown, Sex: "P", G: 3, S: 3, Weight: new(1.0)},
+		{Kejuruan: "TIK", Sex: "P", G: 6, S: 4, Weight: new(1.5)},
 	}
 	rows := []*survey.Respondent{
 		{RosterID: "R1", Kejuruan: "LAS", Sex: "L", Completion: "pass", TrainingEnd: "2025-06-30"},

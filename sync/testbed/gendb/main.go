@@ -29,7 +29,11 @@
 // flags make the same database. With -approve, a share of the interviews, scattered over
 // them, is approved at its latest revision by a supervisor after every interview is
 // received, as "tracer review approve" stores it; without it none is, and a report or an
-// export reads them with --revisions latest.
+// export reads them with --revisions latest. With -returned, a share of the interviews is
+// returned for correction at its latest revision (and not approved) and waits for it, as "tracer review
+// return" stores it. With -attempts, every roster row gets the contact attempts an
+// enumerator would have pushed for it, several per alumnus with a mix of AAPOR outcomes
+// (attempts.go), so that the response rates meet every class of docs/TRACING.md.
 //
 // The rows are written with prepared statements in large transactions, exactly as the
 // roster upload and the submission store's ingest write them (sequence numbers, review
@@ -72,9 +76,11 @@ func main() {
 	flag.BoolVar(&o.stores, "stores", false, "write through the server's stores, one revision per call (slow)")
 	flag.BoolVar(&o.shuffle, "shuffle", false, "interview the roster's rows in a scattered order instead of the roster's")
 	flag.Float64Var(&o.approve, "approve", 0, "the share of interviews approved at their latest revision, 0 to 1")
+	flag.Float64Var(&o.returned, "returned", 0, "the share of interviews returned for correction at their latest revision (never approved), 0 to 1")
+	flag.BoolVar(&o.attempts, "attempts", false, "make contact attempts for every roster row, with a mix of AAPOR outcomes")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if o.path == "" || o.n < 0 || o.batch < 1 || o.workers < 1 || o.check < 1 || !(o.approve >= 0 && o.approve <= 1) {
+	if o.path == "" || o.n < 0 || o.batch < 1 || o.workers < 1 || o.check < 1 || !(o.approve >= 0 && o.approve <= 1) || !(o.returned >= 0 && o.returned <= 1) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -106,8 +112,8 @@ func main() {
 type options struct {
 	path                             string
 	n, roster, batch, workers, check int
-	stores, shuffle                  bool
-	approve                          float64
+	stores, shuffle, attempts        bool
+	approve, returned                float64
 }
 
 var (
@@ -511,19 +517,18 @@ func enumeratorName(i int) string { return fmt.Sprintf("enum%02d", i%enumerators
 // interviews makes the revisions of interviews from to to-1.
 func (m *maker) interviews(from, to int, order rosterOrder) ([]*survey.Submission, error) {
 	var out []*survey.Submission
-	rosterRows := order.n
 	for i := from; i < to; i++ {
-		turn := i % rosterRows
-		if i%50 == 49 && turn > 0 {
-			turn-- // a second interview of the previous person
-		}
-		r := rosterRow(order.row(turn))
-		resp := r.RosterID
+		row, ok := rowOf(i, order)
+		var r *survey.Respondent
+		var resp string
 		switch {
+		case !ok:
+			resp, r = fmt.Sprintf("WALKIN-%07d", i), respondent(order.n+i) // outside the roster
 		case i%97 == 3:
-			resp = "" // linked by the roster id it confirms
-		case i%199 == 11:
-			resp, r = fmt.Sprintf("WALKIN-%07d", i), respondent(rosterRows+i) // outside the roster
+			r = rosterRow(row) // linked by the roster id it confirms
+		default:
+			r = rosterRow(row)
+			resp = r.RosterID
 		}
 		revs := 1
 		if i%20 == 13 {
@@ -538,6 +543,19 @@ func (m *maker) interviews(from, to int, order rosterOrder) ([]*survey.Submissio
 		}
 	}
 	return out, nil
+}
+
+// rowOf returns the roster row interview i is made of, false for a walk-in outside the
+// roster (one in 199 of those with a respondent id).
+func rowOf(i int, order rosterOrder) (int, bool) {
+	if i%199 == 11 && i%97 != 3 {
+		return 0, false
+	}
+	turn := i % order.n
+	if i%50 == 49 && turn > 0 {
+		turn-- // a second interview of the previous person
+	}
+	return order.row(turn), true
 }
 
 // rosterOrder is the order in which the roster's n rows are interviewed: the roster's own
@@ -641,7 +659,7 @@ func run(ctx context.Context, o options, log io.Writer) error {
 	}
 	var w writer
 	if o.stores {
-		w = &storeWriter{db: db, rosterStore: sqlite.NewServerRosterStore(db), subs: sqlite.NewSubmissionStore(db), reviews: sqlite.NewReviewStore(db)}
+		w = &storeWriter{db: db, rosterStore: sqlite.NewServerRosterStore(db), subs: sqlite.NewSubmissionStore(db), reviews: sqlite.NewReviewStore(db), ledger: sqlite.NewAttemptLedger(db)}
 	} else {
 		w = &sqlWriter{db: db.SQL(), batch: o.batch}
 	}
@@ -664,11 +682,48 @@ func run(ctx context.Context, o options, log io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(log, "interviews: %d in %v\n", o.n, time.Since(t1).Round(time.Millisecond))
-	if o.approve > 0 {
+	if o.attempts {
 		t2 := time.Now()
+		first := interviewedRows(o)
+		var as []*survey.Attempt
+		total := 0
+		for r := range o.roster {
+			as = append(as, rowAttempts(r, int(first[r]), o)...)
+			if len(as) >= o.batch || r == o.roster-1 {
+				if err := w.attempts(ctx, as); err != nil {
+					return err
+				}
+				total += len(as)
+				as = as[:0]
+			}
+		}
+		if err := w.close(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "attempts: %d in %v\n", total, time.Since(t2).Round(time.Millisecond))
+	}
+	if o.approve > 0 || o.returned > 0 {
 		if _, _, err := users.CreateUser(ctx, supervisor, survey.RoleSupervisor); err != nil {
 			return err
 		}
+	}
+	if o.returned > 0 {
+		t2 := time.Now()
+		all := returns(o)
+		for rs := all; len(rs) > 0; {
+			k := min(len(rs), o.batch)
+			if err := w.returnFor(ctx, rs[:k]); err != nil {
+				return err
+			}
+			rs = rs[k:]
+		}
+		if err := w.close(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "returned: %d in %v\n", len(all), time.Since(t2).Round(time.Millisecond))
+	}
+	if o.approve > 0 {
+		t2 := time.Now()
 		all := approvals(o)
 		for as := all; len(as) > 0; {
 			k := min(len(as), o.batch)
@@ -691,9 +746,9 @@ const supervisor = "spv01"
 // approval is one interview's approval: its latest revision, who sent it, when it was
 // approved.
 type approval struct {
-	id, enumerator string
-	revision       int
-	at             time.Time
+	id, enumerator, comment string
+	revision                int
+	at                      time.Time
 }
 
 // approved reports whether interview i is among the share approved: a share of each
@@ -703,11 +758,12 @@ func approved(i int, share float64) bool {
 }
 
 // approvals returns the approvals of o's interviews in the order they are made: each
-// chosen interview's latest revision, a day after the server received it.
+// chosen interview's latest revision, a day after the server received it; an interview
+// returned for correction is not approved.
 func approvals(o options) []approval {
 	var out []approval
 	for i := range o.n {
-		if !approved(i, o.approve) {
+		if !approved(i, o.approve) || returned(i, o.returned) {
 			continue
 		}
 		rev := 1
@@ -725,6 +781,8 @@ type writer interface {
 	roster(ctx context.Context, rows []*survey.Respondent) error
 	submissions(ctx context.Context, subs []*survey.Submission) error
 	approve(ctx context.Context, as []approval) error
+	attempts(ctx context.Context, as []*survey.Attempt) error
+	returnFor(ctx context.Context, rs []approval) error
 	close(ctx context.Context) error
 }
 
@@ -734,6 +792,7 @@ type storeWriter struct {
 	rosterStore *sqlite.ServerRosterStore
 	subs        *sqlite.SubmissionStore
 	reviews     *sqlite.ReviewStore
+	ledger      *sqlite.AttemptLedger
 }
 
 func (w *storeWriter) roster(ctx context.Context, rows []*survey.Respondent) error {
@@ -762,6 +821,33 @@ func (w *storeWriter) approve(ctx context.Context, as []approval) error {
 		w.db.Now = func() time.Time { return a.at }
 		if _, err := w.reviews.Approve(ctx, a.id, a.revision, "", supervisor); err != nil {
 			return fmt.Errorf("approve interview %s revision %d: %w", a.id, a.revision, err)
+		}
+	}
+	return nil
+}
+
+// attempts pushes each attempt as its enumerator's laptop does, received a few minutes
+// after it was made.
+func (w *storeWriter) attempts(ctx context.Context, as []*survey.Attempt) error {
+	for _, a := range as {
+		at := receivedAt(a.At)
+		w.db.Now = func() time.Time { return at }
+		rs, err := w.ledger.Ingest(ctx, []*survey.Attempt{a}, a.Enumerator, true)
+		if err != nil {
+			return err
+		}
+		if rs[0].Status != survey.ReceiptStored {
+			return fmt.Errorf("attempt %s of %s: %s %s", a.ID, a.RosterID, rs[0].Status, rs[0].Message)
+		}
+	}
+	return nil
+}
+
+func (w *storeWriter) returnFor(ctx context.Context, rs []approval) error {
+	for _, r := range rs {
+		w.db.Now = func() time.Time { return r.at }
+		if _, err := w.reviews.ReturnWithComments(ctx, r.id, r.revision, r.comment, nil, supervisor); err != nil {
+			return fmt.Errorf("return interview %s revision %d: %w", r.id, r.revision, err)
 		}
 	}
 	return nil

@@ -48,7 +48,8 @@ func dump(t *testing.T, path string) map[string][]string {
 	}
 	defer db.Close()
 	out := map[string][]string{}
-	for _, table := range []string{"server_roster", "submissions", "submission_conflicts", "reviews", "review_history", "form_interviews", "counters"} {
+	for _, table := range []string{"server_roster", "submissions", "submission_conflicts", "reviews", "review_history", "form_interviews", "counters",
+		"server_attempts", "attempt_conflicts", "returns"} {
 		rows, err := db.Query(`SELECT * FROM ` + table + ` ORDER BY 1, 2`)
 		if err != nil {
 			t.Fatal(err)
@@ -146,6 +147,93 @@ func TestApprovesAsTheStoreApproves(t *testing.T) {
 		if got := len(approvals(options{n: n, approve: s})); got != int(s)*n {
 			t.Errorf("share %v: %d approvals, want %d", s, got, int(s)*n)
 		}
+	}
+}
+
+// TestAttemptsAsTheLedgerStores checks -attempts and -returned: the generator's writer
+// leaves the rows the attempt ledger's ingest and the review store's returns leave, every
+// AAPOR class of docs/TRACING.md is some alumni's final disposition, several attempts are
+// made of most, some alumni are never attempted, and the returned interviews wait for
+// correction, unapproved.
+func TestAttemptsAsTheLedgerStores(t *testing.T) {
+	const n, roster = 450, 600
+	o := options{n: n, roster: roster, approve: 0.5, returned: 0.1, attempts: true, shuffle: true}
+	fastPath := generatedWith(t, o)
+	o.stores = true
+	fast, slow := dump(t, fastPath), dump(t, generatedWith(t, o))
+	sameRows(t, fast, slow)
+	if len(fast["server_attempts"]) < roster {
+		t.Fatalf("%d attempts for %d roster rows", len(fast["server_attempts"]), roster)
+	}
+	db, err := sql.Open("sqlite", fastPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// The final disposition of each roster row, from its attempts and interviews, as
+	// docs/TRACING.md states the rule.
+	attempts := map[string][]survey.DispositionEvent{}
+	rows, err := db.Query(`SELECT roster_id, outcome, at FROM server_attempts`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, code, at string
+		if err := rows.Scan(&id, &code, &at); err != nil {
+			t.Fatal(err)
+		}
+		when, _ := time.Parse(timeLayout, at)
+		attempts[id] = append(attempts[id], survey.DispositionEvent{Code: code, At: when})
+	}
+	rows.Close()
+	interviews := map[string][]survey.DispositionEvent{}
+	rows, err = db.Query(`SELECT s.respondent_id, s.body FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id
+		AND r.revision = s.revision WHERE s.respondent_id LIKE 'R%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		var body []byte
+		if err := rows.Scan(&id, &body); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := survey.DecodeRecord(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := survey.InterviewDisposition(rec.Answers["grp_consent/consent"], rec.Answers["grp_status/main_status"])
+		interviews[id] = append(interviews[id], survey.DispositionEvent{Code: code, At: rec.FinalizedAt})
+	}
+	rows.Close()
+	classes, several, never := map[survey.Class]int{}, 0, 0
+	for r := range roster {
+		id := rosterRow(r).RosterID
+		d, _ := survey.LookupDisposition(survey.AlumnusDisposition(attempts[id], interviews[id]))
+		classes[d.Class]++
+		switch {
+		case len(attempts[id]) >= 2:
+			several++
+		case len(attempts[id]) == 0 && len(interviews[id]) == 0:
+			never++
+		}
+	}
+	for _, c := range []survey.Class{survey.ClassComplete, survey.ClassPartial, survey.ClassRefusal, survey.ClassNonContact,
+		survey.ClassOther, survey.ClassUnknown, survey.ClassIneligible} {
+		if classes[c] < 5 {
+			t.Errorf("%d alumni end in class %s; want some of every class (%v)", classes[c], c, classes)
+		}
+	}
+	if several < roster/3 || never < 10 {
+		t.Errorf("%d alumni with several attempts, %d never attempted nor interviewed", several, never)
+	}
+	var back, approvedBack, waiting int
+	if err := db.QueryRow(`SELECT count(*), count(CASE WHEN v.state = 'approved' THEN 1 END), count(CASE WHEN v.state = 'returned' THEN 1 END)
+		FROM returns r JOIN reviews v ON v.interview_id = r.interview_id`).Scan(&back, &approvedBack, &waiting); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(returns(o)); back != want || approvedBack != 0 || waiting != want || want < n/20 {
+		t.Errorf("%d returns (%d approved, %d waiting for correction); want %d waiting", back, approvedBack, waiting, want)
 	}
 }
 

@@ -32,7 +32,10 @@ type sqlWriter struct {
 	insRoster, insSub, insState *sql.Stmt
 	insEvent, insApproval       *sql.Stmt
 	setApproved                 *sql.Stmt
+	insAttempt, insReturn       *sql.Stmt
+	insReturnEvent, setReturned *sql.Stmt
 	rosterSeq, subSeq, eventSeq int64
+	attemptSeq, returnSeq       int64
 	fresh                       map[[2]string]int // new interviews per form version in tx
 }
 
@@ -54,7 +57,7 @@ func (w *sqlWriter) begin(ctx context.Context) error {
 	for _, c := range []struct {
 		name string
 		v    *int64
-	}{{"roster", &w.rosterSeq}, {"submission", &w.subSeq}, {"review", &w.eventSeq}} {
+	}{{"roster", &w.rosterSeq}, {"submission", &w.subSeq}, {"review", &w.eventSeq}, {"attempt", &w.attemptSeq}, {"return", &w.returnSeq}} {
 		if err := tx.QueryRowContext(ctx, `SELECT value FROM counters WHERE name = ?`, c.name).Scan(c.v); err != nil {
 			return fmt.Errorf("counter %s: %w", c.name, err)
 		}
@@ -75,6 +78,15 @@ func (w *sqlWriter) begin(ctx context.Context) error {
 		{&w.insApproval, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at, submitted_by)
 			SELECT ?, interview_id, revision, state, 'approved', '', '', ?, ?, ? FROM reviews WHERE interview_id = ?`},
 		{&w.setApproved, `UPDATE reviews SET state = 'approved', approved_revision = revision, updated_at = ?, updated_by = ? WHERE interview_id = ?`},
+		{&w.insAttempt, `INSERT INTO server_attempts (id, roster_id, at, enumerator, mode, channel, outcome, callback_at, note, interview_id,
+			seq, submitted_by, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		// A return names the account that sent the revision, which pulls it.
+		{&w.insReturn, `INSERT INTO returns (seq, interview_id, revision, comment, returned_by, returned_at, submitted_by, questions)
+			SELECT ?, interview_id, revision, ?, ?, ?, submitted_by, '' FROM submissions WHERE interview_id = ? AND revision = ?`},
+		{&w.insReturnEvent, `INSERT INTO review_history (seq, interview_id, revision, from_state, to_state, comment, questions, by_user, at, submitted_by)
+			SELECT ?, interview_id, revision, state, 'returned', ?, '', ?, ?, '' FROM reviews WHERE interview_id = ?`},
+		// A return withdraws an approval.
+		{&w.setReturned, `UPDATE reviews SET state = 'returned', approved_revision = 0, updated_at = ?, updated_by = ? WHERE interview_id = ?`},
 	} {
 		if *s.stmt, err = tx.PrepareContext(ctx, s.sql); err != nil {
 			return err
@@ -93,7 +105,7 @@ func (w *sqlWriter) commit(ctx context.Context) error {
 	for _, c := range []struct {
 		name string
 		v    int64
-	}{{"roster", w.rosterSeq}, {"submission", w.subSeq}, {"review", w.eventSeq}} {
+	}{{"roster", w.rosterSeq}, {"submission", w.subSeq}, {"review", w.eventSeq}, {"attempt", w.attemptSeq}, {"return", w.returnSeq}} {
 		if _, err := tx.ExecContext(ctx, `UPDATE counters SET value = ? WHERE name = ?`, c.v, c.name); err != nil {
 			tx.Rollback()
 			return err
@@ -186,6 +198,45 @@ func (w *sqlWriter) approve(ctx context.Context, as []approval) error {
 		}
 	}
 	return w.grow(ctx, len(as))
+}
+
+// attempts stores attempts as the attempt ledger stores new ones its enumerators push, each
+// received a few minutes after it was made.
+func (w *sqlWriter) attempts(ctx context.Context, as []*survey.Attempt) error {
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
+	for _, a := range as {
+		w.attemptSeq++
+		if _, err := w.insAttempt.ExecContext(ctx, a.ID, a.RosterID, formatTime(a.At), a.Enumerator, string(a.Mode), a.Channel, a.Outcome,
+			formatTime(a.Callback), a.Note, a.InterviewID, w.attemptSeq, a.Enumerator, formatTime(receivedAt(a.At))); err != nil {
+			return err
+		}
+	}
+	return w.grow(ctx, len(as))
+}
+
+// returnFor returns each interview of rs for correction at its latest revision, which the
+// generator has stored and not reviewed.
+func (w *sqlWriter) returnFor(ctx context.Context, rs []approval) error {
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		at := formatTime(r.at)
+		w.returnSeq++
+		if _, err := w.insReturn.ExecContext(ctx, w.returnSeq, r.comment, supervisor, at, r.id, r.revision); err != nil {
+			return err
+		}
+		w.eventSeq++
+		if _, err := w.insReturnEvent.ExecContext(ctx, w.eventSeq, r.comment, supervisor, at, r.id); err != nil {
+			return err
+		}
+		if _, err := w.setReturned.ExecContext(ctx, at, supervisor, r.id); err != nil {
+			return err
+		}
+	}
+	return w.grow(ctx, len(rs))
 }
 
 func (w *sqlWriter) close(ctx context.Context) error { return w.commit(ctx) }
