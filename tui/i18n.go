@@ -222,8 +222,11 @@ type texts struct {
 	LiveSearchNoMatch string
 	LiveSearchMany    string
 	LiveInapplicable  string
-	LiveArrowsKept    string
-	LiveArrowsNone    string
+	// LiveInapplicableReq is LiveInapplicable on a required question, where Enter
+	// does not go on.
+	LiveInapplicableReq string
+	LiveArrowsKept      string
+	LiveArrowsNone      string
 	// LiveArrowsNoneRequired is LiveArrowsNone on a required question, which takes no
 	// Enter without an answer.
 	LiveArrowsNoneRequired string
@@ -524,6 +527,7 @@ const (
 	liveSearchNoMatch
 	liveSearchMany
 	liveInapplicable
+	liveInapplicableRequired
 	liveArrowsKept
 	liveArrowsNone
 	liveArrowsNoneRequired
@@ -597,6 +601,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveSearchMany
 	case liveInapplicable:
 		return t.LiveInapplicable
+	case liveInapplicableRequired:
+		return t.LiveInapplicableReq
 	case liveArrowsKept:
 		return t.LiveArrowsKept
 	case liveArrowsNone:
@@ -854,6 +860,7 @@ var textsID = texts{
 	LiveSearchNoMatch:      "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu Enter untuk lanjut.",
 	LiveSearchMany:         "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
 	LiveInapplicable:       "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
+	LiveInapplicableReq:    "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pertanyaan ini wajib, pilih lagi.",
 	LiveArrowsKept:         "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
 	LiveArrowsNone:         "Belum ada yang dipilih: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut tanpa jawaban.",
 	LiveArrowsNoneRequired: "Belum ada yang dipilih: panah hanya menyorot. Pertanyaan ini wajib dijawab: Spasi memilih yang disorot.",
@@ -1286,6 +1293,7 @@ var textsEN = texts{
 	LiveSearchNoMatch:      "No option matches the search: correct it, or clear it with Esc, then Enter to go on.",
 	LiveSearchMany:         "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
 	LiveInapplicable:       "The answer “%s” no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
+	LiveInapplicableReq:    "The answer “%s” no longer applies after an earlier answer changed, and is removed: the question is required, pick again.",
 	LiveArrowsKept:         "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",
 	LiveArrowsNone:         "Nothing is picked: the arrows only highlight. Space picks the highlighted option; Enter again goes on without an answer.",
 	LiveArrowsNoneRequired: "Nothing is picked: the arrows only highlight. This question is required: Space picks the highlighted option.",

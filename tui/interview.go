@@ -341,6 +341,7 @@ type highlightTaker interface {
 	takeHighlight()
 	untaken() liveID
 	dropInapplicable() string
+	hidesAnswer() bool
 }
 
 // next validates the answer (required and constraint included) and goes to the next stop,
@@ -371,7 +372,11 @@ func (s *interviewScreen) next() tea.Cmd {
 			if !s.commit() {
 				return nil
 			}
-			s.problem, s.live, s.liveArgs = "", liveInapplicable, []any{survey.Printable(s.choiceLabels(dropped))}
+			id := liveInapplicable
+			if s.sess.Check(s.stop.Path) != nil {
+				id = liveInapplicableRequired // no "Enter goes on": it would not
+			}
+			s.problem, s.live, s.liveArgs = "", id, []any{survey.Printable(s.choiceLabels(dropped))}
 			return s.persist(s.stop.Path, s.stop.Path)
 		}
 	}
@@ -932,8 +937,12 @@ func (s *interviewScreen) View() string {
 	top = append(top, "")
 	var bottom []string
 	if s.fld.Kind() != fieldPrompt && !s.readOnly {
-		// The note stands over the roster's value only: not over an edit of it on screen.
-		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) && !s.unconfirmed() {
+		// The note stands over the roster's value only: not over an edit of it on screen,
+		// nor over a choice that shows nothing picked because an earlier answer made the
+		// roster's inapplicable (Kota Bontang after the province became Jawa Timur).
+		h, hides := s.fld.(highlightTaker)
+		hides = hides && h.hidesAnswer()
+		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) && !s.unconfirmed() && !hides {
 			bottom = append(bottom, wrap(t.InterviewPrefill, w, st.Prefill.Render))
 		}
 	}

@@ -984,3 +984,40 @@ func TestVoidPromptHelpLine(t *testing.T) {
 		t.Errorf("the help line while the reason is typed: %q", f)
 	}
 }
+
+// The roster's regency that a new province made inapplicable is not offered as the roster's
+// value to confirm (the screen shows nothing picked), and on a required question Enter,
+// having removed it, says to pick again, not that Enter goes on: it would not.
+func TestInapplicableRosterChoiceOnRequiredQuestion(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t, true)
+			e.cfg.Lang = lang
+			m := start(t, e)
+			openRespondent(t, m, "BTG25-0071")
+			drive(t, m, keypress("enter")) // the introduction
+			drive(t, m, keypress("1"))     // consent: yes
+			drive(t, m, keypress("enter"))
+			tx, _ := textsFor(lang)
+			goToQuestion(t, m, "domicile_regency")
+			if v := plain(m); !strings.Contains(v, tx.InterviewPrefill) {
+				t.Fatalf("the roster's regency is not offered to confirm:\n%s", v)
+			}
+			goToQuestion(t, m, "domicile_prov")
+			typeText(t, m, "jatim")
+			drive(t, m, keypress("enter"))
+			at(t, m, "grp_identity/domicile_regency")
+			if v := plain(m); strings.Contains(v, tx.InterviewPrefill) {
+				t.Errorf("a regency no longer offered is still asked to be confirmed:\n%s", v)
+			}
+			drive(t, m, keypress("enter"))
+			at(t, m, "grp_identity/domicile_regency")
+			v := plain(m)
+			if !strings.Contains(v, strings.SplitN(tx.LiveInapplicableReq, "“", 2)[0]) || strings.Contains(v, strings.SplitN(tx.LiveInapplicable, ": ", 2)[1]) {
+				t.Errorf("Enter on a required question says Enter goes on:\n%s", v)
+			}
+			drive(t, m, keypress("enter"))
+			at(t, m, "grp_identity/domicile_regency")
+		})
+	}
+}
