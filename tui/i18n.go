@@ -221,7 +221,11 @@ type texts struct {
 	LiveReadOnlyKey   string
 	LiveSearchNoMatch string
 	LiveSearchMany    string
-	LiveInapplicable  string
+	// LiveSearchNoMatchReq and LiveSearchManyReq are those two where the answer shown
+	// cannot be taken (a required question with nothing picked): Enter would not go on.
+	LiveSearchNoMatchReq string
+	LiveSearchManyReq    string
+	LiveInapplicable     string
 	// LiveInapplicableReq is LiveInapplicable on a required question, where Enter
 	// does not go on.
 	LiveInapplicableReq string
@@ -526,6 +530,8 @@ const (
 	liveReadOnlyKey
 	liveSearchNoMatch
 	liveSearchMany
+	liveSearchNoMatchRequired
+	liveSearchManyRequired
 	liveInapplicable
 	liveInapplicableRequired
 	liveArrowsKept
@@ -599,6 +605,10 @@ func (t *texts) live(p liveID) string {
 		return t.LiveSearchNoMatch
 	case liveSearchMany:
 		return t.LiveSearchMany
+	case liveSearchNoMatchRequired:
+		return t.LiveSearchNoMatchReq
+	case liveSearchManyRequired:
+		return t.LiveSearchManyReq
 	case liveInapplicable:
 		return t.LiveInapplicable
 	case liveInapplicableRequired:
@@ -859,6 +869,8 @@ var textsID = texts{
 	LiveReadOnlyKey:        "Jawaban ini tidak bisa diubah di sini: Enter untuk lanjut.",
 	LiveSearchNoMatch:      "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu Enter untuk lanjut.",
 	LiveSearchMany:         "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
+	LiveSearchNoMatchReq:   "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu pilih jawabannya.",
+	LiveSearchManyReq:      "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian. Pertanyaan ini belum bisa dilewati.",
 	LiveInapplicable:       "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
 	LiveInapplicableReq:    "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pertanyaan ini wajib, pilih lagi.",
 	LiveArrowsKept:         "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
@@ -1292,6 +1304,8 @@ var textsEN = texts{
 	LiveReadOnlyKey:        "This answer cannot be changed here: Enter goes on.",
 	LiveSearchNoMatch:      "No option matches the search: correct it, or clear it with Esc, then Enter to go on.",
 	LiveSearchMany:         "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
+	LiveSearchNoMatchReq:   "No option matches the search: correct it, or clear it with Esc, then pick the answer.",
+	LiveSearchManyReq:      "The search is not picked yet: Space picks the highlighted option; Esc clears the search. This question cannot be passed yet.",
 	LiveInapplicable:       "The answer “%s” no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
 	LiveInapplicableReq:    "The answer “%s” no longer applies after an earlier answer changed, and is removed: the question is required, pick again.",
 	LiveArrowsKept:         "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",

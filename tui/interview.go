@@ -344,6 +344,14 @@ type highlightTaker interface {
 	hidesAnswer() bool
 }
 
+// requiredVariant is the message said instead of one ending "Enter goes on" where the answer
+// on screen cannot be taken (a required question with nothing picked): Enter would not.
+var requiredVariant = map[liveID]liveID{
+	liveArrowsNone:    liveArrowsNoneRequired,
+	liveSearchNoMatch: liveSearchNoMatchRequired,
+	liveSearchMany:    liveSearchManyRequired,
+}
+
 // next validates the answer (required and constraint included) and goes to the next stop,
 // or to the review at the end.
 func (s *interviewScreen) next() tea.Cmd {
@@ -360,8 +368,11 @@ func (s *interviewScreen) next() tea.Cmd {
 			if !s.commit() {
 				return nil
 			}
-			if id == liveArrowsNone && s.sess.Check(s.stop.Path) != nil {
-				id = liveArrowsNoneRequired // no "Enter again goes on": it would not
+			if s.sess.Check(s.stop.Path) != nil {
+				// no "Enter goes on" where it would not (a required question, nothing picked)
+				if req, ok := requiredVariant[id]; ok {
+					id = req
+				}
 			}
 			s.problem, s.live, s.liveArgs = "", id, nil
 			return s.persist(s.stop.Path, s.stop.Path)
