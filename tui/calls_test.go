@@ -628,3 +628,45 @@ func TestCallListTakesAPaste(t *testing.T) {
 		t.Errorf("a pasted call-back time: %+v", as)
 	}
 }
+
+// A call list of a whole roster (hundreds of alumni) is walked a page at a time and to
+// either end, as the other lists are: the alumnus at the bottom of 300 is not 299 ↓ away.
+func TestCallListPages(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	e.cfg.Attempts = sqlite.NewAttemptStore(e.db)
+	var rows []*survey.Respondent
+	for i := range 300 {
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%03d", i), Name: fmt.Sprintf("Alumni %03d", i), PhoneRaw: fmt.Sprintf("0812345%05d", i)})
+	}
+	if _, err := e.cfg.Roster.Upsert(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	drive(t, m, keypress("8"))
+	v := m.pages[screenCalls].(*callsScreen)
+	selected := func() string { return v.calls[v.cursor].Respondent.RosterID }
+	drive(t, m, keypress("end"))
+	if got := selected(); got != "R299" || !strings.Contains(plain(m), "> R299") {
+		t.Fatalf("end: at %s\n%s", got, plain(m))
+	}
+	drive(t, m, keypress("home"))
+	if got := selected(); got != "R000" {
+		t.Fatalf("home: at %s", got)
+	}
+	drive(t, m, keypress("pgdown"))
+	down := v.cursor
+	if down < 5 || !strings.Contains(plain(m), "> "+selected()) {
+		t.Fatalf("page down moved %d\n%s", down, plain(m))
+	}
+	drive(t, m, keypress("pgdown"))
+	drive(t, m, keypress("pgup"))
+	if v.cursor != down {
+		t.Errorf("page up after two pages down: at %d, want %d", v.cursor, down)
+	}
+	drive(t, m, keypress("?"))
+	if h := plain(m); !strings.Contains(h, "pgdn") || !strings.Contains(h, "end") {
+		t.Errorf("the help does not list the page keys:\n%s", h)
+	}
+}
