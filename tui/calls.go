@@ -364,6 +364,9 @@ func (v *callsScreen) typeCode(code []rune) bool {
 
 // typeKey edits the call-back time; enter saves the attempt when the time reads.
 func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() != "enter" {
+		v.status = "" // a refusal speaks of the time as it was at Enter, not of the one typed now
+	}
 	switch msg.String() {
 	case "esc":
 		v.typing = false

@@ -86,9 +86,13 @@ func TestCallList(t *testing.T) {
 	if v := plain(m); !strings.Contains(v, "Waktu tidak dikenali: nanti") {
 		t.Fatalf("a bad time:\n%s", v)
 	}
-	// A time that has passed is said to have passed; Ctrl+U clears what was typed.
+	// A time that has passed is said to have passed; Ctrl+U clears what was typed, and the
+	// refusal of the time typed before goes with it.
 	drive(t, m, keypress("ctrl+u"))
 	typeText(t, m, "2020-01-01 10.00")
+	if v := plain(m); strings.Contains(v, "Waktu tidak dikenali") {
+		t.Fatalf("the refusal of \"nanti\" stays over the time typed since:\n%s", v)
+	}
 	drive(t, m, keypress("enter"))
 	if v := plain(m); !strings.Contains(v, "Waktu itu sudah lewat: 2020-01-01 10:00") {
 		t.Fatalf("a past time:\n%s", v)
