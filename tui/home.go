@@ -192,6 +192,12 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		case msg.String() == "q":
 			return tea.Sequence(h.c.flush(), send(quitMsg{}))
+		case h.c.cfg.Reviewer == nil && len(msg.Text) == 1 && strings.Contains("679u0l", msg.Text):
+			// a supervisor's key on an account without that screen
+			return send(statusMsg{fmt.Sprintf(h.c.t.HomeKeySupervisor, msg.Text)})
+		case msg.Text != "" && msg.Text != " ":
+			// any other key typed says so, rather than nothing happening
+			return send(statusMsg{fmt.Sprintf(h.c.t.HomeKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
 		}
 	}
 	return nil

@@ -130,7 +130,10 @@ type texts struct {
 	HomeToday          string
 	HomeTodayCounts    string
 	HomeCalls          string
-	HomeUpdates        string
+	// HomeKeyUnused says that a key (%s) does nothing on Home; HomeKeySupervisor that it
+	// opens a supervisor's screen, which this account does not have.
+	HomeKeyUnused, HomeKeySupervisor string
+	HomeUpdates                      string
 
 	// Picking a respondent.
 	PickerPrior    string
@@ -787,6 +790,8 @@ var textsID = texts{
 	HomeToday:          "Hari ini",
 	HomeTodayCounts:    "%d selesai · %d draf · %d menunggu dikirim",
 	HomeCalls:          "Daftar telepon (tindak lanjut)",
+	HomeKeyUnused:      "Tombol “%s” tidak dipakai di Beranda; ? menampilkan tombol yang dipakai.",
+	HomeKeySupervisor:  "Tombol %s hanya untuk akun pengawas; ? menampilkan tombol akun ini.",
 	HomeUpdates:        "Usulan perbaikan roster dari lapangan",
 
 	PickerThisYear: "tahun ini",
@@ -1222,6 +1227,8 @@ var textsEN = texts{
 	HomeToday:          "Today",
 	HomeTodayCounts:    "%d done · %d in draft · %d waiting to send",
 	HomeCalls:          "Call list (follow-up)",
+	HomeKeyUnused:      "Key “%s” is not used on Home; ? lists the keys.",
+	HomeKeySupervisor:  "Key %s is for supervisor accounts; ? lists this account's keys.",
 	HomeUpdates:        "Roster updates from the field",
 
 	PickerThisYear: "this year",

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -376,6 +377,29 @@ func TestRichLabels(t *testing.T) {
 	for _, want := range []string{"Is it really so?", "See the guide (http://x.example)", "1 Yes", "2 No"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("no %q:\n%s", want, v)
+		}
+	}
+}
+
+// A key Home does not take says so on the status line, until the next key; a supervisor's
+// key on an enumerator's account says whose it is. Nothing else changes.
+func TestHomeSaysWhichKeysDoNothing(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		e := newEnv(t, false)
+		e.cfg.Lang = lang
+		m := start(t, e)
+		tx, _ := textsFor(lang)
+		drive(t, m, keypress("z"))
+		if v := plain(m); m.screen != screenHome || !strings.Contains(v, fmt.Sprintf(tx.HomeKeyUnused, "z")) {
+			t.Errorf("%s: z on Home says nothing:\n%s", lang, v)
+		}
+		drive(t, m, keypress("6"))
+		if v := plain(m); m.screen != screenHome || !strings.Contains(v, fmt.Sprintf(tx.HomeKeySupervisor, "6")) {
+			t.Errorf("%s: 6 on an enumerator's Home says nothing:\n%s", lang, v)
+		}
+		drive(t, m, keypress("down"))
+		if v := plain(m); strings.Contains(v, fmt.Sprintf(tx.HomeKeySupervisor, "6")) {
+			t.Errorf("%s: the message stays after the next key:\n%s", lang, v)
 		}
 	}
 }
