@@ -417,6 +417,7 @@ type texts struct {
 	FormsOffered        string
 	FormsRetiredState   string
 	FormsPathPrompt     string
+	FormsPathEmpty      string
 	FormsPublished      string
 	FormsSame           string
 	FormsNotLoaded      string
@@ -1037,6 +1038,7 @@ var textsID = texts{
 	FormsOffered:        "ditawarkan",
 	FormsRetiredState:   "pensiun",
 	FormsPathPrompt:     "Path berkas XLSForm (.xlsx, .xls atau .md) untuk diterbitkan (Enter terbitkan, Esc batal):",
+	FormsPathEmpty:      "Ketik path berkasnya dulu, lalu Enter (Esc batal).",
 	FormsPublished:      "Formulir %s versi %s diterbitkan (sha256 %s). Laptop menariknya pada sinkronisasi berikutnya.",
 	FormsSame:           "Formulir %s versi %s sudah diterbitkan dengan isi yang sama: tidak ada yang berubah.",
 	FormsNotLoaded:      "%s tidak dapat dimuat, tidak diterbitkan:",
@@ -1474,6 +1476,7 @@ var textsEN = texts{
 	FormsOffered:        "offered",
 	FormsRetiredState:   "retired",
 	FormsPathPrompt:     "Path of the XLSForm file (.xlsx, .xls or .md) to publish (Enter publishes, Esc cancels):",
+	FormsPathEmpty:      "Type the file's path first, then Enter (Esc cancels).",
 	FormsPublished:      "Published form %s version %s (sha256 %s). Laptops pull it at their next sync.",
 	FormsSame:           "Form %s version %s is already published with these bytes: nothing to do.",
 	FormsNotLoaded:      "%s does not load and was not published:",
