@@ -340,6 +340,8 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, v.start) && len(v.calls) > 0:
 			v.starting = true
 			v.status = fmt.Sprintf(v.c.t.CallsStartConfirm, survey.Printable(v.calls[v.cursor].Respondent.Name))
+		default:
+			return keyUnused(v.c, msg)
 		}
 	}
 	return nil

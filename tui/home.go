@@ -480,3 +480,12 @@ func (c *common) setForms(list []*forms.Form) {
 		}
 	}
 }
+
+// keyUnused says on the status line that a typed key does nothing on the screen on show,
+// rather than nothing happening; a key that types nothing (an arrow, Enter) says nothing.
+func keyUnused(c *common, msg tea.KeyPressMsg) tea.Cmd {
+	if msg.Text == "" || msg.Text == " " {
+		return nil
+	}
+	return send(statusMsg{fmt.Sprintf(c.t.ScreenKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
+}

@@ -133,7 +133,9 @@ type texts struct {
 	// HomeKeyUnused says that a key (%s) does nothing on Home; HomeKeySupervisor that it
 	// opens a supervisor's screen, which this account does not have.
 	HomeKeyUnused, HomeKeySupervisor string
-	HomeUpdates                      string
+	// ScreenKeyUnused says that a key (%s) does nothing on the screen on show.
+	ScreenKeyUnused string
+	HomeUpdates     string
 
 	// Picking a respondent.
 	PickerPrior    string
@@ -793,6 +795,7 @@ var textsID = texts{
 	HomeCalls:          "Daftar telepon (tindak lanjut)",
 	HomeKeyUnused:      "Tombol “%s” tidak dipakai di Beranda; ? menampilkan tombol yang dipakai.",
 	HomeKeySupervisor:  "Tombol %s hanya untuk akun pengawas; ? menampilkan tombol akun ini.",
+	ScreenKeyUnused:    "Tombol “%s” tidak dipakai di layar ini; ? menampilkan tombol yang dipakai.",
 	HomeUpdates:        "Usulan perbaikan roster dari lapangan",
 
 	PickerThisYear: "tahun ini",
@@ -1231,6 +1234,7 @@ var textsEN = texts{
 	HomeCalls:          "Call list (follow-up)",
 	HomeKeyUnused:      "Key “%s” is not used on Home; ? lists the keys.",
 	HomeKeySupervisor:  "Key %s is for supervisor accounts; ? lists this account's keys.",
+	ScreenKeyUnused:    "Key “%s” is not used on this screen; ? lists the keys.",
 	HomeUpdates:        "Roster updates from the field",
 
 	PickerThisYear: "this year",

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"tracer/survey"
+	"tracer/survey/sqlite"
 )
 
 // Home says what was done today: interviews finalized today, drafts, and what waits to be
@@ -401,5 +402,22 @@ func TestHomeSaysWhichKeysDoNothing(t *testing.T) {
 		if v := plain(m); strings.Contains(v, fmt.Sprintf(tx.HomeKeySupervisor, "6")) {
 			t.Errorf("%s: the message stays after the next key:\n%s", lang, v)
 		}
+	}
+}
+
+// Settings and the call list say so of a typed key they do not take, as Home does.
+func TestScreensSayWhichKeysDoNothing(t *testing.T) {
+	e := newEnv(t, true)
+	e.cfg.Attempts = sqlite.NewAttemptStore(e.db)
+	m := start(t, e)
+	want := fmt.Sprintf(m.c.t.ScreenKeyUnused, "x")
+	for _, open := range []string{"3", "8"} {
+		drive(t, m, keypress(open))
+		screen := m.screen
+		drive(t, m, keypress("x"))
+		if v := plain(m); m.screen != screen || !strings.Contains(v, want) {
+			t.Errorf("x after %s says nothing:\n%s", open, v)
+		}
+		drive(t, m, keypress("esc"))
 	}
 }
