@@ -202,6 +202,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 			if len(q.rows) > 0 {
 				return q.c.navigate(goDetailMsg{id: q.rows[q.cursor].InterviewID})
 			}
+		default:
+			return keyUnused(q.c, msg)
 		}
 	}
 	return nil
@@ -629,6 +631,8 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 				d.edit, d.editPath = &lineEdit{}, d.lines[d.cursor].path
 				d.edit.SetValue(d.notes[d.editPath])
 			}
+		default:
+			return keyUnused(d.c, msg)
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -277,6 +278,10 @@ func TestReviewApproveAndReturn(t *testing.T) {
 	f := withReviewer(t, e)
 	m := start(t, e)
 	drive(t, m, keypress("6"))
+	drive(t, m, keypress("z"))
+	if v := plain(m); m.screen != screenQueue || !strings.Contains(v, fmt.Sprintf(m.c.t.ScreenKeyUnused, "z")) {
+		t.Fatalf("z on the queue says nothing:\n%s", v)
+	}
 	drive(t, m, keypress("enter"))
 	if m.screen != screenDetail || m.detail().d == nil {
 		t.Fatalf("detail:\n%s", plain(m))
@@ -291,6 +296,11 @@ func TestReviewApproveAndReturn(t *testing.T) {
 		if strings.Contains(l.text, "6408061202040071") || strings.Contains(l.text, "08571224451") {
 			t.Errorf("personal data not masked: %q", l.text)
 		}
+	}
+	// a y with no question asked approves nothing and says the key is not used here
+	drive(t, m, keypress("y"))
+	if v := plain(m); len(f.approved) != 0 || !strings.Contains(v, fmt.Sprintf(m.c.t.ScreenKeyUnused, "y")) {
+		t.Fatalf("y with no question: approved %v\n%s", f.approved, v)
 	}
 	// a comment on the question under the cursor, then the return
 	drive(t, m, keypress("down"))
