@@ -80,6 +80,8 @@ type callsScreen struct {
 	// record, typeCode, cancel and clear are the keys of the outcomes and of the call-back
 	// time, for the help line.
 	record, codeKey, cancel, clear, next key.Binding
+	// first and last go to either end of the list (page up and down are the common keys).
+	first, last key.Binding
 }
 
 // callCodes are the outcomes offered after a call: every code but "not attempted".
@@ -104,8 +106,13 @@ func newCallsScreen(c *common) *callsScreen {
 		cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.KeyCancel)),
 		clear:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", t.KeyClear)),
 		next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyNext)),
+		first:   key.NewBinding(key.WithKeys("home"), key.WithHelp("home", t.KeyHome)),
+		last:    key.NewBinding(key.WithKeys("end"), key.WithHelp("end", t.KeyEnd)),
 	}
 }
+
+// page is how many alumni a page up or down moves: about the rows the list shows.
+func (v *callsScreen) page() int { return max(v.height-8, 1) }
 
 // SetSize sets the screen's size.
 func (v *callsScreen) SetSize(w, h int) { v.width, v.height = w, h }
@@ -318,6 +325,14 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 			v.cursor = max(v.cursor-1, 0)
 		case key.Matches(msg, k.Down):
 			v.cursor = min(v.cursor+1, max(len(v.calls)-1, 0))
+		case key.Matches(msg, k.PageUp):
+			v.cursor = max(v.cursor-v.page(), 0)
+		case key.Matches(msg, k.PageDown):
+			v.cursor = min(v.cursor+v.page(), max(len(v.calls)-1, 0))
+		case key.Matches(msg, v.first):
+			v.cursor = 0
+		case key.Matches(msg, v.last):
+			v.cursor = max(len(v.calls)-1, 0)
 		case key.Matches(msg, v.outcome) && len(v.calls) > 0:
 			v.picking, v.pick, v.picked, v.target, v.code = true, 0, false, v.calls[v.cursor], nil
 		case key.Matches(msg, v.update) && len(v.calls) > 0 && v.c.cfg.Updates != nil:
@@ -325,6 +340,8 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, v.start) && len(v.calls) > 0:
 			v.starting = true
 			v.status = fmt.Sprintf(v.c.t.CallsStartConfirm, survey.Printable(v.calls[v.cursor].Respondent.Name))
+		default:
+			return keyUnused(v.c, msg)
 		}
 	}
 	return nil
@@ -349,6 +366,9 @@ func (v *callsScreen) typeCode(code []rune) bool {
 
 // typeKey edits the call-back time; enter saves the attempt when the time reads.
 func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() != "enter" {
+		v.status = "" // a refusal speaks of the time as it was at Enter, not of the one typed now
+	}
 	switch msg.String() {
 	case "esc":
 		v.typing = false
@@ -589,5 +609,5 @@ func (v *callsScreen) FullHelp() [][]key.Binding {
 	if v.typing || v.picking || v.choosing || v.entering {
 		return [][]key.Binding{v.ShortHelp()}
 	}
-	return [][]key.Binding{{v.outcome, v.start, v.update, k.Esc}, {k.Up, k.Down}}
+	return [][]key.Binding{{v.outcome, v.start, v.update, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown, v.first, v.last}}
 }

@@ -86,9 +86,13 @@ func TestCallList(t *testing.T) {
 	if v := plain(m); !strings.Contains(v, "Waktu tidak dikenali: nanti") {
 		t.Fatalf("a bad time:\n%s", v)
 	}
-	// A time that has passed is said to have passed; Ctrl+U clears what was typed.
+	// A time that has passed is said to have passed; Ctrl+U clears what was typed, and the
+	// refusal of the time typed before goes with it.
 	drive(t, m, keypress("ctrl+u"))
 	typeText(t, m, "2020-01-01 10.00")
+	if v := plain(m); strings.Contains(v, "Waktu tidak dikenali") {
+		t.Fatalf("the refusal of \"nanti\" stays over the time typed since:\n%s", v)
+	}
 	drive(t, m, keypress("enter"))
 	if v := plain(m); !strings.Contains(v, "Waktu itu sudah lewat: 2020-01-01 10:00") {
 		t.Fatalf("a past time:\n%s", v)
@@ -626,5 +630,47 @@ func TestCallListTakesAPaste(t *testing.T) {
 	drive(t, m, keypress("enter"))
 	if as, _ := attempts.List(ctx, survey.AttemptFilter{}); len(as) != 1 || as[0].Outcome != "2.21" || as[0].Callback.IsZero() {
 		t.Errorf("a pasted call-back time: %+v", as)
+	}
+}
+
+// A call list of a whole roster (hundreds of alumni) is walked a page at a time and to
+// either end, as the other lists are: the alumnus at the bottom of 300 is not 299 ↓ away.
+func TestCallListPages(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	e.cfg.Attempts = sqlite.NewAttemptStore(e.db)
+	var rows []*survey.Respondent
+	for i := range 300 {
+		rows = append(rows, &survey.Respondent{RosterID: fmt.Sprintf("R%03d", i), Name: fmt.Sprintf("Alumni %03d", i), PhoneRaw: fmt.Sprintf("0812345%05d", i)})
+	}
+	if _, err := e.cfg.Roster.Upsert(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, e)
+	drive(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	drive(t, m, keypress("8"))
+	v := m.pages[screenCalls].(*callsScreen)
+	selected := func() string { return v.calls[v.cursor].Respondent.RosterID }
+	drive(t, m, keypress("end"))
+	if got := selected(); got != "R299" || !strings.Contains(plain(m), "> R299") {
+		t.Fatalf("end: at %s\n%s", got, plain(m))
+	}
+	drive(t, m, keypress("home"))
+	if got := selected(); got != "R000" {
+		t.Fatalf("home: at %s", got)
+	}
+	drive(t, m, keypress("pgdown"))
+	down := v.cursor
+	if down < 5 || !strings.Contains(plain(m), "> "+selected()) {
+		t.Fatalf("page down moved %d\n%s", down, plain(m))
+	}
+	drive(t, m, keypress("pgdown"))
+	drive(t, m, keypress("pgup"))
+	if v.cursor != down {
+		t.Errorf("page up after two pages down: at %d, want %d", v.cursor, down)
+	}
+	drive(t, m, keypress("?"))
+	if h := plain(m); !strings.Contains(h, "pgdn") || !strings.Contains(h, "end") {
+		t.Errorf("the help does not list the page keys:\n%s", h)
 	}
 }

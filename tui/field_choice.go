@@ -161,6 +161,12 @@ func (f *choiceInput) dropInapplicable() string {
 	return dropOpening(&f.edited, f.readOnly, f.opts, f.kind, f.orig)
 }
 
+// hidesAnswer reports whether the answer the input opened with is not shown as picked (an
+// earlier answer made it inapplicable) and is still held.
+func (f *choiceInput) hidesAnswer() bool {
+	return !f.edited && inapplicable(f.opts, f.kind, f.orig) != ""
+}
+
 // dropOpening is dropInapplicable for any list of choices: unless the input was edited (or
 // is read-only), it returns the inapplicable names of orig, the answer it opened with, and
 // marks it edited when there are some, so that it holds what it shows.

@@ -207,6 +207,12 @@ func (f *listInput) dropInapplicable() string {
 	return dropOpening(&f.edited, f.readOnly, f.opts, f.kind, f.orig)
 }
 
+// hidesAnswer reports whether the answer the input opened with is not shown as picked (an
+// earlier answer made it inapplicable) and is still held.
+func (f *listInput) hidesAnswer() bool {
+	return !f.edited && inapplicable(f.opts, f.kind, f.orig) != ""
+}
+
 // untaken says why Enter stays when a search is on screen after takeHighlight: nothing
 // matches it, or it is a multiple choice's, where Space picks the highlighted option; with
 // no search, once when the arrows moved off the answer (see choiceInput).

@@ -58,9 +58,11 @@ type formsScreen struct {
 	loaded bool
 	err    error
 	// edit is the path being typed; nil when none is.
-	edit    *lineEdit
-	confirm string // the form id whose retirement is asked
-	busy    bool
+	edit *lineEdit
+	// editNote says why Enter did not take the path (none typed), until the next key.
+	editNote string
+	confirm  string // the form id whose retirement is asked
+	busy     bool
 	// outcome is what the last publish or retire did: a headline and the loader's lines.
 	outcome      string
 	outcomeLines []string
@@ -188,12 +190,14 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if f.edit != nil {
+			f.editNote = ""
 			switch msg.String() {
 			case "esc":
 				f.edit = nil
 			case "enter":
 				path := strings.TrimSpace(f.edit.Value())
 				if path == "" {
+					f.editNote = f.c.t.FormsPathEmpty
 					return nil
 				}
 				f.edit = nil
@@ -257,6 +261,9 @@ func (f *formsScreen) View() string {
 	case f.edit != nil:
 		foot = append(foot, strings.Split(wrap(t.FormsPathPrompt, w, st.Warn.Render), "\n")...)
 		foot = append(foot, f.edit.view(w-2, st, true))
+		if f.editNote != "" {
+			foot = append(foot, st.Error.Render(ansi.Truncate(f.editNote, w, "…")))
+		}
 	case f.confirm != "":
 		foot = append(foot, strings.Split(wrap(fmt.Sprintf(t.FormsRetireConfirm, f.confirm), w, st.Warn.Render), "\n")...)
 	case f.busy:

@@ -111,6 +111,13 @@ func TestFormsPublishListRetire(t *testing.T) {
 		drive(t, m, keypress("enter"))
 		return strings.Join(strings.Fields(plain(m)), " ")
 	}
+	// Enter with no path says so, and the path typed next is still the path
+	drive(t, m, keypress("p"))
+	drive(t, m, keypress("enter"))
+	if v := plain(m); !strings.Contains(v, "Type the file's path first, then Enter") || m.pages[screenForms].(*formsScreen).edit == nil {
+		t.Fatalf("Enter with no path:\n%s", v)
+	}
+	drive(t, m, keypress("esc"))
 	v := publish(good)
 	if !strings.Contains(v, "Published form employer_survey version 1 (sha256 ") ||
 		!strings.Contains(v, "employer_surv… 1 offered") {

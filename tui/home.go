@@ -192,6 +192,12 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		case msg.String() == "q":
 			return tea.Sequence(h.c.flush(), send(quitMsg{}))
+		case h.c.cfg.Reviewer == nil && len(msg.Text) == 1 && strings.Contains("679u0l", msg.Text):
+			// a supervisor's key on an account without that screen
+			return send(statusMsg{fmt.Sprintf(h.c.t.HomeKeySupervisor, msg.Text)})
+		case msg.Text != "" && msg.Text != " ":
+			// any other key typed says so, rather than nothing happening
+			return send(statusMsg{fmt.Sprintf(h.c.t.HomeKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
 		}
 	}
 	return nil
@@ -473,4 +479,13 @@ func (c *common) setForms(list []*forms.Form) {
 			c.formPref = l
 		}
 	}
+}
+
+// keyUnused says on the status line that a typed key does nothing on the screen on show,
+// rather than nothing happening; a key that types nothing (an arrow, Enter) says nothing.
+func keyUnused(c *common, msg tea.KeyPressMsg) tea.Cmd {
+	if msg.Text == "" || msg.Text == " " {
+		return nil
+	}
+	return send(statusMsg{fmt.Sprintf(c.t.ScreenKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
 }

@@ -130,7 +130,12 @@ type texts struct {
 	HomeToday          string
 	HomeTodayCounts    string
 	HomeCalls          string
-	HomeUpdates        string
+	// HomeKeyUnused says that a key (%s) does nothing on Home; HomeKeySupervisor that it
+	// opens a supervisor's screen, which this account does not have.
+	HomeKeyUnused, HomeKeySupervisor string
+	// ScreenKeyUnused says that a key (%s) does nothing on the screen on show.
+	ScreenKeyUnused string
+	HomeUpdates     string
 
 	// Picking a respondent.
 	PickerPrior    string
@@ -221,9 +226,16 @@ type texts struct {
 	LiveReadOnlyKey   string
 	LiveSearchNoMatch string
 	LiveSearchMany    string
-	LiveInapplicable  string
-	LiveArrowsKept    string
-	LiveArrowsNone    string
+	// LiveSearchNoMatchReq and LiveSearchManyReq are those two where the answer shown
+	// cannot be taken (a required question with nothing picked): Enter would not go on.
+	LiveSearchNoMatchReq string
+	LiveSearchManyReq    string
+	LiveInapplicable     string
+	// LiveInapplicableReq is LiveInapplicable on a required question, where Enter
+	// does not go on.
+	LiveInapplicableReq string
+	LiveArrowsKept      string
+	LiveArrowsNone      string
 	// LiveArrowsNoneRequired is LiveArrowsNone on a required question, which takes no
 	// Enter without an answer.
 	LiveArrowsNoneRequired string
@@ -407,6 +419,7 @@ type texts struct {
 	FormsOffered        string
 	FormsRetiredState   string
 	FormsPathPrompt     string
+	FormsPathEmpty      string
 	FormsPublished      string
 	FormsSame           string
 	FormsNotLoaded      string
@@ -523,7 +536,10 @@ const (
 	liveReadOnlyKey
 	liveSearchNoMatch
 	liveSearchMany
+	liveSearchNoMatchRequired
+	liveSearchManyRequired
 	liveInapplicable
+	liveInapplicableRequired
 	liveArrowsKept
 	liveArrowsNone
 	liveArrowsNoneRequired
@@ -595,8 +611,14 @@ func (t *texts) live(p liveID) string {
 		return t.LiveSearchNoMatch
 	case liveSearchMany:
 		return t.LiveSearchMany
+	case liveSearchNoMatchRequired:
+		return t.LiveSearchNoMatchReq
+	case liveSearchManyRequired:
+		return t.LiveSearchManyReq
 	case liveInapplicable:
 		return t.LiveInapplicable
+	case liveInapplicableRequired:
+		return t.LiveInapplicableReq
 	case liveArrowsKept:
 		return t.LiveArrowsKept
 	case liveArrowsNone:
@@ -771,6 +793,9 @@ var textsID = texts{
 	HomeToday:          "Hari ini",
 	HomeTodayCounts:    "%d selesai · %d draf · %d menunggu dikirim",
 	HomeCalls:          "Daftar telepon (tindak lanjut)",
+	HomeKeyUnused:      "Tombol “%s” tidak dipakai di Beranda; ? menampilkan tombol yang dipakai.",
+	HomeKeySupervisor:  "Tombol %s hanya untuk akun pengawas; ? menampilkan tombol akun ini.",
+	ScreenKeyUnused:    "Tombol “%s” tidak dipakai di layar ini; ? menampilkan tombol yang dipakai.",
 	HomeUpdates:        "Usulan perbaikan roster dari lapangan",
 
 	PickerThisYear: "tahun ini",
@@ -853,7 +878,10 @@ var textsID = texts{
 	LiveReadOnlyKey:        "Jawaban ini tidak bisa diubah di sini: Enter untuk lanjut.",
 	LiveSearchNoMatch:      "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu Enter untuk lanjut.",
 	LiveSearchMany:         "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian, lalu Enter untuk lanjut.",
+	LiveSearchNoMatchReq:   "Tidak ada pilihan yang cocok dengan pencarian: perbaiki, atau hapus dengan Esc lalu pilih jawabannya.",
+	LiveSearchManyReq:      "Pencarian belum dipilih: Spasi memilih yang disorot; Esc menghapus pencarian. Pertanyaan ini belum bisa dilewati.",
 	LiveInapplicable:       "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pilih lagi, atau Enter untuk lanjut.",
+	LiveInapplicableReq:    "Jawaban “%s” tidak berlaku lagi setelah jawaban sebelumnya diubah, dan dihapus: pertanyaan ini wajib, pilih lagi.",
 	LiveArrowsKept:         "Jawaban tidak berubah: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut dengan jawaban yang ada.",
 	LiveArrowsNone:         "Belum ada yang dipilih: panah hanya menyorot. Spasi memilih yang disorot; Enter lagi untuk lanjut tanpa jawaban.",
 	LiveArrowsNoneRequired: "Belum ada yang dipilih: panah hanya menyorot. Pertanyaan ini wajib dijawab: Spasi memilih yang disorot.",
@@ -1013,6 +1041,7 @@ var textsID = texts{
 	FormsOffered:        "ditawarkan",
 	FormsRetiredState:   "pensiun",
 	FormsPathPrompt:     "Path berkas XLSForm (.xlsx, .xls atau .md) untuk diterbitkan (Enter terbitkan, Esc batal):",
+	FormsPathEmpty:      "Ketik path berkasnya dulu, lalu Enter (Esc batal).",
 	FormsPublished:      "Formulir %s versi %s diterbitkan (sha256 %s). Laptop menariknya pada sinkronisasi berikutnya.",
 	FormsSame:           "Formulir %s versi %s sudah diterbitkan dengan isi yang sama: tidak ada yang berubah.",
 	FormsNotLoaded:      "%s tidak dapat dimuat, tidak diterbitkan:",
@@ -1203,6 +1232,9 @@ var textsEN = texts{
 	HomeToday:          "Today",
 	HomeTodayCounts:    "%d done · %d in draft · %d waiting to send",
 	HomeCalls:          "Call list (follow-up)",
+	HomeKeyUnused:      "Key “%s” is not used on Home; ? lists the keys.",
+	HomeKeySupervisor:  "Key %s is for supervisor accounts; ? lists this account's keys.",
+	ScreenKeyUnused:    "Key “%s” is not used on this screen; ? lists the keys.",
 	HomeUpdates:        "Roster updates from the field",
 
 	PickerThisYear: "this year",
@@ -1285,7 +1317,10 @@ var textsEN = texts{
 	LiveReadOnlyKey:        "This answer cannot be changed here: Enter goes on.",
 	LiveSearchNoMatch:      "No option matches the search: correct it, or clear it with Esc, then Enter to go on.",
 	LiveSearchMany:         "The search is not picked yet: Space picks the highlighted option; Esc clears the search, then Enter goes on.",
+	LiveSearchNoMatchReq:   "No option matches the search: correct it, or clear it with Esc, then pick the answer.",
+	LiveSearchManyReq:      "The search is not picked yet: Space picks the highlighted option; Esc clears the search. This question cannot be passed yet.",
 	LiveInapplicable:       "The answer “%s” no longer applies after an earlier answer changed, and is removed: pick again, or Enter goes on.",
+	LiveInapplicableReq:    "The answer “%s” no longer applies after an earlier answer changed, and is removed: the question is required, pick again.",
 	LiveArrowsKept:         "The answer is unchanged: the arrows only highlight. Space picks the highlighted option; Enter again goes on with the answer given.",
 	LiveArrowsNone:         "Nothing is picked: the arrows only highlight. Space picks the highlighted option; Enter again goes on without an answer.",
 	LiveArrowsNoneRequired: "Nothing is picked: the arrows only highlight. This question is required: Space picks the highlighted option.",
@@ -1445,6 +1480,7 @@ var textsEN = texts{
 	FormsOffered:        "offered",
 	FormsRetiredState:   "retired",
 	FormsPathPrompt:     "Path of the XLSForm file (.xlsx, .xls or .md) to publish (Enter publishes, Esc cancels):",
+	FormsPathEmpty:      "Type the file's path first, then Enter (Esc cancels).",
 	FormsPublished:      "Published form %s version %s (sha256 %s). Laptops pull it at their next sync.",
 	FormsSame:           "Form %s version %s is already published with these bytes: nothing to do.",
 	FormsNotLoaded:      "%s does not load and was not published:",

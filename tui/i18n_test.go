@@ -3,6 +3,7 @@ package tui
 import (
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"tracer/survey"
@@ -108,4 +109,38 @@ func TestTextLookups(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The Indonesian screens call the enumerator "pencacah" everywhere, as Home and the review
+// do: a supervisor does not meet "Enumerator" on one screen and "Pencacah" on the next.
+func TestIndonesianTextsSayPencacah(t *testing.T) {
+	for name, v := range map[string]any{"texts": textsID, "tracing": tracingID, "links": linksID,
+		"refused": refusedID, "address": addressID} {
+		for _, s := range allTexts(reflect.ValueOf(v)) {
+			if strings.Contains(strings.ToLower(s), "enumerator") {
+				t.Errorf("%s: %q says enumerator, not pencacah", name, s)
+			}
+		}
+	}
+}
+
+// allTexts lists the strings in v, a texts value or a part of one.
+func allTexts(v reflect.Value) []string {
+	switch v.Kind() {
+	case reflect.String:
+		return []string{v.String()}
+	case reflect.Struct:
+		var out []string
+		for i := range v.NumField() {
+			out = append(out, allTexts(v.Field(i))...)
+		}
+		return out
+	case reflect.Array, reflect.Slice:
+		var out []string
+		for i := range v.Len() {
+			out = append(out, allTexts(v.Index(i))...)
+		}
+		return out
+	}
+	return nil
 }

@@ -341,6 +341,15 @@ type highlightTaker interface {
 	takeHighlight()
 	untaken() liveID
 	dropInapplicable() string
+	hidesAnswer() bool
+}
+
+// requiredVariant is the message said instead of one ending "Enter goes on" where the answer
+// on screen cannot be taken (a required question with nothing picked): Enter would not.
+var requiredVariant = map[liveID]liveID{
+	liveArrowsNone:    liveArrowsNoneRequired,
+	liveSearchNoMatch: liveSearchNoMatchRequired,
+	liveSearchMany:    liveSearchManyRequired,
 }
 
 // next validates the answer (required and constraint included) and goes to the next stop,
@@ -359,8 +368,11 @@ func (s *interviewScreen) next() tea.Cmd {
 			if !s.commit() {
 				return nil
 			}
-			if id == liveArrowsNone && s.sess.Check(s.stop.Path) != nil {
-				id = liveArrowsNoneRequired // no "Enter again goes on": it would not
+			if s.sess.Check(s.stop.Path) != nil {
+				// no "Enter goes on" where it would not (a required question, nothing picked)
+				if req, ok := requiredVariant[id]; ok {
+					id = req
+				}
 			}
 			s.problem, s.live, s.liveArgs = "", id, nil
 			return s.persist(s.stop.Path, s.stop.Path)
@@ -371,7 +383,11 @@ func (s *interviewScreen) next() tea.Cmd {
 			if !s.commit() {
 				return nil
 			}
-			s.problem, s.live, s.liveArgs = "", liveInapplicable, []any{survey.Printable(s.choiceLabels(dropped))}
+			id := liveInapplicable
+			if s.sess.Check(s.stop.Path) != nil {
+				id = liveInapplicableRequired // no "Enter goes on": it would not
+			}
+			s.problem, s.live, s.liveArgs = "", id, []any{survey.Printable(s.choiceLabels(dropped))}
 			return s.persist(s.stop.Path, s.stop.Path)
 		}
 	}
@@ -932,8 +948,12 @@ func (s *interviewScreen) View() string {
 	top = append(top, "")
 	var bottom []string
 	if s.fld.Kind() != fieldPrompt && !s.readOnly {
-		// The note stands over the roster's value only: not over an edit of it on screen.
-		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) && !s.unconfirmed() {
+		// The note stands over the roster's value only: not over an edit of it on screen,
+		// nor over a choice that shows nothing picked because an earlier answer made the
+		// roster's inapplicable (Kota Bontang after the province became Jawa Timur).
+		h, hides := s.fld.(highlightTaker)
+		hides = hides && h.hidesAnswer()
+		if rv, ok := s.roster[s.stop.Node.Name]; ok && rv != "" && rv == s.sess.Value(s.stop.Path) && !s.unconfirmed() && !hides {
 			bottom = append(bottom, wrap(t.InterviewPrefill, w, st.Prefill.Render))
 		}
 	}

@@ -137,10 +137,7 @@ func (e *lineEdit) view(width int, st Styles, focused bool) string {
 	if e.pos < len(e.buf) {
 		at, after = string(e.buf[e.pos]), string(e.buf[e.pos+1:])
 	}
-	for ansi.StringWidth(before)+1 > width-1 {
-		_, size := utf8.DecodeRuneInString(before)
-		before = before[size:]
-	}
+	before = tailWithin(before, width-2)
 	rest := width - 1 - ansi.StringWidth(before) - ansi.StringWidth(at)
 	after = ansi.Truncate(after, max(rest, 0), "")
 	pad := strings.Repeat(" ", max(width-1-ansi.StringWidth(before)-ansi.StringWidth(at)-ansi.StringWidth(after), 0))
@@ -149,4 +146,20 @@ func (e *lineEdit) view(width int, st Styles, focused bool) string {
 		cur = st.Cursor.Render(at)
 	}
 	return "› " + st.Input.Render(before) + cur + st.Input.Render(after+pad)
+}
+
+// tailWithin is the end of s that fits in w columns, whole grapheme clusters dropped from
+// its start. It measures s once, so showing an answer of thousands of characters (a long
+// paste typed key by key) costs each key one pass over it, not one per column cut.
+func tailWithin(s string, w int) string {
+	over := ansi.StringWidth(s) - max(w, 0)
+	for over > 0 && s != "" {
+		cluster, cw := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
+		if cluster == "" {
+			_, size := utf8.DecodeRuneInString(s)
+			cluster = s[:size]
+		}
+		s, over = s[len(cluster):], over-cw
+	}
+	return s
 }

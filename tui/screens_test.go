@@ -2,12 +2,14 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
 	"tracer/survey"
+	"tracer/survey/sqlite"
 )
 
 // Home says what was done today: interviews finalized today, drafts, and what waits to be
@@ -377,5 +379,45 @@ func TestRichLabels(t *testing.T) {
 		if !strings.Contains(v, want) {
 			t.Errorf("no %q:\n%s", want, v)
 		}
+	}
+}
+
+// A key Home does not take says so on the status line, until the next key; a supervisor's
+// key on an enumerator's account says whose it is. Nothing else changes.
+func TestHomeSaysWhichKeysDoNothing(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		e := newEnv(t, false)
+		e.cfg.Lang = lang
+		m := start(t, e)
+		tx, _ := textsFor(lang)
+		drive(t, m, keypress("z"))
+		if v := plain(m); m.screen != screenHome || !strings.Contains(v, fmt.Sprintf(tx.HomeKeyUnused, "z")) {
+			t.Errorf("%s: z on Home says nothing:\n%s", lang, v)
+		}
+		drive(t, m, keypress("6"))
+		if v := plain(m); m.screen != screenHome || !strings.Contains(v, fmt.Sprintf(tx.HomeKeySupervisor, "6")) {
+			t.Errorf("%s: 6 on an enumerator's Home says nothing:\n%s", lang, v)
+		}
+		drive(t, m, keypress("down"))
+		if v := plain(m); strings.Contains(v, fmt.Sprintf(tx.HomeKeySupervisor, "6")) {
+			t.Errorf("%s: the message stays after the next key:\n%s", lang, v)
+		}
+	}
+}
+
+// Settings and the call list say so of a typed key they do not take, as Home does.
+func TestScreensSayWhichKeysDoNothing(t *testing.T) {
+	e := newEnv(t, true)
+	e.cfg.Attempts = sqlite.NewAttemptStore(e.db)
+	m := start(t, e)
+	want := fmt.Sprintf(m.c.t.ScreenKeyUnused, "x")
+	for _, open := range []string{"3", "8"} {
+		drive(t, m, keypress(open))
+		screen := m.screen
+		drive(t, m, keypress("x"))
+		if v := plain(m); m.screen != screen || !strings.Contains(v, want) {
+			t.Errorf("x after %s says nothing:\n%s", open, v)
+		}
+		drive(t, m, keypress("esc"))
 	}
 }

@@ -47,7 +47,7 @@ func (s *settingsScreen) Update(msg tea.Msg) tea.Cmd {
 		s.c.formPref = langs[(i+step+len(langs))%len(langs)]
 		return s.c.saveSettings()
 	}
-	return nil
+	return keyUnused(s.c, km)
 }
 
 func indexOf(list []string, v string) int {

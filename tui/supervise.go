@@ -202,6 +202,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 			if len(q.rows) > 0 {
 				return q.c.navigate(goDetailMsg{id: q.rows[q.cursor].InterviewID})
 			}
+		default:
+			return keyUnused(q.c, msg)
 		}
 	}
 	return nil
@@ -568,11 +570,17 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		if d.edit != nil {
 			switch {
 			case msg.String() == "esc":
-				d.edit = nil
+				d.edit, d.err = nil, nil
 			case msg.String() == "enter":
 				text := strings.TrimSpace(d.edit.Value())
 				path := d.editPath
-				d.edit = nil
+				if path == "" && text == "" {
+					// The prompt stays: closed, the keys typed next (the reason, say
+					// "ayo perbaiki") would be the review's commands, a then y approving.
+					d.err = survey.Errorf(survey.EINVALID, "%s", t.ReviewNeedComment)
+					return nil
+				}
+				d.edit, d.err = nil, nil
 				if path != "" {
 					if text == "" {
 						delete(d.notes, path)
@@ -581,12 +589,9 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 					}
 					return nil
 				}
-				if text == "" {
-					d.err = survey.Errorf(survey.EINVALID, "%s", t.ReviewNeedComment)
-					return nil
-				}
 				return d.decide(true, text)
 			default:
+				d.err = nil
 				d.edit.update(&d.c.fkeys.Edit, msg)
 			}
 			return nil
@@ -626,6 +631,8 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 				d.edit, d.editPath = &lineEdit{}, d.lines[d.cursor].path
 				d.edit.SetValue(d.notes[d.editPath])
 			}
+		default:
+			return keyUnused(d.c, msg)
 		}
 	}
 	return nil
@@ -693,6 +700,9 @@ func (d *detailScreen) View() string {
 		foot = append(foot, st.Warn.Render(t.ReviewQuestionComment), d.edit.view(w-2, st, true))
 	case d.edit != nil:
 		foot = append(foot, st.Warn.Render(t.ReviewComment), d.edit.view(w-2, st, true))
+		if d.err != nil { // an empty reason refused
+			foot = append(foot, st.Error.Render(ansi.Truncate(d.c.errText(d.err), w, "…")))
+		}
 	case d.confirm:
 		foot = append(foot, st.Warn.Render(ansi.Truncate(t.ReviewConfirm, w, "…")))
 	case d.leaving:

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -277,6 +278,10 @@ func TestReviewApproveAndReturn(t *testing.T) {
 	f := withReviewer(t, e)
 	m := start(t, e)
 	drive(t, m, keypress("6"))
+	drive(t, m, keypress("z"))
+	if v := plain(m); m.screen != screenQueue || !strings.Contains(v, fmt.Sprintf(m.c.t.ScreenKeyUnused, "z")) {
+		t.Fatalf("z on the queue says nothing:\n%s", v)
+	}
 	drive(t, m, keypress("enter"))
 	if m.screen != screenDetail || m.detail().d == nil {
 		t.Fatalf("detail:\n%s", plain(m))
@@ -292,6 +297,11 @@ func TestReviewApproveAndReturn(t *testing.T) {
 			t.Errorf("personal data not masked: %q", l.text)
 		}
 	}
+	// a y with no question asked approves nothing and says the key is not used here
+	drive(t, m, keypress("y"))
+	if v := plain(m); len(f.approved) != 0 || !strings.Contains(v, fmt.Sprintf(m.c.t.ScreenKeyUnused, "y")) {
+		t.Fatalf("y with no question: approved %v\n%s", f.approved, v)
+	}
 	// a comment on the question under the cursor, then the return
 	drive(t, m, keypress("down"))
 	path := m.detail().lines[m.detail().cursor].path
@@ -305,18 +315,24 @@ func TestReviewApproveAndReturn(t *testing.T) {
 		t.Fatalf("question comment not kept: %v\n%s", m.detail().notes, plain(m))
 	}
 	drive(t, m, keypress("x"))
-	drive(t, m, keypress("enter")) // empty: refused
+	drive(t, m, keypress("enter")) // empty: refused, and the prompt stays for the reason
 	if len(f.returned) != 0 || !strings.Contains(plain(m), "Pengembalian perlu catatan.") {
 		t.Fatalf("an empty return was sent or not refused:\n%s", plain(m))
 	}
-	drive(t, m, keypress("x"))
-	typeText(t, m, "Durasi terlalu singkat.")
+	// the reason typed next is the reason: its a and y are not the review's approve and yes
+	typeText(t, m, "ayo, durasi terlalu singkat.")
+	if len(f.approved) != 0 || m.detail().edit == nil {
+		t.Fatalf("the reason typed after an empty Enter was taken as commands: approved %v\n%s", f.approved, plain(m))
+	}
+	if strings.Contains(plain(m), "Pengembalian perlu catatan.") {
+		t.Errorf("the refusal stays while the reason is typed:\n%s", plain(m))
+	}
 	drive(t, m, keypress("enter"))
 	if len(f.returned) != 1 {
 		t.Fatalf("returns %d", len(f.returned))
 	}
 	got := f.returned[0]
-	if got.Comment != "Durasi terlalu singkat." || got.Revision != 1 || len(got.Questions) != 1 || got.Questions[0].Path != path {
+	if got.Comment != "ayo, durasi terlalu singkat." || got.Revision != 1 || len(got.Questions) != 1 || got.Questions[0].Path != path {
 		t.Errorf("return %+v", got)
 	}
 	if v := plain(m); !strings.Contains(v, "Dikembalikan ke pencacah.") || !strings.Contains(v, "dikembalikan · sari") {

@@ -311,6 +311,8 @@ func (m *Model) setSize(w, h int) {
 
 // Navigation messages the screens send to the root.
 type (
+	// statusMsg puts a line on the status line until the next key.
+	statusMsg struct{ text string }
 	goHomeMsg struct {
 		status string
 		// voidable is the draft just left when it may be the wrong respondent's: home
@@ -372,6 +374,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.status = ""
+	case statusMsg:
+		m.status = msg.text
+		return m, nil
 	case goHomeMsg:
 		m.screen = screenHome
 		m.status = msg.status

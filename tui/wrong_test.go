@@ -984,3 +984,117 @@ func TestVoidPromptHelpLine(t *testing.T) {
 		t.Errorf("the help line while the reason is typed: %q", f)
 	}
 }
+
+// The roster's regency that a new province made inapplicable is not offered as the roster's
+// value to confirm (the screen shows nothing picked), and on a required question Enter,
+// having removed it, says to pick again, not that Enter goes on: it would not.
+func TestInapplicableRosterChoiceOnRequiredQuestion(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t, true)
+			e.cfg.Lang = lang
+			m := start(t, e)
+			openRespondent(t, m, "BTG25-0071")
+			drive(t, m, keypress("enter")) // the introduction
+			drive(t, m, keypress("1"))     // consent: yes
+			drive(t, m, keypress("enter"))
+			tx, _ := textsFor(lang)
+			goToQuestion(t, m, "domicile_regency")
+			if v := plain(m); !strings.Contains(v, tx.InterviewPrefill) {
+				t.Fatalf("the roster's regency is not offered to confirm:\n%s", v)
+			}
+			goToQuestion(t, m, "domicile_prov")
+			typeText(t, m, "jatim")
+			drive(t, m, keypress("enter"))
+			at(t, m, "grp_identity/domicile_regency")
+			if v := plain(m); strings.Contains(v, tx.InterviewPrefill) {
+				t.Errorf("a regency no longer offered is still asked to be confirmed:\n%s", v)
+			}
+			drive(t, m, keypress("enter"))
+			at(t, m, "grp_identity/domicile_regency")
+			v := plain(m)
+			if !strings.Contains(v, strings.SplitN(tx.LiveInapplicableReq, "“", 2)[0]) || strings.Contains(v, strings.SplitN(tx.LiveInapplicable, ": ", 2)[1]) {
+				t.Errorf("Enter on a required question says Enter goes on:\n%s", v)
+			}
+			drive(t, m, keypress("enter"))
+			at(t, m, "grp_identity/domicile_regency")
+		})
+	}
+}
+
+// requiredSearchForm asks a searched single and multiple choice that must be answered.
+const requiredSearchForm = `
+| settings |
+| | form_id | form_title | version |
+| | reqsearch | Required searches | 1 |
+
+| survey |
+| | type | name | label | required |
+| | select_one prov | prov | Province | yes |
+| | select_multiple prov | provs | Provinces | yes |
+| | note | end | Done | |
+
+| choices |
+| | list_name | name | label |
+| | prov | 31 | Daerah Khusus Jakarta |
+| | prov | 32 | Jawa Barat |
+| | prov | 33 | Jawa Tengah |
+| | prov | 34 | Daerah Istimewa Yogyakarta |
+| | prov | 35 | Jawa Timur |
+| | prov | 36 | Banten |
+| | prov | 51 | Bali |
+| | prov | 61 | Kalimantan Barat |
+| | prov | 63 | Kalimantan Selatan |
+| | prov | 64 | Kalimantan Timur |
+| | prov | 73 | Sulawesi Selatan |
+`
+
+// Enter over a search it does not take says why and stays; on a required question with
+// nothing picked it does not add "then Enter goes on", which would only say it is required.
+// Once something is picked, it does.
+func TestSearchOnRequiredQuestionSaysNotEnterGoesOn(t *testing.T) {
+	for _, tc := range []struct {
+		path, search     string
+		want, wantPicked liveID
+	}{
+		{"prov", "zzz", liveSearchNoMatchRequired, liveSearchNoMatch},
+		{"provs", "zzz", liveSearchNoMatchRequired, liveSearchNoMatch},
+		{"provs", "jawa", liveSearchManyRequired, liveSearchMany},
+	} {
+		t.Run(tc.path+"/"+tc.search, func(t *testing.T) {
+			e, _ := newFormEnv(t, requiredSearchForm)
+			m := start(t, e)
+			walkIn(t, m)
+			drive(t, m, goInterviewMsg{path: tc.path})
+			at(t, m, tc.path)
+			typeText(t, m, tc.search)
+			drive(t, m, keypress("enter"))
+			at(t, m, tc.path)
+			if m.iv().live != tc.want || strings.Contains(plain(m), "Enter untuk lanjut") {
+				t.Errorf("nothing picked: live %d, want %d:\n%s", m.iv().live, tc.want, plain(m))
+			}
+			// pick Bali, then search again: Enter would go on with Bali, and says so
+			drive(t, m, keypress("esc"))
+			typeText(t, m, "bali")
+			drive(t, m, keypress("enter")) // a single choice takes it; a multiple one says Space picks
+			if tc.path == "provs" {
+				drive(t, m, keypress("space"))
+			} else {
+				drive(t, m, keypress("shift+tab"))
+			}
+			at(t, m, tc.path)
+			if v, _ := m.iv().fld.Value(); v != "51" {
+				t.Fatalf("Bali not picked: %q\n%s", v, plain(m))
+			}
+			for range len("bali") {
+				drive(t, m, keypress("backspace"))
+			}
+			typeText(t, m, tc.search)
+			drive(t, m, keypress("enter"))
+			at(t, m, tc.path)
+			if m.iv().live != tc.wantPicked {
+				t.Errorf("Bali picked: live %d, want %d:\n%s", m.iv().live, tc.wantPicked, plain(m))
+			}
+		})
+	}
+}
