@@ -120,6 +120,13 @@ type RosterStore interface {
 	Count(ctx context.Context) (int, error)
 }
 
+// RosterRemover is implemented by a RosterStore that drops rows: a laptop's roster loses
+// the alumni its server no longer gives it (survey.RosterDepartures).
+type RosterRemover interface {
+	// Remove deletes the rows with the given roster ids and returns how many it held.
+	Remove(ctx context.Context, rosterIDs []string) (int, error)
+}
+
 // Values returns the respondent's roster values keyed by the roster's column names, which
 // are also the names of the questions they prefill in the built-in form (roster_id, nik,
 // full_name, sex, birth_date, phone_main, ...). Columns the importer did not recognise keep

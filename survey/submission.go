@@ -207,9 +207,24 @@ type FormStore interface {
 }
 
 // RosterRow is a roster row on the server with the sequence number of its last change.
+// Gone marks a row that left an enumerator's roster (RosterDepartures): its Respondent
+// holds only the roster id.
 type RosterRow struct {
 	Seq        int64       `json:"seq"`
 	Respondent *Respondent `json:"respondent"`
+	Gone       bool        `json:"gone,omitempty"`
+}
+
+// RosterDepartures is implemented by a ServerRosterStore that tells an enumerator's laptop
+// which rows it must drop: a row assigned to another account, or left to no one once the
+// roster has assignments, is not hers, and a laptop that pulled it before keeps it until
+// told. The first assignment of a roster gives every row a new sequence number (Assign),
+// since from then on each enumerator's roster is only her rows.
+type RosterDepartures interface {
+	// ChangesAndGone is Changes, with the rows changed after after that assignedTo's
+	// roster does not hold among them, in order, marked Gone with their roster id only.
+	// With assignedTo "" or no assignment made, it returns what Changes returns.
+	ChangesAndGone(ctx context.Context, after int64, limit int, assignedTo string) ([]RosterRow, error)
 }
 
 // ServerRosterStore keeps the roster on the server so laptops can pull what changed.
@@ -227,7 +242,8 @@ type ServerRosterStore interface {
 
 	// Assign gives the selected rows to the enumerator account to (replacing any earlier
 	// assignment) in one transaction and gives each a new sequence number, so that laptops
-	// pull them again. Returns EINVALID for an empty selector or an account that is not an
+	// pull them again; the roster's first assignment gives every row a new one
+	// (RosterDepartures). Returns EINVALID for an empty selector or an account that is not an
 	// enumerator, and ENOTFOUND for a roster id the roster does not hold (nothing is
 	// assigned then) or a batch or kejuruan with no row.
 	Assign(ctx context.Context, sel AssignSelector, to, by string) (AssignResult, error)

@@ -75,6 +75,9 @@ type SyncSummary struct {
 	// Forms, RosterRows and Returned count what was pulled; ReturnedElsewhere counts returns
 	// of interviews this laptop does not hold or has already corrected.
 	Forms, RosterRows, Returned, ReturnedElsewhere int
+	// RosterGone counts the roster rows the laptop dropped because the server no longer
+	// gives them to its account (assigned to another enumerator).
+	RosterGone int
 	// FormsRemoved counts pulled form versions the laptop removed because it no longer
 	// needs them: not the newest of their form, and no draft, returned or unsent interview
 	// was made with them.

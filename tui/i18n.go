@@ -334,6 +334,7 @@ type texts struct {
 	SyncUnreachable    string
 	SyncSummary        string
 	SyncPulled         string
+	SyncRosterGone     string
 	SyncHeld           string
 	SyncRelay          string
 	SyncReturnedHint   string
@@ -963,6 +964,7 @@ var textsID = texts{
 	SyncUnreachable:       "Server tidak terjangkau. Tidak ada yang berubah di laptop ini; coba lagi nanti.",
 	SyncSummary:           "%d baru terkirim · %d sudah ada · %d ditolak · %d menunggu",
 	SyncPulled:            "Diterima: %d formulir, %d baris daftar alumni, %d wawancara dikembalikan.",
+	SyncRosterGone:        "%d alumni yang ditugaskan pengawas ke pencacah lain dihapus dari laptop ini.",
 	SyncRelay:             "Aman di dua mesin: laptop ini dan relay %s; relay meneruskannya ke pusat saat terhubung.",
 	SyncHeld:              "Tidak untuk sinkronisasi: %d wawancara dibuat dengan formulir yang tidak diterbitkan server (%s). Tetap di laptop ini; terkirim setelah server menerbitkan berkas yang persis sama.",
 	SyncReturnedHint:      "Ada wawancara dikembalikan: buka lewat 5 di Beranda.",
@@ -1402,6 +1404,7 @@ var textsEN = texts{
 	SyncUnreachable:       "The server cannot be reached. Nothing changed on this laptop; try again later.",
 	SyncSummary:           "%d pushed new · %d already there · %d refused · %d waiting",
 	SyncPulled:            "Pulled: %d forms, %d roster rows, %d returned interviews.",
+	SyncRosterGone:        "%d alumni the supervisor assigned to other enumerators left this laptop.",
 	SyncRelay:             "Safe on two machines: this laptop and the relay of %s; the relay sends them on to the centre when it reaches it.",
 	SyncHeld:              "Not for sync: %d interviews made with a form the server did not publish (%s). They stay on this laptop and sync once the server publishes exactly that file.",
 	SyncReturnedHint:      "Interviews were returned: open them with 5 on the Home screen.",

@@ -404,6 +404,9 @@ func (s *syncScreen) View() string {
 			sum.Count(survey.OutcomeConflict, survey.OutcomeRefused)+sum.Skipped, sum.Count(survey.OutcomeWaiting))
 		b.WriteString(wrap(line, w, st.Title.Render) + "\n")
 		b.WriteString(wrap(fmt.Sprintf(t.SyncPulled, sum.Forms, sum.RosterRows, sum.Returned), w, st.Muted.Render) + "\n")
+		if sum.RosterGone > 0 {
+			b.WriteString(wrap(fmt.Sprintf(t.SyncRosterGone, sum.RosterGone), w, st.Muted.Render) + "\n")
+		}
 		if sum.Relay != "" && sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) > 0 {
 			b.WriteString(wrap(fmt.Sprintf(t.SyncRelay, survey.Printable(sum.Relay)), w, st.Muted.Render) + "\n")
 		}

@@ -157,6 +157,9 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, " (%d refused earlier, not sent again)", sum.Skipped)
 	}
 	fmt.Fprintf(m.Stdout, "; pulled %d forms, %d roster rows, %d returned interviews\n", sum.Forms, sum.RosterRows, sum.Returned)
+	if sum.RosterGone > 0 {
+		fmt.Fprintf(m.Stdout, "dropped %d roster rows the supervisor assigned to other enumerators\n", sum.RosterGone)
+	}
 	if sum.FormsRemoved > 0 {
 		fmt.Fprintf(m.Stdout, "removed %d old form versions no draft or unsent interview on this laptop needs\n", sum.FormsRemoved)
 	}
@@ -191,7 +194,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if err := state.SetCursor(ctx, cursorLastSync, time.Now().Unix()); err != nil {
 		return fmt.Errorf("store the time of the sync: %w", err)
 	}
-	if len(sum.Outcomes)+len(sum.Attempts)+len(sum.Updates)+sum.Skipped+sum.Others+len(sum.Held)+sum.Forms+sum.RosterRows+sum.Returned+len(sum.RefusedLater) == 0 {
+	if len(sum.Outcomes)+len(sum.Attempts)+len(sum.Updates)+sum.Skipped+sum.Others+len(sum.Held)+sum.Forms+sum.RosterRows+sum.RosterGone+sum.Returned+len(sum.RefusedLater) == 0 {
 		fmt.Fprintln(m.Stdout, "nothing new")
 	}
 	if !sum.Complete() {

@@ -243,6 +243,65 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 	return out, rows.Err()
 }
 
+// ChangesAndGone returns Changes with the rows that left assignedTo's roster marked Gone.
+// See survey.RosterDepartures.
+func (s *ServerRosterStore) ChangesAndGone(ctx context.Context, after int64, limit int, assignedTo string) ([]survey.RosterRow, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, roster_id, CASE WHEN $1 = '' OR NOT EXISTS (SELECT 1 FROM assignments)
+			OR EXISTS (SELECT 1 FROM assignments a WHERE a.roster_id = r.roster_id AND a.user_name = $1) THEN body END
+		FROM server_roster r WHERE seq > $2 ORDER BY seq LIMIT $3`, assignedTo, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []survey.RosterRow
+	for rows.Next() {
+		var row survey.RosterRow
+		var id string
+		var body []byte
+		if err := rows.Scan(&row.Seq, &id, &body); err != nil {
+			return nil, err
+		}
+		row.Respondent = new(survey.Respondent)
+		if body == nil {
+			row.Gone, row.Respondent.RosterID = true, id
+			out = append(out, row)
+			continue
+		}
+		if err := survey.UnmarshalRespondent(body, row.Respondent); err != nil {
+			return nil, fmt.Errorf("roster row %d: %w", row.Seq, err)
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// renumberAtFirstAssignment gives every roster row a new sequence number, in order, when the
+// roster has no assignment yet: from the first one on, an enumerator's roster holds only her
+// rows, and her laptop's next pull must learn of every row it drops
+// (survey.RosterDepartures). The numbers come after every number given before, so none
+// meets another row's old one.
+func renumberAtFirstAssignment(ctx context.Context, tx *sql.Tx) error {
+	var assigned bool
+	var rows int64
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM assignments), (SELECT COUNT(*) FROM server_roster)`).Scan(&assigned, &rows); err != nil {
+		return err
+	}
+	if assigned || rows == 0 {
+		return nil
+	}
+	first, err := nextSeqs(ctx, tx, "roster", int(rows))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE server_roster r SET seq = $1 + o.n - 1
+		FROM (SELECT roster_id, row_number() OVER (ORDER BY seq) AS n FROM server_roster) AS o
+		WHERE r.roster_id = o.roster_id`, first)
+	return err
+}
+
 // RosterState returns the roster's highest sequence number, its number of rows and of
 // assigned rows. See
 // survey.RosterStater.
@@ -324,6 +383,9 @@ func (s *ServerRosterStore) Assign(ctx context.Context, sel survey.AssignSelecto
 			if len(ids) == 0 {
 				return survey.Errorf(survey.ENOTFOUND, "No roster row has %s %q.", field, value)
 			}
+		}
+		if err := renumberAtFirstAssignment(ctx, tx); err != nil {
+			return err
 		}
 		first, err := nextSeqs(ctx, tx, "roster", len(ids))
 		if err != nil {

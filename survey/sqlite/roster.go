@@ -225,6 +225,36 @@ func (s *RosterStore) Upsert(ctx context.Context, rows []*survey.Respondent) (su
 	return res, nil
 }
 
+// Remove deletes the rows with the given roster ids. See survey.RosterRemover.
+func (s *RosterStore) Remove(ctx context.Context, rosterIDs []string) (int, error) {
+	removed := 0
+	err := s.db.inTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := newBatchTx(sqlTx)
+		defer tx.close()
+		removed = 0
+		for _, id := range rosterIDs {
+			res, err := tx.ExecContext(ctx, `DELETE FROM respondents WHERE roster_id = ?`, id)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			removed += int(n)
+		}
+		if removed == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE roster_version SET version = version + 1 WHERE id = 1`)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return removed, nil
+}
+
 // Get returns one respondent by roster id. See survey.RosterStore.
 func (s *RosterStore) Get(ctx context.Context, rosterID string) (*survey.Respondent, error) {
 	rows, err := s.db.query(ctx, `SELECT `+respondentColumns+` FROM respondents WHERE roster_id = ?`, rosterID)

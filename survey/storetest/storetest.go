@@ -64,6 +64,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"Forms", testForms},
 		{"FormInterviews", testFormInterviews},
 		{"Roster", testRoster},
+		{"RosterDepartures", testRosterDepartures},
 		{"Ingest", testIngest},
 		{"ReviewStateMachine", testReviewStateMachine},
 		{"ReviewsOfOneBatch", testReviewsOfOneBatch},

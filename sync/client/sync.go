@@ -607,14 +607,26 @@ func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
 			return err
 		}
 		if len(page.Rows) > 0 {
-			rows := make([]*survey.Respondent, len(page.Rows))
-			for i, r := range page.Rows {
-				rows[i] = r.Respondent
+			rows := make([]*survey.Respondent, 0, len(page.Rows))
+			var gone []string
+			for _, r := range page.Rows {
+				if r.Gone {
+					gone = append(gone, r.Respondent.RosterID)
+				} else {
+					rows = append(rows, r.Respondent)
+				}
 			}
 			if _, err := l.Roster.Upsert(ctx, rows); err != nil {
 				return fmt.Errorf("store pulled roster: %w", err)
 			}
 			sum.RosterRows += len(rows)
+			if rm, ok := l.Roster.(survey.RosterRemover); ok && len(gone) > 0 {
+				n, err := rm.Remove(ctx, gone)
+				if err != nil {
+					return fmt.Errorf("drop roster rows no longer this laptop's: %w", err)
+				}
+				sum.RosterGone += n
+			}
 			after = page.Next
 			if err := c.setCursor(ctx, l, CursorRoster, after); err != nil {
 				return err

@@ -447,7 +447,8 @@ func (s *Server) assignRoster(w http.ResponseWriter, r *http.Request, u *survey.
 }
 
 // pullRoster gives an enumerator only the rows assigned to her once the roster has
-// assignments; other roles get every row.
+// assignments; other roles get every row. With ?gone=1 (a laptop that drops them), the
+// rows that left her roster come too, marked Gone (survey.RosterDepartures).
 func (s *Server) pullRoster(w http.ResponseWriter, r *http.Request, u *survey.User) error {
 	after, limit, err := cursor(r)
 	if err != nil {
@@ -457,7 +458,12 @@ func (s *Server) pullRoster(w http.ResponseWriter, r *http.Request, u *survey.Us
 	if u.Role == survey.RoleEnumerator {
 		assignedTo = u.Name
 	}
-	rows, err := s.cfg.Roster.Changes(r.Context(), after, limit+1, assignedTo)
+	var rows []survey.RosterRow
+	if dep, ok := s.cfg.Roster.(survey.RosterDepartures); ok && r.URL.Query().Get("gone") == "1" {
+		rows, err = dep.ChangesAndGone(r.Context(), after, limit+1, assignedTo)
+	} else {
+		rows, err = s.cfg.Roster.Changes(r.Context(), after, limit+1, assignedTo)
+	}
 	if err != nil {
 		return err
 	}
