@@ -223,7 +223,8 @@ type RosterRow struct {
 type RosterDepartures interface {
 	// ChangesAndGone is Changes, with the rows changed after after that assignedTo's
 	// roster does not hold among them, in order, marked Gone with their roster id only.
-	// With assignedTo "" or no assignment made, it returns what Changes returns.
+	// With assignedTo "" or no assignment made, or after 0 (a first pull, which holds
+	// nothing to drop), it returns what Changes returns.
 	ChangesAndGone(ctx context.Context, after int64, limit int, assignedTo string) ([]RosterRow, error)
 }
 

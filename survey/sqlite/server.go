@@ -253,6 +253,9 @@ func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int,
 // ChangesAndGone returns Changes with the rows that left assignedTo's roster marked Gone.
 // See survey.RosterDepartures.
 func (s *ServerRosterStore) ChangesAndGone(ctx context.Context, after int64, limit int, assignedTo string) ([]survey.RosterRow, error) {
+	if after == 0 {
+		return s.Changes(ctx, after, limit, assignedTo) // a first pull holds nothing to drop
+	}
 	if limit <= 0 {
 		limit = 500
 	}

@@ -112,7 +112,8 @@ func testRosterDepartures(t *testing.T, open Opener) {
 	keep, gone, _ = pull(budi, "budi")
 	same("budi after R-2 moved keeps", keep, "R-2", "R-3", "R-4")
 	same("budi after R-2 moved drops", gone)
-	// A new laptop of ani's pulls her one row and the others as gone: nothing it holds.
-	keep, _, _ = pull(0, "ani")
+	// A new laptop of ani's pulls her one row, and nothing to drop.
+	keep, gone, _ = pull(0, "ani")
 	same("a new laptop of ani keeps", keep, "R-1")
+	same("a new laptop of ani drops", gone)
 }

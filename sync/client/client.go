@@ -685,12 +685,16 @@ func (c *Client) RevokeLink(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodPost, wire.Prefix+"/links/"+url.PathEscape(id)+"/revoke", nil, &out, true)
 }
 
-// Roster pulls a page of roster changes after the cursor, with the rows that left this
-// account's roster marked Gone (survey.RosterDepartures; a server that does not mark them
-// sends none).
-func (c *Client) Roster(ctx context.Context, after int64) (*wire.RosterResponse, error) {
+// Roster pulls a page of roster changes after the cursor; with gone, the rows that left
+// this account's roster come too, marked Gone (survey.RosterDepartures; a server that does
+// not mark them sends none).
+func (c *Client) Roster(ctx context.Context, after int64, gone bool) (*wire.RosterResponse, error) {
 	var out wire.RosterResponse
-	err := c.do(ctx, http.MethodGet, wire.Prefix+"/roster?gone=1&after="+strconv.FormatInt(after, 10), nil, &out, true)
+	path := wire.Prefix + "/roster?after=" + strconv.FormatInt(after, 10)
+	if gone {
+		path += "&gone=1"
+	}
+	err := c.do(ctx, http.MethodGet, path, nil, &out, true)
 	if err == nil {
 		err = c.checkPage("roster rows", after, out.Next, len(out.Rows), out.More)
 	}

@@ -601,8 +601,10 @@ func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
 	if err != nil {
 		return err
 	}
+	// A laptop that never pulled holds no row to drop: it pulls its own rows only.
+	gone := after > 0
 	for range maxPages {
-		page, err := c.Roster(ctx, after)
+		page, err := c.Roster(ctx, after, gone)
 		if err != nil {
 			return err
 		}

@@ -260,7 +260,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 					fail(err)
 					return
 				}
-				if _, err := c.Roster(ctx, 0); err != nil {
+				if _, err := c.Roster(ctx, 0, false); err != nil {
 					fail(err)
 					return
 				}
