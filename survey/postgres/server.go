@@ -216,45 +216,28 @@ func (s *ServerRosterStore) Upload(ctx context.Context, rows []*survey.Responden
 
 // Changes returns the rows changed after a sequence number. See survey.ServerRosterStore.
 func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int, assignedTo string) ([]survey.RosterRow, error) {
-	if limit <= 0 {
-		limit = 500
-	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, body FROM server_roster r WHERE seq > $1
-		AND ($2 = '' OR NOT EXISTS (SELECT 1 FROM assignments)
-			OR EXISTS (SELECT 1 FROM assignments a WHERE a.roster_id = r.roster_id AND a.user_name = $3))
-		ORDER BY seq LIMIT $4`, after, assignedTo, assignedTo, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []survey.RosterRow
-	for rows.Next() {
-		var row survey.RosterRow
-		var body []byte
-		if err := rows.Scan(&row.Seq, &body); err != nil {
-			return nil, err
-		}
-		row.Respondent = new(survey.Respondent)
-		if err := survey.UnmarshalRespondent(body, row.Respondent); err != nil {
-			return nil, fmt.Errorf("roster row %d: %w", row.Seq, err)
-		}
-		out = append(out, row)
-	}
-	return out, rows.Err()
+	return s.changes(ctx, after, limit, assignedTo, false)
 }
 
 // ChangesAndGone returns Changes with the rows that left assignedTo's roster marked Gone.
 // See survey.RosterDepartures.
 func (s *ServerRosterStore) ChangesAndGone(ctx context.Context, after int64, limit int, assignedTo string) ([]survey.RosterRow, error) {
-	if after == 0 {
-		return s.Changes(ctx, after, limit, assignedTo) // a first pull holds nothing to drop
-	}
+	return s.changes(ctx, after, limit, assignedTo, after > 0) // a first pull holds nothing to drop
+}
+
+// changes reads the rows changed after after: assignedTo's own (every row while nothing
+// is assigned), with gone also the others, whose body the query leaves NULL.
+func (s *ServerRosterStore) changes(ctx context.Context, after int64, limit int, assignedTo string, gone bool) ([]survey.RosterRow, error) {
 	if limit <= 0 {
 		limit = 500
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, roster_id, CASE WHEN $1 = '' OR NOT EXISTS (SELECT 1 FROM assignments)
-			OR EXISTS (SELECT 1 FROM assignments a WHERE a.roster_id = r.roster_id AND a.user_name = $1) THEN body END
-		FROM server_roster r WHERE seq > $2 ORDER BY seq LIMIT $3`, assignedTo, after, limit)
+	const hers = `($1 = '' OR NOT EXISTS (SELECT 1 FROM assignments)
+		OR EXISTS (SELECT 1 FROM assignments a WHERE a.roster_id = r.roster_id AND a.user_name = $1))`
+	q := `SELECT seq, roster_id, body FROM server_roster r WHERE seq > $2 AND ` + hers + ` ORDER BY seq LIMIT $3`
+	if gone {
+		q = `SELECT seq, roster_id, CASE WHEN ` + hers + ` THEN body END FROM server_roster r WHERE seq > $2 ORDER BY seq LIMIT $3`
+	}
+	rows, err := s.db.db.QueryContext(ctx, q, assignedTo, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -270,10 +253,7 @@ func (s *ServerRosterStore) ChangesAndGone(ctx context.Context, after int64, lim
 		row.Respondent = new(survey.Respondent)
 		if body == nil {
 			row.Gone, row.Respondent.RosterID = true, id
-			out = append(out, row)
-			continue
-		}
-		if err := survey.UnmarshalRespondent(body, row.Respondent); err != nil {
+		} else if err := survey.UnmarshalRespondent(body, row.Respondent); err != nil {
 			return nil, fmt.Errorf("roster row %d: %w", row.Seq, err)
 		}
 		out = append(out, row)
