@@ -158,7 +158,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "; pulled %d forms, %d roster rows, %d returned interviews\n", sum.Forms, sum.RosterRows, sum.Returned)
 	if sum.RosterGone > 0 {
-		fmt.Fprintf(m.Stdout, "dropped %d roster rows the supervisor assigned to other enumerators\n", sum.RosterGone)
+		fmt.Fprintf(m.Stdout, "dropped %d roster rows no longer assigned to %s\n", sum.RosterGone, survey.Printable(enr.User))
 	}
 	if sum.FormsRemoved > 0 {
 		fmt.Fprintf(m.Stdout, "removed %d old form versions no draft or unsent interview on this laptop needs\n", sum.FormsRemoved)
