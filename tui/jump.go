@@ -58,6 +58,8 @@ func (j *jumpScreen) Update(msg tea.Msg) tea.Cmd {
 		if len(j.stops) > 0 {
 			return j.c.navigate(goInterviewMsg{path: j.stops[j.cursor].Path})
 		}
+	default:
+		return keyUnused(j.c, km)
 	}
 	return nil
 }

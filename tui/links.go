@@ -464,6 +464,8 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.WriteCSV) && len(v.pending) > 0:
 			v.step, v.status = linkRewrite, ""
 			v.path.SetValue(fmt.Sprintf("tautan-%s.csv", v.c.cfg.Now().Format("20060102-150405")))
+		default:
+			return keyUnused(v.c, msg)
 		}
 	}
 	return nil

@@ -149,11 +149,11 @@ func (l *listScreen) Update(msg tea.Msg) tea.Cmd {
 			l.cursor = max(l.cursor-10, 0)
 		case key.Matches(msg, k.PageDown):
 			l.cursor = max(min(l.cursor+10, len(l.rows)-1), 0)
-		case msg.String() == "left":
+		case msg.String() == "left", msg.String() == "shift+tab":
 			l.filter = (l.filter + len(listStates) - 1) % len(listStates)
 			l.cursor = 0
 			return l.load()
-		case msg.String() == "right":
+		case msg.String() == "right", msg.String() == "tab":
 			l.filter = (l.filter + 1) % len(listStates)
 			l.cursor = 0
 			return l.load()

@@ -421,3 +421,51 @@ func TestScreensSayWhichKeysDoNothing(t *testing.T) {
 		drive(t, m, keypress("esc"))
 	}
 }
+
+// The sync screen, the jump list, the coverage and the links say so of a key they do not
+// take, as Home does, and stay where they are.
+func TestMoreScreensSayWhichKeysDoNothing(t *testing.T) {
+	e := supervisorEnv(t)
+	m := start(t, e)
+	want := fmt.Sprintf(m.c.t.ScreenKeyUnused, "z")
+	for _, open := range []tea.Msg{goSyncMsg{}, goCoverageMsg{}, goLinksMsg{}} {
+		drive(t, m, open)
+		screen := m.screen
+		drive(t, m, keypress("z"))
+		if v := plain(m); m.screen != screen || !strings.Contains(v, want) {
+			t.Errorf("z on screen %d (after %T) says nothing:\n%s", screen, open, v)
+		}
+		drive(t, m, goHomeMsg{})
+	}
+
+	m = start(t, newEnv(t, true))
+	openRespondent(t, m, "BTG25-0232")
+	drive(t, m, keypress("enter"))
+	drive(t, m, keypress("ctrl+j"))
+	if m.screen != screenJump {
+		t.Fatalf("no jump list:\n%s", plain(m))
+	}
+	drive(t, m, keypress("z"))
+	if v := plain(m); m.screen != screenJump || !strings.Contains(v, want) {
+		t.Errorf("z on the jump list says nothing:\n%s", v)
+	}
+}
+
+// Tab and Shift+Tab move between the interviews list's tabs, as ← and → do.
+func TestListTabsWithTab(t *testing.T) {
+	m := start(t, newEnv(t, true))
+	drive(t, m, keypress("2"))
+	l, ok := m.pages[screenList].(*listScreen)
+	if !ok || m.screen != screenList {
+		t.Fatalf("no interviews list:\n%s", plain(m))
+	}
+	first := l.filter
+	drive(t, m, keypress("tab"))
+	if l.filter == first || l.query != "" {
+		t.Fatalf("tab left the list on tab %d (query %q)", l.filter, l.query)
+	}
+	drive(t, m, keypress("shift+tab"))
+	if l.filter != first {
+		t.Errorf("shift+tab went to tab %d, want %d", l.filter, first)
+	}
+}

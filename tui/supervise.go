@@ -817,6 +817,8 @@ func (v *coverageScreen) Update(msg tea.Msg) tea.Cmd {
 			v.offset += 10
 		case key.Matches(msg, k.Refresh):
 			return v.load()
+		default:
+			return keyUnused(v.c, msg)
 		}
 	}
 	return nil

@@ -329,6 +329,8 @@ func (s *syncScreen) Update(msg tea.Msg) tea.Cmd {
 		s.offset = max(s.offset-10, 0)
 	case key.Matches(km, k.PageDown):
 		s.offset += 10
+	default:
+		return keyUnused(s.c, km)
 	}
 	return nil
 }
