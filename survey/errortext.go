@@ -55,7 +55,7 @@ func printArgs(format string, args []any) []string {
 }
 
 // fill puts args, already printed, in place of the verbs of text, in order; a verb of
-// precision 0 ("%.0s") leaves its argument out, and "%%" becomes "%". It reports false when
+// precision 0 ("%.0s", "%.0d"; not a float's "%.0f") leaves its argument out, and "%%" becomes "%". It reports false when
 // the counts differ.
 func fill(text string, args []string) (string, bool) {
 	var b strings.Builder
@@ -71,8 +71,8 @@ func fill(text string, args []string) (string, bool) {
 			return "", false
 		case v == "%%":
 			b.WriteByte('%')
-		case strings.HasPrefix(v, "%.0"):
-			n++ // a verb of precision 0 drops its argument (said once already)
+		case strings.HasPrefix(v, "%.0") && !strings.ContainsAny(v[len(v)-1:], "eEfFgG"):
+			n++ // a verb of precision 0 drops its argument (said once already); a number's rounds it
 		default:
 			b.WriteString(args[n])
 			n++

@@ -354,4 +354,16 @@ var indonesian = map[string]string{
 	"No enrollment waiting at this relay has that token.":                                                                                   "Tidak ada pendaftaran yang menunggu di relay ini dengan token itu.",
 	"No enrollment %s at this relay.":                                                                                                       "Tidak ada pendaftaran %s di relay ini.",
 	"Enrollment %s is %s, not refused: there is nothing to release.":                                                                        "Pendaftaran %s berstatus %s, bukan ditolak: tidak ada yang perlu dilepas.",
+	// the reasons of the review's flags (survey/review, survey.Flag.LocalReason)
+	"Training end date %s is not before the interview date %s.":                                                                          "Tanggal selesai pelatihan %s tidak sebelum tanggal wawancara %s.",
+	"Job start date %s is after the interview date %s.":                                                                                  "Tanggal mulai kerja %s sesudah tanggal wawancara %s.",
+	"Job started %s, before the training ended (%s), but status before training was %s (not working).":                                   "Mulai kerja %s, sebelum pelatihan selesai (%s), padahal status sebelum pelatihan %s (tidak bekerja).",
+	"Main status %d disagrees with worked last week %q / temporarily absent %q.":                                                         "Status utama %d tidak sesuai dengan bekerja seminggu terakhir %q / sementara tidak bekerja %q.",
+	"Main status 2 (working abroad) with Indonesia as the country of work.":                                                              "Status utama 2 (bekerja di luar negeri) dengan Indonesia sebagai negara tempat kerja.",
+	"Full-time employee earning Rp%.0f, under %.2f × the UMK of %s in %d (Rp%.0f).":                                                      "Karyawan penuh waktu berpenghasilan Rp%.0f, di bawah %.2f × UMK %s tahun %d (Rp%.0f).",
+	"NIK ending %s is also in interview %s of wave %s %d.":                                                                               "NIK berakhiran %s juga ada di wawancara %s pada gelombang %s %d.",
+	"Alumnus %s already has interview %s of wave %s %d: one interview per alumnus per wave; correct the first through a return instead.": "Alumni %s sudah punya wawancara %s pada gelombang %s %d: satu wawancara per alumni per gelombang; perbaiki yang pertama dengan mengembalikannya.",
+	"%d differing content(s) were received for a stored revision; both are kept.":                                                        "%d isi berbeda diterima untuk revisi yang sudah tersimpan; keduanya disimpan.",
+	"Finished in %.0f min; the median of form version %s is %.0f min (n=%d).":                                                            "Selesai dalam %.0f menit; median versi formulir %s adalah %.0f menit (n=%d).",
+	"Income Rp%.0f is outside Rp%.0f–Rp%.0f, the %g–%g percentiles of kejuruan %q (n=%d).":                                               "Penghasilan Rp%.0f di luar Rp%.0f–Rp%.0f, persentil %g–%g kejuruan %q (n=%d).",
 }

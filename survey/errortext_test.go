@@ -77,6 +77,15 @@ func refusalTexts(t *testing.T) (texts map[string]string, dynamic []string) {
 			ast.Inspect(f, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.CallExpr:
+					// a flag's reason (survey.NewFlag, or a helper taking the flag's
+					// name, review.Flag..., then the reason's format)
+					for i, a := range n.Args[:max(len(n.Args)-1, 0)] {
+						if id, ok := a.(*ast.Ident); ok && strings.HasPrefix(id.Name, "Flag") && id.Name != "Flag" {
+							if s, ok := literal(n.Args[i+1]); ok {
+								texts[s] = fset.Position(n.Pos()).String()
+							}
+						}
+					}
 					if isSurvey(n.Fun, "Errorf") && len(n.Args) >= 2 {
 						if s, ok := literal(n.Args[1]); ok {
 							texts[s] = fset.Position(n.Pos()).String()
@@ -173,6 +182,9 @@ func TestLocalMessage(t *testing.T) {
 		{Errorf(EINTERNAL, "%d roster updates are safe on the server; this laptop could not record that: %s", 2, "Something new."),
 			"id", "2 pembaruan daftar sudah aman di server; laptop ini tidak dapat mencatatnya: Something new."},
 		{Errorf(EINVALID, "Interview %s is not stored.", "Internal error."), "en", "Interview Internal error. is not stored."},
+		// a float rounded to a whole number is printed, not dropped as "%.0s" is
+		{&Error{Code: EINVALID, Message: "x", Key: "Finished in %.0f min; the median of form version %s is %.0f min (n=%d).", Args: []string{"4", "2026.11.1", "25", "40"}},
+			"id", "Selesai dalam 4 menit; median versi formulir 2026.11.1 adalah 25 menit (n=40)."},
 	} {
 		if got := LocalMessage(tc.err, tc.lang); got != tc.out {
 			t.Errorf("LocalMessage(%q, %s) = %q, want %q", ErrorMessage(tc.err), tc.lang, got, tc.out)

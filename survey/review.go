@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"time"
 )
@@ -106,10 +107,34 @@ type Review struct {
 }
 
 // Flag is a reason for a supervisor to look at an interview first: a name callers can
-// filter on and a one-line reason for people.
+// filter on and a one-line reason for people (English). Key and Args name the reason
+// whatever the language, as an error body's do: Key is its English template, Args its
+// arguments as printed, so a laptop shows it in Bahasa Indonesia (LocalReason).
 type Flag struct {
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
+	Name   string   `json:"name"`
+	Reason string   `json:"reason"`
+	Key    string   `json:"key,omitempty"`
+	Args   []string `json:"args,omitempty"`
+}
+
+// NewFlag returns the flag name whose reason is format with args, keeping the format
+// and the printed args for LocalReason.
+func NewFlag(name, format string, args ...any) Flag {
+	return Flag{Name: name, Reason: fmt.Sprintf(format, args...), Key: format, Args: printArgs(format, args)}
+}
+
+// LocalReason returns the flag's reason in the UI language lang: for "id", the Indonesian
+// text of its key when the catalogue has it; the reason as it came (English) otherwise,
+// as from a server that sends no key.
+func (f Flag) LocalReason(lang string) string {
+	if lang == "id" && f.Key != "" {
+		if t, ok := indonesian[f.Key]; ok {
+			if out, ok := fill(t, f.Args); ok {
+				return out
+			}
+		}
+	}
+	return f.Reason
 }
 
 // ReviewFilter selects interviews for ReviewStore.Queue. Zero fields match everything.

@@ -684,7 +684,7 @@ func (d *detailScreen) View() string {
 			head = append(head, st.Warn.Render(fmt.Sprintf("  "+t.ReviewMoreFlags, len(r.Flags)-2)))
 			break
 		}
-		head = append(head, strings.Split(wrap("⚑ "+f.Name+": "+f.Reason, w, st.Warn.Render), "\n")...)
+		head = append(head, strings.Split(wrap("⚑ "+f.Name+": "+f.LocalReason(d.c.lang), w, st.Warn.Render), "\n")...)
 	}
 	if n := len(d.d.History); n > 0 {
 		h := d.d.History[n-1]

@@ -146,7 +146,7 @@ func employedRecord(t *testing.T, f *forms.Form) *survey.Record {
 func withReviewer(t *testing.T, e *env) *fakeReviewer {
 	f := &fakeReviewer{record: employedRecord(t, e.form), rows: []*survey.Review{
 		{InterviewID: "0b6c3f0e-5d59-4a4e-9c43-0d5f2f9a7b11", Revision: 1, State: survey.ReviewReceived, RespondentID: "BTG25-0071",
-			Enumerator: "sari", ReceivedAt: fixedNow, Flags: []survey.Flag{{Name: review.FlagFast, Reason: "Finished in 4 min; the median of form version 2026.11.1 is 25 min (n=40)."}}},
+			Enumerator: "sari", ReceivedAt: fixedNow, Flags: []survey.Flag{survey.NewFlag(review.FlagFast, "Finished in %.0f min; the median of form version %s is %.0f min (n=%d).", 4.0, "2026.11.1", 25.0, 40)}},
 		{InterviewID: "7d1e0c55-3f0a-4b8e-a8a1-6a0f5c1f2e90", Revision: 2, State: survey.ReviewResubmitted, RespondentID: "BTG25-0232",
 			Enumerator: "ani", ReceivedAt: fixedNow.Add(-time.Hour)},
 	}}
@@ -287,7 +287,7 @@ func TestReviewApproveAndReturn(t *testing.T) {
 		t.Fatalf("detail:\n%s", plain(m))
 	}
 	v := plain(m)
-	for _, want := range []string{"BTG25-0071 · r1 · diterima · sari", "durasi 4 menit", "⚑ fast: Finished in 4 min"} {
+	for _, want := range []string{"BTG25-0071 · r1 · diterima · sari", "durasi 4 menit", "⚑ fast: Selesai dalam 4 menit; median versi formulir 2026.11.1 adalah 25 menit"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("detail lacks %q:\n%s", want, v)
 		}

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -340,7 +339,7 @@ func (f *Flagger) Add(it Item) {
 	// The checks within the interview (docs/INDICATORS.md).
 	var out []survey.Flag
 	add := func(name, format string, args ...any) {
-		out = append(out, survey.Flag{Name: name, Reason: fmt.Sprintf(format, args...)})
+		out = append(out, survey.NewFlag(name, format, args...))
 	}
 	trainEnd, jobStart := parseDate(v[fTrainingEndDate]), parseDate(v[fJobStartDate])
 	if !interview.IsZero() && !trainEnd.IsZero() && !trainEnd.Before(interview) {
@@ -436,7 +435,7 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 	out := map[string][]survey.Flag{}
 	add := func(i int32, name, format string, args ...any) {
 		id := f.id(i)
-		out[id] = append(out[id], survey.Flag{Name: name, Reason: fmt.Sprintf(format, args...)})
+		out[id] = append(out[id], survey.NewFlag(name, format, args...))
 	}
 	// runs calls each with every run of two or more rows of is that are the same.
 	runs := func(is []int32, same func(a, b *flagRow) bool, each func(run []int32)) {

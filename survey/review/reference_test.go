@@ -1,7 +1,6 @@
 package review
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,7 +57,7 @@ func referenceCompute(items []Item, cfg Config) map[string][]survey.Flag {
 	cfg = cfg.withDefaults()
 	out := map[string][]survey.Flag{}
 	add := func(id, name, format string, args ...any) {
-		out[id] = append(out[id], survey.Flag{Name: name, Reason: fmt.Sprintf(format, args...)})
+		out[id] = append(out[id], survey.NewFlag(name, format, args...))
 	}
 	paths := map[*forms.Form]map[string]string{}
 	vals := make([]map[string]string, len(items))
@@ -95,8 +94,8 @@ func referenceCompute(items []Item, cfg Config) map[string][]survey.Flag {
 				}
 			}
 			sort.Strings(others)
-			add(items[i].Record.ID, FlagDuplicateNIK, "NIK ending %s is also in interview %s of wave %s %s.",
-				k.nik[len(k.nik)-4:], strings.Join(others, ", "), k.form, k.year)
+			add(items[i].Record.ID, FlagDuplicateNIK, "NIK ending %s is also in interview %s of wave %s %d.",
+				k.nik[len(k.nik)-4:], strings.Join(others, ", "), k.form, atoiYear(k.year))
 		}
 	}
 
@@ -123,8 +122,8 @@ func referenceCompute(items []Item, cfg Config) map[string][]survey.Flag {
 		})
 		first := items[is[0]].Record.ID
 		for _, i := range is[1:] {
-			add(items[i].Record.ID, FlagSecondInterview, "Alumnus %s already has interview %s of wave %s %s: one interview per alumnus per wave; correct the first through a return instead.",
-				k.resp, survey.ShortID(first), k.form, k.year)
+			add(items[i].Record.ID, FlagSecondInterview, "Alumnus %s already has interview %s of wave %s %d: one interview per alumnus per wave; correct the first through a return instead.",
+				k.resp, survey.ShortID(first), k.form, atoiYear(k.year))
 		}
 	}
 
@@ -243,4 +242,10 @@ func waveYear(vals map[string]string, r *survey.Record) string {
 		return strconv.Itoa(d.Year())
 	}
 	return strconv.Itoa(r.FinalizedAt.Year())
+}
+
+// atoiYear is a wave's year as a number, as the flags print it.
+func atoiYear(y string) int {
+	n, _ := strconv.Atoi(y)
+	return n
 }
