@@ -37,6 +37,7 @@ type texts struct {
 	KeyReturnInterview string
 	KeyComment         string
 	KeySend            string
+	KeyKeepNote        string // Enter over a question comment: kept, sent with the return
 	KeyPublish         string
 	KeyRetire          string
 	KeySync            string
@@ -702,6 +703,7 @@ var textsID = texts{
 	KeyReturnInterview: "kembalikan",
 	KeyComment:         "catatan pertanyaan",
 	KeySend:            "kirim",
+	KeyKeepNote:        "simpan",
 	KeyPublish:         "terbitkan formulir",
 	KeyRetire:          "pensiunkan formulir",
 	KeySync:            "sinkron",
@@ -1142,6 +1144,7 @@ var textsEN = texts{
 	KeyReturnInterview: "return",
 	KeyComment:         "comment on question",
 	KeySend:            "send",
+	KeyKeepNote:        "keep",
 	KeyPublish:         "publish a form",
 	KeyRetire:          "retire form",
 	KeySync:            "sync",

@@ -12,7 +12,7 @@ type KeyMap struct {
 	PrevInstance, NextInstance, Reorder                    key.Binding
 	Sync, Returned, SyncNow                                key.Binding
 	Queue, Coverage, Open, FilterField, Refresh            key.Binding
-	Approve, ReturnIv, Comment, Send                       key.Binding
+	Approve, ReturnIv, Comment, Send, KeepNote             key.Binding
 	Publish, Retire                                        key.Binding
 	VoidOffer, VoidDraft, Search                           key.Binding
 	Assign                                                 key.Binding
@@ -60,6 +60,7 @@ func DefaultKeyMap() KeyMap {
 		ReturnIv:       b([]string{"x"}, "x", "return"),
 		Comment:        b([]string{"c"}, "c", "comment on question"),
 		Send:           b([]string{"enter"}, "enter", "send"),
+		KeepNote:       b([]string{"enter"}, "enter", "keep"),
 		Publish:        b([]string{"p"}, "p", "publish a form"),
 		Retire:         b([]string{"r"}, "r", "retire form"),
 		VoidOffer:      b([]string{"v"}, "v", "void this draft"),
@@ -115,6 +116,7 @@ func (km *KeyMap) localize(t *texts) {
 	set(&km.ReturnIv, t.KeyReturnInterview)
 	set(&km.Comment, t.KeyComment)
 	set(&km.Send, t.KeySend)
+	set(&km.KeepNote, t.KeyKeepNote)
 	set(&km.Publish, t.KeyPublish)
 	set(&km.Retire, t.KeyRetire)
 	set(&km.VoidOffer, t.KeyVoidOffer)

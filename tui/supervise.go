@@ -747,7 +747,10 @@ func (d *detailScreen) View() string {
 
 func (d *detailScreen) ShortHelp() []key.Binding {
 	k := d.c.keys
-	if d.edit != nil {
+	switch {
+	case d.edit != nil && d.editPath != "":
+		return []key.Binding{k.KeepNote, k.Esc} // a question's comment goes with the return (x)
+	case d.edit != nil:
 		return []key.Binding{k.Send, k.Esc}
 	}
 	return []key.Binding{k.Approve, k.ReturnIv, k.Comment, k.Up, k.Down, k.Esc}

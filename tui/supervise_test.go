@@ -236,6 +236,28 @@ func TestReviewDetailShowsTheReturnsComments(t *testing.T) {
 	}
 }
 
+// The help line over a comment says what Enter does there: a question's comment is kept
+// to go with the return, the return's reason is sent.
+func TestReviewCommentHelpSaysWhatEnterDoes(t *testing.T) {
+	for lang, want := range map[string][2]string{"id": {"enter simpan", "enter kirim"}, "en": {"enter keep", "enter send"}} {
+		e := newEnv(t, true)
+		e.cfg.Lang = lang
+		withReviewer(t, e)
+		m := start(t, e)
+		drive(t, m, keypress("6"))
+		drive(t, m, keypress("enter"))
+		drive(t, m, keypress("c"))
+		if v := plain(m); !strings.Contains(v, want[0]) || strings.Contains(v, want[1]) {
+			t.Errorf("%s: a question's comment, help without %q or with %q:\n%s", lang, want[0], want[1], v)
+		}
+		drive(t, m, keypress("esc"))
+		drive(t, m, keypress("x"))
+		if v := plain(m); !strings.Contains(v, want[1]) {
+			t.Errorf("%s: the return's reason, help without %q:\n%s", lang, want[1], v)
+		}
+	}
+}
+
 func TestReviewQueueFilters(t *testing.T) {
 	e := newEnv(t, true)
 	f := withReviewer(t, e)
