@@ -213,7 +213,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		}
 		n = -1
 	} else {
-		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
+		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, dbMustExistOrServer)
 		if err != nil {
 			abort()
 			return err
@@ -355,7 +355,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return commandError(c, err)
 		}
 	} else {
-		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
+		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, dbMustExistOrServer)
 		if err != nil {
 			abort()
 			return err

@@ -141,7 +141,7 @@ func (m *Main) importDB(dir, dbFlag string) string {
 // data) and writes each one's receipts beside them.
 func (m *Main) importBundles(ctx context.Context, path, from, data string) error {
 	if postgres.IsURL(path) {
-		st, err := m.openServerStores(ctx, path, data, true)
+		st, err := m.openServerStores(ctx, path, data, dbMustExist)
 		if err != nil {
 			return err
 		}

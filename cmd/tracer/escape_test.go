@@ -71,6 +71,31 @@ func TestControlCharactersAreRefusedOrEscaped(t *testing.T) {
 	noEscapes(t, "roster import", out)
 }
 
+// TestNoServerDatabaseNamesTheCommandsFlags: a command that reads the server database,
+// run in a folder without one (a supervisor's laptop), names --server URL only when it takes
+// that flag; one that does not would refuse it next.
+func TestNoServerDatabaseNamesTheCommandsFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"link", "list"}, {"link", "revoke", "X"}, {"user", "list"}, {"progress"}, {"wave", "list"}, {"report"}, {"export", "--format", "csv", "-o", filepath.Join(dir, "x.csv")}} {
+		_, _, err := runMain(t, dir, args...)
+		if err == nil || !strings.Contains(err.Error(), "no server database at") {
+			t.Errorf("%v in an empty folder: %v", args, err)
+			continue
+		}
+		takes := false
+		help := []string{args[0], "--help"}
+		if args[0] == "link" || args[0] == "user" || args[0] == "wave" {
+			help = []string{args[0], args[1], "--help"}
+		}
+		if out, stderr, _ := runMain(t, dir, help...); strings.Contains(out+stderr, "-server") {
+			takes = true
+		}
+		if names := strings.Contains(err.Error(), "--server"); names != takes {
+			t.Errorf("%v: %q names --server: %v; the command takes it: %v", args, err, names, takes)
+		}
+	}
+}
+
 // TestUserCommandsFindTheServerDatabase checks that only the first account makes a server
 // database, saying so (an account added in the wrong folder is unknown to the server that
 // runs), and that the other user commands refuse a folder without one.

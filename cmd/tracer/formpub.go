@@ -144,7 +144,7 @@ func (m *Main) openCatalog(ctx context.Context, dbFlag, serverFlag, dataFlag str
 	case dbFlag != "" && serverFlag != "":
 		return nil, nil, usageError("give --db FILE or --server URL, not both")
 	case dbFlag != "":
-		db, err := m.openServerStores(ctx, dbFlag, dataFlag, true)
+		db, err := m.openServerStores(ctx, dbFlag, dataFlag, dbMustExistOrServer)
 		if err != nil {
 			return nil, nil, err
 		}

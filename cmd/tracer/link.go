@@ -100,7 +100,7 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 			return usageError("--days is 1 to 366")
 		}
 	}
-	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
+	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, dbMustExist)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (m *Main) runProgress(ctx context.Context, args []string) error {
 			return commandError(c, err)
 		}
 	} else {
-		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
+		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, dbMustExistOrServer)
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func (m *Main) runResponseReport(ctx context.Context, format, out, revs, lang, e
 			return commandError(c, err)
 		}
 	} else {
-		db, err := m.openServerStores(ctx, dbFlag, dataFlag, true)
+		db, err := m.openServerStores(ctx, dbFlag, dataFlag, dbMustExistOrServer)
 		if err != nil {
 			abort()
 			return err

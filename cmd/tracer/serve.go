@@ -91,7 +91,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	defer ln.Close()
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
-	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, false)
+	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, dbMayBeNew)
 	if err != nil {
 		return err
 	}

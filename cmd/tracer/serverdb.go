@@ -79,10 +79,20 @@ func (s *serverStores) sources() server.Sources {
 	return server.Sources{Reviews: s.Reviews, Forms: s.Forms, Roster: s.Roster, Attempts: s.Attempts, Waves: s.Waves}
 }
 
+// dbWanted says what openServerStores does when the SQLite file is missing.
+type dbWanted int
+
+const (
+	dbMayBeNew          dbWanted = iota // make a new database
+	dbMustExist                         // an error naming --db
+	dbMustExistOrServer                 // an error naming --db and --server, for the commands that take --server
+)
+
 // openServerStores opens the server database: --db postgres://... (or postgresql://), else
-// the SQLite file --db FILE, else server.db in the data folder. With mustExist a missing
-// SQLite file is an error rather than a new database.
-func (m *Main) openServerStores(ctx context.Context, dbFlag, dataFlag string, mustExist bool) (*serverStores, error) {
+// the SQLite file --db FILE, else server.db in the data folder. Unless want is dbMayBeNew, a
+// missing SQLite file is an error rather than a new database, naming the flags the command
+// takes.
+func (m *Main) openServerStores(ctx context.Context, dbFlag, dataFlag string, want dbWanted) (*serverStores, error) {
 	if postgres.IsURL(dbFlag) {
 		dir, err := m.dataDir(dataFlag)
 		if err != nil {
@@ -110,9 +120,12 @@ func (m *Main) openServerStores(ctx context.Context, dbFlag, dataFlag string, mu
 	if err != nil {
 		return nil, err
 	}
-	if mustExist {
+	if want != dbMayBeNew {
 		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("no server database at %s (give --db FILE, --db postgres://... or --server URL)", path)
+			if want == dbMustExistOrServer {
+				return nil, fmt.Errorf("no server database at %s (give --db FILE, --db postgres://... or --server URL)", path)
+			}
+			return nil, fmt.Errorf("no server database at %s (give --db FILE or --db postgres://...: this command runs where the server's database is)", path)
 		}
 	}
 	db, err := sqlite.Open(ctx, path)

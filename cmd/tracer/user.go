@@ -90,7 +90,11 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 			}
 		}
 	}
-	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, cmd != "add")
+	want := dbMustExist
+	if cmd == "add" {
+		want = dbMayBeNew
+	}
+	st, err := m.openServerStores(ctx, *dbFlag, *dataFlag, want)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func (m *Main) runWaveAdd(ctx context.Context, args []string) error {
 			return commandError(c, err)
 		}
 	} else {
-		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
+		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, dbMustExistOrServer)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (m *Main) runWaveList(ctx context.Context, args []string) error {
 			return commandError(c, err)
 		}
 	} else {
-		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, true)
+		db, err := m.openServerStores(ctx, *dbFlag, *dataFlag, dbMustExistOrServer)
 		if err != nil {
 			return err
 		}
