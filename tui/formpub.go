@@ -236,6 +236,8 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 				f.outcome, f.outcomeLines = "", nil
 				f.confirm = f.list[f.cursor].ID
 			}
+		default:
+			return keyUnused(f.c, msg)
 		}
 	}
 	return nil

@@ -136,6 +136,8 @@ func (v *updatesScreen) Update(msg tea.Msg) tea.Cmd {
 			return v.load()
 		case key.Matches(msg, v.keyAccept, v.keyReject) && v.selectedPending():
 			v.deciding, v.accept, v.reason, v.decide = true, key.Matches(msg, v.keyAccept), nil, v.list[v.cursor]
+		default:
+			return keyUnused(v.c, msg)
 		}
 	}
 	return nil

@@ -422,13 +422,14 @@ func TestScreensSayWhichKeysDoNothing(t *testing.T) {
 	}
 }
 
-// The sync screen, the jump list, the coverage and the links say so of a key they do not
+// The sync screen, the jump list, the coverage, the links, the tracing screen, the roster
+// updates and the forms screen say so of a key they do not
 // take, as Home does, and stay where they are.
 func TestMoreScreensSayWhichKeysDoNothing(t *testing.T) {
 	e := supervisorEnv(t)
 	m := start(t, e)
 	want := fmt.Sprintf(m.c.t.ScreenKeyUnused, "z")
-	for _, open := range []tea.Msg{goSyncMsg{}, goCoverageMsg{}, goLinksMsg{}} {
+	for _, open := range []tea.Msg{goSyncMsg{}, goCoverageMsg{}, goLinksMsg{}, goTracingMsg{}, goUpdatesMsg{}, goFormsMsg{}} {
 		drive(t, m, open)
 		screen := m.screen
 		drive(t, m, keypress("z"))

@@ -201,6 +201,8 @@ func (v *tracingScreen) Update(msg tea.Msg) tea.Cmd {
 			v.step, v.status = assignHow, ""
 			v.value.SetValue("")
 			v.to.SetValue("")
+		default:
+			return keyUnused(v.c, msg)
 		}
 	}
 	return nil
