@@ -232,9 +232,13 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 			f.outcome, f.outcomeLines = "", nil
 			f.edit = &lineEdit{}
 		case key.Matches(msg, k.Retire):
-			if f.cursor < len(f.list) && !f.list[f.cursor].Retired {
+			switch {
+			case f.cursor >= len(f.list):
+			case !f.list[f.cursor].Retired:
 				f.outcome, f.outcomeLines = "", nil
 				f.confirm = f.list[f.cursor].ID
+			default:
+				f.outcome, f.outcomeLines = fmt.Sprintf(t.FormsAlreadyRetired, f.list[f.cursor].ID), nil
 			}
 		default:
 			return keyUnused(f.c, msg)

@@ -180,6 +180,11 @@ func TestFormsPublishListRetire(t *testing.T) {
 	if !strings.Contains(v, "Form employer_survey is retired") || !strings.Contains(v, "employer_surv… 1 retired") {
 		t.Errorf("after retiring:\n%s", v)
 	}
+	// r on a retired form says so, and asks nothing
+	drive(t, m, keypress("r"))
+	if v := strings.Join(strings.Fields(plain(m)), " "); !strings.Contains(v, "Form employer_survey is already retired") || len(cat.retired) != 1 {
+		t.Errorf("r on a retired form:\n%s", v)
+	}
 	drive(t, m, keypress("esc"))
 	if m.screen != screenHome {
 		t.Errorf("esc: screen %d", m.screen)

@@ -429,6 +429,7 @@ type texts struct {
 	FormsPublishFailed  string
 	FormsRetireConfirm  string
 	FormsRetired        string
+	FormsAlreadyRetired string
 	FormsRetireFailed   string
 	FormsMoreLines      string
 
@@ -1053,6 +1054,7 @@ var textsID = texts{
 	FormsPublishFailed:  "%s tidak diterbitkan:",
 	FormsRetireConfirm:  "Pensiunkan formulir %s? Laptop berhenti menawarkannya untuk wawancara baru; yang sudah dibuat tetap tersinkron. y = ya, tombol lain = batal",
 	FormsRetired:        "Formulir %s dipensiunkan: laptop berhenti menawarkannya pada sinkronisasi berikutnya.",
+	FormsAlreadyRetired: "Formulir %s sudah pensiun; menerbitkan versi baru menawarkannya lagi.",
 	FormsRetireFailed:   "Formulir %s tidak dipensiunkan:",
 	FormsMoreLines:      "  … dan %d baris lagi",
 
@@ -1494,6 +1496,7 @@ var textsEN = texts{
 	FormsPublishFailed:  "%s was not published:",
 	FormsRetireConfirm:  "Retire form %s? Laptops stop offering it for new interviews; what was made with it still syncs. y = yes, any other key = cancel",
 	FormsRetired:        "Form %s is retired: laptops stop offering it at their next sync.",
+	FormsAlreadyRetired: "Form %s is already retired; publishing a new version offers it again.",
 	FormsRetireFailed:   "Form %s was not retired:",
 	FormsMoreLines:      "  … and %d more lines",
 

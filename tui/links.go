@@ -46,6 +46,7 @@ type linksTexts struct {
 	NotWritten, WriteAgain, Exists, BadDays, BadURL        string
 	NoFolder                                               string
 	Empty1, BadList, RevokeConfirm, Revoked, NotRevoked    string
+	AlreadyRevoked                                         string
 	KeyMake, KeyRevoke, KeyWrite, Busy, Private            string
 }
 
@@ -75,7 +76,8 @@ var linksID = linksTexts{
 	Empty1: "Isi dulu, lalu Enter.", BadList: "Daftar roster id dipisah spasi atau koma.",
 	RevokeConfirm: "Cabut tautan %s untuk %s? Tautan itu langsung tidak bisa dibuka. (y/n)",
 	Revoked:       "Tautan %s dicabut.", NotRevoked: "Tidak dicabut: ",
-	KeyMake: "buat tautan", KeyRevoke: "cabut", KeyWrite: "tulis CSV", Busy: "Menghubungi server…",
+	AlreadyRevoked: "Tautan %s sudah dicabut; tekan n untuk membuat tautan baru bagi alumni ini.",
+	KeyMake:        "buat tautan", KeyRevoke: "cabut", KeyWrite: "tulis CSV", Busy: "Menghubungi server…",
 	Private: "Nomor HP tidak ditampilkan; ada di CSV.",
 }
 
@@ -105,7 +107,8 @@ var linksEN = linksTexts{
 	Empty1: "Type it first, then Enter.", BadList: "Roster ids separated by spaces or commas.",
 	RevokeConfirm: "Revoke link %s of %s? It stops opening at once. (y/n)",
 	Revoked:       "Link %s revoked.", NotRevoked: "Not revoked: ",
-	KeyMake: "make links", KeyRevoke: "revoke", KeyWrite: "write CSV", Busy: "Asking the server…",
+	AlreadyRevoked: "Link %s is already revoked; press n to make a new link for this alumnus.",
+	KeyMake:        "make links", KeyRevoke: "revoke", KeyWrite: "write CSV", Busy: "Asking the server…",
 	Private: "Phone numbers are not shown; they are in the CSV.",
 }
 
@@ -458,8 +461,12 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 			v.base.SetValue(v.c.cfg.Server)
 			v.path.SetValue(fmt.Sprintf("tautan-%s.csv", v.c.cfg.Now().Format("20060102-1504")))
 		case key.Matches(msg, k.RevokeLink):
-			if v.cursor < len(v.list) && v.list[v.cursor].RevokedAt.IsZero() {
+			switch {
+			case v.cursor >= len(v.list):
+			case v.list[v.cursor].RevokedAt.IsZero():
 				v.step, v.status, v.revoke = linkRevoke, "", v.list[v.cursor]
+			default:
+				v.status, v.statusErr = fmt.Sprintf(lt.AlreadyRevoked, v.list[v.cursor].ID), false
 			}
 		case key.Matches(msg, k.WriteCSV) && len(v.pending) > 0:
 			v.step, v.status = linkRewrite, ""

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -267,6 +268,12 @@ func TestLinksScreen(t *testing.T) {
 	}
 	if l := linkOf(t, store, first.ID); l.RevokedAt.IsZero() {
 		t.Fatal("the link is not revoked in the store")
+	}
+	// x on a link revoked already says so, and asks nothing
+	m.links().cursor = slices.IndexFunc(m.links().list, func(l *survey.Link) bool { return l.ID == first.ID })
+	drive(t, m, keypress("x"))
+	if v := plain(m); !strings.Contains(v, "Link "+first.ID+" is already revoked") || m.links().step != linkNone {
+		t.Fatalf("x on a revoked link:\n%s", v)
 	}
 	drive(t, m, keypress("esc"))
 	if m.screen != screenHome {
