@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"regexp"
 	"strings"
 
 	"tracer/forms"
@@ -34,8 +33,6 @@ type Migration struct {
 	Dropped []Misfit `json:"dropped"`
 }
 
-var repeatIndex = regexp.MustCompile(`\[\d+\]`)
-
 // FitAnswers splits a draft's answers made with form from into those that carry over to
 // form to and those that do not. An answer carries over by question name when the
 // question keeps its kind and type (a name to gives two questions, by path); one that
@@ -45,7 +42,7 @@ var repeatIndex = regexp.MustCompile(`\[\d+\]`)
 // question whose type changed.
 func FitAnswers(from, to *forms.Form, answers []Answer) (keep []Answer, misfits []Misfit) {
 	for _, a := range answers {
-		bare := repeatIndex.ReplaceAllString(a.Path, "")
+		bare := forms.Unnumbered(a.Path)
 		name := bare[strings.LastIndex(bare, "/")+1:]
 		fn, tn := from.NodeAt(bare), to.Node(name)
 		if tn == nil {

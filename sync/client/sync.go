@@ -610,10 +610,10 @@ func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
 		}
 		if len(page.Rows) > 0 {
 			rows := make([]*survey.Respondent, 0, len(page.Rows))
-			var gone []string
+			var dropped []string
 			for _, r := range page.Rows {
 				if r.Gone {
-					gone = append(gone, r.Respondent.RosterID)
+					dropped = append(dropped, r.Respondent.RosterID)
 				} else {
 					rows = append(rows, r.Respondent)
 				}
@@ -622,8 +622,8 @@ func (c *Client) pullRoster(ctx context.Context, l Laptop, sum *Summary) error {
 				return fmt.Errorf("store pulled roster: %w", err)
 			}
 			sum.RosterRows += len(rows)
-			if rm, ok := l.Roster.(survey.RosterRemover); ok && len(gone) > 0 {
-				n, err := rm.Remove(ctx, gone)
+			if rm, ok := l.Roster.(survey.RosterRemover); ok && len(dropped) > 0 {
+				n, err := rm.Remove(ctx, dropped)
 				if err != nil {
 					return fmt.Errorf("drop roster rows no longer this laptop's: %w", err)
 				}
