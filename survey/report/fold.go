@@ -171,6 +171,8 @@ type engine struct {
 	// competing are the valid interviews of persons with more than one.
 	competing []lostInterview
 	counts    Counts
+	// valueBuf holds the values of one median at a time (values).
+	valueBuf []float64
 }
 
 func sortRows(rows []int32, f func(a, b int32) int) {
@@ -585,9 +587,10 @@ func (c *acc) add(e *engine, p int32, w float64) {
 }
 
 // values returns the months to the first job (0 for a job at completion) of members ps
-// when firstJob, else their incomes.
+// when firstJob, else their incomes, in a buffer the next call reuses.
 func (e *engine) values(ps []int32, firstJob bool) []float64 {
-	xs := make([]float64, len(ps))
+	xs := slices.Grow(e.valueBuf[:0], len(ps))[:len(ps)]
+	e.valueBuf = xs
 	for i, p := range ps {
 		s := e.answers.at(e.members[p].ans)
 		if !firstJob {

@@ -2,6 +2,8 @@ package report
 
 import (
 	"math"
+	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,7 +124,8 @@ func stat(id string, num float64, den int, x float64) Value {
 	return v
 }
 
-// quantile returns the q-quantile of sorted xs, interpolated between order statistics
+// quantile returns the q-quantile of xs sorted (or with its order statistics at
+// floor(q*(n-1)) and the one after in their sorted places: orderStats), interpolated between order statistics
 // (Excel QUARTILE.INC, R type 7).
 func quantile(xs []float64, q float64) float64 {
 	if len(xs) == 0 {
@@ -137,8 +140,21 @@ func quantile(xs []float64, q float64) float64 {
 	return xs[i] + (h-lo)*(xs[i+1]-xs[i])
 }
 
+// median returns the median of xs with its quartiles. It reorders xs: only the order
+// statistics the three quantiles read are put in their sorted places (orderStats), which
+// costs a few passes over xs where sorting it costs log n of them.
 func median(id string, xs []float64) Value {
-	sort.Float64s(xs)
+	var want [6]int
+	k := 0
+	for _, q := range [...]float64{0.25, 0.5, 0.75} {
+		if len(xs) == 0 {
+			break
+		}
+		i := int(math.Floor(q * float64(len(xs)-1)))
+		want[k], want[k+1] = i, min(i+1, len(xs)-1)
+		k += 2
+	}
+	orderStats(xs, want[:k])
 	v := stat(id, 0, len(xs), quantile(xs, 0.5))
 	if v.Stat != nil {
 		q1, q3 := quantile(xs, 0.25), quantile(xs, 0.75)
@@ -170,4 +186,60 @@ var satItems = []struct {
 	{"sat_instructor", qSatInstructor},
 	{"sat_practice", qSatPractice},
 	{"sat_relevance", qSatRelevance},
+}
+
+// orderStats reorders xs so that xs[k] is what it would be were xs sorted in increasing
+// order (sort.Float64s: NaN first), for every k of want (each within xs, in any order):
+// quickselect, partitioning three ways about a median of three and going on only into
+// the parts holding a wanted place. A slice holding NaN, a short part and a part
+// partitioned too often for its size are sorted instead.
+func orderStats(xs []float64, want []int) {
+	if slices.ContainsFunc(xs, math.IsNaN) {
+		sort.Float64s(xs)
+		return
+	}
+	want = slices.Clone(want)
+	slices.Sort(want)
+	selectRange(xs, 0, want, 2*bits.Len(uint(len(xs))))
+}
+
+// selectRange does orderStats' work on xs, the part of the whole starting at off,
+// for the sorted places of want within it, with depth partitions left before it sorts.
+func selectRange(xs []float64, off int, want []int, depth int) {
+	for len(want) > 0 {
+		if len(xs) <= 16 || depth == 0 {
+			slices.Sort(xs)
+			return
+		}
+		depth--
+		a, b, c := xs[0], xs[len(xs)/2], xs[len(xs)-1]
+		pivot := max(min(a, b), min(max(a, b), c))
+		// xs[:lt] < pivot, xs[lt:i] == pivot, xs[gt:] > pivot.
+		lt, i, gt := 0, 0, len(xs)
+		for i < gt {
+			switch x := xs[i]; {
+			case x < pivot:
+				xs[lt], xs[i] = x, xs[lt]
+				lt++
+				i++
+			case x > pivot:
+				gt--
+				xs[gt], xs[i] = x, xs[gt]
+			default:
+				i++
+			}
+		}
+		lo := 0 // the wanted places below lt
+		for lo < len(want) && want[lo]-off < lt {
+			lo++
+		}
+		hi := lo // and below gt
+		for hi < len(want) && want[hi]-off < gt {
+			hi++
+		}
+		if lo > 0 {
+			selectRange(xs[:lt], off, want[:lo], depth)
+		}
+		xs, off, want = xs[gt:], off+gt, want[hi:]
+	}
 }
