@@ -215,10 +215,26 @@ func (ro *Roster) comparePersons(a, b int32) int {
 	return cmp.Or(cmp.Compare(ka, kb), compareBytes(sa, sb))
 }
 
-// eachPerson sorts rows by person (comparePersons, then row) and calls fn with each
-// person's rows, in roster order.
+// eachPerson puts rows (distinct row indexes) in person order (comparePersons, then row)
+// and calls fn with each person's rows, in roster order. The order is read off the
+// roster's indexes by roster id and by NIK, kept once made, instead of sorting rows: the
+// persons of a roster id come before those of a NIK, as personKey's kinds compare.
 func (ro *Roster) eachPerson(rows []int32, fn func(person []int32)) {
-	sortRows(rows, ro.comparePersons)
+	in := make([]uint64, (ro.Len()+63)/64)
+	for _, r := range rows {
+		in[r/64] |= 1 << (r % 64)
+	}
+	rows = rows[:0]
+	for _, r := range ro.sortedByID() {
+		if in[r/64]&(1<<(r%64)) != 0 && len(ro.niks.bytes(r)) == 0 {
+			rows = append(rows, r)
+		}
+	}
+	for _, r := range ro.sortedByNIK() {
+		if in[r/64]&(1<<(r%64)) != 0 {
+			rows = append(rows, r)
+		}
+	}
 	for i := 0; i < len(rows); {
 		j := i + 1
 		for j < len(rows) && ro.comparePersons(rows[i], rows[j]) == 0 {

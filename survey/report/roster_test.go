@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -81,6 +83,48 @@ func TestLinkRow(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("%s: linked to %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestEachPersonOrder checks eachPerson, which reads the persons' order off the roster's
+// indexes, against sorting the rows by person key and row: on a roster where NIKs and
+// roster ids repeat, some rows have no NIK, and the rows given are a subset in any order.
+func TestEachPersonOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	ro := NewRoster()
+	for range 3000 {
+		r := &survey.Respondent{RosterID: fmt.Sprintf("R%04d", rng.IntN(2500))}
+		if rng.IntN(4) > 0 {
+			r.NIK = fmt.Sprintf("3201%012d", rng.IntN(2000))
+		}
+		ro.Add(r)
+	}
+	for round := range 5 {
+		var rows []int32
+		for _, r := range rng.Perm(ro.Len()) {
+			if round == 0 || rng.IntN(3) > 0 {
+				rows = append(rows, int32(r))
+			}
+		}
+		want := slices.Clone(rows)
+		slices.SortFunc(want, func(a, b int32) int { return cmp.Or(ro.comparePersons(a, b), cmp.Compare(a, b)) })
+		var got []int32
+		persons := 0
+		ro.eachPerson(rows, func(person []int32) {
+			persons++
+			for _, r := range person[1:] {
+				if ro.comparePersons(person[0], r) != 0 {
+					t.Fatalf("round %d: rows %d and %d are two persons given as one", round, person[0], r)
+				}
+			}
+			if len(got) > 0 && ro.comparePersons(got[len(got)-1], person[0]) == 0 {
+				t.Fatalf("round %d: row %d's person given twice", round, person[0])
+			}
+			got = append(got, person...)
+		})
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: %d rows in %d persons, not in the order of person key and row", round, len(got), persons)
 		}
 	}
 }
