@@ -69,12 +69,10 @@ func (s *Session) findNode(key string) *Node {
 	if n := s.form.byName[key]; n != nil {
 		return n
 	}
-	for _, n := range s.form.Nodes {
-		if n.Path() == key {
-			return n
-		}
+	if strings.IndexByte(key, '[') >= 0 {
+		return nil // answers are keyed by name or group path, never by an instance's
 	}
-	return nil
+	return s.form.NodeAt(key)
 }
 
 func (s *Session) fillItem(parent *item, answers map[string]any, used map[string]bool, errs *[]FillError) {
