@@ -184,6 +184,11 @@ type RecordFilter struct {
 	// outside any repeat (DecodeRecordNamed): for a reader that looks at a few questions.
 	// RosterRecords ignores it.
 	Names []string
+	// AnyOrder lets the store give the records in the order it reads them fastest instead
+	// of Seq order, each still once: for a reader whose result does not depend on the
+	// order (the report). SQLite then walks the table itself, where Seq order looks every
+	// row up from the sequence index.
+	AnyOrder bool
 }
 
 // RosterRecord is a stored record with the roster row of its respondent (nil when the
@@ -250,8 +255,9 @@ type ReviewStore interface {
 	// and ECONFLICT when a later revision is stored.
 	ReturnWithComments(ctx context.Context, id string, revision int, comment string, questions []QuestionComment, by string) (*ReturnNotice, error)
 
-	// Records streams stored records in Seq order, one decoded body at a time, without
-	// loading them all; a decoding error is yielded and ends the stream.
+	// Records streams stored records in Seq order (unless filter.AnyOrder), one decoded
+	// body at a time, without loading them all; a decoding error is yielded and ends the
+	// stream.
 	Records(ctx context.Context, filter RecordFilter) iter.Seq2[*Record, error]
 
 	// RosterRecords streams the records of Records, each with the server roster's row of

@@ -558,7 +558,7 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 }
 
 // recordsQuery is the query of records: the bodies of the chosen revisions (with their
-// roster rows' bodies when withRoster) in sequence order.
+// roster rows' bodies when withRoster) in sequence order, or the table's with f.AnyOrder.
 func recordsQuery(f survey.RecordFilter, withRoster bool) (string, []any, error) {
 	var q string
 	cols, join := `s.body, NULL, 0, 0`, ``
@@ -591,6 +591,10 @@ func recordsQuery(f survey.RecordFilter, withRoster bool) (string, []any, error)
 	var args []any
 	if f.FormID != "" {
 		q, args = q+` AND s.form_id = ?`, append(args, f.FormID)
+	}
+	if f.AnyOrder {
+		// The table's own order (its rowid), read page by page without a lookup per row.
+		return q + ` ORDER BY s.rowid`, args, nil
 	}
 	return q + ` ORDER BY s.seq`, args, nil
 }
