@@ -189,7 +189,7 @@ var indonesian = map[string]string{
 	"Row %d needs a roster id and a name.":                                                        "Baris %d perlu ID alumni dan nama.",
 	"Row %d: the roster id holds a control character.":                                            "Baris %d: ID alumni memuat karakter kontrol.",
 	"Say why roster update %s is rejected (a reason).":                                            "Sebutkan alasan pembaruan daftar %s ditolak.",
-	"Server tracer tidak menyimpan foto atau berkas lain (%s): kiriman ini tidak disimpan. / The submission carries %d file(s), first %s%s: tracer keeps no photos or other files, so it is not stored; remove the media question from the form or leave it empty.": "Server tracer tidak menyimpan foto atau berkas lain (%s): kiriman ini tidak disimpan; hapus pertanyaan media dari formulir atau biarkan kosong.%.0d%.0s%.0s",
+	"Server tracer tidak menyimpan foto atau berkas lain (%s): kiriman ini tidak disimpan. / The submission carries %d files, first %s%s: tracer keeps no photos or other files, so it is not stored; remove the media question from the form or leave it empty.": "Server tracer tidak menyimpan foto atau berkas lain (%s): kiriman ini tidak disimpan; hapus pertanyaan media dari formulir atau biarkan kosong.%.0d%.0s%.0s",
 	"Studi ini sudah ditutup. / This study is closed.":                         "Studi ini sudah ditutup.",
 	"Tautan ini hanya untuk satu alumni. / This link is for one alumnus only.": "Tautan ini hanya untuk satu alumni.",
 	"Tautan ini tidak berlaku (salah, kedaluwarsa atau dicabut); minta tautan baru ke BLK. / This link is not valid (mistyped, expired or revoked); ask the training centre for a new one.": "Tautan ini tidak berlaku (salah, kedaluwarsa atau dicabut); minta tautan baru ke BLK.",
@@ -363,7 +363,7 @@ var indonesian = map[string]string{
 	"Full-time employee earning Rp%.0f, under %.2f × the UMK of %s in %d (Rp%.0f).":                                                      "Karyawan penuh waktu berpenghasilan Rp%.0f, di bawah %.2f × UMK %s tahun %d (Rp%.0f).",
 	"NIK ending %s is also in interview %s of wave %s %d.":                                                                               "NIK berakhiran %s juga ada di wawancara %s pada gelombang %s %d.",
 	"Alumnus %s already has interview %s of wave %s %d: one interview per alumnus per wave; correct the first through a return instead.": "Alumni %s sudah punya wawancara %s pada gelombang %s %d: satu wawancara per alumni per gelombang; perbaiki yang pertama dengan mengembalikannya.",
-	"%d differing content(s) were received for a stored revision; both are kept.":                                                        "%d isi berbeda diterima untuk revisi yang sudah tersimpan; keduanya disimpan.",
+	"%d differing contents were received for a stored revision; both are kept.":                                                          "%d isi berbeda diterima untuk revisi yang sudah tersimpan; keduanya disimpan.",
 	"Finished in %.0f min; the median of form version %s is %.0f min (n=%d).":                                                            "Selesai dalam %.0f menit; median versi formulir %s adalah %.0f menit (n=%d).",
 	"Income Rp%.0f is outside Rp%.0f–Rp%.0f, the %g–%g percentiles of kejuruan %q (n=%d).":                                               "Penghasilan Rp%.0f di luar Rp%.0f–Rp%.0f, persentil %g–%g kejuruan %q (n=%d).",
 }

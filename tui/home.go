@@ -194,10 +194,10 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return tea.Sequence(h.c.flush(), send(quitMsg{}))
 		case h.c.cfg.Reviewer == nil && len(msg.Text) == 1 && strings.Contains("679u0l", msg.Text):
 			// a supervisor's key on an account without that screen
-			return send(statusMsg{fmt.Sprintf(h.c.t.HomeKeySupervisor, msg.Text)})
+			return send(statusMsg{survey.Plurals(h.c.t.HomeKeySupervisor, msg.Text)})
 		case msg.Text != "" && msg.Text != " ":
 			// any other key typed says so, rather than nothing happening
-			return send(statusMsg{fmt.Sprintf(h.c.t.HomeKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
+			return send(statusMsg{survey.Plurals(h.c.t.HomeKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
 		}
 	}
 	return nil
@@ -226,7 +226,7 @@ func (h *homeScreen) view(compact bool) string {
 		line += fmt.Sprintf(" · %s %s", t.HomeVersion, f.Version)
 	}
 	if n := len(c.cfg.Forms); n > 1 {
-		line += " · " + fmt.Sprintf(t.HomeForms, c.formIndex()+1, n)
+		line += " · " + survey.Plurals(t.HomeForms, c.formIndex()+1, n)
 	}
 	b.WriteString(st.Muted.Render(line) + "\n")
 	if c.cfg.LocalForm {
@@ -242,10 +242,10 @@ func (h *homeScreen) view(compact bool) string {
 	} else {
 		row(t.HomeEnumerator, c.cfg.Enumerator)
 	}
-	row(t.HomeToday, fmt.Sprintf(t.HomeTodayCounts, h.today, h.counts[survey.StateDraft], h.counts[survey.StateFinalized]))
-	roster := fmt.Sprintf(t.HomeAlumni, h.roster)
+	row(t.HomeToday, survey.Plurals(t.HomeTodayCounts, h.today, h.counts[survey.StateDraft], h.counts[survey.StateFinalized]))
+	roster := survey.Plurals(t.HomeAlumni, h.roster)
 	if h.wave != "" {
-		roster += " · " + fmt.Sprintf(t.HomeWaveDone, survey.Printable(h.wave), h.waveDone)
+		roster += " · " + survey.Plurals(t.HomeWaveDone, survey.Printable(h.wave), h.waveDone)
 	}
 	row(t.HomeRoster, roster)
 	if h.err != nil {
@@ -257,7 +257,7 @@ func (h *homeScreen) view(compact bool) string {
 			if len(c.cfg.Forms) < 2 {
 				return fmt.Sprint(h.counts[st])
 			}
-			return fmt.Sprintf(t.HomeFormCount, h.byForm[f.ID][st], h.counts[st])
+			return survey.Plurals(t.HomeFormCount, h.byForm[f.ID][st], h.counts[st])
 		}
 		row(t.HomeDrafts, count(survey.StateDraft))
 		row(t.HomeFinalized, count(survey.StateFinalized))
@@ -273,7 +273,7 @@ func (h *homeScreen) view(compact bool) string {
 		b.WriteString(h.void.view(h.width) + "\n")
 		return b.String()
 	case h.offer != nil:
-		b.WriteString(wrap(fmt.Sprintf(t.VoidOffer, h.offer.who), h.width, st.Warn.Render) + "\n")
+		b.WriteString(wrap(survey.Plurals(t.VoidOffer, h.offer.who), h.width, st.Warn.Render) + "\n")
 		return b.String()
 	case h.status != "":
 		b.WriteString(wrap(h.status, h.width, st.OK.Render) + "\n")
@@ -293,7 +293,7 @@ func (h *homeScreen) view(compact bool) string {
 	action("2", t.HomeList)
 	action("3", t.HomeSettings)
 	action("4", t.HomeSync)
-	action("5", fmt.Sprintf(t.HomeReturnedList, h.counts[survey.StateReturned]))
+	action("5", survey.Plurals(t.HomeReturnedList, h.counts[survey.StateReturned]))
 	formsBeside := !compact && c.cfg.Reviewer != nil && c.cfg.Catalog != nil
 	// The tracing screen shares the coverage's line when both fit: the supervisor's views
 	// side by side, and Home keeps its full layout at 80x24.
@@ -340,7 +340,7 @@ func (h *homeScreen) view(compact bool) string {
 		action("l", t.Links.Home)
 	}
 	if c.cfg.Refusals != nil && h.late > 0 {
-		action("r", st.Error.Render(fmt.Sprintf(t.Refused.Home, h.late)))
+		action("r", st.Error.Render(survey.Plurals(t.Refused.Home, h.late)))
 	}
 	if h.addressOffered() {
 		// the address shares the quit line when both fit, as the links share the updates'
@@ -487,5 +487,5 @@ func keyUnused(c *common, msg tea.KeyPressMsg) tea.Cmd {
 	if msg.Text == "" || msg.Text == " " {
 		return nil
 	}
-	return send(statusMsg{fmt.Sprintf(c.t.ScreenKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
+	return send(statusMsg{survey.Plurals(c.t.ScreenKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
 }

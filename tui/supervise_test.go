@@ -411,7 +411,7 @@ func TestGoldenReview(t *testing.T) {
 			drive(t, m, keypress("esc"))
 			drive(t, m, keypress("esc"))
 			// the comment on a question is not sent: the first Esc says so, the next drops it
-			if v := plain(m); m.screen != screenDetail || !strings.Contains(v, map[string]string{"id": "catatan pertanyaan belum terkirim", "en": "question comment(s) not sent"}[lang]) {
+			if v := plain(m); m.screen != screenDetail || !strings.Contains(v, map[string]string{"id": "catatan pertanyaan belum terkirim", "en": "1 question comment not sent"}[lang]) {
 				t.Errorf("Esc over a comment not sent:\n%s", v)
 			}
 			drive(t, m, keypress("esc"))

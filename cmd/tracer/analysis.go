@@ -231,11 +231,11 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	for _, c := range cut {
-		fmt.Fprintf(m.Stderr, "tracer: note: %d values of %s in %s were cut to %d bytes, the longest string the format holds; CSV, XLSX and JSON Lines hold them whole\n", c.Values, c.Variable, c.Table, c.Limit)
+		fmt.Fprint(m.Stderr, survey.Plurals("tracer: note: %d value{s} of %s in %s {was|were} cut to %d bytes, the longest string the format holds; CSV, XLSX and JSON Lines hold {it|them} whole\n", c.Values, c.Variable, c.Table, c.Limit))
 	}
 	if *out != "" && *out != "-" {
 		if n >= 0 {
-			fmt.Fprintf(m.Stdout, "wrote %s: %d interviews (%s revisions)\n", *out, n, rs)
+			fmt.Fprint(m.Stdout, survey.Plurals("wrote %s: %d interview{s} (%s revisions)\n", *out, n, rs))
 		} else {
 			fmt.Fprintf(m.Stdout, "wrote %s (%s revisions)\n", *out, rs)
 		}

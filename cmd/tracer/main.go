@@ -244,7 +244,7 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // usageError reports a mistake in the command line; it exits with status 2.
 func usageError(format string, args ...any) error {
-	return &exitError{code: 2, err: fmt.Errorf(format+` (see "tracer help")`, args...)}
+	return &exitError{code: 2, err: errors.New(survey.Plurals(format+` (see "tracer help")`, args...))}
 }
 
 // silentError makes the process exit with code without printing anything more: the command

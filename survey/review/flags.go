@@ -493,7 +493,7 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 	// Conflicting resubmissions.
 	for i := range int32(f.n) {
 		if r := f.row(i); r.conflicts > 0 {
-			add(i, FlagConflict, "%d differing content(s) were received for a stored revision; both are kept.", r.conflicts)
+			add(i, FlagConflict, "%d differing content{s} {was|were} received for a stored revision; both are kept.", r.conflicts)
 		}
 	}
 
