@@ -160,7 +160,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "export from the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -264,7 +264,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	eFlag := fs.String("e", "estimate", "the response rates' share of unknown-eligibility alumni taken as eligible, `estimate` (proportion method) or 0 to 1")
 	wave := fs.String("wave", "", "report the wave called `NAME` (default: the current wave; docs/TRACING.md, Waves)")
 	threshold := fs.Float64("threshold", 5, "the non-response table flags categories where respondents and cohort differ by more than this many percentage `points`")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

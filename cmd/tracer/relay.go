@@ -402,7 +402,7 @@ func (m *Main) runServePurge(ctx context.Context, args []string) error {
 		"is dropped: it stays, and the command exits 1 and says what waits. Run it with the relay\n"+
 		"stopped; the file is rewritten so that no page keeps what was dropped.\n")
 	dbFlag, dataFlag := relayDBFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

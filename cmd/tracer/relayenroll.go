@@ -19,7 +19,7 @@ func (m *Main) runServeEnrollments(ctx context.Context, args []string) error {
 		"are that account's own. The relay's PIN is asked for (or TRACER_PIN).\n")
 	dbFlag, dataFlag := relayDBFlags(fs)
 	release := fs.String("release", "", "release the held interviews of the refused enrollment `ID`")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

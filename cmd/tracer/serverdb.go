@@ -185,7 +185,7 @@ func (m *Main) runServeMigrate(ctx context.Context, args []string) error {
 	from := fs.String("from", "", "the SQLite server database `FILE`")
 	to := fs.String("to", "", "the PostgreSQL database `URL` (postgres://...)")
 	dataFlag := fs.String("data", "", "data `DIR` that will hold postgres.age and postgres.key (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

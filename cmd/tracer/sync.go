@@ -29,7 +29,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	toFlag := fs.String("to", "", "no network: write the outbox as a sealed bundle into `DIR` (a USB stick) instead of pushing")
 	fromFlag := fs.String("from", "", "no network: on a laptop, read the receipts in `DIR`; on a relay or server (--db), import the laptops' bundles in DIR and write their receipts there")
 	dbFlag := fs.String("db", "", "with --from: the relay's or server's database `FILE` (or the server's postgres:// URL, with --data its data folder) to import into")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
