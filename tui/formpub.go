@@ -158,6 +158,7 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 	k, t := f.c.keys, f.c.t
 	switch msg := msg.(type) {
 	case goFormsMsg:
+		f.outcome, f.outcomeLines = "", nil // an earlier visit's publication or retirement
 		return f.load()
 	case formsListedMsg:
 		f.loaded, f.err = true, msg.err
@@ -227,6 +228,7 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PageDown):
 			f.cursor = max(min(f.cursor+10, len(f.list)-1), 0)
 		case key.Matches(msg, k.Refresh):
+			f.outcome, f.outcomeLines = "", nil // it told of the list being replaced
 			return f.load()
 		case key.Matches(msg, k.Publish):
 			f.outcome, f.outcomeLines = "", nil

@@ -382,10 +382,21 @@ func (v *linksScreen) fileError(path string, err error) string {
 	return v.c.errorText(err)
 }
 
+// clearStatus drops the status line as the list is read again: what it told of an earlier
+// action no longer applies, except that links made whose CSV is not written still exist
+// only on this screen, which it keeps saying.
+func (v *linksScreen) clearStatus() {
+	v.status, v.statusErr = "", false
+	if len(v.pending) > 0 {
+		v.status, v.statusErr = survey.Plurals(v.lt().NotWritten, len(v.pending), v.lt().KeyWrite), true
+	}
+}
+
 func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 	k, lt := v.c.keys, v.lt()
 	switch msg := msg.(type) {
 	case goLinksMsg:
+		v.clearStatus()
 		return v.load()
 	case linksListedMsg:
 		v.loaded, v.err = true, msg.err
@@ -450,6 +461,7 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PageDown):
 			v.cursor = max(min(v.cursor+10, len(v.list)-1), 0)
 		case key.Matches(msg, k.Refresh):
+			v.clearStatus()
 			return v.load()
 		case key.Matches(msg, k.MakeLinks) && len(v.pending) > 0:
 			// links made whose CSV is not written are written first: their tokens are nowhere else

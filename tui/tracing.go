@@ -163,6 +163,7 @@ func (v *tracingScreen) Update(msg tea.Msg) tea.Cmd {
 	k := v.c.keys
 	switch msg := msg.(type) {
 	case goTracingMsg:
+		v.status = "" // the outcome of an earlier visit's assignment
 		return v.load()
 	case progressMsg:
 		v.p, v.err = msg.p, msg.err
@@ -196,6 +197,7 @@ func (v *tracingScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PageDown):
 			v.offset += 10
 		case key.Matches(msg, k.Refresh):
+			v.status = "" // it told of the progress being replaced
 			return v.load()
 		case msg.String() == "a":
 			v.step, v.status = assignHow, ""
