@@ -221,9 +221,11 @@ func (q *queueScreen) View() string {
 			v = t.StateAll
 		} else if f == filterState {
 			v = t.reviewState(survey.ReviewState(v))
+		} else if f == filterFlag {
+			v = review.FlagLabel(v, q.c.lang)
 		}
 		// kept on one line: the filters wrap between themselves
-		p := strings.ReplaceAll(names[f]+" ‹"+ansi.Truncate(v, 16, "…")+"›", " ", "\u00a0")
+		p := strings.ReplaceAll(names[f]+" ‹"+ansi.Truncate(v, 20, "…")+"›", " ", "\u00a0")
 		if f == q.field {
 			p = st.Selected.Render("[" + p + "]")
 		} else {
@@ -250,7 +252,7 @@ func (q *queueScreen) View() string {
 		r := q.rows[i]
 		var flags []string
 		for _, f := range r.Flags {
-			flags = append(flags, f.Name)
+			flags = append(flags, review.FlagLabel(f.Name, q.c.lang))
 		}
 		who := r.RespondentID
 		if who == "" {
@@ -261,7 +263,7 @@ func (q *queueScreen) View() string {
 		}
 		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %-14s %s", ansi.Truncate(t.reviewState(r.State), 13, "…"),
 			ansi.Truncate(who, 13, "…"), ansi.Truncate(enumeratorOf(r), 10, "…"),
-			r.ReceivedAt.Local().Format("01-02 15:04"), ansi.Truncate(viaOf(t, r), 14, "…"), strings.Join(flags, ","))
+			r.ReceivedAt.Local().Format("01-02 15:04"), ansi.Truncate(viaOf(t, r), 14, "…"), strings.Join(flags, ", "))
 		if i == q.cursor {
 			line = st.Selected.Render("› " + line)
 		} else if len(flags) > 0 {
@@ -684,7 +686,7 @@ func (d *detailScreen) View() string {
 			head = append(head, st.Warn.Render(survey.Plurals("  "+t.ReviewMoreFlags, len(r.Flags)-2)))
 			break
 		}
-		head = append(head, strings.Split(wrap("⚑ "+f.Name+": "+f.LocalReason(d.c.lang), w, st.Warn.Render), "\n")...)
+		head = append(head, strings.Split(wrap("⚑ "+review.FlagLabel(f.Name, d.c.lang)+": "+f.LocalReason(d.c.lang), w, st.Warn.Render), "\n")...)
 	}
 	if n := len(d.d.History); n > 0 {
 		h := d.d.History[n-1]
