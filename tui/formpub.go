@@ -104,7 +104,8 @@ func (f *formsScreen) retire(id string) tea.Cmd {
 }
 
 // published says what a publish did, in the UI language: the loader's problems one per
-// line when the form does not load, that a changed form needs a new version, or that the
+// line when the form does not load, the server's refusal (a changed form needs a new version,
+// an unchanged export is published already), or that the
 // same bytes change nothing.
 func (f *formsScreen) published(msg formPublishedMsg) {
 	t := f.c.t
@@ -128,7 +129,7 @@ func (f *formsScreen) published(msg formPublishedMsg) {
 			}
 		}
 	case survey.ErrorCode(msg.err) == survey.ECONFLICT:
-		f.outcome = t.FormsNeedVersion
+		f.outcome = t.FormsRefused
 		f.outcomeLines = []string{f.c.errText(msg.err)}
 	default:
 		f.outcome = survey.Plurals(t.FormsPublishFailed, msg.path)

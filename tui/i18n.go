@@ -425,7 +425,7 @@ type texts struct {
 	FormsPublished      string
 	FormsSame           string
 	FormsNotLoaded      string
-	FormsNeedVersion    string
+	FormsRefused        string // the server's refusal follows: a changed form, or one already published
 	FormsPublishFailed  string
 	FormsRetireConfirm  string
 	FormsRetired        string
@@ -1050,7 +1050,7 @@ var textsID = texts{
 	FormsPublished:      "Formulir %s versi %s diterbitkan (sha256 %s). Laptop menariknya pada sinkronisasi berikutnya.",
 	FormsSame:           "Formulir %s versi %s sudah diterbitkan dengan isi yang sama: tidak ada yang berubah.",
 	FormsNotLoaded:      "%s tidak dapat dimuat, tidak diterbitkan:",
-	FormsNeedVersion:    "Formulir yang diubah perlu versi baru di sheet settings; tidak diterbitkan:",
+	FormsRefused:        "Tidak diterbitkan:",
 	FormsPublishFailed:  "%s tidak diterbitkan:",
 	FormsRetireConfirm:  "Pensiunkan formulir %s? Laptop berhenti menawarkannya untuk wawancara baru; yang sudah dibuat tetap tersinkron. y = ya, tombol lain = batal",
 	FormsRetired:        "Formulir %s dipensiunkan: laptop berhenti menawarkannya pada sinkronisasi berikutnya.",
@@ -1492,7 +1492,7 @@ var textsEN = texts{
 	FormsPublished:      "Published form %s version %s (sha256 %s). Laptops pull it at their next sync.",
 	FormsSame:           "Form %s version %s is already published with these bytes: nothing to do.",
 	FormsNotLoaded:      "%s does not load and was not published:",
-	FormsNeedVersion:    "A changed form needs a new version in its settings sheet; not published:",
+	FormsRefused:        "Not published:",
 	FormsPublishFailed:  "%s was not published:",
 	FormsRetireConfirm:  "Retire form %s? Laptops stop offering it for new interviews; what was made with it still syncs. y = yes, any other key = cancel",
 	FormsRetired:        "Form %s is retired: laptops stop offering it at their next sync.",
