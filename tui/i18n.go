@@ -138,6 +138,10 @@ type texts struct {
 	ScreenKeyUnused string
 	HomeUpdates     string
 
+	// Home's actions by their short names, for a window too short for the long ones.
+	HomeShortCalls, HomeShortForms, HomeShortUpdates   string
+	HomeShortTracing, HomeShortLinks, HomeShortAddress string
+
 	// Picking a respondent.
 	PickerPrior    string
 	PickerThisYear string
@@ -794,13 +798,15 @@ var textsID = texts{
 	HomeSettings:       "Pengaturan",
 	HomeSupervisor:     "Pengawas",
 	HomeSupervisorRole: "akun pengawas: antrean pemeriksaan di 6",
-	HomeToday:          "Hari ini",
-	HomeTodayCounts:    "%d selesai · %d draf · %d menunggu dikirim",
-	HomeCalls:          "Daftar telepon (tindak lanjut)",
-	HomeKeyUnused:      "Tombol “%s” tidak dipakai di Beranda; ? menampilkan tombol yang dipakai.",
-	HomeKeySupervisor:  "Tombol %s hanya untuk akun pengawas; ? menampilkan tombol akun ini.",
-	ScreenKeyUnused:    "Tombol “%s” tidak dipakai di layar ini; ? menampilkan tombol yang dipakai.",
-	HomeUpdates:        "Usulan perbaikan roster dari lapangan",
+	HomeShortCalls:     "daftar telepon", HomeShortForms: "formulir", HomeShortUpdates: "pembaruan daftar",
+	HomeShortTracing: "pelacakan", HomeShortLinks: "tautan", HomeShortAddress: "alamat",
+	HomeToday:         "Hari ini",
+	HomeTodayCounts:   "%d selesai · %d draf · %d menunggu dikirim",
+	HomeCalls:         "Daftar telepon (tindak lanjut)",
+	HomeKeyUnused:     "Tombol “%s” tidak dipakai di Beranda; ? menampilkan tombol yang dipakai.",
+	HomeKeySupervisor: "Tombol %s hanya untuk akun pengawas; ? menampilkan tombol akun ini.",
+	ScreenKeyUnused:   "Tombol “%s” tidak dipakai di layar ini; ? menampilkan tombol yang dipakai.",
+	HomeUpdates:       "Usulan perbaikan roster dari lapangan",
 
 	PickerThisYear: "tahun ini",
 	PickerThisWave: "pada gelombang “%s”",
@@ -1236,13 +1242,15 @@ var textsEN = texts{
 	HomeSettings:       "Settings",
 	HomeSupervisor:     "Supervisor",
 	HomeSupervisorRole: "supervisor account: review queue on 6",
-	HomeToday:          "Today",
-	HomeTodayCounts:    "%d done · %d in draft · %d waiting to send",
-	HomeCalls:          "Call list (follow-up)",
-	HomeKeyUnused:      "Key “%s” is not used on Home; ? lists the keys.",
-	HomeKeySupervisor:  "Key %s is for supervisor accounts; ? lists this account's keys.",
-	ScreenKeyUnused:    "Key “%s” is not used on this screen; ? lists the keys.",
-	HomeUpdates:        "Roster updates from the field",
+	HomeShortCalls:     "calls", HomeShortForms: "forms", HomeShortUpdates: "roster updates",
+	HomeShortTracing: "tracing", HomeShortLinks: "links", HomeShortAddress: "address",
+	HomeToday:         "Today",
+	HomeTodayCounts:   "%d done · %d in draft · %d waiting to send",
+	HomeCalls:         "Call list (follow-up)",
+	HomeKeyUnused:     "Key “%s” is not used on Home; ? lists the keys.",
+	HomeKeySupervisor: "Key %s is for supervisor accounts; ? lists this account's keys.",
+	ScreenKeyUnused:   "Key “%s” is not used on this screen; ? lists the keys.",
+	HomeUpdates:       "Roster updates from the field",
 
 	PickerThisYear: "this year",
 	PickerThisWave: "in wave “%s”",
