@@ -224,7 +224,7 @@ const (
 	homeFull    = iota // every count, one action a line
 	homeCompact        // no counts by state (today's row has the drafts and the waiting, action 5 the returned); the actions as one wrapped paragraph
 	homeNarrow         // as compact, with the labels' column as wide as this language's and no blank line above the rows
-	homeTight          // as narrow, with the actions' short names
+	homeTight          // as narrow, with the actions' short names, no blank line above them and no account hint
 )
 
 // view draws home in the layout level (homeFull to homeTight).
@@ -258,7 +258,11 @@ func (h *homeScreen) view(level int) string {
 		b.WriteString(hang("  "+label+strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0))+"  ", value, h.width) + "\n")
 	}
 	if c.cfg.Role == survey.RoleSupervisor {
-		row(t.HomeSupervisor, c.cfg.Enumerator+" "+st.Warn.Render("("+t.HomeSupervisorRole+")"))
+		who := c.cfg.Enumerator + " " + st.Warn.Render("("+t.HomeSupervisorRole+")")
+		if tight {
+			who = c.cfg.Enumerator // the actions name the queue
+		}
+		row(t.HomeSupervisor, who)
 	} else {
 		row(t.HomeEnumerator, c.cfg.Enumerator)
 	}
@@ -285,7 +289,9 @@ func (h *homeScreen) view(level int) string {
 		row(t.HomeReturned, count(survey.StateReturned))
 	}
 	row(t.HomeServer, c.serverLine())
-	b.WriteString("\n")
+	if !tight {
+		b.WriteString("\n")
+	}
 	// a void offer, its prompt or its outcome take the place of the actions (the keys still
 	// work, and the help line names them)
 	switch {

@@ -32,6 +32,7 @@ func TestMainScreensFitSmall(t *testing.T) {
 			e.cfg.Server = "http://192.168.1.10:8080"
 			m := start(t, e)
 			drive(t, m, keypressSize(size))
+			m.c.sync.last = fixedNow // a date and time, longer than "never"
 			checkFits(t, m, "home")
 			home := ansi.Strip(m.current().View())
 			for _, k := range []string{"1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ", "9 ", "0 ", "u ", "l ", "a ", "q "} {
