@@ -37,12 +37,13 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("survey error: code=%s message=%s", e.Code, e.Message)
 }
 
-// Errorf returns an *Error with code and a formatted message; its Key is format and its
-// Args the arguments as format prints them.
+// Errorf returns an *Error with code and a message formatted by Plurals; its Key is format
+// with its plural marks in their form for many (PluralKey) and its Args the arguments as
+// format prints them.
 func Errorf(code, format string, args ...any) *Error {
-	e := &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	e := &Error{Code: code, Message: Plurals(format, args...)}
 	if len(args) > 0 || strings.Contains(format, "%") {
-		e.Key, e.Args = format, printArgs(format, args)
+		e.Key, e.Args = PluralKey(format), printArgs(format, args)
 	}
 	return e
 }

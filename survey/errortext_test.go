@@ -82,13 +82,13 @@ func refusalTexts(t *testing.T) (texts map[string]string, dynamic []string) {
 					for i, a := range n.Args[:max(len(n.Args)-1, 0)] {
 						if id, ok := a.(*ast.Ident); ok && strings.HasPrefix(id.Name, "Flag") && id.Name != "Flag" {
 							if s, ok := literal(n.Args[i+1]); ok {
-								texts[s] = fset.Position(n.Pos()).String()
+								texts[PluralKey(s)] = fset.Position(n.Pos()).String()
 							}
 						}
 					}
 					if isSurvey(n.Fun, "Errorf") && len(n.Args) >= 2 {
 						if s, ok := literal(n.Args[1]); ok {
-							texts[s] = fset.Position(n.Pos()).String()
+							texts[PluralKey(s)] = fset.Position(n.Pos()).String()
 						} else {
 							dynamic = append(dynamic, fset.Position(n.Pos()).String())
 						}

@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"time"
 )
@@ -120,7 +119,7 @@ type Flag struct {
 // NewFlag returns the flag name whose reason is format with args, keeping the format
 // and the printed args for LocalReason.
 func NewFlag(name, format string, args ...any) Flag {
-	return Flag{Name: name, Reason: fmt.Sprintf(format, args...), Key: format, Args: printArgs(format, args)}
+	return Flag{Name: name, Reason: Plurals(format, args...), Key: PluralKey(format), Args: printArgs(format, args)}
 }
 
 // LocalReason returns the flag's reason in the UI language lang: for "id", the Indonesian

@@ -93,7 +93,7 @@ func Admit(sub *Submission, own *Ownership, prior string) Receipt {
 		r.Message = fmt.Sprintf("Revision %d of interview %s is stored with other content; both are kept for the supervisor.", sub.Revision, sub.InterviewID)
 	case sub.Revision != own.Latest+1:
 		r.Status, r.Code = ReceiptRefused, ECONFLICT
-		r.Message = fmt.Sprintf("Interview %s has %d revisions stored; revision %d cannot follow, only revision %d.",
+		r.Message = Plurals("Interview %s has %d revision{s} stored; revision %d cannot follow, only revision %d.",
 			sub.InterviewID, own.Latest, sub.Revision, own.Latest+1)
 	default:
 		r.Status = ReceiptStored

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -106,7 +105,7 @@ func (h *homeScreen) addressFound(msg addressMsg) {
 		return
 	}
 	if msg.url == "" {
-		h.addr.problem = fmt.Sprintf(h.c.t.Address.Loopback, msg.loopURL, msg.port)
+		h.addr.problem = survey.Plurals(h.c.t.Address.Loopback, msg.loopURL, msg.port)
 		return
 	}
 	h.addr.url = msg.url
@@ -140,7 +139,7 @@ func (h *homeScreen) addressViewText() string {
 		if need == nil {
 			return b.String()
 		}
-		b.WriteString(wrap(fmt.Sprintf(t.TooSmall, h.width, h.height, need.Width(), used+need.Height()), h.width, st.Warn.Render) + "\n")
+		b.WriteString(wrap(survey.Plurals(t.TooSmall, h.width, h.height, need.Width(), used+need.Height()), h.width, st.Warn.Render) + "\n")
 		if ansi.StringWidth(h.addr.url) > h.width {
 			b.WriteString(wrap(h.addr.url, h.width, st.Label.Render) + "\n") // the address whole, to type
 		}

@@ -287,7 +287,7 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 					c = '.' // 3,13 as a decimal comma
 				}
 				if !v.typeCode(append(append([]rune(nil), v.code...), c)) && !v.typeCode([]rune{c}) {
-					v.status = fmt.Sprintf(v.c.t.CallsNoCode, survey.Printable(string(append(v.code, c))))
+					v.status = survey.Plurals(v.c.t.CallsNoCode, survey.Printable(string(append(v.code, c))))
 				}
 			case msg.String() == "enter":
 				if !v.picked {
@@ -339,7 +339,7 @@ func (v *callsScreen) Update(msg tea.Msg) tea.Cmd {
 			v.choosing, v.field, v.target = true, 0, v.calls[v.cursor]
 		case key.Matches(msg, v.start) && len(v.calls) > 0:
 			v.starting = true
-			v.status = fmt.Sprintf(v.c.t.CallsStartConfirm, survey.Printable(v.calls[v.cursor].Respondent.Name))
+			v.status = survey.Plurals(v.c.t.CallsStartConfirm, survey.Printable(v.calls[v.cursor].Respondent.Name))
 		default:
 			return keyUnused(v.c, msg)
 		}
@@ -386,7 +386,7 @@ func (v *callsScreen) typeKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if !at.After(now) {
-			v.status = fmt.Sprintf(v.c.t.CallsPastTime, at.Format("2006-01-02 15:04"))
+			v.status = survey.Plurals(v.c.t.CallsPastTime, at.Format("2006-01-02 15:04"))
 			return nil
 		}
 		v.typing, v.picking = false, false
@@ -470,7 +470,7 @@ func (v *callsScreen) View() string {
 		return wrap(v.c.t.CallsErr+v.c.errText(v.err), w, st.Error.Render)
 	}
 	var b strings.Builder
-	b.WriteString(st.Title.Render(fmt.Sprintf(v.c.t.CallsTitle, len(v.calls))) + "\n")
+	b.WriteString(st.Title.Render(survey.Plurals(v.c.t.CallsTitle, len(v.calls))) + "\n")
 	if len(v.calls) == 0 {
 		b.WriteString(st.Muted.Render(v.c.t.CallsEmpty) + "\n")
 		return b.String()
@@ -478,7 +478,7 @@ func (v *callsScreen) View() string {
 	now := v.c.cfg.Now()
 	if v.choosing || v.entering {
 		call := v.target
-		b.WriteString(wrapPlain(fmt.Sprintf(v.c.t.CallsUpdatePick, survey.Printable(call.Respondent.RosterID+" "+call.Respondent.Name)), w) + "\n")
+		b.WriteString(wrapPlain(survey.Plurals(v.c.t.CallsUpdatePick, survey.Printable(call.Respondent.RosterID+" "+call.Respondent.Name)), w) + "\n")
 		for i, f := range survey.UpdateFields {
 			line := "  " + v.c.t.UpdateFieldNames[i]
 			if old := f.Of(call.Respondent); old != "" {
@@ -493,7 +493,7 @@ func (v *callsScreen) View() string {
 			b.WriteString(ansi.Truncate(line, w, "…") + "\n")
 		}
 		if v.entering {
-			prompt := fmt.Sprintf(v.c.t.CallsUpdateValue, v.c.t.UpdateFieldNames[v.field])
+			prompt := survey.Plurals(v.c.t.CallsUpdateValue, v.c.t.UpdateFieldNames[v.field])
 			b.WriteString(wrapPlain(survey.Printable(prompt+string(v.value)), w) + st.Cursor.Render(" ") + "\n")
 		}
 		if v.status != "" {
@@ -503,13 +503,13 @@ func (v *callsScreen) View() string {
 	}
 	if v.picking {
 		name := survey.Printable(v.target.Respondent.Name)
-		b.WriteString(wrapPlain(fmt.Sprintf(v.c.t.CallsPick, name), w) + "\n")
+		b.WriteString(wrapPlain(survey.Plurals(v.c.t.CallsPick, name), w) + "\n")
 		// Under the codes: the question of the call-back time (wrapped), what is typed on
 		// a line of its own (its end in view), and a message; the codes take the rest.
 		var tail []string
 		if v.typing {
 			ex := v.c.cfg.Now().AddDate(0, 0, 1).Format("2006-01-02")
-			tail = append(tail, wrap(fmt.Sprintf(v.c.t.CallsWhen, ex), w, st.Muted.Render))
+			tail = append(tail, wrap(survey.Plurals(v.c.t.CallsWhen, ex), w, st.Muted.Render))
 			typed := survey.Printable(string(v.when))
 			if over := ansi.StringWidth(typed) - (w - 4); over > 0 {
 				typed = ansi.TruncateLeft(typed, over, "…")
@@ -548,12 +548,12 @@ func (v *callsScreen) View() string {
 		case !c.Callback.IsZero():
 			info = append(info, v.c.t.CallsCallBack+" "+c.Callback.In(now.Location()).Format("01-02 15:04"))
 		}
-		info = append(info, fmt.Sprintf(v.c.t.CallsTries, len(c.Attempts)))
+		info = append(info, survey.Plurals(v.c.t.CallsTries, len(c.Attempts)))
 		if n := len(c.Attempts); n > 0 {
 			info = append(info, survey.DispositionLabel(c.Attempts[n-1].Outcome, v.c.lang))
 		}
 		if c.BestHour >= 0 {
-			info = append(info, fmt.Sprintf(v.c.t.CallsBestHour, c.BestHour))
+			info = append(info, survey.Plurals(v.c.t.CallsBestHour, c.BestHour))
 		}
 		return fmt.Sprintf("%s %s · %s", survey.Printable(c.Respondent.RosterID), survey.Printable(c.Respondent.Name), strings.Join(info, " · "))
 	}
@@ -580,7 +580,7 @@ func (v *callsScreen) View() string {
 	for _, n := range v.calls[v.cursor].Numbers {
 		nums = append(nums, survey.Printable(n))
 	}
-	b.WriteString("\n" + ansi.Truncate(fmt.Sprintf(v.c.t.CallsNumbers, strings.Join(nums, ", ")), w, "…") + "\n")
+	b.WriteString("\n" + ansi.Truncate(survey.Plurals(v.c.t.CallsNumbers, strings.Join(nums, ", ")), w, "…") + "\n")
 	if status != "" {
 		b.WriteString(status + "\n")
 	}

@@ -1,10 +1,11 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"tracer/survey"
 )
 
 // reviewLine is one entry of a list of answers: a heading, a problem or a question with its
@@ -136,7 +137,7 @@ func windowView(blocks [][]string, cursor, height int, st Styles, t *texts) stri
 	}
 	var out []string
 	if above && start > 0 {
-		out = append(out, st.Muted.Render(fmt.Sprintf(t.EntriesAbove, start)))
+		out = append(out, st.Muted.Render(survey.Plurals(t.EntriesAbove, start)))
 	}
 	shown := start // the entries shown whole end before shown
 	var body []string
@@ -151,7 +152,7 @@ func windowView(blocks [][]string, cursor, height int, st Styles, t *texts) stri
 	}
 	out = append(out, body...)
 	if n := len(blocks) - shown; n > 0 && below && height >= 2 {
-		out = append(out, st.Muted.Render(fmt.Sprintf(t.EntriesBelow, n)))
+		out = append(out, st.Muted.Render(survey.Plurals(t.EntriesBelow, n)))
 	}
 	return strings.Join(out, "\n")
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 
 	"tracer/forms"
 	"tracer/forms/expr"
+	"tracer/survey"
 )
 
 // MaskKeyMap holds the keys of date and time entry.
@@ -566,7 +566,7 @@ func (f *maskInput) View(t *texts, st Styles, width, height int) string {
 		line += st.Cursor.Render(rest[:1]) + st.Muted.Render(rest[1:])
 	}
 	if f.typ != "time" {
-		line += "  " + st.Muted.Render(fmt.Sprintf(t.FieldDateOrder, placeholder(f.entryLayout(!f.dayFirst()), t)))
+		line += "  " + st.Muted.Render(survey.Plurals(t.FieldDateOrder, placeholder(f.entryLayout(!f.dayFirst()), t)))
 	}
 	return line + freshHint(f.fresh && len(f.digits) > 0, t.FieldFreshMaskHint, st, width, height)
 }

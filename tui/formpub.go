@@ -104,7 +104,8 @@ func (f *formsScreen) retire(id string) tea.Cmd {
 }
 
 // published says what a publish did, in the UI language: the loader's problems one per
-// line when the form does not load, that a changed form needs a new version, or that the
+// line when the form does not load, the server's refusal (a changed form needs a new version,
+// an unchanged export is published already), or that the
 // same bytes change nothing.
 func (f *formsScreen) published(msg formPublishedMsg) {
 	t := f.c.t
@@ -112,11 +113,11 @@ func (f *formsScreen) published(msg formPublishedMsg) {
 	f.outcomeOK = msg.err == nil
 	switch {
 	case msg.err == nil && msg.added:
-		f.outcome = fmt.Sprintf(t.FormsPublished, msg.pf.ID, msg.pf.Version, shortHash(msg.pf.Hash))
+		f.outcome = survey.Plurals(t.FormsPublished, msg.pf.ID, msg.pf.Version, shortHash(msg.pf.Hash))
 	case msg.err == nil:
-		f.outcome = fmt.Sprintf(t.FormsSame, msg.pf.ID, msg.pf.Version)
+		f.outcome = survey.Plurals(t.FormsSame, msg.pf.ID, msg.pf.Version)
 	case survey.ErrorCode(msg.err) == survey.EINVALID:
-		f.outcome = fmt.Sprintf(t.FormsNotLoaded, msg.path)
+		f.outcome = survey.Plurals(t.FormsNotLoaded, msg.path)
 		// the form's own problems (sheet, row, column) as the server's form engine says them
 		text := strings.TrimPrefix(survey.ErrorMessage(msg.err), "The form does not load: ")
 		if se := (*survey.Error)(nil); errors.As(msg.err, &se) && se.Key != "The form does not load: %s" {
@@ -128,10 +129,10 @@ func (f *formsScreen) published(msg formPublishedMsg) {
 			}
 		}
 	case survey.ErrorCode(msg.err) == survey.ECONFLICT:
-		f.outcome = t.FormsNeedVersion
+		f.outcome = t.FormsRefused
 		f.outcomeLines = []string{f.c.errText(msg.err)}
 	default:
-		f.outcome = fmt.Sprintf(t.FormsPublishFailed, msg.path)
+		f.outcome = survey.Plurals(t.FormsPublishFailed, msg.path)
 		f.outcomeLines = []string{f.c.errorText(msg.err)}
 	}
 }
@@ -158,6 +159,7 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 	k, t := f.c.keys, f.c.t
 	switch msg := msg.(type) {
 	case goFormsMsg:
+		f.outcome, f.outcomeLines = "", nil // an earlier visit's publication or retirement
 		return f.load()
 	case formsListedMsg:
 		f.loaded, f.err = true, msg.err
@@ -179,11 +181,11 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 		f.busy = false
 		f.outcomeLines, f.outcomeOK = nil, msg.err == nil
 		if msg.err != nil {
-			f.outcome = fmt.Sprintf(t.FormsRetireFailed, msg.id)
+			f.outcome = survey.Plurals(t.FormsRetireFailed, msg.id)
 			f.outcomeLines = []string{f.c.errorText(msg.err)}
 			return nil
 		}
-		f.outcome = fmt.Sprintf(t.FormsRetired, msg.id)
+		f.outcome = survey.Plurals(t.FormsRetired, msg.id)
 		return f.load()
 	case tea.KeyPressMsg:
 		if f.busy {
@@ -227,6 +229,7 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PageDown):
 			f.cursor = max(min(f.cursor+10, len(f.list)-1), 0)
 		case key.Matches(msg, k.Refresh):
+			f.outcome, f.outcomeLines = "", nil // it told of the list being replaced
 			return f.load()
 		case key.Matches(msg, k.Publish):
 			f.outcome, f.outcomeLines = "", nil
@@ -238,7 +241,7 @@ func (f *formsScreen) Update(msg tea.Msg) tea.Cmd {
 				f.outcome, f.outcomeLines = "", nil
 				f.confirm = f.list[f.cursor].ID
 			default:
-				f.outcome, f.outcomeLines = fmt.Sprintf(t.FormsAlreadyRetired, f.list[f.cursor].ID), nil
+				f.outcome, f.outcomeLines = survey.Plurals(t.FormsAlreadyRetired, f.list[f.cursor].ID), nil
 			}
 		default:
 			return keyUnused(f.c, msg)
@@ -271,7 +274,7 @@ func (f *formsScreen) View() string {
 			foot = append(foot, st.Error.Render(ansi.Truncate(f.editNote, w, "…")))
 		}
 	case f.confirm != "":
-		foot = append(foot, strings.Split(wrap(fmt.Sprintf(t.FormsRetireConfirm, f.confirm), w, st.Warn.Render), "\n")...)
+		foot = append(foot, strings.Split(wrap(survey.Plurals(t.FormsRetireConfirm, f.confirm), w, st.Warn.Render), "\n")...)
 	case f.busy:
 		foot = append(foot, st.Muted.Render(t.FinalizeBusy))
 	case f.outcome != "":
@@ -289,7 +292,7 @@ func (f *formsScreen) View() string {
 	rowsLeft := max(f.height-len(head)-1, 1)
 	if len(foot) > rowsLeft-3 && rowsLeft > 4 {
 		cut := len(foot) - (rowsLeft - 4)
-		foot = append(foot[:rowsLeft-4], st.Muted.Render(fmt.Sprintf(t.FormsMoreLines, cut)))
+		foot = append(foot[:rowsLeft-4], st.Muted.Render(survey.Plurals(t.FormsMoreLines, cut)))
 	}
 	rows := max(f.height-len(head)-len(foot)-1, 1)
 	start := 0

@@ -133,7 +133,7 @@ func TestFormsPublishListRetire(t *testing.T) {
 	}
 
 	v = publish(changed)
-	if !strings.Contains(v, "A changed form needs a new version in its settings sheet; not published:") ||
+	if !strings.Contains(v, "Not published: Form employer_survey version 1 is already published with other content") ||
 		!strings.Contains(v, "already published with other content") {
 		t.Errorf("changed form under the same version:\n%s", v)
 	}

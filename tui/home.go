@@ -194,10 +194,10 @@ func (h *homeScreen) Update(msg tea.Msg) tea.Cmd {
 			return tea.Sequence(h.c.flush(), send(quitMsg{}))
 		case h.c.cfg.Reviewer == nil && len(msg.Text) == 1 && strings.Contains("679u0l", msg.Text):
 			// a supervisor's key on an account without that screen
-			return send(statusMsg{fmt.Sprintf(h.c.t.HomeKeySupervisor, msg.Text)})
+			return send(statusMsg{survey.Plurals(h.c.t.HomeKeySupervisor, msg.Text)})
 		case msg.Text != "" && msg.Text != " ":
 			// any other key typed says so, rather than nothing happening
-			return send(statusMsg{fmt.Sprintf(h.c.t.HomeKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
+			return send(statusMsg{survey.Plurals(h.c.t.HomeKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
 		}
 	}
 	return nil
@@ -207,17 +207,30 @@ func (h *homeScreen) View() string {
 	if h.addr != nil {
 		return h.addressViewText()
 	}
-	v := h.view(false)
-	if h.height > 0 && strings.Count(strings.TrimSuffix(v, "\n"), "\n")+1 > h.height {
-		v = h.view(true) // a window too short: the counts by state go, the actions are one paragraph
+	// a window too short: the counts by state go and the actions are one paragraph
+	// (homeCompact), then the labels' column narrows (homeNarrow), then the actions take
+	// their short names (homeTight)
+	var v string
+	for level := homeFull; level <= homeTight; level++ {
+		if v = h.view(level); h.height <= 0 || strings.Count(strings.TrimSuffix(v, "\n"), "\n")+1 <= h.height {
+			break
+		}
 	}
 	return v
 }
 
-// view draws home; compact leaves out the counts by state (today's row has the drafts and
-// the waiting, action 5 the returned) and lists the actions as one wrapped paragraph.
-func (h *homeScreen) view(compact bool) string {
+// The layouts of Home, from the tallest.
+const (
+	homeFull    = iota // every count, one action a line
+	homeCompact        // no counts by state (today's row has the drafts and the waiting, action 5 the returned); the actions as one wrapped paragraph
+	homeNarrow         // as compact, with the labels' column as wide as this language's and no blank line above the rows
+	homeTight          // as narrow, with the actions' short names, no blank line above them and no account hint
+)
+
+// view draws home in the layout level (homeFull to homeTight).
+func (h *homeScreen) view(level int) string {
 	c, t, st := h.c, h.c.t, h.c.st
+	compact, narrow, tight := level >= homeCompact, level >= homeNarrow, level >= homeTight
 	f := c.cfg.Form
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.Title) + "\n")
@@ -226,26 +239,37 @@ func (h *homeScreen) view(compact bool) string {
 		line += fmt.Sprintf(" · %s %s", t.HomeVersion, f.Version)
 	}
 	if n := len(c.cfg.Forms); n > 1 {
-		line += " · " + fmt.Sprintf(t.HomeForms, c.formIndex()+1, n)
+		line += " · " + survey.Plurals(t.HomeForms, c.formIndex()+1, n)
 	}
 	b.WriteString(st.Muted.Render(line) + "\n")
 	if c.cfg.LocalForm {
 		b.WriteString(wrap(t.HomeLocalForm, h.width, st.Warn.Render) + "\n")
 	}
-	b.WriteString("\n")
 	lw := homeLabelWidth()
+	if narrow {
+		lw = 0
+		for _, l := range []string{t.HomeEnumerator, t.HomeSupervisor, t.HomeToday, t.HomeRoster, t.HomeServer} {
+			lw = max(lw, ansi.StringWidth(l))
+		}
+	} else {
+		b.WriteString("\n")
+	}
 	row := func(label, value string) {
 		b.WriteString(hang("  "+label+strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0))+"  ", value, h.width) + "\n")
 	}
 	if c.cfg.Role == survey.RoleSupervisor {
-		row(t.HomeSupervisor, c.cfg.Enumerator+" "+st.Warn.Render("("+t.HomeSupervisorRole+")"))
+		who := c.cfg.Enumerator + " " + st.Warn.Render("("+t.HomeSupervisorRole+")")
+		if tight {
+			who = c.cfg.Enumerator // the actions name the queue
+		}
+		row(t.HomeSupervisor, who)
 	} else {
 		row(t.HomeEnumerator, c.cfg.Enumerator)
 	}
-	row(t.HomeToday, fmt.Sprintf(t.HomeTodayCounts, h.today, h.counts[survey.StateDraft], h.counts[survey.StateFinalized]))
-	roster := fmt.Sprintf(t.HomeAlumni, h.roster)
+	row(t.HomeToday, survey.Plurals(t.HomeTodayCounts, h.today, h.counts[survey.StateDraft], h.counts[survey.StateFinalized]))
+	roster := survey.Plurals(t.HomeAlumni, h.roster)
 	if h.wave != "" {
-		roster += " · " + fmt.Sprintf(t.HomeWaveDone, survey.Printable(h.wave), h.waveDone)
+		roster += " · " + survey.Plurals(t.HomeWaveDone, survey.Printable(h.wave), h.waveDone)
 	}
 	row(t.HomeRoster, roster)
 	if h.err != nil {
@@ -257,7 +281,7 @@ func (h *homeScreen) view(compact bool) string {
 			if len(c.cfg.Forms) < 2 {
 				return fmt.Sprint(h.counts[st])
 			}
-			return fmt.Sprintf(t.HomeFormCount, h.byForm[f.ID][st], h.counts[st])
+			return survey.Plurals(t.HomeFormCount, h.byForm[f.ID][st], h.counts[st])
 		}
 		row(t.HomeDrafts, count(survey.StateDraft))
 		row(t.HomeFinalized, count(survey.StateFinalized))
@@ -265,7 +289,9 @@ func (h *homeScreen) view(compact bool) string {
 		row(t.HomeReturned, count(survey.StateReturned))
 	}
 	row(t.HomeServer, c.serverLine())
-	b.WriteString("\n")
+	if !tight {
+		b.WriteString("\n")
+	}
 	// a void offer, its prompt or its outcome take the place of the actions (the keys still
 	// work, and the help line names them)
 	switch {
@@ -273,13 +299,19 @@ func (h *homeScreen) view(compact bool) string {
 		b.WriteString(h.void.view(h.width) + "\n")
 		return b.String()
 	case h.offer != nil:
-		b.WriteString(wrap(fmt.Sprintf(t.VoidOffer, h.offer.who), h.width, st.Warn.Render) + "\n")
+		b.WriteString(wrap(survey.Plurals(t.VoidOffer, h.offer.who), h.width, st.Warn.Render) + "\n")
 		return b.String()
 	case h.status != "":
 		b.WriteString(wrap(h.status, h.width, st.OK.Render) + "\n")
 		return b.String()
 	}
 	var inline []string
+	short := func(label, name string) string {
+		if tight {
+			return name
+		}
+		return label
+	}
 	action := func(k, label string) {
 		if compact {
 			// no-break spaces keep a key with its label while wrapping; they are spaces again after
@@ -289,11 +321,11 @@ func (h *homeScreen) view(compact bool) string {
 		}
 		b.WriteString("  " + st.Key.Render(k) + "  " + label + "\n")
 	}
-	action("1", t.HomeNew)
-	action("2", t.HomeList)
-	action("3", t.HomeSettings)
-	action("4", t.HomeSync)
-	action("5", fmt.Sprintf(t.HomeReturnedList, h.counts[survey.StateReturned]))
+	action("1", short(t.HomeNew, t.KeyNew))
+	action("2", short(t.HomeList, t.KeyInterviews))
+	action("3", short(t.HomeSettings, t.KeySettings))
+	action("4", short(t.HomeSync, t.KeySync))
+	action("5", short(survey.Plurals(t.HomeReturnedList, h.counts[survey.StateReturned]), fmt.Sprintf("%s (%d)", t.KeyReturned, h.counts[survey.StateReturned])))
 	formsBeside := !compact && c.cfg.Reviewer != nil && c.cfg.Catalog != nil
 	// The tracing screen shares the coverage's line when both fit: the supervisor's views
 	// side by side, and Home keeps its full layout at 80x24.
@@ -303,7 +335,7 @@ func (h *homeScreen) view(compact bool) string {
 			// the study's forms share the queue's line: a supervisor's home keeps its rows
 			b.WriteString("  " + st.Key.Render("6") + "  " + t.HomeQueue + "   " + st.Key.Render("9") + "  " + t.HomeForms9 + "\n")
 		} else {
-			action("6", t.HomeQueue)
+			action("6", short(t.HomeQueue, t.KeyQueue))
 		}
 		cov := "  " + st.Key.Render("7") + "  " + t.HomeCoverage
 		trc := st.Key.Render("0") + "  " + t.Tracing.Home
@@ -311,14 +343,14 @@ func (h *homeScreen) view(compact bool) string {
 			b.WriteString(cov + "    " + trc + "\n")
 			tracingShown = true
 		} else {
-			action("7", t.HomeCoverage)
+			action("7", short(t.HomeCoverage, t.KeyCoverage))
 		}
 	}
 	if c.cfg.Attempts != nil {
-		action("8", callLabel(c.lang))
+		action("8", short(callLabel(c.lang), t.HomeShortCalls))
 	}
 	if c.cfg.Catalog != nil && !formsBeside {
-		action("9", t.HomeForms9)
+		action("9", short(t.HomeForms9, t.HomeShortForms))
 	}
 	// The links share the roster updates' line when both fit, as the tracing screen shares
 	// the coverage's: a supervisor's Home keeps its full layout at 80x24.
@@ -330,17 +362,17 @@ func (h *homeScreen) view(compact bool) string {
 			b.WriteString(upd + "    " + lnk + "\n")
 			linksShown = true
 		} else {
-			action("u", t.HomeUpdates)
+			action("u", short(t.HomeUpdates, t.HomeShortUpdates))
 		}
 	}
 	if c.cfg.Tracing != nil && !tracingShown {
-		action("0", t.Tracing.Home)
+		action("0", short(t.Tracing.Home, t.HomeShortTracing))
 	}
 	if c.cfg.Links != nil && !linksShown {
-		action("l", t.Links.Home)
+		action("l", short(t.Links.Home, t.HomeShortLinks))
 	}
 	if c.cfg.Refusals != nil && h.late > 0 {
-		action("r", st.Error.Render(fmt.Sprintf(t.Refused.Home, h.late)))
+		action("r", st.Error.Render(survey.Plurals(t.Refused.Home, h.late)))
 	}
 	if h.addressOffered() {
 		// the address shares the quit line when both fit, as the links share the updates'
@@ -350,9 +382,9 @@ func (h *homeScreen) view(compact bool) string {
 			b.WriteString(adr + "    " + quit + "\n")
 			return b.String()
 		}
-		action("a", t.Address.Home)
+		action("a", short(t.Address.Home, t.HomeShortAddress))
 	}
-	action("q", t.HomeQuit)
+	action("q", short(t.HomeQuit, t.KeyQuit))
 	if compact {
 		b.WriteString(strings.NewReplacer("\u00a0", " ", "\u2011", "-").Replace(hang("  ", strings.Join(inline, "\u00a0· "), h.width)) + "\n")
 	}
@@ -487,5 +519,5 @@ func keyUnused(c *common, msg tea.KeyPressMsg) tea.Cmd {
 	if msg.Text == "" || msg.Text == " " {
 		return nil
 	}
-	return send(statusMsg{fmt.Sprintf(c.t.ScreenKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
+	return send(statusMsg{survey.Plurals(c.t.ScreenKeyUnused, survey.Printable(ansi.Truncate(msg.Text, 20, "…")))})
 }

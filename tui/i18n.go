@@ -138,6 +138,10 @@ type texts struct {
 	ScreenKeyUnused string
 	HomeUpdates     string
 
+	// Home's actions by their short names, for a window too short for the long ones.
+	HomeShortCalls, HomeShortForms, HomeShortUpdates   string
+	HomeShortTracing, HomeShortLinks, HomeShortAddress string
+
 	// Picking a respondent.
 	PickerPrior    string
 	PickerThisYear string
@@ -425,7 +429,7 @@ type texts struct {
 	FormsPublished      string
 	FormsSame           string
 	FormsNotLoaded      string
-	FormsNeedVersion    string
+	FormsRefused        string // the server's refusal follows: a changed form, or one already published
 	FormsPublishFailed  string
 	FormsRetireConfirm  string
 	FormsRetired        string
@@ -794,13 +798,15 @@ var textsID = texts{
 	HomeSettings:       "Pengaturan",
 	HomeSupervisor:     "Pengawas",
 	HomeSupervisorRole: "akun pengawas: antrean pemeriksaan di 6",
-	HomeToday:          "Hari ini",
-	HomeTodayCounts:    "%d selesai · %d draf · %d menunggu dikirim",
-	HomeCalls:          "Daftar telepon (tindak lanjut)",
-	HomeKeyUnused:      "Tombol “%s” tidak dipakai di Beranda; ? menampilkan tombol yang dipakai.",
-	HomeKeySupervisor:  "Tombol %s hanya untuk akun pengawas; ? menampilkan tombol akun ini.",
-	ScreenKeyUnused:    "Tombol “%s” tidak dipakai di layar ini; ? menampilkan tombol yang dipakai.",
-	HomeUpdates:        "Usulan perbaikan roster dari lapangan",
+	HomeShortCalls:     "daftar telepon", HomeShortForms: "formulir", HomeShortUpdates: "pembaruan daftar",
+	HomeShortTracing: "pelacakan", HomeShortLinks: "tautan", HomeShortAddress: "alamat",
+	HomeToday:         "Hari ini",
+	HomeTodayCounts:   "%d selesai · %d draf · %d menunggu dikirim",
+	HomeCalls:         "Daftar telepon (tindak lanjut)",
+	HomeKeyUnused:     "Tombol “%s” tidak dipakai di Beranda; ? menampilkan tombol yang dipakai.",
+	HomeKeySupervisor: "Tombol %s hanya untuk akun pengawas; ? menampilkan tombol akun ini.",
+	ScreenKeyUnused:   "Tombol “%s” tidak dipakai di layar ini; ? menampilkan tombol yang dipakai.",
+	HomeUpdates:       "Usulan perbaikan roster dari lapangan",
 
 	PickerThisYear: "tahun ini",
 	PickerThisWave: "pada gelombang “%s”",
@@ -1050,7 +1056,7 @@ var textsID = texts{
 	FormsPublished:      "Formulir %s versi %s diterbitkan (sha256 %s). Laptop menariknya pada sinkronisasi berikutnya.",
 	FormsSame:           "Formulir %s versi %s sudah diterbitkan dengan isi yang sama: tidak ada yang berubah.",
 	FormsNotLoaded:      "%s tidak dapat dimuat, tidak diterbitkan:",
-	FormsNeedVersion:    "Formulir yang diubah perlu versi baru di sheet settings; tidak diterbitkan:",
+	FormsRefused:        "Tidak diterbitkan:",
 	FormsPublishFailed:  "%s tidak diterbitkan:",
 	FormsRetireConfirm:  "Pensiunkan formulir %s? Laptop berhenti menawarkannya untuk wawancara baru; yang sudah dibuat tetap tersinkron. y = ya, tombol lain = batal",
 	FormsRetired:        "Formulir %s dipensiunkan: laptop berhenti menawarkannya pada sinkronisasi berikutnya.",
@@ -1217,7 +1223,7 @@ var textsEN = texts{
 	HomeSync:           "Sync with the server",
 	HomeServer:         "Server",
 	HomeReturnedList:   "Returned for correction (%d)",
-	HomeAlumni:         "%d alumni",
+	HomeAlumni:         "%d alumn{us|i}",
 	HomeWaveDone:       "wave “%s”: %d interviewed",
 	HomeDrafts:         "Drafts",
 	HomeEnumerator:     "Enumerator",
@@ -1236,13 +1242,15 @@ var textsEN = texts{
 	HomeSettings:       "Settings",
 	HomeSupervisor:     "Supervisor",
 	HomeSupervisorRole: "supervisor account: review queue on 6",
-	HomeToday:          "Today",
-	HomeTodayCounts:    "%d done · %d in draft · %d waiting to send",
-	HomeCalls:          "Call list (follow-up)",
-	HomeKeyUnused:      "Key “%s” is not used on Home; ? lists the keys.",
-	HomeKeySupervisor:  "Key %s is for supervisor accounts; ? lists this account's keys.",
-	ScreenKeyUnused:    "Key “%s” is not used on this screen; ? lists the keys.",
-	HomeUpdates:        "Roster updates from the field",
+	HomeShortCalls:     "calls", HomeShortForms: "forms", HomeShortUpdates: "roster updates",
+	HomeShortTracing: "tracing", HomeShortLinks: "links", HomeShortAddress: "address",
+	HomeToday:         "Today",
+	HomeTodayCounts:   "%d done · %d in draft · %d waiting to send",
+	HomeCalls:         "Call list (follow-up)",
+	HomeKeyUnused:     "Key “%s” is not used on Home; ? lists the keys.",
+	HomeKeySupervisor: "Key %s is for supervisor accounts; ? lists this account's keys.",
+	ScreenKeyUnused:   "Key “%s” is not used on this screen; ? lists the keys.",
+	HomeUpdates:       "Roster updates from the field",
 
 	PickerThisYear: "this year",
 	PickerThisWave: "in wave “%s”",
@@ -1274,7 +1282,7 @@ var textsEN = texts{
 
 	ReturnedComment:  "Supervisor's comment:",
 	ReturnedQuestion: "Comment on this question:",
-	ReturnedList:     "%d questions with comments (✎ in Ctrl+J): %s",
+	ReturnedList:     "%d question{s} with comments (✎ in Ctrl+J): %s",
 
 	VoidOffer:      "Wrong respondent? Press v to void the draft of %s (with a reason).",
 	VoidAsk:        "Void the draft of %s? Type the reason (Enter voids the draft, Esc goes back):",
@@ -1357,7 +1365,7 @@ var textsEN = texts{
 	FinalizeFixFirst:   "Fix the problems above before finalizing.",
 	FinalizeHelp:       "Enter: open question · f: finalize · Esc: back to the interview",
 	FinalizeNoProblems: "No problems. Press f to finalize.",
-	FinalizeProblems:   "%d problems to fix:",
+	FinalizeProblems:   "%d problem{s} to fix:",
 	FinalizeReadOnly:   "Finalized interview: read-only.",
 
 	ListSearch:     "Search:",
@@ -1382,9 +1390,9 @@ var textsEN = texts{
 	MigrateAsk:      "This draft was started on version %s. Version %s has arrived. Move the draft to the new version? Answers carry over by question name and type; what does not fit is listed and kept in the interview's history.",
 	MigrateYes:      "move to version %s",
 	MigrateNo:       "keep version %s (any other key too)",
-	MigrateDone:     "Moved to version %s: %d answers carried over.",
+	MigrateDone:     "Moved to version %s: %d answer{s} carried over.",
 	MigrateAllFit:   "Every answer fits the new version.",
-	MigrateDropped:  "%d answers do not fit (kept in the interview's history, not silently dropped):",
+	MigrateDropped:  "%d answer{s} {does|do} not fit (kept in the interview's history, not silently dropped):",
 	MigrateMore:     "… and %d more",
 	EntriesAbove:    "↑ %d more above",
 	EntriesBelow:    "↓ %d more below",
@@ -1408,17 +1416,17 @@ var textsEN = texts{
 	SyncFailed:            "Sync failed:",
 	SyncUnreachable:       "The server cannot be reached. Nothing changed on this laptop; try again later.",
 	SyncSummary:           "%d pushed new · %d already there · %d refused · %d waiting",
-	SyncPulled:            "Pulled: %d forms, %d roster rows, %d returned interviews.",
-	SyncRosterGone:        "%d alumni no longer assigned to you left this laptop.",
+	SyncPulled:            "Pulled: %d form{s}, %d roster row{s}, %d returned interview{s}.",
+	SyncRosterGone:        "%d alumn{us|i} no longer assigned to you left this laptop.",
 	SyncRelay:             "Safe on two machines: this laptop and the relay of %s; the relay sends them on to the centre when it reaches it.",
-	SyncHeld:              "Not for sync: %d interviews made with a form the server did not publish (%s). They stay on this laptop and sync once the server publishes exactly that file.",
+	SyncHeld:              "Not for sync: %d interview{s} made with a form the server did not publish (%s). {It stays|They stay} on this laptop and {syncs|sync} once the server publishes exactly that file.",
 	SyncReturnedHint:      "Interviews were returned: open them with 5 on the Home screen.",
 	SyncOutcomePushed:     "new",
 	SyncOutcomeAlready:    "already there",
 	SyncOutcomeRefused:    "refused",
 	SyncOutcomeLate:       "refused later",
-	SyncRefusedLater:      "%d interviews the relay took were refused at the centre. They stay on this laptop and are not sent again; tell your supervisor.",
-	SyncRefusedLaterOther: "%d contact attempts or roster updates the relay took were refused at the centre. They stay on this laptop and are not sent again; tell your supervisor.",
+	SyncRefusedLater:      "%d interview{s} the relay took {was|were} refused at the centre. {It stays|They stay} on this laptop and are not sent again; tell your supervisor.",
+	SyncRefusedLaterOther: "%d contact attempt{s} or roster update{s} the relay took {was|were} refused at the centre. {It stays|They stay} on this laptop and are not sent again; tell your supervisor.",
 	SyncOutcomeWaiting:    "waiting",
 
 	ReviewFilterState:      "State",
@@ -1439,14 +1447,14 @@ var textsEN = texts{
 	ReviewViaWeb:           "web link",
 	ReviewHeadFlags:        "Flags",
 	ReviewEmpty:            "No interview matches these filters.",
-	ReviewCount:            "%d interviews",
+	ReviewCount:            "%d interview{s}",
 	ReviewLoading:          "Loading…",
 	ReviewReceived:         "Received %s",
 	ReviewDuration:         "took %s min",
-	ReviewRevisions:        "%d revisions",
+	ReviewRevisions:        "%d revision{s}",
 	ReviewCollect:          "Sent from ODK Collect, device %s",
 	ReviewWeb:              "Self-response by the alumnus through a link",
-	ReviewMoreFlags:        "… and %d more flags",
+	ReviewMoreFlags:        "… and %d more flag{s}",
 	ReviewWas:              "(r%d: %s)",
 	ReviewDropped:          "Answers of r%d this correction no longer has",
 	ReviewNoForm:           "Form %s version %s, which this interview was made with, is not on this laptop: sync (4 on Home) to pull it. Until then the answers are listed by their names.",
@@ -1457,12 +1465,12 @@ var textsEN = texts{
 	ReviewConfirm:          "Approve this revision? y = yes, any other key = cancel",
 	ReviewNeedComment:      "A return needs a comment.",
 	ReviewNotes:            "Question comments that go with the return (x): %d.",
-	ReviewNotesLeave:       "%d question comment(s) not sent: they go with a return (x) only. Esc again drops them.",
+	ReviewNotesLeave:       "%d question comment{s} not sent: {it goes|they go} with a return (x) only. Esc again drops {it|them}.",
 	ReviewReturned:         "Returned to the enumerator.",
 	ReviewApproved:         "Approved.",
 
 	CoverageTotal:        "Traced %d of %d (%d%%) · approved %d (%d%%)",
-	CoverageUnlinked:     "%d interviews not on the roster (walk-ins).",
+	CoverageUnlinked:     "%d interview{s} not on the roster (walk-ins).",
 	CoverageEnumerator:   "Enumerators",
 	CoverageByKejuruan:   "Kejuruan",
 	CoverageByBatch:      "Batch",
@@ -1492,20 +1500,20 @@ var textsEN = texts{
 	FormsPublished:      "Published form %s version %s (sha256 %s). Laptops pull it at their next sync.",
 	FormsSame:           "Form %s version %s is already published with these bytes: nothing to do.",
 	FormsNotLoaded:      "%s does not load and was not published:",
-	FormsNeedVersion:    "A changed form needs a new version in its settings sheet; not published:",
+	FormsRefused:        "Not published:",
 	FormsPublishFailed:  "%s was not published:",
 	FormsRetireConfirm:  "Retire form %s? Laptops stop offering it for new interviews; what was made with it still syncs. y = yes, any other key = cancel",
 	FormsRetired:        "Form %s is retired: laptops stop offering it at their next sync.",
 	FormsAlreadyRetired: "Form %s is already retired; publishing a new version offers it again.",
 	FormsRetireFailed:   "Form %s was not retired:",
-	FormsMoreLines:      "  … and %d more lines",
+	FormsMoreLines:      "  … and %d more line{s}",
 
-	CallsTitle:          "Call list: %d alumni not yet interviewed",
+	CallsTitle:          "Call list: %d alumn{us|i} not yet interviewed",
 	CallsLoading:        "Loading…",
 	CallsEmpty:          "Nobody left to call.",
 	CallsDue:            "due",
 	CallsCallBack:       "call back",
-	CallsTries:          "%d tries",
+	CallsTries:          "%d tr{y|ies}",
 	CallsBestHour:       "best hour %02d:00",
 	CallsNumbers:        "Numbers: %s",
 	CallsPick:           "Outcome for %s (↑↓ or type its code, enter; esc cancels):",
@@ -1540,7 +1548,7 @@ var textsEN = texts{
 	PINPrompt: "Enter the PIN:",
 	PINWhy:    "Interview drafts and the alumni's personal data on this laptop are locked with the PIN set at tracer login.",
 	PINWrong:  "Wrong PIN (%d in a row). Nothing is lost.",
-	PINWait:   "Too many wrong PINs: try again after %s (%d seconds). Nothing is lost.",
+	PINWait:   "Too many wrong PINs: try again after %s (%d second{s}). Nothing is lost.",
 	PINBusy:   "Checking the PIN…",
 	PINForgot: "Forgot the PIN? Ask the admin for a new code, then run: tracer login URL CODE. Every draft stays.",
 	PINKeys:   "Enter unlock · Esc quit",

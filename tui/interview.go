@@ -453,7 +453,7 @@ func (s *interviewScreen) saveNow() (cmd tea.Cmd, refused string) {
 		if s.live != liveNone {
 			why = liveText(s.c.t, s.live, s.liveArgs)
 		}
-		refused = survey.Printable(fmt.Sprintf(s.c.t.InterviewQuitRefused, forms.PlainText(s.sess.Label(s.stop.Path)), why))
+		refused = survey.Printable(survey.Plurals(s.c.t.InterviewQuitRefused, forms.PlainText(s.sess.Label(s.stop.Path)), why))
 	}
 	return s.persist(s.stop.Path, s.stop.Path), refused
 }
@@ -640,7 +640,7 @@ func (s *interviewScreen) cycleLang() tea.Cmd {
 	i := (indexOf(langs, s.sess.Lang()) + 1) % len(langs)
 	cmd := s.setFormLang(langs[i])
 	if s.sess.Lang() == langs[i] {
-		s.langNow = fmt.Sprintf(s.c.t.InterviewLangNow, langName(langs[i]), i+1, len(langs))
+		s.langNow = survey.Plurals(s.c.t.InterviewLangNow, langName(langs[i]), i+1, len(langs))
 	}
 	return cmd
 }
@@ -933,7 +933,7 @@ func (s *interviewScreen) View() string {
 		if label == "" {
 			label = s.stop.Node.Name
 		}
-		label = fmt.Sprintf(t.InterviewAddAnother, label, s.sess.Instances(s.stop.Path))
+		label = survey.Plurals(t.InterviewAddAnother, label, s.sess.Instances(s.stop.Path))
 	} else if s.sess.Required(s.stop.Path) {
 		label += " *"
 	}
@@ -967,10 +967,10 @@ func (s *interviewScreen) View() string {
 		bottom = append(bottom, wrap("✗ "+liveText(t, s.live, s.liveArgs), w, st.Error.Render))
 	}
 	if s.confirm {
-		bottom = append(bottom, wrap(fmt.Sprintf(t.InterviewConfirmRemove, s.instanceName(instanceOf(s.stop.Path))), w, st.Warn.Render))
+		bottom = append(bottom, wrap(survey.Plurals(t.InterviewConfirmRemove, s.instanceName(instanceOf(s.stop.Path))), w, st.Warn.Render))
 	}
 	if s.langKept != "" {
-		bottom = append(bottom, wrap(fmt.Sprintf(t.InterviewLangKept, langName(s.langKept)), w, st.Hint.Render))
+		bottom = append(bottom, wrap(survey.Plurals(t.InterviewLangKept, langName(s.langKept)), w, st.Hint.Render))
 	}
 	if s.langNow != "" {
 		bottom = append(bottom, wrap(s.langNow, w, st.Hint.Render))
@@ -993,7 +993,7 @@ func (s *interviewScreen) View() string {
 					labels = append(labels, s.sess.Label(stp.Path))
 				}
 			}
-			list := wrap(fmt.Sprintf(t.ReturnedList, len(byPath), strings.Join(labels, "; ")), w, st.Warn.Render)
+			list := wrap(survey.Plurals(t.ReturnedList, len(byPath), strings.Join(labels, "; ")), w, st.Warn.Render)
 			if lines := strings.Split(list, "\n"); len(lines) > 2 {
 				list = strings.Join(lines[:2], "\n") + "…"
 			}
@@ -1148,7 +1148,7 @@ func (s *interviewScreen) bar(w int) string {
 	pr := s.progress()
 	label := fmt.Sprintf(" %d/%d", pr.i, pr.n)
 	if pr.parts > 1 && pr.part > 0 {
-		label = " " + fmt.Sprintf(s.c.t.InterviewPart, pr.part, pr.parts) + " ·" + label
+		label = " " + survey.Plurals(s.c.t.InterviewPart, pr.part, pr.parts) + " ·" + label
 	}
 	width := max(min(w-ansi.StringWidth(label)-1, 50), 10)
 	full := 0
@@ -1219,7 +1219,7 @@ func liveText(t *texts, id liveID, args []any) string {
 	if len(args) == 0 {
 		return t.live(id)
 	}
-	return fmt.Sprintf(t.live(id), args...)
+	return survey.Plurals(t.live(id), args...)
 }
 
 // who names the respondent: "Name (roster id)", the roster id, or a walk-in.
@@ -1296,7 +1296,7 @@ func (s *interviewScreen) identity() string {
 	if v := t.sex(r.Sex); v != "" {
 		sex = v
 	}
-	return fmt.Sprintf(t.InterviewIdentity, r.Name, survey.MaskNIK(r.NIK), r.BirthDate, sex, r.ProgramName, r.BatchID)
+	return survey.Plurals(t.InterviewIdentity, r.Name, survey.MaskNIK(r.NIK), r.BirthDate, sex, r.ProgramName, r.BatchID)
 }
 
 // richWrap renders a label or hint written with ODK's Markdown subset or inline HTML: its

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"tracer/forms"
+	"tracer/survey"
 )
 
 // jumpScreen lists every relevant question with its answer and state; Enter goes there.
@@ -125,7 +126,7 @@ func (j *jumpScreen) View() string {
 			if label == "" { // a repeat with no label is called by its name, as on its prompt
 				label = stp.Node.Name
 			}
-			label = fmt.Sprintf(t.InterviewAddAnother, label, s.Instances(stp.Path))
+			label = survey.Plurals(t.InterviewAddAnother, label, s.Instances(stp.Path))
 		case comments[stp.Path] != "":
 			mark = "✎" // the supervisor commented on it
 			ans = display(j.c.t, s, stp.Path)

@@ -84,7 +84,7 @@ var linksID = linksTexts{
 var linksEN = linksTexts{
 	Title: "Self-response links", Home: "Self-response links (WhatsApp)", Loading: "Loading…",
 	Empty:      "No links yet. Press n to make links for a batch, kejuruan, regency or a list of alumni.",
-	Counts:     "%d links · %d unused · %d opened · %d answered · %d expired · %d revoked",
+	Counts:     "%d link{s} · %d unused · %d opened · %d answered · %d expired · %d revoked",
 	HeadRoster: "Roster id", HeadState: "State", HeadExpires: "Expires", HeadRevs: "Answers", HeadName: "Name",
 	HeadActivity: "Latest",
 	Loopback:     "%s opens only on this computer: alumni's phones cannot reach it. Type the server's address as the internet reaches it, or press Enter again to keep it (for a try).",
@@ -96,11 +96,11 @@ var linksEN = linksTexts{
 	Path:      "write the CSV to: ",
 	PathHint:  "A new file; it holds names, phone numbers, links and WhatsApp messages. Keep it private.",
 	EnterNext: "Enter next · Esc cancel",
-	Confirm:   "Make links for %s (form %s, valid %d days) and write the CSV to %s? (y/n)",
-	Made:      "%d links made; CSV written to %s.", MadeNone: "No link was made.",
+	Confirm:   "Make links for %s (form %s, valid %d day{s}) and write the CSV to %s? (y/n)",
+	Made:      "%d link{s} made; CSV written to %s.", MadeNone: "No link was made.",
 	NotMade: "No links made: ", Written: "CSV written to %s.",
-	NotWritten: "%d links were made but the CSV was not written (%s). Press w to write it to another file; until then these links exist only on this screen.",
-	WriteAgain: "Write the CSV of %d links to: ",
+	NotWritten: "%d link{s} {was|were} made but the CSV was not written (%s). Press w to write it to another file; until then {this link exists|these links exist} only on this screen.",
+	WriteAgain: "Write the CSV of %d link{s} to: ",
 	Exists:     "%s already exists; choose another name (nothing is overwritten).",
 	NoFolder:   "The folder %s does not exist.",
 	BadDays:    "Type a number of days from 1 to 366.", BadURL: "The address must be http:// or https:// with the server's name.",
@@ -373,7 +373,7 @@ func loopback(host string) bool {
 // written.
 func (v *linksScreen) fileError(path string, err error) string {
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Sprintf(v.lt().Exists, path)
+		return survey.Plurals(v.lt().Exists, path)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -382,10 +382,21 @@ func (v *linksScreen) fileError(path string, err error) string {
 	return v.c.errorText(err)
 }
 
+// clearStatus drops the status line as the list is read again: what it told of an earlier
+// action no longer applies, except that links made whose CSV is not written still exist
+// only on this screen, which it keeps saying.
+func (v *linksScreen) clearStatus() {
+	v.status, v.statusErr = "", false
+	if len(v.pending) > 0 {
+		v.status, v.statusErr = survey.Plurals(v.lt().NotWritten, len(v.pending), v.lt().KeyWrite), true
+	}
+}
+
 func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 	k, lt := v.c.keys, v.lt()
 	switch msg := msg.(type) {
 	case goLinksMsg:
+		v.clearStatus()
 		return v.load()
 	case linksListedMsg:
 		v.loaded, v.err = true, msg.err
@@ -408,28 +419,28 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 		case msg.writeErr != nil:
 			v.c.log.Error("write links CSV", "path", msg.path, "err", msg.writeErr)
 			v.pending, v.pendingBase = msg.made, strings.TrimSpace(v.base.Value())
-			v.status, v.statusErr = fmt.Sprintf(lt.NotWritten, len(msg.made), v.fileError(msg.path, msg.writeErr)), true
+			v.status, v.statusErr = survey.Plurals(lt.NotWritten, len(msg.made), v.fileError(msg.path, msg.writeErr)), true
 		case len(msg.made) == 0:
 			v.status, v.statusErr = lt.MadeNone, true
 		default:
-			v.status, v.statusErr = fmt.Sprintf(lt.Made, len(msg.made), msg.path), false
+			v.status, v.statusErr = survey.Plurals(lt.Made, len(msg.made), msg.path), false
 		}
 		return v.load()
 	case linksWrittenMsg:
 		v.busy = false
 		if msg.err != nil {
-			v.status, v.statusErr = fmt.Sprintf(lt.NotWritten, len(v.pending), v.fileError(msg.path, msg.err)), true
+			v.status, v.statusErr = survey.Plurals(lt.NotWritten, len(v.pending), v.fileError(msg.path, msg.err)), true
 			return nil
 		}
 		v.pending = nil
-		v.status, v.statusErr = fmt.Sprintf(lt.Written, msg.path), false
+		v.status, v.statusErr = survey.Plurals(lt.Written, msg.path), false
 	case linkRevokedMsg:
 		v.busy = false
 		if msg.err != nil {
 			v.status, v.statusErr = lt.NotRevoked+v.c.errText(msg.err), true
 			return nil
 		}
-		v.status, v.statusErr = fmt.Sprintf(lt.Revoked, msg.id), false
+		v.status, v.statusErr = survey.Plurals(lt.Revoked, msg.id), false
 		return v.load()
 	case tea.KeyPressMsg:
 		if v.busy {
@@ -450,10 +461,11 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PageDown):
 			v.cursor = max(min(v.cursor+10, len(v.list)-1), 0)
 		case key.Matches(msg, k.Refresh):
+			v.clearStatus()
 			return v.load()
 		case key.Matches(msg, k.MakeLinks) && len(v.pending) > 0:
 			// links made whose CSV is not written are written first: their tokens are nowhere else
-			v.status, v.statusErr = fmt.Sprintf(lt.NotWritten, len(v.pending), lt.KeyWrite), true
+			v.status, v.statusErr = survey.Plurals(lt.NotWritten, len(v.pending), lt.KeyWrite), true
 		case key.Matches(msg, k.MakeLinks):
 			v.step, v.status = linkHow, ""
 			v.value.SetValue("")
@@ -466,7 +478,7 @@ func (v *linksScreen) Update(msg tea.Msg) tea.Cmd {
 			case v.list[v.cursor].RevokedAt.IsZero():
 				v.step, v.status, v.revoke = linkRevoke, "", v.list[v.cursor]
 			default:
-				v.status, v.statusErr = fmt.Sprintf(lt.AlreadyRevoked, v.list[v.cursor].ID), false
+				v.status, v.statusErr = survey.Plurals(lt.AlreadyRevoked, v.list[v.cursor].ID), false
 			}
 		case key.Matches(msg, k.WriteCSV) && len(v.pending) > 0:
 			v.step, v.status = linkRewrite, ""
@@ -486,7 +498,7 @@ func (v *linksScreen) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "esc" {
 		v.step, v.status = linkNone, ""
 		if len(v.pending) > 0 {
-			v.status, v.statusErr = fmt.Sprintf(lt.NotWritten, len(v.pending), "Esc"), true
+			v.status, v.statusErr = survey.Plurals(lt.NotWritten, len(v.pending), "Esc"), true
 		}
 		return nil
 	}
@@ -526,17 +538,17 @@ func (v *linksScreen) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			if loopback(u.Hostname()) && v.loopbackOK != val {
 				v.loopbackOK = val
-				v.status, v.statusErr = fmt.Sprintf(lt.Loopback, val), true
+				v.status, v.statusErr = survey.Plurals(lt.Loopback, val), true
 				return nil
 			}
 		case linkPath, linkRewrite:
 			p := expandPath(val)
 			if _, err := os.Stat(p); err == nil {
-				v.status, v.statusErr = fmt.Sprintf(lt.Exists, p), true
+				v.status, v.statusErr = survey.Plurals(lt.Exists, p), true
 				return nil
 			}
 			if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
-				v.status, v.statusErr = fmt.Sprintf(lt.NoFolder, filepath.Dir(p)), true
+				v.status, v.statusErr = survey.Plurals(lt.NoFolder, filepath.Dir(p)), true
 				return nil
 			}
 		}
@@ -582,7 +594,7 @@ func (v *linksScreen) View() string {
 		for _, l := range v.list {
 			n[l.State(now)]++
 		}
-		head = append(head, st.Title.Render(ansi.Truncate(fmt.Sprintf(lt.Counts, len(v.list), n[survey.LinkUnused], n[survey.LinkOpened],
+		head = append(head, st.Title.Render(ansi.Truncate(survey.Plurals(lt.Counts, len(v.list), n[survey.LinkUnused], n[survey.LinkOpened],
 			n[survey.LinkAnswered], n[survey.LinkExpired], n[survey.LinkRevoked]), w, "…")))
 	}
 	// The dialog or the last outcome, above the table so it is never scrolled away.
@@ -606,14 +618,14 @@ func (v *linksScreen) View() string {
 	case linkPath:
 		field(lt.Path, &v.path, lt.PathHint)
 	case linkRewrite:
-		field(fmt.Sprintf(lt.WriteAgain, len(v.pending)), &v.path, lt.PathHint)
+		field(survey.Plurals(lt.WriteAgain, len(v.pending)), &v.path, lt.PathHint)
 	case linkConfirm:
 		days, _ := strconv.Atoi(strings.TrimSpace(v.days.Value()))
-		foot = append(foot, strings.Split(wrap(fmt.Sprintf(lt.Confirm, v.what(), v.c.cfg.Form.ID, days, expandPath(v.path.Value())), w, st.Warn.Render), "\n")...)
+		foot = append(foot, strings.Split(wrap(survey.Plurals(lt.Confirm, v.what(), v.c.cfg.Form.ID, days, expandPath(v.path.Value())), w, st.Warn.Render), "\n")...)
 	case linkRevoke:
 		l := v.revoke
 		who := strings.TrimSpace(l.RosterID + " " + v.names[l.RosterID])
-		foot = append(foot, strings.Split(wrap(fmt.Sprintf(lt.RevokeConfirm, l.ID, who), w, st.Warn.Render), "\n")...)
+		foot = append(foot, strings.Split(wrap(survey.Plurals(lt.RevokeConfirm, l.ID, who), w, st.Warn.Render), "\n")...)
 	}
 	if v.busy {
 		foot = append(foot, st.Muted.Render(lt.Busy))

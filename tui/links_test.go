@@ -269,6 +269,11 @@ func TestLinksScreen(t *testing.T) {
 	if l := linkOf(t, store, first.ID); l.RevokedAt.IsZero() {
 		t.Fatal("the link is not revoked in the store")
 	}
+	// Ctrl+R reads the list again: the line of the revocation goes with the old list
+	drive(t, m, keypress("ctrl+r"))
+	if v := plain(m); strings.Contains(v, "Link "+first.ID+" revoked.") || !strings.Contains(v, "1 revoked") {
+		t.Fatalf("after Ctrl+R:\n%s", v)
+	}
 	// x on a link revoked already says so, and asks nothing
 	m.links().cursor = slices.IndexFunc(m.links().list, func(l *survey.Link) bool { return l.ID == first.ID })
 	drive(t, m, keypress("x"))

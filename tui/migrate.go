@@ -68,21 +68,21 @@ func (s *migrateScreen) View() string {
 	t, st := s.c.t, s.c.st
 	iv, from, to := s.opened.iv, s.opened.form, s.opened.newer
 	var b strings.Builder
-	b.WriteString(st.Title.Render(fmt.Sprintf(t.MigrateTitle, from.ID)) + "\n\n")
+	b.WriteString(st.Title.Render(survey.Plurals(t.MigrateTitle, from.ID)) + "\n\n")
 	switch {
 	case s.err != nil:
 		b.WriteString(wrap(t.MigrateFailed+" "+s.c.errText(s.err), s.width, st.Error.Render) + "\n\n")
 		b.WriteString(st.Muted.Render(t.MigrateContinue) + "\n")
 	case s.done != nil:
-		b.WriteString(wrap(fmt.Sprintf(t.MigrateDone, to.Version, s.done.Kept), s.width, st.OK.Render) + "\n")
+		b.WriteString(wrap(survey.Plurals(t.MigrateDone, to.Version, s.done.Kept), s.width, st.OK.Render) + "\n")
 		if len(s.done.Dropped) == 0 {
 			b.WriteString(wrap(t.MigrateAllFit, s.width, st.OK.Render) + "\n")
 		} else {
-			b.WriteString(wrap(fmt.Sprintf(t.MigrateDropped, len(s.done.Dropped)), s.width, st.Warn.Render) + "\n")
+			b.WriteString(wrap(survey.Plurals(t.MigrateDropped, len(s.done.Dropped)), s.width, st.Warn.Render) + "\n")
 			limit := max(s.height-8, 3)
 			for i, d := range s.done.Dropped {
 				if i == limit {
-					b.WriteString(st.Muted.Render(fmt.Sprintf("  "+t.MigrateMore, len(s.done.Dropped)-i)) + "\n")
+					b.WriteString(st.Muted.Render(survey.Plurals("  "+t.MigrateMore, len(s.done.Dropped)-i)) + "\n")
 					break
 				}
 				b.WriteString(wrap(fmt.Sprintf("  • %s = %q: %s", d.Path, d.Value, d.Reason), s.width, st.Muted.Render) + "\n")
@@ -90,9 +90,9 @@ func (s *migrateScreen) View() string {
 		}
 		b.WriteString("\n" + st.Muted.Render(t.MigrateContinue) + "\n")
 	default:
-		b.WriteString(wrap(fmt.Sprintf(t.MigrateAsk, iv.FormVersion, to.Version), s.width, unstyled) + "\n\n")
-		b.WriteString(st.Key.Render("y") + "  " + fmt.Sprintf(t.MigrateYes, to.Version) + "\n")
-		b.WriteString(st.Key.Render("n") + "  " + fmt.Sprintf(t.MigrateNo, iv.FormVersion) + "\n")
+		b.WriteString(wrap(survey.Plurals(t.MigrateAsk, iv.FormVersion, to.Version), s.width, unstyled) + "\n\n")
+		b.WriteString(st.Key.Render("y") + "  " + survey.Plurals(t.MigrateYes, to.Version) + "\n")
+		b.WriteString(st.Key.Render("n") + "  " + survey.Plurals(t.MigrateNo, iv.FormVersion) + "\n")
 	}
 	return b.String()
 }

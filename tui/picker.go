@@ -251,9 +251,9 @@ func (p *pickerScreen) View() string {
 		state := t.state(pr.iv.State)
 		when := t.PickerThisYear
 		if pr.wave != "" {
-			when = fmt.Sprintf(t.PickerThisWave, survey.Printable(pr.wave))
+			when = survey.Plurals(t.PickerThisWave, survey.Printable(pr.wave))
 		}
-		why := fmt.Sprintf(t.PickerPrior, pr.resp.Name, when, state, pr.iv.StartedAt.Local().Format("02-01-2006"), pr.iv.Revision)
+		why := survey.Plurals(t.PickerPrior, pr.resp.Name, when, state, pr.iv.StartedAt.Local().Format("02-01-2006"), pr.iv.Revision)
 		b.WriteString(wrap(why, p.width, st.Warn.Render) + "\n" + wrap(t.PickerPriorAsk, p.width, st.Warn.Render) + "\n\n")
 	}
 	for i := start; i < len(p.matches) && i < start+rows; i++ {

@@ -3,13 +3,14 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"tracer/survey"
 )
 
 // ErrLocked is returned by Unlock when the enumerator leaves the PIN screen without
@@ -172,11 +173,11 @@ func (m *PINModel) View() tea.View {
 		b.WriteString(m.st.Muted.Render(m.t.PINBusy) + "\n")
 	case m.now.Before(m.retryAt):
 		secs := int(m.retryAt.Sub(m.now).Seconds() + 0.999)
-		b.WriteString(wrap.Inherit(m.st.Error).Render(fmt.Sprintf(m.t.PINWait, m.retryAt.Local().Format("15:04:05"), secs)) + "\n")
+		b.WriteString(wrap.Inherit(m.st.Error).Render(survey.Plurals(m.t.PINWait, m.retryAt.Local().Format("15:04:05"), secs)) + "\n")
 	case m.errText != "":
 		b.WriteString(wrap.Inherit(m.st.Error).Render(m.errText) + "\n")
 	case m.failures > 0:
-		b.WriteString(wrap.Inherit(m.st.Error).Render(fmt.Sprintf(m.t.PINWrong, m.failures)) + "\n")
+		b.WriteString(wrap.Inherit(m.st.Error).Render(survey.Plurals(m.t.PINWrong, m.failures)) + "\n")
 	}
 	b.WriteString("\n" + wrap.Inherit(m.st.Muted).Render(m.t.PINForgot) + "\n")
 	b.WriteString(wrap.Inherit(m.st.Muted).Render(m.t.PINKeys))

@@ -155,7 +155,7 @@ func (v *refusedScreen) View() string {
 		return wrap(t.ErrLoad+" "+survey.ErrorMessage(v.err), w, st.Error.Render)
 	}
 	var b strings.Builder
-	b.WriteString(st.Title.Render(fmt.Sprintf(t.Refused.Title, len(v.list))) + "\n")
+	b.WriteString(st.Title.Render(survey.Plurals(t.Refused.Title, len(v.list))) + "\n")
 	if len(v.list) == 0 {
 		b.WriteString(st.Muted.Render(t.Refused.Empty) + "\n")
 		return b.String()

@@ -2,13 +2,13 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"tracer/forms"
+	"tracer/survey"
 )
 
 // reviewScreen shows the problems first, then every answer by section; finalizing asks once.
@@ -38,7 +38,7 @@ func (r *reviewScreen) build() {
 	r.problems = len(probs)
 	if !r.ses.readOnly {
 		if len(probs) > 0 {
-			r.lines = append(r.lines, reviewLine{text: fmt.Sprintf(t.FinalizeProblems, len(probs))})
+			r.lines = append(r.lines, reviewLine{text: survey.Plurals(t.FinalizeProblems, len(probs))})
 			for _, p := range probs {
 				r.lines = append(r.lines, reviewLine{text: s.Label(p.Path) + " — " + p.Message, path: p.Path, problem: true})
 			}

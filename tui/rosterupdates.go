@@ -115,7 +115,7 @@ func (v *updatesScreen) Update(msg tea.Msg) tea.Cmd {
 			v.status = v.c.t.CallsErr + v.c.errText(msg.err)
 			return v.load()
 		}
-		v.status = fmt.Sprintf(v.c.t.UpdatesDecided, msg.u.RosterID, v.c.t.updateStatus(msg.u.Status))
+		v.status = survey.Plurals(v.c.t.UpdatesDecided, msg.u.RosterID, v.c.t.updateStatus(msg.u.Status))
 		return v.load()
 	case tea.KeyPressMsg:
 		if v.deciding {
@@ -215,7 +215,7 @@ func (v *updatesScreen) View() string {
 	if v.history {
 		title = t.UpdatesHistory
 	}
-	b.WriteString(st.Title.Render(fmt.Sprintf(title, len(v.list))) + "\n")
+	b.WriteString(st.Title.Render(survey.Plurals(title, len(v.list))) + "\n")
 	if len(v.list) == 0 {
 		b.WriteString(st.Muted.Render(t.UpdatesEmpty) + "\n")
 	}

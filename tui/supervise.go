@@ -221,9 +221,11 @@ func (q *queueScreen) View() string {
 			v = t.StateAll
 		} else if f == filterState {
 			v = t.reviewState(survey.ReviewState(v))
+		} else if f == filterFlag {
+			v = review.FlagLabel(v, q.c.lang)
 		}
 		// kept on one line: the filters wrap between themselves
-		p := strings.ReplaceAll(names[f]+" ‹"+ansi.Truncate(v, 16, "…")+"›", " ", "\u00a0")
+		p := strings.ReplaceAll(names[f]+" ‹"+ansi.Truncate(v, 20, "…")+"›", " ", "\u00a0")
 		if f == q.field {
 			p = st.Selected.Render("[" + p + "]")
 		} else {
@@ -250,7 +252,7 @@ func (q *queueScreen) View() string {
 		r := q.rows[i]
 		var flags []string
 		for _, f := range r.Flags {
-			flags = append(flags, f.Name)
+			flags = append(flags, review.FlagLabel(f.Name, q.c.lang))
 		}
 		who := r.RespondentID
 		if who == "" {
@@ -261,7 +263,7 @@ func (q *queueScreen) View() string {
 		}
 		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %-14s %s", ansi.Truncate(t.reviewState(r.State), 13, "…"),
 			ansi.Truncate(who, 13, "…"), ansi.Truncate(enumeratorOf(r), 10, "…"),
-			r.ReceivedAt.Local().Format("01-02 15:04"), ansi.Truncate(viaOf(t, r), 14, "…"), strings.Join(flags, ","))
+			r.ReceivedAt.Local().Format("01-02 15:04"), ansi.Truncate(viaOf(t, r), 14, "…"), strings.Join(flags, ", "))
 		if i == q.cursor {
 			line = st.Selected.Render("› " + line)
 		} else if len(flags) > 0 {
@@ -271,7 +273,7 @@ func (q *queueScreen) View() string {
 		}
 		b.WriteString(ansi.Truncate(line, w, "…") + "\n")
 	}
-	foot := fmt.Sprintf(t.ReviewCount, len(q.rows))
+	foot := survey.Plurals(t.ReviewCount, len(q.rows))
 	if q.more {
 		foot += " +"
 	}
@@ -284,7 +286,7 @@ func (q *queueScreen) View() string {
 func viaOf(t *texts, r *survey.Review) string {
 	switch r.Mode {
 	case survey.CaptureCollect:
-		return fmt.Sprintf(t.ReviewViaCollect, survey.Printable(strings.TrimPrefix(r.Device, "collect:")))
+		return survey.Plurals(t.ReviewViaCollect, survey.Printable(strings.TrimPrefix(r.Device, "collect:")))
 	case survey.CaptureWeb:
 		return t.ReviewViaWeb
 	case "":
@@ -413,7 +415,7 @@ func (d *detailScreen) build() {
 					was = displayAs(d.c.t, s, st.Path, was)
 				}
 				l.mark = "Δ"
-				l.value = v + "  " + fmt.Sprintf(d.c.t.ReviewWas, d.prev.Revision, was)
+				l.value = v + "  " + survey.Plurals(d.c.t.ReviewWas, d.prev.Revision, was)
 			}
 		}
 		d.lines = append(d.lines, l)
@@ -445,7 +447,7 @@ func (d *detailScreen) dropped(s *forms.Session, listed map[string]bool) {
 		return
 	}
 	sort.Strings(paths)
-	d.lines = append(d.lines, reviewLine{text: "## " + fmt.Sprintf(d.c.t.ReviewDropped, d.prev.Revision)})
+	d.lines = append(d.lines, reviewLine{text: "## " + survey.Plurals(d.c.t.ReviewDropped, d.prev.Revision)})
 	for _, p := range paths {
 		// the question's label from its first instance, the path naming the one removed
 		first := firstInstance.ReplaceAllString(p, "[1]")
@@ -456,7 +458,7 @@ func (d *detailScreen) dropped(s *forms.Session, listed map[string]bool) {
 			label = forms.PlainText(label) + " [" + p + "]"
 			was = displayAs(d.c.t, s, first, was) // a choice by its label
 		}
-		d.lines = append(d.lines, reviewLine{text: "Δ " + label + ": — " + fmt.Sprintf(d.c.t.ReviewWas, d.prev.Revision, was)})
+		d.lines = append(d.lines, reviewLine{text: "Δ " + label + ": — " + survey.Plurals(d.c.t.ReviewWas, d.prev.Revision, was)})
 	}
 }
 
@@ -471,7 +473,7 @@ func (d *detailScreen) buildRaw() {
 	if d.formErr != nil {
 		d.c.log.Warn("review detail: the record's form", "err", d.formErr)
 	}
-	d.lines = append(d.lines, reviewLine{text: fmt.Sprintf(d.c.t.ReviewNoForm, rec.FormID, rec.FormVersion), problem: true})
+	d.lines = append(d.lines, reviewLine{text: survey.Plurals(d.c.t.ReviewNoForm, rec.FormID, rec.FormVersion), problem: true})
 	paths := make([]string, 0, len(rec.Answers))
 	for p, v := range rec.Answers {
 		if v != "" {
@@ -487,7 +489,7 @@ func (d *detailScreen) buildRaw() {
 					was = "—"
 				}
 				l.mark = "Δ"
-				l.value += "  " + fmt.Sprintf(d.c.t.ReviewWas, d.prev.Revision, was)
+				l.value += "  " + survey.Plurals(d.c.t.ReviewWas, d.prev.Revision, was)
 			}
 		}
 		d.lines = append(d.lines, l)
@@ -656,39 +658,39 @@ func (d *detailScreen) View() string {
 	head = append(head, st.Title.Render(ansi.Truncate(fmt.Sprintf("%s · r%d · %s · %s", who, r.Revision, t.reviewState(r.State), enumeratorOf(r)), w, "…")))
 	if p := d.resp; p != nil {
 		// the roster's identity in full, for the supervisor to verify against the answers
-		id := fmt.Sprintf(t.ReviewIdentity, p.Name, p.NIK, p.BirthDate, p.Institution)
+		id := survey.Plurals(t.ReviewIdentity, p.Name, p.NIK, p.BirthDate, p.Institution)
 		head = append(head, strings.Split(wrap(id, w, st.Label.Render), "\n")...)
 	}
-	info := fmt.Sprintf(t.ReviewReceived, r.ReceivedAt.Local().Format("2006-01-02 15:04"))
+	info := survey.Plurals(t.ReviewReceived, r.ReceivedAt.Local().Format("2006-01-02 15:04"))
 	if rec := d.d.Record; rec != nil && !rec.StartedAt.IsZero() && rec.FinalizedAt.After(rec.StartedAt) {
 		mins := fmt.Sprint(int(rec.FinalizedAt.Sub(rec.StartedAt).Round(time.Minute).Minutes()))
 		if mins == "0" {
 			mins = "<1"
 		}
-		info += " · " + fmt.Sprintf(t.ReviewDuration, mins)
+		info += " · " + survey.Plurals(t.ReviewDuration, mins)
 	}
 	if len(d.d.Revisions) > 1 {
-		info += " · " + fmt.Sprintf(t.ReviewRevisions, len(d.d.Revisions))
+		info += " · " + survey.Plurals(t.ReviewRevisions, len(d.d.Revisions))
 	}
 	head = append(head, st.Muted.Render(ansi.Truncate(info, w, "…")))
 	if rec := d.d.Record; rec != nil {
 		switch rec.Mode {
 		case survey.CaptureCollect:
-			head = append(head, st.Muted.Render(ansi.Truncate(fmt.Sprintf(t.ReviewCollect, rec.Device), w, "…")))
+			head = append(head, st.Muted.Render(ansi.Truncate(survey.Plurals(t.ReviewCollect, rec.Device), w, "…")))
 		case survey.CaptureWeb:
 			head = append(head, st.Muted.Render(ansi.Truncate(t.ReviewWeb, w, "…")))
 		}
 	}
 	for i, f := range r.Flags {
 		if i == 2 {
-			head = append(head, st.Warn.Render(fmt.Sprintf("  "+t.ReviewMoreFlags, len(r.Flags)-2)))
+			head = append(head, st.Warn.Render(survey.Plurals("  "+t.ReviewMoreFlags, len(r.Flags)-2)))
 			break
 		}
-		head = append(head, strings.Split(wrap("⚑ "+f.Name+": "+f.LocalReason(d.c.lang), w, st.Warn.Render), "\n")...)
+		head = append(head, strings.Split(wrap("⚑ "+review.FlagLabel(f.Name, d.c.lang)+": "+f.LocalReason(d.c.lang), w, st.Warn.Render), "\n")...)
 	}
 	if n := len(d.d.History); n > 0 {
 		h := d.d.History[n-1]
-		line := fmt.Sprintf(t.ReviewLast, t.reviewState(h.To), h.By, h.At.Local().Format("01-02 15:04"))
+		line := survey.Plurals(t.ReviewLast, t.reviewState(h.To), h.By, h.At.Local().Format("01-02 15:04"))
 		if h.Comment != "" {
 			line += ": " + strings.ReplaceAll(h.Comment, "\n", " ")
 		}
@@ -706,7 +708,7 @@ func (d *detailScreen) View() string {
 	case d.confirm:
 		foot = append(foot, st.Warn.Render(ansi.Truncate(t.ReviewConfirm, w, "…")))
 	case d.leaving:
-		foot = append(foot, strings.Split(wrap(fmt.Sprintf(t.ReviewNotesLeave, len(d.notes)), w, st.Warn.Render), "\n")...)
+		foot = append(foot, strings.Split(wrap(survey.Plurals(t.ReviewNotesLeave, len(d.notes)), w, st.Warn.Render), "\n")...)
 	case d.busy:
 		foot = append(foot, st.Muted.Render(t.FinalizeBusy))
 	case d.err != nil:
@@ -714,7 +716,7 @@ func (d *detailScreen) View() string {
 	case d.done != "":
 		foot = append(foot, st.OK.Render(d.done))
 	case len(d.notes) > 0:
-		foot = append(foot, st.Warn.Render(fmt.Sprintf(t.ReviewNotes, len(d.notes))))
+		foot = append(foot, st.Warn.Render(survey.Plurals(t.ReviewNotes, len(d.notes))))
 	}
 	rows := max(d.height-len(head)-len(foot)-1, 1)
 	lines := make([]reviewLine, len(d.lines))
@@ -839,9 +841,9 @@ func (v *coverageScreen) View() string {
 	cov := v.cov
 	var b strings.Builder
 	tot := cov.Total
-	b.WriteString(st.Title.Render(fmt.Sprintf(t.CoverageTotal, tot.Traced, tot.Roster, pct(tot.Traced, tot.Roster), tot.Approved, pct(tot.Approved, tot.Roster))) + "\n")
+	b.WriteString(st.Title.Render(survey.Plurals(t.CoverageTotal, tot.Traced, tot.Roster, pct(tot.Traced, tot.Roster), tot.Approved, pct(tot.Approved, tot.Roster))) + "\n")
 	if cov.Unlinked > 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf(t.CoverageUnlinked, cov.Unlinked)) + "\n")
+		b.WriteString(st.Muted.Render(survey.Plurals(t.CoverageUnlinked, cov.Unlinked)) + "\n")
 	}
 	var tabs []string
 	for i := range v.tabs() {
@@ -872,7 +874,7 @@ func (v *coverageScreen) View() string {
 		}
 		lines = append(lines, st.Muted.Render(t.CoverageLegend))
 	} else {
-		lines = append(lines, st.Muted.Render(fmt.Sprintf(t.CoverageToday, cov.Day)))
+		lines = append(lines, st.Muted.Render(survey.Plurals(t.CoverageToday, cov.Day)))
 		lines = append(lines, st.Muted.Render(fmt.Sprintf("%-14s %8s %-*s %7s %7s %7s", t.ReviewHeadEnumerator, t.CoverageHeadToday, barW, "",
 			t.CoverageHeadTotal, t.CoverageHeadApproved, t.CoverageHeadReturned)))
 		most := 1

@@ -269,7 +269,7 @@ func TestReviewQueueFilters(t *testing.T) {
 	if m.screen != screenQueue || len(m.queue().rows) != 2 {
 		t.Fatalf("queue: screen %d rows %d\n%s", m.screen, len(m.queue().rows), plain(m))
 	}
-	if v := plain(m); !strings.Contains(v, "fast") || !strings.Contains(v, "BTG25-0232 r2") {
+	if v := plain(m); !strings.Contains(v, "terlalu cep") || strings.Contains(v, " fast") || !strings.Contains(v, "BTG25-0232 r2") {
 		t.Errorf("queue lacks flag or revision:\n%s", v)
 	}
 	drive(t, m, keypress("right")) // state: received
@@ -309,7 +309,7 @@ func TestReviewApproveAndReturn(t *testing.T) {
 		t.Fatalf("detail:\n%s", plain(m))
 	}
 	v := plain(m)
-	for _, want := range []string{"BTG25-0071 · r1 · diterima · sari", "durasi 4 menit", "⚑ fast: Selesai dalam 4 menit; median versi formulir 2026.11.1 adalah 25 menit"} {
+	for _, want := range []string{"BTG25-0071 · r1 · diterima · sari", "durasi 4 menit", "⚑ terlalu cepat: Selesai dalam 4 menit; median versi formulir 2026.11.1 adalah"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("detail lacks %q:\n%s", want, v)
 		}
@@ -411,7 +411,7 @@ func TestGoldenReview(t *testing.T) {
 			drive(t, m, keypress("esc"))
 			drive(t, m, keypress("esc"))
 			// the comment on a question is not sent: the first Esc says so, the next drops it
-			if v := plain(m); m.screen != screenDetail || !strings.Contains(v, map[string]string{"id": "catatan pertanyaan belum terkirim", "en": "question comment(s) not sent"}[lang]) {
+			if v := plain(m); m.screen != screenDetail || !strings.Contains(v, map[string]string{"id": "catatan pertanyaan belum terkirim", "en": "1 question comment not sent"}[lang]) {
 				t.Errorf("Esc over a comment not sent:\n%s", v)
 			}
 			drive(t, m, keypress("esc"))

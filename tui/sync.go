@@ -384,7 +384,7 @@ func (s *syncScreen) View() string {
 	case ss.running:
 		label := " " + t.SyncRunning
 		if ss.progress.Total > 0 {
-			label = fmt.Sprintf(" "+t.SyncProgress, ss.progress.Done, ss.progress.Total)
+			label = survey.Plurals(" "+t.SyncProgress, ss.progress.Done, ss.progress.Total)
 		}
 		b.WriteString(syncBar(st, ss.progress.Done, ss.progress.Total, min(w-ansi.StringWidth(label)-1, 50)) + label + "\n")
 	case ss.sum == nil && ss.err == nil:
@@ -402,18 +402,18 @@ func (s *syncScreen) View() string {
 	}
 	if ss.sum != nil && !ss.running {
 		sum := ss.sum
-		line := fmt.Sprintf(t.SyncSummary, sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate),
+		line := survey.Plurals(t.SyncSummary, sum.Count(survey.OutcomeStored), sum.Count(survey.OutcomeDuplicate),
 			sum.Count(survey.OutcomeConflict, survey.OutcomeRefused)+sum.Skipped, sum.Count(survey.OutcomeWaiting))
 		b.WriteString(wrap(line, w, st.Title.Render) + "\n")
-		b.WriteString(wrap(fmt.Sprintf(t.SyncPulled, sum.Forms, sum.RosterRows, sum.Returned), w, st.Muted.Render) + "\n")
+		b.WriteString(wrap(survey.Plurals(t.SyncPulled, sum.Forms, sum.RosterRows, sum.Returned), w, st.Muted.Render) + "\n")
 		if sum.RosterGone > 0 {
-			b.WriteString(wrap(fmt.Sprintf(t.SyncRosterGone, sum.RosterGone), w, st.Muted.Render) + "\n")
+			b.WriteString(wrap(survey.Plurals(t.SyncRosterGone, sum.RosterGone), w, st.Muted.Render) + "\n")
 		}
 		if sum.Relay != "" && sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) > 0 {
-			b.WriteString(wrap(fmt.Sprintf(t.SyncRelay, survey.Printable(sum.Relay)), w, st.Muted.Render) + "\n")
+			b.WriteString(wrap(survey.Plurals(t.SyncRelay, survey.Printable(sum.Relay)), w, st.Muted.Render) + "\n")
 		}
 		if len(sum.Held) > 0 {
-			b.WriteString(wrap(fmt.Sprintf(t.SyncHeld, len(sum.Held), sum.HeldForms()), w, st.Warn.Render) + "\n")
+			b.WriteString(wrap(survey.Plurals(t.SyncHeld, len(sum.Held), sum.HeldForms()), w, st.Warn.Render) + "\n")
 		}
 		if sum.Returned > 0 {
 			b.WriteString(wrap(t.SyncReturnedHint, w, st.Warn.Render) + "\n")
@@ -425,10 +425,10 @@ func (s *syncScreen) View() string {
 			}
 		}
 		if ivs > 0 {
-			b.WriteString(wrap(fmt.Sprintf(t.SyncRefusedLater, ivs), w, st.Error.Render) + "\n")
+			b.WriteString(wrap(survey.Plurals(t.SyncRefusedLater, ivs), w, st.Error.Render) + "\n")
 		}
 		if n := len(sum.RefusedLater) - ivs; n > 0 {
-			b.WriteString(wrap(fmt.Sprintf(t.SyncRefusedLaterOther, n), w, st.Error.Render) + "\n")
+			b.WriteString(wrap(survey.Plurals(t.SyncRefusedLaterOther, n), w, st.Error.Render) + "\n")
 		}
 		b.WriteString("\n")
 		head := strings.Count(b.String(), "\n")

@@ -66,11 +66,11 @@ var tracingEN = tracingTexts{
 	NoneNotTried: "Every alumnus has been tried.", NoneOverdue: "No call-back is overdue.", Unassigned: "(not assigned)",
 	AssignHow: "Assign alumni by:", HowKeys: "b batch · k kejuruan · r regency · l list of roster ids · Esc cancel",
 	AssignValue: "%s: ", AssignTo: "to enumerator: ", AssignConfirm: "Assign %s to %s? (y/n)",
-	Assigned1: "Assigned %d alumni to %s.", AssignFailed: "Not assigned: ", Loading: "Loading…",
-	KeyAssign: "assign", NotTriedCount: "%d never tried", OverdueCount: "%d call-backs overdue",
+	Assigned1: "Assigned %d alumn{us|i} to %s.", AssignFailed: "Not assigned: ", Loading: "Loading…",
+	KeyAssign: "assign", NotTriedCount: "%d never tried", OverdueCount: "%d call-back{s} overdue",
 	KnownEnumerators: "Enumerators: %s", EnterNext: "Enter next · Esc cancel", Empty: "Type it first, then Enter.",
 	BadList: "Roster ids separated by spaces or commas.", Overdue: "overdue", CallbackAt: "call-back", RosterID: "roster id",
-	AssignedMany: "%d roster ids",
+	AssignedMany: "%d roster id{s}",
 	AssignWays:   [4]string{"batch", "kejuruan", "regency", "roster ids"},
 }
 
@@ -163,6 +163,7 @@ func (v *tracingScreen) Update(msg tea.Msg) tea.Cmd {
 	k := v.c.keys
 	switch msg := msg.(type) {
 	case goTracingMsg:
+		v.status = "" // the outcome of an earlier visit's assignment
 		return v.load()
 	case progressMsg:
 		v.p, v.err = msg.p, msg.err
@@ -174,7 +175,7 @@ func (v *tracingScreen) Update(msg tea.Msg) tea.Cmd {
 			v.status, v.statusErr = v.tt().AssignFailed+v.c.errText(msg.err), true
 			return nil
 		}
-		v.status, v.statusErr = fmt.Sprintf(v.tt().Assigned1, msg.res.Assigned, msg.res.To), false
+		v.status, v.statusErr = survey.Plurals(v.tt().Assigned1, msg.res.Assigned, msg.res.To), false
 		return v.load()
 	case tea.KeyPressMsg:
 		if v.step != assignNone {
@@ -196,6 +197,7 @@ func (v *tracingScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PageDown):
 			v.offset += 10
 		case key.Matches(msg, k.Refresh):
+			v.status = "" // it told of the progress being replaced
 			return v.load()
 		case msg.String() == "a":
 			v.step, v.status = assignHow, ""
@@ -260,7 +262,7 @@ func (v *tracingScreen) what() string {
 		if len(sel.RosterIDs) == 1 {
 			return tt.RosterID + " " + survey.Printable(sel.RosterIDs[0])
 		}
-		return fmt.Sprintf(tt.AssignedMany, len(sel.RosterIDs))
+		return survey.Plurals(tt.AssignedMany, len(sel.RosterIDs))
 	}
 	return tt.AssignWays[v.way] + " " + survey.Printable(strings.TrimSpace(v.value.Value()))
 }
@@ -275,8 +277,8 @@ func (v *tracingScreen) View() string {
 		return st.Muted.Render(tt.Loading)
 	}
 	var b strings.Builder
-	b.WriteString(st.Title.Render(ansi.Truncate(fmt.Sprintf(tt.Today, v.p.Day)+" · "+fmt.Sprintf(tt.NotTriedCount, len(v.p.NotTried))+
-		" · "+fmt.Sprintf(tt.OverdueCount, len(v.p.Overdue)), w, "…")) + "\n")
+	b.WriteString(st.Title.Render(ansi.Truncate(survey.Plurals(tt.Today, v.p.Day)+" · "+survey.Plurals(tt.NotTriedCount, len(v.p.NotTried))+
+		" · "+survey.Plurals(tt.OverdueCount, len(v.p.Overdue)), w, "…")) + "\n")
 	var tabs []string
 	for i, name := range []string{tt.TabEnumerators, tt.TabNotTried, tt.TabOverdue} {
 		if i == v.tab {
@@ -292,16 +294,16 @@ func (v *tracingScreen) View() string {
 	case assignHow:
 		foot = append(foot, st.Label.Render(tt.AssignHow), tt.HowKeys)
 	case assignValue:
-		foot = append(foot, st.Label.Render(fmt.Sprintf(tt.AssignValue, tt.AssignWays[v.way]))+v.value.view(w-20, st, true), st.Muted.Render(tt.EnterNext))
+		foot = append(foot, st.Label.Render(survey.Plurals(tt.AssignValue, tt.AssignWays[v.way]))+v.value.view(w-20, st, true), st.Muted.Render(tt.EnterNext))
 	case assignTo:
 		var names []string
 		for _, e := range v.p.Enumerators {
 			names = append(names, e.Enumerator)
 		}
 		foot = append(foot, st.Label.Render(tt.AssignTo)+v.to.view(w-20, st, true),
-			st.Muted.Render(ansi.Truncate(fmt.Sprintf(tt.KnownEnumerators, strings.Join(names, ", ")), w, "…")))
+			st.Muted.Render(ansi.Truncate(survey.Plurals(tt.KnownEnumerators, strings.Join(names, ", ")), w, "…")))
 	case assignConfirm:
-		foot = append(foot, st.Warn.Render(fmt.Sprintf(tt.AssignConfirm, v.what(), survey.Printable(strings.TrimSpace(v.to.Value())))))
+		foot = append(foot, st.Warn.Render(survey.Plurals(tt.AssignConfirm, v.what(), survey.Printable(strings.TrimSpace(v.to.Value())))))
 	}
 	if v.status != "" {
 		style := st.OK.Render

@@ -65,7 +65,7 @@ func TestTracingScreen(t *testing.T) {
 	if m.screen != screenTracing {
 		t.Fatalf("screen %d\n%s", m.screen, v)
 	}
-	for _, want := range []string{"Today 2026-11-20", "1 never tried", "1 call-backs overdue", "ani               5       3/8       1/3       1/1       0/1"} {
+	for _, want := range []string{"Today 2026-11-20", "1 never tried", "1 call-back overdue", "ani               5       3/8       1/3       1/1       0/1"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("tracing screen lacks %q:\n%s", want, v)
 		}

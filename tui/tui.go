@@ -8,7 +8,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -603,7 +602,7 @@ func (m *Model) typePaste(s string) tea.Cmd {
 // quit saves what is on screen and ends the program once the write queue is empty.
 func (m *Model) quit() tea.Cmd {
 	if iv := m.iv(); iv != nil && m.screen == screenInterview && !iv.readOnly {
-		m.quitNote = fmt.Sprintf(m.c.t.InterviewQuitSaved, iv.who())
+		m.quitNote = survey.Plurals(m.c.t.InterviewQuitSaved, iv.who())
 		save, refused := iv.saveNow()
 		if refused != "" {
 			m.quitNote += " " + refused
@@ -647,7 +646,7 @@ func (m *Model) render() string {
 	}
 	if w < minWidth || h < minHeight {
 		// too small: say so on the status line; the screens wrap rather than cut
-		status = c.st.Error.Render(fmt.Sprintf(c.t.TooSmall, w, h, minWidth, minHeight))
+		status = c.st.Error.Render(survey.Plurals(c.t.TooSmall, w, h, minWidth, minHeight))
 	}
 	short := c.help.ShortHelpView(append([]key.Binding{c.keys.Help}, p.ShortHelp()...))
 	return fit(header, w, 1) + "\n" + fit(body, w, max(h-3, 1)) + "\n" + fit(status, w, 1) + "\n" + fit(short, w, 1)
@@ -661,7 +660,7 @@ func (m *Model) helpView(h int) string {
 	lines := strings.Split(c.st.Title.Render(c.t.HelpTitle)+"\n"+c.st.Muted.Render(c.t.HelpClose)+"\n\n"+c.fullHelp(m.current().FullHelp()), "\n")
 	if len(lines) > h {
 		more := len(lines) - h + 1
-		lines = append(lines[:h-1], c.st.Muted.Render(fmt.Sprintf(c.t.EntriesBelow, more)))
+		lines = append(lines[:h-1], c.st.Muted.Render(survey.Plurals(c.t.EntriesBelow, more)))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -2,11 +2,12 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"tracer/survey"
 )
 
 // draftRef names a draft interview for the void flow.
@@ -81,13 +82,13 @@ func (v *voidPrompt) done(msg voidedMsg) string {
 		v.c.log.Error("void draft", "interview", msg.ref.id, "err", msg.err)
 		return v.c.t.ErrVoid + " " + v.c.errText(msg.err)
 	}
-	return fmt.Sprintf(v.c.t.VoidDone, msg.ref.who)
+	return survey.Plurals(v.c.t.VoidDone, msg.ref.who)
 }
 
 // view draws the prompt: the question and the reason being typed.
 func (v *voidPrompt) view(width int) string {
 	t, st := v.c.t, v.c.st
-	out := wrap(fmt.Sprintf(t.VoidAsk, v.ref.who), width, st.Warn.Render) + "\n" + v.reason.view(min(width-2, 60), st, true)
+	out := wrap(survey.Plurals(t.VoidAsk, v.ref.who), width, st.Warn.Render) + "\n" + v.reason.view(min(width-2, 60), st, true)
 	if v.err != "" {
 		out += "\n" + st.Error.Render(v.err)
 	}

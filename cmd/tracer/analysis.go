@@ -160,7 +160,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	dbFlag := fs.String("db", "", "server database `FILE` or postgres:// URL (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "export from the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -231,11 +231,11 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	for _, c := range cut {
-		fmt.Fprintf(m.Stderr, "tracer: note: %d values of %s in %s were cut to %d bytes, the longest string the format holds; CSV, XLSX and JSON Lines hold them whole\n", c.Values, c.Variable, c.Table, c.Limit)
+		fmt.Fprint(m.Stderr, survey.Plurals("tracer: note: %d value{s} of %s in %s {was|were} cut to %d bytes, the longest string the format holds; CSV, XLSX and JSON Lines hold {it|them} whole\n", c.Values, c.Variable, c.Table, c.Limit))
 	}
 	if *out != "" && *out != "-" {
 		if n >= 0 {
-			fmt.Fprintf(m.Stdout, "wrote %s: %d interviews (%s revisions)\n", *out, n, rs)
+			fmt.Fprint(m.Stdout, survey.Plurals("wrote %s: %d interview{s} (%s revisions)\n", *out, n, rs))
 		} else {
 			fmt.Fprintf(m.Stdout, "wrote %s (%s revisions)\n", *out, rs)
 		}
@@ -264,7 +264,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	eFlag := fs.String("e", "estimate", "the response rates' share of unknown-eligibility alumni taken as eligible, `estimate` (proportion method) or 0 to 1")
 	wave := fs.String("wave", "", "report the wave called `NAME` (default: the current wave; docs/TRACING.md, Waves)")
 	threshold := fs.Float64("threshold", 5, "the non-response table flags categories where respondents and cohort differ by more than this many percentage `points`")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

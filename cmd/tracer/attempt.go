@@ -241,7 +241,7 @@ func (m *Main) runAttemptList(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d attempts\n", len(list))
+	fmt.Fprint(m.Stdout, survey.Plurals("%d attempt{s}\n", len(list)))
 	return nil
 }
 

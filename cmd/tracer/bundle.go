@@ -47,8 +47,8 @@ func (m *Main) syncTo(ctx context.Context, dir, to string) error {
 	}
 	if len(held) > 0 {
 		sum := survey.SyncSummary{Held: held}
-		fmt.Fprintf(m.Stdout, "not for sync: %d interviews made with a form the server did not publish (%s) stay on this laptop; they sync once the server publishes exactly that file\n",
-			len(held), survey.Printable(sum.HeldForms()))
+		fmt.Fprint(m.Stdout, survey.Plurals("not for sync: %d interview{s} made with a form the server did not publish (%s) {stays|stay} on this laptop; {it syncs|they sync} once the server publishes exactly that file\n",
+			len(held), survey.Printable(sum.HeldForms())))
 	}
 	if len(files) == 0 && len(held) > 0 {
 		fmt.Fprintln(m.Stdout, "nothing else to write")
@@ -61,8 +61,8 @@ func (m *Main) syncTo(ctx context.Context, dir, to string) error {
 	for _, f := range files {
 		fmt.Fprintf(m.Stdout, "wrote %s\n", f)
 	}
-	fmt.Fprintf(m.Stdout, "%d interviews, %d attempts and %d roster updates written; they stay in the outbox until their receipts come back (tracer sync --from %s)\n",
-		wrote.Items, wrote.Attempts, wrote.Updates, to)
+	fmt.Fprint(m.Stdout, survey.Plurals("%d interview{s}, %d attempt{s} and %d roster update{s} written; they stay in the outbox until their receipts come back (tracer sync --from %s)\n",
+		wrote.Items, wrote.Attempts, wrote.Updates, to))
 	return nil
 }
 
@@ -103,11 +103,11 @@ func (m *Main) syncFrom(ctx context.Context, dir, from string) error {
 			fmt.Fprintf(m.Stdout, "not taken yet: roster update %s: %s (%s)\n", survey.Printable(o.ID), survey.Printable(o.Reason), survey.Printable(o.Code))
 		}
 	}
-	fmt.Fprintf(m.Stdout, "receipts: %d interviews marked sent (%d already there), %d refused, %d waiting; %d attempts marked sent; %d roster updates marked sent, %d refused, %d waiting\n",
+	fmt.Fprint(m.Stdout, survey.Plurals("receipts: %d interview{s} marked sent (%d already there), %d refused, %d waiting; %d attempt{s} marked sent; %d roster update{s} marked sent, %d refused, %d waiting\n",
 		sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate), sum.Count(survey.OutcomeDuplicate),
 		sum.Count(survey.OutcomeConflict, survey.OutcomeRefused), sum.Count(survey.OutcomeWaiting),
 		sum.AttemptCount(survey.OutcomeStored, survey.OutcomeDuplicate), sum.UpdateCount(survey.OutcomeStored, survey.OutcomeDuplicate),
-		sum.UpdateCount(survey.OutcomeConflict, survey.OutcomeRefused), sum.UpdateCount(survey.OutcomeWaiting))
+		sum.UpdateCount(survey.OutcomeConflict, survey.OutcomeRefused), sum.UpdateCount(survey.OutcomeWaiting)))
 	if sum.Relay != "" && sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) > 0 {
 		fmt.Fprintf(m.Stdout, "safe on two machines: this laptop and the relay of %s (centre code %s); the relay sends them on to the centre\n",
 			survey.Printable(sum.Relay), relayCode(enr.PublicKey))
@@ -215,8 +215,8 @@ func (m *Main) importInto(ctx context.Context, srv *server.Server, from string) 
 		if err := writePrivate(rp, imp.Sealed); err != nil {
 			return fmt.Errorf("write the receipts of %s: %w", p, err)
 		}
-		fmt.Fprintf(m.Stdout, "imported %s from %s: %s; %d attempts; %d roster updates; receipts in %s\n", p, survey.Printable(imp.User),
-			receiptCounts(imp.Receipts.Receipts), len(imp.Receipts.Attempts), len(imp.Receipts.Updates), rp)
+		fmt.Fprint(m.Stdout, survey.Plurals("imported %s from %s: %s; %d attempt{s}; %d roster update{s}; receipts in %s\n", p, survey.Printable(imp.User),
+			receiptCounts(imp.Receipts.Receipts), len(imp.Receipts.Attempts), len(imp.Receipts.Updates), rp))
 	}
 	if failed > 0 {
 		return silentError{1}

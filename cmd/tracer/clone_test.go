@@ -83,15 +83,15 @@ func clonedLaptop(t *testing.T, config func(*server.Config)) {
 		t.Fatal(err)
 	}
 	ret(id)
-	sync(a, "1 returned interviews")
-	sync(b, "1 returned interviews")
+	sync(a, "1 returned interview")
+	sync(b, "1 returned interview")
 	fill(a, "unemployed", "--interview", id)
 	fill(b, "self-employed", "--interview", id)
 	sync(a, "pushed 1 new")
 	sync(b, "refused: "+id+" revision 2: Revision 2 of interview "+id+" is stored with other content", true)
 
 	ret(id) // revision 2, the first laptop's
-	sync(a, "1 returned interviews")
+	sync(a, "1 returned interview")
 	sync(b, "0 returned interviews", true) // its refused revision 2 stays refused
 	db, err := sqlite.Open(ctx, filepath.Join(b, sqlite.FileName))
 	if err != nil {
@@ -106,5 +106,5 @@ func clonedLaptop(t *testing.T, config func(*server.Config)) {
 	own := fill(b, "refused")
 	sync(b, "pushed 1 new", true)
 	ret(own)
-	sync(b, "1 returned interviews", true)
+	sync(b, "1 returned interview", true)
 }

@@ -159,11 +159,11 @@ func (m *Main) runFormCheck(_ context.Context, args []string) error {
 		}
 	}
 	if failed > 0 && *tracer {
-		fmt.Fprintf(m.Stderr, "tracer: %d of %d forms did not load or feed no tracer indicator\n", failed, fs.NArg())
+		fmt.Fprint(m.Stderr, survey.Plurals("tracer: %d of %d form{s} did not load or feed no tracer indicator\n", failed, fs.NArg()))
 		return silentError{1}
 	}
 	if failed > 0 {
-		fmt.Fprintf(m.Stderr, "tracer: %d of %d forms did not load\n", failed, fs.NArg())
+		fmt.Fprint(m.Stderr, survey.Plurals("tracer: %d of %d form{s} did not load\n", failed, fs.NArg()))
 		return silentError{1}
 	}
 	return nil
@@ -179,7 +179,7 @@ func (m *Main) printFeeds(path string, f *forms.Form) bool {
 			can = append(can, fd.Indicator.ID)
 		}
 	}
-	fmt.Fprintf(m.Stdout, "%s: feeds %d of %d tracer indicators\n", path, len(can), len(feeds))
+	fmt.Fprint(m.Stdout, survey.Plurals("%s: feeds %d of %d tracer indicator{s}\n", path, len(can), len(feeds)))
 	if len(can) > 0 {
 		fmt.Fprintf(m.Stdout, "  can: %s\n", strings.Join(can, ", "))
 	}
@@ -225,7 +225,7 @@ func summary(f *forms.Form) string {
 			lists++
 		}
 	}
-	s := fmt.Sprintf("%s%s, %d questions, %d calculations, %d groups, %d repeats, %d choice lists; languages: %s",
+	s := survey.Plurals("%s%s, %d question{s}, %d calculation{s}, %d group{s}, %d repeat{s}, %d choice list{s}; languages: %s",
 		f.ID, version, questions, calcs, groups, repeats, lists, strings.Join(langs, ", "))
 	if len(f.Attachments) > 0 {
 		s += "; attached files: " + attachmentNames(f)

@@ -337,8 +337,8 @@ func (m *Main) migrateOne(ctx context.Context, st *laptopStore, catalog *studyFo
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s: moved from form %s version %s to %s: %d answers kept, %d did not fit\n",
-		id, iv.FormID, mg.FromVersion, to.Version, mg.Kept, len(mg.Dropped))
+	fmt.Fprint(m.Stdout, survey.Plurals("%s: moved from form %s version %s to %s: %d answer{s} kept, %d did not fit\n",
+		id, iv.FormID, mg.FromVersion, to.Version, mg.Kept, len(mg.Dropped)))
 	for _, d := range mg.Dropped {
 		fmt.Fprintf(m.Stdout, "  dropped %s = %q: %s\n", d.Path, d.Value, d.Reason)
 	}

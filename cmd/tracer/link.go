@@ -139,7 +139,7 @@ func (m *Main) runLinkCmd(ctx context.Context, cmd string, args []string) error 
 			if err := f.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "%d links written to %s (keep it private: each link opens one alumnus's form)\n", len(made), *out)
+			fmt.Fprint(m.Stdout, survey.Plurals("%d link{s} written to %s (keep it private: each link opens one alumnus's form)\n", len(made), *out))
 		}
 	case "list":
 		ls, err := links.Links(ctx)

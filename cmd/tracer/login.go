@@ -151,7 +151,7 @@ func (m *Main) runLogin(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("encrypt this laptop's data: %w", err)
 	}
-	fmt.Fprintf(m.Stdout, "data locked with the PIN: %d roster rows and %d draft answers encrypted\n", rows, answers)
+	fmt.Fprint(m.Stdout, survey.Plurals("data locked with the PIN: %d roster row{s} and %d draft answer{s} encrypted\n", rows, answers))
 	return nil
 }
 
@@ -202,8 +202,8 @@ func (m *Main) laptopAfterLogin(ctx context.Context, dir, account string, first 
 		return err
 	}
 	if a.Total() > 0 {
-		fmt.Fprintf(m.Stdout, "made on this laptop while it was not enrolled, now %s's: %d finalized interview(s), %d contact attempt(s) and %d roster update(s), sent at the next sync, and %d draft(s)\n",
-			account, a.Interviews, a.Attempts, a.RosterUpdates, a.Drafts)
+		fmt.Fprint(m.Stdout, survey.Plurals("made on this laptop while it was not enrolled, now %s's: %d finalized interview{s}, %d contact attempt{s} and %d roster update{s}, sent at the next sync, and %d draft{s}\n",
+			account, a.Interviews, a.Attempts, a.RosterUpdates, a.Drafts))
 	}
 	if !first {
 		waiting, err := db.WaitingOfOthers(ctx, account)
@@ -215,9 +215,9 @@ func (m *Main) laptopAfterLogin(ctx context.Context, dir, account string, first 
 			for _, c := range []struct {
 				n    int
 				what string
-			}{{w.Unsent, "interview(s) not sent"}, {w.Returned, "returned for correction"}, {w.Drafts, "draft(s)"}, {w.Attempts, "contact attempt(s) not sent"}} {
+			}{{w.Unsent, "interview{s} not sent"}, {w.Returned, "returned for correction"}, {w.Drafts, "draft{s}"}, {w.Attempts, "contact attempt{s} not sent"}} {
 				if c.n > 0 {
-					parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+					parts = append(parts, survey.Plurals("%d "+c.what, c.n))
 				}
 			}
 			p := survey.Printable(w.Account)
@@ -228,12 +228,12 @@ func (m *Main) laptopAfterLogin(ctx context.Context, dir, account string, first 
 	if n, err := sqlite.NewSyncStateStore(db).ForgetRefusals(ctx, survey.EFORBIDDEN); err != nil {
 		return err
 	} else if n > 0 {
-		fmt.Fprintf(m.Stdout, "%d revision(s) refused for the account that sent them go again at the next sync\n", n)
+		fmt.Fprint(m.Stdout, survey.Plurals("%d revision{s} refused for the account that sent {it goes|them go} again at the next sync\n", n))
 	}
 	if n, err := db.ForgetForbidden(ctx, account); err != nil {
 		return err
 	} else if n > 0 {
-		fmt.Fprintf(m.Stdout, "%d contact attempt(s) or roster update(s) of %s refused as sent by another account go again at the next sync\n", n, survey.Printable(account))
+		fmt.Fprint(m.Stdout, survey.Plurals("%d contact attempt{s} or roster update{s} of %s refused as sent by another account {goes|go} again at the next sync\n", n, survey.Printable(account)))
 	}
 	return nil
 }

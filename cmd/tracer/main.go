@@ -27,16 +27,25 @@ func main() {
 	stopProfile := startCPUProfile(m.Stderr)
 	err := m.Run(ctx, os.Args[1:])
 	stopProfile()
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
-		}
-		var se silentError
-		if !errors.As(err, &se) {
-			fmt.Fprintln(m.Stderr, "tracer:", printable(message(err)))
-		}
-		os.Exit(exitCode(err))
+	if code := m.exit(err); code != 0 {
+		os.Exit(code)
 	}
+}
+
+// exit prints err on m.Stderr as the program's last word, unless the command has already
+// said it, and returns the exit code: 0 for no error, 2 for the help flag.
+func (m *Main) exit(err error) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	var se silentError
+	if !errors.As(err, &se) {
+		fmt.Fprintln(m.Stderr, "tracer:", printable(message(err)))
+	}
+	return exitCode(err)
 }
 
 // startCPUProfile writes a CPU profile of the whole command to the file named by
@@ -244,7 +253,7 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // usageError reports a mistake in the command line; it exits with status 2.
 func usageError(format string, args ...any) error {
-	return &exitError{code: 2, err: fmt.Errorf(format+` (see "tracer help")`, args...)}
+	return &exitError{code: 2, err: errors.New(survey.Plurals(format+` (see "tracer help")`, args...))}
 }
 
 // silentError makes the process exit with code without printing anything more: the command
@@ -289,6 +298,17 @@ func exitCode(err error) int {
 		return se.code
 	}
 	return 1
+}
+
+// parseFlags parses args with fs. A flag fs does not take, or a bad value, is an error the
+// flag package has already printed with the command's usage: it comes back as a silent exit
+// code 2, so that the message is not printed twice. The help flag comes back as flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return silentError{2}
 }
 
 // newFlagSet returns a FlagSet that writes its usage to m.Stderr and reports parse errors to the caller.

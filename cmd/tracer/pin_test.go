@@ -94,7 +94,7 @@ func TestLostLaptop(t *testing.T) {
 		t.Fatalf("login with no PIN: %v", err)
 	}
 	out, err := runWithPIN(t, dir, "482916", "login", env.URL, code)
-	if err != nil || !strings.Contains(out, "1 roster rows and 1 draft answers encrypted") {
+	if err != nil || !strings.Contains(out, "1 roster row and 1 draft answer encrypted") {
 		t.Fatalf("login: %v %s", err, out)
 	}
 	if found := clear(); len(found) > 0 {

@@ -90,20 +90,20 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 			return
 		}
 		if err != nil {
-			fmt.Fprintf(m.Stdout, "centre not reached (%s); %d interviews wait here, retrying\n", oneLine(err), st.Waiting)
+			fmt.Fprint(m.Stdout, survey.Plurals("centre not reached (%s); %d interview{s} {waits|wait} here, retrying\n", oneLine(err), st.Waiting))
 			return
 		}
-		fmt.Fprintf(m.Stdout, "centre reached: sent %d interviews (%d refused there), %d attempts, %d roster updates; %d wait here; pulled %d forms, %d roster rows, %d returns\n",
-			r.Forwarded, r.Refused, r.Attempts, r.Updates, st.Waiting, r.Forms, r.RosterRows, r.Returns)
+		fmt.Fprint(m.Stdout, survey.Plurals("centre reached: sent %d interview{s} (%d refused there), %d attempt{s}, %d roster update{s}; %d wait here; pulled %d form{s}, %d roster row{s}, %d return{s}\n",
+			r.Forwarded, r.Refused, r.Attempts, r.Updates, st.Waiting, r.Forms, r.RosterRows, r.Returns))
 		if st.Waiting == 0 && r.Forwarded > 0 {
 			fmt.Fprintf(m.Stdout, "nothing waits here now: after the event, stop the relay and run: tracer serve purge --db %s\n", path)
 		}
 		if r.Confirmed > 0 {
-			fmt.Fprintf(m.Stdout, "the centre confirmed %d enrollments made here offline; their interviews go on\n", r.Confirmed)
+			fmt.Fprint(m.Stdout, survey.Plurals("the centre confirmed %d enrollment{s} made here offline; {its|their} interviews go on\n", r.Confirmed))
 		}
 		for _, e := range r.Unconfirmed {
-			fmt.Fprintf(m.Stdout, "enrollment refused at the centre: %s on %s (%s): %s; its %d interviews stay held here (tracer serve enrollments)\n",
-				survey.Printable(e.User), survey.Printable(e.Device), e.ID, survey.Printable(e.Message), e.Held)
+			fmt.Fprint(m.Stdout, survey.Plurals("enrollment refused at the centre: %s on %s (%s): %s; its %d interview{s} {stays|stay} held here (tracer serve enrollments)\n",
+				survey.Printable(e.User), survey.Printable(e.Device), e.ID, survey.Printable(e.Message), e.Held))
 		}
 		for _, x := range r.Late {
 			fmt.Fprintf(m.Stdout, "refused at the centre: %s of %s: %s (%s); the laptop learns it at its next sync and keeps it\n",
@@ -111,8 +111,8 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 		}
 	}
 	if st, err := store.Status(ctx); err == nil && st.Received > 0 {
-		fmt.Fprintf(m.Stdout, "%s holds %d interviews: %d wait for the centre, %d are safe there (tracer serve purge drops those), %d were refused there\n",
-			path, st.Received, st.Waiting, st.Forwarded, st.Refused)
+		fmt.Fprint(m.Stdout, survey.Plurals("%s holds %d interview{s}: %d {waits|wait} for the centre, %d {is|are} safe there (tracer serve purge drops those), %d {was|were} refused there\n",
+			path, st.Received, st.Waiting, st.Forwarded, st.Refused))
 	}
 	r, err := fwd.Round(ctx)
 	report(r, err)
@@ -306,7 +306,7 @@ func (m *Main) lockRelay(ctx context.Context, db *sqlite.DB, path string, enr *e
 		return fmt.Errorf("encrypt the relay's data: %w", err)
 	}
 	if rows+feed+items > 0 {
-		fmt.Fprintf(m.Stdout, "relay data locked with the PIN: %d roster rows, %d returns and approvals, %d records, attempts and roster updates encrypted\n", rows, feed, items)
+		fmt.Fprint(m.Stdout, survey.Plurals("relay data locked with the PIN: %d roster row{s}, %d return{s} and approval{s}, %d record{s}, attempt{s} and roster updates encrypted\n", rows, feed, items))
 	}
 	return nil
 }
@@ -402,7 +402,7 @@ func (m *Main) runServePurge(ctx context.Context, args []string) error {
 		"is dropped: it stays, and the command exits 1 and says what waits. Run it with the relay\n"+
 		"stopped; the file is rewritten so that no page keeps what was dropped.\n")
 	dbFlag, dataFlag := relayDBFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -417,13 +417,13 @@ func (m *Main) runServePurge(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("purge %s: %w", path, err)
 	}
-	fmt.Fprintf(m.Stdout, "purged %s: dropped %d interviews, %d attempts and %d roster updates safe at the centre; %d roster rows and %d returns, approvals and refusals pulled from it\n",
-		path, p.Interviews, p.Attempts, p.Updates, p.RosterRows, p.Feed)
+	fmt.Fprint(m.Stdout, survey.Plurals("purged %s: dropped %d interview{s}, %d attempt{s} and %d roster update{s} safe at the centre; %d roster row{s} and %d return{s}, approval{s} and refusal{s} pulled from it\n",
+		path, p.Interviews, p.Attempts, p.Updates, p.RosterRows, p.Feed))
 	if p.Refused > 0 {
-		fmt.Fprintf(m.Stdout, "kept: %d interviews the centre refused (tracer review refused at the centre lists them)\n", p.Refused)
+		fmt.Fprint(m.Stdout, survey.Plurals("kept: %d interview{s} the centre refused (tracer review refused at the centre lists them)\n", p.Refused))
 	}
 	if p.Waiting > 0 {
-		fmt.Fprintf(m.Stdout, "kept: %d interviews, attempts and roster updates the centre has not taken yet, and the roster: run the relay online (tracer serve --relay URL) until nothing waits, then purge again\n", p.Waiting)
+		fmt.Fprint(m.Stdout, survey.Plurals("kept: %d interview{s}, attempt{s} and roster update{s} the centre has not taken yet, and the roster: run the relay online (tracer serve --relay URL) until nothing waits, then purge again\n", p.Waiting))
 		return silentError{1}
 	}
 	return nil

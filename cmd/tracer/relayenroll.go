@@ -19,7 +19,7 @@ func (m *Main) runServeEnrollments(ctx context.Context, args []string) error {
 		"are that account's own. The relay's PIN is asked for (or TRACER_PIN).\n")
 	dbFlag, dataFlag := relayDBFlags(fs)
 	release := fs.String("release", "", "release the held interviews of the refused enrollment `ID`")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -50,7 +50,7 @@ func (m *Main) runServeEnrollments(ctx context.Context, args []string) error {
 		return nil
 	}
 	for _, e := range list {
-		line := fmt.Sprintf("%s  %s on %s, %s: %s, %d interviews held", e.ID, survey.Printable(e.User), survey.Printable(e.Device),
+		line := survey.Plurals("%s  %s on %s, %s: %s, %d interview{s} held", e.ID, survey.Printable(e.User), survey.Printable(e.Device),
 			e.EnrolledAt.UTC().Format("2006-01-02 15:04"), e.State, e.Held)
 		if e.Message != "" {
 			line += " (" + survey.Printable(e.Message) + ")"

@@ -67,7 +67,7 @@ func (m *Main) runRosterAssign(ctx context.Context, args []string) error {
 			break
 		}
 	}
-	fmt.Fprintf(m.Stdout, "assigned %d alumni to %s\n", total, *to)
+	fmt.Fprint(m.Stdout, survey.Plurals("assigned %d alumn{us|i} to %s\n", total, *to))
 	return nil
 }
 
@@ -113,8 +113,8 @@ func (m *Main) runRosterUpload(ctx context.Context, args []string) error {
 		total.Inserted, total.Updated, total.Unchanged = total.Inserted+res.Inserted, total.Updated+res.Updated, total.Unchanged+res.Unchanged
 		rows = rows[n:]
 	}
-	fmt.Fprintf(m.Stdout, "uploaded %d rows as %s, rejected %d (%d new, %d updated, %d unchanged)\n",
-		len(p.Respondents), who, p.Rejected, total.Inserted, total.Updated, total.Unchanged)
+	fmt.Fprint(m.Stdout, survey.Plurals("uploaded %d row{s} as %s, rejected %d (%d new, %d updated, %d unchanged)\n",
+		len(p.Respondents), who, p.Rejected, total.Inserted, total.Updated, total.Unchanged))
 	if p.Rejected > 0 {
 		return silentError{1}
 	}
@@ -199,7 +199,7 @@ func (m *Main) runReviewCmd(ctx context.Context, cmd string, args []string) erro
 	}
 	if fs.NArg() != want {
 		fs.Usage()
-		return usageError("review %s needs %d argument(s)", cmd, want)
+		return usageError("review %s needs %d argument{s}", cmd, want)
 	}
 	if cmd == "return" && strings.TrimSpace(*comment) == "" {
 		return usageError("review return needs --comment")

@@ -197,7 +197,7 @@ func TestAnotherAccountsSyncLeavesHerWork(t *testing.T) {
 	login("dewi")
 	for range 2 {
 		out, _, err := runMain(t, lap, "sync")
-		if err != nil || !strings.Contains(out, "left on this laptop: 1 interview revision(s)") || strings.Contains(out, "refused:") {
+		if err != nil || !strings.Contains(out, "left on this laptop: 1 interview revision") || strings.Contains(out, "refused:") {
 			t.Fatalf("sync as dewi, sari's interview on the laptop: %v\n%s", err, out)
 		}
 	}

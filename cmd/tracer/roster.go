@@ -145,7 +145,7 @@ func rosterError(path string, err error) error {
 func parseInterspersed(fs *flag.FlagSet, args []string) error {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
 		if fs.NArg() == 0 {
@@ -154,7 +154,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) error {
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
+	if err := parseFlags(fs, append([]string{"--"}, pos...)); err != nil {
 		return err
 	}
 	return noEmptyArgs(fs)
@@ -162,7 +162,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) error {
 
 // parseReordered parses flags that may come after the positional arguments (see reorder).
 func parseReordered(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(reorder(args)); err != nil {
+	if err := parseFlags(fs, reorder(args)); err != nil {
 		return err
 	}
 	return noEmptyArgs(fs)

@@ -161,7 +161,7 @@ func (m *Main) runRosterProposed(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, survey.Printable(fmt.Sprintf("%s  %-10s %-8s %s (was %s)  %s", u.ProposedAt.Local().Format("2006-01-02 15:04"),
 			u.RosterID, u.Field, u.Field.Shown(u.Value), orNone(u.Field.Shown(u.Old)), state)))
 	}
-	fmt.Fprintf(m.Stdout, "%d roster updates\n", len(list))
+	fmt.Fprint(m.Stdout, survey.Plurals("%d roster update{s}\n", len(list)))
 	return nil
 }
 
@@ -256,7 +256,7 @@ func (m *Main) runRosterUpdates(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d roster updates\n", len(list))
+	fmt.Fprint(m.Stdout, survey.Plurals("%d roster update{s}\n", len(list)))
 	return nil
 }
 
@@ -361,6 +361,6 @@ func (m *Main) runRosterAssignments(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d assignments\n", len(list))
+	fmt.Fprint(m.Stdout, survey.Plurals("%d assignment{s}\n", len(list)))
 	return nil
 }

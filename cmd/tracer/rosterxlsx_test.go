@@ -60,7 +60,7 @@ func TestRosterWorkbookImportAndUpload(t *testing.T) {
 		t.Fatalf("login: %v %s", err, out)
 	}
 	out, _, err = runMain(t, sup, "roster", "upload", file)
-	if want := problems + "uploaded 1 rows as sri, rejected 2 (1 new, 0 updated, 0 unchanged)\n"; out != want || exitCode(err) != 1 {
+	if want := problems + "uploaded 1 row as sri, rejected 2 (1 new, 0 updated, 0 unchanged)\n"; out != want || exitCode(err) != 1 {
 		t.Errorf("upload: exit %d (%v)\n%s\nwant\n%s", exitCode(err), err, out, want)
 	}
 	roster := sqlite.NewServerRosterStore(env.DB)

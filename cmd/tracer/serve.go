@@ -64,7 +64,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	relayURL := fs.String("relay", "", "run as a relay at an event for the centre at `URL`: laptops sync here, everything is sent on to the centre (docs/SERVER.md)")
 	relayCode := fs.String("code", "", "with --relay, at the first start: the one-time enrollment `CODE` of the relay's supervisor account at the centre")
 	qrFlag := fs.Bool("qr", false, "draw the address's QR code even when standard output is not a terminal (a file, a pipe): in colour, without with NO_COLOR")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

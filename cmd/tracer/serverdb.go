@@ -185,7 +185,7 @@ func (m *Main) runServeMigrate(ctx context.Context, args []string) error {
 	from := fs.String("from", "", "the SQLite server database `FILE`")
 	to := fs.String("to", "", "the PostgreSQL database `URL` (postgres://...)")
 	dataFlag := fs.String("data", "", "data `DIR` that will hold postgres.age and postgres.key (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -236,7 +236,7 @@ func (m *Main) runServeMigrate(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "%-22s %10d %10d  %-16s %-16s %s\n", t.Table, t.SourceRows, t.Rows, t.SourceDigest[:16], t.Digest[:16], mark)
 	}
 	if bad > 0 {
-		return fmt.Errorf("%d tables differ after the copy into %s", bad, db.URL())
+		return errors.New(survey.Plurals("%d table{s} {differs|differ} after the copy into %s", bad, db.URL()))
 	}
 	fmt.Fprintf(m.Stdout, "migrated %s into %s: every table has the same rows; keys in %s\n", *from, db.URL(), dir)
 	return nil

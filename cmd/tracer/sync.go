@@ -29,7 +29,7 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	toFlag := fs.String("to", "", "no network: write the outbox as a sealed bundle into `DIR` (a USB stick) instead of pushing")
 	fromFlag := fs.String("from", "", "no network: on a laptop, read the receipts in `DIR`; on a relay or server (--db), import the laptops' bundles in DIR and write their receipts there")
 	dbFlag := fs.String("db", "", "with --from: the relay's or server's database `FILE` (or the server's postgres:// URL, with --data its data folder) to import into")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -156,12 +156,12 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 	if sum.Skipped > 0 {
 		fmt.Fprintf(m.Stdout, " (%d refused earlier, not sent again)", sum.Skipped)
 	}
-	fmt.Fprintf(m.Stdout, "; pulled %d forms, %d roster rows, %d returned interviews\n", sum.Forms, sum.RosterRows, sum.Returned)
+	fmt.Fprint(m.Stdout, survey.Plurals("; pulled %d form{s}, %d roster row{s}, %d returned interview{s}\n", sum.Forms, sum.RosterRows, sum.Returned))
 	if sum.RosterGone > 0 {
-		fmt.Fprintf(m.Stdout, "dropped %d roster rows no longer assigned to %s\n", sum.RosterGone, survey.Printable(enr.User))
+		fmt.Fprint(m.Stdout, survey.Plurals("dropped %d roster row{s} no longer assigned to %s\n", sum.RosterGone, survey.Printable(enr.User)))
 	}
 	if sum.FormsRemoved > 0 {
-		fmt.Fprintf(m.Stdout, "removed %d old form versions no draft or unsent interview on this laptop needs\n", sum.FormsRemoved)
+		fmt.Fprint(m.Stdout, survey.Plurals("removed %d old form version{s} no draft or unsent interview on this laptop needs\n", sum.FormsRemoved))
 	}
 	if sum.Relay != "" && sum.Count(survey.OutcomeStored, survey.OutcomeDuplicate) > 0 {
 		fmt.Fprintf(m.Stdout, "safe on two machines: this laptop and the relay of %s (centre code %s); the relay sends them on to the centre\n",
@@ -171,14 +171,14 @@ func (m *Main) runSync(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "earlier attempts by others on your alumni, kept for context: %d\n", sum.AttemptsPulled)
 	}
 	if sum.Purged > 0 {
-		fmt.Fprintf(m.Stdout, "approved on the server, their content dropped from this laptop: %d interviews\n", sum.Purged)
+		fmt.Fprint(m.Stdout, survey.Plurals("approved on the server, their content dropped from this laptop: %d interview{s}\n", sum.Purged))
 	}
 	if sum.Others > 0 {
-		fmt.Fprintf(m.Stdout, "left on this laptop: %d interview revision(s), contact attempt(s) or roster update(s) another account made; the server takes an enumerator's own only, so they go at that account's login\n", sum.Others)
+		fmt.Fprint(m.Stdout, survey.Plurals("left on this laptop: %d interview revision{s}, contact attempt{s} or roster update{s} another account made; the server takes an enumerator's own only, so {it goes|they go} at that account's login\n", sum.Others))
 	}
 	if len(sum.Held) > 0 {
-		fmt.Fprintf(m.Stdout, "not for sync: %d interviews made with a form the server did not publish (%s) stay on this laptop; they sync once the server publishes exactly that file\n",
-			len(sum.Held), survey.Printable(sum.HeldForms()))
+		fmt.Fprint(m.Stdout, survey.Plurals("not for sync: %d interview{s} made with a form the server did not publish (%s) {stays|stay} on this laptop; {it syncs|they sync} once the server publishes exactly that file\n",
+			len(sum.Held), survey.Printable(sum.HeldForms())))
 	}
 	// A server or relay that answered is the one this laptop syncs with from now on, the
 	// TUI's syncs too, until another --server.

@@ -34,7 +34,7 @@ func (m *Main) tuiFlags(fs *flag.FlagSet) (data, form, lang, enumerator *string)
 func (m *Main) runTUI(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("tracer", "tracer [--data DIR] [--form FILE] [--lang id|en] [--enumerator NAME]")
 	dataFlag, formFlag, langFlag, enumFlag := m.tuiFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

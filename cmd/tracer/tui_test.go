@@ -278,7 +278,7 @@ func TestTUIReviewFlow(t *testing.T) {
 	sari.press("4")
 	sari.waitFor("enter sync now")
 	sari.press("enter")
-	sari.waitFor("1 returned interviews")
+	sari.waitFor("1 returned interview")
 	sari.press("esc")
 	sari.waitFor("5  Returned for correction (1)")
 	sari.press("5")
@@ -288,7 +288,7 @@ func TestTUIReviewFlow(t *testing.T) {
 	sari.press("enter")
 	// the correction opens at the question the supervisor commented on, with her comments
 	sari.waitFor("Supervisor's comment: The interview date is wrong", "Comment on this question: Not the event day",
-		"1 questions with comments")
+		"1 question with comments")
 	sari.press("ctrl+r")
 	sari.waitFor("No problems")
 	sari.press("f", "y")

@@ -45,7 +45,7 @@ func TestTUILateRefusals(t *testing.T) {
 	ani.press("4")
 	ani.waitFor("Press Enter to sync now")
 	ani.press("enter")
-	ani.waitFor("1 contact attempts or roster updates the relay took were refused at the centre", "refused later", "contact attempt",
+	ani.waitFor("1 contact attempt or roster update the relay took was refused at the centre", "refused later", "contact attempt",
 		"Another content was stored for attempt")
 	if s := ani.screen(); strings.Contains(s, "interviews the relay took") {
 		t.Errorf("ani's sync screen speaks of refused interviews:\n%s", s)

@@ -46,7 +46,7 @@ func TestTUITracing(t *testing.T) {
 	sri.press("0")
 	// ani: 3 assigned, 3 attempts (all today), 2 contacts (the call-back request and the
 	// refusal), no complete, 1 refusal.
-	sri.waitFor("ani               3       3/3       2/2       0/0       1/1", "1 never tried", "1 call-backs overdue")
+	sri.waitFor("ani               3       3/3       2/2       0/0       1/1", "1 never tried", "1 call-back overdue")
 	sri.press("right")
 	sri.waitFor("R3               ani")
 	sri.press("right")
@@ -56,7 +56,7 @@ func TestTUITracing(t *testing.T) {
 	sri.press("a", "r", "6472", "enter", "eko", "enter")
 	sri.waitFor("Assign regency 6472 to eko? (y/n)")
 	sri.press("y")
-	sri.waitFor("Assigned 1 alumni to eko.")
+	sri.waitFor("Assigned 1 alumnus to eko.")
 	as, err := rosterStore.Assignments(ctx)
 	if err != nil || as["R3"] != "eko" || as["R1"] != "ani" {
 		t.Fatalf("assignments on the server: %v %v", as, err)

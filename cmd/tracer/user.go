@@ -70,7 +70,7 @@ func (m *Main) runUserCmd(ctx context.Context, cmd string, args []string) error 
 	}
 	if fs.NArg() != wantArgs {
 		fs.Usage()
-		return usageError("user %s needs %d argument(s)", cmd, wantArgs)
+		return usageError("user %s needs %d argument{s}", cmd, wantArgs)
 	}
 	if cmd == "add" && !survey.Role(*role).Valid() {
 		return usageError("user add needs --role enumerator, supervisor, analyst or admin")

@@ -100,7 +100,7 @@ func (m *Main) runWaveList(ctx context.Context, args []string) error {
 	dbFlag := fs.String("db", "", "server database `FILE` (default: server.db in the data folder)")
 	serverURL := fs.String("server", "", "list the waves of the server at `URL` instead of a database")
 	dataFlag := fs.String("data", "", "data `DIR` (default: $TRACER_DATA, else the user's config folder/tracer)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

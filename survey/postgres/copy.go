@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"tracer/survey"
 )
 
 // copyTables are the server's tables in the order they are copied (parents before the rows
@@ -147,7 +149,7 @@ func (db *DB) CopyFrom(ctx context.Context, src *sql.DB) ([]TableCopy, error) {
 			return nil, err
 		}
 		if n > 0 {
-			return nil, fmt.Errorf("%w: table %s has %d rows; migrate into an empty database", ErrNotEmpty, t, n)
+			return nil, fmt.Errorf("%w: %s", ErrNotEmpty, survey.Plurals("table %s has %d row{s}; migrate into an empty database", t, n))
 		}
 	}
 	err = db.inTx(ctx, lockOrder, func(tx *sql.Tx) error {

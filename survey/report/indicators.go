@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"tracer/survey"
 )
 
 // Indicator names one indicator of docs/INDICATORS.md in both report languages.
@@ -51,7 +53,7 @@ var Indicators = []Indicator{
 	{ID: "neet", No: 10, Indonesian: "Tdk bekerja/sekolah/pelatihan", English: "Not in employment/education"},
 	{ID: "first_job_months", No: 11, Indonesian: "Waktu tunggu kerja (median bln)", English: "Time to first job (median mo.)", Stat: true},
 	{ID: "employed_at_completion", No: 11, Indonesian: "Sudah bekerja saat lulus (t≤0)", English: "Employed at completion (t≤0)"},
-	{ID: "employed_within_", No: 12, Indonesian: "Bekerja dalam %d bulan", English: "Employed within %d months", Headline: true},
+	{ID: "employed_within_", No: 12, Indonesian: "Bekerja dalam %d bulan", English: "Employed within %d month{s}", Headline: true},
 	{ID: "job_match", No: 13, Indonesian: "Kerja sesuai pelatihan (erat)", English: "Job-training match (close)", Headline: true},
 	{ID: "job_match_top3", No: 13, Indonesian: "Kesesuaian termasuk cukup erat", English: "Match incl. fairly close"},
 	{ID: "relevant_employment", No: 14, Indonesian: "Kerja relevan (basis S)", English: "Relevant employment (S basis)"},
@@ -88,7 +90,7 @@ func Lookup(id string) (Indicator, bool) {
 			in.ID = id
 			n, _ := strconv.Atoi(k)
 			in.Indonesian = strings.Replace(in.Indonesian, "%d", strconv.Itoa(n), 1)
-			in.English = strings.Replace(in.English, "%d", strconv.Itoa(n), 1)
+			in.English = survey.Plurals(in.English, n)
 			return in, true
 		}
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"iter"
@@ -42,7 +43,9 @@ type Progress struct {
 	// Wave names the wave counted; "" when the study has no waves.
 	Wave        string               `json:"wave,omitempty"`
 	Enumerators []EnumeratorProgress `json:"enumerators"`
-	// NotTried lists the alumni with no attempt and no interview yet.
+	// NotTried lists the alumni with no attempt and no interview yet, by enumerator (the
+	// alumni not assigned first), then by roster id (R-2 before R-10): the order stays when
+	// an assignment or a roster upload rewrites the rows.
 	NotTried []Pending `json:"not_tried"`
 	// Overdue lists the alumni whose latest outcome is a call-back request whose time has
 	// passed.
@@ -249,6 +252,12 @@ func ComputeProgress(roster iter.Seq2[*survey.Respondent, error], attempts iter.
 		}
 	}
 	p.NotTried = kept
+	slices.SortFunc(p.NotTried, func(a, b Pending) int {
+		if c := strings.Compare(a.Enumerator, b.Enumerator); c != 0 {
+			return c
+		}
+		return compareIDs(a.RosterID, b.RosterID)
+	})
 	slices.SortFunc(p.Overdue, func(a, b Pending) int { return a.Callback.Compare(b.Callback) })
 	for _, e := range by {
 		p.Enumerators = append(p.Enumerators, *e)
@@ -294,3 +303,39 @@ func WriteProgressText(w io.Writer, p *Progress, loc *time.Location) error {
 	}
 	return nil
 }
+
+// compareIDs orders ids as people read them: runs of digits by their value ("R-2" before
+// "R-10"), the rest byte by byte; ids that differ only in leading zeros by their bytes.
+func compareIDs(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if isDigit(a[i]) && isDigit(b[j]) {
+			ei, ej := i, j
+			for ei < len(a) && isDigit(a[ei]) {
+				ei++
+			}
+			for ej < len(b) && isDigit(b[ej]) {
+				ej++
+			}
+			na, nb := strings.TrimLeft(a[i:ei], "0"), strings.TrimLeft(b[j:ej], "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			i, j = ei, ej
+			continue
+		}
+		if c := cmp.Compare(a[i], b[j]); c != 0 {
+			return c
+		}
+		i, j = i+1, j+1
+	}
+	if c := cmp.Compare(len(a)-i, len(b)-j); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

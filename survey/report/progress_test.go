@@ -129,3 +129,32 @@ func each[T any](list []T) iter.Seq2[T, error] {
 		}
 	}
 }
+
+// TestNotTriedOrder: the alumni never tried come by enumerator, the alumni not assigned
+// first, then by roster id as people read it (R-2 before R-10), whatever order the roster
+// streams in (an assignment or an upload rewrites its rows, which moves them in storage).
+func TestNotTriedOrder(t *testing.T) {
+	now := time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC)
+	ids := []string{"R-10", "B-7", "R-2", "R-1", "R-010", "A-3", "R-9"}
+	assigned := map[string]string{"R-10": "eko", "R-2": "eko", "B-7": "ani", "R-9": "ani"}
+	want := "A-3 , R-1 , R-010 , B-7 ani, R-9 ani, R-2 eko, R-10 eko"
+	none := func(func(*survey.Record, error) bool) {}
+	noAttempts := func(func(*survey.Attempt, error) bool) {}
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1, 0}, {3, 0, 5, 2, 6, 1, 4}} {
+		var roster []*survey.Respondent
+		for _, i := range order {
+			roster = append(roster, &survey.Respondent{RosterID: ids[i]})
+		}
+		p, err := report.ComputeProgress(each(roster), noAttempts, none, assigned, now, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range p.NotTried {
+			got = append(got, n.RosterID+" "+n.Enumerator)
+		}
+		if g := strings.Join(got, ", "); g != want {
+			t.Errorf("roster in order %v: not tried %s, want %s", order, g, want)
+		}
+	}
+}

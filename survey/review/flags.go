@@ -41,6 +41,35 @@ const (
 var FlagNames = []string{FlagDuplicateNIK, FlagSecondInterview, FlagConflict, FlagFast, FlagTrainingAfterIntvw, FlagJobAfterInterview,
 	FlagJobBeforeTraining, FlagStatusInconsistent, FlagAbroadInIndonesia, FlagIncomeOutlier, FlagIncomeBelowUMK}
 
+// flagLabels are the flags' names for people, in Bahasa Indonesia then English, each of at
+// most 20 characters (the review queue's filter).
+var flagLabels = map[string][2]string{
+	FlagDuplicateNIK:       {"NIK ganda", "duplicate NIK"},
+	FlagSecondInterview:    {"wawancara kedua", "second interview"},
+	FlagConflict:           {"isi berbeda", "differing content"},
+	FlagFast:               {"terlalu cepat", "too fast"},
+	FlagTrainingAfterIntvw: {"tgl lulus janggal", "late training end"},
+	FlagJobAfterInterview:  {"tgl kerja janggal", "late job start"},
+	FlagJobBeforeTraining:  {"kerja sebelum latih", "job before training"},
+	FlagStatusInconsistent: {"status tak cocok", "status mismatch"},
+	FlagAbroadInIndonesia:  {"LN tapi Indonesia", "abroad in Indonesia"},
+	FlagIncomeOutlier:      {"pendapatan ekstrem", "income outlier"},
+	FlagIncomeBelowUMK:     {"pendapatan < UMK", "income below UMK"},
+}
+
+// FlagLabel returns the name for people of the flag called name in the UI language lang
+// ("id" or "en"); a name it does not know (a newer server's flag) comes back as it is.
+func FlagLabel(name, lang string) string {
+	l, ok := flagLabels[name]
+	if !ok {
+		return name
+	}
+	if lang == "id" {
+		return l[0]
+	}
+	return l[1]
+}
+
 // Config sets the thresholds of the flags. The zero value uses the defaults.
 type Config struct {
 	// FastShare flags a first revision finished in less than this share of its form
@@ -493,7 +522,7 @@ func (f *Flagger) Flags() map[string][]survey.Flag {
 	// Conflicting resubmissions.
 	for i := range int32(f.n) {
 		if r := f.row(i); r.conflicts > 0 {
-			add(i, FlagConflict, "%d differing content(s) were received for a stored revision; both are kept.", r.conflicts)
+			add(i, FlagConflict, "%d differing content{s} {was|were} received for a stored revision; both are kept.", r.conflicts)
 		}
 	}
 

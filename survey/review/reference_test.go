@@ -130,7 +130,7 @@ func referenceCompute(items []Item, cfg Config) map[string][]survey.Flag {
 	// Conflicting resubmissions.
 	for _, it := range items {
 		if it.Conflicts > 0 {
-			add(it.Record.ID, FlagConflict, "%d differing content(s) were received for a stored revision; both are kept.", it.Conflicts)
+			add(it.Record.ID, FlagConflict, "%d differing content{s} {was|were} received for a stored revision; both are kept.", it.Conflicts)
 		}
 	}
 

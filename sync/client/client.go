@@ -413,8 +413,8 @@ func (e *foreignError) Error() string {
 // ask for the same page again and again. It means the server was not reached.
 func (c *Client) checkPage(what string, after, next int64, n int, more bool) error {
 	if more && (n == 0 || next <= after) {
-		return &UnreachableError{URL: c.base, Err: fmt.Errorf(
-			"its pages of %s do not move on (after %d: %d entries, more from %d), which a tracer server's always do", what, after, n, next)}
+		return &UnreachableError{URL: c.base, Err: errors.New(survey.Plurals(
+			"its pages of %s do not move on (after %d: %d entr{y|ies}, more from %d), which a tracer server's always do", what, after, n, next))}
 	}
 	return nil
 }
@@ -460,7 +460,7 @@ func (c *Client) Push(ctx context.Context, items []wire.PushItem) (*wire.PushRes
 		return nil, err
 	}
 	if len(out.Receipts) != len(items) {
-		return nil, fmt.Errorf("push: %d receipts for %d interviews", len(out.Receipts), len(items))
+		return nil, errors.New(survey.Plurals("push: %d receipt{s} for %d interview{s}", len(out.Receipts), len(items)))
 	}
 	return &out, nil
 }
@@ -474,7 +474,7 @@ func (c *Client) PushAttempts(ctx context.Context, attempts []*survey.Attempt) (
 		return nil, err
 	}
 	if len(out.Receipts) != len(attempts) {
-		return nil, fmt.Errorf("push attempts: %d receipts for %d attempts", len(out.Receipts), len(attempts))
+		return nil, errors.New(survey.Plurals("push attempts: %d receipt{s} for %d attempt{s}", len(out.Receipts), len(attempts)))
 	}
 	return &out, nil
 }
@@ -488,7 +488,7 @@ func (c *Client) PushRosterUpdates(ctx context.Context, updates []*survey.Roster
 		return nil, err
 	}
 	if len(out.Receipts) != len(updates) {
-		return nil, fmt.Errorf("push roster updates: %d receipts for %d updates", len(out.Receipts), len(updates))
+		return nil, errors.New(survey.Plurals("push roster updates: %d receipt{s} for %d update{s}", len(out.Receipts), len(updates)))
 	}
 	return &out, nil
 }

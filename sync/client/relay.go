@@ -2,7 +2,7 @@ package client
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -37,7 +37,7 @@ func (c *Client) RelayPush(ctx context.Context, forName string, deviceTime time.
 		return nil, err
 	}
 	if len(out.Receipts) != len(items) {
-		return nil, fmt.Errorf("relay push: %d receipts for %d interviews", len(out.Receipts), len(items))
+		return nil, errors.New(survey.Plurals("relay push: %d receipt{s} for %d interview{s}", len(out.Receipts), len(items)))
 	}
 	return &out, nil
 }
@@ -50,7 +50,7 @@ func (c *Client) RelayAttempts(ctx context.Context, forName string, attempts []*
 		return nil, err
 	}
 	if len(out.Receipts) != len(attempts) {
-		return nil, fmt.Errorf("relay attempts: %d receipts for %d attempts", len(out.Receipts), len(attempts))
+		return nil, errors.New(survey.Plurals("relay attempts: %d receipt{s} for %d attempt{s}", len(out.Receipts), len(attempts)))
 	}
 	return &out, nil
 }
@@ -93,7 +93,7 @@ func (c *Client) RelayRosterUpdates(ctx context.Context, forName string, updates
 		return nil, err
 	}
 	if len(out.Receipts) != len(updates) {
-		return nil, fmt.Errorf("relay roster updates: %d receipts for %d updates", len(out.Receipts), len(updates))
+		return nil, errors.New(survey.Plurals("relay roster updates: %d receipt{s} for %d update{s}", len(out.Receipts), len(updates)))
 	}
 	return &out, nil
 }

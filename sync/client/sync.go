@@ -445,11 +445,11 @@ func (e *UnrecordedError) message() *survey.Error {
 	code, cause := survey.ErrorCode(e.Err), survey.ErrorMessage(e.Err)
 	switch e.What {
 	case "interviews":
-		return survey.Errorf(code, "%d interviews are safe on the server; this laptop could not record that: %s", e.Safe, cause)
+		return survey.Errorf(code, "%d interview{s} {is|are} safe on the server; this laptop could not record that: %s", e.Safe, cause)
 	case "contact attempts":
-		return survey.Errorf(code, "%d contact attempts are safe on the server; this laptop could not record that: %s", e.Safe, cause)
+		return survey.Errorf(code, "%d contact attempt{s} {is|are} safe on the server; this laptop could not record that: %s", e.Safe, cause)
 	case "roster updates":
-		return survey.Errorf(code, "%d roster updates are safe on the server; this laptop could not record that: %s", e.Safe, cause)
+		return survey.Errorf(code, "%d roster update{s} {is|are} safe on the server; this laptop could not record that: %s", e.Safe, cause)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,7 +155,30 @@ func Publish(ctx context.Context, store survey.FormStore, name string, source []
 	}
 	pf := &survey.PublishedForm{ID: f.ID, Version: f.Version, Name: name, Title: f.Title, Source: source, PublishedBy: by}
 	added, err := store.Publish(ctx, pf)
+	if survey.ErrorCode(err) == survey.ECONFLICT {
+		if old, e := store.Form(ctx, f.ID, f.Version); e == nil && sameForm(ctx, old, f) {
+			return nil, false, survey.Errorf(survey.ECONFLICT, "Form %s version %s is already published, with the same questions, choices and files, from %s; this file (an export or a copy of it) changes nothing, so it is not published. To publish a change, edit the form and give it a new version in the settings sheet.",
+				f.ID, f.Version, old.Name)
+		}
+	}
 	return pf, added, err
+}
+
+// sameForm reports whether the published form old, loaded, is the form f: the same XForm
+// (questions, choices, logic, labels) and the same attached files, whatever the bytes of
+// their files (an XLSX exported from a Markdown form, or saved again).
+func sameForm(ctx context.Context, old *survey.PublishedForm, f *forms.Form) bool {
+	of, err := forms.ParseContext(ctx, old.Name, old.Source)
+	if err != nil {
+		return false
+	}
+	var a, b bytes.Buffer
+	if forms.WriteXForm(&a, of) != nil || forms.WriteXForm(&b, f) != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
+		return false
+	}
+	return slices.EqualFunc(of.Attachments, f.Attachments, func(x, y forms.Attachment) bool {
+		return x.Name == y.Name && bytes.Equal(x.Data, y.Data)
+	})
 }
 
 func firstLines(s string, n int) string {

@@ -190,11 +190,11 @@ func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*
 	finalized := rec.FinalizedAt
 	probs, unknown := forms.CheckAnswers(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }}, answers)
 	if len(unknown) > 0 {
-		return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q (%d unknown paths).",
+		return nil, survey.Errorf(survey.EINVALID, "Form %s version %s has no question %q (%d unknown path{s}).",
 			rec.FormID, rec.FormVersion, unknown[0], len(unknown))
 	}
 	if len(probs) > 0 {
-		return nil, survey.Errorf(survey.EINVALID, "Question %s: %s (%d problems).", probs[0].Name, probs[0].Message, len(probs))
+		return nil, survey.Errorf(survey.EINVALID, "Question %s: %s (%d problem{s}).", probs[0].Name, probs[0].Message, len(probs))
 	}
 	return &survey.Submission{
 		InterviewID: rec.ID, Revision: rec.Revision, Hash: it.Hash, Body: it.Body,

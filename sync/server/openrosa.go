@@ -499,7 +499,7 @@ func refuseFiles(rec *survey.Record, files []string) error {
 	if question != "" {
 		where = " (the answer to " + question + ")"
 	}
-	return survey.Errorf(survey.EINVALID, "Server tracer tidak menyimpan foto atau berkas lain (%s): kiriman ini tidak disimpan. / The submission carries %d file(s), first %s%s: tracer keeps no photos or other files, so it is not stored; remove the media question from the form or leave it empty.",
+	return survey.Errorf(survey.EINVALID, "Server tracer tidak menyimpan foto atau berkas lain (%s): kiriman ini tidak disimpan. / The submission carries %d file{s}, first %s%s: tracer keeps no photos or other files, so it is not stored; remove the media question from the form or leave it empty.",
 		files[0], len(files), files[0], where)
 }
 

@@ -318,7 +318,7 @@ func TestCollectBadSubmissions(t *testing.T) {
 		{"broken constraint", instanceXML(f, with("grp_job/hours_week", "200"), "a1b2c3d4-0000-4000-8000-000000000002"), nil, 400, "Question hours_week"},
 		{"no instance id", bytes.Replace(good, []byte("<instanceID>uuid:a1b2c3d4-0000-4000-8000-000000000001</instanceID>"), nil, 1), nil, 400, "no usable meta/instanceID"},
 		{"50 MB photo", good, map[string]int64{"photo.jpg": 50 << 20}, 413, "tracer keeps no photos"},
-		{"a photo", good, map[string]int64{"1732950000123.jpg": 200 << 10}, 400, "carries 1 file(s), first 1732950000123.jpg: tracer keeps no photos or other files, so it is not stored"},
+		{"a photo", good, map[string]int64{"1732950000123.jpg": 200 << 10}, 400, "carries 1 file, first 1732950000123.jpg: tracer keeps no photos or other files, so it is not stored"},
 		{"a photo answering a question", instanceXML(f, with("grp_assessment/suggestion", "IMG_0001.jpg"), "a1b2c3d4-0000-4000-8000-000000000003"),
 			map[string]int64{"IMG_0001.jpg": 1 << 10}, 400, "first IMG_0001.jpg (the answer to grp_assessment/suggestion)"},
 	} {

@@ -176,7 +176,7 @@ func held(ids []string) []survey.AttemptReceipt {
 // refusedEnrollment is what a laptop whose enrollment at the relay the centre refused
 // hears at its next sync there, in one line, in English and Bahasa Indonesia.
 func refusedEnrollment(e *survey.RelayEnrollment) error {
-	return survey.Errorf(survey.EUNAUTHORIZED, "The centre refused this laptop's enrollment at the relay (%s): its %d interviews are kept at the relay, not lost; ask the supervisor for a new code and log in again. / Pusat menolak pendaftaran laptop ini di relay: %d wawancaranya tetap tersimpan di relay; minta kode baru ke supervisor lalu login lagi.",
+	return survey.Errorf(survey.EUNAUTHORIZED, "The centre refused this laptop's enrollment at the relay (%s): its %d interview{s} {is|are} kept at the relay, not lost; ask the supervisor for a new code and log in again. / Pusat menolak pendaftaran laptop ini di relay: %d wawancaranya tetap tersimpan di relay; minta kode baru ke supervisor lalu login lagi.",
 		survey.Printable(e.Message), e.Held, e.Held)
 }
 
