@@ -382,3 +382,50 @@ func TestConnectionFlood(t *testing.T) {
 		t.Errorf("a 20 KB header: %q %v, want 431", line, err)
 	}
 }
+
+// TestEnrollGuessingFromManyAddresses: wrong enrollment codes sent each from another
+// address (an IPv6 /64 of its own, as a client holding a /48 can; here named in
+// X-Forwarded-For from loopback, as behind a proxy) are bounded server-wide, not only per
+// address, and right codes do not use up that bound.
+func TestEnrollGuessingFromManyAddresses(t *testing.T) {
+	env := testbed.NewEnv(t, func(c *server.Config) { c.EnrollFailBurst, c.EnrollFailEvery = 5, time.Hour }, nil)
+	enroll := func(i int, code string) (int, wire.Error) {
+		t.Helper()
+		body, _ := json.Marshal(wire.EnrollRequest{Code: code, Device: "x"})
+		req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/enroll", bytes.NewReader(body))
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("2001:db8:7:%x::1", i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e wire.Error
+		json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e
+	}
+	addr := 0
+	for i := range 3 {
+		_, code, err := env.Users.CreateUser(t.Context(), fmt.Sprintf("ani%d", i), survey.RoleEnumerator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if addr++; func() bool { s, _ := enroll(addr, code); return s != http.StatusOK }() {
+			t.Fatalf("right code %d refused", i)
+		}
+	}
+	for i := range 5 {
+		if addr++; func() bool { s, _ := enroll(addr, "AAAA-AAAA"); return s != http.StatusUnauthorized }() {
+			t.Fatalf("wrong code %d from a fresh address: want 401 while within the bound", i)
+		}
+	}
+	_, code, err := env.Users.CreateUser(t.Context(), "budi", survey.RoleEnumerator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"AAAA-AAAA", code} {
+		addr++
+		if status, e := enroll(addr, c); status != http.StatusTooManyRequests || e.Code != survey.ERATELIMIT {
+			t.Errorf("code %s from a fresh address after the bound: %d %+v, want 429", c, status, e)
+		}
+	}
+}

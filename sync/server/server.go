@@ -105,6 +105,13 @@ type Config struct {
 	// every EnrollEvery (defaults 10 and 6s).
 	EnrollBurst int
 	EnrollEvery time.Duration
+	// EnrollFailBurst wrong enrollment codes are taken from all addresses together at once,
+	// and one more every EnrollFailEvery (defaults 60 and 2s); right codes do not count.
+	// This bounds the guessing of codes by a client with many addresses (an IPv6 /48 is
+	// 65,536 of the /64 networks the per-address limit counts), which the per-address limit
+	// alone does not.
+	EnrollFailBurst int
+	EnrollFailEvery time.Duration
 	// MaxBody and MaxInflated override wire.MaxBody and wire.MaxInflated when positive.
 	MaxBody     int64
 	MaxInflated int64
@@ -132,7 +139,9 @@ type Server struct {
 	// formFiles holds the encoded answers of the published versions asked for.
 	formFiles formFiles
 	enrolls   *limiter
-	offline   *offlineEnroll
+	// enrollFails bounds wrong enrollment codes server-wide (key "").
+	enrollFails *limiter
+	offline     *offlineEnroll
 	// decoding holds one token per request with a body being read, decoded and handled;
 	// holding has the turn of each account with such a request held or waiting.
 	decoding chan struct{}
@@ -168,6 +177,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.EnrollEvery <= 0 {
 		cfg.EnrollEvery = 6 * time.Second
+	}
+	if cfg.EnrollFailBurst <= 0 {
+		cfg.EnrollFailBurst = 60
+	}
+	if cfg.EnrollFailEvery <= 0 {
+		cfg.EnrollFailEvery = 2 * time.Second
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.Local
@@ -208,14 +223,15 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		forms:     newFormCache(cfg.Forms),
-		enrolls:   newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
-		offline:   newOfflineEnroll(cfg.Now),
-		decoding:  make(chan struct{}, cfg.MaxDecoding),
-		linkSlots: make(chan struct{}, max(1, cfg.MaxDecoding-1)),
-		holding:   map[string]*accountTurn{},
-		queued:    semaphore.NewWeighted(cfg.MaxQueued),
-		xforms:    map[xformKey]cachedXForm{},
+		forms:       newFormCache(cfg.Forms),
+		enrolls:     newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		enrollFails: newLimiter(cfg.EnrollFailBurst, cfg.EnrollFailEvery, cfg.Now),
+		offline:     newOfflineEnroll(cfg.Now),
+		decoding:    make(chan struct{}, cfg.MaxDecoding),
+		linkSlots:   make(chan struct{}, max(1, cfg.MaxDecoding-1)),
+		holding:     map[string]*accountTurn{},
+		queued:      semaphore.NewWeighted(cfg.MaxQueued),
+		xforms:      map[xformKey]cachedXForm{},
 	}
 	s.routes()
 	return s
@@ -768,7 +784,17 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *survey.User) 
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
+	// A guess takes its place in the server-wide bound before the code is checked, and a
+	// code that is not a wrong one gives it back.
+	if !s.enrollFails.allow("") {
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "enrollment refused: too many wrong codes from all addresses")
+		w.Header().Set("Retry-After", fmt.Sprint(int(s.cfg.EnrollFailEvery.Seconds()+0.5)))
+		return survey.Errorf(survey.ERATELIMIT, "Too many wrong enrollment codes were tried on this server; wait a minute.")
+	}
 	token, u, err := s.cfg.Users.Enroll(r.Context(), req.Code, req.Device)
+	if survey.ErrorCode(err) != survey.EUNAUTHORIZED {
+		s.enrollFails.refund("")
+	}
 	if err != nil {
 		return err
 	}
