@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -418,6 +419,12 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 			writeLinkText(w, http.StatusOK, "Jawaban ini sudah kami terima sebelumnya. Terima kasih! / We already have these answers. Thank you!")
 			return nil
 		}
+	}
+	if rev > s.cfg.LinkRevisions {
+		n := strconv.Itoa(s.cfg.LinkRevisions)
+		s.log.LogAttrs(ctx, slog.LevelWarn, "link submission refused: too many revisions", slog.String("link", l.ID), slog.String("interview", rec.ID))
+		return survey.Errorf(survey.EFORBIDDEN, "Jawaban lewat tautan ini sudah dikirim %s kali; kiriman ini tidak disimpan. Hubungi BLK bila ada yang perlu diubah. / Answers were sent through this link %s times already; this one was not saved. Contact the training centre if something must change.",
+			n, n)
 	}
 	rec.Revision = rev
 	rc, err := s.storeRecord(ctx, rec, &survey.User{Name: linkSubmitter, Role: survey.RoleSupervisor}, time.Time{}, "", nil)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -35,8 +36,14 @@ const personaRosterID = "BTG25-0071"
 
 func newLinkEnv(t *testing.T) *linkEnv {
 	t.Helper()
+	return newLinkEnvWith(t, nil)
+}
+
+// newLinkEnvWith is newLinkEnv on a server whose configuration edit changes.
+func newLinkEnvWith(t *testing.T, edit func(*server.Config)) *linkEnv {
+	t.Helper()
 	ctx := context.Background()
-	env := testbed.NewEnv(t, nil, nil)
+	env := testbed.NewEnv(t, edit, nil)
 	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{
 		{RosterID: personaRosterID, Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Phone: "+6281234567001", Completion: "pass"},
 		{RosterID: "BTG25-0072", Name: "Rina Wati", Sex: "P", BatchID: "B1", Phone: "+6281234567002", NIK: "6408064507040072", Completion: "pass"},
@@ -687,5 +694,48 @@ func TestLinkLimitsPerClientBehindProxy(t *testing.T) {
 	}
 	if status := get("2001:db8:1:2::7, 2001:db8:1:2::8"); status != http.StatusOK {
 		t.Errorf("an IPv6 client's page: %d, want 200", status)
+	}
+}
+
+// TestLinkRevisionsAreBounded: a link stores at most LinkRevisions revisions of its
+// interview, however slowly they come (the per-link rate alone let a script store a
+// revision of up to a megabyte five times a minute for the link's whole life); the one
+// over the bound is refused with a clear message and stores nothing, and the same answers
+// again are still told they arrived.
+func TestLinkRevisionsAreBounded(t *testing.T) {
+	ctx := context.Background()
+	var mu gosync.Mutex
+	now := time.Now()
+	e := newLinkEnvWith(t, func(c *server.Config) {
+		c.LinkRevisions = 3
+		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	f, answers, _ := testbed.Builtin()
+	send := func(i int) (int, string) {
+		mu.Lock()
+		now = now.Add(time.Hour) // past every rate limit
+		mu.Unlock()
+		changed := append([]survey.Answer(nil), answers...)
+		for j := range changed {
+			if changed[j].Path == "grp_job/hours_week" {
+				changed[j].Value = strconv.Itoa(30 + i)
+			}
+		}
+		return postLink(t, e.url, instanceXML(f, changed, fmt.Sprintf("11111111-aaaa-4aaa-8aaa-%012d", i)))
+	}
+	for i := 1; i <= 3; i++ {
+		if status, msg := send(i); status != http.StatusCreated {
+			t.Fatalf("revision %d: %d %q", i, status, msg)
+		}
+	}
+	status, msg := send(4)
+	if status != http.StatusForbidden || !strings.Contains(msg, "3 kali") || !strings.Contains(msg, "3 times") || strings.Contains(msg, "%!") {
+		t.Errorf("a fourth revision: %d %q, want 403 naming the bound", status, msg)
+	}
+	if n, _ := e.Subs.Count(ctx); n != 3 {
+		t.Errorf("%d revisions stored, want 3", n)
+	}
+	if status, msg := send(3); status != http.StatusOK || !strings.Contains(msg, "already have") {
+		t.Errorf("the last answers again: %d %q, want 200 already have", status, msg)
 	}
 }

@@ -91,6 +91,11 @@ type Config struct {
 	// from a phone on a slow connection in seconds), so that a body trickled through one link
 	// does not keep the slot from other alumni for the server's whole read timeout.
 	LinkBodyTime time.Duration
+	// LinkRevisions is how many revisions an interview may get through self-response links
+	// (default 20): an alumnus corrects his answers a few times, while a script holding his
+	// link would otherwise store a new revision of up to wire.MaxRecord bytes five times a
+	// minute for as long as the link lives.
+	LinkRevisions int
 
 	// XForm writes a compiled form as an ODK XForm, for ODK Collect (choosing the
 	// respondent from a roster attachment when roster is not nil) and the self-response
@@ -208,6 +213,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.LinkBodyTime <= 0 {
 		cfg.LinkBodyTime = time.Minute
+	}
+	if cfg.LinkRevisions <= 0 {
+		cfg.LinkRevisions = 20
 	}
 	if cfg.ProbeEvery <= 0 {
 		cfg.ProbeEvery = 5 * time.Second
