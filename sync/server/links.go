@@ -330,9 +330,11 @@ func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request, u *survey.Us
 	return nil
 }
 
-// linkScript serves the embedded ODK Web Forms bundle.
+// linkScript serves the embedded ODK Web Forms bundle. Anyone may ask for it, so it is
+// read once: reading it per request copied its 3.4 MB for every client, and slow readers
+// each kept their copy for the write timeout (400 of them took 1.2 GB).
 func (s *Server) linkScript(w http.ResponseWriter, r *http.Request) error {
-	b, err := fs.ReadFile(webform.Assets, "app.js")
+	b, err := appScript()
 	if err != nil {
 		return err
 	}
@@ -341,6 +343,9 @@ func (s *Server) linkScript(w http.ResponseWriter, r *http.Request) error {
 	http.ServeContent(w, r, "app.js", time.Time{}, bytes.NewReader(b))
 	return nil
 }
+
+// appScript returns the page's script, read from the embedded bundle once.
+var appScript = sync.OnceValues(func() ([]byte, error) { return fs.ReadFile(webform.Assets, "app.js") })
 
 // linkSubmission stores what the alumnus sent through his link as the next revision of his
 // interview, with mode web. The same answers as the latest revision again (a double tap, a
