@@ -48,8 +48,12 @@ var LinkRoutes = []string{
 type linkState struct {
 	perAddr *limiter // every link request, by client address
 	perLink *limiter // submissions, by link
-	mu      sync.Mutex
-	locks   map[string]*linkLock
+	// forms bounds the loads of a link's prefilled form, by link: each is written anew
+	// (385 KB for the built-in form) and kept while the client reads it, so without it
+	// one link asked from many addresses took memory and CPU by the address.
+	forms *limiter
+	mu    sync.Mutex
+	locks map[string]*linkLock
 }
 
 type linkLock struct {
@@ -82,6 +86,7 @@ func (s *Server) linkRoutes() {
 	s.links = &linkState{
 		perAddr: newLimiter(s.cfg.LinkBurst, s.cfg.LinkEvery, s.cfg.Now),
 		perLink: newLimiter(5, time.Minute, s.cfg.Now),
+		forms:   newLimiter(10, 10*time.Second, s.cfg.Now),
 		locks:   map[string]*linkLock{},
 	}
 	handlers := map[string]func(http.ResponseWriter, *http.Request) error{
@@ -223,6 +228,10 @@ func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) error {
 	l, p, err := s.openLink(r)
 	if err != nil {
 		return err
+	}
+	if !s.links.forms.allow(l.ID) {
+		w.Header().Set("Retry-After", "10")
+		return survey.Errorf(survey.ERATELIMIT, "Kuesioner ini terlalu sering dibuka; tunggu sebentar lalu muat ulang halaman. / This questionnaire was opened too often; wait a moment, then reload the page.")
 	}
 	pf, err := s.newestVersion(r.Context(), l.FormID)
 	if err != nil {

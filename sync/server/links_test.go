@@ -739,3 +739,47 @@ func TestLinkRevisionsAreBounded(t *testing.T) {
 		t.Errorf("the last answers again: %d %q, want 200 already have", status, msg)
 	}
 }
+
+// TestLinkFormLoadsPerLink: a link's prefilled form, written anew for each load, is loaded
+// at most so often through one link, whatever the addresses asking (a client with many
+// addresses passes the per-address limit): the load over the bound is refused with a
+// clear message, and another alumnus's link still loads.
+func TestLinkFormLoadsPerLink(t *testing.T) {
+	e := newLinkEnv(t)
+	f, _, _ := testbed.Builtin()
+	other, err := e.links.MakeLinks(context.Background(), survey.AssignSelector{RosterIDs: []string{"BTG25-0072"}}, f.ID, time.Now().Add(24*time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(url string, i int) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, url+"/form.xml", nil)
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("2001:db8:5:%x::1", i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	refused := ""
+	for i := range 40 {
+		status, body := load(e.url, i)
+		if status == http.StatusTooManyRequests {
+			refused = body
+			break
+		}
+		if status != http.StatusOK {
+			t.Fatalf("load %d: %d %q", i, status, body)
+		}
+	}
+	if refused == "" {
+		t.Fatal("40 loads of one link's form from 40 addresses were all served")
+	}
+	if !strings.Contains(refused, "terlalu sering dibuka") || !strings.Contains(refused, "opened too often") {
+		t.Errorf("the refused load says %q", refused)
+	}
+	if status, body := load(e.URL+"/r/"+other[0].Token, 99); status != http.StatusOK {
+		t.Errorf("another alumnus's form: %d %q", status, body)
+	}
+}
