@@ -783,3 +783,35 @@ func TestLinkFormLoadsPerLink(t *testing.T) {
 		t.Errorf("another alumnus's form: %d %q", status, body)
 	}
 }
+
+// TestLinkLimitsBehindProxyWithPorts: a proxy that writes its clients' addresses with their
+// ports in X-Forwarded-For ("203.0.113.5:41234", "[2001:db8::1]:443") still gives each
+// client its own limits: one client using up its share leaves the others served.
+func TestLinkLimitsBehindProxyWithPorts(t *testing.T) {
+	e := newLinkEnv(t)
+	get := func(fwd string) int {
+		req, _ := http.NewRequest(http.MethodGet, e.url, nil)
+		req.Header.Set("X-Forwarded-For", fwd)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	refused := false
+	for i := range 40 {
+		if get(fmt.Sprintf("203.0.113.5:%d", 40000+i)) == http.StatusTooManyRequests {
+			refused = true
+			break
+		}
+	}
+	if !refused {
+		t.Fatal("40 requests at once from one client behind the proxy were all served")
+	}
+	for _, fwd := range []string{"198.51.100.7:2222", "[2001:db8:3::1]:443"} {
+		if status := get(fwd); status != http.StatusOK {
+			t.Errorf("another client %s behind the proxy: %d, want 200", fwd, status)
+		}
+	}
+}

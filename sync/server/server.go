@@ -683,7 +683,7 @@ func clientIP(r *http.Request) string {
 			if i := strings.LastIndexByte(last, ','); i >= 0 {
 				last = last[i+1:]
 			}
-			if fip := net.ParseIP(strings.TrimSpace(last)); fip != nil {
+			if fip := forwardedIP(strings.TrimSpace(last)); fip != nil {
 				ip = fip
 			}
 		}
@@ -692,6 +692,20 @@ func clientIP(r *http.Request) string {
 		return host
 	}
 	return addrKey(ip)
+}
+
+// forwardedIP reads an address of X-Forwarded-For: an IP address, or one with a port
+// ("203.0.113.5:41234", "[2001:db8::1]:443"), as some proxies write it; nil if it is
+// neither. Without the port's form, every client of such a proxy shared the proxy's own
+// limits.
+func forwardedIP(s string) net.IP {
+	if ip := net.ParseIP(s); ip != nil {
+		return ip
+	}
+	if host, _, err := net.SplitHostPort(s); err == nil {
+		return net.ParseIP(host)
+	}
+	return nil
 }
 
 // addrKey is the key of a client address in the rate limits and connection bounds: an IPv4
