@@ -429,3 +429,47 @@ func TestEnrollGuessingFromManyAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestRelayConfirmationsCountWrongCodes: a supervisor's token confirming enrollments "made
+// at a relay" tests codes at the centre; codes the centre does not know use up the same
+// server-wide bound as wrong codes at enrollment, and then every guess is refused, while a
+// confirmation of a real code takes no share of it.
+func TestRelayConfirmationsCountWrongCodes(t *testing.T) {
+	env := testbed.NewEnv(t, func(c *server.Config) { c.EnrollFailBurst, c.EnrollFailEvery = 3, time.Hour }, nil)
+	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	confirm := func(code, user string, i int) (int, wire.RelayEnrollResponse) {
+		t.Helper()
+		body, _ := json.Marshal(wire.RelayEnrollRequest{Code: code, User: user, TokenHash: fmt.Sprintf("%064x", i), EnrolledAt: time.Now().UTC()})
+		req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/relay/enroll", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+sup)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out wire.RelayEnrollResponse
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	for i := range 2 {
+		_, code, err := env.Users.CreateUser(t.Context(), fmt.Sprintf("ani%d", i), survey.RoleEnumerator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, out := confirm(code, fmt.Sprintf("ani%d", i), 100+i); status != http.StatusOK || !out.Confirmed {
+			t.Fatalf("a real code: %d %+v", status, out)
+		}
+	}
+	for i := range 3 {
+		if status, out := confirm("AAAA-AAAA", "ani0", i); status != http.StatusOK || out.Confirmed {
+			t.Fatalf("wrong code %d within the bound: %d %+v, want 200 not confirmed", i, status, out)
+		}
+	}
+	if status, _ := confirm("AAAA-AAAA", "ani0", 9); status != http.StatusTooManyRequests {
+		t.Errorf("a wrong code past the bound: %d, want 429", status)
+	}
+	body, _ := json.Marshal(wire.EnrollRequest{Code: "AAAA-AAAA"})
+	if status, e, _ := postRaw(t, env.URL, "/api/v1/enroll", "", body, false); status != http.StatusTooManyRequests {
+		t.Errorf("enrollment after the confirmations used up the bound: %d %+v, want 429", status, e)
+	}
+}
