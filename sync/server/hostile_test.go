@@ -20,6 +20,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tracer/survey"
+	"tracer/survey/roster"
+	"tracer/survey/sqlite"
 	"tracer/sync/server"
 	"tracer/sync/testbed"
 	"tracer/sync/wire"
@@ -471,5 +473,41 @@ func TestRelayConfirmationsCountWrongCodes(t *testing.T) {
 	body, _ := json.Marshal(wire.EnrollRequest{Code: "AAAA-AAAA"})
 	if status, e, _ := postRaw(t, env.URL, "/api/v1/enroll", "", body, false); status != http.StatusTooManyRequests {
 		t.Errorf("enrollment after the confirmations used up the bound: %d %+v, want 429", status, e)
+	}
+}
+
+// TestRosterUploadCellLimit: a roster upload whose value or extra column name is longer
+// than a roster file's cell may be (survey/roster's limit, which the supervisor's reader
+// applies) is refused by the server too, naming the row and column without repeating the
+// text, and nothing is stored; a value at the limit is taken. Every laptop, relay and
+// Collect phone pulls what the roster holds: one 7 MB column name made every pull of its
+// page 7.6 MB.
+func TestRosterUploadCellLimit(t *testing.T) {
+	if wire.MaxRosterCell != roster.Limits.CellBytes {
+		t.Fatalf("wire.MaxRosterCell %d, the roster reader's cell limit %d", wire.MaxRosterCell, roster.Limits.CellBytes)
+	}
+	env := testbed.NewEnv(t, nil, nil)
+	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	big := strings.Repeat("a", wire.MaxRosterCell+1)
+	for name, row := range map[string]*survey.Respondent{
+		"column full_name": {RosterID: "R1", Name: big},
+		"column alamat":    {RosterID: "R1", Name: "Budi", Extra: map[string]string{"alamat": big}},
+		"column's name":    {RosterID: "R1", Name: "Budi", Extra: map[string]string{big: "x"}},
+		"roster id has":    {RosterID: big, Name: "Budi"},
+		"column phone":     {RosterID: "R1", Name: "Budi", PhoneRaw: big},
+	} {
+		body, _ := json.Marshal(wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: "R0", Name: "Ani"}, row}})
+		status, e, _ := postRaw(t, env.URL, "/api/v1/roster", sup, body, false)
+		if status != http.StatusBadRequest || !strings.Contains(e.Message, "Row 2") || !strings.Contains(e.Message, name) || strings.Contains(e.Message, big) {
+			t.Errorf("%s over the limit: %d %.200q", name, status, e.Message)
+		}
+	}
+	if rows, err := sqlite.NewServerRosterStore(env.DB).Changes(t.Context(), 0, 10, ""); err != nil || len(rows) != 0 {
+		t.Fatalf("refused uploads stored %d rows (%v)", len(rows), err)
+	}
+	at := strings.Repeat("a", wire.MaxRosterCell)
+	body, _ := json.Marshal(wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: "R1", Name: "Budi", Extra: map[string]string{"alamat": at}}}})
+	if status, e, _ := postRaw(t, env.URL, "/api/v1/roster", sup, body, false); status != http.StatusOK {
+		t.Errorf("a value at the limit: %d %+v", status, e)
 	}
 }
