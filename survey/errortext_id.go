@@ -303,6 +303,7 @@ var indonesian = map[string]string{
 	"This server serves no relay.":                                                                                              "Server ini tidak melayani relay.",
 	"This server takes no bundles.":                                                                                             "Server ini tidak menerima bundel.",
 	"Too many enrollment attempts from this address; wait a minute.":                                                            "Terlalu banyak percobaan pendaftaran dari alamat ini; tunggu satu menit.",
+	"Too many requests of this account at once; try again in a minute.":                                                         "Terlalu banyak permintaan dari akun ini sekaligus; coba lagi sebentar lagi.",
 	"Too many wrong enrollment codes were tried on this server; wait a minute.":                                                 "Terlalu banyak kode pendaftaran salah dicoba di server ini; tunggu satu menit.",
 	"Unknown CSV dialect %q: use standard or excel-id.":                                                                         "Dialek CSV %q tidak dikenal: gunakan standard atau excel-id.",
 	"Unknown export format %q: use csv, xlsx, jsonl, sav or dta.":                                                               "Format ekspor %q tidak dikenal: gunakan csv, xlsx, jsonl, sav atau dta.",

@@ -128,6 +128,12 @@ type Config struct {
 	// memory bodies can take.
 	MaxDecoding int
 	DecodeWait  time.Duration
+	// MaxAccountRequests is how many requests of one account are handled at once (default
+	// 32, as many as its bodies that may wait for a decoding slot); one more is answered 503 with Retry-After at once. A response is built whole
+	// before it is written (a roster page of 1,000 rows is about 600 KB) and held while the
+	// client reads it, so without this bound one token's slow readers took memory by the
+	// connection.
+	MaxAccountRequests int
 	// MaxQueued bounds the bytes of checked records that pushes hold while they wait for
 	// their group commit (default 64 MB). A push frees its decoding slot once its records
 	// are checked, so that many pushes share one commit; one that finds no room keeps its
@@ -157,6 +163,9 @@ type Server struct {
 	linkSlots chan struct{}
 	holdMu    sync.Mutex
 	holding   map[string]*accountTurn
+	// handling counts each account's requests being handled (under loadMu).
+	loadMu   sync.Mutex
+	handling map[string]int
 	// queued weighs the checked records of pushes waiting for their commit.
 	queued *semaphore.Weighted
 	probe  writeProbe
@@ -226,6 +235,9 @@ func New(cfg Config) *Server {
 	if cfg.DecodeWait <= 0 {
 		cfg.DecodeWait = time.Minute
 	}
+	if cfg.MaxAccountRequests <= 0 {
+		cfg.MaxAccountRequests = 32
+	}
 	if cfg.MaxQueued <= 0 {
 		cfg.MaxQueued = 64 << 20
 	}
@@ -238,6 +250,7 @@ func New(cfg Config) *Server {
 		decoding:    make(chan struct{}, cfg.MaxDecoding),
 		linkSlots:   make(chan struct{}, max(1, cfg.MaxDecoding-1)),
 		holding:     map[string]*accountTurn{},
+		handling:    map[string]int{},
 		queued:      semaphore.NewWeighted(cfg.MaxQueued),
 		xforms:      map[xformKey]cachedXForm{},
 	}
@@ -435,6 +448,13 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 				s.writeError(w, r, survey.Errorf(survey.EFORBIDDEN, "The %s role may not do this.", u.Role))
 				return
 			}
+			leave, err := s.enter(u.Name)
+			if err != nil {
+				w.Header().Set("Retry-After", "5")
+				s.writeError(w, r, err)
+				return
+			}
+			defer leave()
 		}
 		if r.Method == http.MethodPost && u != nil && !selfAdmitted[r.Pattern] {
 			release, err := s.admit(r, u.Name)
@@ -449,6 +469,24 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// enter counts a request of account user as handled until leave is called, or refuses it
+// (EUNAVAILABLE) when MaxAccountRequests of the account's are handled already.
+func (s *Server) enter(user string) (leave func(), err error) {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	if s.handling[user] >= s.cfg.MaxAccountRequests {
+		return nil, survey.Errorf(survey.EUNAVAILABLE, "Too many requests of this account at once; try again in a minute.")
+	}
+	s.handling[user]++
+	return func() {
+		s.loadMu.Lock()
+		defer s.loadMu.Unlock()
+		if s.handling[user]--; s.handling[user] <= 0 {
+			delete(s.handling, user)
+		}
+	}, nil
 }
 
 // selfAdmitted names the routes whose handler takes and frees its decoding slot itself.
