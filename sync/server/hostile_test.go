@@ -511,3 +511,60 @@ func TestRosterUploadCellLimit(t *testing.T) {
 		t.Errorf("a value at the limit: %d %+v", status, e)
 	}
 }
+
+// TestRosterPagesAreBoundedInBytes: a page of the roster (a laptop's pull and a relay's)
+// carries about a megabyte of rows at most, however large each row is, and the pages
+// still add up to the whole roster. 1,000 rows of 8 KB made one 8 MB page, built whole
+// for each request.
+func TestRosterPagesAreBoundedInBytes(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	rows := make([]*survey.Respondent, 1000)
+	for i := range rows {
+		rows[i] = &survey.Respondent{RosterID: fmt.Sprintf("R%04d", i), Name: "Budi", Extra: map[string]string{
+			"alamat": strings.Repeat("a", wire.MaxRosterCell), "catatan": strings.Repeat("c", wire.MaxRosterCell)}}
+	}
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(t.Context(), rows); err != nil {
+		t.Fatal(err)
+	}
+	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	for _, route := range []string{"/api/v1/roster", "/api/v1/relay/roster"} {
+		seen := map[string]bool{}
+		after, pages := int64(0), 0
+		for more := true; more; pages++ {
+			if pages > 1000 {
+				t.Fatalf("%s: pages do not end", route)
+			}
+			req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s%s?after=%d", env.URL, route, after), nil)
+			req.Header.Set("Authorization", "Bearer "+sup)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d %s", route, resp.StatusCode, body)
+			}
+			if len(body) > 2<<20 {
+				t.Fatalf("%s: a page of %d bytes", route, len(body))
+			}
+			var page struct {
+				Rows []struct {
+					Respondent survey.Respondent `json:"respondent"`
+				} `json:"rows"`
+				Next int64 `json:"next"`
+				More bool  `json:"more"`
+			}
+			if err := json.Unmarshal(body, &page); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Rows {
+				seen[r.Respondent.RosterID] = true
+			}
+			after, more = page.Next, page.More
+		}
+		if len(seen) != len(rows) {
+			t.Errorf("%s: %d pages carried %d of %d rows", route, pages, len(seen), len(rows))
+		}
+	}
+}

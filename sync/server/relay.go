@@ -197,6 +197,7 @@ func (s *Server) relayRoster(w http.ResponseWriter, r *http.Request, _ *survey.U
 	if err != nil {
 		return err
 	}
+	rows, limit = rosterPage(rows, limit)
 	assigned := map[string]string{}
 	if al, ok := s.cfg.Roster.(survey.AssignmentLister); ok && len(rows) > 0 {
 		if assigned, err = al.Assignments(r.Context()); err != nil {
