@@ -383,7 +383,14 @@ func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.
 		return err
 	}
 	// The submitter gets the record back: her laptop sealed it away when she finalized it.
-	for _, n := range ns[:min(len(ns), limit)] {
+	// The page ends before the return whose record would take it past ReturnPageBytes.
+	size := 0
+	for i, n := range ns[:min(len(ns), limit)] {
+		if size > s.cfg.ReturnPageBytes && i > 0 {
+			ns, limit = ns[:i+1], i
+			break
+		}
+		size += len(n.Comment)
 		if n.SubmittedBy != u.Name {
 			continue
 		}
@@ -392,6 +399,7 @@ func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.
 			return err
 		}
 		n.Record = sub.Body
+		size += len(n.Record)
 	}
 	var resp wire.ReturnedResponse
 	resp.Returns, resp.Next, resp.More = page(ns, after, limit, func(n *survey.ReturnNotice) int64 { return n.Seq })

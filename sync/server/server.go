@@ -134,6 +134,10 @@ type Config struct {
 	// client reads it, so without this bound one token's slow readers took memory by the
 	// connection.
 	MaxAccountRequests int
+	// ReturnPageBytes is about the most bytes of returned records one page of returns
+	// carries (default 4 MB; at least one return): a page holds up to 1,000 returns and a
+	// record may have 1 MB.
+	ReturnPageBytes int
 	// MaxQueued bounds the bytes of checked records that pushes hold while they wait for
 	// their group commit (default 64 MB). A push frees its decoding slot once its records
 	// are checked, so that many pushes share one commit; one that finds no room keeps its
@@ -237,6 +241,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxAccountRequests <= 0 {
 		cfg.MaxAccountRequests = 32
+	}
+	if cfg.ReturnPageBytes <= 0 {
+		cfg.ReturnPageBytes = 4 << 20
 	}
 	if cfg.MaxQueued <= 0 {
 		cfg.MaxQueued = 64 << 20
