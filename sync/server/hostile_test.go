@@ -20,6 +20,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tracer/survey"
+	"tracer/survey/roster"
+	"tracer/survey/sqlite"
 	"tracer/sync/server"
 	"tracer/sync/testbed"
 	"tracer/sync/wire"
@@ -380,5 +382,189 @@ func TestConnectionFlood(t *testing.T) {
 	big.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if line, err := bufio.NewReader(big).ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 431") {
 		t.Errorf("a 20 KB header: %q %v, want 431", line, err)
+	}
+}
+
+// TestEnrollGuessingFromManyAddresses: wrong enrollment codes sent each from another
+// address (an IPv6 /64 of its own, as a client holding a /48 can; here named in
+// X-Forwarded-For from loopback, as behind a proxy) are bounded server-wide, not only per
+// address, and right codes do not use up that bound.
+func TestEnrollGuessingFromManyAddresses(t *testing.T) {
+	env := testbed.NewEnv(t, func(c *server.Config) { c.EnrollFailBurst, c.EnrollFailEvery = 5, time.Hour }, nil)
+	enroll := func(i int, code string) (int, wire.Error) {
+		t.Helper()
+		body, _ := json.Marshal(wire.EnrollRequest{Code: code, Device: "x"})
+		req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/enroll", bytes.NewReader(body))
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("2001:db8:7:%x::1", i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e wire.Error
+		json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e
+	}
+	addr := 0
+	for i := range 3 {
+		_, code, err := env.Users.CreateUser(t.Context(), fmt.Sprintf("ani%d", i), survey.RoleEnumerator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if addr++; func() bool { s, _ := enroll(addr, code); return s != http.StatusOK }() {
+			t.Fatalf("right code %d refused", i)
+		}
+	}
+	for i := range 5 {
+		if addr++; func() bool { s, _ := enroll(addr, "AAAA-AAAA"); return s != http.StatusUnauthorized }() {
+			t.Fatalf("wrong code %d from a fresh address: want 401 while within the bound", i)
+		}
+	}
+	_, code, err := env.Users.CreateUser(t.Context(), "budi", survey.RoleEnumerator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"AAAA-AAAA", code} {
+		addr++
+		if status, e := enroll(addr, c); status != http.StatusTooManyRequests || e.Code != survey.ERATELIMIT {
+			t.Errorf("code %s from a fresh address after the bound: %d %+v, want 429", c, status, e)
+		}
+	}
+}
+
+// TestRelayConfirmationsCountWrongCodes: a supervisor's token confirming enrollments "made
+// at a relay" tests codes at the centre; codes the centre does not know use up the same
+// server-wide bound as wrong codes at enrollment, and then every guess is refused, while a
+// confirmation of a real code takes no share of it.
+func TestRelayConfirmationsCountWrongCodes(t *testing.T) {
+	env := testbed.NewEnv(t, func(c *server.Config) { c.EnrollFailBurst, c.EnrollFailEvery = 3, time.Hour }, nil)
+	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	confirm := func(code, user string, i int) (int, wire.RelayEnrollResponse) {
+		t.Helper()
+		body, _ := json.Marshal(wire.RelayEnrollRequest{Code: code, User: user, TokenHash: fmt.Sprintf("%064x", i), EnrolledAt: time.Now().UTC()})
+		req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/relay/enroll", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+sup)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out wire.RelayEnrollResponse
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	for i := range 2 {
+		_, code, err := env.Users.CreateUser(t.Context(), fmt.Sprintf("ani%d", i), survey.RoleEnumerator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, out := confirm(code, fmt.Sprintf("ani%d", i), 100+i); status != http.StatusOK || !out.Confirmed {
+			t.Fatalf("a real code: %d %+v", status, out)
+		}
+	}
+	for i := range 3 {
+		if status, out := confirm("AAAA-AAAA", "ani0", i); status != http.StatusOK || out.Confirmed {
+			t.Fatalf("wrong code %d within the bound: %d %+v, want 200 not confirmed", i, status, out)
+		}
+	}
+	if status, _ := confirm("AAAA-AAAA", "ani0", 9); status != http.StatusTooManyRequests {
+		t.Errorf("a wrong code past the bound: %d, want 429", status)
+	}
+	body, _ := json.Marshal(wire.EnrollRequest{Code: "AAAA-AAAA"})
+	if status, e, _ := postRaw(t, env.URL, "/api/v1/enroll", "", body, false); status != http.StatusTooManyRequests {
+		t.Errorf("enrollment after the confirmations used up the bound: %d %+v, want 429", status, e)
+	}
+}
+
+// TestRosterUploadCellLimit: a roster upload whose value or extra column name is longer
+// than a roster file's cell may be (survey/roster's limit, which the supervisor's reader
+// applies) is refused by the server too, naming the row and column without repeating the
+// text, and nothing is stored; a value at the limit is taken. Every laptop, relay and
+// Collect phone pulls what the roster holds: one 7 MB column name made every pull of its
+// page 7.6 MB.
+func TestRosterUploadCellLimit(t *testing.T) {
+	if wire.MaxRosterCell != roster.Limits.CellBytes {
+		t.Fatalf("wire.MaxRosterCell %d, the roster reader's cell limit %d", wire.MaxRosterCell, roster.Limits.CellBytes)
+	}
+	env := testbed.NewEnv(t, nil, nil)
+	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	big := strings.Repeat("a", wire.MaxRosterCell+1)
+	for name, row := range map[string]*survey.Respondent{
+		"column full_name": {RosterID: "R1", Name: big},
+		"column alamat":    {RosterID: "R1", Name: "Budi", Extra: map[string]string{"alamat": big}},
+		"column's name":    {RosterID: "R1", Name: "Budi", Extra: map[string]string{big: "x"}},
+		"roster id has":    {RosterID: big, Name: "Budi"},
+		"column phone":     {RosterID: "R1", Name: "Budi", PhoneRaw: big},
+	} {
+		body, _ := json.Marshal(wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: "R0", Name: "Ani"}, row}})
+		status, e, _ := postRaw(t, env.URL, "/api/v1/roster", sup, body, false)
+		if status != http.StatusBadRequest || !strings.Contains(e.Message, "Row 2") || !strings.Contains(e.Message, name) || strings.Contains(e.Message, big) {
+			t.Errorf("%s over the limit: %d %.200q", name, status, e.Message)
+		}
+	}
+	if rows, err := sqlite.NewServerRosterStore(env.DB).Changes(t.Context(), 0, 10, ""); err != nil || len(rows) != 0 {
+		t.Fatalf("refused uploads stored %d rows (%v)", len(rows), err)
+	}
+	at := strings.Repeat("a", wire.MaxRosterCell)
+	body, _ := json.Marshal(wire.RosterUpload{Rows: []*survey.Respondent{{RosterID: "R1", Name: "Budi", Extra: map[string]string{"alamat": at}}}})
+	if status, e, _ := postRaw(t, env.URL, "/api/v1/roster", sup, body, false); status != http.StatusOK {
+		t.Errorf("a value at the limit: %d %+v", status, e)
+	}
+}
+
+// TestRosterPagesAreBoundedInBytes: a page of the roster (a laptop's pull and a relay's)
+// carries about a megabyte of rows at most, however large each row is, and the pages
+// still add up to the whole roster. 1,000 rows of 8 KB made one 8 MB page, built whole
+// for each request.
+func TestRosterPagesAreBoundedInBytes(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	rows := make([]*survey.Respondent, 1000)
+	for i := range rows {
+		rows[i] = &survey.Respondent{RosterID: fmt.Sprintf("R%04d", i), Name: "Budi", Extra: map[string]string{
+			"alamat": strings.Repeat("a", wire.MaxRosterCell), "catatan": strings.Repeat("c", wire.MaxRosterCell)}}
+	}
+	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(t.Context(), rows); err != nil {
+		t.Fatal(err)
+	}
+	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	for _, route := range []string{"/api/v1/roster", "/api/v1/relay/roster"} {
+		seen := map[string]bool{}
+		after, pages := int64(0), 0
+		for more := true; more; pages++ {
+			if pages > 1000 {
+				t.Fatalf("%s: pages do not end", route)
+			}
+			req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s%s?after=%d", env.URL, route, after), nil)
+			req.Header.Set("Authorization", "Bearer "+sup)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d %s", route, resp.StatusCode, body)
+			}
+			if len(body) > 2<<20 {
+				t.Fatalf("%s: a page of %d bytes", route, len(body))
+			}
+			var page struct {
+				Rows []struct {
+					Respondent survey.Respondent `json:"respondent"`
+				} `json:"rows"`
+				Next int64 `json:"next"`
+				More bool  `json:"more"`
+			}
+			if err := json.Unmarshal(body, &page); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Rows {
+				seen[r.Respondent.RosterID] = true
+			}
+			after, more = page.Next, page.More
+		}
+		if len(seen) != len(rows) {
+			t.Errorf("%s: %d pages carried %d of %d rows", route, pages, len(seen), len(rows))
+		}
 	}
 }

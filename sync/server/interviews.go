@@ -383,7 +383,14 @@ func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.
 		return err
 	}
 	// The submitter gets the record back: her laptop sealed it away when she finalized it.
-	for _, n := range ns[:min(len(ns), limit)] {
+	// The page ends before the return whose record would take it past ReturnPageBytes.
+	size := 0
+	for i, n := range ns[:min(len(ns), limit)] {
+		if size > s.cfg.ReturnPageBytes && i > 0 {
+			ns, limit = ns[:i+1], i
+			break
+		}
+		size += len(n.Comment)
 		if n.SubmittedBy != u.Name {
 			continue
 		}
@@ -392,6 +399,7 @@ func (s *Server) pullReturned(w http.ResponseWriter, r *http.Request, u *survey.
 			return err
 		}
 		n.Record = sub.Body
+		size += len(n.Record)
 	}
 	var resp wire.ReturnedResponse
 	resp.Returns, resp.Next, resp.More = page(ns, after, limit, func(n *survey.ReturnNotice) int64 { return n.Seq })
@@ -467,10 +475,49 @@ func (s *Server) pullRoster(w http.ResponseWriter, r *http.Request, u *survey.Us
 	if err != nil {
 		return err
 	}
+	rows, limit = rosterPage(rows, limit)
 	var resp wire.RosterResponse
 	resp.Rows, resp.Next, resp.More = page(rows, after, limit, func(r survey.RosterRow) int64 { return r.Seq })
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// maxRosterPage is about the most bytes of roster values one page of the roster carries:
+// 1,000 ordinary rows (600 KB), fewer when rows are large (a row may hold 256 extra columns
+// of 4 KB), so that a page, built whole before it is written, stays small.
+const maxRosterPage = 1 << 20
+
+// rosterPage cuts rows, read with a limit of limit+1, to a page of at most maxRosterPage
+// bytes of values (at least one row) and returns them, with the limit that page() must
+// use: rows then holds one row more than the page when more follow. The rows kept are
+// copied, so the ones cut are not held while the page is written.
+func rosterPage(rows []survey.RosterRow, limit int) ([]survey.RosterRow, int) {
+	size := 0
+	for i, r := range rows {
+		if i >= limit {
+			break
+		}
+		size += rosterRowSize(r.Respondent)
+		if size > maxRosterPage && i > 0 {
+			return slices.Clone(rows[:i+1]), i
+		}
+	}
+	return rows, limit
+}
+
+// rosterRowSize is the bytes of a roster row's values and extra column names.
+func rosterRowSize(p *survey.Respondent) int {
+	if p == nil {
+		return 0
+	}
+	n := len(p.PhoneRaw)
+	for _, c := range survey.RosterColumnNames {
+		n += len(p.Value(c))
+	}
+	for k, v := range p.Extra {
+		n += len(k) + len(v)
+	}
+	return n
 }
 
 // page cuts a cursor page from items, which the store read with a limit of limit+1: at most

@@ -50,6 +50,15 @@ func (l *limiter) allow(key string) bool {
 	return true
 }
 
+// refund gives back a token allow took from key's bucket (up to its burst).
+func (l *limiter) refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.buckets[key]; b != nil {
+		b.tokens = min(float64(l.burst), b.tokens+1)
+	}
+}
+
 // prune drops the buckets that have refilled; if none has, it drops them all, which only
 // lets a flood of addresses try again sooner.
 func (l *limiter) prune(now time.Time) {

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,8 +48,12 @@ var LinkRoutes = []string{
 type linkState struct {
 	perAddr *limiter // every link request, by client address
 	perLink *limiter // submissions, by link
-	mu      sync.Mutex
-	locks   map[string]*linkLock
+	// forms bounds the loads of a link's prefilled form, by link: each is written anew
+	// (385 KB for the built-in form) and kept while the client reads it, so without it
+	// one link asked from many addresses took memory and CPU by the address.
+	forms *limiter
+	mu    sync.Mutex
+	locks map[string]*linkLock
 }
 
 type linkLock struct {
@@ -81,6 +86,7 @@ func (s *Server) linkRoutes() {
 	s.links = &linkState{
 		perAddr: newLimiter(s.cfg.LinkBurst, s.cfg.LinkEvery, s.cfg.Now),
 		perLink: newLimiter(5, time.Minute, s.cfg.Now),
+		forms:   newLimiter(10, 10*time.Second, s.cfg.Now),
 		locks:   map[string]*linkLock{},
 	}
 	handlers := map[string]func(http.ResponseWriter, *http.Request) error{
@@ -223,6 +229,10 @@ func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !s.links.forms.allow(l.ID) {
+		w.Header().Set("Retry-After", "10")
+		return survey.Errorf(survey.ERATELIMIT, "Kuesioner ini terlalu sering dibuka; tunggu sebentar lalu muat ulang halaman. / This questionnaire was opened too often; wait a moment, then reload the page.")
+	}
 	pf, err := s.newestVersion(r.Context(), l.FormID)
 	if err != nil {
 		return err
@@ -329,9 +339,11 @@ func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request, u *survey.Us
 	return nil
 }
 
-// linkScript serves the embedded ODK Web Forms bundle.
+// linkScript serves the embedded ODK Web Forms bundle. Anyone may ask for it, so it is
+// read once: reading it per request copied its 3.4 MB for every client, and slow readers
+// each kept their copy for the write timeout (400 of them took 1.2 GB).
 func (s *Server) linkScript(w http.ResponseWriter, r *http.Request) error {
-	b, err := fs.ReadFile(webform.Assets, "app.js")
+	b, err := appScript()
 	if err != nil {
 		return err
 	}
@@ -340,6 +352,9 @@ func (s *Server) linkScript(w http.ResponseWriter, r *http.Request) error {
 	http.ServeContent(w, r, "app.js", time.Time{}, bytes.NewReader(b))
 	return nil
 }
+
+// appScript returns the page's script, read from the embedded bundle once.
+var appScript = sync.OnceValues(func() ([]byte, error) { return fs.ReadFile(webform.Assets, "app.js") })
 
 // linkSubmission stores what the alumnus sent through his link as the next revision of his
 // interview, with mode web. The same answers as the latest revision again (a double tap, a
@@ -418,6 +433,12 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 			writeLinkText(w, http.StatusOK, "Jawaban ini sudah kami terima sebelumnya. Terima kasih! / We already have these answers. Thank you!")
 			return nil
 		}
+	}
+	if rev > s.cfg.LinkRevisions {
+		n := strconv.Itoa(s.cfg.LinkRevisions)
+		s.log.LogAttrs(ctx, slog.LevelWarn, "link submission refused: too many revisions", slog.String("link", l.ID), slog.String("interview", rec.ID))
+		return survey.Errorf(survey.EFORBIDDEN, "Jawaban lewat tautan ini sudah dikirim %s kali; kiriman ini tidak disimpan. Hubungi BLK bila ada yang perlu diubah. / Answers were sent through this link %s times already; this one was not saved. Contact the training centre if something must change.",
+			n, n)
 	}
 	rec.Revision = rev
 	rc, err := s.storeRecord(ctx, rec, &survey.User{Name: linkSubmitter, Role: survey.RoleSupervisor}, time.Time{}, "", nil)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -35,8 +36,14 @@ const personaRosterID = "BTG25-0071"
 
 func newLinkEnv(t *testing.T) *linkEnv {
 	t.Helper()
+	return newLinkEnvWith(t, nil)
+}
+
+// newLinkEnvWith is newLinkEnv on a server whose configuration edit changes.
+func newLinkEnvWith(t *testing.T, edit func(*server.Config)) *linkEnv {
+	t.Helper()
 	ctx := context.Background()
-	env := testbed.NewEnv(t, nil, nil)
+	env := testbed.NewEnv(t, edit, nil)
 	if _, err := sqlite.NewServerRosterStore(env.DB).Upload(ctx, []*survey.Respondent{
 		{RosterID: personaRosterID, Name: "Dimas Gunawan", Sex: "L", BatchID: "B1", Phone: "+6281234567001", Completion: "pass"},
 		{RosterID: "BTG25-0072", Name: "Rina Wati", Sex: "P", BatchID: "B1", Phone: "+6281234567002", NIK: "6408064507040072", Completion: "pass"},
@@ -687,5 +694,124 @@ func TestLinkLimitsPerClientBehindProxy(t *testing.T) {
 	}
 	if status := get("2001:db8:1:2::7, 2001:db8:1:2::8"); status != http.StatusOK {
 		t.Errorf("an IPv6 client's page: %d, want 200", status)
+	}
+}
+
+// TestLinkRevisionsAreBounded: a link stores at most LinkRevisions revisions of its
+// interview, however slowly they come (the per-link rate alone let a script store a
+// revision of up to a megabyte five times a minute for the link's whole life); the one
+// over the bound is refused with a clear message and stores nothing, and the same answers
+// again are still told they arrived.
+func TestLinkRevisionsAreBounded(t *testing.T) {
+	ctx := context.Background()
+	var mu gosync.Mutex
+	now := time.Now()
+	e := newLinkEnvWith(t, func(c *server.Config) {
+		c.LinkRevisions = 3
+		c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	})
+	f, answers, _ := testbed.Builtin()
+	send := func(i int) (int, string) {
+		mu.Lock()
+		now = now.Add(time.Hour) // past every rate limit
+		mu.Unlock()
+		changed := append([]survey.Answer(nil), answers...)
+		for j := range changed {
+			if changed[j].Path == "grp_job/hours_week" {
+				changed[j].Value = strconv.Itoa(30 + i)
+			}
+		}
+		return postLink(t, e.url, instanceXML(f, changed, fmt.Sprintf("11111111-aaaa-4aaa-8aaa-%012d", i)))
+	}
+	for i := 1; i <= 3; i++ {
+		if status, msg := send(i); status != http.StatusCreated {
+			t.Fatalf("revision %d: %d %q", i, status, msg)
+		}
+	}
+	status, msg := send(4)
+	if status != http.StatusForbidden || !strings.Contains(msg, "3 kali") || !strings.Contains(msg, "3 times") || strings.Contains(msg, "%!") {
+		t.Errorf("a fourth revision: %d %q, want 403 naming the bound", status, msg)
+	}
+	if n, _ := e.Subs.Count(ctx); n != 3 {
+		t.Errorf("%d revisions stored, want 3", n)
+	}
+	if status, msg := send(3); status != http.StatusOK || !strings.Contains(msg, "already have") {
+		t.Errorf("the last answers again: %d %q, want 200 already have", status, msg)
+	}
+}
+
+// TestLinkFormLoadsPerLink: a link's prefilled form, written anew for each load, is loaded
+// at most so often through one link, whatever the addresses asking (a client with many
+// addresses passes the per-address limit): the load over the bound is refused with a
+// clear message, and another alumnus's link still loads.
+func TestLinkFormLoadsPerLink(t *testing.T) {
+	e := newLinkEnv(t)
+	f, _, _ := testbed.Builtin()
+	other, err := e.links.MakeLinks(context.Background(), survey.AssignSelector{RosterIDs: []string{"BTG25-0072"}}, f.ID, time.Now().Add(24*time.Hour), "supri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(url string, i int) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, url+"/form.xml", nil)
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("2001:db8:5:%x::1", i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	refused := ""
+	for i := range 40 {
+		status, body := load(e.url, i)
+		if status == http.StatusTooManyRequests {
+			refused = body
+			break
+		}
+		if status != http.StatusOK {
+			t.Fatalf("load %d: %d %q", i, status, body)
+		}
+	}
+	if refused == "" {
+		t.Fatal("40 loads of one link's form from 40 addresses were all served")
+	}
+	if !strings.Contains(refused, "terlalu sering dibuka") || !strings.Contains(refused, "opened too often") {
+		t.Errorf("the refused load says %q", refused)
+	}
+	if status, body := load(e.URL+"/r/"+other[0].Token, 99); status != http.StatusOK {
+		t.Errorf("another alumnus's form: %d %q", status, body)
+	}
+}
+
+// TestLinkLimitsBehindProxyWithPorts: a proxy that writes its clients' addresses with their
+// ports in X-Forwarded-For ("203.0.113.5:41234", "[2001:db8::1]:443") still gives each
+// client its own limits: one client using up its share leaves the others served.
+func TestLinkLimitsBehindProxyWithPorts(t *testing.T) {
+	e := newLinkEnv(t)
+	get := func(fwd string) int {
+		req, _ := http.NewRequest(http.MethodGet, e.url, nil)
+		req.Header.Set("X-Forwarded-For", fwd)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	refused := false
+	for i := range 40 {
+		if get(fmt.Sprintf("203.0.113.5:%d", 40000+i)) == http.StatusTooManyRequests {
+			refused = true
+			break
+		}
+	}
+	if !refused {
+		t.Fatal("40 requests at once from one client behind the proxy were all served")
+	}
+	for _, fwd := range []string{"198.51.100.7:2222", "[2001:db8:3::1]:443"} {
+		if status := get(fwd); status != http.StatusOK {
+			t.Errorf("another client %s behind the proxy: %d, want 200", fwd, status)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +62,34 @@ func TestLinkPageRunsNoMarkup(t *testing.T) {
 	}
 	if !strings.Contains(text, "Halo Budi, selamat datang") || title != "Salam <img src=x id=t-title>" {
 		t.Errorf("the page shows %q titled %q", text, title)
+	}
+}
+
+// TestLinkScriptIsNotCopied: the page's script, which anyone may download, is served from
+// one copy: fifty downloads allocate far less than fifty copies of it. Each download once
+// copied its 3.4 MB, and slow readers kept their copies for the write timeout.
+func TestLinkScriptIsNotCopied(t *testing.T) {
+	e := newLinkEnv(t)
+	get := func() int {
+		resp, err := http.Get(e.URL + "/r/assets/app.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		n, _ := io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("app.js: %d", resp.StatusCode)
+		}
+		return int(n)
+	}
+	size := get()
+	before := heapAllocated()
+	for range 50 {
+		get()
+	}
+	took := heapAllocated() - before
+	t.Logf("50 downloads of %d bytes allocated %d MB", size, took>>20)
+	if took > uint64(10*size) {
+		t.Errorf("50 downloads of a %d-byte script allocated %d MB", size, took>>20)
 	}
 }

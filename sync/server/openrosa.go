@@ -84,7 +84,13 @@ func (s *Server) openRosaGuard(roles []survey.Role, h handlerFunc) http.Handler 
 			}
 		}
 		if err == nil {
-			err = h(w, r, u)
+			var leave func()
+			if leave, err = s.enter(u.Name); err == nil {
+				defer leave()
+				err = h(w, r, u)
+			} else {
+				w.Header().Set("Retry-After", "5")
+			}
 		}
 		if err != nil {
 			s.writeOpenRosaError(w, r, err)

@@ -2,11 +2,15 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
 	"tracer/survey"
 	"tracer/sync/client"
+	"tracer/sync/server"
 	"tracer/sync/testbed"
 	"tracer/sync/wire"
 )
@@ -124,5 +128,62 @@ func TestRevisionsBelongToTheirEnumerator(t *testing.T) {
 	}
 	if n, err := env.Subs.Count(ctx); err != nil || n != 2 {
 		t.Fatalf("%d revisions stored, want 2 (%v)", n, err)
+	}
+}
+
+// TestReturnPagesAreBoundedInBytes: a page of returns (an enumerator's pull and a relay's)
+// ends once its records pass ReturnPageBytes, with at least one return, and the pages
+// still carry every return with its record. A page held up to 1,000 returns whatever the
+// size of their records (up to 1 MB each).
+func TestReturnPagesAreBoundedInBytes(t *testing.T) {
+	ctx := context.Background()
+	env := testbed.NewEnv(t, func(c *server.Config) { c.ReturnPageBytes = 1 }, nil)
+	aniTok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	supTok := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
+	ani, sup := newClient(t, env.URL, aniTok), newClient(t, env.URL, supTok)
+	lap := testbed.NewLaptop(t)
+	items, err := testbed.Seed(ctx, lap.Interviews, "ani", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := ani.Sync(ctx, client.Laptop{Interviews: lap.Interviews, State: lap.State}, nil); err != nil || sum.Count(survey.OutcomeStored) != 3 {
+		t.Fatalf("ani's sync: %+v %v", sum, err)
+	}
+	for _, it := range items {
+		if _, err := sup.Return(ctx, it.InterviewID, 1, "Cek upah"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for route, tok := range map[string]string{"/api/v1/returned": aniTok, "/api/v1/relay/returned": supTok} {
+		after, pages, records := int64(0), 0, 0
+		for more := true; more; pages++ {
+			if pages > 10 {
+				t.Fatalf("%s: pages do not end", route)
+			}
+			req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s%s?after=%d", env.URL, route, after), nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var page wire.ReturnedResponse
+			err = json.NewDecoder(resp.Body).Decode(&page)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d %v", route, resp.StatusCode, err)
+			}
+			if len(page.Returns) != 1 {
+				t.Errorf("%s: a page of %d returns, want 1 (its record passes the bound)", route, len(page.Returns))
+			}
+			for _, n := range page.Returns {
+				if len(n.Record) > 0 {
+					records++
+				}
+			}
+			after, more = page.Next, page.More
+		}
+		if records != len(items) {
+			t.Errorf("%s: %d pages carried %d records, want %d", route, pages, records, len(items))
+		}
 	}
 }

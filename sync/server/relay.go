@@ -197,6 +197,7 @@ func (s *Server) relayRoster(w http.ResponseWriter, r *http.Request, _ *survey.U
 	if err != nil {
 		return err
 	}
+	rows, limit = rosterPage(rows, limit)
 	assigned := map[string]string{}
 	if al, ok := s.cfg.Roster.(survey.AssignmentLister); ok && len(rows) > 0 {
 		if assigned, err = al.Assignments(r.Context()); err != nil {
@@ -224,12 +225,18 @@ func (s *Server) relayReturned(w http.ResponseWriter, r *http.Request, _ *survey
 	if err != nil {
 		return err
 	}
-	for _, n := range ns[:min(len(ns), limit)] {
+	size := 0
+	for i, n := range ns[:min(len(ns), limit)] {
+		if size > s.cfg.ReturnPageBytes && i > 0 {
+			ns, limit = ns[:i+1], i // the page ends here, as pullReturned's
+			break
+		}
 		sub, err := s.cfg.Submissions.Get(r.Context(), n.InterviewID, n.Revision)
 		if err != nil {
 			return err
 		}
 		n.Record = sub.Body
+		size += len(n.Comment) + len(n.Record)
 	}
 	var resp wire.ReturnedResponse
 	resp.Returns, resp.Next, resp.More = page(ns, after, limit, func(n *survey.ReturnNotice) int64 { return n.Seq })

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -59,7 +60,18 @@ func (s *Server) relayConfirm(w http.ResponseWriter, r *http.Request, relay *sur
 			e.SealedKey, e.LaptopID = nil, ""
 		}
 	}
+	// Each confirmation tests a code at the centre's speed, so a code the centre does not
+	// know (or that expired) takes its place in the server-wide bound on wrong codes, as at
+	// enrollment: a supervisor's token is no faster oracle than the enrollment route.
+	if !s.enrollFails.allow("") {
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "relay confirmation refused: too many wrong codes from all addresses", slog.String("relay", relay.Name))
+		w.Header().Set("Retry-After", fmt.Sprint(int(s.cfg.EnrollFailEvery.Seconds()+0.5)))
+		return survey.Errorf(survey.ERATELIMIT, "Too many wrong enrollment codes were tried on this server; wait a minute.")
+	}
 	c, err := en.ConfirmEnrollment(r.Context(), e)
+	if err != nil || c.Confirmed || c.Code != survey.EUNAUTHORIZED {
+		s.enrollFails.refund("")
+	}
 	if err != nil {
 		return err
 	}

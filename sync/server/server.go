@@ -91,6 +91,11 @@ type Config struct {
 	// from a phone on a slow connection in seconds), so that a body trickled through one link
 	// does not keep the slot from other alumni for the server's whole read timeout.
 	LinkBodyTime time.Duration
+	// LinkRevisions is how many revisions an interview may get through self-response links
+	// (default 20): an alumnus corrects his answers a few times, while a script holding his
+	// link would otherwise store a new revision of up to wire.MaxRecord bytes five times a
+	// minute for as long as the link lives.
+	LinkRevisions int
 
 	// XForm writes a compiled form as an ODK XForm, for ODK Collect (choosing the
 	// respondent from a roster attachment when roster is not nil) and the self-response
@@ -105,6 +110,13 @@ type Config struct {
 	// every EnrollEvery (defaults 10 and 6s).
 	EnrollBurst int
 	EnrollEvery time.Duration
+	// EnrollFailBurst wrong enrollment codes are taken from all addresses together at once,
+	// and one more every EnrollFailEvery (defaults 60 and 2s); right codes do not count.
+	// This bounds the guessing of codes by a client with many addresses (an IPv6 /48 is
+	// 65,536 of the /64 networks the per-address limit counts), which the per-address limit
+	// alone does not.
+	EnrollFailBurst int
+	EnrollFailEvery time.Duration
 	// MaxBody and MaxInflated override wire.MaxBody and wire.MaxInflated when positive.
 	MaxBody     int64
 	MaxInflated int64
@@ -116,6 +128,16 @@ type Config struct {
 	// memory bodies can take.
 	MaxDecoding int
 	DecodeWait  time.Duration
+	// MaxAccountRequests is how many requests of one account are handled at once (default
+	// 32, as many as its bodies that may wait for a decoding slot); one more is answered 503 with Retry-After at once. A response is built whole
+	// before it is written (a roster page of 1,000 rows is about 600 KB) and held while the
+	// client reads it, so without this bound one token's slow readers took memory by the
+	// connection.
+	MaxAccountRequests int
+	// ReturnPageBytes is about the most bytes of returned records one page of returns
+	// carries (default 4 MB; at least one return): a page holds up to 1,000 returns and a
+	// record may have 1 MB.
+	ReturnPageBytes int
 	// MaxQueued bounds the bytes of checked records that pushes hold while they wait for
 	// their group commit (default 64 MB). A push frees its decoding slot once its records
 	// are checked, so that many pushes share one commit; one that finds no room keeps its
@@ -132,7 +154,9 @@ type Server struct {
 	// formFiles holds the encoded answers of the published versions asked for.
 	formFiles formFiles
 	enrolls   *limiter
-	offline   *offlineEnroll
+	// enrollFails bounds wrong enrollment codes server-wide (key "").
+	enrollFails *limiter
+	offline     *offlineEnroll
 	// decoding holds one token per request with a body being read, decoded and handled;
 	// holding has the turn of each account with such a request held or waiting.
 	decoding chan struct{}
@@ -143,6 +167,9 @@ type Server struct {
 	linkSlots chan struct{}
 	holdMu    sync.Mutex
 	holding   map[string]*accountTurn
+	// handling counts each account's requests being handled (under loadMu).
+	loadMu   sync.Mutex
+	handling map[string]int
 	// queued weighs the checked records of pushes waiting for their commit.
 	queued *semaphore.Weighted
 	probe  writeProbe
@@ -169,6 +196,12 @@ func New(cfg Config) *Server {
 	if cfg.EnrollEvery <= 0 {
 		cfg.EnrollEvery = 6 * time.Second
 	}
+	if cfg.EnrollFailBurst <= 0 {
+		cfg.EnrollFailBurst = 60
+	}
+	if cfg.EnrollFailEvery <= 0 {
+		cfg.EnrollFailEvery = 2 * time.Second
+	}
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
@@ -194,6 +227,9 @@ func New(cfg Config) *Server {
 	if cfg.LinkBodyTime <= 0 {
 		cfg.LinkBodyTime = time.Minute
 	}
+	if cfg.LinkRevisions <= 0 {
+		cfg.LinkRevisions = 20
+	}
 	if cfg.ProbeEvery <= 0 {
 		cfg.ProbeEvery = 5 * time.Second
 	}
@@ -203,19 +239,27 @@ func New(cfg Config) *Server {
 	if cfg.DecodeWait <= 0 {
 		cfg.DecodeWait = time.Minute
 	}
+	if cfg.MaxAccountRequests <= 0 {
+		cfg.MaxAccountRequests = 32
+	}
+	if cfg.ReturnPageBytes <= 0 {
+		cfg.ReturnPageBytes = 4 << 20
+	}
 	if cfg.MaxQueued <= 0 {
 		cfg.MaxQueued = 64 << 20
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		forms:     newFormCache(cfg.Forms),
-		enrolls:   newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
-		offline:   newOfflineEnroll(cfg.Now),
-		decoding:  make(chan struct{}, cfg.MaxDecoding),
-		linkSlots: make(chan struct{}, max(1, cfg.MaxDecoding-1)),
-		holding:   map[string]*accountTurn{},
-		queued:    semaphore.NewWeighted(cfg.MaxQueued),
-		xforms:    map[xformKey]cachedXForm{},
+		forms:       newFormCache(cfg.Forms),
+		enrolls:     newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		enrollFails: newLimiter(cfg.EnrollFailBurst, cfg.EnrollFailEvery, cfg.Now),
+		offline:     newOfflineEnroll(cfg.Now),
+		decoding:    make(chan struct{}, cfg.MaxDecoding),
+		linkSlots:   make(chan struct{}, max(1, cfg.MaxDecoding-1)),
+		holding:     map[string]*accountTurn{},
+		handling:    map[string]int{},
+		queued:      semaphore.NewWeighted(cfg.MaxQueued),
+		xforms:      map[xformKey]cachedXForm{},
 	}
 	s.routes()
 	return s
@@ -411,6 +455,13 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 				s.writeError(w, r, survey.Errorf(survey.EFORBIDDEN, "The %s role may not do this.", u.Role))
 				return
 			}
+			leave, err := s.enter(u.Name)
+			if err != nil {
+				w.Header().Set("Retry-After", "5")
+				s.writeError(w, r, err)
+				return
+			}
+			defer leave()
 		}
 		if r.Method == http.MethodPost && u != nil && !selfAdmitted[r.Pattern] {
 			release, err := s.admit(r, u.Name)
@@ -425,6 +476,24 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// enter counts a request of account user as handled until leave is called, or refuses it
+// (EUNAVAILABLE) when MaxAccountRequests of the account's are handled already.
+func (s *Server) enter(user string) (leave func(), err error) {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	if s.handling[user] >= s.cfg.MaxAccountRequests {
+		return nil, survey.Errorf(survey.EUNAVAILABLE, "Too many requests of this account at once; try again in a minute.")
+	}
+	s.handling[user]++
+	return func() {
+		s.loadMu.Lock()
+		defer s.loadMu.Unlock()
+		if s.handling[user]--; s.handling[user] <= 0 {
+			delete(s.handling, user)
+		}
+	}, nil
 }
 
 // selfAdmitted names the routes whose handler takes and frees its decoding slot itself.
@@ -659,7 +728,7 @@ func clientIP(r *http.Request) string {
 			if i := strings.LastIndexByte(last, ','); i >= 0 {
 				last = last[i+1:]
 			}
-			if fip := net.ParseIP(strings.TrimSpace(last)); fip != nil {
+			if fip := forwardedIP(strings.TrimSpace(last)); fip != nil {
 				ip = fip
 			}
 		}
@@ -668,6 +737,20 @@ func clientIP(r *http.Request) string {
 		return host
 	}
 	return addrKey(ip)
+}
+
+// forwardedIP reads an address of X-Forwarded-For: an IP address, or one with a port
+// ("203.0.113.5:41234", "[2001:db8::1]:443"), as some proxies write it; nil if it is
+// neither. Without the port's form, every client of such a proxy shared the proxy's own
+// limits.
+func forwardedIP(s string) net.IP {
+	if ip := net.ParseIP(s); ip != nil {
+		return ip
+	}
+	if host, _, err := net.SplitHostPort(s); err == nil {
+		return net.ParseIP(host)
+	}
+	return nil
 }
 
 // addrKey is the key of a client address in the rate limits and connection bounds: an IPv4
@@ -768,7 +851,17 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *survey.User) 
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
+	// A guess takes its place in the server-wide bound before the code is checked, and a
+	// code that is not a wrong one gives it back.
+	if !s.enrollFails.allow("") {
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "enrollment refused: too many wrong codes from all addresses")
+		w.Header().Set("Retry-After", fmt.Sprint(int(s.cfg.EnrollFailEvery.Seconds()+0.5)))
+		return survey.Errorf(survey.ERATELIMIT, "Too many wrong enrollment codes were tried on this server; wait a minute.")
+	}
 	token, u, err := s.cfg.Users.Enroll(r.Context(), req.Code, req.Device)
+	if survey.ErrorCode(err) != survey.EUNAUTHORIZED {
+		s.enrollFails.refund("")
+	}
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,10 @@ const (
 	MaxRosterRows = 10000
 	// MaxRosterExtra is the most extra columns one roster row may carry.
 	MaxRosterExtra = 256
+	// MaxRosterCell is the most bytes one roster value, or one extra column's name, may
+	// have: what a cell of a roster file may hold (survey/roster's Limits.CellBytes),
+	// checked again by the server, which cannot know the upload came from that reader.
+	MaxRosterCell = 4 << 10
 	// MaxQuestionComments is the most question comments one return may carry.
 	MaxQuestionComments = 500
 	// MaxPage is the most entries one pull returns.
@@ -294,6 +298,9 @@ func (r *RosterUpload) Validate() error {
 		if survey.HasHidden(row.RosterID) {
 			return survey.Errorf(survey.EINVALID, "Row %d: the roster id holds a control character.", i+1)
 		}
+		if err := checkRosterCells(i+1, row); err != nil {
+			return err
+		}
 		if row.NIK != "" {
 			n, err := survey.ParseNIK(row.NIK)
 			if err != nil {
@@ -314,6 +321,35 @@ func (r *RosterUpload) Validate() error {
 				return survey.Errorf(survey.EINVALID, "Row %d (%s): completion %q is not pass, finished_not_pass or dropout (lulus, belum kompeten, tidak menyelesaikan).", i+1, row.RosterID, row.Completion)
 			}
 			row.Completion = c
+		}
+	}
+	return nil
+}
+
+// checkRosterCells refuses row n when one of its values, or one of its extra columns'
+// names, has more than MaxRosterCell bytes: each laptop, relay and ODK Collect phone that
+// pulls the roster would carry it. The message never repeats the oversized text.
+func checkRosterCells(n int, row *survey.Respondent) error {
+	if len(row.RosterID) > MaxRosterCell {
+		return survey.Errorf(survey.EINVALID, "Row %d: the roster id has %d bytes; a roster value has at most %d.", n, len(row.RosterID), MaxRosterCell)
+	}
+	over := func(column string, size int) error {
+		return survey.Errorf(survey.EINVALID, "Row %d (%s): column %s has %d bytes; a roster value has at most %d.", n, row.RosterID, column, size, MaxRosterCell)
+	}
+	for _, c := range survey.RosterColumnNames {
+		if v := row.Value(c); len(v) > MaxRosterCell {
+			return over(c, len(v))
+		}
+	}
+	if len(row.PhoneRaw) > MaxRosterCell {
+		return over("phone_raw", len(row.PhoneRaw))
+	}
+	for k, v := range row.Extra {
+		if len(k) > MaxRosterCell {
+			return survey.Errorf(survey.EINVALID, "Row %d (%s): an extra column's name has %d bytes; a column name has at most %d.", n, row.RosterID, len(k), MaxRosterCell)
+		}
+		if len(v) > MaxRosterCell {
+			return over(k, len(v))
 		}
 	}
 	return nil
