@@ -5,6 +5,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -23,9 +24,14 @@ import (
 // client that asks for a large roster page on many connections and reads none of it keeps
 // each response in the server's memory; past MaxAccountRequests the account's next request
 // is told at once to come back (503 with Retry-After), while another account is served,
-// and once the slow readers go the account is served again.
+// and once the slow readers go the account is served again. The refusals are logged as
+// warnings: the server doing what it should under load is no error for its operator.
 func TestAccountRequestsAreBounded(t *testing.T) {
-	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxAccountRequests = 2 }, nil)
+	var log lockedBuffer
+	env := testbed.NewEnv(t, func(c *server.Config) {
+		c.MaxAccountRequests = 2
+		c.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	}, nil)
 	ctx := context.Background()
 	// A page of 1,000 rows of 8 KB: more than the sockets' buffers hold, so the server's
 	// write waits on a client that does not read.
@@ -93,5 +99,12 @@ func TestAccountRequestsAreBounded(t *testing.T) {
 	}
 	if !served {
 		t.Error("the account was not served again after its slow readers left")
+	}
+	lines := string(log.Bytes())
+	if !strings.Contains(lines, "level=WARN msg=request") || !strings.Contains(lines, "status=503") {
+		t.Errorf("no warning of the refused request in the log:\n%s", lines)
+	}
+	if strings.Contains(lines, "level=ERROR") {
+		t.Errorf("a refusal under load logged as an error:\n%s", lines)
 	}
 }

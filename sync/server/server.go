@@ -413,7 +413,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	s.mux.ServeHTTP(sw, r)
 	level := slog.LevelInfo
-	if sw.status >= 500 {
+	switch {
+	case sw.status == http.StatusServiceUnavailable || sw.status >= 500 && r.Context().Err() != nil:
+		// Refused under load, or a client gone before its reply: the server doing what
+		// it should, which an operator may watch but need not mend.
+		level = slog.LevelWarn
+	case sw.status >= 500:
 		level = slog.LevelError
 	}
 	// No query string, no headers, no bodies: the log never holds a token or personal data.
