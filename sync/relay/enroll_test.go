@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -280,9 +281,9 @@ func TestRelayEnrollsOffline(t *testing.T) {
 	if _, err := w.enroll("ACDE-2346", "G"); survey.ErrorCode(err) != survey.ERATELIMIT {
 		t.Fatalf("the same wrong code a fourth time: %v, want rate-limited", err)
 	}
-	// 5 attempts of the relay's 30 are taken (the enrollment, the second laptop, three
-	// tries of the wrong code; the fourth was stopped by its code's limit): 25 more get an
-	// answer, the rest are stopped.
+	// 4 attempts of the relay's 30 are taken (the second laptop, three tries of the wrong
+	// code; the fourth was stopped by its code's limit, and the enrollment's right code
+	// gave its share back): 26 more get an answer, the rest are stopped.
 	limited := 0
 	for i := range 40 {
 		_, err := w.enroll(survey.NewEnrollmentCode(), "G")
@@ -294,8 +295,8 @@ func TestRelayEnrollsOffline(t *testing.T) {
 			t.Fatalf("guess %d: %v", i, err)
 		}
 	}
-	if limited != 15 {
-		t.Fatalf("%d of 40 guesses rate-limited, want 15: the relay stops guessing after 30 attempts", limited)
+	if limited != 14 {
+		t.Fatalf("%d of 40 guesses rate-limited, want 14: the relay stops guessing after 30 attempts", limited)
 	}
 
 	// Back online: confirmed, then forwarded, once.
@@ -563,4 +564,26 @@ func childEnrollRound(ctx context.Context, db *sqlite.DB, centre *client.Client,
 	db.Encrypt(c)
 	_, err = enrollForwarder(db, centre).Round(ctx)
 	return err
+}
+
+// TestRelayHallEnrollsOnline: a hall of laptops enrolls through a relay that reaches the
+// centre, so every code comes to the centre from the relay's one address: more laptops
+// than the centre's bound on one address's attempts all enroll, their codes being right.
+func TestRelayHallEnrollsOnline(t *testing.T) {
+	w := newEnrollWorld(t, nil)
+	for i := range 15 {
+		name := fmt.Sprintf("pencacah%02d", i)
+		code := w.code(t, name)
+		c, err := client.NewClient(w.relayURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Enroll(t.Context(), code, "laptop", fmt.Sprintf("L%02d", i))
+		if err != nil {
+			t.Fatalf("laptop %d of the hall through the relay: %v", i+1, err)
+		}
+		if res.User != name || res.Relayed {
+			t.Fatalf("laptop %d: enrolled as %q (relayed offline %v), want %s at the centre", i+1, res.User, res.Relayed, name)
+		}
+	}
 }

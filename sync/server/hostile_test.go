@@ -568,3 +568,43 @@ func TestRosterPagesAreBoundedInBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestEnrollHallBehindOneAddress: a hall of laptops behind one hotspot (or a relay passing
+// its laptops' codes on) enrolls from one address: every right code is taken, however many
+// more than the address's bound, while wrong codes from that address are still bounded.
+func TestEnrollHallBehindOneAddress(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	enroll := func(code string) int {
+		t.Helper()
+		body, _ := json.Marshal(wire.EnrollRequest{Code: code, Device: "laptop"})
+		resp, err := http.Post(env.URL+"/api/v1/enroll", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 25 {
+		_, code, err := env.Users.CreateUser(t.Context(), fmt.Sprintf("pencacah%02d", i), survey.RoleEnumerator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status := enroll(code); status != http.StatusOK {
+			t.Fatalf("laptop %d of the hall, a right code: %d, want 200", i+1, status)
+		}
+	}
+	limited := false
+	for i := range 20 {
+		status := enroll("AAAA-AAAA")
+		if status == http.StatusTooManyRequests {
+			limited = i > 0
+			break
+		}
+		if status != http.StatusUnauthorized {
+			t.Fatalf("wrong code %d: %d, want 401", i+1, status)
+		}
+	}
+	if !limited {
+		t.Error("20 wrong codes from one address, and none was refused as too many")
+	}
+}

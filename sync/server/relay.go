@@ -339,8 +339,15 @@ func (s *Server) relayEnroll(w http.ResponseWriter, r *http.Request, _ *survey.U
 		return err
 	}
 	resp, err := s.cfg.Relay.Upstream.Enroll(r.Context(), req.Code, req.Device, req.LaptopID)
+	if err == nil {
+		s.enrolls.refund(clientIP(r)) // a right code uses up no bound (enroll)
+	}
 	if survey.ErrorCode(err) == survey.EUNAVAILABLE && s.cfg.Relay.Enrollments != nil {
-		return s.enrollOffline(w, r, req)
+		if err := s.enrollOffline(w, r, req); err != nil {
+			return err
+		}
+		s.enrolls.refund(clientIP(r))
+		return nil
 	} else if survey.ErrorCode(err) == survey.EUNAVAILABLE {
 		return survey.Errorf(survey.EUNAVAILABLE, "The relay cannot reach the centre, which issued this code: enroll when the relay is online (laptops enrolled before sync through it offline).")
 	} else if err != nil {

@@ -96,7 +96,8 @@ type offlineEnroll struct {
 
 func newOfflineEnroll(now func() time.Time) *offlineEnroll {
 	// A code may be tried 3 times at once and once more a minute; the relay takes 30
-	// attempts at once (a hall of laptops enrolling together) and one more every 20 s.
+	// attempts at once (a hall of laptops enrolling together) and one more every 20 s, an
+	// attempt with a right code giving its share back.
 	return &offlineEnroll{byCode: newLimiter(3, time.Minute, now), all: newLimiter(30, 20*time.Second, now)}
 }
 
@@ -113,6 +114,9 @@ func (s *Server) enrollOffline(w http.ResponseWriter, r *http.Request, req wire.
 	match, err := s.checkOffline(ctx, code)
 	if err != nil {
 		return err
+	}
+	if match != nil {
+		s.offline.all.refund("relay") // a right code uses up no bound (enroll)
 	}
 	if match == nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "offline enrollment refused: no verifier matches")

@@ -107,7 +107,8 @@ type Config struct {
 	// Now is the server's clock; time.Now when nil.
 	Now func() time.Time
 	// EnrollBurst enrollment attempts are allowed per client address at once, and one more
-	// every EnrollEvery (defaults 10 and 6s).
+	// every EnrollEvery (defaults 10 and 6s); an attempt with a right code gives its share
+	// back, so that only wrong codes use the bound up.
 	EnrollBurst int
 	EnrollEvery time.Duration
 	// EnrollFailBurst wrong enrollment codes are taken from all addresses together at once,
@@ -865,7 +866,10 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ *survey.User) 
 	}
 	token, u, err := s.cfg.Users.Enroll(r.Context(), req.Code, req.Device)
 	if survey.ErrorCode(err) != survey.EUNAUTHORIZED {
+		// Only wrong codes use up the bounds: a hall of laptops behind one hotspot, or a
+		// relay passing on its laptops' codes, all enroll with right ones.
 		s.enrollFails.refund("")
+		s.enrolls.refund(clientIP(r))
 	}
 	if err != nil {
 		return err
