@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
+
 	"tracer/forms"
 	"tracer/forms/builtin"
 	"tracer/survey"
@@ -269,6 +271,16 @@ func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Add("Vary", "Accept-Encoding")
+	if acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		// The built-in form's 385 KB (its regencies) are a tenth of that compressed.
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		if _, err := zw.Write(out); err != nil {
+			return err
+		}
+		return zw.Close()
+	}
 	_, err = w.Write(out)
 	return err
 }
@@ -341,20 +353,76 @@ func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request, u *survey.Us
 
 // linkScript serves the embedded ODK Web Forms bundle. Anyone may ask for it, so it is
 // read once: reading it per request copied its 3.4 MB for every client, and slow readers
-// each kept their copy for the write timeout (400 of them took 1.2 GB).
+// each kept their copy for the write timeout (400 of them took 1.2 GB). A browser that
+// takes gzip (every phone's does) gets it compressed, 1.3 MB, compressed once: alumni
+// open their links on prepaid mobile data.
 func (s *Server) linkScript(w http.ResponseWriter, r *http.Request) error {
-	b, err := appScript()
+	get := appScript
+	if acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		get = appScriptGzip
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	b, err := get()
 	if err != nil {
+		w.Header().Del("Content-Encoding")
 		return err
 	}
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Add("Vary", "Accept-Encoding")
 	http.ServeContent(w, r, "app.js", time.Time{}, bytes.NewReader(b))
 	return nil
 }
 
 // appScript returns the page's script, read from the embedded bundle once.
 var appScript = sync.OnceValues(func() ([]byte, error) { return fs.ReadFile(webform.Assets, "app.js") })
+
+// appScriptGzip returns appScript gzip-compressed, compressed once.
+var appScriptGzip = sync.OnceValues(func() ([]byte, error) {
+	b, err := appScript()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+})
+
+// acceptsGzip reports whether Accept-Encoding header values take gzip: a "gzip" coding
+// whose weight is not 0, else a "*" whose weight is not 0 (RFC 9110, 12.5.3).
+func acceptsGzip(values []string) bool {
+	gz, star := -1.0, -1.0
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			name, params, _ := strings.Cut(part, ";")
+			q := 1.0
+			for p := range strings.SplitSeq(params, ";") {
+				k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+				if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+					if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+						q = f
+					}
+				}
+			}
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "gzip", "x-gzip":
+				gz = max(gz, q)
+			case "*":
+				star = max(star, q)
+			}
+		}
+	}
+	return gz > 0 || gz < 0 && star > 0
+}
 
 // linkSubmission stores what the alumnus sent through his link as the next revision of his
 // interview, with mode web. The same answers as the latest revision again (a double tap, a
