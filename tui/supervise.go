@@ -240,8 +240,14 @@ func (q *queueScreen) View() string {
 	if q.loaded && len(q.rows) == 0 && q.err == nil {
 		b.WriteString(st.Muted.Render("  "+t.ReviewEmpty) + "\n")
 	}
+	// The way in is as wide as its longest (up to 14: "Collect" and a phone's id), so the
+	// flags, last, keep the rest of the line.
+	viaW := ansi.StringWidth(t.ReviewHeadVia)
+	for _, r := range q.rows {
+		viaW = max(viaW, min(ansi.StringWidth(viaOf(t, r)), 14))
+	}
 	if len(q.rows) > 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("  %-13s %-13s %-10s %-11s %-14s %s", t.ReviewHeadState, t.ReviewHeadRespondent, t.ReviewHeadEnumerator, t.ReviewHeadReceived, t.ReviewHeadVia, t.ReviewHeadFlags)) + "\n")
+		b.WriteString(st.Muted.Render(fmt.Sprintf("  %-13s %-13s %-10s %-11s %s %s", t.ReviewHeadState, t.ReviewHeadRespondent, t.ReviewHeadEnumerator, t.ReviewHeadReceived, padRight(t.ReviewHeadVia, viaW), t.ReviewHeadFlags)) + "\n")
 	}
 	rows := max(q.height-5, 1)
 	start := 0
@@ -261,9 +267,9 @@ func (q *queueScreen) View() string {
 		if r.Revision > 1 {
 			who = fmt.Sprintf("%s r%d", who, r.Revision)
 		}
-		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %-14s %s", ansi.Truncate(t.reviewState(r.State), 13, "…"),
+		line := fmt.Sprintf("%-13s %-13s %-10s %-11s %s %s", ansi.Truncate(t.reviewState(r.State), 13, "…"),
 			ansi.Truncate(who, 13, "…"), ansi.Truncate(enumeratorOf(r), 10, "…"),
-			r.ReceivedAt.Local().Format("01-02 15:04"), ansi.Truncate(viaOf(t, r), 14, "…"), strings.Join(flags, ", "))
+			r.ReceivedAt.Local().Format("01-02 15:04"), padRight(ansi.Truncate(viaOf(t, r), viaW, "…"), viaW), strings.Join(flags, ", "))
 		if i == q.cursor {
 			line = st.Selected.Render("› " + line)
 		} else if len(flags) > 0 {
@@ -920,4 +926,9 @@ func (v *coverageScreen) ShortHelp() []key.Binding {
 func (v *coverageScreen) FullHelp() [][]key.Binding {
 	k := v.c.keys
 	return [][]key.Binding{{k.Filter, k.Refresh, k.Esc}, {k.Up, k.Down, k.PageUp, k.PageDown}}
+}
+
+// padRight pads s with spaces to w cells wide (as %-*s would count bytes, it counts cells).
+func padRight(s string, w int) string {
+	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
 }
