@@ -1069,3 +1069,41 @@ func TestRootAttributesAreTheFormsIDAndVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestConstraintSeesTheCandidateInEveryInstance: a constraint that reads its own question
+// across the repeat's instances (a filter on the repeat, a sum over it) sees the answer
+// being checked in its own instance, as ODK validates the node holding the new value: a
+// name that no other member has is unique, one another member has is not; a share over
+// half is refused only when another member has one.
+func TestConstraintSeesTheCandidateInEveryInstance(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | constraint |
+| | begin repeat | member | Member | |
+| | text | mname | Name | count(/data/member[mname = current()]) = 1 |
+| | integer | share | Share | count(/data/member[share > 50]) <= 1 |
+| | end repeat | | | |
+`)
+	m1, err := s.AddInstance("member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := s.AddInstance("member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runSteps(t, s, []step{
+		{path: m1 + "/mname", value: "Budi", want: "Budi"},
+		{path: m2 + "/mname", value: "Budi", refused: true, want: ""},
+		{path: m2 + "/mname", value: "Siti", want: "Siti"},
+		{path: m1 + "/mname", value: "Siti", refused: true, want: "Budi"},
+		{path: m1 + "/mname", value: "Budi", want: "Budi"},
+		{path: m1 + "/share", value: "60", want: "60"},
+		{path: m2 + "/share", value: "70", refused: true, want: ""},
+		{path: m2 + "/share", value: "40", want: "40"},
+		{path: m1 + "/share", value: "61", want: "61"},
+		{path: m2 + "/share", value: "51", refused: true, want: "40"},
+		{path: m1 + "/share", value: "30", want: "30"},
+		{path: m2 + "/share", value: "51", want: "51"},
+	})
+}
