@@ -985,8 +985,8 @@ func (c *compiler) expressions(t *table) {
 				n.DefaultText = d
 			}
 		}
-		n.Required, n.RequiredIf = c.flag(t, r, "required", get("required"))
-		n.ReadOnly, n.ReadOnlyIf = c.flag(t, r, "read_only", get("read_only"))
+		n.Required, n.RequiredIf = c.flag(t, r, "required", get("required"), !n.IsGroup())
+		n.ReadOnly, n.ReadOnlyIf = c.flag(t, r, "read_only", get("read_only"), !n.IsGroup())
 		for k := range n.Extra {
 			switch k {
 			case "relevant", "constraint", "calculation", "choice_filter", "repeat_count", "default", "required", "read_only":
@@ -1715,17 +1715,27 @@ var (
 	defaultName    = regexp.MustCompile(`^[\pL_][\pL\pN_.\-\x{b7}]*(?::[\pL_][\pL\pN_.\-\x{b7}]*)?`)
 )
 
-// flag reads a yes/no column that may also hold an expression.
-func (c *compiler) flag(t *table, r row, col, v string) (bool, *expr.Expr) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
+// flag reads a yes/no column that may also hold an expression. On a question (leaf), a
+// single word other than yes or no would be a path to a child it does not have: it is
+// refused as a misspelt yes or no (wajib, ya, mandatory), saying what the column takes.
+func (c *compiler) flag(t *table, r row, col, v string, leaf bool) (bool, *expr.Expr) {
+	w := strings.TrimSpace(v)
+	switch strings.ToLower(w) {
 	case "", "no", "false", "false()", "0", "n":
 		return false, nil
 	case "yes", "true", "true()", "1", "y":
 		return true, nil
 	}
+	if leaf && flagWord.MatchString(w) {
+		c.errorf(t, r, col, "%s is %q: write yes or no, or an expression such as ${age} >= 15", col, w)
+		return false, nil
+	}
 	x := c.parseExpr(t, r, col, v)
 	return false, x
 }
+
+// flagWord is a single word, which a yes/no column of a question cannot mean as a path.
+var flagWord = regexp.MustCompile(`^[\pL_][\pL\pN_-]*$`)
 
 // xmlEscape matches the XML character references an expression copied from an XForm holds.
 var xmlEscape = regexp.MustCompile(`&(gt|lt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});`)

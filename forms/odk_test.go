@@ -1107,3 +1107,32 @@ func TestConstraintSeesTheCandidateInEveryInstance(t *testing.T) {
 		{path: m2 + "/share", value: "51", want: "51"},
 	})
 }
+
+// TestYesNoColumnRefusesAWord: required and read_only take yes or no (in any case, or
+// true, 1...) or an expression. A single other word on a question would be a path to a
+// child it does not have; it is refused as a misspelt yes or no, saying what the column
+// takes, rather than as a path that names no node.
+func TestYesNoColumnRefusesAWord(t *testing.T) {
+	for _, c := range []struct{ cell, col, want string }{
+		{"| wajib | |", "required", `line 4, sheet survey, column required: required is "wajib": write yes or no, or an expression such as ${age} >= 15`},
+		{"| | maybe |", "read_only", `line 4, sheet survey, column read_only: read_only is "maybe": write yes or no`},
+	} {
+		_, err := forms.Parse("test.md", []byte(`
+| survey |
+| | type | name | label | required | read_only |
+| | text | q | Q `+c.cell+`
+`))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.col, err, c.want)
+		}
+	}
+	for _, cell := range []string{"| Yes | TRUE |", "| y | No |", "| ${q} != '' | false() |"} {
+		if _, err := forms.Parse("test.md", []byte(`
+| survey |
+| | type | name | label | required | read_only |
+| | text | q | Q `+cell+`
+`)); err != nil {
+			t.Errorf("%s: %v", cell, err)
+		}
+	}
+}
