@@ -308,9 +308,8 @@ func TestODKOracleRemovedInstance(t *testing.T) {
 	agree, total, diffs := compareWalk(t, w, res)
 	for k, d := range diffs {
 		if k == (diffKey{"member/stamp", "value"}) {
-			// ODK Web Forms evaluates a trigger's setvalue in a moved instance at its old
-			// position: setting Ani's age after the member before her was removed stamps
-			// "Ani@3". tracer, as ODK Collect, reads the instance where it is now.
+			// triggerInMovedInstance: setting Ani's age after the member before her was
+			// removed stamps "Ani@3" in ODK Web Forms.
 			continue
 		}
 		t.Errorf("%s %s: %d of %d checks differ, first at step %d (%s %s): %s", k.question, k.kind, d.count, d.seen, d.firstStep, w.steps[d.firstStep].Op, w.steps[d.firstStep].Ref, d.example)
