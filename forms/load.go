@@ -167,6 +167,7 @@ func (c *compiler) compile() *Form {
 		return f
 	}
 	c.languages(survey)
+	c.misspeltColumns(survey)
 	c.translationGaps(survey, surveyTranslatable)
 	if t := c.tables["choices"]; t != nil {
 		c.translationGaps(t, choicesTranslatable)
@@ -322,6 +323,73 @@ var (
 // with hint::English (en) and no hint::Bahasa Indonesia (id), pyxform writes "-" as the
 // Indonesian hint of every question with an English one, and ODK shows that dash; tracer
 // shows the English hint there.
+// surveyColumns are the survey sheet's columns that change what a question does; a column
+// named almost as one of them (relevent, calculaton, constriant::English) is a misspelling
+// that would be ignored.
+var surveyColumns = []string{"type", "name", "label", "hint", "required", "required_message",
+	"relevant", "constraint", "constraint_message", "calculation", "choice_filter", "appearance",
+	"read_only", "default", "repeat_count", "parameters", "trigger", "guidance_hint"}
+
+// misspeltColumns warns of each column of survey sheet t that is not an XLSForm column but
+// is one or two letters from one, on the first row that fills it: its cells are ignored, as
+// pyxform passes unknown columns over, so a relevance typed under "relevent" never applies.
+func (c *compiler) misspeltColumns(t *table) {
+	for i, h := range t.header {
+		base, _, _ := strings.Cut(h, "::")
+		base = foldName(base)
+		if base == "" || knownColumns[base] || strings.Contains(base, ":") {
+			continue
+		}
+		var near string
+		for _, k := range surveyColumns {
+			limit := 2
+			if len(k) <= 5 {
+				limit = 1
+			}
+			if d := editDistance(base, k); d > 0 && d <= limit {
+				near = k
+				break
+			}
+		}
+		if near == "" {
+			continue
+		}
+		for _, r := range t.rows {
+			if i < len(r.cells) && strings.TrimSpace(r.cells[i]) != "" {
+				c.warnf(t, r, h, "column %q is no XLSForm column, so its cells are ignored: did you mean %s?", h, near)
+				break
+			}
+		}
+	}
+}
+
+// editDistance is the number of letters to insert, delete, change or swap with the next
+// one to make b of a (the optimal string alignment distance), in bytes: column names are
+// ASCII.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
 func (c *compiler) translationGaps(t *table, cols []string) {
 	var langs []string
 	has := map[string]map[string]string{} // language -> column kind -> the header naming it

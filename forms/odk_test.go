@@ -1136,3 +1136,33 @@ func TestYesNoColumnRefusesAWord(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspeltColumnWarns: a survey column one or two letters from an XLSForm column
+// (relevent, constriant, lable::English, Read-Only) is ignored, as pyxform passes unknown
+// columns over, so the form loads with a warning naming the first row that fills it and
+// the column it resembles; a column of its own (notes, kobo--score) is no warning.
+func TestMisspeltColumnWarns(t *testing.T) {
+	f, err := forms.Parse("test.md", []byte(`| survey |
+| | type | name | label | relevent | constriant | lable::English (en) | Read-Only | notes | kobo--score |
+| | text | a | A | | | | | x | 1 |
+| | text | b | B | 1 = 1 | . > 1 | Bee | yes | | |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		if strings.Contains(w.Error(), "no XLSForm column") {
+			got = append(got, w.Error())
+		}
+	}
+	want := []string{
+		`test.md: line 4, sheet survey, column relevent: column "relevent" is no XLSForm column, so its cells are ignored: did you mean relevant?`,
+		`test.md: line 4, sheet survey, column constriant: column "constriant" is no XLSForm column, so its cells are ignored: did you mean constraint?`,
+		`test.md: line 4, sheet survey, column lable::English (en): column "lable::English (en)" is no XLSForm column, so its cells are ignored: did you mean label?`,
+		`test.md: line 4, sheet survey, column Read-Only: column "Read-Only" is no XLSForm column, so its cells are ignored: did you mean read_only?`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
