@@ -1171,6 +1171,9 @@ func (c *compiler) expressions(t *table) {
 			}
 			for _, ref := range e.x.Refs() {
 				c.lookup(t, rs.r, e.col, ref)
+				if ns := c.names[ref]; e.col == "repeat_count" && n.Kind == KindRepeat && len(ns) == 1 && ns[0].inside(n) {
+					c.warnf(t, rs.r, e.col, "repeat_count of repeat %q reads %q, a question inside that repeat: no instance holds it before the count makes one, so the repeat never gets an instance (in ODK neither); ask %q before the repeat", n.Name, ref, ref)
+				}
 			}
 			c.choiceNameArgs(t, rs.r, e.col, e.x)
 			sc := pathScope{ctx: n}

@@ -1166,3 +1166,33 @@ func TestMisspeltColumnWarns(t *testing.T) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestRepeatCountedByItsOwnQuestionWarns: a repeat_count that reads a question inside the
+// repeat it counts can never make an instance (none holds the question before the count
+// makes one; ODK's engine makes none either), so the form loads with a warning saying to
+// ask the count before the repeat.
+func TestRepeatCountedByItsOwnQuestionWarns(t *testing.T) {
+	f, err := forms.Parse("test.md", []byte(`| survey |
+| | type | name | label | repeat_count |
+| | integer | n | N | |
+| | begin repeat | r | R | ${x} |
+| | integer | x | X | |
+| | end repeat | | | |
+| | begin repeat | ok | OK | ${n} |
+| | integer | y | Y | |
+| | end repeat | | | |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		if strings.Contains(w.Error(), "repeat_count") {
+			got = append(got, w.Error())
+		}
+	}
+	want := []string{`test.md: line 4, sheet survey, column repeat_count: repeat_count of repeat "r" reads "x", a question inside that repeat: no instance holds it before the count makes one, so the repeat never gets an instance (in ODK neither); ask "x" before the repeat`}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
