@@ -316,3 +316,49 @@ func TestODKOracleRemovedInstance(t *testing.T) {
 	}
 	t.Logf("%d of %d checks agree", agree, total)
 }
+
+// TestCountedRepeatIsCountedWhenItsGroupComesBack: a count answered while the group holding
+// the repeat is not relevant makes its instances when the group comes back, as ODK makes
+// them (ODK Web Forms at once, ODK Collect when the enumerator reaches the repeat); before,
+// the repeat stayed empty until the count was typed again. A count changed while the group
+// is hidden applies when it comes back, and the instances kept meanwhile keep their answers.
+func TestCountedRepeatIsCountedWhenItsGroupComesBack(t *testing.T) {
+	s := newSession(t, `| survey |
+| | type | name | label | relevant | repeat_count |
+| | text | show | S | | |
+| | integer | n | N | | |
+| | begin_group | g | G | ${show} = 'yes' | |
+| | begin_repeat | r | R | | ${n} |
+| | text | x | X | | |
+| | begin_group | inner | I | ../x != '' | |
+| | integer | k | K | | |
+| | begin_repeat | rr | RR | | ../k |
+| | text | y | Y | | |
+| | end_repeat | | | | |
+| | end_group | | | | |
+| | end_repeat | | | | |
+| | end_group | | | | |
+`)
+	for i, st := range []struct {
+		path, value, holder string
+		want                int
+	}{
+		{"n", "3", "g/r", 0},
+		{"show", "yes", "g/r", 3},
+		{"g/r[2]/inner/k", "2", "g/r[2]/inner/rr", 0},
+		{"g/r[2]/x", "a", "g/r[2]/inner/rr", 2},
+		{"show", "no", "g/r", 3},
+		{"n", "2", "g/r", 3},
+		{"show", "yes", "g/r", 2},
+	} {
+		if p, err := s.Set(st.path, st.value); err != nil || p != nil {
+			t.Fatalf("step %d: set %s: %v %v", i, st.path, err, p)
+		}
+		if got := s.Instances(st.holder); got != st.want {
+			t.Fatalf("step %d: %s=%s: %s has %d instances, want %d", i, st.path, st.value, st.holder, got, st.want)
+		}
+	}
+	if got := s.Value("g/r[2]/x"); got != "a" {
+		t.Errorf("g/r[2]/x = %q after the group came back, want a", got)
+	}
+}
