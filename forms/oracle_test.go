@@ -147,6 +147,8 @@ var knownDiffs = map[knownDiff]string{
 	{"household.md", "women_age", "value"}:                       sumOfNothing,
 	{"interplay.md", "age_sum", "value"}:                         sumOfNothing,
 	{"study.md", "job/job_note", "value"}:                        triggerInMovedInstance,
+	{"counted.md", "all_hh", "value"}:                            countWhileHidden,
+	{"counted.md", "all_big", "value"}:                           sumOfNothing + "; or, while the group is hidden, over the instances ODK Web Forms has made there, whose big is not relevant",
 	{"rosters.md", "acts_total", "value"}:                        sumOfNothing,
 	{"rosters.md", "harvest_total", "value"}:                     sumOfNothing,
 	{"kobo.md", "months_tot", "value"}:                           sumOfNothing,
@@ -158,6 +160,9 @@ const choiceNameInRepeat = "jr:choice-name(value, '/data/visit/vreg') inside a r
 // triggerInMovedInstance explains a trigger fired in a repeat instance that moved up when
 // one before it was removed.
 const triggerInMovedInstance = "a trigger fired in a repeat instance that moved up after an instance before it was removed: tracer computes it in the instance where it is now, as ODK Collect renumbers the instances; ODK Web Forms evaluates it at the instance's old position"
+
+// countWhileHidden explains a count answered while the group around its repeat is hidden.
+const countWhileHidden = "a repeat counted while the group around it is not relevant: tracer makes the instances when the group comes back (ODK Collect as the enumerator reaches the repeat); ODK Web Forms makes them at once, so count() of them differs until then"
 
 // sumOfNothing explains sum() over a repeat that has no instance (yet).
 const sumOfNothing = "sum() over no node is 0 in tracer, as in XPath 1.0 and ODK Collect; ODK Web Forms leaves it empty"
