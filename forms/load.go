@@ -363,6 +363,23 @@ func (c *compiler) misspeltColumns(t *table) {
 	}
 }
 
+// nearType returns the question type the first word of an unknown type cell is one or
+// two letters from (intger, selct_one, begin_gruop), or "".
+func nearType(cell string) string {
+	word, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(cell)), " ")
+	best, bestD := "", 3
+	for k := range typeTable {
+		limit := 2
+		if len(k) <= 5 {
+			limit = 1
+		}
+		if d := editDistance(word, k); d > 0 && d <= limit && (d < bestD || d == bestD && k < best) {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
 // editDistance is the number of letters to insert, delete, change or swap with the next
 // one to make b of a (the optimal string alignment distance), in bytes: column names are
 // ASCII.
@@ -710,7 +727,11 @@ func (c *compiler) survey(t *table) {
 		}
 		pt, ok := parseType(typeCell)
 		if !ok {
-			c.errorf(t, r, "type", "unknown question type %q", typeCell)
+			if near := nearType(typeCell); near != "" {
+				c.errorf(t, r, "type", "unknown question type %q: did you mean %s?", typeCell, near)
+			} else {
+				c.errorf(t, r, "type", "unknown question type %q", typeCell)
+			}
 			continue
 		}
 		switch pt.info.base {
