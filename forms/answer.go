@@ -227,10 +227,11 @@ func (s *Session) checkConstraint(it *item, v string) *Problem {
 	if v != it.value {
 		cur = stringPtr(v)
 	}
-	saved := s.env
+	saved, savedIt, savedVal := s.env, s.checking, s.checkingVal
 	s.env = env{s: s, x: n.Constraint, ctx: it, cur: cur}
+	s.checking, s.checkingVal = it, *cur
 	ok := expr.ToBool(n.Constraint.Eval(&s.env))
-	s.env = saved
+	s.env, s.checking, s.checkingVal = saved, savedIt, savedVal
 	if ok {
 		return nil
 	}

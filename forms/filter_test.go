@@ -220,3 +220,145 @@ func TestODKOracleCountedRepeatInHiddenGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestODKOracleRemovedInstance removes instances of a repeat, from the middle, the start
+// and the end, as an enumerator deletes a member she entered twice, and compares every
+// node with ODK's engine after each step: positions, indexed-repeat() of the instance
+// before, filters and totals over the instances, a uniqueness constraint across them,
+// computed and static defaults, a trigger, and a repeat nested in the removed instance.
+func TestODKOracleRemovedInstance(t *testing.T) {
+	node := oracleNode(t)
+	f, err := forms.Parse("remove.md", []byte(`
+| survey |
+| | type | name | label | calculation | constraint | default | trigger |
+| | begin repeat | member | Member | | | | |
+| | calculate | pos | | position(..) | | | |
+| | text | mname | Name | | count(/data/member[mname = current()]) = 1 | | |
+| | integer | mage | Age | | . >= 0 | | |
+| | text | tag | Tag | | | concat('m', position(..)) | |
+| | text | kind | Kind | | | adult | |
+| | calculate | prev | | if(${pos} > 1, indexed-repeat(${mname}, ${member}, position(..) - 1), '-') | | | |
+| | calculate | older | | ${mage} > indexed-repeat(${mage}, ${member}, position(..) - 1) | | | |
+| | text | stamp | Stamp | concat(${mname}, '@', ${pos}) | | | ${mage} |
+| | begin repeat | job | Job | | | | |
+| | text | jname | Job | | | | |
+| | calculate | jof | | concat(../../mname, '/', position(..)) | | | |
+| | end repeat | | | | | | |
+| | calculate | njobs | | count(${job}) | | | |
+| | end repeat | | | | | | |
+| | calculate | n | | count(${member}) | | | |
+| | calculate | names | | join(',', ${mname}) | | | |
+| | calculate | tags | | join(',', ${tag}) | | | |
+| | calculate | first | | ${member}[1]/mname | | | |
+| | calculate | last | | ${member}[last()]/mname | | | |
+| | calculate | adults | | count(${member}[mage >= 18]) | | | |
+| | calculate | oldest | | max(${mage}) | | | |
+| | calculate | jobs | | count(/data/member/job) | | | |
+| | calculate | second | | indexed-repeat(${mname}, ${member}, 2) | | | |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x bytes.Buffer
+	if err := forms.WriteXForm(&x, f); err != nil {
+		t.Fatal(err)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC, DeviceID: "test", Username: "enum1"})
+	w := &oracleWalk{name: "remove.md", form: f, volatile: volatileNodes(f)}
+	w.record(s, oracleStep{Op: "clear"})
+	for _, op := range []struct{ op, path, value string }{
+		{"add", "member", ""}, {"set", "member[1]/mname", "Budi"}, {"set", "member[1]/mage", "40"},
+		{"add", "member[1]/job", ""}, {"set", "member[1]/job[1]/jname", "tani"},
+		{"add", "member", ""}, {"set", "member[2]/mname", "Siti"}, {"set", "member[2]/mage", "35"},
+		{"add", "member[2]/job", ""}, {"add", "member[2]/job", ""}, {"set", "member[2]/job[2]/jname", "guru"},
+		{"add", "member", ""}, {"set", "member[3]/mname", "Ani"}, {"set", "member[3]/mage", "10"},
+		{"add", "member", ""}, {"set", "member[4]/mname", "Dedi"}, {"set", "member[4]/mage", "70"},
+		{"remove", "member[2]", ""}, {"set", "member[2]/mage", "12"},
+		{"remove", "member[1]/job[1]", ""},
+		{"remove", "member[1]", ""},
+		{"add", "member", ""}, {"set", "member[3]/mname", "Budi"}, {"set", "member[3]/mage", "20"},
+		{"remove", "member[3]", ""}, {"remove", "member[1]", ""}, {"remove", "member[1]", ""},
+		{"add", "member", ""}, {"set", "member[1]/mname", "Siti"},
+	} {
+		var err error
+		var p *forms.Problem
+		ref := w.xref(op.path)
+		switch op.op {
+		case "add":
+			_, err = s.AddInstance(op.path)
+		case "remove":
+			err = s.RemoveInstance(op.path)
+		case "set":
+			p, err = s.Set(op.path, op.value)
+		}
+		if err != nil || p != nil {
+			t.Fatalf("%s %s %q: %v %v", op.op, op.path, op.value, err, p)
+		}
+		w.record(s, oracleStep{Op: op.op, Ref: ref, Value: op.value})
+	}
+	res := runOracle(t, node, struct {
+		Forms []oracleForm `json:"forms"`
+	}{[]oracleForm{{Name: w.id(), XForm: x.String(), DeviceID: "test", Username: "enum1", Steps: w.steps}}})[w.id()]
+	if res.Error != "" {
+		t.Fatalf("ODK's engine: %s", res.Error)
+	}
+	for _, e := range res.Errors {
+		t.Errorf("the oracle could not apply %s", e)
+	}
+	agree, total, diffs := compareWalk(t, w, res)
+	for k, d := range diffs {
+		if k == (diffKey{"member/stamp", "value"}) {
+			// triggerInMovedInstance: setting Ani's age after the member before her was
+			// removed stamps "Ani@3" in ODK Web Forms.
+			continue
+		}
+		t.Errorf("%s %s: %d of %d checks differ, first at step %d (%s %s): %s", k.question, k.kind, d.count, d.seen, d.firstStep, w.steps[d.firstStep].Op, w.steps[d.firstStep].Ref, d.example)
+	}
+	t.Logf("%d of %d checks agree", agree, total)
+}
+
+// TestCountedRepeatIsCountedWhenItsGroupComesBack: a count answered while the group holding
+// the repeat is not relevant makes its instances when the group comes back, as ODK makes
+// them (ODK Web Forms at once, ODK Collect when the enumerator reaches the repeat); before,
+// the repeat stayed empty until the count was typed again. A count changed while the group
+// is hidden applies when it comes back, and the instances kept meanwhile keep their answers.
+func TestCountedRepeatIsCountedWhenItsGroupComesBack(t *testing.T) {
+	s := newSession(t, `| survey |
+| | type | name | label | relevant | repeat_count |
+| | text | show | S | | |
+| | integer | n | N | | |
+| | begin_group | g | G | ${show} = 'yes' | |
+| | begin_repeat | r | R | | ${n} |
+| | text | x | X | | |
+| | begin_group | inner | I | ../x != '' | |
+| | integer | k | K | | |
+| | begin_repeat | rr | RR | | ../k |
+| | text | y | Y | | |
+| | end_repeat | | | | |
+| | end_group | | | | |
+| | end_repeat | | | | |
+| | end_group | | | | |
+`)
+	for i, st := range []struct {
+		path, value, holder string
+		want                int
+	}{
+		{"n", "3", "g/r", 0},
+		{"show", "yes", "g/r", 3},
+		{"g/r[2]/inner/k", "2", "g/r[2]/inner/rr", 0},
+		{"g/r[2]/x", "a", "g/r[2]/inner/rr", 2},
+		{"show", "no", "g/r", 3},
+		{"n", "2", "g/r", 3},
+		{"show", "yes", "g/r", 2},
+	} {
+		if p, err := s.Set(st.path, st.value); err != nil || p != nil {
+			t.Fatalf("step %d: set %s: %v %v", i, st.path, err, p)
+		}
+		if got := s.Instances(st.holder); got != st.want {
+			t.Fatalf("step %d: %s=%s: %s has %d instances, want %d", i, st.path, st.value, st.holder, got, st.want)
+		}
+	}
+	if got := s.Value("g/r[2]/x"); got != "a" {
+		t.Errorf("g/r[2]/x = %q after the group came back, want a", got)
+	}
+}

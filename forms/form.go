@@ -265,6 +265,16 @@ func (n *Node) shown() bool {
 // IsGroup reports whether the node is a group or repeat.
 func (n *Node) IsGroup() bool { return n.Kind == KindGroup || n.Kind == KindRepeat }
 
+// inside reports whether n is below group or repeat g.
+func (n *Node) inside(g *Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p == g {
+			return true
+		}
+	}
+	return false
+}
+
 // Answerable reports whether the enumerator is asked this node on this device.
 func (n *Node) Answerable() bool {
 	return (n.Kind == KindQuestion || n.Kind == KindNote) && !n.Unsupported

@@ -64,6 +64,13 @@ func (c *compiler) graph(t *table) {
 				}
 			}
 		}
+		// A counted repeat applies its count while the groups around it are relevant: it
+		// is counted anew when one of them comes back, such as a group shown after the
+		// count was answered. Soft, as what a group's relevance reads cannot make a
+		// cycle with the count (ODK sees no dependency there).
+		if n.Kind == KindRepeat && n.RepeatCount != nil && n.Parent != nil && n.Parent != f.Root {
+			soft[n] = append(soft[n], n.Parent)
+		}
 		sort.Slice(n.deps, func(i, j int) bool { return n.deps[i].Index < n.deps[j].Index })
 		for _, d := range n.deps {
 			d.dependents = append(d.dependents, n)

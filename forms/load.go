@@ -167,6 +167,7 @@ func (c *compiler) compile() *Form {
 		return f
 	}
 	c.languages(survey)
+	c.misspeltColumns(survey)
 	c.translationGaps(survey, surveyTranslatable)
 	if t := c.tables["choices"]; t != nil {
 		c.translationGaps(t, choicesTranslatable)
@@ -322,6 +323,90 @@ var (
 // with hint::English (en) and no hint::Bahasa Indonesia (id), pyxform writes "-" as the
 // Indonesian hint of every question with an English one, and ODK shows that dash; tracer
 // shows the English hint there.
+// surveyColumns are the survey sheet's columns that change what a question does; a column
+// named almost as one of them (relevent, calculaton, constriant::English) is a misspelling
+// that would be ignored.
+var surveyColumns = []string{"type", "name", "label", "hint", "required", "required_message",
+	"relevant", "constraint", "constraint_message", "calculation", "choice_filter", "appearance",
+	"read_only", "default", "repeat_count", "parameters", "trigger", "guidance_hint"}
+
+// misspeltColumns warns of each column of survey sheet t that is not an XLSForm column but
+// is one or two letters from one, on the first row that fills it: its cells are ignored, as
+// pyxform passes unknown columns over, so a relevance typed under "relevent" never applies.
+func (c *compiler) misspeltColumns(t *table) {
+	for i, h := range t.header {
+		base, _, _ := strings.Cut(h, "::")
+		base = foldName(base)
+		if base == "" || knownColumns[base] || strings.Contains(base, ":") {
+			continue
+		}
+		var near string
+		for _, k := range surveyColumns {
+			limit := 2
+			if len(k) <= 5 {
+				limit = 1
+			}
+			if d := editDistance(base, k); d > 0 && d <= limit {
+				near = k
+				break
+			}
+		}
+		if near == "" {
+			continue
+		}
+		for _, r := range t.rows {
+			if i < len(r.cells) && strings.TrimSpace(r.cells[i]) != "" {
+				c.warnf(t, r, h, "column %q is no XLSForm column, so its cells are ignored: did you mean %s?", h, near)
+				break
+			}
+		}
+	}
+}
+
+// nearType returns the question type the first word of an unknown type cell is one or
+// two letters from (intger, selct_one, begin_gruop), or "".
+func nearType(cell string) string {
+	word, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(cell)), " ")
+	best, bestD := "", 3
+	for k := range typeTable {
+		limit := 2
+		if len(k) <= 5 {
+			limit = 1
+		}
+		if d := editDistance(word, k); d > 0 && d <= limit && (d < bestD || d == bestD && k < best) {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the number of letters to insert, delete, change or swap with the next
+// one to make b of a (the optimal string alignment distance), in bytes: column names are
+// ASCII.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
 func (c *compiler) translationGaps(t *table, cols []string) {
 	var langs []string
 	has := map[string]map[string]string{} // language -> column kind -> the header naming it
@@ -642,7 +727,11 @@ func (c *compiler) survey(t *table) {
 		}
 		pt, ok := parseType(typeCell)
 		if !ok {
-			c.errorf(t, r, "type", "unknown question type %q", typeCell)
+			if near := nearType(typeCell); near != "" {
+				c.errorf(t, r, "type", "unknown question type %q: did you mean %s?", typeCell, near)
+			} else {
+				c.errorf(t, r, "type", "unknown question type %q", typeCell)
+			}
 			continue
 		}
 		switch pt.info.base {
@@ -985,8 +1074,8 @@ func (c *compiler) expressions(t *table) {
 				n.DefaultText = d
 			}
 		}
-		n.Required, n.RequiredIf = c.flag(t, r, "required", get("required"))
-		n.ReadOnly, n.ReadOnlyIf = c.flag(t, r, "read_only", get("read_only"))
+		n.Required, n.RequiredIf = c.flag(t, r, "required", get("required"), !n.IsGroup())
+		n.ReadOnly, n.ReadOnlyIf = c.flag(t, r, "read_only", get("read_only"), !n.IsGroup())
 		for k := range n.Extra {
 			switch k {
 			case "relevant", "constraint", "calculation", "choice_filter", "repeat_count", "default", "required", "read_only":
@@ -1103,6 +1192,9 @@ func (c *compiler) expressions(t *table) {
 			}
 			for _, ref := range e.x.Refs() {
 				c.lookup(t, rs.r, e.col, ref)
+				if ns := c.names[ref]; e.col == "repeat_count" && n.Kind == KindRepeat && len(ns) == 1 && ns[0].inside(n) {
+					c.warnf(t, rs.r, e.col, "repeat_count of repeat %q reads %q, a question inside that repeat: no instance holds it before the count makes one, so the repeat never gets an instance (in ODK neither); ask %q before the repeat", n.Name, ref, ref)
+				}
 			}
 			c.choiceNameArgs(t, rs.r, e.col, e.x)
 			sc := pathScope{ctx: n}
@@ -1715,17 +1807,27 @@ var (
 	defaultName    = regexp.MustCompile(`^[\pL_][\pL\pN_.\-\x{b7}]*(?::[\pL_][\pL\pN_.\-\x{b7}]*)?`)
 )
 
-// flag reads a yes/no column that may also hold an expression.
-func (c *compiler) flag(t *table, r row, col, v string) (bool, *expr.Expr) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
+// flag reads a yes/no column that may also hold an expression. On a question (leaf), a
+// single word other than yes or no would be a path to a child it does not have: it is
+// refused as a misspelt yes or no (wajib, ya, mandatory), saying what the column takes.
+func (c *compiler) flag(t *table, r row, col, v string, leaf bool) (bool, *expr.Expr) {
+	w := strings.TrimSpace(v)
+	switch strings.ToLower(w) {
 	case "", "no", "false", "false()", "0", "n":
 		return false, nil
 	case "yes", "true", "true()", "1", "y":
 		return true, nil
 	}
+	if leaf && flagWord.MatchString(w) {
+		c.errorf(t, r, col, "%s is %q: write yes or no, or an expression such as ${age} >= 15", col, w)
+		return false, nil
+	}
 	x := c.parseExpr(t, r, col, v)
 	return false, x
 }
+
+// flagWord is a single word, which a yes/no column of a question cannot mean as a path.
+var flagWord = regexp.MustCompile(`^[\pL_][\pL\pN_-]*$`)
 
 // xmlEscape matches the XML character references an expression copied from an XForm holds.
 var xmlEscape = regexp.MustCompile(`&(gt|lt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});`)

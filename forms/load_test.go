@@ -26,7 +26,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown type", `
 | survey |
 | | type | name | label |
-| | txet | q1 | Q1 |`, []string{"line 4, sheet survey, column type: unknown question type \"txet\""}},
+| | txet | q1 | Q1 |`, []string{"line 4, sheet survey, column type: unknown question type \"txet\": did you mean text?"}},
 		{"duplicate name", `
 | survey |
 | | type | name | label |

@@ -1069,3 +1069,130 @@ func TestRootAttributesAreTheFormsIDAndVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestConstraintSeesTheCandidateInEveryInstance: a constraint that reads its own question
+// across the repeat's instances (a filter on the repeat, a sum over it) sees the answer
+// being checked in its own instance, as ODK validates the node holding the new value: a
+// name that no other member has is unique, one another member has is not; a share over
+// half is refused only when another member has one.
+func TestConstraintSeesTheCandidateInEveryInstance(t *testing.T) {
+	s := newSession(t, `
+| survey |
+| | type | name | label | constraint |
+| | begin repeat | member | Member | |
+| | text | mname | Name | count(/data/member[mname = current()]) = 1 |
+| | integer | share | Share | count(/data/member[share > 50]) <= 1 |
+| | end repeat | | | |
+`)
+	m1, err := s.AddInstance("member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := s.AddInstance("member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runSteps(t, s, []step{
+		{path: m1 + "/mname", value: "Budi", want: "Budi"},
+		{path: m2 + "/mname", value: "Budi", refused: true, want: ""},
+		{path: m2 + "/mname", value: "Siti", want: "Siti"},
+		{path: m1 + "/mname", value: "Siti", refused: true, want: "Budi"},
+		{path: m1 + "/mname", value: "Budi", want: "Budi"},
+		{path: m1 + "/share", value: "60", want: "60"},
+		{path: m2 + "/share", value: "70", refused: true, want: ""},
+		{path: m2 + "/share", value: "40", want: "40"},
+		{path: m1 + "/share", value: "61", want: "61"},
+		{path: m2 + "/share", value: "51", refused: true, want: "40"},
+		{path: m1 + "/share", value: "30", want: "30"},
+		{path: m2 + "/share", value: "51", want: "51"},
+	})
+}
+
+// TestYesNoColumnRefusesAWord: required and read_only take yes or no (in any case, or
+// true, 1...) or an expression. A single other word on a question would be a path to a
+// child it does not have; it is refused as a misspelt yes or no, saying what the column
+// takes, rather than as a path that names no node.
+func TestYesNoColumnRefusesAWord(t *testing.T) {
+	for _, c := range []struct{ cell, col, want string }{
+		{"| wajib | |", "required", `line 4, sheet survey, column required: required is "wajib": write yes or no, or an expression such as ${age} >= 15`},
+		{"| | maybe |", "read_only", `line 4, sheet survey, column read_only: read_only is "maybe": write yes or no`},
+	} {
+		_, err := forms.Parse("test.md", []byte(`
+| survey |
+| | type | name | label | required | read_only |
+| | text | q | Q `+c.cell+`
+`))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.col, err, c.want)
+		}
+	}
+	for _, cell := range []string{"| Yes | TRUE |", "| y | No |", "| ${q} != '' | false() |"} {
+		if _, err := forms.Parse("test.md", []byte(`
+| survey |
+| | type | name | label | required | read_only |
+| | text | q | Q `+cell+`
+`)); err != nil {
+			t.Errorf("%s: %v", cell, err)
+		}
+	}
+}
+
+// TestMisspeltColumnWarns: a survey column one or two letters from an XLSForm column
+// (relevent, constriant, lable::English, Read-Only) is ignored, as pyxform passes unknown
+// columns over, so the form loads with a warning naming the first row that fills it and
+// the column it resembles; a column of its own (notes, kobo--score) is no warning.
+func TestMisspeltColumnWarns(t *testing.T) {
+	f, err := forms.Parse("test.md", []byte(`| survey |
+| | type | name | label | relevent | constriant | lable::English (en) | Read-Only | notes | kobo--score |
+| | text | a | A | | | | | x | 1 |
+| | text | b | B | 1 = 1 | . > 1 | Bee | yes | | |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		if strings.Contains(w.Error(), "no XLSForm column") {
+			got = append(got, w.Error())
+		}
+	}
+	want := []string{
+		`test.md: line 4, sheet survey, column relevent: column "relevent" is no XLSForm column, so its cells are ignored: did you mean relevant?`,
+		`test.md: line 4, sheet survey, column constriant: column "constriant" is no XLSForm column, so its cells are ignored: did you mean constraint?`,
+		`test.md: line 4, sheet survey, column lable::English (en): column "lable::English (en)" is no XLSForm column, so its cells are ignored: did you mean label?`,
+		`test.md: line 4, sheet survey, column Read-Only: column "Read-Only" is no XLSForm column, so its cells are ignored: did you mean read_only?`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestRepeatCountedByItsOwnQuestionWarns: a repeat_count that reads a question inside the
+// repeat it counts can never make an instance (none holds the question before the count
+// makes one; ODK's engine makes none either), so the form loads with a warning saying to
+// ask the count before the repeat.
+func TestRepeatCountedByItsOwnQuestionWarns(t *testing.T) {
+	f, err := forms.Parse("test.md", []byte(`| survey |
+| | type | name | label | repeat_count |
+| | integer | n | N | |
+| | begin repeat | r | R | ${x} |
+| | integer | x | X | |
+| | end repeat | | | |
+| | begin repeat | ok | OK | ${n} |
+| | integer | y | Y | |
+| | end repeat | | | |
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		if strings.Contains(w.Error(), "repeat_count") {
+			got = append(got, w.Error())
+		}
+	}
+	want := []string{`test.md: line 4, sheet survey, column repeat_count: repeat_count of repeat "r" reads "x", a question inside that repeat: no instance holds it before the count makes one, so the repeat never gets an instance (in ODK neither); ask "x" before the repeat`}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

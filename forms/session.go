@@ -59,7 +59,11 @@ type Session struct {
 	// instances. An item outside repeats is found through the form (see lookup).
 	byPath map[string]*item
 	env    env
-	start  time.Time
+	// checking is the item whose constraint is being checked, and checkingVal the
+	// candidate answer it holds meanwhile, wherever the constraint reads it (see value).
+	checking    *item
+	checkingVal string
+	start       time.Time
 	// zoneFromStart is set when Options gave no Location: a restored interview then takes
 	// the zone its start was written in.
 	zoneFromStart bool
@@ -376,10 +380,16 @@ func (s *Session) eval(x *expr.Expr, ctx *item) expr.Value {
 
 func (s *Session) evalBool(x *expr.Expr, ctx *item) bool { return expr.ToBool(s.eval(x, ctx)) }
 
-// value converts an item's answer into an expression value by its question type.
+// value converts an item's answer into an expression value by its question type. The item
+// whose constraint is being checked holds the candidate answer, however the constraint
+// reaches it (a path across repeat instances, a filter on them), as ODK validates the node
+// holding the new value.
 func (s *Session) value(it *item) expr.Value {
 	if !it.relevant() {
 		return expr.String("")
+	}
+	if it == s.checking && s.checkingVal != it.value {
+		return typedValue(it.node, s.checkingVal)
 	}
 	return it.typedValue()
 }

@@ -862,7 +862,8 @@ func (x *xformWriter) binds() []*xel {
 				b.attr("jr:preloadParams", pp)
 			}
 		}
-		if n.Default != nil {
+		if n.Default != nil && n.Repeat == nil {
+			// In a repeat, the repeat's control holds it (see repeatDefaults).
 			x.defaultAction(n)
 		}
 		if len(b.attrs) > 2 {
@@ -896,14 +897,32 @@ func (x *xformWriter) preload(b *xel, n *Node) {
 	}
 }
 
-// defaultAction adds the setvalue that gives n its computed default when the form opens
-// (and, in a repeat, when an instance is added).
+// defaultAction adds the model's setvalue that gives n, outside repeats, its computed
+// default when the form opens.
 func (x *xformWriter) defaultAction(n *Node) {
-	ev := "odk-instance-first-load"
-	if n.Repeat != nil {
-		ev += " odk-new-repeat"
+	x.setvalues = append(x.setvalues, el("setvalue", "event", "odk-instance-first-load", "ref", XFormPath(n), "value", x.xpath(n.Default, n)))
+}
+
+// repeatDefaults returns the setvalues that give the questions of repeat r (in its groups,
+// not in repeats nested in it) their computed defaults when the form opens and in each new
+// instance. pyxform writes them in the repeat's control, where the ODK XForms spec wants
+// an odk-new-repeat action: ODK Web Forms refuses a form with one in the model.
+func (x *xformWriter) repeatDefaults(r *Node) []*xel {
+	var out []*xel
+	var walk func(p *Node)
+	walk = func(p *Node) {
+		for _, c := range p.Children {
+			switch {
+			case c.Kind == KindRepeat:
+			case c.Kind == KindGroup:
+				walk(c)
+			case c.Default != nil:
+				out = append(out, el("setvalue", "event", "odk-instance-first-load odk-new-repeat", "ref", XFormPath(c), "value", x.xpath(c.Default, c)))
+			}
+		}
 	}
-	x.setvalues = append(x.setvalues, el("setvalue", "event", ev, "ref", XFormPath(n), "value", x.xpath(n.Default, n)))
+	walk(r)
+	return out
 }
 
 // control makes the body element of n: a group, a repeat or a control; nil for nodes that
@@ -960,6 +979,7 @@ func (x *xformWriter) control(n *Node) *xel {
 		for _, c := range n.Children {
 			r.add(x.control(c))
 		}
+		r.add(x.repeatDefaults(n)...)
 		g.add(r)
 		return g
 	}

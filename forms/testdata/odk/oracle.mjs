@@ -7,6 +7,7 @@
 // A step is one of
 //   {"op": "set", "ref": "/data/g/q", "value": "..."}   answer a question (select_multiple: space-separated)
 //   {"op": "add", "ref": "/data/g/r"}                    add an instance at the end of a repeat
+//   {"op": "remove", "ref": "/data/g/r[2]"}              remove that instance of a repeat (later ones move up)
 //   {"op": "clear"}                                       remove every instance of every repeat the user controls
 // Output (stdout), one JSON line per form:
 //   {"name", "error"?, "states": [{"ref": [relevant, required, constraintValid, value, options?]}, ...]}
@@ -96,6 +97,17 @@ function clearRepeats(node) {
 function apply(root, step) {
 	if (step.op === 'clear') {
 		clearRepeats(root);
+		return;
+	}
+	if (step.op === 'remove') {
+		const m = /^(.*)\[(\d+)\]$/.exec(step.ref);
+		const range = m && find(root, m[1]);
+		if (range == null) {
+			throw new Error(`no repeat instance ${step.ref}`);
+		}
+		range.removeInstances(Number(m[2]) - 1, 1);
+		// A removed instance's nodes keep their references: forget them.
+		index = new Map();
 		return;
 	}
 	const node = find(root, step.ref);
