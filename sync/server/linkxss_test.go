@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
@@ -95,77 +93,5 @@ func TestLinkScriptIsNotCopied(t *testing.T) {
 	t.Logf("50 downloads of %d bytes allocated %d MB", size, took>>20)
 	if took > uint64(10*size) {
 		t.Errorf("50 downloads of a %d-byte script allocated %d MB", size, took>>20)
-	}
-}
-
-// TestLinkDownloadsGzip: the link page's script and its prefilled form go compressed to a
-// browser that takes gzip (alumni open their links on prepaid mobile data), the same bytes
-// once inflated, and whole to a client that refuses gzip, by the weights of
-// Accept-Encoding.
-func TestLinkDownloadsGzip(t *testing.T) {
-	e := newLinkEnv(t)
-	for _, url := range []string{e.URL + "/r/assets/app.js", e.url + "/form.xml"} {
-		t.Run(url[strings.LastIndexByte(url, '/')+1:], func(t *testing.T) { checkGzip(t, url) })
-	}
-}
-
-func checkGzip(t *testing.T, url string) {
-	plain := &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	get := func(accept string) (*http.Response, []byte) {
-		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		if accept != "" {
-			req.Header.Set("Accept-Encoding", accept)
-		}
-		resp, err := plain.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("Accept-Encoding %q: %d %v", accept, resp.StatusCode, err)
-		}
-		return resp, b
-	}
-	_, whole := get("")
-	for _, c := range []struct {
-		accept string
-		gzip   bool
-	}{
-		{"gzip, deflate, br, zstd", true}, // Chromium's
-		{"*;q=0.5", true},
-		{"GZIP;q=0.8, identity", true},
-		{"", false},
-		{"identity", false},
-		{"br", false},
-		{"gzip;q=0, *", false},
-		{"gzip; q=0.0", false},
-	} {
-		resp, b := get(c.accept)
-		if got := resp.Header.Get("Content-Encoding") == "gzip"; got != c.gzip {
-			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want gzip %v", c.accept, resp.Header.Get("Content-Encoding"), c.gzip)
-			continue
-		}
-		if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
-			t.Errorf("Accept-Encoding %q: no Vary: Accept-Encoding, so a cache may hand gzip to a client that takes none", c.accept)
-		}
-		if !c.gzip {
-			if !bytes.Equal(b, whole) {
-				t.Errorf("Accept-Encoding %q: %d bytes, want the whole %d", c.accept, len(b), len(whole))
-			}
-			continue
-		}
-		if len(b) > len(whole)/2 {
-			t.Errorf("Accept-Encoding %q: %d bytes compressed of %d", c.accept, len(b), len(whole))
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		inflated, err := io.ReadAll(zr)
-		if err != nil || !bytes.Equal(inflated, whole) {
-			t.Errorf("Accept-Encoding %q: inflates to %d bytes (%v), want the whole %d", c.accept, len(inflated), err, len(whole))
-		}
 	}
 }

@@ -411,7 +411,7 @@ func (s *Server) routes() {
 // ServeHTTP logs the request and dispatches it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK, gzip: acceptsGzip(r.Header.Values("Accept-Encoding"))}
 	s.mux.ServeHTTP(sw, r)
 	level := slog.LevelInfo
 	switch {
@@ -428,11 +428,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.Duration("took", time.Since(start)), slog.String("user", sw.user), slog.Int64("in", r.ContentLength))
 }
 
-// statusWriter remembers the status and the caller for the request log.
+// statusWriter remembers the status and the caller for the request log, and whether the
+// client takes a gzip answer (writeJSON).
 type statusWriter struct {
 	http.ResponseWriter
 	status int
 	user   string
+	gzip   bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -557,11 +559,52 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	w.Header().Add("Vary", "Accept-Encoding")
+	// The answer is encoded whole first (as the encoder would anyway), so that a large one
+	// can go compressed to a client that takes gzip: a laptop's pull of roster pages,
+	// returns and forms over an event's weak network (Go's client asks for gzip and
+	// inflates it by itself).
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			jsonBuffers.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // the client is gone if this fails; nothing to do
+	if err := enc.Encode(v); err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	if sw, ok := w.(*statusWriter); !ok || !sw.gzip || buf.Len() < gzipAnswersAbove {
+		w.WriteHeader(status)
+		_, _ = w.Write(buf.Bytes()) // the client is gone if this fails; nothing to do
+		return
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	w.WriteHeader(status)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(w)
+	_, _ = zw.Write(buf.Bytes())
+	_ = zw.Close()
+	zw.Reset(io.Discard)
+	gzipWriters.Put(zw)
 }
+
+// gzipAnswersAbove is the size from which a JSON answer goes compressed to a client that
+// takes gzip; a smaller one (a receipt, a status) is not worth the work.
+const gzipAnswersAbove = 8 << 10
+
+var (
+	jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	// gzipWriters compress at gzip's fastest level: an answer is compressed once, as it
+	// goes, and JSON shrinks several times even so.
+	gzipWriters = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+		return zw
+	}}
+)
 
 // admit waits up to DecodeWait for one of the MaxDecoding slots for requests with a body
 // and returns the function that frees it (calling it again does nothing). An account holds
