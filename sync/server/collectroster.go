@@ -321,8 +321,7 @@ func (s *Server) rosterDownload(w http.ResponseWriter, r *http.Request, u *surve
 	}
 	mediaHeaders(w, "text/csv; charset=utf-8", RosterFile, len(file))
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(file)
-	return err
+	return writeBody(w, r, file)
 }
 
 // checkRespondent refuses a Collect record whose roster id is not in the server's roster,

@@ -131,6 +131,11 @@ func downloadForm(t *testing.T, base, token, formID string) collectDownload {
 	if resp.StatusCode != http.StatusOK || md5Of(doc) != x.Hash {
 		t.Fatalf("form.xml: %d, md5 %s, listed %s", resp.StatusCode, md5Of(doc), x.Hash)
 	}
+	// Go's client, as Collect's, asks for gzip and inflates it: a large file comes compressed
+	// (the hashes above and below are of the inflated bytes, as Collect checks them).
+	if len(doc) >= 8<<10 && !resp.Uncompressed {
+		t.Errorf("form.xml of %d bytes came uncompressed to a client taking gzip", len(doc))
+	}
 	resp, man := openRosaGet(t, x.ManifestURL)
 	var m struct {
 		XMLName xml.Name
@@ -148,6 +153,9 @@ func downloadForm(t *testing.T, base, token, formID string) collectDownload {
 		resp, b := openRosaGet(t, f.DownloadURL)
 		if resp.StatusCode != http.StatusOK || md5Of(b) != f.Hash {
 			t.Fatalf("media file %s: %d, md5 %s, manifest says %s", f.Filename, resp.StatusCode, md5Of(b), f.Hash)
+		}
+		if len(b) >= 8<<10 && !resp.Uncompressed {
+			t.Errorf("media file %s of %d bytes came uncompressed to a client taking gzip", f.Filename, len(b))
 		}
 		// Data, never a page a browser would run.
 		if h := resp.Header; h.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") ||

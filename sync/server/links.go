@@ -271,18 +271,8 @@ func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Add("Vary", "Accept-Encoding")
-	if acceptsGzip(r.Header.Values("Accept-Encoding")) {
-		// The built-in form's 385 KB (its regencies) are a tenth of that compressed.
-		w.Header().Set("Content-Encoding", "gzip")
-		zw := gzip.NewWriter(w)
-		if _, err := zw.Write(out); err != nil {
-			return err
-		}
-		return zw.Close()
-	}
-	_, err = w.Write(out)
-	return err
+	// The built-in form's 385 KB (its regencies) are a tenth of that compressed.
+	return writeBody(w, r, out)
 }
 
 // linkStore returns the server's link store, ENOTFOUND when it keeps none.

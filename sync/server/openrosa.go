@@ -300,7 +300,7 @@ func (s *Server) xformDownload(w http.ResponseWriter, r *http.Request, u *survey
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(b)
+	_ = writeBody(w, r, b) // the client is gone if this fails; nothing to do
 	return nil
 }
 
@@ -352,8 +352,7 @@ func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request, _ *s
 				ct = "text/xml; charset=utf-8"
 			}
 			mediaHeaders(w, ct, a.Name, len(a.Data))
-			_, err := w.Write(a.Data)
-			return err
+			return writeBody(w, r, a.Data)
 		}
 	}
 	return survey.Errorf(survey.ENOTFOUND, "Form %s version %s has no file %q.", f.ID, f.Version, name)

@@ -592,6 +592,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	gzipWriters.Put(zw)
 }
 
+// writeBody writes b, the whole body of an answer whose headers are set, gzip-compressed
+// when the client takes gzip (by Accept-Encoding's weights) and b is gzipAnswersAbove or
+// more: the forms, form files and roster files ODK Collect (whose HTTP client asks for gzip
+// and inflates it by itself) and link pages download over mobile data.
+func writeBody(w http.ResponseWriter, r *http.Request, b []byte) error {
+	w.Header().Add("Vary", "Accept-Encoding")
+	if len(b) < gzipAnswersAbove || !acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		_, err := w.Write(b)
+		return err
+	}
+	w.Header().Del("Content-Length")
+	w.Header().Set("Content-Encoding", "gzip")
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(w)
+	_, err := zw.Write(b)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	zw.Reset(io.Discard)
+	return err
+}
+
 // gzipAnswersAbove is the size from which a JSON answer goes compressed to a client that
 // takes gzip; a smaller one (a receipt, a status) is not worth the work.
 const gzipAnswersAbove = 8 << 10
