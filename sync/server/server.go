@@ -584,12 +584,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 	w.Header().Set("Content-Encoding", "gzip")
 	w.WriteHeader(status)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(w)
-	_, _ = zw.Write(buf.Bytes())
-	_ = zw.Close()
-	zw.Reset(io.Discard)
-	gzipWriters.Put(zw)
+	_ = writeGzip(w, buf.Bytes()) // the client is gone if this fails; nothing to do
 }
 
 // writeBody writes b, the whole body of an answer whose headers are set, gzip-compressed
@@ -604,6 +599,11 @@ func writeBody(w http.ResponseWriter, r *http.Request, b []byte) error {
 	}
 	w.Header().Del("Content-Length")
 	w.Header().Set("Content-Encoding", "gzip")
+	return writeGzip(w, b)
+}
+
+// writeGzip writes b to w gzip-compressed, with a writer of gzipWriters.
+func writeGzip(w io.Writer, b []byte) error {
 	zw := gzipWriters.Get().(*gzip.Writer)
 	defer gzipWriters.Put(zw)
 	zw.Reset(w)
