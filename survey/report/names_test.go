@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
+	"strings"
 	"testing"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/survey/report"
 )
@@ -66,5 +68,47 @@ func TestAnswerNamesSuffice(t *testing.T) {
 	}
 	if whole, part := responseJSON(recs), responseJSON(cut); whole != part {
 		t.Errorf("response rates from the cut records differ:\n%s\nwhole:\n%s", part, whole)
+	}
+}
+
+// TestAnswerNamed: an answer is found by its question's name at any depth outside a
+// repeat, and only there: not a longer name ending in it, not inside a repeat, not a
+// group of that name; a bare key is read as it is. LinkKeys finds the roster id by the
+// same rule in the map and in the sorted list.
+func TestAnswerNamed(t *testing.T) {
+	for _, tc := range []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{"/data/NAME"}, "/data/NAME"},
+		{[]string{"/data/g/h/NAME"}, "/data/g/h/NAME"},
+		{[]string{"NAME"}, "NAME"},
+		{[]string{"/NAME"}, "/NAME"},
+		{[]string{"/data/xNAME", "/data/NAMEx", "/data/x_NAME"}, ""},
+		{[]string{"/data/r[1]/NAME", "/data/r[2]/g/NAME"}, ""},
+		{[]string{"/data/NAME/q", "/data/NAME[1]/q"}, ""},
+		{nil, ""},
+	} {
+		for _, name := range []string{"consent", builtin.RosterID} {
+			answers := map[string]string{}
+			want := strings.ReplaceAll(tc.want, "NAME", name)
+			for _, p := range tc.paths {
+				p = strings.ReplaceAll(p, "NAME", name)
+				answers[p] = p // each answer's value is its path
+			}
+			r := &survey.Record{Answers: answers}
+			if got := report.AnswerNamed(r, name); got != want {
+				t.Errorf("AnswerNamed(%v, %s) = %q, want %q", tc.paths, name, got, want)
+			}
+			if name != builtin.RosterID {
+				continue
+			}
+			if _, got, _ := report.LinkKeys(r, nil); got != want {
+				t.Errorf("LinkKeys(%v) = %q, want %q", tc.paths, got, want)
+			}
+			if _, got, _ := report.LinkKeys(r, r.AnswerList()); got != want {
+				t.Errorf("LinkKeys(%v, sorted) = %q, want %q", tc.paths, got, want)
+			}
+		}
 	}
 }

@@ -698,7 +698,7 @@ func answerNamedIn(answers []survey.Answer, name string) string {
 		return answers[i].Value
 	}
 	for _, a := range answers {
-		if strings.IndexByte(a.Path, '[') < 0 && strings.HasSuffix(a.Path, "/"+name) {
+		if pathNamed(a.Path, name) {
 			return a.Value
 		}
 	}
@@ -712,11 +712,19 @@ func AnswerNamed(r *survey.Record, name string) string {
 		return v
 	}
 	for k, v := range r.Answers {
-		if strings.IndexByte(k, '[') < 0 && strings.HasSuffix(k, "/"+name) {
+		if pathNamed(k, name) {
 			return v
 		}
 	}
 	return ""
+}
+
+// pathNamed reports whether path is the path of the question called name outside any
+// repeat: its last element is name and it has no index. It builds no string, since it is
+// asked of every answer of every record a report reads.
+func pathNamed(path, name string) bool {
+	n := len(path) - len(name)
+	return n > 0 && path[n-1] == '/' && path[n:] == name && strings.IndexByte(path, '[') < 0
 }
 
 func b1(b bool) int {
