@@ -79,25 +79,29 @@ func TestKeepHeapRoom(t *testing.T) {
 	}
 }
 
-// TestLimitReportMemory: tracer report sets report.HeapLimit, keeps a lower limit in force,
-// and leaves the limit alone when GOMEMLIMIT is set.
+// TestLimitReportMemory: tracer report sets report.HeapLimit and reportGCPercent, keeps a
+// lower limit in force, and leaves the limit alone when GOMEMLIMIT is set and the
+// percentage when GOGC or GOMEMLIMIT is.
 func TestLimitReportMemory(t *testing.T) {
 	for _, tc := range []struct {
-		name      string
-		env       string
-		limit     int64
-		wantLimit int64
+		name        string
+		env         string
+		val         string
+		limit       int64
+		wantLimit   int64
+		wantPercent int
 	}{
-		{"defaults", "", 1 << 62, report.HeapLimit},
-		{"lower limit kept", "", 64 << 20, 64 << 20},
-		{"GOMEMLIMIT set", "1GiB", 1 << 62, 1 << 62},
+		{"defaults", "", "", 1 << 62, report.HeapLimit, reportGCPercent},
+		{"lower limit kept", "", "", 64 << 20, 64 << 20, reportGCPercent},
+		{"GOMEMLIMIT set", "GOMEMLIMIT", "1GiB", 1 << 62, 1 << 62, 100},
+		{"GOGC set", "GOGC", "50", 1 << 62, report.HeapLimit, 100},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			limit := tc.limit
+			limit, percent := tc.limit, 100
 			m := &Main{
 				Getenv: func(k string) string {
-					if k == "GOMEMLIMIT" {
-						return tc.env
+					if k == tc.env {
+						return tc.val
 					}
 					return ""
 				},
@@ -108,10 +112,11 @@ func TestLimitReportMemory(t *testing.T) {
 					}
 					return old
 				},
+				SetGCPercent: func(p int) int { old := percent; percent = p; return old },
 			}
 			m.limitReportMemory()()
-			if limit != tc.wantLimit {
-				t.Errorf("limit %d, want %d", limit, tc.wantLimit)
+			if limit != tc.wantLimit || percent != tc.wantPercent {
+				t.Errorf("limit %d, GC percent %d; want %d, %d", limit, percent, tc.wantLimit, tc.wantPercent)
 			}
 		})
 	}
