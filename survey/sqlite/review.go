@@ -504,13 +504,32 @@ func (s *ReviewStore) RosterRecords(ctx context.Context, f survey.RecordFilter) 
 
 func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRoster bool) iter.Seq2[survey.RosterRecord, error] {
 	return func(yield func(survey.RosterRecord, error) bool) {
-		q, args, err := recordsQuery(f, withRoster)
+		rq, err := recordsQuery(f, withRoster)
 		if err != nil {
 			yield(survey.RosterRecord{}, err)
 			return
 		}
 		// One query is one snapshot: an interview revised during the export appears once.
-		rows, err := s.db.db.QueryContext(ctx, q, args...)
+		// When the latest revisions are told apart here, the list of the others and the
+		// walk of the table are read in one transaction, so in one snapshot too.
+		var from interface {
+			QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+		} = s.db.db
+		var superseded []int64
+		if rq.latestHere {
+			tx, err := s.db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+			if err != nil {
+				yield(survey.RosterRecord{}, err)
+				return
+			}
+			defer tx.Rollback()
+			if superseded, err = supersededRows(ctx, tx); err != nil {
+				yield(survey.RosterRecord{}, err)
+				return
+			}
+			from = tx
+		}
+		rows, err := from.QueryContext(ctx, rq.q, rq.args...)
 		if err != nil {
 			yield(survey.RosterRecord{}, err)
 			return
@@ -525,10 +544,21 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 		}
 		var body, row sql.RawBytes
 		var latest, approved bool
+		var rowid int64
 		for rows.Next() {
-			if err := rows.Scan(&body, &row, &latest, &approved); err != nil {
+			if err := rows.Scan(&body, &row, &latest, &approved, &rowid); err != nil {
 				yield(survey.RosterRecord{}, err)
 				return
+			}
+			if rq.latestHere {
+				// Both in rowid order: the superseded rows before this one are passed.
+				for len(superseded) > 0 && superseded[0] < rowid {
+					superseded = superseded[1:]
+				}
+				latest = len(superseded) == 0 || superseded[0] != rowid
+				if !latest && !(approved && f.Revisions == survey.RevisionsLatestAndApproved) {
+					continue
+				}
 			}
 			var rr survey.RosterRecord
 			switch {
@@ -557,46 +587,98 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 	}
 }
 
+// supersededQuery lists the rows of the revisions that have a later one, in one walk of the
+// primary key's index (each interview's revisions side by side).
+const supersededQuery = `SELECT x.rowid FROM submissions x
+	JOIN submissions y ON y.interview_id = x.interview_id AND y.revision > x.revision`
+
+// supersededRows returns the rowids of supersededQuery, ascending: a few per revised
+// interview (8 bytes each), read before a walk of the table in rowid order.
+func supersededRows(ctx context.Context, tx *sql.Tx) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, supersededQuery)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// recordsQueryPlan is the query of records, its columns the body, the roster row's body (NULL
+// without the roster), latest, approved and the rowid.
+type recordsQueryPlan struct {
+	q    string
+	args []any
+	// latestHere says that the query gives every revision in rowid order and leaves
+	// telling the latest ones apart to the reader (supersededRows), its latest column 0.
+	latestHere bool
+}
+
 // recordsQuery is the query of records: the bodies of the chosen revisions (with their
 // roster rows' bodies when withRoster) in sequence order, or the table's with f.AnyOrder.
-func recordsQuery(f survey.RecordFilter, withRoster bool) (string, []any, error) {
-	var q string
-	cols, join := `s.body, NULL, 0, 0`, ``
+func recordsQuery(f survey.RecordFilter, withRoster bool) (recordsQueryPlan, error) {
+	var p recordsQueryPlan
+	roster, join := `NULL`, ``
 	if withRoster {
-		cols, join = `s.body, ro.body, 0, 0`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
+		roster, join = `ro.body`, ` LEFT JOIN server_roster ro ON ro.roster_id = s.respondent_id`
 	}
+	cols := func(latest, approved string) string {
+		return `SELECT s.body, ` + roster + `, ` + latest + `, ` + approved + `, s.rowid`
+	}
+	const approvedCol = `coalesce(r.approved_revision = s.revision, 0)`
+	// In the table's order the latest revisions are told apart while reading (latestHere):
+	// a walk of the table beside a list of the superseded rows, where SQLite looked every
+	// row up in its list of them, twice with the approved ones (a fifth of the report's
+	// reading).
+	p.latestHere = f.AnyOrder && (f.Revisions == survey.RevisionsLatest || f.Revisions == survey.RevisionsLatestAndApproved)
 	switch f.Revisions {
 	case survey.RevisionsApproved, "":
-		q = `SELECT ` + cols + ` FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision` + join + ` WHERE 1 = 1`
+		p.q = cols(`0`, `0`) + ` FROM submissions s JOIN reviews r ON r.interview_id = s.interview_id AND r.approved_revision = s.revision` + join + ` WHERE 1 = 1`
 	case survey.RevisionsLatest:
+		if p.latestHere {
+			p.q = cols(`0`, `0`) + ` FROM submissions s` + join + ` WHERE 1 = 1`
+			break
+		}
 		// Read in sequence order, leaving out the revisions that have a later one: SQLite
-		// lists those first in one walk of the primary key's index (each interview's
-		// revisions side by side) and looks each row up in that list, where asking the
-		// primary key for every row read a page at random; no sort of every body (a join
-		// with the latest revisions made SQLite sort all rows, bodies included, in a
-		// temporary B-tree).
-		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE s.rowid NOT IN (SELECT x.rowid FROM submissions x
-			JOIN submissions y ON y.interview_id = x.interview_id AND y.revision > x.revision)`
+		// lists those first in one walk of the primary key's index and looks each row up
+		// in that list, where asking the primary key for every row read a page at random;
+		// no sort of every body (a join with the latest revisions made SQLite sort all
+		// rows, bodies included, in a temporary B-tree).
+		p.q = cols(`0`, `0`) + ` FROM submissions s` + join + ` WHERE s.rowid NOT IN (` + supersededQuery + `)`
 	case survey.RevisionsLatestAndApproved:
+		if p.latestHere {
+			p.q = cols(`0`, approvedCol) + ` FROM submissions s LEFT JOIN reviews r ON r.interview_id = s.interview_id` + join + ` WHERE 1 = 1`
+			break
+		}
 		// The latest revisions read as above, and the approved ones through the review.
-		cols = strings.Replace(cols, `, 0, 0`, `, s.rowid NOT IN (SELECT x.rowid FROM submissions x
-			JOIN submissions y ON y.interview_id = x.interview_id AND y.revision > x.revision) AS latest,
-			coalesce(r.approved_revision = s.revision, 0) AS approved`, 1)
-		q = `SELECT ` + cols + ` FROM submissions s LEFT JOIN reviews r ON r.interview_id = s.interview_id` + join + ` WHERE (latest OR approved)`
+		p.q = cols(`s.rowid NOT IN (`+supersededQuery+`) AS latest`, approvedCol+` AS approved`) +
+			` FROM submissions s LEFT JOIN reviews r ON r.interview_id = s.interview_id` + join + ` WHERE (latest OR approved)`
 	case survey.RevisionsAll:
-		q = `SELECT ` + cols + ` FROM submissions s` + join + ` WHERE 1 = 1`
+		p.q = cols(`0`, `0`) + ` FROM submissions s` + join + ` WHERE 1 = 1`
 	default:
-		return "", nil, survey.Errorf(survey.EINVALID, "Unknown revisions %q: use approved, latest or all.", f.Revisions)
+		return p, survey.Errorf(survey.EINVALID, "Unknown revisions %q: use approved, latest or all.", f.Revisions)
 	}
-	var args []any
 	if f.FormID != "" {
-		q, args = q+` AND s.form_id = ?`, append(args, f.FormID)
+		p.q, p.args = p.q+` AND s.form_id = ?`, append(p.args, f.FormID)
 	}
 	if f.AnyOrder {
 		// The table's own order (its rowid), read page by page without a lookup per row.
-		return q + ` ORDER BY s.rowid`, args, nil
+		p.q += ` ORDER BY s.rowid`
+		return p, nil
 	}
-	return q + ` ORDER BY s.seq`, args, nil
+	p.q += ` ORDER BY s.seq`
+	return p, nil
 }
 
 // FormUses lists the form versions of the stored revisions. See survey.ReviewStore.

@@ -14,6 +14,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -774,25 +775,37 @@ func testReviewStateMachine(t *testing.T, open Opener) {
 		t.Fatalf("approvals: %+v %v", ap, err)
 	}
 
+	// records lists the revisions of set in sequence order, and checks that a reader
+	// taking any order (AnyOrder) gets the same ones, marked alike.
 	records := func(set survey.RevisionSet) string {
-		s := ""
-		for rec, err := range reviews.Records(ctx, survey.RecordFilter{Revisions: set}) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			s += fmt.Sprintf("%s/%d", rec.Answers["income_exact"], rec.Revision)
-			if set == survey.RevisionsLatestAndApproved {
-				s += ":"
-				if rec.Latest {
-					s += "L"
+		read := func(anyOrder bool) []string {
+			var out []string
+			for rec, err := range reviews.Records(ctx, survey.RecordFilter{Revisions: set, AnyOrder: anyOrder}) {
+				if err != nil {
+					t.Fatal(err)
 				}
-				if rec.Approved {
-					s += "A"
+				s := fmt.Sprintf("%s/%d", rec.Answers["income_exact"], rec.Revision)
+				if set == survey.RevisionsLatestAndApproved {
+					s += ":"
+					if rec.Latest {
+						s += "L"
+					}
+					if rec.Approved {
+						s += "A"
+					}
+				} else if rec.Latest || rec.Approved {
+					t.Errorf("a record of %s marked latest %v, approved %v", set, rec.Latest, rec.Approved)
 				}
-			} else if rec.Latest || rec.Approved {
-				t.Errorf("a record of %s marked latest %v, approved %v", set, rec.Latest, rec.Approved)
+				out = append(out, s+" ")
 			}
-			s += " "
+			return out
+		}
+		inSeq, anyOrder := read(false), read(true)
+		s := strings.Join(inSeq, "")
+		slices.Sort(inSeq)
+		slices.Sort(anyOrder)
+		if !slices.Equal(inSeq, anyOrder) {
+			t.Errorf("%s in any order: %q, want %q", set, anyOrder, inSeq)
 		}
 		return s
 	}
