@@ -48,8 +48,14 @@ var LinkRoutes = []string{
 // linkState is what the server keeps in memory for links: the rate limits and a lock per
 // link, so that submissions through one link are numbered one after the other.
 type linkState struct {
-	perAddr *limiter // every link request, by client address
-	perLink *limiter // submissions, by link
+	// perAddr takes a token of every link request, by client address, and gives it back
+	// once the request's token opens a link: it bounds guessing tokens, not alumni.
+	perAddr *limiter
+	// perAddrOpen bounds the requests that open a link, by client address, far above
+	// perAddr: alumni behind one carrier's shared address (a carrier-grade NAT) or one
+	// office's answer at once after a broadcast of their links.
+	perAddrOpen *limiter
+	perLink     *limiter // submissions, by link
 	// forms bounds the loads of a link's prefilled form, by link: each is written anew
 	// (385 KB for the built-in form) and kept while the client reads it, so without it
 	// one link asked from many addresses took memory and CPU by the address.
@@ -86,10 +92,11 @@ func (st *linkState) lock(id string) func() {
 
 func (s *Server) linkRoutes() {
 	s.links = &linkState{
-		perAddr: newLimiter(s.cfg.LinkBurst, s.cfg.LinkEvery, s.cfg.Now),
-		perLink: newLimiter(5, time.Minute, s.cfg.Now),
-		forms:   newLimiter(10, 10*time.Second, s.cfg.Now),
-		locks:   map[string]*linkLock{},
+		perAddr:     newLimiter(s.cfg.LinkBurst, s.cfg.LinkEvery, s.cfg.Now),
+		perAddrOpen: newLimiter(linkOpenScale*s.cfg.LinkBurst, s.cfg.LinkEvery/linkOpenScale, s.cfg.Now),
+		perLink:     newLimiter(5, time.Minute, s.cfg.Now),
+		forms:       newLimiter(10, 10*time.Second, s.cfg.Now),
+		locks:       map[string]*linkLock{},
 	}
 	handlers := map[string]func(http.ResponseWriter, *http.Request) error{
 		"GET /r/{token}":             s.linkPage,
@@ -109,10 +116,13 @@ func (s *Server) linkRoutes() {
 			}
 			if p != "GET /r/assets/app.js" && !s.links.perAddr.allow(clientIP(r)) {
 				w.Header().Set("Retry-After", fmt.Sprint(int(s.cfg.LinkEvery.Seconds()+0.5)))
-				s.writeLinkError(w, r, survey.Errorf(survey.ERATELIMIT, "Terlalu banyak permintaan; tunggu sebentar lalu coba lagi. / Too many requests; wait a moment and try again."))
+				s.writeLinkError(w, r, linkBusy())
 				return
 			}
 			if err := h(w, r); err != nil {
+				if survey.ErrorCode(err) == survey.ERATELIMIT && w.Header().Get("Retry-After") == "" {
+					w.Header().Set("Retry-After", fmt.Sprint(int(s.cfg.LinkEvery.Seconds()+0.5)))
+				}
 				s.writeLinkError(w, r, err)
 			}
 		}))
@@ -182,8 +192,33 @@ var linkTexts = map[string]string{
 	"network":    "Jawaban belum terkirim: periksa sambungan internet, lalu tekan Kirim lagi. Jawaban Anda masih ada di layar. / Not sent yet: check the internet connection, then press Send again. Your answers are still on screen.",
 }
 
+// linkOpenScale is how many times the requests of one client address that open a link may
+// come, at once and over time, against those whose token opens none (Config.LinkBurst,
+// LinkEvery): 300 at once and five a second by default, room for a few hundred alumni
+// behind one shared address, while a client guessing tokens still gets 30 and one every
+// 2 s.
+const linkOpenScale = 10
+
+// linkBusy is the refusal of a link request over a per-address bound.
+func linkBusy() error {
+	return survey.Errorf(survey.ERATELIMIT, "Terlalu banyak permintaan; tunggu sebentar lalu coba lagi. / Too many requests; wait a moment and try again.")
+}
+
+// openLink opens the link whose token the request's path holds. A token that opens a link
+// gives back the per-address token the request took (linkState.perAddr) and takes one of
+// the larger bound of requests that open links (perAddrOpen) instead: alumni sharing one
+// address are not taken for someone guessing tokens.
 func (s *Server) openLink(r *http.Request) (*survey.Link, *survey.Respondent, error) {
-	return s.cfg.Links.OpenLink(r.Context(), r.PathValue("token"))
+	l, p, err := s.cfg.Links.OpenLink(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return nil, nil, err
+	}
+	ip := clientIP(r)
+	s.links.perAddr.refund(ip)
+	if !s.links.perAddrOpen.allow(ip) {
+		return nil, nil, linkBusy()
+	}
+	return l, p, nil
 }
 
 // linkPage serves the page of a link: the form is loaded by the script from form.xml.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
@@ -664,13 +666,17 @@ func TestSlowLinkBodyIsCutOff(t *testing.T) {
 
 // TestLinkLimitsPerClientBehindProxy: behind a reverse proxy on the server's machine (every
 // connection from loopback), the per-address limit of the link routes counts the client
-// the proxy names in X-Forwarded-For: one client that uses up its share is refused while
-// another alumnus's page still opens. The client's own X-Forwarded-For entries, which the
-// proxy keeps before the address it adds, are not believed.
+// the proxy names in X-Forwarded-For: one client that uses up its share guessing tokens is
+// refused while another alumnus's page still opens. The client's own X-Forwarded-For
+// entries, which the proxy keeps before the address it adds, are not believed.
 func TestLinkLimitsPerClientBehindProxy(t *testing.T) {
 	e := newLinkEnv(t)
 	get := func(fwd string) int {
-		req, _ := http.NewRequest(http.MethodGet, e.url, nil)
+		url := e.url
+		if fwd != "203.0.113.6" && !strings.HasPrefix(fwd, "2001:") {
+			url = e.URL + "/r/" + strings.Repeat("Z", len(e.link.Token)) // a guess
+		}
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		req.Header.Set("X-Forwarded-For", fwd)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -790,7 +796,11 @@ func TestLinkFormLoadsPerLink(t *testing.T) {
 func TestLinkLimitsBehindProxyWithPorts(t *testing.T) {
 	e := newLinkEnv(t)
 	get := func(fwd string) int {
-		req, _ := http.NewRequest(http.MethodGet, e.url, nil)
+		url := e.url
+		if strings.HasPrefix(fwd, "203.0.113.5:") {
+			url = e.URL + "/r/" + strings.Repeat("Z", len(e.link.Token)) // a guess
+		}
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		req.Header.Set("X-Forwarded-For", fwd)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -813,5 +823,88 @@ func TestLinkLimitsBehindProxyWithPorts(t *testing.T) {
 		if status := get(fwd); status != http.StatusOK {
 			t.Errorf("another client %s behind the proxy: %d, want 200", fwd, status)
 		}
+	}
+}
+
+// TestLinkAlumniBehindOneAddress: alumni answering their links at once from one address (a
+// carrier's shared address, an office) each open the page, load the form and send their
+// answers; the per-address bound of 30 requests counted them as someone guessing tokens and
+// refused the eleventh alumnus. Requests whose token opens a link now count against a bound
+// ten times larger, while guesses from the same address are still refused past 30.
+func TestLinkAlumniBehindOneAddress(t *testing.T) {
+	ctx := context.Background()
+	e := newLinkEnv(t)
+	const alumni = 40
+	var rows []*survey.Respondent
+	var ids []string
+	for i := range alumni {
+		id := fmt.Sprintf("BTG25-9%03d", i)
+		ids = append(ids, id)
+		rows = append(rows, &survey.Respondent{RosterID: id, Name: fmt.Sprintf("Alumni %d", i), Sex: "P", BatchID: "B1", Completion: "pass"})
+	}
+	if _, err := sqlite.NewServerRosterStore(e.DB).Upload(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	f, answers, _ := testbed.Builtin()
+	made, err := e.links.MakeLinks(ctx, survey.AssignSelector{RosterIDs: ids}, f.ID, time.Now().Add(24*time.Hour), "supri")
+	if err != nil || len(made) != alumni {
+		t.Fatalf("links: %d %v", len(made), err)
+	}
+	const shared = "198.51.100.20"
+	do := func(method, url string, body []byte, contentType string) (int, string) {
+		req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+		req.Header.Set("X-Forwarded-For", shared)
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	sent := 0
+	for i, l := range made {
+		url := e.URL + "/r/" + l.Token
+		if status, body := do(http.MethodGet, url, nil, ""); status != http.StatusOK {
+			t.Fatalf("alumnus %d's page from the shared address: %d %q", i+1, status, body)
+		}
+		if status, body := do(http.MethodGet, url+"/form.xml", nil, ""); status != http.StatusOK {
+			t.Fatalf("alumnus %d's form from the shared address: %d %q", i+1, status, body)
+		}
+		if i%10 == 0 {
+			var mp bytes.Buffer
+			mw := multipart.NewWriter(&mp)
+			part, _ := mw.CreateFormFile("xml_submission_file", "instance.xml")
+			mine := append([]survey.Answer(nil), answers...)
+			for j := range mine {
+				if name, _ := survey.QuestionName(mine[j].Path); name == builtin.RosterID {
+					mine[j].Value = l.Link.RosterID
+				}
+			}
+			_, _ = part.Write(instanceXML(f, mine, fmt.Sprintf("66666666-aaaa-4aaa-8aaa-%012d", i)))
+			mw.Close()
+			if status, body := do(http.MethodPost, url+"/submission", mp.Bytes(), mw.FormDataContentType()); status != http.StatusCreated {
+				t.Fatalf("alumnus %d's answers: %d %q", i+1, status, body)
+			}
+			sent++
+		}
+	}
+	if n, _ := e.Subs.Count(ctx); n != sent {
+		t.Errorf("%d interviews stored, want %d", n, sent)
+	}
+	// Guessing from the same address is still bounded by the smaller bound.
+	refusedAt := 0
+	for i := range 40 {
+		status, _ := do(http.MethodGet, e.URL+"/r/"+strings.Repeat("Q", len(made[0].Token)-2)+fmt.Sprintf("%02d", i), nil, "")
+		if status == http.StatusTooManyRequests {
+			refusedAt = i + 1
+			break
+		}
+	}
+	if refusedAt == 0 || refusedAt > 31 {
+		t.Errorf("guesses from the shared address refused at %d, want by the 31st", refusedAt)
 	}
 }
