@@ -150,7 +150,15 @@ var knownDiffs = map[knownDiff]string{
 	{"rosters.md", "acts_total", "value"}:                        sumOfNothing,
 	{"rosters.md", "harvest_total", "value"}:                     sumOfNothing,
 	{"kobo.md", "months_tot", "value"}:                           sumOfNothing,
+	{"training.md", "kursus/before", "value"}:                    sumOfNothing,
+	{"training.md", "total_jam", "value"}:                        sumOfNothing,
+	{"training.md", "total_biaya", "value"}:                      sumOfNothing,
+	{"alumni_family.md", "lembaga/peserta/p_prev", "value"}:      indexedRepeatInRepeat,
 }
+
+// indexedRepeatInRepeat explains indexed-repeat() whose index reads a question of the
+// repeat it is in.
+const indexedRepeatInRepeat = "indexed-repeat(${p_nama}, ${lembaga}, ${l_no}, ${peserta}, ${p_no} - 1) inside the repeats: pyxform writes ${l_no} and ${p_no} as absolute paths, which tracer and ODK Collect read in the current instance (JavaRosa contextualizes them) and ODK Web Forms in the first"
 
 // choiceNameInRepeat explains jr:choice-name() of a filtered select inside a repeat.
 const choiceNameInRepeat = "jr:choice-name(value, '/data/visit/vreg') inside a repeat reads the choices of the select in the same instance in tracer, as ODK Collect (JavaRosa contextualizes the path to the current instance); ODK Web Forms reads the first instance's, whose filter may leave the value out"
