@@ -545,6 +545,18 @@ func langList(langs []string) string {
 	return strings.Join(out, ", ")
 }
 
+// choiceColumnHint names a column of the choices sheet t that looks meant to hold what
+// (the choice's list name, its name) under one of names, which pyxform does not read so,
+// saying which columns it reads (accepted); "" when t has none of them.
+func choiceColumnHint(t *table, what, accepted string, names ...string) string {
+	for _, h := range t.header {
+		if slices.Contains(names, foldName(h)) {
+			return fmt.Sprintf(" (%q is not one: pyxform reads the choice's %s only from a column named %s; rename it)", h, what, accepted)
+		}
+	}
+	return ""
+}
+
 func (c *compiler) choices() {
 	for _, key := range []string{"choices", "select_choices"} {
 		t := c.tables[key]
@@ -555,11 +567,11 @@ func (c *compiler) choices() {
 			continue
 		}
 		if t.colIndex("list_name") < 0 {
-			c.errorf(t, row{}, "", "the %s sheet has no list_name column", t.name)
+			c.errorf(t, row{}, "", "the %s sheet has no list_name column%s", t.name, choiceColumnHint(t, "list name", "list_name or list name", "list", "listname", "list_id"))
 			return
 		}
 		if t.colIndex("name") < 0 {
-			c.errorf(t, row{}, "", "the %s sheet has no name column", t.name)
+			c.errorf(t, row{}, "", "the %s sheet has no name column%s", t.name, choiceColumnHint(t, "name", "name or value", "option", "choice", "code", "id", "choice_name"))
 			return
 		}
 		allowDup := false
