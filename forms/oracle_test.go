@@ -620,9 +620,50 @@ func (w *oracleWalk) answer(s *forms.Session, st forms.Stop, rng *rand.Rand) {
 	case p == nil:
 		w.record(s, oracleStep{Op: "set", Ref: w.xref(st.Path), Value: s.Value(st.Path)})
 	case p.Kind == forms.ProblemConstraint:
+		if n, err := strconv.Atoi(v); err == nil && n > maxProbedCount && countsRepeat(w.form, st.Node) {
+			// ODK's engine builds the instances of a refused count in the probe's copy: a
+			// thousand of them, with repeats nested in each, take it minutes. A count that
+			// large is left out of the walk, which both engines then skip alike.
+			return
+		}
 		w.steps = append(w.steps, oracleStep{Op: "probe", Ref: w.xref(st.Path), Value: v})
 		w.states = append(w.states, walkState{only: w.xref(st.Path), verdict: false})
 	}
+}
+
+// maxProbedCount is the largest refused answer the walk probes on a question that counts
+// a repeat.
+const maxProbedCount = 50
+
+// countsRepeat reports whether q's answer counts the instances of a repeat, directly or
+// through calculations.
+func countsRepeat(f *forms.Form, q *forms.Node) bool {
+	reads := map[*forms.Node]bool{q: true}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range f.Nodes {
+			if reads[n] || n.Calculation == nil {
+				continue
+			}
+			for _, ref := range n.Calculation.Refs() {
+				if r := f.Node(ref); r != nil && reads[r] {
+					reads[n], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	for _, n := range f.Nodes {
+		if n.RepeatCount == nil {
+			continue
+		}
+		for _, ref := range n.RepeatCount.Refs() {
+			if r := f.Node(ref); r != nil && reads[r] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // record appends a step and tracer's state after it.
