@@ -545,6 +545,18 @@ func langList(langs []string) string {
 	return strings.Join(out, ", ")
 }
 
+// choiceColumnHint names a column of the choices sheet t that looks meant to hold what
+// (the choice's list name, its name) under one of names, which pyxform does not read so,
+// saying which columns it reads (accepted); "" when t has none of them.
+func choiceColumnHint(t *table, what, accepted string, names ...string) string {
+	for _, h := range t.header {
+		if slices.Contains(names, foldName(h)) {
+			return fmt.Sprintf(" (%q is not one: pyxform reads the choice's %s only from a column named %s; rename it)", h, what, accepted)
+		}
+	}
+	return ""
+}
+
 func (c *compiler) choices() {
 	for _, key := range []string{"choices", "select_choices"} {
 		t := c.tables[key]
@@ -555,11 +567,11 @@ func (c *compiler) choices() {
 			continue
 		}
 		if t.colIndex("list_name") < 0 {
-			c.errorf(t, row{}, "", "the %s sheet has no list_name column", t.name)
+			c.errorf(t, row{}, "", "the %s sheet has no list_name column%s", t.name, choiceColumnHint(t, "list name", "list_name or list name", "list", "listname", "list_id"))
 			return
 		}
 		if t.colIndex("name") < 0 {
-			c.errorf(t, row{}, "", "the %s sheet has no name column", t.name)
+			c.errorf(t, row{}, "", "the %s sheet has no name column%s", t.name, choiceColumnHint(t, "name", "name or value", "option", "choice", "code", "id", "choice_name"))
 			return
 		}
 		allowDup := false
@@ -1203,6 +1215,7 @@ func (c *compiler) expressions(t *table) {
 				sc.loose = sc.choice == nil
 			}
 			c.resolvePaths(t, rs.r, e.col, e.x, sc)
+			c.ownRepeatPaths(t, rs.r, e.col, e.x, n)
 		}
 		if n.ChoiceFilter != nil {
 			c.choicePredicate(t, rs.r, n)
@@ -1865,4 +1878,39 @@ func (c *compiler) rowOf(n *Node) row {
 		}
 	}
 	return row{}
+}
+
+// ownRepeatPaths warns of the first path of x that climbs out of the repeat instance its
+// row is in and back down into that repeat (/data/r/x or ../../r/x inside repeat r, no
+// filter on r). tracer and ODK Web Forms read every instance there, but ODK Collect
+// narrows such a path to the instance the expression is in (JavaRosa contextualizes a
+// reference with the multiplicities of its context): sum(/data/r/x) inside r is the total
+// in one and this instance's x in the other. n is the row's node.
+func (c *compiler) ownRepeatPaths(t *table, r row, col string, x *expr.Expr, n *Node) {
+	for _, p := range x.Paths() {
+		top := c.form.pathTop[p]
+		target := c.form.paths[p]
+		if top == nil || target == nil {
+			continue
+		}
+		if col == "choice_filter" && !p.Current {
+			// Collect evaluates a choice filter with the choice as its context: only a path
+			// from current(), the select, is narrowed to the select's instance.
+			continue
+		}
+		// The outermost repeat below top around both the row and the target: Collect reads
+		// only the row's instance of it.
+		var rep *Node
+		for q := target.Repeat; q != nil && isAncestor(top, q); q = q.Repeat {
+			if n == q || isInside(n, q) {
+				rep = q
+			}
+		}
+		if rep == nil {
+			continue
+		}
+		c.warnf(t, r, col, "in %q: %s reads every instance of repeat %q in tracer and ODK Web Forms, but only this instance in ODK Collect; compute it in a calculate after end_repeat (${%s} there names every instance in all of them) and read that calculate here",
+			x.Src, p, rep.Name, target.Name)
+		return
+	}
 }

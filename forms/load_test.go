@@ -231,6 +231,70 @@ func TestRegexThatODKClientsReadOtherwise(t *testing.T) {
 	}
 }
 
+// TestPathIntoOwnRepeatWarns: a path that climbs out of its repeat instance and back into
+// the same repeat reads every instance in tracer and ODK Web Forms but only the expression's
+// own instance in ODK Collect (JavaRosa contextualizes it), so the form check warns; ${x},
+// a path that stays in the instance, a filtered path and the same path outside the repeat
+// read alike in every client and do not warn.
+func TestPathIntoOwnRepeatWarns(t *testing.T) {
+	tests := []struct {
+		calc string
+		warn bool
+	}{
+		{"sum(/data/g/kursus/jam)", true},
+		{"count(/data/g/kursus/jam)", true},
+		{"max(../../kursus/jam)", true},
+		{"sum(/data/g/kursus/sesi/jam2)", true},
+		{"sum(${jam})", false},
+		{"../jam * 2", false},
+		{"count(/data/g/kursus[jam > 1])", false},
+		{"sum(/data/g/kursus[position() < 3]/jam)", false},
+	}
+	for _, tt := range tests {
+		md := "| survey |\n| | type | name | label | calculation |\n| | begin_group | g | G | |\n" +
+			"| | begin_repeat | kursus | K | |\n| | integer | jam | J | |\n" +
+			"| | begin_repeat | sesi | S | |\n| | integer | jam2 | J2 | |\n| | end_repeat | | | |\n" +
+			"| | calculate | c | | " + tt.calc + " |\n| | end_repeat | | | |\n" +
+			"| | calculate | total | | sum(/data/g/kursus/jam) |\n| | end_group | | | |\n"
+		f := mustParse(t, md)
+		got := collectWarnings(f)
+		switch {
+		case !tt.warn && len(got) > 0:
+			t.Errorf("%s: unexpected warning %v", tt.calc, got)
+		case tt.warn && (len(got) != 1 || !strings.Contains(got[0], `repeat "kursus"`) || !strings.Contains(got[0], "line 9") || !strings.Contains(got[0], "column calculation")):
+			t.Errorf("%s: warnings %v, want one on line 9's calculation naming repeat kursus", tt.calc, got)
+		}
+	}
+	// In a choice filter Collect's context is the choice: only a path from current() is
+	// narrowed to the select's instance.
+	for _, tt := range []struct {
+		filter string
+		warn   bool
+	}{
+		{"not(selected(join(' ', current()/../../kursus/course), name)) or name = current()/../course", true},
+		{"not(selected(join(' ', /data/kursus/course), name))", false},
+	} {
+		md := "| survey |\n| | type | name | label | choice_filter |\n| | begin_repeat | kursus | K | |\n" +
+			"| | select_one c | course | C | " + tt.filter + " |\n| | end_repeat | | | |\n" +
+			"| choices |\n| | list_name | name | label |\n| | c | a | A |\n| | c | b | B |\n"
+		got := collectWarnings(mustParse(t, md))
+		if tt.warn != (len(got) == 1) || len(got) > 1 {
+			t.Errorf("%s: warnings %v, want %v", tt.filter, got, tt.warn)
+		}
+	}
+}
+
+// collectWarnings returns f's warnings that say ODK Collect reads a path otherwise.
+func collectWarnings(f *forms.Form) []string {
+	var got []string
+	for _, w := range f.Warnings {
+		if strings.Contains(w.Error(), "only this instance in ODK Collect") {
+			got = append(got, w.Error())
+		}
+	}
+	return got
+}
+
 // TestDefaultIsDynamic: a default is an expression exactly when pyxform's lexer finds a
 // reference, a call, a predicate, a union or an arithmetic operator in it.
 func TestDefaultIsDynamic(t *testing.T) {

@@ -620,3 +620,29 @@ func TestRepeatCountOutsideARepeatIsIgnored(t *testing.T) {
 	s := forms.NewSession(f, forms.Options{Location: time.UTC})
 	runSteps(t, s, []step{{path: "n", value: "3", want: "3"}, {path: "g/a", value: "x", want: "x"}})
 }
+
+// TestChoicesColumnAliases: the choices sheet takes the columns pyxform's list_header
+// takes (list_name or "list name", value for name, caption for label) and no others: a
+// column named list, option or choice is a column like any other (a choice filter may read
+// it), and a sheet that has only such a column is refused with a message naming it.
+func TestChoicesColumnAliases(t *testing.T) {
+	survey := "| survey |\n| | type | name | label | choice_filter |\n| | select_one c | q | Q | |\n| | select_one c | r | R | list = 'x' |\n| choices |\n"
+	for _, header := range []string{"list_name | name | label", "list name | name | label", "list_name | value | label", "list_name | name | caption", "List_Name | Name | Label"} {
+		f := mustParse(t, survey+"| | "+header+" | list |\n| | c | a | A | x |\n| | c | b | B | y |\n")
+		cs := f.Lists["c"]
+		if cs == nil || len(cs.Choices) != 2 || cs.Choices[0].Name != "a" || cs.Choices[0].Label.In("", nil) != "A" {
+			t.Errorf("%s: list c %+v, want choices a (labelled A) and b", header, cs)
+		}
+	}
+	for _, tc := range []struct{ header, want string }{
+		{"list | name | label", `the choices sheet has no list_name column ("list" is not one: pyxform reads the choice's list name only from a column named list_name or list name; rename it)`},
+		{"listname | name | label", `"listname" is not one`},
+		{"list_name | option | label", `the choices sheet has no name column ("option" is not one: pyxform reads the choice's name only from a column named name or value; rename it)`},
+		{"list_name | choice | label", `"choice" is not one`},
+	} {
+		form := "| survey |\n| | type | name | label |\n| | select_one c | q | Q |\n| choices |\n| | " + tc.header + " |\n| | c | a | A |\n"
+		if got := loadIssue(t, form); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: load error %q, want it to contain %q", tc.header, got, tc.want)
+		}
+	}
+}

@@ -210,15 +210,14 @@ var columnAliases = map[string]map[string]string{
 		"question_label":           "label",
 		"message":                  "constraint_message",
 	},
+	// pyxform's list_header: list_name (or "list name"), value for name and caption for
+	// label (image, audio and video are read as media columns elsewhere). Other names
+	// (list, option, choice) are columns like any other, which a choice filter may read.
 	"choices": {
-		"list_name":    "list_name",
-		"listname":     "list_name",
-		"value":        "name",
-		"option":       "name",
-		"choice":       "name",
-		"list":         "list_name",
-		"name":         "name",
-		"choice_label": "label",
+		"list_name": "list_name",
+		"value":     "name",
+		"name":      "name",
+		"caption":   "label",
 	},
 	"settings": {
 		"title":        "form_title",

@@ -149,6 +149,9 @@ func timeTracer(b *testing.B, name, path string, w *oracleWalk) (loads, steps, r
 				if _, err := s.AddInstance(path); err != nil {
 					b.Fatalf("%s: add %s: %v", name, path, err)
 				}
+			case "probe":
+				// an answer the form refuses: checked, not stored
+				s.Validate(path, step.Value)
 			case "clear":
 				// a new session has no instance of a repeat the user controls
 			}

@@ -340,6 +340,17 @@ func TestEval(t *testing.T) {
 		{"round(1.5, 0)", nil, Number(2)},
 		{"round(${empty})", nil, nan},
 		{"round(1.23, 'x')", nil, Number(1)}, // digits that are no number are 0, as in Collect
+		// Collect cuts the digits toward zero (Double.intValue) and, for negative digits, adds
+		// a half and cuts the fraction toward zero: -12.6 + 0.5 is -12.
+		{"round(12.75, 0.5)", nil, Number(13)},
+		{"round(2.5, -0.9)", nil, Number(3)},
+		{"round(1.2345, 1.5)", nil, Number(1.2)},
+		{"round(1.2345, -1.5)", nil, Number(0)},
+		{"round(-1260, -2)", nil, Number(-1200)},
+		{"round(-33.33, -1)", nil, Number(-20)},
+		{"round(36, -1)", nil, Number(40)},
+		{"round(1.5, -31)", nil, nan},
+		{"round(-0.5, 0)", nil, Number(0)},
 		{"int(3.7)", nil, Number(3)},
 		{"int(-3.7)", nil, Number(-3)},
 		{"int('12.9')", nil, Number(12)},

@@ -9,6 +9,11 @@
 //   {"op": "add", "ref": "/data/g/r"}                    add an instance at the end of a repeat
 //   {"op": "remove", "ref": "/data/g/r[2]"}              remove that instance of a repeat (later ones move up)
 //   {"op": "clear"}                                       remove every instance of every repeat the user controls
+//   {"op": "probe", "ref": "/data/g/q", "value": "..."}  ask whether the engine would take that answer, without giving it:
+//                                                         the steps so far are replayed in a second instance of the form,
+//                                                         the answer given there, and the state after the step holds only
+//                                                         that node's state in the second instance (triggers it fires and
+//                                                         instances a count builds stay there)
 // Output (stdout), one JSON line per form:
 //   {"name", "error"?, "states": [{"ref": [relevant, required, constraintValid, value, options?]}, ...]}
 // where options, for a select, lists the values of the choices it offers now;
@@ -137,25 +142,47 @@ function apply(root, step) {
 	}
 }
 
+// open creates an instance of form in ODK's engine.
+function open(form) {
+	return createInstance(form.xform, {
+		form: {
+			fetchFormAttachment: async (url) => {
+				const name = String(url?.href ?? url).replace(/^jr:\/\/file(-csv)?\//, '');
+				const text = form.attachments?.[name];
+				if (text == null) {
+					return new Response('', { status: 404 });
+				}
+				const type = name.endsWith('.csv') ? 'text/csv' : 'text/xml';
+				return new Response(text, { status: 200, headers: { 'Content-Type': type } });
+			},
+			missingResourceBehavior: 'BLANK',
+		},
+		instance: { preloadProperties: { deviceID: form.deviceID, username: form.username } },
+	});
+}
+
+// probe answers a probe step: a second instance of form replays the steps before it (probes
+// left out), takes the answer, and the node's state there is returned; the walk's own
+// instance is not touched.
+async function probe(form, steps, i) {
+	const fork = (await open(form)).root;
+	index = new Map();
+	for (const step of steps.slice(0, i)) {
+		if (step.op !== 'probe') {
+			apply(fork, step);
+		}
+	}
+	apply(fork, { ...steps[i], op: 'set' });
+	const state = snapshot(fork)[steps[i].ref];
+	index = new Map();
+	return state == null ? {} : { [steps[i].ref]: state };
+}
+
 for (const form of input.forms) {
 	const result = { name: form.name, states: [], errors: [] };
 	try {
 		const loadStart = performance.now();
-		const instance = await createInstance(form.xform, {
-			form: {
-				fetchFormAttachment: async (url) => {
-					const name = String(url?.href ?? url).replace(/^jr:\/\/file(-csv)?\//, '');
-					const text = form.attachments?.[name];
-					if (text == null) {
-						return new Response('', { status: 404 });
-					}
-					const type = name.endsWith('.csv') ? 'text/csv' : 'text/xml';
-					return new Response(text, { status: 200, headers: { 'Content-Type': type } });
-				},
-				missingResourceBehavior: 'BLANK',
-			},
-			instance: { preloadProperties: { deviceID: form.deviceID, username: form.username } },
-		});
+		const instance = await open(form);
 		const root = instance.root;
 		index = new Map();
 		if (form.timing) {
@@ -165,7 +192,10 @@ for (const form of input.forms) {
 			for (const [i, step] of (form.steps ?? []).entries()) {
 				const t0 = performance.now();
 				try {
-					apply(root, step);
+					// A probe leaves the walk's instance as it is; its replay is not timed.
+					if (step.op !== 'probe') {
+						apply(root, step);
+					}
 				} catch (e) {
 					result.errors.push(`step ${i} (${step.op} ${step.ref ?? ''}): ${e?.message ?? e}`);
 				}
@@ -177,6 +207,15 @@ for (const form of input.forms) {
 		} else {
 			result.states.push(snapshot(root));
 			for (const [i, step] of (form.steps ?? []).entries()) {
+				if (step.op === 'probe') {
+					try {
+						result.states.push(await probe(form, form.steps, i));
+					} catch (e) {
+						result.errors.push(`step ${i} (probe ${step.ref}): ${e?.message ?? e}`);
+						result.states.push({});
+					}
+					continue;
+				}
 				try {
 					apply(root, step);
 				} catch (e) {
