@@ -22,7 +22,7 @@ import (
 // go out after the commit. The decoding slot is freed once the items are checked, so that
 // other pushes can be checked and join the same commit.
 func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) error {
-	release, err := s.admit(r, u.Name)
+	release, err := s.admit(w, r, u.Name)
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
 		return err

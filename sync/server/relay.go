@@ -398,7 +398,7 @@ func (s *Server) relayLaptopKey(w http.ResponseWriter, r *http.Request, _ *surve
 // hash, the canonical encoding and the enumerator); the centre checks the rest when it
 // arrives there.
 func (s *Server) relayAccept(w http.ResponseWriter, r *http.Request, u *survey.User) error {
-	release, err := s.admit(r, u.Name)
+	release, err := s.admit(w, r, u.Name)
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
 		return err
