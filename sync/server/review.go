@@ -388,6 +388,14 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	// queries are done, so that a slow reader of the download holds no database connection
 	// (nor, on SQLite, the read snapshot that keeps the log from being checkpointed), and a
 	// failed export is answered with its error rather than a cut body.
+	// One export of an account at a time: each takes a temporary file as large as the
+	// export until its download ends, and the disk is the database's too.
+	done, err := s.exporting(u.Name)
+	if err != nil {
+		w.Header().Set("Retry-After", "60")
+		return err
+	}
+	defer done()
 	tmp, err := os.CreateTemp("", "tracer-export-*")
 	if err != nil {
 		return err
@@ -428,6 +436,22 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 			slog.String("variable", c.Variable), slog.Int("values", c.Values), slog.Int("limit", c.Limit))
 	}
 	return nil
+}
+
+// exporting marks an export of account user as under way until done is called, or refuses
+// it (EUNAVAILABLE) while another of the account's is.
+func (s *Server) exporting(user string) (done func(), err error) {
+	s.exportMu.Lock()
+	defer s.exportMu.Unlock()
+	if s.exports[user] {
+		return nil, survey.Errorf(survey.EUNAVAILABLE, "Another export of this account is under way; try again once it has downloaded.")
+	}
+	s.exports[user] = true
+	return func() {
+		s.exportMu.Lock()
+		defer s.exportMu.Unlock()
+		delete(s.exports, user)
+	}, nil
 }
 
 func safeName(s string) string {

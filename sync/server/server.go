@@ -192,6 +192,9 @@ type Server struct {
 	// xforms holds the published versions written as XForms.
 	xformMu sync.Mutex
 	xforms  map[xformKey]cachedXForm
+	// exports holds the accounts with an export under way (under exportMu).
+	exportMu sync.Mutex
+	exports  map[string]bool
 	flagState
 }
 
@@ -279,6 +282,7 @@ func New(cfg Config) *Server {
 		receiving:     semaphore.NewWeighted(cfg.MaxReceiving),
 		linkReceiving: semaphore.NewWeighted(receiveShare(cfg)),
 		xforms:        map[xformKey]cachedXForm{},
+		exports:       map[string]bool{},
 	}
 	s.routes()
 	return s

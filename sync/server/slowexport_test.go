@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,8 @@ import (
 
 // TestSlowExportReaderHoldsNoConnection: an analyst's download of an export larger than
 // the connection's buffers, read slowly, holds no database connection while it is read:
-// the export is done before its first byte goes out.
+// the export is done before its first byte goes out. The account's next export waits for
+// it; another analyst's does not.
 func TestSlowExportReaderHoldsNoConnection(t *testing.T) {
 	env := testbed.NewEnv(t, nil, nil)
 	f, answers, err := testbed.Builtin()
@@ -56,6 +58,25 @@ func TestSlowExportReaderHoldsNoConnection(t *testing.T) {
 	// The download has started and is not read further for now.
 	if inUse := env.DB.SQL().Stats().InUse; inUse != 0 {
 		t.Errorf("%d database connections in use while the export's reader waits", inUse)
+	}
+	// Meanwhile another export of the same account waits for this one (its temporary file
+	// takes the server's disk); another analyst's is served.
+	get := func(tok string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, env.URL+"/api/v1/export?format=jsonl&revisions=latest", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := get(tok); status != http.StatusServiceUnavailable || !strings.Contains(body, "Another export of this account") {
+		t.Errorf("a second export of the account: %d %.200s, want 503", status, body)
+	}
+	if status, body := get(testbed.Token(t, env.Users, "eko", survey.RoleAnalyst)); status != http.StatusOK {
+		t.Errorf("another analyst's export: %d %.200s", status, body)
 	}
 	n, err := io.Copy(io.Discard, resp.Body)
 	if err != nil || n < 8<<20 {
