@@ -113,22 +113,17 @@ func TestHostileBodiesCostLittle(t *testing.T) {
 // slowBody opens a connection and sends a push's headers and the first bytes of its body,
 // then holds it; close the returned connection to end it.
 func slowBody(t *testing.T, addr, tok string) net.Conn {
-	return slowBodyOf(t, addr, tok, 0)
-}
-
-// slowBodyOf is slowBody sending sent bytes of the body (of 100,000) and then holding it.
-func slowBodyOf(t *testing.T, addr, tok string, sent int) net.Conn {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(conn, "POST /api/v1/interviews/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 100000\r\n\r\n{\"items\":[%s", tok, strings.Repeat(" ", max(0, sent-10)))
+	fmt.Fprintf(conn, "POST /api/v1/interviews/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 100000\r\n\r\n{\"items\":[", tok)
 	return conn
 }
 
-// While bodies being received (sent up to near their end, then held) take the whole
-// MaxReceiving budget, another body waits DecodeWait, unread, and is then told to come back with 503 and Retry-After; once the
+// While bodies being received take the whole MaxReceiving budget, another body waits
+// DecodeWait, unread, and is then told to come back with 503 and Retry-After; once the
 // budget has room the laptop's retried push lands.
 func TestBusyServerSaysComeBack(t *testing.T) {
 	env := testbed.NewEnv(t, func(c *server.Config) {
@@ -142,7 +137,7 @@ func TestBusyServerSaysComeBack(t *testing.T) {
 		}
 	}()
 	for _, name := range []string{"eve", "bob"} {
-		slows = append(slows, slowBodyOf(t, env.HTTP.Listener.Addr().String(), testbed.Token(t, env.Users, name, survey.RoleEnumerator), 95000))
+		slows = append(slows, slowBody(t, env.HTTP.Listener.Addr().String(), testbed.Token(t, env.Users, name, survey.RoleEnumerator)))
 	}
 	// The slow bodies take the budget once the server has started receiving them; wait
 	// until a push is turned away.
@@ -173,7 +168,7 @@ func TestBusyServerSaysComeBack(t *testing.T) {
 }
 
 // One account's bodies being received take at most its share of the MaxReceiving budget
-// (a quarter): with one of its bodies sent up to near its end and held, its other bodies wait and are told to come back after DecodeWait, and
+// (a quarter): its other bodies wait and are told to come back after DecodeWait, and
 // another account's push is served while the first body trickles.
 func TestOneSharePerAccount(t *testing.T) {
 	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxBody, c.MaxReceiving, c.DecodeWait = 100000, 400004, time.Second }, nil)
@@ -181,7 +176,7 @@ func TestOneSharePerAccount(t *testing.T) {
 	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
 	var slows []net.Conn
 	for range 2 {
-		slows = append(slows, slowBodyOf(t, env.HTTP.Listener.Addr().String(), slowTok, 95000))
+		slows = append(slows, slowBody(t, env.HTTP.Listener.Addr().String(), slowTok))
 	}
 	defer func() {
 		for _, c := range slows {

@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -147,10 +146,10 @@ type Config struct {
 	MaxQueued int64
 	// MaxReceiving bounds the bytes of request bodies being received at once (default 64
 	// MB; at least two bodies of MaxBody). A body that takes a decoding slot is received
-	// whole first, within this budget, taking room for its bytes as they arrive, so that a
-	// slow client holds only the bytes it has sent, never a slot another client needs; one
-	// account, and the self-response links together, take at most a quarter of it. A body
-	// that finds no room waits, unread, up to DecodeWait, then gets 503 with Retry-After.
+	// whole first, within this budget, so that a slow client holds only its own bytes of
+	// it, never a slot another client needs; one account, and the self-response links
+	// together, take at most a quarter of it. A body that finds no room waits, unread, up to
+	// DecodeWait, then gets 503 with Retry-After.
 	MaxReceiving int64
 }
 
@@ -796,60 +795,50 @@ func receiveShare(cfg Config) int64 {
 }
 
 // receive reads r's body into memory (up to MaxBody bytes: the handler refuses a longer
-// one as it reads the http.MaxBytesError that follows them), taking room in each of
-// budgets for the bytes as they arrive (and for the next read, up to receiveChunk bytes),
-// so that a body sent slowly holds no more than it has sent; it waits up to DecodeWait for
-// room each time. It puts the body back as r.Body, followed by the error that ended the
-// reading if it was not the body's end, so that the handler reads the same body, error
-// included, and returns the function that gives the room back. A body announced over
-// MaxBody is not read: the handler refuses it at once.
+// one as it reads the http.MaxBytesError that follows them) once each of budgets has room for it, waiting up to DecodeWait, and
+// puts it back as r.Body, followed by the error that ended the reading if it was not the
+// body's end, so that the handler reads the same body, error included. It returns the
+// function that gives the room back. A body announced over MaxBody is not read: the
+// handler refuses it at once.
 func (s *Server) receive(w http.ResponseWriter, r *http.Request, budgets []*semaphore.Weighted) (free func(), err error) {
-	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 || r.ContentLength > s.cfg.MaxBody {
+	n := r.ContentLength
+	if r.Body == nil || r.Body == http.NoBody || n == 0 || n > s.cfg.MaxBody {
 		return func() {}, nil
 	}
+	if n < 0 {
+		n = s.cfg.MaxBody + 1 // chunked: room for the largest body, the rest given back once read
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.DecodeWait)
+	defer cancel()
+	took := 0
 	give := func(k int64) {
-		for _, b := range budgets {
+		for _, b := range budgets[:took] {
 			b.Release(k)
 		}
 	}
-	take := func(k int64) error {
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.DecodeWait)
-		defer cancel()
-		for i, b := range budgets {
-			if err := b.Acquire(ctx, k); err != nil {
-				for _, b := range budgets[:i] {
-					b.Release(k)
-				}
-				return err
-			}
-		}
-		return nil
-	}
-	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
-	var buf []byte
-	var rerr error
-	for {
-		chunk := int64(receiveChunk)
-		if left := r.ContentLength - int64(len(buf)); r.ContentLength > 0 && left <= 0 {
-			rerr = io.EOF // the announced length arrived
-			break
-		} else if r.ContentLength > 0 {
-			chunk = min(chunk, left)
-		}
-		if err := take(chunk); err != nil {
-			give(int64(len(buf)))
+	for _, b := range budgets {
+		if err := b.Acquire(ctx, n); err != nil {
+			give(n)
 			return nil, err
 		}
-		buf = slices.Grow(buf, int(chunk))
-		n, err := body.Read(buf[len(buf) : len(buf)+int(chunk)])
-		buf = buf[:len(buf)+n]
-		give(chunk - int64(n))
-		if err != nil {
-			rerr = err
-			break
-		}
+		took++
+	}
+	var buf []byte
+	var rerr error
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	if r.ContentLength > 0 {
+		buf = make([]byte, n)
+		var got int
+		got, rerr = io.ReadFull(body, buf)
+		buf = buf[:got]
+	} else {
+		buf, rerr = io.ReadAll(body)
+	}
+	if rerr == nil || rerr == io.EOF {
+		rerr = io.EOF
 	}
 	kept := int64(len(buf))
+	give(n - kept)
 	orig := r.Body
 	r.Body = &receivedBody{data: buf, err: rerr}
 	if sw, ok := w.(*statusWriter); ok {
@@ -860,10 +849,6 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, budgets []*sema
 	}
 	return sync.OnceFunc(func() { give(kept) }), nil
 }
-
-// receiveChunk is the most bytes of a body read at once, for which room is taken before
-// they arrive.
-const receiveChunk = 64 << 10
 
 // receivedBody is a request body received whole (Server.receive): its bytes, then the error
 // that ended the reading (io.EOF at the body's end).

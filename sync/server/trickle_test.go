@@ -119,35 +119,3 @@ func TestTricklingBodiesHoldNoSlot(t *testing.T) {
 		}
 	}
 }
-
-// TestTrickledBodyHoldsWhatItSent: a body announcing the largest length but trickled holds
-// only the room of what it has sent (and of its next read) in the receiving budget, not the
-// length it announced: with two such bodies in hand, which announce together the whole
-// budget, another laptop's push is received and stored.
-func TestTrickledBodyHoldsWhatItSent(t *testing.T) {
-	env := testbed.NewEnv(t, func(c *server.Config) {
-		c.MaxBody, c.MaxReceiving, c.DecodeWait = 100000, 200002, 500*time.Millisecond
-	}, nil)
-	for _, name := range []string{"eve", "bob"} {
-		conn := slowBody(t, env.HTTP.Listener.Addr().String(), testbed.Token(t, env.Users, name, survey.RoleEnumerator))
-		defer conn.Close()
-		for env.Server.Waiting(name) != 1 {
-			time.Sleep(time.Millisecond)
-		}
-	}
-	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	lap := testbed.NewLaptop(t)
-	want, err := testbed.Seed(t.Context(), lap.Interviews, "ani", 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum := syncOnce(t, newClient(t, env.URL, tok), lap); sum.Count(survey.OutcomeStored) != 3 {
-		t.Fatalf("a laptop's sync while two bodies announcing the budget trickle: %+v", sum)
-	}
-	testbed.CheckSame(t, env.Subs, want, lap)
-	for _, name := range []string{"eve", "bob"} {
-		if n := env.Server.Waiting(name); n != 1 {
-			t.Errorf("%s's trickled body: %d in hand, want 1 (still being received)", name, n)
-		}
-	}
-}
