@@ -273,6 +273,7 @@ var indonesian = map[string]string{
 	"Form %s version %s is not on this laptop: sync to pull it.":                                                                "Formulir %s versi %s tidak ada di laptop ini: sinkronkan untuk mengambilnya.",
 	"Interview %s is %s: only a draft moves to another form version.":                                                           "Wawancara %s berstatus %s: hanya draf yang dapat pindah ke versi formulir lain.",
 	"The server is busy; try again in a minute.":                                                                                "Server sedang sibuk; coba lagi dalam satu menit.",
+	"Another export of this account is under way; try again once it has downloaded.":                                            "Ekspor lain dari akun ini sedang berjalan; coba lagi setelah unduhannya selesai.",
 	"The study already has a wave %q.":                                                                                          "Studi sudah punya gelombang %q.",
 	"The study has no wave %q.":                                                                                                 "Studi tidak punya gelombang %q.",
 	"The study has no wave %q; its waves are %s.":                                                                               "Studi tidak punya gelombang %q; gelombangnya %s.",

@@ -228,6 +228,16 @@ type RosterDepartures interface {
 	ChangesAndGone(ctx context.Context, after int64, limit int, assignedTo string) ([]RosterRow, error)
 }
 
+// RosterPager is implemented by a ServerRosterStore that cuts a page of changes by the
+// size of its rows as it reads them, so that a page of large rows reads no more rows than
+// it holds.
+type RosterPager interface {
+	// ChangesPage returns what Changes returns (with gone, ChangesAndGone), cut to a page:
+	// at most limit rows and, past the first, at most maxBytes bytes of their stored
+	// bodies; more says that rows follow. Rows past the page are not read.
+	ChangesPage(ctx context.Context, after int64, limit, maxBytes int, assignedTo string, gone bool) (rows []RosterRow, more bool, err error)
+}
+
 // ServerRosterStore keeps the roster on the server so laptops can pull what changed.
 type ServerRosterStore interface {
 	// Upload inserts new rows and updates changed ones by roster id in one transaction, a

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"tracer/survey"
@@ -216,28 +217,79 @@ func (s *ServerRosterStore) Upload(ctx context.Context, rows []*survey.Responden
 
 // Changes returns the rows changed after a sequence number. See survey.ServerRosterStore.
 func (s *ServerRosterStore) Changes(ctx context.Context, after int64, limit int, assignedTo string) ([]survey.RosterRow, error) {
-	return s.changes(ctx, after, limit, assignedTo, false)
+	return s.changes(ctx, after, 0, limit, assignedTo, false)
 }
 
 // ChangesAndGone returns Changes with the rows that left assignedTo's roster marked Gone.
 // See survey.RosterDepartures.
 func (s *ServerRosterStore) ChangesAndGone(ctx context.Context, after int64, limit int, assignedTo string) ([]survey.RosterRow, error) {
-	return s.changes(ctx, after, limit, assignedTo, after > 0) // a first pull holds nothing to drop
+	return s.changes(ctx, after, 0, limit, assignedTo, after > 0) // a first pull holds nothing to drop
 }
 
-// changes reads the rows changed after after: assignedTo's own (every row while nothing
-// is assigned), with gone also the others, whose body the query leaves NULL.
-func (s *ServerRosterStore) changes(ctx context.Context, after int64, limit int, assignedTo string, gone bool) ([]survey.RosterRow, error) {
+// ChangesPage returns a page of Changes, or with gone of ChangesAndGone, cut by the bytes
+// of the rows' stored bodies: their sizes are read first, and then only the bodies of the
+// page. See survey.RosterPager.
+func (s *ServerRosterStore) ChangesPage(ctx context.Context, after int64, limit, maxBytes int, assignedTo string, gone bool) ([]survey.RosterRow, bool, error) {
 	if limit <= 0 {
 		limit = 500
 	}
-	const hers = `($1 = '' OR NOT EXISTS (SELECT 1 FROM assignments)
-		OR EXISTS (SELECT 1 FROM assignments a WHERE a.roster_id = r.roster_id AND a.user_name = $1))`
-	q := `SELECT seq, roster_id, body FROM server_roster r WHERE seq > $2 AND ` + hers + ` ORDER BY seq LIMIT $3`
+	gone = gone && after > 0 // a first pull holds nothing to drop
+	q := `SELECT seq, octet_length(body) FROM server_roster r WHERE seq > $2 AND ` + rosterHers + ` ORDER BY seq LIMIT $3`
 	if gone {
-		q = `SELECT seq, roster_id, CASE WHEN ` + hers + ` THEN body END FROM server_roster r WHERE seq > $2 ORDER BY seq LIMIT $3`
+		q = `SELECT seq, CASE WHEN ` + rosterHers + ` THEN octet_length(body) ELSE 0 END FROM server_roster r WHERE seq > $2 ORDER BY seq LIMIT $3`
 	}
-	rows, err := s.db.db.QueryContext(ctx, q, assignedTo, after, limit)
+	rows, err := s.db.db.QueryContext(ctx, q, assignedTo, after, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var last int64
+	kept, total, more := 0, 0, false
+	for rows.Next() {
+		var seq int64
+		var size int
+		if err := rows.Scan(&seq, &size); err != nil {
+			return nil, false, err
+		}
+		if total += size; kept == limit || kept > 0 && total > maxBytes {
+			more = true
+			break
+		}
+		kept, last = kept+1, seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	rows.Close()
+	if kept == 0 {
+		return []survey.RosterRow{}, false, nil
+	}
+	// A row changed since has a sequence number past last and comes in a later page.
+	page, err := s.changes(ctx, after, last, kept, assignedTo, gone)
+	return page, more, err
+}
+
+// rosterHers holds a roster row r that is assignedTo's ($1): every row while nothing is
+// assigned.
+const rosterHers = `($1 = '' OR NOT EXISTS (SELECT 1 FROM assignments)
+		OR EXISTS (SELECT 1 FROM assignments a WHERE a.roster_id = r.roster_id AND a.user_name = $1))`
+
+// changes reads the rows changed after after: assignedTo's own (every row while nothing
+// is assigned), with gone also the others, whose body the query leaves NULL.
+//
+// upTo, when not 0, is the last sequence number to read.
+func (s *ServerRosterStore) changes(ctx context.Context, after, upTo int64, limit int, assignedTo string, gone bool) ([]survey.RosterRow, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	if upTo == 0 {
+		upTo = math.MaxInt64
+	}
+	q := `SELECT seq, roster_id, body FROM server_roster r WHERE seq > $2 AND seq <= $4 AND ` + rosterHers + ` ORDER BY seq LIMIT $3`
+	if gone {
+		q = `SELECT seq, roster_id, CASE WHEN ` + rosterHers + ` THEN body END FROM server_roster r WHERE seq > $2 AND seq <= $4 ORDER BY seq LIMIT $3`
+	}
+	rows, err := s.db.db.QueryContext(ctx, q, assignedTo, after, limit, upTo)
 	if err != nil {
 		return nil, err
 	}

@@ -66,6 +66,7 @@ func Run(t *testing.T, newDB NewDB) {
 		{"FormInterviews", testFormInterviews},
 		{"Roster", testRoster},
 		{"RosterDepartures", testRosterDepartures},
+		{"RosterPages", testRosterPages},
 		{"Ingest", testIngest},
 		{"ReviewStateMachine", testReviewStateMachine},
 		{"ReviewsOfOneBatch", testReviewsOfOneBatch},

@@ -16,3 +16,10 @@ func (s *Server) Waiting(user string) int {
 // MaxAccountQueue is how many requests with a body one account may have holding or waiting
 // for its turn.
 const MaxAccountQueue = maxAccountQueue
+
+// Handling returns how many requests of account user are being handled.
+func (s *Server) Handling(user string) int {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	return s.handling[user]
+}

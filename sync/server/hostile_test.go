@@ -122,16 +122,24 @@ func slowBody(t *testing.T, addr, tok string) net.Conn {
 	return conn
 }
 
-// While MaxDecoding bodies are being read, another body waits DecodeWait and is then told
-// to come back with 503 and Retry-After; once the slot is free the laptop's retried push
-// lands.
+// While bodies being received take the whole MaxReceiving budget, another body waits
+// DecodeWait, unread, and is then told to come back with 503 and Retry-After; once the
+// budget has room the laptop's retried push lands.
 func TestBusyServerSaysComeBack(t *testing.T) {
-	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxDecoding, c.DecodeWait = 1, 50*time.Millisecond }, nil)
-	slowTok := testbed.Token(t, env.Users, "eve", survey.RoleEnumerator)
+	env := testbed.NewEnv(t, func(c *server.Config) {
+		c.MaxBody, c.MaxReceiving, c.DecodeWait = 100000, 200002, 50*time.Millisecond
+	}, nil)
 	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
-	slow := slowBody(t, env.HTTP.Listener.Addr().String(), slowTok)
-	defer slow.Close()
-	// The slow body holds the only slot once the server has started reading it; wait
+	var slows []net.Conn
+	defer func() {
+		for _, c := range slows {
+			c.Close()
+		}
+	}()
+	for _, name := range []string{"eve", "bob"} {
+		slows = append(slows, slowBody(t, env.HTTP.Listener.Addr().String(), testbed.Token(t, env.Users, name, survey.RoleEnumerator)))
+	}
+	// The slow bodies take the budget once the server has started receiving them; wait
 	// until a push is turned away.
 	var status int
 	var e wire.Error
@@ -145,7 +153,9 @@ func TestBusyServerSaysComeBack(t *testing.T) {
 	if status != http.StatusServiceUnavailable || e.Code != survey.EUNAVAILABLE || retry == "" {
 		t.Fatalf("%d %+v Retry-After %q, want 503 unavailable with Retry-After", status, e, retry)
 	}
-	slow.Close()
+	for _, c := range slows {
+		c.Close()
+	}
 	lap := testbed.NewLaptop(t)
 	want, err := testbed.Seed(t.Context(), lap.Interviews, "ani", 3)
 	if err != nil {
@@ -157,11 +167,11 @@ func TestBusyServerSaysComeBack(t *testing.T) {
 	testbed.CheckSame(t, env.Subs, want, lap)
 }
 
-// One account holds at most one of the slots: its other bodies wait their turn and are told
-// to come back after DecodeWait, and another account's push is served while the first body
-// trickles.
-func TestOneSlotPerAccount(t *testing.T) {
-	env := testbed.NewEnv(t, func(c *server.Config) { c.DecodeWait = time.Second }, nil)
+// One account's bodies being received take at most its share of the MaxReceiving budget
+// (a quarter): its other bodies wait and are told to come back after DecodeWait, and
+// another account's push is served while the first body trickles.
+func TestOneSharePerAccount(t *testing.T) {
+	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxBody, c.MaxReceiving, c.DecodeWait = 100000, 400004, time.Second }, nil)
 	slowTok := testbed.Token(t, env.Users, "eve", survey.RoleEnumerator)
 	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
 	var slows []net.Conn

@@ -22,7 +22,7 @@ import (
 // go out after the commit. The decoding slot is freed once the items are checked, so that
 // other pushes can be checked and join the same commit.
 func (s *Server) push(w http.ResponseWriter, r *http.Request, u *survey.User) error {
-	release, err := s.admit(r, u.Name)
+	release, err := s.admit(w, r, u.Name)
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
 		return err
@@ -466,25 +466,52 @@ func (s *Server) pullRoster(w http.ResponseWriter, r *http.Request, u *survey.Us
 	if u.Role == survey.RoleEnumerator {
 		assignedTo = u.Name
 	}
-	var rows []survey.RosterRow
-	if dep, ok := s.cfg.Roster.(survey.RosterDepartures); ok && r.URL.Query().Get("gone") == "1" {
-		rows, err = dep.ChangesAndGone(r.Context(), after, limit+1, assignedTo)
-	} else {
-		rows, err = s.cfg.Roster.Changes(r.Context(), after, limit+1, assignedTo)
-	}
+	var resp wire.RosterResponse
+	resp.Rows, resp.Next, resp.More, err = s.rosterChanges(r.Context(), after, limit, assignedTo, r.URL.Query().Get("gone") == "1")
 	if err != nil {
 		return err
 	}
-	rows, limit = rosterPage(rows, limit)
-	var resp wire.RosterResponse
-	resp.Rows, resp.Next, resp.More = page(rows, after, limit, func(r survey.RosterRow) int64 { return r.Seq })
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 
-// maxRosterPage is about the most bytes of roster values one page of the roster carries:
-// 1,000 ordinary rows (600 KB), fewer when rows are large (a row may hold 256 extra columns
-// of 4 KB), so that a page, built whole before it is written, stays small.
+// rosterChanges reads one page of the roster's changes after after (with gone, those of
+// survey.RosterDepartures): at most limit rows and about maxRosterPage bytes, the cursor to
+// continue after and whether more follow. A store that cuts the page as it reads
+// (survey.RosterPager) reads no more rows than the page holds.
+func (s *Server) rosterChanges(ctx context.Context, after int64, limit int, assignedTo string, gone bool) ([]survey.RosterRow, int64, bool, error) {
+	dep, departs := s.cfg.Roster.(survey.RosterDepartures)
+	gone = gone && departs
+	if pager, ok := s.cfg.Roster.(survey.RosterPager); ok {
+		rows, more, err := pager.ChangesPage(ctx, after, limit, maxRosterPage, assignedTo, gone)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		next := after
+		if len(rows) > 0 {
+			next = rows[len(rows)-1].Seq
+		}
+		return rows, next, more, nil
+	}
+	var rows []survey.RosterRow
+	var err error
+	if gone {
+		rows, err = dep.ChangesAndGone(ctx, after, limit+1, assignedTo)
+	} else {
+		rows, err = s.cfg.Roster.Changes(ctx, after, limit+1, assignedTo)
+	}
+	if err != nil {
+		return nil, 0, false, err
+	}
+	rows, limit = rosterPage(rows, limit)
+	rows, next, more := page(rows, after, limit, func(r survey.RosterRow) int64 { return r.Seq })
+	return rows, next, more, nil
+}
+
+// maxRosterPage is about the most bytes of roster rows (as the store keeps them, or their
+// values for a store that is no survey.RosterPager) one page of the roster carries: 1,000
+// ordinary rows, fewer when rows are large (a row may hold 256 extra columns of 4 KB), so
+// that a page, read and built whole before it is written, stays small.
 const maxRosterPage = 1 << 20
 
 // rosterPage cuts rows, read with a limit of limit+1, to a page of at most maxRosterPage

@@ -388,7 +388,7 @@ func (s *Server) submission(w http.ResponseWriter, r *http.Request, u *survey.Us
 	if r.ContentLength > s.cfg.MaxBody {
 		return survey.Errorf(survey.ETOOLARGE, "The submission has %d bytes; this server takes at most %d (attachments included).", r.ContentLength, s.cfg.MaxBody)
 	}
-	release, err := s.admit(r, u.Name)
+	release, err := s.admit(w, r, u.Name)
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
 		return err

@@ -193,11 +193,10 @@ func (s *Server) relayRoster(w http.ResponseWriter, r *http.Request, _ *survey.U
 	if err != nil {
 		return err
 	}
-	rows, err := s.cfg.Roster.Changes(r.Context(), after, limit+1, "")
+	rows, next, more, err := s.rosterChanges(r.Context(), after, limit, "", false)
 	if err != nil {
 		return err
 	}
-	rows, limit = rosterPage(rows, limit)
 	assigned := map[string]string{}
 	if al, ok := s.cfg.Roster.(survey.AssignmentLister); ok && len(rows) > 0 {
 		if assigned, err = al.Assignments(r.Context()); err != nil {
@@ -209,7 +208,7 @@ func (s *Server) relayRoster(w http.ResponseWriter, r *http.Request, _ *survey.U
 		out[i] = survey.RelayRosterRow{RosterRow: row, AssignedTo: assigned[row.Respondent.RosterID]}
 	}
 	var resp wire.RelayRosterResponse
-	resp.Rows, resp.Next, resp.More = page(out, after, limit, func(r survey.RelayRosterRow) int64 { return r.Seq })
+	resp.Rows, resp.Next, resp.More = out, next, more
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
@@ -398,7 +397,7 @@ func (s *Server) relayLaptopKey(w http.ResponseWriter, r *http.Request, _ *surve
 // hash, the canonical encoding and the enumerator); the centre checks the rest when it
 // arrives there.
 func (s *Server) relayAccept(w http.ResponseWriter, r *http.Request, u *survey.User) error {
-	release, err := s.admit(r, u.Name)
+	release, err := s.admit(w, r, u.Name)
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
 		return err

@@ -1,11 +1,15 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -380,24 +384,50 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	}
 	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form"), CSVDialect: dialect, Study: s.cfg.Study, Alumni: alumni, Attempts: s.cfg.Attempts, Wave: q.Get("wave")}
 	ctx := r.Context()
-	started := false
-	dw := &deadlineWriter{w: w, rc: http.NewResponseController(w), step: 2 * time.Minute}
-	st, err := WriteExport(ctx, dw, s.sources(), opt, func(f *forms.Form) {
-		started = true
-		t := exportTypes[format]
-		w.Header().Set("Content-Type", t[0])
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+safeName(f.ID)+"-"+string(revs)+"."+t[1]+`"`)
-		w.WriteHeader(http.StatusOK)
-	})
+	// The export is written to a temporary file first and sent from there once the store's
+	// queries are done, so that a slow reader of the download holds no database connection
+	// (nor, on SQLite, the read snapshot that keeps the log from being checkpointed), and a
+	// failed export is answered with its error rather than a cut body.
+	// One export of an account at a time: each takes a temporary file as large as the
+	// export until its download ends, and the disk is the database's too.
+	done, err := s.exporting(u.Name)
 	if err != nil {
-		if !started {
-			return err
-		}
-		// The status is out: cut the connection so the client sees a broken body, not a
-		// short one that looks complete.
-		s.log.LogAttrs(ctx, slog.LevelError, "export failed", slog.String("user", u.Name), slog.String("err", err.Error()))
-		panic(http.ErrAbortHandler)
+		w.Header().Set("Retry-After", "60")
+		return err
+	}
+	defer done()
+	tmp, err := os.CreateTemp("", "tracer-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	var form *forms.Form
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	st, err := WriteExport(ctx, bw, s.sources(), opt, func(f *forms.Form) { form = f })
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return err
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	t := exportTypes[format]
+	w.Header().Set("Content-Type", t[0])
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+safeName(form.ID)+"-"+string(revs)+"."+t[1]+`"`)
+	w.WriteHeader(http.StatusOK)
+	dw := &deadlineWriter{w: w, rc: http.NewResponseController(w), step: 2 * time.Minute}
+	if _, err := io.Copy(dw, tmp); err != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "export not delivered", slog.String("user", u.Name), slog.String("err", err.Error()))
+		return nil
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "export", slog.String("user", u.Name), slog.String("format", string(format)),
 		slog.String("revisions", string(revs)), slog.Int("interviews", st.Interviews))
@@ -406,6 +436,22 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 			slog.String("variable", c.Variable), slog.Int("values", c.Values), slog.Int("limit", c.Limit))
 	}
 	return nil
+}
+
+// exporting marks an export of account user as under way until done is called, or refuses
+// it (EUNAVAILABLE) while another of the account's is.
+func (s *Server) exporting(user string) (done func(), err error) {
+	s.exportMu.Lock()
+	defer s.exportMu.Unlock()
+	if s.exports[user] {
+		return nil, survey.Errorf(survey.EUNAVAILABLE, "Another export of this account is under way; try again once it has downloaded.")
+	}
+	s.exports[user] = true
+	return func() {
+		s.exportMu.Lock()
+		defer s.exportMu.Unlock()
+		delete(s.exports, user)
+	}, nil
 }
 
 func safeName(s string) string {

@@ -87,9 +87,9 @@ type Config struct {
 	LinkBurst int
 	LinkEvery time.Duration
 	// LinkBodyTime is how long the body of a submission through a link may take to arrive
-	// once it holds a decoding slot (default 1 minute: an instance is a few kilobytes, sent
-	// from a phone on a slow connection in seconds), so that a body trickled through one link
-	// does not keep the slot from other alumni for the server's whole read timeout.
+	// from the request's start (default 1 minute: an instance is a few kilobytes, sent from
+	// a phone on a slow connection in seconds), so that a body trickled through one link
+	// holds its share of the receiving budget (MaxReceiving) no longer than that.
 	LinkBodyTime time.Duration
 	// LinkRevisions is how many revisions an interview may get through self-response links
 	// (default 20): an alumnus corrects his answers a few times, while a script holding his
@@ -122,11 +122,11 @@ type Config struct {
 	MaxBody     int64
 	MaxInflated int64
 	// MaxDecoding authenticated requests with a body (every POST but enrollment, whose
-	// body is at most 4 KB) are read, decoded and handled at once, server-wide (default 2:
-	// the database takes one write at a time anyway), at most one per account; a request
-	// over it waits up to DecodeWait (default 1 minute) without its body being read, then gets
-	// 503 with Retry-After, as does one more of an account with maxAccountQueue waiting. This bounds the
-	// memory bodies can take.
+	// body is at most 4 KB) are decoded and handled at once, server-wide (default 2: the
+	// database takes one write at a time anyway), at most one per account, each once its
+	// body has been received whole (MaxReceiving); a request over it waits up to DecodeWait
+	// (default 1 minute), then gets 503 with Retry-After, as does one more of an account
+	// with maxAccountQueue in hand. This bounds the memory bodies can take.
 	MaxDecoding int
 	DecodeWait  time.Duration
 	// MaxAccountRequests is how many requests of one account are handled at once (default
@@ -144,6 +144,13 @@ type Config struct {
 	// are checked, so that many pushes share one commit; one that finds no room keeps its
 	// slot until there is.
 	MaxQueued int64
+	// MaxReceiving bounds the bytes of request bodies being received at once (default 64
+	// MB; at least two bodies of MaxBody). A body that takes a decoding slot is received
+	// whole first, within this budget, so that a slow client holds only its own bytes of
+	// it, never a slot another client needs; one account, and the self-response links
+	// together, take at most a quarter of it. A body that finds no room waits, unread, up to
+	// DecodeWait, then gets 503 with Retry-After.
+	MaxReceiving int64
 }
 
 // Server is the tracer API as an http.Handler.
@@ -173,13 +180,20 @@ type Server struct {
 	handling map[string]int
 	// queued weighs the checked records of pushes waiting for their commit.
 	queued *semaphore.Weighted
-	probe  writeProbe
-	links  *linkState
+	// receiving weighs the bodies being received and held until their decoding slot is
+	// freed; linkReceiving those sent through self-response links, which also count in
+	// receiving.
+	receiving, linkReceiving *semaphore.Weighted
+	probe                    writeProbe
+	links                    *linkState
 	// collect keeps the roster files of Collect's forms while the roster is unchanged.
 	collect collectFiles
 	// xforms holds the published versions written as XForms.
 	xformMu sync.Mutex
 	xforms  map[xformKey]cachedXForm
+	// exports holds the accounts with an export under way (under exportMu).
+	exportMu sync.Mutex
+	exports  map[string]bool
 	flagState
 }
 
@@ -249,18 +263,25 @@ func New(cfg Config) *Server {
 	if cfg.MaxQueued <= 0 {
 		cfg.MaxQueued = 64 << 20
 	}
+	if cfg.MaxReceiving <= 0 {
+		cfg.MaxReceiving = 64 << 20
+	}
+	cfg.MaxReceiving = max(cfg.MaxReceiving, 2*(cfg.MaxBody+1))
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		forms:       newFormCache(cfg.Forms),
-		enrolls:     newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
-		enrollFails: newLimiter(cfg.EnrollFailBurst, cfg.EnrollFailEvery, cfg.Now),
-		offline:     newOfflineEnroll(cfg.Now),
-		decoding:    make(chan struct{}, cfg.MaxDecoding),
-		linkSlots:   make(chan struct{}, max(1, cfg.MaxDecoding-1)),
-		holding:     map[string]*accountTurn{},
-		handling:    map[string]int{},
-		queued:      semaphore.NewWeighted(cfg.MaxQueued),
-		xforms:      map[xformKey]cachedXForm{},
+		forms:         newFormCache(cfg.Forms),
+		enrolls:       newLimiter(cfg.EnrollBurst, cfg.EnrollEvery, cfg.Now),
+		enrollFails:   newLimiter(cfg.EnrollFailBurst, cfg.EnrollFailEvery, cfg.Now),
+		offline:       newOfflineEnroll(cfg.Now),
+		decoding:      make(chan struct{}, cfg.MaxDecoding),
+		linkSlots:     make(chan struct{}, max(1, cfg.MaxDecoding-1)),
+		holding:       map[string]*accountTurn{},
+		handling:      map[string]int{},
+		queued:        semaphore.NewWeighted(cfg.MaxQueued),
+		receiving:     semaphore.NewWeighted(cfg.MaxReceiving),
+		linkReceiving: semaphore.NewWeighted(receiveShare(cfg)),
+		xforms:        map[xformKey]cachedXForm{},
+		exports:       map[string]bool{},
 	}
 	s.routes()
 	return s
@@ -435,11 +456,34 @@ type statusWriter struct {
 	status int
 	user   string
 	gzip   bool
+	// replying, when set, is called once before the first byte of the answer is written:
+	// it frees the request's decoding slot (admit), which a slow reader of the answer must
+	// not hold.
+	replying func()
+	// answered, when set, is called once before the first byte of the answer is written.
+	answered func()
 }
 
 func (w *statusWriter) WriteHeader(code int) {
+	w.reply()
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.reply()
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) reply() {
+	if f := w.replying; f != nil {
+		w.replying = nil
+		f()
+	}
+	if f := w.answered; f != nil {
+		w.answered = nil
+		f()
+	}
 }
 
 // Unwrap lets http.ResponseController reach the connection.
@@ -472,7 +516,7 @@ func (s *Server) guard(roles []survey.Role, h handlerFunc) http.Handler {
 			defer leave()
 		}
 		if r.Method == http.MethodPost && u != nil && !selfAdmitted[r.Pattern] {
-			release, err := s.admit(r, u.Name)
+			release, err := s.admit(w, r, u.Name)
 			if err != nil {
 				w.Header().Set("Retry-After", "5")
 				s.writeError(w, r, err)
@@ -629,25 +673,33 @@ var (
 	}}
 )
 
-// admit waits up to DecodeWait for one of the MaxDecoding slots for requests with a body
-// and returns the function that frees it (calling it again does nothing). An account holds
-// at most one slot at a time, so one account's slow or large bodies cannot take every slot;
-// its other requests wait their turn within the same DecodeWait (a laptop syncs one request
-// after the other, but several ODK Collect phones may send as one account at once), at most
-// maxAccountQueue of them: a request that finds no room is told to come back later
-// (EUNAVAILABLE), so a burst of bodies cannot exhaust the server's memory.
-func (s *Server) admit(r *http.Request, user string) (release func(), err error) {
-	return s.admitIn(r, user, nil)
+// admit receives the request body and then waits for one of the MaxDecoding slots for
+// requests with a body, and returns the function that frees both (calling it again does
+// nothing; it is called by itself once the handler starts writing its answer). The body is
+// received whole first (up to MaxBody bytes; a longer one is left for the handler to
+// refuse), within the MaxReceiving budget, so that a client sending slowly holds its own
+// bytes only: never a slot, a database connection or the writer queue that others need.
+// Waiting for room to receive, and then for the slot, take up to DecodeWait each.
+//
+// An account holds at most one slot at a time, so one account's large bodies cannot take
+// every slot; its other requests wait their turn (a laptop syncs one request after the
+// other, but several ODK Collect phones may send as one account at once), at most
+// maxAccountQueue of them held, received or waiting: a request that finds no room is told
+// to come back later (EUNAVAILABLE), so a burst of bodies cannot exhaust the server's
+// memory.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, user string) (release func(), err error) {
+	return s.admitIn(w, r, user, nil)
 }
 
 // admitIn is admit for a request that, once its account's turn has come, also needs a token
-// of pool (nil: none) before it takes a decoding slot: see Server.linkSlots.
-func (s *Server) admitIn(r *http.Request, user string, pool chan struct{}) (release func(), err error) {
+// of pool (nil: none) before it takes a decoding slot: see Server.linkSlots. Its body is
+// received within the links' share of the budget too.
+func (s *Server) admitIn(w http.ResponseWriter, r *http.Request, user string, pool chan struct{}) (release func(), err error) {
 	busy := survey.Errorf(survey.EUNAVAILABLE, "The server is busy; try again in a minute.")
 	s.holdMu.Lock()
 	a := s.holding[user]
 	if a == nil {
-		a = &accountTurn{turn: make(chan struct{}, 1)}
+		a = &accountTurn{turn: make(chan struct{}, 1), recv: semaphore.NewWeighted(receiveShare(s.cfg))}
 		s.holding[user] = a
 	}
 	if a.waiting >= maxAccountQueue {
@@ -663,14 +715,33 @@ func (s *Server) admitIn(r *http.Request, user string, pool chan struct{}) (rele
 		}
 		s.holdMu.Unlock()
 	}
+	shared := []*semaphore.Weighted{a.recv, s.receiving}
+	if pool != nil {
+		shared = append(shared, s.linkReceiving)
+	}
+	unreceive, err := s.receive(w, r, shared)
+	if err != nil {
+		leave()
+		if r.Context().Err() != nil {
+			return nil, r.Context().Err()
+		}
+		return nil, busy
+	}
+	if rb, ok := r.Body.(*receivedBody); ok && rb.err != io.EOF {
+		// The body did not arrive whole (the client left, or took too long): the handler
+		// answers with the error as it reads, and needs no slot for it.
+		return sync.OnceFunc(func() { unreceive(); leave() }), nil
+	}
 	t := time.NewTimer(s.cfg.DecodeWait)
 	defer t.Stop()
 	select {
 	case a.turn <- struct{}{}:
 	case <-t.C:
+		unreceive()
 		leave()
 		return nil, busy
 	case <-r.Context().Done():
+		unreceive()
 		leave()
 		return nil, r.Context().Err()
 	}
@@ -679,10 +750,12 @@ func (s *Server) admitIn(r *http.Request, user string, pool chan struct{}) (rele
 		case pool <- struct{}{}:
 		case <-t.C:
 			<-a.turn
+			unreceive()
 			leave()
 			return nil, busy
 		case <-r.Context().Done():
 			<-a.turn
+			unreceive()
 			leave()
 			return nil, r.Context().Err()
 		}
@@ -694,19 +767,106 @@ func (s *Server) admitIn(r *http.Request, user string, pool chan struct{}) (rele
 	}
 	select {
 	case s.decoding <- struct{}{}:
-		return sync.OnceFunc(func() { <-s.decoding; unpool(); <-a.turn; leave() }), nil
+		release = sync.OnceFunc(func() { <-s.decoding; unpool(); <-a.turn; unreceive(); leave() })
+		if sw, ok := w.(*statusWriter); ok {
+			sw.replying = release
+		}
+		return release, nil
 	case <-t.C:
 		unpool()
 		<-a.turn
+		unreceive()
 		leave()
 		return nil, busy
 	case <-r.Context().Done():
 		unpool()
 		<-a.turn
+		unreceive()
 		leave()
 		return nil, r.Context().Err()
 	}
 }
+
+// receiveShare is how many bytes of bodies being received one account, and the
+// self-response links together, may hold: a quarter of MaxReceiving, and at least one
+// body of MaxBody.
+func receiveShare(cfg Config) int64 {
+	return max(cfg.MaxReceiving/4, cfg.MaxBody+1)
+}
+
+// receive reads r's body into memory (up to MaxBody bytes: the handler refuses a longer
+// one as it reads the http.MaxBytesError that follows them) once each of budgets has room for it, waiting up to DecodeWait, and
+// puts it back as r.Body, followed by the error that ended the reading if it was not the
+// body's end, so that the handler reads the same body, error included. It returns the
+// function that gives the room back. A body announced over MaxBody is not read: the
+// handler refuses it at once.
+func (s *Server) receive(w http.ResponseWriter, r *http.Request, budgets []*semaphore.Weighted) (free func(), err error) {
+	n := r.ContentLength
+	if r.Body == nil || r.Body == http.NoBody || n == 0 || n > s.cfg.MaxBody {
+		return func() {}, nil
+	}
+	if n < 0 {
+		n = s.cfg.MaxBody + 1 // chunked: room for the largest body, the rest given back once read
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.DecodeWait)
+	defer cancel()
+	took := 0
+	give := func(k int64) {
+		for _, b := range budgets[:took] {
+			b.Release(k)
+		}
+	}
+	for _, b := range budgets {
+		if err := b.Acquire(ctx, n); err != nil {
+			give(n)
+			return nil, err
+		}
+		took++
+	}
+	var buf []byte
+	var rerr error
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	if r.ContentLength > 0 {
+		buf = make([]byte, n)
+		var got int
+		got, rerr = io.ReadFull(body, buf)
+		buf = buf[:got]
+	} else {
+		buf, rerr = io.ReadAll(body)
+	}
+	if rerr == nil || rerr == io.EOF {
+		rerr = io.EOF
+	}
+	kept := int64(len(buf))
+	give(n - kept)
+	orig := r.Body
+	r.Body = &receivedBody{data: buf, err: rerr}
+	if sw, ok := w.(*statusWriter); ok {
+		// Once the answer starts, the server looks at the body it gave the handler to
+		// decide what to do with what is left of it (read it, or close the connection
+		// gracefully after a refused body): give it back.
+		sw.answered = func() { r.Body = orig }
+	}
+	return sync.OnceFunc(func() { give(kept) }), nil
+}
+
+// receivedBody is a request body received whole (Server.receive): its bytes, then the error
+// that ended the reading (io.EOF at the body's end).
+type receivedBody struct {
+	data []byte
+	err  error
+}
+
+func (b *receivedBody) Read(p []byte) (int, error) {
+	if len(b.data) == 0 {
+		return 0, b.err
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *receivedBody) Close() error { return nil }
 
 // maxAccountQueue is how many requests with a body one account may have holding or
 // waiting for its turn (admit).
@@ -718,6 +878,8 @@ const maxAccountQueue = 32
 type accountTurn struct {
 	turn    chan struct{}
 	waiting int
+	// recv is the account's share of the bytes of bodies being received (receiveShare).
+	recv *semaphore.Weighted
 }
 
 // decode reads the request body, inflating gzip, within the size limits, into v.
