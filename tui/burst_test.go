@@ -2,7 +2,10 @@ package tui
 
 import (
 	"os"
+	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // TestInputReadsABurstAsAPaste writes what a terminal sends, one write at a time, into a
@@ -57,5 +60,26 @@ func TestInputReadsABurstAsAPaste(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A paste with line breaks on a question is typed into its entry, the line breaks as
+// spaces, and says so: it neither takes the answer nor reaches the next question.
+func TestPasteLinesStayOnTheQuestion(t *testing.T) {
+	e, _ := newFormEnv(t, numbersForm)
+	m := start(t, e)
+	walkIn(t, m)
+	at(t, m, "phone")
+	drive(t, m, keypress("enter")) // no phone
+	at(t, m, "note")
+	drive(t, m, tea.PasteMsg{Content: "Jakarta\r\nBandung\n"})
+	at(t, m, "note")
+	if v, _ := m.iv().fld.Value(); v != "Jakarta  Bandung" || m.iv().live != livePasteLines ||
+		!strings.Contains(plain(m), "Baris baru pada yang ditempel tidak dibaca sebagai Enter") {
+		t.Errorf("entry %q, live %d; want the lines typed and the note:\n%s", v, m.iv().live, plain(m))
+	}
+	drive(t, m, tea.PasteMsg{Content: " Bogor"})
+	if m.iv().live != liveNone {
+		t.Errorf("a paste of one line says %d", m.iv().live)
 	}
 }
