@@ -14,16 +14,19 @@ const (
 )
 
 // Input is the terminal's input as the screens read it (tea.WithInput). A terminal that
-// does no bracketed paste (Windows' console host, tmux's paste-buffer without -p, a paste
-// into a serial or remote session) types a paste as keys, every line break an Enter that
-// would answer the question on screen and the next ones, which the enumerator never saw.
+// does no bracketed paste (tmux's paste-buffer without -p, a serial or remote line, an old
+// emulator) types a paste as keys, every line break an Enter that would answer the
+// question on screen and the next ones, which the enumerator never saw. Bubble Tea parses
+// each read into one key message per character and sends them one by one, so the screens
+// cannot tell a paste from typing; only the reads can.
 // Input reads such a burst as the paste it is: one read that returns more than one key with
 // a line break among them, and no escape sequence, comes to the screens between bracketed
 // paste's markers, so that it is a tea.PasteMsg like any other paste. A key typed by hand
 // comes in a read of its own; keys typed while the program could not read (while it starts)
 // may come together, and then a line break among them is not taken as Enter either: the
 // enumerator presses Enter again, on the question she sees. A terminal's own bracketed paste
-// passes as it came, however many reads it takes.
+// passes as it came, however many reads it takes. On Windows the terminal reader reads the
+// console's input records itself when Fd is the standard input's, and Read is not used.
 type Input struct {
 	f *os.File
 	// pasting is set inside a terminal's own bracketed paste.
