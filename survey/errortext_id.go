@@ -375,4 +375,7 @@ var indonesian = map[string]string{
 	"%d differing contents were received for a stored revision; both are kept.":                                                          "%d isi berbeda diterima untuk revisi yang sudah tersimpan; keduanya disimpan.",
 	"Finished in %.0f min; the median of form version %s is %.0f min (n=%d).":                                                            "Selesai dalam %.0f menit; median versi formulir %s adalah %.0f menit (n=%d).",
 	"Income Rp%.0f is outside Rp%.0f–Rp%.0f, the %g–%g percentiles of kejuruan %q (n=%d).":                                               "Penghasilan Rp%.0f di luar Rp%.0f–Rp%.0f, persentil %g–%g kejuruan %q (n=%d).",
+
+	// a pushed record of one alumnus with another's roster id (Server.check)
+	"The record is of alumnus %s, but its answer to %s is %q: an interview is of one alumnus.": "Rekaman ini tentang alumni %s, tetapi jawabannya untuk %s adalah %q: satu wawancara hanya tentang satu alumni.",
 }

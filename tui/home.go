@@ -207,9 +207,10 @@ func (h *homeScreen) View() string {
 	if h.addr != nil {
 		return h.addressViewText()
 	}
-	// a window too short: the counts by state go and the actions are one paragraph
-	// (homeCompact), then the labels' column narrows (homeNarrow), then the actions take
-	// their short names (homeTight)
+	// a window too short: the actions become one paragraph (homeInline), the counts by state
+	// go (homeCompact), the labels' column narrows (homeNarrow), the blank line above the
+	// actions and the account's role go (homeCramped), then the actions take their short
+	// names (homeTight): the first that fits, so that Home uses the rows it has
 	var v string
 	for level := homeFull; level <= homeTight; level++ {
 		if v = h.view(level); h.height <= 0 || strings.Count(strings.TrimSuffix(v, "\n"), "\n")+1 <= h.height {
@@ -222,15 +223,18 @@ func (h *homeScreen) View() string {
 // The layouts of Home, from the tallest.
 const (
 	homeFull    = iota // every count, one action a line
-	homeCompact        // no counts by state (today's row has the drafts and the waiting, action 5 the returned); the actions as one wrapped paragraph
+	homeInline         // as full, with the actions as one wrapped paragraph
+	homeCompact        // as inline, with no counts by state (today's row has the drafts and the waiting, action 5 the returned)
 	homeNarrow         // as compact, with the labels' column as wide as this language's and no blank line above the rows
-	homeTight          // as narrow, with the actions' short names, no blank line above them and no account hint
+	homeCramped        // as narrow, with no blank line above the actions and no account hint
+	homeTight          // as cramped, with the actions' short names
 )
 
 // view draws home in the layout level (homeFull to homeTight).
 func (h *homeScreen) view(level int) string {
 	c, t, st := h.c, h.c.t, h.c.st
-	compact, narrow, tight := level >= homeCompact, level >= homeNarrow, level >= homeTight
+	inline, compact, narrow := level >= homeInline, level >= homeCompact, level >= homeNarrow
+	cramped, tight := level >= homeCramped, level >= homeTight
 	f := c.cfg.Form
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.Title) + "\n")
@@ -259,7 +263,7 @@ func (h *homeScreen) view(level int) string {
 	}
 	if c.cfg.Role == survey.RoleSupervisor {
 		who := c.cfg.Enumerator + " " + st.Warn.Render("("+t.HomeSupervisorRole+")")
-		if tight {
+		if cramped {
 			who = c.cfg.Enumerator // the actions name the queue
 		}
 		row(t.HomeSupervisor, who)
@@ -289,7 +293,7 @@ func (h *homeScreen) view(level int) string {
 		row(t.HomeReturned, count(survey.StateReturned))
 	}
 	row(t.HomeServer, c.serverLine())
-	if !tight {
+	if !cramped {
 		b.WriteString("\n")
 	}
 	// a void offer, its prompt or its outcome take the place of the actions (the keys still
@@ -305,7 +309,7 @@ func (h *homeScreen) view(level int) string {
 		b.WriteString(wrap(h.status, h.width, st.OK.Render) + "\n")
 		return b.String()
 	}
-	var inline []string
+	var paragraph []string
 	short := func(label, name string) string {
 		if tight {
 			return name
@@ -313,10 +317,10 @@ func (h *homeScreen) view(level int) string {
 		return label
 	}
 	action := func(k, label string) {
-		if compact {
+		if inline {
 			// no-break spaces keep a key with its label while wrapping; they are spaces again after
 			// and non-breaking hyphens keep "Self-response" whole; both are restored after
-			inline = append(inline, st.Key.Render(k)+"\u00a0"+strings.NewReplacer(" ", "\u00a0", "-", "\u2011").Replace(label))
+			paragraph = append(paragraph, st.Key.Render(k)+"\u00a0"+strings.NewReplacer(" ", "\u00a0", "-", "\u2011").Replace(label))
 			return
 		}
 		b.WriteString("  " + st.Key.Render(k) + "  " + label + "\n")
@@ -326,7 +330,7 @@ func (h *homeScreen) view(level int) string {
 	action("3", short(t.HomeSettings, t.KeySettings))
 	action("4", short(t.HomeSync, t.KeySync))
 	action("5", short(survey.Plurals(t.HomeReturnedList, h.counts[survey.StateReturned]), fmt.Sprintf("%s (%d)", t.KeyReturned, h.counts[survey.StateReturned])))
-	formsBeside := !compact && c.cfg.Reviewer != nil && c.cfg.Catalog != nil
+	formsBeside := !inline && c.cfg.Reviewer != nil && c.cfg.Catalog != nil
 	// The tracing screen shares the coverage's line when both fit: the supervisor's views
 	// side by side, and Home keeps its full layout at 80x24.
 	tracingShown := false
@@ -339,7 +343,7 @@ func (h *homeScreen) view(level int) string {
 		}
 		cov := "  " + st.Key.Render("7") + "  " + t.HomeCoverage
 		trc := st.Key.Render("0") + "  " + t.Tracing.Home
-		if !compact && c.cfg.Tracing != nil && ansi.StringWidth(cov)+4+ansi.StringWidth(trc) <= h.width {
+		if !inline && c.cfg.Tracing != nil && ansi.StringWidth(cov)+4+ansi.StringWidth(trc) <= h.width {
 			b.WriteString(cov + "    " + trc + "\n")
 			tracingShown = true
 		} else {
@@ -358,7 +362,7 @@ func (h *homeScreen) view(level int) string {
 	if c.cfg.Decider != nil {
 		upd := "  " + st.Key.Render("u") + "  " + t.HomeUpdates
 		lnk := st.Key.Render("l") + "  " + t.Links.Home
-		if !compact && c.cfg.Links != nil && ansi.StringWidth(upd)+4+ansi.StringWidth(lnk) <= h.width {
+		if !inline && c.cfg.Links != nil && ansi.StringWidth(upd)+4+ansi.StringWidth(lnk) <= h.width {
 			b.WriteString(upd + "    " + lnk + "\n")
 			linksShown = true
 		} else {
@@ -378,15 +382,15 @@ func (h *homeScreen) view(level int) string {
 		// the address shares the quit line when both fit, as the links share the updates'
 		adr := "  " + st.Key.Render("a") + "  " + t.Address.Home
 		quit := st.Key.Render("q") + "  " + t.HomeQuit
-		if !compact && ansi.StringWidth(adr)+4+ansi.StringWidth(quit) <= h.width {
+		if !inline && ansi.StringWidth(adr)+4+ansi.StringWidth(quit) <= h.width {
 			b.WriteString(adr + "    " + quit + "\n")
 			return b.String()
 		}
 		action("a", short(t.Address.Home, t.HomeShortAddress))
 	}
 	action("q", short(t.HomeQuit, t.KeyQuit))
-	if compact {
-		b.WriteString(strings.NewReplacer("\u00a0", " ", "\u2011", "-").Replace(hang("  ", strings.Join(inline, "\u00a0· "), h.width)) + "\n")
+	if inline {
+		b.WriteString(strings.NewReplacer("\u00a0", " ", "\u2011", "-").Replace(hang("  ", strings.Join(paragraph, "\u00a0· "), h.width)) + "\n")
 	}
 	return b.String()
 }

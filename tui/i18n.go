@@ -222,8 +222,10 @@ type texts struct {
 	LiveNoOption     string
 	LivePickDigit    string
 	// LiveMaskKey .. LiveSearchMany say which keys a question takes after a key it does not.
-	LiveMaskKey       string
-	LivePasteLong     string
+	LiveMaskKey   string
+	LivePasteLong string
+	// LivePasteLines says that a paste's line breaks were typed as spaces, not taken as Enter.
+	LivePasteLines    string
 	LivePromptKey     string
 	LiveAckKey        string
 	LiveRankKey       string
@@ -536,6 +538,7 @@ const (
 	livePickDigit
 	liveMaskKey
 	livePasteLong
+	livePasteLines
 	livePromptKey
 	liveAckKey
 	liveRankKey
@@ -604,6 +607,8 @@ func (t *texts) live(p liveID) string {
 		return t.LiveMaskKey
 	case livePasteLong:
 		return t.LivePasteLong
+	case livePasteLines:
+		return t.LivePasteLines
 	case livePromptKey:
 		return t.LivePromptKey
 	case liveAckKey:
@@ -881,6 +886,7 @@ var textsID = texts{
 	LivePickDigit:          "Pilih dengan angka, atau ↑/↓ lalu Spasi.",
 	LiveMaskKey:            "Ketik tanggal/jam dengan angka saja (pemisah - / . boleh).",
 	LivePasteLong:          "Yang ditempel lebih panjang dari isian ini; tidak diambil.",
+	LivePasteLines:         "Baris baru pada yang ditempel tidak dibaca sebagai Enter: periksa jawaban ini, lalu Enter.",
 	LivePromptKey:          "Tekan 1 atau y untuk menambah; 2, n atau Enter untuk lanjut.",
 	LiveAckKey:             "Tekan Spasi atau 1 untuk OK; Enter untuk lanjut.",
 	LiveRankKey:            "Urutkan dengan Shift+↑/↓ atau angka; Spasi menyimpan urutan yang tampil.",
@@ -1325,6 +1331,7 @@ var textsEN = texts{
 	LivePickDigit:          "Pick with a number, or ↑/↓ then Space.",
 	LiveMaskKey:            "Type the date/time in digits only (- / . may separate).",
 	LivePasteLong:          "What was pasted is longer than this entry; it was not taken.",
+	LivePasteLines:         "The line breaks in what was pasted were not taken as Enter: check this answer, then press Enter.",
 	LivePromptKey:          "Press 1 or y to add; 2, n or Enter to go on.",
 	LiveAckKey:             "Press Space or 1 for OK; Enter to go on.",
 	LiveRankKey:            "Order with Shift+↑/↓ or a digit; Space keeps the order shown.",

@@ -681,6 +681,11 @@ func (s *interviewScreen) Update(msg tea.Msg) tea.Cmd {
 	case tea.PasteMsg:
 		if s.fld != nil && !s.readOnly && s.fld.Update(msg) {
 			s.problem, s.live, s.liveArgs = "", s.fld.Note(), s.fld.NoteArgs()
+			if s.live == liveNone && strings.ContainsAny(msg.Content, "\r\n") {
+				// a paste is typed into the entry, its line breaks as spaces: none is an
+				// Enter that would take the answer or the next question's
+				s.live = livePasteLines
+			}
 		} else if strings.TrimSpace(msg.Content) != "" {
 			s.wrongKey(tea.KeyPressMsg{Text: msg.Content}) // a paste where nothing is typed
 		}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -48,5 +49,46 @@ func TestMainScreensFitSmall(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestGoldenHomeUsesItsRows draws Home at the window sizes where it once took a tighter
+// layout than the rows allowed, leaving blank rows while it dropped the counts by state or
+// named the actions by their short names: an enumerator's at 60x20 and 60x22 (the actions
+// as a paragraph, the counts kept), a supervisor's with every action at 60x18 in English
+// (the actions' full names, without the blank line above them). The supervisor's at 80x24
+// (its counts kept) and 60x20 (in Indonesian, the actions' full names) are in
+// TestGoldenEveryScreen.
+func TestGoldenHomeUsesItsRows(t *testing.T) {
+	for _, tc := range []struct {
+		supervisor bool
+		lang       string
+		w, h       int
+	}{
+		{false, "id", 60, 20}, {false, "en", 60, 20}, {false, "id", 60, 22}, {false, "en", 60, 22},
+		{true, "en", 60, 18},
+	} {
+		who := "enumerator"
+		if tc.supervisor {
+			who = "supervisor"
+		}
+		name := fmt.Sprintf("home-%s-%s-%dx%d", who, tc.lang, tc.w, tc.h)
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, true)
+			e.cfg.Lang = tc.lang
+			if tc.supervisor {
+				withReviewer(t, e)
+				withCatalog(t, e)
+				withCalls(t, e)
+				withUpdates(t, e)
+				withTracing(t, e)
+				links := withLinks(t, e)
+				if _, err := links.MakeLinks(context.Background(), survey.AssignSelector{Batch: "B1"}, e.form.ID, fixedNow.Add(30*24*time.Hour), "sri"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m := start(t, e)
+			snapshotAt(t, m, "screens/"+name, tc.w, tc.h)
+		})
 	}
 }

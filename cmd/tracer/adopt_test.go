@@ -43,8 +43,8 @@ func TestLoginAdoptsWhatTheLaptopMadeBefore(t *testing.T) {
 	for _, args := range [][]string{
 		{"roster", "import", file},
 		{"attempt", "add", "R1", "--mode", "phone", "--outcome", "2.21"},
-		{"form", "fill", "builtin", "--answers", personas + "employed.json", "--save", "--respondent", "R1"},
-		{"form", "fill", "builtin", "--answers", personas + "unemployed.json", "--save", "--draft", "--respondent", "R2"},
+		{"form", "fill", "builtin", "--answers", withoutRosterID(t, personas+"employed.json"), "--save", "--respondent", "R1"},
+		{"form", "fill", "builtin", "--answers", withoutRosterID(t, personas+"unemployed.json"), "--save", "--draft", "--respondent", "R2"},
 	} {
 		if out, err := run(args...); err != nil {
 			t.Fatalf("%v: %v %s", args, err, out)

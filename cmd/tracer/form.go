@@ -289,6 +289,7 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		return usageError("--interview keeps the interview's respondent and enumerator")
 	}
 	var st *laptopStore
+	var corrected string // the respondent of the interview --interview corrects
 	if *save {
 		if st, err = m.openLaptopStore(ctx, *dataFlag); err != nil {
 			return err
@@ -298,9 +299,11 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 			return fmt.Errorf("form %s is retired on the server: it is no longer offered for new interviews (drafts already started still finish and sync)", f.ID)
 		}
 		if *interview != "" {
-			if _, err := st.interviews.Get(ctx, *interview); err != nil {
+			iv, err := st.interviews.Get(ctx, *interview)
+			if err != nil {
 				return fmt.Errorf("interview %s: %s", *interview, survey.ErrorMessage(err))
 			}
+			corrected = iv.RespondentID
 		}
 		if *respondent != "" {
 			r, err := st.roster.Get(ctx, *respondent)
@@ -333,6 +336,9 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		return silentError{1}
 	}
 	if *save && *interview != "" {
+		if err := sameAlumnus(ctx, st.roster, f, s, corrected, "interview "+*interview+" is of"); err != nil {
+			return err
+		}
 		rev, err := st.saveCorrection(ctx, f, s, *interview)
 		if err != nil {
 			return err
@@ -356,14 +362,17 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		if err := m.noteUnenrolled(ctx, st.db, st.dir, who); err != nil {
 			return err
 		}
-		resp := *respondent
-		if n := f.Node("roster_id"); resp == "" && n != nil && n.Repeat == nil {
+		resp, given := *respondent, "--respondent is"
+		if n := f.Node(builtin.RosterID); resp == "" && n != nil && n.Repeat == nil {
 			// Paper back-entry names the alumnus in the form: link it when the roster has it.
 			if id := s.Value(n.Path()); id != "" {
 				if _, err := st.roster.Get(ctx, id); err == nil {
-					resp = id
+					resp, given = id, "the answers' roster_id is"
 				}
 			}
+		}
+		if err := sameAlumnus(ctx, st.roster, f, s, resp, given); err != nil {
+			return err
 		}
 		if study, err := loadStudyForms(st.dir); err == nil && !study.published(f) {
 			fmt.Fprintf(m.Stderr, "tracer: form %s version %s (sha256 %.12s) is not published on the server: this interview is not for sync and stays on this laptop until the server publishes exactly this file\n",
@@ -390,6 +399,46 @@ func (m *Main) runFormFill(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, string(out))
+	return nil
+}
+
+// sameAlumnus refuses answers that are of another alumnus than resp, the respondent the
+// interview is saved for (given says how: "--respondent is", "interview ID is of"): their
+// roster_id names another roster row, or their NIK is not resp's in the roster but another
+// alumnus's. A NIK corrected to one the roster does not know is an answer like any other.
+func sameAlumnus(ctx context.Context, roster survey.RosterStore, f *forms.Form, s *forms.Session, resp, given string) error {
+	if resp == "" {
+		return nil // a walk-in, or paper back-entry of an alumnus the roster lacks
+	}
+	if n := f.Node(builtin.RosterID); n != nil && n.Repeat == nil {
+		if id := s.Value(n.Path()); id != "" && id != resp {
+			return fmt.Errorf("%s %s, but the answers' %s is %q: an interview is of one alumnus; nothing was saved",
+				given, resp, builtin.RosterID, survey.Printable(id))
+		}
+	}
+	n := f.Node(builtin.NIK)
+	if n == nil || n.Repeat != nil {
+		return nil
+	}
+	nik := survey.NormalizeNIK(s.Value(n.Path()))
+	if nik == "" {
+		return nil
+	}
+	rows, err := roster.ByNIK(ctx, nik)
+	if err != nil {
+		return fmt.Errorf("look up NIK: %w", err)
+	}
+	var others []string
+	for _, r := range rows {
+		if r.RosterID == resp {
+			return nil // the same person may be in two batches
+		}
+		others = append(others, r.RosterID)
+	}
+	if len(others) > 0 {
+		return fmt.Errorf("%s %s, but the answers' %s %s is the NIK of %s in the roster: an interview is of one alumnus; nothing was saved",
+			given, resp, builtin.NIK, survey.MaskNIK(nik), strings.Join(others, ", "))
+	}
 	return nil
 }
 

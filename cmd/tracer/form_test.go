@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"tracer/forms"
 	"tracer/forms/builtin"
 	"tracer/forms/workbook/xlsxtest"
+	"tracer/survey"
 )
 
 func TestFormCheck(t *testing.T) {
@@ -102,7 +104,17 @@ func TestFormFillSave(t *testing.T) {
 	if _, _, err := runMain(t, dir, "roster", "import", roster); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", personas+"refused.json", "--save", "--respondent", "BTG25-0549")
+	// the persona's answers without its own alumnus's roster id and NIK: BTG25-0549's come
+	// from the roster
+	answers := map[string]any{}
+	data, _ := os.ReadFile(personas + "refused.json")
+	if err := json.Unmarshal(data, &answers); err != nil {
+		t.Fatal(err)
+	}
+	delete(answers, "roster_id")
+	delete(answers, "nik")
+	own := writeAnswers(t, answers)
+	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", own, "--save", "--respondent", "BTG25-0549")
 	if err != nil {
 		t.Fatalf("fill --save: %v %s", err, out)
 	}
@@ -123,22 +135,13 @@ func TestFormFillSave(t *testing.T) {
 	if err != nil || len(items) != 1 || items[0].InterviewID != id {
 		t.Fatalf("outbox %v, %v", items, err)
 	}
-	if _, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", personas+"refused.json", "--save", "--respondent", "NOPE"); err == nil {
+	if _, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", own, "--save", "--respondent", "NOPE"); err == nil {
 		t.Error("unknown respondent accepted")
 	}
 	// Without --respondent, the roster_id the answers give links the interview when the
 	// roster has it (the refused persona is BTG25-0232, not on this roster).
-	answers := map[string]any{}
-	data, _ := os.ReadFile(personas + "refused.json")
-	if err := json.Unmarshal(data, &answers); err != nil {
-		t.Fatal(err)
-	}
 	answers["roster_id"] = "BTG25-0549"
-	linked := filepath.Join(t.TempDir(), "linked.json")
-	data, _ = json.Marshal(answers)
-	if err := os.WriteFile(linked, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	linked := writeAnswers(t, answers)
 	for file, want := range map[string]string{linked: "BTG25-0549", personas + "refused.json": ""} {
 		out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", file, "--save")
 		if err != nil {
@@ -149,6 +152,135 @@ func TestFormFillSave(t *testing.T) {
 			t.Errorf("%s: respondent %q (%v), want %q", file, iv.RespondentID, err, want)
 		}
 	}
+}
+
+// TestFormFillSaveOneAlumnus: answers of another alumnus than --respondent (their roster_id,
+// or a NIK the roster has for another alumnus only), or than the respondent of the
+// interview --interview corrects, are refused with one line that names both, and nothing is
+// saved. A NIK the roster does not know is a correction like any other answer, and so is
+// one the roster has for the same person in another batch as well.
+func TestFormFillSaveOneAlumnus(t *testing.T) {
+	personas := personasDir(t)
+	dir := t.TempDir()
+	roster := filepath.Join(t.TempDir(), "r.csv")
+	csv := "roster_id,nik,full_name,sex,birth_date,education,institution,kejuruan,program_name,batch_id,training_end_date,funding,completion\n" +
+		"BTG25-0549,6474061202040549,Rudi Hartono,L,2004-02-12,5,UPTD BLKI Kota Bontang,TIK,Desain Grafis,BTG-2025-20,2025-09-10,apbd_kab_murni,pass\n" +
+		"BTG25-0550,6474061202040550,Agus Salim,L,2004-02-12,5,UPTD BLKI Kota Bontang,TIK,Desain Grafis,BTG-2025-20,2025-09-10,apbd_kab_murni,pass\n" +
+		"BTG24-0101,6474061202040549,Rudi Hartono,L,2004-02-12,5,UPTD BLKI Kota Bontang,TIK,Desain Web,BTG-2024-03,2024-09-10,apbd_kab_murni,pass\n"
+	if err := os.WriteFile(roster, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runMain(t, dir, "roster", "import", roster); err != nil || !strings.Contains(out, "imported 3") {
+		t.Fatal(out, err)
+	}
+	answers := map[string]any{}
+	data, _ := os.ReadFile(personas + "employed.json")
+	if err := json.Unmarshal(data, &answers); err != nil {
+		t.Fatal(err)
+	}
+	delete(answers, "nik")
+	// with writes the persona's answers with kv (name, value, ...), "" removing a name
+	with := func(kv ...string) string {
+		a := maps.Clone(answers)
+		for i := 0; i < len(kv); i += 2 {
+			if kv[i+1] == "" {
+				delete(a, kv[i])
+			} else {
+				a[kv[i]] = kv[i+1]
+			}
+		}
+		return writeAnswers(t, a)
+	}
+	st, err := (&Main{Getenv: func(string) string { return dir }}).openLaptopStore(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stored := func() int {
+		t.Helper()
+		ivs, err := st.interviews.List(t.Context(), survey.InterviewFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ivs)
+	}
+	for _, tc := range []struct {
+		name, answers string
+		args          []string
+		want          string
+	}{
+		{"roster_id of another row", with("roster_id", "BTG25-0550"), []string{"--respondent", "BTG25-0549"},
+			`--respondent is BTG25-0549, but the answers' roster_id is "BTG25-0550": an interview is of one alumnus; nothing was saved`},
+		{"roster_id of no row", with("roster_id", "BTG25-0232"), []string{"--respondent", "BTG25-0549"},
+			`--respondent is BTG25-0549, but the answers' roster_id is "BTG25-0232"`},
+		{"NIK of another alumnus", with("roster_id", "", "nik", "6474061202040550"), []string{"--respondent", "BTG25-0549", "--draft"},
+			"--respondent is BTG25-0549, but the answers' nik 6474********0550 is the NIK of BTG25-0550 in the roster"},
+		{"the answers' roster_id and another's NIK", with("roster_id", "BTG25-0549", "nik", "6474 0612 0204 0550"), nil,
+			"the answers' roster_id is BTG25-0549, but the answers' nik 6474********0550 is the NIK of BTG25-0550 in the roster"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := stored()
+			args := append([]string{"form", "fill", "builtin", "--answers", tc.answers, "--save"}, tc.args...)
+			out, stderr, err := runMain(t, dir, args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("%v: %v (stdout %q, stderr %q), want one line with %q", tc.args, err, out, stderr, tc.want)
+			}
+			if n := stored(); n != before {
+				t.Errorf("%d interviews stored, %d before", n, before)
+			}
+		})
+	}
+	// the same person in another batch, or a NIK the roster does not know: saved
+	for _, nik := range []string{"6474061202040549", "6474061202049999"} {
+		if out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", with("roster_id", "", "nik", nik), "--save", "--respondent", "BTG24-0101"); err != nil {
+			t.Errorf("nik %s for BTG24-0101: %v %s", nik, err, out)
+		}
+	}
+	// a correction keeps the interview's respondent: answers of another alumnus are refused
+	out, _, err := runMain(t, dir, "form", "fill", "builtin", "--answers", with("roster_id", ""), "--save", "--respondent", "BTG25-0549")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimSpace(out)
+	if err := st.interviews.Return(t.Context(), id, 1, "Cek.", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runMain(t, dir, "form", "fill", "builtin", "--answers", with("roster_id", "BTG25-0550"), "--save", "--interview", id)
+	if want := "interview " + id + " is of BTG25-0549, but the answers' roster_id is \"BTG25-0550\""; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("correction with another's roster_id: %v, want %q", err, want)
+	}
+	if iv, err := st.interviews.Get(t.Context(), id); err != nil || iv.Revision != 1 {
+		t.Errorf("the returned interview after the refused correction: %+v %v", iv, err)
+	}
+}
+
+// withoutRosterID writes the answers of the persona file less its own alumnus's roster id,
+// for "form fill --respondent" with another roster row (whose roster id the roster prefills).
+func withoutRosterID(t *testing.T, persona string) string {
+	t.Helper()
+	answers := map[string]any{}
+	data, err := os.ReadFile(persona)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &answers); err != nil {
+		t.Fatal(err)
+	}
+	delete(answers, "roster_id")
+	return writeAnswers(t, answers)
+}
+
+func writeAnswers(t *testing.T, answers map[string]any) string {
+	t.Helper()
+	data, err := json.Marshal(answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "answers.json")
+	if err := os.WriteFile(f, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // TestFormExport writes the built-in form as .xlsx and loads it back: the same questions,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"golang.org/x/term"
 
 	"tracer/forms"
 	"tracer/survey"
@@ -120,7 +121,13 @@ func (m *Main) runTUI(ctx context.Context, args []string) error {
 	}
 	model := tui.New(ctx, cfg)
 	logger.Info("tui start", "form", cfg.Form.ID, "version", cfg.Form.Version, "data", dir, "role", cfg.Role)
-	_, err = tea.NewProgram(model, tea.WithContext(ctx)).Run()
+	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		// a paste typed as keys by a terminal without bracketed paste is read as a paste,
+		// not as keys whose line breaks answer questions (tui.Input)
+		opts = append(opts, tea.WithInput(tui.NewInput(os.Stdin)))
+	}
+	_, err = tea.NewProgram(model, opts...).Run()
 	logger.Info("tui stop", "err", err)
 	if note := model.QuitNote(); note != "" {
 		fmt.Fprintln(m.Stdout, note)

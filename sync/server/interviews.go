@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tracer/forms"
+	"tracer/forms/builtin"
 	"tracer/survey"
 	"tracer/sync/wire"
 )
@@ -186,6 +187,14 @@ func (s *Server) check(ctx context.Context, it wire.PushItem, u *survey.User) (*
 		// edited without a new version. The laptop keeps it waiting with this reason.
 		return nil, survey.Errorf(survey.ENOTFOUND, "Form %s version %s was published with other content (sha256 %.12s); this interview was made with a form whose sha256 is %.12s, which was never published.",
 			rec.FormID, rec.FormVersion, f.Hash, rec.FormHash)
+	}
+	if n := f.Node(builtin.RosterID); n != nil && n.Repeat == nil && rec.RespondentID != "" {
+		for _, a := range answers {
+			if a.Path == n.Path() && a.Value != "" && a.Value != rec.RespondentID {
+				return nil, survey.Errorf(survey.EINVALID, "The record is of alumnus %s, but its answer to %s is %q: an interview is of one alumnus.",
+					rec.RespondentID, builtin.RosterID, survey.Printable(a.Value))
+			}
+		}
 	}
 	finalized := rec.FinalizedAt
 	probs, unknown := forms.CheckAnswers(f, forms.Options{Lang: langOf(f, rec.Lang), Now: func() time.Time { return finalized }}, answers)

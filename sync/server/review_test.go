@@ -371,7 +371,7 @@ func TestIncomeOutlierByRosterKejuruan(t *testing.T) {
 			t.Fatal("the seed persona has no income_exact answer")
 		}
 		iv := &survey.Interview{FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash, Enumerator: "ani", RespondentID: fmt.Sprintf("R-%02d", i)}
-		it, err := lap.Interviews.CreateFinalized(ctx, iv, answers)
+		it, err := lap.Interviews.CreateFinalized(ctx, iv, testbed.Of(f, answers, iv.RespondentID))
 		if err != nil {
 			t.Fatal(err)
 		}

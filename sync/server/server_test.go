@@ -49,8 +49,8 @@ func twinOf(t *testing.T, from, to *testbed.Laptop, id, hours string) *survey.Ou
 	if err := to.Interviews.Create(ctx, &twin); err != nil {
 		t.Fatal(err)
 	}
-	_, as, _ := testbed.Builtin()
-	changed := append([]survey.Answer(nil), as...)
+	f, as, _ := testbed.Builtin()
+	changed := testbed.Of(f, as, orig.RespondentID)
 	for i := range changed {
 		if changed[i].Path == "hours_week" {
 			changed[i].Value = hours

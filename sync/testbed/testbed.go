@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -68,13 +69,30 @@ func Seed(ctx context.Context, store survey.InterviewStore, enumerator string, n
 	for i := range n {
 		iv := &survey.Interview{FormID: f.ID, FormVersion: f.Version, FormHash: f.Hash, Enumerator: enumerator,
 			RespondentID: fmt.Sprintf("R-%s-%05d", enumerator, i)}
-		it, err := store.CreateFinalized(ctx, iv, as)
+		it, err := store.CreateFinalized(ctx, iv, Of(f, as, iv.RespondentID))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, it)
 	}
 	return out, nil
+}
+
+// Of returns answers as the interview of alumnus rosterID gives them: its roster_id
+// question answered with rosterID, as the roster prefills it (the server refuses a record
+// whose roster_id is another alumnus's than its respondent's).
+func Of(f *forms.Form, answers []survey.Answer, rosterID string) []survey.Answer {
+	n := f.Node(builtin.RosterID)
+	if n == nil {
+		return answers
+	}
+	out := slices.Clone(answers)
+	for i := range out {
+		if out[i].Path == n.Path() {
+			out[i].Value = rosterID
+		}
+	}
+	return out
 }
 
 // Record returns the canonical bytes and hash of a finalized interview of the built-in

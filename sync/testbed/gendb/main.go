@@ -524,6 +524,7 @@ func (m *maker) interviews(from, to int, order rosterOrder) ([]*survey.Submissio
 		switch {
 		case !ok:
 			resp, r = fmt.Sprintf("WALKIN-%07d", i), respondent(order.n+i) // outside the roster
+			r.RosterID = resp                                              // the id its record answers with
 		case i%97 == 3:
 			r = rosterRow(row) // linked by the roster id it confirms
 		default:
