@@ -132,6 +132,10 @@ func (s *Server) linkRoutes() {
 // writeLinkError answers a link request with the error's message as plain text (the page's
 // script shows it) or, for the page itself, as a small HTML page.
 func (s *Server) writeLinkError(w http.ResponseWriter, r *http.Request, err error) {
+	if answerStarted(w) {
+		s.logCutAnswer(r, err)
+		return
+	}
 	code := survey.ErrorCode(err)
 	if code == survey.EINTERNAL {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("route", r.Pattern), slog.String("err", err.Error()))

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -462,17 +463,41 @@ type statusWriter struct {
 	replying func()
 	// answered, when set, is called once before the first byte of the answer is written.
 	answered func()
+	// started is set once the answer's status or first byte is written: an error after
+	// that cannot be answered any more (answerStarted).
+	started bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	w.reply()
-	w.status = code
+	w.status, w.started = code, true
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	w.reply()
+	w.started = true
 	return w.ResponseWriter.Write(b)
+}
+
+// answerStarted reports, for a handler's error, whether its answer has started: its status
+// is sent and perhaps part of its body (a download cut by a client gone, a write that
+// failed). Writing the error then would put a second status on the wire and the error's
+// text inside the answer; it is logged instead (logCutAnswer).
+func answerStarted(w http.ResponseWriter) bool {
+	sw, ok := w.(*statusWriter)
+	return ok && sw.started
+}
+
+// logCutAnswer logs an error that came after the answer started: a warning when the client
+// went away (its context canceled, or the connection broken under the write), an error
+// otherwise.
+func (s *Server) logCutAnswer(r *http.Request, err error) {
+	level := slog.LevelError
+	if r.Context().Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
+		level = slog.LevelWarn
+	}
+	s.log.LogAttrs(r.Context(), level, "answer cut", slog.String("route", r.Pattern), slog.String("err", err.Error()))
 }
 
 func (w *statusWriter) reply() {
@@ -577,6 +602,10 @@ func (s *Server) authenticate(r *http.Request) (*survey.User, error) {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if answerStarted(w) {
+		s.logCutAnswer(r, err)
+		return
+	}
 	code := survey.ErrorCode(err)
 	if code == survey.EINTERNAL {
 		if errors.Is(err, context.Canceled) || errors.Is(r.Context().Err(), context.Canceled) {
