@@ -45,13 +45,20 @@ func TestAccountRequestsAreBounded(t *testing.T) {
 	}
 	tok := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
 	other := testbed.Token(t, env.Users, "sari", survey.RoleSupervisor)
-	dialer := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
-		var err error
-		c.Control(func(fd uintptr) { err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-		return err
-	}}
+	// Both ends' socket buffers at their least, so that a page (about 1 MB) never fits in
+	// them and each slow reader's request stays in its handler.
+	env.HTTP.Close()
+	ln, err := (&net.ListenConfig{Control: smallBuffers(syscall.SO_SNDBUF)}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := server.NewHTTPServer("", env.Server, server.DefaultTimeouts, nil)
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	url := "http://" + ln.Addr().String()
+	dialer := net.Dialer{Control: smallBuffers(syscall.SO_RCVBUF)}
 	get := func(tok string) (int, string) {
-		req, _ := http.NewRequest(http.MethodGet, env.URL+"/api/v1/roster?limit=1", nil)
+		req, _ := http.NewRequest(http.MethodGet, url+"/api/v1/roster?limit=1", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -68,7 +75,7 @@ func TestAccountRequestsAreBounded(t *testing.T) {
 	}()
 	refused := false
 	for range 50 {
-		c, err := dialer.Dial("tcp", env.HTTP.Listener.Addr().String())
+		c, err := dialer.Dial("tcp", ln.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
