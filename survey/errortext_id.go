@@ -376,6 +376,9 @@ var indonesian = map[string]string{
 	"Finished in %.0f min; the median of form version %s is %.0f min (n=%d).":                                                            "Selesai dalam %.0f menit; median versi formulir %s adalah %.0f menit (n=%d).",
 	"Income Rp%.0f is outside Rp%.0f–Rp%.0f, the %g–%g percentiles of kejuruan %q (n=%d).":                                               "Penghasilan Rp%.0f di luar Rp%.0f–Rp%.0f, persentil %g–%g kejuruan %q (n=%d).",
 
+	// a report, progress view or export over the server's bound of them at once (Server.compute)
+	"The server is computing other reports; try again in a minute.": "Server sedang menghitung laporan lain; coba lagi satu menit lagi.",
+
 	// a pushed record of one alumnus with another's roster id (Server.check)
 	"The record is of alumnus %s, but its answer to %s is %q: an interview is of one alumnus.": "Rekaman ini tentang alumni %s, tetapi jawabannya untuk %s adalah %q: satu wawancara hanya tentang satu alumni.",
 }

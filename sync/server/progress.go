@@ -44,6 +44,11 @@ func ComputeProgress(ctx context.Context, src Sources, ledger survey.AttemptLedg
 
 // progress answers GET /api/v1/progress: the supervisor's view of the tracing.
 func (s *Server) progress(w http.ResponseWriter, r *http.Request, _ *survey.User) error {
+	done, err := s.compute(w, r)
+	if err != nil {
+		return err
+	}
+	defer done()
 	p, err := ComputeProgress(r.Context(), s.sources(), s.cfg.Attempts, s.cfg.Now(), s.cfg.Location, r.URL.Query().Get("wave"))
 	if err != nil {
 		return err

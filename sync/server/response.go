@@ -180,10 +180,16 @@ func (s *Server) responseReport(w http.ResponseWriter, r *http.Request, u *surve
 	if err != nil {
 		return err
 	}
+	done, err := s.compute(w, r)
+	if err != nil {
+		return err
+	}
+	defer done()
 	var buf bytes.Buffer
 	if _, err := WriteResponse(r.Context(), &buf, s.sources(), ResponseOptions{Format: format, Revisions: revs, Lang: lang, E: e, Threshold: th, Study: s.cfg.Study, Wave: q.Get("wave")}); err != nil {
 		return err
 	}
+	done() // the answer is in memory: a slow reader of it computes nothing
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",
 		ReportXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[format]
 	w.Header().Set("Content-Type", ct)

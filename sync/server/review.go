@@ -404,10 +404,16 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	defer tmp.Close()
 	var form *forms.Form
 	bw := bufio.NewWriterSize(tmp, 64<<10)
+	computed, err := s.compute(w, r)
+	if err != nil {
+		return err
+	}
+	defer computed()
 	st, err := WriteExport(ctx, bw, s.sources(), opt, func(f *forms.Form) { form = f })
 	if err == nil {
 		err = bw.Flush()
 	}
+	computed() // the download is no computing
 	if err != nil {
 		return err
 	}
@@ -510,10 +516,16 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	}
 	// The report is computed in memory before a byte is written, so a failure is still a
 	// JSON error.
+	done, err := s.compute(w, r)
+	if err != nil {
+		return err
+	}
+	defer done()
 	var buf bytes.Buffer
 	if _, err := WriteReport(r.Context(), &buf, s.sources(), ReportOptions{Format: format, By: by, Revisions: revs, Lang: lang, Study: s.cfg.Study, E: ep, Threshold: th, Wave: q.Get("wave")}); err != nil {
 		return err
 	}
+	done() // the answer is in memory: a slow reader of it computes nothing
 	ct := map[ReportFormat]string{ReportText: "text/plain; charset=utf-8", ReportJSON: "application/json",
 		ReportXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ReportHTML: "text/html; charset=utf-8"}[format]
 	w.Header().Set("Content-Type", ct)

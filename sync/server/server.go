@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -152,6 +153,13 @@ type Config struct {
 	// together, take at most a quarter of it. A body that finds no room waits, unread, up to
 	// DecodeWait, then gets 503 with Retry-After.
 	MaxReceiving int64
+	// MaxComputing is how many reads over every interview (a report, the response
+	// rates, the progress view, an export's writing) run at once, server-wide (default 2):
+	// each takes a core and, at a million interviews, a report holds about 200 MB, so
+	// without a bound a few accounts asking at once took every core from the laptops'
+	// pushes and the memory with it. One over it waits up to DecodeWait, then gets 503 with
+	// Retry-After.
+	MaxComputing int
 }
 
 // Server is the tracer API as an http.Handler.
@@ -195,6 +203,10 @@ type Server struct {
 	// exports holds the accounts with an export under way (under exportMu).
 	exportMu sync.Mutex
 	exports  map[string]bool
+	// computing holds one token per read over every interview under way (MaxComputing);
+	// computeNow counts them and computePeak is the most there were at once.
+	computing               chan struct{}
+	computeNow, computePeak atomic.Int64
 	flagState
 }
 
@@ -268,6 +280,9 @@ func New(cfg Config) *Server {
 		cfg.MaxReceiving = 64 << 20
 	}
 	cfg.MaxReceiving = max(cfg.MaxReceiving, 2*(cfg.MaxBody+1))
+	if cfg.MaxComputing <= 0 {
+		cfg.MaxComputing = 2
+	}
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
 		forms:         newFormCache(cfg.Forms),
@@ -283,10 +298,41 @@ func New(cfg Config) *Server {
 		linkReceiving: semaphore.NewWeighted(receiveShare(cfg)),
 		xforms:        map[xformKey]cachedXForm{},
 		exports:       map[string]bool{},
+		computing:     make(chan struct{}, cfg.MaxComputing),
 	}
 	s.routes()
 	return s
 }
+
+// compute waits for one of the MaxComputing turns of a read over every interview, up to
+// DecodeWait, and returns the function that gives it back; past the wait, or when the
+// client leaves, EUNAVAILABLE (503, Retry-After set on w).
+func (s *Server) compute(w http.ResponseWriter, r *http.Request) (done func(), err error) {
+	t := time.NewTimer(s.cfg.DecodeWait)
+	defer t.Stop()
+	select {
+	case s.computing <- struct{}{}:
+	case <-t.C:
+		w.Header().Set("Retry-After", "60")
+		return nil, survey.Errorf(survey.EUNAVAILABLE, "The server is computing other reports; try again in a minute.")
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	n := s.computeNow.Add(1)
+	for p := s.computePeak.Load(); n > p && !s.computePeak.CompareAndSwap(p, n); p = s.computePeak.Load() {
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.computeNow.Add(-1)
+			<-s.computing
+		})
+	}, nil
+}
+
+// ComputePeak is the most reads over every interview (reports, progress, exports) that
+// ran at once since the server started: at most Config.MaxComputing.
+func (s *Server) ComputePeak() int { return int(s.computePeak.Load()) }
 
 // Route is one API route and the roles it serves; nil Roles means no token is needed.
 type Route struct {
