@@ -238,6 +238,28 @@ type RosterPager interface {
 	ChangesPage(ctx context.Context, after int64, limit, maxBytes int, assignedTo string, gone bool) (rows []RosterRow, more bool, err error)
 }
 
+// CutRosterPage cuts a page of roster rows for a RosterPager as their sequence numbers and
+// body sizes are read in order (next reports false at the end, with the reader's error):
+// at most limit rows and, past the first, at most maxBytes bytes. It returns how many rows
+// the page keeps, the last one's sequence number, and whether a row was left for a later
+// page; it reads at most one row past the page.
+func CutRosterPage(next func() (seq int64, size int, ok bool, err error), limit, maxBytes int) (kept int, last int64, more bool, err error) {
+	total := 0
+	for {
+		seq, size, ok, err := next()
+		if err != nil {
+			return 0, 0, false, err
+		}
+		if !ok {
+			return kept, last, false, nil
+		}
+		if total += size; kept == limit || kept > 0 && total > maxBytes {
+			return kept, last, true, nil
+		}
+		kept, last = kept+1, seq
+	}
+}
+
 // ServerRosterStore keeps the roster on the server so laptops can pull what changed.
 type ServerRosterStore interface {
 	// Upload inserts new rows and updates changed ones by roster id in one transaction, a

@@ -243,21 +243,14 @@ func (s *ServerRosterStore) ChangesPage(ctx context.Context, after int64, limit,
 		return nil, false, err
 	}
 	defer rows.Close()
-	var last int64
-	kept, total, more := 0, 0, false
-	for rows.Next() {
-		var seq int64
-		var size int
-		if err := rows.Scan(&seq, &size); err != nil {
-			return nil, false, err
+	kept, last, more, err := survey.CutRosterPage(func() (seq int64, size int, ok bool, err error) {
+		if !rows.Next() {
+			return 0, 0, false, rows.Err()
 		}
-		if total += size; kept == limit || kept > 0 && total > maxBytes {
-			more = true
-			break
-		}
-		kept, last = kept+1, seq
-	}
-	if err := rows.Err(); err != nil {
+		err = rows.Scan(&seq, &size)
+		return seq, size, err == nil, err
+	}, limit, maxBytes)
+	if err != nil {
 		return nil, false, err
 	}
 	rows.Close()
