@@ -47,15 +47,8 @@ func TestAccountRequestsAreBounded(t *testing.T) {
 	other := testbed.Token(t, env.Users, "sari", survey.RoleSupervisor)
 	// Both ends' socket buffers at their least, so that a page (about 1 MB) never fits in
 	// them and each slow reader's request stays in its handler.
-	env.HTTP.Close()
-	ln, err := (&net.ListenConfig{Control: smallBuffers(syscall.SO_SNDBUF)}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := server.NewHTTPServer("", env.Server, server.DefaultTimeouts, nil)
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	url := "http://" + ln.Addr().String()
+	addr := serveSmallBuffers(t, env, nil)
+	url := "http://" + addr
 	dialer := net.Dialer{Control: smallBuffers(syscall.SO_RCVBUF)}
 	get := func(tok string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, url+"/api/v1/roster?limit=1", nil)
@@ -75,7 +68,7 @@ func TestAccountRequestsAreBounded(t *testing.T) {
 	}()
 	refused := false
 	for range 50 {
-		c, err := dialer.Dial("tcp", ln.Addr().String())
+		c, err := dialer.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}

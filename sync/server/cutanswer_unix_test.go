@@ -28,16 +28,8 @@ func TestCutAnswerIsNotAnsweredTwice(t *testing.T) {
 	var log lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&log, nil))
 	e := newLinkEnvWith(t, func(c *server.Config) { c.Logger = logger })
-	e.HTTP.Close()
-	ln, err := (&net.ListenConfig{Control: smallBuffers(syscall.SO_SNDBUF)}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := server.NewHTTPServer("", e.Server, server.DefaultTimeouts, logger)
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-
-	conn, err := (&net.Dialer{Control: smallBuffers(syscall.SO_RCVBUF)}).DialContext(ctx, "tcp", ln.Addr().String())
+	addr := serveSmallBuffers(t, e.Env, logger)
+	conn, err := (&net.Dialer{Control: smallBuffers(syscall.SO_RCVBUF)}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"syscall"
@@ -30,21 +31,30 @@ func smallBuffers(opt int) func(network, address string, c syscall.RawConn) erro
 	}
 }
 
+// serveSmallBuffers serves env's server again on a listener whose sockets' send buffers are
+// at their least, so that an answer of a few hundred kilobytes waits for its reader, and
+// returns the listener's address.
+func serveSmallBuffers(t *testing.T, env *testbed.Env, log *slog.Logger) string {
+	t.Helper()
+	env.HTTP.Close()
+	ln, err := (&net.ListenConfig{Control: smallBuffers(syscall.SO_SNDBUF)}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := server.NewHTTPServer("", env.Server, server.DefaultTimeouts, log)
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return ln.Addr().String()
+}
+
 // TestSlowReplyReaderHoldsNoSlot: a supervisor's request that makes links for 3,000
 // alumni, whose answer (every link) its client does not read, holds no decoding slot while
 // the answer waits to be written: a laptop's push is stored meanwhile, with the only slot.
 func TestSlowReplyReaderHoldsNoSlot(t *testing.T) {
 	ctx := context.Background()
 	env := testbed.NewEnv(t, func(c *server.Config) { c.MaxDecoding, c.DecodeWait = 1, 300*time.Millisecond }, nil)
-	env.HTTP.Close()
-	ln, err := (&net.ListenConfig{Control: smallBuffers(syscall.SO_SNDBUF)}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := server.NewHTTPServer("", env.Server, server.DefaultTimeouts, nil)
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	url := "http://" + ln.Addr().String()
+	addr := serveSmallBuffers(t, env, nil)
+	url := "http://" + addr
 
 	const alumni = 3000
 	var rows []*survey.Respondent
@@ -57,7 +67,7 @@ func TestSlowReplyReaderHoldsNoSlot(t *testing.T) {
 	f, _, _ := testbed.Builtin()
 	body, _ := json.Marshal(wire.LinkRequest{AssignSelector: survey.AssignSelector{Batch: "B1"}, FormID: f.ID, Expires: time.Now().Add(time.Hour)})
 	sup := testbed.Token(t, env.Users, "sri", survey.RoleSupervisor)
-	conn, err := (&net.Dialer{Control: smallBuffers(syscall.SO_RCVBUF)}).DialContext(ctx, "tcp", ln.Addr().String())
+	conn, err := (&net.Dialer{Control: smallBuffers(syscall.SO_RCVBUF)}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
