@@ -107,6 +107,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	cfg := st.config(key, log)
 	cfg.Study = study
+	if n, err := server.RemoveStaleTemp(cfg.TempDir, time.Now()); err != nil {
+		log.Warn("remove stale temporary files", "dir", cfg.TempDir, "err", err)
+	} else if n > 0 {
+		log.Info("removed stale temporary files", "dir", cfg.TempDir, "files", n)
+	}
 	srv := server.New(cfg)
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", st.Name, url)

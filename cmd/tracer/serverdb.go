@@ -59,6 +59,9 @@ func (s *serverStores) config(key *seal.Key, log *slog.Logger) server.Config {
 		Attempts: s.Attempts, RosterUpdates: s.RosterUpdates, Accounts: s.Accounts, Links: s.Links, Waves: s.Waves,
 		Key: key, PublicKey: key.Public(), SessionSealing: key.OpensSessions(), LaptopKeys: s.LaptopKeys,
 		Logger: log, CanWrite: s.CanWrite,
+		// Temporary files (an export being written) go beside the key, on the database's
+		// disk (the data folder for PostgreSQL), not in a /tmp that may be memory.
+		TempDir: filepath.Dir(s.KeyPath),
 	}
 }
 

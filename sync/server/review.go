@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -382,7 +383,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 	if err != nil {
 		return err
 	}
-	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form"), CSVDialect: dialect, Study: s.cfg.Study, Alumni: alumni, Attempts: s.cfg.Attempts, Wave: q.Get("wave")}
+	opt := ExportOptions{Format: format, Revisions: revs, Labels: labels, Lang: q.Get("lang"), FormID: q.Get("form"), CSVDialect: dialect, Study: s.cfg.Study, Alumni: alumni, Attempts: s.cfg.Attempts, Wave: q.Get("wave"), TempDir: s.cfg.TempDir}
 	ctx := r.Context()
 	// The export is written to a temporary file first and sent from there once the store's
 	// queries are done, so that a slow reader of the download holds no database connection
@@ -396,7 +397,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 		return err
 	}
 	defer done()
-	tmp, err := os.CreateTemp("", "tracer-export-*")
+	tmp, err := os.CreateTemp(s.cfg.TempDir, exportTempPattern)
 	if err != nil {
 		return err
 	}
@@ -442,6 +443,39 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u *survey.User) 
 			slog.String("variable", c.Variable), slog.Int("values", c.Values), slog.Int("limit", c.Limit))
 	}
 	return nil
+}
+
+// exportTempPattern and sortTempPattern name the server's temporary files (os.CreateTemp).
+const (
+	exportTempPattern = "tracer-export-*"
+	sortTempPattern   = "tracer-sort-*"
+)
+
+// RemoveStaleTemp removes from dir the temporary files of a server that was stopped while
+// it wrote them (an export, the alumni table's sort runs) and that are older than a day,
+// so that they do not fill the database's disk; a day is far past any request's time, so no
+// running server's file is touched. It returns how many it removed.
+func RemoveStaleTemp(dir string, now time.Time) (int, error) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	n := 0
+	for _, pattern := range []string{exportTempPattern, sortTempPattern} {
+		names, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return n, err
+		}
+		for _, name := range names {
+			fi, err := os.Lstat(name)
+			if err != nil || !fi.Mode().IsRegular() || now.Sub(fi.ModTime()) < 24*time.Hour {
+				continue
+			}
+			if err := os.Remove(name); err == nil {
+				n++
+			}
+		}
+	}
+	return n, nil
 }
 
 // exporting marks an export of account user as under way until done is called, or refuses

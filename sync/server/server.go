@@ -160,6 +160,12 @@ type Config struct {
 	// pushes and the memory with it. One over it waits up to DecodeWait, then gets 503 with
 	// Retry-After.
 	MaxComputing int
+	// TempDir is where the server writes its temporary files: an export being written
+	// before it is sent, the alumni table's sort runs. "" is the system's (os.TempDir),
+	// which may be memory (Debian 13 mounts /tmp in RAM), where a whole export would take
+	// the server's memory; tracer serve gives the database's folder. Files left there by a
+	// server that was killed are removed at start (RemoveStaleTemp).
+	TempDir string
 }
 
 // Server is the tracer API as an http.Handler.

@@ -6,11 +6,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"tracer/survey"
+	"tracer/sync/server"
 	"tracer/sync/testbed"
 )
 
@@ -18,8 +21,12 @@ import (
 // the connection's buffers, read slowly, holds no database connection while it is read:
 // the export is done before its first byte goes out. The account's next export waits for
 // it; another analyst's does not.
+//
+// The export's temporary file is written in the server's TempDir (tracer serve gives the
+// database's folder, not a /tmp that may be memory) and removed once sent.
 func TestSlowExportReaderHoldsNoConnection(t *testing.T) {
-	env := testbed.NewEnv(t, nil, nil)
+	tempDir := t.TempDir()
+	env := testbed.NewEnv(t, func(c *server.Config) { c.TempDir = tempDir }, nil)
 	f, answers, err := testbed.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +63,9 @@ func TestSlowExportReaderHoldsNoConnection(t *testing.T) {
 		t.Fatalf("export: %d %s", resp.StatusCode, b)
 	}
 	// The download has started and is not read further for now.
+	if names, _ := filepath.Glob(filepath.Join(tempDir, "tracer-export-*")); len(names) != 1 {
+		t.Errorf("the export's temporary files in the server's TempDir: %q, want one", names)
+	}
 	if inUse := env.DB.SQL().Stats().InUse; inUse != 0 {
 		t.Errorf("%d database connections in use while the export's reader waits", inUse)
 	}
@@ -81,5 +91,45 @@ func TestSlowExportReaderHoldsNoConnection(t *testing.T) {
 	n, err := io.Copy(io.Discard, resp.Body)
 	if err != nil || n < 8<<20 {
 		t.Fatalf("export of %d bytes (%v), want one over the connection's buffers", n, err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		names, _ := filepath.Glob(filepath.Join(tempDir, "tracer-export-*"))
+		if len(names) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the export's temporary files left once sent: %q", names)
+		}
+	}
+}
+
+// TestRemoveStaleTemp: at start the server removes the temporary files a killed server
+// left in its TempDir (exports, sort runs) once they are a day old, and nothing else: not a
+// fresh one, which a running server may be writing, nor a file of another name.
+func TestRemoveStaleTemp(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	files := map[string]time.Time{
+		"tracer-export-123": now.Add(-48 * time.Hour), "tracer-sort-456": now.Add(-25 * time.Hour),
+		"tracer-export-789": now.Add(-time.Hour), "server.db": now.Add(-72 * time.Hour), "tracer-exports.csv": now.Add(-72 * time.Hour),
+	}
+	for name, at := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := server.RemoveStaleTemp(dir, now)
+	if err != nil || n != 2 {
+		t.Errorf("removed %d (%v), want 2", n, err)
+	}
+	for name := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if stale := name == "tracer-export-123" || name == "tracer-sort-456"; stale != os.IsNotExist(err) {
+			t.Errorf("%s: stat %v after the sweep", name, err)
+		}
 	}
 }

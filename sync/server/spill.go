@@ -43,7 +43,7 @@ func (s *spillSorter[T]) add(t T) error {
 // spill sorts the items in memory and writes them to a new run file.
 func (s *spillSorter[T]) spill() error {
 	slices.SortStableFunc(s.buf, s.cmp)
-	f, err := os.CreateTemp(s.dir, "tracer-sort-*")
+	f, err := os.CreateTemp(s.dir, sortTempPattern)
 	if err != nil {
 		return fmt.Errorf("sort: %w", err)
 	}
