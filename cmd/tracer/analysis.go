@@ -220,7 +220,10 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		}
 		defer db.Close()
 		defer m.tuneExportGC(study.Weights)()
-		st, err := server.WriteExport(ctx, w, db.sources(), server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: db.Attempts, Wave: *wave}, nil)
+		// Sort runs and the tables written apart go beside the database, on its disk, not in
+		// a /tmp that may be memory.
+		tempDir := filepath.Dir(db.KeyPath)
+		st, err := server.WriteExport(ctx, w, db.sources(), server.ExportOptions{Format: f, Revisions: rs, Labels: *labels, Lang: *lang, FormID: *formID, CSVDialect: d, Study: study, Alumni: *alumni, Attempts: db.Attempts, Wave: *wave, TempDir: tempDir}, nil)
 		if err != nil {
 			abort()
 			return commandError(nil, err)
