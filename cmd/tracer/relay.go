@@ -81,7 +81,9 @@ func (m *Main) runRelay(ctx context.Context, o relayOptions) error {
 		RosterUpdates: sqlite.NewRosterUpdateLedger(db), Cursors: sqlite.NewSyncStateStore(db), Logger: log,
 		Enrollments: store,
 	})
-	srv := server.New(relayConfig(db, enr, relay.Upstream{Centre: centre}, fwd.Wake, log))
+	cfg := relayConfig(db, enr, relay.Upstream{Centre: centre}, fwd.Wake, log)
+	removeStaleTemp(cfg.TempDir, log)
+	srv := server.New(cfg)
 	// A first round before laptops come: accounts, forms and the roster as the centre has
 	// them now, when it is reachable.
 	report := func(r relay.Round, err error) {
@@ -143,6 +145,9 @@ func relayConfig(db *sqlite.DB, enr *enrollment, up server.Upstream, wake func()
 		Relay: &server.RelayMode{Store: sqlite.NewRelayStore(db), Upstream: up, Name: enr.User, Accepted: wake,
 			Enrollments: sqlite.NewRelayStore(db)},
 		Logger: log, CanWrite: db.CanWrite,
+		// Temporary files go beside the relay's database, as the centre's do (serverStores.config):
+		// an event's laptop may mount /tmp in memory.
+		TempDir: filepath.Dir(db.Path()),
 	}
 }
 

@@ -107,11 +107,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	cfg := st.config(key, log)
 	cfg.Study = study
-	if n, err := server.RemoveStaleTemp(cfg.TempDir, time.Now()); err != nil {
-		log.Warn("remove stale temporary files", "dir", cfg.TempDir, "err", err)
-	} else if n > 0 {
-		log.Info("removed stale temporary files", "dir", cfg.TempDir, "files", n)
-	}
+	removeStaleTemp(cfg.TempDir, log)
 	srv := server.New(cfg)
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(m.Stdout, "tracer: serving %s on %s\n", st.Name, url)
@@ -135,6 +131,16 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		log.Info("profiler", "addr", pl.Addr().String())
 	}
 	return serveUntilDone(ctx, ln, srv, log)
+}
+
+// removeStaleTemp removes from dir the temporary files a killed server left there
+// (server.RemoveStaleTemp), and logs what it did.
+func removeStaleTemp(dir string, log *slog.Logger) {
+	if n, err := server.RemoveStaleTemp(dir, time.Now()); err != nil {
+		log.Warn("remove stale temporary files", "dir", dir, "err", err)
+	} else if n > 0 {
+		log.Info("removed stale temporary files", "dir", dir, "files", n)
+	}
 }
 
 // centreConfig is the configuration of the centre's server on db with its key pair.
