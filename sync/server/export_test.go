@@ -23,3 +23,9 @@ func (s *Server) Handling(user string) int {
 	defer s.loadMu.Unlock()
 	return s.handling[user]
 }
+
+// Received returns how many bytes the bodies being received hold in memory and in spool
+// files.
+func (s *Server) Received() (inMemory, spooled int64) {
+	return s.inMemory.Load(), s.spooled.Load()
+}

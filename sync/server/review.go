@@ -452,7 +452,7 @@ const (
 )
 
 // RemoveStaleTemp removes from dir the temporary files of a server that was stopped while
-// it wrote them (an export, the alumni table's sort runs) and that are older than a day,
+// it wrote them (an export, the alumni table's sort runs, bodies being received) and that are older than a day,
 // so that they do not fill the database's disk; a day is far past any request's time, so no
 // running server's file is touched. It returns how many it removed.
 func RemoveStaleTemp(dir string, now time.Time) (int, error) {
@@ -460,7 +460,7 @@ func RemoveStaleTemp(dir string, now time.Time) (int, error) {
 		dir = os.TempDir()
 	}
 	n := 0
-	for _, pattern := range []string{exportTempPattern, sortTempPattern} {
+	for _, pattern := range []string{exportTempPattern, sortTempPattern, bodyTempPattern} {
 		names, err := filepath.Glob(filepath.Join(dir, pattern))
 		if err != nil {
 			return n, err

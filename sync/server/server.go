@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -146,13 +147,17 @@ type Config struct {
 	// are checked, so that many pushes share one commit; one that finds no room keeps its
 	// slot until there is.
 	MaxQueued int64
-	// MaxReceiving bounds the bytes of request bodies being received at once (default 64
-	// MB; at least two bodies of MaxBody). A body that takes a decoding slot is received
-	// whole first, within this budget, so that a slow client holds only its own bytes of
-	// it, never a slot another client needs; one account, and the self-response links
-	// together, take at most a quarter of it. A body that finds no room waits, unread, up to
-	// DecodeWait, then gets 503 with Retry-After.
+	// MaxReceiving bounds the bytes of request bodies being received that are held in
+	// memory at once (default 64 MB; at least two bodies of MaxBody), and MaxSpooled those
+	// written to spool files in TempDir once memory has no room (default 1 GB; at least two
+	// bodies of MaxBody). A body that takes a decoding slot is received whole first, so that
+	// a slow client holds only its own bytes, never a slot another client needs; room is
+	// taken as its bytes arrive, never before and never by waiting, so that a body sent
+	// slowly, or one that stops halfway, holds only what it has sent. One account, and the
+	// self-response links together, take at most a quarter of each. A body that finds no
+	// room on disk either is refused at once: 503 with Retry-After.
 	MaxReceiving int64
+	MaxSpooled   int64
 	// MaxComputing is how many reads over every interview (a report, the response
 	// rates, the progress view, an export's writing) run at once, server-wide (default 2):
 	// each takes a core and, at a million interviews, a report holds about 200 MB, so
@@ -161,7 +166,8 @@ type Config struct {
 	// Retry-After.
 	MaxComputing int
 	// TempDir is where the server writes its temporary files: an export being written
-	// before it is sent, the alumni table's sort runs. "" is the system's (os.TempDir),
+	// before it is sent, the alumni table's sort runs, bodies being received past
+	// MaxReceiving. "" is the system's (os.TempDir),
 	// which may be memory (Debian 13 mounts /tmp in RAM), where a whole export would take
 	// the server's memory; tracer serve gives the database's folder. Files left there by a
 	// server that was killed are removed at start (RemoveStaleTemp).
@@ -199,8 +205,14 @@ type Server struct {
 	// freed; linkReceiving those sent through self-response links, which also count in
 	// receiving.
 	receiving, linkReceiving *semaphore.Weighted
-	probe                    writeProbe
-	links                    *linkState
+	// spooling weighs the bytes of bodies being received that went to spool files;
+	// linkSpooling those sent through self-response links, which also count in spooling.
+	spooling, linkSpooling *semaphore.Weighted
+	// inMemory and spooled count the bytes bodies being received hold in memory and in
+	// spool files.
+	inMemory, spooled atomic.Int64
+	probe             writeProbe
+	links             *linkState
 	// collect keeps the roster files of Collect's forms while the roster is unchanged.
 	collect collectFiles
 	// xforms holds the published versions written as XForms.
@@ -286,6 +298,10 @@ func New(cfg Config) *Server {
 		cfg.MaxReceiving = 64 << 20
 	}
 	cfg.MaxReceiving = max(cfg.MaxReceiving, 2*(cfg.MaxBody+1))
+	if cfg.MaxSpooled <= 0 {
+		cfg.MaxSpooled = 1 << 30
+	}
+	cfg.MaxSpooled = max(cfg.MaxSpooled, 2*(cfg.MaxBody+1))
 	if cfg.MaxComputing <= 0 {
 		cfg.MaxComputing = 2
 	}
@@ -302,6 +318,8 @@ func New(cfg Config) *Server {
 		queued:        semaphore.NewWeighted(cfg.MaxQueued),
 		receiving:     semaphore.NewWeighted(cfg.MaxReceiving),
 		linkReceiving: semaphore.NewWeighted(receiveShare(cfg)),
+		spooling:      semaphore.NewWeighted(cfg.MaxSpooled),
+		linkSpooling:  semaphore.NewWeighted(spoolShare(cfg)),
 		xforms:        map[xformKey]cachedXForm{},
 		exports:       map[string]bool{},
 		computing:     make(chan struct{}, cfg.MaxComputing),
@@ -758,9 +776,11 @@ var (
 // requests with a body, and returns the function that frees both (calling it again does
 // nothing; it is called by itself once the handler starts writing its answer). The body is
 // received whole first (up to MaxBody bytes; a longer one is left for the handler to
-// refuse), within the MaxReceiving budget, so that a client sending slowly holds its own
-// bytes only: never a slot, a database connection or the writer queue that others need.
-// Waiting for room to receive, and then for the slot, take up to DecodeWait each.
+// refuse), in memory within the MaxReceiving budget and past it in a spool file within
+// MaxSpooled (Server.receive), so that a client sending slowly holds its own bytes only:
+// never a slot, a database connection, the writer queue or room that others need.
+// Receiving never waits; waiting for the slot, once the body is whole, takes up to
+// DecodeWait.
 //
 // An account holds at most one slot at a time, so one account's large bodies cannot take
 // every slot; its other requests wait their turn (a laptop syncs one request after the
@@ -780,7 +800,7 @@ func (s *Server) admitIn(w http.ResponseWriter, r *http.Request, user string, po
 	s.holdMu.Lock()
 	a := s.holding[user]
 	if a == nil {
-		a = &accountTurn{turn: make(chan struct{}, 1), recv: semaphore.NewWeighted(receiveShare(s.cfg))}
+		a = &accountTurn{turn: make(chan struct{}, 1), recv: semaphore.NewWeighted(receiveShare(s.cfg)), spool: semaphore.NewWeighted(spoolShare(s.cfg))}
 		s.holding[user] = a
 	}
 	if a.waiting >= maxAccountQueue {
@@ -796,17 +816,19 @@ func (s *Server) admitIn(w http.ResponseWriter, r *http.Request, user string, po
 		}
 		s.holdMu.Unlock()
 	}
-	shared := []*semaphore.Weighted{a.recv, s.receiving}
+	mem := []*semaphore.Weighted{a.recv, s.receiving}
+	disk := []*semaphore.Weighted{a.spool, s.spooling}
 	if pool != nil {
-		shared = append(shared, s.linkReceiving)
+		mem = append(mem, s.linkReceiving)
+		disk = append(disk, s.linkSpooling)
 	}
-	unreceive, err := s.receive(w, r, shared)
+	unreceive, err := s.receive(w, r, mem, disk)
 	if err != nil {
 		leave()
 		if r.Context().Err() != nil {
 			return nil, r.Context().Err()
 		}
-		return nil, busy
+		return nil, err
 	}
 	if rb, ok := r.Body.(*receivedBody); ok && rb.err != io.EOF {
 		// The body did not arrive whole (the client left, or took too long): the handler
@@ -869,82 +891,207 @@ func (s *Server) admitIn(w http.ResponseWriter, r *http.Request, user string, po
 }
 
 // receiveShare is how many bytes of bodies being received one account, and the
-// self-response links together, may hold: a quarter of MaxReceiving, and at least one
-// body of MaxBody.
+// self-response links together, may hold in memory: a quarter of MaxReceiving, and at least
+// one body of MaxBody.
 func receiveShare(cfg Config) int64 {
 	return max(cfg.MaxReceiving/4, cfg.MaxBody+1)
 }
 
-// receive reads r's body into memory (up to MaxBody bytes: the handler refuses a longer
-// one as it reads the http.MaxBytesError that follows them) once each of budgets has room for it, waiting up to DecodeWait, and
-// puts it back as r.Body, followed by the error that ended the reading if it was not the
-// body's end, so that the handler reads the same body, error included. It returns the
-// function that gives the room back. A body announced over MaxBody is not read: the
-// handler refuses it at once.
-func (s *Server) receive(w http.ResponseWriter, r *http.Request, budgets []*semaphore.Weighted) (free func(), err error) {
+// spoolShare is how many bytes of bodies being received one account, and the
+// self-response links together, may hold in spool files: a quarter of MaxSpooled, and at
+// least one body of MaxBody.
+func spoolShare(cfg Config) int64 {
+	return max(cfg.MaxSpooled/4, cfg.MaxBody+1)
+}
+
+// receiveChunk is the step in which a body being received takes room in memory, just
+// before the chunk is read; past the memory budgets, the body is read spoolChunk bytes at a
+// time and each takes room on disk once it has arrived. So a body being received holds at
+// most one chunk more than the bytes it has sent.
+const (
+	receiveChunk = 64 << 10
+	spoolChunk   = 16 << 10
+)
+
+// bodyTempPattern names the spool files of bodies being received (os.CreateTemp).
+const bodyTempPattern = "tracer-body-*"
+
+// receive reads r's body whole (up to MaxBody bytes: the handler refuses a longer one as it
+// reads the http.MaxBytesError that follows them) and puts it back as r.Body, followed by
+// the error that ended the reading if it was not the body's end, so that the handler reads
+// the same body, error included. It returns the function that gives back the room the body
+// holds and removes its spool file. A body announced over MaxBody is not read: the handler
+// refuses it at once.
+//
+// Room is taken as bytes arrive, never before, and receiving never waits while it holds
+// room, so that neither a body sent slowly nor one that stops halfway holds more than the
+// bytes it has sent, and bodies received in part can never wait for each other. Each chunk
+// is kept in memory while each of mem has room for it; past that, the rest of the body goes
+// to a spool file in TempDir, within each of disk; a body that finds no room there either
+// is refused at once (EUNAVAILABLE), giving back all it held.
+func (s *Server) receive(w http.ResponseWriter, r *http.Request, mem, disk []*semaphore.Weighted) (free func(), err error) {
 	n := r.ContentLength
 	if r.Body == nil || r.Body == http.NoBody || n == 0 || n > s.cfg.MaxBody {
 		return func() {}, nil
 	}
-	if n < 0 {
-		n = s.cfg.MaxBody + 1 // chunked: room for the largest body, the rest given back once read
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.DecodeWait)
-	defer cancel()
-	took := 0
-	give := func(k int64) {
-		for _, b := range budgets[:took] {
-			b.Release(k)
+	rb := &receivedBody{}
+	var inMem, onDisk int64
+	free = sync.OnceFunc(func() {
+		release(mem, inMem)
+		release(disk, onDisk)
+		s.inMemory.Add(-inMem)
+		s.spooled.Add(-onDisk)
+		if rb.file != nil {
+			rb.file.Close()
+			os.Remove(rb.file.Name())
 		}
-	}
-	for _, b := range budgets {
-		if err := b.Acquire(ctx, n); err != nil {
-			give(n)
-			return nil, err
-		}
-		took++
-	}
-	var buf []byte
-	var rerr error
+	})
 	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
-	if r.ContentLength > 0 {
-		buf = make([]byte, n)
-		var got int
-		got, rerr = io.ReadFull(body, buf)
-		buf = buf[:got]
-	} else {
-		buf, rerr = io.ReadAll(body)
+	var got int64
+	var rerr error
+	var buf []byte // the chunk being read to the spool file
+	for rerr == nil {
+		k := int64(receiveChunk)
+		if n > 0 {
+			if k = min(k, n-got); k == 0 {
+				break
+			}
+		}
+		if rb.file == nil && tryAcquire(mem, k) {
+			chunk := make([]byte, k)
+			m, err := fill(body, chunk)
+			release(mem, k-int64(m))
+			inMem += int64(m)
+			s.inMemory.Add(int64(m))
+			got += int64(m)
+			if m < len(chunk)/2 {
+				chunk = bytes.Clone(chunk[:m]) // the end of a body sent in chunks
+			}
+			if m > 0 {
+				rb.chunks = append(rb.chunks, chunk[:m])
+			}
+			rerr = err
+			continue
+		}
+		if buf == nil {
+			buf = make([]byte, spoolChunk)
+		}
+		k = min(k, spoolChunk)
+		m, err := fill(body, buf[:k])
+		got += int64(m)
+		rerr = err
+		if m == 0 {
+			continue
+		}
+		if !tryAcquire(disk, int64(m)) {
+			free()
+			return nil, survey.Errorf(survey.EUNAVAILABLE, "The server is busy; try again in a minute.")
+		}
+		onDisk += int64(m)
+		s.spooled.Add(int64(m))
+		if rb.file == nil {
+			if rb.file, err = os.CreateTemp(s.cfg.TempDir, bodyTempPattern); err != nil {
+				free()
+				return nil, spoolError(err)
+			}
+		}
+		if _, err := rb.file.Write(buf[:m]); err != nil {
+			free()
+			return nil, spoolError(err)
+		}
 	}
-	if rerr == nil || rerr == io.EOF {
+	if rb.file != nil {
+		if _, err := rb.file.Seek(0, io.SeekStart); err != nil {
+			free()
+			return nil, spoolError(err)
+		}
+	}
+	if rerr == nil {
 		rerr = io.EOF
 	}
-	kept := int64(len(buf))
-	give(n - kept)
+	rb.err = rerr
 	orig := r.Body
-	r.Body = &receivedBody{data: buf, err: rerr}
+	r.Body = rb
 	if sw, ok := w.(*statusWriter); ok {
 		// Once the answer starts, the server looks at the body it gave the handler to
 		// decide what to do with what is left of it (read it, or close the connection
 		// gracefully after a refused body): give it back.
 		sw.answered = func() { r.Body = orig }
 	}
-	return sync.OnceFunc(func() { give(kept) }), nil
+	return free, nil
 }
 
-// receivedBody is a request body received whole (Server.receive): its bytes, then the error
-// that ended the reading (io.EOF at the body's end).
+// spoolError is the error of a spool file that could not be written: EFULL when the disk is
+// full, so that the client is told who must act.
+func spoolError(err error) error {
+	if errors.Is(err, syscall.ENOSPC) {
+		return survey.Errorf(survey.EFULL, "The server's disk is full.")
+	}
+	return fmt.Errorf("spool a request body: %w", err)
+}
+
+// fill reads from r into p until p is full or reading fails, and returns how many bytes it
+// read and the error (io.EOF at the body's end), which, unlike io.ReadFull's, is r's own.
+func fill(r io.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := r.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// tryAcquire takes k from each of budgets, or from none of them when one has no room.
+func tryAcquire(budgets []*semaphore.Weighted, k int64) bool {
+	for i, b := range budgets {
+		if !b.TryAcquire(k) {
+			release(budgets[:i], k)
+			return false
+		}
+	}
+	return true
+}
+
+// release gives k back to each of budgets.
+func release(budgets []*semaphore.Weighted, k int64) {
+	if k == 0 {
+		return
+	}
+	for _, b := range budgets {
+		b.Release(k)
+	}
+}
+
+// receivedBody is a request body received whole (Server.receive): its bytes in memory, then
+// those in its spool file, then the error that ended the reading (io.EOF at the body's end).
 type receivedBody struct {
-	data []byte
-	err  error
+	chunks [][]byte
+	file   *os.File
+	err    error
 }
 
 func (b *receivedBody) Read(p []byte) (int, error) {
-	if len(b.data) == 0 {
-		return 0, b.err
+	for len(b.chunks) > 0 && len(b.chunks[0]) == 0 {
+		b.chunks = b.chunks[1:]
 	}
-	n := copy(p, b.data)
-	b.data = b.data[n:]
-	return n, nil
+	if len(b.chunks) > 0 {
+		n := copy(p, b.chunks[0])
+		b.chunks[0] = b.chunks[0][n:]
+		return n, nil
+	}
+	if b.file != nil {
+		n, err := b.file.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		if n > 0 {
+			return n, nil
+		}
+	}
+	return 0, b.err
 }
 
 func (b *receivedBody) Close() error { return nil }
@@ -959,8 +1106,9 @@ const maxAccountQueue = 32
 type accountTurn struct {
 	turn    chan struct{}
 	waiting int
-	// recv is the account's share of the bytes of bodies being received (receiveShare).
-	recv *semaphore.Weighted
+	// recv and spool are the account's shares of the bytes of bodies being received, in
+	// memory (receiveShare) and in spool files (spoolShare).
+	recv, spool *semaphore.Weighted
 }
 
 // decode reads the request body, inflating gzip, within the size limits, into v.

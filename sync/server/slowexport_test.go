@@ -104,13 +104,13 @@ func TestSlowExportReaderHoldsNoConnection(t *testing.T) {
 }
 
 // TestRemoveStaleTemp: at start the server removes the temporary files a killed server
-// left in its TempDir (exports, sort runs) once they are a day old, and nothing else: not a
+// left in its TempDir (exports, sort runs, bodies being received) once they are a day old, and nothing else: not a
 // fresh one, which a running server may be writing, nor a file of another name.
 func TestRemoveStaleTemp(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
 	files := map[string]time.Time{
-		"tracer-export-123": now.Add(-48 * time.Hour), "tracer-sort-456": now.Add(-25 * time.Hour),
+		"tracer-export-123": now.Add(-48 * time.Hour), "tracer-sort-456": now.Add(-25 * time.Hour), "tracer-body-42": now.Add(-30 * time.Hour),
 		"tracer-export-789": now.Add(-time.Hour), "server.db": now.Add(-72 * time.Hour), "tracer-exports.csv": now.Add(-72 * time.Hour),
 	}
 	for name, at := range files {
@@ -123,12 +123,12 @@ func TestRemoveStaleTemp(t *testing.T) {
 		}
 	}
 	n, err := server.RemoveStaleTemp(dir, now)
-	if err != nil || n != 2 {
-		t.Errorf("removed %d (%v), want 2", n, err)
+	if err != nil || n != 3 {
+		t.Errorf("removed %d (%v), want 3", n, err)
 	}
 	for name := range files {
 		_, err := os.Stat(filepath.Join(dir, name))
-		if stale := name == "tracer-export-123" || name == "tracer-sort-456"; stale != os.IsNotExist(err) {
+		if stale := name == "tracer-export-123" || name == "tracer-sort-456" || name == "tracer-body-42"; stale != os.IsNotExist(err) {
 			t.Errorf("%s: stat %v after the sweep", name, err)
 		}
 	}
