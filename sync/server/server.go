@@ -1025,7 +1025,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, mem, disk []*se
 // full, so that the client is told who must act.
 func spoolError(err error) error {
 	if errors.Is(err, syscall.ENOSPC) {
-		return survey.Errorf(survey.EFULL, "The server's disk is full.")
+		return fmt.Errorf("%w (%w)", survey.Errorf(survey.EFULL, "The server's disk is full: its administrator must free disk space. Nothing sent before is lost; laptops keep what they could not send and sync again later."), err)
 	}
 	return fmt.Errorf("spool a request body: %w", err)
 }
