@@ -3,17 +3,22 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	gosync "sync"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"tracer/survey"
 	"tracer/survey/sqlite"
 	"tracer/sync/client"
 	"tracer/sync/testbed"
+	"tracer/sync/wire"
 )
 
 // TestLinkDownloadsGzip: the link page's script and its prefilled form go compressed to a
@@ -167,4 +172,53 @@ func TestJSONAnswersGzip(t *testing.T) {
 func acceptsGzipHeader(v any) bool {
 	s, _ := v.(string)
 	return strings.Contains(s, "gzip")
+}
+
+// TestRequestContentCodingAnyCase: a push compressed with gzip is read whatever the case of
+// its Content-Encoding, and as x-gzip too (RFC 9110: codings are case-insensitive, x-gzip is
+// gzip); another coding is refused, naming it.
+func TestRequestContentCodingAnyCase(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "ani", survey.RoleEnumerator)
+	id := uuid.NewString()
+	body, hash, err := testbed.Record(id, "ani", 1, time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	push, _ := json.Marshal(wire.PushRequest{DeviceTime: time.Now().UTC(), Items: []wire.PushItem{{ID: id, Revision: 1, Hash: hash, Body: body}}})
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(push)
+	zw.Close()
+	for _, enc := range []string{"GZIP", "Gzip", "x-gzip", " gzip "} {
+		req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/interviews/push", bytes.NewReader(buf.Bytes()))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Encoding", enc)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pr wire.PushResponse
+		err = json.NewDecoder(resp.Body).Decode(&pr)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || len(pr.Receipts) != 1 {
+			t.Fatalf("Content-Encoding %q: %s %v %+v", enc, resp.Status, err, pr)
+		}
+	}
+	if _, err := env.Subs.Get(t.Context(), id, 1); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/interviews/push", bytes.NewReader(buf.Bytes()))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Encoding", "br")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var e wire.Error
+	json.NewDecoder(resp.Body).Decode(&e)
+	if resp.StatusCode != http.StatusBadRequest || e.Message != `Content-Encoding "br" is not supported; use gzip or none.` {
+		t.Fatalf("Content-Encoding br: %s %+v", resp.Status, e)
+	}
 }

@@ -1118,9 +1118,10 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v wire.Validator
 	}
 	var body io.Reader = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	size := r.ContentLength
-	switch enc := r.Header.Get("Content-Encoding"); enc {
+	// Content codings are case-insensitive, and x-gzip is gzip (RFC 9110, 8.4.1).
+	switch enc := r.Header.Get("Content-Encoding"); strings.ToLower(strings.TrimSpace(enc)) {
 	case "", "identity":
-	case "gzip":
+	case "gzip", "x-gzip":
 		size = -1 // the inflated size is not announced
 		zr, _ := gzipReaders.Get().(*gzip.Reader)
 		var err error
