@@ -173,3 +173,16 @@ func TestRosterUploadCompletion(t *testing.T) {
 		t.Errorf("completion cuti: %v", err)
 	}
 }
+
+// TestBodyNotAnObject: a body that is JSON but not an object (a list, a string, a number)
+// is refused as such, not as a field with no name.
+func TestBodyNotAnObject(t *testing.T) {
+	for _, body := range []string{`[]`, `[{"items":[]}]`, `"items"`, `42`, `true`} {
+		for _, v := range []wire.Validator{&wire.PushRequest{}, &wire.EnrollRequest{}, &wire.RosterUpload{}} {
+			err := wire.Decode(strings.NewReader(body), v)
+			if survey.ErrorCode(err) != survey.EINVALID || survey.ErrorMessage(err) != "The request body is not a JSON object." {
+				t.Errorf("%T from %s: %v", v, body, err)
+			}
+		}
+	}
+}

@@ -496,6 +496,8 @@ func decodeError(err error) error {
 	switch {
 	case errors.As(err, &se):
 		return survey.Errorf(survey.EINVALID, "The request body is not valid JSON (at byte %d).", se.Offset)
+	case errors.As(err, &te) && te.Field == "":
+		return survey.Errorf(survey.EINVALID, "The request body is not a JSON object.")
 	case errors.As(err, &te):
 		return survey.Errorf(survey.EINVALID, "The request field %q has the wrong type.", te.Field)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
