@@ -471,7 +471,7 @@ func (s *Server) linkSubmission(w http.ResponseWriter, r *http.Request) error {
 	// One decoding slot like any request with a body, as the link's own account, once the
 	// body has arrived (within LinkBodyTime): a second submission through the same link
 	// waits its turn. Bodies through links together hold fewer slots than there are
-	// (Server.linkSlots) and a quarter of the receiving budget: a link is in an alumnus's
+	// (Server.linkSlots) and a quarter of the receiving budgets: a link is in an alumnus's
 	// hands, and his slow or forged bodies must not keep laptops and phones from syncing.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.LinkBodyTime))
 	release, err := s.admitIn(w, r, linkSubmitter+"/"+l.ID, s.linkSlots)

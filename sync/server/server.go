@@ -92,7 +92,8 @@ type Config struct {
 	// LinkBodyTime is how long the body of a submission through a link may take to arrive
 	// from the request's start (default 1 minute: an instance is a few kilobytes, sent from
 	// a phone on a slow connection in seconds), so that a body trickled through one link
-	// holds its share of the receiving budget (MaxReceiving) no longer than that.
+	// holds its connection and the bytes it has sent (MaxReceiving, MaxSpooled) no longer
+	// than that.
 	LinkBodyTime time.Duration
 	// LinkRevisions is how many revisions an interview may get through self-response links
 	// (default 20): an alumnus corrects his answers a few times, while a script holding his
