@@ -250,6 +250,7 @@ var indonesian = map[string]string{
 	"The request body has data after its JSON value.":                                                                           "Isi permintaan memuat data setelah nilai JSON-nya.",
 	"The request body is empty or cut short.":                                                                                   "Isi permintaan kosong atau terpotong.",
 	"The request body is not a JSON object.":                                                                                    "Isi permintaan bukan objek JSON.",
+	"A submission is sent uncompressed, not with Content-Encoding %q.":                                                          "Kiriman dikirim tanpa kompresi, bukan dengan Content-Encoding %q.",
 	"The request body is not understood: %s.":                                                                                   "Isi permintaan tidak dipahami: %s.",
 	"The request body is not valid JSON (at byte %d).":                                                                          "Isi permintaan bukan JSON yang benar (pada byte %d).",
 	"The request body is over the limit.":                                                                                       "Isi permintaan melebihi batas.",

@@ -550,6 +550,11 @@ func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request) ([]byte,
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, nil, survey.Errorf(survey.EINVALID, "A submission is multipart/form-data with the instance in the part xml_submission_file.")
 	}
+	// Collect and the link page send submissions uncompressed; a compressed one read as it
+	// came was refused as a malformed multipart body ("bufio: buffer full").
+	if enc := strings.TrimSpace(r.Header.Get("Content-Encoding")); enc != "" && !strings.EqualFold(enc, "identity") {
+		return nil, nil, survey.Errorf(survey.EINVALID, "A submission is sent uncompressed, not with Content-Encoding %q.", enc)
+	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	mr := multipart.NewReader(body, params["boundary"])
 	var doc []byte

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -679,4 +680,38 @@ func TestCollectPhonesOfOneAccount(t *testing.T) {
 		c.Close()
 	}
 	waitFor(0)
+}
+
+// TestCompressedSubmission: a submission sent compressed (Content-Encoding gzip) is refused
+// in one line saying so, not as a malformed multipart body, and nothing is stored.
+func TestCompressedSubmission(t *testing.T) {
+	env := testbed.NewEnv(t, nil, nil)
+	tok := testbed.Token(t, env.Users, "sari", survey.RoleEnumerator)
+	f, answers, err := testbed.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("xml_submission_file", "instance.xml")
+	part.Write(instanceXML(f, answers, "a1b2c3d4-0000-4000-8000-000000000009"))
+	mw.Close()
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write(body.Bytes())
+	zw.Close()
+	req, _ := http.NewRequest(http.MethodPost, env.URL+"/v1/key/"+tok+"/submission", &zipped)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Encoding", "gzip")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if msg := orMessage(t, resp); resp.StatusCode != 400 || msg != `A submission is sent uncompressed, not with Content-Encoding "gzip".` {
+		t.Fatalf("a compressed submission: %d %q", resp.StatusCode, msg)
+	}
+	if n, _ := env.Subs.Count(t.Context()); n != 0 {
+		t.Fatalf("%d revisions stored", n)
+	}
 }
