@@ -43,3 +43,26 @@ func TestSharedTermsSeeTheSession(t *testing.T) {
 		}
 	}
 }
+
+// position() without a path is the context position: in a predicate or a choice filter
+// the candidate's, anywhere else 1, in a repeat too, as ODK's engine gives it (the index of
+// an instance is position(..)).
+func TestBarePositionIsTheContextPosition(t *testing.T) {
+	s := newSession(t, "| survey |\n| | type | name | label | calculation | relevant | repeat_count |\n"+
+		"| | calculate | top | | position() | | |\n"+
+		"| | begin repeat | r | R | | position() = 1 | 3 |\n"+
+		"| | calculate | bare | | position() | | |\n"+
+		"| | calculate | idx | | position(..) | | |\n"+
+		"| | calculate | firsts | | count(../../r[position() < 3]) | | |\n"+
+		"| | end repeat | | | | | |\n")
+	for path, want := range map[string]string{
+		"top": "1", "r[3]/bare": "1", "r[3]/idx": "3", "r[3]/firsts": "2",
+	} {
+		if got := s.Value(path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+	if !s.Relevant("r[3]/bare") {
+		t.Errorf("r[3] is not relevant: position() = 1 holds in every instance in ODK")
+	}
+}
