@@ -158,6 +158,8 @@ var knownDiffs = map[knownDiff]string{
 	{"alumni_family.md", "lembaga/peserta/p_prev", "value"}:      indexedRepeatInRepeat,
 	{"alumni_kerja.md", "all_jam", "value"}:                      sumOfNothing,
 	{"alumni_kerja.md", "alumni/total_jam", "value"}:             sumOfNothing,
+	{"alumni_kerja.md", "upah_pos", "value"}:                     sumOfNothing,
+	{"alumni_kerja.md", "upah_f", "value"}:                       sumOfNothing,
 	{"pelatihan.md", "kabs_umk", "value"}:                        sumOfNothing,
 }
 

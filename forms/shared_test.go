@@ -1,6 +1,7 @@
 package forms_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +65,55 @@ func TestBarePositionIsTheContextPosition(t *testing.T) {
 	}
 	if !s.Relevant("r[3]/bare") {
 		t.Errorf("r[3] is not relevant: position() = 1 holds in every instance in ODK")
+	}
+}
+
+// A filter on a question inside a repeat keeps the instances whose question passes it:
+// count(${age}[. < 5]), as forms count a household's small children, is
+// count(/data/member[age < 5]/age) in ODK. The load refused it ("a [...] filter may
+// follow only a repeat"). A filter that picks by position on such a question is still
+// refused: it picks among one node per instance.
+func TestFilterOnAQuestionInARepeat(t *testing.T) {
+	form := "| survey |\n| | type | name | label | calculation | repeat_count |\n" +
+		"| | integer | thr | Thr | | |\n" +
+		"| | begin repeat | member | M | | 3 |\n" +
+		"| | integer | age | Age | | |\n" +
+		"| | begin group | g | G | | |\n" +
+		"| | decimal | inc | Income | | |\n" +
+		"| | end group | | | | |\n" +
+		"| | text | sex | Sex | | |\n" +
+		"| | begin repeat | kid | K | | 2 |\n" +
+		"| | integer | kage | Kid age | | |\n" +
+		"| | end repeat | | | | |\n" +
+		"| | end repeat | | | | |\n" +
+		"| | calculate | small | | count(${age}[. < 5]) | |\n" +
+		"| | calculate | above | | count(/data/member/age[. > ${thr}]) | |\n" +
+		"| | calculate | inc_f | | sum(${inc}[../../sex = 'f']) | |\n" +
+		"| | calculate | both | | count(/data/member[sex = 'f']/age[. > 10]) | |\n" +
+		"| | calculate | kids | | count(${kage}[. < 3]) | |\n"
+	s := newSession(t, form)
+	for _, a := range [][2]string{{"thr", "10"}, {"member[1]/age", "3"}, {"member[2]/age", "30"}, {"member[3]/age", "12"},
+		{"member[2]/g/inc", "100.5"}, {"member[3]/g/inc", "20"}, {"member[2]/sex", "f"}, {"member[3]/sex", "f"},
+		{"member[1]/kid[2]/kage", "1"}, {"member[3]/kid[1]/kage", "2"}, {"member[3]/kid[2]/kage", "4"}} {
+		set(t, s, a[0], a[1])
+	}
+	check := func(want map[string]string) {
+		t.Helper()
+		for path, v := range want {
+			if got := s.Value(path); got != v {
+				t.Errorf("%s = %q, want %q", path, got, v)
+			}
+		}
+	}
+	check(map[string]string{"small": "1", "above": "2", "inc_f": "120.5", "both": "2", "kids": "2"})
+	set(t, s, "member[1]/age", "40")
+	set(t, s, "thr", "35")
+	check(map[string]string{"small": "0", "above": "1"})
+
+	_, err := forms.Parse("f.md", []byte("| survey |\n| | type | name | label | calculation |\n"+
+		"| | begin repeat | member | M | |\n| | integer | age | Age | |\n| | end repeat | | | |\n"+
+		"| | calculate | c | | count(/data/member/age[1]) |\n"))
+	if err == nil || !strings.Contains(err.Error(), "may follow only a repeat") {
+		t.Errorf("a position on a question's step: %v, want it refused", err)
 	}
 }
