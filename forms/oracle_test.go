@@ -926,7 +926,15 @@ func oracleCandidates(s *forms.Session, st forms.Stop, rng *rand.Rand) []string 
 		var out []string
 		for _, d := range []time.Time{now, now.AddDate(0, 0, -1), now.AddDate(0, -3, 0), now.AddDate(-1, 0, 0),
 			now.AddDate(-20, 0, 0), now.AddDate(-70, 0, 0), now.AddDate(0, 0, 7), now.AddDate(2, 0, 0)} {
-			out = append(out, d.Format("2006-01-02"))
+			// A question that asks the month or the year alone is typed so.
+			switch n.DateParts() {
+			case "month-year":
+				out = append(out, d.Format("2006-01"))
+			case "year":
+				out = append(out, d.Format("2006"))
+			default:
+				out = append(out, d.Format("2006-01-02"))
+			}
 		}
 		return out
 	case "time":
