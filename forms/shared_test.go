@@ -117,3 +117,28 @@ func TestFilterOnAQuestionInARepeat(t *testing.T) {
 		t.Errorf("a position on a question's step: %v, want it refused", err)
 	}
 }
+
+// Two times compared with < or > are no numbers to ODK Web Forms, nor to tracer, which
+// agrees with it: the comparison is always false, so a constraint . > ${start} refuses
+// every answer. The load warns and names decimal-time(), which every engine computes.
+func TestTimesComparedAreWarned(t *testing.T) {
+	f := mustParse(t, "| survey |\n| | type | name | label | constraint | calculation |\n"+
+		"| | time | start | Start | | |\n"+
+		"| | time | stop | Stop | . > ${start} | |\n"+
+		"| | calculate | morning | | | if(${start} < '12:00', 1, 0) |\n"+
+		"| | calculate | fine | | | decimal-time(${stop}) > decimal-time(${start}) and ${start} != ${stop} |\n")
+	var got []string
+	for _, w := range f.Warnings {
+		if strings.Contains(w.Error(), "decimal-time") {
+			got = append(got, w.Error())
+		}
+	}
+	if len(got) != 2 || !strings.Contains(got[0], "constraint") || !strings.Contains(got[1], "calculation") {
+		t.Errorf("warnings = %q, want one on stop's constraint and one on morning's calculation", got)
+	}
+	s := forms.NewSession(f, forms.Options{Location: time.UTC})
+	set(t, s, "start", "08:00")
+	if p, err := s.Set("stop", "10:30"); err != nil || p == nil {
+		t.Errorf("stop 10:30 after start 08:00: %v %v, want it refused as ODK Web Forms refuses it", p, err)
+	}
+}
