@@ -77,3 +77,14 @@ func ScanChoices(s *Session) { s.scanChoices = true }
 
 // Indexed reports whether the choice filter of the node named name is answered from an index.
 func Indexed(f *Form, name string) bool { return f.Node(name).filterEq != nil }
+
+// Normalized returns value as Set would store it at path (a time typed 10:30 is
+// 10:30:00.000+00:00 on a clock in UTC), or value itself when its type refuses it.
+func Normalized(s *Session, path, value string) string {
+	if it := s.lookup(path); it != nil {
+		if v, p := s.normalize(it, value); p == nil {
+			return v
+		}
+	}
+	return value
+}

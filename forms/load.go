@@ -1190,6 +1190,22 @@ func (c *compiler) expressions(t *table) {
 			})
 		}
 	}
+	// Times compared with < <= > >=: ODK Web Forms and tracer read a time as no number, so
+	// the comparison never holds, where ODK Collect compares the times of day.
+	for _, rs := range c.rows {
+		n := rs.node
+		for _, e := range []struct {
+			col string
+			x   *expr.Expr
+		}{{"relevant", n.Relevant}, {"constraint", n.Constraint}, {"calculation", n.Calculation}, {"required", n.RequiredIf}, {"read_only", n.ReadOnlyIf}} {
+			if e.x == nil {
+				continue
+			}
+			if q := c.comparedTime(e.x.Root, n); q != nil {
+				c.warnf(t, rs.r, e.col, "compares the time %s with < or >, which is always false in ODK Web Forms and tracer (ODK Collect compares them as times of day): compare decimal-time(${%s}) instead", q.Name, q.Name)
+			}
+		}
+	}
 	// References must name existing, unambiguous nodes.
 	for _, rs := range c.rows {
 		n := rs.node
@@ -1913,4 +1929,53 @@ func (c *compiler) ownRepeatPaths(t *table, r row, col string, x *expr.Expr, n *
 			x.Src, p, rep.Name, target.Name)
 		return
 	}
+}
+
+// comparedTime returns a time question that x compares with < <= > or >= (self stands for
+// "."), or nil.
+func (c *compiler) comparedTime(x expr.Node, self *Node) *Node {
+	isTime := func(x expr.Node) *Node {
+		var n *Node
+		switch x := x.(type) {
+		case *expr.RefNode:
+			n = c.form.byName[x.Name]
+		case *expr.PathNode:
+			if !x.Absolute && x.Ref == "" && x.Instance == "" && !x.Current && len(x.Steps) == 1 && x.Steps[0] == "." {
+				n = self
+			} else if x.Ref != "" && len(x.Steps) <= 1 && x.Preds == nil {
+				n = c.form.byName[x.Ref]
+			} else {
+				n = c.form.paths[x]
+			}
+		}
+		if n != nil && n.Type == "time" {
+			return n
+		}
+		return nil
+	}
+	switch x := x.(type) {
+	case *expr.BinaryNode:
+		switch x.Op {
+		case expr.OpLt, expr.OpLe, expr.OpGt, expr.OpGe:
+			if n := isTime(x.L); n != nil {
+				return n
+			}
+			if n := isTime(x.R); n != nil {
+				return n
+			}
+		}
+		if n := c.comparedTime(x.L, self); n != nil {
+			return n
+		}
+		return c.comparedTime(x.R, self)
+	case *expr.UnaryNode:
+		return c.comparedTime(x.X, self)
+	case *expr.CallNode:
+		for _, a := range x.Args {
+			if n := c.comparedTime(a, self); n != nil {
+				return n
+			}
+		}
+	}
+	return nil
 }

@@ -119,6 +119,9 @@ func (c *compiler) walkPaths(t *table, r row, col string, x *expr.Expr, n expr.N
 			c.errorf(t, r, col, "in %q: at column %d: %s names no node: %s", x.Src, n.Pos+1, n, msg)
 			return
 		}
+		if n.Preds != nil && c.liftFilters(n, nodes) {
+			nodes, _ = c.resolveSteps(n, ctx)
+		}
 		target := ctx
 		if len(nodes) > 0 {
 			target = nodes[len(nodes)-1]
@@ -354,4 +357,146 @@ func (f *Form) exprNodes(x *expr.Expr) []*Node {
 		}
 	}
 	return out
+}
+
+// liftFilters moves each filter on a question or group inside a repeat to the repeat's
+// step, where the session applies filters: /data/r/x[. > 2] keeps the x of the instances
+// of r whose x is above 2, which is /data/r[x > 2]/x, and ${age}[. < 5] (pyxform's
+// /data/member/age[. < 5]) is /data/member[age < 5]/age. The filter's relative paths then
+// start at the instance: "." is x, ../y is x/../y. A filter that counts positions
+// ([1], [position() < 3], [last()]) stays where it is, and is refused there: on a question
+// it picks among one node per instance, which no form means. It reports whether p changed.
+func (c *compiler) liftFilters(p *expr.PathNode, nodes []*Node) bool {
+	changed := false
+	for i := len(p.Preds) - 1; i >= 0; i-- {
+		preds := p.Preds[i]
+		if len(preds) == 0 || i >= len(nodes) || nodes[i].Kind == KindRepeat {
+			continue
+		}
+		for _, pred := range preds {
+			if _, num := pred.(*expr.NumberNode); num || positional(pred) {
+				return changed
+			}
+		}
+		// The repeat around the node, and the names from it down to the node.
+		var rel []string
+		rep := nodes[i]
+		for rep != nil && rep.Kind != KindRepeat {
+			rel = append([]string{rep.Name}, rel...)
+			rep = rep.Parent
+		}
+		if rep == nil {
+			return changed
+		}
+		// The repeat's step in the path, if the path names it and goes down from it by
+		// names alone; otherwise the path is written anew from the form's root.
+		j := -1
+		for k := i - 1; k >= 0; k-- {
+			if nodes[k] == rep {
+				j = k
+				break
+			}
+		}
+		if j >= 0 {
+			for _, st := range p.Steps[j+1 : i+1] {
+				if st == "." || st == ".." {
+					j = -1
+					break
+				}
+			}
+		}
+		if j < 0 {
+			// A relative path that climbs to the node (../x[...]) is left alone: it reads
+			// the node of one instance.
+			if p.Current || p.Instance != "" || !p.Absolute && p.Ref == "" {
+				return changed
+			}
+			var abs []string
+			for a := nodes[i]; a != nil; a = a.Parent {
+				abs = append([]string{a.Name}, abs...)
+			}
+			preds := make([][]expr.Node, len(abs))
+			// The steps below the node keep their filters.
+			for k := i + 1; k < len(p.Steps); k++ {
+				abs = append(abs, p.Steps[k])
+				preds = append(preds, p.StepPreds(k))
+			}
+			depth := 0
+			for a := rep; a != nil; a = a.Parent {
+				depth++
+			}
+			j = depth - 1
+			preds[j] = append(preds[j], prefixRelative(p.Preds[i], rel)...)
+			p.Absolute, p.Ref, p.Steps, p.Preds = true, "", abs, preds
+			return true // the steps above the repeat hold no filter: the path named none
+		}
+		p.Preds[j] = append(p.Preds[j], prefixRelative(preds, rel)...)
+		p.Preds[i] = nil
+		changed = true
+	}
+	return changed
+}
+
+// positional reports whether a filter calls position() or last() outside the paths it
+// holds.
+func positional(n expr.Node) bool {
+	switch n := n.(type) {
+	case *expr.UnaryNode:
+		return positional(n.X)
+	case *expr.BinaryNode:
+		return positional(n.L) || positional(n.R)
+	case *expr.CallNode:
+		if n.Name == "position" && len(n.Args) == 0 || n.Name == "last" {
+			return true
+		}
+		for _, a := range n.Args {
+			if positional(a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// prefixRelative returns preds with rel put before the steps of each relative path they
+// hold (not inside those paths' own filters, whose context is their own step).
+func prefixRelative(preds []expr.Node, rel []string) []expr.Node {
+	var walk func(n expr.Node)
+	walk = func(n expr.Node) {
+		switch n := n.(type) {
+		case *expr.UnaryNode:
+			walk(n.X)
+		case *expr.BinaryNode:
+			walk(n.L)
+			walk(n.R)
+		case *expr.CallNode:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *expr.PathNode:
+			if n.Absolute || n.Ref != "" || n.Instance != "" || n.Current {
+				return
+			}
+			// "." steps without a filter go: ". < 5" on age is "age < 5".
+			steps := append([]string(nil), rel...)
+			var preds [][]expr.Node
+			if n.Preds != nil {
+				preds = make([][]expr.Node, len(rel))
+			}
+			for i, st := range n.Steps {
+				if st == "." && len(n.StepPreds(i)) == 0 {
+					continue
+				}
+				steps = append(steps, st)
+				if n.Preds != nil {
+					preds = append(preds, n.StepPreds(i))
+				}
+			}
+			n.Steps, n.Preds = steps, preds
+		}
+	}
+	for _, p := range preds {
+		walk(p)
+	}
+	return preds
 }

@@ -813,17 +813,15 @@ func (e *env) instancePath(p *expr.PathNode) expr.Value {
 	return out
 }
 
+// Position is the context position: in a predicate or a choice filter the candidate's, and
+// anywhere else 1, the position of the one node an expression is evaluated for, as ODK's
+// engine gives it. A bare position() in a repeat is not the instance's index (that is
+// position(..)).
 func (e *env) Position() int {
 	if e.pos > 0 {
 		return e.pos
 	}
-	if e.ctx == nil {
-		return 0
-	}
-	if inst := e.ctx.instance(); inst != nil {
-		return inst.inst
-	}
-	return 0
+	return 1
 }
 
 // PositionOf returns the position of the node p names, for position(path): the index of
@@ -835,7 +833,13 @@ func (e *env) PositionOf(p *expr.PathNode) int {
 	}
 	n := e.s.form.paths[p]
 	if n == nil {
-		return e.Position()
+		// A path the form does not map (..): the index of the instance around the context.
+		if e.ctx != nil {
+			if inst := e.ctx.instance(); inst != nil {
+				return inst.inst
+			}
+		}
+		return 1
 	}
 	if n.Kind != KindRepeat {
 		return 1

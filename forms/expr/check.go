@@ -82,6 +82,7 @@ const (
 	fnBase64Decode
 	fnArea
 	fnDistance
+	fnGeofence
 	fnDifferenceInMonths
 	fnAddDate
 	fnParseTimestampToDate
@@ -204,6 +205,7 @@ var funcs = map[string]funcSpec{
 	"base64-decode":       {fnBase64Decode, 1, 1, 0},
 	"area":                {fnArea, 1, 1, 0},
 	"distance":            {fnDistance, 1, -1, 0},
+	"geofence":            {fnGeofence, 2, 2, 0},
 
 	// Extensions of Enketo and of the Community Health Toolkit (CHT), used by CHT's forms.
 	"difference-in-months":     {fnDifferenceInMonths, 2, 2, 0},

@@ -11,8 +11,9 @@ package expr
 //     order. With a seed it gives ODK Collect's order for that seed (Shuffle); without one
 //     it gives the node-set in its own order: a fixed order keeps evaluation a pure
 //     function of the answers.
-//   - area(geoshape) and distance(geo...) (ODK) measure geo answers, which this device does
-//     not take: they give NaN.
+//   - area(geoshape), distance(geo...) and geofence(point, shape) (ODK) measure geo
+//     values as JavaRosa does (geo.go); this device takes no geo answers, but a default,
+//     a calculation or an imported record may hold one.
 //   - digest(s, algorithm[, encoding]) and base64-decode(s) are ODK's.
 //   - difference-in-months(d1, d2) is Enketo's, add-date and parse-timestamp-to-date are
 //     CHT's, as are cht:difference-in-years, -months, -weeks and -days (whole units from d1

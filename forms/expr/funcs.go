@@ -446,8 +446,12 @@ func (c compiler) function(n *CallNode, spec funcSpec, args []evalFn) evalFn {
 		return compileDigest(args)
 	case fnBase64Decode:
 		return strFn(args[0], base64Decode)
-	case fnArea, fnDistance:
-		return constant(Number(math.NaN())) // geo answers are not taken on this device
+	case fnArea:
+		return compileArea(args)
+	case fnDistance:
+		return compileDistance(args)
+	case fnGeofence:
+		return compileGeofence(args)
 	case fnDifferenceInMonths:
 		return compileDifferenceInMonths(args)
 	case fnAddDate:

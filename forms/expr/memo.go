@@ -89,6 +89,43 @@ func (m *memoFrame) Bound(id int) Value {
 	return m.bound.Bound(id)
 }
 
+// The optional interfaces of the caller's Env pass through the frame, each with the
+// function's own answer when the caller's Env lacks it: an Env embedded in a struct keeps
+// only Env's methods, so without these a shared sub-expression would hide pulldata()'s file,
+// position(../..) and the counts and sizes of the session.
+
+// PositionOf is the caller's PositionOf, or Position without one.
+func (m *memoFrame) PositionOf(p *PathNode) int {
+	if pe, ok := m.Env.(PositionEnv); ok {
+		return pe.PositionOf(p)
+	}
+	return m.Position()
+}
+
+// Last is the caller's Last, or 1 without one.
+func (m *memoFrame) Last() int {
+	if le, ok := m.Env.(LastEnv); ok {
+		return le.Last()
+	}
+	return 1
+}
+
+// NodeCount is the caller's NodeCount, or leaves the count to the value without one.
+func (m *memoFrame) NodeCount(n Node) (int, bool) {
+	if ce, ok := m.Env.(CountEnv); ok {
+		return ce.NodeCount(n)
+	}
+	return 0, false
+}
+
+// Lookup is the caller's Lookup, or "" without one.
+func (m *memoFrame) Lookup(instance, column, keyColumn, key string) string {
+	if le, ok := m.Env.(LookupEnv); ok {
+		return le.Lookup(instance, column, keyColumn, key)
+	}
+	return ""
+}
+
 var frames = sync.Pool{New: func() any { return new(memoFrame) }}
 
 // evalShared evaluates f, compiled with k shared slots, against env.
