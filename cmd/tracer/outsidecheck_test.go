@@ -18,7 +18,8 @@ import (
 // with its numerator, denominator, percentage and small-cell flag, medians and quartiles,
 // in total and in every cell of every breakdown; the superseded interviews, the weights,
 // the distributions; the final dispositions, AAPOR's rates in total and per cell, e, the
-// non-response table and the interview modes. It reads the export in each format an
+// non-response table and the interview modes; and each interview's derived variables
+// (d_respondent ... d_umk_met, d_weight). It reads the export in each format an
 // analyst gets (CSV, XLSX, Stata, and SPSS through PSPP's pspp-convert), mapping the
 // numbered codes of SPSS and Stata back by the codebook. The database is gendb's, with
 // contact attempts, partial interviews, second interviews, walk-ins and interviews returned

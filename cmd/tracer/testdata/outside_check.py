@@ -589,6 +589,59 @@ for d in rep["distributions"]:
         bad("distribution", d["id"], "tracer", d["den"], theirs, "check", den, mine)
     else:
         agreed["values"] += len(theirs) + 1
+# ---------------------------------------------------------------- the export's derived variables
+if "d_respondent" in iv:
+    dv = 0
+    msi = pd.to_numeric(iv.main_status, errors="coerce")
+    resp = iv.valid
+    incd = pd.to_numeric(iv.income_exact, errors="coerce").fillna(iv.income_band.map(bands))
+    endd = pd.to_datetime(iv.training_end_date.where(iv.training_end_date != "", iv.roster_training_end_date), errors="coerce")
+    md = (pd.to_datetime(iv.interview_date, errors="coerce") - endd).dt.days / 30.4375
+    hrs = pd.to_numeric(iv.hours_week, errors="coerce")
+
+    def umk_d(i):
+        if not (resp[i] and msi[i] in (1, 4)) or pd.isna(incd[i]) or pd.isna(hrs[i]) or hrs[i] < 35 or iv.work_regency[i] == "":
+            return None
+        y = int(iv.interview_date[i][:4])
+        return umk.get((iv.work_regency[i], y), umk.get((iv.work_regency[i][:2], y)))
+
+    b01 = lambda x: "1" if x else "0"
+    for i in iv.index:
+        u = umk_d(i)
+        want = {"d_respondent": b01(resp[i])}
+        if resp[i]:
+            want.update(d_absorbed=b01(msi[i] in absorbed), d_wage_employed=b01(msi[i] in (1, 2, 4)),
+                        d_self_employed=b01(msi[i] == 3),
+                        d_unemployed=b01(msi[i] in (6, 7, 8) and iv.searching_4w[i] == "yes" and iv.available_2w[i] == "yes"),
+                        d_months_since_training=md[i], d_months_to_first_job=iv.months_to_first_job[i], d_income=incd[i],
+                        d_umk=u, d_umk_met=None if u is None else b01(incd[i] >= u))
+        for k, v in want.items():
+            got = iv[k][i]
+            if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+                ok = got == ""
+            else:
+                try:
+                    ok = got != "" and close(float(v), float(got))
+                except ValueError:
+                    ok = str(v) == got
+            if ok:
+                agreed["values"] += 1
+            else:
+                dv += 1
+                if dv <= 20:
+                    bad("derived", k, iv.interview_id[i], "export", repr(got), "check", repr(v))
+    # the non-response weight of the person each respondent's interview counts for
+    if "d_weight" in iv and rep.get("weights"):
+        for i in iv.index[resp]:
+            p = iv.person[i]
+            v = P.wt[p] if p in G else None
+            v = v or None
+            got = iv.d_weight[i]
+            if (v is None) != (got == "") or (v is not None and not close(v, float(got))):
+                bad("derived d_weight", iv.interview_id[i], "export", repr(got), "check", v)
+            else:
+                agreed["values"] += 1
+
 print(f"agreed: {agreed['cells']} cells, {agreed['values']} values")
 for p in problems:
     print(p)
