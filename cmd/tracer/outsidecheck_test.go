@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +20,8 @@ import (
 // in total and in every cell of every breakdown; the superseded interviews, the weights,
 // the distributions; the final dispositions, AAPOR's rates in total and per cell, e, the
 // non-response table and the interview modes; and each interview's derived variables
-// (d_respondent ... d_umk_met, d_weight). It reads the export in each format an
+// (d_respondent ... d_umk_met, d_weight); then of each of two waves added to the study,
+// with the interviews begun in the wave. It reads the export in each format an
 // analyst gets (CSV, XLSX, Stata, and SPSS through PSPP's pspp-convert), mapping the
 // numbered codes of SPSS and Stata back by the codebook. The database is gendb's, with
 // contact attempts, partial interviews, second interviews, walk-ins and interviews returned
@@ -87,6 +89,45 @@ func TestReportCheckedFromEveryExportFormat(t *testing.T) {
 				"--reference", "2026-09-30", "--windows", "6,12", "--band", "1=750000", "--band", "8=11000000").CombinedOutput()
 			if err != nil {
 				t.Fatalf("the outside check differs from the report: %v\n%s", err, got)
+			}
+			t.Logf("%s", got)
+		})
+	}
+
+	// Two waves: each wave's report and export (its alumni table, and the derived variables
+	// of the interviews begun in it, d_weight the wave's own) against the interviews the
+	// checker places in the wave by started_at.
+	for _, w := range [][]string{{"6 bulan", "2026-09-01T00:00:00Z"}, {"12 bulan", "2026-10-16T00:00:00Z"}} {
+		if _, stderr, err := runMain(t, work, "wave", "add", w[0], "--from", w[1], "--db", db); err != nil {
+			t.Fatalf("wave add: %v\n%s", err, stderr)
+		}
+	}
+	for i, w := range []string{"6 bulan", "12 bulan"} {
+		t.Run(strings.ReplaceAll(w, " ", "-"), func(t *testing.T) {
+			dir := filepath.Join(work, fmt.Sprint("wave", i))
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			report, out := filepath.Join(dir, "report.json"), filepath.Join(dir, "export.zip")
+			for _, args := range [][]string{
+				{"report", "--db", db, "--study", study, "--revisions", "latest", "--wave", w, "--format", "json", "-o", report},
+				{"export", "--db", db, "--study", study, "--revisions", "latest", "--wave", w, "--alumni", "--format", "csv", "-o", out},
+			} {
+				if _, stderr, err := runMain(t, dir, args...); err != nil {
+					t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, stderr)
+				}
+			}
+			unzipTo(t, out, dir)
+			bound := []string{"--started-to", "2026-10-16T00:00:00Z"}
+			if i == 1 {
+				bound = []string{"--started-from", "2026-10-16T00:00:00Z"}
+			}
+			args := append([]string{filepath.Join("testdata", "outside_check.py"), "--roster", roster, "--export", dir, "--report", report,
+				"--umk", umk, "--from", "2025-02-01", "--to", "2025-10-31", "--reference", "2026-09-30", "--windows", "6,12",
+				"--band", "1=750000", "--band", "8=11000000"}, bound...)
+			got, err := exec.Command("/usr/bin/python3", args...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("the outside check differs from the wave's report: %v\n%s", err, got)
 			}
 			t.Logf("%s", got)
 		})

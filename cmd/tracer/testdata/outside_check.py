@@ -28,6 +28,8 @@ ap.add_argument("--windows", default="3,6,12")
 ap.add_argument("--band", action="append", default=[])
 ap.add_argument("--ojt", action="store_true")
 ap.add_argument("-v", action="store_true")
+ap.add_argument("--started-from", default="")
+ap.add_argument("--started-to", default="")
 ap.add_argument("--format", default="csv", choices=["csv", "xlsx", "dta", "sav"])
 o = ap.parse_args()
 windows = [int(x) for x in o.windows.split(",")]
@@ -118,6 +120,12 @@ G = set(desc.index[desc.passed])
 
 # ---------------------------------------------------------------- interviews
 iv = load("interviews")
+# a wave's report: the interviews started in the wave
+if o.started_from:
+    iv = iv[iv.started_at >= o.started_from]
+if o.started_to:
+    iv = iv[iv.started_at < o.started_to]
+iv = iv.reset_index(drop=True)
 row_of = ro.set_index("roster_id")
 inper_ids = set(inper.roster_id)
 nik_person = {}
@@ -527,7 +535,7 @@ modes = {}
 for p in G:
     if caseclass[p] == "I":
         g = iv[(iv.person == p) & iv.valid].sort_values(["interview_date", "finalized_at", "interview_id"])
-        m = g.interview_mode.iloc[-1]
+        m = g.interview_mode.iloc[-1] if len(g) else ""  # a complete known only from an attempt
         modes.setdefault(m, [0, 0])[0] += 1
     elif caseclass[p] == "P":
         g = iv[(iv.person == p) & (iv.consent == "yes")]
