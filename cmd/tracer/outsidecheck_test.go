@@ -21,9 +21,9 @@ import (
 // the distributions; the final dispositions, AAPOR's rates in total and per cell, e, the
 // non-response table and the interview modes; and each interview's derived variables
 // (d_respondent ... d_umk_met, d_weight); then of each of two waves added to the study,
-// with the interviews begun in the wave. It reads the export in each format an
-// analyst gets (CSV, XLSX, Stata, and SPSS through PSPP's pspp-convert), mapping the
-// numbered codes of SPSS and Stata back by the codebook. The database is gendb's, with
+// with the interviews begun in the wave. It reads the export in each format an analyst
+// gets (CSV, CSV for Indonesian Excel, XLSX, Stata, and SPSS through PSPP's pspp-convert),
+// mapping the numbered codes of SPSS and Stata back by the codebook. The database is gendb's, with
 // contact attempts, partial interviews, second interviews, walk-ins and interviews returned
 // for correction; the roster file is the server's roster written out as the office keeps it.
 // Without pandas and openpyxl (Debian's python3-pandas, python3-openpyxl) or pspp-convert
@@ -68,7 +68,7 @@ func TestReportCheckedFromEveryExportFormat(t *testing.T) {
 	if _, stderr, err := runMain(t, work, "report", "--db", db, "--study", study, "--revisions", "latest", "--format", "json", "-o", report); err != nil {
 		t.Fatalf("report: %v\n%s", err, stderr)
 	}
-	for _, format := range []string{"csv", "xlsx", "dta", "sav"} {
+	for _, format := range []string{"csv", "excel-id", "xlsx", "dta", "sav"} {
 		t.Run(format, func(t *testing.T) {
 			dir := filepath.Join(work, format)
 			if err := os.Mkdir(dir, 0o700); err != nil {
@@ -78,7 +78,11 @@ func TestReportCheckedFromEveryExportFormat(t *testing.T) {
 			if format == "xlsx" {
 				out = filepath.Join(dir, "export.xlsx")
 			}
-			if _, stderr, err := runMain(t, dir, "export", "--db", db, "--study", study, "--revisions", "latest", "--alumni", "--format", format, "-o", out); err != nil {
+			args := []string{"export", "--db", db, "--study", study, "--revisions", "latest", "--alumni", "--format", format, "-o", out}
+			if format == "excel-id" {
+				args = append(args[:len(args)-4], "--format", "csv", "--csv-dialect", "excel-id", "-o", out)
+			}
+			if _, stderr, err := runMain(t, dir, args...); err != nil {
 				t.Fatalf("export: %v\n%s", err, stderr)
 			}
 			if format != "xlsx" {

@@ -30,7 +30,7 @@ ap.add_argument("--ojt", action="store_true")
 ap.add_argument("-v", action="store_true")
 ap.add_argument("--started-from", default="")
 ap.add_argument("--started-to", default="")
-ap.add_argument("--format", default="csv", choices=["csv", "xlsx", "dta", "sav"])
+ap.add_argument("--format", default="csv", choices=["csv", "excel-id", "xlsx", "dta", "sav"])
 o = ap.parse_args()
 windows = [int(x) for x in o.windows.split(",")]
 bands = {"1": 500000, "2": 1500000, "3": 2500000, "4": 3500000, "5": 4500000, "6": 6250000, "7": 8750000, "8": 12500000}
@@ -46,6 +46,19 @@ def load(table):
     mapped back to codes by the codebook's stat_values, dates written as dates."""
     if o.format == "csv":
         return pd.read_csv(f"{o.export}/{table}.csv", dtype=str, keep_default_na=False)
+    if o.format == "excel-id":
+        # semicolons, a byte-order mark, a decimal comma in numeric columns (by the
+        # codebook's types), a leading tab in a text Excel would convert
+        d = pd.read_csv(f"{o.export}/{table}.csv", dtype=str, keep_default_na=False, sep=";", encoding="utf-8-sig")
+        cb = pd.read_csv(f"{o.export}/codebook.csv", dtype=str, keep_default_na=False, sep=";", encoding="utf-8-sig")
+        cb = cb[cb.table == table]
+        numeric = set(cb.column[cb.type.isin(["integer", "decimal", "range", "derived", "calculate"])])
+        for c in d.columns:
+            col = d[c].str.replace("^\t", "", regex=True)
+            if c in numeric:
+                col = col.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+            d[c] = col
+        return d
     if o.format == "xlsx":
         import glob
         d = pd.read_excel(glob.glob(f"{o.export}/*.xlsx")[0], sheet_name=table, dtype=str, keep_default_na=False)
@@ -358,6 +371,9 @@ def compare(where, mine, theirs):
             if ti.get("den") != mine_n:
                 bad(where, k, "n tracer", ti.get("den"), "check", mine_n)
                 continue
+            flag = "suppressed" if mine_n < 10 else "n kecil" if mine_n < 30 else ""
+            if ti.get("flag", "") != flag:
+                bad(where, k, "flag tracer", repr(ti.get("flag", "")), "check", repr(flag))
             names = ["stat", "q1", "q3"] if k.startswith("income") or k == "first_job_months" else ["stat", "num"] if k == "biz_jobs" else ["stat"]
             for nm, mv in zip(names, mine_vals):
                 tv = ti.get(nm)
