@@ -243,7 +243,7 @@ def age_group(r):
         a = e.year - b.year - ((e.month, e.day) < (b.month, b.day))
     except Exception:
         return U_
-    if pd.isna(a):
+    if pd.isna(a) or a < 15:
         return U_
     return "15-24" if a < 25 else "25-34" if a < 35 else "35+"
 
