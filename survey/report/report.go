@@ -558,14 +558,15 @@ func (iv *interview) finish() {
 
 // later reports whether a is a later interview than b: by the interview date answered (so
 // a paper interview entered after a newer one does not replace it; an undated interview
-// loses to a dated one), then finalized later, then revision, then id. Only valid
-// interviews compete, so a refusal never replaces a completed interview.
+// loses to a dated one), then finalized later, to the second (as the export writes
+// finalized_at, so that an analyst makes the same choice from it), then revision, then id.
+// Only valid interviews compete, so a refusal never replaces a completed interview.
 func later(a, b *interview) bool {
 	if !a.date.Equal(b.date) {
 		return a.date.After(b.date)
 	}
-	if !a.final.Equal(b.final) {
-		return a.final.After(b.final)
+	if af, bf := a.final.Truncate(time.Second), b.final.Truncate(time.Second); !af.Equal(bf) {
+		return af.After(bf)
 	}
 	if a.rev != b.rev {
 		return a.rev > b.rev
