@@ -336,14 +336,14 @@ type Supersession struct {
 type Report struct {
 	Settings   Settings       `json:"settings"`
 	Counts     Counts         `json:"counts"`
-	Superseded []Supersession `json:"superseded,omitempty"`
+	Superseded []Supersession `json:"superseded"`
 	// FirstJob counts the respondents with a first job by months to it: at completion
 	// (t ≤ 0), then (0,3], (3,6], (6,12] and over 12.
 	FirstJob      [5]int         `json:"first_job_histogram"`
 	Total         Cell           `json:"total"`
 	Breakdowns    []Breakdown    `json:"breakdowns"`
 	Distributions []Distribution `json:"distributions"`
-	Weights       []Weight       `json:"weights,omitempty"`
+	Weights       []Weight       `json:"weights"`
 	// Response is the response-rate section (ComputeResponse) over the same roster rows,
 	// nil when it was not computed.
 	Response *Response `json:"response,omitempty"`
