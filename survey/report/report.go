@@ -336,14 +336,14 @@ type Supersession struct {
 type Report struct {
 	Settings   Settings       `json:"settings"`
 	Counts     Counts         `json:"counts"`
-	Superseded []Supersession `json:"superseded,omitempty"`
+	Superseded []Supersession `json:"superseded"`
 	// FirstJob counts the respondents with a first job by months to it: at completion
 	// (t ≤ 0), then (0,3], (3,6], (6,12] and over 12.
 	FirstJob      [5]int         `json:"first_job_histogram"`
 	Total         Cell           `json:"total"`
 	Breakdowns    []Breakdown    `json:"breakdowns"`
 	Distributions []Distribution `json:"distributions"`
-	Weights       []Weight       `json:"weights,omitempty"`
+	Weights       []Weight       `json:"weights"`
 	// Response is the response-rate section (ComputeResponse) over the same roster rows,
 	// nil when it was not computed.
 	Response *Response `json:"response,omitempty"`
@@ -558,14 +558,15 @@ func (iv *interview) finish() {
 
 // later reports whether a is a later interview than b: by the interview date answered (so
 // a paper interview entered after a newer one does not replace it; an undated interview
-// loses to a dated one), then finalized later, then revision, then id. Only valid
-// interviews compete, so a refusal never replaces a completed interview.
+// loses to a dated one), then finalized later, to the second (as the export writes
+// finalized_at, so that an analyst makes the same choice from it), then revision, then id.
+// Only valid interviews compete, so a refusal never replaces a completed interview.
 func later(a, b *interview) bool {
 	if !a.date.Equal(b.date) {
 		return a.date.After(b.date)
 	}
-	if !a.final.Equal(b.final) {
-		return a.final.After(b.final)
+	if af, bf := a.final.Truncate(time.Second), b.final.Truncate(time.Second); !af.Equal(bf) {
+		return af.After(bf)
 	}
 	if a.rev != b.rev {
 		return a.rev > b.rev

@@ -739,3 +739,43 @@ func TestParseDimensionsOnce(t *testing.T) {
 		t.Errorf("an unknown breakdown does not list the names: %v", err)
 	}
 }
+
+// TestJSONKeysAlways: the JSON report has every key docs/REPORT.md names, an empty list
+// where there is nothing (no interview superseded, no weights asked for), never a missing
+// key, so a program reading r["superseded"] works on every report.
+func TestJSONKeysAlways(t *testing.T) {
+	var recs []*survey.Record
+	for _, r := range records() {
+		if r.ID != "iv-02-old" && !(r.ID == "iv-01" && r.Revision == 1) {
+			recs = append(recs, r)
+		}
+	}
+	r, err := report.Compute(rosterRows(), seq(recs), report.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Superseded) != 0 {
+		t.Fatalf("superseded %+v, want none", r.Superseded)
+	}
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"settings", "counts", "superseded", "first_job_histogram", "total", "breakdowns", "distributions", "weights", "indicators"} {
+		v, ok := doc[k]
+		if !ok {
+			t.Errorf("no key %q in the JSON report", k)
+			continue
+		}
+		if string(v) == "null" {
+			t.Errorf("%q is null, want a value", k)
+		}
+	}
+	if string(doc["superseded"]) != "[]" || string(doc["weights"]) != "[]" {
+		t.Errorf("superseded %s, weights %s; want [] and []", doc["superseded"], doc["weights"])
+	}
+}

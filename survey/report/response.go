@@ -273,23 +273,25 @@ func ComputeResponse(roster []*survey.Respondent, attempts []*survey.Attempt, re
 
 // events are the disposition events of the alumni (attempts' outcomes, or interviews'),
 // each in a list per alumnus linked by next (-1 ends it), newest first. They are kept
-// field by field, so that no event pays for padding: 24 bytes an attempt, 28 an interview
-// (with its mode).
+// field by field, so that no event pays for padding: 24 bytes an attempt, 32 an interview
+// (with its mode and interview date).
 type events struct {
 	sec             chunked[int64]
 	nsec, next      chunked[int32]
 	code, who, mode chunked[uint32] // interned; mode only when withMode
+	day             chunked[int32]  // the interview date (dayNumber); only when withMode
 	withMode        bool
 }
 
 // push adds an event to the list whose head is *head.
-func (l *events) push(head *int32, code, who, mode uint32, sec int64, nsec int32) {
+func (l *events) push(head *int32, code, who, mode uint32, day int32, sec int64, nsec int32) {
 	l.sec.push(sec)
 	l.nsec.push(nsec)
 	l.code.push(code)
 	l.who.push(who)
 	if l.withMode {
 		l.mode.push(mode)
+		l.day.push(day)
 	}
 	*head = l.next.push(*head)
 }
@@ -318,13 +320,13 @@ type eventLog struct {
 }
 
 // eventSize is an event's size in the log: row, attempt or interview, code, who, mode,
-// seconds and nanoseconds.
-const eventSize = 4 + 1 + 4 + 4 + 4 + 8 + 4
+// interview date, seconds and nanoseconds.
+const eventSize = 4 + 1 + 4 + 4 + 4 + 4 + 8 + 4
 
 // responseSpill is how many bytes of events the response rates hold in memory.
 var responseSpill = 4 << 20
 
-func (l *eventLog) add(row int32, iv bool, code, who, mode uint32, at time.Time) error {
+func (l *eventLog) add(row int32, iv bool, code, who, mode uint32, day int32, at time.Time) error {
 	b := binary.LittleEndian.AppendUint32(l.buf, uint32(row))
 	if iv {
 		b = append(b, 1)
@@ -334,6 +336,7 @@ func (l *eventLog) add(row int32, iv bool, code, who, mode uint32, at time.Time)
 	b = binary.LittleEndian.AppendUint32(b, code)
 	b = binary.LittleEndian.AppendUint32(b, who)
 	b = binary.LittleEndian.AppendUint32(b, mode)
+	b = binary.LittleEndian.AppendUint32(b, uint32(day))
 	b = binary.LittleEndian.AppendUint64(b, uint64(at.Unix()))
 	b = binary.LittleEndian.AppendUint32(b, uint32(int32(at.Nanosecond())))
 	l.buf = b
@@ -364,7 +367,7 @@ func (l *eventLog) close() {
 }
 
 // read calls fn with each event in the order they came.
-func (l *eventLog) read(fn func(row int32, iv bool, code, who, mode uint32, sec int64, nsec int32)) error {
+func (l *eventLog) read(fn func(row int32, iv bool, code, who, mode uint32, day int32, sec int64, nsec int32)) error {
 	var r io.Reader = bytes.NewReader(l.buf)
 	if l.f != nil {
 		if _, err := l.f.Write(l.buf); err != nil {
@@ -382,7 +385,7 @@ func (l *eventLog) read(fn func(row int32, iv bool, code, who, mode uint32, sec 
 			return fmt.Errorf("read the response rates' events: %w", err)
 		}
 		le := binary.LittleEndian
-		fn(int32(le.Uint32(e[0:])), e[4] == 1, le.Uint32(e[5:]), le.Uint32(e[9:]), le.Uint32(e[13:]), int64(le.Uint64(e[17:])), int32(le.Uint32(e[25:])))
+		fn(int32(le.Uint32(e[0:])), e[4] == 1, le.Uint32(e[5:]), le.Uint32(e[9:]), le.Uint32(e[13:]), int32(le.Uint32(e[17:])), int64(le.Uint64(e[21:])), int32(le.Uint32(e[29:])))
 	}
 	return nil
 }
@@ -443,7 +446,7 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if r < 0 {
 			continue
 		}
-		if err := log.add(r, false, strs.id(a.Outcome), strs.id(a.Enumerator), 0, a.At); err != nil {
+		if err := log.add(r, false, strs.id(a.Outcome), strs.id(a.Enumerator), 0, noDate, a.At); err != nil {
 			return nil, err
 		}
 	}
@@ -463,7 +466,8 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 			continue
 		}
 		r = eventRow[r]
-		if err := log.add(r, true, strs.id(code), strs.id(rec.Enumerator), strs.id(AnswerNamed(rec, forms.ModeQuestion)), rec.FinalizedAt); err != nil {
+		day := dayNumber(parseDate(AnswerNamed(rec, builtin.InterviewDate)))
+		if err := log.add(r, true, strs.id(code), strs.id(rec.Enumerator), strs.id(AnswerNamed(rec, forms.ModeQuestion)), day, rec.FinalizedAt); err != nil {
 			return nil, err
 		}
 	}
@@ -528,14 +532,14 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 			head[i], ivHead[i] = -1, -1
 		}
 		tried, ivs = events{}, events{withMode: true}
-		err := log.read(func(row int32, iv bool, code, who, mode uint32, sec int64, nsec int32) {
+		err := log.read(func(row int32, iv bool, code, who, mode uint32, day int32, sec int64, nsec int32) {
 			if row < lo || row >= hi {
 				return
 			}
 			if iv {
-				ivs.push(&ivHead[row-lo], code, who, mode, sec, nsec)
+				ivs.push(&ivHead[row-lo], code, who, mode, day, sec, nsec)
 			} else {
-				tried.push(&head[row-lo], code, who, mode, sec, nsec)
+				tried.push(&head[row-lo], code, who, mode, day, sec, nsec)
 			}
 		})
 		if err != nil {
@@ -561,14 +565,18 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 			d, _ := survey.LookupDisposition(final)
 			finalCount[final]++
 			if d.Class == survey.ClassComplete || d.Class == survey.ClassPartial {
-				// the newest interview with the final code (the last of equal times) says the mode
+				// of the interviews with the final code, the one the indicators would count
+				// says the mode: the latest interview date, then the latest finalized (the
+				// last of equal times)
 				var mode string
 				var at time.Time
+				var day int32
 				found := false
 				idx = ivs.indexes(idx, ivHead[r-lo])
 				for _, k := range idx {
-					if strs.strs[*ivs.code.at(k)] == final && (!found || !ivs.at(k).Before(at)) {
-						mode, at, found = strs.strs[*ivs.mode.at(k)], ivs.at(k), true
+					d := *ivs.day.at(k)
+					if strs.strs[*ivs.code.at(k)] == final && (!found || d > day || d == day && !ivs.at(k).Before(at)) {
+						mode, at, day, found = strs.strs[*ivs.mode.at(k)], ivs.at(k), d, true
 					}
 				}
 				mc := modes[mode]

@@ -390,3 +390,37 @@ func cellValue(f *excelize.File, sheet, ref string) string {
 	v, _ := f.GetCellValue(sheet, ref)
 	return v
 }
+
+// TestModeOfTheInterviewThatCounts: an alumnus interviewed twice is counted under the mode
+// of the interview the indicators count, the later interview date, not of the one entered
+// last: a paper interview of October entered after a February phone interview leaves the
+// complete a phone one, as the superseded list says (docs/INDICATORS.md). Of one date,
+// the later finalized counts.
+func TestModeOfTheInterviewThatCounts(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	roster := []*survey.Respondent{{RosterID: "R1", Completion: "pass"}, {RosterID: "R2", Completion: "pass"}}
+	done := func(date, mode string) map[string]string {
+		return map[string]string{"consent": "yes", "main_status": "1", "interview_date": date, "grp_consent/interview_mode": mode}
+	}
+	records := []*survey.Record{
+		{ID: "feb", Revision: 1, RespondentID: "R1", FinalizedAt: t0, Answers: done("2026-02-10", "phone")},
+		{ID: "paper", Revision: 1, RespondentID: "R1", FinalizedAt: t0.Add(time.Hour), Answers: done("2025-10-20", "visit")},
+		{ID: "a", Revision: 1, RespondentID: "R2", FinalizedAt: t0.Add(time.Hour), Answers: done("2026-02-11", "wa")},
+		{ID: "b", Revision: 1, RespondentID: "R2", FinalizedAt: t0, Answers: done("2026-02-11", "event")},
+	}
+	seq := func(yield func(*survey.Record, error) bool) {
+		for _, r := range records {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	res, err := report.ComputeResponse(roster, nil, seq, report.ResponseConfig{E: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []report.ModeCount{{Mode: "phone", Completes: 1}, {Mode: "wa", Completes: 1}}
+	if !slices.Equal(res.Modes, want) {
+		t.Fatalf("modes %+v, want %+v", res.Modes, want)
+	}
+}

@@ -511,8 +511,23 @@ type indicatorJSON struct {
 
 // WriteJSON writes the report as indented JSON: settings, counts, the total cell, every
 // breakdown cell with every numerator and denominator, distributions, weights, and the
-// bilingual labels of the indicators used.
+// bilingual labels of the indicators used. A list with nothing in it (no interview
+// superseded, no weights asked for) is written empty, never left out nor null.
 func WriteJSON(w io.Writer, r *Report) error {
+	rc := *r
+	r = &rc
+	if r.Superseded == nil {
+		r.Superseded = []Supersession{}
+	}
+	if r.Weights == nil {
+		r.Weights = []Weight{}
+	}
+	if r.Breakdowns == nil {
+		r.Breakdowns = []Breakdown{}
+	}
+	if r.Distributions == nil {
+		r.Distributions = []Distribution{}
+	}
 	var ins []indicatorJSON
 	for _, v := range r.Total.Values {
 		in, _ := Lookup(v.ID)

@@ -200,21 +200,41 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 	}
 	var derived *export.Derived
 	if report.FeedsReport(f) {
-		var weights []report.Weight
+		var weights WaveWeights
 		var weighed *report.Roster
 		if opt.Study.Weights {
 			// The weights need the roster and every interview first: the report is computed
 			// once before, folded as the records stream (its memory grows with the roster
-			// and the respondents, as the report's does, not with the answers).
+			// and the respondents, as the report's does, not with the answers); with waves,
+			// once per wave, over that wave's interviews, as each wave's report weighs them.
 			rows, err := ReportRoster(ctx, src.Roster)
 			if err != nil {
 				return export.Stats{}, err
 			}
-			rep, err := computeReport(rows, src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames(), AnyOrder: true}), opt.Revisions, opt.Study)
+			current, err := resolveWave(ctx, src, "")
 			if err != nil {
 				return export.Stats{}, err
 			}
-			weights, weighed = rep.Weights, rows
+			scopes := []waveScope{current}
+			if len(current.waves) > 0 {
+				scopes = scopes[:0]
+				for _, w := range current.waves {
+					ws, err := scopeOf(ctx, src, current.waves, w)
+					if err != nil {
+						return export.Stats{}, err
+					}
+					scopes = append(scopes, ws)
+				}
+			}
+			weights = WaveWeights{Waves: current.waves, Weights: map[string][]report.Weight{}}
+			for _, sc := range scopes {
+				rep, err := computeReport(rows, sc.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames(), AnyOrder: true})), opt.Revisions, opt.Study)
+				if err != nil {
+					return export.Stats{}, err
+				}
+				weights.Weights[sc.wave.Name] = rep.Weights
+			}
+			weighed = rows
 		}
 		derived = DerivedColumns(opt.Study, weights, weighed)
 	}
@@ -633,11 +653,20 @@ func reportForms(ctx context.Context, src Sources) (map[string]bool, *forms.Form
 	return feeding, newest, nil
 }
 
+// WaveWeights are the non-response weights of each wave's report, by wave name (one
+// report, under "", when the study has no waves), and the study's waves, first to
+// current, that place an interview in one (survey.WaveAt).
+type WaveWeights struct {
+	Waves   []survey.Wave
+	Weights map[string][]report.Weight
+}
+
 // DerivedColumns returns the report's derived variables as export columns (docs/EXPORT.md),
 // computed by report.Derive with cfg; with weights (report.Compute's, when the study turns
-// them on) and ro, the roster they were computed with, a d_weight column gives each
-// respondent the weight of their kejuruan × sex cell (report.Roster.WeightCell).
-func DerivedColumns(cfg report.Config, weights []report.Weight, ro *report.Roster) *export.Derived {
+// them on; Weights not nil) and ro, the roster they were computed with, a d_weight column
+// gives each respondent the weight of their kejuruan × sex cell (report.Roster.WeightCell)
+// in the report of the interview's wave.
+func DerivedColumns(cfg report.Config, weights WaveWeights, ro *report.Roster) *export.Derived {
 	cols := []export.DerivedColumn{
 		{Name: "d_respondent", Desc: "1 = a respondent: consent given and main_status answered (S counts each person's latest such interview)"},
 		{Name: "d_absorbed", Desc: "1 = absorbed (A): main_status 1-4, and 5 when the study counts paid OJT; empty for a non-respondent"},
@@ -650,14 +679,16 @@ func DerivedColumns(cfg report.Config, weights []report.Weight, ro *report.Roste
 		{Name: "d_umk", Desc: "minimum wage (UMK of work_regency in the interview's year) compared with, for full-time wage earners in Indonesia with an income; empty otherwise"},
 		{Name: "d_umk_met", Desc: "1 = d_income is at least d_umk; empty when d_umk is"},
 	}
-	type cellKey struct{ kejuruan, sex string }
+	type cellKey struct{ wave, kejuruan, sex string }
 	var byCell map[cellKey]float64
-	if weights != nil {
-		cols = append(cols, export.DerivedColumn{Name: "d_weight", Desc: "non-response weight G/S of the respondent's kejuruan × sex cell (graduates only)"})
+	if weights.Weights != nil {
+		cols = append(cols, export.DerivedColumn{Name: "d_weight", Desc: "non-response weight G/S of the respondent's kejuruan × sex cell (graduates only), in the report of the interview's wave"})
 		byCell = map[cellKey]float64{}
-		for _, w := range weights {
-			if w.Weight != nil { // a cell without respondents has no weight, and no interview to weigh
-				byCell[cellKey{w.Kejuruan, w.Sex}] = *w.Weight
+		for wave, ws := range weights.Weights {
+			for _, w := range ws {
+				if w.Weight != nil { // a cell without respondents has no weight, and no interview to weigh
+					byCell[cellKey{wave, w.Kejuruan, w.Sex}] = *w.Weight
+				}
 			}
 		}
 	}
@@ -697,7 +728,7 @@ func DerivedColumns(cfg report.Config, weights []report.Weight, ro *report.Roste
 			// another weighs as the graduate of the latter; a row outside the period
 			// weighs nothing.
 			if kej, sex, ok := ro.WeightCell(cfg, row.RosterID); ok {
-				if w, ok := byCell[cellKey{kej, sex}]; ok && w > 0 {
+				if w, ok := byCell[cellKey{survey.WaveAt(weights.Waves, report.InterviewTime(r)), kej, sex}]; ok && w > 0 {
 					dst[10] = number(w)
 				}
 			}

@@ -33,7 +33,7 @@ func TestDerivedColumnsWeight(t *testing.T) {
 		byID[r.RosterID] = r
 	}
 	cfg := report.Config{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
-	d := server.DerivedColumns(cfg, weights, ro)
+	d := server.DerivedColumns(cfg, server.WaveWeights{Weights: map[string][]report.Weight{"": weights}}, ro)
 	names := map[string]int{}
 	for i, c := range d.Columns {
 		names[c.Name] = i
@@ -66,7 +66,7 @@ func TestDerivedColumnsWeight(t *testing.T) {
 		}
 	}
 	// Without weights, no weight column.
-	for _, c := range server.DerivedColumns(report.Config{}, nil, nil).Columns {
+	for _, c := range server.DerivedColumns(report.Config{}, server.WaveWeights{}, nil).Columns {
 		if c.Name == "d_weight" {
 			t.Error("d_weight without weights")
 		}

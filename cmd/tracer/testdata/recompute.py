@@ -596,7 +596,7 @@ if args.latest:
     for pr, code in zip(cases.person, cases.case_disposition):
         if code not in ("1.1", "1.2"):
             continue
-        x = lt[(lt.person == pr) & (lt.code == code)].sort_values("finalized_at")
+        x = lt[(lt.person == pr) & (lt.code == code)].sort_values(["interview_date", "finalized_at"])
         mode = x.interview_mode.iloc[-1] if len(x) else ""
         k = modes.setdefault(mode, [0, 0])
         k[0 if code == "1.1" else 1] += 1
