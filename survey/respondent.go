@@ -90,9 +90,9 @@ type Match struct {
 
 // UpsertResult counts what an upsert did with its rows.
 type UpsertResult struct {
-	Inserted  int
-	Updated   int
-	Unchanged int
+	Inserted  int `json:"inserted"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
 }
 
 // RosterStore keeps the alumni roster and searches it.
