@@ -460,11 +460,16 @@ func Parse(t *Table, ref time.Time) (*Parsed, error) {
 				warn(f, "%s", p.Message)
 			}
 		}
-		if dateOK && r.BirthDate != "" && r.TrainingStart != "" {
-			b, _ := time.Parse(time.DateOnly, r.BirthDate)
-			s, _ := time.Parse(time.DateOnly, r.TrainingStart)
-			if a := yearsBetween(b, s); a < 15 {
-				warn(fieldBirthDate, "aged %d at the start of training, under 15", a)
+		// The age at the start of training, or at its end when the roster gives no start.
+		if b, err := time.Parse(time.DateOnly, r.BirthDate); dateOK && err == nil {
+			if s, err := time.Parse(time.DateOnly, r.TrainingStart); err == nil {
+				if a := yearsBetween(b, s); a < 15 {
+					warn(fieldBirthDate, "aged %d at the start of training, under 15", a)
+				}
+			} else if e, err := time.Parse(time.DateOnly, r.TrainingEnd); r.TrainingStart == "" && err == nil {
+				if a := yearsBetween(b, e); a < 15 {
+					warn(fieldBirthDate, "aged %d at the end of training, under 15", a)
+				}
 			}
 		}
 

@@ -810,3 +810,21 @@ func TestValueWithoutHeader(t *testing.T) {
 		t.Errorf("respondents: %+v", p.Respondents)
 	}
 }
+
+// TestUnder15Warned: an alumnus under 15 is warned of at the start of training, or at its
+// end when the roster gives no start; a row with neither date, or 15 and over, is not.
+func TestUnder15Warned(t *testing.T) {
+	csv := "roster_id,nik,full_name,birth_date,kejuruan,batch_id,training_start_date,training_end_date\n" +
+		"R1,6474061208120001,Budi Santoso,2012-08-12,TIK,B3,2025-09-01,2025-10-15\n" +
+		"R2,6474065208120002,Sri Wahyuni,2012-08-12,TIK,B3,,2025-10-15\n" +
+		"R3,6474065208120003,Dewi Lestari,2012-08-12,TIK,B3,,\n" +
+		"R4,6474061208100004,Agus Salim,2010-08-12,TIK,B3,,2025-10-15\n"
+	p := parseCSV(t, csv)
+	want := []string{
+		`row 2: birth_date: warning: aged 13 at the start of training, under 15`,
+		`row 3: birth_date: warning: aged 13 at the end of training, under 15`,
+	}
+	if diff := cmp.Diff(want, lines(p.Problems)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
