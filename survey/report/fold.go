@@ -395,6 +395,16 @@ func (e *engine) attr(m *member, d Dimension, asOf time.Time) string {
 	return v
 }
 
+// rosterOnly reports whether engine.attr of d reads only the person's describing roster
+// row, not the interview nor the date the windows count to.
+func (d Dimension) rosterOnly() bool {
+	switch d {
+	case ByKejuruan, ByProgram, ByInstitution, ByBatch, ByBudgetYear, ByFunding, BySex, ByEducation, ByYear, ByAge:
+		return true
+	}
+	return false
+}
+
 // acc accumulates the indicators of one cell, person by person.
 type acc struct {
 	n                                                Populations
@@ -790,15 +800,35 @@ func (e *engine) report() (*Report, error) {
 	if cfg.Weights {
 		rep.Weights, weight = e.weights()
 	}
-	fold := func(key func(m *member) string, keep bool) map[string]*acc {
+	// fold adds every person to the cell of its key, in order. With byAttrs, the key is
+	// the same for every person described by one set of roster attributes: its cell is
+	// found once per set, not hashed once per person.
+	fold := func(key func(m *member) string, byAttrs bool) map[string]*acc {
 		cells := map[string]*acc{}
-		for _, i := range order {
-			m := &e.members[i]
+		cellOf := func(m *member) *acc {
 			k := key(m)
 			c := cells[k]
 			if c == nil {
-				c = &acc{keepValues: keep}
+				c = &acc{keepValues: true}
 				cells[k] = c
+			}
+			return c
+		}
+		var ofAttrs []*acc
+		if byAttrs {
+			ofAttrs = make([]*acc, len(e.ro.attrs))
+		}
+		for _, i := range order {
+			m := &e.members[i]
+			var c *acc
+			if byAttrs {
+				j := *e.ro.attr.at(m.rep)
+				if c = ofAttrs[j]; c == nil {
+					c = cellOf(m)
+					ofAttrs[j] = c
+				}
+			} else {
+				c = cellOf(m)
 			}
 			c.add(e, i, weight(m))
 		}
@@ -811,7 +841,7 @@ func (e *engine) report() (*Report, error) {
 	rep.Total = total.cell(e, "total", cfg)
 	for _, d := range cfg.By {
 		// One breakdown at a time, so only its cells' median values are held.
-		cells := fold(func(m *member) string { return e.attr(m, d, asOf) }, true)
+		cells := fold(func(m *member) string { return e.attr(m, d, asOf) }, d.rosterOnly())
 		keys := make([]string, 0, len(cells))
 		for k := range cells {
 			keys = append(keys, k)

@@ -454,20 +454,25 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
-		code := survey.InterviewDisposition(AnswerNamed(rec, builtin.Consent), AnswerNamed(rec, builtin.MainStatus))
+		var v [len(rateNames)]string
+		answersNamed(rec, &rateNames, &v)
+		code := survey.InterviewDisposition(v[0], v[1])
 		if code == "" {
 			continue
 		}
 		// The interview's events go to the first row of the person it counts for, as an
 		// attempt's do.
-		resp, confirmed, nik := LinkKeys(rec, nil)
+		resp, confirmed, nik := rec.RespondentID, "", ""
+		if resp == "" {
+			confirmed, nik = v[4], v[5]
+		}
 		r := ro.LinkRow(study, resp, confirmed, nik)
 		if r < 0 {
 			continue
 		}
 		r = eventRow[r]
-		day := dayNumber(parseDate(AnswerNamed(rec, builtin.InterviewDate)))
-		if err := log.add(r, true, strs.id(code), strs.id(rec.Enumerator), strs.id(AnswerNamed(rec, forms.ModeQuestion)), day, rec.FinalizedAt); err != nil {
+		day := dayNumber(parseDate(v[2]))
+		if err := log.add(r, true, strs.id(code), strs.id(rec.Enumerator), strs.id(v[3]), day, rec.FinalizedAt); err != nil {
 			return nil, err
 		}
 	}
@@ -725,6 +730,31 @@ func AnswerNamed(r *survey.Record, name string) string {
 		}
 	}
 	return ""
+}
+
+// rateNames are the questions the response rates read of an interview, in the order
+// answersNamed gives them: its disposition, date and mode, and what links it (LinkKeys).
+var rateNames = [...]string{builtin.Consent, builtin.MainStatus, builtin.InterviewDate, forms.ModeQuestion,
+	builtin.RosterID, builtin.NIK}
+
+// answersNamed sets out[i] to AnswerNamed(r, names[i]) for each i, in one pass over r's
+// answers instead of one per name. A form names each question once, so a question's
+// answer outside any repeat is found at one path only.
+func answersNamed(r *survey.Record, names, out *[len(rateNames)]string) {
+	for path, v := range r.Answers {
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		if len(name) == len(path) {
+			// A question at the top: AnswerNamed finds it by its name.
+		} else if strings.IndexByte(path, '[') >= 0 {
+			continue
+		}
+		for i, n := range names {
+			if n == name {
+				out[i] = v
+				break
+			}
+		}
+	}
 }
 
 // pathNamed reports whether path is the path of the question called name outside any

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -126,5 +127,115 @@ func TestEachPersonOrder(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("round %d: %d rows in %d persons, not in the order of person key and row", round, len(got), persons)
 		}
+	}
+}
+
+// TestBreakdownKeysAsAskedOfEachPerson folds people who share one set of roster attributes
+// but answered differently (domicile, work regency, interview date, none), then checks
+// every breakdown's cells against the key asked of each person in turn: a dimension that
+// reads the interview, found once per set of roster attributes, would put them all in one
+// cell.
+func TestBreakdownKeysAsAskedOfEachPerson(t *testing.T) {
+	var rows []*survey.Respondent
+	var recs []*survey.Record
+	regencies := []string{"6474", "6472", "6401", ""}
+	for i := range 24 {
+		id := fmt.Sprintf("R%02d", i)
+		rows = append(rows, &survey.Respondent{RosterID: id, Sex: "P", BirthDate: "1999-03-01", Kejuruan: "LAS",
+			ProgramName: "Juru Las", BatchID: "B1", TrainingEnd: "2025-06-30", BudgetYear: "2025",
+			Funding: "apbn", Regency: "6474", Education: "5", Completion: "pass"})
+		if i%6 == 5 {
+			continue // not reached
+		}
+		recs = append(recs, &survey.Record{ID: fmt.Sprintf("iv-%02d", i), Revision: 1, RespondentID: id,
+			FinalizedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Answers: map[string]string{
+				"grp_consent/consent":            "yes",
+				"grp_consent/interview_date":     fmt.Sprintf("%d-%02d-15", 2025+i%2, 1+i%12),
+				"grp_status/main_status":         "1",
+				"grp_identity/domicile_regency":  regencies[i%4],
+				"grp_job/work_regency":           regencies[(i+1)%4],
+				"grp_training/training_end_date": "2025-06-30",
+			}})
+	}
+	seq := func(yield func(*survey.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	cfg := Config{By: Dimensions}
+	f, err := FoldRoster(RosterOf(rows), seq, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := f.e
+	rep, err := f.Report()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf, _ := time.Parse(time.DateOnly, rep.Settings.AsOf)
+	split := 0
+	for _, b := range rep.Breakdowns {
+		want := map[string]int{}
+		for i := range e.members {
+			want[e.attr(&e.members[i], b.Dimension, asOf)]++
+		}
+		got := map[string]int{}
+		for _, c := range b.Cells {
+			got[c.Key] = c.N.T
+		}
+		if len(want) > 1 {
+			split++
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: cells %v, asked of each person %v", b.Dimension, got, want)
+		}
+	}
+	if split < 3 {
+		t.Fatalf("only %d breakdowns tell these people apart; the test shows nothing", split)
+	}
+}
+
+// TestAnswersNamedAsOneByOne reads the response rates' questions of records whose answers
+// sit at the top, in groups, in repeats and under look-alike names, in one pass, and
+// checks each against AnswerNamed asked name by name.
+func TestAnswersNamedAsOneByOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	prefixes := []string{"", "grp/", "a/b/", "rep[1]/", "grp/rep[2]/", "x"}
+	others := []string{"consents", "status", "nik_other", "xnik", "mode_", "date"}
+	found := 0
+	for range 2000 {
+		r := &survey.Record{Answers: map[string]string{}}
+		used := map[string]bool{}
+		for i, n := range rateNames {
+			if rng.IntN(3) == 0 {
+				continue
+			}
+			p := prefixes[rng.IntN(len(prefixes))]
+			if !strings.Contains(p, "[") && used[n] {
+				continue
+			}
+			used[n] = true
+			r.Answers[p+n] = fmt.Sprint("v", i, p)
+		}
+		for _, n := range others {
+			if rng.IntN(2) == 0 {
+				r.Answers[prefixes[rng.IntN(len(prefixes))]+n] = "other"
+			}
+		}
+		var got [len(rateNames)]string
+		answersNamed(r, &rateNames, &got)
+		for i, n := range rateNames {
+			if want := AnswerNamed(r, n); got[i] != want {
+				t.Fatalf("%v: %s = %q, AnswerNamed says %q", r.Answers, n, got[i], want)
+			}
+			if got[i] != "" {
+				found++
+			}
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("only %d answers found: the records test little", found)
 	}
 }
