@@ -175,21 +175,27 @@ func QuestionName(path string) (string, bool) {
 // NamedAnswers returns a keep function for DecodeRecordNamed: the answers outside any
 // repeat whose question name (QuestionName) is one of names.
 func NamedAnswers(names ...string) func(path string) bool {
-	set := make(map[string]bool, len(names))
-	// sieve has the bit of nameBit(n) of each name n set: most paths of questions not
-	// named are turned away by it without hashing their name.
-	var sieve [4]uint64
+	// byBit holds the names n under nameBit(n): most paths of questions not named find
+	// no name under their bit and are turned away without a comparison, the others are
+	// compared with the few names that share it, with no hashing.
+	var byBit [256][]string
 	for _, n := range names {
-		set[n] = true
 		b := nameBit(n)
-		sieve[b/64] |= 1 << (b % 64)
+		if !slices.Contains(byBit[b], n) {
+			byBit[b] = append(byBit[b], n)
+		}
 	}
 	return func(path string) bool {
 		name, ok := QuestionName(path)
-		if b := nameBit(name); !ok || sieve[b/64]&(1<<(b%64)) == 0 {
+		if !ok {
 			return false
 		}
-		return set[name]
+		for _, n := range byBit[nameBit(name)] {
+			if n == name {
+				return true
+			}
+		}
+		return false
 	}
 }
 

@@ -208,10 +208,10 @@ func (d *recordDecoder) keptAnswers(m *map[string]string) bool {
 	}
 	out := make(map[string]string, len(kept))
 	for _, a := range kept {
-		if _, ok := out[a.Path]; ok {
-			return false
-		}
 		out[strings.Clone(a.Path)] = strings.Clone(a.Value)
+	}
+	if len(out) < len(kept) {
+		return false // a path twice
 	}
 	*m = out
 	return true
