@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"iter"
 	"time"
 )
 
@@ -286,6 +287,15 @@ type ServerRosterStore interface {
 type RosterRowReader interface {
 	// RosterRow returns the row with roster id id, nil when the roster has none.
 	RosterRow(ctx context.Context, id string) (*Respondent, error)
+}
+
+// RosterScanner is implemented by a ServerRosterStore that reads the whole roster in one
+// pass, for a reader of every row that keeps little of each (the report).
+type RosterScanner interface {
+	// RosterRows yields every row of the roster in sequence order, from one snapshot. A
+	// row's strings share one copy of its stored bytes: a caller that keeps one of them
+	// keeps the whole row, and clones what it keeps of many rows.
+	RosterRows(ctx context.Context) iter.Seq2[*Respondent, error]
 }
 
 // MaxConflictsListed is the most differing contents of one revision SubmissionStore.Conflicts

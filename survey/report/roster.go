@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -117,6 +118,12 @@ func (ro *Roster) Add(r *survey.Respondent) {
 		certResult: r.Extra[RosterExtra[1]], ageGroup: ageGroup(r.BirthDate, end), trainingEnd: end}
 	i, ok := ro.attrIndex[a]
 	if !ok {
+		// r's strings may share its row's bytes (survey.RosterScanner): the set kept
+		// holds copies of its own, not the row.
+		for _, p := range [...]*string{&a.kejuruan, &a.program, &a.institution, &a.batch, &a.budgetYear, &a.funding,
+			&a.sex, &a.regency, &a.education, &a.trainingEndText, &a.completion, &a.certAssessed, &a.certResult} {
+			*p = strings.Clone(*p)
+		}
 		i = uint32(len(ro.attrs))
 		ro.attrs = append(ro.attrs, a)
 		ro.attrIndex[a] = i

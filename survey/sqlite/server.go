@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"strings"
 	"time"
@@ -317,6 +318,43 @@ func (s *ServerRosterStore) changes(ctx context.Context, after, upTo int64, limi
 		out = append(out, row)
 	}
 	return out, rows.Err()
+}
+
+// RosterRows yields every roster row in sequence order, in one query. See
+// survey.RosterScanner.
+func (s *ServerRosterStore) RosterRows(ctx context.Context) iter.Seq2[*survey.Respondent, error] {
+	return func(yield func(*survey.Respondent, error) bool) {
+		rows, err := s.db.db.QueryContext(ctx, `SELECT seq, body FROM server_roster ORDER BY seq`)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		defer rows.Close()
+		var rd survey.RecordReader
+		var seq int64
+		var body sql.RawBytes
+		for rows.Next() {
+			if err := rows.Scan(&seq, &body); err != nil {
+				yield(nil, err)
+				return
+			}
+			r, err := rd.DecodeRespondent(body)
+			if err != nil { // as Changes says it
+				yield(nil, fmt.Errorf("roster row %d: %w", seq, errors.Unwrap(err)))
+				return
+			}
+			if err := openRespondent(s.db.cipher, r); err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
 }
 
 // renumberAtFirstAssignment gives every roster row a new sequence number, in order, when the

@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -382,6 +383,34 @@ func testRoster(t *testing.T, open Opener) {
 	if err != nil || len(page) != 2 || page[0].Seq >= page[1].Seq {
 		t.Fatalf("a page of 2: %+v %v", page, err)
 	}
+	// The whole roster in one pass gives the rows Changes gives, in the same order; after
+	// an assignment too (checked at the end).
+	scanner, ok := s.Roster.(survey.RosterScanner)
+	if !ok {
+		t.Fatal("the server roster store reads no whole roster in one pass (survey.RosterScanner)")
+	}
+	sameRows := func(when string) {
+		t.Helper()
+		pages, err := s.Roster.Changes(ctx, 0, 0, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want, got []*survey.Respondent
+		for _, p := range pages {
+			want = append(want, p.Respondent)
+		}
+		for r, err := range scanner.RosterRows(ctx) {
+			if err != nil {
+				t.Fatalf("%s: %v", when, err)
+			}
+			got = append(got, r)
+		}
+		if len(want) != 3 || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: the roster in one pass %+v, its changes %+v", when, got, want)
+		}
+	}
+	sameRows("after uploads")
+	defer sameRows("after assignments")
 
 	// The roster's state moves with every change to a row or an assignment, and only then.
 	stater, ok := s.Roster.(survey.RosterStater)

@@ -144,7 +144,11 @@ func ExportForms(ctx context.Context, src Sources, formID string) (*forms.Form, 
 // (report.Roster), never holding more than a page of whole rows.
 func ReportRoster(ctx context.Context, store survey.ServerRosterStore) (*report.Roster, error) {
 	ro := report.NewRoster()
-	for r, err := range rosterPages(ctx, store) {
+	rows := rosterPages(ctx, store)
+	if sc, ok := store.(survey.RosterScanner); ok {
+		rows = sc.RosterRows(ctx) // Add keeps copies of what it keeps
+	}
+	for r, err := range rows {
 		if err != nil {
 			return nil, err
 		}
