@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"iter"
@@ -751,6 +752,40 @@ func withDefaults(cfg Config) Config {
 	return cfg
 }
 
+// comparePersonsByID orders members a and b by their describing rows' roster ids, then
+// their first rows.
+func (e *engine) comparePersonsByID(a, b int32) int {
+	ma, mb := &e.members[a], &e.members[b]
+	return cmp.Or(compareBytes(e.ro.ids.bytes(ma.rep), e.ro.ids.bytes(mb.rep)), cmp.Compare(ma.first, mb.first))
+}
+
+// personsByID returns the members in comparePersonsByID's order, then by index. It is read
+// off the roster's index by roster id, which linking made, instead of sorting the members:
+// each member comes at its describing row, and only members whose describing rows share
+// a roster id are sorted among themselves.
+func (e *engine) personsByID() []int32 {
+	order := make([]int32, 0, len(e.members))
+	byID := e.ro.sortedByID()
+	for i := 0; i < len(byID); {
+		id := e.ro.ids.bytes(byID[i])
+		j := i + 1
+		for j < len(byID) && bytes.Equal(e.ro.ids.bytes(byID[j]), id) {
+			j++
+		}
+		start := len(order)
+		for _, r := range byID[i:j] {
+			if p := e.rowOf[r]; p >= 0 && e.members[p].rep == r {
+				order = append(order, p)
+			}
+		}
+		if len(order)-start > 1 {
+			sortRows(order[start:], e.comparePersonsByID)
+		}
+		i = j
+	}
+	return order
+}
+
 func (e *engine) report() (*Report, error) {
 	cfg := e.cfg
 	rep := &Report{Settings: Settings{PaidOJTAbsorbed: cfg.PaidOJTAbsorbed, Windows: cfg.Windows, BandMidpoints: cfg.BandMidpoints,
@@ -763,14 +798,7 @@ func (e *engine) report() (*Report, error) {
 	}
 	// Persons in the order of their describing rows' roster ids (then their first rows),
 	// as the cells sum them.
-	order := make([]int32, len(e.members))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sortRows(order, func(a, b int32) int {
-		ma, mb := &e.members[a], &e.members[b]
-		return cmp.Or(compareBytes(e.ro.ids.bytes(ma.rep), e.ro.ids.bytes(mb.rep)), cmp.Compare(ma.first, mb.first))
-	})
+	order := e.personsByID()
 	rep.Superseded = e.supersessions(order)
 	asOf, source := cfg.AsOf, "study"
 	if asOf.IsZero() {

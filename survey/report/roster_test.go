@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"tracer/survey"
 )
@@ -237,5 +238,84 @@ func TestAnswersNamedAsOneByOne(t *testing.T) {
 	}
 	if found < 1000 {
 		t.Fatalf("only %d answers found: the records test little", found)
+	}
+}
+
+// TestRosterKeepsNoRowBytes adds rows whose strings share one copy of their row's bytes, as
+// survey.RosterScanner gives them: what the roster keeps of them is its own, so that a
+// million rows do not keep a million rows' bytes.
+func TestRosterKeepsNoRowBytes(t *testing.T) {
+	ro := NewRoster()
+	var rd survey.RecordReader
+	type span struct{ lo, hi uintptr }
+	var rows []span
+	for i := range 50 {
+		body := fmt.Sprintf(`{"roster_id":"R%02d","nik":"64740101010%05d","full_name":"Orang %d","sex":"P",`+
+			`"institution":"BLK %d","kejuruan":"LAS","program_name":"Juru Las %d","batch_id":"B%d",`+
+			`"training_end_date":"2025-06-30","budget_year":"2025","funding":"apbn","completion":"lulus",`+
+			`"domicile_regency":"6474","education":"5","extra":{"cert_assessed":"yes","cert_result":"competent"}}`, i, i, i, i, i, i)
+		r, err := rd.DecodeRespondent([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The row's copy starts where its roster id lies, less the id's offset in the body.
+		lo := addr(r.RosterID) - uintptr(strings.Index(body, r.RosterID))
+		row := span{lo, lo + uintptr(len(body))}
+		if a := addr(r.ProgramName); a < row.lo || a >= row.hi {
+			t.Fatalf("row %d: the decoder gave strings of their own; the test shows nothing", i)
+		}
+		rows = append(rows, row)
+		ro.Add(r)
+	}
+	if len(ro.attrs) != 50 {
+		t.Fatalf("%d sets of roster attributes, want 50", len(ro.attrs))
+	}
+	for i, a := range ro.attrs {
+		for _, s := range []string{a.kejuruan, a.program, a.institution, a.batch, a.budgetYear, a.funding, a.sex,
+			a.regency, a.education, a.trainingEndText, a.completion, a.certAssessed, a.certResult} {
+			if p := addr(s); s != "" && p >= rows[i].lo && p < rows[i].hi {
+				t.Errorf("row %d: %q is kept inside the row's bytes", i, s)
+			}
+		}
+	}
+}
+
+func addr(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
+
+// TestPersonsByIDAsSorted checks the members' order read off the roster's index by roster
+// id against sorting them, on rosters where roster ids and NIKs repeat, some rows have no
+// NIK and some lie outside the reporting period.
+func TestPersonsByIDAsSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	for round := range 5 {
+		var rows []*survey.Respondent
+		for range 3000 {
+			r := &survey.Respondent{RosterID: fmt.Sprintf("R%04d", rng.IntN(2200)), Completion: "pass",
+				TrainingEnd: fmt.Sprintf("%d-06-30", 2023+rng.IntN(3))}
+			if rng.IntN(4) > 0 {
+				r.NIK = fmt.Sprintf("3201%012d", rng.IntN(1800))
+			}
+			rows = append(rows, r)
+		}
+		cfg := withDefaults(Config{})
+		if round > 0 {
+			cfg.From, cfg.To = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+		}
+		e := newEngine(RosterOf(rows), cfg)
+		e.ro.sortedByID() // as linking makes it
+		want := make([]int32, len(e.members))
+		for i := range want {
+			want[i] = int32(i)
+		}
+		sortRows(want, e.comparePersonsByID)
+		got := e.personsByID()
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: %d members in another order than sorted (%d)", round, len(got), len(want))
+		}
+		if ties := len(e.members) - len(slices.CompactFunc(slices.Clone(want), func(a, b int32) bool {
+			return string(e.ro.ids.bytes(e.members[a].rep)) == string(e.ro.ids.bytes(e.members[b].rep))
+		})); ties == 0 {
+			t.Fatalf("round %d: no two members share a roster id; the test shows little", round)
+		}
 	}
 }
