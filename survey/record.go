@@ -36,6 +36,26 @@ type Record struct {
 	// Latest and Approved say, of a record read with RevisionsLatestAndApproved, whether it
 	// is its interview's latest revision and whether it is the approved one.
 	Latest, Approved bool
+	// Named holds the answers of a record read by name into a list (RecordFilter.ByName,
+	// DecodeRecordByName); Answers is nil then.
+	Named NamedValues
+}
+
+// NamedValues are a record's answers to the questions of a NameIndex: Values[i] answers
+// the question called Names[i] outside any repeat, "" when the record has no answer to it.
+// Names is the index's own list, shared by every record read with it.
+type NamedValues struct {
+	Names, Values []string
+}
+
+// Get returns the answer to the question called name and whether name is one of Names.
+func (n NamedValues) Get(name string) (string, bool) {
+	for i, m := range n.Names {
+		if m == name {
+			return n.Values[i], true
+		}
+	}
+	return "", false
 }
 
 // The capture modes of a record other than a tracer laptop's.
@@ -163,6 +183,45 @@ func DecodeRecordNamed(b []byte, keep func(path string) bool) (*Record, error) {
 	return r, nil
 }
 
+// DecodeRecordByName is DecodeRecordNamed keeping the answers to the questions of x in
+// Record.Named instead of a map, for a reader of many records that asks each for a few
+// answers by name (the report): Named.Values[i] answers x's i-th name. When two paths
+// answer one name (a form names each question once, so only a record not of its form
+// does), the first in path order counts. A record DecodeRecord refuses is refused.
+func DecodeRecordByName(b []byte, x *NameIndex) (*Record, error) {
+	d := recordDecoder{JSONScanner: JSONScanner{Buf: b}, byName: x, named: make([]string, len(x.names))}
+	if len(b) > 0 {
+		d.base = unsafe.String(&b[0], len(b))
+	}
+	v, ok := d.record()
+	if !ok { // what the fast decoder leaves is read whole, then picked
+		r, err := DecodeRecord(b)
+		if err != nil {
+			return nil, err
+		}
+		named := make([]string, len(x.names))
+		found := make([]bool, len(x.names))
+		for _, path := range slices.Sorted(maps.Keys(r.Answers)) {
+			if i := x.Index(path); i >= 0 && !found[i] {
+				named[i], found[i] = r.Answers[path], true
+			}
+		}
+		r.Answers, r.Named = nil, NamedValues{Names: x.names, Values: named}
+		return r, nil
+	}
+	r := new(Record)
+	// Each path was checked as it was read; an empty list of answers asks for no map.
+	if err := v.record(r, []Answer{}, true); err != nil {
+		return nil, err
+	}
+	for _, s := range [...]*string{&r.ID, &r.FormID, &r.FormVersion, &r.FormHash, &r.RespondentID,
+		&r.Enumerator, &r.Lang, &r.Mode, &r.Device} {
+		*s = strings.Clone(*s)
+	}
+	r.Answers, r.Named = nil, NamedValues{Names: x.names, Values: d.named}
+	return r, nil
+}
+
 // QuestionName returns the name of the question answered at path (its last element), and
 // false for an answer inside a repeat, which a reader by name does not take.
 func QuestionName(path string) (string, bool) {
@@ -175,28 +234,47 @@ func QuestionName(path string) (string, bool) {
 // NamedAnswers returns a keep function for DecodeRecordNamed: the answers outside any
 // repeat whose question name (QuestionName) is one of names.
 func NamedAnswers(names ...string) func(path string) bool {
-	// byBit holds the names n under nameBit(n): most paths of questions not named find
-	// no name under their bit and are turned away without a comparison, the others are
-	// compared with the few names that share it, with no hashing.
-	var byBit [256][]string
-	for _, n := range names {
-		b := nameBit(n)
-		if !slices.Contains(byBit[b], n) {
-			byBit[b] = append(byBit[b], n)
+	x := NewNameIndex(names)
+	return func(path string) bool { return x.Index(path) >= 0 }
+}
+
+// NameIndex finds, from an answer's path, which of a list of question names it answers.
+type NameIndex struct {
+	names []string
+	// byBit holds the indexes i of names under nameBit(names[i]): most paths of questions
+	// not named find no index under their bit and are turned away without a comparison,
+	// the others are compared with the few names that share it, with no hashing.
+	byBit [256][]int32
+}
+
+// NewNameIndex indexes names; a name given twice is found at its first place.
+func NewNameIndex(names []string) *NameIndex {
+	x := &NameIndex{names: slices.Clone(names)}
+	for i, n := range x.names {
+		if slices.Index(x.names, n) == i {
+			b := nameBit(n)
+			x.byBit[b] = append(x.byBit[b], int32(i))
 		}
 	}
-	return func(path string) bool {
-		name, ok := QuestionName(path)
-		if !ok {
-			return false
-		}
-		for _, n := range byBit[nameBit(name)] {
-			if n == name {
-				return true
-			}
-		}
-		return false
+	return x
+}
+
+// Names returns the names indexed, in their order. The caller must not change them.
+func (x *NameIndex) Names() []string { return x.names }
+
+// Index returns the place in Names of the question answered at path, -1 when path is in a
+// repeat or answers a question not named.
+func (x *NameIndex) Index(path string) int {
+	name, ok := QuestionName(path)
+	if !ok {
+		return -1
 	}
+	for _, i := range x.byBit[nameBit(name)] {
+		if x.names[i] == name {
+			return int(i)
+		}
+	}
+	return -1
 }
 
 // nameBit mixes a name's length and its first and last bytes into a number below 256.

@@ -89,6 +89,11 @@ type recordDecoder struct {
 	// keep, when not nil, says which answer paths the answers map keeps: the others are
 	// read past (base must then be set: the kept ones are copied out of it).
 	keep func(path string) bool
+	// byName, when not nil, has the answers to its questions copied into named, in its
+	// order, and the others read past (base must then be set); a question answered at two
+	// paths fails.
+	byName *NameIndex
+	named  []string
 	// list, when not nil, gets the answers in the order they come instead of a map;
 	// unsorted is then set when a path does not sort after the one before it.
 	list     *[]Answer
@@ -144,6 +149,9 @@ func (d *recordDecoder) answers(m *map[string]string) bool {
 	}
 	if d.keep != nil {
 		return d.keptAnswers(m)
+	}
+	if d.byName != nil {
+		return d.namedAnswers()
 	}
 	out := d.reuse
 	switch {
@@ -214,6 +222,41 @@ func (d *recordDecoder) keptAnswers(m *map[string]string) bool {
 		return false // a path twice
 	}
 	*m = out
+	return true
+}
+
+// namedAnswers is answers for a decoder with byName.
+func (d *recordDecoder) namedAnswers() bool {
+	var seenBuf [4]uint64
+	seen := seenBuf[:]
+	if n := (len(d.named) + 63) / 64; n > len(seen) {
+		seen = make([]uint64, n)
+	}
+	for more := !d.Next('}'); more; {
+		var k, v string
+		if !d.str(&k) {
+			return false
+		}
+		keyPlain := d.plain
+		if !d.Next(':') || !d.str(&v) {
+			return false
+		}
+		if !keyPlain && HasHidden(k) {
+			return false // encoding/json reads it, and the record is refused
+		}
+		if i := d.byName.Index(k); i >= 0 {
+			if seen[i/64]&(1<<(i%64)) != 0 {
+				return false // a path twice, or two paths of one name: read whole
+			}
+			seen[i/64] |= 1 << (i % 64)
+			d.named[i] = strings.Clone(v)
+		}
+		if d.Next('}') {
+			more = false
+		} else if !d.Next(',') {
+			return false
+		}
+	}
 	return true
 }
 

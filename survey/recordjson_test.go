@@ -214,6 +214,13 @@ func TestDecodeRecordKeepsNoRecord(t *testing.T) {
 	for name, decode := range map[string]func([]byte) (*Record, error){
 		"DecodeRecord":      DecodeRecord,
 		"DecodeRecordNamed": func(b []byte) (*Record, error) { return DecodeRecordNamed(b, keep) },
+		"DecodeRecordByName": func(b []byte) (*Record, error) {
+			r, err := DecodeRecordByName(b, NewNameIndex([]string{"a"}))
+			if err == nil {
+				r.Answers = map[string]string{"/d/a": r.Named.Values[0]}
+			}
+			return r, err
+		},
 	} {
 		var before, after runtime.MemStats
 		runtime.GC()
@@ -568,10 +575,39 @@ func checkDecodeNamed(t *testing.T, b []byte, keep func(string) bool) {
 	}
 }
 
+// checkDecodeByName checks DecodeRecordByName against DecodeRecord, each name answered by
+// the first of its paths outside any repeat, in path order: the same record, or an error
+// from both.
+func checkDecodeByName(t *testing.T, b []byte, x *NameIndex) {
+	t.Helper()
+	want, errWant := DecodeRecord(b)
+	got, err := DecodeRecordByName(b, x)
+	if (err == nil) != (errWant == nil) {
+		t.Fatalf("%q: DecodeRecordByName error %v, DecodeRecord %v", b, err, errWant)
+	}
+	if err != nil {
+		return
+	}
+	values := make([]string, len(x.Names()))
+	for i, name := range x.Names() {
+		for _, path := range slices.Sorted(maps.Keys(want.Answers)) {
+			if n, ok := QuestionName(path); ok && n == name {
+				values[i] = want.Answers[path]
+				break
+			}
+		}
+	}
+	want.Answers, want.Named = nil, NamedValues{Names: x.Names(), Values: values}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("%q: DecodeRecordByName differs (-DecodeRecord picked +DecodeRecordByName):\n%s", b, diff)
+	}
+}
+
 // TestDecodeRecordNamedAgrees checks DecodeRecordNamed on records with kept and skipped
 // answers: inside repeats, at the top level, with escapes, duplicates, hidden characters.
 func TestDecodeRecordNamedAgrees(t *testing.T) {
-	keep := NamedAnswers("name", "kota", "ctl", "a")
+	names := []string{"name", "kota", "ctl", "a"}
+	keep, x := NamedAnswers(names...), NewNameIndex(names)
 	meta := `"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"`
 	for _, in := range []string{
 		string(sampleRecord(t)),
@@ -585,8 +621,12 @@ func TestDecodeRecordNamedAgrees(t *testing.T) {
 		`{` + meta + `}`,
 		`{"answers":{"/d/a":"1"},` + meta + `,"extra":1}`,
 		`{"answers":{"/d/a":1},` + meta + `}`,
+		`{"answers":{"/d/a":"1","/e/a":"2","/e/r[1]/a":"3"},` + meta + `}`,
+		`{"answers":{"/e/a":"2","/d/a":"1","kota":""},` + meta + `}`,
+		`{"answers":{"a":"top","/d/a":"grp"},` + meta + `}`,
 	} {
 		checkDecodeNamed(t, []byte(in), keep)
+		checkDecodeByName(t, []byte(in), x)
 	}
 }
 
@@ -595,9 +635,10 @@ func FuzzDecodeRecordNamed(f *testing.F) {
 	f.Add(sampleRecord(f))
 	f.Add([]byte(`{"answers":{"/d/a":"1","/d/b[1]/a":"2","/x":"3"},"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"}`))
 	f.Add([]byte(`{"answers":{"/x":"1","/x":"2","a":"3"},"id":"x","revision":1,"started_at":"2026-01-01T00:00:00Z","finalized_at":"2026-01-01T00:00:00Z"}`))
-	keep := NamedAnswers("a", "name", "kota")
+	keep, x := NamedAnswers("a", "name", "kota"), NewNameIndex([]string{"a", "name", "kota"})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkDecodeNamed(t, b, keep)
+		checkDecodeByName(t, b, x)
 	})
 }
 
@@ -660,5 +701,19 @@ func TestDecodeRecordNamedOwnsItsStrings(t *testing.T) {
 	want.StartedAt, want.FinalizedAt = got.StartedAt, got.FinalizedAt
 	if fmt.Sprintf("%+v", *got) != fmt.Sprintf("%+v", want) {
 		t.Errorf("after its bytes were overwritten:\n got %+v\nwant %+v", *got, want)
+	}
+
+	buf = slices.Clone(body)
+	x := NewNameIndex([]string{"name", "a", "missing"})
+	got, err = DecodeRecordByName(buf, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range buf {
+		buf[i] = '#'
+	}
+	want.Answers, want.Named = nil, NamedValues{Names: x.Names(), Values: []string{"Siti", "kept", ""}}
+	if fmt.Sprintf("%+v", *got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("by name, after its bytes were overwritten:\n got %+v\nwant %+v", *got, want)
 	}
 }

@@ -183,6 +183,10 @@ type RecordFilter struct {
 	// outside any repeat (DecodeRecordNamed): for a reader that looks at a few questions.
 	// RosterRecords ignores it.
 	Names []string
+	// ByName, with Names, gives each record's answers to them in Record.Named, in the
+	// order of Names, instead of a map (DecodeRecordByName): for a reader that asks every
+	// record for the same few answers by name (the report).
+	ByName bool
 	// AnyOrder lets the store give the records in the order it reads them fastest instead
 	// of Seq order, each still once: for a reader whose result does not depend on the
 	// order (the report). SQLite then walks the table itself, where Seq order looks every

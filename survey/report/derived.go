@@ -84,7 +84,7 @@ func deriveFrom(r *survey.Record, answers []survey.Answer, row *survey.Responden
 	if answers != nil {
 		extractAnswers(iv, &sc.memo, r, answers)
 	} else {
-		extractInto(iv, r)
+		extractInto(iv, r, nil)
 	}
 	if iv.valid {
 		p.iv, p.reached = iv, true

@@ -158,8 +158,10 @@ const HeapLimit = 192 << 20
 
 // engine folds the interviews into the persons of T.
 type engine struct {
-	// scratch is the interview each record is read into in turn.
+	// scratch is the interview each record is read into in turn, through pick when the
+	// record was read by name.
 	scratch    interview
+	pick       *picker
 	ro         *Roster
 	cfg        Config
 	members    []member
@@ -183,7 +185,7 @@ func sortRows(rows []int32, f func(a, b int32) int) {
 // newEngine makes T from the roster rows in cfg's period: persons by NIK (else roster id),
 // each described by a row they passed in, the latest such.
 func newEngine(ro *Roster, cfg Config) *engine {
-	e := &engine{ro: ro, cfg: cfg, idTexts: map[int32]string{}, bigWorkers: map[int32]int64{}, ivIndex: map[ivAnswers]uint32{}, rowOf: make([]int32, ro.Len())}
+	e := &engine{pick: newPicker(questions[:]), ro: ro, cfg: cfg, idTexts: map[int32]string{}, bigWorkers: map[int32]int64{}, ivIndex: map[ivAnswers]uint32{}, rowOf: make([]int32, ro.Len())}
 	// byKey are the rows of the period by person key (NIK, else roster id).
 	byKey := make([]int32, 0, ro.Len())
 	e.counts.RosterRows = ro.Len()
@@ -212,7 +214,7 @@ func (e *engine) add(rec *survey.Record) {
 	e.counts.Records++
 	e.counts.Interviews++
 	iv := &e.scratch
-	extractInto(iv, rec)
+	extractInto(iv, rec, e.pick)
 	p := int32(-1)
 	if r := e.ro.LinkRow(e.cfg, iv.resp, iv.v[qRosterID], iv.v[qNIK]); r >= 0 {
 		p = e.rowOf[r]

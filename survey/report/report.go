@@ -470,10 +470,20 @@ var questionOf = func() map[string]question {
 
 // extractInto reads into iv the answers the report reads, by question name (the last
 // element of a path outside any repeat); the answers map of iv is emptied and used again.
-func extractInto(iv *interview, r *survey.Record) {
+// A record read by name is read through pick, a picker of questions, when not nil.
+func extractInto(iv *interview, r *survey.Record, pick *picker) {
 	iv.start(r)
-	for k, val := range r.Answers {
-		iv.take(k, val)
+	switch {
+	case r.Named.Names != nil && pick != nil:
+		pick.pick(r, iv.v[:])
+	case r.Named.Names != nil:
+		for q, name := range questions {
+			iv.v[q], _ = r.Named.Get(name)
+		}
+	default:
+		for k, val := range r.Answers {
+			iv.take(k, val)
+		}
 	}
 	iv.finish()
 }

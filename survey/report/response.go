@@ -450,12 +450,13 @@ func ComputeResponseRoster(ro *Roster, study Config, attempts iter.Seq2[*survey.
 			return nil, err
 		}
 	}
+	rates := newPicker(rateNames[:])
+	var v [len(rateNames)]string
 	for rec, err := range records {
 		if err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
-		var v [len(rateNames)]string
-		answersNamed(rec, &rateNames, &v)
+		rates.pick(rec, v[:])
 		code := survey.InterviewDisposition(v[0], v[1])
 		if code == "" {
 			continue
@@ -721,6 +722,10 @@ func answerNamedIn(answers []survey.Answer, name string) string {
 // AnswerNamed returns the answer of r to the question called name outside any repeat
 // (the last element of its path), "" when there is none.
 func AnswerNamed(r *survey.Record, name string) string {
+	if r.Named.Names != nil {
+		v, _ := r.Named.Get(name)
+		return v
+	}
 	if v, ok := r.Answers[name]; ok {
 		return v
 	}
@@ -733,14 +738,45 @@ func AnswerNamed(r *survey.Record, name string) string {
 }
 
 // rateNames are the questions the response rates read of an interview, in the order
-// answersNamed gives them: its disposition, date and mode, and what links it (LinkKeys).
+// their picker gives them: its disposition, date and mode, and what links it (LinkKeys).
 var rateNames = [...]string{builtin.Consent, builtin.MainStatus, builtin.InterviewDate, forms.ModeQuestion,
 	builtin.RosterID, builtin.NIK}
 
-// answersNamed sets out[i] to AnswerNamed(r, names[i]) for each i, in one pass over r's
-// answers instead of one per name. A form names each question once, so a question's
-// answer outside any repeat is found at one path only.
-func answersNamed(r *survey.Record, names, out *[len(rateNames)]string) {
+// picker reads a record's answers to a few questions by name, as AnswerNamed would one by
+// one: from a record read by name (survey.NamedValues) at the places of the names, found
+// once per list of names read, else in one pass over its answers.
+type picker struct {
+	names []string
+	of    *string // the first of the names read by that places are for
+	at    []int   // per name, its place in those names, -1 when not among them
+}
+
+func newPicker(names []string) *picker {
+	return &picker{names: names, at: make([]int, len(names))}
+}
+
+// pick sets out[i] to r's answer to the question called p.names[i], "" when none.
+func (p *picker) pick(r *survey.Record, out []string) {
+	clear(out)
+	if r.Named.Names != nil {
+		if len(r.Named.Names) == 0 {
+			return
+		}
+		if f := &r.Named.Names[0]; f != p.of {
+			for i, n := range p.names {
+				p.at[i] = slices.Index(r.Named.Names, n)
+			}
+			p.of = f
+		}
+		for i, j := range p.at {
+			if j >= 0 {
+				out[i] = r.Named.Values[j]
+			}
+		}
+		return
+	}
+	// A form names each question once, so a question's answer outside any repeat is
+	// found at one path only.
 	for path, v := range r.Answers {
 		name := path[strings.LastIndexByte(path, '/')+1:]
 		if len(name) == len(path) {
@@ -748,7 +784,7 @@ func answersNamed(r *survey.Record, names, out *[len(rateNames)]string) {
 		} else if strings.IndexByte(path, '[') >= 0 {
 			continue
 		}
-		for i, n := range names {
+		for i, n := range p.names {
 			if n == name {
 				out[i] = v
 				break

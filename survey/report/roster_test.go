@@ -199,46 +199,70 @@ func TestBreakdownKeysAsAskedOfEachPerson(t *testing.T) {
 }
 
 // TestAnswersNamedAsOneByOne reads the response rates' questions of records whose answers
-// sit at the top, in groups, in repeats and under look-alike names, in one pass, and
-// checks each against AnswerNamed asked name by name.
+// sit at the top, in groups, in repeats and under look-alike names, with a picker: from
+// the records' maps, and from the same records read by name under two lists of names in
+// turn (the picker finds its places again for each). Each answer is checked against
+// AnswerNamed asked name by name.
 func TestAnswersNamedAsOneByOne(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	prefixes := []string{"", "grp/", "a/b/", "rep[1]/", "grp/rep[2]/", "x"}
 	others := []string{"consents", "status", "nik_other", "xnik", "mode_", "date"}
+	lists := []*survey.NameIndex{
+		survey.NewNameIndex(AnswerNames()),
+		survey.NewNameIndex(append([]string{"status", "date"}, reversed(rateNames[:])...)),
+	}
+	p := newPicker(rateNames[:])
 	found := 0
-	for range 2000 {
-		r := &survey.Record{Answers: map[string]string{}}
+	for round := range 2000 {
+		r := &survey.Record{ID: "iv", Revision: 1, Answers: map[string]string{}}
 		used := map[string]bool{}
 		for i, n := range rateNames {
 			if rng.IntN(3) == 0 {
 				continue
 			}
-			p := prefixes[rng.IntN(len(prefixes))]
-			if !strings.Contains(p, "[") && used[n] {
+			pre := prefixes[rng.IntN(len(prefixes))]
+			if !strings.Contains(pre, "[") && used[n] {
 				continue
 			}
 			used[n] = true
-			r.Answers[p+n] = fmt.Sprint("v", i, p)
+			r.Answers[pre+n] = fmt.Sprint("v", i, pre)
 		}
 		for _, n := range others {
 			if rng.IntN(2) == 0 {
 				r.Answers[prefixes[rng.IntN(len(prefixes))]+n] = "other"
 			}
 		}
-		var got [len(rateNames)]string
-		answersNamed(r, &rateNames, &got)
-		for i, n := range rateNames {
-			if want := AnswerNamed(r, n); got[i] != want {
-				t.Fatalf("%v: %s = %q, AnswerNamed says %q", r.Answers, n, got[i], want)
-			}
-			if got[i] != "" {
-				found++
+		body, err := r.Canonical()
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName, err := survey.DecodeRecordByName(body, lists[round%2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range []*survey.Record{r, byName} {
+			var got [len(rateNames)]string
+			p.pick(rec, got[:])
+			for i, n := range rateNames {
+				if want := AnswerNamed(r, n); got[i] != want || AnswerNamed(rec, n) != want {
+					t.Fatalf("%v (by name %v): %s = %q and %q, AnswerNamed of the map says %q",
+						r.Answers, rec.Named.Names != nil, n, got[i], AnswerNamed(rec, n), want)
+				}
+				if got[i] != "" {
+					found++
+				}
 			}
 		}
 	}
-	if found < 1000 {
+	if found < 2000 {
 		t.Fatalf("only %d answers found: the records test little", found)
 	}
+}
+
+func reversed(s []string) []string {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
 }
 
 // TestRosterKeepsNoRowBytes adds rows whose strings share one copy of their row's bytes, as

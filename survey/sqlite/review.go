@@ -539,7 +539,11 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 		// answers into a sorted list: the caller keeps none of them.
 		var rd survey.RecordReader
 		var keep func(path string) bool
-		if len(f.Names) > 0 {
+		var byName *survey.NameIndex
+		switch {
+		case len(f.Names) > 0 && f.ByName:
+			byName = survey.NewNameIndex(f.Names)
+		case len(f.Names) > 0:
 			keep = survey.NamedAnswers(f.Names...)
 		}
 		var body, row sql.RawBytes
@@ -564,6 +568,8 @@ func (s *ReviewStore) records(ctx context.Context, f survey.RecordFilter, withRo
 			switch {
 			case withRoster:
 				rr.Record, rr.Answers, err = rd.DecodeSorted(body)
+			case byName != nil:
+				rr.Record, err = survey.DecodeRecordByName(body, byName)
 			case keep != nil:
 				rr.Record, err = survey.DecodeRecordNamed(body, keep)
 			default:

@@ -118,6 +118,25 @@ func testLatestRecords(t *testing.T, open Opener) {
 			if n != len(whole) {
 				t.Errorf("%s, form %q, by name: %d records, want %d", revs, form, n, len(whole))
 			}
+			// By name into a list: the same, the answer in Named.
+			named.ByName, n = true, 0
+			for r, err := range s.Reviews.Records(ctx, named) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n >= len(whole) {
+					t.Fatalf("%s, form %q, by name in a list: more records than %d", revs, form, len(whole))
+				}
+				w := *whole[n]
+				w.Answers, w.Named = nil, survey.NamedValues{Names: []string{"income_exact"}, Values: []string{whole[n].Answers["income_exact"]}}
+				if !reflect.DeepEqual(r, &w) || w.Named.Values[0] == "" {
+					t.Errorf("%s, form %q, by name in a list: %+v, want %+v", revs, form, r, &w)
+				}
+				n++
+			}
+			if n != len(whole) {
+				t.Errorf("%s, form %q, by name in a list: %d records, want %d", revs, form, n, len(whole))
+			}
 			w := want(revs == survey.RevisionsLatest, form)
 			if !slices.Equal(joined, w) {
 				t.Errorf("%s, form %q, roster joined: %q, want %q", revs, form, joined, w)

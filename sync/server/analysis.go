@@ -232,7 +232,7 @@ func WriteExport(ctx context.Context, w io.Writer, src Sources, opt ExportOption
 			}
 			weights = WaveWeights{Waves: current.waves, Weights: map[string][]report.Weight{}}
 			for _, sc := range scopes {
-				rep, err := computeReport(rows, sc.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames(), AnyOrder: true})), opt.Revisions, opt.Study)
+				rep, err := computeReport(rows, sc.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames(), ByName: true, AnyOrder: true})), opt.Revisions, opt.Study)
 				if err != nil {
 					return export.Stats{}, err
 				}
@@ -392,7 +392,7 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 		}
 	}
 	records := func(scope waveScope) iter.Seq2[*survey.Record, error] {
-		return feedingOf(scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames(), AnyOrder: true})))
+		return feedingOf(scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames(), ByName: true, AnyOrder: true})))
 	}
 	scope, err := resolveWave(ctx, src, opt.Wave)
 	if err != nil {
@@ -414,7 +414,7 @@ func WriteReport(ctx context.Context, w io.Writer, src Sources, opt ReportOption
 	// Of each record, only the answers the two read (report.AnswerNames), in the order the
 	// store reads fastest: no figure depends on the records' order (TestReportAnyOrder).
 	forReport, forResponse, readDone := recordsAndLatest(ctx, src, scope,
-		survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames(), AnyOrder: true})
+		survey.RecordFilter{Revisions: opt.Revisions, Names: report.AnswerNames(), ByName: true, AnyOrder: true})
 	var response *report.Response
 	responseDone := make(chan error, 1)
 	go func() {

@@ -45,7 +45,7 @@ func computeResponse(ctx context.Context, src Sources, rows *report.Roster, stud
 	if err != nil {
 		return nil, err
 	}
-	return computeResponseOf(ctx, src, rows, study, cfg, scope, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest, Names: report.AnswerNames()})))
+	return computeResponseOf(ctx, src, rows, study, cfg, scope, scope.records(src.Reviews.Records(ctx, survey.RecordFilter{Revisions: survey.RevisionsLatest, Names: report.AnswerNames(), ByName: true})))
 }
 
 // responseConfig returns the response rates' settings: e (nil: estimated), the threshold
