@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +29,12 @@ type Roster struct {
 	byIDMu sync.Mutex
 	byID   []int32
 	byNIK  []int32
+	// idSlots finds a roster id's run in byID by its hash (open addressing, linear
+	// probing): the place in byID of the run's first row, -1 for an empty slot. Made with
+	// byID; a lookup reads a slot or two instead of a binary search's twenty scattered
+	// ids, which interviews in the field's order (not the roster's) make cache misses.
+	idSlots []int32
+	seed    maphash.Seed
 }
 
 // rowAttrs are the attributes of a roster row the report and the response rates read.
@@ -131,7 +138,7 @@ func (ro *Roster) Add(r *survey.Respondent) {
 	ro.attr.push(i)
 	ro.ids.add(r.RosterID)
 	ro.niks.add(r.NIK)
-	ro.byID, ro.byNIK = nil, nil
+	ro.byID, ro.byNIK, ro.idSlots = nil, nil, nil
 }
 
 // ID returns the roster id of row i.
@@ -184,7 +191,52 @@ func (ro *Roster) sortedBy(t *strbuf, nonEmpty bool) []int32 {
 }
 
 // rowsWithID returns the rows whose roster id is id, in roster order.
-func (ro *Roster) rowsWithID(id string) []int32 { return rowsWith(ro.sortedByID(), &ro.ids, id) }
+func (ro *Roster) rowsWithID(id string) []int32 {
+	byID, slots := ro.idIndex()
+	mask := len(slots) - 1
+	for i := int(maphash.String(ro.seed, id)) & mask; slots[i] >= 0; i = (i + 1) & mask {
+		if p := slots[i]; string(ro.ids.bytes(byID[p])) == id {
+			j := p + 1
+			for int(j) < len(byID) && string(ro.ids.bytes(byID[j])) == id {
+				j++
+			}
+			return byID[p:j]
+		}
+	}
+	return nil
+}
+
+// idIndex returns sortedByID and idSlots, made on first use under byIDMu.
+func (ro *Roster) idIndex() ([]int32, []int32) {
+	byID := ro.sortedByID()
+	ro.byIDMu.Lock()
+	defer ro.byIDMu.Unlock()
+	if ro.idSlots == nil {
+		// A power of two at least twice the rows, so that probes stay short.
+		n := 2
+		for n < 2*len(byID) {
+			n *= 2
+		}
+		slots := make([]int32, n)
+		for i := range slots {
+			slots[i] = -1
+		}
+		ro.seed = maphash.MakeSeed()
+		for p := range byID {
+			id := ro.ids.bytes(byID[p])
+			if p > 0 && bytes.Equal(ro.ids.bytes(byID[p-1]), id) {
+				continue // not the first row of its run
+			}
+			i := int(maphash.Bytes(ro.seed, id)) & (n - 1)
+			for slots[i] >= 0 {
+				i = (i + 1) & (n - 1)
+			}
+			slots[i] = int32(p)
+		}
+		ro.idSlots = slots
+	}
+	return byID, ro.idSlots
+}
 
 // rowsWithNIK returns the rows whose NIK is nik, in roster order.
 func (ro *Roster) rowsWithNIK(nik string) []int32 { return rowsWith(ro.sortedByNIK(), &ro.niks, nik) }

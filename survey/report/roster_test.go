@@ -343,3 +343,37 @@ func TestPersonsByIDAsSorted(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsWithIDAsSearched looks roster ids up through their hash, on rosters where ids
+// repeat (runs of one to five rows), against a binary search of the rows sorted by id:
+// every id present, ids absent, the empty id.
+func TestRowsWithIDAsSearched(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	for _, n := range []int{1, 7, 3000} {
+		ro := NewRoster()
+		for range n {
+			ro.Add(&survey.Respondent{RosterID: fmt.Sprintf("R%d", rng.IntN(n/2+1))})
+		}
+		if n > 1 {
+			ro.Add(&survey.Respondent{}) // a row without an id
+		}
+		repeated := 0
+		for i := range n + 10 {
+			id := fmt.Sprintf("R%d", i)
+			want := rowsWith(ro.sortedByID(), &ro.ids, id)
+			got := ro.rowsWithID(id)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d rows: rows with id %q %v, searched %v", n, id, got, want)
+			}
+			if len(want) > 1 {
+				repeated++
+			}
+		}
+		if got, want := ro.rowsWithID(""), rowsWith(ro.sortedByID(), &ro.ids, ""); !slices.Equal(got, want) {
+			t.Fatalf("%d rows: rows without an id %v, searched %v", n, got, want)
+		}
+		if n == 3000 && repeated < 100 {
+			t.Fatalf("only %d ids repeat; the test shows little", repeated)
+		}
+	}
+}
