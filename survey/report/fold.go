@@ -788,6 +788,37 @@ func (e *engine) personsByID() []int32 {
 	return order
 }
 
+// answersInOrder moves the summaries, in place, into the order in which the cells read
+// them (order, every member once): interviews come in the field's order, not the
+// roster's, and each of the fourteen folds would otherwise read every summary at random
+// in memory. A swap or two per summary, 4 bytes per summary while it runs.
+func (e *engine) answersInOrder(order []int32) {
+	dest := make([]int32, e.answers.len())
+	k := int32(0)
+	for _, p := range order {
+		if m := &e.members[p]; m.ans >= 0 {
+			dest[m.ans] = k
+			k++
+		}
+	}
+	if int(k) != len(dest) {
+		return // not a permutation: leave the summaries where they are
+	}
+	for _, p := range order {
+		if m := &e.members[p]; m.ans >= 0 {
+			m.ans = dest[m.ans]
+		}
+	}
+	for i := range dest {
+		for int(dest[i]) != i {
+			j := dest[i]
+			a, b := e.answers.at(int32(i)), e.answers.at(j)
+			*a, *b = *b, *a
+			dest[i], dest[j] = dest[j], dest[i]
+		}
+	}
+}
+
 func (e *engine) report() (*Report, error) {
 	cfg := e.cfg
 	rep := &Report{Settings: Settings{PaidOJTAbsorbed: cfg.PaidOJTAbsorbed, Windows: cfg.Windows, BandMidpoints: cfg.BandMidpoints,
@@ -801,6 +832,7 @@ func (e *engine) report() (*Report, error) {
 	// Persons in the order of their describing rows' roster ids (then their first rows),
 	// as the cells sum them.
 	order := e.personsByID()
+	e.answersInOrder(order)
 	rep.Superseded = e.supersessions(order)
 	asOf, source := cfg.AsOf, "study"
 	if asOf.IsZero() {

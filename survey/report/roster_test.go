@@ -377,3 +377,65 @@ func TestRowsWithIDAsSearched(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersInOrder folds interviews that come in a scattered order, then moves the
+// summaries into the persons' order: every member keeps its own summary, and the cells'
+// order reads them one after the other.
+func TestAnswersInOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 19))
+	var rows []*survey.Respondent
+	var recs []*survey.Record
+	for i := range 2000 {
+		id := fmt.Sprintf("R%04d", i)
+		rows = append(rows, &survey.Respondent{RosterID: id, Completion: "pass", TrainingEnd: "2025-06-30"})
+		if i%5 != 0 {
+			recs = append(recs, &survey.Record{ID: fmt.Sprintf("iv-%04d", i), Revision: 1, RespondentID: id,
+				Answers: map[string]string{"grp_consent/consent": "yes", "grp_status/main_status": "1",
+					"grp_consent/interview_date": fmt.Sprintf("2026-%02d-%02d", 1+i%12, 1+i%28)}})
+		}
+	}
+	rng.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	f, err := FoldRoster(RosterOf(rows), func(yield func(*survey.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := f.e
+	before := map[int32]summary{}
+	moved := 0
+	order := e.personsByID()
+	for _, p := range order {
+		if m := &e.members[p]; m.ans >= 0 {
+			before[p] = *e.answers.at(m.ans)
+			if int(m.ans) != len(before)-1 {
+				moved++
+			}
+		}
+	}
+	if moved < 100 {
+		t.Fatalf("only %d summaries out of the persons' order; the test shows little", moved)
+	}
+	e.answersInOrder(order)
+	next := int32(0)
+	for _, p := range order {
+		m := &e.members[p]
+		if m.ans < 0 {
+			continue
+		}
+		if m.ans != next {
+			t.Fatalf("member %d's summary at %d, want %d", p, m.ans, next)
+		}
+		if fmt.Sprintf("%+v", *e.answers.at(m.ans)) != fmt.Sprintf("%+v", before[p]) { // NaN is no NaN
+			t.Fatalf("member %d's summary changed: %+v, was %+v", p, *e.answers.at(m.ans), before[p])
+		}
+		next++
+	}
+	if int(next) != len(recs) {
+		t.Fatalf("%d summaries in order, want %d", next, len(recs))
+	}
+}
