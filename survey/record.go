@@ -175,12 +175,17 @@ func DecodeRecordNamed(b []byte, keep func(path string) bool) (*Record, error) {
 	if err := v.record(r, nil, !d.oddPath); err != nil {
 		return nil, err
 	}
-	// The answers kept are copies; the record's own fields are slices of base until now.
+	r.ownFields()
+	return r, nil
+}
+
+// ownFields makes the record's own fields copies of their own: a decoder that reads past
+// most of its input slices them from it until then. The answers kept are copies already.
+func (r *Record) ownFields() {
 	for _, s := range [...]*string{&r.ID, &r.FormID, &r.FormVersion, &r.FormHash, &r.RespondentID,
 		&r.Enumerator, &r.Lang, &r.Mode, &r.Device} {
 		*s = strings.Clone(*s)
 	}
-	return r, nil
 }
 
 // DecodeRecordByName is DecodeRecordNamed keeping the answers to the questions of x in
@@ -214,10 +219,7 @@ func DecodeRecordByName(b []byte, x *NameIndex) (*Record, error) {
 	if err := v.record(r, []Answer{}, true); err != nil {
 		return nil, err
 	}
-	for _, s := range [...]*string{&r.ID, &r.FormID, &r.FormVersion, &r.FormHash, &r.RespondentID,
-		&r.Enumerator, &r.Lang, &r.Mode, &r.Device} {
-		*s = strings.Clone(*s)
-	}
+	r.ownFields()
 	r.Answers, r.Named = nil, NamedValues{Names: x.names, Values: d.named}
 	return r, nil
 }
