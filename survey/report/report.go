@@ -470,17 +470,15 @@ var questionOf = func() map[string]question {
 
 // extractInto reads into iv the answers the report reads, by question name (the last
 // element of a path outside any repeat); the answers map of iv is emptied and used again.
-// A record read by name is read through pick, a picker of questions, when not nil.
+// A record read by name is read through pick (a picker of questions; a new one when nil).
 func extractInto(iv *interview, r *survey.Record, pick *picker) {
 	iv.start(r)
-	switch {
-	case r.Named.Names != nil && pick != nil:
-		pick.pick(r, iv.v[:])
-	case r.Named.Names != nil:
-		for q, name := range questions {
-			iv.v[q], _ = r.Named.Get(name)
+	if r.Named.Names != nil {
+		if pick == nil {
+			pick = newPicker(questions[:])
 		}
-	default:
+		pick.pick(r, iv.v[:])
+	} else {
 		for k, val := range r.Answers {
 			iv.take(k, val)
 		}

@@ -778,10 +778,8 @@ func (p *picker) pick(r *survey.Record, out []string) {
 	// A form names each question once, so a question's answer outside any repeat is
 	// found at one path only.
 	for path, v := range r.Answers {
-		name := path[strings.LastIndexByte(path, '/')+1:]
-		if len(name) == len(path) {
-			// A question at the top: AnswerNamed finds it by its name.
-		} else if strings.IndexByte(path, '[') >= 0 {
+		name, ok := survey.QuestionName(path)
+		if !ok {
 			continue
 		}
 		for i, n := range p.names {
