@@ -1241,7 +1241,8 @@ var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 2 * time.Minu
 const MaxHeaderBytes = 16 << 10
 
 // NewHTTPServer returns an http.Server for h with the timeouts t and a header size limit.
-// Serve it on a listener wrapped by LimitConns.
+// Serve it on a listener wrapped by LimitConns: it tells the listener which connections
+// are idle.
 func NewHTTPServer(addr string, h http.Handler, t Timeouts, log *slog.Logger) *http.Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -1250,6 +1251,7 @@ func NewHTTPServer(addr string, h http.Handler, t Timeouts, log *slog.Logger) *h
 		Addr: addr, Handler: h,
 		ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write, IdleTimeout: t.Idle,
 		MaxHeaderBytes: MaxHeaderBytes,
+		ConnState:      trackConnState,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
