@@ -116,6 +116,8 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		if victim != nil {
 			l.release(victim)
 			l.evicted++
+			// The victim may have been its address's last: its entry is then gone.
+			a = l.byAddr[addr]
 		}
 		if full {
 			l.refused++
@@ -168,7 +170,7 @@ func (l *connLimiter) release(c *limitedConn) {
 	l.setIdle(c, false)
 	c.released = true
 	l.open--
-	if c.a.open--; c.a.open <= 0 {
+	if c.a.open--; c.a.open <= 0 && l.byAddr[c.addr] == c.a {
 		delete(l.byAddr, c.addr)
 	}
 }
