@@ -30,13 +30,19 @@ func compileMatcher(pattern string) (func(string) bool, error) {
 }
 
 // literalMatcher returns a matcher for a pattern that stands for at most maxLiterals
-// strings, or nil.
+// strings, or nil. The strings may be anchored with ^ or $, and wrapped in .* on either
+// side, as forms write "contains" ('^.*(0123456|...).*$'): a .* next to its anchor lets the
+// strings be found anywhere in the first line (or the last one; '.' does not match a newline
+// unless the pattern sets (?s)), and a .* with no anchor changes nothing.
 func literalMatcher(pattern string) func(string) bool {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return nil
 	}
 	begin, end := false, false
+	// firstLine and lastLine: a .* stands between ^ (or $) and the strings and stops at a
+	// newline, so they must be found in the first (or last) line.
+	firstLine, lastLine := false, false
 	if re.Op == syntax.OpConcat && len(re.Sub) > 0 {
 		subs := re.Sub
 		if subs[0].Op == syntax.OpBeginText {
@@ -44,6 +50,14 @@ func literalMatcher(pattern string) func(string) bool {
 		}
 		if len(subs) > 0 && subs[len(subs)-1].Op == syntax.OpEndText {
 			end, subs = true, subs[:len(subs)-1]
+		}
+		if len(subs) > 0 && isDotStar(subs[0]) {
+			firstLine = begin && subs[0].Sub[0].Op == syntax.OpAnyCharNotNL
+			begin, subs = false, subs[1:]
+		}
+		if len(subs) > 0 && isDotStar(subs[len(subs)-1]) {
+			lastLine = end && subs[len(subs)-1].Sub[0].Op == syntax.OpAnyCharNotNL
+			end, subs = false, subs[:len(subs)-1]
 		}
 		re = &syntax.Regexp{Op: syntax.OpConcat, Sub: subs}
 	}
@@ -53,32 +67,52 @@ func literalMatcher(pattern string) func(string) bool {
 	}
 	for _, l := range lits {
 		// regexp reads each invalid byte of s as U+FFFD; a literal holding one must go
-		// through it.
-		if !utf8.ValidString(l) || strings.ContainsRune(l, utf8.RuneError) {
+		// through it. Lines are told apart only for strings without a newline.
+		if !utf8.ValidString(l) || strings.ContainsRune(l, utf8.RuneError) || (firstLine || lastLine) && strings.Contains(l, "\n") {
 			return nil
 		}
 	}
 	slices.Sort(lits)
 	lits = slices.Compact(lits)
-	anyOf := func(f func(s, lit string) bool) func(string) bool {
-		return func(s string) bool {
-			for _, l := range lits {
-				if f(s, l) {
-					return true
-				}
-			}
-			return false
-		}
-	}
+	var find func(s, lit string) bool
 	switch {
 	case begin && end:
-		return anyOf(func(s, l string) bool { return s == l })
+		find = func(s, l string) bool { return s == l }
 	case begin:
-		return anyOf(strings.HasPrefix)
+		find = strings.HasPrefix
 	case end:
-		return anyOf(strings.HasSuffix)
+		find = strings.HasSuffix
+	default:
+		find = strings.Contains
 	}
-	return anyOf(strings.Contains)
+	return func(s string) bool {
+		// A string found must lie in s[lo:hi]: the first line, the last, or all of s.
+		lo, hi := 0, len(s)
+		if firstLine {
+			if i := strings.IndexByte(s, '\n'); i >= 0 {
+				hi = i
+			}
+		}
+		if lastLine {
+			if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+				lo = i + 1
+			}
+		}
+		if lo > hi || begin && lo > 0 || end && hi < len(s) {
+			return false
+		}
+		for _, l := range lits {
+			if find(s[lo:hi], l) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// isDotStar says whether re is .* ('.' with or without (?s), greedy or not).
+func isDotStar(re *syntax.Regexp) bool {
+	return re.Op == syntax.OpStar && (re.Sub[0].Op == syntax.OpAnyCharNotNL || re.Sub[0].Op == syntax.OpAnyChar)
 }
 
 // fixedStrings returns the strings re stands for, if it stands for at most maxLiterals
